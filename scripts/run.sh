@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs GitInsight Gateway on Payara Micro in the foreground; the exit code is the server's.
+#   scripts/run.sh           the gateway with $GATEWAY_CONFIG (default server-config/gateway.yml)
+#   scripts/run.sh --demo    also starts local stand-in backends and a config that uses them
+# Environment: GATEWAY_PORT (default 8000), GATEWAY_CONFIG, GATEWAY_JAVA_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+demo=false
+for arg in "$@"; do
+  case "$arg" in
+    --demo) demo=true ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+port=${GATEWAY_PORT:-8000}
+config=${GATEWAY_CONFIG:-server-config/gateway.yml}
+war=target/gateway.war
+micro=target/payara-micro.jar
+
+# Build when the WAR or Payara Micro is missing, or any source is newer than the WAR.
+if [[ ! -f $war || ! -f $micro ]] || [[ -n $(find pom.xml src webapp -newer "$war" -type f 2>/dev/null | head -n 1) ]]; then
+  echo "building the gateway (mvn package)..." >&2
+  mvn -B -q -DskipTests package >&2
+fi
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+if $demo; then
+  config=target/demo-gateway.yml
+  rm -f "$config"
+  java scripts/demo/DemoBackends.java "$config" &
+  pids+=($!)
+  for _ in $(seq 1 100); do [[ -s $config ]] && break; sleep 0.2; done
+  [[ -s $config ]] || { echo "demo backends did not start" >&2; exit 1; }
+fi
+
+config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
+# An invalid configuration stops here with every error on stderr.
+java -cp "target/gateway/WEB-INF/classes:target/gateway/WEB-INF/lib/*" \
+  com.gitinsight.gateway.config.ConfigCheck "$config" >&2
+
+if $demo; then
+  cat <<MSG >&2
+
+GitInsight Gateway (demo) is starting on http://127.0.0.1:$port - once it says "Payara Micro ... ready", try:
+  curl -s http://127.0.0.1:$port/api/v1/repositories/42/summary?verbose=1
+  curl -s http://127.0.0.1:$port/health
+  curl -s -i http://127.0.0.1:$port/no/such/route
+Gateway status: curl -s http://127.0.0.1:$port/_gateway/health
+
+MSG
+fi
+
+# -Dhttp.maxConnections: the JDK's own keep-alive cache otherwise keeps only 5 per host.
+# shellcheck disable=SC2086
+java ${GATEWAY_JAVA_OPTS:--Xms256m -Xmx384m -XX:MaxMetaspaceSize=256m} \
+  -Dhttp.maxConnections=256 \
+  -Dgateway.config="$config" \
+  -jar "$micro" \
+  --nohazelcast --disablephonehome \
+  --port "$port" \
+  --postbootcommandfile "$root/server-config/payara-postboot.asadmin" \
+  --contextroot / \
+  --deploy "$war" &
+server=$!
+pids+=($server)
+set +e
+wait "$server"
+status=$?
+exit $status

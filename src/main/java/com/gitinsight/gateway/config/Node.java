@@ -1,0 +1,79 @@
+package com.gitinsight.gateway.config;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed YAML/JSON value that remembers where it came from, so that every validation error can
+ * name the file, line and column. Jackson's own tree drops locations; this one keeps them.
+ */
+public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNode {
+
+    Location location();
+
+    /** Short name of the node's kind, for "expected a map, got a list" messages. */
+    String kindName();
+
+    record Location(int line, int column) {
+        @Override
+        public String toString() {
+            return line + ":" + column;
+        }
+    }
+
+    /** A mapping; entry order is the file's order. */
+    record MapNode(Location location, Map<String, Entry> entries) implements Node {
+        public MapNode {
+            entries = Collections.unmodifiableMap(entries);
+        }
+
+        public Node get(String key) {
+            Entry e = entries.get(key);
+            return e == null ? null : e.value();
+        }
+
+        @Override
+        public String kindName() {
+            return "a map";
+        }
+    }
+
+    /** One key of a mapping with the location of the key itself. */
+    record Entry(Location keyLocation, Node value) {
+    }
+
+    record ListNode(Location location, List<Node> items) implements Node {
+        public ListNode {
+            items = List.copyOf(items);
+        }
+
+        @Override
+        public String kindName() {
+            return "a list";
+        }
+    }
+
+    /**
+     * A scalar: {@code value} is a String, Long, Double, Boolean or null (YAML's ~ / JSON's null).
+     */
+    record ScalarNode(Location location, Object value) implements Node {
+        @Override
+        public String kindName() {
+            if (value == null) {
+                return "null";
+            }
+            if (value instanceof String) {
+                return "a string";
+            }
+            if (value instanceof Boolean) {
+                return "a boolean";
+            }
+            return "a number";
+        }
+
+        public boolean isNull() {
+            return value == null;
+        }
+    }
+}

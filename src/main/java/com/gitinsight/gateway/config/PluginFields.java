@@ -1,0 +1,44 @@
+package com.gitinsight.gateway.config;
+
+import java.util.List;
+
+/**
+ * What a {@link PluginSchema} sees of its {@code config:} map: typed getters that report errors
+ * with the file, line and field, and a check that no unknown field is present.
+ */
+public final class PluginFields {
+
+    private final Section section;
+
+    PluginFields(Section section) {
+        this.section = section;
+    }
+
+    public String string(String key, String fallback) {
+        return section.string(key, fallback);
+    }
+
+    public long integer(String key, long fallback, long min, long max) {
+        return section.integer(key, fallback, min, max);
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        return section.bool(key, fallback);
+    }
+
+    public List<String> strings(String key) {
+        return section.strings(key).stream().map(Section.Item::value).toList();
+    }
+
+    public boolean has(String key) {
+        return section.has(key);
+    }
+
+    public void error(String key, String message) {
+        section.error(key, message);
+    }
+
+    public void allowOnly(java.util.Set<String> implemented, java.util.Set<String> accepted) {
+        section.allowOnly(implemented, accepted);
+    }
+}

@@ -1,0 +1,49 @@
+package com.gitinsight.gateway.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A Kong route: which requests go to which service. Regex paths are compiled here, once, at load.
+ * {@code order} is the route's position in the file, Kong's last tie-breaker.
+ */
+public record RouteSpec(
+        String name,
+        String service,
+        List<RoutePath> paths,
+        Set<String> methods,
+        List<String> hosts,
+        Map<String, List<HeaderValue>> headers,
+        boolean stripPath,
+        boolean preserveHost,
+        int regexPriority,
+        int order) {
+
+    public RouteSpec {
+        paths = List.copyOf(paths);
+        methods = Set.copyOf(methods);
+        hosts = List.copyOf(hosts);
+        headers = Map.copyOf(headers);
+    }
+
+    /** Name for logs and metrics: the route's name, or its position when it has none. */
+    public String displayName() {
+        return name != null ? name : "route#" + order;
+    }
+
+    /** A path: a plain prefix, or (written with a leading {@code ~}) a regex anchored at the start. */
+    public record RoutePath(String raw, Pattern regex) {
+        public boolean isRegex() {
+            return regex != null;
+        }
+    }
+
+    /** A header value to match: exact (case-insensitive) or, written {@code ~*...}, a regex. */
+    public record HeaderValue(String exact, Pattern regex) {
+        public boolean matches(String value) {
+            return regex != null ? regex.matcher(value).find() : exact.equalsIgnoreCase(value);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package com.gitinsight.gateway.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A typed, validating view of one mapping in the file. Each accessor records an error (with the
+ * field's path and location) and returns a default instead of throwing, so one load reports
+ * every problem.
+ */
+final class Section {
+
+    private final Node.MapNode map;
+    private final String path;
+    private final Problems problems;
+
+    Section(Node.MapNode map, String path, Problems problems) {
+        this.map = map;
+        this.path = path;
+        this.problems = problems;
+    }
+
+    /** Wraps {@code node} if it is a map; otherwise records an error and returns an empty section. */
+    static Section of(Node node, String path, Problems problems) {
+        if (node instanceof Node.MapNode m) {
+            return new Section(m, path, problems);
+        }
+        problems.add(node == null ? null : node.location(), path,
+                "expected a map, got " + (node == null ? "nothing" : node.kindName()));
+        return new Section(new Node.MapNode(node == null ? null : node.location(), Map.of()), path, problems);
+    }
+
+    String path() {
+        return path;
+    }
+
+    Node.Location location() {
+        return map.location();
+    }
+
+    Problems problems() {
+        return problems;
+    }
+
+    String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    boolean has(String key) {
+        Node n = map.get(key);
+        return n != null && !(n instanceof Node.ScalarNode s && s.isNull());
+    }
+
+    Node node(String key) {
+        return map.get(key);
+    }
+
+    void error(String key, String message) {
+        Node n = map.get(key);
+        problems.add(n == null ? map.location() : n.location(), key == null ? path : child(key), message);
+    }
+
+    /**
+     * Kong rejects unknown fields; so do we. Fields Kong knows but that change nothing here are
+     * accepted (they are listed in {@code accepted}).
+     */
+    void allowOnly(Set<String> implemented, Set<String> accepted) {
+        for (Map.Entry<String, Node.Entry> e : map.entries().entrySet()) {
+            String key = e.getKey();
+            if (!implemented.contains(key) && !accepted.contains(key)) {
+                problems.add(e.getValue().keyLocation(), child(key), "unknown field");
+            }
+        }
+    }
+
+    String string(String key, String fallback) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return fallback;
+        }
+        if (n instanceof Node.ScalarNode s && s.value() instanceof String str) {
+            return str;
+        }
+        if (n instanceof Node.ScalarNode s && (s.value() instanceof Long || s.value() instanceof Double)) {
+            return String.valueOf(s.value());
+        }
+        problems.add(n.location(), child(key), "expected a string, got " + n.kindName());
+        return fallback;
+    }
+
+    String requiredString(String key) {
+        String value = string(key, null);
+        if (value == null && !map.entries().containsKey(key)) {
+            problems.add(map.location(), child(key), "required field missing");
+        } else if (value != null && value.isBlank()) {
+            error(key, "must not be empty");
+            return null;
+        }
+        return value;
+    }
+
+    long integer(String key, long fallback, long min, long max) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return fallback;
+        }
+        Long value = null;
+        if (n instanceof Node.ScalarNode s) {
+            if (s.value() instanceof Long l) {
+                value = l;
+            } else if (s.value() instanceof Double d && d == Math.rint(d)) {
+                value = d.longValue();
+            } else if (s.value() instanceof String str) {
+                try {
+                    value = Long.parseLong(str.trim());
+                } catch (NumberFormatException ignored) {
+                    value = null;
+                }
+            }
+        }
+        if (value == null) {
+            problems.add(n.location(), child(key), "expected a whole number, got " + n.kindName());
+            return fallback;
+        }
+        if (value < min || value > max) {
+            problems.add(n.location(), child(key), "must be between " + min + " and " + max + ", got " + value);
+            return fallback;
+        }
+        return value;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return fallback;
+        }
+        if (n instanceof Node.ScalarNode s && s.value() instanceof Boolean b) {
+            return b;
+        }
+        problems.add(n.location(), child(key), "expected true or false, got " + n.kindName());
+        return fallback;
+    }
+
+    /** A list of strings; a single string is accepted as a list of one, as Kong's schema does. */
+    List<Item<String>> strings(String key) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return List.of();
+        }
+        if (n instanceof Node.ScalarNode s && s.value() instanceof String str) {
+            return List.of(new Item<>(str, child(key), s.location()));
+        }
+        if (!(n instanceof Node.ListNode list)) {
+            problems.add(n.location(), child(key), "expected a list of strings, got " + n.kindName());
+            return List.of();
+        }
+        List<Item<String>> out = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            Node item = list.items().get(i);
+            String itemPath = child(key) + "[" + i + "]";
+            if (item instanceof Node.ScalarNode s && s.value() instanceof String str) {
+                out.add(new Item<>(str, itemPath, s.location()));
+            } else {
+                problems.add(item.location(), itemPath, "expected a string, got " + item.kindName());
+            }
+        }
+        return out;
+    }
+
+    /** The maps of a list field, each as a section with an indexed path ({@code routes[2]}). */
+    List<Section> sections(String key) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return List.of();
+        }
+        if (!(n instanceof Node.ListNode list)) {
+            problems.add(n.location(), child(key), "expected a list, got " + n.kindName());
+            return List.of();
+        }
+        List<Section> out = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            out.add(Section.of(list.items().get(i), child(key) + "[" + i + "]", problems));
+        }
+        return out;
+    }
+
+    /** A nested map as a section; an empty one when absent. */
+    Section section(String key) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return new Section(new Node.MapNode(map.location(), Map.of()), child(key), problems);
+        }
+        return Section.of(n, child(key), problems);
+    }
+
+    Set<String> keys() {
+        return map.entries().keySet();
+    }
+
+    Map<String, Node.Entry> entries() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map.entries()));
+    }
+
+    /** A value with the path and location it was read from, for errors found after reading. */
+    record Item<T>(T value, String path, Node.Location location) {
+    }
+}

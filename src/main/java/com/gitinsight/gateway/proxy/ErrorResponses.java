@@ -1,0 +1,40 @@
+package com.gitinsight.gateway.proxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/** Kong-style error bodies: JSON {@code {"message": "..."}} with the status that says what happened. */
+public final class ErrorResponses {
+
+    public static final String NO_ROUTE = "no Route matched with those values";
+    public static final String BAD_GATEWAY = "An invalid response was received from the upstream server";
+    public static final String TIMEOUT = "The upstream server is timing out";
+    public static final String NO_PEER = "failure to get a peer from the ring-balancer";
+    public static final String NAME_RESOLUTION = "name resolution failed";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private ErrorResponses() {
+    }
+
+    public static Response json(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(message)).build();
+    }
+
+    static String body(String message) {
+        StringWriter out = new StringWriter(message.length() + 16);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("message", message);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,187 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.upstream.Balancer;
+import com.gitinsight.gateway.upstream.Target;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+
+/**
+ * Sends one client request to its service: picks a target, retries connection failures on other
+ * targets up to the service's {@code retries}, and turns the upstream's answer into a streamed
+ * JAX-RS response (502 for connection failures, 504 for timeouts).
+ */
+final class Forwarder {
+
+    private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
+
+    private final UpstreamClient client;
+    private final WriteWatchdog watchdog;
+
+    Forwarder(UpstreamClient client, WriteWatchdog watchdog) {
+        this.client = client;
+        this.watchdog = watchdog;
+    }
+
+    Response forward(GatewaySnapshot snapshot, RouteMatch match, HttpServletRequest request, InputStream body) {
+        RouteSpec route = match.route();
+        ServiceSpec service = snapshot.config().service(route.service()).orElseThrow();
+        Balancer balancer = snapshot.upstreams().forService(service.name());
+        String pathAndQuery = request.getQueryString() == null ? match.upstreamPath()
+                : match.upstreamPath() + "?" + request.getQueryString();
+        boolean hasBody = hasBody(request);
+        List<Target> tried = new ArrayList<>(2);
+        IOException last = null;
+        for (int attempt = 0; attempt <= service.retries(); attempt++) {
+            Target target = balancer.pick(tried);
+            if (target == null) {
+                return ErrorResponses.json(503, ErrorResponses.NO_PEER);
+            }
+            tried.add(target);
+            HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
+            upstream.setPath(pathAndQuery);
+            copyRequestHeaders(request, upstream, route.preserveHost());
+            WriteWatchdog.Upload upload = null;
+            if (hasBody) {
+                upload = watchdog.register(upstream, service.writeTimeoutMs());
+                upstream.setEntity(new StreamingRequestEntity(body, request.getContentLengthLong(), upload));
+            }
+            target.acquire();
+            boolean handedOver = false;
+            try {
+                ClassicHttpResponse response = client.open(
+                        new HttpHost(service.protocol(), target.host(), target.port()), upstream, service);
+                handedOver = true;
+                return respond(request, response, target);
+            } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
+                // Nothing was sent: safe to try another target.
+                last = e;
+                LOG.log(Level.FINE, "connect to {0} failed: {1}", new Object[] {target, e});
+            } catch (IOException e) {
+                return failed(target, e, upload != null && upload.timedOut());
+            } finally {
+                if (upload != null) {
+                    watchdog.unregister(upload);
+                }
+                if (!handedOver) {
+                    target.release();
+                }
+            }
+        }
+        if (last instanceof UnknownHostException) {
+            return ErrorResponses.json(503, ErrorResponses.NAME_RESOLUTION);
+        }
+        LOG.log(Level.FINE, "no target of {0} accepted a connection: {1}", new Object[] {service.name(), last});
+        return ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY);
+    }
+
+    private static Response failed(Target target, IOException e, boolean writeTimedOut) {
+        LOG.log(Level.FINE, "exchange with {0} failed: {1}", new Object[] {target, e});
+        if (writeTimedOut || e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+            return ErrorResponses.json(504, ErrorResponses.TIMEOUT);
+        }
+        return ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static void copyRequestHeaders(HttpServletRequest in, HttpUriRequestBase out, boolean preserveHost) {
+        String connection = in.getHeader("Connection");
+        String forwardedFor = null;
+        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
+            String name = names.nextElement();
+            if (HopByHop.isHopByHop(name, connection) || skipped(name)) {
+                if (name.equalsIgnoreCase("x-forwarded-for")) {
+                    forwardedFor = joined(in.getHeaders(name));
+                }
+                continue;
+            }
+            for (Enumeration<String> values = in.getHeaders(name); values.hasMoreElements();) {
+                out.addHeader(name, values.nextElement());
+            }
+        }
+        String client = in.getRemoteAddr();
+        String host = in.getHeader("Host");
+        if (preserveHost && host != null) {
+            out.setHeader("Host", host);
+        }
+        out.setHeader("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        out.setHeader("X-Forwarded-Proto", in.getScheme());
+        out.setHeader("X-Forwarded-Host", in.getServerName());
+        out.setHeader("X-Forwarded-Port", Integer.toString(in.getServerPort()));
+        out.setHeader("X-Forwarded-Path", in.getRequestURI());
+        out.setHeader("X-Real-IP", client);
+    }
+
+    /** Headers the proxy sets itself (or the entity sets), so the client's copies are dropped. */
+    private static boolean skipped(String name) {
+        return switch (name.length()) {
+            case 4 -> name.equalsIgnoreCase("host");
+            case 9 -> name.equalsIgnoreCase("x-real-ip");
+            case 14 -> name.equalsIgnoreCase("content-length");
+            case 15 -> name.equalsIgnoreCase("x-forwarded-for");
+            case 16 -> name.equalsIgnoreCase("x-forwarded-host") || name.equalsIgnoreCase("x-forwarded-port")
+                    || name.equalsIgnoreCase("x-forwarded-path");
+            case 17 -> name.equalsIgnoreCase("x-forwarded-proto");
+            default -> false;
+        };
+    }
+
+    private static String joined(Enumeration<String> values) {
+        StringBuilder sb = new StringBuilder();
+        while (values.hasMoreElements()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(values.nextElement());
+        }
+        return sb.toString();
+    }
+
+    private static Response respond(HttpServletRequest request, ClassicHttpResponse response, Target target) {
+        Response.ResponseBuilder out = Response.status(response.getCode());
+        Header connection = response.getFirstHeader("Connection");
+        String connectionValue = connection == null ? null : connection.getValue();
+        for (Header h : response.getHeaders()) {
+            if (!HopByHop.isHopByHop(h.getName(), connectionValue)) {
+                out.header(h.getName(), h.getValue());
+            }
+        }
+        if (response.getEntity() == null || "HEAD".equals(request.getMethod())) {
+            closeQuietly(response);
+            target.release();
+            return out.build();
+        }
+        return out.entity(new ProxiedBody(response, target)).build();
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "closing an upstream response failed", e);
+        }
+    }
+}

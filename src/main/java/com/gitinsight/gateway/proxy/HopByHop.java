@@ -1,0 +1,46 @@
+package com.gitinsight.gateway.proxy;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** RFC 9110 7.6.1: headers that belong to one connection and are never forwarded. */
+final class HopByHop {
+
+    private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+
+    private HopByHop() {
+    }
+
+    /** True when {@code name} must not cross the proxy, given the message's Connection header. */
+    static boolean isHopByHop(String name, String connectionHeader) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (ALWAYS.contains(lower)) {
+            return true;
+        }
+        return connectionHeader != null && listsToken(connectionHeader, lower);
+    }
+
+    /** Whether the comma-separated Connection value names {@code lowerName}; no allocation per token. */
+    static boolean listsToken(String connectionHeader, String lowerName) {
+        int n = connectionHeader.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && (connectionHeader.charAt(i) == ' ' || connectionHeader.charAt(i) == ',' || connectionHeader.charAt(i) == '\t')) {
+                i++;
+            }
+            int start = i;
+            while (i < n && connectionHeader.charAt(i) != ',') {
+                i++;
+            }
+            int end = i;
+            while (end > start && (connectionHeader.charAt(end - 1) == ' ' || connectionHeader.charAt(end - 1) == '\t')) {
+                end--;
+            }
+            if (end - start == lowerName.length() && connectionHeader.regionMatches(true, start, lowerName, 0, end - start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

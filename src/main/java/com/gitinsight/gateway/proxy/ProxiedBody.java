@@ -1,0 +1,42 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.upstream.Target;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+
+/**
+ * Streams the upstream's response body to the client as it arrives, flushing whenever the upstream
+ * has nothing more ready so that chunked and event-stream responses are not held back.
+ */
+final class ProxiedBody implements StreamingOutput {
+
+    private static final int BUFFER = 16 * 1024;
+
+    private final ClassicHttpResponse response;
+    private final Target target;
+
+    ProxiedBody(ClassicHttpResponse response, Target target) {
+        this.response = response;
+        this.target = target;
+    }
+
+    @Override
+    public void write(OutputStream out) throws IOException {
+        try (ClassicHttpResponse r = response) {
+            InputStream in = r.getEntity().getContent();
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                out.write(buffer, 0, n);
+                if (in.available() == 0) {
+                    out.flush();
+                }
+            }
+        } finally {
+            target.release();
+        }
+    }
+}

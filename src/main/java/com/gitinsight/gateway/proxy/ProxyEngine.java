@@ -1,0 +1,55 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.GatewayRuntime;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Routes a request on the current snapshot and forwards it; owns the upstream connection pool. */
+@ApplicationScoped
+public class ProxyEngine {
+
+    @Inject
+    GatewayRuntime runtime;
+
+    @Inject
+    @ConfigProperty(name = "gateway.upstream.max-connections", defaultValue = "2048")
+    int maxConnections;
+
+    @Inject
+    @ConfigProperty(name = "gateway.upstream.max-connections-per-target", defaultValue = "512")
+    int maxPerTarget;
+
+    private UpstreamClient client;
+    private WriteWatchdog watchdog;
+    private Forwarder forwarder;
+
+    @PostConstruct
+    void start() {
+        client = new UpstreamClient(maxConnections, maxPerTarget);
+        watchdog = new WriteWatchdog(100);
+        forwarder = new Forwarder(client, watchdog);
+    }
+
+    public Response handle(HttpServletRequest request, InputStream body) {
+        GatewaySnapshot snapshot = runtime.snapshot();
+        RouteMatch match = snapshot.router().match(new ServletRequestFacts(request));
+        if (match == null) {
+            return ErrorResponses.json(404, ErrorResponses.NO_ROUTE);
+        }
+        return forwarder.forward(snapshot, match, request, body);
+    }
+
+    @PreDestroy
+    void stop() {
+        watchdog.close();
+        client.close();
+    }
+}

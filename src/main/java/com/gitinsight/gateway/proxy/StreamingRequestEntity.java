@@ -1,0 +1,70 @@
+package com.gitinsight.gateway.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
+
+/**
+ * The client's request body, copied to the upstream as it arrives (never buffered whole). Each
+ * write to the upstream is marked for the {@link WriteWatchdog}.
+ */
+final class StreamingRequestEntity extends AbstractHttpEntity {
+
+    private static final int BUFFER = 16 * 1024;
+
+    private final InputStream body;
+    private final long length;
+    private final WriteWatchdog.Upload upload;
+
+    StreamingRequestEntity(InputStream body, long length, WriteWatchdog.Upload upload) {
+        super((ContentType) null, null, length < 0);
+        this.body = body;
+        this.length = length;
+        this.upload = upload;
+    }
+
+    @Override
+    public long getContentLength() {
+        return length;
+    }
+
+    @Override
+    public InputStream getContent() {
+        return body;
+    }
+
+    @Override
+    public boolean isRepeatable() {
+        return false;
+    }
+
+    @Override
+    public boolean isStreaming() {
+        return true;
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        long remaining = length;
+        int n;
+        while (remaining != 0 && (n = body.read(buffer, 0, remaining < 0 ? BUFFER : (int) Math.min(BUFFER, remaining))) != -1) {
+            upload.writing();
+            out.write(buffer, 0, n);
+            upload.idle();
+            if (remaining > 0) {
+                remaining -= n;
+            }
+        }
+        upload.writing();
+        out.flush();
+        upload.idle();
+    }
+
+    @Override
+    public void close() throws IOException {
+        // The servlet container owns the client's stream.
+    }
+}

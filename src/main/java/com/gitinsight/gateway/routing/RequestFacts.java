@@ -1,0 +1,19 @@
+package com.gitinsight.gateway.routing;
+
+/**
+ * What the router needs to know of a request. Implemented over the servlet request by the proxy,
+ * and by plain records in tests.
+ */
+public interface RequestFacts {
+
+    String method();
+
+    /** The Host header as sent (may carry a port), or null. */
+    String host();
+
+    /** The raw (still percent-encoded) path, without the query. */
+    String rawPath();
+
+    /** Every value of a header; used where a route lists several acceptable values. */
+    java.util.Enumeration<String> headers(String lowerName);
+}

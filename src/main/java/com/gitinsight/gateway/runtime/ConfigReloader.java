@@ -1,0 +1,111 @@
+package com.gitinsight.gateway.runtime;
+
+import com.gitinsight.gateway.config.ConfigException;
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Watches the configuration file and swaps in each valid new version. Polling (rather than a
+ * WatchService) also sees files replaced through symlinks, as Kubernetes ConfigMaps are. An
+ * invalid version is logged once and the running configuration stays.
+ */
+public final class ConfigReloader implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ConfigReloader.class.getName());
+
+    private final Path file;
+    private final KongConfigParser parser;
+    private final Consumer<GatewayConfig> onValid;
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final ScheduledExecutorService timer;
+    private FileTime seenModified;
+    private long seenSize = -1;
+    private String seenHash;
+
+    public ConfigReloader(Path file, KongConfigParser parser, GatewayConfig initial, Consumer<GatewayConfig> onValid) {
+        this.file = file;
+        this.parser = parser;
+        this.onValid = onValid;
+        this.seenHash = initial.hash();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gateway-config-reloader");
+            t.setDaemon(true);
+            return t;
+        });
+        remember();
+    }
+
+    public void start(long intervalMillis) {
+        timer.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The error of the last rejected version, or null when the file on disk is the one running. */
+    public String lastError() {
+        return lastError.get();
+    }
+
+    void check() {
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            long size = Files.size(file);
+            if (modified.equals(seenModified) && size == seenSize) {
+                return;
+            }
+            seenModified = modified;
+            seenSize = size;
+            reload();
+        } catch (IOException e) {
+            rejected("cannot read " + file + ": " + e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "configuration reload failed unexpectedly; keeping the running configuration", e);
+        }
+    }
+
+    private void reload() {
+        try {
+            GatewayConfig next = parser.load(file);
+            if (next.hash().equals(seenHash)) {
+                lastError.set(null);
+                return;
+            }
+            onValid.accept(next);
+            seenHash = next.hash();
+            lastError.set(null);
+            LOG.info(() -> "configuration reloaded from " + file + " (hash " + next.hash() + ")");
+        } catch (ConfigException e) {
+            rejected("rejected new configuration, keeping hash " + seenHash + ":\n" + e.getMessage());
+        }
+    }
+
+    private void rejected(String message) {
+        if (!Objects.equals(lastError.getAndSet(message), message)) {
+            LOG.warning(message);
+        }
+    }
+
+    private void remember() {
+        try {
+            seenModified = Files.getLastModifiedTime(file);
+            seenSize = Files.size(file);
+        } catch (IOException e) {
+            seenModified = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
