@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** Kong-style error bodies: JSON {@code {"message": "..."}} with the status that says what happened. */
 public final class ErrorResponses {
@@ -23,7 +24,9 @@ public final class ErrorResponses {
     }
 
     public static Response json(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(message)).build();
+        byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Content-Length", bytes.length).entity(bytes).build();
     }
 
     static String body(String message) {

@@ -1,12 +1,30 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.observability.HealthResource;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
+import java.util.Set;
 
 /** The JAX-RS application at the root: the proxy and the gateway's own {@code /_gateway} endpoints. */
 @ApplicationPath("/")
 public class GatewayApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(HealthResource.class);
+    }
+
+    /**
+     * The proxy resource is a singleton: a per-request resource costs the container an instance,
+     * CDI injection and HK2 bookkeeping on every call, the largest overhead measured on the hot path.
+     */
+    @Override
+    public Set<Object> getSingletons() {
+        CDI<Object> cdi = CDI.current();
+        return Set.of(new ProxyResource(cdi.select(ProxyEngine.class).get(), cdi.select(CurrentRequest.class).get()));
+    }
 
     @Override
     public Map<String, Object> getProperties() {

@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.proxy;
 
-import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -10,8 +9,8 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -19,50 +18,60 @@ import java.io.InputStream;
  * The body parameter is the raw entity stream, handed on without buffering.
  */
 @Path("/")
-public class ProxyResource {
+public final class ProxyResource {
 
-    @Inject
-    ProxyEngine engine;
+    private final ProxyEngine engine;
+    private final CurrentRequest current;
 
+    /** One instance for the application (see {@link GatewayApplication}): nothing is built per request. */
+    ProxyResource(ProxyEngine engine, CurrentRequest current) {
+        this.engine = engine;
+        this.current = current;
+    }
+
+    // GET and HEAD declare no entity (JAX-RS expects none); a body, if sent, is read from the
+    // servlet request, which JAX-RS has not touched.
     @GET
     @Path("{any: .*}")
-    public Response get(@Context HttpServletRequest request, InputStream body) {
-        return engine.handle(request, body);
+    public Response get() throws IOException {
+        HttpServletRequest request = current.get();
+        return engine.handle(request, request.getInputStream());
     }
 
     @HEAD
     @Path("{any: .*}")
-    public Response head(@Context HttpServletRequest request, InputStream body) {
-        return engine.handle(request, body);
+    public Response head() throws IOException {
+        HttpServletRequest request = current.get();
+        return engine.handle(request, request.getInputStream());
     }
 
     @POST
     @Path("{any: .*}")
-    public Response post(@Context HttpServletRequest request, InputStream body) {
-        return engine.handle(request, body);
+    public Response post(InputStream body) {
+        return engine.handle(current.get(), body);
     }
 
     @PUT
     @Path("{any: .*}")
-    public Response put(@Context HttpServletRequest request, InputStream body) {
-        return engine.handle(request, body);
+    public Response put(InputStream body) {
+        return engine.handle(current.get(), body);
     }
 
     @DELETE
     @Path("{any: .*}")
-    public Response delete(@Context HttpServletRequest request, InputStream body) {
-        return engine.handle(request, body);
+    public Response delete(InputStream body) {
+        return engine.handle(current.get(), body);
     }
 
     @PATCH
     @Path("{any: .*}")
-    public Response patch(@Context HttpServletRequest request, InputStream body) {
-        return engine.handle(request, body);
+    public Response patch(InputStream body) {
+        return engine.handle(current.get(), body);
     }
 
     @OPTIONS
     @Path("{any: .*}")
-    public Response options(@Context HttpServletRequest request, InputStream body) {
-        return engine.handle(request, body);
+    public Response options(InputStream body) {
+        return engine.handle(current.get(), body);
     }
 }
