@@ -22,7 +22,7 @@ war=target/gateway.war
 micro=target/payara-micro.jar
 
 # Build when the WAR or Payara Micro is missing, or any source is newer than the WAR.
-if [[ ! -f $war || ! -f $micro ]] || [[ -n $(find pom.xml src webapp -newer "$war" -type f 2>/dev/null | head -n 1) ]]; then
+if [[ ! -f $war || ! -f $micro ]] || [[ -n $(find pom.xml src/main webapp -newer "$war" -type f 2>/dev/null | head -n 1) ]]; then
   echo "building the gateway (mvn package)..." >&2
   mvn -B -q -DskipTests package >&2
 fi

@@ -1,0 +1,255 @@
+package com.gitinsight.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class KongConfigParserTest {
+
+    private final KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+
+    /** A registry that knows every plugin name, to check the rest of a file independently of plugins. */
+    private static final PluginRegistry ANY_PLUGIN = new PluginRegistry(
+            Set.of("rate-limiting", "prometheus", "jwt", "cors", "response-caching", "request-id", "correlation-id")
+                    .stream().map(KongConfigParserTest::permissive).toList());
+
+    private static PluginSchema permissive(String name) {
+        return new PluginSchema() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public PluginConfig parse(PluginFields config) {
+                return new PluginConfig() { };
+            }
+        };
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = KongConfigParserTest.class.getResourceAsStream("/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private ConfigException invalid(String yaml) {
+        return assertThrows(ConfigException.class, () -> parser.parse("test.yml", yaml));
+    }
+
+    private static final String HEADER = "_format_version: \"3.0\"\n";
+
+    @Test
+    void seedKongYmlLoadsVerbatimApartFromPluginsNotImplementedYet() throws Exception {
+        String seed = resource("seed-kong.yml");
+        GatewayConfig config = new KongConfigParser(ANY_PLUGIN).parse("seed-kong.yml", seed);
+        assertEquals(List.of("python-api", "go-api", "auth-service"),
+                config.services().stream().map(ServiceSpec::name).toList());
+        assertEquals(3, config.routes().size());
+        RouteSpec repositories = config.routes().get(0);
+        assertEquals("repositories-route", repositories.name());
+        assertEquals("python-api", repositories.service());
+        assertEquals(List.of("/api/v1/repositories", "/api/v1/analysis", "/api/v1/ai"),
+                repositories.paths().stream().map(RouteSpec.RoutePath::raw).toList());
+        assertTrue(repositories.stripPath(), "Kong's default strip_path is true");
+        assertEquals(Set.of("GET", "POST", "PUT", "DELETE"), repositories.methods());
+        assertEquals(2, config.consumers().size());
+        assertEquals("web-frontend-key", config.consumers().get(0).jwtSecrets().get(0).key());
+        assertEquals(3, config.plugins().stream().filter(p -> p.scope() == PluginSpec.Scope.GLOBAL).count());
+        assertEquals(2, config.pluginsFor(PluginSpec.Scope.SERVICE, "python-api").size());
+        assertEquals(2, config.pluginsFor(PluginSpec.Scope.ROUTE, "repositories-route").size());
+        assertEquals(8000, config.service("python-api").orElseThrow().port());
+
+        // With only the plugins this build implements, every other plugin is named with its place.
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("seed-kong.yml", seed));
+        Set<String> named = e.errors().stream().map(ConfigError::message)
+                .map(m -> m.replaceAll("plugin '([^']+)'.*", "$1")).collect(Collectors.toSet());
+        assertEquals(Set.of("rate-limiting", "prometheus", "jwt", "cors", "response-caching", "request-id",
+                "correlation-id"), named);
+        ConfigError first = e.errors().get(0);
+        assertEquals("services[0].plugins[0].name", first.field());
+        assertEquals(7, first.line());
+    }
+
+    @Test
+    void gitInsightsOwnConfigLoads() throws Exception {
+        GatewayConfig config = parser.load(Path.of("server-config/gateway.yml"));
+        assertEquals(3, config.services().size());
+        assertEquals(3, config.upstreams().size());
+        UpstreamSpec python = config.upstream("python-api").orElseThrow();
+        assertEquals(UpstreamSpec.Algorithm.LEAST_CONNECTIONS, python.algorithm());
+        assertEquals(3, python.targets().size());
+        assertTrue(config.routes().stream().noneMatch(RouteSpec::stripPath), "GitInsight's backends want full paths");
+    }
+
+    @Test
+    void routeNamingAMissingServiceIsReportedWithLineColumnAndField() {
+        ConfigException e = invalid(HEADER + """
+                services:
+                  - name: a
+                    url: http://a:1
+                routes:
+                  - name: r
+                    service: nope
+                    paths: [/x]
+                """);
+        assertEquals(1, e.errors().size());
+        ConfigError error = e.errors().get(0);
+        assertEquals("test.yml", error.file());
+        assertEquals(7, error.line());
+        assertEquals("routes[0].service", error.field());
+        assertEquals("test.yml:7:14: routes[0].service: no service named 'nope'", error.toString());
+    }
+
+    @Test
+    void negativeTimeoutBadRegexAndUnknownFieldAreAllReportedInOnePass() {
+        ConfigException e = invalid(HEADER + """
+                services:
+                  - name: a
+                    url: http://a:1
+                    read_timeout: -5
+                    colour: blue
+                    routes:
+                      - paths: ["~/api/(unclosed"]
+                """);
+        List<String> fields = e.errors().stream().map(ConfigError::field).toList();
+        assertEquals(List.of("services[0].colour", "services[0].read_timeout", "services[0].routes[0].paths[0]"),
+                fields.stream().sorted().toList());
+        assertTrue(e.getMessage().contains("must be between 1 and"), e.getMessage());
+        assertTrue(e.getMessage().contains("bad regex"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
+    }
+
+    @Test
+    void unimplementedPluginIsAnErrorNamingItAndWhereItIsUsed() {
+        ConfigException e = invalid(HEADER + """
+                services:
+                  - name: a
+                    url: http://a:1
+                plugins:
+                  - name: bot-detection
+                """);
+        assertEquals("test.yml:6:11: plugins[0].name: plugin 'bot-detection' is not implemented by this gateway",
+                e.errors().get(0).toString());
+    }
+
+    @Test
+    void malformedYamlNamesTheLine() {
+        ConfigException e = invalid(HEADER + "services:\n  - name: a\n   url: [unclosed\n");
+        assertTrue(e.errors().get(0).line() >= 3, e.getMessage());
+        assertTrue(e.getMessage().startsWith("test.yml:"), e.getMessage());
+    }
+
+    @Test
+    void duplicateKeysAndDuplicateNamesAreRejected() {
+        assertTrue(invalid(HEADER + "services: []\nservices: []\n").getMessage().contains("duplicate key 'services'"));
+        ConfigException e = invalid(HEADER + """
+                services:
+                  - {name: a, url: "http://a:1"}
+                  - {name: a, url: "http://b:1"}
+                """);
+        assertTrue(e.getMessage().contains("duplicate service name 'a'"), e.getMessage());
+    }
+
+    @Test
+    void formatVersionIsRequired() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("t.yml", "services: []\n"));
+        assertEquals("_format_version", e.errors().get(0).field());
+        assertTrue(invalid("_format_version: \"9.9\"\n").getMessage().contains("unsupported format version"));
+    }
+
+    @Test
+    void jsonFilesAreReadWithLocations() throws Exception {
+        GatewayConfig ok = parser.parse("kong.json", """
+                {"_format_version": "3.0",
+                 "services": [{"name": "a", "url": "https://a.example:8443/base",
+                               "routes": [{"name": "r", "paths": ["/a"], "strip_path": false}]}]}
+                """);
+        ServiceSpec a = ok.services().get(0);
+        assertEquals("https", a.protocol());
+        assertEquals(8443, a.port());
+        assertEquals("/base", a.path());
+        assertFalse(ok.routes().get(0).stripPath());
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("kong.json", """
+                {"_format_version": "3.0",
+                 "services": [{"name": "a", "url": "http://a", "retries": "many"}]}
+                """));
+        assertEquals(2, e.errors().get(0).line());
+        assertEquals("services[0].retries", e.errors().get(0).field());
+    }
+
+    @Test
+    void serviceDefaultsFollowKong() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                services:
+                  - name: a
+                    host: backend.local
+                """);
+        ServiceSpec a = config.services().get(0);
+        assertEquals("http", a.protocol());
+        assertEquals(80, a.port());
+        assertNull(a.path());
+        assertEquals(5, a.retries());
+        assertEquals(60000, a.connectTimeoutMs());
+        assertEquals(60000, a.writeTimeoutMs());
+        assertEquals(60000, a.readTimeoutMs());
+    }
+
+    @Test
+    void upstreamTargetsDefaultToPort8000AndWeight100() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                upstreams:
+                  - name: u
+                    targets:
+                      - target: one.local
+                      - target: "[::1]:9000"
+                        weight: 0
+                """);
+        List<UpstreamSpec.TargetSpec> targets = config.upstreams().get(0).targets();
+        assertEquals(new UpstreamSpec.TargetSpec("one.local", 8000, 100), targets.get(0));
+        assertEquals(new UpstreamSpec.TargetSpec("::1", 9000, 0), targets.get(1));
+        assertEquals(UpstreamSpec.Algorithm.ROUND_ROBIN, config.upstreams().get(0).algorithm());
+    }
+
+    @Test
+    void unimplementedAlgorithmsAndHealthChecksAreErrorsNotSilence() {
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: latency\n").getMessage()
+                .contains("algorithm 'latency' is not implemented"));
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    healthchecks:\n      active: {}\n").getMessage()
+                .contains("health checks are not implemented yet"));
+    }
+
+    @Test
+    void topLevelPluginMustReferToAnExistingEntity() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(ANY_PLUGIN).parse("t.yml",
+                HEADER + """
+                plugins:
+                  - name: cors
+                    route: missing
+                """));
+        assertEquals("t.yml:4:12: plugins[0].route: no route named 'missing'", e.errors().get(0).toString());
+    }
+
+    @Test
+    void routeNeedsAMatchingCondition() {
+        ConfigException e = invalid(HEADER + """
+                services:
+                  - name: a
+                    url: http://a:1
+                    routes:
+                      - name: empty
+                """);
+        assertTrue(e.getMessage().contains("needs at least one of paths, methods, hosts or headers"), e.getMessage());
+    }
+}

@@ -1,0 +1,60 @@
+package com.gitinsight.gateway.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigReloaderTest {
+
+    private static final String V1 = """
+            _format_version: "3.0"
+            services: [{name: a, url: "http://a:1", routes: [{name: r1, paths: [/one]}]}]
+            """;
+    private static final String V2 = V1.replace("r1", "r2").replace("/one", "/two");
+
+    @Test
+    void validChangesAreSwappedInAndInvalidOnesKeepTheRunningConfig(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, V1);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        GatewayConfig initial = parser.load(file);
+        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
+        try (ConfigReloader reloader = new ConfigReloader(file, parser, initial, running::set)) {
+            reloader.check();
+            assertEquals(initial, running.get(), "unchanged file: nothing to do");
+
+            write(file, V2, 1);
+            reloader.check();
+            assertEquals("r2", running.get().routes().get(0).name());
+            assertNull(reloader.lastError());
+
+            write(file, V2.replace("url: \"http://a:1\"", "url: \"http://a:1\", read_timeout: -1"), 2);
+            reloader.check();
+            assertEquals("r2", running.get().routes().get(0).name(), "an invalid file keeps the running config");
+            assertTrue(reloader.lastError().contains("read_timeout"), reloader.lastError());
+            assertTrue(reloader.lastError().contains("gateway.yml:2:"), reloader.lastError());
+
+            write(file, V1, 3);
+            reloader.check();
+            assertEquals("r1", running.get().routes().get(0).name());
+            assertNull(reloader.lastError(), "fixing the file clears the error");
+        }
+    }
+
+    /** Writes and moves the mtime forward, as a later edit would. */
+    private static void write(Path file, String text, int secondsLater) throws Exception {
+        Files.writeString(file, text);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(secondsLater)));
+    }
+}
