@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The servlet request being handled on this thread, bound by {@link CurrentRequestFilter}. Asking
@@ -11,22 +12,25 @@ import jakarta.servlet.http.HttpServletRequest;
 @ApplicationScoped
 public class CurrentRequest {
 
-    private final ThreadLocal<HttpServletRequest> current = new ThreadLocal<>();
+    private final ThreadLocal<Exchange> current = new ThreadLocal<>();
 
-    void bind(HttpServletRequest request) {
-        current.set(request);
+    /** Binds the exchange and returns it; the filter passes its (wrapped) response on. */
+    Exchange bind(HttpServletRequest request, HttpServletResponse response) {
+        Exchange exchange = new Exchange(request, response);
+        current.set(exchange);
+        return exchange;
     }
 
     void unbind() {
         current.remove();
     }
 
-    /** The request of this thread; never null inside a request. */
-    public HttpServletRequest get() {
-        HttpServletRequest request = current.get();
-        if (request == null) {
+    /** The exchange of this thread; never null inside a request. */
+    public Exchange get() {
+        Exchange exchange = current.get();
+        if (exchange == null) {
             throw new IllegalStateException("no servlet request bound to this thread");
         }
-        return request;
+        return exchange;
     }
 }

@@ -21,9 +21,9 @@ public class CurrentRequestFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        current.bind(request);
+        Exchange exchange = current.bind(request, response);
         try {
-            chain.doFilter(request, response);
+            chain.doFilter(request, exchange.response());
         } finally {
             current.unbind();
         }

@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 
@@ -43,7 +44,8 @@ final class Forwarder {
         this.watchdog = watchdog;
     }
 
-    Response forward(GatewaySnapshot snapshot, RouteMatch match, HttpServletRequest request, InputStream body) {
+    Response forward(GatewaySnapshot snapshot, RouteMatch match, Exchange exchange, InputStream body) {
+        HttpServletRequest request = exchange.request();
         RouteSpec route = match.route();
         ServiceSpec service = snapshot.config().service(route.service()).orElseThrow();
         Balancer balancer = snapshot.upstreams().forService(service.name());
@@ -65,6 +67,9 @@ final class Forwarder {
             if (hasBody) {
                 upload = watchdog.register(upstream, service.writeTimeoutMs());
                 upstream.setEntity(new StreamingRequestEntity(body, request.getContentLengthLong(), upload));
+                if (untypedOptionsBody(request)) {
+                    upstream.setHeader("Content-Type", ContentType.APPLICATION_OCTET_STREAM.getMimeType());
+                }
             }
             target.acquire();
             boolean handedOver = false;
@@ -72,7 +77,7 @@ final class Forwarder {
                 ClassicHttpResponse response = client.open(
                         new HttpHost(service.protocol(), target.host(), target.port()), upstream, service);
                 handedOver = true;
-                return respond(request, response, target);
+                return respond(exchange, response, target);
             } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
                 // Nothing was sent: safe to try another target.
                 last = e;
@@ -101,6 +106,11 @@ final class Forwarder {
             return ErrorResponses.json(504, ErrorResponses.TIMEOUT);
         }
         return ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY);
+    }
+
+    /** HttpClient refuses an OPTIONS body without a type; that one case is labelled octet-stream. */
+    private static boolean untypedOptionsBody(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Content-Type") == null;
     }
 
     private static boolean hasBody(HttpServletRequest request) {
@@ -160,7 +170,7 @@ final class Forwarder {
         return sb.toString();
     }
 
-    private static Response respond(HttpServletRequest request, ClassicHttpResponse response, Target target) {
+    private static Response respond(Exchange exchange, ClassicHttpResponse response, Target target) {
         Response.ResponseBuilder out = Response.status(response.getCode());
         Header connection = response.getFirstHeader("Connection");
         String connectionValue = connection == null ? null : connection.getValue();
@@ -169,10 +179,13 @@ final class Forwarder {
                 out.header(h.getName(), h.getValue());
             }
         }
-        if (response.getEntity() == null || "HEAD".equals(request.getMethod())) {
+        if (response.getEntity() == null || "HEAD".equals(exchange.request().getMethod())) {
             closeQuietly(response);
             target.release();
             return out.build();
+        }
+        if (response.getFirstHeader("Content-Type") == null) {
+            exchange.suppressContentType();
         }
         return out.entity(new ProxiedBody(response, target)).build();
     }

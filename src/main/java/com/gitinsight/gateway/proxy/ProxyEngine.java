@@ -7,7 +7,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,13 +37,13 @@ public class ProxyEngine {
         forwarder = new Forwarder(client, watchdog);
     }
 
-    public Response handle(HttpServletRequest request, InputStream body) {
+    public Response handle(Exchange exchange, InputStream body) {
         GatewaySnapshot snapshot = runtime.snapshot();
-        RouteMatch match = snapshot.router().match(new ServletRequestFacts(request));
+        RouteMatch match = snapshot.router().match(new ServletRequestFacts(exchange.request()));
         if (match == null) {
             return ErrorResponses.json(404, ErrorResponses.NO_ROUTE);
         }
-        return forwarder.forward(snapshot, match, request, body);
+        return forwarder.forward(snapshot, match, exchange, body);
     }
 
     @PreDestroy

@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.proxy;
 
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -34,15 +33,15 @@ public final class ProxyResource {
     @GET
     @Path("{any: .*}")
     public Response get() throws IOException {
-        HttpServletRequest request = current.get();
-        return engine.handle(request, request.getInputStream());
+        Exchange exchange = current.get();
+        return engine.handle(exchange, exchange.request().getInputStream());
     }
 
     @HEAD
     @Path("{any: .*}")
     public Response head() throws IOException {
-        HttpServletRequest request = current.get();
-        return engine.handle(request, request.getInputStream());
+        Exchange exchange = current.get();
+        return engine.handle(exchange, exchange.request().getInputStream());
     }
 
     @POST

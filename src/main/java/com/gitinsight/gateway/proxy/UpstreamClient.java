@@ -24,7 +24,8 @@ import org.apache.hc.core5.http.io.SocketConfig;
 /**
  * The pooled, keep-alive HTTP/1.1 client to the backends (Apache HttpClient 5, classic blocking
  * I/O: on this workload it costs the least CPU per request). It does nothing on its own: no
- * retries, redirects, decompression or cookies; the proxy decides all of that.
+ * redirects, decompression or cookies, and no retries beyond a stale keep-alive connection; the
+ * proxy decides the rest.
  */
 final class UpstreamClient implements AutoCloseable {
 
@@ -46,7 +47,7 @@ final class UpstreamClient implements AutoCloseable {
                 .build();
         client = HttpClients.custom()
                 .setConnectionManager(pool)
-                .disableAutomaticRetries()
+                .setRetryStrategy(new StaleConnectionRetry())
                 .disableRedirectHandling()
                 .disableContentCompression()
                 .disableCookieManagement()
@@ -74,6 +75,8 @@ final class UpstreamClient implements AutoCloseable {
                 .setConnectionRequestTimeout(Timeout.ofMilliseconds(s.connectTimeoutMs()))
                 .setResponseTimeout(Timeout.ofMilliseconds(s.readTimeoutMs()))
                 .setRedirectsEnabled(false)
+                // Otherwise HttpClient offers "Upgrade: TLS/1.2" to plain-HTTP backends on its own.
+                .setProtocolUpgradeEnabled(false)
                 .build();
     }
 

@@ -1,0 +1,196 @@
+package com.gitinsight.gateway.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Backends for the integration tests, on free loopback ports: echo servers that report what the
+ * gateway sent, a streaming server, a slow one, and raw sockets that refuse or never read.
+ */
+final class Backends implements AutoCloseable {
+
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<ServerSocket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+    /** Released by a test once it has read the first chunk of /stream. */
+    final CountDownLatch streamReleased = new CountDownLatch(1);
+    /** Released by a test to let a held /hold request finish. */
+    final CountDownLatch holdReleased = new CountDownLatch(1);
+
+    /** An echo server named {@code name}: the body is a description of the request received. */
+    int echo(String name) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.createContext("/", ex -> handle(name, ex));
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        servers.add(server);
+        return server.getAddress().getPort();
+    }
+
+    /** A port where nothing listens: connections are refused. */
+    static int refusingPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Accepts connections and never reads from them: uploads stall once the buffers are full. */
+    int blackHole() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server.setReceiveBufferSize(4096);
+        sockets.add(server);
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    s.setReceiveBufferSize(4096);
+                    accepted.add(s);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "black-hole");
+        t.setDaemon(true);
+        t.start();
+        return server.getLocalPort();
+    }
+
+    private void handle(String name, HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getRawPath();
+        try {
+            if (path.endsWith("/stream")) {
+                stream(ex);
+            } else if (path.endsWith("/slow")) {
+                sleep(5000);
+                reply(ex, 200, "slow");
+            } else if (path.endsWith("/hold")) {
+                holdReleased.await(20, TimeUnit.SECONDS);
+                reply(ex, 200, name);
+            } else if (path.contains("/download/")) {
+                download(ex, Long.parseLong(path.substring(path.lastIndexOf('/') + 1)));
+            } else if (path.endsWith("/cookies")) {
+                ex.getResponseHeaders().add("Set-Cookie", "a=1; Path=/");
+                ex.getResponseHeaders().add("Set-Cookie", "b=2; Path=/; HttpOnly");
+                ex.getResponseHeaders().add("Connection", "X-Backend-Private");
+                ex.getResponseHeaders().add("X-Backend-Private", "leak");
+                ex.getResponseHeaders().add("X-Backend", name);
+                reply(ex, 201, "cookies");
+            } else if (path.endsWith("/status/418")) {
+                reply(ex, 418, "teapot");
+            } else {
+                reply(ex, 200, describe(name, ex));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** name, method, raw URI, the bytes and a checksum of the body, and every header. */
+    private static String describe(String name, HttpExchange ex) throws IOException {
+        long bytes = 0;
+        long sum = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = ex.getRequestBody()) {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                bytes += n;
+                for (int i = 0; i < n; i++) {
+                    sum = sum * 31 + buffer[i];
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("backend=").append(name).append('\n');
+        sb.append("method=").append(ex.getRequestMethod()).append('\n');
+        sb.append("uri=").append(ex.getRequestURI().toString()).append('\n');
+        sb.append("bytes=").append(bytes).append('\n');
+        sb.append("sum=").append(sum).append('\n');
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v));
+        headers.forEach((k, v) -> sb.append("h:").append(k).append('=').append(String.join("|", v)).append('\n'));
+        return sb.toString();
+    }
+
+    private void stream(HttpExchange ex) throws IOException, InterruptedException {
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        out.write("data: first\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        boolean released = streamReleased.await(15, TimeUnit.SECONDS);
+        out.write(("data: " + (released ? "second" : "timeout") + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.close();
+    }
+
+    private static void download(HttpExchange ex, long size) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, size);
+        byte[] block = new byte[64 * 1024];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) i;
+        }
+        try (OutputStream out = ex.getResponseBody()) {
+            long left = size;
+            while (left > 0) {
+                int n = (int) Math.min(block.length, left);
+                out.write(block, 0, n);
+                left -= n;
+            }
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (ex.getResponseHeaders().getFirst("Content-Type") == null) {
+            ex.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+        }
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis); // the backend is slow on purpose; the test itself does not sleep
+    }
+
+    @Override
+    public void close() {
+        streamReleased.countDown();
+        holdReleased.countDown();
+        servers.forEach(s -> s.stop(0));
+        for (Socket s : accepted) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        for (ServerSocket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,482 @@
+package com.gitinsight.gateway.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * End to end on Payara Micro: the WAR built by this module, deployed once, in front of backends
+ * started here on free loopback ports.
+ */
+@ExtendWith(ArquillianExtension.class)
+class GatewayIT {
+
+    static {
+        // The tests set Host and Connection themselves, as a client behind a proxy would.
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host,connection");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Backends BACKENDS = new Backends();
+    private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static String baseConfig;
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws IOException {
+        int a = BACKENDS.echo("a");
+        int b = BACKENDS.echo("b");
+        int dead = Backends.refusingPort();
+        int hole = BACKENDS.blackHole();
+        baseConfig = """
+                _format_version: "3.0"
+                upstreams:
+                  - name: pair
+                    targets: [{target: "127.0.0.1:%1$d"}, {target: "127.0.0.1:%2$d"}]
+                  - name: flaky
+                    targets: [{target: "127.0.0.1:%3$d"}, {target: "127.0.0.1:%1$d"}]
+                  - name: leastconn
+                    algorithm: least-connections
+                    targets: [{target: "127.0.0.1:%1$d"}, {target: "127.0.0.1:%2$d"}]
+                  - name: weighted
+                    targets: [{target: "127.0.0.1:%1$d", weight: 0}, {target: "127.0.0.1:%2$d"}]
+                services:
+                  - name: echo
+                    url: http://127.0.0.1:%1$d
+                    routes:
+                      - {name: keep, paths: [/keep], strip_path: false}
+                      - {name: strip, paths: [/strip]}
+                      - {name: preserve, paths: [/preserve], preserve_host: true, strip_path: false}
+                  - name: based
+                    url: http://127.0.0.1:%1$d/base
+                    routes: [{name: based, paths: [/based]}]
+                  - name: pair
+                    url: http://pair
+                    routes: [{name: pair, paths: [/pair], strip_path: false}]
+                  - name: flaky
+                    url: http://flaky
+                    retries: 1
+                    routes: [{name: flaky, paths: [/flaky], strip_path: false}]
+                  - name: dead
+                    url: http://127.0.0.1:%3$d
+                    retries: 2
+                    routes: [{name: dead, paths: [/dead]}]
+                  - name: slow
+                    url: http://127.0.0.1:%1$d
+                    read_timeout: 500
+                    routes: [{name: slow, paths: [/timeout], strip_path: false}]
+                  - name: hole
+                    url: http://127.0.0.1:%4$d
+                    write_timeout: 500
+                    routes: [{name: hole, paths: [/hole]}]
+                  - name: leastconn
+                    url: http://leastconn
+                    routes: [{name: leastconn, paths: [/lc], strip_path: false}]
+                  - name: weighted
+                    url: http://weighted
+                    routes: [{name: weighted, paths: [/weighted], strip_path: false}]
+                  - name: go-api
+                    url: http://127.0.0.1:%2$d
+                    routes: [{name: fast-routes, paths: [/health, /metrics], strip_path: false}]
+                """.formatted(a, b, dead, hole);
+        Files.createDirectories(CONFIG.getParent());
+        Files.writeString(CONFIG, baseConfig);
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        BACKENDS.close();
+    }
+
+    /** Payara reports the machine's address; the tests talk to the gateway over loopback only. */
+    private URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + base.getPort() + pathAndQuery);
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The echo backend's description of what it received. */
+    private static Map<String, String> echoed(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : response.body().split("\n")) {
+            int eq = line.indexOf('=');
+            fields.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    private static void assertJsonError(HttpResponse<String> response, int status, String message) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(message, JSON.readTree(response.body()).get("message").asText());
+    }
+
+    @Test
+    void healthReportsVersionAndConfiguration() throws Exception {
+        HttpResponse<String> response = get("/_gateway/health");
+        assertEquals(200, response.statusCode());
+        JsonNode health = JSON.readTree(response.body());
+        assertEquals("UP", health.get("status").asText());
+        assertFalse(health.get("version").asText().isEmpty());
+        assertEquals(16, health.get("config_hash").asText().length());
+        assertTrue(health.get("config_source").asText().endsWith("gateway.yml"));
+        assertTrue(health.has("loaded_at"));
+    }
+
+    @Test
+    void pathAndQueryAreForwardedByteExact() throws Exception {
+        String raw = "/keep/a%2Fb/c%20d/%E2%82%AC;m=1?q=1%2B2&x=%7E&empty=&plus=a+b";
+        assertEquals(raw, echoed(get(raw)).get("uri"));
+    }
+
+    @Test
+    void stripPathAndServicePathShapeTheUpstreamPath() throws Exception {
+        assertEquals("/x/y?z=1", echoed(get("/strip/x/y?z=1")).get("uri"));
+        assertEquals("/", echoed(get("/strip")).get("uri"));
+        assertEquals("/base/y", echoed(get("/based/y")).get("uri"));
+    }
+
+    @Test
+    void forwardedHeadersAreSetAndHopByHopHeadersRemoved() throws Exception {
+        Map<String, String> seen = echoed(send(HttpRequest.newBuilder(uri("/keep/h"))
+                .header("X-Forwarded-For", "203.0.113.7")
+                .header("X-Forwarded-Proto", "forged")
+                .header("X-Real-IP", "forged")
+                .header("Connection", "X-Hop")
+                .header("X-Hop", "secret")
+                .header("Proxy-Authorization", "Basic Zm9vOmJhcg==")
+                .header("TE", "trailers")
+                .header("X-Keep", "kept")));
+        assertEquals("203.0.113.7, 127.0.0.1", seen.get("h:x-forwarded-for"));
+        assertEquals("http", seen.get("h:x-forwarded-proto"));
+        assertEquals("127.0.0.1", seen.get("h:x-real-ip"));
+        assertEquals(String.valueOf(base.getPort()), seen.get("h:x-forwarded-port"));
+        assertEquals("/keep/h", seen.get("h:x-forwarded-path"));
+        assertEquals("kept", seen.get("h:x-keep"));
+        assertNull(seen.get("h:x-hop"));
+        assertNull(seen.get("h:proxy-authorization"));
+        assertNull(seen.get("h:te"));
+        assertFalse("X-Hop".equalsIgnoreCase(seen.get("h:connection")));
+    }
+
+    @Test
+    void hostIsTheTargetsUnlessPreserveHost() throws Exception {
+        Map<String, String> plain = echoed(send(HttpRequest.newBuilder(uri("/keep/h")).header("Host", "api.gitinsight.com")));
+        assertTrue(plain.get("h:host").startsWith("127.0.0.1:"), plain.get("h:host"));
+        assertEquals("api.gitinsight.com", plain.get("h:x-forwarded-host"));
+        Map<String, String> preserved = echoed(send(HttpRequest.newBuilder(uri("/preserve/h"))
+                .header("Host", "api.gitinsight.com")));
+        assertEquals("api.gitinsight.com", preserved.get("h:host"));
+    }
+
+    @Test
+    void statusHeadersAndEverySetCookieComeBackUnchanged() throws Exception {
+        HttpResponse<String> response = get("/keep/cookies");
+        assertEquals(201, response.statusCode());
+        assertEquals("cookies", response.body());
+        assertEquals(List.of("a=1; Path=/", "b=2; Path=/; HttpOnly"), response.headers().allValues("Set-Cookie"));
+        assertEquals("a", response.headers().firstValue("X-Backend").orElse(null));
+        assertTrue(response.headers().firstValue("X-Backend-Private").isEmpty(), "named in Connection: hop-by-hop");
+        assertTrue(response.headers().firstValue("X-Frame-Options").isEmpty(), "the server adds nothing of its own");
+        assertEquals(418, get("/keep/status/418").statusCode());
+    }
+
+    @Test
+    void everyMethodIsForwarded() throws Exception {
+        for (String method : List.of("GET", "PUT", "DELETE", "PATCH", "OPTIONS")) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/keep/m"))
+                    .method(method, HttpRequest.BodyPublishers.ofString("body")));
+            assertEquals(200, r.statusCode(), method + ": " + r.body());
+            assertEquals(method, echoed(r).get("method"), method);
+            assertEquals("4", echoed(r).get("bytes"), method);
+        }
+        HttpResponse<String> head = send(HttpRequest.newBuilder(uri("/keep/cookies"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(2, head.headers().allValues("Set-Cookie").size());
+        Map<String, String> post = echoed(send(HttpRequest.newBuilder(uri("/keep/p"))
+                .POST(HttpRequest.BodyPublishers.ofString("a=1&b=2"))
+                .header("Content-Type", "application/x-www-form-urlencoded")));
+        assertEquals("POST", post.get("method"));
+        assertEquals("7", post.get("bytes"));
+    }
+
+    @Test
+    void aKeepAliveConnectionTheBackendClosedIsNotAnError() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            // The backend closes the connection after /cookies without saying so (it answers
+            // "Connection: X-Backend-Private"), so the pooled connection is dead on reuse.
+            assertEquals(201, get("/keep/cookies").statusCode());
+            assertEquals("GET", echoed(get("/keep/after-close")).get("method"));
+        }
+    }
+
+    @Test
+    void noRouteIs404Json() throws Exception {
+        assertJsonError(get("/no/such/route"), 404, "no Route matched with those values");
+        assertJsonError(get("/openapi/"), 404, "no Route matched with those values");
+    }
+
+    @Test
+    void healthAndMetricsAreGitInsightsRoutesNotPayaras() throws Exception {
+        assertEquals("b", echoed(get("/health")).get("backend"));
+        assertEquals("/metrics", echoed(get("/metrics")).get("uri"));
+    }
+
+    @Test
+    void roundRobinSpreadsEvenly() throws Exception {
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            counts.merge(echoed(get("/pair/x")).get("backend"), 1, Integer::sum);
+        }
+        assertEquals(Map.of("a", 5, "b", 5), counts);
+    }
+
+    @Test
+    void weightZeroTargetGetsNothing() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            assertEquals("b", echoed(get("/weighted/x")).get("backend"));
+        }
+    }
+
+    @Test
+    void leastConnectionsAvoidsTheBusyTarget() throws Exception {
+        CompletableFuture<HttpResponse<String>> held = HTTP.sendAsync(
+                HttpRequest.newBuilder(uri("/lc/hold")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        try {
+            // Which target holds it is not known yet; both answer /lc/x, so wait for the one in flight.
+            await().atMost(Duration.ofSeconds(10)).until(() -> BACKENDS.holdReleased.getCount() == 1 && !held.isDone());
+            Map<String, Integer> counts = new HashMap<>();
+            for (int i = 0; i < 4; i++) {
+                counts.merge(echoed(get("/lc/x")).get("backend"), 1, Integer::sum);
+            }
+            assertEquals(1, counts.size(), "every request went to the idle target: " + counts);
+            String idle = counts.keySet().iterator().next();
+            BACKENDS.holdReleased.countDown();
+            String busy = held.get().body();
+            assertFalse(idle.equals(busy), "held on " + busy + ", others on " + idle);
+        } finally {
+            BACKENDS.holdReleased.countDown();
+        }
+    }
+
+    @Test
+    void connectionFailuresAreRetriedOnAnotherTarget() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            assertEquals("a", echoed(get("/flaky/x")).get("backend"));
+        }
+    }
+
+    @Test
+    void noReachableTargetIs502Json() throws Exception {
+        assertJsonError(get("/dead/x"), 502, "An invalid response was received from the upstream server");
+    }
+
+    @Test
+    void readTimeoutIs504Json() throws Exception {
+        long start = System.nanoTime();
+        assertJsonError(get("/timeout/slow"), 504, "The upstream server is timing out");
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 4000, "answered at the read timeout");
+    }
+
+    @Test
+    void writeTimeoutIs504Json() throws Exception {
+        byte[] body = new byte[32 * 1024 * 1024];
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/hole/upload"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        assertJsonError(response, 504, "The upstream server is timing out");
+    }
+
+    @Test
+    void chunkedResponsesReachTheClientAsTheyAreSent() throws Exception {
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/keep/stream"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(""));
+        try (InputStream in = response.body()) {
+            String first = readUntilBlankLine(in);
+            assertEquals("data: first", first, "the first event arrives while the backend still holds the second");
+            BACKENDS.streamReleased.countDown();
+            assertEquals("data: second", readUntilBlankLine(in));
+        }
+    }
+
+    private static String readUntilBlankLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            sb.append((char) c);
+            if (sb.length() >= 2 && sb.charAt(sb.length() - 1) == '\n' && sb.charAt(sb.length() - 2) == '\n') {
+                break;
+            }
+        }
+        return sb.toString().trim();
+    }
+
+    @Test
+    void oneGibUploadStreamsThroughASmallHeap() throws Exception {
+        long size = 1L << 30;
+        long expectedSum = 0;
+        byte[] block = block();
+        for (long i = 0; i < size / block.length; i++) {
+            for (byte value : block) {
+                expectedSum = expectedSum * 31 + value;
+            }
+        }
+        Map<String, String> seen = echoed(send(HttpRequest.newBuilder(uri("/keep/upload"))
+                .timeout(Duration.ofMinutes(5))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> new RepeatingStream(block, size)), size))));
+        assertEquals(String.valueOf(size), seen.get("bytes"));
+        assertEquals(String.valueOf(expectedSum), seen.get("sum"));
+    }
+
+    @Test
+    void oneGibDownloadStreamsThroughASmallHeap() throws Exception {
+        long size = 1L << 30;
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/keep/download/" + size))
+                .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals(String.valueOf(size), response.headers().firstValue("Content-Length").orElse(""));
+        long total = 0;
+        byte[] buffer = new byte[256 * 1024];
+        try (InputStream in = response.body()) {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                total += n;
+            }
+        }
+        assertEquals(size, total);
+    }
+
+    @Test
+    void reloadSwapsValidConfigsWithoutFailingRequestsAndKeepsTheOldOnInvalid() throws Exception {
+        String before = JSON.readTree(get("/_gateway/health").body()).get("config_hash").asText();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        Thread load = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    int status = get("/keep/load").statusCode();
+                    (status == 200 ? ok : failed).incrementAndGet();
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        load.start();
+        try {
+            assertEquals(404, get("/fresh/x").statusCode());
+            Files.writeString(CONFIG, baseConfig + """
+                  - name: fresh
+                    url: http://127.0.0.1:%d
+                    routes: [{name: fresh, paths: [/fresh]}]
+                """.formatted(Integer.parseInt(echoed(get("/based/p")).get("h:host").split(":")[1])));
+            await().atMost(Duration.ofSeconds(15)).until(() -> get("/fresh/x").statusCode() == 200);
+            JsonNode health = JSON.readTree(get("/_gateway/health").body());
+            assertFalse(before.equals(health.get("config_hash").asText()));
+
+            Files.writeString(CONFIG, baseConfig + "  - name: broken\n    url: http://x\n    read_timeout: -1\n");
+            await().atMost(Duration.ofSeconds(15)).until(() -> JSON.readTree(get("/_gateway/health").body()).has("config_error"));
+            String error = JSON.readTree(get("/_gateway/health").body()).get("config_error").asText();
+            assertTrue(error.contains("read_timeout"), error);
+            assertEquals(200, get("/fresh/x").statusCode(), "the running configuration stays");
+        } finally {
+            Files.writeString(CONFIG, baseConfig);
+            await().atMost(Duration.ofSeconds(15)).until(() -> get("/fresh/x").statusCode() == 404);
+            running.set(false);
+            load.join();
+        }
+        assertTrue(ok.get() > 0);
+        assertEquals(0, failed.get(), "no request failed across three reloads (" + ok.get() + " succeeded)");
+    }
+
+    private static byte[] block() {
+        byte[] block = new byte[64 * 1024];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 7);
+        }
+        return block;
+    }
+
+    /** {@code size} bytes made of one block repeated, without holding them. */
+    private static final class RepeatingStream extends InputStream {
+        private final byte[] block;
+        private long left;
+        private int pos;
+
+        RepeatingStream(byte[] block, long size) {
+            this.block = block;
+            this.left = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(Math.min(len, block.length - pos), left);
+            System.arraycopy(block, pos, b, off, n);
+            pos = (pos + n) % block.length;
+            left -= n;
+            return n;
+        }
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
