@@ -29,6 +29,8 @@ import org.apache.hc.core5.http.io.SocketConfig;
  */
 final class UpstreamClient implements AutoCloseable {
 
+    private static final int MAX_CACHED_CONFIGS = 4096;
+
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final Map<ServiceSpec, RequestConfig> configs = new ConcurrentHashMap<>();
@@ -60,7 +62,16 @@ final class UpstreamClient implements AutoCloseable {
     /** Sends the request; the caller must close the response (which returns the connection). */
     ClassicHttpResponse open(HttpHost target, HttpUriRequestBase request, ServiceSpec service) throws IOException {
         HttpClientContext context = HttpClientContext.create();
-        context.setRequestConfig(configs.computeIfAbsent(service, UpstreamClient::requestConfig));
+        RequestConfig config = configs.get(service);
+        if (config == null) {
+            // Reloads leave old services behind; a bound keeps them from piling up.
+            if (configs.size() > MAX_CACHED_CONFIGS) {
+                configs.clear();
+            }
+            config = requestConfig(service);
+            configs.put(service, config);
+        }
+        context.setRequestConfig(config);
         return client.executeOpen(target, request, context);
     }
 
@@ -78,11 +89,6 @@ final class UpstreamClient implements AutoCloseable {
                 // Otherwise HttpClient offers "Upgrade: TLS/1.2" to plain-HTTP backends on its own.
                 .setProtocolUpgradeEnabled(false)
                 .build();
-    }
-
-    /** Forgets per-service settings of configurations no longer running. */
-    void retainOnly(java.util.Collection<ServiceSpec> live) {
-        configs.keySet().retainAll(new java.util.HashSet<>(live));
     }
 
     @Override
