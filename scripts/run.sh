@@ -57,14 +57,18 @@ Gateway status: curl -s http://127.0.0.1:$port/_gateway/health
 MSG
 fi
 
+# ParallelGC: on this proxy workload (short-lived garbage, 2 cores) it cost ~18% less CPU per
+# request than G1, and the sizes keep the RSS under 512 MiB after a benchmark run.
+default_java_opts="-Xms192m -Xmx320m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=96m -XX:+UseParallelGC -XX:ParallelGCThreads=2"
 # -Dhttp.maxConnections: the JDK's own keep-alive cache otherwise keeps only 5 per host.
 # shellcheck disable=SC2086
-java ${GATEWAY_JAVA_OPTS:--Xms256m -Xmx384m -XX:MaxMetaspaceSize=256m} \
+java ${GATEWAY_JAVA_OPTS:-$default_java_opts} \
   -Dhttp.maxConnections=256 \
   -Dgateway.config="$config" \
   -jar "$micro" \
   --nohazelcast --disablephonehome \
   --port "$port" \
+  --prebootcommandfile "$root/server-config/payara-preboot.asadmin" \
   --postbootcommandfile "$root/server-config/payara-postboot.asadmin" \
   --contextroot / \
   --deploy "$war" &
