@@ -47,7 +47,7 @@ final class Forwarder {
     Response forward(GatewaySnapshot snapshot, RouteMatch match, Exchange exchange, InputStream body) {
         HttpServletRequest request = exchange.request();
         RouteSpec route = match.route();
-        ServiceSpec service = snapshot.config().service(route.service()).orElseThrow();
+        ServiceSpec service = match.service();
         Balancer balancer = snapshot.upstreams().forService(service.name());
         String pathAndQuery = request.getQueryString() == null ? match.upstreamPath()
                 : match.upstreamPath() + "?" + request.getQueryString();

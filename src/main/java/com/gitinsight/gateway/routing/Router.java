@@ -21,12 +21,12 @@ public final class Router {
 
     private final Map<String, List<Candidate>> exact;
     private final List<Candidate> ordered;
-    private final Map<String, String> servicePaths;
+    private final Map<String, ServiceSpec> services;
 
-    private Router(Map<String, List<Candidate>> exact, List<Candidate> ordered, Map<String, String> servicePaths) {
+    private Router(Map<String, List<Candidate>> exact, List<Candidate> ordered, Map<String, ServiceSpec> services) {
         this.exact = exact;
         this.ordered = ordered;
-        this.servicePaths = servicePaths;
+        this.services = services;
     }
 
     public static Router build(GatewayConfig config) {
@@ -48,13 +48,11 @@ public final class Router {
             }
         }
         exact.replaceAll((k, v) -> List.copyOf(v));
-        Map<String, String> servicePaths = new HashMap<>();
+        Map<String, ServiceSpec> services = new HashMap<>();
         for (ServiceSpec s : config.services()) {
-            if (s.path() != null) {
-                servicePaths.put(s.name(), s.path());
-            }
+            services.put(s.name(), s);
         }
-        return new Router(Map.copyOf(exact), List.copyOf(all), Map.copyOf(servicePaths));
+        return new Router(Map.copyOf(exact), List.copyOf(all), Map.copyOf(services));
     }
 
     /** The route for this request, or null: the caller answers 404. */
@@ -79,7 +77,8 @@ public final class Router {
 
     private RouteMatch result(RouteSpec route, String path, int matchedLength) {
         String remainder = route.stripPath() ? path.substring(matchedLength) : path;
-        return new RouteMatch(route, join(servicePaths.get(route.service()), remainder));
+        ServiceSpec service = services.get(route.service());
+        return new RouteMatch(route, service, join(service.path(), remainder));
     }
 
     /** Kong path_handling v0: concatenate, collapsing the slash where both sides have one. */

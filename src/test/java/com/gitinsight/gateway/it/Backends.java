@@ -51,6 +51,26 @@ final class Backends implements AutoCloseable {
         }
     }
 
+    /**
+     * A listener that never accepts, with its accept queue already full: the kernel drops further
+     * connection attempts, so a connect hangs until the client's connect timeout.
+     */
+    int fullBacklog() throws IOException {
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(server);
+        for (int i = 0; i < 8; i++) {
+            Socket filler = new Socket();
+            try {
+                filler.connect(server.getLocalSocketAddress(), 200);
+                accepted.add(filler);
+            } catch (IOException full) {
+                filler.close();
+                break;
+            }
+        }
+        return server.getLocalPort();
+    }
+
     /** Accepts connections and never reads from them: uploads stall once the buffers are full. */
     int blackHole() throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -92,6 +112,12 @@ final class Backends implements AutoCloseable {
                 ex.getResponseHeaders().add("X-Backend-Private", "leak");
                 ex.getResponseHeaders().add("X-Backend", name);
                 reply(ex, 201, "cookies");
+            } else if (path.endsWith("/untyped")) {
+                byte[] raw = "raw".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, raw.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(raw);
+                }
             } else if (path.endsWith("/status/418")) {
                 reply(ex, 418, "teapot");
             } else {

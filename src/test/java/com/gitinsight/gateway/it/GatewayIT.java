@@ -64,6 +64,7 @@ class GatewayIT {
         int b = BACKENDS.echo("b");
         int dead = Backends.refusingPort();
         int hole = BACKENDS.blackHole();
+        int unanswered = BACKENDS.fullBacklog();
         baseConfig = """
                 _format_version: "3.0"
                 upstreams:
@@ -105,6 +106,11 @@ class GatewayIT {
                     url: http://127.0.0.1:%4$d
                     write_timeout: 500
                     routes: [{name: hole, paths: [/hole]}]
+                  - name: unanswered
+                    url: http://127.0.0.1:%5$d
+                    connect_timeout: 300
+                    retries: 1
+                    routes: [{name: unanswered, paths: [/unanswered]}]
                   - name: leastconn
                     url: http://leastconn
                     routes: [{name: leastconn, paths: [/lc], strip_path: false}]
@@ -114,7 +120,7 @@ class GatewayIT {
                   - name: go-api
                     url: http://127.0.0.1:%2$d
                     routes: [{name: fast-routes, paths: [/health, /metrics], strip_path: false}]
-                """.formatted(a, b, dead, hole);
+                """.formatted(a, b, dead, hole, unanswered);
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, baseConfig);
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
@@ -226,6 +232,15 @@ class GatewayIT {
     }
 
     @Test
+    void aResponseWithoutContentTypeGetsNoneInvented() throws Exception {
+        HttpResponse<String> response = get("/keep/untyped");
+        assertEquals(200, response.statusCode());
+        assertEquals("raw", response.body());
+        assertTrue(response.headers().firstValue("Content-Type").isEmpty(),
+                "got " + response.headers().firstValue("Content-Type"));
+    }
+
+    @Test
     void everyMethodIsForwarded() throws Exception {
         for (String method : List.of("GET", "PUT", "DELETE", "PATCH", "OPTIONS")) {
             HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/keep/m"))
@@ -316,6 +331,14 @@ class GatewayIT {
     @Test
     void noReachableTargetIs502Json() throws Exception {
         assertJsonError(get("/dead/x"), 502, "An invalid response was received from the upstream server");
+    }
+
+    @Test
+    void connectTimeoutIs502JsonAfterTheRetries() throws Exception {
+        long start = System.nanoTime();
+        assertJsonError(get("/unanswered/x"), 502, "An invalid response was received from the upstream server");
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertTrue(millis >= 500 && millis < 5000, "two attempts of 300 ms each, took " + millis + " ms");
     }
 
     @Test
