@@ -27,11 +27,17 @@ final class ProxiedBody implements StreamingOutput {
     public void write(OutputStream out) throws IOException {
         try (ClassicHttpResponse r = response) {
             InputStream in = r.getEntity().getContent();
+            long remaining = r.getEntity().getContentLength();
             byte[] buffer = new byte[BUFFER];
             int n;
             while ((n = in.read(buffer)) != -1) {
                 out.write(buffer, 0, n);
-                if (in.available() == 0) {
+                if (remaining > 0) {
+                    remaining -= n;
+                }
+                // Flush what the upstream has sent so far, unless the body is complete: then the
+                // container's own close sends it in the same write as the end of the response.
+                if (remaining != 0 && in.available() == 0) {
                     out.flush();
                 }
             }
