@@ -19,8 +19,12 @@ public class GatewayApplication extends Application {
     /**
      * The proxy resource is a singleton: a per-request resource costs the container an instance,
      * CDI injection and HK2 bookkeeping on every call, the largest overhead measured on the hot path.
+     * getSingletons() is deprecated in JAX-RS 3.1 in favour of CDI, but an @ApplicationScoped CDI
+     * resource measured ~5-10% more CPU per request (a bean lookup on every call); Jersey and
+     * RESTEasy both still support it.
      */
     @Override
+    @SuppressWarnings("deprecation")
     public Set<Object> getSingletons() {
         CDI<Object> cdi = CDI.current();
         return Set.of(new ProxyResource(cdi.select(ProxyEngine.class).get(), cdi.select(CurrentRequest.class).get()));
