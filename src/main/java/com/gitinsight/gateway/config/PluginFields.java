@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.config;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a {@link PluginSchema} sees of its {@code config:} map: typed getters that report errors
@@ -38,7 +39,7 @@ public final class PluginFields {
         section.error(key, message);
     }
 
-    public void allowOnly(java.util.Set<String> implemented, java.util.Set<String> accepted) {
+    public void allowOnly(Set<String> implemented, Set<String> accepted) {
         section.allowOnly(implemented, accepted);
     }
 }

@@ -1,8 +1,6 @@
 package com.gitinsight.gateway.config;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,10 +38,6 @@ final class Section {
 
     Node.Location location() {
         return map.location();
-    }
-
-    Problems problems() {
-        return problems;
     }
 
     String child(String key) {
@@ -199,10 +193,6 @@ final class Section {
 
     Set<String> keys() {
         return map.entries().keySet();
-    }
-
-    Map<String, Node.Entry> entries() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(map.entries()));
     }
 
     /** A value with the path and location it was read from, for errors found after reading. */

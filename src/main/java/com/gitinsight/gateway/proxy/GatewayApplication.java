@@ -13,7 +13,7 @@ public class GatewayApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(HealthResource.class);
+        return Set.of(HealthResource.class, ErrorMapper.class);
     }
 
     /**

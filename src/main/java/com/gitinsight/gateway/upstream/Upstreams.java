@@ -14,11 +14,9 @@ import java.util.Map;
 public final class Upstreams {
 
     private final Map<String, Balancer> byService;
-    private final Map<String, Balancer> byUpstream;
 
-    private Upstreams(Map<String, Balancer> byService, Map<String, Balancer> byUpstream) {
+    private Upstreams(Map<String, Balancer> byService) {
         this.byService = byService;
-        this.byUpstream = byUpstream;
     }
 
     public static Upstreams build(GatewayConfig config) {
@@ -36,14 +34,10 @@ public final class Upstreams {
             byService.put(s.name(), shared != null ? shared
                     : new RoundRobinBalancer(List.of(new Target(s.host(), s.port(), 100))));
         }
-        return new Upstreams(Map.copyOf(byService), Map.copyOf(byUpstream));
+        return new Upstreams(Map.copyOf(byService));
     }
 
     public Balancer forService(String service) {
         return byService.get(service);
-    }
-
-    public Map<String, Balancer> upstreams() {
-        return byUpstream;
     }
 }

@@ -277,6 +277,12 @@ class GatewayIT {
     }
 
     @Test
+    void aMethodTheGatewayDoesNotProxyIs405Json() throws Exception {
+        assertJsonError(send(HttpRequest.newBuilder(uri("/keep/x"))
+                .method("PURGE", HttpRequest.BodyPublishers.noBody())), 405, "Method Not Allowed");
+    }
+
+    @Test
     void healthAndMetricsAreGitInsightsRoutesNotPayaras() throws Exception {
         assertEquals("b", echoed(get("/health")).get("backend"));
         assertEquals("/metrics", echoed(get("/metrics")).get("uri"));
