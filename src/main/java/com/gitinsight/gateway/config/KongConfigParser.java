@@ -41,13 +41,6 @@ public final class KongConfigParser {
     private static final Set<String> ROUTE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
             "https_redirect_status_code", "request_buffering", "response_buffering", "snis", "sources",
             "destinations");
-    private static final Set<String> UPSTREAM = Set.of("name", "algorithm", "targets", "healthchecks");
-    private static final Set<String> UPSTREAM_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
-            "slots", "hash_on", "hash_fallback", "hash_on_header", "hash_fallback_header", "hash_on_cookie",
-            "hash_on_cookie_path", "hash_on_query_arg", "hash_fallback_query_arg", "hash_on_uri_capture",
-            "hash_fallback_uri_capture", "host_header", "use_srv_name", "client_certificate");
-    private static final Set<String> TARGET = Set.of("target", "weight");
-    private static final Set<String> TARGET_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> CONSUMER = Set.of("username", "custom_id", "jwt_secrets", "plugins");
     private static final Set<String> CONSUMER_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> JWT_SECRET = Set.of("key", "secret", "algorithm", "rsa_public_key");
@@ -352,72 +345,15 @@ public final class KongConfigParser {
         }
 
         private void upstream(Section s) {
-            s.allowOnly(UPSTREAM, UPSTREAM_ACCEPTED);
-            String name = s.requiredString("name");
-            String algorithmName = s.string("algorithm", "round-robin");
-            UpstreamSpec.Algorithm algorithm = null;
-            for (UpstreamSpec.Algorithm a : UpstreamSpec.Algorithm.values()) {
-                if (a.kongName().equals(algorithmName)) {
-                    algorithm = a;
-                }
-            }
-            if (algorithm == null) {
-                s.error("algorithm", "algorithm '" + algorithmName + "' is not implemented; use round-robin or least-connections");
-            }
-            String hashOn = s.string("hash_on", "none");
-            if (!"none".equals(hashOn)) {
-                s.error("hash_on", "hashing is not implemented; only hash_on: none");
-            }
-            if (s.has("healthchecks") && !s.section("healthchecks").keys().isEmpty()) {
-                s.error("healthchecks", "health checks are not implemented yet");
-            }
-            List<UpstreamSpec.TargetSpec> targets = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            for (Section t : s.sections("targets")) {
-                t.allowOnly(TARGET, TARGET_ACCEPTED);
-                String target = t.requiredString("target");
-                int weight = (int) t.integer("weight", 100, 0, 65535);
-                if (target == null) {
-                    continue;
-                }
-                UpstreamSpec.TargetSpec spec = target(t, target, weight);
-                if (spec != null && !seen.add(spec.address())) {
-                    t.error("target", "duplicate target '" + spec.address() + "'");
-                } else if (spec != null) {
-                    targets.add(spec);
-                }
-            }
-            if (name == null || algorithm == null) {
+            UpstreamSpec spec = UpstreamParser.parse(s, problems);
+            if (spec == null) {
                 return;
             }
-            if (upstreams.stream().anyMatch(u -> u.name().equals(name))) {
-                s.error("name", "duplicate upstream name '" + name + "'");
+            if (upstreams.stream().anyMatch(u -> u.name().equals(spec.name()))) {
+                s.error("name", "duplicate upstream name '" + spec.name() + "'");
                 return;
             }
-            upstreams.add(new UpstreamSpec(name, algorithm, targets));
-        }
-
-        private UpstreamSpec.TargetSpec target(Section t, String target, int weight) {
-            String host = target;
-            int port = 8000;
-            try {
-                URI uri = new URI("http://" + target);
-                if (uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
-                    t.error("target", "expected host:port, got '" + target + "'");
-                    return null;
-                }
-                host = uri.getHost();
-                if (host.startsWith("[") && host.endsWith("]")) {
-                    host = host.substring(1, host.length() - 1);
-                }
-                if (uri.getPort() > 0) {
-                    port = uri.getPort();
-                }
-            } catch (URISyntaxException e) {
-                t.error("target", "expected host:port, got '" + target + "'");
-                return null;
-            }
-            return new UpstreamSpec.TargetSpec(host, port, weight);
+            upstreams.add(spec);
         }
 
         private void consumer(Section s) {
@@ -507,6 +443,12 @@ public final class KongConfigParser {
                     continue;
                 }
                 PluginConfig config = schema.parse(new PluginFields(s.section("config")));
+                if (!schema.scopes().contains(scope)) {
+                    s.error("name", "plugin '" + name + "' cannot be attached to a " + scope.name().toLowerCase(Locale.ROOT)
+                            + " (it applies to: " + schema.scopes().stream().map(x -> x.name().toLowerCase(Locale.ROOT))
+                                    .collect(java.util.stream.Collectors.joining(", ")) + ")");
+                    continue;
+                }
                 if (!s.bool("enabled", true) || scopeName == null && scope != PluginSpec.Scope.GLOBAL) {
                     continue;
                 }

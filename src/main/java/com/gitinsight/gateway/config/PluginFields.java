@@ -31,6 +31,17 @@ public final class PluginFields {
         return section.strings(key).stream().map(Section.Item::value).toList();
     }
 
+    /** A list of whole numbers in {@code [min, max]}; {@code fallback} when absent. */
+    public List<Integer> integers(String key, List<Integer> fallback, int min, int max) {
+        List<Long> values = section.integers(key, min, max);
+        return values == null ? fallback : values.stream().map(Long::intValue).toList();
+    }
+
+    /** Seconds (fractions allowed) as milliseconds. */
+    public long seconds(String key, long fallbackMillis, long maxSeconds) {
+        return section.seconds(key, fallbackMillis, maxSeconds);
+    }
+
     public boolean has(String key) {
         return section.has(key);
     }

@@ -3,6 +3,7 @@ package com.gitinsight.gateway.config;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -15,9 +16,15 @@ public final class PluginRegistry {
         this.schemas = schemas.stream().collect(Collectors.toUnmodifiableMap(PluginSchema::name, Function.identity()));
     }
 
-    /** Every plugin shipped with the gateway. Each plugin issue adds its schema here. */
+    /**
+     * Every plugin shipped with the gateway: the schemas listed in
+     * {@code META-INF/services/com.gitinsight.gateway.config.PluginSchema}, so each capability
+     * package registers its own plugins without this package depending on them.
+     */
     public static PluginRegistry builtIn() {
-        return new PluginRegistry(List.of());
+        List<PluginSchema> found = new java.util.ArrayList<>();
+        ServiceLoader.load(PluginSchema.class, PluginRegistry.class.getClassLoader()).forEach(found::add);
+        return new PluginRegistry(found);
     }
 
     PluginSchema find(String name) {

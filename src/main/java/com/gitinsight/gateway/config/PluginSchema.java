@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.config;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Kong splits a plugin into a schema and a handler; this is the schema half. It turns the
  * plugin's {@code config:} map into an immutable {@link PluginConfig}, reporting problems
@@ -10,4 +13,9 @@ public interface PluginSchema {
     String name();
 
     PluginConfig parse(PluginFields config);
+
+    /** Where the plugin may be attached; anywhere unless the plugin says otherwise. */
+    default Set<PluginSpec.Scope> scopes() {
+        return EnumSet.allOf(PluginSpec.Scope.class);
+    }
 }

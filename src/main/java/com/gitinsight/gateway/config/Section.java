@@ -165,6 +165,48 @@ final class Section {
         return out;
     }
 
+    /** A list of whole numbers within {@code [min, max]} (HTTP statuses, say); null when absent. */
+    List<Long> integers(String key, long min, long max) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return null;
+        }
+        if (!(n instanceof Node.ListNode list)) {
+            problems.add(n.location(), child(key), "expected a list of numbers, got " + n.kindName());
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            Node item = list.items().get(i);
+            String itemPath = child(key) + "[" + i + "]";
+            if (item instanceof Node.ScalarNode s && s.value() instanceof Long l && l >= min && l <= max) {
+                out.add(l);
+            } else {
+                problems.add(item.location(), itemPath, "expected a whole number between " + min + " and " + max
+                        + ", got " + item.kindName());
+            }
+        }
+        return out;
+    }
+
+    /** A duration given in seconds (Kong allows fractions), returned in milliseconds. */
+    long seconds(String key, long fallbackMillis, long maxSeconds) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return fallbackMillis;
+        }
+        if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
+            double secs = num.doubleValue();
+            if (secs >= 0 && secs <= maxSeconds) {
+                return Math.round(secs * 1000);
+            }
+            problems.add(n.location(), child(key), "must be between 0 and " + maxSeconds + " seconds, got " + num);
+            return fallbackMillis;
+        }
+        problems.add(n.location(), child(key), "expected a number of seconds, got " + n.kindName());
+        return fallbackMillis;
+    }
+
     /** The maps of a list field, each as a section with an indexed path ({@code routes[2]}). */
     List<Section> sections(String key) {
         Node n = map.get(key);

@@ -2,16 +2,27 @@ package com.gitinsight.gateway.config;
 
 import java.util.List;
 
-/** A Kong upstream: a named pool of targets and how to balance across them. */
-public record UpstreamSpec(String name, Algorithm algorithm, List<TargetSpec> targets) {
+/**
+ * A Kong upstream: a named pool of targets, how to balance across them, and how their health is
+ * judged.
+ */
+public record UpstreamSpec(String name, Algorithm algorithm, HashPolicy hash, HealthCheckSpec healthchecks,
+        List<TargetSpec> targets) {
 
     public UpstreamSpec {
         targets = List.copyOf(targets);
     }
 
+    /** A round-robin upstream without hashing or health checks: what a plain service URL gets. */
+    public static UpstreamSpec simple(String name, List<TargetSpec> targets) {
+        return new UpstreamSpec(name, Algorithm.ROUND_ROBIN, HashPolicy.NONE, HealthCheckSpec.NONE, targets);
+    }
+
     public enum Algorithm {
         ROUND_ROBIN("round-robin"),
-        LEAST_CONNECTIONS("least-connections");
+        LEAST_CONNECTIONS("least-connections"),
+        CONSISTENT_HASHING("consistent-hashing"),
+        LATENCY("latency");
 
         private final String kongName;
 
@@ -24,10 +35,52 @@ public record UpstreamSpec(String name, Algorithm algorithm, List<TargetSpec> ta
         }
     }
 
-    /** {@code host:port} with Kong's weight (0 disables the target). */
-    public record TargetSpec(String host, int port, int weight) {
+    /** What a request is hashed on (Kong's {@code hash_on}), each with its Kong spelling. */
+    public enum HashOn {
+        NONE("none"), CONSUMER("consumer"), IP("ip"), HEADER("header"), COOKIE("cookie"), PATH("path"),
+        QUERY_ARG("query_arg");
+
+        private final String kongName;
+
+        HashOn(String kongName) {
+            this.kongName = kongName;
+        }
+
+        public String kongName() {
+            return kongName;
+        }
+    }
+
+    /**
+     * Kong's {@code hash_on} and {@code hash_fallback}; {@code onName}/{@code fallbackName} name the
+     * header, cookie or query argument when the source needs one.
+     */
+    public record HashPolicy(HashOn on, String onName, HashOn fallback, String fallbackName) {
+        public static final HashPolicy NONE = new HashPolicy(HashOn.NONE, null, HashOn.NONE, null);
+    }
+
+    /**
+     * {@code host:port} with Kong's weight (0 disables the target). A host that is a name is resolved
+     * through DNS; a name starting with {@code _} is an SRV record. {@code maxFails} and
+     * {@code failTimeoutMs} are nginx's per-server passive check (0 max_fails: the upstream's
+     * passive checks apply).
+     */
+    public record TargetSpec(String host, int port, int weight, int maxFails, long failTimeoutMs) {
+
+        public TargetSpec(String host, int port, int weight) {
+            this(host, port, weight, 0, 0);
+        }
+
         public String address() {
-            return host + ":" + port;
+            if (isSrv()) {
+                return host;
+            }
+            return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        }
+
+        /** An SRV name ({@code _service._proto.name}): its records give hosts, ports and weights. */
+        public boolean isSrv() {
+            return host.startsWith("_");
         }
     }
 }

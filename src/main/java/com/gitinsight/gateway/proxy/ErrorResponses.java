@@ -17,6 +17,9 @@ public final class ErrorResponses {
     public static final String TIMEOUT = "The upstream server is timing out";
     public static final String NO_PEER = "failure to get a peer from the ring-balancer";
     public static final String NAME_RESOLUTION = "name resolution failed";
+    public static final String CLIENT_BODY = "The request body could not be read";
+    public static final String BREAKER_OPEN = "The upstream service is unavailable (circuit breaker open)";
+    public static final String AT_CAPACITY = "The upstream service has too many requests in flight";
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -27,6 +30,13 @@ public final class ErrorResponses {
         byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Content-Length", bytes.length).entity(bytes).build();
+    }
+
+    /** A 503 (or 429) that tells the client when to come back. */
+    public static Response json(int status, String message, long retryAfterSeconds) {
+        byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Content-Length", bytes.length).header("Retry-After", retryAfterSeconds).entity(bytes).build();
     }
 
     static String body(String message) {

@@ -4,8 +4,11 @@ import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
-import com.gitinsight.gateway.upstream.Balancer;
+import com.gitinsight.gateway.upstream.Failure;
+import com.gitinsight.gateway.upstream.PickRequest;
+import com.gitinsight.gateway.upstream.ServiceGuard;
 import com.gitinsight.gateway.upstream.Target;
+import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -28,13 +32,16 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 
 /**
- * Sends one client request to its service: picks a target, retries connection failures on other
- * targets up to the service's {@code retries}, and turns the upstream's answer into a streamed
- * JAX-RS response (502 for connection failures, 504 for timeouts).
+ * Sends one client request to its service: passes the service's bulkhead and circuit breaker,
+ * picks a healthy target, retries where that is safe, reports each outcome to the target's
+ * passive health check and the breaker, and turns the upstream's answer into a streamed JAX-RS
+ * response (502 for connection failures, 503 when no target or the breaker refuses, 504 for
+ * timeouts).
  */
 final class Forwarder {
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     private final UpstreamClient client;
     private final WriteWatchdog watchdog;
@@ -45,24 +52,58 @@ final class Forwarder {
     }
 
     Response forward(GatewaySnapshot snapshot, RouteMatch match, Exchange exchange, InputStream body) {
-        HttpServletRequest request = exchange.request();
-        RouteSpec route = match.route();
         ServiceSpec service = match.service();
-        Balancer balancer = snapshot.upstreams().forService(service.name());
+        ServiceGuard guard = snapshot.guard(service.name());
+        ServiceGuard.Refusal refusal = guard.admit();
+        if (refusal == ServiceGuard.Refusal.OPEN) {
+            return ErrorResponses.json(503, ErrorResponses.BREAKER_OPEN, guard.retryAfterSeconds());
+        }
+        if (refusal == ServiceGuard.Refusal.AT_CAPACITY) {
+            return ErrorResponses.json(503, ErrorResponses.AT_CAPACITY, 1);
+        }
+        boolean handedOver = false;
+        try {
+            Response response = attempts(snapshot.upstreams().forService(service.name()), match, exchange, body, guard);
+            handedOver = response.getEntity() instanceof ProxiedBody;
+            return response;
+        } finally {
+            if (!handedOver) {
+                guard.leave();
+            }
+        }
+    }
+
+    /**
+     * Tries targets until one answers: connect failures go to another target (up to the service's
+     * {@code retries}); so do timeouts and resets of idempotent requests without a body, which
+     * cannot have changed anything. A request whose body may have reached a backend is never sent
+     * twice.
+     */
+    private Response attempts(UpstreamPool pool, RouteMatch match, Exchange exchange, InputStream body,
+            ServiceGuard guard) {
+        HttpServletRequest request = exchange.request();
+        ServiceSpec service = match.service();
         String pathAndQuery = request.getQueryString() == null ? match.upstreamPath()
                 : match.upstreamPath() + "?" + request.getQueryString();
         boolean hasBody = hasBody(request);
+        boolean replayable = !hasBody && IDEMPOTENT.contains(request.getMethod());
+        PickRequest pick = new ServletPickRequest(request);
         List<Target> tried = new ArrayList<>(2);
+        long start = System.nanoTime();
         IOException last = null;
         for (int attempt = 0; attempt <= service.retries(); attempt++) {
-            Target target = balancer.pick(tried);
+            Target target = pool.pick(pick, tried);
             if (target == null) {
-                return ErrorResponses.json(503, ErrorResponses.NO_PEER);
+                if (last != null) {
+                    break;
+                }
+                guard.noVerdict();
+                return ErrorResponses.json(503, ErrorResponses.NO_PEER, pool.retryAfterSeconds());
             }
             tried.add(target);
             HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
             upstream.setPath(pathAndQuery);
-            copyRequestHeaders(request, upstream, route.preserveHost());
+            copyRequestHeaders(request, upstream, match.route().preserveHost());
             WriteWatchdog.Upload upload = null;
             if (hasBody) {
                 upload = watchdog.register(upstream, service.writeTimeoutMs());
@@ -73,17 +114,36 @@ final class Forwarder {
             }
             target.acquire();
             boolean handedOver = false;
+            long sent = System.nanoTime();
             try {
-                ClassicHttpResponse response = client.open(
-                        new HttpHost(service.protocol(), target.host(), target.port()), upstream, service);
+                ClassicHttpResponse response = client.open(new HttpHost(service.protocol(), target.inetAddress(),
+                        target.baseUri().getHost(), target.port()), upstream, service);
+                long now = System.nanoTime();
+                target.reportResponse(response.getCode(), (now - sent) / 1000);
+                guard.record(guard.isFailureStatus(response.getCode()), now - start);
                 handedOver = true;
-                return respond(exchange, response, target);
+                return respond(exchange, response, () -> {
+                    target.release();
+                    guard.leave();
+                });
             } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
                 // Nothing was sent: safe to try another target.
                 last = e;
+                target.reportFailure(e instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.TCP);
                 LOG.log(Level.FINE, "connect to {0} failed: {1}", new Object[] {target, e});
+            } catch (StreamingRequestEntity.ClientBodyException e) {
+                // The client stopped sending: nothing to hold against the target or the service.
+                guard.noVerdict();
+                LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
+                return ErrorResponses.json(400, ErrorResponses.CLIENT_BODY);
             } catch (IOException e) {
-                return failed(target, e, upload != null && upload.timedOut());
+                boolean timedOut = upload != null && upload.timedOut() || isTimeout(e);
+                target.reportFailure(timedOut ? Failure.TIMEOUT : Failure.TCP);
+                LOG.log(Level.FINE, "exchange with {0} failed: {1}", new Object[] {target, e});
+                last = timedOut ? new SocketTimeoutException(e.getMessage()) : e;
+                if (!replayable) {
+                    break;
+                }
             } finally {
                 if (upload != null) {
                     watchdog.unregister(upload);
@@ -94,18 +154,19 @@ final class Forwarder {
             }
         }
         if (last instanceof UnknownHostException) {
+            guard.noVerdict();
             return ErrorResponses.json(503, ErrorResponses.NAME_RESOLUTION);
         }
-        LOG.log(Level.FINE, "no target of {0} accepted a connection: {1}", new Object[] {service.name(), last});
-        return ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY);
-    }
-
-    private static Response failed(Target target, IOException e, boolean writeTimedOut) {
-        LOG.log(Level.FINE, "exchange with {0} failed: {1}", new Object[] {target, e});
-        if (writeTimedOut || e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+        guard.record(true, System.nanoTime() - start);
+        LOG.log(Level.FINE, "no target of {0} answered: {1}", new Object[] {service.name(), last});
+        if (last instanceof SocketTimeoutException) {
             return ErrorResponses.json(504, ErrorResponses.TIMEOUT);
         }
         return ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY);
+    }
+
+    private static boolean isTimeout(IOException e) {
+        return e instanceof SocketTimeoutException || e instanceof InterruptedIOException;
     }
 
     /** HttpClient refuses an OPTIONS body without a type; that one case is labelled octet-stream. */
@@ -170,7 +231,7 @@ final class Forwarder {
         return sb.toString();
     }
 
-    private static Response respond(Exchange exchange, ClassicHttpResponse response, Target target) {
+    private static Response respond(Exchange exchange, ClassicHttpResponse response, Runnable done) {
         Response.ResponseBuilder out = Response.status(response.getCode());
         Header connection = response.getFirstHeader("Connection");
         String connectionValue = connection == null ? null : connection.getValue();
@@ -181,13 +242,13 @@ final class Forwarder {
         }
         if (response.getEntity() == null || "HEAD".equals(exchange.request().getMethod())) {
             closeQuietly(response);
-            target.release();
+            done.run();
             return out.build();
         }
         if (response.getFirstHeader("Content-Type") == null) {
             exchange.suppressContentType();
         }
-        return out.entity(new ProxiedBody(response, target)).build();
+        return out.entity(new ProxiedBody(response, done)).build();
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {

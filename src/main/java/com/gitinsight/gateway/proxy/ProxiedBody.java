@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.upstream.Target;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +15,12 @@ final class ProxiedBody implements StreamingOutput {
     private static final int BUFFER = 16 * 1024;
 
     private final ClassicHttpResponse response;
-    private final Target target;
+    private final Runnable done;
 
-    ProxiedBody(ClassicHttpResponse response, Target target) {
+    /** {@code done} runs once the body is sent or has failed: it frees the target and the service slot. */
+    ProxiedBody(ClassicHttpResponse response, Runnable done) {
         this.response = response;
-        this.target = target;
+        this.done = done;
     }
 
     @Override
@@ -42,7 +42,7 @@ final class ProxiedBody implements StreamingOutput {
                 }
             }
         } finally {
-            target.release();
+            done.run();
         }
     }
 }

@@ -50,7 +50,7 @@ final class StreamingRequestEntity extends AbstractHttpEntity {
         byte[] buffer = new byte[BUFFER];
         long remaining = length;
         int n;
-        while (remaining != 0 && (n = body.read(buffer, 0, remaining < 0 ? BUFFER : (int) Math.min(BUFFER, remaining))) != -1) {
+        while (remaining != 0 && (n = readClient(buffer, remaining)) != -1) {
             upload.writing();
             out.write(buffer, 0, n);
             upload.idle();
@@ -61,6 +61,21 @@ final class StreamingRequestEntity extends AbstractHttpEntity {
         upload.writing();
         out.flush();
         upload.idle();
+    }
+
+    private int readClient(byte[] buffer, long remaining) throws ClientBodyException {
+        try {
+            return body.read(buffer, 0, remaining < 0 ? BUFFER : (int) Math.min(BUFFER, remaining));
+        } catch (IOException e) {
+            throw new ClientBodyException(e);
+        }
+    }
+
+    /** Reading the client's body failed: the client's fault, not the backend's. */
+    static final class ClientBodyException extends IOException {
+        ClientBodyException(IOException cause) {
+            super("reading the client's request body failed: " + cause.getMessage(), cause);
+        }
     }
 
     @Override

@@ -4,19 +4,31 @@ import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.routing.Router;
+import com.gitinsight.gateway.upstream.ServiceGuards;
+import com.gitinsight.gateway.upstream.TargetRegistry;
+import com.gitinsight.gateway.upstream.UpstreamServices;
+import com.gitinsight.gateway.upstream.Upstreams;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Owns the running configuration: loads it when the application starts (an invalid file fails the
- * deployment), then keeps the newest valid version of the file in one atomic reference.
+ * deployment), then keeps the newest valid version of the file in one atomic reference. Owns what
+ * outlives configurations too: target health, service guards, and the background threads.
  */
 @ApplicationScoped
 public class GatewayRuntime {
@@ -25,6 +37,8 @@ public class GatewayRuntime {
 
     private final AtomicReference<GatewaySnapshot> current = new AtomicReference<>();
     private ConfigReloader reloader;
+    private UpstreamServices upstreamServices;
+    private ServiceGuards guards;
 
     @Inject
     @ConfigProperty(name = "gateway.config", defaultValue = "server-config/gateway.yml")
@@ -34,14 +48,73 @@ public class GatewayRuntime {
     @ConfigProperty(name = "gateway.config.poll-interval-ms", defaultValue = "1000")
     long pollIntervalMillis;
 
+    /** The container's HTTP request threads; the default bulkhead of a service is half of them. */
+    @Inject
+    @ConfigProperty(name = "gateway.request-threads", defaultValue = "200")
+    int requestThreads;
+
+    @Inject
+    @ConfigProperty(name = "gateway.dns.servers")
+    Optional<List<String>> dnsServers;
+
+    @Inject
+    @ConfigProperty(name = "gateway.dns.timeout-ms", defaultValue = "2000")
+    long dnsTimeoutMillis;
+
+    @Inject
+    @ConfigProperty(name = "gateway.dns.min-ttl-seconds", defaultValue = "1")
+    long dnsMinTtl;
+
+    @Inject
+    @ConfigProperty(name = "gateway.dns.max-ttl-seconds", defaultValue = "300")
+    long dnsMaxTtl;
+
+    @Inject
+    @ConfigProperty(name = "gateway.dns.error-retry-seconds", defaultValue = "10")
+    long dnsErrorRetry;
+
+    @Inject
+    @ConfigProperty(name = "gateway.healthchecks.threads", defaultValue = "8")
+    int probeThreads;
+
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) throws ConfigException {
         Path file = Path.of(configFile).toAbsolutePath();
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
         GatewayConfig config = parser.load(file);
-        current.set(GatewaySnapshot.of(config));
+        upstreamServices = new UpstreamServices(new UpstreamServices.Settings(dnsServers(),
+                Duration.ofMillis(dnsTimeoutMillis), dnsMinTtl, dnsMaxTtl, dnsErrorRetry, probeThreads),
+                new TargetRegistry());
+        guards = new ServiceGuards(Math.max(1, requestThreads / 2));
+        current.set(build(config, null));
         LOG.info(() -> "GitInsight Gateway loaded " + file + " (hash " + config.hash() + ", " + config.counts() + ")");
-        reloader = new ConfigReloader(file, parser, config, next -> current.set(GatewaySnapshot.of(next)));
+        reloader = new ConfigReloader(file, parser, config, this::swap);
         reloader.start(pollIntervalMillis);
+    }
+
+    private List<InetSocketAddress> dnsServers() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String s : dnsServers.orElse(List.of())) {
+            int colon = s.lastIndexOf(':');
+            boolean hasPort = colon > 0 && s.indexOf(']') < colon && (s.startsWith("[") || s.indexOf(':') == colon);
+            String host = hasPort ? s.substring(0, colon) : s;
+            int port = hasPort ? Integer.parseInt(s.substring(colon + 1)) : 53;
+            out.add(new InetSocketAddress(host.replace("[", "").replace("]", ""), port));
+        }
+        return out;
+    }
+
+    private GatewaySnapshot build(GatewayConfig config, GatewaySnapshot previous) {
+        Upstreams upstreams = Upstreams.build(config, upstreamServices.registry(),
+                previous == null ? null : previous.upstreams());
+        upstreams.start(upstreamServices);
+        return new GatewaySnapshot(config, Router.build(config), upstreams, guards.build(config), Instant.now());
+    }
+
+    /** Installs a new valid configuration; the old one's background tasks stop. */
+    private void swap(GatewayConfig next) {
+        GatewaySnapshot old = current.get();
+        current.set(build(next, old));
+        old.upstreams().close();
     }
 
     /** The snapshot to use for one whole request. */
@@ -58,6 +131,13 @@ public class GatewayRuntime {
     void stop() {
         if (reloader != null) {
             reloader.close();
+        }
+        GatewaySnapshot last = current.get();
+        if (last != null) {
+            last.upstreams().close();
+        }
+        if (upstreamServices != null) {
+            upstreamServices.close();
         }
     }
 }

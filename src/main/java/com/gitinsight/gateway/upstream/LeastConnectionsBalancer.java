@@ -20,7 +20,7 @@ public final class LeastConnectionsBalancer implements Balancer {
     }
 
     @Override
-    public Target pick(List<Target> tried) {
+    public Target pick(PickRequest request, List<Target> tried) {
         if (enabled.length == 0) {
             return null;
         }
@@ -29,7 +29,7 @@ public final class LeastConnectionsBalancer implements Balancer {
         double bestLoad = Double.MAX_VALUE;
         for (int i = 0; i < enabled.length; i++) {
             Target t = enabled[(start + i) % enabled.length];
-            if (tried.contains(t)) {
+            if (tried.contains(t) || !t.available()) {
                 continue;
             }
             double load = (t.active() + 1.0) / t.weight();
@@ -38,7 +38,7 @@ public final class LeastConnectionsBalancer implements Balancer {
                 bestLoad = load;
             }
         }
-        return best != null ? best : enabled[start];
+        return best != null ? best : Balancer.firstUsable(enabled, start, tried);
     }
 
     @Override

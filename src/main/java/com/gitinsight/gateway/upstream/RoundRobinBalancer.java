@@ -22,21 +22,16 @@ public final class RoundRobinBalancer implements Balancer {
     }
 
     @Override
-    public Target pick(List<Target> tried) {
+    public Target pick(PickRequest request, List<Target> tried) {
         if (cycle.length == 0) {
             return null;
         }
         int start = Math.floorMod(next.getAndIncrement(), cycle.length);
-        if (tried.isEmpty()) {
-            return cycle[start];
+        Target t = cycle[start];
+        if (tried.isEmpty() && t.available()) {
+            return t;
         }
-        for (int i = 0; i < cycle.length; i++) {
-            Target t = cycle[(start + i) % cycle.length];
-            if (!tried.contains(t)) {
-                return t;
-            }
-        }
-        return cycle[start];
+        return Balancer.firstUsable(cycle, start, tried);
     }
 
     @Override

@@ -1,31 +1,60 @@
 package com.gitinsight.gateway.upstream;
 
+import java.net.InetAddress;
 import java.net.URI;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** One backend address of a pool, with the count of requests in flight to it. */
+/**
+ * One backend address of a pool as one configuration sees it: where to connect, the Host header
+ * name, the weight, and the passive rule; its live state (in-flight count, health, latency) is
+ * shared with the same address in earlier and later configurations.
+ */
 public final class Target {
 
     private final String host;
+    private final InetAddress inet;
     private final int port;
     private final int weight;
-    private final AtomicInteger active = new AtomicInteger();
+    private final TargetState state;
+    private final PassiveRule passive;
     private final URI baseUri;
 
-    public Target(String host, int port, int weight) {
-        this.host = host;
+    /**
+     * {@code name} is the configured host name (the Host header's); {@code inet} the address DNS
+     * gave for it, or null to connect by name.
+     */
+    Target(String name, InetAddress inet, int port, int weight, TargetState state, PassiveRule passive) {
+        this.host = inet == null ? name : inet.getHostAddress();
+        this.inet = inet;
         this.port = port;
         this.weight = weight;
-        this.baseUri = URI.create("http://" + address() + "/");
+        this.state = state;
+        this.passive = passive;
+        this.baseUri = URI.create("http://" + authority(name, port) + "/");
     }
 
-    /** {@code http://host:port/}, parsed once so requests do not parse it again. */
+    /** A target outside any pool's health checks (tests). */
+    public Target(String host, int port, int weight) {
+        this(host, null, port, weight,
+                new TargetState(new TargetHealth("-", authority(host, port), TargetHealth.Clock.SYSTEM)), PassiveRule.OFF);
+    }
+
+    private static String authority(String host, int port) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    /** {@code http://name:port/}, parsed once: the request URI and the Host header's authority. */
     public URI baseUri() {
         return baseUri;
     }
 
+    /** The address connected to (an IP once DNS has resolved the configured name). */
     public String host() {
         return host;
+    }
+
+    /** The resolved address to connect to, or null to let the client resolve {@code baseUri}'s host. */
+    public InetAddress inetAddress() {
+        return inet;
     }
 
     public int port() {
@@ -37,20 +66,53 @@ public final class Target {
     }
 
     public int active() {
-        return active.get();
+        return state.active.get();
     }
 
     /** Called when a request starts using this target; pair with {@link #release()}. */
     public void acquire() {
-        active.incrementAndGet();
+        state.active.incrementAndGet();
     }
 
     public void release() {
-        active.decrementAndGet();
+        state.active.decrementAndGet();
+    }
+
+    /** In rotation now: healthy, or on probation after its recovery interval. */
+    public boolean available() {
+        return state.health.available();
+    }
+
+    public TargetHealth health() {
+        return state.health;
+    }
+
+    double latencyMicros() {
+        return state.ewmaMicros();
+    }
+
+    /** The upstream answered with {@code status} after {@code micros}: feeds passive checks and latency. */
+    public void reportResponse(int status, long micros) {
+        state.recordLatency(micros);
+        if (!passive.enabled()) {
+            return;
+        }
+        if (passive.unhealthyStatuses().contains(status)) {
+            state.health.passiveFailure(passive, Failure.HTTP);
+        } else if (passive.healthyStatuses().contains(status)) {
+            state.health.passiveSuccess(passive);
+        }
+    }
+
+    /** The exchange failed before a response: a TCP failure or a timeout. */
+    public void reportFailure(Failure failure) {
+        if (passive.enabled()) {
+            state.health.passiveFailure(passive, failure);
+        }
     }
 
     public String address() {
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        return authority(host, port);
     }
 
     @Override

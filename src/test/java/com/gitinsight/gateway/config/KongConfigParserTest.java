@@ -140,8 +140,9 @@ class KongConfigParserTest {
                 plugins:
                   - name: bot-detection
                 """);
-        assertEquals("test.yml:6:11: plugins[0].name: plugin 'bot-detection' is not implemented by this gateway",
-                e.errors().get(0).toString());
+        assertTrue(e.errors().get(0).toString().startsWith(
+                "test.yml:6:11: plugins[0].name: plugin 'bot-detection' is not implemented by this gateway (available: "),
+                e.getMessage());
     }
 
     @Test
@@ -223,11 +224,100 @@ class KongConfigParserTest {
     }
 
     @Test
-    void unimplementedAlgorithmsAndHealthChecksAreErrorsNotSilence() {
-        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: latency\n").getMessage()
-                .contains("algorithm 'latency' is not implemented"));
-        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    healthchecks:\n      active: {}\n").getMessage()
-                .contains("health checks are not implemented yet"));
+    void healthChecksHashingAndNginxShorthandAreRead() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                upstreams:
+                  - name: u
+                    algorithm: consistent-hashing
+                    hash_on: header
+                    hash_on_header: X-User
+                    hash_fallback: ip
+                    healthchecks:
+                      active:
+                        http_path: /health
+                        timeout: 0.5
+                        healthy: {interval: 15, successes: 2}
+                        unhealthy: {interval: 5, tcp_failures: 3, http_statuses: [500]}
+                      passive:
+                        fail_timeout: 20
+                        unhealthy: {tcp_failures: 3, timeouts: 2}
+                    targets:
+                      - {target: "a:1", max_fails: 3, fail_timeout: 30}
+                      - target: _api._tcp.service.consul
+                """);
+        UpstreamSpec u = config.upstreams().get(0);
+        assertEquals(new UpstreamSpec.HashPolicy(UpstreamSpec.HashOn.HEADER, "x-user", UpstreamSpec.HashOn.IP, null), u.hash());
+        HealthCheckSpec.Active active = u.healthchecks().active();
+        assertEquals("/health", active.httpPath());
+        assertEquals(500, active.timeoutMs());
+        assertEquals(15_000, active.healthyIntervalMs());
+        assertEquals(2, active.healthySuccesses());
+        assertEquals(5_000, active.unhealthyIntervalMs());
+        assertEquals(java.util.Set.of(500), active.unhealthyStatuses());
+        assertEquals(HealthCheckSpec.ACTIVE_HEALTHY, active.healthyStatuses());
+        HealthCheckSpec.Passive passive = u.healthchecks().passive();
+        assertEquals(3, passive.tcpFailures());
+        assertEquals(2, passive.timeouts());
+        assertEquals(20_000, passive.failTimeoutMs());
+        assertEquals(java.util.Set.of(429, 500, 503), passive.unhealthyStatuses());
+        assertEquals(new UpstreamSpec.TargetSpec("a", 1, 100, 3, 30_000), u.targets().get(0));
+        assertTrue(u.targets().get(1).isSrv());
+    }
+
+    @Test
+    void healthCheckAndHashingMistakesAreErrors() {
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: fastest\n").getMessage()
+                .contains("unknown algorithm 'fastest'"));
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n").getMessage()
+                .contains("consistent-hashing needs hash_on"));
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    hash_on: ip\n").getMessage()
+                .contains("hashing needs algorithm: consistent-hashing"));
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n    hash_on: header\n")
+                .getMessage().contains("hash_on_header: required when hashing on header"));
+        ConfigException e = invalid(HEADER + """
+                upstreams:
+                  - name: u
+                    healthchecks:
+                      active:
+                        type: grpc
+                        healthy: {interval: -1, sucesses: 2}
+                      passive:
+                        unhealthy: {http_statuses: [99]}
+                    targets:
+                      - {target: "a:1", fail_timeout: 3}
+                """);
+        String m = e.getMessage();
+        assertTrue(m.contains("upstreams[0].healthchecks.active.type: probe type 'grpc' is not supported"), m);
+        assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.interval: must be between 0 and"), m);
+        assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.sucesses: unknown field"), m);
+        assertTrue(m.contains("upstreams[0].healthchecks.passive.unhealthy.http_statuses[0]: expected a whole number"), m);
+        assertTrue(m.contains("upstreams[0].targets[0].fail_timeout: needs max_fails"), m);
+    }
+
+    @Test
+    void breakerAndBulkheadPluginsApplyToServicesOnly() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                services:
+                  - name: a
+                    url: http://a:1
+                    plugins:
+                      - name: circuit-breaker
+                        config: {failure_threshold: 5, open_seconds: 10}
+                      - name: bulkhead
+                        config: {max_concurrent_requests: 4}
+                """);
+        assertEquals(2, config.plugins().size());
+        ConfigException e = invalid(HEADER + """
+                services:
+                  - name: a
+                    url: http://a:1
+                    routes:
+                      - name: r
+                        paths: [/]
+                        plugins:
+                          - name: circuit-breaker
+                """);
+        assertTrue(e.getMessage().contains("plugin 'circuit-breaker' cannot be attached to a route"), e.getMessage());
     }
 
     @Test

@@ -16,7 +16,7 @@ class BalancerTest {
     private static Map<Target, Integer> spread(Balancer b, int picks) {
         Map<Target, Integer> counts = new HashMap<>();
         for (int i = 0; i < picks; i++) {
-            counts.merge(b.pick(List.of()), 1, Integer::sum);
+            counts.merge(b.pick(PickRequest.NONE, List.of()), 1, Integer::sum);
         }
         return counts;
     }
@@ -34,7 +34,7 @@ class BalancerTest {
         // nginx's smooth sequence for 5:1:1 is a a b a c a a: never five a's in a row.
         List<Target> seq = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            seq.add(rr.pick(List.of()));
+            seq.add(rr.pick(PickRequest.NONE, List.of()));
         }
         assertEquals(List.of(a, a, b, a, c, a, a), seq);
     }
@@ -45,8 +45,8 @@ class BalancerTest {
         Target off = new Target("off", 1, 0);
         assertEquals(Map.of(on, 10), spread(new RoundRobinBalancer(List.of(on, off)), 10));
         assertEquals(Map.of(on, 10), spread(new LeastConnectionsBalancer(List.of(off, on)), 10));
-        assertNull(new RoundRobinBalancer(List.of(off)).pick(List.of()));
-        assertNull(new LeastConnectionsBalancer(List.of(off)).pick(List.of()));
+        assertNull(new RoundRobinBalancer(List.of(off)).pick(PickRequest.NONE, List.of()));
+        assertNull(new LeastConnectionsBalancer(List.of(off)).pick(PickRequest.NONE, List.of()));
     }
 
     @Test
@@ -55,13 +55,13 @@ class BalancerTest {
         Target b = new Target("b", 1, 100);
         RoundRobinBalancer rr = new RoundRobinBalancer(List.of(a, b));
         for (int i = 0; i < 5; i++) {
-            Target first = rr.pick(List.of());
-            assertNotSame(first, rr.pick(List.of(first)));
+            Target first = rr.pick(PickRequest.NONE, List.of());
+            assertNotSame(first, rr.pick(PickRequest.NONE, List.of(first)));
         }
         LeastConnectionsBalancer lc = new LeastConnectionsBalancer(List.of(a, b));
-        assertSame(b, lc.pick(List.of(a)));
+        assertSame(b, lc.pick(PickRequest.NONE, List.of(a)));
         // Everything tried: still answer (the caller bounds attempts by retries).
-        assertEquals(true, List.of(a, b).contains(rr.pick(List.of(a, b))));
+        assertEquals(true, List.of(a, b).contains(rr.pick(PickRequest.NONE, List.of(a, b))));
     }
 
     @Test
@@ -72,13 +72,13 @@ class BalancerTest {
         busy.acquire();
         busy.acquire();
         for (int i = 0; i < 4; i++) {
-            assertSame(idle, lc.pick(List.of()));
+            assertSame(idle, lc.pick(PickRequest.NONE, List.of()));
         }
         Target heavy = new Target("heavy", 1, 400);
         heavy.acquire();
         heavy.acquire();
         // (2+1)/400 < (0+1)/100: the heavier target still takes the request.
-        assertSame(heavy, new LeastConnectionsBalancer(List.of(idle, heavy)).pick(List.of()));
+        assertSame(heavy, new LeastConnectionsBalancer(List.of(idle, heavy)).pick(PickRequest.NONE, List.of()));
         busy.release();
         busy.release();
         assertEquals(0, busy.active());

@@ -1,0 +1,67 @@
+package com.gitinsight.gateway.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Kong's {@code healthchecks} of an upstream, validated. Counters set to 0 are off, as in Kong.
+ * Times are in milliseconds here (seconds in the file).
+ */
+public record HealthCheckSpec(Active active, Passive passive) {
+
+    /** Kong's default healthy statuses for passive checks (2xx and 3xx). */
+    public static final Set<Integer> PASSIVE_HEALTHY = Set.of(200, 201, 202, 203, 204, 205, 206, 207, 208, 226,
+            300, 301, 302, 303, 304, 305, 306, 307, 308);
+    public static final Set<Integer> PASSIVE_UNHEALTHY = Set.of(429, 500, 503);
+    public static final Set<Integer> ACTIVE_HEALTHY = Set.of(200, 302);
+    public static final Set<Integer> ACTIVE_UNHEALTHY = Set.of(429, 404, 500, 501, 502, 503, 504, 505);
+
+    public static final HealthCheckSpec NONE = new HealthCheckSpec(Active.OFF, Passive.OFF);
+
+    public enum ProbeType { HTTP, HTTPS, TCP }
+
+    /**
+     * Probes sent by the gateway. {@code healthyIntervalMs} paces probes of healthy targets,
+     * {@code unhealthyIntervalMs} of unhealthy ones; 0 stops that kind of probe.
+     */
+    public record Active(ProbeType type, String httpPath, int timeoutMs, int concurrency,
+            Map<String, List<String>> headers, boolean verifyCertificate,
+            long healthyIntervalMs, int healthySuccesses, Set<Integer> healthyStatuses,
+            long unhealthyIntervalMs, int httpFailures, int tcpFailures, int timeouts, Set<Integer> unhealthyStatuses) {
+
+        public static final Active OFF = new Active(ProbeType.HTTP, "/", 1000, 10, Map.of(), true,
+                0, 0, ACTIVE_HEALTHY, 0, 0, 0, 0, ACTIVE_UNHEALTHY);
+
+        public Active {
+            headers = Map.copyOf(headers);
+            healthyStatuses = Set.copyOf(healthyStatuses);
+            unhealthyStatuses = Set.copyOf(unhealthyStatuses);
+        }
+
+        public boolean enabled() {
+            return healthyIntervalMs > 0 || unhealthyIntervalMs > 0;
+        }
+    }
+
+    /**
+     * Judging targets by the traffic itself. Failures of one kind counted within
+     * {@code failTimeoutMs} eject a target for {@code failTimeoutMs}, after which it is tried
+     * again (nginx's {@code fail_timeout}); 0 keeps it out until an active check or an admin
+     * brings it back (Kong's behaviour).
+     */
+    public record Passive(Set<Integer> healthyStatuses, int successes, Set<Integer> unhealthyStatuses,
+            int tcpFailures, int timeouts, int httpFailures, long failTimeoutMs) {
+
+        public static final Passive OFF = new Passive(PASSIVE_HEALTHY, 0, PASSIVE_UNHEALTHY, 0, 0, 0, 30_000);
+
+        public Passive {
+            healthyStatuses = Set.copyOf(healthyStatuses);
+            unhealthyStatuses = Set.copyOf(unhealthyStatuses);
+        }
+
+        public boolean enabled() {
+            return tcpFailures > 0 || timeouts > 0 || httpFailures > 0;
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package com.gitinsight.gateway.config;
+
+import com.gitinsight.gateway.config.HealthCheckSpec.Active;
+import com.gitinsight.gateway.config.HealthCheckSpec.Passive;
+import com.gitinsight.gateway.config.HealthCheckSpec.ProbeType;
+import com.gitinsight.gateway.config.UpstreamSpec.Algorithm;
+import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
+import com.gitinsight.gateway.config.UpstreamSpec.HashPolicy;
+import com.gitinsight.gateway.config.UpstreamSpec.TargetSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads one {@code upstreams[]} entry: algorithm, hashing, health checks and targets. */
+final class UpstreamParser {
+
+    private static final Set<String> UPSTREAM = Set.of("name", "algorithm", "targets", "healthchecks", "hash_on",
+            "hash_fallback", "hash_on_header", "hash_fallback_header", "hash_on_cookie", "hash_on_query_arg",
+            "hash_fallback_query_arg");
+    private static final Set<String> UPSTREAM_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
+            "slots", "hash_on_cookie_path", "host_header", "use_srv_name", "client_certificate");
+    private static final Set<String> TARGET = Set.of("target", "weight", "max_fails", "fail_timeout");
+    private static final Set<String> TARGET_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
+    private static final Set<String> HEALTHCHECKS = Set.of("active", "passive");
+    private static final Set<String> HEALTHCHECKS_ACCEPTED = Set.of("threshold");
+    private static final Set<String> ACTIVE = Set.of("type", "http_path", "timeout", "concurrency", "headers",
+            "https_verify_certificate", "healthy", "unhealthy");
+    private static final Set<String> ACTIVE_ACCEPTED = Set.of("https_sni");
+    private static final Set<String> PASSIVE = Set.of("type", "healthy", "unhealthy", "fail_timeout");
+    private static final Set<String> HEALTHY = Set.of("interval", "successes", "http_statuses");
+    private static final Set<String> UNHEALTHY = Set.of("interval", "http_failures", "tcp_failures", "timeouts",
+            "http_statuses");
+    private static final int MAX_COUNTER = 255;
+    private static final Pattern SRV_NAME = Pattern.compile("_[A-Za-z0-9-]+\\._(tcp|udp)(\\.[A-Za-z0-9_-]+)+\\.?");
+    private static final long MAX_SECONDS = 65535;
+    /** nginx's default {@code fail_timeout} when a target sets only {@code max_fails}. */
+    private static final int NGINX_FAIL_TIMEOUT = 10;
+
+    private UpstreamParser() {
+    }
+
+    /** The upstream, or null when its name or algorithm is unusable (errors are in {@code problems}). */
+    static UpstreamSpec parse(Section s, Problems problems) {
+        s.allowOnly(UPSTREAM, UPSTREAM_ACCEPTED);
+        String name = s.requiredString("name");
+        Algorithm algorithm = algorithm(s);
+        HashPolicy hash = hash(s, algorithm);
+        HealthCheckSpec health = healthchecks(s.section("healthchecks"));
+        List<TargetSpec> targets = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Section t : s.sections("targets")) {
+            TargetSpec spec = target(t);
+            if (spec != null && !seen.add(spec.address())) {
+                t.error("target", "duplicate target '" + spec.address() + "'");
+            } else if (spec != null) {
+                targets.add(spec);
+            }
+        }
+        if (name == null || algorithm == null) {
+            return null;
+        }
+        return new UpstreamSpec(name, algorithm, hash, health, targets);
+    }
+
+    private static Algorithm algorithm(Section s) {
+        String algorithmName = s.string("algorithm", "round-robin");
+        for (Algorithm a : Algorithm.values()) {
+            if (a.kongName().equals(algorithmName)) {
+                return a;
+            }
+        }
+        s.error("algorithm", "unknown algorithm '" + algorithmName
+                + "'; use round-robin, least-connections, consistent-hashing or latency");
+        return null;
+    }
+
+    private static HashPolicy hash(Section s, Algorithm algorithm) {
+        HashOn on = hashOn(s, "hash_on");
+        HashOn fallback = hashOn(s, "hash_fallback");
+        if (on == null || fallback == null) {
+            return HashPolicy.NONE;
+        }
+        if (algorithm == Algorithm.CONSISTENT_HASHING && on == HashOn.NONE) {
+            s.error("algorithm", "consistent-hashing needs hash_on (consumer, ip, header, cookie, path or query_arg)");
+        }
+        if (algorithm != null && algorithm != Algorithm.CONSISTENT_HASHING && on != HashOn.NONE) {
+            s.error("hash_on", "hashing needs algorithm: consistent-hashing");
+        }
+        if (on == HashOn.NONE && fallback != HashOn.NONE) {
+            s.error("hash_fallback", "a fallback needs hash_on");
+        }
+        if (on == HashOn.COOKIE && fallback != HashOn.NONE) {
+            s.error("hash_fallback", "hash_on: cookie takes no fallback (as in Kong)");
+        }
+        if (fallback == HashOn.COOKIE) {
+            s.error("hash_fallback", "a cookie cannot be the fallback (as in Kong)");
+        }
+        String onName = hashName(s, on, "hash_on_header", "hash_on_cookie", "hash_on_query_arg");
+        String fallbackName = hashName(s, fallback, "hash_fallback_header", null, "hash_fallback_query_arg");
+        if (on == fallback && on != HashOn.NONE && (on != HashOn.HEADER && on != HashOn.QUERY_ARG
+                || onName != null && onName.equalsIgnoreCase(fallbackName))) {
+            s.error("hash_fallback", "the fallback must differ from hash_on");
+        }
+        return new HashPolicy(on, onName, fallback, fallbackName);
+    }
+
+    private static HashOn hashOn(Section s, String key) {
+        String value = s.string(key, "none");
+        for (HashOn h : HashOn.values()) {
+            if (h.kongName().equals(value)) {
+                return h;
+            }
+        }
+        s.error(key, "unknown hash source '" + value + "'; use none, consumer, ip, header, cookie, path or query_arg");
+        return null;
+    }
+
+    private static String hashName(Section s, HashOn source, String headerKey, String cookieKey, String argKey) {
+        String key = switch (source) {
+            case HEADER -> headerKey;
+            case COOKIE -> cookieKey;
+            case QUERY_ARG -> argKey;
+            default -> null;
+        };
+        if (key == null) {
+            return null;
+        }
+        String value = s.string(key, null);
+        if (value == null || value.isBlank()) {
+            s.error(key, "required when hashing on " + source.kongName());
+            return null;
+        }
+        return source == HashOn.HEADER ? value.toLowerCase(Locale.ROOT) : value;
+    }
+
+    private static HealthCheckSpec healthchecks(Section h) {
+        h.allowOnly(HEALTHCHECKS, HEALTHCHECKS_ACCEPTED);
+        return new HealthCheckSpec(active(h.section("active")), passive(h.section("passive")));
+    }
+
+    private static Active active(Section a) {
+        a.allowOnly(ACTIVE, ACTIVE_ACCEPTED);
+        ProbeType type = probeType(a);
+        String path = a.string("http_path", "/");
+        if (!path.startsWith("/")) {
+            a.error("http_path", "must start with '/'");
+        }
+        int timeout = (int) a.seconds("timeout", 1000, MAX_SECONDS);
+        if (timeout == 0) {
+            a.error("timeout", "must be more than 0");
+            timeout = 1000;
+        }
+        int concurrency = (int) a.integer("concurrency", 10, 1, 2147483648L - 1);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        Section hs = a.section("headers");
+        for (String header : hs.keys()) {
+            headers.put(header, hs.strings(header).stream().map(Section.Item::value).toList());
+        }
+        boolean verify = a.bool("https_verify_certificate", true);
+        Section healthy = a.section("healthy");
+        healthy.allowOnly(HEALTHY, Set.of());
+        Section unhealthy = a.section("unhealthy");
+        unhealthy.allowOnly(UNHEALTHY, Set.of());
+        return new Active(type, path, timeout, concurrency, headers, verify,
+                healthy.seconds("interval", 0, MAX_SECONDS), counter(healthy, "successes"),
+                statuses(healthy, HealthCheckSpec.ACTIVE_HEALTHY),
+                unhealthy.seconds("interval", 0, MAX_SECONDS), counter(unhealthy, "http_failures"),
+                counter(unhealthy, "tcp_failures"), counter(unhealthy, "timeouts"),
+                statuses(unhealthy, HealthCheckSpec.ACTIVE_UNHEALTHY));
+    }
+
+    private static ProbeType probeType(Section a) {
+        String type = a.string("type", "http");
+        return switch (type) {
+            case "http" -> ProbeType.HTTP;
+            case "https" -> ProbeType.HTTPS;
+            case "tcp" -> ProbeType.TCP;
+            default -> {
+                a.error("type", "probe type '" + type + "' is not supported; use http, https or tcp");
+                yield ProbeType.HTTP;
+            }
+        };
+    }
+
+    private static Passive passive(Section p) {
+        p.allowOnly(PASSIVE, Set.of());
+        String type = p.string("type", "http");
+        if (!"http".equals(type) && !"https".equals(type) && !"tcp".equals(type)) {
+            p.error("type", "use http, https or tcp");
+        }
+        Section healthy = p.section("healthy");
+        healthy.allowOnly(Set.of("successes", "http_statuses"), Set.of());
+        Section unhealthy = p.section("unhealthy");
+        unhealthy.allowOnly(Set.of("http_failures", "tcp_failures", "timeouts", "http_statuses"), Set.of());
+        return new Passive(statuses(healthy, HealthCheckSpec.PASSIVE_HEALTHY), counter(healthy, "successes"),
+                statuses(unhealthy, HealthCheckSpec.PASSIVE_UNHEALTHY), counter(unhealthy, "tcp_failures"),
+                counter(unhealthy, "timeouts"), counter(unhealthy, "http_failures"),
+                p.seconds("fail_timeout", 30_000, MAX_SECONDS));
+    }
+
+    private static int counter(Section s, String key) {
+        return (int) s.integer(key, 0, 0, MAX_COUNTER);
+    }
+
+    private static Set<Integer> statuses(Section s, Set<Integer> fallback) {
+        List<Long> values = s.integers("http_statuses", 100, 999);
+        if (values == null) {
+            return fallback;
+        }
+        Set<Integer> out = new HashSet<>();
+        values.forEach(v -> out.add(v.intValue()));
+        return out;
+    }
+
+    private static TargetSpec target(Section t) {
+        t.allowOnly(TARGET, TARGET_ACCEPTED);
+        String target = t.requiredString("target");
+        int weight = (int) t.integer("weight", 100, 0, 65535);
+        int maxFails = (int) t.integer("max_fails", 0, 0, MAX_COUNTER);
+        long failTimeout = t.seconds("fail_timeout", maxFails > 0 ? NGINX_FAIL_TIMEOUT * 1000L : 0, MAX_SECONDS);
+        if (t.has("fail_timeout") && maxFails == 0) {
+            t.error("fail_timeout", "needs max_fails");
+        }
+        if (target == null) {
+            return null;
+        }
+        HostPort hp = hostPort(t, target);
+        if (hp == null) {
+            return null;
+        }
+        return new TargetSpec(hp.host, hp.port, weight, maxFails, failTimeout);
+    }
+
+    private record HostPort(String host, int port) {
+    }
+
+    /** {@code host:port}, {@code [v6]:port}, or a bare host (Kong's default port 8000; SRV names take none). */
+    private static HostPort hostPort(Section t, String target) {
+        if (target.startsWith("_")) {
+            if (!SRV_NAME.matcher(target).matches()) {
+                t.error("target", "expected an SRV name such as _service._tcp.example.com (no port), got '" + target + "'");
+                return null;
+            }
+            return new HostPort(target.toLowerCase(Locale.ROOT), 0);
+        }
+        try {
+            URI uri = new URI("http://" + target);
+            if (uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()
+                    || uri.getRawQuery() != null || uri.getUserInfo() != null) {
+                t.error("target", "expected host:port, got '" + target + "'");
+                return null;
+            }
+            String host = uri.getHost();
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            return new HostPort(host.toLowerCase(Locale.ROOT), uri.getPort() > 0 ? uri.getPort() : 8000);
+        } catch (URISyntaxException e) {
+            t.error("target", "expected host:port, got '" + target + "'");
+            return null;
+        }
+    }
+}

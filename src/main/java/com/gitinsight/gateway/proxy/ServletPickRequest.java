@@ -1,0 +1,68 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
+import com.gitinsight.gateway.upstream.PickRequest;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A hashing balancer's view of a servlet request. The query string is scanned here rather than
+ * through {@code getParameter}, which would consume a form body that must be streamed upstream.
+ */
+record ServletPickRequest(HttpServletRequest request) implements PickRequest {
+
+    /** Set by the authentication filter when a consumer is identified. */
+    static final String CONSUMER_ATTRIBUTE = "gateway.consumer";
+
+    @Override
+    public String hashValue(HashOn source, String name) {
+        return switch (source) {
+            case NONE -> null;
+            case CONSUMER -> {
+                Object consumer = request.getAttribute(CONSUMER_ATTRIBUTE);
+                yield consumer == null ? null : consumer.toString();
+            }
+            case IP -> request.getRemoteAddr();
+            case HEADER -> request.getHeader(name);
+            case COOKIE -> cookie(name);
+            case PATH -> request.getRequestURI();
+            case QUERY_ARG -> queryArg(name);
+        };
+    }
+
+    private String cookie(String name) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie c : cookies) {
+                if (c.getName().equals(name)) {
+                    return c.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    private String queryArg(String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        int from = 0;
+        while (from <= query.length()) {
+            int amp = query.indexOf('&', from);
+            int end = amp < 0 ? query.length() : amp;
+            int eq = query.indexOf('=', from);
+            String key = eq >= 0 && eq < end ? query.substring(from, eq) : query.substring(from, end);
+            if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
+                return eq >= 0 && eq < end ? URLDecoder.decode(query.substring(eq + 1, end), StandardCharsets.UTF_8) : "";
+            }
+            if (amp < 0) {
+                break;
+            }
+            from = amp + 1;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+package com.gitinsight.gateway.upstream;
+
+import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
+import com.gitinsight.gateway.config.UpstreamSpec.HashPolicy;
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Kong's {@code consistent-hashing}: a ring of points, each target owning points in proportion to
+ * its weight, placed by hashing the target's address. A request's key (by {@code hash_on}, else
+ * {@code hash_fallback}) lands on the ring and goes to the next usable target, so adding or
+ * removing one of n targets moves only about 1/n of the keys. A request without a key is
+ * balanced round-robin.
+ */
+public final class ConsistentHashBalancer implements Balancer {
+
+    /** Points per 100 of weight: enough for an even spread over a few targets. */
+    private static final int POINTS_PER_100 = 160;
+    private static final HashFunction HASH = Hashing.murmur3_128();
+
+    private final List<Target> targets;
+    private final HashPolicy policy;
+    private final long[] points;
+    private final Target[] owners;
+    private final RoundRobinBalancer keyless;
+
+    public ConsistentHashBalancer(List<Target> targets, HashPolicy policy) {
+        this.targets = List.copyOf(targets);
+        this.policy = policy;
+        this.keyless = new RoundRobinBalancer(this.targets);
+        List<Target> enabled = this.targets.stream().filter(t -> t.weight() > 0).toList();
+        int total = 0;
+        for (Target t : enabled) {
+            total += pointsOf(t);
+        }
+        long[][] ring = new long[total][];
+        int n = 0;
+        for (int ti = 0; ti < enabled.size(); ti++) {
+            Target t = enabled.get(ti);
+            for (int p = 0; p < pointsOf(t); p++) {
+                ring[n++] = new long[] {hash(t.address() + "#" + p), ti};
+            }
+        }
+        Arrays.sort(ring, (a, b) -> Long.compare(a[0], b[0]));
+        points = new long[total];
+        owners = new Target[total];
+        for (int i = 0; i < total; i++) {
+            points[i] = ring[i][0];
+            owners[i] = enabled.get((int) ring[i][1]);
+        }
+    }
+
+    private static int pointsOf(Target t) {
+        return Math.max(1, (int) ((long) t.weight() * POINTS_PER_100 / 100));
+    }
+
+    private static long hash(String key) {
+        return HASH.hashString(key, StandardCharsets.UTF_8).asLong();
+    }
+
+    @Override
+    public Target pick(PickRequest request, List<Target> tried) {
+        if (owners.length == 0) {
+            return null;
+        }
+        String key = key(request);
+        if (key == null) {
+            return keyless.pick(request, tried);
+        }
+        int i = Arrays.binarySearch(points, hash(key));
+        int start = i >= 0 ? i : (-i - 1) % points.length;
+        Target owner = owners[start];
+        if (tried.isEmpty() && owner.available()) {
+            return owner;
+        }
+        return Balancer.firstUsable(owners, start, tried);
+    }
+
+    private String key(PickRequest request) {
+        String key = request.hashValue(policy.on(), policy.onName());
+        if (key == null && policy.fallback() != HashOn.NONE) {
+            key = request.hashValue(policy.fallback(), policy.fallbackName());
+        }
+        return key;
+    }
+
+    @Override
+    public List<Target> targets() {
+        return targets;
+    }
+}

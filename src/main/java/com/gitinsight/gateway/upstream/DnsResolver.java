@@ -1,0 +1,133 @@
+package com.gitinsight.gateway.upstream;
+
+import com.gitinsight.gateway.config.UpstreamSpec.TargetSpec;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Asks DNS (dnsjava, which gives the TTLs and SRV records that {@code InetAddress} hides) for the
+ * addresses behind a target: every A and AAAA record of a name (a headless Kubernetes Service),
+ * or, for an SRV name (Consul), each record of the best priority with its port and weight.
+ */
+final class DnsResolver {
+
+    private final Resolver resolver;
+
+    /** {@code servers} empty: the system's resolvers (resolv.conf). */
+    DnsResolver(List<InetSocketAddress> servers, Duration timeout) {
+        if (servers.isEmpty()) {
+            this.resolver = Lookup.getDefaultResolver();
+        } else {
+            ExtendedResolver all = new ExtendedResolver();
+            for (InetSocketAddress s : servers) {
+                SimpleResolver one = new SimpleResolver(s);
+                one.setTimeout(timeout);
+                all.addResolver(one);
+            }
+            all.setTimeout(timeout);
+            this.resolver = all;
+        }
+    }
+
+    /** The outcome of one resolution: endpoints and the smallest TTL, or why it failed. */
+    record Answer(List<Endpoint> endpoints, long ttlSeconds, String error) {
+        static Answer failed(String error) {
+            return new Answer(List.of(), 0, error);
+        }
+    }
+
+    Answer resolve(TargetSpec target) {
+        try {
+            return target.isSrv() ? srv(target) : addresses(target.host(), target.host(), target.port(), target.weight());
+        } catch (TextParseException e) {
+            return Answer.failed("not a DNS name: " + e.getMessage());
+        }
+    }
+
+    private Answer addresses(String lookupName, String hostName, int port, int weight) throws TextParseException {
+        List<Endpoint> out = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        String error = null;
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            Lookup lookup = lookup(lookupName, type);
+            Record[] records = lookup.run();
+            if (records == null) {
+                if (lookup.getResult() != Lookup.TYPE_NOT_FOUND) {
+                    error = lookup.getErrorString();
+                }
+                continue;
+            }
+            for (Record r : records) {
+                ttl = Math.min(ttl, r.getTTL());
+                if (r instanceof ARecord a) {
+                    out.add(new Endpoint(hostName, a.getAddress(), port, weight));
+                } else if (r instanceof AAAARecord a) {
+                    out.add(new Endpoint(hostName, a.getAddress(), port, weight));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            return Answer.failed(lookupName + ": " + (error == null ? "no A or AAAA records" : error));
+        }
+        out.sort(Comparator.comparing(Endpoint::key));
+        return new Answer(List.copyOf(out), ttl, null);
+    }
+
+    private Answer srv(TargetSpec target) throws TextParseException {
+        Lookup lookup = lookup(target.host(), Type.SRV);
+        Record[] records = lookup.run();
+        if (records == null) {
+            return Answer.failed(target.host() + ": " + lookup.getErrorString());
+        }
+        int best = Integer.MAX_VALUE;
+        for (Record r : records) {
+            best = Math.min(best, ((SRVRecord) r).getPriority());
+        }
+        List<Endpoint> out = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        String error = null;
+        for (Record r : records) {
+            SRVRecord s = (SRVRecord) r;
+            ttl = Math.min(ttl, s.getTTL());
+            if (s.getPriority() != best) {
+                continue;
+            }
+            String host = s.getTarget().toString(true);
+            // An SRV weight of 0 means "rarely", not "never".
+            Answer a = addresses(s.getTarget().toString(), host, s.getPort(), Math.max(1, s.getWeight()));
+            if (a.error() != null) {
+                error = a.error();
+                continue;
+            }
+            ttl = Math.min(ttl, a.ttlSeconds());
+            out.addAll(a.endpoints());
+        }
+        if (out.isEmpty()) {
+            return Answer.failed(error == null ? target.host() + ": no usable SRV records" : error);
+        }
+        out.sort(Comparator.comparing(Endpoint::key));
+        return new Answer(List.copyOf(out), ttl, null);
+    }
+
+    private Lookup lookup(String name, int type) throws TextParseException {
+        Lookup lookup = new Lookup(Name.fromString(name), type);
+        lookup.setResolver(resolver);
+        // A fresh cache each time: the TTL is honoured by when we ask again, not by a shared cache.
+        lookup.setCache(null);
+        return lookup;
+    }
+}

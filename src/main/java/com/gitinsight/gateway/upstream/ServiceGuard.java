@@ -1,0 +1,154 @@
+package com.gitinsight.gateway.upstream;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One service's circuit breaker and bulkhead (resilience4j: MicroProfile Fault Tolerance keeps one
+ * state per annotated method, and this state must be per service). Both are lock-free on the
+ * request path. Kept across reloads while the service's settings stay the same.
+ */
+public final class ServiceGuard {
+
+    private static final Logger LOG = Logger.getLogger(ServiceGuard.class.getName());
+
+    private final String service;
+    private final CircuitBreakerPlugin.Config breakerConfig;
+    private final int maxConcurrent;
+    private final CircuitBreaker breaker;
+    private final Bulkhead bulkhead;
+    private volatile long openedAtNanos;
+
+    ServiceGuard(String service, CircuitBreakerPlugin.Config breakerConfig, int maxConcurrent) {
+        this.service = service;
+        this.breakerConfig = breakerConfig;
+        this.maxConcurrent = maxConcurrent;
+        this.bulkhead = Bulkhead.of(service, BulkheadConfig.custom()
+                .maxConcurrentCalls(maxConcurrent)
+                .maxWaitDuration(Duration.ZERO)
+                .fairCallHandlingStrategyEnabled(false)
+                .writableStackTraceEnabled(false)
+                .build());
+        this.breaker = breakerConfig == null ? null : breaker(service, breakerConfig);
+        if (breaker != null) {
+            breaker.getEventPublisher().onStateTransition(e -> {
+                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                    openedAtNanos = System.nanoTime();
+                }
+                LOG.log(e.getStateTransition().getToState() == CircuitBreaker.State.OPEN ? Level.WARNING : Level.INFO,
+                        () -> "circuit breaker of service " + service + ": " + e.getStateTransition());
+            });
+        }
+    }
+
+    /**
+     * A count window as long as the threshold with a 100% failure rate: it opens after exactly
+     * {@code failure_threshold} consecutive failures.
+     */
+    private static CircuitBreaker breaker(String service, CircuitBreakerPlugin.Config c) {
+        return CircuitBreaker.of(service, CircuitBreakerConfig.custom()
+                .slidingWindow(c.failureThreshold(), c.failureThreshold(),
+                        CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
+                        CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
+                .failureRateThreshold(100f)
+                .slowCallRateThreshold(100f)
+                .slowCallDurationThreshold(Duration.ofDays(1))
+                .waitDurationInOpenState(Duration.ofMillis(c.openMillis()))
+                .permittedNumberOfCallsInHalfOpenState(c.successThreshold())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .writableStackTraceEnabled(false)
+                .build());
+    }
+
+    /** Why a request may not go to the service now. */
+    public enum Refusal { AT_CAPACITY, OPEN }
+
+    /**
+     * Null when admitted: then exactly one of {@link #record} or {@link #noVerdict} follows, and
+     * {@link #leave} when the response is over. Otherwise why the request may not go.
+     */
+    public Refusal admit() {
+        if (!bulkhead.tryAcquirePermission()) {
+            return Refusal.AT_CAPACITY;
+        }
+        if (breaker != null && !breaker.tryAcquirePermission()) {
+            bulkhead.releasePermission();
+            return Refusal.OPEN;
+        }
+        return null;
+    }
+
+    /** Is the backend's {@code status} a failure for the breaker? (Gateway errors always are.) */
+    public boolean isFailureStatus(int status) {
+        return breakerConfig != null && breakerConfig.failureStatuses().contains(status);
+    }
+
+    /** The breaker's verdict on an admitted request, once its response status is known. */
+    public void record(boolean failed, long nanos) {
+        if (breaker == null) {
+            return;
+        }
+        if (!failed) {
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            return;
+        }
+        breaker.onError(nanos, TimeUnit.NANOSECONDS, UpstreamFailure.INSTANCE);
+        // A trial request that fails re-opens at once, whatever the other trials do.
+        if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+            breaker.transitionToOpenState();
+        }
+    }
+
+    /** The admitted request says nothing about the backend (no target to try): no verdict. */
+    public void noVerdict() {
+        if (breaker != null) {
+            breaker.releasePermission();
+        }
+    }
+
+    /** The admitted request's response is over: its bulkhead slot is free. */
+    public void leave() {
+        bulkhead.releasePermission();
+    }
+
+    /** Seconds until an open breaker lets a trial request through (at least 1). */
+    public long retryAfterSeconds() {
+        if (breakerConfig == null) {
+            return 1;
+        }
+        long left = TimeUnit.MILLISECONDS.toNanos(breakerConfig.openMillis()) - (System.nanoTime() - openedAtNanos);
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L));
+    }
+
+    /** Closes the breaker (admin API). */
+    public void reset() {
+        if (breaker != null) {
+            breaker.reset();
+        }
+    }
+
+    public GuardStatus status() {
+        return new GuardStatus(service, breaker == null ? "DISABLED" : breaker.getState().name(),
+                breaker == null ? 0 : breaker.getMetrics().getNumberOfFailedCalls(), maxConcurrent,
+                maxConcurrent - bulkhead.getMetrics().getAvailableConcurrentCalls());
+    }
+
+    boolean sameSettings(CircuitBreakerPlugin.Config config, int concurrent) {
+        return java.util.Objects.equals(breakerConfig, config) && maxConcurrent == concurrent;
+    }
+
+    /** A failure recorded without a stack trace: the breaker only counts it. */
+    private static final class UpstreamFailure extends RuntimeException {
+        static final UpstreamFailure INSTANCE = new UpstreamFailure();
+
+        private UpstreamFailure() {
+            super("upstream failure", null, false, false);
+        }
+    }
+}
