@@ -19,12 +19,16 @@ _format_version: "3.0"
 upstreams:
   - name: bench
     algorithm: ${BENCH_ALGORITHM:-round-robin}
+    # GitInsight's passive checks and breaker, so their cost on the request path is measured.
     targets:
-      - target: 127.0.0.1:19081
-      - target: 127.0.0.1:19082
+      - {target: "127.0.0.1:19081", max_fails: 3, fail_timeout: 30}
+      - {target: "127.0.0.1:19082", max_fails: 3, fail_timeout: 30}
 services:
   - name: bench
     url: http://bench
+plugins:
+  - name: circuit-breaker
+    config: {failure_threshold: 3, open_seconds: 30}
 routes:
   - name: api
     service: bench

@@ -53,6 +53,7 @@ GitInsight Gateway (demo) is starting on http://127.0.0.1:$port - once it says "
   curl -s http://127.0.0.1:$port/health
   curl -s -i http://127.0.0.1:$port/no/such/route
 Gateway status: curl -s http://127.0.0.1:$port/_gateway/health
+Targets, health, breakers: curl -s http://127.0.0.1:$port/_gateway/status
 
 MSG
 fi

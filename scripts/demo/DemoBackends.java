@@ -32,9 +32,14 @@ public class DemoBackends {
                 upstreams:
                   - name: python-api
                     algorithm: round-robin
+                    healthchecks:
+                      active:
+                        http_path: /health
+                        healthy: {interval: 5, successes: 1}
+                        unhealthy: {interval: 2, tcp_failures: 2, http_failures: 2}
                     targets:
-                      - target: %s
-                      - target: %s
+                      - {target: "%s", max_fails: 3, fail_timeout: 10}
+                      - {target: "%s", max_fails: 3, fail_timeout: 10}
                   - name: go-api
                     targets:
                       - target: %s
@@ -59,6 +64,9 @@ public class DemoBackends {
                     service: auth-service
                     strip_path: false
                     paths: [/api/v1/auth]
+                plugins:
+                  - name: circuit-breaker
+                    config: {failure_threshold: 3, open_seconds: 30}
                 """.formatted(python.get(0), python.get(1), go, auth);
         Files.writeString(output, yaml);
         System.out.println("demo backends ready: python-api " + python + ", go-api " + go + ", auth-service " + auth);

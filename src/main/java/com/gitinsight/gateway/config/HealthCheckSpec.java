@@ -10,13 +10,6 @@ import java.util.Set;
  */
 public record HealthCheckSpec(Active active, Passive passive) {
 
-    /** Kong's default healthy statuses for passive checks (2xx and 3xx). */
-    public static final Set<Integer> PASSIVE_HEALTHY = Set.of(200, 201, 202, 203, 204, 205, 206, 207, 208, 226,
-            300, 301, 302, 303, 304, 305, 306, 307, 308);
-    public static final Set<Integer> PASSIVE_UNHEALTHY = Set.of(429, 500, 503);
-    public static final Set<Integer> ACTIVE_HEALTHY = Set.of(200, 302);
-    public static final Set<Integer> ACTIVE_UNHEALTHY = Set.of(429, 404, 500, 501, 502, 503, 504, 505);
-
     public static final HealthCheckSpec NONE = new HealthCheckSpec(Active.OFF, Passive.OFF);
 
     public enum ProbeType { HTTP, HTTPS, TCP }
@@ -30,8 +23,12 @@ public record HealthCheckSpec(Active active, Passive passive) {
             long healthyIntervalMs, int healthySuccesses, Set<Integer> healthyStatuses,
             long unhealthyIntervalMs, int httpFailures, int tcpFailures, int timeouts, Set<Integer> unhealthyStatuses) {
 
+        /** Kong's defaults. (Kept here, not in the outer record: class initialisation order.) */
+        public static final Set<Integer> HEALTHY_STATUSES = Set.of(200, 302);
+        public static final Set<Integer> UNHEALTHY_STATUSES = Set.of(429, 404, 500, 501, 502, 503, 504, 505);
+
         public static final Active OFF = new Active(ProbeType.HTTP, "/", 1000, 10, Map.of(), true,
-                0, 0, ACTIVE_HEALTHY, 0, 0, 0, 0, ACTIVE_UNHEALTHY);
+                0, 0, HEALTHY_STATUSES, 0, 0, 0, 0, UNHEALTHY_STATUSES);
 
         public Active {
             headers = Map.copyOf(headers);
@@ -53,7 +50,12 @@ public record HealthCheckSpec(Active active, Passive passive) {
     public record Passive(Set<Integer> healthyStatuses, int successes, Set<Integer> unhealthyStatuses,
             int tcpFailures, int timeouts, int httpFailures, long failTimeoutMs) {
 
-        public static final Passive OFF = new Passive(PASSIVE_HEALTHY, 0, PASSIVE_UNHEALTHY, 0, 0, 0, 30_000);
+        /** Kong's defaults: 2xx and 3xx are healthy. */
+        public static final Set<Integer> HEALTHY_STATUSES = Set.of(200, 201, 202, 203, 204, 205, 206, 207, 208, 226,
+                300, 301, 302, 303, 304, 305, 306, 307, 308);
+        public static final Set<Integer> UNHEALTHY_STATUSES = Set.of(429, 500, 503);
+
+        public static final Passive OFF = new Passive(HEALTHY_STATUSES, 0, UNHEALTHY_STATUSES, 0, 0, 0, 30_000);
 
         public Passive {
             healthyStatuses = Set.copyOf(healthyStatuses);

@@ -170,10 +170,10 @@ final class UpstreamParser {
         unhealthy.allowOnly(UNHEALTHY, Set.of());
         return new Active(type, path, timeout, concurrency, headers, verify,
                 healthy.seconds("interval", 0, MAX_SECONDS), counter(healthy, "successes"),
-                statuses(healthy, HealthCheckSpec.ACTIVE_HEALTHY),
+                statuses(healthy, HealthCheckSpec.Active.HEALTHY_STATUSES),
                 unhealthy.seconds("interval", 0, MAX_SECONDS), counter(unhealthy, "http_failures"),
                 counter(unhealthy, "tcp_failures"), counter(unhealthy, "timeouts"),
-                statuses(unhealthy, HealthCheckSpec.ACTIVE_UNHEALTHY));
+                statuses(unhealthy, HealthCheckSpec.Active.UNHEALTHY_STATUSES));
     }
 
     private static ProbeType probeType(Section a) {
@@ -199,8 +199,8 @@ final class UpstreamParser {
         healthy.allowOnly(Set.of("successes", "http_statuses"), Set.of());
         Section unhealthy = p.section("unhealthy");
         unhealthy.allowOnly(Set.of("http_failures", "tcp_failures", "timeouts", "http_statuses"), Set.of());
-        return new Passive(statuses(healthy, HealthCheckSpec.PASSIVE_HEALTHY), counter(healthy, "successes"),
-                statuses(unhealthy, HealthCheckSpec.PASSIVE_UNHEALTHY), counter(unhealthy, "tcp_failures"),
+        return new Passive(statuses(healthy, HealthCheckSpec.Passive.HEALTHY_STATUSES), counter(healthy, "successes"),
+                statuses(unhealthy, HealthCheckSpec.Passive.UNHEALTHY_STATUSES), counter(unhealthy, "tcp_failures"),
                 counter(unhealthy, "timeouts"), counter(unhealthy, "http_failures"),
                 p.seconds("fail_timeout", 30_000, MAX_SECONDS));
     }

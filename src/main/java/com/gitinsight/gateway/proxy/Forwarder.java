@@ -61,16 +61,18 @@ final class Forwarder {
         if (refusal == ServiceGuard.Refusal.AT_CAPACITY) {
             return ErrorResponses.json(503, ErrorResponses.AT_CAPACITY, 1);
         }
-        boolean handedOver = false;
         try {
-            Response response = attempts(snapshot.upstreams().forService(service.name()), match, exchange, body, guard);
-            handedOver = response.getEntity() instanceof ProxiedBody;
-            return response;
-        } finally {
-            if (!handedOver) {
-                guard.leave();
-            }
+            return attempts(snapshot.upstreams().forService(service.name()), match, exchange, body, guard);
+        } catch (RuntimeException | Error e) {
+            guard.leave();
+            throw e;
         }
+    }
+
+    /** A response made here, not by a backend: the service's slot is free at once. */
+    private static Response local(ServiceGuard guard, Response response) {
+        guard.leave();
+        return response;
     }
 
     /**
@@ -91,14 +93,19 @@ final class Forwarder {
         List<Target> tried = new ArrayList<>(2);
         long start = System.nanoTime();
         IOException last = null;
+        boolean onlyUntried = false;
         for (int attempt = 0; attempt <= service.retries(); attempt++) {
             Target target = pool.pick(pick, tried);
+            if (target != null && onlyUntried && tried.contains(target)) {
+                // After a timeout or reset, as nginx's proxy_next_upstream: another server or none.
+                break;
+            }
             if (target == null) {
                 if (last != null) {
                     break;
                 }
                 guard.noVerdict();
-                return ErrorResponses.json(503, ErrorResponses.NO_PEER, pool.retryAfterSeconds());
+                return local(guard, ErrorResponses.json(503, ErrorResponses.NO_PEER, pool.retryAfterSeconds()));
             }
             tried.add(target);
             HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
@@ -135,7 +142,7 @@ final class Forwarder {
                 // The client stopped sending: nothing to hold against the target or the service.
                 guard.noVerdict();
                 LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
-                return ErrorResponses.json(400, ErrorResponses.CLIENT_BODY);
+                return local(guard, ErrorResponses.json(400, ErrorResponses.CLIENT_BODY));
             } catch (IOException e) {
                 boolean timedOut = upload != null && upload.timedOut() || isTimeout(e);
                 target.reportFailure(timedOut ? Failure.TIMEOUT : Failure.TCP);
@@ -144,6 +151,7 @@ final class Forwarder {
                 if (!replayable) {
                     break;
                 }
+                onlyUntried = true;
             } finally {
                 if (upload != null) {
                     watchdog.unregister(upload);
@@ -155,14 +163,14 @@ final class Forwarder {
         }
         if (last instanceof UnknownHostException) {
             guard.noVerdict();
-            return ErrorResponses.json(503, ErrorResponses.NAME_RESOLUTION);
+            return local(guard, ErrorResponses.json(503, ErrorResponses.NAME_RESOLUTION));
         }
         guard.record(true, System.nanoTime() - start);
         LOG.log(Level.FINE, "no target of {0} answered: {1}", new Object[] {service.name(), last});
         if (last instanceof SocketTimeoutException) {
-            return ErrorResponses.json(504, ErrorResponses.TIMEOUT);
+            return local(guard, ErrorResponses.json(504, ErrorResponses.TIMEOUT));
         }
-        return ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY);
+        return local(guard, ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY));
     }
 
     private static boolean isTimeout(IOException e) {

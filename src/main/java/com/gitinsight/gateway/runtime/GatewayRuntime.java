@@ -53,9 +53,10 @@ public class GatewayRuntime {
     @ConfigProperty(name = "gateway.request-threads", defaultValue = "200")
     int requestThreads;
 
+    /** Comma-separated {@code host[:port]}; unset: the system's resolvers. (Optional<List> trips Payara.) */
     @Inject
     @ConfigProperty(name = "gateway.dns.servers")
-    Optional<List<String>> dnsServers;
+    Optional<String> dnsServers;
 
     @Inject
     @ConfigProperty(name = "gateway.dns.timeout-ms", defaultValue = "2000")
@@ -93,7 +94,11 @@ public class GatewayRuntime {
 
     private List<InetSocketAddress> dnsServers() {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String s : dnsServers.orElse(List.of())) {
+        for (String s : dnsServers.orElse("").split(",")) {
+            s = s.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
             int colon = s.lastIndexOf(':');
             boolean hasPort = colon > 0 && s.indexOf(']') < colon && (s.startsWith("[") || s.indexOf(':') == colon);
             String host = hasPort ? s.substring(0, colon) : s;

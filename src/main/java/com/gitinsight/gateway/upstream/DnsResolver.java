@@ -32,12 +32,12 @@ final class DnsResolver {
         if (servers.isEmpty()) {
             this.resolver = Lookup.getDefaultResolver();
         } else {
-            ExtendedResolver all = new ExtendedResolver();
-            for (InetSocketAddress s : servers) {
+            // Not the no-argument constructor: that one starts with the system's servers.
+            ExtendedResolver all = new ExtendedResolver(servers.stream().map(s -> {
                 SimpleResolver one = new SimpleResolver(s);
                 one.setTimeout(timeout);
-                all.addResolver(one);
-            }
+                return (Resolver) one;
+            }).toArray(Resolver[]::new));
             all.setTimeout(timeout);
             this.resolver = all;
         }

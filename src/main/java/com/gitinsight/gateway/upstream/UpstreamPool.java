@@ -113,7 +113,7 @@ public final class UpstreamPool {
         long soonest = Long.MAX_VALUE;
         for (Target t : balancer.targets()) {
             long n = t.health().nanosUntilRetry();
-            if (n >= 0) {
+            if (n > 0) {
                 soonest = Math.min(soonest, n);
             }
         }

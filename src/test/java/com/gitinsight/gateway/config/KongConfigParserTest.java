@@ -91,6 +91,21 @@ class KongConfigParserTest {
         assertEquals(UpstreamSpec.Algorithm.LEAST_CONNECTIONS, python.algorithm());
         assertEquals(3, python.targets().size());
         assertTrue(config.routes().stream().noneMatch(RouteSpec::stripPath), "GitInsight's backends want full paths");
+        for (UpstreamSpec u : config.upstreams()) {
+            for (UpstreamSpec.TargetSpec t : u.targets()) {
+                assertEquals(3, t.maxFails(), "nginx max_fails=3 on " + t);
+                assertEquals(30_000, t.failTimeoutMs(), "nginx fail_timeout=30s on " + t);
+            }
+        }
+        HealthCheckSpec.Active pythonProbes = python.healthchecks().active();
+        assertEquals("/health", pythonProbes.httpPath());
+        assertEquals(30_000, pythonProbes.healthyIntervalMs());
+        assertEquals(10_000, pythonProbes.timeoutMs());
+        HealthCheckSpec.Active goProbes = config.upstream("go-api").orElseThrow().healthchecks().active();
+        assertEquals(15_000, goProbes.healthyIntervalMs());
+        assertEquals(5_000, goProbes.timeoutMs());
+        assertTrue(config.plugins().stream().anyMatch(p -> p.name().equals("circuit-breaker")
+                && p.scope() == PluginSpec.Scope.GLOBAL));
     }
 
     @Test
@@ -254,7 +269,7 @@ class KongConfigParserTest {
         assertEquals(2, active.healthySuccesses());
         assertEquals(5_000, active.unhealthyIntervalMs());
         assertEquals(java.util.Set.of(500), active.unhealthyStatuses());
-        assertEquals(HealthCheckSpec.ACTIVE_HEALTHY, active.healthyStatuses());
+        assertEquals(HealthCheckSpec.Active.HEALTHY_STATUSES, active.healthyStatuses());
         HealthCheckSpec.Passive passive = u.healthchecks().passive();
         assertEquals(3, passive.tcpFailures());
         assertEquals(2, passive.timeouts());

@@ -44,6 +44,57 @@ final class Backends implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    private final Map<Integer, String> restartable = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, HttpServer> running = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Requests each named echo server has answered. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> hits = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An echo server that a test can kill ({@link #kill}) and bring back on the same port. */
+    int restartableEcho(String name) throws IOException {
+        HttpServer server = startEcho(name, 0);
+        int port = server.getAddress().getPort();
+        restartable.put(port, name);
+        running.put(port, server);
+        return port;
+    }
+
+    /** Stops listening and drops every open connection, as a crashed backend would. */
+    void kill(int port) {
+        HttpServer server = running.remove(port);
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    void revive(int port) throws IOException {
+        running.put(port, startEcho(restartable.get(port), port));
+    }
+
+    private HttpServer startEcho(String name, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        server.createContext("/", ex -> handle(name, ex));
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        servers.add(server);
+        return server;
+    }
+
+    /** A backend answering every request with the status the test sets, counting requests. */
+    int controlled(java.util.concurrent.atomic.AtomicInteger status, java.util.concurrent.atomic.AtomicInteger count)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.createContext("/", ex -> {
+            count.incrementAndGet();
+            try (ex) {
+                reply(ex, status.get(), "status " + status.get());
+            }
+        });
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        servers.add(server);
+        return server.getAddress().getPort();
+    }
+
     /** A port where nothing listens: connections are refused. */
     static int refusingPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -94,9 +145,13 @@ final class Backends implements AutoCloseable {
 
     private void handle(String name, HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
+        hits.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         try {
             if (path.endsWith("/stream")) {
                 stream(ex);
+            } else if (path.endsWith("/sleep10")) {
+                sleep(10_000);
+                reply(ex, 200, "slept");
             } else if (path.endsWith("/slow")) {
                 sleep(5000);
                 reply(ex, 200, "slow");

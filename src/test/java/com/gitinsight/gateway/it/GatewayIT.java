@@ -42,11 +42,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class GatewayIT {
 
-    static {
-        // The tests set Host and Connection themselves, as a client behind a proxy would.
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host,connection");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Backends BACKENDS = new Backends();
     private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
@@ -339,9 +334,10 @@ class GatewayIT {
     }
 
     @Test
-    void connectTimeoutIs502JsonAfterTheRetries() throws Exception {
+    void connectTimeoutIs504JsonAfterTheRetries() throws Exception {
         long start = System.nanoTime();
-        assertJsonError(get("/unanswered/x"), 502, "An invalid response was received from the upstream server");
+        // nginx (and so Kong) answer 504 to a connect timeout as to any upstream timeout.
+        assertJsonError(get("/unanswered/x"), 504, "The upstream server is timing out");
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(millis >= 500 && millis < 5000, "two attempts of 300 ms each, took " + millis + " ms");
     }
@@ -350,7 +346,8 @@ class GatewayIT {
     void readTimeoutIs504Json() throws Exception {
         long start = System.nanoTime();
         assertJsonError(get("/timeout/slow"), 504, "The upstream server is timing out");
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 4000, "answered at the read timeout");
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertTrue(millis < 1500, "answered at the read timeout, not retried on the same target: " + millis + " ms");
     }
 
     @Test

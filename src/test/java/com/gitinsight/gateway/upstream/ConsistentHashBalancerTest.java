@@ -1,0 +1,78 @@
+package com.gitinsight.gateway.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
+import com.gitinsight.gateway.config.UpstreamSpec.HashPolicy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsistentHashBalancerTest {
+
+    private static final HashPolicy BY_HEADER = new HashPolicy(HashOn.HEADER, "x-user", HashOn.IP, null);
+
+    private static PickRequest user(String id) {
+        return (source, name) -> source == HashOn.HEADER ? id : null;
+    }
+
+    private static List<Target> targets(int n) {
+        List<Target> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Target("10.0.0." + (i + 1), 8000, 100));
+        }
+        return out;
+    }
+
+    @Test
+    void removingOneOfFiveTargetsMovesAtMostAQuarterOfTheKeys() {
+        List<Target> five = targets(5);
+        ConsistentHashBalancer before = new ConsistentHashBalancer(five, BY_HEADER);
+        ConsistentHashBalancer after = new ConsistentHashBalancer(five.subList(0, 4), BY_HEADER);
+        int moved = 0;
+        Map<Target, Integer> spread = new HashMap<>();
+        for (int k = 0; k < 10_000; k++) {
+            Target was = before.pick(user("user-" + k), List.of());
+            Target now = after.pick(user("user-" + k), List.of());
+            spread.merge(was, 1, Integer::sum);
+            if (was != now) {
+                moved++;
+                assertSame(five.get(4), was, "only the removed target's keys may move");
+            }
+        }
+        assertTrue(moved <= 2_500, "moved " + moved);
+        for (int c : spread.values()) {
+            assertTrue(c > 1_000 && c < 3_000, "uneven spread " + spread);
+        }
+    }
+
+    @Test
+    void sameKeySameTargetAndFallbackThenRoundRobin() {
+        ConsistentHashBalancer b = new ConsistentHashBalancer(targets(3), BY_HEADER);
+        Target first = b.pick(user("alice"), List.of());
+        for (int i = 0; i < 20; i++) {
+            assertSame(first, b.pick(user("alice"), List.of()));
+        }
+        PickRequest byIp = (source, name) -> source == HashOn.IP ? "192.0.2.7" : null;
+        assertSame(b.pick(byIp, List.of()), b.pick(byIp, List.of()), "hash_fallback is used when hash_on has no value");
+        Target x = b.pick(PickRequest.NONE, List.of());
+        Target y = b.pick(PickRequest.NONE, List.of());
+        assertNotEquals(x, y, "no key at all: round-robin");
+    }
+
+    @Test
+    void retryAndUnhealthyTargetsMoveToTheNextOnTheRing() {
+        List<Target> three = targets(3);
+        ConsistentHashBalancer b = new ConsistentHashBalancer(three, BY_HEADER);
+        Target owner = b.pick(user("bob"), List.of());
+        Target next = b.pick(user("bob"), List.of(owner));
+        assertNotEquals(owner, next);
+        owner.health().force(false);
+        assertEquals(next, b.pick(user("bob"), List.of()));
+    }
+}

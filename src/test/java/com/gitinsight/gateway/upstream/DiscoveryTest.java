@@ -1,0 +1,125 @@
+package com.gitinsight.gateway.upstream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Type;
+
+/** DNS discovery against a real DNS server on a loopback port (no mocked resolver). */
+class DiscoveryTest {
+
+    private TestDnsServer dns;
+    private UpstreamServices services;
+    private Upstreams upstreams;
+
+    @BeforeEach
+    void start() throws Exception {
+        dns = new TestDnsServer();
+        services = new UpstreamServices(new UpstreamServices.Settings(List.of(dns.address()), Duration.ofSeconds(1),
+                1, 1, 1, 2), new TargetRegistry());
+    }
+
+    @AfterEach
+    void stop() {
+        if (upstreams != null) {
+            upstreams.close();
+        }
+        services.close();
+        dns.close();
+    }
+
+    private static ARecord a(String name, String ip) throws Exception {
+        return new ARecord(Name.fromString(name + "."), DClass.IN, 1, InetAddress.getByName(ip));
+    }
+
+    private Upstreams start(String yaml) throws Exception {
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", "_format_version: \"3.0\"\n" + yaml);
+        upstreams = Upstreams.build(config, services.registry(), null);
+        upstreams.start(services);
+        return upstreams;
+    }
+
+    private static Set<String> addresses(UpstreamPool pool) {
+        return pool.targets().stream().map(Target::address).collect(Collectors.toSet());
+    }
+
+    @Test
+    void everyRecordBecomesATargetAndChangesKeepTheHealthOfThoseThatStay() throws Exception {
+        dns.set("api.test", Type.A, List.of(a("api.test", "127.0.0.10"), a("api.test", "127.0.0.11")));
+        UpstreamPool pool = start("""
+                upstreams:
+                  - name: api
+                    targets: [{target: "api.test:8080"}]
+                services:
+                  - {name: api, url: "http://api"}
+                """).forService("api");
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses(pool).equals(Set.of("127.0.0.10:8080", "127.0.0.11:8080")));
+        Target ten = pool.targets().stream().filter(t -> t.host().equals("127.0.0.10")).findFirst().orElseThrow();
+        assertEquals("http://api.test:8080/", ten.baseUri().toString(), "the Host header keeps the name");
+        ten.health().force(false);
+
+        dns.set("api.test", Type.A, List.of(a("api.test", "127.0.0.10"), a("api.test", "127.0.0.12")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses(pool).equals(Set.of("127.0.0.10:8080", "127.0.0.12:8080")));
+        Map<String, TargetHealth.State> states = new TreeMap<>();
+        pool.targets().forEach(t -> states.put(t.host(), t.health().state()));
+        assertEquals(Map.of("127.0.0.10", TargetHealth.State.UNHEALTHY, "127.0.0.12", TargetHealth.State.HEALTHY), states);
+    }
+
+    @Test
+    void anSrvNameGivesHostsPortsAndWeightsOfItsBestPriority() throws Exception {
+        Name srv = Name.fromString("_api._tcp.consul.test.");
+        dns.set("_api._tcp.consul.test", Type.SRV, List.of(
+                new SRVRecord(srv, DClass.IN, 1, 10, 5, 9001, Name.fromString("n1.test.")),
+                new SRVRecord(srv, DClass.IN, 1, 10, 0, 9002, Name.fromString("n2.test.")),
+                new SRVRecord(srv, DClass.IN, 1, 20, 5, 9003, Name.fromString("n3.test."))));
+        dns.set("n1.test", Type.A, List.of(a("n1.test", "127.0.0.21")));
+        dns.set("n2.test", Type.A, List.of(a("n2.test", "127.0.0.22")));
+        dns.set("n3.test", Type.A, List.of(a("n3.test", "127.0.0.23")));
+        UpstreamPool pool = start("""
+                upstreams:
+                  - name: api
+                    targets: [{target: _api._tcp.consul.test}]
+                services:
+                  - {name: api, url: "http://api"}
+                """).forService("api");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.targets().size() == 2);
+        Map<String, Integer> weights = new TreeMap<>();
+        pool.targets().forEach(t -> weights.put(t.address(), t.weight()));
+        assertEquals(Map.of("127.0.0.21:9001", 5, "127.0.0.22:9002", 1), weights);
+    }
+
+    @Test
+    void aFailedLookupKeepsTheLastKnownAddressesAndClosingStopsLookups() throws Exception {
+        dns.set("api.test", Type.A, List.of(a("api.test", "127.0.0.10")));
+        UpstreamPool pool = start("""
+                services:
+                  - {name: api, url: "http://api.test:8080"}
+                """).forService("api");
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses(pool).equals(Set.of("127.0.0.10:8080")));
+        dns.set("api.test", Type.A, List.of());
+        int before = dns.queries();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dns.queries() >= before + 4);
+        assertEquals(Set.of("127.0.0.10:8080"), addresses(pool));
+        upstreams.close();
+        int afterClose = dns.queries();
+        await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> true);
+        assertEquals(afterClose, dns.queries(), "no lookups after close");
+    }
+}

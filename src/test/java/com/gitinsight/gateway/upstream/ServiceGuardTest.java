@@ -1,0 +1,93 @@
+package com.gitinsight.gateway.upstream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ServiceGuardTest {
+
+    private static final CircuitBreakerPlugin.Config THREE_FAILURES = new CircuitBreakerPlugin.Config(3, 300, 1,
+            Set.of(500, 502, 503, 504));
+
+    private static void fail(ServiceGuard g) {
+        assertNull(g.admit());
+        g.record(true, 1_000);
+        g.leave();
+    }
+
+    private static void succeed(ServiceGuard g) {
+        assertNull(g.admit());
+        g.record(false, 1_000);
+        g.leave();
+    }
+
+    @Test
+    void opensAfterExactlyTheConfiguredConsecutiveFailures() {
+        ServiceGuard g = new ServiceGuard("a", THREE_FAILURES, 10);
+        fail(g);
+        fail(g);
+        succeed(g);
+        fail(g);
+        fail(g);
+        assertEquals("CLOSED", g.status().breakerState(), "a success in between: not 3 consecutive");
+        fail(g);
+        assertEquals("OPEN", g.status().breakerState());
+        assertEquals(ServiceGuard.Refusal.OPEN, g.admit());
+        assertEquals(1, g.retryAfterSeconds());
+    }
+
+    @Test
+    void halfOpensAfterTheOpenTimeThenClosesOnSuccessOrReopensOnFailure() {
+        ServiceGuard g = new ServiceGuard("a", THREE_FAILURES, 10);
+        for (int i = 0; i < 3; i++) {
+            fail(g);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            ServiceGuard.Refusal r = g.admit();
+            if (r == null) {
+                g.noVerdict();
+                g.leave();
+            }
+            return r == null;
+        });
+        assertEquals("HALF_OPEN", g.status().breakerState());
+        fail(g);
+        assertEquals("OPEN", g.status().breakerState(), "a failed trial re-opens at once");
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            ServiceGuard.Refusal r = g.admit();
+            if (r == null) {
+                g.record(false, 1_000);
+                g.leave();
+            }
+            return r == null;
+        });
+        assertEquals("CLOSED", g.status().breakerState());
+    }
+
+    @Test
+    void oneServicesFailuresNeverOpenAnothersBreaker() {
+        ServiceGuard a = new ServiceGuard("a", THREE_FAILURES, 10);
+        ServiceGuard b = new ServiceGuard("b", THREE_FAILURES, 10);
+        for (int i = 0; i < 3; i++) {
+            fail(a);
+        }
+        assertEquals("OPEN", a.status().breakerState());
+        assertNull(b.admit(), "b is unaffected");
+    }
+
+    @Test
+    void bulkheadRefusesOverTheCapAndFreesSlotsWhenResponsesEnd() {
+        ServiceGuard g = new ServiceGuard("a", null, 2);
+        assertNull(g.admit());
+        assertNull(g.admit());
+        assertEquals(ServiceGuard.Refusal.AT_CAPACITY, g.admit());
+        assertEquals(2, g.status().inFlight());
+        g.record(false, 1);
+        g.leave();
+        assertNull(g.admit());
+    }
+}

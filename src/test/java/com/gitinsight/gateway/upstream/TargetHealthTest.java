@@ -1,0 +1,145 @@
+package com.gitinsight.gateway.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.HealthCheckSpec;
+import com.gitinsight.gateway.config.UpstreamSpec;
+import com.gitinsight.gateway.config.UpstreamSpec.TargetSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TargetHealthTest {
+
+    /** A clock the test moves by hand: recovery intervals pass without waiting. */
+    private static final class ManualClock implements TargetHealth.Clock {
+        long now = 1_000;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        void advanceSeconds(double s) {
+            now += (long) (s * TimeUnit.SECONDS.toNanos(1));
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final TargetRegistry registry = new TargetRegistry(clock);
+
+    /** Two targets: "a" with nginx's max_fails=3 fail_timeout=30s, "b" plain. */
+    private UpstreamPool pool(HealthCheckSpec health) {
+        UpstreamSpec spec = new UpstreamSpec("u", UpstreamSpec.Algorithm.ROUND_ROBIN, UpstreamSpec.HashPolicy.NONE, health,
+                List.of(new TargetSpec("10.0.0.1", 80, 100, 3, 30_000), new TargetSpec("10.0.0.2", 80, 100)));
+        return new UpstreamPool("u", spec, registry, Map.of());
+    }
+
+    private static Target a(UpstreamPool p) {
+        return p.targets().get(0);
+    }
+
+    @Test
+    void threeFailuresWithinTheWindowEjectForTheWindowThenProbationThenHealthy() {
+        UpstreamPool pool = pool(HealthCheckSpec.NONE);
+        Target a = a(pool);
+        a.reportFailure(Failure.TCP);
+        a.reportResponse(500, 1000);
+        assertTrue(a.available(), "two failures: still in");
+        a.reportFailure(Failure.TIMEOUT);
+        assertFalse(a.available(), "third failure within 30 s: out");
+        assertEquals(30, pool.retryAfterSeconds());
+        for (int i = 0; i < 10; i++) {
+            assertSame(pool.targets().get(1), pool.pick(PickRequest.NONE, List.of()), "ejected target is never picked");
+        }
+        clock.advanceSeconds(29.9);
+        assertFalse(a.available());
+        clock.advanceSeconds(0.2);
+        assertTrue(a.available(), "recovery interval over: tried again");
+        assertEquals(TargetHealth.State.PROBATION, a.health().state());
+        a.reportResponse(200, 1000);
+        assertEquals(TargetHealth.State.HEALTHY, a.health().state());
+    }
+
+    @Test
+    void failureOnProbationEjectsAtOnceAndFailuresSpreadOverTheWindowDoNot() {
+        UpstreamPool pool = pool(HealthCheckSpec.NONE);
+        Target a = a(pool);
+        for (int i = 0; i < 3; i++) {
+            a.reportFailure(Failure.TCP);
+        }
+        clock.advanceSeconds(31);
+        assertTrue(a.available());
+        a.reportFailure(Failure.TCP);
+        assertFalse(a.available(), "one failure on probation is enough");
+        clock.advanceSeconds(31);
+        assertTrue(a.available());
+        a.reportResponse(204, 10);
+        a.reportFailure(Failure.TCP);
+        clock.advanceSeconds(31);
+        a.reportFailure(Failure.TCP);
+        clock.advanceSeconds(31);
+        a.reportFailure(Failure.TCP);
+        assertTrue(a.available(), "failures 31 s apart never reach 3 within 30 s");
+        a.reportFailure(Failure.TCP);
+        a.reportResponse(200, 10);
+        a.reportFailure(Failure.TCP);
+        assertTrue(a.available(), "a success in between resets the count");
+    }
+
+    @Test
+    void targetWithoutPassiveChecksIsNeverEjected() {
+        UpstreamPool pool = pool(HealthCheckSpec.NONE);
+        Target b = pool.targets().get(1);
+        for (int i = 0; i < 100; i++) {
+            b.reportFailure(Failure.TCP);
+        }
+        assertTrue(b.available());
+    }
+
+    @Test
+    void noTargetInRotationMeansNoPickAndARetryAfter() {
+        UpstreamPool pool = pool(HealthCheckSpec.NONE);
+        pool.targets().get(1).health().force(false);
+        for (int i = 0; i < 3; i++) {
+            a(pool).reportFailure(Failure.TCP);
+        }
+        assertNull(pool.pick(PickRequest.NONE, List.of()));
+        clock.advanceSeconds(12.5);
+        assertEquals(18, pool.retryAfterSeconds());
+    }
+
+    @Test
+    void activeProbesMarkDownAndUpByTheirOwnCounters() {
+        HealthCheckSpec.Active active = new HealthCheckSpec.Active(HealthCheckSpec.ProbeType.HTTP, "/health", 1000, 2,
+                Map.of(), true, 1000, 2, HealthCheckSpec.Active.HEALTHY_STATUSES, 1000, 2, 2, 2, HealthCheckSpec.Active.UNHEALTHY_STATUSES);
+        TargetHealth h = a(pool(HealthCheckSpec.NONE)).health();
+        h.activeResult(active, Failure.HTTP);
+        h.activeResult(active, null);
+        h.activeResult(active, Failure.HTTP);
+        assertEquals(TargetHealth.State.HEALTHY, h.state(), "a success in between resets the failure count");
+        h.activeResult(active, Failure.HTTP);
+        assertEquals(TargetHealth.State.UNHEALTHY, h.state());
+        clock.advanceSeconds(3600);
+        assertFalse(h.available(), "down by probes: no recovery by time alone");
+        h.activeResult(active, null);
+        assertEquals(TargetHealth.State.UNHEALTHY, h.state());
+        h.activeResult(active, null);
+        assertEquals(TargetHealth.State.HEALTHY, h.state());
+    }
+
+    @Test
+    void stateSurvivesARebuildOfThePool() {
+        UpstreamPool first = pool(HealthCheckSpec.NONE);
+        for (int i = 0; i < 3; i++) {
+            a(first).reportFailure(Failure.TCP);
+        }
+        UpstreamPool reloaded = pool(HealthCheckSpec.NONE);
+        assertFalse(a(reloaded).available(), "a reload keeps an ejected target out");
+    }
+}
