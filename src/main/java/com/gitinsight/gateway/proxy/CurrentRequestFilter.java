@@ -25,6 +25,7 @@ public class CurrentRequestFilter extends HttpFilter {
         try {
             chain.doFilter(request, exchange.response());
         } finally {
+            exchange.end();
             current.unbind();
         }
     }

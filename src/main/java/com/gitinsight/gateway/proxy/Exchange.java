@@ -3,6 +3,7 @@ package com.gitinsight.gateway.proxy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client request and its response, bound to the handling thread by {@link CurrentRequestFilter}.
@@ -13,6 +14,7 @@ public final class Exchange {
 
     private final HttpServletRequest request;
     private final Response response;
+    private OnEnd onEnd;
 
     Exchange(HttpServletRequest request, HttpServletResponse response) {
         this.request = request;
@@ -25,6 +27,41 @@ public final class Exchange {
 
     HttpServletResponse response() {
         return response;
+    }
+
+    /**
+     * {@code release} (free the target and the service's slot) runs once: when the body has been
+     * sent, or at the latest when the request leaves the filter chain, so that a response whose
+     * body JAX-RS never wrote (an error in a later filter, say) cannot leak a slot.
+     */
+    Runnable releaseOnEnd(Runnable release) {
+        OnEnd once = new OnEnd(release);
+        this.onEnd = once;
+        return once;
+    }
+
+    /** Called by {@link CurrentRequestFilter} when the request is over. */
+    void end() {
+        OnEnd pending = onEnd;
+        if (pending != null) {
+            pending.run();
+        }
+    }
+
+    private static final class OnEnd implements Runnable {
+        private final AtomicBoolean ran = new AtomicBoolean();
+        private final Runnable action;
+
+        OnEnd(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public void run() {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
+        }
     }
 
     /** The upstream response had no Content-Type: the client's must not get one either. */

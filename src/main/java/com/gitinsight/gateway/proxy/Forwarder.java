@@ -129,10 +129,10 @@ final class Forwarder {
                 target.reportResponse(response.getCode(), (now - sent) / 1000);
                 guard.record(guard.isFailureStatus(response.getCode()), now - start);
                 handedOver = true;
-                return respond(exchange, response, () -> {
+                return respond(exchange, response, exchange.releaseOnEnd(() -> {
                     target.release();
                     guard.leave();
-                });
+                }));
             } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
                 // Nothing was sent: safe to try another target.
                 last = e;

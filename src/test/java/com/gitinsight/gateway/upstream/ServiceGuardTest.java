@@ -90,4 +90,30 @@ class ServiceGuardTest {
         g.leave();
         assertNull(g.admit());
     }
+
+    @Test
+    void aReloadKeepsTheGuardsOfServicesWhoseSettingsDidNotChange() throws Exception {
+        com.gitinsight.gateway.config.KongConfigParser parser =
+                new com.gitinsight.gateway.config.KongConfigParser(com.gitinsight.gateway.config.PluginRegistry.builtIn());
+        String base = """
+                _format_version: "3.0"
+                services:
+                  - name: a
+                    url: http://a:1
+                  - name: b
+                    url: http://b:1
+                    plugins: [{name: bulkhead, config: {max_concurrent_requests: %d}}]
+                plugins: [{name: circuit-breaker}]
+                """;
+        ServiceGuards guards = new ServiceGuards(10);
+        java.util.Map<String, ServiceGuard> first = guards.build(parser.parse("t.yml", base.formatted(5)));
+        java.util.Map<String, ServiceGuard> same = guards.build(parser.parse("t.yml", base.formatted(5) + "# edited\n"));
+        java.util.Map<String, ServiceGuard> changed = guards.build(parser.parse("t.yml", base.formatted(6)));
+        org.junit.jupiter.api.Assertions.assertSame(first.get("a"), same.get("a"));
+        org.junit.jupiter.api.Assertions.assertSame(first.get("b"), same.get("b"));
+        org.junit.jupiter.api.Assertions.assertSame(first.get("a"), changed.get("a"), "a did not change");
+        org.junit.jupiter.api.Assertions.assertNotSame(first.get("b"), changed.get("b"));
+        assertEquals(6, changed.get("b").status().maxConcurrent());
+        assertEquals(10, changed.get("a").status().maxConcurrent(), "default bulkhead");
+    }
 }
