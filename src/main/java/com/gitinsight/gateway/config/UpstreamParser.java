@@ -23,9 +23,9 @@ final class UpstreamParser {
 
     private static final Set<String> UPSTREAM = Set.of("name", "algorithm", "targets", "healthchecks", "hash_on",
             "hash_fallback", "hash_on_header", "hash_fallback_header", "hash_on_cookie", "hash_on_query_arg",
-            "hash_fallback_query_arg");
+            "hash_fallback_query_arg", "hash_on_cookie_path");
     private static final Set<String> UPSTREAM_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
-            "slots", "hash_on_cookie_path", "host_header", "use_srv_name", "client_certificate");
+            "slots", "host_header", "use_srv_name", "client_certificate");
     private static final Set<String> TARGET = Set.of("target", "weight", "max_fails", "fail_timeout");
     private static final Set<String> TARGET_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> HEALTHCHECKS = Set.of("active", "passive");
@@ -108,7 +108,11 @@ final class UpstreamParser {
                 || onName != null && onName.equalsIgnoreCase(fallbackName))) {
             s.error("hash_fallback", "the fallback must differ from hash_on");
         }
-        return new HashPolicy(on, onName, fallback, fallbackName);
+        String cookiePath = s.string("hash_on_cookie_path", "/");
+        if (!cookiePath.startsWith("/")) {
+            s.error("hash_on_cookie_path", "must start with '/'");
+        }
+        return new HashPolicy(on, onName, fallback, fallbackName, cookiePath);
     }
 
     private static HashOn hashOn(Section s, String key) {

@@ -53,10 +53,15 @@ public record UpstreamSpec(String name, Algorithm algorithm, HashPolicy hash, He
 
     /**
      * Kong's {@code hash_on} and {@code hash_fallback}; {@code onName}/{@code fallbackName} name the
-     * header, cookie or query argument when the source needs one.
+     * header, cookie or query argument when the source needs one; {@code cookiePath} is the path of
+     * the cookie the gateway sets when a client has none ({@code hash_on_cookie_path}).
      */
-    public record HashPolicy(HashOn on, String onName, HashOn fallback, String fallbackName) {
-        public static final HashPolicy NONE = new HashPolicy(HashOn.NONE, null, HashOn.NONE, null);
+    public record HashPolicy(HashOn on, String onName, HashOn fallback, String fallbackName, String cookiePath) {
+        public static final HashPolicy NONE = new HashPolicy(HashOn.NONE, null, HashOn.NONE, null, "/");
+
+        public HashPolicy(HashOn on, String onName, HashOn fallback, String fallbackName) {
+            this(on, onName, fallback, fallbackName, "/");
+        }
     }
 
     /**

@@ -89,7 +89,8 @@ final class Forwarder {
                 : match.upstreamPath() + "?" + request.getQueryString();
         boolean hasBody = hasBody(request);
         boolean replayable = !hasBody && IDEMPOTENT.contains(request.getMethod());
-        PickRequest pick = new ServletPickRequest(request);
+        ServletPickRequest hashing = pool.hashes() ? new ServletPickRequest(request) : null;
+        PickRequest pick = hashing != null ? hashing : PickRequest.NONE;
         List<Target> tried = new ArrayList<>(2);
         long start = System.nanoTime();
         IOException last = null;
@@ -129,7 +130,7 @@ final class Forwarder {
                 target.reportResponse(response.getCode(), (now - sent) / 1000);
                 guard.record(guard.isFailureStatus(response.getCode()), now - start);
                 handedOver = true;
-                return respond(exchange, response, exchange.releaseOnEnd(() -> {
+                return respond(exchange, response, stickyCookie(pool, hashing), exchange.releaseOnEnd(() -> {
                     target.release();
                     guard.leave();
                 }));
@@ -171,6 +172,12 @@ final class Forwarder {
             return local(guard, ErrorResponses.json(504, ErrorResponses.TIMEOUT));
         }
         return local(guard, ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY));
+    }
+
+    /** The Set-Cookie for a hash cookie made for this request (Kong's sticky sessions), or null. */
+    private static String stickyCookie(UpstreamPool pool, ServletPickRequest hashing) {
+        String cookie = hashing == null ? null : hashing.newCookie();
+        return cookie == null ? null : cookie + "; Path=" + pool.spec().hash().cookiePath();
     }
 
     private static boolean isTimeout(IOException e) {
@@ -239,8 +246,11 @@ final class Forwarder {
         return sb.toString();
     }
 
-    private static Response respond(Exchange exchange, ClassicHttpResponse response, Runnable done) {
+    private static Response respond(Exchange exchange, ClassicHttpResponse response, String setCookie, Runnable done) {
         Response.ResponseBuilder out = Response.status(response.getCode());
+        if (setCookie != null) {
+            out.header("Set-Cookie", setCookie);
+        }
         Header connection = response.getFirstHeader("Connection");
         String connectionValue = connection == null ? null : connection.getValue();
         for (Header h : response.getHeaders()) {

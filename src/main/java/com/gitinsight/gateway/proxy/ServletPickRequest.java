@@ -6,12 +6,24 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A hashing balancer's view of a servlet request. The query string is scanned here rather than
+ * A hashing balancer's view of one servlet request. The query string is scanned here rather than
  * through {@code getParameter}, which would consume a form body that must be streamed upstream.
+ * Hashing on a cookie the client does not have yet makes one (as Kong does), to be set on the
+ * response so that the client sticks to its target from then on.
  */
-record ServletPickRequest(HttpServletRequest request) implements PickRequest {
+final class ServletPickRequest implements PickRequest {
+
+    private final HttpServletRequest request;
+    private String newCookieName;
+    private String newCookieValue;
+
+    ServletPickRequest(HttpServletRequest request) {
+        this.request = request;
+    }
 
     /** Set by the authentication filter when a consumer is identified. */
     static final String CONSUMER_ATTRIBUTE = "gateway.consumer";
@@ -26,10 +38,28 @@ record ServletPickRequest(HttpServletRequest request) implements PickRequest {
             }
             case IP -> request.getRemoteAddr();
             case HEADER -> request.getHeader(name);
-            case COOKIE -> cookie(name);
+            case COOKIE -> cookieOrNew(name);
             case PATH -> request.getRequestURI();
             case QUERY_ARG -> queryArg(name);
         };
+    }
+
+    /** {@code name=value} of a cookie made for this request, or null. */
+    String newCookie() {
+        return newCookieName == null ? null : newCookieName + "=" + newCookieValue;
+    }
+
+    private String cookieOrNew(String name) {
+        String value = cookie(name);
+        if (value == null) {
+            if (newCookieValue == null) {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                newCookieName = name;
+                newCookieValue = new UUID(random.nextLong(), random.nextLong()).toString();
+            }
+            value = newCookieValue;
+        }
+        return value;
     }
 
     private String cookie(String name) {

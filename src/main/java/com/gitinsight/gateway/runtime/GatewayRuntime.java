@@ -48,7 +48,7 @@ public class GatewayRuntime {
     @ConfigProperty(name = "gateway.config.poll-interval-ms", defaultValue = "1000")
     long pollIntervalMillis;
 
-    /** The container's HTTP request threads; the default bulkhead of a service is half of them. */
+    /** The container's HTTP request threads; a service's default bulkhead is three quarters of them. */
     @Inject
     @ConfigProperty(name = "gateway.request-threads", defaultValue = "200")
     int requestThreads;
@@ -85,7 +85,7 @@ public class GatewayRuntime {
         upstreamServices = new UpstreamServices(new UpstreamServices.Settings(dnsServers(),
                 Duration.ofMillis(dnsTimeoutMillis), dnsMinTtl, dnsMaxTtl, dnsErrorRetry, probeThreads),
                 new TargetRegistry());
-        guards = new ServiceGuards(Math.max(1, requestThreads / 2));
+        guards = new ServiceGuards(Math.max(1, requestThreads * 3 / 4));
         current.set(build(config, null));
         LOG.info(() -> "GitInsight Gateway loaded " + file + " (hash " + config.hash() + ", " + config.counts() + ")");
         reloader = new ConfigReloader(file, parser, config, this::swap);

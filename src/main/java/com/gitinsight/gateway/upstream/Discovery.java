@@ -78,7 +78,7 @@ final class Discovery implements AutoCloseable {
             String outcome = "error: " + answer.error();
             if (!Objects.equals(lastOutcome.put(target, outcome), outcome)) {
                 LOG.log(Level.WARNING, () -> "upstream " + pool.name() + ": cannot resolve " + target.host()
-                        + " (" + answer.error() + "); keeping its last known addresses");
+                        + " (" + answer.error() + "); keeping its last known addresses, else connecting by name");
             }
             schedule(target, settings.errorRetrySeconds());
         }

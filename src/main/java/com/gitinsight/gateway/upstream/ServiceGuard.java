@@ -24,6 +24,9 @@ public final class ServiceGuard {
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
     private volatile long openedAtNanos;
+    private volatile CircuitBreaker.State lastLogged = CircuitBreaker.State.CLOSED;
+    /** A failure was recorded since the last recorded success. */
+    private volatile boolean failuresPending;
 
     ServiceGuard(String service, CircuitBreakerPlugin.Config breakerConfig, int maxConcurrent) {
         this.service = service;
@@ -35,16 +38,9 @@ public final class ServiceGuard {
                 .fairCallHandlingStrategyEnabled(false)
                 .writableStackTraceEnabled(false)
                 .build());
+        // No event consumers: with one registered, resilience4j makes a timestamped event object
+        // on every call. Transitions are seen here instead, around the calls that cause them.
         this.breaker = breakerConfig == null ? null : breaker(service, breakerConfig);
-        if (breaker != null) {
-            breaker.getEventPublisher().onStateTransition(e -> {
-                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                    openedAtNanos = System.nanoTime();
-                }
-                LOG.log(e.getStateTransition().getToState() == CircuitBreaker.State.OPEN ? Level.WARNING : Level.INFO,
-                        () -> "circuit breaker of service " + service + ": " + e.getStateTransition());
-            });
-        }
     }
 
     /**
@@ -81,6 +77,9 @@ public final class ServiceGuard {
             bulkhead.releasePermission();
             return Refusal.OPEN;
         }
+        if (breaker != null && lastLogged == CircuitBreaker.State.OPEN && breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+            logTransition(CircuitBreaker.State.HALF_OPEN);
+        }
         return null;
     }
 
@@ -95,13 +94,27 @@ public final class ServiceGuard {
             return;
         }
         if (!failed) {
+            // A closed breaker with no failure since the last success has nothing to learn from
+            // another success (only consecutive failures open it): skip the bookkeeping.
+            if (!failuresPending && lastLogged == CircuitBreaker.State.CLOSED) {
+                return;
+            }
+            failuresPending = false;
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            if (lastLogged != CircuitBreaker.State.CLOSED && breaker.getState() == CircuitBreaker.State.CLOSED) {
+                logTransition(CircuitBreaker.State.CLOSED);
+            }
             return;
         }
+        failuresPending = true;
         breaker.onError(nanos, TimeUnit.NANOSECONDS, UpstreamFailure.INSTANCE);
         // A trial request that fails re-opens at once, whatever the other trials do.
         if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
             breaker.transitionToOpenState();
+        }
+        if (breaker.getState() == CircuitBreaker.State.OPEN && lastLogged != CircuitBreaker.State.OPEN) {
+            openedAtNanos = System.nanoTime();
+            logTransition(CircuitBreaker.State.OPEN);
         }
     }
 
@@ -117,6 +130,18 @@ public final class ServiceGuard {
         bulkhead.releasePermission();
     }
 
+    /** Logs each change of state once; racing requests may both see it, one of them logs. */
+    private synchronized void logTransition(CircuitBreaker.State to) {
+        if (lastLogged == to) {
+            return;
+        }
+        CircuitBreaker.State from = lastLogged;
+        lastLogged = to;
+        LOG.log(to == CircuitBreaker.State.OPEN ? Level.WARNING : Level.INFO, () -> "circuit breaker of service "
+                + service + ": " + from + " -> " + to + (to == CircuitBreaker.State.OPEN
+                        ? " for " + breakerConfig.openMillis() + " ms" : ""));
+    }
+
     /** Seconds until an open breaker lets a trial request through (at least 1). */
     public long retryAfterSeconds() {
         if (breakerConfig == null) {
@@ -130,6 +155,7 @@ public final class ServiceGuard {
     public void reset() {
         if (breaker != null) {
             breaker.reset();
+            logTransition(CircuitBreaker.State.CLOSED);
         }
     }
 

@@ -17,12 +17,20 @@ public final class Target {
     private final TargetState state;
     private final PassiveRule passive;
     private final URI baseUri;
+    private final boolean tracksLatency;
 
     /**
      * {@code name} is the configured host name (the Host header's); {@code inet} the address DNS
      * gave for it, or null to connect by name.
      */
     Target(String name, InetAddress inet, int port, int weight, TargetState state, PassiveRule passive) {
+        this(name, inet, port, weight, state, passive, false);
+    }
+
+    /** {@code tracksLatency}: keep the response-time average (only the latency balancer reads it). */
+    Target(String name, InetAddress inet, int port, int weight, TargetState state, PassiveRule passive,
+            boolean tracksLatency) {
+        this.tracksLatency = tracksLatency;
         this.host = inet == null ? name : inet.getHostAddress();
         this.inet = inet;
         this.port = port;
@@ -35,7 +43,8 @@ public final class Target {
     /** A target outside any pool's health checks (tests). */
     public Target(String host, int port, int weight) {
         this(host, null, port, weight,
-                new TargetState(new TargetHealth("-", authority(host, port), TargetHealth.Clock.SYSTEM)), PassiveRule.OFF);
+                new TargetState(new TargetHealth("-", authority(host, port), TargetHealth.Clock.SYSTEM)), PassiveRule.OFF,
+                true);
     }
 
     private static String authority(String host, int port) {
@@ -93,7 +102,9 @@ public final class Target {
 
     /** The upstream answered with {@code status} after {@code micros}: feeds passive checks and latency. */
     public void reportResponse(int status, long micros) {
-        state.recordLatency(micros);
+        if (tracksLatency) {
+            state.recordLatency(micros);
+        }
         if (!passive.enabled()) {
             return;
         }

@@ -54,6 +54,11 @@ public final class UpstreamPool {
         return spec;
     }
 
+    /** Does picking read the request (consistent hashing)? If not, pass {@link PickRequest#NONE}. */
+    public boolean hashes() {
+        return spec.algorithm() == UpstreamSpec.Algorithm.CONSISTENT_HASHING;
+    }
+
     public Target pick(PickRequest request, List<Target> tried) {
         return balancer.pick(request, tried);
     }
@@ -88,7 +93,7 @@ public final class UpstreamPool {
             for (Endpoint ep : e.getValue()) {
                 // Two names may resolve to one address: it is one target.
                 byAddress.putIfAbsent(ep.key(), new Target(ep.name(), ep.address(), ep.port(), ep.weight(),
-                        registry.state(name, ep.key()), rule));
+                        registry.state(name, ep.key()), rule, spec.algorithm() == UpstreamSpec.Algorithm.LATENCY));
             }
         }
         List<Target> targets = new ArrayList<>(byAddress.values());

@@ -62,6 +62,8 @@ class ResilienceIT {
         int slow = BACKENDS.echo("slow");
         int hole = BACKENDS.blackHole();
         int retryEcho = BACKENDS.echo("retry");
+        int hashA = BACKENDS.echo("hash-a");
+        int hashB = BACKENDS.echo("hash-b");
         int dead1 = Backends.refusingPort();
         int dead2 = Backends.refusingPort();
         Files.createDirectories(CONFIG.getParent());
@@ -81,11 +83,29 @@ class ResilienceIT {
                     targets: [{target: "127.0.0.1:%1$d"}, {target: "127.0.0.1:%2$d"}]
                   - name: stalls
                     targets: [{target: "127.0.0.1:%6$d"}, {target: "127.0.0.1:%7$d"}]
+                  - name: sticky
+                    algorithm: consistent-hashing
+                    hash_on: cookie
+                    hash_on_cookie: sticky
+                    hash_on_cookie_path: /sticky
+                    targets: [{target: "127.0.0.1:%10$d"}, {target: "127.0.0.1:%11$d"}]
+                  - name: by-user
+                    algorithm: consistent-hashing
+                    hash_on: header
+                    hash_on_header: X-User
+                    hash_fallback: ip
+                    targets: [{target: "127.0.0.1:%10$d"}, {target: "127.0.0.1:%11$d"}]
                   - name: gone
                     healthchecks:
                       passive: {fail_timeout: 30, unhealthy: {tcp_failures: 1}}
                     targets: [{target: "127.0.0.1:%8$d"}, {target: "127.0.0.1:%9$d"}]
                 services:
+                  - name: sticky
+                    url: http://sticky
+                    routes: [{name: sticky, paths: [/sticky]}]
+                  - name: by-user
+                    url: http://by-user
+                    routes: [{name: by-user, paths: [/by-user]}]
                   - name: gone
                     url: http://gone
                     retries: 1
@@ -119,7 +139,7 @@ class ResilienceIT {
                 plugins:
                   - name: circuit-breaker
                     config: {failure_threshold: 3, open_seconds: 2}
-                """.formatted(steady, killable, flaky, echo, slow, hole, retryEcho, dead1, dead2));
+                """.formatted(steady, killable, flaky, echo, slow, hole, retryEcho, dead1, dead2, hashA, hashB));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
@@ -249,6 +269,38 @@ class ResilienceIT {
         }
         assertEquals(2, timedOut, "round-robin sends every other POST to the stalled target");
         assertEquals(ok, BACKENDS.hits.get("retry").get() - before, "a timed-out POST is never sent again");
+    }
+
+    @Test
+    void consistentHashingSticksToOneTargetPerKeyAndMakesTheCookieWhenMissing() throws Exception {
+        HttpResponse<String> first = get("/sticky/x");
+        String setCookie = first.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(setCookie.matches("sticky=[0-9a-f-]{36}; Path=/sticky"), setCookie);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String backend = backendOf(first);
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(uri("/sticky/x")).header("Cookie", cookie).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(backend, backendOf(again), "the cookie keeps the client on its target");
+            assertTrue(again.headers().firstValue("Set-Cookie").isEmpty(), "no new cookie once the client has one");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int user = 0; user < 20; user++) {
+            String expected = null;
+            for (int i = 0; i < 3; i++) {
+                String b = backendOf(HTTP.send(HttpRequest.newBuilder(uri("/by-user/x")).header("X-User", "user-" + user).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+                assertTrue(expected == null || expected.equals(b), "user-" + user + " moved");
+                expected = b;
+            }
+            seen.add(expected);
+        }
+        assertEquals(2, seen.size(), "20 users spread over both targets");
+    }
+
+    private static String backendOf(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body().lines().filter(l -> l.startsWith("backend=")).findFirst().orElseThrow();
     }
 
     @Test
