@@ -31,6 +31,20 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+# server-config/gateway.yml reads the consumers' JWT secrets from the environment. Demo values
+# for --demo; otherwise a missing one gets a random value for this run (say so: tokens signed
+# with the real secret will not pass until it is set).
+for var in GATEWAY_JWT_SECRET_WEB_FRONTEND GATEWAY_JWT_SECRET_MOBILE_APP; do
+  if [[ -z ${!var:-} ]]; then
+    if $demo; then
+      export "$var=demo-secret-${var,,}"
+    else
+      export "$var=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+      echo "note: $var is not set; using a random secret for this run" >&2
+    fi
+  fi
+done
+
 if $demo; then
   config=target/demo-gateway.yml
   rm -f "$config"
@@ -41,6 +55,16 @@ if $demo; then
 fi
 
 config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
+
+# An HS256 token for the demo consumer web-frontend (Kong's key claim: kid), valid for a day.
+demo_token() {
+  b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+  local header payload
+  header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64)
+  payload=$(printf '{"kid":"web-frontend-key","sub":"demo-user","exp":%d}' $(( $(date +%s) + 86400 )) | b64)
+  printf '%s.%s.%s' "$header" "$payload" \
+    "$(printf '%s.%s' "$header" "$payload" | openssl dgst -binary -sha256 -hmac "$GATEWAY_JWT_SECRET_WEB_FRONTEND" | b64)"
+}
 # An invalid configuration stops here with every error on stderr.
 java -cp "target/gateway/WEB-INF/classes:target/gateway/WEB-INF/lib/*" \
   com.gitinsight.gateway.config.ConfigCheck "$config" >&2
@@ -49,7 +73,8 @@ if $demo; then
   cat <<MSG >&2
 
 GitInsight Gateway (demo) is starting on http://127.0.0.1:$port - once it says "Payara Micro ... ready", try:
-  curl -s "http://127.0.0.1:$port/api/v1/repositories/42/summary?verbose=1"
+  curl -s -i "http://127.0.0.1:$port/api/v1/repositories/42/summary"          (401: the route needs a JWT)
+  curl -s -H "Authorization: Bearer $(demo_token)" "http://127.0.0.1:$port/api/v1/repositories/42/summary?verbose=1"
   curl -s http://127.0.0.1:$port/health
   curl -s -i http://127.0.0.1:$port/no/such/route
 Gateway status: curl -s http://127.0.0.1:$port/_gateway/health

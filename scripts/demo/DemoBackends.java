@@ -56,6 +56,13 @@ public class DemoBackends {
                     service: python-api
                     strip_path: false
                     paths: [/api/v1/repositories, /api/v1/analysis, /api/v1/ai]
+                    plugins:
+                      - name: jwt
+                        config: {key_claim_name: kid}
+                      - name: cors
+                        config:
+                          origins: ["https://gitinsight.com", "https://app.gitinsight.com"]
+                          headers: [Accept, Authorization, Content-Type, X-Requested-With]
                   - name: fast-routes
                     service: go-api
                     strip_path: false
@@ -64,7 +71,17 @@ public class DemoBackends {
                     service: auth-service
                     strip_path: false
                     paths: [/api/v1/auth]
+                consumers:
+                  - username: web-frontend
+                    custom_id: web-frontend
+                    jwt_secrets:
+                      - {key: web-frontend-key, secret: "{vault://env/GATEWAY_JWT_SECRET_WEB_FRONTEND}"}
+                  - username: mobile-app
+                    custom_id: mobile-app
+                    jwt_secrets:
+                      - {key: mobile-app-key, secret: "{vault://env/GATEWAY_JWT_SECRET_MOBILE_APP}"}
                 plugins:
+                  - name: security-headers
                   - name: circuit-breaker
                     config: {failure_threshold: 3, open_seconds: 30}
                 """.formatted(python.get(0), python.get(1), go, auth);

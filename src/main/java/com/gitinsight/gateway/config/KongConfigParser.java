@@ -58,10 +58,17 @@ public final class KongConfigParser {
     private static final int MAX_TIMEOUT = Integer.MAX_VALUE - 1;
 
     private final PluginRegistry registry;
+    private final java.util.function.UnaryOperator<String> environment;
     private final TreeReader reader = new TreeReader();
 
     public KongConfigParser(PluginRegistry registry) {
+        this(registry, System::getenv);
+    }
+
+    /** {@code environment} resolves {@code {vault://env/NAME}} references (tests pass their own). */
+    public KongConfigParser(PluginRegistry registry, java.util.function.UnaryOperator<String> environment) {
         this.registry = registry;
+        this.environment = environment;
     }
 
     /** Reads and validates the file at {@code path}. */
@@ -88,6 +95,7 @@ public final class KongConfigParser {
                     + e.getMessage());
             throw new ConfigException(problems.errors());
         }
+        root = VaultReferences.resolve(root, "", environment, problems);
         GatewayConfig config = new Build(file, hash(text), problems).run(Section.of(root, "", problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.errors());

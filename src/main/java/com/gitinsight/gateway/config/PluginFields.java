@@ -19,6 +19,20 @@ public final class PluginFields {
         return section.string(key, fallback);
     }
 
+    /** A string, or null when the field is {@code false} (a way to switch a default off). */
+    public String stringOrFalse(String key, String fallback) {
+        Node n = section.node(key);
+        if (n instanceof Node.ScalarNode s && Boolean.FALSE.equals(s.value())) {
+            return null;
+        }
+        return section.string(key, fallback);
+    }
+
+    /** A list of strings, or {@code fallback} when the field is absent. */
+    public List<String> strings(String key, List<String> fallback) {
+        return section.has(key) ? strings(key) : fallback;
+    }
+
     public long integer(String key, long fallback, long min, long max) {
         return section.integer(key, fallback, min, max);
     }

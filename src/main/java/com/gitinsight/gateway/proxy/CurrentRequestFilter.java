@@ -1,16 +1,20 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.runtime.GatewayRuntime;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Binds each request to its thread for the proxy resource; the first filter of the chain. */
-@WebFilter(filterName = "current-request", urlPatterns = "/*", asyncSupported = true)
+/**
+ * The head of the filter chain: binds each request to its thread for the proxy resource and
+ * matches its route once (a {@link RequestContext} every later filter reads).
+ */
 public class CurrentRequestFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
@@ -18,10 +22,16 @@ public class CurrentRequestFilter extends HttpFilter {
     @Inject
     transient CurrentRequest current;
 
+    @Inject
+    transient GatewayRuntime runtime;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Exchange exchange = current.bind(request, response);
+        // The route is matched once, here, for every filter behind this one and the proxy.
+        GatewaySnapshot snapshot = runtime.snapshot();
+        RequestContext.attach(request, snapshot, snapshot.router().match(new ServletRequestFacts(request)));
         try {
             chain.doFilter(request, exchange.response());
         } finally {

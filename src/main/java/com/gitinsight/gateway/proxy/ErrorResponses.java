@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -17,6 +18,7 @@ public final class ErrorResponses {
     public static final String TIMEOUT = "The upstream server is timing out";
     public static final String NO_PEER = "failure to get a peer from the ring-balancer";
     public static final String NAME_RESOLUTION = "name resolution failed";
+    public static final String TOO_LARGE = "Request size limit exceeded";
     public static final String CLIENT_BODY = "The request body could not be read";
     public static final String BREAKER_OPEN = "The upstream service is unavailable (circuit breaker open)";
     public static final String AT_CAPACITY = "The upstream service has too many requests in flight";
@@ -37,6 +39,22 @@ public final class ErrorResponses {
         byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Content-Length", bytes.length).header("Retry-After", retryAfterSeconds).entity(bytes).build();
+    }
+
+    /**
+     * Writes a JSON error from a servlet filter (the request never reaches JAX-RS). {@code headers}
+     * are name/value pairs.
+     */
+    public static void write(HttpServletResponse response, int status, String message, String... headers)
+            throws IOException {
+        byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(bytes.length);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            response.setHeader(headers[i], headers[i + 1]);
+        }
+        response.getOutputStream().write(bytes);
     }
 
     static String body(String message) {

@@ -4,6 +4,7 @@ import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.upstream.Failure;
 import com.gitinsight.gateway.upstream.PickRequest;
 import com.gitinsight.gateway.upstream.ServiceGuard;
@@ -21,6 +22,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,7 +54,9 @@ final class Forwarder {
         this.watchdog = watchdog;
     }
 
-    Response forward(GatewaySnapshot snapshot, RouteMatch match, Exchange exchange, InputStream body) {
+    Response forward(RequestContext context, Exchange exchange, InputStream body) {
+        GatewaySnapshot snapshot = context.snapshot();
+        RouteMatch match = context.match();
         ServiceSpec service = match.service();
         ServiceGuard guard = snapshot.guard(service.name());
         ServiceGuard.Refusal refusal = guard.admit();
@@ -62,7 +67,8 @@ final class Forwarder {
             return ErrorResponses.json(503, ErrorResponses.AT_CAPACITY, 1);
         }
         try {
-            return attempts(snapshot.upstreams().forService(service.name()), match, exchange, body, guard);
+            return attempts(snapshot.upstreams().forService(service.name()), context, exchange,
+                    limited(body, context.maxBodyBytes()), guard);
         } catch (RuntimeException | Error e) {
             guard.leave();
             throw e;
@@ -81,15 +87,16 @@ final class Forwarder {
      * cannot have changed anything. A request whose body may have reached a backend is never sent
      * twice.
      */
-    private Response attempts(UpstreamPool pool, RouteMatch match, Exchange exchange, InputStream body,
+    private Response attempts(UpstreamPool pool, RequestContext context, Exchange exchange, InputStream body,
             ServiceGuard guard) {
+        RouteMatch match = context.match();
         HttpServletRequest request = exchange.request();
         ServiceSpec service = match.service();
         String pathAndQuery = request.getQueryString() == null ? match.upstreamPath()
                 : match.upstreamPath() + "?" + request.getQueryString();
         boolean hasBody = hasBody(request);
         boolean replayable = !hasBody && IDEMPOTENT.contains(request.getMethod());
-        ServletPickRequest hashing = pool.hashes() ? new ServletPickRequest(request) : null;
+        ServletPickRequest hashing = pool.hashes() ? new ServletPickRequest(request, context.consumer()) : null;
         PickRequest pick = hashing != null ? hashing : PickRequest.NONE;
         List<Target> tried = new ArrayList<>(2);
         long start = System.nanoTime();
@@ -111,7 +118,7 @@ final class Forwarder {
             tried.add(target);
             HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
             upstream.setPath(pathAndQuery);
-            copyRequestHeaders(request, upstream, match.route().preserveHost());
+            copyRequestHeaders(request, upstream, match.route().preserveHost(), context.upstreamHeaders());
             WriteWatchdog.Upload upload = null;
             if (hasBody) {
                 upload = watchdog.register(upstream, service.writeTimeoutMs());
@@ -140,6 +147,10 @@ final class Forwarder {
                 target.reportFailure(e instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.TCP);
                 LOG.log(Level.FINE, "connect to {0} failed: {1}", new Object[] {target, e});
             } catch (StreamingRequestEntity.ClientBodyException e) {
+                if (e.getCause() instanceof LimitedInputStream.TooLarge) {
+                    guard.noVerdict();
+                    return local(guard, ErrorResponses.json(413, ErrorResponses.TOO_LARGE));
+                }
                 // The client stopped sending: nothing to hold against the target or the service.
                 guard.noVerdict();
                 LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
@@ -193,12 +204,18 @@ final class Forwarder {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
-    private static void copyRequestHeaders(HttpServletRequest in, HttpUriRequestBase out, boolean preserveHost) {
+    private static InputStream limited(InputStream body, long max) {
+        return max < 0 ? body : new LimitedInputStream(body, max);
+    }
+
+    private static void copyRequestHeaders(HttpServletRequest in, HttpUriRequestBase out, boolean preserveHost,
+            Map<String, String> decided) {
         String connection = in.getHeader("Connection");
         String forwardedFor = null;
         for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
             String name = names.nextElement();
-            if (HopByHop.isHopByHop(name, connection) || skipped(name)) {
+            if (HopByHop.isHopByHop(name, connection) || skipped(name)
+                    || !decided.isEmpty() && decided.containsKey(name.toLowerCase(Locale.ROOT))) {
                 if (name.equalsIgnoreCase("x-forwarded-for")) {
                     forwardedFor = joined(in.getHeaders(name));
                 }
@@ -219,6 +236,11 @@ final class Forwarder {
         out.setHeader("X-Forwarded-Port", Integer.toString(in.getServerPort()));
         out.setHeader("X-Forwarded-Path", in.getRequestURI());
         out.setHeader("X-Real-IP", client);
+        for (Map.Entry<String, String> h : decided.entrySet()) {
+            if (h.getValue() != null) {
+                out.setHeader(h.getKey(), h.getValue());
+            }
+        }
     }
 
     /** Headers the proxy sets itself (or the entity sets), so the client's copies are dropped. */

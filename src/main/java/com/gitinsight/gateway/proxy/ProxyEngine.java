@@ -1,8 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
-import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,12 +37,11 @@ public class ProxyEngine {
     }
 
     public Response handle(Exchange exchange, InputStream body) {
-        GatewaySnapshot snapshot = runtime.snapshot();
-        RouteMatch match = snapshot.router().match(new ServletRequestFacts(exchange.request()));
-        if (match == null) {
+        RequestContext context = RequestContext.of(exchange.request());
+        if (context.match() == null) {
             return ErrorResponses.json(404, ErrorResponses.NO_ROUTE);
         }
-        return forwarder.forward(snapshot, match, exchange, body);
+        return forwarder.forward(context, exchange, body);
     }
 
     @PreDestroy

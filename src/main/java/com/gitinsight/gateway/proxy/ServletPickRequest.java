@@ -18,24 +18,20 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ServletPickRequest implements PickRequest {
 
     private final HttpServletRequest request;
+    private final String consumer;
     private String newCookieName;
     private String newCookieValue;
 
-    ServletPickRequest(HttpServletRequest request) {
+    ServletPickRequest(HttpServletRequest request, String consumer) {
         this.request = request;
+        this.consumer = consumer;
     }
-
-    /** Set by the authentication filter when a consumer is identified. */
-    static final String CONSUMER_ATTRIBUTE = "gateway.consumer";
 
     @Override
     public String hashValue(HashOn source, String name) {
         return switch (source) {
             case NONE -> null;
-            case CONSUMER -> {
-                Object consumer = request.getAttribute(CONSUMER_ATTRIBUTE);
-                yield consumer == null ? null : consumer.toString();
-            }
+            case CONSUMER -> consumer;
             case IP -> request.getRemoteAddr();
             case HEADER -> request.getHeader(name);
             case COOKIE -> cookieOrNew(name);

@@ -112,7 +112,8 @@ public class GatewayRuntime {
         Upstreams upstreams = Upstreams.build(config, upstreamServices.registry(),
                 previous == null ? null : previous.upstreams());
         upstreams.start(upstreamServices);
-        return new GatewaySnapshot(config, Router.build(config), upstreams, guards.build(config), Instant.now());
+        return new GatewaySnapshot(config, Router.build(config), upstreams, guards.build(config),
+                PluginIndex.build(config), Instant.now());
     }
 
     /** Installs a new valid configuration; the old one's background tasks stop. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * Live state (target health, breakers) sits in objects that outlive snapshots.
  */
 public record GatewaySnapshot(GatewayConfig config, Router router, Upstreams upstreams,
-        Map<String, ServiceGuard> guards, Instant loadedAt) {
+        Map<String, ServiceGuard> guards, PluginIndex plugins, Instant loadedAt) {
 
     public ServiceGuard guard(String service) {
         return guards.get(service);

@@ -75,8 +75,7 @@ class KongConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("seed-kong.yml", seed));
         Set<String> named = e.errors().stream().map(ConfigError::message)
                 .map(m -> m.replaceAll("plugin '([^']+)'.*", "$1")).collect(Collectors.toSet());
-        assertEquals(Set.of("rate-limiting", "prometheus", "jwt", "cors", "response-caching", "request-id",
-                "correlation-id"), named);
+        assertEquals(Set.of("rate-limiting", "prometheus", "response-caching", "request-id", "correlation-id"), named);
         ConfigError first = e.errors().get(0);
         assertEquals("services[0].plugins[0].name", first.field());
         assertEquals(7, first.line());
@@ -84,7 +83,8 @@ class KongConfigParserTest {
 
     @Test
     void gitInsightsOwnConfigLoads() throws Exception {
-        GatewayConfig config = parser.load(Path.of("server-config/gateway.yml"));
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn(), name -> "secret-of-" + name)
+                .load(Path.of("server-config/gateway.yml"));
         assertEquals(3, config.services().size());
         assertEquals(3, config.upstreams().size());
         UpstreamSpec python = config.upstream("python-api").orElseThrow();
@@ -106,6 +106,23 @@ class KongConfigParserTest {
         assertEquals(5_000, goProbes.timeoutMs());
         assertTrue(config.plugins().stream().anyMatch(p -> p.name().equals("circuit-breaker")
                 && p.scope() == PluginSpec.Scope.GLOBAL));
+        assertEquals("secret-of-GATEWAY_JWT_SECRET_WEB_FRONTEND",
+                config.consumers().get(0).jwtSecrets().get(0).secret(), "secrets come from the environment");
+        assertTrue(config.plugins().stream().anyMatch(p -> p.name().equals("security-headers")));
+        assertEquals(2, config.plugins().stream().filter(p -> p.name().equals("jwt")).count());
+    }
+
+    @Test
+    void aMissingSecretVariableIsAnErrorNamingIt() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(PluginRegistry.builtIn(),
+                name -> null).parse("t.yml", HEADER + """
+                consumers:
+                  - username: a
+                    jwt_secrets:
+                      - {key: k, secret: "{vault://env/my-secret}"}
+                """));
+        assertEquals("t.yml:5:26: consumers[0].jwt_secrets[0].secret: environment variable MY_SECRET is not set"
+                + " (referenced as {vault://env/my-secret})", e.errors().get(0).toString());
     }
 
     @Test

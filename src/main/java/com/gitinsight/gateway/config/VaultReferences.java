@@ -1,0 +1,55 @@
+package com.gitinsight.gateway.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Kong's secret references: a string that is exactly {@code {vault://env/NAME}} is replaced by
+ * the environment variable (Kong's env vault: upper-cased, dashes become underscores), so secrets
+ * stay out of the file. A missing variable is an error naming it and where it is used.
+ */
+final class VaultReferences {
+
+    private static final Pattern REFERENCE = Pattern.compile("\\{vault://env/([A-Za-z0-9_-]+)}");
+
+    private VaultReferences() {
+    }
+
+    static Node resolve(Node node, String path, UnaryOperator<String> env, Problems problems) {
+        if (node instanceof Node.ScalarNode s && s.value() instanceof String str && str.startsWith("{vault://")) {
+            Matcher m = REFERENCE.matcher(str);
+            if (!m.matches()) {
+                problems.add(s.location(), path, "unsupported secret reference '" + str
+                        + "' (use {vault://env/NAME})");
+                return s;
+            }
+            String variable = m.group(1).toUpperCase(Locale.ROOT).replace('-', '_');
+            String value = env.apply(variable);
+            if (value == null) {
+                problems.add(s.location(), path, "environment variable " + variable + " is not set (referenced as " + str + ")");
+                return s;
+            }
+            return new Node.ScalarNode(s.location(), value);
+        }
+        if (node instanceof Node.MapNode map) {
+            Map<String, Node.Entry> out = new LinkedHashMap<>();
+            map.entries().forEach((k, e) -> out.put(k, new Node.Entry(e.keyLocation(),
+                    resolve(e.value(), path.isEmpty() ? k : path + "." + k, env, problems))));
+            return new Node.MapNode(map.location(), out);
+        }
+        if (node instanceof Node.ListNode list) {
+            List<Node> out = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                out.add(resolve(list.items().get(i), path + "[" + i + "]", env, problems));
+            }
+            return new Node.ListNode(list.location(), out);
+        }
+        return node;
+    }
+}

@@ -1,0 +1,52 @@
+package com.gitinsight.gateway.proxy;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Counts a request body as it streams (chunked bodies have no length to check up front) and fails
+ * once it passes the limit; nothing is buffered to measure it.
+ */
+final class LimitedInputStream extends FilterInputStream {
+
+    private final long max;
+    private long seen;
+
+    LimitedInputStream(InputStream in, long max) {
+        super(in);
+        this.max = max;
+    }
+
+    /** The body passed the limit (plugin {@code request-size-limiting}): 413. */
+    static final class TooLarge extends IOException {
+        TooLarge(long max) {
+            super("request body larger than " + max + " bytes");
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+            count(1);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n > 0) {
+            count(n);
+        }
+        return n;
+    }
+
+    private void count(int n) throws TooLarge {
+        seen += n;
+        if (seen > max) {
+            throw new TooLarge(max);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package com.gitinsight.gateway.runtime;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.routing.RouteMatch;
+import jakarta.servlet.ServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the filters of one request share: the snapshot and route matched once at the head of the
+ * chain, and what they decide for the upstream request (consumer headers to set, client copies to
+ * drop, a body size limit). Lives in a request attribute; one thread at a time.
+ */
+public final class RequestContext {
+
+    private static final String ATTRIBUTE = RequestContext.class.getName();
+
+    private final GatewaySnapshot snapshot;
+    private final RouteMatch match;
+    private Map<String, String> upstreamHeaders;
+    private String consumer;
+    private long maxBodyBytes = -1;
+
+    private RequestContext(GatewaySnapshot snapshot, RouteMatch match) {
+        this.snapshot = snapshot;
+        this.match = match;
+    }
+
+    /** Matches the request once and attaches the result to it. */
+    public static RequestContext attach(ServletRequest request, GatewaySnapshot snapshot, RouteMatch match) {
+        RequestContext context = new RequestContext(snapshot, match);
+        request.setAttribute(ATTRIBUTE, context);
+        return context;
+    }
+
+    /** The context attached at the head of the chain (never null behind it). */
+    public static RequestContext of(ServletRequest request) {
+        return (RequestContext) request.getAttribute(ATTRIBUTE);
+    }
+
+    public GatewaySnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The matched route and service, or null when no route matched (the proxy answers 404). */
+    public RouteMatch match() {
+        return match;
+    }
+
+    /**
+     * This request's config of {@code plugin}, or null when the plugin does not apply. Requests no
+     * route matched (404s, the gateway's own {@code /_gateway} endpoints) run no plugin, as in Kong.
+     */
+    public <T extends PluginConfig> T plugin(String plugin, Class<T> type) {
+        return match == null ? null : snapshot.plugins().config(match.route(), plugin, type);
+    }
+
+    /** Like {@link #plugin}, but a global plugin also applies to unmatched requests (security headers). */
+    public <T extends PluginConfig> T pluginOnEveryResponse(String plugin, Class<T> type) {
+        return snapshot.plugins().config(match == null ? null : match.route(), plugin, type);
+    }
+
+    /**
+     * Sets a header on the upstream request, replacing any the client sent; a null value only
+     * removes the client's copy.
+     */
+    public void upstreamHeader(String name, String value) {
+        if (upstreamHeaders == null) {
+            upstreamHeaders = new LinkedHashMap<>();
+        }
+        upstreamHeaders.put(name.toLowerCase(java.util.Locale.ROOT), value);
+    }
+
+    /** Lower-case header name to value (null: removed); empty when no filter set any. */
+    public Map<String, String> upstreamHeaders() {
+        return upstreamHeaders == null ? Map.of() : upstreamHeaders;
+    }
+
+    /** The authenticated consumer's id (for hashing and rate limits), or null. */
+    public String consumer() {
+        return consumer;
+    }
+
+    public void consumer(String id) {
+        this.consumer = id;
+    }
+
+    /** Bytes of request body allowed (-1: no limit). */
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public void maxBodyBytes(long max) {
+        this.maxBodyBytes = max;
+    }
+}

@@ -1,0 +1,68 @@
+package com.gitinsight.gateway.security;
+
+import com.google.common.net.InetAddresses;
+import java.net.InetAddress;
+
+/** An IPv4 or IPv6 address block ({@code 10.0.0.0/8}, {@code ::1}), parsed once. */
+public record Cidr(byte[] network, int prefix, String text) {
+
+    /** Parses {@code a.b.c.d[/n]} or {@code v6[/n]}; throws IllegalArgumentException with the reason. */
+    public static Cidr parse(String text) {
+        String s = text.trim();
+        int slash = s.indexOf('/');
+        String address = slash < 0 ? s : s.substring(0, slash);
+        if (!InetAddresses.isInetAddress(address)) {
+            throw new IllegalArgumentException("not an IP address: '" + address + "'");
+        }
+        byte[] bytes = InetAddresses.forString(address).getAddress();
+        int max = bytes.length * 8;
+        int prefix = max;
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(s.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                prefix = -1;
+            }
+            if (prefix < 0 || prefix > max) {
+                throw new IllegalArgumentException("prefix length must be 0.." + max + " in '" + text + "'");
+            }
+        }
+        return new Cidr(mask(bytes, prefix), prefix, text);
+    }
+
+    private static byte[] mask(byte[] bytes, int prefix) {
+        byte[] out = bytes.clone();
+        for (int i = 0; i < out.length; i++) {
+            int bits = Math.max(0, Math.min(8, prefix - i * 8));
+            out[i] &= (byte) (0xff << (8 - bits));
+        }
+        return out;
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] a = address.getAddress();
+        if (a.length != network.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            int bits = Math.max(0, Math.min(8, prefix - i * 8));
+            if (bits == 0) {
+                return true;
+            }
+            int m = 0xff << (8 - bits) & 0xff;
+            if ((a[i] & m) != (network[i] & m)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static boolean any(java.util.List<Cidr> list, InetAddress address) {
+        for (Cidr c : list) {
+            if (c.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,94 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.config.ConsumerSpec;
+import com.gitinsight.gateway.config.GatewayConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
+import org.jose4j.keys.EcKeyUtil;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.keys.RsaKeyUtil;
+
+/**
+ * The consumers' JWT credentials of one configuration, by key, with their verification keys
+ * decoded once. A credential whose key cannot be read is left out and logged.
+ */
+final class Credentials {
+
+    private static final Logger LOG = Logger.getLogger(Credentials.class.getName());
+
+    /** A consumer as the upstream sees it (Kong's X-Consumer-* headers). */
+    record Consumer(String id, String username, String customId) {
+        static Consumer of(ConsumerSpec c) {
+            String id = c.id() != null ? c.id()
+                    : UUID.nameUUIDFromBytes(("consumer:" + c.reference()).getBytes(StandardCharsets.UTF_8)).toString();
+            return new Consumer(id, c.username(), c.customId());
+        }
+    }
+
+    record Credential(Consumer consumer, String key, String algorithm, Key verificationKey) {
+    }
+
+    private final Map<String, Credential> byKey;
+    private final Map<String, Consumer> consumers;
+
+    private Credentials(Map<String, Credential> byKey, Map<String, Consumer> consumers) {
+        this.byKey = byKey;
+        this.consumers = consumers;
+    }
+
+    static Credentials of(GatewayConfig config, boolean secretIsBase64) {
+        Map<String, Credential> byKey = new HashMap<>();
+        Map<String, Consumer> consumers = new HashMap<>();
+        for (ConsumerSpec c : config.consumers()) {
+            Consumer consumer = Consumer.of(c);
+            for (String name : new String[] {c.id(), c.username(), c.customId()}) {
+                if (name != null) {
+                    consumers.putIfAbsent(name, consumer);
+                }
+            }
+            for (ConsumerSpec.JwtSecret s : c.jwtSecrets()) {
+                try {
+                    byKey.put(s.key(), new Credential(consumer, s.key(), s.algorithm(), key(s, secretIsBase64)));
+                } catch (Exception e) {
+                    LOG.warning("consumer " + c.reference() + ": JWT credential '" + s.key() + "' is unusable ("
+                            + e.getMessage() + "); tokens for it will be refused");
+                }
+            }
+        }
+        return new Credentials(Map.copyOf(byKey), Map.copyOf(consumers));
+    }
+
+    private static Key key(ConsumerSpec.JwtSecret s, boolean base64) throws Exception {
+        String alg = s.algorithm();
+        if (alg.startsWith("HS")) {
+            byte[] secret = base64 ? Base64.getDecoder().decode(s.secret()) : s.secret().getBytes(StandardCharsets.UTF_8);
+            return new HmacKey(secret);
+        }
+        String pem = s.rsaPublicKey();
+        if (alg.startsWith("RS") || alg.startsWith("PS")) {
+            return new RsaKeyUtil().fromPemEncoded(pem);
+        }
+        if (alg.startsWith("ES")) {
+            return new EcKeyUtil().fromPemEncoded(pem);
+        }
+        // EdDSA: the JDK's own Ed25519 (Java 15+).
+        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+
+    Credential byKey(String key) {
+        return byKey.get(key);
+    }
+
+    /** A consumer by id, username or custom id ({@code anonymous}), or null. */
+    Consumer consumer(String name) {
+        return consumers.get(name);
+    }
+}

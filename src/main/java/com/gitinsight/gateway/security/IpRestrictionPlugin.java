@@ -1,0 +1,58 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Kong's {@code ip-restriction}: {@code allow}/{@code deny} addresses and CIDRs, {@code status}, {@code message}. */
+public final class IpRestrictionPlugin implements PluginSchema {
+
+    public static final String NAME = "ip-restriction";
+
+    public record Config(List<Cidr> allow, List<Cidr> deny, int status, String message) implements PluginConfig {
+        public Config {
+            allow = List.copyOf(allow);
+            deny = List.copyOf(deny);
+        }
+
+        /** Kong's order: a denied address is refused; with an allow list, so is any address not on it. */
+        public boolean permits(java.net.InetAddress address) {
+            if (Cidr.any(deny, address)) {
+                return false;
+            }
+            return allow.isEmpty() || Cidr.any(allow, address);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(Set.of("allow", "deny", "status", "message"), Set.of());
+        List<Cidr> allow = cidrs(f, "allow");
+        List<Cidr> deny = cidrs(f, "deny");
+        if (allow.isEmpty() && deny.isEmpty()) {
+            f.error("allow", "set allow, deny or both");
+        }
+        return new Config(allow, deny, (int) f.integer("status", 403, 100, 599),
+                f.string("message", "IP address not allowed"));
+    }
+
+    private static List<Cidr> cidrs(PluginFields f, String key) {
+        List<Cidr> out = new ArrayList<>();
+        for (String s : f.strings(key, List.of())) {
+            try {
+                out.add(Cidr.parse(s));
+            } catch (IllegalArgumentException e) {
+                f.error(key, e.getMessage());
+            }
+        }
+        return out;
+    }
+}

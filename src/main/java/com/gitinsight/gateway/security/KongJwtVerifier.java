@@ -1,0 +1,122 @@
+package com.gitinsight.gateway.security;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwx.JsonWebStructure;
+
+/**
+ * Kong's jwt plugin checks, in Kong's order and with its messages: parse, find the credential by
+ * the key claim (payload, then JOSE header), require the credential's algorithm (so {@code none}
+ * and HS/RS confusion fail), verify the signature (jose4j), then {@code exp}/{@code nbf} and
+ * {@code maximum_expiration}. Never throws: anything unexpected is a rejected token.
+ */
+final class KongJwtVerifier {
+
+    /** Longer tokens are refused before parsing (a header line is rarely allowed more anyway). */
+    static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    sealed interface Result permits Verified, Rejected {
+    }
+
+    record Verified(Credentials.Credential credential, JwtClaims claims) implements Result {
+    }
+
+    /** {@code claim} non-null: Kong's per-claim error ({"exp": "token expired"}). */
+    record Rejected(String message, String claim) implements Result {
+        Rejected(String message) {
+            this(message, null);
+        }
+    }
+
+    private KongJwtVerifier() {
+    }
+
+    static Result verify(String token, JwtPlugin.Config config, Credentials credentials, long nowSeconds) {
+        try {
+            return check(token, config, credentials, nowSeconds);
+        } catch (RuntimeException e) {
+            return new Rejected("Bad token; " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static Result check(String token, JwtPlugin.Config config, Credentials credentials, long now) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return new Rejected("Bad token; too large");
+        }
+        JsonWebSignature jws;
+        JwtClaims claims;
+        try {
+            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
+            if (!(structure instanceof JsonWebSignature signature)) {
+                return new Rejected("Bad token; not a signed JWT");
+            }
+            jws = signature;
+            claims = JwtClaims.parse(jws.getUnverifiedPayload());
+        } catch (Exception e) {
+            return new Rejected("Bad token; invalid serialization or JSON");
+        }
+        String keyName = config.keyClaimName();
+        Object key = claims.getClaimValue(keyName);
+        if (key == null) {
+            key = jws.getHeaders().getObjectHeaderValue(keyName);
+        }
+        if (key == null) {
+            return new Rejected("No mandatory '" + keyName + "' in claims");
+        }
+        if (!(key instanceof String keyValue) || keyValue.isEmpty()) {
+            return new Rejected("Invalid '" + keyName + "' in claims");
+        }
+        Credentials.Credential credential = credentials.byKey(keyValue);
+        if (credential == null) {
+            return new Rejected("No credentials found for given '" + keyName + "'");
+        }
+        String alg = jws.getAlgorithmHeaderValue();
+        if (alg == null || !alg.equals(credential.algorithm())) {
+            return new Rejected("Invalid algorithm");
+        }
+        try {
+            jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
+            jws.setKey(credential.verificationKey());
+            // Kong accepts HMAC secrets shorter than the JWA minimum; the algorithm is pinned above.
+            jws.setDoKeyValidation(false);
+            if (!jws.verifySignature()) {
+                return new Rejected("Invalid signature");
+            }
+        } catch (Exception e) {
+            return new Rejected("Invalid signature");
+        }
+        return claims(claims, config, credential, now);
+    }
+
+    private static Result claims(JwtClaims claims, JwtPlugin.Config config, Credentials.Credential credential, long now) {
+        try {
+            if (config.verifyExp()) {
+                NumericDate exp = claims.getExpirationTime();
+                if (exp == null) {
+                    return new Rejected("must be a number", "exp");
+                }
+                if (now >= exp.getValue()) {
+                    return new Rejected("token expired", "exp");
+                }
+                if (config.maximumExpiration() > 0 && exp.getValue() - now > config.maximumExpiration()) {
+                    return new Rejected("exceeds maximum allowed expiration", "exp");
+                }
+            }
+            if (config.verifyNbf()) {
+                NumericDate nbf = claims.getNotBefore();
+                if (nbf == null) {
+                    return new Rejected("must be a number", "nbf");
+                }
+                if (now < nbf.getValue()) {
+                    return new Rejected("token not valid yet", "nbf");
+                }
+            }
+        } catch (MalformedClaimException e) {
+            return new Rejected("must be a number", config.verifyExp() ? "exp" : "nbf");
+        }
+        return new Verified(credential, claims);
+    }
+}

@@ -1,0 +1,147 @@
+package com.gitinsight.gateway.security;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Response headers that gateway plugins own (security headers, CORS), applied just before the
+ * response is committed, whoever writes it: the proxied backend, a cached copy, or an error from a
+ * filter. A {@link Mode#DEFAULT} header yields to a value set downstream (the backend's own),
+ * {@link Mode#OVERRIDE} replaces it, {@link Mode#APPEND} adds a token to it ({@code Vary}).
+ * One wrapper per request, shared by the filters that need it.
+ */
+public final class ManagedHeaders extends HttpServletResponseWrapper {
+
+    public enum Mode { DEFAULT, OVERRIDE, APPEND }
+
+    private static final String ATTRIBUTE = ManagedHeaders.class.getName();
+
+    private record Rule(String name, String value, Mode mode) {
+    }
+
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final Set<String> setDownstream = new HashSet<>();
+    private boolean applied;
+
+    private ManagedHeaders(HttpServletResponse response) {
+        super(response);
+    }
+
+    /** This request's wrapper, made on first use; pass the result down the chain. */
+    public static ManagedHeaders of(ServletRequest request, HttpServletResponse response) {
+        Object existing = request.getAttribute(ATTRIBUTE);
+        if (existing instanceof ManagedHeaders m) {
+            return m;
+        }
+        ManagedHeaders m = new ManagedHeaders(response);
+        request.setAttribute(ATTRIBUTE, m);
+        return m;
+    }
+
+    /** {@code value} null with OVERRIDE removes the header altogether. */
+    public void manage(String name, String value, Mode mode) {
+        rules.put(name.toLowerCase(Locale.ROOT), new Rule(name, value, mode));
+    }
+
+    /** Applies the rules if nothing has been sent yet; filters call it when the chain returns. */
+    public void apply() {
+        if (applied || isCommitted()) {
+            return;
+        }
+        applied = true;
+        HttpServletResponse out = (HttpServletResponse) getResponse();
+        for (Rule r : rules.values()) {
+            String key = r.name().toLowerCase(Locale.ROOT);
+            switch (r.mode()) {
+                case DEFAULT -> {
+                    if (!setDownstream.contains(key) && r.value() != null) {
+                        out.setHeader(r.name(), r.value());
+                    }
+                }
+                case OVERRIDE -> out.setHeader(r.name(), r.value());
+                case APPEND -> {
+                    String current = out.getHeader(r.name());
+                    if (current == null || current.isEmpty()) {
+                        out.setHeader(r.name(), r.value());
+                    } else if (!containsToken(current, r.value())) {
+                        out.setHeader(r.name(), current + ", " + r.value());
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean containsToken(String list, String token) {
+        for (String t : list.split(",")) {
+            if (t.trim().equalsIgnoreCase(token) || t.trim().equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean intercept(String name) {
+        if (rules.isEmpty()) {
+            return false;
+        }
+        Rule r = rules.get(name.toLowerCase(Locale.ROOT));
+        if (r == null) {
+            return false;
+        }
+        setDownstream.add(r.name().toLowerCase(Locale.ROOT));
+        return r.mode() == Mode.OVERRIDE;
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (!intercept(name)) {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (!intercept(name)) {
+            super.addHeader(name, value);
+        }
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        apply();
+        return super.getOutputStream();
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        apply();
+        return super.getWriter();
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        apply();
+        super.flushBuffer();
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        apply();
+        super.sendError(sc, msg);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        apply();
+        super.sendError(sc);
+    }
+}

@@ -1,0 +1,37 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginSchema;
+import java.util.Set;
+
+/** Kong's {@code request-size-limiting}: {@code allowed_payload_size} (in {@code size_unit}, megabytes by default). */
+public final class RequestSizePlugin implements PluginSchema {
+
+    public static final String NAME = "request-size-limiting";
+
+    public record Config(long maxBytes, boolean requireContentLength) implements PluginConfig {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(Set.of("allowed_payload_size", "size_unit", "require_content_length"), Set.of());
+        long size = f.integer("allowed_payload_size", 128, 0, Integer.MAX_VALUE);
+        String unit = f.string("size_unit", "megabytes");
+        long factor = switch (unit) {
+            case "megabytes" -> 1024L * 1024;
+            case "kilobytes" -> 1024L;
+            case "bytes" -> 1L;
+            default -> {
+                f.error("size_unit", "use megabytes, kilobytes or bytes");
+                yield 1024L * 1024;
+            }
+        };
+        return new Config(size * factor, f.bool("require_content_length", false));
+    }
+}
