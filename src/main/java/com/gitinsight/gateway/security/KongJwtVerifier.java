@@ -17,6 +17,9 @@ final class KongJwtVerifier {
 
     /** Longer tokens are refused before parsing (a header line is rarely allowed more anyway). */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    /** Compact JWS in base64url only (RFC 7515): other alphabets and padding are refused outright. */
+    private static final java.util.regex.Pattern COMPACT = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
     sealed interface Result permits Verified, Rejected {
     }
@@ -45,6 +48,9 @@ final class KongJwtVerifier {
     private static Result check(String token, JwtPlugin.Config config, Credentials credentials, long now) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             return new Rejected("Bad token; too large");
+        }
+        if (!COMPACT.matcher(token).matches()) {
+            return new Rejected("Bad token; invalid serialization or JSON");
         }
         JsonWebSignature jws;
         JwtClaims claims;

@@ -173,6 +173,9 @@ final class Backends implements AutoCloseable {
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(raw);
                 }
+            } else if (path.endsWith("/framed")) {
+                ex.getResponseHeaders().add("X-Frame-Options", "SAMEORIGIN");
+                reply(ex, 200, describe(name, ex));
             } else if (path.endsWith("/status/418")) {
                 reply(ex, 418, "teapot");
             } else {

@@ -1,0 +1,277 @@
+package com.gitinsight.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The security filters end to end on Payara Micro, in their web.xml order. */
+@ExtendWith(ArquillianExtension.class)
+class SecurityIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Backends BACKENDS = new Backends();
+    private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String SECRET = "your-jwt-secret-here";
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws IOException {
+        int echo = BACKENDS.echo("sec");
+        Files.createDirectories(CONFIG.getParent());
+        Files.writeString(CONFIG, """
+                _format_version: "3.0"
+                services:
+                  - name: sec
+                    url: http://127.0.0.1:%1$d
+                    routes:
+                      - name: open
+                        paths: [/open]
+                      - name: cors
+                        paths: [/cors]
+                        plugins:
+                          - name: cors
+                            config:
+                              origins: ["https://app.gitinsight.com", "https://.*\\\\.preview\\\\.gitinsight\\\\.com"]
+                              headers: [Authorization, Content-Type]
+                              exposed_headers: [X-Total]
+                              max_age: 600
+                          - name: jwt
+                            config: {key_claim_name: kid}
+                      - name: cors-any
+                        paths: [/cors-any]
+                        plugins:
+                          - name: cors
+                            config: {origins: ["*"], credentials: true}
+                      - name: private
+                        paths: [/private]
+                        plugins:
+                          - name: ip-restriction
+                            config: {allow: [10.0.0.0/8]}
+                      - name: local
+                        paths: [/local]
+                        plugins:
+                          - name: ip-restriction
+                            config: {allow: [127.0.0.0/8, "::1"], deny: [192.0.2.0/24]}
+                      - name: jwt
+                        paths: [/jwt]
+                        plugins:
+                          - name: jwt
+                            config: {key_claim_name: kid, claims_to_verify: [exp]}
+                      - name: jwt-anonymous
+                        paths: [/maybe]
+                        plugins:
+                          - name: jwt
+                            config: {key_claim_name: kid, anonymous: guest}
+                      - name: small
+                        paths: [/small]
+                        plugins:
+                          - name: request-size-limiting
+                            config: {allowed_payload_size: 1, size_unit: kilobytes}
+                consumers:
+                  - username: web-frontend
+                    custom_id: wf-1
+                    jwt_secrets:
+                      - {key: web-frontend-key, secret: "%2$s"}
+                  - username: guest
+                plugins:
+                  - name: security-headers
+                    config:
+                      referrer_policy: no-referrer
+                """.formatted(echo, SECRET));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        BACKENDS.close();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + base.getPort() + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
+    private static Map<String, String> echoed(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : response.body().split("\n")) {
+            int eq = line.indexOf('=');
+            fields.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    private static String message(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).get("message").asText();
+    }
+
+    static String token(String secret, String claims) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static String validToken() throws Exception {
+        return token(SECRET, "{\"kid\":\"web-frontend-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
+    }
+
+    @Test
+    void securityHeadersOnProxiedResponsesErrorsAndNoRoute() throws Exception {
+        for (HttpResponse<String> r : new HttpResponse[] {get("/open/x"), get("/no/such/route"), get("/jwt/x")}) {
+            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), r.uri() + " " + r.statusCode());
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null));
+            assertEquals("1; mode=block", r.headers().firstValue("X-XSS-Protection").orElse(null));
+            assertEquals("max-age=31536000; includeSubDomains", r.headers().firstValue("Strict-Transport-Security").orElse(null));
+            assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null));
+            assertEquals(1, r.headers().allValues("X-Frame-Options").size());
+        }
+        HttpResponse<String> framed = get("/open/framed");
+        assertEquals(java.util.List.of("SAMEORIGIN"), framed.headers().allValues("X-Frame-Options"),
+                "the backend's own value is kept");
+    }
+
+    @Test
+    void preflightIsAnsweredByTheGatewayWithoutTokenOrBackend() throws Exception {
+        int before = BACKENDS.hits.getOrDefault("sec", new java.util.concurrent.atomic.AtomicInteger()).get();
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/cors/x")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.gitinsight.com").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization"));
+        assertEquals(204, r.statusCode(), r.body());
+        assertEquals("https://app.gitinsight.com", r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("Authorization, Content-Type", r.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+        assertTrue(r.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+        assertEquals("600", r.headers().firstValue("Access-Control-Max-Age").orElse(null));
+        assertTrue(r.headers().firstValue("Vary").orElse("").contains("Origin"));
+        assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null));
+        assertEquals(before, BACKENDS.hits.getOrDefault("sec", new java.util.concurrent.atomic.AtomicInteger()).get(),
+                "no backend call");
+
+        HttpResponse<String> regex = send(HttpRequest.newBuilder(uri("/cors/x")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://pr-7.preview.gitinsight.com").header("Access-Control-Request-Method", "GET"));
+        assertEquals("https://pr-7.preview.gitinsight.com", regex.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+
+        HttpResponse<String> evil = send(HttpRequest.newBuilder(uri("/cors/x")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST"));
+        assertEquals(204, evil.statusCode());
+        assertTrue(evil.headers().map().keySet().stream().noneMatch(h -> h.toLowerCase().startsWith("access-control-allow")),
+                evil.headers().map().toString());
+        assertTrue(evil.headers().firstValue("Vary").orElse("").contains("Origin"));
+    }
+
+    @Test
+    void corsHeadersOnActualResponsesAndCredentialsNeverWithStar() throws Exception {
+        HttpResponse<String> r = get("/cors/x", "Origin", "https://app.gitinsight.com", "Authorization", "Bearer " + validToken());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("https://app.gitinsight.com", r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("X-Total", r.headers().firstValue("Access-Control-Expose-Headers").orElse(null));
+        HttpResponse<String> any = get("/cors-any/x", "Origin", "https://someone.example");
+        assertEquals("https://someone.example", any.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("true", any.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
+    }
+
+    @Test
+    void ipRestrictionJudgesThePeerNotASpoofedForwardedFor() throws Exception {
+        HttpResponse<String> denied = get("/private/x", "X-Forwarded-For", "10.1.2.3", "X-Real-IP", "10.1.2.3");
+        assertEquals(403, denied.statusCode());
+        assertEquals("IP address not allowed", message(denied));
+        assertEquals("application/json", denied.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(200, get("/local/x", "X-Forwarded-For", "192.0.2.7").statusCode(), "loopback is allowed");
+    }
+
+    @Test
+    void jwtKongBehaviour() throws Exception {
+        HttpResponse<String> none = get("/jwt/x");
+        assertEquals(401, none.statusCode());
+        assertEquals("Unauthorized", message(none));
+        assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null));
+
+        Map<String, String> seen = echoed(get("/jwt/x", "Authorization", "Bearer " + validToken(),
+                "X-Consumer-Username", "admin", "X-Anonymous-Consumer", "true"));
+        assertEquals("web-frontend", seen.get("h:x-consumer-username"), "client-sent copies are replaced");
+        assertEquals("wf-1", seen.get("h:x-consumer-custom-id"));
+        assertEquals("web-frontend-key", seen.get("h:x-credential-identifier"));
+        assertEquals(36, seen.get("h:x-consumer-id").length());
+        assertFalse(seen.containsKey("h:x-anonymous-consumer"));
+
+        HttpResponse<String> bad = get("/jwt/x", "Authorization", "Bearer " + token("other-secret",
+                "{\"kid\":\"web-frontend-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}"));
+        assertEquals(401, bad.statusCode());
+        assertEquals("Invalid signature", message(bad));
+        assertEquals("Bearer error=\"invalid_token\"", bad.headers().firstValue("WWW-Authenticate").orElse(null));
+
+        HttpResponse<String> expired = get("/jwt/x", "Authorization", "Bearer " + token(SECRET,
+                "{\"kid\":\"web-frontend-key\",\"exp\":1000}"));
+        assertEquals(401, expired.statusCode());
+        assertEquals("token expired", JSON.readTree(expired.body()).get("exp").asText());
+
+        HttpResponse<String> two = get("/jwt/x?jwt=" + token(SECRET, "{\"kid\":\"web-frontend-key\"}"),
+                "Authorization", "Bearer " + validToken());
+        assertEquals(401, two.statusCode());
+        assertEquals("Multiple tokens provided", message(two));
+
+        assertEquals(200, get("/jwt/x?jwt=" + validToken()).statusCode(), "the token may come in the query");
+
+        Map<String, String> guest = echoed(get("/maybe/x", "Authorization", "Bearer junk"));
+        assertEquals("guest", guest.get("h:x-consumer-username"));
+        assertEquals("true", guest.get("h:x-anonymous-consumer"));
+    }
+
+    @Test
+    void requestSizeLimitForDeclaredAndChunkedBodies() throws Exception {
+        byte[] big = new byte[2048];
+        HttpResponse<String> declared = send(HttpRequest.newBuilder(uri("/small/x")).POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+        assertEquals(413, declared.statusCode(), declared.body());
+        assertEquals("Request size limit exceeded", message(declared));
+        HttpResponse<String> chunked = send(HttpRequest.newBuilder(uri("/small/x"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        HttpResponse<String> fits = send(HttpRequest.newBuilder(uri("/small/x"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[512]))));
+        assertEquals("512", echoed(fits).get("bytes"));
+    }
+}

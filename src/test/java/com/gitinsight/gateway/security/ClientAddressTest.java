@@ -1,0 +1,67 @@
+package com.gitinsight.gateway.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.net.InetAddresses;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClientAddressTest {
+
+    /** A request with only a peer address and X-Forwarded-For (a JDK proxy: no mocking library). */
+    private static HttpServletRequest request(String peer, String... forwardedFor) {
+        return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteAddr" -> peer;
+                    case "getHeaders" -> Collections.enumeration("X-Forwarded-For".equalsIgnoreCase((String) args[0])
+                            ? List.of(forwardedFor) : List.of());
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void cidrsMatchIpv4AndIpv6() {
+        assertTrue(Cidr.parse("172.16.0.0/12").contains(InetAddresses.forString("172.31.255.1")));
+        assertFalse(Cidr.parse("172.16.0.0/12").contains(InetAddresses.forString("172.32.0.1")));
+        assertTrue(Cidr.parse("2001:db8::/32").contains(InetAddresses.forString("2001:db8:1::7")));
+        assertFalse(Cidr.parse("2001:db8::/32").contains(InetAddresses.forString("10.0.0.1")));
+        assertTrue(Cidr.parse("0.0.0.0/0").contains(InetAddresses.forString("8.8.8.8")));
+        assertTrue(Cidr.parse("::1").contains(InetAddresses.forString("::1")));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("example.com"));
+    }
+
+    @Test
+    void forwardedForIsIgnoredFromUntrustedPeersByDefault() {
+        ClientAddress none = ClientAddress.of("");
+        assertEquals("203.0.113.9", none.of(request("203.0.113.9", "10.1.2.3")).getHostAddress(),
+                "a client cannot choose its address");
+        ClientAddress lb = ClientAddress.of("10.0.0.0/8");
+        assertEquals("203.0.113.9", lb.of(request("203.0.113.9", "10.1.2.3")).getHostAddress(),
+                "an untrusted peer's header is ignored even when trusted proxies exist");
+    }
+
+    @Test
+    void trustedProxiesAreWalkedFromTheRight() {
+        ClientAddress lb = ClientAddress.of("10.0.0.0/8, 192.168.0.0/16");
+        assertEquals("198.51.100.4", lb.of(request("10.0.0.5", "1.2.3.4, 198.51.100.4, 192.168.1.1")).getHostAddress(),
+                "the right-most untrusted hop is the client; hops to its left are client-chosen");
+        assertEquals("10.0.0.5", lb.of(request("10.0.0.5")).getHostAddress());
+        assertEquals("198.51.100.4", lb.of(request("10.0.0.5", "garbage, 198.51.100.4")).getHostAddress());
+    }
+
+    @Test
+    void ipRestrictionDeniesFirstThenRequiresTheAllowList() {
+        IpRestrictionPlugin.Config c = new IpRestrictionPlugin.Config(List.of(Cidr.parse("10.0.0.0/8")),
+                List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
+        assertTrue(c.permits(InetAddresses.forString("10.1.1.1")));
+        assertFalse(c.permits(InetAddresses.forString("10.6.6.6")));
+        assertFalse(c.permits(InetAddresses.forString("192.0.2.1")));
+    }
+}

@@ -1,0 +1,195 @@
+package com.gitinsight.gateway.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.keys.RsaKeyUtil;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class KongJwtVerifierTest {
+
+    static final long NOW = 1_800_000_000L;
+    static final String SHORT_SECRET = "your-jwt-secret-here";
+    static RsaJsonWebKey rsa;
+    static Credentials credentials;
+    static JwtPlugin.Config config;
+
+    @BeforeAll
+    static void consumers() throws Exception {
+        rsa = RsaJwkGenerator.generateJwk(2048);
+        String pem = RsaKeyUtil.pemEncode(rsa.getPublicKey());
+        GatewayConfig gateway = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
+                _format_version: "3.0"
+                consumers:
+                  - username: web-frontend
+                    custom_id: wf
+                    jwt_secrets:
+                      - {key: web-frontend-key, secret: "%s"}
+                  - username: mobile-app
+                    jwt_secrets:
+                      - key: mobile-rsa
+                        algorithm: RS256
+                        rsa_public_key: |
+                %s
+                """.formatted(SHORT_SECRET, pem.indent(10).stripTrailing()));
+        credentials = Credentials.of(gateway, false);
+        config = new JwtPlugin.Config("kid", true, true, 0, List.of("jwt"), List.of(), List.of("authorization"), false,
+                null, true);
+    }
+
+    static String hs256(String secret, String claimsJson) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claimsJson);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKey(new HmacKey(secret.getBytes(StandardCharsets.UTF_8)));
+        jws.setDoKeyValidation(false);
+        return jws.getCompactSerialization();
+    }
+
+    static String rs256(String claimsJson) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claimsJson);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKey(rsa.getPrivateKey());
+        return jws.getCompactSerialization();
+    }
+
+    static String claims(String kid, long exp) {
+        return "{\"kid\":\"" + kid + "\",\"exp\":" + exp + ",\"nbf\":" + (NOW - 10) + "}";
+    }
+
+    private static KongJwtVerifier.Result verify(String token) {
+        return KongJwtVerifier.verify(token, config, credentials, NOW);
+    }
+
+    private static void rejected(String token, String message) {
+        KongJwtVerifier.Result r = verify(token);
+        assertInstanceOf(KongJwtVerifier.Rejected.class, r, token);
+        assertEquals(message, ((KongJwtVerifier.Rejected) r).message());
+    }
+
+    @Test
+    void kongCredentialsVerifyIncludingShortHmacSecretsAndRsa() throws Exception {
+        KongJwtVerifier.Result hs = verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)));
+        assertEquals("web-frontend", ((KongJwtVerifier.Verified) hs).credential().consumer().username());
+        KongJwtVerifier.Result rs = verify(rs256(claims("mobile-rsa", NOW + 60)));
+        assertEquals("mobile-app", ((KongJwtVerifier.Verified) rs).credential().consumer().username());
+    }
+
+    @Test
+    void kongMessagesForEachFailure() throws Exception {
+        rejected(hs256("wrong-secret", claims("web-frontend-key", NOW + 60)), "Invalid signature");
+        rejected(hs256(SHORT_SECRET, claims("nobody", NOW + 60)), "No credentials found for given 'kid'");
+        rejected(hs256(SHORT_SECRET, "{\"exp\":" + (NOW + 60) + "}"), "No mandatory 'kid' in claims");
+        rejected(hs256(SHORT_SECRET, "{\"kid\":\"\"}"), "Invalid 'kid' in claims");
+        rejected(hs256(SHORT_SECRET, claims("web-frontend-key", NOW - 1)), "token expired");
+        rejected(hs256(SHORT_SECRET, "{\"kid\":\"web-frontend-key\",\"exp\":" + (NOW + 60) + ",\"nbf\":" + (NOW + 30) + "}"),
+                "token not valid yet");
+        rejected(rs256(claims("web-frontend-key", NOW + 60)), "Invalid algorithm");
+        rejected("not-a-token", "Bad token; invalid serialization or JSON");
+    }
+
+    @Test
+    void algNoneAndHmacSignedWithTheRsaPublicKeyAreRefused() throws Exception {
+        String payload = b64(claims("mobile-rsa", NOW + 60));
+        rejected(b64("{\"alg\":\"none\"}") + "." + payload + ".", "Invalid algorithm");
+        // The classic confusion: HS256 keyed with the RSA public key's PEM text.
+        String pem = RsaKeyUtil.pemEncode(rsa.getPublicKey());
+        rejected(hs256(pem, claims("mobile-rsa", NOW + 60)), "Invalid algorithm");
+    }
+
+    @Test
+    void maximumExpirationIsEnforced() throws Exception {
+        JwtPlugin.Config strict = new JwtPlugin.Config("kid", true, false, 60, List.of(), List.of(), List.of(), false,
+                null, true);
+        KongJwtVerifier.Result r = KongJwtVerifier.verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 3600)),
+                strict, credentials, NOW);
+        assertEquals("exceeds maximum allowed expiration", ((KongJwtVerifier.Rejected) r).message());
+    }
+
+    /** 10,000 generated bad tokens: every one is refused, none passes and none throws. */
+    @Test
+    void tenThousandBadTokensAreAllRefused() throws Exception {
+        Random random = new Random(42);
+        String good = hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60));
+        String goodRsa = rs256(claims("mobile-rsa", NOW + 60));
+        String[] parts = good.split("\\.");
+        for (int i = 0; i < 10_000; i++) {
+            String token = switch (i % 10) {
+                case 0 -> good.substring(0, random.nextInt(good.length() - 1));
+                case 1 -> mutate(good, random);
+                case 2 -> mutate(goodRsa, random);
+                case 3 -> b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + "." + (random.nextBoolean() ? "" : parts[2]);
+                case 4 -> hs256(RsaKeyUtil.pemEncode(rsa.getPublicKey()), claims("mobile-rsa", NOW + 60));
+                case 5 -> hs256(SHORT_SECRET, claims("kid-" + random.nextInt(), NOW + 60));
+                case 6 -> hs256(SHORT_SECRET, claims("web-frontend-key", NOW - random.nextInt(100_000)));
+                case 7 -> "x".repeat(random.nextInt(40_000)) + "." + parts[1] + "." + parts[2];
+                case 8 -> parts[0] + "." + b64(junk(random, 6)) + "." + parts[2];
+                default -> randomBase64(random) + "." + randomBase64(random) + "." + randomBase64(random);
+            };
+            KongJwtVerifier.Result r = verify(token);
+            if (!(r instanceof KongJwtVerifier.Rejected)) {
+                fail("accepted bad token #" + i + ": " + token);
+            }
+        }
+    }
+
+    /**
+     * One character changed. Not the last of a segment: its low bits may be padding that decoders
+     * ignore, so the token could still be the same token.
+     */
+    private static String mutate(String token, Random random) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/%";
+        char[] c = token.toCharArray();
+        int i;
+        do {
+            i = random.nextInt(c.length - 1);
+        } while (c[i] == '.' || c[i + 1] == '.');
+        char replacement;
+        do {
+            replacement = alphabet.charAt(random.nextInt(alphabet.length()));
+        } while (replacement == c[i]);
+        c[i] = replacement;
+        return new String(c);
+    }
+
+    private static String junk(Random random, int depth) {
+        if (depth == 0) {
+            return random.nextBoolean() ? "\"" + random.nextInt() + "\"" : "[" + random.nextDouble() + "]";
+        }
+        return random.nextBoolean() ? "{\"kid\":" + junk(random, depth - 1) + "}" : "[" + junk(random, depth - 1) + ",null";
+    }
+
+    private static String randomBase64(Random random) {
+        byte[] b = new byte[random.nextInt(64)];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String b64(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void fuzzingReallyExercisesTheVerifier() throws Exception {
+        // Guards the fuzz test: the unmutated tokens it starts from do pass.
+        assertTrue(verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60))) instanceof KongJwtVerifier.Verified);
+        assertTrue(verify(rs256(claims("mobile-rsa", NOW + 60))) instanceof KongJwtVerifier.Verified);
+    }
+}
