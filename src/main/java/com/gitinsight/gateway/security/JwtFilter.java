@@ -1,12 +1,18 @@
 package com.gitinsight.gateway.security;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -15,10 +21,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 
 import java.util.concurrent.atomic.AtomicReference;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+
 
 /**
  * Plugin {@code jwt}: finds the token (query, cookie, header, in Kong's order), verifies it
@@ -29,9 +43,39 @@ import com.fasterxml.jackson.core.JsonGenerator;
 public class JwtFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(JwtFilter.class.getName());
     private static final JsonFactory JSON = new JsonFactory();
     private static final String[] CONSUMER_HEADERS = {"X-Consumer-ID", "X-Consumer-Custom-ID", "X-Consumer-Username",
         "X-Credential-Identifier", "X-Anonymous-Consumer"};
+
+    /** SSO verifiers by key source; they cache keys, so they outlive configurations. */
+    private final transient Map<String, SsoVerifier> sso = new ConcurrentHashMap<>();
+
+    /** Gateway-wide SSO defaults from the standard MicroProfile JWT properties, or null. */
+    private transient JwtPlugin.Sso mpJwtDefaults;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.issuer")
+    transient Optional<String> mpIssuer;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.publickey.location")
+    transient Optional<String> mpKeyLocation;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.audiences")
+    transient Optional<String> mpAudiences;
+
+    @PostConstruct
+    void readMicroProfileJwtDefaults() {
+        String issuer = mpIssuer.orElse(null);
+        String location = mpKeyLocation.filter(l -> l.startsWith("http://") || l.startsWith("https://")).orElse(null);
+        if (issuer != null || location != null) {
+            List<String> audiences = mpAudiences.map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of());
+            mpJwtDefaults = new JwtPlugin.Sso(issuer, location, audiences, JwtPlugin.ASYMMETRIC, 60, List.of(), List.of(),
+                    null, "sub", 300, 10);
+        }
+    }
 
     /** Credentials of the running configuration, rebuilt when it changes. */
     private final transient AtomicReference<CredentialCache> cache = new AtomicReference<>();
@@ -66,6 +110,13 @@ public class JwtFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        JwtPlugin.Sso settings = config.sso() != null ? config.sso() : mpJwtDefaults;
+        if (settings != null && tokens.size() == 1 && notAKongCredential(result)) {
+            if (sso(request, response, chain, context, credentials, settings, tokens.get(0))) {
+                return;
+            }
+            result = new KongJwtVerifier.Rejected("Unauthorized");
+        }
         Credentials.Consumer anonymous = config.anonymous() == null ? null : credentials.consumer(config.anonymous());
         if (anonymous != null) {
             identify(context, anonymous, null, true);
@@ -74,6 +125,79 @@ public class JwtFilter extends HttpFilter {
         }
         KongJwtVerifier.Rejected r = (KongJwtVerifier.Rejected) result;
         unauthorized(response, r, !tokens.isEmpty());
+    }
+
+    /** Kong found no credential for the token: it may be an SSO token. */
+    private static boolean notAKongCredential(KongJwtVerifier.Result result) {
+        return result instanceof KongJwtVerifier.Rejected r && (r.message().startsWith("No credentials found")
+                || r.message().startsWith("No mandatory"));
+    }
+
+    /**
+     * Verifies an SSO token and, when valid, runs the rest of the chain as its principal (true).
+     * False when the token is not valid for this provider; a 403 for missing scopes or roles is
+     * written here (and true returned).
+     */
+    private boolean sso(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            RequestContext context, Credentials credentials, JwtPlugin.Sso settings, String token)
+            throws IOException, ServletException {
+        JwtClaims claims;
+        try {
+            claims = sso.computeIfAbsent(settings.keySource(), k -> new SsoVerifier(settings)).verify(token, settings);
+        } catch (InvalidJwtException | IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "SSO token refused: {0}", e.getMessage());
+            return false;
+        }
+        Set<String> scopes = SsoPrincipal.strings(claims.getClaimValue("scope"));
+        scopes.addAll(SsoPrincipal.strings(claims.getClaimValue("scp")));
+        Set<String> roles = new java.util.LinkedHashSet<>();
+        if (settings.rolesClaim() != null) {
+            roles.addAll(SsoPrincipal.strings(claims.getClaimValue(settings.rolesClaim())));
+        } else {
+            roles.addAll(SsoPrincipal.strings(claims.getClaimValue("roles")));
+            roles.addAll(SsoPrincipal.strings(claims.getClaimValue("groups")));
+        }
+        if (!scopes.containsAll(settings.requiredScopes()) || !roles.containsAll(settings.requiredRoles())) {
+            ErrorResponses.write(response, 403, "Forbidden",
+                    "WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+            return true;
+        }
+        Object mapped = claims.getClaimValue(settings.consumerClaim());
+        String name = mapped == null ? null : mapped.toString();
+        Credentials.Consumer known = name == null ? null : credentials.consumer(name);
+        Credentials.Consumer consumer = known != null ? known : new Credentials.Consumer(
+                java.util.UUID.nameUUIDFromBytes(("sso:" + settings.keySource() + ":" + name).getBytes(StandardCharsets.UTF_8))
+                        .toString(), name, null);
+        String subject = claims.getClaimValue("sub") instanceof String s ? s : name;
+        identify(context, consumer, subject, false);
+        SsoPrincipal principal = new SsoPrincipal(claims, token, name == null ? subject : name, roles);
+        chain.doFilter(new PrincipalRequest(request, principal), response);
+        return true;
+    }
+
+    /** The request as JAX-RS sees it behind this filter: with the SSO principal and its roles. */
+    private static final class PrincipalRequest extends HttpServletRequestWrapper {
+        private final SsoPrincipal principal;
+
+        PrincipalRequest(HttpServletRequest request, SsoPrincipal principal) {
+            super(request);
+            this.principal = principal;
+        }
+
+        @Override
+        public java.security.Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return principal.roles().contains(role);
+        }
+
+        @Override
+        public String getAuthType() {
+            return "MP-JWT";
+        }
     }
 
     private static void identify(RequestContext context, Credentials.Consumer c, String credential, boolean anonymous) {

@@ -12,16 +12,49 @@ public final class JwtPlugin implements PluginSchema {
 
     public static final String NAME = "jwt";
     private static final Set<String> FIELDS = Set.of("key_claim_name", "claims_to_verify", "maximum_expiration",
-            "uri_param_names", "cookie_names", "header_names", "secret_is_base64", "anonymous", "run_on_preflight");
+            "uri_param_names", "cookie_names", "header_names", "secret_is_base64", "anonymous", "run_on_preflight",
+            "issuer", "jwks_uri", "audiences", "allowed_algorithms", "clock_skew", "required_scopes", "required_roles",
+            "roles_claim", "consumer_claim", "jwks_cache_seconds", "jwks_min_refresh_seconds");
+    static final List<String> ASYMMETRIC = List.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256",
+            "PS384", "PS512", "EdDSA");
     private static final Set<String> CLAIMS = Set.of("exp", "nbf");
 
     public record Config(String keyClaimName, boolean verifyExp, boolean verifyNbf, long maximumExpiration,
             List<String> uriParamNames, List<String> cookieNames, List<String> headerNames, boolean secretIsBase64,
-            String anonymous, boolean runOnPreflight) implements PluginConfig {
+            String anonymous, boolean runOnPreflight, Sso sso) implements PluginConfig {
         public Config {
             uriParamNames = List.copyOf(uriParamNames);
             cookieNames = List.copyOf(cookieNames);
             headerNames = List.copyOf(headerNames);
+        }
+
+        /** Without SSO settings (tests, the Kong-only case). */
+        public Config(String keyClaimName, boolean verifyExp, boolean verifyNbf, long maximumExpiration,
+                List<String> uriParamNames, List<String> cookieNames, List<String> headerNames, boolean secretIsBase64,
+                String anonymous, boolean runOnPreflight) {
+            this(keyClaimName, verifyExp, verifyNbf, maximumExpiration, uriParamNames, cookieNames, headerNames,
+                    secretIsBase64, anonymous, runOnPreflight, null);
+        }
+    }
+
+    /**
+     * Enterprise SSO (beyond Kong OSS): tokens from an OpenID Connect provider, verified with its
+     * JWKS. {@code issuer} alone uses discovery; {@code jwksUri} overrides it. {@code rolesClaim}
+     * null: {@code roles}, then {@code groups}.
+     */
+    public record Sso(String issuer, String jwksUri, List<String> audiences, List<String> algorithms, int clockSkewSeconds,
+            List<String> requiredScopes, List<String> requiredRoles, String rolesClaim, String consumerClaim,
+            int jwksCacheSeconds, int jwksMinRefreshSeconds) {
+        public Sso {
+            audiences = List.copyOf(audiences);
+            algorithms = List.copyOf(algorithms);
+            requiredScopes = List.copyOf(requiredScopes);
+            requiredRoles = List.copyOf(requiredRoles);
+        }
+
+        /** Where the keys are: the explicit JWKS URL, else the issuer (for discovery). */
+        String keySource() {
+            return jwksUri != null ? jwksUri : issuer;
         }
     }
 
@@ -46,6 +79,37 @@ public final class JwtPlugin implements PluginSchema {
         return new Config(f.string("key_claim_name", "iss"), claims.contains("exp"), claims.contains("nbf"), maxExp,
                 f.strings("uri_param_names", List.of("jwt")), f.strings("cookie_names", List.of()),
                 f.strings("header_names", List.of("authorization")).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
-                f.bool("secret_is_base64", false), f.string("anonymous", null), f.bool("run_on_preflight", true));
+                f.bool("secret_is_base64", false), f.string("anonymous", null), f.bool("run_on_preflight", true),
+                sso(f));
+    }
+
+    private static Sso sso(PluginFields f) {
+        String issuer = f.string("issuer", null);
+        String jwks = f.string("jwks_uri", null);
+        for (String key : new String[] {"issuer", "jwks_uri"}) {
+            String url = f.string(key, null);
+            if (url != null && !url.startsWith("https://") && !url.startsWith("http://")) {
+                f.error(key, "must be an http(s) URL");
+            }
+        }
+        if (issuer == null && jwks == null) {
+            for (String key : List.of("audiences", "required_scopes", "required_roles", "roles_claim", "consumer_claim")) {
+                if (f.has(key)) {
+                    f.error(key, "needs issuer or jwks_uri");
+                }
+            }
+            return null;
+        }
+        List<String> algorithms = f.strings("allowed_algorithms", ASYMMETRIC);
+        for (String a : algorithms) {
+            if (!ASYMMETRIC.contains(a)) {
+                f.error("allowed_algorithms", "'" + a + "' is not allowed for SSO tokens; use " + ASYMMETRIC);
+            }
+        }
+        return new Sso(issuer, jwks, f.strings("audiences", List.of()), algorithms,
+                (int) f.integer("clock_skew", 60, 0, 3600), f.strings("required_scopes", List.of()),
+                f.strings("required_roles", List.of()), f.string("roles_claim", null), f.string("consumer_claim", "sub"),
+                (int) f.integer("jwks_cache_seconds", 300, 10, 86_400),
+                (int) f.integer("jwks_min_refresh_seconds", 10, 1, 3600));
     }
 }

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -42,12 +55,41 @@ class SecurityIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final String SECRET = "your-jwt-secret-here";
 
+    private static final MockOAuth2Server IDP = new MockOAuth2Server();
+    private static final AtomicReference<String> JWKS = new AtomicReference<>();
+    private static final AtomicInteger JWKS_FETCHES = new AtomicInteger();
+    private static HttpServer jwksServer;
+    private static RsaJsonWebKey key1;
+    private static RsaJsonWebKey key2;
+
     @ArquillianResource
     private URL base;
 
+    /** A JWKS endpoint whose keys the test rotates, counting fetches. */
+    private static int startJwks() throws Exception {
+        key1 = RsaJwkGenerator.generateJwk(2048);
+        key1.setKeyId("k1");
+        key2 = RsaJwkGenerator.generateJwk(2048);
+        key2.setKeyId("k2");
+        JWKS.set(new JsonWebKeySet(key1).toJson());
+        jwksServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        jwksServer.createContext("/jwks", ex -> {
+            JWKS_FETCHES.incrementAndGet();
+            byte[] body = JWKS.get().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        jwksServer.start();
+        return jwksServer.getAddress().getPort();
+    }
+
     @Deployment(testable = false)
-    static WebArchive deployment() throws IOException {
+    static WebArchive deployment() throws Exception {
         int echo = BACKENDS.echo("sec");
+        IDP.start();
+        int jwksPort = startJwks();
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, """
                 _format_version: "3.0"
@@ -93,6 +135,23 @@ class SecurityIT {
                         plugins:
                           - name: jwt
                             config: {key_claim_name: kid, anonymous: guest}
+                      - name: sso
+                        paths: [/sso]
+                        plugins:
+                          - name: jwt
+                            config:
+                              key_claim_name: kid
+                              issuer: "%3$s"
+                              audiences: [gateway]
+                              required_scopes: [repos:read]
+                              consumer_claim: preferred_username
+                      - name: rotating
+                        paths: [/rotating]
+                        plugins:
+                          - name: jwt
+                            config:
+                              jwks_uri: "http://127.0.0.1:%4$d/jwks"
+                              jwks_min_refresh_seconds: 1
                       - name: small
                         paths: [/small]
                         plugins:
@@ -108,13 +167,67 @@ class SecurityIT {
                   - name: security-headers
                     config:
                       referrer_policy: no-referrer
-                """.formatted(echo, SECRET));
+                """.formatted(echo, SECRET, IDP.issuerUrl("default").toString(), jwksPort));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
     @AfterAll
     static void stopBackends() {
         BACKENDS.close();
+        IDP.shutdown();
+        jwksServer.stop(0);
+    }
+
+    private String idpToken(String audience, Map<String, Object> claims) {
+        return IDP.issueToken("default", "user-42", audience, claims).serialize();
+    }
+
+    @Test
+    void ssoTokensFromARealOidcProviderWithAudienceScopesAndConsumerMapping() throws Exception {
+        Map<String, Object> claims = Map.of("scope", "openid repos:read", "preferred_username", "alice",
+                "roles", java.util.List.of("admin"));
+        Map<String, String> seen = echoed(get("/sso/x", "Authorization", "Bearer " + idpToken("gateway", claims)));
+        assertEquals("alice", seen.get("h:x-consumer-username"));
+        assertEquals("user-42", seen.get("h:x-credential-identifier"));
+
+        HttpResponse<String> wrongAudience = get("/sso/x", "Authorization", "Bearer " + idpToken("someone-else", claims));
+        assertEquals(401, wrongAudience.statusCode());
+        assertEquals("Bearer error=\"invalid_token\"", wrongAudience.headers().firstValue("WWW-Authenticate").orElse(null));
+
+        HttpResponse<String> noScope = get("/sso/x", "Authorization", "Bearer "
+                + idpToken("gateway", Map.of("scope", "openid", "preferred_username", "bob")));
+        assertEquals(403, noScope.statusCode());
+        assertEquals("Forbidden", message(noScope));
+
+        HttpResponse<String> kong = get("/sso/x", "Authorization", "Bearer " + validToken());
+        assertEquals(200, kong.statusCode(), "a Kong consumer's token still works on an SSO route");
+    }
+
+    private static String signed(RsaJsonWebKey key, String kid) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload("{\"sub\":\"svc\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKeyIdHeaderValue(kid);
+        jws.setKey(key.getPrivateKey());
+        return jws.getCompactSerialization();
+    }
+
+    @Test
+    void aRotatedSigningKeyIsPickedUpWithoutRestartAndRandomKidsCannotHammerTheProvider() throws Exception {
+        assertEquals(200, get("/rotating/x", "Authorization", "Bearer " + signed(key1, "k1")).statusCode());
+        JWKS.set(new JsonWebKeySet(key2).toJson());
+        String rotated = signed(key2, "k2");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
+                .until(() -> get("/rotating/x", "Authorization", "Bearer " + rotated).statusCode() == 200);
+
+        int before = JWKS_FETCHES.get();
+        long start = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(401, get("/rotating/x", "Authorization", "Bearer " + signed(key2, "random-" + i)).statusCode());
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
+        int fetches = JWKS_FETCHES.get() - before;
+        assertTrue(fetches <= seconds + 1, fetches + " JWKS fetches for 100 unknown kids in " + seconds + " s");
     }
 
     private URI uri(String path) {
