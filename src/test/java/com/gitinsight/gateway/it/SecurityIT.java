@@ -375,6 +375,14 @@ class SecurityIT {
     }
 
     @Test
+    void oversizedHeadersGet431Json() throws Exception {
+        assertEquals(200, get("/open/x", "X-Big", "a".repeat(20_000)).statusCode(), "20 KB of headers pass");
+        HttpResponse<String> big = get("/open/x", "X-Big", "a".repeat(40_000));
+        assertEquals(431, big.statusCode());
+        assertEquals("Request header fields too large", message(big));
+    }
+
+    @Test
     void requestSizeLimitForDeclaredAndChunkedBodies() throws Exception {
         byte[] big = new byte[2048];
         HttpResponse<String> declared = send(HttpRequest.newBuilder(uri("/small/x")).POST(HttpRequest.BodyPublishers.ofByteArray(big)));
