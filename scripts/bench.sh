@@ -4,6 +4,9 @@
 # reports the gateway's RSS after the run.
 #   scripts/bench.sh            full run (several minutes)
 #   scripts/bench.sh --quick    smoke run
+#   BENCH_FILTERS=1 scripts/bench.sh   with the security filters on the route: security headers,
+#                               CORS, IP restriction and a Kong JWT (token in the query: wrk sends
+#                               no custom header)
 # Extra arguments go to peer-bench.sh (see its -h). Needs ../shared beside the project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +43,30 @@ routes:
     paths: [/api]
 YML
 
+extra=()
+if [[ ${BENCH_FILTERS:-0} == 1 ]]; then
+  secret=bench-secret-for-hs256-tokens
+  cat >> "$work/bench.yml" <<YML
+    plugins:
+      - name: jwt
+        config: {key_claim_name: kid}
+      - name: cors
+        config: {origins: ["https://gitinsight.com"]}
+      - name: ip-restriction
+        config: {allow: [127.0.0.0/8]}
+      - name: security-headers
+consumers:
+  - username: bench
+    jwt_secrets:
+      - {key: bench-key, secret: $secret}
+YML
+  b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+  header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64)
+  payload=$(printf '{"kid":"bench-key","exp":%d}' $(( $(date +%s) + 86400 )) | b64)
+  token="$header.$payload.$(printf '%s.%s' "$header" "$payload" | openssl dgst -binary -sha256 -hmac "$secret" | b64)"
+  extra=(--small-path "/api/small?jwt=$token" --big-path "/api/big.json?jwt=$token")
+fi
+
 # Build first so the build's CPU is not counted as the gateway's.
 if [[ ! -f target/gateway.war || ! -f target/payara-micro.jar ]]; then
   mvn -B -q -DskipTests package
@@ -58,7 +85,7 @@ probe=$!
 set +e
 bash "$peer" -g "http://127.0.0.1:$port" --gateway-name gitinsight \
   --gateway-cmd "GATEWAY_PORT=$port GATEWAY_CONFIG=$work/bench.yml exec $root/scripts/run.sh" \
-  --gateway-warmup "${BENCH_WARMUP:-30}" "$@"
+  --gateway-warmup "${BENCH_WARMUP:-30}" "${extra[@]}" "$@"
 status=$?
 kill "$probe" 2>/dev/null
 [[ -s $work/rss ]] && echo "gateway RSS at the end of the run: $(( $(cat "$work/rss") / 1024 )) MiB"

@@ -3,6 +3,8 @@ package com.gitinsight.gateway.security;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.config.GatewayConfig;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.annotation.PostConstruct;
@@ -20,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +83,14 @@ public class JwtFilter extends HttpFilter {
     /** Credentials of the running configuration, rebuilt when it changes. */
     private final transient AtomicReference<CredentialCache> cache = new AtomicReference<>();
 
-    private record CredentialCache(GatewayConfig config, Credentials plain, Credentials base64) {
+    /**
+     * Credentials of one configuration, and the signatures already verified against them (by exact
+     * token and base64 flag; bounded, one minute): a client resends the same token, and checking
+     * an HMAC and parsing two JSON documents again each time was a third of the filter chain's CPU.
+     * Time claims are re-checked on every hit; a reload starts a new cache.
+     */
+    private record CredentialCache(GatewayConfig config, Credentials plain, Credentials base64,
+            Cache<String, KongJwtVerifier.Verified> verified) {
     }
 
     @Override
@@ -103,7 +113,7 @@ public class JwtFilter extends HttpFilter {
         } else if (tokens.stream().distinct().count() > 1) {
             result = new KongJwtVerifier.Rejected("Multiple tokens provided");
         } else {
-            result = KongJwtVerifier.verify(tokens.get(0), config, credentials, System.currentTimeMillis() / 1000);
+            result = verify(tokens.get(0), config, System.currentTimeMillis() / 1000);
         }
         if (result instanceof KongJwtVerifier.Verified v) {
             identify(context, v.credential().consumer(), v.credential().key(), false);
@@ -209,13 +219,35 @@ public class JwtFilter extends HttpFilter {
         context.upstreamHeader("X-Anonymous-Consumer", anonymous ? "true" : null);
     }
 
-    private Credentials credentials(GatewayConfig config, boolean base64) {
+    private CredentialCache cache(GatewayConfig config) {
         CredentialCache c = cache.get();
         if (c == null || c.config() != config) {
-            c = new CredentialCache(config, Credentials.of(config, false), Credentials.of(config, true));
+            c = new CredentialCache(config, Credentials.of(config, false), Credentials.of(config, true),
+                    CacheBuilder.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build());
             cache.set(c);
         }
+        return c;
+    }
+
+    private Credentials credentials(GatewayConfig config, boolean base64) {
+        CredentialCache c = cache(config);
         return base64 ? c.base64() : c.plain();
+    }
+
+    private KongJwtVerifier.Result verify(String token, JwtPlugin.Config config, long now) {
+        CredentialCache c = cache.get();
+        String key = config.secretIsBase64() ? "b64:" + token : token;
+        KongJwtVerifier.Verified known = c.verified().getIfPresent(key);
+        if (known != null && config.keyClaimName().equals(known.keyClaimName())) {
+            KongJwtVerifier.Rejected late = KongJwtVerifier.times(known, config, now);
+            return late != null ? late : known;
+        }
+        KongJwtVerifier.Result result = KongJwtVerifier.verify(token, config,
+                config.secretIsBase64() ? c.base64() : c.plain(), now);
+        if (result instanceof KongJwtVerifier.Verified v) {
+            c.verified().put(key, v);
+        }
+        return result;
     }
 
     /** Every token the request carries, in Kong's order: query, cookies, headers. */

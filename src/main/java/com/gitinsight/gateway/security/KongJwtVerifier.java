@@ -24,7 +24,11 @@ final class KongJwtVerifier {
     sealed interface Result permits Verified, Rejected {
     }
 
-    record Verified(Credentials.Credential credential, JwtClaims claims) implements Result {
+    /**
+     * {@code exp}/{@code nbf}: the token's, or null; kept so a cached verdict can be re-timed.
+     * {@code keyClaimName}: the claim the credential was found by (routes may differ).
+     */
+    record Verified(Credentials.Credential credential, Long exp, Long nbf, String keyClaimName) implements Result {
     }
 
     /** {@code claim} non-null: Kong's per-claim error ({"exp": "token expired"}). */
@@ -98,31 +102,42 @@ final class KongJwtVerifier {
     }
 
     private static Result claims(JwtClaims claims, JwtPlugin.Config config, Credentials.Credential credential, long now) {
+        Long exp;
+        Long nbf;
         try {
-            if (config.verifyExp()) {
-                NumericDate exp = claims.getExpirationTime();
-                if (exp == null) {
-                    return new Rejected("must be a number", "exp");
-                }
-                if (now >= exp.getValue()) {
-                    return new Rejected("token expired", "exp");
-                }
-                if (config.maximumExpiration() > 0 && exp.getValue() - now > config.maximumExpiration()) {
-                    return new Rejected("exceeds maximum allowed expiration", "exp");
-                }
-            }
-            if (config.verifyNbf()) {
-                NumericDate nbf = claims.getNotBefore();
-                if (nbf == null) {
-                    return new Rejected("must be a number", "nbf");
-                }
-                if (now < nbf.getValue()) {
-                    return new Rejected("token not valid yet", "nbf");
-                }
-            }
+            NumericDate e = claims.getExpirationTime();
+            NumericDate n = claims.getNotBefore();
+            exp = e == null ? null : e.getValue();
+            nbf = n == null ? null : n.getValue();
         } catch (MalformedClaimException e) {
             return new Rejected("must be a number", config.verifyExp() ? "exp" : "nbf");
         }
-        return new Verified(credential, claims);
+        Verified verified = new Verified(credential, exp, nbf, config.keyClaimName());
+        Rejected late = times(verified, config, now);
+        return late != null ? late : verified;
+    }
+
+    /** Kong's time checks on a verified token (also for a verdict taken from the cache); null when fine. */
+    static Rejected times(Verified v, JwtPlugin.Config config, long now) {
+        if (config.verifyExp()) {
+            if (v.exp() == null) {
+                return new Rejected("must be a number", "exp");
+            }
+            if (now >= v.exp()) {
+                return new Rejected("token expired", "exp");
+            }
+            if (config.maximumExpiration() > 0 && v.exp() - now > config.maximumExpiration()) {
+                return new Rejected("exceeds maximum allowed expiration", "exp");
+            }
+        }
+        if (config.verifyNbf()) {
+            if (v.nbf() == null) {
+                return new Rejected("must be a number", "nbf");
+            }
+            if (now < v.nbf()) {
+                return new Rejected("token not valid yet", "nbf");
+            }
+        }
+        return null;
     }
 }

@@ -115,6 +115,13 @@ class KongJwtVerifierTest {
     }
 
     @Test
+    void aVerdictReusedLaterIsTimedAgain() throws Exception {
+        KongJwtVerifier.Verified v = (KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)));
+        org.junit.jupiter.api.Assertions.assertNull(KongJwtVerifier.times(v, config, NOW + 59));
+        assertEquals("token expired", KongJwtVerifier.times(v, config, NOW + 60).message());
+    }
+
+    @Test
     void maximumExpirationIsEnforced() throws Exception {
         JwtPlugin.Config strict = new JwtPlugin.Config("kid", true, false, 60, List.of(), List.of(), List.of(), false,
                 null, true);
