@@ -22,7 +22,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
@@ -215,7 +214,7 @@ final class Forwarder {
         for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
             String name = names.nextElement();
             if (HopByHop.isHopByHop(name, connection) || skipped(name)
-                    || !decided.isEmpty() && decided.containsKey(name.toLowerCase(Locale.ROOT))) {
+                    || !decided.isEmpty() && decided.containsKey(name)) {
                 if (name.equalsIgnoreCase("x-forwarded-for")) {
                     forwardedFor = joined(in.getHeaders(name));
                 }

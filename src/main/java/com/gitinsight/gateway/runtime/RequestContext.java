@@ -3,7 +3,7 @@ package com.gitinsight.gateway.runtime;
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.routing.RouteMatch;
 import jakarta.servlet.ServletRequest;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.Map;
 
 /**
@@ -66,12 +66,13 @@ public final class RequestContext {
      */
     public void upstreamHeader(String name, String value) {
         if (upstreamHeaders == null) {
-            upstreamHeaders = new LinkedHashMap<>();
+            // Case-insensitive, so the proxy can ask about each client header without lower-casing it.
+            upstreamHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         }
-        upstreamHeaders.put(name.toLowerCase(java.util.Locale.ROOT), value);
+        upstreamHeaders.put(name, value);
     }
 
-    /** Lower-case header name to value (null: removed); empty when no filter set any. */
+    /** Header name (case-insensitive map) to value (null: removed); empty when no filter set any. */
     public Map<String, String> upstreamHeaders() {
         return upstreamHeaders == null ? Map.of() : upstreamHeaders;
     }

@@ -186,7 +186,7 @@ public class JwtFilter extends HttpFilter {
     }
 
     /** The request as JAX-RS sees it behind this filter: with the SSO principal and its roles. */
-    private static final class PrincipalRequest extends HttpServletRequestWrapper {
+    static final class PrincipalRequest extends HttpServletRequestWrapper {
         private final SsoPrincipal principal;
 
         PrincipalRequest(HttpServletRequest request, SsoPrincipal principal) {

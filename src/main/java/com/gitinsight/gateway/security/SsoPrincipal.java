@@ -43,6 +43,7 @@ final class SsoPrincipal implements JsonWebToken {
         return switch (claimName) {
             case "raw_token" -> (T) rawToken;
             case "groups" -> (T) roles;
+            case "aud" -> claims.hasClaim("aud") ? (T) strings(claims.getClaimValue("aud")) : null;
             default -> (T) claims.getClaimValue(claimName);
         };
     }
