@@ -56,6 +56,11 @@ public final class PluginFields {
         return section.seconds(key, fallbackMillis, maxSeconds);
     }
 
+    /** The fields of a nested map (an empty one when absent). */
+    public PluginFields section(String key) {
+        return new PluginFields(section.section(key));
+    }
+
     public boolean has(String key) {
         return section.has(key);
     }

@@ -2,7 +2,6 @@ package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
-import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -10,8 +9,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Plugin {@code ip-restriction}, judged on the client address ({@link ClientAddress}). */
 public class IpRestrictionFilter extends HttpFilter {
@@ -19,22 +16,14 @@ public class IpRestrictionFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
 
     @Inject
-    @ConfigProperty(name = "gateway.trusted-ips")
-    transient Optional<String> trustedIps;
-
-    private transient ClientAddress clients;
-
-    @PostConstruct
-    void readTrustedProxies() {
-        clients = ClientAddress.of(trustedIps.orElse(""));
-    }
+    transient TrustedProxies clients;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         IpRestrictionPlugin.Config config = RequestContext.of(request)
                 .plugin(IpRestrictionPlugin.NAME, IpRestrictionPlugin.Config.class);
-        if (config != null && !config.permits(clients.of(request))) {
+        if (config != null && !config.permits(clients.client(request))) {
             ErrorResponses.write(response, config.status(), config.message());
             return;
         }

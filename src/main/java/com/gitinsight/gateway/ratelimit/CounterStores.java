@@ -1,0 +1,82 @@
+package com.gitinsight.gateway.ratelimit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The counter stores, kept across reloads (counts survive a config change): one local store, and
+ * one Redis connection pool per Redis the plugins name. Also remembers whether Redis is failing,
+ * to log it once per outage.
+ */
+@ApplicationScoped
+public class CounterStores {
+
+    private static final Logger LOG = Logger.getLogger(CounterStores.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "gateway.ratelimit.local.max-keys", defaultValue = "200000")
+    long maxKeys;
+
+    @Inject
+    @ConfigProperty(name = "gateway.ratelimit.redis.max-connections", defaultValue = "64")
+    int maxConnections;
+
+    private volatile LocalCounters local;
+    private final Map<RateLimitingPlugin.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
+    private final AtomicLong allowedWhileDown = new AtomicLong();
+    private volatile boolean down;
+
+    CounterStore store(RateLimitingPlugin.Config config) {
+        if (config.policy() == RateLimitingPlugin.Policy.REDIS) {
+            return redis.computeIfAbsent(config.redis(), r -> new RedisCounters(r, maxConnections));
+        }
+        LocalCounters l = local;
+        if (l == null) {
+            synchronized (this) {
+                if (local == null) {
+                    local = new LocalCounters(maxKeys, Duration.ofDays(1));
+                }
+                l = local;
+            }
+        }
+        return l;
+    }
+
+    /** A request passed unchecked because the store was down ({@code fault_tolerant}). */
+    void failedOpen(CounterStore.Unavailable e) {
+        allowedWhileDown.incrementAndGet();
+        failed(e);
+    }
+
+    void failed(CounterStore.Unavailable e) {
+        if (!down) {
+            down = true;
+            LOG.warning("rate-limit store unavailable (" + e.getMessage() + "); fault_tolerant plugins let requests"
+                    + " through, others answer 503, until it is back");
+        }
+    }
+
+    void reachable() {
+        if (down) {
+            down = false;
+            LOG.info("rate-limit store reachable again");
+        }
+    }
+
+    /** Requests let through unchecked while a store was down (for the metrics issue). */
+    public long allowedWhileDown() {
+        return allowedWhileDown.get();
+    }
+
+    @PreDestroy
+    void close() {
+        redis.values().forEach(RedisCounters::close);
+    }
+}

@@ -1,0 +1,122 @@
+package com.gitinsight.gateway.ratelimit;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginSchema;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Kong's {@code rate-limiting} plugin: fields, defaults and validation. */
+public final class RateLimitingPlugin implements PluginSchema {
+
+    public static final String NAME = "rate-limiting";
+    private static final Set<String> FIELDS = Set.of("second", "minute", "hour", "day", "month", "year", "limit_by",
+            "header_name", "path", "policy", "redis", "redis_host", "redis_port", "redis_username", "redis_password",
+            "redis_database", "redis_timeout", "redis_ssl", "fault_tolerant", "hide_client_headers", "error_code",
+            "error_message");
+    private static final Set<String> ACCEPTED = Set.of("sync_rate", "redis_server_name", "redis_ssl_verify");
+
+    public enum LimitBy { CONSUMER, CREDENTIAL, IP, SERVICE, HEADER, PATH }
+
+    public enum Policy { LOCAL, REDIS }
+
+    /** One window and its limit. */
+    public record Limit(Period period, long limit) {
+    }
+
+    /** Where the shared counters live (policy redis). */
+    public record Redis(String host, int port, String username, String password, int database, int timeoutMs,
+            boolean ssl) {
+        @Override
+        public String toString() {
+            return "Redis[" + host + ":" + port + "/" + database + (ssl ? " ssl" : "") + "]";
+        }
+    }
+
+    public record Config(List<Limit> limits, LimitBy limitBy, String headerName, String path, Policy policy,
+            Redis redis, boolean faultTolerant, boolean hideClientHeaders, int errorCode, String errorMessage)
+            implements PluginConfig {
+        public Config {
+            limits = List.copyOf(limits);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(FIELDS, ACCEPTED);
+        List<Limit> limits = new ArrayList<>();
+        Limit shorter = null;
+        for (Period p : Period.values()) {
+            if (f.has(p.field())) {
+                long limit = f.integer(p.field(), 0, 1, Long.MAX_VALUE / 2);
+                if (shorter != null && limit < shorter.limit()) {
+                    f.error(p.field(), "The limit for " + p.field() + "(" + limit + ") cannot be lower than the limit for "
+                            + shorter.period().field() + "(" + shorter.limit() + ")");
+                }
+                Limit l = new Limit(p, limit);
+                limits.add(l);
+                shorter = l;
+            }
+        }
+        if (limits.isEmpty()) {
+            f.error("minute", "set at least one of second, minute, hour, day, month, year");
+        }
+        LimitBy by = switch (f.string("limit_by", "consumer")) {
+            case "consumer" -> LimitBy.CONSUMER;
+            case "credential" -> LimitBy.CREDENTIAL;
+            case "ip" -> LimitBy.IP;
+            case "service" -> LimitBy.SERVICE;
+            case "header" -> LimitBy.HEADER;
+            case "path" -> LimitBy.PATH;
+            default -> {
+                f.error("limit_by", "use consumer, credential, ip, service, header or path");
+                yield LimitBy.CONSUMER;
+            }
+        };
+        String header = f.string("header_name", null);
+        if (by == LimitBy.HEADER && header == null) {
+            f.error("header_name", "required with limit_by: header");
+        }
+        String path = f.string("path", null);
+        if (by == LimitBy.PATH && (path == null || !path.startsWith("/"))) {
+            f.error("path", "required with limit_by: path, starting with '/'");
+        }
+        Policy policy = switch (f.string("policy", "local")) {
+            case "local" -> Policy.LOCAL;
+            case "redis" -> Policy.REDIS;
+            default -> {
+                f.error("policy", "use local or redis (Kong's cluster policy needs Kong's database)");
+                yield Policy.LOCAL;
+            }
+        };
+        Redis redis = redis(f, policy);
+        return new Config(limits, by, header, path, policy, redis, f.bool("fault_tolerant", true),
+                f.bool("hide_client_headers", false), (int) f.integer("error_code", 429, 100, 599),
+                f.string("error_message", "API rate limit exceeded"));
+    }
+
+    /** Kong 3.x nests {@code redis: {...}}; older files use {@code redis_*} fields. Both are read. */
+    static Redis redis(PluginFields f, Policy policy) {
+        PluginFields nested = f.section("redis");
+        Set<String> nestedFields = new HashSet<>(List.of("host", "port", "username", "password", "database", "timeout",
+                "ssl", "server_name", "ssl_verify"));
+        nested.allowOnly(nestedFields, Set.of());
+        String host = nested.string("host", f.string("redis_host", null));
+        if (policy == Policy.REDIS && host == null) {
+            f.error("redis", "policy redis needs redis.host");
+        }
+        return new Redis(host, (int) nested.integer("port", f.integer("redis_port", 6379, 1, 65535), 1, 65535),
+                nested.string("username", f.string("redis_username", null)),
+                nested.string("password", f.string("redis_password", null)),
+                (int) nested.integer("database", f.integer("redis_database", 0, 0, 1024), 0, 1024),
+                (int) nested.integer("timeout", f.integer("redis_timeout", 2000, 1, 600_000), 1, 600_000),
+                nested.bool("ssl", f.bool("redis_ssl", false)));
+    }
+}

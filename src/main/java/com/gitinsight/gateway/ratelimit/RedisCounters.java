@@ -1,0 +1,100 @@
+package com.gitinsight.gateway.ratelimit;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Policy {@code redis}: counters in Redis, shared by every gateway node. One round trip per
+ * request: a Lua script checks every window and counts the request in all of them only if all
+ * have room (atomic in Redis, so two nodes never admit more than the limit together). Keys carry
+ * a hash tag (one Redis Cluster slot per client) and expire with their window.
+ */
+final class RedisCounters implements CounterStore, AutoCloseable {
+
+    static final String SCRIPT = """
+            local n = #KEYS
+            local out = {1}
+            for i = 1, n do
+              local c = tonumber(redis.call('GET', KEYS[i]) or '0')
+              out[i + 1] = c
+              if c >= tonumber(ARGV[2 * i - 1]) then out[1] = 0 end
+            end
+            if out[1] == 1 then
+              for i = 1, n do
+                out[i + 1] = redis.call('INCR', KEYS[i])
+                if out[i + 1] == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
+              end
+            end
+            return out
+            """;
+
+    private final JedisPooled redis;
+    private volatile String sha;
+
+    RedisCounters(RateLimitingPlugin.Redis settings, int maxConnections) {
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMaxWait(java.time.Duration.ofMillis(settings.timeoutMs()));
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .database(settings.database()).ssl(settings.ssl())
+                .connectionTimeoutMillis(settings.timeoutMs()).socketTimeoutMillis(settings.timeoutMs());
+        if (settings.password() != null) {
+            client.user(settings.username()).password(settings.password());
+        }
+        redis = new JedisPooled(pool, new HostAndPort(settings.host(), settings.port()), client.build());
+    }
+
+    @Override
+    public Usage hit(String key, List<RateLimitingPlugin.Limit> limits, long nowMillis) throws Unavailable {
+        List<String> keys = new ArrayList<>(limits.size());
+        List<String> args = new ArrayList<>(limits.size() * 2);
+        for (RateLimitingPlugin.Limit l : limits) {
+            long start = l.period().start(nowMillis);
+            keys.add("gw:rl:{" + key + "}:" + l.period().field() + ":" + start);
+            args.add(Long.toString(l.limit()));
+            // Kept a little past the window so a slow clock on another node still finds it.
+            args.add(Long.toString(l.period().end(nowMillis) - nowMillis + 1_000));
+        }
+        try {
+            return usage(run(keys, args));
+        } catch (JedisException e) {
+            throw new Unavailable("Redis: " + e.getMessage(), e);
+        }
+    }
+
+    private Object run(List<String> keys, List<String> args) {
+        String loaded = sha;
+        if (loaded == null) {
+            loaded = sha = redis.scriptLoad(SCRIPT);
+        }
+        try {
+            return redis.evalsha(loaded, keys, args);
+        } catch (JedisNoScriptException e) {
+            // Redis restarted or flushed its scripts.
+            sha = redis.scriptLoad(SCRIPT);
+            return redis.evalsha(sha, keys, args);
+        }
+    }
+
+    private static Usage usage(Object reply) {
+        List<?> out = (List<?>) reply;
+        long[] counts = new long[out.size() - 1];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (Long) out.get(i + 1);
+        }
+        return new Usage(((Long) out.get(0)) == 1L, counts);
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}

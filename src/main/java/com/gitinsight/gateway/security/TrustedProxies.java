@@ -1,0 +1,29 @@
+package com.gitinsight.gateway.security;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.InetAddress;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The gateway's {@link ClientAddress} from {@code gateway.trusted-ips}, for every filter that needs the client. */
+@ApplicationScoped
+public class TrustedProxies {
+
+    @Inject
+    @ConfigProperty(name = "gateway.trusted-ips")
+    Optional<String> trustedIps;
+
+    private ClientAddress clients;
+
+    @PostConstruct
+    void parse() {
+        clients = ClientAddress.of(trustedIps.orElse(""));
+    }
+
+    public InetAddress client(HttpServletRequest request) {
+        return clients.of(request);
+    }
+}
