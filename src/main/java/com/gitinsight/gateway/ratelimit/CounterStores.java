@@ -30,6 +30,8 @@ public class CounterStores {
 
     private volatile LocalCounters local;
     private final Map<RateLimitingPlugin.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
+    private final Map<RateLimitingPlugin.Redis, RateCells.Redis> redisCells = new ConcurrentHashMap<>();
+    private volatile RateCells.Local localCells;
     private final AtomicLong allowedWhileDown = new AtomicLong();
     private volatile boolean down;
 
@@ -44,6 +46,22 @@ public class CounterStores {
                     local = new LocalCounters(maxKeys, Duration.ofDays(1));
                 }
                 l = local;
+            }
+        }
+        return l;
+    }
+
+    RateCells cells(RequestRatePlugin.Config config) {
+        if (config.policy() == RateLimitingPlugin.Policy.REDIS) {
+            return redisCells.computeIfAbsent(config.redis(), r -> new RateCells.Redis(r, maxConnections));
+        }
+        RateCells.Local l = localCells;
+        if (l == null) {
+            synchronized (this) {
+                if (localCells == null) {
+                    localCells = new RateCells.Local(maxKeys);
+                }
+                l = localCells;
             }
         }
         return l;
@@ -78,5 +96,6 @@ public class CounterStores {
     @PreDestroy
     void close() {
         redis.values().forEach(RedisCounters::close);
+        redisCells.values().forEach(RateCells.Redis::close);
     }
 }

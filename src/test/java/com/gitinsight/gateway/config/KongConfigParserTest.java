@@ -75,10 +75,10 @@ class KongConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("seed-kong.yml", seed));
         Set<String> named = e.errors().stream().map(ConfigError::message)
                 .map(m -> m.replaceAll("plugin '([^']+)'.*", "$1")).collect(Collectors.toSet());
-        assertEquals(Set.of("rate-limiting", "prometheus", "response-caching", "request-id", "correlation-id"), named);
+        assertEquals(Set.of("prometheus", "response-caching", "request-id", "correlation-id"), named);
         ConfigError first = e.errors().get(0);
-        assertEquals("services[0].plugins[0].name", first.field());
-        assertEquals(7, first.line());
+        assertEquals("services[0].plugins[1].name", first.field());
+        assertEquals(11, first.line());
     }
 
     @Test
@@ -110,6 +110,8 @@ class KongConfigParserTest {
                 config.consumers().get(0).jwtSecrets().get(0).secret(), "secrets come from the environment");
         assertTrue(config.plugins().stream().anyMatch(p -> p.name().equals("security-headers")));
         assertEquals(2, config.plugins().stream().filter(p -> p.name().equals("jwt")).count());
+        assertEquals(2, config.plugins().stream().filter(p -> p.name().equals("rate-limiting")).count());
+        assertEquals(3, config.plugins().stream().filter(p -> p.name().equals("request-rate")).count());
     }
 
     @Test
@@ -324,6 +326,20 @@ class KongConfigParserTest {
         assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.sucesses: unknown field"), m);
         assertTrue(m.contains("upstreams[0].healthchecks.passive.unhealthy.http_statuses[0]: expected a whole number"), m);
         assertTrue(m.contains("upstreams[0].targets[0].fail_timeout: needs max_fails"), m);
+    }
+
+    @Test
+    void rateLimitsMayNotShrinkWithALongerWindow() {
+        ConfigException e = invalid(HEADER + """
+                plugins:
+                  - name: rate-limiting
+                    config: {minute: 200, hour: 100, policy: cluster}
+                """);
+        assertTrue(e.getMessage().contains("plugins[0].config.hour: The limit for hour(100) cannot be lower than the limit"
+                + " for minute(200)"), e.getMessage());
+        assertTrue(e.getMessage().contains("plugins[0].config.policy: use local or redis"), e.getMessage());
+        assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis}\n")
+                .getMessage().contains("policy redis needs redis.host"));
     }
 
     @Test

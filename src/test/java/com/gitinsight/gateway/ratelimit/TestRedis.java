@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Assumptions;
  * The Redis the tests use: 127.0.0.1:6379 when it answers; else a {@code redis-server} started
  * here on a free port if one is installed; else the Redis tests are skipped, loudly.
  */
-final class TestRedis {
+public final class TestRedis {
 
     private static Integer port;
     private static Process started;
@@ -18,7 +18,7 @@ final class TestRedis {
     private TestRedis() {
     }
 
-    static synchronized int port() throws Exception {
+    public static synchronized int port() throws Exception {
         if (port != null) {
             return port;
         }

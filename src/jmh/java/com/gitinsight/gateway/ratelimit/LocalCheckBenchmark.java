@@ -1,0 +1,72 @@
+package com.gitinsight.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The local rate-limit check (rate-limiting's counters and request-rate's GCRA cell), one key
+ * and 100k keys, two threads. Run: {@code mvn -Pjmh -DskipTests test-compile exec:exec}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Threads(2)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class LocalCheckBenchmark {
+
+    private static final List<RateLimitingPlugin.Limit> LIMITS = List.of(
+            new RateLimitingPlugin.Limit(Period.MINUTE, Long.MAX_VALUE / 4),
+            new RateLimitingPlugin.Limit(Period.HOUR, Long.MAX_VALUE / 4));
+    private static final RequestRatePlugin.Config RATE = new RequestRatePlugin.Config(1, 1_000_000, true,
+            RequestRatePlugin.Key.IP, null, RateLimitingPlugin.Policy.LOCAL, null, true, 429);
+
+    private LocalCounters counters;
+    private RateCells.Local cells;
+    private String[] keys;
+
+    @Setup
+    public void setUp() {
+        counters = new LocalCounters(1_000_000, Duration.ofDays(1));
+        cells = new RateCells.Local(1_000_000);
+        keys = new String[100_000];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = "svc|ip|10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
+        }
+    }
+
+    @Benchmark
+    public boolean countersOneKey() {
+        return counters.hit("svc|ip|10.0.0.1", LIMITS, System.currentTimeMillis()).admitted();
+    }
+
+    @Benchmark
+    public boolean counters100kKeys() {
+        return counters.hit(keys[ThreadLocalRandom.current().nextInt(keys.length)], LIMITS,
+                System.currentTimeMillis()).admitted();
+    }
+
+    @Benchmark
+    public long gcraOneKey() {
+        return cells.take("svc|ip|10.0.0.1", RATE);
+    }
+
+    @Benchmark
+    public long gcra100kKeys() {
+        return cells.take(keys[ThreadLocalRandom.current().nextInt(keys.length)], RATE);
+    }
+}

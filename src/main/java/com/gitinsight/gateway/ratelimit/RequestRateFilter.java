@@ -1,0 +1,75 @@
+package com.gitinsight.gateway.ratelimit;
+
+import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.security.TrustedProxies;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Plugin {@code request-rate} (nginx's limit_req): refused requests get the status (429) with
+ * {@code Retry-After}; with {@code nodelay: false} a request within the burst waits its turn, as
+ * nginx delays it (that wait holds the request's thread, at most {@code burst} intervals).
+ */
+public class RequestRateFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient CounterStores stores;
+
+    @Inject
+    transient TrustedProxies clients;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        RequestContext context = RequestContext.of(request);
+        RequestRatePlugin.Config config = context.plugin(RequestRatePlugin.NAME, RequestRatePlugin.Config.class);
+        if (config == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long wait;
+        try {
+            wait = stores.cells(config).take(key(config, context, request), config);
+            stores.reachable();
+        } catch (CounterStore.Unavailable e) {
+            if (config.faultTolerant()) {
+                stores.failedOpen(e);
+                chain.doFilter(request, response);
+            } else {
+                stores.failed(e);
+                ErrorResponses.write(response, 503, "Rate limiting is unavailable");
+            }
+            return;
+        }
+        if (wait < 0) {
+            long retryNanos = -(wait + 1);
+            ErrorResponses.write(response, config.status(), "API rate limit exceeded",
+                    "Retry-After", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));
+            return;
+        }
+        if (wait > 0 && !config.nodelay()) {
+            LockSupport.parkNanos(wait);
+        }
+        chain.doFilter(request, response);
+    }
+
+    private String key(RequestRatePlugin.Config config, RequestContext context, HttpServletRequest request) {
+        String service = context.match().service().name();
+        String id = switch (config.key()) {
+            case IP -> null;
+            case CONSUMER -> context.consumer();
+            case HEADER -> request.getHeader(config.headerName());
+        };
+        return id != null ? service + "|" + config.key() + "|" + id : service + "|ip|" + clients.client(request).getHostAddress();
+    }
+}

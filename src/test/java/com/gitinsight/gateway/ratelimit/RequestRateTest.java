@@ -1,0 +1,85 @@
+package com.gitinsight.gateway.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RequestRateTest {
+
+    private static RequestRatePlugin.Config tenPerSecondBurst20(RateLimitingPlugin.Policy policy, int redisPort) {
+        return new RequestRatePlugin.Config(100_000_000L, 20, true, RequestRatePlugin.Key.IP, null, policy,
+                new RateLimitingPlugin.Redis("127.0.0.1", redisPort, null, null, 0, 2000, false), true, 429);
+    }
+
+    @Test
+    void aBurstPassesAndASustainedExcessIsCutToTheRate() {
+        long interval = 100_000_000L; // 10 r/s
+        long tat = Long.MIN_VALUE / 2;
+        int admitted = 0;
+        // 50 requests per second for 10 seconds, against 10 r/s with burst 20.
+        for (int i = 0; i < 500; i++) {
+            long now = i * 20_000_000L;
+            long next = Gcra.next(tat, now, interval, 20);
+            if (next != Long.MIN_VALUE) {
+                tat = next;
+                admitted++;
+            }
+        }
+        assertTrue(admitted >= 100 + 20 && admitted <= 100 + 21, "admitted " + admitted + " of 500 in 10 s");
+        long now = 499 * 20_000_000L;
+        assertEquals(Long.MIN_VALUE, Gcra.next(tat, now, interval, 20), "at the last request's instant: full");
+        assertTrue(Gcra.retryAfter(tat, now, interval, 20) <= interval, "one interval at most");
+    }
+
+    private static int admittedAtOnce(RateCells a, RateCells b, RequestRatePlugin.Config config, String key)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger admitted = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        for (int i = 0; i < 200; i++) {
+            RateCells node = i % 2 == 0 ? a : b;
+            pool.execute(() -> {
+                try {
+                    go.await();
+                    if (node.take(key, config) >= 0) {
+                        admitted.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                }
+            });
+        }
+        go.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        assertEquals(0, errors.get());
+        return admitted.get();
+    }
+
+    @Test
+    void localCellsAdmitExactlyOnePlusTheBurstAtOnce() throws Exception {
+        RateCells.Local local = new RateCells.Local(1000);
+        int admitted = admittedAtOnce(local, local, tenPerSecondBurst20(RateLimitingPlugin.Policy.LOCAL, 0), "k");
+        // 200 simultaneous requests take well under one 100 ms interval: 1 + burst, maybe one more.
+        assertTrue(admitted == 21 || admitted == 22, "admitted " + admitted);
+    }
+
+    @Test
+    void twoNodesOnOneRedisShareTheRate() throws Exception {
+        int port = TestRedis.port();
+        RequestRatePlugin.Config config = tenPerSecondBurst20(RateLimitingPlugin.Policy.REDIS, port);
+        try (RateCells.Redis a = new RateCells.Redis(config.redis(), 32); RateCells.Redis b = new RateCells.Redis(config.redis(), 32)) {
+            int admitted = admittedAtOnce(a, b, config, "test-" + UUID.randomUUID());
+            assertTrue(admitted == 21 || admitted == 22, "admitted " + admitted);
+            assertTrue(a.take("test-" + UUID.randomUUID(), config) >= 0);
+        }
+    }
+}
