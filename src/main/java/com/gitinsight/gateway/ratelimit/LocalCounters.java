@@ -52,11 +52,15 @@ final class LocalCounters implements CounterStore {
 
     @Override
     public Usage hit(String key, List<RateLimitingPlugin.Limit> limits, long nowMillis) {
-        try {
-            return keys.get(key, KeyState::new).hit(limits, nowMillis);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
+        KeyState state = keys.getIfPresent(key);
+        if (state == null) {
+            try {
+                state = keys.get(key, KeyState::new);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        return state.hit(limits, nowMillis);
     }
 
     long size() {

@@ -29,11 +29,13 @@ interface RateCells {
 
         @Override
         public long take(String key, RequestRatePlugin.Config c) {
-            AtomicLong tat;
-            try {
-                tat = cells.get(key, () -> new AtomicLong(Long.MIN_VALUE / 2));
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e);
+            AtomicLong tat = cells.getIfPresent(key);
+            if (tat == null) {
+                try {
+                    tat = cells.get(key, () -> new AtomicLong(Long.MIN_VALUE / 2));
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
             }
             while (true) {
                 long now = System.nanoTime();

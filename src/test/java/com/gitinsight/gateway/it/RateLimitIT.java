@@ -180,6 +180,64 @@ class RateLimitIT {
         assertEquals(37, admittedAtOnce("/redis/x", UUID.randomUUID().toString()));
     }
 
+    /**
+     * Two nodes on one Redis: this gateway (Payara) and a second node in the test JVM (the same
+     * counter code on its own connection pool) take 100 requests each at once for one client key;
+     * together they admit exactly the limit.
+     */
+    @Test
+    void twoNodesSharingOneRedisAdmitExactlyTheLimitInTotal() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(redisPort > 0, "no Redis");
+        String client = UUID.randomUUID().toString();
+        var limits = java.util.List.of(new com.gitinsight.gateway.ratelimit.RateLimitingPlugin.Limit(
+                com.gitinsight.gateway.ratelimit.Period.HOUR, 37));
+        AtomicInteger secondNode = new AtomicInteger();
+        try (var node2 = com.gitinsight.gateway.ratelimit.TestRedis.counters(redisPort)) {
+            ExecutorService pool = Executors.newFixedThreadPool(20);
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                all.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        go.await();
+                        if (node2.admit("limited|HEADER|" + client, limits)) {
+                            secondNode.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, pool));
+            }
+            int gateway = admittedWith(go, "/redis/x", client, 100);
+            CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertEquals(37, gateway + secondNode.get(), "gateway " + gateway + " + second node " + secondNode.get());
+        }
+    }
+
+    /** {@code n} requests released by {@code go} (counted down here, once all are queued). */
+    private int admittedWith(CountDownLatch go, String path, String client, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        AtomicInteger ok = new AtomicInteger();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(CompletableFuture.runAsync(() -> {
+                try {
+                    go.await();
+                    if (get(path, "X-Client", client).statusCode() == 200) {
+                        ok.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, pool));
+        }
+        go.countDown();
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        pool.shutdown();
+        return ok.get();
+    }
+
     @Test
     void requestRateLetsABurstThroughThenAnswers429WithRetryAfter() throws Exception {
         String client = UUID.randomUUID().toString();

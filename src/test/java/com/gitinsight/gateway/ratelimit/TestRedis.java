@@ -49,6 +49,30 @@ public final class TestRedis {
         return port = free;
     }
 
+    /** The Redis counters of a second gateway node, for tests outside this package. */
+    public static SecondNode counters(int port) {
+        return new SecondNode(new RedisCounters(new RateLimitingPlugin.Redis("127.0.0.1", port, null, null, 0, 2000,
+                false), 16));
+    }
+
+    /** A second node's view: admit or not, as the gateway's filter asks its store. */
+    public static final class SecondNode implements AutoCloseable {
+        private final RedisCounters counters;
+
+        SecondNode(RedisCounters counters) {
+            this.counters = counters;
+        }
+
+        public boolean admit(String key, java.util.List<RateLimitingPlugin.Limit> limits) throws Exception {
+            return counters.hit(key, limits, System.currentTimeMillis()).admitted();
+        }
+
+        @Override
+        public void close() {
+            counters.close();
+        }
+    }
+
     private static boolean listening(int p) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", p), 300);
