@@ -7,6 +7,8 @@
 #   BENCH_FILTERS=1 scripts/bench.sh   with the security filters on the route: security headers,
 #                               CORS, IP restriction and a Kong JWT (token in the query: wrk sends
 #                               no custom header)
+#   BENCH_RATELIMIT=1 scripts/bench.sh  with rate-limiting (local, per client address, limits
+#                               too high to refuse: the cost of counting) and request-rate on the route
 # Extra arguments go to peer-bench.sh (see its -h). Needs ../shared beside the project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +46,15 @@ routes:
 YML
 
 extra=()
+if [[ ${BENCH_RATELIMIT:-0} == 1 ]]; then
+  cat >> "$work/bench.yml" <<YML
+    plugins:
+      - name: rate-limiting
+        config: {second: 1000000000, hour: 1000000000000, limit_by: ip}
+      - name: request-rate
+        config: {rate: 1000000r/s, burst: 1000000}
+YML
+fi
 if [[ ${BENCH_FILTERS:-0} == 1 ]]; then
   secret=bench-secret-for-hs256-tokens
   cat >> "$work/bench.yml" <<YML
