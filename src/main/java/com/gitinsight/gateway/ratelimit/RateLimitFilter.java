@@ -83,7 +83,7 @@ public class RateLimitFilter extends HttpFilter {
         };
         // Kong's fallback: no consumer, credential or header value means the client address.
         return id != null ? service + "|" + config.limitBy() + "|" + id
-                : service + "|ip|" + clients.client(request).getHostAddress();
+                : service + "|ip|" + clients.clientText(request);
     }
 
     private static void usageHeaders(ManagedHeaders headers, List<RateLimitingPlugin.Limit> limits, long[] counts, long now) {

@@ -70,6 +70,6 @@ public class RequestRateFilter extends HttpFilter {
             case CONSUMER -> context.consumer();
             case HEADER -> request.getHeader(config.headerName());
         };
-        return id != null ? service + "|" + config.key() + "|" + id : service + "|ip|" + clients.client(request).getHostAddress();
+        return id != null ? service + "|" + config.key() + "|" + id : service + "|ip|" + clients.clientText(request);
     }
 }

@@ -32,6 +32,11 @@ public final class ClientAddress {
         return new ClientAddress(out);
     }
 
+    /** The client address as text; without trusted proxies, the peer's as the container gives it. */
+    public String text(HttpServletRequest request) {
+        return trusted.isEmpty() ? request.getRemoteAddr() : of(request).getHostAddress();
+    }
+
     public InetAddress of(HttpServletRequest request) {
         InetAddress peer = InetAddresses.forString(request.getRemoteAddr());
         if (trusted.isEmpty() || !Cidr.any(trusted, peer)) {

@@ -26,4 +26,9 @@ public class TrustedProxies {
     public InetAddress client(HttpServletRequest request) {
         return clients.of(request);
     }
+
+    /** The client address as text (no parsing when no proxy is trusted): for counting keys. */
+    public String clientText(HttpServletRequest request) {
+        return clients.text(request);
+    }
 }
