@@ -1,8 +1,14 @@
 package com.gitinsight.gateway.ratelimit;
 
+import com.gitinsight.gateway.proxy.ErrorResponses;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,13 +73,22 @@ public class CounterStores {
         return l;
     }
 
-    /** A request passed unchecked because the store was down ({@code fault_tolerant}). */
-    void failedOpen(CounterStore.Unavailable e) {
-        allowedWhileDown.incrementAndGet();
+    /**
+     * The store could not be asked: with {@code fault_tolerant} the request goes on unchecked
+     * (counted), otherwise it gets 503. Logged once per outage.
+     */
+    void unavailable(CounterStore.Unavailable e, boolean faultTolerant, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         failed(e);
+        if (faultTolerant) {
+            allowedWhileDown.incrementAndGet();
+            chain.doFilter(request, response);
+        } else {
+            ErrorResponses.write(response, 503, "Rate limiting is unavailable");
+        }
     }
 
-    void failed(CounterStore.Unavailable e) {
+    private void failed(CounterStore.Unavailable e) {
         if (!down) {
             down = true;
             LOG.warning("rate-limit store unavailable (" + e.getMessage() + "); fault_tolerant plugins let requests"

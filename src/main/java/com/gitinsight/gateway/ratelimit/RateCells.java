@@ -6,10 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -71,15 +67,7 @@ interface RateCells {
         private final JedisPooled redis;
 
         Redis(RateLimitingPlugin.Redis s, int maxConnections) {
-            GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-            pool.setMaxTotal(maxConnections);
-            pool.setMaxIdle(maxConnections);
-            DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder().database(s.database())
-                    .ssl(s.ssl()).connectionTimeoutMillis(s.timeoutMs()).socketTimeoutMillis(s.timeoutMs());
-            if (s.password() != null) {
-                client.user(s.username()).password(s.password());
-            }
-            redis = new JedisPooled(pool, new HostAndPort(s.host(), s.port()), client.build());
+            redis = RedisPools.open(s, maxConnections);
         }
 
         @Override

@@ -44,13 +44,7 @@ public class RateLimitFilter extends HttpFilter {
             usage = stores.store(config).hit(key(config, context, request), config.limits(), now);
             stores.reachable();
         } catch (CounterStore.Unavailable e) {
-            if (config.faultTolerant()) {
-                stores.failedOpen(e);
-                chain.doFilter(request, response);
-            } else {
-                stores.failed(e);
-                ErrorResponses.write(response, 503, "Rate limiting is unavailable");
-            }
+            stores.unavailable(e, config.faultTolerant(), request, response, chain);
             return;
         }
         ManagedHeaders headers = ManagedHeaders.of(request, response);

@@ -2,10 +2,6 @@ package com.gitinsight.gateway.ratelimit;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -39,17 +35,7 @@ final class RedisCounters implements CounterStore, AutoCloseable {
     private volatile String sha;
 
     RedisCounters(RateLimitingPlugin.Redis settings, int maxConnections) {
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
-        pool.setMaxWait(java.time.Duration.ofMillis(settings.timeoutMs()));
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .database(settings.database()).ssl(settings.ssl())
-                .connectionTimeoutMillis(settings.timeoutMs()).socketTimeoutMillis(settings.timeoutMs());
-        if (settings.password() != null) {
-            client.user(settings.username()).password(settings.password());
-        }
-        redis = new JedisPooled(pool, new HostAndPort(settings.host(), settings.port()), client.build());
+        redis = RedisPools.open(settings, maxConnections);
     }
 
     @Override

@@ -42,13 +42,7 @@ public class RequestRateFilter extends HttpFilter {
             wait = stores.cells(config).take(key(config, context, request), config);
             stores.reachable();
         } catch (CounterStore.Unavailable e) {
-            if (config.faultTolerant()) {
-                stores.failedOpen(e);
-                chain.doFilter(request, response);
-            } else {
-                stores.failed(e);
-                ErrorResponses.write(response, 503, "Rate limiting is unavailable");
-            }
+            stores.unavailable(e, config.faultTolerant(), request, response, chain);
             return;
         }
         if (wait < 0) {
