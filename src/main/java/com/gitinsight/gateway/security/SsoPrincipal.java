@@ -13,6 +13,8 @@ import org.jose4j.jwt.JwtClaims;
  */
 final class SsoPrincipal implements JsonWebToken {
 
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+
     private final JwtClaims claims;
     private final String rawToken;
     private final String name;
@@ -56,7 +58,7 @@ final class SsoPrincipal implements JsonWebToken {
     static Set<String> strings(Object claim) {
         Set<String> out = new LinkedHashSet<>();
         if (claim instanceof String s) {
-            for (String part : s.trim().split("\\s+")) {
+            for (String part : SPACES.split(s.trim())) {
                 if (!part.isEmpty()) {
                     out.add(part);
                 }
