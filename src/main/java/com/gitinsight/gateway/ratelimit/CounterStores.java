@@ -1,6 +1,8 @@
 package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.security.TrustedProxies;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,6 +29,9 @@ public class CounterStores {
     private static final Logger LOG = Logger.getLogger(CounterStores.class.getName());
 
     @Inject
+    TrustedProxies clients;
+
+    @Inject
     @ConfigProperty(name = "gateway.ratelimit.local.max-keys", defaultValue = "200000")
     long maxKeys;
 
@@ -40,6 +45,15 @@ public class CounterStores {
     private volatile RateCells.Local localCells;
     private final AtomicLong allowedWhileDown = new AtomicLong();
     private volatile boolean down;
+
+    /**
+     * The counting key: the matched service, what the plugin counts by, and this request's value
+     * of it; no value (no consumer, credential or header) means the client address, as in Kong.
+     */
+    String key(RequestContext context, Object countedBy, String id, HttpServletRequest request) {
+        String service = context.match().service().name();
+        return id != null ? service + "|" + countedBy + "|" + id : service + "|ip|" + clients.clientText(request);
+    }
 
     CounterStore store(RateLimitingPlugin.Config config) {
         if (config.policy() == RateLimitingPlugin.Policy.REDIS) {

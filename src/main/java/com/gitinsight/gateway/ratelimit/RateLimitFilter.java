@@ -3,7 +3,6 @@ package com.gitinsight.gateway.ratelimit;
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.security.ManagedHeaders;
-import com.gitinsight.gateway.security.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,9 +24,6 @@ public class RateLimitFilter extends HttpFilter {
 
     @Inject
     transient CounterStores stores;
-
-    @Inject
-    transient TrustedProxies clients;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -64,9 +60,7 @@ public class RateLimitFilter extends HttpFilter {
         }
     }
 
-    /** The counting key: the plugin's service, what it limits by, and the value for this request. */
     private String key(RateLimitingPlugin.Config config, RequestContext context, HttpServletRequest request) {
-        String service = context.match().service().name();
         String id = switch (config.limitBy()) {
             case CONSUMER -> context.consumer();
             case CREDENTIAL -> context.upstreamHeaders().get("X-Credential-Identifier");
@@ -75,9 +69,7 @@ public class RateLimitFilter extends HttpFilter {
             case HEADER -> request.getHeader(config.headerName());
             case PATH -> config.path();
         };
-        // Kong's fallback: no consumer, credential or header value means the client address.
-        return id != null ? service + "|" + config.limitBy() + "|" + id
-                : service + "|ip|" + clients.clientText(request);
+        return stores.key(context, config.limitBy(), id, request);
     }
 
     private static void usageHeaders(ManagedHeaders headers, List<RateLimitingPlugin.Limit> limits, long[] counts, long now) {

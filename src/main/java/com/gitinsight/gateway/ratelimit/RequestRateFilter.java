@@ -2,7 +2,6 @@ package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
-import com.gitinsight.gateway.security.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -24,9 +23,6 @@ public class RequestRateFilter extends HttpFilter {
 
     @Inject
     transient CounterStores stores;
-
-    @Inject
-    transient TrustedProxies clients;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -58,12 +54,11 @@ public class RequestRateFilter extends HttpFilter {
     }
 
     private String key(RequestRatePlugin.Config config, RequestContext context, HttpServletRequest request) {
-        String service = context.match().service().name();
         String id = switch (config.key()) {
             case IP -> null;
             case CONSUMER -> context.consumer();
             case HEADER -> request.getHeader(config.headerName());
         };
-        return id != null ? service + "|" + config.key() + "|" + id : service + "|ip|" + clients.clientText(request);
+        return stores.key(context, config.key(), id, request);
     }
 }

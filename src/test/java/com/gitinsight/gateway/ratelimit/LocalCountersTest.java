@@ -8,11 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LocalCountersTest {
@@ -20,31 +15,10 @@ class LocalCountersTest {
     static final List<RateLimitingPlugin.Limit> SECOND_AND_MINUTE = List.of(
             new RateLimitingPlugin.Limit(Period.SECOND, 2), new RateLimitingPlugin.Limit(Period.MINUTE, 3));
 
-    /** {@code requests} hits on one key, all released at once from 50 threads; how many passed. */
     static int admittedAtOnce(CounterStore store, String key, List<RateLimitingPlugin.Limit> limits, int requests)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicInteger admitted = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
         long now = System.currentTimeMillis();
-        for (int i = 0; i < requests; i++) {
-            pool.execute(() -> {
-                try {
-                    go.await();
-                    if (store.hit(key, limits, now).admitted()) {
-                        admitted.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                }
-            });
-        }
-        go.countDown();
-        pool.shutdown();
-        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
-        assertEquals(0, errors.get());
-        return admitted.get();
+        return Concurrently.admitted(requests, i -> store.hit(key, limits, now).admitted());
     }
 
     @Test

@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Against a real Redis: two "nodes" (separate clients and pools) share one limit exactly. */
@@ -27,29 +22,9 @@ class RedisCountersTest {
                 new RateLimitingPlugin.Limit(Period.HOUR, 1000));
         String key = "test-" + UUID.randomUUID();
         try (RedisCounters node1 = new RedisCounters(redis(port), 32); RedisCounters node2 = new RedisCounters(redis(port), 32)) {
-            ExecutorService pool = Executors.newFixedThreadPool(50);
-            CountDownLatch go = new CountDownLatch(1);
-            AtomicInteger admitted = new AtomicInteger();
-            AtomicInteger errors = new AtomicInteger();
             long now = System.currentTimeMillis();
-            for (int i = 0; i < 200; i++) {
-                RedisCounters node = i % 2 == 0 ? node1 : node2;
-                pool.execute(() -> {
-                    try {
-                        go.await();
-                        if (node.hit(key, limits, now).admitted()) {
-                            admitted.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                });
-            }
-            go.countDown();
-            pool.shutdown();
-            pool.awaitTermination(30, TimeUnit.SECONDS);
-            assertEquals(0, errors.get());
-            assertEquals(53, admitted.get());
+            int admitted = Concurrently.admitted(200, i -> (i % 2 == 0 ? node1 : node2).hit(key, limits, now).admitted());
+            assertEquals(53, admitted);
             assertEquals(53, node1.hit(key, limits, now).counts()[0], "refused requests are not counted");
         }
     }

@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RequestRateTest {
@@ -40,28 +35,7 @@ class RequestRateTest {
 
     private static int admittedAtOnce(RateCells a, RateCells b, RequestRatePlugin.Config config, String key)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicInteger admitted = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        for (int i = 0; i < 200; i++) {
-            RateCells node = i % 2 == 0 ? a : b;
-            pool.execute(() -> {
-                try {
-                    go.await();
-                    if (node.take(key, config) >= 0) {
-                        admitted.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                }
-            });
-        }
-        go.countDown();
-        pool.shutdown();
-        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
-        assertEquals(0, errors.get());
-        return admitted.get();
+        return Concurrently.admitted(200, i -> (i % 2 == 0 ? a : b).take(key, config) >= 0);
     }
 
     @Test
