@@ -1,9 +1,10 @@
 package com.gitinsight.gateway.ratelimit;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,14 +39,20 @@ public class LocalCheckBenchmark {
     private LocalCounters counters;
     private RateCells.Local cells;
     private String[] keys;
+    /** The floor: a plain map lookup and one CAS per check, with no expiry and no bound. */
+    private ConcurrentHashMap<String, AtomicLong> plain;
 
     @Setup
     public void setUp() {
-        counters = new LocalCounters(1_000_000, Duration.ofDays(1));
+        counters = new LocalCounters(1_000_000);
         cells = new RateCells.Local(1_000_000);
         keys = new String[100_000];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = "svc|ip|10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
+        }
+        plain = new ConcurrentHashMap<>();
+        for (String k : keys) {
+            plain.put(k, new AtomicLong());
         }
     }
 
@@ -58,6 +65,11 @@ public class LocalCheckBenchmark {
     public boolean counters100kKeys() {
         return counters.hit(keys[ThreadLocalRandom.current().nextInt(keys.length)], LIMITS,
                 System.currentTimeMillis()).admitted();
+    }
+
+    @Benchmark
+    public long plainMap100kKeys() {
+        return plain.get(keys[ThreadLocalRandom.current().nextInt(keys.length)]).incrementAndGet();
     }
 
     @Benchmark

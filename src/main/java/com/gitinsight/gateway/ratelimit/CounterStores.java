@@ -11,10 +11,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -39,12 +43,18 @@ public class CounterStores {
     @ConfigProperty(name = "gateway.ratelimit.redis.max-connections", defaultValue = "64")
     int maxConnections;
 
+    /** How often dead local states (windows ended, buckets full again) are removed. */
+    @Inject
+    @ConfigProperty(name = "gateway.ratelimit.local.sweep-seconds", defaultValue = "60")
+    long sweepSeconds;
+
     private volatile LocalCounters local;
     private final Map<RateLimitingPlugin.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
     private final Map<RateLimitingPlugin.Redis, RateCells.Redis> redisCells = new ConcurrentHashMap<>();
     private volatile RateCells.Local localCells;
     private final AtomicLong allowedWhileDown = new AtomicLong();
     private volatile boolean down;
+    private ScheduledExecutorService sweeper;
 
     /**
      * The counting key: the matched service, what the plugin counts by, and this request's value
@@ -63,7 +73,8 @@ public class CounterStores {
         if (l == null) {
             synchronized (this) {
                 if (local == null) {
-                    local = new LocalCounters(maxKeys, Duration.ofDays(1));
+                    local = new LocalCounters(maxKeys);
+                    sweepEvery(local::sweep);
                 }
                 l = local;
             }
@@ -80,11 +91,31 @@ public class CounterStores {
             synchronized (this) {
                 if (localCells == null) {
                     localCells = new RateCells.Local(maxKeys);
+                    RateCells.Local cells = localCells;
+                    sweepEvery(now -> cells.sweep());
                 }
                 l = localCells;
             }
         }
         return l;
+    }
+
+    /** Called with the lock held. */
+    private void sweepEvery(LongConsumer sweep) {
+        if (sweeper == null) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "gateway-ratelimit-sweeper");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sweep.accept(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "rate-limit state sweep failed", e);
+            }
+        }, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
     }
 
     /**
@@ -124,6 +155,11 @@ public class CounterStores {
 
     @PreDestroy
     void close() {
+        synchronized (this) {
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+            }
+        }
         redis.values().forEach(RedisCounters::close);
         redisCells.values().forEach(RateCells.Redis::close);
     }

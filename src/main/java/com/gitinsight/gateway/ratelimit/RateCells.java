@@ -1,11 +1,6 @@
 package com.gitinsight.gateway.ratelimit;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -15,35 +10,46 @@ interface RateCells {
     /** Admitted with a delay in nanoseconds (0: now), or refused: {@code -retryAfterNanos - 1}. */
     long take(String key, RequestRatePlugin.Config config) throws CounterStore.Unavailable;
 
-    /** Local: one atomic TAT per key in a bounded Guava cache; idle keys expire. */
+    /**
+     * Local: one TAT per key, updated by CAS (see {@link SweptStates}: bounded, and a key is
+     * dropped once its bucket is full again). Time is counted from this store's creation, so 0
+     * means "never used".
+     */
     final class Local implements RateCells {
-        private final Cache<String, AtomicLong> cells;
+        private final long origin = System.nanoTime() - 1;
+        private final SweptStates cells;
 
         Local(long maxKeys) {
-            cells = CacheBuilder.newBuilder().maximumSize(maxKeys).expireAfterAccess(Duration.ofMinutes(10)).build();
+            cells = new SweptStates(maxKeys, 1, (tat, nowMillis) -> SweptStates.read(tat, 0) <= System.nanoTime() - origin);
         }
 
         @Override
         public long take(String key, RequestRatePlugin.Config c) {
-            AtomicLong tat = cells.getIfPresent(key);
-            if (tat == null) {
-                try {
-                    tat = cells.get(key, () -> new AtomicLong(Long.MIN_VALUE / 2));
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(e);
+            while (true) {
+                long[] tat = cells.get(key);
+                long taken = take(tat, c);
+                if (taken < 0 || cells.kept(key, tat)) {
+                    return taken;
                 }
             }
+        }
+
+        private long take(long[] tat, RequestRatePlugin.Config c) {
             while (true) {
-                long now = System.nanoTime();
-                long current = tat.get();
+                long now = System.nanoTime() - origin;
+                long current = SweptStates.read(tat, 0);
                 long next = Gcra.next(current, now, c.intervalNanos(), c.burst());
                 if (next == Long.MIN_VALUE) {
                     return -Gcra.retryAfter(current, now, c.intervalNanos(), c.burst()) - 1;
                 }
-                if (tat.compareAndSet(current, next)) {
+                if (SweptStates.swap(tat, 0, current, next)) {
                     return Math.max(0, next - c.intervalNanos() - now);
                 }
             }
+        }
+
+        int sweep() {
+            return cells.sweep(System.currentTimeMillis());
         }
     }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class LocalCountersTest {
@@ -23,7 +23,7 @@ class LocalCountersTest {
 
     @Test
     void exactlyTheLimitPassesUnderConcurrency() throws Exception {
-        LocalCounters store = new LocalCounters(1000, Duration.ofMinutes(1));
+        LocalCounters store = new LocalCounters(1000);
         List<RateLimitingPlugin.Limit> limits = List.of(new RateLimitingPlugin.Limit(Period.HOUR, 37),
                 new RateLimitingPlugin.Limit(Period.DAY, 1000));
         assertEquals(37, admittedAtOnce(store, "k", limits, 200));
@@ -33,7 +33,7 @@ class LocalCountersTest {
 
     @Test
     void windowsAreAlignedToTheClockAndEveryWindowMustHaveRoom() {
-        LocalCounters store = new LocalCounters(1000, Duration.ofMinutes(1));
+        LocalCounters store = new LocalCounters(1000);
         long t = Instant.parse("2026-11-27T10:15:00.100Z").toEpochMilli();
         assertArrayEquals(new long[] {1, 1}, store.hit("k", SECOND_AND_MINUTE, t).counts());
         assertArrayEquals(new long[] {2, 2}, store.hit("k", SECOND_AND_MINUTE, t + 800).counts());
@@ -58,12 +58,68 @@ class LocalCountersTest {
 
     @Test
     void aMillionClientAddressesKeepTheStateBounded() {
-        LocalCounters store = new LocalCounters(200_000, Duration.ofDays(1));
+        LocalCounters store = new LocalCounters(200_000);
         List<RateLimitingPlugin.Limit> minute = List.of(new RateLimitingPlugin.Limit(Period.MINUTE, 10));
         long now = System.currentTimeMillis();
         for (int i = 0; i < 1_000_000; i++) {
             store.hit("svc|ip|10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), minute, now);
         }
         assertTrue(store.size() <= 200_000, "kept " + store.size() + " keys");
+    }
+
+    @Test
+    void aSweepRemovesStatesWhoseWindowsEndedAndKeepsLiveOnes() {
+        LocalCounters store = new LocalCounters(1000);
+        long t = Instant.parse("2026-11-27T10:15:30Z").toEpochMilli();
+        store.hit("old", SECOND_AND_MINUTE, t);
+        store.hit("old", SECOND_AND_MINUTE, t);
+        store.hit("live", SECOND_AND_MINUTE, t + 29_000);
+        long nextMinute = Instant.parse("2026-11-27T10:16:00Z").toEpochMilli();
+        assertEquals(0, store.sweep(t + 29_500), "both minutes still running");
+        assertEquals(2, store.sweep(nextMinute), "every window of both ended");
+        assertEquals(0, store.size());
+        assertArrayEquals(new long[] {1, 1}, store.hit("old", SECOND_AND_MINUTE, nextMinute).counts(), "counts restart");
+        assertEquals(0, store.sweep(nextMinute + 500), "the new minute is live");
+    }
+
+    @Test
+    void sweepingWhileAKeyIsHitLosesNoCount() throws Exception {
+        LocalCounters store = new LocalCounters(1000);
+        List<RateLimitingPlugin.Limit> minute = List.of(new RateLimitingPlugin.Limit(Period.MINUTE, 37));
+        long t = Instant.parse("2026-11-27T10:15:30Z").toEpochMilli();
+        long later = t + 60_000;
+        for (int round = 0; round < 20; round++) {
+            String key = "k" + round;
+            store.hit(key, minute, t);
+            AtomicBoolean stop = new AtomicBoolean();
+            // The key's state is dead at `later` (its minute ended): the sweeper keeps trying to
+            // remove it while 200 requests of the next minute take from it.
+            Thread sweeper = new Thread(() -> {
+                while (!stop.get()) {
+                    store.sweep(later);
+                }
+            });
+            sweeper.start();
+            try {
+                int admitted = Concurrently.admitted(200, i -> store.hit(key, minute, later).admitted());
+                assertEquals(37, admitted, "round " + round);
+            } finally {
+                stop.set(true);
+                sweeper.join();
+            }
+        }
+    }
+
+    @Test
+    void aMillionClientAddressesLeaveNothingOnceTheirWindowsEnd() {
+        LocalCounters store = new LocalCounters(2_000_000);
+        List<RateLimitingPlugin.Limit> minute = List.of(new RateLimitingPlugin.Limit(Period.MINUTE, 10));
+        long t = Instant.parse("2026-11-27T10:15:30Z").toEpochMilli();
+        for (int i = 0; i < 1_000_000; i++) {
+            store.hit("svc|ip|10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), minute, t);
+        }
+        assertEquals(1_000_000, store.size());
+        assertEquals(1_000_000, store.sweep(t + 60_000));
+        assertEquals(0, store.size());
     }
 }

@@ -1,8 +1,10 @@
 package com.gitinsight.gateway.ratelimit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +57,18 @@ class RequestRateTest {
             assertTrue(admitted == 21 || admitted == 22, "admitted " + admitted);
             assertTrue(a.take("test-" + UUID.randomUUID(), config) >= 0);
         }
+    }
+
+    @Test
+    void aLocalCellIsSweptOnceItsBucketIsFullAgain() {
+        RateCells.Local local = new RateCells.Local(1000);
+        // 1000 r/s, no burst: one request fills the bucket for 1 ms.
+        RequestRatePlugin.Config config = new RequestRatePlugin.Config(1_000_000L, 0, true, RequestRatePlugin.Key.IP,
+                null, RateLimitingPlugin.Policy.LOCAL, null, true, 429);
+        assertEquals(0, local.take("k", config));
+        assertTrue(local.take("k", config) < 0, "refused within the same millisecond");
+        await().atMost(Duration.ofSeconds(5)).until(() -> local.sweep() == 1);
+        assertEquals(0, local.sweep());
+        assertEquals(0, local.take("k", config), "a fresh cell");
     }
 }
