@@ -460,12 +460,12 @@ public final class KongConfigParser {
                 if (!s.bool("enabled", true) || scopeName == null && scope != PluginSpec.Scope.GLOBAL) {
                     continue;
                 }
-                if (!unique.add(name + "|" + scope + "|" + scopeName)) {
+                if (!unique.add(schema.storedAs() + "|" + scope + "|" + scopeName)) {
                     s.error("name", "plugin '" + name + "' is configured twice for the same "
                             + scope.name().toLowerCase(Locale.ROOT));
                     continue;
                 }
-                out.add(new PluginSpec(name, scope, scopeName, config,
+                out.add(new PluginSpec(schema.storedAs(), scope, scopeName, config,
                         file + ":" + s.location() + " " + s.path()));
             }
             return out;

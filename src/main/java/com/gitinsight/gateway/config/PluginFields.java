@@ -61,6 +61,11 @@ public final class PluginFields {
         return new PluginFields(section.section(key));
     }
 
+    /** The fields of each map in a list (empty when absent). */
+    public List<PluginFields> sections(String key) {
+        return section.sections(key).stream().map(PluginFields::new).toList();
+    }
+
     public boolean has(String key) {
         return section.has(key);
     }

@@ -14,6 +14,14 @@ public interface PluginSchema {
 
     PluginConfig parse(PluginFields config);
 
+    /**
+     * The name the plugin is known by once loaded: an alias (the seed's {@code response-caching})
+     * answers its canonical plugin's name, so handlers look up one name.
+     */
+    default String storedAs() {
+        return name();
+    }
+
     /** Where the plugin may be attached; anywhere unless the plugin says otherwise. */
     default Set<PluginSpec.Scope> scopes() {
         return EnumSet.allOf(PluginSpec.Scope.class);

@@ -12,6 +12,7 @@ import com.gitinsight.gateway.upstream.Upstreams;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
@@ -78,6 +79,10 @@ public class GatewayRuntime {
     @ConfigProperty(name = "gateway.healthchecks.threads", defaultValue = "8")
     int probeThreads;
 
+    /** Told of every snapshot installed, so services that live across reloads (event listeners) follow the config. */
+    @Inject
+    Event<GatewaySnapshot> installed;
+
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) throws ConfigException {
         Path file = Path.of(configFile).toAbsolutePath();
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
@@ -87,6 +92,7 @@ public class GatewayRuntime {
                 new TargetRegistry());
         guards = new ServiceGuards(Math.max(1, requestThreads * 3 / 4));
         current.set(build(config, null));
+        installed.fire(current.get());
         LOG.info(() -> "GitInsight Gateway loaded " + file + " (hash " + config.hash() + ", " + config.counts() + ")");
         reloader = new ConfigReloader(file, parser, config, this::swap);
         reloader.start(pollIntervalMillis);
@@ -121,6 +127,7 @@ public class GatewayRuntime {
         GatewaySnapshot old = current.get();
         current.set(build(next, old));
         old.upstreams().close();
+        installed.fire(current.get());
     }
 
     /** The snapshot to use for one whole request. */

@@ -1,0 +1,67 @@
+package com.gitinsight.gateway.cache;
+
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.google.common.hash.Hashing;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The cache key: route, method, host, path, the query (all parameters, sorted, unless
+ * {@code vary_query_params} names some), the {@code vary_headers}, and the consumer when the
+ * request authenticated, so one consumer never gets another's response. Hashed (SHA-256, 128 bits
+ * shown) into the {@code X-Cache-Key} value.
+ */
+final class CacheKeys {
+
+    private CacheKeys() {
+    }
+
+    /** The path as cached and indexed (lower-cased with {@code ignore_uri_case}). */
+    static String path(ProxyCachePlugin.Config config, HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return config.ignoreUriCase() ? path.toLowerCase(Locale.ROOT) : path;
+    }
+
+    static String key(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request, String path) {
+        StringBuilder k = new StringBuilder(160);
+        k.append(context.match().route().displayName()).append('\n').append(request.getMethod()).append('\n');
+        String host = request.getHeader("Host");
+        k.append(host == null ? "" : host.toLowerCase(Locale.ROOT)).append('\n').append(path).append('\n');
+        appendQuery(k, config, request.getQueryString());
+        for (String h : config.varyHeaders()) {
+            k.append(h).append('=');
+            var values = request.getHeaders(h);
+            while (values != null && values.hasMoreElements()) {
+                k.append(values.nextElement()).append(',');
+            }
+            k.append('\n');
+        }
+        String consumer = context.consumer();
+        k.append(consumer == null ? "" : consumer);
+        return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString().substring(0, 32);
+    }
+
+    private static void appendQuery(StringBuilder k, ProxyCachePlugin.Config config, String query) {
+        if (query == null || query.isEmpty()) {
+            k.append('\n');
+            return;
+        }
+        List<String> params = new ArrayList<>();
+        for (String p : query.split("&")) {
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            String name = eq < 0 ? p : p.substring(0, eq);
+            if (config.varyQueryParams().isEmpty() || config.varyQueryParams().contains(name)) {
+                params.add(p);
+            }
+        }
+        Collections.sort(params);
+        k.append(String.join("&", params)).append('\n');
+    }
+}

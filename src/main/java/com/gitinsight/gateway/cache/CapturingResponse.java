@@ -1,0 +1,261 @@
+package com.gitinsight.gateway.cache;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The response of a cacheable request on its way to the client. When the backend commits it
+ * (first body byte, flush, or the end), it decides once: store it (a copy of the body is kept
+ * while it streams through, up to {@code max_body_size}; past that the copy is dropped, never the
+ * stream), pass it through ({@code X-Cache-Status: Bypass}), or, when a stale entry can stand in
+ * for an error, swallow it so the filter serves the stale entry instead.
+ */
+final class CapturingResponse extends HttpServletResponseWrapper {
+
+    private enum Mode { UNDECIDED, PASS, CAPTURE, SUPPRESS }
+
+    /** Not stored with an entry: per-hop, or re-made on every hit. */
+    private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "transfer-encoding", "content-length",
+            "age", "x-cache-status", "x-cache-key", "date");
+
+    private final ProxyCachePlugin.Config config;
+    private final boolean staleStandsIn;
+    private final String cacheStatus;
+    private final String key;
+    private Mode mode = Mode.UNDECIDED;
+    private List<String> headers;
+    private long ttlSeconds;
+    private ByteArrayOutputStream copy;
+    private ServletOutputStream stream;
+    private PrintWriter writer;
+
+    CapturingResponse(HttpServletResponse response, ProxyCachePlugin.Config config, boolean staleStandsIn,
+            String cacheStatus, String key) {
+        super(response);
+        this.config = config;
+        this.staleStandsIn = staleStandsIn;
+        this.cacheStatus = cacheStatus;
+        this.key = key;
+    }
+
+    private Mode decide() {
+        if (mode != Mode.UNDECIDED) {
+            return mode;
+        }
+        int status = getStatus();
+        if (staleStandsIn && status >= 500) {
+            mode = Mode.SUPPRESS;
+            return mode;
+        }
+        ttlSeconds = storableFor(status);
+        if (ttlSeconds > 0) {
+            headers = endToEndHeaders();
+            copy = new ByteArrayOutputStream(initialCopySize());
+            mode = Mode.CAPTURE;
+            super.setHeader("X-Cache-Status", cacheStatus);
+        } else {
+            mode = Mode.PASS;
+            super.setHeader("X-Cache-Status", "Bypass");
+        }
+        super.setHeader("X-Cache-Key", key);
+        return mode;
+    }
+
+    /** Seconds to keep it fresh, or 0: not storable. */
+    private long storableFor(int status) {
+        if (!config.responseCodes().contains(status) || !config.cachesType(getContentType())
+                || getHeader("Set-Cookie") != null) {
+            return 0;
+        }
+        String length = getHeader("Content-Length");
+        if (length != null && parseLong(length) > config.maxBodyBytes()) {
+            return 0;
+        }
+        long ttl = config.ttlSeconds();
+        for (String header : getHeaders("Cache-Control")) {
+            for (String directive : header.split(",")) {
+                String d = directive.trim().toLowerCase(Locale.ROOT);
+                // Never stored, whatever cache_control says: a private answer is one client's.
+                if (d.equals("private") || d.equals("no-store") || d.startsWith("private=")) {
+                    return 0;
+                }
+                if (config.cacheControl()) {
+                    if (d.equals("no-cache")) {
+                        return 0;
+                    }
+                    if (d.startsWith("s-maxage=")) {
+                        ttl = parseLong(d.substring(9));
+                    } else if (d.startsWith("max-age=") && ttl == config.ttlSeconds()) {
+                        ttl = parseLong(d.substring(8));
+                    }
+                }
+            }
+        }
+        return Math.max(0, ttl);
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private int initialCopySize() {
+        String length = getHeader("Content-Length");
+        long n = length == null ? 1024 : parseLong(length);
+        return (int) Math.max(64, Math.min(n, config.maxBodyBytes()));
+    }
+
+    private List<String> endToEndHeaders() {
+        List<String> out = new ArrayList<>();
+        for (String name : getHeaderNames()) {
+            if (NOT_STORED.contains(name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            for (String value : getHeaders(name)) {
+                out.add(name);
+                out.add(value);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    boolean suppressed() {
+        return mode == Mode.SUPPRESS;
+    }
+
+    /** After the chain: the entry to store, or null. */
+    CachedResponse finish(String path, boolean evictable, long now) throws IOException {
+        decide();
+        if (writer != null) {
+            writer.flush();
+        }
+        if (mode != Mode.CAPTURE || copy == null) {
+            return null;
+        }
+        long fresh = now + ttlSeconds * 1000;
+        long kept = Math.max(fresh, now + Math.max(config.storageTtlSeconds(), ttlSeconds + config.staleIfErrorSeconds()) * 1000);
+        return new CachedResponse(getStatus(), headers, copy.toByteArray(), now, fresh, kept, path, evictable);
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (stream == null) {
+            stream = switch (decide()) {
+                case SUPPRESS -> new Tee(null);
+                case CAPTURE -> new Tee(super.getOutputStream());
+                default -> super.getOutputStream();
+            };
+        }
+        return stream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (writer == null) {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+            writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), charset));
+        }
+        return writer;
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        if (decide() != Mode.SUPPRESS) {
+            super.flushBuffer();
+        }
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        setStatus(sc);
+        if (decide() != Mode.SUPPRESS) {
+            super.sendError(sc, msg);
+        }
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        setStatus(sc);
+        if (decide() != Mode.SUPPRESS) {
+            super.sendError(sc);
+        }
+    }
+
+    /** Writes through (null: nowhere) and keeps a bounded copy. */
+    private final class Tee extends ServletOutputStream {
+        private final ServletOutputStream out;
+
+        Tee(ServletOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (out != null) {
+                out.write(b);
+            }
+            keep(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (out != null) {
+                out.write(b, off, len);
+            }
+            keep(b, off, len);
+        }
+
+        private void keep(byte[] b, int off, int len) {
+            if (copy == null) {
+                return;
+            }
+            if (copy.size() + len > config.maxBodyBytes()) {
+                copy = null; // too big to store: it only streams through
+                return;
+            }
+            copy.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (out != null) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (out != null) {
+                out.close();
+            }
+        }
+
+        @Override
+        public boolean isReady() {
+            return out == null || out.isReady();
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            if (out != null) {
+                out.setWriteListener(listener);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package com.gitinsight.gateway.cache;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginSchema;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Kong's {@code proxy-cache} (strategy {@code memory}, held in Ehcache here), plus GitInsight's
+ * {@code max_body_size}, {@code stale_if_error} and {@code lock_timeout} (how long concurrent
+ * misses wait for the one request that went to the backend).
+ */
+public class ProxyCachePlugin implements PluginSchema {
+
+    public static final String NAME = "proxy-cache";
+
+    /**
+     * Parsed once. Media types and methods are upper/lower-cased here so the request path
+     * compares without allocating; {@code varyHeaders} and {@code varyQueryParams} are sorted so
+     * a key does not depend on their order in the file.
+     */
+    public record Config(Set<Integer> responseCodes, Set<String> methods, Set<String> contentTypes, long ttlSeconds,
+            boolean cacheControl, List<String> varyHeaders, List<String> varyQueryParams, boolean ignoreUriCase,
+            long storageTtlSeconds, long maxBodyBytes, long staleIfErrorSeconds, long lockTimeoutMillis)
+            implements PluginConfig {
+
+        /** How long an entry is kept: fresh, then available as a stale fallback. */
+        public long keptSeconds() {
+            return Math.max(storageTtlSeconds, ttlSeconds + staleIfErrorSeconds);
+        }
+
+        /** {@code content} without parameters ({@code ; charset=utf-8}) is one of the cached types. */
+        public boolean cachesType(String content) {
+            if (content == null) {
+                return false;
+            }
+            int semi = content.indexOf(';');
+            String type = (semi < 0 ? content : content.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+            return contentTypes.contains(type) || contentTypes.contains("*/*");
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(Set.of("response_code", "request_method", "content_type", "cache_ttl", "strategy", "cache_control",
+                "vary_headers", "vary_query_params", "ignore_uri_case", "storage_ttl", "max_body_size", "stale_if_error",
+                "lock_timeout"), Set.of("memory"));
+        String strategy = f.string("strategy", "memory");
+        if (!"memory".equals(strategy)) {
+            f.error("strategy", "only 'memory' is supported (an Ehcache heap and off-heap store on each node)");
+        }
+        Set<Integer> codes = Set.copyOf(f.integers("response_code", List.of(200, 301, 404), 100, 599));
+        Set<String> methods = new TreeSet<>();
+        for (String m : f.strings("request_method", List.of("GET", "HEAD"))) {
+            methods.add(m.toUpperCase(Locale.ROOT));
+        }
+        Set<String> types = new TreeSet<>();
+        for (String t : f.strings("content_type", List.of("text/plain", "application/json"))) {
+            int semi = t.indexOf(';');
+            types.add((semi < 0 ? t : t.substring(0, semi)).trim().toLowerCase(Locale.ROOT));
+        }
+        long ttl = f.integer("cache_ttl", 300, 1, Integer.MAX_VALUE);
+        long storage = f.integer("storage_ttl", 0, 0, Integer.MAX_VALUE);
+        return new Config(codes, Set.copyOf(methods), Set.copyOf(types), ttl, f.bool("cache_control", false),
+                sortedLower(f.strings("vary_headers", List.of())), List.copyOf(new TreeSet<>(f.strings("vary_query_params", List.of()))),
+                f.bool("ignore_uri_case", false), storage, f.integer("max_body_size", 1024 * 1024, 0, Integer.MAX_VALUE),
+                f.integer("stale_if_error", 0, 0, Integer.MAX_VALUE), f.seconds("lock_timeout", 10_000, 300));
+    }
+
+    private static List<String> sortedLower(List<String> names) {
+        TreeSet<String> sorted = new TreeSet<>();
+        names.forEach(n -> sorted.add(n.toLowerCase(Locale.ROOT)));
+        return List.copyOf(sorted);
+    }
+
+    /** The seed's name for the same plugin. */
+    public static final class ResponseCaching extends ProxyCachePlugin {
+        @Override
+        public String name() {
+            return "response-caching";
+        }
+
+        @Override
+        public String storedAs() {
+            return NAME;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package com.gitinsight.gateway.cache;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.ehcache.Cache;
+import org.ehcache.CacheManager;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheEventListenerConfigurationBuilder;
+import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.config.units.MemoryUnit;
+import org.ehcache.event.CacheEvent;
+import org.ehcache.event.CacheEventListener;
+import org.ehcache.event.EventType;
+import org.ehcache.expiry.ExpiryPolicy;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The response cache of this node: Ehcache with a heap tier bounded by entries and an off-heap tier
+ * bounded in MB, kept across config reloads. Beside it, an index from request path to keys, so an
+ * eviction or a purge by pattern looks only at the paths that can match (no scan of the cache),
+ * and the in-flight misses, so concurrent misses for one key make one backend request.
+ */
+@ApplicationScoped
+public class ResponseCache {
+
+    @Inject
+    @ConfigProperty(name = "gateway.cache.heap-entries", defaultValue = "10000")
+    long heapEntries;
+
+    @Inject
+    @ConfigProperty(name = "gateway.cache.offheap-mb", defaultValue = "64")
+    long offheapMb;
+
+    private CacheManager manager;
+    private Cache<String, CachedResponse> entries;
+    private final ConcurrentSkipListMap<String, Set<String>> byPath = new ConcurrentSkipListMap<>();
+    private final Map<String, CompletableFuture<CachedResponse>> inflight = new ConcurrentHashMap<>();
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+    private volatile EvictionFeed feed = EvictionFeed.NONE;
+
+    public ResponseCache() {
+    }
+
+    /** For tests outside the container. */
+    public ResponseCache(long heapEntries, long offheapMb) {
+        this.heapEntries = heapEntries;
+        this.offheapMb = offheapMb;
+        start();
+    }
+
+    @PostConstruct
+    void start() {
+        manager = CacheManagerBuilder.newCacheManagerBuilder().build(true);
+        entries = manager.createCache("gateway-responses", CacheConfigurationBuilder
+                .newCacheConfigurationBuilder(String.class, CachedResponse.class,
+                        ResourcePoolsBuilder.heap(heapEntries).offheap(offheapMb, MemoryUnit.MB))
+                .withValueSerializer(new CachedResponseSerializer())
+                .withExpiry(new KeptUntil())
+                .withService(CacheEventListenerConfigurationBuilder
+                        .newEventListenerConfiguration((CacheEventListener<String, CachedResponse>) this::dropped, EventType.EXPIRED, EventType.EVICTED, EventType.REMOVED)
+                        .unordered().synchronous()));
+    }
+
+    @PreDestroy
+    public void stop() {
+        manager.close();
+    }
+
+    /** Each entry lives until its own {@code keptUntil}. */
+    private static final class KeptUntil implements ExpiryPolicy<String, CachedResponse> {
+        @Override
+        public Duration getExpiryForCreation(String key, CachedResponse value) {
+            return Duration.ofMillis(Math.max(1, value.keptUntil() - System.currentTimeMillis()));
+        }
+
+        @Override
+        public Duration getExpiryForAccess(String key, Supplier<? extends CachedResponse> value) {
+            return null;
+        }
+
+        @Override
+        public Duration getExpiryForUpdate(String key, Supplier<? extends CachedResponse> old, CachedResponse value) {
+            return getExpiryForCreation(key, value);
+        }
+    }
+
+    private void dropped(CacheEvent<? extends String, ? extends CachedResponse> event) {
+        CachedResponse old = event.getOldValue();
+        if (old != null) {
+            unindex(old.path(), event.getKey());
+        }
+    }
+
+    /** The stored entry, whatever its freshness (the caller decides), or null. */
+    public CachedResponse get(String key) {
+        return entries.get(key);
+    }
+
+    /** Whether {@code entry} may still be served as fresh: fresh, and not distrusted by a gap in the event feed. */
+    public boolean servable(CachedResponse entry, long now) {
+        if (!entry.fresh(now)) {
+            return false;
+        }
+        EvictionFeed f = feed;
+        return !entry.evictable() || f.trusted() || now - entry.storedAt() < f.distrustedLifeMillis();
+    }
+
+    public boolean evictable(String path) {
+        return feed.covers(path);
+    }
+
+    public void put(String key, CachedResponse response) {
+        byPath.compute(response.path(), (p, keys) -> {
+            Set<String> set = keys != null ? keys : ConcurrentHashMap.newKeySet();
+            set.add(key);
+            return set;
+        });
+        entries.put(key, response);
+    }
+
+    private void unindex(String path, String key) {
+        byPath.computeIfPresent(path, (p, keys) -> {
+            keys.remove(key);
+            return keys.isEmpty() ? null : keys;
+        });
+    }
+
+    /**
+     * Joins the miss in flight for {@code key}, or registers this one: null means the caller
+     * leads (and must {@link #finish} the returned future's key); otherwise the leader's future.
+     */
+    public CompletableFuture<CachedResponse> join(String key, CompletableFuture<CachedResponse> mine) {
+        return inflight.putIfAbsent(key, mine);
+    }
+
+    /** Ends the leader's miss: waiters get {@code stored} (null: nothing was stored, go to the backend). */
+    public void finish(String key, CompletableFuture<CachedResponse> mine, CachedResponse stored) {
+        inflight.remove(key, mine);
+        mine.complete(stored);
+    }
+
+    public void hit() {
+        hits.incrementAndGet();
+    }
+
+    public void miss() {
+        misses.incrementAndGet();
+    }
+
+    public void feed(EvictionFeed feed) {
+        this.feed = feed == null ? EvictionFeed.NONE : feed;
+    }
+
+    // ---- purges and evictions (JMX, admin API, events) ----
+
+    public void purgeAll() {
+        long n = byPath.values().stream().mapToLong(Set::size).sum();
+        entries.clear();
+        byPath.clear();
+        evictions.addAndGet(n);
+    }
+
+    public boolean purgeKey(String key) {
+        CachedResponse old = entries.get(key);
+        if (old == null) {
+            return false;
+        }
+        entries.remove(key);
+        evictions.incrementAndGet();
+        return true;
+    }
+
+    /** Removes every entry whose path matches; returns how many. Looks only at the pattern's prefix range. */
+    public int purge(PathPattern pattern) {
+        int n = 0;
+        String from = pattern.prefix();
+        for (Map.Entry<String, Set<String>> e : byPath.subMap(from, true, from + Character.MAX_VALUE, true).entrySet()) {
+            if (pattern.matches(e.getKey())) {
+                for (String k : List.copyOf(e.getValue())) {
+                    entries.remove(k);
+                    unindex(e.getKey(), k);
+                    n++;
+                }
+            }
+        }
+        evictions.addAndGet(n);
+        return n;
+    }
+
+    /** Removes every entry an eviction rule covers (after a gap in the feed); returns how many. */
+    public int purgeEvictable() {
+        int n = 0;
+        for (Map.Entry<String, Set<String>> e : byPath.entrySet()) {
+            if (feed.covers(e.getKey())) {
+                for (String k : List.copyOf(e.getValue())) {
+                    entries.remove(k);
+                    n++;
+                }
+                byPath.remove(e.getKey());
+            }
+        }
+        evictions.addAndGet(n);
+        return n;
+    }
+
+    public long hits() {
+        return hits.get();
+    }
+
+    public long misses() {
+        return misses.get();
+    }
+
+    public long evictions() {
+        return evictions.get();
+    }
+
+    /** Entries known to the index (expired ones leave it when Ehcache notices them). */
+    public long size() {
+        return byPath.values().stream().mapToLong(Set::size).sum();
+    }
+}

@@ -1,0 +1,106 @@
+package com.gitinsight.gateway.messaging;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginSchema;
+import com.gitinsight.gateway.config.PluginSpec;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * GitInsight's {@code cache-eviction} (global): where eviction events come from (a broker, its
+ * exchanges and routing keys) and which cached paths each event type evicts.
+ */
+public final class CacheEvictionPlugin implements PluginSchema {
+
+    public static final String NAME = "cache-eviction";
+
+    public enum Provider { RABBITMQ, ARTEMIS }
+
+    /** An exchange and the routing-key pattern this node's queue is bound with. */
+    public record Binding(String exchange, String routingKey) {
+    }
+
+    /** Events whose {@code event_type} header is {@code eventType} evict {@code paths}. */
+    record Rule(String eventType, List<PathTemplate> paths) {
+    }
+
+    public record Config(Provider provider, String brokerUrl, List<Binding> bindings, List<Rule> rules,
+            String deadLetterExchange, long disconnectedTtlMillis, long reconnectMaxMillis) implements PluginConfig {
+
+        Rule rule(String eventType) {
+            for (Rule r : rules) {
+                if (r.eventType().equals(eventType)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<PluginSpec.Scope> scopes() {
+        return EnumSet.of(PluginSpec.Scope.GLOBAL);
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(Set.of("provider", "broker_url", "bindings", "rules", "dead_letter_exchange", "disconnected_ttl",
+                "reconnect_max"), Set.of());
+        Provider provider = switch (f.string("provider", "rabbitmq")) {
+            case "rabbitmq" -> Provider.RABBITMQ;
+            case "artemis" -> Provider.ARTEMIS;
+            default -> {
+                f.error("provider", "use rabbitmq or artemis");
+                yield Provider.RABBITMQ;
+            }
+        };
+        String url = f.string("broker_url", null);
+        if (url == null || url.isBlank()) {
+            f.error("broker_url", "required: amqp://user:password@host:5672/vhost (a secret can be {vault://env/NAME})");
+        }
+        List<Binding> bindings = new ArrayList<>();
+        for (PluginFields b : f.sections("bindings")) {
+            b.allowOnly(Set.of("exchange", "routing_key"), Set.of());
+            String exchange = b.string("exchange", null);
+            if (exchange == null) {
+                b.error("exchange", "required");
+                continue;
+            }
+            bindings.add(new Binding(exchange, b.string("routing_key", "#")));
+        }
+        if (bindings.isEmpty()) {
+            f.error("bindings", "at least one {exchange, routing_key} is required");
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (PluginFields r : f.sections("rules")) {
+            r.allowOnly(Set.of("event_type", "evict"), Set.of());
+            String type = r.string("event_type", null);
+            if (type == null) {
+                r.error("event_type", "required (the events' event_type header)");
+                continue;
+            }
+            List<PathTemplate> paths = new ArrayList<>();
+            for (String p : r.strings("evict", List.of())) {
+                try {
+                    paths.add(PathTemplate.parse(p));
+                } catch (IllegalArgumentException e) {
+                    r.error("evict", e.getMessage());
+                }
+            }
+            if (paths.isEmpty()) {
+                r.error("evict", "at least one path template, e.g. /api/v1/fast/repositories/{repository_id}/**");
+            }
+            rules.add(new Rule(type, List.copyOf(paths)));
+        }
+        return new Config(provider, url, List.copyOf(bindings), List.copyOf(rules), f.string("dead_letter_exchange", null),
+                f.seconds("disconnected_ttl", 30_000, 86_400), f.seconds("reconnect_max", 30_000, 3_600));
+    }
+}

@@ -1,0 +1,106 @@
+package com.gitinsight.gateway.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.cache.PathPattern;
+import com.gitinsight.gateway.cache.ResponseCache;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What an eviction event does, apart from how it arrives: its {@code event_type} picks the rule,
+ * its JSON body fills the rule's path templates, the cache drops the matching entries. A message
+ * that cannot be applied (not JSON, unknown type, a field missing) is a {@link Rejected} outcome
+ * with the reason, never an exception, so the listener keeps running.
+ */
+final class EvictionEvents {
+
+    sealed interface Outcome permits Evicted, Rejected {
+    }
+
+    record Evicted(int entries) implements Outcome {
+    }
+
+    record Rejected(String reason) implements Outcome {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ResponseCache cache;
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong lastEventLagMillis = new AtomicLong(-1);
+
+    EvictionEvents(ResponseCache cache) {
+        this.cache = cache;
+    }
+
+    Outcome apply(CacheEvictionPlugin.Config config, String eventType, byte[] body) {
+        Outcome outcome = evaluate(config, eventType, body);
+        (outcome instanceof Evicted ? applied : rejected).incrementAndGet();
+        return outcome;
+    }
+
+    private Outcome evaluate(CacheEvictionPlugin.Config config, String eventType, byte[] body) {
+        if (eventType == null) {
+            return new Rejected("no event_type header");
+        }
+        CacheEvictionPlugin.Rule rule = config.rule(eventType);
+        if (rule == null) {
+            return new Rejected("unknown event_type '" + eventType + "'");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return new Rejected("body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return new Rejected("body unreadable: " + e.getMessage());
+        }
+        if (json == null || !json.isObject()) {
+            return new Rejected("body is not a JSON object");
+        }
+        Map<String, String> values = new HashMap<>();
+        json.fields().forEachRemaining(e -> {
+            if (e.getValue().isValueNode()) {
+                values.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        List<PathPattern> patterns = new ArrayList<>();
+        for (PathTemplate t : rule.paths()) {
+            StringBuilder problem = new StringBuilder();
+            PathPattern p = t.fill(values, problem);
+            if (p == null) {
+                return new Rejected(problem.toString());
+            }
+            patterns.add(p);
+        }
+        int n = 0;
+        for (PathPattern p : patterns) {
+            n += cache.purge(p);
+        }
+        return new Evicted(n);
+    }
+
+    long applied() {
+        return applied.get();
+    }
+
+    long rejected() {
+        return rejected.get();
+    }
+
+    void lag(long millis) {
+        lastEventLagMillis.set(millis);
+    }
+
+    /** Publish-to-apply time of the last event that carried a timestamp, or -1. */
+    long lastLagMillis() {
+        return lastEventLagMillis.get();
+    }
+}

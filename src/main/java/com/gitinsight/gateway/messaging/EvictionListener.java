@@ -1,0 +1,273 @@
+package com.gitinsight.gateway.messaging;
+
+import com.gitinsight.gateway.cache.EvictionFeed;
+import com.gitinsight.gateway.cache.PathPattern;
+import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps this node subscribed to the eviction events the {@code cache-eviction} plugin names, and
+ * tells the cache how far to trust them: connected, events evict; disconnected (broker down at
+ * start, or lost later), entries the rules cover live at most {@code disconnected_ttl}, the
+ * subscription is retried with backoff, and on reconnecting those entries are flushed, since
+ * events may have been missed. A config reload with a different plugin config resubscribes.
+ */
+@ApplicationScoped
+public class EvictionListener implements EvictionFeed {
+
+    private static final Logger LOG = Logger.getLogger(EvictionListener.class.getName());
+
+    /** What {@code /_gateway/health} and the status page report. */
+    public record Status(boolean configured, boolean connected, Instant since, String lastError, long applied,
+            long rejected, long lastLagMillis) {
+    }
+
+    @Inject
+    ResponseCache cache;
+
+    private final Object lock = new Object();
+    private ScheduledExecutorService worker;
+    private volatile EvictionEvents events;
+    private volatile CacheEvictionPlugin.Config config;
+    private Subscription subscription;
+    private volatile boolean connected;
+    private volatile Instant since = Instant.now();
+    private volatile String lastError;
+    private long backoffMillis;
+    private int generation;
+
+    public EvictionListener() {
+    }
+
+    /** For tests outside the container. */
+    public EvictionListener(ResponseCache cache) {
+        this.cache = cache;
+    }
+
+    void onConfig(@Observes GatewaySnapshot snapshot) {
+        configure(snapshot.plugins().config(null, CacheEvictionPlugin.NAME, CacheEvictionPlugin.Config.class));
+    }
+
+    /** Subscribes as {@code next} says (null: unsubscribes); nothing changes when it is the running config. */
+    public void configure(CacheEvictionPlugin.Config next) {
+        synchronized (lock) {
+            if (Objects.equals(next, config)) {
+                return;
+            }
+            if (worker == null) {
+                worker = Executors.newSingleThreadScheduledExecutor(ContainerThreads.factory("gateway-eviction"));
+                events = new EvictionEvents(cache);
+            }
+            config = next;
+            generation++;
+            int g = generation;
+            backoffMillis = 0;
+            cache.feed(next == null ? null : this);
+            worker.execute(() -> connect(g));
+        }
+    }
+
+    private void connect(int g) {
+        CacheEvictionPlugin.Config c;
+        synchronized (lock) {
+            if (g != generation) {
+                return;
+            }
+            closeSubscription();
+            c = config;
+        }
+        if (c == null) {
+            disconnected(null);
+            return;
+        }
+        try {
+            Subscription s = subscribe(c, g);
+            synchronized (lock) {
+                if (g != generation) {
+                    s.close();
+                    return;
+                }
+                subscription = s;
+                backoffMillis = 0;
+            }
+            // Events may have been missed while not subscribed: what they would have evicted goes now.
+            int flushed = cache.purgeEvictable();
+            connected = true;
+            since = Instant.now();
+            lastError = null;
+            LOG.info(() -> "cache eviction: subscribed to " + c.bindings() + (flushed > 0 ? "; flushed " + flushed
+                    + " entries events could have evicted while not subscribed" : ""));
+        } catch (JMSException | RuntimeException e) {
+            disconnected(e);
+            retry(g, c);
+        }
+    }
+
+    private Subscription subscribe(CacheEvictionPlugin.Config c, int g) throws JMSException {
+        String queue = "gateway.eviction." + host() + "." + UUID.randomUUID();
+        Subscription.Handler handler = session -> message -> onMessage(c, session, message);
+        return switch (c.provider()) {
+            case RABBITMQ -> new RabbitMqSubscription(c, queue, ContainerThreads.factory("gateway-eviction-amqp"), handler,
+                    e -> lost(g, c, e));
+            case ARTEMIS -> throw new IllegalStateException("provider 'artemis' is not available in this build yet");
+        };
+    }
+
+    private void lost(int g, CacheEvictionPlugin.Config c, JMSException e) {
+        disconnected(e);
+        synchronized (lock) {
+            if (g != generation) {
+                return;
+            }
+            closeSubscription();
+        }
+        retry(g, c);
+    }
+
+    private void retry(int g, CacheEvictionPlugin.Config c) {
+        synchronized (lock) {
+            if (g != generation || worker == null || worker.isShutdown()) {
+                return;
+            }
+            backoffMillis = backoffMillis == 0 ? 500 : Math.min(backoffMillis * 2, c.reconnectMaxMillis());
+            worker.schedule(() -> connect(g), backoffMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void disconnected(Exception e) {
+        boolean was = connected;
+        connected = false;
+        if (was) {
+            since = Instant.now();
+        }
+        if (e != null) {
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            if (was || lastError == null) {
+                LOG.warning("cache eviction: not subscribed (" + reason + "); entries the rules cover live at most"
+                        + " disconnected_ttl until it is back; retrying");
+            }
+            lastError = reason;
+        }
+    }
+
+    /** Never throws: a throwing listener would silently stop the consumer. */
+    private void onMessage(CacheEvictionPlugin.Config c, Session session, Message message) {
+        String id = null;
+        try {
+            id = message.getJMSMessageID();
+            String type = message.getStringProperty("event_type");
+            EvictionEvents.Outcome outcome = events.apply(c, type, body(message));
+            if (message.getJMSTimestamp() > 0) {
+                events.lag(System.currentTimeMillis() - message.getJMSTimestamp());
+            }
+            if (outcome instanceof EvictionEvents.Rejected r) {
+                LOG.warning("cache eviction: rejected message " + id + ": " + r.reason()
+                        + (c.deadLetterExchange() != null ? " (dead-lettered to " + c.deadLetterExchange() + ")" : " (dropped)"));
+                session.rollback();
+            } else {
+                session.commit();
+            }
+        } catch (JMSException | RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "cache eviction: message " + id + " could not be handled", e);
+            try {
+                session.rollback();
+            } catch (JMSException | RuntimeException ignored) {
+                // the connection is going; the exception listener reconnects
+            }
+        }
+    }
+
+    private static byte[] body(Message message) throws JMSException {
+        if (message instanceof BytesMessage b) {
+            byte[] out = new byte[(int) b.getBodyLength()];
+            b.readBytes(out);
+            return out;
+        }
+        if (message instanceof TextMessage t) {
+            return t.getText() == null ? new byte[0] : t.getText().getBytes(StandardCharsets.UTF_8);
+        }
+        return new byte[0];
+    }
+
+    private void closeSubscription() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        connected = false;
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "node";
+        }
+    }
+
+    // ---- EvictionFeed: what the cache asks ----
+
+    @Override
+    public boolean covers(String path) {
+        CacheEvictionPlugin.Config c = config;
+        if (c == null) {
+            return false;
+        }
+        for (CacheEvictionPlugin.Rule r : c.rules()) {
+            for (PathTemplate t : r.paths()) {
+                PathPattern p = t.coverage();
+                if (p.matches(path)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean trusted() {
+        return connected;
+    }
+
+    @Override
+    public long distrustedLifeMillis() {
+        CacheEvictionPlugin.Config c = config;
+        return c == null ? Long.MAX_VALUE : c.disconnectedTtlMillis();
+    }
+
+    public Status status() {
+        EvictionEvents e = events;
+        return new Status(config != null, connected, since, lastError, e == null ? 0 : e.applied(),
+                e == null ? 0 : e.rejected(), e == null ? -1 : e.lastLagMillis());
+    }
+
+    @PreDestroy
+    public void close() {
+        synchronized (lock) {
+            generation++;
+            closeSubscription();
+            if (worker != null) {
+                worker.shutdownNow();
+            }
+        }
+    }
+}

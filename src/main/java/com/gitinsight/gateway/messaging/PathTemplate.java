@@ -1,0 +1,70 @@
+package com.gitinsight.gateway.messaging;
+
+import com.gitinsight.gateway.cache.PathPattern;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An eviction rule's path, with {@code {field}} placeholders filled from the event's body:
+ * {@code /api/v1/fast/repositories/{repository_id}/**}. A value may not contain {@code /} or a
+ * wildcard, so an event can never evict more than its own entity's paths.
+ */
+final class PathTemplate {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.-]+)}");
+
+    private final String text;
+    private final List<String> fields;
+    /** The template with every placeholder as one segment wildcard: what it can ever evict. */
+    private final PathPattern coverage;
+
+    private PathTemplate(String text, List<String> fields, PathPattern coverage) {
+        this.text = text;
+        this.fields = fields;
+        this.coverage = coverage;
+    }
+
+    /** @throws IllegalArgumentException with the reason */
+    static PathTemplate parse(String text) {
+        List<String> fields = new ArrayList<>();
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            fields.add(m.group(1));
+        }
+        return new PathTemplate(text, List.copyOf(fields), PathPattern.compile(PLACEHOLDER.matcher(text).replaceAll("*")));
+    }
+
+    List<String> fields() {
+        return fields;
+    }
+
+    PathPattern coverage() {
+        return coverage;
+    }
+
+    /** The pattern for one event, or null with {@code problem} filled when a field is missing or unsafe. */
+    PathPattern fill(Map<String, String> values, StringBuilder problem) {
+        String out = text;
+        for (String f : fields) {
+            String v = values.get(f);
+            if (v == null || v.isEmpty()) {
+                problem.append("missing field '").append(f).append('\'');
+                return null;
+            }
+            if (v.indexOf('/') >= 0 || v.indexOf('*') >= 0 || v.indexOf('?') >= 0 || v.indexOf('#') >= 0) {
+                problem.append("field '").append(f).append("' is not one path segment: ").append(v);
+                return null;
+            }
+            out = out.replace("{" + f + "}", v);
+        }
+        return PathPattern.compile(out);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

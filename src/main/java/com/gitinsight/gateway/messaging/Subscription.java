@@ -1,0 +1,16 @@
+package com.gitinsight.gateway.messaging;
+
+import jakarta.jms.MessageListener;
+import jakarta.jms.Session;
+
+/** A live subscription to the eviction events of one broker (one provider's mechanism). */
+interface Subscription extends AutoCloseable {
+
+    /** Makes the listener for a session (it commits or rolls back on that session). */
+    interface Handler {
+        MessageListener listener(Session session);
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,115 @@
+package com.gitinsight.gateway.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ResponseCacheTest {
+
+    private final ResponseCache cache = new ResponseCache(100, 32);
+
+    @AfterEach
+    void close() {
+        cache.stop();
+    }
+
+    static CachedResponse entry(String path, long now, long ttlMillis, boolean evictable) {
+        return new CachedResponse(200, List.of("Content-Type", "application/json"),
+                ("{\"path\":\"" + path + "\"}").getBytes(StandardCharsets.UTF_8), now, now + ttlMillis, now + ttlMillis,
+                path, evictable);
+    }
+
+    @Test
+    void entriesSurviveTheTripThroughTheOffHeapTier() {
+        long now = System.currentTimeMillis();
+        // 100 on the heap: the first ones of 1000 live off-heap (serialized) by the end.
+        for (int i = 0; i < 1000; i++) {
+            cache.put("k" + i, entry("/r/" + i, now, 60_000, false));
+        }
+        CachedResponse first = cache.get("k0");
+        assertNotNull(first);
+        assertEquals("/r/0", first.path());
+        assertArrayEquals("{\"path\":\"/r/0\"}".getBytes(StandardCharsets.UTF_8), first.body());
+        assertEquals(List.of("Content-Type", "application/json"), first.headers());
+        assertEquals(1000, cache.size());
+    }
+
+    @Test
+    void purgeByPatternRemovesOnlyMatchingPaths() {
+        long now = System.currentTimeMillis();
+        cache.put("a", entry("/api/v1/fast/repositories/42/summary", now, 60_000, true));
+        cache.put("b", entry("/api/v1/fast/repositories/42/insights", now, 60_000, true));
+        cache.put("c", entry("/api/v1/fast/repositories/421/summary", now, 60_000, true));
+        cache.put("d", entry("/api/v1/fast/repositories/42", now, 60_000, true));
+        assertEquals(3, cache.purge(PathPattern.compile("/api/v1/fast/repositories/42/**")));
+        assertNull(cache.get("a"));
+        assertNull(cache.get("b"));
+        assertNull(cache.get("d"));
+        assertNotNull(cache.get("c"));
+        assertEquals(1, cache.size(), "the index forgets purged entries");
+        assertEquals(3, cache.evictions());
+    }
+
+    @Test
+    void purgeByKeyAndAll() {
+        long now = System.currentTimeMillis();
+        cache.put("a", entry("/x", now, 60_000, false));
+        cache.put("b", entry("/y", now, 60_000, false));
+        assertTrue(cache.purgeKey("a"));
+        assertFalse(cache.purgeKey("a"));
+        assertEquals(1, cache.size());
+        cache.purgeAll();
+        assertNull(cache.get("b"));
+        assertEquals(0, cache.size());
+    }
+
+    @Test
+    void expiredEntriesLeaveTheIndexWhenEhcacheDropsThem() throws Exception {
+        long now = System.currentTimeMillis();
+        cache.put("short", entry("/short", now, 50, false));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> cache.get("short") == null);
+        assertEquals(0, cache.size());
+    }
+
+    @Test
+    void whileTheEventFeedIsDistrustedCoveredEntriesLiveOnlyTheDisconnectedTtl() {
+        long now = System.currentTimeMillis();
+        CachedResponse covered = entry("/api/v1/fast/repositories/1/summary", now - 5_000, 300_000, true);
+        CachedResponse other = entry("/api/v1/other", now - 5_000, 300_000, false);
+        assertTrue(cache.servable(covered, now));
+        boolean[] trusted = {false};
+        cache.feed(new EvictionFeed() {
+            @Override
+            public boolean covers(String path) {
+                return path.startsWith("/api/v1/fast/");
+            }
+
+            @Override
+            public boolean trusted() {
+                return trusted[0];
+            }
+
+            @Override
+            public long distrustedLifeMillis() {
+                return 1_000;
+            }
+        });
+        assertFalse(cache.servable(covered, now), "stored 5 s ago, feed down, ttl 1 s");
+        assertTrue(cache.servable(other, now), "not covered by any rule");
+        trusted[0] = true;
+        assertTrue(cache.servable(covered, now));
+        cache.put("covered", covered);
+        cache.put("other", other);
+        assertEquals(1, cache.purgeEvictable());
+        assertNull(cache.get("covered"));
+        assertNotNull(cache.get("other"));
+    }
+}

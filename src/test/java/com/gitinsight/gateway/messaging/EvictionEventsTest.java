@@ -1,0 +1,102 @@
+package com.gitinsight.gateway.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.cache.CachedResponse;
+import com.gitinsight.gateway.cache.ResponseCache;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EvictionEventsTest {
+
+    static final CacheEvictionPlugin.Config CONFIG = new CacheEvictionPlugin.Config(CacheEvictionPlugin.Provider.RABBITMQ,
+            "amqp://guest:guest@127.0.0.1:5672", List.of(new CacheEvictionPlugin.Binding("analysis", "analysis.completed.*")),
+            List.of(new CacheEvictionPlugin.Rule("analysis_completed",
+                    List.of(PathTemplate.parse("/api/v1/fast/repositories/{repository_id}/**"))),
+                    new CacheEvictionPlugin.Rule("insights_generated",
+                            List.of(PathTemplate.parse("/api/v1/fast/repositories/{repository_id}/insights/**")))),
+            null, 30_000, 30_000);
+
+    private final ResponseCache cache = new ResponseCache(1000, 16);
+    private final EvictionEvents events = new EvictionEvents(cache);
+
+    @AfterEach
+    void close() {
+        cache.stop();
+    }
+
+    private void store(String key, String path) {
+        long now = System.currentTimeMillis();
+        cache.put(key, new CachedResponse(200, List.of(), new byte[0], now, now + 60_000, now + 60_000, path, true));
+    }
+
+    private EvictionEvents.Outcome apply(String type, String body) {
+        return events.apply(CONFIG, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anAnalysisEvictsItsRepositoryOnly() {
+        store("s42", "/api/v1/fast/repositories/42/summary");
+        store("i42", "/api/v1/fast/repositories/42/insights/1");
+        store("s43", "/api/v1/fast/repositories/43/summary");
+        EvictionEvents.Outcome o = apply("analysis_completed",
+                "{\"repository_id\": \"42\", \"job_id\": \"j\", \"insights_count\": 3, \"timestamp\": \"2026-11-28T10:00:00\"}");
+        assertEquals(new EvictionEvents.Evicted(2), o);
+        assertNull(cache.get("s42"));
+        assertNull(cache.get("i42"));
+        assertNotNull(cache.get("s43"));
+    }
+
+    @Test
+    void insightsEvictOnlyInsights() {
+        store("s42", "/api/v1/fast/repositories/42/summary");
+        store("i42", "/api/v1/fast/repositories/42/insights/1");
+        assertEquals(new EvictionEvents.Evicted(1),
+                apply("insights_generated", "{\"repository_id\": 42, \"insight_ids\": [1, 2], \"timestamp\": \"x\"}"));
+        assertNotNull(cache.get("s42"));
+        assertNull(cache.get("i42"));
+    }
+
+    @Test
+    void badMessagesAreRejectedWithTheReasonAndEvictNothing() {
+        store("s42", "/api/v1/fast/repositories/42/summary");
+        assertTrue(((EvictionEvents.Rejected) apply("analysis_completed", "not json")).reason().contains("not JSON"));
+        assertTrue(((EvictionEvents.Rejected) apply("deploy_finished", "{}")).reason().contains("unknown event_type"));
+        assertTrue(((EvictionEvents.Rejected) apply(null, "{}")).reason().contains("no event_type"));
+        assertTrue(((EvictionEvents.Rejected) apply("analysis_completed", "{\"job_id\": 1}")).reason()
+                .contains("missing field 'repository_id'"));
+        assertInstanceOf(EvictionEvents.Rejected.class, apply("analysis_completed", "{\"repository_id\": \"*\"}"),
+                "a wildcard value could evict every repository");
+        assertInstanceOf(EvictionEvents.Rejected.class, apply("analysis_completed", "{\"repository_id\": \"42/../43\"}"));
+        assertInstanceOf(EvictionEvents.Rejected.class, apply("analysis_completed", "[1, 2]"));
+        assertNotNull(cache.get("s42"));
+        assertEquals(7, events.rejected());
+        assertEquals(0, events.applied());
+    }
+
+    @Test
+    void evictingOneRepositoryAmongAHundredThousandEntriesLooksOnlyAtItsPaths() {
+        long now = System.currentTimeMillis();
+        ResponseCache big = new ResponseCache(200_000, 64);
+        try {
+            for (int i = 0; i < 100_000; i++) {
+                big.put("k" + i, new CachedResponse(200, List.of(), new byte[0], now, now + 60_000, now + 60_000,
+                        "/api/v1/fast/repositories/" + i + "/summary", true));
+            }
+            EvictionEvents e = new EvictionEvents(big);
+            assertEquals(new EvictionEvents.Evicted(1), e.apply(CONFIG, "analysis_completed",
+                    "{\"repository_id\": \"4242\"}".getBytes(StandardCharsets.UTF_8)));
+            assertNull(big.get("k4242"));
+            assertNotNull(big.get("k42"));
+            assertEquals(99_999, big.size());
+        } finally {
+            big.stop();
+        }
+    }
+}
