@@ -124,10 +124,11 @@ public class EvictionListener implements EvictionFeed {
 
     private Subscription subscribe(CacheEvictionPlugin.Config c, int g) throws JMSException {
         String queue = "gateway.eviction." + host() + "." + UUID.randomUUID();
-        Subscription.Handler handler = session -> message -> onMessage(c, session, message);
+        Subscription[] self = new Subscription[1];
+        Subscription.Handler handler = session -> message -> onMessage(c, self[0], session, message);
         return switch (c.provider()) {
-            case RABBITMQ -> new RabbitMqSubscription(c, queue, ContainerThreads.factory("gateway-eviction-amqp"), handler,
-                    e -> lost(g, c, e));
+            case RABBITMQ -> self[0] = new RabbitMqSubscription(c, queue, ContainerThreads.factory("gateway-eviction-amqp"),
+                    handler, e -> lost(g, c, e));
             case ARTEMIS -> throw new IllegalStateException("provider 'artemis' is not available in this build yet");
         };
     }
@@ -170,29 +171,25 @@ public class EvictionListener implements EvictionFeed {
     }
 
     /** Never throws: a throwing listener would silently stop the consumer. */
-    private void onMessage(CacheEvictionPlugin.Config c, Session session, Message message) {
+    private void onMessage(CacheEvictionPlugin.Config c, Subscription from, Session session, Message message) {
         String id = null;
         try {
-            id = message.getJMSMessageID();
+            id = message.getJMSMessageID() != null ? message.getJMSMessageID() : "(no message id)";
             String type = message.getStringProperty("event_type");
-            EvictionEvents.Outcome outcome = events.apply(c, type, body(message));
+            byte[] body = body(message);
+            EvictionEvents.Outcome outcome = events.apply(c, type, body);
             if (message.getJMSTimestamp() > 0) {
                 events.lag(System.currentTimeMillis() - message.getJMSTimestamp());
             }
             if (outcome instanceof EvictionEvents.Rejected r) {
                 LOG.warning("cache eviction: rejected message " + id + ": " + r.reason()
                         + (c.deadLetterExchange() != null ? " (dead-lettered to " + c.deadLetterExchange() + ")" : " (dropped)"));
-                session.rollback();
-            } else {
-                session.commit();
+                if (c.deadLetterExchange() != null) {
+                    from.deadLetter(session, c.deadLetterExchange(), type, body, r.reason());
+                }
             }
         } catch (JMSException | RuntimeException | Error e) {
             LOG.log(Level.WARNING, "cache eviction: message " + id + " could not be handled", e);
-            try {
-                session.rollback();
-            } catch (JMSException | RuntimeException ignored) {
-                // the connection is going; the exception listener reconnects
-            }
         }
     }
 

@@ -1,17 +1,17 @@
 package com.gitinsight.gateway.messaging;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import com.rabbitmq.jms.admin.RMQDestination;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
@@ -19,9 +19,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * One connection to RabbitMQ through its JMS client (AMQP 0-9-1, no broker plugin): this node's
  * own exclusive, auto-delete queue bound to the configured exchanges, so every node receives every
- * event, consumed by a transacted session (a rejected message is nacked without requeue:
- * dead-lettered when the queue has a dead-letter exchange, else dropped; never redelivered in a
- * loop). The topology is declared by the connection's own post-processor, on the connection that
+ * event, consumed with automatic acknowledgement (a rejected message is republished to the
+ * dead-letter exchange when one is configured, else dropped; never redelivered in a loop: a
+ * listener-side rollback on this client nacked by a stale delivery tag and closed the channel,
+ * which silently ended the consumer). The topology is declared by the connection's own post-processor, on the connection that
  * consumes (an exclusive queue belongs to it), every time a connection is made.
  */
 final class RabbitMqSubscription implements Subscription {
@@ -33,7 +34,6 @@ final class RabbitMqSubscription implements Subscription {
             Subscription.Handler handler, ExceptionListener lost) throws JMSException {
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setUri(config.brokerUrl());
-        factory.setNackOnRollback(true);
         factory.setRequeueOnMessageListenerException(false);
         factory.setAmqpConnectionFactoryPostProcessor(cf -> {
             cf.setThreadFactory(threads);
@@ -48,7 +48,7 @@ final class RabbitMqSubscription implements Subscription {
         Connection c = factory.createConnection();
         try {
             c.setExceptionListener(lost);
-            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createConsumer(new RMQDestination(queue, null, null, queue)).setMessageListener(handler.listener(s));
             c.start();
             this.connection = c;
@@ -60,22 +60,63 @@ final class RabbitMqSubscription implements Subscription {
     }
 
     private static void declare(com.rabbitmq.client.Connection c, CacheEvictionPlugin.Config config, String queue) {
-        try (Channel ch = c.createChannel()) {
-            Map<String, Object> args = new HashMap<>();
+        try {
             if (config.deadLetterExchange() != null) {
-                ch.exchangeDeclare(config.deadLetterExchange(), "fanout", true);
-                args.put("x-dead-letter-exchange", config.deadLetterExchange());
+                ensureExchange(c, config.deadLetterExchange(), "fanout");
             }
-            AMQP.Queue.DeclareOk ok = ch.queueDeclare(queue, false, true, true, args);
+            try (Channel ch = c.createChannel()) {
+                ch.queueDeclare(queue, false, true, true, Map.of());
+            }
             for (CacheEvictionPlugin.Binding b : config.bindings()) {
-                // As GitInsight's publishers declare them: durable topic exchanges.
-                ch.exchangeDeclare(b.exchange(), "topic", true);
-                ch.queueBind(ok.getQueue(), b.exchange(), b.routingKey());
+                ensureExchange(c, b.exchange(), "topic");
+                try (Channel ch = c.createChannel()) {
+                    ch.queueBind(queue, b.exchange(), b.routingKey());
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("declaring the eviction queue failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("declaring the eviction queue failed: " + reason(e), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("declaring the eviction queue timed out", e);
+        }
+    }
+
+    /**
+     * Uses the exchange as it exists (its publishers own it); declares it only when missing, as
+     * GitInsight's publishers do (durable), so the binding survives the gateway starting first.
+     */
+    private static void ensureExchange(com.rabbitmq.client.Connection c, String name, String type)
+            throws IOException, TimeoutException {
+        Channel probe = c.createChannel();
+        try {
+            probe.exchangeDeclarePassive(name);
+            probe.close();
+        } catch (IOException missing) {
+            // The broker closed the probe's channel (404): declare it on a fresh one.
+            try (Channel ch = c.createChannel()) {
+                ch.exchangeDeclare(name, type, true);
+            }
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    @Override
+    public void deadLetter(Session session, String exchange, String eventType, byte[] body, String reason)
+            throws JMSException {
+        BytesMessage copy = session.createBytesMessage();
+        copy.writeBytes(body);
+        if (eventType != null) {
+            copy.setStringProperty("event_type", eventType);
+        }
+        copy.setStringProperty("rejection_reason", reason);
+        try (MessageProducer producer = session.createProducer(new RMQDestination(exchange, exchange, "rejected", null))) {
+            producer.send(copy);
         }
     }
 

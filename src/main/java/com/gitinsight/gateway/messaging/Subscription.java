@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.messaging;
 
+import jakarta.jms.JMSException;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
 
@@ -10,6 +11,9 @@ interface Subscription extends AutoCloseable {
     interface Handler {
         MessageListener listener(Session session);
     }
+
+    /** Publishes a rejected message's copy, with the reason, to {@code exchange}. */
+    void deadLetter(Session session, String exchange, String eventType, byte[] body, String reason) throws JMSException;
 
     @Override
     void close();

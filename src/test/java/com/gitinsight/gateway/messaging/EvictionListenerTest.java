@@ -1,0 +1,189 @@
+package com.gitinsight.gateway.messaging;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.cache.CachedResponse;
+import com.gitinsight.gateway.cache.ResponseCache;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The eviction listener against a real broker: two nodes, bad messages, broker gone and back. */
+class EvictionListenerTest {
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String analysis = "test.analysis." + run;
+    private final String insights = "test.insights." + run;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private int brokerPort;
+    private Connection publisher;
+    private Channel channel;
+
+    @BeforeEach
+    void connect() throws Exception {
+        brokerPort = TestBroker.port();
+        ConnectionFactory f = new ConnectionFactory();
+        f.setPort(brokerPort);
+        publisher = f.newConnection();
+        channel = publisher.createChannel();
+        channel.exchangeDeclare(analysis, "topic", false, true, null);
+        channel.exchangeDeclare(insights, "topic", false, true, null);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        Collections.reverse(closing);
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        channel.exchangeDelete(analysis);
+        channel.exchangeDelete(insights);
+        publisher.close();
+    }
+
+    private CacheEvictionPlugin.Config config(int port, String deadLetters, long disconnectedTtlMillis) {
+        return new CacheEvictionPlugin.Config(CacheEvictionPlugin.Provider.RABBITMQ,
+                "amqp://guest:guest@127.0.0.1:" + port + "/%2F",
+                List.of(new CacheEvictionPlugin.Binding(analysis, "analysis.completed.*"),
+                        new CacheEvictionPlugin.Binding(insights, "insights.generated.*")),
+                EvictionEventsTest.CONFIG.rules(), deadLetters, disconnectedTtlMillis, 1_000);
+    }
+
+    private record Node(ResponseCache cache, EvictionListener listener) {
+    }
+
+    private Node node(CacheEvictionPlugin.Config config) {
+        ResponseCache cache = new ResponseCache(1000, 16);
+        EvictionListener listener = new EvictionListener(cache);
+        closing.add(cache::stop);
+        closing.add(listener::close);
+        listener.configure(config);
+        return new Node(cache, listener);
+    }
+
+    private static void store(ResponseCache cache, String key, String path) {
+        long now = System.currentTimeMillis();
+        cache.put(key, new CachedResponse(200, List.of(), new byte[0], now, now + 300_000, now + 300_000, path,
+                cache.evictable(path)));
+    }
+
+    private void publish(String exchange, String key, String type, String body) throws Exception {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
+                .headers(type == null ? Map.of() : Map.of("event_type", type)).timestamp(new java.util.Date()).build();
+        channel.basicPublish(exchange, key, props, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void analysisCompleted(String repository) throws Exception {
+        publish(analysis, "analysis.completed." + repository, "analysis_completed",
+                "{\"repository_id\": \"" + repository + "\", \"job_id\": \"j1\", \"insights_count\": 3,"
+                        + " \"timestamp\": \"2026-11-28T10:00:00\"}");
+    }
+
+    private static void awaitConnected(Node n) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> n.listener().status().connected());
+    }
+
+    @Test
+    void anEventEvictsOnEveryNode() throws Exception {
+        Node a = node(config(brokerPort, null, 30_000));
+        Node b = node(config(brokerPort, null, 30_000));
+        awaitConnected(a);
+        awaitConnected(b);
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String repo = "r" + i;
+            for (Node n : List.of(a, b)) {
+                store(n.cache(), "s-" + repo, "/api/v1/fast/repositories/" + repo + "/summary");
+                store(n.cache(), "other-" + repo, "/api/v1/fast/repositories/x" + repo + "/summary");
+            }
+            long sent = System.nanoTime();
+            analysisCompleted(repo);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> a.cache().get("s-" + repo) == null && b.cache().get("s-" + repo) == null);
+            latencies.add((System.nanoTime() - sent) / 1_000_000);
+            assertNotNull(a.cache().get("other-" + repo), "another repository stays");
+            assertNotNull(b.cache().get("other-" + repo));
+        }
+        Collections.sort(latencies);
+        System.out.println("[eviction] publish -> evicted on both nodes, 50 events: p50 " + latencies.get(24)
+                + " ms, p99 " + latencies.get(49) + " ms");
+        assertEquals(50, a.listener().status().applied());
+    }
+
+    @Test
+    void badMessagesAreDeadLetteredAndTheListenerKeepsRunning() throws Exception {
+        String dlx = "test.eviction.dead." + run;
+        Node n = node(config(brokerPort, dlx, 30_000));
+        awaitConnected(n);
+        String dead = channel.queueDeclare().getQueue();
+        channel.queueBind(dead, dlx, "#");
+        closing.add(() -> channel.exchangeDelete(dlx));
+        publish(analysis, "analysis.completed.1", "analysis_completed", "not json at all");
+        publish(analysis, "analysis.completed.1", "unknown_type", "{\"repository_id\": \"1\"}");
+        publish(analysis, "analysis.completed.1", "analysis_completed", "{\"job_id\": \"missing the repository\"}");
+        List<String> deadLettered = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            GetResponse r = channel.basicGet(dead, true);
+            if (r != null) {
+                deadLettered.add(new String(r.getBody(), StandardCharsets.UTF_8));
+            }
+            return deadLettered.size() == 3;
+        });
+        assertTrue(deadLettered.contains("not json at all"));
+        assertEquals(3, n.listener().status().rejected());
+        store(n.cache(), "s", "/api/v1/fast/repositories/7/summary");
+        analysisCompleted("7");
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
+        assertTrue(n.listener().status().connected(), "still subscribed after the bad ones");
+        assertNull(channel.basicGet(dead, true), "nothing redelivered in a loop");
+    }
+
+    @Test
+    void brokerDownAtStartThenLostAndBackFlushesWhatEventsCouldHaveEvicted() throws Exception {
+        Relay relay = new Relay(brokerPort);
+        closing.add(relay);
+        Node n = node(config(relay.port(), null, 1_000));
+        // Down at start: the gateway serves, the listener retries, covered entries get a short life.
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.listener().status().lastError() != null);
+        assertFalse(n.listener().status().connected());
+        long now = System.currentTimeMillis();
+        CachedResponse covered = new CachedResponse(200, List.of(), new byte[0], now - 2_000, now + 300_000, now + 300_000,
+                "/api/v1/fast/repositories/5/summary", true);
+        assertFalse(n.cache().servable(covered, now), "older than disconnected_ttl while events may be missed");
+        store(n.cache(), "covered", "/api/v1/fast/repositories/5/summary");
+        store(n.cache(), "uncovered", "/api/v1/elsewhere");
+
+        relay.up();
+        awaitConnected(n);
+        assertNull(n.cache().get("covered"), "flushed on connecting: events may have been missed");
+        assertNotNull(n.cache().get("uncovered"));
+
+        // Lost mid-run (the broker restarts), then back: events after it still evict.
+        store(n.cache(), "covered", "/api/v1/fast/repositories/5/summary");
+        relay.down();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !n.listener().status().connected());
+        relay.up();
+        awaitConnected(n);
+        assertNull(n.cache().get("covered"), "the gap flush ran again");
+        store(n.cache(), "after", "/api/v1/fast/repositories/6/summary");
+        analysisCompleted("6");
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("after") == null);
+    }
+}
