@@ -28,7 +28,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     /** Not stored with an entry: per-hop, or re-made on every hit. */
     private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "transfer-encoding", "content-length",
-            "age", "x-cache-status", "x-cache-key", "date");
+            "age", "x-cache-status", "x-cache-key", "date", "content-type");
 
     private final ProxyCachePlugin.Config config;
     private final boolean staleStandsIn;
@@ -122,6 +122,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     private List<String> endToEndHeaders() {
         List<String> out = new ArrayList<>();
+        // Servlet containers keep the content type apart from the header list.
+        if (getContentType() != null) {
+            out.add("Content-Type");
+            out.add(getContentType());
+        }
         for (String name : getHeaderNames()) {
             if (NOT_STORED.contains(name.toLowerCase(Locale.ROOT))) {
                 continue;

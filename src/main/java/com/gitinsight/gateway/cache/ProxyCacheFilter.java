@@ -107,7 +107,11 @@ public class ProxyCacheFilter extends HttpFilter {
         response.setStatus(entry.status());
         var headers = entry.headers();
         for (int i = 0; i + 1 < headers.size(); i += 2) {
-            response.addHeader(headers.get(i), headers.get(i + 1));
+            if ("Content-Type".equals(headers.get(i))) {
+                response.setContentType(headers.get(i + 1));
+            } else {
+                response.addHeader(headers.get(i), headers.get(i + 1));
+            }
         }
         response.setHeader("Age", Long.toString(entry.ageSeconds(now)));
         response.setHeader("X-Cache-Status", status);

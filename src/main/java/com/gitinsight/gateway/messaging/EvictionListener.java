@@ -119,6 +119,10 @@ public class EvictionListener implements EvictionFeed {
         } catch (JMSException | RuntimeException e) {
             disconnected(e);
             retry(g, c);
+        } catch (LinkageError e) {
+            // A provider class missing from the deployment: say so rather than die in the pool.
+            LOG.log(Level.SEVERE, "cache eviction: the " + c.provider() + " client cannot be loaded", e);
+            disconnected(new IllegalStateException(e.toString(), e));
         }
     }
 

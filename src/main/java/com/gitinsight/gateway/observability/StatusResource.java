@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.observability;
 
+import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.messaging.EvictionListener;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +19,8 @@ import java.util.TreeMap;
 
 /**
  * {@code GET /_gateway/status}: the live resilience state, read-only: every pool's targets with
- * their health, and every service's circuit breaker and bulkhead.
+ * their health, every service's circuit breaker and bulkhead, the response cache and its
+ * eviction-event subscription.
  */
 @Path("_gateway/status")
 public class StatusResource {
@@ -26,6 +29,12 @@ public class StatusResource {
 
     @Inject
     GatewayRuntime runtime;
+
+    @Inject
+    ResponseCache cache;
+
+    @Inject
+    EvictionListener eviction;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -56,6 +65,20 @@ public class StatusResource {
             n.put("in_flight", g.inFlight());
             n.put("max_concurrent_requests", g.maxConcurrent());
         });
+        ObjectNode c = body.putObject("cache");
+        c.put("entries", cache.size());
+        c.put("hits", cache.hits());
+        c.put("misses", cache.misses());
+        c.put("evictions", cache.evictions());
+        EvictionListener.Status e = eviction.status();
+        ObjectNode events = body.putObject("eviction_events");
+        events.put("configured", e.configured());
+        events.put("connected", e.connected());
+        events.put("since", e.since().toString());
+        events.put("last_error", e.lastError());
+        events.put("applied", e.applied());
+        events.put("rejected", e.rejected());
+        events.put("last_lag_ms", e.lastLagMillis());
         return body.toString();
     }
 }
