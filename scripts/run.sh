@@ -45,6 +45,10 @@ for var in GATEWAY_JWT_SECRET_WEB_FRONTEND GATEWAY_JWT_SECRET_MOBILE_APP; do
   fi
 done
 
+# The broker of the cache-eviction events. Without one the gateway still serves: the listener
+# retries, and the entries its rules cover are kept only disconnected_ttl.
+export GATEWAY_AMQP_URL=${GATEWAY_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2F}
+
 if $demo; then
   config=target/demo-gateway.yml
   rm -f "$config"
@@ -76,6 +80,7 @@ GitInsight Gateway (demo) is starting on http://127.0.0.1:$port - once it says "
   curl -s -i "http://127.0.0.1:$port/api/v1/repositories/42/summary"          (401: the route needs a JWT)
   curl -s -H "Authorization: Bearer $(demo_token)" "http://127.0.0.1:$port/api/v1/repositories/42/summary?verbose=1"
   curl -s http://127.0.0.1:$port/health
+  curl -s -i http://127.0.0.1:$port/api/v1/fast/repositories/42/summary      (twice: X-Cache-Status Miss, then Hit)
   curl -s -i http://127.0.0.1:$port/no/such/route
 Gateway status: curl -s http://127.0.0.1:$port/_gateway/health
 Targets, health, breakers: curl -s http://127.0.0.1:$port/_gateway/status

@@ -66,7 +66,14 @@ public class DemoBackends {
                   - name: fast-routes
                     service: go-api
                     strip_path: false
-                    paths: [/api/v1/fast, /api/v1/stream, /health, /metrics]
+                    paths: [/api/v1/fast, /api/v1/stream]
+                    plugins:
+                      - name: response-caching
+                        config: {content_type: [application/json], cache_ttl: 300}
+                  - name: health-route
+                    service: go-api
+                    strip_path: false
+                    paths: [/health, /metrics]
                   - name: auth-routes
                     service: auth-service
                     strip_path: false

@@ -3,7 +3,10 @@ package com.gitinsight.gateway.cache;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 import org.ehcache.Cache;
 import org.ehcache.CacheManager;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
@@ -35,6 +43,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ResponseCache {
 
+    private static final Logger LOG = Logger.getLogger(ResponseCache.class.getName());
+    private static final ObjectName MBEAN = name("io.gitinsight.gateway:type=Cache");
+
+    private static ObjectName name(String name) {
+        try {
+            return new ObjectName(name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Inject
     @ConfigProperty(name = "gateway.cache.heap-entries", defaultValue = "10000")
     long heapEntries;
@@ -51,6 +70,7 @@ public class ResponseCache {
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private volatile EvictionFeed feed = EvictionFeed.NONE;
+    private boolean registered;
 
     public ResponseCache() {
     }
@@ -75,9 +95,72 @@ public class ResponseCache {
                         .unordered().synchronous()));
     }
 
+    /** Registered by the container's start only (tests make many caches in one JVM). */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        try {
+            register(ManagementFactory.getPlatformMBeanServer());
+            registered = true;
+        } catch (JMException e) {
+            LOG.warning("cache: JMX registration of " + MBEAN + " failed: " + e);
+        }
+    }
+
+    void register(MBeanServer server) throws JMException {
+        server.registerMBean(new Control(), MBEAN);
+    }
+
     @PreDestroy
     public void stop() {
+        if (registered) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(MBEAN);
+            } catch (JMException e) {
+                LOG.fine(() -> "cache: " + MBEAN + " was not registered: " + e);
+            }
+        }
         manager.close();
+    }
+
+    private final class Control implements CacheControlMXBean {
+        @Override
+        public long getEntries() {
+            return size();
+        }
+
+        @Override
+        public long getHits() {
+            return hits();
+        }
+
+        @Override
+        public long getMisses() {
+            return misses();
+        }
+
+        @Override
+        public long getEvictions() {
+            return evictions();
+        }
+
+        @Override
+        public long purgeAll() {
+            long n = size();
+            ResponseCache.this.purgeAll();
+            LOG.info(() -> "cache: purged all (" + n + " entries) over JMX");
+            return n;
+        }
+
+        @Override
+        public boolean purgeKey(String key) {
+            return ResponseCache.this.purgeKey(key);
+        }
+
+        @Override
+        public int purgePattern(String pathPattern) {
+            int n = purge(PathPattern.compile(pathPattern));
+            LOG.info(() -> "cache: purged " + n + " entries matching " + pathPattern + " over JMX");
+            return n;
+        }
     }
 
     /** Each entry lives until its own {@code keptUntil}. */

@@ -112,4 +112,21 @@ class ResponseCacheTest {
         assertNull(cache.get("covered"));
         assertNotNull(cache.get("other"));
     }
+
+    @Test
+    void purgesAndFiguresOverJmx() throws Exception {
+        javax.management.MBeanServer server = javax.management.MBeanServerFactory.newMBeanServer();
+        cache.register(server);
+        javax.management.ObjectName name = new javax.management.ObjectName("io.gitinsight.gateway:type=Cache");
+        long now = System.currentTimeMillis();
+        cache.put("a", entry("/api/v1/fast/repositories/1/summary", now, 60_000, true));
+        cache.put("b", entry("/api/v1/fast/repositories/2/summary", now, 60_000, true));
+        cache.put("c", entry("/other", now, 60_000, false));
+        assertEquals(3L, server.getAttribute(name, "Entries"), "an open type: a plain long");
+        assertEquals(1, server.invoke(name, "purgePattern", new Object[] {"/api/v1/fast/repositories/1/**"},
+                new String[] {String.class.getName()}));
+        assertEquals(true, server.invoke(name, "purgeKey", new Object[] {"c"}, new String[] {String.class.getName()}));
+        assertEquals(1L, server.invoke(name, "purgeAll", new Object[0], new String[0]));
+        assertEquals(0L, server.getAttribute(name, "Entries"));
+    }
 }

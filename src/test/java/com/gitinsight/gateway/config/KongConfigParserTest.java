@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import com.gitinsight.gateway.messaging.CacheEvictionPlugin;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -75,7 +76,7 @@ class KongConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("seed-kong.yml", seed));
         Set<String> named = e.errors().stream().map(ConfigError::message)
                 .map(m -> m.replaceAll("plugin '([^']+)'.*", "$1")).collect(Collectors.toSet());
-        assertEquals(Set.of("prometheus", "response-caching", "request-id", "correlation-id"), named);
+        assertEquals(Set.of("prometheus", "request-id", "correlation-id"), named);
         ConfigError first = e.errors().get(0);
         assertEquals("services[0].plugins[1].name", first.field());
         assertEquals(11, first.line());
@@ -112,6 +113,40 @@ class KongConfigParserTest {
         assertEquals(2, config.plugins().stream().filter(p -> p.name().equals("jwt")).count());
         assertEquals(2, config.plugins().stream().filter(p -> p.name().equals("rate-limiting")).count());
         assertEquals(3, config.plugins().stream().filter(p -> p.name().equals("request-rate")).count());
+        assertTrue(config.pluginsFor(PluginSpec.Scope.ROUTE, "fast-routes").stream()
+                .anyMatch(p -> p.name().equals("proxy-cache")), "the seed's response-caching, stored under its Kong name");
+        assertEquals("secret-of-GATEWAY_AMQP_URL", config.plugins().stream()
+                .filter(p -> p.name().equals("cache-eviction")).map(p -> ((CacheEvictionPlugin.Config) p.config()).brokerUrl())
+                .findFirst().orElseThrow());
+    }
+
+    @Test
+    void cacheEvictionIsGlobalNeedsABrokerAndAnAliasCountsAsItsPlugin() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(PluginRegistry.builtIn())
+                .parse("t.yml", HEADER + """
+                services:
+                  - name: s
+                    url: http://127.0.0.1:1
+                    routes:
+                      - name: r
+                        paths: [/r]
+                        plugins:
+                          - name: response-caching
+                          - name: proxy-cache
+                          - name: cache-eviction
+                            config: {broker_url: "amqp://x", bindings: [{exchange: a}], rules: [{event_type: t, evict: ["/a/{id}"]}]}
+                plugins:
+                  - name: cache-eviction
+                    config:
+                      bindings: []
+                      rules: [{event_type: t, evict: ["no-slash"]}]
+                """));
+        List<String> messages = e.errors().stream().map(x -> x.field() + ": " + x.message()).toList();
+        assertTrue(messages.stream().anyMatch(m -> m.contains("plugin 'proxy-cache' is configured twice")), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.contains("cannot be attached to a route")), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("plugins[0].config.broker_url: required")), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("plugins[0].config.bindings: at least one")), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.contains("evict") && m.contains("starts with '/'")), messages.toString());
     }
 
     @Test
