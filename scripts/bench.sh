@@ -7,6 +7,8 @@
 #   BENCH_FILTERS=1 scripts/bench.sh   with the security filters on the route: security headers,
 #                               CORS, IP restriction and a Kong JWT (token in the query: wrk sends
 #                               no custom header)
+#   BENCH_CACHE=1 scripts/bench.sh      with proxy-cache on the route: after the first request every
+#                               one is a hit (the cost of answering from the cache, vs nginx's hop)
 #   BENCH_RATELIMIT=1 scripts/bench.sh  with rate-limiting (local, per client address, limits
 #                               too high to refuse: the cost of counting) and request-rate on the route
 # Extra arguments go to peer-bench.sh (see its -h). Needs ../shared beside the project.
@@ -53,6 +55,13 @@ if [[ ${BENCH_RATELIMIT:-0} == 1 ]]; then
         config: {second: 1000000000, hour: 1000000000000, limit_by: ip}
       - name: request-rate
         config: {rate: 1000000r/s, burst: 1000000}
+YML
+fi
+if [[ ${BENCH_CACHE:-0} == 1 ]]; then
+  cat >> "$work/bench.yml" <<YML
+    plugins:
+      - name: proxy-cache
+        config: {content_type: [application/json], cache_ttl: 3600}
 YML
 fi
 if [[ ${BENCH_FILTERS:-0} == 1 ]]; then

@@ -133,7 +133,7 @@ public class EvictionListener implements EvictionFeed {
         return switch (c.provider()) {
             case RABBITMQ -> self[0] = new RabbitMqSubscription(c, queue, ContainerThreads.factory("gateway-eviction-amqp"),
                     handler, e -> lost(g, c, e));
-            case ARTEMIS -> throw new IllegalStateException("provider 'artemis' is not available in this build yet");
+            case ARTEMIS -> self[0] = new ArtemisSubscription(c, handler, e -> lost(g, c, e));
         };
     }
 

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.observability;
 
+import com.gitinsight.gateway.messaging.EvictionListener;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
@@ -24,6 +25,9 @@ public class HealthResource {
     @Inject
     GatewayRuntime runtime;
 
+    @Inject
+    EvictionListener eviction;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String health() {
@@ -37,6 +41,16 @@ public class HealthResource {
         String pending = runtime.pendingError();
         if (pending != null) {
             body.put("config_error", pending);
+        }
+        EvictionListener.Status e = eviction.status();
+        if (e.configured()) {
+            // Reported, not failing: without events the cache only shortens what it trusts.
+            ObjectNode events = body.putObject("eviction_events");
+            events.put("status", e.connected() ? "CONNECTED" : "DISCONNECTED");
+            events.put("since", e.since().toString());
+            if (e.lastError() != null) {
+                events.put("last_error", e.lastError());
+            }
         }
         return body.toString();
     }

@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.gitinsight.gateway.messaging.TestBroker;
 import com.gitinsight.gateway.messaging.TestNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -47,7 +46,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** proxy-cache and cache-eviction end to end on Payara Micro, with the real broker when there is one. */
+/** proxy-cache and cache-eviction end to end on Payara Micro, with RabbitMQ (or the embedded AMQP broker without one). */
 @ExtendWith(ArquillianExtension.class)
 class CacheIT {
 
@@ -59,24 +58,15 @@ class CacheIT {
     private static final String BOB_SECRET = "bob-secret-for-the-cache-test-0123456789ab";
     private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
     private static final AtomicInteger FLAKY_STATUS = new AtomicInteger(200);
-    private static final boolean BROKER = brokerRunning();
+    private static String brokerUrl;
     private static HttpServer backend;
 
     @ArquillianResource
     private URL base;
 
-    private static boolean brokerRunning() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 5672), 1000);
-            return true;
-        } catch (IOException e) {
-            System.err.println("*** CacheIT: no RabbitMQ at 127.0.0.1:5672: the eviction test is SKIPPED ***");
-            return false;
-        }
-    }
-
     @Deployment(testable = false)
     static WebArchive deployment() throws Exception {
+        brokerUrl = TestBroker.url(TestBroker.port());
         backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         backend.createContext("/", CacheIT::answer);
         backend.setExecutor(Executors.newCachedThreadPool());
@@ -116,12 +106,12 @@ class CacheIT {
                 plugins:
                   - name: cache-eviction
                     config:
-                      broker_url: amqp://guest:guest@127.0.0.1:5672/%%2F
+                      broker_url: "%5$s"
                       bindings: [{exchange: %4$s, routing_key: "analysis.completed.*"}]
                       rules:
                         - event_type: analysis_completed
                           evict: ["/api/v1/fast/repositories/{repository_id}/**"]
-                """.formatted(backend.getAddress().getPort(), ALICE_SECRET, BOB_SECRET, EXCHANGE));
+                """.formatted(backend.getAddress().getPort(), ALICE_SECRET, BOB_SECRET, EXCHANGE, brokerUrl));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
@@ -290,16 +280,17 @@ class CacheIT {
 
     @Test
     void anAnalysisEventEvictsOnEveryNode() throws Exception {
-        assumeTrue(BROKER, "needs RabbitMQ at 127.0.0.1:5672");
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/_gateway/status").body().contains("\"connected\":true"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/_gateway/health").body()
+                .contains("\"eviction_events\":{\"status\":\"CONNECTED\""));
         String path = "/api/v1/fast/repositories/42/summary";
         // A second gateway node in this JVM, subscribed to the same events.
-        try (TestNode other = TestNode.subscribed("amqp://guest:guest@127.0.0.1:5672/%2F", EXCHANGE,
+        try (TestNode other = TestNode.subscribed(brokerUrl, EXCHANGE,
                 "/api/v1/fast/repositories/{repository_id}/**")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> "Hit".equals(status(get(path))));
             other.store("k", path);
             int before = calls(path);
             ConnectionFactory f = new ConnectionFactory();
+            f.setUri(brokerUrl);
             try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
                 ch.basicPublish(EXCHANGE, "analysis.completed.42", new AMQP.BasicProperties.Builder()
                         .headers(Map.of("event_type", "analysis_completed")).build(),
