@@ -48,7 +48,7 @@ public class CurrentRequestFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (headerBytes(request) > maxHeaderBytes) {
-            ErrorResponses.write(response, 431, "Request header fields too large");
+            ErrorResponses.write(request, response, 431, "Request header fields too large");
             return;
         }
         Exchange exchange = current.bind(request, response);

@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -19,19 +22,24 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class.getName());
     static final String UNEXPECTED = "An unexpected error occurred";
 
+    /** A proxy to the current request (Jersey's, safe in a singleton provider). */
+    @Context
+    HttpServletRequest request;
+
     @Override
     public Response toResponse(Throwable error) {
+        RequestContext context = RequestContext.of(request);
         if (error instanceof WebApplicationException web) {
             Response.StatusType status = web.getResponse().getStatusInfo();
-            return ErrorResponses.json(status.getStatusCode(), status.getReasonPhrase());
+            return ErrorResponses.json(context, status.getStatusCode(), status.getReasonPhrase());
         }
         if (causedByIo(error)) {
             // A client that went away or an upstream that broke mid-body: routine, not a bug.
             LOG.log(Level.FINE, "I/O failure while streaming a response", error);
-            return ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY);
+            return ErrorResponses.json(context, 502, ErrorResponses.BAD_GATEWAY);
         }
         LOG.log(Level.SEVERE, "unexpected error while handling a request", error);
-        return ErrorResponses.json(500, UNEXPECTED);
+        return ErrorResponses.json(context, 500, UNEXPECTED);
     }
 
     private static boolean causedByIo(Throwable error) {

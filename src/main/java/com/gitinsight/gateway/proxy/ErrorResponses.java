@@ -2,6 +2,9 @@ package com.gitinsight.gateway.proxy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestIds;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,15 +31,15 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    public static Response json(int status, String message) {
-        byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
+    public static Response json(RequestContext context, int status, String message) {
+        byte[] bytes = body(message, id(context)).getBytes(StandardCharsets.UTF_8);
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Content-Length", bytes.length).entity(bytes).build();
     }
 
     /** A 503 (or 429) that tells the client when to come back. */
-    public static Response json(int status, String message, long retryAfterSeconds) {
-        byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
+    public static Response json(RequestContext context, int status, String message, long retryAfterSeconds) {
+        byte[] bytes = body(message, id(context)).getBytes(StandardCharsets.UTF_8);
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Content-Length", bytes.length).header("Retry-After", retryAfterSeconds).entity(bytes).build();
     }
@@ -45,9 +48,9 @@ public final class ErrorResponses {
      * Writes a JSON error from a servlet filter (the request never reaches JAX-RS). {@code headers}
      * are name/value pairs.
      */
-    public static void write(HttpServletResponse response, int status, String message, String... headers)
-            throws IOException {
-        byte[] bytes = body(message).getBytes(StandardCharsets.UTF_8);
+    public static void write(HttpServletRequest request, HttpServletResponse response, int status, String message,
+            String... headers) throws IOException {
+        byte[] bytes = body(message, id(RequestContext.of(request))).getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/json");
         response.setContentLength(bytes.length);
@@ -57,11 +60,17 @@ public final class ErrorResponses {
         response.getOutputStream().write(bytes);
     }
 
-    static String body(String message) {
-        StringWriter out = new StringWriter(message.length() + 16);
+    /** The request's id; a fresh one when the request was refused before it had a context. */
+    private static String id(RequestContext context) {
+        return context != null ? context.requestId() : RequestIds.next();
+    }
+
+    static String body(String message, String requestId) {
+        StringWriter out = new StringWriter(message.length() + 64);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("message", message);
+            g.writeStringField("request_id", requestId);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -60,10 +60,10 @@ final class Forwarder {
         ServiceGuard guard = snapshot.guard(service.name());
         ServiceGuard.Refusal refusal = guard.admit();
         if (refusal == ServiceGuard.Refusal.OPEN) {
-            return ErrorResponses.json(503, ErrorResponses.BREAKER_OPEN, guard.retryAfterSeconds());
+            return ErrorResponses.json(context, 503, ErrorResponses.BREAKER_OPEN, guard.retryAfterSeconds());
         }
         if (refusal == ServiceGuard.Refusal.AT_CAPACITY) {
-            return ErrorResponses.json(503, ErrorResponses.AT_CAPACITY, 1);
+            return ErrorResponses.json(context, 503, ErrorResponses.AT_CAPACITY, 1);
         }
         try {
             return attempts(snapshot.upstreams().forService(service.name()), context, exchange,
@@ -112,7 +112,7 @@ final class Forwarder {
                     break;
                 }
                 guard.noVerdict();
-                return local(guard, ErrorResponses.json(503, ErrorResponses.NO_PEER, pool.retryAfterSeconds()));
+                return local(guard, ErrorResponses.json(context, 503, ErrorResponses.NO_PEER, pool.retryAfterSeconds()));
             }
             tried.add(target);
             HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
@@ -148,12 +148,12 @@ final class Forwarder {
             } catch (StreamingRequestEntity.ClientBodyException e) {
                 if (e.getCause() instanceof LimitedInputStream.TooLarge) {
                     guard.noVerdict();
-                    return local(guard, ErrorResponses.json(413, ErrorResponses.TOO_LARGE));
+                    return local(guard, ErrorResponses.json(context, 413, ErrorResponses.TOO_LARGE));
                 }
                 // The client stopped sending: nothing to hold against the target or the service.
                 guard.noVerdict();
                 LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
-                return local(guard, ErrorResponses.json(400, ErrorResponses.CLIENT_BODY));
+                return local(guard, ErrorResponses.json(context, 400, ErrorResponses.CLIENT_BODY));
             } catch (IOException e) {
                 boolean timedOut = upload != null && upload.timedOut() || isTimeout(e);
                 target.reportFailure(timedOut ? Failure.TIMEOUT : Failure.TCP);
@@ -174,14 +174,14 @@ final class Forwarder {
         }
         if (last instanceof UnknownHostException) {
             guard.noVerdict();
-            return local(guard, ErrorResponses.json(503, ErrorResponses.NAME_RESOLUTION));
+            return local(guard, ErrorResponses.json(context, 503, ErrorResponses.NAME_RESOLUTION));
         }
         guard.record(true, System.nanoTime() - start);
         LOG.log(Level.FINE, "no target of {0} answered: {1}", new Object[] {service.name(), last});
         if (last instanceof SocketTimeoutException) {
-            return local(guard, ErrorResponses.json(504, ErrorResponses.TIMEOUT));
+            return local(guard, ErrorResponses.json(context, 504, ErrorResponses.TIMEOUT));
         }
-        return local(guard, ErrorResponses.json(502, ErrorResponses.BAD_GATEWAY));
+        return local(guard, ErrorResponses.json(context, 502, ErrorResponses.BAD_GATEWAY));
     }
 
     /** The Set-Cookie for a hash cookie made for this request (Kong's sticky sessions), or null. */

@@ -39,7 +39,7 @@ public class ProxyEngine {
     public Response handle(Exchange exchange, InputStream body) {
         RequestContext context = RequestContext.of(exchange.request());
         if (context.match() == null) {
-            return ErrorResponses.json(404, ErrorResponses.NO_ROUTE);
+            return ErrorResponses.json(context, 404, ErrorResponses.NO_ROUTE);
         }
         return forwarder.forward(context, exchange, body);
     }

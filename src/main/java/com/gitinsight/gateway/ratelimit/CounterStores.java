@@ -129,7 +129,7 @@ public class CounterStores {
             allowedWhileDown.incrementAndGet();
             chain.doFilter(request, response);
         } else {
-            ErrorResponses.write(response, 503, "Rate limiting is unavailable");
+            ErrorResponses.write(request, response, 503, "Rate limiting is unavailable");
         }
     }
 

@@ -49,7 +49,7 @@ public class RateLimitFilter extends HttpFilter {
         }
         if (!usage.admitted()) {
             headers.apply();
-            ErrorResponses.write(headers, config.errorCode(), config.errorMessage(),
+            ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage(),
                     "Retry-After", Long.toString(retryAfter(config.limits(), usage.counts(), now)));
             return;
         }

@@ -43,7 +43,7 @@ public class RequestRateFilter extends HttpFilter {
         }
         if (wait < 0) {
             long retryNanos = -(wait + 1);
-            ErrorResponses.write(response, config.status(), "API rate limit exceeded",
+            ErrorResponses.write(request, response, config.status(), "API rate limit exceeded",
                     "Retry-After", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));
             return;
         }

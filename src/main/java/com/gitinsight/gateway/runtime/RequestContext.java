@@ -19,6 +19,7 @@ public final class RequestContext {
     private final RouteMatch match;
     private Map<String, String> upstreamHeaders;
     private String consumer;
+    private String requestId;
     private long maxBodyBytes = -1;
 
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match) {
@@ -36,6 +37,19 @@ public final class RequestContext {
     /** The context attached at the head of the chain (never null behind it). */
     public static RequestContext of(ServletRequest request) {
         return (RequestContext) request.getAttribute(ATTRIBUTE);
+    }
+
+    /** This request's id (in every gateway error body); made on first use. */
+    public String requestId() {
+        if (requestId == null) {
+            requestId = RequestIds.next();
+        }
+        return requestId;
+    }
+
+    /** Adopts an id (a well-formed one the client or a front proxy sent). */
+    public void requestId(String id) {
+        this.requestId = id;
     }
 
     public GatewaySnapshot snapshot() {

@@ -24,7 +24,7 @@ public class IpRestrictionFilter extends HttpFilter {
         IpRestrictionPlugin.Config config = RequestContext.of(request)
                 .plugin(IpRestrictionPlugin.NAME, IpRestrictionPlugin.Config.class);
         if (config != null && !config.permits(clients.client(request))) {
-            ErrorResponses.write(response, config.status(), config.message());
+            ErrorResponses.write(request, response, config.status(), config.message());
             return;
         }
         chain.doFilter(request, response);

@@ -134,7 +134,7 @@ public class JwtFilter extends HttpFilter {
             return;
         }
         KongJwtVerifier.Rejected r = (KongJwtVerifier.Rejected) result;
-        unauthorized(response, r, !tokens.isEmpty());
+        unauthorized(request, response, r, !tokens.isEmpty());
     }
 
     /** Kong found no credential for the token: it may be an SSO token. */
@@ -168,7 +168,7 @@ public class JwtFilter extends HttpFilter {
             roles.addAll(SsoPrincipal.strings(claims.getClaimValue("groups")));
         }
         if (!scopes.containsAll(settings.requiredScopes()) || !roles.containsAll(settings.requiredRoles())) {
-            ErrorResponses.write(response, 403, "Forbidden",
+            ErrorResponses.write(request, response, 403, "Forbidden",
                     "WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
             return true;
         }
@@ -290,8 +290,8 @@ public class JwtFilter extends HttpFilter {
         }
     }
 
-    private static void unauthorized(HttpServletResponse response, KongJwtVerifier.Rejected r, boolean hadToken)
-            throws IOException {
+    private static void unauthorized(HttpServletRequest request, HttpServletResponse response, KongJwtVerifier.Rejected r,
+            boolean hadToken) throws IOException {
         StringWriter body = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(body)) {
             g.writeStartObject();
@@ -299,6 +299,7 @@ public class JwtFilter extends HttpFilter {
             if (r.claim() != null) {
                 g.writeStringField(r.claim(), r.message());
             }
+            g.writeStringField("request_id", RequestContext.of(request).requestId());
             g.writeEndObject();
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);

@@ -30,11 +30,11 @@ public class RequestSizeFilter extends HttpFilter {
         long length = request.getContentLengthLong();
         boolean chunked = request.getHeader("Transfer-Encoding") != null;
         if (length > config.maxBytes()) {
-            ErrorResponses.write(response, 413, ErrorResponses.TOO_LARGE);
+            ErrorResponses.write(request, response, 413, ErrorResponses.TOO_LARGE);
             return;
         }
         if (config.requireContentLength() && length < 0 && chunked) {
-            ErrorResponses.write(response, 411, "A valid Content-Length header is required");
+            ErrorResponses.write(request, response, 411, "A valid Content-Length header is required");
             return;
         }
         if (chunked) {

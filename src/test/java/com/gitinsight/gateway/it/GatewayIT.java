@@ -153,6 +153,8 @@ class GatewayIT {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
         assertEquals(message, JSON.readTree(response.body()).get("message").asText());
+        assertTrue(JSON.readTree(response.body()).get("request_id").asText().matches("[0-9a-f]{32}"),
+                "every gateway error names its request: " + response.body());
     }
 
     @Test

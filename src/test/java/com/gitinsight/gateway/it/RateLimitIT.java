@@ -132,6 +132,7 @@ class RateLimitIT {
         HttpResponse<String> limited = get("/by-ip/x");
         assertEquals(429, limited.statusCode());
         assertEquals("API rate limit exceeded", JSON.readTree(limited.body()).get("message").asText());
+        assertTrue(JSON.readTree(limited.body()).get("request_id").asText().matches("[0-9a-f]{32}"), limited.body());
         long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElse("0"));
         assertTrue(retryAfter >= 1 && retryAfter <= 3600, "Retry-After " + retryAfter);
         assertEquals("0", limited.headers().firstValue("X-RateLimit-Remaining-Hour").orElse(null));

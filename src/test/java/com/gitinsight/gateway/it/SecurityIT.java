@@ -341,6 +341,7 @@ class SecurityIT {
         HttpResponse<String> none = get("/jwt/x");
         assertEquals(401, none.statusCode());
         assertEquals("Unauthorized", message(none));
+        assertTrue(JSON.readTree(none.body()).get("request_id").asText().matches("[0-9a-f]{32}"), none.body());
         assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null));
 
         Map<String, String> seen = echoed(get("/jwt/x", "Authorization", "Bearer " + validToken(),

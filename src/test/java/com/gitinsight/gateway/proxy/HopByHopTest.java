@@ -27,7 +27,7 @@ class HopByHopTest {
 
     @Test
     void errorBodiesAreJsonWithEscaping() {
-        org.junit.jupiter.api.Assertions.assertEquals("{\"message\":\"a \\\"quoted\\\" word\"}",
-                ErrorResponses.body("a \"quoted\" word"));
+        org.junit.jupiter.api.Assertions.assertEquals("{\"message\":\"a \\\"quoted\\\" word\",\"request_id\":\"r1\"}",
+                ErrorResponses.body("a \"quoted\" word", "r1"));
     }
 }

@@ -1,0 +1,31 @@
+package com.gitinsight.gateway.runtime;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Request ids as Kong makes them (32 hex digits), from the thread's own random generator: no
+ * lock shared by requests (a SecureRandom would serialize them). Ids trace requests; they are not
+ * secrets.
+ */
+public final class RequestIds {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private RequestIds() {
+    }
+
+    public static String next() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] out = new char[32];
+        fill(out, 0, random.nextLong());
+        fill(out, 16, random.nextLong());
+        return new String(out);
+    }
+
+    private static void fill(char[] out, int at, long bits) {
+        for (int i = 15; i >= 0; i--) {
+            out[at + i] = HEX[(int) (bits & 15)];
+            bits >>>= 4;
+        }
+    }
+}
