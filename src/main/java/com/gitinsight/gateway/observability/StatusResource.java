@@ -2,6 +2,7 @@ package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.messaging.EvictionListener;
+import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +37,9 @@ public class StatusResource {
     @Inject
     EvictionListener eviction;
 
+    @Inject
+    CounterStores rateLimits;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String status() {
@@ -65,6 +69,7 @@ public class StatusResource {
             n.put("in_flight", g.inFlight());
             n.put("max_concurrent_requests", g.maxConcurrent());
         });
+        body.putObject("rate_limiting").put("allowed_while_store_down", rateLimits.allowedWhileDown());
         ObjectNode c = body.putObject("cache");
         c.put("entries", cache.size());
         c.put("hits", cache.hits());

@@ -254,9 +254,12 @@ class RateLimitIT {
 
     @Test
     void redisDownFaultTolerantLetsRequestsThroughOtherwise503() throws Exception {
+        long before = JSON.readTree(get("/_gateway/status").body()).get("rate_limiting").get("allowed_while_store_down").asLong();
         for (int i = 0; i < 3; i++) {
             assertEquals(200, get("/down-tolerant/x").statusCode(), "fault_tolerant: allow");
         }
+        assertEquals(before + 3, JSON.readTree(get("/_gateway/status").body()).get("rate_limiting")
+                .get("allowed_while_store_down").asLong(), "each unchecked pass is counted");
         HttpResponse<String> strict = get("/down-strict/x");
         assertEquals(503, strict.statusCode());
         assertEquals("Rate limiting is unavailable", JSON.readTree(strict.body()).get("message").asText());
