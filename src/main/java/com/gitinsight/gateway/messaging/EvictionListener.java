@@ -3,6 +3,7 @@ package com.gitinsight.gateway.messaging;
 import com.gitinsight.gateway.cache.EvictionFeed;
 import com.gitinsight.gateway.cache.PathPattern;
 import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.runtime.ContainerThreads;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -134,6 +134,7 @@ final class Forwarder {
                         target.baseUri().getHost(), target.port()), upstream, service);
                 long now = System.nanoTime();
                 target.reportResponse(response.getCode(), (now - sent) / 1000);
+                context.answeredBy(target.address(), now - sent);
                 guard.record(guard.isFailureStatus(response.getCode()), now - start);
                 handedOver = true;
                 return respond(exchange, response, stickyCookie(pool, hashing), exchange.releaseOnEnd(() -> {

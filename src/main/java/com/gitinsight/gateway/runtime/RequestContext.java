@@ -20,6 +20,8 @@ public final class RequestContext {
     private Map<String, String> upstreamHeaders;
     private String consumer;
     private String requestId;
+    private String target;
+    private long upstreamNanos = -1;
     private long maxBodyBytes = -1;
 
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match) {
@@ -45,6 +47,22 @@ public final class RequestContext {
             requestId = RequestIds.next();
         }
         return requestId;
+    }
+
+    /** The upstream target that answered ({@code host:port}), or null. */
+    public String target() {
+        return target;
+    }
+
+    /** Records the target that answered and how long its response headers took. */
+    public void answeredBy(String target, long nanos) {
+        this.target = target;
+        this.upstreamNanos = nanos;
+    }
+
+    /** Nanoseconds from sending to the upstream's response headers, or -1 when none answered. */
+    public long upstreamNanos() {
+        return upstreamNanos;
     }
 
     /** Adopts an id (a well-formed one the client or a front proxy sent). */

@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.messaging;
+package com.gitinsight.gateway.runtime;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -6,12 +6,12 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 /** Threads for the listeners: the container's ManagedThreadFactory when it has one, else plain daemon threads. */
-final class ContainerThreads {
+public final class ContainerThreads {
 
     private ContainerThreads() {
     }
 
-    static ThreadFactory factory(String name) {
+    public static ThreadFactory factory(String name) {
         try {
             Object managed = new InitialContext().lookup("java:comp/DefaultManagedThreadFactory");
             if (managed instanceof ThreadFactory f) {

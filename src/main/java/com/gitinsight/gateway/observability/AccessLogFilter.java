@@ -1,0 +1,135 @@
+package com.gitinsight.gateway.observability;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.security.TrustedProxies;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * Writes the access-log line of each request once it is answered (when the access log is on):
+ * time, request id, client, method, path, route, service, target, status, bytes sent, total,
+ * upstream and gateway latencies, cache status and consumer.
+ */
+public class AccessLogFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Inject
+    transient AccessLog log;
+
+    @Inject
+    transient TrustedProxies clients;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!log.enabled()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
+        Counting counting = new Counting(response);
+        try {
+            chain.doFilter(request, counting);
+        } finally {
+            log.offer(line(request, counting, startMillis, System.nanoTime() - start));
+        }
+    }
+
+    private String line(HttpServletRequest request, Counting response, long startMillis, long nanos) {
+        RequestContext context = RequestContext.of(request);
+        StringWriter out = new StringWriter(384);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("time", Instant.ofEpochMilli(startMillis).toString());
+            g.writeStringField("request_id", context == null ? null : context.requestId());
+            g.writeStringField("client", clients.clientText(request));
+            g.writeStringField("method", request.getMethod());
+            g.writeStringField("path", request.getRequestURI());
+            boolean matched = context != null && context.match() != null;
+            g.writeStringField("route", matched ? context.match().route().displayName() : null);
+            g.writeStringField("service", matched ? context.match().service().name() : null);
+            g.writeStringField("target", context == null ? null : context.target());
+            g.writeNumberField("status", response.getStatus());
+            g.writeNumberField("bytes", response.bytes);
+            long upstream = context == null ? -1 : context.upstreamNanos();
+            g.writeNumberField("latency_ms", nanos / 1e6);
+            if (upstream >= 0) {
+                g.writeNumberField("upstream_latency_ms", upstream / 1e6);
+            }
+            g.writeNumberField("gateway_latency_ms", (nanos - Math.max(0, upstream)) / 1e6);
+            g.writeStringField("cache", response.getHeader("X-Cache-Status"));
+            g.writeStringField("consumer", context == null ? null : context.consumer());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Counts the body bytes sent. */
+    private static final class Counting extends HttpServletResponseWrapper {
+        private long bytes;
+        private ServletOutputStream stream;
+
+        Counting(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() throws IOException {
+            if (stream == null) {
+                ServletOutputStream out = super.getOutputStream();
+                stream = new ServletOutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        out.write(b);
+                        bytes++;
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                        bytes += len;
+                    }
+
+                    @Override
+                    public void flush() throws IOException {
+                        out.flush();
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.close();
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return out.isReady();
+                    }
+
+                    @Override
+                    public void setWriteListener(WriteListener listener) {
+                        out.setWriteListener(listener);
+                    }
+                };
+            }
+            return stream;
+        }
+    }
+}

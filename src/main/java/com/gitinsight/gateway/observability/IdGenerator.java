@@ -1,0 +1,73 @@
+package com.gitinsight.gateway.observability;
+
+import com.gitinsight.gateway.config.PluginFields;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes and checks request and correlation ids. UUIDs come from the thread's own random generator
+ * (UUID.randomUUID would serialize requests on one SecureRandom); ids trace, they do not protect.
+ */
+public final class IdGenerator {
+
+    /** Kong's generators. */
+    public enum Kind { UUID, UUID_COUNTER, TRACKER }
+
+    /** Longest incoming id kept; longer ones are replaced. */
+    static final int MAX_LENGTH = 200;
+
+    private final String node = random().toString();
+    private final AtomicLong counter = new AtomicLong();
+    private final String host;
+
+    public IdGenerator(String host) {
+        this.host = host;
+    }
+
+    static Kind kind(PluginFields f, String fallback) {
+        return switch (f.string("generator", fallback)) {
+            case "uuid" -> Kind.UUID;
+            case "uuid#counter" -> Kind.UUID_COUNTER;
+            case "tracker" -> Kind.TRACKER;
+            default -> {
+                f.error("generator", "use uuid, uuid#counter or tracker");
+                yield Kind.UUID;
+            }
+        };
+    }
+
+    public String next(Kind kind) {
+        return switch (kind) {
+            case UUID -> random().toString();
+            // Kong: one UUID per worker, then a counter.
+            case UUID_COUNTER -> node + "#" + counter.incrementAndGet();
+            // nginx-style: where and when, unique per node.
+            case TRACKER -> host + "-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + "-"
+                    + counter.incrementAndGet() + "-" + System.currentTimeMillis();
+        };
+    }
+
+    private static UUID random() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(hi, lo);
+    }
+
+    /** An incoming id worth keeping: present, bounded, and only characters safe in logs and headers. */
+    public static boolean wellFormed(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '#' || c == '@' || c == '/' || c == '+' || c == '=';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

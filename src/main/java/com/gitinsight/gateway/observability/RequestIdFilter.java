@@ -1,0 +1,71 @@
+package com.gitinsight.gateway.observability;
+
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.security.ManagedHeaders;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Plugins {@code request-id} and {@code correlation-id}, first after the route is matched, so
+ * every later refusal (401, 429, ...) already carries the id: keeps a well-formed incoming id or
+ * makes one, sends it upstream and (when echoed) back to the client, replacing a backend's copy,
+ * and binds it to this thread's log lines.
+ */
+public class RequestIdFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient IdSource ids;
+
+    @Inject
+    transient RequestLogContext logs;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        RequestContext context = RequestContext.of(request);
+        if (context == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        ManagedHeaders headers = null;
+        RequestIdPlugin.Config rid = context.pluginOnEveryResponse(RequestIdPlugin.NAME, RequestIdPlugin.Config.class);
+        if (rid != null) {
+            String id = keepOrMake(request.getHeader(rid.headerName()), rid.generator());
+            context.requestId(id);
+            context.upstreamHeader(rid.headerName(), id);
+            if (rid.echoDownstream()) {
+                headers = ManagedHeaders.of(request, response);
+                headers.manage(rid.headerName(), id, ManagedHeaders.Mode.OVERRIDE);
+            }
+        }
+        CorrelationIdPlugin.Config cid = context.plugin(CorrelationIdPlugin.NAME, CorrelationIdPlugin.Config.class);
+        if (cid != null) {
+            String id = keepOrMake(request.getHeader(cid.headerName()), cid.generator());
+            context.upstreamHeader(cid.headerName(), id);
+            if (cid.echoDownstream()) {
+                headers = headers != null ? headers : ManagedHeaders.of(request, response);
+                headers.manage(cid.headerName(), id, ManagedHeaders.Mode.OVERRIDE);
+            }
+        }
+        logs.bind(context.requestId());
+        try {
+            chain.doFilter(request, headers != null ? headers : response);
+        } finally {
+            logs.unbind();
+            if (headers != null) {
+                headers.apply();
+            }
+        }
+    }
+
+    private String keepOrMake(String incoming, IdGenerator.Kind kind) {
+        return IdGenerator.wellFormed(incoming) ? incoming : ids.generator().next(kind);
+    }
+}

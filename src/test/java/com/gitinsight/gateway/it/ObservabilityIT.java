@@ -1,0 +1,170 @@
+package com.gitinsight.gateway.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Request and correlation ids, and the access log, on Payara Micro. */
+@ExtendWith(ArquillianExtension.class)
+class ObservabilityIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Backends BACKENDS = new Backends();
+    private static final Path DIR = Path.of(System.getProperty("gateway.it.dir", "target/it"));
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String UUID_FORMAT = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
+    private static int echoPort;
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws Exception {
+        echoPort = BACKENDS.echo("echo");
+        Files.createDirectories(DIR);
+        Files.writeString(DIR.resolve("gateway.yml"), """
+                _format_version: "3.0"
+                services:
+                  - name: echo
+                    url: http://127.0.0.1:%d
+                    routes:
+                      - name: traced
+                        paths: [/traced]
+                        plugins:
+                          - name: correlation-id
+                            config: {header_name: X-Correlation-ID, generator: "uuid#counter", echo_downstream: true}
+                      - name: plain
+                        paths: [/plain]
+                plugins:
+                  - name: request-id
+                    config: {header_name: X-Request-ID, generator: uuid}
+                """.formatted(echoPort));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+    }
+
+    @AfterAll
+    static void stop() {
+        BACKENDS.close();
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + base.getPort() + path))
+                .timeout(Duration.ofSeconds(20));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, String> echoed(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : response.body().split("\n")) {
+            int eq = line.indexOf('=');
+            fields.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    private static String header(HttpResponse<?> r, String name) {
+        return r.headers().firstValue(name).orElse(null);
+    }
+
+    @Test
+    void aRequestIdIsMadeSentUpstreamAndReturned() throws Exception {
+        HttpResponse<String> r = get("/plain/x");
+        String id = header(r, "X-Request-ID");
+        assertTrue(id != null && id.matches(UUID_FORMAT), "a UUID: " + id);
+        assertEquals(id, echoed(r).get("h:x-request-id"), "the upstream got the same id");
+        assertNotEquals(id, header(get("/plain/x"), "X-Request-ID"), "one per request");
+    }
+
+    @Test
+    void aWellFormedIncomingIdIsKeptOthersReplaced() throws Exception {
+        HttpResponse<String> kept = get("/plain/x", "X-Request-ID", "front-proxy:abc-123");
+        assertEquals("front-proxy:abc-123", header(kept, "X-Request-ID"));
+        assertEquals("front-proxy:abc-123", echoed(kept).get("h:x-request-id"));
+        for (String bad : new String[] {"has spaces in it", "x".repeat(201), "quote\"d", "<script>"}) {
+            HttpResponse<String> replaced = get("/plain/x", "X-Request-ID", bad);
+            assertTrue(header(replaced, "X-Request-ID").matches(UUID_FORMAT), bad + " -> " + header(replaced, "X-Request-ID"));
+        }
+    }
+
+    @Test
+    void gatewayErrorsNameTheSameId() throws Exception {
+        HttpResponse<String> r = get("/nowhere");
+        assertEquals(404, r.statusCode());
+        assertEquals(header(r, "X-Request-ID"), JSON.readTree(r.body()).get("request_id").asText());
+    }
+
+    @Test
+    void correlationIdsAreNodeUuidAndCounterKeptWhenSent() throws Exception {
+        HttpResponse<String> first = get("/traced/x");
+        HttpResponse<String> second = get("/traced/x");
+        String a = header(first, "X-Correlation-ID");
+        String b = header(second, "X-Correlation-ID");
+        assertTrue(a.matches(UUID_FORMAT + "#\\d+"), a);
+        assertEquals(a.substring(0, 36), b.substring(0, 36), "one UUID per node");
+        assertTrue(Long.parseLong(b.substring(37)) > Long.parseLong(a.substring(37)), a + " then " + b);
+        assertEquals(a, echoed(first).get("h:x-correlation-id"));
+        assertEquals("trace-7", header(get("/traced/x", "X-Correlation-ID", "trace-7"), "X-Correlation-ID"));
+        assertEquals(null, header(get("/plain/x"), "X-Correlation-ID"), "only where the plugin is");
+    }
+
+    @Test
+    void eachRequestLeavesOneJsonLineInTheAccessLog() throws Exception {
+        String id = "access-" + UUID.randomUUID();
+        HttpResponse<String> r = get("/plain/logged?q=1", "X-Request-ID", id);
+        Path log = DIR.resolve("access.log");
+        JsonNode[] line = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            if (!Files.exists(log)) {
+                return false;
+            }
+            for (String l : Files.readAllLines(log)) {
+                if (l.contains(id)) {
+                    line[0] = JSON.readTree(l);
+                    return true;
+                }
+            }
+            return false;
+        });
+        JsonNode l = line[0];
+        assertEquals(id, l.get("request_id").asText());
+        assertEquals("GET", l.get("method").asText());
+        assertEquals("/plain/logged", l.get("path").asText(), "the query (it may hold credentials) is not logged");
+        assertEquals("plain", l.get("route").asText());
+        assertEquals("echo", l.get("service").asText());
+        assertEquals("127.0.0.1:" + echoPort, l.get("target").asText());
+        assertEquals(200, l.get("status").asInt());
+        assertEquals(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length, l.get("bytes").asLong());
+        assertTrue(l.get("latency_ms").asDouble() >= l.get("upstream_latency_ms").asDouble());
+        assertTrue(l.get("gateway_latency_ms").asDouble() >= 0);
+        assertEquals("127.0.0.1", l.get("client").asText());
+    }
+}
