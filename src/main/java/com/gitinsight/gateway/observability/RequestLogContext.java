@@ -3,14 +3,18 @@ package com.gitinsight.gateway.observability;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.logging.Filter;
-import java.util.logging.LogRecord;
+import java.util.logging.Handler;
 import java.util.logging.Logger;
 
 /**
  * Puts the request id into every gateway log line written while a request is handled (the MDC
- * that java.util.logging lacks): a filter on the gateway's loggers prefixes the message with
- * {@code [request_id=...]} for the thread's current request.
+ * that java.util.logging lacks): the server's log handlers get a filter that prefixes the
+ * message of a {@code com.gitinsight.gateway} record with {@code [request_id=...]} for the
+ * thread's current request. Handler filters, because a logger's own filter does not see its
+ * children's records. Removed on undeploy.
  */
 @ApplicationScoped
 public class RequestLogContext {
@@ -18,34 +22,29 @@ public class RequestLogContext {
     private static final String ROOT = "com.gitinsight.gateway";
 
     private final ThreadLocal<String> current = new ThreadLocal<>();
-    private Filter previous;
-    private Filter installed;
+    private final Map<Handler, Filter> previous = new IdentityHashMap<>();
 
     @PostConstruct
     void install() {
-        Logger root = Logger.getLogger(ROOT);
-        previous = root.getFilter();
-        Filter before = previous;
-        installed = record -> {
-            String id = current.get();
-            if (id != null && record.getMessage() != null && !record.getMessage().startsWith("[request_id=")) {
-                prefix(record, id);
-            }
-            return before == null || before.isLoggable(record);
-        };
-        root.setFilter(installed);
-    }
-
-    private static void prefix(LogRecord record, String id) {
-        record.setMessage("[request_id=" + id + "] " + record.getMessage());
+        for (Handler h : Logger.getLogger("").getHandlers()) {
+            Filter before = h.getFilter();
+            previous.put(h, before);
+            h.setFilter(record -> {
+                String id = current.get();
+                String message = record.getMessage();
+                if (id != null && message != null && record.getLoggerName() != null
+                        && record.getLoggerName().startsWith(ROOT) && !message.startsWith("[request_id=")) {
+                    record.setMessage("[request_id=" + id + "] " + message);
+                }
+                return before == null || before.isLoggable(record);
+            });
+        }
     }
 
     @PreDestroy
     void uninstall() {
-        Logger root = Logger.getLogger(ROOT);
-        if (root.getFilter() == installed) {
-            root.setFilter(previous);
-        }
+        previous.forEach(Handler::setFilter);
+        previous.clear();
     }
 
     void bind(String requestId) {
