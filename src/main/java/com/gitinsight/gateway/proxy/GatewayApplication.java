@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.observability.HealthResource;
+import com.gitinsight.gateway.observability.MetricsResource;
 import com.gitinsight.gateway.observability.StatusResource;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;
@@ -14,7 +15,7 @@ public class GatewayApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(HealthResource.class, StatusResource.class, ErrorMapper.class);
+        return Set.of(HealthResource.class, StatusResource.class, MetricsResource.class, ErrorMapper.class);
     }
 
     /**

@@ -53,6 +53,8 @@ public class CounterStores {
     private final Map<RateLimitingPlugin.Redis, RateCells.Redis> redisCells = new ConcurrentHashMap<>();
     private volatile RateCells.Local localCells;
     private final AtomicLong allowedWhileDown = new AtomicLong();
+    private final AtomicLong limited = new AtomicLong();
+    private final AtomicLong rateRefused = new AtomicLong();
     private volatile boolean down;
     private ScheduledExecutorService sweeper;
 
@@ -148,7 +150,17 @@ public class CounterStores {
         }
     }
 
-    /** Requests let through unchecked while a store was down (for the metrics issue). */
+    /** A refusal by {@code plugin} (rate-limiting or request-rate), for the metrics. */
+    void refused(String plugin) {
+        (RateLimitingPlugin.NAME.equals(plugin) ? limited : rateRefused).incrementAndGet();
+    }
+
+    /** Requests refused by {@code plugin} since start. */
+    public long rejected(String plugin) {
+        return (RateLimitingPlugin.NAME.equals(plugin) ? limited : rateRefused).get();
+    }
+
+    /** Requests let through unchecked while a store was down. */
     public long allowedWhileDown() {
         return allowedWhileDown.get();
     }

@@ -48,6 +48,7 @@ public class RateLimitFilter extends HttpFilter {
             usageHeaders(headers, config.limits(), usage.counts(), now);
         }
         if (!usage.admitted()) {
+            stores.refused(RateLimitingPlugin.NAME);
             headers.apply();
             ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage(),
                     "Retry-After", Long.toString(retryAfter(config.limits(), usage.counts(), now)));

@@ -42,6 +42,7 @@ public class RequestRateFilter extends HttpFilter {
             return;
         }
         if (wait < 0) {
+            stores.refused(RequestRatePlugin.NAME);
             long retryNanos = -(wait + 1);
             ErrorResponses.write(request, response, config.status(), "API rate limit exceeded",
                     "Retry-After", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -29,6 +30,8 @@ public final class ConfigReloader implements AutoCloseable {
     private final KongConfigParser parser;
     private final Consumer<GatewayConfig> onValid;
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private final ScheduledExecutorService timer;
     private FileTime seenModified;
     private long seenSize = -1;
@@ -52,6 +55,16 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     /** The error of the last rejected version, or null when the file on disk is the one running. */
+    /** Configurations installed since start (the first load not counted). */
+    public long reloads() {
+        return reloads.get();
+    }
+
+    /** Versions rejected (invalid or unreadable) since start. */
+    public long failures() {
+        return failures.get();
+    }
+
     public String lastError() {
         return lastError.get();
     }
@@ -81,6 +94,7 @@ public final class ConfigReloader implements AutoCloseable {
                 return;
             }
             onValid.accept(next);
+            reloads.incrementAndGet();
             seenHash = next.hash();
             lastError.set(null);
             LOG.info(() -> "configuration reloaded from " + file + " (hash " + next.hash() + ")");
@@ -90,6 +104,7 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     private void rejected(String message) {
+        failures.incrementAndGet();
         if (!Objects.equals(lastError.getAndSet(message), message)) {
             LOG.warning(message);
         }

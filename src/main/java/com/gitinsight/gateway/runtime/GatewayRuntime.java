@@ -135,6 +135,14 @@ public class GatewayRuntime {
         return current.get();
     }
 
+    public long reloads() {
+        return reloader == null ? 0 : reloader.reloads();
+    }
+
+    public long reloadFailures() {
+        return reloader == null ? 0 : reloader.failures();
+    }
+
     /** Why the file on disk is not the configuration running, or null. */
     public String pendingError() {
         return reloader == null ? null : reloader.lastError();

@@ -20,6 +20,7 @@ public final class RequestContext {
     private Map<String, String> upstreamHeaders;
     private String consumer;
     private String requestId;
+    private String consumerLabel;
     private String target;
     private long upstreamNanos = -1;
     private long maxBodyBytes = -1;
@@ -47,6 +48,18 @@ public final class RequestContext {
             requestId = RequestIds.next();
         }
         return requestId;
+    }
+
+    /**
+     * The consumer as metrics name it: a configured consumer's username, or {@code sso} for any
+     * identity only the token knows (label values stay bounded by the configuration).
+     */
+    public String consumerLabel() {
+        return consumerLabel;
+    }
+
+    public void consumerLabel(String label) {
+        this.consumerLabel = label;
     }
 
     /** The upstream target that answered ({@code host:port}), or null. */

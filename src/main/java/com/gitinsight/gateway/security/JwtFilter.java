@@ -180,6 +180,9 @@ public class JwtFilter extends HttpFilter {
                         .toString(), name, null);
         String subject = claims.getClaimValue("sub") instanceof String s ? s : name;
         identify(context, consumer, subject, false);
+        if (known == null) {
+            context.consumerLabel("sso");
+        }
         SsoPrincipal principal = new SsoPrincipal(claims, token, name == null ? subject : name, roles);
         chain.doFilter(new PrincipalRequest(request, principal), response);
         return true;
@@ -212,6 +215,7 @@ public class JwtFilter extends HttpFilter {
 
     private static void identify(RequestContext context, Credentials.Consumer c, String credential, boolean anonymous) {
         context.consumer(c.id());
+        context.consumerLabel(c.username() != null ? c.username() : c.id());
         context.upstreamHeader("X-Consumer-ID", c.id());
         context.upstreamHeader("X-Consumer-Custom-ID", c.customId());
         context.upstreamHeader("X-Consumer-Username", c.username());

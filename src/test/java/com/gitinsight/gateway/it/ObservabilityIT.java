@@ -60,11 +60,25 @@ class ObservabilityIT {
                             config: {header_name: X-Correlation-ID, generator: "uuid#counter", echo_downstream: true}
                       - name: plain
                         paths: [/plain]
+                      - name: counted
+                        paths: [/counted]
+                        plugins:
+                          - name: prometheus
+                            config: {status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true}
                 plugins:
                   - name: request-id
                     config: {header_name: X-Request-ID, generator: uuid}
                 """.formatted(echoPort));
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+        // This deployment believes X-Forwarded-For from loopback, so a test can come from elsewhere.
+        String settings = "WEB-INF/classes/META-INF/microprofile-config.properties";
+        String defaults;
+        try (var in = war.get(settings).getAsset().openStream()) {
+            defaults = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        war.delete(settings);
+        war.add(new org.jboss.shrinkwrap.api.asset.StringAsset(defaults + "\ngateway.trusted-ips=127.0.0.1\n"), settings);
+        return war;
     }
 
     @AfterAll
@@ -166,5 +180,62 @@ class ObservabilityIT {
         assertTrue(l.get("latency_ms").asDouble() >= l.get("upstream_latency_ms").asDouble());
         assertTrue(l.get("gateway_latency_ms").asDouble() >= 0);
         assertEquals("127.0.0.1", l.get("client").asText());
+    }
+
+    private String metrics(String... headers) throws Exception {
+        HttpResponse<String> r = get("/_gateway/metrics", headers);
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static double value(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void requestMetricsCountExactlyWhatWasSent() throws Exception {
+        // The exposition sorts label names (le last).
+        String labels = "route=\"counted\",service=\"echo\"";
+        String ok = "gateway_http_requests_total{code=\"200\",consumer=\"\",route=\"counted\",service=\"echo\"}";
+        String egressSeries = "gateway_bandwidth_bytes_total{consumer=\"\",direction=\"egress\",route=\"counted\",service=\"echo\"}";
+        String before = metrics();
+        double requests = value(before, ok);
+        double count = value(before, "gateway_request_latency_ms_count{" + labels + "}");
+        double egress = value(before, egressSeries);
+        long sent = 0;
+        for (int i = 0; i < 3; i++) {
+            sent += get("/counted/x" + i).body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        String after = metrics();
+        assertEquals(requests + 3, value(after, ok), after);
+        assertEquals(count + 3, value(after, "gateway_request_latency_ms_count{" + labels + "}"));
+        assertEquals(count + 3, value(after, "gateway_request_latency_ms_bucket{" + labels + ",le=\"+Inf\"}"));
+        assertTrue(value(after, "gateway_request_latency_ms_bucket{" + labels + ",le=\"6000.0\"}") >= count + 3,
+                "the latencies fall in the buckets");
+        assertEquals(count + 3, value(after, "gateway_upstream_latency_ms_count{" + labels + "}"));
+        assertEquals(egress + sent, value(after, egressSeries));
+        assertTrue(!after.contains("route=\"plain\""), "routes without the plugin are not measured");
+        assertTrue(after.contains("gateway_upstream_target_health{"), "gateway-wide metrics are always there");
+        assertTrue(after.contains("jvm_memory_used_bytes"), "JVM metrics");
+    }
+
+    @Test
+    void metricsSpeakOpenMetricsWhenAsked() throws Exception {
+        HttpResponse<String> r = get("/_gateway/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"),
+                r.headers().toString());
+        assertTrue(r.body().trim().endsWith("# EOF"));
+    }
+
+    @Test
+    void metricsAreRefusedToPublicAddresses() throws Exception {
+        HttpResponse<String> r = get("/_gateway/metrics", "X-Forwarded-For", "203.0.113.9");
+        assertEquals(403, r.statusCode());
+        assertEquals(200, get("/_gateway/metrics", "X-Forwarded-For", "10.1.2.3").statusCode(), "a private network");
     }
 }

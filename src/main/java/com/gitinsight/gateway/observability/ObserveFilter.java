@@ -19,11 +19,13 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
- * Writes the access-log line of each request once it is answered (when the access log is on):
- * time, request id, client, method, path, route, service, target, status, bytes sent, total,
- * upstream and gateway latencies, cache status and consumer.
+ * Observes each answered request, outermost after the route match: records the {@code prometheus}
+ * plugin's metrics for the routes it covers, and writes the access-log line (when the access log
+ * is on): time, request id, client, method, path, route, service, target, status, bytes sent,
+ * total, upstream and gateway latencies, cache status and consumer. Does nothing when neither
+ * applies.
  */
-public class AccessLogFilter extends HttpFilter {
+public class ObserveFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
     private static final JsonFactory JSON = new JsonFactory();
@@ -34,10 +36,16 @@ public class AccessLogFilter extends HttpFilter {
     @Inject
     transient TrustedProxies clients;
 
+    @Inject
+    transient GatewayMetrics metrics;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!log.enabled()) {
+        RequestContext context = RequestContext.of(request);
+        PrometheusPlugin.Config measured = context == null ? null
+                : context.plugin(PrometheusPlugin.NAME, PrometheusPlugin.Config.class);
+        if (!log.enabled() && measured == null) {
             chain.doFilter(request, response);
             return;
         }
@@ -47,7 +55,14 @@ public class AccessLogFilter extends HttpFilter {
         try {
             chain.doFilter(request, counting);
         } finally {
-            log.offer(line(request, counting, startMillis, System.nanoTime() - start));
+            long nanos = System.nanoTime() - start;
+            if (measured != null) {
+                metrics.record(context, measured, counting.getStatus(), nanos, Math.max(0, request.getContentLengthLong()),
+                        counting.bytes);
+            }
+            if (log.enabled()) {
+                log.offer(line(request, counting, startMillis, nanos));
+            }
         }
     }
 

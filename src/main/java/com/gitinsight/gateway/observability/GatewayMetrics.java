@@ -1,0 +1,178 @@
+package com.gitinsight.gateway.observability;
+
+import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.messaging.EvictionListener;
+import com.gitinsight.gateway.ratelimit.CounterStores;
+import com.gitinsight.gateway.runtime.GatewayRuntime;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.upstream.GuardStatus;
+import com.gitinsight.gateway.upstream.TargetHealth;
+import com.gitinsight.gateway.upstream.TargetStatus;
+import com.gitinsight.gateway.upstream.UpstreamPool;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The gateway's metrics (Kong's set under a {@code gateway_} prefix) in one Prometheus registry of
+ * this application. Request metrics are recorded per request; everything else is read when
+ * scraped. Labels are route and service names, status codes and consumer ids from the
+ * configuration: never raw paths or client input.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    /** Kong's latency buckets, in milliseconds. */
+    private static final double[] LATENCY_MS = {1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000};
+
+    @Inject
+    GatewayRuntime runtime;
+
+    @Inject
+    ResponseCache cache;
+
+    @Inject
+    EvictionListener eviction;
+
+    @Inject
+    CounterStores rateLimits;
+
+    @Inject
+    AccessLog accessLog;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private Counter requests;
+    private Histogram requestLatency;
+    private Histogram upstreamLatency;
+    private Histogram gatewayLatency;
+    private Counter bandwidth;
+
+    @PostConstruct
+    void start() {
+        requests = Counter.builder().name("gateway_http_requests_total").help("Requests by service, route, status and consumer")
+                .labelNames("service", "route", "code", "consumer").register(registry);
+        requestLatency = latency("gateway_request_latency_ms", "Total time of a request, from the first byte to the last");
+        upstreamLatency = latency("gateway_upstream_latency_ms", "Time until the upstream's response headers");
+        gatewayLatency = latency("gateway_latency_ms", "The gateway's own time (total minus upstream)");
+        bandwidth = Counter.builder().name("gateway_bandwidth_bytes").help("Body bytes by direction (ingress from clients, egress to them)")
+                .labelNames("service", "route", "direction", "consumer").register(registry);
+        GaugeWithCallback.builder().name("gateway_upstream_target_health")
+                .help("1 for the state each target is in (healthy, unhealthy, probation)")
+                .labelNames("upstream", "target", "state").callback(cb -> {
+                    for (UpstreamPool pool : runtime.snapshot().upstreams().pools()) {
+                        for (TargetStatus t : pool.status()) {
+                            for (TargetHealth.State s : TargetHealth.State.values()) {
+                                cb.call(t.state() == s ? 1 : 0, pool.name(), t.target(), s.name().toLowerCase());
+                            }
+                        }
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("gateway_circuit_breaker_state")
+                .help("Per service: 0 closed, 1 open, 2 half-open, -1 disabled").labelNames("service").callback(cb -> {
+                    for (var e : runtime.snapshot().guards().entrySet()) {
+                        cb.call(breaker(e.getValue().status()), e.getKey());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("gateway_upstream_in_flight").help("Requests in flight per service")
+                .labelNames("service").callback(cb -> runtime.snapshot().guards()
+                        .forEach((name, guard) -> cb.call(guard.status().inFlight(), name))).register(registry);
+        CounterWithCallback.builder().name("gateway_cache_hits_total").help("Responses answered from the cache")
+                .callback(cb -> cb.call(cache.hits())).register(registry);
+        CounterWithCallback.builder().name("gateway_cache_misses_total").help("Cacheable requests sent to the backend")
+                .callback(cb -> cb.call(cache.misses())).register(registry);
+        CounterWithCallback.builder().name("gateway_cache_evictions_total").help("Entries removed by events and purges")
+                .callback(cb -> cb.call(cache.evictions())).register(registry);
+        GaugeWithCallback.builder().name("gateway_cache_entries").help("Entries in this node's response cache")
+                .callback(cb -> cb.call(cache.size())).register(registry);
+        GaugeWithCallback.builder().name("gateway_eviction_listener_connected")
+                .help("1 while subscribed to the eviction events (0: entries are trusted only disconnected_ttl)")
+                .callback(cb -> {
+                    EvictionListener.Status s = eviction.status();
+                    if (s.configured()) {
+                        cb.call(s.connected() ? 1 : 0);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("gateway_eviction_lag_ms").help("Publish-to-apply time of the last eviction event")
+                .callback(cb -> {
+                    long lag = eviction.status().lastLagMillis();
+                    if (lag >= 0) {
+                        cb.call(lag);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("gateway_eviction_events_total").help("Eviction events by outcome")
+                .labelNames("outcome").callback(cb -> {
+                    EvictionListener.Status s = eviction.status();
+                    cb.call(s.applied(), "applied");
+                    cb.call(s.rejected(), "rejected");
+                }).register(registry);
+        CounterWithCallback.builder().name("gateway_ratelimit_rejections_total").help("Requests refused by rate limits")
+                .labelNames("plugin").callback(cb -> {
+                    cb.call(rateLimits.rejected("rate-limiting"), "rate-limiting");
+                    cb.call(rateLimits.rejected("request-rate"), "request-rate");
+                }).register(registry);
+        CounterWithCallback.builder().name("gateway_ratelimit_unchecked_total")
+                .help("Requests let through unchecked (fault_tolerant) while the counter store was down")
+                .callback(cb -> cb.call(rateLimits.allowedWhileDown())).register(registry);
+        CounterWithCallback.builder().name("gateway_config_reloads_total").help("Configuration reloads by result")
+                .labelNames("result").callback(cb -> {
+                    cb.call(runtime.reloads(), "success");
+                    cb.call(runtime.reloadFailures(), "failure");
+                }).register(registry);
+        CounterWithCallback.builder().name("gateway_access_log_dropped_total").help("Access-log lines dropped (queue full)")
+                .callback(cb -> cb.call(accessLog.dropped())).register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    private Histogram latency(String name, String help) {
+        return Histogram.builder().name(name).help(help).labelNames("service", "route").classicOnly()
+                .classicUpperBounds(LATENCY_MS).register(registry);
+    }
+
+    private static double breaker(GuardStatus s) {
+        return switch (s.breakerState()) {
+            case "CLOSED" -> 0;
+            case "OPEN" -> 1;
+            case "HALF_OPEN" -> 2;
+            default -> -1;
+        };
+    }
+
+    /** One answered request on a route the {@code prometheus} plugin covers. */
+    void record(RequestContext context, PrometheusPlugin.Config config, int status, long totalNanos, long inBytes,
+            long outBytes) {
+        String service = context.match().service().name();
+        String route = context.match().route().displayName();
+        String consumer = config.perConsumer() && context.consumerLabel() != null ? context.consumerLabel() : "";
+        requests.labelValues(service, route, config.statusCodeMetrics() ? Integer.toString(status) : "", consumer).inc();
+        if (config.latencyMetrics()) {
+            long upstream = context.upstreamNanos();
+            requestLatency.labelValues(service, route).observe(totalNanos / 1e6);
+            if (upstream >= 0) {
+                upstreamLatency.labelValues(service, route).observe(upstream / 1e6);
+            }
+            gatewayLatency.labelValues(service, route).observe((totalNanos - Math.max(0, upstream)) / 1e6);
+        }
+        if (config.bandwidthMetrics()) {
+            if (inBytes > 0) {
+                bandwidth.labelValues(service, route, "ingress", consumer).inc(inBytes);
+            }
+            bandwidth.labelValues(service, route, "egress", consumer).inc(outBytes);
+        }
+    }
+
+    MetricSnapshots scrape() {
+        return registry.scrape();
+    }
+
+    GatewaySnapshot snapshot() {
+        return runtime.snapshot();
+    }
+}

@@ -1,0 +1,66 @@
+package com.gitinsight.gateway.observability;
+
+import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.security.Cidr;
+import com.gitinsight.gateway.security.TrustedProxies;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code GET /_gateway/metrics}: the Prometheus text format, or OpenMetrics when the scraper's
+ * {@code Accept} asks for it. Only for clients in {@code gateway.metrics.allow} (loopback and the
+ * private ranges by default); others get 403.
+ */
+@Path("_gateway/metrics")
+@ApplicationScoped
+public class MetricsResource {
+
+    @Inject
+    GatewayMetrics metrics;
+
+    @Inject
+    TrustedProxies clients;
+
+    @Inject
+    @ConfigProperty(name = "gateway.metrics.allow",
+            defaultValue = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
+    String allow;
+
+    private List<Cidr> allowed;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+
+    @PostConstruct
+    void start() {
+        List<Cidr> list = new ArrayList<>();
+        for (String c : allow.split(",")) {
+            if (!c.isBlank()) {
+                list.add(Cidr.parse(c.trim()));
+            }
+        }
+        allowed = List.copyOf(list);
+    }
+
+    @GET
+    public Response scrape(@Context HttpServletRequest request, @HeaderParam("Accept") String accept) {
+        if (!Cidr.any(allowed, clients.client(request))) {
+            return ErrorResponses.json(RequestContext.of(request), 403, "Metrics are not available from this address");
+        }
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        StreamingOutput body = out -> writer.write(out, metrics.scrape());
+        return Response.ok(body).type(writer.getContentType()).build();
+    }
+}

@@ -1,0 +1,33 @@
+package com.gitinsight.gateway.observability;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginSchema;
+import java.util.Set;
+
+/**
+ * Kong's {@code prometheus}: which request metrics the routes it covers record. Gateway-wide
+ * metrics (upstream health, breakers, cache, rate limiting, eviction, config, JVM) are always on
+ * {@code /_gateway/metrics}.
+ */
+public final class PrometheusPlugin implements PluginSchema {
+
+    public static final String NAME = "prometheus";
+
+    public record Config(boolean perConsumer, boolean statusCodeMetrics, boolean latencyMetrics, boolean bandwidthMetrics,
+            boolean upstreamHealthMetrics) implements PluginConfig {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(Set.of("per_consumer", "status_code_metrics", "latency_metrics", "bandwidth_metrics",
+                "upstream_health_metrics"), Set.of("ai_metrics", "wasm_metrics"));
+        return new Config(f.bool("per_consumer", false), f.bool("status_code_metrics", false),
+                f.bool("latency_metrics", false), f.bool("bandwidth_metrics", false), f.bool("upstream_health_metrics", false));
+    }
+}
