@@ -7,6 +7,7 @@
 #   BENCH_FILTERS=1 scripts/bench.sh   with the security filters on the route: security headers,
 #                               CORS, IP restriction and a Kong JWT (token in the query: wrk sends
 #                               no custom header)
+#   BENCH_METRICS=1 scripts/bench.sh    with the prometheus plugin on (global, every flag on)
 #   BENCH_CACHE=1 scripts/bench.sh      with proxy-cache on the route: after the first request every
 #                               one is a hit (the cost of answering from the cache, vs nginx's hop)
 #   BENCH_RATELIMIT=1 scripts/bench.sh  with rate-limiting (local, per client address, limits
@@ -56,6 +57,10 @@ if [[ ${BENCH_RATELIMIT:-0} == 1 ]]; then
       - name: request-rate
         config: {rate: 1000000r/s, burst: 1000000}
 YML
+fi
+if [[ ${BENCH_METRICS:-0} == 1 ]]; then
+  # Global, as GitInsight's file has it: every request counted, timed and measured.
+  sed -i 's/^plugins:$/plugins:\n  - name: prometheus\n    config: {per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true}/' "$work/bench.yml"
 fi
 if [[ ${BENCH_CACHE:-0} == 1 ]]; then
   cat >> "$work/bench.yml" <<YML

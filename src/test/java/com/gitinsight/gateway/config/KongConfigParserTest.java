@@ -72,14 +72,9 @@ class KongConfigParserTest {
         assertEquals(2, config.pluginsFor(PluginSpec.Scope.ROUTE, "repositories-route").size());
         assertEquals(8000, config.service("python-api").orElseThrow().port());
 
-        // With only the plugins this build implements, every other plugin is named with its place.
-        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("seed-kong.yml", seed));
-        Set<String> named = e.errors().stream().map(ConfigError::message)
-                .map(m -> m.replaceAll("plugin '([^']+)'.*", "$1")).collect(Collectors.toSet());
-        assertEquals(Set.of("prometheus"), named);
-        ConfigError first = e.errors().get(0);
-        assertEquals("services[0].plugins[1].name", first.field());
-        assertEquals(11, first.line());
+        // Every plugin the seed uses is implemented: it loads as-is with the gateway's own plugins.
+        GatewayConfig real = parser.parse("seed-kong.yml", seed);
+        assertEquals(config.plugins().size(), real.plugins().size());
     }
 
     @Test
