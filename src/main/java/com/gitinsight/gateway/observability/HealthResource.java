@@ -1,21 +1,36 @@
 package com.gitinsight.gateway.observability;
 
-import com.gitinsight.gateway.messaging.EvictionListener;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.upstream.TargetHealth;
+import com.gitinsight.gateway.upstream.TargetStatus;
+import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
-/** {@code GET /_gateway/health}: is the gateway up, which version, which configuration. */
+/**
+ * {@code /_gateway/health} with MicroProfile Health's semantics and JSON: {@code /live} (the
+ * gateway runs), {@code /ready} (a configuration is loaded; each declared upstream has a healthy
+ * target, one check per upstream; the eviction events' subscription is reported but never fails
+ * readiness: without it the cache only trusts its entries for less time), {@code /started}, and
+ * the root with every check. 200 when UP, 503 when DOWN.
+ */
 @Path("_gateway/health")
 public class HealthResource {
 
@@ -30,29 +45,101 @@ public class HealthResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public String health() {
-        GatewaySnapshot snapshot = runtime.snapshot();
+    public Response all() {
+        ArrayNode checks = JSON.createArrayNode();
+        live(checks);
+        ready(checks);
+        started(checks);
+        return answer(checks);
+    }
+
+    @GET
+    @Path("live")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response live() {
+        ArrayNode checks = JSON.createArrayNode();
+        live(checks);
+        return answer(checks);
+    }
+
+    @GET
+    @Path("ready")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response ready() {
+        ArrayNode checks = JSON.createArrayNode();
+        ready(checks);
+        return answer(checks);
+    }
+
+    @GET
+    @Path("started")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response started() {
+        ArrayNode checks = JSON.createArrayNode();
+        started(checks);
+        return answer(checks);
+    }
+
+    private static Response answer(ArrayNode checks) {
+        boolean up = true;
+        for (JsonNode c : checks) {
+            up &= "UP".equals(c.get("status").asText());
+        }
         ObjectNode body = JSON.createObjectNode();
-        body.put("status", "UP");
-        body.put("version", VERSION);
-        body.put("config_hash", snapshot.config().hash());
-        body.put("config_source", snapshot.config().source());
-        body.put("loaded_at", snapshot.loadedAt().toString());
+        body.put("status", up ? "UP" : "DOWN");
+        body.set("checks", checks);
+        return Response.status(up ? 200 : 503).type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
+    }
+
+    private static ObjectNode check(ArrayNode checks, String name, boolean up) {
+        ObjectNode c = checks.addObject();
+        c.put("name", name);
+        c.put("status", up ? "UP" : "DOWN");
+        return c.putObject("data");
+    }
+
+    private void live(ArrayNode checks) {
+        check(checks, "gateway", true).put("version", VERSION);
+    }
+
+    private void started(ArrayNode checks) {
+        check(checks, "gateway-started", runtime.snapshot() != null);
+    }
+
+    private void ready(ArrayNode checks) {
+        GatewaySnapshot snapshot = runtime.snapshot();
+        ObjectNode config = check(checks, "config", snapshot != null);
+        if (snapshot == null) {
+            return;
+        }
+        config.put("hash", snapshot.config().hash());
+        config.put("source", snapshot.config().source());
+        config.put("loaded_at", snapshot.loadedAt().toString());
         String pending = runtime.pendingError();
         if (pending != null) {
-            body.put("config_error", pending);
+            config.put("error", pending);
+        }
+        Set<String> declared = new HashSet<>();
+        snapshot.config().upstreams().forEach(u -> declared.add(u.name()));
+        for (UpstreamPool pool : snapshot.upstreams().pools()) {
+            if (!declared.contains(pool.name())) {
+                continue;
+            }
+            List<TargetStatus> targets = pool.status();
+            long healthy = targets.stream().filter(t -> t.state() == TargetHealth.State.HEALTHY).count();
+            ObjectNode data = check(checks, "upstream:" + pool.name(), healthy > 0);
+            data.put("healthy_targets", healthy);
+            data.put("targets", targets.size());
         }
         EvictionListener.Status e = eviction.status();
         if (e.configured()) {
-            // Reported, not failing: without events the cache only shortens what it trusts.
-            ObjectNode events = body.putObject("eviction_events");
-            events.put("status", e.connected() ? "CONNECTED" : "DISCONNECTED");
-            events.put("since", e.since().toString());
+            ObjectNode data = check(checks, "eviction-events", true);
+            data.put("connected", e.connected());
+            data.put("since", e.since().toString());
             if (e.lastError() != null) {
-                events.put("last_error", e.lastError());
+                data.put("last_error", e.lastError());
             }
         }
-        return body.toString();
     }
 
     private static String readVersion() {

@@ -280,8 +280,8 @@ class CacheIT {
 
     @Test
     void anAnalysisEventEvictsOnEveryNode() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/_gateway/health").body()
-                .contains("\"eviction_events\":{\"status\":\"CONNECTED\""));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/_gateway/health/ready").body()
+                .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
         String path = "/api/v1/fast/repositories/42/summary";
         // A second gateway node in this JVM, subscribed to the same events.
         try (TestNode other = TestNode.subscribed(brokerUrl, EXCHANGE,

@@ -157,16 +157,35 @@ class GatewayIT {
                 "every gateway error names its request: " + response.body());
     }
 
+    /** The data of one MicroProfile Health check on {@code path}, or null. */
+    private JsonNode check(String path, String name) throws Exception {
+        for (JsonNode c : JSON.readTree(get(path).body()).get("checks")) {
+            if (name.equals(c.get("name").asText())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private JsonNode configCheck() throws Exception {
+        return check("/_gateway/health/ready", "config").get("data");
+    }
+
     @Test
     void healthReportsVersionAndConfiguration() throws Exception {
-        HttpResponse<String> response = get("/_gateway/health");
-        assertEquals(200, response.statusCode());
-        JsonNode health = JSON.readTree(response.body());
+        HttpResponse<String> live = get("/_gateway/health/live");
+        assertEquals(200, live.statusCode());
+        JsonNode health = JSON.readTree(live.body());
         assertEquals("UP", health.get("status").asText());
-        assertFalse(health.get("version").asText().isEmpty());
-        assertEquals(16, health.get("config_hash").asText().length());
-        assertTrue(health.get("config_source").asText().endsWith("gateway.yml"));
-        assertTrue(health.has("loaded_at"));
+        assertFalse(health.get("checks").get(0).get("data").get("version").asText().isEmpty());
+        assertEquals("UP", JSON.readTree(get("/_gateway/health/started").body()).get("status").asText());
+        JsonNode config = check("/_gateway/health/ready", "config");
+        assertEquals("UP", config.get("status").asText());
+        assertEquals(16, config.get("data").get("hash").asText().length());
+        assertTrue(config.get("data").get("source").asText().endsWith("gateway.yml"));
+        assertTrue(config.get("data").has("loaded_at"));
+        assertTrue(check("/_gateway/health", "gateway") != null && check("/_gateway/health", "config") != null,
+                "the root has every check");
     }
 
     @Test
@@ -424,7 +443,7 @@ class GatewayIT {
 
     @Test
     void reloadSwapsValidConfigsWithoutFailingRequestsAndKeepsTheOldOnInvalid() throws Exception {
-        String before = JSON.readTree(get("/_gateway/health").body()).get("config_hash").asText();
+        String before = configCheck().get("hash").asText();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -447,12 +466,11 @@ class GatewayIT {
                     routes: [{name: fresh, paths: [/fresh]}]
                 """.formatted(Integer.parseInt(echoed(get("/based/p")).get("h:host").split(":")[1])));
             await().atMost(Duration.ofSeconds(15)).until(() -> get("/fresh/x").statusCode() == 200);
-            JsonNode health = JSON.readTree(get("/_gateway/health").body());
-            assertFalse(before.equals(health.get("config_hash").asText()));
+            assertFalse(before.equals(configCheck().get("hash").asText()));
 
             Files.writeString(CONFIG, baseConfig + "  - name: broken\n    url: http://x\n    read_timeout: -1\n");
-            await().atMost(Duration.ofSeconds(15)).until(() -> JSON.readTree(get("/_gateway/health").body()).has("config_error"));
-            String error = JSON.readTree(get("/_gateway/health").body()).get("config_error").asText();
+            await().atMost(Duration.ofSeconds(15)).until(() -> configCheck().has("error"));
+            String error = configCheck().get("error").asText();
             assertTrue(error.contains("read_timeout"), error);
             assertEquals(200, get("/fresh/x").statusCode(), "the running configuration stays");
         } finally {

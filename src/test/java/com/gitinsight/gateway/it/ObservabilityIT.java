@@ -68,7 +68,13 @@ class ObservabilityIT {
                 plugins:
                   - name: request-id
                     config: {header_name: X-Request-ID, generator: uuid}
-                """.formatted(echoPort));
+                  - name: cache-eviction
+                    config:
+                      broker_url: "%2$s"
+                      bindings: [{exchange: "test.observability.%3$s", routing_key: "#"}]
+                      rules: [{event_type: analysis_completed, evict: ["/counted/{repository_id}/**"]}]
+                """.formatted(echoPort, com.gitinsight.gateway.messaging.TestBroker.url(
+                        com.gitinsight.gateway.messaging.TestBroker.port()), UUID.randomUUID()));
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
         // This deployment believes X-Forwarded-For from loopback, so a test can come from elsewhere.
         String settings = "WEB-INF/classes/META-INF/microprofile-config.properties";
@@ -237,5 +243,32 @@ class ObservabilityIT {
         HttpResponse<String> r = get("/_gateway/metrics", "X-Forwarded-For", "203.0.113.9");
         assertEquals(403, r.statusCode());
         assertEquals(200, get("/_gateway/metrics", "X-Forwarded-For", "10.1.2.3").statusCode(), "a private network");
+    }
+
+    @Test
+    void everyMetricTheGrafanaDashboardQueriesIsExported() throws Exception {
+        get("/counted/for-the-dashboard");
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics().contains("gateway_eviction_listener_connected 1"));
+        String exported = metrics();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String line : exported.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                names.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        JsonNode dashboard = JSON.readTree(Path.of("server-config/grafana/gateway-dashboard.json").toFile());
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:gateway|jvm)_[a-z_]+)\\b");
+        int queried = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                java.util.regex.Matcher m = metric.matcher(target.get("expr").asText());
+                while (m.find()) {
+                    queried++;
+                    assertTrue(names.contains(m.group(1)), "panel '" + panel.get("title").asText() + "' queries "
+                            + m.group(1) + ", which /_gateway/metrics does not export");
+                }
+            }
+        }
+        assertTrue(queried >= 15, "the dashboard queries the gateway's metrics: " + queried);
     }
 }

@@ -313,6 +313,17 @@ class ResilienceIT {
         assertTrue(retryAfter >= 28 && retryAfter <= 30, "Retry-After " + retryAfter);
         String status = get("/_gateway/status").body();
         assertEquals("UNHEALTHY", JSON.readTree(status).at("/upstreams/gone/0/health").asText(), status);
+        // MicroProfile Health: not ready while an upstream has no healthy target; still alive.
+        HttpResponse<String> ready = get("/_gateway/health/ready");
+        assertEquals(503, ready.statusCode(), ready.body());
+        assertEquals("DOWN", JSON.readTree(ready.body()).get("status").asText());
+        boolean goneDown = false;
+        for (var c : JSON.readTree(ready.body()).get("checks")) {
+            goneDown |= c.get("name").asText().equals("upstream:gone") && c.get("status").asText().equals("DOWN")
+                    && c.get("data").get("healthy_targets").asInt() == 0;
+        }
+        assertTrue(goneDown, ready.body());
+        assertEquals(200, get("/_gateway/health/live").statusCode());
     }
 
     @Test
