@@ -142,6 +142,11 @@ public class HealthResource {
         }
     }
 
+    /** The gateway's version, from the build. */
+    static String version() {
+        return VERSION;
+    }
+
     private static String readVersion() {
         Properties p = new Properties();
         try (InputStream in = HealthResource.class.getResourceAsStream("/gateway.properties")) {

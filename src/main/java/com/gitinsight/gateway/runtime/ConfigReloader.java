@@ -69,7 +69,13 @@ public final class ConfigReloader implements AutoCloseable {
         return lastError.get();
     }
 
-    void check() {
+    /** Looks at the file now (an operator's reload), as the next poll would. */
+    public synchronized void checkNow() {
+        seenModified = null;
+        check();
+    }
+
+    synchronized void check() {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             long size = Files.size(file);

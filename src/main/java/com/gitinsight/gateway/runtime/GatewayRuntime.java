@@ -135,6 +135,13 @@ public class GatewayRuntime {
         return current.get();
     }
 
+    /** Reads the configuration file now instead of at the next poll. */
+    public void reloadNow() {
+        if (reloader != null) {
+            reloader.checkNow();
+        }
+    }
+
     public long reloads() {
         return reloader == null ? 0 : reloader.reloads();
     }

@@ -135,4 +135,15 @@ public final class UpstreamPool {
     public List<TargetStatus> status() {
         return balancer.targets().stream().map(t -> t.health().status(t.weight())).toList();
     }
+
+    /** Forces the health of the target at {@code address} ({@code host:port}); false if there is none. */
+    public boolean force(String address, boolean healthy) {
+        for (Target t : balancer.targets()) {
+            if (t.address().equals(address)) {
+                t.health().force(healthy);
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -271,4 +271,36 @@ class ObservabilityIT {
         }
         assertTrue(queried >= 15, "the dashboard queries the gateway's metrics: " + queried);
     }
+
+    @Test
+    void theGatewayIsReadAndOperatedThroughARealJmxConnector() throws Exception {
+        javax.management.remote.JMXServiceURL url = new javax.management.remote.JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + System.getProperty("gateway.it.jmxPort") + "/jmxrmi");
+        try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url)) {
+            javax.management.MBeanServerConnection server = jmx.getMBeanServerConnection();
+            javax.management.ObjectName gateway = new javax.management.ObjectName("io.gitinsight.gateway:type=Gateway");
+            assertEquals(1, server.queryNames(new javax.management.ObjectName("io.gitinsight.gateway:type=Gateway,*"), null).size(),
+                    "one set of MBeans");
+            assertTrue(server.isRegistered(new javax.management.ObjectName("io.gitinsight.gateway:type=Cache")));
+            String hash = (String) server.getAttribute(gateway, "ConfigHash");
+            assertEquals(16, hash.length());
+            assertEquals("", server.getAttribute(gateway, "ConfigLastError"));
+            // Open types: a map arrives as TabularData, readable without the gateway's classes.
+            javax.management.openmbean.TabularData breakers =
+                    (javax.management.openmbean.TabularData) server.getAttribute(gateway, "CircuitBreakers");
+            assertTrue(breakers.containsKey(new Object[] {"echo"}), breakers.toString());
+
+            String target = "127.0.0.1:" + echoPort;
+            String[] signature = {String.class.getName(), String.class.getName()};
+            assertEquals(true, server.invoke(gateway, "markTargetUnhealthy", new Object[] {"service:echo", target}, signature));
+            assertEquals("UNHEALTHY", JSON.readTree(get("/_gateway/status").body()).at("/upstreams/service:echo/0/health").asText());
+            assertEquals(503, get("/plain/x").statusCode(), "no healthy target left");
+            assertEquals(true, server.invoke(gateway, "markTargetHealthy", new Object[] {"service:echo", target}, signature));
+            assertEquals(200, get("/plain/x").statusCode());
+            assertEquals(false, server.invoke(gateway, "markTargetHealthy", new Object[] {"service:echo", "10.9.9.9:1"}, signature));
+            assertEquals(true, server.invoke(gateway, "resetCircuitBreaker", new Object[] {"echo"},
+                    new String[] {String.class.getName()}));
+            assertEquals("running " + hash, server.invoke(gateway, "reloadConfig", new Object[0], new String[0]));
+        }
+    }
 }

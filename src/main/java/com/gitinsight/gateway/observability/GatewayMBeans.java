@@ -1,0 +1,189 @@
+package com.gitinsight.gateway.observability;
+
+import com.gitinsight.gateway.ratelimit.CounterStores;
+import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
+import com.gitinsight.gateway.runtime.GatewayRuntime;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.upstream.ServiceGuard;
+import com.gitinsight.gateway.upstream.TargetStatus;
+import com.gitinsight.gateway.upstream.UpstreamPool;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+
+/**
+ * Registers the gateway's MXBean on deploy and unregisters it on undeploy. A name left behind by
+ * a deployment that did not stop cleanly is replaced, so a redeploy never leaves two.
+ */
+@ApplicationScoped
+public class GatewayMBeans {
+
+    private static final Logger LOG = Logger.getLogger(GatewayMBeans.class.getName());
+    static final String NAME = "io.gitinsight.gateway:type=Gateway";
+
+    @Inject
+    GatewayRuntime runtime;
+
+    @Inject
+    CounterStores rateLimits;
+
+    private ObjectName name;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        try {
+            name = new ObjectName(NAME);
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(new Control(), name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalStateException(e);
+        } catch (JMException e) {
+            LOG.warning("JMX: registering " + NAME + " failed: " + e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        try {
+            if (name != null && ManagementFactory.getPlatformMBeanServer().isRegistered(name)) {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            }
+        } catch (JMException e) {
+            LOG.fine(() -> "JMX: " + NAME + " was already gone: " + e);
+        }
+    }
+
+    private final class Control implements GatewayControlMXBean {
+
+        private GatewaySnapshot snapshot() {
+            return runtime.snapshot();
+        }
+
+        @Override
+        public String getVersion() {
+            return HealthResource.version();
+        }
+
+        @Override
+        public String getConfigHash() {
+            return snapshot().config().hash();
+        }
+
+        @Override
+        public String getConfigSource() {
+            return snapshot().config().source();
+        }
+
+        @Override
+        public String getConfigLoadedAt() {
+            return snapshot().loadedAt().toString();
+        }
+
+        @Override
+        public String getConfigLastError() {
+            String e = runtime.pendingError();
+            return e == null ? "" : e;
+        }
+
+        @Override
+        public long getConfigReloads() {
+            return runtime.reloads();
+        }
+
+        @Override
+        public long getConfigReloadFailures() {
+            return runtime.reloadFailures();
+        }
+
+        @Override
+        public Map<String, String> getCircuitBreakers() {
+            Map<String, String> out = new TreeMap<>();
+            snapshot().guards().forEach((service, guard) -> out.put(service, guard.status().breakerState()));
+            return out;
+        }
+
+        @Override
+        public Map<String, Integer> getInFlight() {
+            Map<String, Integer> out = new TreeMap<>();
+            snapshot().guards().forEach((service, guard) -> out.put(service, guard.status().inFlight()));
+            return out;
+        }
+
+        @Override
+        public Map<String, String> getTargets() {
+            Map<String, String> out = new TreeMap<>();
+            for (UpstreamPool pool : snapshot().upstreams().pools()) {
+                for (TargetStatus t : pool.status()) {
+                    out.put(pool.name() + "/" + t.target(), t.state().name());
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public long getRateLimitingRejections() {
+            return rateLimits.rejected(RateLimitingPlugin.NAME);
+        }
+
+        @Override
+        public long getRequestRateRejections() {
+            return rateLimits.rejected("request-rate");
+        }
+
+        @Override
+        public long getRateLimitUncheckedWhileStoreDown() {
+            return rateLimits.allowedWhileDown();
+        }
+
+        @Override
+        public String reloadConfig() {
+            runtime.reloadNow();
+            String error = runtime.pendingError();
+            LOG.info(() -> "JMX: configuration reload requested");
+            return error == null ? "running " + snapshot().config().hash() : error;
+        }
+
+        @Override
+        public boolean resetCircuitBreaker(String service) {
+            ServiceGuard guard = snapshot().guards().get(service);
+            if (guard == null) {
+                return false;
+            }
+            guard.reset();
+            LOG.info(() -> "JMX: circuit breaker of " + service + " reset");
+            return true;
+        }
+
+        @Override
+        public boolean markTargetHealthy(String upstream, String target) {
+            return mark(upstream, target, true);
+        }
+
+        @Override
+        public boolean markTargetUnhealthy(String upstream, String target) {
+            return mark(upstream, target, false);
+        }
+
+        private boolean mark(String upstream, String target, boolean healthy) {
+            for (UpstreamPool pool : snapshot().upstreams().pools()) {
+                if (pool.name().equals(upstream) && pool.force(target, healthy)) {
+                    LOG.info(() -> "JMX: " + upstream + "/" + target + " marked " + (healthy ? "healthy" : "unhealthy"));
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
