@@ -25,6 +25,12 @@ public interface GatewayControlMXBean {
 
     long getConfigReloadFailures();
 
+    /**
+     * {@code service/route} to {@code requests=N errors_5xx=M p50_ms<=X p99_ms<=Y}, for the routes
+     * the {@code prometheus} plugin measures.
+     */
+    Map<String, String> getRoutes();
+
     /** Service name to circuit-breaker state (CLOSED, OPEN, HALF_OPEN, DISABLED). */
     Map<String, String> getCircuitBreakers();
 

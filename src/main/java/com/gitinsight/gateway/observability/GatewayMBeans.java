@@ -37,6 +37,9 @@ public class GatewayMBeans {
     @Inject
     CounterStores rateLimits;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private ObjectName name;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -105,6 +108,11 @@ public class GatewayMBeans {
         @Override
         public long getConfigReloadFailures() {
             return runtime.reloadFailures();
+        }
+
+        @Override
+        public Map<String, String> getRoutes() {
+            return metrics.routeSummaries();
         }
 
         @Override

@@ -16,10 +16,16 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The gateway's metrics (Kong's set under a {@code gateway_} prefix) in one Prometheus registry of
@@ -166,6 +172,47 @@ public class GatewayMetrics {
             }
             bandwidth.labelValues(service, route, "egress", consumer).inc(outBytes);
         }
+    }
+
+    /**
+     * Per {@code service/route} the plugin measures: requests, 5xx answers (when status codes are
+     * recorded), and p50/p99 latency in ms (the upper bound of the bucket holding the quantile).
+     */
+    Map<String, String> routeSummaries() {
+        Map<String, long[]> counts = new TreeMap<>();
+        for (CounterSnapshot.CounterDataPointSnapshot d : requests.collect().getDataPoints()) {
+            long[] c = counts.computeIfAbsent(d.getLabels().get("service") + "/" + d.getLabels().get("route"), k -> new long[2]);
+            c[0] += (long) d.getValue();
+            if (d.getLabels().get("code").startsWith("5")) {
+                c[1] += (long) d.getValue();
+            }
+        }
+        Map<String, ClassicHistogramBuckets> latencies = new HashMap<>();
+        for (HistogramSnapshot.HistogramDataPointSnapshot d : requestLatency.collect().getDataPoints()) {
+            latencies.put(d.getLabels().get("service") + "/" + d.getLabels().get("route"), d.getClassicBuckets());
+        }
+        Map<String, String> out = new TreeMap<>();
+        counts.forEach((route, c) -> {
+            ClassicHistogramBuckets b = latencies.get(route);
+            out.put(route, "requests=" + c[0] + " errors_5xx=" + c[1]
+                    + (b == null ? "" : " p50_ms<=" + quantile(b, 0.5) + " p99_ms<=" + quantile(b, 0.99)));
+        });
+        return out;
+    }
+
+    private static double quantile(ClassicHistogramBuckets buckets, double q) {
+        long total = 0;
+        for (int i = 0; i < buckets.size(); i++) {
+            total += buckets.getCount(i);
+        }
+        long seen = 0;
+        for (int i = 0; i < buckets.size(); i++) {
+            seen += buckets.getCount(i);
+            if (seen >= q * total) {
+                return buckets.getUpperBound(i);
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     MetricSnapshots scrape() {

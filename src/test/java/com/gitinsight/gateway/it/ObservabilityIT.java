@@ -217,6 +217,9 @@ class ObservabilityIT {
         for (int i = 0; i < 3; i++) {
             sent += get("/counted/x" + i).body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
+        // Recorded once each response is out: wait for the third, then everything must agree exactly.
+        await().atMost(Duration.ofSeconds(5)).until(() -> value(metrics(), "gateway_request_latency_ms_count{" + labels + "}")
+                >= count + 3);
         String after = metrics();
         assertEquals(requests + 3, value(after, ok), after);
         assertEquals(count + 3, value(after, "gateway_request_latency_ms_count{" + labels + "}"));
@@ -289,6 +292,17 @@ class ObservabilityIT {
             javax.management.openmbean.TabularData breakers =
                     (javax.management.openmbean.TabularData) server.getAttribute(gateway, "CircuitBreakers");
             assertTrue(breakers.containsKey(new Object[] {"echo"}), breakers.toString());
+            get("/counted/jmx");
+            // Metrics are recorded once the response is out: wait for the request to be counted.
+            String[] counted = new String[1];
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                javax.management.openmbean.TabularData routes =
+                        (javax.management.openmbean.TabularData) server.getAttribute(gateway, "Routes");
+                javax.management.openmbean.CompositeData row = routes.get(new Object[] {"echo/counted"});
+                counted[0] = row == null ? null : (String) row.get("value");
+                return counted[0] != null && counted[0].contains("p99_ms");
+            });
+            assertTrue(counted[0].matches("requests=\\d+ errors_5xx=0 p50_ms<=[0-9.]+ p99_ms<=[0-9.]+"), counted[0]);
 
             String target = "127.0.0.1:" + echoPort;
             String[] signature = {String.class.getName(), String.class.getName()};
