@@ -218,8 +218,8 @@ class ObservabilityIT {
             sent += get("/counted/x" + i).body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
         // Recorded once each response is out: wait for the third, then everything must agree exactly.
-        await().atMost(Duration.ofSeconds(5)).until(() -> value(metrics(), "gateway_request_latency_ms_count{" + labels + "}")
-                >= count + 3);
+        long total = sent;
+        await().atMost(Duration.ofSeconds(5)).until(() -> value(metrics(), egressSeries) >= egress + total);
         String after = metrics();
         assertEquals(requests + 3, value(after, ok), after);
         assertEquals(count + 3, value(after, "gateway_request_latency_ms_count{" + labels + "}"));
