@@ -84,6 +84,7 @@ GitInsight Gateway (demo) is starting on http://127.0.0.1:$port - once it says "
   curl -s -i http://127.0.0.1:$port/no/such/route
 Gateway status: curl -s http://127.0.0.1:$port/_gateway/health
 Targets, health, breakers: curl -s http://127.0.0.1:$port/_gateway/status
+Metrics (Prometheus): curl -s http://127.0.0.1:$port/_gateway/metrics | grep ^gateway_
 
 MSG
 fi

@@ -88,6 +88,9 @@ public class DemoBackends {
                     jwt_secrets:
                       - {key: mobile-app-key, secret: "{vault://env/GATEWAY_JWT_SECRET_MOBILE_APP}"}
                 plugins:
+                  - name: request-id
+                  - name: prometheus
+                    config: {status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true}
                   - name: security-headers
                   - name: circuit-breaker
                     config: {failure_threshold: 3, open_seconds: 30}
