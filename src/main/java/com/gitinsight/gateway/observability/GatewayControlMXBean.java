@@ -37,7 +37,7 @@ public interface GatewayControlMXBean {
     /** Service name to requests in flight. */
     Map<String, Integer> getInFlight();
 
-    /** {@code upstream/target} to health (HEALTHY, UNHEALTHY, PROBATION). */
+    /** {@code upstream/target} to health (HEALTHY, UNHEALTHY, PROBATION) and active connections. */
     Map<String, String> getTargets();
 
     long getRateLimitingRejections();

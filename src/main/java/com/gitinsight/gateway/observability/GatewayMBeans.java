@@ -5,7 +5,7 @@ import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.upstream.ServiceGuard;
-import com.gitinsight.gateway.upstream.TargetStatus;
+import com.gitinsight.gateway.upstream.Target;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -133,8 +133,8 @@ public class GatewayMBeans {
         public Map<String, String> getTargets() {
             Map<String, String> out = new TreeMap<>();
             for (UpstreamPool pool : snapshot().upstreams().pools()) {
-                for (TargetStatus t : pool.status()) {
-                    out.put(pool.name() + "/" + t.target(), t.state().name());
+                for (Target t : pool.targets()) {
+                    out.put(pool.name() + "/" + t.address(), t.health().state().name() + " active=" + t.active());
                 }
             }
             return out;

@@ -305,6 +305,9 @@ class ObservabilityIT {
             assertTrue(counted[0].matches("requests=\\d+ errors_5xx=0 p50_ms<=[0-9.]+ p99_ms<=[0-9.]+"), counted[0]);
 
             String target = "127.0.0.1:" + echoPort;
+            javax.management.openmbean.TabularData targets =
+                    (javax.management.openmbean.TabularData) server.getAttribute(gateway, "Targets");
+            assertEquals("HEALTHY active=0", targets.get(new Object[] {"service:echo/" + target}).get("value"));
             String[] signature = {String.class.getName(), String.class.getName()};
             assertEquals(true, server.invoke(gateway, "markTargetUnhealthy", new Object[] {"service:echo", target}, signature));
             assertEquals("UNHEALTHY", JSON.readTree(get("/_gateway/status").body()).at("/upstreams/service:echo/0/health").asText());
