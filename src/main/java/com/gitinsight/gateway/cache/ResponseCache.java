@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.cache;
 
+import com.gitinsight.gateway.runtime.Jmx;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,9 +18,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import javax.management.JMException;
 import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import org.ehcache.Cache;
 import org.ehcache.CacheManager;
@@ -44,15 +43,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ResponseCache {
 
     private static final Logger LOG = Logger.getLogger(ResponseCache.class.getName());
-    private static final ObjectName MBEAN = name("io.gitinsight.gateway:type=Cache");
-
-    private static ObjectName name(String name) {
-        try {
-            return new ObjectName(name);
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final ObjectName MBEAN = Jmx.name("io.gitinsight.gateway:type=Cache");
 
     @Inject
     @ConfigProperty(name = "gateway.cache.heap-entries", defaultValue = "10000")
@@ -97,26 +88,18 @@ public class ResponseCache {
 
     /** Registered by the container's start only (tests make many caches in one JVM). */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
-            register(ManagementFactory.getPlatformMBeanServer());
-            registered = true;
-        } catch (JMException e) {
-            LOG.warning("cache: JMX registration of " + MBEAN + " failed: " + e);
-        }
+        registered = register(ManagementFactory.getPlatformMBeanServer());
     }
 
-    void register(MBeanServer server) throws JMException {
-        server.registerMBean(new Control(), MBEAN);
+    /** Registers (replacing a copy left by a deployment that did not stop cleanly). */
+    boolean register(MBeanServer server) {
+        return Jmx.register(server, MBEAN, new Control());
     }
 
     @PreDestroy
     public void stop() {
         if (registered) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(MBEAN);
-            } catch (JMException e) {
-                LOG.fine(() -> "cache: " + MBEAN + " was not registered: " + e);
-            }
+            Jmx.unregister(MBEAN);
         }
         manager.close();
     }

@@ -3,6 +3,7 @@ package com.gitinsight.gateway.observability;
 import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
+import com.gitinsight.gateway.runtime.Jmx;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.upstream.ServiceGuard;
 import com.gitinsight.gateway.upstream.Target;
@@ -16,9 +17,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Logger;
-import javax.management.JMException;
 import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 /**
@@ -40,32 +39,24 @@ public class GatewayMBeans {
     @Inject
     GatewayMetrics metrics;
 
-    private ObjectName name;
+    private final ObjectName name = Jmx.name(NAME);
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
-            name = new ObjectName(NAME);
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-            server.registerMBean(new Control(), name);
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalStateException(e);
-        } catch (JMException e) {
-            LOG.warning("JMX: registering " + NAME + " failed: " + e);
-        }
+        register(ManagementFactory.getPlatformMBeanServer());
+    }
+
+    /** Registers (replacing a copy left by a deployment that did not stop cleanly). */
+    void register(MBeanServer server) {
+        Jmx.register(server, name, new Control());
     }
 
     @PreDestroy
     void stop() {
-        try {
-            if (name != null && ManagementFactory.getPlatformMBeanServer().isRegistered(name)) {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            }
-        } catch (JMException e) {
-            LOG.fine(() -> "JMX: " + NAME + " was already gone: " + e);
-        }
+        unregister(ManagementFactory.getPlatformMBeanServer());
+    }
+
+    void unregister(MBeanServer server) {
+        Jmx.unregister(server, name);
     }
 
     private final class Control implements GatewayControlMXBean {

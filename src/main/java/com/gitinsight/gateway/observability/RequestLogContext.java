@@ -10,16 +10,14 @@ import java.util.logging.Handler;
 import java.util.logging.Logger;
 
 /**
- * Puts the request id into every gateway log line written while a request is handled (the MDC
- * that java.util.logging lacks): the server's log handlers get a filter that prefixes the
- * message of a {@code com.gitinsight.gateway} record with {@code [request_id=...]} for the
- * thread's current request. Handler filters, because a logger's own filter does not see its
- * children's records. Removed on undeploy.
+ * Puts the request id into every log line written while a request is handled, the gateway's and
+ * its libraries' (the MDC that java.util.logging lacks): the server's log handlers get a filter
+ * that prefixes the message with {@code [request_id=...]} for the thread's current request.
+ * Handler filters, because a logger's own filter does not see its children's records. Removed on
+ * undeploy.
  */
 @ApplicationScoped
 public class RequestLogContext {
-
-    private static final String ROOT = "com.gitinsight.gateway";
 
     private final ThreadLocal<String> current = new ThreadLocal<>();
     private final Map<Handler, Filter> previous = new IdentityHashMap<>();
@@ -32,8 +30,7 @@ public class RequestLogContext {
             h.setFilter(record -> {
                 String id = current.get();
                 String message = record.getMessage();
-                if (id != null && message != null && record.getLoggerName() != null
-                        && record.getLoggerName().startsWith(ROOT) && !message.startsWith("[request_id=")) {
+                if (id != null && message != null && !message.startsWith("[request_id=")) {
                     record.setMessage("[request_id=" + id + "] " + message);
                 }
                 return before == null || before.isLoggable(record);
