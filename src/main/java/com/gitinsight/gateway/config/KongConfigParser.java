@@ -384,6 +384,11 @@ public final class KongConfigParser {
                 String rsa = j.string("rsa_public_key", null);
                 if (!algorithm.startsWith("HS") && rsa == null) {
                     problems.add(j.location(), j.child("rsa_public_key"), "required for algorithm " + algorithm);
+                } else if (!algorithm.startsWith("HS")) {
+                    String unusable = PublicKeys.problem(algorithm, rsa);
+                    if (unusable != null) {
+                        j.error("rsa_public_key", "not a usable " + algorithm + " public key (PEM): " + unusable);
+                    }
                 }
                 if (key == null) {
                     problems.add(j.location(), j.child("key"), "required field missing");

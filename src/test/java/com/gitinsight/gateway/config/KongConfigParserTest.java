@@ -420,4 +420,18 @@ class KongConfigParserTest {
                 """);
         assertTrue(e.getMessage().contains("needs at least one of paths, methods, hosts or headers"), e.getMessage());
     }
+
+    @Test
+    void anUnusablePublicKeyIsAConfigErrorAtItsField() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("t.yml", HEADER + """
+                consumers:
+                  - username: a
+                    jwt_secrets:
+                      - {key: k, algorithm: RS256, rsa_public_key: "-----BEGIN PUBLIC KEY-----\\nnot a key\\n-----END PUBLIC KEY-----"}
+                """));
+        ConfigError error = e.errors().get(0);
+        assertEquals("consumers[0].jwt_secrets[0].rsa_public_key", error.field());
+        assertTrue(error.message().startsWith("not a usable RS256 public key"), error.message());
+        assertEquals(5, error.line());
+    }
 }

@@ -381,6 +381,7 @@ class SecurityIT {
         HttpResponse<String> big = get("/open/x", "X-Big", "a".repeat(40_000));
         assertEquals(431, big.statusCode());
         assertEquals("Request header fields too large", message(big));
+        assertEquals("DENY", big.headers().firstValue("X-Frame-Options").orElse(null), "security headers on a 431 too");
     }
 
     @Test

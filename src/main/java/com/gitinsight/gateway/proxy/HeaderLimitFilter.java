@@ -1,0 +1,47 @@
+package com.gitinsight.gateway.proxy;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Enumeration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Request line plus headers larger than {@code gateway.max-header-bytes} (nginx's
+ * large_client_header_buffers: 32k) get 431, after the security headers are in place, so the
+ * refusal carries them and the request's id like every other gateway error.
+ */
+public class HeaderLimitFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    @ConfigProperty(name = "gateway.max-header-bytes", defaultValue = "32768")
+    transient int maxHeaderBytes;
+
+    private static int headerBytes(HttpServletRequest request) {
+        String query = request.getQueryString();
+        int total = request.getRequestURI().length() + (query == null ? 0 : query.length());
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
+            String name = names.nextElement();
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
+                total += name.length() + values.nextElement().length() + 4;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (headerBytes(request) > maxHeaderBytes) {
+            ErrorResponses.write(request, response, 431, "Request header fields too large");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}
