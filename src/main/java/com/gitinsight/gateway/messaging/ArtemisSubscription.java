@@ -1,11 +1,10 @@
 package com.gitinsight.gateway.messaging;
 
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Destination;
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -18,27 +17,20 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * or {@code jndi:<name>} for a ConnectionFactory the application server defines. Reconnection is the
  * listener's, as for RabbitMQ (the client's own retries are left off).
  */
-final class ArtemisSubscription implements Subscription {
+final class ArtemisSubscription extends JmsSubscription {
 
-    private final Connection connection;
-    private final Session session;
+    private ArtemisSubscription(Connection connection, Session session) {
+        super(connection, session);
+    }
 
-    ArtemisSubscription(CacheEvictionPlugin.Config config, Subscription.Handler handler, ExceptionListener lost)
+    static ArtemisSubscription open(CacheEvictionPlugin.Config config, Subscription.Handler handler, ExceptionListener lost)
             throws JMSException {
         Connection c = factory(config.brokerUrl()).createConnection();
-        try {
-            c.setExceptionListener(lost);
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        return new ArtemisSubscription(c, start(c, lost, s -> {
             for (CacheEvictionPlugin.Binding b : config.bindings()) {
                 s.createConsumer(s.createTopic(b.exchange())).setMessageListener(handler.listener(s));
             }
-            c.start();
-            this.connection = c;
-            this.session = s;
-        } catch (JMSException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        }));
     }
 
     private static ConnectionFactory factory(String url) throws JMSException {
@@ -58,29 +50,7 @@ final class ArtemisSubscription implements Subscription {
     }
 
     @Override
-    public void deadLetter(Session s, String topic, String eventType, byte[] body, String reason) throws JMSException {
-        BytesMessage copy = s.createBytesMessage();
-        copy.writeBytes(body);
-        if (eventType != null) {
-            copy.setStringProperty("event_type", eventType);
-        }
-        copy.setStringProperty("rejection_reason", reason);
-        try (MessageProducer producer = s.createProducer(s.createTopic(topic))) {
-            producer.send(copy);
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            session.close();
-        } catch (JMSException | RuntimeException e) {
-            // closing anyway
-        }
-        try {
-            connection.close();
-        } catch (JMSException | RuntimeException e) {
-            // already gone
-        }
+    Destination deadLetters(Session s, String name) throws JMSException {
+        return s.createTopic(name);
     }
 }

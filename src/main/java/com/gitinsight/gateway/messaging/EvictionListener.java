@@ -132,9 +132,9 @@ public class EvictionListener implements EvictionFeed {
         Subscription[] self = new Subscription[1];
         Subscription.Handler handler = session -> message -> onMessage(c, self[0], session, message);
         return switch (c.provider()) {
-            case RABBITMQ -> self[0] = new RabbitMqSubscription(c, queue, ContainerThreads.factory("gateway-eviction-amqp"),
+            case RABBITMQ -> self[0] = RabbitMqSubscription.open(c, queue, ContainerThreads.factory("gateway-eviction-amqp"),
                     handler, e -> lost(g, c, e));
-            case ARTEMIS -> self[0] = new ArtemisSubscription(c, handler, e -> lost(g, c, e));
+            case ARTEMIS -> self[0] = ArtemisSubscription.open(c, handler, e -> lost(g, c, e));
         };
     }
 

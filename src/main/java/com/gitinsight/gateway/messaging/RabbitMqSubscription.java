@@ -4,11 +4,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import com.rabbitmq.jms.admin.RMQDestination;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.Destination;
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,12 +24,13 @@ import java.util.concurrent.TimeoutException;
  * which silently ended the consumer). The topology is declared by the connection's own post-processor, on the connection that
  * consumes (an exclusive queue belongs to it), every time a connection is made.
  */
-final class RabbitMqSubscription implements Subscription {
+final class RabbitMqSubscription extends JmsSubscription {
 
-    private final Connection connection;
-    private final Session session;
+    private RabbitMqSubscription(Connection connection, Session session) {
+        super(connection, session);
+    }
 
-    RabbitMqSubscription(CacheEvictionPlugin.Config config, String queue, ThreadFactory threads,
+    static RabbitMqSubscription open(CacheEvictionPlugin.Config config, String queue, ThreadFactory threads,
             Subscription.Handler handler, ExceptionListener lost) throws JMSException {
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setUri(config.brokerUrl());
@@ -46,17 +46,8 @@ final class RabbitMqSubscription implements Subscription {
         });
         factory.setAmqpConnectionPostProcessor(c -> declare(c, config, queue));
         Connection c = factory.createConnection();
-        try {
-            c.setExceptionListener(lost);
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            s.createConsumer(new RMQDestination(queue, null, null, queue)).setMessageListener(handler.listener(s));
-            c.start();
-            this.connection = c;
-            this.session = s;
-        } catch (JMSException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return new RabbitMqSubscription(c, start(c, lost,
+                s -> s.createConsumer(new RMQDestination(queue, null, null, queue)).setMessageListener(handler.listener(s))));
     }
 
     private static void declare(com.rabbitmq.client.Connection c, CacheEvictionPlugin.Config config, String queue) {
@@ -107,30 +98,7 @@ final class RabbitMqSubscription implements Subscription {
     }
 
     @Override
-    public void deadLetter(Session session, String exchange, String eventType, byte[] body, String reason)
-            throws JMSException {
-        BytesMessage copy = session.createBytesMessage();
-        copy.writeBytes(body);
-        if (eventType != null) {
-            copy.setStringProperty("event_type", eventType);
-        }
-        copy.setStringProperty("rejection_reason", reason);
-        try (MessageProducer producer = session.createProducer(new RMQDestination(exchange, exchange, "rejected", null))) {
-            producer.send(copy);
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            session.close();
-        } catch (JMSException | RuntimeException e) {
-            // closing anyway
-        }
-        try {
-            connection.close();
-        } catch (JMSException | RuntimeException e) {
-            // already gone
-        }
+    Destination deadLetters(Session s, String name) {
+        return new RMQDestination(name, name, "rejected", null);
     }
 }

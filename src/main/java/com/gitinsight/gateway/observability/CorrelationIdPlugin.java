@@ -3,7 +3,6 @@ package com.gitinsight.gateway.observability;
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginSchema;
-import java.util.Set;
 
 /**
  * Kong's {@code correlation-id}: {@code header_name} (Kong-Request-ID), {@code generator}
@@ -14,9 +13,6 @@ public final class CorrelationIdPlugin implements PluginSchema {
 
     public static final String NAME = "correlation-id";
 
-    public record Config(String headerName, IdGenerator.Kind generator, boolean echoDownstream) implements PluginConfig {
-    }
-
     @Override
     public String name() {
         return NAME;
@@ -24,8 +20,6 @@ public final class CorrelationIdPlugin implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(Set.of("header_name", "generator", "echo_downstream"), Set.of());
-        return new Config(f.string("header_name", "Kong-Request-ID"), IdGenerator.kind(f, "uuid#counter"),
-                f.bool("echo_downstream", false));
+        return IdPluginConfig.parse(f, "Kong-Request-ID", "uuid#counter", false);
     }
 }

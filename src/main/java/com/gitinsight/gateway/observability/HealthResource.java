@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@code /_gateway/health} with MicroProfile Health's semantics and JSON: {@code /live} (the
@@ -46,41 +47,36 @@ public class HealthResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response all() {
-        ArrayNode checks = JSON.createArrayNode();
-        live(checks);
-        ready(checks);
-        started(checks);
-        return answer(checks);
+        return answer(this::live, this::ready, this::started);
     }
 
     @GET
     @Path("live")
     @Produces(MediaType.APPLICATION_JSON)
     public Response live() {
-        ArrayNode checks = JSON.createArrayNode();
-        live(checks);
-        return answer(checks);
+        return answer(this::live);
     }
 
     @GET
     @Path("ready")
     @Produces(MediaType.APPLICATION_JSON)
     public Response ready() {
-        ArrayNode checks = JSON.createArrayNode();
-        ready(checks);
-        return answer(checks);
+        return answer(this::ready);
     }
 
     @GET
     @Path("started")
     @Produces(MediaType.APPLICATION_JSON)
     public Response started() {
-        ArrayNode checks = JSON.createArrayNode();
-        started(checks);
-        return answer(checks);
+        return answer(this::started);
     }
 
-    private static Response answer(ArrayNode checks) {
+    @SafeVarargs
+    private static Response answer(Consumer<ArrayNode>... groups) {
+        ArrayNode checks = JSON.createArrayNode();
+        for (Consumer<ArrayNode> g : groups) {
+            g.accept(checks);
+        }
         boolean up = true;
         for (JsonNode c : checks) {
             up &= "UP".equals(c.get("status").asText());

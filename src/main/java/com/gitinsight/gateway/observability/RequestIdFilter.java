@@ -35,7 +35,7 @@ public class RequestIdFilter extends HttpFilter {
             return;
         }
         ManagedHeaders headers = null;
-        RequestIdPlugin.Config rid = context.pluginOnEveryResponse(RequestIdPlugin.NAME, RequestIdPlugin.Config.class);
+        IdPluginConfig rid = context.pluginOnEveryResponse(RequestIdPlugin.NAME, IdPluginConfig.class);
         if (rid != null) {
             String id = keepOrMake(request.getHeader(rid.headerName()), rid.generator());
             context.requestId(id);
@@ -45,7 +45,7 @@ public class RequestIdFilter extends HttpFilter {
                 headers.manage(rid.headerName(), id, ManagedHeaders.Mode.OVERRIDE);
             }
         }
-        CorrelationIdPlugin.Config cid = context.plugin(CorrelationIdPlugin.NAME, CorrelationIdPlugin.Config.class);
+        IdPluginConfig cid = context.plugin(CorrelationIdPlugin.NAME, IdPluginConfig.class);
         if (cid != null) {
             String id = keepOrMake(request.getHeader(cid.headerName()), cid.generator());
             context.upstreamHeader(cid.headerName(), id);

@@ -3,7 +3,6 @@ package com.gitinsight.gateway.observability;
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginSchema;
-import java.util.Set;
 
 /**
  * The seed's {@code request-id} (nginx's {@code $request_id}): {@code header_name} (X-Request-ID),
@@ -14,9 +13,6 @@ public final class RequestIdPlugin implements PluginSchema {
 
     public static final String NAME = "request-id";
 
-    public record Config(String headerName, IdGenerator.Kind generator, boolean echoDownstream) implements PluginConfig {
-    }
-
     @Override
     public String name() {
         return NAME;
@@ -24,8 +20,6 @@ public final class RequestIdPlugin implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(Set.of("header_name", "generator", "echo_downstream"), Set.of());
-        return new Config(f.string("header_name", "X-Request-ID"), IdGenerator.kind(f, "uuid"),
-                f.bool("echo_downstream", true));
+        return IdPluginConfig.parse(f, "X-Request-ID", "uuid", true);
     }
 }

@@ -33,8 +33,13 @@ class ArtemisEvictionTest {
     private ResponseCache cache;
     private EvictionListener listener;
 
+    /** Held so the level sticks (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger AUDIT = java.util.logging.Logger.getLogger("org.apache.activemq.audit");
+
     @BeforeEach
     void start() throws Exception {
+        // The embedded broker's audit trail logs every message at INFO.
+        AUDIT.setLevel(java.util.logging.Level.WARNING);
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
