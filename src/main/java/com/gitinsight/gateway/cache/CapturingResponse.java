@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The response of a cacheable request on its way to the client. When the backend commits it
@@ -34,20 +35,29 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private final boolean staleStandsIn;
     private final String cacheStatus;
     private final String key;
+    private final String path;
+    private final boolean evictable;
+    private final Consumer<CachedResponse> store;
     private Mode mode = Mode.UNDECIDED;
+    private boolean finished;
+    private CachedResponse result;
     private List<String> headers;
     private long ttlSeconds;
     private ByteArrayOutputStream copy;
     private ServletOutputStream stream;
     private PrintWriter writer;
 
+    /** {@code store} receives the entry once, when it is complete. */
     CapturingResponse(HttpServletResponse response, ProxyCachePlugin.Config config, boolean staleStandsIn,
-            String cacheStatus, String key) {
+            String cacheStatus, String key, String path, boolean evictable, Consumer<CachedResponse> store) {
         super(response);
         this.config = config;
         this.staleStandsIn = staleStandsIn;
         this.cacheStatus = cacheStatus;
         this.key = key;
+        this.path = path;
+        this.evictable = evictable;
+        this.store = store;
     }
 
     private Mode decide() {
@@ -143,8 +153,16 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         return mode == Mode.SUPPRESS;
     }
 
-    /** After the chain: the entry to store, or null. */
-    CachedResponse finish(String path, boolean evictable, long now) throws IOException {
+    /**
+     * Stores the entry (once) and returns it, or null when there is nothing to store. Called when
+     * the backend closes a body whose declared length has fully passed (so the entry is in the
+     * cache before the client sees the response end), else after the chain returned normally.
+     */
+    CachedResponse finish(long now) throws IOException {
+        if (finished) {
+            return result;
+        }
+        finished = true;
         decide();
         if (writer != null) {
             writer.flush();
@@ -154,7 +172,15 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         }
         long fresh = now + ttlSeconds * 1000;
         long kept = Math.max(fresh, now + Math.max(config.storageTtlSeconds(), ttlSeconds + config.staleIfErrorSeconds()) * 1000);
-        return new CachedResponse(getStatus(), headers, copy.toByteArray(), now, fresh, kept, path, evictable);
+        result = new CachedResponse(getStatus(), headers, copy.toByteArray(), now, fresh, kept, path, evictable);
+        store.accept(result);
+        return result;
+    }
+
+    /** The whole declared body has been copied: a close now ends a complete response. */
+    private boolean completeByLength() {
+        String length = getHeader("Content-Length");
+        return copy != null && length != null && parseLong(length) == copy.size();
     }
 
     @Override
@@ -247,6 +273,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         @Override
         public void close() throws IOException {
             if (out != null) {
+                if (completeByLength()) {
+                    finish(System.currentTimeMillis());
+                }
                 out.close();
             }
         }

@@ -66,7 +66,7 @@ public class ProxyCacheFilter extends HttpFilter {
         CachedResponse stale = entry != null && now < entry.keptUntil()
                 && now < entry.freshUntil() + config.staleIfErrorSeconds() * 1000 ? entry : null;
         CapturingResponse capture = new CapturingResponse(response, config, stale != null,
-                entry == null ? "Miss" : "Refresh", key);
+                entry == null ? "Miss" : "Refresh", key, path, cache.evictable(path), e -> cache.put(key, e));
         CachedResponse stored = null;
         try {
             chain.doFilter(request, capture);
@@ -74,10 +74,7 @@ public class ProxyCacheFilter extends HttpFilter {
                 response.reset();
                 write(response, stale, "Stale", key, System.currentTimeMillis(), request);
             } else {
-                stored = capture.finish(path, cache.evictable(path), System.currentTimeMillis());
-                if (stored != null) {
-                    cache.put(key, stored);
-                }
+                stored = capture.finish(System.currentTimeMillis());
             }
         } finally {
             if (mine != null) {
