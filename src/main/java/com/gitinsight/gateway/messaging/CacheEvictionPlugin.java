@@ -40,6 +40,14 @@ public final class CacheEvictionPlugin implements PluginSchema {
         }
     }
 
+    private static boolean schemeFits(Provider provider, String url) {
+        return switch (provider) {
+            case RABBITMQ -> url.startsWith("amqp://") || url.startsWith("amqps://");
+            case ARTEMIS -> url.startsWith("jndi:") || url.startsWith("tcp://") || url.startsWith("ssl://")
+                    || url.startsWith("vm://") || url.startsWith("(tcp://");
+        };
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -65,6 +73,11 @@ public final class CacheEvictionPlugin implements PluginSchema {
         String url = f.string("broker_url", null);
         if (url == null || url.isBlank()) {
             f.error("broker_url", "required: amqp://user:password@host:5672/vhost (a secret can be {vault://env/NAME})");
+        } else if (!schemeFits(provider, url)) {
+            // Caught here, at its line, rather than as a connection retried forever.
+            f.error("broker_url", provider == Provider.RABBITMQ
+                    ? "use amqp://user:password@host:5672/vhost or amqps://... for provider rabbitmq"
+                    : "use tcp://host:61616 (or another Artemis URL) or jndi:<name> for provider artemis");
         }
         List<Binding> bindings = new ArrayList<>();
         for (PluginFields b : f.sections("bindings")) {

@@ -4,7 +4,6 @@ import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
-import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.upstream.GuardStatus;
 import com.gitinsight.gateway.upstream.TargetHealth;
@@ -217,9 +216,5 @@ public class GatewayMetrics {
 
     MetricSnapshots scrape() {
         return registry.scrape();
-    }
-
-    GatewaySnapshot snapshot() {
-        return runtime.snapshot();
     }
 }

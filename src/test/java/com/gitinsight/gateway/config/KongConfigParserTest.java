@@ -79,7 +79,8 @@ class KongConfigParserTest {
 
     @Test
     void gitInsightsOwnConfigLoads() throws Exception {
-        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn(), name -> "secret-of-" + name)
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn(),
+                name -> name.endsWith("_URL") ? "amqp://gw:secret-of-" + name + "@mq:5672/%2F" : "secret-of-" + name)
                 .load(Path.of("server-config/gateway.yml"));
         assertEquals(3, config.services().size());
         assertEquals(3, config.upstreams().size());
@@ -110,7 +111,7 @@ class KongConfigParserTest {
         assertEquals(3, config.plugins().stream().filter(p -> p.name().equals("request-rate")).count());
         assertTrue(config.pluginsFor(PluginSpec.Scope.ROUTE, "fast-routes").stream()
                 .anyMatch(p -> p.name().equals("proxy-cache")), "the seed's response-caching, stored under its Kong name");
-        assertEquals("secret-of-GATEWAY_AMQP_URL", config.plugins().stream()
+        assertEquals("amqp://gw:secret-of-GATEWAY_AMQP_URL@mq:5672/%2F", config.plugins().stream()
                 .filter(p -> p.name().equals("cache-eviction")).map(p -> ((CacheEvictionPlugin.Config) p.config()).brokerUrl())
                 .findFirst().orElseThrow());
     }
@@ -433,5 +434,20 @@ class KongConfigParserTest {
         assertEquals("consumers[0].jwt_secrets[0].rsa_public_key", error.field());
         assertTrue(error.message().startsWith("not a usable RS256 public key"), error.message());
         assertEquals(5, error.line());
+    }
+
+    @Test
+    void aBrokerUrlOfTheWrongKindIsAConfigErrorNotARetryLoop() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("t.yml", HEADER + """
+                plugins:
+                  - name: cache-eviction
+                    config:
+                      broker_url: "http://127.0.0.1:15672"
+                      bindings: [{exchange: analysis}]
+                      rules: [{event_type: t, evict: ["/a/{id}"]}]
+                """));
+        ConfigError error = e.errors().get(0);
+        assertEquals("plugins[0].config.broker_url", error.field());
+        assertTrue(error.message().startsWith("use amqp://"), error.message());
     }
 }
