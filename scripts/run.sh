@@ -45,6 +45,15 @@ for var in GATEWAY_JWT_SECRET_WEB_FRONTEND GATEWAY_JWT_SECRET_MOBILE_APP; do
   fi
 done
 
+# The admin API and console need a token (or an SSO provider, gateway.admin.oidc.issuer). Unset:
+# a random one for this run, printed below, so nothing is open by default and nothing is guessable.
+if [[ -z ${GATEWAY_ADMIN_TOKEN:-} ]]; then
+  export GATEWAY_ADMIN_TOKEN=$(od -An -tx1 -N18 /dev/urandom | tr -d ' \n')
+  admin_token_note="admin token for this run: $GATEWAY_ADMIN_TOKEN (set GATEWAY_ADMIN_TOKEN to choose it)"
+else
+  admin_token_note="admin token: the GATEWAY_ADMIN_TOKEN you set"
+fi
+
 # The broker of the cache-eviction events. Without one the gateway still serves: the listener
 # retries, and the entries its rules cover are kept only disconnected_ttl.
 export GATEWAY_AMQP_URL=${GATEWAY_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2F}
@@ -88,6 +97,11 @@ Metrics (Prometheus): curl -s http://127.0.0.1:$port/_gateway/metrics | grep ^ga
 
 MSG
 fi
+cat <<MSG >&2
+Admin console: http://127.0.0.1:$port/_gateway/console/   Admin API: http://127.0.0.1:$port/_gateway/admin/
+  $admin_token_note
+
+MSG
 
 # ParallelGC: on this proxy workload (short-lived garbage, 2 cores) it cost ~18% less CPU per
 # request than G1, and the sizes keep the RSS under 512 MiB after a benchmark run.

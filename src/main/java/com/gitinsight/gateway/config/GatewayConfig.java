@@ -6,11 +6,13 @@ import java.util.Optional;
 
 /**
  * One whole, validated, immutable configuration: what the request path reads. Built once per load
- * by {@link KongConfigParser}; never mutated.
+ * by {@link KongConfigParser}; never mutated. {@code text} is the file as written (secrets unresolved),
+ * what the admin API edits.
  */
 public record GatewayConfig(
         String source,
         String hash,
+        String text,
         List<ServiceSpec> services,
         List<RouteSpec> routes,
         List<UpstreamSpec> upstreams,

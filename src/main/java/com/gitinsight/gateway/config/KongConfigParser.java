@@ -96,14 +96,14 @@ public final class KongConfigParser {
             throw new ConfigException(problems.errors());
         }
         root = VaultReferences.resolve(root, "", environment, problems);
-        GatewayConfig config = new Build(file, hash(text), problems).run(Section.of(root, "", problems));
+        GatewayConfig config = new Build(file, hash(text), text, problems).run(Section.of(root, "", problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.errors());
         }
         return config;
     }
 
-    static String hash(String text) {
+    public static String hash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
@@ -116,6 +116,7 @@ public final class KongConfigParser {
     private final class Build {
         private final String file;
         private final String hash;
+        private final String text;
         private final Problems problems;
         private final List<ServiceSpec> services = new ArrayList<>();
         private final Map<String, Section> serviceSections = new HashMap<>();
@@ -125,9 +126,10 @@ public final class KongConfigParser {
         private final List<ConsumerSpec> consumers = new ArrayList<>();
         private final List<PendingPlugin> plugins = new ArrayList<>();
 
-        Build(String file, String hash, Problems problems) {
+        Build(String file, String hash, String text, Problems problems) {
             this.file = file;
             this.hash = hash;
+            this.text = text;
             this.problems = problems;
         }
 
@@ -156,7 +158,7 @@ public final class KongConfigParser {
             }
             List<RouteSpec> routeSpecs = finishRoutes();
             List<PluginSpec> pluginSpecs = finishPlugins(routeSpecs);
-            return new GatewayConfig(file, hash, services, routeSpecs, upstreams, consumers, pluginSpecs);
+            return new GatewayConfig(file, hash, text, services, routeSpecs, upstreams, consumers, pluginSpecs);
         }
 
         private void service(Section s) {

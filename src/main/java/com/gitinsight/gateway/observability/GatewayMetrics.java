@@ -199,6 +199,35 @@ public class GatewayMetrics {
         return out;
     }
 
+    /**
+     * Totals across every measured route, for the console's charts: cumulative counters (the console
+     * takes differences between polls) and the request-latency buckets (non-cumulative counts).
+     */
+    public Totals totals() {
+        long all = 0;
+        long errors = 0;
+        for (CounterSnapshot.CounterDataPointSnapshot d : requests.collect().getDataPoints()) {
+            all += (long) d.getValue();
+            if (d.getLabels().get("code").startsWith("5")) {
+                errors += (long) d.getValue();
+            }
+        }
+        long[] buckets = new long[LATENCY_MS.length + 1];
+        for (HistogramSnapshot.HistogramDataPointSnapshot d : requestLatency.collect().getDataPoints()) {
+            ClassicHistogramBuckets b = d.getClassicBuckets();
+            for (int i = 0; i < b.size() && i < buckets.length; i++) {
+                buckets[i] += b.getCount(i);
+            }
+        }
+        return new Totals(all, errors, LATENCY_MS.clone(), buckets, cache.hits(), cache.misses(),
+                rateLimits.rejected("rate-limiting") + rateLimits.rejected("request-rate"));
+    }
+
+    /** See {@link #totals()}; {@code bucketCounts} has one more entry than bounds (the +Inf bucket). */
+    public record Totals(long requests, long errors5xx, double[] latencyBoundsMs, long[] bucketCounts,
+            long cacheHits, long cacheMisses, long rateLimited) {
+    }
+
     private static double quantile(ClassicHistogramBuckets buckets, double q) {
         long total = 0;
         for (int i = 0; i < buckets.size(); i++) {

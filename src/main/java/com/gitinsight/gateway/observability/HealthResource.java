@@ -139,7 +139,7 @@ public class HealthResource {
     }
 
     /** The gateway's version, from the build. */
-    static String version() {
+    public static String version() {
         return VERSION;
     }
 

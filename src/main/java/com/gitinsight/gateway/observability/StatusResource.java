@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * eviction-event subscription.
  */
 @Path("_gateway/status")
+@jakarta.enterprise.context.ApplicationScoped
 public class StatusResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +44,11 @@ public class StatusResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String status() {
+        return report().toString();
+    }
+
+    /** The status as a tree (the admin API serves the same). */
+    public ObjectNode report() {
         GatewaySnapshot snapshot = runtime.snapshot();
         ObjectNode body = JSON.createObjectNode();
         ObjectNode upstreams = body.putObject("upstreams");
@@ -84,6 +90,6 @@ public class StatusResource {
         events.put("applied", e.applied());
         events.put("rejected", e.rejected());
         events.put("last_lag_ms", e.lastLagMillis());
-        return body.toString();
+        return body;
     }
 }

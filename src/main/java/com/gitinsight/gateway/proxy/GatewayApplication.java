@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.admin.AdminResource;
+import com.gitinsight.gateway.admin.ConsoleResource;
+import com.gitinsight.gateway.admin.LoginResource;
 import com.gitinsight.gateway.observability.HealthResource;
 import com.gitinsight.gateway.observability.MetricsResource;
 import com.gitinsight.gateway.observability.StatusResource;
@@ -15,7 +18,8 @@ public class GatewayApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(HealthResource.class, StatusResource.class, MetricsResource.class, ErrorMapper.class);
+        return Set.of(HealthResource.class, StatusResource.class, MetricsResource.class, ErrorMapper.class,
+                AdminResource.class, LoginResource.class, ConsoleResource.class);
     }
 
     /**

@@ -54,7 +54,6 @@ public final class ConfigReloader implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** The error of the last rejected version, or null when the file on disk is the one running. */
     /** Configurations installed since start (the first load not counted). */
     public long reloads() {
         return reloads.get();
@@ -65,6 +64,7 @@ public final class ConfigReloader implements AutoCloseable {
         return failures.get();
     }
 
+    /** The error of the last rejected version, or null when the file on disk is the one running. */
     public String lastError() {
         return lastError.get();
     }
@@ -73,6 +73,29 @@ public final class ConfigReloader implements AutoCloseable {
     public synchronized void checkNow() {
         seenModified = null;
         check();
+    }
+
+    /** Runs {@code work} with polling held off, so a writer's read-validate-write-install is one step. */
+    public synchronized <T, E extends Exception> T exclusively(Work<T, E> work) throws E {
+        return work.run();
+    }
+
+    /** Installs a version just written to the file by the gateway itself (the admin API). */
+    public synchronized void installWritten(GatewayConfig written) {
+        remember();
+        lastError.set(null);
+        if (written.hash().equals(seenHash)) {
+            return;
+        }
+        onValid.accept(written);
+        reloads.incrementAndGet();
+        seenHash = written.hash();
+    }
+
+    /** Work done under the reloader's lock. */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        T run() throws E;
     }
 
     synchronized void check() {

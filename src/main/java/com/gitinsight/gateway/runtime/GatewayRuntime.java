@@ -40,6 +40,7 @@ public class GatewayRuntime {
     private ConfigReloader reloader;
     private UpstreamServices upstreamServices;
     private ServiceGuards guards;
+    private KongConfigParser parser;
 
     @Inject
     @ConfigProperty(name = "gateway.config", defaultValue = "server-config/gateway.yml")
@@ -85,7 +86,7 @@ public class GatewayRuntime {
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) throws ConfigException {
         Path file = Path.of(configFile).toAbsolutePath();
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        parser = new KongConfigParser(PluginRegistry.builtIn());
         GatewayConfig config = parser.load(file);
         upstreamServices = new UpstreamServices(new UpstreamServices.Settings(dnsServers(),
                 Duration.ofMillis(dnsTimeoutMillis), dnsMinTtl, dnsMaxTtl, dnsErrorRetry, probeThreads),
@@ -140,6 +141,31 @@ public class GatewayRuntime {
         if (reloader != null) {
             reloader.checkNow();
         }
+    }
+
+    /**
+     * A configuration change made by the gateway itself (the admin API): {@code work} reads the
+     * running configuration, writes the file and returns the validated new version, or null to
+     * change nothing. The file watcher is held off meanwhile, so the two never interleave.
+     */
+    public <E extends Exception> GatewayConfig change(ConfigReloader.Work<GatewayConfig, E> work) throws E {
+        return reloader.exclusively(() -> {
+            GatewayConfig next = work.run();
+            if (next != null) {
+                reloader.installWritten(next);
+            }
+            return next;
+        });
+    }
+
+    /** The parser every version goes through (validation before a write). */
+    public KongConfigParser parser() {
+        return parser;
+    }
+
+    /** The declarative file this gateway runs from. */
+    public Path configPath() {
+        return Path.of(configFile).toAbsolutePath();
     }
 
     public long reloads() {

@@ -158,15 +158,8 @@ public class JwtFilter extends HttpFilter {
             LOG.log(Level.FINE, "SSO token refused: {0}", e.getMessage());
             return false;
         }
-        Set<String> scopes = SsoPrincipal.strings(claims.getClaimValue("scope"));
-        scopes.addAll(SsoPrincipal.strings(claims.getClaimValue("scp")));
-        Set<String> roles = new java.util.LinkedHashSet<>();
-        if (settings.rolesClaim() != null) {
-            roles.addAll(SsoPrincipal.strings(claims.getClaimValue(settings.rolesClaim())));
-        } else {
-            roles.addAll(SsoPrincipal.strings(claims.getClaimValue("roles")));
-            roles.addAll(SsoPrincipal.strings(claims.getClaimValue("groups")));
-        }
+        Set<String> scopes = SsoTokens.scopes(claims);
+        Set<String> roles = SsoTokens.roles(claims, settings.rolesClaim());
         if (!scopes.containsAll(settings.requiredScopes()) || !roles.containsAll(settings.requiredRoles())) {
             ErrorResponses.write(request, response, 403, "Forbidden",
                     "WWW-Authenticate", "Bearer error=\"insufficient_scope\"");

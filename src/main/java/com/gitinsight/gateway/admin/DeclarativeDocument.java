@@ -1,0 +1,361 @@
+package com.gitinsight.gateway.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A declarative file as an editable tree, and the entity operations of the admin API on it. An
+ * entity is found wherever Kong's format allows it (routes nested in services or at the top,
+ * plugins global, top-level with a reference, or nested), and edited where it is, so a file keeps
+ * its shape. Validation is the parser's job, after the edit; this class only refuses what would
+ * make an edit ambiguous (a missing or duplicate name, a dangling reference on delete).
+ */
+final class DeclarativeDocument {
+
+    static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .build());
+
+    /** Fields that hold child entities rather than the entity's own settings. */
+    private static final Map<EntityKind, Set<String>> CHILDREN = Map.of(
+            EntityKind.SERVICES, Set.of("routes", "plugins"),
+            EntityKind.ROUTES, Set.of("plugins"),
+            EntityKind.UPSTREAMS, Set.of("targets"),
+            EntityKind.CONSUMERS, Set.of("plugins"),
+            EntityKind.PLUGINS, Set.of());
+
+    /** One entity where it sits: its list, its node, and the entity it is nested in (null: top level). */
+    record Located(EntityKind kind, ArrayNode list, ObjectNode node, Parent parent) {
+    }
+
+    record Parent(EntityKind kind, String name) {
+    }
+
+    private final ObjectNode root;
+
+    private DeclarativeDocument(ObjectNode root) {
+        this.root = root;
+    }
+
+    static DeclarativeDocument parse(String text) throws AdminException {
+        try {
+            JsonNode tree = YAML.readTree(text);
+            if (!(tree instanceof ObjectNode o)) {
+                throw new AdminException(400, "the configuration is not a mapping");
+            }
+            return new DeclarativeDocument(o);
+        } catch (JsonProcessingException e) {
+            throw new AdminException(400, "malformed configuration: " + e.getOriginalMessage());
+        }
+    }
+
+    ObjectNode root() {
+        return root;
+    }
+
+    String toYaml() {
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree read from YAML always writes", e);
+        }
+    }
+
+    String toJson() {
+        try {
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree always writes", e);
+        }
+    }
+
+    List<Located> all(EntityKind kind) {
+        List<Located> out = new ArrayList<>();
+        switch (kind) {
+            case SERVICES, UPSTREAMS, CONSUMERS -> each(root, kind, null, out);
+            case ROUTES -> {
+                each(root, kind, null, out);
+                for (Located s : all(EntityKind.SERVICES)) {
+                    each(s.node(), kind, new Parent(EntityKind.SERVICES, name(s)), out);
+                }
+            }
+            case PLUGINS -> {
+                each(root, kind, null, out);
+                for (EntityKind parent : List.of(EntityKind.SERVICES, EntityKind.ROUTES, EntityKind.CONSUMERS)) {
+                    for (Located p : all(parent)) {
+                        each(p.node(), kind, new Parent(parent, name(p)), out);
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(kind.name());
+        }
+        return out;
+    }
+
+    private static void each(ObjectNode holder, EntityKind kind, Parent parent, List<Located> out) {
+        if (holder.get(kind.collection) instanceof ArrayNode list) {
+            for (JsonNode n : list) {
+                if (n instanceof ObjectNode o) {
+                    out.add(new Located(kind, list, o, parent));
+                }
+            }
+        }
+    }
+
+    Optional<Located> find(EntityKind kind, String id) {
+        return all(kind).stream().filter(l -> id.equals(name(l))).findFirst();
+    }
+
+    /**
+     * Where an entity sits as the parser names fields ({@code routes[2]}, {@code services[0].routes[1]}),
+     * or null; so errors about it can be given relative to the entity, as Kong gives them.
+     */
+    String pathOf(EntityKind kind, String id) {
+        Optional<Located> found = find(kind, id);
+        if (found.isEmpty()) {
+            return null;
+        }
+        Located l = found.get();
+        String own = kind.collection + "[" + indexOf(l.list(), l.node()) + "]";
+        if (l.parent() == null) {
+            return own;
+        }
+        String parent = pathOf(l.parent().kind(), l.parent().name());
+        return parent == null ? null : parent + "." + own;
+    }
+
+    Located require(EntityKind kind, String id) throws AdminException {
+        return find(kind, id).orElseThrow(() -> new AdminException(404, "Not found"));
+    }
+
+    /** The entity's name; for a plugin, Kong's id if given, else its scope and name ({@code route:r1:jwt}). */
+    static String name(Located l) {
+        if (l.kind() != EntityKind.PLUGINS) {
+            return text(l.node().get(l.kind().key));
+        }
+        String id = text(l.node().get("id"));
+        if (id != null) {
+            return id;
+        }
+        String plugin = text(l.node().get("name"));
+        if (l.parent() != null) {
+            return l.parent().kind().singular() + ":" + l.parent().name() + ":" + plugin;
+        }
+        for (String scope : List.of("service", "route", "consumer")) {
+            String ref = reference(l.node().get(scope));
+            if (ref != null) {
+                return scope + ":" + ref + ":" + plugin;
+            }
+        }
+        return "global:" + plugin;
+    }
+
+    /** The name an entity given as a request body will have (a plugin's derived id included). */
+    static String idOf(EntityKind kind, ObjectNode body) {
+        return name(new Located(kind, null, body, null));
+    }
+
+    /** The entity as the admin API shows it: Kong's shape, children left to their own endpoints. */
+    ObjectNode view(Located l) {
+        ObjectNode out = l.node().deepCopy();
+        CHILDREN.get(l.kind()).forEach(out::remove);
+        if (l.kind() == EntityKind.ROUTES) {
+            String service = l.parent() != null ? l.parent().name() : reference(out.get("service"));
+            if (service != null) {
+                out.putObject("service").put("name", service);
+            }
+        }
+        if (l.kind() == EntityKind.PLUGINS) {
+            out.put("id", name(l));
+            if (l.parent() != null) {
+                out.putObject(l.parent().kind().singular()).put(l.parent().kind().key, l.parent().name());
+            }
+        }
+        return out;
+    }
+
+    void create(EntityKind kind, ObjectNode body) throws AdminException {
+        Located probe = new Located(kind, null, body, null);
+        String id = name(probe);
+        if (kind == EntityKind.PLUGINS ? body.path("name").asText("").isEmpty() : id == null || id.isEmpty()) {
+            throw new AdminException(400, "schema violation (" + (kind == EntityKind.PLUGINS ? "name" : kind.key)
+                    + ": required field missing)", Map.of(kind == EntityKind.PLUGINS ? "name" : kind.key,
+                    "required field missing"), null);
+        }
+        if (kind == EntityKind.ROUTES && reference(body.get("service")) == null) {
+            throw new AdminException(400, "schema violation (service: required field missing)",
+                    Map.of("service", "required field missing"), null);
+        }
+        if (find(kind, id).isPresent()) {
+            throw new AdminException(409, "UNIQUE violation detected on '{" + kind.key + "=\"" + id + "\"}'");
+        }
+        list(root, kind.collection).add(body);
+    }
+
+    /** PATCH (merge the given fields; null removes one) or PUT (replace, keeping child entities). */
+    void update(EntityKind kind, String id, ObjectNode body, boolean replace) throws AdminException {
+        Optional<Located> found = find(kind, id);
+        if (found.isEmpty()) {
+            if (!replace) {
+                throw new AdminException(404, "Not found");
+            }
+            if (kind != EntityKind.PLUGINS) {
+                body.put(kind.key, id);
+            }
+            create(kind, body);
+            return;
+        }
+        Located l = found.get();
+        String newName = kind == EntityKind.PLUGINS ? id : text(body.get(kind.key));
+        if (newName != null && !newName.equals(id) && find(kind, newName).isPresent()) {
+            throw new AdminException(409, "UNIQUE violation detected on '{" + kind.key + "=\"" + newName + "\"}'");
+        }
+        if (kind == EntityKind.PLUGINS) {
+            body.remove("id");
+            if (l.parent() != null) {
+                body.remove(l.parent().kind().singular());
+            }
+        }
+        if (kind == EntityKind.ROUTES && l.parent() != null && body.has("service")) {
+            String target = reference(body.get("service"));
+            if (l.parent().name().equals(target)) {
+                body.remove("service");
+            } else {
+                moveToTop(l);
+            }
+        }
+        ObjectNode node = l.node();
+        if (replace) {
+            List<String> own = new ArrayList<>();
+            node.fieldNames().forEachRemaining(f -> {
+                if (!CHILDREN.get(kind).contains(f)) {
+                    own.add(f);
+                }
+            });
+            own.forEach(node::remove);
+            if (kind != EntityKind.PLUGINS && !body.has(kind.key)) {
+                node.put(kind.key, id);
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isNull()) {
+                node.remove(e.getKey());
+            } else {
+                node.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void moveToTop(Located route) {
+        route.list().remove(indexOf(route.list(), route.node()));
+        list(root, "routes").add(route.node());
+    }
+
+    void delete(EntityKind kind, String id) throws AdminException {
+        Located l = require(kind, id);
+        if (kind == EntityKind.SERVICES) {
+            boolean routed = all(EntityKind.ROUTES).stream().anyMatch(r -> r.parent() != null
+                    ? r.parent().name().equals(id) : id.equals(reference(r.node().get("service"))));
+            if (routed) {
+                throw new AdminException(400, "an existing 'routes' entity references this 'services' entity");
+            }
+        }
+        if (kind == EntityKind.UPSTREAMS) {
+            for (Located s : all(EntityKind.SERVICES)) {
+                if (id.equals(serviceHost(s.node()))) {
+                    throw new AdminException(400, "the service '" + name(s) + "' sends its requests to this upstream");
+                }
+            }
+        }
+        l.list().remove(indexOf(l.list(), l.node()));
+    }
+
+    ArrayNode targets(String upstream) throws AdminException {
+        return list(require(EntityKind.UPSTREAMS, upstream).node(), "targets");
+    }
+
+    void addTarget(String upstream, ObjectNode body) throws AdminException {
+        String target = text(body.get("target"));
+        if (target == null || target.isEmpty()) {
+            throw new AdminException(400, "schema violation (target: required field missing)",
+                    Map.of("target", "required field missing"), null);
+        }
+        ArrayNode targets = targets(upstream);
+        for (JsonNode t : targets) {
+            if (target.equals(text(t.get("target")))) {
+                throw new AdminException(409, "UNIQUE violation detected on '{target=\"" + target + "\"}'");
+            }
+        }
+        targets.add(body);
+    }
+
+    void deleteTarget(String upstream, String target) throws AdminException {
+        ArrayNode targets = targets(upstream);
+        for (int i = 0; i < targets.size(); i++) {
+            if (target.equals(text(targets.get(i).get("target")))) {
+                targets.remove(i);
+                return;
+            }
+        }
+        throw new AdminException(404, "Not found");
+    }
+
+    private static String serviceHost(ObjectNode service) {
+        String host = text(service.get("host"));
+        if (host != null) {
+            return host;
+        }
+        String url = text(service.get("url"));
+        try {
+            return url == null ? null : URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static int indexOf(ArrayNode list, JsonNode node) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == node) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("entity not in its list");
+    }
+
+    private static ArrayNode list(ObjectNode holder, String field) {
+        return holder.get(field) instanceof ArrayNode a ? a : holder.putArray(field);
+    }
+
+    /** A reference as deck writes it ({@code {name: x}}) or as a plain name. */
+    static String reference(JsonNode ref) {
+        if (ref == null || ref.isNull()) {
+            return null;
+        }
+        if (ref.isObject()) {
+            JsonNode n = ref.has("name") ? ref.get("name") : ref.has("username") ? ref.get("username") : ref.get("id");
+            return text(n);
+        }
+        return text(ref);
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
+    }
+}

@@ -1,0 +1,142 @@
+package com.gitinsight.gateway.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DeclarativeDocumentTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FILE = """
+            _format_version: "3.0"
+            upstreams:
+              - name: pool
+                targets: [{target: "10.0.0.1:80"}]
+            services:
+              - name: api
+                url: http://pool:80
+                plugins: [{name: rate-limiting, config: {minute: 5}}]
+                routes:
+                  - name: nested
+                    paths: [/nested]
+                    plugins: [{name: cors}]
+              - name: other
+                url: http://other:80
+            routes:
+              - name: top
+                service: other
+                paths: [/top]
+            consumers:
+              - username: alice
+                jwt_secrets: [{key: alice-key, secret: very-secret-value}]
+            plugins:
+              - name: prometheus
+              - name: request-size-limiting
+                route: top
+                config: {allowed_payload_size: 1}
+            """;
+    private final KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+
+    private static ObjectNode json(String text) throws Exception {
+        return (ObjectNode) JSON.readTree(text);
+    }
+
+    private GatewayConfig reparse(DeclarativeDocument doc) throws Exception {
+        return parser.parse("gateway.yml", doc.toYaml());
+    }
+
+    @Test
+    void findsEntitiesWhereverTheFormatAllowsThemAndShowsThemInKongsShape() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        assertEquals(List.of("top", "nested"), doc.all(EntityKind.ROUTES).stream().map(DeclarativeDocument::name).toList());
+        assertEquals("api", doc.view(doc.find(EntityKind.ROUTES, "nested").orElseThrow()).path("service").path("name").asText());
+        assertEquals("other", doc.view(doc.find(EntityKind.ROUTES, "top").orElseThrow()).path("service").path("name").asText());
+        assertFalse(doc.view(doc.find(EntityKind.SERVICES, "api").orElseThrow()).has("routes"), "routes have their own endpoint");
+        assertEquals(List.of("global:prometheus", "route:top:request-size-limiting", "service:api:rate-limiting",
+                "route:nested:cors"), doc.all(EntityKind.PLUGINS).stream().map(DeclarativeDocument::name).toList());
+        assertEquals("alice", DeclarativeDocument.name(doc.find(EntityKind.CONSUMERS, "alice").orElseThrow()));
+    }
+
+    @Test
+    void patchEditsANestedRouteInPlaceAndTheResultStillParses() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        doc.update(EntityKind.ROUTES, "nested", json("{\"paths\": [\"/moved\"]}"), false);
+        GatewayConfig config = reparse(doc);
+        assertEquals("/moved", config.routes().stream().filter(r -> r.name().equals("nested")).findFirst().orElseThrow()
+                .paths().get(0).raw());
+        assertTrue(doc.toYaml().contains("cors"), "the route's plugins stay");
+    }
+
+    @Test
+    void putReplacesFieldsButKeepsChildEntities() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        doc.update(EntityKind.SERVICES, "api", json("{\"url\": \"http://pool:81\", \"retries\": 1}"), true);
+        GatewayConfig config = reparse(doc);
+        assertEquals(81, config.service("api").orElseThrow().port());
+        assertEquals(2, config.routes().size(), "the nested route survived the PUT");
+    }
+
+    @Test
+    void createsEntitiesAndRefusesDuplicatesAndMissingNames() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        doc.create(EntityKind.ROUTES, json("{\"name\": \"new\", \"service\": {\"name\": \"api\"}, \"paths\": [\"/new\"]}"));
+        doc.create(EntityKind.PLUGINS, json("{\"name\": \"cors\", \"service\": \"other\"}"));
+        assertEquals(3, reparse(doc).routes().size());
+        assertEquals(409, assertThrows(AdminException.class, () -> doc.create(EntityKind.ROUTES,
+                json("{\"name\": \"top\", \"service\": \"api\", \"paths\": [\"/x\"]}"))).status);
+        assertEquals(400, assertThrows(AdminException.class, () -> doc.create(EntityKind.SERVICES,
+                json("{\"url\": \"http://x:1\"}"))).status);
+        assertEquals(400, assertThrows(AdminException.class, () -> doc.create(EntityKind.ROUTES,
+                json("{\"name\": \"lonely\", \"paths\": [\"/l\"]}"))).status);
+    }
+
+    @Test
+    void refusesToDeleteWhatOthersStillReference() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        assertEquals(400, assertThrows(AdminException.class, () -> doc.delete(EntityKind.SERVICES, "other")).status);
+        assertEquals(400, assertThrows(AdminException.class, () -> doc.delete(EntityKind.UPSTREAMS, "pool")).status);
+        assertEquals(404, assertThrows(AdminException.class, () -> doc.delete(EntityKind.ROUTES, "ghost")).status);
+        doc.delete(EntityKind.PLUGINS, "route:top:request-size-limiting");
+        doc.delete(EntityKind.ROUTES, "top");
+        doc.delete(EntityKind.SERVICES, "other");
+        assertEquals(1, reparse(doc).services().size());
+    }
+
+    @Test
+    void targetsAreAddedAndRemoved() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        doc.addTarget("pool", json("{\"target\": \"10.0.0.2:80\", \"weight\": 50}"));
+        assertEquals(409, assertThrows(AdminException.class, () -> doc.addTarget("pool", json("{\"target\": \"10.0.0.2:80\"}"))).status);
+        doc.deleteTarget("pool", "10.0.0.1:80");
+        assertEquals("10.0.0.2:80", reparse(doc).upstream("pool").orElseThrow().targets().get(0).host() + ":" + reparse(doc).upstream("pool").orElseThrow().targets().get(0).port());
+    }
+
+    @Test
+    void secretsAreRedactedForReadersAndRestoredOnWrite() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE + """
+                  - name: cache-eviction
+                    config:
+                      broker_url: "amqp://gw:broker-pass@mq:5672/%2F"
+                      bindings: [{exchange: analysis, routing_key: "#"}]
+                      rules: [{event_type: x, evict: ["/a/**"]}]
+                """);
+        Secrets secrets = Secrets.of(doc.root());
+        String text = doc.toYaml();
+        String redacted = secrets.redact(text);
+        assertFalse(redacted.contains("very-secret-value"));
+        assertFalse(redacted.contains("broker-pass"));
+        assertTrue(redacted.contains("amqp://gw:{redacted:"), redacted);
+        assertEquals(text, secrets.restore(redacted), "read, then saved unchanged: the same file");
+        assertThrows(Secrets.UnknownToken.class, () -> secrets.restore("secret: {redacted:0123456789abcdef}"));
+        assertFalse(secrets.leaks(secrets.redact(doc.root().deepCopy())));
+    }
+}
