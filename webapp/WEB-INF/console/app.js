@@ -258,12 +258,14 @@
     const s = series();
     const last = (xs) => xs.length ? xs[xs.length - 1] : null;
     chart('#c-rps', [s.rps], ['#0a58ca']); $('#n-rps').textContent = 'now ' + fmt(last(s.rps), 1) + ' req/s';
-    chart('#c-lat', [s.p50, s.p99], ['#0a58ca', '#b42318']); $('#n-lat').textContent = 'p50 ≤ ' + fmt(last(s.p50)) + ' ms, p99 ≤ ' + fmt(last(s.p99)) + ' ms';
+    chart('#c-lat', [s.p50, s.p99], ['#0a58ca', '#b42318'], undefined,
+      state.samples.length > 1 && !state.samples[state.samples.length - 1].latency_buckets.some(v => v > 0)
+        ? 'No latency data: set latency_metrics: true on the prometheus plugin' : null); $('#n-lat').textContent = 'p50 ≤ ' + fmt(last(s.p50)) + ' ms, p99 ≤ ' + fmt(last(s.p99)) + ' ms';
     chart('#c-err', [s.err], ['#b42318'], 100); $('#n-err').textContent = 'now ' + fmt(last(s.err), 2) + ' %';
-    chart('#c-hit', [s.hit], ['#1a7f37'], 100); $('#n-hit').textContent = 'now ' + fmt(last(s.hit), 1) + ' %';
+    chart('#c-hit', [s.hit], ['#1a7f37'], 100, 'No cacheable requests yet'); $('#n-hit').textContent = 'now ' + fmt(last(s.hit), 1) + ' %';
     chart('#c-rl', [s.rl], ['#8a5a00']); $('#n-rl').textContent = 'now ' + fmt(last(s.rl), 1) + ' /s';
   }
-  function chart(sel, lines, colors, fixedMax) {
+  function chart(sel, lines, colors, fixedMax, empty) {
     const c = $(sel), g = c.getContext('2d'), w = c.width, h = c.height, pad = 36;
     g.clearRect(0, 0, w, h);
     const values = lines.flat().filter(v => v !== null && !Number.isNaN(v));
@@ -277,14 +279,18 @@
     lines.forEach((xs, k) => {
       g.strokeStyle = colors[k]; g.lineWidth = 2; g.beginPath();
       let started = false;
+      let lastX = null, lastY = null;
       xs.forEach((v, i) => {
         if (v === null || Number.isNaN(v)) { started = false; return; }
         const x = pad + (w - pad - 4) * i / 59, y = h - pad / 2 - (h - pad) * Math.min(v, max) / max;
         if (started) g.lineTo(x, y); else { g.moveTo(x, y); started = true; }
+        lastX = x; lastY = y;
       });
       g.stroke();
+      // The newest value as a dot, so a series of one point shows too.
+      if (lastX !== null) { g.fillStyle = colors[k]; g.beginPath(); g.arc(lastX, lastY, 3, 0, 2 * Math.PI); g.fill(); }
     });
-    if (!values.length) { g.fillStyle = '#57606a'; g.fillText('collecting…', w / 2 - 30, h / 2); }
+    if (!values.length) { g.fillStyle = '#57606a'; g.fillText(empty || 'collecting…', pad + 8, h / 2); }
   }
 
   // ---------- breakers and targets ----------

@@ -156,7 +156,7 @@ public class AdminResource {
         DeclarativeDocument doc = config.document();
         EntityKind k = kind(kind);
         ArrayNode data = JSON.createArrayNode();
-        doc.all(k).forEach(l -> data.add(doc.view(l)));
+        doc.all(k).forEach(l -> data.add(config.redact(doc.view(l))));
         return page(data);
     }
 
@@ -164,7 +164,7 @@ public class AdminResource {
     @Path("{kind: " + KINDS + "}/{id}")
     public Response get(@PathParam("kind") String kind, @PathParam("id") String id) {
         DeclarativeDocument doc = config.document();
-        return doc.find(kind(kind), id).map(l -> ok(doc.view(l))).orElseGet(this::notFound);
+        return doc.find(kind(kind), id).map(l -> ok(config.redact(doc.view(l)))).orElseGet(this::notFound);
     }
 
     @GET
@@ -175,7 +175,7 @@ public class AdminResource {
             return notFound();
         }
         ArrayNode data = JSON.createArrayNode();
-        doc.all(EntityKind.ROUTES).stream().map(doc::view)
+        doc.all(EntityKind.ROUTES).stream().map(doc::view).map(config::redact)
                 .filter(r -> service.equals(r.path("service").path("name").asText())).forEach(data::add);
         return page(data);
     }

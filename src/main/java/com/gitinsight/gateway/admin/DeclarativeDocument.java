@@ -181,6 +181,10 @@ final class DeclarativeDocument {
                 out.putObject("service").put("name", service);
             }
         }
+        if (l.kind() == EntityKind.CONSUMERS && out.get("jwt_secrets") instanceof ArrayNode secrets) {
+            // Kong never shows a credential's secret; its key and algorithm identify it.
+            secrets.forEach(s -> ((ObjectNode) s).remove("secret"));
+        }
         if (l.kind() == EntityKind.PLUGINS) {
             out.put("id", name(l));
             if (l.parent() != null) {

@@ -1,0 +1,581 @@
+package com.gitinsight.gateway.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import com.nimbusds.jose.JOSEObjectType;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The admin API on Payara Micro: who gets in, Kong's shapes, validated atomic writes persisted with
+ * backups, optimistic concurrency, operations, and what survives a reload. Every test starts from
+ * {@link #BASE}, written through the API itself.
+ */
+@ExtendWith(ArquillianExtension.class)
+class AdminIT {
+
+    static final String TOKEN = "it-admin-token-0123456789abcdef";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Backends BACKENDS = new Backends();
+    static final MockOAuth2Server IDP = new MockOAuth2Server();
+    static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final AtomicInteger FLAKY_STATUS = new AtomicInteger(200);
+    static final AtomicInteger FLAKY_CALLS = new AtomicInteger();
+    static String base;
+
+    @ArquillianResource
+    private URL url;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws Exception {
+        int echo = BACKENDS.echo("echo");
+        int flaky = BACKENDS.controlled(FLAKY_STATUS, FLAKY_CALLS);
+        IDP.start();
+        base = """
+                _format_version: "3.0"
+                # GitInsight admin IT: this comment is kept by POST /config.
+                upstreams:
+                  - name: pool
+                    targets: [{target: "127.0.0.1:%1$d"}]
+                services:
+                  - name: echo
+                    url: http://pool:80
+                    routes:
+                      - {name: pets, paths: [/pets], strip_path: false}
+                      - name: cached
+                        paths: [/cached]
+                        plugins: [{name: proxy-cache, config: {content_type: [text/plain]}}]
+                      - name: limited
+                        paths: [/limited]
+                        plugins: [{name: rate-limiting, config: {minute: 5, policy: local}}]
+                      - name: private
+                        paths: [/private]
+                        plugins: [{name: jwt}]
+                  - name: flaky
+                    url: http://127.0.0.1:%2$d
+                    plugins: [{name: circuit-breaker, config: {failure_threshold: 2, open_seconds: 300}}]
+                    routes: [{name: flaky, paths: [/flaky]}]
+                consumers:
+                  - username: alice
+                    jwt_secrets: [{key: alice-key, secret: alice-secret-value-0123456789}]
+                plugins:
+                  - name: prometheus
+                    config: {status_code_metrics: true, latency_metrics: true}
+                """.formatted(echo, flaky);
+        Files.createDirectories(CONFIG.getParent());
+        Files.writeString(CONFIG, base);
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+        String settings = "WEB-INF/classes/META-INF/microprofile-config.properties";
+        String defaults;
+        try (var in = war.get(settings).getAsset().openStream()) {
+            defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        war.delete(settings);
+        war.add(new StringAsset(defaults + "\ngateway.trusted-ips=127.0.0.1"
+                + "\ngateway.admin.token=" + TOKEN
+                + "\ngateway.admin.oidc.issuer=" + IDP.issuerUrl("default")
+                + "\ngateway.admin.oidc.client-id=gateway-console\n"), settings);
+        return war;
+    }
+
+    @AfterAll
+    static void stop() {
+        BACKENDS.close();
+        IDP.shutdown();
+    }
+
+    String gateway() {
+        return "http://127.0.0.1:" + url.getPort();
+    }
+
+    /** Back to {@link #BASE} through the API, with state that tests change reset too. */
+    @BeforeEach
+    void reset() throws Exception {
+        FLAKY_STATUS.set(200);
+        HttpResponse<String> r = admin("POST", "/config", base, "If-Match", "*", "Content-Type", "application/yaml");
+        assertEquals(200, r.statusCode(), r.body());
+        admin("POST", "/services/flaky/circuit-breaker/reset", null);
+        admin("PUT", "/upstreams/pool/targets/" + target() + "/healthy", null);
+    }
+
+    String target() throws Exception {
+        return JSON.readTree(admin("GET", "/upstreams/pool/targets", null).body()).path("data").get(0).path("target").asText();
+    }
+
+    HttpResponse<String> admin(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway() + "/_gateway/admin" + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        boolean auth = true;
+        boolean typed = false;
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            if (headers[i].equals("Authorization")) {
+                auth = false;
+                if (headers[i + 1] == null) {
+                    continue;
+                }
+            }
+            typed |= headers[i].equals("Content-Type");
+            b.header(headers[i], headers[i + 1]);
+        }
+        if (auth) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        if (body != null && !typed) {
+            b.header("Content-Type", "application/json");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway() + path)).timeout(Duration.ofSeconds(20));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String etag() throws Exception {
+        return admin("GET", "", null).headers().firstValue("ETag").orElseThrow();
+    }
+
+    @Test
+    void nothingIsOpenWithoutAnAdminTokenOrRoleAndOnlyFromAllowedNetworks() throws Exception {
+        assertEquals(401, admin("GET", "/services", null, "Authorization", null).statusCode());
+        HttpResponse<String> wrong = admin("GET", "/services", null, "Authorization", "Bearer not-the-token");
+        assertEquals(401, wrong.statusCode());
+        assertTrue(wrong.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals("Invalid admin credentials", json(wrong).path("message").asText());
+
+        HttpResponse<String> far = admin("GET", "/services", null, "X-Forwarded-For", "203.0.113.9");
+        assertEquals(403, far.statusCode(), "a public address is refused even with the token");
+        assertEquals(403, get("/_gateway/console/", "X-Forwarded-For", "203.0.113.9").statusCode());
+
+        String noRole = IDP.issueToken("default", "bob", "gateway", Map.of("preferred_username", "bob")).serialize();
+        assertEquals(403, admin("GET", "/services", null, "Authorization", "Bearer " + noRole).statusCode());
+        String adminRole = IDP.issueToken("default", "carol-sub", "gateway",
+                Map.of("preferred_username", "carol", "roles", List.of("gateway-admin"))).serialize();
+        HttpResponse<String> sso = admin("GET", "", null, "Authorization", "Bearer " + adminRole);
+        assertEquals(200, sso.statusCode(), sso.body());
+        assertEquals("carol", json(sso).path("you").path("name").asText());
+
+        HttpResponse<String> change = admin("PATCH", "/routes/pets", "{\"paths\": [\"/pets\", \"/cats\"]}",
+                "Authorization", "Bearer " + adminRole);
+        assertEquals(200, change.statusCode(), change.body());
+        String audit = Files.readString(CONFIG.resolveSibling("gateway.yml.backups").resolve("audit.log"));
+        assertTrue(audit.lines().reduce((a, b) -> b).orElseThrow().contains("\"who\":\"carol\""), audit);
+    }
+
+    @Test
+    void readsInKongsShapesWithSecretsRedacted() throws Exception {
+        JsonNode routes = json(admin("GET", "/routes", null));
+        assertEquals(5, routes.path("data").size());
+        assertEquals("echo", routes.path("data").get(0).path("service").path("name").asText());
+        assertTrue(routes.has("next"));
+        assertEquals("pets", json(admin("GET", "/routes/pets", null)).path("name").asText());
+        assertEquals(404, admin("GET", "/routes/ghost", null).statusCode());
+        assertEquals(1, json(admin("GET", "/services/flaky/routes", null)).path("data").size());
+        JsonNode plugins = json(admin("GET", "/plugins", null));
+        assertTrue(plugins.toString().contains("\"id\":\"global:prometheus\""), plugins.toString());
+        JsonNode targets = json(admin("GET", "/upstreams/pool/targets", null)).path("data");
+        assertEquals("HEALTHY", targets.get(0).path("health").asText());
+
+        for (String path : List.of("/consumers", "/consumers/alice", "/config", "/config?format=yaml")) {
+            HttpResponse<String> r = admin("GET", path, null);
+            assertEquals(200, r.statusCode());
+            assertFalse(r.body().contains("alice-secret-value"), path + " shows a secret: " + r.body());
+            assertTrue(r.body().contains("{redacted:") || path.startsWith("/consumers"), path);
+            assertTrue(r.body().contains("alice-key"), path);
+            assertTrue(r.headers().firstValue("ETag").orElseThrow().matches("\"[0-9a-f]{16}\""));
+        }
+        assertTrue(admin("GET", "/config?format=yaml", null).body().contains("# GitInsight admin IT"), "comments kept");
+        JsonNode status = json(admin("GET", "/status", null));
+        assertEquals("CLOSED", status.path("services").path("flaky").path("circuit_breaker").asText());
+    }
+
+    @Test
+    void anEntityWriteIsValidatedAppliedAndPersistedWithABackupOrRefusedWhole() throws Exception {
+        assertEquals(404, get("/birds").statusCode());
+        String before = Files.readString(CONFIG);
+        int backups = backups();
+
+        HttpResponse<String> bad = admin("POST", "/routes", "{\"name\": \"birds\", \"service\": {\"name\": \"echo\"}, "
+                + "\"paths\": [\"birds\"], \"methods\": [\"get\"]}");
+        assertEquals(400, bad.statusCode(), bad.body());
+        JsonNode fields = json(bad).path("fields");
+        assertTrue(fields.has("paths[0]") && fields.has("methods[0]"), "every field at fault, named as Kong names them: " + fields);
+        assertEquals(before, Files.readString(CONFIG), "nothing written");
+        assertEquals(backups, backups());
+
+        HttpResponse<String> created = admin("POST", "/routes", "{\"name\": \"birds\", \"service\": {\"name\": \"echo\"}, "
+                + "\"paths\": [\"/birds\"], \"strip_path\": false}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("birds", json(created).path("name").asText());
+        assertEquals(200, get("/birds/1").statusCode(), "routed at once");
+        assertTrue(Files.readString(CONFIG).contains("/birds"), "persisted");
+        assertEquals(backups + 1, backups());
+        assertEquals(409, admin("POST", "/routes", "{\"name\": \"birds\", \"service\": \"echo\", \"paths\": [\"/b2\"]}").statusCode());
+
+        String stale = created.headers().firstValue("ETag").orElseThrow();
+        assertEquals(200, admin("PATCH", "/routes/birds", "{\"paths\": [\"/parrots\"]}", "If-Match", stale).statusCode());
+        HttpResponse<String> conflict = admin("DELETE", "/routes/birds", null, "If-Match", stale);
+        assertEquals(412, conflict.statusCode(), "a write based on an old read is refused");
+        assertEquals(200, get("/parrots").statusCode());
+        assertEquals(404, get("/birds").statusCode());
+
+        assertEquals(400, admin("DELETE", "/services/echo", null).statusCode(), "routes still use it");
+        assertEquals(204, admin("DELETE", "/routes/birds", null, "If-Match", etag()).statusCode());
+        assertEquals(404, get("/parrots").statusCode());
+    }
+
+    @Test
+    void theWholeFileCanBeCheckedReplacedAndRolledBack() throws Exception {
+        String v2 = base.replace("[/pets]", "[/dogs]");
+        HttpResponse<String> dry = admin("POST", "/config?dry_run=true", v2.replace("[/dogs]", "[dogs]"),
+                "Content-Type", "application/yaml");
+        assertEquals(400, dry.statusCode());
+        JsonNode error = json(dry).path("errors").get(0);
+        assertTrue(error.path("line").asInt() > 0 && error.path("field").asText().endsWith("paths[0]"), error.toString());
+        assertEquals(200, admin("POST", "/config?dry_run=true", v2, "Content-Type", "application/yaml").statusCode());
+        assertEquals(200, get("/pets").statusCode(), "a dry run applies nothing");
+
+        String kong = JSON.createObjectNode().put("config", v2).toString();
+        HttpResponse<String> replaced = admin("POST", "/config", kong, "If-Match", etag());
+        assertEquals(200, replaced.statusCode(), replaced.body());
+        assertTrue(json(replaced).path("changed").asBoolean());
+        int backup = json(replaced).path("backup").asInt();
+        assertEquals(200, get("/dogs").statusCode());
+        assertEquals(404, get("/pets").statusCode());
+        assertEquals(v2, Files.readString(CONFIG), "the file is exactly what was sent, comments and all");
+
+        JsonNode history = json(admin("GET", "/history", null));
+        JsonNode newest = history.path("data").get(0);
+        assertEquals(backup, newest.path("number").asInt());
+        assertEquals("admin-token", newest.path("replaced_by").asText());
+        assertTrue(admin("GET", "/history/" + backup, null).body().contains("[/pets]"));
+
+        HttpResponse<String> back = admin("POST", "/history/" + backup + "/rollback", null, "If-Match", etag());
+        assertEquals(200, back.statusCode(), back.body());
+        assertEquals(200, get("/pets").statusCode());
+        assertEquals(base, Files.readString(CONFIG));
+    }
+
+    @Test
+    void aRedactedConfigSavedBackKeepsItsSecrets() throws Exception {
+        String redacted = admin("GET", "/config?format=yaml", null).body();
+        String edited = redacted.replace("[/pets]", "[/pets, /kittens]");
+        HttpResponse<String> saved = admin("POST", "/config", edited, "Content-Type", "application/yaml");
+        assertEquals(200, saved.statusCode(), saved.body());
+        assertTrue(Files.readString(CONFIG).contains("secret: alice-secret-value-0123456789"), "the real secret is back in the file");
+        assertEquals(200, get("/kittens").statusCode());
+        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload("{\"iss\":\"alice-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}");
+        jws.setAlgorithmHeaderValue("HS256");
+        jws.setKey(new org.jose4j.keys.HmacKey("alice-secret-value-0123456789".getBytes(StandardCharsets.UTF_8)));
+        jws.setDoKeyValidation(false);
+        String jwt = jws.getCompactSerialization();
+        assertEquals(200, get("/private/x", "Authorization", "Bearer " + jwt).statusCode(), "the secret still verifies");
+        assertEquals(400, admin("POST", "/config", redacted.replace("{redacted:", "{redacted:0").replaceFirst(
+                "\\{redacted:0([0-9a-f]{15})[0-9a-f]}", "{redacted:$1f}"), "Content-Type", "application/yaml").statusCode());
+    }
+
+    @Test
+    void operationsPurgeResetAndSetHealth() throws Exception {
+        assertEquals("Miss", get("/cached/a").headers().firstValue("X-Cache-Status").orElse(null));
+        HttpResponse<String> hit = get("/cached/a");
+        assertEquals("Hit", hit.headers().firstValue("X-Cache-Status").orElse(null));
+        String key = hit.headers().firstValue("X-Cache-Key").orElseThrow();
+        assertEquals(204, admin("DELETE", "/proxy-cache/" + key, null).statusCode());
+        assertEquals("Miss", get("/cached/a").headers().firstValue("X-Cache-Status").orElse(null));
+        get("/cached/b");
+        assertEquals(1, json(admin("DELETE", "/proxy-cache?pattern=/cached/b", null)).path("purged").asInt());
+        assertTrue(json(admin("DELETE", "/proxy-cache", null)).path("purged").asInt() >= 1);
+
+        FLAKY_STATUS.set(500);
+        get("/flaky");
+        get("/flaky");
+        assertEquals(503, get("/flaky").statusCode(), "the breaker opened");
+        FLAKY_STATUS.set(200);
+        assertEquals("CLOSED", json(admin("POST", "/services/flaky/circuit-breaker/reset", null)).path("circuit_breaker").asText());
+        assertEquals(200, get("/flaky").statusCode());
+
+        assertEquals(204, admin("PUT", "/upstreams/pool/targets/" + target() + "/unhealthy", null).statusCode());
+        assertEquals(503, get("/pets").statusCode(), "no healthy target");
+        assertEquals(204, admin("PUT", "/upstreams/pool/targets/" + target() + "/healthy", null).statusCode());
+        assertEquals(200, get("/pets").statusCode());
+        assertEquals(404, admin("PUT", "/upstreams/pool/targets/10.9.9.9:1/healthy", null).statusCode());
+    }
+
+    @Test
+    void countersCacheBreakerAndHealthSurviveAReload() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get("/limited").statusCode());
+        }
+        get("/cached/s");
+        assertEquals("Hit", get("/cached/s").headers().firstValue("X-Cache-Status").orElse(null));
+        FLAKY_STATUS.set(500);
+        get("/flaky");
+        get("/flaky");
+        assertEquals(503, get("/flaky").statusCode());
+        admin("PUT", "/upstreams/pool/targets/" + target() + "/unhealthy", null);
+
+        String hash = etag();
+        assertEquals(200, admin("PATCH", "/routes/pets", "{\"paths\": [\"/pets\", \"/hamsters\"]}").statusCode());
+        assertNotEquals(hash, etag());
+
+        assertEquals("UNHEALTHY", json(admin("GET", "/upstreams/pool/targets", null)).path("data").get(0).path("health").asText());
+        admin("PUT", "/upstreams/pool/targets/" + target() + "/healthy", null);
+        assertEquals("Hit", get("/cached/s").headers().firstValue("X-Cache-Status").orElse(null), "an unchanged route keeps its entries");
+        assertEquals(503, get("/flaky").statusCode(), "the breaker stayed open");
+        assertEquals(200, get("/limited").statusCode());
+        assertEquals(200, get("/limited").statusCode());
+        assertEquals(429, get("/limited").statusCode(), "the counter kept the 3 requests from before the reload");
+    }
+
+    @Test
+    void aFileEditIsPickedUpAndAnInvalidOneIsReportedAndKeepsTheRunningConfig() throws Exception {
+        Files.writeString(CONFIG, base.replace("[/pets]", "[/ferrets]"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/ferrets").statusCode() == 200);
+        Files.writeString(CONFIG, base.replace("[/pets]", "[ferrets]"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !json(admin("GET", "", null)).path("pending_error").isNull());
+        assertEquals(200, get("/ferrets").statusCode());
+        HttpResponse<String> reload = admin("POST", "/reload", null);
+        assertEquals(400, reload.statusCode());
+        assertTrue(json(reload).path("error").asText().contains("paths[0]"));
+    }
+
+    @Test
+    void theConsoleSignsInShowsTheServicesAndEditsARouteThatTheGatewayThenRoutes() throws Exception {
+        try (Browser b = Browser.start()) {
+            WebDriver d = b.driver;
+            d.get(gateway() + "/_gateway/console/");
+            b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+            b.screenshot("console-login");
+            d.findElement(By.id("token")).sendKeys("wrong-token");
+            d.findElement(By.id("token-submit")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("token-error"), "not accepted"));
+            d.findElement(By.id("token")).clear();
+            d.findElement(By.id("token")).sendKeys(TOKEN);
+            d.findElement(By.id("token-submit")).click();
+
+            b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("svc-echo")));
+            assertTrue(d.findElement(By.id("services")).getText().contains("flaky"));
+            WebElement pets = d.findElement(By.cssSelector("[data-route='pets']"));
+            pets.findElement(By.cssSelector("button.edit")).click();
+            WebElement paths = b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("paths-pets")));
+            paths.clear();
+            paths.sendKeys("no-slash");
+            pets.findElement(By.cssSelector("button[type=submit]")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("paths-pets-err"), "paths[0]"));
+            assertEquals("true", paths.getAttribute("aria-invalid"), "the error is shown at the field");
+            b.screenshot("console-route-error");
+            paths.clear();
+            paths.sendKeys("/puppies");
+            pets.findElement(By.cssSelector("button[type=submit]")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "saved and applied"));
+            assertEquals(200, get("/puppies").statusCode(), "the gateway routes the path saved in the console");
+            assertEquals(404, get("/pets").statusCode());
+            b.screenshot("console-overview");
+
+            for (int i = 0; i < 5; i++) {
+                get("/puppies");
+                get("/cached/chart");
+            }
+            d.findElement(By.cssSelector("#nav a[data-page=traffic]")).click();
+            b.wait.until(d2 -> d2.findElement(By.id("n-rps")).getText().startsWith("now"));
+            for (int i = 0; i < 20; i++) {
+                get("/puppies");
+            }
+            b.wait.until(d2 -> d2.findElement(By.id("n-lat")).getText().contains("p99 ≤ ")
+                    && !d2.findElement(By.id("n-lat")).getText().contains("–"));
+            for (int i = 0; i < 20; i++) {
+                get("/cached/chart");
+            }
+            b.wait.until(d2 -> !d2.findElement(By.id("n-hit")).getText().contains("–"));
+            b.screenshot("console-traffic");
+
+            d.findElement(By.cssSelector("#nav a[data-page=resilience]")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("breakers"), "flaky"));
+            d.findElement(By.cssSelector("button[aria-label='Mark " + target() + " unhealthy']")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("targets"), "unhealthy"));
+            b.screenshot("console-resilience");
+            d.findElement(By.cssSelector("button[aria-label='Mark " + target() + " healthy']")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "marked healthy"));
+
+            d.findElement(By.cssSelector("#nav a[data-page=config]")).click();
+            WebElement text = b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cfg-text")));
+            b.wait.until(d2 -> text.getAttribute("value").contains("_format_version"));
+            assertFalse(text.getAttribute("value").contains("alice-secret-value"), "secrets stay redacted in the editor");
+            ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                    "const t = document.getElementById('cfg-text'); t.value = t.value.replace(/\\/cached\\b/, 'cached');");
+            d.findElement(By.id("cfg-validate")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cfg-errors"), "paths[0]"));
+            b.screenshot("console-config");
+
+            d.findElement(By.cssSelector("#nav a[data-page=history]")).click();
+            WebElement diff = b.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#history button")));
+            diff.click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("diff"), "/puppies"));
+            b.screenshot("console-history");
+        }
+    }
+
+    @Test
+    void theConsoleSignsInThroughTheOidcProviderWithPkce() throws Exception {
+        IDP.enqueueCallback(new DefaultOAuth2TokenCallback("default", "dana-sub", JOSEObjectType.JWT.getType(),
+                List.of("gateway"), Map.of("preferred_username", "dana", "roles", List.of("gateway-admin")), 600));
+        try (Browser b = Browser.start()) {
+            WebDriver d = b.driver;
+            d.get(gateway() + "/_gateway/console/");
+            WebElement sso = b.wait.until(ExpectedConditions.elementToBeClickable(By.id("sso")));
+            sso.click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "Signed in as dana"));
+            assertTrue(d.getCurrentUrl().startsWith(gateway() + "/_gateway/console/"), d.getCurrentUrl());
+            assertFalse(d.getCurrentUrl().contains("code="), "the code is not left in the address bar");
+            b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("svc-echo")));
+        }
+        boolean challenged = false;
+        boolean verified = false;
+        while (!(challenged && verified)) {
+            var r = IDP.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+            String path = String.valueOf(r.getPath());
+            challenged |= path.contains("/authorize") && path.contains("code_challenge_method=S256");
+            verified |= path.contains("/token") && r.getBody().readUtf8().contains("code_verifier=");
+        }
+        assertTrue(challenged && verified, "the authorization code flow used PKCE (S256)");
+    }
+
+    @Test
+    void fiftyApiChangesAndFiftyFileEditsUnderSteadyLoadDropNoRequest() throws Exception {
+        Load load = new Load(gateway() + "/pets/load", 4);
+        try (load) {
+            load.runFor(Duration.ofSeconds(3));
+            load.cut();
+            load.runFor(Duration.ofSeconds(3));
+            long[] baseline = load.cut();
+            for (int i = 0; i < 50; i++) {
+                String paths = i % 2 == 0 ? "[\"/limited\", \"/limited-" + i + "\"]" : "[\"/limited\"]";
+                HttpResponse<String> r = admin("PATCH", "/routes/limited", "{\"paths\": " + paths + "}");
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            for (int i = 0; i < 50; i++) {
+                String text = base.replace("[/limited]", "[/limited, /edited-" + i + "]");
+                Files.writeString(CONFIG, text);
+                String hash = com.gitinsight.gateway.config.KongConfigParser.hash(text);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> etag().equals("\"" + hash + "\""));
+            }
+            long[] during = load.cut();
+            System.out.printf("reload under load: baseline %d requests p50 %.2f ms p99 %.2f ms; during 100 reloads %d requests"
+                    + " p50 %.2f ms p99 %.2f ms; failures %d%n", baseline[0], baseline[1] / 1e6, baseline[2] / 1e6,
+                    during[0], during[1] / 1e6, during[2] / 1e6, load.failures.get());
+            assertTrue(during[0] > 100, "the load ran: " + during[0]);
+        }
+        assertEquals(0, load.failures.get(), "failed or reset requests: " + load.firstFailure.get());
+    }
+
+    /** A few clients requesting in a loop with a short pause (a few hundred requests a second), recording latency. */
+    static final class Load implements AutoCloseable {
+        final AtomicInteger failures = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.ConcurrentLinkedQueue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.ExecutorService pool;
+        private volatile boolean running = true;
+
+        Load(String url, int clients) {
+            pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    while (running) {
+                        long start = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() != 200) {
+                                fail("HTTP " + r.statusCode() + ": " + r.body());
+                            }
+                        } catch (Exception e) {
+                            fail(e.toString());
+                        }
+                        latencies.add(System.nanoTime() - start);
+                        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                    }
+                });
+            }
+        }
+
+        private void fail(String why) {
+            failures.incrementAndGet();
+            firstFailure.compareAndSet(null, why);
+        }
+
+        void runFor(Duration d) throws InterruptedException {
+            Thread.sleep(d.toMillis());
+        }
+
+        /** Requests, p50 and p99 (ns) since the last cut. */
+        long[] cut() {
+            List<Long> xs = new java.util.ArrayList<>();
+            for (Long x; (x = latencies.poll()) != null;) {
+                xs.add(x);
+            }
+            java.util.Collections.sort(xs);
+            if (xs.isEmpty()) {
+                return new long[] {0, 0, 0};
+            }
+            return new long[] {xs.size(), xs.get(xs.size() / 2), xs.get(Math.min(xs.size() - 1, (int) (xs.size() * 0.99)))};
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            pool.shutdown();
+            pool.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** The newest backup's number (the count stops at the 10 kept). */
+    private int backups() throws Exception {
+        JsonNode data = json(admin("GET", "/history", null)).path("data");
+        return data.isEmpty() ? 0 : data.get(0).path("number").asInt();
+    }
+}
