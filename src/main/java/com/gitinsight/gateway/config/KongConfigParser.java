@@ -37,7 +37,8 @@ public final class KongConfigParser {
     private static final Set<String> SERVICE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
             "tls_verify", "tls_verify_depth", "ca_certificates", "client_certificate");
     private static final Set<String> ROUTE = Set.of("name", "service", "paths", "methods", "hosts", "headers",
-            "strip_path", "preserve_host", "regex_priority", "plugins", "protocols", "path_handling");
+            "strip_path", "preserve_host", "regex_priority", "plugins", "protocols", "path_handling",
+            "ws_idle_timeout", "ws_ping_interval");
     private static final Set<String> ROUTE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
             "https_redirect_status_code", "request_buffering", "response_buffering", "snis", "sources",
             "destinations");
@@ -52,6 +53,8 @@ public final class KongConfigParser {
     private static final Set<String> JWT_ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384",
             "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
     private static final Set<String> PROTOCOLS = Set.of("http", "https");
+    /** Kong's WebSocket protocols: a service may name them, a route may ask for them. */
+    private static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     private static final Pattern HOST = Pattern.compile(
             "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(\\.\\*)?(:\\d{1,5})?");
@@ -196,8 +199,12 @@ public final class KongConfigParser {
                 port = (int) s.integer("port", "https".equals(protocol) ? 443 : 80, 0, 65535);
                 path = s.string("path", null);
             }
+            if (protocol != null && WS_PROTOCOLS.contains(protocol)) {
+                // A WebSocket service is the same backend reached over HTTP/1.1 with an upgrade.
+                protocol = protocol.equals("wss") ? "https" : "http";
+            }
             if (protocol == null || !PROTOCOLS.contains(protocol)) {
-                s.error(s.has("url") ? "url" : "protocol", "protocol must be http or https, got " + protocol);
+                s.error(s.has("url") ? "url" : "protocol", "protocol must be http, https, ws or wss, got " + protocol);
             }
             if (path != null && !path.startsWith("/")) {
                 s.error(s.has("url") ? "url" : "path", "path must start with '/'");
@@ -275,11 +282,21 @@ public final class KongConfigParser {
                 }
             }
             Map<String, List<RouteSpec.HeaderValue>> headers = headers(s.section("headers"));
+            boolean plainHttp = !s.has("protocols");
+            boolean websocket = !s.has("protocols");
             for (Section.Item<String> p : s.strings("protocols")) {
-                if (!PROTOCOLS.contains(p.value())) {
-                    problems.add(p.location(), p.path(), "only http and https routes are supported, got '" + p.value() + "'");
+                if (PROTOCOLS.contains(p.value())) {
+                    plainHttp = true;
+                } else if (WS_PROTOCOLS.contains(p.value())) {
+                    websocket = true;
+                } else {
+                    problems.add(p.location(), p.path(), "a route's protocols are http, https, ws and wss, got '" + p.value() + "'");
                 }
             }
+            // Upgrades are proxied on every route (as Kong and the seed's nginx do); a ws-only route refuses plain HTTP.
+            RouteSpec.Streaming streaming = new RouteSpec.Streaming(!plainHttp && websocket,
+                    s.integer("ws_idle_timeout", 3_600_000, 1, Integer.MAX_VALUE),
+                    s.integer("ws_ping_interval", 0, 0, Integer.MAX_VALUE));
             String pathHandling = s.string("path_handling", "v0");
             if (!"v0".equals(pathHandling)) {
                 s.error("path_handling", "only path_handling v0 (Kong's default) is supported, got '" + pathHandling + "'");
@@ -291,7 +308,7 @@ public final class KongConfigParser {
             boolean strip = s.bool("strip_path", true);
             boolean preserve = s.bool("preserve_host", false);
             int priority = (int) s.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            routes.add(new PendingRoute(s, name, service, paths, methods, hosts, headers, strip, preserve, priority));
+            routes.add(new PendingRoute(s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming));
             for (Section p : s.sections("plugins")) {
                 plugins.add(new PendingPlugin(p, PluginSpec.Scope.ROUTE, null, routes.get(routes.size() - 1)));
             }
@@ -348,7 +365,7 @@ public final class KongConfigParser {
                     continue;
                 }
                 r.spec = new RouteSpec(r.name, r.service, r.paths, r.methods, r.hosts, r.headers, r.strip, r.preserve,
-                        r.priority, out.size());
+                        r.priority, out.size(), r.streaming);
                 out.add(r.spec);
             }
             return out;
@@ -537,12 +554,14 @@ public final class KongConfigParser {
         final boolean strip;
         final boolean preserve;
         final int priority;
+        final RouteSpec.Streaming streaming;
         RouteSpec spec;
 
         PendingRoute(Section section, String name, String service, List<RouteSpec.RoutePath> paths,
                 Set<String> methods, List<String> hosts, Map<String, List<RouteSpec.HeaderValue>> headers,
-                boolean strip, boolean preserve, int priority) {
+                boolean strip, boolean preserve, int priority, RouteSpec.Streaming streaming) {
             this.section = section;
+            this.streaming = streaming;
             this.name = name;
             this.service = service;
             this.paths = paths;

@@ -19,7 +19,18 @@ public record RouteSpec(
         boolean stripPath,
         boolean preserveHost,
         int regexPriority,
-        int order) {
+        int order,
+        Streaming streaming) {
+
+    /**
+     * WebSocket settings: {@code websocketOnly} when the route's protocols are only ws/wss (plain
+     * HTTP gets 426); {@code idleTimeoutMs} closes a connection with no frame either way for that
+     * long (Kong's read timeout does not apply: a quiet socket is normal); {@code pingIntervalMs}
+     * sends keep-alive pings to the client (0: none).
+     */
+    public record Streaming(boolean websocketOnly, long idleTimeoutMs, long pingIntervalMs) {
+        public static final Streaming DEFAULT = new Streaming(false, 3_600_000, 0);
+    }
 
     public RouteSpec {
         paths = List.copyOf(paths);

@@ -10,6 +10,7 @@ import com.gitinsight.gateway.upstream.TargetHealth;
 import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -59,6 +60,9 @@ public class GatewayMetrics {
     private Histogram upstreamLatency;
     private Histogram gatewayLatency;
     private Counter bandwidth;
+    private Gauge websocketConnections;
+    private Counter websocketFrames;
+    private Counter websocketBytes;
 
     @PostConstruct
     void start() {
@@ -133,6 +137,14 @@ public class GatewayMetrics {
                 }).register(registry);
         CounterWithCallback.builder().name("gateway_access_log_dropped_total").help("Access-log lines dropped (queue full)")
                 .callback(cb -> cb.call(accessLog.dropped())).register(registry);
+        websocketConnections = Gauge.builder().name("gateway_websocket_connections")
+                .help("Open proxied WebSocket connections per route").labelNames("route").register(registry);
+        websocketFrames = Counter.builder().name("gateway_websocket_frames_total")
+                .help("WebSocket data frames relayed per route and direction (upstream: client to backend)")
+                .labelNames("route", "direction").register(registry);
+        websocketBytes = Counter.builder().name("gateway_websocket_bytes_total")
+                .help("WebSocket payload relayed per route and direction (text counted in characters)")
+                .labelNames("route", "direction").register(registry);
         JvmMetrics.builder().register(registry);
     }
 
@@ -148,6 +160,21 @@ public class GatewayMetrics {
             case "HALF_OPEN" -> 2;
             default -> -1;
         };
+    }
+
+    public void websocketOpened(String route) {
+        websocketConnections.labelValues(route).inc();
+    }
+
+    public void websocketClosed(String route) {
+        websocketConnections.labelValues(route).dec();
+    }
+
+    /** One relayed data frame (or fragment); {@code upstream} is client to backend. */
+    public void websocketFrame(String route, boolean upstream, long bytes) {
+        String direction = upstream ? "upstream" : "downstream";
+        websocketFrames.labelValues(route, direction).inc();
+        websocketBytes.labelValues(route, direction).inc(bytes);
     }
 
     /** One answered request on a route the {@code prometheus} plugin covers. */

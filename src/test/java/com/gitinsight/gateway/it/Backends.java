@@ -149,6 +149,8 @@ final class Backends implements AutoCloseable {
         try {
             if (path.endsWith("/stream")) {
                 stream(ex);
+            } else if (path.endsWith("/events")) {
+                events(ex);
             } else if (path.endsWith("/sleep10")) {
                 sleep(10_000);
                 reply(ex, 200, "slept");
@@ -212,6 +214,20 @@ final class Backends implements AutoCloseable {
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v));
         headers.forEach((k, v) -> sb.append("h:").append(k).append('=').append(String.join("|", v)).append('\n'));
         return sb.toString();
+    }
+
+    /** Server-sent events: 10, one every 200 ms, each carrying System.nanoTime() when it was written. */
+    private static void events(HttpExchange ex) throws IOException, InterruptedException {
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().add("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        try (var out = ex.getResponseBody()) {
+            for (int i = 0; i < 10; i++) {
+                out.write(("id: " + i + "\ndata: " + System.nanoTime() + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(200);
+            }
+        }
     }
 
     private void stream(HttpExchange ex) throws IOException, InterruptedException {

@@ -15,25 +15,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * connection and stops listening (the broker "goes away" for whoever connects through it),
  * {@link #up} listens again on the same port.
  */
-final class Relay implements AutoCloseable {
+public final class Relay implements AutoCloseable {
 
     private final int target;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    Relay(int target) throws IOException {
+    public Relay(int target) throws IOException {
         this.target = target;
         try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = s.getLocalPort();
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void up() throws IOException {
+    public synchronized void up() throws IOException {
         if (server != null) {
             return;
         }
@@ -79,7 +79,7 @@ final class Relay implements AutoCloseable {
         t.start();
     }
 
-    synchronized void down() {
+    public synchronized void down() {
         if (server != null) {
             closeQuietly(server);
             server = null;

@@ -1,0 +1,225 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.upstream.Failure;
+import com.gitinsight.gateway.upstream.PickRequest;
+import com.gitinsight.gateway.upstream.ServiceGuard;
+import com.gitinsight.gateway.upstream.Target;
+import com.gitinsight.gateway.upstream.UpstreamPool;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Proxies WebSocket upgrades. Runs after the security and rate-limit filters, so a refused
+ * handshake gets their status before any upgrade. The backend's handshake comes first (the JDK
+ * client): only once it accepted is the client's upgraded (Jakarta WebSocket's
+ * {@code upgradeHttpToWebSocket}, portable across containers), with the subprotocol the backend
+ * chose. A refusal is passed on with the backend's status; no connection is a 502, a timeout 504.
+ */
+public class WebSocketFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(WebSocketFilter.class.getName());
+    /** Headers the JDK client sets itself or refuses, and the client's own handshake fields. */
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "upgrade", "content-length",
+            "expect", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
+            "sec-websocket-protocol", "sec-websocket-accept", "x-forwarded-for");
+
+    @Inject
+    transient WebSocketRelays relays;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        RequestContext context = RequestContext.of(request);
+        if (context == null || context.match() == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        RouteSpec.Streaming streaming = context.match().route().streaming();
+        String upgrade = request.getHeader("Upgrade");
+        if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+            if (streaming.websocketOnly()) {
+                ErrorResponses.write(request, response, 426, "Upgrade Required", "Upgrade", "websocket");
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!"GET".equals(request.getMethod()) || !"13".equals(request.getHeader("Sec-WebSocket-Version"))
+                || request.getHeader("Sec-WebSocket-Key") == null) {
+            ErrorResponses.write(request, response, 400, "Bad WebSocket handshake (RFC 6455: GET, version 13, a key)",
+                    "Sec-WebSocket-Version", "13");
+            return;
+        }
+        proxy(request, response, context, streaming);
+    }
+
+    private void proxy(HttpServletRequest request, HttpServletResponse response, RequestContext context,
+            RouteSpec.Streaming streaming) throws IOException {
+        GatewaySnapshot snapshot = context.snapshot();
+        RouteMatch match = context.match();
+        ServiceSpec service = match.service();
+        ServiceGuard guard = snapshot.guard(service.name());
+        ServiceGuard.Refusal refusal = guard.admit();
+        if (refusal == ServiceGuard.Refusal.OPEN) {
+            ErrorResponses.write(request, response, 503, ErrorResponses.BREAKER_OPEN,
+                    "Retry-After", Long.toString(guard.retryAfterSeconds()));
+            return;
+        }
+        if (refusal == ServiceGuard.Refusal.AT_CAPACITY) {
+            ErrorResponses.write(request, response, 503, ErrorResponses.AT_CAPACITY, "Retry-After", "1");
+            return;
+        }
+        // A WebSocket lives for hours: it holds no bulkhead slot once its handshake is done.
+        try {
+            UpstreamPool pool = snapshot.upstreams().forService(service.name());
+            Target target = pool.pick(PickRequest.NONE, List.of());
+            if (target == null) {
+                ErrorResponses.write(request, response, 503, ErrorResponses.NO_PEER,
+                        "Retry-After", Long.toString(pool.retryAfterSeconds()));
+                return;
+            }
+            URI uri = backendUri(target, service, match, request);
+            WebSocketRelay relay = new WebSocketRelay(match.route().displayName(), streaming, relays);
+            WebSocket socket = connect(request, response, context, service, target, uri, relay);
+            if (socket == null) {
+                return;
+            }
+            relay.backendConnected(socket);
+            upgrade(request, response, relay);
+        } finally {
+            guard.leave();
+        }
+    }
+
+    private static URI backendUri(Target target, ServiceSpec service, RouteMatch match, HttpServletRequest request) {
+        URI base = target.baseUri();
+        String scheme = "https".equals(service.protocol()) ? "wss" : "ws";
+        String pathAndQuery = request.getQueryString() == null ? match.upstreamPath()
+                : match.upstreamPath() + "?" + request.getQueryString();
+        return URI.create(scheme + "://" + base.getRawAuthority() + pathAndQuery);
+    }
+
+    /** The backend's socket, or null when its handshake failed (the response is written). */
+    private WebSocket connect(HttpServletRequest request, HttpServletResponse response, RequestContext context,
+            ServiceSpec service, Target target, URI uri, WebSocketRelay relay) throws IOException {
+        WebSocket.Builder builder = relays.client().newWebSocketBuilder()
+                .connectTimeout(Duration.ofMillis(service.connectTimeoutMs()));
+        List<String> protocols = subprotocols(request);
+        if (!protocols.isEmpty()) {
+            builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+        }
+        forwardHeaders(request, builder);
+        target.acquire();
+        try {
+            return builder.buildAsync(uri, relay).get(service.connectTimeoutMs() + service.readTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof WebSocketHandshakeException refused) {
+                int status = refused.getResponse().statusCode();
+                target.reportResponse(status, 0);
+                ErrorResponses.write(request, response, status >= 400 ? status : 502,
+                        "The upstream refused the WebSocket handshake (HTTP " + status + ")");
+            } else {
+                target.reportFailure(Failure.TCP);
+                LOG.log(Level.FINE, "WebSocket connect to {0} failed: {1}", new Object[] {uri, String.valueOf(cause)});
+                ErrorResponses.write(request, response, 502, ErrorResponses.BAD_GATEWAY);
+            }
+            return null;
+        } catch (TimeoutException e) {
+            target.reportFailure(Failure.TIMEOUT);
+            ErrorResponses.write(request, response, 504, ErrorResponses.TIMEOUT);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ErrorResponses.write(request, response, 503, "The gateway is shutting down");
+            return null;
+        } finally {
+            target.release();
+            context.answeredBy(target.address(), 0);
+        }
+    }
+
+    private static List<String> subprotocols(HttpServletRequest request) {
+        List<String> out = new ArrayList<>();
+        for (Enumeration<String> values = request.getHeaders("Sec-WebSocket-Protocol"); values.hasMoreElements();) {
+            for (String p : values.nextElement().split(",")) {
+                if (!p.isBlank()) {
+                    out.add(p.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void forwardHeaders(HttpServletRequest in, WebSocket.Builder out) {
+        String connection = in.getHeader("Connection");
+        String forwardedFor = null;
+        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
+            String name = names.nextElement();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("x-forwarded-for")) {
+                forwardedFor = in.getHeader(name);
+            }
+            if (NOT_FORWARDED.contains(lower) || HopByHop.isHopByHop(name, connection)) {
+                continue;
+            }
+            for (Enumeration<String> values = in.getHeaders(name); values.hasMoreElements();) {
+                out.header(name, values.nextElement());
+            }
+        }
+        String client = in.getRemoteAddr();
+        out.header("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        out.header("X-Forwarded-Proto", "https".equals(in.getScheme()) ? "wss" : "ws");
+        out.header("X-Forwarded-Host", in.getServerName());
+        out.header("X-Real-IP", client);
+    }
+
+    private void upgrade(HttpServletRequest request, HttpServletResponse response, WebSocketRelay relay)
+            throws IOException {
+        ServerContainer container = (ServerContainer) request.getServletContext()
+                .getAttribute(ServerContainer.class.getName());
+        String id = relays.park(relay);
+        try {
+            container.upgradeHttpToWebSocket(request, response, RelayEndpoint.config(relays), Map.of("relay", id));
+        } catch (DeploymentException | RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket upgrade failed", e);
+            if (!response.isCommitted()) {
+                ErrorResponses.write(request, response, 500, "The WebSocket upgrade failed");
+            }
+        }
+        if (response.getStatus() != 101 && relays.claim(id) != null) {
+            relay.abandon();
+            if (!response.isCommitted()) {
+                ErrorResponses.write(request, response, 500, "The WebSocket upgrade failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.config.RouteSpec;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One proxied WebSocket: the client's session (Jakarta WebSocket, the container's) and the
+ * backend's (the JDK client), relayed frame by frame, fragments as fragments, so no message is
+ * held whole. Backpressure both ways: a client frame is written to the backend before the next is
+ * read (the container stops reading the client's socket meanwhile), and the backend is asked for
+ * its next frame only once the previous one was written to the client.
+ */
+final class WebSocketRelay implements java.net.http.WebSocket.Listener {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketRelay.class.getName());
+    /** How long a write to one side may take before the connection is given up (a reader that stopped). */
+    private static final long WRITE_TIMEOUT_SECONDS = 60;
+
+    private final String route;
+    private final RouteSpec.Streaming settings;
+    private final WebSocketRelays relays;
+    private final CompletableFuture<java.net.http.WebSocket> backend = new CompletableFuture<>();
+    /** One writer at a time towards the client: relayed frames and keep-alive pings. */
+    private final ReentrantLock clientWrites = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Session client;
+    private volatile ScheduledFuture<?> pings;
+
+    WebSocketRelay(String route, RouteSpec.Streaming settings, WebSocketRelays relays) {
+        this.route = route;
+        this.settings = settings;
+        this.relays = relays;
+    }
+
+    String route() {
+        return route;
+    }
+
+    /** The backend's socket, once its handshake succeeded. */
+    void backendConnected(java.net.http.WebSocket socket) {
+        backend.complete(socket);
+    }
+
+    /** The subprotocol the backend chose (empty: none), which the client's handshake answers with. */
+    String subprotocol() {
+        java.net.http.WebSocket socket = backend.getNow(null);
+        return socket == null || socket.getSubprotocol() == null ? "" : socket.getSubprotocol();
+    }
+
+    /** Gives up a backend whose client never completed its upgrade. */
+    void abandon() {
+        java.net.http.WebSocket socket = backend.getNow(null);
+        if (socket != null) {
+            socket.abort();
+        }
+    }
+
+    // ---- the client side (container) ----
+
+    /** The client's session is open (called by {@link RelayEndpoint}). */
+    void clientOpened(Session session) {
+        this.client = session;
+        session.setMaxIdleTimeout(settings.idleTimeoutMs());
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::fromClientText);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::fromClientBinary);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
+                toBackend(backend.join().sendPong(pong.getApplicationData())));
+        relays.opened(this);
+        if (settings.pingIntervalMs() > 0) {
+            pings = relays.pinger().scheduleAtFixedRate(this::ping, settings.pingIntervalMs(),
+                    settings.pingIntervalMs(), TimeUnit.MILLISECONDS);
+        }
+        backend.join().request(1);
+    }
+
+    private void fromClientText(String part, boolean last) {
+        relays.metrics().websocketFrame(route, true, part.length());
+        toBackend(backend.join().sendText(part, last));
+    }
+
+    private void fromClientBinary(ByteBuffer part, boolean last) {
+        relays.metrics().websocketFrame(route, true, part.remaining());
+        toBackend(backend.join().sendBinary(part, last));
+    }
+
+    /** Waits for the write, so the container reads the client's next frame only after it. */
+    private void toBackend(CompletableFuture<java.net.http.WebSocket> sent) {
+        try {
+            sent.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeBoth(CloseReason.CloseCodes.GOING_AWAY, "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "write to the backend failed: {0}", e.toString());
+            closeBoth(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "backend unavailable");
+        }
+    }
+
+    void clientClosed(CloseReason reason) {
+        int code = reason.getCloseCode().getCode();
+        // 1005 (none given) and 1006 (abnormal) may not be sent in a close frame.
+        int sent = code == 1005 || code == 1006 ? 1000 : code;
+        if (closed.compareAndSet(false, true)) {
+            java.net.http.WebSocket socket = backend.getNow(null);
+            if (socket != null) {
+                socket.sendClose(sent, reason.getReasonPhrase() == null ? "" : reason.getReasonPhrase())
+                        .orTimeout(5, TimeUnit.SECONDS).whenComplete((ws, e) -> socket.abort());
+            }
+        }
+        finish();
+    }
+
+    void clientFailed(Throwable error) {
+        LOG.log(Level.FINE, "client WebSocket error on route {0}: {1}", new Object[] {route, error.toString()});
+        java.net.http.WebSocket socket = backend.getNow(null);
+        if (socket != null) {
+            socket.abort();
+        }
+        finish();
+    }
+
+    // ---- the backend side (JDK client) ----
+
+    @Override
+    public void onOpen(java.net.http.WebSocket webSocket) {
+        // No request(1) yet: frames wait in the backend's socket until the client's session is open.
+    }
+
+    @Override
+    public CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+        relays.metrics().websocketFrame(route, false, data.length());
+        toClient(() -> client.getBasicRemote().sendText(data.toString(), last));
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(java.net.http.WebSocket webSocket, ByteBuffer data, boolean last) {
+        relays.metrics().websocketFrame(route, false, data.remaining());
+        toClient(() -> client.getBasicRemote().sendBinary(data, last));
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(java.net.http.WebSocket webSocket, ByteBuffer message) {
+        // The JDK answers the backend's ping itself; the client sees it too.
+        toClient(() -> client.getBasicRemote().sendPing(message));
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(java.net.http.WebSocket webSocket, ByteBuffer message) {
+        toClient(() -> client.getBasicRemote().sendPong(message));
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int statusCode, String reason) {
+        if (closed.compareAndSet(false, true)) {
+            if (statusCode == 1006) {
+                // The backend's connection ended without a close frame: it failed, as far as the client can know.
+                closeClient(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "backend connection lost");
+            } else {
+                closeClient(statusCode == 1005 ? 1000 : statusCode, reason);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+        LOG.log(Level.FINE, "backend WebSocket error on route {0}: {1}", new Object[] {route, error.toString()});
+        if (closed.compareAndSet(false, true)) {
+            closeClient(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "backend connection lost");
+        }
+    }
+
+    // ---- both ----
+
+    private interface ClientWrite {
+        void run() throws IOException;
+    }
+
+    private void toClient(ClientWrite write) {
+        Session session = client;
+        if (session == null || !session.isOpen()) {
+            return;
+        }
+        clientWrites.lock();
+        try {
+            write.run();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "write to the client failed: {0}", e.toString());
+            java.net.http.WebSocket socket = backend.getNow(null);
+            if (socket != null) {
+                socket.abort();
+            }
+        } finally {
+            clientWrites.unlock();
+        }
+    }
+
+    private void ping() {
+        toClient(() -> client.getBasicRemote().sendPing(ByteBuffer.wrap("gateway".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    private void closeClient(int code, String reason) {
+        Session session = client;
+        if (session != null && session.isOpen()) {
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing the client failed: {0}", e.toString());
+            }
+        }
+        finish();
+    }
+
+    /** Closes the client with {@code code} and drops the backend (shutdown, a failed write). */
+    void closeBoth(CloseReason.CloseCode code, String reason) {
+        if (closed.compareAndSet(false, true)) {
+            closeClient(code.getCode(), reason);
+            java.net.http.WebSocket socket = backend.getNow(null);
+            if (socket != null) {
+                socket.sendClose(code.getCode(), reason).orTimeout(2, TimeUnit.SECONDS).whenComplete((ws, e) -> socket.abort());
+            }
+        }
+    }
+
+    private void finish() {
+        ScheduledFuture<?> p = pings;
+        if (p != null) {
+            p.cancel(false);
+        }
+        relays.closed(this);
+    }
+
+    /** A close reason is at most 123 bytes of UTF-8. */
+    private static String truncate(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= 123 ? reason : new String(bytes, 0, 120, StandardCharsets.UTF_8);
+    }
+}

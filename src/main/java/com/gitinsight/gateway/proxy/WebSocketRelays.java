@@ -1,0 +1,91 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.observability.GatewayMetrics;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The open WebSocket relays of this deployment: the client they dial backends with, the timer of
+ * their keep-alive pings, and a goodbye (1001 Going Away) to every client when the gateway stops.
+ */
+@ApplicationScoped
+public class WebSocketRelays {
+
+    @Inject
+    GatewayMetrics metrics;
+
+    /** The container's endpoint every relayed connection is upgraded to; the id names its relay. */
+    static final String ENDPOINT_PATH = "/_gateway/websocket-relay/{relay}";
+
+    private final Set<WebSocketRelay> open = ConcurrentHashMap.newKeySet();
+    /** Relays whose backend is connected and whose client is being upgraded, by a random id. */
+    private final Map<String, WebSocketRelay> pending = new ConcurrentHashMap<>();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gateway-websocket-pings");
+        t.setDaemon(true);
+        return t;
+    });
+
+    HttpClient client() {
+        return client;
+    }
+
+    ScheduledExecutorService pinger() {
+        return pinger;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Parks a relay for the client's upgrade; returns its id (unguessable: the endpoint is reachable). */
+    String park(WebSocketRelay relay) {
+        String id = UUID.randomUUID().toString();
+        pending.put(id, relay);
+        return id;
+    }
+
+    WebSocketRelay peek(String id) {
+        return id == null ? null : pending.get(id);
+    }
+
+    /** The relay parked under {@code id}, taken (once). */
+    WebSocketRelay claim(String id) {
+        return id == null ? null : pending.remove(id);
+    }
+
+    void opened(WebSocketRelay relay) {
+        open.add(relay);
+        metrics.websocketOpened(relay.route());
+    }
+
+    void closed(WebSocketRelay relay) {
+        if (open.remove(relay)) {
+            metrics.websocketClosed(relay.route());
+        }
+    }
+
+    public int openCount() {
+        return open.size();
+    }
+
+    @PreDestroy
+    void stop() {
+        for (WebSocketRelay relay : open) {
+            relay.closeBoth(CloseReason.CloseCodes.GOING_AWAY, "gateway shutting down");
+        }
+        pinger.shutdownNow();
+    }
+}

@@ -1,0 +1,346 @@
+package com.gitinsight.gateway.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.messaging.Relay;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** WebSocket and server-sent events through the gateway on Payara Micro. */
+@ExtendWith(ArquillianExtension.class)
+class WebSocketIT {
+
+    static final Backends BACKENDS = new Backends();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static WsBackend ws;
+    static WsBackend doomed;
+    static Relay relay;
+
+    @ArquillianResource
+    private URL url;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws Exception {
+        ws = new WsBackend();
+        doomed = new WsBackend();
+        relay = new Relay(doomed.port);
+        int http = BACKENDS.echo("sse");
+        Path config = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+                _format_version: "3.0"
+                services:
+                  - name: ws
+                    url: http://127.0.0.1:%1$d
+                    routes:
+                      - {name: echo, paths: [/echo], strip_path: false}
+                      - name: guarded
+                        paths: [/guarded]
+                        plugins: [{name: jwt}]
+                      - name: blocked
+                        paths: [/blocked]
+                        plugins: [{name: ip-restriction, config: {deny: [127.0.0.1]}}]
+                      - {name: missing, paths: [/nothing-here], strip_path: false}
+                  - name: ws-only
+                    url: ws://127.0.0.1:%1$d/echo
+                    routes: [{name: wsonly, paths: [/wsonly], protocols: [ws, wss], ws_ping_interval: 100}]
+                  - name: quiet
+                    url: http://127.0.0.1:%1$d/echo
+                    read_timeout: 300
+                    routes:
+                      - {name: quiet, paths: [/quiet]}
+                      - {name: impatient, paths: [/impatient], ws_idle_timeout: 700}
+                  - name: doomed
+                    url: http://127.0.0.1:%2$d/echo
+                    routes: [{name: doomed, paths: [/echo-doomed], strip_path: true}]
+                  - name: sse
+                    url: http://127.0.0.1:%3$d
+                    read_timeout: 500
+                    routes: [{name: sse, paths: [/sse], strip_path: false}]
+                plugins:
+                  - name: prometheus
+                """.formatted(ws.port, relay.port(), http));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ws.close();
+        doomed.close();
+        relay.close();
+        BACKENDS.close();
+    }
+
+    URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + url.getPort() + path);
+    }
+
+    /** Collects what a client receives: whole messages (fragments joined), and its close. */
+    static final class Received implements WebSocket.Listener {
+        final LinkedBlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<int[]> closed = new CompletableFuture<>();
+        final CompletableFuture<String> closeReason = new CompletableFuture<>();
+        final LinkedBlockingQueue<ByteBuffer> pings = new LinkedBlockingQueue<>();
+        private final StringBuilder text = new StringBuilder();
+        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                messages.add(text.toString());
+                text.setLength(0);
+            }
+            w.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            binary.writeBytes(b);
+            if (last) {
+                messages.add(binary.toByteArray());
+                binary.reset();
+            }
+            w.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket w, ByteBuffer message) {
+            pings.add(message);
+            w.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+            closed.complete(new int[] {code});
+            closeReason.complete(reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket w, Throwable error) {
+            closed.complete(new int[] {-1});
+        }
+
+        Object next() throws InterruptedException {
+            Object m = messages.poll(20, TimeUnit.SECONDS);
+            if (m == null) {
+                throw new AssertionError("no message within 20 s");
+            }
+            return m;
+        }
+    }
+
+    WebSocket open(String path, Received listener, String... subprotocols) throws Exception {
+        WebSocket.Builder b = HTTP.newWebSocketBuilder();
+        if (subprotocols.length > 0) {
+            b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        return b.buildAsync(ws(path), listener).get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void textAndAMebibyteOfBinaryEchoThroughWithTheBackendsSubprotocol() throws Exception {
+        Received got = new Received();
+        WebSocket socket = open("/echo", got, "chat.v1", "chat.v0");
+        assertEquals("chat.v1", socket.getSubprotocol(), "the subprotocol the backend chose");
+        socket.sendText("hello, gateway", true).get(10, TimeUnit.SECONDS);
+        assertEquals("hello, gateway", got.next());
+        byte[] mib = new byte[1024 * 1024];
+        new Random(7).nextBytes(mib);
+        socket.sendBinary(ByteBuffer.wrap(mib), true).get(20, TimeUnit.SECONDS);
+        assertArrayEquals(mib, (byte[]) got.next());
+        socket.sendText("after the big one", true).get(10, TimeUnit.SECONDS);
+        assertEquals("after the big one", got.next());
+        socket.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+        assertEquals(1000, got.closed.get(10, TimeUnit.SECONDS)[0]);
+    }
+
+    @Test
+    void closeCodesAndReasonsPassBothWays() throws Exception {
+        Received got = new Received();
+        WebSocket socket = open("/echo", got);
+        socket.sendText("close:4001:backend says bye", true).get(10, TimeUnit.SECONDS);
+        assertEquals(4001, got.closed.get(10, TimeUnit.SECONDS)[0]);
+        assertEquals("backend says bye", got.closeReason.get(1, TimeUnit.SECONDS));
+
+        WsBackend.CLOSES_SEEN.clear();
+        Received other = new Received();
+        WebSocket second = open("/echo", other);
+        second.sendClose(4002, "client leaves").get(10, TimeUnit.SECONDS);
+        Integer seen = WsBackend.CLOSES_SEEN.poll(10, TimeUnit.SECONDS);
+        assertEquals(4002, seen, "the backend saw the client's code");
+    }
+
+    @Test
+    void aRefusedHandshakeGetsItsStatusBeforeAnyUpgrade() throws Exception {
+        assertEquals(401, handshakeStatus("/guarded"), "the jwt plugin applies to the handshake");
+        assertEquals(403, handshakeStatus("/blocked"), "ip-restriction applies to the handshake");
+        assertEquals(404, handshakeStatus("/nothing-here"), "the backend's own refusal is passed on");
+        HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort()
+                + "/wsonly")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(426, plain.statusCode(), "a ws-only route refuses plain HTTP");
+        assertTrue(plain.body().contains("\"message\""));
+    }
+
+    private int handshakeStatus(String path) throws Exception {
+        try {
+            open(path, new Received()).abort();
+            return 101;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) {
+                return h.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    void aWsRouteRelaysToItsServiceAndSendsKeepAlivePings() throws Exception {
+        Received got = new Received();
+        WebSocket socket = open("/wsonly", got);
+        socket.sendText("via ws://", true).get(10, TimeUnit.SECONDS);
+        assertEquals("via ws://", got.next());
+        assertTrue(got.pings.poll(5, TimeUnit.SECONDS) != null, "a keep-alive ping every 100 ms");
+        socket.abort();
+    }
+
+    @Test
+    void anIdleSocketOutlivesTheServicesReadTimeoutAndIsClosedAtTheRoutesIdleTimeout() throws Exception {
+        Received quiet = new Received();
+        WebSocket socket = open("/quiet", quiet);
+        Thread.sleep(1500); // idle: five times the service's 300 ms read timeout
+        socket.sendText("still here", true).get(10, TimeUnit.SECONDS);
+        assertEquals("still here", quiet.next());
+        socket.abort();
+
+        Received impatient = new Received();
+        long start = System.nanoTime();
+        open("/impatient", impatient);
+        int code = impatient.closed.get(10, TimeUnit.SECONDS)[0];
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // Tyrus closes an idle session with 1000 and says why in the reason.
+        assertTrue(code == 1000 || code == 1001, "closed by the idle timeout: " + code + " " + impatient.closeReason.getNow(""));
+        assertTrue(waited >= 600, "not before ws_idle_timeout: " + waited + " ms");
+    }
+
+    @Test
+    void whenTheBackendDropsTheClientGets1011Promptly() throws Exception {
+        relay.up();
+        Received got = new Received();
+        WebSocket socket = open("/echo-doomed", got);
+        socket.sendText("still there?", true).get(10, TimeUnit.SECONDS);
+        assertEquals("still there?", got.next());
+        long start = System.nanoTime();
+        relay.down();
+        assertEquals(1011, got.closed.get(5, TimeUnit.SECONDS)[0]);
+        System.out.printf("backend dropped -> client closed with 1011 after %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    @Test
+    void twoHundredConnectionsAtOnceWithBoundedMemory() throws Exception {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + System.getProperty("gateway.it.jmxPort") + "/jmxrmi"))) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME,
+                    MemoryMXBean.class);
+            memory.gc();
+            long before = memory.getHeapMemoryUsage().getUsed();
+            List<WebSocket> sockets = new ArrayList<>();
+            List<Received> listeners = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                Received r = new Received();
+                listeners.add(r);
+                sockets.add(open("/echo", r));
+            }
+            for (int i = 0; i < 200; i++) {
+                sockets.get(i).sendText("n" + i, true);
+            }
+            for (int i = 0; i < 200; i++) {
+                assertEquals("n" + i, listeners.get(i).next());
+            }
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort()
+                    + "/_gateway/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("gateway_websocket_connections{route=\"echo\"} 200.0"), grep(metrics));
+            memory.gc();
+            long after = memory.getHeapMemoryUsage().getUsed();
+            long perConnection = (after - before) / 200;
+            System.out.printf("200 WebSocket connections: heap %d MiB -> %d MiB (%d KiB each)%n",
+                    before >> 20, after >> 20, perConnection >> 10);
+            assertTrue(perConnection < 256 * 1024, "at most 256 KiB of heap per idle connection, got " + perConnection);
+            sockets.forEach(s -> s.sendClose(1000, ""));
+            await().atMost(Duration.ofSeconds(20)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + url.getPort() + "/_gateway/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body().contains("gateway_websocket_connections{route=\"echo\"} 0.0"));
+            assertTrue(metrics.contains("gateway_websocket_frames_total{direction=\"upstream\",route=\"echo\"}"), grep(metrics));
+        }
+    }
+
+    private static String grep(String metrics) {
+        return String.join("\n", metrics.lines().filter(l -> l.contains("websocket")).toList());
+    }
+
+    @Test
+    void serverSentEventsStreamThroughAtOnceAndOutliveTheReadTimeout() throws Exception {
+        HttpResponse<Stream<String>> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort()
+                + "/sse/events")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, r.statusCode());
+        long worst = 0;
+        int events = 0;
+        try (Stream<String> lines = r.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("data: ")) {
+                    long delay = System.nanoTime() - Long.parseLong(line.substring(6));
+                    worst = Math.max(worst, delay);
+                    events++;
+                }
+            }
+        }
+        System.out.printf("SSE: %d events, worst backend-to-client delay %.1f ms%n", events, worst / 1e6);
+        assertEquals(10, events, "2 s of events on a service with a 500 ms read timeout");
+        assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(50), "each event within 50 ms, worst " + worst / 1e6 + " ms");
+    }
+}

@@ -1,0 +1,63 @@
+package com.gitinsight.gateway.it;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.glassfish.tyrus.server.Server;
+
+/**
+ * A WebSocket backend (Tyrus standalone): {@code /echo} echoes text and binary whole, closes with a
+ * code on {@code close:<code>:<reason>}, and records the close codes clients send.
+ */
+final class WsBackend implements AutoCloseable {
+
+    static final BlockingQueue<Integer> CLOSES_SEEN = new ArrayBlockingQueue<>(1000);
+
+    private final Server server;
+    final int port;
+
+    WsBackend() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        server = new Server("127.0.0.1", port, "/", Map.of(), Echo.class);
+        server.start();
+    }
+
+    @ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})
+    public static final class Echo {
+
+        @OnMessage(maxMessageSize = 4 * 1024 * 1024)
+        public void text(Session session, String message) throws IOException {
+            if (message.startsWith("close:")) {
+                String[] parts = message.split(":", 3);
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(parts[1])), parts[2]));
+                return;
+            }
+            session.getBasicRemote().sendText(message);
+        }
+
+        @OnMessage(maxMessageSize = 4 * 1024 * 1024)
+        public void binary(Session session, ByteBuffer message) throws IOException {
+            session.getBasicRemote().sendBinary(message);
+        }
+
+        @OnClose
+        public void closed(Session session, CloseReason reason) {
+            CLOSES_SEEN.offer(reason.getCloseCode().getCode());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
