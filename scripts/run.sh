@@ -91,6 +91,7 @@ GitInsight Gateway (demo) is starting on http://127.0.0.1:$port - once it says "
   curl -s http://127.0.0.1:$port/health
   curl -s -i http://127.0.0.1:$port/api/v1/fast/repositories/42/summary      (twice: X-Cache-Status Miss, then Hit)
   curl -s -i http://127.0.0.1:$port/no/such/route
+  curl -s -N http://127.0.0.1:$port/api/v1/stream/events                     (a live event stream, one a second)
 Gateway status: curl -s http://127.0.0.1:$port/_gateway/health
 Targets, health, breakers: curl -s http://127.0.0.1:$port/_gateway/status
 Metrics (Prometheus): curl -s http://127.0.0.1:$port/_gateway/metrics | grep ^gateway_

@@ -111,6 +111,10 @@ public class DemoBackends {
     }
 
     private static void answer(String name, HttpExchange ex) throws IOException {
+        if (name.startsWith("go-api") && ex.getRequestURI().getPath().startsWith("/api/v1/stream/events")) {
+            events(ex);
+            return;
+        }
         byte[] requestBody = ex.getRequestBody().readAllBytes();
         String body = "{\"service\":\"" + name.substring(0, name.lastIndexOf('-')) + "\",\"instance\":\"" + name
                 + "\",\"method\":\"" + ex.getRequestMethod() + "\",\"uri\":\"" + ex.getRequestURI().toString().replace("\"", "%22")
@@ -121,6 +125,27 @@ public class DemoBackends {
         ex.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /** A live stream of made-up analysis events (server-sent events), one a second, for 2 minutes. */
+    private static void events(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        String[] stages = {"queued", "cloning", "parsing", "scoring", "insights", "completed"};
+        try (OutputStream out = ex.getResponseBody()) {
+            for (int i = 0; i < 120; i++) {
+                String event = "event: analysis\nid: " + i + "\ndata: {\"repository_id\":42,\"stage\":\"" + stages[i % stages.length]
+                        + "\",\"at\":\"" + java.time.Instant.now() + "\"}\n\n";
+                out.write(event.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // The client went away.
         }
     }
 }

@@ -5,6 +5,7 @@ import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.security.CorsPlugin;
 import com.gitinsight.gateway.upstream.Failure;
 import com.gitinsight.gateway.upstream.PickRequest;
 import com.gitinsight.gateway.upstream.ServiceGuard;
@@ -76,6 +77,14 @@ public class WebSocketFilter extends HttpFilter {
                 || request.getHeader("Sec-WebSocket-Key") == null) {
             ErrorResponses.write(request, response, 400, "Bad WebSocket handshake (RFC 6455: GET, version 13, a key)",
                     "Sec-WebSocket-Version", "13");
+            return;
+        }
+        // Browsers apply no CORS to WebSockets, so the cors plugin's origins are enforced here (against
+        // cross-site WebSocket hijacking): a handshake from an origin the route does not allow is refused.
+        CorsPlugin.Config cors = context.plugin(CorsPlugin.NAME, CorsPlugin.Config.class);
+        String origin = request.getHeader("Origin");
+        if (cors != null && origin != null && !cors.allows(origin)) {
+            ErrorResponses.write(request, response, 403, "Origin not allowed");
             return;
         }
         proxy(request, response, context, streaming);
