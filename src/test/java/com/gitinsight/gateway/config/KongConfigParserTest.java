@@ -52,6 +52,28 @@ class KongConfigParserTest {
     private static final String HEADER = "_format_version: \"3.0\"\n";
 
     @Test
+    void webSocketProtocolsAndTimeoutsOnRoutesAndServices() throws Exception {
+        GatewayConfig config = parser.parse("test.yml", HEADER + """
+                services:
+                  - name: live
+                    url: wss://live.internal:8443/socket
+                    routes:
+                      - {name: both, paths: [/both]}
+                      - {name: only, paths: [/only], protocols: [ws, wss], ws_idle_timeout: 5000, ws_ping_interval: 1000}
+                      - {name: mixed, paths: [/mixed], protocols: [https, wss]}
+                """);
+        assertEquals("https", config.services().get(0).protocol(), "a wss service is reached over TLS");
+        RouteSpec.Streaming both = config.routes().get(0).streaming();
+        assertEquals(new RouteSpec.Streaming(false, 3_600_000, 0), both, "upgrades allowed, an hour idle, no pings");
+        assertEquals(new RouteSpec.Streaming(true, 5000, 1000), config.routes().get(1).streaming());
+        assertEquals(false, config.routes().get(2).streaming().websocketOnly());
+        ConfigException e = invalid(HEADER + """
+                services: [{name: s, url: "http://s:1", routes: [{paths: [/x], protocols: [grpc], ws_idle_timeout: 0}]}]
+                """);
+        assertTrue(e.getMessage().contains("protocols[0]") && e.getMessage().contains("ws_idle_timeout"), e.getMessage());
+    }
+
+    @Test
     void seedKongYmlLoadsVerbatimApartFromPluginsNotImplementedYet() throws Exception {
         String seed = resource("seed-kong.yml");
         GatewayConfig config = new KongConfigParser(ANY_PLUGIN).parse("seed-kong.yml", seed);
