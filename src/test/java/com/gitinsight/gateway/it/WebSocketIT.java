@@ -338,6 +338,54 @@ class WebSocketIT {
         }
     }
 
+    @Test
+    void aClientThatStopsReadingSlowsTheBackendInsteadOfFillingTheGatewaysMemory() throws Exception {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + System.getProperty("gateway.it.jmxPort") + "/jmxrmi"))) {
+            MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
+                    ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+            memory.gc();
+            long before = memory.getHeapMemoryUsage().getUsed();
+            WsBackend.FLOODED.set(0);
+            // A client that reads one message and then nothing more (it never asks for the next).
+            LinkedBlockingQueue<Integer> got = new LinkedBlockingQueue<>();
+            WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(ws("/echo"), new WebSocket.Listener() {
+                @Override
+                public void onOpen(WebSocket w) {
+                    w.request(1);
+                }
+
+                @Override
+                public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                    got.add(data.remaining());
+                    return null;
+                }
+            }).get(20, TimeUnit.SECONDS);
+            socket.sendText("flood:4096", true).get(10, TimeUnit.SECONDS); // 256 MiB offered
+            assertTrue(got.poll(10, TimeUnit.SECONDS) != null, "the first message arrived");
+            // The flood stalls once the socket buffers between client, gateway and backend are full.
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(new java.util.concurrent.Callable<>() {
+                int last = -1;
+
+                @Override
+                public Boolean call() {
+                    int now = WsBackend.FLOODED.get();
+                    boolean stalled = now == last;
+                    last = now;
+                    return stalled;
+                }
+            });
+            int sent = WsBackend.FLOODED.get();
+            memory.gc();
+            long grown = memory.getHeapMemoryUsage().getUsed() - before;
+            System.out.printf("slow reader: the backend stalled after %d KiB; gateway heap grew %d KiB%n", sent * 64L,
+                    grown >> 10);
+            assertTrue(sent < 4096 / 4, "the backend was held back (" + sent + " of 4096 messages sent)");
+            assertTrue(grown < 32L << 20, "the gateway did not buffer the flood: heap grew " + (grown >> 20) + " MiB");
+            socket.abort();
+        }
+    }
+
     private static String grep(String metrics) {
         return String.join("\n", metrics.lines().filter(l -> l.contains("websocket")).toList());
     }

@@ -20,6 +20,8 @@ import org.glassfish.tyrus.server.Server;
 final class WsBackend implements AutoCloseable {
 
     static final BlockingQueue<Integer> CLOSES_SEEN = new ArrayBlockingQueue<>(1000);
+    /** 64 KiB messages the flood has written so far. */
+    static final java.util.concurrent.atomic.AtomicInteger FLOODED = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Server server;
     final int port;
@@ -37,6 +39,15 @@ final class WsBackend implements AutoCloseable {
 
         @OnMessage(maxMessageSize = 4 * 1024 * 1024)
         public void text(Session session, String message) throws IOException {
+            if (message.startsWith("flood:")) {
+                // As fast as the connection takes them: blocks once the reader stops reading.
+                ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+                for (int i = 0; i < Integer.parseInt(message.substring(6)); i++) {
+                    session.getBasicRemote().sendBinary(chunk.duplicate());
+                    FLOODED.incrementAndGet();
+                }
+                return;
+            }
             if (message.startsWith("close:")) {
                 String[] parts = message.split(":", 3);
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(parts[1])), parts[2]));
