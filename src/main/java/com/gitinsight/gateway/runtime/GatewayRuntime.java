@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -86,7 +88,12 @@ public class GatewayRuntime {
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) throws ConfigException {
         Path file = Path.of(configFile).toAbsolutePath();
-        parser = new KongConfigParser(PluginRegistry.builtIn());
+        // {vault://env/NAME} is looked up through MicroProfile Config: environment variables and system
+        // properties as before, and also what admins set in the app server (asadmin set-config-property,
+        // WildFly system properties), so a secret can live where the server's other settings do.
+        Config mpConfig = ConfigProvider.getConfig();
+        parser = new KongConfigParser(PluginRegistry.builtIn(),
+                name -> mpConfig.getOptionalValue(name, String.class).orElse(null));
         GatewayConfig config = parser.load(file);
         upstreamServices = new UpstreamServices(new UpstreamServices.Settings(dnsServers(),
                 Duration.ofMillis(dnsTimeoutMillis), dnsMinTtl, dnsMaxTtl, dnsErrorRetry, probeThreads),

@@ -93,6 +93,8 @@ class AdminIT {
                 consumers:
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: alice-secret-value-0123456789}]
+                  - username: bob
+                    jwt_secrets: [{key: bob-key, secret: "{vault://env/GATEWAY_IT_BOB_SECRET}"}]
                 plugins:
                   - name: prometheus
                     config: {status_code_metrics: true, latency_metrics: true}
@@ -307,15 +309,30 @@ class AdminIT {
         assertEquals(200, saved.statusCode(), saved.body());
         assertTrue(Files.readString(CONFIG).contains("secret: alice-secret-value-0123456789"), "the real secret is back in the file");
         assertEquals(200, get("/kittens").statusCode());
-        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
-        jws.setPayload("{\"iss\":\"alice-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}");
-        jws.setAlgorithmHeaderValue("HS256");
-        jws.setKey(new org.jose4j.keys.HmacKey("alice-secret-value-0123456789".getBytes(StandardCharsets.UTF_8)));
-        jws.setDoKeyValidation(false);
-        String jwt = jws.getCompactSerialization();
+        String jwt = hs256("alice-key", "alice-secret-value-0123456789");
         assertEquals(200, get("/private/x", "Authorization", "Bearer " + jwt).statusCode(), "the secret still verifies");
         assertEquals(400, admin("POST", "/config", redacted.replace("{redacted:", "{redacted:0").replaceFirst(
                 "\\{redacted:0([0-9a-f]{15})[0-9a-f]}", "{redacted:$1f}"), "Content-Type", "application/yaml").statusCode());
+    }
+
+    @Test
+    void aSecretReferenceResolvesFromTheServersOwnSettings() throws Exception {
+        // GATEWAY_IT_BOB_SECRET is no environment variable: Payara Micro reads it from --systemproperties.
+        assertEquals(null, System.getenv("GATEWAY_IT_BOB_SECRET"));
+        assertEquals(200, get("/private/x", "Authorization", "Bearer " + hs256("bob-key",
+                "bob-secret-from-payara-system-properties-0123")).statusCode());
+        assertEquals(401, get("/private/x", "Authorization", "Bearer " + hs256("bob-key", "another-secret-0123456789")).statusCode());
+        assertTrue(admin("GET", "/config?format=yaml", null).body().contains("{vault://env/GATEWAY_IT_BOB_SECRET}"),
+                "a reference is shown as written: it is not the secret");
+    }
+
+    static String hs256(String key, String secret) throws Exception {
+        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload("{\"iss\":\"" + key + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}");
+        jws.setAlgorithmHeaderValue("HS256");
+        jws.setKey(new org.jose4j.keys.HmacKey(secret.getBytes(StandardCharsets.UTF_8)));
+        jws.setDoKeyValidation(false);
+        return jws.getCompactSerialization();
     }
 
     @Test
