@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# Runs GitInsight Gateway on Payara Micro in the foreground; the exit code is the server's.
+# Runs GitInsight Gateway in the foreground; the exit code is the server's.
 #   scripts/run.sh           the gateway with $GATEWAY_CONFIG (default server-config/gateway.yml)
 #   scripts/run.sh --demo    also starts local stand-in backends and a config that uses them
-# Environment: GATEWAY_PORT (default 8000), GATEWAY_CONFIG, GATEWAY_JAVA_OPTS.
+#   scripts/run.sh --server payara-micro|payara-server|wildfly   (default payara-micro) the same WAR
+#                            on another server, fetched through Maven and set up from server-config/<server>/
+# Environment: GATEWAY_PORT (default 8000), GATEWAY_CONFIG, GATEWAY_JAVA_OPTS, GATEWAY_SERVER_PROPERTIES
+#   (name=value,... set through the server's own mechanism: Payara Micro --systemproperties, Payara
+#   Server set-config-property, WildFly system properties).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 demo=false
-for arg in "$@"; do
-  case "$arg" in
+server=payara-micro
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --demo) demo=true ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
-    *) echo "unknown option: $arg (try --help)" >&2; exit 2 ;;
+    --server) server=${2:-}; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
+  shift
 done
+case "$server" in
+  payara-micro|payara-server|wildfly) ;;
+  *) echo "unknown server: $server (payara-micro, payara-server or wildfly)" >&2; exit 2 ;;
+esac
 
 port=${GATEWAY_PORT:-8000}
 config=${GATEWAY_CONFIG:-server-config/gateway.yml}
@@ -47,7 +58,7 @@ done
 
 # The admin API and console need a token (or an SSO provider, gateway.admin.oidc.issuer). Unset:
 # a random one for this run, printed below, so nothing is open by default and nothing is guessable.
-if [[ -z ${GATEWAY_ADMIN_TOKEN:-} ]]; then
+if [[ -z ${GATEWAY_ADMIN_TOKEN:-} && ${GATEWAY_SERVER_PROPERTIES:-} != *gateway.admin.token=* ]]; then
   export GATEWAY_ADMIN_TOKEN=$(od -An -tx1 -N18 /dev/urandom | tr -d ' \n')
   admin_token_note="admin token for this run: $GATEWAY_ADMIN_TOKEN (set GATEWAY_ADMIN_TOKEN to choose it)"
 else
@@ -107,6 +118,23 @@ MSG
 # ParallelGC: on this proxy workload (short-lived garbage, 2 cores) it cost ~18% less CPU per
 # request than G1, and the sizes keep the RSS under 512 MiB after a benchmark run.
 default_java_opts="-Xms192m -Xmx288m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=80m -XX:+UseParallelGC -XX:ParallelGCThreads=2"
+# Every server reads gateway.config from the environment (MicroProfile Config maps GATEWAY_CONFIG).
+export GATEWAY_CONFIG=$(realpath "$config")
+if [[ $server != payara-micro ]]; then
+  export GATEWAY_PORT=$port GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-$default_java_opts}
+  "scripts/servers/$server.sh" "$root/$war" &
+  server_pid=$!
+  pids+=($server_pid)
+  set +e
+  wait "$server_pid"
+  exit $?
+fi
+properties=()
+if [[ -n ${GATEWAY_SERVER_PROPERTIES:-} ]]; then
+  mkdir -p target
+  tr ',' '\n' <<<"$GATEWAY_SERVER_PROPERTIES" > target/run-system.properties
+  properties=(--systemproperties "$root/target/run-system.properties")
+fi
 # -Dhttp.maxConnections: the JDK's own keep-alive cache otherwise keeps only 5 per host.
 # shellcheck disable=SC2086
 java ${GATEWAY_JAVA_OPTS:-$default_java_opts} \
@@ -115,13 +143,14 @@ java ${GATEWAY_JAVA_OPTS:-$default_java_opts} \
   -jar "$micro" \
   --nohazelcast --disablephonehome \
   --port "$port" \
-  --prebootcommandfile "$root/server-config/payara-preboot.asadmin" \
-  --postbootcommandfile "$root/server-config/payara-postboot.asadmin" \
+  --prebootcommandfile "$root/server-config/payara-micro/preboot.asadmin" \
+  --postbootcommandfile "$root/server-config/payara-micro/postboot.asadmin" \
+  "${properties[@]}" \
   --contextroot / \
   --deploy "$war" &
-server=$!
-pids+=($server)
+server_pid=$!
+pids+=($server_pid)
 set +e
-wait "$server"
+wait "$server_pid"
 status=$?
 exit $status

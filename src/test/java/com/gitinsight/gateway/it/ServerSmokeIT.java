@@ -1,0 +1,157 @@
+package com.gitinsight.gateway.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.messaging.TestBroker;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The same target/gateway.war, started by {@code scripts/run.sh --server <name>} exactly as an
+ * operator would, through a smoke suite: routing, JWT, rate limit, cache hit, eviction event,
+ * metrics, health, admin API, and an admin token set through the server's own mechanism
+ * (Payara Micro --systemproperties, Payara Server set-config-property, WildFly system property).
+ * The test command runs it on Payara Micro; {@code mvn -Pservers verify} on Payara Server and WildFly.
+ */
+class ServerSmokeIT {
+
+    static final Backends BACKENDS = new Backends();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final String SECRET = "smoke-secret-for-the-servers-0123456789";
+
+    static Stream<String> servers() {
+        return Arrays.stream(System.getProperty("gateway.smoke.servers", "payara-micro").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    @AfterAll
+    static void stop() {
+        BACKENDS.close();
+    }
+
+    @ParameterizedTest
+    @MethodSource("servers")
+    void theSameWarPassesTheSmokeSuite(String server) throws Exception {
+        int echo = BACKENDS.echo("smoke");
+        String exchange = "test.smoke." + UUID.randomUUID().toString().substring(0, 8);
+        String broker = TestBroker.url(TestBroker.port());
+        int port = ClusterIT.freeBlock(4);
+        Path dir = Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("it-smoke-" + server);
+        Files.createDirectories(dir);
+        Path config = dir.resolve("gateway.yml");
+        Files.writeString(config, """
+                _format_version: "3.0"
+                services:
+                  - name: echo
+                    url: http://127.0.0.1:%1$d
+                    routes:
+                      - {name: open, paths: [/open]}
+                      - {name: secure, paths: [/secure], plugins: [{name: jwt}]}
+                      - name: limited
+                        paths: [/limited]
+                        plugins: [{name: rate-limiting, config: {minute: 3, policy: local}}]
+                      - name: cached
+                        paths: [/repos]
+                        strip_path: false
+                        plugins: [{name: proxy-cache, config: {content_type: [text/plain]}}]
+                consumers:
+                  - username: app
+                    jwt_secrets: [{key: app-key, secret: "%2$s"}]
+                plugins:
+                  - name: prometheus
+                  - name: cache-eviction
+                    config:
+                      broker_url: "%3$s"
+                      bindings: [{exchange: %4$s, routing_key: "analysis.completed.*"}]
+                      rules: [{event_type: analysis_completed, evict: ["/repos/{repository_id}/**"]}]
+                """.formatted(echo, SECRET, broker, exchange));
+        String token = "smoke-admin-token-set-by-the-server-" + server;
+        ProcessBuilder pb = new ProcessBuilder("scripts/run.sh", "--server", server).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile());
+        pb.environment().put("GATEWAY_PORT", Integer.toString(port));
+        pb.environment().put("GATEWAY_CONFIG", config.toAbsolutePath().toString());
+        pb.environment().put("GATEWAY_SERVER_PROPERTIES", "gateway.admin.token=" + token);
+        pb.environment().remove("GATEWAY_ADMIN_TOKEN");
+        Process process = pb.start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(server + " exited: " + Files.readString(dir.resolve("server.log")));
+                }
+                try {
+                    return get(base + "/_gateway/health/ready").statusCode() == 200;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            smoke(base, token, broker, exchange);
+        } finally {
+            process.destroy();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static void smoke(String base, String token, String broker, String exchange) throws Exception {
+        assertEquals(200, get(base + "/open/x").statusCode(), "routing");
+        assertEquals(404, get(base + "/nowhere").statusCode());
+        assertEquals(401, get(base + "/secure/x").statusCode(), "jwt");
+        assertEquals(200, get(base + "/secure/x", "Authorization", "Bearer " + AdminIT.hs256("app-key", SECRET)).statusCode());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get(base + "/limited").statusCode());
+        }
+        assertEquals(429, get(base + "/limited").statusCode(), "rate limit");
+        get(base + "/repos/7/summary");
+        assertEquals("Hit", get(base + "/repos/7/summary").headers().firstValue("X-Cache-Status").orElse(null), "cache");
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/_gateway/health/ready").body()
+                .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
+        ConnectionFactory f = new ConnectionFactory();
+        f.setUri(broker);
+        try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+            ch.basicPublish(exchange, "analysis.completed.7", new AMQP.BasicProperties.Builder()
+                    .headers(Map.of("event_type", "analysis_completed")).build(),
+                    "{\"repository_id\": \"7\", \"job_id\": \"j\", \"insights_count\": 1, \"timestamp\": \"t\"}"
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Miss".equals(
+                get(base + "/repos/7/summary").headers().firstValue("X-Cache-Status").orElse(null)));
+        String metrics = get(base + "/_gateway/metrics").body();
+        assertTrue(metrics.contains("gateway_http_requests_total"), "metrics");
+        assertEquals(401, get(base + "/_gateway/admin/routes").statusCode(), "admin API closed without the token");
+        HttpResponse<String> routes = get(base + "/_gateway/admin/routes", "Authorization", "Bearer " + token);
+        assertEquals(200, routes.statusCode(), "the admin token set through the server's own mechanism");
+        assertTrue(routes.body().contains("\"limited\""));
+        assertTrue(get(base + "/open/x").headers().firstValue("Server").isEmpty(), "the server adds no Server header");
+    }
+
+    static HttpResponse<String> get(String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
