@@ -203,19 +203,7 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response patch(@PathParam("kind") String kind, @PathParam("id") String id, String text,
             @HeaderParam("If-Match") String ifMatch) {
-        EntityKind k = kind(kind);
-        ObjectNode body;
-        try {
-            body = object(text);
-        } catch (AdminException e) {
-            return error(e);
-        }
-        String after = k == EntityKind.PLUGINS || !body.hasNonNull(k.key) ? id : body.get(k.key).asText();
-        return write(ifMatch, "updated " + k.singular() + " " + id + " " + body.properties().stream()
-                .map(Map.Entry::getKey).toList(), 200, doc -> {
-                    doc.update(k, id, body, false);
-                    return doc.pathOf(k, after);
-                }, k, after);
+        return update(kind(kind), id, text, ifMatch, false);
     }
 
     @PUT
@@ -223,7 +211,11 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response put(@PathParam("kind") String kind, @PathParam("id") String id, String text,
             @HeaderParam("If-Match") String ifMatch) {
-        EntityKind k = kind(kind);
+        return update(kind(kind), id, text, ifMatch, true);
+    }
+
+    /** PATCH merges the fields given, PUT replaces them (Kong's semantics; PUT creates a missing one). */
+    private Response update(EntityKind k, String id, String text, String ifMatch, boolean replace) {
         ObjectNode body;
         try {
             body = object(text);
@@ -231,8 +223,10 @@ public class AdminResource {
             return error(e);
         }
         String after = k == EntityKind.PLUGINS || !body.hasNonNull(k.key) ? id : body.get(k.key).asText();
-        return write(ifMatch, "replaced " + k.singular() + " " + id, 200, doc -> {
-            doc.update(k, id, body, true);
+        String action = (replace ? "replaced " : "updated ") + k.singular() + " " + id + " "
+                + body.properties().stream().map(Map.Entry::getKey).toList();
+        return write(ifMatch, action, 200, doc -> {
+            doc.update(k, id, body, replace);
             return doc.pathOf(k, after);
         }, k, after);
     }

@@ -5,7 +5,6 @@ import com.gitinsight.gateway.security.SsoTokens;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -69,13 +68,7 @@ public class AdminSettings {
 
     @PostConstruct
     void start() {
-        List<Cidr> list = new ArrayList<>();
-        for (String c : allow.split(",")) {
-            if (!c.isBlank()) {
-                list.add(Cidr.parse(c.trim()));
-            }
-        }
-        allowed = List.copyOf(list);
+        allowed = Cidr.parseList(allow);
         if (issuer.isPresent()) {
             List<String> audiences = audience.map(a -> Arrays.stream(a.split(",")).map(String::trim)
                     .filter(s -> !s.isEmpty()).toList()).orElse(List.of());

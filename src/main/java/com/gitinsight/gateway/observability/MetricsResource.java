@@ -16,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -45,13 +44,7 @@ public class MetricsResource {
 
     @PostConstruct
     void start() {
-        List<Cidr> list = new ArrayList<>();
-        for (String c : allow.split(",")) {
-            if (!c.isBlank()) {
-                list.add(Cidr.parse(c.trim()));
-            }
-        }
-        allowed = List.copyOf(list);
+        allowed = Cidr.parseList(allow);
     }
 
     @GET

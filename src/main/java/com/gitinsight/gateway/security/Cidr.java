@@ -57,6 +57,17 @@ public record Cidr(byte[] network, int prefix, String text) {
         return true;
     }
 
+    /** A comma-separated list ({@code 127.0.0.0/8, ::1, 10.0.0.0/8}); blanks ignored. */
+    public static java.util.List<Cidr> parseList(String commaSeparated) {
+        java.util.List<Cidr> list = new java.util.ArrayList<>();
+        for (String c : commaSeparated.split(",")) {
+            if (!c.isBlank()) {
+                list.add(parse(c.trim()));
+            }
+        }
+        return java.util.List.copyOf(list);
+    }
+
     public static boolean any(java.util.List<Cidr> list, InetAddress address) {
         for (Cidr c : list) {
             if (c.contains(address)) {
