@@ -22,8 +22,9 @@ public final class RelayEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger(RelayEndpoint.class.getName());
 
+    private static final String RELAY = WebSocketRelay.class.getName();
+
     private final WebSocketRelays relays;
-    private volatile WebSocketRelay relay;
 
     RelayEndpoint(WebSocketRelays relays) {
         this.relays = relays;
@@ -55,9 +56,13 @@ public final class RelayEndpoint extends Endpoint {
                 }).build();
     }
 
+    /**
+     * The relay is kept with the session, not in this object: a container may share one endpoint
+     * instance between connections, and each callback must reach its own connection's relay.
+     */
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        relay = relays.claim(session.getPathParameters().get("relay"));
+        WebSocketRelay relay = relays.claim(session.getPathParameters().get("relay"));
         if (relay == null) {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not a relayed connection"));
@@ -66,11 +71,13 @@ public final class RelayEndpoint extends Endpoint {
             }
             return;
         }
+        session.getUserProperties().put(RELAY, relay);
         relay.clientOpened(session);
     }
 
     @Override
     public void onClose(Session session, CloseReason reason) {
+        WebSocketRelay relay = (WebSocketRelay) session.getUserProperties().get(RELAY);
         if (relay != null) {
             relay.clientClosed(reason);
         }
@@ -78,6 +85,7 @@ public final class RelayEndpoint extends Endpoint {
 
     @Override
     public void onError(Session session, Throwable error) {
+        WebSocketRelay relay = (WebSocketRelay) session.getUserProperties().get(RELAY);
         if (relay != null) {
             relay.clientFailed(error);
         }

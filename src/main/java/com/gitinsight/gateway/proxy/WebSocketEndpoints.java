@@ -25,6 +25,8 @@ public class WebSocketEndpoints implements ServletContextListener {
             LOG.warning("this server has no Jakarta WebSocket container: WebSocket upgrades will be refused");
             return;
         }
+        // No container-wide idle limit: each relayed session gets its route's ws_idle_timeout on open.
+        container.setDefaultMaxSessionIdleTimeout(0);
         try {
             container.addEndpoint(RelayEndpoint.config(relays));
         } catch (DeploymentException e) {

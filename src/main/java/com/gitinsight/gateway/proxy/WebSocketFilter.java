@@ -67,7 +67,9 @@ public class WebSocketFilter extends HttpFilter {
         String upgrade = request.getHeader("Upgrade");
         if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
             if (streaming.websocketOnly()) {
-                ErrorResponses.write(request, response, 426, "Upgrade Required", "Upgrade", "websocket");
+                // No "Upgrade: websocket" header on it (RFC 9110 asks for one): Grizzly takes a response
+                // carrying Upgrade for an upgraded connection and holds it open until its idle timeout.
+                ErrorResponses.write(request, response, 426, "Upgrade Required: this route takes WebSocket connections only");
                 return;
             }
             chain.doFilter(request, response);

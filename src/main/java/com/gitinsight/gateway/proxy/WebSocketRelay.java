@@ -29,6 +29,11 @@ import java.util.logging.Logger;
 final class WebSocketRelay implements java.net.http.WebSocket.Listener {
 
     private static final Logger LOG = Logger.getLogger(WebSocketRelay.class.getName());
+    /**
+     * A ping to the backend this often: a backend that vanished without closing (or whose end of
+     * the connection the JDK client missed, seen rarely in tests) is found by the failed write.
+     */
+    private static final long BACKEND_CHECK_MILLIS = 2000;
     /** How long a write to one side may take before the connection is given up (a reader that stopped). */
     private static final long WRITE_TIMEOUT_SECONDS = 60;
 
@@ -41,6 +46,7 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Session client;
     private volatile ScheduledFuture<?> pings;
+    private volatile ScheduledFuture<?> backendChecks;
 
     WebSocketRelay(String route, RouteSpec.Streaming settings, WebSocketRelays relays) {
         this.route = route;
@@ -86,6 +92,8 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
             pings = relays.pinger().scheduleAtFixedRate(this::ping, settings.pingIntervalMs(),
                     settings.pingIntervalMs(), TimeUnit.MILLISECONDS);
         }
+        backendChecks = relays.pinger().scheduleAtFixedRate(this::checkBackend, BACKEND_CHECK_MILLIS,
+                BACKEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         backend.join().request(1);
     }
 
@@ -219,8 +227,47 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
         }
     }
 
+    /**
+     * A keep-alive ping, from the one timer thread all relays share: skipped while a frame is being
+     * written (the connection is not idle then), so a client that stopped reading cannot stall the
+     * pings of every other connection.
+     */
     private void ping() {
-        toClient(() -> client.getBasicRemote().sendPing(ByteBuffer.wrap("gateway".getBytes(StandardCharsets.US_ASCII))));
+        Session session = client;
+        if (session == null || !session.isOpen() || !clientWrites.tryLock()) {
+            return;
+        }
+        try {
+            // The asynchronous remote: a ping must not wait on a socket the client stopped reading.
+            session.getAsyncRemote().sendPing(ByteBuffer.wrap("gateway".getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "keep-alive ping failed: {0}", e.toString());
+        } finally {
+            clientWrites.unlock();
+        }
+    }
+
+    private void checkBackend() {
+        java.net.http.WebSocket socket = backend.getNow(null);
+        if (socket == null || closed.get()) {
+            return;
+        }
+        if (socket.isInputClosed() && socket.isOutputClosed()) {
+            lost();
+            return;
+        }
+        socket.sendPing(ByteBuffer.allocate(0)).orTimeout(BACKEND_CHECK_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((ws, error) -> {
+                    if (error != null && !(error instanceof IllegalStateException)) {
+                        lost();
+                    }
+                });
+    }
+
+    private void lost() {
+        if (closed.compareAndSet(false, true)) {
+            closeClient(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "backend connection lost");
+        }
     }
 
     private void closeClient(int code, String reason) {
@@ -250,6 +297,10 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
         ScheduledFuture<?> p = pings;
         if (p != null) {
             p.cancel(false);
+        }
+        ScheduledFuture<?> c = backendChecks;
+        if (c != null) {
+            c.cancel(false);
         }
         relays.closed(this);
     }

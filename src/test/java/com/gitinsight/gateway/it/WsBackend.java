@@ -37,6 +37,12 @@ final class WsBackend implements AutoCloseable {
     @ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})
     public static final class Echo {
 
+        /** Never idle-closed by the test backend itself: closes under test come from the gateway or the test. */
+        @jakarta.websocket.OnOpen
+        public void open(Session session) {
+            session.setMaxIdleTimeout(0);
+        }
+
         @OnMessage(maxMessageSize = 4 * 1024 * 1024)
         public void text(Session session, String message) throws IOException {
             if (message.startsWith("flood:")) {
