@@ -301,19 +301,14 @@ class WebSocketIT {
         assertEquals("still there?", got.next());
         long start = System.nanoTime();
         relay.down();
-        assertEquals(1011, got.closed.get(10, TimeUnit.SECONDS)[0]);
+        // Usually milliseconds; when the JDK client misses the end of the backend's connection, the
+        // relay's backend ping finds it (a few seconds): both are printed below.
+        assertEquals(1011, got.closed.get(15, TimeUnit.SECONDS)[0]);
         System.out.printf("backend dropped -> client closed with 1011 after %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
-    /**
-     * Unstable: in about half the runs one of the first connections opened is closed with Tyrus's
-     * "Session closed by the container because of the idle timeout" after ~20 s, although each
-     * relayed session's idle timeout is set to the route's hour on open and the container default
-     * to none. Cause not found yet; excluded from the test command (-Punstable runs it).
-     */
     @Test
-    @org.junit.jupiter.api.Tag("unstable")
     void twoHundredConnectionsAtOnceWithBoundedMemory() throws Exception {
         try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
                 "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + System.getProperty("gateway.it.jmxPort") + "/jmxrmi"))) {
@@ -332,8 +327,14 @@ class WebSocketIT {
             for (int i = 0; i < 200; i++) {
                 sockets.get(i).sendText("n" + i, true);
             }
+            WsBackend.CLOSE_REASONS.clear();
             for (int i = 0; i < 200; i++) {
-                assertEquals("n" + i, listeners.get(i).next());
+                try {
+                    assertEquals("n" + i, listeners.get(i).next());
+                } catch (AssertionError e) {
+                    throw new AssertionError("connection " + i + ": " + e.getMessage() + "; backend saw closes "
+                            + WsBackend.CLOSE_REASONS, e);
+                }
             }
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort()
                     + "/_gateway/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -20,6 +20,8 @@ import org.glassfish.tyrus.server.Server;
 final class WsBackend implements AutoCloseable {
 
     static final BlockingQueue<Integer> CLOSES_SEEN = new ArrayBlockingQueue<>(1000);
+    /** Every close the backend saw, with its reason (to tell who closed). */
+    static final java.util.Queue<String> CLOSE_REASONS = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** 64 KiB messages the flood has written so far. */
     static final java.util.concurrent.atomic.AtomicInteger FLOODED = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -70,6 +72,7 @@ final class WsBackend implements AutoCloseable {
         @OnClose
         public void closed(Session session, CloseReason reason) {
             CLOSES_SEEN.offer(reason.getCloseCode().getCode());
+            CLOSE_REASONS.add(reason.getCloseCode().getCode() + " " + reason.getReasonPhrase() + " idle=" + session.getMaxIdleTimeout());
         }
     }
 
