@@ -1,0 +1,68 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.observability.GatewayMetrics;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The gateway stopping says goodbye to both sides of every relayed WebSocket with 1001 Going Away. */
+class WebSocketRelaysTest {
+
+    @Test
+    void stoppingClosesEveryClientAndBackendWithGoingAway() throws Exception {
+        GatewayMetrics metrics = new GatewayMetrics();
+        Method start = GatewayMetrics.class.getDeclaredMethod("start");
+        start.setAccessible(true);
+        start.invoke(metrics);
+        WebSocketRelays relays = new WebSocketRelays();
+        relays.metrics = metrics;
+
+        List<Integer> backendCloses = new CopyOnWriteArrayList<>();
+        java.net.http.WebSocket backend = (java.net.http.WebSocket) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {java.net.http.WebSocket.class}, (p, m, args) -> switch (m.getName()) {
+                    case "sendClose" -> {
+                        backendCloses.add((Integer) args[0]);
+                        yield CompletableFuture.completedFuture(p);
+                    }
+                    case "sendPing", "sendPong", "sendText", "sendBinary" -> CompletableFuture.completedFuture(p);
+                    case "getSubprotocol" -> "";
+                    case "isInputClosed", "isOutputClosed" -> false;
+                    default -> null;
+                });
+        AtomicReference<CloseReason> clientClose = new AtomicReference<>();
+        Map<String, Object> properties = new HashMap<>();
+        Session client = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (p, m, args) -> switch (m.getName()) {
+                    case "isOpen" -> clientClose.get() == null;
+                    case "close" -> {
+                        clientClose.set(args == null ? null : (CloseReason) args[0]);
+                        yield null;
+                    }
+                    case "getUserProperties" -> properties;
+                    case "getId" -> "s1";
+                    default -> null;
+                });
+
+        WebSocketRelay relay = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays);
+        relay.backendConnected(backend);
+        relay.clientOpened(client);
+        assertEquals(1, relays.openCount());
+
+        relays.stop();
+
+        assertEquals(1001, clientClose.get().getCloseCode().getCode(), "the client is told the gateway is going away");
+        assertEquals(List.of(1001), backendCloses, "so is the backend");
+        assertEquals(0, relays.openCount());
+    }
+}
