@@ -64,7 +64,10 @@ public class LoginResource {
             return message(404, "OpenID Connect login is not configured");
         }
         try {
-            JsonNode in = JSON.readTree(text);
+            JsonNode in = text == null || text.isBlank() ? null : JSON.readTree(text);
+            if (in == null || !in.hasNonNull("code") || !in.hasNonNull("code_verifier") || !in.hasNonNull("redirect_uri")) {
+                return message(400, "code, code_verifier and redirect_uri are required");
+            }
             String form = "grant_type=authorization_code"
                     + "&code=" + enc(in.path("code").asText())
                     + "&code_verifier=" + enc(in.path("code_verifier").asText())

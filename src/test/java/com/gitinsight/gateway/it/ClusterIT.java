@@ -6,20 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.messaging.TestBroker;
 import com.gitinsight.gateway.ratelimit.TestRedis;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -171,14 +165,7 @@ class ClusterIT {
             get(port, "/repos/42/summary");
             assertEquals("Hit", cacheStatus(get(port, "/repos/42/summary")), "node " + n);
         }
-        ConnectionFactory f = new ConnectionFactory();
-        f.setUri(brokerUrl);
-        try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
-            ch.basicPublish(EXCHANGE, "analysis.completed.42", new AMQP.BasicProperties.Builder()
-                    .headers(Map.of("event_type", "analysis_completed")).build(),
-                    "{\"repository_id\": \"42\", \"job_id\": \"j\", \"insights_count\": 1, \"timestamp\": \"t\"}"
-                            .getBytes(StandardCharsets.UTF_8));
-        }
+        AnalysisEvents.completed(brokerUrl, EXCHANGE, "42");
         for (int n = 1; n <= 2; n++) {
             int port = node(n);
             await().atMost(Duration.ofSeconds(10)).until(() -> "Miss".equals(cacheStatus(get(port, "/repos/42/summary"))));

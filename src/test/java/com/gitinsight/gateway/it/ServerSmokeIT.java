@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.messaging.TestBroker;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -128,14 +122,7 @@ class ServerSmokeIT {
         assertEquals("Hit", get(base + "/repos/7/summary").headers().firstValue("X-Cache-Status").orElse(null), "cache");
         await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/_gateway/health/ready").body()
                 .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
-        ConnectionFactory f = new ConnectionFactory();
-        f.setUri(broker);
-        try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
-            ch.basicPublish(exchange, "analysis.completed.7", new AMQP.BasicProperties.Builder()
-                    .headers(Map.of("event_type", "analysis_completed")).build(),
-                    "{\"repository_id\": \"7\", \"job_id\": \"j\", \"insights_count\": 1, \"timestamp\": \"t\"}"
-                            .getBytes(StandardCharsets.UTF_8));
-        }
+        AnalysisEvents.completed(broker, exchange, "7");
         await().atMost(Duration.ofSeconds(10)).until(() -> "Miss".equals(
                 get(base + "/repos/7/summary").headers().firstValue("X-Cache-Status").orElse(null)));
         String metrics = get(base + "/_gateway/metrics").body();
