@@ -2,9 +2,11 @@
 # The gateway's WAR on WildFly, in the foreground until TERM/Ctrl-C (called by
 # scripts/run.sh --server wildfly, which sets GATEWAY_PORT, GATEWAY_CONFIG and the secrets).
 # Copies standalone-microprofile.xml to standalone-gateway.xml, applies server-config/wildfly/setup.cli
+# then each CLI file in GATEWAY_WILDFLY_CLI (colon-separated, e.g. server-config/wildfly/messaging.cli)
 # and GATEWAY_SERVER_PROPERTIES (as WildFly system properties), deploys the WAR as ROOT.war.
 # Ports: HTTP GATEWAY_PORT, HTTPS GATEWAY_PORT+1, management GATEWAY_PORT+2. JVM options: WildFly's own
 # (bin/standalone.conf).
+# scripts/servers/wildfly.sh --home fetches WildFly if needed and prints its directory (for bin/add-user.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -16,13 +18,25 @@ if [[ ! -x $home/bin/standalone.sh ]]; then
   mvn -B -q dependency:unpack -Dartifact="org.wildfly:wildfly-dist:$version:zip" \
     -DoutputDirectory="$root/target/servers" >&2
 fi
+if [[ $war == --home ]]; then
+  echo "$home"
+  exit 0
+fi
 configuration=$home/standalone/configuration
 cp "$configuration/standalone-microprofile.xml" "$configuration/standalone-gateway.xml"
 cli=$(mktemp)
 trap 'rm -f "$cli"' EXIT
 cp "$root/server-config/wildfly/setup.cli" "$cli"
+if [[ -n ${GATEWAY_WILDFLY_CLI:-} ]]; then
+  IFS=':' read -ra extra <<<"$GATEWAY_WILDFLY_CLI"
+  for file in "${extra[@]}"; do
+    [[ $file = /* ]] || file=$root/$file
+    [[ -r $file ]] || { echo "GATEWAY_WILDFLY_CLI: cannot read $file" >&2; exit 2; }
+    cat "$file" >>"$cli"
+  done
+fi
 if [[ -n ${GATEWAY_SERVER_PROPERTIES:-} ]]; then
-  sed -i '$d' "$cli" # before stop-embedded-server
+  echo "embed-server --server-config=standalone-gateway.xml --std-out=discard" >>"$cli"
   IFS=',' read -ra pairs <<<"$GATEWAY_SERVER_PROPERTIES"
   for pair in "${pairs[@]}"; do
     echo "/system-property=${pair%%=*}:add(value=\"${pair#*=}\")" >>"$cli"

@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,31 +81,9 @@ class ServerSmokeIT {
                       rules: [{event_type: analysis_completed, evict: ["/repos/{repository_id}/**"]}]
                 """.formatted(echo, SECRET, broker, exchange));
         String token = "smoke-admin-token-set-by-the-server-" + server;
-        ProcessBuilder pb = new ProcessBuilder("scripts/run.sh", "--server", server).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile());
-        pb.environment().put("GATEWAY_PORT", Integer.toString(port));
-        pb.environment().put("GATEWAY_CONFIG", config.toAbsolutePath().toString());
-        pb.environment().put("GATEWAY_SERVER_PROPERTIES", "gateway.admin.token=" + token);
-        pb.environment().remove("GATEWAY_ADMIN_TOKEN");
-        Process process = pb.start();
-        try {
-            String base = "http://127.0.0.1:" + port;
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError(server + " exited: " + Files.readString(dir.resolve("server.log")));
-                }
-                try {
-                    return get(base + "/_gateway/health/ready").statusCode() == 200;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            smoke(base, token, broker, exchange);
-        } finally {
-            process.destroy();
-            if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+        try (RunScriptServer gateway = RunScriptServer.start(server, port, dir, config,
+                Map.of("GATEWAY_SERVER_PROPERTIES", "gateway.admin.token=" + token))) {
+            smoke(gateway.base, token, broker, exchange);
         }
     }
 
