@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.cache;
 
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -26,6 +27,12 @@ public class ProxyCacheFilter extends HttpFilter {
 
     @Inject
     transient ResponseCache cache;
+
+    /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
+    @Override
+    public void init() {
+        cache = Unproxied.instance(cache);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.cache;
 
 import com.gitinsight.gateway.runtime.Jmx;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.management.MBeanServer;
@@ -40,7 +42,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * and the in-flight misses, so concurrent misses for one key make one backend request.
  */
 @ApplicationScoped
-public class ResponseCache {
+public class ResponseCache implements Unproxied<ResponseCache> {
 
     private static final Logger LOG = Logger.getLogger(ResponseCache.class.getName());
     private static final ObjectName MBEAN = Jmx.name("io.gitinsight.gateway:type=Cache");
@@ -298,5 +300,10 @@ public class ResponseCache {
     /** Entries known to the index (expired ones leave it when Ehcache notices them). */
     public long size() {
         return byPath.values().stream().mapToLong(Set::size).sum();
+    }
+
+    @Override
+    public void passInstance(Consumer<? super ResponseCache> receiver) {
+        receiver.accept(this);
     }
 }

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.runtime.ContainerThreads;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,7 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * line to a bounded queue: when it is full the line is dropped and counted, never waited for.
  */
 @ApplicationScoped
-public class AccessLog {
+public class AccessLog implements Unproxied<AccessLog> {
 
     private static final Logger LOG = Logger.getLogger(AccessLog.class.getName());
 
@@ -123,5 +125,10 @@ public class AccessLog {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    @Override
+    public void passInstance(Consumer<? super AccessLog> receiver) {
+        receiver.accept(this);
     }
 }

@@ -5,6 +5,7 @@ import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.upstream.GuardStatus;
 import com.gitinsight.gateway.upstream.TargetHealth;
 import com.gitinsight.gateway.upstream.TargetStatus;
@@ -26,6 +27,7 @@ import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The gateway's metrics (Kong's set under a {@code gateway_} prefix) in one Prometheus registry of
@@ -34,7 +36,7 @@ import java.util.TreeMap;
  * configuration: never raw paths or client input.
  */
 @ApplicationScoped
-public class GatewayMetrics {
+public class GatewayMetrics implements Unproxied<GatewayMetrics> {
 
     /** Kong's latency buckets, in milliseconds. */
     private static final double[] LATENCY_MS = {1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000};
@@ -272,5 +274,10 @@ public class GatewayMetrics {
 
     MetricSnapshots scrape() {
         return registry.scrape();
+    }
+
+    @Override
+    public void passInstance(Consumer<? super GatewayMetrics> receiver) {
+        receiver.accept(this);
     }
 }

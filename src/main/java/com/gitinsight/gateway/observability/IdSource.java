@@ -1,12 +1,14 @@
 package com.gitinsight.gateway.observability;
 
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.function.Consumer;
 
 /** This node's id generator (one node UUID and counter for {@code uuid#counter}). */
 @ApplicationScoped
-public class IdSource {
+public class IdSource implements Unproxied<IdSource> {
 
     private final IdGenerator generator = new IdGenerator(host());
 
@@ -20,5 +22,10 @@ public class IdSource {
         } catch (UnknownHostException e) {
             return "gateway";
         }
+    }
+
+    @Override
+    public void passInstance(Consumer<? super IdSource> receiver) {
+        receiver.accept(this);
     }
 }

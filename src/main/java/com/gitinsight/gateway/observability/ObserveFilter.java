@@ -3,6 +3,7 @@ package com.gitinsight.gateway.observability;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -38,6 +39,14 @@ public class ObserveFilter extends HttpFilter {
 
     @Inject
     transient GatewayMetrics metrics;
+
+    /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
+    @Override
+    public void init() {
+        log = Unproxied.instance(log);
+        clients = Unproxied.instance(clients);
+        metrics = Unproxied.instance(metrics);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

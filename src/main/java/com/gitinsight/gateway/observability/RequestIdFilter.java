@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.ManagedHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -25,6 +26,13 @@ public class RequestIdFilter extends HttpFilter {
 
     @Inject
     transient RequestLogContext logs;
+
+    /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
+    @Override
+    public void init() {
+        ids = Unproxied.instance(ids);
+        logs = Unproxied.instance(logs);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -1,10 +1,12 @@
 package com.gitinsight.gateway.observability;
 
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
@@ -17,7 +19,7 @@ import java.util.logging.Logger;
  * undeploy.
  */
 @ApplicationScoped
-public class RequestLogContext {
+public class RequestLogContext implements Unproxied<RequestLogContext> {
 
     private final ThreadLocal<String> current = new ThreadLocal<>();
     private final Map<Handler, Filter> previous = new IdentityHashMap<>();
@@ -50,5 +52,10 @@ public class RequestLogContext {
 
     void unbind() {
         current.remove();
+    }
+
+    @Override
+    public void passInstance(Consumer<? super RequestLogContext> receiver) {
+        receiver.accept(this);
     }
 }

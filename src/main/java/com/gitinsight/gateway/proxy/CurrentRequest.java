@@ -1,8 +1,10 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.function.Consumer;
 
 /**
  * The servlet request being handled on this thread, bound by {@link CurrentRequestFilter}. Asking
@@ -10,7 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * this costs a thread-local read.
  */
 @ApplicationScoped
-public class CurrentRequest {
+public class CurrentRequest implements Unproxied<CurrentRequest> {
 
     private final ThreadLocal<Exchange> current = new ThreadLocal<>();
 
@@ -32,5 +34,10 @@ public class CurrentRequest {
             throw new IllegalStateException("no servlet request bound to this thread");
         }
         return exchange;
+    }
+
+    @Override
+    public void passInstance(Consumer<? super CurrentRequest> receiver) {
+        receiver.accept(this);
     }
 }

@@ -3,6 +3,7 @@ package com.gitinsight.gateway.proxy;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -24,6 +25,13 @@ public class CurrentRequestFilter extends HttpFilter {
 
     @Inject
     transient GatewayRuntime runtime;
+
+    /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
+    @Override
+    public void init() {
+        current = Unproxied.instance(current);
+        runtime = Unproxied.instance(runtime);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

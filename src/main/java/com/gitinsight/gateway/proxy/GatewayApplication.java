@@ -6,6 +6,7 @@ import com.gitinsight.gateway.admin.LoginResource;
 import com.gitinsight.gateway.observability.HealthResource;
 import com.gitinsight.gateway.observability.MetricsResource;
 import com.gitinsight.gateway.observability.StatusResource;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
@@ -33,7 +34,8 @@ public class GatewayApplication extends Application {
     @SuppressWarnings("deprecation")
     public Set<Object> getSingletons() {
         CDI<Object> cdi = CDI.current();
-        return Set.of(new ProxyResource(cdi.select(ProxyEngine.class).get(), cdi.select(CurrentRequest.class).get()));
+        return Set.of(new ProxyResource(Unproxied.instance(cdi.select(ProxyEngine.class).get()),
+                Unproxied.instance(cdi.select(CurrentRequest.class).get())));
     }
 
     @Override

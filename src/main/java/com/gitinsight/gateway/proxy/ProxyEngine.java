@@ -2,17 +2,19 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Routes a request on the current snapshot and forwards it; owns the upstream connection pool. */
 @ApplicationScoped
-public class ProxyEngine {
+public class ProxyEngine implements Unproxied<ProxyEngine> {
 
     @Inject
     GatewayRuntime runtime;
@@ -48,5 +50,10 @@ public class ProxyEngine {
     void stop() {
         watchdog.close();
         client.close();
+    }
+
+    @Override
+    public void passInstance(Consumer<? super ProxyEngine> receiver) {
+        receiver.accept(this);
     }
 }

@@ -5,6 +5,7 @@ import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.CorsPlugin;
 import com.gitinsight.gateway.upstream.Failure;
 import com.gitinsight.gateway.upstream.PickRequest;
@@ -54,6 +55,12 @@ public class WebSocketFilter extends HttpFilter {
 
     @Inject
     transient WebSocketRelays relays;
+
+    /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
+    @Override
+    public void init() {
+        relays = Unproxied.instance(relays);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.observability.GatewayMetrics;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,13 +14,14 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * The open WebSocket relays of this deployment: the client they dial backends with, the timer of
  * their keep-alive pings, and a goodbye (1001 Going Away) to every client when the gateway stops.
  */
 @ApplicationScoped
-public class WebSocketRelays {
+public class WebSocketRelays implements Unproxied<WebSocketRelays> {
 
     @Inject
     GatewayMetrics metrics;
@@ -87,5 +89,10 @@ public class WebSocketRelays {
             relay.closeBoth(CloseReason.CloseCodes.GOING_AWAY, "gateway shutting down");
         }
         pinger.shutdownNow();
+    }
+
+    @Override
+    public void passInstance(Consumer<? super WebSocketRelays> receiver) {
+        receiver.accept(this);
     }
 }

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.TrustedProxies;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,7 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * to log it once per outage.
  */
 @ApplicationScoped
-public class CounterStores {
+public class CounterStores implements Unproxied<CounterStores> {
 
     private static final Logger LOG = Logger.getLogger(CounterStores.class.getName());
 
@@ -174,5 +176,10 @@ public class CounterStores {
         }
         redis.values().forEach(RedisCounters::close);
         redisCells.values().forEach(RateCells.Redis::close);
+    }
+
+    @Override
+    public void passInstance(Consumer<? super CounterStores> receiver) {
+        receiver.accept(this);
     }
 }

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,6 +24,12 @@ public class RequestRateFilter extends HttpFilter {
 
     @Inject
     transient CounterStores stores;
+
+    /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
+    @Override
+    public void init() {
+        stores = Unproxied.instance(stores);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -34,7 +35,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * outlives configurations too: target health, service guards, and the background threads.
  */
 @ApplicationScoped
-public class GatewayRuntime {
+public class GatewayRuntime implements Unproxied<GatewayRuntime> {
 
     private static final Logger LOG = Logger.getLogger(GatewayRuntime.class.getName());
 
@@ -200,5 +201,10 @@ public class GatewayRuntime {
         if (upstreamServices != null) {
             upstreamServices.close();
         }
+    }
+
+    @Override
+    public void passInstance(Consumer<? super GatewayRuntime> receiver) {
+        receiver.accept(this);
     }
 }

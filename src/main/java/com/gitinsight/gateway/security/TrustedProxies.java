@@ -1,16 +1,18 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The gateway's {@link ClientAddress} from {@code gateway.trusted-ips}, for every filter that needs the client. */
 @ApplicationScoped
-public class TrustedProxies {
+public class TrustedProxies implements Unproxied<TrustedProxies> {
 
     @Inject
     @ConfigProperty(name = "gateway.trusted-ips")
@@ -30,5 +32,10 @@ public class TrustedProxies {
     /** The client address as text (no parsing when no proxy is trusted): for counting keys. */
     public String clientText(HttpServletRequest request) {
         return clients.text(request);
+    }
+
+    @Override
+    public void passInstance(Consumer<? super TrustedProxies> receiver) {
+        receiver.accept(this);
     }
 }

@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.messaging.TestBroker;
 import com.gitinsight.gateway.messaging.TestNode;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
@@ -289,14 +285,7 @@ class CacheIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> "Hit".equals(status(get(path))));
             other.store("k", path);
             int before = calls(path);
-            ConnectionFactory f = new ConnectionFactory();
-            f.setUri(brokerUrl);
-            try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
-                ch.basicPublish(EXCHANGE, "analysis.completed.42", new AMQP.BasicProperties.Builder()
-                        .headers(Map.of("event_type", "analysis_completed")).build(),
-                        "{\"repository_id\": \"42\", \"job_id\": \"j\", \"insights_count\": 1, \"timestamp\": \"t\"}"
-                                .getBytes(StandardCharsets.UTF_8));
-            }
+            AnalysisEvents.completed(brokerUrl, EXCHANGE, "42");
             await().atMost(Duration.ofSeconds(10)).until(() -> other.cache().get("k") == null);
             HttpResponse<String> after = get(path);
             assertEquals("Miss", status(after), "evicted on the Payara node");
