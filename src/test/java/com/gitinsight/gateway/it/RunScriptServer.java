@@ -21,6 +21,13 @@ final class RunScriptServer implements AutoCloseable {
         this.process = process;
     }
 
+    /** The folder beside the Arquillian suite's ({@code target/it-<name>}) for one server's config and log. */
+    static Path directory(String name) throws IOException {
+        Path dir = Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("it-" + name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
     /** Starts the server on {@code port} with {@code config}, its log in {@code dir}/server.log; waits until ready. */
     static RunScriptServer start(String server, int port, Path dir, Path config, Map<String, String> env)
             throws Exception {

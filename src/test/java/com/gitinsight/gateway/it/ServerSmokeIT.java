@@ -51,8 +51,7 @@ class ServerSmokeIT {
         String exchange = "test.smoke." + UUID.randomUUID().toString().substring(0, 8);
         String broker = TestBroker.url(TestBroker.port());
         int port = ClusterIT.freeBlock(4);
-        Path dir = Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("it-smoke-" + server);
-        Files.createDirectories(dir);
+        Path dir = RunScriptServer.directory("smoke-" + server);
         Path config = dir.resolve("gateway.yml");
         Files.writeString(config, """
                 _format_version: "3.0"

@@ -48,8 +48,7 @@ class WildFlyMessagingIT {
         addApplicationUser(password);
         int echo = BACKENDS.echo("wildfly-events");
         int port = ClusterIT.freeBlock(4);
-        Path dir = Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("it-wildfly-messaging");
-        Files.createDirectories(dir);
+        Path dir = RunScriptServer.directory("wildfly-messaging");
         Path config = dir.resolve("gateway.yml");
         Files.writeString(config, """
                 _format_version: "3.0"
