@@ -1,11 +1,11 @@
 package com.gitinsight.gateway.cache;
 
+import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -21,12 +21,16 @@ import java.util.concurrent.TimeoutException;
  * wait for it, up to {@code lock_timeout}) and its response is stored on the way through; an
  * expired entry within {@code stale_if_error} answers when the backend fails or its breaker is open.
  */
-public class ProxyCacheFilter extends HttpFilter {
+public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
 
     private static final long serialVersionUID = 1L;
 
     @Inject
     transient ResponseCache cache;
+
+    public ProxyCacheFilter() {
+        super(ProxyCachePlugin.NAME, ProxyCachePlugin.Config.class);
+    }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override
@@ -35,14 +39,8 @@ public class ProxyCacheFilter extends HttpFilter {
     }
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        RequestContext context = RequestContext.of(request);
-        ProxyCachePlugin.Config config = context.plugin(ProxyCachePlugin.NAME, ProxyCachePlugin.Config.class);
-        if (config == null) {
-            chain.doFilter(request, response);
-            return;
-        }
+    protected void apply(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         if (!config.methods().contains(request.getMethod()) || config.cacheControl() && requestSays(request, "no-store")) {
             response.setHeader("X-Cache-Status", "Bypass");
             chain.doFilter(request, response);

@@ -1,13 +1,13 @@
 package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.ManagedHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -19,12 +19,16 @@ import java.util.List;
  * error code with {@code Retry-After} when a window is full, and reports usage in Kong's headers
  * (replacing a backend's).
  */
-public class RateLimitFilter extends HttpFilter {
+public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
 
     private static final long serialVersionUID = 1L;
 
     @Inject
     transient CounterStores stores;
+
+    public RateLimitFilter() {
+        super(RateLimitingPlugin.NAME, RateLimitingPlugin.Config.class);
+    }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override
@@ -33,14 +37,8 @@ public class RateLimitFilter extends HttpFilter {
     }
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        RequestContext context = RequestContext.of(request);
-        RateLimitingPlugin.Config config = context.plugin(RateLimitingPlugin.NAME, RateLimitingPlugin.Config.class);
-        if (config == null) {
-            chain.doFilter(request, response);
-            return;
-        }
+    protected void apply(RateLimitingPlugin.Config config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         long now = System.currentTimeMillis();
         CounterStore.Usage usage;
         try {

@@ -1,12 +1,12 @@
 package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,12 +18,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Retry-After}; with {@code nodelay: false} a request within the burst waits its turn, as
  * nginx delays it (that wait holds the request's thread, at most {@code burst} intervals).
  */
-public class RequestRateFilter extends HttpFilter {
+public class RequestRateFilter extends PluginFilter<RequestRatePlugin.Config> {
 
     private static final long serialVersionUID = 1L;
 
     @Inject
     transient CounterStores stores;
+
+    public RequestRateFilter() {
+        super(RequestRatePlugin.NAME, RequestRatePlugin.Config.class);
+    }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override
@@ -32,14 +36,8 @@ public class RequestRateFilter extends HttpFilter {
     }
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        RequestContext context = RequestContext.of(request);
-        RequestRatePlugin.Config config = context.plugin(RequestRatePlugin.NAME, RequestRatePlugin.Config.class);
-        if (config == null) {
-            chain.doFilter(request, response);
-            return;
-        }
+    protected void apply(RequestRatePlugin.Config config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         long wait;
         try {
             wait = stores.cells(config).take(key(config, context, request), config);

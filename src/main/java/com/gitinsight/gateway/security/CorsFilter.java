@@ -1,9 +1,9 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -15,18 +15,17 @@ import java.io.IOException;
  * replacing a backend's. {@code Vary: Origin} always; a disallowed origin gets no
  * Access-Control-Allow-* header; with {@code credentials} the origin is echoed, never {@code *}.
  */
-public class CorsFilter extends HttpFilter {
+public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
 
     private static final long serialVersionUID = 1L;
 
+    public CorsFilter() {
+        super(CorsPlugin.NAME, CorsPlugin.Config.class);
+    }
+
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        CorsPlugin.Config config = RequestContext.of(request).plugin(CorsPlugin.NAME, CorsPlugin.Config.class);
-        if (config == null) {
-            chain.doFilter(request, response);
-            return;
-        }
+    protected void apply(CorsPlugin.Config config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         String origin = request.getHeader("Origin");
         ManagedHeaders headers = ManagedHeaders.of(request, response);
         headers.manage("Vary", "Origin", ManagedHeaders.Mode.APPEND);

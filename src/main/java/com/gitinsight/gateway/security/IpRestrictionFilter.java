@@ -1,23 +1,27 @@
 package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /** Plugin {@code ip-restriction}, judged on the client address ({@link ClientAddress}). */
-public class IpRestrictionFilter extends HttpFilter {
+public class IpRestrictionFilter extends PluginFilter<IpRestrictionPlugin.Config> {
 
     private static final long serialVersionUID = 1L;
 
     @Inject
     transient TrustedProxies clients;
+
+    public IpRestrictionFilter() {
+        super(IpRestrictionPlugin.NAME, IpRestrictionPlugin.Config.class);
+    }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override
@@ -26,11 +30,9 @@ public class IpRestrictionFilter extends HttpFilter {
     }
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        IpRestrictionPlugin.Config config = RequestContext.of(request)
-                .plugin(IpRestrictionPlugin.NAME, IpRestrictionPlugin.Config.class);
-        if (config != null && !config.permits(clients.client(request))) {
+    protected void apply(IpRestrictionPlugin.Config config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+        if (!config.permits(clients.client(request))) {
             ErrorResponses.write(request, response, config.status(), config.message());
             return;
         }

@@ -3,16 +3,16 @@ package com.gitinsight.gateway.security;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
+import com.gitinsight.gateway.runtime.RequestContext;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import com.gitinsight.gateway.proxy.ErrorResponses;
-import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,22 +20,20 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
-
-import java.util.concurrent.atomic.AtomicReference;
-
 
 /**
  * Plugin {@code jwt}: finds the token (query, cookie, header, in Kong's order), verifies it
@@ -43,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * replacing any the client sent. Failures are 401 with {@code WWW-Authenticate}, or the
  * {@code anonymous} consumer when one is configured.
  */
-public class JwtFilter extends HttpFilter {
+public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(JwtFilter.class.getName());
@@ -83,6 +81,10 @@ public class JwtFilter extends HttpFilter {
     /** Credentials of the running configuration, rebuilt when it changes. */
     private final transient AtomicReference<CredentialCache> cache = new AtomicReference<>();
 
+    public JwtFilter() {
+        super(JwtPlugin.NAME, JwtPlugin.Config.class);
+    }
+
     /**
      * Credentials of one configuration, and the signatures already verified against them (by exact
      * token and base64 flag; bounded, one minute): a client resends the same token, and checking
@@ -94,11 +96,9 @@ public class JwtFilter extends HttpFilter {
     }
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        RequestContext context = RequestContext.of(request);
-        JwtPlugin.Config config = context.plugin(JwtPlugin.NAME, JwtPlugin.Config.class);
-        if (config == null || !config.runOnPreflight() && "OPTIONS".equals(request.getMethod())) {
+    protected void apply(JwtPlugin.Config config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+        if (!config.runOnPreflight() && "OPTIONS".equals(request.getMethod())) {
             chain.doFilter(request, response);
             return;
         }

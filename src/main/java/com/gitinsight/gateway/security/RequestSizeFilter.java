@@ -1,10 +1,10 @@
 package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -14,19 +14,17 @@ import java.io.IOException;
  * once (413); a chunked body is counted as it streams to the backend and the exchange fails with
  * 413 when it passes the limit (never buffered to measure).
  */
-public class RequestSizeFilter extends HttpFilter {
+public class RequestSizeFilter extends PluginFilter<RequestSizePlugin.Config> {
 
     private static final long serialVersionUID = 1L;
 
+    public RequestSizeFilter() {
+        super(RequestSizePlugin.NAME, RequestSizePlugin.Config.class);
+    }
+
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        RequestContext context = RequestContext.of(request);
-        RequestSizePlugin.Config config = context.plugin(RequestSizePlugin.NAME, RequestSizePlugin.Config.class);
-        if (config == null) {
-            chain.doFilter(request, response);
-            return;
-        }
+    protected void apply(RequestSizePlugin.Config config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         long length = request.getContentLengthLong();
         boolean chunked = request.getHeader("Transfer-Encoding") != null;
         if (length > config.maxBytes()) {

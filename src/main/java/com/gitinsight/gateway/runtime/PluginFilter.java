@@ -1,0 +1,42 @@
+package com.gitinsight.gateway.runtime;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The servlet filter of one plugin: {@link #apply} runs where the request's route, service or the
+ * global plugins configure it; elsewhere the request passes on untouched.
+ */
+public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String plugin;
+    private final Class<C> type;
+
+    protected PluginFilter(String plugin, Class<C> type) {
+        this.plugin = plugin;
+        this.type = type;
+    }
+
+    @Override
+    protected final void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        RequestContext context = RequestContext.of(request);
+        C config = context.plugin(plugin, type);
+        if (config == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        apply(config, context, request, response, chain);
+    }
+
+    /** The plugin's work on a request it applies to; passes the request on with {@code chain} or answers it. */
+    protected abstract void apply(C config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException;
+}
