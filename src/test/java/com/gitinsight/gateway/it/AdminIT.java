@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +51,6 @@ class AdminIT {
     static final Backends BACKENDS = new Backends();
     static final MockOAuth2Server IDP = new MockOAuth2Server();
     static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     static final AtomicInteger FLAKY_STATUS = new AtomicInteger(200);
     static final AtomicInteger FLAKY_CALLS = new AtomicInteger();
     static String base;
@@ -161,7 +158,7 @@ class AdminIT {
         if (body != null && !typed) {
             b.header("Content-Type", "application/json");
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode json(HttpResponse<String> r) throws Exception {
@@ -169,11 +166,7 @@ class AdminIT {
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway() + path)).timeout(Duration.ofSeconds(20));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Http.get(gateway() + path, headers);
     }
 
     String etag() throws Exception {
@@ -546,7 +539,7 @@ class AdminIT {
                     while (running) {
                         long start = System.nanoTime();
                         try {
-                            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> r = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
                             if (r.statusCode() != 200) {
                                 fail("HTTP " + r.statusCode() + ": " + r.body());
                             }

@@ -8,7 +8,6 @@ import com.gitinsight.gateway.messaging.TestBroker;
 import com.gitinsight.gateway.ratelimit.TestRedis;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -34,8 +33,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterIT {
 
     static final Backends BACKENDS = new Backends();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     static final String TOKEN = "cluster-admin-token-0123456789abcdef";
     static final String EXCHANGE = "test.cluster." + UUID.randomUUID().toString().substring(0, 8);
     static final Path DIR = Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("it-cluster");
@@ -127,12 +124,7 @@ class ClusterIT {
     }
 
     static HttpResponse<String> get(int port, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Http.get("http://127.0.0.1:" + port + path, headers);
     }
 
     static int node(int i) {
@@ -176,7 +168,7 @@ class ClusterIT {
     @Order(3)
     void aChangeThroughOneNodesAdminApiReachesTheOtherThroughTheSharedFile() throws Exception {
         assertEquals(404, get(node(2), "/elsewhere").statusCode());
-        HttpResponse<String> patched = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node(1)
+        HttpResponse<String> patched = Http.CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node(1)
                 + "/_gateway/admin/routes/plain")).header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"paths\": [\"/plain\", \"/elsewhere\"]}")).build(),

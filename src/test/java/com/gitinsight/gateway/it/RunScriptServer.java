@@ -58,7 +58,7 @@ final class RunScriptServer implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {
-        return ServerSmokeIT.get(base + path, headers);
+        return Http.get(base + path, headers);
     }
 
     @Override
