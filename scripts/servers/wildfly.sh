@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-war=$1
+war=${1:?usage: scripts/servers/wildfly.sh WAR | --home}
 version=${WILDFLY_VERSION:-39.0.1.Final}
 home=$root/target/servers/wildfly-$version
 if [[ ! -x $home/bin/standalone.sh ]]; then

@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
@@ -15,9 +14,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /** Routes a request on the current snapshot and forwards it; owns the upstream connection pool. */
 @ApplicationScoped
 public class ProxyEngine implements Unproxied<ProxyEngine> {
-
-    @Inject
-    GatewayRuntime runtime;
 
     @Inject
     @ConfigProperty(name = "gateway.upstream.max-connections", defaultValue = "2048")
