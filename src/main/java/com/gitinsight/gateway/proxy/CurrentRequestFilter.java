@@ -1,9 +1,13 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.routing.RequestPath;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.routing.Router;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
+import com.gitinsight.gateway.security.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,8 +17,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The head of the filter chain: binds each request to its thread for the proxy resource and
- * matches its route once (a {@link RequestContext} every later filter reads).
+ * The head of the filter chain: refuses what no later part may be trusted to read the same way
+ * (ambiguous framing, a path that does not normalise), then binds each request to its thread for
+ * the proxy resource and matches its route once, on the normalised path (a {@link RequestContext}
+ * every later filter reads).
  */
 public class CurrentRequestFilter extends HttpFilter {
 
@@ -26,25 +32,79 @@ public class CurrentRequestFilter extends HttpFilter {
     @Inject
     transient GatewayRuntime runtime;
 
+    @Inject
+    transient TrustedProxies proxies;
+
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override
     public void init() {
         current = Unproxied.instance(current);
         runtime = Unproxied.instance(runtime);
+        proxies = Unproxied.instance(proxies);
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        String framing = RequestFraming.problem(request);
+        if (framing != null) {
+            // RFC 9112 6.1: a message with both framings may be an attempt at smuggling; answer, then close.
+            ErrorResponses.write(request, response, 400, framing, "Connection", "close");
+            return;
+        }
+        String raw = request.getRequestURI();
+        String path;
+        try {
+            path = RequestPath.normalize(raw);
+        } catch (RequestPath.BadPath e) {
+            ErrorResponses.write(request, response, 400, e.getMessage());
+            return;
+        }
+        if (path.startsWith("/_gateway") && !RequestPath.isCanonical(raw)) {
+            // The gateway's own endpoints answer one spelling only: the container and JAX-RS must
+            // never disagree on which resource (and which guard) a path names.
+            ErrorResponses.write(request, response, 400, "The gateway's own paths take no escaped '/', '\\' or '.', "
+                    + "no dot segments and no doubled slashes");
+            return;
+        }
+        GatewaySnapshot snapshot = runtime.snapshot();
+        RouteMatch match = match(snapshot.router(), request, path);
+        if (match == AMBIGUOUS) {
+            ErrorResponses.write(request, response, 400,
+                    "The request path's ';' parameters would route it elsewhere than its plain segments");
+            return;
+        }
         Exchange exchange = current.bind(request, response);
         // The route is matched once, here, for every filter behind this one and the proxy.
-        GatewaySnapshot snapshot = runtime.snapshot();
-        RequestContext.attach(request, snapshot, snapshot.router().match(new ServletRequestFacts(request)));
+        RequestContext.attach(request, snapshot, match, path, proxies.trustsPeer(request));
         try {
             chain.doFilter(request, exchange.response());
         } finally {
             exchange.end();
             current.unbind();
         }
+    }
+
+    private static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);
+
+    /**
+     * The route for the normalised path. A path with {@code ;} parameters is also matched as a
+     * servlet backend reads it (parameters dropped); when that picks another route, a client could
+     * reach one route's backend path under another route's plugins, so it is refused.
+     */
+    private static RouteMatch match(Router router, HttpServletRequest request, String path) {
+        RouteMatch match = router.match(new ServletRequestFacts(request, path));
+        if (path.indexOf(';') < 0) {
+            return match;
+        }
+        RouteMatch plain;
+        try {
+            plain = router.match(new ServletRequestFacts(request,
+                    RequestPath.normalize(RequestPath.withoutParameters(path))));
+        } catch (RequestPath.BadPath e) {
+            return AMBIGUOUS;
+        }
+        boolean same = match == null ? plain == null : plain != null && plain.route() == match.route();
+        return same ? match : AMBIGUOUS;
     }
 }

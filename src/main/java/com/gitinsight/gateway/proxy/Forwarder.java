@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -20,9 +21,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -91,8 +90,8 @@ final class Forwarder {
         RouteMatch match = context.match();
         HttpServletRequest request = exchange.request();
         ServiceSpec service = match.service();
-        String pathAndQuery = request.getQueryString() == null ? match.upstreamPath()
-                : match.upstreamPath() + "?" + request.getQueryString();
+        String path = RequestPath.escape(match.upstreamPath());
+        String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
         boolean hasBody = hasBody(request);
         boolean replayable = !hasBody && IDEMPOTENT.contains(request.getMethod());
         ServletPickRequest hashing = pool.hashes() ? new ServletPickRequest(request, context.consumer()) : null;
@@ -117,7 +116,7 @@ final class Forwarder {
             tried.add(target);
             HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
             upstream.setPath(pathAndQuery);
-            copyRequestHeaders(request, upstream, match.route().preserveHost(), context.upstreamHeaders());
+            copyRequestHeaders(request, context, upstream, match.route().preserveHost());
             WriteWatchdog.Upload upload = null;
             if (hasBody) {
                 upload = watchdog.register(upstream, service.writeTimeoutMs());
@@ -208,64 +207,13 @@ final class Forwarder {
         return max < 0 ? body : new LimitedInputStream(body, max);
     }
 
-    private static void copyRequestHeaders(HttpServletRequest in, HttpUriRequestBase out, boolean preserveHost,
-            Map<String, String> decided) {
-        String connection = in.getHeader("Connection");
-        String forwardedFor = null;
-        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
-            String name = names.nextElement();
-            if (HopByHop.isHopByHop(name, connection) || skipped(name)
-                    || !decided.isEmpty() && decided.containsKey(name)) {
-                if (name.equalsIgnoreCase("x-forwarded-for")) {
-                    forwardedFor = joined(in.getHeaders(name));
-                }
-                continue;
-            }
-            for (Enumeration<String> values = in.getHeaders(name); values.hasMoreElements();) {
-                out.addHeader(name, values.nextElement());
-            }
-        }
-        String client = in.getRemoteAddr();
+    private static void copyRequestHeaders(HttpServletRequest in, RequestContext context, HttpUriRequestBase out,
+            boolean preserveHost) {
+        UpstreamHeaders.copy(in, context, Set.of(), in.getScheme(), out::addHeader);
         String host = in.getHeader("Host");
         if (preserveHost && host != null) {
             out.setHeader("Host", host);
         }
-        out.setHeader("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
-        out.setHeader("X-Forwarded-Proto", in.getScheme());
-        out.setHeader("X-Forwarded-Host", in.getServerName());
-        out.setHeader("X-Forwarded-Port", Integer.toString(in.getServerPort()));
-        out.setHeader("X-Forwarded-Path", in.getRequestURI());
-        out.setHeader("X-Real-IP", client);
-        for (Map.Entry<String, String> h : decided.entrySet()) {
-            if (h.getValue() != null) {
-                out.setHeader(h.getKey(), h.getValue());
-            }
-        }
-    }
-
-    /** Headers the proxy sets itself (or the entity sets), so the client's copies are dropped. */
-    private static boolean skipped(String name) {
-        return switch (name.length()) {
-            case 4 -> name.equalsIgnoreCase("host");
-            case 9 -> name.equalsIgnoreCase("x-real-ip");
-            case 14 -> name.equalsIgnoreCase("content-length");
-            case 15 -> name.equalsIgnoreCase("x-forwarded-for");
-            case 16 -> name.equalsIgnoreCase("x-forwarded-host") || name.equalsIgnoreCase("x-forwarded-port")
-                    || name.equalsIgnoreCase("x-forwarded-path");
-            case 17 -> name.equalsIgnoreCase("x-forwarded-proto");
-            default -> false;
-        };
-    }
-
-    private static String joined(Enumeration<String> values) {
-        StringBuilder sb = new StringBuilder();
-        while (values.hasMoreElements()) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(values.nextElement());
-        }
-        return sb.toString();
     }
 
     private static Response respond(Exchange exchange, ClassicHttpResponse response, String setCookie, Runnable done) {

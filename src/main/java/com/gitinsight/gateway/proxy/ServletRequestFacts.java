@@ -4,8 +4,8 @@ import com.gitinsight.gateway.routing.RequestFacts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
 
-/** The router's view of a servlet request. */
-record ServletRequestFacts(HttpServletRequest request) implements RequestFacts {
+/** The router's view of a servlet request, with its path already normalised. */
+record ServletRequestFacts(HttpServletRequest request, String path) implements RequestFacts {
 
     @Override
     public String method() {
@@ -15,11 +15,6 @@ record ServletRequestFacts(HttpServletRequest request) implements RequestFacts {
     @Override
     public String host() {
         return request.getHeader("Host");
-    }
-
-    @Override
-    public String rawPath() {
-        return request.getRequestURI();
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -140,8 +141,8 @@ public class WebSocketFilter extends HttpFilter {
     private static URI backendUri(Target target, ServiceSpec service, RouteMatch match, HttpServletRequest request) {
         URI base = target.baseUri();
         String scheme = "https".equals(service.protocol()) ? "wss" : "ws";
-        String pathAndQuery = request.getQueryString() == null ? match.upstreamPath()
-                : match.upstreamPath() + "?" + request.getQueryString();
+        String path = RequestPath.escape(match.upstreamPath());
+        String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
         return URI.create(scheme + "://" + base.getRawAuthority() + pathAndQuery);
     }
 
@@ -154,7 +155,7 @@ public class WebSocketFilter extends HttpFilter {
         if (!protocols.isEmpty()) {
             builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
         }
-        forwardHeaders(request, builder);
+        forwardHeaders(request, context, builder);
         target.acquire();
         try {
             return builder.buildAsync(uri, relay).get(service.connectTimeoutMs() + service.readTimeoutMs(), TimeUnit.MILLISECONDS);
@@ -197,27 +198,8 @@ public class WebSocketFilter extends HttpFilter {
         return out;
     }
 
-    private static void forwardHeaders(HttpServletRequest in, WebSocket.Builder out) {
-        String connection = in.getHeader("Connection");
-        String forwardedFor = null;
-        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
-            String name = names.nextElement();
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("x-forwarded-for")) {
-                forwardedFor = in.getHeader(name);
-            }
-            if (NOT_FORWARDED.contains(lower) || HopByHop.isHopByHop(name, connection)) {
-                continue;
-            }
-            for (Enumeration<String> values = in.getHeaders(name); values.hasMoreElements();) {
-                out.header(name, values.nextElement());
-            }
-        }
-        String client = in.getRemoteAddr();
-        out.header("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
-        out.header("X-Forwarded-Proto", "https".equals(in.getScheme()) ? "wss" : "ws");
-        out.header("X-Forwarded-Host", in.getServerName());
-        out.header("X-Real-IP", client);
+    private static void forwardHeaders(HttpServletRequest in, RequestContext context, WebSocket.Builder out) {
+        UpstreamHeaders.copy(in, context, NOT_FORWARDED, "https".equals(in.getScheme()) ? "wss" : "ws", out::header);
     }
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, WebSocketRelay relay)

@@ -11,8 +11,8 @@ public interface RequestFacts {
     /** The Host header as sent (may carry a port), or null. */
     String host();
 
-    /** The raw (still percent-encoded) path, without the query. */
-    String rawPath();
+    /** The normalised path ({@link RequestPath#normalize}), without the query. */
+    String path();
 
     /** Every value of a header; used where a route lists several acceptable values. */
     java.util.Enumeration<String> headers(String lowerName);

@@ -57,7 +57,7 @@ public final class Router {
 
     /** The route for this request, or null: the caller answers 404. */
     public RouteMatch match(RequestFacts request) {
-        String path = request.rawPath();
+        String path = request.path();
         List<Candidate> exactHits = exact.get(path);
         if (exactHits != null) {
             for (Candidate c : exactHits) {

@@ -17,6 +17,8 @@ public final class RequestContext {
 
     private final GatewaySnapshot snapshot;
     private final RouteMatch match;
+    private final String path;
+    private final boolean fromTrustedProxy;
     private Map<String, String> upstreamHeaders;
     private String consumer;
     private String requestId;
@@ -25,14 +27,21 @@ public final class RequestContext {
     private long upstreamNanos = -1;
     private long maxBodyBytes = -1;
 
-    private RequestContext(GatewaySnapshot snapshot, RouteMatch match) {
+    private RequestContext(GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         this.snapshot = snapshot;
         this.match = match;
+        this.path = path;
+        this.fromTrustedProxy = fromTrustedProxy;
     }
 
-    /** Matches the request once and attaches the result to it. */
-    public static RequestContext attach(ServletRequest request, GatewaySnapshot snapshot, RouteMatch match) {
-        RequestContext context = new RequestContext(snapshot, match);
+    /**
+     * Attaches the route matched once for the request's normalised {@code path} (see
+     * {@code routing.RequestPath}); {@code fromTrustedProxy} when the socket peer is in
+     * {@code gateway.trusted-ips}.
+     */
+    public static RequestContext attach(ServletRequest request, GatewaySnapshot snapshot, RouteMatch match,
+            String path, boolean fromTrustedProxy) {
+        RequestContext context = new RequestContext(snapshot, match, path, fromTrustedProxy);
         request.setAttribute(ATTRIBUTE, context);
         return context;
     }
@@ -81,6 +90,16 @@ public final class RequestContext {
     /** Adopts an id (a well-formed one the client or a front proxy sent). */
     public void requestId(String id) {
         this.requestId = id;
+    }
+
+    /** The normalised request path the route was matched on (not yet escaped for the wire). */
+    public String path() {
+        return path;
+    }
+
+    /** Whether the socket peer is a trusted proxy, whose forwarding headers are kept. */
+    public boolean fromTrustedProxy() {
+        return fromTrustedProxy;
     }
 
     public GatewaySnapshot snapshot() {

@@ -68,7 +68,11 @@ public record Cidr(byte[] network, int prefix, String text) {
         return java.util.List.copyOf(list);
     }
 
+    /** Whether any entry holds {@code address}; an unknown client (null) is on no list. */
     public static boolean any(java.util.List<Cidr> list, InetAddress address) {
+        if (address == null) {
+            return false;
+        }
         for (Cidr c : list) {
             if (c.contains(address)) {
                 return true;

@@ -32,11 +32,26 @@ public final class ClientAddress {
         return new ClientAddress(out);
     }
 
-    /** The client address as text; without trusted proxies, the peer's as the container gives it. */
+    /** The client address as text ({@code unknown} when a trusted proxy named it unreadably). */
     public String text(HttpServletRequest request) {
-        return trusted.isEmpty() ? request.getRemoteAddr() : of(request).getHostAddress();
+        if (trusted.isEmpty()) {
+            return request.getRemoteAddr();
+        }
+        InetAddress client = of(request);
+        return client == null ? "unknown" : client.getHostAddress();
     }
 
+    /** Whether the socket peer is a trusted proxy. */
+    public boolean trustsPeer(HttpServletRequest request) {
+        return !trusted.isEmpty() && Cidr.any(trusted, InetAddresses.forString(request.getRemoteAddr()));
+    }
+
+    /**
+     * The client: the peer, or behind trusted proxies the right-most {@code X-Forwarded-For} entry
+     * not itself trusted. An entry may carry a port ({@code 8.8.8.8:4711}, {@code [2001:db8::1]:4711});
+     * one that still names no address ({@code unknown}, a host name) gives null: a client nobody can
+     * vouch for, which matches no allow list (never the trusted proxy itself).
+     */
     public InetAddress of(HttpServletRequest request) {
         InetAddress peer = InetAddresses.forString(request.getRemoteAddr());
         if (trusted.isEmpty() || !Cidr.any(trusted, peer)) {
@@ -50,15 +65,42 @@ public final class ClientAddress {
         }
         InetAddress client = peer;
         for (int i = hops.size() - 1; i >= 0; i--) {
-            String hop = hops.get(i);
-            if (!InetAddresses.isInetAddress(hop)) {
-                break;
-            }
-            client = InetAddresses.forString(hop);
-            if (!Cidr.any(trusted, client)) {
-                break;
+            client = address(hops.get(i));
+            if (client == null || !Cidr.any(trusted, client)) {
+                return client;
             }
         }
         return client;
+    }
+
+    /** An address with an optional port and IPv6 brackets, or null. */
+    static InetAddress address(String hop) {
+        String h = hop;
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            if (close < 0 || close + 1 < h.length() && !isPort(h.substring(close + 1))) {
+                return null;
+            }
+            h = h.substring(1, close);
+        } else if (h.indexOf(':') == h.lastIndexOf(':') && h.indexOf(':') > 0) {
+            // One colon: IPv4 with a port (a bare IPv6 address has several).
+            if (!isPort(h.substring(h.indexOf(':')))) {
+                return null;
+            }
+            h = h.substring(0, h.indexOf(':'));
+        }
+        return InetAddresses.isInetAddress(h) ? InetAddresses.forString(h) : null;
+    }
+
+    private static boolean isPort(String colonPort) {
+        if (colonPort.length() < 2 || colonPort.length() > 6 || colonPort.charAt(0) != ':') {
+            return false;
+        }
+        for (int i = 1; i < colonPort.length(); i++) {
+            if (!Character.isDigit(colonPort.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

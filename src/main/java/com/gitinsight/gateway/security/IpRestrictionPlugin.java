@@ -18,9 +18,12 @@ public final class IpRestrictionPlugin implements PluginSchema {
             deny = List.copyOf(deny);
         }
 
-        /** Kong's order: a denied address is refused; with an allow list, so is any address not on it. */
+        /**
+         * Kong's order: a denied address is refused; with an allow list, so is any address not on
+         * it. A client whose address a trusted proxy gave unreadably (null) is refused: fail closed.
+         */
         public boolean permits(java.net.InetAddress address) {
-            if (Cidr.any(deny, address)) {
+            if (address == null || Cidr.any(deny, address)) {
                 return false;
             }
             return allow.isEmpty() || Cidr.any(allow, address);

@@ -25,6 +25,7 @@ public class TrustedProxies implements Unproxied<TrustedProxies> {
         clients = ClientAddress.of(trustedIps.orElse(""));
     }
 
+    /** The client, or null when a trusted proxy named it unreadably (it is on no allow list). */
     public InetAddress client(HttpServletRequest request) {
         return clients.of(request);
     }
@@ -32,6 +33,11 @@ public class TrustedProxies implements Unproxied<TrustedProxies> {
     /** The client address as text (no parsing when no proxy is trusted): for counting keys. */
     public String clientText(HttpServletRequest request) {
         return clients.text(request);
+    }
+
+    /** Whether the socket peer is a trusted proxy (its forwarding headers are believed). */
+    public boolean trustsPeer(HttpServletRequest request) {
+        return clients.trustsPeer(request);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class RouterTest {
 
-    record Req(String method, String host, String rawPath, Map<String, List<String>> headerMap) implements RequestFacts {
+    record Req(String method, String host, String path, Map<String, List<String>> headerMap) implements RequestFacts {
         Req(String method, String path) {
             this(method, "gateway.local", path, Map.of());
         }

@@ -54,6 +54,7 @@ class ClientAddressTest {
                 "the right-most untrusted hop is the client; hops to its left are client-chosen");
         assertEquals("10.0.0.5", lb.of(request("10.0.0.5")).getHostAddress());
         assertEquals("198.51.100.4", lb.of(request("10.0.0.5", "garbage, 198.51.100.4")).getHostAddress());
+        assertEquals(null, lb.of(request("10.0.0.5", "198.51.100.4, garbage")), "an unreadable hop fails closed");
     }
 
     @Test
@@ -63,5 +64,23 @@ class ClientAddressTest {
         assertTrue(c.permits(InetAddresses.forString("10.1.1.1")));
         assertFalse(c.permits(InetAddresses.forString("10.6.6.6")));
         assertFalse(c.permits(InetAddresses.forString("192.0.2.1")));
+    }
+
+    @Test
+    void forwardedEntriesWithPortsAndBracketsAreParsedAndGarbageFailsClosed() {
+        ClientAddress lb = ClientAddress.of("127.0.0.1");
+        assertEquals("8.8.8.8", lb.of(request("127.0.0.1", "8.8.8.8:4711")).getHostAddress());
+        assertEquals(InetAddresses.forString("2001:db8::1"), lb.of(request("127.0.0.1", "[2001:db8::1]:4711")));
+        assertEquals(InetAddresses.forString("2001:db8::1"), lb.of(request("127.0.0.1", "[2001:db8::1]")));
+        assertEquals(InetAddresses.forString("2001:db8::1"), lb.of(request("127.0.0.1", "2001:db8::1")));
+        // Never the trusted proxy itself: an unreadable client is nobody, on no allow list.
+        assertEquals(null, lb.of(request("127.0.0.1", "unknown")));
+        assertEquals(null, lb.of(request("127.0.0.1", "8.8.8.8:http")));
+        assertEquals(null, lb.of(request("127.0.0.1", "[2001:db8::1")));
+        assertEquals("unknown", lb.text(request("127.0.0.1", "unknown")));
+        assertFalse(Cidr.any(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")), lb.of(request("127.0.0.1", "unknown"))));
+        IpRestrictionPlugin.Config denyOnly = new IpRestrictionPlugin.Config(List.of(),
+                List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
+        assertFalse(denyOnly.permits(null), "an unknown client is refused even by a deny-only list");
     }
 }

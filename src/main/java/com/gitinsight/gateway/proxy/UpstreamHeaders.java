@@ -1,0 +1,130 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Which request headers reach a backend, for HTTP and WebSocket alike. Backends trust identity
+ * and forwarding headers, so only the gateway sets them: a client's copy is dropped in every
+ * spelling a backend may fold into the same name (any case, {@code _} for {@code -}, as WSGI and
+ * CGI do), then the gateway's own are added. Forwarding headers a trusted proxy sent
+ * ({@code gateway.trusted-ips}) are kept, as Kong keeps them.
+ */
+final class UpstreamHeaders {
+
+    /** Identity headers only authentication plugins set: never from a client. */
+    private static final String[] IDENTITY_PREFIXES = {"x-consumer-", "x-credential-", "x-authenticated-"};
+    /** Set by the gateway on every request: a client's copy is always replaced. */
+    private static final Set<String> GATEWAY_SET = Set.of("x-forwarded-for", "x-real-ip", "x-forwarded-path",
+            "x-anonymous-consumer", "content-length", "host");
+    /** Describe the client's view of the request: from a trusted proxy only. */
+    private static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-host", "x-forwarded-prefix",
+            "x-forwarded-proto", "x-forwarded-port", "x-original-url", "x-rewrite-url", "x-forwarded-server",
+            "x-forwarded-scheme", "x-forwarded-ssl", "x-url-scheme");
+
+    private UpstreamHeaders() {
+    }
+
+    /**
+     * Passes each header the backend gets to {@code out}: the client's own (less hop-by-hop ones,
+     * {@code skipped} and those the gateway owns), then the forwarding headers, then what the
+     * plugins decided ({@link RequestContext#upstreamHeaders()}).
+     *
+     * @param skipped lower-case names the caller sets itself (the WebSocket handshake's own)
+     * @param proto   the scheme to announce when no trusted proxy named one
+     */
+    static void copy(HttpServletRequest in, RequestContext context, Set<String> skipped, String proto,
+            BiConsumer<String, String> out) {
+        String connection = in.getHeader("Connection");
+        boolean trusted = context != null && context.fromTrustedProxy();
+        Map<String, String> decided = context == null ? Map.of() : context.upstreamHeaders();
+        String forwardedFor = null;
+        String[] forwarding = new String[4];
+        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
+            String name = names.nextElement();
+            String folded = fold(name);
+            if (folded.equals("x-forwarded-for") && name.length() == folded.length() && name.indexOf('_') < 0) {
+                forwardedFor = joined(in.getHeaders(name));
+                continue;
+            }
+            if (HopByHop.isHopByHop(name, connection) || skipped.contains(folded) || GATEWAY_SET.contains(folded)
+                    || isIdentity(folded) || !decided.isEmpty() && decided.containsKey(name)) {
+                continue;
+            }
+            if (FORWARDING.contains(folded)) {
+                if (trusted && name.indexOf('_') < 0) {
+                    remember(forwarding, folded, in.getHeader(name));
+                    if (!folded.equals("x-forwarded-proto") && !folded.equals("x-forwarded-host")
+                            && !folded.equals("x-forwarded-port")) {
+                        passAll(in, name, out);
+                    }
+                }
+                continue;
+            }
+            passAll(in, name, out);
+        }
+        String client = in.getRemoteAddr();
+        out.accept("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        out.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
+        out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : in.getServerName());
+        // The listener's port, not the one the client wrote in Host.
+        out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
+        out.accept("X-Forwarded-Path", context != null && context.path() != null
+                ? com.gitinsight.gateway.routing.RequestPath.escape(context.path()) : in.getRequestURI());
+        out.accept("X-Real-IP", client);
+        for (Map.Entry<String, String> h : decided.entrySet()) {
+            if (h.getValue() != null) {
+                out.accept(h.getKey(), h.getValue());
+            }
+        }
+    }
+
+    /** Lower case with {@code _} as {@code -}: the name a folding backend reads. */
+    static String fold(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether a folded name is one of the identity headers only the gateway may set. */
+    static boolean isIdentity(String folded) {
+        if (folded.equals("x-anonymous-consumer")) {
+            return true;
+        }
+        for (String prefix : IDENTITY_PREFIXES) {
+            if (folded.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void remember(String[] forwarding, String folded, String value) {
+        switch (folded) {
+            case "x-forwarded-proto" -> forwarding[0] = value;
+            case "x-forwarded-host" -> forwarding[1] = value;
+            case "x-forwarded-port" -> forwarding[2] = value;
+            default -> forwarding[3] = value;
+        }
+    }
+
+    private static void passAll(HttpServletRequest in, String name, BiConsumer<String, String> out) {
+        for (Enumeration<String> values = in.getHeaders(name); values.hasMoreElements();) {
+            out.accept(name, values.nextElement());
+        }
+    }
+
+    private static String joined(Enumeration<String> values) {
+        StringBuilder sb = new StringBuilder();
+        while (values.hasMoreElements()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(values.nextElement());
+        }
+        return sb.toString();
+    }
+}

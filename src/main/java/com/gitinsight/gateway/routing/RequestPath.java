@@ -1,0 +1,188 @@
+package com.gitinsight.gateway.routing;
+
+/**
+ * The request path as Kong's router sees it ({@code kong.tools.uri.normalize} with nginx's
+ * {@code merge_slashes on}): percent-escapes of characters that are not reserved are decoded
+ * (RFC 3986 6.2.2.2), escapes of reserved characters are kept and upper-cased (so {@code %2F} is
+ * never a separator), doubled slashes are merged and dot segments removed (RFC 3986 5.2.4).
+ * Routes and plugins judge this path and the upstream receives it, so what a plugin judged is what
+ * the backend gets.
+ *
+ * <p>Stricter than Kong where Kong's leniency lets a client pick the backend's reading of a path:
+ * a path that climbs above {@code /}, a malformed escape, and a dot segment hidden behind
+ * {@code ;} parameters ({@code /..;/}, which servlet backends read as {@code ..}) are refused.
+ * Escapes of control characters, space and non-ASCII bytes are kept as escapes (normalised to
+ * upper case), so the normalised path is always safe to put on the wire after {@link #escape}.
+ */
+public final class RequestPath {
+
+    /** RFC 3986 gen-delims and sub-delims, plus {@code %}: their escapes keep their meaning. */
+    private static final String RESERVED = "!*'();:@&=+$,/?%#[]";
+
+    private RequestPath() {
+    }
+
+    /** A path the gateway refuses (400), with the reason for the client. */
+    public static final class BadPath extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadPath(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The normalised form of a raw (still encoded) path; the same string when nothing changes. */
+    public static String normalize(String raw) throws BadPath {
+        if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {
+            throw new BadPath("The request path must start with /");
+        }
+        String decoded = raw.indexOf('%') < 0 ? raw : decodeUnreserved(raw);
+        if (decoded.indexOf('.') < 0 && decoded.indexOf("//") < 0) {
+            return decoded;
+        }
+        return removeDotSegments(decoded);
+    }
+
+    /**
+     * Whether a raw path is spelled differently from its normal form in a way that matters for the
+     * gateway's own endpoints: an escaped {@code /}, {@code \} or {@code .}, a dot segment or a
+     * doubled slash.
+     */
+    public static boolean isCanonical(String raw) {
+        for (int i = 0; i + 2 < raw.length(); i++) {
+            if (raw.charAt(i) == '%') {
+                char a = raw.charAt(i + 1);
+                char b = Character.toUpperCase(raw.charAt(i + 2));
+                if (a == '2' && (b == 'F' || b == 'E') || a == '5' && b == 'C') {
+                    return false;
+                }
+            }
+        }
+        try {
+            return normalize(raw).equals(raw) && raw.indexOf('\\') < 0;
+        } catch (BadPath e) {
+            return false;
+        }
+    }
+
+    /**
+     * The path with its {@code ;} parameters removed from every segment, as servlet containers
+     * read it before they dispatch; the same string when it has none.
+     */
+    public static String withoutParameters(String path) {
+        if (path.indexOf(';') < 0) {
+            return path;
+        }
+        StringBuilder out = new StringBuilder(path.length());
+        boolean inParameter = false;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                inParameter = false;
+            } else if (c == ';') {
+                inParameter = true;
+            }
+            if (!inParameter) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The path as it goes on the wire: a character a client may have sent escaped but that is not
+     * allowed raw in a request target (space, quotes, braces...) is escaped again (Kong's
+     * {@code escape}).
+     */
+    public static String escape(String path) {
+        int i = 0;
+        while (i < path.length() && allowedRaw(path.charAt(i))) {
+            i++;
+        }
+        if (i == path.length()) {
+            return path;
+        }
+        StringBuilder out = new StringBuilder(path.length() + 8).append(path, 0, i);
+        for (; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (allowedRaw(c)) {
+                out.append(c);
+            } else {
+                appendEscape(out, c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean allowedRaw(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || c < 128 && "!#$&'()*+,/:;=?@[]-_.~%".indexOf(c) >= 0;
+    }
+
+    private static String decodeUnreserved(String raw) throws BadPath {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '%') {
+                out.append(c);
+                continue;
+            }
+            int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+            int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
+            if (hi < 0 || lo < 0) {
+                throw new BadPath("The request path has a malformed percent-escape");
+            }
+            char decoded = (char) (hi * 16 + lo);
+            if (decoded > 0x20 && decoded < 0x7f && RESERVED.indexOf(decoded) < 0) {
+                out.append(decoded);
+            } else {
+                appendEscape(out, decoded);
+            }
+            i += 2;
+        }
+        return out.toString();
+    }
+
+    private static void appendEscape(StringBuilder out, char c) {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
+                .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+    }
+
+    /** RFC 3986 5.2.4 over segments, merging empty ones; climbing above the root is refused. */
+    private static String removeDotSegments(String path) throws BadPath {
+        String[] segments = path.split("/", -1);
+        String[] out = new String[segments.length];
+        int n = 0;
+        boolean trailingSlash = false;
+        for (int i = 1; i < segments.length; i++) {
+            String s = segments[i];
+            boolean last = i == segments.length - 1;
+            String bare = s.indexOf(';') < 0 ? s : s.substring(0, s.indexOf(';'));
+            if (s.equals(".")) {
+                trailingSlash = last;
+            } else if (s.equals("..")) {
+                if (n == 0) {
+                    throw new BadPath("The request path climbs above the root");
+                }
+                n--;
+                trailingSlash = last;
+            } else if (bare.equals(".") || bare.equals("..")) {
+                throw new BadPath("The request path has a dot segment with parameters");
+            } else if (s.isEmpty()) {
+                // A merged slash; the path's own trailing slash is kept.
+                trailingSlash = last;
+            } else {
+                out[n++] = s;
+                trailingSlash = false;
+            }
+        }
+        StringBuilder b = new StringBuilder(path.length());
+        for (int i = 0; i < n; i++) {
+            b.append('/').append(out[i]);
+        }
+        if (trailingSlash || n == 0) {
+            b.append('/');
+        }
+        return b.toString();
+    }
+}

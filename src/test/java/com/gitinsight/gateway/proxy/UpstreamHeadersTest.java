@@ -1,0 +1,75 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class UpstreamHeadersTest {
+
+    private static HttpServletRequest request(Map<String, String> headers) {
+        return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteAddr" -> "203.0.113.7";
+                    case "getServerName" -> "gw.example";
+                    case "getLocalPort" -> 8000;
+                    case "getRequestURI" -> "/x";
+                    case "getHeaderNames" -> Collections.enumeration(headers.keySet());
+                    case "getHeader" -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                    case "getHeaders" -> Collections.enumeration(headers.entrySet().stream()
+                            .filter(e -> e.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue).toList());
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void identityAndForwardingHeadersFromAClientNeverPassInAnySpelling() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("X-Consumer-Username", "admin");
+        h.put("X-Consumer_Username", "admin");
+        h.put("x_consumer_id", "1");
+        h.put("X-CREDENTIAL-IDENTIFIER", "k");
+        h.put("X-Anonymous_Consumer", "false");
+        h.put("X-Authenticated-Userid", "root");
+        h.put("Forwarded", "for=1.2.3.4;host=evil");
+        h.put("X-Forwarded-Host", "evil");
+        h.put("X-Forwarded_Host", "evil");
+        h.put("X-Forwarded-Prefix", "/evil");
+        h.put("X-Forwarded-Proto", "https");
+        h.put("X-Forwarded-Port", "443");
+        h.put("X-Original-URL", "/admin");
+        h.put("X_Forwarded_For", "1.2.3.4");
+        h.put("Host", "gw.example:9999");
+        h.put("Accept", "application/json");
+        List<String[]> out = new ArrayList<>();
+        UpstreamHeaders.copy(request(h), null, Set.of(), "http", (n, v) -> out.add(new String[] {n, v}));
+        Map<String, String> sent = new LinkedHashMap<>();
+        for (String[] p : out) {
+            assertFalse(sent.containsKey(p[0].toLowerCase()), "one value of " + p[0]);
+            sent.put(p[0].toLowerCase(), p[1]);
+        }
+        for (String name : sent.keySet()) {
+            assertFalse(UpstreamHeaders.isIdentity(UpstreamHeaders.fold(name)), name + " must not pass");
+            assertFalse(name.contains("_"), name + " must not pass");
+        }
+        assertFalse(sent.containsKey("forwarded"));
+        assertFalse(sent.containsKey("x-forwarded-prefix"));
+        assertFalse(sent.containsKey("x-original-url"));
+        assertEquals("application/json", sent.get("accept"));
+        assertEquals("http", sent.get("x-forwarded-proto"));
+        assertEquals("gw.example", sent.get("x-forwarded-host"));
+        assertEquals("8000", sent.get("x-forwarded-port"), "the listener's port, not Host's");
+        assertEquals("203.0.113.7", sent.get("x-forwarded-for"));
+        assertTrue(UpstreamHeaders.isIdentity("x-consumer-custom-id"));
+    }
+}

@@ -1,0 +1,78 @@
+package com.gitinsight.gateway.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RequestPathTest {
+
+    private static String n(String raw) throws RequestPath.BadPath {
+        return RequestPath.normalize(raw);
+    }
+
+    @Test
+    void decodesUnreservedAndKeepsReservedEscapesUpperCased() throws Exception {
+        assertEquals("/route/x", n("/ro%75te/x"));
+        assertEquals("/n/admin/secret", n("/n/%61dmin/secret"));
+        assertEquals("/n/internal", n("/n/%69nternal"));
+        assertEquals("/a%2Fb", n("/a%2fb"));
+        assertEquals("/a%3Bb%25", n("/a%3bb%25"));
+        // Space, controls and non-ASCII stay escaped (safe on the wire as they are).
+        assertEquals("/a%20b/%C3%A9/%00", n("/a%20b/%c3%a9/%00"));
+        assertEquals("/~user/-_.", n("/%7Euser/%2D%5F%2E"));
+    }
+
+    @Test
+    void removesDotSegmentsAndMergesSlashes() throws Exception {
+        assertEquals("/n/admin/secret", n("/n//admin/secret"));
+        assertEquals("/n/admin/secret", n("/n/./admin/secret"));
+        assertEquals("/n/admin/secret", n("/n/x/../admin/secret"));
+        assertEquals("/n/admin/secret", n("/n/%2e%2e/n/admin/secret"));
+        assertEquals("/n/admin/secret", n("/n/%2E./n/admin/secret"));
+        assertEquals("/n/admin/", n("/n/admin/."));
+        assertEquals("/n/", n("/n/admin/.."));
+        assertEquals("/a/", n("/a//"));
+        assertEquals("/", n("/"));
+        assertEquals("/", n("//"));
+        assertEquals("/a/b/", n("/a/b/"));
+        assertEquals("/a/.b/..c/b.", n("/a/.b/..c/b."));
+    }
+
+    @Test
+    void refusesWhatCannotBeReadOneWay() {
+        assertThrows(RequestPath.BadPath.class, () -> n("/.."));
+        assertThrows(RequestPath.BadPath.class, () -> n("/a/../../etc"));
+        assertThrows(RequestPath.BadPath.class, () -> n("/%2e%2e/x"));
+        assertThrows(RequestPath.BadPath.class, () -> n("/anything/%zz"));
+        assertThrows(RequestPath.BadPath.class, () -> n("/a%2"));
+        assertThrows(RequestPath.BadPath.class, () -> n("/a/..;/admin"));
+        assertThrows(RequestPath.BadPath.class, () -> n("/a/.;x/admin"));
+        assertThrows(RequestPath.BadPath.class, () -> n("a/b"));
+    }
+
+    @Test
+    void escapesForTheWireWhatWasDecoded() throws Exception {
+        assertEquals("/a%22b%7Bc%7D%5C", RequestPath.escape(n("/a%22b%7bc%7d%5c")));
+        assertEquals("/plain/path;x=1", RequestPath.escape("/plain/path;x=1"));
+    }
+
+    @Test
+    void theGatewaysOwnPathsHaveOneSpelling() {
+        assertTrue(RequestPath.isCanonical("/_gateway/admin/consumers/alice"));
+        assertFalse(RequestPath.isCanonical("/_gateway/admin/consumers/..%2F..%2Fmallory"));
+        assertFalse(RequestPath.isCanonical("/_gateway/admin/consumers/%2e%2e"));
+        assertFalse(RequestPath.isCanonical("/_gateway/admin/consumers/a%5Cb"));
+        assertFalse(RequestPath.isCanonical("/_gateway//admin"));
+        assertFalse(RequestPath.isCanonical("/_gateway/./admin"));
+        assertFalse(RequestPath.isCanonical("/_gateway/admin/%61"));
+    }
+
+    @Test
+    void parametersAreDroppedAsServletBackendsDo() {
+        assertEquals("/n/admin/secret", RequestPath.withoutParameters("/n;x=1/admin;jsessionid=2/secret"));
+        assertEquals("/n/admin", RequestPath.withoutParameters("/n/admin"));
+    }
+}
