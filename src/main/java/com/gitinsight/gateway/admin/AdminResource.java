@@ -42,11 +42,12 @@ import java.util.Map;
  * The admin API, {@code /_gateway/admin/}: Kong's Admin API shapes ({@code /services},
  * {@code /routes}, {@code /upstreams/{u}/targets}, {@code /consumers}, {@code /plugins},
  * DB-less {@code POST /config}) over the declarative file, plus the live state and operations.
- * {@link AdminAccessFilter} has already authenticated the caller. Every response carries the
+ * {@link AdminGuard} has already authenticated the caller. Every response carries the
  * running configuration's hash as its {@code ETag}; writes honour {@code If-Match}.
  */
 @Path("_gateway/admin")
 @ApplicationScoped
+@AdminOnly
 public class AdminResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();

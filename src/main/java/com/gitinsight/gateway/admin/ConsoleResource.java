@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 @Path("_gateway/console")
 @ApplicationScoped
+@AdminOnly
 public class ConsoleResource {
 
     private static final Pattern SAFE = Pattern.compile("[a-z0-9-]+\\.(html|js|css|svg|png)");

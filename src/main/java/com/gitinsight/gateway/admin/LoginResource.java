@@ -28,6 +28,7 @@ import java.time.Duration;
  */
 @Path("_gateway/admin/login")
 @ApplicationScoped
+@AdminOnly
 public class LoginResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.observability;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,6 +47,13 @@ public class HealthResource {
     @Inject
     EvictionListener eviction;
 
+    @Inject
+    Observers observers;
+
+    /** Jersey's proxy to the current request. */
+    @Context
+    HttpServletRequest request;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response all() {
@@ -71,8 +81,12 @@ public class HealthResource {
         return answer(this::started);
     }
 
+    /**
+     * Every check's details for the observers' networks; anyone else gets only the verdict
+     * (the configuration's path and errors, upstream names and broker errors stay inside).
+     */
     @SafeVarargs
-    private static Response answer(Consumer<ArrayNode>... groups) {
+    private Response answer(Consumer<ArrayNode>... groups) {
         ArrayNode checks = JSON.createArrayNode();
         for (Consumer<ArrayNode> g : groups) {
             g.accept(checks);
@@ -83,7 +97,7 @@ public class HealthResource {
         }
         ObjectNode body = JSON.createObjectNode();
         body.put("status", up ? "UP" : "DOWN");
-        body.set("checks", checks);
+        body.set("checks", observers.mayObserve(request) ? checks : JSON.createArrayNode());
         return Response.status(up ? 200 : 503).type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
     }
 

@@ -2,11 +2,8 @@ package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
-import com.gitinsight.gateway.security.Cidr;
-import com.gitinsight.gateway.security.TrustedProxies;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,8 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /_gateway/metrics}: the Prometheus text format, or OpenMetrics when the scraper's
@@ -32,24 +27,13 @@ public class MetricsResource {
     GatewayMetrics metrics;
 
     @Inject
-    TrustedProxies clients;
+    Observers observers;
 
-    @Inject
-    @ConfigProperty(name = "gateway.metrics.allow",
-            defaultValue = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
-    String allow;
-
-    private List<Cidr> allowed;
     private final ExpositionFormats formats = ExpositionFormats.init();
-
-    @PostConstruct
-    void start() {
-        allowed = Cidr.parseList(allow);
-    }
 
     @GET
     public Response scrape(@Context HttpServletRequest request, @HeaderParam("Accept") String accept) {
-        if (!Cidr.any(allowed, clients.client(request))) {
+        if (!observers.mayObserve(request)) {
             return ErrorResponses.json(RequestContext.of(request), 403, "Metrics are not available from this address");
         }
         ExpositionFormatWriter writer = formats.findWriter(accept);

@@ -1,5 +1,11 @@
 package com.gitinsight.gateway.observability;
 
+import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+
 import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.ratelimit.CounterStores;
@@ -41,10 +47,17 @@ public class StatusResource {
     @Inject
     CounterStores rateLimits;
 
+    @Inject
+    Observers observers;
+
+    /** Internal addresses and breaker states: for the observers' networks only (the admin API has it too). */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public String status() {
-        return report().toString();
+    public Response status(@Context HttpServletRequest request) {
+        if (!observers.mayObserve(request)) {
+            return ErrorResponses.json(RequestContext.of(request), 403, "The status is not available from this address");
+        }
+        return Response.ok(report().toString(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** The status as a tree (the admin API serves the same). */

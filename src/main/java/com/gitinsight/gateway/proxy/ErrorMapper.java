@@ -30,6 +30,10 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable error) {
         RequestContext context = RequestContext.of(request);
         if (error instanceof WebApplicationException web) {
+            if (web.getResponse().hasEntity()) {
+                // An answer made on purpose (an admin body over its bound): as it is.
+                return web.getResponse();
+            }
             Response.StatusType status = web.getResponse().getStatusInfo();
             return ErrorResponses.json(context, status.getStatusCode(), status.getReasonPhrase());
         }

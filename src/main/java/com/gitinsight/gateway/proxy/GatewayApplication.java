@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.admin.AdminGuard;
 import com.gitinsight.gateway.admin.AdminResource;
 import com.gitinsight.gateway.admin.ConsoleResource;
 import com.gitinsight.gateway.admin.LoginResource;
@@ -20,7 +21,7 @@ public class GatewayApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(HealthResource.class, StatusResource.class, MetricsResource.class, ErrorMapper.class,
-                AdminResource.class, LoginResource.class, ConsoleResource.class);
+                AdminResource.class, LoginResource.class, ConsoleResource.class, AdminGuard.class);
     }
 
     /**

@@ -66,7 +66,19 @@ public class CounterStores implements Unproxied<CounterStores> {
      */
     String key(RequestContext context, Object countedBy, String id, HttpServletRequest request) {
         String service = context.match().service().name();
-        return id != null ? service + "|" + countedBy + "|" + id : service + "|ip|" + clients.clientText(request);
+        return id != null ? service + "|" + countedBy + "|" + bounded(id) : service + "|ip|" + clients.clientText(request);
+    }
+
+    /** Longest value kept as it is in a key; longer ones (a client-chosen header) are kept by hash. */
+    static final int MAX_KEY_VALUE = 128;
+
+    /**
+     * A key value whose size the client does not choose: the key cap counts keys, not bytes, so a
+     * 30 KB header would otherwise cost 30 KB of heap (and of Redis) per key.
+     */
+    static String bounded(String id) {
+        return id.length() <= MAX_KEY_VALUE ? id
+                : "sha256:" + com.google.common.hash.Hashing.sha256().hashString(id, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     CounterStore store(RateLimitingPlugin.Config config) {

@@ -233,7 +233,10 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
 
     private KongJwtVerifier.Result verify(String token, JwtPlugin.Config config, long now) {
         CredentialCache c = cache.get();
-        String key = config.secretIsBase64() ? "b64:" + token : token;
+        // A token may be 16 KiB: long ones are kept by their hash, so 10,000 entries stay small.
+        String id = token.length() <= 256 ? token
+                : com.google.common.hash.Hashing.sha256().hashString(token, java.nio.charset.StandardCharsets.UTF_8).toString();
+        String key = config.secretIsBase64() ? "b64:" + id : id;
         KongJwtVerifier.Verified known = c.verified().getIfPresent(key);
         if (known != null && config.keyClaimName().equals(known.keyClaimName())) {
             KongJwtVerifier.Rejected late = KongJwtVerifier.times(known, config, now);

@@ -45,7 +45,8 @@ final class KongJwtVerifier {
         try {
             return check(token, config, credentials, nowSeconds);
         } catch (RuntimeException e) {
-            return new Rejected("Bad token; " + e.getClass().getSimpleName());
+            // Never an exception's class name to the client: a token jose4j could not read is malformed.
+            return new Rejected("Bad token; invalid serialization or JSON");
         }
     }
 
@@ -83,8 +84,9 @@ final class KongJwtVerifier {
         if (credential == null) {
             return new Rejected("No credentials found for given '" + keyName + "'");
         }
-        String alg = jws.getAlgorithmHeaderValue();
-        if (alg == null || !alg.equals(credential.algorithm())) {
+        // The header is client JSON: alg may be a number or an object, which is no algorithm.
+        Object algValue = jws.getHeaders().getObjectHeaderValue("alg");
+        if (!(algValue instanceof String alg) || !alg.equals(credential.algorithm())) {
             return new Rejected("Invalid algorithm");
         }
         try {
@@ -106,11 +108,22 @@ final class KongJwtVerifier {
         Long nbf;
         try {
             NumericDate e = claims.getExpirationTime();
-            NumericDate n = claims.getNotBefore();
             exp = e == null ? null : e.getValue();
+        } catch (MalformedClaimException e) {
+            // Kong judges only the claims it was asked to verify; the error names the claim at fault.
+            if (config.verifyExp()) {
+                return new Rejected("must be a number", "exp");
+            }
+            exp = null;
+        }
+        try {
+            NumericDate n = claims.getNotBefore();
             nbf = n == null ? null : n.getValue();
         } catch (MalformedClaimException e) {
-            return new Rejected("must be a number", config.verifyExp() ? "exp" : "nbf");
+            if (config.verifyNbf()) {
+                return new Rejected("must be a number", "nbf");
+            }
+            nbf = null;
         }
         Verified verified = new Verified(credential, exp, nbf, config.keyClaimName());
         Rejected late = times(verified, config, now);

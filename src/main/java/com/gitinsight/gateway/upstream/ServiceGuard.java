@@ -44,15 +44,19 @@ public final class ServiceGuard {
     }
 
     /**
-     * A count window as long as the threshold with a 100% failure rate: it opens after exactly
-     * {@code failure_threshold} consecutive failures.
+     * Consecutive: a count window as long as the threshold with a 100% failure rate, so it opens
+     * after exactly {@code failure_threshold} consecutive failures. Rate: a time window of
+     * {@code window_seconds} that opens at {@code failure_rate}% once it saw {@code minimum_calls}.
      */
     private static CircuitBreaker breaker(String service, CircuitBreakerPlugin.Config c) {
+        boolean rate = c.mode() == CircuitBreakerPlugin.Mode.RATE;
         return CircuitBreaker.of(service, CircuitBreakerConfig.custom()
-                .slidingWindow(c.failureThreshold(), c.failureThreshold(),
-                        CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
+                .slidingWindow(rate ? c.windowSeconds() : c.failureThreshold(),
+                        rate ? c.minimumCalls() : c.failureThreshold(),
+                        rate ? CircuitBreakerConfig.SlidingWindowType.TIME_BASED
+                                : CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
                         CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
-                .failureRateThreshold(100f)
+                .failureRateThreshold(rate ? c.failureRate() : 100f)
                 .slowCallRateThreshold(100f)
                 .slowCallDurationThreshold(Duration.ofDays(1))
                 .waitDurationInOpenState(Duration.ofMillis(c.openMillis()))
@@ -95,8 +99,10 @@ public final class ServiceGuard {
         }
         if (!failed) {
             // A closed breaker with no failure since the last success has nothing to learn from
-            // another success (only consecutive failures open it): skip the bookkeeping.
-            if (!failuresPending && lastLogged == CircuitBreaker.State.CLOSED) {
+            // another success when only consecutive failures open it: skip the bookkeeping. A rate
+            // counts every call.
+            if (!failuresPending && lastLogged == CircuitBreaker.State.CLOSED
+                    && breakerConfig.mode() == CircuitBreakerPlugin.Mode.CONSECUTIVE) {
                 return;
             }
             failuresPending = false;

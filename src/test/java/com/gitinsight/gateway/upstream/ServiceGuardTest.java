@@ -41,6 +41,32 @@ class ServiceGuardTest {
     }
 
     @Test
+    void aRateBreakerIgnoresAFewFailuresAmongSuccessesAndOpensOnAMajority() {
+        CircuitBreakerPlugin.Config rate = new CircuitBreakerPlugin.Config(3, 30_000, 1, Set.of(500),
+                CircuitBreakerPlugin.Mode.RATE, 50, 20, 60);
+        ServiceGuard few = new ServiceGuard("a", rate, 10);
+        for (int i = 0; i < 19; i++) {
+            fail(few);
+        }
+        assertEquals("CLOSED", few.status().breakerState(), "fewer calls than minimum_calls: no verdict yet");
+        ServiceGuard g = new ServiceGuard("b", rate, 10);
+        for (int i = 0; i < 30; i++) {
+            succeed(g);
+            succeed(g);
+            fail(g);
+        }
+        assertEquals("CLOSED", g.status().breakerState(), "an attacker's 500s among others' successes");
+        int failures = 0;
+        while (failures < 100 && g.admit() == null) {
+            g.record(true, 1_000);
+            g.leave();
+            failures++;
+        }
+        assertEquals("OPEN", g.status().breakerState(), "most calls of the window failed");
+        assertEquals(30, failures, "open once failures reach 50% of the 90 + n calls: 30 + n >= (90 + n) / 2");
+    }
+
+    @Test
     void halfOpensAfterTheOpenTimeThenClosesOnSuccessOrReopensOnFailure() {
         ServiceGuard g = new ServiceGuard("a", THREE_FAILURES, 10);
         for (int i = 0; i < 3; i++) {
