@@ -52,6 +52,9 @@ public class CurrentRequestFilter extends HttpFilter {
             ErrorResponses.write(request, response, 400, framing, "Connection", "close");
             return;
         }
+        if (RequestFraming.closeAfter(request)) {
+            response.setHeader("Connection", "close");
+        }
         String raw = request.getRequestURI();
         String path;
         try {
@@ -71,7 +74,7 @@ public class CurrentRequestFilter extends HttpFilter {
         RouteMatch match = match(snapshot.router(), request, path);
         if (match == AMBIGUOUS) {
             ErrorResponses.write(request, response, 400,
-                    "The request path's ';' parameters would route it elsewhere than its plain segments");
+                    "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
         }
         Exchange exchange = current.bind(request, response);
@@ -88,23 +91,25 @@ public class CurrentRequestFilter extends HttpFilter {
     private static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);
 
     /**
-     * The route for the normalised path. A path with {@code ;} parameters is also matched as a
-     * servlet backend reads it (parameters dropped); when that picks another route, a client could
-     * reach one route's backend path under another route's plugins, so it is refused.
+     * The route for the normalised path. A path that backends may read otherwise (with {@code ;}
+     * parameters, which servlet containers drop, or an escaped {@code /} or a {@code \}, which some
+     * decode into a separator) is also matched as such a backend reads it; when that picks another
+     * route, a client could reach one route's backend path under another route's plugins, so it is
+     * refused. Kong keeps {@code %2F} as data; so does the gateway whenever the route is the same.
      */
     private static RouteMatch match(Router router, HttpServletRequest request, String path) {
         RouteMatch match = router.match(new ServletRequestFacts(request, path));
-        if (path.indexOf(';') < 0) {
+        String alternative = RequestPath.asLenientBackendsRead(path);
+        if (alternative == path) {
             return match;
         }
-        RouteMatch plain;
+        RouteMatch other;
         try {
-            plain = router.match(new ServletRequestFacts(request,
-                    RequestPath.normalize(RequestPath.withoutParameters(path))));
+            other = router.match(new ServletRequestFacts(request, RequestPath.normalize(alternative)));
         } catch (RequestPath.BadPath e) {
             return AMBIGUOUS;
         }
-        boolean same = match == null ? plain == null : plain != null && plain.route() == match.route();
+        boolean same = match == null ? other == null : other != null && other.route() == match.route();
         return same ? match : AMBIGUOUS;
     }
 }

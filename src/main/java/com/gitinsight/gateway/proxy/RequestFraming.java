@@ -8,6 +8,12 @@ import java.util.Enumeration;
  * (request smuggling): both {@code Content-Length} and {@code Transfer-Encoding}, a
  * {@code Transfer-Encoding} other than one {@code chunked}, several {@code Host} or
  * {@code Content-Length} headers.
+ *
+ * <p>Payara's HTTP layer (Grizzly) refuses {@code Transfer-Encoding} before {@code Content-Length}
+ * itself, but takes {@code Content-Length} then {@code Transfer-Encoding: chunked} as chunked and
+ * hides the length from the application, so the gateway cannot tell that request from a plain
+ * chunked one: {@link #closeAfter} closes the connection after every chunked request, as RFC 9112
+ * 6.1 asks after one that carried both (chunked uploads are rare; the cost is one new connection).
  */
 final class RequestFraming {
 
@@ -21,7 +27,10 @@ final class RequestFraming {
             if (te == MANY || !te.trim().equalsIgnoreCase("chunked")) {
                 return "Transfer-Encoding must be exactly chunked";
             }
-            if (request.getHeader("Content-Length") != null) {
+            // getHeaders, not getHeader: Grizzly answers getHeader("Content-Length") from the parsed
+            // length, which it clears for a chunked request; the header itself is still there.
+            Enumeration<String> lengths = request.getHeaders("Content-Length");
+            if (lengths != null && lengths.hasMoreElements()) {
                 return "A request may not carry both Content-Length and Transfer-Encoding";
             }
         }
@@ -32,6 +41,11 @@ final class RequestFraming {
             return "A request carries one Content-Length header";
         }
         return null;
+    }
+
+    /** Whether the connection must close after this request's response. */
+    static boolean closeAfter(HttpServletRequest request) {
+        return request.getHeader("Transfer-Encoding") != null;
     }
 
     private static final String MANY = new String("many");

@@ -66,17 +66,19 @@ public final class RequestPath {
     }
 
     /**
-     * The path with its {@code ;} parameters removed from every segment, as servlet containers
-     * read it before they dispatch; the same string when it has none.
+     * The path as lenient backends read it: {@code ;} parameters dropped from every segment (servlet
+     * containers), {@code %2F} and {@code \} taken as separators (some frameworks and Windows
+     * servers). The same instance when the path has none of them.
      */
-    public static String withoutParameters(String path) {
-        if (path.indexOf(';') < 0) {
+    public static String asLenientBackendsRead(String path) {
+        if (path.indexOf(';') < 0 && path.indexOf('\\') < 0 && path.indexOf("%2F") < 0) {
             return path;
         }
-        StringBuilder out = new StringBuilder(path.length());
+        String separators = path.replace("%2F", "/").replace('\\', '/');
+        StringBuilder out = new StringBuilder(separators.length());
         boolean inParameter = false;
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
+        for (int i = 0; i < separators.length(); i++) {
+            char c = separators.charAt(i);
             if (c == '/') {
                 inParameter = false;
             } else if (c == ';') {

@@ -72,7 +72,9 @@ class RequestPathTest {
 
     @Test
     void parametersAreDroppedAsServletBackendsDo() {
-        assertEquals("/n/admin/secret", RequestPath.withoutParameters("/n;x=1/admin;jsessionid=2/secret"));
-        assertEquals("/n/admin", RequestPath.withoutParameters("/n/admin"));
+        assertEquals("/n/admin/secret", RequestPath.asLenientBackendsRead("/n;x=1/admin;jsessionid=2/secret"));
+        assertEquals("/n/admin/secret", RequestPath.asLenientBackendsRead("/n%2Fadmin\\secret"));
+        String plain = "/n/admin";
+        assertTrue(plain == RequestPath.asLenientBackendsRead(plain));
     }
 }

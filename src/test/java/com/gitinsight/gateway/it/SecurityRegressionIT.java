@@ -1,0 +1,517 @@
+package com.gitinsight.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The trust boundary under hostile input, one test per way it broke (the security issue): admin
+ * writes under odd path spellings, paths that plugins judged differently from the backend,
+ * client-sent identity and forwarding headers, unreadable forwarded addresses, unbounded admin
+ * bodies, ambiguous framing, and insides shown to anyone. Raw sockets, so paths and headers go
+ * out exactly as written ({@code curl --path-as-is}).
+ */
+@ExtendWith(ArquillianExtension.class)
+class SecurityRegressionIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Backends BACKENDS = new Backends();
+    private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
+    private static final String SECRET = "regression-secret-0123456789abcdef";
+    private static final String ADMIN_TOKEN = "regression-admin-token-0123456789";
+    /** A second loopback address, trusted as a proxy; 127.0.0.1 stays an ordinary client. */
+    private static final String PROXY = "127.0.0.2";
+    /** What the raw handshake backend received, one request per entry. */
+    private static final List<String> HANDSHAKES = new CopyOnWriteArrayList<>();
+    private static ServerSocket handshakeBackend;
+
+    @ArquillianResource
+    private URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws Exception {
+        int echo = BACKENDS.echo("n");
+        int ws = startHandshakeBackend();
+        Files.createDirectories(CONFIG.getParent());
+        Files.writeString(CONFIG, """
+                _format_version: "3.0"
+                services:
+                  - name: n
+                    url: http://127.0.0.1:%1$d
+                    routes:
+                      - {name: n, paths: [/n], strip_path: false}
+                      - name: n-admin
+                        paths: [/n/admin]
+                        strip_path: false
+                        plugins: [{name: jwt, config: {key_claim_name: kid, claims_to_verify: [exp]}}]
+                      - name: n-internal
+                        paths: [/n/internal]
+                        strip_path: false
+                        plugins: [{name: ip-restriction, config: {deny: [127.0.0.0/8, "::1"]}}]
+                  - name: pub
+                    url: http://127.0.0.1:%1$d/n/public/
+                    routes: [{name: pub, paths: [/pub]}]
+                  - name: ws
+                    url: http://127.0.0.1:%2$d
+                    routes:
+                      - name: ws
+                        paths: [/ws]
+                        plugins: [{name: jwt, config: {key_claim_name: kid}}]
+                consumers:
+                  - username: alice
+                    jwt_secrets: [{key: alice-key, secret: "%3$s"}]
+                """.formatted(echo, ws, SECRET));
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+        String settings = "WEB-INF/classes/META-INF/microprofile-config.properties";
+        String defaults;
+        try (var in = war.get(settings).getAsset().openStream()) {
+            defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        war.delete(settings);
+        war.add(new StringAsset(defaults + "\ngateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN + "\n"),
+                settings);
+        return war;
+    }
+
+    /** A backend that records a WebSocket handshake's request and refuses it (403). */
+    private static int startHandshakeBackend() throws IOException {
+        handshakeBackend = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!handshakeBackend.isClosed()) {
+                try (Socket s = handshakeBackend.accept()) {
+                    s.setSoTimeout(5000);
+                    HANDSHAKES.add(readHead(s.getInputStream()));
+                    s.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // closed at the end of the class, or a client gone
+                }
+            }
+        }, "handshake-backend");
+        t.setDaemon(true);
+        t.start();
+        return handshakeBackend.getLocalPort();
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            head.write(b);
+            if (head.size() >= 4 && head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        BACKENDS.close();
+        handshakeBackend.close();
+    }
+
+    // ---- raw HTTP ----
+
+    /** One exchange on a fresh connection from {@code from}; the whole answer as text. */
+    private Reply send(String from, String request) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 5000);
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            InputStream in = s.getInputStream();
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                all.write(buffer, 0, n);
+            }
+            return new Reply(all.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private Reply get(String path, String... headers) throws IOException {
+        return send("127.0.0.1", request("GET", path, null, headers));
+    }
+
+    private static String request(String method, String path, String body, String... headers) {
+        StringBuilder r = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: gw.test\r\n");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            r.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        if (body != null) {
+            r.append("Content-Length: ").append(body.getBytes(StandardCharsets.ISO_8859_1).length).append("\r\n");
+        }
+        r.append("Connection: close\r\n\r\n");
+        if (body != null) {
+            r.append(body);
+        }
+        return r.toString();
+    }
+
+    record Reply(String text) {
+        int status() {
+            return Integer.parseInt(text.substring(9, 12));
+        }
+
+        String body() {
+            int i = text.indexOf("\r\n\r\n");
+            return i < 0 ? "" : text.substring(i + 4);
+        }
+
+        /** The echo backend's view of the request (its "uri=" line), or null when it did not answer. */
+        String backendUri() {
+            for (String line : body().split("\n")) {
+                if (line.startsWith("uri=")) {
+                    return line.substring(4);
+                }
+            }
+            return null;
+        }
+
+        boolean backendSawHeader(String lowerName) {
+            return body().contains("\nh:" + lowerName + "=");
+        }
+
+        @Override
+        public String toString() {
+            return text.length() > 600 ? text.substring(0, 600) + "..." : text;
+        }
+    }
+
+    private static String token(String claims) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String input = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return input + "." + b64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static String aliceToken() throws Exception {
+        return token("{\"kid\":\"alice-key\",\"sub\":\"alice\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
+    }
+
+    // ---- 1. the admin API ----
+
+    @Test
+    void noAdminWriteWithoutACredentialWhateverTheSpelling() throws Exception {
+        String before = Files.readString(CONFIG);
+        String consumer = "{\"jwt_secrets\":[{\"key\":\"k\",\"secret\":\"s\"}]}";
+        String plugin = "{\"name\":\"request-termination\"}";
+        for (String path : List.of("/_gateway/admin/consumers/..%2F..%2F..%2Fmallory",
+                "/_gateway/admin/consumers/..%2f..%2fmallory", "/_gateway/admin/plugins/..%2Fx",
+                "/_gateway/admin/consumers/a%5Cb", "/_gateway/admin/consumers/%2e%2e",
+                "/_gateway/./admin/consumers/mallory", "//_gateway/admin/consumers/mallory",
+                "/_gateway//admin/consumers/mallory", "/x/../_gateway/admin/consumers/mallory",
+                "/_gateway/admin/consumers/%6dallory", "/_gateway/%61dmin/consumers/mallory")) {
+            Reply r = send("127.0.0.1", request("PUT", path, path.contains("plugins") ? plugin : consumer,
+                    "Content-Type", "application/json"));
+            assertEquals(400, r.status(), path + " -> " + r);
+            assertTrue(r.body().contains("\"message\""), r.toString());
+        }
+        for (String path : List.of("/_gateway/admin/consumers/mallory", "/_gateway/admin/plugins")) {
+            Reply r = send("127.0.0.1", request(path.endsWith("plugins") ? "POST" : "PUT", path,
+                    path.endsWith("plugins") ? "{\"name\":\"cors\"}" : consumer, "Content-Type", "application/json"));
+            assertEquals(401, r.status(), path + " -> " + r);
+        }
+        assertEquals(before, Files.readString(CONFIG), "no write landed");
+        assertFalse(Files.readString(CONFIG).contains("mallory"));
+    }
+
+    @Test
+    void theAdminApiChecksTheNetworkWithForwardedAddressesParsedAndUnreadableOnesRefused() throws Exception {
+        String auth = "Bearer " + ADMIN_TOKEN;
+        assertEquals(200, send("127.0.0.1", request("GET", "/_gateway/admin/", null, "Authorization", auth)).status());
+        assertEquals(200, send(PROXY, request("GET", "/_gateway/admin/", null, "Authorization", auth,
+                "X-Forwarded-For", "10.1.2.3:4711")).status(), "a private address with a port is on the allow list");
+        for (String xff : List.of("8.8.8.8", "8.8.8.8:4711", "[2001:db8::1]:4711", "2001:db8::1", "unknown",
+                "8.8.8.8:http", "10.1.2.3, unknown")) {
+            Reply r = send(PROXY, request("GET", "/_gateway/admin/", null, "Authorization", auth, "X-Forwarded-For", xff));
+            assertEquals(403, r.status(), xff + " -> " + r);
+            Reply noToken = send(PROXY, request("GET", "/_gateway/admin/", null, "X-Forwarded-For", xff));
+            assertEquals(403, noToken.status(), "the network is judged first: " + xff + " -> " + noToken);
+            Reply metrics = send(PROXY, request("GET", "/_gateway/metrics", null, "X-Forwarded-For", xff));
+            assertEquals(403, metrics.status(), "metrics: " + xff + " -> " + metrics);
+        }
+    }
+
+    @Test
+    void adminAndLoginBodiesAreBoundedBeforeTheyAreRead() throws Exception {
+        String big = "x".repeat(64 * 1024);
+        Reply login = send("127.0.0.1", request("POST", "/_gateway/admin/login/token", "{\"code\":\"" + big + "\"}",
+                "Content-Type", "application/json"));
+        assertEquals(413, login.status(), login.toString());
+        // A length far beyond the bound is refused from the header alone: nothing is read.
+        Reply announced = send("127.0.0.1", "POST /_gateway/admin/login/token HTTP/1.1\r\nHost: gw.test\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 125829120\r\nConnection: close\r\n\r\n{");
+        assertEquals(413, announced.status(), announced.toString());
+        // Chunked: no length to check, so the stream is cut at the bound.
+        StringBuilder chunked = new StringBuilder("POST /_gateway/admin/login/token HTTP/1.1\r\nHost: gw.test\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        for (int i = 0; i < 8; i++) {
+            chunked.append(Integer.toHexString(big.length())).append("\r\n").append(big).append("\r\n");
+        }
+        chunked.append("0\r\n\r\n");
+        Reply streamed = send("127.0.0.1", chunked.toString());
+        assertEquals(413, streamed.status(), streamed.toString());
+        String huge = "x".repeat(5 << 20);
+        Reply config = send("127.0.0.1", request("POST", "/_gateway/admin/config?dry_run=true", huge,
+                "Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/yaml"));
+        assertEquals(413, config.status(), config.toString());
+    }
+
+    // ---- 2. plugins judge the path the backend gets ----
+
+    @Test
+    void everySpellingOfAProtectedPathMeetsItsPlugins() throws Exception {
+        for (String path : List.of("/n/%61dmin/secret", "/n//admin/secret", "/n/./admin/secret", "/n/x/../admin/secret",
+                "/n/%2e%2e/n/admin/secret", "/n/%2E./n/admin/secret", "/n/admin;x=1/secret", "/n;x=1/admin/secret",
+                "/n/..;/n/admin/secret", "/n%2Fadmin/secret", "/n%2fadmin/secret", "/n/%41dmin/secret")) {
+            Reply r = get(path);
+            assertTrue(r.status() == 401 || r.status() == 400, path + " -> " + r);
+            assertEquals(null, r.backendUri(), path + " reached the backend");
+        }
+        for (String path : List.of("/n/%69nternal/secret", "/n//internal/secret", "/n/./internal/x")) {
+            Reply r = get(path);
+            assertEquals(403, r.status(), path + " -> " + r);
+        }
+        // The normalised path is what the backend receives.
+        Reply ok = get("/n/%61dmin/./x/../secret", "Authorization", "Bearer " + aliceToken());
+        assertEquals(200, ok.status(), ok.toString());
+        assertEquals("/n/admin/secret", ok.backendUri());
+        Reply open = get("/n/%7Euser/a%2Fb/%7b%7d");
+        assertEquals(200, open.status(), open.toString());
+        assertEquals("/n/~user/a%2Fb/%7B%7D", open.backendUri(), "%2F stays data; other escapes are normalised");
+        // A service path is not a place to climb out of.
+        Reply climbed = get("/pub/../admin/secret");
+        assertEquals(404, climbed.status(), climbed.toString());
+        Reply above = get("/pub/../../n/admin/secret");
+        assertEquals(400, above.status(), above.toString());
+        Reply pub = get("/pub/page");
+        assertEquals("/n/public/page", pub.backendUri());
+    }
+
+    @Test
+    void aMalformedEscapeIsA400WithJson() throws Exception {
+        for (String path : List.of("/anything/%zz", "/n/%", "/n/%4", "/n/admin/%g0")) {
+            Reply r = get(path);
+            assertEquals(400, r.status(), path + " -> " + r);
+            assertTrue(r.text().contains("application/json"), r.toString());
+            assertTrue(JSON.readTree(r.body()).hasNonNull("message"), r.toString());
+        }
+    }
+
+    /** A lenient backend's reading of a path: every escape decoded, ';' parameters dropped, dots resolved. */
+    private static String lenientRead(String raw) {
+        String decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8).replace('\\', '/');
+        List<String> out = new ArrayList<>();
+        for (String segment : decoded.split("/")) {
+            String s = segment.contains(";") ? segment.substring(0, segment.indexOf(';')) : segment;
+            if (s.isEmpty() || s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..")) {
+                if (!out.isEmpty()) {
+                    out.remove(out.size() - 1);
+                }
+                continue;
+            }
+            out.add(s);
+        }
+        return "/" + String.join("/", out);
+    }
+
+    @Test
+    void fuzzedSpellingsOfAProtectedPathNeverReachTheBackendWithoutAToken() throws Exception {
+        Random random = new Random(20261201);
+        String[] segments = {"n", "admin", "secret"};
+        int reachedOpenRoute = 0;
+        for (int i = 0; i < 2500; i++) {
+            StringBuilder path = new StringBuilder();
+            for (String segment : segments) {
+                int extra = random.nextInt(8);
+                switch (extra) {
+                    case 0 -> path.append('/');
+                    case 1 -> path.append("/.");
+                    case 2 -> path.append("/x/..");
+                    case 3 -> path.append(random.nextBoolean() ? "/%2e" : "/%2E");
+                    case 4 -> path.append("/y/%2e%2E");
+                    default -> { }
+                }
+                int separator = random.nextInt(20);
+                path.append(separator == 0 ? "%2F" : separator == 1 ? "%5C" : separator == 2 ? "%2f" : "/");
+                for (char c : segment.toCharArray()) {
+                    if (random.nextInt(3) == 0) {
+                        String hex = Integer.toHexString(c);
+                        path.append('%').append(random.nextBoolean() ? hex.toUpperCase() : hex);
+                    } else {
+                        path.append(c);
+                    }
+                }
+                if (random.nextInt(6) == 0) {
+                    path.append(";p=").append(random.nextInt(10));
+                }
+            }
+            String p = path.charAt(0) == '/' ? path.toString() : "/" + path;
+            Reply r = get(p);
+            String seen = r.backendUri();
+            if (seen != null) {
+                reachedOpenRoute++;
+                assertFalse(lenientRead(seen).startsWith("/n/admin"), p + " reached " + seen + " without a token");
+            }
+            assertTrue(r.status() != 200 || seen != null, p + " -> " + r);
+        }
+        assertTrue(reachedOpenRoute < 2500, "most spellings are the protected path");
+    }
+
+    // ---- 3. identity headers come only from the gateway ----
+
+    @Test
+    void clientSentIdentityHeadersNeverReachTheBackendInAnySpelling() throws Exception {
+        String[] forged = {"X-Consumer-Username", "admin", "X-Consumer_Username", "admin", "x_consumer_id", "1",
+                "X-Consumer-Custom-ID", "root", "X-Credential-Identifier", "k", "X-Anonymous-Consumer", "false",
+                "X-Authenticated-Userid", "root", "X-Authenticated_Scope", "all"};
+        Reply open = get("/n/open", forged);
+        assertEquals(200, open.status(), open.toString());
+        for (String name : List.of("x-consumer-username", "x-consumer_username", "x_consumer_id", "x-consumer-custom-id",
+                "x-credential-identifier", "x-anonymous-consumer", "x-authenticated-userid", "x-authenticated_scope")) {
+            assertFalse(open.backendSawHeader(name), name + " passed on a route without auth: " + open);
+        }
+        List<String> withToken = new ArrayList<>(List.of(forged));
+        withToken.add("Authorization");
+        withToken.add("Bearer " + aliceToken());
+        Reply authed = get("/n/admin/x", withToken.toArray(String[]::new));
+        assertEquals(200, authed.status(), authed.toString());
+        assertTrue(authed.body().contains("\nh:x-consumer-username=alice\n"), "the gateway's own, alone: " + authed);
+        assertFalse(authed.backendSawHeader("x-consumer_username"), authed.toString());
+        assertFalse(authed.backendSawHeader("x_consumer_id"), authed.toString());
+        assertFalse(authed.backendSawHeader("x-authenticated-userid"), authed.toString());
+    }
+
+    @Test
+    void forwardingHeadersFromAnUntrustedClientAreReplaced() throws Exception {
+        Reply r = get("/n/fwd", "Forwarded", "for=1.2.3.4;host=evil", "X-Forwarded-Host", "evil.example",
+                "X-Forwarded-Prefix", "/evil", "X-Forwarded-Proto", "https", "X-Forwarded-Port", "443",
+                "X-Original-URL", "/n/admin/secret", "X_Forwarded_Host", "evil2", "X-Real-IP", "1.2.3.4");
+        assertEquals(200, r.status(), r.toString());
+        assertFalse(r.backendSawHeader("forwarded"), r.toString());
+        assertFalse(r.backendSawHeader("x-forwarded-prefix"), r.toString());
+        assertFalse(r.backendSawHeader("x-original-url"), r.toString());
+        assertFalse(r.backendSawHeader("x_forwarded_host"), r.toString());
+        assertTrue(r.body().contains("\nh:x-forwarded-host=gw.test\n"), r.toString());
+        assertTrue(r.body().contains("\nh:x-forwarded-proto=http\n"), r.toString());
+        assertTrue(r.body().contains("\nh:x-forwarded-port=" + base.getPort() + "\n"), "the listener's port: " + r);
+        assertTrue(r.body().contains("\nh:x-real-ip=127.0.0.1\n"), r.toString());
+        Reply portInHost = send("127.0.0.1", "GET /n/fwd HTTP/1.1\r\nHost: gw.test:1234\r\nConnection: close\r\n\r\n");
+        assertTrue(portInHost.body().contains("\nh:x-forwarded-port=" + base.getPort() + "\n"),
+                "not the port the client wrote in Host: " + portInHost);
+        Reply viaProxy = send(PROXY, request("GET", "/n/fwd", null, "X-Forwarded-Proto", "https",
+                "X-Forwarded-Host", "app.example", "X-Forwarded-Prefix", "/app"));
+        assertTrue(viaProxy.body().contains("\nh:x-forwarded-proto=https\n"), "a trusted proxy's are kept: " + viaProxy);
+        assertTrue(viaProxy.body().contains("\nh:x-forwarded-prefix=/app\n"), viaProxy.toString());
+    }
+
+    @Test
+    void theWebSocketHandshakeGetsTheSameHeaderRules() throws Exception {
+        HANDSHAKES.clear();
+        Reply r = get("/ws/socket", "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13",
+                "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Authorization", "Bearer " + aliceToken(),
+                "X-Consumer-Username", "admin", "X-Consumer_Username", "admin", "X-Forwarded-For", "1.1.1.1",
+                "X-Forwarded-For", "2.2.2.2", "X-Original-URL", "/admin");
+        assertEquals(403, r.status(), "the backend refused: " + r);
+        assertEquals(1, HANDSHAKES.size());
+        String head = HANDSHAKES.get(0).toLowerCase();
+        assertTrue(head.contains("\r\nx-consumer-username: alice\r\n"), head);
+        assertFalse(head.contains(": admin\r\n"), head);
+        assertFalse(head.contains("x-consumer_username"), head);
+        assertTrue(head.contains("\r\nx-forwarded-for: 1.1.1.1, 2.2.2.2, 127.0.0.1\r\n"), head);
+        assertTrue(head.contains("\r\nx-forwarded-port: " + base.getPort() + "\r\n"), head);
+        assertTrue(head.contains("\r\nx-forwarded-path: /ws/socket\r\n"), head);
+    }
+
+    // ---- 5. framing, insides, tokens ----
+
+    @Test
+    void ambiguousFramingIsRefusedAndTheConnectionClosed() throws Exception {
+        Reply both = send("127.0.0.1", "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 5\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /n/admin/smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+        assertEquals(400, both.status(), both.toString());
+        assertFalse(both.text().contains("HTTP/1.1 200"), "nothing after the refusal was served: " + both);
+        assertFalse(both.text().contains("smuggled"), both.toString());
+        Reply hosts = send("127.0.0.1", "GET /n/x HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n");
+        assertEquals(400, hosts.status(), hosts.toString());
+        Reply gzip = send("127.0.0.1", "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: gzip, chunked\r\n"
+                + "Connection: close\r\n\r\n0\r\n\r\n");
+        assertEquals(400, gzip.status(), gzip.toString());
+    }
+
+    @Test
+    void statusAndHealthDetailsOnlyForObservers() throws Exception {
+        Reply outsider = send(PROXY, request("GET", "/_gateway/status", null, "X-Forwarded-For", "8.8.8.8"));
+        assertEquals(403, outsider.status(), outsider.toString());
+        assertFalse(outsider.body().contains("127.0.0.1"), outsider.toString());
+        Reply health = send(PROXY, request("GET", "/_gateway/health", null, "X-Forwarded-For", "8.8.8.8"));
+        JsonNode bare = JSON.readTree(health.body());
+        assertEquals("UP", bare.path("status").asText(), health.toString());
+        assertEquals(0, bare.path("checks").size(), "no details for outsiders: " + health);
+        assertFalse(health.body().contains("gateway.yml"), health.toString());
+        Reply inside = get("/_gateway/health");
+        assertTrue(inside.body().contains("gateway.yml"), "observers see the details: " + inside);
+        assertEquals(200, get("/_gateway/status").status());
+    }
+
+    @Test
+    void aTokenWithANonStringAlgOrExpGetsAClean401() throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":{\"x\":1},\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = b64.encodeToString("{\"kid\":\"alice-key\"}".getBytes(StandardCharsets.UTF_8));
+        Reply alg = get("/n/admin/x", "Authorization", "Bearer " + header + "." + payload + ".c2ln");
+        assertEquals(401, alg.status(), alg.toString());
+        assertFalse(alg.body().contains("Exception"), alg.toString());
+        Reply exp = get("/n/admin/x", "Authorization", "Bearer " + token("{\"kid\":\"alice-key\",\"exp\":\"soon\"}"));
+        assertEquals(401, exp.status(), exp.toString());
+        assertEquals("must be a number", JSON.readTree(exp.body()).path("exp").asText(), exp.toString());
+    }
+
+    @Test
+    void errorsTheContainerAnswersAreJson() throws Exception {
+        Reply r = get("/_gateway/error");
+        assertTrue(r.status() >= 400, r.toString());
+        assertTrue(r.text().contains("application/json"), r.toString());
+        assertFalse(r.body().toLowerCase().contains("<html"), r.toString());
+    }
+}
