@@ -35,9 +35,15 @@ final class ServletPickRequest implements PickRequest {
             case IP -> request.getRemoteAddr();
             case HEADER -> request.getHeader(name);
             case COOKIE -> cookieOrNew(name);
-            case PATH -> request.getRequestURI();
+            // The normalised path (nginx's $uri, as Kong hashes it): one key whatever the spelling.
+            case PATH -> path();
             case QUERY_ARG -> queryArg(name);
         };
+    }
+
+    private String path() {
+        com.gitinsight.gateway.runtime.RequestContext context = com.gitinsight.gateway.runtime.RequestContext.of(request);
+        return context != null && context.path() != null ? context.path() : request.getRequestURI();
     }
 
     /** {@code name=value} of a cookie made for this request, or null. */
