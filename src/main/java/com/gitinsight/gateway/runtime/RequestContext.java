@@ -27,6 +27,7 @@ public final class RequestContext {
     private String target;
     private long upstreamNanos = -1;
     private long maxBodyBytes = -1;
+    private boolean responseTruncated;
 
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match) {
         this.snapshot = snapshot;
@@ -152,6 +153,18 @@ public final class RequestContext {
     public void subject(String sub, String credential) {
         this.subject = sub != null && !sub.isEmpty() ? "sub:" + sub
                 : "credential:" + Hashing.sha256().hashString(credential, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The backend failed mid-body, so the client's response was cut short: whatever a filter kept
+     * of the body is not the backend's response and must not be stored or reused as one.
+     */
+    public boolean responseTruncated() {
+        return responseTruncated;
+    }
+
+    public void markResponseTruncated() {
+        this.responseTruncated = true;
     }
 
     /** Bytes of request body allowed (-1: no limit). */
