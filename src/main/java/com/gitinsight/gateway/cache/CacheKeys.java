@@ -11,9 +11,10 @@ import java.util.Locale;
 
 /**
  * The cache key: route, method, host, path, the query (all parameters, sorted, unless
- * {@code vary_query_params} names some), the {@code vary_headers}, and the consumer when the
- * request authenticated, so one consumer never gets another's response. Hashed (SHA-256, 128 bits
- * shown) into the {@code X-Cache-Key} value.
+ * {@code vary_query_params} names some), the {@code vary_headers}, and, when the request
+ * authenticated, its consumer and (unless {@code vary_identity: consumer}) its user, so one user
+ * never gets another's response. Hashed (SHA-256, 128 bits shown) into the {@code X-Cache-Key}
+ * value.
  */
 final class CacheKeys {
 
@@ -41,7 +42,10 @@ final class CacheKeys {
             k.append('\n');
         }
         String consumer = context.consumer();
-        k.append(consumer == null ? "" : consumer);
+        k.append(consumer == null ? "" : consumer).append('\n');
+        // The consumer is an app: its users see their own data unless the route says otherwise.
+        String subject = config.varyIdentity() == ProxyCachePlugin.VaryIdentity.SUBJECT ? context.subject() : null;
+        k.append(subject == null ? "" : subject);
         return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString().substring(0, 32);
     }
 

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.cache;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,10 @@ import java.util.function.Consumer;
  * (first body byte, flush, or the end), it decides once: store it (a copy of the body is kept
  * while it streams through, up to {@code max_body_size}; past that the copy is dropped, never the
  * stream), pass it through ({@code X-Cache-Status: Bypass}), or, when a stale entry can stand in
- * for an error, swallow it so the filter serves the stale entry instead.
+ * for an error, swallow it so the filter serves the stale entry instead. A body is stored only
+ * when it came through whole: as long as its {@code Content-Length} said, and with no write to
+ * the client failing (a backend failing mid-body is reported to the filter, see
+ * {@link #abandon}).
  */
 final class CapturingResponse extends HttpServletResponseWrapper {
 
@@ -31,7 +35,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "transfer-encoding", "content-length",
             "age", "x-cache-status", "x-cache-key", "date", "content-type");
 
+    private final HttpServletRequest request;
     private final ProxyCachePlugin.Config config;
+    private final boolean sharedOnly;
     private final boolean staleStandsIn;
     private final String cacheStatus;
     private final String key;
@@ -42,16 +48,24 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private boolean finished;
     private CachedResponse result;
     private List<String> headers;
+    private List<String> varyNames;
     private long ttlSeconds;
+    private boolean clientWriteFailed;
     private ByteArrayOutputStream copy;
     private ServletOutputStream stream;
     private PrintWriter writer;
 
-    /** {@code store} receives the entry once, when it is complete. */
-    CapturingResponse(HttpServletResponse response, ProxyCachePlugin.Config config, boolean staleStandsIn,
-            String cacheStatus, String key, String path, boolean evictable, Consumer<CachedResponse> store) {
+    /**
+     * {@code store} receives the entry once, when it is complete. {@code sharedOnly}: the request
+     * was {@link Admission#SHARED_ONLY}, so only a response the backend marked shareable is kept.
+     */
+    CapturingResponse(HttpServletResponse response, HttpServletRequest request, ProxyCachePlugin.Config config,
+            boolean sharedOnly, boolean staleStandsIn, String cacheStatus, String key, String path, boolean evictable,
+            Consumer<CachedResponse> store) {
         super(response);
+        this.request = request;
         this.config = config;
+        this.sharedOnly = sharedOnly;
         this.staleStandsIn = staleStandsIn;
         this.cacheStatus = cacheStatus;
         this.key = key;
@@ -93,7 +107,12 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         if (length != null && parseLong(length) > config.maxBodyBytes()) {
             return 0;
         }
+        varyNames = Variants.names(getHeaders("Vary"));
+        if (varyNames == null) {
+            return 0;
+        }
         long ttl = config.ttlSeconds();
+        boolean shareable = false;
         for (String header : getHeaders("Cache-Control")) {
             for (String directive : header.split(",")) {
                 String d = directive.trim().toLowerCase(Locale.ROOT);
@@ -101,6 +120,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                 if (d.equals("private") || d.equals("no-store") || d.startsWith("private=")) {
                     return 0;
                 }
+                shareable |= d.equals("public") || d.startsWith("s-maxage=") || d.equals("must-revalidate");
                 if (config.cacheControl()) {
                     if (d.equals("no-cache")) {
                         return 0;
@@ -112,6 +132,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                     }
                 }
             }
+        }
+        if (sharedOnly && !shareable) {
+            return 0;
         }
         return Math.max(0, ttl);
     }
@@ -167,20 +190,42 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         if (writer != null) {
             writer.flush();
         }
-        if (mode != Mode.CAPTURE || copy == null) {
+        if (mode != Mode.CAPTURE || copy == null || !complete()) {
             return null;
         }
         long fresh = now + ttlSeconds * 1000;
         long kept = Math.max(fresh, now + Math.max(config.storageTtlSeconds(), ttlSeconds + config.staleIfErrorSeconds()) * 1000);
-        result = new CachedResponse(getStatus(), headers, copy.toByteArray(), now, fresh, kept, path, evictable);
+        result = new CachedResponse(getStatus(), headers, copy.toByteArray(), now, fresh, kept, path, evictable,
+                varyNames, Variants.digest(varyNames, request));
         store.accept(result);
         return result;
+    }
+
+    /**
+     * The backend failed mid-body (the proxy cut the client's response): nothing is stored, even
+     * a chunked body that looks whole. Returns null, as {@link #finish} with nothing stored.
+     */
+    CachedResponse abandon() {
+        finished = true;
+        return null;
+    }
+
+    /**
+     * The copy is the whole body: every byte reached the client and, when the backend declared a
+     * length, exactly that many came. A HEAD response declares the length of a body it never sends.
+     */
+    private boolean complete() {
+        if (clientWriteFailed) {
+            return false;
+        }
+        String length = getHeader("Content-Length");
+        return length == null || "HEAD".equals(request.getMethod()) || parseLong(length) == copy.size();
     }
 
     /** The whole declared body has been copied: a close now ends a complete response. */
     private boolean completeByLength() {
         String length = getHeader("Content-Length");
-        return copy != null && length != null && parseLong(length) == copy.size();
+        return copy != null && !clientWriteFailed && length != null && parseLong(length) == copy.size();
     }
 
     @Override
@@ -238,16 +283,19 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(int b) throws IOException {
-            if (out != null) {
-                out.write(b);
-            }
-            keep(new byte[] {(byte) b}, 0, 1);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             if (out != null) {
-                out.write(b, off, len);
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    // The client went away: the copy will miss these bytes, whatever the backend sends.
+                    clientWriteFailed = true;
+                    throw e;
+                }
             }
             keep(b, off, len);
         }

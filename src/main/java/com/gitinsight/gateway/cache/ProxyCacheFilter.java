@@ -9,7 +9,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +19,8 @@ import java.util.concurrent.TimeoutException;
  * here (the backend is not called); a miss goes on to the backend once per key (concurrent misses
  * wait for it, up to {@code lock_timeout}) and its response is stored on the way through; an
  * expired entry within {@code stale_if_error} answers when the backend fails or its breaker is open.
+ * An entry answers only requests with the values of the headers its response varied on. What a
+ * request may get from the cache at all is the {@link Admission}'s call.
  */
 public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
 
@@ -41,16 +42,27 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
     @Override
     protected void apply(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
-        if (!config.methods().contains(request.getMethod()) || config.cacheControl() && requestSays(request, "no-store")) {
+        Admission admission = Admission.of(config, context, request);
+        if (admission == Admission.BYPASS) {
             response.setHeader("X-Cache-Status", "Bypass");
             chain.doFilter(request, response);
             return;
         }
         String path = CacheKeys.path(config, request);
         String key = CacheKeys.key(config, context, request, path);
+        if (admission == Admission.SHARED_ONLY) {
+            // No entry answers it, and no miss waits for it: it goes to the backend on its own.
+            CapturingResponse capture = new CapturingResponse(response, request, config, true, false, "Bypass", key, path,
+                    cache.evictable(path), e -> cache.put(key, e));
+            chain.doFilter(request, capture);
+            finish(context, capture);
+            return;
+        }
         long now = System.currentTimeMillis();
-        boolean revalidate = config.cacheControl() && (requestSays(request, "no-cache") || requestSays(request, "max-age=0"));
-        CachedResponse entry = cache.get(key);
+        boolean revalidate = config.cacheControl()
+                && (Admission.requestSays(request, "no-cache") || Admission.requestSays(request, "max-age=0"));
+        // Another variant of the key's response (its Vary values differ) is no entry for this request.
+        CachedResponse entry = Variants.matching(cache.get(key), request);
         if (entry != null && !revalidate && cache.servable(entry, now)) {
             cache.hit();
             write(response, entry, "Hit", key, now, request);
@@ -59,7 +71,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
         CompletableFuture<CachedResponse> mine = new CompletableFuture<>();
         CompletableFuture<CachedResponse> leader = revalidate ? null : cache.join(key, mine);
         if (leader != null) {
-            CachedResponse shared = await(leader, config.lockTimeoutMillis());
+            CachedResponse shared = Variants.matching(await(leader, config.lockTimeoutMillis()), request);
             if (shared != null) {
                 cache.hit();
                 write(response, shared, "Hit", key, System.currentTimeMillis(), request);
@@ -70,7 +82,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
         cache.miss();
         CachedResponse stale = entry != null && now < entry.keptUntil()
                 && now < entry.freshUntil() + config.staleIfErrorSeconds() * 1000 ? entry : null;
-        CapturingResponse capture = new CapturingResponse(response, config, stale != null,
+        CapturingResponse capture = new CapturingResponse(response, request, config, false, stale != null,
                 entry == null ? "Miss" : "Refresh", key, path, cache.evictable(path), e -> cache.put(key, e));
         CachedResponse stored = null;
         try {
@@ -79,7 +91,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
                 response.reset();
                 write(response, stale, "Stale", key, System.currentTimeMillis(), request);
             } else {
-                stored = capture.finish(System.currentTimeMillis());
+                stored = finish(context, capture);
             }
         } finally {
             if (mine != null) {
@@ -99,9 +111,9 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
         }
     }
 
-    private static boolean requestSays(HttpServletRequest request, String directive) {
-        String cc = request.getHeader("Cache-Control");
-        return cc != null && cc.toLowerCase(Locale.ROOT).contains(directive);
+    /** Stores what the capture holds, unless the proxy reported the backend failed mid-body. */
+    private static CachedResponse finish(RequestContext context, CapturingResponse capture) throws IOException {
+        return context.responseTruncated() ? capture.abandon() : capture.finish(System.currentTimeMillis());
     }
 
     private static void write(HttpServletResponse response, CachedResponse entry, String status, String key, long now,

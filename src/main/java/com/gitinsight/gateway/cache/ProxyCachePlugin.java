@@ -10,12 +10,21 @@ import java.util.TreeSet;
 
 /**
  * Kong's {@code proxy-cache} (strategy {@code memory}, held in Ehcache here), plus GitInsight's
- * {@code max_body_size}, {@code stale_if_error} and {@code lock_timeout} (how long concurrent
- * misses wait for the one request that went to the backend).
+ * {@code max_body_size}, {@code stale_if_error}, {@code lock_timeout} (how long concurrent misses
+ * wait for the one request that went to the backend) and {@code vary_identity} (whose entry an
+ * authenticated response is: its user's, or its consumer's).
  */
 public class ProxyCachePlugin implements PluginSchema {
 
     public static final String NAME = "proxy-cache";
+
+    /**
+     * Who an authenticated request's entry belongs to. Kong keys by consumer only, but GitInsight's
+     * consumers are applications (web-frontend, mobile-app) shared by many users, so by default
+     * the entry is the user's; {@code CONSUMER} widens it for answers that are the same for every
+     * user of an app.
+     */
+    public enum VaryIdentity { SUBJECT, CONSUMER }
 
     /**
      * Parsed once. Media types and methods are upper/lower-cased here so the request path
@@ -24,8 +33,8 @@ public class ProxyCachePlugin implements PluginSchema {
      */
     public record Config(Set<Integer> responseCodes, Set<String> methods, Set<String> contentTypes, long ttlSeconds,
             boolean cacheControl, List<String> varyHeaders, List<String> varyQueryParams, boolean ignoreUriCase,
-            long storageTtlSeconds, long maxBodyBytes, long staleIfErrorSeconds, long lockTimeoutMillis)
-            implements PluginConfig {
+            long storageTtlSeconds, long maxBodyBytes, long staleIfErrorSeconds, long lockTimeoutMillis,
+            VaryIdentity varyIdentity) implements PluginConfig {
 
         /** How long an entry is kept: fresh, then available as a stale fallback. */
         public long keptSeconds() {
@@ -52,7 +61,7 @@ public class ProxyCachePlugin implements PluginSchema {
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("response_code", "request_method", "content_type", "cache_ttl", "strategy", "cache_control",
                 "vary_headers", "vary_query_params", "ignore_uri_case", "storage_ttl", "max_body_size", "stale_if_error",
-                "lock_timeout"), Set.of("memory"));
+                "lock_timeout", "vary_identity"), Set.of("memory"));
         String strategy = f.string("strategy", "memory");
         if (!"memory".equals(strategy)) {
             f.error("strategy", "only 'memory' is supported (an Ehcache heap and off-heap store on each node)");
@@ -72,7 +81,20 @@ public class ProxyCachePlugin implements PluginSchema {
         return new Config(codes, Set.copyOf(methods), Set.copyOf(types), ttl, f.bool("cache_control", false),
                 sortedLower(f.strings("vary_headers", List.of())), List.copyOf(new TreeSet<>(f.strings("vary_query_params", List.of()))),
                 f.bool("ignore_uri_case", false), storage, f.integer("max_body_size", 1024 * 1024, 0, Integer.MAX_VALUE),
-                f.integer("stale_if_error", 0, 0, Integer.MAX_VALUE), f.seconds("lock_timeout", 10_000, 300));
+                f.integer("stale_if_error", 0, 0, Integer.MAX_VALUE), f.seconds("lock_timeout", 10_000, 300),
+                varyIdentity(f));
+    }
+
+    private static VaryIdentity varyIdentity(PluginFields f) {
+        String value = f.string("vary_identity", "subject");
+        return switch (value) {
+            case "subject" -> VaryIdentity.SUBJECT;
+            case "consumer" -> VaryIdentity.CONSUMER;
+            default -> {
+                f.error("vary_identity", "must be 'subject' (one entry per user) or 'consumer' (shared by a consumer's users)");
+                yield VaryIdentity.SUBJECT;
+            }
+        };
     }
 
     private static List<String> sortedLower(List<String> names) {

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
@@ -62,6 +63,15 @@ public final class Exchange {
                 action.run();
             }
         }
+    }
+
+    /**
+     * The backend failed after part of the body went out: nothing may keep the response as
+     * complete (the cache), and the client's connection is cut so the client sees it incomplete.
+     */
+    void cutResponse() {
+        RequestContext.of(request).markResponseTruncated();
+        ClientConnection.abort(request);
     }
 
     /** The upstream response had no Content-Type: the client's must not get one either. */

@@ -236,7 +236,7 @@ final class Forwarder {
         if (response.getFirstHeader("Content-Type") == null) {
             exchange.suppressContentType();
         }
-        return out.entity(new ProxiedBody(response, done)).build();
+        return out.entity(new ProxiedBody(response, done, exchange::cutResponse)).build();
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {

@@ -2,7 +2,9 @@ package com.gitinsight.gateway.runtime;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.routing.RouteMatch;
+import com.google.common.hash.Hashing;
 import jakarta.servlet.ServletRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
 import java.util.Map;
 
@@ -21,11 +23,13 @@ public final class RequestContext {
     private final boolean fromTrustedProxy;
     private Map<String, String> upstreamHeaders;
     private String consumer;
+    private String subject;
     private String requestId;
     private String consumerLabel;
     private String target;
     private long upstreamNanos = -1;
     private long maxBodyBytes = -1;
+    private boolean responseTruncated;
 
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         this.snapshot = snapshot;
@@ -148,6 +152,38 @@ public final class RequestContext {
 
     public void consumer(String id) {
         this.consumer = id;
+    }
+
+    /**
+     * The authenticated user, or null when no auth plugin authenticated one (none ran, or the
+     * request fell back to an anonymous consumer). A consumer is an application (web-frontend,
+     * mobile-app) with many users; this is one of them, so per-user state (the response cache's
+     * entries) is not shared across the users of one app.
+     */
+    public String subject() {
+        return subject;
+    }
+
+    /**
+     * Records the authenticated user: the verified token's {@code sub}, or, for a token without
+     * one, a SHA-256 hash of the credential itself (two such tokens are never taken for one user;
+     * the hash, not the token, is kept, since the subject may end up in cache keys).
+     */
+    public void subject(String sub, String credential) {
+        this.subject = sub != null && !sub.isEmpty() ? "sub:" + sub
+                : "credential:" + Hashing.sha256().hashString(credential, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The backend failed mid-body, so the client's response was cut short: whatever a filter kept
+     * of the body is not the backend's response and must not be stored or reused as one.
+     */
+    public boolean responseTruncated() {
+        return responseTruncated;
+    }
+
+    public void markResponseTruncated() {
+        this.responseTruncated = true;
     }
 
     /** Bytes of request body allowed (-1: no limit). */

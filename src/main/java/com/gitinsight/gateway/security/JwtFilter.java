@@ -117,6 +117,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
         }
         if (result instanceof KongJwtVerifier.Verified v) {
             identify(context, v.credential().consumer(), v.credential().key(), false);
+            context.subject(v.subject(), tokens.get(0));
             chain.doFilter(request, response);
             return;
         }
@@ -173,6 +174,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
                         .toString(), name, null);
         String subject = claims.getClaimValue("sub") instanceof String s ? s : name;
         identify(context, consumer, subject, false);
+        context.subject(claims.getClaimValue("sub") instanceof String sub ? sub : null, token);
         if (known == null) {
             context.consumerLabel("sso");
         }

@@ -27,8 +27,10 @@ final class KongJwtVerifier {
     /**
      * {@code exp}/{@code nbf}: the token's, or null; kept so a cached verdict can be re-timed.
      * {@code keyClaimName}: the claim the credential was found by (routes may differ).
+     * {@code subject}: the token's {@code sub} (a string), or null.
      */
-    record Verified(Credentials.Credential credential, Long exp, Long nbf, String keyClaimName) implements Result {
+    record Verified(Credentials.Credential credential, Long exp, Long nbf, String keyClaimName, String subject)
+            implements Result {
     }
 
     /** {@code claim} non-null: Kong's per-claim error ({"exp": "token expired"}). */
@@ -125,7 +127,8 @@ final class KongJwtVerifier {
             }
             nbf = null;
         }
-        Verified verified = new Verified(credential, exp, nbf, config.keyClaimName());
+        Verified verified = new Verified(credential, exp, nbf, config.keyClaimName(),
+                claims.getClaimValue("sub") instanceof String sub ? sub : null);
         Rejected late = times(verified, config, now);
         return late != null ? late : verified;
     }

@@ -43,6 +43,23 @@ class ResponseCacheTest {
     }
 
     @Test
+    void whatAnEntryVariesOnSurvivesTheOffHeapTier() {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 1000; i++) {
+            cache.put("k" + i, new CachedResponse(200, List.of("Vary", "Accept-Language"), new byte[] {1, 2}, now,
+                    now + 60_000, now + 60_000, "/r/" + i, false, List.of("accept-encoding", "accept-language"), "d" + i));
+        }
+        CachedResponse first = cache.get("k0");
+        assertEquals(List.of("accept-encoding", "accept-language"), first.varyNames());
+        assertEquals("d0", first.varyDigest());
+        assertEquals(List.of("Vary", "Accept-Language"), first.headers());
+        assertArrayEquals(new byte[] {1, 2}, first.body());
+        CachedResponse plain = new CachedResponseSerializer().read(new CachedResponseSerializer().serialize(entry("/p", now, 1, false)));
+        assertEquals(List.of(), plain.varyNames());
+        assertEquals("", plain.varyDigest());
+    }
+
+    @Test
     void purgeByPatternRemovesOnlyMatchingPaths() {
         long now = System.currentTimeMillis();
         cache.put("a", entry("/api/v1/fast/repositories/42/summary", now, 60_000, true));

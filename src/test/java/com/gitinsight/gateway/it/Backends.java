@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Backends for the integration tests, on free loopback ports: echo servers that report what the
- * gateway sent, a streaming server, a slow one, and raw sockets that refuse or never read.
+ * gateway sent, a streaming server, a slow one, and raw sockets that refuse, never read, or cut
+ * their responses short.
  */
 final class Backends implements AutoCloseable {
 
@@ -141,6 +142,74 @@ final class Backends implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return server.getLocalPort();
+    }
+
+    /** Requests the {@link #truncating} backend answered, by path. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> truncated = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A raw HTTP/1.1 backend whose bodies break off: a path ending {@code /length} promises
+     * {@code Content-Length: 2000} and sends 1000 bytes, one ending {@code /chunked} sends a
+     * 1000-byte chunk and never the last chunk; then it closes the connection. JSON, so a cache
+     * would store it.
+     */
+    int truncating() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        sockets.add(server);
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    accepted.add(s);
+                    Thread answer = new Thread(() -> cutShort(s), "truncating-answer");
+                    answer.setDaemon(true);
+                    answer.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "truncating");
+        t.setDaemon(true);
+        t.start();
+        return server.getLocalPort();
+    }
+
+    private void cutShort(Socket s) {
+        try (s) {
+            String path = requestPath(s.getInputStream());
+            truncated.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            byte[] half = "1".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+            OutputStream out = s.getOutputStream();
+            if (path.endsWith("/chunked")) {
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + Integer.toHexString(half.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(half);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(half);
+            }
+            out.flush();
+            // A FIN, not a reset: the request was read whole, so the 1000 bytes are not discarded.
+            s.shutdownOutput();
+        } catch (IOException e) {
+            // the gateway went away first: nothing to cut
+        }
+    }
+
+    /** Reads a request head (no body: the tests send GETs) and returns its path. */
+    private static String requestPath(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        String[] requestLine = head.toString().split("\r\n", 2)[0].split(" ");
+        return requestLine.length > 1 ? requestLine[1] : "";
     }
 
     private void handle(String name, HttpExchange ex) throws IOException {

@@ -2,7 +2,9 @@ package com.gitinsight.gateway.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.messaging.TestBroker;
@@ -42,7 +44,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** proxy-cache and cache-eviction end to end on Payara Micro, with RabbitMQ (or the embedded AMQP broker without one). */
+/**
+ * proxy-cache and cache-eviction end to end on Payara Micro, with RabbitMQ (or the embedded AMQP
+ * broker without one); and bodies a backend cuts short, with and without the cache.
+ */
 @ExtendWith(ArquillianExtension.class)
 class CacheIT {
 
@@ -56,6 +61,7 @@ class CacheIT {
     private static final AtomicInteger FLAKY_STATUS = new AtomicInteger(200);
     private static String brokerUrl;
     private static HttpServer backend;
+    private static Backends backends;
 
     @ArquillianResource
     private URL base;
@@ -67,6 +73,8 @@ class CacheIT {
         backend.createContext("/", CacheIT::answer);
         backend.setExecutor(Executors.newCachedThreadPool());
         backend.start();
+        backends = new Backends();
+        int truncating = backends.truncating();
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, """
                 _format_version: "3.0"
@@ -94,6 +102,32 @@ class CacheIT {
                         plugins:
                           - name: proxy-cache
                             config: {content_type: [application/json], cache_ttl: 1, stale_if_error: 120}
+                      - name: app-wide
+                        strip_path: false
+                        paths: [/appwide]
+                        plugins:
+                          - name: jwt
+                            config: {key_claim_name: kid}
+                          - name: proxy-cache
+                            config: {content_type: [application/json], vary_identity: consumer}
+                      - name: by-cookie
+                        strip_path: false
+                        paths: [/bycookie]
+                        plugins:
+                          - name: proxy-cache
+                            config: {content_type: [application/json], vary_headers: [cookie]}
+                  - name: truncating
+                    url: http://127.0.0.1:%6$d
+                    routes:
+                      - name: cut
+                        strip_path: false
+                        paths: [/cut]
+                        plugins:
+                          - name: proxy-cache
+                            config: {content_type: [application/json]}
+                      - name: cut-plain
+                        strip_path: false
+                        paths: [/plaincut]
                 consumers:
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: %2$s}]
@@ -107,13 +141,14 @@ class CacheIT {
                       rules:
                         - event_type: analysis_completed
                           evict: ["/api/v1/fast/repositories/{repository_id}/**"]
-                """.formatted(backend.getAddress().getPort(), ALICE_SECRET, BOB_SECRET, EXCHANGE, brokerUrl));
+                """.formatted(backend.getAddress().getPort(), ALICE_SECRET, BOB_SECRET, EXCHANGE, brokerUrl, truncating));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
     @AfterAll
     static void stop() {
         backend.stop(0);
+        backends.close();
     }
 
     private static void answer(HttpExchange ex) throws IOException {
@@ -121,7 +156,9 @@ class CacheIT {
             String path = ex.getRequestURI().getPath();
             int n = CALLS.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             String json = "{\"path\": \"" + path + "\", \"call\": " + n + ", \"consumer\": \""
-                    + ex.getRequestHeaders().getFirst("X-Consumer-Username") + "\"}";
+                    + ex.getRequestHeaders().getFirst("X-Consumer-Username") + "\", \"lang\": \""
+                    + ex.getRequestHeaders().getFirst("Accept-Language") + "\", \"authorized\": "
+                    + ex.getRequestHeaders().containsKey("Authorization") + "}";
             int status = 200;
             if (path.endsWith("/cookie")) {
                 ex.getResponseHeaders().add("Set-Cookie", "session=" + n);
@@ -131,6 +168,15 @@ class CacheIT {
                 sleep(700);
             } else if (path.endsWith("/flaky")) {
                 status = FLAKY_STATUS.get();
+            } else if (path.endsWith("/public")) {
+                ex.getResponseHeaders().add("Cache-Control", "public, max-age=60");
+            } else if (path.endsWith("/vary-lang")) {
+                ex.getResponseHeaders().add("Vary", "Accept-Language");
+            } else if (path.endsWith("/vary-star")) {
+                ex.getResponseHeaders().add("Vary", "*");
+            } else if (path.endsWith("/vary-auth")) {
+                ex.getResponseHeaders().add("Cache-Control", "public");
+                ex.getResponseHeaders().add("Vary", "Authorization");
             } else if (path.endsWith("/big")) {
                 json = "[" + "0,".repeat(1024 * 1024) + "0]";
             }
@@ -223,6 +269,131 @@ class CacheIT {
         assertEquals("Hit", status(a2));
         assertEquals(a1.body(), a2.body());
         assertEquals(401, get("/authed/me").statusCode(), "no token: authentication runs before the cache");
+    }
+
+    /** A token of {@code kid}'s consumer for the user {@code sub}. */
+    static String userToken(String kid, String secret, String sub) throws Exception {
+        return SecurityIT.token(secret, "{\"kid\":\"" + kid + "\",\"sub\":\"" + sub + "\",\"exp\":"
+                + (System.currentTimeMillis() / 1000 + 300) + "}");
+    }
+
+    @Test
+    void twoUsersOfOneConsumerEachGetTheirOwnEntry() throws Exception {
+        String path = "/authed/profile";
+        HttpResponse<String> u1 = get(path, "Authorization", "Bearer " + userToken("alice-key", ALICE_SECRET, "u1"));
+        HttpResponse<String> u2 = get(path, "Authorization", "Bearer " + userToken("alice-key", ALICE_SECRET, "u2"));
+        assertEquals("Miss", status(u1));
+        assertEquals("Miss", status(u2), "u2 does not get u1's entry, though both are users of one consumer (app)");
+        assertNotEquals(u1.body(), u2.body());
+        HttpResponse<String> again = get(path, "Authorization", "Bearer " + userToken("alice-key", ALICE_SECRET, "u1"));
+        assertEquals("Hit", status(again), "the user's entry, whichever of the user's tokens asks");
+        assertEquals(u1.body(), again.body());
+        assertEquals(2, calls(path));
+    }
+
+    @Test
+    void anAppWideRouteSharesOneEntryAcrossTheAppsUsers() throws Exception {
+        String path = "/appwide/catalog";
+        HttpResponse<String> u1 = get(path, "Authorization", "Bearer " + userToken("alice-key", ALICE_SECRET, "u1"));
+        HttpResponse<String> u2 = get(path, "Authorization", "Bearer " + userToken("alice-key", ALICE_SECRET, "u2"));
+        assertEquals("Miss", status(u1));
+        assertEquals("Hit", status(u2), "vary_identity: consumer");
+        assertEquals(u1.body(), u2.body());
+        assertEquals("Miss", status(get(path, "Authorization", "Bearer " + userToken("bob-key", BOB_SECRET, "u1"))),
+                "never across consumers");
+    }
+
+    @Test
+    void aRequestWithAuthorizationNoAuthPluginCheckedIsNeverAnsweredFromTheCache() throws Exception {
+        String path = "/api/v1/fast/auth/plain";
+        HttpResponse<String> anonymous = get(path);
+        assertEquals("Miss", status(anonymous));
+        HttpResponse<String> authorized = get(path, "Authorization", "Bearer someone");
+        assertEquals("Bypass", status(authorized));
+        assertTrue(authorized.body().contains("\"authorized\": true"), authorized.body());
+        assertEquals(2, calls(path));
+        HttpResponse<String> later = get(path);
+        assertEquals("Hit", status(later));
+        assertEquals(anonymous.body(), later.body(), "the anonymous entry, not the authorized response");
+    }
+
+    @Test
+    void aResponseToAnAuthorizationTheBackendMadePublicMayAnswerOthers() throws Exception {
+        String path = "/api/v1/fast/auth/public";
+        assertEquals("Bypass", status(get(path, "Authorization", "Bearer someone")));
+        assertEquals("Hit", status(get(path)));
+        assertEquals(1, calls(path));
+    }
+
+    @Test
+    void requestsWithCookiesBypassUnlessTheRouteVariesOnThem() throws Exception {
+        String path = "/api/v1/fast/with-cookies/x";
+        assertEquals("Bypass", status(get(path, "Cookie", "session=u1")));
+        assertEquals("Bypass", status(get(path, "Cookie", "session=u1")));
+        assertEquals("Miss", status(get(path)), "no cookie request's response was stored");
+        assertEquals(3, calls(path));
+        String varied = "/bycookie/x";
+        assertEquals("Miss", status(get(varied, "Cookie", "session=u1")));
+        assertEquals("Hit", status(get(varied, "Cookie", "session=u1")));
+        assertEquals("Miss", status(get(varied, "Cookie", "session=u2")));
+        assertEquals("Miss", status(get(varied)));
+    }
+
+    @Test
+    void theBackendsVaryIsHonoured() throws Exception {
+        String lang = "/api/v1/fast/x/vary-lang";
+        assertEquals("Miss", status(get(lang, "Accept-Language", "en")));
+        assertEquals("Hit", status(get(lang, "Accept-Language", "en")));
+        HttpResponse<String> de = get(lang, "Accept-Language", "de");
+        assertEquals("Miss", status(de));
+        assertTrue(de.body().contains("\"lang\": \"de\""), de.body());
+        String star = "/api/v1/fast/x/vary-star";
+        assertEquals("Bypass", status(get(star)));
+        assertEquals("Bypass", status(get(star)));
+        assertEquals(2, calls(star));
+        String auth = "/api/v1/fast/x/vary-auth";
+        assertEquals("Bypass", status(get(auth, "Authorization", "Bearer someone")));
+        HttpResponse<String> anonymous = get(auth);
+        assertEquals("Miss", status(anonymous), "the authorized response was stored for its Authorization only");
+        assertTrue(anonymous.body().contains("\"authorized\": false"), anonymous.body());
+        assertEquals("Hit", status(get(auth)));
+    }
+
+    @Test
+    void aBodyShortOfItsContentLengthReachesTheClientCutAndIsNeverStored() throws Exception {
+        cutAndNeverStored("/cut/a/length");
+    }
+
+    @Test
+    void aChunkedBodyCutBeforeItsLastChunkReachesTheClientCutAndIsNeverStored() throws Exception {
+        cutAndNeverStored("/cut/b/chunked");
+    }
+
+    @Test
+    void withoutTheCacheACutBodyStillReachesTheClientCut() throws Exception {
+        for (String path : List.of("/plaincut/length", "/plaincut/chunked")) {
+            RawResponse r = RawResponse.get(base.getPort(), path, Duration.ofSeconds(10));
+            assertCut(r, path);
+            assertNull(r.header("X-Cache-Status"), path);
+        }
+    }
+
+    private void cutAndNeverStored(String path) throws Exception {
+        RawResponse first = RawResponse.get(base.getPort(), path, Duration.ofSeconds(10));
+        assertCut(first, path);
+        assertEquals("Miss", first.header("X-Cache-Status"));
+        // The gateway may still be finishing the first request after the client saw the cut, so
+        // the cache is watched for a while: it must never answer with the cut body.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "Miss".equals(RawResponse.get(base.getPort(), path, Duration.ofSeconds(10)).header("X-Cache-Status")));
+        assertTrue(backends.truncated.get(path).get() >= 2, "every request went to the backend");
+    }
+
+    private static void assertCut(RawResponse r, String path) {
+        assertEquals(200, r.status(), path);
+        assertFalse(r.timedOut(), path + ": the gateway kept the connection open short of the body instead of closing it");
+        assertFalse(r.complete(), path + ": the client must see the body cut, not whole");
+        assertTrue(r.body().length < 2000, path);
     }
 
     @Test

@@ -115,6 +115,14 @@ class KongJwtVerifierTest {
     }
 
     @Test
+    void theVerdictKeepsTheTokensSubject() throws Exception {
+        String withSub = "{\"kid\":\"web-frontend-key\",\"exp\":" + (NOW + 60) + ",\"nbf\":" + (NOW - 10) + ",\"sub\":\"u1\"}";
+        assertEquals("u1", ((KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, withSub))).subject());
+        org.junit.jupiter.api.Assertions.assertNull(
+                ((KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)))).subject());
+    }
+
+    @Test
     void aVerdictReusedLaterIsTimedAgain() throws Exception {
         KongJwtVerifier.Verified v = (KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)));
         org.junit.jupiter.api.Assertions.assertNull(KongJwtVerifier.times(v, config, NOW + 59));

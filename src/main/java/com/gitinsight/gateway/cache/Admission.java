@@ -1,0 +1,45 @@
+package com.gitinsight.gateway.cache;
+
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
+
+/** What the cache may do with a request, decided before anything is looked up. */
+enum Admission {
+
+    /** Answered from a stored entry when one matches; its response stored when storable. */
+    CACHE,
+
+    /**
+     * It carries {@code Authorization} that no auth plugin turned into a subject in the key, so
+     * what it gets may be that credential's alone: a shared cache must not answer it from an entry,
+     * nor keep its response for others unless the backend marked that shareable (RFC 9111 3.5:
+     * {@code public}, {@code s-maxage}, {@code must-revalidate}).
+     */
+    SHARED_ONLY,
+
+    /** Passes by the cache altogether ({@code X-Cache-Status: Bypass}). */
+    BYPASS;
+
+    static Admission of(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request) {
+        if (!config.methods().contains(request.getMethod()) || config.cacheControl() && requestSays(request, "no-store")) {
+            return BYPASS;
+        }
+        // Varnish's built-in rule: a cookie may carry a session that selects the answer, and only a
+        // key holding the cookie tells one session's entry from another's.
+        if (request.getHeader("Cookie") != null && !config.varyHeaders().contains("cookie")) {
+            return BYPASS;
+        }
+        if (request.getHeader("Authorization") != null && context.subject() == null
+                && !config.varyHeaders().contains("authorization")) {
+            return SHARED_ONLY;
+        }
+        return CACHE;
+    }
+
+    /** The request's {@code Cache-Control} has {@code directive}. */
+    static boolean requestSays(HttpServletRequest request, String directive) {
+        String cc = request.getHeader("Cache-Control");
+        return cc != null && cc.toLowerCase(Locale.ROOT).contains(directive);
+    }
+}

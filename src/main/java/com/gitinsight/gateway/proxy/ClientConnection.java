@@ -1,0 +1,74 @@
+package com.gitinsight.gateway.proxy;
+
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Closes the client's connection in the middle of a response, so that the client sees it cut (no
+ * final chunk, fewer bytes than its Content-Length) rather than a short body that looks whole.
+ * The Servlet API has no abort: an exception from a committed JAX-RS entity is logged by Jersey,
+ * which then closes the stream, and the container ends the response cleanly (Payara's host valve
+ * too, for an exception leaving the servlet). So this reaches the container's connection by
+ * reflection: Payara's and GlassFish's (Grizzly) and WildFly's (Undertow); elsewhere it logs that
+ * it could not. HTTP/1.x only: on HTTP/2 the connection carries the client's other streams.
+ */
+final class ClientConnection {
+
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+
+    private ClientConnection() {
+    }
+
+    /** Whether the connection was closed. */
+    static boolean abort(ServletRequest request) {
+        if (!request.getProtocol().startsWith("HTTP/1.")) {
+            LOG.log(Level.WARNING, "a {0} response was cut by its backend; its stream is left to end as it will",
+                    request.getProtocol());
+            return false;
+        }
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper wrapper) {
+            r = wrapper.getRequest();
+        }
+        return close(r);
+    }
+
+    /** Closes the connection of the container's own request object; whether it could. */
+    static boolean close(Object containerRequest) {
+        try {
+            if (has(containerRequest, "getUnwrappedCoyoteRequest")) {
+                // Payara/GlassFish: facade -> Catalina request -> Grizzly request -> Grizzly connection,
+                // terminated at once, so no pending write (the final chunk) goes out after it.
+                Object grizzly = call(call(containerRequest, "getUnwrappedCoyoteRequest"), "getCoyoteRequest");
+                call(call(grizzly, "getConnection"), "terminateSilently");
+                return true;
+            }
+            if (has(containerRequest, "getExchange")) {
+                // Undertow: request -> HttpServerExchange -> ServerConnection.
+                call(call(call(containerRequest, "getExchange"), "getConnection"), "close");
+                return true;
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not close the client connection of a response its backend cut", e);
+            return false;
+        }
+        LOG.log(Level.WARNING, "cannot close client connections on {0}: a response its backend cut may reach the "
+                + "client looking whole", containerRequest.getClass().getName());
+        return false;
+    }
+
+    private static boolean has(Object target, String method) {
+        try {
+            target.getClass().getMethod(method);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static Object call(Object target, String method) throws ReflectiveOperationException {
+        return target.getClass().getMethod(method).invoke(target);
+    }
+}

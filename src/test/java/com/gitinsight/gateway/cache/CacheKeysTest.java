@@ -1,0 +1,59 @@
+package com.gitinsight.gateway.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CacheKeysTest {
+
+    static ProxyCachePlugin.Config config(ProxyCachePlugin.VaryIdentity identity, List<String> varyHeaders) {
+        return new ProxyCachePlugin.Config(Set.of(200, 301, 404), Set.of("GET", "HEAD"), Set.of("application/json"), 300,
+                false, varyHeaders, List.of(), false, 0, 1024 * 1024, 0, 1000, identity);
+    }
+
+    private static String key(ProxyCachePlugin.Config config, FakeRequest r) {
+        return CacheKeys.key(config, r.context, r.request, CacheKeys.path(config, r.request));
+    }
+
+    @Test
+    void twoUsersOfOneConsumerGetTwoKeys() {
+        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.SUBJECT, List.of());
+        String u1 = key(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "token-1"));
+        String u2 = key(c, FakeRequest.get("/me").authenticated("web-frontend", "u2", "token-2"));
+        assertNotEquals(u1, u2, "u2 must not get u1's entry");
+        assertEquals(u1, key(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "a-newer-token")),
+                "one user's tokens share the user's entries");
+    }
+
+    @Test
+    void tokensWithoutASubjectAreKeyedByTheirHash() {
+        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.SUBJECT, List.of());
+        FakeRequest a = FakeRequest.get("/me").authenticated("web-frontend", null, "token-a");
+        assertNotEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", null, "token-b")));
+        assertEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", null, "token-a")));
+        assertFalse(a.context.subject().contains("token-a"), "the credential itself is not kept");
+        assertNotEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", "", "token-a2")),
+                "an empty sub is no subject");
+    }
+
+    @Test
+    void consumerIdentitySharesAnEntryAcrossAnAppsUsers() {
+        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.CONSUMER, List.of());
+        String u1 = key(c, FakeRequest.get("/catalog").authenticated("web-frontend", "u1", "token-1"));
+        assertEquals(u1, key(c, FakeRequest.get("/catalog").authenticated("web-frontend", "u2", "token-2")));
+        assertNotEquals(u1, key(c, FakeRequest.get("/catalog").authenticated("mobile-app", "u1", "token-3")),
+                "never across consumers");
+    }
+
+    @Test
+    void anonymousRequestsShareOneKeyAndNeverAnAuthenticatedOne() {
+        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.SUBJECT, List.of());
+        String anonymous = key(c, FakeRequest.get("/x"));
+        assertEquals(anonymous, key(c, FakeRequest.get("/x")));
+        assertNotEquals(anonymous, key(c, FakeRequest.get("/x").authenticated("web-frontend", "u1", "t")));
+    }
+}

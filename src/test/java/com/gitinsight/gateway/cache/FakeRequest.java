@@ -1,0 +1,67 @@
+package com.gitinsight.gateway.cache;
+
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A GET (or other) request with headers and a {@link RequestContext} on route {@code cached}, as
+ * the cache filter sees it behind the container (a JDK proxy: no mocking library).
+ */
+final class FakeRequest {
+
+    private static final RouteMatch ROUTE = new RouteMatch(new RouteSpec("cached", "svc", List.of(), Set.of(), List.of(),
+            Map.of(), false, false, 0, 0, RouteSpec.Streaming.DEFAULT), null, "/");
+
+    final HttpServletRequest request;
+    final RequestContext context;
+    private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, Object> attributes = new HashMap<>();
+
+    private FakeRequest(String method, String uri, String query) {
+        request = (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "getMethod" -> method;
+                    case "getRequestURI" -> uri;
+                    case "getQueryString" -> query;
+                    case "getHeader" -> headers.getOrDefault((String) args[0], List.of()).stream().findFirst().orElse(null);
+                    case "getHeaders" -> Collections.enumeration(headers.getOrDefault((String) args[0], List.of()));
+                    case "getHeaderNames" -> Collections.enumeration(List.copyOf(headers.keySet()));
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                    case "toString" -> method + " " + uri;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        context = RequestContext.attach(request, null, ROUTE);
+    }
+
+    /** {@code headers}: names and values alternating. */
+    static FakeRequest get(String uri, String... headers) {
+        return of("GET", uri, headers);
+    }
+
+    static FakeRequest of(String method, String uri, String... headers) {
+        int q = uri.indexOf('?');
+        FakeRequest r = new FakeRequest(method, q < 0 ? uri : uri.substring(0, q), q < 0 ? null : uri.substring(q + 1));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            r.headers.computeIfAbsent(headers[i], k -> new ArrayList<>()).add(headers[i + 1]);
+        }
+        return r;
+    }
+
+    /** As the jwt plugin leaves an authenticated request. */
+    FakeRequest authenticated(String consumer, String sub, String token) {
+        context.consumer(consumer);
+        context.subject(sub, token);
+        return this;
+    }
+}

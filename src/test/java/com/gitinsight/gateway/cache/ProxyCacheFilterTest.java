@@ -1,0 +1,250 @@
+package com.gitinsight.gateway.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The cache filter over a fake backend: what it answers from entries, and what it refuses to keep. */
+class ProxyCacheFilterTest {
+
+    private final ResponseCache cache = new ResponseCache(100, 8);
+    private final ProxyCacheFilter filter = new ProxyCacheFilter();
+
+    ProxyCacheFilterTest() {
+        filter.cache = cache;
+    }
+
+    @AfterEach
+    void stop() {
+        cache.stop();
+    }
+
+    private static ProxyCachePlugin.Config config(ProxyCachePlugin.VaryIdentity identity, String... varyHeaders) {
+        return CacheKeysTest.config(identity, List.of(varyHeaders));
+    }
+
+    private static ProxyCachePlugin.Config config(String... varyHeaders) {
+        return config(ProxyCachePlugin.VaryIdentity.SUBJECT, varyHeaders);
+    }
+
+    private FakeResponse send(ProxyCachePlugin.Config config, FakeRequest request, FakeBackend backend) throws Exception {
+        FakeResponse response = new FakeResponse();
+        filter.apply(config, request.context, request.request, response.response, backend);
+        return response;
+    }
+
+    // ---- whose entry it is ----
+
+    @Test
+    void aUserNeverGetsAnotherUsersEntryOfTheSameConsumer() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCachePlugin.Config c = config();
+        FakeResponse u1 = send(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "t1"), backend);
+        FakeResponse u2 = send(c, FakeRequest.get("/me").authenticated("web-frontend", "u2", "t2"), backend);
+        assertEquals("Miss", u2.cacheStatus());
+        assertNotEquals(u1.text(), u2.text());
+        assertEquals("Hit", send(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "t1"), backend).cacheStatus());
+        assertEquals(2, backend.calls);
+    }
+
+    @Test
+    void consumerIdentityServesOneAppsUsersOneEntry() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.CONSUMER);
+        FakeResponse u1 = send(c, FakeRequest.get("/catalog", "Authorization", "Bearer t1")
+                .authenticated("web-frontend", "u1", "t1"), backend);
+        FakeResponse u2 = send(c, FakeRequest.get("/catalog", "Authorization", "Bearer t2")
+                .authenticated("web-frontend", "u2", "t2"), backend);
+        assertEquals("Hit", u2.cacheStatus(), "an authenticated Authorization is accounted for by the key");
+        assertEquals(u1.text(), u2.text());
+        assertEquals(1, backend.calls);
+    }
+
+    // ---- credentials no auth plugin accounted for (RFC 9111 3.5) ----
+
+    @Test
+    void aResponseToAnAuthorizationIsNeitherStoredNorServedWithoutAnAuthPlugin() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCachePlugin.Config c = config();
+        assertEquals("Miss", send(c, FakeRequest.get("/r"), backend).cacheStatus());
+        FakeResponse authorized = send(c, FakeRequest.get("/r", "Authorization", "Bearer secret"), backend);
+        assertEquals("Bypass", authorized.cacheStatus(), "not answered from the anonymous entry");
+        assertEquals(2, backend.calls);
+        FakeResponse anonymous = send(c, FakeRequest.get("/r"), backend);
+        assertEquals("Hit", anonymous.cacheStatus());
+        assertEquals("{\"call\":1}", anonymous.text().trim(), "the anonymous entry, not the authorized response");
+    }
+
+    @Test
+    void aResponseToAnAuthorizationTheBackendMarksShareableIsStoredForOthers() throws Exception {
+        for (String directive : List.of("public", "s-maxage=60", "must-revalidate")) {
+            FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
+            ProxyCachePlugin.Config c = config();
+            String path = "/shared/" + directive;
+            assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer x"), backend).cacheStatus());
+            assertEquals("Hit", send(c, FakeRequest.get(path), backend).cacheStatus(), directive);
+            assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer x"), backend).cacheStatus(),
+                    "still never answered from the cache");
+            assertEquals(2, backend.calls, directive);
+        }
+    }
+
+    @Test
+    void authorizationInTheKeyIsCachedPerCredential() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCachePlugin.Config c = config("authorization");
+        send(c, FakeRequest.get("/k", "Authorization", "Bearer a"), backend);
+        assertEquals("Hit", send(c, FakeRequest.get("/k", "Authorization", "Bearer a"), backend).cacheStatus());
+        assertEquals("Miss", send(c, FakeRequest.get("/k", "Authorization", "Bearer b"), backend).cacheStatus());
+        assertEquals("Miss", send(c, FakeRequest.get("/k"), backend).cacheStatus());
+    }
+
+    @Test
+    void requestsWithCookiesBypassUnlessTheKeyHoldsThem() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCachePlugin.Config plain = config();
+        assertEquals("Bypass", send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend).cacheStatus());
+        assertEquals("Bypass", send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend).cacheStatus());
+        assertEquals("Miss", send(plain, FakeRequest.get("/c"), backend).cacheStatus(), "nothing was stored");
+        assertEquals(3, backend.calls);
+
+        ProxyCachePlugin.Config varied = config("cookie");
+        FakeResponse u1 = send(varied, FakeRequest.get("/v", "Cookie", "session=u1"), backend);
+        assertEquals("Miss", u1.cacheStatus());
+        assertEquals("Hit", send(varied, FakeRequest.get("/v", "Cookie", "session=u1"), backend).cacheStatus());
+        assertEquals("Miss", send(varied, FakeRequest.get("/v", "Cookie", "session=u2"), backend).cacheStatus());
+        assertEquals("Miss", send(varied, FakeRequest.get("/v"), backend).cacheStatus());
+    }
+
+    // ---- the backend's Vary ----
+
+    @Test
+    void anEntryAnswersOnlyTheValuesItsResponseVariedOn() throws Exception {
+        FakeBackend backend = new FakeBackend().header("Vary", "Accept-Language, accept-encoding");
+        ProxyCachePlugin.Config c = config();
+        FakeResponse en = send(c, FakeRequest.get("/l", "Accept-Language", "en"), backend);
+        assertEquals("Miss", en.cacheStatus());
+        FakeResponse enAgain = send(c, FakeRequest.get("/l", "Accept-Language", "en"), backend);
+        assertEquals("Hit", enAgain.cacheStatus());
+        assertEquals("Accept-Language, accept-encoding", enAgain.header("Vary"), "the Vary goes to the client too");
+        assertEquals("Miss", send(c, FakeRequest.get("/l", "Accept-Language", "de"), backend).cacheStatus());
+        assertEquals("Miss", send(c, FakeRequest.get("/l", "Accept-Language", "de", "Accept-Encoding", "gzip"), backend)
+                .cacheStatus());
+        assertEquals("Miss", send(c, FakeRequest.get("/l"), backend).cacheStatus(), "absent is a value of its own");
+        assertEquals("Hit", send(c, FakeRequest.get("/l"), backend).cacheStatus());
+        assertEquals(4, backend.calls);
+    }
+
+    @Test
+    void aWaiterDoesNotTakeTheLeadersResponseForAnotherVariant() throws Exception {
+        ProxyCachePlugin.Config c = config();
+        FakeRequest en = FakeRequest.get("/j", "Accept-Language", "en");
+        String key = CacheKeys.key(c, en.context, en.request, "/j");
+        // A miss for the key is in flight, and its response turns out to vary on the language.
+        java.util.concurrent.CompletableFuture<CachedResponse> leader = new java.util.concurrent.CompletableFuture<>();
+        assertNull(cache.join(key, leader));
+        long now = System.currentTimeMillis();
+        leader.complete(new CachedResponse(200, List.of("Content-Type", "application/json", "Vary", "Accept-Language"),
+                "{\"lang\":\"en\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), now, now + 60_000, now + 60_000,
+                "/j", false, List.of("accept-language"), Variants.digest(List.of("accept-language"), en.request)));
+        FakeBackend backend = new FakeBackend();
+        FakeResponse de = send(c, FakeRequest.get("/j", "Accept-Language", "de"), backend);
+        assertEquals("Miss", de.cacheStatus());
+        assertEquals(1, backend.calls, "the German request went to the backend itself");
+        assertEquals("Hit", send(c, FakeRequest.get("/j", "Accept-Language", "en"), new FakeBackend()).cacheStatus(),
+                "an English one takes the leader's response");
+    }
+
+    @Test
+    void varyAuthorizationKeepsAnAuthorizedResponseFromAnonymousClients() throws Exception {
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "public").header("Vary", "Authorization");
+        ProxyCachePlugin.Config c = config();
+        send(c, FakeRequest.get("/va", "Authorization", "Bearer x"), backend);
+        assertEquals("Miss", send(c, FakeRequest.get("/va"), backend).cacheStatus());
+        assertEquals("Hit", send(c, FakeRequest.get("/va"), backend).cacheStatus());
+    }
+
+    @Test
+    void theValuesTheBackendSawAreTheUpstreamOnes() throws Exception {
+        FakeBackend backend = new FakeBackend().header("Vary", "X-Consumer-Username");
+        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.CONSUMER);
+        FakeRequest first = FakeRequest.get("/u", "X-Consumer-Username", "forged").authenticated("app", "u1", "t1");
+        first.context.upstreamHeader("X-Consumer-Username", "web-frontend");
+        send(c, first, backend);
+        FakeRequest second = FakeRequest.get("/u").authenticated("app", "u2", "t2");
+        second.context.upstreamHeader("X-Consumer-Username", "web-frontend");
+        assertEquals("Hit", send(c, second, backend).cacheStatus(), "the client's copy was replaced upstream");
+    }
+
+    @Test
+    void varyStarAndVaryOnAHeaderTheProxyRewritesAreNeverStored() throws Exception {
+        for (String vary : List.of("*", "Accept, *", "X-Forwarded-For")) {
+            FakeBackend backend = new FakeBackend().header("Vary", vary);
+            ProxyCachePlugin.Config c = config();
+            assertEquals("Bypass", send(c, FakeRequest.get("/s"), backend).cacheStatus(), vary);
+            assertEquals("Bypass", send(c, FakeRequest.get("/s"), backend).cacheStatus(), vary);
+            assertEquals(2, backend.calls, vary);
+        }
+    }
+
+    // ---- only a whole body is stored ----
+
+    @Test
+    void aBodyShortOfItsContentLengthIsNotStored() throws Exception {
+        FakeBackend backend = new FakeBackend().body(2000, true).endAfter(1000);
+        ProxyCachePlugin.Config c = config();
+        FakeResponse cut = send(c, FakeRequest.get("/cut"), backend);
+        assertEquals(1000, cut.body.size());
+        assertEquals("Miss", send(c, FakeRequest.get("/cut"), backend).cacheStatus());
+        assertEquals(2, backend.calls);
+        assertNull(cache.get(cut.header("X-Cache-Key")));
+    }
+
+    @Test
+    void aChunkedBodyTheBackendCutIsNotStored() throws Exception {
+        FakeBackend backend = new FakeBackend().body(2000, false).failAfter(1000);
+        ProxyCachePlugin.Config c = config();
+        FakeResponse cut = send(c, FakeRequest.get("/cut"), backend);
+        assertEquals("Miss", send(c, FakeRequest.get("/cut"), backend).cacheStatus());
+        assertNull(cache.get(cut.header("X-Cache-Key")));
+    }
+
+    @Test
+    void aBodyTheClientStoppedReadingIsNotStored() throws Exception {
+        ProxyCachePlugin.Config c = config();
+        for (boolean declared : new boolean[] {true, false}) {
+            FakeBackend backend = new FakeBackend().body(2000, declared);
+            String path = "/gone/" + declared;
+            FakeRequest first = FakeRequest.get(path);
+            FakeResponse response = new FakeResponse().clientGoneAfter(500);
+            filter.apply(c, first.context, first.request, response.response, backend);
+            assertEquals("Miss", send(c, FakeRequest.get(path), backend).cacheStatus(), "declared length: " + declared);
+        }
+    }
+
+    @Test
+    void aHeadResponseDeclaresALengthItNeverSendsAndIsStored() throws Exception {
+        FakeBackend backend = new FakeBackend().body(2000, true);
+        ProxyCachePlugin.Config c = config();
+        assertEquals("Miss", send(c, FakeRequest.of("HEAD", "/h"), backend).cacheStatus());
+        assertEquals("Hit", send(c, FakeRequest.of("HEAD", "/h"), backend).cacheStatus());
+    }
+
+    @Test
+    void aWholeBodyIsStoredWithOrWithoutALength() throws Exception {
+        ProxyCachePlugin.Config c = config();
+        for (boolean declared : new boolean[] {true, false}) {
+            FakeBackend backend = new FakeBackend().body(2000, declared);
+            String path = "/whole/" + declared;
+            FakeResponse miss = send(c, FakeRequest.get(path), backend);
+            FakeResponse hit = send(c, FakeRequest.get(path), backend);
+            assertEquals("Hit", hit.cacheStatus());
+            assertEquals(miss.text(), hit.text());
+            assertEquals(2000, hit.body.size());
+        }
+    }
+}
