@@ -23,7 +23,10 @@ final class CacheKeys {
 
     /** The path as cached and indexed (lower-cased with {@code ignore_uri_case}). */
     static String path(ProxyCachePlugin.Config config, HttpServletRequest request) {
-        String path = request.getRequestURI();
+        // The normalised path the route matched: every spelling of one resource is one entry, and
+        // eviction templates (plain paths) find it.
+        RequestContext context = RequestContext.of(request);
+        String path = context != null && context.path() != null ? context.path() : request.getRequestURI();
         return config.ignoreUriCase() ? path.toLowerCase(Locale.ROOT) : path;
     }
 

@@ -41,7 +41,7 @@ final class FakeRequest {
                     case "toString" -> method + " " + uri;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
-        context = RequestContext.attach(request, null, ROUTE);
+        context = RequestContext.attach(request, null, ROUTE, uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri, false);
     }
 
     /** {@code headers}: names and values alternating. */
