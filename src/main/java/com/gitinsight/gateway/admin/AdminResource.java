@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.cache.PathPattern;
 import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.config.ConfigFile;
+import com.gitinsight.gateway.config.EntityNames;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.observability.GatewayMetrics;
 import com.gitinsight.gateway.observability.HealthResource;
@@ -163,6 +164,10 @@ public class AdminResource {
     @GET
     @Path("{kind: " + KINDS + "}/{id}")
     public Response get(@PathParam("kind") String kind, @PathParam("id") String id) {
+        Response refused = refused(id);
+        if (refused != null) {
+            return refused;
+        }
         DeclarativeDocument doc = config.document();
         return doc.find(kind(kind), id).map(l -> ok(config.redact(doc.view(l)))).orElseGet(this::notFound);
     }
@@ -170,6 +175,10 @@ public class AdminResource {
     @GET
     @Path("services/{id}/routes")
     public Response serviceRoutes(@PathParam("id") String service) {
+        Response refused = refused(service);
+        if (refused != null) {
+            return refused;
+        }
         DeclarativeDocument doc = config.document();
         if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
             return notFound();
@@ -218,6 +227,7 @@ public class AdminResource {
     private Response update(EntityKind k, String id, String text, String ifMatch, boolean replace) {
         ObjectNode body;
         try {
+            checkIds(id);
             body = object(text);
         } catch (AdminException e) {
             return error(e);
@@ -235,6 +245,10 @@ public class AdminResource {
     @Path("{kind: " + KINDS + "}/{id}")
     public Response delete(@PathParam("kind") String kind, @PathParam("id") String id,
             @HeaderParam("If-Match") String ifMatch) {
+        Response refused = refused(id);
+        if (refused != null) {
+            return refused;
+        }
         EntityKind k = kind(kind);
         return write(ifMatch, "deleted " + k.singular() + " " + id, 204, doc -> {
             doc.delete(k, id);
@@ -250,6 +264,7 @@ public class AdminResource {
         DeclarativeDocument doc = config.document();
         ArrayNode configured;
         try {
+            checkIds(upstream);
             configured = doc.targets(upstream);
         } catch (AdminException e) {
             return error(e);
@@ -284,6 +299,7 @@ public class AdminResource {
     public Response addTarget(@PathParam("u") String upstream, String text, @HeaderParam("If-Match") String ifMatch) {
         ObjectNode body;
         try {
+            checkIds(upstream);
             body = object(text);
         } catch (AdminException e) {
             return error(e);
@@ -299,6 +315,10 @@ public class AdminResource {
     @Path("upstreams/{u}/targets/{t}")
     public Response deleteTarget(@PathParam("u") String upstream, @PathParam("t") String target,
             @HeaderParam("If-Match") String ifMatch) {
+        Response refused = refused(upstream, target);
+        if (refused != null) {
+            return refused;
+        }
         return write(ifMatch, "removed target " + target + " from upstream " + upstream, 204,
                 doc -> {
                     doc.deleteTarget(upstream, target);
@@ -310,6 +330,10 @@ public class AdminResource {
     @Path("upstreams/{u}/targets/{t}/{health: healthy|unhealthy}")
     public Response setHealth(@PathParam("u") String upstream, @PathParam("t") String target,
             @PathParam("health") String health) {
+        Response refused = refused(upstream, target);
+        if (refused != null) {
+            return refused;
+        }
         UpstreamPool pool = pool(upstream);
         if (pool == null || !pool.force(target, health.equals("healthy"))) {
             return notFound();
@@ -330,6 +354,10 @@ public class AdminResource {
     @POST
     @Path("services/{s}/circuit-breaker/reset")
     public Response resetBreaker(@PathParam("s") String service) {
+        Response refused = refused(service);
+        if (refused != null) {
+            return refused;
+        }
         ServiceGuard guard = runtime.snapshot().guards().get(service);
         if (guard == null) {
             return notFound();
@@ -496,6 +524,28 @@ public class AdminResource {
             throw new AdminException(400, "malformed JSON: " + e.getOriginalMessage());
         }
         throw new AdminException(400, "the body must be a JSON object");
+    }
+
+    /**
+     * Entity names and ids in a path are checked before use: JAX-RS decodes {@code %2F} and
+     * {@code %2E%2E} into a parameter, and no valid entity is called that (see {@link EntityNames}).
+     */
+    private static void checkIds(String... ids) throws AdminException {
+        for (String id : ids) {
+            String problem = EntityNames.pathProblem(id);
+            if (problem != null) {
+                throw new AdminException(400, problem);
+            }
+        }
+    }
+
+    private Response refused(String... ids) {
+        try {
+            checkIds(ids);
+            return null;
+        } catch (AdminException e) {
+            return error(e);
+        }
     }
 
     private static String nameOf(EntityKind k, ObjectNode body) {

@@ -472,4 +472,50 @@ class KongConfigParserTest {
         assertEquals("plugins[0].config.broker_url", error.field());
         assertTrue(error.message().startsWith("use amqp://"), error.message());
     }
+
+    @Test
+    void entityNamesAndIdsFollowKongsRulesAndCannotEscapeAnAdminPath() {
+        ConfigException e = invalid(HEADER + """
+                upstreams:
+                  - name: "pool/../x"
+                services:
+                  - name: "api/v1"
+                    url: http://a:1
+                  - name: "fine.name_~-é"
+                    id: 'a\\b'
+                    url: http://b:1
+                    routes:
+                      - {name: "..", paths: [/a]}
+                      - {name: "r 1", paths: [/b]}
+                consumers:
+                  - username: "../etc"
+                  - custom_id: "x/y"
+                plugins:
+                  - {name: prometheus, id: ".."}
+                """);
+        List<String> messages = e.errors().stream().map(x -> x.line() + " " + x.field() + ": " + x.message()).toList();
+        assertEquals(List.of(
+                "3 upstreams[0].name: invalid value 'pool/../x': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                "5 services[0].name: invalid value 'api/v1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                "8 services[1].id: invalid value 'a\\b': must not contain '/' or '\\'",
+                "11 services[1].routes[0].name: invalid value '..': must not be '.' or contain '..'",
+                "12 services[1].routes[1].name: invalid value 'r 1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                "14 consumers[0].username: invalid value '../etc': must not be '.' or contain '..'",
+                "15 consumers[1].custom_id: invalid value 'x/y': must not contain '/' or '\\'",
+                "17 plugins[0].id: invalid value '..': must not be '.' or contain '..'"), messages);
+    }
+
+    @Test
+    void namesWithKongsUnreservedAndNonAsciiCharactersAreAccepted() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                services:
+                  - name: "a.b_c~d-é"
+                    url: http://a:1
+                    routes: [{name: "v1.0~x", paths: [/a]}]
+                consumers:
+                  - {username: "alice@example.com", custom_id: "c:1"}
+                """);
+        assertEquals("a.b_c~d-é", config.services().get(0).name());
+        assertEquals("alice@example.com", config.consumers().get(0).username());
+    }
 }
