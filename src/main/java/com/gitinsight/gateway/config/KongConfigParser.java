@@ -63,6 +63,7 @@ public final class KongConfigParser {
     private final PluginRegistry registry;
     private final java.util.function.UnaryOperator<String> environment;
     private final TreeReader reader = new TreeReader();
+    private final SecretFields secretFields;
 
     public KongConfigParser(PluginRegistry registry) {
         this(registry, System::getenv);
@@ -72,6 +73,7 @@ public final class KongConfigParser {
     public KongConfigParser(PluginRegistry registry, java.util.function.UnaryOperator<String> environment) {
         this.registry = registry;
         this.environment = environment;
+        this.secretFields = new SecretFields(registry);
     }
 
     /** Reads and validates the file at {@code path}. */
@@ -94,16 +96,32 @@ public final class KongConfigParser {
             boolean json = file.toLowerCase(Locale.ROOT).endsWith(".json");
             root = reader.read(text, json);
         } catch (ConfigException.Syntax e) {
-            problems.add(e.location(), null, "malformed " + (file.endsWith(".json") ? "JSON" : "YAML") + ": "
-                    + e.getMessage());
-            throw new ConfigException(problems.errors());
+            throw malformed(file, e);
         }
-        root = VaultReferences.resolve(root, "", environment, problems);
+        root = VaultReferences.resolve(root, "", secretFields.of(root), environment, problems);
         GatewayConfig config = new Build(file, hash(text), text, problems).run(Section.of(root, "", problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.errors());
         }
         return config;
+    }
+
+    /**
+     * The fields of {@code text} that hold secrets (paths as errors name them: {@code
+     * plugins[0].config.redis.password}), whether or not the rest validates; syntax errors throw.
+     */
+    public Set<String> secretFields(String file, String text) throws ConfigException {
+        try {
+            return secretFields.of(reader.read(text, file.toLowerCase(Locale.ROOT).endsWith(".json")));
+        } catch (ConfigException.Syntax e) {
+            throw malformed(file, e);
+        }
+    }
+
+    private static ConfigException malformed(String file, ConfigException.Syntax e) {
+        Problems problems = new Problems(file);
+        problems.add(e.location(), null, "malformed " + (file.endsWith(".json") ? "JSON" : "YAML") + ": " + e.getMessage());
+        return new ConfigException(problems.errors());
     }
 
     public static String hash(String text) {
