@@ -101,16 +101,20 @@ public class AdminResource {
     @Path("config")
     public Response getConfig(@QueryParam("format") String format, @HeaderParam("Accept") String accept) {
         boolean yaml = "yaml".equals(format) || accept != null && accept.contains("yaml");
-        if (yaml) {
-            return tagged(Response.ok(config.redactedText(), YAML));
+        try {
+            if (yaml) {
+                return tagged(Response.ok(config.redactedText(), YAML));
+            }
+            ObjectNode body = JSON.createObjectNode();
+            GatewayConfig running = config.running();
+            body.put("hash", running.hash());
+            body.put("source", running.source());
+            body.put("pending_error", runtime.pendingError());
+            body.set("config", config.document().root());
+            return ok(body);
+        } catch (AdminException e) {
+            return error(e);
         }
-        ObjectNode body = JSON.createObjectNode();
-        GatewayConfig running = config.running();
-        body.put("hash", running.hash());
-        body.put("source", running.source());
-        body.put("pending_error", runtime.pendingError());
-        body.set("config", config.redact(config.document().root()));
-        return ok(body);
     }
 
     @POST
@@ -154,11 +158,11 @@ public class AdminResource {
     @GET
     @Path("{kind: " + KINDS + "}")
     public Response list(@PathParam("kind") String kind) {
-        DeclarativeDocument doc = config.document();
-        EntityKind k = kind(kind);
-        ArrayNode data = JSON.createArrayNode();
-        doc.all(k).forEach(l -> data.add(config.redact(doc.view(l))));
-        return page(data);
+        return read(doc -> {
+            ArrayNode data = JSON.createArrayNode();
+            doc.all(kind(kind)).forEach(l -> data.add(doc.view(l)));
+            return page(data);
+        });
     }
 
     @GET
@@ -168,8 +172,7 @@ public class AdminResource {
         if (refused != null) {
             return refused;
         }
-        DeclarativeDocument doc = config.document();
-        return doc.find(kind(kind), id).map(l -> ok(config.redact(doc.view(l)))).orElseGet(this::notFound);
+        return read(doc -> doc.find(kind(kind), id).map(l -> ok(doc.view(l))).orElseGet(this::notFound));
     }
 
     @GET
@@ -179,14 +182,15 @@ public class AdminResource {
         if (refused != null) {
             return refused;
         }
-        DeclarativeDocument doc = config.document();
-        if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
-            return notFound();
-        }
-        ArrayNode data = JSON.createArrayNode();
-        doc.all(EntityKind.ROUTES).stream().map(doc::view).map(config::redact)
-                .filter(r -> service.equals(r.path("service").path("name").asText())).forEach(data::add);
-        return page(data);
+        return read(doc -> {
+            if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
+                return notFound();
+            }
+            ArrayNode data = JSON.createArrayNode();
+            doc.all(EntityKind.ROUTES).stream().map(doc::view)
+                    .filter(r -> service.equals(r.path("service").path("name").asText())).forEach(data::add);
+            return page(data);
+        });
     }
 
     @POST
@@ -261,11 +265,10 @@ public class AdminResource {
     @GET
     @Path("upstreams/{u}/targets")
     public Response targets(@PathParam("u") String upstream) {
-        DeclarativeDocument doc = config.document();
         ArrayNode configured;
         try {
             checkIds(upstream);
-            configured = doc.targets(upstream);
+            configured = config.document().targets(upstream);
         } catch (AdminException e) {
             return error(e);
         }
@@ -443,8 +446,7 @@ public class AdminResource {
     @Path("history/{n: [0-9]+}")
     public Response backup(@PathParam("n") int number) {
         try {
-            return config.backupText(number).map(t -> tagged(Response.ok(config.redact(t), YAML)))
-                    .orElseGet(this::notFound);
+            return config.redactedBackup(number).map(t -> tagged(Response.ok(t, YAML))).orElseGet(this::notFound);
         } catch (AdminException e) {
             return error(e);
         }
@@ -490,10 +492,24 @@ public class AdminResource {
             }
             DeclarativeDocument doc = config.document();
             ObjectNode view = doc.find(kind, id).map(doc::view).orElse(JSON.createObjectNode());
-            return outcome(outcome, status, (ObjectNode) config.redact(view));
+            return outcome(outcome, status, view);
         } catch (AdminException e) {
             return error(e);
         }
+    }
+
+    /** Answers from the running configuration, secrets redacted. */
+    private Response read(Reader reader) {
+        try {
+            return reader.answer(config.document());
+        } catch (AdminException e) {
+            return error(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Reader {
+        Response answer(DeclarativeDocument doc) throws AdminException;
     }
 
     private Response outcome(ConfigAdmin.Outcome outcome, int status, ObjectNode body) {

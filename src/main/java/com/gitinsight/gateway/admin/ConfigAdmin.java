@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.ConfigException;
@@ -34,6 +33,7 @@ public class ConfigAdmin {
     private ConfigFile file;
     private AuditLog audit;
     private ConfigWriter writer;
+    private Redaction redaction;
 
     /** What a change did: the configuration running afterwards and whether it differs. */
     record Outcome(GatewayConfig config, boolean changed, Integer backup) {
@@ -43,10 +43,11 @@ public class ConfigAdmin {
     void start() {
         file = new ConfigFile(runtime.configPath(), settings.backupsKept());
         audit = new AuditLog(file.backupDirectory().resolve("audit.log"));
+        redaction = new Redaction(runtime.parser(), file.path().toString(), new RedactionKey(file));
         writer = new ConfigWriter(file, audit, new ConfigWriter.Rules() {
             @Override
             public String restore(String text, String base) throws AdminException {
-                return ConfigAdmin.restore(text, base);
+                return redaction.restore(text, base);
             }
 
             @Override
@@ -61,42 +62,18 @@ public class ConfigAdmin {
     }
 
     /** The running file's text with its secrets redacted. */
-    String redactedText() {
-        GatewayConfig running = running();
-        Secrets secrets = secrets(running.text());
-        String redacted = secrets.redact(running.text());
-        try {
-            if (!secrets.leaks(DeclarativeDocument.YAML.readTree(redacted))) {
-                return redacted;
-            }
-        } catch (JsonProcessingException e) {
-            // Fall through to the tree: it cannot leak.
-        }
-        try {
-            DeclarativeDocument doc = DeclarativeDocument.parse(running.text());
-            secrets.redact(doc.root());
-            return doc.toYaml();
-        } catch (AdminException e) {
-            throw new IllegalStateException("the running configuration always parses", e);
-        }
+    String redactedText() throws AdminException {
+        return redaction.text(running().text());
     }
 
-    /** The running configuration as a tree, secrets redacted (for reading entities). */
-    DeclarativeDocument document() {
-        try {
-            return DeclarativeDocument.parse(running().text());
-        } catch (AdminException e) {
-            throw new IllegalStateException("the running configuration always parses", e);
-        }
-    }
-
-    JsonNode redact(JsonNode tree) {
-        return secrets(running().text()).redact(tree);
+    /** The running configuration as a tree with its secrets redacted: what reads of entities show. */
+    DeclarativeDocument document() throws AdminException {
+        return DeclarativeDocument.of(redaction.tree(running().text()));
     }
 
     /** Validates without applying; the parsed configuration or a 400. */
     GatewayConfig check(String text) throws AdminException {
-        return parse(restore(text, running().text()));
+        return parse(redaction.restore(text, running().text()));
     }
 
     Outcome replace(String text, String ifMatch, AdminIdentity who, String action) throws AdminException {
@@ -177,23 +154,25 @@ public class ConfigAdmin {
         return audit.read(limit);
     }
 
-    String redact(String text) {
-        return secrets(running().text()).redact(text);
+    /** A kept version, redacted by its own secret fields: a secret rotated since is not shown either. */
+    Optional<String> redactedBackup(int number) throws AdminException {
+        Optional<String> text = backupText(number);
+        if (text.isEmpty()) {
+            return text;
+        }
+        try {
+            return Optional.of(redaction.text(text.get()));
+        } catch (AdminException e) {
+            if (e.status != 400) {
+                throw e;
+            }
+            throw new AdminException(409, "Backup " + number + " is not YAML or JSON; it is not shown, since its"
+                    + " secrets cannot be told apart (" + e.getMessage() + ")");
+        }
     }
 
     static String etag(GatewayConfig config) {
         return "\"" + config.hash() + "\"";
-    }
-
-    private static String restore(String text, String base) throws AdminException {
-        if (!Secrets.hasTokens(text)) {
-            return text;
-        }
-        try {
-            return secrets(base).restore(text);
-        } catch (Secrets.UnknownToken e) {
-            throw new AdminException(400, e.getMessage());
-        }
     }
 
     private GatewayConfig parse(String text) throws AdminException {
@@ -201,14 +180,6 @@ public class ConfigAdmin {
             return runtime.parser().parse(runtime.configPath().toString(), text);
         } catch (ConfigException e) {
             throw AdminException.invalid(e);
-        }
-    }
-
-    private static Secrets secrets(String text) {
-        try {
-            return Secrets.of(DeclarativeDocument.YAML.readTree(text));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the running configuration always parses", e);
         }
     }
 }

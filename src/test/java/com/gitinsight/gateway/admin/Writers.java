@@ -14,11 +14,13 @@ final class Writers {
     }
 
     static ConfigWriter of(Path file, int keep, AuditLog audit) {
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn(), name -> null);
-        return new ConfigWriter(new ConfigFile(file, keep), audit, new ConfigWriter.Rules() {
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn(), name -> "value-of-" + name);
+        ConfigFile config = new ConfigFile(file, keep);
+        Redaction redaction = redaction(file);
+        return new ConfigWriter(config, audit, new ConfigWriter.Rules() {
             @Override
-            public String restore(String text, String base) {
-                return text;
+            public String restore(String text, String base) throws AdminException {
+                return redaction.restore(text, base);
             }
 
             @Override
@@ -32,6 +34,12 @@ final class Writers {
         }, () -> {
             throw new IllegalStateException("the tests always start from a file");
         });
+    }
+
+    /** Redaction as ConfigAdmin makes it for {@code file}. */
+    static Redaction redaction(Path file) {
+        return new Redaction(new KongConfigParser(PluginRegistry.builtIn(), name -> "value-of-" + name), file.toString(),
+                new RedactionKey(new ConfigFile(file, 10)));
     }
 
     static ConfigWriter of(Path file, int keep) {
