@@ -71,7 +71,9 @@ final class WriteLock {
 
     /**
      * Blocks until no other process holds the lock. Another {@code WriteLock} on the same file in this
-     * JVM (a second ConfigFile of the same path, as tests make) shows as an overlap: wait it out.
+     * JVM (a second ConfigFile of the same path, as tests make) shows as an overlap: wait it out. A
+     * thread that holds one must therefore never take another of the same file (it would wait on
+     * itself): code that locks while writing shares the writer's ConfigFile.
      */
     private static void lockAcrossProcesses(FileChannel ch) throws IOException {
         while (true) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigWriterTest {
@@ -115,5 +116,18 @@ class ConfigWriterTest {
         assertFalse(written.replaced());
         assertNull(written.backup());
         assertEquals(List.of(), new ConfigFile(file, 5).backups());
+    }
+
+    @Test
+    @Timeout(30)
+    void theRedactionKeyIsMadeUnderTheWriteLockWithoutWaitingOnItself() throws Exception {
+        String secret = V0 + "consumers: [{username: c, jwt_secrets: [{key: k, secret: s3cret}]}]\n";
+        Files.writeString(file, secret);
+        ConfigWriter writer = Writers.of(file, 5);
+        AdminException e = assertThrows(AdminException.class, () -> writer.write(null, ALICE, "forged",
+                base -> base.replace("s3cret", "\"{redacted:0123456789abcdef0123456789abcdef}\"")));
+        assertEquals(400, e.status, "no such secret; and the key, made during the write, did not deadlock it");
+        assertTrue(Files.exists(dir.resolve("gateway.yml.backups/redaction.key")));
+        assertEquals(secret, Files.readString(file));
     }
 }

@@ -16,7 +16,8 @@ final class Writers {
     static ConfigWriter of(Path file, int keep, AuditLog audit) {
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn(), name -> "value-of-" + name);
         ConfigFile config = new ConfigFile(file, keep);
-        Redaction redaction = redaction(file);
+        // One ConfigFile for the writer and the key, as ConfigAdmin has: the key may be made under the write lock.
+        Redaction redaction = redaction(config);
         return new ConfigWriter(config, audit, new ConfigWriter.Rules() {
             @Override
             public String restore(String text, String base) throws AdminException {
@@ -38,8 +39,11 @@ final class Writers {
 
     /** Redaction as ConfigAdmin makes it for {@code file}. */
     static Redaction redaction(Path file) {
-        return new Redaction(new KongConfigParser(PluginRegistry.builtIn(), name -> "value-of-" + name), file.toString(),
-                new RedactionKey(new ConfigFile(file, 10)));
+        return redaction(new ConfigFile(file, 10));
+    }
+
+    private static Redaction redaction(ConfigFile file) {
+        return new Redaction(new KongConfigParser(PluginRegistry.builtIn()), file.path().toString(), new RedactionKey(file));
     }
 
     static ConfigWriter of(Path file, int keep) {
