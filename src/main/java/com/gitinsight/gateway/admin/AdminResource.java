@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.cache.PathPattern;
 import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.config.ConfigFile;
+import com.gitinsight.gateway.config.EntityNames;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.observability.GatewayMetrics;
 import com.gitinsight.gateway.observability.HealthResource;
@@ -101,16 +102,20 @@ public class AdminResource {
     @Path("config")
     public Response getConfig(@QueryParam("format") String format, @HeaderParam("Accept") String accept) {
         boolean yaml = "yaml".equals(format) || accept != null && accept.contains("yaml");
-        if (yaml) {
-            return tagged(Response.ok(config.redactedText(), YAML));
+        try {
+            if (yaml) {
+                return tagged(Response.ok(config.redactedText(), YAML));
+            }
+            ObjectNode body = JSON.createObjectNode();
+            GatewayConfig running = config.running();
+            body.put("hash", running.hash());
+            body.put("source", running.source());
+            body.put("pending_error", runtime.pendingError());
+            body.set("config", config.document().root());
+            return ok(body);
+        } catch (AdminException e) {
+            return error(e);
         }
-        ObjectNode body = JSON.createObjectNode();
-        GatewayConfig running = config.running();
-        body.put("hash", running.hash());
-        body.put("source", running.source());
-        body.put("pending_error", runtime.pendingError());
-        body.set("config", config.redact(config.document().root()));
-        return ok(body);
     }
 
     @POST
@@ -154,31 +159,39 @@ public class AdminResource {
     @GET
     @Path("{kind: " + KINDS + "}")
     public Response list(@PathParam("kind") String kind) {
-        DeclarativeDocument doc = config.document();
-        EntityKind k = kind(kind);
-        ArrayNode data = JSON.createArrayNode();
-        doc.all(k).forEach(l -> data.add(config.redact(doc.view(l))));
-        return page(data);
+        return read(doc -> {
+            ArrayNode data = JSON.createArrayNode();
+            doc.all(kind(kind)).forEach(l -> data.add(doc.view(l)));
+            return page(data);
+        });
     }
 
     @GET
     @Path("{kind: " + KINDS + "}/{id}")
     public Response get(@PathParam("kind") String kind, @PathParam("id") String id) {
-        DeclarativeDocument doc = config.document();
-        return doc.find(kind(kind), id).map(l -> ok(config.redact(doc.view(l)))).orElseGet(this::notFound);
+        Response refused = refused(id);
+        if (refused != null) {
+            return refused;
+        }
+        return read(doc -> doc.find(kind(kind), id).map(l -> ok(doc.view(l))).orElseGet(this::notFound));
     }
 
     @GET
     @Path("services/{id}/routes")
     public Response serviceRoutes(@PathParam("id") String service) {
-        DeclarativeDocument doc = config.document();
-        if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
-            return notFound();
+        Response refused = refused(service);
+        if (refused != null) {
+            return refused;
         }
-        ArrayNode data = JSON.createArrayNode();
-        doc.all(EntityKind.ROUTES).stream().map(doc::view).map(config::redact)
-                .filter(r -> service.equals(r.path("service").path("name").asText())).forEach(data::add);
-        return page(data);
+        return read(doc -> {
+            if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
+                return notFound();
+            }
+            ArrayNode data = JSON.createArrayNode();
+            doc.all(EntityKind.ROUTES).stream().map(doc::view)
+                    .filter(r -> service.equals(r.path("service").path("name").asText())).forEach(data::add);
+            return page(data);
+        });
     }
 
     @POST
@@ -219,6 +232,7 @@ public class AdminResource {
     private Response update(EntityKind k, String id, String text, String ifMatch, boolean replace) {
         ObjectNode body;
         try {
+            checkIds(id);
             body = object(text);
         } catch (AdminException e) {
             return error(e);
@@ -236,6 +250,10 @@ public class AdminResource {
     @Path("{kind: " + KINDS + "}/{id}")
     public Response delete(@PathParam("kind") String kind, @PathParam("id") String id,
             @HeaderParam("If-Match") String ifMatch) {
+        Response refused = refused(id);
+        if (refused != null) {
+            return refused;
+        }
         EntityKind k = kind(kind);
         return write(ifMatch, "deleted " + k.singular() + " " + id, 204, doc -> {
             doc.delete(k, id);
@@ -248,10 +266,10 @@ public class AdminResource {
     @GET
     @Path("upstreams/{u}/targets")
     public Response targets(@PathParam("u") String upstream) {
-        DeclarativeDocument doc = config.document();
         ArrayNode configured;
         try {
-            configured = doc.targets(upstream);
+            checkIds(upstream);
+            configured = config.document().targets(upstream);
         } catch (AdminException e) {
             return error(e);
         }
@@ -285,6 +303,7 @@ public class AdminResource {
     public Response addTarget(@PathParam("u") String upstream, String text, @HeaderParam("If-Match") String ifMatch) {
         ObjectNode body;
         try {
+            checkIds(upstream);
             body = object(text);
         } catch (AdminException e) {
             return error(e);
@@ -300,6 +319,10 @@ public class AdminResource {
     @Path("upstreams/{u}/targets/{t}")
     public Response deleteTarget(@PathParam("u") String upstream, @PathParam("t") String target,
             @HeaderParam("If-Match") String ifMatch) {
+        Response refused = refused(upstream, target);
+        if (refused != null) {
+            return refused;
+        }
         return write(ifMatch, "removed target " + target + " from upstream " + upstream, 204,
                 doc -> {
                     doc.deleteTarget(upstream, target);
@@ -311,6 +334,10 @@ public class AdminResource {
     @Path("upstreams/{u}/targets/{t}/{health: healthy|unhealthy}")
     public Response setHealth(@PathParam("u") String upstream, @PathParam("t") String target,
             @PathParam("health") String health) {
+        Response refused = refused(upstream, target);
+        if (refused != null) {
+            return refused;
+        }
         UpstreamPool pool = pool(upstream);
         if (pool == null || !pool.force(target, health.equals("healthy"))) {
             return notFound();
@@ -331,6 +358,10 @@ public class AdminResource {
     @POST
     @Path("services/{s}/circuit-breaker/reset")
     public Response resetBreaker(@PathParam("s") String service) {
+        Response refused = refused(service);
+        if (refused != null) {
+            return refused;
+        }
         ServiceGuard guard = runtime.snapshot().guards().get(service);
         if (guard == null) {
             return notFound();
@@ -416,8 +447,7 @@ public class AdminResource {
     @Path("history/{n: [0-9]+}")
     public Response backup(@PathParam("n") int number) {
         try {
-            return config.backupText(number).map(t -> tagged(Response.ok(config.redact(t), YAML)))
-                    .orElseGet(this::notFound);
+            return config.redactedBackup(number).map(t -> tagged(Response.ok(t, YAML))).orElseGet(this::notFound);
         } catch (AdminException e) {
             return error(e);
         }
@@ -463,10 +493,24 @@ public class AdminResource {
             }
             DeclarativeDocument doc = config.document();
             ObjectNode view = doc.find(kind, id).map(doc::view).orElse(JSON.createObjectNode());
-            return outcome(outcome, status, (ObjectNode) config.redact(view));
+            return outcome(outcome, status, view);
         } catch (AdminException e) {
             return error(e);
         }
+    }
+
+    /** Answers from the running configuration, secrets redacted. */
+    private Response read(Reader reader) {
+        try {
+            return reader.answer(config.document());
+        } catch (AdminException e) {
+            return error(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Reader {
+        Response answer(DeclarativeDocument doc) throws AdminException;
     }
 
     private Response outcome(ConfigAdmin.Outcome outcome, int status, ObjectNode body) {
@@ -497,6 +541,28 @@ public class AdminResource {
             throw new AdminException(400, "malformed JSON: " + e.getOriginalMessage());
         }
         throw new AdminException(400, "the body must be a JSON object");
+    }
+
+    /**
+     * Entity names and ids in a path are checked before use: JAX-RS decodes {@code %2F} and
+     * {@code %2E%2E} into a parameter, and no valid entity is called that (see {@link EntityNames}).
+     */
+    private static void checkIds(String... ids) throws AdminException {
+        for (String id : ids) {
+            String problem = EntityNames.pathProblem(id);
+            if (problem != null) {
+                throw new AdminException(400, problem);
+            }
+        }
+    }
+
+    private Response refused(String... ids) {
+        try {
+            checkIds(ids);
+            return null;
+        } catch (AdminException e) {
+            return error(e);
+        }
     }
 
     private static String nameOf(EntityKind k, ObjectNode body) {

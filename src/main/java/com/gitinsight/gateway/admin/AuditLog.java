@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +18,16 @@ import java.util.logging.Logger;
 
 /**
  * Who changed what, when: one JSON line per admin change, in {@code audit.log} beside the config
- * backups (so it travels with them), and at INFO in the server log.
+ * backups (so it travels with them), and at INFO in the server log. A change of the file is recorded
+ * before the file is replaced and fails with its line ({@link #record}); an operation already done
+ * (a purge, a breaker reset) cannot be undone, so a failure to record it is only logged ({@link #note}).
  */
 final class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("com.gitinsight.gateway.admin.audit");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Who a change is put down to when the request carried no identity (the access filter should prevent it). */
+    static final String ANONYMOUS = "anonymous";
 
     private final Path file;
 
@@ -29,25 +35,42 @@ final class AuditLog {
         this.file = file;
     }
 
-    /** Records one change; {@code details} are extra fields (hashes, backup number, target). */
-    synchronized void record(AdminIdentity who, String action, ObjectNode details) {
+    /** Records one change durably (fsync); {@code details} are extra fields (hashes, backup number). */
+    synchronized void record(AdminIdentity who, String action, ObjectNode details) throws IOException {
+        ObjectNode line = line(who, action, details);
+        Files.createDirectories(file.getParent());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+            ch.force(true);
+        }
+        LOG.info(() -> "admin: " + line);
+    }
+
+    /** Records an operation that is already done; a line that cannot be written is logged instead. */
+    synchronized void note(AdminIdentity who, String action, ObjectNode details) {
+        try {
+            record(who, action, details);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot write the audit log " + file + "; only here: admin: "
+                    + line(who, action, details), e);
+        }
+    }
+
+    private static ObjectNode line(AdminIdentity who, String action, ObjectNode details) {
         ObjectNode line = JSON.createObjectNode();
         line.put("time", Instant.now().toString());
-        line.put("who", who.name());
-        line.put("via", who.method());
-        line.put("client", who.client());
+        line.put("who", who == null || who.name() == null ? ANONYMOUS : who.name());
+        line.put("via", who == null ? null : who.method());
+        line.put("client", who == null ? null : who.client());
         line.put("action", action);
         if (details != null) {
             line.setAll(details);
         }
-        LOG.info(() -> "admin: " + who + " " + action + (details == null ? "" : " " + details));
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot write the audit log " + file + "; the change above is only in this log", e);
-        }
+        return line;
     }
 
     /** The recorded lines, oldest first (at most the last {@code limit}). */
@@ -59,8 +82,12 @@ final class AuditLog {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             for (String l : lines.subList(Math.max(0, lines.size() - limit), lines.size())) {
-                if (!l.isBlank()) {
-                    out.add(JSON.readTree(l));
+                try {
+                    if (!l.isBlank()) {
+                        out.add(JSON.readTree(l));
+                    }
+                } catch (IOException e) {
+                    LOG.warning(() -> "skipping an unreadable line of the audit log " + file + " (a crash while writing it?)");
                 }
             }
         } catch (IOException e) {

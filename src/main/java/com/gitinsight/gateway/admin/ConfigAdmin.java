@@ -1,11 +1,7 @@
 package com.gitinsight.gateway.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.gitinsight.gateway.config.ConfigError;
 import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.ConfigFile;
 import com.gitinsight.gateway.config.GatewayConfig;
@@ -21,14 +17,12 @@ import java.util.Optional;
 
 /**
  * Changes to the declarative configuration made through the admin API. Each one, under the
- * configuration lock: checks {@code If-Match} against the running version (412), builds the new
- * text, puts redacted secrets back, validates it (400 with every field at fault, nothing applied),
- * writes the file crash-safely with a numbered backup, installs it, and records who did it.
+ * configuration lock, is written by {@link ConfigWriter} (If-Match against the file on disk, the
+ * new text built from it, secrets put back, validated, audited, written crash-safely with a numbered
+ * backup) and then installed as the running configuration.
  */
 @ApplicationScoped
 public class ConfigAdmin {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     GatewayRuntime runtime;
@@ -38,12 +32,8 @@ public class ConfigAdmin {
 
     private ConfigFile file;
     private AuditLog audit;
-
-    /** Builds the new text of the file from the running configuration's. */
-    @FunctionalInterface
-    interface Edit {
-        String apply(GatewayConfig running) throws AdminException;
-    }
+    private ConfigWriter writer;
+    private Redaction redaction;
 
     /** What a change did: the configuration running afterwards and whether it differs. */
     record Outcome(GatewayConfig config, boolean changed, Integer backup) {
@@ -53,6 +43,18 @@ public class ConfigAdmin {
     void start() {
         file = new ConfigFile(runtime.configPath(), settings.backupsKept());
         audit = new AuditLog(file.backupDirectory().resolve("audit.log"));
+        redaction = new Redaction(runtime.parser(), file.path().toString(), new RedactionKey(file));
+        writer = new ConfigWriter(file, audit, new ConfigWriter.Rules() {
+            @Override
+            public String restore(String text, String base) throws AdminException {
+                return redaction.restore(text, base);
+            }
+
+            @Override
+            public GatewayConfig parse(String text) throws AdminException {
+                return ConfigAdmin.this.parse(text);
+            }
+        }, () -> running().text());
     }
 
     GatewayConfig running() {
@@ -60,46 +62,22 @@ public class ConfigAdmin {
     }
 
     /** The running file's text with its secrets redacted. */
-    String redactedText() {
-        GatewayConfig running = running();
-        Secrets secrets = secrets(running.text());
-        String redacted = secrets.redact(running.text());
-        try {
-            if (!secrets.leaks(DeclarativeDocument.YAML.readTree(redacted))) {
-                return redacted;
-            }
-        } catch (JsonProcessingException e) {
-            // Fall through to the tree: it cannot leak.
-        }
-        try {
-            DeclarativeDocument doc = DeclarativeDocument.parse(running.text());
-            secrets.redact(doc.root());
-            return doc.toYaml();
-        } catch (AdminException e) {
-            throw new IllegalStateException("the running configuration always parses", e);
-        }
+    String redactedText() throws AdminException {
+        return redaction.text(running().text());
     }
 
-    /** The running configuration as a tree, secrets redacted (for reading entities). */
-    DeclarativeDocument document() {
-        try {
-            return DeclarativeDocument.parse(running().text());
-        } catch (AdminException e) {
-            throw new IllegalStateException("the running configuration always parses", e);
-        }
-    }
-
-    JsonNode redact(JsonNode tree) {
-        return secrets(running().text()).redact(tree);
+    /** The running configuration as a tree with its secrets redacted: what reads of entities show. */
+    DeclarativeDocument document() throws AdminException {
+        return DeclarativeDocument.of(redaction.tree(running().text()));
     }
 
     /** Validates without applying; the parsed configuration or a 400. */
     GatewayConfig check(String text) throws AdminException {
-        return parse(restore(text, running()));
+        return parse(redaction.restore(text, running().text()));
     }
 
     Outcome replace(String text, String ifMatch, AdminIdentity who, String action) throws AdminException {
-        return commit(ifMatch, who, action, running -> text);
+        return commit(ifMatch, who, action, base -> text);
     }
 
     /**
@@ -110,10 +88,10 @@ public class ConfigAdmin {
     Outcome edit(String ifMatch, AdminIdentity who, String action, DocumentEdit edit) throws AdminException {
         String[] entity = new String[1];
         try {
-            return commit(ifMatch, who, action, running -> {
-                DeclarativeDocument doc = DeclarativeDocument.parse(running.text());
+            return commit(ifMatch, who, action, base -> {
+                DeclarativeDocument doc = DeclarativeDocument.parse(base);
                 entity[0] = edit.apply(doc);
-                return running.source().toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? doc.toJson() : doc.toYaml();
+                return file.path().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? doc.toJson() : doc.toYaml();
             });
         } catch (AdminException e) {
             if (entity[0] == null || e.status != 400 || e.fields.isEmpty()) {
@@ -133,42 +111,31 @@ public class ConfigAdmin {
     }
 
     Outcome rollback(int backup, String ifMatch, AdminIdentity who) throws AdminException {
-        String text = backupText(backup).orElseThrow(() -> new AdminException(404, "No backup " + backup));
-        return commit(ifMatch, who, "rollback to backup " + backup, running -> text);
+        // Read under the write lock: another gateway sharing the file may prune it meanwhile.
+        return commit(ifMatch, who, "rollback to backup " + backup,
+                base -> backupText(backup).orElseThrow(() -> new AdminException(404, "No backup " + backup)));
     }
 
-    private Outcome commit(String ifMatch, AdminIdentity who, String action, Edit edit) throws AdminException {
+    /**
+     * Writes, then installs what the file now holds. The file on disk may be ahead of this gateway
+     * (another one sharing it wrote it, and this one has not polled yet): what is installed and
+     * reported as changed is then compared with what runs here, not with the file.
+     */
+    private Outcome commit(String ifMatch, AdminIdentity who, String action, ConfigWriter.Edit edit) throws AdminException {
         Outcome[] outcome = new Outcome[1];
         runtime.change(() -> {
             GatewayConfig running = running();
-            if (ifMatch != null && !matches(ifMatch, running.hash())) {
-                throw new AdminException(412, "The configuration changed since you read it (running "
-                        + etag(running) + "); read it again and retry");
-            }
-            GatewayConfig next = parse(restore(edit.apply(running), running));
-            if (next.hash().equals(running.hash())) {
-                outcome[0] = new Outcome(running, false, null);
-                return null;
-            }
-            Optional<ConfigFile.Backup> backup;
-            try {
-                backup = file.write(next.text());
-            } catch (IOException e) {
-                throw new AdminException(500, "Cannot write " + file.path() + " (" + e.getMessage()
-                        + "); nothing was applied");
-            }
-            ObjectNode details = JSON.createObjectNode().put("from", running.hash()).put("to", next.hash());
-            backup.ifPresent(b -> details.put("backup", b.number()));
-            audit.record(who, action, details);
-            outcome[0] = new Outcome(next, true, backup.map(ConfigFile.Backup::number).orElse(null));
-            return next;
+            ConfigWriter.Written written = writer.write(ifMatch, who, action, edit);
+            boolean changed = !written.config().hash().equals(running.hash());
+            outcome[0] = new Outcome(changed ? written.config() : running, changed, written.backup());
+            return changed ? written.config() : null;
         });
         return outcome[0];
     }
 
     /** Records an operation that is not a configuration change (purge, breaker reset, target health). */
     void operation(AdminIdentity who, String action, ObjectNode details) {
-        audit.record(who, action, details);
+        audit.note(who, action, details);
     }
 
     List<ConfigFile.Backup> backups() throws IOException {
@@ -187,56 +154,32 @@ public class ConfigAdmin {
         return audit.read(limit);
     }
 
-    String redact(String text) {
-        return secrets(running().text()).redact(text);
+    /** A kept version, redacted by its own secret fields: a secret rotated since is not shown either. */
+    Optional<String> redactedBackup(int number) throws AdminException {
+        Optional<String> text = backupText(number);
+        if (text.isEmpty()) {
+            return text;
+        }
+        try {
+            return Optional.of(redaction.text(text.get()));
+        } catch (AdminException e) {
+            if (e.status != 400) {
+                throw e;
+            }
+            throw new AdminException(409, "Backup " + number + " is not YAML or JSON; it is not shown, since its"
+                    + " secrets cannot be told apart (" + e.getMessage() + ")");
+        }
     }
 
     static String etag(GatewayConfig config) {
         return "\"" + config.hash() + "\"";
     }
 
-    private static boolean matches(String ifMatch, String hash) {
-        for (String tag : ifMatch.split(",")) {
-            String t = tag.trim();
-            if (t.equals("*") || t.replace("W/", "").replace("\"", "").equals(hash)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String restore(String text, GatewayConfig running) throws AdminException {
-        if (!Secrets.hasTokens(text)) {
-            return text;
-        }
-        try {
-            return secrets(running.text()).restore(text);
-        } catch (Secrets.UnknownToken e) {
-            throw new AdminException(400, e.getMessage());
-        }
-    }
-
     private GatewayConfig parse(String text) throws AdminException {
         try {
             return runtime.parser().parse(runtime.configPath().toString(), text);
         } catch (ConfigException e) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            ArrayNode errors = JSON.createArrayNode();
-            for (ConfigError err : e.errors()) {
-                fields.putIfAbsent(err.field() == null ? "@entity" : err.field(), err.message());
-                errors.addObject().put("field", err.field()).put("line", err.line()).put("column", err.column())
-                        .put("message", err.message());
-            }
-            ConfigError first = e.errors().get(0);
-            throw new AdminException(400, "declarative config is invalid: " + first, fields, errors);
-        }
-    }
-
-    private static Secrets secrets(String text) {
-        try {
-            return Secrets.of(DeclarativeDocument.YAML.readTree(text));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the running configuration always parses", e);
+            throw AdminException.invalid(e);
         }
     }
 }

@@ -65,6 +65,11 @@ final class DeclarativeDocument {
         }
     }
 
+    /** A document of a tree already read (the redacted tree admins read entities from). */
+    static DeclarativeDocument of(ObjectNode root) {
+        return new DeclarativeDocument(root);
+    }
+
     ObjectNode root() {
         return root;
     }

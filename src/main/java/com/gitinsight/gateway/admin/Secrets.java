@@ -1,163 +1,236 @@
 package com.gitinsight.gateway.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.gitinsight.gateway.config.KongConfigParser;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The secrets of one configuration, and the two directions of redaction: what admins read has each
- * secret replaced by {@code {redacted:<hash>}}; what they send back has those tokens replaced by the
- * secrets again, so a file read, edited and saved keeps its secrets without anyone seeing them.
- * Secret references ({@code {vault://env/NAME}}) are not secrets and are shown as written.
+ * The secrets of one version of the file, found by field (the schema's secret fields, not by
+ * looking at values), and the two directions of redaction: what admins read has each secret field's
+ * value replaced by its token ({@link RedactionKey}); what they send back has those tokens replaced by
+ * the secrets again, so a file read, edited and saved keeps its secrets without anyone seeing them.
+ * A token is put back only as the whole value of a secret field, never into a message, header or
+ * key that could show it. References ({@code {vault://env/NAME}}) are not secrets and are shown as written.
  */
 final class Secrets {
 
-    private static final Set<String> SECRET_KEYS = Set.of("secret", "password", "redis_password", "client_secret",
-            "token", "api_key", "private_key", "passphrase", "credentials");
-    private static final Pattern URL_PASSWORD = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*:([^/@]+)@");
-    private static final Pattern TOKEN = Pattern.compile("\\{redacted:([0-9a-f]{16})}");
+    /** Anything shaped as a token; one that is not a token of this version is refused, not kept as text. */
+    private static final Pattern TOKEN = Pattern.compile("\\{redacted:[^}\\s]*}");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Token to secret; longest secrets first for textual replacement. */
-    private final Map<String, String> byToken = new HashMap<>();
-    private final List<String> values = new ArrayList<>();
-
-    private Secrets() {
+    @FunctionalInterface
+    interface Tokens {
+        String of(String secret) throws IOException;
     }
 
-    /** The secrets in a configuration tree (raw, as in the file). */
-    static Secrets of(JsonNode tree) {
-        Secrets s = new Secrets();
-        s.collect(tree, null);
-        s.values.sort(Comparator.comparingInt(String::length).reversed());
+    private final String text;
+    private final JsonNode tree;
+    private final Set<String> fields;
+    private final Map<String, String> secretOf = new HashMap<>();
+    private final Map<String, String> tokenOf = new HashMap<>();
+
+    private Secrets(String text, JsonNode tree, Set<String> fields) {
+        this.text = text;
+        this.tree = tree;
+        this.fields = fields;
+    }
+
+    /** The secrets of {@code text}, whose secret fields are {@code fields} (paths as the parser names them). */
+    static Secrets of(String text, Set<String> fields, Tokens tokens) throws IOException {
+        JsonNode tree = DeclarativeDocument.YAML.readTree(text);
+        Secrets s = new Secrets(text, tree == null ? JSON.createObjectNode() : tree, fields);
+        List<String> values = new ArrayList<>();
+        FieldPaths.walk(s.tree, "", (path, value) -> {
+            if (fields.contains(path) && isSecret(value)) {
+                values.add(value.asText());
+            }
+            return value;
+        });
+        for (String v : values) {
+            String token = tokens.of(v);
+            s.secretOf.put(token, v);
+            s.tokenOf.put(v, token);
+        }
         return s;
     }
 
-    private void collect(JsonNode node, String key) {
-        if (node instanceof ObjectNode o) {
-            o.fields().forEachRemaining(e -> collect(e.getValue(), e.getKey()));
-        } else if (node instanceof ArrayNode a) {
-            a.forEach(n -> collect(n, key));
-        } else if (node.isTextual()) {
-            String v = node.asText();
-            if (v.isEmpty() || v.startsWith("{vault://") || TOKEN.matcher(v).matches()) {
-                return;
-            }
-            if (key != null && SECRET_KEYS.contains(key.toLowerCase(Locale.ROOT))) {
-                add(v);
-            } else {
-                Matcher m = URL_PASSWORD.matcher(v);
-                if (m.find() && !m.group(1).startsWith("{vault://")) {
-                    add(m.group(1));
-                }
-            }
-        }
-    }
-
-    private void add(String secret) {
-        String token = token(secret);
-        if (byToken.putIfAbsent(token, secret) == null) {
-            values.add(secret);
-        }
-    }
-
-    static String token(String secret) {
-        return "{redacted:" + KongConfigParser.hash("secret:" + secret) + "}";
-    }
-
-    boolean isEmpty() {
-        return values.isEmpty();
-    }
-
-    /** Replaces every secret in {@code text}. */
-    String redact(String text) {
-        String out = text;
-        for (String v : values) {
-            out = out.replace(v, token(v));
-        }
-        return out;
-    }
-
-    /** Replaces secrets in every string of a tree, in place. */
-    JsonNode redact(JsonNode tree) {
-        return map(tree, this::redact);
-    }
-
-    /** True if any string of the tree still holds a secret. */
-    boolean leaks(JsonNode tree) {
-        if (tree instanceof ObjectNode || tree instanceof ArrayNode) {
-            for (Iterator<JsonNode> it = tree.elements(); it.hasNext();) {
-                if (leaks(it.next())) {
-                    return true;
-                }
-            }
+    /** A value a secret field holds that is a secret: not a reference, not a token, not empty. */
+    private static boolean isSecret(JsonNode value) {
+        if (!value.isTextual() && !value.isNumber()) {
             return false;
         }
-        if (tree.isTextual()) {
-            String v = tree.asText();
-            return values.stream().anyMatch(v::contains);
-        }
-        return false;
-    }
-
-    /** Puts the secrets back into {@code text}; a token of a secret not in this configuration is an error. */
-    String restore(String text) throws UnknownToken {
-        Matcher m = TOKEN.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String secret = byToken.get(m.group());
-            if (secret == null) {
-                throw new UnknownToken(m.group());
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(secret));
-        }
-        m.appendTail(out);
-        return out.toString();
+        String v = value.asText();
+        return !v.isEmpty() && !v.startsWith("{vault://") && !TOKEN.matcher(v).matches();
     }
 
     static boolean hasTokens(String text) {
         return TOKEN.matcher(text).find();
     }
 
-    private static JsonNode map(JsonNode node, UnaryOperator<String> f) {
-        if (node instanceof ObjectNode o) {
-            List<String> names = new ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String n : names) {
-                o.set(n, map(o.get(n), f));
-            }
-            return o;
-        }
-        if (node instanceof ArrayNode a) {
-            for (int i = 0; i < a.size(); i++) {
-                a.set(i, map(a.get(i), f));
-            }
-            return a;
-        }
-        if (node.isTextual()) {
-            return TextNode.valueOf(f.apply(node.asText()));
-        }
-        return node;
+    /** The tree with each secret replaced by its token (a copy). */
+    ObjectNode redactedTree() {
+        JsonNode copy = tree.deepCopy();
+        FieldPaths.walk(copy, "", (path, value) -> fields.contains(path) && isSecret(value)
+                ? TextNode.valueOf(tokenOf.get(value.asText())) : value);
+        return copy instanceof ObjectNode o ? o : JSON.createObjectNode();
     }
 
-    /** A redaction token that matches no secret of the running configuration. */
+    /**
+     * The text with each secret field's value replaced where it is written, so comments and layout
+     * stay; any other copy of a secret (a comment quoting it) is replaced too. When the result does not
+     * read back as exactly the redacted tree (a secret that also appears inside another value, a
+     * layout the spans miss), the redacted tree is written out instead, without the comments.
+     */
+    String redactedText() throws IOException {
+        if (tokenOf.isEmpty()) {
+            return text;
+        }
+        Map<String, JsonNode> values = FieldPaths.leaves(tree);
+        List<ScalarSpans.Edit> edits = new ArrayList<>();
+        for (ScalarSpans.Span span : ScalarSpans.of(text)) {
+            JsonNode value = values.get(span.path());
+            if (fields.contains(span.path()) && value != null && isSecret(value)) {
+                edits.add(new ScalarSpans.Edit(span, quoted(tokenOf.get(value.asText()))));
+            }
+        }
+        String out = ScalarSpans.apply(text, edits);
+        List<String> longestFirst = new ArrayList<>(tokenOf.keySet());
+        longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+        for (String secret : longestFirst) {
+            out = out.replace(secret, tokenOf.get(secret));
+        }
+        ObjectNode expected = redactedTree();
+        return readsAs(out, expected) ? out : write(expected);
+    }
+
+    /**
+     * Puts the secrets of this version back into {@code submitted}, whose secret fields are {@code
+     * submittedFields}. A token must be the whole value of a secret field and a token of this version.
+     */
+    String restore(String submitted, Set<String> submittedFields) throws IOException, UnknownToken, MisplacedToken {
+        if (!hasTokens(submitted)) {
+            return submitted;
+        }
+        JsonNode sent;
+        try {
+            sent = DeclarativeDocument.YAML.readTree(submitted);
+        } catch (JsonProcessingException e) {
+            return submitted; // the parser reports the syntax error, with its line
+        }
+        if (sent == null) {
+            return submitted;
+        }
+        refuseMisplaced(sent, "", submittedFields);
+        JsonNode expected = sent.deepCopy();
+        FieldPaths.walk(expected, "", (path, value) -> value.isTextual() && TOKEN.matcher(value.asText()).matches()
+                ? TextNode.valueOf(secretOf.get(value.asText())) : value);
+        Map<String, JsonNode> values = FieldPaths.leaves(sent);
+        Map<String, String> writtenAs = writtenForms();
+        List<ScalarSpans.Edit> asWritten = new ArrayList<>();
+        List<ScalarSpans.Edit> quoted = new ArrayList<>();
+        for (ScalarSpans.Span span : ScalarSpans.of(submitted)) {
+            JsonNode value = values.get(span.path());
+            if (value != null && value.isTextual() && TOKEN.matcher(value.asText()).matches()) {
+                String secret = secretOf.get(value.asText());
+                // Each secret as this version writes it (a file read and saved is the same file), else quoted.
+                asWritten.add(new ScalarSpans.Edit(span, writtenAs.getOrDefault(secret, quoted(secret))));
+                quoted.add(new ScalarSpans.Edit(span, quoted(secret)));
+            }
+        }
+        for (List<ScalarSpans.Edit> edits : List.of(asWritten, quoted)) {
+            String out = ScalarSpans.apply(submitted, edits);
+            if (readsAs(out, expected)) {
+                return out;
+            }
+        }
+        return write(expected);
+    }
+
+    /** How this version writes each secret (plain, quoted, a block), as found at its secret fields. */
+    private Map<String, String> writtenForms() throws IOException {
+        Map<String, JsonNode> values = FieldPaths.leaves(tree);
+        Map<String, String> out = new HashMap<>();
+        for (ScalarSpans.Span span : ScalarSpans.of(text)) {
+            JsonNode value = values.get(span.path());
+            if (fields.contains(span.path()) && value != null && isSecret(value)) {
+                out.putIfAbsent(value.asText(), text.substring(span.start(), span.end()));
+            }
+        }
+        return out;
+    }
+
+    /** Refuses a token anywhere but as the whole value of a secret field, and a token of another version. */
+    private void refuseMisplaced(JsonNode node, String path, Set<String> secretFields) throws UnknownToken, MisplacedToken {
+        if (node instanceof ObjectNode o) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (hasTokens(e.getKey())) {
+                    throw new MisplacedToken(child);
+                }
+                refuseMisplaced(e.getValue(), child, secretFields);
+            }
+        } else if (node instanceof ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                refuseMisplaced(a.get(i), path + "[" + i + "]", secretFields);
+            }
+        } else if (node.isTextual() && hasTokens(node.asText())) {
+            String v = node.asText();
+            if (!secretFields.contains(path) || !TOKEN.matcher(v).matches()) {
+                throw new MisplacedToken(path);
+            }
+            if (!secretOf.containsKey(v)) {
+                throw new UnknownToken(v);
+            }
+        }
+    }
+
+    private static boolean readsAs(String text, JsonNode expected) {
+        try {
+            return expected.equals(DeclarativeDocument.YAML.readTree(text));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** A JSON string: also a YAML double-quoted scalar, valid wherever a scalar is. */
+    private static String quoted(String value) throws JsonProcessingException {
+        return JSON.writeValueAsString(value);
+    }
+
+    /** The tree in the file's own format (JSON when the text is a JSON object). */
+    private String write(JsonNode root) throws JsonProcessingException {
+        return text.stripLeading().startsWith("{") ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
+                : DeclarativeDocument.YAML.writeValueAsString(root);
+    }
+
+    /** A redaction token that matches no secret of the version it is sent against. */
     static final class UnknownToken extends Exception {
         private static final long serialVersionUID = 1L;
 
         UnknownToken(String token) {
-            super("the value " + token + " is not a secret of the running configuration; send the secret itself");
+            super("the value " + token + " is not a secret of the current configuration; send the secret itself");
+        }
+    }
+
+    /** A redaction token where no secret may go. */
+    static final class MisplacedToken extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MisplacedToken(String field) {
+            super(field + ": a redacted value may only stand, whole, for the value of a secret field");
         }
     }
 }

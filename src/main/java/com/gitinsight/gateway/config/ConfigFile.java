@@ -6,14 +6,20 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,10 +27,15 @@ import java.util.stream.Stream;
 
 /**
  * The declarative file on disk, written so that a crash at any instant leaves either the old or the
- * new version whole: the new text goes to a temporary file in the same directory and is fsynced,
- * the old version is copied to a numbered backup and fsynced, then the temporary file is renamed
- * over the original (atomic within one directory) and the directory is fsynced so the rename
+ * new version whole: the new text goes to a temporary file of its own in the same directory and is
+ * fsynced, the old version is copied to a numbered backup and fsynced, then the temporary file is
+ * renamed over the original (atomic within one directory) and the directory is fsynced so the rename
  * itself survives a power loss. The last {@code keep} backups are kept in {@code <file>.backups/}.
+ *
+ * <p>Writers take {@link #lock()}: one writer at a time across threads and processes (gateways of a
+ * cluster share the file), held by a caller across its read, check and write so that none of them
+ * decides on a version another has replaced meanwhile, and backup numbers are never taken twice. The
+ * new file and the backups keep the file's mode, owner and group; the backup directory is 0700.
  */
 public final class ConfigFile {
 
@@ -35,11 +46,30 @@ public final class ConfigFile {
     public record Backup(int number, Instant replacedAt, String hash, Path path) {
     }
 
+    /**
+     * Runs when the new version and the backup are on disk and the file is not yet replaced; if it
+     * throws, the write is abandoned (temporary file and backup removed) and the file stays as it was.
+     */
+    @FunctionalInterface
+    public interface BeforeReplace {
+        void accept(Optional<Backup> backup) throws IOException;
+    }
+
+    /** The exclusive write lock, held until closed. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+
     private final Path file;
     private final Path backups;
     private final int keep;
     private final Consumer<Step> afterStep;
     private final Pattern backupName;
+    private final Pattern tempName;
+    private final WriteLock lock;
 
     public ConfigFile(Path file, int keep) {
         this(file, keep, step -> { });
@@ -52,6 +82,8 @@ public final class ConfigFile {
         this.keep = keep;
         this.afterStep = afterStep;
         this.backupName = Pattern.compile(Pattern.quote(this.file.getFileName().toString()) + "\\.(\\d+)");
+        this.tempName = Pattern.compile("\\." + Pattern.quote(this.file.getFileName().toString()) + "(\\.\\d+)?\\.tmp");
+        this.lock = new WriteLock(backups.resolve("write.lock"));
     }
 
     public Path path() {
@@ -66,21 +98,71 @@ public final class ConfigFile {
         return Files.readString(file, StandardCharsets.UTF_8);
     }
 
+    /** The file's text, or empty when there is no file. */
+    public Optional<String> readIfExists() throws IOException {
+        try {
+            return Optional.of(read());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Takes the exclusive write lock (waiting for other threads and processes); close it to release. */
+    public Lock lock() throws IOException {
+        createBackupDirectory();
+        return lock.acquire()::close;
+    }
+
     /** Replaces the file with {@code text}; returns the backup of the version replaced, if there was one. */
     public Optional<Backup> write(String text) throws IOException {
-        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        writeSynced(temp, text.getBytes(StandardCharsets.UTF_8));
-        afterStep.accept(Step.TEMP_WRITTEN);
-        Optional<Backup> backup = Optional.empty();
-        if (Files.exists(file)) {
-            Files.createDirectories(backups);
-            int number = newestNumber() + 1;
-            Path copy = backups.resolve(file.getFileName() + "." + number);
-            writeSynced(copy, Files.readAllBytes(file));
-            syncDirectory(backups);
-            backup = Optional.of(new Backup(number, Instant.now(), KongConfigParser.hash(Files.readString(copy)), copy));
+        return write(text, backup -> { });
+    }
+
+    /** As {@link #write(String)}, with {@code beforeReplace} run just before the file is replaced. */
+    public Optional<Backup> write(String text, BeforeReplace beforeReplace) throws IOException {
+        try (Lock held = lock()) {
+            removeAbandonedTemporaryFiles();
+            FileModes modes = FileModes.of(file);
+            Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
+            try {
+                writeSynced(temp, text.getBytes(StandardCharsets.UTF_8));
+                if (modes != null) {
+                    modes.applyTo(temp);
+                }
+                afterStep.accept(Step.TEMP_WRITTEN);
+                Optional<Backup> backup = Files.exists(file) ? Optional.of(backUp(modes)) : Optional.empty();
+                afterStep.accept(Step.BACKUP_WRITTEN);
+                try {
+                    beforeReplace.accept(backup);
+                } catch (IOException | RuntimeException e) {
+                    if (backup.isPresent()) {
+                        Files.deleteIfExists(backup.get().path());
+                    }
+                    throw e;
+                }
+                replace(temp);
+                prune();
+                return backup;
+            } finally {
+                Files.deleteIfExists(temp);
+            }
         }
-        afterStep.accept(Step.BACKUP_WRITTEN);
+    }
+
+    private Backup backUp(FileModes modes) throws IOException {
+        int number = newestNumber() + 1;
+        Path copy = backups.resolve(file.getFileName() + "." + number);
+        byte[] old = Files.readAllBytes(file);
+        Files.deleteIfExists(copy);
+        writeSynced(copy, old); // created 0600, then given the file's own mode: never more open than the file
+        if (modes != null) {
+            modes.applyTo(copy);
+        }
+        syncDirectory(backups);
+        return new Backup(number, Instant.now(), KongConfigParser.hash(new String(old, StandardCharsets.UTF_8)), copy);
+    }
+
+    private void replace(Path temp) throws IOException {
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -90,26 +172,20 @@ public final class ConfigFile {
         afterStep.accept(Step.RENAMED);
         syncDirectory(file.getParent());
         afterStep.accept(Step.DIRECTORY_SYNCED);
-        prune();
-        return backup;
     }
 
     /** The kept versions, newest first. */
     public List<Backup> backups() throws IOException {
-        if (!Files.isDirectory(backups)) {
-            return List.of();
-        }
         List<Backup> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(backups)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Matcher m = backupName.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    out.add(new Backup(Integer.parseInt(m.group(1)), Files.getLastModifiedTime(p).toInstant(),
-                            KongConfigParser.hash(Files.readString(p, StandardCharsets.UTF_8)), p));
-                }
+        for (int number : numbers()) {
+            Path p = backups.resolve(file.getFileName() + "." + number);
+            try {
+                out.add(new Backup(number, Files.getLastModifiedTime(p).toInstant(),
+                        KongConfigParser.hash(Files.readString(p, StandardCharsets.UTF_8)), p));
+            } catch (NoSuchFileException e) {
+                // Pruned by a writer meanwhile (this listing does not take the lock).
             }
         }
-        out.sort(Comparator.comparingInt(Backup::number).reversed());
         return out;
     }
 
@@ -118,21 +194,65 @@ public final class ConfigFile {
         return Files.isRegularFile(p) ? Optional.of(Files.readString(p, StandardCharsets.UTF_8)) : Optional.empty();
     }
 
+    /** The backup numbers, newest first, from the names alone (a write must not read every backup). */
+    private List<Integer> numbers() throws IOException {
+        if (!Files.isDirectory(backups)) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(backups)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Matcher m = backupName.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    out.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        out.sort(Comparator.reverseOrder());
+        return out;
+    }
+
     private int newestNumber() throws IOException {
-        List<Backup> all = backups();
-        return all.isEmpty() ? 0 : all.get(0).number();
+        List<Integer> all = numbers();
+        return all.isEmpty() ? 0 : all.get(0);
     }
 
     private void prune() throws IOException {
-        List<Backup> all = backups();
+        List<Integer> all = numbers();
         for (int i = keep; i < all.size(); i++) {
-            Files.deleteIfExists(all.get(i).path());
+            Files.deleteIfExists(backups.resolve(file.getFileName() + "." + all.get(i)));
+        }
+    }
+
+    /** Temporary files of writers that crashed; only called under the lock, when no write is under way. */
+    private void removeAbandonedTemporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (tempName.matcher(p.getFileName().toString()).matches()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The backups hold every secret of the file: only the gateway's user may list or read them. */
+    private void createBackupDirectory() throws IOException {
+        if (Files.isDirectory(backups)) {
+            return;
+        }
+        if (Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null) {
+            Files.createDirectories(backups, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectories(backups);
         }
     }
 
     private static void writeSynced(Path path, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        boolean posix = Files.getFileAttributeView(path.getParent(), PosixFileAttributeView.class) != null;
+        try (FileChannel ch = posix ? FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PRIVATE))
+                : FileChannel.open(path, options)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 ch.write(buffer);

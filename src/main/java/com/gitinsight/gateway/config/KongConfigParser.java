@@ -63,6 +63,7 @@ public final class KongConfigParser {
     private final PluginRegistry registry;
     private final java.util.function.UnaryOperator<String> environment;
     private final TreeReader reader = new TreeReader();
+    private final SecretFields secretFields;
 
     public KongConfigParser(PluginRegistry registry) {
         this(registry, System::getenv);
@@ -72,6 +73,7 @@ public final class KongConfigParser {
     public KongConfigParser(PluginRegistry registry, java.util.function.UnaryOperator<String> environment) {
         this.registry = registry;
         this.environment = environment;
+        this.secretFields = new SecretFields(registry);
     }
 
     /** Reads and validates the file at {@code path}. */
@@ -94,16 +96,32 @@ public final class KongConfigParser {
             boolean json = file.toLowerCase(Locale.ROOT).endsWith(".json");
             root = reader.read(text, json);
         } catch (ConfigException.Syntax e) {
-            problems.add(e.location(), null, "malformed " + (file.endsWith(".json") ? "JSON" : "YAML") + ": "
-                    + e.getMessage());
-            throw new ConfigException(problems.errors());
+            throw malformed(file, e);
         }
-        root = VaultReferences.resolve(root, "", environment, problems);
+        root = VaultReferences.resolve(root, "", secretFields.of(root), environment, problems);
         GatewayConfig config = new Build(file, hash(text), text, problems).run(Section.of(root, "", problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.errors());
         }
         return config;
+    }
+
+    /**
+     * The fields of {@code text} that hold secrets (paths as errors name them: {@code
+     * plugins[0].config.redis.password}), whether or not the rest validates; syntax errors throw.
+     */
+    public Set<String> secretFields(String file, String text) throws ConfigException {
+        try {
+            return secretFields.of(reader.read(text, file.toLowerCase(Locale.ROOT).endsWith(".json")));
+        } catch (ConfigException.Syntax e) {
+            throw malformed(file, e);
+        }
+    }
+
+    private static ConfigException malformed(String file, ConfigException.Syntax e) {
+        Problems problems = new Problems(file);
+        problems.add(e.location(), null, "malformed " + (file.endsWith(".json") ? "JSON" : "YAML") + ": " + e.getMessage());
+        return new ConfigException(problems.errors());
     }
 
     public static String hash(String text) {
@@ -166,7 +184,8 @@ public final class KongConfigParser {
 
         private void service(Section s) {
             s.allowOnly(SERVICE, SERVICE_ACCEPTED);
-            String name = s.requiredString("name");
+            String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
+            id(s);
             String protocol = "http";
             String host = null;
             int port = 80;
@@ -236,7 +255,8 @@ public final class KongConfigParser {
 
         private void route(Section s, String parentService) {
             s.allowOnly(ROUTE, ROUTE_ACCEPTED);
-            String name = s.string("name", null);
+            String name = s.checked("name", s.string("name", null), EntityNames::nameProblem);
+            id(s);
             String service = parentService;
             if (parentService != null) {
                 if (s.has("service")) {
@@ -385,10 +405,12 @@ public final class KongConfigParser {
 
         private void consumer(Section s) {
             s.allowOnly(CONSUMER, CONSUMER_ACCEPTED);
-            String username = s.string("username", null);
-            String customId = s.string("custom_id", null);
+            String username = s.checked("username", s.string("username", null), EntityNames::pathProblem);
+            String customId = s.checked("custom_id", s.string("custom_id", null), EntityNames::pathProblem);
             if (username == null && customId == null) {
-                problems.add(s.location(), s.path(), "a consumer needs a username or a custom_id");
+                if (!s.has("username") && !s.has("custom_id")) {
+                    problems.add(s.location(), s.path(), "a consumer needs a username or a custom_id");
+                }
                 return;
             }
             List<ConsumerSpec.JwtSecret> secrets = new ArrayList<>();
@@ -414,7 +436,7 @@ public final class KongConfigParser {
                 }
                 secrets.add(new ConsumerSpec.JwtSecret(key, secret, algorithm, rsa));
             }
-            ConsumerSpec consumer = new ConsumerSpec(s.string("id", null), username, customId, secrets);
+            ConsumerSpec consumer = new ConsumerSpec(id(s), username, customId, secrets);
             if (consumers.stream().anyMatch(c -> c.reference().equals(consumer.reference()))) {
                 problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
                 return;
@@ -432,6 +454,7 @@ public final class KongConfigParser {
                 Section s = p.section;
                 s.allowOnly(PLUGIN, PLUGIN_ACCEPTED);
                 String name = s.requiredString("name");
+                id(s);
                 PluginSpec.Scope scope = p.scope;
                 String scopeName = p.scopeName;
                 if (p.route != null) {
@@ -514,6 +537,11 @@ public final class KongConfigParser {
         /** Routes need not have names; plugins find theirs by display name. */
         private String routeKey(RouteSpec r) {
             return r.displayName();
+        }
+
+        /** An entity's {@code id}: free text here (Kong's are UUIDs), but it names the entity in admin API paths. */
+        private String id(Section s) {
+            return s.checked("id", s.string("id", null), EntityNames::pathProblem);
         }
 
         /** A reference to another entity: a name, or a map {@code {name: ...}} as deck writes it. */

@@ -22,6 +22,15 @@ public interface PluginSchema {
         return name();
     }
 
+    /**
+     * The fields of the plugin's {@code config} that hold secrets (credentials, passwords, URLs with
+     * them), dotted for nested ones ({@code redis.password}): the only fields a {@code {vault://env/NAME}}
+     * reference may fill, and the ones the admin API shows redacted.
+     */
+    default Set<String> secretFields() {
+        return Set.of();
+    }
+
     /** Where the plugin may be attached; anywhere unless the plugin says otherwise. */
     default Set<PluginSpec.Scope> scopes() {
         return EnumSet.allOf(PluginSpec.Scope.class);

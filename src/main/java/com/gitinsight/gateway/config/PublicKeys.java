@@ -19,7 +19,9 @@ final class PublicKeys {
             }
             return null;
         } catch (Exception e) {
-            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            // The key may come from a {vault://} reference: an error never shows the value itself.
+            return why.contains(pem.strip()) ? e.getClass().getSimpleName() : why;
         }
     }
 }

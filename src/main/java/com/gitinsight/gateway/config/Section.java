@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A typed, validating view of one mapping in the file. Each accessor records an error (with the
@@ -92,6 +93,19 @@ final class Section {
             problems.add(map.location(), child(key), "required field missing");
         } else if (value != null && value.isBlank()) {
             error(key, "must not be empty");
+            return null;
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} (read from {@code key}) when {@code rule} finds nothing wrong with it; otherwise the
+     * rule's complaint is recorded and the result is null, as for a missing value.
+     */
+    String checked(String key, String value, UnaryOperator<String> rule) {
+        String problem = value == null ? null : rule.apply(value);
+        if (problem != null) {
+            error(key, problem);
             return null;
         }
         return value;

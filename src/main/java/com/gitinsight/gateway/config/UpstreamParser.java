@@ -49,7 +49,8 @@ final class UpstreamParser {
     /** The upstream, or null when its name or algorithm is unusable (errors are in {@code problems}). */
     static UpstreamSpec parse(Section s, Problems problems) {
         s.allowOnly(UPSTREAM, UPSTREAM_ACCEPTED);
-        String name = s.requiredString("name");
+        String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
+        s.checked("id", s.string("id", null), EntityNames::pathProblem);
         Algorithm algorithm = algorithm(s);
         HashPolicy hash = hash(s, algorithm);
         HealthCheckSpec health = healthchecks(s.section("healthchecks"));

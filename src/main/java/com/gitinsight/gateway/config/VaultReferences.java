@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +13,10 @@ import java.util.regex.Pattern;
 /**
  * Kong's secret references: a string that is exactly {@code {vault://env/NAME}} is replaced by
  * the environment variable (Kong's env vault: upper-cased, dashes become underscores), so secrets
- * stay out of the file. A missing variable is an error naming it and where it is used.
+ * stay out of the file. Only in secret fields ({@link SecretFields}): anywhere else a reference would
+ * let whoever edits the file print any variable of the gateway (its admin token, say) in a plugin's
+ * message or a header. A reference elsewhere, or to a missing variable, is an error at its field
+ * that never shows a resolved value.
  */
 final class VaultReferences {
 
@@ -21,8 +25,14 @@ final class VaultReferences {
     private VaultReferences() {
     }
 
-    static Node resolve(Node node, String path, UnaryOperator<String> env, Problems problems) {
+    static Node resolve(Node node, String path, Set<String> secrets, UnaryOperator<String> env, Problems problems) {
         if (node instanceof Node.ScalarNode s && s.value() instanceof String str && str.startsWith("{vault://")) {
+            if (!secrets.contains(path)) {
+                problems.add(s.location(), path, "vault references are only allowed in secret fields (credentials and"
+                        + " passwords: jwt_secrets' secret and rsa_public_key, redis username and password,"
+                        + " cache-eviction's broker_url)");
+                return s;
+            }
             Matcher m = REFERENCE.matcher(str);
             if (!m.matches()) {
                 problems.add(s.location(), path, "unsupported secret reference '" + str
@@ -40,13 +50,13 @@ final class VaultReferences {
         if (node instanceof Node.MapNode map) {
             Map<String, Node.Entry> out = new LinkedHashMap<>();
             map.entries().forEach((k, e) -> out.put(k, new Node.Entry(e.keyLocation(),
-                    resolve(e.value(), path.isEmpty() ? k : path + "." + k, env, problems))));
+                    resolve(e.value(), path.isEmpty() ? k : path + "." + k, secrets, env, problems))));
             return new Node.MapNode(map.location(), out);
         }
         if (node instanceof Node.ListNode list) {
             List<Node> out = new ArrayList<>();
             for (int i = 0; i < list.items().size(); i++) {
-                out.add(resolve(list.items().get(i), path + "[" + i + "]", env, problems));
+                out.add(resolve(list.items().get(i), path + "[" + i + "]", secrets, env, problems));
             }
             return new Node.ListNode(list.location(), out);
         }

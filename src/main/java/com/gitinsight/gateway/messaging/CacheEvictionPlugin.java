@@ -58,6 +58,12 @@ public final class CacheEvictionPlugin implements PluginSchema {
         return EnumSet.of(PluginSpec.Scope.GLOBAL);
     }
 
+    /** A broker URL carries its credentials ({@code amqp://user:password@...}, {@code ?password=}). */
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("broker_url");
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("provider", "broker_url", "bindings", "rules", "dead_letter_exchange", "disconnected_ttl",

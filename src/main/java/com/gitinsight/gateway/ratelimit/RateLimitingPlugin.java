@@ -17,6 +17,11 @@ public final class RateLimitingPlugin implements PluginSchema {
             "redis_database", "redis_timeout", "redis_ssl", "fault_tolerant", "hide_client_headers", "error_code",
             "error_message");
     private static final Set<String> ACCEPTED = Set.of("sync_rate", "redis_server_name", "redis_ssl_verify");
+    /** Kong 3's nested Redis credentials (request-rate reads only these). */
+    static final Set<String> REDIS_SECRETS = Set.of("redis.username", "redis.password");
+    /** ... and the flat fields of older files. */
+    private static final Set<String> SECRETS = Set.of("redis.username", "redis.password", "redis_username",
+            "redis_password");
 
     public enum LimitBy { CONSUMER, CREDENTIAL, IP, SERVICE, HEADER, PATH }
 
@@ -46,6 +51,11 @@ public final class RateLimitingPlugin implements PluginSchema {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<String> secretFields() {
+        return SECRETS;
     }
 
     @Override

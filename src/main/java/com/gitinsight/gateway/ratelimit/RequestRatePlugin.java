@@ -32,6 +32,11 @@ public final class RequestRatePlugin implements PluginSchema {
     }
 
     @Override
+    public Set<String> secretFields() {
+        return RateLimitingPlugin.REDIS_SECRETS;
+    }
+
+    @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("rate", "burst", "nodelay", "key", "header_name", "policy", "redis", "fault_tolerant",
                 "status"), Set.of());

@@ -1,13 +1,19 @@
 package com.gitinsight.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +44,59 @@ class ConfigFileTest {
         assertTrue(config.backup(2).isEmpty());
         assertEquals(KongConfigParser.hash("v4"), backups.get(0).hash());
         assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+    }
+
+    @Test
+    void aReplacedFileKeepsItsModeAndItsBackupsAreNoMoreReadableThanIt(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "POSIX file modes");
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, OLD);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        ConfigFile config = new ConfigFile(file, 3);
+        ConfigFile.Backup first = config.write(NEW).orElseThrow();
+        assertEquals("rw-------", mode(file), "the replaced file keeps 0600");
+        assertEquals("rw-------", mode(first.path()), "so does its backup");
+        assertEquals("rwx------", mode(config.backupDirectory()));
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        ConfigFile.Backup second = config.write(OLD).orElseThrow();
+        assertEquals("rw-r-----", mode(file));
+        assertEquals("rw-r-----", mode(second.path()));
+        assertEquals(OLD, config.read());
+    }
+
+    @Test
+    void aReplacedFileKeepsItsOwnerWhenTheGatewayMayGiveIt(@TempDir Path dir) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root may give a file to another user");
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, OLD);
+        UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(file, nobody);
+        ConfigFile config = new ConfigFile(file, 3);
+        ConfigFile.Backup backup = config.write(NEW).orElseThrow();
+        assertEquals(nobody, Files.getOwner(file));
+        assertEquals(nobody, Files.getOwner(backup.path()));
+    }
+
+    @Test
+    void aFailureJustBeforeTheReplaceLeavesTheFileAndTheBackupsAsTheyWere(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, OLD);
+        ConfigFile config = new ConfigFile(file, 3);
+        config.write(OLD + "# 1\n");
+        IOException e = assertThrows(IOException.class, () -> config.write(NEW, backup -> {
+            assertEquals(2, backup.orElseThrow().number(), "the backup exists while the hook runs");
+            throw new IOException("audit log unwritable");
+        }));
+        assertEquals("audit log unwritable", e.getMessage());
+        assertEquals(OLD + "# 1\n", config.read(), "the file is unchanged");
+        assertEquals(List.of(1), config.backups().stream().map(ConfigFile.Backup::number).toList(), "its backup is gone");
+        assertEquals(2, config.write(NEW).orElseThrow().number(), "and its number is free again");
+        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
     @ParameterizedTest

@@ -10,6 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.Map;
+import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
+import com.gitinsight.gateway.ratelimit.RequestRatePlugin;
 import com.gitinsight.gateway.messaging.CacheEvictionPlugin;
 import java.util.List;
 import java.util.Set;
@@ -471,5 +476,129 @@ class KongConfigParserTest {
         ConfigError error = e.errors().get(0);
         assertEquals("plugins[0].config.broker_url", error.field());
         assertTrue(error.message().startsWith("use amqp://"), error.message());
+    }
+
+    @Test
+    void entityNamesAndIdsFollowKongsRulesAndCannotEscapeAnAdminPath() {
+        ConfigException e = invalid(HEADER + """
+                upstreams:
+                  - name: "pool/../x"
+                services:
+                  - name: "api/v1"
+                    url: http://a:1
+                  - name: "fine.name_~-é"
+                    id: 'a\\b'
+                    url: http://b:1
+                    routes:
+                      - {name: "..", paths: [/a]}
+                      - {name: "r 1", paths: [/b]}
+                consumers:
+                  - username: "../etc"
+                  - custom_id: "x/y"
+                plugins:
+                  - {name: prometheus, id: ".."}
+                """);
+        List<String> messages = e.errors().stream().map(x -> x.line() + " " + x.field() + ": " + x.message()).toList();
+        assertEquals(List.of(
+                "3 upstreams[0].name: invalid value 'pool/../x': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                "5 services[0].name: invalid value 'api/v1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                "8 services[1].id: invalid value 'a\\b': must not contain '/' or '\\'",
+                "11 services[1].routes[0].name: invalid value '..': must not be '.' or contain '..'",
+                "12 services[1].routes[1].name: invalid value 'r 1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                "14 consumers[0].username: invalid value '../etc': must not be '.' or contain '..'",
+                "15 consumers[1].custom_id: invalid value 'x/y': must not contain '/' or '\\'",
+                "17 plugins[0].id: invalid value '..': must not be '.' or contain '..'"), messages);
+    }
+
+    @Test
+    void namesWithKongsUnreservedAndNonAsciiCharactersAreAccepted() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                services:
+                  - name: "a.b_c~d-é"
+                    url: http://a:1
+                    routes: [{name: "v1.0~x", paths: [/a]}]
+                consumers:
+                  - {username: "alice@example.com", custom_id: "c:1"}
+                """);
+        assertEquals("a.b_c~d-é", config.services().get(0).name());
+        assertEquals("alice@example.com", config.consumers().get(0).username());
+    }
+
+    @Test
+    void vaultReferencesResolveInEverySecretField() throws Exception {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(rsa.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        Map<String, String> env = Map.of("HS", "hs-secret", "PEM", pem, "REDIS_USER", "ru", "REDIS_PASS", "rp",
+                "OLD_PASS", "op", "AMQP", "amqp://u:p@mq:5672/%2F");
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn(), env::get).parse("t.yml", HEADER + """
+                services:
+                  - name: s
+                    url: http://s:1
+                    plugins:
+                      - {name: request-rate, config: {rate: 5r/s, policy: redis, redis: {host: r, password: "{vault://env/REDIS_PASS}"}}}
+                    routes:
+                      - name: r
+                        paths: [/r]
+                        plugins:
+                          - name: rate-limiting
+                            config: {minute: 5, policy: redis, redis_host: r, redis_password: "{vault://env/OLD_PASS}"}
+                consumers:
+                  - username: c
+                    jwt_secrets:
+                      - {key: a, secret: "{vault://env/HS}"}
+                      - {key: b, algorithm: RS256, rsa_public_key: "{vault://env/PEM}"}
+                    plugins:
+                      - name: rate-limiting
+                        config: {minute: 5, policy: redis, redis: {host: r, username: "{vault://env/REDIS_USER}", password: "{vault://env/REDIS_PASS}"}}
+                plugins:
+                  - name: cache-eviction
+                    config:
+                      broker_url: "{vault://env/AMQP}"
+                      bindings: [{exchange: analysis}]
+                      rules: [{event_type: t, evict: ["/a/**"]}]
+                """);
+        ConsumerSpec consumer = config.consumers().get(0);
+        assertEquals("hs-secret", consumer.jwtSecrets().get(0).secret());
+        assertEquals(pem, consumer.jwtSecrets().get(1).rsaPublicKey());
+        assertEquals("amqp://u:p@mq:5672/%2F", config.plugins().stream().filter(p -> p.name().equals("cache-eviction"))
+                .map(p -> ((CacheEvictionPlugin.Config) p.config()).brokerUrl()).findFirst().orElseThrow());
+        List<String> redis = config.plugins().stream().map(PluginSpec::config).map(c -> c instanceof RateLimitingPlugin.Config r
+                ? r.redis().username() + ":" + r.redis().password() : c instanceof RequestRatePlugin.Config q
+                ? q.redis().username() + ":" + q.redis().password() : null).filter(x -> x != null).sorted().toList();
+        assertEquals(List.of("null:op", "null:rp", "ru:rp"), redis);
+        assertEquals(Set.of("services[0].plugins[0].config.redis.password",
+                "services[0].routes[0].plugins[0].config.redis_password", "consumers[0].jwt_secrets[0].secret",
+                "consumers[0].jwt_secrets[1].rsa_public_key", "consumers[0].plugins[0].config.redis.username",
+                "consumers[0].plugins[0].config.redis.password", "plugins[0].config.broker_url"),
+                parser.secretFields("t.yml", config.text()));
+    }
+
+    @Test
+    void aVaultReferenceOutsideASecretFieldIsAnErrorAndNothingIsLookedUp() {
+        List<String> looked = new java.util.ArrayList<>();
+        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(PluginRegistry.builtIn(), name -> {
+            looked.add(name);
+            return "the-admin-token";
+        }).parse("t.yml", HEADER + """
+                services:
+                  - name: s
+                    url: "{vault://env/UPSTREAM_URL}"
+                    plugins:
+                      - name: ip-restriction
+                        config: {deny: [10.0.0.0/8], message: "{vault://env/GATEWAY_ADMIN_TOKEN}"}
+                consumers:
+                  - username: c
+                    jwt_secrets: [{key: "{vault://env/KEY}", secret: s}]
+                """));
+        // (the unresolved url is then also no URL: a second error at the same field)
+        List<String> errors = e.errors().stream().map(x -> x.line() + " " + x.field()).distinct().toList();
+        assertEquals(List.of("4 services[0].url", "7 services[0].plugins[0].config.message", "10 consumers[0].jwt_secrets[0].key"),
+                errors);
+        assertTrue(e.errors().get(1).message().startsWith("vault references are only allowed in secret fields"),
+                e.errors().get(1).message());
+        assertEquals(List.of(), looked, "no variable was read");
+        assertFalse(e.getMessage().contains("the-admin-token"));
     }
 }

@@ -1,0 +1,198 @@
+package com.gitinsight.gateway.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.config.ConfigFile;
+import com.gitinsight.gateway.config.KongConfigParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RedactionTest {
+
+    private static final Pattern TOKEN = Pattern.compile("\\{redacted:([0-9a-f]{32})}");
+    private static final AdminIdentity ALICE = new AdminIdentity("alice", "token", "127.0.0.1");
+    /** Every kind of secret field, written in each YAML style, with comments and a reference. */
+    private static final String FILE = """
+            # GitInsight gateway: the team's comment
+            _format_version: "3.0"
+            services:
+              - name: api
+                url: http://api:80
+                plugins:
+                  - name: rate-limiting
+                    config:
+                      minute: 5
+                      policy: redis
+                      redis:
+                        host: redis
+                        username: gw   # plain
+                        password: |
+                          block-redis-password
+                  - name: ip-restriction
+                    config: {deny: [10.0.0.0/8], message: not here}
+                routes: [{name: r, paths: [/r]}]
+            consumers:
+              - username: alice
+                jwt_secrets:
+                  - {key: alice-key, secret: very-secret-value}   # rotated from old-secret-value
+                  - {key: bob-key, secret: "{vault://env/BOB}"}
+            plugins:
+              - name: cache-eviction
+                config:
+                  broker_url: "amqp://gw:broker-pass@mq:5672/%2F"
+                  bindings: [{exchange: analysis, routing_key: "#"}]
+                  rules: [{event_type: x, evict: ["/a/**"]}]
+            """;
+
+    @TempDir
+    Path dir;
+    private Path file;
+    private Redaction redaction;
+
+    @BeforeEach
+    void file() throws Exception {
+        file = dir.resolve("gateway.yml");
+        Files.writeString(file, FILE);
+        redaction = Writers.redaction(file);
+    }
+
+    @Test
+    void secretFieldsAreRedactedWhereTheyAreWrittenAndTheRestOfTheFileStays() throws Exception {
+        String redacted = redaction.text(FILE);
+        for (String secret : new String[] {"very-secret-value", "block-redis-password", "broker-pass"}) {
+            assertFalse(redacted.contains(secret), secret + " shows in\n" + redacted);
+        }
+        assertTrue(redacted.startsWith("# GitInsight gateway: the team's comment\n"), "comments kept:\n" + redacted);
+        assertTrue(redacted.contains("username: \"{redacted:"), "the Redis username is a credential too");
+        assertTrue(redacted.contains("secret: \"{vault://env/BOB}\""), "a reference is no secret");
+        assertTrue(redacted.contains("message: not here"), "other fields as written");
+        assertTrue(redacted.contains("broker_url: \"{redacted:"), redacted);
+        ObjectNode tree = redaction.tree(FILE);
+        assertTrue(TOKEN.matcher(tree.path("consumers").path(0).path("jwt_secrets").path(0).path("secret").asText()).matches());
+        assertEquals(tree, DeclarativeDocument.YAML.readTree(redacted), "the text reads as the redacted tree");
+    }
+
+    @Test
+    void aFileReadEditedAndSavedKeepsItsSecretsAndItsLook() throws Exception {
+        String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
+        String saved = redaction.restore(edited, FILE);
+        assertEquals(FILE.replace("[/r]", "[/r, /s]"), saved, "each secret back as it was written");
+    }
+
+    @Test
+    void tokensAreAnHmacUnderAPerInstallKeyKept0600BesideTheBackups() throws Exception {
+        String token = token(redaction.text(FILE), "very-secret-value");
+        Path keyFile = dir.resolve("gateway.yml.backups/redaction.key");
+        byte[] key = Files.readAllBytes(keyFile);
+        assertEquals(32, key.length);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        assertEquals(HexFormat.of().formatHex(mac.doFinal("very-secret-value".getBytes(StandardCharsets.UTF_8)), 0, 16), token);
+        assertNotEquals(KongConfigParser.hash("secret:very-secret-value"), token.substring(0, 16), "not the old unkeyed hash");
+
+        assertEquals(token, token(Writers.redaction(file).text(FILE), "very-secret-value"), "the same install, the same token");
+        Path other = Files.createDirectories(dir.resolve("other")).resolve("gateway.yml");
+        Files.writeString(other, FILE);
+        assertNotEquals(token, token(Writers.redaction(other).text(FILE), "very-secret-value"), "another install, another token");
+    }
+
+    @Test
+    void aTokenIsPutBackOnlyAsTheWholeValueOfASecretField() throws Exception {
+        String redacted = redaction.text(FILE);
+        String token = "{redacted:" + token(redacted, "very-secret-value") + "}";
+        for (String misplaced : new String[] {
+            redacted.replace("message: not here", "message: \"" + token + "\""),
+            redacted.replace("message: not here", "message: \"the secret is " + token + "\""),
+            redacted.replace("deny: [10.0.0.0/8]", "deny: [10.0.0.0/8], \"" + token + "\": x"),
+            redacted.replace("key: alice-key", "key: \"" + token + "\"")}) {
+            AdminException e = assertThrows(AdminException.class, () -> redaction.restore(misplaced, FILE));
+            assertEquals(400, e.status);
+            assertTrue(e.getMessage().contains("may only stand, whole, for the value of a secret field"), e.getMessage());
+        }
+        String partial = redacted.replaceFirst("broker_url: \"\\{redacted:[0-9a-f]+}\"",
+                Matcher.quoteReplacement("broker_url: \"amqp://x:" + token + "@mq\""));
+        assertTrue(partial.contains("amqp://x:{redacted:"), partial);
+        assertEquals(400, assertThrows(AdminException.class, () -> redaction.restore(partial, FILE)).status,
+                "not as part of a secret field's value either");
+    }
+
+    @Test
+    void aTokenOfNoSecretOfTheCurrentVersionIsRefused() throws Exception {
+        String redacted = redaction.text(FILE);
+        for (String forged : new String[] {"{redacted:0123456789abcdef0123456789abcdef}", "{redacted:0}", "{redacted:}"}) {
+            AdminException e = assertThrows(AdminException.class, () -> redaction.restore(
+                    redacted.replaceFirst("secret: \"\\{redacted:[0-9a-f]+}\"", "secret: \"" + Matcher.quoteReplacement(forged) + "\""), FILE));
+            assertEquals(400, e.status, forged);
+        }
+    }
+
+    @Test
+    void historyIsRedactedByItsOwnFieldsSoARotatedSecretNeverShows() throws Exception {
+        String before = FILE.replace("very-secret-value}", "old-secret-value}");
+        Files.writeString(file, before);
+        ConfigWriter writer = Writers.of(file, 5);
+        String oldToken = token(redaction.text(before), "old-secret-value");
+        writer.write(null, ALICE, "rotated alice's secret", base -> FILE);
+        String history = redaction.text(new ConfigFile(file, 5).backup(1).orElseThrow());
+        assertFalse(history.contains("old-secret-value"), history);
+        assertEquals(oldToken, token(history, "old-secret-value"));
+
+        String stale = history.replace("[/r]", "[/r, /t]");
+        AdminException e = assertThrows(AdminException.class, () -> writer.write(null, ALICE, "stale", base -> stale));
+        assertEquals(400, e.status, "the old secret's token stands for nothing now");
+        assertEquals(FILE, Files.readString(file));
+    }
+
+    @Test
+    void aRedactedVersionSavedThroughTheWriterGetsItsSecretsBack() throws Exception {
+        String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
+        Writers.of(file, 5).write(null, ALICE, "edited", base -> edited);
+        String saved = Files.readString(file);
+        assertTrue(saved.contains("secret: very-secret-value}   # rotated"), saved);
+        assertTrue(saved.contains("broker-pass"));
+        assertFalse(saved.contains("{redacted:"));
+    }
+
+    @Test
+    void aJsonFileAndNumericAndCommentedSecretsRoundTrip() throws Exception {
+        Path json = dir.resolve("gateway.json");
+        String text = """
+                {"_format_version": "3.0",
+                 "consumers": [{"username": "a", "jwt_secrets": [{"key": "k", "secret": 123456789}]}]}
+                """;
+        Files.writeString(json, text);
+        Redaction r = Writers.redaction(json);
+        String redacted = r.text(text);
+        assertFalse(redacted.contains("123456789"), redacted);
+        JsonNode back = DeclarativeDocument.YAML.readTree(r.restore(redacted, text));
+        assertEquals("123456789", back.path("consumers").path(0).path("jwt_secrets").path(0).path("secret").asText());
+
+        String commented = FILE.replace("# GitInsight gateway", "# old secret: very-secret-value; GitInsight gateway");
+        assertFalse(redaction.text(commented).contains("very-secret-value"), "a comment quoting a secret is redacted too");
+    }
+
+    /** The hex of the token at alice's credential, once {@code secret} is checked to be nowhere in clear. */
+    private static String token(String redacted, String secret) {
+        assertFalse(redacted.contains(secret), secret + " is in clear:\n" + redacted);
+        Matcher m = Pattern.compile("\\{key: alice-key, secret: \"\\{redacted:([0-9a-f]{32})}\"}").matcher(redacted);
+        assertTrue(m.find(), redacted);
+        return m.group(1);
+    }
+}
