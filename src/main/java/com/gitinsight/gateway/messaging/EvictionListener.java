@@ -166,7 +166,7 @@ public class EvictionListener implements EvictionFeed {
             since = Instant.now();
         }
         if (e != null) {
-            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String reason = withoutCredentials(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             if (was || lastError == null) {
                 LOG.warning("cache eviction: not subscribed (" + reason + "); entries the rules cover live at most"
                         + " disconnected_ttl until it is back; retrying");
@@ -174,6 +174,13 @@ public class EvictionListener implements EvictionFeed {
             lastError = reason;
         }
     }
+
+    /** URL user info hidden: a client library's message may quote the broker URL with its password. */
+    static String withoutCredentials(String message) {
+        return USER_INFO.matcher(message).replaceAll("$1***@");
+    }
+
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
 
     /** Never throws: a throwing listener would silently stop the consumer. */
     private void onMessage(CacheEvictionPlugin.Config c, Subscription from, Session session, Message message) {

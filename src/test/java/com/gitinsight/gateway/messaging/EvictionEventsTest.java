@@ -99,4 +99,12 @@ class EvictionEventsTest {
             big.stop();
         }
     }
+
+    @Test
+    void aBrokerErrorNeverShowsTheUrlsPassword() {
+        org.junit.jupiter.api.Assertions.assertEquals("cannot connect to amqp://***@broker:5672/%2F",
+                EvictionListener.withoutCredentials("cannot connect to amqp://guest:s3cret@broker:5672/%2F"));
+        org.junit.jupiter.api.Assertions.assertEquals("Connection refused",
+                EvictionListener.withoutCredentials("Connection refused"));
+    }
 }
