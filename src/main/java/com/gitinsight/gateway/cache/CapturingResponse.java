@@ -113,6 +113,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         }
         long ttl = config.ttlSeconds();
         boolean shareable = false;
+        boolean explicitFreshness = false;
+        // A response to a credentialed request is kept only as the backend allows, whatever
+        // cache_control says: its freshness and no-cache are always honoured then.
+        boolean honour = config.cacheControl() || sharedOnly;
         for (String header : getHeaders("Cache-Control")) {
             for (String directive : header.split(",")) {
                 String d = directive.trim().toLowerCase(Locale.ROOT);
@@ -121,7 +125,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                     return 0;
                 }
                 shareable |= d.equals("public") || d.startsWith("s-maxage=") || d.equals("must-revalidate");
-                if (config.cacheControl()) {
+                explicitFreshness |= d.startsWith("s-maxage=") || d.startsWith("max-age=");
+                if (honour) {
                     if (d.equals("no-cache")) {
                         return 0;
                     }
@@ -133,10 +138,23 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                 }
             }
         }
-        if (sharedOnly && !shareable) {
+        if (sharedOnly && (!shareable || !explicitFreshness && !hasPublic())) {
+            // RFC 9111 3.5: public, s-maxage or must-revalidate; must-revalidate alone says how long
+            // nothing, so it needs a max-age too.
             return 0;
         }
         return Math.max(0, ttl);
+    }
+
+    private boolean hasPublic() {
+        for (String header : getHeaders("Cache-Control")) {
+            for (String directive : header.split(",")) {
+                if (directive.trim().equalsIgnoreCase("public")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static long parseLong(String s) {
@@ -288,16 +306,22 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (out != null) {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    // The client went away: the copy will miss these bytes, whatever the backend sends.
-                    clientWriteFailed = true;
-                    throw e;
-                }
-            }
             keep(b, off, len);
+            if (out == null) {
+                return;
+            }
+            if (completeByLength() && mode == Mode.CAPTURE) {
+                // The last declared bytes: the container ends the response as soon as they are
+                // written, so the entry is stored first, or the client's next request could miss it.
+                finish(System.currentTimeMillis());
+            }
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                // The client went away: what it did not get is its loss; a stored body is whole.
+                clientWriteFailed = true;
+                throw e;
+            }
         }
 
         private void keep(byte[] b, int off, int len) {

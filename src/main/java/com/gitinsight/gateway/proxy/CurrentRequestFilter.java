@@ -71,21 +71,34 @@ public class CurrentRequestFilter extends HttpFilter {
             return;
         }
         GatewaySnapshot snapshot = runtime.snapshot();
-        RouteMatch match = match(snapshot.router(), request, path);
+        // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
+        RouteMatch match = isGatewayOwn(path) ? null : match(snapshot.router(), request, path);
         if (match == AMBIGUOUS) {
             ErrorResponses.write(request, response, 400,
                     "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
         }
+        if (match != null && RequestPath.hasDotSegment(match.upstreamPath())) {
+            // strip_path cuts anywhere (Kong's prefixes are not segment-aware): "/pub../x" leaves
+            // "../x", which the service path would resolve against on the backend.
+            ErrorResponses.write(request, response, 400, "The request path would leave the service's path");
+            return;
+        }
         Exchange exchange = current.bind(request, response);
         // The route is matched once, here, for every filter behind this one and the proxy.
-        RequestContext.attach(request, snapshot, match, path, proxies.trustsPeer(request));
+        boolean trusted = proxies.trustsPeer(request);
+        RequestContext.attach(request, snapshot, match, path, trusted)
+                .clientAddress(trusted ? proxies.clientText(request) : request.getRemoteAddr());
         try {
             chain.doFilter(request, exchange.response());
         } finally {
             exchange.end();
             current.unbind();
         }
+    }
+
+    private static boolean isGatewayOwn(String path) {
+        return path.startsWith("/_gateway/") || path.equals("/_gateway");
     }
 
     private static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);

@@ -17,15 +17,24 @@ import java.util.function.BiConsumer;
  */
 final class UpstreamHeaders {
 
-    /** Identity headers only authentication plugins set: never from a client. */
-    private static final String[] IDENTITY_PREFIXES = {"x-consumer-", "x-credential-", "x-authenticated-"};
-    /** Set by the gateway on every request: a client's copy is always replaced. */
+    /**
+     * Identity headers: Kong's, and those other authenticating proxies set that backends commonly
+     * trust (Kong's OIDC plugin, oauth2-proxy, Apache and Grafana's auth proxy). Never from a client.
+     */
+    private static final String[] IDENTITY_PREFIXES = {"x-consumer-", "x-credential-", "x-authenticated-",
+        "x-auth-request-", "x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
+        "x-forwarded-preferred-username", "x-forwarded-access-token"};
+    private static final Set<String> IDENTITY = Set.of("x-anonymous-consumer", "x-userinfo", "x-access-token",
+            "x-id-token", "remote-user", "x-remote-user", "x-webauth-user");
+    /** Set by the gateway on every request, or never legitimate (a path override): a client's copy never passes. */
     private static final Set<String> GATEWAY_SET = Set.of("x-forwarded-for", "x-real-ip", "x-forwarded-path",
-            "x-anonymous-consumer", "content-length", "host");
-    /** Describe the client's view of the request: from a trusted proxy only. */
+            "content-length", "host", "x-original-url", "x-rewrite-url", "x-original-uri");
+    /** Describe the client's view of the request or its TLS: from a trusted proxy only. */
     private static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-host", "x-forwarded-prefix",
-            "x-forwarded-proto", "x-forwarded-port", "x-original-url", "x-rewrite-url", "x-forwarded-server",
-            "x-forwarded-scheme", "x-forwarded-ssl", "x-url-scheme");
+            "x-forwarded-proto", "x-forwarded-port", "x-forwarded-server", "x-forwarded-scheme", "x-forwarded-ssl",
+            "x-url-scheme", "x-client-ip", "true-client-ip", "client-ip", "x-cluster-client-ip",
+            "x-forwarded-client-cert", "x-client-cert", "x-ssl-client-cert", "x-ssl-client-verify",
+            "x-ssl-client-s-dn", "x-ssl-client-i-dn");
 
     private UpstreamHeaders() {
     }
@@ -53,7 +62,7 @@ final class UpstreamHeaders {
                 continue;
             }
             if (HopByHop.isHopByHop(name, connection) || skipped.contains(folded) || GATEWAY_SET.contains(folded)
-                    || isIdentity(folded) || !decided.isEmpty() && decided.containsKey(name)) {
+                    || isIdentity(folded) || !decided.isEmpty() && decided.containsKey(folded)) {
                 continue;
             }
             if (FORWARDING.contains(folded)) {
@@ -68,15 +77,19 @@ final class UpstreamHeaders {
             }
             passAll(in, name, out);
         }
-        String client = in.getRemoteAddr();
-        out.accept("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        String peer = in.getRemoteAddr();
+        out.accept("X-Forwarded-For", forwardedFor == null ? peer : forwardedFor + ", " + peer);
         out.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
         out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : in.getServerName());
         // The listener's port, not the one the client wrote in Host.
         out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
         out.accept("X-Forwarded-Path", context != null && context.path() != null
                 ? com.gitinsight.gateway.routing.RequestPath.escape(context.path()) : in.getRequestURI());
-        out.accept("X-Real-IP", client);
+        // The client as trusted proxies let it be known (nginx's realip), not the proxy in front.
+        String client = context != null && context.clientAddress() != null ? context.clientAddress() : peer;
+        if (!client.equals("unknown")) {
+            out.accept("X-Real-IP", client);
+        }
         for (Map.Entry<String, String> h : decided.entrySet()) {
             if (h.getValue() != null) {
                 out.accept(h.getKey(), h.getValue());
@@ -91,7 +104,7 @@ final class UpstreamHeaders {
 
     /** Whether a folded name is one of the identity headers only the gateway may set. */
     static boolean isIdentity(String folded) {
-        if (folded.equals("x-anonymous-consumer")) {
+        if (IDENTITY.contains(folded)) {
             return true;
         }
         for (String prefix : IDENTITY_PREFIXES) {

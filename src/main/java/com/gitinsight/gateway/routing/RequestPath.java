@@ -109,16 +109,41 @@ public final class RequestPath {
             char c = path.charAt(i);
             if (allowedRaw(c)) {
                 out.append(c);
-            } else {
+            } else if (c < 0x80) {
                 appendEscape(out, c);
+            } else {
+                // Each UTF-8 byte of a character beyond ASCII (a low byte alone would name another character).
+                int end = Character.isHighSurrogate(c) && i + 1 < path.length() ? i + 2 : i + 1;
+                for (byte b : path.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    appendEscape(out, (char) (b & 0xff));
+                }
+                i = end - 1;
             }
         }
         return out.toString();
     }
 
+    /** Kong's set, less {@code #}: raw, it would end the path at the backend. */
     private static boolean allowedRaw(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || c < 128 && "!#$&'()*+,/:;=?@[]-_.~%".indexOf(c) >= 0;
+                || c < 128 && "!$&'()*+,/:;=?@[]-_.~%".indexOf(c) >= 0;
+    }
+
+    /** Whether a path has a {@code .} or {@code ..} segment (an upstream path made by a join). */
+    public static boolean hasDotSegment(String path) {
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int n = end - start;
+            if (n == 1 && path.charAt(start) == '.' || n == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     private static String decodeUnreserved(String raw) throws BadPath {

@@ -44,7 +44,7 @@ public final class Router {
         Map<String, List<Candidate>> exact = new HashMap<>();
         for (Candidate c : all) {
             if (c.path != null && !c.path.isRegex()) {
-                exact.computeIfAbsent(c.path.raw(), k -> new ArrayList<>()).add(c);
+                exact.computeIfAbsent(c.prefix, k -> new ArrayList<>()).add(c);
             }
         }
         exact.replaceAll((k, v) -> List.copyOf(v));
@@ -103,7 +103,7 @@ public final class Router {
     private static final Comparator<Candidate> PRIORITY = Comparator
             .comparingInt(Candidate::tier)
             .thenComparing(Comparator.comparingInt((Candidate c) -> c.tier() == 0 ? c.route.regexPriority() : 0).reversed())
-            .thenComparing(Comparator.comparingInt((Candidate c) -> c.tier() == 1 ? c.path.raw().length() : 0).reversed())
+            .thenComparing(Comparator.comparingInt((Candidate c) -> c.tier() == 1 ? c.prefix.length() : 0).reversed())
             .thenComparing(Comparator.comparingInt((Candidate c) -> c.conditions.count).reversed())
             .thenComparingInt(c -> c.route.order());
 
@@ -111,11 +111,26 @@ public final class Router {
         final RouteSpec route;
         final RouteSpec.RoutePath path;
         final Conditions conditions;
+        /** A plain path as requests are normalised ({@code /n//admin} is {@code /n/admin}), or null. */
+        final String prefix;
 
         Candidate(RouteSpec route, RouteSpec.RoutePath path, Conditions conditions) {
             this.route = route;
             this.path = path;
             this.conditions = conditions;
+            this.prefix = path == null || path.isRegex() ? null : normalized(path.raw());
+        }
+
+        /**
+         * Requests are matched normalised, so a route path must be too, or a route written
+         * {@code /n/./admin} (or {@code /%7Euser}) would never match and its plugins never run.
+         */
+        private static String normalized(String raw) {
+            try {
+                return RequestPath.normalize(raw);
+            } catch (RequestPath.BadPath e) {
+                return raw;
+            }
         }
 
         /** 0 regex, 1 plain prefix, 2 no path at all. */
@@ -132,7 +147,7 @@ public final class Router {
                 Matcher m = path.regex().matcher(requestPath);
                 return m.lookingAt() ? m.end() : -1;
             }
-            return requestPath.startsWith(path.raw()) ? path.raw().length() : -1;
+            return requestPath.startsWith(prefix) ? prefix.length() : -1;
         }
     }
 

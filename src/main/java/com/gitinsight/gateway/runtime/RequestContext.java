@@ -23,6 +23,7 @@ public final class RequestContext {
     private final boolean fromTrustedProxy;
     private Map<String, String> upstreamHeaders;
     private String consumer;
+    private String clientAddress;
     private String subject;
     private String requestId;
     private String consumerLabel;
@@ -143,6 +144,16 @@ public final class RequestContext {
     /** Header name (case-insensitive map) to value (null: removed); empty when no filter set any. */
     public Map<String, String> upstreamHeaders() {
         return upstreamHeaders == null ? Map.of() : upstreamHeaders;
+    }
+
+    /** The client's address as gateway.trusted-ips lets it be known ({@code unknown} when unreadable). */
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    public RequestContext clientAddress(String address) {
+        this.clientAddress = address;
+        return this;
     }
 
     /** The authenticated consumer's id (for hashing and rate limits), or null. */

@@ -236,8 +236,9 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
     private KongJwtVerifier.Result verify(String token, JwtPlugin.Config config, long now) {
         CredentialCache c = cache.get();
         // A token may be 16 KiB: long ones are kept by their hash, so 10,000 entries stay small.
-        String id = token.length() <= 256 ? token
-                : com.google.common.hash.Hashing.sha256().hashString(token, java.nio.charset.StandardCharsets.UTF_8).toString();
+        // Prefixed, so a short token can never equal the key of a long one's hash.
+        String id = token.length() <= 256 ? "t:" + token
+                : "h:" + com.google.common.hash.Hashing.sha256().hashString(token, java.nio.charset.StandardCharsets.UTF_8);
         String key = config.secretIsBase64() ? "b64:" + id : id;
         KongJwtVerifier.Verified known = c.verified().getIfPresent(key);
         if (known != null && config.keyClaimName().equals(known.keyClaimName())) {

@@ -81,7 +81,10 @@ final class FakeBackend implements FilterChain {
         ServletOutputStream out = r.getOutputStream();
         int sent = failAfter >= 0 ? failAfter : body.length;
         try {
-            out.write(body, 0, sent);
+            // In pieces, as the proxy relays a body: a client gone mid-way stops the relay.
+            for (int at = 0; at < sent; at += 256) {
+                out.write(body, at, Math.min(256, sent - at));
+            }
         } catch (IOException clientGone) {
             // Jersey logs a failed write to the client and closes the response; so does this.
         }

@@ -80,8 +80,22 @@ class ProxyCacheFilterTest {
     }
 
     @Test
+    void aCredentialedResponseIsKeptOnlyAsLongAsTheBackendSays() throws Exception {
+        // must-revalidate without a freshness lifetime, or max-age=0, or no-cache: never kept for
+        // others, even though cache_control is off (those directives are honoured for such requests).
+        for (String directive : List.of("must-revalidate", "max-age=0, must-revalidate", "public, no-cache",
+                "no-cache, must-revalidate")) {
+            FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
+            ProxyCachePlugin.Config c = config();
+            String path = "/kept/" + directive;
+            assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer u1"), backend).cacheStatus());
+            assertEquals("Miss", send(c, FakeRequest.get(path), backend).cacheStatus(), directive);
+        }
+    }
+
+    @Test
     void aResponseToAnAuthorizationTheBackendMarksShareableIsStoredForOthers() throws Exception {
-        for (String directive : List.of("public", "s-maxage=60", "must-revalidate")) {
+        for (String directive : List.of("public", "s-maxage=60", "must-revalidate, max-age=60")) {
             FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
             ProxyCachePlugin.Config c = config();
             String path = "/shared/" + directive;

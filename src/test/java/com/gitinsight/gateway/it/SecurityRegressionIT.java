@@ -81,6 +81,12 @@ class SecurityRegressionIT {
                   - name: pub
                     url: http://127.0.0.1:%1$d/n/public/
                     routes: [{name: pub, paths: [/pub]}]
+                  - name: shadow
+                    url: http://127.0.0.1:%1$d
+                    routes:
+                      - name: shadow
+                        paths: [/_gateway]
+                        plugins: [{name: proxy-cache, config: {content_type: [application/json, text/plain]}}]
                   - name: ws
                     url: http://127.0.0.1:%2$d
                     routes:
@@ -344,6 +350,12 @@ class SecurityRegressionIT {
         assertEquals(404, climbed.status(), climbed.toString());
         Reply above = get("/pub/../../n/admin/secret");
         assertEquals(400, above.status(), above.toString());
+        // strip_path cuts anywhere: what it leaves may not climb out of the service path either.
+        for (String path : List.of("/pub../admin/secret", "/pub..%2Fadmin%2Fsecret", "/pub./x", "/pub..")) {
+            Reply r = get(path);
+            assertEquals(400, r.status(), path + " -> " + r);
+            assertEquals(null, r.backendUri(), path + " reached the backend");
+        }
         Reply pub = get("/pub/page");
         assertEquals("/n/public/page", pub.backendUri());
     }
@@ -431,11 +443,13 @@ class SecurityRegressionIT {
     void clientSentIdentityHeadersNeverReachTheBackendInAnySpelling() throws Exception {
         String[] forged = {"X-Consumer-Username", "admin", "X-Consumer_Username", "admin", "x_consumer_id", "1",
                 "X-Consumer-Custom-ID", "root", "X-Credential-Identifier", "k", "X-Anonymous-Consumer", "false",
-                "X-Authenticated-Userid", "root", "X-Authenticated_Scope", "all"};
+                "X-Authenticated-Userid", "root", "X-Authenticated_Scope", "all", "X-Userinfo", "e30",
+                "Remote-User", "root", "X-Forwarded-User", "root", "X-Auth-Request-Email", "root@x"};
         Reply open = get("/n/open", forged);
         assertEquals(200, open.status(), open.toString());
         for (String name : List.of("x-consumer-username", "x-consumer_username", "x_consumer_id", "x-consumer-custom-id",
-                "x-credential-identifier", "x-anonymous-consumer", "x-authenticated-userid", "x-authenticated_scope")) {
+                "x-credential-identifier", "x-anonymous-consumer", "x-authenticated-userid", "x-authenticated_scope",
+                "x-userinfo", "remote-user", "x-forwarded-user", "x-auth-request-email")) {
             assertFalse(open.backendSawHeader(name), name + " passed on a route without auth: " + open);
         }
         List<String> withToken = new ArrayList<>(List.of(forged));
@@ -470,6 +484,11 @@ class SecurityRegressionIT {
                 "X-Forwarded-Host", "app.example", "X-Forwarded-Prefix", "/app"));
         assertTrue(viaProxy.body().contains("\nh:x-forwarded-proto=https\n"), "a trusted proxy's are kept: " + viaProxy);
         assertTrue(viaProxy.body().contains("\nh:x-forwarded-prefix=/app\n"), viaProxy.toString());
+        Reply real = send(PROXY, request("GET", "/n/fwd", null, "X-Forwarded-For", "198.51.100.7",
+                "X-Original-URL", "/n/admin/secret", "X-Rewrite-URL", "/n/admin/secret"));
+        assertTrue(real.body().contains("\nh:x-real-ip=198.51.100.7\n"), "the client, not the proxy: " + real);
+        assertFalse(real.backendSawHeader("x-original-url"), "never a path override, even from a proxy: " + real);
+        assertFalse(real.backendSawHeader("x-rewrite-url"), real.toString());
     }
 
     @Test
@@ -523,6 +542,12 @@ class SecurityRegressionIT {
         Reply inside = get("/_gateway/health");
         assertTrue(inside.body().contains("gateway.yml"), "observers see the details: " + inside);
         assertEquals(200, get("/_gateway/status").status());
+        // A route whose paths cover /_gateway (here with proxy-cache) never runs on the gateway's
+        // own endpoints: an observer's answer is not stored for an outsider.
+        Reply again = get("/_gateway/status");
+        assertFalse(again.text().toLowerCase().contains("x-cache-status"), again.toString());
+        Reply outsiderAgain = send(PROXY, request("GET", "/_gateway/status", null, "X-Forwarded-For", "8.8.8.8"));
+        assertEquals(403, outsiderAgain.status(), outsiderAgain.toString());
     }
 
     @Test

@@ -135,4 +135,18 @@ class RouterTest {
         assertEquals("/s/a", Router.join("/s/", "/a"));
         assertEquals("/s//a", Router.join("/s/", "//a"));
     }
+
+    @Test
+    void routePathsAreNormalisedAsRequestsAre() throws Exception {
+        Router r = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: open, service: s, paths: [/n]}
+                  - {name: admin, service: s, paths: ["/n/./admin"]}
+                  - {name: user, service: s, paths: ["/%7Euser"]}
+                """);
+        assertEquals("admin", routeOf(r, new Req("GET", "/n/admin/x")));
+        assertEquals("user", routeOf(r, new Req("GET", "/~user/x")));
+        assertEquals("/x", r.match(new Req("GET", "/n/admin/x")).upstreamPath());
+    }
 }
