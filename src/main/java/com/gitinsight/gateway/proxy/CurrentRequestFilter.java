@@ -78,9 +78,11 @@ public class CurrentRequestFilter extends HttpFilter {
                     "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
         }
-        if (match != null && RequestPath.hasDotSegment(match.upstreamPath())) {
+        if (match != null && (RequestPath.hasDotSegment(match.upstreamPath())
+                || RequestPath.hasDotSegment(RequestPath.asLenientBackendsRead(match.upstreamPath())))) {
             // strip_path cuts anywhere (Kong's prefixes are not segment-aware): "/pub../x" leaves
-            // "../x", which the service path would resolve against on the backend.
+            // "../x", which the service path would resolve against on the backend (also when a
+            // lenient backend decodes "%2F": "/pub..%2Fx").
             ErrorResponses.write(request, response, 400, "The request path would leave the service's path");
             return;
         }
