@@ -70,6 +70,12 @@ public class CurrentRequestFilter extends HttpFilter {
                     + "no dot segments and no doubled slashes");
             return;
         }
+        if ("OPTIONS".equals(request.getMethod()) && isAdmin(path)) {
+            // JAX-RS would answer OPTIONS itself, from a method no guard is bound to; the console is
+            // same-origin and needs no preflight.
+            ErrorResponses.write(request, response, 405, "OPTIONS is not served on the admin API");
+            return;
+        }
         GatewaySnapshot snapshot = runtime.snapshot();
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match = isGatewayOwn(path) ? null : match(snapshot.router(), request, path);
@@ -97,6 +103,10 @@ public class CurrentRequestFilter extends HttpFilter {
             exchange.end();
             current.unbind();
         }
+    }
+
+    private static boolean isAdmin(String path) {
+        return path.startsWith("/_gateway/admin") || path.startsWith("/_gateway/console");
     }
 
     private static boolean isGatewayOwn(String path) {

@@ -277,6 +277,8 @@ class SecurityRegressionIT {
                     path.endsWith("plugins") ? "{\"name\":\"cors\"}" : consumer, "Content-Type", "application/json"));
             assertEquals(401, r.status(), path + " -> " + r);
         }
+        Reply options = send(PROXY, request("OPTIONS", "/_gateway/admin/config", null, "X-Forwarded-For", "8.8.8.8"));
+        assertEquals(405, options.status(), "no method list for anyone: " + options);
         assertEquals(before, Files.readString(CONFIG), "no write landed");
         assertFalse(Files.readString(CONFIG).contains("mallory"));
     }
