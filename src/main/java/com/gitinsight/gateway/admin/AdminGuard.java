@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.admin;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.proxy.LimitedInputStream;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.security.Cidr;
 import com.gitinsight.gateway.security.SsoTokens;
@@ -68,7 +69,8 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
             call.abortWith(refusal(413, "The request body is larger than " + maxBody + " bytes"));
             return;
         }
-        call.setEntityStream(new BoundedBody(call.getEntityStream(), maxBody));
+        // A chunked body has no length to check: it is cut at the bound (413, ErrorMapper).
+        call.setEntityStream(new LimitedInputStream(call.getEntityStream(), maxBody));
         if (target == LoginResource.class || target == ConsoleResource.class) {
             return;
         }

@@ -30,12 +30,12 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable error) {
         RequestContext context = RequestContext.of(request);
         if (error instanceof WebApplicationException web) {
-            if (web.getResponse().hasEntity()) {
-                // An answer made on purpose (an admin body over its bound): as it is.
-                return web.getResponse();
-            }
             Response.StatusType status = web.getResponse().getStatusInfo();
             return ErrorResponses.json(context, status.getStatusCode(), status.getReasonPhrase());
+        }
+        LimitedInputStream.TooLarge tooLarge = cause(error, LimitedInputStream.TooLarge.class);
+        if (tooLarge != null) {
+            return ErrorResponses.json(context, 413, tooLarge.getMessage());
         }
         if (causedByIo(error)) {
             // A client that went away or an upstream that broke mid-body: routine, not a bug.
@@ -44,6 +44,15 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         }
         LOG.log(Level.SEVERE, "unexpected error while handling a request", error);
         return ErrorResponses.json(context, 500, UNEXPECTED);
+    }
+
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static boolean causedByIo(Throwable error) {

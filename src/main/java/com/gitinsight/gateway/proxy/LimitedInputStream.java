@@ -8,20 +8,22 @@ import java.io.InputStream;
  * Counts a request body as it streams (chunked bodies have no length to check up front) and fails
  * once it passes the limit; nothing is buffered to measure it.
  */
-final class LimitedInputStream extends FilterInputStream {
+public final class LimitedInputStream extends FilterInputStream {
 
     private final long max;
     private long seen;
 
-    LimitedInputStream(InputStream in, long max) {
+    public LimitedInputStream(InputStream in, long max) {
         super(in);
         this.max = max;
     }
 
-    /** The body passed the limit (plugin {@code request-size-limiting}): 413. */
-    static final class TooLarge extends IOException {
+    /** The body passed the limit (plugin {@code request-size-limiting}, an admin body): 413. */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
         TooLarge(long max) {
-            super("request body larger than " + max + " bytes");
+            super("The request body is larger than " + max + " bytes");
         }
     }
 

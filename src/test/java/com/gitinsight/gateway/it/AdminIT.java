@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
@@ -30,8 +29,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,18 +95,10 @@ class AdminIT {
                 """.formatted(echo, flaky);
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, base);
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
-        String settings = "WEB-INF/classes/META-INF/microprofile-config.properties";
-        String defaults;
-        try (var in = war.get(settings).getAsset().openStream()) {
-            defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        war.delete(settings);
-        war.add(new StringAsset(defaults + "\ngateway.trusted-ips=127.0.0.1"
+        return GatewayWar.withSettings("gateway.trusted-ips=127.0.0.1"
                 + "\ngateway.admin.token=" + TOKEN
                 + "\ngateway.admin.oidc.issuer=" + IDP.issuerUrl("default")
-                + "\ngateway.admin.oidc.client-id=gateway-console\n"), settings);
-        return war;
+                + "\ngateway.admin.oidc.client-id=gateway-console");
     }
 
     @AfterAll

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -70,16 +68,8 @@ class ObservabilityIT {
                       rules: [{event_type: analysis_completed, evict: ["/counted/{repository_id}/**"]}]
                 """.formatted(echoPort, com.gitinsight.gateway.messaging.TestBroker.url(
                         com.gitinsight.gateway.messaging.TestBroker.port()), UUID.randomUUID()));
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
         // This deployment believes X-Forwarded-For from loopback, so a test can come from elsewhere.
-        String settings = "WEB-INF/classes/META-INF/microprofile-config.properties";
-        String defaults;
-        try (var in = war.get(settings).getAsset().openStream()) {
-            defaults = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        war.delete(settings);
-        war.add(new org.jboss.shrinkwrap.api.asset.StringAsset(defaults + "\ngateway.trusted-ips=127.0.0.1\n"), settings);
-        return war;
+        return GatewayWar.withSettings("gateway.trusted-ips=127.0.0.1");
     }
 
     @AfterAll

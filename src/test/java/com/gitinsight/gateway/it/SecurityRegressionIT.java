@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,8 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -97,16 +94,7 @@ class SecurityRegressionIT {
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: "%3$s"}]
                 """.formatted(echo, ws, SECRET));
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
-        String settings = "WEB-INF/classes/META-INF/microprofile-config.properties";
-        String defaults;
-        try (var in = war.get(settings).getAsset().openStream()) {
-            defaults = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        war.delete(settings);
-        war.add(new StringAsset(defaults + "\ngateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN + "\n"),
-                settings);
-        return war;
+        return GatewayWar.withSettings("gateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN);
     }
 
     /** A backend that records a WebSocket handshake's request and refuses it (403). */
