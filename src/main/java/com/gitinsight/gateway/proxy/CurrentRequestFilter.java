@@ -35,6 +35,8 @@ public class CurrentRequestFilter extends HttpFilter {
     @Inject
     transient TrustedProxies proxies;
 
+    private final transient MalformedUriGuard malformedUris = new MalformedUriGuard();
+
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override
     public void init() {
@@ -46,6 +48,7 @@ public class CurrentRequestFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        malformedUris.guardListenerOf(request);
         String framing = RequestFraming.problem(request);
         if (framing != null) {
             // RFC 9112 6.1: a message with both framings may be an attempt at smuggling; answer, then close.

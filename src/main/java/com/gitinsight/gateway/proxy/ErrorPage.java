@@ -9,7 +9,8 @@ import java.io.IOException;
 /**
  * The container's error page (web.xml): an error the container answers itself (an uncaught
  * {@code Error}, a path it refuses before any filter) leaves as the gateway's JSON, not as the
- * server's HTML, which names the server and its version.
+ * server's HTML, which names the server and its version. Also answers the path a request with a
+ * malformed escape is sent to ({@link MalformedUriGuard}).
  */
 public class ErrorPage extends HttpServlet {
 
@@ -17,6 +18,10 @@ public class ErrorPage extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (MalformedUriGuard.MALFORMED.equals(request.getServletPath())) {
+            ErrorResponses.write(request, response, 400, "The request path has a malformed percent-escape");
+            return;
+        }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer c && c >= 400 ? c : 404;
         if (response.isCommitted()) {

@@ -1,0 +1,145 @@
+package com.gitinsight.gateway.proxy;
+
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import java.lang.reflect.Array;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Lets a request whose path has a malformed percent-escape ({@code /x/%zz}) get the gateway's
+ * 400 JSON on Payara. Payara (Grizzly under Catalina) decodes the path before any filter, servlet or
+ * error page runs, and a malformed escape there ends as an empty 200 and a SEVERE stack trace. So a
+ * probe is added to each Grizzly HTTP listener the gateway receives requests on (found by
+ * reflection from the first request it sees there): before Catalina reads the request, a path with a
+ * malformed escape is replaced by {@link #MALFORMED}, a path the gateway's {@link ErrorPage}
+ * answers with 400. Other servers (WildFly's Undertow refuses such a path itself) are left alone.
+ */
+final class MalformedUriGuard {
+
+    /** Where a malformed path is sent: answered 400 whoever asks. */
+    static final String MALFORMED = "/_gateway/malformed-uri";
+
+    private static final Logger LOG = Logger.getLogger(MalformedUriGuard.class.getName());
+
+    /** HTTP filters guarded so far (identity), and those that cannot be. */
+    private final Set<Object> guarded = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> portsSeen = ConcurrentHashMap.newKeySet();
+    /** The port of the last request: with one listener, the only check a request costs. */
+    private volatile int lastPort = -1;
+    private volatile Method getPacket;
+    private volatile Method getUriRef;
+    private volatile Method getUri;
+    private volatile Method setUri;
+
+    /** Guards the listener {@code request} came in on, once per listener port. */
+    void guardListenerOf(ServletRequest request) {
+        int port = request.getLocalPort();
+        if (port == lastPort) {
+            return;
+        }
+        lastPort = port;
+        if (!portsSeen.add(port)) {
+            return;
+        }
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper wrapper) {
+            r = wrapper.getRequest();
+        }
+        try {
+            Method unwrap = method(r, "getUnwrappedCoyoteRequest");
+            if (unwrap == null) {
+                return; // not Payara/GlassFish
+            }
+            Object grizzly = call(call(r, "getUnwrappedCoyoteRequest"), "getCoyoteRequest");
+            Object filter = call(grizzly, "getHttpFilter");
+            if (filter == null || !guarded.add(filter)) {
+                return;
+            }
+            Object monitoring = call(filter, "getMonitoringConfig");
+            Class<?> probeType = Class.forName("org.glassfish.grizzly.http.server.HttpServerProbe", false,
+                    filter.getClass().getClassLoader());
+            Object probe = Proxy.newProxyInstance(probeType.getClassLoader(), new Class<?>[] {probeType}, handler());
+            Object probes = Array.newInstance(probeType, 1);
+            Array.set(probes, 0, probe);
+            // addProbes(E...) erases to Object[]; the array itself must be of the probe type.
+            Class.forName("org.glassfish.grizzly.monitoring.MonitoringConfig", false, probeType.getClassLoader())
+                    .getMethod("addProbes", Object[].class).invoke(monitoring, probes);
+            LOG.log(Level.FINE, "malformed request paths are answered 400 on port {0}", request.getLocalPort());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.INFO, "malformed request paths on port " + request.getLocalPort()
+                    + " are left to the server (its HTTP layer is not the expected Grizzly): " + e);
+        }
+    }
+
+    private InvocationHandler handler() {
+        return (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "onRequestReceiveEvent" -> inspect(args[2]);
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                case "toString" -> {
+                    return "MalformedUriGuard probe";
+                }
+                default -> { }
+            }
+            return null;
+        };
+    }
+
+    /** Grizzly's request, before Catalina decodes its path. Never throws into Grizzly. */
+    private void inspect(Object grizzlyRequest) {
+        try {
+            if (getPacket == null) {
+                getPacket = grizzlyRequest.getClass().getMethod("getRequest");
+            }
+            Object packet = getPacket.invoke(grizzlyRequest);
+            if (getUriRef == null) {
+                getUriRef = packet.getClass().getMethod("getRequestURIRef");
+            }
+            Object ref = getUriRef.invoke(packet);
+            if (getUri == null) {
+                getUri = ref.getClass().getMethod("getURI");
+                setUri = ref.getClass().getMethod("setURI", String.class);
+            }
+            String uri = (String) getUri.invoke(ref);
+            if (uri != null && uri.indexOf('%') >= 0 && hasMalformedEscape(uri)) {
+                setUri.invoke(ref, MALFORMED);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not inspect a request path", e);
+        }
+    }
+
+    /** A {@code %} not followed by two hex digits. */
+    static boolean hasMalformedEscape(String uri) {
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0
+                    || Character.digit(uri.charAt(i + 2), 16) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Method method(Object target, String name) {
+        try {
+            return target.getClass().getMethod(name);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static Object call(Object target, String method) throws ReflectiveOperationException {
+        return target.getClass().getMethod(method).invoke(target);
+    }
+}
