@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 /**
  * Keeps clients from flooding the server log. Payara decodes the request URI before any
  * application code runs, and a malformed escape ({@code /x/%zz}) makes it log a SEVERE stack trace
- * per request (and answer an empty 200: nothing in the WAR can answer it otherwise). This filter
+ * per request. {@code proxy.MalformedUriGuard} keeps such requests from the decoder once it guards
+ * a listener; what still reaches it (a listener's first request, another server) is limited here. This filter
  * on the container's logger lets one such record through per minute, with the count of those
  * dropped; every other record passes untouched. Installed at deploy, removed at undeploy.
  */
