@@ -146,6 +146,8 @@ public final class KongConfigParser {
         private final List<UpstreamSpec> upstreams = new ArrayList<>();
         private final List<ConsumerSpec> consumers = new ArrayList<>();
         private final List<PendingPlugin> plugins = new ArrayList<>();
+        /** A 1.1 or 2.1 file: Kong migrates paths that look like regexes to {@code ~} regexes. */
+        private boolean legacyPaths;
 
         Build(String file, String hash, String text, Problems problems) {
             this.file = file;
@@ -162,6 +164,7 @@ public final class KongConfigParser {
             } else if (!FORMAT_VERSIONS.contains(version)) {
                 top.error("_format_version", "unsupported format version '" + version + "' (use \"3.0\")");
             }
+            legacyPaths = "1.1".equals(version) || "2.1".equals(version);
             for (Section s : top.sections("upstreams")) {
                 upstream(s);
             }
@@ -270,13 +273,15 @@ public final class KongConfigParser {
             }
             List<RouteSpec.RoutePath> paths = new ArrayList<>();
             for (Section.Item<String> p : s.strings("paths")) {
-                String raw = p.value();
+                String raw = legacyPaths ? RoutePaths.migrateLegacy(p.value()) : p.value();
                 if (raw.startsWith("~")) {
                     try {
-                        paths.add(new RouteSpec.RoutePath(raw, Pattern.compile(raw.substring(1))));
+                        paths.add(new RouteSpec.RoutePath(raw, Pattern.compile(RoutePaths.javaRegex(raw.substring(1)))));
                     } catch (PatternSyntaxException e) {
                         problems.add(p.location(), p.path(), "bad regex: " + e.getDescription() + " near index "
-                                + e.getIndex() + " in '" + raw.substring(1) + "'");
+                                + e.getIndex() + " in '" + raw.substring(1) + "'"
+                                + (raw.equals(p.value()) ? "" : " (in a 1.1/2.1 file a path with characters other than "
+                                        + "letters, digits and . - _ ~ / % is a regex, as Kong reads it)"));
                     }
                 } else if (!raw.startsWith("/")) {
                     problems.add(p.location(), p.path(), "a path must start with '/' (or '~' for a regex), got '" + raw + "'");
@@ -317,9 +322,12 @@ public final class KongConfigParser {
             RouteSpec.Streaming streaming = new RouteSpec.Streaming(!plainHttp && websocket,
                     s.integer("ws_idle_timeout", 3_600_000, 1, Integer.MAX_VALUE),
                     s.integer("ws_ping_interval", 0, 0, Integer.MAX_VALUE));
-            String pathHandling = s.string("path_handling", "v0");
-            if (!"v0".equals(pathHandling)) {
-                s.error("path_handling", "only path_handling v0 (Kong's default) is supported, got '" + pathHandling + "'");
+            String pathHandlingName = s.string("path_handling", "v0");
+            RouteSpec.PathHandling pathHandling = RouteSpec.PathHandling.V0;
+            if ("v1".equals(pathHandlingName)) {
+                pathHandling = RouteSpec.PathHandling.V1;
+            } else if (!"v0".equals(pathHandlingName)) {
+                s.error("path_handling", "expected one of: v0, v1, got '" + pathHandlingName + "'");
             }
             if (paths.isEmpty() && methods.isEmpty() && hosts.isEmpty() && headers.isEmpty()
                     && !s.has("paths") && !s.has("methods") && !s.has("hosts") && !s.has("headers")) {
@@ -328,7 +336,8 @@ public final class KongConfigParser {
             boolean strip = s.bool("strip_path", true);
             boolean preserve = s.bool("preserve_host", false);
             int priority = (int) s.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            routes.add(new PendingRoute(s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming));
+            routes.add(new PendingRoute(s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming,
+                    pathHandling));
             for (Section p : s.sections("plugins")) {
                 plugins.add(new PendingPlugin(p, PluginSpec.Scope.ROUTE, null, routes.get(routes.size() - 1)));
             }
@@ -385,7 +394,7 @@ public final class KongConfigParser {
                     continue;
                 }
                 r.spec = new RouteSpec(r.name, r.service, r.paths, r.methods, r.hosts, r.headers, r.strip, r.preserve,
-                        r.priority, out.size(), r.streaming);
+                        r.priority, out.size(), r.streaming, r.pathHandling);
                 out.add(r.spec);
             }
             return out;
@@ -583,12 +592,15 @@ public final class KongConfigParser {
         final boolean preserve;
         final int priority;
         final RouteSpec.Streaming streaming;
+        final RouteSpec.PathHandling pathHandling;
         RouteSpec spec;
 
         PendingRoute(Section section, String name, String service, List<RouteSpec.RoutePath> paths,
                 Set<String> methods, List<String> hosts, Map<String, List<RouteSpec.HeaderValue>> headers,
-                boolean strip, boolean preserve, int priority, RouteSpec.Streaming streaming) {
+                boolean strip, boolean preserve, int priority, RouteSpec.Streaming streaming,
+                RouteSpec.PathHandling pathHandling) {
             this.section = section;
+            this.pathHandling = pathHandling;
             this.streaming = streaming;
             this.name = name;
             this.service = service;

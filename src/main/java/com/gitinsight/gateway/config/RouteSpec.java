@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A Kong route: which requests go to which service. Regex paths are compiled here, once, at load.
- * {@code order} is the route's position in the file, Kong's last tie-breaker.
+ * {@code order} is the route's position in the file, the router's last tie-breaker (where Kong
+ * compares route ids). {@code pathHandling} is how the service path and the request path join.
  */
 public record RouteSpec(
         String name,
@@ -20,7 +21,14 @@ public record RouteSpec(
         boolean preserveHost,
         int regexPriority,
         int order,
-        Streaming streaming) {
+        Streaming streaming,
+        PathHandling pathHandling) {
+
+    /**
+     * Kong's {@code path_handling}: {@code V0} (the default) puts one slash between the service
+     * path and the rest of the request path; {@code V1} (Kong's older join) concatenates them.
+     */
+    public enum PathHandling { V0, V1 }
 
     /**
      * WebSocket settings: {@code websocketOnly} when the route's protocols are only ws/wss (plain

@@ -18,6 +18,11 @@ record ServletRequestFacts(HttpServletRequest request, String path) implements R
     }
 
     @Override
+    public int localPort() {
+        return request.getLocalPort();
+    }
+
+    @Override
     public Enumeration<String> headers(String lowerName) {
         return request.getHeaders(lowerName);
     }

@@ -1,61 +1,124 @@
 package com.gitinsight.gateway.routing;
 
 import java.util.List;
-import java.util.Locale;
 
-/** Kong's host matching: exact, leading wildcard ({@code *.example.com}) or trailing ({@code example.*}). */
+/**
+ * Kong's host matching ({@code traditional_compatible}, {@code kong/router/transform.lua}): a route
+ * host is exact ({@code api.example.com}), a suffix ({@code *.example.com}: any host ending in
+ * {@code .example.com}, however many labels precede it) or a prefix ({@code example.*}: any host
+ * starting with {@code example.}), each optionally with a port.
+ *
+ * <p>The request's {@code Host} is split at its first colon, as Kong splits it: when digits follow,
+ * they are the port and the rest is the host; otherwise the whole value is the host. A route host
+ * without a port matches whatever port the request names; one with a port also needs the request's
+ * port: the {@code Host} header's, else the port the request arrived on (Kong's
+ * {@code net.dst.port}). Hosts compare case-insensitively (DNS names are; route hosts are lower-cased
+ * at load). Nothing is allocated per request.
+ */
 final class HostMatcher {
 
-    private final String[] exact;
-    private final String[] suffixes;
-    private final String[] prefixes;
-    private final boolean[] exactHasPort;
+    private static final int EXACT = 0;
+    private static final int SUFFIX = 1;
+    private static final int PREFIX = 2;
+
+    private final String[] names;
+    private final int[] kinds;
+    private final int[] ports;
+    /** Hosts given and none a wildcard: Kong's PLAIN_HOST_ONLY priority bit. */
+    final boolean plainOnly;
+    /** Some host names a port (the router prefers such routes among equals, as Kong's spec expects). */
+    final boolean namesPort;
 
     HostMatcher(List<String> hosts) {
-        exact = hosts.stream().filter(h -> !h.contains("*")).toArray(String[]::new);
-        exactHasPort = new boolean[exact.length];
-        for (int i = 0; i < exact.length; i++) {
-            exactHasPort[i] = hasPort(exact[i]);
+        int n = hosts.size();
+        names = new String[n];
+        kinds = new int[n];
+        ports = new int[n];
+        boolean wildcard = false;
+        boolean port = false;
+        for (int i = 0; i < n; i++) {
+            String host = hosts.get(i);
+            int colon = host.indexOf(':');
+            ports[i] = colon < 0 ? -1 : parsePort(host, colon + 1);
+            String name = ports[i] < 0 ? host : host.substring(0, colon);
+            if (name.startsWith("*")) {
+                kinds[i] = SUFFIX;
+                name = name.substring(1);
+            } else if (name.endsWith("*")) {
+                kinds[i] = PREFIX;
+                name = name.substring(0, name.length() - 1);
+            } else {
+                kinds[i] = EXACT;
+            }
+            names[i] = name;
+            wildcard |= kinds[i] != EXACT;
+            port |= ports[i] >= 0;
         }
-        suffixes = hosts.stream().filter(h -> h.startsWith("*.")).map(h -> h.substring(1)).toArray(String[]::new);
-        prefixes = hosts.stream().filter(h -> h.endsWith(".*")).map(h -> h.substring(0, h.length() - 1))
-                .toArray(String[]::new);
+        plainOnly = n > 0 && !wildcard;
+        namesPort = port;
     }
 
     boolean isEmpty() {
-        return exact.length == 0 && suffixes.length == 0 && prefixes.length == 0;
+        return names.length == 0;
     }
 
-    boolean matches(String hostHeader) {
-        if (hostHeader == null) {
+    /**
+     * Whether the request's {@code Host} header (null or empty: no host) matches one of the hosts;
+     * the port the request arrived on is asked for only when a host needs it.
+     */
+    boolean matches(RequestFacts request) {
+        String hostHeader = request.host();
+        if (hostHeader == null || hostHeader.isEmpty()) {
             return false;
         }
-        String withPort = hostHeader.toLowerCase(Locale.ROOT);
-        String bare = stripPort(withPort);
-        for (int i = 0; i < exact.length; i++) {
-            if (exact[i].equals(exactHasPort[i] ? withPort : bare)) {
-                return true;
+        int hostEnd = hostHeader.length();
+        int port = -1;
+        int colon = hostHeader.indexOf(':');
+        if (colon >= 0) {
+            port = parsePort(hostHeader, colon + 1);
+            if (port >= 0) {
+                hostEnd = colon;
             }
         }
-        for (String suffix : suffixes) {
-            if (bare.endsWith(suffix) && bare.length() > suffix.length()) {
-                return true;
+        boolean portKnown = port >= 0;
+        for (int i = 0; i < names.length; i++) {
+            if (ports[i] >= 0) {
+                if (!portKnown) {
+                    port = request.localPort();
+                    portKnown = true;
+                }
+                if (ports[i] != port) {
+                    continue;
+                }
             }
-        }
-        for (String prefix : prefixes) {
-            if (bare.startsWith(prefix) && bare.length() > prefix.length()) {
+            String name = names[i];
+            int len = name.length();
+            boolean hit = switch (kinds[i]) {
+                case EXACT -> hostEnd == len && hostHeader.regionMatches(true, 0, name, 0, len);
+                case SUFFIX -> hostEnd >= len && hostHeader.regionMatches(true, hostEnd - len, name, 0, len);
+                default -> hostEnd >= len && hostHeader.regionMatches(true, 0, name, 0, len);
+            };
+            if (hit) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean hasPort(String host) {
-        int colon = host.lastIndexOf(':');
-        return colon > 0 && host.indexOf(']') < colon;
-    }
-
-    private static String stripPort(String host) {
-        return hasPort(host) ? host.substring(0, host.lastIndexOf(':')) : host;
+    /** The decimal port from {@code start} to the end, or -1 when that is not one to nine digits. */
+    private static int parsePort(String s, int start) {
+        int n = s.length() - start;
+        if (n < 1 || n > 9) {
+            return -1;
+        }
+        int port = 0;
+        for (int i = start; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            port = port * 10 + (c - '0');
+        }
+        return port;
     }
 }

@@ -11,6 +11,14 @@ public interface RequestFacts {
     /** The Host header as sent (may carry a port), or null. */
     String host();
 
+    /**
+     * The port the request arrived on, which a route host with a port compares when the Host
+     * header names none (Kong's {@code net.dst.port}); -1 when unknown.
+     */
+    default int localPort() {
+        return -1;
+    }
+
     /** The normalised path ({@link RequestPath#normalize}), without the query. */
     String path();
 

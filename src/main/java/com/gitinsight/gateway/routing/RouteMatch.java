@@ -4,9 +4,9 @@ import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 
 /**
- * The route chosen for a request, its service, and the upstream path derived from them (Kong
- * path_handling v0: the service path, then the request path with the matched prefix stripped if
- * strip_path).
+ * The route chosen for a request, its service, and the upstream path derived from them: the
+ * service path joined with the request path (less the matched path when strip_path) by the route's
+ * {@code path_handling} (Kong's v0 or v1; see {@link Router#joinV0}, {@link Router#joinV1}).
  */
 public record RouteMatch(RouteSpec route, ServiceSpec service, String upstreamPath) {
 }

@@ -4,28 +4,39 @@ import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 
 /**
- * Kong's route selection, built once per configuration: a plain path equal to the whole request
- * path first, then regex paths by {@code regex_priority} (then file order), then the longest plain
- * prefix; among equals, routes with more conditions (methods, hosts, headers) first. Regexes are
- * compiled at load; matching allocates only the result.
+ * Kong's route selection ({@code router_flavor = traditional_compatible}, the default), built once
+ * per configuration. Each route becomes one candidate per path (or one without a path), and the
+ * candidates are tried in Kong's priority order ({@code kong/router/transform.lua},
+ * {@code get_priority}), highest first:
+ * <ol>
+ * <li>how many kinds of condition the route has (methods, hosts, headers, paths);</li>
+ * <li>hosts given and none a wildcard;</li>
+ * <li>the number of headers;</li>
+ * <li>a regex path before a plain one, even a plain path equal to the whole request path;</li>
+ * <li>among regex paths, {@code regex_priority};</li>
+ * <li>among plain paths, the longer.</li>
+ * </ol>
+ * Kong breaks the remaining ties by route id; here (deterministically, and as the traditional
+ * router and Kong's router spec expect): hosts before headers before paths before methods, then a
+ * route with a host naming a port, then file order. The first candidate whose conditions all hold
+ * wins. Regexes are compiled at load; matching allocates nothing but a regex matcher and the
+ * result.
  */
 public final class Router {
 
-    private final Map<String, List<Candidate>> exact;
-    private final List<Candidate> ordered;
+    private final Candidate[] candidates;
     private final Map<String, ServiceSpec> services;
 
-    private Router(Map<String, List<Candidate>> exact, List<Candidate> ordered, Map<String, ServiceSpec> services) {
-        this.exact = exact;
-        this.ordered = ordered;
+    private Router(Candidate[] candidates, Map<String, ServiceSpec> services) {
+        this.candidates = candidates;
         this.services = services;
     }
 
@@ -34,91 +45,154 @@ public final class Router {
         for (RouteSpec route : config.routes()) {
             Conditions conditions = new Conditions(route);
             if (route.paths().isEmpty()) {
-                all.add(new Candidate(route, null, conditions));
+                all.add(new Candidate(route, null, 0, conditions));
             }
-            for (RouteSpec.RoutePath path : route.paths()) {
-                all.add(new Candidate(route, path, conditions));
-            }
-        }
-        all.sort(PRIORITY);
-        Map<String, List<Candidate>> exact = new HashMap<>();
-        for (Candidate c : all) {
-            if (c.path != null && !c.path.isRegex()) {
-                exact.computeIfAbsent(c.prefix, k -> new ArrayList<>()).add(c);
+            for (int i = 0; i < route.paths().size(); i++) {
+                all.add(new Candidate(route, route.paths().get(i), i, conditions));
             }
         }
-        exact.replaceAll((k, v) -> List.copyOf(v));
+        all.sort(Router::compare);
         Map<String, ServiceSpec> services = new HashMap<>();
         for (ServiceSpec s : config.services()) {
             services.put(s.name(), s);
         }
-        return new Router(Map.copyOf(exact), List.copyOf(all), Map.copyOf(services));
+        return new Router(all.toArray(new Candidate[0]), Map.copyOf(services));
     }
 
     /** The route for this request, or null: the caller answers 404. */
     public RouteMatch match(RequestFacts request) {
         String path = request.path();
-        List<Candidate> exactHits = exact.get(path);
-        if (exactHits != null) {
-            for (Candidate c : exactHits) {
-                if (c.conditions.matches(request)) {
-                    return result(c.route, path, path.length());
-                }
+        for (Candidate c : candidates) {
+            if (!c.conditions.matchesMethodAndHost(request)) {
+                continue;
             }
-        }
-        for (Candidate c : ordered) {
             int matchedLength = c.matchedLength(path);
-            if (matchedLength >= 0 && c.conditions.matches(request)) {
-                return result(c.route, path, matchedLength);
+            if (matchedLength >= 0 && c.conditions.matchesHeaders(request)) {
+                return result(c, path, matchedLength);
             }
         }
         return null;
     }
 
-    private RouteMatch result(RouteSpec route, String path, int matchedLength) {
-        String remainder = route.stripPath() ? path.substring(matchedLength) : path;
+    private RouteMatch result(Candidate c, String path, int matchedLength) {
+        RouteSpec route = c.route;
         ServiceSpec service = services.get(route.service());
-        return new RouteMatch(route, service, join(service.path(), remainder));
+        // Kong: the service path, or "/"; what follows the matched path when stripping, else the
+        // request path without its leading slash (also for a route matched without a path).
+        String base = service.path() == null ? "/" : service.path();
+        boolean strip = route.stripPath();
+        String postfix = strip && c.path != null ? path.substring(matchedLength) : path.substring(1);
+        String upstream = route.pathHandling() == RouteSpec.PathHandling.V1
+                ? joinV1(base, strip, postfix, path)
+                : joinV0(base, strip, postfix, path);
+        return new RouteMatch(route, service, upstream);
     }
 
-    /** Kong path_handling v0: concatenate, collapsing the slash where both sides have one. */
-    static String join(String servicePath, String remainder) {
-        if (servicePath == null || servicePath.isEmpty()) {
-            if (remainder.isEmpty()) {
-                return "/";
+    /**
+     * Kong's {@code path_handling: v0} ({@code kong/router/utils.lua}, {@code get_upstream_uri_v0}):
+     * one slash between the service path and the rest, and a trailing slash only where the request
+     * had one. Kong also drops a leading {@code ./} or {@code ../} from the rest; the gateway does
+     * not, so such a path keeps its dot segment and is refused (see CurrentRequestFilter).
+     */
+    static String joinV0(String base, boolean strip, String postfix, String requestPath) {
+        boolean baseSlash = base.charAt(base.length() - 1) == '/';
+        if (baseSlash) {
+            if (!strip) {
+                return base + requestPath.substring(1);
             }
-            return remainder.charAt(0) == '/' ? remainder : "/" + remainder;
+            if (postfix.isEmpty()) {
+                if (base.equals("/") || requestPath.charAt(requestPath.length() - 1) == '/') {
+                    return base;
+                }
+                return base.substring(0, base.length() - 1);
+            }
+            return postfix.charAt(0) == '/' ? base.substring(0, base.length() - 1) + postfix : base + postfix;
         }
-        if (remainder.isEmpty()) {
-            return servicePath;
+        if (!strip) {
+            return requestPath.equals("/") ? base : base + requestPath;
         }
-        boolean left = servicePath.charAt(servicePath.length() - 1) == '/';
-        boolean right = remainder.charAt(0) == '/';
-        if (left && right) {
-            return servicePath + remainder.substring(1);
+        if (postfix.isEmpty()) {
+            return requestPath.length() > 1 && requestPath.charAt(requestPath.length() - 1) == '/' ? base + "/" : base;
         }
-        return servicePath + remainder;
+        return postfix.charAt(0) == '/' ? base + postfix : base + "/" + postfix;
     }
 
-    private static final Comparator<Candidate> PRIORITY = Comparator
-            .comparingInt(Candidate::tier)
-            .thenComparing(Comparator.comparingInt((Candidate c) -> c.tier() == 0 ? c.route.regexPriority() : 0).reversed())
-            .thenComparing(Comparator.comparingInt((Candidate c) -> c.tier() == 1 ? c.prefix.length() : 0).reversed())
-            .thenComparing(Comparator.comparingInt((Candidate c) -> c.conditions.count).reversed())
-            .thenComparingInt(c -> c.route.order());
+    /**
+     * Kong's {@code path_handling: v1} ({@code kong/router/traditional.lua}): the service path, then
+     * the rest as it is (only a doubled slash where they meet is merged), or, without strip_path,
+     * the request path without its leading slash.
+     */
+    static String joinV1(String base, boolean strip, String postfix, String requestPath) {
+        if (!strip) {
+            return base + requestPath.substring(1);
+        }
+        if (base.charAt(base.length() - 1) == '/' && !postfix.isEmpty() && postfix.charAt(0) == '/') {
+            return base.substring(0, base.length() - 1) + postfix;
+        }
+        return base + postfix;
+    }
+
+    /** Kong's priority, highest first; then the tie-breakers (see the class comment). */
+    private static int compare(Candidate a, Candidate b) {
+        int c = Integer.compare(b.weight, a.weight);
+        if (c == 0) {
+            c = Boolean.compare(b.conditions.hosts.plainOnly, a.conditions.hosts.plainOnly);
+        }
+        if (c == 0) {
+            c = Integer.compare(b.conditions.headerCount, a.conditions.headerCount);
+        }
+        if (c == 0) {
+            c = Boolean.compare(b.isRegex(), a.isRegex());
+        }
+        if (c == 0 && a.isRegex()) {
+            c = Integer.compare(b.route.regexPriority(), a.route.regexPriority());
+        }
+        if (c == 0) {
+            c = Integer.compare(b.plainLength(), a.plainLength());
+        }
+        if (c == 0) {
+            c = Integer.compare(b.category, a.category);
+        }
+        if (c == 0) {
+            c = Boolean.compare(b.conditions.hosts.namesPort, a.conditions.hosts.namesPort);
+        }
+        if (c == 0) {
+            c = Integer.compare(a.route.order(), b.route.order());
+        }
+        if (c == 0) {
+            c = Integer.compare(a.pathIndex, b.pathIndex);
+        }
+        return c;
+    }
 
     private static final class Candidate {
+        /** The traditional router's categories, for ties: host, header, uri, method. */
+        private static final int HOST = 0x40;
+        private static final int HEADER = 0x20;
+        private static final int URI = 0x10;
+        private static final int METHOD = 0x08;
+
         final RouteSpec route;
         final RouteSpec.RoutePath path;
+        final int pathIndex;
         final Conditions conditions;
         /** A plain path as requests are normalised ({@code /n//admin} is {@code /n/admin}), or null. */
         final String prefix;
+        /** Kong's match weight: how many of methods, hosts, headers and paths the route has. */
+        final int weight;
+        final int category;
 
-        Candidate(RouteSpec route, RouteSpec.RoutePath path, Conditions conditions) {
+        Candidate(RouteSpec route, RouteSpec.RoutePath path, int pathIndex, Conditions conditions) {
             this.route = route;
             this.path = path;
+            this.pathIndex = pathIndex;
             this.conditions = conditions;
             this.prefix = path == null || path.isRegex() ? null : normalized(path.raw());
+            boolean methods = !route.methods().isEmpty();
+            boolean hosts = !route.hosts().isEmpty();
+            boolean headers = !route.headers().isEmpty();
+            this.weight = (methods ? 1 : 0) + (hosts ? 1 : 0) + (headers ? 1 : 0) + (path != null ? 1 : 0);
+            this.category = (hosts ? HOST : 0) | (headers ? HEADER : 0) | (path != null ? URI : 0) | (methods ? METHOD : 0);
         }
 
         /**
@@ -133,9 +207,12 @@ public final class Router {
             }
         }
 
-        /** 0 regex, 1 plain prefix, 2 no path at all. */
-        int tier() {
-            return path == null ? 2 : path.isRegex() ? 0 : 1;
+        boolean isRegex() {
+            return path != null && path.isRegex();
+        }
+
+        int plainLength() {
+            return prefix == null ? 0 : prefix.length();
         }
 
         /** Length of the request path this candidate matched (to strip), or -1. */
@@ -151,35 +228,42 @@ public final class Router {
         }
     }
 
-    /** The non-path conditions of a route, pre-processed for matching. */
+    /** The non-path conditions of a route, pre-processed for matching (arrays: no iterators per request). */
     private static final class Conditions {
-        final RouteSpec route;
         final HostMatcher hosts;
-        final int count;
+        final int headerCount;
+        private final Set<String> methods;
+        private final String[] headerNames;
+        private final RouteSpec.HeaderValue[][] headerValues;
 
         Conditions(RouteSpec route) {
-            this.route = route;
             this.hosts = new HostMatcher(route.hosts());
-            this.count = (route.methods().isEmpty() ? 0 : 1) + (route.hosts().isEmpty() ? 0 : 1)
-                    + route.headers().size();
+            this.methods = route.methods();
+            this.headerCount = Math.min(route.headers().size(), 255);
+            this.headerNames = route.headers().keySet().toArray(new String[0]);
+            this.headerValues = new RouteSpec.HeaderValue[headerNames.length][];
+            for (int i = 0; i < headerNames.length; i++) {
+                headerValues[i] = route.headers().get(headerNames[i]).toArray(new RouteSpec.HeaderValue[0]);
+            }
         }
 
-        boolean matches(RequestFacts request) {
-            if (!route.methods().isEmpty() && !route.methods().contains(request.method())) {
+        boolean matchesMethodAndHost(RequestFacts request) {
+            if (!methods.isEmpty() && !methods.contains(request.method())) {
                 return false;
             }
-            if (!hosts.isEmpty() && !hosts.matches(request.host())) {
-                return false;
-            }
-            for (Map.Entry<String, List<RouteSpec.HeaderValue>> h : route.headers().entrySet()) {
-                if (!anyHeaderValueMatches(request.headers(h.getKey()), h.getValue())) {
+            return hosts.isEmpty() || hosts.matches(request);
+        }
+
+        boolean matchesHeaders(RequestFacts request) {
+            for (int i = 0; i < headerNames.length; i++) {
+                if (!anyHeaderValueMatches(request.headers(headerNames[i]), headerValues[i])) {
                     return false;
                 }
             }
             return true;
         }
 
-        private static boolean anyHeaderValueMatches(Enumeration<String> values, List<RouteSpec.HeaderValue> wanted) {
+        private static boolean anyHeaderValueMatches(Enumeration<String> values, RouteSpec.HeaderValue[] wanted) {
             if (values == null) {
                 return false;
             }

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 final class FakeRequest {
 
     private static final RouteMatch ROUTE = new RouteMatch(new RouteSpec("cached", "svc", List.of(), Set.of(), List.of(),
-            Map.of(), false, false, 0, 0, RouteSpec.Streaming.DEFAULT), null, "/");
+            Map.of(), false, false, 0, 0, RouteSpec.Streaming.DEFAULT, RouteSpec.PathHandling.V0), null, "/");
 
     final HttpServletRequest request;
     final RequestContext context;

@@ -1,0 +1,142 @@
+package com.gitinsight.gateway.config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How route paths are read. Since Kong 3.0 a path starting with {@code ~} is a regex and any other
+ * path a plain prefix. Kong reads {@code _format_version} 1.1 and 2.1 files (written when Kong
+ * guessed regexes) through a one-time migration ({@code kong/db/declarative/migrations/route_path.lua},
+ * {@code kong/db/migrations/migrate_path_280_300.lua}) that {@link #migrateLegacy} reproduces.
+ */
+public final class RoutePaths {
+
+    /** {@code is_not_regex}: the characters a pre-3.0 path may have and still be plain. */
+    private static final String PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_~/%";
+    /** {@code normalize_regex}: escapes of these stay escapes (upper-cased). */
+    private static final String RESERVED = "!#$%&'()*+,/:;=?@[]";
+    /** {@code normalize_regex}: these are decoded, then escaped with a backslash. */
+    private static final String REGEX_META = ".^-{}\\|";
+
+    private RoutePaths() {
+    }
+
+    /**
+     * A path of a 1.1/2.1 file as Kong 3 reads it: unchanged when it has only letters, digits and
+     * {@code . - _ ~ / %} (Kong's test is PCRE {@code [a-zA-Z0-9\.\-_~/%]*$} anchored at the start,
+     * so one final newline passes too); otherwise a regex: {@code ~} followed by the path with its
+     * percent-escapes decoded, except escapes of reserved characters (kept, upper-cased), and with
+     * decoded regex metacharacters escaped.
+     */
+    public static String migrateLegacy(String path) {
+        return looksPlain(path) ? path : "~" + decodeForRegex(path);
+    }
+
+    static boolean looksPlain(String path) {
+        int n = 0;
+        while (n < path.length() && PLAIN.indexOf(path.charAt(n)) >= 0) {
+            n++;
+        }
+        // PCRE's '$' (without DOLLAR_ENDONLY) holds at the end and before a final newline.
+        return n == path.length() || n == path.length() - 1 && path.charAt(n) == '\n';
+    }
+
+    static String decodeForRegex(String regex) {
+        if (regex.indexOf('%') < 0) {
+            return regex;
+        }
+        StringBuilder out = new StringBuilder(regex.length());
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            int hi = c == '%' && i + 2 < regex.length() ? hex(regex.charAt(i + 1)) : -1;
+            int lo = hi < 0 ? -1 : hex(regex.charAt(i + 2));
+            if (lo < 0) {
+                out.append(c);
+                continue;
+            }
+            char decoded = (char) (hi * 16 + lo);
+            if (RESERVED.indexOf(decoded) >= 0) {
+                out.append('%').append(Character.toUpperCase(regex.charAt(i + 1)))
+                        .append(Character.toUpperCase(regex.charAt(i + 2)));
+            } else if (REGEX_META.indexOf(decoded) >= 0) {
+                out.append('\\').append(decoded);
+            } else {
+                out.append(decoded);
+            }
+            i += 2;
+        }
+        return out.toString();
+    }
+
+    /** An ASCII hex digit's value, or -1 (Kong's pattern is {@code [\dA-F]} case-insensitively). */
+    private static int hex(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
+    /**
+     * A route regex (without its {@code ~}) as Java reads it. Kong's regexes name groups
+     * {@code (?<name>...)} or {@code (?P<name>...)} with letters, digits and underscores; Java
+     * knows only the first spelling and refuses underscores, so such groups are renamed (the
+     * gateway uses no capture names). Everything else is left as written.
+     */
+    public static String javaRegex(String regex) {
+        if (regex.indexOf("(?") < 0) {
+            return regex;
+        }
+        StringBuilder out = new StringBuilder(regex.length() + 8);
+        Map<String, String> renamed = new HashMap<>();
+        int classDepth = 0;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\' && i + 1 < regex.length()) {
+                out.append(c).append(regex.charAt(++i));
+                continue;
+            }
+            if (c == '[') {
+                classDepth++;
+            } else if (c == ']' && classDepth > 0) {
+                classDepth--;
+            } else if (c == '(' && classDepth == 0 && regex.startsWith("(?", i)) {
+                int nameStart = regex.startsWith("(?P<", i) ? i + 4 : regex.startsWith("(?<", i) ? i + 3 : -1;
+                int nameEnd = nameStart < 0 ? -1 : regex.indexOf('>', nameStart);
+                if (nameEnd > nameStart && isGroupName(regex, nameStart, nameEnd)) {
+                    String name = regex.substring(nameStart, nameEnd);
+                    String java = isJavaGroupName(name) ? name
+                            : renamed.computeIfAbsent(name, k -> "kong" + (renamed.size() + 1) + k.replace("_", ""));
+                    out.append("(?<").append(java).append('>');
+                    i = nameEnd;
+                    continue;
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    private static boolean isGroupName(String s, int start, int end) {
+        char first = s.charAt(start);
+        if (!(Character.isLetter(first) && first < 128 || first == '_')) {
+            return false;
+        }
+        for (int i = start + 1; i < end; i++) {
+            char c = s.charAt(i);
+            if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '_'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isJavaGroupName(String name) {
+        if (!(Character.isLetter(name.charAt(0)) && name.charAt(0) < 128)) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c < 128 && Character.isLetterOrDigit(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
