@@ -88,12 +88,14 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             headers = endToEndHeaders();
             copy = new ByteArrayOutputStream(initialCopySize());
             mode = Mode.CAPTURE;
-            super.setHeader("X-Cache-Status", cacheStatus);
+            ProxyCacheFilter.status(request, (HttpServletResponse) getResponse(), config, cacheStatus);
         } else {
             mode = Mode.PASS;
-            super.setHeader("X-Cache-Status", "Bypass");
+            ProxyCacheFilter.status(request, (HttpServletResponse) getResponse(), config, "Bypass");
         }
-        super.setHeader("X-Cache-Key", key);
+        if (config.responseHeaders().cacheKey()) {
+            super.setHeader("X-Cache-Key", key);
+        }
         return mode;
     }
 

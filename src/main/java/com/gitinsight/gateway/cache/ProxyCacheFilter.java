@@ -44,7 +44,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         Admission admission = Admission.of(config, context, request);
         if (admission == Admission.BYPASS) {
-            response.setHeader("X-Cache-Status", "Bypass");
+            status(request, response, config, "Bypass");
             chain.doFilter(request, response);
             return;
         }
@@ -65,7 +65,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
         CachedResponse entry = Variants.matching(cache.get(key), request);
         if (entry != null && !revalidate && cache.servable(entry, now)) {
             cache.hit();
-            write(response, entry, "Hit", key, now, request);
+            write(response, entry, "Hit", key, now, request, config);
             return;
         }
         CompletableFuture<CachedResponse> mine = new CompletableFuture<>();
@@ -74,7 +74,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
             CachedResponse shared = Variants.matching(await(leader, config.lockTimeoutMillis()), request);
             if (shared != null) {
                 cache.hit();
-                write(response, shared, "Hit", key, System.currentTimeMillis(), request);
+                write(response, shared, "Hit", key, System.currentTimeMillis(), request, config);
                 return;
             }
             mine = null; // the leader stored nothing (or is slow): go to the backend unshared
@@ -89,7 +89,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
             chain.doFilter(request, capture);
             if (capture.suppressed()) {
                 response.reset();
-                write(response, stale, "Stale", key, System.currentTimeMillis(), request);
+                write(response, stale, "Stale", key, System.currentTimeMillis(), request, config);
             } else {
                 stored = finish(context, capture);
             }
@@ -116,8 +116,23 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
         return context.responseTruncated() ? capture.abandon() : capture.finish(System.currentTimeMillis());
     }
 
+    /**
+     * The request attribute holding the cache status ({@code X-Cache-Status}'s value) for the access log,
+     * which has it even when {@code response_headers} turns the header off.
+     */
+    public static final String STATUS_ATTRIBUTE = "com.gitinsight.gateway.cache.status";
+
+    /** Records the cache status, and sends it as {@code X-Cache-Status} unless {@code response_headers} says not to. */
+    static void status(HttpServletRequest request, HttpServletResponse response, ProxyCachePlugin.Config config,
+            String status) {
+        request.setAttribute(STATUS_ATTRIBUTE, status);
+        if (config.responseHeaders().cacheStatus()) {
+            response.setHeader("X-Cache-Status", status);
+        }
+    }
+
     private static void write(HttpServletResponse response, CachedResponse entry, String status, String key, long now,
-            HttpServletRequest request) throws IOException {
+            HttpServletRequest request, ProxyCachePlugin.Config config) throws IOException {
         response.setStatus(entry.status());
         var headers = entry.headers();
         for (int i = 0; i + 1 < headers.size(); i += 2) {
@@ -127,9 +142,13 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
                 response.addHeader(headers.get(i), headers.get(i + 1));
             }
         }
-        response.setHeader("Age", Long.toString(entry.ageSeconds(now)));
-        response.setHeader("X-Cache-Status", status);
-        response.setHeader("X-Cache-Key", key);
+        if (config.responseHeaders().age()) {
+            response.setHeader("Age", Long.toString(entry.ageSeconds(now)));
+        }
+        status(request, response, config, status);
+        if (config.responseHeaders().cacheKey()) {
+            response.setHeader("X-Cache-Key", key);
+        }
         response.setContentLength(entry.body().length);
         if (!"HEAD".equals(request.getMethod()) && entry.body().length > 0) {
             response.getOutputStream().write(entry.body());

@@ -27,6 +27,17 @@ public class ProxyCachePlugin implements PluginSchema {
     public enum VaryIdentity { SUBJECT, CONSUMER }
 
     /**
+     * Kong's {@code response_headers}: which diagnostic headers answers carry ({@code Age} on hits,
+     * {@code X-Cache-Status}, {@code X-Cache-Key}); all on by default.
+     */
+    public record ResponseHeaders(boolean age, boolean cacheStatus, boolean cacheKey) {
+        public static final ResponseHeaders ALL = new ResponseHeaders(true, true, true);
+    }
+
+    /** Kong's cacheable request methods. */
+    private static final List<String> METHODS = List.of("HEAD", "GET", "POST", "PATCH", "PUT");
+
+    /**
      * Parsed once. Media types and methods are upper/lower-cased here so the request path
      * compares without allocating; {@code varyHeaders} and {@code varyQueryParams} are sorted so
      * a key does not depend on their order in the file.
@@ -34,7 +45,16 @@ public class ProxyCachePlugin implements PluginSchema {
     public record Config(Set<Integer> responseCodes, Set<String> methods, Set<String> contentTypes, long ttlSeconds,
             boolean cacheControl, List<String> varyHeaders, List<String> varyQueryParams, boolean ignoreUriCase,
             long storageTtlSeconds, long maxBodyBytes, long staleIfErrorSeconds, long lockTimeoutMillis,
-            VaryIdentity varyIdentity) implements PluginConfig {
+            VaryIdentity varyIdentity, ResponseHeaders responseHeaders) implements PluginConfig {
+
+        public Config(Set<Integer> responseCodes, Set<String> methods, Set<String> contentTypes, long ttlSeconds,
+                boolean cacheControl, List<String> varyHeaders, List<String> varyQueryParams, boolean ignoreUriCase,
+                long storageTtlSeconds, long maxBodyBytes, long staleIfErrorSeconds, long lockTimeoutMillis,
+                VaryIdentity varyIdentity) {
+            this(responseCodes, methods, contentTypes, ttlSeconds, cacheControl, varyHeaders, varyQueryParams,
+                    ignoreUriCase, storageTtlSeconds, maxBodyBytes, staleIfErrorSeconds, lockTimeoutMillis, varyIdentity,
+                    ResponseHeaders.ALL);
+        }
 
         /** How long an entry is kept: fresh, then available as a stale fallback. */
         public long keptSeconds() {
@@ -61,14 +81,21 @@ public class ProxyCachePlugin implements PluginSchema {
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("response_code", "request_method", "content_type", "cache_ttl", "strategy", "cache_control",
                 "vary_headers", "vary_query_params", "ignore_uri_case", "storage_ttl", "max_body_size", "stale_if_error",
-                "lock_timeout", "vary_identity"), Set.of("memory"));
+                "lock_timeout", "vary_identity", "response_headers"), Set.of("memory"));
+        // Kong's memory.dictionary_name names an nginx shared dict; the store here is Ehcache's.
+        PluginFields memory = f.section("memory");
+        memory.allowOnly(Set.of(), Set.of("dictionary_name"));
+        memory.string("dictionary_name", null);
         String strategy = f.string("strategy", "memory");
         if (!"memory".equals(strategy)) {
             f.error("strategy", "only 'memory' is supported (an Ehcache heap and off-heap store on each node)");
         }
-        Set<Integer> codes = Set.copyOf(f.integers("response_code", List.of(200, 301, 404), 100, 599));
+        Set<Integer> codes = Set.copyOf(f.integers("response_code", List.of(200, 301, 404), 100, 900));
         Set<String> methods = new TreeSet<>();
         for (String m : f.strings("request_method", List.of("GET", "HEAD"))) {
+            if (!METHODS.contains(m)) {
+                f.error("request_method", "expected one of " + String.join(", ", METHODS) + ", got '" + m + "'");
+            }
             methods.add(m.toUpperCase(Locale.ROOT));
         }
         Set<String> types = new TreeSet<>();
@@ -82,7 +109,17 @@ public class ProxyCachePlugin implements PluginSchema {
                 sortedLower(f.strings("vary_headers", List.of())), List.copyOf(new TreeSet<>(f.strings("vary_query_params", List.of()))),
                 f.bool("ignore_uri_case", false), storage, f.integer("max_body_size", 1024 * 1024, 0, Integer.MAX_VALUE),
                 f.integer("stale_if_error", 0, 0, Integer.MAX_VALUE), f.seconds("lock_timeout", 10_000, 300),
-                varyIdentity(f));
+                varyIdentity(f), responseHeaders(f.section("response_headers")));
+    }
+
+    /** Kong 3.4's field names ({@code Age}), and 3.6's ({@code age}), either. */
+    private static ResponseHeaders responseHeaders(PluginFields h) {
+        h.allowOnly(Set.of("age", "X-Cache-Status", "X-Cache-Key"), Set.of("Age"));
+        if (h.has("age") && h.has("Age")) {
+            h.error("Age", "give age or Age (its older name), not both");
+        }
+        return new ResponseHeaders(h.bool("age", h.bool("Age", true)), h.bool("X-Cache-Status", true),
+                h.bool("X-Cache-Key", true));
     }
 
     private static VaryIdentity varyIdentity(PluginFields f) {

@@ -1,8 +1,6 @@
 package com.gitinsight.gateway.config;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -30,8 +29,9 @@ public final class KongConfigParser {
 
     private static final Set<String> FORMAT_VERSIONS = Set.of("1.1", "2.1", "3.0");
     private static final Set<String> TOP = Set.of("_format_version", "services", "routes", "upstreams",
-            "consumers", "plugins");
-    private static final Set<String> TOP_ACCEPTED = Set.of("_transform", "_comment", "_workspace", "_info");
+            "targets", "consumers", "jwt_secrets", "plugins");
+    /** Kong's metadata ({@code _transform}: whether Kong hashes credentials on import; none are hashed here). */
+    private static final Set<String> TOP_ACCEPTED = Set.of("_transform", "_comment", "_ignore", "_workspace", "_info");
     private static final Set<String> SERVICE = Set.of("name", "url", "protocol", "host", "port", "path",
             "retries", "connect_timeout", "write_timeout", "read_timeout", "routes", "plugins", "enabled");
     private static final Set<String> SERVICE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
@@ -44,7 +44,7 @@ public final class KongConfigParser {
             "destinations");
     private static final Set<String> CONSUMER = Set.of("username", "custom_id", "jwt_secrets", "plugins");
     private static final Set<String> CONSUMER_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
-    private static final Set<String> JWT_SECRET = Set.of("key", "secret", "algorithm", "rsa_public_key");
+    private static final Set<String> JWT_SECRET = Set.of("key", "secret", "algorithm", "rsa_public_key", "consumer");
     private static final Set<String> JWT_SECRET_ACCEPTED = Set.of("id", "tags", "created_at");
     private static final Set<String> PLUGIN = Set.of("name", "config", "enabled", "service", "route",
             "consumer", "protocols");
@@ -53,11 +53,22 @@ public final class KongConfigParser {
     private static final Set<String> JWT_ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384",
             "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
     private static final Set<String> PROTOCOLS = Set.of("http", "https");
+    /** Kong's protocols, as a plugin's {@code protocols} may name them. */
+    private static final Set<String> KONG_PROTOCOLS = Set.of("grpc", "grpcs", "http", "https", "tcp", "tls",
+            "tls_passthrough", "udp", "ws", "wss");
+    /** Kong's credential entities of plugins this gateway does not implement, and those plugins. */
+    private static final Map<String, String> CREDENTIALS = Map.of("keyauth_credentials", "key-auth",
+            "basicauth_credentials", "basic-auth", "hmacauth_credentials", "hmac-auth", "oauth2_credentials", "oauth2",
+            "oauth2_authorization_codes", "oauth2", "oauth2_tokens", "oauth2", "acls", "acl",
+            "mtls_auth_credentials", "mtls-auth");
+    /** Kong entities a declarative file may hold that this gateway has no use for (TLS ends in front of it). */
+    private static final Set<String> KONG_ENTITIES = Set.of("certificates", "ca_certificates", "snis", "vaults",
+            "key_sets", "keys", "workspaces", "consumer_groups", "filter_chains", "parameters", "partials");
     /** Kong's WebSocket protocols: a service may name them, a route may ask for them. */
     private static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
-    private static final Pattern HOST = Pattern.compile(
-            "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(\\.\\*)?(:\\d{1,5})?");
+    /** Kong's host names take {@code _} too (its own fixtures use {@code limit_bytes.test}). */
+    private static final Pattern HOST = Pattern.compile("(\\*\\.)?" + HostNames.LABELS + "(\\.\\*)?(:\\d{1,5})?");
     private static final int MAX_TIMEOUT = Integer.MAX_VALUE - 1;
 
     private final PluginRegistry registry;
@@ -141,10 +152,16 @@ public final class KongConfigParser {
         private final Problems problems;
         private final List<ServiceSpec> services = new ArrayList<>();
         private final Map<String, Section> serviceSections = new HashMap<>();
+        /** Services by {@code id}, to their names: Kong's references name an entity or give its id. */
+        private final Map<String, String> serviceIds = new HashMap<>();
         private final Set<String> disabledServices = new HashSet<>();
         private final List<PendingRoute> routes = new ArrayList<>();
         private final List<UpstreamSpec> upstreams = new ArrayList<>();
-        private final List<ConsumerSpec> consumers = new ArrayList<>();
+        private final Map<String, Section> upstreamSections = new HashMap<>();
+        private final Map<String, String> upstreamIds = new HashMap<>();
+        private final List<PendingConsumer> consumers = new ArrayList<>();
+        /** Every JWT credential's key, to its credential: Kong's keys are unique. */
+        private final Map<String, Section> jwtKeys = new HashMap<>();
         private final List<PendingPlugin> plugins = new ArrayList<>();
         /** A 1.1 or 2.1 file: Kong migrates paths that look like regexes to {@code ~} regexes. */
         private boolean legacyPaths;
@@ -157,7 +174,11 @@ public final class KongConfigParser {
         }
 
         GatewayConfig run(Section top) {
-            top.allowOnly(TOP, TOP_ACCEPTED);
+            top.allowOnly(TOP, TOP_ACCEPTED, KongConfigParser::unsupported);
+            top.meta();
+            top.bool("_transform", true);
+            top.string("_workspace", null);
+            top.section("_info");
             String version = top.string("_format_version", null);
             if (version == null) {
                 problems.add(top.location(), "_format_version", "required field missing (use \"3.0\")");
@@ -168,6 +189,9 @@ public final class KongConfigParser {
             for (Section s : top.sections("upstreams")) {
                 upstream(s);
             }
+            for (Section s : top.sections("targets")) {
+                target(s);
+            }
             for (Section s : top.sections("services")) {
                 service(s);
             }
@@ -177,42 +201,41 @@ public final class KongConfigParser {
             for (Section s : top.sections("consumers")) {
                 consumer(s);
             }
+            for (Section s : top.sections("jwt_secrets")) {
+                topLevelJwtSecret(s);
+            }
             for (Section s : top.sections("plugins")) {
                 plugins.add(new PendingPlugin(s, null, null));
             }
             List<RouteSpec> routeSpecs = finishRoutes();
-            List<PluginSpec> pluginSpecs = finishPlugins(routeSpecs);
-            return new GatewayConfig(file, hash, text, services, routeSpecs, upstreams, consumers, pluginSpecs);
+            List<PluginSpec> pluginSpecs = finishPlugins();
+            List<ConsumerSpec> consumerSpecs = consumers.stream().map(PendingConsumer::spec).toList();
+            return new GatewayConfig(file, hash, text, services, routeSpecs, upstreams, consumerSpecs, pluginSpecs);
         }
 
         private void service(Section s) {
-            s.allowOnly(SERVICE, SERVICE_ACCEPTED);
+            s.allowEntity(SERVICE, SERVICE_ACCEPTED);
+            AcceptedFields.service(s);
             String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
-            id(s);
+            String id = id(s);
             String protocol = "http";
             String host = null;
             int port = 80;
             String path = null;
             if (s.has("url")) {
-                for (String k : List.of("protocol", "host", "port", "path")) {
-                    if (s.has(k)) {
-                        s.error(k, "cannot be combined with 'url'");
-                    }
-                }
+                // Kong's shorthand: the url sets protocol, host, port and path, whatever else the entry says
+                // (a dump from Kong's admin API carries both).
                 String url = s.string("url", null);
                 try {
-                    URI uri = new URI(url);
-                    protocol = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-                    host = uri.getHost();
-                    port = uri.getPort() > 0 ? uri.getPort() : "https".equals(protocol) ? 443 : 80;
-                    path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? null : uri.getRawPath();
-                    if (host == null) {
-                        s.error("url", "no host in '" + url + "'");
-                    }
-                    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                    HostNames.Url u = HostNames.url(url);
+                    protocol = u.scheme();
+                    host = u.host();
+                    port = u.port() >= 0 ? u.port() : "https".equals(protocol) ? 443 : 80;
+                    path = u.path();
+                    if (u.hasQueryOrFragment()) {
                         s.error("url", "a service url takes no query or fragment");
                     }
-                } catch (URISyntaxException e) {
+                } catch (IllegalArgumentException e) {
                     s.error("url", "not a valid URL: " + e.getMessage());
                 }
             } else {
@@ -244,6 +267,9 @@ public final class KongConfigParser {
                 return;
             }
             serviceSections.put(name, s);
+            if (id != null) {
+                serviceIds.putIfAbsent(id, name);
+            }
             if (!s.bool("enabled", true)) {
                 disabledServices.add(name);
             }
@@ -257,9 +283,10 @@ public final class KongConfigParser {
         }
 
         private void route(Section s, String parentService) {
-            s.allowOnly(ROUTE, ROUTE_ACCEPTED);
+            s.allowEntity(ROUTE, ROUTE_ACCEPTED);
+            AcceptedFields.route(s);
             String name = s.checked("name", s.string("name", null), EntityNames::nameProblem);
-            id(s);
+            String id = id(s);
             String service = parentService;
             if (parentService != null) {
                 if (s.has("service")) {
@@ -338,6 +365,7 @@ public final class KongConfigParser {
             int priority = (int) s.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
             routes.add(new PendingRoute(s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming,
                     pathHandling));
+            routes.get(routes.size() - 1).id = id;
             for (Section p : s.sections("plugins")) {
                 plugins.add(new PendingPlugin(p, PluginSpec.Scope.ROUTE, null, routes.get(routes.size() - 1)));
             }
@@ -386,14 +414,15 @@ public final class KongConfigParser {
                         r.section.error("name", "duplicate route name '" + r.name + "' (first at " + first.location() + ")");
                     }
                 }
-                if (r.service != null && !serviceSections.containsKey(r.service)) {
+                String service = r.service == null ? null : serviceName(r.service);
+                if (r.service != null && service == null) {
                     r.section.error("service", "no service named '" + r.service + "'");
                     continue;
                 }
-                if (r.service == null || disabledServices.contains(r.service)) {
+                if (service == null || disabledServices.contains(service)) {
                     continue;
                 }
-                r.spec = new RouteSpec(r.name, r.service, r.paths, r.methods, r.hosts, r.headers, r.strip, r.preserve,
+                r.spec = new RouteSpec(r.name, service, r.paths, r.methods, r.hosts, r.headers, r.strip, r.preserve,
                         r.priority, out.size(), r.streaming, r.pathHandling);
                 out.add(r.spec);
             }
@@ -405,47 +434,75 @@ public final class KongConfigParser {
             if (spec == null) {
                 return;
             }
-            if (upstreams.stream().anyMatch(u -> u.name().equals(spec.name()))) {
+            if (upstreamSections.containsKey(spec.name())) {
                 s.error("name", "duplicate upstream name '" + spec.name() + "'");
                 return;
             }
             upstreams.add(spec);
+            upstreamSections.put(spec.name(), s);
+            if (s.node("id") instanceof Node.ScalarNode id && id.value() instanceof String text) {
+                upstreamIds.putIfAbsent(text, spec.name());
+            }
+        }
+
+        /** A top-level target: Kong's declarative format lets a target name its upstream instead of nesting. */
+        private void target(Section t) {
+            String ref = reference(t, "upstream");
+            UpstreamSpec.TargetSpec spec = UpstreamParser.target(t);
+            if (ref == null) {
+                if (!t.has("upstream")) {
+                    problems.add(t.location(), t.child("upstream"), "required field missing (a top-level target names its upstream)");
+                }
+                return;
+            }
+            String name = upstreamSections.containsKey(ref) ? ref : upstreamIds.get(ref);
+            int at = -1;
+            for (int i = 0; i < upstreams.size(); i++) {
+                if (upstreams.get(i).name().equals(name)) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                t.error("upstream", "no upstream named '" + ref + "'");
+                return;
+            }
+            UpstreamSpec u = upstreams.get(at);
+            if (spec == null) {
+                return;
+            }
+            if (u.targets().stream().anyMatch(x -> x.address().equals(spec.address()))) {
+                t.error("target", "duplicate target '" + spec.address() + "' of upstream '" + u.name() + "'");
+                return;
+            }
+            List<UpstreamSpec.TargetSpec> targets = new ArrayList<>(u.targets());
+            targets.add(spec);
+            upstreams.set(at, new UpstreamSpec(u.name(), u.algorithm(), u.hash(), u.healthchecks(), targets));
         }
 
         private void consumer(Section s) {
-            s.allowOnly(CONSUMER, CONSUMER_ACCEPTED);
+            s.allowEntity(CONSUMER, CONSUMER_ACCEPTED, KongConfigParser::unsupported);
+            AcceptedFields.common(s);
             String username = s.checked("username", s.string("username", null), EntityNames::pathProblem);
             String customId = s.checked("custom_id", s.string("custom_id", null), EntityNames::pathProblem);
+            String id = id(s);
+            List<ConsumerSpec.JwtSecret> secrets = new ArrayList<>();
+            for (Section j : s.sections("jwt_secrets")) {
+                if (j.has("consumer")) {
+                    j.error("consumer", "a nested credential already belongs to its consumer");
+                }
+                ConsumerSpec.JwtSecret secret = jwtSecret(j);
+                if (secret != null) {
+                    secrets.add(secret);
+                }
+            }
             if (username == null && customId == null) {
                 if (!s.has("username") && !s.has("custom_id")) {
                     problems.add(s.location(), s.path(), "a consumer needs a username or a custom_id");
                 }
                 return;
             }
-            List<ConsumerSpec.JwtSecret> secrets = new ArrayList<>();
-            for (Section j : s.sections("jwt_secrets")) {
-                j.allowOnly(JWT_SECRET, JWT_SECRET_ACCEPTED);
-                String key = j.string("key", null);
-                String algorithm = j.string("algorithm", "HS256");
-                if (!JWT_ALGORITHMS.contains(algorithm)) {
-                    j.error("algorithm", "unknown JWT algorithm '" + algorithm + "'");
-                }
-                String secret = j.string("secret", null);
-                String rsa = j.string("rsa_public_key", null);
-                if (!algorithm.startsWith("HS") && rsa == null) {
-                    problems.add(j.location(), j.child("rsa_public_key"), "required for algorithm " + algorithm);
-                } else if (!algorithm.startsWith("HS")) {
-                    String unusable = PublicKeys.problem(algorithm, rsa);
-                    if (unusable != null) {
-                        j.error("rsa_public_key", "not a usable " + algorithm + " public key (PEM): " + unusable);
-                    }
-                }
-                if (key == null) {
-                    problems.add(j.location(), j.child("key"), "required field missing");
-                }
-                secrets.add(new ConsumerSpec.JwtSecret(key, secret, algorithm, rsa));
-            }
-            ConsumerSpec consumer = new ConsumerSpec(id(s), username, customId, secrets);
+            PendingConsumer consumer = new PendingConsumer(id, username, customId, secrets);
             if (consumers.stream().anyMatch(c -> c.reference().equals(consumer.reference()))) {
                 problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
                 return;
@@ -456,96 +513,185 @@ public final class KongConfigParser {
             }
         }
 
-        private List<PluginSpec> finishPlugins(List<RouteSpec> routeSpecs) {
-            List<PluginSpec> out = new ArrayList<>();
+        /** A top-level {@code jwt_secrets} entry: Kong's credentials may name their consumer instead of nesting. */
+        private void topLevelJwtSecret(Section j) {
+            String ref = reference(j, "consumer");
+            PendingConsumer consumer = null;
+            if (ref == null) {
+                if (!j.has("consumer")) {
+                    problems.add(j.location(), j.child("consumer"), "required field missing (a top-level credential names its consumer)");
+                }
+            } else {
+                consumer = findConsumer(ref);
+                if (consumer == null) {
+                    j.error("consumer", "no consumer named '" + ref + "'");
+                }
+            }
+            ConsumerSpec.JwtSecret secret = jwtSecret(j);
+            if (consumer != null && secret != null) {
+                consumer.secrets.add(secret);
+            }
+        }
+
+        /**
+         * One JWT credential (Kong's {@code jwt_secrets}), or null when unusable. Without a {@code key}, Kong
+         * generates one (random, so no token names it until the file gives one); so does this gateway.
+         */
+        private ConsumerSpec.JwtSecret jwtSecret(Section j) {
+            j.allowEntity(JWT_SECRET, JWT_SECRET_ACCEPTED);
+            AcceptedFields.common(j);
+            id(j);
+            String key = j.string("key", null);
+            String algorithm = j.string("algorithm", "HS256");
+            if (!JWT_ALGORITHMS.contains(algorithm)) {
+                j.error("algorithm", "unknown JWT algorithm '" + algorithm + "'");
+            }
+            String secret = j.string("secret", null);
+            String rsa = j.string("rsa_public_key", null);
+            if (!algorithm.startsWith("HS") && rsa == null) {
+                problems.add(j.location(), j.child("rsa_public_key"), "required for algorithm " + algorithm);
+            } else if (!algorithm.startsWith("HS")) {
+                String unusable = PublicKeys.problem(algorithm, rsa);
+                if (unusable != null) {
+                    j.error("rsa_public_key", "not a usable " + algorithm + " public key (PEM): " + unusable);
+                }
+            }
+            if (key == null) {
+                if (j.has("key")) {
+                    return null;
+                }
+                key = UUID.randomUUID().toString().replace("-", "");
+            } else {
+                Section first = jwtKeys.putIfAbsent(key, j);
+                if (first != null) {
+                    j.error("key", "duplicate JWT key '" + key + "' (first at " + first.location() + ")");
+                    return null;
+                }
+            }
+            return new ConsumerSpec.JwtSecret(key, secret, algorithm, rsa);
+        }
+
+        /**
+         * Plugins with their references resolved. A plugin names up to one service, route and consumer:
+         * by its place (nested under one of them) and by its own fields; Kong applies it where all of them
+         * match, the most specific combination winning (consumer+route+service, consumer+route,
+         * consumer+service, route+service, consumer, route, service, global).
+         */
+        private List<PluginSpec> finishPlugins() {
+            Map<String, Chosen> chosen = new LinkedHashMap<>();
             Set<String> unique = new HashSet<>();
             for (PendingPlugin p : plugins) {
                 Section s = p.section;
-                s.allowOnly(PLUGIN, PLUGIN_ACCEPTED);
+                s.allowEntity(PLUGIN, PLUGIN_ACCEPTED);
+                AcceptedFields.plugin(s);
                 String name = s.requiredString("name");
                 id(s);
-                PluginSpec.Scope scope = p.scope;
-                String scopeName = p.scopeName;
-                if (p.route != null) {
-                    scopeName = p.route.spec == null ? null : routeKey(p.route.spec);
-                }
-                if (scope == null) {
-                    int refs = 0;
-                    for (String key : List.of("service", "route", "consumer")) {
-                        if (s.has(key)) {
-                            refs++;
-                            scope = PluginSpec.Scope.valueOf(key.toUpperCase(Locale.ROOT));
-                            scopeName = reference(s, key);
-                        }
-                    }
-                    if (refs > 1) {
-                        problems.add(s.location(), s.path(), "a plugin may name one of service, route or consumer here, not several");
-                    }
-                    if (scope == null) {
-                        scope = PluginSpec.Scope.GLOBAL;
-                    } else if (!referenceExists(scope, scopeName, routeSpecs)) {
-                        s.error(scope.name().toLowerCase(Locale.ROOT), "no " + scope.name().toLowerCase(Locale.ROOT)
-                                + " named '" + scopeName + "'");
-                        continue;
-                    } else if (scope == PluginSpec.Scope.ROUTE) {
-                        scopeName = routeKey(routeByName(routeSpecs, scopeName));
-                    }
-                } else {
-                    for (String key : List.of("service", "route", "consumer")) {
-                        if (s.has(key)) {
-                            s.error(key, "a nested plugin already belongs to its parent");
-                        }
+                for (Section.Item<String> protocol : s.strings("protocols")) {
+                    if (!KONG_PROTOCOLS.contains(protocol.value())) {
+                        problems.add(protocol.location(), protocol.path(), "expected one of " + new java.util.TreeSet<>(KONG_PROTOCOLS)
+                                + ", got '" + protocol.value() + "'");
                     }
                 }
-                if (name == null) {
-                    continue;
-                }
-                PluginSchema schema = registry.find(name);
-                if (schema == null) {
+                Refs refs = refs(p);
+                PluginSchema schema = name == null ? null : registry.find(name);
+                if (name != null && schema == null) {
                     s.error("name", "plugin '" + name + "' is not implemented by this gateway"
                             + (registry.names().isEmpty() ? "" : " (available: " + String.join(", ", new java.util.TreeSet<>(registry.names())) + ")"));
+                }
+                if (schema == null) {
                     continue;
                 }
                 PluginConfig config = schema.parse(new PluginFields(s.section("config")));
+                if (refs == null) {
+                    continue;
+                }
+                PluginSpec.Scope scope = refs.scope();
                 if (!schema.scopes().contains(scope)) {
                     s.error("name", "plugin '" + name + "' cannot be attached to a " + scope.name().toLowerCase(Locale.ROOT)
                             + " (it applies to: " + schema.scopes().stream().map(x -> x.name().toLowerCase(Locale.ROOT))
                                     .collect(java.util.stream.Collectors.joining(", ")) + ")");
                     continue;
                 }
-                if (!s.bool("enabled", true) || scopeName == null && scope != PluginSpec.Scope.GLOBAL) {
+                if (!unique.add(schema.storedAs() + "|" + refs.combination())) {
+                    s.error("name", "plugin '" + name + "' is configured twice for the same " + refs.describe());
                     continue;
                 }
-                if (!unique.add(schema.storedAs() + "|" + scope + "|" + scopeName)) {
-                    s.error("name", "plugin '" + name + "' is configured twice for the same "
-                            + scope.name().toLowerCase(Locale.ROOT));
+                if (!s.bool("enabled", true) || refs.never()) {
                     continue;
                 }
-                out.add(new PluginSpec(schema.storedAs(), scope, scopeName, config,
-                        file + ":" + s.location() + " " + s.path()));
+                PluginSpec spec = new PluginSpec(schema.storedAs(), scope, refs.scopeName(), config,
+                        file + ":" + s.location() + " " + s.path(), refs.within());
+                // Two combinations that come to the same place (a route, and that route with its service):
+                // the more specific one applies, as in Kong.
+                chosen.merge(schema.storedAs() + "|" + scope + "|" + refs.scopeName() + "|" + refs.within(),
+                        new Chosen(spec, refs.count()), (a, b) -> b.count > a.count ? b : a);
             }
-            return out;
+            return chosen.values().stream().map(Chosen::spec).toList();
         }
 
-        private boolean referenceExists(PluginSpec.Scope scope, String name, List<RouteSpec> routeSpecs) {
-            if (name == null) {
-                return false;
+        /**
+         * The entities a plugin names, resolved; null when one of them does not exist (the error is
+         * recorded). A reference gives an entity's name (a consumer's username or custom id) or its id.
+         */
+        private Refs refs(PendingPlugin p) {
+            Section s = p.section;
+            String service = p.scope == PluginSpec.Scope.SERVICE ? p.scopeName : null;
+            String consumer = p.scope == PluginSpec.Scope.CONSUMER ? p.scopeName : null;
+            PendingRoute route = p.route;
+            boolean missing = false;
+            for (String key : List.of("service", "route", "consumer")) {
+                if (!s.has(key)) {
+                    continue;
+                }
+                if (p.scope != null && p.scope.name().equalsIgnoreCase(key)) {
+                    s.error(key, "a nested plugin already belongs to its parent " + key);
+                    continue;
+                }
+                String ref = reference(s, key);
+                if (ref == null) {
+                    missing = true;
+                    continue;
+                }
+                String found = switch (key) {
+                    case "service" -> service = serviceName(ref);
+                    case "route" -> {
+                        route = findRoute(ref);
+                        yield route == null ? null : ref;
+                    }
+                    default -> {
+                        PendingConsumer c = findConsumer(ref);
+                        consumer = c == null ? null : c.reference();
+                        yield consumer;
+                    }
+                };
+                if (found == null) {
+                    s.error(key, "no " + key + " named '" + ref + "'");
+                    missing = true;
+                }
             }
-            return switch (scope) {
-                case SERVICE -> serviceSections.containsKey(name);
-                case ROUTE -> routeByName(routeSpecs, name) != null;
-                case CONSUMER -> consumers.stream().anyMatch(c -> name.equals(c.reference()));
-                case GLOBAL -> true;
-            };
+            return missing ? null : new Refs(service, route, consumer);
         }
 
-        private RouteSpec routeByName(List<RouteSpec> routeSpecs, String name) {
-            return routeSpecs.stream().filter(r -> name.equals(r.name())).findFirst().orElse(null);
+        private String serviceName(String reference) {
+            return serviceSections.containsKey(reference) ? reference : serviceIds.get(reference);
         }
 
-        /** Routes need not have names; plugins find theirs by display name. */
-        private String routeKey(RouteSpec r) {
-            return r.displayName();
+        private PendingRoute findRoute(String reference) {
+            for (PendingRoute r : routes) {
+                if (reference.equals(r.name) || reference.equals(r.id)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        private PendingConsumer findConsumer(String reference) {
+            for (PendingConsumer c : consumers) {
+                if (reference.equals(c.reference()) || reference.equals(c.id)) {
+                    return c;
+                }
+            }
+            return null;
         }
 
         /** An entity's {@code id}: free text here (Kong's are UUIDs), but it names the entity in admin API paths. */
@@ -593,6 +739,8 @@ public final class KongConfigParser {
         final int priority;
         final RouteSpec.Streaming streaming;
         final RouteSpec.PathHandling pathHandling;
+        /** Kong's {@code id}, when the file gives one: references may use it. */
+        String id;
         RouteSpec spec;
 
         PendingRoute(Section section, String name, String service, List<RouteSpec.RoutePath> paths,
@@ -614,9 +762,122 @@ public final class KongConfigParser {
         }
     }
 
+    /** A plugin as written: nested under {@code scope}'s {@code scopeName} (or {@code route}), or top-level (null). */
     private record PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName, PendingRoute route) {
         PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName) {
             this(section, scope, scopeName, null);
         }
+    }
+
+    /** A consumer whose credentials may still come (top-level {@code jwt_secrets} name their consumer). */
+    private static final class PendingConsumer {
+        final String id;
+        final String username;
+        final String customId;
+        final List<ConsumerSpec.JwtSecret> secrets;
+
+        PendingConsumer(String id, String username, String customId, List<ConsumerSpec.JwtSecret> secrets) {
+            this.id = id;
+            this.username = username;
+            this.customId = customId;
+            this.secrets = secrets;
+        }
+
+        String reference() {
+            return username != null ? username : customId;
+        }
+
+        ConsumerSpec spec() {
+            return new ConsumerSpec(id, username, customId, secrets);
+        }
+    }
+
+    /**
+     * What a plugin names, resolved: a service (by name), a route, a consumer (by its reference), each
+     * possibly null. Kong applies the plugin only where all of them match.
+     */
+    private record Refs(String service, PendingRoute route, String consumer) {
+
+        PluginSpec.Scope scope() {
+            return consumer != null ? PluginSpec.Scope.CONSUMER : route != null ? PluginSpec.Scope.ROUTE
+                    : service != null ? PluginSpec.Scope.SERVICE : PluginSpec.Scope.GLOBAL;
+        }
+
+        String scopeName() {
+            return switch (scope()) {
+                case CONSUMER -> consumer;
+                case ROUTE -> routeName();
+                case SERVICE -> service;
+                case GLOBAL -> null;
+            };
+        }
+
+        /** A consumer's plugin that also names a route or a service applies only there. */
+        PluginSpec.Within within() {
+            if (consumer == null) {
+                return null;
+            }
+            if (route != null) {
+                return new PluginSpec.Within(PluginSpec.Scope.ROUTE, routeName());
+            }
+            return service == null ? null : new PluginSpec.Within(PluginSpec.Scope.SERVICE, service);
+        }
+
+        /**
+         * The plugin can apply nowhere: its route is not loaded (its service is disabled), or it names a
+         * route and a service the route does not belong to (Kong accepts that, and never runs it).
+         */
+        boolean never() {
+            if (route == null) {
+                return false;
+            }
+            return route.spec == null || service != null && !service.equals(route.spec.service());
+        }
+
+        int count() {
+            return (service == null ? 0 : 1) + (route == null ? 0 : 1) + (consumer == null ? 0 : 1);
+        }
+
+        /** Kong's uniqueness of a plugin: its name with the entities it names. */
+        String combination() {
+            return "service=" + service + "|route=" + (route == null ? null : routeId()) + "|consumer=" + consumer;
+        }
+
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            if (service != null) {
+                parts.add("service '" + service + "'");
+            }
+            if (route != null) {
+                parts.add("route '" + (route.name != null ? route.name : routeName()) + "'");
+            }
+            if (consumer != null) {
+                parts.add("consumer '" + consumer + "'");
+            }
+            return parts.isEmpty() ? "global scope" : String.join(" and ", parts);
+        }
+
+        private String routeName() {
+            return route.spec == null ? route.name : route.spec.displayName();
+        }
+
+        private String routeId() {
+            return route.name != null ? route.name : "route at " + route.section.location();
+        }
+    }
+
+    private record Chosen(PluginSpec spec, int count) {
+    }
+
+    /** A message for a Kong field this gateway does not support, or null (then "unknown field"). */
+    private static String unsupported(String key) {
+        String plugin = CREDENTIALS.get(key);
+        if (plugin != null) {
+            return "credentials of plugin '" + plugin + "', which this gateway does not implement (it implements jwt_secrets)";
+        }
+        if (KONG_ENTITIES.contains(key)) {
+            return "Kong's '" + key + "' entities are not supported by this gateway";
+        }
+        return null;
     }
 }

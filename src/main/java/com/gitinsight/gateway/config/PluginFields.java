@@ -37,6 +37,11 @@ public final class PluginFields {
         return section.integer(key, fallback, min, max);
     }
 
+    /** A number, fractions allowed (Kong's {@code number}). */
+    public double number(String key, double fallback, double min, double max) {
+        return section.number(key, fallback, min, max);
+    }
+
     public boolean bool(String key, boolean fallback) {
         return section.bool(key, fallback);
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which fields of a declarative file hold secrets: the consumers' JWT credentials ({@code secret},
- * {@code rsa_public_key}) and, in each plugin wherever it sits (global, top level, nested in a
+ * Which fields of a declarative file hold secrets: the JWT credentials ({@code secret},
+ * {@code rsa_public_key}), nested in their consumer or top-level, and, in each plugin wherever it sits (global, top level, nested in a
  * service, route or consumer), the fields its schema names ({@link PluginSchema#secretFields}).
  * Only these may take a {@code {vault://env/NAME}} reference, and only these are redacted for admins.
  * Found from the tree's shape alone, so a version that does not validate still has its secrets found.
@@ -33,14 +33,17 @@ final class SecretFields {
             plugins(service, path, out);
             each(service, path, "routes", (route, routePath) -> plugins(route, routePath, out));
         });
+        Item credentials = (credential, credentialPath) -> {
+            for (String field : CREDENTIAL) {
+                scalar(credential, credentialPath, field, out);
+            }
+        };
         each(top, "", "consumers", (consumer, path) -> {
             plugins(consumer, path, out);
-            each(consumer, path, "jwt_secrets", (credential, credentialPath) -> {
-                for (String field : CREDENTIAL) {
-                    scalar(credential, credentialPath, field, out);
-                }
-            });
+            each(consumer, path, "jwt_secrets", credentials);
         });
+        // Kong's credentials may also be top-level, naming their consumer.
+        each(top, "", "jwt_secrets", credentials);
         return out;
     }
 

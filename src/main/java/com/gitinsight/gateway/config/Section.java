@@ -13,6 +13,9 @@ import java.util.function.UnaryOperator;
  */
 final class Section {
 
+    /** Kong's metadata fields of an entity or of the file: {@code _comment} and {@code _ignore}. */
+    static final Set<String> META = Set.of("_comment", "_ignore");
+
     private final Node.MapNode map;
     private final String path;
     private final Problems problems;
@@ -64,11 +67,48 @@ final class Section {
      * accepted (they are listed in {@code accepted}).
      */
     void allowOnly(Set<String> implemented, Set<String> accepted) {
+        allowOnly(implemented, accepted, key -> null);
+    }
+
+    /**
+     * As {@link #allowOnly(Set, Set)}; {@code explain} may say more than "unknown field" about a key
+     * Kong knows but this gateway does not (null: nothing more to say).
+     */
+    void allowOnly(Set<String> implemented, Set<String> accepted, UnaryOperator<String> explain) {
         for (Map.Entry<String, Node.Entry> e : map.entries().entrySet()) {
             String key = e.getKey();
             if (!implemented.contains(key) && !accepted.contains(key)) {
-                problems.add(e.getValue().keyLocation(), child(key), "unknown field");
+                String why = explain.apply(key);
+                problems.add(e.getValue().keyLocation(), child(key), why == null ? "unknown field" : why);
             }
+        }
+    }
+
+    /**
+     * {@link #allowOnly} for a Kong entity (a service, route, consumer, credential, plugin, upstream
+     * or target): Kong's declarative format also gives every entity {@code _comment} (a string) and
+     * {@code _ignore} (a list of anything), which change nothing.
+     */
+    void allowEntity(Set<String> implemented, Set<String> accepted) {
+        allowEntity(implemented, accepted, key -> null);
+    }
+
+    void allowEntity(Set<String> implemented, Set<String> accepted, UnaryOperator<String> explain) {
+        Set<String> withMeta = new java.util.HashSet<>(accepted);
+        withMeta.addAll(META);
+        allowOnly(implemented, withMeta, explain);
+        meta();
+    }
+
+    /** Type checks of {@link #META}: {@code _comment} a string, {@code _ignore} a list (of anything). */
+    void meta() {
+        Node comment = map.get("_comment");
+        if (comment != null && !(comment instanceof Node.ScalarNode c && (c.isNull() || c.value() instanceof String))) {
+            problems.add(comment.location(), child("_comment"), "expected a string, got " + comment.kindName());
+        }
+        Node ignore = map.get("_ignore");
+        if (ignore != null && !(ignore instanceof Node.ListNode || ignore instanceof Node.ScalarNode i && i.isNull())) {
+            problems.add(ignore.location(), child("_ignore"), "expected a list, got " + ignore.kindName());
         }
     }
 
@@ -139,6 +179,24 @@ final class Section {
             return fallback;
         }
         return value;
+    }
+
+    /** A number (Kong's {@code number}: fractions allowed) within {@code [min, max]}. */
+    double number(String key, double fallback, double min, double max) {
+        Node n = map.get(key);
+        if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
+            return fallback;
+        }
+        if (n instanceof Node.ScalarNode s && s.value() instanceof Number num) {
+            double value = num.doubleValue();
+            if (value >= min && value <= max) {
+                return value;
+            }
+            problems.add(n.location(), child(key), "must be between " + min + " and " + max + ", got " + num);
+            return fallback;
+        }
+        problems.add(n.location(), child(key), "expected a number, got " + n.kindName());
+        return fallback;
     }
 
     boolean bool(String key, boolean fallback) {

@@ -7,8 +7,6 @@ import com.gitinsight.gateway.config.UpstreamSpec.Algorithm;
 import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
 import com.gitinsight.gateway.config.UpstreamSpec.HashPolicy;
 import com.gitinsight.gateway.config.UpstreamSpec.TargetSpec;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,10 +21,10 @@ final class UpstreamParser {
 
     private static final Set<String> UPSTREAM = Set.of("name", "algorithm", "targets", "healthchecks", "hash_on",
             "hash_fallback", "hash_on_header", "hash_fallback_header", "hash_on_cookie", "hash_on_query_arg",
-            "hash_fallback_query_arg", "hash_on_cookie_path");
+            "hash_fallback_query_arg", "hash_on_cookie_path", "hash_on_uri_capture", "hash_fallback_uri_capture");
     private static final Set<String> UPSTREAM_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
             "slots", "host_header", "use_srv_name", "client_certificate");
-    private static final Set<String> TARGET = Set.of("target", "weight", "max_fails", "fail_timeout");
+    private static final Set<String> TARGET = Set.of("target", "weight", "max_fails", "fail_timeout", "upstream");
     private static final Set<String> TARGET_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> HEALTHCHECKS = Set.of("active", "passive");
     private static final Set<String> HEALTHCHECKS_ACCEPTED = Set.of("threshold");
@@ -48,7 +46,8 @@ final class UpstreamParser {
 
     /** The upstream, or null when its name or algorithm is unusable (errors are in {@code problems}). */
     static UpstreamSpec parse(Section s, Problems problems) {
-        s.allowOnly(UPSTREAM, UPSTREAM_ACCEPTED);
+        s.allowEntity(UPSTREAM, UPSTREAM_ACCEPTED);
+        AcceptedFields.upstream(s);
         String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
         s.checked("id", s.string("id", null), EntityNames::pathProblem);
         Algorithm algorithm = algorithm(s);
@@ -57,6 +56,9 @@ final class UpstreamParser {
         List<TargetSpec> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Section t : s.sections("targets")) {
+            if (t.has("upstream")) {
+                t.error("upstream", "a nested target already belongs to its upstream");
+            }
             TargetSpec spec = target(t);
             if (spec != null && !seen.add(spec.address())) {
                 t.error("target", "duplicate target '" + spec.address() + "'");
@@ -88,9 +90,7 @@ final class UpstreamParser {
         if (on == null || fallback == null) {
             return HashPolicy.NONE;
         }
-        if (algorithm == Algorithm.CONSISTENT_HASHING && on == HashOn.NONE) {
-            s.error("algorithm", "consistent-hashing needs hash_on (consumer, ip, header, cookie, path or query_arg)");
-        }
+        // consistent-hashing without hash_on is valid in Kong: nothing to hash on, so round-robin.
         if (algorithm != null && algorithm != Algorithm.CONSISTENT_HASHING && on != HashOn.NONE) {
             s.error("hash_on", "hashing needs algorithm: consistent-hashing");
         }
@@ -109,6 +109,8 @@ final class UpstreamParser {
                 || onName != null && onName.equalsIgnoreCase(fallbackName))) {
             s.error("hash_fallback", "the fallback must differ from hash_on");
         }
+        s.string("hash_on_uri_capture", null);
+        s.string("hash_fallback_uri_capture", null);
         String cookiePath = s.string("hash_on_cookie_path", "/");
         if (!cookiePath.startsWith("/")) {
             s.error("hash_on_cookie_path", "must start with '/'");
@@ -118,6 +120,11 @@ final class UpstreamParser {
 
     private static HashOn hashOn(Section s, String key) {
         String value = s.string(key, "none");
+        if ("uri_capture".equals(value)) {
+            // Kong 3's hash on a capture group of the route's regex path: the balancer here is not given them.
+            s.error(key, "hashing on uri_capture is not supported by this gateway (use header, cookie, path or query_arg)");
+            return null;
+        }
         for (HashOn h : HashOn.values()) {
             if (h.kongName().equals(value)) {
                 return h;
@@ -147,11 +154,13 @@ final class UpstreamParser {
 
     private static HealthCheckSpec healthchecks(Section h) {
         h.allowOnly(HEALTHCHECKS, HEALTHCHECKS_ACCEPTED);
+        h.number("threshold", 0, 0, 100);
         return new HealthCheckSpec(active(h.section("active")), passive(h.section("passive")));
     }
 
     private static Active active(Section a) {
         a.allowOnly(ACTIVE, ACTIVE_ACCEPTED);
+        a.string("https_sni", null);
         ProbeType type = probeType(a);
         String path = a.string("http_path", "/");
         if (!path.startsWith("/")) {
@@ -224,8 +233,10 @@ final class UpstreamParser {
         return out;
     }
 
-    private static TargetSpec target(Section t) {
-        t.allowOnly(TARGET, TARGET_ACCEPTED);
+    /** One target (nested in its upstream, or top-level naming it); null when unusable (errors are recorded). */
+    static TargetSpec target(Section t) {
+        t.allowEntity(TARGET, TARGET_ACCEPTED);
+        AcceptedFields.common(t);
         String target = t.requiredString("target");
         int weight = (int) t.integer("weight", 100, 0, 65535);
         int maxFails = (int) t.integer("max_fails", 0, 0, MAX_COUNTER);
@@ -255,21 +266,12 @@ final class UpstreamParser {
             }
             return new HostPort(target.toLowerCase(Locale.ROOT), 0);
         }
-        try {
-            URI uri = new URI("http://" + target);
-            if (uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()
-                    || uri.getRawQuery() != null || uri.getUserInfo() != null) {
-                t.error("target", "expected host:port, got '" + target + "'");
-                return null;
-            }
-            String host = uri.getHost();
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            return new HostPort(host.toLowerCase(Locale.ROOT), uri.getPort() > 0 ? uri.getPort() : 8000);
-        } catch (URISyntaxException e) {
+        // Host names may hold '_' (Kong's do); java.net.URI would find no host in them.
+        HostNames.HostPort hp = HostNames.hostPort(target);
+        if (hp == null) {
             t.error("target", "expected host:port, got '" + target + "'");
             return null;
         }
+        return new HostPort(hp.host().toLowerCase(Locale.ROOT), hp.port() > 0 ? hp.port() : 8000);
     }
 }

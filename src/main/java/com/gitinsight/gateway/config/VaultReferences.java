@@ -49,7 +49,8 @@ final class VaultReferences {
         }
         if (node instanceof Node.MapNode map) {
             Map<String, Node.Entry> out = new LinkedHashMap<>();
-            map.entries().forEach((k, e) -> out.put(k, new Node.Entry(e.keyLocation(),
+            // Kong's _ignore holds anything, used by nothing: left as written, never resolved (so never shown resolved).
+            map.entries().forEach((k, e) -> out.put(k, "_ignore".equals(k) ? e : new Node.Entry(e.keyLocation(),
                     resolve(e.value(), path.isEmpty() ? k : path + "." + k, secrets, env, problems))));
             return new Node.MapNode(map.location(), out);
         }

@@ -97,7 +97,9 @@ public class ObserveFilter extends HttpFilter {
                 g.writeNumberField("upstream_latency_ms", upstream / 1e6);
             }
             g.writeNumberField("gateway_latency_ms", (nanos - Math.max(0, upstream)) / 1e6);
-            g.writeStringField("cache", response.getHeader("X-Cache-Status"));
+            // proxy-cache's status (ProxyCacheFilter.STATUS_ATTRIBUTE), kept when its X-Cache-Status header is off.
+            Object cache = request.getAttribute("com.gitinsight.gateway.cache.status");
+            g.writeStringField("cache", cache != null ? cache.toString() : response.getHeader("X-Cache-Status"));
             g.writeStringField("consumer", context == null ? null : context.consumer());
             g.writeEndObject();
         } catch (IOException e) {

@@ -27,6 +27,9 @@ public final class PrometheusPlugin implements PluginSchema {
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("per_consumer", "status_code_metrics", "latency_metrics", "bandwidth_metrics",
                 "upstream_health_metrics"), Set.of("ai_metrics", "wasm_metrics"));
+        // Kong's AI proxy and Wasm filter metrics: this gateway has neither.
+        f.bool("ai_metrics", false);
+        f.bool("wasm_metrics", false);
         return new Config(f.bool("per_consumer", false), f.bool("status_code_metrics", false),
                 f.bool("latency_metrics", false), f.bool("bandwidth_metrics", false), f.bool("upstream_health_metrics", false));
     }

@@ -107,6 +107,13 @@ public final class RateLimitingPlugin implements PluginSchema {
             }
         };
         Redis redis = redis(f, policy);
+        // Kong's sync_rate batches counter writes to Redis; every request is counted at once here (Kong's -1).
+        double syncRate = f.number("sync_rate", -1, -1, Double.MAX_VALUE);
+        if (syncRate != -1 && policy != Policy.REDIS) {
+            f.error("sync_rate", "sync_rate can only be used with the redis policy");
+        } else if (syncRate != -1 && syncRate < 0.02) {
+            f.error("sync_rate", "sync_rate must be greater than 0.02, or -1 to disable");
+        }
         return new Config(limits, by, header, path, policy, redis, f.bool("fault_tolerant", true),
                 f.bool("hide_client_headers", false), (int) f.integer("error_code", 429, 100, 599),
                 f.string("error_message", "API rate limit exceeded"));
@@ -118,6 +125,9 @@ public final class RateLimitingPlugin implements PluginSchema {
         Set<String> nestedFields = new HashSet<>(List.of("host", "port", "username", "password", "database", "timeout",
                 "ssl", "server_name", "ssl_verify"));
         nested.allowOnly(nestedFields, Set.of());
+        // Accepted with Kong's types; they change nothing here (see the README).
+        nested.string("server_name", f.string("redis_server_name", null));
+        nested.bool("ssl_verify", f.bool("redis_ssl_verify", false));
         String host = nested.string("host", f.string("redis_host", null));
         if (policy == Policy.REDIS && host == null) {
             f.error("redis", "policy redis needs redis.host");

@@ -50,6 +50,9 @@ public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
                 if (config.maxAge() != null) {
                     headers.manage("Access-Control-Max-Age", config.maxAge(), ManagedHeaders.Mode.OVERRIDE);
                 }
+                if (config.privateNetwork() && "true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
+                    headers.manage("Access-Control-Allow-Private-Network", "true", ManagedHeaders.Mode.OVERRIDE);
+                }
             }
             headers.setStatus(204);
             headers.setContentLength(0);

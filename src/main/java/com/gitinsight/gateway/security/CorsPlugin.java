@@ -9,12 +9,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** Kong's {@code cors} plugin: fields, defaults and semantics. */
+/**
+ * Kong's {@code cors} plugin: fields, defaults and semantics. {@code allow_origin_absent} (Kong 3.10) is
+ * accepted and changes nothing: CORS headers go only to requests with an {@code Origin} here.
+ */
 public final class CorsPlugin implements PluginSchema {
 
     public static final String NAME = "cors";
     private static final Set<String> FIELDS = Set.of("origins", "methods", "headers", "exposed_headers",
             "credentials", "max_age", "preflight_continue", "private_network");
+    private static final Set<String> ACCEPTED = Set.of("allow_origin_absent");
     private static final List<String> METHODS = List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS",
             "TRACE", "CONNECT");
     /** An origin entry with one of these is a regex (Kong accepts flat strings or PCRE). */
@@ -22,11 +26,18 @@ public final class CorsPlugin implements PluginSchema {
 
     /**
      * {@code headers} null: echo the request's Access-Control-Request-Headers. Joined header values
-     * are precomputed.
+     * are precomputed. {@code privateNetwork}: a preflight asking {@code Access-Control-Request-Private-Network:
+     * true} is answered {@code Access-Control-Allow-Private-Network: true}.
      */
     public record Config(boolean anyOrigin, Set<String> exactOrigins, List<Pattern> originPatterns, String methods,
-            String headers, String exposedHeaders, boolean credentials, String maxAge, boolean preflightContinue)
-            implements PluginConfig {
+            String headers, String exposedHeaders, boolean credentials, String maxAge, boolean preflightContinue,
+            boolean privateNetwork) implements PluginConfig {
+
+        public Config(boolean anyOrigin, Set<String> exactOrigins, List<Pattern> originPatterns, String methods,
+                String headers, String exposedHeaders, boolean credentials, String maxAge, boolean preflightContinue) {
+            this(anyOrigin, exactOrigins, originPatterns, methods, headers, exposedHeaders, credentials, maxAge,
+                    preflightContinue, false);
+        }
 
         public boolean allows(String origin) {
             if (anyOrigin || exactOrigins.contains(origin)) {
@@ -48,7 +59,14 @@ public final class CorsPlugin implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(FIELDS, Set.of());
+        f.allowOnly(FIELDS, ACCEPTED);
+        f.bool("allow_origin_absent", true);
+        List<String> methods = f.strings("methods", METHODS);
+        for (String m : methods) {
+            if (!METHODS.contains(m)) {
+                f.error("methods", "expected one of " + String.join(", ", METHODS) + ", got '" + m + "'");
+            }
+        }
         boolean any = false;
         Set<String> exact = new java.util.HashSet<>();
         List<Pattern> patterns = new ArrayList<>();
@@ -68,9 +86,9 @@ public final class CorsPlugin implements PluginSchema {
         List<String> headers = f.has("headers") ? f.strings("headers") : null;
         List<String> exposed = f.strings("exposed_headers", List.of());
         long maxAge = f.integer("max_age", -1, -1, Integer.MAX_VALUE);
-        return new Config(any, Set.copyOf(exact), List.copyOf(patterns), String.join(", ", f.strings("methods", METHODS)),
+        return new Config(any, Set.copyOf(exact), List.copyOf(patterns), String.join(", ", methods),
                 headers == null ? null : String.join(", ", headers), exposed.isEmpty() ? null : String.join(", ", exposed),
                 f.bool("credentials", false), maxAge < 0 ? null : Long.toString(maxAge),
-                f.bool("preflight_continue", false));
+                f.bool("preflight_continue", false), f.bool("private_network", false));
     }
 }

@@ -123,7 +123,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
         }
         JwtPlugin.Sso settings = config.sso() != null ? config.sso() : mpJwtDefaults;
         if (settings != null && tokens.size() == 1 && notAKongCredential(result)) {
-            if (sso(request, response, chain, context, credentials, settings, tokens.get(0))) {
+            if (sso(request, response, chain, context, credentials, settings, tokens.get(0), config.realm())) {
                 return;
             }
             result = new KongJwtVerifier.Rejected("Unauthorized");
@@ -135,7 +135,19 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
             return;
         }
         KongJwtVerifier.Rejected r = (KongJwtVerifier.Rejected) result;
-        unauthorized(request, response, r, !tokens.isEmpty());
+        unauthorized(request, response, r, challenge(config.realm(), tokens.isEmpty() ? null : "invalid_token"));
+    }
+
+    /** RFC 6750's challenge: {@code Bearer}, the plugin's {@code realm} when set, and the error when there is one. */
+    static String challenge(String realm, String error) {
+        StringBuilder sb = new StringBuilder("Bearer");
+        if (realm != null) {
+            sb.append(" realm=\"").append(realm.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        if (error != null) {
+            sb.append(realm != null ? ", " : " ").append("error=\"").append(error).append('"');
+        }
+        return sb.toString();
     }
 
     /** Kong found no credential for the token: it may be an SSO token. */
@@ -150,7 +162,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
      * written here (and true returned).
      */
     private boolean sso(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-            RequestContext context, Credentials credentials, JwtPlugin.Sso settings, String token)
+            RequestContext context, Credentials credentials, JwtPlugin.Sso settings, String token, String realm)
             throws IOException, ServletException {
         JwtClaims claims;
         try {
@@ -163,7 +175,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
         Set<String> roles = SsoTokens.roles(claims, settings.rolesClaim());
         if (!scopes.containsAll(settings.requiredScopes()) || !roles.containsAll(settings.requiredRoles())) {
             ErrorResponses.write(request, response, 403, "Forbidden",
-                    "WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+                    "WWW-Authenticate", challenge(realm, "insufficient_scope"));
             return true;
         }
         Object mapped = claims.getClaimValue(settings.consumerClaim());
@@ -294,7 +306,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
     }
 
     private static void unauthorized(HttpServletRequest request, HttpServletResponse response, KongJwtVerifier.Rejected r,
-            boolean hadToken) throws IOException {
+            String challenge) throws IOException {
         StringWriter body = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(body)) {
             g.writeStartObject();
@@ -309,7 +321,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
         response.setStatus(401);
         response.setContentType("application/json");
         response.setContentLength(bytes.length);
-        response.setHeader("WWW-Authenticate", hadToken ? "Bearer error=\"invalid_token\"" : "Bearer");
+        response.setHeader("WWW-Authenticate", challenge);
         response.getOutputStream().write(bytes);
     }
 

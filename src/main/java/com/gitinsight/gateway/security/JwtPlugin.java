@@ -14,18 +14,26 @@ public final class JwtPlugin implements PluginSchema {
     private static final Set<String> FIELDS = Set.of("key_claim_name", "claims_to_verify", "maximum_expiration",
             "uri_param_names", "cookie_names", "header_names", "secret_is_base64", "anonymous", "run_on_preflight",
             "issuer", "jwks_uri", "audiences", "allowed_algorithms", "clock_skew", "required_scopes", "required_roles",
-            "roles_claim", "consumer_claim", "jwks_cache_seconds", "jwks_min_refresh_seconds");
+            "roles_claim", "consumer_claim", "jwks_cache_seconds", "jwks_min_refresh_seconds", "realm");
     static final List<String> ASYMMETRIC = List.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256",
             "PS384", "PS512", "EdDSA");
     private static final Set<String> CLAIMS = Set.of("exp", "nbf");
 
+    /** {@code realm} (Kong 3.9): named in the 401's {@code WWW-Authenticate} ({@code Bearer realm="..."}); null: none. */
     public record Config(String keyClaimName, boolean verifyExp, boolean verifyNbf, long maximumExpiration,
             List<String> uriParamNames, List<String> cookieNames, List<String> headerNames, boolean secretIsBase64,
-            String anonymous, boolean runOnPreflight, Sso sso) implements PluginConfig {
+            String anonymous, boolean runOnPreflight, Sso sso, String realm) implements PluginConfig {
         public Config {
             uriParamNames = List.copyOf(uriParamNames);
             cookieNames = List.copyOf(cookieNames);
             headerNames = List.copyOf(headerNames);
+        }
+
+        public Config(String keyClaimName, boolean verifyExp, boolean verifyNbf, long maximumExpiration,
+                List<String> uriParamNames, List<String> cookieNames, List<String> headerNames, boolean secretIsBase64,
+                String anonymous, boolean runOnPreflight, Sso sso) {
+            this(keyClaimName, verifyExp, verifyNbf, maximumExpiration, uriParamNames, cookieNames, headerNames,
+                    secretIsBase64, anonymous, runOnPreflight, sso, null);
         }
 
         /** Without SSO settings (tests, the Kong-only case). */
@@ -80,7 +88,17 @@ public final class JwtPlugin implements PluginSchema {
                 f.strings("uri_param_names", List.of("jwt")), f.strings("cookie_names", List.of()),
                 f.strings("header_names", List.of("authorization")).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
                 f.bool("secret_is_base64", false), f.string("anonymous", null), f.bool("run_on_preflight", true),
-                sso(f));
+                sso(f), realm(f));
+    }
+
+    /** A header parameter's value: printable, without control characters (they would split the header). */
+    private static String realm(PluginFields f) {
+        String realm = f.string("realm", null);
+        if (realm != null && realm.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            f.error("realm", "must not contain control characters");
+            return null;
+        }
+        return realm;
     }
 
     private static Sso sso(PluginFields f) {

@@ -89,6 +89,24 @@ class RedactionTest {
     }
 
     @Test
+    void topLevelCredentialsAreRedactedAndRestoredToo() throws Exception {
+        String flat = """
+                _format_version: "3.0"
+                consumers: [{username: carol}]
+                jwt_secrets:
+                  - consumer: carol
+                    key: carol-key
+                    secret: carol-top-level-secret
+                """;
+        Files.writeString(file, flat);
+        Redaction r = Writers.redaction(file);
+        String redacted = r.text(flat);
+        assertFalse(redacted.contains("carol-top-level-secret"), redacted);
+        assertTrue(redacted.contains("secret: \"{redacted:"), redacted);
+        assertEquals(flat, r.restore(redacted, flat));
+    }
+
+    @Test
     void aFileReadEditedAndSavedKeepsItsSecretsAndItsLook() throws Exception {
         String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
         String saved = redaction.restore(edited, FILE);

@@ -37,6 +37,47 @@ class ProxyCacheFilterTest {
         return response;
     }
 
+    // ---- Kong's response_headers ----
+
+    @Test
+    void responseHeadersTurnedOffAreLeftOutAndTheStatusStaysForTheAccessLog() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCachePlugin.Config all = config();
+        ProxyCachePlugin.Config none = new ProxyCachePlugin.Config(all.responseCodes(), all.methods(), all.contentTypes(),
+                all.ttlSeconds(), all.cacheControl(), all.varyHeaders(), all.varyQueryParams(), all.ignoreUriCase(),
+                all.storageTtlSeconds(), all.maxBodyBytes(), all.staleIfErrorSeconds(), all.lockTimeoutMillis(),
+                all.varyIdentity(), new ProxyCachePlugin.ResponseHeaders(false, false, false));
+        FakeRequest first = FakeRequest.get("/quiet");
+        FakeResponse miss = send(none, first, backend);
+        assertNull(miss.header("X-Cache-Status"));
+        assertNull(miss.header("X-Cache-Key"));
+        assertEquals("Miss", first.request.getAttribute(ProxyCacheFilter.STATUS_ATTRIBUTE));
+        FakeRequest second = FakeRequest.get("/quiet");
+        FakeResponse hit = send(none, second, backend);
+        assertEquals(1, backend.calls, "still cached");
+        assertNull(hit.header("Age"));
+        assertNull(hit.header("X-Cache-Status"));
+        assertNull(hit.header("X-Cache-Key"));
+        assertEquals("Hit", second.request.getAttribute(ProxyCacheFilter.STATUS_ATTRIBUTE));
+        FakeResponse shown = send(all, FakeRequest.get("/quiet"), backend);
+        assertEquals("Hit", shown.cacheStatus());
+        assertEquals("0", shown.header("Age"), "Kong's defaults: every header on");
+        assertEquals(32, shown.header("X-Cache-Key").length());
+    }
+
+    @Test
+    void aBypassWithTheStatusHeaderOffSaysNothing() throws Exception {
+        ProxyCachePlugin.Config all = config();
+        ProxyCachePlugin.Config quiet = new ProxyCachePlugin.Config(all.responseCodes(), all.methods(), all.contentTypes(),
+                all.ttlSeconds(), all.cacheControl(), all.varyHeaders(), all.varyQueryParams(), all.ignoreUriCase(),
+                all.storageTtlSeconds(), all.maxBodyBytes(), all.staleIfErrorSeconds(), all.lockTimeoutMillis(),
+                all.varyIdentity(), new ProxyCachePlugin.ResponseHeaders(true, false, true));
+        FakeRequest post = FakeRequest.of("POST", "/quiet");
+        FakeResponse r = send(quiet, post, new FakeBackend());
+        assertNull(r.header("X-Cache-Status"));
+        assertEquals("Bypass", post.request.getAttribute(ProxyCacheFilter.STATUS_ATTRIBUTE));
+    }
+
     // ---- whose entry it is ----
 
     @Test

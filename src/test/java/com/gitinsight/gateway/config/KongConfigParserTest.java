@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -360,8 +361,9 @@ class KongConfigParserTest {
     void healthCheckAndHashingMistakesAreErrors() {
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: fastest\n").getMessage()
                 .contains("unknown algorithm 'fastest'"));
-        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n").getMessage()
-                .contains("consistent-hashing needs hash_on"));
+        // Kong accepts consistent-hashing without hash_on (nothing to hash on: round-robin); so does the gateway.
+        assertEquals(UpstreamSpec.HashOn.NONE, assertDoesNotThrow(() -> parser.parse("t.yml",
+                HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n")).upstreams().get(0).hash().on());
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    hash_on: ip\n").getMessage()
                 .contains("hashing needs algorithm: consistent-hashing"));
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n    hash_on: header\n")

@@ -1,0 +1,74 @@
+package com.gitinsight.gateway.config;
+
+import java.util.Set;
+
+/**
+ * Kong's type checks of the entity fields that are accepted but change nothing here ({@code tags},
+ * timestamps, TLS settings of services, buffering of routes, ...): a dump that loads in Kong loads
+ * here, and a value Kong would refuse is refused here too, at its field.
+ */
+final class AcceptedFields {
+
+    private static final Set<Long> REDIRECT_STATUSES = Set.of(426L, 301L, 302L, 307L, 308L);
+
+    private AcceptedFields() {
+    }
+
+    /** {@code tags}, {@code created_at} and {@code updated_at}, which every entity may have. */
+    static void common(Section s) {
+        s.strings("tags");
+        s.integer("created_at", 0, 0, Long.MAX_VALUE);
+        s.integer("updated_at", 0, 0, Long.MAX_VALUE);
+    }
+
+    static void service(Section s) {
+        common(s);
+        s.bool("tls_verify", false);
+        s.integer("tls_verify_depth", 0, 0, 64);
+        s.strings("ca_certificates");
+        reference(s, "client_certificate");
+    }
+
+    static void route(Section s) {
+        common(s);
+        if (s.has("https_redirect_status_code")
+                && !REDIRECT_STATUSES.contains(s.integer("https_redirect_status_code", 426, 0, 999))) {
+            s.error("https_redirect_status_code", "expected one of 426, 301, 302, 307, 308");
+        }
+        s.bool("request_buffering", true);
+        s.bool("response_buffering", true);
+        s.strings("snis");
+        for (String key : new String[] {"sources", "destinations"}) {
+            for (Section cidrPort : s.sections(key)) {
+                cidrPort.allowOnly(Set.of("ip", "port"), Set.of());
+                cidrPort.string("ip", null);
+                cidrPort.integer("port", 0, 0, 65535);
+            }
+        }
+    }
+
+    static void upstream(Section s) {
+        common(s);
+        s.integer("slots", 10000, 10, 65536);
+        s.string("host_header", null);
+        s.bool("use_srv_name", false);
+        reference(s, "client_certificate");
+    }
+
+    static void plugin(Section s) {
+        common(s);
+        s.string("instance_name", null);
+    }
+
+    /** A reference to an entity not loaded here (a certificate): a string, or a map {@code {id: ...}}. */
+    private static void reference(Section s, String key) {
+        Node n = s.node(key);
+        if (n instanceof Node.MapNode) {
+            Section ref = s.section(key);
+            ref.allowOnly(Set.of("id"), Set.of());
+            ref.string("id", null);
+        } else {
+            s.string(key, null);
+        }
+    }
+}
