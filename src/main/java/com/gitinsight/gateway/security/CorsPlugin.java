@@ -46,6 +46,12 @@ public final class CorsPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's cors handler.lua: first of the Kong plugins here, so a preflight is answered before authentication. */
+    @Override
+    public int priority() {
+        return 2000;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());

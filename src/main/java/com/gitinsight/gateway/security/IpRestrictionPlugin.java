@@ -35,6 +35,12 @@ public final class IpRestrictionPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's ip-restriction handler.lua: after authentication (jwt 1450). */
+    @Override
+    public int priority() {
+        return 990;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("allow", "deny", "status", "message"), Set.of());

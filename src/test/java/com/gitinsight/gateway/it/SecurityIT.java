@@ -44,7 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The security filters end to end on Payara Micro, in their web.xml order. */
+/** The security filters end to end on Payara Micro, in Kong's plugin order. */
 @ExtendWith(ArquillianExtension.class)
 class SecurityIT {
 
@@ -120,6 +120,13 @@ class SecurityIT {
                         plugins:
                           - name: ip-restriction
                             config: {allow: [10.0.0.0/8]}
+                      - name: guarded
+                        paths: [/guarded]
+                        plugins:
+                          - name: ip-restriction
+                            config: {allow: [10.0.0.0/8]}
+                          - name: jwt
+                            config: {key_claim_name: kid}
                       - name: local
                         paths: [/local]
                         plugins:
@@ -334,6 +341,17 @@ class SecurityIT {
         assertEquals("IP address not allowed", message(denied));
         assertEquals("application/json", denied.headers().firstValue("Content-Type").orElse(null));
         assertEquals(200, get("/local/x", "X-Forwarded-For", "192.0.2.7").statusCode(), "loopback is allowed");
+    }
+
+    /** Kong's order: jwt (1450) before ip-restriction (990), so no token is a 401 from anywhere. */
+    @Test
+    void authenticationIsJudgedBeforeTheAddress() throws Exception {
+        HttpResponse<String> none = get("/guarded/x");
+        assertEquals(401, none.statusCode(), none.body());
+        assertEquals("Unauthorized", message(none));
+        HttpResponse<String> token = get("/guarded/x", "Authorization", "Bearer " + validToken());
+        assertEquals(403, token.statusCode(), token.body());
+        assertEquals("IP address not allowed", message(token));
     }
 
     @Test
