@@ -13,8 +13,9 @@ import java.util.Locale;
  * The cache key: route, method, host, path, the query (all parameters, sorted, unless
  * {@code vary_query_params} names some), the {@code vary_headers}, and, when the request
  * authenticated, its consumer and (unless {@code vary_identity: consumer}) its user, so one user
- * never gets another's response. Hashed (SHA-256, 128 bits shown) into the {@code X-Cache-Key}
- * value.
+ * never gets another's response. Hashed into the {@code X-Cache-Key} value: as Kong's, the
+ * SHA-256 of the key in 64 hex digits (Kong's key holds neither the host nor the user, so the
+ * same request gives a different value here).
  */
 final class CacheKeys {
 
@@ -49,7 +50,7 @@ final class CacheKeys {
         // The consumer is an app: its users see their own data unless the route says otherwise.
         String subject = config.varyIdentity() == ProxyCachePlugin.VaryIdentity.SUBJECT ? context.subject() : null;
         k.append(subject == null ? "" : subject);
-        return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString().substring(0, 32);
+        return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString();
     }
 
     private static void appendQuery(StringBuilder k, ProxyCachePlugin.Config config, String query) {

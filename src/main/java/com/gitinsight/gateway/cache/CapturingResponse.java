@@ -114,38 +114,62 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             return 0;
         }
         long ttl = config.ttlSeconds();
+        long sMaxAge = -1;
+        long maxAge = -1;
         boolean shareable = false;
-        boolean explicitFreshness = false;
-        // A response to a credentialed request is kept only as the backend allows, whatever
-        // cache_control says: its freshness and no-cache are always honoured then.
+        // Kong ignores the response's Cache-Control unless cache_control is on. A response to a
+        // credentialed request is kept only as the backend allows, whatever cache_control says:
+        // its no-store, no-cache and freshness are always honoured then.
         boolean honour = config.cacheControl() || sharedOnly;
         for (String header : getHeaders("Cache-Control")) {
             for (String directive : header.split(",")) {
                 String d = directive.trim().toLowerCase(Locale.ROOT);
-                // Never stored, whatever cache_control says: a private answer is one client's.
-                if (d.equals("private") || d.equals("no-store") || d.startsWith("private=")) {
+                // Never stored, whatever cache_control says: a private answer is one client's (a
+                // security rule, not Kong's: a shared cache must not hand it to another user).
+                if (d.equals("private") || d.startsWith("private=")) {
                     return 0;
                 }
                 shareable |= d.equals("public") || d.startsWith("s-maxage=") || d.equals("must-revalidate");
-                explicitFreshness |= d.startsWith("s-maxage=") || d.startsWith("max-age=");
-                if (honour) {
-                    if (d.equals("no-cache")) {
-                        return 0;
-                    }
-                    if (d.startsWith("s-maxage=")) {
-                        ttl = parseLong(d.substring(9));
-                    } else if (d.startsWith("max-age=") && ttl == config.ttlSeconds()) {
-                        ttl = parseLong(d.substring(8));
-                    }
+                if (d.startsWith("s-maxage=")) {
+                    sMaxAge = parseLong(d.substring(9));
+                } else if (d.startsWith("max-age=")) {
+                    maxAge = parseLong(d.substring(8));
+                } else if (honour && (d.equals("no-store") || d.equals("no-cache"))) {
+                    return 0;
                 }
             }
         }
-        if (sharedOnly && (!shareable || !explicitFreshness && !hasPublic())) {
+        long explicit = sMaxAge >= 0 ? sMaxAge : maxAge;
+        if (config.cacheControl()) {
+            // Kong's resource_ttl: s-maxage, else max-age, else Expires; none of them: not stored.
+            ttl = explicit >= 0 ? explicit : expiresIn();
+        } else if (sharedOnly && explicit >= 0) {
+            ttl = explicit;
+        }
+        if (sharedOnly && (!shareable || explicit < 0 && !hasPublic())) {
             // RFC 9111 3.5: public, s-maxage or must-revalidate; must-revalidate alone says how long
             // nothing, so it needs a max-age too.
             return 0;
         }
         return Math.max(0, ttl);
+    }
+
+    /** Seconds until the response's {@code Expires} (the last one), or 0 when there is none or it is unreadable. */
+    private long expiresIn() {
+        String expires = null;
+        for (String e : getHeaders("Expires")) {
+            expires = e;
+        }
+        if (expires == null) {
+            return 0;
+        }
+        try {
+            long at = java.time.ZonedDateTime.parse(expires.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toEpochSecond();
+            return Math.max(0, at - System.currentTimeMillis() / 1000);
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
+        }
     }
 
     private boolean hasPublic() {

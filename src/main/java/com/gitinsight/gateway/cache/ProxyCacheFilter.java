@@ -42,6 +42,11 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
     @Override
     protected void apply(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+        if (upgrade(request)) {
+            // A WebSocket handshake: the proxy's (WebSocketFilter, after every plugin), never an entry's.
+            chain.doFilter(request, response);
+            return;
+        }
         Admission admission = Admission.of(config, context, request);
         if (admission == Admission.BYPASS) {
             status(request, response, config, "Bypass");
@@ -98,6 +103,11 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
                 cache.finish(key, mine, stored);
             }
         }
+    }
+
+    private static boolean upgrade(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket");
     }
 
     private static CachedResponse await(CompletableFuture<CachedResponse> leader, long timeoutMillis) {

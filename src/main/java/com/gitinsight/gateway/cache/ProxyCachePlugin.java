@@ -77,6 +77,12 @@ public class ProxyCachePlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's proxy-cache handler.lua: after authentication and rate limiting, so a hit is authenticated and counted. */
+    @Override
+    public int priority() {
+        return 100;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("response_code", "request_method", "content_type", "cache_ttl", "strategy", "cache_control",

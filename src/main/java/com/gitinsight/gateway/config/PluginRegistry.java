@@ -31,6 +31,15 @@ public final class PluginRegistry {
         return schemas.get(name);
     }
 
+    /** The priority of plugin {@code name} (see {@link PluginSchema#priority()}). */
+    public int priority(String name) {
+        PluginSchema schema = schemas.get(name);
+        if (schema == null) {
+            throw new IllegalArgumentException("no plugin named " + name);
+        }
+        return schema.priority();
+    }
+
     public java.util.Set<String> names() {
         return schemas.keySet();
     }

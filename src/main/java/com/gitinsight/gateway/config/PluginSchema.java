@@ -15,6 +15,14 @@ public interface PluginSchema {
     PluginConfig parse(PluginFields config);
 
     /**
+     * Where the plugin runs among the others on a request: higher first, as Kong orders its
+     * plugins. A Kong plugin has the {@code PRIORITY} of its Kong {@code handler.lua} (jwt 1450
+     * runs before ip-restriction 990); a GitInsight plugin has a number that places it where it
+     * runs (each says why). {@code proxy.PluginFilters} runs the plugin filters in this order.
+     */
+    int priority();
+
+    /**
      * The name the plugin is known by once loaded: an alias (the seed's {@code response-caching})
      * answers its canonical plugin's name, so handlers look up one name.
      */

@@ -53,6 +53,12 @@ public final class CacheEvictionPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** GitInsight's: does nothing per request (it evicts on events), so its place is moot; 0 puts it with the proxy-side plugins. */
+    @Override
+    public int priority() {
+        return 0;
+    }
+
     @Override
     public Set<PluginSpec.Scope> scopes() {
         return EnumSet.of(PluginSpec.Scope.GLOBAL);

@@ -18,6 +18,12 @@ public final class CorrelationIdPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's correlation-id handler.lua (Kong OSS): the last plugin before the proxy. Its echo to the client is Kong's response phase, which runs on every answer, refusals included (see RequestIdFilter). */
+    @Override
+    public int priority() {
+        return 1;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         return IdPluginConfig.parse(f, "Kong-Request-ID", "uuid#counter", false);

@@ -2,6 +2,8 @@ package com.gitinsight.gateway.observability;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.TrustedProxies;
@@ -26,7 +28,7 @@ import java.time.Instant;
  * total, upstream and gateway latencies, cache status and consumer. Does nothing when neither
  * applies.
  */
-public class ObserveFilter extends HttpFilter {
+public class ObserveFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
     private static final JsonFactory JSON = new JsonFactory();
@@ -39,6 +41,12 @@ public class ObserveFilter extends HttpFilter {
 
     @Inject
     transient GatewayMetrics metrics;
+
+    /** Outermost: metrics and the access log time and count everything the plugins do. */
+    @Override
+    public long order(PluginRegistry plugins) {
+        return OUTERMOST;
+    }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override

@@ -23,6 +23,12 @@ public final class PrometheusPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's prometheus handler.lua (a log-phase plugin): the measuring itself is ObserveFilter's, outermost, so every answer is counted. */
+    @Override
+    public int priority() {
+        return 13;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("per_consumer", "status_code_metrics", "latency_metrics", "bandwidth_metrics",

@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.observability;
 
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.ManagedHeaders;
@@ -12,12 +14,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Plugins {@code request-id} and {@code correlation-id}, first after the route is matched, so
+ * Plugin {@code request-id}, first of the plugins (its priority is above every Kong plugin's), so
  * every later refusal (401, 429, ...) already carries the id: keeps a well-formed incoming id or
  * makes one, sends it upstream and (when echoed) back to the client, replacing a backend's copy,
- * and binds it to this thread's log lines.
+ * and binds it to this thread's log lines. It also registers {@code correlation-id}'s response
+ * phase (the echo), which Kong runs on every answer; the access phase is {@link CorrelationIdFilter},
+ * at Kong's priority.
  */
-public class RequestIdFilter extends HttpFilter {
+public class RequestIdFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
 
@@ -26,6 +30,11 @@ public class RequestIdFilter extends HttpFilter {
 
     @Inject
     transient RequestLogContext logs;
+
+    @Override
+    public long order(PluginRegistry plugins) {
+        return ChainOrder.at(plugins, RequestIdPlugin.NAME);
+    }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override
@@ -54,13 +63,11 @@ public class RequestIdFilter extends HttpFilter {
             }
         }
         IdPluginConfig cid = context.plugin(CorrelationIdPlugin.NAME, IdPluginConfig.class);
-        if (cid != null) {
-            String id = keepOrMake(request.getHeader(cid.headerName()), cid.generator());
-            context.upstreamHeader(cid.headerName(), id);
-            if (cid.echoDownstream()) {
-                headers = headers != null ? headers : ManagedHeaders.of(request, response);
-                headers.manage(cid.headerName(), id, ManagedHeaders.Mode.OVERRIDE);
-            }
+        if (cid != null && cid.echoDownstream()) {
+            IdGenerator generator = ids.generator();
+            headers = headers != null ? headers : ManagedHeaders.of(request, response);
+            headers.manage(cid.headerName(), () -> CorrelationIdFilter.echoed(request, cid, generator),
+                    ManagedHeaders.Mode.OVERRIDE);
         }
         logs.bind(context.requestId());
         try {

@@ -18,6 +18,12 @@ public final class RequestIdPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** GitInsight's (the seed's nginx $request_id): just above Kong's highest bundled priority (pre-function, 1000000), first of all, so every refusal and log line carries the id. */
+    @Override
+    public int priority() {
+        return 1000001;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         return IdPluginConfig.parse(f, "X-Request-ID", "uuid", true);

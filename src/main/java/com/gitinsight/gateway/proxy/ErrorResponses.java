@@ -28,6 +28,14 @@ public final class ErrorResponses {
 
     private static final JsonFactory JSON = new JsonFactory();
 
+    /**
+     * The status of a body over request-size-limiting's limit: Kong's 417 when the client sent
+     * {@code Expect: 100-continue} (it waited to be told), else 413.
+     */
+    public static int tooLargeStatus(String expect) {
+        return expect != null && expect.trim().equalsIgnoreCase("100-continue") ? 417 : 413;
+    }
+
     private ErrorResponses() {
     }
 

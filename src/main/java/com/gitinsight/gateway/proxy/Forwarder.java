@@ -148,7 +148,9 @@ final class Forwarder {
             } catch (StreamingRequestEntity.ClientBodyException e) {
                 if (e.getCause() instanceof LimitedInputStream.TooLarge) {
                     guard.noVerdict();
-                    return local(guard, ErrorResponses.json(context, 413, ErrorResponses.TOO_LARGE));
+                    // request-size-limiting's answer: 417 to a client that waited for 100-continue (Kong's).
+                    return local(guard, ErrorResponses.json(context,
+                            ErrorResponses.tooLargeStatus(exchange.request().getHeader("Expect")), ErrorResponses.TOO_LARGE));
                 }
                 // The client stopped sending: nothing to hold against the target or the service.
                 guard.noVerdict();

@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.runtime.ChainOrder;
+import com.gitinsight.gateway.security.SecurityHeadersPlugin;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -15,13 +18,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * large_client_header_buffers: 32k) get 431, after the security headers are in place, so the
  * refusal carries them and the request's id like every other gateway error.
  */
-public class HeaderLimitFilter extends HttpFilter {
+public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
 
     @Inject
     @ConfigProperty(name = "gateway.max-header-bytes", defaultValue = "32768")
     transient int maxHeaderBytes;
+
+    /**
+     * Right after the security headers (so a 431 carries them), before every Kong plugin: nginx
+     * refuses an oversized header block before Kong runs any.
+     */
+    @Override
+    public long order(PluginRegistry plugins) {
+        return ChainOrder.after(plugins, SecurityHeadersPlugin.NAME);
+    }
 
     private static int headerBytes(HttpServletRequest request) {
         String query = request.getQueryString();

@@ -1,9 +1,11 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
@@ -39,13 +41,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Proxies WebSocket upgrades. Runs after the security and rate-limit filters, so a refused
- * handshake gets their status before any upgrade. The backend's handshake comes first (the JDK
+ * Proxies WebSocket upgrades. Runs after every plugin filter, so a refused handshake gets the
+ * plugin's status before any upgrade. The backend's handshake comes first (the JDK
  * client): only once it accepted is the client's upgraded (Jakarta WebSocket's
  * {@code upgradeHttpToWebSocket}, portable across containers), with the subprotocol the backend
  * chose. A refusal is passed on with the backend's status; no connection is a 502, a timeout 504.
  */
-public class WebSocketFilter extends HttpFilter {
+public class WebSocketFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(WebSocketFilter.class.getName());
@@ -56,6 +58,15 @@ public class WebSocketFilter extends HttpFilter {
 
     @Inject
     transient WebSocketRelays relays;
+
+    /**
+     * Innermost: a handshake is proxied only after every plugin ran on it (authentication, IP
+     * restriction, rate limits, the correlation id), as Kong proxies after every access phase.
+     */
+    @Override
+    public long order(PluginRegistry plugins) {
+        return INNERMOST;
+    }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
     @Override

@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.proxy.ErrorResponses;
-import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.TrustedProxies;
 import jakarta.annotation.PreDestroy;
@@ -61,12 +60,12 @@ public class CounterStores implements Unproxied<CounterStores> {
     private ScheduledExecutorService sweeper;
 
     /**
-     * The counting key: the matched service, what the plugin counts by, and this request's value
-     * of it; no value (no consumer, credential or header) means the client address, as in Kong.
+     * The counting key: whose counters they are ({@code owner}: the rate-limiting plugin instance,
+     * or request-rate's service), what the plugin counts by, and this request's value of it; no
+     * value (no consumer, credential or header) means the client address, as in Kong.
      */
-    String key(RequestContext context, Object countedBy, String id, HttpServletRequest request) {
-        String service = context.match().service().name();
-        return id != null ? service + "|" + countedBy + "|" + bounded(id) : service + "|ip|" + clients.clientText(request);
+    String key(String owner, Object countedBy, String id, HttpServletRequest request) {
+        return id != null ? owner + "|" + countedBy + "|" + bounded(id) : owner + "|ip|" + clients.clientText(request);
     }
 
     /** Longest value kept as it is in a key; longer ones (a client-chosen header) are kept by hash. */

@@ -14,10 +14,13 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Plugin {@code rate-limiting}, after authentication: counts the request for its key (consumer,
- * credential, client address, service, header or path) in every configured window, answers the
- * error code with {@code Retry-After} when a window is full, and reports usage in Kong's headers
- * (replacing a backend's).
+ * Plugin {@code rate-limiting}, after authentication: counts the request for its key in every
+ * configured window, answers the error code with {@code Retry-After} when a window is full, and
+ * reports usage in Kong's headers (replacing a backend's). The key is Kong's: the plugin instance
+ * (its scope: a global instance counts across every service, two route instances on one service
+ * each keep their own) and the identifier {@code limit_by} names (consumer, credential, client
+ * address, service, header, or {@code path} for that path only), the client address when there is
+ * none.
  */
 public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
 
@@ -49,14 +52,17 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
             return;
         }
         ManagedHeaders headers = ManagedHeaders.of(request, response);
-        if (!config.hideClientHeaders()) {
-            usageHeaders(headers, config.limits(), usage.counts(), now);
-        }
+        // Kong: with hide_client_headers no RateLimit header at all, Retry-After included.
+        long reset = config.hideClientHeaders() ? -1 : usageHeaders(headers, config.limits(), usage.counts(), now);
         if (!usage.admitted()) {
             stores.refused(RateLimitingPlugin.NAME);
             headers.apply();
-            ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage(),
-                    "Retry-After", Long.toString(retryAfter(config.limits(), usage.counts(), now)));
+            if (reset < 0) {
+                ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage());
+            } else {
+                ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage(),
+                        "Retry-After", Long.toString(reset));
+            }
             return;
         }
         try {
@@ -66,46 +72,47 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
         }
     }
 
-    private String key(RateLimitingPlugin.Config config, RequestContext context, HttpServletRequest request) {
+    /** The counting key: this plugin instance, then what it counts by (Kong's identifier). */
+    String key(RateLimitingPlugin.Config config, RequestContext context, HttpServletRequest request) {
         String id = switch (config.limitBy()) {
             case CONSUMER -> context.consumer();
             case CREDENTIAL -> context.upstreamHeaders().get("X-Credential-Identifier");
             case IP -> null;
-            case SERVICE -> "";
+            case SERVICE -> context.match().service().name();
             case HEADER -> request.getHeader(config.headerName());
-            case PATH -> config.path();
+            // Kong: requests for exactly that path share one count; any other path counts by client.
+            case PATH -> config.path().equals(context.path()) ? config.path() : null;
         };
-        return stores.key(context, config.limitBy(), id, request);
+        return stores.key(context.pluginInstance(config), config.limitBy(), id, request);
     }
 
-    private static void usageHeaders(ManagedHeaders headers, List<RateLimitingPlugin.Limit> limits, long[] counts, long now) {
-        int tightest = 0;
+    /**
+     * Kong's headers: each window's limit and what is left; {@code RateLimit-*} for the window with
+     * least left, the longer one when windows have equally little left (so a client waiting for
+     * {@code RateLimit-Reset} waits once). Returns that window's reset in seconds: also the
+     * {@code Retry-After} of a refusal, since a full window has nothing left and the longest full
+     * one is reported.
+     */
+    static long usageHeaders(ManagedHeaders headers, List<RateLimitingPlugin.Limit> limits, long[] counts, long now) {
+        int reported = 0;
         for (int i = 0; i < limits.size(); i++) {
             RateLimitingPlugin.Limit l = limits.get(i);
             long remaining = Math.max(0, l.limit() - counts[i]);
             headers.manage("X-RateLimit-Limit-" + l.period().header(), Long.toString(l.limit()), ManagedHeaders.Mode.OVERRIDE);
             headers.manage("X-RateLimit-Remaining-" + l.period().header(), Long.toString(remaining),
                     ManagedHeaders.Mode.OVERRIDE);
-            if (remaining < Math.max(0, limits.get(tightest).limit() - counts[tightest])) {
-                tightest = i;
+            // Limits come shortest window first: "<=" lets the longer of two equal ones win.
+            if (remaining <= Math.max(0, limits.get(reported).limit() - counts[reported])) {
+                reported = i;
             }
         }
-        RateLimitingPlugin.Limit t = limits.get(tightest);
+        RateLimitingPlugin.Limit t = limits.get(reported);
+        long reset = secondsUntil(t.period().end(now), now);
         headers.manage("RateLimit-Limit", Long.toString(t.limit()), ManagedHeaders.Mode.OVERRIDE);
-        headers.manage("RateLimit-Remaining", Long.toString(Math.max(0, t.limit() - counts[tightest])),
+        headers.manage("RateLimit-Remaining", Long.toString(Math.max(0, t.limit() - counts[reported])),
                 ManagedHeaders.Mode.OVERRIDE);
-        headers.manage("RateLimit-Reset", Long.toString(secondsUntil(t.period().end(now), now)), ManagedHeaders.Mode.OVERRIDE);
-    }
-
-    /** Seconds until the last full window ends (then every window has room again). */
-    private static long retryAfter(List<RateLimitingPlugin.Limit> limits, long[] counts, long now) {
-        long end = now;
-        for (int i = 0; i < limits.size(); i++) {
-            if (counts[i] >= limits.get(i).limit()) {
-                end = Math.max(end, limits.get(i).period().end(now));
-            }
-        }
-        return secondsUntil(end, now);
+        headers.manage("RateLimit-Reset", Long.toString(reset), ManagedHeaders.Mode.OVERRIDE);
+        return reset;
     }
 
     private static long secondsUntil(long end, long now) {

@@ -53,6 +53,12 @@ public final class RateLimitingPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's rate-limiting handler.lua (Kong 3): after authentication, so counts can be per consumer. */
+    @Override
+    public int priority() {
+        return 910;
+    }
+
     @Override
     public Set<String> secretFields() {
         return SECRETS;

@@ -65,6 +65,7 @@ public class RequestRateFilter extends PluginFilter<RequestRatePlugin.Config> {
             case CONSUMER -> context.consumer();
             case HEADER -> request.getHeader(config.headerName());
         };
-        return stores.key(context, config.key(), id, request);
+        // Per service, as before plugin instances had their own rate-limiting counters.
+        return stores.key(context.match().service().name(), config.key(), id, request);
     }
 }

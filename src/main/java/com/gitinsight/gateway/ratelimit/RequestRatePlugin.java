@@ -31,6 +31,12 @@ public final class RequestRatePlugin implements PluginSchema {
         return NAME;
     }
 
+    /** GitInsight's (nginx's limit_req): just after Kong's rate-limiting (910), where it has always run, before response-ratelimiting's 900 in Kong's scale. */
+    @Override
+    public int priority() {
+        return 905;
+    }
+
     @Override
     public Set<String> secretFields() {
         return RateLimitingPlugin.REDIS_SECRETS;

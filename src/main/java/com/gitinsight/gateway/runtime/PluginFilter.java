@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.runtime;
 
 import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -10,9 +11,10 @@ import java.io.IOException;
 
 /**
  * The servlet filter of one plugin: {@link #apply} runs where the request's route, service or the
- * global plugins configure it; elsewhere the request passes on untouched.
+ * global plugins configure it; elsewhere the request passes on untouched. It runs at its plugin's
+ * priority among the other filters (Kong's order; see {@code proxy.PluginFilters}).
  */
-public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter {
+public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
 
@@ -22,6 +24,16 @@ public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter {
     protected PluginFilter(String plugin, Class<C> type) {
         this.plugin = plugin;
         this.type = type;
+    }
+
+    /** The plugin this filter runs. */
+    public final String plugin() {
+        return plugin;
+    }
+
+    @Override
+    public long order(PluginRegistry plugins) {
+        return ChainOrder.at(plugins, plugin);
     }
 
     @Override

@@ -124,6 +124,14 @@ public final class RequestContext {
         return match == null ? null : snapshot.plugins().config(match.route(), plugin, type);
     }
 
+    /**
+     * The plugin instance {@code config} (a config {@link #plugin} returned) belongs to:
+     * {@code global}, {@code service:<name>} or {@code route:<name>}.
+     */
+    public String pluginInstance(PluginConfig config) {
+        return snapshot.plugins().instance(config);
+    }
+
     /** Like {@link #plugin}, but a global plugin also applies to unmatched requests (security headers). */
     public <T extends PluginConfig> T pluginOnEveryResponse(String plugin, Class<T> type) {
         return snapshot.plugins().config(match == null ? null : match.route(), plugin, type);

@@ -9,11 +9,20 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Plugin {@code cors}. A preflight (OPTIONS with Origin and Access-Control-Request-Method) is
- * answered here with 204, before authentication, rate limiting or any backend call (unless
- * {@code preflight_continue}); other requests get the Access-Control headers on their response,
- * replacing a backend's. {@code Vary: Origin} always; a disallowed origin gets no
- * Access-Control-Allow-* header; with {@code credentials} the origin is echoed, never {@code *}.
+ * Plugin {@code cors}, with Kong's rules. A preflight (OPTIONS with Origin and
+ * Access-Control-Request-Method) is answered here with 200, before authentication, rate limiting
+ * or any backend call (with {@code preflight_continue} it goes on, and gets no CORS header from
+ * the gateway); every other answer (the backend's, a plugin's refusal, a cached one) gets the
+ * Access-Control headers, replacing a backend's.
+ *
+ * <p>{@code Access-Control-Allow-Origin}: {@code *} when every origin is allowed (no
+ * {@code Vary}); the single plain configured origin as configured; otherwise the request's origin,
+ * normalised, when an entry names it, and none at all when none does (a backend's is removed).
+ * {@code Vary: Origin} whenever the answer depends on the origin. A disallowed origin still gets
+ * what Kong sends regardless of origin: {@code Access-Control-Allow-Credentials} (with
+ * {@code credentials}), the exposed headers, and on a preflight the allowed methods, headers and
+ * max age; without an allowed origin a browser uses none of them. With {@code credentials} and
+ * every origin allowed, the request's origin is echoed instead of {@code *}.
  */
 public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
 
@@ -27,39 +36,45 @@ public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
     protected void apply(CorsPlugin.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         String origin = request.getHeader("Origin");
-        ManagedHeaders headers = ManagedHeaders.of(request, response);
-        headers.manage("Vary", "Origin", ManagedHeaders.Mode.APPEND);
-        boolean allowed = origin != null && config.allows(origin);
-        if (allowed) {
-            headers.manage("Access-Control-Allow-Origin",
-                    config.anyOrigin() && !config.credentials() ? "*" : origin, ManagedHeaders.Mode.OVERRIDE);
-            if (config.credentials()) {
-                headers.manage("Access-Control-Allow-Credentials", "true", ManagedHeaders.Mode.OVERRIDE);
-            }
+        if (origin != null && origin.isEmpty()) {
+            origin = null;
         }
         boolean preflight = "OPTIONS".equals(request.getMethod()) && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null;
-        if (preflight && !config.preflightContinue()) {
-            if (allowed) {
-                headers.manage("Access-Control-Allow-Methods", config.methods(), ManagedHeaders.Mode.OVERRIDE);
-                String allowHeaders = config.headers() != null ? config.headers()
-                        : request.getHeader("Access-Control-Request-Headers");
-                if (allowHeaders != null && !allowHeaders.isEmpty()) {
-                    headers.manage("Access-Control-Allow-Headers", allowHeaders, ManagedHeaders.Mode.OVERRIDE);
-                }
-                if (config.maxAge() != null) {
-                    headers.manage("Access-Control-Max-Age", config.maxAge(), ManagedHeaders.Mode.OVERRIDE);
-                }
-                if (config.privateNetwork() && "true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
-                    headers.manage("Access-Control-Allow-Private-Network", "true", ManagedHeaders.Mode.OVERRIDE);
-                }
+        if (preflight && config.preflightContinue()) {
+            // Kong: the backend answers the preflight, with its own headers only.
+            chain.doFilter(request, response);
+            return;
+        }
+        ManagedHeaders headers = ManagedHeaders.of(request, response);
+        boolean allowAll = allowOrigin(config, origin, headers);
+        if (config.credentials()) {
+            if (!allowAll) {
+                headers.manage("Access-Control-Allow-Credentials", "true", ManagedHeaders.Mode.OVERRIDE);
+            } else if (origin != null) {
+                // Credentials are never allowed with "*": the request's own origin instead.
+                headers.manage("Access-Control-Allow-Origin", origin, ManagedHeaders.Mode.OVERRIDE);
+                headers.manage("Access-Control-Allow-Credentials", "true", ManagedHeaders.Mode.OVERRIDE);
+                headers.manage("Vary", "Origin", ManagedHeaders.Mode.APPEND);
             }
-            headers.setStatus(204);
+        }
+        if (preflight) {
+            String allowHeaders = config.headers() != null ? config.headers()
+                    : request.getHeader("Access-Control-Request-Headers");
+            headers.manage("Access-Control-Allow-Headers", allowHeaders, ManagedHeaders.Mode.OVERRIDE);
+            headers.manage("Access-Control-Allow-Methods", config.methods(), ManagedHeaders.Mode.OVERRIDE);
+            if (config.maxAge() != null) {
+                headers.manage("Access-Control-Max-Age", config.maxAge(), ManagedHeaders.Mode.OVERRIDE);
+            }
+            if (config.privateNetwork() && "true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
+                headers.manage("Access-Control-Allow-Private-Network", "true", ManagedHeaders.Mode.OVERRIDE);
+            }
+            headers.setStatus(200);
             headers.setContentLength(0);
             headers.apply();
             return;
         }
-        if (allowed && config.exposedHeaders() != null) {
+        if (config.exposedHeaders() != null) {
             headers.manage("Access-Control-Expose-Headers", config.exposedHeaders(), ManagedHeaders.Mode.OVERRIDE);
         }
         try {
@@ -67,5 +82,24 @@ public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
         } finally {
             headers.apply();
         }
+    }
+
+    /** Kong's configure_origin: sets Access-Control-Allow-Origin; true when every origin is allowed. */
+    private static boolean allowOrigin(CorsPlugin.Config config, String origin, ManagedHeaders headers) {
+        if (config.anyOrigin()) {
+            headers.manage("Access-Control-Allow-Origin", "*", ManagedHeaders.Mode.OVERRIDE);
+            return true;
+        }
+        // The answer depends on the origin from here on, even where it allows none (a shared cache
+        // must not hand a disallowed origin's answer to an allowed one): see the README.
+        headers.manage("Vary", "Origin", ManagedHeaders.Mode.APPEND);
+        if (config.configuredOrigin() != null) {
+            headers.manage("Access-Control-Allow-Origin", config.configuredOrigin(), ManagedHeaders.Mode.OVERRIDE);
+            return false;
+        }
+        CorsPlugin.Normalized allowed = origin == null ? null : config.matching(origin);
+        headers.manage("Access-Control-Allow-Origin", allowed == null ? null : allowed.domain(),
+                ManagedHeaders.Mode.OVERRIDE);
+        return false;
     }
 }

@@ -10,45 +10,113 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Kong's {@code cors} plugin: fields, defaults and semantics. {@code allow_origin_absent} (Kong 3.10) is
- * accepted and changes nothing: CORS headers go only to requests with an {@code Origin} here.
+ * Kong's {@code cors} plugin: fields, defaults and Kong's origin rules. An origin entry is
+ * compared with the request's {@code Origin} after both are normalised (scheme, host and a port
+ * that is not the scheme's default); an entry with a character other than letters, digits and
+ * {@code .:/-} is a regex, anchored at both ends, matched against the host alone when it has no
+ * {@code :}, else against the normalised origin. {@code *} anywhere, or no entry at all, allows
+ * every origin; a single plain entry is sent as configured, whatever the request's origin.
  */
 public final class CorsPlugin implements PluginSchema {
 
     public static final String NAME = "cors";
     private static final Set<String> FIELDS = Set.of("origins", "methods", "headers", "exposed_headers",
             "credentials", "max_age", "preflight_continue", "private_network");
+    /** Kong 3.10's {@code allow_origin_absent}: accepted; the gateway always acts as its default, true. */
     private static final Set<String> ACCEPTED = Set.of("allow_origin_absent");
     private static final List<String> METHODS = List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS",
             "TRACE", "CONNECT");
-    /** An origin entry with one of these is a regex (Kong accepts flat strings or PCRE). */
-    private static final Pattern REGEX_CHARS = Pattern.compile("[\\^$*+?()\\[\\]{}|\\\\]");
+    /** Kong: an origin entry with any other character is a regex. */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9.:/-]+");
 
     /**
-     * {@code headers} null: echo the request's Access-Control-Request-Headers. Joined header values
-     * are precomputed. {@code privateNetwork}: a preflight asking {@code Access-Control-Request-Private-Network:
-     * true} is answered {@code Access-Control-Allow-Private-Network: true}.
+     * An origin entry: a plain one by its normalised {@code domain}, or a {@code regex}, matched
+     * against the request origin's host ({@code byHost}: the entry has no {@code :}) or domain.
      */
-    public record Config(boolean anyOrigin, Set<String> exactOrigins, List<Pattern> originPatterns, String methods,
+    public record Origin(String domain, Pattern regex, boolean byHost) {
+
+        boolean matches(Normalized origin) {
+            if (regex == null) {
+                return domain.equals(origin.domain());
+            }
+            return regex.matcher(byHost ? origin.host() : origin.domain()).matches();
+        }
+    }
+
+    /** An origin as Kong compares it: {@code scheme://host[:port]} without a default port, and its host. */
+    public record Normalized(String domain, String host) {
+
+        /** Kong's normalize_origin: a value without {@code scheme://host} stays as it is. */
+        public static Normalized of(String origin) {
+            int scheme = origin.indexOf("://");
+            if (scheme <= 0) {
+                return new Normalized(origin, origin);
+            }
+            String rest = origin.substring(scheme + 3);
+            int end = rest.length();
+            for (char c : new char[] {'/', '?', '#'}) {
+                int at = rest.indexOf(c);
+                if (at >= 0 && at < end) {
+                    end = at;
+                }
+            }
+            String authority = rest.substring(0, end);
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
+            String host;
+            String port = null;
+            if (authority.startsWith("[")) {
+                int close = authority.indexOf(']');
+                host = close < 0 ? authority : authority.substring(0, close + 1);
+                if (close >= 0 && authority.length() > close + 2 && authority.charAt(close + 1) == ':') {
+                    port = authority.substring(close + 2);
+                }
+            } else {
+                int colon = authority.lastIndexOf(':');
+                host = colon < 0 ? authority : authority.substring(0, colon);
+                port = colon < 0 ? null : authority.substring(colon + 1);
+            }
+            if (host.isEmpty()) {
+                return new Normalized(origin, origin);
+            }
+            String s = origin.substring(0, scheme);
+            if (port != null && (port.isEmpty() || "http".equals(s) && "80".equals(port)
+                    || "https".equals(s) && "443".equals(port))) {
+                port = null;
+            }
+            return new Normalized(s + "://" + host + (port == null ? "" : ":" + port), host);
+        }
+    }
+
+    /**
+     * {@code anyOrigin}: {@code *} or no entry. {@code configuredOrigin}: the one plain entry,
+     * sent as it is. {@code headers} null: echo the request's Access-Control-Request-Headers.
+     * Joined header values are precomputed, comma-joined without spaces as Kong sends them.
+     */
+    public record Config(boolean anyOrigin, String configuredOrigin, List<Origin> origins, String methods,
             String headers, String exposedHeaders, boolean credentials, String maxAge, boolean preflightContinue,
             boolean privateNetwork) implements PluginConfig {
 
-        public Config(boolean anyOrigin, Set<String> exactOrigins, List<Pattern> originPatterns, String methods,
-                String headers, String exposedHeaders, boolean credentials, String maxAge, boolean preflightContinue) {
-            this(anyOrigin, exactOrigins, originPatterns, methods, headers, exposedHeaders, credentials, maxAge,
-                    preflightContinue, false);
+        public Config {
+            origins = List.copyOf(origins);
         }
 
+        /**
+         * Whether {@code origin} is one the entries name (the single plain entry too: compared
+         * as any other); used where an origin is enforced, a WebSocket handshake.
+         */
         public boolean allows(String origin) {
-            if (anyOrigin || exactOrigins.contains(origin)) {
-                return true;
-            }
-            for (Pattern p : originPatterns) {
-                if (p.matcher(origin).matches()) {
-                    return true;
+            return anyOrigin || origin != null && !origin.isEmpty() && matching(origin) != null;
+        }
+
+        /** The normalised {@code origin} when an entry names it, else null. */
+        public Normalized matching(String origin) {
+            Normalized n = Normalized.of(origin);
+            for (Origin o : origins) {
+                if (o.matches(n)) {
+                    return n;
                 }
             }
-            return false;
+            return null;
         }
     }
 
@@ -57,38 +125,49 @@ public final class CorsPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's cors handler.lua: first of the Kong plugins here, so a preflight is answered before authentication. */
+    @Override
+    public int priority() {
+        return 2000;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, ACCEPTED);
         f.bool("allow_origin_absent", true);
+        List<String> entries = f.strings("origins", List.of("*"));
+        boolean any = entries.isEmpty() || entries.contains("*");
+        List<Origin> origins = new ArrayList<>();
+        for (String entry : entries) {
+            if ("*".equals(entry)) {
+                continue;
+            }
+            if (PLAIN.matcher(entry).matches()) {
+                origins.add(new Origin(Normalized.of(entry).domain(), null, false));
+                continue;
+            }
+            // Kong anchors a regex at both ends; an explicit ^ or $ is the same anchor.
+            String regex = entry.startsWith("^") ? entry.substring(1) : entry;
+            try {
+                origins.add(new Origin(null, Pattern.compile(regex), entry.indexOf(':') < 0));
+            } catch (PatternSyntaxException e) {
+                f.error("origins", "bad regex '" + entry + "': " + e.getDescription());
+            }
+        }
+        String configured = !any && entries.size() == 1 && PLAIN.matcher(entries.get(0)).matches() ? entries.get(0) : null;
+        List<String> headers = f.has("headers") ? f.strings("headers") : null;
+        List<String> exposed = f.strings("exposed_headers", List.of());
         List<String> methods = f.strings("methods", METHODS);
         for (String m : methods) {
             if (!METHODS.contains(m)) {
                 f.error("methods", "expected one of " + String.join(", ", METHODS) + ", got '" + m + "'");
             }
         }
-        boolean any = false;
-        Set<String> exact = new java.util.HashSet<>();
-        List<Pattern> patterns = new ArrayList<>();
-        for (String origin : f.strings("origins", List.of("*"))) {
-            if ("*".equals(origin)) {
-                any = true;
-            } else if (REGEX_CHARS.matcher(origin).find()) {
-                try {
-                    patterns.add(Pattern.compile(origin));
-                } catch (PatternSyntaxException e) {
-                    f.error("origins", "bad regex '" + origin + "': " + e.getDescription());
-                }
-            } else {
-                exact.add(origin);
-            }
-        }
-        List<String> headers = f.has("headers") ? f.strings("headers") : null;
-        List<String> exposed = f.strings("exposed_headers", List.of());
         long maxAge = f.integer("max_age", -1, -1, Integer.MAX_VALUE);
-        return new Config(any, Set.copyOf(exact), List.copyOf(patterns), String.join(", ", methods),
-                headers == null ? null : String.join(", ", headers), exposed.isEmpty() ? null : String.join(", ", exposed),
-                f.bool("credentials", false), maxAge < 0 ? null : Long.toString(maxAge),
-                f.bool("preflight_continue", false), f.bool("private_network", false));
+        return new Config(any, configured, origins, String.join(",", methods.isEmpty() ? METHODS : methods),
+                headers == null || headers.isEmpty() ? null : String.join(",", headers),
+                exposed.isEmpty() ? null : String.join(",", exposed), f.bool("credentials", false),
+                maxAge < 0 ? null : Long.toString(maxAge), f.bool("preflight_continue", false),
+                f.bool("private_network", false));
     }
 }

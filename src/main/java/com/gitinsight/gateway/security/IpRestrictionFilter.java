@@ -11,7 +11,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Plugin {@code ip-restriction}, judged on the client address ({@link ClientAddress}). */
+/**
+ * Plugin {@code ip-restriction}, judged on the client address ({@link ClientAddress}); a refusal
+ * is Kong's: {@code status} with {@code message}, by default {@code IP address not allowed: <address>}.
+ */
 public class IpRestrictionFilter extends PluginFilter<IpRestrictionPlugin.Config> {
 
     private static final long serialVersionUID = 1L;
@@ -33,7 +36,9 @@ public class IpRestrictionFilter extends PluginFilter<IpRestrictionPlugin.Config
     protected void apply(IpRestrictionPlugin.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         if (!config.permits(clients.client(request))) {
-            ErrorResponses.write(request, response, config.status(), config.message());
+            String message = config.message() != null ? config.message()
+                    : "IP address not allowed: " + clients.clientText(request);
+            ErrorResponses.write(request, response, config.status(), message);
             return;
         }
         chain.doFilter(request, response);

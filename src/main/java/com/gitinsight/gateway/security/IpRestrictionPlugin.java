@@ -7,11 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Kong's {@code ip-restriction}: {@code allow}/{@code deny} addresses and CIDRs, {@code status}, {@code message}. */
+/**
+ * Kong's {@code ip-restriction}: {@code allow}/{@code deny} addresses and CIDRs, {@code status}
+ * (403), {@code message} (unset: Kong's {@code IP address not allowed: <client address>}).
+ */
 public final class IpRestrictionPlugin implements PluginSchema {
 
     public static final String NAME = "ip-restriction";
 
+    /** {@code message} null: Kong's default, which names the client's address. */
     public record Config(List<Cidr> allow, List<Cidr> deny, int status, String message) implements PluginConfig {
         public Config {
             allow = List.copyOf(allow);
@@ -35,6 +39,12 @@ public final class IpRestrictionPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's ip-restriction handler.lua: after authentication (jwt 1450). */
+    @Override
+    public int priority() {
+        return 990;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("allow", "deny", "status", "message"), Set.of());
@@ -44,7 +54,7 @@ public final class IpRestrictionPlugin implements PluginSchema {
             f.error("allow", "set allow, deny or both");
         }
         return new Config(allow, deny, (int) f.integer("status", 403, 100, 599),
-                f.string("message", "IP address not allowed"));
+                f.string("message", null));
     }
 
     private static List<Cidr> cidrs(PluginFields f, String key) {

@@ -22,7 +22,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,10 +149,13 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
         return sb.toString();
     }
 
-    /** Kong found no credential for the token: it may be an SSO token. */
+    /**
+     * Kong found no credential for the token: it may be an SSO token (whose {@code typ} may be an
+     * access token's, {@code at+jwt}, which Kong's parser refuses).
+     */
     private static boolean notAKongCredential(KongJwtVerifier.Result result) {
         return result instanceof KongJwtVerifier.Rejected r && (r.message().startsWith("No credentials found")
-                || r.message().startsWith("No mandatory"));
+                || r.message().startsWith("No mandatory") || r.message().equals(KongJwtVerifier.INVALID_TYP));
     }
 
     /**
@@ -285,13 +287,14 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
             }
         }
         for (String name : config.headerNames()) {
-            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
-                String value = values.nextElement().trim();
-                if (value.length() > 7 && value.regionMatches(true, 0, "bearer ", 0, 7)) {
-                    out.add(value.substring(7).trim());
-                } else if (!"authorization".equals(name) && !value.isEmpty()) {
-                    out.add(value);
-                }
+            // Kong reads the first occurrence of each header (its spec: "finds the JWT in the first
+            // header occurrence of a duplicated custom authorization header").
+            String header = request.getHeader(name);
+            String value = header == null ? "" : header.trim();
+            if (value.length() > 7 && value.regionMatches(true, 0, "bearer ", 0, 7)) {
+                out.add(value.substring(7).trim());
+            } else if (!"authorization".equals(name) && !value.isEmpty()) {
+                out.add(value);
             }
         }
         return out;
@@ -310,9 +313,13 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
         StringWriter body = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(body)) {
             g.writeStartObject();
-            g.writeStringField("message", r.message());
-            if (r.claim() != null) {
-                g.writeStringField(r.claim(), r.message());
+            // Kong's bodies: a claim check names each failing claim and has no message.
+            if (r.claims().isEmpty()) {
+                g.writeStringField("message", r.message());
+            } else {
+                for (Map.Entry<String, String> claim : r.orderedClaims().entrySet()) {
+                    g.writeStringField(claim.getKey(), claim.getValue());
+                }
             }
             g.writeStringField("request_id", RequestContext.of(request).requestId());
             g.writeEndObject();

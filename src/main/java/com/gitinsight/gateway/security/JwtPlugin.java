@@ -71,6 +71,12 @@ public final class JwtPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's jwt handler.lua: before ip-restriction (990), so a request without a token gets 401 wherever it comes from. */
+    @Override
+    public int priority() {
+        return 1450;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());

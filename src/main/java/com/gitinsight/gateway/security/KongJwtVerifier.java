@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.security;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -8,9 +11,11 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwx.JsonWebStructure;
 
 /**
- * Kong's jwt plugin checks, in Kong's order and with its messages: parse, find the credential by
- * the key claim (payload, then JOSE header), require the credential's algorithm (so {@code none}
- * and HS/RS confusion fail), verify the signature (jose4j), then {@code exp}/{@code nbf} and
+ * Kong's jwt plugin checks, in Kong's order and with its messages: parse ({@code Bad token;
+ * invalid JSON}, {@code invalid typ}, {@code invalid alg}), find the credential by the key claim
+ * (payload, then JOSE header), require the credential's algorithm (so {@code none} and HS/RS
+ * confusion fail), verify the signature (jose4j), then every claim of {@code claims_to_verify}
+ * ({@code {"exp": "token expired", "nbf": "must be a number"}}: all that fail), then
  * {@code maximum_expiration}. Never throws: anything unexpected is a rejected token.
  */
 final class KongJwtVerifier {
@@ -20,6 +25,11 @@ final class KongJwtVerifier {
     /** Compact JWS in base64url only (RFC 7515): other alphabets and padding are refused outright. */
     private static final java.util.regex.Pattern COMPACT = java.util.regex.Pattern.compile(
             "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+    /** The algorithms Kong's jwt parser knows; any other {@code alg} is {@code Bad token; invalid alg}. */
+    static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
+            "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
+    static final String INVALID_JSON = "Bad token; invalid JSON";
+    static final String INVALID_TYP = "Bad token; invalid typ";
 
     sealed interface Result permits Verified, Rejected {
     }
@@ -33,10 +43,28 @@ final class KongJwtVerifier {
             implements Result {
     }
 
-    /** {@code claim} non-null: Kong's per-claim error ({"exp": "token expired"}). */
-    record Rejected(String message, String claim) implements Result {
+    /**
+     * {@code claims} not empty: Kong's per-claim errors, the body without a {@code message}
+     * ({@code {"exp": "token expired"}}); {@code message} is then the first of them.
+     */
+    record Rejected(String message, Map<String, String> claims) implements Result {
+        Rejected {
+            claims = Map.copyOf(claims);
+        }
+
         Rejected(String message) {
-            this(message, null);
+            this(message, Map.of());
+        }
+
+        /** The per-claim errors in Kong's order (exp, then nbf). */
+        Map<String, String> orderedClaims() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String claim : new String[] {"exp", "nbf"}) {
+                if (claims.containsKey(claim)) {
+                    out.put(claim, claims.get(claim));
+                }
+            }
+            return out;
         }
     }
 
@@ -48,7 +76,7 @@ final class KongJwtVerifier {
             return check(token, config, credentials, nowSeconds);
         } catch (RuntimeException e) {
             // Never an exception's class name to the client: a token jose4j could not read is malformed.
-            return new Rejected("Bad token; invalid serialization or JSON");
+            return new Rejected(INVALID_JSON);
         }
     }
 
@@ -57,19 +85,27 @@ final class KongJwtVerifier {
             return new Rejected("Bad token; too large");
         }
         if (!COMPACT.matcher(token).matches()) {
-            return new Rejected("Bad token; invalid serialization or JSON");
+            return new Rejected(INVALID_JSON);
         }
         JsonWebSignature jws;
         JwtClaims claims;
         try {
             JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
             if (!(structure instanceof JsonWebSignature signature)) {
-                return new Rejected("Bad token; not a signed JWT");
+                return new Rejected(INVALID_JSON);
             }
             jws = signature;
             claims = JwtClaims.parse(jws.getUnverifiedPayload());
         } catch (Exception e) {
-            return new Rejected("Bad token; invalid serialization or JSON");
+            return new Rejected(INVALID_JSON);
+        }
+        // Kong's parser: a typ other than JWT (any case), and an alg it does not know, are bad tokens.
+        Object typ = jws.getHeaders().getObjectHeaderValue("typ");
+        if (typ != null && !(typ instanceof String t && t.equalsIgnoreCase("JWT"))) {
+            return new Rejected(INVALID_TYP);
+        }
+        if (!(jws.getHeaders().getObjectHeaderValue("alg") instanceof String a) || !ALGORITHMS.contains(a)) {
+            return new Rejected("Bad token; invalid alg");
         }
         String keyName = config.keyClaimName();
         Object key = claims.getClaimValue(keyName);
@@ -106,25 +142,19 @@ final class KongJwtVerifier {
     }
 
     private static Result claims(JwtClaims claims, JwtPlugin.Config config, Credentials.Credential credential, long now) {
+        // A claim that is not a number counts as missing: "must be a number" where it is verified.
         Long exp;
         Long nbf;
         try {
             NumericDate e = claims.getExpirationTime();
             exp = e == null ? null : e.getValue();
         } catch (MalformedClaimException e) {
-            // Kong judges only the claims it was asked to verify; the error names the claim at fault.
-            if (config.verifyExp()) {
-                return new Rejected("must be a number", "exp");
-            }
             exp = null;
         }
         try {
             NumericDate n = claims.getNotBefore();
             nbf = n == null ? null : n.getValue();
         } catch (MalformedClaimException e) {
-            if (config.verifyNbf()) {
-                return new Rejected("must be a number", "nbf");
-            }
             nbf = null;
         }
         Verified verified = new Verified(credential, exp, nbf, config.keyClaimName(),
@@ -133,26 +163,32 @@ final class KongJwtVerifier {
         return late != null ? late : verified;
     }
 
-    /** Kong's time checks on a verified token (also for a verdict taken from the cache); null when fine. */
+    /**
+     * Kong's time checks on a verified token (also for a verdict taken from the cache); null when
+     * fine. As Kong: every verified claim first, each failing one named; only then
+     * {@code maximum_expiration}.
+     */
     static Rejected times(Verified v, JwtPlugin.Config config, long now) {
+        Map<String, String> errors = new LinkedHashMap<>();
         if (config.verifyExp()) {
             if (v.exp() == null) {
-                return new Rejected("must be a number", "exp");
-            }
-            if (now >= v.exp()) {
-                return new Rejected("token expired", "exp");
-            }
-            if (config.maximumExpiration() > 0 && v.exp() - now > config.maximumExpiration()) {
-                return new Rejected("exceeds maximum allowed expiration", "exp");
+                errors.put("exp", "must be a number");
+            } else if (now >= v.exp()) {
+                errors.put("exp", "token expired");
             }
         }
         if (config.verifyNbf()) {
             if (v.nbf() == null) {
-                return new Rejected("must be a number", "nbf");
+                errors.put("nbf", "must be a number");
+            } else if (now < v.nbf()) {
+                errors.put("nbf", "token not valid yet");
             }
-            if (now < v.nbf()) {
-                return new Rejected("token not valid yet", "nbf");
-            }
+        }
+        if (!errors.isEmpty()) {
+            return new Rejected(errors.values().iterator().next(), errors);
+        }
+        if (config.maximumExpiration() > 0 && (v.exp() == null || v.exp() - now > config.maximumExpiration())) {
+            return new Rejected("exceeds maximum allowed expiration", Map.of("exp", "exceeds maximum allowed expiration"));
         }
         return null;
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Response headers that gateway plugins own (security headers, CORS), applied just before the
@@ -25,7 +26,7 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
 
     private static final String ATTRIBUTE = ManagedHeaders.class.getName();
 
-    private record Rule(String name, String value, Mode mode) {
+    private record Rule(String name, Supplier<String> value, Mode mode) {
     }
 
     private final Map<String, Rule> rules = new LinkedHashMap<>();
@@ -49,6 +50,14 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
 
     /** {@code value} null with OVERRIDE removes the header altogether. */
     public void manage(String name, String value, Mode mode) {
+        manage(name, () -> value, mode);
+    }
+
+    /**
+     * A header whose value is known only when the response is committed (a plugin's response
+     * phase, as Kong's {@code header_filter}: it runs even when a later plugin refused the request).
+     */
+    public void manage(String name, Supplier<String> value, Mode mode) {
         rules.put(name.toLowerCase(Locale.ROOT), new Rule(name, value, mode));
     }
 
@@ -61,19 +70,20 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
         HttpServletResponse out = (HttpServletResponse) getResponse();
         for (Rule r : rules.values()) {
             String key = r.name().toLowerCase(Locale.ROOT);
+            String value = r.value().get();
             switch (r.mode()) {
                 case DEFAULT -> {
-                    if (!setDownstream.contains(key) && r.value() != null) {
-                        out.setHeader(r.name(), r.value());
+                    if (!setDownstream.contains(key) && value != null) {
+                        out.setHeader(r.name(), value);
                     }
                 }
-                case OVERRIDE -> out.setHeader(r.name(), r.value());
+                case OVERRIDE -> out.setHeader(r.name(), value);
                 case APPEND -> {
                     String current = out.getHeader(r.name());
                     if (current == null || current.isEmpty()) {
-                        out.setHeader(r.name(), r.value());
-                    } else if (!containsToken(current, r.value())) {
-                        out.setHeader(r.name(), current + ", " + r.value());
+                        out.setHeader(r.name(), value);
+                    } else if (!containsToken(current, value)) {
+                        out.setHeader(r.name(), current + ", " + value);
                     }
                 }
             }

@@ -10,9 +10,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Plugin {@code request-size-limiting}: a declared Content-Length over the limit is refused at
- * once (413); a chunked body is counted as it streams to the backend and the exchange fails with
- * 413 when it passes the limit (never buffered to measure).
+ * Plugin {@code request-size-limiting}, with Kong's answers: a declared Content-Length over the
+ * limit is refused at once, {@code 413 Request size limit exceeded}, or 417 when the client sent
+ * {@code Expect: 100-continue}; with {@code require_content_length}, a request with neither a
+ * Content-Length nor a chunked body gets {@code 411}. A chunked body is counted as it streams to
+ * the backend (never buffered to measure, unlike Kong) and the exchange fails with the same
+ * 413/417 when it passes the limit.
  */
 public class RequestSizeFilter extends PluginFilter<RequestSizePlugin.Config> {
 
@@ -26,16 +29,23 @@ public class RequestSizeFilter extends PluginFilter<RequestSizePlugin.Config> {
     protected void apply(RequestSizePlugin.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         long length = request.getContentLengthLong();
+        if (length >= 0) {
+            if (length > config.maxBytes()) {
+                ErrorResponses.write(request, response, ErrorResponses.tooLargeStatus(request.getHeader("Expect")),
+                        ErrorResponses.TOO_LARGE);
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        // The framing check already refused any Transfer-Encoding but exactly "chunked".
         boolean chunked = request.getHeader("Transfer-Encoding") != null;
-        if (length > config.maxBytes()) {
-            ErrorResponses.write(request, response, 413, ErrorResponses.TOO_LARGE);
-            return;
-        }
-        if (config.requireContentLength() && length < 0 && chunked) {
-            ErrorResponses.write(request, response, 411, "A valid Content-Length header is required");
-            return;
-        }
-        if (chunked) {
+        if (!chunked) {
+            if (config.requireContentLength()) {
+                ErrorResponses.write(request, response, 411, "A valid Content-Length header is required");
+                return;
+            }
+        } else {
             context.maxBodyBytes(config.maxBytes());
         }
         chain.doFilter(request, response);

@@ -18,6 +18,12 @@ public final class RequestSizePlugin implements PluginSchema {
         return NAME;
     }
 
+    /** Kong's request-size-limiting handler.lua. */
+    @Override
+    public int priority() {
+        return 951;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("allowed_payload_size", "size_unit", "require_content_length"), Set.of());

@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -10,9 +12,14 @@ import java.io.IOException;
 import java.util.Map;
 
 /** Applies plugin {@code security-headers} to every response of the routes (or globally) it is on. */
-public class SecurityHeadersFilter extends HttpFilter {
+public class SecurityHeadersFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
+
+    @Override
+    public long order(PluginRegistry plugins) {
+        return ChainOrder.at(plugins, SecurityHeadersPlugin.NAME);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -41,6 +41,12 @@ public final class SecurityHeadersPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** GitInsight's: above every Kong plugin here (and below request-id), so every answer a plugin or the gateway writes (a 401, a 431, a preflight) carries the headers. */
+    @Override
+    public int priority() {
+        return 500000;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         java.util.Set<String> allowed = new java.util.HashSet<>(FIELDS.keySet());

@@ -48,6 +48,12 @@ public final class CircuitBreakerPlugin implements PluginSchema {
         return NAME;
     }
 
+    /** GitInsight's: not a filter; applied by the proxy when it picks a target, after every plugin (0: below Kong's last access-phase plugin, correlation-id at 1). */
+    @Override
+    public int priority() {
+        return 0;
+    }
+
     @Override
     public Set<PluginSpec.Scope> scopes() {
         return EnumSet.of(PluginSpec.Scope.GLOBAL, PluginSpec.Scope.SERVICE);

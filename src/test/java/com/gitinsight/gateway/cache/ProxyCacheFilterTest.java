@@ -62,7 +62,7 @@ class ProxyCacheFilterTest {
         FakeResponse shown = send(all, FakeRequest.get("/quiet"), backend);
         assertEquals("Hit", shown.cacheStatus());
         assertEquals("0", shown.header("Age"), "Kong's defaults: every header on");
-        assertEquals(32, shown.header("X-Cache-Key").length());
+        assertEquals(64, shown.header("X-Cache-Key").length(), "Kong's 64-hex SHA-256");
     }
 
     @Test
@@ -301,5 +301,75 @@ class ProxyCacheFilterTest {
             assertEquals(miss.text(), hit.text());
             assertEquals(2000, hit.body.size());
         }
+    }
+
+    // ---- Kong's spec/03-plugins/31-proxy-cache/02-access_spec.lua ----
+
+    private static ProxyCachePlugin.Config honouringCacheControl() {
+        return new ProxyCachePlugin.Config(java.util.Set.of(200, 301, 404), java.util.Set.of("GET", "HEAD"),
+                java.util.Set.of("application/json"), 300, true, List.of(), List.of(), false, 0, 1024 * 1024, 0, 1000,
+                ProxyCachePlugin.VaryIdentity.SUBJECT);
+    }
+
+    // "differentiates caches between instances": the key is 64 hex digits (SHA-256), the same on a hit
+    @Test
+    void theCacheKeyIsKongsSha256InHex() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        FakeResponse miss = send(config(), FakeRequest.get("/get"), backend);
+        assertEquals("Miss", miss.cacheStatus());
+        String key = miss.header("X-Cache-Key");
+        org.junit.jupiter.api.Assertions.assertTrue(key.matches("[0-9a-f]{64}"), key);
+        FakeResponse hit = send(config(), FakeRequest.get("/get"), backend);
+        assertEquals("Hit", hit.cacheStatus());
+        assertEquals(key, hit.header("X-Cache-Key"));
+    }
+
+    /** Kong ignores the response's Cache-Control unless cache_control is on: no-store is no exception. */
+    @Test
+    void noStoreIsHonouredOnlyWithCacheControl() throws Exception {
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "no-store");
+        assertEquals("Miss", send(config(), FakeRequest.get("/ns"), backend).cacheStatus());
+        assertEquals("Hit", send(config(), FakeRequest.get("/ns"), backend).cacheStatus());
+        FakeBackend strict = new FakeBackend().header("Cache-Control", "no-store, max-age=60");
+        assertEquals("Bypass", send(honouringCacheControl(), FakeRequest.get("/ns2"), strict).cacheStatus());
+        assertEquals("Bypass", send(honouringCacheControl(), FakeRequest.get("/ns2"), strict).cacheStatus());
+    }
+
+    /** Not Kong's (a security rule): a private answer is one client's, whatever cache_control says. */
+    @Test
+    void privateIsNeverStored() throws Exception {
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "private, max-age=60");
+        for (ProxyCachePlugin.Config c : List.of(config(), honouringCacheControl())) {
+            assertEquals("Bypass", send(c, FakeRequest.get("/p"), backend).cacheStatus());
+        }
+        FakeBackend cookie = new FakeBackend().header("Set-Cookie", "session=1");
+        assertEquals("Bypass", send(config(), FakeRequest.get("/sc"), cookie).cacheStatus());
+        assertEquals("Bypass", send(config(), FakeRequest.get("/sc"), cookie).cacheStatus());
+    }
+
+    // "respects cache ttl via cache control" ("max-age=0 never results in caching"), "public not present
+    // in Cache-Control, but max-age is", "Cache-Control contains s-maxage only", "Expires present,
+    // Cache-Control absent"; and Kong's resource_ttl: without any of them, nothing is stored.
+    @Test
+    void withCacheControlTheResponseSaysHowLong() throws Exception {
+        ProxyCachePlugin.Config c = honouringCacheControl();
+        String expires = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5000));
+        java.util.Map<String, String[]> stored = java.util.Map.of(
+                "/max-age", new String[] {"Cache-Control", "max-age=604800"},
+                "/s-maxage", new String[] {"Cache-Control", "s-maxage=604800"},
+                "/expires", new String[] {"Expires", expires});
+        for (var e : stored.entrySet()) {
+            FakeBackend backend = new FakeBackend().header(e.getValue()[0], e.getValue()[1]);
+            assertEquals("Miss", send(c, FakeRequest.get(e.getKey()), backend).cacheStatus(), e.getKey());
+            assertEquals("Hit", send(c, FakeRequest.get(e.getKey()), backend).cacheStatus(), e.getKey());
+        }
+        for (String bypassed : List.of("max-age=0", "public")) {
+            FakeBackend backend = new FakeBackend().header("Cache-Control", bypassed);
+            assertEquals("Bypass", send(c, FakeRequest.get("/" + bypassed), backend).cacheStatus(), bypassed);
+            assertEquals("Bypass", send(c, FakeRequest.get("/" + bypassed), backend).cacheStatus(), bypassed);
+        }
+        FakeBackend none = new FakeBackend();
+        assertEquals("Bypass", send(c, FakeRequest.get("/none"), none).cacheStatus(), "no freshness: not stored");
     }
 }

@@ -42,6 +42,11 @@ class KongConfigParserTest {
             public PluginConfig parse(PluginFields config) {
                 return new PluginConfig() { };
             }
+
+            @Override
+            public int priority() {
+                return 0;
+            }
         };
     }
 

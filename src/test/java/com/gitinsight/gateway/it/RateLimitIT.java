@@ -190,7 +190,8 @@ class RateLimitIT {
                 all.add(CompletableFuture.runAsync(() -> {
                     try {
                         go.await();
-                        if (node2.admit("limited|HEADER|" + client, limits)) {
+                        // The key of route redis's plugin instance (Kong's: the instance, then the identifier).
+                        if (node2.admit("route:redis|HEADER|" + client, limits)) {
                             secondNode.incrementAndGet();
                         }
                     } catch (Exception e) {

@@ -9,7 +9,6 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,8 @@ class KongFieldBehaviourTest {
     }
 
     private static CorsPlugin.Config config(boolean privateNetwork) {
-        return new CorsPlugin.Config(false, Set.of("https://app.example"), List.of(), "GET", null, null, false, null, false,
+        return new CorsPlugin.Config(false, "https://app.example",
+                List.of(new CorsPlugin.Origin("https://app.example", null, false)), "GET", null, null, false, null, false,
                 privateNetwork);
     }
 

@@ -1,0 +1,63 @@
+package com.gitinsight.gateway.observability;
+
+import com.gitinsight.gateway.runtime.PluginFilter;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Plugin {@code correlation-id}'s access phase, at Kong's priority (1: after every other plugin,
+ * just before the proxy): keeps a well-formed incoming id or makes one with the configured
+ * generator, and sends it upstream. Its response phase (the echo to the client with
+ * {@code echo_downstream}) is registered by {@link RequestIdFilter}, first of all, because Kong
+ * runs it on every answer, a refusal by an earlier plugin included: then it echoes the incoming id
+ * or a fresh one, as Kong's {@code header_filter} does.
+ */
+public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
+
+    private static final long serialVersionUID = 1L;
+    private static final String ATTRIBUTE = CorrelationIdFilter.class.getName();
+
+    @Inject
+    transient IdSource ids;
+
+    public CorrelationIdFilter() {
+        super(CorrelationIdPlugin.NAME, IdPluginConfig.class);
+    }
+
+    /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
+    @Override
+    public void init() {
+        ids = Unproxied.instance(ids);
+    }
+
+    @Override
+    protected void apply(IdPluginConfig config, RequestContext context, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+        String id = keepOrMake(request.getHeader(config.headerName()), config, ids.generator());
+        request.setAttribute(ATTRIBUTE, id);
+        context.upstreamHeader(config.headerName(), id);
+        chain.doFilter(request, response);
+    }
+
+    /**
+     * The id echoed to the client: the one sent upstream when the access phase ran, otherwise (a
+     * plugin refused the request first, or a cache hit answered it) the incoming one when
+     * well-formed, else a fresh one.
+     */
+    static String echoed(ServletRequest request, IdPluginConfig config, IdGenerator generator) {
+        Object sent = request.getAttribute(ATTRIBUTE);
+        return sent instanceof String id ? id
+                : keepOrMake(((HttpServletRequest) request).getHeader(config.headerName()), config, generator);
+    }
+
+    static String keepOrMake(String incoming, IdPluginConfig config, IdGenerator generator) {
+        return IdGenerator.wellFormed(incoming) ? incoming : generator.next(config.generator());
+    }
+}

@@ -1,0 +1,133 @@
+package com.gitinsight.gateway.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plugin correlation-id against Kong's spec/03-plugins/11-correlation-id/01-access_spec.lua:
+ * its access phase ({@link CorrelationIdFilter}, at Kong's priority 1) and its response phase
+ * (registered by {@link RequestIdFilter}, first), which echoes even when an earlier plugin refused.
+ */
+class CorrelationIdFilterTest {
+
+    private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+            _format_version: "3.0"
+            services:
+              - name: svc
+                url: http://127.0.0.1:9
+                routes:
+                  - {name: correlation1, paths: [/c1], plugins: [{name: correlation-id}]}
+                  - {name: correlation2, paths: [/c2], plugins: [{name: correlation-id, config: {header_name: Foo-Bar-Id}}]}
+                  - name: correlation3
+                    paths: [/c3]
+                    plugins: [{name: correlation-id, config: {generator: uuid, echo_downstream: true}}]
+                  - {name: tracker, paths: [/t], plugins: [{name: correlation-id, config: {generator: tracker}}]}
+            """);
+
+    private final IdSource ids = new IdSource();
+    private final RequestIdFilter first = new RequestIdFilter();
+    private final CorrelationIdFilter access = new CorrelationIdFilter();
+
+    CorrelationIdFilterTest() {
+        first.ids = ids;
+        first.logs = new RequestLogContext();
+        access.ids = ids;
+    }
+
+    /** The chain: RequestIdFilter, then {@code rest} (CorrelationIdFilter and the backend, or a refusal). */
+    private FakeHttp.Response send(String route, FakeHttp.Request request, FilterChain rest) throws Exception {
+        request.on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, route));
+        FakeHttp.Response response = new FakeHttp.Response();
+        first.doFilter(request.request, response.response, rest);
+        return response;
+    }
+
+    private FakeHttp.Response proxied(String route, FakeHttp.Request request) throws Exception {
+        FakeHttp.Backend backend = new FakeHttp.Backend();
+        return send(route, request, (req, res) -> access.doFilter(req, res, backend));
+    }
+
+    private static String upstream(FakeHttp.Request r, String header) {
+        return r.context().upstreamHeaders().get(header);
+    }
+
+    // "uuid-worker generator": "increments the counter part" (uuid#counter is Kong's default)
+    @Test
+    void uuidCounterIsTheDefault() throws Exception {
+        FakeHttp.Request a = FakeHttp.Request.get("/c1");
+        FakeHttp.Request b = FakeHttp.Request.get("/c1");
+        proxied("correlation1", a);
+        proxied("correlation1", b);
+        String id1 = upstream(a, "Kong-Request-ID");
+        String id2 = upstream(b, "Kong-Request-ID");
+        assertTrue(id1.matches(UUID + "#\\d+"), id1);
+        assertNotEquals(id1, id2);
+        assertEquals(id1.substring(0, 36), id2.substring(0, 36), "one UUID per node");
+        assertEquals(Long.parseLong(id1.substring(37)) + 1, Long.parseLong(id2.substring(37)));
+    }
+
+    // "uuid generator": "generates a unique UUID for every request"; "tracker generator"
+    @Test
+    void uuidAndTrackerGenerators() throws Exception {
+        FakeHttp.Request a = FakeHttp.Request.get("/c3");
+        FakeHttp.Request b = FakeHttp.Request.get("/c3");
+        proxied("correlation3", a);
+        proxied("correlation3", b);
+        assertTrue(upstream(a, "Kong-Request-ID").matches(UUID), upstream(a, "Kong-Request-ID"));
+        assertNotEquals(upstream(a, "Kong-Request-ID"), upstream(b, "Kong-Request-ID"));
+        FakeHttp.Request t1 = FakeHttp.Request.get("/t");
+        FakeHttp.Request t2 = FakeHttp.Request.get("/t");
+        proxied("tracker", t1);
+        proxied("tracker", t2);
+        assertNotEquals(upstream(t1, "Kong-Request-ID"), upstream(t2, "Kong-Request-ID"));
+    }
+
+    // "config options": "echo_downstream sends uuid back to client", "... does not send uuid back to
+    // client if not asked", "uses a custom header name"
+    @Test
+    void echoAndHeaderName() throws Exception {
+        FakeHttp.Request echoed = FakeHttp.Request.get("/c3");
+        FakeHttp.Response r = proxied("correlation3", echoed);
+        assertEquals(upstream(echoed, "Kong-Request-ID"), r.header("Kong-Request-ID"));
+        FakeHttp.Request custom = FakeHttp.Request.get("/c2");
+        FakeHttp.Response notEchoed = proxied("correlation2", custom);
+        assertNull(notEchoed.header("Kong-Request-ID"));
+        assertNull(notEchoed.header("Foo-Bar-Id"));
+        assertTrue(upstream(custom, "Foo-Bar-Id").matches(UUID + "#\\d+"), upstream(custom, "Foo-Bar-Id"));
+    }
+
+    // "preserves an already existing header"
+    @Test
+    void preservesAnIncomingId() throws Exception {
+        FakeHttp.Request r = FakeHttp.Request.get("/c2", "Foo-Bar-Id", "foobar");
+        proxied("correlation2", r);
+        assertEquals("foobar", upstream(r, "Foo-Bar-Id"));
+    }
+
+    // "executes with echo_downstream when access did not execute",
+    // "echoes incoming with echo_downstream when access did not execute" (a plugin refused first: 418)
+    @Test
+    void echoesEvenWhenAnEarlierPluginRefused() throws Exception {
+        FilterChain teapot = (req, res) -> ErrorResponses.write((HttpServletRequest) req, (HttpServletResponse) res, 418,
+                "I'm a teapot");
+        FakeHttp.Response fresh = send("correlation3", FakeHttp.Request.get("/c3"), teapot);
+        assertEquals(418, fresh.status());
+        assertTrue(fresh.header("Kong-Request-ID").matches(UUID), fresh.headers().toString());
+        FakeHttp.Response incoming = send("correlation3", FakeHttp.Request.get("/c3", "Kong-Request-ID", "my-very-personal-id"),
+                teapot);
+        assertEquals(418, incoming.status());
+        assertEquals("my-very-personal-id", incoming.header("Kong-Request-ID"));
+    }
+}
