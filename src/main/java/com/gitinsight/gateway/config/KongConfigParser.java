@@ -623,7 +623,8 @@ public final class KongConfigParser {
                         file + ":" + s.location() + " " + s.path(), refs.within());
                 // Two combinations that come to the same place (a route, and that route with its service):
                 // the more specific one applies, as in Kong.
-                chosen.merge(schema.storedAs() + "|" + scope + "|" + refs.scopeName() + "|" + refs.within(),
+                chosen.merge(schema.storedAs() + "|" + scope + "|" + refs.scopeName() + "|"
+                        + (scope == PluginSpec.Scope.CONSUMER ? refs.within() : null),
                         new Chosen(spec, refs.count()), (a, b) -> b.count > a.count ? b : a);
             }
             return chosen.values().stream().map(Chosen::spec).toList();
@@ -812,10 +813,14 @@ public final class KongConfigParser {
             };
         }
 
-        /** A consumer's plugin that also names a route or a service applies only there. */
+        /**
+         * A consumer's plugin that also names a route or a service applies only there; a route's
+         * plugin that also names its service is marked so (Kong ranks route+service above a
+         * consumer's own plugin, a route's alone below it).
+         */
         PluginSpec.Within within() {
             if (consumer == null) {
-                return null;
+                return route != null && service != null ? new PluginSpec.Within(PluginSpec.Scope.SERVICE, service) : null;
             }
             if (route != null) {
                 return new PluginSpec.Within(PluginSpec.Scope.ROUTE, routeName());

@@ -7,11 +7,15 @@ import com.gitinsight.gateway.config.RouteSpec;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which plugin configuration applies to each route, resolved once per configuration with Kong's
- * precedence (route, then service, then global), so a filter finds its config with one lookup;
+ * precedence (route with its service, route, service, global), so a filter finds its config with
+ * one lookup; once authentication names a consumer, that consumer's plugins take part with Kong's
+ * order: consumer+route, consumer+service, route+service, consumer, route, service, global;
  * and which plugin instance each configuration is (state that belongs to an instance, such as
  * rate-limit counters, is kept per instance, as Kong keys it by the instance's service and route).
  */
@@ -20,12 +24,18 @@ public final class PluginIndex {
     private final Map<String, Map<String, PluginConfig>> byRoute;
     private final Map<String, PluginConfig> global;
     private final Map<PluginConfig, String> instances;
+    /** Route plugins that named their service too (they outrank a consumer's own). */
+    private final Set<PluginConfig> routeAndService;
+    /** A consumer's plugins by {@link #consumerKey}; empty in most files. */
+    private final Map<String, PluginConfig> byConsumer;
 
     private PluginIndex(Map<String, Map<String, PluginConfig>> byRoute, Map<String, PluginConfig> global,
-            Map<PluginConfig, String> instances) {
+            Map<PluginConfig, String> instances, Set<PluginConfig> routeAndService, Map<String, PluginConfig> byConsumer) {
         this.byRoute = byRoute;
         this.global = global;
         this.instances = instances;
+        this.routeAndService = routeAndService;
+        this.byConsumer = byConsumer;
     }
 
     static PluginIndex build(GatewayConfig config) {
@@ -41,17 +51,67 @@ public final class PluginIndex {
             }
         }
         Map<String, Map<String, PluginConfig>> byRoute = new HashMap<>();
+        Set<PluginConfig> routeAndService = Collections.newSetFromMap(new IdentityHashMap<>());
         for (RouteSpec r : config.routes()) {
             Map<String, PluginConfig> effective = new HashMap<>(global);
             for (PluginSpec p : config.pluginsFor(PluginSpec.Scope.SERVICE, r.service())) {
                 effective.put(p.name(), p.config());
             }
-            for (PluginSpec p : config.pluginsFor(PluginSpec.Scope.ROUTE, r.displayName())) {
-                effective.put(p.name(), p.config());
+            List<PluginSpec> routePlugins = config.pluginsFor(PluginSpec.Scope.ROUTE, r.displayName());
+            for (PluginSpec p : routePlugins) {
+                if (p.within() == null) {
+                    effective.put(p.name(), p.config());
+                }
+            }
+            for (PluginSpec p : routePlugins) {
+                if (p.within() != null) {
+                    effective.put(p.name(), p.config());
+                    routeAndService.add(p.config());
+                }
             }
             byRoute.put(r.displayName(), Map.copyOf(effective));
         }
-        return new PluginIndex(Map.copyOf(byRoute), Map.copyOf(global), Collections.unmodifiableMap(instances));
+        Map<String, PluginConfig> byConsumer = new HashMap<>();
+        for (PluginSpec p : config.plugins()) {
+            if (p.scope() == PluginSpec.Scope.CONSUMER) {
+                PluginSpec.Within w = p.within();
+                byConsumer.put(consumerKey(p.scopeName(), w == null ? null : w.scope(), w == null ? null : w.name(),
+                        p.name()), p.config());
+            }
+        }
+        return new PluginIndex(Map.copyOf(byRoute), Map.copyOf(global), Collections.unmodifiableMap(instances),
+                Collections.unmodifiableSet(routeAndService), Map.copyOf(byConsumer));
+    }
+
+    private static String consumerKey(String consumer, PluginSpec.Scope within, String name, String plugin) {
+        return consumer + '\u0000' + (within == null ? "" : within.name() + '\u0000' + name) + '\u0000' + plugin;
+    }
+
+    /** Whether any plugin is scoped to a consumer (else consumers change no lookup). */
+    public boolean hasConsumerPlugins() {
+        return !byConsumer.isEmpty();
+    }
+
+    /**
+     * The plugin's config for {@code route} and the authenticated {@code consumer} (its username, or
+     * custom id without one), with Kong's precedence; without a consumer plugin, as
+     * {@link #config(RouteSpec, String, Class)}.
+     */
+    public <T extends PluginConfig> T config(RouteSpec route, String consumer, String plugin, Class<T> type) {
+        if (consumer == null || byConsumer.isEmpty() || route == null) {
+            return config(route, plugin, type);
+        }
+        PluginConfig c = byConsumer.get(consumerKey(consumer, PluginSpec.Scope.ROUTE, route.displayName(), plugin));
+        if (c == null) {
+            c = byConsumer.get(consumerKey(consumer, PluginSpec.Scope.SERVICE, route.service(), plugin));
+        }
+        if (c == null) {
+            Map<String, PluginConfig> plugins = byRoute.get(route.displayName());
+            PluginConfig effective = plugins == null ? null : plugins.get(plugin);
+            c = effective != null && routeAndService.contains(effective) ? effective
+                    : byConsumer.getOrDefault(consumerKey(consumer, null, null, plugin), effective);
+        }
+        return type.isInstance(c) ? type.cast(c) : null;
     }
 
     /** Where an instance is attached, by name, so it names the same instance after a reload. */

@@ -23,6 +23,8 @@ public final class RequestContext {
     private final boolean fromTrustedProxy;
     private Map<String, String> upstreamHeaders;
     private String consumer;
+    /** The authenticated consumer as the file names it (username, else custom id), or null. */
+    private String consumerReference;
     private String clientAddress;
     private String subject;
     private String requestId;
@@ -121,7 +123,7 @@ public final class RequestContext {
      * route matched (404s, the gateway's own {@code /_gateway} endpoints) run no plugin, as in Kong.
      */
     public <T extends PluginConfig> T plugin(String plugin, Class<T> type) {
-        return match == null ? null : snapshot.plugins().config(match.route(), plugin, type);
+        return match == null ? null : snapshot.plugins().config(match.route(), consumerReference, plugin, type);
     }
 
     /**
@@ -171,6 +173,14 @@ public final class RequestContext {
 
     public void consumer(String id) {
         this.consumer = id;
+    }
+
+    /**
+     * The authenticated consumer as the file names it (its username, else its custom id): the
+     * plugins scoped to it apply to the plugins that run after authentication, as in Kong.
+     */
+    public void consumerReference(String reference) {
+        this.consumerReference = reference;
     }
 
     /**

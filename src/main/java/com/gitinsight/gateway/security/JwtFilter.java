@@ -224,6 +224,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
 
     private static void identify(RequestContext context, Credentials.Consumer c, String credential, boolean anonymous) {
         context.consumer(c.id());
+        context.consumerReference(c.username() != null ? c.username() : c.customId());
         context.consumerLabel(c.username() != null ? c.username() : c.id());
         context.upstreamHeader("X-Consumer-ID", c.id());
         context.upstreamHeader("X-Consumer-Custom-ID", c.customId());

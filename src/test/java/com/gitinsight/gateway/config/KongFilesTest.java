@@ -201,7 +201,7 @@ class KongFilesTest {
                 + (p.within() == null ? "" : " within " + p.within().scope() + ":" + p.within().name())).collect(Collectors.toSet());
         assertEquals(Set.of("CONSUMER:alice within ROUTE:example-route-2", "CONSUMER:alice within ROUTE:example-route-1",
                 "CONSUMER:bob within ROUTE:example-route-2", "CONSUMER:bob within SERVICE:example-service",
-                "ROUTE:example-route-1"), combos);
+                "ROUTE:example-route-1 within SERVICE:example-service"), combos);
     }
 
     @Test

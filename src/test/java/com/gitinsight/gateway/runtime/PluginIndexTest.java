@@ -1,0 +1,66 @@
+package com.gitinsight.gateway.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
+import org.junit.jupiter.api.Test;
+
+/** Kong's plugin precedence, consumers included (Kong's "Plugin precedence" rules). */
+class PluginIndexTest {
+
+    private static GatewayConfig parse(String yaml) throws Exception {
+        return new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", "_format_version: \"3.0\"\n" + yaml);
+    }
+
+    private static RouteSpec route(GatewayConfig c, String name) {
+        return c.routes().stream().filter(r -> name.equals(r.name())).findFirst().orElseThrow();
+    }
+
+    /** The minute limit that applies, as the plugin's identity. */
+    private static Long minute(PluginIndex index, RouteSpec route, String consumer) {
+        RateLimitingPlugin.Config c = index.config(route, consumer, "rate-limiting", RateLimitingPlugin.Config.class);
+        return c == null ? null : c.limits().get(0).limit();
+    }
+
+    @Test
+    void aConsumersPluginsTakePartWithKongsOrder() throws Exception {
+        GatewayConfig c = parse("""
+                services:
+                  - name: s
+                    url: http://s
+                    routes:
+                      - {name: r, paths: [/r]}
+                      - {name: plain, paths: [/plain]}
+                      - {name: both, paths: [/both]}
+                consumers:
+                  - username: alice
+                  - username: bob
+                  - username: carol
+                plugins:
+                  - {name: rate-limiting, config: {minute: 1}}
+                  - {name: rate-limiting, service: s, config: {minute: 2}}
+                  - {name: rate-limiting, route: r, config: {minute: 3}}
+                  - {name: rate-limiting, route: both, service: s, config: {minute: 4}}
+                  - {name: rate-limiting, consumer: alice, config: {minute: 5}}
+                  - {name: rate-limiting, consumer: bob, service: s, config: {minute: 6}}
+                  - {name: rate-limiting, consumer: carol, route: r, config: {minute: 7}}
+                """);
+        PluginIndex index = PluginIndex.build(c);
+        RouteSpec r = route(c, "r");
+        RouteSpec plain = route(c, "plain");
+        RouteSpec both = route(c, "both");
+        assertEquals(3L, minute(index, r, null), "route over service and global");
+        assertEquals(2L, minute(index, plain, null), "service over global");
+        assertEquals(5L, minute(index, r, "alice"), "a consumer's own over a route's alone");
+        assertEquals(4L, minute(index, both, "alice"), "route+service over a consumer's own");
+        assertEquals(6L, minute(index, r, "bob"), "consumer+service over route");
+        assertEquals(6L, minute(index, both, "bob"), "consumer+service over route+service");
+        assertEquals(7L, minute(index, r, "carol"), "consumer+route first");
+        assertEquals(2L, minute(index, plain, "carol"), "carol's plugin is for route r only");
+        assertEquals(3L, minute(index, r, "dave"), "another consumer: the route's");
+    }
+}
