@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.admin;
 
 import com.gitinsight.gateway.security.Cidr;
+import com.gitinsight.gateway.security.IdentityProviderClient;
 import com.gitinsight.gateway.security.SsoTokens;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,6 +64,9 @@ public class AdminSettings {
     @ConfigProperty(name = "gateway.admin.backups", defaultValue = "10")
     int backups;
 
+    @Inject
+    IdentityProviderClient idp;
+
     private List<Cidr> allowed;
     private SsoTokens sso;
 
@@ -72,7 +76,7 @@ public class AdminSettings {
         if (issuer.isPresent()) {
             List<String> audiences = audience.map(a -> Arrays.stream(a.split(",")).map(String::trim)
                     .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
-            sso = new SsoTokens(issuer.get(), jwksUri.orElse(null), audiences, rolesClaim);
+            sso = new SsoTokens(issuer.get(), jwksUri.orElse(null), audiences, rolesClaim, idp);
         }
         if (adminToken() == null && sso == null) {
             LOG.info("Admin API closed: set GATEWAY_ADMIN_TOKEN or gateway.admin.oidc.issuer to open it");

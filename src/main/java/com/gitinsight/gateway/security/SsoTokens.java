@@ -21,12 +21,16 @@ public final class SsoTokens {
     private final JwtPlugin.Sso settings;
     private final SsoVerifier verifier;
 
-    /** {@code jwksUri} may be null (discovery from the issuer); an empty {@code audience} skips its check. */
-    public SsoTokens(String issuer, String jwksUri, List<String> audiences, String rolesClaim) {
+    /**
+     * {@code jwksUri} may be null (discovery from the issuer); an empty {@code audience} skips its
+     * check. {@code idp}: the injected client, so its guards act.
+     */
+    public SsoTokens(String issuer, String jwksUri, List<String> audiences, String rolesClaim,
+            IdentityProviderClient idp) {
         this.settings = new JwtPlugin.Sso(issuer, jwksUri, audiences, List.of("RS256", "RS384", "RS512", "ES256",
                 "ES384", "ES512", "PS256", "PS384", "PS512"), 60, List.of(), List.of(), rolesClaim,
                 "preferred_username", 300, 30);
-        this.verifier = new SsoVerifier(settings);
+        this.verifier = new SsoVerifier(settings, idp);
     }
 
     /** The token's identity; an exception saying why it is not valid for this provider. */

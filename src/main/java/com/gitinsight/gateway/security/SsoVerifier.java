@@ -1,57 +1,63 @@
 package com.gitinsight.gateway.security;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
-import org.jose4j.http.Get;
-import org.jose4j.http.SimpleResponse;
 import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
 
 /**
  * Verifies tokens of one OpenID Connect provider (jose4j): the JWKS URL comes from discovery
- * ({@code issuer/.well-known/openid-configuration}) unless given; keys are cached, refreshed on
- * schedule (cache duration) and when a token names an unknown {@code kid}, but at most once per
- * {@code jwks_min_refresh_seconds}, so random kids cannot hammer the provider. One instance per
- * key source, kept across reloads.
+ * ({@code issuer/.well-known/openid-configuration}) unless given; keys ({@link ProviderKeys}) are
+ * cached, refreshed on schedule ({@code jwks_cache_seconds}) and when a token names an unknown
+ * {@code kid}, but at most once per {@code jwks_min_refresh_seconds}, so random kids cannot hammer
+ * the provider. Discovery and keys come through {@link IdentityProviderClient} (its guards and its
+ * last good answers). One instance per key source, kept across reloads.
  */
 final class SsoVerifier {
 
     private static final Logger LOG = Logger.getLogger(SsoVerifier.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** A failed discovery is retried no sooner than this. */
-    private static final long DISCOVERY_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final JwtPlugin.Sso settings;
+    private final IdentityProviderClient idp;
+    private final ProviderKeys keys;
     private final Map<JwtPlugin.Sso, JwtConsumer> consumers = new ConcurrentHashMap<>();
-    private volatile HttpsJwksVerificationKeyResolver keys;
-    private volatile long discoveryFailedAt;
+    private volatile String jwksUri;
 
+    /** For code that is not a CDI bean: the client is looked up ({@link IdentityProviderClient#current()}). */
     SsoVerifier(JwtPlugin.Sso settings) {
+        this(settings, IdentityProviderClient.current());
+    }
+
+    /** {@code idp}: the CDI bean (its proxy), so its Fault Tolerance guards act. */
+    SsoVerifier(JwtPlugin.Sso settings, IdentityProviderClient idp) {
+        this(settings, idp, System::nanoTime);
+    }
+
+    /** {@code clock}: nanoseconds, for the key cache's times (tests). */
+    SsoVerifier(JwtPlugin.Sso settings, IdentityProviderClient idp, LongSupplier clock) {
         this.settings = settings;
+        this.idp = idp;
+        this.keys = new ProviderKeys(settings.keySource(), this::fetchKeys, settings.jwksCacheSeconds(),
+                settings.jwksMinRefreshSeconds(), clock);
     }
 
-    /** The verified claims, or an exception saying why not. */
+    /**
+     * The verified claims, or an exception saying why not (a provider that cannot be reached and
+     * whose keys were never fetched is an {@link InvalidJwtException} too).
+     */
     JwtClaims verify(String token, JwtPlugin.Sso sso) throws InvalidJwtException, IOException {
-        JwtConsumer consumer = consumers.get(sso);
-        if (consumer == null) {
-            consumer = build(sso, keys());
-            consumers.put(sso, consumer);
-        }
-        return consumer.processToClaims(token);
+        return consumers.computeIfAbsent(sso, s -> build(s, keys)).processToClaims(token);
     }
 
-    private static JwtConsumer build(JwtPlugin.Sso sso, HttpsJwksVerificationKeyResolver keys) {
+    private static JwtConsumer build(JwtPlugin.Sso sso, VerificationKeyResolver keys) {
         JwtConsumerBuilder b = new JwtConsumerBuilder()
                 .setVerificationKeyResolver(keys)
                 .setRequireExpirationTime()
@@ -69,55 +75,15 @@ final class SsoVerifier {
         return b.build();
     }
 
-    private HttpsJwksVerificationKeyResolver keys() throws IOException {
-        HttpsJwksVerificationKeyResolver k = keys;
-        if (k != null) {
-            return k;
+    /** The key set; the JWKS URL is discovered once (a failed discovery is tried again with the keys' next refresh). */
+    private JsonWebKeySet fetchKeys() throws IOException {
+        String uri = jwksUri;
+        if (uri == null) {
+            uri = settings.jwksUri() != null ? settings.jwksUri() : idp.discovery(settings.issuer()).jwksUri();
+            jwksUri = uri;
+            String found = uri;
+            LOG.info(() -> "SSO keys for " + settings.keySource() + " from " + found);
         }
-        synchronized (this) {
-            if (keys == null) {
-                if (discoveryFailedAt != 0 && System.nanoTime() - discoveryFailedAt < DISCOVERY_RETRY_NANOS) {
-                    throw new IOException("the identity provider's discovery failed recently");
-                }
-                String jwksUri = settings.jwksUri() != null ? settings.jwksUri() : discover(settings.issuer());
-                HttpsJwks jwks = new HttpsJwks(jwksUri);
-                jwks.setDefaultCacheDuration(settings.jwksCacheSeconds());
-                jwks.setRefreshReprieveThreshold(TimeUnit.SECONDS.toMillis(settings.jwksMinRefreshSeconds()));
-                jwks.setRetainCacheOnErrorDuration(TimeUnit.HOURS.toSeconds(1));
-                jwks.setSimpleHttpGet(http());
-                keys = new HttpsJwksVerificationKeyResolver(jwks);
-                LOG.info(() -> "SSO keys for " + settings.keySource() + " from " + jwksUri);
-            }
-            return keys;
-        }
-    }
-
-    private String discover(String issuer) throws IOException {
-        String url = issuer.endsWith("/") ? issuer + ".well-known/openid-configuration"
-                : issuer + "/.well-known/openid-configuration";
-        try {
-            SimpleResponse response = http().get(url);
-            if (response.getStatusCode() != 200) {
-                throw new IOException("HTTP " + response.getStatusCode() + " from " + url);
-            }
-            JsonNode doc = JSON.readTree(response.getBody());
-            String jwks = doc.path("jwks_uri").asText(null);
-            if (jwks == null) {
-                throw new IOException("no jwks_uri in " + url);
-            }
-            discoveryFailedAt = 0;
-            return jwks;
-        } catch (IOException e) {
-            discoveryFailedAt = System.nanoTime();
-            LOG.log(Level.WARNING, "OIDC discovery of " + issuer + " failed: " + e.getMessage());
-            throw e;
-        }
-    }
-
-    private static Get http() {
-        Get get = new Get();
-        get.setConnectTimeout(3000);
-        get.setReadTimeout(5000);
-        return get;
+        return idp.keys(uri);
     }
 }

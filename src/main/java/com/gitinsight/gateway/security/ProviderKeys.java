@@ -1,0 +1,130 @@
+package com.gitinsight.gateway.security;
+
+import java.io.IOException;
+import java.security.Key;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.VerificationJwkSelector;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
+
+/**
+ * One provider's signing keys for jose4j: fetched on first use, again when they are older than
+ * {@code jwks_cache_seconds}, and when a token names a key that is not among them; but never more
+ * than once per {@code jwks_min_refresh_seconds}, so tokens with random {@code kid}s cannot hammer
+ * the provider. A failed fetch keeps the keys there were (and is tried again after the minimum
+ * interval); only when there never were any does it fail the token. While a refresh runs, other
+ * requests verify with the keys there are; a request whose key is missing waits for it.
+ */
+final class ProviderKeys implements VerificationKeyResolver {
+
+    private static final Logger LOG = Logger.getLogger(ProviderKeys.class.getName());
+
+    /** Where the keys come from ({@link IdentityProviderClient#keys}, after discovery when needed). */
+    interface Source {
+        JsonWebKeySet fetch() throws IOException;
+    }
+
+    private final String name;
+    private final Source source;
+    private final long cacheNanos;
+    private final long minRefreshNanos;
+    private final LongSupplier clock;
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private final VerificationJwkSelector selector = new VerificationJwkSelector();
+
+    private volatile List<JsonWebKey> keys;
+    private volatile long expiresAt;
+    private volatile boolean tried;
+    private volatile long triedAt;
+    private volatile String failure;
+
+    ProviderKeys(String name, Source source, int cacheSeconds, int minRefreshSeconds) {
+        this(name, source, cacheSeconds, minRefreshSeconds, System::nanoTime);
+    }
+
+    ProviderKeys(String name, Source source, int cacheSeconds, int minRefreshSeconds, LongSupplier clock) {
+        this.name = name;
+        this.source = source;
+        this.cacheNanos = TimeUnit.SECONDS.toNanos(cacheSeconds);
+        this.minRefreshNanos = TimeUnit.SECONDS.toNanos(minRefreshSeconds);
+        this.clock = clock;
+    }
+
+    @Override
+    public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext) throws UnresolvableKeyException {
+        List<JsonWebKey> current = keys;
+        if (current == null) {
+            current = refresh(true);
+        } else if (clock.getAsLong() - expiresAt >= 0) {
+            current = refresh(false);
+        }
+        JsonWebKey key = select(jws, current);
+        if (key == null) {
+            List<JsonWebKey> again = refresh(true);
+            key = again == current ? null : select(jws, again);
+        }
+        if (key == null) {
+            throw new UnresolvableKeyException("no key" + (jws.getKeyIdHeaderValue() == null ? ""
+                    : " with kid " + jws.getKeyIdHeaderValue()) + " for " + jws.getAlgorithmHeaderValue()
+                    + " among the " + keys.size() + " of " + name);
+        }
+        return key.getKey();
+    }
+
+    private JsonWebKey select(JsonWebSignature jws, List<JsonWebKey> from) throws UnresolvableKeyException {
+        try {
+            return selector.select(jws, from);
+        } catch (JoseException e) {
+            throw new UnresolvableKeyException("no key selected among those of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fetches the keys unless that was tried less than the minimum interval ago; returns the keys
+     * there are then. {@code wait}: false returns the current keys at once when another thread
+     * is already fetching.
+     */
+    private List<JsonWebKey> refresh(boolean wait) throws UnresolvableKeyException {
+        if (wait) {
+            refreshing.lock();
+        } else if (!refreshing.tryLock()) {
+            return keys;
+        }
+        try {
+            long now = clock.getAsLong();
+            if (!tried || now - triedAt >= minRefreshNanos) {
+                tried = true;
+                triedAt = now;
+                try {
+                    JsonWebKeySet fetched = source.fetch();
+                    keys = List.copyOf(fetched.getJsonWebKeys());
+                    expiresAt = now + cacheNanos;
+                    failure = null;
+                } catch (IOException | RuntimeException e) {
+                    failure = e.getMessage() == null ? e.toString() : e.getMessage();
+                    // Tried again after the minimum interval, not on every request.
+                    expiresAt = now + minRefreshNanos;
+                    LOG.warning(() -> "SSO keys of " + name + " could not be fetched" + (keys == null ? ""
+                            : "; verifying with the " + keys.size() + " known") + ": " + failure);
+                }
+            }
+            List<JsonWebKey> current = keys;
+            if (current == null) {
+                throw new UnresolvableKeyException("the keys of " + name + " could not be fetched"
+                        + (failure == null ? "" : ": " + failure));
+            }
+            return current;
+        } finally {
+            refreshing.unlock();
+        }
+    }
+}

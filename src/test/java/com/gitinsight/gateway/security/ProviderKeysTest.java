@@ -1,0 +1,139 @@
+package com.gitinsight.gateway.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.UnresolvableKeyException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ProviderKeysTest {
+
+    private static RsaJsonWebKey k1;
+    private static RsaJsonWebKey k2;
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final AtomicInteger fetches = new AtomicInteger();
+    /** What the provider serves; null: it is down. */
+    private final AtomicReference<JsonWebKeySet> served = new AtomicReference<>();
+    private final ProviderKeys keys = new ProviderKeys("https://idp/jwks", () -> {
+        fetches.incrementAndGet();
+        JsonWebKeySet set = served.get();
+        if (set == null) {
+            throw new ConnectException("Connection refused");
+        }
+        return set;
+    }, 300, 10, now::get);
+
+    @BeforeAll
+    static void generateKeys() throws Exception {
+        k1 = RsaJwkGenerator.generateJwk(2048);
+        k1.setKeyId("k1");
+        k2 = RsaJwkGenerator.generateJwk(2048);
+        k2.setKeyId("k2");
+    }
+
+    static JsonWebSignature jws(RsaJsonWebKey key, String kid) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload("{\"sub\":\"svc\"}");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKeyIdHeaderValue(kid);
+        jws.setKey(key.getPrivateKey());
+        return (JsonWebSignature) JsonWebStructure.fromCompactSerialization(jws.getCompactSerialization());
+    }
+
+    private void seconds(long s) {
+        now.addAndGet(TimeUnit.SECONDS.toNanos(s));
+    }
+
+    @Test
+    void keysAreFetchedOnceAndAgainWhenTheCacheExpires() throws Exception {
+        served.set(new JsonWebKeySet(k1));
+        assertEquals(k1.getPublicKey(), keys.resolveKey(jws(k1, "k1"), List.of()));
+        seconds(299);
+        keys.resolveKey(jws(k1, "k1"), List.of());
+        assertEquals(1, fetches.get());
+        seconds(1);
+        keys.resolveKey(jws(k1, "k1"), List.of());
+        assertEquals(2, fetches.get(), "refreshed after jwks_cache_seconds");
+    }
+
+    @Test
+    void anUnknownKidRefreshesAtMostOncePerMinimumInterval() throws Exception {
+        served.set(new JsonWebKeySet(k1));
+        keys.resolveKey(jws(k1, "k1"), List.of());
+        served.set(new JsonWebKeySet(k1, k2));
+        seconds(10);
+        assertEquals(k2.getPublicKey(), keys.resolveKey(jws(k2, "k2"), List.of()), "a rotated key is picked up");
+        assertEquals(2, fetches.get());
+
+        for (int i = 0; i < 100; i++) {
+            int n = i;
+            assertThrows(UnresolvableKeyException.class, () -> keys.resolveKey(jws(k2, "random-" + n), List.of()));
+        }
+        assertEquals(2, fetches.get(), "random kids within jwks_min_refresh_seconds fetch nothing");
+        seconds(10);
+        assertThrows(UnresolvableKeyException.class, () -> keys.resolveKey(jws(k2, "random"), List.of()));
+        assertEquals(3, fetches.get());
+    }
+
+    @Test
+    void withTheProviderDownKnownKeysStillVerifyAndUnknownKidsStillFail() throws Exception {
+        served.set(new JsonWebKeySet(k1));
+        keys.resolveKey(jws(k1, "k1"), List.of());
+        served.set(null);
+        seconds(600);
+
+        assertEquals(k1.getPublicKey(), keys.resolveKey(jws(k1, "k1"), List.of()), "the keys there were stay");
+        assertEquals(2, fetches.get());
+        UnresolvableKeyException e = assertThrows(UnresolvableKeyException.class,
+                () -> keys.resolveKey(jws(k2, "k2"), List.of()));
+        assertTrue(e.getMessage().contains("k2"), e.getMessage());
+        assertEquals(k1.getPublicKey(), keys.resolveKey(jws(k1, "k1"), List.of()));
+        assertEquals(2, fetches.get(), "a failed fetch is tried again after the minimum interval, not per request");
+
+        seconds(10);
+        keys.resolveKey(jws(k1, "k1"), List.of());
+        assertEquals(3, fetches.get());
+        served.set(new JsonWebKeySet(k1, k2));
+        seconds(10);
+        assertEquals(k2.getPublicKey(), keys.resolveKey(jws(k2, "k2"), List.of()), "the provider is back");
+    }
+
+    @Test
+    void keysNeverFetchedFailTheTokenAndAreTriedAgainAfterTheMinimumInterval() throws Exception {
+        UnresolvableKeyException e = assertThrows(UnresolvableKeyException.class,
+                () -> keys.resolveKey(jws(k1, "k1"), List.of()));
+        assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
+        assertThrows(UnresolvableKeyException.class, () -> keys.resolveKey(jws(k1, "k1"), List.of()));
+        assertEquals(1, fetches.get());
+
+        served.set(new JsonWebKeySet(k1));
+        seconds(10);
+        assertEquals(k1.getPublicKey(), keys.resolveKey(jws(k1, "k1"), List.of()));
+        assertEquals(2, fetches.get());
+    }
+
+    @Test
+    void aSourceThatThrowsAnUncheckedExceptionIsAFailedFetch() throws Exception {
+        ProviderKeys broken = new ProviderKeys("https://idp/jwks", () -> {
+            throw new IllegalStateException("boom");
+        }, 300, 10, now::get);
+        UnresolvableKeyException e = assertThrows(UnresolvableKeyException.class,
+                () -> broken.resolveKey(jws(k1, "k1"), List.of()));
+        assertTrue(e.getMessage().contains("boom"), e.getMessage());
+    }
+}
