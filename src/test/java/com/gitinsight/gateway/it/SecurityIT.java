@@ -41,11 +41,15 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The security filters end to end on Payara Micro, in Kong's plugin order. */
 @ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +65,11 @@ class SecurityIT {
     private static HttpServer jwksServer;
     private static RsaJsonWebKey key1;
     private static RsaJsonWebKey key2;
+    /** A second provider, which a test stops and starts again. */
+    private static final AtomicReference<String> STOPPING_JWKS = new AtomicReference<>();
+    private static HttpServer stoppingServer;
+    private static RsaJsonWebKey key3;
+    private static RsaJsonWebKey key4;
 
     @ArquillianResource
     private URL base;
@@ -85,11 +94,31 @@ class SecurityIT {
         return jwksServer.getAddress().getPort();
     }
 
+    /** The provider that is stopped: its JWKS on {@code port} (0: any free one). */
+    private static int startStoppingProvider(int port) throws Exception {
+        stoppingServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        stoppingServer.createContext("/jwks", ex -> {
+            byte[] body = STOPPING_JWKS.get().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        stoppingServer.start();
+        return stoppingServer.getAddress().getPort();
+    }
+
     @Deployment(testable = false)
     static WebArchive deployment() throws Exception {
         int echo = BACKENDS.echo("sec");
         IDP.start();
         int jwksPort = startJwks();
+        key3 = RsaJwkGenerator.generateJwk(2048);
+        key3.setKeyId("k3");
+        key4 = RsaJwkGenerator.generateJwk(2048);
+        key4.setKeyId("k4");
+        STOPPING_JWKS.set(new JsonWebKeySet(key3).toJson());
+        int stoppingPort = startStoppingProvider(0);
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, """
                 _format_version: "3.0"
@@ -159,6 +188,14 @@ class SecurityIT {
                             config:
                               jwks_uri: "http://127.0.0.1:%4$d/jwks"
                               jwks_min_refresh_seconds: 1
+                      - name: provider-down
+                        paths: [/provider-down]
+                        plugins:
+                          - name: jwt
+                            config:
+                              jwks_uri: "http://127.0.0.1:%5$d/jwks"
+                              jwks_cache_seconds: 10
+                              jwks_min_refresh_seconds: 1
                       - name: small
                         paths: [/small]
                         plugins:
@@ -174,7 +211,7 @@ class SecurityIT {
                   - name: security-headers
                     config:
                       referrer_policy: no-referrer
-                """.formatted(echo, SECRET, IDP.issuerUrl("default").toString(), jwksPort));
+                """.formatted(echo, SECRET, IDP.issuerUrl("default").toString(), jwksPort, stoppingPort));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
@@ -183,6 +220,7 @@ class SecurityIT {
         BACKENDS.close();
         IDP.shutdown();
         jwksServer.stop(0);
+        stoppingServer.stop(0);
     }
 
     private String idpToken(String audience, Map<String, Object> claims) {
@@ -235,6 +273,47 @@ class SecurityIT {
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
         int fetches = JWKS_FETCHES.get() - before;
         assertTrue(fetches <= seconds + 1, fetches + " JWKS fetches for 100 unknown kids in " + seconds + " s");
+    }
+
+    /**
+     * The identity provider client's fallback: with the provider stopped, tokens signed by keys it
+     * sent before still pass (past {@code jwks_cache_seconds}, when the refresh fails, and while
+     * the circuit breaker is open), and a token naming a key it never sent still fails. Last: the
+     * key fetches' breaker is one for every provider (MicroProfile Fault Tolerance keeps it per
+     * method), so the other SSO tests would see it open; the test ends when it has closed again.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void withTheProviderStoppedTokensOfKnownKeysStillPassAndAnUnknownKidStillFails() throws Exception {
+        String known = signed(key3, "k3");
+        assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
+        int port = stoppingServer.getAddress().getPort();
+        stoppingServer.stop(0);
+
+        assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
+        // Past jwks_cache_seconds (10): the refresh finds no provider, is retried, and the breaker opens.
+        Thread.sleep(11_000);
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode(),
+                    "a token of a known key passes while the provider is down (round " + i + ")");
+            assertEquals(401, get("/provider-down/x", "Authorization", "Bearer " + signed(key4, "unknown-" + i))
+                    .statusCode(), "an unknown kid still fails");
+            assertEquals(401, get("/provider-down/x", "Authorization", "Bearer " + signed(key4, "k3")).statusCode(),
+                    "a known kid does not make another key's signature good");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis < 5_000, "three requests took " + millis + " ms with the provider down");
+            // Past jwks_min_refresh_seconds: the next unknown kid asks the provider again.
+            Thread.sleep(1_100);
+        }
+
+        // Back, with a new key: picked up once the breaker lets a call through again (delay 30 s).
+        STOPPING_JWKS.set(new JsonWebKeySet(key3, key4).toJson());
+        startStoppingProvider(port);
+        String rotated = signed(key4, "k4");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> get("/provider-down/x", "Authorization", "Bearer " + rotated).statusCode() == 200);
+        assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
     }
 
     private URI uri(String path) {
