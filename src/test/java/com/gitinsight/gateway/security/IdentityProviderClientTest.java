@@ -77,6 +77,11 @@ class IdentityProviderClientTest {
                 assertThrows(IOException.class, () -> plain.discovery(ISSUER)));
     }
 
+    @Test
+    void withoutACdiContainerTheClientIsAPlainUnguardedInstance() {
+        assertSame(IdentityProviderClient.current(), IdentityProviderClient.current());
+    }
+
     /**
      * What the server checks when it deploys the bean: each fallback method has the guarded
      * method's parameters and return type, and Payara compares {@code maxDuration} with
