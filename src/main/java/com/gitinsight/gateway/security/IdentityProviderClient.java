@@ -60,7 +60,7 @@ public class IdentityProviderClient {
     public record TokenAnswer(int status, String body) {
     }
 
-    /** The provider answered, but not with what was asked for (a status other than 200, or an unusable body). */
+    /** The provider answered, but not usably (a 4xx, or a body that is not what was asked for): not retried. */
     public static class Refused extends IOException {
         private static final long serialVersionUID = 1L;
 
