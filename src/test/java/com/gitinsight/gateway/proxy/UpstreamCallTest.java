@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -28,6 +29,8 @@ import java.lang.reflect.Proxy;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -369,5 +372,25 @@ class UpstreamCallTest {
         assertFalse(sent.containsKey("sec-websocket-key"), "the transport's own");
         assertEquals("api.example", c.preservedHost());
         assertNull(call("three", req, false).preservedHost());
+    }
+
+    // ---- the WebSocket transport's failures, as the call reads them ----
+
+    @Test
+    void webSocketHandshakeFailuresAreReadAsForHttp() {
+        assertEquals(Failure.TCP,
+                ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(new ConnectException("refused"))).failure());
+        ConnectException timedOut = new ConnectException("timed out");
+        timedOut.initCause(new HttpConnectTimeoutException("HTTP connect timed out"));
+        assertEquals(Failure.TIMEOUT, ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(timedOut)).failure());
+        ConnectException unresolved = new ConnectException();
+        unresolved.initCause(new UnresolvedAddressException());
+        UpstreamCall.Outcome<?> name = WebSocketFilter.handshakeFailure(unresolved);
+        assertInstanceOf(UnknownHostException.class, ((UpstreamCall.NotConnected<?>) name).cause(),
+                "503 name resolution failed, as for HTTP");
+        assertInstanceOf(UpstreamCall.Failed.class, WebSocketFilter.handshakeFailure(new IOException("reset")));
+        UpstreamCall.Outcome<?> refusedHeader = WebSocketFilter.handshakeFailure(new IllegalArgumentException("bad header"));
+        assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), ((UpstreamCall.Local<?>) refusedHeader).answer(),
+                "not the target's fault");
     }
 }
