@@ -1,16 +1,9 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
-import com.gitinsight.gateway.routing.RequestPath;
-import com.gitinsight.gateway.routing.RouteMatch;
-import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.upstream.Failure;
-import com.gitinsight.gateway.upstream.PickRequest;
-import com.gitinsight.gateway.upstream.ServiceGuard;
 import com.gitinsight.gateway.upstream.Target;
-import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -20,8 +13,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,11 +24,10 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 
 /**
- * Sends one client request to its service: passes the service's bulkhead and circuit breaker,
- * picks a healthy target, retries where that is safe, reports each outcome to the target's
- * passive health check and the breaker, and turns the upstream's answer into a streamed JAX-RS
- * response (502 for connection failures, 503 when no target or the breaker refuses, 504 for
- * timeouts).
+ * The HTTP transport of {@link UpstreamCall}: sends one client request to the target the call
+ * picked, with the body streamed and watched for the write timeout, and turns the upstream's
+ * answer into a streamed JAX-RS response. Admission, the pick, retries, health reporting and the
+ * gateway's own errors are the call's.
  */
 final class Forwarder {
 
@@ -53,143 +43,58 @@ final class Forwarder {
     }
 
     Response forward(RequestContext context, Exchange exchange, InputStream body) {
-        GatewaySnapshot snapshot = context.snapshot();
-        RouteMatch match = context.match();
-        ServiceSpec service = match.service();
-        ServiceGuard guard = snapshot.guard(service.name());
-        ServiceGuard.Refusal refusal = guard.admit();
-        if (refusal == ServiceGuard.Refusal.OPEN) {
-            return ErrorResponses.json(context, 503, ErrorResponses.BREAKER_OPEN, guard.retryAfterSeconds());
+        HttpServletRequest request = exchange.request();
+        boolean hasBody = hasBody(request);
+        UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(request.getMethod()));
+        InputStream limited = limited(body, context.maxBodyBytes());
+        return call.forward(target -> send(call, exchange, limited, hasBody, target), answer -> answer.response(context));
+    }
+
+    /** One attempt at {@code target}; what became of it, for the call to decide what follows. */
+    private UpstreamCall.Outcome<Response> send(UpstreamCall call, Exchange exchange, InputStream body, boolean hasBody,
+            Target target) {
+        HttpServletRequest request = exchange.request();
+        ServiceSpec service = call.service();
+        HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
+        upstream.setPath(call.pathAndQuery());
+        call.headers(Set.of(), request.getScheme(), upstream::addHeader);
+        String host = call.preservedHost();
+        if (host != null) {
+            upstream.setHeader("Host", host);
         }
-        if (refusal == ServiceGuard.Refusal.AT_CAPACITY) {
-            return ErrorResponses.json(context, 503, ErrorResponses.AT_CAPACITY, 1);
+        WriteWatchdog.Upload upload = null;
+        if (hasBody) {
+            upload = watchdog.register(upstream, service.writeTimeoutMs());
+            upstream.setEntity(new StreamingRequestEntity(body, request.getContentLengthLong(), upload));
+            if (untypedOptionsBody(request)) {
+                upstream.setHeader("Content-Type", ContentType.APPLICATION_OCTET_STREAM.getMimeType());
+            }
         }
         try {
-            return attempts(snapshot.upstreams().forService(service.name()), context, exchange,
-                    limited(body, context.maxBodyBytes()), guard);
-        } catch (RuntimeException | Error e) {
-            guard.leave();
-            throw e;
-        }
-    }
-
-    /** A response made here, not by a backend: the service's slot is free at once. */
-    private static Response local(ServiceGuard guard, Response response) {
-        guard.leave();
-        return response;
-    }
-
-    /**
-     * Tries targets until one answers: connect failures go to another target (up to the service's
-     * {@code retries}); so do timeouts and resets of idempotent requests without a body, which
-     * cannot have changed anything. A request whose body may have reached a backend is never sent
-     * twice.
-     */
-    private Response attempts(UpstreamPool pool, RequestContext context, Exchange exchange, InputStream body,
-            ServiceGuard guard) {
-        RouteMatch match = context.match();
-        HttpServletRequest request = exchange.request();
-        ServiceSpec service = match.service();
-        String path = RequestPath.escape(match.upstreamPath());
-        String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
-        boolean hasBody = hasBody(request);
-        boolean replayable = !hasBody && IDEMPOTENT.contains(request.getMethod());
-        ServletPickRequest hashing = pool.hashes() ? new ServletPickRequest(request, context.consumer()) : null;
-        PickRequest pick = hashing != null ? hashing : PickRequest.NONE;
-        List<Target> tried = new ArrayList<>(2);
-        long start = System.nanoTime();
-        IOException last = null;
-        boolean onlyUntried = false;
-        for (int attempt = 0; attempt <= service.retries(); attempt++) {
-            Target target = pool.pick(pick, tried);
-            if (target != null && onlyUntried && tried.contains(target)) {
-                // After a timeout or reset, as nginx's proxy_next_upstream: another server or none.
-                break;
+            ClassicHttpResponse response = client.open(new HttpHost(service.protocol(), target.inetAddress(),
+                    target.baseUri().getHost(), target.port()), upstream, service);
+            return UpstreamCall.answered(response.getCode(),
+                    release -> respond(exchange, response, call.stickyCookie(), exchange.releaseOnEnd(release)));
+        } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
+            // Nothing was sent: safe to try another target.
+            return UpstreamCall.notConnected(e instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.TCP, e);
+        } catch (StreamingRequestEntity.ClientBodyException e) {
+            if (e.getCause() instanceof LimitedInputStream.TooLarge) {
+                // request-size-limiting's answer: 417 to a client that waited for 100-continue (Kong's).
+                return UpstreamCall.local(LocalAnswer.of(ErrorResponses.tooLargeStatus(request.getHeader("Expect")),
+                        ErrorResponses.TOO_LARGE));
             }
-            if (target == null) {
-                if (last != null) {
-                    break;
-                }
-                guard.noVerdict();
-                return local(guard, ErrorResponses.json(context, 503, ErrorResponses.NO_PEER, pool.retryAfterSeconds()));
-            }
-            tried.add(target);
-            HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
-            upstream.setPath(pathAndQuery);
-            copyRequestHeaders(request, context, upstream, match.route().preserveHost());
-            WriteWatchdog.Upload upload = null;
-            if (hasBody) {
-                upload = watchdog.register(upstream, service.writeTimeoutMs());
-                upstream.setEntity(new StreamingRequestEntity(body, request.getContentLengthLong(), upload));
-                if (untypedOptionsBody(request)) {
-                    upstream.setHeader("Content-Type", ContentType.APPLICATION_OCTET_STREAM.getMimeType());
-                }
-            }
-            target.acquire();
-            boolean handedOver = false;
-            long sent = System.nanoTime();
-            try {
-                ClassicHttpResponse response = client.open(new HttpHost(service.protocol(), target.inetAddress(),
-                        target.baseUri().getHost(), target.port()), upstream, service);
-                long now = System.nanoTime();
-                target.reportResponse(response.getCode(), (now - sent) / 1000);
-                context.answeredBy(target.address(), now - sent);
-                guard.record(guard.isFailureStatus(response.getCode()), now - start);
-                handedOver = true;
-                return respond(exchange, response, stickyCookie(pool, hashing), exchange.releaseOnEnd(() -> {
-                    target.release();
-                    guard.leave();
-                }));
-            } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
-                // Nothing was sent: safe to try another target.
-                last = e;
-                target.reportFailure(e instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.TCP);
-                LOG.log(Level.FINE, "connect to {0} failed: {1}", new Object[] {target, e});
-            } catch (StreamingRequestEntity.ClientBodyException e) {
-                if (e.getCause() instanceof LimitedInputStream.TooLarge) {
-                    guard.noVerdict();
-                    // request-size-limiting's answer: 417 to a client that waited for 100-continue (Kong's).
-                    return local(guard, ErrorResponses.json(context,
-                            ErrorResponses.tooLargeStatus(exchange.request().getHeader("Expect")), ErrorResponses.TOO_LARGE));
-                }
-                // The client stopped sending: nothing to hold against the target or the service.
-                guard.noVerdict();
-                LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
-                return local(guard, ErrorResponses.json(context, 400, ErrorResponses.CLIENT_BODY));
-            } catch (IOException e) {
-                boolean timedOut = upload != null && upload.timedOut() || isTimeout(e);
-                target.reportFailure(timedOut ? Failure.TIMEOUT : Failure.TCP);
-                LOG.log(Level.FINE, "exchange with {0} failed: {1}", new Object[] {target, e});
-                last = timedOut ? new SocketTimeoutException(e.getMessage()) : e;
-                if (!replayable) {
-                    break;
-                }
-                onlyUntried = true;
-            } finally {
-                if (upload != null) {
-                    watchdog.unregister(upload);
-                }
-                if (!handedOver) {
-                    target.release();
-                }
+            // The client stopped sending: nothing to hold against the target or the service.
+            LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
+            return UpstreamCall.local(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY));
+        } catch (IOException e) {
+            boolean timedOut = upload != null && upload.timedOut() || isTimeout(e);
+            return UpstreamCall.failed(timedOut ? Failure.TIMEOUT : Failure.TCP, e);
+        } finally {
+            if (upload != null) {
+                watchdog.unregister(upload);
             }
         }
-        if (last instanceof UnknownHostException) {
-            guard.noVerdict();
-            return local(guard, ErrorResponses.json(context, 503, ErrorResponses.NAME_RESOLUTION));
-        }
-        guard.record(true, System.nanoTime() - start);
-        LOG.log(Level.FINE, "no target of {0} answered: {1}", new Object[] {service.name(), last});
-        if (last instanceof SocketTimeoutException) {
-            return local(guard, ErrorResponses.json(context, 504, ErrorResponses.TIMEOUT));
-        }
-        return local(guard, ErrorResponses.json(context, 502, ErrorResponses.BAD_GATEWAY));
-    }
-
-    /** The Set-Cookie for a hash cookie made for this request (Kong's sticky sessions), or null. */
-    private static String stickyCookie(UpstreamPool pool, ServletPickRequest hashing) {
-        String cookie = hashing == null ? null : hashing.newCookie();
-        return cookie == null ? null : cookie + "; Path=" + pool.spec().hash().cookiePath();
     }
 
     private static boolean isTimeout(IOException e) {
@@ -207,15 +112,6 @@ final class Forwarder {
 
     private static InputStream limited(InputStream body, long max) {
         return max < 0 ? body : new LimitedInputStream(body, max);
-    }
-
-    private static void copyRequestHeaders(HttpServletRequest in, RequestContext context, HttpUriRequestBase out,
-            boolean preserveHost) {
-        UpstreamHeaders.copy(in, context, Set.of(), in.getScheme(), out::addHeader);
-        String host = in.getHeader("Host");
-        if (preserveHost && host != null) {
-            out.setHeader("Host", host);
-        }
     }
 
     private static Response respond(Exchange exchange, ClassicHttpResponse response, String setCookie, Runnable done) {

@@ -3,18 +3,12 @@ package com.gitinsight.gateway.proxy;
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
-import com.gitinsight.gateway.routing.RequestPath;
-import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.ChainOrder;
-import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.security.CorsPlugin;
 import com.gitinsight.gateway.upstream.Failure;
-import com.gitinsight.gateway.upstream.PickRequest;
-import com.gitinsight.gateway.upstream.ServiceGuard;
 import com.gitinsight.gateway.upstream.Target;
-import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -24,9 +18,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,16 +46,21 @@ import java.util.logging.Logger;
  * plugin's status before any upgrade. The backend's handshake comes first (the JDK
  * client): only once it accepted is the client's upgraded (Jakarta WebSocket's
  * {@code upgradeHttpToWebSocket}, portable across containers), with the subprotocol the backend
- * chose. A refusal is passed on with the backend's status; no connection is a 502, a timeout 504.
+ * chose. Everything up to the backend's handshake is {@link UpstreamCall}'s, as for HTTP; the
+ * relay only moves frames. A refusal is passed on with the backend's status; no connection is a
+ * 502, a timeout 504.
  */
 public class WebSocketFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(WebSocketFilter.class.getName());
-    /** Headers the JDK client sets itself or refuses, and the client's own handshake fields. */
+    /**
+     * Headers the JDK client sets itself or refuses (so {@code preserve_host} cannot apply to a
+     * handshake), and the client's own handshake fields.
+     */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "upgrade", "content-length",
             "expect", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
-            "sec-websocket-protocol", "sec-websocket-accept", "x-forwarded-for");
+            "sec-websocket-protocol", "sec-websocket-accept");
 
     @Inject
     transient WebSocketRelays relays;
@@ -111,90 +117,123 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
         proxy(request, response, context, streaming);
     }
 
+    /**
+     * The handshake goes through the same {@link UpstreamCall} as an HTTP request: admission and
+     * its refusals, the target (hashing, the sticky cookie), the path and headers, the health
+     * reports and the gateway's own errors; only connect failures are retried. A WebSocket lives
+     * for hours: it holds no bulkhead slot (nor counts as in flight at its target) once its
+     * handshake is done.
+     */
     private void proxy(HttpServletRequest request, HttpServletResponse response, RequestContext context,
             RouteSpec.Streaming streaming) throws IOException {
-        GatewaySnapshot snapshot = context.snapshot();
-        RouteMatch match = context.match();
-        ServiceSpec service = match.service();
-        ServiceGuard guard = snapshot.guard(service.name());
-        ServiceGuard.Refusal refusal = guard.admit();
-        if (refusal == ServiceGuard.Refusal.OPEN) {
-            ErrorResponses.write(request, response, 503, ErrorResponses.BREAKER_OPEN,
-                    "Retry-After", Long.toString(guard.retryAfterSeconds()));
+        WebSocketRelay relay = new WebSocketRelay(context.match().route().displayName(), streaming, relays);
+        UpstreamCall call = new UpstreamCall(context, request, false);
+        Handshake handshake = call.forward(target -> connect(call, request, response, target, relay),
+                Handshake::refused);
+        if (handshake.socket() == null) {
+            handshake.refusal().write(request, response);
             return;
         }
-        if (refusal == ServiceGuard.Refusal.AT_CAPACITY) {
-            ErrorResponses.write(request, response, 503, ErrorResponses.AT_CAPACITY, "Retry-After", "1");
-            return;
-        }
-        // A WebSocket lives for hours: it holds no bulkhead slot once its handshake is done.
-        try {
-            UpstreamPool pool = snapshot.upstreams().forService(service.name());
-            Target target = pool.pick(PickRequest.NONE, List.of());
-            if (target == null) {
-                ErrorResponses.write(request, response, 503, ErrorResponses.NO_PEER,
-                        "Retry-After", Long.toString(pool.retryAfterSeconds()));
-                return;
-            }
-            URI uri = backendUri(target, service, match, request);
-            WebSocketRelay relay = new WebSocketRelay(match.route().displayName(), streaming, relays);
-            WebSocket socket = connect(request, response, context, service, target, uri, relay);
-            if (socket == null) {
-                return;
-            }
-            relay.backendConnected(socket);
-            upgrade(request, response, relay);
-        } finally {
-            guard.leave();
+        relay.backendConnected(handshake.socket());
+        upgrade(request, response, relay);
+    }
+
+    /** The backend's socket, or the answer the client gets instead. */
+    private record Handshake(WebSocket socket, LocalAnswer refusal) {
+        static Handshake refused(LocalAnswer answer) {
+            return new Handshake(null, answer);
         }
     }
 
-    private static URI backendUri(Target target, ServiceSpec service, RouteMatch match, HttpServletRequest request) {
-        URI base = target.baseUri();
-        String scheme = "https".equals(service.protocol()) ? "wss" : "ws";
-        String path = RequestPath.escape(match.upstreamPath());
-        String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
-        return URI.create(scheme + "://" + base.getRawAuthority() + pathAndQuery);
-    }
-
-    /** The backend's socket, or null when its handshake failed (the response is written). */
-    private WebSocket connect(HttpServletRequest request, HttpServletResponse response, RequestContext context,
-            ServiceSpec service, Target target, URI uri, WebSocketRelay relay) throws IOException {
+    /** One handshake with {@code target}; what became of it, for the call to decide what follows. */
+    private UpstreamCall.Outcome<Handshake> connect(UpstreamCall call, HttpServletRequest request,
+            HttpServletResponse response, Target target, WebSocketRelay relay) {
+        ServiceSpec service = call.service();
+        URI uri = backendUri(target, service, call);
         WebSocket.Builder builder = relays.client().newWebSocketBuilder()
                 .connectTimeout(Duration.ofMillis(service.connectTimeoutMs()));
         List<String> protocols = subprotocols(request);
         if (!protocols.isEmpty()) {
             builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
         }
-        forwardHeaders(request, context, builder);
-        target.acquire();
+        call.headers(NOT_FORWARDED, "https".equals(request.getScheme()) ? "wss" : "ws", builder::header);
+        CompletableFuture<WebSocket> opening = builder.buildAsync(uri, relay);
         try {
-            return builder.buildAsync(uri, relay).get(service.connectTimeoutMs() + service.readTimeoutMs(), TimeUnit.MILLISECONDS);
+            WebSocket socket = opening.get(service.connectTimeoutMs() + service.readTimeoutMs(), TimeUnit.MILLISECONDS);
+            return UpstreamCall.answered(101, release -> {
+                release.run();
+                sticky(call, response);
+                return new Handshake(socket, null);
+            });
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof WebSocketHandshakeException refused) {
                 int status = refused.getResponse().statusCode();
-                target.reportResponse(status, 0);
-                ErrorResponses.write(request, response, status >= 400 ? status : 502,
-                        "The upstream refused the WebSocket handshake (HTTP " + status + ")");
-            } else {
-                target.reportFailure(Failure.TCP);
-                LOG.log(Level.FINE, "WebSocket connect to {0} failed: {1}", new Object[] {uri, String.valueOf(cause)});
-                ErrorResponses.write(request, response, 502, ErrorResponses.BAD_GATEWAY);
+                return UpstreamCall.answered(status, release -> {
+                    release.run();
+                    sticky(call, response);
+                    return Handshake.refused(LocalAnswer.of(status >= 400 ? status : 502,
+                            "The upstream refused the WebSocket handshake (HTTP " + status + ")"));
+                });
             }
-            return null;
+            LOG.log(Level.FINE, "WebSocket connect to {0} failed: {1}", new Object[] {uri, String.valueOf(cause)});
+            return handshakeFailure(cause);
         } catch (TimeoutException e) {
-            target.reportFailure(Failure.TIMEOUT);
-            ErrorResponses.write(request, response, 504, ErrorResponses.TIMEOUT);
-            return null;
+            // A backend that accepts after all is not left open.
+            opening.whenComplete((late, error) -> {
+                if (late != null) {
+                    late.abort();
+                }
+            });
+            return UpstreamCall.failed(Failure.TIMEOUT,
+                    new SocketTimeoutException("no WebSocket handshake from " + target + " in time"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ErrorResponses.write(request, response, 503, "The gateway is shutting down");
-            return null;
-        } finally {
-            target.release();
-            context.answeredBy(target.address(), 0);
+            return UpstreamCall.local(LocalAnswer.of(503, "The gateway is shutting down"));
         }
+    }
+
+    /**
+     * What a handshake that got no answer came to. The JDK client reports a refused or unreachable
+     * port as a {@link ConnectException}, a connect timeout as an {@link HttpConnectTimeoutException}
+     * and a name that does not resolve as an {@link UnresolvedAddressException}, each possibly
+     * wrapped; nothing was sent then, so another target may be tried, as for HTTP.
+     */
+    static <T> UpstreamCall.Outcome<T> handshakeFailure(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof HttpConnectTimeoutException timeout) {
+                return UpstreamCall.notConnected(Failure.TIMEOUT, timeout);
+            }
+            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                UnknownHostException unknown = new UnknownHostException(c.getMessage() != null ? c.getMessage() : "unresolved");
+                unknown.initCause(c);
+                return UpstreamCall.notConnected(Failure.TCP, unknown);
+            }
+        }
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
+                return UpstreamCall.notConnected(Failure.TCP, (IOException) c);
+            }
+        }
+        if (cause instanceof IOException io) {
+            return UpstreamCall.failed(Failure.TCP, io);
+        }
+        // Not the backend's doing (the client refused a header, say): nothing held against the target.
+        LOG.log(Level.WARNING, "WebSocket handshake not sent", cause);
+        return UpstreamCall.local(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
+    }
+
+    /** The hash cookie the pick made for this client, on the handshake's answer (the 101 or the backend's refusal). */
+    private static void sticky(UpstreamCall call, HttpServletResponse response) {
+        String cookie = call.stickyCookie();
+        if (cookie != null) {
+            response.addHeader("Set-Cookie", cookie);
+        }
+    }
+
+    private static URI backendUri(Target target, ServiceSpec service, UpstreamCall call) {
+        String scheme = "https".equals(service.protocol()) ? "wss" : "ws";
+        return URI.create(scheme + "://" + target.baseUri().getRawAuthority() + call.pathAndQuery());
     }
 
     private static List<String> subprotocols(HttpServletRequest request) {
@@ -207,10 +246,6 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             }
         }
         return out;
-    }
-
-    private static void forwardHeaders(HttpServletRequest in, RequestContext context, WebSocket.Builder out) {
-        UpstreamHeaders.copy(in, context, NOT_FORWARDED, "https".equals(in.getScheme()) ? "wss" : "ws", out::header);
     }
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, WebSocketRelay relay)

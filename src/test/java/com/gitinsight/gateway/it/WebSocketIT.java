@@ -55,6 +55,8 @@ class WebSocketIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
     static WsBackend ws;
     static WsBackend doomed;
+    static WsBackend whoA;
+    static WsBackend whoB;
     static Relay relay;
 
     @ArquillianResource
@@ -64,13 +66,33 @@ class WebSocketIT {
     static WebArchive deployment() throws Exception {
         ws = new WsBackend();
         doomed = new WsBackend();
+        whoA = new WsBackend(WsBackend.WhoA.class);
+        whoB = new WsBackend(WsBackend.WhoB.class);
         relay = new Relay(doomed.port);
         int http = BACKENDS.echo("sse");
         Path config = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
         Files.createDirectories(config.getParent());
         Files.writeString(config, """
                 _format_version: "3.0"
+                upstreams:
+                  - name: who-sticky
+                    algorithm: consistent-hashing
+                    hash_on: cookie
+                    hash_on_cookie: ws-sticky
+                    hash_on_cookie_path: /who-sticky
+                    targets: [{target: "127.0.0.1:%4$d"}, {target: "127.0.0.1:%5$d"}]
+                  - name: who-user
+                    algorithm: consistent-hashing
+                    hash_on: header
+                    hash_on_header: X-User
+                    targets: [{target: "127.0.0.1:%4$d"}, {target: "127.0.0.1:%5$d"}]
                 services:
+                  - name: who-sticky
+                    url: http://who-sticky/who
+                    routes: [{name: who-sticky, paths: [/who-sticky]}]
+                  - name: who-user
+                    url: http://who-user/who
+                    routes: [{name: who-user, paths: [/who-user]}]
                   - name: ws
                     url: http://127.0.0.1:%1$d
                     routes:
@@ -106,7 +128,7 @@ class WebSocketIT {
                     routes: [{name: sse, paths: [/sse], strip_path: false}]
                 plugins:
                   - name: prometheus
-                """.formatted(ws.port, relay.port(), http));
+                """.formatted(ws.port, relay.port(), http, whoA.port, whoB.port));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
@@ -114,6 +136,8 @@ class WebSocketIT {
     static void stop() throws Exception {
         ws.close();
         doomed.close();
+        whoA.close();
+        whoB.close();
         relay.close();
         BACKENDS.close();
     }
@@ -260,6 +284,108 @@ class WebSocketIT {
                 return h.getResponse().statusCode();
             }
             throw e;
+        }
+    }
+
+    @Test
+    void hashOnCookieGivesTheHandshakeTheStickyCookieOnThe101AndTheCookieKeepsTheTarget() throws Exception {
+        RawHandshake first = RawHandshake.open(url.getPort(), "/who-sticky");
+        assertEquals(101, first.status(), first.toString());
+        String setCookie = first.header("Set-Cookie");
+        assertTrue(setCookie != null && setCookie.matches("ws-sticky=[0-9a-f-]{36}; Path=/who-sticky"),
+                "the hash cookie on the upgrade's answer, as on an HTTP response: " + first);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        for (int i = 0; i < 6; i++) {
+            RawHandshake again = RawHandshake.open(url.getPort(), "/who-sticky", "Cookie", cookie);
+            assertEquals(101, again.status(), again.toString());
+            assertEquals(first.firstText(), again.firstText(), "the cookie keeps the client on its target");
+            assertEquals(null, again.header("Set-Cookie"), "no new cookie once the client has one: " + again);
+        }
+    }
+
+    @Test
+    void hashOnHeaderSendsHandshakesWithTheSameHeaderToTheSameTarget() throws Exception {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int user = 0; user < 20; user++) {
+            String expected = null;
+            for (int i = 0; i < 3; i++) {
+                Received got = new Received();
+                WebSocket socket = HTTP.newWebSocketBuilder().header("X-User", "user-" + user)
+                        .buildAsync(ws("/who-user"), got).get(20, TimeUnit.SECONDS);
+                String who = (String) got.next();
+                socket.abort();
+                assertTrue(expected == null || expected.equals(who), "user-" + user + " moved from " + expected + " to " + who);
+                expected = who;
+            }
+            seen.add(expected);
+        }
+        assertEquals(java.util.Set.of("a", "b"), seen, "20 users spread over both targets");
+    }
+
+    /**
+     * A handshake over a raw socket (the JDK client shows no header of a 101): the answer's status
+     * line and headers, and the first text frame after it, if it was upgraded.
+     */
+    record RawHandshake(int status, List<String[]> headers, String firstText) {
+
+        static RawHandshake open(int port, String path, String... headers) throws Exception {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+                for (int i = 0; i + 1 < headers.length; i += 2) {
+                    request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+                }
+                s.getOutputStream().write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                java.io.InputStream in = s.getInputStream();
+                java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+                for (int b; !head.toString(java.nio.charset.StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")
+                        && (b = in.read()) != -1;) {
+                    head.write(b);
+                }
+                String[] lines = head.toString(java.nio.charset.StandardCharsets.ISO_8859_1).split("\r\n");
+                int status = Integer.parseInt(lines[0].split(" ")[1]);
+                List<String[]> fields = new ArrayList<>();
+                for (int i = 1; i < lines.length; i++) {
+                    int colon = lines[i].indexOf(':');
+                    if (colon > 0) {
+                        fields.add(new String[] {lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim()});
+                    }
+                }
+                return new RawHandshake(status, fields, status == 101 ? firstText(in) : null);
+            }
+        }
+
+        /** The payload of the first text frame (a server's frames are not masked); pings and the like skipped. */
+        private static String firstText(java.io.InputStream in) throws java.io.IOException {
+            java.io.DataInputStream data = new java.io.DataInputStream(in);
+            while (true) {
+                int opcode = data.readUnsignedByte() & 0x0f;
+                long length = data.readUnsignedByte() & 0x7f;
+                if (length == 126) {
+                    length = data.readUnsignedShort();
+                } else if (length == 127) {
+                    length = data.readLong();
+                }
+                byte[] payload = new byte[(int) length];
+                data.readFully(payload);
+                if (opcode == 1) {
+                    return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+
+        /** The first value of the header, or null. */
+        String header(String name) {
+            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst().orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder("HTTP " + status);
+            headers.forEach(h -> out.append("\n").append(h[0]).append(": ").append(h[1]));
+            return out.append("\nfirst text: ").append(firstText).toString();
         }
     }
 

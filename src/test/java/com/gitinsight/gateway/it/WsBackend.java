@@ -15,7 +15,8 @@ import org.glassfish.tyrus.server.Server;
 
 /**
  * A WebSocket backend (Tyrus standalone): {@code /echo} echoes text and binary whole, closes with a
- * code on {@code close:<code>:<reason>}, and records the close codes clients send.
+ * code on {@code close:<code>:<reason>}, and records the close codes clients send; or {@code /who},
+ * which names the backend in its first message (for balancing tests).
  */
 final class WsBackend implements AutoCloseable {
 
@@ -29,11 +30,34 @@ final class WsBackend implements AutoCloseable {
     final int port;
 
     WsBackend() throws Exception {
+        this(Echo.class);
+    }
+
+    /** A backend with these endpoints (an {@link Echo}, or {@link WhoA} or {@link WhoB} to tell two apart). */
+    WsBackend(Class<?>... endpoints) throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        server = new Server("127.0.0.1", port, "/", Map.of(), Echo.class);
+        server = new Server("127.0.0.1", port, "/", Map.of(), endpoints);
         server.start();
+    }
+
+    /** {@code /who} on backend "a": its first message names it. */
+    @ServerEndpoint("/who")
+    public static final class WhoA {
+        @jakarta.websocket.OnOpen
+        public void open(Session session) throws IOException {
+            session.getBasicRemote().sendText("a");
+        }
+    }
+
+    /** {@code /who} on backend "b". */
+    @ServerEndpoint("/who")
+    public static final class WhoB {
+        @jakarta.websocket.OnOpen
+        public void open(Session session) throws IOException {
+            session.getBasicRemote().sendText("b");
+        }
     }
 
     @ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})

@@ -1,0 +1,35 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+
+/**
+ * An answer the gateway makes itself rather than a backend (a refusal, no target, a failed
+ * exchange): the status, the Kong-style message, and the seconds after which the client may come
+ * back ({@code Retry-After}), or {@link #NO_RETRY_AFTER}. One decision, written as a JAX-RS
+ * response for HTTP or from the WebSocket filter before any upgrade.
+ */
+record LocalAnswer(int status, String message, long retryAfterSeconds) {
+
+    static final long NO_RETRY_AFTER = -1;
+
+    static LocalAnswer of(int status, String message) {
+        return new LocalAnswer(status, message, NO_RETRY_AFTER);
+    }
+
+    Response response(RequestContext context) {
+        return retryAfterSeconds == NO_RETRY_AFTER ? ErrorResponses.json(context, status, message)
+                : ErrorResponses.json(context, status, message, retryAfterSeconds);
+    }
+
+    void write(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (retryAfterSeconds == NO_RETRY_AFTER) {
+            ErrorResponses.write(request, response, status, message);
+        } else {
+            ErrorResponses.write(request, response, status, message, "Retry-After", Long.toString(retryAfterSeconds));
+        }
+    }
+}

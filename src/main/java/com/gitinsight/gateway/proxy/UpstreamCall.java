@@ -1,0 +1,267 @@
+package com.gitinsight.gateway.proxy;
+
+import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.routing.RequestPath;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.upstream.Failure;
+import com.gitinsight.gateway.upstream.PickRequest;
+import com.gitinsight.gateway.upstream.ServiceGuard;
+import com.gitinsight.gateway.upstream.Target;
+import com.gitinsight.gateway.upstream.UpstreamPool;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One request's way to its service, for HTTP ({@link Forwarder}) and WebSocket handshakes
+ * ({@link WebSocketFilter}) alike: the one place that decides admission (the service's bulkhead
+ * and circuit breaker, and their refusals), the target (the balancer, with the request's hash
+ * key when the upstream hashes, and the sticky cookie a missing hash cookie makes), which targets
+ * are tried after a failure, the upstream path and query, the headers, what each target's
+ * passive health check and the breaker are told, and the gateway's answer when no backend
+ * answered. The transports only send: each attempt at a target reports an {@link Outcome}.
+ *
+ * <p>Retries: a target that could not be connected to (nothing was sent) is followed by another,
+ * up to the service's {@code retries}; after a timeout or reset, only a {@code replayable}
+ * request (idempotent, no body) goes on, and only to a target not tried yet (nginx's
+ * {@code proxy_next_upstream}). A request whose body may have reached a backend is never sent
+ * twice. One instance per request, one thread.
+ */
+final class UpstreamCall {
+
+    private static final Logger LOG = Logger.getLogger(UpstreamCall.class.getName());
+
+    /** What one attempt at one target came to, as the transport saw it. */
+    sealed interface Outcome<T> {
+    }
+
+    /**
+     * The backend answered with {@code status}. {@code handOver} makes the caller's result; it is
+     * given the release (the target's in-flight count, the service's bulkhead slot) to run once
+     * when the exchange is over, and owns it from then on.
+     */
+    record Answered<T>(int status, Function<Runnable, T> handOver) implements Outcome<T> {
+    }
+
+    /** Nothing reached the backend (refused, unreachable, unresolved, connect timeout): another target may be tried. */
+    record NotConnected<T>(Failure failure, IOException cause) implements Outcome<T> {
+    }
+
+    /** The exchange failed after the request may have reached the backend (a reset, a timeout). */
+    record Failed<T>(Failure failure, IOException cause) implements Outcome<T> {
+    }
+
+    /** The gateway answers for a reason that says nothing about the backend (the client's body failed). */
+    record Local<T>(LocalAnswer answer) implements Outcome<T> {
+    }
+
+    /** Sends the request to {@code target} (already counted as in flight there). */
+    @FunctionalInterface
+    interface Attempt<T> {
+        Outcome<T> send(Target target);
+    }
+
+    private final RequestContext context;
+    private final HttpServletRequest request;
+    private final ServiceSpec service;
+    private final ServiceGuard guard;
+    private final UpstreamPool pool;
+    private final boolean replayable;
+    /** The request as the hashing balancer reads it; null when the pool does not hash. */
+    private final ServletPickRequest hashing;
+    private final String pathAndQuery;
+    private final List<Target> tried = new ArrayList<>(2);
+
+    /**
+     * {@code replayable}: may be sent again after a timeout or reset (an idempotent request
+     * without a body; a WebSocket handshake is not: only connect failures are retried).
+     */
+    UpstreamCall(RequestContext context, HttpServletRequest request, boolean replayable) {
+        this.context = context;
+        this.request = request;
+        RouteMatch match = context.match();
+        this.service = match.service();
+        this.guard = context.snapshot().guard(service.name());
+        this.pool = context.snapshot().upstreams().forService(service.name());
+        this.replayable = replayable;
+        this.hashing = pool.hashes() ? new ServletPickRequest(request, context.consumer()) : null;
+        String path = RequestPath.escape(match.upstreamPath());
+        this.pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
+    }
+
+    ServiceSpec service() {
+        return service;
+    }
+
+    /** The upstream path (the match's, escaped for the wire as Kong does) and the client's query byte for byte. */
+    String pathAndQuery() {
+        return pathAndQuery;
+    }
+
+    /**
+     * Passes each request header the backend gets to {@code out} (see {@link UpstreamHeaders});
+     * {@code skipped} are lower-case names the transport sets itself, {@code proto} the scheme to
+     * announce when no trusted proxy named one.
+     */
+    void headers(Set<String> skipped, String proto, BiConsumer<String, String> out) {
+        UpstreamHeaders.copy(request, context, skipped, proto, out);
+    }
+
+    /** The client's Host when the route has {@code preserve_host}, else null (the target's name). */
+    String preservedHost() {
+        return context.match().route().preserveHost() ? request.getHeader("Host") : null;
+    }
+
+    /**
+     * The {@code Set-Cookie} for the hash cookie this request was given because it had none
+     * (Kong's sticky sessions), with the upstream's {@code hash_on_cookie_path}; null when none
+     * was made. Known once a target was picked; goes on whatever the backend answers.
+     */
+    String stickyCookie() {
+        String cookie = hashing == null ? null : hashing.newCookie();
+        return cookie == null ? null : cookie + "; Path=" + pool.spec().hash().cookiePath();
+    }
+
+    /**
+     * Admits the request, then tries targets with {@code attempt} until one answers or the rules
+     * above say stop. The result is what the transport's {@link Answered#handOver} made, or
+     * {@code local}'s rendering of the gateway's own answer: 503 when the breaker is open, the
+     * bulkhead full or no target is in rotation (each with {@code Retry-After}), 503 when the
+     * name did not resolve, 504 after a timeout, 502 otherwise.
+     */
+    <T> T forward(Attempt<T> attempt, Function<LocalAnswer, T> local) {
+        ServiceGuard.Refusal refusal = guard.admit();
+        if (refusal == ServiceGuard.Refusal.OPEN) {
+            return local.apply(new LocalAnswer(503, ErrorResponses.BREAKER_OPEN, guard.retryAfterSeconds()));
+        }
+        if (refusal == ServiceGuard.Refusal.AT_CAPACITY) {
+            return local.apply(new LocalAnswer(503, ErrorResponses.AT_CAPACITY, 1));
+        }
+        PickRequest pick = hashing != null ? hashing : PickRequest.NONE;
+        long start = System.nanoTime();
+        Failure lastFailure = null;
+        IOException last = null;
+        boolean onlyUntried = false;
+        for (int i = 0; i <= service.retries(); i++) {
+            Target target;
+            try {
+                target = pool.pick(pick, tried);
+            } catch (RuntimeException | Error e) {
+                guard.leave();
+                throw e;
+            }
+            if (target != null && onlyUntried && tried.contains(target)) {
+                break;
+            }
+            if (target == null) {
+                if (last != null) {
+                    break;
+                }
+                guard.noVerdict();
+                guard.leave();
+                return local.apply(new LocalAnswer(503, ErrorResponses.NO_PEER, pool.retryAfterSeconds()));
+            }
+            tried.add(target);
+            target.acquire();
+            long sent = System.nanoTime();
+            Outcome<T> outcome;
+            try {
+                outcome = attempt.send(target);
+            } catch (RuntimeException | Error e) {
+                target.release();
+                guard.leave();
+                throw e;
+            }
+            if (outcome instanceof Answered<T> answered) {
+                long now = System.nanoTime();
+                target.reportResponse(answered.status(), (now - sent) / 1000);
+                context.answeredBy(target.address(), now - sent);
+                guard.record(guard.isFailureStatus(answered.status()), now - start);
+                Release release = new Release(target, guard);
+                try {
+                    return answered.handOver().apply(release);
+                } catch (RuntimeException | Error e) {
+                    release.run();
+                    throw e;
+                }
+            }
+            target.release();
+            if (outcome instanceof Local<T> l) {
+                guard.noVerdict();
+                guard.leave();
+                return local.apply(l.answer());
+            }
+            if (outcome instanceof NotConnected<T> n) {
+                target.reportFailure(n.failure());
+                LOG.log(Level.FINE, "connect to {0} failed: {1}", new Object[] {target, n.cause()});
+                lastFailure = n.failure();
+                last = n.cause();
+                continue;
+            }
+            Failed<T> f = (Failed<T>) outcome;
+            target.reportFailure(f.failure());
+            LOG.log(Level.FINE, "exchange with {0} failed: {1}", new Object[] {target, f.cause()});
+            lastFailure = f.failure();
+            last = f.cause();
+            if (!replayable) {
+                break;
+            }
+            onlyUntried = true;
+        }
+        if (last instanceof UnknownHostException) {
+            guard.noVerdict();
+            guard.leave();
+            return local.apply(LocalAnswer.of(503, ErrorResponses.NAME_RESOLUTION));
+        }
+        guard.record(true, System.nanoTime() - start);
+        guard.leave();
+        LOG.log(Level.FINE, "no target of {0} answered: {1}", new Object[] {service.name(), last});
+        return local.apply(lastFailure == Failure.TIMEOUT ? LocalAnswer.of(504, ErrorResponses.TIMEOUT)
+                : LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
+    }
+
+    static <T> Outcome<T> answered(int status, Function<Runnable, T> handOver) {
+        return new Answered<>(status, handOver);
+    }
+
+    static <T> Outcome<T> notConnected(Failure failure, IOException cause) {
+        return new NotConnected<>(failure, cause);
+    }
+
+    static <T> Outcome<T> failed(Failure failure, IOException cause) {
+        return new Failed<>(failure, cause);
+    }
+
+    static <T> Outcome<T> local(LocalAnswer answer) {
+        return new Local<>(answer);
+    }
+
+    /** Frees the target and the service's slot, once, however many paths reach it. */
+    private static final class Release extends AtomicBoolean implements Runnable {
+        private static final long serialVersionUID = 1L;
+        private final transient Target target;
+        private final transient ServiceGuard guard;
+
+        Release(Target target, ServiceGuard guard) {
+            this.target = target;
+            this.guard = guard;
+        }
+
+        @Override
+        public void run() {
+            if (compareAndSet(false, true)) {
+                target.release();
+                guard.leave();
+            }
+        }
+    }
+}

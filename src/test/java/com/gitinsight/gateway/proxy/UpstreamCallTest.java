@@ -1,0 +1,396 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.upstream.Failure;
+import com.gitinsight.gateway.upstream.ServiceGuards;
+import com.gitinsight.gateway.upstream.Target;
+import com.gitinsight.gateway.upstream.TargetRegistry;
+import com.gitinsight.gateway.upstream.UpstreamPool;
+import com.gitinsight.gateway.upstream.Upstreams;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forwarding pipeline's decisions, which HTTP and WebSocket handshakes share: admission and
+ * its refusals, the pick (hashing, the sticky cookie), retries, health reports, the gateway's own
+ * answers, the upstream path. Attempts are stand-ins for the transports.
+ */
+class UpstreamCallTest {
+
+    private static final String YAML = """
+            _format_version: "3.0"
+            upstreams:
+              - name: sticky
+                algorithm: consistent-hashing
+                hash_on: cookie
+                hash_on_cookie: sticky
+                hash_on_cookie_path: /s
+                targets: [{target: "127.0.0.1:9001"}, {target: "127.0.0.1:9002"}, {target: "127.0.0.1:9003"}]
+              - name: by-user
+                algorithm: consistent-hashing
+                hash_on: header
+                hash_on_header: X-User
+                targets: [{target: "127.0.0.1:9001"}, {target: "127.0.0.1:9002"}, {target: "127.0.0.1:9003"}]
+              - name: three
+                healthchecks:
+                  passive: {unhealthy: {tcp_failures: 1, timeouts: 1}}
+                targets: [{target: "127.0.0.1:9001"}, {target: "127.0.0.1:9002"}, {target: "127.0.0.1:9003"}]
+            services:
+              - name: sticky
+                url: http://sticky
+                routes: [{name: sticky, paths: [/s]}]
+              - name: by-user
+                url: http://by-user
+                routes: [{name: by-user, paths: [/u], preserve_host: true}]
+              - name: three
+                url: http://three
+                retries: 2
+                routes: [{name: three, paths: [/t]}]
+              - name: guarded
+                url: http://127.0.0.1:9009
+                retries: 0
+                routes: [{name: guarded, paths: [/g]}]
+                plugins:
+                  - {name: circuit-breaker, config: {failure_threshold: 1, open_seconds: 30}}
+                  - {name: bulkhead, config: {max_concurrent_requests: 1}}
+            """;
+
+    private GatewaySnapshot snapshot;
+
+    /** A fresh snapshot: new targets (health, in-flight counts) and guards. */
+    @BeforeEach
+    void load() throws Exception {
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", YAML);
+        snapshot = new GatewaySnapshot(config, null, Upstreams.build(config, new TargetRegistry(), null),
+                new ServiceGuards(100).build(config), null, Instant.now());
+    }
+
+    // ---- a small servlet request ----
+
+    private static final class Req {
+        final Map<String, String> headers = new LinkedHashMap<>();
+        final List<Cookie> cookies = new ArrayList<>();
+        final Map<String, Object> attributes = new HashMap<>();
+        String query;
+        String method = "GET";
+
+        Req header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        Req cookie(String name, String value) {
+            cookies.add(new Cookie(name, value));
+            return this;
+        }
+
+        HttpServletRequest servlet() {
+            return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
+                    new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "getRemoteAddr" -> "203.0.113.7";
+                        case "getServerName" -> "gw.example";
+                        case "getLocalPort" -> 8000;
+                        case "getRequestURI" -> "/x";
+                        case "getScheme" -> "http";
+                        case "getMethod" -> this.method;
+                        case "getQueryString" -> query;
+                        case "getCookies" -> cookies.isEmpty() ? null : cookies.toArray(Cookie[]::new);
+                        case "getAttribute" -> attributes.get((String) args[0]);
+                        case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                        case "getHeaderNames" -> Collections.enumeration(headers.keySet());
+                        case "getHeader" -> headers.entrySet().stream()
+                                .filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
+                                .map(Map.Entry::getValue).findFirst().orElse(null);
+                        case "getHeaders" -> Collections.enumeration(headers.entrySet().stream()
+                                .filter(e -> e.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue).toList());
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+    }
+
+    private UpstreamCall call(String route, Req req, boolean replayable) {
+        return call(route, req, replayable, "/x");
+    }
+
+    private UpstreamCall call(String route, Req req, boolean replayable, String upstreamPath) {
+        RouteSpec r = snapshot.config().routes().stream().filter(x -> x.displayName().equals(route)).findFirst().orElseThrow();
+        ServiceSpec service = snapshot.config().service(r.service()).orElseThrow();
+        HttpServletRequest request = req.servlet();
+        RequestContext context = RequestContext.attach(request, snapshot, new RouteMatch(r, service, upstreamPath),
+                upstreamPath, false);
+        return new UpstreamCall(context, request, replayable);
+    }
+
+    private UpstreamPool pool(String service) {
+        return snapshot.upstreams().forService(service);
+    }
+
+    /** What a call came to: the answering target, or the gateway's answer. */
+    private record Result(Target target, LocalAnswer answer, Runnable release) {
+    }
+
+    private static final Function<LocalAnswer, Result> LOCAL = a -> new Result(null, a, null);
+
+    private static UpstreamCall.Attempt<Result> answers(int status) {
+        return target -> UpstreamCall.answered(status, release -> new Result(target, null, release));
+    }
+
+    /** Answers 200 and frees the slot at once, as a finished exchange would. */
+    private static Target answeringTarget(UpstreamCall call) {
+        Result r = call.forward(answers(200), LOCAL);
+        assertNull(r.answer(), () -> "answered, not " + r.answer());
+        r.release().run();
+        return r.target();
+    }
+
+    // ---- the pick ----
+
+    @Test
+    void aMissingHashCookieIsMadeOnceAndThenKeepsTheClientOnItsTarget() {
+        UpstreamCall first = call("sticky", new Req(), true);
+        Target target = answeringTarget(first);
+        String setCookie = first.stickyCookie();
+        assertNotNull(setCookie, "a client without the hash cookie gets one");
+        assertTrue(setCookie.matches("sticky=[0-9a-f-]{36}; Path=/s"), setCookie);
+        String value = setCookie.substring("sticky=".length(), setCookie.indexOf(';'));
+        for (int i = 0; i < 10; i++) {
+            UpstreamCall again = call("sticky", new Req().cookie("sticky", value), false);
+            assertSame(target, answeringTarget(again), "the cookie's target");
+            assertNull(again.stickyCookie(), "no new cookie for a client that has one");
+        }
+    }
+
+    @Test
+    void theSameHashHeaderPicksTheSameTargetAndKeysSpread() {
+        Set<Target> seen = new HashSet<>();
+        for (int user = 0; user < 30; user++) {
+            Target first = answeringTarget(call("by-user", new Req().header("X-User", "user-" + user), false));
+            for (int i = 0; i < 3; i++) {
+                assertSame(first, answeringTarget(call("by-user", new Req().header("X-User", "user-" + user), false)),
+                        "user-" + user + " moved");
+            }
+            seen.add(first);
+        }
+        assertTrue(seen.size() > 1, "30 keys on one of three targets");
+    }
+
+    @Test
+    void aPoolThatDoesNotHashMakesNoCookie() {
+        UpstreamCall c = call("three", new Req(), true);
+        answeringTarget(c);
+        assertNull(c.stickyCookie());
+    }
+
+    // ---- admission ----
+
+    @Test
+    void aFullBulkheadAndAnOpenBreakerAreRefusedWithRetryAfter() {
+        Result holding = call("guarded", new Req(), true).forward(answers(200), LOCAL);
+        Result refused = call("guarded", new Req(), true).forward(answers(200), LOCAL);
+        assertEquals(new LocalAnswer(503, ErrorResponses.AT_CAPACITY, 1), refused.answer(), "one slot, taken");
+        holding.release().run();
+        holding.release().run(); // once only: a second run frees nothing more
+        assertEquals(0, snapshot.guard("guarded").status().inFlight());
+
+        Result failed = call("guarded", new Req(), true).forward(answers(500), LOCAL);
+        failed.release().run();
+        Result open = call("guarded", new Req(), true).forward(answers(200), LOCAL);
+        assertEquals(503, open.answer().status());
+        assertEquals(ErrorResponses.BREAKER_OPEN, open.answer().message());
+        assertTrue(open.answer().retryAfterSeconds() >= 29 && open.answer().retryAfterSeconds() <= 30,
+                "Retry-After " + open.answer().retryAfterSeconds());
+        assertEquals(0, snapshot.guard("guarded").status().inFlight(), "a refusal holds no slot");
+    }
+
+    @Test
+    void theClientsOwnFailureIsNoVerdictAndFreesTheSlot() {
+        Result local = call("guarded", new Req(), false).forward(
+                target -> UpstreamCall.local(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY)), LOCAL);
+        assertEquals(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY), local.answer());
+        assertEquals(0, snapshot.guard("guarded").status().inFlight());
+        assertEquals("CLOSED", snapshot.guard("guarded").status().breakerState());
+        // Had it counted (threshold 1), the breaker would refuse this one.
+        answeringTarget(call("guarded", new Req(), false));
+        for (Target t : pool("guarded").targets()) {
+            assertEquals(0, t.active());
+        }
+    }
+
+    // ---- retries and the gateway's answers ----
+
+    @Test
+    void connectFailuresGoToAnotherTargetUpToRetriesAndReachPassiveHealth() {
+        List<Target> tried = new ArrayList<>();
+        Result r = call("three", new Req(), false).forward(target -> {
+            tried.add(target);
+            assertEquals(1, target.active(), "in flight while tried");
+            return tried.size() < 3 ? UpstreamCall.notConnected(Failure.TCP, new ConnectException("refused"))
+                    : UpstreamCall.answered(200, release -> new Result(target, null, release));
+        }, LOCAL);
+        assertEquals(3, new HashSet<>(tried).size(), "three different targets: " + tried);
+        assertSame(tried.get(2), r.target());
+        assertEquals(1, r.target().active(), "held until the exchange is over");
+        r.release().run();
+        assertEquals(0, r.target().active());
+        assertFalse(tried.get(0).available(), "tcp_failures: 1 ejects the target that refused");
+        assertFalse(tried.get(1).available());
+        assertTrue(tried.get(2).available());
+        assertEquals(0, tried.get(0).active());
+    }
+
+    @Test
+    void whenNoTargetAnswersTheLastFailureNamesTheAnswer() throws Exception {
+        assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), exhausted(Failure.TCP, new ConnectException("x")));
+        assertEquals(LocalAnswer.of(504, ErrorResponses.TIMEOUT),
+                exhausted(Failure.TIMEOUT, new SocketTimeoutException("connect timed out")));
+        assertEquals(LocalAnswer.of(503, ErrorResponses.NAME_RESOLUTION),
+                exhausted(Failure.TCP, new UnknownHostException("nowhere")));
+    }
+
+    private LocalAnswer exhausted(Failure failure, IOException cause) throws Exception {
+        load();
+        int[] attempts = {0};
+        Result r = call("three", new Req(), false).forward(target -> {
+            attempts[0]++;
+            return UpstreamCall.notConnected(failure, cause);
+        }, LOCAL);
+        assertEquals(3, attempts[0], "retries: 2");
+        for (Target t : pool("three").targets()) {
+            assertEquals(0, t.active());
+        }
+        return r.answer();
+    }
+
+    @Test
+    void aFailureAfterSendingEndsANonReplayableRequestAndSendsAReplayableOneOnlyToUntriedTargets() {
+        int[] attempts = {0};
+        Result once = call("three", new Req(), false).forward(target -> {
+            attempts[0]++;
+            return UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+        }, LOCAL);
+        assertEquals(1, attempts[0], "a request whose body may have arrived is never sent twice");
+        assertEquals(LocalAnswer.of(504, ErrorResponses.TIMEOUT), once.answer());
+
+        List<Target> tried = new ArrayList<>();
+        Result replayed = call("three", new Req(), true).forward(target -> {
+            tried.add(target);
+            return UpstreamCall.failed(Failure.TCP, new IOException("reset"));
+        }, LOCAL);
+        assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), replayed.answer());
+        assertEquals(tried.size(), new HashSet<>(tried).size(), "never the same target twice: " + tried);
+    }
+
+    @Test
+    void noTargetInRotationIs503WithRetryAfter() {
+        for (Target t : pool("three").targets()) {
+            pool("three").force(t.address(), false);
+        }
+        AtomicReference<Target> sent = new AtomicReference<>();
+        Result r = call("three", new Req(), true).forward(target -> {
+            sent.set(target);
+            return UpstreamCall.answered(200, release -> new Result(target, null, release));
+        }, LOCAL);
+        assertNull(sent.get(), "nothing sent");
+        assertEquals(503, r.answer().status());
+        assertEquals(ErrorResponses.NO_PEER, r.answer().message());
+        assertTrue(r.answer().retryAfterSeconds() >= 1);
+    }
+
+    @Test
+    void anAttemptThatThrowsFreesItsTargetAndSlot() {
+        try {
+            call("guarded", new Req(), true).forward(target -> {
+                throw new IllegalStateException("boom");
+            }, LOCAL);
+        } catch (IllegalStateException expected) {
+            // passed on
+        }
+        assertEquals(0, snapshot.guard("guarded").status().inFlight());
+        for (Target t : pool("guarded").targets()) {
+            assertEquals(0, t.active());
+        }
+    }
+
+    // ---- what is sent ----
+
+    @Test
+    void theUpstreamPathIsEscapedForTheWireAndTheQueryKeptByteForByte() {
+        Req req = new Req();
+        req.query = "a=%2F&b=c d";
+        UpstreamCall c = call("three", req, true, "/a b/ü");
+        assertEquals("/a%20b/%C3%BC?a=%2F&b=c d", c.pathAndQuery());
+        assertEquals("/plain", call("three", new Req(), true, "/plain").pathAndQuery());
+    }
+
+    @Test
+    void headersAreTheSharedRulesAndHostIsPreservedOnlyWhereTheRouteSaysSo() {
+        Req req = new Req().header("Host", "api.example").header("X-Consumer-Username", "admin")
+                .header("X-Forwarded-For", "198.51.100.1").header("Sec-WebSocket-Key", "k");
+        Map<String, String> sent = new LinkedHashMap<>();
+        UpstreamCall c = call("by-user", req, false);
+        c.headers(Set.of("sec-websocket-key"), "ws", (n, v) -> sent.put(n.toLowerCase(), v));
+        assertEquals("198.51.100.1, 203.0.113.7", sent.get("x-forwarded-for"));
+        assertEquals("ws", sent.get("x-forwarded-proto"));
+        assertEquals("8000", sent.get("x-forwarded-port"));
+        assertEquals("/x", sent.get("x-forwarded-path"));
+        assertFalse(sent.containsKey("x-consumer-username"));
+        assertFalse(sent.containsKey("sec-websocket-key"), "the transport's own");
+        assertEquals("api.example", c.preservedHost());
+        assertNull(call("three", req, false).preservedHost());
+    }
+
+    // ---- the WebSocket transport's failures, as the call reads them ----
+
+    @Test
+    void webSocketHandshakeFailuresAreReadAsForHttp() {
+        assertEquals(Failure.TCP,
+                ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(new ConnectException("refused"))).failure());
+        ConnectException timedOut = new ConnectException("timed out");
+        timedOut.initCause(new HttpConnectTimeoutException("HTTP connect timed out"));
+        assertEquals(Failure.TIMEOUT, ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(timedOut)).failure());
+        ConnectException unresolved = new ConnectException();
+        unresolved.initCause(new UnresolvedAddressException());
+        UpstreamCall.Outcome<?> name = WebSocketFilter.handshakeFailure(unresolved);
+        assertInstanceOf(UnknownHostException.class, ((UpstreamCall.NotConnected<?>) name).cause(),
+                "503 name resolution failed, as for HTTP");
+        assertInstanceOf(UpstreamCall.Failed.class, WebSocketFilter.handshakeFailure(new IOException("reset")));
+        UpstreamCall.Outcome<?> refusedHeader = WebSocketFilter.handshakeFailure(new IllegalArgumentException("bad header"));
+        assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), ((UpstreamCall.Local<?>) refusedHeader).answer(),
+                "not the target's fault");
+    }
+}
