@@ -1,7 +1,5 @@
 package com.gitinsight.gateway.security;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
@@ -17,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,7 +41,6 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(JwtFilter.class.getName());
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String[] CONSUMER_HEADERS = {"X-Consumer-ID", "X-Consumer-Custom-ID", "X-Consumer-Username",
         "X-Credential-Identifier", "X-Anonymous-Consumer"};
 
@@ -311,26 +307,12 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
 
     private static void unauthorized(HttpServletRequest request, HttpServletResponse response, KongJwtVerifier.Rejected r,
             String challenge) throws IOException {
-        StringWriter body = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(body)) {
-            g.writeStartObject();
-            // Kong's bodies: a claim check names each failing claim and has no message.
-            if (r.claims().isEmpty()) {
-                g.writeStringField("message", r.message());
-            } else {
-                for (Map.Entry<String, String> claim : r.orderedClaims().entrySet()) {
-                    g.writeStringField(claim.getKey(), claim.getValue());
-                }
-            }
-            g.writeStringField("request_id", RequestContext.of(request).requestId());
-            g.writeEndObject();
+        // Kong's bodies: a claim check names each failing claim and has no message.
+        if (r.claims().isEmpty()) {
+            ErrorResponses.write(request, response, 401, r.message(), "WWW-Authenticate", challenge);
+        } else {
+            ErrorResponses.write(request, response, 401, r.orderedClaims(), "WWW-Authenticate", challenge);
         }
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        response.setStatus(401);
-        response.setContentType("application/json");
-        response.setContentLength(bytes.length);
-        response.setHeader("WWW-Authenticate", challenge);
-        response.getOutputStream().write(bytes);
     }
 
 }
