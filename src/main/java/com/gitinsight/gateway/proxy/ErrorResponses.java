@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Kong-style error bodies: JSON {@code {"message": "..."}} with the status that says what happened,
- * and the request's {@code request_id}. Every error body the gateway writes is built here
- * ({@link #body(Map, String)} for the few with other fields).
+ * and the request's {@code request_id}. The gateway's error bodies are built here ({@link
+ * #body(Map, String)} for the few with other fields: the jwt plugin's claim errors, the admin API's).
  */
 public final class ErrorResponses {
 
