@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,8 +13,13 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-/** Kong-style error bodies: JSON {@code {"message": "..."}} with the status that says what happened. */
+/**
+ * Kong-style error bodies: JSON {@code {"message": "..."}} with the status that says what happened,
+ * and the request's {@code request_id}. The gateway's error bodies are built here ({@link
+ * #body(Map, String)} for the few with other fields: the jwt plugin's claim errors, the admin API's).
+ */
 public final class ErrorResponses {
 
     public static final String NO_ROUTE = "no Route matched with those values";
@@ -26,7 +32,8 @@ public final class ErrorResponses {
     public static final String BREAKER_OPEN = "The upstream service is unavailable (circuit breaker open)";
     public static final String AT_CAPACITY = "The upstream service has too many requests in flight";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Its generators write strings directly, and JSON trees or maps (admin errors' fields) too. */
+    private static final JsonFactory JSON = new ObjectMapper().getFactory();
 
     /**
      * The status of a body over request-size-limiting's limit: Kong's 417 when the client sent
@@ -58,7 +65,21 @@ public final class ErrorResponses {
      */
     public static void write(HttpServletRequest request, HttpServletResponse response, int status, String message,
             String... headers) throws IOException {
-        byte[] bytes = body(message, id(RequestContext.of(request))).getBytes(StandardCharsets.UTF_8);
+        send(response, status, body(message, id(RequestContext.of(request))), headers);
+    }
+
+    /**
+     * Writes an error whose body has {@code fields} in place of the message (Kong's jwt plugin names
+     * each failing claim), then the request id, from a servlet filter.
+     */
+    public static void write(HttpServletRequest request, HttpServletResponse response, int status,
+            Map<String, ?> fields, String... headers) throws IOException {
+        send(response, status, body(fields, id(RequestContext.of(request))), headers);
+    }
+
+    private static void send(HttpServletResponse response, int status, String body, String... headers)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/json");
         response.setContentLength(bytes.length);
@@ -79,6 +100,32 @@ public final class ErrorResponses {
             g.writeStartObject();
             g.writeStringField("message", message);
             g.writeStringField("request_id", requestId);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * An error body with other fields than the message alone: {@code fields} in their order (a
+     * {@code message} among them where there is one), then {@code request_id} unless it is null.
+     * A value is a string, null, or anything Jackson writes (a JSON tree, a map).
+     */
+    public static String body(Map<String, ?> fields, String requestId) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            for (Map.Entry<String, ?> field : fields.entrySet()) {
+                if (field.getValue() == null || field.getValue() instanceof String) {
+                    g.writeStringField(field.getKey(), (String) field.getValue());
+                } else {
+                    g.writeObjectField(field.getKey(), field.getValue());
+                }
+            }
+            if (requestId != null) {
+                g.writeStringField("request_id", requestId);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

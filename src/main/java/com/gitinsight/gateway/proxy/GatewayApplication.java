@@ -1,9 +1,15 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.admin.AdminExceptionMapper;
 import com.gitinsight.gateway.admin.AdminGuard;
 import com.gitinsight.gateway.admin.AdminResource;
+import com.gitinsight.gateway.admin.ConfigResource;
 import com.gitinsight.gateway.admin.ConsoleResource;
+import com.gitinsight.gateway.admin.EntitiesResource;
+import com.gitinsight.gateway.admin.HistoryResource;
 import com.gitinsight.gateway.admin.LoginResource;
+import com.gitinsight.gateway.admin.OperationsResource;
+import com.gitinsight.gateway.admin.TargetsResource;
 import com.gitinsight.gateway.observability.HealthResource;
 import com.gitinsight.gateway.observability.MetricsResource;
 import com.gitinsight.gateway.observability.StatusResource;
@@ -21,7 +27,9 @@ public class GatewayApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(HealthResource.class, StatusResource.class, MetricsResource.class, ErrorMapper.class,
-                AdminResource.class, LoginResource.class, ConsoleResource.class, AdminGuard.class);
+                AdminResource.class, ConfigResource.class, EntitiesResource.class, TargetsResource.class,
+                OperationsResource.class, HistoryResource.class, AdminExceptionMapper.class,
+                LoginResource.class, ConsoleResource.class, AdminGuard.class);
     }
 
     /**

@@ -1,0 +1,148 @@
+package com.gitinsight.gateway.admin;
+
+import static com.gitinsight.gateway.admin.AdminReplies.JSON;
+import static com.gitinsight.gateway.admin.AdminReplies.checkIds;
+import static com.gitinsight.gateway.admin.AdminReplies.object;
+import static com.gitinsight.gateway.admin.AdminReplies.ok;
+import static com.gitinsight.gateway.admin.AdminReplies.page;
+import static com.gitinsight.gateway.admin.AdminReplies.written;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Kong's entities over the declarative file ({@code /services}, {@code /routes}, {@code /upstreams},
+ * {@code /consumers}, {@code /plugins}): list, read, create, update, replace, delete; reads show
+ * the running configuration with its secrets redacted.
+ */
+@Path("_gateway/admin")
+@ApplicationScoped
+@AdminOnly
+public class EntitiesResource {
+
+    private static final String KINDS = "services|routes|upstreams|consumers|plugins";
+
+    @Inject
+    ConfigAdmin config;
+
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    @Path("{kind: " + KINDS + "}")
+    public Response list(@PathParam("kind") String kind) throws AdminException {
+        DeclarativeDocument doc = config.document();
+        ArrayNode data = JSON.createArrayNode();
+        doc.all(kind(kind)).forEach(l -> data.add(doc.view(l)));
+        return page(config, data);
+    }
+
+    @GET
+    @Path("{kind: " + KINDS + "}/{id}")
+    public Response get(@PathParam("kind") String kind, @PathParam("id") String id) throws AdminException {
+        checkIds(id);
+        DeclarativeDocument doc = config.document();
+        return doc.find(kind(kind), id).map(l -> ok(config, doc.view(l))).orElseThrow(AdminReplies::notFound);
+    }
+
+    @GET
+    @Path("services/{id}/routes")
+    public Response serviceRoutes(@PathParam("id") String service) throws AdminException {
+        checkIds(service);
+        DeclarativeDocument doc = config.document();
+        if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
+            throw AdminReplies.notFound();
+        }
+        ArrayNode data = JSON.createArrayNode();
+        doc.all(EntityKind.ROUTES).stream().map(doc::view)
+                .filter(r -> service.equals(r.path("service").path("name").asText())).forEach(data::add);
+        return page(config, data);
+    }
+
+    @POST
+    @Path("{kind: " + KINDS + "}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(@PathParam("kind") String kind, String text, @HeaderParam("If-Match") String ifMatch)
+            throws AdminException {
+        EntityKind k = kind(kind);
+        ObjectNode body = object(text);
+        String name = nameOf(k, body);
+        ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request),
+                "created " + k.singular() + " " + name, doc -> {
+                    doc.create(k, body);
+                    return doc.pathOf(k, nameOf(k, body));
+                });
+        return written(config, outcome, 201, k, name);
+    }
+
+    @PATCH
+    @Path("{kind: " + KINDS + "}/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response patch(@PathParam("kind") String kind, @PathParam("id") String id, String text,
+            @HeaderParam("If-Match") String ifMatch) throws AdminException {
+        return update(kind(kind), id, text, ifMatch, false);
+    }
+
+    @PUT
+    @Path("{kind: " + KINDS + "}/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response put(@PathParam("kind") String kind, @PathParam("id") String id, String text,
+            @HeaderParam("If-Match") String ifMatch) throws AdminException {
+        return update(kind(kind), id, text, ifMatch, true);
+    }
+
+    /** PATCH merges the fields given, PUT replaces them (Kong's semantics; PUT creates a missing one). */
+    private Response update(EntityKind k, String id, String text, String ifMatch, boolean replace)
+            throws AdminException {
+        checkIds(id);
+        ObjectNode body = object(text);
+        String after = k == EntityKind.PLUGINS || !body.hasNonNull(k.key) ? id : body.get(k.key).asText();
+        String action = (replace ? "replaced " : "updated ") + k.singular() + " " + id + " "
+                + body.properties().stream().map(Map.Entry::getKey).toList();
+        ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request), action, doc -> {
+            doc.update(k, id, body, replace);
+            return doc.pathOf(k, after);
+        });
+        return written(config, outcome, 200, k, after);
+    }
+
+    @DELETE
+    @Path("{kind: " + KINDS + "}/{id}")
+    public Response delete(@PathParam("kind") String kind, @PathParam("id") String id,
+            @HeaderParam("If-Match") String ifMatch) throws AdminException {
+        checkIds(id);
+        EntityKind k = kind(kind);
+        ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request), "deleted " + k.singular() + " " + id,
+                doc -> {
+                    doc.delete(k, id);
+                    return null;
+                });
+        return written(config, outcome, 204, null, null);
+    }
+
+    private static String nameOf(EntityKind k, ObjectNode body) {
+        String id = DeclarativeDocument.idOf(k, body);
+        return id == null ? "?" : id;
+    }
+
+    private static EntityKind kind(String kind) {
+        return EntityKind.valueOf(kind.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,237 @@
+package com.gitinsight.gateway.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The file's plugins, wherever they are written (top-level, or nested under a service, route or
+ * consumer): each one's schema and {@code config}, the entities it names, the combinations Kong
+ * allows and its precedence among plugins of the same name. Plugins are bound ({@link #finish})
+ * once every service, route and consumer is known. One instance per load.
+ */
+final class PluginBinder {
+
+    private static final Set<String> PLUGIN = Set.of("name", "config", "enabled", "service", "route",
+            "consumer", "protocols");
+    private static final Set<String> PLUGIN_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
+            "instance_name");
+    /** Kong's protocols, as a plugin's {@code protocols} may name them. */
+    private static final Set<String> KONG_PROTOCOLS = Set.of("grpc", "grpcs", "http", "https", "tcp", "tls",
+            "tls_passthrough", "udp", "ws", "wss");
+
+    private final PluginRegistry registry;
+    private final String file;
+    private final Problems problems;
+    private final List<PendingPlugin> plugins = new ArrayList<>();
+
+    PluginBinder(PluginRegistry registry, String file, Problems problems) {
+        this.registry = registry;
+        this.file = file;
+        this.problems = problems;
+    }
+
+    /** A plugin top-level ({@code scope} null), or nested under the service or consumer {@code scopeName}. */
+    void add(Section section, PluginSpec.Scope scope, String scopeName) {
+        plugins.add(new PendingPlugin(section, scope, scopeName));
+    }
+
+    /** A plugin nested under a route. */
+    void add(Section section, RouteParser.PendingRoute route) {
+        plugins.add(new PendingPlugin(section, PluginSpec.Scope.ROUTE, null, route));
+    }
+
+    /**
+     * Plugins with their references resolved. A plugin names up to one service, route and consumer:
+     * by its place (nested under one of them) and by its own fields; Kong applies it where all of them
+     * match, the most specific combination winning (consumer+route+service, consumer+route,
+     * consumer+service, route+service, consumer, route, service, global).
+     */
+    List<PluginSpec> finish(ServiceParser services, RouteParser routes, ConsumerParser consumers) {
+        Map<String, Chosen> chosen = new LinkedHashMap<>();
+        Set<String> unique = new HashSet<>();
+        for (PendingPlugin p : plugins) {
+            Section s = p.section;
+            s.allowEntity(PLUGIN, PLUGIN_ACCEPTED);
+            AcceptedFields.plugin(s);
+            String name = s.requiredString("name");
+            EntityRefs.id(s);
+            for (Section.Item<String> protocol : s.strings("protocols")) {
+                if (!KONG_PROTOCOLS.contains(protocol.value())) {
+                    problems.add(protocol.location(), protocol.path(), "expected one of " + new java.util.TreeSet<>(KONG_PROTOCOLS)
+                            + ", got '" + protocol.value() + "'");
+                }
+            }
+            Refs refs = refs(p, services, routes, consumers);
+            PluginSchema schema = name == null ? null : registry.find(name);
+            if (name != null && schema == null) {
+                s.error("name", "plugin '" + name + "' is not implemented by this gateway"
+                        + (registry.names().isEmpty() ? "" : " (available: " + String.join(", ", new java.util.TreeSet<>(registry.names())) + ")"));
+            }
+            if (schema == null) {
+                continue;
+            }
+            PluginConfig config = schema.parse(new PluginFields(s.section("config")));
+            if (refs == null) {
+                continue;
+            }
+            PluginSpec.Scope scope = refs.scope();
+            if (!schema.scopes().contains(scope)) {
+                s.error("name", "plugin '" + name + "' cannot be attached to a " + scope.name().toLowerCase(Locale.ROOT)
+                        + " (it applies to: " + schema.scopes().stream().map(x -> x.name().toLowerCase(Locale.ROOT))
+                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
+                continue;
+            }
+            if (!unique.add(schema.storedAs() + "|" + refs.combination())) {
+                s.error("name", "plugin '" + name + "' is configured twice for the same " + refs.describe());
+                continue;
+            }
+            if (!s.bool("enabled", true) || refs.never()) {
+                continue;
+            }
+            PluginSpec spec = new PluginSpec(schema.storedAs(), scope, refs.scopeName(), config,
+                    file + ":" + s.location() + " " + s.path(), refs.within());
+            // Two combinations that come to the same place (a route, and that route with its service):
+            // the more specific one applies, as in Kong.
+            chosen.merge(schema.storedAs() + "|" + scope + "|" + refs.scopeName() + "|"
+                    + (scope == PluginSpec.Scope.CONSUMER ? refs.within() : null),
+                    new Chosen(spec, refs.count()), (a, b) -> b.count > a.count ? b : a);
+        }
+        return chosen.values().stream().map(Chosen::spec).toList();
+    }
+
+    /**
+     * The entities a plugin names, resolved; null when one of them does not exist (the error is
+     * recorded). A reference gives an entity's name (a consumer's username or custom id) or its id.
+     */
+    private static Refs refs(PendingPlugin p, ServiceParser services, RouteParser routes, ConsumerParser consumers) {
+        Section s = p.section;
+        String service = p.scope == PluginSpec.Scope.SERVICE ? p.scopeName : null;
+        String consumer = p.scope == PluginSpec.Scope.CONSUMER ? p.scopeName : null;
+        RouteParser.PendingRoute route = p.route;
+        boolean missing = false;
+        for (String key : List.of("service", "route", "consumer")) {
+            if (!s.has(key)) {
+                continue;
+            }
+            if (p.scope != null && p.scope.name().equalsIgnoreCase(key)) {
+                s.error(key, "a nested plugin already belongs to its parent " + key);
+                continue;
+            }
+            String ref = EntityRefs.reference(s, key);
+            if (ref == null) {
+                missing = true;
+                continue;
+            }
+            String found = switch (key) {
+                case "service" -> service = services.name(ref);
+                case "route" -> {
+                    route = routes.find(ref);
+                    yield route == null ? null : ref;
+                }
+                default -> {
+                    ConsumerParser.PendingConsumer c = consumers.find(ref);
+                    consumer = c == null ? null : c.reference();
+                    yield consumer;
+                }
+            };
+            if (found == null) {
+                s.error(key, "no " + key + " named '" + ref + "'");
+                missing = true;
+            }
+        }
+        return missing ? null : new Refs(service, route, consumer);
+    }
+
+    /** A plugin as written: nested under {@code scope}'s {@code scopeName} (or {@code route}), or top-level (null). */
+    private record PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName, RouteParser.PendingRoute route) {
+        PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName) {
+            this(section, scope, scopeName, null);
+        }
+    }
+
+    /**
+     * What a plugin names, resolved: a service (by name), a route, a consumer (by its reference), each
+     * possibly null. Kong applies the plugin only where all of them match.
+     */
+    private record Refs(String service, RouteParser.PendingRoute route, String consumer) {
+
+        PluginSpec.Scope scope() {
+            return consumer != null ? PluginSpec.Scope.CONSUMER : route != null ? PluginSpec.Scope.ROUTE
+                    : service != null ? PluginSpec.Scope.SERVICE : PluginSpec.Scope.GLOBAL;
+        }
+
+        String scopeName() {
+            return switch (scope()) {
+                case CONSUMER -> consumer;
+                case ROUTE -> routeName();
+                case SERVICE -> service;
+                case GLOBAL -> null;
+            };
+        }
+
+        /**
+         * A consumer's plugin that also names a route or a service applies only there; a route's
+         * plugin that also names its service is marked so (Kong ranks route+service above a
+         * consumer's own plugin, a route's alone below it).
+         */
+        PluginSpec.Within within() {
+            if (consumer == null) {
+                return route != null && service != null ? new PluginSpec.Within(PluginSpec.Scope.SERVICE, service) : null;
+            }
+            if (route != null) {
+                return new PluginSpec.Within(PluginSpec.Scope.ROUTE, routeName());
+            }
+            return service == null ? null : new PluginSpec.Within(PluginSpec.Scope.SERVICE, service);
+        }
+
+        /**
+         * The plugin can apply nowhere: its route is not loaded (its service is disabled), or it names a
+         * route and a service the route does not belong to (Kong accepts that, and never runs it).
+         */
+        boolean never() {
+            if (route == null) {
+                return false;
+            }
+            return route.spec == null || service != null && !service.equals(route.spec.service());
+        }
+
+        int count() {
+            return (service == null ? 0 : 1) + (route == null ? 0 : 1) + (consumer == null ? 0 : 1);
+        }
+
+        /** Kong's uniqueness of a plugin: its name with the entities it names. */
+        String combination() {
+            return "service=" + service + "|route=" + (route == null ? null : routeId()) + "|consumer=" + consumer;
+        }
+
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            if (service != null) {
+                parts.add("service '" + service + "'");
+            }
+            if (route != null) {
+                parts.add("route '" + (route.name != null ? route.name : routeName()) + "'");
+            }
+            if (consumer != null) {
+                parts.add("consumer '" + consumer + "'");
+            }
+            return parts.isEmpty() ? "global scope" : String.join(" and ", parts);
+        }
+
+        private String routeName() {
+            return route.spec == null ? route.name : route.spec.displayName();
+        }
+
+        private String routeId() {
+            return route.name != null ? route.name : "route at " + route.section.location();
+        }
+    }
+
+    private record Chosen(PluginSpec spec, int count) {
+    }
+}

@@ -1,0 +1,249 @@
+package com.gitinsight.gateway.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The file's routes, nested and top-level: paths (a 1.1/2.1 file's migrated as Kong does),
+ * methods, hosts, headers, protocols and path handling; nested plugins go to {@link PluginBinder}.
+ * Routes are loaded ({@link #finish}) once every service is known. One instance per load.
+ */
+final class RouteParser {
+
+    private static final Set<String> ROUTE = Set.of("name", "service", "paths", "methods", "hosts", "headers",
+            "strip_path", "preserve_host", "regex_priority", "plugins", "protocols", "path_handling",
+            "ws_idle_timeout", "ws_ping_interval");
+    private static final Set<String> ROUTE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
+            "https_redirect_status_code", "request_buffering", "response_buffering", "snis", "sources",
+            "destinations");
+    private static final Pattern METHOD = Pattern.compile("[A-Z]+");
+    /** Kong's host names take {@code _} too (its own fixtures use {@code limit_bytes.test}). */
+    private static final Pattern HOST = Pattern.compile("(\\*\\.)?" + HostNames.LABELS + "(\\.\\*)?(:\\d{1,5})?");
+
+    private final Problems problems;
+    /** A 1.1 or 2.1 file: Kong migrates paths that look like regexes to {@code ~} regexes. */
+    private final boolean legacyPaths;
+    private final PluginBinder plugins;
+    private final List<PendingRoute> routes = new ArrayList<>();
+
+    RouteParser(Problems problems, boolean legacyPaths, PluginBinder plugins) {
+        this.problems = problems;
+        this.legacyPaths = legacyPaths;
+        this.plugins = plugins;
+    }
+
+    /** One route: top-level ({@code parentService} null, it names its service) or nested under a service. */
+    void route(Section s, String parentService) {
+        s.allowEntity(ROUTE, ROUTE_ACCEPTED);
+        AcceptedFields.route(s);
+        String name = s.checked("name", s.string("name", null), EntityNames::nameProblem);
+        String id = EntityRefs.id(s);
+        String service = parentService;
+        if (parentService != null) {
+            if (s.has("service")) {
+                s.error("service", "a route nested under a service cannot name another service");
+            }
+        } else {
+            service = EntityRefs.reference(s, "service");
+            if (service == null) {
+                problems.add(s.location(), s.child("service"), "required field missing (a top-level route must name its service)");
+            }
+        }
+        List<RouteSpec.RoutePath> paths = new ArrayList<>();
+        for (Section.Item<String> p : s.strings("paths")) {
+            String raw = legacyPaths ? RoutePaths.migrateLegacy(p.value()) : p.value();
+            if (raw.startsWith("~")) {
+                try {
+                    paths.add(new RouteSpec.RoutePath(raw, Pattern.compile(RoutePaths.javaRegex(raw.substring(1)))));
+                } catch (PatternSyntaxException e) {
+                    problems.add(p.location(), p.path(), "bad regex: " + e.getDescription() + " near index "
+                            + e.getIndex() + " in '" + raw.substring(1) + "'"
+                            + (raw.equals(p.value()) ? "" : " (in a 1.1/2.1 file a path with characters other than "
+                                    + "letters, digits and . - _ ~ / % is a regex, as Kong reads it)"));
+                }
+            } else if (!raw.startsWith("/")) {
+                problems.add(p.location(), p.path(), "a path must start with '/' (or '~' for a regex), got '" + raw + "'");
+            } else {
+                paths.add(new RouteSpec.RoutePath(raw, null));
+            }
+        }
+        Set<String> methods = new java.util.LinkedHashSet<>();
+        for (Section.Item<String> m : s.strings("methods")) {
+            if (!METHOD.matcher(m.value()).matches()) {
+                problems.add(m.location(), m.path(), "a method is upper-case letters, got '" + m.value() + "'");
+            } else {
+                methods.add(m.value());
+            }
+        }
+        List<String> hosts = new ArrayList<>();
+        for (Section.Item<String> h : s.strings("hosts")) {
+            String host = h.value();
+            if (!HOST.matcher(host).matches() || host.startsWith("*.") && host.endsWith(".*")) {
+                problems.add(h.location(), h.path(), "not a host name (a wildcard '*' may lead or end it): '" + host + "'");
+            } else {
+                hosts.add(host.toLowerCase(Locale.ROOT));
+            }
+        }
+        Map<String, List<RouteSpec.HeaderValue>> headers = headers(s.section("headers"));
+        boolean plainHttp = !s.has("protocols");
+        boolean websocket = !s.has("protocols");
+        for (Section.Item<String> p : s.strings("protocols")) {
+            if (ServiceParser.PROTOCOLS.contains(p.value())) {
+                plainHttp = true;
+            } else if (ServiceParser.WS_PROTOCOLS.contains(p.value())) {
+                websocket = true;
+            } else {
+                problems.add(p.location(), p.path(), "a route's protocols are http, https, ws and wss, got '" + p.value() + "'");
+            }
+        }
+        // Upgrades are proxied on every route (as Kong and the seed's nginx do); a ws-only route refuses plain HTTP.
+        RouteSpec.Streaming streaming = new RouteSpec.Streaming(!plainHttp && websocket,
+                s.integer("ws_idle_timeout", 3_600_000, 1, Integer.MAX_VALUE),
+                s.integer("ws_ping_interval", 0, 0, Integer.MAX_VALUE));
+        String pathHandlingName = s.string("path_handling", "v0");
+        RouteSpec.PathHandling pathHandling = RouteSpec.PathHandling.V0;
+        if ("v1".equals(pathHandlingName)) {
+            pathHandling = RouteSpec.PathHandling.V1;
+        } else if (!"v0".equals(pathHandlingName)) {
+            s.error("path_handling", "expected one of: v0, v1, got '" + pathHandlingName + "'");
+        }
+        if (paths.isEmpty() && methods.isEmpty() && hosts.isEmpty() && headers.isEmpty()
+                && !s.has("paths") && !s.has("methods") && !s.has("hosts") && !s.has("headers")) {
+            problems.add(s.location(), s.path(), "a route needs at least one of paths, methods, hosts or headers");
+        }
+        boolean strip = s.bool("strip_path", true);
+        boolean preserve = s.bool("preserve_host", false);
+        int priority = (int) s.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        routes.add(new PendingRoute(s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming,
+                pathHandling));
+        routes.get(routes.size() - 1).id = id;
+        for (Section p : s.sections("plugins")) {
+            plugins.add(p, routes.get(routes.size() - 1));
+        }
+    }
+
+    private Map<String, List<RouteSpec.HeaderValue>> headers(Section h) {
+        Map<String, List<RouteSpec.HeaderValue>> out = new LinkedHashMap<>();
+        for (String header : h.keys()) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if ("host".equals(lower)) {
+                h.error(header, "match the Host header with 'hosts', not 'headers'");
+                continue;
+            }
+            List<RouteSpec.HeaderValue> values = new ArrayList<>();
+            for (Section.Item<String> v : h.strings(header)) {
+                if (v.value().startsWith("~*")) {
+                    try {
+                        values.add(new RouteSpec.HeaderValue(null,
+                                Pattern.compile(v.value().substring(2), Pattern.CASE_INSENSITIVE)));
+                    } catch (PatternSyntaxException e) {
+                        problems.add(v.location(), v.path(), "bad regex: " + e.getDescription());
+                    }
+                } else {
+                    values.add(new RouteSpec.HeaderValue(v.value(), null));
+                }
+            }
+            if (values.isEmpty()) {
+                h.error(header, "needs at least one value");
+            } else {
+                out.put(lower, List.copyOf(values));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The routes, in file order, once every service is known: names unique, each service
+     * reference resolved; a disabled service's routes are left out.
+     */
+    List<RouteSpec> finish(ServiceParser services) {
+        List<PendingRoute> inFileOrder = new ArrayList<>(routes);
+        inFileOrder.sort(Comparator.comparingInt((PendingRoute r) -> line(r.section))
+                .thenComparingInt(r -> column(r.section)));
+        Map<String, Section> names = new HashMap<>();
+        List<RouteSpec> out = new ArrayList<>();
+        for (PendingRoute r : inFileOrder) {
+            if (r.name != null) {
+                Section first = names.putIfAbsent(r.name, r.section);
+                if (first != null) {
+                    r.section.error("name", "duplicate route name '" + r.name + "' (first at " + first.location() + ")");
+                }
+            }
+            String service = r.service == null ? null : services.name(r.service);
+            if (r.service != null && service == null) {
+                r.section.error("service", "no service named '" + r.service + "'");
+                continue;
+            }
+            if (service == null || services.disabled(service)) {
+                continue;
+            }
+            r.spec = new RouteSpec(r.name, service, r.paths, r.methods, r.hosts, r.headers, r.strip, r.preserve,
+                    r.priority, out.size(), r.streaming, r.pathHandling);
+            out.add(r.spec);
+        }
+        return out;
+    }
+
+    /** The route a reference names (its name or its {@code id}), or null. */
+    PendingRoute find(String reference) {
+        for (PendingRoute r : routes) {
+            if (reference.equals(r.name) || reference.equals(r.id)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static int line(Section s) {
+        return s.location() == null ? 0 : s.location().line();
+    }
+
+    private static int column(Section s) {
+        return s.location() == null ? 0 : s.location().column();
+    }
+
+    /** A route as written; {@code spec} is set once {@link #finish} loads it. */
+    static final class PendingRoute {
+        final Section section;
+        final String name;
+        final String service;
+        final List<RouteSpec.RoutePath> paths;
+        final Set<String> methods;
+        final List<String> hosts;
+        final Map<String, List<RouteSpec.HeaderValue>> headers;
+        final boolean strip;
+        final boolean preserve;
+        final int priority;
+        final RouteSpec.Streaming streaming;
+        final RouteSpec.PathHandling pathHandling;
+        /** Kong's {@code id}, when the file gives one: references may use it. */
+        String id;
+        RouteSpec spec;
+
+        PendingRoute(Section section, String name, String service, List<RouteSpec.RoutePath> paths,
+                Set<String> methods, List<String> hosts, Map<String, List<RouteSpec.HeaderValue>> headers,
+                boolean strip, boolean preserve, int priority, RouteSpec.Streaming streaming,
+                RouteSpec.PathHandling pathHandling) {
+            this.section = section;
+            this.pathHandling = pathHandling;
+            this.streaming = streaming;
+            this.name = name;
+            this.service = service;
+            this.paths = paths;
+            this.methods = methods;
+            this.hosts = hosts;
+            this.headers = headers;
+            this.strip = strip;
+            this.preserve = preserve;
+            this.priority = priority;
+        }
+    }
+}

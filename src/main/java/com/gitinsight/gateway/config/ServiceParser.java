@@ -1,0 +1,123 @@
+package com.gitinsight.gateway.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The file's {@code services}: each one's url or protocol, host, port and path, retries and
+ * timeouts; names unique; nested routes go to {@link RouteParser}, nested plugins to
+ * {@link PluginBinder}. One instance per load.
+ */
+final class ServiceParser {
+
+    private static final Set<String> SERVICE = Set.of("name", "url", "protocol", "host", "port", "path",
+            "retries", "connect_timeout", "write_timeout", "read_timeout", "routes", "plugins", "enabled");
+    private static final Set<String> SERVICE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
+            "tls_verify", "tls_verify_depth", "ca_certificates", "client_certificate");
+    static final Set<String> PROTOCOLS = Set.of("http", "https");
+    /** Kong's WebSocket protocols: a service may name them, a route may ask for them. */
+    static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
+    private static final int MAX_TIMEOUT = Integer.MAX_VALUE - 1;
+
+    private final RouteParser routes;
+    private final PluginBinder plugins;
+    private final List<ServiceSpec> services = new ArrayList<>();
+    private final Map<String, Section> serviceSections = new HashMap<>();
+    /** Services by {@code id}, to their names: Kong's references name an entity or give its id. */
+    private final Map<String, String> serviceIds = new HashMap<>();
+    private final Set<String> disabledServices = new HashSet<>();
+
+    ServiceParser(RouteParser routes, PluginBinder plugins) {
+        this.routes = routes;
+        this.plugins = plugins;
+    }
+
+    /** One {@code services[]} entry, with its nested routes and plugins. */
+    void service(Section s) {
+        s.allowEntity(SERVICE, SERVICE_ACCEPTED);
+        AcceptedFields.service(s);
+        String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
+        String id = EntityRefs.id(s);
+        String protocol = "http";
+        String host = null;
+        int port = 80;
+        String path = null;
+        if (s.has("url")) {
+            // Kong's shorthand: the url sets protocol, host, port and path, whatever else the entry says
+            // (a dump from Kong's admin API carries both).
+            String url = s.string("url", null);
+            try {
+                HostNames.Url u = HostNames.url(url);
+                protocol = u.scheme();
+                host = u.host();
+                port = u.port() >= 0 ? u.port() : "https".equals(protocol) ? 443 : 80;
+                path = u.path();
+                if (u.hasQueryOrFragment()) {
+                    s.error("url", "a service url takes no query or fragment");
+                }
+            } catch (IllegalArgumentException e) {
+                s.error("url", "not a valid URL: " + e.getMessage());
+            }
+        } else {
+            protocol = s.string("protocol", "http").toLowerCase(Locale.ROOT);
+            host = s.requiredString("host");
+            port = (int) s.integer("port", "https".equals(protocol) ? 443 : 80, 0, 65535);
+            path = s.string("path", null);
+        }
+        if (protocol != null && WS_PROTOCOLS.contains(protocol)) {
+            // A WebSocket service is the same backend reached over HTTP/1.1 with an upgrade.
+            protocol = protocol.equals("wss") ? "https" : "http";
+        }
+        if (protocol == null || !PROTOCOLS.contains(protocol)) {
+            s.error(s.has("url") ? "url" : "protocol", "protocol must be http, https, ws or wss, got " + protocol);
+        }
+        if (path != null && !path.startsWith("/")) {
+            s.error(s.has("url") ? "url" : "path", "path must start with '/'");
+        }
+        int retries = (int) s.integer("retries", 5, 0, 32767);
+        int connect = (int) s.integer("connect_timeout", 60000, 1, MAX_TIMEOUT);
+        int write = (int) s.integer("write_timeout", 60000, 1, MAX_TIMEOUT);
+        int read = (int) s.integer("read_timeout", 60000, 1, MAX_TIMEOUT);
+        if (name == null) {
+            return;
+        }
+        if (serviceSections.containsKey(name)) {
+            s.error("name", "duplicate service name '" + name + "' (first at "
+                    + serviceSections.get(name).location() + ")");
+            return;
+        }
+        serviceSections.put(name, s);
+        if (id != null) {
+            serviceIds.putIfAbsent(id, name);
+        }
+        if (!s.bool("enabled", true)) {
+            disabledServices.add(name);
+        }
+        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read));
+        for (Section r : s.sections("routes")) {
+            routes.route(r, name);
+        }
+        for (Section p : s.sections("plugins")) {
+            plugins.add(p, PluginSpec.Scope.SERVICE, name);
+        }
+    }
+
+    /** The service a reference names (its name or its {@code id}), or null. */
+    String name(String reference) {
+        return serviceSections.containsKey(reference) ? reference : serviceIds.get(reference);
+    }
+
+    /** {@code enabled: false}: its routes are not loaded. */
+    boolean disabled(String name) {
+        return disabledServices.contains(name);
+    }
+
+    List<ServiceSpec> specs() {
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+package com.gitinsight.gateway.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The file's upstreams: each entry read by {@link UpstreamParser}, names unique, and top-level
+ * {@code targets} added to the upstream they name. One instance per load.
+ */
+final class UpstreamCollector {
+
+    private final Problems problems;
+    private final List<UpstreamSpec> upstreams = new ArrayList<>();
+    private final Map<String, Section> upstreamSections = new HashMap<>();
+    private final Map<String, String> upstreamIds = new HashMap<>();
+
+    UpstreamCollector(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** One {@code upstreams[]} entry ({@link UpstreamParser}); names unique. */
+    void upstream(Section s) {
+        UpstreamSpec spec = UpstreamParser.parse(s, problems);
+        if (spec == null) {
+            return;
+        }
+        if (upstreamSections.containsKey(spec.name())) {
+            s.error("name", "duplicate upstream name '" + spec.name() + "'");
+            return;
+        }
+        upstreams.add(spec);
+        upstreamSections.put(spec.name(), s);
+        if (s.node("id") instanceof Node.ScalarNode id && id.value() instanceof String text) {
+            upstreamIds.putIfAbsent(text, spec.name());
+        }
+    }
+
+    /** A top-level target: Kong's declarative format lets a target name its upstream instead of nesting. */
+    void target(Section t) {
+        String ref = EntityRefs.reference(t, "upstream");
+        UpstreamSpec.TargetSpec spec = UpstreamParser.target(t);
+        if (ref == null) {
+            if (!t.has("upstream")) {
+                problems.add(t.location(), t.child("upstream"), "required field missing (a top-level target names its upstream)");
+            }
+            return;
+        }
+        String name = upstreamSections.containsKey(ref) ? ref : upstreamIds.get(ref);
+        int at = -1;
+        for (int i = 0; i < upstreams.size(); i++) {
+            if (upstreams.get(i).name().equals(name)) {
+                at = i;
+                break;
+            }
+        }
+        if (at < 0) {
+            t.error("upstream", "no upstream named '" + ref + "'");
+            return;
+        }
+        UpstreamSpec u = upstreams.get(at);
+        if (spec == null) {
+            return;
+        }
+        if (u.targets().stream().anyMatch(x -> x.address().equals(spec.address()))) {
+            t.error("target", "duplicate target '" + spec.address() + "' of upstream '" + u.name() + "'");
+            return;
+        }
+        List<UpstreamSpec.TargetSpec> targets = new ArrayList<>(u.targets());
+        targets.add(spec);
+        upstreams.set(at, new UpstreamSpec(u.name(), u.algorithm(), u.hash(), u.healthchecks(), targets));
+    }
+
+    List<UpstreamSpec> specs() {
+        return upstreams;
+    }
+}

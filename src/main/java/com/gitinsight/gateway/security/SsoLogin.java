@@ -1,0 +1,62 @@
+package com.gitinsight.gateway.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+
+/**
+ * The jwt plugin's SSO tokens (OIDC/JWKS, the plugin's {@code sso} or {@link MpJwtDefaults}): the
+ * token verified by the provider's keys ({@link SsoVerifier}), its scopes and roles checked, and
+ * its consumer: the Kong consumer its claim names, or one made up for the SSO user.
+ */
+final class SsoLogin {
+
+    /** Under the jwt filter's name, where its refusals have always been logged. */
+    private static final Logger LOG = Logger.getLogger(JwtFilter.class.getName());
+
+    /** SSO verifiers by key source; they cache keys, so they outlive configurations. */
+    private final Map<String, SsoVerifier> verifiers = new ConcurrentHashMap<>();
+
+    /**
+     * A valid SSO token. Not {@code allowed}: it lacks a required scope or role (the rest is then
+     * null). {@code known}: the consumer is one of the configuration's; {@code subject} names the
+     * credential, {@code sub} is the token's own subject claim (or null).
+     */
+    record Login(boolean allowed, Credentials.Consumer consumer, boolean known, String subject, String sub,
+            SsoPrincipal principal) {
+
+        static final Login FORBIDDEN = new Login(false, null, false, null, null, null);
+    }
+
+    /** The login {@code token} makes, or null when it is not a valid token of this provider. */
+    Login login(String token, JwtPlugin.Sso settings, Credentials credentials) {
+        JwtClaims claims;
+        try {
+            claims = verifiers.computeIfAbsent(settings.keySource(), k -> new SsoVerifier(settings)).verify(token, settings);
+        } catch (InvalidJwtException | IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "SSO token refused: {0}", e.getMessage());
+            return null;
+        }
+        Set<String> scopes = SsoTokens.scopes(claims);
+        Set<String> roles = SsoTokens.roles(claims, settings.rolesClaim());
+        if (!scopes.containsAll(settings.requiredScopes()) || !roles.containsAll(settings.requiredRoles())) {
+            return Login.FORBIDDEN;
+        }
+        Object mapped = claims.getClaimValue(settings.consumerClaim());
+        String name = mapped == null ? null : mapped.toString();
+        Credentials.Consumer known = name == null ? null : credentials.consumer(name);
+        Credentials.Consumer consumer = known != null ? known : new Credentials.Consumer(
+                java.util.UUID.nameUUIDFromBytes(("sso:" + settings.keySource() + ":" + name).getBytes(StandardCharsets.UTF_8))
+                        .toString(), name, null);
+        String subject = claims.getClaimValue("sub") instanceof String s ? s : name;
+        String sub = claims.getClaimValue("sub") instanceof String s ? s : null;
+        SsoPrincipal principal = new SsoPrincipal(claims, token, name == null ? subject : name, roles);
+        return new Login(true, consumer, known != null, subject, sub, principal);
+    }
+}

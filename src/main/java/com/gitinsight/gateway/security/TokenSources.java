@@ -1,0 +1,56 @@
+package com.gitinsight.gateway.security;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where the jwt plugin finds tokens: the query parameters, cookies and headers its config names, in Kong's order. */
+final class TokenSources {
+
+    private TokenSources() {
+    }
+
+    /** Every token the request carries, in Kong's order: query, cookies, headers. */
+    static List<String> tokens(HttpServletRequest request, JwtPlugin.Config config) {
+        List<String> out = new ArrayList<>(1);
+        String query = request.getQueryString();
+        if (query != null && !config.uriParamNames().isEmpty()) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && config.uriParamNames().contains(decode(pair.substring(0, eq)))) {
+                    out.add(decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        if (!config.cookieNames().isEmpty() && request.getCookies() != null) {
+            for (Cookie c : request.getCookies()) {
+                if (config.cookieNames().contains(c.getName())) {
+                    out.add(c.getValue());
+                }
+            }
+        }
+        for (String name : config.headerNames()) {
+            // Kong reads the first occurrence of each header (its spec: "finds the JWT in the first
+            // header occurrence of a duplicated custom authorization header").
+            String header = request.getHeader(name);
+            String value = header == null ? "" : header.trim();
+            if (value.length() > 7 && value.regionMatches(true, 0, "bearer ", 0, 7)) {
+                out.add(value.substring(7).trim());
+            } else if (!"authorization".equals(name) && !value.isEmpty()) {
+                out.add(value);
+            }
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}
