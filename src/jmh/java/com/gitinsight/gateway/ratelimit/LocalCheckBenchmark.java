@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.common.util.concurrent.RateLimiter;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,6 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The local rate-limit check (rate-limiting's counters and request-rate's GCRA cell), one key
  * and 100k keys, two threads. Run: {@code mvn -Pjmh -DskipTests test-compile exec:exec}.
+ * {@code guava*}: the alternative weighed for request-rate (not used), one Guava RateLimiter per
+ * key in the same kind of bounded map, filled at start as nginx's bucket is.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +46,7 @@ public class LocalCheckBenchmark {
     private String[] keys;
     /** The floor: a plain map lookup and one CAS per check, with no expiry and no bound. */
     private ConcurrentHashMap<String, AtomicLong> plain;
+    private Cache<String, RateLimiter> limiters;
 
     @Setup
     public void setUp() {
@@ -54,6 +60,13 @@ public class LocalCheckBenchmark {
         for (String k : keys) {
             plain.put(k, new AtomicLong());
         }
+        limiters = Caffeine.newBuilder().maximumSize(1_000_000).executor(Runnable::run).build();
+    }
+
+    private static RateLimiter limiter(String key) {
+        RateLimiter limiter = RateLimiter.create(Double.POSITIVE_INFINITY);
+        limiter.setRate(1e9 / RATE.intervalNanos());
+        return limiter;
     }
 
     @Benchmark
@@ -80,5 +93,16 @@ public class LocalCheckBenchmark {
     @Benchmark
     public long gcra100kKeys() {
         return cells.take(keys[ThreadLocalRandom.current().nextInt(keys.length)], RATE);
+    }
+
+    @Benchmark
+    public boolean guavaOneKey() {
+        return limiters.get("svc|ip|10.0.0.1", LocalCheckBenchmark::limiter).tryAcquire();
+    }
+
+    @Benchmark
+    public boolean guava100kKeys() {
+        return limiters.get(keys[ThreadLocalRandom.current().nextInt(keys.length)], LocalCheckBenchmark::limiter)
+                .tryAcquire();
     }
 }
