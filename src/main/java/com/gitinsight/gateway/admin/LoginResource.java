@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.admin;
 
+import com.gitinsight.gateway.proxy.ErrorResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -108,6 +109,6 @@ public class LoginResource {
 
     private static Response message(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(JSON.createObjectNode().put("message", message).toString()).build();
+                .entity(ErrorResponses.body(java.util.Map.of("message", message), null)).build();
     }
 }
