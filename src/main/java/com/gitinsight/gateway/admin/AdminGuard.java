@@ -1,11 +1,11 @@
 package com.gitinsight.gateway.admin;
 
-import com.gitinsight.gateway.proxy.ErrorResponses;
-import com.gitinsight.gateway.proxy.LimitedInputStream;
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.LimitedInputStream;
 import com.gitinsight.gateway.runtime.RequestContext;
-import com.gitinsight.gateway.security.Cidr;
+import com.gitinsight.gateway.http.Cidr;
 import com.gitinsight.gateway.security.SsoTokens;
-import com.gitinsight.gateway.security.TrustedProxies;
+import com.gitinsight.gateway.http.TrustedProxies;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package com.gitinsight.gateway.admin;
 
-import com.gitinsight.gateway.security.Cidr;
+import com.gitinsight.gateway.http.Cidr;
 import com.gitinsight.gateway.security.IdentityProviderClient;
 import com.gitinsight.gateway.security.SsoTokens;
 import jakarta.annotation.PostConstruct;

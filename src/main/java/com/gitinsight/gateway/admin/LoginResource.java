@@ -1,6 +1,6 @@
 package com.gitinsight.gateway.admin;
 
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

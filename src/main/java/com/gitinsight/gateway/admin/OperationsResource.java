@@ -8,7 +8,7 @@ import static com.gitinsight.gateway.admin.AdminReplies.tagged;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.cache.PathPattern;
 import com.gitinsight.gateway.cache.ResponseCache;
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.upstream.ServiceGuard;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package com.gitinsight.gateway.observability;
 
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;

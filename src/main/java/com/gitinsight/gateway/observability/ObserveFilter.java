@@ -6,7 +6,7 @@ import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.security.TrustedProxies;
+import com.gitinsight.gateway.http.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

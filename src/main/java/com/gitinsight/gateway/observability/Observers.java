@@ -1,7 +1,7 @@
 package com.gitinsight.gateway.observability;
 
-import com.gitinsight.gateway.security.Cidr;
-import com.gitinsight.gateway.security.TrustedProxies;
+import com.gitinsight.gateway.http.Cidr;
+import com.gitinsight.gateway.http.TrustedProxies;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -4,7 +4,7 @@ import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.security.ManagedHeaders;
+import com.gitinsight.gateway.http.ManagedHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ErrorResponses;
+
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.routing.Router;
@@ -7,7 +9,7 @@ import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.security.TrustedProxies;
+import com.gitinsight.gateway.http.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

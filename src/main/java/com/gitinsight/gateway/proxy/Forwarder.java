@@ -1,5 +1,8 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.LimitedInputStream;
+
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.upstream.Failure;

@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ErrorResponses;
+
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.security.SecurityHeadersPlugin;

@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ErrorResponses;
+
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ErrorResponses;
+
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;

@@ -23,7 +23,7 @@ public final class ProxyResource {
     private final CurrentRequest current;
 
     /** One instance for the application (see {@link GatewayApplication}): nothing is built per request. */
-    ProxyResource(ProxyEngine engine, CurrentRequest current) {
+    public ProxyResource(ProxyEngine engine, CurrentRequest current) {
         this.engine = engine;
         this.current = current;
     }

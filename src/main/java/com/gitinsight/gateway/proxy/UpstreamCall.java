@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ErrorResponses;
+
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;

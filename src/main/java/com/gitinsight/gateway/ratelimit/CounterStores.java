@@ -1,8 +1,8 @@
 package com.gitinsight.gateway.ratelimit;
 
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.security.TrustedProxies;
+import com.gitinsight.gateway.http.TrustedProxies;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

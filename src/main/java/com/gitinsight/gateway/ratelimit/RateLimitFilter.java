@@ -1,10 +1,10 @@
 package com.gitinsight.gateway.ratelimit;
 
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.security.ManagedHeaders;
+import com.gitinsight.gateway.http.ManagedHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

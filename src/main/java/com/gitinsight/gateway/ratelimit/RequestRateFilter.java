@@ -1,6 +1,6 @@
 package com.gitinsight.gateway.ratelimit;
 
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;

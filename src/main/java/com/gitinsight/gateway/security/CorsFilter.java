@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.http.ManagedHeaders;
+
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;

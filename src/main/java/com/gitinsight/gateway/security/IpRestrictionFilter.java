@@ -1,6 +1,8 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.TrustedProxies;
+
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;

@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.http.Cidr;
+
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginSchema;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
-import com.gitinsight.gateway.security.TrustedProxies;
+import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.testing.FakeHttp;
 import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.AfterEach;

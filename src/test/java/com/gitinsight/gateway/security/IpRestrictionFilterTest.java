@@ -1,12 +1,13 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.http.TrustedProxies;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,9 +19,7 @@ class IpRestrictionFilterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static IpRestrictionFilter filter(String trusted) {
-        TrustedProxies proxies = new TrustedProxies();
-        proxies.trustedIps = Optional.of(trusted);
-        proxies.parse();
+        TrustedProxies proxies = TrustedProxies.of(trusted);
         IpRestrictionFilter filter = new IpRestrictionFilter();
         filter.clients = proxies;
         return filter;

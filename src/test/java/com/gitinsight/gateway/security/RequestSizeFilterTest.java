@@ -3,7 +3,7 @@ package com.gitinsight.gateway.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.gitinsight.gateway.proxy.ErrorResponses;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;

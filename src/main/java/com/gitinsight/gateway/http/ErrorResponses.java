@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.proxy;
+package com.gitinsight.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -94,7 +94,7 @@ public final class ErrorResponses {
         return context != null ? context.requestId() : RequestIds.next();
     }
 
-    static String body(String message, String requestId) {
+    public static String body(String message, String requestId) {
         StringWriter out = new StringWriter(message.length() + 64);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();

@@ -1,5 +1,6 @@
-package com.gitinsight.gateway.security;
+package com.gitinsight.gateway.http;
 
+import com.gitinsight.gateway.security.IpRestrictionPlugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

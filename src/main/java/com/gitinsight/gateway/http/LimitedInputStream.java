@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.proxy;
+package com.gitinsight.gateway.http;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.security;
+package com.gitinsight.gateway.http;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;

@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.proxy;
+package com.gitinsight.gateway;
 
 import com.gitinsight.gateway.admin.AdminExceptionMapper;
 import com.gitinsight.gateway.admin.AdminGuard;
@@ -13,6 +13,10 @@ import com.gitinsight.gateway.admin.TargetsResource;
 import com.gitinsight.gateway.observability.HealthResource;
 import com.gitinsight.gateway.observability.MetricsResource;
 import com.gitinsight.gateway.observability.StatusResource;
+import com.gitinsight.gateway.proxy.CurrentRequest;
+import com.gitinsight.gateway.proxy.ErrorMapper;
+import com.gitinsight.gateway.proxy.ProxyEngine;
+import com.gitinsight.gateway.proxy.ProxyResource;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;

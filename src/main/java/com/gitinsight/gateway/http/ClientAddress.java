@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.security;
+package com.gitinsight.gateway.http;
 
 import com.google.common.net.InetAddresses;
 import jakarta.servlet.http.HttpServletRequest;

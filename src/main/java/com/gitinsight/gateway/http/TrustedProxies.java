@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.security;
+package com.gitinsight.gateway.http;
 
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
@@ -23,6 +23,14 @@ public class TrustedProxies implements Unproxied<TrustedProxies> {
     @PostConstruct
     void parse() {
         clients = ClientAddress.of(trustedIps.orElse(""));
+    }
+
+    /** Outside CDI (tests, tools): the proxies of a comma-separated list of addresses and CIDRs. */
+    public static TrustedProxies of(String trustedList) {
+        TrustedProxies proxies = new TrustedProxies();
+        proxies.trustedIps = Optional.ofNullable(trustedList);
+        proxies.parse();
+        return proxies;
     }
 
     /** The client, or null when a trusted proxy named it unreadably (it is on no allow list). */
