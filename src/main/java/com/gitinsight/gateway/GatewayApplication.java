@@ -3,12 +3,12 @@ package com.gitinsight.gateway;
 import com.gitinsight.gateway.admin.AdminExceptionMapper;
 import com.gitinsight.gateway.admin.AdminGuard;
 import com.gitinsight.gateway.admin.AdminResource;
+import com.gitinsight.gateway.admin.BreakerResource;
 import com.gitinsight.gateway.admin.ConfigResource;
 import com.gitinsight.gateway.admin.ConsoleResource;
 import com.gitinsight.gateway.admin.EntitiesResource;
 import com.gitinsight.gateway.admin.HistoryResource;
 import com.gitinsight.gateway.admin.LoginResource;
-import com.gitinsight.gateway.admin.OperationsResource;
 import com.gitinsight.gateway.admin.TargetsResource;
 import com.gitinsight.gateway.observability.HealthResource;
 import com.gitinsight.gateway.observability.MetricsResource;
@@ -32,7 +32,7 @@ public class GatewayApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(HealthResource.class, StatusResource.class, MetricsResource.class, ErrorMapper.class,
                 AdminResource.class, ConfigResource.class, EntitiesResource.class, TargetsResource.class,
-                OperationsResource.class, HistoryResource.class, AdminExceptionMapper.class,
+                BreakerResource.class, HistoryResource.class, AdminExceptionMapper.class,
                 LoginResource.class, ConsoleResource.class, AdminGuard.class);
     }
 

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.admin;
 
 import static com.gitinsight.gateway.admin.AdminReplies.JSON;
 import static com.gitinsight.gateway.admin.AdminReplies.ok;
+import static com.gitinsight.gateway.admin.AdminReplies.tagged;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.GatewayConfig;
@@ -16,6 +17,16 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.DELETE;
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.cache.PathPattern;
 
 /**
  * The admin API, {@code /_gateway/admin/}: Kong's Admin API shapes ({@code /services},
@@ -25,11 +36,12 @@ import jakarta.ws.rs.core.Response;
  * resource). Every response carries the running configuration's hash as its {@code ETag}; writes
  * honour {@code If-Match}; errors are {@link AdminException}s ({@link AdminExceptionMapper}).
  *
- * <p>One resource per part, all at {@code _gateway/admin}: this one (the gateway, its status and the
- * console's live figures), {@link ConfigResource} (the declarative configuration as a whole),
- * {@link EntitiesResource}, {@link TargetsResource} (upstream targets with live health),
- * {@link OperationsResource} (breaker reset, cache purges, reload) and {@link HistoryResource}
- * (backups, audit, rollback).
+ * <p>One resource per part, each at its own path (JAX-RS picks one class per request path, so two
+ * classes at one path would hide each other's methods): this one at {@code _gateway/admin} (the
+ * gateway, its status, the console's live figures, cache purges and reload), {@link ConfigResource}
+ * ({@code /config}), {@link EntitiesResource} ({@code /services}, {@code /routes}, ...),
+ * {@link TargetsResource} ({@code /upstreams/{u}/targets}), {@link BreakerResource}
+ * ({@code /services/{s}/circuit-breaker}) and {@link HistoryResource} ({@code /history}).
  */
 @Path("_gateway/admin")
 @ApplicationScoped
@@ -47,6 +59,9 @@ public class AdminResource {
 
     @Inject
     GatewayMetrics metrics;
+
+    @Inject
+    ResponseCache cache;
 
     @Context
     HttpServletRequest request;
@@ -90,5 +105,55 @@ public class AdminResource {
         body.put("cache_misses", t.cacheMisses());
         body.put("rate_limited", t.rateLimited());
         return ok(config, body);
+    }
+
+    @DELETE
+    @Path("proxy-cache")
+    public Response purge(@QueryParam("pattern") String pattern) throws AdminException {
+        ObjectNode body = JSON.createObjectNode();
+        if (pattern != null && !pattern.isBlank()) {
+            PathPattern compiled;
+            try {
+                compiled = PathPattern.compile(pattern);
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(400, "invalid pattern: " + e.getMessage());
+            }
+            body.put("purged", cache.purge(compiled)).put("pattern", pattern);
+        } else {
+            long n = cache.size();
+            cache.purgeAll();
+            body.put("purged", n);
+        }
+        config.operation(AdminIdentity.of(request), "purged the cache" + (pattern == null ? "" : " for " + pattern),
+                body.deepCopy());
+        return ok(config, body);
+    }
+
+    @DELETE
+    @Path("proxy-cache/{key}")
+    public Response purgeKey(@PathParam("key") String key) throws AdminException {
+        if (!cache.purgeKey(key)) {
+            throw AdminReplies.notFound();
+        }
+        config.operation(AdminIdentity.of(request), "purged cache key " + key, null);
+        return tagged(config, Response.noContent());
+    }
+
+    /** A file that does not validate leaves the running configuration as it is: 400 with the file's error. */
+    @POST
+    @Path("reload")
+    public Response reload() {
+        runtime.reloadNow();
+        String error = runtime.pendingError();
+        config.operation(AdminIdentity.of(request), "requested a reload from the file", null);
+        if (error == null) {
+            return ok(config, JSON.createObjectNode().put("hash", config.running().hash()).put("error", error));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("hash", config.running().hash());
+        body.put("error", error);
+        body.put("message", "the file on disk is not valid; the running configuration stays");
+        return tagged(config, Response.status(400).type(MediaType.APPLICATION_JSON)
+                .entity(ErrorResponses.body(body, null)));
     }
 }

@@ -26,7 +26,7 @@ import java.io.IOException;
 import java.util.Locale;
 
 /** The declarative configuration as a whole (Kong's DB-less {@code /config}): read it, check or replace it. */
-@Path("_gateway/admin")
+@Path("_gateway/admin/config")
 @ApplicationScoped
 @AdminOnly
 public class ConfigResource {
@@ -41,7 +41,6 @@ public class ConfigResource {
     HttpServletRequest request;
 
     @GET
-    @Path("config")
     public Response getConfig(@QueryParam("format") String format, @HeaderParam("Accept") String accept)
             throws AdminException {
         boolean yaml = "yaml".equals(format) || accept != null && accept.contains("yaml");
@@ -58,7 +57,6 @@ public class ConfigResource {
     }
 
     @POST
-    @Path("config")
     @Consumes(MediaType.WILDCARD)
     public Response postConfig(String body, @QueryParam("dry_run") boolean dryRun,
             @HeaderParam("If-Match") String ifMatch, @HeaderParam("Content-Type") String type) throws AdminException {

@@ -32,12 +32,12 @@ import java.util.Map;
  * {@code /consumers}, {@code /plugins}): list, read, create, update, replace, delete; reads show
  * the running configuration with its secrets redacted.
  */
-@Path("_gateway/admin")
+@Path("_gateway/admin/{kind: " + EntitiesResource.KINDS + "}")
 @ApplicationScoped
 @AdminOnly
 public class EntitiesResource {
 
-    private static final String KINDS = "services|routes|upstreams|consumers|plugins";
+    static final String KINDS = "services|routes|upstreams|consumers|plugins";
 
     @Inject
     ConfigAdmin config;
@@ -46,7 +46,6 @@ public class EntitiesResource {
     HttpServletRequest request;
 
     @GET
-    @Path("{kind: " + KINDS + "}")
     public Response list(@PathParam("kind") String kind) throws AdminException {
         DeclarativeDocument doc = config.document();
         ArrayNode data = JSON.createArrayNode();
@@ -55,7 +54,7 @@ public class EntitiesResource {
     }
 
     @GET
-    @Path("{kind: " + KINDS + "}/{id}")
+    @Path("{id}")
     public Response get(@PathParam("kind") String kind, @PathParam("id") String id) throws AdminException {
         checkIds(id);
         DeclarativeDocument doc = config.document();
@@ -63,8 +62,11 @@ public class EntitiesResource {
     }
 
     @GET
-    @Path("services/{id}/routes")
-    public Response serviceRoutes(@PathParam("id") String service) throws AdminException {
+    @Path("{id}/routes")
+    public Response serviceRoutes(@PathParam("kind") String kind, @PathParam("id") String service) throws AdminException {
+        if (!"services".equals(kind)) {
+            throw AdminReplies.notFound();
+        }
         checkIds(service);
         DeclarativeDocument doc = config.document();
         if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
@@ -77,7 +79,6 @@ public class EntitiesResource {
     }
 
     @POST
-    @Path("{kind: " + KINDS + "}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@PathParam("kind") String kind, String text, @HeaderParam("If-Match") String ifMatch)
             throws AdminException {
@@ -93,7 +94,7 @@ public class EntitiesResource {
     }
 
     @PATCH
-    @Path("{kind: " + KINDS + "}/{id}")
+    @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response patch(@PathParam("kind") String kind, @PathParam("id") String id, String text,
             @HeaderParam("If-Match") String ifMatch) throws AdminException {
@@ -101,7 +102,7 @@ public class EntitiesResource {
     }
 
     @PUT
-    @Path("{kind: " + KINDS + "}/{id}")
+    @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response put(@PathParam("kind") String kind, @PathParam("id") String id, String text,
             @HeaderParam("If-Match") String ifMatch) throws AdminException {
@@ -124,7 +125,7 @@ public class EntitiesResource {
     }
 
     @DELETE
-    @Path("{kind: " + KINDS + "}/{id}")
+    @Path("{id}")
     public Response delete(@PathParam("kind") String kind, @PathParam("id") String id,
             @HeaderParam("If-Match") String ifMatch) throws AdminException {
         checkIds(id);

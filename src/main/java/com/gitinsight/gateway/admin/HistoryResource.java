@@ -24,7 +24,7 @@ import java.io.IOException;
 import java.util.List;
 
 /** The configuration's history: its numbered backups with who replaced each and why, the audit trail, rollbacks. */
-@Path("_gateway/admin")
+@Path("_gateway/admin/history")
 @ApplicationScoped
 @AdminOnly
 public class HistoryResource {
@@ -36,7 +36,6 @@ public class HistoryResource {
     HttpServletRequest request;
 
     @GET
-    @Path("history")
     public Response history() throws AdminException {
         ObjectNode body = JSON.createObjectNode();
         body.put("current", config.running().hash());
@@ -63,14 +62,14 @@ public class HistoryResource {
     }
 
     @GET
-    @Path("history/{n: [0-9]+}")
+    @Path("{n: [0-9]+}")
     public Response backup(@PathParam("n") int number) throws AdminException {
         return config.redactedBackup(number).map(t -> tagged(config, Response.ok(t, YAML)))
                 .orElseThrow(AdminReplies::notFound);
     }
 
     @POST
-    @Path("history/{n: [0-9]+}/rollback")
+    @Path("{n: [0-9]+}/rollback")
     public Response rollback(@PathParam("n") int number, @HeaderParam("If-Match") String ifMatch) throws AdminException {
         return outcome(config.rollback(number, ifMatch, AdminIdentity.of(request)), 200, null);
     }

@@ -34,7 +34,7 @@ import java.util.Map;
  * An upstream's targets ({@code /upstreams/{u}/targets}): the configured ones with their live health,
  * adding and removing one in the file, and marking one healthy or unhealthy in the running gateway.
  */
-@Path("_gateway/admin")
+@Path("_gateway/admin/upstreams/{u}/targets")
 @ApplicationScoped
 @AdminOnly
 public class TargetsResource {
@@ -49,7 +49,6 @@ public class TargetsResource {
     HttpServletRequest request;
 
     @GET
-    @Path("upstreams/{u}/targets")
     public Response targets(@PathParam("u") String upstream) throws AdminException {
         checkIds(upstream);
         ArrayNode configured = config.document().targets(upstream);
@@ -78,7 +77,6 @@ public class TargetsResource {
     }
 
     @POST
-    @Path("upstreams/{u}/targets")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response addTarget(@PathParam("u") String upstream, String text, @HeaderParam("If-Match") String ifMatch)
             throws AdminException {
@@ -93,7 +91,7 @@ public class TargetsResource {
     }
 
     @DELETE
-    @Path("upstreams/{u}/targets/{t}")
+    @Path("{t}")
     public Response deleteTarget(@PathParam("u") String upstream, @PathParam("t") String target,
             @HeaderParam("If-Match") String ifMatch) throws AdminException {
         checkIds(upstream, target);
@@ -106,7 +104,7 @@ public class TargetsResource {
     }
 
     @PUT
-    @Path("upstreams/{u}/targets/{t}/{health: healthy|unhealthy}")
+    @Path("{t}/{health: healthy|unhealthy}")
     public Response setHealth(@PathParam("u") String upstream, @PathParam("t") String target,
             @PathParam("health") String health) throws AdminException {
         checkIds(upstream, target);
@@ -119,7 +117,7 @@ public class TargetsResource {
     }
 
     @POST
-    @Path("upstreams/{u}/targets/{t}/{health: healthy|unhealthy}")
+    @Path("{t}/{health: healthy|unhealthy}")
     public Response setHealthPost(@PathParam("u") String upstream, @PathParam("t") String target,
             @PathParam("health") String health) throws AdminException {
         return setHealth(upstream, target, health);
