@@ -35,11 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class LocalCheckBenchmark {
 
-    private static final List<RateLimitingPlugin.Limit> LIMITS = List.of(
-            new RateLimitingPlugin.Limit(Period.MINUTE, Long.MAX_VALUE / 4),
-            new RateLimitingPlugin.Limit(Period.HOUR, Long.MAX_VALUE / 4));
-    private static final RequestRatePlugin.Config RATE = new RequestRatePlugin.Config(1, 1_000_000, true,
-            RequestRatePlugin.Key.IP, null, RateLimitingPlugin.Policy.LOCAL, null, true, 429);
+    private static final List<RateLimitingSchema.Limit> LIMITS = List.of(
+            new RateLimitingSchema.Limit(Period.MINUTE, Long.MAX_VALUE / 4),
+            new RateLimitingSchema.Limit(Period.HOUR, Long.MAX_VALUE / 4));
+    private static final RequestRateSchema.Config RATE = new RequestRateSchema.Config(1, 1_000_000, true,
+            RequestRateSchema.Key.IP, null, RateLimitingSchema.Policy.LOCAL, null, true, 429);
 
     private LocalCounters counters;
     private RateCells.Local cells;

@@ -21,7 +21,7 @@ enum Admission {
     /** Passes by the cache altogether ({@code X-Cache-Status: Bypass}). */
     BYPASS;
 
-    static Admission of(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request) {
+    static Admission of(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
         if (!config.methods().contains(request.getMethod()) || config.cacheControl() && requestSays(request, "no-store")) {
             return BYPASS;
         }

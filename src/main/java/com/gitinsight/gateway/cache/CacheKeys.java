@@ -23,7 +23,7 @@ final class CacheKeys {
     }
 
     /** The path as cached and indexed (lower-cased with {@code ignore_uri_case}). */
-    static String path(ProxyCachePlugin.Config config, HttpServletRequest request) {
+    static String path(ProxyCacheSchema.Config config, HttpServletRequest request) {
         // The normalised path the route matched: every spelling of one resource is one entry, and
         // eviction templates (plain paths) find it.
         RequestContext context = RequestContext.of(request);
@@ -31,7 +31,7 @@ final class CacheKeys {
         return config.ignoreUriCase() ? path.toLowerCase(Locale.ROOT) : path;
     }
 
-    static String key(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request, String path) {
+    static String key(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request, String path) {
         StringBuilder k = new StringBuilder(160);
         k.append(context.match().route().displayName()).append('\n').append(request.getMethod()).append('\n');
         String host = request.getHeader("Host");
@@ -48,12 +48,12 @@ final class CacheKeys {
         String consumer = context.consumer();
         k.append(consumer == null ? "" : consumer).append('\n');
         // The consumer is an app: its users see their own data unless the route says otherwise.
-        String subject = config.varyIdentity() == ProxyCachePlugin.VaryIdentity.SUBJECT ? context.subject() : null;
+        String subject = config.varyIdentity() == ProxyCacheSchema.VaryIdentity.SUBJECT ? context.subject() : null;
         k.append(subject == null ? "" : subject);
         return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString();
     }
 
-    private static void appendQuery(StringBuilder k, ProxyCachePlugin.Config config, String query) {
+    private static void appendQuery(StringBuilder k, ProxyCacheSchema.Config config, String query) {
         if (query == null || query.isEmpty()) {
             k.append('\n');
             return;

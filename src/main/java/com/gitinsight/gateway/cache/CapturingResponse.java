@@ -36,7 +36,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             "age", "x-cache-status", "x-cache-key", "date", "content-type");
 
     private final HttpServletRequest request;
-    private final ProxyCachePlugin.Config config;
+    private final ProxyCacheSchema.Config config;
     private final boolean sharedOnly;
     private final boolean staleStandsIn;
     private final String cacheStatus;
@@ -59,7 +59,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
      * {@code store} receives the entry once, when it is complete. {@code sharedOnly}: the request
      * was {@link Admission#SHARED_ONLY}, so only a response the backend marked shareable is kept.
      */
-    CapturingResponse(HttpServletResponse response, HttpServletRequest request, ProxyCachePlugin.Config config,
+    CapturingResponse(HttpServletResponse response, HttpServletRequest request, ProxyCacheSchema.Config config,
             boolean sharedOnly, boolean staleStandsIn, String cacheStatus, String key, String path, boolean evictable,
             Consumer<CachedResponse> store) {
         super(response);

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * An entry answers only requests with the values of the headers its response varied on. What a
  * request may get from the cache at all is the {@link Admission}'s call.
  */
-public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
+public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,7 +30,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
     transient ResponseCache cache;
 
     public ProxyCacheFilter() {
-        super(ProxyCachePlugin.NAME, ProxyCachePlugin.Config.class);
+        super(ProxyCacheSchema.NAME, ProxyCacheSchema.Config.class);
     }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -40,7 +40,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
     }
 
     @Override
-    protected void apply(ProxyCachePlugin.Config config, RequestContext context, HttpServletRequest request,
+    protected void apply(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         if (upgrade(request)) {
             // A WebSocket handshake: the proxy's (WebSocketFilter, after every plugin), never an entry's.
@@ -133,7 +133,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
     public static final String STATUS_ATTRIBUTE = "com.gitinsight.gateway.cache.status";
 
     /** Records the cache status, and sends it as {@code X-Cache-Status} unless {@code response_headers} says not to. */
-    static void status(HttpServletRequest request, HttpServletResponse response, ProxyCachePlugin.Config config,
+    static void status(HttpServletRequest request, HttpServletResponse response, ProxyCacheSchema.Config config,
             String status) {
         request.setAttribute(STATUS_ATTRIBUTE, status);
         if (config.responseHeaders().cacheStatus()) {
@@ -142,7 +142,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCachePlugin.Config> {
     }
 
     private static void write(HttpServletResponse response, CachedResponse entry, String status, String key, long now,
-            HttpServletRequest request, ProxyCachePlugin.Config config) throws IOException {
+            HttpServletRequest request, ProxyCacheSchema.Config config) throws IOException {
         response.setStatus(entry.status());
         var headers = entry.headers();
         for (int i = 0; i + 1 < headers.size(); i += 2) {

@@ -40,6 +40,11 @@ public final class PluginRegistry {
         return schema.priority();
     }
 
+    /** Every schema, once each (an alias is its own schema with its canonical plugin's handler). */
+    public Collection<PluginSchema> schemas() {
+        return schemas.values();
+    }
+
     public java.util.Set<String> names() {
         return schemas.keySet();
     }

@@ -4,9 +4,11 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Kong splits a plugin into a schema and a handler; this is the schema half. It turns the
- * plugin's {@code config:} map into an immutable {@link PluginConfig}, reporting problems
- * through {@link PluginFields}.
+ * A plugin, as Kong splits it: this is the schema half (the plugin's name, Kong's priority, and its
+ * {@code config:} map turned into an immutable {@link PluginConfig}, problems reported through
+ * {@link PluginFields}), and it names its handler half ({@link #handler()}). Registered once, in
+ * {@code META-INF/services/com.gitinsight.gateway.config.PluginSchema}; {@code proxy.PluginFilters}
+ * runs the handlers of that list, so a plugin cannot be accepted and silently not run.
  */
 public interface PluginSchema {
 
@@ -21,6 +23,9 @@ public interface PluginSchema {
      * runs (each says why). {@code proxy.PluginFilters} runs the plugin filters in this order.
      */
     int priority();
+
+    /** The class that applies the plugin and its phase (Kong's handler). */
+    PluginHandler handler();
 
     /**
      * The name the plugin is known by once loaded: an alias (the seed's {@code response-caching})

@@ -23,11 +23,11 @@ final class ArtemisSubscription extends JmsSubscription {
         super(connection, session);
     }
 
-    static ArtemisSubscription open(CacheEvictionPlugin.Config config, Subscription.Handler handler, ExceptionListener lost)
+    static ArtemisSubscription open(CacheEvictionSchema.Config config, Subscription.Handler handler, ExceptionListener lost)
             throws JMSException {
         Connection c = factory(config.brokerUrl()).createConnection();
         return new ArtemisSubscription(c, start(c, lost, s -> {
-            for (CacheEvictionPlugin.Binding b : config.bindings()) {
+            for (CacheEvictionSchema.Binding b : config.bindings()) {
                 s.createConsumer(s.createTopic(b.exchange())).setMessageListener(handler.listener(s));
             }
         }));

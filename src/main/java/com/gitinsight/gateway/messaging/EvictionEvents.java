@@ -40,17 +40,17 @@ final class EvictionEvents {
         this.cache = cache;
     }
 
-    Outcome apply(CacheEvictionPlugin.Config config, String eventType, byte[] body) {
+    Outcome apply(CacheEvictionSchema.Config config, String eventType, byte[] body) {
         Outcome outcome = evaluate(config, eventType, body);
         (outcome instanceof Evicted ? applied : rejected).incrementAndGet();
         return outcome;
     }
 
-    private Outcome evaluate(CacheEvictionPlugin.Config config, String eventType, byte[] body) {
+    private Outcome evaluate(CacheEvictionSchema.Config config, String eventType, byte[] body) {
         if (eventType == null) {
             return new Rejected("no event_type header");
         }
-        CacheEvictionPlugin.Rule rule = config.rule(eventType);
+        CacheEvictionSchema.Rule rule = config.rule(eventType);
         if (rule == null) {
             return new Rejected("unknown event_type '" + eventType + "'");
         }

@@ -48,7 +48,7 @@ public class EvictionListener implements EvictionFeed {
     private final Object lock = new Object();
     private ScheduledExecutorService worker;
     private volatile EvictionEvents events;
-    private volatile CacheEvictionPlugin.Config config;
+    private volatile CacheEvictionSchema.Config config;
     private Subscription subscription;
     private volatile boolean connected;
     private volatile Instant since = Instant.now();
@@ -65,11 +65,11 @@ public class EvictionListener implements EvictionFeed {
     }
 
     void onConfig(@Observes GatewaySnapshot snapshot) {
-        configure(snapshot.plugins().config(null, CacheEvictionPlugin.NAME, CacheEvictionPlugin.Config.class));
+        configure(snapshot.plugins().config(null, CacheEvictionSchema.NAME, CacheEvictionSchema.Config.class));
     }
 
     /** Subscribes as {@code next} says (null: unsubscribes); nothing changes when it is the running config. */
-    public void configure(CacheEvictionPlugin.Config next) {
+    public void configure(CacheEvictionSchema.Config next) {
         synchronized (lock) {
             if (Objects.equals(next, config)) {
                 return;
@@ -88,7 +88,7 @@ public class EvictionListener implements EvictionFeed {
     }
 
     private void connect(int g) {
-        CacheEvictionPlugin.Config c;
+        CacheEvictionSchema.Config c;
         synchronized (lock) {
             if (g != generation) {
                 return;
@@ -127,7 +127,7 @@ public class EvictionListener implements EvictionFeed {
         }
     }
 
-    private Subscription subscribe(CacheEvictionPlugin.Config c, int g) throws JMSException {
+    private Subscription subscribe(CacheEvictionSchema.Config c, int g) throws JMSException {
         String queue = "gateway.eviction." + host() + "." + UUID.randomUUID();
         Subscription[] self = new Subscription[1];
         Subscription.Handler handler = session -> message -> onMessage(c, self[0], session, message);
@@ -138,7 +138,7 @@ public class EvictionListener implements EvictionFeed {
         };
     }
 
-    private void lost(int g, CacheEvictionPlugin.Config c, JMSException e) {
+    private void lost(int g, CacheEvictionSchema.Config c, JMSException e) {
         disconnected(e);
         synchronized (lock) {
             if (g != generation) {
@@ -149,7 +149,7 @@ public class EvictionListener implements EvictionFeed {
         retry(g, c);
     }
 
-    private void retry(int g, CacheEvictionPlugin.Config c) {
+    private void retry(int g, CacheEvictionSchema.Config c) {
         synchronized (lock) {
             if (g != generation || worker == null || worker.isShutdown()) {
                 return;
@@ -183,7 +183,7 @@ public class EvictionListener implements EvictionFeed {
     private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
 
     /** Never throws: a throwing listener would silently stop the consumer. */
-    private void onMessage(CacheEvictionPlugin.Config c, Subscription from, Session session, Message message) {
+    private void onMessage(CacheEvictionSchema.Config c, Subscription from, Session session, Message message) {
         String id = null;
         try {
             id = message.getJMSMessageID() != null ? message.getJMSMessageID() : "(no message id)";
@@ -237,11 +237,11 @@ public class EvictionListener implements EvictionFeed {
 
     @Override
     public boolean covers(String path) {
-        CacheEvictionPlugin.Config c = config;
+        CacheEvictionSchema.Config c = config;
         if (c == null) {
             return false;
         }
-        for (CacheEvictionPlugin.Rule r : c.rules()) {
+        for (CacheEvictionSchema.Rule r : c.rules()) {
             for (PathTemplate t : r.paths()) {
                 PathPattern p = t.coverage();
                 if (p.matches(path)) {
@@ -259,7 +259,7 @@ public class EvictionListener implements EvictionFeed {
 
     @Override
     public long distrustedLifeMillis() {
-        CacheEvictionPlugin.Config c = config;
+        CacheEvictionSchema.Config c = config;
         return c == null ? Long.MAX_VALUE : c.disconnectedTtlMillis();
     }
 

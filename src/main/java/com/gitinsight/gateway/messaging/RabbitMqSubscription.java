@@ -30,7 +30,7 @@ final class RabbitMqSubscription extends JmsSubscription {
         super(connection, session);
     }
 
-    static RabbitMqSubscription open(CacheEvictionPlugin.Config config, String queue, ThreadFactory threads,
+    static RabbitMqSubscription open(CacheEvictionSchema.Config config, String queue, ThreadFactory threads,
             Subscription.Handler handler, ExceptionListener lost) throws JMSException {
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setUri(config.brokerUrl());
@@ -50,7 +50,7 @@ final class RabbitMqSubscription extends JmsSubscription {
                 s -> s.createConsumer(new RMQDestination(queue, null, null, queue)).setMessageListener(handler.listener(s))));
     }
 
-    private static void declare(com.rabbitmq.client.Connection c, CacheEvictionPlugin.Config config, String queue) {
+    private static void declare(com.rabbitmq.client.Connection c, CacheEvictionSchema.Config config, String queue) {
         try {
             if (config.deadLetterExchange() != null) {
                 ensureExchange(c, config.deadLetterExchange(), "fanout");
@@ -58,7 +58,7 @@ final class RabbitMqSubscription extends JmsSubscription {
             try (Channel ch = c.createChannel()) {
                 ch.queueDeclare(queue, false, true, true, Map.of());
             }
-            for (CacheEvictionPlugin.Binding b : config.bindings()) {
+            for (CacheEvictionSchema.Binding b : config.bindings()) {
                 ensureExchange(c, b.exchange(), "topic");
                 try (Channel ch = c.createChannel()) {
                     ch.queueBind(queue, b.exchange(), b.routingKey());

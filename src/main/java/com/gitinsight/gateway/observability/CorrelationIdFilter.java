@@ -28,7 +28,7 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
     transient IdSource ids;
 
     public CorrelationIdFilter() {
-        super(CorrelationIdPlugin.NAME, IdPluginConfig.class);
+        super(CorrelationIdSchema.NAME, IdPluginConfig.class);
     }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */

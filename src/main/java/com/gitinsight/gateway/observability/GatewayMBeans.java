@@ -1,7 +1,7 @@
 package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.ratelimit.CounterStores;
-import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
+import com.gitinsight.gateway.ratelimit.RateLimitingSchema;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.Jmx;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
@@ -133,7 +133,7 @@ public class GatewayMBeans {
 
         @Override
         public long getRateLimitingRejections() {
-            return rateLimits.rejected(RateLimitingPlugin.NAME);
+            return rateLimits.rejected(RateLimitingSchema.NAME);
         }
 
         @Override

@@ -180,7 +180,7 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
     }
 
     /** One answered request on a route the {@code prometheus} plugin covers. */
-    void record(RequestContext context, PrometheusPlugin.Config config, int status, long totalNanos, long inBytes,
+    void record(RequestContext context, PrometheusSchema.Config config, int status, long totalNanos, long inBytes,
             long outBytes) {
         String service = context.match().service().name();
         String route = context.match().route().displayName();

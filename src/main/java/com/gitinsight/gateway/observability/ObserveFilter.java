@@ -60,8 +60,8 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
-        PrometheusPlugin.Config measured = context == null ? null
-                : context.plugin(PrometheusPlugin.NAME, PrometheusPlugin.Config.class);
+        PrometheusSchema.Config measured = context == null ? null
+                : context.plugin(PrometheusSchema.NAME, PrometheusSchema.Config.class);
         if (!log.enabled() && measured == null) {
             chain.doFilter(request, response);
             return;

@@ -33,7 +33,7 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
 
     @Override
     public long order(PluginRegistry plugins) {
-        return ChainOrder.at(plugins, RequestIdPlugin.NAME);
+        return ChainOrder.at(plugins, RequestIdSchema.NAME);
     }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -52,7 +52,7 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
             return;
         }
         ManagedHeaders headers = null;
-        IdPluginConfig rid = context.pluginOnEveryResponse(RequestIdPlugin.NAME, IdPluginConfig.class);
+        IdPluginConfig rid = context.pluginOnEveryResponse(RequestIdSchema.NAME, IdPluginConfig.class);
         if (rid != null) {
             String id = keepOrMake(request.getHeader(rid.headerName()), rid.generator());
             context.requestId(id);
@@ -62,7 +62,7 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
                 headers.manage(rid.headerName(), id, ManagedHeaders.Mode.OVERRIDE);
             }
         }
-        IdPluginConfig cid = context.plugin(CorrelationIdPlugin.NAME, IdPluginConfig.class);
+        IdPluginConfig cid = context.plugin(CorrelationIdSchema.NAME, IdPluginConfig.class);
         if (cid != null && cid.echoDownstream()) {
             IdGenerator generator = ids.generator();
             headers = headers != null ? headers : ManagedHeaders.of(request, response);

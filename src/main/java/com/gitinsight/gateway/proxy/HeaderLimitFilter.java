@@ -4,7 +4,7 @@ import com.gitinsight.gateway.http.ErrorResponses;
 
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.runtime.ChainOrder;
-import com.gitinsight.gateway.security.SecurityHeadersPlugin;
+import com.gitinsight.gateway.security.SecurityHeadersSchema;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -34,7 +34,7 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
      */
     @Override
     public long order(PluginRegistry plugins) {
-        return ChainOrder.after(plugins, SecurityHeadersPlugin.NAME);
+        return ChainOrder.after(plugins, SecurityHeadersSchema.NAME);
     }
 
     private static int headerBytes(HttpServletRequest request) {

@@ -1,6 +1,8 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.config.PluginHandler;
+import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import jakarta.enterprise.inject.spi.Unmanaged;
 import jakarta.servlet.FilterChain;
@@ -14,11 +16,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Runs the plugin filters, named by the {@code filters} init-param in web.xml, as one servlet
- * filter, in Kong's order: by descending priority of the plugin each filter runs (Kong's
+ * Runs the plugin filters (each plugin's handler, found through its schema, plus the infrastructure
+ * filters the {@code filters} init-param in web.xml names) as one servlet filter, in Kong's order: by descending priority of the plugin each filter runs (Kong's
  * {@code PRIORITY} for a Kong plugin, see {@code PluginSchema.priority()}), the infrastructure
  * filters at the places they name ({@link ChainOrder}); filters of equal order keep their web.xml
  * order. The container wraps every filter it calls in a component invocation (about 11% of the
@@ -36,16 +40,32 @@ public class PluginFilters extends HttpFilter {
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
         instances = new ArrayList<>();
+        PluginRegistry plugins = PluginRegistry.builtIn();
         List<HttpFilter> made = new ArrayList<>();
-        for (String name : config.getInitParameter("filters").split("[,\\s]+")) {
-            if (name.isBlank()) {
-                continue;
-            }
-            HttpFilter filter = create(name.trim());
+        for (String name : filterClasses(config.getInitParameter("filters"), plugins)) {
+            HttpFilter filter = create(name);
             filter.init(config);
             made.add(filter);
         }
-        filters = ordered(made, PluginRegistry.builtIn()).toArray(HttpFilter[]::new);
+        filters = ordered(made, plugins).toArray(HttpFilter[]::new);
+    }
+
+    /**
+     * The filters to run: the infrastructure filters web.xml names ({@code infrastructure}), then the
+     * handler of every plugin the registry holds whose phase is {@code REQUEST}, each class once. A
+     * plugin is registered once, with its schema; its filter is not listed anywhere else.
+     */
+    static Set<String> filterClasses(String infrastructure, PluginRegistry plugins) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : infrastructure == null ? new String[0] : infrastructure.split("[,\\s]+")) {
+            if (!name.isBlank()) {
+                names.add(name.trim());
+            }
+        }
+        plugins.schemas().stream().map(PluginSchema::handler)
+                .filter(h -> h.phase() == PluginHandler.Phase.REQUEST).map(PluginHandler::className).sorted()
+                .forEach(names::add);
+        return names;
     }
 
     /**

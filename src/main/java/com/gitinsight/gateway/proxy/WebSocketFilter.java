@@ -8,7 +8,7 @@ import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.security.CorsPlugin;
+import com.gitinsight.gateway.security.CorsSchema;
 import com.gitinsight.gateway.upstream.Failure;
 import com.gitinsight.gateway.upstream.Target;
 import jakarta.inject.Inject;
@@ -110,7 +110,7 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
         }
         // Browsers apply no CORS to WebSockets, so the cors plugin's origins are enforced here (against
         // cross-site WebSocket hijacking): a handshake from an origin the route does not allow is refused.
-        CorsPlugin.Config cors = context.plugin(CorsPlugin.NAME, CorsPlugin.Config.class);
+        CorsSchema.Config cors = context.plugin(CorsSchema.NAME, CorsSchema.Config.class);
         String origin = request.getHeader("Origin");
         if (cors != null && origin != null && !cors.allows(origin)) {
             ErrorResponses.write(request, response, 403, "Origin not allowed");

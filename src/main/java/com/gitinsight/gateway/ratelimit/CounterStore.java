@@ -13,7 +13,7 @@ interface CounterStore {
     record Usage(boolean admitted, long[] counts) {
     }
 
-    Usage hit(String key, List<RateLimitingPlugin.Limit> limits, long nowMillis) throws Unavailable;
+    Usage hit(String key, List<RateLimitingSchema.Limit> limits, long nowMillis) throws Unavailable;
 
     /** The store could not be asked (Redis down): {@code fault_tolerant} decides. */
     final class Unavailable extends Exception {

@@ -50,8 +50,8 @@ public class CounterStores implements Unproxied<CounterStores> {
     long sweepSeconds;
 
     private volatile LocalCounters local;
-    private final Map<RateLimitingPlugin.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
-    private final Map<RateLimitingPlugin.Redis, RateCells.Redis> redisCells = new ConcurrentHashMap<>();
+    private final Map<RateLimitingSchema.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
+    private final Map<RateLimitingSchema.Redis, RateCells.Redis> redisCells = new ConcurrentHashMap<>();
     private volatile RateCells.Local localCells;
     private final AtomicLong allowedWhileDown = new AtomicLong();
     private final AtomicLong limited = new AtomicLong();
@@ -80,8 +80,8 @@ public class CounterStores implements Unproxied<CounterStores> {
                 : "sha256:" + com.google.common.hash.Hashing.sha256().hashString(id, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    CounterStore store(RateLimitingPlugin.Config config) {
-        if (config.policy() == RateLimitingPlugin.Policy.REDIS) {
+    CounterStore store(RateLimitingSchema.Config config) {
+        if (config.policy() == RateLimitingSchema.Policy.REDIS) {
             return redis.computeIfAbsent(config.redis(), r -> new RedisCounters(r, maxConnections));
         }
         LocalCounters l = local;
@@ -97,8 +97,8 @@ public class CounterStores implements Unproxied<CounterStores> {
         return l;
     }
 
-    RateCells cells(RequestRatePlugin.Config config) {
-        if (config.policy() == RateLimitingPlugin.Policy.REDIS) {
+    RateCells cells(RequestRateSchema.Config config) {
+        if (config.policy() == RateLimitingSchema.Policy.REDIS) {
             return redisCells.computeIfAbsent(config.redis(), r -> new RateCells.Redis(r, maxConnections));
         }
         RateCells.Local l = localCells;
@@ -165,12 +165,12 @@ public class CounterStores implements Unproxied<CounterStores> {
 
     /** A refusal by {@code plugin} (rate-limiting or request-rate), for the metrics. */
     void refused(String plugin) {
-        (RateLimitingPlugin.NAME.equals(plugin) ? limited : rateRefused).incrementAndGet();
+        (RateLimitingSchema.NAME.equals(plugin) ? limited : rateRefused).incrementAndGet();
     }
 
     /** Requests refused by {@code plugin} since start. */
     public long rejected(String plugin) {
-        return (RateLimitingPlugin.NAME.equals(plugin) ? limited : rateRefused).get();
+        return (RateLimitingSchema.NAME.equals(plugin) ? limited : rateRefused).get();
     }
 
     /** Requests let through unchecked while a store was down. */

@@ -29,10 +29,10 @@ final class LocalCounters implements CounterStore {
      */
     private static final class KeyState {
 
-        static Usage hit(long[] windows, List<RateLimitingPlugin.Limit> limits, long now) {
+        static Usage hit(long[] windows, List<RateLimitingSchema.Limit> limits, long now) {
             long[] counts = new long[limits.size()];
             for (int i = 0; i < counts.length; i++) {
-                RateLimitingPlugin.Limit l = limits.get(i);
+                RateLimitingSchema.Limit l = limits.get(i);
                 long taken = take(windows, l.period().ordinal(), l.period().start(now) / 1000, l.limit());
                 if (taken < 0) {
                     counts[i] = -taken - 1;
@@ -40,7 +40,7 @@ final class LocalCounters implements CounterStore {
                         counts[j] = undo(windows, limits.get(j).period().ordinal());
                     }
                     for (int j = i + 1; j < counts.length; j++) {
-                        RateLimitingPlugin.Limit later = limits.get(j);
+                        RateLimitingSchema.Limit later = limits.get(j);
                         counts[j] = current(windows, later.period().ordinal(), later.period().start(now) / 1000);
                     }
                     return new Usage(false, counts);
@@ -77,7 +77,7 @@ final class LocalCounters implements CounterStore {
     }
 
     @Override
-    public Usage hit(String key, List<RateLimitingPlugin.Limit> limits, long nowMillis) {
+    public Usage hit(String key, List<RateLimitingSchema.Limit> limits, long nowMillis) {
         while (true) {
             long[] state = keys.get(key);
             Usage usage = KeyState.hit(state, limits, nowMillis);

@@ -8,7 +8,7 @@ import redis.clients.jedis.exceptions.JedisException;
 interface RateCells {
 
     /** Admitted with a delay in nanoseconds (0: now), or refused: {@code -retryAfterNanos - 1}. */
-    long take(String key, RequestRatePlugin.Config config) throws CounterStore.Unavailable;
+    long take(String key, RequestRateSchema.Config config) throws CounterStore.Unavailable;
 
     /**
      * Local: one TAT per key, updated by CAS (see {@link SweptStates}: bounded, and a key is
@@ -24,7 +24,7 @@ interface RateCells {
         }
 
         @Override
-        public long take(String key, RequestRatePlugin.Config c) {
+        public long take(String key, RequestRateSchema.Config c) {
             while (true) {
                 long[] tat = cells.get(key);
                 long taken = take(tat, c);
@@ -34,7 +34,7 @@ interface RateCells {
             }
         }
 
-        private long take(long[] tat, RequestRatePlugin.Config c) {
+        private long take(long[] tat, RequestRateSchema.Config c) {
             while (true) {
                 long now = System.nanoTime() - origin;
                 long current = SweptStates.read(tat, 0);
@@ -72,12 +72,12 @@ interface RateCells {
 
         private final JedisPooled redis;
 
-        Redis(RateLimitingPlugin.Redis s, int maxConnections) {
+        Redis(RateLimitingSchema.Redis s, int maxConnections) {
             redis = RedisPools.open(s, maxConnections);
         }
 
         @Override
-        public long take(String key, RequestRatePlugin.Config c) throws CounterStore.Unavailable {
+        public long take(String key, RequestRateSchema.Config c) throws CounterStore.Unavailable {
             try {
                 // Microseconds in Redis (its TIME); nanoseconds here.
                 long micros = (Long) redis.eval(SCRIPT, List.of("gw:rr:{" + key + "}"),

@@ -22,7 +22,7 @@ import java.util.List;
  * address, service, header, or {@code path} for that path only), the client address when there is
  * none.
  */
-public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
+public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,7 +30,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
     transient CounterStores stores;
 
     public RateLimitFilter() {
-        super(RateLimitingPlugin.NAME, RateLimitingPlugin.Config.class);
+        super(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
     }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -40,7 +40,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
     }
 
     @Override
-    protected void apply(RateLimitingPlugin.Config config, RequestContext context, HttpServletRequest request,
+    protected void apply(RateLimitingSchema.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         long now = System.currentTimeMillis();
         CounterStore.Usage usage;
@@ -55,7 +55,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
         // Kong: with hide_client_headers no RateLimit header at all, Retry-After included.
         long reset = config.hideClientHeaders() ? -1 : usageHeaders(headers, config.limits(), usage.counts(), now);
         if (!usage.admitted()) {
-            stores.refused(RateLimitingPlugin.NAME);
+            stores.refused(RateLimitingSchema.NAME);
             headers.apply();
             if (reset < 0) {
                 ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage());
@@ -73,7 +73,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
     }
 
     /** The counting key: this plugin instance, then what it counts by (Kong's identifier). */
-    String key(RateLimitingPlugin.Config config, RequestContext context, HttpServletRequest request) {
+    String key(RateLimitingSchema.Config config, RequestContext context, HttpServletRequest request) {
         String id = switch (config.limitBy()) {
             case CONSUMER -> context.consumer();
             case CREDENTIAL -> context.upstreamHeaders().get("X-Credential-Identifier");
@@ -93,10 +93,10 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
      * {@code Retry-After} of a refusal, since a full window has nothing left and the longest full
      * one is reported.
      */
-    static long usageHeaders(ManagedHeaders headers, List<RateLimitingPlugin.Limit> limits, long[] counts, long now) {
+    static long usageHeaders(ManagedHeaders headers, List<RateLimitingSchema.Limit> limits, long[] counts, long now) {
         int reported = 0;
         for (int i = 0; i < limits.size(); i++) {
-            RateLimitingPlugin.Limit l = limits.get(i);
+            RateLimitingSchema.Limit l = limits.get(i);
             long remaining = Math.max(0, l.limit() - counts[i]);
             headers.manage("X-RateLimit-Limit-" + l.period().header(), Long.toString(l.limit()), ManagedHeaders.Mode.OVERRIDE);
             headers.manage("X-RateLimit-Remaining-" + l.period().header(), Long.toString(remaining),
@@ -106,7 +106,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingPlugin.Config> {
                 reported = i;
             }
         }
-        RateLimitingPlugin.Limit t = limits.get(reported);
+        RateLimitingSchema.Limit t = limits.get(reported);
         long reset = secondsUntil(t.period().end(now), now);
         headers.manage("RateLimit-Limit", Long.toString(t.limit()), ManagedHeaders.Mode.OVERRIDE);
         headers.manage("RateLimit-Remaining", Long.toString(Math.max(0, t.limit() - counts[reported])),

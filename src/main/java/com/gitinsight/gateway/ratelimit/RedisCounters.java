@@ -34,15 +34,15 @@ final class RedisCounters implements CounterStore, AutoCloseable {
     private final JedisPooled redis;
     private volatile String sha;
 
-    RedisCounters(RateLimitingPlugin.Redis settings, int maxConnections) {
+    RedisCounters(RateLimitingSchema.Redis settings, int maxConnections) {
         redis = RedisPools.open(settings, maxConnections);
     }
 
     @Override
-    public Usage hit(String key, List<RateLimitingPlugin.Limit> limits, long nowMillis) throws Unavailable {
+    public Usage hit(String key, List<RateLimitingSchema.Limit> limits, long nowMillis) throws Unavailable {
         List<String> keys = new ArrayList<>(limits.size());
         List<String> args = new ArrayList<>(limits.size() * 2);
-        for (RateLimitingPlugin.Limit l : limits) {
+        for (RateLimitingSchema.Limit l : limits) {
             long start = l.period().start(nowMillis);
             keys.add("gw:rl:{" + key + "}:" + l.period().field() + ":" + start);
             args.add(Long.toString(l.limit()));

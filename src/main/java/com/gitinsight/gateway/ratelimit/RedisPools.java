@@ -13,7 +13,7 @@ final class RedisPools {
     private RedisPools() {
     }
 
-    static JedisPooled open(RateLimitingPlugin.Redis s, int maxConnections) {
+    static JedisPooled open(RateLimitingSchema.Redis s, int maxConnections) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(maxConnections);
         pool.setMaxIdle(maxConnections);

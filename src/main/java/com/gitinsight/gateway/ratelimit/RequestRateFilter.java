@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Retry-After}; with {@code nodelay: false} a request within the burst waits its turn, as
  * nginx delays it (that wait holds the request's thread, at most {@code burst} intervals).
  */
-public class RequestRateFilter extends PluginFilter<RequestRatePlugin.Config> {
+public class RequestRateFilter extends PluginFilter<RequestRateSchema.Config> {
 
     private static final long serialVersionUID = 1L;
 
@@ -26,7 +26,7 @@ public class RequestRateFilter extends PluginFilter<RequestRatePlugin.Config> {
     transient CounterStores stores;
 
     public RequestRateFilter() {
-        super(RequestRatePlugin.NAME, RequestRatePlugin.Config.class);
+        super(RequestRateSchema.NAME, RequestRateSchema.Config.class);
     }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -36,7 +36,7 @@ public class RequestRateFilter extends PluginFilter<RequestRatePlugin.Config> {
     }
 
     @Override
-    protected void apply(RequestRatePlugin.Config config, RequestContext context, HttpServletRequest request,
+    protected void apply(RequestRateSchema.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         long wait;
         try {
@@ -47,7 +47,7 @@ public class RequestRateFilter extends PluginFilter<RequestRatePlugin.Config> {
             return;
         }
         if (wait < 0) {
-            stores.refused(RequestRatePlugin.NAME);
+            stores.refused(RequestRateSchema.NAME);
             long retryNanos = -(wait + 1);
             ErrorResponses.write(request, response, config.status(), "API rate limit exceeded",
                     "Retry-After", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));
@@ -59,7 +59,7 @@ public class RequestRateFilter extends PluginFilter<RequestRatePlugin.Config> {
         chain.doFilter(request, response);
     }
 
-    private String key(RequestRatePlugin.Config config, RequestContext context, HttpServletRequest request) {
+    private String key(RequestRateSchema.Config config, RequestContext context, HttpServletRequest request) {
         String id = switch (config.key()) {
             case IP -> null;
             case CONSUMER -> context.consumer();

@@ -26,16 +26,16 @@ import java.io.IOException;
  * max age; without an allowed origin a browser uses none of them. With {@code credentials} and
  * every origin allowed, the request's origin is echoed instead of {@code *}.
  */
-public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
+public class CorsFilter extends PluginFilter<CorsSchema.Config> {
 
     private static final long serialVersionUID = 1L;
 
     public CorsFilter() {
-        super(CorsPlugin.NAME, CorsPlugin.Config.class);
+        super(CorsSchema.NAME, CorsSchema.Config.class);
     }
 
     @Override
-    protected void apply(CorsPlugin.Config config, RequestContext context, HttpServletRequest request,
+    protected void apply(CorsSchema.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         String origin = request.getHeader("Origin");
         if (origin != null && origin.isEmpty()) {
@@ -87,7 +87,7 @@ public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
     }
 
     /** Kong's configure_origin: sets Access-Control-Allow-Origin; true when every origin is allowed. */
-    private static boolean allowOrigin(CorsPlugin.Config config, String origin, ManagedHeaders headers) {
+    private static boolean allowOrigin(CorsSchema.Config config, String origin, ManagedHeaders headers) {
         if (config.anyOrigin()) {
             headers.manage("Access-Control-Allow-Origin", "*", ManagedHeaders.Mode.OVERRIDE);
             return true;
@@ -99,7 +99,7 @@ public class CorsFilter extends PluginFilter<CorsPlugin.Config> {
             headers.manage("Access-Control-Allow-Origin", config.configuredOrigin(), ManagedHeaders.Mode.OVERRIDE);
             return false;
         }
-        CorsPlugin.Normalized allowed = origin == null ? null : config.matching(origin);
+        CorsSchema.Normalized allowed = origin == null ? null : config.matching(origin);
         headers.manage("Access-Control-Allow-Origin", allowed == null ? null : allowed.domain(),
                 ManagedHeaders.Mode.OVERRIDE);
         return false;

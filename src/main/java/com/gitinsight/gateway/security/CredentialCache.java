@@ -44,7 +44,7 @@ final class CredentialCache {
     }
 
     /** Verifies {@code token} against the credentials last asked for ({@link #credentials}). */
-    KongJwtVerifier.Result verify(String token, JwtPlugin.Config config, long now) {
+    KongJwtVerifier.Result verify(String token, JwtSchema.Config config, long now) {
         Generation c = current.get();
         // A token may be 16 KiB: long ones are kept by their hash, so 10,000 entries stay small.
         // Prefixed, so a short token can never equal the key of a long one's hash.

@@ -17,7 +17,7 @@ import java.io.IOException;
  * Plugin {@code ip-restriction}, judged on the client address ({@link ClientAddress}); a refusal
  * is Kong's: {@code status} with {@code message}, by default {@code IP address not allowed: <address>}.
  */
-public class IpRestrictionFilter extends PluginFilter<IpRestrictionPlugin.Config> {
+public class IpRestrictionFilter extends PluginFilter<IpRestrictionSchema.Config> {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,7 +25,7 @@ public class IpRestrictionFilter extends PluginFilter<IpRestrictionPlugin.Config
     transient TrustedProxies clients;
 
     public IpRestrictionFilter() {
-        super(IpRestrictionPlugin.NAME, IpRestrictionPlugin.Config.class);
+        super(IpRestrictionSchema.NAME, IpRestrictionSchema.Config.class);
     }
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -35,7 +35,7 @@ public class IpRestrictionFilter extends PluginFilter<IpRestrictionPlugin.Config
     }
 
     @Override
-    protected void apply(IpRestrictionPlugin.Config config, RequestContext context, HttpServletRequest request,
+    protected void apply(IpRestrictionSchema.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         if (!config.permits(clients.client(request))) {
             String message = config.message() != null ? config.message()

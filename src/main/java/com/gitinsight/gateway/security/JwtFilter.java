@@ -21,7 +21,7 @@ import java.util.List;
  * replacing any the client sent. Failures are 401 with {@code WWW-Authenticate}, or the
  * {@code anonymous} consumer when one is configured.
  */
-public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
+public class JwtFilter extends PluginFilter<JwtSchema.Config> {
 
     private static final long serialVersionUID = 1L;
     private static final String[] CONSUMER_HEADERS = {"X-Consumer-ID", "X-Consumer-Custom-ID", "X-Consumer-Username",
@@ -36,7 +36,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
     transient MpJwtDefaults mpJwt;
 
     /** Gateway-wide SSO defaults from the standard MicroProfile JWT properties, or null. */
-    private transient JwtPlugin.Sso mpJwtDefaults;
+    private transient JwtSchema.Sso mpJwtDefaults;
 
     @PostConstruct
     void readMicroProfileJwtDefaults() {
@@ -44,11 +44,11 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
     }
 
     public JwtFilter() {
-        super(JwtPlugin.NAME, JwtPlugin.Config.class);
+        super(JwtSchema.NAME, JwtSchema.Config.class);
     }
 
     @Override
-    protected void apply(JwtPlugin.Config config, RequestContext context, HttpServletRequest request,
+    protected void apply(JwtSchema.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         if (!config.runOnPreflight() && "OPTIONS".equals(request.getMethod())) {
             chain.doFilter(request, response);
@@ -73,7 +73,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
             chain.doFilter(request, response);
             return;
         }
-        JwtPlugin.Sso settings = config.sso() != null ? config.sso() : mpJwtDefaults;
+        JwtSchema.Sso settings = config.sso() != null ? config.sso() : mpJwtDefaults;
         if (settings != null && tokens.size() == 1 && notAKongCredential(result)) {
             if (sso(request, response, chain, context, credentials, settings, tokens.get(0), config.realm())) {
                 return;
@@ -117,7 +117,7 @@ public class JwtFilter extends PluginFilter<JwtPlugin.Config> {
      * written here (and true returned).
      */
     private boolean sso(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-            RequestContext context, Credentials credentials, JwtPlugin.Sso settings, String token, String realm)
+            RequestContext context, Credentials credentials, JwtSchema.Sso settings, String token, String realm)
             throws IOException, ServletException {
         SsoLogin.Login login = sso.login(token, settings, credentials);
         if (login == null) {

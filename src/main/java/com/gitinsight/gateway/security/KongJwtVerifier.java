@@ -71,7 +71,7 @@ final class KongJwtVerifier {
     private KongJwtVerifier() {
     }
 
-    static Result verify(String token, JwtPlugin.Config config, Credentials credentials, long nowSeconds) {
+    static Result verify(String token, JwtSchema.Config config, Credentials credentials, long nowSeconds) {
         try {
             return check(token, config, credentials, nowSeconds);
         } catch (RuntimeException e) {
@@ -80,7 +80,7 @@ final class KongJwtVerifier {
         }
     }
 
-    private static Result check(String token, JwtPlugin.Config config, Credentials credentials, long now) {
+    private static Result check(String token, JwtSchema.Config config, Credentials credentials, long now) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             return new Rejected("Bad token; too large");
         }
@@ -141,7 +141,7 @@ final class KongJwtVerifier {
         return claims(claims, config, credential, now);
     }
 
-    private static Result claims(JwtClaims claims, JwtPlugin.Config config, Credentials.Credential credential, long now) {
+    private static Result claims(JwtClaims claims, JwtSchema.Config config, Credentials.Credential credential, long now) {
         // A claim that is not a number counts as missing: "must be a number" where it is verified.
         Long exp;
         Long nbf;
@@ -168,7 +168,7 @@ final class KongJwtVerifier {
      * fine. As Kong: every verified claim first, each failing one named; only then
      * {@code maximum_expiration}.
      */
-    static Rejected times(Verified v, JwtPlugin.Config config, long now) {
+    static Rejected times(Verified v, JwtSchema.Config config, long now) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (config.verifyExp()) {
             if (v.exp() == null) {

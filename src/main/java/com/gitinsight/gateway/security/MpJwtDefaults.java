@@ -27,7 +27,7 @@ public class MpJwtDefaults {
     @ConfigProperty(name = "mp.jwt.verify.audiences")
     Optional<String> mpAudiences;
 
-    private JwtPlugin.Sso sso;
+    private JwtSchema.Sso sso;
 
     @PostConstruct
     void read() {
@@ -35,13 +35,13 @@ public class MpJwtDefaults {
         String location = mpKeyLocation.filter(l -> l.startsWith("http://") || l.startsWith("https://")).orElse(null);
         if (issuer != null || location != null) {
             List<String> audiences = mpAudiences.map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of());
-            sso = new JwtPlugin.Sso(issuer, location, audiences, JwtPlugin.ASYMMETRIC, 60, List.of(), List.of(),
+            sso = new JwtSchema.Sso(issuer, location, audiences, JwtSchema.ASYMMETRIC, 60, List.of(), List.of(),
                     null, "sub", 300, 10);
         }
     }
 
     /** The defaults, or null when neither an issuer nor a key URL is configured. */
-    JwtPlugin.Sso sso() {
+    JwtSchema.Sso sso() {
         return sso;
     }
 }

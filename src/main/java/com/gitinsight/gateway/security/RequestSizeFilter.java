@@ -17,16 +17,16 @@ import java.io.IOException;
  * the backend (never buffered to measure, unlike Kong) and the exchange fails with the same
  * 413/417 when it passes the limit.
  */
-public class RequestSizeFilter extends PluginFilter<RequestSizePlugin.Config> {
+public class RequestSizeFilter extends PluginFilter<RequestSizeSchema.Config> {
 
     private static final long serialVersionUID = 1L;
 
     public RequestSizeFilter() {
-        super(RequestSizePlugin.NAME, RequestSizePlugin.Config.class);
+        super(RequestSizeSchema.NAME, RequestSizeSchema.Config.class);
     }
 
     @Override
-    protected void apply(RequestSizePlugin.Config config, RequestContext context, HttpServletRequest request,
+    protected void apply(RequestSizeSchema.Config config, RequestContext context, HttpServletRequest request,
             HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         long length = request.getContentLengthLong();
         if (length >= 0) {

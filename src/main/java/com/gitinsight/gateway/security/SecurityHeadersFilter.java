@@ -20,14 +20,14 @@ public class SecurityHeadersFilter extends HttpFilter implements ChainOrder {
 
     @Override
     public long order(PluginRegistry plugins) {
-        return ChainOrder.at(plugins, SecurityHeadersPlugin.NAME);
+        return ChainOrder.at(plugins, SecurityHeadersSchema.NAME);
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        SecurityHeadersPlugin.Config config = RequestContext.of(request)
-                .pluginOnEveryResponse(SecurityHeadersPlugin.NAME, SecurityHeadersPlugin.Config.class);
+        SecurityHeadersSchema.Config config = RequestContext.of(request)
+                .pluginOnEveryResponse(SecurityHeadersSchema.NAME, SecurityHeadersSchema.Config.class);
         if (config == null) {
             chain.doFilter(request, response);
             return;

@@ -35,7 +35,7 @@ final class SsoLogin {
     }
 
     /** The login {@code token} makes, or null when it is not a valid token of this provider. */
-    Login login(String token, JwtPlugin.Sso settings, Credentials credentials) {
+    Login login(String token, JwtSchema.Sso settings, Credentials credentials) {
         JwtClaims claims;
         try {
             claims = verifiers.computeIfAbsent(settings.keySource(), k -> new SsoVerifier(settings)).verify(token, settings);

@@ -18,7 +18,7 @@ public final class SsoTokens {
     public record Identity(String name, Set<String> roles, Set<String> scopes) {
     }
 
-    private final JwtPlugin.Sso settings;
+    private final JwtSchema.Sso settings;
     private final SsoVerifier verifier;
 
     /**
@@ -27,7 +27,7 @@ public final class SsoTokens {
      */
     public SsoTokens(String issuer, String jwksUri, List<String> audiences, String rolesClaim,
             IdentityProviderClient idp) {
-        this.settings = new JwtPlugin.Sso(issuer, jwksUri, audiences, List.of("RS256", "RS384", "RS512", "ES256",
+        this.settings = new JwtSchema.Sso(issuer, jwksUri, audiences, List.of("RS256", "RS384", "RS512", "ES256",
                 "ES384", "ES512", "PS256", "PS384", "PS512"), 60, List.of(), List.of(), rolesClaim,
                 "preferred_username", 300, 30);
         this.verifier = new SsoVerifier(settings, idp);

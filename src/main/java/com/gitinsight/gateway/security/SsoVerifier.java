@@ -25,24 +25,24 @@ final class SsoVerifier {
 
     private static final Logger LOG = Logger.getLogger(SsoVerifier.class.getName());
 
-    private final JwtPlugin.Sso settings;
+    private final JwtSchema.Sso settings;
     private final IdentityProviderClient idp;
     private final ProviderKeys keys;
-    private final Map<JwtPlugin.Sso, JwtConsumer> consumers = new ConcurrentHashMap<>();
+    private final Map<JwtSchema.Sso, JwtConsumer> consumers = new ConcurrentHashMap<>();
     private volatile String jwksUri;
 
     /** For code that is not a CDI bean: the client is looked up ({@link IdentityProviderClient#current()}). */
-    SsoVerifier(JwtPlugin.Sso settings) {
+    SsoVerifier(JwtSchema.Sso settings) {
         this(settings, IdentityProviderClient.current());
     }
 
     /** {@code idp}: the CDI bean (its proxy), so its Fault Tolerance guards act. */
-    SsoVerifier(JwtPlugin.Sso settings, IdentityProviderClient idp) {
+    SsoVerifier(JwtSchema.Sso settings, IdentityProviderClient idp) {
         this(settings, idp, System::nanoTime);
     }
 
     /** {@code clock}: nanoseconds, for the key cache's times (tests). */
-    SsoVerifier(JwtPlugin.Sso settings, IdentityProviderClient idp, LongSupplier clock) {
+    SsoVerifier(JwtSchema.Sso settings, IdentityProviderClient idp, LongSupplier clock) {
         this.settings = settings;
         this.idp = idp;
         this.keys = new ProviderKeys(settings.keySource(), this::fetchKeys, settings.jwksCacheSeconds(),
@@ -53,11 +53,11 @@ final class SsoVerifier {
      * The verified claims, or an exception saying why not (a provider that cannot be reached and
      * whose keys were never fetched is an {@link InvalidJwtException} too).
      */
-    JwtClaims verify(String token, JwtPlugin.Sso sso) throws InvalidJwtException, IOException {
+    JwtClaims verify(String token, JwtSchema.Sso sso) throws InvalidJwtException, IOException {
         return consumers.computeIfAbsent(sso, s -> build(s, keys)).processToClaims(token);
     }
 
-    private static JwtConsumer build(JwtPlugin.Sso sso, VerificationKeyResolver keys) {
+    private static JwtConsumer build(JwtSchema.Sso sso, VerificationKeyResolver keys) {
         JwtConsumerBuilder b = new JwtConsumerBuilder()
                 .setVerificationKeyResolver(keys)
                 .setRequireExpirationTime()

@@ -14,7 +14,7 @@ final class TokenSources {
     }
 
     /** Every token the request carries, in Kong's order: query, cookies, headers. */
-    static List<String> tokens(HttpServletRequest request, JwtPlugin.Config config) {
+    static List<String> tokens(HttpServletRequest request, JwtSchema.Config config) {
         List<String> out = new ArrayList<>(1);
         String query = request.getQueryString();
         if (query != null && !config.uriParamNames().isEmpty()) {

@@ -19,7 +19,7 @@ public final class ServiceGuard {
     private static final Logger LOG = Logger.getLogger(ServiceGuard.class.getName());
 
     private final String service;
-    private final CircuitBreakerPlugin.Config breakerConfig;
+    private final CircuitBreakerSchema.Config breakerConfig;
     private final int maxConcurrent;
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
@@ -28,7 +28,7 @@ public final class ServiceGuard {
     /** A failure was recorded since the last recorded success. */
     private volatile boolean failuresPending;
 
-    ServiceGuard(String service, CircuitBreakerPlugin.Config breakerConfig, int maxConcurrent) {
+    ServiceGuard(String service, CircuitBreakerSchema.Config breakerConfig, int maxConcurrent) {
         this.service = service;
         this.breakerConfig = breakerConfig;
         this.maxConcurrent = maxConcurrent;
@@ -48,8 +48,8 @@ public final class ServiceGuard {
      * after exactly {@code failure_threshold} consecutive failures. Rate: a time window of
      * {@code window_seconds} that opens at {@code failure_rate}% once it saw {@code minimum_calls}.
      */
-    private static CircuitBreaker breaker(String service, CircuitBreakerPlugin.Config c) {
-        boolean rate = c.mode() == CircuitBreakerPlugin.Mode.RATE;
+    private static CircuitBreaker breaker(String service, CircuitBreakerSchema.Config c) {
+        boolean rate = c.mode() == CircuitBreakerSchema.Mode.RATE;
         return CircuitBreaker.of(service, CircuitBreakerConfig.custom()
                 .slidingWindow(rate ? c.windowSeconds() : c.failureThreshold(),
                         rate ? c.minimumCalls() : c.failureThreshold(),
@@ -102,7 +102,7 @@ public final class ServiceGuard {
             // another success when only consecutive failures open it: skip the bookkeeping. A rate
             // counts every call.
             if (!failuresPending && lastLogged == CircuitBreaker.State.CLOSED
-                    && breakerConfig.mode() == CircuitBreakerPlugin.Mode.CONSECUTIVE) {
+                    && breakerConfig.mode() == CircuitBreakerSchema.Mode.CONSECUTIVE) {
                 return;
             }
             failuresPending = false;
@@ -171,7 +171,7 @@ public final class ServiceGuard {
                 maxConcurrent - bulkhead.getMetrics().getAvailableConcurrentCalls());
     }
 
-    boolean sameSettings(CircuitBreakerPlugin.Config config, int concurrent) {
+    boolean sameSettings(CircuitBreakerSchema.Config config, int concurrent) {
         return java.util.Objects.equals(breakerConfig, config) && maxConcurrent == concurrent;
     }
 

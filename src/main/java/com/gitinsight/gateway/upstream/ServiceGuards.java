@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ServiceGuards {
 
+    /** The plugins the guards apply around the upstream call (their handler, see PluginHandler). */
+    public static final java.util.Set<String> PLUGINS = java.util.Set.of(CircuitBreakerSchema.NAME, BulkheadSchema.NAME);
+
     private final int defaultMaxConcurrent;
     private final Map<String, ServiceGuard> live = new ConcurrentHashMap<>();
 
@@ -26,9 +29,9 @@ public final class ServiceGuards {
     public synchronized Map<String, ServiceGuard> build(GatewayConfig config) {
         Map<String, ServiceGuard> out = new HashMap<>();
         for (ServiceSpec s : config.services()) {
-            CircuitBreakerPlugin.Config breaker = plugin(config, CircuitBreakerPlugin.NAME, s.name(),
-                    CircuitBreakerPlugin.Config.class);
-            BulkheadPlugin.Config bulkhead = plugin(config, BulkheadPlugin.NAME, s.name(), BulkheadPlugin.Config.class);
+            CircuitBreakerSchema.Config breaker = plugin(config, CircuitBreakerSchema.NAME, s.name(),
+                    CircuitBreakerSchema.Config.class);
+            BulkheadSchema.Config bulkhead = plugin(config, BulkheadSchema.NAME, s.name(), BulkheadSchema.Config.class);
             int max = bulkhead == null ? defaultMaxConcurrent : bulkhead.maxConcurrentRequests();
             ServiceGuard existing = live.get(s.name());
             ServiceGuard guard = existing != null && existing.sameSettings(breaker, max) ? existing

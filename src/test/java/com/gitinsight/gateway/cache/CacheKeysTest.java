@@ -10,18 +10,18 @@ import org.junit.jupiter.api.Test;
 
 class CacheKeysTest {
 
-    static ProxyCachePlugin.Config config(ProxyCachePlugin.VaryIdentity identity, List<String> varyHeaders) {
-        return new ProxyCachePlugin.Config(Set.of(200, 301, 404), Set.of("GET", "HEAD"), Set.of("application/json"), 300,
+    static ProxyCacheSchema.Config config(ProxyCacheSchema.VaryIdentity identity, List<String> varyHeaders) {
+        return new ProxyCacheSchema.Config(Set.of(200, 301, 404), Set.of("GET", "HEAD"), Set.of("application/json"), 300,
                 false, varyHeaders, List.of(), false, 0, 1024 * 1024, 0, 1000, identity);
     }
 
-    private static String key(ProxyCachePlugin.Config config, FakeRequest r) {
+    private static String key(ProxyCacheSchema.Config config, FakeRequest r) {
         return CacheKeys.key(config, r.context, r.request, CacheKeys.path(config, r.request));
     }
 
     @Test
     void twoUsersOfOneConsumerGetTwoKeys() {
-        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.SUBJECT, List.of());
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of());
         String u1 = key(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "token-1"));
         String u2 = key(c, FakeRequest.get("/me").authenticated("web-frontend", "u2", "token-2"));
         assertNotEquals(u1, u2, "u2 must not get u1's entry");
@@ -31,7 +31,7 @@ class CacheKeysTest {
 
     @Test
     void tokensWithoutASubjectAreKeyedByTheirHash() {
-        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.SUBJECT, List.of());
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of());
         FakeRequest a = FakeRequest.get("/me").authenticated("web-frontend", null, "token-a");
         assertNotEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", null, "token-b")));
         assertEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", null, "token-a")));
@@ -42,7 +42,7 @@ class CacheKeysTest {
 
     @Test
     void consumerIdentitySharesAnEntryAcrossAnAppsUsers() {
-        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.CONSUMER, List.of());
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.CONSUMER, List.of());
         String u1 = key(c, FakeRequest.get("/catalog").authenticated("web-frontend", "u1", "token-1"));
         assertEquals(u1, key(c, FakeRequest.get("/catalog").authenticated("web-frontend", "u2", "token-2")));
         assertNotEquals(u1, key(c, FakeRequest.get("/catalog").authenticated("mobile-app", "u1", "token-3")),
@@ -51,7 +51,7 @@ class CacheKeysTest {
 
     @Test
     void anonymousRequestsShareOneKeyAndNeverAnAuthenticatedOne() {
-        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.SUBJECT, List.of());
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of());
         String anonymous = key(c, FakeRequest.get("/x"));
         assertEquals(anonymous, key(c, FakeRequest.get("/x")));
         assertNotEquals(anonymous, key(c, FakeRequest.get("/x").authenticated("web-frontend", "u1", "t")));

@@ -23,15 +23,15 @@ class ProxyCacheFilterTest {
         cache.stop();
     }
 
-    private static ProxyCachePlugin.Config config(ProxyCachePlugin.VaryIdentity identity, String... varyHeaders) {
+    private static ProxyCacheSchema.Config config(ProxyCacheSchema.VaryIdentity identity, String... varyHeaders) {
         return CacheKeysTest.config(identity, List.of(varyHeaders));
     }
 
-    private static ProxyCachePlugin.Config config(String... varyHeaders) {
-        return config(ProxyCachePlugin.VaryIdentity.SUBJECT, varyHeaders);
+    private static ProxyCacheSchema.Config config(String... varyHeaders) {
+        return config(ProxyCacheSchema.VaryIdentity.SUBJECT, varyHeaders);
     }
 
-    private FakeResponse send(ProxyCachePlugin.Config config, FakeRequest request, FakeBackend backend) throws Exception {
+    private FakeResponse send(ProxyCacheSchema.Config config, FakeRequest request, FakeBackend backend) throws Exception {
         FakeResponse response = new FakeResponse();
         filter.apply(config, request.context, request.request, response.response, backend);
         return response;
@@ -42,11 +42,11 @@ class ProxyCacheFilterTest {
     @Test
     void responseHeadersTurnedOffAreLeftOutAndTheStatusStaysForTheAccessLog() throws Exception {
         FakeBackend backend = new FakeBackend();
-        ProxyCachePlugin.Config all = config();
-        ProxyCachePlugin.Config none = new ProxyCachePlugin.Config(all.responseCodes(), all.methods(), all.contentTypes(),
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config none = new ProxyCacheSchema.Config(all.responseCodes(), all.methods(), all.contentTypes(),
                 all.ttlSeconds(), all.cacheControl(), all.varyHeaders(), all.varyQueryParams(), all.ignoreUriCase(),
                 all.storageTtlSeconds(), all.maxBodyBytes(), all.staleIfErrorSeconds(), all.lockTimeoutMillis(),
-                all.varyIdentity(), new ProxyCachePlugin.ResponseHeaders(false, false, false));
+                all.varyIdentity(), new ProxyCacheSchema.ResponseHeaders(false, false, false));
         FakeRequest first = FakeRequest.get("/quiet");
         FakeResponse miss = send(none, first, backend);
         assertNull(miss.header("X-Cache-Status"));
@@ -67,11 +67,11 @@ class ProxyCacheFilterTest {
 
     @Test
     void aBypassWithTheStatusHeaderOffSaysNothing() throws Exception {
-        ProxyCachePlugin.Config all = config();
-        ProxyCachePlugin.Config quiet = new ProxyCachePlugin.Config(all.responseCodes(), all.methods(), all.contentTypes(),
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config quiet = new ProxyCacheSchema.Config(all.responseCodes(), all.methods(), all.contentTypes(),
                 all.ttlSeconds(), all.cacheControl(), all.varyHeaders(), all.varyQueryParams(), all.ignoreUriCase(),
                 all.storageTtlSeconds(), all.maxBodyBytes(), all.staleIfErrorSeconds(), all.lockTimeoutMillis(),
-                all.varyIdentity(), new ProxyCachePlugin.ResponseHeaders(true, false, true));
+                all.varyIdentity(), new ProxyCacheSchema.ResponseHeaders(true, false, true));
         FakeRequest post = FakeRequest.of("POST", "/quiet");
         FakeResponse r = send(quiet, post, new FakeBackend());
         assertNull(r.header("X-Cache-Status"));
@@ -83,7 +83,7 @@ class ProxyCacheFilterTest {
     @Test
     void aUserNeverGetsAnotherUsersEntryOfTheSameConsumer() throws Exception {
         FakeBackend backend = new FakeBackend();
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         FakeResponse u1 = send(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "t1"), backend);
         FakeResponse u2 = send(c, FakeRequest.get("/me").authenticated("web-frontend", "u2", "t2"), backend);
         assertEquals("Miss", u2.cacheStatus());
@@ -95,7 +95,7 @@ class ProxyCacheFilterTest {
     @Test
     void consumerIdentityServesOneAppsUsersOneEntry() throws Exception {
         FakeBackend backend = new FakeBackend();
-        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.CONSUMER);
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.CONSUMER);
         FakeResponse u1 = send(c, FakeRequest.get("/catalog", "Authorization", "Bearer t1")
                 .authenticated("web-frontend", "u1", "t1"), backend);
         FakeResponse u2 = send(c, FakeRequest.get("/catalog", "Authorization", "Bearer t2")
@@ -110,7 +110,7 @@ class ProxyCacheFilterTest {
     @Test
     void aResponseToAnAuthorizationIsNeitherStoredNorServedWithoutAnAuthPlugin() throws Exception {
         FakeBackend backend = new FakeBackend();
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         assertEquals("Miss", send(c, FakeRequest.get("/r"), backend).cacheStatus());
         FakeResponse authorized = send(c, FakeRequest.get("/r", "Authorization", "Bearer secret"), backend);
         assertEquals("Bypass", authorized.cacheStatus(), "not answered from the anonymous entry");
@@ -127,7 +127,7 @@ class ProxyCacheFilterTest {
         for (String directive : List.of("must-revalidate", "max-age=0, must-revalidate", "public, no-cache",
                 "no-cache, must-revalidate")) {
             FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
-            ProxyCachePlugin.Config c = config();
+            ProxyCacheSchema.Config c = config();
             String path = "/kept/" + directive;
             assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer u1"), backend).cacheStatus());
             assertEquals("Miss", send(c, FakeRequest.get(path), backend).cacheStatus(), directive);
@@ -138,7 +138,7 @@ class ProxyCacheFilterTest {
     void aResponseToAnAuthorizationTheBackendMarksShareableIsStoredForOthers() throws Exception {
         for (String directive : List.of("public", "s-maxage=60", "must-revalidate, max-age=60")) {
             FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
-            ProxyCachePlugin.Config c = config();
+            ProxyCacheSchema.Config c = config();
             String path = "/shared/" + directive;
             assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer x"), backend).cacheStatus());
             assertEquals("Hit", send(c, FakeRequest.get(path), backend).cacheStatus(), directive);
@@ -151,7 +151,7 @@ class ProxyCacheFilterTest {
     @Test
     void authorizationInTheKeyIsCachedPerCredential() throws Exception {
         FakeBackend backend = new FakeBackend();
-        ProxyCachePlugin.Config c = config("authorization");
+        ProxyCacheSchema.Config c = config("authorization");
         send(c, FakeRequest.get("/k", "Authorization", "Bearer a"), backend);
         assertEquals("Hit", send(c, FakeRequest.get("/k", "Authorization", "Bearer a"), backend).cacheStatus());
         assertEquals("Miss", send(c, FakeRequest.get("/k", "Authorization", "Bearer b"), backend).cacheStatus());
@@ -161,13 +161,13 @@ class ProxyCacheFilterTest {
     @Test
     void requestsWithCookiesBypassUnlessTheKeyHoldsThem() throws Exception {
         FakeBackend backend = new FakeBackend();
-        ProxyCachePlugin.Config plain = config();
+        ProxyCacheSchema.Config plain = config();
         assertEquals("Bypass", send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend).cacheStatus());
         assertEquals("Bypass", send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend).cacheStatus());
         assertEquals("Miss", send(plain, FakeRequest.get("/c"), backend).cacheStatus(), "nothing was stored");
         assertEquals(3, backend.calls);
 
-        ProxyCachePlugin.Config varied = config("cookie");
+        ProxyCacheSchema.Config varied = config("cookie");
         FakeResponse u1 = send(varied, FakeRequest.get("/v", "Cookie", "session=u1"), backend);
         assertEquals("Miss", u1.cacheStatus());
         assertEquals("Hit", send(varied, FakeRequest.get("/v", "Cookie", "session=u1"), backend).cacheStatus());
@@ -180,7 +180,7 @@ class ProxyCacheFilterTest {
     @Test
     void anEntryAnswersOnlyTheValuesItsResponseVariedOn() throws Exception {
         FakeBackend backend = new FakeBackend().header("Vary", "Accept-Language, accept-encoding");
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         FakeResponse en = send(c, FakeRequest.get("/l", "Accept-Language", "en"), backend);
         assertEquals("Miss", en.cacheStatus());
         FakeResponse enAgain = send(c, FakeRequest.get("/l", "Accept-Language", "en"), backend);
@@ -196,7 +196,7 @@ class ProxyCacheFilterTest {
 
     @Test
     void aWaiterDoesNotTakeTheLeadersResponseForAnotherVariant() throws Exception {
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         FakeRequest en = FakeRequest.get("/j", "Accept-Language", "en");
         String key = CacheKeys.key(c, en.context, en.request, "/j");
         // A miss for the key is in flight, and its response turns out to vary on the language.
@@ -217,7 +217,7 @@ class ProxyCacheFilterTest {
     @Test
     void varyAuthorizationKeepsAnAuthorizedResponseFromAnonymousClients() throws Exception {
         FakeBackend backend = new FakeBackend().header("Cache-Control", "public").header("Vary", "Authorization");
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         send(c, FakeRequest.get("/va", "Authorization", "Bearer x"), backend);
         assertEquals("Miss", send(c, FakeRequest.get("/va"), backend).cacheStatus());
         assertEquals("Hit", send(c, FakeRequest.get("/va"), backend).cacheStatus());
@@ -226,7 +226,7 @@ class ProxyCacheFilterTest {
     @Test
     void theValuesTheBackendSawAreTheUpstreamOnes() throws Exception {
         FakeBackend backend = new FakeBackend().header("Vary", "X-Consumer-Username");
-        ProxyCachePlugin.Config c = config(ProxyCachePlugin.VaryIdentity.CONSUMER);
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.CONSUMER);
         FakeRequest first = FakeRequest.get("/u", "X-Consumer-Username", "forged").authenticated("app", "u1", "t1");
         first.context.upstreamHeader("X-Consumer-Username", "web-frontend");
         send(c, first, backend);
@@ -239,7 +239,7 @@ class ProxyCacheFilterTest {
     void varyStarAndVaryOnAHeaderTheProxyRewritesAreNeverStored() throws Exception {
         for (String vary : List.of("*", "Accept, *", "X-Forwarded-For")) {
             FakeBackend backend = new FakeBackend().header("Vary", vary);
-            ProxyCachePlugin.Config c = config();
+            ProxyCacheSchema.Config c = config();
             assertEquals("Bypass", send(c, FakeRequest.get("/s"), backend).cacheStatus(), vary);
             assertEquals("Bypass", send(c, FakeRequest.get("/s"), backend).cacheStatus(), vary);
             assertEquals(2, backend.calls, vary);
@@ -251,7 +251,7 @@ class ProxyCacheFilterTest {
     @Test
     void aBodyShortOfItsContentLengthIsNotStored() throws Exception {
         FakeBackend backend = new FakeBackend().body(2000, true).endAfter(1000);
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         FakeResponse cut = send(c, FakeRequest.get("/cut"), backend);
         assertEquals(1000, cut.body.size());
         assertEquals("Miss", send(c, FakeRequest.get("/cut"), backend).cacheStatus());
@@ -262,7 +262,7 @@ class ProxyCacheFilterTest {
     @Test
     void aChunkedBodyTheBackendCutIsNotStored() throws Exception {
         FakeBackend backend = new FakeBackend().body(2000, false).failAfter(1000);
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         FakeResponse cut = send(c, FakeRequest.get("/cut"), backend);
         assertEquals("Miss", send(c, FakeRequest.get("/cut"), backend).cacheStatus());
         assertNull(cache.get(cut.header("X-Cache-Key")));
@@ -270,7 +270,7 @@ class ProxyCacheFilterTest {
 
     @Test
     void aBodyTheClientStoppedReadingIsNotStored() throws Exception {
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         for (boolean declared : new boolean[] {true, false}) {
             FakeBackend backend = new FakeBackend().body(2000, declared);
             String path = "/gone/" + declared;
@@ -284,14 +284,14 @@ class ProxyCacheFilterTest {
     @Test
     void aHeadResponseDeclaresALengthItNeverSendsAndIsStored() throws Exception {
         FakeBackend backend = new FakeBackend().body(2000, true);
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         assertEquals("Miss", send(c, FakeRequest.of("HEAD", "/h"), backend).cacheStatus());
         assertEquals("Hit", send(c, FakeRequest.of("HEAD", "/h"), backend).cacheStatus());
     }
 
     @Test
     void aWholeBodyIsStoredWithOrWithoutALength() throws Exception {
-        ProxyCachePlugin.Config c = config();
+        ProxyCacheSchema.Config c = config();
         for (boolean declared : new boolean[] {true, false}) {
             FakeBackend backend = new FakeBackend().body(2000, declared);
             String path = "/whole/" + declared;
@@ -305,10 +305,10 @@ class ProxyCacheFilterTest {
 
     // ---- Kong's spec/03-plugins/31-proxy-cache/02-access_spec.lua ----
 
-    private static ProxyCachePlugin.Config honouringCacheControl() {
-        return new ProxyCachePlugin.Config(java.util.Set.of(200, 301, 404), java.util.Set.of("GET", "HEAD"),
+    private static ProxyCacheSchema.Config honouringCacheControl() {
+        return new ProxyCacheSchema.Config(java.util.Set.of(200, 301, 404), java.util.Set.of("GET", "HEAD"),
                 java.util.Set.of("application/json"), 300, true, List.of(), List.of(), false, 0, 1024 * 1024, 0, 1000,
-                ProxyCachePlugin.VaryIdentity.SUBJECT);
+                ProxyCacheSchema.VaryIdentity.SUBJECT);
     }
 
     // "differentiates caches between instances": the key is 64 hex digits (SHA-256), the same on a hit
@@ -339,7 +339,7 @@ class ProxyCacheFilterTest {
     @Test
     void privateIsNeverStored() throws Exception {
         FakeBackend backend = new FakeBackend().header("Cache-Control", "private, max-age=60");
-        for (ProxyCachePlugin.Config c : List.of(config(), honouringCacheControl())) {
+        for (ProxyCacheSchema.Config c : List.of(config(), honouringCacheControl())) {
             assertEquals("Bypass", send(c, FakeRequest.get("/p"), backend).cacheStatus());
         }
         FakeBackend cookie = new FakeBackend().header("Set-Cookie", "session=1");
@@ -352,7 +352,7 @@ class ProxyCacheFilterTest {
     // Cache-Control absent"; and Kong's resource_ttl: without any of them, nothing is stored.
     @Test
     void withCacheControlTheResponseSaysHowLong() throws Exception {
-        ProxyCachePlugin.Config c = honouringCacheControl();
+        ProxyCacheSchema.Config c = honouringCacheControl();
         String expires = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5000));
         java.util.Map<String, String[]> stored = java.util.Map.of(

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.Map;
-import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
-import com.gitinsight.gateway.ratelimit.RequestRatePlugin;
-import com.gitinsight.gateway.messaging.CacheEvictionPlugin;
+import com.gitinsight.gateway.ratelimit.RateLimitingSchema;
+import com.gitinsight.gateway.ratelimit.RequestRateSchema;
+import com.gitinsight.gateway.messaging.CacheEvictionSchema;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,6 +46,11 @@ class KongConfigParserTest {
             @Override
             public int priority() {
                 return 0;
+            }
+
+            @Override
+            public PluginHandler handler() {
+                return PluginHandler.filter("test.Handler");
             }
         };
     }
@@ -145,7 +150,7 @@ class KongConfigParserTest {
         assertTrue(config.pluginsFor(PluginSpec.Scope.ROUTE, "fast-routes").stream()
                 .anyMatch(p -> p.name().equals("proxy-cache")), "the seed's response-caching, stored under its Kong name");
         assertEquals("amqp://gw:secret-of-GATEWAY_AMQP_URL@mq:5672/%2F", config.plugins().stream()
-                .filter(p -> p.name().equals("cache-eviction")).map(p -> ((CacheEvictionPlugin.Config) p.config()).brokerUrl())
+                .filter(p -> p.name().equals("cache-eviction")).map(p -> ((CacheEvictionSchema.Config) p.config()).brokerUrl())
                 .findFirst().orElseThrow());
     }
 
@@ -570,9 +575,9 @@ class KongConfigParserTest {
         assertEquals("hs-secret", consumer.jwtSecrets().get(0).secret());
         assertEquals(pem, consumer.jwtSecrets().get(1).rsaPublicKey());
         assertEquals("amqp://u:p@mq:5672/%2F", config.plugins().stream().filter(p -> p.name().equals("cache-eviction"))
-                .map(p -> ((CacheEvictionPlugin.Config) p.config()).brokerUrl()).findFirst().orElseThrow());
-        List<String> redis = config.plugins().stream().map(PluginSpec::config).map(c -> c instanceof RateLimitingPlugin.Config r
-                ? r.redis().username() + ":" + r.redis().password() : c instanceof RequestRatePlugin.Config q
+                .map(p -> ((CacheEvictionSchema.Config) p.config()).brokerUrl()).findFirst().orElseThrow());
+        List<String> redis = config.plugins().stream().map(PluginSpec::config).map(c -> c instanceof RateLimitingSchema.Config r
+                ? r.redis().username() + ":" + r.redis().password() : c instanceof RequestRateSchema.Config q
                 ? q.redis().username() + ":" + q.redis().password() : null).filter(x -> x != null).sorted().toList();
         assertEquals(List.of("null:op", "null:rp", "ru:rp"), redis);
         assertEquals(Set.of("services[0].plugins[0].config.redis.password",

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.gitinsight.gateway.cache.ProxyCachePlugin;
-import com.gitinsight.gateway.security.CorsPlugin;
-import com.gitinsight.gateway.security.JwtPlugin;
+import com.gitinsight.gateway.cache.ProxyCacheSchema;
+import com.gitinsight.gateway.security.CorsSchema;
+import com.gitinsight.gateway.security.JwtSchema;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -223,7 +223,7 @@ class KongFilesTest {
         assertEquals(1, config.plugins().size(), "rb is not a route of a: Kong never runs that one");
         PluginSpec kept = config.plugins().get(0);
         assertEquals("ra", kept.scopeName());
-        assertEquals(2, ((com.gitinsight.gateway.ratelimit.RateLimitingPlugin.Config) kept.config()).limits().get(0).limit());
+        assertEquals(2, ((com.gitinsight.gateway.ratelimit.RateLimitingSchema.Config) kept.config()).limits().get(0).limit());
         ConfigException twice = assertThrows(ConfigException.class, () -> parser.parse("t.yml", """
                 _format_version: "3.0"
                 services: [{name: a, url: "http://a.internal", routes: [{name: ra, paths: [/a]}]}]
@@ -238,18 +238,18 @@ class KongFilesTest {
     @Test
     void kong39PluginFieldsAreReadWithTheirMeaning() throws Exception {
         GatewayConfig config = load("plugins-kong-3.9-fields.yml");
-        CorsPlugin.Config cors = (CorsPlugin.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route").stream()
+        CorsSchema.Config cors = (CorsSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route").stream()
                 .filter(p -> p.name().equals("cors")).findFirst().orElseThrow().config();
         assertTrue(cors.privateNetwork());
-        JwtPlugin.Config jwt = (JwtPlugin.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route").stream()
+        JwtSchema.Config jwt = (JwtSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route").stream()
                 .filter(p -> p.name().equals("jwt")).findFirst().orElseThrow().config();
         assertEquals("shop", jwt.realm());
-        ProxyCachePlugin.Config shop = (ProxyCachePlugin.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route")
+        ProxyCacheSchema.Config shop = (ProxyCacheSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route")
                 .stream().filter(p -> p.name().equals("proxy-cache")).findFirst().orElseThrow().config();
-        assertEquals(new ProxyCachePlugin.ResponseHeaders(true, true, false), shop.responseHeaders());
-        ProxyCachePlugin.Config legacy = (ProxyCachePlugin.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "legacy-route")
+        assertEquals(new ProxyCacheSchema.ResponseHeaders(true, true, false), shop.responseHeaders());
+        ProxyCacheSchema.Config legacy = (ProxyCacheSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "legacy-route")
                 .stream().filter(p -> p.name().equals("proxy-cache")).findFirst().orElseThrow().config();
-        assertEquals(new ProxyCachePlugin.ResponseHeaders(false, false, true), legacy.responseHeaders(), "3.4's 'Age' too");
+        assertEquals(new ProxyCacheSchema.ResponseHeaders(false, false, true), legacy.responseHeaders(), "3.4's 'Age' too");
         assertEquals(Set.of(200, 203, 700), legacy.responseCodes());
     }
 

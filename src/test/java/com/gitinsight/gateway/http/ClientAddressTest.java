@@ -1,6 +1,6 @@
 package com.gitinsight.gateway.http;
 
-import com.gitinsight.gateway.security.IpRestrictionPlugin;
+import com.gitinsight.gateway.security.IpRestrictionSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,7 +60,7 @@ class ClientAddressTest {
 
     @Test
     void ipRestrictionDeniesFirstThenRequiresTheAllowList() {
-        IpRestrictionPlugin.Config c = new IpRestrictionPlugin.Config(List.of(Cidr.parse("10.0.0.0/8")),
+        IpRestrictionSchema.Config c = new IpRestrictionSchema.Config(List.of(Cidr.parse("10.0.0.0/8")),
                 List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
         assertTrue(c.permits(InetAddresses.forString("10.1.1.1")));
         assertFalse(c.permits(InetAddresses.forString("10.6.6.6")));
@@ -80,7 +80,7 @@ class ClientAddressTest {
         assertEquals(null, lb.of(request("127.0.0.1", "[2001:db8::1")));
         assertEquals("unknown", lb.text(request("127.0.0.1", "unknown")));
         assertFalse(Cidr.any(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")), lb.of(request("127.0.0.1", "unknown"))));
-        IpRestrictionPlugin.Config denyOnly = new IpRestrictionPlugin.Config(List.of(),
+        IpRestrictionSchema.Config denyOnly = new IpRestrictionSchema.Config(List.of(),
                 List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
         assertFalse(denyOnly.permits(null), "an unknown client is refused even by a deny-only list");
     }

@@ -179,7 +179,7 @@ class RateLimitIT {
     void twoNodesSharingOneRedisAdmitExactlyTheLimitInTotal() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(redisPort > 0, "no Redis");
         String client = UUID.randomUUID().toString();
-        var limits = java.util.List.of(new com.gitinsight.gateway.ratelimit.RateLimitingPlugin.Limit(
+        var limits = java.util.List.of(new com.gitinsight.gateway.ratelimit.RateLimitingSchema.Limit(
                 com.gitinsight.gateway.ratelimit.Period.HOUR, 37));
         AtomicInteger secondNode = new AtomicInteger();
         try (var node2 = com.gitinsight.gateway.ratelimit.TestRedis.counters(redisPort)) {

@@ -64,9 +64,9 @@ class ArtemisEvictionTest {
         broker.stop();
     }
 
-    private CacheEvictionPlugin.Config config(String deadLetters) {
-        return new CacheEvictionPlugin.Config(CacheEvictionPlugin.Provider.ARTEMIS, "tcp://127.0.0.1:" + port,
-                List.of(new CacheEvictionPlugin.Binding("analysis", "#")), EvictionEventsTest.CONFIG.rules(), deadLetters,
+    private CacheEvictionSchema.Config config(String deadLetters) {
+        return new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.ARTEMIS, "tcp://127.0.0.1:" + port,
+                List.of(new CacheEvictionSchema.Binding("analysis", "#")), EvictionEventsTest.CONFIG.rules(), deadLetters,
                 30_000, 500);
     }
 

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class EvictionEventsTest {
 
-    static final CacheEvictionPlugin.Config CONFIG = new CacheEvictionPlugin.Config(CacheEvictionPlugin.Provider.RABBITMQ,
-            "amqp://guest:guest@127.0.0.1:5672", List.of(new CacheEvictionPlugin.Binding("analysis", "analysis.completed.*")),
-            List.of(new CacheEvictionPlugin.Rule("analysis_completed",
+    static final CacheEvictionSchema.Config CONFIG = new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.RABBITMQ,
+            "amqp://guest:guest@127.0.0.1:5672", List.of(new CacheEvictionSchema.Binding("analysis", "analysis.completed.*")),
+            List.of(new CacheEvictionSchema.Rule("analysis_completed",
                     List.of(PathTemplate.parse("/api/v1/fast/repositories/{repository_id}/**"))),
-                    new CacheEvictionPlugin.Rule("insights_generated",
+                    new CacheEvictionSchema.Rule("insights_generated",
                             List.of(PathTemplate.parse("/api/v1/fast/repositories/{repository_id}/insights/**")))),
             null, 30_000, 30_000);
 

@@ -67,18 +67,18 @@ class EvictionListenerTest {
         }
     }
 
-    private CacheEvictionPlugin.Config config(int port, String deadLetters, long disconnectedTtlMillis) {
-        return new CacheEvictionPlugin.Config(CacheEvictionPlugin.Provider.RABBITMQ,
+    private CacheEvictionSchema.Config config(int port, String deadLetters, long disconnectedTtlMillis) {
+        return new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.RABBITMQ,
                 TestBroker.url(port),
-                List.of(new CacheEvictionPlugin.Binding(analysis, "analysis.completed.*"),
-                        new CacheEvictionPlugin.Binding(insights, "insights.generated.*")),
+                List.of(new CacheEvictionSchema.Binding(analysis, "analysis.completed.*"),
+                        new CacheEvictionSchema.Binding(insights, "insights.generated.*")),
                 EvictionEventsTest.CONFIG.rules(), deadLetters, disconnectedTtlMillis, 1_000);
     }
 
     private record Node(ResponseCache cache, EvictionListener listener) {
     }
 
-    private Node node(CacheEvictionPlugin.Config config) {
+    private Node node(CacheEvictionSchema.Config config) {
         ResponseCache cache = new ResponseCache(1000, 16);
         EvictionListener listener = new EvictionListener(cache);
         closing.add(cache::stop);

@@ -22,9 +22,9 @@ public final class TestNode implements AutoCloseable {
     public static TestNode subscribed(String brokerUrl, String exchange, String template) {
         ResponseCache cache = new ResponseCache(1000, 16);
         EvictionListener listener = new EvictionListener(cache);
-        listener.configure(new CacheEvictionPlugin.Config(CacheEvictionPlugin.Provider.RABBITMQ, brokerUrl,
-                List.of(new CacheEvictionPlugin.Binding(exchange, "analysis.completed.*")),
-                List.of(new CacheEvictionPlugin.Rule("analysis_completed", List.of(PathTemplate.parse(template)))),
+        listener.configure(new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.RABBITMQ, brokerUrl,
+                List.of(new CacheEvictionSchema.Binding(exchange, "analysis.completed.*")),
+                List.of(new CacheEvictionSchema.Rule("analysis_completed", List.of(PathTemplate.parse(template)))),
                 null, 30_000, 1_000));
         await().atMost(Duration.ofSeconds(20)).until(() -> listener.status().connected());
         return new TestNode(cache, listener);

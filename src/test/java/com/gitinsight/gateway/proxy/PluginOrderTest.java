@@ -55,18 +55,13 @@ class PluginOrderTest {
             "observability.CorrelationIdFilter",    // correlation-id 1
             "proxy.WebSocketFilter");               // innermost: the handshake's proxy
 
-    /** The filter classes web.xml names, in the order it lists them. */
+    /** The filter classes PluginFilters makes: web.xml's infrastructure filters and every plugin's handler. */
     static List<String> webXmlFilters() throws Exception {
         String xml = Files.readString(Path.of("webapp/WEB-INF/web.xml"));
         int start = xml.indexOf("<param-name>filters</param-name>");
         String value = xml.substring(xml.indexOf("<param-value>", start) + "<param-value>".length(),
                 xml.indexOf("</param-value>", start));
-        value = value.replaceAll("(?s)<!--.*?-->", " ");
-        List<String> out = new ArrayList<>();
-        for (String name : value.trim().split("[,\\s]+")) {
-            out.add(name);
-        }
-        return out;
+        return new ArrayList<>(PluginFilters.filterClasses(value.replaceAll("(?s)<!--.*?-->", " "), PLUGINS));
     }
 
     private static List<HttpFilter> make(List<String> classes) throws Exception {

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class LocalCountersTest {
 
-    static final List<RateLimitingPlugin.Limit> SECOND_AND_MINUTE = List.of(
-            new RateLimitingPlugin.Limit(Period.SECOND, 2), new RateLimitingPlugin.Limit(Period.MINUTE, 3));
+    static final List<RateLimitingSchema.Limit> SECOND_AND_MINUTE = List.of(
+            new RateLimitingSchema.Limit(Period.SECOND, 2), new RateLimitingSchema.Limit(Period.MINUTE, 3));
 
-    static int admittedAtOnce(CounterStore store, String key, List<RateLimitingPlugin.Limit> limits, int requests)
+    static int admittedAtOnce(CounterStore store, String key, List<RateLimitingSchema.Limit> limits, int requests)
             throws Exception {
         long now = System.currentTimeMillis();
         return Concurrently.admitted(requests, i -> store.hit(key, limits, now).admitted());
@@ -24,8 +24,8 @@ class LocalCountersTest {
     @Test
     void exactlyTheLimitPassesUnderConcurrency() throws Exception {
         LocalCounters store = new LocalCounters(1000);
-        List<RateLimitingPlugin.Limit> limits = List.of(new RateLimitingPlugin.Limit(Period.HOUR, 37),
-                new RateLimitingPlugin.Limit(Period.DAY, 1000));
+        List<RateLimitingSchema.Limit> limits = List.of(new RateLimitingSchema.Limit(Period.HOUR, 37),
+                new RateLimitingSchema.Limit(Period.DAY, 1000));
         assertEquals(37, admittedAtOnce(store, "k", limits, 200));
         assertEquals(0, admittedAtOnce(store, "k", limits, 50), "the hour is used up");
         assertEquals(37, admittedAtOnce(store, "other", limits, 200), "keys are independent");
@@ -59,7 +59,7 @@ class LocalCountersTest {
     @Test
     void aMillionClientAddressesKeepTheStateBounded() {
         LocalCounters store = new LocalCounters(200_000);
-        List<RateLimitingPlugin.Limit> minute = List.of(new RateLimitingPlugin.Limit(Period.MINUTE, 10));
+        List<RateLimitingSchema.Limit> minute = List.of(new RateLimitingSchema.Limit(Period.MINUTE, 10));
         long now = System.currentTimeMillis();
         for (int i = 0; i < 1_000_000; i++) {
             store.hit("svc|ip|10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), minute, now);
@@ -85,7 +85,7 @@ class LocalCountersTest {
     @Test
     void sweepingWhileAKeyIsHitLosesNoCount() throws Exception {
         LocalCounters store = new LocalCounters(1000);
-        List<RateLimitingPlugin.Limit> minute = List.of(new RateLimitingPlugin.Limit(Period.MINUTE, 37));
+        List<RateLimitingSchema.Limit> minute = List.of(new RateLimitingSchema.Limit(Period.MINUTE, 37));
         long t = Instant.parse("2026-11-27T10:15:30Z").toEpochMilli();
         long later = t + 60_000;
         for (int round = 0; round < 20; round++) {
@@ -113,7 +113,7 @@ class LocalCountersTest {
     @Test
     void aMillionClientAddressesLeaveNothingOnceTheirWindowsEnd() {
         LocalCounters store = new LocalCounters(2_000_000);
-        List<RateLimitingPlugin.Limit> minute = List.of(new RateLimitingPlugin.Limit(Period.MINUTE, 10));
+        List<RateLimitingSchema.Limit> minute = List.of(new RateLimitingSchema.Limit(Period.MINUTE, 10));
         long t = Instant.parse("2026-11-27T10:15:30Z").toEpochMilli();
         for (int i = 0; i < 1_000_000; i++) {
             store.hit("svc|ip|10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), minute, t);

@@ -54,7 +54,7 @@ class RateLimitFilterTest {
 
     private FakeHttp.Response send(GatewaySnapshot snapshot, String route, String path, String client) throws Exception {
         FakeHttp.Request r = FakeHttp.Request.get(path).from(client).on(snapshot, TestSnapshots.match(snapshot, route));
-        RateLimitingPlugin.Config config = r.context().plugin(RateLimitingPlugin.NAME, RateLimitingPlugin.Config.class);
+        RateLimitingSchema.Config config = r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
         FakeHttp.Response response = new FakeHttp.Response();
         filter.apply(config, r.context(), r.request, response.response, backend);
         return response;

@@ -11,15 +11,15 @@ import org.junit.jupiter.api.Test;
 /** Against a real Redis: two "nodes" (separate clients and pools) share one limit exactly. */
 class RedisCountersTest {
 
-    private static RateLimitingPlugin.Redis redis(int port) {
-        return new RateLimitingPlugin.Redis("127.0.0.1", port, null, null, 0, 2000, false);
+    private static RateLimitingSchema.Redis redis(int port) {
+        return new RateLimitingSchema.Redis("127.0.0.1", port, null, null, 0, 2000, false);
     }
 
     @Test
     void twoNodesSharingOneRedisAdmitExactlyTheLimitInTotal() throws Exception {
         int port = TestRedis.port();
-        List<RateLimitingPlugin.Limit> limits = List.of(new RateLimitingPlugin.Limit(Period.MINUTE, 53),
-                new RateLimitingPlugin.Limit(Period.HOUR, 1000));
+        List<RateLimitingSchema.Limit> limits = List.of(new RateLimitingSchema.Limit(Period.MINUTE, 53),
+                new RateLimitingSchema.Limit(Period.HOUR, 1000));
         String key = "test-" + UUID.randomUUID();
         try (RedisCounters node1 = new RedisCounters(redis(port), 32); RedisCounters node2 = new RedisCounters(redis(port), 32)) {
             long now = System.currentTimeMillis();
@@ -37,7 +37,7 @@ class RedisCountersTest {
         }
         try (RedisCounters down = new RedisCounters(redis(dead), 2)) {
             assertThrows(CounterStore.Unavailable.class, () -> down.hit("k",
-                    List.of(new RateLimitingPlugin.Limit(Period.SECOND, 1)), System.currentTimeMillis()));
+                    List.of(new RateLimitingSchema.Limit(Period.SECOND, 1)), System.currentTimeMillis()));
         }
     }
 }

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class RequestRateTest {
 
-    private static RequestRatePlugin.Config tenPerSecondBurst20(RateLimitingPlugin.Policy policy, int redisPort) {
-        return new RequestRatePlugin.Config(100_000_000L, 20, true, RequestRatePlugin.Key.IP, null, policy,
-                new RateLimitingPlugin.Redis("127.0.0.1", redisPort, null, null, 0, 2000, false), true, 429);
+    private static RequestRateSchema.Config tenPerSecondBurst20(RateLimitingSchema.Policy policy, int redisPort) {
+        return new RequestRateSchema.Config(100_000_000L, 20, true, RequestRateSchema.Key.IP, null, policy,
+                new RateLimitingSchema.Redis("127.0.0.1", redisPort, null, null, 0, 2000, false), true, 429);
     }
 
     @Test
@@ -35,7 +35,7 @@ class RequestRateTest {
         assertTrue(Gcra.retryAfter(tat, now, interval, 20) <= interval, "one interval at most");
     }
 
-    private static int admittedAtOnce(RateCells a, RateCells b, RequestRatePlugin.Config config, String key)
+    private static int admittedAtOnce(RateCells a, RateCells b, RequestRateSchema.Config config, String key)
             throws Exception {
         return Concurrently.admitted(200, i -> (i % 2 == 0 ? a : b).take(key, config) >= 0);
     }
@@ -43,7 +43,7 @@ class RequestRateTest {
     @Test
     void localCellsAdmitExactlyOnePlusTheBurstAtOnce() throws Exception {
         RateCells.Local local = new RateCells.Local(1000);
-        int admitted = admittedAtOnce(local, local, tenPerSecondBurst20(RateLimitingPlugin.Policy.LOCAL, 0), "k");
+        int admitted = admittedAtOnce(local, local, tenPerSecondBurst20(RateLimitingSchema.Policy.LOCAL, 0), "k");
         // 200 simultaneous requests take well under one 100 ms interval: 1 + burst, maybe one more.
         assertTrue(admitted == 21 || admitted == 22, "admitted " + admitted);
     }
@@ -51,7 +51,7 @@ class RequestRateTest {
     @Test
     void twoNodesOnOneRedisShareTheRate() throws Exception {
         int port = TestRedis.port();
-        RequestRatePlugin.Config config = tenPerSecondBurst20(RateLimitingPlugin.Policy.REDIS, port);
+        RequestRateSchema.Config config = tenPerSecondBurst20(RateLimitingSchema.Policy.REDIS, port);
         try (RateCells.Redis a = new RateCells.Redis(config.redis(), 32); RateCells.Redis b = new RateCells.Redis(config.redis(), 32)) {
             int admitted = admittedAtOnce(a, b, config, "test-" + UUID.randomUUID());
             assertTrue(admitted == 21 || admitted == 22, "admitted " + admitted);
@@ -63,8 +63,8 @@ class RequestRateTest {
     void aLocalCellIsSweptOnceItsBucketIsFullAgain() {
         RateCells.Local local = new RateCells.Local(1000);
         // 10 r/s, no burst: one request fills the bucket for 100 ms (1 ms was flaky on a loaded machine).
-        RequestRatePlugin.Config config = new RequestRatePlugin.Config(100_000_000L, 0, true, RequestRatePlugin.Key.IP,
-                null, RateLimitingPlugin.Policy.LOCAL, null, true, 429);
+        RequestRateSchema.Config config = new RequestRateSchema.Config(100_000_000L, 0, true, RequestRateSchema.Key.IP,
+                null, RateLimitingSchema.Policy.LOCAL, null, true, 429);
         assertEquals(0, local.take("k", config));
         assertTrue(local.take("k", config) < 0, "refused within the same 100 ms");
         await().atMost(Duration.ofSeconds(5)).until(() -> local.sweep() == 1);

@@ -51,7 +51,7 @@ public final class TestRedis {
 
     /** The Redis counters of a second gateway node, for tests outside this package. */
     public static SecondNode counters(int port) {
-        return new SecondNode(new RedisCounters(new RateLimitingPlugin.Redis("127.0.0.1", port, null, null, 0, 2000,
+        return new SecondNode(new RedisCounters(new RateLimitingSchema.Redis("127.0.0.1", port, null, null, 0, 2000,
                 false), 16));
     }
 
@@ -63,7 +63,7 @@ public final class TestRedis {
             this.counters = counters;
         }
 
-        public boolean admit(String key, java.util.List<RateLimitingPlugin.Limit> limits) throws Exception {
+        public boolean admit(String key, java.util.List<RateLimitingSchema.Limit> limits) throws Exception {
             return counters.hit(key, limits, System.currentTimeMillis()).admitted();
         }
 

@@ -6,7 +6,7 @@ import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.RouteSpec;
-import com.gitinsight.gateway.ratelimit.RateLimitingPlugin;
+import com.gitinsight.gateway.ratelimit.RateLimitingSchema;
 import org.junit.jupiter.api.Test;
 
 /** Kong's plugin precedence, consumers included (Kong's "Plugin precedence" rules). */
@@ -22,7 +22,7 @@ class PluginIndexTest {
 
     /** The minute limit that applies, as the plugin's identity. */
     private static Long minute(PluginIndex index, RouteSpec route, String consumer) {
-        RateLimitingPlugin.Config c = index.config(route, consumer, "rate-limiting", RateLimitingPlugin.Config.class);
+        RateLimitingSchema.Config c = index.config(route, consumer, "rate-limiting", RateLimitingSchema.Config.class);
         return c == null ? null : c.limits().get(0).limit();
     }
 

@@ -40,7 +40,7 @@ class CorsFilterTest {
 
     private FakeHttp.Response send(GatewaySnapshot s, FakeHttp.Request request, FakeHttp.Backend backend) throws Exception {
         request.on(s, TestSnapshots.match(s, "c"));
-        CorsPlugin.Config config = request.context().plugin(CorsPlugin.NAME, CorsPlugin.Config.class);
+        CorsSchema.Config config = request.context().plugin(CorsSchema.NAME, CorsSchema.Config.class);
         FakeHttp.Response response = new FakeHttp.Response();
         filter.apply(config, request.context(), request.request, response.response, backend);
         return response;
@@ -406,8 +406,8 @@ class CorsFilterTest {
     @Test
     void allowsComparesEveryEntryNormalised() {
         GatewaySnapshot s = cors("{origins: ['https://app.gitinsight.io']}");
-        CorsPlugin.Config single = s.plugins().config(TestSnapshots.match(s, "c").route(), CorsPlugin.NAME,
-                CorsPlugin.Config.class);
+        CorsSchema.Config single = s.plugins().config(TestSnapshots.match(s, "c").route(), CorsSchema.NAME,
+                CorsSchema.Config.class);
         assertTrue(single.allows("https://app.gitinsight.io"));
         assertTrue(single.allows("https://app.gitinsight.io:443"));
         assertTrue(!single.allows("https://evil.example"));

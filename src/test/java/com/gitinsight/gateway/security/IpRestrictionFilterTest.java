@@ -45,7 +45,7 @@ class IpRestrictionFilterTest {
                 """.formatted(config));
         request.on(s, TestSnapshots.match(s, "r"));
         FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(request.context().plugin(IpRestrictionPlugin.NAME, IpRestrictionPlugin.Config.class),
+        filter.apply(request.context().plugin(IpRestrictionSchema.NAME, IpRestrictionSchema.Config.class),
                 request.context(), request.request, response.response, new FakeHttp.Backend());
         return response;
     }

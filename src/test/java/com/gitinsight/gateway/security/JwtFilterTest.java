@@ -56,7 +56,7 @@ class JwtFilterTest {
     private FakeHttp.Response send(String route, FakeHttp.Request request, FakeHttp.Backend backend) throws Exception {
         request.on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, route));
         FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(request.context().plugin(JwtPlugin.NAME, JwtPlugin.Config.class), request.context(), request.request,
+        filter.apply(request.context().plugin(JwtSchema.NAME, JwtSchema.Config.class), request.context(), request.request,
                 response.response, backend);
         return response;
     }

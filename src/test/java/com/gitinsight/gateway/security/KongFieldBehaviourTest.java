@@ -26,8 +26,8 @@ class KongFieldBehaviourTest {
 
     @Test
     void aPrivateNetworkPreflightIsAllowedOnlyWhenConfiguredAndAsked() throws Exception {
-        CorsPlugin.Config off = config(false);
-        CorsPlugin.Config on = config(true);
+        CorsSchema.Config off = config(false);
+        CorsSchema.Config on = config(true);
         assertNull(preflight(off, true).get("access-control-allow-private-network"));
         assertNull(preflight(on, false).get("access-control-allow-private-network"));
         Map<String, String> allowed = preflight(on, true);
@@ -35,14 +35,14 @@ class KongFieldBehaviourTest {
         assertEquals("https://app.example", allowed.get("access-control-allow-origin"));
     }
 
-    private static CorsPlugin.Config config(boolean privateNetwork) {
-        return new CorsPlugin.Config(false, "https://app.example",
-                List.of(new CorsPlugin.Origin("https://app.example", null, false)), "GET", null, null, false, null, false,
+    private static CorsSchema.Config config(boolean privateNetwork) {
+        return new CorsSchema.Config(false, "https://app.example",
+                List.of(new CorsSchema.Origin("https://app.example", null, false)), "GET", null, null, false, null, false,
                 privateNetwork);
     }
 
     /** The headers of the gateway's answer to a preflight from https://app.example. */
-    private static Map<String, String> preflight(CorsPlugin.Config config, boolean asksPrivateNetwork) throws Exception {
+    private static Map<String, String> preflight(CorsSchema.Config config, boolean asksPrivateNetwork) throws Exception {
         Map<String, String> in = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         in.put("Origin", "https://app.example");
         in.put("Access-Control-Request-Method", "GET");

@@ -28,7 +28,7 @@ class KongJwtVerifierTest {
     static final String SHORT_SECRET = "your-jwt-secret-here";
     static RsaJsonWebKey rsa;
     static Credentials credentials;
-    static JwtPlugin.Config config;
+    static JwtSchema.Config config;
 
     @BeforeAll
     static void consumers() throws Exception {
@@ -49,7 +49,7 @@ class KongJwtVerifierTest {
                 %s
                 """.formatted(SHORT_SECRET, pem.indent(10).stripTrailing()));
         credentials = Credentials.of(gateway, false);
-        config = new JwtPlugin.Config("kid", true, true, 0, List.of("jwt"), List.of(), List.of("authorization"), false,
+        config = new JwtSchema.Config("kid", true, true, 0, List.of("jwt"), List.of(), List.of("authorization"), false,
                 null, true);
     }
 
@@ -132,7 +132,7 @@ class KongJwtVerifierTest {
 
     @Test
     void maximumExpirationIsEnforced() throws Exception {
-        JwtPlugin.Config strict = new JwtPlugin.Config("kid", true, false, 60, List.of(), List.of(), List.of(), false,
+        JwtSchema.Config strict = new JwtSchema.Config("kid", true, false, 60, List.of(), List.of(), List.of(), false,
                 null, true);
         KongJwtVerifier.Result r = KongJwtVerifier.verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 3600)),
                 strict, credentials, NOW);

@@ -39,7 +39,7 @@ class RequestSizeFilterTest {
                 """.formatted(config));
         request.on(s, TestSnapshots.match(s, "r"));
         FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(request.context().plugin(RequestSizePlugin.NAME, RequestSizePlugin.Config.class), request.context(),
+        filter.apply(request.context().plugin(RequestSizeSchema.NAME, RequestSizeSchema.Config.class), request.context(),
                 request.request, response.response, new FakeHttp.Backend());
         return response;
     }

@@ -35,8 +35,8 @@ class SsoVerifierTest {
         stranger.setKeyId("stranger");
     }
 
-    private static JwtPlugin.Sso sso(String issuer, String jwksUri) {
-        return new JwtPlugin.Sso(issuer, jwksUri, List.of("gateway"), JwtPlugin.ASYMMETRIC, 60, List.of(), List.of(),
+    private static JwtSchema.Sso sso(String issuer, String jwksUri) {
+        return new JwtSchema.Sso(issuer, jwksUri, List.of("gateway"), JwtSchema.ASYMMETRIC, 60, List.of(), List.of(),
                 null, "sub", 300, 10);
     }
 
@@ -59,7 +59,7 @@ class SsoVerifierTest {
     @Test
     void withTheProviderStoppedKnownKeysStillVerifyAndAnUnknownKidStillFails() throws Exception {
         serveProvider();
-        JwtPlugin.Sso settings = sso(ISSUER, null);
+        JwtSchema.Sso settings = sso(ISSUER, null);
         SsoVerifier verifier = new SsoVerifier(settings, idp, now::get);
         assertEquals("alice", verifier.verify(token(known, "known"), settings).getSubject());
 
@@ -80,7 +80,7 @@ class SsoVerifierTest {
     @Test
     void aSecondVerifierOfTheProviderStartedWhileItIsDownUsesItsLastGoodAnswers() throws Exception {
         serveProvider();
-        JwtPlugin.Sso route = sso(ISSUER, null);
+        JwtSchema.Sso route = sso(ISSUER, null);
         new SsoVerifier(route, idp, now::get).verify(token(known, "known"), route);
 
         idp.up = false;
@@ -93,7 +93,7 @@ class SsoVerifierTest {
     @Test
     void aProviderNeverReachedFailsEveryToken() throws Exception {
         idp.up = false;
-        JwtPlugin.Sso settings = sso(null, JWKS);
+        JwtSchema.Sso settings = sso(null, JWKS);
         SsoVerifier verifier = new SsoVerifier(settings, idp, now::get);
         assertThrows(InvalidJwtException.class, () -> verifier.verify(token(known, "known"), settings));
 

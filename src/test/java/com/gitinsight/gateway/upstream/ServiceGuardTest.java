@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ServiceGuardTest {
 
-    private static final CircuitBreakerPlugin.Config THREE_FAILURES = new CircuitBreakerPlugin.Config(3, 300, 1,
+    private static final CircuitBreakerSchema.Config THREE_FAILURES = new CircuitBreakerSchema.Config(3, 300, 1,
             Set.of(500, 502, 503, 504));
 
     private static void fail(ServiceGuard g) {
@@ -42,8 +42,8 @@ class ServiceGuardTest {
 
     @Test
     void aRateBreakerIgnoresAFewFailuresAmongSuccessesAndOpensOnAMajority() {
-        CircuitBreakerPlugin.Config rate = new CircuitBreakerPlugin.Config(3, 30_000, 1, Set.of(500),
-                CircuitBreakerPlugin.Mode.RATE, 50, 20, 60);
+        CircuitBreakerSchema.Config rate = new CircuitBreakerSchema.Config(3, 30_000, 1, Set.of(500),
+                CircuitBreakerSchema.Mode.RATE, 50, 20, 60);
         ServiceGuard few = new ServiceGuard("a", rate, 10);
         for (int i = 0; i < 19; i++) {
             fail(few);

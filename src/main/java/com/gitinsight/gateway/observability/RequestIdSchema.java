@@ -2,6 +2,7 @@ package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 
 /**
@@ -9,7 +10,7 @@ import com.gitinsight.gateway.config.PluginSchema;
  * {@code generator} ({@code uuid}). A well-formed incoming id is kept, otherwise one is made; it goes
  * upstream, back to the client, into the access log and every gateway error body.
  */
-public final class RequestIdPlugin implements PluginSchema {
+public final class RequestIdSchema implements PluginSchema {
 
     public static final String NAME = "request-id";
 
@@ -22,6 +23,11 @@ public final class RequestIdPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 1000001;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.observability.RequestIdFilter");
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.upstream;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.config.PluginSpec;
 import java.util.EnumSet;
@@ -12,7 +13,7 @@ import java.util.Set;
  * to one service; more get 503 at once, so a slow service cannot hold the request threads the
  * others need. Without it each service gets the default from {@code gateway.bulkhead.*}.
  */
-public final class BulkheadPlugin implements PluginSchema {
+public final class BulkheadSchema implements PluginSchema {
 
     public static final String NAME = "bulkhead";
 
@@ -28,6 +29,11 @@ public final class BulkheadPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 0;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return new PluginHandler("com.gitinsight.gateway.upstream.ServiceGuards", PluginHandler.Phase.UPSTREAM);
     }
 
     @Override

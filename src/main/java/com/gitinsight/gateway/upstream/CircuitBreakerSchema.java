@@ -2,6 +2,7 @@ package com.gitinsight.gateway.upstream;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.config.PluginSpec;
 import java.util.EnumSet;
@@ -18,7 +19,7 @@ import java.util.Set;
  * keeps one client's few failing calls on a public route from opening the breaker for everyone
  * while others' calls succeed. Global or per service; each service always has its own state.
  */
-public final class CircuitBreakerPlugin implements PluginSchema {
+public final class CircuitBreakerSchema implements PluginSchema {
 
     public static final String NAME = "circuit-breaker";
     private static final Set<String> FIELDS = Set.of("failure_threshold", "open_seconds", "success_threshold",
@@ -52,6 +53,11 @@ public final class CircuitBreakerPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 0;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return new PluginHandler("com.gitinsight.gateway.upstream.ServiceGuards", PluginHandler.Phase.UPSTREAM);
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.messaging;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.config.PluginSpec;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.Set;
  * GitInsight's {@code cache-eviction} (global): where eviction events come from (a broker, its
  * exchanges and routing keys) and which cached paths each event type evicts.
  */
-public final class CacheEvictionPlugin implements PluginSchema {
+public final class CacheEvictionSchema implements PluginSchema {
 
     public static final String NAME = "cache-eviction";
 
@@ -57,6 +58,11 @@ public final class CacheEvictionPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 0;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return new PluginHandler("com.gitinsight.gateway.messaging.EvictionListener", PluginHandler.Phase.EVENTS);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.gitinsight.gateway.http.Cidr;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Set;
  * Kong's {@code ip-restriction}: {@code allow}/{@code deny} addresses and CIDRs, {@code status}
  * (403), {@code message} (unset: Kong's {@code IP address not allowed: <client address>}).
  */
-public final class IpRestrictionPlugin implements PluginSchema {
+public final class IpRestrictionSchema implements PluginSchema {
 
     public static final String NAME = "ip-restriction";
 
@@ -45,6 +46,11 @@ public final class IpRestrictionPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 990;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.security.IpRestrictionFilter");
     }
 
     @Override

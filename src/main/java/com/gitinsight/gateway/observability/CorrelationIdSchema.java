@@ -2,6 +2,7 @@ package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 
 /**
@@ -9,7 +10,7 @@ import com.gitinsight.gateway.config.PluginSchema;
  * ({@code uuid}, {@code uuid#counter}, {@code tracker}), {@code echo_downstream} (false). An
  * incoming value is kept and passed upstream.
  */
-public final class CorrelationIdPlugin implements PluginSchema {
+public final class CorrelationIdSchema implements PluginSchema {
 
     public static final String NAME = "correlation-id";
 
@@ -22,6 +23,11 @@ public final class CorrelationIdPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 1;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.observability.CorrelationIdFilter");
     }
 
     @Override

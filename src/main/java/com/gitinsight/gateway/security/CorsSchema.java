@@ -2,6 +2,7 @@ package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
  * {@code :}, else against the normalised origin. {@code *} anywhere, or no entry at all, allows
  * every origin; a single plain entry is sent as configured, whatever the request's origin.
  */
-public final class CorsPlugin implements PluginSchema {
+public final class CorsSchema implements PluginSchema {
 
     public static final String NAME = "cors";
     private static final Set<String> FIELDS = Set.of("origins", "methods", "headers", "exposed_headers",
@@ -129,6 +130,11 @@ public final class CorsPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 2000;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.security.CorsFilter");
     }
 
     @Override

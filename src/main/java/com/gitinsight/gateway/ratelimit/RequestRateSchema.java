@@ -2,6 +2,7 @@ package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * header, {@code policy} local | redis. GCRA: short bursts pass, a sustained excess is cut to the
  * rate.
  */
-public final class RequestRatePlugin implements PluginSchema {
+public final class RequestRateSchema implements PluginSchema {
 
     public static final String NAME = "request-rate";
     private static final Pattern RATE = Pattern.compile("(\\d+)r/([sm])");
@@ -22,7 +23,7 @@ public final class RequestRatePlugin implements PluginSchema {
 
     /** {@code intervalNanos}: time per request at the rate; {@code burst}: requests allowed above it. */
     public record Config(long intervalNanos, int burst, boolean nodelay, Key key, String headerName,
-            RateLimitingPlugin.Policy policy, RateLimitingPlugin.Redis redis, boolean faultTolerant, int status)
+            RateLimitingSchema.Policy policy, RateLimitingSchema.Redis redis, boolean faultTolerant, int status)
             implements PluginConfig {
     }
 
@@ -38,8 +39,13 @@ public final class RequestRatePlugin implements PluginSchema {
     }
 
     @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.ratelimit.RequestRateFilter");
+    }
+
+    @Override
     public Set<String> secretFields() {
-        return RateLimitingPlugin.REDIS_SECRETS;
+        return RateLimitingSchema.REDIS_SECRETS;
     }
 
     @Override
@@ -68,16 +74,16 @@ public final class RequestRatePlugin implements PluginSchema {
         if (key == Key.HEADER && header == null) {
             f.error("header_name", "required with key: header");
         }
-        RateLimitingPlugin.Policy policy = switch (f.string("policy", "local")) {
-            case "local" -> RateLimitingPlugin.Policy.LOCAL;
-            case "redis" -> RateLimitingPlugin.Policy.REDIS;
+        RateLimitingSchema.Policy policy = switch (f.string("policy", "local")) {
+            case "local" -> RateLimitingSchema.Policy.LOCAL;
+            case "redis" -> RateLimitingSchema.Policy.REDIS;
             default -> {
                 f.error("policy", "use local or redis");
-                yield RateLimitingPlugin.Policy.LOCAL;
+                yield RateLimitingSchema.Policy.LOCAL;
             }
         };
         return new Config(interval, (int) f.integer("burst", 0, 0, 1_000_000), f.bool("nodelay", true), key, header,
-                policy, RateLimitingPlugin.redis(f, policy), f.bool("fault_tolerant", true),
+                policy, RateLimitingSchema.redis(f, policy), f.bool("fault_tolerant", true),
                 (int) f.integer("status", 429, 100, 599));
     }
 }

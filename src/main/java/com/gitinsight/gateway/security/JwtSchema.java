@@ -2,13 +2,14 @@ package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /** Kong's {@code jwt} plugin: consumers' {@code jwt_secrets}, Kong's fields and defaults. */
-public final class JwtPlugin implements PluginSchema {
+public final class JwtSchema implements PluginSchema {
 
     public static final String NAME = "jwt";
     private static final Set<String> FIELDS = Set.of("key_claim_name", "claims_to_verify", "maximum_expiration",
@@ -75,6 +76,11 @@ public final class JwtPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 1450;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.security.JwtFilter");
     }
 
     @Override

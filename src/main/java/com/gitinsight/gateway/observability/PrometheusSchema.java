@@ -2,6 +2,7 @@ package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.Set;
 
@@ -10,7 +11,7 @@ import java.util.Set;
  * metrics (upstream health, breakers, cache, rate limiting, eviction, config, JVM) are always on
  * {@code /_gateway/metrics}.
  */
-public final class PrometheusPlugin implements PluginSchema {
+public final class PrometheusSchema implements PluginSchema {
 
     public static final String NAME = "prometheus";
 
@@ -27,6 +28,11 @@ public final class PrometheusPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 13;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.observability.ObserveFilter");
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Kong's {@code rate-limiting} plugin: fields, defaults and validation. */
-public final class RateLimitingPlugin implements PluginSchema {
+public final class RateLimitingSchema implements PluginSchema {
 
     public static final String NAME = "rate-limiting";
     private static final Set<String> FIELDS = Set.of("second", "minute", "hour", "day", "month", "year", "limit_by",
@@ -57,6 +58,11 @@ public final class RateLimitingPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 910;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.ratelimit.RateLimitFilter");
     }
 
     @Override

@@ -2,11 +2,12 @@ package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.Set;
 
 /** Kong's {@code request-size-limiting}: {@code allowed_payload_size} (in {@code size_unit}, megabytes by default). */
-public final class RequestSizePlugin implements PluginSchema {
+public final class RequestSizeSchema implements PluginSchema {
 
     public static final String NAME = "request-size-limiting";
 
@@ -22,6 +23,11 @@ public final class RequestSizePlugin implements PluginSchema {
     @Override
     public int priority() {
         return 951;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.security.RequestSizeFilter");
     }
 
     @Override

@@ -14,21 +14,21 @@ class ProxyCachePluginTest {
 
     private final KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
 
-    private ProxyCachePlugin.Config parse(String config) throws Exception {
+    private ProxyCacheSchema.Config parse(String config) throws Exception {
         GatewayConfig parsed = parser.parse("t.yml", """
                 _format_version: "3.0"
                 plugins:
                   - name: proxy-cache
                     config: %s
                 """.formatted(config));
-        return (ProxyCachePlugin.Config) parsed.plugins().get(0).config();
+        return (ProxyCacheSchema.Config) parsed.plugins().get(0).config();
     }
 
     @Test
     void entriesAreTheUsersUnlessTheRouteSharesThemAcrossAConsumer() throws Exception {
-        assertEquals(ProxyCachePlugin.VaryIdentity.SUBJECT, parse("{}").varyIdentity());
-        assertEquals(ProxyCachePlugin.VaryIdentity.SUBJECT, parse("{vary_identity: subject}").varyIdentity());
-        assertEquals(ProxyCachePlugin.VaryIdentity.CONSUMER, parse("{vary_identity: consumer}").varyIdentity());
+        assertEquals(ProxyCacheSchema.VaryIdentity.SUBJECT, parse("{}").varyIdentity());
+        assertEquals(ProxyCacheSchema.VaryIdentity.SUBJECT, parse("{vary_identity: subject}").varyIdentity());
+        assertEquals(ProxyCacheSchema.VaryIdentity.CONSUMER, parse("{vary_identity: consumer}").varyIdentity());
         ConfigException e = assertThrows(ConfigException.class, () -> parse("{vary_identity: user}"));
         assertTrue(e.getMessage().contains("vary_identity"), e.getMessage());
     }

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.cache;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import java.util.TreeSet;
  * wait for the one request that went to the backend) and {@code vary_identity} (whose entry an
  * authenticated response is: its user's, or its consumer's).
  */
-public class ProxyCachePlugin implements PluginSchema {
+public class ProxyCacheSchema implements PluginSchema {
 
     public static final String NAME = "proxy-cache";
 
@@ -84,6 +85,11 @@ public class ProxyCachePlugin implements PluginSchema {
     }
 
     @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.cache.ProxyCacheFilter");
+    }
+
+    @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("response_code", "request_method", "content_type", "cache_ttl", "strategy", "cache_control",
                 "vary_headers", "vary_query_params", "ignore_uri_case", "storage_ttl", "max_body_size", "stale_if_error",
@@ -147,7 +153,7 @@ public class ProxyCachePlugin implements PluginSchema {
     }
 
     /** The seed's name for the same plugin. */
-    public static final class ResponseCaching extends ProxyCachePlugin {
+    public static final class ResponseCaching extends ProxyCacheSchema {
         @Override
         public String name() {
             return "response-caching";

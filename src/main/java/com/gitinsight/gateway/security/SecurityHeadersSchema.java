@@ -2,6 +2,7 @@ package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Set;
  * Each field is the header's value; {@code false} or an empty string removes it. A backend's own
  * value is kept unless {@code override: true}.
  */
-public final class SecurityHeadersPlugin implements PluginSchema {
+public final class SecurityHeadersSchema implements PluginSchema {
 
     public static final String NAME = "security-headers";
 
@@ -45,6 +46,11 @@ public final class SecurityHeadersPlugin implements PluginSchema {
     @Override
     public int priority() {
         return 500000;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.security.SecurityHeadersFilter");
     }
 
     @Override
