@@ -308,13 +308,8 @@ class AdminIT {
                 "a reference is shown as written: it is not the secret");
     }
 
-    static String hs256(String key, String secret) throws Exception {
-        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
-        jws.setPayload("{\"iss\":\"" + key + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}");
-        jws.setAlgorithmHeaderValue("HS256");
-        jws.setKey(new org.jose4j.keys.HmacKey(secret.getBytes(StandardCharsets.UTF_8)));
-        jws.setDoKeyValidation(false);
-        return jws.getCompactSerialization();
+    static String hs256(String key, String secret) {
+        return Tokens.hs256("iss", key, secret, 600);
     }
 
     @Test
