@@ -30,10 +30,21 @@ public class GatewayApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(HealthResource.class, StatusResource.class, MetricsResource.class, ErrorMapper.class,
-                AdminResource.class, ConfigResource.class, EntitiesResource.class, TargetsResource.class,
-                BreakerResource.class, HistoryResource.class, AdminExceptionMapper.class,
-                LoginResource.class, ConsoleResource.class, AdminGuard.class);
+        return Set.of(
+                HealthResource.class,
+                StatusResource.class,
+                MetricsResource.class,
+                ErrorMapper.class,
+                AdminResource.class,
+                ConfigResource.class,
+                EntitiesResource.class,
+                TargetsResource.class,
+                BreakerResource.class,
+                HistoryResource.class,
+                AdminExceptionMapper.class,
+                LoginResource.class,
+                ConsoleResource.class,
+                AdminGuard.class);
     }
 
     /**
@@ -47,7 +58,8 @@ public class GatewayApplication extends Application {
     @SuppressWarnings("deprecation")
     public Set<Object> getSingletons() {
         CDI<Object> cdi = CDI.current();
-        return Set.of(new ProxyResource(Unproxied.instance(cdi.select(ProxyEngine.class).get()),
+        return Set.of(new ProxyResource(
+                Unproxied.instance(cdi.select(ProxyEngine.class).get()),
                 Unproxied.instance(cdi.select(CurrentRequest.class).get())));
     }
 

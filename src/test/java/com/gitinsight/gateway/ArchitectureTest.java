@@ -16,39 +16,63 @@ class ArchitectureTest {
 
     @BeforeAll
     static void load() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("com.gitinsight.gateway");
     }
 
     @Test
     void noCycleBetweenPackages() {
-        slices().matching("com.gitinsight.gateway.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("com.gitinsight.gateway.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
     }
 
     @Test
     void configImportsNoOtherPackageOfTheGateway() {
-        noClasses().that().resideInAPackage("com.gitinsight.gateway.config..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.gitinsight.gateway.admin..",
-                        "com.gitinsight.gateway.cache..", "com.gitinsight.gateway.messaging..",
-                        "com.gitinsight.gateway.observability..", "com.gitinsight.gateway.proxy..",
-                        "com.gitinsight.gateway.ratelimit..", "com.gitinsight.gateway.routing..",
-                        "com.gitinsight.gateway.runtime..", "com.gitinsight.gateway.security..",
-                        "com.gitinsight.gateway.upstream..", "com.gitinsight.gateway.http..")
+        noClasses()
+                .that()
+                .resideInAPackage("com.gitinsight.gateway.config..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "com.gitinsight.gateway.admin..",
+                        "com.gitinsight.gateway.cache..",
+                        "com.gitinsight.gateway.messaging..",
+                        "com.gitinsight.gateway.observability..",
+                        "com.gitinsight.gateway.proxy..",
+                        "com.gitinsight.gateway.ratelimit..",
+                        "com.gitinsight.gateway.routing..",
+                        "com.gitinsight.gateway.runtime..",
+                        "com.gitinsight.gateway.security..",
+                        "com.gitinsight.gateway.upstream..",
+                        "com.gitinsight.gateway.http..")
                 .check(classes);
     }
 
     @Test
     void configRoutingAndUpstreamUseNoJakartaEe() {
-        noClasses().that().resideInAnyPackage("com.gitinsight.gateway.config..", "com.gitinsight.gateway.routing..",
-                "com.gitinsight.gateway.upstream..")
-                .should().dependOnClassesThat().resideInAnyPackage("jakarta..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "com.gitinsight.gateway.config..",
+                        "com.gitinsight.gateway.routing..",
+                        "com.gitinsight.gateway.upstream..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta..")
                 .check(classes);
     }
 
     @Test
     void noFilterUsesTheUpstreamHttpClient() {
-        noClasses().that().areAssignableTo(jakarta.servlet.Filter.class)
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.hc..")
+        noClasses()
+                .that()
+                .areAssignableTo(jakarta.servlet.Filter.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.hc..")
                 .check(classes);
     }
 }

@@ -43,9 +43,19 @@ public class EvictBenchmark {
     private void store(int r) {
         long now = System.currentTimeMillis();
         byte[] body = new byte[200];
-        for (String p : List.of("/api/v1/fast/repositories/" + r + "/summary", "/api/v1/fast/repositories/" + r + "/insights")) {
-            cache.put(p, new CachedResponse(200, List.of("Content-Type", "application/json"), body, now, now + 3_600_000,
-                    now + 3_600_000, p, true));
+        for (String p : List.of(
+                "/api/v1/fast/repositories/" + r + "/summary", "/api/v1/fast/repositories/" + r + "/insights")) {
+            cache.put(
+                    p,
+                    new CachedResponse(
+                            200,
+                            List.of("Content-Type", "application/json"),
+                            body,
+                            now,
+                            now + 3_600_000,
+                            now + 3_600_000,
+                            p,
+                            true));
         }
     }
 

@@ -38,14 +38,15 @@ public class LocalCheckBenchmark {
     private static final List<RateLimitingSchema.Limit> LIMITS = List.of(
             new RateLimitingSchema.Limit(Period.MINUTE, Long.MAX_VALUE / 4),
             new RateLimitingSchema.Limit(Period.HOUR, Long.MAX_VALUE / 4));
-    private static final RequestRateSchema.Config RATE = new RequestRateSchema.Config(1, 1_000_000, true,
-            RequestRateSchema.Key.IP, null, RateLimitingSchema.Policy.LOCAL, null, true, 429);
+    private static final RequestRateSchema.Config RATE = new RequestRateSchema.Config(
+            1, 1_000_000, true, RequestRateSchema.Key.IP, null, RateLimitingSchema.Policy.LOCAL, null, true, 429);
 
     private LocalCounters counters;
     private RateCells.Local cells;
     private String[] keys;
     /** The floor: a plain map lookup and one CAS per check, with no expiry and no bound. */
     private ConcurrentHashMap<String, AtomicLong> plain;
+
     private Cache<String, RateLimiter> limiters;
 
     @Setup
@@ -60,7 +61,10 @@ public class LocalCheckBenchmark {
         for (String k : keys) {
             plain.put(k, new AtomicLong());
         }
-        limiters = Caffeine.newBuilder().maximumSize(1_000_000).executor(Runnable::run).build();
+        limiters = Caffeine.newBuilder()
+                .maximumSize(1_000_000)
+                .executor(Runnable::run)
+                .build();
     }
 
     private static RateLimiter limiter(String key) {
@@ -71,13 +75,14 @@ public class LocalCheckBenchmark {
 
     @Benchmark
     public boolean countersOneKey() {
-        return counters.hit("svc|ip|10.0.0.1", LIMITS, System.currentTimeMillis()).admitted();
+        return counters.hit("svc|ip|10.0.0.1", LIMITS, System.currentTimeMillis())
+                .admitted();
     }
 
     @Benchmark
     public boolean counters100kKeys() {
-        return counters.hit(keys[ThreadLocalRandom.current().nextInt(keys.length)], LIMITS,
-                System.currentTimeMillis()).admitted();
+        return counters.hit(keys[ThreadLocalRandom.current().nextInt(keys.length)], LIMITS, System.currentTimeMillis())
+                .admitted();
     }
 
     @Benchmark

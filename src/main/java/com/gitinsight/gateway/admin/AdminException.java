@@ -33,9 +33,13 @@ final class AdminException extends Exception {
         ArrayNode errors = new ObjectMapper().createArrayNode();
         for (ConfigError err : e.errors()) {
             fields.putIfAbsent(err.field() == null ? "@entity" : err.field(), err.message());
-            errors.addObject().put("field", err.field()).put("line", err.line()).put("column", err.column())
+            errors.addObject()
+                    .put("field", err.field())
+                    .put("line", err.line())
+                    .put("column", err.column())
                     .put("message", err.message());
         }
-        return new AdminException(400, "declarative config is invalid: " + e.errors().get(0), fields, errors);
+        return new AdminException(
+                400, "declarative config is invalid: " + e.errors().get(0), fields, errors);
     }
 }

@@ -41,7 +41,10 @@ public class AdminExceptionMapper implements ExceptionMapper<AdminException> {
             body.put("errors", AdminReplies.JSON.valueToTree(e.details));
         }
         RequestContext context = RequestContext.of(request);
-        return AdminReplies.tagged(config, Response.status(e.status).type(MediaType.APPLICATION_JSON)
-                .entity(ErrorResponses.body(body, context != null ? context.requestId() : null)));
+        return AdminReplies.tagged(
+                config,
+                Response.status(e.status)
+                        .type(MediaType.APPLICATION_JSON)
+                        .entity(ErrorResponses.body(body, context != null ? context.requestId() : null)));
     }
 }

@@ -1,11 +1,11 @@
 package com.gitinsight.gateway.admin;
 
+import com.gitinsight.gateway.http.Cidr;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.LimitedInputStream;
-import com.gitinsight.gateway.runtime.RequestContext;
-import com.gitinsight.gateway.http.Cidr;
-import com.gitinsight.gateway.security.SsoTokens;
 import com.gitinsight.gateway.http.TrustedProxies;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.security.SsoTokens;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -75,25 +75,33 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
             return;
         }
         if (settings.adminToken() == null && settings.sso() == null) {
-            call.abortWith(refusal(401, "The admin API is closed: set GATEWAY_ADMIN_TOKEN or gateway.admin.oidc.issuer",
-                    "WWW-Authenticate", CHALLENGE));
+            call.abortWith(refusal(
+                    401,
+                    "The admin API is closed: set GATEWAY_ADMIN_TOKEN or gateway.admin.oidc.issuer",
+                    "WWW-Authenticate",
+                    CHALLENGE));
             return;
         }
         String header = call.getHeaderString("Authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim()
+                : null;
         if (token == null || token.isEmpty()) {
             call.abortWith(refusal(401, "Unauthorized", "WWW-Authenticate", CHALLENGE));
             return;
         }
         AdminIdentity identity = identify(token, clients.clientText(request));
         if (identity == null) {
-            call.abortWith(refusal(401, "Invalid admin credentials",
-                    "WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\""));
+            call.abortWith(refusal(
+                    401, "Invalid admin credentials", "WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\""));
             return;
         }
         if (identity.method().equals("forbidden")) {
-            call.abortWith(refusal(403, "The token lacks the role " + settings.role(),
-                    "WWW-Authenticate", CHALLENGE + ", error=\"insufficient_scope\""));
+            call.abortWith(refusal(
+                    403,
+                    "The token lacks the role " + settings.role(),
+                    "WWW-Authenticate",
+                    CHALLENGE + ", error=\"insufficient_scope\""));
             return;
         }
         request.setAttribute(AdminIdentity.ATTRIBUTE, identity);
@@ -105,7 +113,8 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
     }
 
     private Response refusal(int status, String message, String... headers) {
-        Response.ResponseBuilder out = Response.fromResponse(ErrorResponses.json(RequestContext.of(request), status, message));
+        Response.ResponseBuilder out =
+                Response.fromResponse(ErrorResponses.json(RequestContext.of(request), status, message));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             out.header(headers[i], headers[i + 1]);
         }
@@ -115,8 +124,9 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
     /** The caller, a "forbidden" identity for a valid token without the role, or null. */
     private AdminIdentity identify(String token, String client) {
         String expected = settings.adminToken();
-        if (expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8))) {
+        if (expected != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
             return new AdminIdentity("admin-token", "token", client);
         }
         SsoTokens sso = settings.sso();

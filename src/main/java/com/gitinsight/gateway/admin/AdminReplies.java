@@ -18,8 +18,7 @@ final class AdminReplies {
     static final ObjectMapper JSON = new ObjectMapper();
     static final MediaType YAML = MediaType.valueOf("application/yaml");
 
-    private AdminReplies() {
-    }
+    private AdminReplies() {}
 
     static Response ok(ConfigAdmin config, JsonNode body) {
         return tagged(config, Response.ok(body.toString(), MediaType.APPLICATION_JSON_TYPE));
@@ -48,8 +47,13 @@ final class AdminReplies {
     static Response written(ConfigAdmin config, ConfigAdmin.Outcome outcome, int status, EntityKind kind, String id)
             throws AdminException {
         if (status == 204 || kind == null) {
-            return tagged(config, status == 204 ? Response.noContent() : Response.status(status)
-                    .type(MediaType.APPLICATION_JSON).entity(summary(outcome).toString()));
+            return tagged(
+                    config,
+                    status == 204
+                            ? Response.noContent()
+                            : Response.status(status)
+                                    .type(MediaType.APPLICATION_JSON)
+                                    .entity(summary(outcome).toString()));
         }
         DeclarativeDocument doc = config.document();
         ObjectNode view = doc.find(kind, id).map(doc::view).orElse(JSON.createObjectNode());
@@ -59,8 +63,11 @@ final class AdminReplies {
     /** An answer tagged with the version a change made. */
     static Response outcome(ConfigAdmin.Outcome outcome, int status, ObjectNode body) {
         ObjectNode out = body != null ? body : summary(outcome);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(out.toString())
-                .tag(outcome.config().hash()).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(out.toString())
+                .tag(outcome.config().hash())
+                .build();
     }
 
     private static ObjectNode summary(ConfigAdmin.Outcome outcome) {

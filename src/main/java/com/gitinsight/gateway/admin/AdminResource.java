@@ -5,7 +5,10 @@ import static com.gitinsight.gateway.admin.AdminReplies.ok;
 import static com.gitinsight.gateway.admin.AdminReplies.tagged;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.cache.PathPattern;
+import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.observability.GatewayMetrics;
 import com.gitinsight.gateway.observability.HealthResource;
 import com.gitinsight.gateway.observability.StatusResource;
@@ -13,20 +16,17 @@ import com.gitinsight.gateway.runtime.GatewayRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
-import java.util.Map;
-import java.util.LinkedHashMap;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.DELETE;
-import com.gitinsight.gateway.http.ErrorResponses;
-import com.gitinsight.gateway.cache.ResponseCache;
-import com.gitinsight.gateway.cache.PathPattern;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The admin API, {@code /_gateway/admin/}: Kong's Admin API shapes ({@code /services},
@@ -124,7 +124,9 @@ public class AdminResource {
             cache.purgeAll();
             body.put("purged", n);
         }
-        config.operation(AdminIdentity.of(request), "purged the cache" + (pattern == null ? "" : " for " + pattern),
+        config.operation(
+                AdminIdentity.of(request),
+                "purged the cache" + (pattern == null ? "" : " for " + pattern),
                 body.deepCopy());
         return ok(config, body);
     }
@@ -147,13 +149,15 @@ public class AdminResource {
         String error = runtime.pendingError();
         config.operation(AdminIdentity.of(request), "requested a reload from the file", null);
         if (error == null) {
-            return ok(config, JSON.createObjectNode().put("hash", config.running().hash()).put("error", error));
+            return ok(
+                    config,
+                    JSON.createObjectNode().put("hash", config.running().hash()).put("error", error));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hash", config.running().hash());
         body.put("error", error);
         body.put("message", "the file on disk is not valid; the running configuration stays");
-        return tagged(config, Response.status(400).type(MediaType.APPLICATION_JSON)
-                .entity(ErrorResponses.body(body, null)));
+        return tagged(
+                config, Response.status(400).type(MediaType.APPLICATION_JSON).entity(ErrorResponses.body(body, null)));
     }
 }

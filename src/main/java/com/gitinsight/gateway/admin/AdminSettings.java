@@ -28,7 +28,8 @@ public class AdminSettings {
     Optional<String> token;
 
     @Inject
-    @ConfigProperty(name = "gateway.admin.allow",
+    @ConfigProperty(
+            name = "gateway.admin.allow",
             defaultValue = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
     String allow;
 
@@ -74,8 +75,11 @@ public class AdminSettings {
     void start() {
         allowed = Cidr.parseList(allow);
         if (issuer.isPresent()) {
-            List<String> audiences = audience.map(a -> Arrays.stream(a.split(",")).map(String::trim)
-                    .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+            List<String> audiences = audience.map(a -> Arrays.stream(a.split(","))
+                            .map(String::trim)
+                            .filter(s -> !s.isEmpty())
+                            .toList())
+                    .orElse(List.of());
             sso = new SsoTokens(issuer.get(), jwksUri.orElse(null), audiences, rolesClaim, idp);
         }
         if (adminToken() == null && sso == null) {
@@ -112,6 +116,5 @@ public class AdminSettings {
         return issuer.map(i -> new Oidc(i, clientId.orElse("gateway-console"), scope));
     }
 
-    record Oidc(String issuer, String clientId, String scope) {
-    }
+    record Oidc(String issuer, String clientId, String scope) {}
 }

@@ -39,8 +39,8 @@ final class AuditLog {
     synchronized void record(AdminIdentity who, String action, ObjectNode details) throws IOException {
         ObjectNode line = line(who, action, details);
         Files.createDirectories(file.getParent());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
@@ -55,8 +55,10 @@ final class AuditLog {
         try {
             record(who, action, details);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot write the audit log " + file + "; only here: admin: "
-                    + line(who, action, details), e);
+            LOG.log(
+                    Level.WARNING,
+                    "cannot write the audit log " + file + "; only here: admin: " + line(who, action, details),
+                    e);
         }
     }
 
@@ -87,7 +89,8 @@ final class AuditLog {
                         out.add(JSON.readTree(l));
                     }
                 } catch (IOException e) {
-                    LOG.warning(() -> "skipping an unreadable line of the audit log " + file + " (a crash while writing it?)");
+                    LOG.warning(() ->
+                            "skipping an unreadable line of the audit log " + file + " (a crash while writing it?)");
                 }
             }
         } catch (IOException e) {

@@ -40,7 +40,10 @@ public class BreakerResource {
         }
         guard.reset();
         config.operation(AdminIdentity.of(request), "reset the circuit breaker of " + service, null);
-        return ok(config, JSON.createObjectNode().put("service", service)
-                .put("circuit_breaker", guard.status().breakerState()));
+        return ok(
+                config,
+                JSON.createObjectNode()
+                        .put("service", service)
+                        .put("circuit_breaker", guard.status().breakerState()));
     }
 }

@@ -36,25 +36,28 @@ public class ConfigAdmin {
     private Redaction redaction;
 
     /** What a change did: the configuration running afterwards and whether it differs. */
-    record Outcome(GatewayConfig config, boolean changed, Integer backup) {
-    }
+    record Outcome(GatewayConfig config, boolean changed, Integer backup) {}
 
     @PostConstruct
     void start() {
         file = new ConfigFile(runtime.configPath(), settings.backupsKept());
         audit = new AuditLog(file.backupDirectory().resolve("audit.log"));
         redaction = new Redaction(runtime.parser(), file.path().toString(), new RedactionKey(file));
-        writer = new ConfigWriter(file, audit, new ConfigWriter.Rules() {
-            @Override
-            public String restore(String text, String base) throws AdminException {
-                return redaction.restore(text, base);
-            }
+        writer = new ConfigWriter(
+                file,
+                audit,
+                new ConfigWriter.Rules() {
+                    @Override
+                    public String restore(String text, String base) throws AdminException {
+                        return redaction.restore(text, base);
+                    }
 
-            @Override
-            public GatewayConfig parse(String text) throws AdminException {
-                return ConfigAdmin.this.parse(text);
-            }
-        }, () -> running().text());
+                    @Override
+                    public GatewayConfig parse(String text) throws AdminException {
+                        return ConfigAdmin.this.parse(text);
+                    }
+                },
+                () -> running().text());
     }
 
     GatewayConfig running() {
@@ -91,7 +94,9 @@ public class ConfigAdmin {
             return commit(ifMatch, who, action, base -> {
                 DeclarativeDocument doc = DeclarativeDocument.parse(base);
                 entity[0] = edit.apply(doc);
-                return file.path().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? doc.toJson() : doc.toYaml();
+                return file.path().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+                        ? doc.toJson()
+                        : doc.toYaml();
             });
         } catch (AdminException e) {
             if (entity[0] == null || e.status != 400 || e.fields.isEmpty()) {
@@ -112,7 +117,10 @@ public class ConfigAdmin {
 
     Outcome rollback(int backup, String ifMatch, AdminIdentity who) throws AdminException {
         // Read under the write lock: another gateway sharing the file may prune it meanwhile.
-        return commit(ifMatch, who, "rollback to backup " + backup,
+        return commit(
+                ifMatch,
+                who,
+                "rollback to backup " + backup,
                 base -> backupText(backup).orElseThrow(() -> new AdminException(404, "No backup " + backup)));
     }
 
@@ -121,7 +129,8 @@ public class ConfigAdmin {
      * (another one sharing it wrote it, and this one has not polled yet): what is installed and
      * reported as changed is then compared with what runs here, not with the file.
      */
-    private Outcome commit(String ifMatch, AdminIdentity who, String action, ConfigWriter.Edit edit) throws AdminException {
+    private Outcome commit(String ifMatch, AdminIdentity who, String action, ConfigWriter.Edit edit)
+            throws AdminException {
         Outcome[] outcome = new Outcome[1];
         runtime.change(() -> {
             GatewayConfig running = running();
@@ -166,8 +175,10 @@ public class ConfigAdmin {
             if (e.status != 400) {
                 throw e;
             }
-            throw new AdminException(409, "Backup " + number + " is not YAML or JSON; it is not shown, since its"
-                    + " secrets cannot be told apart (" + e.getMessage() + ")");
+            throw new AdminException(
+                    409,
+                    "Backup " + number + " is not YAML or JSON; it is not shown, since its"
+                            + " secrets cannot be told apart (" + e.getMessage() + ")");
         }
     }
 

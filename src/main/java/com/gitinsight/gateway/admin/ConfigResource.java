@@ -58,16 +58,26 @@ public class ConfigResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response postConfig(String body, @QueryParam("dry_run") boolean dryRun,
-            @HeaderParam("If-Match") String ifMatch, @HeaderParam("Content-Type") String type) throws AdminException {
+    public Response postConfig(
+            String body,
+            @QueryParam("dry_run") boolean dryRun,
+            @HeaderParam("If-Match") String ifMatch,
+            @HeaderParam("Content-Type") String type)
+            throws AdminException {
         String text = declarative(body, type);
         if (dryRun) {
             GatewayConfig checked = config.check(text);
-            return ok(config, JSON.createObjectNode().put("valid", true).put("hash", checked.hash())
-                    .set("counts", JSON.valueToTree(checked.counts())));
+            return ok(
+                    config,
+                    JSON.createObjectNode()
+                            .put("valid", true)
+                            .put("hash", checked.hash())
+                            .set("counts", JSON.valueToTree(checked.counts())));
         }
-        return outcome(config.replace(text, ifMatch, AdminIdentity.of(request), "replaced the whole configuration"),
-                200, null);
+        return outcome(
+                config.replace(text, ifMatch, AdminIdentity.of(request), "replaced the whole configuration"),
+                200,
+                null);
     }
 
     /** Kong accepts the file itself or {@code {"config": "<file text>"}}. */

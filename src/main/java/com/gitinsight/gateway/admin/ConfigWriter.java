@@ -38,8 +38,7 @@ final class ConfigWriter {
     }
 
     /** What a write did: the configuration now in the file, whether it replaced the file, the backup made. */
-    record Written(GatewayConfig config, boolean replaced, Integer backup) {
-    }
+    record Written(GatewayConfig config, boolean replaced, Integer backup) {}
 
     private final ConfigFile file;
     private final AuditLog audit;
@@ -59,8 +58,10 @@ final class ConfigWriter {
             String base = file.readIfExists().orElseGet(whenMissing);
             String baseHash = KongConfigParser.hash(base);
             if (ifMatch != null && !matches(ifMatch, baseHash)) {
-                throw new AdminException(412, "The configuration changed since you read it (the file is now \""
-                        + baseHash + "\"); read it again and retry");
+                throw new AdminException(
+                        412,
+                        "The configuration changed since you read it (the file is now \"" + baseHash
+                                + "\"); read it again and retry");
             }
             GatewayConfig next = rules.parse(rules.restore(edit.apply(base), base));
             if (next.hash().equals(baseHash)) {
@@ -73,11 +74,13 @@ final class ConfigWriter {
             });
             return new Written(next, true, backup.map(ConfigFile.Backup::number).orElse(null));
         } catch (AuditFailure e) {
-            throw new AdminException(500, "Cannot record the change in the audit log (" + e.getCause().getMessage()
-                    + "); nothing was written or applied");
+            throw new AdminException(
+                    500,
+                    "Cannot record the change in the audit log (" + e.getCause().getMessage()
+                            + "); nothing was written or applied");
         } catch (IOException e) {
-            throw new AdminException(500, "Cannot write " + file.path() + " (" + e.getMessage()
-                    + "); nothing was applied");
+            throw new AdminException(
+                    500, "Cannot write " + file.path() + " (" + e.getMessage() + "); nothing was applied");
         }
     }
 

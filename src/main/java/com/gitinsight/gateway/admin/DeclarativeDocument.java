@@ -41,11 +41,9 @@ final class DeclarativeDocument {
             EntityKind.PLUGINS, Set.of());
 
     /** One entity where it sits: its list, its node, and the entity it is nested in (null: top level). */
-    record Located(EntityKind kind, ArrayNode list, ObjectNode node, Parent parent) {
-    }
+    record Located(EntityKind kind, ArrayNode list, ObjectNode node, Parent parent) {}
 
-    record Parent(EntityKind kind, String name) {
-    }
+    record Parent(EntityKind kind, String name) {}
 
     private final ObjectNode root;
 
@@ -193,7 +191,8 @@ final class DeclarativeDocument {
         if (l.kind() == EntityKind.PLUGINS) {
             out.put("id", name(l));
             if (l.parent() != null) {
-                out.putObject(l.parent().kind().singular()).put(l.parent().kind().key, l.parent().name());
+                out.putObject(l.parent().kind().singular())
+                        .put(l.parent().kind().key, l.parent().name());
             }
         }
         return out;
@@ -203,13 +202,19 @@ final class DeclarativeDocument {
         Located probe = new Located(kind, null, body, null);
         String id = name(probe);
         if (kind == EntityKind.PLUGINS ? body.path("name").asText("").isEmpty() : id == null || id.isEmpty()) {
-            throw new AdminException(400, "schema violation (" + (kind == EntityKind.PLUGINS ? "name" : kind.key)
-                    + ": required field missing)", Map.of(kind == EntityKind.PLUGINS ? "name" : kind.key,
-                    "required field missing"), null);
+            throw new AdminException(
+                    400,
+                    "schema violation (" + (kind == EntityKind.PLUGINS ? "name" : kind.key)
+                            + ": required field missing)",
+                    Map.of(kind == EntityKind.PLUGINS ? "name" : kind.key, "required field missing"),
+                    null);
         }
         if (kind == EntityKind.ROUTES && reference(body.get("service")) == null) {
-            throw new AdminException(400, "schema violation (service: required field missing)",
-                    Map.of("service", "required field missing"), null);
+            throw new AdminException(
+                    400,
+                    "schema violation (service: required field missing)",
+                    Map.of("service", "required field missing"),
+                    null);
         }
         if (find(kind, id).isPresent()) {
             throw new AdminException(409, "UNIQUE violation detected on '{" + kind.key + "=\"" + id + "\"}'");
@@ -262,7 +267,7 @@ final class DeclarativeDocument {
                 node.put(kind.key, id);
             }
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isNull()) {
                 node.remove(e.getKey());
@@ -280,8 +285,10 @@ final class DeclarativeDocument {
     void delete(EntityKind kind, String id) throws AdminException {
         Located l = require(kind, id);
         if (kind == EntityKind.SERVICES) {
-            boolean routed = all(EntityKind.ROUTES).stream().anyMatch(r -> r.parent() != null
-                    ? r.parent().name().equals(id) : id.equals(reference(r.node().get("service"))));
+            boolean routed = all(EntityKind.ROUTES).stream()
+                    .anyMatch(r -> r.parent() != null
+                            ? r.parent().name().equals(id)
+                            : id.equals(reference(r.node().get("service"))));
             if (routed) {
                 throw new AdminException(400, "an existing 'routes' entity references this 'services' entity");
             }
@@ -303,8 +310,11 @@ final class DeclarativeDocument {
     void addTarget(String upstream, ObjectNode body) throws AdminException {
         String target = text(body.get("target"));
         if (target == null || target.isEmpty()) {
-            throw new AdminException(400, "schema violation (target: required field missing)",
-                    Map.of("target", "required field missing"), null);
+            throw new AdminException(
+                    400,
+                    "schema violation (target: required field missing)",
+                    Map.of("target", "required field missing"),
+                    null);
         }
         ArrayNode targets = targets(upstream);
         for (JsonNode t : targets) {

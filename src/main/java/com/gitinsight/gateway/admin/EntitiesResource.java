@@ -63,7 +63,8 @@ public class EntitiesResource {
 
     @GET
     @Path("{id}/routes")
-    public Response serviceRoutes(@PathParam("kind") String kind, @PathParam("id") String service) throws AdminException {
+    public Response serviceRoutes(@PathParam("kind") String kind, @PathParam("id") String service)
+            throws AdminException {
         if (!"services".equals(kind)) {
             throw AdminReplies.notFound();
         }
@@ -73,8 +74,10 @@ public class EntitiesResource {
             throw AdminReplies.notFound();
         }
         ArrayNode data = JSON.createArrayNode();
-        doc.all(EntityKind.ROUTES).stream().map(doc::view)
-                .filter(r -> service.equals(r.path("service").path("name").asText())).forEach(data::add);
+        doc.all(EntityKind.ROUTES).stream()
+                .map(doc::view)
+                .filter(r -> service.equals(r.path("service").path("name").asText()))
+                .forEach(data::add);
         return page(config, data);
     }
 
@@ -85,8 +88,8 @@ public class EntitiesResource {
         EntityKind k = kind(kind);
         ObjectNode body = object(text);
         String name = nameOf(k, body);
-        ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request),
-                "created " + k.singular() + " " + name, doc -> {
+        ConfigAdmin.Outcome outcome =
+                config.edit(ifMatch, AdminIdentity.of(request), "created " + k.singular() + " " + name, doc -> {
                     doc.create(k, body);
                     return doc.pathOf(k, nameOf(k, body));
                 });
@@ -96,16 +99,24 @@ public class EntitiesResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response patch(@PathParam("kind") String kind, @PathParam("id") String id, String text,
-            @HeaderParam("If-Match") String ifMatch) throws AdminException {
+    public Response patch(
+            @PathParam("kind") String kind,
+            @PathParam("id") String id,
+            String text,
+            @HeaderParam("If-Match") String ifMatch)
+            throws AdminException {
         return update(kind(kind), id, text, ifMatch, false);
     }
 
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("kind") String kind, @PathParam("id") String id, String text,
-            @HeaderParam("If-Match") String ifMatch) throws AdminException {
+    public Response put(
+            @PathParam("kind") String kind,
+            @PathParam("id") String id,
+            String text,
+            @HeaderParam("If-Match") String ifMatch)
+            throws AdminException {
         return update(kind(kind), id, text, ifMatch, true);
     }
 
@@ -114,7 +125,9 @@ public class EntitiesResource {
             throws AdminException {
         checkIds(id);
         ObjectNode body = object(text);
-        String after = k == EntityKind.PLUGINS || !body.hasNonNull(k.key) ? id : body.get(k.key).asText();
+        String after = k == EntityKind.PLUGINS || !body.hasNonNull(k.key)
+                ? id
+                : body.get(k.key).asText();
         String action = (replace ? "replaced " : "updated ") + k.singular() + " " + id + " "
                 + body.properties().stream().map(Map.Entry::getKey).toList();
         ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request), action, doc -> {
@@ -126,12 +139,13 @@ public class EntitiesResource {
 
     @DELETE
     @Path("{id}")
-    public Response delete(@PathParam("kind") String kind, @PathParam("id") String id,
-            @HeaderParam("If-Match") String ifMatch) throws AdminException {
+    public Response delete(
+            @PathParam("kind") String kind, @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch)
+            throws AdminException {
         checkIds(id);
         EntityKind k = kind(kind);
-        ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request), "deleted " + k.singular() + " " + id,
-                doc -> {
+        ConfigAdmin.Outcome outcome =
+                config.edit(ifMatch, AdminIdentity.of(request), "deleted " + k.singular() + " " + id, doc -> {
                     doc.delete(k, id);
                     return null;
                 });

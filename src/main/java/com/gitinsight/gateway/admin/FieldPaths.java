@@ -14,8 +14,7 @@ import java.util.Map;
  */
 final class FieldPaths {
 
-    private FieldPaths() {
-    }
+    private FieldPaths() {}
 
     @FunctionalInterface
     interface Leaf {

@@ -47,11 +47,14 @@ public class HistoryResource {
                 n.put("number", b.number());
                 n.put("hash", b.hash());
                 n.put("replaced_at", b.replacedAt().toString());
-                audit.stream().filter(a -> a.path("backup").asInt(-1) == b.number()).reduce((a, c) -> c).ifPresent(a -> {
-                    n.put("replaced_by", a.path("who").asText());
-                    n.put("change", a.path("action").asText());
-                    n.put("replaced_with", a.path("to").asText());
-                });
+                audit.stream()
+                        .filter(a -> a.path("backup").asInt(-1) == b.number())
+                        .reduce((a, c) -> c)
+                        .ifPresent(a -> {
+                            n.put("replaced_by", a.path("who").asText());
+                            n.put("change", a.path("action").asText());
+                            n.put("replaced_with", a.path("to").asText());
+                        });
             }
         } catch (IOException e) {
             throw new AdminException(500, "cannot list backups: " + e.getMessage());
@@ -64,13 +67,15 @@ public class HistoryResource {
     @GET
     @Path("{n: [0-9]+}")
     public Response backup(@PathParam("n") int number) throws AdminException {
-        return config.redactedBackup(number).map(t -> tagged(config, Response.ok(t, YAML)))
+        return config.redactedBackup(number)
+                .map(t -> tagged(config, Response.ok(t, YAML)))
                 .orElseThrow(AdminReplies::notFound);
     }
 
     @POST
     @Path("{n: [0-9]+}/rollback")
-    public Response rollback(@PathParam("n") int number, @HeaderParam("If-Match") String ifMatch) throws AdminException {
+    public Response rollback(@PathParam("n") int number, @HeaderParam("If-Match") String ifMatch)
+            throws AdminException {
         return outcome(config.rollback(number, ifMatch, AdminIdentity.of(request)), 200, null);
     }
 }

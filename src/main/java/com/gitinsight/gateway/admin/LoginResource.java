@@ -1,9 +1,9 @@
 package com.gitinsight.gateway.admin;
 
-import com.gitinsight.gateway.http.ErrorResponses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.security.IdentityProviderClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,15 +44,20 @@ public class LoginResource {
     public Response methods() {
         ObjectNode body = JSON.createObjectNode();
         body.put("token", settings.adminToken() != null);
-        settings.oidc().ifPresentOrElse(o -> {
-            ObjectNode oidc = body.putObject("oidc");
-            oidc.put("issuer", o.issuer()).put("client_id", o.clientId()).put("scope", o.scope());
-            try {
-                oidc.put("authorization_endpoint", discovery().authorizationEndpoint());
-            } catch (IOException e) {
-                oidc.put("error", "the identity provider cannot be reached: " + e.getMessage());
-            }
-        }, () -> body.putNull("oidc"));
+        settings.oidc()
+                .ifPresentOrElse(
+                        o -> {
+                            ObjectNode oidc = body.putObject("oidc");
+                            oidc.put("issuer", o.issuer())
+                                    .put("client_id", o.clientId())
+                                    .put("scope", o.scope());
+                            try {
+                                oidc.put("authorization_endpoint", discovery().authorizationEndpoint());
+                            } catch (IOException e) {
+                                oidc.put("error", "the identity provider cannot be reached: " + e.getMessage());
+                            }
+                        },
+                        () -> body.putNull("oidc"));
         return Response.ok(body.toString(), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
@@ -67,7 +72,10 @@ public class LoginResource {
         }
         try {
             JsonNode in = text == null || text.isBlank() ? null : JSON.readTree(text);
-            if (in == null || !in.hasNonNull("code") || !in.hasNonNull("code_verifier") || !in.hasNonNull("redirect_uri")) {
+            if (in == null
+                    || !in.hasNonNull("code")
+                    || !in.hasNonNull("code_verifier")
+                    || !in.hasNonNull("redirect_uri")) {
                 return message(400, "code, code_verifier and redirect_uri are required");
             }
             Map<String, String> form = new LinkedHashMap<>();
@@ -86,9 +94,14 @@ public class LoginResource {
             }
             JsonNode tokens = JSON.readTree(answer.body());
             ObjectNode out = JSON.createObjectNode();
-            // The access token is what the admin API verifies; an id_token serves when the provider issues no JWT access token.
+            // The access token is what the admin API verifies; an id_token serves when the provider issues no JWT
+            // access token.
             String access = tokens.path("access_token").asText("");
-            out.put("token", access.chars().filter(c -> c == '.').count() == 2 ? access : tokens.path("id_token").asText(null));
+            out.put(
+                    "token",
+                    access.chars().filter(c -> c == '.').count() == 2
+                            ? access
+                            : tokens.path("id_token").asText(null));
             out.put("expires_in", tokens.path("expires_in").asLong(0));
             return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         } catch (IOException | FaultToleranceException e) {
@@ -108,7 +121,9 @@ public class LoginResource {
     }
 
     private static Response message(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(ErrorResponses.body(java.util.Map.of("message", message), null)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(ErrorResponses.body(java.util.Map.of("message", message), null))
+                .build();
     }
 }

@@ -86,7 +86,8 @@ final class RedactionKey {
         try {
             byte[] bytes = Files.readAllBytes(path);
             if (bytes.length != KEY_BYTES) {
-                throw new IOException(path + " is not a redaction key (" + bytes.length + " bytes); delete it to make a new one");
+                throw new IOException(
+                        path + " is not a redaction key (" + bytes.length + " bytes); delete it to make a new one");
             }
             return bytes;
         } catch (NoSuchFileException e) {

@@ -16,17 +16,14 @@ import java.util.List;
 final class ScalarSpans {
 
     /** One scalar: {@code text.substring(start, end)} is how it is written. */
-    record Span(String path, int start, int end) {
-    }
+    record Span(String path, int start, int end) {}
 
     /** What replaces one scalar. */
-    record Edit(Span span, String with) {
-    }
+    record Edit(Span span, String with) {}
 
     private static final YAMLFactory YAML = new YAMLFactory();
 
-    private ScalarSpans() {
-    }
+    private ScalarSpans() {}
 
     static List<Span> of(String text) throws IOException {
         int[] chars = charIndexes(text);

@@ -28,6 +28,7 @@ final class Secrets {
 
     /** Anything shaped as a token; one that is not a token of this version is refused, not kept as text. */
     private static final Pattern TOKEN = Pattern.compile("\\{redacted:[^}\\s]*}");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @FunctionalInterface
@@ -82,8 +83,12 @@ final class Secrets {
     /** The tree with each secret replaced by its token (a copy). */
     ObjectNode redactedTree() {
         JsonNode copy = tree.deepCopy();
-        FieldPaths.walk(copy, "", (path, value) -> fields.contains(path) && isSecret(value)
-                ? TextNode.valueOf(tokenOf.get(value.asText())) : value);
+        FieldPaths.walk(
+                copy,
+                "",
+                (path, value) -> fields.contains(path) && isSecret(value)
+                        ? TextNode.valueOf(tokenOf.get(value.asText()))
+                        : value);
         return copy instanceof ObjectNode o ? o : JSON.createObjectNode();
     }
 
@@ -134,15 +139,22 @@ final class Secrets {
         }
         refuseMisplaced(sent, "", submittedFields);
         JsonNode expected = sent.deepCopy();
-        FieldPaths.walk(expected, "", (path, value) -> value.isTextual() && TOKEN.matcher(value.asText()).matches()
-                ? TextNode.valueOf(secretOf.get(value.asText())) : value);
+        FieldPaths.walk(
+                expected,
+                "",
+                (path, value) ->
+                        value.isTextual() && TOKEN.matcher(value.asText()).matches()
+                                ? TextNode.valueOf(secretOf.get(value.asText()))
+                                : value);
         Map<String, JsonNode> values = FieldPaths.leaves(sent);
         Map<String, String> writtenAs = writtenForms();
         List<ScalarSpans.Edit> asWritten = new ArrayList<>();
         List<ScalarSpans.Edit> quoted = new ArrayList<>();
         for (ScalarSpans.Span span : ScalarSpans.of(submitted)) {
             JsonNode value = values.get(span.path());
-            if (value != null && value.isTextual() && TOKEN.matcher(value.asText()).matches()) {
+            if (value != null
+                    && value.isTextual()
+                    && TOKEN.matcher(value.asText()).matches()) {
                 String secret = secretOf.get(value.asText());
                 // Each secret as this version writes it (a file read and saved is the same file), else quoted.
                 asWritten.add(new ScalarSpans.Edit(span, writtenAs.getOrDefault(secret, quoted(secret))));
@@ -172,9 +184,10 @@ final class Secrets {
     }
 
     /** Refuses a token anywhere but as the whole value of a secret field, and a token of another version. */
-    private void refuseMisplaced(JsonNode node, String path, Set<String> secretFields) throws UnknownToken, MisplacedToken {
+    private void refuseMisplaced(JsonNode node, String path, Set<String> secretFields)
+            throws UnknownToken, MisplacedToken {
         if (node instanceof ObjectNode o) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 if (hasTokens(e.getKey())) {
@@ -212,7 +225,8 @@ final class Secrets {
 
     /** The tree in the file's own format (JSON when the text is a JSON object). */
     private String write(JsonNode root) throws JsonProcessingException {
-        return text.stripLeading().startsWith("{") ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
+        return text.stripLeading().startsWith("{")
+                ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
                 : DeclarativeDocument.YAML.writeValueAsString(root);
     }
 

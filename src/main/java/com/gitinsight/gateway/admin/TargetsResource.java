@@ -63,8 +63,10 @@ public class TargetsResource {
             n.putObject("upstream").put("name", upstream);
             TargetStatus s = live.get(n.path("target").asText());
             if (s == null) {
-                s = live.values().stream().filter(v -> v.target().startsWith(n.path("target").asText() + "|"))
-                        .findFirst().orElse(null);
+                s = live.values().stream()
+                        .filter(v -> v.target().startsWith(n.path("target").asText() + "|"))
+                        .findFirst()
+                        .orElse(null);
             }
             n.put("health", s == null ? "UNKNOWN" : s.state().name());
             if (s != null) {
@@ -82,8 +84,11 @@ public class TargetsResource {
             throws AdminException {
         checkIds(upstream);
         ObjectNode body = object(text);
-        ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request),
-                "added target " + body.path("target").asText() + " to upstream " + upstream, doc -> {
+        ConfigAdmin.Outcome outcome = config.edit(
+                ifMatch,
+                AdminIdentity.of(request),
+                "added target " + body.path("target").asText() + " to upstream " + upstream,
+                doc -> {
                     doc.addTarget(upstream, body);
                     return null;
                 });
@@ -92,11 +97,12 @@ public class TargetsResource {
 
     @DELETE
     @Path("{t}")
-    public Response deleteTarget(@PathParam("u") String upstream, @PathParam("t") String target,
-            @HeaderParam("If-Match") String ifMatch) throws AdminException {
+    public Response deleteTarget(
+            @PathParam("u") String upstream, @PathParam("t") String target, @HeaderParam("If-Match") String ifMatch)
+            throws AdminException {
         checkIds(upstream, target);
-        ConfigAdmin.Outcome outcome = config.edit(ifMatch, AdminIdentity.of(request),
-                "removed target " + target + " from upstream " + upstream, doc -> {
+        ConfigAdmin.Outcome outcome = config.edit(
+                ifMatch, AdminIdentity.of(request), "removed target " + target + " from upstream " + upstream, doc -> {
                     doc.deleteTarget(upstream, target);
                     return null;
                 });
@@ -105,8 +111,9 @@ public class TargetsResource {
 
     @PUT
     @Path("{t}/{health: healthy|unhealthy}")
-    public Response setHealth(@PathParam("u") String upstream, @PathParam("t") String target,
-            @PathParam("health") String health) throws AdminException {
+    public Response setHealth(
+            @PathParam("u") String upstream, @PathParam("t") String target, @PathParam("health") String health)
+            throws AdminException {
         checkIds(upstream, target);
         UpstreamPool pool = pool(upstream);
         if (pool == null || !pool.force(target, health.equals("healthy"))) {
@@ -118,12 +125,16 @@ public class TargetsResource {
 
     @POST
     @Path("{t}/{health: healthy|unhealthy}")
-    public Response setHealthPost(@PathParam("u") String upstream, @PathParam("t") String target,
-            @PathParam("health") String health) throws AdminException {
+    public Response setHealthPost(
+            @PathParam("u") String upstream, @PathParam("t") String target, @PathParam("health") String health)
+            throws AdminException {
         return setHealth(upstream, target, health);
     }
 
     private UpstreamPool pool(String name) {
-        return runtime.snapshot().upstreams().pools().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+        return runtime.snapshot().upstreams().pools().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 }

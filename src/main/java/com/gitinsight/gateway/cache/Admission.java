@@ -22,7 +22,8 @@ enum Admission {
     BYPASS;
 
     static Admission of(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
-        if (!config.methods().contains(request.getMethod()) || config.cacheControl() && requestSays(request, "no-store")) {
+        if (!config.methods().contains(request.getMethod())
+                || config.cacheControl() && requestSays(request, "no-store")) {
             return BYPASS;
         }
         // Varnish's built-in rule: a cookie may carry a session that selects the answer, and only a
@@ -30,7 +31,8 @@ enum Admission {
         if (request.getHeader("Cookie") != null && !config.varyHeaders().contains("cookie")) {
             return BYPASS;
         }
-        if (request.getHeader("Authorization") != null && context.subject() == null
+        if (request.getHeader("Authorization") != null
+                && context.subject() == null
                 && !config.varyHeaders().contains("authorization")) {
             return SHARED_ONLY;
         }

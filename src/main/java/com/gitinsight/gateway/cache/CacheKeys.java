@@ -19,8 +19,7 @@ import java.util.Locale;
  */
 final class CacheKeys {
 
-    private CacheKeys() {
-    }
+    private CacheKeys() {}
 
     /** The path as cached and indexed (lower-cased with {@code ignore_uri_case}). */
     static String path(ProxyCacheSchema.Config config, HttpServletRequest request) {
@@ -33,9 +32,15 @@ final class CacheKeys {
 
     static String key(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request, String path) {
         StringBuilder k = new StringBuilder(160);
-        k.append(context.match().route().displayName()).append('\n').append(request.getMethod()).append('\n');
+        k.append(context.match().route().displayName())
+                .append('\n')
+                .append(request.getMethod())
+                .append('\n');
         String host = request.getHeader("Host");
-        k.append(host == null ? "" : host.toLowerCase(Locale.ROOT)).append('\n').append(path).append('\n');
+        k.append(host == null ? "" : host.toLowerCase(Locale.ROOT))
+                .append('\n')
+                .append(path)
+                .append('\n');
         appendQuery(k, config, request.getQueryString());
         for (String h : config.varyHeaders()) {
             k.append(h).append('=');

@@ -12,12 +12,28 @@ import java.util.List;
  * @param varyNames the request headers the backend's {@code Vary} named (lower-case, sorted; empty: none)
  * @param varyDigest a digest of the fetching request's values of them (see {@link Variants})
  */
-public record CachedResponse(int status, List<String> headers, byte[] body, long storedAt, long freshUntil,
-        long keptUntil, String path, boolean evictable, List<String> varyNames, String varyDigest) {
+public record CachedResponse(
+        int status,
+        List<String> headers,
+        byte[] body,
+        long storedAt,
+        long freshUntil,
+        long keptUntil,
+        String path,
+        boolean evictable,
+        List<String> varyNames,
+        String varyDigest) {
 
     /** A response that varies on no request header. */
-    public CachedResponse(int status, List<String> headers, byte[] body, long storedAt, long freshUntil, long keptUntil,
-            String path, boolean evictable) {
+    public CachedResponse(
+            int status,
+            List<String> headers,
+            byte[] body,
+            long storedAt,
+            long freshUntil,
+            long keptUntil,
+            String path,
+            boolean evictable) {
         this(status, headers, body, storedAt, freshUntil, keptUntil, path, evictable, List.of(), "");
     }
 

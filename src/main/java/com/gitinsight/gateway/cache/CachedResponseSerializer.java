@@ -11,7 +11,8 @@ final class CachedResponseSerializer implements Serializer<CachedResponse> {
 
     @Override
     public ByteBuffer serialize(CachedResponse r) {
-        List<byte[]> strings = new ArrayList<>(r.headers().size() + r.varyNames().size() + 1);
+        List<byte[]> strings =
+                new ArrayList<>(r.headers().size() + r.varyNames().size() + 1);
         int size = 4 + 8 * 3 + 1 + 4 + 4 + 4 + r.body().length;
         byte[] path = r.path().getBytes(StandardCharsets.UTF_8);
         byte[] digest = r.varyDigest().getBytes(StandardCharsets.UTF_8);
@@ -62,8 +63,17 @@ final class CachedResponseSerializer implements Serializer<CachedResponse> {
         String varyDigest = string(in);
         byte[] body = new byte[in.getInt()];
         in.get(body);
-        return new CachedResponse(status, List.copyOf(headers), body, storedAt, freshUntil, keptUntil, path, evictable,
-                List.copyOf(varyNames), varyDigest);
+        return new CachedResponse(
+                status,
+                List.copyOf(headers),
+                body,
+                storedAt,
+                freshUntil,
+                keptUntil,
+                path,
+                evictable,
+                List.copyOf(varyNames),
+                varyDigest);
     }
 
     private static String string(ByteBuffer in) {

@@ -29,11 +29,24 @@ import java.util.function.Consumer;
  */
 final class CapturingResponse extends HttpServletResponseWrapper {
 
-    private enum Mode { UNDECIDED, PASS, CAPTURE, SUPPRESS }
+    private enum Mode {
+        UNDECIDED,
+        PASS,
+        CAPTURE,
+        SUPPRESS
+    }
 
     /** Not stored with an entry: per-hop, or re-made on every hit. */
-    private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "transfer-encoding", "content-length",
-            "age", "x-cache-status", "x-cache-key", "date", "content-type");
+    private static final Set<String> NOT_STORED = Set.of(
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "content-length",
+            "age",
+            "x-cache-status",
+            "x-cache-key",
+            "date",
+            "content-type");
 
     private final HttpServletRequest request;
     private final ProxyCacheSchema.Config config;
@@ -59,8 +72,16 @@ final class CapturingResponse extends HttpServletResponseWrapper {
      * {@code store} receives the entry once, when it is complete. {@code sharedOnly}: the request
      * was {@link Admission#SHARED_ONLY}, so only a response the backend marked shareable is kept.
      */
-    CapturingResponse(HttpServletResponse response, HttpServletRequest request, ProxyCacheSchema.Config config,
-            boolean sharedOnly, boolean staleStandsIn, String cacheStatus, String key, String path, boolean evictable,
+    CapturingResponse(
+            HttpServletResponse response,
+            HttpServletRequest request,
+            ProxyCacheSchema.Config config,
+            boolean sharedOnly,
+            boolean staleStandsIn,
+            String cacheStatus,
+            String key,
+            String path,
+            boolean evictable,
             Consumer<CachedResponse> store) {
         super(response);
         this.request = request;
@@ -101,7 +122,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
 
     /** Seconds to keep it fresh, or 0: not storable. */
     private long storableFor(int status) {
-        if (!config.responseCodes().contains(status) || !config.cachesType(getContentType())
+        if (!config.responseCodes().contains(status)
+                || !config.cachesType(getContentType())
                 || getHeader("Set-Cookie") != null) {
             return 0;
         }
@@ -164,7 +186,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             return 0;
         }
         try {
-            long at = java.time.ZonedDateTime.parse(expires.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            long at = java.time.ZonedDateTime.parse(
+                            expires.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
                     .toEpochSecond();
             return Math.max(0, at - System.currentTimeMillis() / 1000);
         } catch (java.time.format.DateTimeParseException e) {
@@ -238,9 +261,19 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             return null;
         }
         long fresh = now + ttlSeconds * 1000;
-        long kept = Math.max(fresh, now + Math.max(config.storageTtlSeconds(), ttlSeconds + config.staleIfErrorSeconds()) * 1000);
-        result = new CachedResponse(getStatus(), headers, copy.toByteArray(), now, fresh, kept, path, evictable,
-                varyNames, Variants.digest(varyNames, request));
+        long kept = Math.max(
+                fresh, now + Math.max(config.storageTtlSeconds(), ttlSeconds + config.staleIfErrorSeconds()) * 1000);
+        result = new CachedResponse(
+                getStatus(),
+                headers,
+                copy.toByteArray(),
+                now,
+                fresh,
+                kept,
+                path,
+                evictable,
+                varyNames,
+                Variants.digest(varyNames, request));
         store.accept(result);
         return result;
     }

@@ -40,8 +40,13 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
     }
 
     @Override
-    protected void apply(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            ProxyCacheSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         if (upgrade(request)) {
             // A WebSocket handshake: the proxy's (WebSocketFilter, after every plugin), never an entry's.
             chain.doFilter(request, response);
@@ -57,8 +62,17 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         String key = CacheKeys.key(config, context, request, path);
         if (admission == Admission.SHARED_ONLY) {
             // No entry answers it, and no miss waits for it: it goes to the backend on its own.
-            CapturingResponse capture = new CapturingResponse(response, request, config, true, false, "Bypass", key, path,
-                    cache.evictable(path), e -> cache.put(key, e));
+            CapturingResponse capture = new CapturingResponse(
+                    response,
+                    request,
+                    config,
+                    true,
+                    false,
+                    "Bypass",
+                    key,
+                    path,
+                    cache.evictable(path),
+                    e -> cache.put(key, e));
             chain.doFilter(request, capture);
             finish(context, capture);
             return;
@@ -85,10 +99,22 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             mine = null; // the leader stored nothing (or is slow): go to the backend unshared
         }
         cache.miss();
-        CachedResponse stale = entry != null && now < entry.keptUntil()
-                && now < entry.freshUntil() + config.staleIfErrorSeconds() * 1000 ? entry : null;
-        CapturingResponse capture = new CapturingResponse(response, request, config, false, stale != null,
-                entry == null ? "Miss" : "Refresh", key, path, cache.evictable(path), e -> cache.put(key, e));
+        CachedResponse stale = entry != null
+                        && now < entry.keptUntil()
+                        && now < entry.freshUntil() + config.staleIfErrorSeconds() * 1000
+                ? entry
+                : null;
+        CapturingResponse capture = new CapturingResponse(
+                response,
+                request,
+                config,
+                false,
+                stale != null,
+                entry == null ? "Miss" : "Refresh",
+                key,
+                path,
+                cache.evictable(path),
+                e -> cache.put(key, e));
         CachedResponse stored = null;
         try {
             chain.doFilter(request, capture);
@@ -133,16 +159,23 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
     public static final String STATUS_ATTRIBUTE = "com.gitinsight.gateway.cache.status";
 
     /** Records the cache status, and sends it as {@code X-Cache-Status} unless {@code response_headers} says not to. */
-    static void status(HttpServletRequest request, HttpServletResponse response, ProxyCacheSchema.Config config,
-            String status) {
+    static void status(
+            HttpServletRequest request, HttpServletResponse response, ProxyCacheSchema.Config config, String status) {
         request.setAttribute(STATUS_ATTRIBUTE, status);
         if (config.responseHeaders().cacheStatus()) {
             response.setHeader("X-Cache-Status", status);
         }
     }
 
-    private static void write(HttpServletResponse response, CachedResponse entry, String status, String key, long now,
-            HttpServletRequest request, ProxyCacheSchema.Config config) throws IOException {
+    private static void write(
+            HttpServletResponse response,
+            CachedResponse entry,
+            String status,
+            String key,
+            long now,
+            HttpServletRequest request,
+            ProxyCacheSchema.Config config)
+            throws IOException {
         response.setStatus(entry.status());
         var headers = entry.headers();
         for (int i = 0; i + 1 < headers.size(); i += 2) {

@@ -25,7 +25,10 @@ public class ProxyCacheSchema implements PluginSchema {
      * the entry is the user's; {@code CONSUMER} widens it for answers that are the same for every
      * user of an app.
      */
-    public enum VaryIdentity { SUBJECT, CONSUMER }
+    public enum VaryIdentity {
+        SUBJECT,
+        CONSUMER
+    }
 
     /**
      * Kong's {@code response_headers}: which diagnostic headers answers carry ({@code Age} on hits,
@@ -43,17 +46,51 @@ public class ProxyCacheSchema implements PluginSchema {
      * compares without allocating; {@code varyHeaders} and {@code varyQueryParams} are sorted so
      * a key does not depend on their order in the file.
      */
-    public record Config(Set<Integer> responseCodes, Set<String> methods, Set<String> contentTypes, long ttlSeconds,
-            boolean cacheControl, List<String> varyHeaders, List<String> varyQueryParams, boolean ignoreUriCase,
-            long storageTtlSeconds, long maxBodyBytes, long staleIfErrorSeconds, long lockTimeoutMillis,
-            VaryIdentity varyIdentity, ResponseHeaders responseHeaders) implements PluginConfig {
+    public record Config(
+            Set<Integer> responseCodes,
+            Set<String> methods,
+            Set<String> contentTypes,
+            long ttlSeconds,
+            boolean cacheControl,
+            List<String> varyHeaders,
+            List<String> varyQueryParams,
+            boolean ignoreUriCase,
+            long storageTtlSeconds,
+            long maxBodyBytes,
+            long staleIfErrorSeconds,
+            long lockTimeoutMillis,
+            VaryIdentity varyIdentity,
+            ResponseHeaders responseHeaders)
+            implements PluginConfig {
 
-        public Config(Set<Integer> responseCodes, Set<String> methods, Set<String> contentTypes, long ttlSeconds,
-                boolean cacheControl, List<String> varyHeaders, List<String> varyQueryParams, boolean ignoreUriCase,
-                long storageTtlSeconds, long maxBodyBytes, long staleIfErrorSeconds, long lockTimeoutMillis,
+        public Config(
+                Set<Integer> responseCodes,
+                Set<String> methods,
+                Set<String> contentTypes,
+                long ttlSeconds,
+                boolean cacheControl,
+                List<String> varyHeaders,
+                List<String> varyQueryParams,
+                boolean ignoreUriCase,
+                long storageTtlSeconds,
+                long maxBodyBytes,
+                long staleIfErrorSeconds,
+                long lockTimeoutMillis,
                 VaryIdentity varyIdentity) {
-            this(responseCodes, methods, contentTypes, ttlSeconds, cacheControl, varyHeaders, varyQueryParams,
-                    ignoreUriCase, storageTtlSeconds, maxBodyBytes, staleIfErrorSeconds, lockTimeoutMillis, varyIdentity,
+            this(
+                    responseCodes,
+                    methods,
+                    contentTypes,
+                    ttlSeconds,
+                    cacheControl,
+                    varyHeaders,
+                    varyQueryParams,
+                    ignoreUriCase,
+                    storageTtlSeconds,
+                    maxBodyBytes,
+                    staleIfErrorSeconds,
+                    lockTimeoutMillis,
+                    varyIdentity,
                     ResponseHeaders.ALL);
         }
 
@@ -68,7 +105,8 @@ public class ProxyCacheSchema implements PluginSchema {
                 return false;
             }
             int semi = content.indexOf(';');
-            String type = (semi < 0 ? content : content.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+            String type =
+                    (semi < 0 ? content : content.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
             return contentTypes.contains(type) || contentTypes.contains("*/*");
         }
     }
@@ -91,9 +129,24 @@ public class ProxyCacheSchema implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(Set.of("response_code", "request_method", "content_type", "cache_ttl", "strategy", "cache_control",
-                "vary_headers", "vary_query_params", "ignore_uri_case", "storage_ttl", "max_body_size", "stale_if_error",
-                "lock_timeout", "vary_identity", "response_headers"), Set.of("memory"));
+        f.allowOnly(
+                Set.of(
+                        "response_code",
+                        "request_method",
+                        "content_type",
+                        "cache_ttl",
+                        "strategy",
+                        "cache_control",
+                        "vary_headers",
+                        "vary_query_params",
+                        "ignore_uri_case",
+                        "storage_ttl",
+                        "max_body_size",
+                        "stale_if_error",
+                        "lock_timeout",
+                        "vary_identity",
+                        "response_headers"),
+                Set.of("memory"));
         // Kong's memory.dictionary_name names an nginx shared dict; the store here is Ehcache's.
         PluginFields memory = f.section("memory");
         memory.allowOnly(Set.of(), Set.of("dictionary_name"));
@@ -117,11 +170,21 @@ public class ProxyCacheSchema implements PluginSchema {
         }
         long ttl = f.integer("cache_ttl", 300, 1, Integer.MAX_VALUE);
         long storage = f.integer("storage_ttl", 0, 0, Integer.MAX_VALUE);
-        return new Config(codes, Set.copyOf(methods), Set.copyOf(types), ttl, f.bool("cache_control", false),
-                sortedLower(f.strings("vary_headers", List.of())), List.copyOf(new TreeSet<>(f.strings("vary_query_params", List.of()))),
-                f.bool("ignore_uri_case", false), storage, f.integer("max_body_size", 1024 * 1024, 0, Integer.MAX_VALUE),
-                f.integer("stale_if_error", 0, 0, Integer.MAX_VALUE), f.seconds("lock_timeout", 10_000, 300),
-                varyIdentity(f), responseHeaders(f.section("response_headers")));
+        return new Config(
+                codes,
+                Set.copyOf(methods),
+                Set.copyOf(types),
+                ttl,
+                f.bool("cache_control", false),
+                sortedLower(f.strings("vary_headers", List.of())),
+                List.copyOf(new TreeSet<>(f.strings("vary_query_params", List.of()))),
+                f.bool("ignore_uri_case", false),
+                storage,
+                f.integer("max_body_size", 1024 * 1024, 0, Integer.MAX_VALUE),
+                f.integer("stale_if_error", 0, 0, Integer.MAX_VALUE),
+                f.seconds("lock_timeout", 10_000, 300),
+                varyIdentity(f),
+                responseHeaders(f.section("response_headers")));
     }
 
     /** Kong 3.4's field names ({@code Age}), and 3.6's ({@code age}), either. */
@@ -130,8 +193,8 @@ public class ProxyCacheSchema implements PluginSchema {
         if (h.has("age") && h.has("Age")) {
             h.error("Age", "give age or Age (its older name), not both");
         }
-        return new ResponseHeaders(h.bool("age", h.bool("Age", true)), h.bool("X-Cache-Status", true),
-                h.bool("X-Cache-Key", true));
+        return new ResponseHeaders(
+                h.bool("age", h.bool("Age", true)), h.bool("X-Cache-Status", true), h.bool("X-Cache-Key", true));
     }
 
     private static VaryIdentity varyIdentity(PluginFields f) {
@@ -140,7 +203,9 @@ public class ProxyCacheSchema implements PluginSchema {
             case "subject" -> VaryIdentity.SUBJECT;
             case "consumer" -> VaryIdentity.CONSUMER;
             default -> {
-                f.error("vary_identity", "must be 'subject' (one entry per user) or 'consumer' (shared by a consumer's users)");
+                f.error(
+                        "vary_identity",
+                        "must be 'subject' (one entry per user) or 'consumer' (shared by a consumer's users)");
                 yield VaryIdentity.SUBJECT;
             }
         };

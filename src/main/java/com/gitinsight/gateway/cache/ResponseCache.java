@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.ehcache.Cache;
 import org.ehcache.CacheManager;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
@@ -33,7 +34,6 @@ import org.ehcache.event.CacheEvent;
 import org.ehcache.event.CacheEventListener;
 import org.ehcache.event.EventType;
 import org.ehcache.expiry.ExpiryPolicy;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The response cache of this node: Ehcache with a heap tier bounded by entries and an off-heap tier
@@ -65,8 +65,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     private volatile EvictionFeed feed = EvictionFeed.NONE;
     private boolean registered;
 
-    public ResponseCache() {
-    }
+    public ResponseCache() {}
 
     /** For tests outside the container. */
     public ResponseCache(long heapEntries, long offheapMb) {
@@ -78,14 +77,21 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     @PostConstruct
     void start() {
         manager = CacheManagerBuilder.newCacheManagerBuilder().build(true);
-        entries = manager.createCache("gateway-responses", CacheConfigurationBuilder
-                .newCacheConfigurationBuilder(String.class, CachedResponse.class,
-                        ResourcePoolsBuilder.heap(heapEntries).offheap(offheapMb, MemoryUnit.MB))
-                .withValueSerializer(new CachedResponseSerializer())
-                .withExpiry(new KeptUntil())
-                .withService(CacheEventListenerConfigurationBuilder
-                        .newEventListenerConfiguration((CacheEventListener<String, CachedResponse>) this::dropped, EventType.EXPIRED, EventType.EVICTED, EventType.REMOVED)
-                        .unordered().synchronous()));
+        entries = manager.createCache(
+                "gateway-responses",
+                CacheConfigurationBuilder.newCacheConfigurationBuilder(
+                                String.class,
+                                CachedResponse.class,
+                                ResourcePoolsBuilder.heap(heapEntries).offheap(offheapMb, MemoryUnit.MB))
+                        .withValueSerializer(new CachedResponseSerializer())
+                        .withExpiry(new KeptUntil())
+                        .withService(CacheEventListenerConfigurationBuilder.newEventListenerConfiguration(
+                                        (CacheEventListener<String, CachedResponse>) this::dropped,
+                                        EventType.EXPIRED,
+                                        EventType.EVICTED,
+                                        EventType.REMOVED)
+                                .unordered()
+                                .synchronous()));
     }
 
     /** Registered by the container's start only (tests make many caches in one JVM). */
@@ -256,7 +262,8 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     public int purge(PathPattern pattern) {
         int n = 0;
         String from = pattern.prefix();
-        for (Map.Entry<String, Set<String>> e : byPath.subMap(from, true, from + Character.MAX_VALUE, true).entrySet()) {
+        for (Map.Entry<String, Set<String>> e :
+                byPath.subMap(from, true, from + Character.MAX_VALUE, true).entrySet()) {
             if (pattern.matches(e.getKey())) {
                 for (String k : List.copyOf(e.getValue())) {
                     entries.remove(k);

@@ -23,11 +23,15 @@ final class Variants {
      * Headers the proxy writes per client on the upstream request: the client's own copy says
      * nothing about what the backend saw, so a response varying on one is not stored.
      */
-    private static final Set<String> REWRITTEN = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-            "x-forwarded-port", "x-forwarded-path", "x-real-ip");
+    private static final Set<String> REWRITTEN = Set.of(
+            "x-forwarded-for",
+            "x-forwarded-proto",
+            "x-forwarded-host",
+            "x-forwarded-port",
+            "x-forwarded-path",
+            "x-real-ip");
 
-    private Variants() {
-    }
+    private Variants() {}
 
     /**
      * The header names of a response's {@code Vary} values, lower-cased and sorted; null when it

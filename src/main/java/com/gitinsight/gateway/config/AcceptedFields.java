@@ -11,8 +11,7 @@ final class AcceptedFields {
 
     private static final Set<Long> REDIRECT_STATUSES = Set.of(426L, 301L, 302L, 307L, 308L);
 
-    private AcceptedFields() {
-    }
+    private AcceptedFields() {}
 
     /** {@code tags}, {@code created_at} and {@code updated_at}, which every entity may have. */
     static void common(Section s) {

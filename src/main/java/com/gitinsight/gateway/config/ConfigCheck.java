@@ -9,8 +9,7 @@ import java.nio.file.Path;
  */
 public final class ConfigCheck {
 
-    private ConfigCheck() {
-    }
+    private ConfigCheck() {}
 
     public static void main(String[] args) {
         if (args.length != 1) {

@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,11 +40,15 @@ import java.util.stream.Stream;
 public final class ConfigFile {
 
     /** The steps of a write, in order; a test stops the JVM after each to prove it is crash-safe. */
-    public enum Step { TEMP_WRITTEN, BACKUP_WRITTEN, RENAMED, DIRECTORY_SYNCED }
+    public enum Step {
+        TEMP_WRITTEN,
+        BACKUP_WRITTEN,
+        RENAMED,
+        DIRECTORY_SYNCED
+    }
 
     /** One kept version: its number (higher is newer), when it was replaced and its text's hash. */
-    public record Backup(int number, Instant replacedAt, String hash, Path path) {
-    }
+    public record Backup(int number, Instant replacedAt, String hash, Path path) {}
 
     /**
      * Runs when the new version and the backup are on disk and the file is not yet replaced; if it
@@ -72,7 +76,7 @@ public final class ConfigFile {
     private final WriteLock lock;
 
     public ConfigFile(Path file, int keep) {
-        this(file, keep, step -> { });
+        this(file, keep, step -> {});
     }
 
     /** {@code afterStep} runs after each step of a write (tests kill the JVM there). */
@@ -82,7 +86,8 @@ public final class ConfigFile {
         this.keep = keep;
         this.afterStep = afterStep;
         this.backupName = Pattern.compile(Pattern.quote(this.file.getFileName().toString()) + "\\.(\\d+)");
-        this.tempName = Pattern.compile("\\." + Pattern.quote(this.file.getFileName().toString()) + "(\\.\\d+)?\\.tmp");
+        this.tempName =
+                Pattern.compile("\\." + Pattern.quote(this.file.getFileName().toString()) + "(\\.\\d+)?\\.tmp");
         this.lock = new WriteLock(backups.resolve("write.lock"));
     }
 
@@ -115,7 +120,7 @@ public final class ConfigFile {
 
     /** Replaces the file with {@code text}; returns the backup of the version replaced, if there was one. */
     public Optional<Backup> write(String text) throws IOException {
-        return write(text, backup -> { });
+        return write(text, backup -> {});
     }
 
     /** As {@link #write(String)}, with {@code beforeReplace} run just before the file is replaced. */
@@ -166,8 +171,8 @@ public final class ConfigFile {
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot replace " + file + " atomically (" + e.getMessage()
-                    + "); the file is unchanged", e);
+            throw new IOException(
+                    "cannot replace " + file + " atomically (" + e.getMessage() + "); the file is unchanged", e);
         }
         afterStep.accept(Step.RENAMED);
         syncDirectory(file.getParent());
@@ -180,8 +185,11 @@ public final class ConfigFile {
         for (int number : numbers()) {
             Path p = backups.resolve(file.getFileName() + "." + number);
             try {
-                out.add(new Backup(number, Files.getLastModifiedTime(p).toInstant(),
-                        KongConfigParser.hash(Files.readString(p, StandardCharsets.UTF_8)), p));
+                out.add(new Backup(
+                        number,
+                        Files.getLastModifiedTime(p).toInstant(),
+                        KongConfigParser.hash(Files.readString(p, StandardCharsets.UTF_8)),
+                        p));
             } catch (NoSuchFileException e) {
                 // Pruned by a writer meanwhile (this listing does not take the lock).
             }
@@ -241,17 +249,19 @@ public final class ConfigFile {
             return;
         }
         if (Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null) {
-            Files.createDirectories(backups, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    backups, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
             Files.createDirectories(backups);
         }
     }
 
     private static void writeSynced(Path path, byte[] bytes) throws IOException {
-        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        Set<OpenOption> options =
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         boolean posix = Files.getFileAttributeView(path.getParent(), PosixFileAttributeView.class) != null;
-        try (FileChannel ch = posix ? FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PRIVATE))
+        try (FileChannel ch = posix
+                ? FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PRIVATE))
                 : FileChannel.open(path, options)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {

@@ -18,8 +18,9 @@ final class ConsumerParser {
     private static final Set<String> CONSUMER_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> JWT_SECRET = Set.of("key", "secret", "algorithm", "rsa_public_key", "consumer");
     private static final Set<String> JWT_SECRET_ACCEPTED = Set.of("id", "tags", "created_at");
-    private static final Set<String> JWT_ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384",
-            "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
+    private static final Set<String> JWT_ALGORITHMS = Set.of(
+            "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
+            "EdDSA");
 
     private final Problems problems;
     private final PluginBinder plugins;
@@ -72,7 +73,10 @@ final class ConsumerParser {
         PendingConsumer consumer = null;
         if (ref == null) {
             if (!j.has("consumer")) {
-                problems.add(j.location(), j.child("consumer"), "required field missing (a top-level credential names its consumer)");
+                problems.add(
+                        j.location(),
+                        j.child("consumer"),
+                        "required field missing (a top-level credential names its consumer)");
             }
         } else {
             consumer = find(ref);

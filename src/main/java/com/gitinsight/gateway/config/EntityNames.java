@@ -13,13 +13,13 @@ public final class EntityNames {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._~\\x{80}-\\x{10FFFF}-]+");
 
-    private EntityNames() {
-    }
+    private EntityNames() {}
 
     /** Why {@code name} is no valid service, route or upstream name, or null. */
     static String nameProblem(String name) {
         if (!NAME.matcher(name).matches()) {
-            return "invalid value '" + name + "': the only accepted ascii characters are alphanumerics or ., -, _, and ~";
+            return "invalid value '" + name
+                    + "': the only accepted ascii characters are alphanumerics or ., -, _, and ~";
         }
         return pathProblem(name);
     }

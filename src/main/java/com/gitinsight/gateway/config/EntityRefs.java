@@ -5,8 +5,7 @@ import java.util.Set;
 /** How an entity names itself ({@code id}) and another entity (by name, username or id). */
 final class EntityRefs {
 
-    private EntityRefs() {
-    }
+    private EntityRefs() {}
 
     /** An entity's {@code id}: free text here (Kong's are UUIDs), but it names the entity in admin API paths. */
     static String id(Section s) {

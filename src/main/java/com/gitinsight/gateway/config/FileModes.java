@@ -37,8 +37,8 @@ record FileModes(Set<PosixFilePermission> permissions, UserPrincipal owner, Grou
      * is logged, not fatal, since the mode, which is what protects the secrets, is already set.
      */
     void applyTo(Path target) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view =
+                Files.getFileAttributeView(target, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
             return;
         }
@@ -52,8 +52,9 @@ record FileModes(Set<PosixFilePermission> permissions, UserPrincipal owner, Grou
                 view.setGroup(group);
             }
         } catch (FileSystemException e) {
-            LOG.warning(() -> target + " keeps owner " + now.owner().getName() + ":" + now.group().getName()
-                    + " instead of " + owner.getName() + ":" + group.getName() + " (" + e.getReason() + ")");
+            LOG.warning(() -> target + " keeps owner " + now.owner().getName() + ":"
+                    + now.group().getName() + " instead of " + owner.getName() + ":" + group.getName() + " ("
+                    + e.getReason() + ")");
         }
     }
 }

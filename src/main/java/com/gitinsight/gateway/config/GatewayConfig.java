@@ -37,12 +37,22 @@ public record GatewayConfig(
 
     /** Plugins by scope, resolved once: what a route's request runs through. */
     public List<PluginSpec> pluginsFor(PluginSpec.Scope scope, String name) {
-        return plugins.stream().filter(p -> p.scope() == scope && name.equals(p.scopeName())).toList();
+        return plugins.stream()
+                .filter(p -> p.scope() == scope && name.equals(p.scopeName()))
+                .toList();
     }
 
     public Map<String, Long> counts() {
-        return Map.of("services", (long) services.size(), "routes", (long) routes.size(),
-                "upstreams", (long) upstreams.size(), "consumers", (long) consumers.size(),
-                "plugins", (long) plugins.size());
+        return Map.of(
+                "services",
+                (long) services.size(),
+                "routes",
+                (long) routes.size(),
+                "upstreams",
+                (long) upstreams.size(),
+                "consumers",
+                (long) consumers.size(),
+                "plugins",
+                (long) plugins.size());
     }
 }

@@ -12,23 +12,39 @@ public record HealthCheckSpec(Active active, Passive passive) {
 
     public static final HealthCheckSpec NONE = new HealthCheckSpec(Active.OFF, Passive.OFF);
 
-    public enum ProbeType { HTTP, HTTPS, TCP }
+    public enum ProbeType {
+        HTTP,
+        HTTPS,
+        TCP
+    }
 
     /**
      * Probes sent by the gateway. {@code healthyIntervalMs} paces probes of healthy targets,
      * {@code unhealthyIntervalMs} of unhealthy ones; 0 stops that kind of probe.
      */
-    public record Active(ProbeType type, String httpPath, int timeoutMs, int concurrency,
-            Map<String, List<String>> headers, boolean verifyCertificate,
-            long healthyIntervalMs, int healthySuccesses, Set<Integer> healthyStatuses,
-            long unhealthyIntervalMs, int httpFailures, int tcpFailures, int timeouts, Set<Integer> unhealthyStatuses) {
+    public record Active(
+            ProbeType type,
+            String httpPath,
+            int timeoutMs,
+            int concurrency,
+            Map<String, List<String>> headers,
+            boolean verifyCertificate,
+            long healthyIntervalMs,
+            int healthySuccesses,
+            Set<Integer> healthyStatuses,
+            long unhealthyIntervalMs,
+            int httpFailures,
+            int tcpFailures,
+            int timeouts,
+            Set<Integer> unhealthyStatuses) {
 
         /** Kong's defaults. (Kept here, not in the outer record: class initialisation order.) */
         public static final Set<Integer> HEALTHY_STATUSES = Set.of(200, 302);
+
         public static final Set<Integer> UNHEALTHY_STATUSES = Set.of(429, 404, 500, 501, 502, 503, 504, 505);
 
-        public static final Active OFF = new Active(ProbeType.HTTP, "/", 1000, 10, Map.of(), true,
-                0, 0, HEALTHY_STATUSES, 0, 0, 0, 0, UNHEALTHY_STATUSES);
+        public static final Active OFF = new Active(
+                ProbeType.HTTP, "/", 1000, 10, Map.of(), true, 0, 0, HEALTHY_STATUSES, 0, 0, 0, 0, UNHEALTHY_STATUSES);
 
         public Active {
             headers = Map.copyOf(headers);
@@ -47,12 +63,19 @@ public record HealthCheckSpec(Active active, Passive passive) {
      * again (nginx's {@code fail_timeout}); 0 keeps it out until an active check or an admin
      * brings it back (Kong's behaviour).
      */
-    public record Passive(Set<Integer> healthyStatuses, int successes, Set<Integer> unhealthyStatuses,
-            int tcpFailures, int timeouts, int httpFailures, long failTimeoutMs) {
+    public record Passive(
+            Set<Integer> healthyStatuses,
+            int successes,
+            Set<Integer> unhealthyStatuses,
+            int tcpFailures,
+            int timeouts,
+            int httpFailures,
+            long failTimeoutMs) {
 
         /** Kong's defaults: 2xx and 3xx are healthy. */
-        public static final Set<Integer> HEALTHY_STATUSES = Set.of(200, 201, 202, 203, 204, 205, 206, 207, 208, 226,
-                300, 301, 302, 303, 304, 305, 306, 307, 308);
+        public static final Set<Integer> HEALTHY_STATUSES =
+                Set.of(200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306, 307, 308);
+
         public static final Set<Integer> UNHEALTHY_STATUSES = Set.of(429, 500, 503);
 
         public static final Passive OFF = new Passive(HEALTHY_STATUSES, 0, UNHEALTHY_STATUSES, 0, 0, 0, 30_000);

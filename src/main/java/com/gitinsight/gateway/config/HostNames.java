@@ -13,21 +13,21 @@ import java.util.regex.Pattern;
 final class HostNames {
 
     /** Dot-separated labels of letters, digits, {@code _} and inner {@code -}; an IPv4 address is one too. */
-    static final String LABELS = "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*";
+    static final String LABELS =
+            "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*";
+
     private static final Pattern NAME = Pattern.compile(LABELS + "\\.?");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9._~-]+)?");
-    private static final Pattern URL = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(\\?[^#]*)?(#.*)?");
+    private static final Pattern URL =
+            Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(\\?[^#]*)?(#.*)?");
 
-    private HostNames() {
-    }
+    private HostNames() {}
 
     /** A host and a port; {@code port} is -1 when none was written. */
-    record HostPort(String host, int port) {
-    }
+    record HostPort(String host, int port) {}
 
     /** A service URL's parts; {@code path} is null when empty, {@code port} -1 when none was written. */
-    record Url(String scheme, String host, int port, String path, boolean hasQueryOrFragment) {
-    }
+    record Url(String scheme, String host, int port, String path, boolean hasQueryOrFragment) {}
 
     /** {@code name}, {@code name:port}, {@code [v6]} or {@code [v6]:port} (the host as written), or null when not one. */
     static HostPort hostPort(String text) {
@@ -99,7 +99,11 @@ final class HostNames {
                 throw new IllegalArgumentException("not a valid path: '" + path + "'");
             }
         }
-        return new Url(m.group(1).toLowerCase(Locale.ROOT), hp.host(), hp.port(), path,
+        return new Url(
+                m.group(1).toLowerCase(Locale.ROOT),
+                hp.host(),
+                hp.port(),
+                path,
                 m.group(4) != null || m.group(5) != null);
     }
 }

@@ -25,18 +25,41 @@ import java.util.Set;
 public final class KongConfigParser {
 
     private static final Set<String> FORMAT_VERSIONS = Set.of("1.1", "2.1", "3.0");
-    private static final Set<String> TOP = Set.of("_format_version", "services", "routes", "upstreams",
-            "targets", "consumers", "jwt_secrets", "plugins");
+    private static final Set<String> TOP = Set.of(
+            "_format_version", "services", "routes", "upstreams", "targets", "consumers", "jwt_secrets", "plugins");
     /** Kong's metadata ({@code _transform}: whether Kong hashes credentials on import; none are hashed here). */
     private static final Set<String> TOP_ACCEPTED = Set.of("_transform", "_comment", "_ignore", "_workspace", "_info");
     /** Kong's credential entities of plugins this gateway does not implement, and those plugins. */
-    private static final Map<String, String> CREDENTIALS = Map.of("keyauth_credentials", "key-auth",
-            "basicauth_credentials", "basic-auth", "hmacauth_credentials", "hmac-auth", "oauth2_credentials", "oauth2",
-            "oauth2_authorization_codes", "oauth2", "oauth2_tokens", "oauth2", "acls", "acl",
-            "mtls_auth_credentials", "mtls-auth");
+    private static final Map<String, String> CREDENTIALS = Map.of(
+            "keyauth_credentials",
+            "key-auth",
+            "basicauth_credentials",
+            "basic-auth",
+            "hmacauth_credentials",
+            "hmac-auth",
+            "oauth2_credentials",
+            "oauth2",
+            "oauth2_authorization_codes",
+            "oauth2",
+            "oauth2_tokens",
+            "oauth2",
+            "acls",
+            "acl",
+            "mtls_auth_credentials",
+            "mtls-auth");
     /** Kong entities a declarative file may hold that this gateway has no use for (TLS ends in front of it). */
-    private static final Set<String> KONG_ENTITIES = Set.of("certificates", "ca_certificates", "snis", "vaults",
-            "key_sets", "keys", "workspaces", "consumer_groups", "filter_chains", "parameters", "partials");
+    private static final Set<String> KONG_ENTITIES = Set.of(
+            "certificates",
+            "ca_certificates",
+            "snis",
+            "vaults",
+            "key_sets",
+            "keys",
+            "workspaces",
+            "consumer_groups",
+            "filter_chains",
+            "parameters",
+            "partials");
 
     private final PluginRegistry registry;
     private final java.util.function.UnaryOperator<String> environment;
@@ -60,8 +83,7 @@ public final class KongConfigParser {
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(path.toString(), 0, 0, null,
-                    "cannot read file: " + e)));
+            throw new ConfigException(List.of(new ConfigError(path.toString(), 0, 0, null, "cannot read file: " + e)));
         }
         return parse(path.toString(), text);
     }
@@ -90,7 +112,8 @@ public final class KongConfigParser {
      */
     public Set<String> secretFields(String file, String text) throws ConfigException {
         try {
-            return secretFields.of(reader.read(text, file.toLowerCase(Locale.ROOT).endsWith(".json")));
+            return secretFields.of(
+                    reader.read(text, file.toLowerCase(Locale.ROOT).endsWith(".json")));
         } catch (ConfigException.Syntax e) {
             throw malformed(file, e);
         }
@@ -98,7 +121,8 @@ public final class KongConfigParser {
 
     private static ConfigException malformed(String file, ConfigException.Syntax e) {
         Problems problems = new Problems(file);
-        problems.add(e.location(), null, "malformed " + (file.endsWith(".json") ? "JSON" : "YAML") + ": " + e.getMessage());
+        problems.add(
+                e.location(), null, "malformed " + (file.endsWith(".json") ? "JSON" : "YAML") + ": " + e.getMessage());
         return new ConfigException(problems.errors());
     }
 
@@ -157,15 +181,23 @@ public final class KongConfigParser {
         }
         List<RouteSpec> routeSpecs = routes.finish(services);
         List<PluginSpec> pluginSpecs = plugins.finish(services, routes, consumers);
-        return new GatewayConfig(file, hash(text), text, services.specs(), routeSpecs, upstreams.specs(),
-                consumers.specs(), pluginSpecs);
+        return new GatewayConfig(
+                file,
+                hash(text),
+                text,
+                services.specs(),
+                routeSpecs,
+                upstreams.specs(),
+                consumers.specs(),
+                pluginSpecs);
     }
 
     /** A message for a Kong field this gateway does not support, or null (then "unknown field"). */
     static String unsupported(String key) {
         String plugin = CREDENTIALS.get(key);
         if (plugin != null) {
-            return "credentials of plugin '" + plugin + "', which this gateway does not implement (it implements jwt_secrets)";
+            return "credentials of plugin '" + plugin
+                    + "', which this gateway does not implement (it implements jwt_secrets)";
         }
         if (KONG_ENTITIES.contains(key)) {
             return "Kong's '" + key + "' entities are not supported by this gateway";

@@ -40,8 +40,7 @@ public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNod
     }
 
     /** One key of a mapping with the location of the key itself. */
-    record Entry(Location keyLocation, Node value) {
-    }
+    record Entry(Location keyLocation, Node value) {}
 
     record ListNode(Location location, List<Node> items) implements Node {
         public ListNode {

@@ -16,13 +16,13 @@ import java.util.Set;
  */
 final class PluginBinder {
 
-    private static final Set<String> PLUGIN = Set.of("name", "config", "enabled", "service", "route",
-            "consumer", "protocols");
-    private static final Set<String> PLUGIN_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
-            "instance_name");
+    private static final Set<String> PLUGIN =
+            Set.of("name", "config", "enabled", "service", "route", "consumer", "protocols");
+    private static final Set<String> PLUGIN_ACCEPTED =
+            Set.of("id", "tags", "created_at", "updated_at", "instance_name");
     /** Kong's protocols, as a plugin's {@code protocols} may name them. */
-    private static final Set<String> KONG_PROTOCOLS = Set.of("grpc", "grpcs", "http", "https", "tcp", "tls",
-            "tls_passthrough", "udp", "ws", "wss");
+    private static final Set<String> KONG_PROTOCOLS =
+            Set.of("grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp", "ws", "wss");
 
     private final PluginRegistry registry;
     private final String file;
@@ -62,15 +62,23 @@ final class PluginBinder {
             EntityRefs.id(s);
             for (Section.Item<String> protocol : s.strings("protocols")) {
                 if (!KONG_PROTOCOLS.contains(protocol.value())) {
-                    problems.add(protocol.location(), protocol.path(), "expected one of " + new java.util.TreeSet<>(KONG_PROTOCOLS)
-                            + ", got '" + protocol.value() + "'");
+                    problems.add(
+                            protocol.location(),
+                            protocol.path(),
+                            "expected one of " + new java.util.TreeSet<>(KONG_PROTOCOLS) + ", got '" + protocol.value()
+                                    + "'");
                 }
             }
             Refs refs = refs(p, services, routes, consumers);
             PluginSchema schema = name == null ? null : registry.find(name);
             if (name != null && schema == null) {
-                s.error("name", "plugin '" + name + "' is not implemented by this gateway"
-                        + (registry.names().isEmpty() ? "" : " (available: " + String.join(", ", new java.util.TreeSet<>(registry.names())) + ")"));
+                s.error(
+                        "name",
+                        "plugin '" + name + "' is not implemented by this gateway"
+                                + (registry.names().isEmpty()
+                                        ? ""
+                                        : " (available: " + String.join(", ", new java.util.TreeSet<>(registry.names()))
+                                                + ")"));
             }
             if (schema == null) {
                 continue;
@@ -81,9 +89,15 @@ final class PluginBinder {
             }
             PluginSpec.Scope scope = refs.scope();
             if (!schema.scopes().contains(scope)) {
-                s.error("name", "plugin '" + name + "' cannot be attached to a " + scope.name().toLowerCase(Locale.ROOT)
-                        + " (it applies to: " + schema.scopes().stream().map(x -> x.name().toLowerCase(Locale.ROOT))
-                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
+                s.error(
+                        "name",
+                        "plugin '" + name + "' cannot be attached to a "
+                                + scope.name().toLowerCase(Locale.ROOT)
+                                + " (it applies to: "
+                                + schema.scopes().stream()
+                                        .map(x -> x.name().toLowerCase(Locale.ROOT))
+                                        .collect(java.util.stream.Collectors.joining(", "))
+                                + ")");
                 continue;
             }
             if (!unique.add(schema.storedAs() + "|" + refs.combination())) {
@@ -93,13 +107,20 @@ final class PluginBinder {
             if (!s.bool("enabled", true) || refs.never()) {
                 continue;
             }
-            PluginSpec spec = new PluginSpec(schema.storedAs(), scope, refs.scopeName(), config,
-                    file + ":" + s.location() + " " + s.path(), refs.within());
+            PluginSpec spec = new PluginSpec(
+                    schema.storedAs(),
+                    scope,
+                    refs.scopeName(),
+                    config,
+                    file + ":" + s.location() + " " + s.path(),
+                    refs.within());
             // Two combinations that come to the same place (a route, and that route with its service):
             // the more specific one applies, as in Kong.
-            chosen.merge(schema.storedAs() + "|" + scope + "|" + refs.scopeName() + "|"
-                    + (scope == PluginSpec.Scope.CONSUMER ? refs.within() : null),
-                    new Chosen(spec, refs.count()), (a, b) -> b.count > a.count ? b : a);
+            chosen.merge(
+                    schema.storedAs() + "|" + scope + "|" + refs.scopeName() + "|"
+                            + (scope == PluginSpec.Scope.CONSUMER ? refs.within() : null),
+                    new Chosen(spec, refs.count()),
+                    (a, b) -> b.count > a.count ? b : a);
         }
         return chosen.values().stream().map(Chosen::spec).toList();
     }
@@ -148,7 +169,8 @@ final class PluginBinder {
     }
 
     /** A plugin as written: nested under {@code scope}'s {@code scopeName} (or {@code route}), or top-level (null). */
-    private record PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName, RouteParser.PendingRoute route) {
+    private record PendingPlugin(
+            Section section, PluginSpec.Scope scope, String scopeName, RouteParser.PendingRoute route) {
         PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName) {
             this(section, scope, scopeName, null);
         }
@@ -161,8 +183,11 @@ final class PluginBinder {
     private record Refs(String service, RouteParser.PendingRoute route, String consumer) {
 
         PluginSpec.Scope scope() {
-            return consumer != null ? PluginSpec.Scope.CONSUMER : route != null ? PluginSpec.Scope.ROUTE
-                    : service != null ? PluginSpec.Scope.SERVICE : PluginSpec.Scope.GLOBAL;
+            return consumer != null
+                    ? PluginSpec.Scope.CONSUMER
+                    : route != null
+                            ? PluginSpec.Scope.ROUTE
+                            : service != null ? PluginSpec.Scope.SERVICE : PluginSpec.Scope.GLOBAL;
         }
 
         String scopeName() {
@@ -181,7 +206,9 @@ final class PluginBinder {
          */
         PluginSpec.Within within() {
             if (consumer == null) {
-                return route != null && service != null ? new PluginSpec.Within(PluginSpec.Scope.SERVICE, service) : null;
+                return route != null && service != null
+                        ? new PluginSpec.Within(PluginSpec.Scope.SERVICE, service)
+                        : null;
             }
             if (route != null) {
                 return new PluginSpec.Within(PluginSpec.Scope.ROUTE, routeName());
@@ -232,6 +259,5 @@ final class PluginBinder {
         }
     }
 
-    private record Chosen(PluginSpec spec, int count) {
-    }
+    private record Chosen(PluginSpec spec, int count) {}
 }

@@ -23,7 +23,8 @@ public final class PluginRegistry {
      */
     public static PluginRegistry builtIn() {
         List<PluginSchema> found = new java.util.ArrayList<>();
-        ServiceLoader.load(PluginSchema.class, PluginRegistry.class.getClassLoader()).forEach(found::add);
+        ServiceLoader.load(PluginSchema.class, PluginRegistry.class.getClassLoader())
+                .forEach(found::add);
         return new PluginRegistry(found);
     }
 

@@ -6,8 +6,7 @@ import org.jose4j.keys.RsaKeyUtil;
 /** Checks a consumer's PEM public key at load, so a bad one is a config error, not a silent 401 later. */
 final class PublicKeys {
 
-    private PublicKeys() {
-    }
+    private PublicKeys() {}
 
     /** Why {@code pem} cannot verify {@code algorithm} tokens, or null when it can. */
     static String problem(String algorithm, String pem) {

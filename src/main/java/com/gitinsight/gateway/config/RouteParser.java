@@ -18,11 +18,31 @@ import java.util.regex.PatternSyntaxException;
  */
 final class RouteParser {
 
-    private static final Set<String> ROUTE = Set.of("name", "service", "paths", "methods", "hosts", "headers",
-            "strip_path", "preserve_host", "regex_priority", "plugins", "protocols", "path_handling",
-            "ws_idle_timeout", "ws_ping_interval");
-    private static final Set<String> ROUTE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
-            "https_redirect_status_code", "request_buffering", "response_buffering", "snis", "sources",
+    private static final Set<String> ROUTE = Set.of(
+            "name",
+            "service",
+            "paths",
+            "methods",
+            "hosts",
+            "headers",
+            "strip_path",
+            "preserve_host",
+            "regex_priority",
+            "plugins",
+            "protocols",
+            "path_handling",
+            "ws_idle_timeout",
+            "ws_ping_interval");
+    private static final Set<String> ROUTE_ACCEPTED = Set.of(
+            "id",
+            "tags",
+            "created_at",
+            "updated_at",
+            "https_redirect_status_code",
+            "request_buffering",
+            "response_buffering",
+            "snis",
+            "sources",
             "destinations");
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     /** Kong's host names take {@code _} too (its own fixtures use {@code limit_bytes.test}). */
@@ -31,6 +51,7 @@ final class RouteParser {
     private final Problems problems;
     /** A 1.1 or 2.1 file: Kong migrates paths that look like regexes to {@code ~} regexes. */
     private final boolean legacyPaths;
+
     private final PluginBinder plugins;
     private final List<PendingRoute> routes = new ArrayList<>();
 
@@ -54,7 +75,10 @@ final class RouteParser {
         } else {
             service = EntityRefs.reference(s, "service");
             if (service == null) {
-                problems.add(s.location(), s.child("service"), "required field missing (a top-level route must name its service)");
+                problems.add(
+                        s.location(),
+                        s.child("service"),
+                        "required field missing (a top-level route must name its service)");
             }
         }
         List<RouteSpec.RoutePath> paths = new ArrayList<>();
@@ -64,13 +88,19 @@ final class RouteParser {
                 try {
                     paths.add(new RouteSpec.RoutePath(raw, Pattern.compile(RoutePaths.javaRegex(raw.substring(1)))));
                 } catch (PatternSyntaxException e) {
-                    problems.add(p.location(), p.path(), "bad regex: " + e.getDescription() + " near index "
-                            + e.getIndex() + " in '" + raw.substring(1) + "'"
-                            + (raw.equals(p.value()) ? "" : " (in a 1.1/2.1 file a path with characters other than "
-                                    + "letters, digits and . - _ ~ / % is a regex, as Kong reads it)"));
+                    problems.add(
+                            p.location(),
+                            p.path(),
+                            "bad regex: " + e.getDescription() + " near index "
+                                    + e.getIndex() + " in '" + raw.substring(1) + "'"
+                                    + (raw.equals(p.value())
+                                            ? ""
+                                            : " (in a 1.1/2.1 file a path with characters other than "
+                                                    + "letters, digits and . - _ ~ / % is a regex, as Kong reads it)"));
                 }
             } else if (!raw.startsWith("/")) {
-                problems.add(p.location(), p.path(), "a path must start with '/' (or '~' for a regex), got '" + raw + "'");
+                problems.add(
+                        p.location(), p.path(), "a path must start with '/' (or '~' for a regex), got '" + raw + "'");
             } else {
                 paths.add(new RouteSpec.RoutePath(raw, null));
             }
@@ -87,7 +117,8 @@ final class RouteParser {
         for (Section.Item<String> h : s.strings("hosts")) {
             String host = h.value();
             if (!HOST.matcher(host).matches() || host.startsWith("*.") && host.endsWith(".*")) {
-                problems.add(h.location(), h.path(), "not a host name (a wildcard '*' may lead or end it): '" + host + "'");
+                problems.add(
+                        h.location(), h.path(), "not a host name (a wildcard '*' may lead or end it): '" + host + "'");
             } else {
                 hosts.add(host.toLowerCase(Locale.ROOT));
             }
@@ -101,11 +132,15 @@ final class RouteParser {
             } else if (ServiceParser.WS_PROTOCOLS.contains(p.value())) {
                 websocket = true;
             } else {
-                problems.add(p.location(), p.path(), "a route's protocols are http, https, ws and wss, got '" + p.value() + "'");
+                problems.add(
+                        p.location(),
+                        p.path(),
+                        "a route's protocols are http, https, ws and wss, got '" + p.value() + "'");
             }
         }
         // Upgrades are proxied on every route (as Kong and the seed's nginx do); a ws-only route refuses plain HTTP.
-        RouteSpec.Streaming streaming = new RouteSpec.Streaming(!plainHttp && websocket,
+        RouteSpec.Streaming streaming = new RouteSpec.Streaming(
+                !plainHttp && websocket,
                 s.integer("ws_idle_timeout", 3_600_000, 1, Integer.MAX_VALUE),
                 s.integer("ws_ping_interval", 0, 0, Integer.MAX_VALUE));
         String pathHandlingName = s.string("path_handling", "v0");
@@ -115,15 +150,21 @@ final class RouteParser {
         } else if (!"v0".equals(pathHandlingName)) {
             s.error("path_handling", "expected one of: v0, v1, got '" + pathHandlingName + "'");
         }
-        if (paths.isEmpty() && methods.isEmpty() && hosts.isEmpty() && headers.isEmpty()
-                && !s.has("paths") && !s.has("methods") && !s.has("hosts") && !s.has("headers")) {
+        if (paths.isEmpty()
+                && methods.isEmpty()
+                && hosts.isEmpty()
+                && headers.isEmpty()
+                && !s.has("paths")
+                && !s.has("methods")
+                && !s.has("hosts")
+                && !s.has("headers")) {
             problems.add(s.location(), s.path(), "a route needs at least one of paths, methods, hosts or headers");
         }
         boolean strip = s.bool("strip_path", true);
         boolean preserve = s.bool("preserve_host", false);
         int priority = (int) s.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        routes.add(new PendingRoute(s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming,
-                pathHandling));
+        routes.add(new PendingRoute(
+                s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming, pathHandling));
         routes.get(routes.size() - 1).id = id;
         for (Section p : s.sections("plugins")) {
             plugins.add(p, routes.get(routes.size() - 1));
@@ -142,8 +183,8 @@ final class RouteParser {
             for (Section.Item<String> v : h.strings(header)) {
                 if (v.value().startsWith("~*")) {
                     try {
-                        values.add(new RouteSpec.HeaderValue(null,
-                                Pattern.compile(v.value().substring(2), Pattern.CASE_INSENSITIVE)));
+                        values.add(new RouteSpec.HeaderValue(
+                                null, Pattern.compile(v.value().substring(2), Pattern.CASE_INSENSITIVE)));
                     } catch (PatternSyntaxException e) {
                         problems.add(v.location(), v.path(), "bad regex: " + e.getDescription());
                     }
@@ -166,15 +207,16 @@ final class RouteParser {
      */
     List<RouteSpec> finish(ServiceParser services) {
         List<PendingRoute> inFileOrder = new ArrayList<>(routes);
-        inFileOrder.sort(Comparator.comparingInt((PendingRoute r) -> line(r.section))
-                .thenComparingInt(r -> column(r.section)));
+        inFileOrder.sort(
+                Comparator.comparingInt((PendingRoute r) -> line(r.section)).thenComparingInt(r -> column(r.section)));
         Map<String, Section> names = new HashMap<>();
         List<RouteSpec> out = new ArrayList<>();
         for (PendingRoute r : inFileOrder) {
             if (r.name != null) {
                 Section first = names.putIfAbsent(r.name, r.section);
                 if (first != null) {
-                    r.section.error("name", "duplicate route name '" + r.name + "' (first at " + first.location() + ")");
+                    r.section.error(
+                            "name", "duplicate route name '" + r.name + "' (first at " + first.location() + ")");
                 }
             }
             String service = r.service == null ? null : services.name(r.service);
@@ -185,8 +227,19 @@ final class RouteParser {
             if (service == null || services.disabled(service)) {
                 continue;
             }
-            r.spec = new RouteSpec(r.name, service, r.paths, r.methods, r.hosts, r.headers, r.strip, r.preserve,
-                    r.priority, out.size(), r.streaming, r.pathHandling);
+            r.spec = new RouteSpec(
+                    r.name,
+                    service,
+                    r.paths,
+                    r.methods,
+                    r.hosts,
+                    r.headers,
+                    r.strip,
+                    r.preserve,
+                    r.priority,
+                    out.size(),
+                    r.streaming,
+                    r.pathHandling);
             out.add(r.spec);
         }
         return out;
@@ -226,11 +279,21 @@ final class RouteParser {
         final RouteSpec.PathHandling pathHandling;
         /** Kong's {@code id}, when the file gives one: references may use it. */
         String id;
+
         RouteSpec spec;
 
-        PendingRoute(Section section, String name, String service, List<RouteSpec.RoutePath> paths,
-                Set<String> methods, List<String> hosts, Map<String, List<RouteSpec.HeaderValue>> headers,
-                boolean strip, boolean preserve, int priority, RouteSpec.Streaming streaming,
+        PendingRoute(
+                Section section,
+                String name,
+                String service,
+                List<RouteSpec.RoutePath> paths,
+                Set<String> methods,
+                List<String> hosts,
+                Map<String, List<RouteSpec.HeaderValue>> headers,
+                boolean strip,
+                boolean preserve,
+                int priority,
+                RouteSpec.Streaming streaming,
                 RouteSpec.PathHandling pathHandling) {
             this.section = section;
             this.pathHandling = pathHandling;

@@ -18,8 +18,7 @@ public final class RoutePaths {
     /** {@code normalize_regex}: these are decoded, then escaped with a backslash. */
     private static final String REGEX_META = ".^-{}\\|";
 
-    private RoutePaths() {
-    }
+    private RoutePaths() {}
 
     /**
      * A path of a 1.1/2.1 file as Kong 3 reads it: unchanged when it has only letters, digits and
@@ -56,7 +55,8 @@ public final class RoutePaths {
             }
             char decoded = (char) (hi * 16 + lo);
             if (RESERVED.indexOf(decoded) >= 0) {
-                out.append('%').append(Character.toUpperCase(regex.charAt(i + 1)))
+                out.append('%')
+                        .append(Character.toUpperCase(regex.charAt(i + 1)))
                         .append(Character.toUpperCase(regex.charAt(i + 2)));
             } else if (REGEX_META.indexOf(decoded) >= 0) {
                 out.append('\\').append(decoded);
@@ -70,7 +70,9 @@ public final class RoutePaths {
 
     /** An ASCII hex digit's value, or -1 (Kong's pattern is {@code [\dA-F]} case-insensitively). */
     private static int hex(char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        return c >= '0' && c <= '9'
+                ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     /**
@@ -101,7 +103,8 @@ public final class RoutePaths {
                 int nameEnd = nameStart < 0 ? -1 : regex.indexOf('>', nameStart);
                 if (nameEnd > nameStart && isGroupName(regex, nameStart, nameEnd)) {
                     String name = regex.substring(nameStart, nameEnd);
-                    String java = isJavaGroupName(name) ? name
+                    String java = isJavaGroupName(name)
+                            ? name
                             : renamed.computeIfAbsent(name, k -> "kong" + (renamed.size() + 1) + k.replace("_", ""));
                     out.append("(?<").append(java).append('>');
                     i = nameEnd;

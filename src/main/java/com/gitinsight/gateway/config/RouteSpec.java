@@ -28,7 +28,10 @@ public record RouteSpec(
      * Kong's {@code path_handling}: {@code V0} (the default) puts one slash between the service
      * path and the rest of the request path; {@code V1} (Kong's older join) concatenates them.
      */
-    public enum PathHandling { V0, V1 }
+    public enum PathHandling {
+        V0,
+        V1
+    }
 
     /**
      * WebSocket settings: {@code websocketOnly} when the route's protocols are only ws/wss (plain

@@ -50,7 +50,8 @@ final class SecretFields {
     private void plugins(Node.MapNode holder, String path, Set<String> out) {
         each(holder, path, "plugins", (plugin, pluginPath) -> {
             PluginSchema schema = plugin.get("name") instanceof Node.ScalarNode s && s.value() instanceof String name
-                    ? registry.find(name) : null;
+                    ? registry.find(name)
+                    : null;
             if (schema != null && plugin.get("config") instanceof Node.MapNode config) {
                 for (String field : schema.secretFields()) {
                     scalar(config, pluginPath + ".config", field, out);

@@ -31,7 +31,9 @@ final class Section {
         if (node instanceof Node.MapNode m) {
             return new Section(m, path, problems);
         }
-        problems.add(node == null ? null : node.location(), path,
+        problems.add(
+                node == null ? null : node.location(),
+                path,
                 "expected a map, got " + (node == null ? "nothing" : node.kindName()));
         return new Section(new Node.MapNode(node == null ? null : node.location(), Map.of()), path, problems);
     }
@@ -254,8 +256,10 @@ final class Section {
             if (item instanceof Node.ScalarNode s && s.value() instanceof Long l && l >= min && l <= max) {
                 out.add(l);
             } else {
-                problems.add(item.location(), itemPath, "expected a whole number between " + min + " and " + max
-                        + ", got " + item.kindName());
+                problems.add(
+                        item.location(),
+                        itemPath,
+                        "expected a whole number between " + min + " and " + max + ", got " + item.kindName());
             }
         }
         return out;
@@ -310,6 +314,5 @@ final class Section {
     }
 
     /** A value with the path and location it was read from, for errors found after reading. */
-    record Item<T>(T value, String path, Node.Location location) {
-    }
+    record Item<T>(T value, String path, Node.Location location) {}
 }

@@ -15,13 +15,33 @@ import java.util.Set;
  */
 final class ServiceParser {
 
-    private static final Set<String> SERVICE = Set.of("name", "url", "protocol", "host", "port", "path",
-            "retries", "connect_timeout", "write_timeout", "read_timeout", "routes", "plugins", "enabled");
-    private static final Set<String> SERVICE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
-            "tls_verify", "tls_verify_depth", "ca_certificates", "client_certificate");
+    private static final Set<String> SERVICE = Set.of(
+            "name",
+            "url",
+            "protocol",
+            "host",
+            "port",
+            "path",
+            "retries",
+            "connect_timeout",
+            "write_timeout",
+            "read_timeout",
+            "routes",
+            "plugins",
+            "enabled");
+    private static final Set<String> SERVICE_ACCEPTED = Set.of(
+            "id",
+            "tags",
+            "created_at",
+            "updated_at",
+            "tls_verify",
+            "tls_verify_depth",
+            "ca_certificates",
+            "client_certificate");
     static final Set<String> PROTOCOLS = Set.of("http", "https");
     /** Kong's WebSocket protocols: a service may name them, a route may ask for them. */
     static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
+
     private static final int MAX_TIMEOUT = Integer.MAX_VALUE - 1;
 
     private final RouteParser routes;
@@ -30,6 +50,7 @@ final class ServiceParser {
     private final Map<String, Section> serviceSections = new HashMap<>();
     /** Services by {@code id}, to their names: Kong's references name an entity or give its id. */
     private final Map<String, String> serviceIds = new HashMap<>();
+
     private final Set<String> disabledServices = new HashSet<>();
 
     ServiceParser(RouteParser routes, PluginBinder plugins) {
@@ -87,8 +108,10 @@ final class ServiceParser {
             return;
         }
         if (serviceSections.containsKey(name)) {
-            s.error("name", "duplicate service name '" + name + "' (first at "
-                    + serviceSections.get(name).location() + ")");
+            s.error(
+                    "name",
+                    "duplicate service name '" + name + "' (first at "
+                            + serviceSections.get(name).location() + ")");
             return;
         }
         serviceSections.put(name, s);

@@ -13,5 +13,4 @@ public record ServiceSpec(
         int retries,
         int connectTimeoutMs,
         int writeTimeoutMs,
-        int readTimeoutMs) {
-}
+        int readTimeoutMs) {}

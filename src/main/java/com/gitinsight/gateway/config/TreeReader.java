@@ -30,14 +30,14 @@ final class TreeReader {
             }
             Node root = readValue(parser);
             if (parser.nextToken() != null) {
-                throw new ConfigException.Syntax(location(parser.currentTokenLocation()),
-                        "unexpected content after the end of the document");
+                throw new ConfigException.Syntax(
+                        location(parser.currentTokenLocation()), "unexpected content after the end of the document");
             }
             return root;
         } catch (JsonParseException e) {
             JsonLocation loc = e.getLocation();
-            throw new ConfigException.Syntax(loc == null ? new Node.Location(0, 0) : location(loc),
-                    e.getOriginalMessage());
+            throw new ConfigException.Syntax(
+                    loc == null ? new Node.Location(0, 0) : location(loc), e.getOriginalMessage());
         } catch (IOException e) {
             throw new ConfigException.Syntax(new Node.Location(0, 0), e.getMessage());
         }
@@ -80,8 +80,10 @@ final class TreeReader {
             p.nextToken();
             Node value = readValue(p);
             if (entries.containsKey(key)) {
-                throw new JsonParseException(p, "duplicate key '" + key + "' (first at "
-                        + entries.get(key).keyLocation() + ")");
+                throw new JsonParseException(
+                        p,
+                        "duplicate key '" + key + "' (first at "
+                                + entries.get(key).keyLocation() + ")");
             }
             entries.put(key, new Node.Entry(keyAt, value));
         }

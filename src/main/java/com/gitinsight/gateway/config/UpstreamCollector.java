@@ -43,7 +43,10 @@ final class UpstreamCollector {
         UpstreamSpec.TargetSpec spec = UpstreamParser.target(t);
         if (ref == null) {
             if (!t.has("upstream")) {
-                problems.add(t.location(), t.child("upstream"), "required field missing (a top-level target names its upstream)");
+                problems.add(
+                        t.location(),
+                        t.child("upstream"),
+                        "required field missing (a top-level target names its upstream)");
             }
             return;
         }

@@ -19,30 +19,48 @@ import java.util.regex.Pattern;
 /** Reads one {@code upstreams[]} entry: algorithm, hashing, health checks and targets. */
 final class UpstreamParser {
 
-    private static final Set<String> UPSTREAM = Set.of("name", "algorithm", "targets", "healthchecks", "hash_on",
-            "hash_fallback", "hash_on_header", "hash_fallback_header", "hash_on_cookie", "hash_on_query_arg",
-            "hash_fallback_query_arg", "hash_on_cookie_path", "hash_on_uri_capture", "hash_fallback_uri_capture");
-    private static final Set<String> UPSTREAM_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at",
-            "slots", "host_header", "use_srv_name", "client_certificate");
+    private static final Set<String> UPSTREAM = Set.of(
+            "name",
+            "algorithm",
+            "targets",
+            "healthchecks",
+            "hash_on",
+            "hash_fallback",
+            "hash_on_header",
+            "hash_fallback_header",
+            "hash_on_cookie",
+            "hash_on_query_arg",
+            "hash_fallback_query_arg",
+            "hash_on_cookie_path",
+            "hash_on_uri_capture",
+            "hash_fallback_uri_capture");
+    private static final Set<String> UPSTREAM_ACCEPTED = Set.of(
+            "id", "tags", "created_at", "updated_at", "slots", "host_header", "use_srv_name", "client_certificate");
     private static final Set<String> TARGET = Set.of("target", "weight", "max_fails", "fail_timeout", "upstream");
     private static final Set<String> TARGET_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> HEALTHCHECKS = Set.of("active", "passive");
     private static final Set<String> HEALTHCHECKS_ACCEPTED = Set.of("threshold");
-    private static final Set<String> ACTIVE = Set.of("type", "http_path", "timeout", "concurrency", "headers",
-            "https_verify_certificate", "healthy", "unhealthy");
+    private static final Set<String> ACTIVE = Set.of(
+            "type",
+            "http_path",
+            "timeout",
+            "concurrency",
+            "headers",
+            "https_verify_certificate",
+            "healthy",
+            "unhealthy");
     private static final Set<String> ACTIVE_ACCEPTED = Set.of("https_sni");
     private static final Set<String> PASSIVE = Set.of("type", "healthy", "unhealthy", "fail_timeout");
     private static final Set<String> HEALTHY = Set.of("interval", "successes", "http_statuses");
-    private static final Set<String> UNHEALTHY = Set.of("interval", "http_failures", "tcp_failures", "timeouts",
-            "http_statuses");
+    private static final Set<String> UNHEALTHY =
+            Set.of("interval", "http_failures", "tcp_failures", "timeouts", "http_statuses");
     private static final int MAX_COUNTER = 255;
     private static final Pattern SRV_NAME = Pattern.compile("_[A-Za-z0-9-]+\\._(tcp|udp)(\\.[A-Za-z0-9_-]+)+\\.?");
     private static final long MAX_SECONDS = 65535;
     /** nginx's default {@code fail_timeout} when a target sets only {@code max_fails}. */
     private static final int NGINX_FAIL_TIMEOUT = 10;
 
-    private UpstreamParser() {
-    }
+    private UpstreamParser() {}
 
     /** The upstream, or null when its name or algorithm is unusable (errors are in {@code problems}). */
     static UpstreamSpec parse(Section s, Problems problems) {
@@ -79,8 +97,10 @@ final class UpstreamParser {
                 return a;
             }
         }
-        s.error("algorithm", "unknown algorithm '" + algorithmName
-                + "'; use round-robin, least-connections, consistent-hashing or latency");
+        s.error(
+                "algorithm",
+                "unknown algorithm '" + algorithmName
+                        + "'; use round-robin, least-connections, consistent-hashing or latency");
         return null;
     }
 
@@ -105,8 +125,10 @@ final class UpstreamParser {
         }
         String onName = hashName(s, on, "hash_on_header", "hash_on_cookie", "hash_on_query_arg");
         String fallbackName = hashName(s, fallback, "hash_fallback_header", null, "hash_fallback_query_arg");
-        if (on == fallback && on != HashOn.NONE && (on != HashOn.HEADER && on != HashOn.QUERY_ARG
-                || onName != null && onName.equalsIgnoreCase(fallbackName))) {
+        if (on == fallback
+                && on != HashOn.NONE
+                && (on != HashOn.HEADER && on != HashOn.QUERY_ARG
+                        || onName != null && onName.equalsIgnoreCase(fallbackName))) {
             s.error("hash_fallback", "the fallback must differ from hash_on");
         }
         s.string("hash_on_uri_capture", null);
@@ -122,7 +144,9 @@ final class UpstreamParser {
         String value = s.string(key, "none");
         if ("uri_capture".equals(value)) {
             // Kong 3's hash on a capture group of the route's regex path: the balancer here is not given them.
-            s.error(key, "hashing on uri_capture is not supported by this gateway (use header, cookie, path or query_arg)");
+            s.error(
+                    key,
+                    "hashing on uri_capture is not supported by this gateway (use header, cookie, path or query_arg)");
             return null;
         }
         for (HashOn h : HashOn.values()) {
@@ -175,18 +199,28 @@ final class UpstreamParser {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         Section hs = a.section("headers");
         for (String header : hs.keys()) {
-            headers.put(header, hs.strings(header).stream().map(Section.Item::value).toList());
+            headers.put(
+                    header, hs.strings(header).stream().map(Section.Item::value).toList());
         }
         boolean verify = a.bool("https_verify_certificate", true);
         Section healthy = a.section("healthy");
         healthy.allowOnly(HEALTHY, Set.of());
         Section unhealthy = a.section("unhealthy");
         unhealthy.allowOnly(UNHEALTHY, Set.of());
-        return new Active(type, path, timeout, concurrency, headers, verify,
-                healthy.seconds("interval", 0, MAX_SECONDS), counter(healthy, "successes"),
+        return new Active(
+                type,
+                path,
+                timeout,
+                concurrency,
+                headers,
+                verify,
+                healthy.seconds("interval", 0, MAX_SECONDS),
+                counter(healthy, "successes"),
                 statuses(healthy, HealthCheckSpec.Active.HEALTHY_STATUSES),
-                unhealthy.seconds("interval", 0, MAX_SECONDS), counter(unhealthy, "http_failures"),
-                counter(unhealthy, "tcp_failures"), counter(unhealthy, "timeouts"),
+                unhealthy.seconds("interval", 0, MAX_SECONDS),
+                counter(unhealthy, "http_failures"),
+                counter(unhealthy, "tcp_failures"),
+                counter(unhealthy, "timeouts"),
                 statuses(unhealthy, HealthCheckSpec.Active.UNHEALTHY_STATUSES));
     }
 
@@ -213,9 +247,13 @@ final class UpstreamParser {
         healthy.allowOnly(Set.of("successes", "http_statuses"), Set.of());
         Section unhealthy = p.section("unhealthy");
         unhealthy.allowOnly(Set.of("http_failures", "tcp_failures", "timeouts", "http_statuses"), Set.of());
-        return new Passive(statuses(healthy, HealthCheckSpec.Passive.HEALTHY_STATUSES), counter(healthy, "successes"),
-                statuses(unhealthy, HealthCheckSpec.Passive.UNHEALTHY_STATUSES), counter(unhealthy, "tcp_failures"),
-                counter(unhealthy, "timeouts"), counter(unhealthy, "http_failures"),
+        return new Passive(
+                statuses(healthy, HealthCheckSpec.Passive.HEALTHY_STATUSES),
+                counter(healthy, "successes"),
+                statuses(unhealthy, HealthCheckSpec.Passive.UNHEALTHY_STATUSES),
+                counter(unhealthy, "tcp_failures"),
+                counter(unhealthy, "timeouts"),
+                counter(unhealthy, "http_failures"),
                 p.seconds("fail_timeout", 30_000, MAX_SECONDS));
     }
 
@@ -254,14 +292,15 @@ final class UpstreamParser {
         return new TargetSpec(hp.host, hp.port, weight, maxFails, failTimeout);
     }
 
-    private record HostPort(String host, int port) {
-    }
+    private record HostPort(String host, int port) {}
 
     /** {@code host:port}, {@code [v6]:port}, or a bare host (Kong's default port 8000; SRV names take none). */
     private static HostPort hostPort(Section t, String target) {
         if (target.startsWith("_")) {
             if (!SRV_NAME.matcher(target).matches()) {
-                t.error("target", "expected an SRV name such as _service._tcp.example.com (no port), got '" + target + "'");
+                t.error(
+                        "target",
+                        "expected an SRV name such as _service._tcp.example.com (no port), got '" + target + "'");
                 return null;
             }
             return new HostPort(target.toLowerCase(Locale.ROOT), 0);

@@ -6,8 +6,8 @@ import java.util.List;
  * A Kong upstream: a named pool of targets, how to balance across them, and how their health is
  * judged.
  */
-public record UpstreamSpec(String name, Algorithm algorithm, HashPolicy hash, HealthCheckSpec healthchecks,
-        List<TargetSpec> targets) {
+public record UpstreamSpec(
+        String name, Algorithm algorithm, HashPolicy hash, HealthCheckSpec healthchecks, List<TargetSpec> targets) {
 
     public UpstreamSpec {
         targets = List.copyOf(targets);
@@ -37,7 +37,12 @@ public record UpstreamSpec(String name, Algorithm algorithm, HashPolicy hash, He
 
     /** What a request is hashed on (Kong's {@code hash_on}), each with its Kong spelling. */
     public enum HashOn {
-        NONE("none"), CONSUMER("consumer"), IP("ip"), HEADER("header"), COOKIE("cookie"), PATH("path"),
+        NONE("none"),
+        CONSUMER("consumer"),
+        IP("ip"),
+        HEADER("header"),
+        COOKIE("cookie"),
+        PATH("path"),
         QUERY_ARG("query_arg");
 
         private final String kongName;

@@ -22,36 +22,52 @@ final class VaultReferences {
 
     private static final Pattern REFERENCE = Pattern.compile("\\{vault://env/([A-Za-z0-9_-]+)}");
 
-    private VaultReferences() {
-    }
+    private VaultReferences() {}
 
     static Node resolve(Node node, String path, Set<String> secrets, UnaryOperator<String> env, Problems problems) {
         if (node instanceof Node.ScalarNode s && s.value() instanceof String str && str.startsWith("{vault://")) {
             if (!secrets.contains(path)) {
-                problems.add(s.location(), path, "vault references are only allowed in secret fields (credentials and"
-                        + " passwords: jwt_secrets' secret and rsa_public_key, redis username and password,"
-                        + " cache-eviction's broker_url)");
+                problems.add(
+                        s.location(),
+                        path,
+                        "vault references are only allowed in secret fields (credentials and"
+                                + " passwords: jwt_secrets' secret and rsa_public_key, redis username and password,"
+                                + " cache-eviction's broker_url)");
                 return s;
             }
             Matcher m = REFERENCE.matcher(str);
             if (!m.matches()) {
-                problems.add(s.location(), path, "unsupported secret reference '" + str
-                        + "' (use {vault://env/NAME})");
+                problems.add(s.location(), path, "unsupported secret reference '" + str + "' (use {vault://env/NAME})");
                 return s;
             }
             String variable = m.group(1).toUpperCase(Locale.ROOT).replace('-', '_');
             String value = env.apply(variable);
             if (value == null) {
-                problems.add(s.location(), path, "environment variable " + variable + " is not set (referenced as " + str + ")");
+                problems.add(
+                        s.location(),
+                        path,
+                        "environment variable " + variable + " is not set (referenced as " + str + ")");
                 return s;
             }
             return new Node.ScalarNode(s.location(), value);
         }
         if (node instanceof Node.MapNode map) {
             Map<String, Node.Entry> out = new LinkedHashMap<>();
-            // Kong's _ignore holds anything, used by nothing: left as written, never resolved (so never shown resolved).
-            map.entries().forEach((k, e) -> out.put(k, "_ignore".equals(k) ? e : new Node.Entry(e.keyLocation(),
-                    resolve(e.value(), path.isEmpty() ? k : path + "." + k, secrets, env, problems))));
+            // Kong's _ignore holds anything, used by nothing: left as written, never resolved (so never shown
+            // resolved).
+            map.entries()
+                    .forEach((k, e) -> out.put(
+                            k,
+                            "_ignore".equals(k)
+                                    ? e
+                                    : new Node.Entry(
+                                            e.keyLocation(),
+                                            resolve(
+                                                    e.value(),
+                                                    path.isEmpty() ? k : path + "." + k,
+                                                    secrets,
+                                                    env,
+                                                    problems))));
             return new Node.MapNode(map.location(), out);
         }
         if (node instanceof Node.ListNode list) {

@@ -3,7 +3,6 @@ package com.gitinsight.gateway.config;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -83,7 +82,8 @@ final class WriteLock {
             } catch (OverlappingFileLockException e) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 if (Thread.interrupted()) {
-                    throw new InterruptedIOException("interrupted while waiting for the lock on the configuration file");
+                    throw new InterruptedIOException(
+                            "interrupted while waiting for the lock on the configuration file");
                 }
             }
         }

@@ -58,7 +58,7 @@ public final class ClientAddress {
             return peer;
         }
         List<String> hops = new ArrayList<>();
-        for (Enumeration<String> values = request.getHeaders("X-Forwarded-For"); values.hasMoreElements();) {
+        for (Enumeration<String> values = request.getHeaders("X-Forwarded-For"); values.hasMoreElements(); ) {
             for (String hop : values.nextElement().split(",")) {
                 hops.add(hop.trim());
             }

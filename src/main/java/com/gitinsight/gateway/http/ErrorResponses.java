@@ -43,28 +43,35 @@ public final class ErrorResponses {
         return expect != null && expect.trim().equalsIgnoreCase("100-continue") ? 417 : 413;
     }
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     public static Response json(RequestContext context, int status, String message) {
         byte[] bytes = body(message, id(context)).getBytes(StandardCharsets.UTF_8);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Content-Length", bytes.length).entity(bytes).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Content-Length", bytes.length)
+                .entity(bytes)
+                .build();
     }
 
     /** A 503 (or 429) that tells the client when to come back. */
     public static Response json(RequestContext context, int status, String message, long retryAfterSeconds) {
         byte[] bytes = body(message, id(context)).getBytes(StandardCharsets.UTF_8);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Content-Length", bytes.length).header("Retry-After", retryAfterSeconds).entity(bytes).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Content-Length", bytes.length)
+                .header("Retry-After", retryAfterSeconds)
+                .entity(bytes)
+                .build();
     }
 
     /**
      * Writes a JSON error from a servlet filter (the request never reaches JAX-RS). {@code headers}
      * are name/value pairs.
      */
-    public static void write(HttpServletRequest request, HttpServletResponse response, int status, String message,
-            String... headers) throws IOException {
+    public static void write(
+            HttpServletRequest request, HttpServletResponse response, int status, String message, String... headers)
+            throws IOException {
         send(response, status, body(message, id(RequestContext.of(request))), headers);
     }
 
@@ -72,8 +79,13 @@ public final class ErrorResponses {
      * Writes an error whose body has {@code fields} in place of the message (Kong's jwt plugin names
      * each failing claim), then the request id, from a servlet filter.
      */
-    public static void write(HttpServletRequest request, HttpServletResponse response, int status,
-            Map<String, ?> fields, String... headers) throws IOException {
+    public static void write(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            Map<String, ?> fields,
+            String... headers)
+            throws IOException {
         send(response, status, body(fields, id(RequestContext.of(request))), headers);
     }
 

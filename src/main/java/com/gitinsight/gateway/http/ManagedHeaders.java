@@ -22,12 +22,15 @@ import java.util.function.Supplier;
  */
 public final class ManagedHeaders extends HttpServletResponseWrapper {
 
-    public enum Mode { DEFAULT, OVERRIDE, APPEND }
+    public enum Mode {
+        DEFAULT,
+        OVERRIDE,
+        APPEND
+    }
 
     private static final String ATTRIBUTE = ManagedHeaders.class.getName();
 
-    private record Rule(String name, Supplier<String> value, Mode mode) {
-    }
+    private record Rule(String name, Supplier<String> value, Mode mode) {}
 
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Set<String> setDownstream = new HashSet<>();

@@ -23,7 +23,8 @@ final class ArtemisSubscription extends JmsSubscription {
         super(connection, session);
     }
 
-    static ArtemisSubscription open(CacheEvictionSchema.Config config, Subscription.Handler handler, ExceptionListener lost)
+    static ArtemisSubscription open(
+            CacheEvictionSchema.Config config, Subscription.Handler handler, ExceptionListener lost)
             throws JMSException {
         Connection c = factory(config.brokerUrl()).createConnection();
         return new ArtemisSubscription(c, start(c, lost, s -> {

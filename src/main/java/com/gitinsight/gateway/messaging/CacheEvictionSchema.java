@@ -18,18 +18,26 @@ public final class CacheEvictionSchema implements PluginSchema {
 
     public static final String NAME = "cache-eviction";
 
-    public enum Provider { RABBITMQ, ARTEMIS }
+    public enum Provider {
+        RABBITMQ,
+        ARTEMIS
+    }
 
     /** An exchange and the routing-key pattern this node's queue is bound with. */
-    public record Binding(String exchange, String routingKey) {
-    }
+    public record Binding(String exchange, String routingKey) {}
 
     /** Events whose {@code event_type} header is {@code eventType} evict {@code paths}. */
-    record Rule(String eventType, List<PathTemplate> paths) {
-    }
+    record Rule(String eventType, List<PathTemplate> paths) {}
 
-    public record Config(Provider provider, String brokerUrl, List<Binding> bindings, List<Rule> rules,
-            String deadLetterExchange, long disconnectedTtlMillis, long reconnectMaxMillis) implements PluginConfig {
+    public record Config(
+            Provider provider,
+            String brokerUrl,
+            List<Binding> bindings,
+            List<Rule> rules,
+            String deadLetterExchange,
+            long disconnectedTtlMillis,
+            long reconnectMaxMillis)
+            implements PluginConfig {
 
         Rule rule(String eventType) {
             for (Rule r : rules) {
@@ -44,8 +52,12 @@ public final class CacheEvictionSchema implements PluginSchema {
     private static boolean schemeFits(Provider provider, String url) {
         return switch (provider) {
             case RABBITMQ -> url.startsWith("amqp://") || url.startsWith("amqps://");
-            case ARTEMIS -> url.startsWith("jndi:") || url.startsWith("tcp://") || url.startsWith("ssl://")
-                    || url.startsWith("vm://") || url.startsWith("(tcp://");
+            case ARTEMIS ->
+                url.startsWith("jndi:")
+                        || url.startsWith("tcp://")
+                        || url.startsWith("ssl://")
+                        || url.startsWith("vm://")
+                        || url.startsWith("(tcp://");
         };
     }
 
@@ -78,8 +90,16 @@ public final class CacheEvictionSchema implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(Set.of("provider", "broker_url", "bindings", "rules", "dead_letter_exchange", "disconnected_ttl",
-                "reconnect_max"), Set.of());
+        f.allowOnly(
+                Set.of(
+                        "provider",
+                        "broker_url",
+                        "bindings",
+                        "rules",
+                        "dead_letter_exchange",
+                        "disconnected_ttl",
+                        "reconnect_max"),
+                Set.of());
         Provider provider = switch (f.string("provider", "rabbitmq")) {
             case "rabbitmq" -> Provider.RABBITMQ;
             case "artemis" -> Provider.ARTEMIS;
@@ -90,12 +110,16 @@ public final class CacheEvictionSchema implements PluginSchema {
         };
         String url = f.string("broker_url", null);
         if (url == null || url.isBlank()) {
-            f.error("broker_url", "required: amqp://user:password@host:5672/vhost (a secret can be {vault://env/NAME})");
+            f.error(
+                    "broker_url",
+                    "required: amqp://user:password@host:5672/vhost (a secret can be {vault://env/NAME})");
         } else if (!schemeFits(provider, url)) {
             // Caught here, at its line, rather than as a connection retried forever.
-            f.error("broker_url", provider == Provider.RABBITMQ
-                    ? "use amqp://user:password@host:5672/vhost or amqps://... for provider rabbitmq"
-                    : "use tcp://host:61616 (or another Artemis URL) or jndi:<name> for provider artemis");
+            f.error(
+                    "broker_url",
+                    provider == Provider.RABBITMQ
+                            ? "use amqp://user:password@host:5672/vhost or amqps://... for provider rabbitmq"
+                            : "use tcp://host:61616 (or another Artemis URL) or jndi:<name> for provider artemis");
         }
         List<Binding> bindings = new ArrayList<>();
         for (PluginFields b : f.sections("bindings")) {
@@ -131,7 +155,13 @@ public final class CacheEvictionSchema implements PluginSchema {
             }
             rules.add(new Rule(type, List.copyOf(paths)));
         }
-        return new Config(provider, url, List.copyOf(bindings), List.copyOf(rules), f.string("dead_letter_exchange", null),
-                f.seconds("disconnected_ttl", 30_000, 86_400), f.seconds("reconnect_max", 30_000, 3_600));
+        return new Config(
+                provider,
+                url,
+                List.copyOf(bindings),
+                List.copyOf(rules),
+                f.string("dead_letter_exchange", null),
+                f.seconds("disconnected_ttl", 30_000, 86_400),
+                f.seconds("reconnect_max", 30_000, 3_600));
     }
 }

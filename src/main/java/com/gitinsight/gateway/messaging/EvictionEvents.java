@@ -20,14 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EvictionEvents {
 
-    sealed interface Outcome permits Evicted, Rejected {
-    }
+    sealed interface Outcome permits Evicted, Rejected {}
 
-    record Evicted(int entries) implements Outcome {
-    }
+    record Evicted(int entries) implements Outcome {}
 
-    record Rejected(String reason) implements Outcome {
-    }
+    record Rejected(String reason) implements Outcome {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -38,9 +38,14 @@ public class EvictionListener implements EvictionFeed {
     private static final Logger LOG = Logger.getLogger(EvictionListener.class.getName());
 
     /** What {@code /_gateway/health} and the status page report. */
-    public record Status(boolean configured, boolean connected, Instant since, String lastError, long applied,
-            long rejected, long lastLagMillis) {
-    }
+    public record Status(
+            boolean configured,
+            boolean connected,
+            Instant since,
+            String lastError,
+            long applied,
+            long rejected,
+            long lastLagMillis) {}
 
     @Inject
     ResponseCache cache;
@@ -56,8 +61,7 @@ public class EvictionListener implements EvictionFeed {
     private long backoffMillis;
     private int generation;
 
-    public EvictionListener() {
-    }
+    public EvictionListener() {}
 
     /** For tests outside the container. */
     public EvictionListener(ResponseCache cache) {
@@ -115,8 +119,10 @@ public class EvictionListener implements EvictionFeed {
             connected = true;
             since = Instant.now();
             lastError = null;
-            LOG.info(() -> "cache eviction: subscribed to " + c.bindings() + (flushed > 0 ? "; flushed " + flushed
-                    + " entries events could have evicted while not subscribed" : ""));
+            LOG.info(() -> "cache eviction: subscribed to " + c.bindings()
+                    + (flushed > 0
+                            ? "; flushed " + flushed + " entries events could have evicted while not subscribed"
+                            : ""));
         } catch (JMSException | RuntimeException e) {
             disconnected(e);
             retry(g, c);
@@ -132,8 +138,9 @@ public class EvictionListener implements EvictionFeed {
         Subscription[] self = new Subscription[1];
         Subscription.Handler handler = session -> message -> onMessage(c, self[0], session, message);
         return switch (c.provider()) {
-            case RABBITMQ -> self[0] = RabbitMqSubscription.open(c, queue, ContainerThreads.factory("gateway-eviction-amqp"),
-                    handler, e -> lost(g, c, e));
+            case RABBITMQ ->
+                self[0] = RabbitMqSubscription.open(
+                        c, queue, ContainerThreads.factory("gateway-eviction-amqp"), handler, e -> lost(g, c, e));
             case ARTEMIS -> self[0] = ArtemisSubscription.open(c, handler, e -> lost(g, c, e));
         };
     }
@@ -166,7 +173,8 @@ public class EvictionListener implements EvictionFeed {
             since = Instant.now();
         }
         if (e != null) {
-            String reason = withoutCredentials(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            String reason = withoutCredentials(
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             if (was || lastError == null) {
                 LOG.warning("cache eviction: not subscribed (" + reason + "); entries the rules cover live at most"
                         + " disconnected_ttl until it is back; retrying");
@@ -180,7 +188,8 @@ public class EvictionListener implements EvictionFeed {
         return USER_INFO.matcher(message).replaceAll("$1***@");
     }
 
-    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
+    private static final java.util.regex.Pattern USER_INFO =
+            java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
 
     /** Never throws: a throwing listener would silently stop the consumer. */
     private void onMessage(CacheEvictionSchema.Config c, Subscription from, Session session, Message message) {
@@ -195,7 +204,9 @@ public class EvictionListener implements EvictionFeed {
             }
             if (outcome instanceof EvictionEvents.Rejected r) {
                 LOG.warning("cache eviction: rejected message " + id + ": " + r.reason()
-                        + (c.deadLetterExchange() != null ? " (dead-lettered to " + c.deadLetterExchange() + ")" : " (dropped)"));
+                        + (c.deadLetterExchange() != null
+                                ? " (dead-lettered to " + c.deadLetterExchange() + ")"
+                                : " (dropped)"));
                 if (c.deadLetterExchange() != null) {
                     from.deadLetter(session, c.deadLetterExchange(), type, body, r.reason());
                 }
@@ -265,8 +276,14 @@ public class EvictionListener implements EvictionFeed {
 
     public Status status() {
         EvictionEvents e = events;
-        return new Status(config != null, connected, since, lastError, e == null ? 0 : e.applied(),
-                e == null ? 0 : e.rejected(), e == null ? -1 : e.lastLagMillis());
+        return new Status(
+                config != null,
+                connected,
+                since,
+                lastError,
+                e == null ? 0 : e.applied(),
+                e == null ? 0 : e.rejected(),
+                e == null ? -1 : e.lastLagMillis());
     }
 
     @PreDestroy

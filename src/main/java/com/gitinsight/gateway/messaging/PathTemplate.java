@@ -34,7 +34,10 @@ final class PathTemplate {
         while (m.find()) {
             fields.add(m.group(1));
         }
-        return new PathTemplate(text, List.copyOf(fields), PathPattern.compile(PLACEHOLDER.matcher(text).replaceAll("*")));
+        return new PathTemplate(
+                text,
+                List.copyOf(fields),
+                PathPattern.compile(PLACEHOLDER.matcher(text).replaceAll("*")));
     }
 
     List<String> fields() {
@@ -55,7 +58,10 @@ final class PathTemplate {
                 return null;
             }
             if (v.indexOf('/') >= 0 || v.indexOf('*') >= 0 || v.indexOf('?') >= 0 || v.indexOf('#') >= 0) {
-                problem.append("field '").append(f).append("' is not one path segment: ").append(v);
+                problem.append("field '")
+                        .append(f)
+                        .append("' is not one path segment: ")
+                        .append(v);
                 return null;
             }
             out = out.replace("{" + f + "}", v);

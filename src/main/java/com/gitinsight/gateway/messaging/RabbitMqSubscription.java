@@ -30,8 +30,13 @@ final class RabbitMqSubscription extends JmsSubscription {
         super(connection, session);
     }
 
-    static RabbitMqSubscription open(CacheEvictionSchema.Config config, String queue, ThreadFactory threads,
-            Subscription.Handler handler, ExceptionListener lost) throws JMSException {
+    static RabbitMqSubscription open(
+            CacheEvictionSchema.Config config,
+            String queue,
+            ThreadFactory threads,
+            Subscription.Handler handler,
+            ExceptionListener lost)
+            throws JMSException {
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setUri(config.brokerUrl());
         factory.setRequeueOnMessageListenerException(false);
@@ -46,8 +51,13 @@ final class RabbitMqSubscription extends JmsSubscription {
         });
         factory.setAmqpConnectionPostProcessor(c -> declare(c, config, queue));
         Connection c = factory.createConnection();
-        return new RabbitMqSubscription(c, start(c, lost,
-                s -> s.createConsumer(new RMQDestination(queue, null, null, queue)).setMessageListener(handler.listener(s))));
+        return new RabbitMqSubscription(
+                c,
+                start(
+                        c,
+                        lost,
+                        s -> s.createConsumer(new RMQDestination(queue, null, null, queue))
+                                .setMessageListener(handler.listener(s))));
     }
 
     private static void declare(com.rabbitmq.client.Connection c, CacheEvictionSchema.Config config, String queue) {

@@ -47,8 +47,7 @@ public class AccessLog implements Unproxied<AccessLog> {
     private volatile boolean running;
     private Thread writer;
 
-    public AccessLog() {
-    }
+    public AccessLog() {}
 
     /** For tests outside the container. */
     AccessLog(String file, int capacity) {
@@ -87,8 +86,8 @@ public class AccessLog implements Unproxied<AccessLog> {
 
     private void drain(Path path) {
         List<String> batch = new ArrayList<>(256);
-        try (BufferedWriter out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
+        try (BufferedWriter out = Files.newBufferedWriter(
+                path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             while (running || !queue.isEmpty()) {
                 String first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {

@@ -38,8 +38,13 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
     }
 
     @Override
-    protected void apply(IdPluginConfig config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            IdPluginConfig config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         String id = keepOrMake(request.getHeader(config.headerName()), config, ids.generator());
         request.setAttribute(ATTRIBUTE, id);
         context.upstreamHeader(config.headerName(), id);
@@ -53,7 +58,8 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
      */
     static String echoed(ServletRequest request, IdPluginConfig config, IdGenerator generator) {
         Object sent = request.getAttribute(ATTRIBUTE);
-        return sent instanceof String id ? id
+        return sent instanceof String id
+                ? id
                 : keepOrMake(((HttpServletRequest) request).getHeader(config.headerName()), config, generator);
     }
 

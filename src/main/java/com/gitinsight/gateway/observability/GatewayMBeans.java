@@ -3,8 +3,8 @@ package com.gitinsight.gateway.observability;
 import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.gitinsight.gateway.ratelimit.RateLimitingSchema;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
-import com.gitinsight.gateway.runtime.Jmx;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.Jmx;
 import com.gitinsight.gateway.upstream.ServiceGuard;
 import com.gitinsight.gateway.upstream.Target;
 import com.gitinsight.gateway.upstream.UpstreamPool;
@@ -109,14 +109,18 @@ public class GatewayMBeans {
         @Override
         public Map<String, String> getCircuitBreakers() {
             Map<String, String> out = new TreeMap<>();
-            snapshot().guards().forEach((service, guard) -> out.put(service, guard.status().breakerState()));
+            snapshot()
+                    .guards()
+                    .forEach((service, guard) -> out.put(service, guard.status().breakerState()));
             return out;
         }
 
         @Override
         public Map<String, Integer> getInFlight() {
             Map<String, Integer> out = new TreeMap<>();
-            snapshot().guards().forEach((service, guard) -> out.put(service, guard.status().inFlight()));
+            snapshot()
+                    .guards()
+                    .forEach((service, guard) -> out.put(service, guard.status().inFlight()));
             return out;
         }
 
@@ -178,7 +182,8 @@ public class GatewayMBeans {
         private boolean mark(String upstream, String target, boolean healthy) {
             for (UpstreamPool pool : snapshot().upstreams().pools()) {
                 if (pool.name().equals(upstream) && pool.force(target, healthy)) {
-                    LOG.info(() -> "JMX: " + upstream + "/" + target + " marked " + (healthy ? "healthy" : "unhealthy"));
+                    LOG.info(
+                            () -> "JMX: " + upstream + "/" + target + " marked " + (healthy ? "healthy" : "unhealthy"));
                     return true;
                 }
             }

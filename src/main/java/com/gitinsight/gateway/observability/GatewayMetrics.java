@@ -11,8 +11,8 @@ import com.gitinsight.gateway.upstream.TargetHealth;
 import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -39,7 +39,8 @@ import java.util.function.Consumer;
 public class GatewayMetrics implements Unproxied<GatewayMetrics> {
 
     /** Kong's latency buckets, in milliseconds. */
-    private static final double[] LATENCY_MS = {1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000};
+    private static final double[] LATENCY_MS = {1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000
+    };
 
     @Inject
     GatewayRuntime runtime;
@@ -68,91 +69,160 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
 
     @PostConstruct
     void start() {
-        requests = Counter.builder().name("gateway_http_requests_total").help("Requests by service, route, status and consumer")
-                .labelNames("service", "route", "code", "consumer").register(registry);
-        requestLatency = latency("gateway_request_latency_ms", "Total time of a request, from the first byte to the last");
+        requests = Counter.builder()
+                .name("gateway_http_requests_total")
+                .help("Requests by service, route, status and consumer")
+                .labelNames("service", "route", "code", "consumer")
+                .register(registry);
+        requestLatency =
+                latency("gateway_request_latency_ms", "Total time of a request, from the first byte to the last");
         upstreamLatency = latency("gateway_upstream_latency_ms", "Time until the upstream's response headers");
         gatewayLatency = latency("gateway_latency_ms", "The gateway's own time (total minus upstream)");
-        bandwidth = Counter.builder().name("gateway_bandwidth_bytes").help("Body bytes by direction (ingress from clients, egress to them)")
-                .labelNames("service", "route", "direction", "consumer").register(registry);
-        GaugeWithCallback.builder().name("gateway_upstream_target_health")
+        bandwidth = Counter.builder()
+                .name("gateway_bandwidth_bytes")
+                .help("Body bytes by direction (ingress from clients, egress to them)")
+                .labelNames("service", "route", "direction", "consumer")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("gateway_upstream_target_health")
                 .help("1 for the state each target is in (healthy, unhealthy, probation)")
-                .labelNames("upstream", "target", "state").callback(cb -> {
+                .labelNames("upstream", "target", "state")
+                .callback(cb -> {
                     for (UpstreamPool pool : runtime.snapshot().upstreams().pools()) {
                         for (TargetStatus t : pool.status()) {
                             for (TargetHealth.State s : TargetHealth.State.values()) {
-                                cb.call(t.state() == s ? 1 : 0, pool.name(), t.target(), s.name().toLowerCase());
+                                cb.call(
+                                        t.state() == s ? 1 : 0,
+                                        pool.name(),
+                                        t.target(),
+                                        s.name().toLowerCase());
                             }
                         }
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("gateway_circuit_breaker_state")
-                .help("Per service: 0 closed, 1 open, 2 half-open, -1 disabled").labelNames("service").callback(cb -> {
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("gateway_circuit_breaker_state")
+                .help("Per service: 0 closed, 1 open, 2 half-open, -1 disabled")
+                .labelNames("service")
+                .callback(cb -> {
                     for (var e : runtime.snapshot().guards().entrySet()) {
                         cb.call(breaker(e.getValue().status()), e.getKey());
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("gateway_upstream_in_flight").help("Requests in flight per service")
-                .labelNames("service").callback(cb -> runtime.snapshot().guards()
-                        .forEach((name, guard) -> cb.call(guard.status().inFlight(), name))).register(registry);
-        CounterWithCallback.builder().name("gateway_cache_hits_total").help("Responses answered from the cache")
-                .callback(cb -> cb.call(cache.hits())).register(registry);
-        CounterWithCallback.builder().name("gateway_cache_misses_total").help("Cacheable requests sent to the backend")
-                .callback(cb -> cb.call(cache.misses())).register(registry);
-        CounterWithCallback.builder().name("gateway_cache_evictions_total").help("Entries removed by events and purges")
-                .callback(cb -> cb.call(cache.evictions())).register(registry);
-        GaugeWithCallback.builder().name("gateway_cache_entries").help("Entries in this node's response cache")
-                .callback(cb -> cb.call(cache.size())).register(registry);
-        GaugeWithCallback.builder().name("gateway_eviction_listener_connected")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("gateway_upstream_in_flight")
+                .help("Requests in flight per service")
+                .labelNames("service")
+                .callback(cb -> runtime.snapshot()
+                        .guards()
+                        .forEach((name, guard) -> cb.call(guard.status().inFlight(), name)))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_cache_hits_total")
+                .help("Responses answered from the cache")
+                .callback(cb -> cb.call(cache.hits()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_cache_misses_total")
+                .help("Cacheable requests sent to the backend")
+                .callback(cb -> cb.call(cache.misses()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_cache_evictions_total")
+                .help("Entries removed by events and purges")
+                .callback(cb -> cb.call(cache.evictions()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("gateway_cache_entries")
+                .help("Entries in this node's response cache")
+                .callback(cb -> cb.call(cache.size()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("gateway_eviction_listener_connected")
                 .help("1 while subscribed to the eviction events (0: entries are trusted only disconnected_ttl)")
                 .callback(cb -> {
                     EvictionListener.Status s = eviction.status();
                     if (s.configured()) {
                         cb.call(s.connected() ? 1 : 0);
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("gateway_eviction_lag_ms").help("Publish-to-apply time of the last eviction event")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("gateway_eviction_lag_ms")
+                .help("Publish-to-apply time of the last eviction event")
                 .callback(cb -> {
                     long lag = eviction.status().lastLagMillis();
                     if (lag >= 0) {
                         cb.call(lag);
                     }
-                }).register(registry);
-        CounterWithCallback.builder().name("gateway_eviction_events_total").help("Eviction events by outcome")
-                .labelNames("outcome").callback(cb -> {
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_eviction_events_total")
+                .help("Eviction events by outcome")
+                .labelNames("outcome")
+                .callback(cb -> {
                     EvictionListener.Status s = eviction.status();
                     cb.call(s.applied(), "applied");
                     cb.call(s.rejected(), "rejected");
-                }).register(registry);
-        CounterWithCallback.builder().name("gateway_ratelimit_rejections_total").help("Requests refused by rate limits")
-                .labelNames("plugin").callback(cb -> {
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_ratelimit_rejections_total")
+                .help("Requests refused by rate limits")
+                .labelNames("plugin")
+                .callback(cb -> {
                     cb.call(rateLimits.rejected("rate-limiting"), "rate-limiting");
                     cb.call(rateLimits.rejected("request-rate"), "request-rate");
-                }).register(registry);
-        CounterWithCallback.builder().name("gateway_ratelimit_unchecked_total")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_ratelimit_unchecked_total")
                 .help("Requests let through unchecked (fault_tolerant) while the counter store was down")
-                .callback(cb -> cb.call(rateLimits.allowedWhileDown())).register(registry);
-        CounterWithCallback.builder().name("gateway_config_reloads_total").help("Configuration reloads by result")
-                .labelNames("result").callback(cb -> {
+                .callback(cb -> cb.call(rateLimits.allowedWhileDown()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_config_reloads_total")
+                .help("Configuration reloads by result")
+                .labelNames("result")
+                .callback(cb -> {
                     cb.call(runtime.reloads(), "success");
                     cb.call(runtime.reloadFailures(), "failure");
-                }).register(registry);
-        CounterWithCallback.builder().name("gateway_access_log_dropped_total").help("Access-log lines dropped (queue full)")
-                .callback(cb -> cb.call(accessLog.dropped())).register(registry);
-        websocketConnections = Gauge.builder().name("gateway_websocket_connections")
-                .help("Open proxied WebSocket connections per route").labelNames("route").register(registry);
-        websocketFrames = Counter.builder().name("gateway_websocket_frames_total")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_access_log_dropped_total")
+                .help("Access-log lines dropped (queue full)")
+                .callback(cb -> cb.call(accessLog.dropped()))
+                .register(registry);
+        websocketConnections = Gauge.builder()
+                .name("gateway_websocket_connections")
+                .help("Open proxied WebSocket connections per route")
+                .labelNames("route")
+                .register(registry);
+        websocketFrames = Counter.builder()
+                .name("gateway_websocket_frames_total")
                 .help("WebSocket data frames relayed per route and direction (upstream: client to backend)")
-                .labelNames("route", "direction").register(registry);
-        websocketBytes = Counter.builder().name("gateway_websocket_bytes_total")
+                .labelNames("route", "direction")
+                .register(registry);
+        websocketBytes = Counter.builder()
+                .name("gateway_websocket_bytes_total")
                 .help("WebSocket payload relayed per route and direction (text counted in characters)")
-                .labelNames("route", "direction").register(registry);
+                .labelNames("route", "direction")
+                .register(registry);
         JvmMetrics.builder().register(registry);
     }
 
     private Histogram latency(String name, String help) {
-        return Histogram.builder().name(name).help(help).labelNames("service", "route").classicOnly()
-                .classicUpperBounds(LATENCY_MS).register(registry);
+        return Histogram.builder()
+                .name(name)
+                .help(help)
+                .labelNames("service", "route")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_MS)
+                .register(registry);
     }
 
     private static double breaker(GuardStatus s) {
@@ -180,12 +250,18 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
     }
 
     /** One answered request on a route the {@code prometheus} plugin covers. */
-    void record(RequestContext context, PrometheusSchema.Config config, int status, long totalNanos, long inBytes,
+    void record(
+            RequestContext context,
+            PrometheusSchema.Config config,
+            int status,
+            long totalNanos,
+            long inBytes,
             long outBytes) {
         String service = context.match().service().name();
         String route = context.match().route().displayName();
         String consumer = config.perConsumer() && context.consumerLabel() != null ? context.consumerLabel() : "";
-        requests.labelValues(service, route, config.statusCodeMetrics() ? Integer.toString(status) : "", consumer).inc();
+        requests.labelValues(service, route, config.statusCodeMetrics() ? Integer.toString(status) : "", consumer)
+                .inc();
         if (config.latencyMetrics()) {
             long upstream = context.upstreamNanos();
             requestLatency.labelValues(service, route).observe(totalNanos / 1e6);
@@ -209,21 +285,25 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
     Map<String, String> routeSummaries() {
         Map<String, long[]> counts = new TreeMap<>();
         for (CounterSnapshot.CounterDataPointSnapshot d : requests.collect().getDataPoints()) {
-            long[] c = counts.computeIfAbsent(d.getLabels().get("service") + "/" + d.getLabels().get("route"), k -> new long[2]);
+            long[] c = counts.computeIfAbsent(
+                    d.getLabels().get("service") + "/" + d.getLabels().get("route"), k -> new long[2]);
             c[0] += (long) d.getValue();
             if (d.getLabels().get("code").startsWith("5")) {
                 c[1] += (long) d.getValue();
             }
         }
         Map<String, ClassicHistogramBuckets> latencies = new HashMap<>();
-        for (HistogramSnapshot.HistogramDataPointSnapshot d : requestLatency.collect().getDataPoints()) {
+        for (HistogramSnapshot.HistogramDataPointSnapshot d :
+                requestLatency.collect().getDataPoints()) {
             latencies.put(d.getLabels().get("service") + "/" + d.getLabels().get("route"), d.getClassicBuckets());
         }
         Map<String, String> out = new TreeMap<>();
         counts.forEach((route, c) -> {
             ClassicHistogramBuckets b = latencies.get(route);
-            out.put(route, "requests=" + c[0] + " errors_5xx=" + c[1]
-                    + (b == null ? "" : " p50_ms<=" + quantile(b, 0.5) + " p99_ms<=" + quantile(b, 0.99)));
+            out.put(
+                    route,
+                    "requests=" + c[0] + " errors_5xx=" + c[1]
+                            + (b == null ? "" : " p50_ms<=" + quantile(b, 0.5) + " p99_ms<=" + quantile(b, 0.99)));
         });
         return out;
     }
@@ -242,20 +322,32 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
             }
         }
         long[] buckets = new long[LATENCY_MS.length + 1];
-        for (HistogramSnapshot.HistogramDataPointSnapshot d : requestLatency.collect().getDataPoints()) {
+        for (HistogramSnapshot.HistogramDataPointSnapshot d :
+                requestLatency.collect().getDataPoints()) {
             ClassicHistogramBuckets b = d.getClassicBuckets();
             for (int i = 0; i < b.size() && i < buckets.length; i++) {
                 buckets[i] += b.getCount(i);
             }
         }
-        return new Totals(all, errors, LATENCY_MS.clone(), buckets, cache.hits(), cache.misses(),
+        return new Totals(
+                all,
+                errors,
+                LATENCY_MS.clone(),
+                buckets,
+                cache.hits(),
+                cache.misses(),
                 rateLimits.rejected("rate-limiting") + rateLimits.rejected("request-rate"));
     }
 
     /** See {@link #totals()}; {@code bucketCounts} has one more entry than bounds (the +Inf bucket). */
-    public record Totals(long requests, long errors5xx, double[] latencyBoundsMs, long[] bucketCounts,
-            long cacheHits, long cacheMisses, long rateLimited) {
-    }
+    public record Totals(
+            long requests,
+            long errors5xx,
+            double[] latencyBoundsMs,
+            long[] bucketCounts,
+            long cacheHits,
+            long cacheMisses,
+            long rateLimited) {}
 
     private static double quantile(ClassicHistogramBuckets buckets, double q) {
         long total = 0;

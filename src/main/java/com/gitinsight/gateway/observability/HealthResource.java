@@ -1,8 +1,5 @@
 package com.gitinsight.gateway.observability;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.core.Context;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,9 +11,11 @@ import com.gitinsight.gateway.upstream.TargetHealth;
 import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -98,7 +97,10 @@ public class HealthResource {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", up ? "UP" : "DOWN");
         body.set("checks", observers.mayObserve(request) ? checks : JSON.createArrayNode());
-        return Response.status(up ? 200 : 503).type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
+        return Response.status(up ? 200 : 503)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(body.toString())
+                .build();
     }
 
     private static ObjectNode check(ArrayNode checks, String name, boolean up) {
@@ -136,7 +138,9 @@ public class HealthResource {
                 continue;
             }
             List<TargetStatus> targets = pool.status();
-            long healthy = targets.stream().filter(t -> t.state() == TargetHealth.State.HEALTHY).count();
+            long healthy = targets.stream()
+                    .filter(t -> t.state() == TargetHealth.State.HEALTHY)
+                    .count();
             ObjectNode data = check(checks, "upstream:" + pool.name(), healthy > 0);
             data.put("healthy_targets", healthy);
             data.put("targets", targets.size());

@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IdGenerator {
 
     /** Kong's generators. */
-    public enum Kind { UUID, UUID_COUNTER, TRACKER }
+    public enum Kind {
+        UUID,
+        UUID_COUNTER,
+        TRACKER
+    }
 
     /** Longest incoming id kept; longer ones are replaced. */
     static final int MAX_LENGTH = 200;
@@ -43,8 +47,10 @@ public final class IdGenerator {
             // Kong: one UUID per worker, then a counter.
             case UUID_COUNTER -> node + "#" + counter.incrementAndGet();
             // nginx-style: where and when, unique per node.
-            case TRACKER -> host + "-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + "-"
-                    + counter.incrementAndGet() + "-" + System.currentTimeMillis();
+            case TRACKER ->
+                host + "-" + ProcessHandle.current().pid() + "-"
+                        + Thread.currentThread().getId() + "-" + counter.incrementAndGet() + "-"
+                        + System.currentTimeMillis();
         };
     }
 
@@ -62,8 +68,18 @@ public final class IdGenerator {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '#' || c == '@' || c == '/' || c == '+' || c == '=';
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == ':'
+                    || c == '#'
+                    || c == '@'
+                    || c == '/'
+                    || c == '+'
+                    || c == '=';
             if (!ok) {
                 return false;
             }

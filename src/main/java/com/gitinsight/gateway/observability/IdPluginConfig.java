@@ -5,11 +5,12 @@ import com.gitinsight.gateway.config.PluginFields;
 import java.util.Set;
 
 /** The fields {@code request-id} and {@code correlation-id} share; each plugin has its own defaults. */
-public record IdPluginConfig(String headerName, IdGenerator.Kind generator, boolean echoDownstream) implements PluginConfig {
+public record IdPluginConfig(String headerName, IdGenerator.Kind generator, boolean echoDownstream)
+        implements PluginConfig {
 
     static IdPluginConfig parse(PluginFields f, String header, String generator, boolean echo) {
         f.allowOnly(Set.of("header_name", "generator", "echo_downstream"), Set.of());
-        return new IdPluginConfig(f.string("header_name", header), IdGenerator.kind(f, generator),
-                f.bool("echo_downstream", echo));
+        return new IdPluginConfig(
+                f.string("header_name", header), IdGenerator.kind(f, generator), f.bool("echo_downstream", echo));
     }
 }

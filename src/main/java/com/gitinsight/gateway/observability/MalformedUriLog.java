@@ -20,6 +20,7 @@ public class MalformedUriLog implements ServletContextListener, Filter {
 
     /** Payara's web container logger (CoyoteAdapter logs there). */
     static final String CONTAINER_LOGGER = "jakarta.enterprise.web.core";
+
     private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
@@ -48,7 +49,8 @@ public class MalformedUriLog implements ServletContextListener, Filter {
         }
         long now = System.nanoTime();
         long allowed = nextAllowed.get();
-        if ((allowed == Long.MIN_VALUE || now - allowed >= 0) && nextAllowed.compareAndSet(allowed, now + INTERVAL_NANOS)) {
+        if ((allowed == Long.MIN_VALUE || now - allowed >= 0)
+                && nextAllowed.compareAndSet(allowed, now + INTERVAL_NANOS)) {
             long before = dropped.getAndSet(0);
             record.setThrown(null);
             record.setMessage("A request with a malformed percent-escape in its path was refused by the container"

@@ -3,10 +3,10 @@ package com.gitinsight.gateway.observability;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.http.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -60,8 +60,8 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
-        PrometheusSchema.Config measured = context == null ? null
-                : context.plugin(PrometheusSchema.NAME, PrometheusSchema.Config.class);
+        PrometheusSchema.Config measured =
+                context == null ? null : context.plugin(PrometheusSchema.NAME, PrometheusSchema.Config.class);
         if (!log.enabled() && measured == null) {
             chain.doFilter(request, response);
             return;
@@ -74,7 +74,12 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
         } finally {
             long nanos = System.nanoTime() - start;
             if (measured != null) {
-                metrics.record(context, measured, counting.getStatus(), nanos, Math.max(0, request.getContentLengthLong()),
+                metrics.record(
+                        context,
+                        measured,
+                        counting.getStatus(),
+                        nanos,
+                        Math.max(0, request.getContentLengthLong()),
                         counting.bytes);
             }
             if (log.enabled()) {

@@ -21,7 +21,8 @@ public class Observers {
     TrustedProxies clients;
 
     @Inject
-    @ConfigProperty(name = "gateway.metrics.allow",
+    @ConfigProperty(
+            name = "gateway.metrics.allow",
             defaultValue = "127.0.0.0/8,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
     String allow;
 

@@ -15,9 +15,13 @@ public final class PrometheusSchema implements PluginSchema {
 
     public static final String NAME = "prometheus";
 
-    public record Config(boolean perConsumer, boolean statusCodeMetrics, boolean latencyMetrics, boolean bandwidthMetrics,
-            boolean upstreamHealthMetrics) implements PluginConfig {
-    }
+    public record Config(
+            boolean perConsumer,
+            boolean statusCodeMetrics,
+            boolean latencyMetrics,
+            boolean bandwidthMetrics,
+            boolean upstreamHealthMetrics)
+            implements PluginConfig {}
 
     @Override
     public String name() {
@@ -37,12 +41,22 @@ public final class PrometheusSchema implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(Set.of("per_consumer", "status_code_metrics", "latency_metrics", "bandwidth_metrics",
-                "upstream_health_metrics"), Set.of("ai_metrics", "wasm_metrics"));
+        f.allowOnly(
+                Set.of(
+                        "per_consumer",
+                        "status_code_metrics",
+                        "latency_metrics",
+                        "bandwidth_metrics",
+                        "upstream_health_metrics"),
+                Set.of("ai_metrics", "wasm_metrics"));
         // Kong's AI proxy and Wasm filter metrics: this gateway has neither.
         f.bool("ai_metrics", false);
         f.bool("wasm_metrics", false);
-        return new Config(f.bool("per_consumer", false), f.bool("status_code_metrics", false),
-                f.bool("latency_metrics", false), f.bool("bandwidth_metrics", false), f.bool("upstream_health_metrics", false));
+        return new Config(
+                f.bool("per_consumer", false),
+                f.bool("status_code_metrics", false),
+                f.bool("latency_metrics", false),
+                f.bool("bandwidth_metrics", false),
+                f.bool("upstream_health_metrics", false));
     }
 }

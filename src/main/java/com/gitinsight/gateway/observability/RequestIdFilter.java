@@ -1,10 +1,10 @@
 package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.ManagedHeaders;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.http.ManagedHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -66,7 +66,9 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
         if (cid != null && cid.echoDownstream()) {
             IdGenerator generator = ids.generator();
             headers = headers != null ? headers : ManagedHeaders.of(request, response);
-            headers.manage(cid.headerName(), () -> CorrelationIdFilter.echoed(request, cid, generator),
+            headers.manage(
+                    cid.headerName(),
+                    () -> CorrelationIdFilter.echoed(request, cid, generator),
                     ManagedHeaders.Mode.OVERRIDE);
         }
         logs.bind(context.requestId());

@@ -1,27 +1,26 @@
 package com.gitinsight.gateway.observability;
 
-import com.gitinsight.gateway.http.ErrorResponses;
-import com.gitinsight.gateway.runtime.RequestContext;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
-
-import com.gitinsight.gateway.cache.ResponseCache;
-import com.gitinsight.gateway.messaging.EvictionListener;
-import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.messaging.EvictionListener;
+import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.upstream.GuardStatus;
 import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.TreeMap;
 
 /**
@@ -55,7 +54,8 @@ public class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response status(@Context HttpServletRequest request) {
         if (!observers.mayObserve(request)) {
-            return ErrorResponses.json(RequestContext.of(request), 403, "The status is not available from this address");
+            return ErrorResponses.json(
+                    RequestContext.of(request), 403, "The status is not available from this address");
         }
         return Response.ok(report().toString(), MediaType.APPLICATION_JSON_TYPE).build();
     }

@@ -18,13 +18,14 @@ final class ClientConnection {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
 
-    private ClientConnection() {
-    }
+    private ClientConnection() {}
 
     /** Whether the connection was closed. */
     static boolean abort(ServletRequest request) {
         if (!request.getProtocol().startsWith("HTTP/1.")) {
-            LOG.log(Level.WARNING, "a {0} response was cut by its backend; its stream is left to end as it will",
+            LOG.log(
+                    Level.WARNING,
+                    "a {0} response was cut by its backend; its stream is left to end as it will",
                     request.getProtocol());
             return false;
         }
@@ -54,8 +55,11 @@ final class ClientConnection {
             LOG.log(Level.WARNING, "could not close the client connection of a response its backend cut", e);
             return false;
         }
-        LOG.log(Level.WARNING, "cannot close client connections on {0}: a response its backend cut may reach the "
-                + "client looking whole", containerRequest.getClass().getName());
+        LOG.log(
+                Level.WARNING,
+                "cannot close client connections on {0}: a response its backend cut may reach the "
+                        + "client looking whole",
+                containerRequest.getClass().getName());
         return false;
     }
 

@@ -1,7 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
-
+import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.routing.Router;
@@ -9,7 +9,6 @@ import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.http.TrustedProxies;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -71,8 +70,12 @@ public class CurrentRequestFilter extends HttpFilter {
         if (path.startsWith("/_gateway") && !RequestPath.isCanonical(raw)) {
             // The gateway's own endpoints answer one spelling only: the container and JAX-RS must
             // never disagree on which resource (and which guard) a path names.
-            ErrorResponses.write(request, response, 400, "The gateway's own paths take no escaped '/', '\\' or '.', "
-                    + "no dot segments and no doubled slashes");
+            ErrorResponses.write(
+                    request,
+                    response,
+                    400,
+                    "The gateway's own paths take no escaped '/', '\\' or '.', "
+                            + "no dot segments and no doubled slashes");
             return;
         }
         if ("OPTIONS".equals(request.getMethod()) && isAdmin(path)) {
@@ -85,12 +88,16 @@ public class CurrentRequestFilter extends HttpFilter {
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match = isGatewayOwn(path) ? null : match(snapshot.router(), request, path);
         if (match == AMBIGUOUS) {
-            ErrorResponses.write(request, response, 400,
+            ErrorResponses.write(
+                    request,
+                    response,
+                    400,
                     "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
         }
-        if (match != null && (RequestPath.hasDotSegment(match.upstreamPath())
-                || RequestPath.hasDotSegment(RequestPath.asLenientBackendsRead(match.upstreamPath())))) {
+        if (match != null
+                && (RequestPath.hasDotSegment(match.upstreamPath())
+                        || RequestPath.hasDotSegment(RequestPath.asLenientBackendsRead(match.upstreamPath())))) {
             // strip_path cuts anywhere (Kong's prefixes are not segment-aware): "/pub../x" leaves
             // "../x", which the service path would resolve against on the backend (also when a
             // lenient backend decodes "%2F": "/pub..%2Fx").

@@ -2,11 +2,10 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.LimitedInputStream;
-
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;

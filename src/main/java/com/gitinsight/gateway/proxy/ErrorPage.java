@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
-
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,9 +1,8 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.LimitedInputStream;
-
-import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.upstream.Failure;
 import com.gitinsight.gateway.upstream.Target;
@@ -50,12 +49,13 @@ final class Forwarder {
         boolean hasBody = hasBody(request);
         UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(request.getMethod()));
         InputStream limited = limited(body, context.maxBodyBytes());
-        return call.forward(target -> send(call, exchange, limited, hasBody, target), answer -> answer.response(context));
+        return call.forward(
+                target -> send(call, exchange, limited, hasBody, target), answer -> answer.response(context));
     }
 
     /** One attempt at {@code target}; what became of it, for the call to decide what follows. */
-    private UpstreamCall.Outcome<Response> send(UpstreamCall call, Exchange exchange, InputStream body, boolean hasBody,
-            Target target) {
+    private UpstreamCall.Outcome<Response> send(
+            UpstreamCall call, Exchange exchange, InputStream body, boolean hasBody, Target target) {
         HttpServletRequest request = exchange.request();
         ServiceSpec service = call.service();
         HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
@@ -74,9 +74,16 @@ final class Forwarder {
             }
         }
         try {
-            ClassicHttpResponse response = client.open(new HttpHost(service.protocol(), target.inetAddress(),
-                    target.baseUri().getHost(), target.port()), upstream, service);
-            return UpstreamCall.answered(response.getCode(),
+            ClassicHttpResponse response = client.open(
+                    new HttpHost(
+                            service.protocol(),
+                            target.inetAddress(),
+                            target.baseUri().getHost(),
+                            target.port()),
+                    upstream,
+                    service);
+            return UpstreamCall.answered(
+                    response.getCode(),
                     release -> respond(exchange, response, call.stickyCookie(), exchange.releaseOnEnd(release)));
         } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
             // Nothing was sent: safe to try another target.
@@ -84,8 +91,8 @@ final class Forwarder {
         } catch (StreamingRequestEntity.ClientBodyException e) {
             if (e.getCause() instanceof LimitedInputStream.TooLarge) {
                 // request-size-limiting's answer: 417 to a client that waited for 100-continue (Kong's).
-                return UpstreamCall.local(LocalAnswer.of(ErrorResponses.tooLargeStatus(request.getHeader("Expect")),
-                        ErrorResponses.TOO_LARGE));
+                return UpstreamCall.local(LocalAnswer.of(
+                        ErrorResponses.tooLargeStatus(request.getHeader("Expect")), ErrorResponses.TOO_LARGE));
             }
             // The client stopped sending: nothing to hold against the target or the service.
             LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
@@ -137,7 +144,8 @@ final class Forwarder {
         if (response.getFirstHeader("Content-Type") == null) {
             exchange.suppressContentType();
         }
-        return out.entity(new ProxiedBody(response, done, exchange::cutResponse)).build();
+        return out.entity(new ProxiedBody(response, done, exchange::cutResponse))
+                .build();
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {

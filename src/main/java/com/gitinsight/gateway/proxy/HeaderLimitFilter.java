@@ -1,8 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.http.ErrorResponses;
-
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.security.SecurityHeadersSchema;
 import jakarta.inject.Inject;
@@ -40,9 +39,9 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
     private static int headerBytes(HttpServletRequest request) {
         String query = request.getQueryString();
         int total = request.getRequestURI().length() + (query == null ? 0 : query.length());
-        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
-            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
                 total += name.length() + values.nextElement().length() + 4;
             }
         }

@@ -6,11 +6,18 @@ import java.util.Set;
 /** RFC 9110 7.6.1: headers that belong to one connection and are never forwarded. */
 final class HopByHop {
 
-    private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> ALWAYS = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade");
 
-    private HopByHop() {
-    }
+    private HopByHop() {}
 
     /** True when {@code name} must not cross the proxy, given the message's Connection header. */
     static boolean isHopByHop(String name, String connectionHeader) {
@@ -26,7 +33,10 @@ final class HopByHop {
         int n = connectionHeader.length();
         int i = 0;
         while (i < n) {
-            while (i < n && (connectionHeader.charAt(i) == ' ' || connectionHeader.charAt(i) == ',' || connectionHeader.charAt(i) == '\t')) {
+            while (i < n
+                    && (connectionHeader.charAt(i) == ' '
+                            || connectionHeader.charAt(i) == ','
+                            || connectionHeader.charAt(i) == '\t')) {
                 i++;
             }
             int start = i;
@@ -34,10 +44,12 @@ final class HopByHop {
                 i++;
             }
             int end = i;
-            while (end > start && (connectionHeader.charAt(end - 1) == ' ' || connectionHeader.charAt(end - 1) == '\t')) {
+            while (end > start
+                    && (connectionHeader.charAt(end - 1) == ' ' || connectionHeader.charAt(end - 1) == '\t')) {
                 end--;
             }
-            if (end - start == lowerName.length() && connectionHeader.regionMatches(true, start, lowerName, 0, end - start)) {
+            if (end - start == lowerName.length()
+                    && connectionHeader.regionMatches(true, start, lowerName, 0, end - start)) {
                 return true;
             }
         }

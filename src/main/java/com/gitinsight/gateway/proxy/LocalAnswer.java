@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
-
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,7 +22,8 @@ record LocalAnswer(int status, String message, long retryAfterSeconds) {
     }
 
     Response response(RequestContext context) {
-        return retryAfterSeconds == NO_RETRY_AFTER ? ErrorResponses.json(context, status, message)
+        return retryAfterSeconds == NO_RETRY_AFTER
+                ? ErrorResponses.json(context, status, message)
                 : ErrorResponses.json(context, status, message, retryAfterSeconds);
     }
 

@@ -29,9 +29,11 @@ final class MalformedUriGuard {
 
     /** HTTP filters guarded so far (identity), and those that cannot be. */
     private final Set<Object> guarded = ConcurrentHashMap.newKeySet();
+
     private final Set<Integer> portsSeen = ConcurrentHashMap.newKeySet();
     /** The port of the last request: with one listener, the only check a request costs. */
     private volatile int lastPort = -1;
+
     private volatile Method getPacket;
     private volatile Method getUriRef;
     private volatile Method getUri;
@@ -62,18 +64,23 @@ final class MalformedUriGuard {
                 return;
             }
             Object monitoring = call(filter, "getMonitoringConfig");
-            Class<?> probeType = Class.forName("org.glassfish.grizzly.http.server.HttpServerProbe", false,
+            Class<?> probeType = Class.forName(
+                    "org.glassfish.grizzly.http.server.HttpServerProbe",
+                    false,
                     filter.getClass().getClassLoader());
             Object probe = Proxy.newProxyInstance(probeType.getClassLoader(), new Class<?>[] {probeType}, handler());
             Object probes = Array.newInstance(probeType, 1);
             Array.set(probes, 0, probe);
             // addProbes(E...) erases to Object[]; the array itself must be of the probe type.
             Class.forName("org.glassfish.grizzly.monitoring.MonitoringConfig", false, probeType.getClassLoader())
-                    .getMethod("addProbes", Object[].class).invoke(monitoring, probes);
+                    .getMethod("addProbes", Object[].class)
+                    .invoke(monitoring, probes);
             LOG.log(Level.FINE, "malformed request paths are answered 400 on port {0}", request.getLocalPort());
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.INFO, "malformed request paths on port " + request.getLocalPort()
-                    + " are left to the server (its HTTP layer is not the expected Grizzly): " + e);
+            LOG.log(
+                    Level.INFO,
+                    "malformed request paths on port " + request.getLocalPort()
+                            + " are left to the server (its HTTP layer is not the expected Grizzly): " + e);
         }
     }
 
@@ -90,7 +97,7 @@ final class MalformedUriGuard {
                 case "toString" -> {
                     return "MalformedUriGuard probe";
                 }
-                default -> { }
+                default -> {}
             }
             return null;
         };
@@ -123,7 +130,8 @@ final class MalformedUriGuard {
     /** A {@code %} not followed by two hex digits. */
     static boolean hasMalformedEscape(String uri) {
         for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
-            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0
+            if (i + 2 >= uri.length()
+                    || Character.digit(uri.charAt(i + 1), 16) < 0
                     || Character.digit(uri.charAt(i + 2), 16) < 0) {
                 return true;
             }

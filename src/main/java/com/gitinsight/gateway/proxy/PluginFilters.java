@@ -1,7 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.PluginHandler;
+import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import jakarta.enterprise.inject.spi.Unmanaged;
@@ -62,8 +62,11 @@ public class PluginFilters extends HttpFilter {
                 names.add(name.trim());
             }
         }
-        plugins.schemas().stream().map(PluginSchema::handler)
-                .filter(h -> h.phase() == PluginHandler.Phase.REQUEST).map(PluginHandler::className).sorted()
+        plugins.schemas().stream()
+                .map(PluginSchema::handler)
+                .filter(h -> h.phase() == PluginHandler.Phase.REQUEST)
+                .map(PluginHandler::className)
+                .sorted()
                 .forEach(names::add);
         return names;
     }
@@ -80,17 +83,21 @@ public class PluginFilters extends HttpFilter {
                         + ChainOrder.class.getSimpleName() + ")");
             }
         }
-        out.sort(Comparator.comparingLong((F f) -> ((ChainOrder) f).order(plugins)).reversed());
+        out.sort(Comparator.comparingLong((F f) -> ((ChainOrder) f).order(plugins))
+                .reversed());
         return out;
     }
 
     @SuppressWarnings("unchecked")
     private HttpFilter create(String className) throws ServletException {
         try {
-            Class<? extends HttpFilter> type = (Class<? extends HttpFilter>) Class.forName(className, true,
-                    Thread.currentThread().getContextClassLoader());
-            Unmanaged.UnmanagedInstance<HttpFilter> instance =
-                    ((Unmanaged<HttpFilter>) new Unmanaged<>(type)).newInstance().produce().inject().postConstruct();
+            Class<? extends HttpFilter> type = (Class<? extends HttpFilter>)
+                    Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            Unmanaged.UnmanagedInstance<HttpFilter> instance = ((Unmanaged<HttpFilter>) new Unmanaged<>(type))
+                    .newInstance()
+                    .produce()
+                    .inject()
+                    .postConstruct();
             instances.add(instance);
             return instance.get();
         } catch (ClassNotFoundException | ClassCastException e) {

@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
-
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;

@@ -46,14 +46,16 @@ public final class RelayEndpoint extends Endpoint {
                     }
 
                     @Override
-                    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+                    public void modifyHandshake(
+                            ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
                         String path = request.getRequestURI().getPath();
                         WebSocketRelay parked = relays.peek(path.substring(path.lastIndexOf('/') + 1));
                         if (parked != null && !parked.subprotocol().isEmpty()) {
                             response.getHeaders().put("Sec-WebSocket-Protocol", List.of(parked.subprotocol()));
                         }
                     }
-                }).build();
+                })
+                .build();
     }
 
     /**

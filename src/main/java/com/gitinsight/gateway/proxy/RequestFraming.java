@@ -17,8 +17,7 @@ import java.util.Enumeration;
  */
 final class RequestFraming {
 
-    private RequestFraming() {
-    }
+    private RequestFraming() {}
 
     /** What is wrong with the request's framing, or null when it is sound. */
     static String problem(HttpServletRequest request) {

@@ -42,7 +42,8 @@ final class ServletPickRequest implements PickRequest {
     }
 
     private String path() {
-        com.gitinsight.gateway.runtime.RequestContext context = com.gitinsight.gateway.runtime.RequestContext.of(request);
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.of(request);
         return context != null && context.path() != null ? context.path() : request.getRequestURI();
     }
 
@@ -88,7 +89,9 @@ final class ServletPickRequest implements PickRequest {
             int eq = query.indexOf('=', from);
             String key = eq >= 0 && eq < end ? query.substring(from, eq) : query.substring(from, end);
             if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
-                return eq >= 0 && eq < end ? URLDecoder.decode(query.substring(eq + 1, end), StandardCharsets.UTF_8) : "";
+                return eq >= 0 && eq < end
+                        ? URLDecoder.decode(query.substring(eq + 1, end), StandardCharsets.UTF_8)
+                        : "";
             }
             if (amp < 0) {
                 break;

@@ -1,13 +1,13 @@
 package com.gitinsight.gateway.proxy;
 
+import java.io.IOException;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.client5.http.HttpRequestRetryStrategy;
-import java.io.IOException;
 
 /**
  * A pooled keep-alive connection that the backend closed just as it was reused answers nothing;
@@ -19,7 +19,8 @@ final class StaleConnectionRetry implements HttpRequestRetryStrategy {
 
     @Override
     public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
-        return execCount <= 1 && exception instanceof NoHttpResponseException
+        return execCount <= 1
+                && exception instanceof NoHttpResponseException
                 && Method.isIdempotent(request.getMethod());
     }
 

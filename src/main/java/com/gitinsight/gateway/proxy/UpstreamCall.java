@@ -1,8 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.http.ErrorResponses;
-
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -43,28 +42,23 @@ final class UpstreamCall {
     private static final Logger LOG = Logger.getLogger(UpstreamCall.class.getName());
 
     /** What one attempt at one target came to, as the transport saw it. */
-    sealed interface Outcome<T> {
-    }
+    sealed interface Outcome<T> {}
 
     /**
      * The backend answered with {@code status}. {@code handOver} makes the caller's result; it is
      * given the release (the target's in-flight count, the service's bulkhead slot) to run once
      * when the exchange is over, and owns it from then on.
      */
-    record Answered<T>(int status, Function<Runnable, T> handOver) implements Outcome<T> {
-    }
+    record Answered<T>(int status, Function<Runnable, T> handOver) implements Outcome<T> {}
 
     /** Nothing reached the backend (refused, unreachable, unresolved, connect timeout): another target may be tried. */
-    record NotConnected<T>(Failure failure, IOException cause) implements Outcome<T> {
-    }
+    record NotConnected<T>(Failure failure, IOException cause) implements Outcome<T> {}
 
     /** The exchange failed after the request may have reached the backend (a reset, a timeout). */
-    record Failed<T>(Failure failure, IOException cause) implements Outcome<T> {
-    }
+    record Failed<T>(Failure failure, IOException cause) implements Outcome<T> {}
 
     /** The gateway answers for a reason that says nothing about the backend (the client's body failed). */
-    record Local<T>(LocalAnswer answer) implements Outcome<T> {
-    }
+    record Local<T>(LocalAnswer answer) implements Outcome<T> {}
 
     /** Sends the request to {@code target} (already counted as in flight there). */
     @FunctionalInterface
@@ -80,6 +74,7 @@ final class UpstreamCall {
     private final boolean replayable;
     /** The request as the hashing balancer reads it; null when the pool does not hash. */
     private final ServletPickRequest hashing;
+
     private final String pathAndQuery;
     private final List<Target> tried = new ArrayList<>(2);
 
@@ -227,8 +222,10 @@ final class UpstreamCall {
         guard.record(true, System.nanoTime() - start);
         guard.leave();
         LOG.log(Level.FINE, "no target of {0} answered: {1}", new Object[] {service.name(), last});
-        return local.apply(lastFailure == Failure.TIMEOUT ? LocalAnswer.of(504, ErrorResponses.TIMEOUT)
-                : LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
+        return local.apply(
+                lastFailure == Failure.TIMEOUT
+                        ? LocalAnswer.of(504, ErrorResponses.TIMEOUT)
+                        : LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
     }
 
     static <T> Outcome<T> answered(int status, Function<Runnable, T> handOver) {

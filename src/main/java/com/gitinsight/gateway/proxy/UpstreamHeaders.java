@@ -21,23 +21,59 @@ final class UpstreamHeaders {
      * Identity headers: Kong's, and those other authenticating proxies set that backends commonly
      * trust (Kong's OIDC plugin, oauth2-proxy, Apache and Grafana's auth proxy). Never from a client.
      */
-    private static final String[] IDENTITY_PREFIXES = {"x-consumer-", "x-credential-", "x-authenticated-",
-        "x-auth-request-", "x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
-        "x-forwarded-preferred-username", "x-forwarded-access-token"};
-    private static final Set<String> IDENTITY = Set.of("x-anonymous-consumer", "x-userinfo", "x-access-token",
-            "x-id-token", "remote-user", "x-remote-user", "x-webauth-user");
-    /** Set by the gateway on every request, or never legitimate (a path override): a client's copy never passes. */
-    private static final Set<String> GATEWAY_SET = Set.of("x-forwarded-for", "x-real-ip", "x-forwarded-path",
-            "content-length", "host", "x-original-url", "x-rewrite-url", "x-original-uri");
-    /** Describe the client's view of the request or its TLS: from a trusted proxy only. */
-    private static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-host", "x-forwarded-prefix",
-            "x-forwarded-proto", "x-forwarded-port", "x-forwarded-server", "x-forwarded-scheme", "x-forwarded-ssl",
-            "x-url-scheme", "x-client-ip", "true-client-ip", "client-ip", "x-cluster-client-ip",
-            "x-forwarded-client-cert", "x-client-cert", "x-ssl-client-cert", "x-ssl-client-verify",
-            "x-ssl-client-s-dn", "x-ssl-client-i-dn");
+    private static final String[] IDENTITY_PREFIXES = {
+        "x-consumer-",
+        "x-credential-",
+        "x-authenticated-",
+        "x-auth-request-",
+        "x-forwarded-user",
+        "x-forwarded-email",
+        "x-forwarded-groups",
+        "x-forwarded-preferred-username",
+        "x-forwarded-access-token"
+    };
 
-    private UpstreamHeaders() {
-    }
+    private static final Set<String> IDENTITY = Set.of(
+            "x-anonymous-consumer",
+            "x-userinfo",
+            "x-access-token",
+            "x-id-token",
+            "remote-user",
+            "x-remote-user",
+            "x-webauth-user");
+    /** Set by the gateway on every request, or never legitimate (a path override): a client's copy never passes. */
+    private static final Set<String> GATEWAY_SET = Set.of(
+            "x-forwarded-for",
+            "x-real-ip",
+            "x-forwarded-path",
+            "content-length",
+            "host",
+            "x-original-url",
+            "x-rewrite-url",
+            "x-original-uri");
+    /** Describe the client's view of the request or its TLS: from a trusted proxy only. */
+    private static final Set<String> FORWARDING = Set.of(
+            "forwarded",
+            "x-forwarded-host",
+            "x-forwarded-prefix",
+            "x-forwarded-proto",
+            "x-forwarded-port",
+            "x-forwarded-server",
+            "x-forwarded-scheme",
+            "x-forwarded-ssl",
+            "x-url-scheme",
+            "x-client-ip",
+            "true-client-ip",
+            "client-ip",
+            "x-cluster-client-ip",
+            "x-forwarded-client-cert",
+            "x-client-cert",
+            "x-ssl-client-cert",
+            "x-ssl-client-verify",
+            "x-ssl-client-s-dn",
+            "x-ssl-client-i-dn");
+
+    private UpstreamHeaders() {}
 
     /**
      * Passes each header the backend gets to {@code out}: the client's own (less hop-by-hop ones,
@@ -47,28 +83,36 @@ final class UpstreamHeaders {
      * @param skipped lower-case names the caller sets itself (the WebSocket handshake's own)
      * @param proto   the scheme to announce when no trusted proxy named one
      */
-    static void copy(HttpServletRequest in, RequestContext context, Set<String> skipped, String proto,
+    static void copy(
+            HttpServletRequest in,
+            RequestContext context,
+            Set<String> skipped,
+            String proto,
             BiConsumer<String, String> out) {
         String connection = in.getHeader("Connection");
         boolean trusted = context != null && context.fromTrustedProxy();
         Map<String, String> decided = context == null ? Map.of() : context.upstreamHeaders();
         String forwardedFor = null;
         String[] forwarding = new String[4];
-        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements();) {
+        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             String folded = fold(name);
             if (folded.equals("x-forwarded-for") && name.length() == folded.length() && name.indexOf('_') < 0) {
                 forwardedFor = joined(in.getHeaders(name));
                 continue;
             }
-            if (HopByHop.isHopByHop(name, connection) || skipped.contains(folded) || GATEWAY_SET.contains(folded)
-                    || isIdentity(folded) || !decided.isEmpty() && decided.containsKey(folded)) {
+            if (HopByHop.isHopByHop(name, connection)
+                    || skipped.contains(folded)
+                    || GATEWAY_SET.contains(folded)
+                    || isIdentity(folded)
+                    || !decided.isEmpty() && decided.containsKey(folded)) {
                 continue;
             }
             if (FORWARDING.contains(folded)) {
                 if (trusted && name.indexOf('_') < 0) {
                     remember(forwarding, folded, in.getHeader(name));
-                    if (!folded.equals("x-forwarded-proto") && !folded.equals("x-forwarded-host")
+                    if (!folded.equals("x-forwarded-proto")
+                            && !folded.equals("x-forwarded-host")
                             && !folded.equals("x-forwarded-port")) {
                         passAll(in, name, out);
                     }
@@ -83,8 +127,11 @@ final class UpstreamHeaders {
         out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : in.getServerName());
         // The listener's port, not the one the client wrote in Host.
         out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
-        out.accept("X-Forwarded-Path", context != null && context.path() != null
-                ? com.gitinsight.gateway.routing.RequestPath.escape(context.path()) : in.getRequestURI());
+        out.accept(
+                "X-Forwarded-Path",
+                context != null && context.path() != null
+                        ? com.gitinsight.gateway.routing.RequestPath.escape(context.path())
+                        : in.getRequestURI());
         // The client as trusted proxies let it be known (nginx's realip), not the proxy in front.
         String client = context != null && context.clientAddress() != null ? context.clientAddress() : peer;
         if (!client.equals("unknown")) {
@@ -125,7 +172,7 @@ final class UpstreamHeaders {
     }
 
     private static void passAll(HttpServletRequest in, String name, BiConsumer<String, String> out) {
-        for (Enumeration<String> values = in.getHeaders(name); values.hasMoreElements();) {
+        for (Enumeration<String> values = in.getHeaders(name); values.hasMoreElements(); ) {
             out.accept(name, values.nextElement());
         }
     }

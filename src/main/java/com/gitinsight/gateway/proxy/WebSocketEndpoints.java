@@ -20,7 +20,8 @@ public class WebSocketEndpoints implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        ServerContainer container = (ServerContainer) event.getServletContext().getAttribute(ServerContainer.class.getName());
+        ServerContainer container =
+                (ServerContainer) event.getServletContext().getAttribute(ServerContainer.class.getName());
         if (container == null) {
             LOG.warning("this server has no Jakarta WebSocket container: WebSocket upgrades will be refused");
             return;

@@ -1,10 +1,9 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.http.ErrorResponses;
-
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
@@ -60,9 +59,17 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
      * Headers the JDK client sets itself or refuses (so {@code preserve_host} cannot apply to a
      * handshake), and the client's own handshake fields.
      */
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "upgrade", "content-length",
-            "expect", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
-            "sec-websocket-protocol", "sec-websocket-accept");
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "host",
+            "connection",
+            "upgrade",
+            "content-length",
+            "expect",
+            "sec-websocket-key",
+            "sec-websocket-version",
+            "sec-websocket-extensions",
+            "sec-websocket-protocol",
+            "sec-websocket-accept");
 
     @Inject
     transient WebSocketRelays relays;
@@ -96,16 +103,23 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             if (streaming.websocketOnly()) {
                 // No "Upgrade: websocket" header on it (RFC 9110 asks for one): Grizzly takes a response
                 // carrying Upgrade for an upgraded connection and holds it open until its idle timeout.
-                ErrorResponses.write(request, response, 426, "Upgrade Required: this route takes WebSocket connections only");
+                ErrorResponses.write(
+                        request, response, 426, "Upgrade Required: this route takes WebSocket connections only");
                 return;
             }
             chain.doFilter(request, response);
             return;
         }
-        if (!"GET".equals(request.getMethod()) || !"13".equals(request.getHeader("Sec-WebSocket-Version"))
+        if (!"GET".equals(request.getMethod())
+                || !"13".equals(request.getHeader("Sec-WebSocket-Version"))
                 || request.getHeader("Sec-WebSocket-Key") == null) {
-            ErrorResponses.write(request, response, 400, "Bad WebSocket handshake (RFC 6455: GET, version 13, a key)",
-                    "Sec-WebSocket-Version", "13");
+            ErrorResponses.write(
+                    request,
+                    response,
+                    400,
+                    "Bad WebSocket handshake (RFC 6455: GET, version 13, a key)",
+                    "Sec-WebSocket-Version",
+                    "13");
             return;
         }
         // Browsers apply no CORS to WebSockets, so the cors plugin's origins are enforced here (against
@@ -126,12 +140,16 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
      * for hours: it holds no bulkhead slot (nor counts as in flight at its target) once its
      * handshake is done.
      */
-    private void proxy(HttpServletRequest request, HttpServletResponse response, RequestContext context,
-            RouteSpec.Streaming streaming) throws IOException {
+    private void proxy(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            RequestContext context,
+            RouteSpec.Streaming streaming)
+            throws IOException {
         WebSocketRelay relay = new WebSocketRelay(context.match().route().displayName(), streaming, relays);
         UpstreamCall call = new UpstreamCall(context, request, false);
-        Handshake handshake = call.forward(target -> connect(call, request, response, target, relay),
-                Handshake::refused);
+        Handshake handshake =
+                call.forward(target -> connect(call, request, response, target, relay), Handshake::refused);
         if (handshake.socket() == null) {
             handshake.refusal().write(request, response);
             return;
@@ -148,15 +166,20 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
     }
 
     /** One handshake with {@code target}; what became of it, for the call to decide what follows. */
-    private UpstreamCall.Outcome<Handshake> connect(UpstreamCall call, HttpServletRequest request,
-            HttpServletResponse response, Target target, WebSocketRelay relay) {
+    private UpstreamCall.Outcome<Handshake> connect(
+            UpstreamCall call,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Target target,
+            WebSocketRelay relay) {
         ServiceSpec service = call.service();
         URI uri = backendUri(target, service, call);
-        WebSocket.Builder builder = relays.client().newWebSocketBuilder()
-                .connectTimeout(Duration.ofMillis(service.connectTimeoutMs()));
+        WebSocket.Builder builder =
+                relays.client().newWebSocketBuilder().connectTimeout(Duration.ofMillis(service.connectTimeoutMs()));
         List<String> protocols = subprotocols(request);
         if (!protocols.isEmpty()) {
-            builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+            builder.subprotocols(
+                    protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
         }
         call.headers(NOT_FORWARDED, "https".equals(request.getScheme()) ? "wss" : "ws", builder::header);
         CompletableFuture<WebSocket> opening = builder.buildAsync(uri, relay);
@@ -174,7 +197,8 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
                 return UpstreamCall.answered(status, release -> {
                     release.run();
                     sticky(call, response);
-                    return Handshake.refused(LocalAnswer.of(status >= 400 ? status : 502,
+                    return Handshake.refused(LocalAnswer.of(
+                            status >= 400 ? status : 502,
                             "The upstream refused the WebSocket handshake (HTTP " + status + ")"));
                 });
             }
@@ -187,8 +211,8 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
                     late.abort();
                 }
             });
-            return UpstreamCall.failed(Failure.TIMEOUT,
-                    new SocketTimeoutException("no WebSocket handshake from " + target + " in time"));
+            return UpstreamCall.failed(
+                    Failure.TIMEOUT, new SocketTimeoutException("no WebSocket handshake from " + target + " in time"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return UpstreamCall.local(LocalAnswer.of(503, "The gateway is shutting down"));
@@ -207,7 +231,8 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
                 return UpstreamCall.notConnected(Failure.TIMEOUT, timeout);
             }
             if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
-                UnknownHostException unknown = new UnknownHostException(c.getMessage() != null ? c.getMessage() : "unresolved");
+                UnknownHostException unknown =
+                        new UnknownHostException(c.getMessage() != null ? c.getMessage() : "unresolved");
                 unknown.initCause(c);
                 return UpstreamCall.notConnected(Failure.TCP, unknown);
             }
@@ -240,7 +265,7 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
 
     private static List<String> subprotocols(HttpServletRequest request) {
         List<String> out = new ArrayList<>();
-        for (Enumeration<String> values = request.getHeaders("Sec-WebSocket-Protocol"); values.hasMoreElements();) {
+        for (Enumeration<String> values = request.getHeaders("Sec-WebSocket-Protocol"); values.hasMoreElements(); ) {
             for (String p : values.nextElement().split(",")) {
                 if (!p.isBlank()) {
                     out.add(p.trim());
@@ -252,8 +277,8 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, WebSocketRelay relay)
             throws IOException {
-        ServerContainer container = (ServerContainer) request.getServletContext()
-                .getAttribute(ServerContainer.class.getName());
+        ServerContainer container =
+                (ServerContainer) request.getServletContext().getAttribute(ServerContainer.class.getName());
         String id = relays.park(relay);
         try {
             container.upgradeHttpToWebSocket(request, response, RelayEndpoint.config(relays), Map.of("relay", id));

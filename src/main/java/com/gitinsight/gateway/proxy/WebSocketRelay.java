@@ -43,12 +43,14 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
     private final CompletableFuture<java.net.http.WebSocket> backend = new CompletableFuture<>();
     /** One writer at a time towards the client: relayed frames and keep-alive pings. */
     private final ReentrantLock clientWrites = new ReentrantLock();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Session client;
     private volatile ScheduledFuture<?> pings;
     private volatile ScheduledFuture<?> backendChecks;
     /** System.nanoTime() of the last data frame either way (for ws_idle_timeout). */
     private volatile long lastActivity;
+
     private volatile long lastBackendCheck;
 
     WebSocketRelay(String route, RouteSpec.Streaming settings, WebSocketRelays relays) {
@@ -92,12 +94,13 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
         lastActivity = System.nanoTime();
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::fromClientText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::fromClientBinary);
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
-                toBackend(backend.join().sendPong(pong.getApplicationData())));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>)
+                pong -> toBackend(backend.join().sendPong(pong.getApplicationData())));
         relays.opened(this);
         if (settings.pingIntervalMs() > 0) {
-            pings = relays.pinger().scheduleAtFixedRate(this::ping, settings.pingIntervalMs(),
-                    settings.pingIntervalMs(), TimeUnit.MILLISECONDS);
+            pings = relays.pinger()
+                    .scheduleAtFixedRate(
+                            this::ping, settings.pingIntervalMs(), settings.pingIntervalMs(), TimeUnit.MILLISECONDS);
         }
         long tick = Math.max(50, Math.min(BACKEND_CHECK_MILLIS, settings.idleTimeoutMs() / 4));
         backendChecks = relays.pinger().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
@@ -137,7 +140,8 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
             java.net.http.WebSocket socket = backend.getNow(null);
             if (socket != null) {
                 socket.sendClose(sent, reason.getReasonPhrase() == null ? "" : reason.getReasonPhrase())
-                        .orTimeout(5, TimeUnit.SECONDS).whenComplete((ws, e) -> socket.abort());
+                        .orTimeout(5, TimeUnit.SECONDS)
+                        .whenComplete((ws, e) -> socket.abort());
             }
         }
         finish();
@@ -266,7 +270,8 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
                 closeClient(CloseReason.CloseCodes.NORMAL_CLOSURE.getCode(), "idle timeout");
                 java.net.http.WebSocket socket = backend.getNow(null);
                 if (socket != null) {
-                    socket.sendClose(1000, "idle timeout").orTimeout(2, TimeUnit.SECONDS)
+                    socket.sendClose(1000, "idle timeout")
+                            .orTimeout(2, TimeUnit.SECONDS)
                             .whenComplete((ws, e) -> socket.abort());
                 }
             }
@@ -287,7 +292,8 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
             lost();
             return;
         }
-        socket.sendPing(ByteBuffer.allocate(0)).orTimeout(BACKEND_CHECK_MILLIS, TimeUnit.MILLISECONDS)
+        socket.sendPing(ByteBuffer.allocate(0))
+                .orTimeout(BACKEND_CHECK_MILLIS, TimeUnit.MILLISECONDS)
                 .whenComplete((ws, error) -> {
                     if (error != null && !(error instanceof IllegalStateException)) {
                         lost();
@@ -319,7 +325,9 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
             closeClient(code.getCode(), reason);
             java.net.http.WebSocket socket = backend.getNow(null);
             if (socket != null) {
-                socket.sendClose(code.getCode(), reason).orTimeout(2, TimeUnit.SECONDS).whenComplete((ws, e) -> socket.abort());
+                socket.sendClose(code.getCode(), reason)
+                        .orTimeout(2, TimeUnit.SECONDS)
+                        .whenComplete((ws, e) -> socket.abort());
             }
         }
     }

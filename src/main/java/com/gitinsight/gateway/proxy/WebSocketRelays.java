@@ -32,8 +32,11 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
     private final Set<WebSocketRelay> open = ConcurrentHashMap.newKeySet();
     /** Relays whose backend is connected and whose client is being upgraded, by a random id. */
     private final Map<String, WebSocketRelay> pending = new ConcurrentHashMap<>();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gateway-websocket-pings");
         t.setDaemon(true);

@@ -10,8 +10,7 @@ import java.util.List;
 interface CounterStore {
 
     /** The outcome: admitted or not, and each window's count after this request. */
-    record Usage(boolean admitted, long[] counts) {
-    }
+    record Usage(boolean admitted, long[] counts) {}
 
     Usage hit(String key, List<RateLimitingSchema.Limit> limits, long nowMillis) throws Unavailable;
 

@@ -1,8 +1,8 @@
 package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.http.ErrorResponses;
-import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.http.TrustedProxies;
+import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -76,8 +76,11 @@ public class CounterStores implements Unproxied<CounterStores> {
      * 30 KB header would otherwise cost 30 KB of heap (and of Redis) per key.
      */
     static String bounded(String id) {
-        return id.length() <= MAX_KEY_VALUE ? id
-                : "sha256:" + com.google.common.hash.Hashing.sha256().hashString(id, java.nio.charset.StandardCharsets.UTF_8);
+        return id.length() <= MAX_KEY_VALUE
+                ? id
+                : "sha256:"
+                        + com.google.common.hash.Hashing.sha256()
+                                .hashString(id, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     CounterStore store(RateLimitingSchema.Config config) {
@@ -124,21 +127,30 @@ public class CounterStores implements Unproxied<CounterStores> {
                 return t;
             });
         }
-        sweeper.scheduleWithFixedDelay(() -> {
-            try {
-                sweep.accept(System.currentTimeMillis());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "rate-limit state sweep failed", e);
-            }
-        }, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        sweep.accept(System.currentTimeMillis());
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "rate-limit state sweep failed", e);
+                    }
+                },
+                sweepSeconds,
+                sweepSeconds,
+                TimeUnit.SECONDS);
     }
 
     /**
      * The store could not be asked: with {@code fault_tolerant} the request goes on unchecked
      * (counted), otherwise it gets 503. Logged once per outage.
      */
-    void unavailable(CounterStore.Unavailable e, boolean faultTolerant, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    void unavailable(
+            CounterStore.Unavailable e,
+            boolean faultTolerant,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         failed(e);
         if (faultTolerant) {
             allowedWhileDown.incrementAndGet();

@@ -9,8 +9,7 @@ package com.gitinsight.gateway.ratelimit;
  */
 final class Gcra {
 
-    private Gcra() {
-    }
+    private Gcra() {}
 
     /** The new TAT for an admitted request, or {@code Long.MIN_VALUE} when refused. */
     static long next(long tat, long now, long interval, int burst) {

@@ -41,7 +41,10 @@ final class LocalCounters implements CounterStore {
                     }
                     for (int j = i + 1; j < counts.length; j++) {
                         RateLimitingSchema.Limit later = limits.get(j);
-                        counts[j] = current(windows, later.period().ordinal(), later.period().start(now) / 1000);
+                        counts[j] = current(
+                                windows,
+                                later.period().ordinal(),
+                                later.period().start(now) / 1000);
                     }
                     return new Usage(false, counts);
                 }

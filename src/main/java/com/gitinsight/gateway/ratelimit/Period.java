@@ -9,8 +9,12 @@ import java.time.ZonedDateTime;
  * every node computes the same window for the same instant.
  */
 public enum Period {
-    SECOND("second", "Second"), MINUTE("minute", "Minute"), HOUR("hour", "Hour"), DAY("day", "Day"),
-    MONTH("month", "Month"), YEAR("year", "Year");
+    SECOND("second", "Second"),
+    MINUTE("minute", "Minute"),
+    HOUR("hour", "Hour"),
+    DAY("day", "Day"),
+    MONTH("month", "Month"),
+    YEAR("year", "Year");
 
     private final String field;
     private final String header;
@@ -36,8 +40,20 @@ public enum Period {
             case MINUTE -> nowMillis - Math.floorMod(nowMillis, 60_000L);
             case HOUR -> nowMillis - Math.floorMod(nowMillis, 3_600_000L);
             case DAY -> nowMillis - Math.floorMod(nowMillis, 86_400_000L);
-            case MONTH -> utc(nowMillis).withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            case YEAR -> utc(nowMillis).withDayOfYear(1).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            case MONTH ->
+                utc(nowMillis)
+                        .withDayOfMonth(1)
+                        .toLocalDate()
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli();
+            case YEAR ->
+                utc(nowMillis)
+                        .withDayOfYear(1)
+                        .toLocalDate()
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli();
         };
     }
 

@@ -20,7 +20,8 @@ interface RateCells {
         private final SweptStates cells;
 
         Local(long maxKeys) {
-            cells = new SweptStates(maxKeys, 1, (tat, nowMillis) -> SweptStates.read(tat, 0) <= System.nanoTime() - origin);
+            cells = new SweptStates(
+                    maxKeys, 1, (tat, nowMillis) -> SweptStates.read(tat, 0) <= System.nanoTime() - origin);
         }
 
         @Override
@@ -80,7 +81,9 @@ interface RateCells {
         public long take(String key, RequestRateSchema.Config c) throws CounterStore.Unavailable {
             try {
                 // Microseconds in Redis (its TIME); nanoseconds here.
-                long micros = (Long) redis.eval(SCRIPT, List.of("gw:rr:{" + key + "}"),
+                long micros = (Long) redis.eval(
+                        SCRIPT,
+                        List.of("gw:rr:{" + key + "}"),
                         List.of(Long.toString(Math.max(1, c.intervalNanos() / 1000)), Integer.toString(c.burst())));
                 return micros < 0 ? (micros + 1) * 1000 - 1 : micros * 1000;
             } catch (JedisException e) {

@@ -1,10 +1,10 @@
 package com.gitinsight.gateway.ratelimit;
 
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.ManagedHeaders;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
-import com.gitinsight.gateway.http.ManagedHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -40,8 +40,13 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
     }
 
     @Override
-    protected void apply(RateLimitingSchema.Config config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            RateLimitingSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         long now = System.currentTimeMillis();
         CounterStore.Usage usage;
         try {
@@ -60,8 +65,13 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
             if (reset < 0) {
                 ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage());
             } else {
-                ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage(),
-                        "Retry-After", Long.toString(reset));
+                ErrorResponses.write(
+                        request,
+                        headers,
+                        config.errorCode(),
+                        config.errorMessage(),
+                        "Retry-After",
+                        Long.toString(reset));
             }
             return;
         }
@@ -98,8 +108,11 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
         for (int i = 0; i < limits.size(); i++) {
             RateLimitingSchema.Limit l = limits.get(i);
             long remaining = Math.max(0, l.limit() - counts[i]);
-            headers.manage("X-RateLimit-Limit-" + l.period().header(), Long.toString(l.limit()), ManagedHeaders.Mode.OVERRIDE);
-            headers.manage("X-RateLimit-Remaining-" + l.period().header(), Long.toString(remaining),
+            headers.manage(
+                    "X-RateLimit-Limit-" + l.period().header(), Long.toString(l.limit()), ManagedHeaders.Mode.OVERRIDE);
+            headers.manage(
+                    "X-RateLimit-Remaining-" + l.period().header(),
+                    Long.toString(remaining),
                     ManagedHeaders.Mode.OVERRIDE);
             // Limits come shortest window first: "<=" lets the longer of two equal ones win.
             if (remaining <= Math.max(0, limits.get(reported).limit() - counts[reported])) {
@@ -109,7 +122,9 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
         RateLimitingSchema.Limit t = limits.get(reported);
         long reset = secondsUntil(t.period().end(now), now);
         headers.manage("RateLimit-Limit", Long.toString(t.limit()), ManagedHeaders.Mode.OVERRIDE);
-        headers.manage("RateLimit-Remaining", Long.toString(Math.max(0, t.limit() - counts[reported])),
+        headers.manage(
+                "RateLimit-Remaining",
+                Long.toString(Math.max(0, t.limit() - counts[reported])),
                 ManagedHeaders.Mode.OVERRIDE);
         headers.manage("RateLimit-Reset", Long.toString(reset), ManagedHeaders.Mode.OVERRIDE);
         return reset;

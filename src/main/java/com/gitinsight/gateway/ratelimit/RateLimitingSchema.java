@@ -13,36 +13,73 @@ import java.util.Set;
 public final class RateLimitingSchema implements PluginSchema {
 
     public static final String NAME = "rate-limiting";
-    private static final Set<String> FIELDS = Set.of("second", "minute", "hour", "day", "month", "year", "limit_by",
-            "header_name", "path", "policy", "redis", "redis_host", "redis_port", "redis_username", "redis_password",
-            "redis_database", "redis_timeout", "redis_ssl", "fault_tolerant", "hide_client_headers", "error_code",
+    private static final Set<String> FIELDS = Set.of(
+            "second",
+            "minute",
+            "hour",
+            "day",
+            "month",
+            "year",
+            "limit_by",
+            "header_name",
+            "path",
+            "policy",
+            "redis",
+            "redis_host",
+            "redis_port",
+            "redis_username",
+            "redis_password",
+            "redis_database",
+            "redis_timeout",
+            "redis_ssl",
+            "fault_tolerant",
+            "hide_client_headers",
+            "error_code",
             "error_message");
     private static final Set<String> ACCEPTED = Set.of("sync_rate", "redis_server_name", "redis_ssl_verify");
     /** Kong 3's nested Redis credentials (request-rate reads only these). */
     static final Set<String> REDIS_SECRETS = Set.of("redis.username", "redis.password");
     /** ... and the flat fields of older files. */
-    private static final Set<String> SECRETS = Set.of("redis.username", "redis.password", "redis_username",
-            "redis_password");
+    private static final Set<String> SECRETS =
+            Set.of("redis.username", "redis.password", "redis_username", "redis_password");
 
-    public enum LimitBy { CONSUMER, CREDENTIAL, IP, SERVICE, HEADER, PATH }
-
-    public enum Policy { LOCAL, REDIS }
-
-    /** One window and its limit. */
-    public record Limit(Period period, long limit) {
+    public enum LimitBy {
+        CONSUMER,
+        CREDENTIAL,
+        IP,
+        SERVICE,
+        HEADER,
+        PATH
     }
 
+    public enum Policy {
+        LOCAL,
+        REDIS
+    }
+
+    /** One window and its limit. */
+    public record Limit(Period period, long limit) {}
+
     /** Where the shared counters live (policy redis). */
-    public record Redis(String host, int port, String username, String password, int database, int timeoutMs,
-            boolean ssl) {
+    public record Redis(
+            String host, int port, String username, String password, int database, int timeoutMs, boolean ssl) {
         @Override
         public String toString() {
             return "Redis[" + host + ":" + port + "/" + database + (ssl ? " ssl" : "") + "]";
         }
     }
 
-    public record Config(List<Limit> limits, LimitBy limitBy, String headerName, String path, Policy policy,
-            Redis redis, boolean faultTolerant, boolean hideClientHeaders, int errorCode, String errorMessage)
+    public record Config(
+            List<Limit> limits,
+            LimitBy limitBy,
+            String headerName,
+            String path,
+            Policy policy,
+            Redis redis,
+            boolean faultTolerant,
+            boolean hideClientHeaders,
+            int errorCode,
+            String errorMessage)
             implements PluginConfig {
         public Config {
             limits = List.copyOf(limits);
@@ -79,8 +116,10 @@ public final class RateLimitingSchema implements PluginSchema {
             if (f.has(p.field())) {
                 long limit = f.integer(p.field(), 0, 1, Long.MAX_VALUE / 2);
                 if (shorter != null && limit < shorter.limit()) {
-                    f.error(p.field(), "The limit for " + p.field() + "(" + limit + ") cannot be lower than the limit for "
-                            + shorter.period().field() + "(" + shorter.limit() + ")");
+                    f.error(
+                            p.field(),
+                            "The limit for " + p.field() + "(" + limit + ") cannot be lower than the limit for "
+                                    + shorter.period().field() + "(" + shorter.limit() + ")");
                 }
                 Limit l = new Limit(p, limit);
                 limits.add(l);
@@ -126,16 +165,24 @@ public final class RateLimitingSchema implements PluginSchema {
         } else if (syncRate != -1 && syncRate < 0.02) {
             f.error("sync_rate", "sync_rate must be greater than 0.02, or -1 to disable");
         }
-        return new Config(limits, by, header, path, policy, redis, f.bool("fault_tolerant", true),
-                f.bool("hide_client_headers", false), (int) f.integer("error_code", 429, 100, 599),
+        return new Config(
+                limits,
+                by,
+                header,
+                path,
+                policy,
+                redis,
+                f.bool("fault_tolerant", true),
+                f.bool("hide_client_headers", false),
+                (int) f.integer("error_code", 429, 100, 599),
                 f.string("error_message", "API rate limit exceeded"));
     }
 
     /** Kong 3.x nests {@code redis: {...}}; older files use {@code redis_*} fields. Both are read. */
     static Redis redis(PluginFields f, Policy policy) {
         PluginFields nested = f.section("redis");
-        Set<String> nestedFields = new HashSet<>(List.of("host", "port", "username", "password", "database", "timeout",
-                "ssl", "server_name", "ssl_verify"));
+        Set<String> nestedFields = new HashSet<>(List.of(
+                "host", "port", "username", "password", "database", "timeout", "ssl", "server_name", "ssl_verify"));
         nested.allowOnly(nestedFields, Set.of());
         // Accepted with Kong's types; they change nothing here (see the README).
         nested.string("server_name", f.string("redis_server_name", null));
@@ -144,7 +191,9 @@ public final class RateLimitingSchema implements PluginSchema {
         if (policy == Policy.REDIS && host == null) {
             f.error("redis", "policy redis needs redis.host");
         }
-        return new Redis(host, (int) nested.integer("port", f.integer("redis_port", 6379, 1, 65535), 1, 65535),
+        return new Redis(
+                host,
+                (int) nested.integer("port", f.integer("redis_port", 6379, 1, 65535), 1, 65535),
                 nested.string("username", f.string("redis_username", null)),
                 nested.string("password", f.string("redis_password", null)),
                 (int) nested.integer("database", f.integer("redis_database", 0, 0, 1024), 0, 1024),

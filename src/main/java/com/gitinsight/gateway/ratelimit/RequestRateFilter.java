@@ -36,8 +36,13 @@ public class RequestRateFilter extends PluginFilter<RequestRateSchema.Config> {
     }
 
     @Override
-    protected void apply(RequestRateSchema.Config config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            RequestRateSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         long wait;
         try {
             wait = stores.cells(config).take(key(config, context, request), config);
@@ -49,8 +54,13 @@ public class RequestRateFilter extends PluginFilter<RequestRateSchema.Config> {
         if (wait < 0) {
             stores.refused(RequestRateSchema.NAME);
             long retryNanos = -(wait + 1);
-            ErrorResponses.write(request, response, config.status(), "API rate limit exceeded",
-                    "Retry-After", Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));
+            ErrorResponses.write(
+                    request,
+                    response,
+                    config.status(),
+                    "API rate limit exceeded",
+                    "Retry-After",
+                    Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));
             return;
         }
         if (wait > 0 && !config.nodelay()) {

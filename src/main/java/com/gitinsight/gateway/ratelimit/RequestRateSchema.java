@@ -19,13 +19,24 @@ public final class RequestRateSchema implements PluginSchema {
     public static final String NAME = "request-rate";
     private static final Pattern RATE = Pattern.compile("(\\d+)r/([sm])");
 
-    public enum Key { IP, CONSUMER, HEADER }
+    public enum Key {
+        IP,
+        CONSUMER,
+        HEADER
+    }
 
     /** {@code intervalNanos}: time per request at the rate; {@code burst}: requests allowed above it. */
-    public record Config(long intervalNanos, int burst, boolean nodelay, Key key, String headerName,
-            RateLimitingSchema.Policy policy, RateLimitingSchema.Redis redis, boolean faultTolerant, int status)
-            implements PluginConfig {
-    }
+    public record Config(
+            long intervalNanos,
+            int burst,
+            boolean nodelay,
+            Key key,
+            String headerName,
+            RateLimitingSchema.Policy policy,
+            RateLimitingSchema.Redis redis,
+            boolean faultTolerant,
+            int status)
+            implements PluginConfig {}
 
     @Override
     public String name() {
@@ -50,8 +61,9 @@ public final class RequestRateSchema implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(Set.of("rate", "burst", "nodelay", "key", "header_name", "policy", "redis", "fault_tolerant",
-                "status"), Set.of());
+        f.allowOnly(
+                Set.of("rate", "burst", "nodelay", "key", "header_name", "policy", "redis", "fault_tolerant", "status"),
+                Set.of());
         String rate = f.string("rate", null);
         long interval = 1_000_000_000L;
         Matcher m = rate == null ? null : RATE.matcher(rate);
@@ -82,8 +94,15 @@ public final class RequestRateSchema implements PluginSchema {
                 yield RateLimitingSchema.Policy.LOCAL;
             }
         };
-        return new Config(interval, (int) f.integer("burst", 0, 0, 1_000_000), f.bool("nodelay", true), key, header,
-                policy, RateLimitingSchema.redis(f, policy), f.bool("fault_tolerant", true),
+        return new Config(
+                interval,
+                (int) f.integer("burst", 0, 0, 1_000_000),
+                f.bool("nodelay", true),
+                key,
+                header,
+                policy,
+                RateLimitingSchema.redis(f, policy),
+                f.bool("fault_tolerant", true),
                 (int) f.integer("status", 429, 100, 599));
     }
 }

@@ -37,7 +37,10 @@ final class SweptStates {
 
     SweptStates(long maxKeys, int slots, Liveness liveness) {
         // Maintenance on the calling thread, amortized: no unmanaged pool threads in the container.
-        this.states = Caffeine.newBuilder().maximumSize(maxKeys).executor(Runnable::run).build();
+        this.states = Caffeine.newBuilder()
+                .maximumSize(maxKeys)
+                .executor(Runnable::run)
+                .build();
         this.slots = slots;
         this.liveness = liveness;
     }

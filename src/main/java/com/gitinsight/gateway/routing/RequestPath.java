@@ -19,8 +19,7 @@ public final class RequestPath {
     /** RFC 3986 gen-delims and sub-delims, plus {@code %}: their escapes keep their meaning. */
     private static final String RESERVED = "!*'();:@&=+$,/?%#[]";
 
-    private RequestPath() {
-    }
+    private RequestPath() {}
 
     /** A path the gateway refuses (400), with the reason for the client. */
     public static final class BadPath extends Exception {
@@ -125,7 +124,9 @@ public final class RequestPath {
 
     /** Kong's set, less {@code #}: raw, it would end the path at the backend. */
     private static boolean allowedRaw(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+        return c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z'
+                || c >= '0' && c <= '9'
                 || c < 128 && "!$&'()*+,/:;=?@[]-_.~%".indexOf(c) >= 0;
     }
 
@@ -138,7 +139,8 @@ public final class RequestPath {
                 end = path.length();
             }
             int n = end - start;
-            if (n == 1 && path.charAt(start) == '.' || n == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
+            if (n == 1 && path.charAt(start) == '.'
+                    || n == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
                 return true;
             }
             start = end + 1;
@@ -171,7 +173,8 @@ public final class RequestPath {
     }
 
     private static void appendEscape(StringBuilder out, char c) {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
+        out.append('%')
+                .append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
                 .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
     }
 

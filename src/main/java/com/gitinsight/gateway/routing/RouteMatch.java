@@ -8,5 +8,4 @@ import com.gitinsight.gateway.config.ServiceSpec;
  * service path joined with the request path (less the matched path when strip_path) by the route's
  * {@code path_handling} (Kong's v0 or v1; see {@link Router#joinV0}, {@link Router#joinV1}).
  */
-public record RouteMatch(RouteSpec route, ServiceSpec service, String upstreamPath) {
-}
+public record RouteMatch(RouteSpec route, ServiceSpec service, String upstreamPath) {}

@@ -168,6 +168,7 @@ public final class Router {
     private static final class Candidate {
         /** The traditional router's categories, for ties: host, header, uri, method. */
         private static final int HOST = 0x40;
+
         private static final int HEADER = 0x20;
         private static final int URI = 0x10;
         private static final int METHOD = 0x08;
@@ -180,6 +181,7 @@ public final class Router {
         final String prefix;
         /** Kong's match weight: how many of methods, hosts, headers and paths the route has. */
         final int weight;
+
         final int category;
 
         Candidate(RouteSpec route, RouteSpec.RoutePath path, int pathIndex, Conditions conditions) {
@@ -192,7 +194,8 @@ public final class Router {
             boolean hosts = !route.hosts().isEmpty();
             boolean headers = !route.headers().isEmpty();
             this.weight = (methods ? 1 : 0) + (hosts ? 1 : 0) + (headers ? 1 : 0) + (path != null ? 1 : 0);
-            this.category = (hosts ? HOST : 0) | (headers ? HEADER : 0) | (path != null ? URI : 0) | (methods ? METHOD : 0);
+            this.category =
+                    (hosts ? HOST : 0) | (headers ? HEADER : 0) | (path != null ? URI : 0) | (methods ? METHOD : 0);
         }
 
         /**

@@ -8,8 +8,7 @@ import javax.naming.NamingException;
 /** Threads for the listeners: the container's ManagedThreadFactory when it has one, else plain daemon threads. */
 public final class ContainerThreads {
 
-    private ContainerThreads() {
-    }
+    private ContainerThreads() {}
 
     public static ThreadFactory factory(String name) {
         try {

@@ -93,11 +93,18 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         // properties as before, and also what admins set in the app server (asadmin set-config-property,
         // WildFly system properties), so a secret can live where the server's other settings do.
         Config mpConfig = ConfigProvider.getConfig();
-        parser = new KongConfigParser(PluginRegistry.builtIn(),
+        parser = new KongConfigParser(
+                PluginRegistry.builtIn(),
                 name -> mpConfig.getOptionalValue(name, String.class).orElse(null));
         GatewayConfig config = parser.load(file);
-        upstreamServices = new UpstreamServices(new UpstreamServices.Settings(dnsServers(),
-                Duration.ofMillis(dnsTimeoutMillis), dnsMinTtl, dnsMaxTtl, dnsErrorRetry, probeThreads),
+        upstreamServices = new UpstreamServices(
+                new UpstreamServices.Settings(
+                        dnsServers(),
+                        Duration.ofMillis(dnsTimeoutMillis),
+                        dnsMinTtl,
+                        dnsMaxTtl,
+                        dnsErrorRetry,
+                        probeThreads),
                 new TargetRegistry());
         guards = new ServiceGuards(Math.max(1, requestThreads * 3 / 4));
         current.set(build(config, null));
@@ -124,11 +131,16 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     }
 
     private GatewaySnapshot build(GatewayConfig config, GatewaySnapshot previous) {
-        Upstreams upstreams = Upstreams.build(config, upstreamServices.registry(),
-                previous == null ? null : previous.upstreams());
+        Upstreams upstreams =
+                Upstreams.build(config, upstreamServices.registry(), previous == null ? null : previous.upstreams());
         upstreams.start(upstreamServices);
-        return new GatewaySnapshot(config, Router.build(config), upstreams, guards.build(config),
-                PluginIndex.build(config), Instant.now());
+        return new GatewaySnapshot(
+                config,
+                Router.build(config),
+                upstreams,
+                guards.build(config),
+                PluginIndex.build(config),
+                Instant.now());
     }
 
     /** Installs a new valid configuration; the old one's background tasks stop. */

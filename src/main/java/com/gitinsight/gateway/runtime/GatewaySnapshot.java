@@ -12,8 +12,13 @@ import java.util.Map;
  * reload builds a new snapshot and swaps it in; requests already running keep the one they took.
  * Live state (target health, breakers) sits in objects that outlive snapshots.
  */
-public record GatewaySnapshot(GatewayConfig config, Router router, Upstreams upstreams,
-        Map<String, ServiceGuard> guards, PluginIndex plugins, Instant loadedAt) {
+public record GatewaySnapshot(
+        GatewayConfig config,
+        Router router,
+        Upstreams upstreams,
+        Map<String, ServiceGuard> guards,
+        PluginIndex plugins,
+        Instant loadedAt) {
 
     public ServiceGuard guard(String service) {
         return guards.get(service);

@@ -16,8 +16,7 @@ public final class Jmx {
 
     private static final Logger LOG = Logger.getLogger(Jmx.class.getName());
 
-    private Jmx() {
-    }
+    private Jmx() {}
 
     public static ObjectName name(String name) {
         try {

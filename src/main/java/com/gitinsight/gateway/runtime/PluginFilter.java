@@ -49,6 +49,11 @@ public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter im
     }
 
     /** The plugin's work on a request it applies to; passes the request on with {@code chain} or answers it. */
-    protected abstract void apply(C config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException;
+    protected abstract void apply(
+            C config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException;
 }

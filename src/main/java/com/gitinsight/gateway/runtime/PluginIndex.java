@@ -29,8 +29,12 @@ public final class PluginIndex {
     /** A consumer's plugins by {@link #consumerKey}; empty in most files. */
     private final Map<String, PluginConfig> byConsumer;
 
-    private PluginIndex(Map<String, Map<String, PluginConfig>> byRoute, Map<String, PluginConfig> global,
-            Map<PluginConfig, String> instances, Set<PluginConfig> routeAndService, Map<String, PluginConfig> byConsumer) {
+    private PluginIndex(
+            Map<String, Map<String, PluginConfig>> byRoute,
+            Map<String, PluginConfig> global,
+            Map<PluginConfig, String> instances,
+            Set<PluginConfig> routeAndService,
+            Map<String, PluginConfig> byConsumer) {
         this.byRoute = byRoute;
         this.global = global;
         this.instances = instances;
@@ -75,12 +79,17 @@ public final class PluginIndex {
         for (PluginSpec p : config.plugins()) {
             if (p.scope() == PluginSpec.Scope.CONSUMER) {
                 PluginSpec.Within w = p.within();
-                byConsumer.put(consumerKey(p.scopeName(), w == null ? null : w.scope(), w == null ? null : w.name(),
-                        p.name()), p.config());
+                byConsumer.put(
+                        consumerKey(p.scopeName(), w == null ? null : w.scope(), w == null ? null : w.name(), p.name()),
+                        p.config());
             }
         }
-        return new PluginIndex(Map.copyOf(byRoute), Map.copyOf(global), Collections.unmodifiableMap(instances),
-                Collections.unmodifiableSet(routeAndService), Map.copyOf(byConsumer));
+        return new PluginIndex(
+                Map.copyOf(byRoute),
+                Map.copyOf(global),
+                Collections.unmodifiableMap(instances),
+                Collections.unmodifiableSet(routeAndService),
+                Map.copyOf(byConsumer));
     }
 
     private static String consumerKey(String consumer, PluginSpec.Scope within, String name, String plugin) {
@@ -108,7 +117,8 @@ public final class PluginIndex {
         if (c == null) {
             Map<String, PluginConfig> plugins = byRoute.get(route.displayName());
             PluginConfig effective = plugins == null ? null : plugins.get(plugin);
-            c = effective != null && routeAndService.contains(effective) ? effective
+            c = effective != null && routeAndService.contains(effective)
+                    ? effective
                     : byConsumer.getOrDefault(consumerKey(consumer, null, null, plugin), effective);
         }
         return type.isInstance(c) ? type.cast(c) : null;

@@ -5,8 +5,8 @@ import com.gitinsight.gateway.routing.RouteMatch;
 import com.google.common.hash.Hashing;
 import jakarta.servlet.ServletRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.TreeMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the filters of one request share: the snapshot and route matched once at the head of the
@@ -25,6 +25,7 @@ public final class RequestContext {
     private String consumer;
     /** The authenticated consumer as the file names it (username, else custom id), or null. */
     private String consumerReference;
+
     private String clientAddress;
     private String subject;
     private String requestId;
@@ -46,8 +47,8 @@ public final class RequestContext {
      * {@code routing.RequestPath}); {@code fromTrustedProxy} when the socket peer is in
      * {@code gateway.trusted-ips}.
      */
-    public static RequestContext attach(ServletRequest request, GatewaySnapshot snapshot, RouteMatch match,
-            String path, boolean fromTrustedProxy) {
+    public static RequestContext attach(
+            ServletRequest request, GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         RequestContext context = new RequestContext(snapshot, match, path, fromTrustedProxy);
         request.setAttribute(ATTRIBUTE, context);
         return context;
@@ -199,7 +200,8 @@ public final class RequestContext {
      * the hash, not the token, is kept, since the subject may end up in cache keys).
      */
     public void subject(String sub, String credential) {
-        this.subject = sub != null && !sub.isEmpty() ? "sub:" + sub
+        this.subject = sub != null && !sub.isEmpty()
+                ? "sub:" + sub
                 : "credential:" + Hashing.sha256().hashString(credential, StandardCharsets.UTF_8);
     }
 

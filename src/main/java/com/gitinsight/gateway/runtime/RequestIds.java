@@ -11,8 +11,7 @@ public final class RequestIds {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     public static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();

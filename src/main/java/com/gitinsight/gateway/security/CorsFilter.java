@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.http.ManagedHeaders;
-
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -35,13 +34,19 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
     }
 
     @Override
-    protected void apply(CorsSchema.Config config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            CorsSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         String origin = request.getHeader("Origin");
         if (origin != null && origin.isEmpty()) {
             origin = null;
         }
-        boolean preflight = "OPTIONS".equals(request.getMethod()) && origin != null
+        boolean preflight = "OPTIONS".equals(request.getMethod())
+                && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null;
         if (preflight && config.preflightContinue()) {
             // Kong: the backend answers the preflight, with its own headers only.
@@ -61,8 +66,8 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
             }
         }
         if (preflight) {
-            String allowHeaders = config.headers() != null ? config.headers()
-                    : request.getHeader("Access-Control-Request-Headers");
+            String allowHeaders =
+                    config.headers() != null ? config.headers() : request.getHeader("Access-Control-Request-Headers");
             headers.manage("Access-Control-Allow-Headers", allowHeaders, ManagedHeaders.Mode.OVERRIDE);
             headers.manage("Access-Control-Allow-Methods", config.methods(), ManagedHeaders.Mode.OVERRIDE);
             if (config.maxAge() != null) {
@@ -100,8 +105,8 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
             return false;
         }
         CorsSchema.Normalized allowed = origin == null ? null : config.matching(origin);
-        headers.manage("Access-Control-Allow-Origin", allowed == null ? null : allowed.domain(),
-                ManagedHeaders.Mode.OVERRIDE);
+        headers.manage(
+                "Access-Control-Allow-Origin", allowed == null ? null : allowed.domain(), ManagedHeaders.Mode.OVERRIDE);
         return false;
     }
 }

@@ -21,12 +21,20 @@ import java.util.regex.PatternSyntaxException;
 public final class CorsSchema implements PluginSchema {
 
     public static final String NAME = "cors";
-    private static final Set<String> FIELDS = Set.of("origins", "methods", "headers", "exposed_headers",
-            "credentials", "max_age", "preflight_continue", "private_network");
+    private static final Set<String> FIELDS = Set.of(
+            "origins",
+            "methods",
+            "headers",
+            "exposed_headers",
+            "credentials",
+            "max_age",
+            "preflight_continue",
+            "private_network");
     /** Kong 3.10's {@code allow_origin_absent}: accepted; the gateway always acts as its default, true. */
     private static final Set<String> ACCEPTED = Set.of("allow_origin_absent");
-    private static final List<String> METHODS = List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS",
-            "TRACE", "CONNECT");
+
+    private static final List<String> METHODS =
+            List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT");
     /** Kong: an origin entry with any other character is a regex. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9.:/-]+");
 
@@ -80,8 +88,10 @@ public final class CorsSchema implements PluginSchema {
                 return new Normalized(origin, origin);
             }
             String s = origin.substring(0, scheme);
-            if (port != null && (port.isEmpty() || "http".equals(s) && "80".equals(port)
-                    || "https".equals(s) && "443".equals(port))) {
+            if (port != null
+                    && (port.isEmpty()
+                            || "http".equals(s) && "80".equals(port)
+                            || "https".equals(s) && "443".equals(port))) {
                 port = null;
             }
             return new Normalized(s + "://" + host + (port == null ? "" : ":" + port), host);
@@ -93,9 +103,18 @@ public final class CorsSchema implements PluginSchema {
      * sent as it is. {@code headers} null: echo the request's Access-Control-Request-Headers.
      * Joined header values are precomputed, comma-joined without spaces as Kong sends them.
      */
-    public record Config(boolean anyOrigin, String configuredOrigin, List<Origin> origins, String methods,
-            String headers, String exposedHeaders, boolean credentials, String maxAge, boolean preflightContinue,
-            boolean privateNetwork) implements PluginConfig {
+    public record Config(
+            boolean anyOrigin,
+            String configuredOrigin,
+            List<Origin> origins,
+            String methods,
+            String headers,
+            String exposedHeaders,
+            boolean credentials,
+            String maxAge,
+            boolean preflightContinue,
+            boolean privateNetwork)
+            implements PluginConfig {
 
         public Config {
             origins = List.copyOf(origins);
@@ -160,7 +179,8 @@ public final class CorsSchema implements PluginSchema {
                 f.error("origins", "bad regex '" + entry + "': " + e.getDescription());
             }
         }
-        String configured = !any && entries.size() == 1 && PLAIN.matcher(entries.get(0)).matches() ? entries.get(0) : null;
+        String configured =
+                !any && entries.size() == 1 && PLAIN.matcher(entries.get(0)).matches() ? entries.get(0) : null;
         List<String> headers = f.has("headers") ? f.strings("headers") : null;
         List<String> exposed = f.strings("exposed_headers", List.of());
         List<String> methods = f.strings("methods", METHODS);
@@ -170,10 +190,16 @@ public final class CorsSchema implements PluginSchema {
             }
         }
         long maxAge = f.integer("max_age", -1, -1, Integer.MAX_VALUE);
-        return new Config(any, configured, origins, String.join(",", methods.isEmpty() ? METHODS : methods),
+        return new Config(
+                any,
+                configured,
+                origins,
+                String.join(",", methods.isEmpty() ? METHODS : methods),
                 headers == null || headers.isEmpty() ? null : String.join(",", headers),
-                exposed.isEmpty() ? null : String.join(",", exposed), f.bool("credentials", false),
-                maxAge < 0 ? null : Long.toString(maxAge), f.bool("preflight_continue", false),
+                exposed.isEmpty() ? null : String.join(",", exposed),
+                f.bool("credentials", false),
+                maxAge < 0 ? null : Long.toString(maxAge),
+                f.bool("preflight_continue", false),
                 f.bool("private_network", false));
     }
 }

@@ -1,8 +1,8 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.config.GatewayConfig;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.gitinsight.gateway.config.GatewayConfig;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,9 +21,11 @@ final class CredentialCache {
     private final AtomicReference<Generation> current = new AtomicReference<>();
 
     /** Credentials of one configuration and the tokens verified against them. */
-    private record Generation(GatewayConfig config, Credentials plain, Credentials base64,
-            Cache<String, KongJwtVerifier.Verified> verified) {
-    }
+    private record Generation(
+            GatewayConfig config,
+            Credentials plain,
+            Credentials base64,
+            Cache<String, KongJwtVerifier.Verified> verified) {}
 
     /** The credentials of {@code config}, with secrets as written or base64-decoded. */
     Credentials credentials(GatewayConfig config, boolean base64) {
@@ -35,9 +37,15 @@ final class CredentialCache {
         Generation c = current.get();
         if (c == null || c.config() != config) {
             // Maintenance on the calling thread, amortized: no unmanaged pool threads in the container.
-            c = new Generation(config, Credentials.of(config, false), Credentials.of(config, true),
-                    Caffeine.newBuilder().maximumSize(MAX_TOKENS).expireAfterWrite(TOKEN_TTL)
-                            .executor(Runnable::run).build());
+            c = new Generation(
+                    config,
+                    Credentials.of(config, false),
+                    Credentials.of(config, true),
+                    Caffeine.newBuilder()
+                            .maximumSize(MAX_TOKENS)
+                            .expireAfterWrite(TOKEN_TTL)
+                            .executor(Runnable::run)
+                            .build());
             current.set(c);
         }
         return c;
@@ -48,16 +56,19 @@ final class CredentialCache {
         Generation c = current.get();
         // A token may be 16 KiB: long ones are kept by their hash, so 10,000 entries stay small.
         // Prefixed, so a short token can never equal the key of a long one's hash.
-        String id = token.length() <= 256 ? "t:" + token
-                : "h:" + com.google.common.hash.Hashing.sha256().hashString(token, java.nio.charset.StandardCharsets.UTF_8);
+        String id = token.length() <= 256
+                ? "t:" + token
+                : "h:"
+                        + com.google.common.hash.Hashing.sha256()
+                                .hashString(token, java.nio.charset.StandardCharsets.UTF_8);
         String key = config.secretIsBase64() ? "b64:" + id : id;
         KongJwtVerifier.Verified known = c.verified().getIfPresent(key);
         if (known != null && config.keyClaimName().equals(known.keyClaimName())) {
             KongJwtVerifier.Rejected late = KongJwtVerifier.times(known, config, now);
             return late != null ? late : known;
         }
-        KongJwtVerifier.Result result = KongJwtVerifier.verify(token, config,
-                config.secretIsBase64() ? c.base64() : c.plain(), now);
+        KongJwtVerifier.Result result =
+                KongJwtVerifier.verify(token, config, config.secretIsBase64() ? c.base64() : c.plain(), now);
         if (result instanceof KongJwtVerifier.Verified v) {
             c.verified().put(key, v);
         }

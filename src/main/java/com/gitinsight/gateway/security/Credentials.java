@@ -26,14 +26,15 @@ final class Credentials {
     /** A consumer as the upstream sees it (Kong's X-Consumer-* headers). */
     record Consumer(String id, String username, String customId) {
         static Consumer of(ConsumerSpec c) {
-            String id = c.id() != null ? c.id()
-                    : UUID.nameUUIDFromBytes(("consumer:" + c.reference()).getBytes(StandardCharsets.UTF_8)).toString();
+            String id = c.id() != null
+                    ? c.id()
+                    : UUID.nameUUIDFromBytes(("consumer:" + c.reference()).getBytes(StandardCharsets.UTF_8))
+                            .toString();
             return new Consumer(id, c.username(), c.customId());
         }
     }
 
-    record Credential(Consumer consumer, String key, String algorithm, Key verificationKey) {
-    }
+    record Credential(Consumer consumer, String key, String algorithm, Key verificationKey) {}
 
     private final Map<String, Credential> byKey;
     private final Map<String, Consumer> consumers;
@@ -68,7 +69,8 @@ final class Credentials {
     private static Key key(ConsumerSpec.JwtSecret s, boolean base64) throws Exception {
         String alg = s.algorithm();
         if (alg.startsWith("HS")) {
-            byte[] secret = base64 ? Base64.getDecoder().decode(s.secret()) : s.secret().getBytes(StandardCharsets.UTF_8);
+            byte[] secret =
+                    base64 ? Base64.getDecoder().decode(s.secret()) : s.secret().getBytes(StandardCharsets.UTF_8);
             return new HmacKey(secret);
         }
         String pem = s.rsaPublicKey();
@@ -80,7 +82,8 @@ final class Credentials {
         }
         // EdDSA: the JDK's own Ed25519 (Java 15+).
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+        return KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 
     Credential byKey(String key) {

@@ -50,15 +50,14 @@ public class IdentityProviderClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Discovery documents and key sets are small; a provider sending more is refused. */
     static final int MAX_BODY_BYTES = 1 << 20;
+
     private static final MediaType JWK_SET = new MediaType("application", "jwk-set+json");
 
     /** What the gateway needs from a provider's discovery document ({@code jwksUri} is required). */
-    public record Metadata(String issuer, String jwksUri, String authorizationEndpoint, String tokenEndpoint) {
-    }
+    public record Metadata(String issuer, String jwksUri, String authorizationEndpoint, String tokenEndpoint) {}
 
     /** The token endpoint's answer: its status and body as sent. */
-    public record TokenAnswer(int status, String body) {
-    }
+    public record TokenAnswer(int status, String body) {}
 
     /** The provider answered, but not usably (a 4xx, or a body that is not what was asked for): not retried. */
     public static class Refused extends IOException {
@@ -92,13 +91,18 @@ public class IdentityProviderClient {
 
     /** {@code issuer/.well-known/openid-configuration}. */
     public static String discoveryUrl(String issuer) {
-        return issuer.endsWith("/") ? issuer + ".well-known/openid-configuration"
+        return issuer.endsWith("/")
+                ? issuer + ".well-known/openid-configuration"
                 : issuer + "/.well-known/openid-configuration";
     }
 
     /** The issuer's discovery document; while the issuer does not answer, the last one it sent. */
     @Timeout(5_000)
-    @Retry(maxRetries = 2, delay = 200, jitter = 100, maxDuration = 15_000,
+    @Retry(
+            maxRetries = 2,
+            delay = 200,
+            jitter = 100,
+            maxDuration = 15_000,
             abortOn = {Refused.class, CircuitBreakerOpenException.class})
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30_000)
     @Fallback(fallbackMethod = "lastDiscovery")
@@ -116,8 +120,13 @@ public class IdentityProviderClient {
             if (jwksUri == null) {
                 throw new Refused("no jwks_uri in " + url);
             }
-            return discovered.remember(issuer, new Metadata(doc.path("issuer").asText(issuer), jwksUri,
-                    doc.path("authorization_endpoint").asText(null), doc.path("token_endpoint").asText(null)));
+            return discovered.remember(
+                    issuer,
+                    new Metadata(
+                            doc.path("issuer").asText(issuer),
+                            jwksUri,
+                            doc.path("authorization_endpoint").asText(null),
+                            doc.path("token_endpoint").asText(null)));
         } catch (IOException | RuntimeException e) {
             discovered.failed(issuer, e);
             throw e;
@@ -131,7 +140,11 @@ public class IdentityProviderClient {
 
     /** The key set at {@code jwksUri}; while it does not answer, the last one it sent. */
     @Timeout(5_000)
-    @Retry(maxRetries = 2, delay = 200, jitter = 100, maxDuration = 15_000,
+    @Retry(
+            maxRetries = 2,
+            delay = 200,
+            jitter = 100,
+            maxDuration = 15_000,
             abortOn = {Refused.class, CircuitBreakerOpenException.class})
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30_000)
     @Fallback(fallbackMethod = "lastKeys")
@@ -172,7 +185,8 @@ public class IdentityProviderClient {
     public TokenAnswer exchange(String tokenEndpoint, Map<String, String> form) throws IOException {
         Form entity = new Form();
         form.forEach(entity::param);
-        try (Response r = client().target(tokenEndpoint).request(MediaType.APPLICATION_JSON_TYPE)
+        try (Response r = client().target(tokenEndpoint)
+                .request(MediaType.APPLICATION_JSON_TYPE)
                 .post(Entity.form(entity))) {
             return new TokenAnswer(r.getStatus(), body(r, tokenEndpoint));
         } catch (ProcessingException e) {
@@ -185,7 +199,9 @@ public class IdentityProviderClient {
      * discovery). A 4xx is {@link Refused} (asking again will not help); a 5xx is not.
      */
     String get(String url) throws IOException {
-        try (Response r = client().target(url).request(MediaType.APPLICATION_JSON_TYPE, JWK_SET).get()) {
+        try (Response r = client().target(url)
+                .request(MediaType.APPLICATION_JSON_TYPE, JWK_SET)
+                .get()) {
             if (r.getStatus() != 200) {
                 String message = "HTTP " + r.getStatus() + " from " + url;
                 throw r.getStatus() >= 400 && r.getStatus() < 500 ? new Refused(message) : new IOException(message);
@@ -225,7 +241,9 @@ public class IdentityProviderClient {
             synchronized (this) {
                 c = http;
                 if (c == null) {
-                    c = ClientBuilder.newBuilder().connectTimeout(3, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS)
+                    c = ClientBuilder.newBuilder()
+                            .connectTimeout(3, TimeUnit.SECONDS)
+                            .readTimeout(5, TimeUnit.SECONDS)
                             .build();
                     http = c;
                 }

@@ -1,8 +1,7 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.http.TrustedProxies;
-
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
@@ -35,10 +34,16 @@ public class IpRestrictionFilter extends PluginFilter<IpRestrictionSchema.Config
     }
 
     @Override
-    protected void apply(IpRestrictionSchema.Config config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            IpRestrictionSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         if (!config.permits(clients.client(request))) {
-            String message = config.message() != null ? config.message()
+            String message = config.message() != null
+                    ? config.message()
                     : "IP address not allowed: " + clients.clientText(request);
             ErrorResponses.write(request, response, config.status(), message);
             return;

@@ -1,11 +1,10 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.http.Cidr;
-
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
+import com.gitinsight.gateway.http.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,8 +60,7 @@ public final class IpRestrictionSchema implements PluginSchema {
         if (allow.isEmpty() && deny.isEmpty()) {
             f.error("allow", "set allow, deny or both");
         }
-        return new Config(allow, deny, (int) f.integer("status", 403, 100, 599),
-                f.string("message", null));
+        return new Config(allow, deny, (int) f.integer("status", 403, 100, 599), f.string("message", null));
     }
 
     private static List<Cidr> cidrs(PluginFields f, String key) {

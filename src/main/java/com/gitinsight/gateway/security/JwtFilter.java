@@ -24,8 +24,13 @@ import java.util.List;
 public class JwtFilter extends PluginFilter<JwtSchema.Config> {
 
     private static final long serialVersionUID = 1L;
-    private static final String[] CONSUMER_HEADERS = {"X-Consumer-ID", "X-Consumer-Custom-ID", "X-Consumer-Username",
-        "X-Credential-Identifier", "X-Anonymous-Consumer"};
+    private static final String[] CONSUMER_HEADERS = {
+        "X-Consumer-ID",
+        "X-Consumer-Custom-ID",
+        "X-Consumer-Username",
+        "X-Credential-Identifier",
+        "X-Anonymous-Consumer"
+    };
 
     /** Credentials of the running configuration and the tokens verified against them. */
     private final transient CredentialCache credentialCache = new CredentialCache();
@@ -48,8 +53,13 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
     }
 
     @Override
-    protected void apply(JwtSchema.Config config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            JwtSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         if (!config.runOnPreflight() && "OPTIONS".equals(request.getMethod())) {
             chain.doFilter(request, response);
             return;
@@ -94,10 +104,15 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
     static String challenge(String realm, String error) {
         StringBuilder sb = new StringBuilder("Bearer");
         if (realm != null) {
-            sb.append(" realm=\"").append(realm.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            sb.append(" realm=\"")
+                    .append(realm.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
         }
         if (error != null) {
-            sb.append(realm != null ? ", " : " ").append("error=\"").append(error).append('"');
+            sb.append(realm != null ? ", " : " ")
+                    .append("error=\"")
+                    .append(error)
+                    .append('"');
         }
         return sb.toString();
     }
@@ -107,8 +122,10 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
      * access token's, {@code at+jwt}, which Kong's parser refuses).
      */
     private static boolean notAKongCredential(KongJwtVerifier.Result result) {
-        return result instanceof KongJwtVerifier.Rejected r && (r.message().startsWith("No credentials found")
-                || r.message().startsWith("No mandatory") || r.message().equals(KongJwtVerifier.INVALID_TYP));
+        return result instanceof KongJwtVerifier.Rejected r
+                && (r.message().startsWith("No credentials found")
+                        || r.message().startsWith("No mandatory")
+                        || r.message().equals(KongJwtVerifier.INVALID_TYP));
     }
 
     /**
@@ -116,16 +133,23 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
      * False when the token is not valid for this provider; a 403 for missing scopes or roles is
      * written here (and true returned).
      */
-    private boolean sso(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-            RequestContext context, Credentials credentials, JwtSchema.Sso settings, String token, String realm)
+    private boolean sso(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain,
+            RequestContext context,
+            Credentials credentials,
+            JwtSchema.Sso settings,
+            String token,
+            String realm)
             throws IOException, ServletException {
         SsoLogin.Login login = sso.login(token, settings, credentials);
         if (login == null) {
             return false;
         }
         if (!login.allowed()) {
-            ErrorResponses.write(request, response, 403, "Forbidden",
-                    "WWW-Authenticate", challenge(realm, "insufficient_scope"));
+            ErrorResponses.write(
+                    request, response, 403, "Forbidden", "WWW-Authenticate", challenge(realm, "insufficient_scope"));
             return true;
         }
         identify(context, login.consumer(), login.subject(), false);
@@ -173,8 +197,9 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         context.upstreamHeader("X-Anonymous-Consumer", anonymous ? "true" : null);
     }
 
-    private static void unauthorized(HttpServletRequest request, HttpServletResponse response, KongJwtVerifier.Rejected r,
-            String challenge) throws IOException {
+    private static void unauthorized(
+            HttpServletRequest request, HttpServletResponse response, KongJwtVerifier.Rejected r, String challenge)
+            throws IOException {
         // Kong's bodies: a claim check names each failing claim and has no message.
         if (r.claims().isEmpty()) {
             ErrorResponses.write(request, response, 401, r.message(), "WWW-Authenticate", challenge);

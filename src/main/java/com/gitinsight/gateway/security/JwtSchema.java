@@ -12,37 +12,104 @@ import java.util.Set;
 public final class JwtSchema implements PluginSchema {
 
     public static final String NAME = "jwt";
-    private static final Set<String> FIELDS = Set.of("key_claim_name", "claims_to_verify", "maximum_expiration",
-            "uri_param_names", "cookie_names", "header_names", "secret_is_base64", "anonymous", "run_on_preflight",
-            "issuer", "jwks_uri", "audiences", "allowed_algorithms", "clock_skew", "required_scopes", "required_roles",
-            "roles_claim", "consumer_claim", "jwks_cache_seconds", "jwks_min_refresh_seconds", "realm");
-    static final List<String> ASYMMETRIC = List.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256",
-            "PS384", "PS512", "EdDSA");
+    private static final Set<String> FIELDS = Set.of(
+            "key_claim_name",
+            "claims_to_verify",
+            "maximum_expiration",
+            "uri_param_names",
+            "cookie_names",
+            "header_names",
+            "secret_is_base64",
+            "anonymous",
+            "run_on_preflight",
+            "issuer",
+            "jwks_uri",
+            "audiences",
+            "allowed_algorithms",
+            "clock_skew",
+            "required_scopes",
+            "required_roles",
+            "roles_claim",
+            "consumer_claim",
+            "jwks_cache_seconds",
+            "jwks_min_refresh_seconds",
+            "realm");
+    static final List<String> ASYMMETRIC =
+            List.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
     private static final Set<String> CLAIMS = Set.of("exp", "nbf");
 
     /** {@code realm} (Kong 3.9): named in the 401's {@code WWW-Authenticate} ({@code Bearer realm="..."}); null: none. */
-    public record Config(String keyClaimName, boolean verifyExp, boolean verifyNbf, long maximumExpiration,
-            List<String> uriParamNames, List<String> cookieNames, List<String> headerNames, boolean secretIsBase64,
-            String anonymous, boolean runOnPreflight, Sso sso, String realm) implements PluginConfig {
+    public record Config(
+            String keyClaimName,
+            boolean verifyExp,
+            boolean verifyNbf,
+            long maximumExpiration,
+            List<String> uriParamNames,
+            List<String> cookieNames,
+            List<String> headerNames,
+            boolean secretIsBase64,
+            String anonymous,
+            boolean runOnPreflight,
+            Sso sso,
+            String realm)
+            implements PluginConfig {
         public Config {
             uriParamNames = List.copyOf(uriParamNames);
             cookieNames = List.copyOf(cookieNames);
             headerNames = List.copyOf(headerNames);
         }
 
-        public Config(String keyClaimName, boolean verifyExp, boolean verifyNbf, long maximumExpiration,
-                List<String> uriParamNames, List<String> cookieNames, List<String> headerNames, boolean secretIsBase64,
-                String anonymous, boolean runOnPreflight, Sso sso) {
-            this(keyClaimName, verifyExp, verifyNbf, maximumExpiration, uriParamNames, cookieNames, headerNames,
-                    secretIsBase64, anonymous, runOnPreflight, sso, null);
+        public Config(
+                String keyClaimName,
+                boolean verifyExp,
+                boolean verifyNbf,
+                long maximumExpiration,
+                List<String> uriParamNames,
+                List<String> cookieNames,
+                List<String> headerNames,
+                boolean secretIsBase64,
+                String anonymous,
+                boolean runOnPreflight,
+                Sso sso) {
+            this(
+                    keyClaimName,
+                    verifyExp,
+                    verifyNbf,
+                    maximumExpiration,
+                    uriParamNames,
+                    cookieNames,
+                    headerNames,
+                    secretIsBase64,
+                    anonymous,
+                    runOnPreflight,
+                    sso,
+                    null);
         }
 
         /** Without SSO settings (tests, the Kong-only case). */
-        public Config(String keyClaimName, boolean verifyExp, boolean verifyNbf, long maximumExpiration,
-                List<String> uriParamNames, List<String> cookieNames, List<String> headerNames, boolean secretIsBase64,
-                String anonymous, boolean runOnPreflight) {
-            this(keyClaimName, verifyExp, verifyNbf, maximumExpiration, uriParamNames, cookieNames, headerNames,
-                    secretIsBase64, anonymous, runOnPreflight, null);
+        public Config(
+                String keyClaimName,
+                boolean verifyExp,
+                boolean verifyNbf,
+                long maximumExpiration,
+                List<String> uriParamNames,
+                List<String> cookieNames,
+                List<String> headerNames,
+                boolean secretIsBase64,
+                String anonymous,
+                boolean runOnPreflight) {
+            this(
+                    keyClaimName,
+                    verifyExp,
+                    verifyNbf,
+                    maximumExpiration,
+                    uriParamNames,
+                    cookieNames,
+                    headerNames,
+                    secretIsBase64,
+                    anonymous,
+                    runOnPreflight,
+                    null);
         }
     }
 
@@ -51,9 +118,18 @@ public final class JwtSchema implements PluginSchema {
      * JWKS. {@code issuer} alone uses discovery; {@code jwksUri} overrides it. {@code rolesClaim}
      * null: {@code roles}, then {@code groups}.
      */
-    public record Sso(String issuer, String jwksUri, List<String> audiences, List<String> algorithms, int clockSkewSeconds,
-            List<String> requiredScopes, List<String> requiredRoles, String rolesClaim, String consumerClaim,
-            int jwksCacheSeconds, int jwksMinRefreshSeconds) {
+    public record Sso(
+            String issuer,
+            String jwksUri,
+            List<String> audiences,
+            List<String> algorithms,
+            int clockSkewSeconds,
+            List<String> requiredScopes,
+            List<String> requiredRoles,
+            String rolesClaim,
+            String consumerClaim,
+            int jwksCacheSeconds,
+            int jwksMinRefreshSeconds) {
         public Sso {
             audiences = List.copyOf(audiences);
             algorithms = List.copyOf(algorithms);
@@ -96,11 +172,21 @@ public final class JwtSchema implements PluginSchema {
         if (maxExp > 0 && !claims.contains("exp")) {
             f.error("maximum_expiration", "needs exp in claims_to_verify (as in Kong)");
         }
-        return new Config(f.string("key_claim_name", "iss"), claims.contains("exp"), claims.contains("nbf"), maxExp,
-                f.strings("uri_param_names", List.of("jwt")), f.strings("cookie_names", List.of()),
-                f.strings("header_names", List.of("authorization")).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
-                f.bool("secret_is_base64", false), f.string("anonymous", null), f.bool("run_on_preflight", true),
-                sso(f), realm(f));
+        return new Config(
+                f.string("key_claim_name", "iss"),
+                claims.contains("exp"),
+                claims.contains("nbf"),
+                maxExp,
+                f.strings("uri_param_names", List.of("jwt")),
+                f.strings("cookie_names", List.of()),
+                f.strings("header_names", List.of("authorization")).stream()
+                        .map(h -> h.toLowerCase(Locale.ROOT))
+                        .toList(),
+                f.bool("secret_is_base64", false),
+                f.string("anonymous", null),
+                f.bool("run_on_preflight", true),
+                sso(f),
+                realm(f));
     }
 
     /** A header parameter's value: printable, without control characters (they would split the header). */
@@ -123,7 +209,8 @@ public final class JwtSchema implements PluginSchema {
             }
         }
         if (issuer == null && jwks == null) {
-            for (String key : List.of("audiences", "required_scopes", "required_roles", "roles_claim", "consumer_claim")) {
+            for (String key :
+                    List.of("audiences", "required_scopes", "required_roles", "roles_claim", "consumer_claim")) {
                 if (f.has(key)) {
                     f.error(key, "needs issuer or jwks_uri");
                 }
@@ -136,9 +223,16 @@ public final class JwtSchema implements PluginSchema {
                 f.error("allowed_algorithms", "'" + a + "' is not allowed for SSO tokens; use " + ASYMMETRIC);
             }
         }
-        return new Sso(issuer, jwks, f.strings("audiences", List.of()), algorithms,
-                (int) f.integer("clock_skew", 60, 0, 3600), f.strings("required_scopes", List.of()),
-                f.strings("required_roles", List.of()), f.string("roles_claim", null), f.string("consumer_claim", "sub"),
+        return new Sso(
+                issuer,
+                jwks,
+                f.strings("audiences", List.of()),
+                algorithms,
+                (int) f.integer("clock_skew", 60, 0, 3600),
+                f.strings("required_scopes", List.of()),
+                f.strings("required_roles", List.of()),
+                f.string("roles_claim", null),
+                f.string("consumer_claim", "sub"),
                 (int) f.integer("jwks_cache_seconds", 300, 10, 86_400),
                 (int) f.integer("jwks_min_refresh_seconds", 10, 1, 3600));
     }

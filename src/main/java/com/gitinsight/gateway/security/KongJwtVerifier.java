@@ -23,16 +23,17 @@ final class KongJwtVerifier {
     /** Longer tokens are refused before parsing (a header line is rarely allowed more anyway). */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
     /** Compact JWS in base64url only (RFC 7515): other alphabets and padding are refused outright. */
-    private static final java.util.regex.Pattern COMPACT = java.util.regex.Pattern.compile(
-            "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+    private static final java.util.regex.Pattern COMPACT =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     /** The algorithms Kong's jwt parser knows; any other {@code alg} is {@code Bad token; invalid alg}. */
-    static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
-            "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
+    static final Set<String> ALGORITHMS = Set.of(
+            "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
+            "EdDSA");
+
     static final String INVALID_JSON = "Bad token; invalid JSON";
     static final String INVALID_TYP = "Bad token; invalid typ";
 
-    sealed interface Result permits Verified, Rejected {
-    }
+    sealed interface Result permits Verified, Rejected {}
 
     /**
      * {@code exp}/{@code nbf}: the token's, or null; kept so a cached verdict can be re-timed.
@@ -40,8 +41,7 @@ final class KongJwtVerifier {
      * {@code subject}: the token's {@code sub} (a string), or null.
      */
     record Verified(Credentials.Credential credential, Long exp, Long nbf, String keyClaimName, String subject)
-            implements Result {
-    }
+            implements Result {}
 
     /**
      * {@code claims} not empty: Kong's per-claim errors, the body without a {@code message}
@@ -68,8 +68,7 @@ final class KongJwtVerifier {
         }
     }
 
-    private KongJwtVerifier() {
-    }
+    private KongJwtVerifier() {}
 
     static Result verify(String token, JwtSchema.Config config, Credentials credentials, long nowSeconds) {
         try {
@@ -141,7 +140,8 @@ final class KongJwtVerifier {
         return claims(claims, config, credential, now);
     }
 
-    private static Result claims(JwtClaims claims, JwtSchema.Config config, Credentials.Credential credential, long now) {
+    private static Result claims(
+            JwtClaims claims, JwtSchema.Config config, Credentials.Credential credential, long now) {
         // A claim that is not a number counts as missing: "must be a number" where it is verified.
         Long exp;
         Long nbf;
@@ -157,7 +157,11 @@ final class KongJwtVerifier {
         } catch (MalformedClaimException e) {
             nbf = null;
         }
-        Verified verified = new Verified(credential, exp, nbf, config.keyClaimName(),
+        Verified verified = new Verified(
+                credential,
+                exp,
+                nbf,
+                config.keyClaimName(),
                 claims.getClaimValue("sub") instanceof String sub ? sub : null);
         Rejected late = times(verified, config, now);
         return late != null ? late : verified;
@@ -188,7 +192,8 @@ final class KongJwtVerifier {
             return new Rejected(errors.values().iterator().next(), errors);
         }
         if (config.maximumExpiration() > 0 && (v.exp() == null || v.exp() - now > config.maximumExpiration())) {
-            return new Rejected("exceeds maximum allowed expiration", Map.of("exp", "exceeds maximum allowed expiration"));
+            return new Rejected(
+                    "exceeds maximum allowed expiration", Map.of("exp", "exceeds maximum allowed expiration"));
         }
         return null;
     }

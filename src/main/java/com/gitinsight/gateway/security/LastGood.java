@@ -14,8 +14,7 @@ import java.util.function.LongSupplier;
 final class LastGood<V> {
 
     /** A remembered answer and when it was fetched ({@link #clock} nanoseconds). */
-    record Answer<V>(V value, long fetchedAt) {
-    }
+    record Answer<V>(V value, long fetchedAt) {}
 
     private final Map<String, Answer<V>> answers = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
@@ -52,8 +51,8 @@ final class LastGood<V> {
             return answer.value();
         }
         String failure = failures.get(address);
-        throw new IOException(address + " failed" + (failure == null ? "" : " (" + failure + ")")
-                + " and has never answered before");
+        throw new IOException(
+                address + " failed" + (failure == null ? "" : " (" + failure + ")") + " and has never answered before");
     }
 
     /** Seconds since the answer {@link #recall} would give was fetched; -1 when there is none. */

@@ -32,11 +32,14 @@ public class MpJwtDefaults {
     @PostConstruct
     void read() {
         String issuer = mpIssuer.orElse(null);
-        String location = mpKeyLocation.filter(l -> l.startsWith("http://") || l.startsWith("https://")).orElse(null);
+        String location = mpKeyLocation
+                .filter(l -> l.startsWith("http://") || l.startsWith("https://"))
+                .orElse(null);
         if (issuer != null || location != null) {
-            List<String> audiences = mpAudiences.map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of());
-            sso = new JwtSchema.Sso(issuer, location, audiences, JwtSchema.ASYMMETRIC, 60, List.of(), List.of(),
-                    null, "sub", 300, 10);
+            List<String> audiences =
+                    mpAudiences.map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of());
+            sso = new JwtSchema.Sso(
+                    issuer, location, audiences, JwtSchema.ASYMMETRIC, 60, List.of(), List.of(), null, "sub", 300, 10);
         }
     }
 

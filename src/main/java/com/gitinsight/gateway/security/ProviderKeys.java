@@ -73,9 +73,10 @@ final class ProviderKeys implements VerificationKeyResolver {
             key = again == current ? null : select(jws, again);
         }
         if (key == null) {
-            throw new UnresolvableKeyException("no key" + (jws.getKeyIdHeaderValue() == null ? ""
-                    : " with kid " + jws.getKeyIdHeaderValue()) + " for " + jws.getAlgorithmHeaderValue()
-                    + " among the " + keys.size() + " of " + name);
+            throw new UnresolvableKeyException(
+                    "no key" + (jws.getKeyIdHeaderValue() == null ? "" : " with kid " + jws.getKeyIdHeaderValue())
+                            + " for " + jws.getAlgorithmHeaderValue()
+                            + " among the " + keys.size() + " of " + name);
         }
         return key.getKey();
     }
@@ -113,14 +114,14 @@ final class ProviderKeys implements VerificationKeyResolver {
                     failure = e.getMessage() == null ? e.toString() : e.getMessage();
                     // Tried again after the minimum interval, not on every request.
                     expiresAt = now + minRefreshNanos;
-                    LOG.warning(() -> "SSO keys of " + name + " could not be fetched" + (keys == null ? ""
-                            : "; verifying with the " + keys.size() + " known") + ": " + failure);
+                    LOG.warning(() -> "SSO keys of " + name + " could not be fetched"
+                            + (keys == null ? "" : "; verifying with the " + keys.size() + " known") + ": " + failure);
                 }
             }
             List<JsonWebKey> current = keys;
             if (current == null) {
-                throw new UnresolvableKeyException("the keys of " + name + " could not be fetched"
-                        + (failure == null ? "" : ": " + failure));
+                throw new UnresolvableKeyException(
+                        "the keys of " + name + " could not be fetched" + (failure == null ? "" : ": " + failure));
             }
             return current;
         } finally {

@@ -26,12 +26,20 @@ public class RequestSizeFilter extends PluginFilter<RequestSizeSchema.Config> {
     }
 
     @Override
-    protected void apply(RequestSizeSchema.Config config, RequestContext context, HttpServletRequest request,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    protected void apply(
+            RequestSizeSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
         long length = request.getContentLengthLong();
         if (length >= 0) {
             if (length > config.maxBytes()) {
-                ErrorResponses.write(request, response, ErrorResponses.tooLargeStatus(request.getHeader("Expect")),
+                ErrorResponses.write(
+                        request,
+                        response,
+                        ErrorResponses.tooLargeStatus(request.getHeader("Expect")),
                         ErrorResponses.TOO_LARGE);
                 return;
             }

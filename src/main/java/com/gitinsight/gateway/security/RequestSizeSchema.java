@@ -11,8 +11,7 @@ public final class RequestSizeSchema implements PluginSchema {
 
     public static final String NAME = "request-size-limiting";
 
-    public record Config(long maxBytes, boolean requireContentLength) implements PluginConfig {
-    }
+    public record Config(long maxBytes, boolean requireContentLength) implements PluginConfig {}
 
     @Override
     public String name() {

@@ -1,8 +1,7 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.http.ManagedHeaders;
-
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.ManagedHeaders;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;

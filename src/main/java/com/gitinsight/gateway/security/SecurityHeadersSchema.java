@@ -24,8 +24,9 @@ public final class SecurityHeadersSchema implements PluginSchema {
         FIELDS.put("x_frame_options", new String[] {"X-Frame-Options", "DENY"});
         FIELDS.put("x_content_type_options", new String[] {"X-Content-Type-Options", "nosniff"});
         FIELDS.put("x_xss_protection", new String[] {"X-XSS-Protection", "1; mode=block"});
-        FIELDS.put("strict_transport_security", new String[] {"Strict-Transport-Security",
-            "max-age=31536000; includeSubDomains"});
+        FIELDS.put(
+                "strict_transport_security",
+                new String[] {"Strict-Transport-Security", "max-age=31536000; includeSubDomains"});
         FIELDS.put("content_security_policy", new String[] {"Content-Security-Policy", null});
         FIELDS.put("referrer_policy", new String[] {"Referrer-Policy", null});
     }

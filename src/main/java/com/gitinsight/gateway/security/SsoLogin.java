@@ -28,7 +28,12 @@ final class SsoLogin {
      * null). {@code known}: the consumer is one of the configuration's; {@code subject} names the
      * credential, {@code sub} is the token's own subject claim (or null).
      */
-    record Login(boolean allowed, Credentials.Consumer consumer, boolean known, String subject, String sub,
+    record Login(
+            boolean allowed,
+            Credentials.Consumer consumer,
+            boolean known,
+            String subject,
+            String sub,
             SsoPrincipal principal) {
 
         static final Login FORBIDDEN = new Login(false, null, false, null, null, null);
@@ -38,7 +43,9 @@ final class SsoLogin {
     Login login(String token, JwtSchema.Sso settings, Credentials credentials) {
         JwtClaims claims;
         try {
-            claims = verifiers.computeIfAbsent(settings.keySource(), k -> new SsoVerifier(settings)).verify(token, settings);
+            claims = verifiers
+                    .computeIfAbsent(settings.keySource(), k -> new SsoVerifier(settings))
+                    .verify(token, settings);
         } catch (InvalidJwtException | IOException | RuntimeException e) {
             LOG.log(Level.FINE, "SSO token refused: {0}", e.getMessage());
             return null;
@@ -51,9 +58,16 @@ final class SsoLogin {
         Object mapped = claims.getClaimValue(settings.consumerClaim());
         String name = mapped == null ? null : mapped.toString();
         Credentials.Consumer known = name == null ? null : credentials.consumer(name);
-        Credentials.Consumer consumer = known != null ? known : new Credentials.Consumer(
-                java.util.UUID.nameUUIDFromBytes(("sso:" + settings.keySource() + ":" + name).getBytes(StandardCharsets.UTF_8))
-                        .toString(), name, null);
+        Credentials.Consumer consumer = known != null
+                ? known
+                : new Credentials.Consumer(
+                        java.util
+                                .UUID
+                                .nameUUIDFromBytes(
+                                        ("sso:" + settings.keySource() + ":" + name).getBytes(StandardCharsets.UTF_8))
+                                .toString(),
+                        name,
+                        null);
         String subject = claims.getClaimValue("sub") instanceof String s ? s : name;
         String sub = claims.getClaimValue("sub") instanceof String s ? s : null;
         SsoPrincipal principal = new SsoPrincipal(claims, token, name == null ? subject : name, roles);

@@ -15,8 +15,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 public final class SsoTokens {
 
     /** Who a verified token names, and its roles (from the configured claim, else roles and groups). */
-    public record Identity(String name, Set<String> roles, Set<String> scopes) {
-    }
+    public record Identity(String name, Set<String> roles, Set<String> scopes) {}
 
     private final JwtSchema.Sso settings;
     private final SsoVerifier verifier;
@@ -25,11 +24,20 @@ public final class SsoTokens {
      * {@code jwksUri} may be null (discovery from the issuer); an empty {@code audience} skips its
      * check. {@code idp}: the injected client, so its guards act.
      */
-    public SsoTokens(String issuer, String jwksUri, List<String> audiences, String rolesClaim,
-            IdentityProviderClient idp) {
-        this.settings = new JwtSchema.Sso(issuer, jwksUri, audiences, List.of("RS256", "RS384", "RS512", "ES256",
-                "ES384", "ES512", "PS256", "PS384", "PS512"), 60, List.of(), List.of(), rolesClaim,
-                "preferred_username", 300, 30);
+    public SsoTokens(
+            String issuer, String jwksUri, List<String> audiences, String rolesClaim, IdentityProviderClient idp) {
+        this.settings = new JwtSchema.Sso(
+                issuer,
+                jwksUri,
+                audiences,
+                List.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"),
+                60,
+                List.of(),
+                List.of(),
+                rolesClaim,
+                "preferred_username",
+                300,
+                30);
         this.verifier = new SsoVerifier(settings, idp);
     }
 

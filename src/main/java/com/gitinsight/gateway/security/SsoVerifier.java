@@ -45,8 +45,12 @@ final class SsoVerifier {
     SsoVerifier(JwtSchema.Sso settings, IdentityProviderClient idp, LongSupplier clock) {
         this.settings = settings;
         this.idp = idp;
-        this.keys = new ProviderKeys(settings.keySource(), this::fetchKeys, settings.jwksCacheSeconds(),
-                settings.jwksMinRefreshSeconds(), clock);
+        this.keys = new ProviderKeys(
+                settings.keySource(),
+                this::fetchKeys,
+                settings.jwksCacheSeconds(),
+                settings.jwksMinRefreshSeconds(),
+                clock);
     }
 
     /**
@@ -62,7 +66,8 @@ final class SsoVerifier {
                 .setVerificationKeyResolver(keys)
                 .setRequireExpirationTime()
                 .setAllowedClockSkewInSeconds(sso.clockSkewSeconds())
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                .setJwsAlgorithmConstraints(
+                        AlgorithmConstraints.ConstraintType.PERMIT,
                         sso.algorithms().toArray(new String[0]));
         if (sso.issuer() != null) {
             b.setExpectedIssuer(true, sso.issuer());
@@ -79,7 +84,9 @@ final class SsoVerifier {
     private JsonWebKeySet fetchKeys() throws IOException {
         String uri = jwksUri;
         if (uri == null) {
-            uri = settings.jwksUri() != null ? settings.jwksUri() : idp.discovery(settings.issuer()).jwksUri();
+            uri = settings.jwksUri() != null
+                    ? settings.jwksUri()
+                    : idp.discovery(settings.issuer()).jwksUri();
             jwksUri = uri;
             String found = uri;
             LOG.info(() -> "SSO keys for " + settings.keySource() + " from " + found);

@@ -10,8 +10,7 @@ import java.util.List;
 /** Where the jwt plugin finds tokens: the query parameters, cookies and headers its config names, in Kong's order. */
 final class TokenSources {
 
-    private TokenSources() {
-    }
+    private TokenSources() {}
 
     /** Every token the request carries, in Kong's order: query, cookies, headers. */
     static List<String> tokens(HttpServletRequest request, JwtSchema.Config config) {

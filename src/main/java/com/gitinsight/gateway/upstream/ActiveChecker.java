@@ -48,8 +48,8 @@ final class ActiveChecker implements AutoCloseable {
 
     private void schedule(boolean healthy, long intervalMs) {
         if (intervalMs > 0) {
-            rounds.add(scheduler.scheduleWithFixedDelay(() -> round(healthy), intervalMs, intervalMs,
-                    TimeUnit.MILLISECONDS));
+            rounds.add(scheduler.scheduleWithFixedDelay(
+                    () -> round(healthy), intervalMs, intervalMs, TimeUnit.MILLISECONDS));
         }
     }
 

@@ -17,8 +17,7 @@ public final class BulkheadSchema implements PluginSchema {
 
     public static final String NAME = "bulkhead";
 
-    public record Config(int maxConcurrentRequests) implements PluginConfig {
-    }
+    public record Config(int maxConcurrentRequests) implements PluginConfig {}
 
     @Override
     public String name() {

@@ -22,18 +22,36 @@ import java.util.Set;
 public final class CircuitBreakerSchema implements PluginSchema {
 
     public static final String NAME = "circuit-breaker";
-    private static final Set<String> FIELDS = Set.of("failure_threshold", "open_seconds", "success_threshold",
-            "failure_statuses", "mode", "failure_rate", "minimum_calls", "window_seconds");
+    private static final Set<String> FIELDS = Set.of(
+            "failure_threshold",
+            "open_seconds",
+            "success_threshold",
+            "failure_statuses",
+            "mode",
+            "failure_rate",
+            "minimum_calls",
+            "window_seconds");
 
     /** What opens the breaker. */
-    public enum Mode { CONSECUTIVE, RATE }
+    public enum Mode {
+        CONSECUTIVE,
+        RATE
+    }
 
     /**
      * The parsed config; failures are gateway errors (502, 504, no connection) and these statuses.
      * {@code failureRate}, {@code minimumCalls} and {@code windowSeconds} apply in {@link Mode#RATE}.
      */
-    public record Config(int failureThreshold, long openMillis, int successThreshold, Set<Integer> failureStatuses,
-            Mode mode, int failureRate, int minimumCalls, int windowSeconds) implements PluginConfig {
+    public record Config(
+            int failureThreshold,
+            long openMillis,
+            int successThreshold,
+            Set<Integer> failureStatuses,
+            Mode mode,
+            int failureRate,
+            int minimumCalls,
+            int windowSeconds)
+            implements PluginConfig {
         public Config {
             failureStatuses = Set.copyOf(failureStatuses);
         }
@@ -72,10 +90,14 @@ public final class CircuitBreakerSchema implements PluginSchema {
         if (!mode.equals("consecutive") && !mode.equals("rate")) {
             f.error("mode", "expected one of: consecutive, rate");
         }
-        return new Config((int) f.integer("failure_threshold", 3, 1, 1000), f.seconds("open_seconds", 30_000, 86_400),
+        return new Config(
+                (int) f.integer("failure_threshold", 3, 1, 1000),
+                f.seconds("open_seconds", 30_000, 86_400),
                 (int) f.integer("success_threshold", 1, 1, 1000),
                 Set.copyOf(f.integers("failure_statuses", List.of(500, 502, 503, 504), 100, 999)),
-                mode.equals("rate") ? Mode.RATE : Mode.CONSECUTIVE, (int) f.integer("failure_rate", 50, 1, 100),
-                (int) f.integer("minimum_calls", 20, 1, 100_000), (int) f.integer("window_seconds", 60, 1, 3600));
+                mode.equals("rate") ? Mode.RATE : Mode.CONSECUTIVE,
+                (int) f.integer("failure_rate", 50, 1, 100),
+                (int) f.integer("minimum_calls", 20, 1, 100_000),
+                (int) f.integer("window_seconds", 60, 1, 3600));
     }
 }

@@ -19,6 +19,7 @@ public final class ConsistentHashBalancer implements Balancer {
 
     /** Points per 100 of weight: enough for an even spread over a few targets. */
     private static final int POINTS_PER_100 = 160;
+
     private static final HashFunction HASH = Hashing.murmur3_128();
 
     private final List<Target> targets;

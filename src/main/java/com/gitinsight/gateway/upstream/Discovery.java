@@ -22,8 +22,7 @@ final class Discovery implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Discovery.class.getName());
 
     /** Bounds on how soon and how late a name is resolved again, and the retry after a failure. */
-    record Settings(long minTtlSeconds, long maxTtlSeconds, long errorRetrySeconds) {
-    }
+    record Settings(long minTtlSeconds, long maxTtlSeconds, long errorRetrySeconds) {}
 
     private final UpstreamPool pool;
     private final DnsResolver resolver;
@@ -34,7 +33,12 @@ final class Discovery implements AutoCloseable {
     private final Map<TargetSpec, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    Discovery(UpstreamPool pool, DnsResolver resolver, ScheduledExecutorService scheduler, Executor io, Settings settings) {
+    Discovery(
+            UpstreamPool pool,
+            DnsResolver resolver,
+            ScheduledExecutorService scheduler,
+            Executor io,
+            Settings settings) {
         this.pool = pool;
         this.resolver = resolver;
         this.scheduler = scheduler;
@@ -53,7 +57,9 @@ final class Discovery implements AutoCloseable {
             return;
         }
         try {
-            pending.put(target, scheduler.schedule(() -> io.execute(() -> resolve(target)), delaySeconds, TimeUnit.SECONDS));
+            pending.put(
+                    target,
+                    scheduler.schedule(() -> io.execute(() -> resolve(target)), delaySeconds, TimeUnit.SECONDS));
         } catch (RejectedExecutionException e) {
             // shutting down
         }
@@ -69,16 +75,21 @@ final class Discovery implements AutoCloseable {
         }
         if (answer.error() == null) {
             pool.update(target, answer.endpoints());
-            String outcome = answer.endpoints().stream().map(Endpoint::key).toList().toString();
+            String outcome =
+                    answer.endpoints().stream().map(Endpoint::key).toList().toString();
             if (!Objects.equals(lastOutcome.put(target, outcome), outcome)) {
                 LOG.info(() -> "upstream " + pool.name() + ": " + target.host() + " resolves to " + outcome);
             }
-            schedule(target, Math.max(settings.minTtlSeconds(), Math.min(settings.maxTtlSeconds(), answer.ttlSeconds())));
+            schedule(
+                    target,
+                    Math.max(settings.minTtlSeconds(), Math.min(settings.maxTtlSeconds(), answer.ttlSeconds())));
         } else {
             String outcome = "error: " + answer.error();
             if (!Objects.equals(lastOutcome.put(target, outcome), outcome)) {
-                LOG.log(Level.WARNING, () -> "upstream " + pool.name() + ": cannot resolve " + target.host()
-                        + " (" + answer.error() + "); keeping its last known addresses, else connecting by name");
+                LOG.log(
+                        Level.WARNING,
+                        () -> "upstream " + pool.name() + ": cannot resolve " + target.host() + " (" + answer.error()
+                                + "); keeping its last known addresses, else connecting by name");
             }
             schedule(target, settings.errorRetrySeconds());
         }

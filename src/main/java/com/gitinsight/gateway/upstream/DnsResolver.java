@@ -33,11 +33,13 @@ final class DnsResolver {
             this.resolver = Lookup.getDefaultResolver();
         } else {
             // Not the no-argument constructor: that one starts with the system's servers.
-            ExtendedResolver all = new ExtendedResolver(servers.stream().map(s -> {
-                SimpleResolver one = new SimpleResolver(s);
-                one.setTimeout(timeout);
-                return (Resolver) one;
-            }).toArray(Resolver[]::new));
+            ExtendedResolver all = new ExtendedResolver(servers.stream()
+                    .map(s -> {
+                        SimpleResolver one = new SimpleResolver(s);
+                        one.setTimeout(timeout);
+                        return (Resolver) one;
+                    })
+                    .toArray(Resolver[]::new));
             all.setTimeout(timeout);
             this.resolver = all;
         }
@@ -52,7 +54,9 @@ final class DnsResolver {
 
     Answer resolve(TargetSpec target) {
         try {
-            return target.isSrv() ? srv(target) : addresses(target.host(), target.host(), target.port(), target.weight());
+            return target.isSrv()
+                    ? srv(target)
+                    : addresses(target.host(), target.host(), target.port(), target.weight());
         } catch (TextParseException e) {
             return Answer.failed("not a DNS name: " + e.getMessage());
         }

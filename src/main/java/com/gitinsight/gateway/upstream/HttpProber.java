@@ -32,8 +32,11 @@ final class HttpProber implements Prober {
     HttpProber() {
         client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(64).setMaxConnPerRoute(4)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setTimeToLive(Timeout.ZERO_MILLISECONDS).build())
+                        .setMaxConnTotal(64)
+                        .setMaxConnPerRoute(4)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setTimeToLive(Timeout.ZERO_MILLISECONDS)
+                                .build())
                         .build())
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
@@ -77,9 +80,14 @@ final class HttpProber implements Prober {
         }
         HttpClientContext context = HttpClientContext.create();
         Timeout timeout = Timeout.ofMilliseconds(rule.timeoutMs());
-        context.setRequestConfig(RequestConfig.custom().setConnectTimeout(timeout).setResponseTimeout(timeout)
-                .setConnectionRequestTimeout(timeout).setProtocolUpgradeEnabled(false).build());
-        HttpHost host = new HttpHost(scheme, target.inetAddress(), target.baseUri().getHost(), target.port());
+        context.setRequestConfig(RequestConfig.custom()
+                .setConnectTimeout(timeout)
+                .setResponseTimeout(timeout)
+                .setConnectionRequestTimeout(timeout)
+                .setProtocolUpgradeEnabled(false)
+                .build());
+        HttpHost host =
+                new HttpHost(scheme, target.inetAddress(), target.baseUri().getHost(), target.port());
         try (ClassicHttpResponse response = client.executeOpen(host, get, context)) {
             int status = response.getCode();
             EntityUtils.consumeQuietly(response.getEntity());

@@ -10,19 +10,38 @@ import java.util.concurrent.TimeUnit;
  * nginx shorthand on the target ({@code max_fails}: failures of any kind within
  * {@code fail_timeout}).
  */
-record PassiveRule(int tcpFailures, int timeouts, int httpFailures, int anyFailures,
-        Set<Integer> unhealthyStatuses, Set<Integer> healthyStatuses, int successes, long windowNanos) {
+record PassiveRule(
+        int tcpFailures,
+        int timeouts,
+        int httpFailures,
+        int anyFailures,
+        Set<Integer> unhealthyStatuses,
+        Set<Integer> healthyStatuses,
+        int successes,
+        long windowNanos) {
 
     static final PassiveRule OFF = of(HealthCheckSpec.Passive.OFF, new UpstreamSpec.TargetSpec("-", 0, 0));
 
     static PassiveRule of(HealthCheckSpec.Passive passive, UpstreamSpec.TargetSpec target) {
         if (target.maxFails() > 0) {
-            return new PassiveRule(0, 0, 0, target.maxFails(), passive.unhealthyStatuses(),
-                    passive.healthyStatuses(), passive.successes(),
+            return new PassiveRule(
+                    0,
+                    0,
+                    0,
+                    target.maxFails(),
+                    passive.unhealthyStatuses(),
+                    passive.healthyStatuses(),
+                    passive.successes(),
                     TimeUnit.MILLISECONDS.toNanos(target.failTimeoutMs()));
         }
-        return new PassiveRule(passive.tcpFailures(), passive.timeouts(), passive.httpFailures(), 0,
-                passive.unhealthyStatuses(), passive.healthyStatuses(), passive.successes(),
+        return new PassiveRule(
+                passive.tcpFailures(),
+                passive.timeouts(),
+                passive.httpFailures(),
+                0,
+                passive.unhealthyStatuses(),
+                passive.healthyStatuses(),
+                passive.successes(),
                 TimeUnit.MILLISECONDS.toNanos(passive.failTimeoutMs()));
     }
 

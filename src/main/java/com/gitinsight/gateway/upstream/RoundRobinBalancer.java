@@ -18,7 +18,8 @@ public final class RoundRobinBalancer implements Balancer {
 
     public RoundRobinBalancer(List<Target> targets) {
         this.targets = List.copyOf(targets);
-        this.cycle = smoothCycle(this.targets.stream().filter(t -> t.weight() > 0).toList());
+        this.cycle =
+                smoothCycle(this.targets.stream().filter(t -> t.weight() > 0).toList());
     }
 
     @Override

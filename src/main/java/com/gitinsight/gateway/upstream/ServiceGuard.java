@@ -32,12 +32,14 @@ public final class ServiceGuard {
         this.service = service;
         this.breakerConfig = breakerConfig;
         this.maxConcurrent = maxConcurrent;
-        this.bulkhead = Bulkhead.of(service, BulkheadConfig.custom()
-                .maxConcurrentCalls(maxConcurrent)
-                .maxWaitDuration(Duration.ZERO)
-                .fairCallHandlingStrategyEnabled(false)
-                .writableStackTraceEnabled(false)
-                .build());
+        this.bulkhead = Bulkhead.of(
+                service,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(maxConcurrent)
+                        .maxWaitDuration(Duration.ZERO)
+                        .fairCallHandlingStrategyEnabled(false)
+                        .writableStackTraceEnabled(false)
+                        .build());
         // No event consumers: with one registered, resilience4j makes a timestamped event object
         // on every call. Transitions are seen here instead, around the calls that cause them.
         this.breaker = breakerConfig == null ? null : breaker(service, breakerConfig);
@@ -50,24 +52,31 @@ public final class ServiceGuard {
      */
     private static CircuitBreaker breaker(String service, CircuitBreakerSchema.Config c) {
         boolean rate = c.mode() == CircuitBreakerSchema.Mode.RATE;
-        return CircuitBreaker.of(service, CircuitBreakerConfig.custom()
-                .slidingWindow(rate ? c.windowSeconds() : c.failureThreshold(),
-                        rate ? c.minimumCalls() : c.failureThreshold(),
-                        rate ? CircuitBreakerConfig.SlidingWindowType.TIME_BASED
-                                : CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
-                        CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
-                .failureRateThreshold(rate ? c.failureRate() : 100f)
-                .slowCallRateThreshold(100f)
-                .slowCallDurationThreshold(Duration.ofDays(1))
-                .waitDurationInOpenState(Duration.ofMillis(c.openMillis()))
-                .permittedNumberOfCallsInHalfOpenState(c.successThreshold())
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .writableStackTraceEnabled(false)
-                .build());
+        return CircuitBreaker.of(
+                service,
+                CircuitBreakerConfig.custom()
+                        .slidingWindow(
+                                rate ? c.windowSeconds() : c.failureThreshold(),
+                                rate ? c.minimumCalls() : c.failureThreshold(),
+                                rate
+                                        ? CircuitBreakerConfig.SlidingWindowType.TIME_BASED
+                                        : CircuitBreakerConfig.SlidingWindowType.COUNT_BASED,
+                                CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
+                        .failureRateThreshold(rate ? c.failureRate() : 100f)
+                        .slowCallRateThreshold(100f)
+                        .slowCallDurationThreshold(Duration.ofDays(1))
+                        .waitDurationInOpenState(Duration.ofMillis(c.openMillis()))
+                        .permittedNumberOfCallsInHalfOpenState(c.successThreshold())
+                        .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                        .writableStackTraceEnabled(false)
+                        .build());
     }
 
     /** Why a request may not go to the service now. */
-    public enum Refusal { AT_CAPACITY, OPEN }
+    public enum Refusal {
+        AT_CAPACITY,
+        OPEN
+    }
 
     /**
      * Null when admitted: then exactly one of {@link #record} or {@link #noVerdict} follows, and
@@ -81,7 +90,9 @@ public final class ServiceGuard {
             bulkhead.releasePermission();
             return Refusal.OPEN;
         }
-        if (breaker != null && lastLogged == CircuitBreaker.State.OPEN && breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+        if (breaker != null
+                && lastLogged == CircuitBreaker.State.OPEN
+                && breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
             logTransition(CircuitBreaker.State.HALF_OPEN);
         }
         return null;
@@ -101,7 +112,8 @@ public final class ServiceGuard {
             // A closed breaker with no failure since the last success has nothing to learn from
             // another success when only consecutive failures open it: skip the bookkeeping. A rate
             // counts every call.
-            if (!failuresPending && lastLogged == CircuitBreaker.State.CLOSED
+            if (!failuresPending
+                    && lastLogged == CircuitBreaker.State.CLOSED
                     && breakerConfig.mode() == CircuitBreakerSchema.Mode.CONSECUTIVE) {
                 return;
             }
@@ -143,9 +155,11 @@ public final class ServiceGuard {
         }
         CircuitBreaker.State from = lastLogged;
         lastLogged = to;
-        LOG.log(to == CircuitBreaker.State.OPEN ? Level.WARNING : Level.INFO, () -> "circuit breaker of service "
-                + service + ": " + from + " -> " + to + (to == CircuitBreaker.State.OPEN
-                        ? " for " + breakerConfig.openMillis() + " ms" : ""));
+        LOG.log(
+                to == CircuitBreaker.State.OPEN ? Level.WARNING : Level.INFO,
+                () -> "circuit breaker of service "
+                        + service + ": " + from + " -> " + to
+                        + (to == CircuitBreaker.State.OPEN ? " for " + breakerConfig.openMillis() + " ms" : ""));
     }
 
     /** Seconds until an open breaker lets a trial request through (at least 1). */
@@ -166,8 +180,11 @@ public final class ServiceGuard {
     }
 
     public GuardStatus status() {
-        return new GuardStatus(service, breaker == null ? "DISABLED" : breaker.getState().name(),
-                breaker == null ? 0 : breaker.getMetrics().getNumberOfFailedCalls(), maxConcurrent,
+        return new GuardStatus(
+                service,
+                breaker == null ? "DISABLED" : breaker.getState().name(),
+                breaker == null ? 0 : breaker.getMetrics().getNumberOfFailedCalls(),
+                maxConcurrent,
                 maxConcurrent - bulkhead.getMetrics().getAvailableConcurrentCalls());
     }
 

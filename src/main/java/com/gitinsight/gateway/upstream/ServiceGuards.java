@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ServiceGuards {
 
     /** The plugins the guards apply around the upstream call (their handler, see PluginHandler). */
-    public static final java.util.Set<String> PLUGINS = java.util.Set.of(CircuitBreakerSchema.NAME, BulkheadSchema.NAME);
+    public static final java.util.Set<String> PLUGINS =
+            java.util.Set.of(CircuitBreakerSchema.NAME, BulkheadSchema.NAME);
 
     private final int defaultMaxConcurrent;
     private final Map<String, ServiceGuard> live = new ConcurrentHashMap<>();
@@ -29,12 +30,13 @@ public final class ServiceGuards {
     public synchronized Map<String, ServiceGuard> build(GatewayConfig config) {
         Map<String, ServiceGuard> out = new HashMap<>();
         for (ServiceSpec s : config.services()) {
-            CircuitBreakerSchema.Config breaker = plugin(config, CircuitBreakerSchema.NAME, s.name(),
-                    CircuitBreakerSchema.Config.class);
+            CircuitBreakerSchema.Config breaker =
+                    plugin(config, CircuitBreakerSchema.NAME, s.name(), CircuitBreakerSchema.Config.class);
             BulkheadSchema.Config bulkhead = plugin(config, BulkheadSchema.NAME, s.name(), BulkheadSchema.Config.class);
             int max = bulkhead == null ? defaultMaxConcurrent : bulkhead.maxConcurrentRequests();
             ServiceGuard existing = live.get(s.name());
-            ServiceGuard guard = existing != null && existing.sameSettings(breaker, max) ? existing
+            ServiceGuard guard = existing != null && existing.sameSettings(breaker, max)
+                    ? existing
                     : new ServiceGuard(s.name(), breaker, max);
             out.put(s.name(), guard);
         }
@@ -47,7 +49,8 @@ public final class ServiceGuards {
     private static <T> T plugin(GatewayConfig config, String name, String service, Class<T> type) {
         for (PluginSpec.Scope scope : List.of(PluginSpec.Scope.SERVICE, PluginSpec.Scope.GLOBAL)) {
             for (PluginSpec p : config.plugins()) {
-                if (p.name().equals(name) && p.scope() == scope
+                if (p.name().equals(name)
+                        && p.scope() == scope
                         && (scope == PluginSpec.Scope.GLOBAL || service.equals(p.scopeName()))) {
                     return type.cast(p.config());
                 }

@@ -28,7 +28,13 @@ public final class Target {
     }
 
     /** {@code tracksLatency}: keep the response-time average (only the latency balancer reads it). */
-    Target(String name, InetAddress inet, int port, int weight, TargetState state, PassiveRule passive,
+    Target(
+            String name,
+            InetAddress inet,
+            int port,
+            int weight,
+            TargetState state,
+            PassiveRule passive,
             boolean tracksLatency) {
         this.tracksLatency = tracksLatency;
         this.host = inet == null ? name : inet.getHostAddress();
@@ -42,8 +48,13 @@ public final class Target {
 
     /** A target outside any pool's health checks (tests). */
     public Target(String host, int port, int weight) {
-        this(host, null, port, weight,
-                new TargetState(new TargetHealth("-", authority(host, port), TargetHealth.Clock.SYSTEM)), PassiveRule.OFF,
+        this(
+                host,
+                null,
+                port,
+                weight,
+                new TargetState(new TargetHealth("-", authority(host, port), TargetHealth.Clock.SYSTEM)),
+                PassiveRule.OFF,
                 true);
     }
 

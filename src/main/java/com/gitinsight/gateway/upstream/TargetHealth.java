@@ -20,7 +20,11 @@ public final class TargetHealth {
     private static final Logger LOG = Logger.getLogger(TargetHealth.class.getName());
     private static final long FOREVER = Long.MAX_VALUE;
 
-    public enum State { HEALTHY, UNHEALTHY, PROBATION }
+    public enum State {
+        HEALTHY,
+        UNHEALTHY,
+        PROBATION
+    }
 
     private final String upstream;
     private final String address;
@@ -28,6 +32,7 @@ public final class TargetHealth {
 
     /** 0: in rotation; otherwise the nanoTime until which it is out ({@link #FOREVER}: until told). */
     private volatile long downUntil;
+
     private volatile boolean probation;
     /** No counts pending and not on probation: a success has nothing to reset. */
     private volatile boolean clean = true;
@@ -145,8 +150,10 @@ public final class TargetHealth {
         probation = false;
         clean = false;
         downUntil = forNanos > 0 ? Math.max(1, now + forNanos) : FOREVER;
-        transition("unhealthy: " + why + (forNanos > 0
-                ? "; out for " + TimeUnit.NANOSECONDS.toMillis(forNanos) + " ms" : "; out until a probe succeeds"));
+        transition("unhealthy: " + why
+                + (forNanos > 0
+                        ? "; out for " + TimeUnit.NANOSECONDS.toMillis(forNanos) + " ms"
+                        : "; out until a probe succeeds"));
     }
 
     private void resetPassive() {
@@ -204,14 +211,21 @@ public final class TargetHealth {
 
     public synchronized TargetStatus status(int weight) {
         long retry = nanosUntilRetry();
-        return new TargetStatus(upstream, address, weight, state(), reason, since,
+        return new TargetStatus(
+                upstream,
+                address,
+                weight,
+                state(),
+                reason,
+                since,
                 retry < 0 ? null : TimeUnit.NANOSECONDS.toMillis(retry));
     }
 
     private void transition(String why) {
         reason = why;
         since = clock.now();
-        LOG.log(why.startsWith("unhealthy") ? Level.WARNING : Level.INFO,
+        LOG.log(
+                why.startsWith("unhealthy") ? Level.WARNING : Level.INFO,
                 () -> "upstream " + upstream + " target " + address + " is " + why);
     }
 }

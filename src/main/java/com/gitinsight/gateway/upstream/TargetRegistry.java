@@ -21,8 +21,8 @@ public final class TargetRegistry {
     }
 
     TargetState state(String upstream, String address) {
-        return states.computeIfAbsent(upstream + " " + address,
-                k -> new TargetState(new TargetHealth(upstream, address, clock)));
+        return states.computeIfAbsent(
+                upstream + " " + address, k -> new TargetState(new TargetHealth(upstream, address, clock)));
     }
 
     /** Forgets the targets of {@code upstream} not in {@code addresses}. */

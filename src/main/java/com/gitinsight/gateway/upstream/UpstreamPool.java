@@ -69,7 +69,9 @@ public final class UpstreamPool {
 
     /** The targets as configured that need DNS (names, SRV names). */
     List<TargetSpec> namedTargets() {
-        return spec.targets().stream().filter(t -> !InetAddresses.isInetAddress(t.host())).toList();
+        return spec.targets().stream()
+                .filter(t -> !InetAddresses.isInetAddress(t.host()))
+                .toList();
     }
 
     synchronized Map<TargetSpec, List<Endpoint>> endpoints() {
@@ -92,8 +94,16 @@ public final class UpstreamPool {
             PassiveRule rule = PassiveRule.of(spec.healthchecks().passive(), e.getKey());
             for (Endpoint ep : e.getValue()) {
                 // Two names may resolve to one address: it is one target.
-                byAddress.putIfAbsent(ep.key(), new Target(ep.name(), ep.address(), ep.port(), ep.weight(),
-                        registry.state(name, ep.key()), rule, spec.algorithm() == UpstreamSpec.Algorithm.LATENCY));
+                byAddress.putIfAbsent(
+                        ep.key(),
+                        new Target(
+                                ep.name(),
+                                ep.address(),
+                                ep.port(),
+                                ep.weight(),
+                                registry.state(name, ep.key()),
+                                rule,
+                                spec.algorithm() == UpstreamSpec.Algorithm.LATENCY));
             }
         }
         List<Target> targets = new ArrayList<>(byAddress.values());
@@ -133,7 +143,9 @@ public final class UpstreamPool {
     }
 
     public List<TargetStatus> status() {
-        return balancer.targets().stream().map(t -> t.health().status(t.weight())).toList();
+        return balancer.targets().stream()
+                .map(t -> t.health().status(t.weight()))
+                .toList();
     }
 
     /** Forces the health of the target at {@code address} ({@code host:port}); false if there is none. */

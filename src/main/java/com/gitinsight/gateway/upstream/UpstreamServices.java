@@ -20,8 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class UpstreamServices implements AutoCloseable {
 
     /** MicroProfile Config settings (gateway.dns.*, gateway.healthchecks.threads). */
-    public record Settings(List<InetSocketAddress> dnsServers, Duration dnsTimeout, long dnsMinTtlSeconds,
-            long dnsMaxTtlSeconds, long dnsErrorRetrySeconds, int probeThreads) {
+    public record Settings(
+            List<InetSocketAddress> dnsServers,
+            Duration dnsTimeout,
+            long dnsMinTtlSeconds,
+            long dnsMaxTtlSeconds,
+            long dnsErrorRetrySeconds,
+            int probeThreads) {
 
         public static Settings defaults() {
             return new Settings(List.of(), Duration.ofSeconds(2), 1, 300, 10, 8);
@@ -43,13 +48,18 @@ public final class UpstreamServices implements AutoCloseable {
         this.registry = registry;
         this.timer = new ScheduledThreadPoolExecutor(1, daemon("gateway-upstream-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
-        this.io = new ThreadPoolExecutor(settings.probeThreads(), settings.probeThreads(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon("gateway-upstream-io"));
+        this.io = new ThreadPoolExecutor(
+                settings.probeThreads(),
+                settings.probeThreads(),
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                daemon("gateway-upstream-io"));
         this.io.allowCoreThreadTimeOut(true);
         this.prober = prober;
         this.dns = new DnsResolver(settings.dnsServers(), settings.dnsTimeout());
-        this.discovery = new Discovery.Settings(settings.dnsMinTtlSeconds(), settings.dnsMaxTtlSeconds(),
-                settings.dnsErrorRetrySeconds());
+        this.discovery = new Discovery.Settings(
+                settings.dnsMinTtlSeconds(), settings.dnsMaxTtlSeconds(), settings.dnsErrorRetrySeconds());
     }
 
     public TargetRegistry registry() {

@@ -46,13 +46,22 @@ class ConcurrentWritersTest {
         Path file = dir.resolve("gateway.yml");
         Files.writeString(file, START);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WriterLoop.class.getName(),
-                file.toString(), "child", String.valueOf(ROUNDS)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        WriterLoop.class.getName(),
+                        file.toString(),
+                        "child",
+                        String.valueOf(ROUNDS))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         List<String> childWrote = new ArrayList<>();
         List<List<String>> seen = new ArrayList<>();
         List<String> parentWrote;
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 OutputStream in = child.getOutputStream()) {
             assertEquals("ready", out.readLine());
             in.write("go\n".getBytes(StandardCharsets.UTF_8));
@@ -77,8 +86,14 @@ class ConcurrentWritersTest {
 
         List<String> last = WriterLoop.markers(Files.readString(file));
         assertEquals(2 * ROUNDS + 1, last.size(), "every success is in the file");
-        assertEquals(markers("parent"), last.stream().filter(m -> m.startsWith("parent-")).toList(), "in its order");
-        assertEquals(markers("child"), last.stream().filter(m -> m.startsWith("child-")).toList(), "in its order");
+        assertEquals(
+                markers("parent"),
+                last.stream().filter(m -> m.startsWith("parent-")).toList(),
+                "in its order");
+        assertEquals(
+                markers("child"),
+                last.stream().filter(m -> m.startsWith("child-")).toList(),
+                "in its order");
         for (List<String> version : seen) {
             assertEquals(last.subList(0, version.size()), version, "every version read is one that was written");
         }
@@ -102,10 +117,15 @@ class ConcurrentWritersTest {
         assertEquals(KongConfigParser.hash(Files.readString(file)), hash);
         assertEquals(ROUNDS, parentWrote.size());
         assertEquals(ROUNDS, childWrote.size());
-        assertEquals(parentWrote, chain.stream().filter(parentWrote::contains).toList(), "the parent's successes, in order");
-        assertEquals(childWrote, chain.stream().filter(childWrote::contains).toList(), "the child's successes, in order");
-        assertTrue(seen.stream().anyMatch(v -> v.stream().anyMatch(m -> m.startsWith("child-"))
-                && v.get(v.size() - 1).startsWith("parent-")), "the writers did interleave");
+        assertEquals(
+                parentWrote, chain.stream().filter(parentWrote::contains).toList(), "the parent's successes, in order");
+        assertEquals(
+                childWrote, chain.stream().filter(childWrote::contains).toList(), "the child's successes, in order");
+        assertTrue(
+                seen.stream()
+                        .anyMatch(v -> v.stream().anyMatch(m -> m.startsWith("child-"))
+                                && v.get(v.size() - 1).startsWith("parent-")),
+                "the writers did interleave");
     }
 
     private static List<String> markers(String writer) {

@@ -28,6 +28,7 @@ class ConfigWriterTest {
 
     @TempDir
     Path dir;
+
     private Path file;
 
     @BeforeEach
@@ -59,7 +60,8 @@ class ConfigWriterTest {
         Path unwritable = dir.resolve("gateway.yml.backups/audit.log");
         Files.createDirectories(unwritable); // a directory where the log should be: every append fails, even as root
         ConfigWriter writer = Writers.of(file, 5, new AuditLog(unwritable));
-        AdminException e = assertThrows(AdminException.class, () -> writer.write(null, ALICE, "edited", base -> version(1)));
+        AdminException e =
+                assertThrows(AdminException.class, () -> writer.write(null, ALICE, "edited", base -> version(1)));
         assertEquals(500, e.status);
         assertTrue(e.getMessage().startsWith("Cannot record the change in the audit log"), e.getMessage());
         assertEquals(V0, Files.readString(file), "the file is unchanged");
@@ -75,7 +77,9 @@ class ConfigWriterTest {
         Writers.of(file, 5, audit).write(null, null, "edited", base -> version(1));
         audit.note(new AdminIdentity(null, null, null), "purged the cache", null);
         List<JsonNode> lines = audit.read(10);
-        assertEquals(List.of("anonymous", "anonymous"), lines.stream().map(l -> l.path("who").asText()).toList());
+        assertEquals(
+                List.of("anonymous", "anonymous"),
+                lines.stream().map(l -> l.path("who").asText()).toList());
         assertTrue(lines.get(0).path("via").isNull());
     }
 
@@ -84,14 +88,14 @@ class ConfigWriterTest {
         String read = "\"" + KongConfigParser.hash(V0) + "\"";
         // Another gateway sharing the file replaces it after this client read it.
         Writers.of(file, 5).write(null, ALICE, "elsewhere", base -> version(2));
-        AdminException stale = assertThrows(AdminException.class,
-                () -> Writers.of(file, 5).write(read, ALICE, "stale", base -> version(3)));
+        AdminException stale = assertThrows(
+                AdminException.class, () -> Writers.of(file, 5).write(read, ALICE, "stale", base -> version(3)));
         assertEquals(412, stale.status);
         assertEquals(version(2), Files.readString(file));
 
         String[] seen = new String[1];
-        ConfigWriter.Written written = Writers.of(file, 5).write("W/\"" + KongConfigParser.hash(version(2)) + "\"", ALICE,
-                "fresh", base -> {
+        ConfigWriter.Written written = Writers.of(file, 5)
+                .write("W/\"" + KongConfigParser.hash(version(2)) + "\"", ALICE, "fresh", base -> {
                     seen[0] = base;
                     return version(3);
                 });
@@ -102,7 +106,8 @@ class ConfigWriterTest {
     @Test
     void anInvalidVersionIsA400AndNothingIsWrittenOrAudited() throws Exception {
         AuditLog audit = new AuditLog(dir.resolve("gateway.yml.backups/audit.log"));
-        AdminException e = assertThrows(AdminException.class,
+        AdminException e = assertThrows(
+                AdminException.class,
                 () -> Writers.of(file, 5, audit).write(null, ALICE, "broke it", base -> V0.replace("/v0", "v0")));
         assertEquals(400, e.status);
         assertTrue(e.fields.containsKey("services[0].routes[0].paths[0]"), e.fields.toString());
@@ -124,8 +129,13 @@ class ConfigWriterTest {
         String secret = V0 + "consumers: [{username: c, jwt_secrets: [{key: k, secret: s3cret}]}]\n";
         Files.writeString(file, secret);
         ConfigWriter writer = Writers.of(file, 5);
-        AdminException e = assertThrows(AdminException.class, () -> writer.write(null, ALICE, "forged",
-                base -> base.replace("s3cret", "\"{redacted:0123456789abcdef0123456789abcdef}\"")));
+        AdminException e = assertThrows(
+                AdminException.class,
+                () -> writer.write(
+                        null,
+                        ALICE,
+                        "forged",
+                        base -> base.replace("s3cret", "\"{redacted:0123456789abcdef0123456789abcdef}\"")));
         assertEquals(400, e.status, "no such secret; and the key, made during the write, did not deadlock it");
         assertTrue(Files.exists(dir.resolve("gateway.yml.backups/redaction.key")));
         assertEquals(secret, Files.readString(file));

@@ -57,13 +57,38 @@ class DeclarativeDocumentTest {
     @Test
     void findsEntitiesWhereverTheFormatAllowsThemAndShowsThemInKongsShape() throws Exception {
         DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
-        assertEquals(List.of("top", "nested"), doc.all(EntityKind.ROUTES).stream().map(DeclarativeDocument::name).toList());
-        assertEquals("api", doc.view(doc.find(EntityKind.ROUTES, "nested").orElseThrow()).path("service").path("name").asText());
-        assertEquals("other", doc.view(doc.find(EntityKind.ROUTES, "top").orElseThrow()).path("service").path("name").asText());
-        assertFalse(doc.view(doc.find(EntityKind.SERVICES, "api").orElseThrow()).has("routes"), "routes have their own endpoint");
-        assertEquals(List.of("global:prometheus", "route:top:request-size-limiting", "service:api:rate-limiting",
-                "route:nested:cors"), doc.all(EntityKind.PLUGINS).stream().map(DeclarativeDocument::name).toList());
-        assertEquals("alice", DeclarativeDocument.name(doc.find(EntityKind.CONSUMERS, "alice").orElseThrow()));
+        assertEquals(
+                List.of("top", "nested"),
+                doc.all(EntityKind.ROUTES).stream()
+                        .map(DeclarativeDocument::name)
+                        .toList());
+        assertEquals(
+                "api",
+                doc.view(doc.find(EntityKind.ROUTES, "nested").orElseThrow())
+                        .path("service")
+                        .path("name")
+                        .asText());
+        assertEquals(
+                "other",
+                doc.view(doc.find(EntityKind.ROUTES, "top").orElseThrow())
+                        .path("service")
+                        .path("name")
+                        .asText());
+        assertFalse(
+                doc.view(doc.find(EntityKind.SERVICES, "api").orElseThrow()).has("routes"),
+                "routes have their own endpoint");
+        assertEquals(
+                List.of(
+                        "global:prometheus",
+                        "route:top:request-size-limiting",
+                        "service:api:rate-limiting",
+                        "route:nested:cors"),
+                doc.all(EntityKind.PLUGINS).stream()
+                        .map(DeclarativeDocument::name)
+                        .toList());
+        assertEquals(
+                "alice",
+                DeclarativeDocument.name(doc.find(EntityKind.CONSUMERS, "alice").orElseThrow()));
     }
 
     @Test
@@ -71,8 +96,15 @@ class DeclarativeDocumentTest {
         DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
         doc.update(EntityKind.ROUTES, "nested", json("{\"paths\": [\"/moved\"]}"), false);
         GatewayConfig config = reparse(doc);
-        assertEquals("/moved", config.routes().stream().filter(r -> r.name().equals("nested")).findFirst().orElseThrow()
-                .paths().get(0).raw());
+        assertEquals(
+                "/moved",
+                config.routes().stream()
+                        .filter(r -> r.name().equals("nested"))
+                        .findFirst()
+                        .orElseThrow()
+                        .paths()
+                        .get(0)
+                        .raw());
         assertTrue(doc.toYaml().contains("cors"), "the route's plugins stay");
     }
 
@@ -88,15 +120,32 @@ class DeclarativeDocumentTest {
     @Test
     void createsEntitiesAndRefusesDuplicatesAndMissingNames() throws Exception {
         DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
-        doc.create(EntityKind.ROUTES, json("{\"name\": \"new\", \"service\": {\"name\": \"api\"}, \"paths\": [\"/new\"]}"));
+        doc.create(
+                EntityKind.ROUTES,
+                json("{\"name\": \"new\", \"service\": {\"name\": \"api\"}, \"paths\": [\"/new\"]}"));
         doc.create(EntityKind.PLUGINS, json("{\"name\": \"cors\", \"service\": \"other\"}"));
         assertEquals(3, reparse(doc).routes().size());
-        assertEquals(409, assertThrows(AdminException.class, () -> doc.create(EntityKind.ROUTES,
-                json("{\"name\": \"top\", \"service\": \"api\", \"paths\": [\"/x\"]}"))).status);
-        assertEquals(400, assertThrows(AdminException.class, () -> doc.create(EntityKind.SERVICES,
-                json("{\"url\": \"http://x:1\"}"))).status);
-        assertEquals(400, assertThrows(AdminException.class, () -> doc.create(EntityKind.ROUTES,
-                json("{\"name\": \"lonely\", \"paths\": [\"/l\"]}"))).status);
+        assertEquals(
+                409,
+                assertThrows(
+                                AdminException.class,
+                                () -> doc.create(
+                                        EntityKind.ROUTES,
+                                        json("{\"name\": \"top\", \"service\": \"api\", \"paths\": [\"/x\"]}")))
+                        .status);
+        assertEquals(
+                400,
+                assertThrows(
+                                AdminException.class,
+                                () -> doc.create(EntityKind.SERVICES, json("{\"url\": \"http://x:1\"}")))
+                        .status);
+        assertEquals(
+                400,
+                assertThrows(
+                                AdminException.class,
+                                () -> doc.create(
+                                        EntityKind.ROUTES, json("{\"name\": \"lonely\", \"paths\": [\"/l\"]}")))
+                        .status);
     }
 
     @Test
@@ -115,8 +164,19 @@ class DeclarativeDocumentTest {
     void targetsAreAddedAndRemoved() throws Exception {
         DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
         doc.addTarget("pool", json("{\"target\": \"10.0.0.2:80\", \"weight\": 50}"));
-        assertEquals(409, assertThrows(AdminException.class, () -> doc.addTarget("pool", json("{\"target\": \"10.0.0.2:80\"}"))).status);
+        assertEquals(
+                409,
+                assertThrows(AdminException.class, () -> doc.addTarget("pool", json("{\"target\": \"10.0.0.2:80\"}")))
+                        .status);
         doc.deleteTarget("pool", "10.0.0.1:80");
-        assertEquals("10.0.0.2:80", reparse(doc).upstream("pool").orElseThrow().targets().get(0).host() + ":" + reparse(doc).upstream("pool").orElseThrow().targets().get(0).port());
+        assertEquals(
+                "10.0.0.2:80",
+                reparse(doc).upstream("pool").orElseThrow().targets().get(0).host() + ":"
+                        + reparse(doc)
+                                .upstream("pool")
+                                .orElseThrow()
+                                .targets()
+                                .get(0)
+                                .port());
     }
 }

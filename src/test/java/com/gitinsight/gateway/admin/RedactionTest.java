@@ -62,6 +62,7 @@ class RedactionTest {
 
     @TempDir
     Path dir;
+
     private Path file;
     private Redaction redaction;
 
@@ -84,7 +85,13 @@ class RedactionTest {
         assertTrue(redacted.contains("message: not here"), "other fields as written");
         assertTrue(redacted.contains("broker_url: \"{redacted:"), redacted);
         ObjectNode tree = redaction.tree(FILE);
-        assertTrue(TOKEN.matcher(tree.path("consumers").path(0).path("jwt_secrets").path(0).path("secret").asText()).matches());
+        assertTrue(TOKEN.matcher(tree.path("consumers")
+                        .path(0)
+                        .path("jwt_secrets")
+                        .path(0)
+                        .path("secret")
+                        .asText())
+                .matches());
         assertEquals(tree, DeclarativeDocument.YAML.readTree(redacted), "the text reads as the redacted tree");
     }
 
@@ -122,13 +129,22 @@ class RedactionTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        assertEquals(HexFormat.of().formatHex(mac.doFinal("very-secret-value".getBytes(StandardCharsets.UTF_8)), 0, 16), token);
-        assertNotEquals(KongConfigParser.hash("secret:very-secret-value"), token.substring(0, 16), "not the old unkeyed hash");
+        assertEquals(
+                HexFormat.of().formatHex(mac.doFinal("very-secret-value".getBytes(StandardCharsets.UTF_8)), 0, 16),
+                token);
+        assertNotEquals(
+                KongConfigParser.hash("secret:very-secret-value"), token.substring(0, 16), "not the old unkeyed hash");
 
-        assertEquals(token, token(Writers.redaction(file).text(FILE), "very-secret-value"), "the same install, the same token");
+        assertEquals(
+                token,
+                token(Writers.redaction(file).text(FILE), "very-secret-value"),
+                "the same install, the same token");
         Path other = Files.createDirectories(dir.resolve("other")).resolve("gateway.yml");
         Files.writeString(other, FILE);
-        assertNotEquals(token, token(Writers.redaction(other).text(FILE), "very-secret-value"), "another install, another token");
+        assertNotEquals(
+                token,
+                token(Writers.redaction(other).text(FILE), "very-secret-value"),
+                "another install, another token");
     }
 
     @Test
@@ -139,24 +155,35 @@ class RedactionTest {
             redacted.replace("message: not here", "message: \"" + token + "\""),
             redacted.replace("message: not here", "message: \"the secret is " + token + "\""),
             redacted.replace("deny: [10.0.0.0/8]", "deny: [10.0.0.0/8], \"" + token + "\": x"),
-            redacted.replace("key: alice-key", "key: \"" + token + "\"")}) {
+            redacted.replace("key: alice-key", "key: \"" + token + "\"")
+        }) {
             AdminException e = assertThrows(AdminException.class, () -> redaction.restore(misplaced, FILE));
             assertEquals(400, e.status);
-            assertTrue(e.getMessage().contains("may only stand, whole, for the value of a secret field"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("may only stand, whole, for the value of a secret field"), e.getMessage());
         }
-        String partial = redacted.replaceFirst("broker_url: \"\\{redacted:[0-9a-f]+}\"",
+        String partial = redacted.replaceFirst(
+                "broker_url: \"\\{redacted:[0-9a-f]+}\"",
                 Matcher.quoteReplacement("broker_url: \"amqp://x:" + token + "@mq\""));
         assertTrue(partial.contains("amqp://x:{redacted:"), partial);
-        assertEquals(400, assertThrows(AdminException.class, () -> redaction.restore(partial, FILE)).status,
+        assertEquals(
+                400,
+                assertThrows(AdminException.class, () -> redaction.restore(partial, FILE)).status,
                 "not as part of a secret field's value either");
     }
 
     @Test
     void aTokenOfNoSecretOfTheCurrentVersionIsRefused() throws Exception {
         String redacted = redaction.text(FILE);
-        for (String forged : new String[] {"{redacted:0123456789abcdef0123456789abcdef}", "{redacted:0}", "{redacted:}"}) {
-            AdminException e = assertThrows(AdminException.class, () -> redaction.restore(
-                    redacted.replaceFirst("secret: \"\\{redacted:[0-9a-f]+}\"", "secret: \"" + Matcher.quoteReplacement(forged) + "\""), FILE));
+        for (String forged :
+                new String[] {"{redacted:0123456789abcdef0123456789abcdef}", "{redacted:0}", "{redacted:}"}) {
+            AdminException e = assertThrows(
+                    AdminException.class,
+                    () -> redaction.restore(
+                            redacted.replaceFirst(
+                                    "secret: \"\\{redacted:[0-9a-f]+}\"",
+                                    "secret: \"" + Matcher.quoteReplacement(forged) + "\""),
+                            FILE));
             assertEquals(400, e.status, forged);
         }
     }
@@ -200,16 +227,25 @@ class RedactionTest {
         String redacted = r.text(text);
         assertFalse(redacted.contains("123456789"), redacted);
         JsonNode back = DeclarativeDocument.YAML.readTree(r.restore(redacted, text));
-        assertEquals("123456789", back.path("consumers").path(0).path("jwt_secrets").path(0).path("secret").asText());
+        assertEquals(
+                "123456789",
+                back.path("consumers")
+                        .path(0)
+                        .path("jwt_secrets")
+                        .path(0)
+                        .path("secret")
+                        .asText());
 
         String commented = FILE.replace("# GitInsight gateway", "# old secret: very-secret-value; GitInsight gateway");
-        assertFalse(redaction.text(commented).contains("very-secret-value"), "a comment quoting a secret is redacted too");
+        assertFalse(
+                redaction.text(commented).contains("very-secret-value"), "a comment quoting a secret is redacted too");
     }
 
     /** The hex of the token at alice's credential, once {@code secret} is checked to be nowhere in clear. */
     private static String token(String redacted, String secret) {
         assertFalse(redacted.contains(secret), secret + " is in clear:\n" + redacted);
-        Matcher m = Pattern.compile("\\{key: alice-key, secret: \"\\{redacted:([0-9a-f]{32})}\"}").matcher(redacted);
+        Matcher m = Pattern.compile("\\{key: alice-key, secret: \"\\{redacted:([0-9a-f]{32})}\"}")
+                .matcher(redacted);
         assertTrue(m.find(), redacted);
         return m.group(1);
     }

@@ -24,8 +24,23 @@ class ScalarSpansTest {
         for (ScalarSpans.Span s : ScalarSpans.of(text)) {
             written.put(s.path(), text.substring(s.start(), s.end()));
         }
-        assertEquals(Map.of("a", "plain value", "b", "\"quo\\\"ted\"", "c[0]", "x", "c[1]", "'y z'",
-                "c[2].k", "\"\u00e9\uD83D\uDE00v\"", "d", "|\n  block\n  two", "e", "after \uD83D\uDE00"), written,
+        assertEquals(
+                Map.of(
+                        "a",
+                        "plain value",
+                        "b",
+                        "\"quo\\\"ted\"",
+                        "c[0]",
+                        "x",
+                        "c[1]",
+                        "'y z'",
+                        "c[2].k",
+                        "\"\u00e9\uD83D\uDE00v\"",
+                        "d",
+                        "|\n  block\n  two",
+                        "e",
+                        "after \uD83D\uDE00"),
+                written,
                 "offsets past a character outside the BMP still fit");
     }
 }

@@ -22,8 +22,7 @@ final class WriterLoop {
 
     static final AdminIdentity WHO = new AdminIdentity("loop", "test", "127.0.0.1");
 
-    private WriterLoop() {
-    }
+    private WriterLoop() {}
 
     /**
      * Writes {@code rounds} times; {@code seen} gets every text read from the file (each must parse).
@@ -39,8 +38,13 @@ final class WriterLoop {
                 String read = file.read();
                 seen.accept(read);
                 try {
-                    written.add(writer.write("\"" + KongConfigParser.hash(read) + "\"", WHO, "round " + marker,
-                            base -> base + "      - " + marker + "\n").config().hash());
+                    written.add(writer.write(
+                                    "\"" + KongConfigParser.hash(read) + "\"",
+                                    WHO,
+                                    "round " + marker,
+                                    base -> base + "      - " + marker + "\n")
+                            .config()
+                            .hash());
                     break;
                 } catch (AdminException e) {
                     if (e.status != 412) {
@@ -55,7 +59,8 @@ final class WriterLoop {
     /** The markers of a version, oldest first (the tags of its first service). */
     static List<String> markers(String text) throws Exception {
         List<String> out = new ArrayList<>();
-        for (JsonNode tag : DeclarativeDocument.parse(text).root().path("services").path(0).path("tags")) {
+        for (JsonNode tag :
+                DeclarativeDocument.parse(text).root().path("services").path(0).path("tags")) {
             out.add(tag.asText());
         }
         return out;

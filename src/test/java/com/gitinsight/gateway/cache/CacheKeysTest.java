@@ -11,8 +11,20 @@ import org.junit.jupiter.api.Test;
 class CacheKeysTest {
 
     static ProxyCacheSchema.Config config(ProxyCacheSchema.VaryIdentity identity, List<String> varyHeaders) {
-        return new ProxyCacheSchema.Config(Set.of(200, 301, 404), Set.of("GET", "HEAD"), Set.of("application/json"), 300,
-                false, varyHeaders, List.of(), false, 0, 1024 * 1024, 0, 1000, identity);
+        return new ProxyCacheSchema.Config(
+                Set.of(200, 301, 404),
+                Set.of("GET", "HEAD"),
+                Set.of("application/json"),
+                300,
+                false,
+                varyHeaders,
+                List.of(),
+                false,
+                0,
+                1024 * 1024,
+                0,
+                1000,
+                identity);
     }
 
     private static String key(ProxyCacheSchema.Config config, FakeRequest r) {
@@ -25,7 +37,9 @@ class CacheKeysTest {
         String u1 = key(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "token-1"));
         String u2 = key(c, FakeRequest.get("/me").authenticated("web-frontend", "u2", "token-2"));
         assertNotEquals(u1, u2, "u2 must not get u1's entry");
-        assertEquals(u1, key(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "a-newer-token")),
+        assertEquals(
+                u1,
+                key(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "a-newer-token")),
                 "one user's tokens share the user's entries");
     }
 
@@ -36,7 +50,9 @@ class CacheKeysTest {
         assertNotEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", null, "token-b")));
         assertEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", null, "token-a")));
         assertFalse(a.context.subject().contains("token-a"), "the credential itself is not kept");
-        assertNotEquals(key(c, a), key(c, FakeRequest.get("/me").authenticated("web-frontend", "", "token-a2")),
+        assertNotEquals(
+                key(c, a),
+                key(c, FakeRequest.get("/me").authenticated("web-frontend", "", "token-a2")),
                 "an empty sub is no subject");
     }
 
@@ -45,7 +61,9 @@ class CacheKeysTest {
         ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.CONSUMER, List.of());
         String u1 = key(c, FakeRequest.get("/catalog").authenticated("web-frontend", "u1", "token-1"));
         assertEquals(u1, key(c, FakeRequest.get("/catalog").authenticated("web-frontend", "u2", "token-2")));
-        assertNotEquals(u1, key(c, FakeRequest.get("/catalog").authenticated("mobile-app", "u1", "token-3")),
+        assertNotEquals(
+                u1,
+                key(c, FakeRequest.get("/catalog").authenticated("mobile-app", "u1", "token-3")),
                 "never across consumers");
     }
 

@@ -19,8 +19,22 @@ import java.util.TreeMap;
  */
 final class FakeRequest {
 
-    private static final RouteMatch ROUTE = new RouteMatch(new RouteSpec("cached", "svc", List.of(), Set.of(), List.of(),
-            Map.of(), false, false, 0, 0, RouteSpec.Streaming.DEFAULT, RouteSpec.PathHandling.V0), null, "/");
+    private static final RouteMatch ROUTE = new RouteMatch(
+            new RouteSpec(
+                    "cached",
+                    "svc",
+                    List.of(),
+                    Set.of(),
+                    List.of(),
+                    Map.of(),
+                    false,
+                    false,
+                    0,
+                    0,
+                    RouteSpec.Streaming.DEFAULT,
+                    RouteSpec.PathHandling.V0),
+            null,
+            "/");
 
     final HttpServletRequest request;
     final RequestContext context;
@@ -28,12 +42,17 @@ final class FakeRequest {
     private final Map<String, Object> attributes = new HashMap<>();
 
     private FakeRequest(String method, String uri, String query) {
-        request = (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+        request = (HttpServletRequest) Proxy.newProxyInstance(
+                HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
                     case "getRequestURI" -> uri;
                     case "getQueryString" -> query;
-                    case "getHeader" -> headers.getOrDefault((String) args[0], List.of()).stream().findFirst().orElse(null);
+                    case "getHeader" ->
+                        headers.getOrDefault((String) args[0], List.of()).stream()
+                                .findFirst()
+                                .orElse(null);
                     case "getHeaders" -> Collections.enumeration(headers.getOrDefault((String) args[0], List.of()));
                     case "getHeaderNames" -> Collections.enumeration(List.copyOf(headers.keySet()));
                     case "getAttribute" -> attributes.get((String) args[0]);
@@ -41,7 +60,8 @@ final class FakeRequest {
                     case "toString" -> method + " " + uri;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
-        context = RequestContext.attach(request, null, ROUTE, uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri, false);
+        context = RequestContext.attach(
+                request, null, ROUTE, uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri, false);
     }
 
     /** {@code headers}: names and values alternating. */

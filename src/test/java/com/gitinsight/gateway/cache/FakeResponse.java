@@ -54,8 +54,10 @@ final class FakeResponse {
     };
 
     FakeResponse() {
-        response = (HttpServletResponse) Proxy.newProxyInstance(HttpServletResponse.class.getClassLoader(),
-                new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> switch (m.getName()) {
+        response = (HttpServletResponse) Proxy.newProxyInstance(
+                HttpServletResponse.class.getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "setStatus" -> {
                         status = (Integer) args[0];
                         yield null;
@@ -75,7 +77,8 @@ final class FakeResponse {
                         yield null;
                     }
                     case "addHeader" -> {
-                        headers.computeIfAbsent((String) args[0], k -> new ArrayList<>()).add((String) args[1]);
+                        headers.computeIfAbsent((String) args[0], k -> new ArrayList<>())
+                                .add((String) args[1]);
                         yield null;
                     }
                     case "getHeader" -> header((String) args[0]);

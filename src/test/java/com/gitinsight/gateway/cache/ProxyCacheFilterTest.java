@@ -31,7 +31,8 @@ class ProxyCacheFilterTest {
         return config(ProxyCacheSchema.VaryIdentity.SUBJECT, varyHeaders);
     }
 
-    private FakeResponse send(ProxyCacheSchema.Config config, FakeRequest request, FakeBackend backend) throws Exception {
+    private FakeResponse send(ProxyCacheSchema.Config config, FakeRequest request, FakeBackend backend)
+            throws Exception {
         FakeResponse response = new FakeResponse();
         filter.apply(config, request.context, request.request, response.response, backend);
         return response;
@@ -43,10 +44,21 @@ class ProxyCacheFilterTest {
     void responseHeadersTurnedOffAreLeftOutAndTheStatusStaysForTheAccessLog() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config none = new ProxyCacheSchema.Config(all.responseCodes(), all.methods(), all.contentTypes(),
-                all.ttlSeconds(), all.cacheControl(), all.varyHeaders(), all.varyQueryParams(), all.ignoreUriCase(),
-                all.storageTtlSeconds(), all.maxBodyBytes(), all.staleIfErrorSeconds(), all.lockTimeoutMillis(),
-                all.varyIdentity(), new ProxyCacheSchema.ResponseHeaders(false, false, false));
+        ProxyCacheSchema.Config none = new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                all.ttlSeconds(),
+                all.cacheControl(),
+                all.varyHeaders(),
+                all.varyQueryParams(),
+                all.ignoreUriCase(),
+                all.storageTtlSeconds(),
+                all.maxBodyBytes(),
+                all.staleIfErrorSeconds(),
+                all.lockTimeoutMillis(),
+                all.varyIdentity(),
+                new ProxyCacheSchema.ResponseHeaders(false, false, false));
         FakeRequest first = FakeRequest.get("/quiet");
         FakeResponse miss = send(none, first, backend);
         assertNull(miss.header("X-Cache-Status"));
@@ -68,10 +80,21 @@ class ProxyCacheFilterTest {
     @Test
     void aBypassWithTheStatusHeaderOffSaysNothing() throws Exception {
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config quiet = new ProxyCacheSchema.Config(all.responseCodes(), all.methods(), all.contentTypes(),
-                all.ttlSeconds(), all.cacheControl(), all.varyHeaders(), all.varyQueryParams(), all.ignoreUriCase(),
-                all.storageTtlSeconds(), all.maxBodyBytes(), all.staleIfErrorSeconds(), all.lockTimeoutMillis(),
-                all.varyIdentity(), new ProxyCacheSchema.ResponseHeaders(true, false, true));
+        ProxyCacheSchema.Config quiet = new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                all.ttlSeconds(),
+                all.cacheControl(),
+                all.varyHeaders(),
+                all.varyQueryParams(),
+                all.ignoreUriCase(),
+                all.storageTtlSeconds(),
+                all.maxBodyBytes(),
+                all.staleIfErrorSeconds(),
+                all.lockTimeoutMillis(),
+                all.varyIdentity(),
+                new ProxyCacheSchema.ResponseHeaders(true, false, true));
         FakeRequest post = FakeRequest.of("POST", "/quiet");
         FakeResponse r = send(quiet, post, new FakeBackend());
         assertNull(r.header("X-Cache-Status"));
@@ -88,7 +111,10 @@ class ProxyCacheFilterTest {
         FakeResponse u2 = send(c, FakeRequest.get("/me").authenticated("web-frontend", "u2", "t2"), backend);
         assertEquals("Miss", u2.cacheStatus());
         assertNotEquals(u1.text(), u2.text());
-        assertEquals("Hit", send(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "t1"), backend).cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/me").authenticated("web-frontend", "u1", "t1"), backend)
+                        .cacheStatus());
         assertEquals(2, backend.calls);
     }
 
@@ -96,10 +122,14 @@ class ProxyCacheFilterTest {
     void consumerIdentityServesOneAppsUsersOneEntry() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.CONSUMER);
-        FakeResponse u1 = send(c, FakeRequest.get("/catalog", "Authorization", "Bearer t1")
-                .authenticated("web-frontend", "u1", "t1"), backend);
-        FakeResponse u2 = send(c, FakeRequest.get("/catalog", "Authorization", "Bearer t2")
-                .authenticated("web-frontend", "u2", "t2"), backend);
+        FakeResponse u1 = send(
+                c,
+                FakeRequest.get("/catalog", "Authorization", "Bearer t1").authenticated("web-frontend", "u1", "t1"),
+                backend);
+        FakeResponse u2 = send(
+                c,
+                FakeRequest.get("/catalog", "Authorization", "Bearer t2").authenticated("web-frontend", "u2", "t2"),
+                backend);
         assertEquals("Hit", u2.cacheStatus(), "an authenticated Authorization is accounted for by the key");
         assertEquals(u1.text(), u2.text());
         assertEquals(1, backend.calls);
@@ -124,12 +154,15 @@ class ProxyCacheFilterTest {
     void aCredentialedResponseIsKeptOnlyAsLongAsTheBackendSays() throws Exception {
         // must-revalidate without a freshness lifetime, or max-age=0, or no-cache: never kept for
         // others, even though cache_control is off (those directives are honoured for such requests).
-        for (String directive : List.of("must-revalidate", "max-age=0, must-revalidate", "public, no-cache",
-                "no-cache, must-revalidate")) {
+        for (String directive : List.of(
+                "must-revalidate", "max-age=0, must-revalidate", "public, no-cache", "no-cache, must-revalidate")) {
             FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
             ProxyCacheSchema.Config c = config();
             String path = "/kept/" + directive;
-            assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer u1"), backend).cacheStatus());
+            assertEquals(
+                    "Bypass",
+                    send(c, FakeRequest.get(path, "Authorization", "Bearer u1"), backend)
+                            .cacheStatus());
             assertEquals("Miss", send(c, FakeRequest.get(path), backend).cacheStatus(), directive);
         }
     }
@@ -140,9 +173,15 @@ class ProxyCacheFilterTest {
             FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
             ProxyCacheSchema.Config c = config();
             String path = "/shared/" + directive;
-            assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer x"), backend).cacheStatus());
+            assertEquals(
+                    "Bypass",
+                    send(c, FakeRequest.get(path, "Authorization", "Bearer x"), backend)
+                            .cacheStatus());
             assertEquals("Hit", send(c, FakeRequest.get(path), backend).cacheStatus(), directive);
-            assertEquals("Bypass", send(c, FakeRequest.get(path, "Authorization", "Bearer x"), backend).cacheStatus(),
+            assertEquals(
+                    "Bypass",
+                    send(c, FakeRequest.get(path, "Authorization", "Bearer x"), backend)
+                            .cacheStatus(),
                     "still never answered from the cache");
             assertEquals(2, backend.calls, directive);
         }
@@ -153,8 +192,14 @@ class ProxyCacheFilterTest {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config c = config("authorization");
         send(c, FakeRequest.get("/k", "Authorization", "Bearer a"), backend);
-        assertEquals("Hit", send(c, FakeRequest.get("/k", "Authorization", "Bearer a"), backend).cacheStatus());
-        assertEquals("Miss", send(c, FakeRequest.get("/k", "Authorization", "Bearer b"), backend).cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/k", "Authorization", "Bearer a"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/k", "Authorization", "Bearer b"), backend)
+                        .cacheStatus());
         assertEquals("Miss", send(c, FakeRequest.get("/k"), backend).cacheStatus());
     }
 
@@ -162,16 +207,28 @@ class ProxyCacheFilterTest {
     void requestsWithCookiesBypassUnlessTheKeyHoldsThem() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config plain = config();
-        assertEquals("Bypass", send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend).cacheStatus());
-        assertEquals("Bypass", send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend).cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(plain, FakeRequest.get("/c", "Cookie", "session=u1"), backend)
+                        .cacheStatus());
         assertEquals("Miss", send(plain, FakeRequest.get("/c"), backend).cacheStatus(), "nothing was stored");
         assertEquals(3, backend.calls);
 
         ProxyCacheSchema.Config varied = config("cookie");
         FakeResponse u1 = send(varied, FakeRequest.get("/v", "Cookie", "session=u1"), backend);
         assertEquals("Miss", u1.cacheStatus());
-        assertEquals("Hit", send(varied, FakeRequest.get("/v", "Cookie", "session=u1"), backend).cacheStatus());
-        assertEquals("Miss", send(varied, FakeRequest.get("/v", "Cookie", "session=u2"), backend).cacheStatus());
+        assertEquals(
+                "Hit",
+                send(varied, FakeRequest.get("/v", "Cookie", "session=u1"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Miss",
+                send(varied, FakeRequest.get("/v", "Cookie", "session=u2"), backend)
+                        .cacheStatus());
         assertEquals("Miss", send(varied, FakeRequest.get("/v"), backend).cacheStatus());
     }
 
@@ -186,9 +243,13 @@ class ProxyCacheFilterTest {
         FakeResponse enAgain = send(c, FakeRequest.get("/l", "Accept-Language", "en"), backend);
         assertEquals("Hit", enAgain.cacheStatus());
         assertEquals("Accept-Language, accept-encoding", enAgain.header("Vary"), "the Vary goes to the client too");
-        assertEquals("Miss", send(c, FakeRequest.get("/l", "Accept-Language", "de"), backend).cacheStatus());
-        assertEquals("Miss", send(c, FakeRequest.get("/l", "Accept-Language", "de", "Accept-Encoding", "gzip"), backend)
-                .cacheStatus());
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/l", "Accept-Language", "de"), backend).cacheStatus());
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/l", "Accept-Language", "de", "Accept-Encoding", "gzip"), backend)
+                        .cacheStatus());
         assertEquals("Miss", send(c, FakeRequest.get("/l"), backend).cacheStatus(), "absent is a value of its own");
         assertEquals("Hit", send(c, FakeRequest.get("/l"), backend).cacheStatus());
         assertEquals(4, backend.calls);
@@ -203,20 +264,32 @@ class ProxyCacheFilterTest {
         java.util.concurrent.CompletableFuture<CachedResponse> leader = new java.util.concurrent.CompletableFuture<>();
         assertNull(cache.join(key, leader));
         long now = System.currentTimeMillis();
-        leader.complete(new CachedResponse(200, List.of("Content-Type", "application/json", "Vary", "Accept-Language"),
-                "{\"lang\":\"en\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), now, now + 60_000, now + 60_000,
-                "/j", false, List.of("accept-language"), Variants.digest(List.of("accept-language"), en.request)));
+        leader.complete(new CachedResponse(
+                200,
+                List.of("Content-Type", "application/json", "Vary", "Accept-Language"),
+                "{\"lang\":\"en\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                now,
+                now + 60_000,
+                now + 60_000,
+                "/j",
+                false,
+                List.of("accept-language"),
+                Variants.digest(List.of("accept-language"), en.request)));
         FakeBackend backend = new FakeBackend();
         FakeResponse de = send(c, FakeRequest.get("/j", "Accept-Language", "de"), backend);
         assertEquals("Miss", de.cacheStatus());
         assertEquals(1, backend.calls, "the German request went to the backend itself");
-        assertEquals("Hit", send(c, FakeRequest.get("/j", "Accept-Language", "en"), new FakeBackend()).cacheStatus(),
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/j", "Accept-Language", "en"), new FakeBackend())
+                        .cacheStatus(),
                 "an English one takes the leader's response");
     }
 
     @Test
     void varyAuthorizationKeepsAnAuthorizedResponseFromAnonymousClients() throws Exception {
-        FakeBackend backend = new FakeBackend().header("Cache-Control", "public").header("Vary", "Authorization");
+        FakeBackend backend =
+                new FakeBackend().header("Cache-Control", "public").header("Vary", "Authorization");
         ProxyCacheSchema.Config c = config();
         send(c, FakeRequest.get("/va", "Authorization", "Bearer x"), backend);
         assertEquals("Miss", send(c, FakeRequest.get("/va"), backend).cacheStatus());
@@ -227,7 +300,8 @@ class ProxyCacheFilterTest {
     void theValuesTheBackendSawAreTheUpstreamOnes() throws Exception {
         FakeBackend backend = new FakeBackend().header("Vary", "X-Consumer-Username");
         ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.CONSUMER);
-        FakeRequest first = FakeRequest.get("/u", "X-Consumer-Username", "forged").authenticated("app", "u1", "t1");
+        FakeRequest first =
+                FakeRequest.get("/u", "X-Consumer-Username", "forged").authenticated("app", "u1", "t1");
         first.context.upstreamHeader("X-Consumer-Username", "web-frontend");
         send(c, first, backend);
         FakeRequest second = FakeRequest.get("/u").authenticated("app", "u2", "t2");
@@ -306,8 +380,19 @@ class ProxyCacheFilterTest {
     // ---- Kong's spec/03-plugins/31-proxy-cache/02-access_spec.lua ----
 
     private static ProxyCacheSchema.Config honouringCacheControl() {
-        return new ProxyCacheSchema.Config(java.util.Set.of(200, 301, 404), java.util.Set.of("GET", "HEAD"),
-                java.util.Set.of("application/json"), 300, true, List.of(), List.of(), false, 0, 1024 * 1024, 0, 1000,
+        return new ProxyCacheSchema.Config(
+                java.util.Set.of(200, 301, 404),
+                java.util.Set.of("GET", "HEAD"),
+                java.util.Set.of("application/json"),
+                300,
+                true,
+                List.of(),
+                List.of(),
+                false,
+                0,
+                1024 * 1024,
+                0,
+                1000,
                 ProxyCacheSchema.VaryIdentity.SUBJECT);
     }
 
@@ -331,8 +416,12 @@ class ProxyCacheFilterTest {
         assertEquals("Miss", send(config(), FakeRequest.get("/ns"), backend).cacheStatus());
         assertEquals("Hit", send(config(), FakeRequest.get("/ns"), backend).cacheStatus());
         FakeBackend strict = new FakeBackend().header("Cache-Control", "no-store, max-age=60");
-        assertEquals("Bypass", send(honouringCacheControl(), FakeRequest.get("/ns2"), strict).cacheStatus());
-        assertEquals("Bypass", send(honouringCacheControl(), FakeRequest.get("/ns2"), strict).cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(honouringCacheControl(), FakeRequest.get("/ns2"), strict).cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(honouringCacheControl(), FakeRequest.get("/ns2"), strict).cacheStatus());
     }
 
     /** Not Kong's (a security rule): a private answer is one client's, whatever cache_control says. */
@@ -366,8 +455,10 @@ class ProxyCacheFilterTest {
         }
         for (String bypassed : List.of("max-age=0", "public")) {
             FakeBackend backend = new FakeBackend().header("Cache-Control", bypassed);
-            assertEquals("Bypass", send(c, FakeRequest.get("/" + bypassed), backend).cacheStatus(), bypassed);
-            assertEquals("Bypass", send(c, FakeRequest.get("/" + bypassed), backend).cacheStatus(), bypassed);
+            assertEquals(
+                    "Bypass", send(c, FakeRequest.get("/" + bypassed), backend).cacheStatus(), bypassed);
+            assertEquals(
+                    "Bypass", send(c, FakeRequest.get("/" + bypassed), backend).cacheStatus(), bypassed);
         }
         FakeBackend none = new FakeBackend();
         assertEquals("Bypass", send(c, FakeRequest.get("/none"), none).cacheStatus(), "no freshness: not stored");

@@ -27,8 +27,12 @@ class ProxyCachePluginTest {
     @Test
     void entriesAreTheUsersUnlessTheRouteSharesThemAcrossAConsumer() throws Exception {
         assertEquals(ProxyCacheSchema.VaryIdentity.SUBJECT, parse("{}").varyIdentity());
-        assertEquals(ProxyCacheSchema.VaryIdentity.SUBJECT, parse("{vary_identity: subject}").varyIdentity());
-        assertEquals(ProxyCacheSchema.VaryIdentity.CONSUMER, parse("{vary_identity: consumer}").varyIdentity());
+        assertEquals(
+                ProxyCacheSchema.VaryIdentity.SUBJECT,
+                parse("{vary_identity: subject}").varyIdentity());
+        assertEquals(
+                ProxyCacheSchema.VaryIdentity.CONSUMER,
+                parse("{vary_identity: consumer}").varyIdentity());
         ConfigException e = assertThrows(ConfigException.class, () -> parse("{vary_identity: user}"));
         assertTrue(e.getMessage().contains("vary_identity"), e.getMessage());
     }

@@ -22,9 +22,15 @@ class ResponseCacheTest {
     }
 
     static CachedResponse entry(String path, long now, long ttlMillis, boolean evictable) {
-        return new CachedResponse(200, List.of("Content-Type", "application/json"),
-                ("{\"path\":\"" + path + "\"}").getBytes(StandardCharsets.UTF_8), now, now + ttlMillis, now + ttlMillis,
-                path, evictable);
+        return new CachedResponse(
+                200,
+                List.of("Content-Type", "application/json"),
+                ("{\"path\":\"" + path + "\"}").getBytes(StandardCharsets.UTF_8),
+                now,
+                now + ttlMillis,
+                now + ttlMillis,
+                path,
+                evictable);
     }
 
     @Test
@@ -46,15 +52,27 @@ class ResponseCacheTest {
     void whatAnEntryVariesOnSurvivesTheOffHeapTier() {
         long now = System.currentTimeMillis();
         for (int i = 0; i < 1000; i++) {
-            cache.put("k" + i, new CachedResponse(200, List.of("Vary", "Accept-Language"), new byte[] {1, 2}, now,
-                    now + 60_000, now + 60_000, "/r/" + i, false, List.of("accept-encoding", "accept-language"), "d" + i));
+            cache.put(
+                    "k" + i,
+                    new CachedResponse(
+                            200,
+                            List.of("Vary", "Accept-Language"),
+                            new byte[] {1, 2},
+                            now,
+                            now + 60_000,
+                            now + 60_000,
+                            "/r/" + i,
+                            false,
+                            List.of("accept-encoding", "accept-language"),
+                            "d" + i));
         }
         CachedResponse first = cache.get("k0");
         assertEquals(List.of("accept-encoding", "accept-language"), first.varyNames());
         assertEquals("d0", first.varyDigest());
         assertEquals(List.of("Vary", "Accept-Language"), first.headers());
         assertArrayEquals(new byte[] {1, 2}, first.body());
-        CachedResponse plain = new CachedResponseSerializer().read(new CachedResponseSerializer().serialize(entry("/p", now, 1, false)));
+        CachedResponse plain = new CachedResponseSerializer()
+                .read(new CachedResponseSerializer().serialize(entry("/p", now, 1, false)));
         assertEquals(List.of(), plain.varyNames());
         assertEquals("", plain.varyDigest());
     }
@@ -92,7 +110,9 @@ class ResponseCacheTest {
     void expiredEntriesLeaveTheIndexWhenEhcacheDropsThem() throws Exception {
         long now = System.currentTimeMillis();
         cache.put("short", entry("/short", now, 50, false));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> cache.get("short") == null);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> cache.get("short") == null);
         assertEquals(0, cache.size());
     }
 
@@ -140,8 +160,10 @@ class ResponseCacheTest {
         cache.put("b", entry("/api/v1/fast/repositories/2/summary", now, 60_000, true));
         cache.put("c", entry("/other", now, 60_000, false));
         assertEquals(3L, server.getAttribute(name, "Entries"), "an open type: a plain long");
-        assertEquals(1, server.invoke(name, "purgePattern", new Object[] {"/api/v1/fast/repositories/1/**"},
-                new String[] {String.class.getName()}));
+        assertEquals(
+                1, server.invoke(name, "purgePattern", new Object[] {"/api/v1/fast/repositories/1/**"}, new String[] {
+                    String.class.getName()
+                }));
         assertEquals(true, server.invoke(name, "purgeKey", new Object[] {"c"}, new String[] {String.class.getName()}));
         assertEquals(1L, server.invoke(name, "purgeAll", new Object[0], new String[0]));
         assertEquals(0L, server.getAttribute(name, "Entries"));

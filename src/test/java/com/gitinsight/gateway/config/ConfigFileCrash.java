@@ -10,8 +10,7 @@ import java.nio.file.Path;
  */
 public final class ConfigFileCrash {
 
-    private ConfigFileCrash() {
-    }
+    private ConfigFileCrash() {}
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
@@ -21,15 +20,16 @@ public final class ConfigFileCrash {
             ConfigFile config = new ConfigFile(file, 3);
             System.out.println("writing");
             System.out.flush();
-            for (long i = 0;; i++) {
+            for (long i = 0; ; i++) {
                 config.write(i % 2 == 0 ? b : a);
             }
         }
         ConfigFile.Step step = ConfigFile.Step.valueOf(args[3]);
         new ConfigFile(file, 10, s -> {
-            if (s == step) {
-                Runtime.getRuntime().halt(3);
-            }
-        }).write(b);
+                    if (s == step) {
+                        Runtime.getRuntime().halt(3);
+                    }
+                })
+                .write(b);
     }
 }

@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConfigFileTest {
 
     /** Two versions of clearly different size, so a torn file cannot pass for either. */
-    private static final String OLD = "_format_version: \"3.0\"\nservices: [{name: a, url: \"http://a:1\", routes: [{name: r, paths: [/old]}]}]\n";
+    private static final String OLD =
+            "_format_version: \"3.0\"\nservices: [{name: a, url: \"http://a:1\", routes: [{name: r, paths: [/old]}]}]\n";
+
     private static final String NEW = OLD.replace("/old", "/new") + "# " + "x".repeat(200_000) + "\n";
 
     @Test
@@ -38,12 +40,16 @@ class ConfigFileTest {
         }
         assertEquals("v5", config.read());
         List<ConfigFile.Backup> backups = config.backups();
-        assertEquals(List.of(5, 4, 3), backups.stream().map(ConfigFile.Backup::number).toList(), "newest first, last 3 kept");
+        assertEquals(
+                List.of(5, 4, 3),
+                backups.stream().map(ConfigFile.Backup::number).toList(),
+                "newest first, last 3 kept");
         assertEquals("v4", config.backup(5).orElseThrow());
         assertEquals("v2", config.backup(3).orElseThrow());
         assertTrue(config.backup(2).isEmpty());
         assertEquals(KongConfigParser.hash("v4"), backups.get(0).hash());
-        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        assertTrue(
+                Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
     }
 
     @Test
@@ -70,7 +76,8 @@ class ConfigFileTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "only root may give a file to another user");
         Path file = dir.resolve("gateway.yml");
         Files.writeString(file, OLD);
-        UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        UserPrincipal nobody =
+                dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(file, nobody);
         ConfigFile config = new ConfigFile(file, 3);
         ConfigFile.Backup backup = config.write(NEW).orElseThrow();
@@ -84,15 +91,21 @@ class ConfigFileTest {
         Files.writeString(file, OLD);
         ConfigFile config = new ConfigFile(file, 3);
         config.write(OLD + "# 1\n");
-        IOException e = assertThrows(IOException.class, () -> config.write(NEW, backup -> {
-            assertEquals(2, backup.orElseThrow().number(), "the backup exists while the hook runs");
-            throw new IOException("audit log unwritable");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> config.write(NEW, backup -> {
+                    assertEquals(2, backup.orElseThrow().number(), "the backup exists while the hook runs");
+                    throw new IOException("audit log unwritable");
+                }));
         assertEquals("audit log unwritable", e.getMessage());
         assertEquals(OLD + "# 1\n", config.read(), "the file is unchanged");
-        assertEquals(List.of(1), config.backups().stream().map(ConfigFile.Backup::number).toList(), "its backup is gone");
+        assertEquals(
+                List.of(1),
+                config.backups().stream().map(ConfigFile.Backup::number).toList(),
+                "its backup is gone");
         assertEquals(2, config.write(NEW).orElseThrow().number(), "and its number is free again");
-        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        assertTrue(
+                Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
     }
 
     private static String mode(Path p) throws IOException {
@@ -122,14 +135,17 @@ class ConfigFileTest {
         for (int round = 0; round < 8; round++) {
             Files.writeString(file, OLD);
             Process child = child(file, dir, "LOOP");
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 assertEquals("writing", out.readLine());
                 Thread.sleep(ThreadLocalRandom.current().nextInt(5, 120));
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             }
             String after = Files.readString(file);
-            assertTrue(after.equals(OLD) || after.equals(NEW), "round " + round + ": a torn file of " + after.length() + " chars");
+            assertTrue(
+                    after.equals(OLD) || after.equals(NEW),
+                    "round " + round + ": a torn file of " + after.length() + " chars");
         }
     }
 
@@ -139,7 +155,16 @@ class ConfigFileTest {
         Files.writeString(a, OLD);
         Files.writeString(b, NEW);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ConfigFileCrash.class.getName(),
-                file.toString(), a.toString(), b.toString(), step).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ConfigFileCrash.class.getName(),
+                        file.toString(),
+                        a.toString(),
+                        b.toString(),
+                        step)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 }

@@ -21,8 +21,18 @@ class EntityNamesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"api", "route:r1:jwt", "global:prometheus", "10.0.0.1:80", "[::1]:8080", "alice@example.com",
-            "v1.2", "~x_y-z", "caf\u00e9"})
+    @ValueSource(
+            strings = {
+                "api",
+                "route:r1:jwt",
+                "global:prometheus",
+                "10.0.0.1:80",
+                "[::1]:8080",
+                "alice@example.com",
+                "v1.2",
+                "~x_y-z",
+                "caf\u00e9"
+            })
     void namesAndIdsInUseStayValid(String id) {
         assertNull(EntityNames.pathProblem(id), id);
     }

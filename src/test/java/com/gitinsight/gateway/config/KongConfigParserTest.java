@@ -7,19 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.messaging.CacheEvictionSchema;
+import com.gitinsight.gateway.ratelimit.RateLimitingSchema;
+import com.gitinsight.gateway.ratelimit.RequestRateSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
-import java.util.Map;
-import com.gitinsight.gateway.ratelimit.RateLimitingSchema;
-import com.gitinsight.gateway.ratelimit.RequestRateSchema;
-import com.gitinsight.gateway.messaging.CacheEvictionSchema;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class KongConfigParserTest {
@@ -29,7 +28,9 @@ class KongConfigParserTest {
     /** A registry that knows every plugin name, to check the rest of a file independently of plugins. */
     private static final PluginRegistry ANY_PLUGIN = new PluginRegistry(
             Set.of("rate-limiting", "prometheus", "jwt", "cors", "response-caching", "request-id", "correlation-id")
-                    .stream().map(KongConfigParserTest::permissive).toList());
+                    .stream()
+                    .map(KongConfigParserTest::permissive)
+                    .toList());
 
     private static PluginSchema permissive(String name) {
         return new PluginSchema() {
@@ -40,7 +41,7 @@ class KongConfigParserTest {
 
             @Override
             public PluginConfig parse(PluginFields config) {
-                return new PluginConfig() { };
+                return new PluginConfig() {};
             }
 
             @Override
@@ -81,33 +82,47 @@ class KongConfigParserTest {
         assertEquals("https", config.services().get(0).protocol(), "a wss service is reached over TLS");
         RouteSpec.Streaming both = config.routes().get(0).streaming();
         assertEquals(new RouteSpec.Streaming(false, 3_600_000, 0), both, "upgrades allowed, an hour idle, no pings");
-        assertEquals(new RouteSpec.Streaming(true, 5000, 1000), config.routes().get(1).streaming());
+        assertEquals(
+                new RouteSpec.Streaming(true, 5000, 1000),
+                config.routes().get(1).streaming());
         assertEquals(false, config.routes().get(2).streaming().websocketOnly());
         ConfigException e = invalid(HEADER + """
                 services: [{name: s, url: "http://s:1", routes: [{paths: [/x], protocols: [grpc], ws_idle_timeout: 0}]}]
                 """);
-        assertTrue(e.getMessage().contains("protocols[0]") && e.getMessage().contains("ws_idle_timeout"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("protocols[0]") && e.getMessage().contains("ws_idle_timeout"), e.getMessage());
     }
 
     @Test
     void seedKongYmlLoadsVerbatimApartFromPluginsNotImplementedYet() throws Exception {
         String seed = resource("seed-kong.yml");
         GatewayConfig config = new KongConfigParser(ANY_PLUGIN).parse("seed-kong.yml", seed);
-        assertEquals(List.of("python-api", "go-api", "auth-service"),
+        assertEquals(
+                List.of("python-api", "go-api", "auth-service"),
                 config.services().stream().map(ServiceSpec::name).toList());
         assertEquals(3, config.routes().size());
         RouteSpec repositories = config.routes().get(0);
         assertEquals("repositories-route", repositories.name());
         assertEquals("python-api", repositories.service());
-        assertEquals(List.of("/api/v1/repositories", "/api/v1/analysis", "/api/v1/ai"),
+        assertEquals(
+                List.of("/api/v1/repositories", "/api/v1/analysis", "/api/v1/ai"),
                 repositories.paths().stream().map(RouteSpec.RoutePath::raw).toList());
         assertTrue(repositories.stripPath(), "Kong's default strip_path is true");
         assertEquals(Set.of("GET", "POST", "PUT", "DELETE"), repositories.methods());
         assertEquals(2, config.consumers().size());
-        assertEquals("web-frontend-key", config.consumers().get(0).jwtSecrets().get(0).key());
-        assertEquals(3, config.plugins().stream().filter(p -> p.scope() == PluginSpec.Scope.GLOBAL).count());
-        assertEquals(2, config.pluginsFor(PluginSpec.Scope.SERVICE, "python-api").size());
-        assertEquals(2, config.pluginsFor(PluginSpec.Scope.ROUTE, "repositories-route").size());
+        assertEquals(
+                "web-frontend-key",
+                config.consumers().get(0).jwtSecrets().get(0).key());
+        assertEquals(
+                3,
+                config.plugins().stream()
+                        .filter(p -> p.scope() == PluginSpec.Scope.GLOBAL)
+                        .count());
+        assertEquals(
+                2, config.pluginsFor(PluginSpec.Scope.SERVICE, "python-api").size());
+        assertEquals(
+                2,
+                config.pluginsFor(PluginSpec.Scope.ROUTE, "repositories-route").size());
         assertEquals(8000, config.service("python-api").orElseThrow().port());
 
         // Every plugin the seed uses is implemented: it loads as-is with the gateway's own plugins.
@@ -117,8 +132,11 @@ class KongConfigParserTest {
 
     @Test
     void gitInsightsOwnConfigLoads() throws Exception {
-        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn(),
-                name -> name.endsWith("_URL") ? "amqp://gw:secret-of-" + name + "@mq:5672/%2F" : "secret-of-" + name)
+        GatewayConfig config = new KongConfigParser(
+                        PluginRegistry.builtIn(),
+                        name -> name.endsWith("_URL")
+                                ? "amqp://gw:secret-of-" + name + "@mq:5672/%2F"
+                                : "secret-of-" + name)
                 .load(Path.of("server-config/gateway.yml"));
         assertEquals(3, config.services().size());
         assertEquals(3, config.upstreams().size());
@@ -136,28 +154,47 @@ class KongConfigParserTest {
         assertEquals("/health", pythonProbes.httpPath());
         assertEquals(30_000, pythonProbes.healthyIntervalMs());
         assertEquals(10_000, pythonProbes.timeoutMs());
-        HealthCheckSpec.Active goProbes = config.upstream("go-api").orElseThrow().healthchecks().active();
+        HealthCheckSpec.Active goProbes =
+                config.upstream("go-api").orElseThrow().healthchecks().active();
         assertEquals(15_000, goProbes.healthyIntervalMs());
         assertEquals(5_000, goProbes.timeoutMs());
-        assertTrue(config.plugins().stream().anyMatch(p -> p.name().equals("circuit-breaker")
-                && p.scope() == PluginSpec.Scope.GLOBAL));
-        assertEquals("secret-of-GATEWAY_JWT_SECRET_WEB_FRONTEND",
-                config.consumers().get(0).jwtSecrets().get(0).secret(), "secrets come from the environment");
+        assertTrue(config.plugins().stream()
+                .anyMatch(p -> p.name().equals("circuit-breaker") && p.scope() == PluginSpec.Scope.GLOBAL));
+        assertEquals(
+                "secret-of-GATEWAY_JWT_SECRET_WEB_FRONTEND",
+                config.consumers().get(0).jwtSecrets().get(0).secret(),
+                "secrets come from the environment");
         assertTrue(config.plugins().stream().anyMatch(p -> p.name().equals("security-headers")));
-        assertEquals(2, config.plugins().stream().filter(p -> p.name().equals("jwt")).count());
-        assertEquals(2, config.plugins().stream().filter(p -> p.name().equals("rate-limiting")).count());
-        assertEquals(3, config.plugins().stream().filter(p -> p.name().equals("request-rate")).count());
-        assertTrue(config.pluginsFor(PluginSpec.Scope.ROUTE, "fast-routes").stream()
-                .anyMatch(p -> p.name().equals("proxy-cache")), "the seed's response-caching, stored under its Kong name");
-        assertEquals("amqp://gw:secret-of-GATEWAY_AMQP_URL@mq:5672/%2F", config.plugins().stream()
-                .filter(p -> p.name().equals("cache-eviction")).map(p -> ((CacheEvictionSchema.Config) p.config()).brokerUrl())
-                .findFirst().orElseThrow());
+        assertEquals(
+                2, config.plugins().stream().filter(p -> p.name().equals("jwt")).count());
+        assertEquals(
+                2,
+                config.plugins().stream()
+                        .filter(p -> p.name().equals("rate-limiting"))
+                        .count());
+        assertEquals(
+                3,
+                config.plugins().stream()
+                        .filter(p -> p.name().equals("request-rate"))
+                        .count());
+        assertTrue(
+                config.pluginsFor(PluginSpec.Scope.ROUTE, "fast-routes").stream()
+                        .anyMatch(p -> p.name().equals("proxy-cache")),
+                "the seed's response-caching, stored under its Kong name");
+        assertEquals(
+                "amqp://gw:secret-of-GATEWAY_AMQP_URL@mq:5672/%2F",
+                config.plugins().stream()
+                        .filter(p -> p.name().equals("cache-eviction"))
+                        .map(p -> ((CacheEvictionSchema.Config) p.config()).brokerUrl())
+                        .findFirst()
+                        .orElseThrow());
     }
 
     @Test
     void cacheEvictionIsGlobalNeedsABrokerAndAnAliasCountsAsItsPlugin() {
-        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(PluginRegistry.builtIn())
-                .parse("t.yml", HEADER + """
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", HEADER + """
                 services:
                   - name: s
                     url: http://127.0.0.1:1
@@ -175,25 +212,37 @@ class KongConfigParserTest {
                       bindings: []
                       rules: [{event_type: t, evict: ["no-slash"]}]
                 """));
-        List<String> messages = e.errors().stream().map(x -> x.field() + ": " + x.message()).toList();
-        assertTrue(messages.stream().anyMatch(m -> m.contains("plugin 'proxy-cache' is configured twice")), messages.toString());
+        List<String> messages =
+                e.errors().stream().map(x -> x.field() + ": " + x.message()).toList();
+        assertTrue(
+                messages.stream().anyMatch(m -> m.contains("plugin 'proxy-cache' is configured twice")),
+                messages.toString());
         assertTrue(messages.stream().anyMatch(m -> m.contains("cannot be attached to a route")), messages.toString());
-        assertTrue(messages.stream().anyMatch(m -> m.startsWith("plugins[0].config.broker_url: required")), messages.toString());
-        assertTrue(messages.stream().anyMatch(m -> m.startsWith("plugins[0].config.bindings: at least one")), messages.toString());
-        assertTrue(messages.stream().anyMatch(m -> m.contains("evict") && m.contains("starts with '/'")), messages.toString());
+        assertTrue(
+                messages.stream().anyMatch(m -> m.startsWith("plugins[0].config.broker_url: required")),
+                messages.toString());
+        assertTrue(
+                messages.stream().anyMatch(m -> m.startsWith("plugins[0].config.bindings: at least one")),
+                messages.toString());
+        assertTrue(
+                messages.stream().anyMatch(m -> m.contains("evict") && m.contains("starts with '/'")),
+                messages.toString());
     }
 
     @Test
     void aMissingSecretVariableIsAnErrorNamingIt() {
-        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(PluginRegistry.builtIn(),
-                name -> null).parse("t.yml", HEADER + """
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> new KongConfigParser(PluginRegistry.builtIn(), name -> null).parse("t.yml", HEADER + """
                 consumers:
                   - username: a
                     jwt_secrets:
                       - {key: k, secret: "{vault://env/my-secret}"}
                 """));
-        assertEquals("t.yml:5:26: consumers[0].jwt_secrets[0].secret: environment variable MY_SECRET is not set"
-                + " (referenced as {vault://env/my-secret})", e.errors().get(0).toString());
+        assertEquals(
+                "t.yml:5:26: consumers[0].jwt_secrets[0].secret: environment variable MY_SECRET is not set"
+                        + " (referenced as {vault://env/my-secret})",
+                e.errors().get(0).toString());
     }
 
     @Test
@@ -227,7 +276,8 @@ class KongConfigParserTest {
                       - paths: ["~/api/(unclosed"]
                 """);
         List<String> fields = e.errors().stream().map(ConfigError::field).toList();
-        assertEquals(List.of("services[0].colour", "services[0].read_timeout", "services[0].routes[0].paths[0]"),
+        assertEquals(
+                List.of("services[0].colour", "services[0].read_timeout", "services[0].routes[0].paths[0]"),
                 fields.stream().sorted().toList());
         assertTrue(e.getMessage().contains("must be between 1 and"), e.getMessage());
         assertTrue(e.getMessage().contains("bad regex"), e.getMessage());
@@ -243,8 +293,12 @@ class KongConfigParserTest {
                 plugins:
                   - name: bot-detection
                 """);
-        assertTrue(e.errors().get(0).toString().startsWith(
-                "test.yml:6:11: plugins[0].name: plugin 'bot-detection' is not implemented by this gateway (available: "),
+        assertTrue(
+                e.errors()
+                        .get(0)
+                        .toString()
+                        .startsWith(
+                                "test.yml:6:11: plugins[0].name: plugin 'bot-detection' is not implemented by this gateway (available: "),
                 e.getMessage());
     }
 
@@ -323,7 +377,8 @@ class KongConfigParserTest {
         List<UpstreamSpec.TargetSpec> targets = config.upstreams().get(0).targets();
         assertEquals(new UpstreamSpec.TargetSpec("one.local", 8000, 100), targets.get(0));
         assertEquals(new UpstreamSpec.TargetSpec("::1", 9000, 0), targets.get(1));
-        assertEquals(UpstreamSpec.Algorithm.ROUND_ROBIN, config.upstreams().get(0).algorithm());
+        assertEquals(
+                UpstreamSpec.Algorithm.ROUND_ROBIN, config.upstreams().get(0).algorithm());
     }
 
     @Test
@@ -349,7 +404,9 @@ class KongConfigParserTest {
                       - target: _api._tcp.service.consul
                 """);
         UpstreamSpec u = config.upstreams().get(0);
-        assertEquals(new UpstreamSpec.HashPolicy(UpstreamSpec.HashOn.HEADER, "x-user", UpstreamSpec.HashOn.IP, null), u.hash());
+        assertEquals(
+                new UpstreamSpec.HashPolicy(UpstreamSpec.HashOn.HEADER, "x-user", UpstreamSpec.HashOn.IP, null),
+                u.hash());
         HealthCheckSpec.Active active = u.healthchecks().active();
         assertEquals("/health", active.httpPath());
         assertEquals(500, active.timeoutMs());
@@ -363,21 +420,31 @@ class KongConfigParserTest {
         assertEquals(2, passive.timeouts());
         assertEquals(20_000, passive.failTimeoutMs());
         assertEquals(java.util.Set.of(429, 500, 503), passive.unhealthyStatuses());
-        assertEquals(new UpstreamSpec.TargetSpec("a", 1, 100, 3, 30_000), u.targets().get(0));
+        assertEquals(
+                new UpstreamSpec.TargetSpec("a", 1, 100, 3, 30_000), u.targets().get(0));
         assertTrue(u.targets().get(1).isSrv());
     }
 
     @Test
     void healthCheckAndHashingMistakesAreErrors() {
-        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: fastest\n").getMessage()
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: fastest\n")
+                .getMessage()
                 .contains("unknown algorithm 'fastest'"));
         // Kong accepts consistent-hashing without hash_on (nothing to hash on: round-robin); so does the gateway.
-        assertEquals(UpstreamSpec.HashOn.NONE, assertDoesNotThrow(() -> parser.parse("t.yml",
-                HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n")).upstreams().get(0).hash().on());
-        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    hash_on: ip\n").getMessage()
+        assertEquals(
+                UpstreamSpec.HashOn.NONE,
+                assertDoesNotThrow(() -> parser.parse(
+                                "t.yml", HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n"))
+                        .upstreams()
+                        .get(0)
+                        .hash()
+                        .on());
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    hash_on: ip\n")
+                .getMessage()
                 .contains("hashing needs algorithm: consistent-hashing"));
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n    hash_on: header\n")
-                .getMessage().contains("hash_on_header: required when hashing on header"));
+                .getMessage()
+                .contains("hash_on_header: required when hashing on header"));
         ConfigException e = invalid(HEADER + """
                 upstreams:
                   - name: u
@@ -394,7 +461,8 @@ class KongConfigParserTest {
         assertTrue(m.contains("upstreams[0].healthchecks.active.type: probe type 'grpc' is not supported"), m);
         assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.interval: must be between 0 and"), m);
         assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.sucesses: unknown field"), m);
-        assertTrue(m.contains("upstreams[0].healthchecks.passive.unhealthy.http_statuses[0]: expected a whole number"), m);
+        assertTrue(
+                m.contains("upstreams[0].healthchecks.passive.unhealthy.http_statuses[0]: expected a whole number"), m);
         assertTrue(m.contains("upstreams[0].targets[0].fail_timeout: needs max_fails"), m);
     }
 
@@ -405,11 +473,15 @@ class KongConfigParserTest {
                   - name: rate-limiting
                     config: {minute: 200, hour: 100, policy: cluster}
                 """);
-        assertTrue(e.getMessage().contains("plugins[0].config.hour: The limit for hour(100) cannot be lower than the limit"
-                + " for minute(200)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("plugins[0].config.hour: The limit for hour(100) cannot be lower than the limit"
+                                + " for minute(200)"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("plugins[0].config.policy: use local or redis"), e.getMessage());
         assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis}\n")
-                .getMessage().contains("policy redis needs redis.host"));
+                .getMessage()
+                .contains("policy redis needs redis.host"));
     }
 
     @Test
@@ -440,13 +512,15 @@ class KongConfigParserTest {
 
     @Test
     void topLevelPluginMustReferToAnExistingEntity() {
-        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(ANY_PLUGIN).parse("t.yml",
-                HEADER + """
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> new KongConfigParser(ANY_PLUGIN).parse("t.yml", HEADER + """
                 plugins:
                   - name: cors
                     route: missing
                 """));
-        assertEquals("t.yml:4:12: plugins[0].route: no route named 'missing'", e.errors().get(0).toString());
+        assertEquals(
+                "t.yml:4:12: plugins[0].route: no route named 'missing'",
+                e.errors().get(0).toString());
     }
 
     @Test
@@ -510,16 +584,20 @@ class KongConfigParserTest {
                 plugins:
                   - {name: prometheus, id: ".."}
                 """);
-        List<String> messages = e.errors().stream().map(x -> x.line() + " " + x.field() + ": " + x.message()).toList();
-        assertEquals(List.of(
-                "3 upstreams[0].name: invalid value 'pool/../x': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
-                "5 services[0].name: invalid value 'api/v1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
-                "8 services[1].id: invalid value 'a\\b': must not contain '/' or '\\'",
-                "11 services[1].routes[0].name: invalid value '..': must not be '.' or contain '..'",
-                "12 services[1].routes[1].name: invalid value 'r 1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
-                "14 consumers[0].username: invalid value '../etc': must not be '.' or contain '..'",
-                "15 consumers[1].custom_id: invalid value 'x/y': must not contain '/' or '\\'",
-                "17 plugins[0].id: invalid value '..': must not be '.' or contain '..'"), messages);
+        List<String> messages = e.errors().stream()
+                .map(x -> x.line() + " " + x.field() + ": " + x.message())
+                .toList();
+        assertEquals(
+                List.of(
+                        "3 upstreams[0].name: invalid value 'pool/../x': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                        "5 services[0].name: invalid value 'api/v1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                        "8 services[1].id: invalid value 'a\\b': must not contain '/' or '\\'",
+                        "11 services[1].routes[0].name: invalid value '..': must not be '.' or contain '..'",
+                        "12 services[1].routes[1].name: invalid value 'r 1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
+                        "14 consumers[0].username: invalid value '../etc': must not be '.' or contain '..'",
+                        "15 consumers[1].custom_id: invalid value 'x/y': must not contain '/' or '\\'",
+                        "17 plugins[0].id: invalid value '..': must not be '.' or contain '..'"),
+                messages);
     }
 
     @Test
@@ -540,10 +618,23 @@ class KongConfigParserTest {
     void vaultReferencesResolveInEverySecretField() throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(rsa.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
-        Map<String, String> env = Map.of("HS", "hs-secret", "PEM", pem, "REDIS_USER", "ru", "REDIS_PASS", "rp",
-                "OLD_PASS", "op", "AMQP", "amqp://u:p@mq:5672/%2F");
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(rsa.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        Map<String, String> env = Map.of(
+                "HS",
+                "hs-secret",
+                "PEM",
+                pem,
+                "REDIS_USER",
+                "ru",
+                "REDIS_PASS",
+                "rp",
+                "OLD_PASS",
+                "op",
+                "AMQP",
+                "amqp://u:p@mq:5672/%2F");
         GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn(), env::get).parse("t.yml", HEADER + """
                 services:
                   - name: s
@@ -574,26 +665,46 @@ class KongConfigParserTest {
         ConsumerSpec consumer = config.consumers().get(0);
         assertEquals("hs-secret", consumer.jwtSecrets().get(0).secret());
         assertEquals(pem, consumer.jwtSecrets().get(1).rsaPublicKey());
-        assertEquals("amqp://u:p@mq:5672/%2F", config.plugins().stream().filter(p -> p.name().equals("cache-eviction"))
-                .map(p -> ((CacheEvictionSchema.Config) p.config()).brokerUrl()).findFirst().orElseThrow());
-        List<String> redis = config.plugins().stream().map(PluginSpec::config).map(c -> c instanceof RateLimitingSchema.Config r
-                ? r.redis().username() + ":" + r.redis().password() : c instanceof RequestRateSchema.Config q
-                ? q.redis().username() + ":" + q.redis().password() : null).filter(x -> x != null).sorted().toList();
+        assertEquals(
+                "amqp://u:p@mq:5672/%2F",
+                config.plugins().stream()
+                        .filter(p -> p.name().equals("cache-eviction"))
+                        .map(p -> ((CacheEvictionSchema.Config) p.config()).brokerUrl())
+                        .findFirst()
+                        .orElseThrow());
+        List<String> redis = config.plugins().stream()
+                .map(PluginSpec::config)
+                .map(c -> c instanceof RateLimitingSchema.Config r
+                        ? r.redis().username() + ":" + r.redis().password()
+                        : c instanceof RequestRateSchema.Config q
+                                ? q.redis().username() + ":" + q.redis().password()
+                                : null)
+                .filter(x -> x != null)
+                .sorted()
+                .toList();
         assertEquals(List.of("null:op", "null:rp", "ru:rp"), redis);
-        assertEquals(Set.of("services[0].plugins[0].config.redis.password",
-                "services[0].routes[0].plugins[0].config.redis_password", "consumers[0].jwt_secrets[0].secret",
-                "consumers[0].jwt_secrets[1].rsa_public_key", "consumers[0].plugins[0].config.redis.username",
-                "consumers[0].plugins[0].config.redis.password", "plugins[0].config.broker_url"),
+        assertEquals(
+                Set.of(
+                        "services[0].plugins[0].config.redis.password",
+                        "services[0].routes[0].plugins[0].config.redis_password",
+                        "consumers[0].jwt_secrets[0].secret",
+                        "consumers[0].jwt_secrets[1].rsa_public_key",
+                        "consumers[0].plugins[0].config.redis.username",
+                        "consumers[0].plugins[0].config.redis.password",
+                        "plugins[0].config.broker_url"),
                 parser.secretFields("t.yml", config.text()));
     }
 
     @Test
     void aVaultReferenceOutsideASecretFieldIsAnErrorAndNothingIsLookedUp() {
         List<String> looked = new java.util.ArrayList<>();
-        ConfigException e = assertThrows(ConfigException.class, () -> new KongConfigParser(PluginRegistry.builtIn(), name -> {
-            looked.add(name);
-            return "the-admin-token";
-        }).parse("t.yml", HEADER + """
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> new KongConfigParser(PluginRegistry.builtIn(), name -> {
+                            looked.add(name);
+                            return "the-admin-token";
+                        })
+                        .parse("t.yml", HEADER + """
                 services:
                   - name: s
                     url: "{vault://env/UPSTREAM_URL}"
@@ -605,10 +716,18 @@ class KongConfigParserTest {
                     jwt_secrets: [{key: "{vault://env/KEY}", secret: s}]
                 """));
         // (the unresolved url is then also no URL: a second error at the same field)
-        List<String> errors = e.errors().stream().map(x -> x.line() + " " + x.field()).distinct().toList();
-        assertEquals(List.of("4 services[0].url", "7 services[0].plugins[0].config.message", "10 consumers[0].jwt_secrets[0].key"),
+        List<String> errors = e.errors().stream()
+                .map(x -> x.line() + " " + x.field())
+                .distinct()
+                .toList();
+        assertEquals(
+                List.of(
+                        "4 services[0].url",
+                        "7 services[0].plugins[0].config.message",
+                        "10 consumers[0].jwt_secrets[0].key"),
                 errors);
-        assertTrue(e.errors().get(1).message().startsWith("vault references are only allowed in secret fields"),
+        assertTrue(
+                e.errors().get(1).message().startsWith("vault references are only allowed in secret fields"),
                 e.errors().get(1).message());
         assertEquals(List.of(), looked, "no variable was read");
         assertFalse(e.getMessage().contains("the-admin-token"));

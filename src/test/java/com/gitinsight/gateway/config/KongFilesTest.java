@@ -39,8 +39,8 @@ class KongFilesTest {
     private static final Pattern EXPECT = Pattern.compile("^#?\\s*expect: (\\d+) (\\S+): (.+)$");
 
     /** Every vault reference of the fixtures resolves (the refused ones fail for other reasons). */
-    private final KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn(),
-            name -> "secret-of-" + name.toLowerCase(Locale.ROOT));
+    private final KongConfigParser parser =
+            new KongConfigParser(PluginRegistry.builtIn(), name -> "secret-of-" + name.toLowerCase(Locale.ROOT));
 
     static Stream<Path> loads() throws IOException, URISyntaxException {
         return files("loads");
@@ -51,10 +51,13 @@ class KongFilesTest {
     }
 
     private static Stream<Path> files(String folder) throws IOException, URISyntaxException {
-        Path dir = Path.of(KongFilesTest.class.getResource("/kong-files/" + folder).toURI());
+        Path dir =
+                Path.of(KongFilesTest.class.getResource("/kong-files/" + folder).toURI());
         try (Stream<Path> listed = Files.list(dir)) {
-            List<Path> files = listed.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".json"))
-                    .sorted().toList();
+            List<Path> files = listed.filter(
+                            p -> p.toString().endsWith(".yml") || p.toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
             assertFalse(files.isEmpty(), "no files in " + dir);
             return files.stream();
         }
@@ -82,7 +85,8 @@ class KongFilesTest {
             assertEquals(file.toString(), error.file(), all);
             assertTrue(error.line() > 0, "every error names its line: " + error);
             assertNotNull(error.field(), "every error names its field: " + error);
-            assertTrue(expected.stream().anyMatch(x -> x.matches(error)), "unexpected error " + error + "\nall:\n" + all);
+            assertTrue(
+                    expected.stream().anyMatch(x -> x.matches(error)), "unexpected error " + error + "\nall:\n" + all);
         }
         for (Expected x : expected) {
             assertTrue(e.errors().stream().anyMatch(x::matches), "missing: " + x + "\nall:\n" + all);
@@ -109,7 +113,8 @@ class KongFilesTest {
     }
 
     private GatewayConfig load(String name) throws Exception {
-        return parser.load(Path.of(KongFilesTest.class.getResource("/kong-files/loads/" + name).toURI()));
+        return parser.load(Path.of(
+                KongFilesTest.class.getResource("/kong-files/loads/" + name).toURI()));
     }
 
     // What some of the files mean once loaded.
@@ -117,7 +122,8 @@ class KongFilesTest {
     @Test
     void aServiceUrlWinsOverTheFieldsItExpandsTo() throws Exception {
         ServiceSpec billing = load("service-url-wins.yml").service("billing").orElseThrow();
-        assertEquals(new ServiceSpec("billing", "https", "billing.internal", 8443, "/v2", 5, 60000, 60000, 60000), billing);
+        assertEquals(
+                new ServiceSpec("billing", "https", "billing.internal", 8443, "/v2", 5, 60000, 60000, 60000), billing);
     }
 
     @Test
@@ -126,15 +132,21 @@ class KongFilesTest {
         ServiceSpec limited = config.service("size-limited").orElseThrow();
         assertEquals("limit_bytes.test", limited.host());
         assertEquals(9000, limited.port());
-        assertEquals(List.of("limit_bytes.test", "*.limit_bytes.test"), config.routes().get(0).hosts());
-        assertEquals(List.of(new UpstreamSpec.TargetSpec("limit_bytes.test", 8080, 100),
-                new UpstreamSpec.TargetSpec("backend_2.limit_bytes.test", 8000, 100)),
+        assertEquals(
+                List.of("limit_bytes.test", "*.limit_bytes.test"),
+                config.routes().get(0).hosts());
+        assertEquals(
+                List.of(
+                        new UpstreamSpec.TargetSpec("limit_bytes.test", 8080, 100),
+                        new UpstreamSpec.TargetSpec("backend_2.limit_bytes.test", 8000, 100)),
                 config.upstream("size_limited_pool").orElseThrow().targets());
     }
 
     @Test
     void consistentHashingWithoutHashOnHashesOnNothing() throws Exception {
-        UpstreamSpec u = load("consistent-hashing-without-hash-on.yml").upstream("upstream1").orElseThrow();
+        UpstreamSpec u = load("consistent-hashing-without-hash-on.yml")
+                .upstream("upstream1")
+                .orElseThrow();
         assertEquals(UpstreamSpec.Algorithm.CONSISTENT_HASHING, u.algorithm());
         assertEquals(UpstreamSpec.HashOn.NONE, u.hash().on());
         assertEquals(UpstreamSpec.HashOn.NONE, u.hash().fallback());
@@ -142,9 +154,14 @@ class KongFilesTest {
 
     @Test
     void topLevelTargetsJoinTheUpstreamTheyName() throws Exception {
-        UpstreamSpec u = load("upstream-admin-api-dump.yml").upstream("catalog-pool").orElseThrow();
-        assertEquals(List.of("192.0.2.21:8080", "192.0.2.22:8080"), u.targets().stream().map(UpstreamSpec.TargetSpec::address).toList());
-        assertEquals(new UpstreamSpec.HashPolicy(UpstreamSpec.HashOn.HEADER, "x-tenant", UpstreamSpec.HashOn.IP, null), u.hash());
+        UpstreamSpec u =
+                load("upstream-admin-api-dump.yml").upstream("catalog-pool").orElseThrow();
+        assertEquals(
+                List.of("192.0.2.21:8080", "192.0.2.22:8080"),
+                u.targets().stream().map(UpstreamSpec.TargetSpec::address).toList());
+        assertEquals(
+                new UpstreamSpec.HashPolicy(UpstreamSpec.HashOn.HEADER, "x-tenant", UpstreamSpec.HashOn.IP, null),
+                u.hash());
     }
 
     @Test
@@ -156,7 +173,13 @@ class KongFilesTest {
         assertEquals("secret-of-alice_secret", alice.jwtSecrets().get(0).secret());
         String generated = alice.jwtSecrets().get(1).key();
         assertTrue(generated.matches("[0-9a-f]{32}"), generated);
-        assertFalse(generated.equals(load("credentials-top-level.yml").consumers().get(0).jwtSecrets().get(1).key()),
+        assertFalse(
+                generated.equals(load("credentials-top-level.yml")
+                        .consumers()
+                        .get(0)
+                        .jwtSecrets()
+                        .get(1)
+                        .key()),
                 "random, as Kong's: nobody can name it in a token until the file gives one");
         assertEquals("HS512", config.consumers().get(1).jwtSecrets().get(0).algorithm());
         assertEquals("RS256", config.consumers().get(2).jwtSecrets().get(0).algorithm());
@@ -166,7 +189,9 @@ class KongFilesTest {
     void topLevelCredentialSecretsAreSecretFields() throws Exception {
         GatewayConfig config = load("kong-db-export-flat.yml");
         assertTrue(parser.secretFields("x.yml", config.text()).contains("jwt_secrets[0].secret"));
-        assertEquals("secret-of-warehouse_secret", config.consumers().get(0).jwtSecrets().get(0).secret());
+        assertEquals(
+                "secret-of-warehouse_secret",
+                config.consumers().get(0).jwtSecrets().get(0).secret());
     }
 
     @Test
@@ -185,23 +210,40 @@ class KongFilesTest {
     @Test
     void pluginsNamingAServiceAndOneOfItsRoutesApplyToThatRoute() throws Exception {
         GatewayConfig config = load("deck-service-plugin-names-route.yml");
-        assertEquals(List.of("example-route-1", "example-route-2"), config.plugins().stream()
-                .filter(p -> p.scope() == PluginSpec.Scope.ROUTE).map(PluginSpec::scopeName).toList());
-        assertTrue(config.pluginsFor(PluginSpec.Scope.SERVICE, "example-service").isEmpty(),
+        assertEquals(
+                List.of("example-route-1", "example-route-2"),
+                config.plugins().stream()
+                        .filter(p -> p.scope() == PluginSpec.Scope.ROUTE)
+                        .map(PluginSpec::scopeName)
+                        .toList());
+        assertTrue(
+                config.pluginsFor(PluginSpec.Scope.SERVICE, "example-service").isEmpty(),
                 "not the service's other routes");
         GatewayConfig byId = load("deck-route-plugin-names-service.yml");
-        assertEquals(List.of("example-route-1", "example-route-2"), byId.plugins().stream().map(PluginSpec::scopeName).toList());
+        assertEquals(
+                List.of("example-route-1", "example-route-2"),
+                byId.plugins().stream().map(PluginSpec::scopeName).toList());
         assertEquals("example-service", byId.routes().get(1).service(), "a route's service given by id");
     }
 
     @Test
     void consumerCombinationsAreConsumerPluginsLimitedToTheirRouteOrService() throws Exception {
         GatewayConfig config = load("deck-consumer-combinations.yml");
-        Set<String> combos = config.plugins().stream().map(p -> p.scope() + ":" + p.scopeName()
-                + (p.within() == null ? "" : " within " + p.within().scope() + ":" + p.within().name())).collect(Collectors.toSet());
-        assertEquals(Set.of("CONSUMER:alice within ROUTE:example-route-2", "CONSUMER:alice within ROUTE:example-route-1",
-                "CONSUMER:bob within ROUTE:example-route-2", "CONSUMER:bob within SERVICE:example-service",
-                "ROUTE:example-route-1 within SERVICE:example-service"), combos);
+        Set<String> combos = config.plugins().stream()
+                .map(p -> p.scope() + ":" + p.scopeName()
+                        + (p.within() == null
+                                ? ""
+                                : " within " + p.within().scope() + ":"
+                                        + p.within().name()))
+                .collect(Collectors.toSet());
+        assertEquals(
+                Set.of(
+                        "CONSUMER:alice within ROUTE:example-route-2",
+                        "CONSUMER:alice within ROUTE:example-route-1",
+                        "CONSUMER:bob within ROUTE:example-route-2",
+                        "CONSUMER:bob within SERVICE:example-service",
+                        "ROUTE:example-route-1 within SERVICE:example-service"),
+                combos);
     }
 
     @Test
@@ -223,7 +265,12 @@ class KongFilesTest {
         assertEquals(1, config.plugins().size(), "rb is not a route of a: Kong never runs that one");
         PluginSpec kept = config.plugins().get(0);
         assertEquals("ra", kept.scopeName());
-        assertEquals(2, ((com.gitinsight.gateway.ratelimit.RateLimitingSchema.Config) kept.config()).limits().get(0).limit());
+        assertEquals(
+                2,
+                ((com.gitinsight.gateway.ratelimit.RateLimitingSchema.Config) kept.config())
+                        .limits()
+                        .get(0)
+                        .limit());
         ConfigException twice = assertThrows(ConfigException.class, () -> parser.parse("t.yml", """
                 _format_version: "3.0"
                 services: [{name: a, url: "http://a.internal", routes: [{name: ra, paths: [/a]}]}]
@@ -231,7 +278,8 @@ class KongFilesTest {
                   - {name: cors, route: ra, service: a}
                   - {name: cors, service: a, route: ra}
                 """));
-        assertEquals("plugins[1].name: plugin 'cors' is configured twice for the same service 'a' and route 'ra'",
+        assertEquals(
+                "plugins[1].name: plugin 'cors' is configured twice for the same service 'a' and route 'ra'",
                 twice.errors().get(0).field() + ": " + twice.errors().get(0).message());
     }
 
@@ -239,17 +287,32 @@ class KongFilesTest {
     void kong39PluginFieldsAreReadWithTheirMeaning() throws Exception {
         GatewayConfig config = load("plugins-kong-3.9-fields.yml");
         CorsSchema.Config cors = (CorsSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route").stream()
-                .filter(p -> p.name().equals("cors")).findFirst().orElseThrow().config();
+                .filter(p -> p.name().equals("cors"))
+                .findFirst()
+                .orElseThrow()
+                .config();
         assertTrue(cors.privateNetwork());
         JwtSchema.Config jwt = (JwtSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route").stream()
-                .filter(p -> p.name().equals("jwt")).findFirst().orElseThrow().config();
+                .filter(p -> p.name().equals("jwt"))
+                .findFirst()
+                .orElseThrow()
+                .config();
         assertEquals("shop", jwt.realm());
-        ProxyCacheSchema.Config shop = (ProxyCacheSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route")
-                .stream().filter(p -> p.name().equals("proxy-cache")).findFirst().orElseThrow().config();
+        ProxyCacheSchema.Config shop =
+                (ProxyCacheSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "shop-route").stream()
+                        .filter(p -> p.name().equals("proxy-cache"))
+                        .findFirst()
+                        .orElseThrow()
+                        .config();
         assertEquals(new ProxyCacheSchema.ResponseHeaders(true, true, false), shop.responseHeaders());
-        ProxyCacheSchema.Config legacy = (ProxyCacheSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "legacy-route")
-                .stream().filter(p -> p.name().equals("proxy-cache")).findFirst().orElseThrow().config();
-        assertEquals(new ProxyCacheSchema.ResponseHeaders(false, false, true), legacy.responseHeaders(), "3.4's 'Age' too");
+        ProxyCacheSchema.Config legacy =
+                (ProxyCacheSchema.Config) config.pluginsFor(PluginSpec.Scope.ROUTE, "legacy-route").stream()
+                        .filter(p -> p.name().equals("proxy-cache"))
+                        .findFirst()
+                        .orElseThrow()
+                        .config();
+        assertEquals(
+                new ProxyCacheSchema.ResponseHeaders(false, false, true), legacy.responseHeaders(), "3.4's 'Age' too");
         assertEquals(Set.of(200, 203, 700), legacy.responseCodes());
     }
 
@@ -257,16 +320,24 @@ class KongFilesTest {
     void metadataIsAcceptedAndAReferenceInsideIgnoreIsNeverLookedUp() throws Exception {
         List<String> looked = new ArrayList<>();
         GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn(), name -> {
-            looked.add(name);
-            return "x";
-        }).load(Path.of(KongFilesTest.class.getResource("/kong-files/loads/meta-fields.yml").toURI()));
+                    looked.add(name);
+                    return "x";
+                })
+                .load(Path.of(KongFilesTest.class
+                        .getResource("/kong-files/loads/meta-fields.yml")
+                        .toURI()));
         assertEquals(List.of("WEB_APP_SECRET"), looked);
         assertEquals(2, config.upstream("orders-pool").orElseThrow().targets().size());
-        assertNull(config.plugins().stream().filter(p -> p.name().equals("prometheus")).findFirst().orElseThrow().within());
+        assertNull(config.plugins().stream()
+                .filter(p -> p.name().equals("prometheus"))
+                .findFirst()
+                .orElseThrow()
+                .within());
     }
 
     private static PluginSpec only(GatewayConfig config, String name) {
-        List<PluginSpec> found = config.plugins().stream().filter(p -> p.name().equals(name)).toList();
+        List<PluginSpec> found =
+                config.plugins().stream().filter(p -> p.name().equals(name)).toList();
         assertEquals(1, found.size(), name + ": " + found);
         return found.get(0);
     }

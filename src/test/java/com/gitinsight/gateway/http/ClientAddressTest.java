@@ -1,11 +1,11 @@
 package com.gitinsight.gateway.http;
 
-import com.gitinsight.gateway.security.IpRestrictionSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.security.IpRestrictionSchema;
 import com.google.common.net.InetAddresses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
@@ -17,11 +17,16 @@ class ClientAddressTest {
 
     /** A request with only a peer address and X-Forwarded-For (a JDK proxy: no mocking library). */
     private static HttpServletRequest request(String peer, String... forwardedFor) {
-        return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getRemoteAddr" -> peer;
-                    case "getHeaders" -> Collections.enumeration("X-Forwarded-For".equalsIgnoreCase((String) args[0])
-                            ? List.of(forwardedFor) : List.of());
+                    case "getHeaders" ->
+                        Collections.enumeration(
+                                "X-Forwarded-For".equalsIgnoreCase((String) args[0])
+                                        ? List.of(forwardedFor)
+                                        : List.of());
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
@@ -41,27 +46,35 @@ class ClientAddressTest {
     @Test
     void forwardedForIsIgnoredFromUntrustedPeersByDefault() {
         ClientAddress none = ClientAddress.of("");
-        assertEquals("203.0.113.9", none.of(request("203.0.113.9", "10.1.2.3")).getHostAddress(),
+        assertEquals(
+                "203.0.113.9",
+                none.of(request("203.0.113.9", "10.1.2.3")).getHostAddress(),
                 "a client cannot choose its address");
         ClientAddress lb = ClientAddress.of("10.0.0.0/8");
-        assertEquals("203.0.113.9", lb.of(request("203.0.113.9", "10.1.2.3")).getHostAddress(),
+        assertEquals(
+                "203.0.113.9",
+                lb.of(request("203.0.113.9", "10.1.2.3")).getHostAddress(),
                 "an untrusted peer's header is ignored even when trusted proxies exist");
     }
 
     @Test
     void trustedProxiesAreWalkedFromTheRight() {
         ClientAddress lb = ClientAddress.of("10.0.0.0/8, 192.168.0.0/16");
-        assertEquals("198.51.100.4", lb.of(request("10.0.0.5", "1.2.3.4, 198.51.100.4, 192.168.1.1")).getHostAddress(),
+        assertEquals(
+                "198.51.100.4",
+                lb.of(request("10.0.0.5", "1.2.3.4, 198.51.100.4, 192.168.1.1")).getHostAddress(),
                 "the right-most untrusted hop is the client; hops to its left are client-chosen");
         assertEquals("10.0.0.5", lb.of(request("10.0.0.5")).getHostAddress());
-        assertEquals("198.51.100.4", lb.of(request("10.0.0.5", "garbage, 198.51.100.4")).getHostAddress());
+        assertEquals(
+                "198.51.100.4",
+                lb.of(request("10.0.0.5", "garbage, 198.51.100.4")).getHostAddress());
         assertEquals(null, lb.of(request("10.0.0.5", "198.51.100.4, garbage")), "an unreadable hop fails closed");
     }
 
     @Test
     void ipRestrictionDeniesFirstThenRequiresTheAllowList() {
-        IpRestrictionSchema.Config c = new IpRestrictionSchema.Config(List.of(Cidr.parse("10.0.0.0/8")),
-                List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
+        IpRestrictionSchema.Config c = new IpRestrictionSchema.Config(
+                List.of(Cidr.parse("10.0.0.0/8")), List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
         assertTrue(c.permits(InetAddresses.forString("10.1.1.1")));
         assertFalse(c.permits(InetAddresses.forString("10.6.6.6")));
         assertFalse(c.permits(InetAddresses.forString("192.0.2.1")));
@@ -79,9 +92,10 @@ class ClientAddressTest {
         assertEquals(null, lb.of(request("127.0.0.1", "8.8.8.8:http")));
         assertEquals(null, lb.of(request("127.0.0.1", "[2001:db8::1")));
         assertEquals("unknown", lb.text(request("127.0.0.1", "unknown")));
-        assertFalse(Cidr.any(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")), lb.of(request("127.0.0.1", "unknown"))));
-        IpRestrictionSchema.Config denyOnly = new IpRestrictionSchema.Config(List.of(),
-                List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
+        assertFalse(
+                Cidr.any(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")), lb.of(request("127.0.0.1", "unknown"))));
+        IpRestrictionSchema.Config denyOnly = new IpRestrictionSchema.Config(
+                List.of(), List.of(Cidr.parse("10.6.6.6")), 403, "IP address not allowed");
         assertFalse(denyOnly.permits(null), "an unknown client is refused even by a deny-only list");
     }
 }

@@ -18,14 +18,18 @@ class ManagedHeadersTest {
     private final Map<String, String> sent = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
     private ManagedHeaders managed() {
-        HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> switch (m.getName()) {
+        HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (p, m, a) -> switch (m.getName()) {
                     case "getAttribute" -> attributes.get((String) a[0]);
                     case "setAttribute" -> attributes.put((String) a[0], a[1]);
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
-        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {HttpServletResponse.class}, (p, m, a) -> switch (m.getName()) {
+        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class},
+                (p, m, a) -> switch (m.getName()) {
                     case "setHeader", "addHeader" -> {
                         if (a[1] == null) {
                             sent.remove((String) a[0]);

@@ -8,24 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEObjectType;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import com.nimbusds.jose.JOSEObjectType;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -34,6 +29,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The admin API on Payara Micro: who gets in, Kong's shapes, validated atomic writes persisted with
@@ -122,13 +121,19 @@ class AdminIT {
     }
 
     String target() throws Exception {
-        return JSON.readTree(admin("GET", "/upstreams/pool/targets", null).body()).path("data").get(0).path("target").asText();
+        return JSON.readTree(admin("GET", "/upstreams/pool/targets", null).body())
+                .path("data")
+                .get(0)
+                .path("target")
+                .asText();
     }
 
     HttpResponse<String> admin(String method, String path, String body, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway() + "/_gateway/admin" + path))
                 .timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         boolean auth = true;
         boolean typed = false;
         for (int i = 0; i + 1 < headers.length; i += 2) {
@@ -172,20 +177,30 @@ class AdminIT {
 
         HttpResponse<String> far = admin("GET", "/services", null, "X-Forwarded-For", "203.0.113.9");
         assertEquals(403, far.statusCode(), "a public address is refused even with the token");
-        assertEquals(403, get("/_gateway/console/", "X-Forwarded-For", "203.0.113.9").statusCode());
+        assertEquals(
+                403, get("/_gateway/console/", "X-Forwarded-For", "203.0.113.9").statusCode());
 
-        String noRole = IDP.issueToken("default", "bob", "gateway", Map.of("preferred_username", "bob")).serialize();
-        assertEquals(403, admin("GET", "/services", null, "Authorization", "Bearer " + noRole).statusCode());
-        String adminRole = IDP.issueToken("default", "carol-sub", "gateway",
-                Map.of("preferred_username", "carol", "roles", List.of("gateway-admin"))).serialize();
+        String noRole = IDP.issueToken("default", "bob", "gateway", Map.of("preferred_username", "bob"))
+                .serialize();
+        assertEquals(
+                403,
+                admin("GET", "/services", null, "Authorization", "Bearer " + noRole)
+                        .statusCode());
+        String adminRole = IDP.issueToken(
+                        "default",
+                        "carol-sub",
+                        "gateway",
+                        Map.of("preferred_username", "carol", "roles", List.of("gateway-admin")))
+                .serialize();
         HttpResponse<String> sso = admin("GET", "", null, "Authorization", "Bearer " + adminRole);
         assertEquals(200, sso.statusCode(), sso.body());
         assertEquals("carol", json(sso).path("you").path("name").asText());
 
-        HttpResponse<String> change = admin("PATCH", "/routes/pets", "{\"paths\": [\"/pets\", \"/cats\"]}",
-                "Authorization", "Bearer " + adminRole);
+        HttpResponse<String> change = admin(
+                "PATCH", "/routes/pets", "{\"paths\": [\"/pets\", \"/cats\"]}", "Authorization", "Bearer " + adminRole);
         assertEquals(200, change.statusCode(), change.body());
-        String audit = Files.readString(CONFIG.resolveSibling("gateway.yml.backups").resolve("audit.log"));
+        String audit =
+                Files.readString(CONFIG.resolveSibling("gateway.yml.backups").resolve("audit.log"));
         assertTrue(audit.lines().reduce((a, b) -> b).orElseThrow().contains("\"who\":\"carol\""), audit);
     }
 
@@ -193,11 +208,15 @@ class AdminIT {
     void readsInKongsShapesWithSecretsRedacted() throws Exception {
         JsonNode routes = json(admin("GET", "/routes", null));
         assertEquals(5, routes.path("data").size());
-        assertEquals("echo", routes.path("data").get(0).path("service").path("name").asText());
+        assertEquals(
+                "echo", routes.path("data").get(0).path("service").path("name").asText());
         assertTrue(routes.has("next"));
-        assertEquals("pets", json(admin("GET", "/routes/pets", null)).path("name").asText());
+        assertEquals(
+                "pets", json(admin("GET", "/routes/pets", null)).path("name").asText());
         assertEquals(404, admin("GET", "/routes/ghost", null).statusCode());
-        assertEquals(1, json(admin("GET", "/services/flaky/routes", null)).path("data").size());
+        assertEquals(
+                1,
+                json(admin("GET", "/services/flaky/routes", null)).path("data").size());
         JsonNode plugins = json(admin("GET", "/plugins", null));
         assertTrue(plugins.toString().contains("\"id\":\"global:prometheus\""), plugins.toString());
         JsonNode targets = json(admin("GET", "/upstreams/pool/targets", null)).path("data");
@@ -213,7 +232,9 @@ class AdminIT {
         }
         assertTrue(admin("GET", "/config?format=yaml", null).body().contains("# GitInsight admin IT"), "comments kept");
         JsonNode status = json(admin("GET", "/status", null));
-        assertEquals("CLOSED", status.path("services").path("flaky").path("circuit_breaker").asText());
+        assertEquals(
+                "CLOSED",
+                status.path("services").path("flaky").path("circuit_breaker").asText());
     }
 
     @Test
@@ -222,44 +243,63 @@ class AdminIT {
         String before = Files.readString(CONFIG);
         int backups = backups();
 
-        HttpResponse<String> bad = admin("POST", "/routes", "{\"name\": \"birds\", \"service\": {\"name\": \"echo\"}, "
-                + "\"paths\": [\"birds\"], \"methods\": [\"get\"]}");
+        HttpResponse<String> bad = admin(
+                "POST",
+                "/routes",
+                "{\"name\": \"birds\", \"service\": {\"name\": \"echo\"}, "
+                        + "\"paths\": [\"birds\"], \"methods\": [\"get\"]}");
         assertEquals(400, bad.statusCode(), bad.body());
         JsonNode fields = json(bad).path("fields");
-        assertTrue(fields.has("paths[0]") && fields.has("methods[0]"), "every field at fault, named as Kong names them: " + fields);
+        assertTrue(
+                fields.has("paths[0]") && fields.has("methods[0]"),
+                "every field at fault, named as Kong names them: " + fields);
         assertEquals(before, Files.readString(CONFIG), "nothing written");
         assertEquals(backups, backups());
 
-        HttpResponse<String> created = admin("POST", "/routes", "{\"name\": \"birds\", \"service\": {\"name\": \"echo\"}, "
-                + "\"paths\": [\"/birds\"], \"strip_path\": false}");
+        HttpResponse<String> created = admin(
+                "POST",
+                "/routes",
+                "{\"name\": \"birds\", \"service\": {\"name\": \"echo\"}, "
+                        + "\"paths\": [\"/birds\"], \"strip_path\": false}");
         assertEquals(201, created.statusCode(), created.body());
         assertEquals("birds", json(created).path("name").asText());
         assertEquals(200, get("/birds/1").statusCode(), "routed at once");
         assertTrue(Files.readString(CONFIG).contains("/birds"), "persisted");
         assertEquals(backups + 1, backups());
-        assertEquals(409, admin("POST", "/routes", "{\"name\": \"birds\", \"service\": \"echo\", \"paths\": [\"/b2\"]}").statusCode());
+        assertEquals(
+                409,
+                admin("POST", "/routes", "{\"name\": \"birds\", \"service\": \"echo\", \"paths\": [\"/b2\"]}")
+                        .statusCode());
 
         String stale = created.headers().firstValue("ETag").orElseThrow();
-        assertEquals(200, admin("PATCH", "/routes/birds", "{\"paths\": [\"/parrots\"]}", "If-Match", stale).statusCode());
+        assertEquals(
+                200,
+                admin("PATCH", "/routes/birds", "{\"paths\": [\"/parrots\"]}", "If-Match", stale)
+                        .statusCode());
         HttpResponse<String> conflict = admin("DELETE", "/routes/birds", null, "If-Match", stale);
         assertEquals(412, conflict.statusCode(), "a write based on an old read is refused");
         assertEquals(200, get("/parrots").statusCode());
         assertEquals(404, get("/birds").statusCode());
 
         assertEquals(400, admin("DELETE", "/services/echo", null).statusCode(), "routes still use it");
-        assertEquals(204, admin("DELETE", "/routes/birds", null, "If-Match", etag()).statusCode());
+        assertEquals(
+                204, admin("DELETE", "/routes/birds", null, "If-Match", etag()).statusCode());
         assertEquals(404, get("/parrots").statusCode());
     }
 
     @Test
     void theWholeFileCanBeCheckedReplacedAndRolledBack() throws Exception {
         String v2 = base.replace("[/pets]", "[/dogs]");
-        HttpResponse<String> dry = admin("POST", "/config?dry_run=true", v2.replace("[/dogs]", "[dogs]"),
-                "Content-Type", "application/yaml");
+        HttpResponse<String> dry = admin(
+                "POST", "/config?dry_run=true", v2.replace("[/dogs]", "[dogs]"), "Content-Type", "application/yaml");
         assertEquals(400, dry.statusCode());
         JsonNode error = json(dry).path("errors").get(0);
-        assertTrue(error.path("line").asInt() > 0 && error.path("field").asText().endsWith("paths[0]"), error.toString());
-        assertEquals(200, admin("POST", "/config?dry_run=true", v2, "Content-Type", "application/yaml").statusCode());
+        assertTrue(
+                error.path("line").asInt() > 0 && error.path("field").asText().endsWith("paths[0]"), error.toString());
+        assertEquals(
+                200,
+                admin("POST", "/config?dry_run=true", v2, "Content-Type", "application/yaml")
+                        .statusCode());
         assertEquals(200, get("/pets").statusCode(), "a dry run applies nothing");
 
         String kong = JSON.createObjectNode().put("config", v2).toString();
@@ -289,22 +329,42 @@ class AdminIT {
         String edited = redacted.replace("[/pets]", "[/pets, /kittens]");
         HttpResponse<String> saved = admin("POST", "/config", edited, "Content-Type", "application/yaml");
         assertEquals(200, saved.statusCode(), saved.body());
-        assertTrue(Files.readString(CONFIG).contains("secret: alice-secret-value-0123456789"), "the real secret is back in the file");
+        assertTrue(
+                Files.readString(CONFIG).contains("secret: alice-secret-value-0123456789"),
+                "the real secret is back in the file");
         assertEquals(200, get("/kittens").statusCode());
         String jwt = hs256("alice-key", "alice-secret-value-0123456789");
-        assertEquals(200, get("/private/x", "Authorization", "Bearer " + jwt).statusCode(), "the secret still verifies");
-        assertEquals(400, admin("POST", "/config", redacted.replace("{redacted:", "{redacted:0").replaceFirst(
-                "\\{redacted:0([0-9a-f]{15})[0-9a-f]}", "{redacted:$1f}"), "Content-Type", "application/yaml").statusCode());
+        assertEquals(
+                200, get("/private/x", "Authorization", "Bearer " + jwt).statusCode(), "the secret still verifies");
+        assertEquals(
+                400,
+                admin(
+                                "POST",
+                                "/config",
+                                redacted.replace("{redacted:", "{redacted:0")
+                                        .replaceFirst("\\{redacted:0([0-9a-f]{15})[0-9a-f]}", "{redacted:$1f}"),
+                                "Content-Type",
+                                "application/yaml")
+                        .statusCode());
     }
 
     @Test
     void aSecretReferenceResolvesFromTheServersOwnSettings() throws Exception {
         // GATEWAY_IT_BOB_SECRET is no environment variable: Payara Micro reads it from --systemproperties.
         assertEquals(null, System.getenv("GATEWAY_IT_BOB_SECRET"));
-        assertEquals(200, get("/private/x", "Authorization", "Bearer " + hs256("bob-key",
-                "bob-secret-from-payara-system-properties-0123")).statusCode());
-        assertEquals(401, get("/private/x", "Authorization", "Bearer " + hs256("bob-key", "another-secret-0123456789")).statusCode());
-        assertTrue(admin("GET", "/config?format=yaml", null).body().contains("{vault://env/GATEWAY_IT_BOB_SECRET}"),
+        assertEquals(
+                200,
+                get(
+                                "/private/x",
+                                "Authorization",
+                                "Bearer " + hs256("bob-key", "bob-secret-from-payara-system-properties-0123"))
+                        .statusCode());
+        assertEquals(
+                401,
+                get("/private/x", "Authorization", "Bearer " + hs256("bob-key", "another-secret-0123456789"))
+                        .statusCode());
+        assertTrue(
+                admin("GET", "/config?format=yaml", null).body().contains("{vault://env/GATEWAY_IT_BOB_SECRET}"),
                 "a reference is shown as written: it is not the secret");
     }
 
@@ -314,14 +374,20 @@ class AdminIT {
 
     @Test
     void operationsPurgeResetAndSetHealth() throws Exception {
-        assertEquals("Miss", get("/cached/a").headers().firstValue("X-Cache-Status").orElse(null));
+        assertEquals(
+                "Miss", get("/cached/a").headers().firstValue("X-Cache-Status").orElse(null));
         HttpResponse<String> hit = get("/cached/a");
         assertEquals("Hit", hit.headers().firstValue("X-Cache-Status").orElse(null));
         String key = hit.headers().firstValue("X-Cache-Key").orElseThrow();
         assertEquals(204, admin("DELETE", "/proxy-cache/" + key, null).statusCode());
-        assertEquals("Miss", get("/cached/a").headers().firstValue("X-Cache-Status").orElse(null));
+        assertEquals(
+                "Miss", get("/cached/a").headers().firstValue("X-Cache-Status").orElse(null));
         get("/cached/b");
-        assertEquals(1, json(admin("DELETE", "/proxy-cache?pattern=/cached/b", null)).path("purged").asInt());
+        assertEquals(
+                1,
+                json(admin("DELETE", "/proxy-cache?pattern=/cached/b", null))
+                        .path("purged")
+                        .asInt());
         assertTrue(json(admin("DELETE", "/proxy-cache", null)).path("purged").asInt() >= 1);
 
         FLAKY_STATUS.set(500);
@@ -329,14 +395,26 @@ class AdminIT {
         get("/flaky");
         assertEquals(503, get("/flaky").statusCode(), "the breaker opened");
         FLAKY_STATUS.set(200);
-        assertEquals("CLOSED", json(admin("POST", "/services/flaky/circuit-breaker/reset", null)).path("circuit_breaker").asText());
+        assertEquals(
+                "CLOSED",
+                json(admin("POST", "/services/flaky/circuit-breaker/reset", null))
+                        .path("circuit_breaker")
+                        .asText());
         assertEquals(200, get("/flaky").statusCode());
 
-        assertEquals(204, admin("PUT", "/upstreams/pool/targets/" + target() + "/unhealthy", null).statusCode());
+        assertEquals(
+                204,
+                admin("PUT", "/upstreams/pool/targets/" + target() + "/unhealthy", null)
+                        .statusCode());
         assertEquals(503, get("/pets").statusCode(), "no healthy target");
-        assertEquals(204, admin("PUT", "/upstreams/pool/targets/" + target() + "/healthy", null).statusCode());
+        assertEquals(
+                204,
+                admin("PUT", "/upstreams/pool/targets/" + target() + "/healthy", null)
+                        .statusCode());
         assertEquals(200, get("/pets").statusCode());
-        assertEquals(404, admin("PUT", "/upstreams/pool/targets/10.9.9.9:1/healthy", null).statusCode());
+        assertEquals(
+                404,
+                admin("PUT", "/upstreams/pool/targets/10.9.9.9:1/healthy", null).statusCode());
     }
 
     @Test
@@ -345,7 +423,8 @@ class AdminIT {
             assertEquals(200, get("/limited").statusCode());
         }
         get("/cached/s");
-        assertEquals("Hit", get("/cached/s").headers().firstValue("X-Cache-Status").orElse(null));
+        assertEquals(
+                "Hit", get("/cached/s").headers().firstValue("X-Cache-Status").orElse(null));
         FLAKY_STATUS.set(500);
         get("/flaky");
         get("/flaky");
@@ -353,12 +432,24 @@ class AdminIT {
         admin("PUT", "/upstreams/pool/targets/" + target() + "/unhealthy", null);
 
         String hash = etag();
-        assertEquals(200, admin("PATCH", "/routes/pets", "{\"paths\": [\"/pets\", \"/hamsters\"]}").statusCode());
+        assertEquals(
+                200,
+                admin("PATCH", "/routes/pets", "{\"paths\": [\"/pets\", \"/hamsters\"]}")
+                        .statusCode());
         assertNotEquals(hash, etag());
 
-        assertEquals("UNHEALTHY", json(admin("GET", "/upstreams/pool/targets", null)).path("data").get(0).path("health").asText());
+        assertEquals(
+                "UNHEALTHY",
+                json(admin("GET", "/upstreams/pool/targets", null))
+                        .path("data")
+                        .get(0)
+                        .path("health")
+                        .asText());
         admin("PUT", "/upstreams/pool/targets/" + target() + "/healthy", null);
-        assertEquals("Hit", get("/cached/s").headers().firstValue("X-Cache-Status").orElse(null), "an unchanged route keeps its entries");
+        assertEquals(
+                "Hit",
+                get("/cached/s").headers().firstValue("X-Cache-Status").orElse(null),
+                "an unchanged route keeps its entries");
         assertEquals(503, get("/flaky").statusCode(), "the breaker stayed open");
         assertEquals(200, get("/limited").statusCode());
         assertEquals(200, get("/limited").statusCode());
@@ -370,7 +461,8 @@ class AdminIT {
         Files.writeString(CONFIG, base.replace("[/pets]", "[/ferrets]"));
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/ferrets").statusCode() == 200);
         Files.writeString(CONFIG, base.replace("[/pets]", "[ferrets]"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !json(admin("GET", "", null)).path("pending_error").isNull());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !json(admin("GET", "", null)).path("pending_error").isNull());
         assertEquals(200, get("/ferrets").statusCode());
         HttpResponse<String> reload = admin("POST", "/reload", null);
         assertEquals(400, reload.statusCode());
@@ -429,18 +521,22 @@ class AdminIT {
 
             d.findElement(By.cssSelector("#nav a[data-page=resilience]")).click();
             b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("breakers"), "flaky"));
-            d.findElement(By.cssSelector("button[aria-label='Mark " + target() + " unhealthy']")).click();
+            d.findElement(By.cssSelector("button[aria-label='Mark " + target() + " unhealthy']"))
+                    .click();
             b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("targets"), "unhealthy"));
             b.screenshot("console-resilience");
-            d.findElement(By.cssSelector("button[aria-label='Mark " + target() + " healthy']")).click();
+            d.findElement(By.cssSelector("button[aria-label='Mark " + target() + " healthy']"))
+                    .click();
             b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "marked healthy"));
 
             d.findElement(By.cssSelector("#nav a[data-page=config]")).click();
             WebElement text = b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("cfg-text")));
             b.wait.until(d2 -> text.getAttribute("value").contains("_format_version"));
-            assertFalse(text.getAttribute("value").contains("alice-secret-value"), "secrets stay redacted in the editor");
-            ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
-                    "const t = document.getElementById('cfg-text'); t.value = t.value.replace(/\\/cached\\b/, 'cached');");
+            assertFalse(
+                    text.getAttribute("value").contains("alice-secret-value"), "secrets stay redacted in the editor");
+            ((org.openqa.selenium.JavascriptExecutor) d)
+                    .executeScript(
+                            "const t = document.getElementById('cfg-text'); t.value = t.value.replace(/\\/cached\\b/, 'cached');");
             d.findElement(By.id("cfg-validate")).click();
             b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cfg-errors"), "paths[0]"));
             b.screenshot("console-config");
@@ -455,8 +551,13 @@ class AdminIT {
 
     @Test
     void theConsoleSignsInThroughTheOidcProviderWithPkce() throws Exception {
-        IDP.enqueueCallback(new DefaultOAuth2TokenCallback("default", "dana-sub", JOSEObjectType.JWT.getType(),
-                List.of("gateway"), Map.of("preferred_username", "dana", "roles", List.of("gateway-admin")), 600));
+        IDP.enqueueCallback(new DefaultOAuth2TokenCallback(
+                "default",
+                "dana-sub",
+                JOSEObjectType.JWT.getType(),
+                List.of("gateway"),
+                Map.of("preferred_username", "dana", "roles", List.of("gateway-admin")),
+                600));
         try (Browser b = Browser.start()) {
             WebDriver d = b.driver;
             d.get(gateway() + "/_gateway/console/");
@@ -495,13 +596,21 @@ class AdminIT {
                 String text = base.replace("[/limited]", "[/limited, /edited-" + i + "]");
                 Files.writeString(CONFIG, text);
                 String hash = com.gitinsight.gateway.config.KongConfigParser.hash(text);
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(20))
                         .until(() -> etag().equals("\"" + hash + "\""));
             }
             long[] during = load.cut();
-            System.out.printf("reload under load: baseline %d requests p50 %.2f ms p99 %.2f ms; during 100 reloads %d requests"
-                    + " p50 %.2f ms p99 %.2f ms; failures %d%n", baseline[0], baseline[1] / 1e6, baseline[2] / 1e6,
-                    during[0], during[1] / 1e6, during[2] / 1e6, load.failures.get());
+            System.out.printf(
+                    "reload under load: baseline %d requests p50 %.2f ms p99 %.2f ms; during 100 reloads %d requests"
+                            + " p50 %.2f ms p99 %.2f ms; failures %d%n",
+                    baseline[0],
+                    baseline[1] / 1e6,
+                    baseline[2] / 1e6,
+                    during[0],
+                    during[1] / 1e6,
+                    during[2] / 1e6,
+                    load.failures.get());
             assertTrue(during[0] > 100, "the load ran: " + during[0]);
         }
         assertEquals(0, load.failures.get(), "failed or reset requests: " + load.firstFailure.get());
@@ -510,14 +619,18 @@ class AdminIT {
     /** A few clients requesting in a loop with a short pause (a few hundred requests a second), recording latency. */
     static final class Load implements AutoCloseable {
         final AtomicInteger failures = new AtomicInteger();
-        final java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
-        private final java.util.concurrent.ConcurrentLinkedQueue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.ConcurrentLinkedQueue<Long> latencies =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final java.util.concurrent.ExecutorService pool;
         private volatile boolean running = true;
 
         Load(String url, int clients) {
             pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10))
+                    .build();
             for (int c = 0; c < clients; c++) {
                 pool.submit(() -> {
                     while (running) {
@@ -549,14 +662,16 @@ class AdminIT {
         /** Requests, p50 and p99 (ns) since the last cut. */
         long[] cut() {
             List<Long> xs = new java.util.ArrayList<>();
-            for (Long x; (x = latencies.poll()) != null;) {
+            for (Long x; (x = latencies.poll()) != null; ) {
                 xs.add(x);
             }
             java.util.Collections.sort(xs);
             if (xs.isEmpty()) {
                 return new long[] {0, 0, 0};
             }
-            return new long[] {xs.size(), xs.get(xs.size() / 2), xs.get(Math.min(xs.size() - 1, (int) (xs.size() * 0.99)))};
+            return new long[] {
+                xs.size(), xs.get(xs.size() / 2), xs.get(Math.min(xs.size() - 1, (int) (xs.size() * 0.99)))
+            };
         }
 
         @Override

@@ -128,24 +128,27 @@ final class Backends implements AutoCloseable {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         server.setReceiveBufferSize(4096);
         sockets.add(server);
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    s.setReceiveBufferSize(4096);
-                    accepted.add(s);
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "black-hole");
+        Thread t = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket s = server.accept();
+                            s.setReceiveBufferSize(4096);
+                            accepted.add(s);
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "black-hole");
         t.setDaemon(true);
         t.start();
         return server.getLocalPort();
     }
 
     /** Requests the {@link #truncating} backend answered, by path. */
-    final Map<String, java.util.concurrent.atomic.AtomicInteger> truncated = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> truncated =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * A raw HTTP/1.1 backend whose bodies break off: a path ending {@code /length} promises
@@ -156,19 +159,21 @@ final class Backends implements AutoCloseable {
     int truncating() throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         sockets.add(server);
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    accepted.add(s);
-                    Thread answer = new Thread(() -> cutShort(s), "truncating-answer");
-                    answer.setDaemon(true);
-                    answer.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "truncating");
+        Thread t = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            Socket s = server.accept();
+                            accepted.add(s);
+                            Thread answer = new Thread(() -> cutShort(s), "truncating-answer");
+                            answer.setDaemon(true);
+                            answer.start();
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "truncating");
         t.setDaemon(true);
         t.start();
         return server.getLocalPort();
@@ -177,12 +182,15 @@ final class Backends implements AutoCloseable {
     private void cutShort(Socket s) {
         try (s) {
             String path = requestPath(s.getInputStream());
-            truncated.computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            truncated
+                    .computeIfAbsent(path, k -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
             byte[] half = "1".repeat(1000).getBytes(StandardCharsets.US_ASCII);
             OutputStream out = s.getOutputStream();
             if (path.endsWith("/chunked")) {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        + Integer.toHexString(half.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                                + Integer.toHexString(half.length) + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.write(half);
                 out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             } else {
@@ -214,7 +222,8 @@ final class Backends implements AutoCloseable {
 
     private void handle(String name, HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
-        hits.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        hits.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
         try {
             if (path.endsWith("/stream")) {
                 stream(ex);
@@ -281,7 +290,11 @@ final class Backends implements AutoCloseable {
         sb.append("sum=").append(sum).append('\n');
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v));
-        headers.forEach((k, v) -> sb.append("h:").append(k).append('=').append(String.join("|", v)).append('\n'));
+        headers.forEach((k, v) -> sb.append("h:")
+                .append(k)
+                .append('=')
+                .append(String.join("|", v))
+                .append('\n'));
         return sb.toString();
     }
 

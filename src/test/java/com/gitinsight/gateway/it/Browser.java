@@ -19,7 +19,8 @@ final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getProperty("gateway.it.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("gateway.it.chromedriver", "/usr/bin/chromedriver"));
-    static final Path SHOTS = Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("screenshots");
+    static final Path SHOTS =
+            Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("screenshots");
 
     final ChromeDriver driver;
     final WebDriverWait wait;
@@ -41,12 +42,22 @@ final class Browser implements AutoCloseable {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // The flags a closed network needs (no background fetches) and running as root in a sandbox-less container.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1366,900",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1366,900",
                 "--user-data-dir=" + Files.createTempDirectory("gateway-chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         return new Browser(new ChromeDriver(service, options));
     }
 

@@ -52,9 +52,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CacheIT {
 
     private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String EXCHANGE = "test.analysis." + UUID.randomUUID().toString().substring(0, 8);
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private static final String EXCHANGE =
+            "test.analysis." + UUID.randomUUID().toString().substring(0, 8);
     private static final String ALICE_SECRET = "alice-secret-for-the-cache-test-0123456789";
     private static final String BOB_SECRET = "bob-secret-for-the-cache-test-0123456789ab";
     private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
@@ -141,7 +144,8 @@ class CacheIT {
                       rules:
                         - event_type: analysis_completed
                           evict: ["/api/v1/fast/repositories/{repository_id}/**"]
-                """.formatted(backend.getAddress().getPort(), ALICE_SECRET, BOB_SECRET, EXCHANGE, brokerUrl, truncating));
+                """.formatted(
+                        backend.getAddress().getPort(), ALICE_SECRET, BOB_SECRET, EXCHANGE, brokerUrl, truncating));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
@@ -180,7 +184,8 @@ class CacheIT {
             } else if (path.endsWith("/big")) {
                 json = "[" + "0,".repeat(1024 * 1024) + "0]";
             }
-            ex.getResponseHeaders().add("Content-Type", path.endsWith("/html") ? "text/html" : "application/json; charset=utf-8");
+            ex.getResponseHeaders()
+                    .add("Content-Type", path.endsWith("/html") ? "text/html" : "application/json; charset=utf-8");
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(status, body.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -199,7 +204,8 @@ class CacheIT {
 
     private HttpResponse<String> send(String method, String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + base.getPort() + path))
-                .timeout(Duration.ofSeconds(20)).method(method, HttpRequest.BodyPublishers.noBody());
+                .timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -231,13 +237,16 @@ class CacheIT {
         assertEquals(1, calls(path));
         assertEquals(miss.headers().firstValue("X-Cache-Key"), hit.headers().firstValue("X-Cache-Key"));
         assertTrue(hit.headers().firstValue("Age").isPresent());
-        assertEquals("application/json; charset=utf-8", hit.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(
+                "application/json; charset=utf-8",
+                hit.headers().firstValue("Content-Type").orElse(null));
         assertEquals("Miss", status(get(path + "?a=1&b=3")), "other query, other key");
     }
 
     @Test
     void uncacheableResponsesAndRequestsBypass() throws Exception {
-        for (String p : List.of("/api/v1/fast/cookie", "/api/v1/fast/private", "/api/v1/fast/html", "/api/v1/fast/big")) {
+        for (String p :
+                List.of("/api/v1/fast/cookie", "/api/v1/fast/private", "/api/v1/fast/html", "/api/v1/fast/big")) {
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> r = get(p);
                 assertEquals(200, r.statusCode());
@@ -253,7 +262,8 @@ class CacheIT {
     }
 
     static String token(String kid, String secret) throws Exception {
-        return SecurityIT.token(secret, "{\"kid\":\"" + kid + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
+        return SecurityIT.token(
+                secret, "{\"kid\":\"" + kid + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
     }
 
     @Test
@@ -273,8 +283,10 @@ class CacheIT {
 
     /** A token of {@code kid}'s consumer for the user {@code sub}. */
     static String userToken(String kid, String secret, String sub) throws Exception {
-        return SecurityIT.token(secret, "{\"kid\":\"" + kid + "\",\"sub\":\"" + sub + "\",\"exp\":"
-                + (System.currentTimeMillis() / 1000 + 300) + "}");
+        return SecurityIT.token(
+                secret,
+                "{\"kid\":\"" + kid + "\",\"sub\":\"" + sub + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300)
+                        + "}");
     }
 
     @Test
@@ -299,7 +311,9 @@ class CacheIT {
         assertEquals("Miss", status(u1));
         assertEquals("Hit", status(u2), "vary_identity: consumer");
         assertEquals(u1.body(), u2.body());
-        assertEquals("Miss", status(get(path, "Authorization", "Bearer " + userToken("bob-key", BOB_SECRET, "u1"))),
+        assertEquals(
+                "Miss",
+                status(get(path, "Authorization", "Bearer " + userToken("bob-key", BOB_SECRET, "u1"))),
                 "never across consumers");
     }
 
@@ -384,14 +398,19 @@ class CacheIT {
         assertEquals("Miss", first.header("X-Cache-Status"));
         // The gateway may still be finishing the first request after the client saw the cut, so
         // the cache is watched for a while: it must never answer with the cut body.
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "Miss".equals(RawResponse.get(base.getPort(), path, Duration.ofSeconds(10)).header("X-Cache-Status")));
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> "Miss"
+                        .equals(RawResponse.get(base.getPort(), path, Duration.ofSeconds(10))
+                                .header("X-Cache-Status")));
         assertTrue(backends.truncated.get(path).get() >= 2, "every request went to the backend");
     }
 
     private static void assertCut(RawResponse r, String path) {
         assertEquals(200, r.status(), path);
-        assertFalse(r.timedOut(), path + ": the gateway kept the connection open short of the body instead of closing it");
+        assertFalse(
+                r.timedOut(), path + ": the gateway kept the connection open short of the body instead of closing it");
         assertFalse(r.complete(), path + ": the client must see the body cut, not whole");
         assertTrue(r.body().length < 2000, path);
     }
@@ -403,13 +422,15 @@ class CacheIT {
         var pool = Executors.newFixedThreadPool(50);
         try {
             for (int i = 0; i < 50; i++) {
-                all.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return get(path);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, pool));
+                all.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return get(path);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        pool));
             }
             Set<String> bodies = new HashSet<>();
             for (var f : all) {
@@ -432,7 +453,8 @@ class CacheIT {
         FLAKY_STATUS.set(500);
         try {
             // cache_ttl is 1 s: once it expires the backend is asked, fails, and the stale entry answers.
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> "Stale".equals(status(get(path))));
             HttpResponse<String> stale = get(path);
             assertEquals(200, stale.statusCode());
@@ -447,12 +469,14 @@ class CacheIT {
 
     @Test
     void anAnalysisEventEvictsOnEveryNode() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/_gateway/health/ready").body()
-                .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/_gateway/health/ready")
+                        .body()
+                        .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
         String path = "/api/v1/fast/repositories/42/summary";
         // A second gateway node in this JVM, subscribed to the same events.
-        try (TestNode other = TestNode.subscribed(brokerUrl, EXCHANGE,
-                "/api/v1/fast/repositories/{repository_id}/**")) {
+        try (TestNode other =
+                TestNode.subscribed(brokerUrl, EXCHANGE, "/api/v1/fast/repositories/{repository_id}/**")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> "Hit".equals(status(get(path))));
             other.store("k", path);
             int before = calls(path);

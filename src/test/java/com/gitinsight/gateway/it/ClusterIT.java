@@ -34,8 +34,10 @@ class ClusterIT {
 
     static final Backends BACKENDS = new Backends();
     static final String TOKEN = "cluster-admin-token-0123456789abcdef";
-    static final String EXCHANGE = "test.cluster." + UUID.randomUUID().toString().substring(0, 8);
-    static final Path DIR = Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("it-cluster");
+    static final String EXCHANGE =
+            "test.cluster." + UUID.randomUUID().toString().substring(0, 8);
+    static final Path DIR =
+            Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("it-cluster");
     static Process cluster;
     static int front;
     static String brokerUrl;
@@ -80,19 +82,22 @@ class ClusterIT {
                 """.formatted(echo, redis, brokerUrl, EXCHANGE));
         Files.deleteIfExists(DIR.resolve("ready"));
         ProcessBuilder pb = new ProcessBuilder("scripts/cluster.sh", "--nodes", "2")
-                .redirectErrorStream(true).redirectOutput(DIR.resolve("cluster.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("cluster.log").toFile());
         pb.environment().put("CLUSTER_PORT", Integer.toString(front));
         pb.environment().put("CLUSTER_DIR", DIR.toAbsolutePath().toString());
         pb.environment().put("GATEWAY_CONFIG", config.toAbsolutePath().toString());
         pb.environment().put("GATEWAY_ADMIN_TOKEN", TOKEN);
         pb.environment().put("GATEWAY_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -Dgateway.config.poll-interval-ms=200");
         cluster = pb.start();
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            if (!cluster.isAlive()) {
-                throw new AssertionError("cluster.sh exited: " + Files.readString(DIR.resolve("cluster.log")));
-            }
-            return Files.exists(DIR.resolve("ready"));
-        });
+        await().atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    if (!cluster.isAlive()) {
+                        throw new AssertionError("cluster.sh exited: " + Files.readString(DIR.resolve("cluster.log")));
+                    }
+                    return Files.exists(DIR.resolve("ready"));
+                });
     }
 
     @AfterAll
@@ -152,15 +157,18 @@ class ClusterIT {
     void anEventEvictsOnBothNodes() throws Exception {
         for (int n = 1; n <= 2; n++) {
             int port = node(n);
-            await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/_gateway/health/ready").body()
-                    .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(port, "/_gateway/health/ready")
+                            .body()
+                            .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
             get(port, "/repos/42/summary");
             assertEquals("Hit", cacheStatus(get(port, "/repos/42/summary")), "node " + n);
         }
         AnalysisEvents.completed(brokerUrl, EXCHANGE, "42");
         for (int n = 1; n <= 2; n++) {
             int port = node(n);
-            await().atMost(Duration.ofSeconds(10)).until(() -> "Miss".equals(cacheStatus(get(port, "/repos/42/summary"))));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "Miss".equals(cacheStatus(get(port, "/repos/42/summary"))));
         }
     }
 
@@ -168,14 +176,19 @@ class ClusterIT {
     @Order(3)
     void aChangeThroughOneNodesAdminApiReachesTheOtherThroughTheSharedFile() throws Exception {
         assertEquals(404, get(node(2), "/elsewhere").statusCode());
-        HttpResponse<String> patched = Http.CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node(1)
-                + "/_gateway/admin/routes/plain")).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"paths\": [\"/plain\", \"/elsewhere\"]}")).build(),
+        HttpResponse<String> patched = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node(1) + "/_gateway/admin/routes/plain"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", "application/json")
+                        .method(
+                                "PATCH",
+                                HttpRequest.BodyPublishers.ofString("{\"paths\": [\"/plain\", \"/elsewhere\"]}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, patched.statusCode(), patched.body());
         assertEquals(200, get(node(1), "/elsewhere").statusCode());
-        await().atMost(Duration.ofSeconds(10)).until(() -> get(node(2), "/elsewhere").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get(node(2), "/elsewhere").statusCode() == 200);
     }
 
     @Test
@@ -184,12 +197,13 @@ class ClusterIT {
         AdminIT.Load load = new AdminIT.Load("http://127.0.0.1:" + front + "/plain/x", 4);
         try (load) {
             load.runFor(Duration.ofSeconds(3));
-            long nodePid = Long.parseLong(Files.readString(DIR.resolve("node-2.pid")).trim());
+            long nodePid =
+                    Long.parseLong(Files.readString(DIR.resolve("node-2.pid")).trim());
             ProcessHandle.of(nodePid).orElseThrow().descendants().forEach(ProcessHandle::destroyForcibly);
             load.runFor(Duration.ofSeconds(5));
             long[] after = load.cut();
-            System.out.printf("node 2 killed under load: %d requests through nginx, %d failed%n", after[0],
-                    load.failures.get());
+            System.out.printf(
+                    "node 2 killed under load: %d requests through nginx, %d failed%n", after[0], load.failures.get());
             assertTrue(after[0] > 100, "the load ran");
         }
         assertEquals(0, load.failures.get(), "failed requests: " + load.firstFailure.get());

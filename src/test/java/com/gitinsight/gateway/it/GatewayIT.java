@@ -45,8 +45,10 @@ class GatewayIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Backends BACKENDS = new Backends();
     private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static String baseConfig;
 
     @ArquillianResource
@@ -151,9 +153,12 @@ class GatewayIT {
 
     private static void assertJsonError(HttpResponse<String> response, int status, String message) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("Content-Type").orElse(""));
         assertEquals(message, JSON.readTree(response.body()).get("message").asText());
-        assertTrue(JSON.readTree(response.body()).get("request_id").asText().matches("[0-9a-f]{32}"),
+        assertTrue(
+                JSON.readTree(response.body()).get("request_id").asText().matches("[0-9a-f]{32}"),
                 "every gateway error names its request: " + response.body());
     }
 
@@ -177,14 +182,20 @@ class GatewayIT {
         assertEquals(200, live.statusCode());
         JsonNode health = JSON.readTree(live.body());
         assertEquals("UP", health.get("status").asText());
-        assertFalse(health.get("checks").get(0).get("data").get("version").asText().isEmpty());
-        assertEquals("UP", JSON.readTree(get("/_gateway/health/started").body()).get("status").asText());
+        assertFalse(
+                health.get("checks").get(0).get("data").get("version").asText().isEmpty());
+        assertEquals(
+                "UP",
+                JSON.readTree(get("/_gateway/health/started").body())
+                        .get("status")
+                        .asText());
         JsonNode config = check("/_gateway/health/ready", "config");
         assertEquals("UP", config.get("status").asText());
         assertEquals(16, config.get("data").get("hash").asText().length());
         assertTrue(config.get("data").get("source").asText().endsWith("gateway.yml"));
         assertTrue(config.get("data").has("loaded_at"));
-        assertTrue(check("/_gateway/health", "gateway") != null && check("/_gateway/health", "config") != null,
+        assertTrue(
+                check("/_gateway/health", "gateway") != null && check("/_gateway/health", "config") != null,
                 "the root has every check");
     }
 
@@ -226,11 +237,12 @@ class GatewayIT {
 
     @Test
     void hostIsTheTargetsUnlessPreserveHost() throws Exception {
-        Map<String, String> plain = echoed(send(HttpRequest.newBuilder(uri("/keep/h")).header("Host", "api.gitinsight.com")));
+        Map<String, String> plain =
+                echoed(send(HttpRequest.newBuilder(uri("/keep/h")).header("Host", "api.gitinsight.com")));
         assertTrue(plain.get("h:host").startsWith("127.0.0.1:"), plain.get("h:host"));
         assertEquals("api.gitinsight.com", plain.get("h:x-forwarded-host"));
-        Map<String, String> preserved = echoed(send(HttpRequest.newBuilder(uri("/preserve/h"))
-                .header("Host", "api.gitinsight.com")));
+        Map<String, String> preserved =
+                echoed(send(HttpRequest.newBuilder(uri("/preserve/h")).header("Host", "api.gitinsight.com")));
         assertEquals("api.gitinsight.com", preserved.get("h:host"));
     }
 
@@ -239,7 +251,9 @@ class GatewayIT {
         HttpResponse<String> response = get("/keep/cookies");
         assertEquals(201, response.statusCode());
         assertEquals("cookies", response.body());
-        assertEquals(List.of("a=1; Path=/", "b=2; Path=/; HttpOnly"), response.headers().allValues("Set-Cookie"));
+        assertEquals(
+                List.of("a=1; Path=/", "b=2; Path=/; HttpOnly"),
+                response.headers().allValues("Set-Cookie"));
         assertEquals("a", response.headers().firstValue("X-Backend").orElse(null));
         assertTrue(response.headers().firstValue("X-Backend-Private").isEmpty(), "named in Connection: hop-by-hop");
         assertTrue(response.headers().firstValue("X-Frame-Options").isEmpty(), "the server adds nothing of its own");
@@ -251,21 +265,22 @@ class GatewayIT {
         HttpResponse<String> response = get("/keep/untyped");
         assertEquals(200, response.statusCode());
         assertEquals("raw", response.body());
-        assertTrue(response.headers().firstValue("Content-Type").isEmpty(),
+        assertTrue(
+                response.headers().firstValue("Content-Type").isEmpty(),
                 "got " + response.headers().firstValue("Content-Type"));
     }
 
     @Test
     void everyMethodIsForwarded() throws Exception {
         for (String method : List.of("GET", "PUT", "DELETE", "PATCH", "OPTIONS")) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/keep/m"))
-                    .method(method, HttpRequest.BodyPublishers.ofString("body")));
+            HttpResponse<String> r = send(
+                    HttpRequest.newBuilder(uri("/keep/m")).method(method, HttpRequest.BodyPublishers.ofString("body")));
             assertEquals(200, r.statusCode(), method + ": " + r.body());
             assertEquals(method, echoed(r).get("method"), method);
             assertEquals("4", echoed(r).get("bytes"), method);
         }
-        HttpResponse<String> head = send(HttpRequest.newBuilder(uri("/keep/cookies"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> head =
+                send(HttpRequest.newBuilder(uri("/keep/cookies")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertEquals(201, head.statusCode());
         assertEquals("", head.body());
         assertEquals(2, head.headers().allValues("Set-Cookie").size());
@@ -294,8 +309,10 @@ class GatewayIT {
 
     @Test
     void aMethodTheGatewayDoesNotProxyIs405Json() throws Exception {
-        assertJsonError(send(HttpRequest.newBuilder(uri("/keep/x"))
-                .method("PURGE", HttpRequest.BodyPublishers.noBody())), 405, "Method Not Allowed");
+        assertJsonError(
+                send(HttpRequest.newBuilder(uri("/keep/x")).method("PURGE", HttpRequest.BodyPublishers.noBody())),
+                405,
+                "Method Not Allowed");
     }
 
     @Test
@@ -323,7 +340,9 @@ class GatewayIT {
     @Test
     void leastConnectionsAvoidsTheBusyTarget() throws Exception {
         CompletableFuture<HttpResponse<String>> held = HTTP.sendAsync(
-                HttpRequest.newBuilder(uri("/lc/hold")).timeout(Duration.ofSeconds(30)).build(),
+                HttpRequest.newBuilder(uri("/lc/hold"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         try {
             // Which target holds it is not known yet; both answer /lc/x, so wait for the one in flight.
@@ -374,17 +393,22 @@ class GatewayIT {
     @Test
     void writeTimeoutIs504Json() throws Exception {
         byte[] body = new byte[32 * 1024 * 1024];
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/hole/upload"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(uri("/hole/upload")).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         assertJsonError(response, 504, "The upstream server is timing out");
     }
 
     @Test
     void chunkedResponsesReachTheClientAsTheyAreSent() throws Exception {
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/keep/stream"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/keep/stream"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
-        assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "text/event-stream",
+                response.headers().firstValue("Content-Type").orElse(""));
         try (InputStream in = response.body()) {
             String first = readUntilBlankLine(in);
             assertEquals("data: first", first, "the first event arrives while the backend still holds the second");
@@ -426,10 +450,15 @@ class GatewayIT {
     @Test
     void oneGibDownloadStreamsThroughASmallHeap() throws Exception {
         long size = 1L << 30;
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri("/keep/download/" + size))
-                .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/keep/download/" + size))
+                        .timeout(Duration.ofMinutes(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
-        assertEquals(String.valueOf(size), response.headers().firstValue("Content-Length").orElse(""));
+        assertEquals(
+                String.valueOf(size),
+                response.headers().firstValue("Content-Length").orElse(""));
         long total = 0;
         byte[] buffer = new byte[256 * 1024];
         try (InputStream in = response.body()) {
@@ -460,11 +489,15 @@ class GatewayIT {
         load.start();
         try {
             assertEquals(404, get("/fresh/x").statusCode());
-            Files.writeString(CONFIG, baseConfig + """
+            Files.writeString(
+                    CONFIG,
+                    baseConfig
+                            + """
                   - name: fresh
                     url: http://127.0.0.1:%d
                     routes: [{name: fresh, paths: [/fresh]}]
-                """.formatted(Integer.parseInt(echoed(get("/based/p")).get("h:host").split(":")[1])));
+                """.formatted(Integer.parseInt(
+                                    echoed(get("/based/p")).get("h:host").split(":")[1])));
             await().atMost(Duration.ofSeconds(15)).until(() -> get("/fresh/x").statusCode() == 200);
             assertFalse(before.equals(configCheck().get("hash").asText()));
 

@@ -14,8 +14,7 @@ final class GatewayWar {
 
     private static final String SETTINGS = "WEB-INF/classes/META-INF/microprofile-config.properties";
 
-    private GatewayWar() {
-    }
+    private GatewayWar() {}
 
     /** The WAR with {@code properties} (lines of {@code key=value}) after the shipped defaults. */
     static WebArchive withSettings(String properties) {

@@ -9,11 +9,12 @@ import java.time.Duration;
 /** The integration tests' HTTP client: HTTP/1.1 (as wrk and most gateways' clients), bounded waits. */
 final class Http {
 
-    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
-    private Http() {
-    }
+    private Http() {}
 
     /** GET {@code url} with {@code headers} given as name, value, name, value... */
     static HttpResponse<String> get(String url, String... headers) throws Exception {

@@ -66,8 +66,10 @@ class ObservabilityIT {
                       broker_url: "%2$s"
                       bindings: [{exchange: "test.observability.%3$s", routing_key: "#"}]
                       rules: [{event_type: analysis_completed, evict: ["/counted/{repository_id}/**"]}]
-                """.formatted(echoPort, com.gitinsight.gateway.messaging.TestBroker.url(
-                        com.gitinsight.gateway.messaging.TestBroker.port()), UUID.randomUUID()));
+                """.formatted(
+                echoPort,
+                com.gitinsight.gateway.messaging.TestBroker.url(com.gitinsight.gateway.messaging.TestBroker.port()),
+                UUID.randomUUID()));
         // This deployment believes X-Forwarded-For from loopback, so a test can come from elsewhere.
         return GatewayWar.withSettings("gateway.trusted-ips=127.0.0.1");
     }
@@ -111,7 +113,9 @@ class ObservabilityIT {
         assertEquals("front-proxy:abc-123", echoed(kept).get("h:x-request-id"));
         for (String bad : new String[] {"has spaces in it", "x".repeat(201), "quote\"d", "<script>"}) {
             HttpResponse<String> replaced = get("/plain/x", "X-Request-ID", bad);
-            assertTrue(header(replaced, "X-Request-ID").matches(UUID_FORMAT), bad + " -> " + header(replaced, "X-Request-ID"));
+            assertTrue(
+                    header(replaced, "X-Request-ID").matches(UUID_FORMAT),
+                    bad + " -> " + header(replaced, "X-Request-ID"));
         }
     }
 
@@ -119,7 +123,9 @@ class ObservabilityIT {
     void gatewayErrorsNameTheSameId() throws Exception {
         HttpResponse<String> r = get("/nowhere");
         assertEquals(404, r.statusCode());
-        assertEquals(header(r, "X-Request-ID"), JSON.readTree(r.body()).get("request_id").asText());
+        assertEquals(
+                header(r, "X-Request-ID"),
+                JSON.readTree(r.body()).get("request_id").asText());
     }
 
     @Test
@@ -162,8 +168,11 @@ class ObservabilityIT {
         assertEquals("echo", l.get("service").asText());
         assertEquals("127.0.0.1:" + echoPort, l.get("target").asText());
         assertEquals(200, l.get("status").asInt());
-        assertEquals(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length, l.get("bytes").asLong());
-        assertTrue(l.get("latency_ms").asDouble() >= l.get("upstream_latency_ms").asDouble());
+        assertEquals(
+                r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                l.get("bytes").asLong());
+        assertTrue(
+                l.get("latency_ms").asDouble() >= l.get("upstream_latency_ms").asDouble());
         assertTrue(l.get("gateway_latency_ms").asDouble() >= 0);
         assertEquals("127.0.0.1", l.get("client").asText());
     }
@@ -177,7 +186,8 @@ class ObservabilityIT {
     private static double value(String exposition, String series) {
         for (String line : exposition.split("\n")) {
             if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+                return Double.parseDouble(
+                        line.substring(series.length() + 1).trim().split(" ")[0]);
             }
         }
         return 0;
@@ -188,7 +198,8 @@ class ObservabilityIT {
         // The exposition sorts label names (le last).
         String labels = "route=\"counted\",service=\"echo\"";
         String ok = "gateway_http_requests_total{code=\"200\",consumer=\"\",route=\"counted\",service=\"echo\"}";
-        String egressSeries = "gateway_bandwidth_bytes_total{consumer=\"\",direction=\"egress\",route=\"counted\",service=\"echo\"}";
+        String egressSeries =
+                "gateway_bandwidth_bytes_total{consumer=\"\",direction=\"egress\",route=\"counted\",service=\"echo\"}";
         String before = metrics();
         double requests = value(before, ok);
         double count = value(before, "gateway_request_latency_ms_count{" + labels + "}");
@@ -204,7 +215,8 @@ class ObservabilityIT {
         assertEquals(requests + 3, value(after, ok), after);
         assertEquals(count + 3, value(after, "gateway_request_latency_ms_count{" + labels + "}"));
         assertEquals(count + 3, value(after, "gateway_request_latency_ms_bucket{" + labels + ",le=\"+Inf\"}"));
-        assertTrue(value(after, "gateway_request_latency_ms_bucket{" + labels + ",le=\"6000.0\"}") >= count + 3,
+        assertTrue(
+                value(after, "gateway_request_latency_ms_bucket{" + labels + ",le=\"6000.0\"}") >= count + 3,
                 "the latencies fall in the buckets");
         assertEquals(count + 3, value(after, "gateway_upstream_latency_ms_count{" + labels + "}"));
         assertEquals(egress + sent, value(after, egressSeries));
@@ -216,7 +228,8 @@ class ObservabilityIT {
     @Test
     void metricsSpeakOpenMetricsWhenAsked() throws Exception {
         HttpResponse<String> r = get("/_gateway/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"),
+        assertTrue(
+                r.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"),
                 r.headers().toString());
         assertTrue(r.body().trim().endsWith("# EOF"));
     }
@@ -225,7 +238,8 @@ class ObservabilityIT {
     void metricsAreRefusedToPublicAddresses() throws Exception {
         HttpResponse<String> r = get("/_gateway/metrics", "X-Forwarded-For", "203.0.113.9");
         assertEquals(403, r.statusCode());
-        assertEquals(200, get("/_gateway/metrics", "X-Forwarded-For", "10.1.2.3").statusCode(), "a private network");
+        assertEquals(
+                200, get("/_gateway/metrics", "X-Forwarded-For", "10.1.2.3").statusCode(), "a private network");
     }
 
     @Test
@@ -239,7 +253,8 @@ class ObservabilityIT {
                 names.add(line.split("[{ ]", 2)[0]);
             }
         }
-        JsonNode dashboard = JSON.readTree(Path.of("server-config/grafana/gateway-dashboard.json").toFile());
+        JsonNode dashboard = JSON.readTree(
+                Path.of("server-config/grafana/gateway-dashboard.json").toFile());
         java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:gateway|jvm)_[a-z_]+)\\b");
         int queried = 0;
         for (JsonNode panel : dashboard.get("panels")) {
@@ -247,8 +262,10 @@ class ObservabilityIT {
                 java.util.regex.Matcher m = metric.matcher(target.get("expr").asText());
                 while (m.find()) {
                     queried++;
-                    assertTrue(names.contains(m.group(1)), "panel '" + panel.get("title").asText() + "' queries "
-                            + m.group(1) + ", which /_gateway/metrics does not export");
+                    assertTrue(
+                            names.contains(m.group(1)),
+                            "panel '" + panel.get("title").asText() + "' queries " + m.group(1)
+                                    + ", which /_gateway/metrics does not export");
                 }
             }
         }
@@ -262,7 +279,10 @@ class ObservabilityIT {
         try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url)) {
             javax.management.MBeanServerConnection server = jmx.getMBeanServerConnection();
             javax.management.ObjectName gateway = new javax.management.ObjectName("io.gitinsight.gateway:type=Gateway");
-            assertEquals(1, server.queryNames(new javax.management.ObjectName("io.gitinsight.gateway:type=Gateway,*"), null).size(),
+            assertEquals(
+                    1,
+                    server.queryNames(new javax.management.ObjectName("io.gitinsight.gateway:type=Gateway,*"), null)
+                            .size(),
                     "one set of MBeans");
             assertTrue(server.isRegistered(new javax.management.ObjectName("io.gitinsight.gateway:type=Cache")));
             String hash = (String) server.getAttribute(gateway, "ConfigHash");
@@ -287,16 +307,30 @@ class ObservabilityIT {
             String target = "127.0.0.1:" + echoPort;
             javax.management.openmbean.TabularData targets =
                     (javax.management.openmbean.TabularData) server.getAttribute(gateway, "Targets");
-            assertEquals("HEALTHY active=0", targets.get(new Object[] {"service:echo/" + target}).get("value"));
+            assertEquals(
+                    "HEALTHY active=0",
+                    targets.get(new Object[] {"service:echo/" + target}).get("value"));
             String[] signature = {String.class.getName(), String.class.getName()};
-            assertEquals(true, server.invoke(gateway, "markTargetUnhealthy", new Object[] {"service:echo", target}, signature));
-            assertEquals("UNHEALTHY", JSON.readTree(get("/_gateway/status").body()).at("/upstreams/service:echo/0/health").asText());
+            assertEquals(
+                    true,
+                    server.invoke(gateway, "markTargetUnhealthy", new Object[] {"service:echo", target}, signature));
+            assertEquals(
+                    "UNHEALTHY",
+                    JSON.readTree(get("/_gateway/status").body())
+                            .at("/upstreams/service:echo/0/health")
+                            .asText());
             assertEquals(503, get("/plain/x").statusCode(), "no healthy target left");
-            assertEquals(true, server.invoke(gateway, "markTargetHealthy", new Object[] {"service:echo", target}, signature));
+            assertEquals(
+                    true,
+                    server.invoke(gateway, "markTargetHealthy", new Object[] {"service:echo", target}, signature));
             assertEquals(200, get("/plain/x").statusCode());
-            assertEquals(false, server.invoke(gateway, "markTargetHealthy", new Object[] {"service:echo", "10.9.9.9:1"}, signature));
-            assertEquals(true, server.invoke(gateway, "resetCircuitBreaker", new Object[] {"echo"},
-                    new String[] {String.class.getName()}));
+            assertEquals(
+                    false,
+                    server.invoke(
+                            gateway, "markTargetHealthy", new Object[] {"service:echo", "10.9.9.9:1"}, signature));
+            assertEquals(true, server.invoke(gateway, "resetCircuitBreaker", new Object[] {"echo"}, new String[] {
+                String.class.getName()
+            }));
             assertEquals("running " + hash, server.invoke(gateway, "reloadConfig", new Object[0], new String[0]));
         }
     }

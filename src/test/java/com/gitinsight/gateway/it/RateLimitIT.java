@@ -111,20 +111,28 @@ class RateLimitIT {
             HttpResponse<String> r = get("/by-ip/x");
             assertEquals(200, r.statusCode(), r.body());
             assertEquals("5", r.headers().firstValue("X-RateLimit-Limit-Hour").orElse(null));
-            assertEquals(Integer.toString(5 - i), r.headers().firstValue("X-RateLimit-Remaining-Hour").orElse(null));
+            assertEquals(
+                    Integer.toString(5 - i),
+                    r.headers().firstValue("X-RateLimit-Remaining-Hour").orElse(null));
             assertEquals("100", r.headers().firstValue("X-RateLimit-Limit-Day").orElse(null));
             assertEquals("5", r.headers().firstValue("RateLimit-Limit").orElse(null));
-            assertEquals(Integer.toString(5 - i), r.headers().firstValue("RateLimit-Remaining").orElse(null));
+            assertEquals(
+                    Integer.toString(5 - i),
+                    r.headers().firstValue("RateLimit-Remaining").orElse(null));
             assertTrue(Long.parseLong(r.headers().firstValue("RateLimit-Reset").orElse("0")) >= 1);
         }
         int hits = BACKENDS.hits.get("limited").get();
         HttpResponse<String> limited = get("/by-ip/x");
         assertEquals(429, limited.statusCode());
-        assertEquals("API rate limit exceeded", JSON.readTree(limited.body()).get("message").asText());
+        assertEquals(
+                "API rate limit exceeded",
+                JSON.readTree(limited.body()).get("message").asText());
         assertTrue(JSON.readTree(limited.body()).get("request_id").asText().matches("[0-9a-f]{32}"), limited.body());
-        long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElse("0"));
+        long retryAfter =
+                Long.parseLong(limited.headers().firstValue("Retry-After").orElse("0"));
         assertTrue(retryAfter >= 1 && retryAfter <= 3600, "Retry-After " + retryAfter);
-        assertEquals("0", limited.headers().firstValue("X-RateLimit-Remaining-Hour").orElse(null));
+        assertEquals(
+                "0", limited.headers().firstValue("X-RateLimit-Remaining-Hour").orElse(null));
         assertEquals(hits, BACKENDS.hits.get("limited").get(), "a limited request never reaches the backend");
     }
 
@@ -136,19 +144,21 @@ class RateLimitIT {
         AtomicInteger other = new AtomicInteger();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            all.add(CompletableFuture.runAsync(() -> {
-                try {
-                    go.await();
-                    int status = get(path, "X-Client", client).statusCode();
-                    if (status == 200) {
-                        ok.incrementAndGet();
-                    } else if (status != 429) {
-                        other.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    other.incrementAndGet();
-                }
-            }, pool));
+            all.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            go.await();
+                            int status = get(path, "X-Client", client).statusCode();
+                            if (status == 200) {
+                                ok.incrementAndGet();
+                            } else if (status != 429) {
+                                other.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            other.incrementAndGet();
+                        }
+                    },
+                    pool));
         }
         go.countDown();
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
@@ -160,7 +170,11 @@ class RateLimitIT {
     @Test
     void localPolicyIsExactUnderConcurrency() throws Exception {
         assertEquals(37, admittedAtOnce("/by-header/x", UUID.randomUUID().toString()));
-        assertTrue(get("/by-header/x", "X-Client", "someone").headers().firstValue("X-RateLimit-Limit-Hour").isEmpty(),
+        assertTrue(
+                get("/by-header/x", "X-Client", "someone")
+                        .headers()
+                        .firstValue("X-RateLimit-Limit-Hour")
+                        .isEmpty(),
                 "hide_client_headers");
     }
 
@@ -187,17 +201,19 @@ class RateLimitIT {
             CountDownLatch go = new CountDownLatch(1);
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                all.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        go.await();
-                        // The key of route redis's plugin instance (Kong's: the instance, then the identifier).
-                        if (node2.admit("route:redis|HEADER|" + client, limits)) {
-                            secondNode.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, pool));
+                all.add(CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                go.await();
+                                // The key of route redis's plugin instance (Kong's: the instance, then the identifier).
+                                if (node2.admit("route:redis|HEADER|" + client, limits)) {
+                                    secondNode.incrementAndGet();
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        pool));
             }
             int gateway = admittedWith(go, "/redis/x", client, 100);
             CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
@@ -212,16 +228,18 @@ class RateLimitIT {
         AtomicInteger ok = new AtomicInteger();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            all.add(CompletableFuture.runAsync(() -> {
-                try {
-                    go.await();
-                    if (get(path, "X-Client", client).statusCode() == 200) {
-                        ok.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, pool));
+            all.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            go.await();
+                            if (get(path, "X-Client", client).statusCode() == 200) {
+                                ok.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    pool));
         }
         go.countDown();
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
@@ -237,21 +255,32 @@ class RateLimitIT {
         }
         HttpResponse<String> limited = get("/rate/x", "X-Client", client);
         assertEquals(429, limited.statusCode());
-        long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElse("0"));
+        long retryAfter =
+                Long.parseLong(limited.headers().firstValue("Retry-After").orElse("0"));
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
         assertEquals(200, get("/rate/x", "X-Client", "another").statusCode(), "per key");
     }
 
     @Test
     void redisDownFaultTolerantLetsRequestsThroughOtherwise503() throws Exception {
-        long before = JSON.readTree(get("/_gateway/status").body()).get("rate_limiting").get("allowed_while_store_down").asLong();
+        long before = JSON.readTree(get("/_gateway/status").body())
+                .get("rate_limiting")
+                .get("allowed_while_store_down")
+                .asLong();
         for (int i = 0; i < 3; i++) {
             assertEquals(200, get("/down-tolerant/x").statusCode(), "fault_tolerant: allow");
         }
-        assertEquals(before + 3, JSON.readTree(get("/_gateway/status").body()).get("rate_limiting")
-                .get("allowed_while_store_down").asLong(), "each unchecked pass is counted");
+        assertEquals(
+                before + 3,
+                JSON.readTree(get("/_gateway/status").body())
+                        .get("rate_limiting")
+                        .get("allowed_while_store_down")
+                        .asLong(),
+                "each unchecked pass is counted");
         HttpResponse<String> strict = get("/down-strict/x");
         assertEquals(503, strict.statusCode());
-        assertEquals("Rate limiting is unavailable", JSON.readTree(strict.body()).get("message").asText());
+        assertEquals(
+                "Rate limiting is unavailable",
+                JSON.readTree(strict.body()).get("message").asText());
     }
 }

@@ -26,7 +26,8 @@ public record RawResponse(int status, Map<String, String> headers, byte[] body, 
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout((int) timeout.toMillis());
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return read(s.getInputStream());
         }
@@ -45,7 +46,9 @@ public record RawResponse(int status, Map<String, String> headers, byte[] body, 
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
-            boolean complete = "chunked".equals(headers.getOrDefault("Transfer-Encoding", "").toLowerCase(Locale.ROOT))
+            boolean complete = "chunked"
+                            .equals(headers.getOrDefault("Transfer-Encoding", "")
+                                    .toLowerCase(Locale.ROOT))
                     ? chunks(in, body)
                     : copy(in, body, Long.parseLong(headers.getOrDefault("Content-Length", "-1")));
             return new RawResponse(status, headers, body.toByteArray(), complete, false);

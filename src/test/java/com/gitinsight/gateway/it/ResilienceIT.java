@@ -44,8 +44,10 @@ class ResilienceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Backends BACKENDS = new Backends();
     private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final AtomicInteger FLAKY_STATUS = new AtomicInteger(500);
     private static final AtomicInteger FLAKY_HITS = new AtomicInteger();
     private static int killable;
@@ -139,7 +141,8 @@ class ResilienceIT {
                 plugins:
                   - name: circuit-breaker
                     config: {failure_threshold: 3, open_seconds: 2}
-                """.formatted(steady, killable, flaky, echo, slow, hole, retryEcho, dead1, dead2, hashA, hashB));
+                """.formatted(
+                        steady, killable, flaky, echo, slow, hole, retryEcho, dead1, dead2, hashA, hashB));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
@@ -153,7 +156,10 @@ class ResilienceIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -165,17 +171,23 @@ class ResilienceIT {
         List<CompletableFuture<?>> inFlight = Collections.synchronizedList(new ArrayList<>());
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         long t0 = System.nanoTime();
-        HttpRequest request = HttpRequest.newBuilder(uri("/pair/item")).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri("/pair/item"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
         // About 300 GETs per second for 20 s.
-        pacer.scheduleAtFixedRate(() -> inFlight.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .whenComplete((r, e) -> {
-                    if (e == null && r.statusCode() == 200) {
-                        ok.incrementAndGet();
-                    } else {
-                        failures.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms: "
-                                + (e != null ? e.toString() : r.statusCode() + " " + r.body()));
-                    }
-                })), 0, 3333, TimeUnit.MICROSECONDS);
+        pacer.scheduleAtFixedRate(
+                () -> inFlight.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((r, e) -> {
+                            if (e == null && r.statusCode() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failures.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms: "
+                                        + (e != null ? e.toString() : r.statusCode() + " " + r.body()));
+                            }
+                        })),
+                0,
+                3333,
+                TimeUnit.MICROSECONDS);
         try {
             await().pollDelay(Duration.ofSeconds(4)).until(() -> true);
             assertTrue(BACKENDS.hits.get("killable").get() > 100, "both targets serve before the kill");
@@ -185,16 +197,25 @@ class ResilienceIT {
             BACKENDS.revive(killable);
             long revived = System.nanoTime();
             // Re-admitted by a probe (every 0.5 s) or after the 3 s recovery interval.
-            await().atMost(Duration.ofSeconds(3)).until(() -> BACKENDS.hits.get("killable").get() > before + 50);
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> BACKENDS.hits.get("killable").get() > before + 50);
             long readmittedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revived);
             assertTrue(readmittedMs <= 3000, "re-admitted after " + readmittedMs + " ms");
             await().pollDelay(Duration.ofSeconds(6)).until(() -> true);
         } finally {
             pacer.shutdownNow();
         }
-        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).handle((r, e) -> null).get(30, TimeUnit.SECONDS);
-        assertEquals(0, failures.size(), failures.size() + " failed client requests, first: "
-                + failures.stream().limit(5).toList() + ", last: " + failures.stream().skip(Math.max(0, failures.size() - 5)).toList());
+        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0]))
+                .handle((r, e) -> null)
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(
+                0,
+                failures.size(),
+                failures.size() + " failed client requests, first: "
+                        + failures.stream().limit(5).toList() + ", last: "
+                        + failures.stream()
+                                .skip(Math.max(0, failures.size() - 5))
+                                .toList());
         assertTrue(ok.get() > 5000, "load too light: " + ok.get());
     }
 
@@ -208,15 +229,18 @@ class ResilienceIT {
         assertEquals(start + 3, FLAKY_HITS.get());
         HttpResponse<String> open = get("/flaky/x");
         assertEquals(503, open.statusCode(), open.body());
-        assertEquals("The upstream service is unavailable (circuit breaker open)",
+        assertEquals(
+                "The upstream service is unavailable (circuit breaker open)",
                 JSON.readTree(open.body()).get("message").asText());
-        long retryAfter = Long.parseLong(open.headers().firstValue("Retry-After").orElse("-1"));
+        long retryAfter =
+                Long.parseLong(open.headers().firstValue("Retry-After").orElse("-1"));
         assertTrue(retryAfter >= 1 && retryAfter <= 2, "Retry-After " + retryAfter);
         assertEquals(start + 3, FLAKY_HITS.get(), "the backend is not contacted while open");
         assertEquals(200, get("/steady/x").statusCode(), "another service's breaker stays closed");
 
         FLAKY_STATUS.set(200);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> get("/flaky/x").statusCode() == 200);
         assertEquals(200, get("/flaky/x").statusCode(), "closed after the trial succeeded");
     }
@@ -227,7 +251,9 @@ class ResilienceIT {
         long baseline = p99("/fast/x", Duration.ofSeconds(3));
         AtomicInteger rejected = new AtomicInteger();
         ScheduledExecutorService slowLoad = Executors.newSingleThreadScheduledExecutor();
-        HttpRequest slow = HttpRequest.newBuilder(uri("/slow/sleep10")).timeout(Duration.ofSeconds(30)).build();
+        HttpRequest slow = HttpRequest.newBuilder(uri("/slow/sleep10"))
+                .timeout(Duration.ofSeconds(30))
+                .build();
         // 300 at once, then 50 a second: without the bulkhead they would hold all 200 request threads.
         for (int i = 0; i < 300; i++) {
             HTTP.sendAsync(slow, HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
@@ -236,8 +262,8 @@ class ResilienceIT {
                 }
             });
         }
-        slowLoad.scheduleAtFixedRate(() -> HTTP.sendAsync(slow, HttpResponse.BodyHandlers.discarding()),
-                0, 20, TimeUnit.MILLISECONDS);
+        slowLoad.scheduleAtFixedRate(
+                () -> HTTP.sendAsync(slow, HttpResponse.BodyHandlers.discarding()), 0, 20, TimeUnit.MILLISECONDS);
         try {
             await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
             long loaded = p99("/fast/x", Duration.ofSeconds(5));
@@ -258,8 +284,11 @@ class ResilienceIT {
         int ok = 0;
         int timedOut = 0;
         for (int i = 0; i < 4; i++) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/stalls/post"))
-                    .POST(HttpRequest.BodyPublishers.ofString("order=1")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(uri("/stalls/post"))
+                            .POST(HttpRequest.BodyPublishers.ofString("order=1"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 ok++;
             } else {
@@ -279,7 +308,10 @@ class ResilienceIT {
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         String backend = backendOf(first);
         for (int i = 0; i < 10; i++) {
-            HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(uri("/sticky/x")).header("Cookie", cookie).build(),
+            HttpResponse<String> again = HTTP.send(
+                    HttpRequest.newBuilder(uri("/sticky/x"))
+                            .header("Cookie", cookie)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(backend, backendOf(again), "the cookie keeps the client on its target");
             assertTrue(again.headers().firstValue("Set-Cookie").isEmpty(), "no new cookie once the client has one");
@@ -288,7 +320,10 @@ class ResilienceIT {
         for (int user = 0; user < 20; user++) {
             String expected = null;
             for (int i = 0; i < 3; i++) {
-                String b = backendOf(HTTP.send(HttpRequest.newBuilder(uri("/by-user/x")).header("X-User", "user-" + user).build(),
+                String b = backendOf(HTTP.send(
+                        HttpRequest.newBuilder(uri("/by-user/x"))
+                                .header("X-User", "user-" + user)
+                                .build(),
                         HttpResponse.BodyHandlers.ofString()));
                 assertTrue(expected == null || expected.equals(b), "user-" + user + " moved");
                 expected = b;
@@ -300,7 +335,11 @@ class ResilienceIT {
 
     private static String backendOf(HttpResponse<String> response) {
         assertEquals(200, response.statusCode(), response.body());
-        return response.body().lines().filter(l -> l.startsWith("backend=")).findFirst().orElseThrow();
+        return response.body()
+                .lines()
+                .filter(l -> l.startsWith("backend="))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -308,18 +347,25 @@ class ResilienceIT {
         assertEquals(502, get("/gone/x").statusCode(), "both targets refuse: each is ejected");
         HttpResponse<String> none = get("/gone/x");
         assertEquals(503, none.statusCode(), none.body());
-        assertEquals("failure to get a peer from the ring-balancer", JSON.readTree(none.body()).get("message").asText());
-        long retryAfter = Long.parseLong(none.headers().firstValue("Retry-After").orElse("-1"));
+        assertEquals(
+                "failure to get a peer from the ring-balancer",
+                JSON.readTree(none.body()).get("message").asText());
+        long retryAfter =
+                Long.parseLong(none.headers().firstValue("Retry-After").orElse("-1"));
         assertTrue(retryAfter >= 28 && retryAfter <= 30, "Retry-After " + retryAfter);
         String status = get("/_gateway/status").body();
-        assertEquals("UNHEALTHY", JSON.readTree(status).at("/upstreams/gone/0/health").asText(), status);
+        assertEquals(
+                "UNHEALTHY",
+                JSON.readTree(status).at("/upstreams/gone/0/health").asText(),
+                status);
         // MicroProfile Health: not ready while an upstream has no healthy target; still alive.
         HttpResponse<String> ready = get("/_gateway/health/ready");
         assertEquals(503, ready.statusCode(), ready.body());
         assertEquals("DOWN", JSON.readTree(ready.body()).get("status").asText());
         boolean goneDown = false;
         for (var c : JSON.readTree(ready.body()).get("checks")) {
-            goneDown |= c.get("name").asText().equals("upstream:gone") && c.get("status").asText().equals("DOWN")
+            goneDown |= c.get("name").asText().equals("upstream:gone")
+                    && c.get("status").asText().equals("DOWN")
                     && c.get("data").get("healthy_targets").asInt() == 0;
         }
         assertTrue(goneDown, ready.body());
@@ -329,11 +375,20 @@ class ResilienceIT {
     @Test
     void everyKindOfResponseFreesItsBulkheadSlot() throws Exception {
         assertEquals(200, get("/steady/x").statusCode());
-        assertEquals(200, HTTP.send(HttpRequest.newBuilder(uri("/steady/x")).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(
+                200,
+                HTTP.send(
+                                HttpRequest.newBuilder(uri("/steady/x"))
+                                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
         assertEquals(418, get("/steady/status/418").statusCode());
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                JSON.readTree(get("/_gateway/status").body()).at("/services/steady/in_flight").asInt() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> JSON.readTree(get("/_gateway/status").body())
+                                .at("/services/steady/in_flight")
+                                .asInt()
+                        == 0);
     }
 
     /** A freshly started JVM is slow for its first thousands of requests; measure a warm one. */

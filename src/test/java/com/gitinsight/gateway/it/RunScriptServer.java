@@ -32,7 +32,8 @@ final class RunScriptServer implements AutoCloseable {
     static RunScriptServer start(String server, int port, Path dir, Path config, Map<String, String> env)
             throws Exception {
         Path log = dir.resolve("server.log");
-        ProcessBuilder pb = new ProcessBuilder("scripts/run.sh", "--server", server).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder("scripts/run.sh", "--server", server)
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("GATEWAY_PORT", Integer.toString(port));
         pb.environment().put("GATEWAY_CONFIG", config.toAbsolutePath().toString());
@@ -40,16 +41,18 @@ final class RunScriptServer implements AutoCloseable {
         pb.environment().putAll(env);
         RunScriptServer running = new RunScriptServer("http://127.0.0.1:" + port, pb.start());
         try {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                if (!running.process.isAlive()) {
-                    throw new AssertionError(server + " exited: " + Files.readString(log));
-                }
-                try {
-                    return running.get("/_gateway/health/ready").statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            await().atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        if (!running.process.isAlive()) {
+                            throw new AssertionError(server + " exited: " + Files.readString(log));
+                        }
+                        try {
+                            return running.get("/_gateway/health/ready").statusCode() == 200;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
             return running;
         } catch (Throwable t) {
             running.close();

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.File;
-import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -20,23 +22,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,8 +51,10 @@ class SecurityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Backends BACKENDS = new Backends();
     private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final String SECRET = "your-jwt-secret-here";
 
     private static final MockOAuth2Server IDP = new MockOAuth2Server();
@@ -64,6 +65,7 @@ class SecurityIT {
     private static RsaJsonWebKey key2;
     /** A second provider, which a test stops and starts again. */
     private static final AtomicReference<String> STOPPING_JWKS = new AtomicReference<>();
+
     private static HttpServer stoppingServer;
     private static RsaJsonWebKey key3;
     private static RsaJsonWebKey key4;
@@ -117,7 +119,8 @@ class SecurityIT {
         STOPPING_JWKS.set(new JsonWebKeySet(key3).toJson());
         int stoppingPort = startStoppingProvider(0);
         Files.createDirectories(CONFIG.getParent());
-        Files.writeString(CONFIG, """
+        Files.writeString(
+                CONFIG, """
                 _format_version: "3.0"
                 services:
                   - name: sec
@@ -226,18 +229,23 @@ class SecurityIT {
 
     @Test
     void ssoTokensFromARealOidcProviderWithAudienceScopesAndConsumerMapping() throws Exception {
-        Map<String, Object> claims = Map.of("scope", "openid repos:read", "preferred_username", "alice",
-                "roles", java.util.List.of("admin"));
+        Map<String, Object> claims = Map.of(
+                "scope", "openid repos:read", "preferred_username", "alice", "roles", java.util.List.of("admin"));
         Map<String, String> seen = echoed(get("/sso/x", "Authorization", "Bearer " + idpToken("gateway", claims)));
         assertEquals("alice", seen.get("h:x-consumer-username"));
         assertEquals("user-42", seen.get("h:x-credential-identifier"));
 
-        HttpResponse<String> wrongAudience = get("/sso/x", "Authorization", "Bearer " + idpToken("someone-else", claims));
+        HttpResponse<String> wrongAudience =
+                get("/sso/x", "Authorization", "Bearer " + idpToken("someone-else", claims));
         assertEquals(401, wrongAudience.statusCode());
-        assertEquals("Bearer error=\"invalid_token\"", wrongAudience.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(
+                "Bearer error=\"invalid_token\"",
+                wrongAudience.headers().firstValue("WWW-Authenticate").orElse(null));
 
-        HttpResponse<String> noScope = get("/sso/x", "Authorization", "Bearer "
-                + idpToken("gateway", Map.of("scope", "openid", "preferred_username", "bob")));
+        HttpResponse<String> noScope = get(
+                "/sso/x",
+                "Authorization",
+                "Bearer " + idpToken("gateway", Map.of("scope", "openid", "preferred_username", "bob")));
         assertEquals(403, noScope.statusCode());
         assertEquals("Forbidden", message(noScope));
 
@@ -256,16 +264,24 @@ class SecurityIT {
 
     @Test
     void aRotatedSigningKeyIsPickedUpWithoutRestartAndRandomKidsCannotHammerTheProvider() throws Exception {
-        assertEquals(200, get("/rotating/x", "Authorization", "Bearer " + signed(key1, "k1")).statusCode());
+        assertEquals(
+                200,
+                get("/rotating/x", "Authorization", "Bearer " + signed(key1, "k1"))
+                        .statusCode());
         JWKS.set(new JsonWebKeySet(key2).toJson());
         String rotated = signed(key2, "k2");
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300))
-                .until(() -> get("/rotating/x", "Authorization", "Bearer " + rotated).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() ->
+                        get("/rotating/x", "Authorization", "Bearer " + rotated).statusCode() == 200);
 
         int before = JWKS_FETCHES.get();
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) {
-            assertEquals(401, get("/rotating/x", "Authorization", "Bearer " + signed(key2, "random-" + i)).statusCode());
+            assertEquals(
+                    401,
+                    get("/rotating/x", "Authorization", "Bearer " + signed(key2, "random-" + i))
+                            .statusCode());
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
         int fetches = JWKS_FETCHES.get() - before;
@@ -283,20 +299,30 @@ class SecurityIT {
     @Order(Integer.MAX_VALUE)
     void withTheProviderStoppedTokensOfKnownKeysStillPassAndAnUnknownKidStillFails() throws Exception {
         String known = signed(key3, "k3");
-        assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
+        assertEquals(
+                200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
         int port = stoppingServer.getAddress().getPort();
         stoppingServer.stop(0);
 
-        assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
+        assertEquals(
+                200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
         // Past jwks_cache_seconds (10): the refresh finds no provider, is retried, and the breaker opens.
         Thread.sleep(11_000);
         for (int i = 0; i < 5; i++) {
             long start = System.nanoTime();
-            assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode(),
+            assertEquals(
+                    200,
+                    get("/provider-down/x", "Authorization", "Bearer " + known).statusCode(),
                     "a token of a known key passes while the provider is down (round " + i + ")");
-            assertEquals(401, get("/provider-down/x", "Authorization", "Bearer " + signed(key4, "unknown-" + i))
-                    .statusCode(), "an unknown kid still fails");
-            assertEquals(401, get("/provider-down/x", "Authorization", "Bearer " + signed(key4, "k3")).statusCode(),
+            assertEquals(
+                    401,
+                    get("/provider-down/x", "Authorization", "Bearer " + signed(key4, "unknown-" + i))
+                            .statusCode(),
+                    "an unknown kid still fails");
+            assertEquals(
+                    401,
+                    get("/provider-down/x", "Authorization", "Bearer " + signed(key4, "k3"))
+                            .statusCode(),
                     "a known kid does not make another key's signature good");
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(millis < 5_000, "three requests took " + millis + " ms with the provider down");
@@ -308,9 +334,13 @@ class SecurityIT {
         STOPPING_JWKS.set(new JsonWebKeySet(key3, key4).toJson());
         startStoppingProvider(port);
         String rotated = signed(key4, "k4");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> get("/provider-down/x", "Authorization", "Bearer " + rotated).statusCode() == 200);
-        assertEquals(200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> get("/provider-down/x", "Authorization", "Bearer " + rotated)
+                                .statusCode()
+                        == 200);
+        assertEquals(
+                200, get("/provider-down/x", "Authorization", "Bearer " + known).statusCode());
     }
 
     private URI uri(String path) {
@@ -348,65 +378,109 @@ class SecurityIT {
     }
 
     private static String validToken() throws Exception {
-        return token(SECRET, "{\"kid\":\"web-frontend-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
+        return token(
+                SECRET, "{\"kid\":\"web-frontend-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
     }
 
     @Test
     void securityHeadersOnProxiedResponsesErrorsAndNoRoute() throws Exception {
         for (HttpResponse<String> r : new HttpResponse[] {get("/open/x"), get("/no/such/route"), get("/jwt/x")}) {
-            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), r.uri() + " " + r.statusCode());
-            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null));
-            assertEquals("1; mode=block", r.headers().firstValue("X-XSS-Protection").orElse(null));
-            assertEquals("max-age=31536000; includeSubDomains", r.headers().firstValue("Strict-Transport-Security").orElse(null));
-            assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null));
+            assertEquals(
+                    "DENY", r.headers().firstValue("X-Frame-Options").orElse(null), r.uri() + " " + r.statusCode());
+            assertEquals(
+                    "nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null));
+            assertEquals(
+                    "1; mode=block", r.headers().firstValue("X-XSS-Protection").orElse(null));
+            assertEquals(
+                    "max-age=31536000; includeSubDomains",
+                    r.headers().firstValue("Strict-Transport-Security").orElse(null));
+            assertEquals(
+                    "no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null));
             assertEquals(1, r.headers().allValues("X-Frame-Options").size());
         }
         HttpResponse<String> framed = get("/open/framed");
-        assertEquals(java.util.List.of("SAMEORIGIN"), framed.headers().allValues("X-Frame-Options"),
+        assertEquals(
+                java.util.List.of("SAMEORIGIN"),
+                framed.headers().allValues("X-Frame-Options"),
                 "the backend's own value is kept");
     }
 
     @Test
     void preflightIsAnsweredByTheGatewayWithoutTokenOrBackend() throws Exception {
-        int before = BACKENDS.hits.getOrDefault("sec", new java.util.concurrent.atomic.AtomicInteger()).get();
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/cors/x")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", "https://app.gitinsight.com").header("Access-Control-Request-Method", "POST")
+        int before = BACKENDS.hits
+                .getOrDefault("sec", new java.util.concurrent.atomic.AtomicInteger())
+                .get();
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/cors/x"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.gitinsight.com")
+                .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization"));
         // Kong's preflight: 200, lists comma-joined without spaces.
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("0", r.headers().firstValue("Content-Length").orElse(null));
-        assertEquals("https://app.gitinsight.com", r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
-        assertEquals("Authorization,Content-Type", r.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
-        assertTrue(r.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+        assertEquals(
+                "https://app.gitinsight.com",
+                r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals(
+                "Authorization,Content-Type",
+                r.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+        assertTrue(r.headers()
+                .firstValue("Access-Control-Allow-Methods")
+                .orElse("")
+                .contains("POST"));
         assertEquals("600", r.headers().firstValue("Access-Control-Max-Age").orElse(null));
         assertTrue(r.headers().firstValue("Vary").orElse("").contains("Origin"));
         assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null));
-        assertEquals(before, BACKENDS.hits.getOrDefault("sec", new java.util.concurrent.atomic.AtomicInteger()).get(),
+        assertEquals(
+                before,
+                BACKENDS.hits
+                        .getOrDefault("sec", new java.util.concurrent.atomic.AtomicInteger())
+                        .get(),
                 "no backend call");
 
-        HttpResponse<String> regex = send(HttpRequest.newBuilder(uri("/cors/x")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", "https://pr-7.preview.gitinsight.com").header("Access-Control-Request-Method", "GET"));
-        assertEquals("https://pr-7.preview.gitinsight.com", regex.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        HttpResponse<String> regex = send(HttpRequest.newBuilder(uri("/cors/x"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://pr-7.preview.gitinsight.com")
+                .header("Access-Control-Request-Method", "GET"));
+        assertEquals(
+                "https://pr-7.preview.gitinsight.com",
+                regex.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
 
-        HttpResponse<String> evil = send(HttpRequest.newBuilder(uri("/cors/x")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST"));
+        HttpResponse<String> evil = send(HttpRequest.newBuilder(uri("/cors/x"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "POST"));
         // Kong: a disallowed origin gets no Access-Control-Allow-Origin (so a browser uses nothing),
         // but still what Kong sends whatever the origin (the allowed methods and headers).
         assertEquals(200, evil.statusCode());
-        assertTrue(evil.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), evil.headers().map().toString());
-        assertTrue(evil.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+        assertTrue(
+                evil.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                evil.headers().map().toString());
+        assertTrue(evil.headers()
+                .firstValue("Access-Control-Allow-Methods")
+                .orElse("")
+                .contains("POST"));
         assertTrue(evil.headers().firstValue("Vary").orElse("").contains("Origin"));
     }
 
     @Test
     void corsHeadersOnActualResponsesAndCredentialsNeverWithStar() throws Exception {
-        HttpResponse<String> r = get("/cors/x", "Origin", "https://app.gitinsight.com", "Authorization", "Bearer " + validToken());
+        HttpResponse<String> r =
+                get("/cors/x", "Origin", "https://app.gitinsight.com", "Authorization", "Bearer " + validToken());
         assertEquals(200, r.statusCode(), r.body());
-        assertEquals("https://app.gitinsight.com", r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
-        assertEquals("X-Total", r.headers().firstValue("Access-Control-Expose-Headers").orElse(null));
+        assertEquals(
+                "https://app.gitinsight.com",
+                r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals(
+                "X-Total",
+                r.headers().firstValue("Access-Control-Expose-Headers").orElse(null));
         HttpResponse<String> any = get("/cors-any/x", "Origin", "https://someone.example");
-        assertEquals("https://someone.example", any.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
-        assertEquals("true", any.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
+        assertEquals(
+                "https://someone.example",
+                any.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals(
+                "true",
+                any.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
     }
 
     @Test
@@ -414,7 +488,8 @@ class SecurityIT {
         HttpResponse<String> denied = get("/private/x", "X-Forwarded-For", "10.1.2.3", "X-Real-IP", "10.1.2.3");
         assertEquals(403, denied.statusCode());
         assertEquals("IP address not allowed: 127.0.0.1", message(denied), "Kong's default message names the address");
-        assertEquals("application/json", denied.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(
+                "application/json", denied.headers().firstValue("Content-Type").orElse(null));
         assertEquals(200, get("/local/x", "X-Forwarded-For", "192.0.2.7").statusCode(), "loopback is allowed");
     }
 
@@ -437,27 +512,43 @@ class SecurityIT {
         assertTrue(JSON.readTree(none.body()).get("request_id").asText().matches("[0-9a-f]{32}"), none.body());
         assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null));
 
-        Map<String, String> seen = echoed(get("/jwt/x", "Authorization", "Bearer " + validToken(),
-                "X-Consumer-Username", "admin", "X-Anonymous-Consumer", "true"));
+        Map<String, String> seen = echoed(get(
+                "/jwt/x",
+                "Authorization",
+                "Bearer " + validToken(),
+                "X-Consumer-Username",
+                "admin",
+                "X-Anonymous-Consumer",
+                "true"));
         assertEquals("web-frontend", seen.get("h:x-consumer-username"), "client-sent copies are replaced");
         assertEquals("wf-1", seen.get("h:x-consumer-custom-id"));
         assertEquals("web-frontend-key", seen.get("h:x-credential-identifier"));
         assertEquals(36, seen.get("h:x-consumer-id").length());
         assertFalse(seen.containsKey("h:x-anonymous-consumer"));
 
-        HttpResponse<String> bad = get("/jwt/x", "Authorization", "Bearer " + token("other-secret",
-                "{\"kid\":\"web-frontend-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}"));
+        HttpResponse<String> bad = get(
+                "/jwt/x",
+                "Authorization",
+                "Bearer "
+                        + token(
+                                "other-secret",
+                                "{\"kid\":\"web-frontend-key\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300)
+                                        + "}"));
         assertEquals(401, bad.statusCode());
         assertEquals("Invalid signature", message(bad));
-        assertEquals("Bearer error=\"invalid_token\"", bad.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(
+                "Bearer error=\"invalid_token\"",
+                bad.headers().firstValue("WWW-Authenticate").orElse(null));
 
-        HttpResponse<String> expired = get("/jwt/x", "Authorization", "Bearer " + token(SECRET,
-                "{\"kid\":\"web-frontend-key\",\"exp\":1000}"));
+        HttpResponse<String> expired = get(
+                "/jwt/x", "Authorization", "Bearer " + token(SECRET, "{\"kid\":\"web-frontend-key\",\"exp\":1000}"));
         assertEquals(401, expired.statusCode());
         assertEquals("token expired", JSON.readTree(expired.body()).get("exp").asText());
 
-        HttpResponse<String> two = get("/jwt/x?jwt=" + token(SECRET, "{\"kid\":\"web-frontend-key\"}"),
-                "Authorization", "Bearer " + validToken());
+        HttpResponse<String> two = get(
+                "/jwt/x?jwt=" + token(SECRET, "{\"kid\":\"web-frontend-key\"}"),
+                "Authorization",
+                "Bearer " + validToken());
         assertEquals(401, two.statusCode());
         assertEquals("Multiple tokens provided", message(two));
 
@@ -480,7 +571,8 @@ class SecurityIT {
     @Test
     void requestSizeLimitForDeclaredAndChunkedBodies() throws Exception {
         byte[] big = new byte[2048];
-        HttpResponse<String> declared = send(HttpRequest.newBuilder(uri("/small/x")).POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+        HttpResponse<String> declared =
+                send(HttpRequest.newBuilder(uri("/small/x")).POST(HttpRequest.BodyPublishers.ofByteArray(big)));
         assertEquals(413, declared.statusCode(), declared.body());
         assertEquals("Request size limit exceeded", message(declared));
         HttpResponse<String> chunked = send(HttpRequest.newBuilder(uri("/small/x"))

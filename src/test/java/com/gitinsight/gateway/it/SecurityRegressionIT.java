@@ -50,6 +50,7 @@ class SecurityRegressionIT {
     private static final String PROXY = "127.0.0.2";
     /** What the raw handshake backend received, one request per entry. */
     private static final List<String> HANDSHAKES = new CopyOnWriteArrayList<>();
+
     private static ServerSocket handshakeBackend;
 
     @ArquillianResource
@@ -100,18 +101,21 @@ class SecurityRegressionIT {
     /** A backend that records a WebSocket handshake's request and refuses it (403). */
     private static int startHandshakeBackend() throws IOException {
         handshakeBackend = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(() -> {
-            while (!handshakeBackend.isClosed()) {
-                try (Socket s = handshakeBackend.accept()) {
-                    s.setSoTimeout(5000);
-                    HANDSHAKES.add(readHead(s.getInputStream()));
-                    s.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // closed at the end of the class, or a client gone
-                }
-            }
-        }, "handshake-backend");
+        Thread t = new Thread(
+                () -> {
+                    while (!handshakeBackend.isClosed()) {
+                        try (Socket s = handshakeBackend.accept()) {
+                            s.setSoTimeout(5000);
+                            HANDSHAKES.add(readHead(s.getInputStream()));
+                            s.getOutputStream()
+                                    .write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                            .getBytes(StandardCharsets.US_ASCII));
+                        } catch (IOException e) {
+                            // closed at the end of the class, or a client gone
+                        }
+                    }
+                },
+                "handshake-backend");
         t.setDaemon(true);
         t.start();
         return handshakeBackend.getLocalPort();
@@ -171,7 +175,9 @@ class SecurityRegressionIT {
             r.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         }
         if (body != null) {
-            r.append("Content-Length: ").append(body.getBytes(StandardCharsets.ISO_8859_1).length).append("\r\n");
+            r.append("Content-Length: ")
+                    .append(body.getBytes(StandardCharsets.ISO_8859_1).length)
+                    .append("\r\n");
         }
         r.append("Connection: close\r\n\r\n");
         if (body != null) {
@@ -233,7 +239,8 @@ class SecurityRegressionIT {
     }
 
     private static String aliceToken() throws Exception {
-        return token("{\"kid\":\"alice-key\",\"sub\":\"alice\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
+        return token(
+                "{\"kid\":\"alice-key\",\"sub\":\"alice\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
     }
 
     // ---- 1. the admin API ----
@@ -243,21 +250,40 @@ class SecurityRegressionIT {
         String before = Files.readString(CONFIG);
         String consumer = "{\"jwt_secrets\":[{\"key\":\"k\",\"secret\":\"s\"}]}";
         String plugin = "{\"name\":\"request-termination\"}";
-        for (String path : List.of("/_gateway/admin/consumers/..%2F..%2F..%2Fmallory",
-                "/_gateway/admin/consumers/..%2f..%2fmallory", "/_gateway/admin/plugins/..%2Fx",
-                "/_gateway/admin/consumers/a%5Cb", "/_gateway/admin/consumers/%2e%2e",
-                "/_gateway/./admin/consumers/mallory", "//_gateway/admin/consumers/mallory",
-                "/_gateway//admin/consumers/mallory", "/x/../_gateway/admin/consumers/mallory",
-                "/_gateway/admin/consumers/%6dallory", "/_gateway/%61dmin/consumers/mallory")) {
-            Reply r = send("127.0.0.1", request("PUT", path, path.contains("plugins") ? plugin : consumer,
-                    "Content-Type", "application/json"));
+        for (String path : List.of(
+                "/_gateway/admin/consumers/..%2F..%2F..%2Fmallory",
+                "/_gateway/admin/consumers/..%2f..%2fmallory",
+                "/_gateway/admin/plugins/..%2Fx",
+                "/_gateway/admin/consumers/a%5Cb",
+                "/_gateway/admin/consumers/%2e%2e",
+                "/_gateway/./admin/consumers/mallory",
+                "//_gateway/admin/consumers/mallory",
+                "/_gateway//admin/consumers/mallory",
+                "/x/../_gateway/admin/consumers/mallory",
+                "/_gateway/admin/consumers/%6dallory",
+                "/_gateway/%61dmin/consumers/mallory")) {
+            Reply r = send(
+                    "127.0.0.1",
+                    request(
+                            "PUT",
+                            path,
+                            path.contains("plugins") ? plugin : consumer,
+                            "Content-Type",
+                            "application/json"));
             assertEquals(400, r.status(), path + " -> " + r);
             // The gateway's own JSON, or the container's empty "400 Invalid URI" for what it refuses itself.
-            assertTrue(r.body().contains("\"message\"") || r.text().startsWith("HTTP/1.1 400 Invalid URI"), r.toString());
+            assertTrue(
+                    r.body().contains("\"message\"") || r.text().startsWith("HTTP/1.1 400 Invalid URI"), r.toString());
         }
         for (String path : List.of("/_gateway/admin/consumers/mallory", "/_gateway/admin/plugins")) {
-            Reply r = send("127.0.0.1", request(path.endsWith("plugins") ? "POST" : "PUT", path,
-                    path.endsWith("plugins") ? "{\"name\":\"cors\"}" : consumer, "Content-Type", "application/json"));
+            Reply r = send(
+                    "127.0.0.1",
+                    request(
+                            path.endsWith("plugins") ? "POST" : "PUT",
+                            path,
+                            path.endsWith("plugins") ? "{\"name\":\"cors\"}" : consumer,
+                            "Content-Type",
+                            "application/json"));
             assertEquals(401, r.status(), path + " -> " + r);
         }
         Reply options = send(PROXY, request("OPTIONS", "/_gateway/admin/config", null, "X-Forwarded-For", "8.8.8.8"));
@@ -269,12 +295,34 @@ class SecurityRegressionIT {
     @Test
     void theAdminApiChecksTheNetworkWithForwardedAddressesParsedAndUnreadableOnesRefused() throws Exception {
         String auth = "Bearer " + ADMIN_TOKEN;
-        assertEquals(200, send("127.0.0.1", request("GET", "/_gateway/admin/", null, "Authorization", auth)).status());
-        assertEquals(200, send(PROXY, request("GET", "/_gateway/admin/", null, "Authorization", auth,
-                "X-Forwarded-For", "10.1.2.3:4711")).status(), "a private address with a port is on the allow list");
-        for (String xff : List.of("8.8.8.8", "8.8.8.8:4711", "[2001:db8::1]:4711", "2001:db8::1", "unknown",
-                "8.8.8.8:http", "10.1.2.3, unknown")) {
-            Reply r = send(PROXY, request("GET", "/_gateway/admin/", null, "Authorization", auth, "X-Forwarded-For", xff));
+        assertEquals(
+                200,
+                send("127.0.0.1", request("GET", "/_gateway/admin/", null, "Authorization", auth))
+                        .status());
+        assertEquals(
+                200,
+                send(
+                                PROXY,
+                                request(
+                                        "GET",
+                                        "/_gateway/admin/",
+                                        null,
+                                        "Authorization",
+                                        auth,
+                                        "X-Forwarded-For",
+                                        "10.1.2.3:4711"))
+                        .status(),
+                "a private address with a port is on the allow list");
+        for (String xff : List.of(
+                "8.8.8.8",
+                "8.8.8.8:4711",
+                "[2001:db8::1]:4711",
+                "2001:db8::1",
+                "unknown",
+                "8.8.8.8:http",
+                "10.1.2.3, unknown")) {
+            Reply r = send(
+                    PROXY, request("GET", "/_gateway/admin/", null, "Authorization", auth, "X-Forwarded-For", xff));
             assertEquals(403, r.status(), xff + " -> " + r);
             Reply noToken = send(PROXY, request("GET", "/_gateway/admin/", null, "X-Forwarded-For", xff));
             assertEquals(403, noToken.status(), "the network is judged first: " + xff + " -> " + noToken);
@@ -286,25 +334,44 @@ class SecurityRegressionIT {
     @Test
     void adminAndLoginBodiesAreBoundedBeforeTheyAreRead() throws Exception {
         String big = "x".repeat(64 * 1024);
-        Reply login = send("127.0.0.1", request("POST", "/_gateway/admin/login/token", "{\"code\":\"" + big + "\"}",
-                "Content-Type", "application/json"));
+        Reply login = send(
+                "127.0.0.1",
+                request(
+                        "POST",
+                        "/_gateway/admin/login/token",
+                        "{\"code\":\"" + big + "\"}",
+                        "Content-Type",
+                        "application/json"));
         assertEquals(413, login.status(), login.toString());
         // A length far beyond the bound is refused from the header alone: nothing is read.
-        Reply announced = send("127.0.0.1", "POST /_gateway/admin/login/token HTTP/1.1\r\nHost: gw.test\r\n"
-                + "Content-Type: application/json\r\nContent-Length: 125829120\r\nConnection: close\r\n\r\n{");
+        Reply announced = send(
+                "127.0.0.1",
+                "POST /_gateway/admin/login/token HTTP/1.1\r\nHost: gw.test\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 125829120\r\nConnection: close\r\n\r\n{");
         assertEquals(413, announced.status(), announced.toString());
         // Chunked: no length to check, so the stream is cut at the bound.
         StringBuilder chunked = new StringBuilder("POST /_gateway/admin/login/token HTTP/1.1\r\nHost: gw.test\r\n"
                 + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
         for (int i = 0; i < 8; i++) {
-            chunked.append(Integer.toHexString(big.length())).append("\r\n").append(big).append("\r\n");
+            chunked.append(Integer.toHexString(big.length()))
+                    .append("\r\n")
+                    .append(big)
+                    .append("\r\n");
         }
         chunked.append("0\r\n\r\n");
         Reply streamed = send("127.0.0.1", chunked.toString());
         assertEquals(413, streamed.status(), streamed.toString());
         String huge = "x".repeat(5 << 20);
-        Reply config = send("127.0.0.1", request("POST", "/_gateway/admin/config?dry_run=true", huge,
-                "Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/yaml"));
+        Reply config = send(
+                "127.0.0.1",
+                request(
+                        "POST",
+                        "/_gateway/admin/config?dry_run=true",
+                        huge,
+                        "Authorization",
+                        "Bearer " + ADMIN_TOKEN,
+                        "Content-Type",
+                        "application/yaml"));
         assertEquals(413, config.status(), config.toString());
     }
 
@@ -312,9 +379,19 @@ class SecurityRegressionIT {
 
     @Test
     void everySpellingOfAProtectedPathMeetsItsPlugins() throws Exception {
-        for (String path : List.of("/n/%61dmin/secret", "/n//admin/secret", "/n/./admin/secret", "/n/x/../admin/secret",
-                "/n/%2e%2e/n/admin/secret", "/n/%2E./n/admin/secret", "/n/admin;x=1/secret", "/n;x=1/admin/secret",
-                "/n/..;/n/admin/secret", "/n%2Fadmin/secret", "/n%2fadmin/secret", "/n%5Cadmin/secret")) {
+        for (String path : List.of(
+                "/n/%61dmin/secret",
+                "/n//admin/secret",
+                "/n/./admin/secret",
+                "/n/x/../admin/secret",
+                "/n/%2e%2e/n/admin/secret",
+                "/n/%2E./n/admin/secret",
+                "/n/admin;x=1/secret",
+                "/n;x=1/admin/secret",
+                "/n/..;/n/admin/secret",
+                "/n%2Fadmin/secret",
+                "/n%2fadmin/secret",
+                "/n%5Cadmin/secret")) {
             Reply r = get(path);
             assertTrue(r.status() == 401 || r.status() == 400, path + " -> " + r);
             assertEquals(null, r.backendUri(), path + " reached the backend");
@@ -356,14 +433,17 @@ class SecurityRegressionIT {
             Reply r = get(path);
             assertEquals(400, r.status(), path + " -> " + r);
             assertTrue(r.text().contains("application/json"), r.toString());
-            assertEquals("The request path has a malformed percent-escape", JSON.readTree(r.body()).path("message").asText());
+            assertEquals(
+                    "The request path has a malformed percent-escape",
+                    JSON.readTree(r.body()).path("message").asText());
             assertEquals(null, r.backendUri(), path + " -> " + r);
         }
     }
 
     /** A lenient backend's reading of a path: every escape decoded, ';' parameters dropped, dots resolved. */
     private static String lenientRead(String raw) {
-        String decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8).replace('\\', '/');
+        String decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8)
+                .replace('\\', '/');
         List<String> out = new ArrayList<>();
         for (String segment : decoded.split("/")) {
             String s = segment.contains(";") ? segment.substring(0, segment.indexOf(';')) : segment;
@@ -396,7 +476,7 @@ class SecurityRegressionIT {
                     case 2 -> path.append("/x/..");
                     case 3 -> path.append(random.nextBoolean() ? "/%2e" : "/%2E");
                     case 4 -> path.append("/y/%2e%2E");
-                    default -> { }
+                    default -> {}
                 }
                 int separator = random.nextInt(20);
                 path.append(separator == 0 ? "%2F" : separator == 1 ? "%5C" : separator == 2 ? "%2f" : "/");
@@ -428,15 +508,47 @@ class SecurityRegressionIT {
 
     @Test
     void clientSentIdentityHeadersNeverReachTheBackendInAnySpelling() throws Exception {
-        String[] forged = {"X-Consumer-Username", "admin", "X-Consumer_Username", "admin", "x_consumer_id", "1",
-                "X-Consumer-Custom-ID", "root", "X-Credential-Identifier", "k", "X-Anonymous-Consumer", "false",
-                "X-Authenticated-Userid", "root", "X-Authenticated_Scope", "all", "X-Userinfo", "e30",
-                "Remote-User", "root", "X-Forwarded-User", "root", "X-Auth-Request-Email", "root@x"};
+        String[] forged = {
+            "X-Consumer-Username",
+            "admin",
+            "X-Consumer_Username",
+            "admin",
+            "x_consumer_id",
+            "1",
+            "X-Consumer-Custom-ID",
+            "root",
+            "X-Credential-Identifier",
+            "k",
+            "X-Anonymous-Consumer",
+            "false",
+            "X-Authenticated-Userid",
+            "root",
+            "X-Authenticated_Scope",
+            "all",
+            "X-Userinfo",
+            "e30",
+            "Remote-User",
+            "root",
+            "X-Forwarded-User",
+            "root",
+            "X-Auth-Request-Email",
+            "root@x"
+        };
         Reply open = get("/n/open", forged);
         assertEquals(200, open.status(), open.toString());
-        for (String name : List.of("x-consumer-username", "x-consumer_username", "x_consumer_id", "x-consumer-custom-id",
-                "x-credential-identifier", "x-anonymous-consumer", "x-authenticated-userid", "x-authenticated_scope",
-                "x-userinfo", "remote-user", "x-forwarded-user", "x-auth-request-email")) {
+        for (String name : List.of(
+                "x-consumer-username",
+                "x-consumer_username",
+                "x_consumer_id",
+                "x-consumer-custom-id",
+                "x-credential-identifier",
+                "x-anonymous-consumer",
+                "x-authenticated-userid",
+                "x-authenticated_scope",
+                "x-userinfo",
+                "remote-user",
+                "x-forwarded-user",
+                "x-auth-request-email")) {
             assertFalse(open.backendSawHeader(name), name + " passed on a route without auth: " + open);
         }
         List<String> withToken = new ArrayList<>(List.of(forged));
@@ -452,9 +564,24 @@ class SecurityRegressionIT {
 
     @Test
     void forwardingHeadersFromAnUntrustedClientAreReplaced() throws Exception {
-        Reply r = get("/n/fwd", "Forwarded", "for=1.2.3.4;host=evil", "X-Forwarded-Host", "evil.example",
-                "X-Forwarded-Prefix", "/evil", "X-Forwarded-Proto", "https", "X-Forwarded-Port", "443",
-                "X-Original-URL", "/n/admin/secret", "X_Forwarded_Host", "evil2", "X-Real-IP", "1.2.3.4");
+        Reply r = get(
+                "/n/fwd",
+                "Forwarded",
+                "for=1.2.3.4;host=evil",
+                "X-Forwarded-Host",
+                "evil.example",
+                "X-Forwarded-Prefix",
+                "/evil",
+                "X-Forwarded-Proto",
+                "https",
+                "X-Forwarded-Port",
+                "443",
+                "X-Original-URL",
+                "/n/admin/secret",
+                "X_Forwarded_Host",
+                "evil2",
+                "X-Real-IP",
+                "1.2.3.4");
         assertEquals(200, r.status(), r.toString());
         assertFalse(r.backendSawHeader("forwarded"), r.toString());
         assertFalse(r.backendSawHeader("x-forwarded-prefix"), r.toString());
@@ -465,14 +592,36 @@ class SecurityRegressionIT {
         assertTrue(r.body().contains("\nh:x-forwarded-port=" + base.getPort() + "\n"), "the listener's port: " + r);
         assertTrue(r.body().contains("\nh:x-real-ip=127.0.0.1\n"), r.toString());
         Reply portInHost = send("127.0.0.1", "GET /n/fwd HTTP/1.1\r\nHost: gw.test:1234\r\nConnection: close\r\n\r\n");
-        assertTrue(portInHost.body().contains("\nh:x-forwarded-port=" + base.getPort() + "\n"),
+        assertTrue(
+                portInHost.body().contains("\nh:x-forwarded-port=" + base.getPort() + "\n"),
                 "not the port the client wrote in Host: " + portInHost);
-        Reply viaProxy = send(PROXY, request("GET", "/n/fwd", null, "X-Forwarded-Proto", "https",
-                "X-Forwarded-Host", "app.example", "X-Forwarded-Prefix", "/app"));
-        assertTrue(viaProxy.body().contains("\nh:x-forwarded-proto=https\n"), "a trusted proxy's are kept: " + viaProxy);
+        Reply viaProxy = send(
+                PROXY,
+                request(
+                        "GET",
+                        "/n/fwd",
+                        null,
+                        "X-Forwarded-Proto",
+                        "https",
+                        "X-Forwarded-Host",
+                        "app.example",
+                        "X-Forwarded-Prefix",
+                        "/app"));
+        assertTrue(
+                viaProxy.body().contains("\nh:x-forwarded-proto=https\n"), "a trusted proxy's are kept: " + viaProxy);
         assertTrue(viaProxy.body().contains("\nh:x-forwarded-prefix=/app\n"), viaProxy.toString());
-        Reply real = send(PROXY, request("GET", "/n/fwd", null, "X-Forwarded-For", "198.51.100.7",
-                "X-Original-URL", "/n/admin/secret", "X-Rewrite-URL", "/n/admin/secret"));
+        Reply real = send(
+                PROXY,
+                request(
+                        "GET",
+                        "/n/fwd",
+                        null,
+                        "X-Forwarded-For",
+                        "198.51.100.7",
+                        "X-Original-URL",
+                        "/n/admin/secret",
+                        "X-Rewrite-URL",
+                        "/n/admin/secret"));
         assertTrue(real.body().contains("\nh:x-real-ip=198.51.100.7\n"), "the client, not the proxy: " + real);
         assertFalse(real.backendSawHeader("x-original-url"), "never a path override, even from a proxy: " + real);
         assertFalse(real.backendSawHeader("x-rewrite-url"), real.toString());
@@ -481,10 +630,28 @@ class SecurityRegressionIT {
     @Test
     void theWebSocketHandshakeGetsTheSameHeaderRules() throws Exception {
         HANDSHAKES.clear();
-        Reply r = get("/ws/socket", "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13",
-                "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Authorization", "Bearer " + aliceToken(),
-                "X-Consumer-Username", "admin", "X-Consumer_Username", "admin", "X-Forwarded-For", "1.1.1.1",
-                "X-Forwarded-For", "2.2.2.2", "X-Original-URL", "/admin");
+        Reply r = get(
+                "/ws/socket",
+                "Upgrade",
+                "websocket",
+                "Connection",
+                "Upgrade",
+                "Sec-WebSocket-Version",
+                "13",
+                "Sec-WebSocket-Key",
+                "dGhlIHNhbXBsZSBub25jZQ==",
+                "Authorization",
+                "Bearer " + aliceToken(),
+                "X-Consumer-Username",
+                "admin",
+                "X-Consumer_Username",
+                "admin",
+                "X-Forwarded-For",
+                "1.1.1.1",
+                "X-Forwarded-For",
+                "2.2.2.2",
+                "X-Original-URL",
+                "/admin");
         assertEquals(403, r.status(), "the backend refused: " + r);
         assertEquals(1, HANDSHAKES.size());
         String head = HANDSHAKES.get(0).toLowerCase();
@@ -501,18 +668,24 @@ class SecurityRegressionIT {
     @Test
     void ambiguousFramingIsRefusedAndTheConnectionClosed() throws Exception {
         // Answered, then closed (RFC 9112 6.1): the request behind it on the connection is never read.
-        Reply both = send("127.0.0.1", "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 5\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /n/admin/smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+        Reply both = send(
+                "127.0.0.1",
+                "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 5\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /n/admin/smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n");
         assertEquals(1, both.text().split("HTTP/1.1 ", -1).length - 1, "one answer, then the close: " + both);
         assertFalse(both.text().contains("smuggled"), both.toString());
-        Reply reversed = send("127.0.0.1", "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\n"
-                + "Content-Length: 5\r\n\r\n0\r\n\r\nGET /n/admin/smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+        Reply reversed = send(
+                "127.0.0.1",
+                "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\n"
+                        + "Content-Length: 5\r\n\r\n0\r\n\r\nGET /n/admin/smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n");
         assertEquals(400, reversed.status(), reversed.toString());
         assertEquals(1, reversed.text().split("HTTP/1.1 ", -1).length - 1, reversed.toString());
         Reply hosts = send("127.0.0.1", "GET /n/x HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n");
         assertEquals(400, hosts.status(), hosts.toString());
-        Reply gzip = send("127.0.0.1", "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: gzip, chunked\r\n"
-                + "Connection: close\r\n\r\n0\r\n\r\n");
+        Reply gzip = send(
+                "127.0.0.1",
+                "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: gzip, chunked\r\n"
+                        + "Connection: close\r\n\r\n0\r\n\r\n");
         assertEquals(400, gzip.status(), gzip.toString());
     }
 

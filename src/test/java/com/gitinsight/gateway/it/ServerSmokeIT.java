@@ -30,8 +30,10 @@ class ServerSmokeIT {
     static final String SECRET = "smoke-secret-for-the-servers-0123456789";
 
     static Stream<String> servers() {
-        return Arrays.stream(System.getProperty("gateway.smoke.servers", "payara-micro").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty());
+        return Arrays.stream(System.getProperty("gateway.smoke.servers", "payara-micro")
+                        .split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty());
     }
 
     @AfterAll
@@ -75,8 +77,8 @@ class ServerSmokeIT {
                       rules: [{event_type: analysis_completed, evict: ["/repos/{repository_id}/**"]}]
                 """.formatted(echo, SECRET, broker, exchange));
         String token = "smoke-admin-token-set-by-the-server-" + server;
-        try (RunScriptServer gateway = RunScriptServer.start(server, port, dir, config,
-                Map.of("GATEWAY_SERVER_PROPERTIES", "gateway.admin.token=" + token))) {
+        try (RunScriptServer gateway = RunScriptServer.start(
+                server, port, dir, config, Map.of("GATEWAY_SERVER_PROPERTIES", "gateway.admin.token=" + token))) {
             smoke(gateway.base, token, broker, exchange);
         }
     }
@@ -85,18 +87,33 @@ class ServerSmokeIT {
         assertEquals(200, get(base + "/open/x").statusCode(), "routing");
         assertEquals(404, get(base + "/nowhere").statusCode());
         assertEquals(401, get(base + "/secure/x").statusCode(), "jwt");
-        assertEquals(200, get(base + "/secure/x", "Authorization", "Bearer " + AdminIT.hs256("app-key", SECRET)).statusCode());
+        assertEquals(
+                200,
+                get(base + "/secure/x", "Authorization", "Bearer " + AdminIT.hs256("app-key", SECRET))
+                        .statusCode());
         for (int i = 0; i < 3; i++) {
             assertEquals(200, get(base + "/limited").statusCode());
         }
         assertEquals(429, get(base + "/limited").statusCode(), "rate limit");
         get(base + "/repos/7/summary");
-        assertEquals("Hit", get(base + "/repos/7/summary").headers().firstValue("X-Cache-Status").orElse(null), "cache");
-        await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/_gateway/health/ready").body()
-                .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
+        assertEquals(
+                "Hit",
+                get(base + "/repos/7/summary")
+                        .headers()
+                        .firstValue("X-Cache-Status")
+                        .orElse(null),
+                "cache");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get(base + "/_gateway/health/ready")
+                        .body()
+                        .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
         AnalysisEvents.completed(broker, exchange, "7");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "Miss".equals(
-                get(base + "/repos/7/summary").headers().firstValue("X-Cache-Status").orElse(null)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "Miss"
+                        .equals(get(base + "/repos/7/summary")
+                                .headers()
+                                .firstValue("X-Cache-Status")
+                                .orElse(null)));
         String metrics = get(base + "/_gateway/metrics").body();
         assertTrue(metrics.contains("gateway_http_requests_total"), "metrics");
         assertEquals(401, get(base + "/_gateway/admin/routes").statusCode(), "admin API closed without the token");

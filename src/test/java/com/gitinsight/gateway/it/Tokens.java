@@ -10,8 +10,7 @@ import org.jose4j.lang.JoseException;
 /** The integration tests' HS256 tokens, signed with jose4j (as Kong's consumers' secrets sign them). */
 final class Tokens {
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** A compact HS256 JWT of {@code claims} (JSON) signed with {@code secret}; short secrets allowed, as in Kong. */
     static String hs256(String secret, String claims) {
@@ -30,7 +29,9 @@ final class Tokens {
 
     /** A token whose {@code claim} names the credential {@code key}, valid for {@code seconds}. */
     static String hs256(String claim, String key, String secret, long seconds) {
-        return hs256(secret, "{\"" + claim + "\":\"" + key + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + seconds) + "}");
+        return hs256(
+                secret,
+                "{\"" + claim + "\":\"" + key + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + seconds) + "}");
     }
 
     /** A token with a header the test writes itself (a forged or malformed one), signed with {@code secret}. */

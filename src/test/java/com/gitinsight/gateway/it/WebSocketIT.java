@@ -51,8 +51,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WebSocketIT {
 
     static final Backends BACKENDS = new Backends();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     static WsBackend ws;
     static WsBackend doomed;
     static WsBackend whoA;
@@ -202,8 +204,8 @@ class WebSocketIT {
             Object m = messages.poll(20, TimeUnit.SECONDS);
             if (m == null) {
                 int[] code = closed.getNow(null);
-                throw new AssertionError("no message within 20 s; closed: " + (code == null ? "no" : code[0] + " "
-                        + closeReason.getNow("")));
+                throw new AssertionError("no message within 20 s; closed: "
+                        + (code == null ? "no" : code[0] + " " + closeReason.getNow("")));
             }
             return m;
         }
@@ -248,7 +250,8 @@ class WebSocketIT {
         second.sendClose(4002, "client leaves").get(10, TimeUnit.SECONDS);
         // Other connections' closes may arrive too (the first one's, late): look for this one's code.
         List<Integer> seen = new ArrayList<>();
-        for (Integer code; !seen.contains(4002) && (code = WsBackend.CLOSES_SEEN.poll(10, TimeUnit.SECONDS)) != null;) {
+        for (Integer code;
+                !seen.contains(4002) && (code = WsBackend.CLOSES_SEEN.poll(10, TimeUnit.SECONDS)) != null; ) {
             seen.add(code);
         }
         assertTrue(seen.contains(4002), "the backend saw the client's code: " + seen);
@@ -259,14 +262,18 @@ class WebSocketIT {
         assertEquals(401, handshakeStatus("/guarded"), "the jwt plugin applies to the handshake");
         assertEquals(403, handshakeStatus("/blocked"), "ip-restriction applies to the handshake");
         assertEquals(404, handshakeStatus("/nothing-here"), "the backend's own refusal is passed on");
-        assertEquals(403, handshakeStatus("/echo-cors", "Origin", "https://evil.example"), "an origin cors does not allow");
+        assertEquals(
+                403, handshakeStatus("/echo-cors", "Origin", "https://evil.example"), "an origin cors does not allow");
         assertEquals(101, handshakeStatus("/echo-cors", "Origin", "https://app.gitinsight.io"));
         assertEquals(101, handshakeStatus("/echo-limited"));
         assertEquals(101, handshakeStatus("/echo-limited"));
         assertEquals(429, handshakeStatus("/echo-limited"), "rate limiting counts handshakes");
         // A 426 carrying "Upgrade" made Grizzly hold the connection for its 30 s idle timeout: 5 s is plenty.
-        HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort()
-                + "/wsonly")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> plain = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort() + "/wsonly"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(426, plain.statusCode(), "a ws-only route refuses plain HTTP");
         assertTrue(plain.body().contains("\"message\""));
     }
@@ -292,7 +299,8 @@ class WebSocketIT {
         RawHandshake first = RawHandshake.open(url.getPort(), "/who-sticky");
         assertEquals(101, first.status(), first.toString());
         String setCookie = first.header("Set-Cookie");
-        assertTrue(setCookie != null && setCookie.matches("ws-sticky=[0-9a-f-]{36}; Path=/who-sticky"),
+        assertTrue(
+                setCookie != null && setCookie.matches("ws-sticky=[0-9a-f-]{36}; Path=/who-sticky"),
                 "the hash cookie on the upgrade's answer, as on an HTTP response: " + first);
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         for (int i = 0; i < 6; i++) {
@@ -310,11 +318,15 @@ class WebSocketIT {
             String expected = null;
             for (int i = 0; i < 3; i++) {
                 Received got = new Received();
-                WebSocket socket = HTTP.newWebSocketBuilder().header("X-User", "user-" + user)
-                        .buildAsync(ws("/who-user"), got).get(20, TimeUnit.SECONDS);
+                WebSocket socket = HTTP.newWebSocketBuilder()
+                        .header("X-User", "user-" + user)
+                        .buildAsync(ws("/who-user"), got)
+                        .get(20, TimeUnit.SECONDS);
                 String who = (String) got.next();
                 socket.abort();
-                assertTrue(expected == null || expected.equals(who), "user-" + user + " moved from " + expected + " to " + who);
+                assertTrue(
+                        expected == null || expected.equals(who),
+                        "user-" + user + " moved from " + expected + " to " + who);
                 expected = who;
             }
             seen.add(expected);
@@ -335,22 +347,32 @@ class WebSocketIT {
                         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
                 for (int i = 0; i + 1 < headers.length; i += 2) {
-                    request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+                    request.append(headers[i])
+                            .append(": ")
+                            .append(headers[i + 1])
+                            .append("\r\n");
                 }
-                s.getOutputStream().write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 java.io.InputStream in = s.getInputStream();
                 java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
-                for (int b; !head.toString(java.nio.charset.StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")
-                        && (b = in.read()) != -1;) {
+                for (int b;
+                        !head.toString(java.nio.charset.StandardCharsets.ISO_8859_1)
+                                        .endsWith("\r\n\r\n")
+                                && (b = in.read()) != -1; ) {
                     head.write(b);
                 }
-                String[] lines = head.toString(java.nio.charset.StandardCharsets.ISO_8859_1).split("\r\n");
+                String[] lines = head.toString(java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .split("\r\n");
                 int status = Integer.parseInt(lines[0].split(" ")[1]);
                 List<String[]> fields = new ArrayList<>();
                 for (int i = 1; i < lines.length; i++) {
                     int colon = lines[i].indexOf(':');
                     if (colon > 0) {
-                        fields.add(new String[] {lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim()});
+                        fields.add(new String[] {
+                            lines[i].substring(0, colon).trim(),
+                            lines[i].substring(colon + 1).trim()
+                        });
                     }
                 }
                 return new RawHandshake(status, fields, status == 101 ? firstText(in) : null);
@@ -378,7 +400,11 @@ class WebSocketIT {
 
         /** The first value of the header, or null. */
         String header(String name) {
-            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst().orElse(null);
+            return headers.stream()
+                    .filter(h -> h[0].equalsIgnoreCase(name))
+                    .map(h -> h[1])
+                    .findFirst()
+                    .orElse(null);
         }
 
         @Override
@@ -414,7 +440,9 @@ class WebSocketIT {
         int code = impatient.closed.get(10, TimeUnit.SECONDS)[0];
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         // Tyrus closes an idle session with 1000 and says why in the reason.
-        assertTrue(code == 1000 || code == 1001, "closed by the idle timeout: " + code + " " + impatient.closeReason.getNow(""));
+        assertTrue(
+                code == 1000 || code == 1001,
+                "closed by the idle timeout: " + code + " " + impatient.closeReason.getNow(""));
         assertTrue(waited >= 600, "not before ws_idle_timeout: " + waited + " ms");
     }
 
@@ -430,7 +458,8 @@ class WebSocketIT {
         // Usually milliseconds; when the JDK client misses the end of the backend's connection, the
         // relay's backend ping finds it (a few seconds): both are printed below.
         assertEquals(1011, got.closed.get(15, TimeUnit.SECONDS)[0]);
-        System.out.printf("backend dropped -> client closed with 1011 after %d ms%n",
+        System.out.printf(
+                "backend dropped -> client closed with 1011 after %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
@@ -439,8 +468,8 @@ class WebSocketIT {
         try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
                 "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + System.getProperty("gateway.it.jmxPort") + "/jmxrmi"))) {
             MBeanServerConnection server = jmx.getMBeanServerConnection();
-            MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME,
-                    MemoryMXBean.class);
+            MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(
+                    server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
             memory.gc();
             long before = memory.getHeapMemoryUsage().getUsed();
             List<WebSocket> sockets = new ArrayList<>();
@@ -458,24 +487,38 @@ class WebSocketIT {
                 try {
                     assertEquals("n" + i, listeners.get(i).next());
                 } catch (AssertionError e) {
-                    throw new AssertionError("connection " + i + ": " + e.getMessage() + "; backend saw closes "
-                            + WsBackend.CLOSE_REASONS, e);
+                    throw new AssertionError(
+                            "connection " + i + ": " + e.getMessage() + "; backend saw closes "
+                                    + WsBackend.CLOSE_REASONS,
+                            e);
                 }
             }
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort()
-                    + "/_gateway/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + url.getPort() + "/_gateway/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(metrics.contains("gateway_websocket_connections{route=\"echo\"} 200.0"), grep(metrics));
             memory.gc();
             long after = memory.getHeapMemoryUsage().getUsed();
             long perConnection = (after - before) / 200;
-            System.out.printf("200 WebSocket connections: heap %d MiB -> %d MiB (%d KiB each)%n",
+            System.out.printf(
+                    "200 WebSocket connections: heap %d MiB -> %d MiB (%d KiB each)%n",
                     before >> 20, after >> 20, perConnection >> 10);
             assertTrue(perConnection < 256 * 1024, "at most 256 KiB of heap per idle connection, got " + perConnection);
             sockets.forEach(s -> s.sendClose(1000, ""));
-            await().atMost(Duration.ofSeconds(20)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + url.getPort() + "/_gateway/metrics")).build(), HttpResponse.BodyHandlers.ofString())
-                    .body().contains("gateway_websocket_connections{route=\"echo\"} 0.0"));
-            assertTrue(metrics.contains("gateway_websocket_frames_total{direction=\"upstream\",route=\"echo\"}"), grep(metrics));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(
+                                                    "http://127.0.0.1:" + url.getPort() + "/_gateway/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body()
+                            .contains("gateway_websocket_connections{route=\"echo\"} 0.0"));
+            assertTrue(
+                    metrics.contains("gateway_websocket_frames_total{direction=\"upstream\",route=\"echo\"}"),
+                    grep(metrics));
         }
     }
 
@@ -484,44 +527,49 @@ class WebSocketIT {
     void aClientThatStopsReadingSlowsTheBackendInsteadOfFillingTheGatewaysMemory() throws Exception {
         try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
                 "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + System.getProperty("gateway.it.jmxPort") + "/jmxrmi"))) {
-            MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(),
-                    ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+            MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(
+                    jmx.getMBeanServerConnection(), ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
             memory.gc();
             long before = memory.getHeapMemoryUsage().getUsed();
             WsBackend.FLOODED.set(0);
             // A client that reads one message and then nothing more (it never asks for the next).
             LinkedBlockingQueue<Integer> got = new LinkedBlockingQueue<>();
-            WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(ws("/echo"), new WebSocket.Listener() {
-                @Override
-                public void onOpen(WebSocket w) {
-                    w.request(1);
-                }
+            WebSocket socket = HTTP.newWebSocketBuilder()
+                    .buildAsync(ws("/echo"), new WebSocket.Listener() {
+                        @Override
+                        public void onOpen(WebSocket w) {
+                            w.request(1);
+                        }
 
-                @Override
-                public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-                    got.add(data.remaining());
-                    return null;
-                }
-            }).get(20, TimeUnit.SECONDS);
+                        @Override
+                        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                            got.add(data.remaining());
+                            return null;
+                        }
+                    })
+                    .get(20, TimeUnit.SECONDS);
             socket.sendText("flood:4096", true).get(10, TimeUnit.SECONDS); // 256 MiB offered
             assertTrue(got.poll(10, TimeUnit.SECONDS) != null, "the first message arrived");
             // The flood stalls once the socket buffers between client, gateway and backend are full.
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(new java.util.concurrent.Callable<>() {
-                int last = -1;
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(new java.util.concurrent.Callable<>() {
+                        int last = -1;
 
-                @Override
-                public Boolean call() {
-                    int now = WsBackend.FLOODED.get();
-                    boolean stalled = now == last;
-                    last = now;
-                    return stalled;
-                }
-            });
+                        @Override
+                        public Boolean call() {
+                            int now = WsBackend.FLOODED.get();
+                            boolean stalled = now == last;
+                            last = now;
+                            return stalled;
+                        }
+                    });
             int sent = WsBackend.FLOODED.get();
             memory.gc();
             long grown = memory.getHeapMemoryUsage().getUsed() - before;
-            System.out.printf("slow reader: the backend stalled after %d KiB; gateway heap grew %d KiB%n", sent * 64L,
-                    grown >> 10);
+            System.out.printf(
+                    "slow reader: the backend stalled after %d KiB; gateway heap grew %d KiB%n",
+                    sent * 64L, grown >> 10);
             assertTrue(sent < 4096 / 4, "the backend was held back (" + sent + " of 4096 messages sent)");
             assertTrue(grown < 32L << 20, "the gateway did not buffer the flood: heap grew " + (grown >> 20) + " MiB");
             socket.abort();
@@ -529,13 +577,17 @@ class WebSocketIT {
     }
 
     private static String grep(String metrics) {
-        return String.join("\n", metrics.lines().filter(l -> l.contains("websocket")).toList());
+        return String.join(
+                "\n", metrics.lines().filter(l -> l.contains("websocket")).toList());
     }
 
     @Test
     void serverSentEventsStreamThroughAtOnceAndOutliveTheReadTimeout() throws Exception {
-        HttpResponse<Stream<String>> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort()
-                + "/sse/events")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort() + "/sse/events"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, r.statusCode());
         long worst = 0;
         int events = 0;
@@ -554,8 +606,9 @@ class WebSocketIT {
                 }
             }
         }
-        System.out.printf("SSE: %d events, backend-to-client delays (ms) %s; worst after the first %.1f ms%n", events,
-                delays, worst / 1e6);
+        System.out.printf(
+                "SSE: %d events, backend-to-client delays (ms) %s; worst after the first %.1f ms%n",
+                events, delays, worst / 1e6);
         assertEquals(10, events, "2 s of events on a service with a 500 ms read timeout");
         assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(50), "each event within 50 ms, worst " + worst / 1e6 + " ms");
     }

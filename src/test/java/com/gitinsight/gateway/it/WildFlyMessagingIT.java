@@ -42,8 +42,10 @@ class WildFlyMessagingIT {
 
     @Test
     void eventsFromWildFlysOwnBrokerEvictAndBadOnesAreDeadLettered() throws Exception {
-        Assumptions.assumeTrue(Arrays.asList(System.getProperty("gateway.smoke.servers", "").split(","))
-                .contains("wildfly"), "WildFly is not among gateway.smoke.servers (mvn -Pservers verify)");
+        Assumptions.assumeTrue(
+                Arrays.asList(System.getProperty("gateway.smoke.servers", "").split(","))
+                        .contains("wildfly"),
+                "WildFly is not among gateway.smoke.servers (mvn -Pservers verify)");
         String password = "p-" + UUID.randomUUID();
         addApplicationUser(password);
         int echo = BACKENDS.echo("wildfly-events");
@@ -69,10 +71,12 @@ class WildFlyMessagingIT {
                       dead_letter_exchange: rejected-events
                       rules: [{event_type: analysis_completed, evict: ["/repos/{repository_id}/**"]}]
                 """.formatted(echo));
-        try (RunScriptServer gateway = RunScriptServer.start("wildfly", port, dir, config,
-                Map.of("GATEWAY_WILDFLY_CLI", "server-config/wildfly/messaging.cli"))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.get("/_gateway/health/ready").body()
-                    .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
+        try (RunScriptServer gateway = RunScriptServer.start(
+                "wildfly", port, dir, config, Map.of("GATEWAY_WILDFLY_CLI", "server-config/wildfly/messaging.cli"))) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.get("/_gateway/health/ready")
+                            .body()
+                            .contains("\"name\":\"eviction-events\",\"status\":\"UP\",\"data\":{\"connected\":true"));
             // WildFly's in-VM factory names a topic's address with Artemis 1.x's prefix (jms.topic.analysis):
             // an outside client says so with enable1xPrefixes.
             String url = "tcp://127.0.0.1:" + port + "?httpUpgradeEnabled=true&httpUpgradeEndpoint=http-acceptor"
@@ -85,9 +89,13 @@ class WildFlyMessagingIT {
 
                 gateway.get("/repos/7/summary");
                 assertEquals("Hit", cacheStatus(gateway, "/repos/7/summary"));
-                analysis.send(event(s, "analysis_completed", "{\"repository_id\": \"7\", \"job_id\": \"j\","
-                        + " \"insights_count\": 1, \"timestamp\": \"t\"}"));
-                await().atMost(Duration.ofSeconds(10)).until(() -> "Miss".equals(cacheStatus(gateway, "/repos/7/summary")));
+                analysis.send(event(
+                        s,
+                        "analysis_completed",
+                        "{\"repository_id\": \"7\", \"job_id\": \"j\","
+                                + " \"insights_count\": 1, \"timestamp\": \"t\"}"));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> "Miss".equals(cacheStatus(gateway, "/repos/7/summary")));
 
                 analysis.send(event(s, "analysis_completed", "{oops"));
                 Message copy = rejected.receive(TimeUnit.SECONDS.toMillis(10));
@@ -96,9 +104,13 @@ class WildFlyMessagingIT {
                 assertNotNull(copy.getStringProperty("rejection_reason"));
 
                 assertEquals("Hit", cacheStatus(gateway, "/repos/7/summary"));
-                analysis.send(event(s, "analysis_completed", "{\"repository_id\": \"7\", \"job_id\": \"k\","
-                        + " \"insights_count\": 2, \"timestamp\": \"t\"}"));
-                await().atMost(Duration.ofSeconds(10)).until(() -> "Miss".equals(cacheStatus(gateway, "/repos/7/summary")));
+                analysis.send(event(
+                        s,
+                        "analysis_completed",
+                        "{\"repository_id\": \"7\", \"job_id\": \"k\","
+                                + " \"insights_count\": 2, \"timestamp\": \"t\"}"));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> "Miss".equals(cacheStatus(gateway, "/repos/7/summary")));
             }
         }
     }
@@ -116,11 +128,14 @@ class WildFlyMessagingIT {
     /** The publisher's account, made as an operator would with WildFly's add-user.sh. */
     private static void addApplicationUser(String password) throws Exception {
         Process home = new ProcessBuilder("scripts/servers/wildfly.sh", "--home")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String dir = new String(home.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, home.waitFor());
-        Process add = new ProcessBuilder(dir + "/bin/add-user.sh", "-a", "-u", USER, "-p", password, "-g", "guest", "-s")
-                .inheritIO().start();
+        Process add = new ProcessBuilder(
+                        dir + "/bin/add-user.sh", "-a", "-u", USER, "-p", password, "-g", "guest", "-s")
+                .inheritIO()
+                .start();
         assertEquals(0, add.waitFor());
     }
 }

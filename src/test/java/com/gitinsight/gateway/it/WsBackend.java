@@ -60,7 +60,9 @@ final class WsBackend implements AutoCloseable {
         }
     }
 
-    @ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})
+    @ServerEndpoint(
+            value = "/echo",
+            subprotocols = {"chat.v2", "chat.v1"})
     public static final class Echo {
 
         /** Never idle-closed by the test backend itself: closes under test come from the gateway or the test. */
@@ -82,7 +84,8 @@ final class WsBackend implements AutoCloseable {
             }
             if (message.startsWith("close:")) {
                 String[] parts = message.split(":", 3);
-                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(parts[1])), parts[2]));
+                session.close(
+                        new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(parts[1])), parts[2]));
                 return;
             }
             session.getBasicRemote().sendText(message);
@@ -96,7 +99,8 @@ final class WsBackend implements AutoCloseable {
         @OnClose
         public void closed(Session session, CloseReason reason) {
             CLOSES_SEEN.offer(reason.getCloseCode().getCode());
-            CLOSE_REASONS.add(reason.getCloseCode().getCode() + " " + reason.getReasonPhrase() + " idle=" + session.getMaxIdleTimeout());
+            CLOSE_REASONS.add(reason.getCloseCode().getCode() + " " + reason.getReasonPhrase() + " idle="
+                    + session.getMaxIdleTimeout());
         }
     }
 

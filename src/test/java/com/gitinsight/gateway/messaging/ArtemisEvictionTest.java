@@ -34,7 +34,8 @@ class ArtemisEvictionTest {
     private EvictionListener listener;
 
     /** Held so the level sticks (JUL keeps loggers weakly). */
-    private static final java.util.logging.Logger AUDIT = java.util.logging.Logger.getLogger("org.apache.activemq.audit");
+    private static final java.util.logging.Logger AUDIT =
+            java.util.logging.Logger.getLogger("org.apache.activemq.audit");
 
     @BeforeEach
     void start() throws Exception {
@@ -50,9 +51,13 @@ class ArtemisEvictionTest {
 
     private void startBroker() throws Exception {
         broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(new ConfigurationImpl().setPersistenceEnabled(false).setSecurityEnabled(false)
-                .setJournalDirectory("target/artemis/journal").setBindingsDirectory("target/artemis/bindings")
-                .setLargeMessagesDirectory("target/artemis/large").setPagingDirectory("target/artemis/paging")
+        broker.setConfiguration(new ConfigurationImpl()
+                .setPersistenceEnabled(false)
+                .setSecurityEnabled(false)
+                .setJournalDirectory("target/artemis/journal")
+                .setBindingsDirectory("target/artemis/bindings")
+                .setLargeMessagesDirectory("target/artemis/large")
+                .setPagingDirectory("target/artemis/paging")
                 .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port));
         broker.start();
     }
@@ -65,15 +70,22 @@ class ArtemisEvictionTest {
     }
 
     private CacheEvictionSchema.Config config(String deadLetters) {
-        return new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.ARTEMIS, "tcp://127.0.0.1:" + port,
-                List.of(new CacheEvictionSchema.Binding("analysis", "#")), EvictionEventsTest.CONFIG.rules(), deadLetters,
-                30_000, 500);
+        return new CacheEvictionSchema.Config(
+                CacheEvictionSchema.Provider.ARTEMIS,
+                "tcp://127.0.0.1:" + port,
+                List.of(new CacheEvictionSchema.Binding("analysis", "#")),
+                EvictionEventsTest.CONFIG.rules(),
+                deadLetters,
+                30_000,
+                500);
     }
 
     private void store(String key, String path) {
         long now = System.currentTimeMillis();
-        cache.put(key, new CachedResponse(200, List.of(), new byte[0], now, now + 300_000, now + 300_000, path,
-                cache.evictable(path)));
+        cache.put(
+                key,
+                new CachedResponse(
+                        200, List.of(), new byte[0], now, now + 300_000, now + 300_000, path, cache.evictable(path)));
     }
 
     private void publish(String type, String body) throws Exception {

@@ -15,13 +15,20 @@ import org.junit.jupiter.api.Test;
 
 class EvictionEventsTest {
 
-    static final CacheEvictionSchema.Config CONFIG = new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.RABBITMQ,
-            "amqp://guest:guest@127.0.0.1:5672", List.of(new CacheEvictionSchema.Binding("analysis", "analysis.completed.*")),
-            List.of(new CacheEvictionSchema.Rule("analysis_completed",
-                    List.of(PathTemplate.parse("/api/v1/fast/repositories/{repository_id}/**"))),
-                    new CacheEvictionSchema.Rule("insights_generated",
+    static final CacheEvictionSchema.Config CONFIG = new CacheEvictionSchema.Config(
+            CacheEvictionSchema.Provider.RABBITMQ,
+            "amqp://guest:guest@127.0.0.1:5672",
+            List.of(new CacheEvictionSchema.Binding("analysis", "analysis.completed.*")),
+            List.of(
+                    new CacheEvictionSchema.Rule(
+                            "analysis_completed",
+                            List.of(PathTemplate.parse("/api/v1/fast/repositories/{repository_id}/**"))),
+                    new CacheEvictionSchema.Rule(
+                            "insights_generated",
                             List.of(PathTemplate.parse("/api/v1/fast/repositories/{repository_id}/insights/**")))),
-            null, 30_000, 30_000);
+            null,
+            30_000,
+            30_000);
 
     private final ResponseCache cache = new ResponseCache(1000, 16);
     private final EvictionEvents events = new EvictionEvents(cache);
@@ -45,7 +52,8 @@ class EvictionEventsTest {
         store("s42", "/api/v1/fast/repositories/42/summary");
         store("i42", "/api/v1/fast/repositories/42/insights/1");
         store("s43", "/api/v1/fast/repositories/43/summary");
-        EvictionEvents.Outcome o = apply("analysis_completed",
+        EvictionEvents.Outcome o = apply(
+                "analysis_completed",
                 "{\"repository_id\": \"42\", \"job_id\": \"j\", \"insights_count\": 3, \"timestamp\": \"2026-11-28T10:00:00\"}");
         assertEquals(new EvictionEvents.Evicted(2), o);
         assertNull(cache.get("s42"));
@@ -57,7 +65,8 @@ class EvictionEventsTest {
     void insightsEvictOnlyInsights() {
         store("s42", "/api/v1/fast/repositories/42/summary");
         store("i42", "/api/v1/fast/repositories/42/insights/1");
-        assertEquals(new EvictionEvents.Evicted(1),
+        assertEquals(
+                new EvictionEvents.Evicted(1),
                 apply("insights_generated", "{\"repository_id\": 42, \"insight_ids\": [1, 2], \"timestamp\": \"x\"}"));
         assertNotNull(cache.get("s42"));
         assertNull(cache.get("i42"));
@@ -66,14 +75,22 @@ class EvictionEventsTest {
     @Test
     void badMessagesAreRejectedWithTheReasonAndEvictNothing() {
         store("s42", "/api/v1/fast/repositories/42/summary");
-        assertTrue(((EvictionEvents.Rejected) apply("analysis_completed", "not json")).reason().contains("not JSON"));
-        assertTrue(((EvictionEvents.Rejected) apply("deploy_finished", "{}")).reason().contains("unknown event_type"));
+        assertTrue(((EvictionEvents.Rejected) apply("analysis_completed", "not json"))
+                .reason()
+                .contains("not JSON"));
+        assertTrue(((EvictionEvents.Rejected) apply("deploy_finished", "{}"))
+                .reason()
+                .contains("unknown event_type"));
         assertTrue(((EvictionEvents.Rejected) apply(null, "{}")).reason().contains("no event_type"));
-        assertTrue(((EvictionEvents.Rejected) apply("analysis_completed", "{\"job_id\": 1}")).reason()
+        assertTrue(((EvictionEvents.Rejected) apply("analysis_completed", "{\"job_id\": 1}"))
+                .reason()
                 .contains("missing field 'repository_id'"));
-        assertInstanceOf(EvictionEvents.Rejected.class, apply("analysis_completed", "{\"repository_id\": \"*\"}"),
+        assertInstanceOf(
+                EvictionEvents.Rejected.class,
+                apply("analysis_completed", "{\"repository_id\": \"*\"}"),
                 "a wildcard value could evict every repository");
-        assertInstanceOf(EvictionEvents.Rejected.class, apply("analysis_completed", "{\"repository_id\": \"42/../43\"}"));
+        assertInstanceOf(
+                EvictionEvents.Rejected.class, apply("analysis_completed", "{\"repository_id\": \"42/../43\"}"));
         assertInstanceOf(EvictionEvents.Rejected.class, apply("analysis_completed", "[1, 2]"));
         assertNotNull(cache.get("s42"));
         assertEquals(7, events.rejected());
@@ -86,12 +103,25 @@ class EvictionEventsTest {
         ResponseCache big = new ResponseCache(200_000, 64);
         try {
             for (int i = 0; i < 100_000; i++) {
-                big.put("k" + i, new CachedResponse(200, List.of(), new byte[0], now, now + 60_000, now + 60_000,
-                        "/api/v1/fast/repositories/" + i + "/summary", true));
+                big.put(
+                        "k" + i,
+                        new CachedResponse(
+                                200,
+                                List.of(),
+                                new byte[0],
+                                now,
+                                now + 60_000,
+                                now + 60_000,
+                                "/api/v1/fast/repositories/" + i + "/summary",
+                                true));
             }
             EvictionEvents e = new EvictionEvents(big);
-            assertEquals(new EvictionEvents.Evicted(1), e.apply(CONFIG, "analysis_completed",
-                    "{\"repository_id\": \"4242\"}".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(
+                    new EvictionEvents.Evicted(1),
+                    e.apply(
+                            CONFIG,
+                            "analysis_completed",
+                            "{\"repository_id\": \"4242\"}".getBytes(StandardCharsets.UTF_8)));
             assertNull(big.get("k4242"));
             assertNotNull(big.get("k42"));
             assertEquals(99_999, big.size());
@@ -102,9 +132,10 @@ class EvictionEventsTest {
 
     @Test
     void aBrokerErrorNeverShowsTheUrlsPassword() {
-        org.junit.jupiter.api.Assertions.assertEquals("cannot connect to amqp://***@broker:5672/%2F",
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "cannot connect to amqp://***@broker:5672/%2F",
                 EvictionListener.withoutCredentials("cannot connect to amqp://guest:s3cret@broker:5672/%2F"));
-        org.junit.jupiter.api.Assertions.assertEquals("Connection refused",
-                EvictionListener.withoutCredentials("Connection refused"));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "Connection refused", EvictionListener.withoutCredentials("Connection refused"));
     }
 }

@@ -68,15 +68,19 @@ class EvictionListenerTest {
     }
 
     private CacheEvictionSchema.Config config(int port, String deadLetters, long disconnectedTtlMillis) {
-        return new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.RABBITMQ,
+        return new CacheEvictionSchema.Config(
+                CacheEvictionSchema.Provider.RABBITMQ,
                 TestBroker.url(port),
-                List.of(new CacheEvictionSchema.Binding(analysis, "analysis.completed.*"),
+                List.of(
+                        new CacheEvictionSchema.Binding(analysis, "analysis.completed.*"),
                         new CacheEvictionSchema.Binding(insights, "insights.generated.*")),
-                EvictionEventsTest.CONFIG.rules(), deadLetters, disconnectedTtlMillis, 1_000);
+                EvictionEventsTest.CONFIG.rules(),
+                deadLetters,
+                disconnectedTtlMillis,
+                1_000);
     }
 
-    private record Node(ResponseCache cache, EvictionListener listener) {
-    }
+    private record Node(ResponseCache cache, EvictionListener listener) {}
 
     private Node node(CacheEvictionSchema.Config config) {
         ResponseCache cache = new ResponseCache(1000, 16);
@@ -89,18 +93,26 @@ class EvictionListenerTest {
 
     private static void store(ResponseCache cache, String key, String path) {
         long now = System.currentTimeMillis();
-        cache.put(key, new CachedResponse(200, List.of(), new byte[0], now, now + 300_000, now + 300_000, path,
-                cache.evictable(path)));
+        cache.put(
+                key,
+                new CachedResponse(
+                        200, List.of(), new byte[0], now, now + 300_000, now + 300_000, path, cache.evictable(path)));
     }
 
     private void publish(String exchange, String key, String type, String body) throws Exception {
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
-                .headers(type == null ? Map.of() : Map.of("event_type", type)).timestamp(new java.util.Date()).build();
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .headers(type == null ? Map.of() : Map.of("event_type", type))
+                .timestamp(new java.util.Date())
+                .build();
         channel.basicPublish(exchange, key, props, body.getBytes(StandardCharsets.UTF_8));
     }
 
     private void analysisCompleted(String repository) throws Exception {
-        publish(analysis, "analysis.completed." + repository, "analysis_completed",
+        publish(
+                analysis,
+                "analysis.completed." + repository,
+                "analysis_completed",
                 "{\"repository_id\": \"" + repository + "\", \"job_id\": \"j1\", \"insights_count\": 3,"
                         + " \"timestamp\": \"2026-11-28T10:00:00\"}");
     }
@@ -124,7 +136,8 @@ class EvictionListenerTest {
             }
             long sent = System.nanoTime();
             analysisCompleted(repo);
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> a.cache().get("s-" + repo) == null && b.cache().get("s-" + repo) == null);
             latencies.add((System.nanoTime() - sent) / 1_000_000);
             assertNotNull(a.cache().get("other-" + repo), "another repository stays");
@@ -173,8 +186,15 @@ class EvictionListenerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> n.listener().status().lastError() != null);
         assertFalse(n.listener().status().connected());
         long now = System.currentTimeMillis();
-        CachedResponse covered = new CachedResponse(200, List.of(), new byte[0], now - 2_000, now + 300_000, now + 300_000,
-                "/api/v1/fast/repositories/5/summary", true);
+        CachedResponse covered = new CachedResponse(
+                200,
+                List.of(),
+                new byte[0],
+                now - 2_000,
+                now + 300_000,
+                now + 300_000,
+                "/api/v1/fast/repositories/5/summary",
+                true);
         assertFalse(n.cache().servable(covered, now), "older than disconnected_ttl while events may be missed");
         store(n.cache(), "covered", "/api/v1/fast/repositories/5/summary");
         store(n.cache(), "uncovered", "/api/v1/elsewhere");
@@ -187,7 +207,8 @@ class EvictionListenerTest {
         // Lost mid-run (the broker restarts), then back: events after it still evict.
         store(n.cache(), "covered", "/api/v1/fast/repositories/5/summary");
         relay.down();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !n.listener().status().connected());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !n.listener().status().connected());
         relay.up();
         awaitConnected(n);
         assertNull(n.cache().get("covered"), "the gap flush ran again");

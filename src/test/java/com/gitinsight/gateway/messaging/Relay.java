@@ -41,40 +41,45 @@ public final class Relay implements AutoCloseable {
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         server = s;
-        Thread accept = new Thread(() -> {
-            while (!s.isClosed()) {
-                try {
-                    Socket client = s.accept();
-                    Socket broker = new Socket(InetAddress.getLoopbackAddress(), target);
-                    open.add(client);
-                    open.add(broker);
-                    pipe(client, broker);
-                    pipe(broker, client);
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "relay-accept");
+        Thread accept = new Thread(
+                () -> {
+                    while (!s.isClosed()) {
+                        try {
+                            Socket client = s.accept();
+                            Socket broker = new Socket(InetAddress.getLoopbackAddress(), target);
+                            open.add(client);
+                            open.add(broker);
+                            pipe(client, broker);
+                            pipe(broker, client);
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "relay-accept");
         accept.setDaemon(true);
         accept.start();
     }
 
     private void pipe(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) != -1) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // one side closed
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "relay-pipe");
+        Thread t = new Thread(
+                () -> {
+                    byte[] buffer = new byte[8192];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) != -1) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                },
+                "relay-pipe");
         t.setDaemon(true);
         t.start();
     }

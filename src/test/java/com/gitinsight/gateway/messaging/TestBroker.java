@@ -22,11 +22,9 @@ public final class TestBroker {
 
     private static Broker broker;
 
-    private record Broker(String name, int port, String vhost) {
-    }
+    private record Broker(String name, int port, String vhost) {}
 
-    private TestBroker() {
-    }
+    private TestBroker() {}
 
     public static synchronized int port() {
         return broker().port();
@@ -97,8 +95,10 @@ public final class TestBroker {
             SystemLauncher launcher = new SystemLauncher();
             launcher.startup(attributes);
             Runtime.getRuntime().addShutdownHook(new Thread(launcher::shutdown));
-            return new Broker("embedded Qpid Broker-J 10.1.0 on 127.0.0.1:" + port + " (no RabbitMQ at 127.0.0.1:5672)",
-                    port, "default");
+            return new Broker(
+                    "embedded Qpid Broker-J 10.1.0 on 127.0.0.1:" + port + " (no RabbitMQ at 127.0.0.1:5672)",
+                    port,
+                    "default");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

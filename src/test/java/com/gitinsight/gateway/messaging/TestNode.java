@@ -22,10 +22,14 @@ public final class TestNode implements AutoCloseable {
     public static TestNode subscribed(String brokerUrl, String exchange, String template) {
         ResponseCache cache = new ResponseCache(1000, 16);
         EvictionListener listener = new EvictionListener(cache);
-        listener.configure(new CacheEvictionSchema.Config(CacheEvictionSchema.Provider.RABBITMQ, brokerUrl,
+        listener.configure(new CacheEvictionSchema.Config(
+                CacheEvictionSchema.Provider.RABBITMQ,
+                brokerUrl,
                 List.of(new CacheEvictionSchema.Binding(exchange, "analysis.completed.*")),
                 List.of(new CacheEvictionSchema.Rule("analysis_completed", List.of(PathTemplate.parse(template)))),
-                null, 30_000, 1_000));
+                null,
+                30_000,
+                1_000));
         await().atMost(Duration.ofSeconds(20)).until(() -> listener.status().connected());
         return new TestNode(cache, listener);
     }
@@ -36,8 +40,10 @@ public final class TestNode implements AutoCloseable {
 
     public void store(String key, String path) {
         long now = System.currentTimeMillis();
-        cache.put(key, new CachedResponse(200, List.of(), new byte[0], now, now + 300_000, now + 300_000, path,
-                cache.evictable(path)));
+        cache.put(
+                key,
+                new CachedResponse(
+                        200, List.of(), new byte[0], now, now + 300_000, now + 300_000, path, cache.evictable(path)));
     }
 
     @Override

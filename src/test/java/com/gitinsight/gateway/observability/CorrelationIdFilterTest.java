@@ -120,13 +120,14 @@ class CorrelationIdFilterTest {
     // "echoes incoming with echo_downstream when access did not execute" (a plugin refused first: 418)
     @Test
     void echoesEvenWhenAnEarlierPluginRefused() throws Exception {
-        FilterChain teapot = (req, res) -> ErrorResponses.write((HttpServletRequest) req, (HttpServletResponse) res, 418,
-                "I'm a teapot");
+        FilterChain teapot = (req, res) ->
+                ErrorResponses.write((HttpServletRequest) req, (HttpServletResponse) res, 418, "I'm a teapot");
         FakeHttp.Response fresh = send("correlation3", FakeHttp.Request.get("/c3"), teapot);
         assertEquals(418, fresh.status());
-        assertTrue(fresh.header("Kong-Request-ID").matches(UUID), fresh.headers().toString());
-        FakeHttp.Response incoming = send("correlation3", FakeHttp.Request.get("/c3", "Kong-Request-ID", "my-very-personal-id"),
-                teapot);
+        assertTrue(
+                fresh.header("Kong-Request-ID").matches(UUID), fresh.headers().toString());
+        FakeHttp.Response incoming =
+                send("correlation3", FakeHttp.Request.get("/c3", "Kong-Request-ID", "my-very-personal-id"), teapot);
         assertEquals(418, incoming.status());
         assertEquals("my-very-personal-id", incoming.header("Kong-Request-ID"));
     }

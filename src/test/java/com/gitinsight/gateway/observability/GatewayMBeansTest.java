@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class GatewayMBeansTest {
 
     private static int registered(MBeanServer server) throws Exception {
-        return server.queryNames(new ObjectName("io.gitinsight.gateway:*"), null).size();
+        return server.queryNames(new ObjectName("io.gitinsight.gateway:*"), null)
+                .size();
     }
 
     @Test

@@ -33,7 +33,8 @@ class IdGeneratorTest {
         String a = ids.next(IdGenerator.Kind.UUID_COUNTER);
         String b = ids.next(IdGenerator.Kind.UUID_COUNTER);
         assertEquals(a.substring(0, a.indexOf('#')), b.substring(0, b.indexOf('#')));
-        assertEquals(Long.parseLong(a.substring(a.indexOf('#') + 1)) + 1, Long.parseLong(b.substring(b.indexOf('#') + 1)));
+        assertEquals(
+                Long.parseLong(a.substring(a.indexOf('#') + 1)) + 1, Long.parseLong(b.substring(b.indexOf('#') + 1)));
         assertTrue(ids.next(IdGenerator.Kind.TRACKER).startsWith("node-1-"));
     }
 
@@ -62,12 +63,10 @@ class IdGeneratorTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         root.addHandler(capture);
         RequestLogContext context = new RequestLogContext();

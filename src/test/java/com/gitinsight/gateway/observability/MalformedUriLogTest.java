@@ -14,7 +14,8 @@ class MalformedUriLogTest {
         LogRecord r = new LogRecord(Level.SEVERE, "AS-WEB-CORE-00037");
         IllegalArgumentException e = new IllegalArgumentException("URLDecoder: Illegal hex characters");
         e.setStackTrace(new StackTraceElement[] {
-            new StackTraceElement("org.glassfish.grizzly.http.util.URLDecoder", "decode", "URLDecoder.java", 199)});
+            new StackTraceElement("org.glassfish.grizzly.http.util.URLDecoder", "decode", "URLDecoder.java", 199)
+        });
         r.setThrown(e);
         return r;
     }

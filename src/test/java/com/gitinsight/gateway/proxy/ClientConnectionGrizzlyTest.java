@@ -61,26 +61,29 @@ class ClientConnectionGrizzlyTest {
             port = free.getLocalPort();
         }
         server = HttpServer.createSimpleServer(null, "127.0.0.1", port);
-        server.getServerConfiguration().addHttpHandler(new HttpHandler() {
-            @Override
-            public void service(Request request, Response response) throws Exception {
-                response.setContentType("application/json");
-                if (request.getRequestURI().startsWith("/length")) {
-                    response.setContentLength(2000);
-                }
-                var out = response.getOutputStream();
-                out.write("1".repeat(1000).getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                if (request.getRequestURI().endsWith("/cut")) {
-                    ClientConnection.close(new Facade(request)); // its effect is checked by the client
-                }
-                try {
-                    out.close(); // as Jersey, after logging the entity's exception
-                } catch (IOException closed) {
-                    // the connection is gone: nothing more can be sent, which is the point
-                }
-            }
-        }, "/");
+        server.getServerConfiguration()
+                .addHttpHandler(
+                        new HttpHandler() {
+                            @Override
+                            public void service(Request request, Response response) throws Exception {
+                                response.setContentType("application/json");
+                                if (request.getRequestURI().startsWith("/length")) {
+                                    response.setContentLength(2000);
+                                }
+                                var out = response.getOutputStream();
+                                out.write("1".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                                if (request.getRequestURI().endsWith("/cut")) {
+                                    ClientConnection.close(new Facade(request)); // its effect is checked by the client
+                                }
+                                try {
+                                    out.close(); // as Jersey, after logging the entity's exception
+                                } catch (IOException closed) {
+                                    // the connection is gone: nothing more can be sent, which is the point
+                                }
+                            }
+                        },
+                        "/");
         server.start();
     }
 
@@ -92,7 +95,8 @@ class ClientConnectionGrizzlyTest {
     @Test
     void aCutChunkedResponseEndsWithoutItsLastChunk() throws Exception {
         RawResponse whole = RawResponse.get(port, "/chunked", Duration.ofSeconds(5));
-        assertTrue(whole.complete(), "without the cut, closing the stream sends the last chunk: the client sees it whole");
+        assertTrue(
+                whole.complete(), "without the cut, closing the stream sends the last chunk: the client sees it whole");
         RawResponse cut = RawResponse.get(port, "/chunked/cut", Duration.ofSeconds(5));
         assertEquals(200, cut.status());
         assertFalse(cut.timedOut());

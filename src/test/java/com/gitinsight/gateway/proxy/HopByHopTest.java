@@ -1,18 +1,26 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.http.ErrorResponses;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.http.ErrorResponses;
 import org.junit.jupiter.api.Test;
 
 class HopByHopTest {
 
     @Test
     void fixedHopByHopHeadersAreNeverForwarded() {
-        for (String h : new String[] {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
-                "Transfer-Encoding", "Upgrade", "Proxy-Authorization", "Proxy-Authenticate"}) {
+        for (String h : new String[] {
+            "Connection",
+            "Keep-Alive",
+            "Proxy-Connection",
+            "TE",
+            "Trailer",
+            "Transfer-Encoding",
+            "Upgrade",
+            "Proxy-Authorization",
+            "Proxy-Authenticate"
+        }) {
             assertTrue(HopByHop.isHopByHop(h, null), h);
         }
         assertFalse(HopByHop.isHopByHop("Content-Type", null));
@@ -29,7 +37,8 @@ class HopByHopTest {
 
     @Test
     void errorBodiesAreJsonWithEscaping() {
-        org.junit.jupiter.api.Assertions.assertEquals("{\"message\":\"a \\\"quoted\\\" word\",\"request_id\":\"r1\"}",
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "{\"message\":\"a \\\"quoted\\\" word\",\"request_id\":\"r1\"}",
                 ErrorResponses.body("a \"quoted\" word", "r1"));
     }
 }

@@ -41,26 +41,26 @@ class PluginOrderTest {
 
     /** The chain as it must run: Kong's plugins by their priorities, ours and the infrastructure in place. */
     private static final List<String> EXPECTED = List.of(
-            "observability.ObserveFilter",          // outermost: measures everything
-            "observability.RequestIdFilter",        // request-id 1000001: every refusal carries the id
-            "security.SecurityHeadersFilter",       // security-headers 500000
-            "proxy.HeaderLimitFilter",              // right after the security headers
-            "security.CorsFilter",                  // cors 2000
-            "security.JwtFilter",                   // jwt 1450
-            "security.IpRestrictionFilter",         // ip-restriction 990
-            "security.RequestSizeFilter",           // request-size-limiting 951
-            "ratelimit.RateLimitFilter",            // rate-limiting 910
-            "ratelimit.RequestRateFilter",          // request-rate 905
-            "cache.ProxyCacheFilter",               // proxy-cache 100
-            "observability.CorrelationIdFilter",    // correlation-id 1
-            "proxy.WebSocketFilter");               // innermost: the handshake's proxy
+            "observability.ObserveFilter", // outermost: measures everything
+            "observability.RequestIdFilter", // request-id 1000001: every refusal carries the id
+            "security.SecurityHeadersFilter", // security-headers 500000
+            "proxy.HeaderLimitFilter", // right after the security headers
+            "security.CorsFilter", // cors 2000
+            "security.JwtFilter", // jwt 1450
+            "security.IpRestrictionFilter", // ip-restriction 990
+            "security.RequestSizeFilter", // request-size-limiting 951
+            "ratelimit.RateLimitFilter", // rate-limiting 910
+            "ratelimit.RequestRateFilter", // request-rate 905
+            "cache.ProxyCacheFilter", // proxy-cache 100
+            "observability.CorrelationIdFilter", // correlation-id 1
+            "proxy.WebSocketFilter"); // innermost: the handshake's proxy
 
     /** The filter classes PluginFilters makes: web.xml's infrastructure filters and every plugin's handler. */
     static List<String> webXmlFilters() throws Exception {
         String xml = Files.readString(Path.of("webapp/WEB-INF/web.xml"));
         int start = xml.indexOf("<param-name>filters</param-name>");
-        String value = xml.substring(xml.indexOf("<param-value>", start) + "<param-value>".length(),
-                xml.indexOf("</param-value>", start));
+        String value = xml.substring(
+                xml.indexOf("<param-value>", start) + "<param-value>".length(), xml.indexOf("</param-value>", start));
         return new ArrayList<>(PluginFilters.filterClasses(value.replaceAll("(?s)<!--.*?-->", " "), PLUGINS));
     }
 
@@ -73,13 +73,18 @@ class PluginOrderTest {
     }
 
     private static List<String> names(List<HttpFilter> filters) {
-        return filters.stream().map(f -> f.getClass().getName().substring("com.gitinsight.gateway.".length())).toList();
+        return filters.stream()
+                .map(f -> f.getClass().getName().substring("com.gitinsight.gateway.".length()))
+                .toList();
     }
 
     @Test
     void everyKongPluginHasThePriorityOfItsKongHandler() {
         KONG.forEach((plugin, priority) -> assertEquals(priority, PLUGINS.priority(plugin), plugin));
-        assertEquals(PLUGINS.priority("proxy-cache"), PLUGINS.priority("response-caching"), "the seed's name for proxy-cache");
+        assertEquals(
+                PLUGINS.priority("proxy-cache"),
+                PLUGINS.priority("response-caching"),
+                "the seed's name for proxy-cache");
     }
 
     @Test
@@ -107,8 +112,10 @@ class PluginOrderTest {
     @Test
     void authenticationRunsBeforeIpRestriction() throws Exception {
         List<String> chain = names(PluginFilters.ordered(make(webXmlFilters()), PLUGINS));
-        assertTrue(chain.indexOf("security.JwtFilter") < chain.indexOf("security.IpRestrictionFilter"), chain.toString());
-        assertTrue(chain.indexOf("security.CorsFilter") < chain.indexOf("security.JwtFilter"), "preflights before auth");
+        assertTrue(
+                chain.indexOf("security.JwtFilter") < chain.indexOf("security.IpRestrictionFilter"), chain.toString());
+        assertTrue(
+                chain.indexOf("security.CorsFilter") < chain.indexOf("security.JwtFilter"), "preflights before auth");
     }
 
     @Test
@@ -129,8 +136,7 @@ class PluginOrderTest {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {
-            }
+            protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) {}
         };
         assertThrows(ServletException.class, () -> PluginFilters.ordered(List.of(placeless), PLUGINS));
     }

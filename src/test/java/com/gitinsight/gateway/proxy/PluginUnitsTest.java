@@ -28,8 +28,9 @@ class PluginUnitsTest {
 
     private static String infrastructure() throws Exception {
         String webXml = Files.readString(Path.of("webapp/WEB-INF/web.xml"));
-        Matcher m = Pattern.compile("<param-name>filters</param-name>\\s*<param-value>(.*?)</param-value>",
-                Pattern.DOTALL).matcher(webXml);
+        Matcher m = Pattern.compile(
+                        "<param-name>filters</param-name>\\s*<param-value>(.*?)</param-value>", Pattern.DOTALL)
+                .matcher(webXml);
         assertTrue(m.find(), "web.xml names the infrastructure filters");
         return m.group(1).replaceAll("(?s)<!--.*?-->", " ");
     }
@@ -48,13 +49,16 @@ class PluginUnitsTest {
                     assertTrue(ChainOrder.class.isAssignableFrom(type), schema.name() + ": says where it runs");
                     assertTrue(chain.contains(type.getName()), schema.name() + ": its filter runs");
                     if (PluginFilter.class.isAssignableFrom(type)) {
-                        PluginFilter<?> filter = (PluginFilter<?>) type.getDeclaredConstructor().newInstance();
-                        assertEquals(schema.storedAs(), filter.plugin(), schema.name() + ": the filter runs this plugin");
+                        PluginFilter<?> filter =
+                                (PluginFilter<?>) type.getDeclaredConstructor().newInstance();
+                        assertEquals(
+                                schema.storedAs(), filter.plugin(), schema.name() + ": the filter runs this plugin");
                     }
                 }
                 case UPSTREAM -> {
                     assertEquals(ServiceGuards.class, type, schema.name());
-                    assertTrue(ServiceGuards.PLUGINS.contains(schema.storedAs()), schema.name() + ": the guards apply it");
+                    assertTrue(
+                            ServiceGuards.PLUGINS.contains(schema.storedAs()), schema.name() + ": the guards apply it");
                 }
                 case EVENTS -> assertEquals(EvictionListener.class, type, schema.name());
             }

@@ -64,7 +64,8 @@ class ProxiedBodyTest {
         ConnectionClosedException premature = new ConnectionClosedException(
                 "Premature end of Content-Length delimited message body (expected: 2,000; received: 1,000)");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        IOException thrown = assertThrows(IOException.class, () -> body(1000, premature).write(out));
+        IOException thrown =
+                assertThrows(IOException.class, () -> body(1000, premature).write(out));
         assertSame(premature, thrown);
         assertEquals(1000, out.size());
         assertEquals(1, cut.get(), "part of the body went out: the client's response is cut");
@@ -73,7 +74,9 @@ class ProxiedBodyTest {
 
     @Test
     void anUpstreamFailureBeforeAnyByteIsLeftToTheErrorMapper() {
-        assertThrows(IOException.class, () -> body(0, new ConnectionClosedException("closed")).write(new ByteArrayOutputStream()));
+        assertThrows(
+                IOException.class,
+                () -> body(0, new ConnectionClosedException("closed")).write(new ByteArrayOutputStream()));
         assertEquals(0, cut.get(), "nothing committed yet: it can still be a 502");
         assertEquals(1, done.get());
     }

@@ -1,7 +1,5 @@
 package com.gitinsight.gateway.proxy;
 
-import com.gitinsight.gateway.http.ErrorResponses;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +13,7 @@ import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -98,8 +97,13 @@ class UpstreamCallTest {
     @BeforeEach
     void load() throws Exception {
         GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", YAML);
-        snapshot = new GatewaySnapshot(config, null, Upstreams.build(config, new TargetRegistry(), null),
-                new ServiceGuards(100).build(config), null, Instant.now());
+        snapshot = new GatewaySnapshot(
+                config,
+                null,
+                Upstreams.build(config, new TargetRegistry(), null),
+                new ServiceGuards(100).build(config),
+                null,
+                Instant.now());
     }
 
     // ---- a small servlet request ----
@@ -122,8 +126,10 @@ class UpstreamCallTest {
         }
 
         HttpServletRequest servlet() {
-            return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
-                    new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+            return (HttpServletRequest) Proxy.newProxyInstance(
+                    HttpServletRequest.class.getClassLoader(),
+                    new Class<?>[] {HttpServletRequest.class},
+                    (proxy, method, args) -> switch (method.getName()) {
                         case "getRemoteAddr" -> "203.0.113.7";
                         case "getServerName" -> "gw.example";
                         case "getLocalPort" -> 8000;
@@ -135,11 +141,17 @@ class UpstreamCallTest {
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
                         case "getHeaderNames" -> Collections.enumeration(headers.keySet());
-                        case "getHeader" -> headers.entrySet().stream()
-                                .filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
-                                .map(Map.Entry::getValue).findFirst().orElse(null);
-                        case "getHeaders" -> Collections.enumeration(headers.entrySet().stream()
-                                .filter(e -> e.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue).toList());
+                        case "getHeader" ->
+                            headers.entrySet().stream()
+                                    .filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
+                                    .map(Map.Entry::getValue)
+                                    .findFirst()
+                                    .orElse(null);
+                        case "getHeaders" ->
+                            Collections.enumeration(headers.entrySet().stream()
+                                    .filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
+                                    .map(Map.Entry::getValue)
+                                    .toList());
                         default -> throw new UnsupportedOperationException(method.getName());
                     });
         }
@@ -150,11 +162,14 @@ class UpstreamCallTest {
     }
 
     private UpstreamCall call(String route, Req req, boolean replayable, String upstreamPath) {
-        RouteSpec r = snapshot.config().routes().stream().filter(x -> x.displayName().equals(route)).findFirst().orElseThrow();
+        RouteSpec r = snapshot.config().routes().stream()
+                .filter(x -> x.displayName().equals(route))
+                .findFirst()
+                .orElseThrow();
         ServiceSpec service = snapshot.config().service(r.service()).orElseThrow();
         HttpServletRequest request = req.servlet();
-        RequestContext context = RequestContext.attach(request, snapshot, new RouteMatch(r, service, upstreamPath),
-                upstreamPath, false);
+        RequestContext context =
+                RequestContext.attach(request, snapshot, new RouteMatch(r, service, upstreamPath), upstreamPath, false);
         return new UpstreamCall(context, request, replayable);
     }
 
@@ -163,8 +178,7 @@ class UpstreamCallTest {
     }
 
     /** What a call came to: the answering target, or the gateway's answer. */
-    private record Result(Target target, LocalAnswer answer, Runnable release) {
-    }
+    private record Result(Target target, LocalAnswer answer, Runnable release) {}
 
     private static final Function<LocalAnswer, Result> LOCAL = a -> new Result(null, a, null);
 
@@ -203,7 +217,9 @@ class UpstreamCallTest {
         for (int user = 0; user < 30; user++) {
             Target first = answeringTarget(call("by-user", new Req().header("X-User", "user-" + user), false));
             for (int i = 0; i < 3; i++) {
-                assertSame(first, answeringTarget(call("by-user", new Req().header("X-User", "user-" + user), false)),
+                assertSame(
+                        first,
+                        answeringTarget(call("by-user", new Req().header("X-User", "user-" + user), false)),
                         "user-" + user + " moved");
             }
             seen.add(first);
@@ -234,15 +250,16 @@ class UpstreamCallTest {
         Result open = call("guarded", new Req(), true).forward(answers(200), LOCAL);
         assertEquals(503, open.answer().status());
         assertEquals(ErrorResponses.BREAKER_OPEN, open.answer().message());
-        assertTrue(open.answer().retryAfterSeconds() >= 29 && open.answer().retryAfterSeconds() <= 30,
+        assertTrue(
+                open.answer().retryAfterSeconds() >= 29 && open.answer().retryAfterSeconds() <= 30,
                 "Retry-After " + open.answer().retryAfterSeconds());
         assertEquals(0, snapshot.guard("guarded").status().inFlight(), "a refusal holds no slot");
     }
 
     @Test
     void theClientsOwnFailureIsNoVerdictAndFreesTheSlot() {
-        Result local = call("guarded", new Req(), false).forward(
-                target -> UpstreamCall.local(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY)), LOCAL);
+        Result local = call("guarded", new Req(), false)
+                .forward(target -> UpstreamCall.local(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY)), LOCAL);
         assertEquals(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY), local.answer());
         assertEquals(0, snapshot.guard("guarded").status().inFlight());
         assertEquals("CLOSED", snapshot.guard("guarded").status().breakerState());
@@ -258,12 +275,16 @@ class UpstreamCallTest {
     @Test
     void connectFailuresGoToAnotherTargetUpToRetriesAndReachPassiveHealth() {
         List<Target> tried = new ArrayList<>();
-        Result r = call("three", new Req(), false).forward(target -> {
-            tried.add(target);
-            assertEquals(1, target.active(), "in flight while tried");
-            return tried.size() < 3 ? UpstreamCall.notConnected(Failure.TCP, new ConnectException("refused"))
-                    : UpstreamCall.answered(200, release -> new Result(target, null, release));
-        }, LOCAL);
+        Result r = call("three", new Req(), false)
+                .forward(
+                        target -> {
+                            tried.add(target);
+                            assertEquals(1, target.active(), "in flight while tried");
+                            return tried.size() < 3
+                                    ? UpstreamCall.notConnected(Failure.TCP, new ConnectException("refused"))
+                                    : UpstreamCall.answered(200, release -> new Result(target, null, release));
+                        },
+                        LOCAL);
         assertEquals(3, new HashSet<>(tried).size(), "three different targets: " + tried);
         assertSame(tried.get(2), r.target());
         assertEquals(1, r.target().active(), "held until the exchange is over");
@@ -277,20 +298,26 @@ class UpstreamCallTest {
 
     @Test
     void whenNoTargetAnswersTheLastFailureNamesTheAnswer() throws Exception {
-        assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), exhausted(Failure.TCP, new ConnectException("x")));
-        assertEquals(LocalAnswer.of(504, ErrorResponses.TIMEOUT),
+        assertEquals(
+                LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), exhausted(Failure.TCP, new ConnectException("x")));
+        assertEquals(
+                LocalAnswer.of(504, ErrorResponses.TIMEOUT),
                 exhausted(Failure.TIMEOUT, new SocketTimeoutException("connect timed out")));
-        assertEquals(LocalAnswer.of(503, ErrorResponses.NAME_RESOLUTION),
+        assertEquals(
+                LocalAnswer.of(503, ErrorResponses.NAME_RESOLUTION),
                 exhausted(Failure.TCP, new UnknownHostException("nowhere")));
     }
 
     private LocalAnswer exhausted(Failure failure, IOException cause) throws Exception {
         load();
         int[] attempts = {0};
-        Result r = call("three", new Req(), false).forward(target -> {
-            attempts[0]++;
-            return UpstreamCall.notConnected(failure, cause);
-        }, LOCAL);
+        Result r = call("three", new Req(), false)
+                .forward(
+                        target -> {
+                            attempts[0]++;
+                            return UpstreamCall.notConnected(failure, cause);
+                        },
+                        LOCAL);
         assertEquals(3, attempts[0], "retries: 2");
         for (Target t : pool("three").targets()) {
             assertEquals(0, t.active());
@@ -301,18 +328,24 @@ class UpstreamCallTest {
     @Test
     void aFailureAfterSendingEndsANonReplayableRequestAndSendsAReplayableOneOnlyToUntriedTargets() {
         int[] attempts = {0};
-        Result once = call("three", new Req(), false).forward(target -> {
-            attempts[0]++;
-            return UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
-        }, LOCAL);
+        Result once = call("three", new Req(), false)
+                .forward(
+                        target -> {
+                            attempts[0]++;
+                            return UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+                        },
+                        LOCAL);
         assertEquals(1, attempts[0], "a request whose body may have arrived is never sent twice");
         assertEquals(LocalAnswer.of(504, ErrorResponses.TIMEOUT), once.answer());
 
         List<Target> tried = new ArrayList<>();
-        Result replayed = call("three", new Req(), true).forward(target -> {
-            tried.add(target);
-            return UpstreamCall.failed(Failure.TCP, new IOException("reset"));
-        }, LOCAL);
+        Result replayed = call("three", new Req(), true)
+                .forward(
+                        target -> {
+                            tried.add(target);
+                            return UpstreamCall.failed(Failure.TCP, new IOException("reset"));
+                        },
+                        LOCAL);
         assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), replayed.answer());
         assertEquals(tried.size(), new HashSet<>(tried).size(), "never the same target twice: " + tried);
     }
@@ -323,10 +356,13 @@ class UpstreamCallTest {
             pool("three").force(t.address(), false);
         }
         AtomicReference<Target> sent = new AtomicReference<>();
-        Result r = call("three", new Req(), true).forward(target -> {
-            sent.set(target);
-            return UpstreamCall.answered(200, release -> new Result(target, null, release));
-        }, LOCAL);
+        Result r = call("three", new Req(), true)
+                .forward(
+                        target -> {
+                            sent.set(target);
+                            return UpstreamCall.answered(200, release -> new Result(target, null, release));
+                        },
+                        LOCAL);
         assertNull(sent.get(), "nothing sent");
         assertEquals(503, r.answer().status());
         assertEquals(ErrorResponses.NO_PEER, r.answer().message());
@@ -336,9 +372,12 @@ class UpstreamCallTest {
     @Test
     void anAttemptThatThrowsFreesItsTargetAndSlot() {
         try {
-            call("guarded", new Req(), true).forward(target -> {
-                throw new IllegalStateException("boom");
-            }, LOCAL);
+            call("guarded", new Req(), true)
+                    .forward(
+                            target -> {
+                                throw new IllegalStateException("boom");
+                            },
+                            LOCAL);
         } catch (IllegalStateException expected) {
             // passed on
         }
@@ -361,8 +400,11 @@ class UpstreamCallTest {
 
     @Test
     void headersAreTheSharedRulesAndHostIsPreservedOnlyWhereTheRouteSaysSo() {
-        Req req = new Req().header("Host", "api.example").header("X-Consumer-Username", "admin")
-                .header("X-Forwarded-For", "198.51.100.1").header("Sec-WebSocket-Key", "k");
+        Req req = new Req()
+                .header("Host", "api.example")
+                .header("X-Consumer-Username", "admin")
+                .header("X-Forwarded-For", "198.51.100.1")
+                .header("Sec-WebSocket-Key", "k");
         Map<String, String> sent = new LinkedHashMap<>();
         UpstreamCall c = call("by-user", req, false);
         c.headers(Set.of("sec-websocket-key"), "ws", (n, v) -> sent.put(n.toLowerCase(), v));
@@ -380,19 +422,27 @@ class UpstreamCallTest {
 
     @Test
     void webSocketHandshakeFailuresAreReadAsForHttp() {
-        assertEquals(Failure.TCP,
-                ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(new ConnectException("refused"))).failure());
+        assertEquals(
+                Failure.TCP,
+                ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(new ConnectException("refused")))
+                        .failure());
         ConnectException timedOut = new ConnectException("timed out");
         timedOut.initCause(new HttpConnectTimeoutException("HTTP connect timed out"));
-        assertEquals(Failure.TIMEOUT, ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(timedOut)).failure());
+        assertEquals(
+                Failure.TIMEOUT, ((UpstreamCall.NotConnected<?>) WebSocketFilter.handshakeFailure(timedOut)).failure());
         ConnectException unresolved = new ConnectException();
         unresolved.initCause(new UnresolvedAddressException());
         UpstreamCall.Outcome<?> name = WebSocketFilter.handshakeFailure(unresolved);
-        assertInstanceOf(UnknownHostException.class, ((UpstreamCall.NotConnected<?>) name).cause(),
+        assertInstanceOf(
+                UnknownHostException.class,
+                ((UpstreamCall.NotConnected<?>) name).cause(),
                 "503 name resolution failed, as for HTTP");
         assertInstanceOf(UpstreamCall.Failed.class, WebSocketFilter.handshakeFailure(new IOException("reset")));
-        UpstreamCall.Outcome<?> refusedHeader = WebSocketFilter.handshakeFailure(new IllegalArgumentException("bad header"));
-        assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), ((UpstreamCall.Local<?>) refusedHeader).answer(),
+        UpstreamCall.Outcome<?> refusedHeader =
+                WebSocketFilter.handshakeFailure(new IllegalArgumentException("bad header"));
+        assertEquals(
+                LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY),
+                ((UpstreamCall.Local<?>) refusedHeader).answer(),
                 "not the target's fault");
     }
 }

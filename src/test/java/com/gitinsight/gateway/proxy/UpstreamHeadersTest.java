@@ -17,17 +17,26 @@ import org.junit.jupiter.api.Test;
 class UpstreamHeadersTest {
 
     private static HttpServletRequest request(Map<String, String> headers) {
-        return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getRemoteAddr" -> "203.0.113.7";
                     case "getServerName" -> "gw.example";
                     case "getLocalPort" -> 8000;
                     case "getRequestURI" -> "/x";
                     case "getHeaderNames" -> Collections.enumeration(headers.keySet());
-                    case "getHeader" -> headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
-                            .map(Map.Entry::getValue).findFirst().orElse(null);
-                    case "getHeaders" -> Collections.enumeration(headers.entrySet().stream()
-                            .filter(e -> e.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue).toList());
+                    case "getHeader" ->
+                        headers.entrySet().stream()
+                                .filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
+                                .map(Map.Entry::getValue)
+                                .findFirst()
+                                .orElse(null);
+                    case "getHeaders" ->
+                        Collections.enumeration(headers.entrySet().stream()
+                                .filter(e -> e.getKey().equalsIgnoreCase((String) args[0]))
+                                .map(Map.Entry::getValue)
+                                .toList());
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

@@ -29,8 +29,10 @@ class WebSocketRelaysTest {
         relays.metrics = metrics;
 
         List<Integer> backendCloses = new CopyOnWriteArrayList<>();
-        java.net.http.WebSocket backend = (java.net.http.WebSocket) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {java.net.http.WebSocket.class}, (p, m, args) -> switch (m.getName()) {
+        java.net.http.WebSocket backend = (java.net.http.WebSocket) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {java.net.http.WebSocket.class},
+                (p, m, args) -> switch (m.getName()) {
                     case "sendClose" -> {
                         backendCloses.add((Integer) args[0]);
                         yield CompletableFuture.completedFuture(p);
@@ -42,8 +44,8 @@ class WebSocketRelaysTest {
                 });
         AtomicReference<CloseReason> clientClose = new AtomicReference<>();
         Map<String, Object> properties = new HashMap<>();
-        Session client = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
-                (p, m, args) -> switch (m.getName()) {
+        Session client = (Session) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Session.class}, (p, m, args) -> switch (m.getName()) {
                     case "isOpen" -> clientClose.get() == null;
                     case "close" -> {
                         clientClose.set(args == null ? null : (CloseReason) args[0]);

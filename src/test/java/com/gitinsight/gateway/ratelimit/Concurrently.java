@@ -17,8 +17,7 @@ final class Concurrently {
         boolean run(int i) throws Exception;
     }
 
-    private Concurrently() {
-    }
+    private Concurrently() {}
 
     static int admitted(int attempts, Attempt attempt) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(50);

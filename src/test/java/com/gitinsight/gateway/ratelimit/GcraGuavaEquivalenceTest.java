@@ -34,10 +34,13 @@ class GcraGuavaEquivalenceTest {
         long t = 1_000_000;
         for (int i = 0; i < at.length; i++) {
             int kind = random.nextInt(10);
-            long gap = kind < 4 ? 0
-                    : kind < 7 ? random.nextLong(intervalMicros / 4 + 1)
-                    : kind < 9 ? random.nextLong(2 * intervalMicros + 1)
-                    : random.nextLong((burst + 3) * intervalMicros + 1);
+            long gap = kind < 4
+                    ? 0
+                    : kind < 7
+                            ? random.nextLong(intervalMicros / 4 + 1)
+                            : kind < 9
+                                    ? random.nextLong(2 * intervalMicros + 1)
+                                    : random.nextLong((burst + 3) * intervalMicros + 1);
             t += gap;
             at[i] = t;
         }
@@ -96,12 +99,14 @@ class GcraGuavaEquivalenceTest {
                 guavaAdmitted += admitted ? 1 : 0;
                 requests++;
             }
-            assertTrue(guavaAdmitted - gcraAdmitted <= 1 + lenientPerMillion * REQUESTS / 1_000_000,
+            assertTrue(
+                    guavaAdmitted - gcraAdmitted <= 1 + lenientPerMillion * REQUESTS / 1_000_000,
                     "seed " + seed + ": admitted " + gcraAdmitted + " (GCRA), " + guavaAdmitted + " (Guava)");
         }
         assertEquals(SEQUENCES * REQUESTS, requests);
         assertTrue(refused > requests / 1000, "the sequences reach the limit: refused " + refused);
-        assertTrue(lenient <= (long) lenientPerMillion * requests / 1_000_000,
+        assertTrue(
+                lenient <= (long) lenientPerMillion * requests / 1_000_000,
                 lenient + " of " + requests + " decisions differ");
     }
 

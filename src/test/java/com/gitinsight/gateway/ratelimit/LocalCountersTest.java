@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class LocalCountersTest {
 
-    static final List<RateLimitingSchema.Limit> SECOND_AND_MINUTE = List.of(
-            new RateLimitingSchema.Limit(Period.SECOND, 2), new RateLimitingSchema.Limit(Period.MINUTE, 3));
+    static final List<RateLimitingSchema.Limit> SECOND_AND_MINUTE =
+            List.of(new RateLimitingSchema.Limit(Period.SECOND, 2), new RateLimitingSchema.Limit(Period.MINUTE, 3));
 
     static int admittedAtOnce(CounterStore store, String key, List<RateLimitingSchema.Limit> limits, int requests)
             throws Exception {
@@ -24,8 +24,8 @@ class LocalCountersTest {
     @Test
     void exactlyTheLimitPassesUnderConcurrency() throws Exception {
         LocalCounters store = new LocalCounters(1000);
-        List<RateLimitingSchema.Limit> limits = List.of(new RateLimitingSchema.Limit(Period.HOUR, 37),
-                new RateLimitingSchema.Limit(Period.DAY, 1000));
+        List<RateLimitingSchema.Limit> limits =
+                List.of(new RateLimitingSchema.Limit(Period.HOUR, 37), new RateLimitingSchema.Limit(Period.DAY, 1000));
         assertEquals(37, admittedAtOnce(store, "k", limits, 200));
         assertEquals(0, admittedAtOnce(store, "k", limits, 50), "the hour is used up");
         assertEquals(37, admittedAtOnce(store, "other", limits, 200), "keys are independent");
@@ -35,14 +35,21 @@ class LocalCountersTest {
     void windowsAreAlignedToTheClockAndEveryWindowMustHaveRoom() {
         LocalCounters store = new LocalCounters(1000);
         long t = Instant.parse("2026-11-27T10:15:00.100Z").toEpochMilli();
-        assertArrayEquals(new long[] {1, 1}, store.hit("k", SECOND_AND_MINUTE, t).counts());
-        assertArrayEquals(new long[] {2, 2}, store.hit("k", SECOND_AND_MINUTE, t + 800).counts());
+        assertArrayEquals(
+                new long[] {1, 1}, store.hit("k", SECOND_AND_MINUTE, t).counts());
+        assertArrayEquals(
+                new long[] {2, 2}, store.hit("k", SECOND_AND_MINUTE, t + 800).counts());
         CounterStore.Usage full = store.hit("k", SECOND_AND_MINUTE, t + 850);
         assertFalse(full.admitted(), "second full");
         assertArrayEquals(new long[] {2, 2}, full.counts(), "a refused request is not counted");
         assertTrue(store.hit("k", SECOND_AND_MINUTE, t + 900 + 1).admitted(), "next second (aligned at :01)");
         assertFalse(store.hit("k", SECOND_AND_MINUTE, t + 2_000).admitted(), "minute full (3)");
-        assertTrue(store.hit("k", SECOND_AND_MINUTE, Instant.parse("2026-11-27T10:16:00Z").toEpochMilli()).admitted(),
+        assertTrue(
+                store.hit(
+                                "k",
+                                SECOND_AND_MINUTE,
+                                Instant.parse("2026-11-27T10:16:00Z").toEpochMilli())
+                        .admitted(),
                 "next minute");
     }
 
@@ -78,7 +85,10 @@ class LocalCountersTest {
         assertEquals(0, store.sweep(t + 29_500), "both minutes still running");
         assertEquals(2, store.sweep(nextMinute), "every window of both ended");
         assertEquals(0, store.size());
-        assertArrayEquals(new long[] {1, 1}, store.hit("old", SECOND_AND_MINUTE, nextMinute).counts(), "counts restart");
+        assertArrayEquals(
+                new long[] {1, 1},
+                store.hit("old", SECOND_AND_MINUTE, nextMinute).counts(),
+                "counts restart");
         assertEquals(0, store.sweep(nextMinute + 500), "the new minute is live");
     }
 
@@ -101,7 +111,8 @@ class LocalCountersTest {
             });
             sweeper.start();
             try {
-                int admitted = Concurrently.admitted(200, i -> store.hit(key, minute, later).admitted());
+                int admitted = Concurrently.admitted(
+                        200, i -> store.hit(key, minute, later).admitted());
                 assertEquals(37, admitted, "round " + round);
             } finally {
                 stop.set(true);

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
-import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.testing.FakeHttp;
 import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +52,8 @@ class RateLimitFilterTest {
         stores.close();
     }
 
-    private FakeHttp.Response send(GatewaySnapshot snapshot, String route, String path, String client) throws Exception {
+    private FakeHttp.Response send(GatewaySnapshot snapshot, String route, String path, String client)
+            throws Exception {
         FakeHttp.Request r = FakeHttp.Request.get(path).from(client).on(snapshot, TestSnapshots.match(snapshot, route));
         RateLimitingSchema.Config config = r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
         FakeHttp.Response response = new FakeHttp.Response();
@@ -105,7 +106,9 @@ class RateLimitFilterTest {
         long retry = header(limited, "Retry-After");
         assertTrue(retry > 0 && retry <= 3600, "retry " + retry);
         assertEquals(header(limited, "RateLimit-Reset"), retry, "Kong: Retry-After is the reported window's reset");
-        assertEquals("API rate limit exceeded", JSON.readTree(limited.text()).get("message").asText());
+        assertEquals(
+                "API rate limit exceeded",
+                JSON.readTree(limited.text()).get("message").asText());
         assertEquals(6, backend.calls(), "a limited request never reaches the backend");
     }
 
@@ -157,11 +160,15 @@ class RateLimitFilterTest {
                 """);
         FakeHttp.Response ok = send(s, "r1", "/r1", "10.0.0.1");
         assertEquals(200, ok.status());
-        assertTrue(ok.headers().keySet().stream().noneMatch(h -> h.toLowerCase().contains("ratelimit")), ok.headers().toString());
+        assertTrue(
+                ok.headers().keySet().stream().noneMatch(h -> h.toLowerCase().contains("ratelimit")),
+                ok.headers().toString());
         FakeHttp.Response limited = send(s, "r1", "/r1", "10.0.0.1");
         assertEquals(429, limited.status());
         assertNull(limited.header("Retry-After"));
-        assertTrue(limited.headers().keySet().stream().noneMatch(h -> h.toLowerCase().contains("ratelimit")),
+        assertTrue(
+                limited.headers().keySet().stream()
+                        .noneMatch(h -> h.toLowerCase().contains("ratelimit")),
                 limited.headers().toString());
     }
 
@@ -187,7 +194,8 @@ class RateLimitFilterTest {
                   - {name: rate-limiting, config: {hour: 2, limit_by: service}}
                 """);
         send(s, "r1", "/r1", "10.0.0.1");
-        assertEquals(0, header(send(s, "r2", "/r2", "10.0.0.2"), "X-RateLimit-Remaining-Hour"), "one count per service");
+        assertEquals(
+                0, header(send(s, "r2", "/r2", "10.0.0.2"), "X-RateLimit-Remaining-Hour"), "one count per service");
         assertEquals(1, header(send(s, "o1", "/o1", "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
     }
 
@@ -235,7 +243,8 @@ class RateLimitFilterTest {
         FakeHttp.Response r = send(s, "r1", "/r1", "10.0.0.1");
         long untilDayEnds = (Period.DAY.end(now) - now + 999) / 1000;
         assertEquals(3, header(r, "RateLimit-Remaining"));
-        assertTrue(Math.abs(header(r, "RateLimit-Reset") - untilDayEnds) <= 2,
+        assertTrue(
+                Math.abs(header(r, "RateLimit-Reset") - untilDayEnds) <= 2,
                 "the day's reset: " + r.headers() + ", day ends in " + untilDayEnds);
     }
 }

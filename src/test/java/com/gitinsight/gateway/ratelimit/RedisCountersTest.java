@@ -18,12 +18,14 @@ class RedisCountersTest {
     @Test
     void twoNodesSharingOneRedisAdmitExactlyTheLimitInTotal() throws Exception {
         int port = TestRedis.port();
-        List<RateLimitingSchema.Limit> limits = List.of(new RateLimitingSchema.Limit(Period.MINUTE, 53),
-                new RateLimitingSchema.Limit(Period.HOUR, 1000));
+        List<RateLimitingSchema.Limit> limits = List.of(
+                new RateLimitingSchema.Limit(Period.MINUTE, 53), new RateLimitingSchema.Limit(Period.HOUR, 1000));
         String key = "test-" + UUID.randomUUID();
-        try (RedisCounters node1 = new RedisCounters(redis(port), 32); RedisCounters node2 = new RedisCounters(redis(port), 32)) {
+        try (RedisCounters node1 = new RedisCounters(redis(port), 32);
+                RedisCounters node2 = new RedisCounters(redis(port), 32)) {
             long now = System.currentTimeMillis();
-            int admitted = Concurrently.admitted(200, i -> (i % 2 == 0 ? node1 : node2).hit(key, limits, now).admitted());
+            int admitted = Concurrently.admitted(
+                    200, i -> (i % 2 == 0 ? node1 : node2).hit(key, limits, now).admitted());
             assertEquals(53, admitted);
             assertEquals(53, node1.hit(key, limits, now).counts()[0], "refused requests are not counted");
         }
@@ -36,8 +38,10 @@ class RedisCountersTest {
             dead = s.getLocalPort();
         }
         try (RedisCounters down = new RedisCounters(redis(dead), 2)) {
-            assertThrows(CounterStore.Unavailable.class, () -> down.hit("k",
-                    List.of(new RateLimitingSchema.Limit(Period.SECOND, 1)), System.currentTimeMillis()));
+            assertThrows(
+                    CounterStore.Unavailable.class,
+                    () -> down.hit(
+                            "k", List.of(new RateLimitingSchema.Limit(Period.SECOND, 1)), System.currentTimeMillis()));
         }
     }
 }

@@ -11,8 +11,16 @@ import org.junit.jupiter.api.Test;
 class RequestRateTest {
 
     private static RequestRateSchema.Config tenPerSecondBurst20(RateLimitingSchema.Policy policy, int redisPort) {
-        return new RequestRateSchema.Config(100_000_000L, 20, true, RequestRateSchema.Key.IP, null, policy,
-                new RateLimitingSchema.Redis("127.0.0.1", redisPort, null, null, 0, 2000, false), true, 429);
+        return new RequestRateSchema.Config(
+                100_000_000L,
+                20,
+                true,
+                RequestRateSchema.Key.IP,
+                null,
+                policy,
+                new RateLimitingSchema.Redis("127.0.0.1", redisPort, null, null, 0, 2000, false),
+                true,
+                429);
     }
 
     @Test
@@ -52,7 +60,8 @@ class RequestRateTest {
     void twoNodesOnOneRedisShareTheRate() throws Exception {
         int port = TestRedis.port();
         RequestRateSchema.Config config = tenPerSecondBurst20(RateLimitingSchema.Policy.REDIS, port);
-        try (RateCells.Redis a = new RateCells.Redis(config.redis(), 32); RateCells.Redis b = new RateCells.Redis(config.redis(), 32)) {
+        try (RateCells.Redis a = new RateCells.Redis(config.redis(), 32);
+                RateCells.Redis b = new RateCells.Redis(config.redis(), 32)) {
             int admitted = admittedAtOnce(a, b, config, "test-" + UUID.randomUUID());
             assertTrue(admitted == 21 || admitted == 22, "admitted " + admitted);
             assertTrue(a.take("test-" + UUID.randomUUID(), config) >= 0);
@@ -63,8 +72,16 @@ class RequestRateTest {
     void aLocalCellIsSweptOnceItsBucketIsFullAgain() {
         RateCells.Local local = new RateCells.Local(1000);
         // 10 r/s, no burst: one request fills the bucket for 100 ms (1 ms was flaky on a loaded machine).
-        RequestRateSchema.Config config = new RequestRateSchema.Config(100_000_000L, 0, true, RequestRateSchema.Key.IP,
-                null, RateLimitingSchema.Policy.LOCAL, null, true, 429);
+        RequestRateSchema.Config config = new RequestRateSchema.Config(
+                100_000_000L,
+                0,
+                true,
+                RequestRateSchema.Key.IP,
+                null,
+                RateLimitingSchema.Policy.LOCAL,
+                null,
+                true,
+                429);
         assertEquals(0, local.take("k", config));
         assertTrue(local.take("k", config) < 0, "refused within the same 100 ms");
         await().atMost(Duration.ofSeconds(5)).until(() -> local.sweep() == 1);

@@ -15,8 +15,7 @@ public final class TestRedis {
     private static Integer port;
     private static Process started;
 
-    private TestRedis() {
-    }
+    private TestRedis() {}
 
     public static synchronized int port() throws Exception {
         if (port != null) {
@@ -36,8 +35,19 @@ public final class TestRedis {
         try (ServerSocket s = new ServerSocket(0)) {
             free = s.getLocalPort();
         }
-        started = new ProcessBuilder(server, "--port", Integer.toString(free), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        started = new ProcessBuilder(
+                        server,
+                        "--port",
+                        Integer.toString(free),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> started.destroy()));
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!listening(free)) {
@@ -51,8 +61,8 @@ public final class TestRedis {
 
     /** The Redis counters of a second gateway node, for tests outside this package. */
     public static SecondNode counters(int port) {
-        return new SecondNode(new RedisCounters(new RateLimitingSchema.Redis("127.0.0.1", port, null, null, 0, 2000,
-                false), 16));
+        return new SecondNode(
+                new RedisCounters(new RateLimitingSchema.Redis("127.0.0.1", port, null, null, 0, 2000, false), 16));
     }
 
     /** A second node's view: admit or not, as the gateway's filter asks its store. */

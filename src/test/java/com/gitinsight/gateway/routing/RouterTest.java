@@ -66,7 +66,8 @@ class RouterTest {
     /** Routes (YAML flow maps, named r1, r2... by the caller as Kong's use_case indices) of one service. */
     private static Router routes(String... routes) throws Exception {
         return router("services: [{name: s, url: \"http://s\"}]\nroutes:\n"
-                + Stream.of(routes).map(r -> "  - " + r.replaceFirst("^\\{", "{service: s, ") + "\n")
+                + Stream.of(routes)
+                        .map(r -> "  - " + r.replaceFirst("^\\{", "{service: s, ") + "\n")
                         .collect(Collectors.joining()));
     }
 
@@ -181,7 +182,9 @@ class RouterTest {
         assertEquals("host-only", routeOf(r, "POST", "route.com", "/x"), "route.com beats route.*");
         assertEquals("wildcard", routeOf(r, "POST", "route.org", "/x"));
         assertEquals("short-path-and-method", routeOf(r, "GET", "route.com", "/api"), "two kinds beat one");
-        assertEquals("short-path-and-method", routeOf(r, "GET", "other", "/api/v1/repositories/1"),
+        assertEquals(
+                "short-path-and-method",
+                routeOf(r, "GET", "other", "/api/v1/repositories/1"),
                 "two kinds of condition beat a longer path");
         assertEquals("long-path", routeOf(r, "POST", "other", "/api/v1/repositories/1"));
         Router regex = routes("{name: exact, paths: [/api/account]}", "{name: regex, paths: [\"~/api/.*\"]}");
@@ -192,31 +195,31 @@ class RouterTest {
     @Nested
     class KongSelect {
         static final String[] USE_CASE = {
-                "{name: r1, hosts: [domain-1.org, domain-2.org]}",
-                "{name: r2, methods: [TRACE]}",
-                "{name: r3, paths: [/my-route]}",
-                "{name: r4, paths: [/route-4], hosts: [domain-1.org, domain-2.org]}",
-                "{name: r5, hosts: [domain-1.org, domain-2.org], methods: [POST, PUT, PATCH]}",
-                "{name: r6, methods: [POST, PUT, PATCH], paths: [/route-6]}",
-                "{name: r7, hosts: [domain-with-uri-1.org, domain-with-uri-2.org], methods: [POST, PUT, PATCH],"
-                        + " paths: [/my-route-uri]}",
-                // 8: Kong's serviceless route; every route here has a service.
-                "{name: r8, paths: [/serviceless]}",
-                "{name: r9, headers: {location: [my-location-1, my-location-2]}}",
-                "{name: r10, headers: {location: [my-location-1], version: [v1, v2]}}",
-                "{name: r11, headers: {location: [my-location-1, my-location-2]}, paths: [/headers-uri]}",
-                "{name: r12, hosts: [domain-with-headers-1.org, domain-with-headers-2.org],"
-                        + " headers: {location: [my-location-1, my-location-2]}, methods: [POST, PUT, PATCH],"
-                        + " paths: [/headers-host-uri-method]}",
-                "{name: r13, hosts: [\"domain-1.org:321\", domain-2.org]}",
-                "{name: r14, hosts: [\"domain-3.org:321\"]}",
-                // 15: Kong's header name user_agent (Kong folds '-' to '_'); the request header is User-Agent.
-                "{name: r15, headers: {user-agent: ['~*windows|linux|os\\s+x\\s*[\\d\\._]+|solaris|bsd']}}"};
+            "{name: r1, hosts: [domain-1.org, domain-2.org]}",
+            "{name: r2, methods: [TRACE]}",
+            "{name: r3, paths: [/my-route]}",
+            "{name: r4, paths: [/route-4], hosts: [domain-1.org, domain-2.org]}",
+            "{name: r5, hosts: [domain-1.org, domain-2.org], methods: [POST, PUT, PATCH]}",
+            "{name: r6, methods: [POST, PUT, PATCH], paths: [/route-6]}",
+            "{name: r7, hosts: [domain-with-uri-1.org, domain-with-uri-2.org], methods: [POST, PUT, PATCH],"
+                    + " paths: [/my-route-uri]}",
+            // 8: Kong's serviceless route; every route here has a service.
+            "{name: r8, paths: [/serviceless]}",
+            "{name: r9, headers: {location: [my-location-1, my-location-2]}}",
+            "{name: r10, headers: {location: [my-location-1], version: [v1, v2]}}",
+            "{name: r11, headers: {location: [my-location-1, my-location-2]}, paths: [/headers-uri]}",
+            "{name: r12, hosts: [domain-with-headers-1.org, domain-with-headers-2.org],"
+                    + " headers: {location: [my-location-1, my-location-2]}, methods: [POST, PUT, PATCH],"
+                    + " paths: [/headers-host-uri-method]}",
+            "{name: r13, hosts: [\"domain-1.org:321\", domain-2.org]}",
+            "{name: r14, hosts: [\"domain-3.org:321\"]}",
+            // 15: Kong's header name user_agent (Kong folds '-' to '_'); the request header is User-Agent.
+            "{name: r15, headers: {user-agent: ['~*windows|linux|os\\s+x\\s*[\\d\\._]+|solaris|bsd']}}"
+        };
 
         private final Router r = routes(USE_CASE);
 
-        KongSelect() throws Exception {
-        }
+        KongSelect() throws Exception {}
 
         @Test
         void host() {
@@ -255,32 +258,88 @@ class RouterTest {
             // it("single [headers] value")
             assertEquals("r9", routeOf(r, new Req("GET", null, "/", headers("location", "my-location-1"))));
             assertEquals("r9", routeOf(r, new Req("GET", null, "/", headers("location", "my-location-2"))));
-            assertEquals("r9", routeOf(r, new Req("GET", null, "/",
-                    headers("location", "my-location-3", "location", "my-location-2"))));
+            assertEquals(
+                    "r9",
+                    routeOf(
+                            r,
+                            new Req(
+                                    "GET",
+                                    null,
+                                    "/",
+                                    headers("location", "my-location-3", "location", "my-location-2"))));
             assertNull(routeOf(r, new Req("GET", null, "/", headers("location", "my-location-3"))));
             assertNull(routeOf(r, new Req("GET", null, "/", headers("location", "my-location-3", "location", "foo"))));
-            assertEquals("r15", routeOf(r, new Req("GET", null, "/", headers("user-agent",
-                    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/83.0.4103.116 Safari/537.36"))));
+            assertEquals(
+                    "r15",
+                    routeOf(
+                            r,
+                            new Req(
+                                    "GET",
+                                    null,
+                                    "/",
+                                    headers(
+                                            "user-agent",
+                                            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/83.0.4103.116 Safari/537.36"))));
         }
 
         @Test
         void multipleHeadersValues() {
             // it("multiple [headers] values")
-            assertEquals("r10", routeOf(r, new Req("GET", null, "/", headers("location", "my-location-1", "version", "v1"))));
-            assertEquals("r10", routeOf(r, new Req("GET", null, "/", headers("location", "my-location-1", "version", "v2"))));
-            assertEquals("r10", routeOf(r, new Req("GET", null, "/",
-                    headers("location", "my-location-3", "location", "my-location-1", "version", "v2"))));
+            assertEquals(
+                    "r10",
+                    routeOf(r, new Req("GET", null, "/", headers("location", "my-location-1", "version", "v1"))));
+            assertEquals(
+                    "r10",
+                    routeOf(r, new Req("GET", null, "/", headers("location", "my-location-1", "version", "v2"))));
+            assertEquals(
+                    "r10",
+                    routeOf(
+                            r,
+                            new Req(
+                                    "GET",
+                                    null,
+                                    "/",
+                                    headers(
+                                            "location",
+                                            "my-location-3",
+                                            "location",
+                                            "my-location-1",
+                                            "version",
+                                            "v2"))));
             // "fallback to Route 9"
-            assertEquals("r9", routeOf(r, new Req("GET", null, "/",
-                    headers("location", "my-location-3", "location", "my-location-2", "version", "v2"))));
+            assertEquals(
+                    "r9",
+                    routeOf(
+                            r,
+                            new Req(
+                                    "GET",
+                                    null,
+                                    "/",
+                                    headers(
+                                            "location",
+                                            "my-location-3",
+                                            "location",
+                                            "my-location-2",
+                                            "version",
+                                            "v2"))));
         }
 
         @Test
         void headersWithUriHostAndMethod() {
-            assertEquals("r11", routeOf(r, new Req("GET", null, "/headers-uri", headers("location", "my-location-2"))),
+            assertEquals(
+                    "r11",
+                    routeOf(r, new Req("GET", null, "/headers-uri", headers("location", "my-location-2"))),
                     "[headers + uri]");
-            assertEquals("r12", routeOf(r, new Req("PUT", "domain-with-headers-1.org", "/headers-host-uri-method",
-                    headers("location", "my-location-2"))), "[host + headers + uri + method]");
+            assertEquals(
+                    "r12",
+                    routeOf(
+                            r,
+                            new Req(
+                                    "PUT",
+                                    "domain-with-headers-1.org",
+                                    "/headers-host-uri-method",
+                                    headers("location", "my-location-2"))),
+                    "[host + headers + uri + method]");
         }
 
         @Test
@@ -294,16 +353,27 @@ class RouterTest {
             // describe("misses")
             assertNull(routeOf(r, "GET", "domain-3.org", "/"), "invalid [host]");
             assertNull(routeOf(r, "GET", "domain-3.org", "/route-4"), "invalid host in [host + uri]");
-            assertNull(routeOf(r, "GET", "domain-with-uri-2.org", "/some-uri"), "invalid method in [host + uri + method]");
-            assertNull(routeOf(r, "PUT", "domain-with-uri-2.org", "/some-uri-foo"), "invalid uri in [host + uri + method]");
-            assertNull(routeOf(r, "GET", "domain.org", "/some-other-prefix/my-route"),
+            assertNull(
+                    routeOf(r, "GET", "domain-with-uri-2.org", "/some-uri"), "invalid method in [host + uri + method]");
+            assertNull(
+                    routeOf(r, "PUT", "domain-with-uri-2.org", "/some-uri-foo"),
+                    "invalid uri in [host + uri + method]");
+            assertNull(
+                    routeOf(r, "GET", "domain.org", "/some-other-prefix/my-route"),
                     "does not match when given [uri] is in URI but not in prefix");
-            assertNull(routeOf(r, new Req("GET", null, "/", headers("location", "invalid-location"))), "invalid [headers]");
-            assertNull(routeOf(r, new Req("GET", null, "/headers-uri", headers("location", "invalid-location"))),
+            assertNull(
+                    routeOf(r, new Req("GET", null, "/", headers("location", "invalid-location"))),
+                    "invalid [headers]");
+            assertNull(
+                    routeOf(r, new Req("GET", null, "/headers-uri", headers("location", "invalid-location"))),
                     "invalid headers in [headers + uri]");
-            assertNull(routeOf(r, new Req("PUT", null, "/headers-uri-method", headers("location", "invalid-location"))),
+            assertNull(
+                    routeOf(r, new Req("PUT", null, "/headers-uri-method", headers("location", "invalid-location"))),
                     "invalid headers in [headers + uri + method]");
-            assertNull(routeOf(r, new Req("PUT", null, "/headers-host-uri-method", headers("location", "invalid-location"))),
+            assertNull(
+                    routeOf(
+                            r,
+                            new Req("PUT", null, "/headers-host-uri-method", headers("location", "invalid-location"))),
                     "invalid headers in [headers + host + uri + method]");
         }
 
@@ -362,7 +432,8 @@ class RouterTest {
 
         @Test
         void doesNotSupersedeALongerUriWhileMethodsAreAlsoDefined() throws Exception {
-            Router r = routes("{name: r1, methods: [POST, PUT, GET], paths: [/my-route]}",
+            Router r = routes(
+                    "{name: r1, methods: [POST, PUT, GET], paths: [/my-route]}",
                     "{name: r2, methods: [POST, PUT, GET], paths: [/my-route/hello]}");
             assertEquals("r2", routeOf(r, "GET", "domain.org", "/my-route/hello"));
             assertEquals("r2", routeOf(r, "GET", "domain.org", "/my-route/hello/world"));
@@ -372,7 +443,8 @@ class RouterTest {
 
         @Test
         void doesNotSupersedeALongerUriWhileHostsAreAlsoDefined() throws Exception {
-            Router r = routes("{name: r1, hosts: [domain.org], paths: [/my-route]}",
+            Router r = routes(
+                    "{name: r1, hosts: [domain.org], paths: [/my-route]}",
                     "{name: r2, hosts: [domain.org], paths: [/my-route/hello]}");
             assertEquals("r2", routeOf(r, "GET", "domain.org", "/my-route/hello"));
             assertEquals("r2", routeOf(r, "GET", "domain.org", "/my-route/hello/world"));
@@ -382,7 +454,8 @@ class RouterTest {
 
         @Test
         void doesNotSupersedeALongerUriWhenABetterUriMatchExistsForAnotherHost() throws Exception {
-            Router r = routes("{name: r1, hosts: [example.com], paths: [/my-route]}",
+            Router r = routes(
+                    "{name: r1, hosts: [example.com], paths: [/my-route]}",
                     "{name: r2, hosts: [example.com], paths: [/my-route/hello]}",
                     "{name: r3, hosts: [example.net], paths: [/my-route/hello/world]}");
             assertEquals("r2", routeOf(r, "GET", "example.com", "/my-route/hello/world"));
@@ -392,8 +465,8 @@ class RouterTest {
         @Test
         void onlyMatchesUriPrefixAsAPrefix() throws Exception {
             // it("only matches [uri prefix] as a prefix (anchored mode)")
-            Router r = routes("{name: r1, paths: [/something/my-route]}",
-                    "{name: r2, hosts: [example.com], paths: [/my-route]}");
+            Router r = routes(
+                    "{name: r1, paths: [/something/my-route]}", "{name: r2, hosts: [example.com], paths: [/my-route]}");
             assertEquals("r1", routeOf(r, "GET", "example.com", "/something/my-route"));
         }
 
@@ -405,7 +478,8 @@ class RouterTest {
 
         @Test
         void matchesTheRightRouteWhenSeveralOnesHaveAUriRegex() throws Exception {
-            Router r = routes("{name: r1, paths: ['~/route/persons/\\d{3}']}",
+            Router r = routes(
+                    "{name: r1, paths: ['~/route/persons/\\d{3}']}",
                     "{name: r2, paths: ['~/route/persons/\\d{3}/following']}",
                     "{name: r3, paths: ['~/route/persons/\\d{3}/[a-z]+']}");
             assertEquals("r1", routeOf(r, "GET", "domain.org", "/route/persons/456"));
@@ -413,8 +487,8 @@ class RouterTest {
 
         @Test
         void matchesAUriRegexEvenIfAPrefixUriGotAMatch() throws Exception {
-            Router r = routes("{name: r1, paths: [/route/persons]}",
-                    "{name: r2, paths: ['~/route/persons/\\d+/profile']}");
+            Router r = routes(
+                    "{name: r1, paths: [/route/persons]}", "{name: r2, paths: ['~/route/persons/\\d+/profile']}");
             assertEquals("r2", routeOf(r, "GET", "domain.org", "/route/persons/123/profile"));
         }
 
@@ -426,7 +500,8 @@ class RouterTest {
 
         @Test
         void matchesAUriRegexAndHostEvenIfAPrefixUriGotAMatch() throws Exception {
-            Router r = routes("{name: r1, hosts: [route.com], paths: [/pat]}",
+            Router r = routes(
+                    "{name: r1, hosts: [route.com], paths: [/pat]}",
                     "{name: r2, hosts: [route.com], paths: [/path], methods: [POST]}",
                     "{name: r3, hosts: [route.com], paths: ['~/(path)']}");
             assertEquals("r3", routeOf(r, "GET", "route.com", "/path"));
@@ -442,7 +517,8 @@ class RouterTest {
         @Test
         void prefixMatchingIgnoresRegexPriority() throws Exception {
             // describe("[both regex and prefix with regex_priority]") it("[prefix matching ignore regex_priority]")
-            Router r = routes("{name: r1, paths: [/.*], hosts: [domain-1.org]}",
+            Router r = routes(
+                    "{name: r1, paths: [/.*], hosts: [domain-1.org]}",
                     "{name: r2, paths: [/], hosts: [domain-2.org], regex_priority: 5}",
                     "{name: r3, paths: [/v1], hosts: [domain-2.org]}");
             assertEquals("r3", routeOf(r, "GET", "domain-2.org", "/v1"));
@@ -451,7 +527,8 @@ class RouterTest {
         @Test
         void assignsDifferentPrioritiesToRegexAndNonRegexPaths() throws Exception {
             // describe("[both regex and prefix]")
-            Router r = routes("{name: r1, paths: ['~/some/thing/else', /foo], hosts: [domain-1.org]}",
+            Router r = routes(
+                    "{name: r1, paths: ['~/some/thing/else', /foo], hosts: [domain-1.org]}",
                     "{name: r2, paths: [/foo/bar], hosts: [domain-1.org]}");
             assertEquals("r1", routeOf(r, "GET", "domain-1.org", "/some/thing/else"));
             assertEquals("r2", routeOf(r, "GET", "domain-1.org", "/foo/bar"));
@@ -460,7 +537,8 @@ class RouterTest {
         @Test
         void assignsDifferentPrioritiesToEachPath() throws Exception {
             // describe("[overlapping prefixes]")
-            Router r = routes("{name: r1, paths: [/foo, /foo/bar/baz], hosts: [domain-1.org]}",
+            Router r = routes(
+                    "{name: r1, paths: [/foo, /foo/bar/baz], hosts: [domain-1.org]}",
                     "{name: r2, paths: [/foo/bar], hosts: [domain-1.org]}");
             assertEquals("r1", routeOf(r, "GET", "domain-1.org", "/foo"));
             assertEquals("r2", routeOf(r, "GET", "domain-1.org", "/foo/bar"));
@@ -477,7 +555,8 @@ class RouterTest {
 
         @Test
         void halfUriRegexAndMethodMatchDoesNotSupersedeAnotherRoute() throws Exception {
-            Router r = routes("{name: r1, methods: [GET], paths: ['~/users/\\d+/profile']}",
+            Router r = routes(
+                    "{name: r1, methods: [GET], paths: ['~/users/\\d+/profile']}",
                     "{name: r2, methods: [POST], paths: ['~/users/\\d*/profile']}");
             assertEquals("r1", routeOf(r, "GET", "domain.org", "/users/123/profile"));
             assertEquals("r2", routeOf(r, "POST", "domain.org", "/users/123/profile"));
@@ -492,8 +571,8 @@ class RouterTest {
 
         @Test
         void halfUriAndHostMatchDoesNotSupersedeAnotherRoute() throws Exception {
-            Router r = routes("{name: r1, hosts: [host1.com], paths: [/v1/path]}",
-                    "{name: r2, hosts: [host2.com], paths: [/]}");
+            Router r = routes(
+                    "{name: r1, hosts: [host1.com], paths: [/v1/path]}", "{name: r2, hosts: [host2.com], paths: [/]}");
             assertEquals("r1", routeOf(r, "GET", "host1.com", "/v1/path"));
             assertEquals("r2", routeOf(r, "GET", "host2.com", "/v1/path"));
         }
@@ -501,7 +580,8 @@ class RouterTest {
         @Test
         void moreHeadersHavePriorityOverLongerPaths() throws Exception {
             // it("more [headers] has priority over longer [paths]")
-            Router r = routes("{name: r1, headers: {version: [v1]}, paths: [/my-route/hello]}",
+            Router r = routes(
+                    "{name: r1, headers: {version: [v1]}, paths: [/my-route/hello]}",
                     "{name: r2, headers: {version: [v1], location: [us-east]}, paths: [/my-route]}");
             Map<String, List<String>> h = headers("version", "v1", "location", "us-east");
             assertEquals("r2", routeOf(r, new Req("GET", "domain.org", "/my-route/hello", h)));
@@ -527,8 +607,8 @@ class RouterTest {
 
         @Test
         void matchesPortSpecificRoutes() throws Exception {
-            Router r = routes(LEFT, RIGHT, "{name: r3, hosts: [\"*.route.net:123\"]}",
-                    "{name: r4, hosts: [\"route.*:123\"]}");
+            Router r = routes(
+                    LEFT, RIGHT, "{name: r3, hosts: [\"*.route.net:123\"]}", "{name: r4, hosts: [\"route.*:123\"]}");
             assertEquals("r3", routeOf(r, "GET", "foo.route.net:123", "/"), "match the right port");
             assertNull(routeOf(r, "GET", "foo.route.net:456", "/"), "fail different port");
             assertEquals("r4", routeOf(r, "GET", "route.org:123", "/"), "port-specific is higher priority");
@@ -550,7 +630,10 @@ class RouterTest {
             // Kong 3 (net.dst.port): describe("Router (flavor = expressions) [http]")
             // it("exec() should use var.server_port if host has no port"); the traditional router's
             // "even if it's implicit port 80" cases assumed the scheme's port instead.
-            Router r = routes(LEFT, RIGHT, "{name: r3, hosts: [\"route.*:80\"]}",
+            Router r = routes(
+                    LEFT,
+                    RIGHT,
+                    "{name: r3, hosts: [\"route.*:80\"]}",
                     "{name: r4, hosts: [\"www.example.com:8000\"]}");
             assertEquals("r3", routeOf(r, new Req("GET", "route.org", "/", Map.of(), 80)));
             assertEquals("r2", routeOf(r, new Req("GET", "route.org", "/", Map.of(), 8080)));
@@ -572,21 +655,29 @@ class RouterTest {
 
         @Test
         void wildcardAndPlainHostsWithPaths() throws Exception {
-            Router r = routes("{name: r1, hosts: [\"*.route.com\"], paths: [/path1]}",
+            Router r = routes(
+                    "{name: r1, hosts: [\"*.route.com\"], paths: [/path1]}",
                     "{name: r2, hosts: [plain.route.com], paths: [/path2]}");
-            assertEquals("r1", routeOf(r, "GET", "plain.route.com", "/path1"),
+            assertEquals(
+                    "r1",
+                    routeOf(r, "GET", "plain.route.com", "/path1"),
                     "matches [wildcard host + path] even if a similar [plain host] exists");
-            assertEquals("r2", routeOf(r, "GET", "plain.route.com", "/path2"),
+            assertEquals(
+                    "r2",
+                    routeOf(r, "GET", "plain.route.com", "/path2"),
                     "matches [plain host + path] even if a matching [wildcard host] exists");
         }
 
         @Test
         void wildcardHostPortBeforeWildcardHost() throws Exception {
             // it("submatch_weight [wildcard host port] > [wildcard host] ")
-            Router r = routes("{name: r1, hosts: [\"route.*\"]}", "{name: r2, hosts: [\"route.*:80\", \"route.com.*\"]}");
+            Router r =
+                    routes("{name: r1, hosts: [\"route.*\"]}", "{name: r2, hosts: [\"route.*:80\", \"route.com.*\"]}");
             assertEquals("r2", routeOf(r, "GET", "route.org:80", "/"));
             // it("matches a [wildcard host + port] even if a [wildcard host] matched")
-            Router three = routes("{name: r1, hosts: [\"route.*\"]}", "{name: r2, hosts: [\"route.*:123\"]}",
+            Router three = routes(
+                    "{name: r1, hosts: [\"route.*\"]}",
+                    "{name: r2, hosts: [\"route.*:123\"]}",
                     "{name: r3, hosts: [\"route.*:80\"]}");
             assertEquals("r2", routeOf(three, "GET", "route.org:123", "/"));
         }
@@ -594,7 +685,9 @@ class RouterTest {
         @Test
         void wildcardOrPlainWithUriAndMethod() throws Exception {
             // it("matches [wildcard/plain + uri + method]")
-            Router r = routes(LEFT, RIGHT,
+            Router r = routes(
+                    LEFT,
+                    RIGHT,
                     "{name: r3, hosts: [\"*.domain.com\", example.com], paths: [/path], methods: [GET, TRACE]}");
             assertNull(routeOf(r, "POST", "foo.domain.com", "/path"));
             assertEquals("r3", routeOf(r, "GET", "foo.domain.com", "/path"));
@@ -604,7 +697,8 @@ class RouterTest {
         @Test
         void wildcardHostWithUriRegex() throws Exception {
             // describe("[wildcard host] + [uri regex]") it("matches")
-            Router r = routes("{name: r1, hosts: [\"*.example.com\"], paths: ['~/users/\\d+/profile']}",
+            Router r = routes(
+                    "{name: r1, hosts: [\"*.example.com\"], paths: ['~/users/\\d+/profile']}",
                     "{name: r2, hosts: [\"*.example.com\"], paths: [/users]}");
             assertEquals("r1", routeOf(r, "GET", "test.example.com", "/users/123/profile"));
             assertEquals("r2", routeOf(r, "GET", "test.example.com", "/users"));
@@ -612,7 +706,8 @@ class RouterTest {
 
         @Test
         void halfWildcardHostAndMethodMatchDoesNotSupersedeAnotherRoute() throws Exception {
-            Router r = routes("{name: r1, hosts: [\"host.*\"], methods: [GET]}",
+            Router r = routes(
+                    "{name: r1, hosts: [\"host.*\"], methods: [GET]}",
                     "{name: r2, hosts: [\"host.*\"], methods: [POST]}");
             assertEquals("r1", routeOf(r, "GET", "host.com", "/"));
             assertEquals("r2", routeOf(r, "POST", "host.com", "/"));
@@ -649,22 +744,40 @@ class RouterTest {
 
         @Test
         void evaluatesRoutesWithMoreHeadersFirst() throws Exception {
-            Router r = routes("{name: r1, headers: {version: [v1, v2], user-agent: [foo, bar]}}",
+            Router r = routes(
+                    "{name: r1, headers: {version: [v1, v2], user-agent: [foo, bar]}}",
                     "{name: r2, headers: {version: [v1, v2], user-agent: [foo, bar], location: [east, west]}}");
-            assertEquals("r2", routeOf(r, new Req("GET", null, "/",
-                    headers("version", "v1", "user-agent", "foo", "location", "north", "location", "west"))));
+            assertEquals(
+                    "r2",
+                    routeOf(
+                            r,
+                            new Req(
+                                    "GET",
+                                    null,
+                                    "/",
+                                    headers(
+                                            "version",
+                                            "v1",
+                                            "user-agent",
+                                            "foo",
+                                            "location",
+                                            "north",
+                                            "location",
+                                            "west"))));
         }
 
         @Test
         void namesAreCaseInsensitive() throws Exception {
-            Router r = routes("{name: r1, headers: {USER-AGENT: [foo, bar]}}", "{name: r2, headers: {user-agent: [baz]}}");
+            Router r =
+                    routes("{name: r1, headers: {USER-AGENT: [foo, bar]}}", "{name: r2, headers: {user-agent: [baz]}}");
             assertEquals("r1", routeOf(r, new Req("GET", null, "/", headers("user-agent", "foo"))));
             assertEquals("r2", routeOf(r, new Req("GET", null, "/", headers("user-agent", "baz"))));
         }
 
         @Test
         void matchesValuesInACaseInsensitiveWay() throws Exception {
-            Router r = routes("{name: r1, headers: {user-agent: [foo, bar]}}", "{name: r2, headers: {user-agent: [BAZ]}}");
+            Router r =
+                    routes("{name: r1, headers: {user-agent: [foo, bar]}}", "{name: r2, headers: {user-agent: [BAZ]}}");
             assertEquals("r1", routeOf(r, new Req("GET", null, "/", headers("user-agent", "FOO"))));
             assertEquals("r2", routeOf(r, new Req("GET", null, "/", headers("user-agent", "baz"))));
             Router quote = routes("{name: r1, paths: [/foo], headers: {test1: [Quote]}}");
@@ -680,7 +793,8 @@ class RouterTest {
         @Test
         void returnsTheUpstreamUri() throws Exception {
             // it("returns parsed upstream_url + upstream_uri"): Kong's spec routes leave strip_path unset (false)
-            Router r = routes("{name: r1, paths: [/my-route], strip_path: false}",
+            Router r = routes(
+                    "{name: r1, paths: [/my-route], strip_path: false}",
                     "{name: r2, paths: [/my-route-2], strip_path: false}");
             assertEquals("/my-route", upstream(r, "GET", "/my-route"));
             assertEquals("/my-route-2", upstream(r, "GET", "/my-route-2"));
@@ -688,7 +802,8 @@ class RouterTest {
 
         @Test
         void returnsMatchedHostUriMethodAndHeaders() throws Exception {
-            Router r = routes("{name: r1, hosts: [host.com], methods: [GET], paths: [/my-route]}",
+            Router r = routes(
+                    "{name: r1, hosts: [host.com], methods: [GET], paths: [/my-route]}",
                     "{name: r2, hosts: [host.com], paths: [/my-route]}",
                     "{name: r3, hosts: [\"*.host.com\"], headers: {location: [my-location-1, my-location-2]}}",
                     "{name: r4, paths: ['~/users/\\d+/profile']}");
@@ -703,13 +818,15 @@ class RouterTest {
         void namedCapturesInKongsSpellingsLoadAndMatch() throws Exception {
             // it("returns uri_captures from a [uri regex]"), it("returns uri_captures normalized, fix #7913"):
             // the gateway exposes no captures, but Kong's (?P<name>) and names with '_' must load.
-            Router r = routes("{name: r1, paths: ['~/users/(?P<user_id>\\d+)/profile/?(?P<scope>[a-z]*)']}",
+            Router r = routes(
+                    "{name: r1, paths: ['~/users/(?P<user_id>\\d+)/profile/?(?P<scope>[a-z]*)']}",
                     "{name: r2, paths: ['~/people/(?<full_name>[a-zA-Z\\s\\d%]+)/profile/?(?P<scope>[a-z]*)']}");
             assertEquals("r1", routeOf(r, "GET", "domain.org", "/users/1984/profile"));
             assertEquals("r1", routeOf(r, "GET", "domain.org", "/users/1984/profile/email"));
             assertEquals("r2", routeOf(r, "GET", "domain.org", "/people/john%20doe/profile"));
             assertEquals("/", upstream(r, "GET", "/users/1984/profile/email"), "the regex matched it all");
-            assertEquals("(?<user>a)(?<kong1userid>b)\\(?P<x>(?<kong2a>c)[(?P<y>]",
+            assertEquals(
+                    "(?<user>a)(?<kong1userid>b)\\(?P<x>(?<kong2a>c)[(?P<y>]",
                     RoutePaths.javaRegex("(?P<user>a)(?<user_id>b)\\(?P<x>(?P<_a>c)[(?P<y>]"));
         }
 
@@ -730,20 +847,27 @@ class RouterTest {
         @Test
         void strippedPaths() throws Exception {
             // describe("stripped paths #strip")
-            Router r = routes("{name: r1, paths: [/my-route, /xx-route], strip_path: true}",
+            Router r = routes(
+                    "{name: r1, paths: [/my-route, /xx-route], strip_path: true}",
                     "{name: r2, methods: [POST], paths: [/my-route, /xx-route], strip_path: false}");
-            assertEquals("/hello/world", upstream(r, "GET", "/my-route/hello/world"),
+            assertEquals(
+                    "/hello/world",
+                    upstream(r, "GET", "/my-route/hello/world"),
                     "strips the specified paths from the given uri if matching");
             assertEquals("/", upstream(r, "GET", "/my-route"), "strips if matched URI is plain (not a prefix)");
             assertEquals("r2", routeOf(r, new Req("POST", "/my-route/hello/world")));
-            assertEquals("/my-route/hello/world", upstream(r, "POST", "/my-route/hello/world"),
+            assertEquals(
+                    "/my-route/hello/world",
+                    upstream(r, "POST", "/my-route/hello/world"),
                     "doesn't strip if 'strip_uri' is not enabled");
             // it("can find an route with stripped URI several times in a row"), ("... different URIs in a row")
             for (String p : List.of("/my-route", "/xx-route", "/my-route", "/xx-route")) {
                 assertEquals("/", upstream(r, "GET", p), p);
             }
             Router root = routes("{name: r1, paths: [/], strip_path: true}");
-            assertEquals("/my-route/hello/world", upstream(root, "POST", "/my-route/hello/world"),
+            assertEquals(
+                    "/my-route/hello/world",
+                    upstream(root, "POST", "/my-route/hello/world"),
                     "does not strips root / URI");
         }
 
@@ -752,14 +876,17 @@ class RouterTest {
             Router r = routes("{name: r1, paths: ['~/users/\\d+/profile'], strip_path: true}");
             assertEquals("/hello/world", upstream(r, "GET", "/users/123/profile/hello/world"));
             Router capture = routes("{name: r1, paths: ['~/users/(\\d+)/profile'], strip_path: true}");
-            assertEquals("/hello/world", upstream(capture, "GET", "/users/123/profile/hello/world"),
+            assertEquals(
+                    "/hello/world",
+                    upstream(capture, "GET", "/users/123/profile/hello/world"),
                     "strips a [uri regex] with a capture group");
         }
 
         @Test
         void worksWithSpecialCharacters() throws Exception {
             // it("works with special characters('\"','\\')")
-            Router r = routes("{name: r1, paths: ['/\\d'], strip_path: false}",
+            Router r = routes(
+                    "{name: r1, paths: ['/\\d'], strip_path: false}",
                     "{name: r2, paths: ['~/\\d+\"'], strip_path: false}");
             assertEquals("r1", routeOf(r, "GET", "domain.org", "/\\d"));
             assertEquals("/\\d", upstream(r, "GET", "/\\d"));
@@ -781,8 +908,11 @@ class RouterTest {
             // so its route "/plain/a.b%58c" matches only a request that still says %58 (which Kong's
             // own request normalisation never leaves). Not copied: the gateway normalises route paths
             // at load (the trust boundary), so both spellings reach the route.
-            Router r = routes("{name: r1, paths: [/plain/a.b.c]}", "{name: r2, paths: [/plain/a.b%58c]}",
-                    "{name: r3, paths: ['~/reg%65x/\\d+']}", "{name: r5, paths: ['~/regex-reserved%2Fabc']}");
+            Router r = routes(
+                    "{name: r1, paths: [/plain/a.b.c]}",
+                    "{name: r2, paths: [/plain/a.b%58c]}",
+                    "{name: r3, paths: ['~/reg%65x/\\d+']}",
+                    "{name: r5, paths: ['~/regex-reserved%2Fabc']}");
             assertEquals("r1", routeOf(r, "GET", "example.com", "/plain/a.b.c"));
             assertEquals("r2", routeOf(r, "GET", "example.com", "/plain/a.bXc"));
             assertNull(routeOf(r, "GET", "example.com", "/plain/aab.c"));
@@ -900,8 +1030,9 @@ class RouterTest {
 
         private static DynamicTest test(int i, int j, String kind, String[] t, String routePath) {
             String host = "localbin-" + i + "-" + j + ".com";
-            String description = String.format("(%d-%d) %s, %s with %s, strip = %s, %s. req: %s", i, j, kind, t[0],
-                    routePath == null ? "host " + host : "uri " + routePath, t[2], t[3], t[4]);
+            String description = String.format(
+                    "(%d-%d) %s, %s with %s, strip = %s, %s. req: %s",
+                    i, j, kind, t[0], routePath == null ? "host " + host : "uri " + routePath, t[2], t[3], t[4]);
             return DynamicTest.dynamicTest(description, () -> {
                 Router r = router("services: [{name: s, url: \"http://s" + t[0] + "\"}]\n"
                         + "routes:\n  - name: r\n    service: s\n    strip_path: " + t[2].equals(ON) + "\n"

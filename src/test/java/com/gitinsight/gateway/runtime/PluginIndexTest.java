@@ -17,7 +17,10 @@ class PluginIndexTest {
     }
 
     private static RouteSpec route(GatewayConfig c, String name) {
-        return c.routes().stream().filter(r -> name.equals(r.name())).findFirst().orElseThrow();
+        return c.routes().stream()
+                .filter(r -> name.equals(r.name()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The minute limit that applies, as the plugin's identity. */

@@ -12,8 +12,7 @@ import java.util.Map;
 /** Snapshots of a declarative file for plugin tests: the plugin index as the gateway builds it. */
 public final class TestSnapshots {
 
-    private TestSnapshots() {
-    }
+    private TestSnapshots() {}
 
     /** The snapshot of {@code yaml} (no router or upstreams: plugin filters need neither). */
     public static GatewaySnapshot of(String yaml) {
@@ -28,7 +27,9 @@ public final class TestSnapshots {
 
     /** {@code route} (by name) as the router would have matched it. */
     public static RouteMatch match(GatewaySnapshot snapshot, String route) {
-        RouteSpec r = snapshot.config().routes().stream().filter(x -> x.displayName().equals(route)).findFirst()
+        RouteSpec r = snapshot.config().routes().stream()
+                .filter(x -> x.displayName().equals(route))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no route " + route));
         ServiceSpec service = snapshot.config().service(r.service()).orElseThrow();
         return new RouteMatch(r, service, "/");

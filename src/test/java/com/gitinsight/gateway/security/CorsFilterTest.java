@@ -38,7 +38,8 @@ class CorsFilterTest {
                 """.formatted(config));
     }
 
-    private FakeHttp.Response send(GatewaySnapshot s, FakeHttp.Request request, FakeHttp.Backend backend) throws Exception {
+    private FakeHttp.Response send(GatewaySnapshot s, FakeHttp.Request request, FakeHttp.Backend backend)
+            throws Exception {
         request.on(s, TestSnapshots.match(s, "c"));
         CorsSchema.Config config = request.context().plugin(CorsSchema.NAME, CorsSchema.Config.class);
         FakeHttp.Response response = new FakeHttp.Response();
@@ -47,7 +48,8 @@ class CorsFilterTest {
     }
 
     private FakeHttp.Response preflight(GatewaySnapshot s, String origin, String... more) throws Exception {
-        FakeHttp.Request r = FakeHttp.Request.of("OPTIONS", "/", "Origin", origin, "Access-Control-Request-Method", "GET");
+        FakeHttp.Request r =
+                FakeHttp.Request.of("OPTIONS", "/", "Origin", origin, "Access-Control-Request-Method", "GET");
         for (int i = 0; i + 1 < more.length; i += 2) {
             r.header(more[i], more[i + 1]);
         }
@@ -59,8 +61,7 @@ class CorsFilterTest {
     }
 
     /** One regex_testcases entry: request origin to expected ACAO (true: the origin itself; false: none). */
-    private record Case(List<String> origins, Map<String, Object> tests) {
-    }
+    private record Case(List<String> origins, Map<String, Object> tests) {}
 
     private static Map<String, Object> tests(Object... pairs) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -72,69 +73,301 @@ class CorsFilterTest {
 
     private static final List<Case> REGEX_TESTCASES = List.of(
             // single entry, host only: ignore value, always return configured data
-            new Case(List.of("foo.test"), tests("http://evil.test", "foo.test", "http://foo.test", "foo.test",
-                    "http://foo.test.evil.test", "foo.test", "http://something.foo.test", "foo.test",
-                    "http://evilfoo.test", "foo.test", "http://foo.test:80", "foo.test", "http://foo.test:8000", "foo.test",
-                    "https://foo.test:8000", "foo.test", "http://foo.test:90", "foo.test", "http://foobtest", "foo.test",
-                    "https://bar.test:1234", "foo.test")),
+            new Case(
+                    List.of("foo.test"),
+                    tests(
+                            "http://evil.test",
+                            "foo.test",
+                            "http://foo.test",
+                            "foo.test",
+                            "http://foo.test.evil.test",
+                            "foo.test",
+                            "http://something.foo.test",
+                            "foo.test",
+                            "http://evilfoo.test",
+                            "foo.test",
+                            "http://foo.test:80",
+                            "foo.test",
+                            "http://foo.test:8000",
+                            "foo.test",
+                            "https://foo.test:8000",
+                            "foo.test",
+                            "http://foo.test:90",
+                            "foo.test",
+                            "http://foobtest",
+                            "foo.test",
+                            "https://bar.test:1234",
+                            "foo.test")),
             // single entry, full domain (not regex): ignore value, always return configured data
-            new Case(List.of("https://bar.test:1234"), tests("http://evil.test", "https://bar.test:1234",
-                    "http://foo.test", "https://bar.test:1234", "http://foo.test:80", "https://bar.test:1234",
-                    "https://bar.test:1234", "https://bar.test:1234")),
+            new Case(
+                    List.of("https://bar.test:1234"),
+                    tests(
+                            "http://evil.test",
+                            "https://bar.test:1234",
+                            "http://foo.test",
+                            "https://bar.test:1234",
+                            "http://foo.test:80",
+                            "https://bar.test:1234",
+                            "https://bar.test:1234",
+                            "https://bar.test:1234")),
             // single entry, simple regex without ":": anchored match on host only
-            new Case(List.of("foo\\.test"), tests("http://evil.test", false, "http://foo.test", true,
-                    "http://foo.test.evil.test", false, "http://something.foo.test", false, "http://evilfoo.test", false,
-                    "http://foo.test:80", "http://foo.test", "http://foo.test:8000", true, "https://foo.test:8000", true,
-                    "http://foo.test:90", true, "http://foobtest", false, "https://bar.test:1234", false)),
+            new Case(
+                    List.of("foo\\.test"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            true,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            false,
+                            "http://evilfoo.test",
+                            false,
+                            "http://foo.test:80",
+                            "http://foo.test",
+                            "http://foo.test:8000",
+                            true,
+                            "https://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            true,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // single entry, subdomain regex without ":": anchored match on host only
-            new Case(List.of("(.*[./])?foo\\.test"), tests("http://evil.test", false, "http://foo.test", true,
-                    "http://foo.test.evil.test", false, "http://something.foo.test", true, "http://evilfoo.test", false,
-                    "http://foo.test:80", "http://foo.test", "http://foo.test:8000", true, "https://foo.test:8000", true,
-                    "http://foo.test:90", true, "http://foobtest", false, "https://bar.test:1234", false)),
+            new Case(
+                    List.of("(.*[./])?foo\\.test"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            true,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            true,
+                            "http://evilfoo.test",
+                            false,
+                            "http://foo.test:80",
+                            "http://foo.test",
+                            "http://foo.test:8000",
+                            true,
+                            "https://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            true,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // single entry, any-scheme subdomain regex with port: anchored match with scheme and port
-            new Case(List.of("(.*[./])?foo\\.test:8000"), tests("http://evil.test", false, "http://foo.test", false,
-                    "http://foo.test.evil.test", false, "http://something.foo.test", false, "http://evilfoo.test", false,
-                    "http://foo.test:80", false, "http://foo.test:8000", true, "https://foo.test:8000", true,
-                    "http://foo.test:90", false, "http://foobtest", false, "https://bar.test:1234", false)),
+            new Case(
+                    List.of("(.*[./])?foo\\.test:8000"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            false,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            false,
+                            "http://evilfoo.test",
+                            false,
+                            "http://foo.test:80",
+                            false,
+                            "http://foo.test:8000",
+                            true,
+                            "https://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            false,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // single entry, https subdomain regex with port
-            new Case(List.of("https://(.*[.])?foo\\.test:8000"), tests("http://evil.test", false, "http://foo.test", false,
-                    "http://foo.test.evil.test", false, "http://something.foo.test", false, "http://foo.test:80", false,
-                    "http://foo.test:8000", false, "https://foo.test:8000", true, "http://foo.test:90", false,
-                    "http://foobtest", false, "https://bar.test:1234", false)),
+            new Case(
+                    List.of("https://(.*[.])?foo\\.test:8000"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            false,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            false,
+                            "http://foo.test:80",
+                            false,
+                            "http://foo.test:8000",
+                            false,
+                            "https://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            false,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // single entry, explicitly anchored regex with port
-            new Case(List.of("^http://(.*[.])?foo\\.test(:(80|90))?$"), tests("http://evil.test", false,
-                    "http://foo.test", true, "http://foo.test.evil.test", false, "http://something.foo.test", true,
-                    "http://foo.test:80", "http://foo.test", "http://foo.test:8000", false, "https://foo.test:8000", false,
-                    "http://foo.test:90", true, "http://foobtest", false, "https://bar.test:1234", false)),
+            new Case(
+                    List.of("^http://(.*[.])?foo\\.test(:(80|90))?$"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            true,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            true,
+                            "http://foo.test:80",
+                            "http://foo.test",
+                            "http://foo.test:8000",
+                            false,
+                            "https://foo.test:8000",
+                            false,
+                            "http://foo.test:90",
+                            true,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // multiple entries, host only (not regex): match on full normalized domain (i.e. all fail)
-            new Case(List.of("foo.test", "bar.test"), tests("http://evil.test", false, "http://foo.test", false,
-                    "http://foo.test.evil.test", false, "http://foo.test:80", false, "http://foo.test:8000", false,
-                    "http://foo.test:90", false, "http://foobtest", false, "https://bar.test:1234", false)),
+            new Case(
+                    List.of("foo.test", "bar.test"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            false,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://foo.test:80",
+                            false,
+                            "http://foo.test:8000",
+                            false,
+                            "http://foo.test:90",
+                            false,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // multiple entries, full domain (not regex): match on full normalized domain
-            new Case(List.of("http://foo.test", "https://bar.test:1234"), tests("http://evil.test", false,
-                    "http://foo.test", true, "http://foo.test.evil.test", false, "http://foo.test:80", "http://foo.test",
-                    "http://foo.test:8000", false, "http://foo.test:90", false, "http://foobtest", false,
-                    "https://bar.test:1234", true)),
+            new Case(
+                    List.of("http://foo.test", "https://bar.test:1234"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            true,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://foo.test:80",
+                            "http://foo.test",
+                            "http://foo.test:8000",
+                            false,
+                            "http://foo.test:90",
+                            false,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            true)),
             // multiple entries, simple regex without ":": anchored match on host only
-            new Case(List.of("bar.test", "foo\\.test"), tests("http://evil.test", false, "http://foo.test", true,
-                    "http://foo.test.evil.test", false, "http://something.foo.test", false, "http://foo.test:80",
-                    "http://foo.test", "http://foo.test:8000", true, "http://foo.test:90", true, "http://foobtest", false,
-                    "https://bar.test:1234", false)),
+            new Case(
+                    List.of("bar.test", "foo\\.test"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            true,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            false,
+                            "http://foo.test:80",
+                            "http://foo.test",
+                            "http://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            true,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // multiple entries, subdomain regex without ":"
-            new Case(List.of("bar.test", "(.*\\.)?foo\\.test"), tests("http://evil.test", false, "http://foo.test", true,
-                    "http://foo.test.evil.test", false, "http://something.foo.test", true, "http://foo.test:80",
-                    "http://foo.test", "http://foo.test:8000", true, "http://foo.test:90", true, "http://foobtest", false,
-                    "https://bar.test:1234", false)),
+            new Case(
+                    List.of("bar.test", "(.*\\.)?foo\\.test"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            true,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            true,
+                            "http://foo.test:80",
+                            "http://foo.test",
+                            "http://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            true,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // multiple entries, any-scheme subdomain regex with ":"
-            new Case(List.of("bar.test", "(.*[./])?foo\\.test:8000"), tests("http://evil.test", false,
-                    "http://foo.test", false, "http://foo.test.evil.test", false, "http://something.foo.test", false,
-                    "http://foo.test:80", false, "http://foo.test:8000", true, "https://foo.test:8000", true,
-                    "http://foo.test:90", false, "http://foobtest", false, "https://bar.test:1234", false)),
+            new Case(
+                    List.of("bar.test", "(.*[./])?foo\\.test:8000"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            false,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            false,
+                            "http://foo.test:80",
+                            false,
+                            "http://foo.test:8000",
+                            true,
+                            "https://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            false,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)),
             // multiple entries, https subdomain regex with ":"
-            new Case(List.of("bar.test", "https://(.*\\.)?foo\\.test:8000"), tests("http://evil.test", false,
-                    "http://foo.test", false, "http://foo.test.evil.test", false, "http://something.foo.test", false,
-                    "http://foo.test:80", false, "http://foo.test:8000", false, "https://foo.test:8000", true,
-                    "http://foo.test:90", false, "http://foobtest", false, "https://bar.test:1234", false)));
+            new Case(
+                    List.of("bar.test", "https://(.*\\.)?foo\\.test:8000"),
+                    tests(
+                            "http://evil.test",
+                            false,
+                            "http://foo.test",
+                            false,
+                            "http://foo.test.evil.test",
+                            false,
+                            "http://something.foo.test",
+                            false,
+                            "http://foo.test:80",
+                            false,
+                            "http://foo.test:8000",
+                            false,
+                            "https://foo.test:8000",
+                            true,
+                            "http://foo.test:90",
+                            false,
+                            "http://foobtest",
+                            false,
+                            "https://bar.test:1234",
+                            false)));
 
     private static String yamlList(List<String> values) {
         StringBuilder sb = new StringBuilder("[");
@@ -157,7 +390,10 @@ class CorsFilterTest {
                 if (!Boolean.FALSE.equals(t.getValue())) {
                     Object accept = t.getValue();
                     assertEquals(CORS_DEFAULT_METHODS, r.header("Access-Control-Allow-Methods"), what);
-                    assertEquals(Boolean.TRUE.equals(accept) ? origin : accept, r.header("Access-Control-Allow-Origin"), what);
+                    assertEquals(
+                            Boolean.TRUE.equals(accept) ? origin : accept,
+                            r.header("Access-Control-Allow-Origin"),
+                            what);
                     assertNull(r.header("Access-Control-Allow-Headers"), what);
                     assertNull(r.header("Access-Control-Expose-Headers"), what);
                     assertNull(r.header("Access-Control-Allow-Credentials"), what);
@@ -211,8 +447,11 @@ class CorsFilterTest {
         FakeHttp.Response r = preflight(cors("{origins: [foo.bar, '*']}"), "http://www.example.net");
         assertEquals("*", r.header("Access-Control-Allow-Origin"));
         assertNull(r.header("Access-Control-Allow-Credentials"));
-        assertEquals("*", get(cors("{origins: [foo.bar, '*']}"), "Origin", "http://www.example.net")
-                .header("Access-Control-Allow-Origin"), "responds with * when origin has multiple entries and have * included");
+        assertEquals(
+                "*",
+                get(cors("{origins: [foo.bar, '*']}"), "Origin", "http://www.example.net")
+                        .header("Access-Control-Allow-Origin"),
+                "responds with * when origin has multiple entries and have * included");
     }
 
     private static final String CORS2 = "{origins: [example.test], methods: [GET], headers: [origin, type, accepts],"
@@ -238,18 +477,26 @@ class CorsFilterTest {
     void preflightContinue() throws Exception {
         GatewaySnapshot s = cors("{origins: [example.test], methods: [GET], max_age: 23, preflight_continue: true}");
         FakeHttp.Backend backend = new FakeHttp.Backend().status(201);
-        FakeHttp.Response r = send(s, FakeHttp.Request.of("OPTIONS", "/status/201", "Origin", "example.test",
-                "Access-Control-Request-Method", "GET"), backend);
+        FakeHttp.Response r = send(
+                s,
+                FakeHttp.Request.of(
+                        "OPTIONS", "/status/201", "Origin", "example.test", "Access-Control-Request-Method", "GET"),
+                backend);
         assertEquals(201, r.status());
         assertEquals(1, backend.calls());
-        assertTrue(r.headers().keySet().stream().noneMatch(h -> h.toLowerCase().startsWith("access-control")), r.headers().toString());
+        assertTrue(
+                r.headers().keySet().stream().noneMatch(h -> h.toLowerCase().startsWith("access-control")),
+                r.headers().toString());
     }
 
     // "replies with request-headers if present in request"
     @Test
     void echoesRequestHeaders() throws Exception {
-        FakeHttp.Response r = preflight(cors("{origins: ['*'], credentials: true}"), "origin5.test",
-                "Access-Control-Request-Headers", "origin,accepts");
+        FakeHttp.Response r = preflight(
+                cors("{origins: ['*'], credentials: true}"),
+                "origin5.test",
+                "Access-Control-Request-Headers",
+                "origin,accepts");
         assertEquals("origin,accepts", r.header("Access-Control-Allow-Headers"));
     }
 
@@ -257,19 +504,28 @@ class CorsFilterTest {
     @Test
     void validatesFlatStrings() throws Exception {
         GatewaySnapshot s = cors("{origins: ['http://my-site.test', 'http://my-other-site.test']}");
-        assertEquals("http://my-site.test", send(s, FakeHttp.Request.of("OPTIONS", "/", "Origin", "http://my-site.test"),
-                new FakeHttp.Backend()).header("Access-Control-Allow-Origin"));
-        assertNull(send(s, FakeHttp.Request.of("OPTIONS", "/", "Origin", "http://bad-guys.test"), new FakeHttp.Backend())
+        assertEquals(
+                "http://my-site.test",
+                send(s, FakeHttp.Request.of("OPTIONS", "/", "Origin", "http://my-site.test"), new FakeHttp.Backend())
+                        .header("Access-Control-Allow-Origin"));
+        assertNull(
+                send(s, FakeHttp.Request.of("OPTIONS", "/", "Origin", "http://bad-guys.test"), new FakeHttp.Backend())
+                        .header("Access-Control-Allow-Origin"));
+        assertNull(send(
+                        s,
+                        FakeHttp.Request.of("OPTIONS", "/", "Origin", "http://my-site.test.bad-guys.test"),
+                        new FakeHttp.Backend())
                 .header("Access-Control-Allow-Origin"));
-        assertNull(send(s, FakeHttp.Request.of("OPTIONS", "/", "Origin", "http://my-site.test.bad-guys.test"),
-                new FakeHttp.Backend()).header("Access-Control-Allow-Origin"));
     }
 
     // "support private-network"
     @Test
     void privateNetwork() throws Exception {
-        FakeHttp.Response r = preflight(cors("{origins: [allowed-domain.test], private_network: true}"), "allowed-domain.test",
-                "Access-Control-Request-Private-Network", "true");
+        FakeHttp.Response r = preflight(
+                cors("{origins: [allowed-domain.test], private_network: true}"),
+                "allowed-domain.test",
+                "Access-Control-Request-Private-Network",
+                "true");
         assertEquals(200, r.status());
         assertEquals("true", r.header("Access-Control-Allow-Private-Network"));
     }
@@ -320,8 +576,17 @@ class CorsFilterTest {
         assertNull(get(cors6, "Origin", "http://www.example.net").header("Access-Control-Allow-Origin"));
 
         GatewaySnapshot cors9 = cors("{origins: ['.*\\.?example(?:-foo)?.test']}");
-        Map<String, Boolean> domains = Map.of("example.test", true, "www.example.test", true, "example-foo.test", true,
-                "www.example-foo.test", true, "www.example-fo0.test", false);
+        Map<String, Boolean> domains = Map.of(
+                "example.test",
+                true,
+                "www.example.test",
+                true,
+                "example-foo.test",
+                true,
+                "www.example-foo.test",
+                true,
+                "www.example-fo0.test",
+                false);
         for (Map.Entry<String, Boolean> d : domains.entrySet()) {
             FakeHttp.Response each = get(cors9, "Origin", d.getKey());
             assertEquals(d.getValue() ? d.getKey() : null, each.header("Access-Control-Allow-Origin"), d.getKey());
@@ -332,7 +597,8 @@ class CorsFilterTest {
     // "sets Vary and don't override existing Vary header" (Kong sends two Vary fields; one list here)
     @Test
     void varyIsAddedToTheBackendsVary() throws Exception {
-        FakeHttp.Response r = send(cors("{origins: [example.test], methods: [GET]}"),
+        FakeHttp.Response r = send(
+                cors("{origins: [example.test], methods: [GET]}"),
                 FakeHttp.Request.get("/response-headers", "Origin", "example.test"),
                 new FakeHttp.Backend().header("Vary", "Accept-Encoding"));
         assertEquals("Accept-Encoding, Origin", r.header("Vary"));
@@ -342,11 +608,15 @@ class CorsFilterTest {
     @Test
     void validatesSchemeAndPort() throws Exception {
         GatewaySnapshot s = cors("{origins: ['http://my-site.test', 'https://my-other-site.test:9000']}");
-        assertEquals("http://my-site.test", get(s, "Origin", "http://my-site.test").header("Access-Control-Allow-Origin"));
-        assertEquals("http://my-site.test", get(s, "Origin", "http://my-site.test:80").header("Access-Control-Allow-Origin"));
+        assertEquals(
+                "http://my-site.test", get(s, "Origin", "http://my-site.test").header("Access-Control-Allow-Origin"));
+        assertEquals(
+                "http://my-site.test",
+                get(s, "Origin", "http://my-site.test:80").header("Access-Control-Allow-Origin"));
         assertNull(get(s, "Origin", "http://my-site.test:8000").header("Access-Control-Allow-Origin"));
         assertNull(get(s, "Origin", "https://my-site.test").header("Access-Control-Allow-Origin"));
-        assertEquals("https://my-other-site.test:9000",
+        assertEquals(
+                "https://my-other-site.test:9000",
                 get(s, "Origin", "https://my-other-site.test:9000").header("Access-Control-Allow-Origin"));
         assertNull(get(s, "Origin", "https://my-other-site.test:9001").header("Access-Control-Allow-Origin"));
     }
@@ -373,14 +643,22 @@ class CorsFilterTest {
     void removesTheBackendsAllowOriginWhenNoEntryMatches() throws Exception {
         GatewaySnapshot cors12 = cors("{credentials: true, preflight_continue: false, max_age: 1728000,"
                 + " headers: [DNT, X-CustomHeader, Authorization], origins: [a.xxx.test, allowed-domain.test]}");
-        FakeHttp.Response allowed = send(cors12, FakeHttp.Request.get("/response-headers", "Origin", "allowed-domain.test"),
-                new FakeHttp.Backend().header("Response-Header", "is-added").header("Access-Control-Allow-Origin", "*"));
+        FakeHttp.Response allowed = send(
+                cors12,
+                FakeHttp.Request.get("/response-headers", "Origin", "allowed-domain.test"),
+                new FakeHttp.Backend()
+                        .header("Response-Header", "is-added")
+                        .header("Access-Control-Allow-Origin", "*"));
         assertEquals("is-added", allowed.header("Response-Header"));
         assertEquals("allowed-domain.test", allowed.header("Access-Control-Allow-Origin"));
         assertEquals("true", allowed.header("Access-Control-Allow-Credentials"));
         assertEquals("Origin", allowed.header("Vary"));
-        FakeHttp.Response disallowed = send(cors12, FakeHttp.Request.get("/response-headers", "Origin", "disallowed-domain.test"),
-                new FakeHttp.Backend().header("Response-Header", "is-added").header("Access-Control-Allow-Origin", "*"));
+        FakeHttp.Response disallowed = send(
+                cors12,
+                FakeHttp.Request.get("/response-headers", "Origin", "disallowed-domain.test"),
+                new FakeHttp.Backend()
+                        .header("Response-Header", "is-added")
+                        .header("Access-Control-Allow-Origin", "*"));
         assertEquals("is-added", disallowed.header("Response-Header"));
         assertNull(disallowed.header("Access-Control-Allow-Origin"));
         assertEquals("true", disallowed.header("Access-Control-Allow-Credentials"));
@@ -406,8 +684,8 @@ class CorsFilterTest {
     @Test
     void allowsComparesEveryEntryNormalised() {
         GatewaySnapshot s = cors("{origins: ['https://app.gitinsight.io']}");
-        CorsSchema.Config single = s.plugins().config(TestSnapshots.match(s, "c").route(), CorsSchema.NAME,
-                CorsSchema.Config.class);
+        CorsSchema.Config single =
+                s.plugins().config(TestSnapshots.match(s, "c").route(), CorsSchema.NAME, CorsSchema.Config.class);
         assertTrue(single.allows("https://app.gitinsight.io"));
         assertTrue(single.allows("https://app.gitinsight.io:443"));
         assertTrue(!single.allows("https://evil.example"));

@@ -28,8 +28,10 @@ class IdentityProviderClientTest {
 
     @Test
     void discoveryNamesTheEndpointsAndFallsBackToTheLastDocument() throws Exception {
-        idp.documents.put(ISSUER + "/.well-known/openid-configuration", "{\"issuer\":\"" + ISSUER + "\",\"jwks_uri\":\""
-                + JWKS + "\",\"authorization_endpoint\":\"" + ISSUER + "/auth\",\"token_endpoint\":\"" + ISSUER + "/token\"}");
+        idp.documents.put(
+                ISSUER + "/.well-known/openid-configuration",
+                "{\"issuer\":\"" + ISSUER + "\",\"jwks_uri\":\"" + JWKS + "\",\"authorization_endpoint\":\"" + ISSUER
+                        + "/auth\",\"token_endpoint\":\"" + ISSUER + "/token\"}");
         IdentityProviderClient.Metadata found = idp.discovery(ISSUER);
         assertEquals(new IdentityProviderClient.Metadata(ISSUER, JWKS, ISSUER + "/auth", ISSUER + "/token"), found);
         assertEquals(ISSUER + "/.well-known/openid-configuration", IdentityProviderClient.discoveryUrl(ISSUER + "/"));
@@ -73,8 +75,8 @@ class IdentityProviderClientTest {
             }
         };
         assertInstanceOf(IdentityProviderClient.Refused.class, assertThrows(IOException.class, () -> plain.keys(JWKS)));
-        assertInstanceOf(IdentityProviderClient.Refused.class,
-                assertThrows(IOException.class, () -> plain.discovery(ISSUER)));
+        assertInstanceOf(
+                IdentityProviderClient.Refused.class, assertThrows(IOException.class, () -> plain.discovery(ISSUER)));
     }
 
     @Test
@@ -92,7 +94,8 @@ class IdentityProviderClientTest {
         for (String name : List.of("discovery", "keys")) {
             Method guarded = IdentityProviderClient.class.getMethod(name, String.class);
             Fallback fallback = guarded.getAnnotation(Fallback.class);
-            Method alternative = IdentityProviderClient.class.getDeclaredMethod(fallback.fallbackMethod(), String.class);
+            Method alternative =
+                    IdentityProviderClient.class.getDeclaredMethod(fallback.fallbackMethod(), String.class);
             assertEquals(guarded.getReturnType(), alternative.getReturnType());
             Retry retry = guarded.getAnnotation(Retry.class);
             assertTrue(retry.maxDuration() > retry.delay() + retry.jitter());
@@ -101,7 +104,8 @@ class IdentityProviderClientTest {
             Duration attempt = Duration.of(timeout.value(), timeout.unit());
             assertTrue(Duration.of(retry.maxDuration(), retry.durationUnit()).compareTo(attempt) > 0);
             CircuitBreaker breaker = guarded.getAnnotation(CircuitBreaker.class);
-            assertTrue(breaker.requestVolumeThreshold() > retry.maxRetries(),
+            assertTrue(
+                    breaker.requestVolumeThreshold() > retry.maxRetries(),
                     "one call's retries alone do not open the breaker");
         }
     }

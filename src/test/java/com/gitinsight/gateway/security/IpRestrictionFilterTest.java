@@ -1,10 +1,9 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.http.TrustedProxies;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
@@ -45,8 +44,12 @@ class IpRestrictionFilterTest {
                 """.formatted(config));
         request.on(s, TestSnapshots.match(s, "r"));
         FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(request.context().plugin(IpRestrictionSchema.NAME, IpRestrictionSchema.Config.class),
-                request.context(), request.request, response.response, new FakeHttp.Backend());
+        filter.apply(
+                request.context().plugin(IpRestrictionSchema.NAME, IpRestrictionSchema.Config.class),
+                request.context(),
+                request.request,
+                response.response,
+                new FakeHttp.Backend());
         return response;
     }
 
@@ -81,9 +84,18 @@ class IpRestrictionFilterTest {
     void denyTakesPrecedence() throws Exception {
         assertEquals(200, send("{deny: [127.0.0.2]}", from("127.0.0.1")).status());
         assertEquals(403, send("{deny: [127.0.0.0/24]}", from("127.0.0.1")).status());
-        assertEquals(403, send("{allow: [127.0.0.0/24], deny: [127.0.0.1]}", from("127.0.0.1")).status());
-        assertEquals(403, send("{allow: [127.0.0.1], deny: [127.0.0.1]}", from("127.0.0.1")).status());
-        assertEquals(403, send("{allow: [127.0.0.0/24], deny: [127.0.0.0/24]}", from("127.0.0.1")).status());
+        assertEquals(
+                403,
+                send("{allow: [127.0.0.0/24], deny: [127.0.0.1]}", from("127.0.0.1"))
+                        .status());
+        assertEquals(
+                403,
+                send("{allow: [127.0.0.1], deny: [127.0.0.1]}", from("127.0.0.1"))
+                        .status());
+        assertEquals(
+                403,
+                send("{allow: [127.0.0.0/24], deny: [127.0.0.0/24]}", from("127.0.0.1"))
+                        .status());
         assertEquals(200, send("{allow: [0.0.0.0/0]}", from("127.0.0.1")).status());
     }
 
@@ -100,19 +112,32 @@ class IpRestrictionFilterTest {
     @Test
     void forwardedAddressesBehindTrustedProxies() throws Exception {
         IpRestrictionFilter trusting = filter("0.0.0.0/0, ::/0");
-        assertEquals(200, send(trusting, "{deny: [127.0.0.4]}", from("127.0.0.1")).status(),
+        assertEquals(
+                200,
+                send(trusting, "{deny: [127.0.0.4]}", from("127.0.0.1")).status(),
                 "allows without any X-Forwarded-For and allowed IP");
-        assertEquals(200, send(trusting, "{deny: [127.0.0.4]}", from("127.0.0.1").header("X-Forwarded-For", "127.0.0.3"))
-                .status(), "allows with allowed X-Forwarded-For header");
-        FakeHttp.Response denied = send(trusting, "{deny: [127.0.0.4]}",
-                from("127.0.0.1").header("X-Forwarded-For", "127.0.0.4"));
+        assertEquals(
+                200,
+                send(trusting, "{deny: [127.0.0.4]}", from("127.0.0.1").header("X-Forwarded-For", "127.0.0.3"))
+                        .status(),
+                "allows with allowed X-Forwarded-For header");
+        FakeHttp.Response denied =
+                send(trusting, "{deny: [127.0.0.4]}", from("127.0.0.1").header("X-Forwarded-For", "127.0.0.4"));
         assertEquals(403, denied.status(), "blocks with not allowed X-Forwarded-For header");
         assertEquals("IP address not allowed: 127.0.0.4", message(denied), "the client's address, not the proxy's");
-        assertEquals(403, send(trusting, "{allow: [127.0.0.4]}", from("127.0.0.1")).status(),
+        assertEquals(
+                403,
+                send(trusting, "{allow: [127.0.0.4]}", from("127.0.0.1")).status(),
                 "blocks without any X-Forwarded-For and not allowed IP");
-        assertEquals(403, send(trusting, "{allow: [127.0.0.4]}", from("127.0.0.1").header("X-Forwarded-For", "127.0.0.3"))
-                .status(), "block with not allowed X-Forwarded-For header");
-        assertEquals(200, send(trusting, "{allow: [127.0.0.4]}", from("127.0.0.1").header("X-Forwarded-For", "127.0.0.4"))
-                .status(), "allows with allowed X-Forwarded-For header");
+        assertEquals(
+                403,
+                send(trusting, "{allow: [127.0.0.4]}", from("127.0.0.1").header("X-Forwarded-For", "127.0.0.3"))
+                        .status(),
+                "block with not allowed X-Forwarded-For header");
+        assertEquals(
+                200,
+                send(trusting, "{allow: [127.0.0.4]}", from("127.0.0.1").header("X-Forwarded-For", "127.0.0.4"))
+                        .status(),
+                "allows with allowed X-Forwarded-For header");
     }
 }

@@ -56,8 +56,12 @@ class JwtFilterTest {
     private FakeHttp.Response send(String route, FakeHttp.Request request, FakeHttp.Backend backend) throws Exception {
         request.on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, route));
         FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(request.context().plugin(JwtSchema.NAME, JwtSchema.Config.class), request.context(), request.request,
-                response.response, backend);
+        filter.apply(
+                request.context().plugin(JwtSchema.NAME, JwtSchema.Config.class),
+                request.context(),
+                request.request,
+                response.response,
+                backend);
         return response;
     }
 
@@ -81,7 +85,10 @@ class JwtFilterTest {
         String input = b64(header) + "." + b64(payload);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        return input + "."
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
     }
 
     static String encode(String payload, String secret) throws Exception {
@@ -89,8 +96,8 @@ class JwtFilterTest {
     }
 
     private static String payload(String iss) {
-        return "{" + (iss == null ? "" : "\"iss\":\"" + iss + "\",") + "\"nbf\":" + NOW + ",\"iat\":" + NOW + ",\"exp\":"
-                + (NOW + 3600) + "}";
+        return "{" + (iss == null ? "" : "\"iss\":\"" + iss + "\",") + "\"nbf\":" + NOW + ",\"iat\":" + NOW
+                + ",\"exp\":" + (NOW + 3600) + "}";
     }
 
     // "returns 401 Unauthorized if no JWT is found in the request"
@@ -106,16 +113,23 @@ class JwtFilterTest {
     // "... if the alg does not match the credential"
     @Test
     void refusals() throws Exception {
-        assertEquals(Map.of("message", "No mandatory 'iss' in claims"),
+        assertEquals(
+                Map.of("message", "No mandatory 'iss' in claims"),
                 body(send("jwt1", "/request", "Authorization", "Bearer " + encode(payload(null), "foo"))));
-        assertEquals(Map.of("message", "Invalid 'iss' in claims"),
+        assertEquals(
+                Map.of("message", "Invalid 'iss' in claims"),
                 body(send("jwt1", "/request", "Authorization", "Bearer " + encode(payload(""), "foo"))));
-        FakeHttp.Response unknown = send("jwt1", "/request", "Authorization", "Bearer " + encode(payload("123456789"), SECRET));
+        FakeHttp.Response unknown =
+                send("jwt1", "/request", "Authorization", "Bearer " + encode(payload("123456789"), SECRET));
         assertEquals(401, unknown.status());
         assertEquals(Map.of("message", "No credentials found for given 'iss'"), body(unknown));
-        assertEquals(Map.of("message", "Invalid signature"),
+        assertEquals(
+                Map.of("message", "Invalid signature"),
                 body(send("jwt1", "/request", "Authorization", "Bearer " + encode(payload(KEY), "foo"))));
-        FakeHttp.Response alg = send("jwt1", "/request", "Authorization",
+        FakeHttp.Response alg = send(
+                "jwt1",
+                "/request",
+                "Authorization",
                 "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"JWT\",\"alg\":\"RS256\"}"));
         assertEquals(401, alg.status());
         assertEquals(Map.of("message", "Invalid algorithm"), body(alg));
@@ -125,7 +139,10 @@ class JwtFilterTest {
     // "returns Unauthorized on OPTIONS requests if run_on_preflight is true"
     @Test
     void preflight() throws Exception {
-        assertEquals(200, send("jwt8", FakeHttp.Request.of("OPTIONS", "/request"), new FakeHttp.Backend()).status());
+        assertEquals(
+                200,
+                send("jwt8", FakeHttp.Request.of("OPTIONS", "/request"), new FakeHttp.Backend())
+                        .status());
         FakeHttp.Response r = send("jwt1", FakeHttp.Request.of("OPTIONS", "/request"), new FakeHttp.Backend());
         assertEquals(401, r.status());
         assertEquals(Map.of("message", "Unauthorized"), body(r));
@@ -135,11 +152,13 @@ class JwtFilterTest {
     // "accepts a JWT token within the maximum allowed expiration limit"
     @Test
     void maximumExpiration() throws Exception {
-        String tooLong = encode("{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW + 3600) + ",\"nbf\":" + (NOW - 30) + "}", SECRET);
+        String tooLong =
+                encode("{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW + 3600) + ",\"nbf\":" + (NOW - 30) + "}", SECRET);
         FakeHttp.Response r = send("jwt11", "/request/?jwt=" + tooLong);
         assertEquals(401, r.status());
         assertEquals(Map.of("exp", "exceeds maximum allowed expiration"), body(r), "no message key, as Kong");
-        String within = encode("{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW + 270) + ",\"nbf\":" + (NOW - 30) + "}", SECRET);
+        String within =
+                encode("{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW + 270) + ",\"nbf\":" + (NOW - 30) + "}", SECRET);
         assertEquals(200, send("jwt11", "/request/?jwt=" + within).status());
     }
 
@@ -150,15 +169,23 @@ class JwtFilterTest {
         FakeHttp.Response missing = send("jwt3", "/request/?jwt=" + encode("{\"iss\":\"" + KEY + "\"}", SECRET));
         assertEquals(401, missing.status());
         assertEquals(Map.of("nbf", "must be a number", "exp", "must be a number"), body(missing));
-        FakeHttp.Response expired = send("jwt3", "/request/?jwt=" + encode("{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW - 10)
-                + ",\"nbf\":" + (NOW - 10) + "}", SECRET));
+        FakeHttp.Response expired = send(
+                "jwt3",
+                "/request/?jwt="
+                        + encode(
+                                "{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW - 10) + ",\"nbf\":" + (NOW - 10) + "}",
+                                SECRET));
         assertEquals(Map.of("exp", "token expired"), body(expired));
-        FakeHttp.Response early = send("jwt3", "/request/?jwt=" + encode("{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW + 10)
-                + ",\"nbf\":" + (NOW + 5) + "}", SECRET));
+        FakeHttp.Response early = send(
+                "jwt3",
+                "/request/?jwt="
+                        + encode(
+                                "{\"iss\":\"" + KEY + "\",\"exp\":" + (NOW + 10) + ",\"nbf\":" + (NOW + 5) + "}",
+                                SECRET));
         assertEquals(Map.of("nbf", "token not valid yet"), body(early));
         // 01-jwt_parser_spec.lua, "checks the type of given registered claims"
-        FakeHttp.Response strings = send("jwt3", "/request/?jwt=" + encode("{\"iss\":\"" + KEY
-                + "\",\"exp\":\"bar\",\"nbf\":\"foo\"}", SECRET));
+        FakeHttp.Response strings = send(
+                "jwt3", "/request/?jwt=" + encode("{\"iss\":\"" + KEY + "\",\"exp\":\"bar\",\"nbf\":\"foo\"}", SECRET));
         assertEquals(Map.of("nbf", "must be a number", "exp", "must be a number"), body(strings));
     }
 
@@ -173,26 +200,48 @@ class JwtFilterTest {
         assertEquals(KEY, verified.context().upstreamHeaders().get("X-Credential-Identifier"));
         assertNull(verified.context().upstreamHeaders().get("X-Anonymous-Consumer"));
 
-        String kidInHeader = encode("{\"exp\":" + (NOW + 3600) + "}", SECRET,
+        String kidInHeader = encode(
+                "{\"exp\":" + (NOW + 3600) + "}",
+                SECRET,
                 "{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"" + KEY + "\"}");
-        assertEquals(200, send("jwt10", "/request", "Authorization", "Bearer " + kidInHeader).status());
-        assertEquals(200, send("jwt9", "/request", "Cookie", "crumble=" + token + "; path=/;domain=.jwt9.com").status());
-        assertEquals(200, send("jwt9", "/request", "Cookie", "silly=" + token + "; path=/;domain=.jwt9.com").status());
+        assertEquals(
+                200,
+                send("jwt10", "/request", "Authorization", "Bearer " + kidInHeader)
+                        .status());
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "crumble=" + token + "; path=/;domain=.jwt9.com")
+                        .status());
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "silly=" + token + "; path=/;domain=.jwt9.com")
+                        .status());
         assertEquals(200, send("jwt1", "/request/?jwt=" + token).status(), "finds the JWT if given in URL parameters");
         assertEquals(200, send("jwt2", "/request/?token=" + token).status(), "in a custom URL parameter");
-        assertEquals(200, send("jwt9", "/request", "Authorization", "Bearer " + token).status(),
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Authorization", "Bearer " + token).status(),
                 "reports a 200 without cookies but with a JWT token in the Authorization header");
-        assertEquals(200, send("jwt12", "/request", "CustomAuthorization", "Bearer " + token).status());
+        assertEquals(
+                200,
+                send("jwt12", "/request", "CustomAuthorization", "Bearer " + token)
+                        .status());
     }
 
     // "returns 401 if the JWT found in the cookie does not match a credential",
     // "returns a 401 if the JWT in the cookie is corrupted"
     @Test
     void badCookieTokens() throws Exception {
-        FakeHttp.Response unknown = send("jwt9", "/request", "Cookie",
+        FakeHttp.Response unknown = send(
+                "jwt9",
+                "/request",
+                "Cookie",
                 "silly=" + encode(payload("incorrect-issuer"), SECRET) + "; path=/;domain=.jwt9.com");
         assertEquals(Map.of("message", "No credentials found for given 'iss'"), body(unknown));
-        FakeHttp.Response corrupted = send("jwt9", "/request", "Cookie",
+        FakeHttp.Response corrupted = send(
+                "jwt9",
+                "/request",
+                "Cookie",
                 "silly=no-way-this-works" + encode(payload(KEY), SECRET) + "; path=/;domain=.jwt9.com");
         assertEquals(401, corrupted.status());
         assertEquals(Map.of("message", "Bad token; invalid JSON"), body(corrupted));
@@ -221,15 +270,42 @@ class JwtFilterTest {
     // with lowercase TYP", "... with missing TYP"; and Kong's parser refuses another typ
     @Test
     void decoding() throws Exception {
-        assertEquals(Map.of("message", "Bad token; invalid alg"), body(send("jwt1", "/request", "Authorization",
-                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"JWT\",\"alg\":\"foo\"}"))));
-        assertEquals(Map.of("message", "Bad token; invalid alg"), body(send("jwt1", "/request", "Authorization",
-                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"JWT\",\"alg\":\"none\"}"))));
-        assertEquals(200, send("jwt1", "/request", "Authorization",
-                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"jwt\",\"alg\":\"HS256\"}")).status());
-        assertEquals(200, send("jwt1", "/request", "Authorization",
-                "Bearer " + encode(payload(KEY), SECRET, "{\"alg\":\"HS256\"}")).status());
-        assertEquals(Map.of("message", "Bad token; invalid typ"), body(send("jwt1", "/request", "Authorization",
-                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"))));
+        assertEquals(
+                Map.of("message", "Bad token; invalid alg"),
+                body(send(
+                        "jwt1",
+                        "/request",
+                        "Authorization",
+                        "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"JWT\",\"alg\":\"foo\"}"))));
+        assertEquals(
+                Map.of("message", "Bad token; invalid alg"),
+                body(send(
+                        "jwt1",
+                        "/request",
+                        "Authorization",
+                        "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"JWT\",\"alg\":\"none\"}"))));
+        assertEquals(
+                200,
+                send(
+                                "jwt1",
+                                "/request",
+                                "Authorization",
+                                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"jwt\",\"alg\":\"HS256\"}"))
+                        .status());
+        assertEquals(
+                200,
+                send(
+                                "jwt1",
+                                "/request",
+                                "Authorization",
+                                "Bearer " + encode(payload(KEY), SECRET, "{\"alg\":\"HS256\"}"))
+                        .status());
+        assertEquals(
+                Map.of("message", "Bad token; invalid typ"),
+                body(send(
+                        "jwt1",
+                        "/request",
+                        "Authorization",
+                        "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"))));
     }
 }

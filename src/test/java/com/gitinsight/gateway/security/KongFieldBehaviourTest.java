@@ -20,7 +20,9 @@ class KongFieldBehaviourTest {
         assertEquals("Bearer", JwtFilter.challenge(null, null));
         assertEquals("Bearer error=\"invalid_token\"", JwtFilter.challenge(null, "invalid_token"));
         assertEquals("Bearer realm=\"shop\"", JwtFilter.challenge("shop", null));
-        assertEquals("Bearer realm=\"shop\", error=\"insufficient_scope\"", JwtFilter.challenge("shop", "insufficient_scope"));
+        assertEquals(
+                "Bearer realm=\"shop\", error=\"insufficient_scope\"",
+                JwtFilter.challenge("shop", "insufficient_scope"));
         assertEquals("Bearer realm=\"a \\\"b\\\" \\\\c\"", JwtFilter.challenge("a \"b\" \\c", null), "a quoted-string");
     }
 
@@ -36,13 +38,22 @@ class KongFieldBehaviourTest {
     }
 
     private static CorsSchema.Config config(boolean privateNetwork) {
-        return new CorsSchema.Config(false, "https://app.example",
-                List.of(new CorsSchema.Origin("https://app.example", null, false)), "GET", null, null, false, null, false,
+        return new CorsSchema.Config(
+                false,
+                "https://app.example",
+                List.of(new CorsSchema.Origin("https://app.example", null, false)),
+                "GET",
+                null,
+                null,
+                false,
+                null,
+                false,
                 privateNetwork);
     }
 
     /** The headers of the gateway's answer to a preflight from https://app.example. */
-    private static Map<String, String> preflight(CorsSchema.Config config, boolean asksPrivateNetwork) throws Exception {
+    private static Map<String, String> preflight(CorsSchema.Config config, boolean asksPrivateNetwork)
+            throws Exception {
         Map<String, String> in = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         in.put("Origin", "https://app.example");
         in.put("Access-Control-Request-Method", "GET");
@@ -50,8 +61,10 @@ class KongFieldBehaviourTest {
             in.put("Access-Control-Request-Private-Network", "true");
         }
         Map<String, Object> attributes = new HashMap<>();
-        HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+        HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(
+                HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> "OPTIONS";
                     case "getHeader" -> in.get((String) args[0]);
                     case "getAttribute" -> attributes.get((String) args[0]);
@@ -59,8 +72,10 @@ class KongFieldBehaviourTest {
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
         Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(HttpServletResponse.class.getClassLoader(),
-                new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> switch (m.getName()) {
+        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
+                HttpServletResponse.class.getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "setHeader", "addHeader" -> out.put((String) args[0], (String) args[1]);
                     case "getHeader" -> out.get((String) args[0]);
                     case "isCommitted" -> false;

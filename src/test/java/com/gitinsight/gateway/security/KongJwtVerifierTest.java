@@ -16,7 +16,6 @@ import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
 import org.jose4j.keys.HmacKey;
 import org.jose4j.keys.RsaKeyUtil;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +33,8 @@ class KongJwtVerifierTest {
     static void consumers() throws Exception {
         rsa = RsaJwkGenerator.generateJwk(2048);
         String pem = RsaKeyUtil.pemEncode(rsa.getPublicKey());
-        GatewayConfig gateway = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
+        GatewayConfig gateway = new KongConfigParser(PluginRegistry.builtIn())
+                .parse("t.yml", """
                 _format_version: "3.0"
                 consumers:
                   - username: web-frontend
@@ -49,8 +49,8 @@ class KongJwtVerifierTest {
                 %s
                 """.formatted(SHORT_SECRET, pem.indent(10).stripTrailing()));
         credentials = Credentials.of(gateway, false);
-        config = new JwtSchema.Config("kid", true, true, 0, List.of("jwt"), List.of(), List.of("authorization"), false,
-                null, true);
+        config = new JwtSchema.Config(
+                "kid", true, true, 0, List.of("jwt"), List.of(), List.of("authorization"), false, null, true);
     }
 
     static String hs256(String secret, String claimsJson) throws Exception {
@@ -87,9 +87,13 @@ class KongJwtVerifierTest {
     @Test
     void kongCredentialsVerifyIncludingShortHmacSecretsAndRsa() throws Exception {
         KongJwtVerifier.Result hs = verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)));
-        assertEquals("web-frontend", ((KongJwtVerifier.Verified) hs).credential().consumer().username());
+        assertEquals(
+                "web-frontend",
+                ((KongJwtVerifier.Verified) hs).credential().consumer().username());
         KongJwtVerifier.Result rs = verify(rs256(claims("mobile-rsa", NOW + 60)));
-        assertEquals("mobile-app", ((KongJwtVerifier.Verified) rs).credential().consumer().username());
+        assertEquals(
+                "mobile-app",
+                ((KongJwtVerifier.Verified) rs).credential().consumer().username());
     }
 
     @Test
@@ -99,7 +103,10 @@ class KongJwtVerifierTest {
         rejected(hs256(SHORT_SECRET, "{\"exp\":" + (NOW + 60) + "}"), "No mandatory 'kid' in claims");
         rejected(hs256(SHORT_SECRET, "{\"kid\":\"\"}"), "Invalid 'kid' in claims");
         rejected(hs256(SHORT_SECRET, claims("web-frontend-key", NOW - 1)), "token expired");
-        rejected(hs256(SHORT_SECRET, "{\"kid\":\"web-frontend-key\",\"exp\":" + (NOW + 60) + ",\"nbf\":" + (NOW + 30) + "}"),
+        rejected(
+                hs256(
+                        SHORT_SECRET,
+                        "{\"kid\":\"web-frontend-key\",\"exp\":" + (NOW + 60) + ",\"nbf\":" + (NOW + 30) + "}"),
                 "token not valid yet");
         rejected(rs256(claims("web-frontend-key", NOW + 60)), "Invalid algorithm");
         rejected("not-a-token", "Bad token; invalid JSON");
@@ -117,25 +124,28 @@ class KongJwtVerifierTest {
 
     @Test
     void theVerdictKeepsTheTokensSubject() throws Exception {
-        String withSub = "{\"kid\":\"web-frontend-key\",\"exp\":" + (NOW + 60) + ",\"nbf\":" + (NOW - 10) + ",\"sub\":\"u1\"}";
+        String withSub =
+                "{\"kid\":\"web-frontend-key\",\"exp\":" + (NOW + 60) + ",\"nbf\":" + (NOW - 10) + ",\"sub\":\"u1\"}";
         assertEquals("u1", ((KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, withSub))).subject());
-        org.junit.jupiter.api.Assertions.assertNull(
-                ((KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)))).subject());
+        org.junit.jupiter.api.Assertions.assertNull(((KongJwtVerifier.Verified)
+                        verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60))))
+                .subject());
     }
 
     @Test
     void aVerdictReusedLaterIsTimedAgain() throws Exception {
-        KongJwtVerifier.Verified v = (KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)));
+        KongJwtVerifier.Verified v =
+                (KongJwtVerifier.Verified) verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60)));
         org.junit.jupiter.api.Assertions.assertNull(KongJwtVerifier.times(v, config, NOW + 59));
         assertEquals("token expired", KongJwtVerifier.times(v, config, NOW + 60).message());
     }
 
     @Test
     void maximumExpirationIsEnforced() throws Exception {
-        JwtSchema.Config strict = new JwtSchema.Config("kid", true, false, 60, List.of(), List.of(), List.of(), false,
-                null, true);
-        KongJwtVerifier.Result r = KongJwtVerifier.verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 3600)),
-                strict, credentials, NOW);
+        JwtSchema.Config strict =
+                new JwtSchema.Config("kid", true, false, 60, List.of(), List.of(), List.of(), false, null, true);
+        KongJwtVerifier.Result r = KongJwtVerifier.verify(
+                hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 3600)), strict, credentials, NOW);
         assertEquals("exceeds maximum allowed expiration", ((KongJwtVerifier.Rejected) r).message());
     }
 
@@ -151,7 +161,9 @@ class KongJwtVerifierTest {
                 case 0 -> good.substring(0, random.nextInt(good.length() - 1));
                 case 1 -> mutate(good, random);
                 case 2 -> mutate(goodRsa, random);
-                case 3 -> b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + "." + (random.nextBoolean() ? "" : parts[2]);
+                case 3 ->
+                    b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + "."
+                            + (random.nextBoolean() ? "" : parts[2]);
                 case 4 -> hs256(RsaKeyUtil.pemEncode(rsa.getPublicKey()), claims("mobile-rsa", NOW + 60));
                 case 5 -> hs256(SHORT_SECRET, claims("kid-" + random.nextInt(), NOW + 60));
                 case 6 -> hs256(SHORT_SECRET, claims("web-frontend-key", NOW - random.nextInt(100_000)));
@@ -189,7 +201,9 @@ class KongJwtVerifierTest {
         if (depth == 0) {
             return random.nextBoolean() ? "\"" + random.nextInt() + "\"" : "[" + random.nextDouble() + "]";
         }
-        return random.nextBoolean() ? "{\"kid\":" + junk(random, depth - 1) + "}" : "[" + junk(random, depth - 1) + ",null";
+        return random.nextBoolean()
+                ? "{\"kid\":" + junk(random, depth - 1) + "}"
+                : "[" + junk(random, depth - 1) + ",null";
     }
 
     private static String randomBase64(Random random) {
@@ -205,7 +219,8 @@ class KongJwtVerifierTest {
     @Test
     void fuzzingReallyExercisesTheVerifier() throws Exception {
         // Guards the fuzz test: the unmutated tokens it starts from do pass.
-        assertTrue(verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60))) instanceof KongJwtVerifier.Verified);
+        assertTrue(
+                verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60))) instanceof KongJwtVerifier.Verified);
         assertTrue(verify(rs256(claims("mobile-rsa", NOW + 60))) instanceof KongJwtVerifier.Verified);
     }
 }

@@ -29,14 +29,20 @@ class ProviderKeysTest {
     private final AtomicInteger fetches = new AtomicInteger();
     /** What the provider serves; null: it is down. */
     private final AtomicReference<JsonWebKeySet> served = new AtomicReference<>();
-    private final ProviderKeys keys = new ProviderKeys("https://idp/jwks", () -> {
-        fetches.incrementAndGet();
-        JsonWebKeySet set = served.get();
-        if (set == null) {
-            throw new ConnectException("Connection refused");
-        }
-        return set;
-    }, 300, 10, now::get);
+
+    private final ProviderKeys keys = new ProviderKeys(
+            "https://idp/jwks",
+            () -> {
+                fetches.incrementAndGet();
+                JsonWebKeySet set = served.get();
+                if (set == null) {
+                    throw new ConnectException("Connection refused");
+                }
+                return set;
+            },
+            300,
+            10,
+            now::get);
 
     @BeforeAll
     static void generateKeys() throws Exception {
@@ -99,8 +105,8 @@ class ProviderKeysTest {
 
         assertEquals(k1.getPublicKey(), keys.resolveKey(jws(k1, "k1"), List.of()), "the keys there were stay");
         assertEquals(2, fetches.get());
-        UnresolvableKeyException e = assertThrows(UnresolvableKeyException.class,
-                () -> keys.resolveKey(jws(k2, "k2"), List.of()));
+        UnresolvableKeyException e =
+                assertThrows(UnresolvableKeyException.class, () -> keys.resolveKey(jws(k2, "k2"), List.of()));
         assertTrue(e.getMessage().contains("k2"), e.getMessage());
         assertEquals(k1.getPublicKey(), keys.resolveKey(jws(k1, "k1"), List.of()));
         assertEquals(2, fetches.get(), "a failed fetch is tried again after the minimum interval, not per request");
@@ -115,8 +121,8 @@ class ProviderKeysTest {
 
     @Test
     void keysNeverFetchedFailTheTokenAndAreTriedAgainAfterTheMinimumInterval() throws Exception {
-        UnresolvableKeyException e = assertThrows(UnresolvableKeyException.class,
-                () -> keys.resolveKey(jws(k1, "k1"), List.of()));
+        UnresolvableKeyException e =
+                assertThrows(UnresolvableKeyException.class, () -> keys.resolveKey(jws(k1, "k1"), List.of()));
         assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
         assertThrows(UnresolvableKeyException.class, () -> keys.resolveKey(jws(k1, "k1"), List.of()));
         assertEquals(1, fetches.get());
@@ -129,11 +135,16 @@ class ProviderKeysTest {
 
     @Test
     void aSourceThatThrowsAnUncheckedExceptionIsAFailedFetch() throws Exception {
-        ProviderKeys broken = new ProviderKeys("https://idp/jwks", () -> {
-            throw new IllegalStateException("boom");
-        }, 300, 10, now::get);
-        UnresolvableKeyException e = assertThrows(UnresolvableKeyException.class,
-                () -> broken.resolveKey(jws(k1, "k1"), List.of()));
+        ProviderKeys broken = new ProviderKeys(
+                "https://idp/jwks",
+                () -> {
+                    throw new IllegalStateException("boom");
+                },
+                300,
+                10,
+                now::get);
+        UnresolvableKeyException e =
+                assertThrows(UnresolvableKeyException.class, () -> broken.resolveKey(jws(k1, "k1"), List.of()));
         assertTrue(e.getMessage().contains("boom"), e.getMessage());
     }
 }

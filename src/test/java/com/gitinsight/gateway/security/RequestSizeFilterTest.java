@@ -39,8 +39,12 @@ class RequestSizeFilterTest {
                 """.formatted(config));
         request.on(s, TestSnapshots.match(s, "r"));
         FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(request.context().plugin(RequestSizeSchema.NAME, RequestSizeSchema.Config.class), request.context(),
-                request.request, response.response, new FakeHttp.Backend());
+        filter.apply(
+                request.context().plugin(RequestSizeSchema.NAME, RequestSizeSchema.Config.class),
+                request.context(),
+                request.request,
+                response.response,
+                new FakeHttp.Backend());
         return response;
     }
 
@@ -50,7 +54,9 @@ class RequestSizeFilterTest {
 
     private static void refused(FakeHttp.Response r, int status) throws Exception {
         assertEquals(status, r.status());
-        assertEquals("Request size limit exceeded", JSON.readTree(r.text()).get("message").asText());
+        assertEquals(
+                "Request size limit exceeded",
+                JSON.readTree(r.text()).get("message").asText());
     }
 
     // "with Content-Length": "works if size is lower than limit (and Expect header)", "blocks if size
@@ -59,18 +65,22 @@ class RequestSizeFilterTest {
     void declaredLengths() throws Exception {
         String config = "{allowed_payload_size: " + TEST_SIZE + "}";
         assertEquals(200, send(config, post(TEST_SIZE * MB)).status());
-        assertEquals(200, send(config, post(TEST_SIZE * MB, "Expect", "100-continue")).status());
+        assertEquals(
+                200,
+                send(config, post(TEST_SIZE * MB, "Expect", "100-continue")).status());
         refused(send(config, post(TEST_SIZE * MB + 1)), 413);
         refused(send(config, post(TEST_SIZE * MB + 1, "Expect", "100-continue")), 417);
     }
 
-    // "blocks if size is greater than limit when unit in <unit>", "works if size is less than limit when unit in <unit>"
+    // "blocks if size is greater than limit when unit in <unit>", "works if size is less than limit when unit in
+    // <unit>"
     @Test
     void sizeUnits() throws Exception {
         for (Map.Entry<String, Long> unit : UNITS.entrySet()) {
             String config = "{allowed_payload_size: " + TEST_SIZE + ", size_unit: " + unit.getKey() + "}";
             refused(send(config, post(TEST_SIZE * unit.getValue() + 1)), 413);
-            assertEquals(200, send(config, post(TEST_SIZE * unit.getValue() - 1)).status(), unit.getKey());
+            assertEquals(
+                    200, send(config, post(TEST_SIZE * unit.getValue() - 1)).status(), unit.getKey());
             assertEquals(200, send(config, post(TEST_SIZE * unit.getValue())).status(), unit.getKey());
         }
         assertEquals(200, send("{}", post(128 * MB)).status(), "128 megabytes by default");
@@ -94,8 +104,13 @@ class RequestSizeFilterTest {
         String config = "{require_content_length: true}";
         FakeHttp.Response none = send(config, FakeHttp.Request.get("/"));
         assertEquals(411, none.status());
-        assertEquals("A valid Content-Length header is required", JSON.readTree(none.text()).get("message").asText());
-        assertEquals(200, send(config, FakeHttp.Request.of("POST", "/", "Transfer-Encoding", "chunked")).status(),
+        assertEquals(
+                "A valid Content-Length header is required",
+                JSON.readTree(none.text()).get("message").asText());
+        assertEquals(
+                200,
+                send(config, FakeHttp.Request.of("POST", "/", "Transfer-Encoding", "chunked"))
+                        .status(),
                 "a chunked body is counted instead");
         assertEquals(200, send(config, post(10)).status());
         assertEquals(200, send("{}", FakeHttp.Request.get("/")).status(), "off by default");

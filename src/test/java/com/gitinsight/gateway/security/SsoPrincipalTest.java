@@ -19,10 +19,10 @@ class SsoPrincipalTest {
     void theVerifiedTokenIsTheRequestsMicroProfileJwtPrincipal() throws Exception {
         JwtClaims claims = JwtClaims.parse("{\"iss\":\"https://idp\",\"sub\":\"u-1\",\"aud\":\"gateway\","
                 + "\"exp\":1900000000,\"scope\":\"openid admin:write\",\"roles\":[\"gateway-admin\"]}");
-        SsoPrincipal principal = new SsoPrincipal(claims, "raw.token.here", "alice",
-                SsoPrincipal.strings(claims.getClaimValue("roles")));
-        HttpServletRequest base = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> null);
+        SsoPrincipal principal = new SsoPrincipal(
+                claims, "raw.token.here", "alice", SsoPrincipal.strings(claims.getClaimValue("roles")));
+        HttpServletRequest base = (HttpServletRequest) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> null);
         HttpServletRequest request = new JwtFilter.PrincipalRequest(base, principal);
 
         JsonWebToken jwt = assertInstanceOf(JsonWebToken.class, request.getUserPrincipal());

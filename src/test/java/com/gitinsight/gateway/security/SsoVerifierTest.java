@@ -36,8 +36,18 @@ class SsoVerifierTest {
     }
 
     private static JwtSchema.Sso sso(String issuer, String jwksUri) {
-        return new JwtSchema.Sso(issuer, jwksUri, List.of("gateway"), JwtSchema.ASYMMETRIC, 60, List.of(), List.of(),
-                null, "sub", 300, 10);
+        return new JwtSchema.Sso(
+                issuer,
+                jwksUri,
+                List.of("gateway"),
+                JwtSchema.ASYMMETRIC,
+                60,
+                List.of(),
+                List.of(),
+                null,
+                "sub",
+                300,
+                10);
     }
 
     private static String token(RsaJsonWebKey key, String kid) throws Exception {
@@ -51,7 +61,8 @@ class SsoVerifierTest {
     }
 
     private void serveProvider() throws Exception {
-        idp.documents.put(ISSUER + "/.well-known/openid-configuration",
+        idp.documents.put(
+                ISSUER + "/.well-known/openid-configuration",
                 "{\"issuer\":\"" + ISSUER + "\",\"jwks_uri\":\"" + JWKS + "\"}");
         idp.documents.put(JWKS, new JsonWebKeySet(known).toJson());
     }
@@ -66,11 +77,15 @@ class SsoVerifierTest {
         idp.up = false;
         now.addAndGet(TimeUnit.SECONDS.toNanos(301));
         int before = idp.requests.get();
-        assertEquals("alice", verifier.verify(token(known, "known"), settings).getSubject(),
+        assertEquals(
+                "alice",
+                verifier.verify(token(known, "known"), settings).getSubject(),
                 "past jwks_cache_seconds, the refresh fails and the known key still verifies");
         assertEquals(before + 1, idp.requests.get(), "the refresh was tried");
         assertThrows(InvalidJwtException.class, () -> verifier.verify(token(stranger, "stranger"), settings));
-        assertThrows(InvalidJwtException.class, () -> verifier.verify(token(stranger, "known"), settings),
+        assertThrows(
+                InvalidJwtException.class,
+                () -> verifier.verify(token(stranger, "known"), settings),
                 "a known kid with another key's signature");
         now.addAndGet(TimeUnit.SECONDS.toNanos(10));
         assertThrows(InvalidJwtException.class, () -> verifier.verify(token(stranger, "stranger"), settings));
@@ -99,7 +114,9 @@ class SsoVerifierTest {
 
         idp.up = true;
         serveProvider();
-        assertThrows(InvalidJwtException.class, () -> verifier.verify(token(known, "known"), settings),
+        assertThrows(
+                InvalidJwtException.class,
+                () -> verifier.verify(token(known, "known"), settings),
                 "not tried again within jwks_min_refresh_seconds");
         now.addAndGet(TimeUnit.SECONDS.toNanos(10));
         assertEquals("alice", verifier.verify(token(known, "known"), settings).getSubject());

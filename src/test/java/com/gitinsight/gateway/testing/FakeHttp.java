@@ -28,8 +28,7 @@ import java.util.TreeMap;
  */
 public final class FakeHttp {
 
-    private FakeHttp() {
-    }
+    private FakeHttp() {}
 
     /** A client request; {@link #on} attaches the context the head of the chain would. */
     public static final class Request {
@@ -47,21 +46,34 @@ public final class FakeHttp {
             int q = uri.indexOf('?');
             this.path = q < 0 ? uri : uri.substring(0, q);
             this.query = q < 0 ? null : uri.substring(q + 1);
-            request = (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
-                    new Class<?>[] {HttpServletRequest.class}, (proxy, m, args) -> switch (m.getName()) {
+            request = (HttpServletRequest) Proxy.newProxyInstance(
+                    HttpServletRequest.class.getClassLoader(),
+                    new Class<?>[] {HttpServletRequest.class},
+                    (proxy, m, args) -> switch (m.getName()) {
                         case "getMethod" -> method;
                         case "getRequestURI" -> path;
                         case "getQueryString" -> query;
-                        case "getHeader" -> headers.getOrDefault((String) args[0], List.of()).stream().findFirst()
-                                .orElse(null);
+                        case "getHeader" ->
+                            headers.getOrDefault((String) args[0], List.of()).stream()
+                                    .findFirst()
+                                    .orElse(null);
                         case "getHeaders" -> Collections.enumeration(headers.getOrDefault((String) args[0], List.of()));
                         case "getHeaderNames" -> Collections.enumeration(List.copyOf(headers.keySet()));
-                        case "getIntHeader" -> headers.containsKey((String) args[0])
-                                ? Integer.parseInt(headers.get((String) args[0]).get(0)) : -1;
-                        case "getContentLengthLong" -> headers.containsKey("Content-Length")
-                                ? Long.parseLong(headers.get("Content-Length").get(0).trim()) : -1L;
-                        case "getContentLength" -> headers.containsKey("Content-Length")
-                                ? Integer.parseInt(headers.get("Content-Length").get(0).trim()) : -1;
+                        case "getIntHeader" ->
+                            headers.containsKey((String) args[0])
+                                    ? Integer.parseInt(
+                                            headers.get((String) args[0]).get(0))
+                                    : -1;
+                        case "getContentLengthLong" ->
+                            headers.containsKey("Content-Length")
+                                    ? Long.parseLong(
+                                            headers.get("Content-Length").get(0).trim())
+                                    : -1L;
+                        case "getContentLength" ->
+                            headers.containsKey("Content-Length")
+                                    ? Integer.parseInt(
+                                            headers.get("Content-Length").get(0).trim())
+                                    : -1;
                         case "getCookies" -> cookies();
                         case "getRemoteAddr" -> remoteAddr;
                         case "getScheme" -> "http";
@@ -115,7 +127,9 @@ public final class FakeHttp {
                     int eq = pair.indexOf('=');
                     if (eq > 0) {
                         try {
-                            out.add(new Cookie(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim()));
+                            out.add(new Cookie(
+                                    pair.substring(0, eq).trim(),
+                                    pair.substring(eq + 1).trim()));
                         } catch (IllegalArgumentException reservedName) {
                             // an attribute such as "path" that a client copied into its Cookie header
                         }
@@ -158,8 +172,10 @@ public final class FakeHttp {
         };
 
         public Response() {
-            response = (HttpServletResponse) Proxy.newProxyInstance(HttpServletResponse.class.getClassLoader(),
-                    new Class<?>[] {HttpServletResponse.class}, (proxy, m, args) -> switch (m.getName()) {
+            response = (HttpServletResponse) Proxy.newProxyInstance(
+                    HttpServletResponse.class.getClassLoader(),
+                    new Class<?>[] {HttpServletResponse.class},
+                    (proxy, m, args) -> switch (m.getName()) {
                         case "setStatus" -> {
                             status = (Integer) args[0];
                             yield null;
@@ -179,7 +195,8 @@ public final class FakeHttp {
                             yield null;
                         }
                         case "addHeader" -> {
-                            headers.computeIfAbsent((String) args[0], k -> new ArrayList<>()).add((String) args[1]);
+                            headers.computeIfAbsent((String) args[0], k -> new ArrayList<>())
+                                    .add((String) args[1]);
                             yield null;
                         }
                         case "setIntHeader" -> {

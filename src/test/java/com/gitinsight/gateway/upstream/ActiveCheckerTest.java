@@ -78,7 +78,9 @@ class ActiveCheckerTest {
 
         server.stop(0);
         await().atMost(Duration.ofSeconds(5)).until(() -> target.health().state() == TargetHealth.State.UNHEALTHY);
-        assertTrue(target.health().status(100).reason().contains("TCP failures"), target.health().status(100).reason());
+        assertTrue(
+                target.health().status(100).reason().contains("TCP failures"),
+                target.health().status(100).reason());
     }
 
     @Test

@@ -96,6 +96,7 @@ class BalancerTest {
     @Test
     void ipv6TargetsAreBracketedInAddresses() {
         assertEquals("[::1]:8080", new Target("::1", 8080, 100).address());
-        assertEquals("http://[::1]:8080/", new Target("::1", 8080, 100).baseUri().toString());
+        assertEquals(
+                "http://[::1]:8080/", new Target("::1", 8080, 100).baseUri().toString());
     }
 }

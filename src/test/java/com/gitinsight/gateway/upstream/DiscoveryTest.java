@@ -32,8 +32,9 @@ class DiscoveryTest {
     @BeforeEach
     void start() throws Exception {
         dns = new TestDnsServer();
-        services = new UpstreamServices(new UpstreamServices.Settings(List.of(dns.address()), Duration.ofSeconds(1),
-                1, 1, 1, 2), new TargetRegistry());
+        services = new UpstreamServices(
+                new UpstreamServices.Settings(List.of(dns.address()), Duration.ofSeconds(1), 1, 1, 1, 2),
+                new TargetRegistry());
     }
 
     @AfterEach
@@ -50,7 +51,8 @@ class DiscoveryTest {
     }
 
     private Upstreams start(String yaml) throws Exception {
-        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", "_format_version: \"3.0\"\n" + yaml);
+        GatewayConfig config =
+                new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", "_format_version: \"3.0\"\n" + yaml);
         upstreams = Upstreams.build(config, services.registry(), null);
         upstreams.start(services);
         return upstreams;
@@ -70,25 +72,34 @@ class DiscoveryTest {
                 services:
                   - {name: api, url: "http://api"}
                 """).forService("api");
-        await().atMost(Duration.ofSeconds(10)).until(() -> addresses(pool).equals(Set.of("127.0.0.10:8080", "127.0.0.11:8080")));
-        Target ten = pool.targets().stream().filter(t -> t.host().equals("127.0.0.10")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> addresses(pool).equals(Set.of("127.0.0.10:8080", "127.0.0.11:8080")));
+        Target ten = pool.targets().stream()
+                .filter(t -> t.host().equals("127.0.0.10"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("http://api.test:8080/", ten.baseUri().toString(), "the Host header keeps the name");
         ten.health().force(false);
 
         dns.set("api.test", Type.A, List.of(a("api.test", "127.0.0.10"), a("api.test", "127.0.0.12")));
-        await().atMost(Duration.ofSeconds(10)).until(() -> addresses(pool).equals(Set.of("127.0.0.10:8080", "127.0.0.12:8080")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> addresses(pool).equals(Set.of("127.0.0.10:8080", "127.0.0.12:8080")));
         Map<String, TargetHealth.State> states = new TreeMap<>();
         pool.targets().forEach(t -> states.put(t.host(), t.health().state()));
-        assertEquals(Map.of("127.0.0.10", TargetHealth.State.UNHEALTHY, "127.0.0.12", TargetHealth.State.HEALTHY), states);
+        assertEquals(
+                Map.of("127.0.0.10", TargetHealth.State.UNHEALTHY, "127.0.0.12", TargetHealth.State.HEALTHY), states);
     }
 
     @Test
     void anSrvNameGivesHostsPortsAndWeightsOfItsBestPriority() throws Exception {
         Name srv = Name.fromString("_api._tcp.consul.test.");
-        dns.set("_api._tcp.consul.test", Type.SRV, List.of(
-                new SRVRecord(srv, DClass.IN, 1, 10, 5, 9001, Name.fromString("n1.test.")),
-                new SRVRecord(srv, DClass.IN, 1, 10, 0, 9002, Name.fromString("n2.test.")),
-                new SRVRecord(srv, DClass.IN, 1, 20, 5, 9003, Name.fromString("n3.test."))));
+        dns.set(
+                "_api._tcp.consul.test",
+                Type.SRV,
+                List.of(
+                        new SRVRecord(srv, DClass.IN, 1, 10, 5, 9001, Name.fromString("n1.test.")),
+                        new SRVRecord(srv, DClass.IN, 1, 10, 0, 9002, Name.fromString("n2.test.")),
+                        new SRVRecord(srv, DClass.IN, 1, 20, 5, 9003, Name.fromString("n3.test."))));
         dns.set("n1.test", Type.A, List.of(a("n1.test", "127.0.0.21")));
         dns.set("n2.test", Type.A, List.of(a("n2.test", "127.0.0.22")));
         dns.set("n3.test", Type.A, List.of(a("n3.test", "127.0.0.23")));

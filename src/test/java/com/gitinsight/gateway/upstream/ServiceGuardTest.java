@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ServiceGuardTest {
 
-    private static final CircuitBreakerSchema.Config THREE_FAILURES = new CircuitBreakerSchema.Config(3, 300, 1,
-            Set.of(500, 502, 503, 504));
+    private static final CircuitBreakerSchema.Config THREE_FAILURES =
+            new CircuitBreakerSchema.Config(3, 300, 1, Set.of(500, 502, 503, 504));
 
     private static void fail(ServiceGuard g) {
         assertNull(g.admit());
@@ -42,8 +42,8 @@ class ServiceGuardTest {
 
     @Test
     void aRateBreakerIgnoresAFewFailuresAmongSuccessesAndOpensOnAMajority() {
-        CircuitBreakerSchema.Config rate = new CircuitBreakerSchema.Config(3, 30_000, 1, Set.of(500),
-                CircuitBreakerSchema.Mode.RATE, 50, 20, 60);
+        CircuitBreakerSchema.Config rate =
+                new CircuitBreakerSchema.Config(3, 30_000, 1, Set.of(500), CircuitBreakerSchema.Mode.RATE, 50, 20, 60);
         ServiceGuard few = new ServiceGuard("a", rate, 10);
         for (int i = 0; i < 19; i++) {
             fail(few);
@@ -119,8 +119,8 @@ class ServiceGuardTest {
 
     @Test
     void aReloadKeepsTheGuardsOfServicesWhoseSettingsDidNotChange() throws Exception {
-        com.gitinsight.gateway.config.KongConfigParser parser =
-                new com.gitinsight.gateway.config.KongConfigParser(com.gitinsight.gateway.config.PluginRegistry.builtIn());
+        com.gitinsight.gateway.config.KongConfigParser parser = new com.gitinsight.gateway.config.KongConfigParser(
+                com.gitinsight.gateway.config.PluginRegistry.builtIn());
         String base = """
                 _format_version: "3.0"
                 services:
@@ -133,7 +133,8 @@ class ServiceGuardTest {
                 """;
         ServiceGuards guards = new ServiceGuards(10);
         java.util.Map<String, ServiceGuard> first = guards.build(parser.parse("t.yml", base.formatted(5)));
-        java.util.Map<String, ServiceGuard> same = guards.build(parser.parse("t.yml", base.formatted(5) + "# edited\n"));
+        java.util.Map<String, ServiceGuard> same =
+                guards.build(parser.parse("t.yml", base.formatted(5) + "# edited\n"));
         java.util.Map<String, ServiceGuard> changed = guards.build(parser.parse("t.yml", base.formatted(6)));
         org.junit.jupiter.api.Assertions.assertSame(first.get("a"), same.get("a"));
         org.junit.jupiter.api.Assertions.assertSame(first.get("b"), same.get("b"));

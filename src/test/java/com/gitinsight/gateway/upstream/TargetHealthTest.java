@@ -35,7 +35,11 @@ class TargetHealthTest {
 
     /** Two targets: "a" with nginx's max_fails=3 fail_timeout=30s, "b" plain. */
     private UpstreamPool pool(HealthCheckSpec health) {
-        UpstreamSpec spec = new UpstreamSpec("u", UpstreamSpec.Algorithm.ROUND_ROBIN, UpstreamSpec.HashPolicy.NONE, health,
+        UpstreamSpec spec = new UpstreamSpec(
+                "u",
+                UpstreamSpec.Algorithm.ROUND_ROBIN,
+                UpstreamSpec.HashPolicy.NONE,
+                health,
                 List.of(new TargetSpec("10.0.0.1", 80, 100, 3, 30_000), new TargetSpec("10.0.0.2", 80, 100)));
         return new UpstreamPool("u", spec, registry, Map.of());
     }
@@ -116,8 +120,21 @@ class TargetHealthTest {
 
     @Test
     void activeProbesMarkDownAndUpByTheirOwnCounters() {
-        HealthCheckSpec.Active active = new HealthCheckSpec.Active(HealthCheckSpec.ProbeType.HTTP, "/health", 1000, 2,
-                Map.of(), true, 1000, 2, HealthCheckSpec.Active.HEALTHY_STATUSES, 1000, 2, 2, 2, HealthCheckSpec.Active.UNHEALTHY_STATUSES);
+        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
+                HealthCheckSpec.ProbeType.HTTP,
+                "/health",
+                1000,
+                2,
+                Map.of(),
+                true,
+                1000,
+                2,
+                HealthCheckSpec.Active.HEALTHY_STATUSES,
+                1000,
+                2,
+                2,
+                2,
+                HealthCheckSpec.Active.UNHEALTHY_STATUSES);
         TargetHealth h = a(pool(HealthCheckSpec.NONE)).health();
         h.activeResult(active, Failure.HTTP);
         h.activeResult(active, null);

@@ -33,8 +33,7 @@ public final class BurstyOracle {
         }
     }
 
-    private BurstyOracle() {
-    }
+    private BurstyOracle() {}
 
     /**
      * A SmoothBursty storing up to {@code maxBurstSeconds} of the rate; {@code full}: starting with
