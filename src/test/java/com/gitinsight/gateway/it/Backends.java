@@ -96,6 +96,24 @@ final class Backends implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The echo backend's description of what it received (name=value lines), from a 200. */
+    static java.util.Map<String, String> echoed(java.net.http.HttpResponse<String> response) {
+        org.junit.jupiter.api.Assertions.assertEquals(200, response.statusCode(), response.body());
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (String line : response.body().split("\n")) {
+            int eq = line.indexOf('=');
+            fields.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    /** A free loopback port for a server the test starts itself. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     /** A port where nothing listens: connections are refused. */
     static int refusingPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

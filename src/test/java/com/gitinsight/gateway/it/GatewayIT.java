@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.it;
 
+import static com.gitinsight.gateway.it.Backends.echoed;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -138,17 +138,6 @@ class GatewayIT {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The echo backend's description of what it received. */
-    private static Map<String, String> echoed(HttpResponse<String> response) {
-        assertEquals(200, response.statusCode(), response.body());
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String line : response.body().split("\n")) {
-            int eq = line.indexOf('=');
-            fields.put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        return fields;
     }
 
     private static void assertJsonError(HttpResponse<String> response, int status, String message) throws Exception {

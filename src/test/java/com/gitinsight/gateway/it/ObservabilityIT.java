@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.it;
 
+import static com.gitinsight.gateway.it.Backends.echoed;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -81,16 +80,6 @@ class ObservabilityIT {
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
         return Http.get("http://127.0.0.1:" + base.getPort() + path, headers);
-    }
-
-    private static Map<String, String> echoed(HttpResponse<String> response) {
-        assertEquals(200, response.statusCode(), response.body());
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String line : response.body().split("\n")) {
-            int eq = line.indexOf('=');
-            fields.put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        return fields;
     }
 
     private static String header(HttpResponse<?> r, String name) {

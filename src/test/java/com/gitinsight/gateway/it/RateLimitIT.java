@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.ratelimit.TestRedis;
 import java.io.File;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -44,10 +43,7 @@ class RateLimitIT {
     @Deployment(testable = false)
     static WebArchive deployment() throws Exception {
         int echo = BACKENDS.echo("limited");
-        int dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = s.getLocalPort();
-        }
+        int dead = Backends.freePort();
         try {
             redisPort = TestRedis.port();
         } catch (org.opentest4j.TestAbortedException e) {

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.it;
 
+import static com.gitinsight.gateway.it.Backends.echoed;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -357,16 +357,6 @@ class SecurityIT {
             b.header(headers[i], headers[i + 1]);
         }
         return send(b);
-    }
-
-    private static Map<String, String> echoed(HttpResponse<String> response) {
-        assertEquals(200, response.statusCode(), response.body());
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String line : response.body().split("\n")) {
-            int eq = line.indexOf('=');
-            fields.put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        return fields;
     }
 
     private static String message(HttpResponse<String> response) throws Exception {

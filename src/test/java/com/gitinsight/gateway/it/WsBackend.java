@@ -6,7 +6,6 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,9 +34,7 @@ final class WsBackend implements AutoCloseable {
 
     /** A backend with these endpoints (an {@link Echo}, or {@link WhoA} or {@link WhoB} to tell two apart). */
     WsBackend(Class<?>... endpoints) throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = Backends.freePort();
         server = new Server("127.0.0.1", port, "/", Map.of(), endpoints);
         server.start();
     }
