@@ -52,10 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CacheIT {
 
     private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient HTTP = Http.CLIENT;
     private static final String EXCHANGE =
             "test.analysis." + UUID.randomUUID().toString().substring(0, 8);
     private static final String ALICE_SECRET = "alice-secret-for-the-cache-test-0123456789";

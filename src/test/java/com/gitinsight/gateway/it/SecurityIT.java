@@ -51,10 +51,7 @@ class SecurityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Backends BACKENDS = new Backends();
     private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final HttpClient HTTP = Http.CLIENT;
     private static final String SECRET = "your-jwt-secret-here";
 
     private static final MockOAuth2Server IDP = new MockOAuth2Server();

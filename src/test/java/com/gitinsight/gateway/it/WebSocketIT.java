@@ -51,10 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WebSocketIT {
 
     static final Backends BACKENDS = new Backends();
-    static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    static final HttpClient HTTP = Http.CLIENT;
     static WsBackend ws;
     static WsBackend doomed;
     static WsBackend whoA;
