@@ -95,9 +95,7 @@ public class CurrentRequestFilter extends HttpFilter {
                     "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
         }
-        if (match != null
-                && (RequestPath.hasDotSegment(match.upstreamPath())
-                        || RequestPath.hasDotSegment(RequestPath.asLenientBackendsRead(match.upstreamPath())))) {
+        if (match != null && leavesServicePath(match.upstreamPath())) {
             // strip_path cuts anywhere (Kong's prefixes are not segment-aware): "/pub../x" leaves
             // "../x", which the service path would resolve against on the backend (also when a
             // lenient backend decodes "%2F": "/pub..%2Fx").
@@ -115,6 +113,15 @@ public class CurrentRequestFilter extends HttpFilter {
             exchange.end();
             current.unbind();
         }
+    }
+
+    /** Whether the upstream path, as written or as a lenient backend reads it, has a dot segment. */
+    private static boolean leavesServicePath(String upstreamPath) {
+        if (RequestPath.hasDotSegment(upstreamPath)) {
+            return true;
+        }
+        String lenient = RequestPath.asLenientBackendsRead(upstreamPath);
+        return lenient != upstreamPath && RequestPath.hasDotSegment(lenient);
     }
 
     private static boolean isAdmin(String path) {

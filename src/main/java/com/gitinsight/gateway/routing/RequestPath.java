@@ -36,7 +36,8 @@ public final class RequestPath {
             throw new BadPath("The request path must start with /");
         }
         String decoded = raw.indexOf('%') < 0 ? raw : decodeUnreserved(raw);
-        if (decoded.indexOf('.') < 0 && decoded.indexOf("//") < 0) {
+        // Every dot segment follows a '/': "/big.json" needs no segment walk (no allocation).
+        if (decoded.indexOf("/.") < 0 && decoded.indexOf("//") < 0) {
             return decoded;
         }
         return removeDotSegments(decoded);

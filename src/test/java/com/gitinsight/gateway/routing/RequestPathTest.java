@@ -42,6 +42,16 @@ class RequestPathTest {
     }
 
     @Test
+    void anOrdinaryPathIsReturnedAsItIsWithoutAWalk() throws Exception {
+        // The hot path: no escape, no dot segment, no doubled slash: the same instance back.
+        for (String plain : new String[] {"/api/big.json", "/a.b/c.d/", "/v1.2/x"}) {
+            assertTrue(plain == RequestPath.normalize(plain), plain);
+        }
+        assertEquals("/.well-known/x", RequestPath.normalize("/.well-known/x"), "a dot-leading name is no dot segment");
+        assertEquals("/a/b.", RequestPath.normalize("/a/./b."));
+    }
+
+    @Test
     void refusesWhatCannotBeReadOneWay() {
         assertThrows(RequestPath.BadPath.class, () -> n("/.."));
         assertThrows(RequestPath.BadPath.class, () -> n("/a/../../etc"));
