@@ -12,6 +12,12 @@
 #                               one is a hit (the cost of answering from the cache, vs nginx's hop)
 #   BENCH_RATELIMIT=1 scripts/bench.sh  with rate-limiting (local, per client address, limits
 #                               too high to refuse: the cost of counting) and request-rate on the route
+#   BENCH_PLUGINS=1 scripts/bench.sh    GitInsight's own plugin set, as its kong.yml has it:
+#                               request-id, correlation-id, prometheus (global), security-headers,
+#                               CORS, JWT (HS256, token in the query), rate-limiting (local) on the
+#                               route, plus the breaker and passive checks every run has
+#   BENCH_JFR=/tmp/gw.jfr scripts/bench.sh  also records a JFR profile of the gateway (settings=profile,
+#                               30 s, starting BENCH_JFR_DELAY seconds after start, default 150)
 # Extra arguments go to peer-bench.sh (see its -h). Needs ../shared beside the project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +64,11 @@ if [[ ${BENCH_RATELIMIT:-0} == 1 ]]; then
         config: {rate: 1000000r/s, burst: 1000000}
 YML
 fi
+if [[ ${BENCH_PLUGINS:-0} == 1 ]]; then
+  BENCH_METRICS=1 BENCH_FILTERS=1
+  sed -i 's/^plugins:$/plugins:\n  - name: request-id\n    config: {header_name: X-Request-ID, generator: uuid}\n  - name: correlation-id\n    config: {header_name: X-Correlation-ID, generator: uuid}/' "$work/bench.yml"
+  route_extra='      - {name: rate-limiting, config: {minute: 1000000000, hour: 1000000000000, limit_by: ip}}'
+fi
 if [[ ${BENCH_METRICS:-0} == 1 ]]; then
   # Global, as GitInsight's file has it: every request counted, timed and measured.
   sed -i 's/^plugins:$/plugins:\n  - name: prometheus\n    config: {per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true}/' "$work/bench.yml"
@@ -80,6 +91,7 @@ if [[ ${BENCH_FILTERS:-0} == 1 ]]; then
       - name: ip-restriction
         config: {allow: [127.0.0.0/8]}
       - name: security-headers
+${route_extra:-}
 consumers:
   - username: bench
     jwt_secrets:
@@ -104,12 +116,16 @@ rss_probe() {
     [[ -n $pid ]] && awk '/VmRSS/ {print $2}' "/proc/$pid/status" > "$work/rss" 2>/dev/null || true
   done
 }
+jfr=
+if [[ -n ${BENCH_JFR:-} ]]; then
+  jfr="-XX:StartFlightRecording=delay=${BENCH_JFR_DELAY:-150}s,duration=30s,settings=profile,filename=$BENCH_JFR"
+fi
 rss_probe &
 probe=$!
 
 set +e
 bash "$peer" -g "http://127.0.0.1:$port" --gateway-name gitinsight \
-  --gateway-cmd "GATEWAY_PORT=$port GATEWAY_CONFIG=$work/bench.yml exec $root/scripts/run.sh" \
+  --gateway-cmd "GATEWAY_PORT=$port GATEWAY_CONFIG=$work/bench.yml GATEWAY_EXTRA_JAVA_OPTS='$jfr' exec $root/scripts/run.sh" \
   --gateway-warmup "${BENCH_WARMUP:-30}" "${extra[@]}" "$@"
 status=$?
 kill "$probe" 2>/dev/null

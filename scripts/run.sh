@@ -4,7 +4,8 @@
 #   scripts/run.sh --demo    also starts local stand-in backends and a config that uses them
 #   scripts/run.sh --server payara-micro|payara-server|wildfly   (default payara-micro) the same WAR
 #                            on another server, fetched through Maven and set up from server-config/<server>/
-# Environment: GATEWAY_PORT (default 8000), GATEWAY_CONFIG, GATEWAY_JAVA_OPTS, GATEWAY_SERVER_PROPERTIES
+# Environment: GATEWAY_PORT (default 8000), GATEWAY_CONFIG, GATEWAY_JAVA_OPTS (replaces the defaults),
+# GATEWAY_EXTRA_JAVA_OPTS (added to them), GATEWAY_SERVER_PROPERTIES
 #   (name=value,... set through the server's own mechanism: Payara Micro --systemproperties, Payara
 #   Server set-config-property, WildFly system properties).
 set -euo pipefail
@@ -33,7 +34,8 @@ war=target/gateway.war
 micro=target/payara-micro.jar
 
 # Build when the WAR or Payara Micro is missing, or any source is newer than the WAR.
-if [[ ! -f $war || ! -f $micro ]] || [[ -n $(find pom.xml src/main webapp -newer "$war" -type f 2>/dev/null | head -n 1) ]]; then
+boot=target/gateway-boot.jar
+if [[ ! -f $war || ! -f $micro || ! -f $boot ]] || [[ -n $(find pom.xml src/main webapp -newer "$war" -type f 2>/dev/null | head -n 1) ]]; then
   echo "building the gateway (mvn package)..." >&2
   mvn -B -q -DskipTests package >&2
 fi
@@ -137,7 +139,10 @@ if [[ -n ${GATEWAY_SERVER_PROPERTIES:-} ]]; then
 fi
 # -Dhttp.maxConnections: the JDK's own keep-alive cache otherwise keeps only 5 per host.
 # shellcheck disable=SC2086
-java ${GATEWAY_JAVA_OPTS:-$default_java_opts} \
+# The boot agent gives every thread its own default SecureRandom: Payara makes a random UUID for
+# every request (a request-tracing span, tracing on or off), and the JDK's one default generator
+# would be a lock all requests share (boot.BootAgent).
+java ${GATEWAY_JAVA_OPTS:-$default_java_opts} ${GATEWAY_EXTRA_JAVA_OPTS:-} -javaagent:"$root/$boot" \
   -Dhttp.maxConnections=256 \
   -Dgateway.config="$config" \
   -jar "$micro" \

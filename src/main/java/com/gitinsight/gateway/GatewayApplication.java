@@ -71,6 +71,8 @@ public class GatewayApplication extends Application {
                 "jersey.config.server.wadl.disableWadl", true,
                 "jersey.config.server.monitoring.statistics.enabled", false,
                 "jersey.config.server.monitoring.enabled", false,
-                "jersey.config.server.tracing.type", "OFF");
+                "jersey.config.server.tracing.type", "OFF",
+                // No resource declares a constraint; Jersey otherwise runs the validator on every call.
+                "jersey.config.beanValidation.disable.server", true);
     }
 }

@@ -75,4 +75,23 @@ class ArchitectureTest {
                 .resideInAnyPackage("org.apache.hc..")
                 .check(classes);
     }
+
+    @Test
+    void theBootAgentDependsOnTheJdkOnlyAndNothingOnIt() {
+        // It runs before the server, from its own jar: no library, no gateway class is there.
+        noClasses()
+                .that()
+                .resideInAPackage("com.gitinsight.gateway.boot..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("java..", "com.gitinsight.gateway.boot..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("com.gitinsight.gateway.boot..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.gitinsight.gateway.boot..")
+                .check(classes);
+    }
 }
