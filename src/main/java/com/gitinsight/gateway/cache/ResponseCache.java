@@ -56,7 +56,9 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     long offheapMb;
 
     private CacheManager manager;
-    private Cache<String, CachedResponse> entries;
+    // Made on the first store: the off-heap tier is resident memory (64 MB by default), which a
+    // gateway with no proxy-cache route should not hold. Null until then: nothing is cached.
+    private volatile Cache<String, CachedResponse> entries;
     private final ConcurrentSkipListMap<String, Set<String>> byPath = new ConcurrentSkipListMap<>();
     private final Map<String, CompletableFuture<CachedResponse>> inflight = new ConcurrentHashMap<>();
     private final AtomicLong hits = new AtomicLong();
@@ -77,7 +79,24 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     @PostConstruct
     void start() {
         manager = CacheManagerBuilder.newCacheManagerBuilder().build(true);
-        entries = manager.createCache(
+    }
+
+    private Cache<String, CachedResponse> entries() {
+        Cache<String, CachedResponse> made = entries;
+        if (made == null) {
+            synchronized (this) {
+                made = entries;
+                if (made == null) {
+                    made = create();
+                    entries = made;
+                }
+            }
+        }
+        return made;
+    }
+
+    private Cache<String, CachedResponse> create() {
+        return manager.createCache(
                 "gateway-responses",
                 CacheConfigurationBuilder.newCacheConfigurationBuilder(
                                 String.class,
@@ -181,7 +200,8 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     /** The stored entry, whatever its freshness (the caller decides), or null. */
     public CachedResponse get(String key) {
-        return entries.get(key);
+        Cache<String, CachedResponse> made = entries;
+        return made == null ? null : made.get(key);
     }
 
     /** Whether {@code entry} may still be served as fresh: fresh, and not distrusted by a gap in the event feed. */
@@ -203,7 +223,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
             set.add(key);
             return set;
         });
-        entries.put(key, response);
+        entries().put(key, response);
     }
 
     private void unindex(String path, String key) {
@@ -243,17 +263,20 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     public void purgeAll() {
         long n = byPath.values().stream().mapToLong(Set::size).sum();
-        entries.clear();
+        Cache<String, CachedResponse> made = entries;
+        if (made != null) {
+            made.clear();
+        }
         byPath.clear();
         evictions.addAndGet(n);
     }
 
     public boolean purgeKey(String key) {
-        CachedResponse old = entries.get(key);
+        CachedResponse old = get(key);
         if (old == null) {
             return false;
         }
-        entries.remove(key);
+        entries().remove(key);
         evictions.incrementAndGet();
         return true;
     }
@@ -266,7 +289,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
                 byPath.subMap(from, true, from + Character.MAX_VALUE, true).entrySet()) {
             if (pattern.matches(e.getKey())) {
                 for (String k : List.copyOf(e.getValue())) {
-                    entries.remove(k);
+                    entries().remove(k);
                     unindex(e.getKey(), k);
                     n++;
                 }
@@ -282,7 +305,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
         for (Map.Entry<String, Set<String>> e : byPath.entrySet()) {
             if (feed.covers(e.getKey())) {
                 for (String k : List.copyOf(e.getValue())) {
-                    entries.remove(k);
+                    entries().remove(k);
                     n++;
                 }
                 byPath.remove(e.getKey());

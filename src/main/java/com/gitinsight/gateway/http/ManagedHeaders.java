@@ -6,11 +6,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -32,8 +31,9 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
 
     private record Rule(String name, Supplier<String> value, Mode mode) {}
 
-    private final Map<String, Rule> rules = new LinkedHashMap<>();
-    private final Set<String> setDownstream = new HashSet<>();
+    // Case-insensitive without lower-casing: every header the backend sends is looked up here.
+    private final Map<String, Rule> rules = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Set<String> setDownstream = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     private boolean applied;
 
     private ManagedHeaders(HttpServletResponse response) {
@@ -61,7 +61,7 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
      * phase, as Kong's {@code header_filter}: it runs even when a later plugin refused the request).
      */
     public void manage(String name, Supplier<String> value, Mode mode) {
-        rules.put(name.toLowerCase(Locale.ROOT), new Rule(name, value, mode));
+        rules.put(name, new Rule(name, value, mode));
     }
 
     /** Applies the rules if nothing has been sent yet; filters call it when the chain returns. */
@@ -72,11 +72,10 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
         applied = true;
         HttpServletResponse out = (HttpServletResponse) getResponse();
         for (Rule r : rules.values()) {
-            String key = r.name().toLowerCase(Locale.ROOT);
             String value = r.value().get();
             switch (r.mode()) {
                 case DEFAULT -> {
-                    if (!setDownstream.contains(key) && value != null) {
+                    if (!setDownstream.contains(r.name()) && value != null) {
                         out.setHeader(r.name(), value);
                     }
                 }
@@ -106,11 +105,11 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
         if (rules.isEmpty()) {
             return false;
         }
-        Rule r = rules.get(name.toLowerCase(Locale.ROOT));
+        Rule r = rules.get(name);
         if (r == null) {
             return false;
         }
-        setDownstream.add(r.name().toLowerCase(Locale.ROOT));
+        setDownstream.add(r.name());
         return r.mode() == Mode.OVERRIDE;
     }
 

@@ -34,6 +34,34 @@ class ResponseCacheTest {
     }
 
     @Test
+    void theOffHeapTierIsReservedOnlyOnceSomethingIsStored() {
+        // A gateway without a proxy-cache route must not hold the tier's memory (resident once made).
+        long before = directMemoryUsed();
+        ResponseCache unused = new ResponseCache(100, 48);
+        try {
+            assertTrue(directMemoryUsed() - before < 8L << 20, "an unused cache reserved off-heap memory");
+            assertNull(unused.get("k"));
+            assertFalse(unused.purgeKey("k"));
+            unused.purgeAll();
+            assertEquals(0, unused.size());
+
+            unused.put("k", entry("/r", System.currentTimeMillis(), 60_000, false));
+            assertNotNull(unused.get("k"));
+            assertTrue(directMemoryUsed() - before >= 8L << 20, "the off-heap tier was not made on the first store");
+        } finally {
+            unused.stop();
+        }
+    }
+
+    private static long directMemoryUsed() {
+        return java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)
+                .stream()
+                .filter(pool -> pool.getName().equals("direct"))
+                .mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+                .sum();
+    }
+
+    @Test
     void entriesSurviveTheTripThroughTheOffHeapTier() {
         long now = System.currentTimeMillis();
         // 100 on the heap: the first ones of 1000 live off-heap (serialized) by the end.

@@ -1,0 +1,125 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.ServiceSpec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The minimal client against a backend that answers one request per connection and then closes
+ * it without saying so (no {@code Connection: close}): the next request on that pooled
+ * connection gets no answer.
+ */
+class UpstreamClientTest {
+
+    private static final ServiceSpec SERVICE = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000);
+
+    private final UpstreamClient client = new UpstreamClient(8, 8);
+    private final List<String> requestLines = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private ServerSocket server;
+
+    @AfterEach
+    void close() throws IOException {
+        client.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HttpHost oneAnswerPerConnectionBackend() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    connections.incrementAndGet();
+                    BufferedReader in = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                    String line = in.readLine();
+                    requestLines.add(line);
+                    int length = 0;
+                    for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                        if (h.toLowerCase().startsWith("content-length:")) {
+                            length = Integer.parseInt(h.substring(15).trim());
+                        }
+                    }
+                    for (int i = 0; i < length; i++) {
+                        in.read();
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        return new HttpHost("http", "127.0.0.1", server.getLocalPort());
+    }
+
+    private String send(HttpHost target, org.apache.hc.client5.http.classic.methods.HttpUriRequestBase request)
+            throws Exception {
+        try (ClassicHttpResponse response = client.open(target, request, SERVICE)) {
+            return response.getCode() + " " + EntityUtils.toString(response.getEntity());
+        }
+    }
+
+    @Test
+    void anIdempotentRequestOnAStaleConnectionIsSentOnceMoreOnAFreshOne() throws Exception {
+        HttpHost target = oneAnswerPerConnectionBackend();
+        assertEquals("200 ok", send(target, new HttpGet("/a")));
+        // The pooled connection is closed by now; the GET goes out on it, gets nothing, and again.
+        assertEquals("200 ok", send(target, new HttpGet("/b")));
+        assertEquals(List.of("GET /a HTTP/1.1", "GET /b HTTP/1.1"), requestLines);
+        assertTrue(connections.get() >= 2);
+    }
+
+    @Test
+    void aStreamedBodyIsNeverSentTwice() throws Exception {
+        HttpHost target = oneAnswerPerConnectionBackend();
+        assertEquals("200 ok", send(target, new HttpGet("/a")));
+        HttpPost post = new HttpPost("/b");
+        post.setEntity(new InputStreamEntity(
+                new java.io.ByteArrayInputStream("body".getBytes(StandardCharsets.UTF_8)), 4, ContentType.TEXT_PLAIN));
+        assertThrows(NoHttpResponseException.class, () -> send(target, post));
+        assertFalse(requestLines.contains("POST /b HTTP/1.1"));
+    }
+
+    @Test
+    void whatTheMinimalClientDoesNotDoOnItsOwn() throws Exception {
+        // No redirect following, no decompression request, no cookie handling: the proxy's business.
+        HttpHost target = oneAnswerPerConnectionBackend();
+        HttpGet get = new HttpGet("/x");
+        try (ClassicHttpResponse response = client.open(target, get, SERVICE)) {
+            assertEquals(200, response.getCode());
+        }
+        assertNull(get.getFirstHeader("Accept-Encoding"));
+        assertNull(get.getFirstHeader("Cookie"));
+    }
+}
