@@ -291,14 +291,14 @@ class KongConfigParserTest {
                   - name: a
                     url: http://a:1
                 plugins:
-                  - name: bot-detection
+                  - name: oauth2
                 """);
         assertTrue(
                 e.errors()
                         .get(0)
                         .toString()
                         .startsWith(
-                                "test.yml:6:11: plugins[0].name: plugin 'bot-detection' is not implemented by this gateway (available: "),
+                                "test.yml:6:11: plugins[0].name: plugin 'oauth2' is not implemented by this gateway (available: "),
                 e.getMessage());
     }
 

@@ -27,15 +27,17 @@ import org.junit.jupiter.api.Test;
 class PluginOrderTest {
 
     /** The {@code PRIORITY} of each Kong plugin the gateway implements, from its Kong handler.lua. */
-    static final Map<String, Integer> KONG = Map.of(
-            "cors", 2000,
-            "jwt", 1450,
-            "ip-restriction", 990,
-            "request-size-limiting", 951,
-            "rate-limiting", 910,
-            "proxy-cache", 100,
-            "prometheus", 13,
-            "correlation-id", 1);
+    static final Map<String, Integer> KONG = Map.ofEntries(
+            Map.entry("bot-detection", 2500),
+            Map.entry("cors", 2000),
+            Map.entry("jwt", 1450),
+            Map.entry("ip-restriction", 990),
+            Map.entry("request-size-limiting", 951),
+            Map.entry("rate-limiting", 910),
+            Map.entry("proxy-cache", 100),
+            Map.entry("prometheus", 13),
+            Map.entry("request-termination", 2),
+            Map.entry("correlation-id", 1));
 
     private static final PluginRegistry PLUGINS = PluginRegistry.builtIn();
 
@@ -45,6 +47,7 @@ class PluginOrderTest {
             "observability.RequestIdFilter", // request-id 1000001: every refusal carries the id
             "security.SecurityHeadersFilter", // security-headers 500000
             "proxy.HeaderLimitFilter", // right after the security headers
+            "security.BotDetectionFilter", // bot-detection 2500
             "security.CorsFilter", // cors 2000
             "security.JwtFilter", // jwt 1450
             "security.IpRestrictionFilter", // ip-restriction 990
@@ -52,6 +55,7 @@ class PluginOrderTest {
             "ratelimit.RateLimitFilter", // rate-limiting 910
             "ratelimit.RequestRateFilter", // request-rate 905
             "cache.ProxyCacheFilter", // proxy-cache 100
+            "termination.RequestTerminationFilter", // request-termination 2
             "observability.CorrelationIdFilter", // correlation-id 1
             "proxy.WebSocketFilter"); // innermost: the handshake's proxy
 

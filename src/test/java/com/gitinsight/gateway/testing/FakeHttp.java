@@ -36,6 +36,7 @@ public final class FakeHttp {
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private final Map<String, Object> attributes = new HashMap<>();
         private String remoteAddr = "127.0.0.1";
+        private byte[] body = new byte[0];
         private final String method;
         private final String path;
         private final String query;
@@ -77,6 +78,18 @@ public final class FakeHttp {
                         case "getCookies" -> cookies();
                         case "getRemoteAddr" -> remoteAddr;
                         case "getScheme" -> "http";
+                        case "getServerName" -> {
+                            String host = headers.getOrDefault("Host", List.of("localhost"))
+                                    .get(0);
+                            int colon = host.lastIndexOf(':');
+                            yield colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
+                        }
+                        case "getLocalPort" -> 8000;
+                        case "getContentType" ->
+                            headers.getOrDefault("Content-Type", List.of()).stream()
+                                    .findFirst()
+                                    .orElse(null);
+                        case "getInputStream" -> new FakeInput(body);
                         case "isSecure" -> false;
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
@@ -102,6 +115,13 @@ public final class FakeHttp {
 
         public Request header(String name, String value) {
             headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** The request body (and its Content-Length). */
+        public Request body(String text) {
+            body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            headers.put("Content-Length", new ArrayList<>(List.of(Integer.toString(body.length))));
             return this;
         }
 
@@ -287,6 +307,40 @@ public final class FakeHttp {
             byte[] body = "{\"backend\":true}".getBytes(StandardCharsets.UTF_8);
             r.setContentLength(body.length);
             r.getOutputStream().write(body);
+        }
+    }
+
+    /** A request body as the container's stream. */
+    static final class FakeInput extends jakarta.servlet.ServletInputStream {
+        private final java.io.ByteArrayInputStream in;
+
+        FakeInput(byte[] body) {
+            in = new java.io.ByteArrayInputStream(body);
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(jakarta.servlet.ReadListener listener) {
+            throw new UnsupportedOperationException();
         }
     }
 }

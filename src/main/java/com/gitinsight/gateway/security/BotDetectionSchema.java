@@ -1,0 +1,123 @@
+package com.gitinsight.gateway.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
+import com.gitinsight.gateway.config.PluginSchema;
+import com.gitinsight.gateway.config.PluginSpec;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Kong's {@code bot-detection}: {@code allow} and {@code deny} regexes on {@code User-Agent}, then
+ * Kong's built-in list of bots ({@link KnownBots}). Every regex is compiled here, once, at load;
+ * verdicts are kept per configuration for up to 10,000 user agents, as Kong's LRU does.
+ */
+public final class BotDetectionSchema implements PluginSchema {
+
+    public static final String NAME = "bot-detection";
+
+    /** What a user agent is: allowed by a rule, denied by one, a known bot, or nothing known. */
+    enum Verdict {
+        ALLOW,
+        DENY,
+        BOT,
+        NONE;
+
+        boolean refused() {
+            return this == DENY || this == BOT;
+        }
+    }
+
+    /**
+     * Longest user agent whose verdict is kept: a client can send a new long one on every request,
+     * and 10,000 of them must not fill the heap. Longer ones are judged each time.
+     */
+    static final int CACHED_AGENT_CHARS = 512;
+
+    public record Config(List<Pattern> allow, List<Pattern> deny, Cache<String, Verdict> verdicts)
+            implements PluginConfig {
+        public Config {
+            allow = List.copyOf(allow);
+            deny = List.copyOf(deny);
+        }
+
+        Config(List<Pattern> allow, List<Pattern> deny) {
+            this(allow, deny, Caffeine.newBuilder().maximumSize(10_000).build());
+        }
+
+        /** Kong's order: an allow rule wins over everything, then deny, then the built-in bots. */
+        Verdict judge(String userAgent) {
+            if (userAgent.length() > CACHED_AGENT_CHARS) {
+                return examine(userAgent);
+            }
+            return verdicts.get(userAgent, this::examine);
+        }
+
+        private Verdict examine(String raw) {
+            String agent = raw.strip();
+            if (matchesAny(allow, agent)) {
+                return Verdict.ALLOW;
+            }
+            if (matchesAny(deny, agent)) {
+                return Verdict.DENY;
+            }
+            return KnownBots.matches(agent) ? Verdict.BOT : Verdict.NONE;
+        }
+
+        private static boolean matchesAny(List<Pattern> patterns, String agent) {
+            for (Pattern p : patterns) {
+                if (p.matcher(agent).find()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Kong's bot-detection handler.lua: early, before authentication. */
+    @Override
+    public int priority() {
+        return 2500;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.security.BotDetectionFilter");
+    }
+
+    /** Kong's schema: {@code consumer = typedefs.no_consumer}. */
+    @Override
+    public Set<PluginSpec.Scope> scopes() {
+        return EnumSet.of(PluginSpec.Scope.GLOBAL, PluginSpec.Scope.SERVICE, PluginSpec.Scope.ROUTE);
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(Set.of("allow", "deny"), Set.of());
+        return new Config(patterns(f, "allow"), patterns(f, "deny"));
+    }
+
+    private static List<Pattern> patterns(PluginFields f, String key) {
+        List<Pattern> out = new ArrayList<>();
+        for (String regex : f.strings(key, List.of())) {
+            try {
+                out.add(Pattern.compile(regex));
+            } catch (PatternSyntaxException e) {
+                f.error(key, "not a valid regex: " + regex);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,197 @@
+package com.gitinsight.gateway.termination;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The echo of request-termination: Kong's document ({@code message}, {@code kong}, {@code request},
+ * {@code matched_route}, {@code matched_service}), for debugging a route. The request body is echoed
+ * when it is at most {@value #MAX_BODY_BYTES} bytes (Kong echoes only a body its buffer held); a JSON
+ * or form body also parsed, as Kong's {@code get_body}.
+ */
+final class Echo {
+
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** This node's id in echoes (Kong's node id): fixed for the life of the process. */
+    private static final String NODE_ID = UUID.randomUUID().toString();
+
+    private static final long PID = ProcessHandle.current().pid();
+    private static final String HOSTNAME = hostname();
+
+    private Echo() {}
+
+    static byte[] document(RequestTerminationSchema.Config config, RequestContext context, HttpServletRequest request)
+            throws IOException {
+        ObjectNode doc = JSON.createObjectNode();
+        if (config.message() != null) {
+            doc.put("message", config.message());
+        }
+        ObjectNode kong = doc.putObject("kong");
+        kong.put("node_id", NODE_ID);
+        kong.put("worker_pid", PID);
+        kong.put("hostname", HOSTNAME);
+        doc.set("request", request(context, request));
+        RouteMatch match = context == null ? null : context.match();
+        if (match != null) {
+            doc.set("matched_route", route(match.route()));
+            if (match.service() != null) {
+                doc.set("matched_service", service(match.service()));
+            }
+        }
+        return JSON.writeValueAsBytes(doc);
+    }
+
+    private static ObjectNode request(RequestContext context, HttpServletRequest request) throws IOException {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("scheme", request.getScheme());
+        String host = request.getServerName();
+        out.put("host", host == null ? null : host.toLowerCase(Locale.ROOT));
+        out.put("port", request.getLocalPort());
+        ObjectNode headers = out.putObject("headers");
+        for (String name : Collections.list(request.getHeaderNames())) {
+            String key = name.toLowerCase(Locale.ROOT);
+            for (String value : Collections.list(request.getHeaders(name))) {
+                add(headers, key, JSON.getNodeFactory().textNode(value));
+            }
+        }
+        out.set("query", query(request.getQueryString()));
+        byte[] body = body(request);
+        if (body != null && body.length > 0) {
+            String raw = new String(body, StandardCharsets.UTF_8);
+            JsonNode parsed = parsed(request.getContentType(), raw);
+            if (parsed != null) {
+                out.set("body", parsed);
+            }
+            out.put("raw_body", raw);
+        }
+        out.put("method", request.getMethod());
+        out.put("path", context != null && context.path() != null ? context.path() : request.getRequestURI());
+        return out;
+    }
+
+    /** Kong's query table: a repeated argument is an array, one without {@code =} is {@code true}. */
+    static ObjectNode query(String query) {
+        ObjectNode out = JSON.createObjectNode();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq < 0) {
+                add(out, Trigger.decode(pair), JSON.getNodeFactory().booleanNode(true));
+            } else {
+                add(
+                        out,
+                        Trigger.decode(pair.substring(0, eq)),
+                        JSON.getNodeFactory().textNode(formDecode(pair.substring(eq + 1))));
+            }
+        }
+        return out;
+    }
+
+    private static String formDecode(String value) {
+        return Trigger.decode(value);
+    }
+
+    private static void add(ObjectNode object, String key, JsonNode value) {
+        JsonNode existing = object.get(key);
+        if (existing == null) {
+            object.set(key, value);
+        } else if (existing instanceof ArrayNode array) {
+            array.add(value);
+        } else {
+            ArrayNode array = object.putArray(key);
+            array.add(existing);
+            array.add(value);
+        }
+    }
+
+    /** The body when it fits the echo's bound, else null (the echo then leaves it out). */
+    private static byte[] body(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            return null;
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            return bytes.length > MAX_BODY_BYTES ? null : bytes;
+        }
+    }
+
+    private static JsonNode parsed(String contentType, String raw) {
+        if (contentType == null) {
+            return null;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/json")) {
+            try {
+                JsonNode node = JSON.readTree(raw);
+                return node != null && node.isContainerNode() ? node : null;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        if (type.startsWith("application/x-www-form-urlencoded")) {
+            return query(raw);
+        }
+        return null;
+    }
+
+    private static ObjectNode route(RouteSpec route) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("name", route.name());
+        ArrayNode paths = out.putArray("paths");
+        route.paths().forEach(p -> paths.add(p.raw()));
+        ArrayNode hosts = out.putArray("hosts");
+        route.hosts().forEach(hosts::add);
+        ArrayNode methods = out.putArray("methods");
+        route.methods().stream().sorted().forEach(methods::add);
+        out.put("strip_path", route.stripPath());
+        out.put("preserve_host", route.preserveHost());
+        out.put("regex_priority", route.regexPriority());
+        out.put("path_handling", route.pathHandling() == RouteSpec.PathHandling.V1 ? "v1" : "v0");
+        return out;
+    }
+
+    /** The service as Kong shows it; no credentials of a URL (the spec keeps none: host, port, path). */
+    private static ObjectNode service(ServiceSpec service) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("name", service.name());
+        out.put("protocol", service.protocol());
+        out.put("host", service.host());
+        out.put("port", service.port());
+        out.put("path", service.path());
+        out.put("retries", service.retries());
+        out.put("connect_timeout", service.connectTimeoutMs());
+        out.put("write_timeout", service.writeTimeoutMs());
+        out.put("read_timeout", service.readTimeoutMs());
+        return out;
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package com.gitinsight.gateway.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plugin bot-detection against Kong's spec/03-plugins/21-bot-detection (01-access, 03-api; HTTP
+ * cases, not gRPC), plus what Kong's handler does beyond them (two User-Agents, stripped agents).
+ */
+class BotDetectionFilterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CHROME = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_5) AppleWebKit/537.36"
+            + " (KHTML, like Gecko) Chrome/50.0.2661.102 Safari/537.36";
+
+    private static GatewaySnapshot snapshot(String config) {
+        return TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/]
+                        plugins:
+                          - name: bot-detection
+                            config: %s
+                """.formatted(config));
+    }
+
+    private static FakeHttp.Response send(GatewaySnapshot s, FakeHttp.Request request) throws Exception {
+        request.on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        FakeHttp.Backend backend = new FakeHttp.Backend();
+        new BotDetectionFilter()
+                .apply(
+                        request.context().plugin(BotDetectionSchema.NAME, BotDetectionSchema.Config.class),
+                        request.context(),
+                        request.request,
+                        response.response,
+                        backend);
+        return backend.calls() == 1 ? null : response;
+    }
+
+    private static int status(String config, String... userAgents) throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/request");
+        for (String ua : userAgents) {
+            request.header("User-Agent", ua);
+        }
+        FakeHttp.Response r = send(snapshot(config), request);
+        return r == null ? 200 : r.status();
+    }
+
+    @Test
+    void ordinaryClientsAndNoUserAgentPass() throws Exception {
+        assertEquals(200, status("{}"));
+        assertEquals(200, status("{}", CHROME));
+        assertEquals(200, status("{}", "HelloWorld"));
+        assertEquals(200, status("{}", "curl/7.43.0"));
+    }
+
+    @Test
+    void kongsKnownBotsAreRefusedWithForbidden() throws Exception {
+        FakeHttp.Request request =
+                FakeHttp.Request.get("/request", "User-Agent", "Googlebot/2.1 (+http://www.google.com/bot.html)");
+        FakeHttp.Response r = send(snapshot("{}"), request);
+        assertEquals(403, r.status());
+        assertEquals("Forbidden", JSON.readTree(r.text()).get("message").asText());
+        assertEquals(403, status("{}", "facebookexternalhit/1.1"));
+        assertEquals(403, status("{}", "Pingdom.com_bot_version_1.4"));
+        assertEquals(403, status("{}", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"));
+    }
+
+    @Test
+    void denyRulesAddToTheListAndAllowRulesWinOverIt() throws Exception {
+        assertEquals(403, status("{deny: [HelloWorld]}", "HelloWorld"));
+        assertEquals(200, status("{allow: [facebookexternalhit/1.1]}", "facebookexternalhit/1.1"));
+        // allow wins over deny too
+        assertEquals(200, status("{allow: [Hello], deny: [World]}", "HelloWorld"));
+    }
+
+    @Test
+    void matchingIsACaseSensitiveSearchOnTheStrippedAgent() throws Exception {
+        assertEquals(200, status("{deny: [helloworld]}", "HelloWorld"));
+        assertEquals(403, status("{deny: [\"^HelloWorld$\"]}", "  HelloWorld  "));
+        assertEquals(403, status("{deny: [World]}", "Hello World Browser"));
+    }
+
+    @Test
+    void twoUserAgentsAreABadRequest() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/request");
+        request.header("User-Agent", "a").header("User-Agent", "b");
+        FakeHttp.Response r = send(snapshot("{}"), request);
+        assertEquals(400, r.status());
+        assertEquals(
+                "Only one User-Agent header allowed",
+                JSON.readTree(r.text()).get("message").asText());
+    }
+
+    @Test
+    void verdictsAreKeptPerConfigurationButNotForLongAgents() throws Exception {
+        GatewaySnapshot s = snapshot("{deny: [HelloWorld]}");
+        FakeHttp.Request first = FakeHttp.Request.get("/request", "User-Agent", "HelloWorld");
+        assertEquals(403, send(s, first).status());
+        BotDetectionSchema.Config config =
+                first.context().plugin(BotDetectionSchema.NAME, BotDetectionSchema.Config.class);
+        assertEquals(1, config.verdicts().estimatedSize());
+        String longAgent = "x".repeat(BotDetectionSchema.CACHED_AGENT_CHARS + 1) + "HelloWorld";
+        assertEquals(403, status("{deny: [HelloWorld]}", longAgent));
+        config.judge(longAgent);
+        assertEquals(1, config.verdicts().estimatedSize());
+    }
+
+    @Test
+    void anInvalidRegexIsRefusedAtLoadWithKongsMessage() {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> snapshot("{allow: [\"(https?:\\\\/\\\\/.*\"]}"));
+        assertTrue(e.getMessage().contains("not a valid regex: (https?:\\/\\/.*"), e.getMessage());
+        assertTrue(e.getMessage().contains("allow"), e.getMessage());
+    }
+
+    @Test
+    void theBuiltInListLeavesOrdinaryBrowsersAlone() {
+        assertTrue(!KnownBots.matches(CHROME));
+        assertTrue(!KnownBots.matches("curl/7.43.0"));
+        assertTrue(KnownBots.matches("Twitterbot/1.0"));
+        assertTrue(KnownBots.matches("Scrapy/2.11.0 (+https://scrapy.org)"));
+    }
+
+    @Test
+    void cannotBeAttachedToAConsumer() {
+        // Kong's schema: consumer = typedefs.no_consumer
+        assertThrows(IllegalArgumentException.class, () -> TestSnapshots.of("""
+                _format_version: "3.0"
+                consumers:
+                  - username: bob
+                    plugins:
+                      - name: bot-detection
+                """));
+    }
+
+    @Test
+    void theRewrittenLastThreeFindWhatKongsFind() {
+        List<Pattern> ours = KnownBots.rules().subList(9, 12);
+        List<String> agents = List.of(
+                "Mozilla/5.0 (compatible; Yahoo! Slurp China; http://misc.yahoo.com.cn/help.html) archiver/1.2",
+                "my-crawler/1.0",
+                "Some Indexer 2.3",
+                "Example Spider 4",
+                "WebScraper",
+                "the spider",
+                "Mozilla/5.0 CUBOT phone",
+                "cubot",
+                "AbcBot",
+                "xBot 1",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+                "curl/8.5.0",
+                "crawl",
+                "Bot/",
+                "",
+                "ab");
+        for (int i = 0; i < 3; i++) {
+            Pattern kong = Pattern.compile(KnownBots.KONGS_LAST_THREE.get(i));
+            for (String agent : agents) {
+                assertEquals(
+                        kong.matcher(agent).find(),
+                        ours.get(i).matcher(agent).find(),
+                        "rule " + (10 + i) + ": " + agent);
+            }
+        }
+    }
+
+    @Test
+    void aLongUserAgentIsJudgedWithoutRunawayBacktracking() {
+        // Kong's twelfth expression as written never finishes on this; a client can send it.
+        String hostile = "a".repeat(60_000);
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> assertFalse(KnownBots.matches(hostile)));
+        assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> assertEquals(200, status("{}", "archive ".repeat(7_000))));
+    }
+}

@@ -1,0 +1,205 @@
+package com.gitinsight.gateway.termination;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plugin request-termination against Kong's spec/03-plugins/14-request-termination (01-schema,
+ * 02-access; HTTP, not gRPC): the bodies are kong.response.exit's, exactly.
+ */
+class RequestTerminationFilterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static GatewaySnapshot snapshot(String config) {
+        return TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://backend.internal:8080/base
+                    routes:
+                      - name: r
+                        hosts: [api9.request-termination.test]
+                        paths: [/]
+                        plugins:
+                          - name: request-termination
+                            config: %s
+                """.formatted(config));
+    }
+
+    /** The response, or null when the request went on to the backend. */
+    private static FakeHttp.Response send(String config, FakeHttp.Request request) throws Exception {
+        GatewaySnapshot s = snapshot(config);
+        request.on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        FakeHttp.Backend backend = new FakeHttp.Backend();
+        new RequestTerminationFilter()
+                .apply(
+                        request.context().plugin(RequestTerminationSchema.NAME, RequestTerminationSchema.Config.class),
+                        request.context(),
+                        request.request,
+                        response.response,
+                        backend);
+        return backend.calls() == 1 ? null : response;
+    }
+
+    private static FakeHttp.Response get(String config) throws Exception {
+        return send(config, FakeHttp.Request.get("/status/200"));
+    }
+
+    private static String refusal(String config) {
+        return assertThrows(IllegalArgumentException.class, () -> snapshot(config))
+                .getMessage();
+    }
+
+    @Test
+    void byDefaultA503WithKongsMessageExactly() throws Exception {
+        FakeHttp.Response r = get("{}");
+        assertEquals(503, r.status());
+        assertEquals("{\"message\":\"Service unavailable\"}", r.text());
+        assertEquals("application/json; charset=utf-8", r.header("Content-Type"));
+    }
+
+    @Test
+    void aStatusGetsThePluginsDefaultMessageOrTheConfiguredOne() throws Exception {
+        assertEquals("{\"message\":\"Not found\"}", get("{status_code: 404}").text());
+        FakeHttp.Response invalid = get("{status_code: 406, message: Invalid}");
+        assertEquals(406, invalid.status());
+        assertEquals("{\"message\":\"Invalid\"}", invalid.text());
+        // The plugin's own table, not the gateway's error messages.
+        assertEquals("{\"message\":\"Bad Gateway\"}", get("{status_code: 502}").text());
+    }
+
+    @Test
+    void aStatusWithoutADefaultMessageHasNoBody() throws Exception {
+        FakeHttp.Response r = get("{status_code: 418}");
+        assertEquals(418, r.status());
+        assertEquals("", r.text());
+        assertEquals("0", r.header("Content-Length"));
+    }
+
+    @Test
+    void a204HasNoContentLength() throws Exception {
+        FakeHttp.Response r = get("{status_code: 204}");
+        assertEquals(204, r.status());
+        assertNull(r.header("Content-Length"));
+    }
+
+    @Test
+    void aBodyIsSentRawWithItsContentTypeOrNone() throws Exception {
+        String page = "<html><body><h1>Service is down for maintenance</h1></body></html>";
+        FakeHttp.Response r = get("{body: \"" + page + "\"}");
+        assertEquals(503, r.status());
+        assertEquals(page, r.text());
+        assertNull(r.header("Content-Type"));
+        FakeHttp.Response typed = get("{status_code: 451, content_type: text/html, body: \"<h1>451</h1>\"}");
+        assertEquals(451, typed.status());
+        assertEquals("<h1>451</h1>", typed.text());
+        assertEquals("text/html", typed.header("Content-Type"));
+        JsonNode json = JSON.readTree(get("{body: '{\"code\": 1, \"message\": \"Service unavailable\"}'}")
+                .text());
+        assertEquals(1, json.get("code").asInt());
+    }
+
+    @Test
+    void theEchoShowsTheRequestAndTheMatchedRouteAndService() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/status/200?hello=there", "Host", "api9.request-termination.test")
+                .body("cool body");
+        FakeHttp.Response r = send("{echo: true, status_code: 404}", request);
+        assertEquals(404, r.status());
+        JsonNode echo = JSON.readTree(r.text());
+        assertEquals("Not found", echo.get("message").asText());
+        JsonNode req = echo.get("request");
+        assertEquals("http", req.get("scheme").asText());
+        assertEquals("api9.request-termination.test", req.get("host").asText());
+        assertEquals(8000, req.get("port").asInt());
+        assertEquals("GET", req.get("method").asText());
+        assertEquals("/status/200", req.get("path").asText());
+        assertEquals("there", req.get("query").get("hello").asText());
+        assertEquals("cool body", req.get("raw_body").asText());
+        assertEquals("9", req.get("headers").get("content-length").asText());
+        assertEquals(
+                "api9.request-termination.test", req.get("headers").get("host").asText());
+        assertFalse(req.has("body"), "a text body is not parsed");
+        assertEquals(
+                "api9.request-termination.test",
+                echo.get("matched_route").get("hosts").get(0).asText());
+        assertEquals("backend.internal", echo.get("matched_service").get("host").asText());
+        assertTrue(echo.get("kong").has("node_id"));
+    }
+
+    @Test
+    void theEchoParsesJsonAndFormBodiesAndShowsRepeatedArgumentsAsArrays() throws Exception {
+        FakeHttp.Request json = FakeHttp.Request.of("POST", "/x?a=1&a=2&flag", "Content-Type", "application/json")
+                .body("{\"k\":\"v\"}");
+        JsonNode echo = JSON.readTree(send("{echo: true}", json).text());
+        assertEquals("v", echo.get("request").get("body").get("k").asText());
+        assertEquals(2, echo.get("request").get("query").get("a").size());
+        assertTrue(echo.get("request").get("query").get("flag").asBoolean());
+        FakeHttp.Request form = FakeHttp.Request.of("POST", "/x", "Content-Type", "application/x-www-form-urlencoded")
+                .body("name=a+b&x=%2F");
+        JsonNode formEcho = JSON.readTree(send("{echo: true}", form).text());
+        assertEquals("a b", formEcho.get("request").get("body").get("name").asText());
+        assertEquals("/", formEcho.get("request").get("body").get("x").asText());
+    }
+
+    @Test
+    void theEchoLeavesOutABodyLargerThanItsBound() throws Exception {
+        FakeHttp.Request big = FakeHttp.Request.of("POST", "/x").body("x".repeat(Echo.MAX_BODY_BYTES + 1));
+        JsonNode echo = JSON.readTree(send("{echo: true}", big).text());
+        assertFalse(echo.get("request").has("raw_body"));
+    }
+
+    @Test
+    void aTriggerLetsRequestsWithoutItThrough() throws Exception {
+        String config = "{echo: true, trigger: gimme-an-echo, status_code: 404}";
+        assertNull(send(config, FakeHttp.Request.get("/status/200?hello=there")));
+        FakeHttp.Request header = FakeHttp.Request.get("/status/200", "Gimme-An-Echo", "anything will do");
+        assertEquals(404, send(config, header).status());
+        FakeHttp.Request query = FakeHttp.Request.get("/status/200?hello=there&gimme-an-echo=anything%20will%20do");
+        JsonNode echo = JSON.readTree(send(config, query).text());
+        assertEquals(
+                "anything will do",
+                echo.get("request").get("query").get("gimme-an-echo").asText());
+        // Any value counts, and the trigger works without echo too.
+        assertEquals(
+                503,
+                send("{trigger: maintenance}", FakeHttp.Request.get("/x?maintenance"))
+                        .status());
+        assertNull(send("{trigger: maintenance}", FakeHttp.Request.get("/x?Maintenance=1")));
+        // An underscore in the name also matches a dash in the header (nginx's header table).
+        assertEquals(
+                503,
+                send("{trigger: maint_mode}", FakeHttp.Request.get("/x", "maint-mode", ""))
+                        .status());
+    }
+
+    @Test
+    void kongsSchemaRulesInKongsOrder() {
+        assertTrue(refusal("{status_code: 99}").contains("status_code"));
+        assertTrue(refusal("{status_code: 600}").contains("status_code"));
+        assertTrue(
+                refusal("{message: error, body: test}").contains("message cannot be used with content_type or body"));
+        assertTrue(refusal("{message: error, content_type: text/html}")
+                .contains("message cannot be used with content_type or body"));
+        assertTrue(refusal("{content_type: text/html}").contains("content_type requires a body"));
+        assertTrue(refusal("{echo: true, content_type: text/html, body: x}")
+                .contains("echo cannot be used with content_type and body"));
+        assertTrue(refusal("{trigger: \"bad name\"}").contains("bad header name 'bad name'"));
+        assertTrue(refusal("{stauts_code: 404}").contains("stauts_code"));
+        // Empty strings count as not given (Kong's is_present).
+        snapshot("{message: \"\", body: \"\"}");
+        snapshot("{echo: true, trigger: header_name}");
+    }
+}
