@@ -40,6 +40,10 @@ final class DeclarativeDocument {
             EntityKind.CONSUMERS, Set.of("plugins"),
             EntityKind.PLUGINS, Set.of());
 
+    /** A consumer's credential lists, each with the field that holds its secret. */
+    private static final Map<String, String> CREDENTIAL_SECRETS =
+            Map.of("jwt_secrets", "secret", "keyauth_credentials", "key", "basicauth_credentials", "password");
+
     /** One entity where it sits: its list, its node, and the entity it is nested in (null: top level). */
     record Located(EntityKind kind, ArrayNode list, ObjectNode node, Parent parent) {}
 
@@ -184,9 +188,18 @@ final class DeclarativeDocument {
                 out.putObject("service").put("name", service);
             }
         }
-        if (l.kind() == EntityKind.CONSUMERS && out.get("jwt_secrets") instanceof ArrayNode secrets) {
-            // Kong never shows a credential's secret; its key and algorithm identify it.
-            secrets.forEach(s -> ((ObjectNode) s).remove("secret"));
+        if (l.kind() == EntityKind.CONSUMERS) {
+            // Kong never shows a JWT credential's secret (its key and algorithm identify it); a
+            // key-auth key and a basic-auth password are secrets too (their id and username identify them).
+            for (Map.Entry<String, String> secret : CREDENTIAL_SECRETS.entrySet()) {
+                if (out.get(secret.getKey()) instanceof ArrayNode credentials) {
+                    credentials.forEach(c -> {
+                        if (c instanceof ObjectNode o) {
+                            o.remove(secret.getValue());
+                        }
+                    });
+                }
+            }
         }
         if (l.kind() == EntityKind.PLUGINS) {
             out.put("id", name(l));

@@ -27,15 +27,18 @@ import org.junit.jupiter.api.Test;
 class PluginOrderTest {
 
     /** The {@code PRIORITY} of each Kong plugin the gateway implements, from its Kong handler.lua. */
-    static final Map<String, Integer> KONG = Map.of(
-            "cors", 2000,
-            "jwt", 1450,
-            "ip-restriction", 990,
-            "request-size-limiting", 951,
-            "rate-limiting", 910,
-            "proxy-cache", 100,
-            "prometheus", 13,
-            "correlation-id", 1);
+    static final Map<String, Integer> KONG = Map.ofEntries(
+            Map.entry("cors", 2000),
+            Map.entry("jwt", 1450),
+            Map.entry("key-auth", 1250),
+            Map.entry("basic-auth", 1100),
+            Map.entry("ip-restriction", 990),
+            Map.entry("request-size-limiting", 951),
+            Map.entry("acl", 950),
+            Map.entry("rate-limiting", 910),
+            Map.entry("proxy-cache", 100),
+            Map.entry("prometheus", 13),
+            Map.entry("correlation-id", 1));
 
     private static final PluginRegistry PLUGINS = PluginRegistry.builtIn();
 
@@ -47,8 +50,11 @@ class PluginOrderTest {
             "proxy.HeaderLimitFilter", // right after the security headers
             "security.CorsFilter", // cors 2000
             "security.JwtFilter", // jwt 1450
+            "security.KeyAuthFilter", // key-auth 1250
+            "security.BasicAuthFilter", // basic-auth 1100
             "security.IpRestrictionFilter", // ip-restriction 990
             "security.RequestSizeFilter", // request-size-limiting 951
+            "security.AclFilter", // acl 950
             "ratelimit.RateLimitFilter", // rate-limiting 910
             "ratelimit.RequestRateFilter", // request-rate 905
             "cache.ProxyCacheFilter", // proxy-cache 100

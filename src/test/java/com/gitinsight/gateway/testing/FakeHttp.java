@@ -4,6 +4,8 @@ import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -11,6 +13,7 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -40,6 +43,8 @@ public final class FakeHttp {
         private final String path;
         private final String query;
         private RequestContext context;
+        private byte[] body = new byte[0];
+        private ServletInputStream input;
 
         private Request(String method, String uri) {
             this.method = method;
@@ -75,6 +80,11 @@ public final class FakeHttp {
                                             headers.get("Content-Length").get(0).trim())
                                     : -1;
                         case "getCookies" -> cookies();
+                        case "getContentType" ->
+                            headers.getOrDefault("Content-Type", List.of()).stream()
+                                    .findFirst()
+                                    .orElse(null);
+                        case "getInputStream" -> input();
                         case "getRemoteAddr" -> remoteAddr;
                         case "getScheme" -> "http";
                         case "isSecure" -> false;
@@ -103,6 +113,60 @@ public final class FakeHttp {
         public Request header(String name, String value) {
             headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             return this;
+        }
+
+        /** A body of {@code contentType}, with its Content-Length (null: sent chunked). */
+        public Request body(String contentType, String text, boolean chunked) {
+            body = text.getBytes(StandardCharsets.UTF_8);
+            header("Content-Type", contentType);
+            if (chunked) {
+                header("Transfer-Encoding", "chunked");
+            } else {
+                header("Content-Length", String.valueOf(body.length));
+            }
+            return this;
+        }
+
+        public Request body(String contentType, String text) {
+            return body(contentType, text, false);
+        }
+
+        /** What of the body no one has read yet. */
+        public byte[] unread() throws IOException {
+            return input().readAllBytes();
+        }
+
+        private ServletInputStream input() {
+            if (input == null) {
+                ByteArrayInputStream in = new ByteArrayInputStream(body);
+                input = new ServletInputStream() {
+                    @Override
+                    public int read() {
+                        return in.read();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        return in.read(b, off, len);
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return in.available() == 0;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+            return input;
         }
 
         public Request from(String address) {
