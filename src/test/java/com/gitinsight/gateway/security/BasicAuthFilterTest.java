@@ -194,4 +194,31 @@ class BasicAuthFilterTest {
         assertEquals(500, response.status());
         assertEquals("An unexpected error occurred", message(response));
     }
+
+    @Test
+    void kongsOwnHashFromAnExportIsCheckedWithTheConsumersId() throws Exception {
+        // sha1("kong" .. "9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001"), as Kong stores and decK exports it.
+        GatewaySnapshot hashed = TestSnapshots.of("""
+                _format_version: "3.0"
+                _transform: false
+                services: [{name: s, url: "http://127.0.0.1:9", routes: [{name: r, paths: [/r], plugins: [{name: basic-auth}]}]}]
+                consumers:
+                  - username: bob
+                    id: 9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001
+                    basicauth_credentials: [{username: bob, password: 17a11c723ed2a13da72e6d20304272bec2db6bfd}]
+                """);
+        FakeHttp.Request ok = FakeHttp.Request.get("/r", "Authorization", basic("bob:kong"));
+        assertEquals(
+                200,
+                AuthTests.run(hashed, "r", ok, new FakeHttp.Backend(), filter).status());
+        assertEquals(
+                "9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001",
+                ok.context().upstreamHeaders().get("X-Consumer-ID"));
+        FakeHttp.Request hashAsPassword =
+                FakeHttp.Request.get("/r", "Authorization", basic("bob:17a11c723ed2a13da72e6d20304272bec2db6bfd"));
+        assertEquals(
+                401,
+                AuthTests.run(hashed, "r", hashAsPassword, new FakeHttp.Backend(), filter)
+                        .status());
+    }
 }
