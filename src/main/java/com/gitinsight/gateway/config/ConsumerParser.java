@@ -97,11 +97,6 @@ final class ConsumerParser {
         }
     }
 
-    /** A top-level {@code jwt_secrets} entry: Kong's credentials may name their consumer instead of nesting. */
-    void topLevelJwtSecret(Section j) {
-        topLevel("jwt_secrets", j);
-    }
-
     /**
      * A top-level credential of {@code kind} (one of {@link #CREDENTIAL_KINDS}): Kong's credentials
      * may name their consumer instead of nesting.
