@@ -40,6 +40,14 @@ final class DeclarativeDocument {
             EntityKind.CONSUMERS, Set.of("plugins"),
             EntityKind.PLUGINS, Set.of());
 
+    /** A consumer's credential lists, each with the field that holds its secret. */
+    private static final Map<String, String> CREDENTIAL_SECRETS =
+            Map.of("jwt_secrets", "secret", "keyauth_credentials", "key", "basicauth_credentials", "password");
+
+    /** The field that names a credential of each list, for {@link #keepCredentialSecrets}. */
+    private static final Map<String, String> CREDENTIAL_IDENTITY =
+            Map.of("jwt_secrets", "key", "keyauth_credentials", "id", "basicauth_credentials", "username");
+
     /** One entity where it sits: its list, its node, and the entity it is nested in (null: top level). */
     record Located(EntityKind kind, ArrayNode list, ObjectNode node, Parent parent) {}
 
@@ -184,9 +192,18 @@ final class DeclarativeDocument {
                 out.putObject("service").put("name", service);
             }
         }
-        if (l.kind() == EntityKind.CONSUMERS && out.get("jwt_secrets") instanceof ArrayNode secrets) {
-            // Kong never shows a credential's secret; its key and algorithm identify it.
-            secrets.forEach(s -> ((ObjectNode) s).remove("secret"));
+        if (l.kind() == EntityKind.CONSUMERS) {
+            // Kong never shows a JWT credential's secret (its key and algorithm identify it); a
+            // key-auth key and a basic-auth password are secrets too (their id and username identify them).
+            for (Map.Entry<String, String> secret : CREDENTIAL_SECRETS.entrySet()) {
+                if (out.get(secret.getKey()) instanceof ArrayNode credentials) {
+                    credentials.forEach(c -> {
+                        if (c instanceof ObjectNode o) {
+                            o.remove(secret.getValue());
+                        }
+                    });
+                }
+            }
         }
         if (l.kind() == EntityKind.PLUGINS) {
             out.put("id", name(l));
@@ -255,6 +272,9 @@ final class DeclarativeDocument {
             }
         }
         ObjectNode node = l.node();
+        if (kind == EntityKind.CONSUMERS) {
+            keepCredentialSecrets(node, body);
+        }
         if (replace) {
             List<String> own = new ArrayList<>();
             node.fieldNames().forEachRemaining(f -> {
@@ -273,6 +293,31 @@ final class DeclarativeDocument {
                 node.remove(e.getKey());
             } else {
                 node.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /**
+     * A consumer read from the API has its credentials without their secrets ({@link #view}); one
+     * sent back so keeps each secret of the credential it names (a JWT credential by {@code key}, a
+     * key-auth one by {@code id}, a basic-auth one by {@code username}), so that editing a consumer
+     * never drops a secret or, for a key-auth key, makes the load generate a new one.
+     */
+    private static void keepCredentialSecrets(ObjectNode consumer, ObjectNode body) {
+        for (Map.Entry<String, String> secret : CREDENTIAL_SECRETS.entrySet()) {
+            String identity = CREDENTIAL_IDENTITY.get(secret.getKey());
+            if (!(body.get(secret.getKey()) instanceof ArrayNode sent)
+                    || !(consumer.get(secret.getKey()) instanceof ArrayNode stored)) {
+                continue;
+            }
+            for (JsonNode c : sent) {
+                if (c instanceof ObjectNode o && !o.has(secret.getValue()) && o.hasNonNull(identity)) {
+                    for (JsonNode old : stored) {
+                        if (o.get(identity).equals(old.get(identity)) && old.has(secret.getValue())) {
+                            o.set(secret.getValue(), old.get(secret.getValue()));
+                        }
+                    }
+                }
             }
         }
     }

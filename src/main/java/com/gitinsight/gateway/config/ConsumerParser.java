@@ -1,20 +1,39 @@
 package com.gitinsight.gateway.config;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
- * The file's consumers and their JWT credentials (nested, or top-level {@code jwt_secrets} naming
- * their consumer): algorithms, usable public keys, keys unique across the file. Nested plugins go
- * to {@link PluginBinder}. One instance per load.
+ * The file's consumers and their credentials (nested, or top-level naming their consumer): JWT
+ * ({@code jwt_secrets}: algorithms, usable public keys, keys unique across the file), key-auth
+ * ({@code keyauth_credentials}: keys unique across the file), basic-auth ({@code basicauth_credentials}:
+ * usernames unique, passwords hashed here) and ACL groups ({@code acls}: unique per consumer).
+ * Nested plugins go to {@link PluginBinder}. One instance per load.
  */
 final class ConsumerParser {
 
-    private static final Set<String> CONSUMER = Set.of("username", "custom_id", "jwt_secrets", "plugins");
+    private static final Set<String> CONSUMER = Set.of(
+            "username", "custom_id", "jwt_secrets", "keyauth_credentials", "basicauth_credentials", "acls", "plugins");
+    /** The credential entities a consumer may nest, or the file list top-level naming their consumer. */
+    static final List<String> CREDENTIAL_KINDS =
+            List.of("jwt_secrets", "keyauth_credentials", "basicauth_credentials", "acls");
+
+    private static final Set<String> KEY_AUTH = Set.of("key", "ttl", "consumer");
+    private static final Set<String> BASIC_AUTH = Set.of("username", "password", "consumer");
+    private static final Set<String> ACL = Set.of("group", "consumer");
+    private static final Set<String> CREDENTIAL_ACCEPTED = Set.of("id", "tags", "created_at");
+    private static final Pattern KONG_SHA1 = Pattern.compile("[0-9a-f]{40}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
+    private static final char[] LOWER = "abcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final Set<String> CONSUMER_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> JWT_SECRET = Set.of("key", "secret", "algorithm", "rsa_public_key", "consumer");
     private static final Set<String> JWT_SECRET_ACCEPTED = Set.of("id", "tags", "created_at");
@@ -27,10 +46,23 @@ final class ConsumerParser {
     private final List<PendingConsumer> consumers = new ArrayList<>();
     /** Every JWT credential's key, to its credential: Kong's keys are unique. */
     private final Map<String, Section> jwtKeys = new HashMap<>();
+    /** Every key-auth key, to its credential: Kong's keys are unique. */
+    private final Map<String, Section> keyAuthKeys = new HashMap<>();
+    /** Every basic-auth username, to its credential: Kong's usernames are unique. */
+    private final Map<String, Section> basicUsernames = new HashMap<>();
+    /** Kong's {@code _transform}: false when the file's basic-auth passwords are already Kong's hashes. */
+    private final boolean transform;
+    /** When the file was read: a key's {@code ttl} counts from its {@code created_at}, else from here. */
+    private final long loadedAtMillis = System.currentTimeMillis();
 
     ConsumerParser(Problems problems, PluginBinder plugins) {
+        this(problems, plugins, true);
+    }
+
+    ConsumerParser(Problems problems, PluginBinder plugins, boolean transform) {
         this.problems = problems;
         this.plugins = plugins;
+        this.transform = transform;
     }
 
     /** One {@code consumers[]} entry, with its nested credentials and plugins. */
@@ -40,14 +72,13 @@ final class ConsumerParser {
         String username = s.checked("username", s.string("username", null), EntityNames::pathProblem);
         String customId = s.checked("custom_id", s.string("custom_id", null), EntityNames::pathProblem);
         String id = EntityRefs.id(s);
-        List<ConsumerSpec.JwtSecret> secrets = new ArrayList<>();
-        for (Section j : s.sections("jwt_secrets")) {
-            if (j.has("consumer")) {
-                j.error("consumer", "a nested credential already belongs to its consumer");
-            }
-            ConsumerSpec.JwtSecret secret = jwtSecret(j);
-            if (secret != null) {
-                secrets.add(secret);
+        PendingConsumer consumer = new PendingConsumer(id, username, customId);
+        for (String kind : CREDENTIAL_KINDS) {
+            for (Section c : s.sections(kind)) {
+                if (c.has("consumer")) {
+                    c.error("consumer", "a nested credential already belongs to its consumer");
+                }
+                credential(kind, c, consumer);
             }
         }
         if (username == null && customId == null) {
@@ -56,7 +87,6 @@ final class ConsumerParser {
             }
             return;
         }
-        PendingConsumer consumer = new PendingConsumer(id, username, customId, secrets);
         if (consumers.stream().anyMatch(c -> c.reference().equals(consumer.reference()))) {
             problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
             return;
@@ -67,8 +97,11 @@ final class ConsumerParser {
         }
     }
 
-    /** A top-level {@code jwt_secrets} entry: Kong's credentials may name their consumer instead of nesting. */
-    void topLevelJwtSecret(Section j) {
+    /**
+     * A top-level credential of {@code kind} (one of {@link #CREDENTIAL_KINDS}): Kong's credentials
+     * may name their consumer instead of nesting.
+     */
+    void topLevel(String kind, Section j) {
         String ref = EntityRefs.reference(j, "consumer");
         PendingConsumer consumer = null;
         if (ref == null) {
@@ -84,10 +117,137 @@ final class ConsumerParser {
                 j.error("consumer", "no consumer named '" + ref + "'");
             }
         }
-        ConsumerSpec.JwtSecret secret = jwtSecret(j);
-        if (consumer != null && secret != null) {
-            consumer.secrets.add(secret);
+        // Read (and checked) even without its consumer, so every error is reported in one pass; the
+        // stand-in has an id so that a Kong hash is not also blamed on the missing consumer.
+        credential(kind, j, consumer == null ? new PendingConsumer("(none)", ref, null) : consumer);
+    }
+
+    /** Reads one credential of {@code kind} into {@code consumer} (a stand-in when it has none). */
+    private void credential(String kind, Section c, PendingConsumer consumer) {
+        switch (kind) {
+            case "jwt_secrets" -> {
+                ConsumerSpec.JwtSecret secret = jwtSecret(c);
+                if (secret != null) {
+                    consumer.secrets.add(secret);
+                }
+            }
+            case "keyauth_credentials" -> {
+                ConsumerSpec.KeyAuth key = keyAuth(c);
+                if (key != null) {
+                    consumer.keyAuths.add(key);
+                }
+            }
+            case "basicauth_credentials" -> {
+                ConsumerSpec.BasicAuth basic = basicAuth(c, consumer);
+                if (basic != null) {
+                    consumer.basicAuths.add(basic);
+                }
+            }
+            default -> acl(c, consumer);
         }
+    }
+
+    /**
+     * A key-auth credential (Kong's {@code keyauth_credentials}), or null when unusable. Without a
+     * {@code key}, Kong generates a random one; so does this gateway (no client can know it).
+     * {@code ttl} (seconds) counts from the credential's {@code created_at}, else from the load.
+     */
+    private ConsumerSpec.KeyAuth keyAuth(Section c) {
+        c.allowEntity(KEY_AUTH, CREDENTIAL_ACCEPTED);
+        AcceptedFields.common(c);
+        String id = EntityRefs.id(c);
+        long ttl = c.integer("ttl", 0, 0, 100_000_000);
+        long createdAt = c.integer("created_at", 0, 0, Long.MAX_VALUE / 1000);
+        String key = c.string("key", null);
+        if (key == null) {
+            if (c.has("key")) {
+                return null;
+            }
+            key = randomKey();
+        } else if (key.isEmpty()) {
+            c.error("key", "must not be empty");
+            return null;
+        } else {
+            Section first = keyAuthKeys.putIfAbsent(key, c);
+            if (first != null) {
+                // The key itself is a secret: the error names where, not what.
+                c.error("key", "duplicate key-auth key (the same key as at " + first.location() + ")");
+                return null;
+            }
+        }
+        long from = c.has("created_at") ? createdAt * 1000 : loadedAtMillis;
+        long expires = ttl == 0 ? Long.MAX_VALUE : from + ttl * 1000;
+        return new ConsumerSpec.KeyAuth(id, key, expires);
+    }
+
+    /**
+     * A basic-auth credential (Kong's {@code basicauth_credentials}), or null when unusable: its
+     * password hashed here ({@link PasswordHash}), or, in a file of Kong's hashes
+     * ({@code _transform: false}), taken as Kong's hash, which is salted with the consumer's id.
+     */
+    private ConsumerSpec.BasicAuth basicAuth(Section c, PendingConsumer consumer) {
+        c.allowEntity(BASIC_AUTH, CREDENTIAL_ACCEPTED);
+        AcceptedFields.common(c);
+        String id = EntityRefs.id(c);
+        String username = c.requiredString("username");
+        String password = c.string("password", null);
+        if (password == null && !c.has("password")) {
+            problems.add(c.location(), c.child("password"), "required field missing");
+        }
+        if (username != null) {
+            Section first = basicUsernames.putIfAbsent(username, c);
+            if (first != null) {
+                c.error(
+                        "username",
+                        "duplicate basic-auth username '" + username + "' (first at " + first.location() + ")");
+                return null;
+            }
+        }
+        if (username == null || password == null) {
+            return null;
+        }
+        if (transform) {
+            return new ConsumerSpec.BasicAuth(id, username, PasswordHash.of(password));
+        }
+        if (!KONG_SHA1.matcher(password).matches()) {
+            c.error("password", "with _transform: false, expected Kong's hash (40 lower-case hex digits)");
+            return null;
+        }
+        if (consumer.id == null) {
+            c.error(
+                    "password",
+                    "Kong's hash is salted with the consumer's id: its consumer needs its 'id' (as Kong exported it)");
+            return null;
+        }
+        return new ConsumerSpec.BasicAuth(id, username, PasswordHash.kong(password, consumer.id));
+    }
+
+    /** An ACL group of the consumer (Kong's {@code acls}); unique per consumer. */
+    private void acl(Section c, PendingConsumer consumer) {
+        c.allowEntity(ACL, CREDENTIAL_ACCEPTED);
+        AcceptedFields.common(c);
+        EntityRefs.id(c);
+        String group = c.requiredString("group");
+        if (group != null && !consumer.groupSet.add(group)) {
+            c.error("group", "duplicate group '" + group + "' for this consumer");
+        } else if (group != null) {
+            consumer.groups.add(group);
+        }
+    }
+
+    /** Kong's {@code random_string()}: 24 random bytes in base64, '/' and '+' replaced by letters (32 chars). */
+    static String randomKey() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        char[] out = Base64.getEncoder().withoutPadding().encodeToString(bytes).toCharArray();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == '/') {
+                out[i] = UPPER[RANDOM.nextInt(UPPER.length)];
+            } else if (out[i] == '+') {
+                out[i] = LOWER[RANDOM.nextInt(LOWER.length)];
+            }
+        }
+        return new String(out);
     }
 
     /**
@@ -142,18 +302,34 @@ final class ConsumerParser {
         return consumers.stream().map(PendingConsumer::spec).toList();
     }
 
-    /** A consumer whose credentials may still come (top-level {@code jwt_secrets} name their consumer). */
+    /**
+     * The consumer an {@code anonymous} setting names: by {@code id} or username, as Kong looks it up
+     * (not by custom id); null when the file has none.
+     */
+    PendingConsumer findByIdOrUsername(String reference) {
+        for (PendingConsumer c : consumers) {
+            if (reference.equals(c.username) || reference.equals(c.id)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** A consumer whose credentials may still come (top-level credentials name their consumer). */
     static final class PendingConsumer {
         final String id;
         final String username;
         final String customId;
-        final List<ConsumerSpec.JwtSecret> secrets;
+        final List<ConsumerSpec.JwtSecret> secrets = new ArrayList<>();
+        final List<ConsumerSpec.KeyAuth> keyAuths = new ArrayList<>();
+        final List<ConsumerSpec.BasicAuth> basicAuths = new ArrayList<>();
+        final List<String> groups = new ArrayList<>();
+        final Set<String> groupSet = new HashSet<>();
 
-        PendingConsumer(String id, String username, String customId, List<ConsumerSpec.JwtSecret> secrets) {
+        PendingConsumer(String id, String username, String customId) {
             this.id = id;
             this.username = username;
             this.customId = customId;
-            this.secrets = secrets;
         }
 
         String reference() {
@@ -161,7 +337,7 @@ final class ConsumerParser {
         }
 
         ConsumerSpec spec() {
-            return new ConsumerSpec(id, username, customId, secrets);
+            return new ConsumerSpec(id, username, customId, secrets, keyAuths, basicAuths, groups);
         }
     }
 }

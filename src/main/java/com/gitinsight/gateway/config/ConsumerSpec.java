@@ -2,11 +2,30 @@ package com.gitinsight.gateway.config;
 
 import java.util.List;
 
-/** A Kong consumer with its JWT credentials (used by the JWT plugin). */
-public record ConsumerSpec(String id, String username, String customId, List<JwtSecret> jwtSecrets) {
+/**
+ * A Kong consumer with its credentials: JWT ({@code jwt_secrets}), key-auth
+ * ({@code keyauth_credentials}), basic-auth ({@code basicauth_credentials}) and its ACL groups
+ * ({@code acls}).
+ */
+public record ConsumerSpec(
+        String id,
+        String username,
+        String customId,
+        List<JwtSecret> jwtSecrets,
+        List<KeyAuth> keyAuths,
+        List<BasicAuth> basicAuths,
+        List<String> groups) {
 
     public ConsumerSpec {
         jwtSecrets = List.copyOf(jwtSecrets);
+        keyAuths = List.copyOf(keyAuths);
+        basicAuths = List.copyOf(basicAuths);
+        groups = List.copyOf(groups);
+    }
+
+    /** A consumer with JWT credentials only. */
+    public ConsumerSpec(String id, String username, String customId, List<JwtSecret> jwtSecrets) {
+        this(id, username, customId, jwtSecrets, List.of(), List.of(), List.of());
     }
 
     /** Name used to refer to the consumer from plugins: the username, else the custom id. */
@@ -19,6 +38,25 @@ public record ConsumerSpec(String id, String username, String customId, List<Jwt
         public String toString() {
             // Never print a secret in logs or errors.
             return "JwtSecret[key=" + key + ", algorithm=" + algorithm + "]";
+        }
+    }
+
+    /**
+     * A key-auth credential. {@code id}: the file's, else null (the plugin derives a stable one).
+     * {@code expiresAtMillis}: when its {@code ttl} runs out ({@link Long#MAX_VALUE}: never).
+     */
+    public record KeyAuth(String id, String key, long expiresAtMillis) {
+        @Override
+        public String toString() {
+            return "KeyAuth[id=" + id + "]";
+        }
+    }
+
+    /** A basic-auth credential: its username and the hash of its password (never the password). */
+    public record BasicAuth(String id, String username, PasswordHash password) {
+        @Override
+        public String toString() {
+            return "BasicAuth[username=" + username + "]";
         }
     }
 }

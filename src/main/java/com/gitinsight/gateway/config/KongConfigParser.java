@@ -26,15 +26,24 @@ public final class KongConfigParser {
 
     private static final Set<String> FORMAT_VERSIONS = Set.of("1.1", "2.1", "3.0");
     private static final Set<String> TOP = Set.of(
-            "_format_version", "services", "routes", "upstreams", "targets", "consumers", "jwt_secrets", "plugins");
-    /** Kong's metadata ({@code _transform}: whether Kong hashes credentials on import; none are hashed here). */
+            "_format_version",
+            "services",
+            "routes",
+            "upstreams",
+            "targets",
+            "consumers",
+            "jwt_secrets",
+            "keyauth_credentials",
+            "basicauth_credentials",
+            "acls",
+            "plugins");
+    /**
+     * Kong's metadata ({@code _transform}: true, the default, when basic-auth passwords are given in
+     * clear and hashed on import; false when they are Kong's hashes already, as in Kong's exports).
+     */
     private static final Set<String> TOP_ACCEPTED = Set.of("_transform", "_comment", "_ignore", "_workspace", "_info");
     /** Kong's credential entities of plugins this gateway does not implement, and those plugins. */
     private static final Map<String, String> CREDENTIALS = Map.of(
-            "keyauth_credentials",
-            "key-auth",
-            "basicauth_credentials",
-            "basic-auth",
             "hmacauth_credentials",
             "hmac-auth",
             "oauth2_credentials",
@@ -43,8 +52,6 @@ public final class KongConfigParser {
             "oauth2",
             "oauth2_tokens",
             "oauth2",
-            "acls",
-            "acl",
             "mtls_auth_credentials",
             "mtls-auth");
     /** Kong entities a declarative file may hold that this gateway has no use for (TLS ends in front of it). */
@@ -143,7 +150,7 @@ public final class KongConfigParser {
     private GatewayConfig build(String file, String text, Problems problems, Section top) {
         top.allowOnly(TOP, TOP_ACCEPTED, KongConfigParser::unsupported);
         top.meta();
-        top.bool("_transform", true);
+        boolean transform = top.bool("_transform", true);
         top.string("_workspace", null);
         top.section("_info");
         String version = top.string("_format_version", null);
@@ -157,7 +164,7 @@ public final class KongConfigParser {
         RouteParser routes = new RouteParser(problems, legacyPaths, plugins);
         ServiceParser services = new ServiceParser(routes, plugins);
         UpstreamCollector upstreams = new UpstreamCollector(problems);
-        ConsumerParser consumers = new ConsumerParser(problems, plugins);
+        ConsumerParser consumers = new ConsumerParser(problems, plugins, transform);
         for (Section s : top.sections("upstreams")) {
             upstreams.upstream(s);
         }
@@ -173,8 +180,10 @@ public final class KongConfigParser {
         for (Section s : top.sections("consumers")) {
             consumers.consumer(s);
         }
-        for (Section s : top.sections("jwt_secrets")) {
-            consumers.topLevelJwtSecret(s);
+        for (String kind : ConsumerParser.CREDENTIAL_KINDS) {
+            for (Section s : top.sections(kind)) {
+                consumers.topLevel(kind, s);
+            }
         }
         for (Section s : top.sections("plugins")) {
             plugins.add(s, null, null);
@@ -197,7 +206,8 @@ public final class KongConfigParser {
         String plugin = CREDENTIALS.get(key);
         if (plugin != null) {
             return "credentials of plugin '" + plugin
-                    + "', which this gateway does not implement (it implements jwt_secrets)";
+                    + "', which this gateway does not implement"
+                    + " (it implements jwt_secrets, keyauth_credentials, basicauth_credentials and acls)";
         }
         if (KONG_ENTITIES.contains(key)) {
             return "Kong's '" + key + "' entities are not supported by this gateway";

@@ -84,6 +84,15 @@ final class PluginBinder {
                 continue;
             }
             PluginConfig config = schema.parse(new PluginFields(s.section("config")));
+            String anonymous = schema.anonymousConsumer(config);
+            if (anonymous != null && consumers.findByIdOrUsername(anonymous) == null) {
+                // Kong 3.9 answers every such request 500; refused here, where it can be fixed.
+                s.section("config")
+                        .error(
+                                "anonymous",
+                                "no consumer with id or username '" + anonymous
+                                        + "' (the anonymous consumer must be in the file)");
+            }
             if (refs == null) {
                 continue;
             }

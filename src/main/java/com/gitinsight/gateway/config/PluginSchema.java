@@ -44,6 +44,14 @@ public interface PluginSchema {
         return Set.of();
     }
 
+    /**
+     * The consumer (id or username) {@code config} falls back to when authentication fails (Kong's
+     * {@code anonymous}), or null. The file must define it: a load that names a missing one is refused.
+     */
+    default String anonymousConsumer(PluginConfig config) {
+        return null;
+    }
+
     /** Where the plugin may be attached; anywhere unless the plugin says otherwise. */
     default Set<PluginSpec.Scope> scopes() {
         return EnumSet.allOf(PluginSpec.Scope.class);

@@ -6,14 +6,18 @@ import java.util.Set;
 
 /**
  * Which fields of a declarative file hold secrets: the JWT credentials ({@code secret},
- * {@code rsa_public_key}), nested in their consumer or top-level, and, in each plugin wherever it sits (global, top level, nested in a
+ * {@code rsa_public_key}), key-auth keys and basic-auth passwords, nested in their consumer or top-level, and, in each plugin wherever it sits (global, top level, nested in a
  * service, route or consumer), the fields its schema names ({@link PluginSchema#secretFields}).
  * Only these may take a {@code {vault://env/NAME}} reference, and only these are redacted for admins.
  * Found from the tree's shape alone, so a version that does not validate still has its secrets found.
  */
 final class SecretFields {
 
-    private static final List<String> CREDENTIAL = List.of("secret", "rsa_public_key");
+    /** The secret fields of each kind of credential entity (an acl has none). */
+    private static final java.util.Map<String, List<String>> CREDENTIAL = java.util.Map.of(
+            "jwt_secrets", List.of("secret", "rsa_public_key"),
+            "keyauth_credentials", List.of("key"),
+            "basicauth_credentials", List.of("password"));
 
     private final PluginRegistry registry;
 
@@ -33,17 +37,17 @@ final class SecretFields {
             plugins(service, path, out);
             each(service, path, "routes", (route, routePath) -> plugins(route, routePath, out));
         });
-        Item credentials = (credential, credentialPath) -> {
-            for (String field : CREDENTIAL) {
-                scalar(credential, credentialPath, field, out);
-            }
-        };
-        each(top, "", "consumers", (consumer, path) -> {
-            plugins(consumer, path, out);
-            each(consumer, path, "jwt_secrets", credentials);
-        });
-        // Kong's credentials may also be top-level, naming their consumer.
-        each(top, "", "jwt_secrets", credentials);
+        for (java.util.Map.Entry<String, List<String>> kind : CREDENTIAL.entrySet()) {
+            Item credentials = (credential, credentialPath) -> {
+                for (String field : kind.getValue()) {
+                    scalar(credential, credentialPath, field, out);
+                }
+            };
+            each(top, "", "consumers", (consumer, path) -> each(consumer, path, kind.getKey(), credentials));
+            // Kong's credentials may also be top-level, naming their consumer.
+            each(top, "", kind.getKey(), credentials);
+        }
+        each(top, "", "consumers", (consumer, path) -> plugins(consumer, path, out));
         return out;
     }
 

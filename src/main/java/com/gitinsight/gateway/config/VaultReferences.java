@@ -31,7 +31,8 @@ final class VaultReferences {
                         s.location(),
                         path,
                         "vault references are only allowed in secret fields (credentials and"
-                                + " passwords: jwt_secrets' secret and rsa_public_key, redis username and password,"
+                                + " passwords: jwt_secrets' secret and rsa_public_key,"
+                                + " keyauth_credentials' key, basicauth_credentials' password, redis username and password,"
                                 + " cache-eviction's broker_url)");
                 return s;
             }

@@ -46,16 +46,19 @@ final class Forwarder {
 
     Response forward(RequestContext context, Exchange exchange, InputStream body) {
         HttpServletRequest request = exchange.request();
-        boolean hasBody = hasBody(request);
+        // A plugin that read the body (key-auth's key_in_body) hands on what the upstream gets.
+        boolean replaced = context.upstreamBody() != null;
+        boolean hasBody = replaced || hasBody(request);
+        long length = replaced ? context.upstreamBodyLength() : request.getContentLengthLong();
         UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(request.getMethod()));
-        InputStream limited = limited(body, context.maxBodyBytes());
+        InputStream limited = limited(replaced ? context.upstreamBody() : body, context.maxBodyBytes());
         return call.forward(
-                target -> send(call, exchange, limited, hasBody, target), answer -> answer.response(context));
+                target -> send(call, exchange, limited, hasBody, length, target), answer -> answer.response(context));
     }
 
     /** One attempt at {@code target}; what became of it, for the call to decide what follows. */
     private UpstreamCall.Outcome<Response> send(
-            UpstreamCall call, Exchange exchange, InputStream body, boolean hasBody, Target target) {
+            UpstreamCall call, Exchange exchange, InputStream body, boolean hasBody, long length, Target target) {
         HttpServletRequest request = exchange.request();
         ServiceSpec service = call.service();
         HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
@@ -68,7 +71,7 @@ final class Forwarder {
         WriteWatchdog.Upload upload = null;
         if (hasBody) {
             upload = watchdog.register(upstream, service.writeTimeoutMs());
-            upstream.setEntity(new StreamingRequestEntity(body, request.getContentLengthLong(), upload));
+            upstream.setEntity(new StreamingRequestEntity(body, length, upload));
             if (untypedOptionsBody(request)) {
                 upstream.setHeader("Content-Type", ContentType.APPLICATION_OCTET_STREAM.getMimeType());
             }

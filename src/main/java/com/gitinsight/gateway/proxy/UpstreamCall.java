@@ -92,14 +92,18 @@ final class UpstreamCall {
         this.replayable = replayable;
         this.hashing = pool.hashes() ? new ServletPickRequest(request, context.consumer()) : null;
         String path = RequestPath.escape(match.upstreamPath());
-        this.pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
+        String query = context.upstreamQueryRewritten() ? context.upstreamQuery() : request.getQueryString();
+        this.pathAndQuery = query == null ? path : path + "?" + query;
     }
 
     ServiceSpec service() {
         return service;
     }
 
-    /** The upstream path (the match's, escaped for the wire as Kong does) and the client's query byte for byte. */
+    /**
+     * The upstream path (the match's, escaped for the wire as Kong does) and the client's query byte
+     * for byte, unless a plugin rewrote it ({@code RequestContext.upstreamQuery}).
+     */
     String pathAndQuery() {
         return pathAndQuery;
     }

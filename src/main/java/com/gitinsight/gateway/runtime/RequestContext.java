@@ -4,7 +4,9 @@ import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.google.common.hash.Hashing;
 import jakarta.servlet.ServletRequest;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,6 +36,15 @@ public final class RequestContext {
     private long upstreamNanos = -1;
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
+    /** Kong's {@code kong.client.get_credential() ~= nil}: an auth plugin verified a real credential. */
+    private boolean credentialAuthenticated;
+    /** Kong's {@code authenticated_groups}: groups an auth plugin vouched for (SSO roles), or null. */
+    private List<String> authenticatedGroups;
+
+    private boolean queryRewritten;
+    private String upstreamQuery;
+    private InputStream upstreamBody;
+    private long upstreamBodyLength = -1;
 
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         this.snapshot = snapshot;
@@ -215,6 +226,65 @@ public final class RequestContext {
 
     public void markResponseTruncated() {
         this.responseTruncated = true;
+    }
+
+    /**
+     * Whether an auth plugin authenticated a real credential on this request (not an anonymous
+     * fallback): Kong's logical OR, where a later auth plugin with {@code anonymous} then does nothing.
+     */
+    public boolean credentialAuthenticated() {
+        return credentialAuthenticated;
+    }
+
+    public void credentialAuthenticated(boolean authenticated) {
+        this.credentialAuthenticated = authenticated;
+    }
+
+    /** The groups the authentication itself vouched for (SSO roles), or null when it named none. */
+    public List<String> authenticatedGroups() {
+        return authenticatedGroups;
+    }
+
+    public void authenticatedGroups(List<String> groups) {
+        this.authenticatedGroups = groups == null ? null : List.copyOf(groups);
+    }
+
+    /**
+     * Replaces the query string the upstream gets (null: none); a plugin that removes a credential
+     * from it ({@code hide_credentials}) sets it, others leave the client's, byte for byte.
+     */
+    public void upstreamQuery(String query) {
+        this.queryRewritten = true;
+        this.upstreamQuery = query;
+    }
+
+    /** Whether {@link #upstreamQuery(String)} replaced the client's query string. */
+    public boolean upstreamQueryRewritten() {
+        return queryRewritten;
+    }
+
+    /** The query string the upstream gets when rewritten (null: none). */
+    public String upstreamQuery() {
+        return upstreamQuery;
+    }
+
+    /**
+     * Replaces the request body the upstream gets: a plugin that had to read the body (key-auth's
+     * {@code key_in_body}) hands on what it read, changed or not, and the rest of the stream.
+     * {@code length} is -1 when unknown (sent chunked).
+     */
+    public void upstreamBody(InputStream body, long length) {
+        this.upstreamBody = body;
+        this.upstreamBodyLength = length;
+    }
+
+    /** The body set by {@link #upstreamBody(InputStream, long)}, or null: the client's stream as it comes. */
+    public InputStream upstreamBody() {
+        return upstreamBody;
+    }
+
+    public long upstreamBodyLength() {
+        return upstreamBodyLength;
     }
 
     /** Bytes of request body allowed (-1: no limit). */

@@ -24,13 +24,6 @@ import java.util.List;
 public class JwtFilter extends PluginFilter<JwtSchema.Config> {
 
     private static final long serialVersionUID = 1L;
-    private static final String[] CONSUMER_HEADERS = {
-        "X-Consumer-ID",
-        "X-Consumer-Custom-ID",
-        "X-Consumer-Username",
-        "X-Credential-Identifier",
-        "X-Anonymous-Consumer"
-    };
 
     /** Credentials of the running configuration and the tokens verified against them. */
     private final transient CredentialCache credentialCache = new CredentialCache();
@@ -64,10 +57,13 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             chain.doFilter(request, response);
             return;
         }
-        Credentials credentials = credentialCache.credentials(context.snapshot().config(), config.secretIsBase64());
-        for (String h : CONSUMER_HEADERS) {
-            context.upstreamHeader(h, null);
+        if (config.anonymous() != null && context.credentialAuthenticated()) {
+            // Kong's logical OR: an earlier auth plugin has authenticated the request.
+            chain.doFilter(request, response);
+            return;
         }
+        Credentials credentials = credentialCache.credentials(context.snapshot().config(), config.secretIsBase64());
+        ConsumerIdentity.clear(context);
         List<String> tokens = TokenSources.tokens(request, config);
         KongJwtVerifier.Result result;
         if (tokens.isEmpty()) {
@@ -78,7 +74,8 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             result = credentialCache.verify(tokens.get(0), config, System.currentTimeMillis() / 1000);
         }
         if (result instanceof KongJwtVerifier.Verified v) {
-            identify(context, v.credential().consumer(), v.credential().key(), false);
+            ConsumerIdentity.identify(
+                    context, v.credential().consumer(), v.credential().key(), false);
             context.subject(v.subject(), tokens.get(0));
             chain.doFilter(request, response);
             return;
@@ -92,7 +89,7 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         }
         Credentials.Consumer anonymous = config.anonymous() == null ? null : credentials.consumer(config.anonymous());
         if (anonymous != null) {
-            identify(context, anonymous, null, true);
+            ConsumerIdentity.identify(context, anonymous, null, true);
             chain.doFilter(request, response);
             return;
         }
@@ -152,13 +149,22 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
                     request, response, 403, "Forbidden", "WWW-Authenticate", challenge(realm, "insufficient_scope"));
             return true;
         }
-        identify(context, login.consumer(), login.subject(), false);
+        ConsumerIdentity.identify(context, login.consumer(), login.subject(), false);
+        context.authenticatedGroups(authenticatedGroups(login.principal()));
         context.subject(login.sub(), token);
         if (!login.known()) {
             context.consumerLabel("sso");
         }
         chain.doFilter(new PrincipalRequest(request, login.principal()), response);
         return true;
+    }
+
+    /**
+     * The acl plugin's authenticated groups (Kong's {@code authenticated_groups}) of an SSO login:
+     * its roles, sorted so the upstream's X-Authenticated-Groups does not vary between requests.
+     */
+    static List<String> authenticatedGroups(SsoPrincipal principal) {
+        return principal.roles().stream().sorted().toList();
     }
 
     /** The request as JAX-RS sees it behind this filter: with the SSO principal and its roles. */
@@ -184,17 +190,6 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         public String getAuthType() {
             return "MP-JWT";
         }
-    }
-
-    private static void identify(RequestContext context, Credentials.Consumer c, String credential, boolean anonymous) {
-        context.consumer(c.id());
-        context.consumerReference(c.username() != null ? c.username() : c.customId());
-        context.consumerLabel(c.username() != null ? c.username() : c.id());
-        context.upstreamHeader("X-Consumer-ID", c.id());
-        context.upstreamHeader("X-Consumer-Custom-ID", c.customId());
-        context.upstreamHeader("X-Consumer-Username", c.username());
-        context.upstreamHeader("X-Credential-Identifier", credential);
-        context.upstreamHeader("X-Anonymous-Consumer", anonymous ? "true" : null);
     }
 
     private static void unauthorized(

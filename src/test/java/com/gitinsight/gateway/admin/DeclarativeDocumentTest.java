@@ -55,6 +55,57 @@ class DeclarativeDocumentTest {
     }
 
     @Test
+    void aConsumerIsShownWithItsCredentialsButNoneOfTheirSecrets() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse("""
+                _format_version: "3.0"
+                consumers:
+                  - username: erin
+                    jwt_secrets: [{key: erin-jwt, secret: jwt-secret-value}]
+                    keyauth_credentials: [{id: 6f1c0000-0000-4000-8000-000000000001, key: erin-api-key-value}]
+                    basicauth_credentials: [{username: erin, password: erin-password-value}]
+                    acls: [{group: ops}]
+                """);
+        ObjectNode view = doc.view(doc.find(EntityKind.CONSUMERS, "erin").orElseThrow());
+        String shown = view.toString();
+        for (String secret : new String[] {"jwt-secret-value", "erin-api-key-value", "erin-password-value"}) {
+            assertFalse(shown.contains(secret), secret + " shows in " + shown);
+        }
+        assertEquals("erin-jwt", view.path("jwt_secrets").path(0).path("key").asText());
+        assertEquals(
+                "6f1c0000-0000-4000-8000-000000000001",
+                view.path("keyauth_credentials").path(0).path("id").asText());
+        assertEquals(
+                "erin",
+                view.path("basicauth_credentials").path(0).path("username").asText());
+        assertEquals("ops", view.path("acls").path(0).path("group").asText());
+    }
+
+    @Test
+    void aConsumerSentBackAsReadKeepsTheSecretsOfTheCredentialsItNames() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse("""
+                _format_version: "3.0"
+                consumers:
+                  - username: erin
+                    jwt_secrets: [{key: erin-jwt, secret: jwt-secret-value}]
+                    keyauth_credentials: [{id: 6f1c0000-0000-4000-8000-000000000001, key: erin-api-key-value}]
+                    basicauth_credentials: [{username: erin, password: erin-password-value}]
+                """);
+        ObjectNode view = doc.view(doc.find(EntityKind.CONSUMERS, "erin").orElseThrow());
+        view.put("custom_id", "erin-1");
+        ((ObjectNode) view.path("basicauth_credentials").path(0)).set("tags", JSON.createArrayNode());
+        doc.update(EntityKind.CONSUMERS, "erin", view, true);
+        String yaml = doc.toYaml();
+        for (String secret : new String[] {"jwt-secret-value", "erin-api-key-value", "erin-password-value"}) {
+            assertTrue(yaml.contains(secret), secret + " lost in\n" + yaml);
+        }
+        assertTrue(yaml.contains("erin-1"), yaml);
+        ObjectNode changed = json("""
+                {"username": "erin", "basicauth_credentials": [{"username": "erin", "password": "new-one"}]}""");
+        doc.update(EntityKind.CONSUMERS, "erin", changed, false);
+        assertTrue(doc.toYaml().contains("new-one") && !doc.toYaml().contains("erin-password-value"), doc.toYaml());
+    }
+
+    @Test
     void findsEntitiesWhereverTheFormatAllowsThemAndShowsThemInKongsShape() throws Exception {
         DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
         assertEquals(

@@ -114,6 +114,36 @@ class RedactionTest {
     }
 
     @Test
+    void keyAuthKeysAndBasicAuthPasswordsAreRedactedAndRestored() throws Exception {
+        String auth = """
+                _format_version: "3.0"
+                consumers:
+                  - username: erin
+                    keyauth_credentials: [{key: erin-api-key-value}]
+                    basicauth_credentials: [{username: erin, password: erin-password-value}]
+                    acls: [{group: ops}]
+                keyauth_credentials:
+                  - consumer: erin
+                    key: erin-top-level-key
+                basicauth_credentials:
+                  - consumer: erin
+                    username: erin2
+                    password: erin-top-level-password
+                """;
+        Files.writeString(file, auth);
+        Redaction r = Writers.redaction(file);
+        String redacted = r.text(auth);
+        for (String secret : new String[] {
+            "erin-api-key-value", "erin-password-value", "erin-top-level-key", "erin-top-level-password"
+        }) {
+            assertFalse(redacted.contains(secret), secret + " shows in\n" + redacted);
+        }
+        assertTrue(redacted.contains("username: erin2"), "usernames and groups are no secrets:\n" + redacted);
+        assertTrue(redacted.contains("group: ops"), redacted);
+        assertEquals(auth, r.restore(redacted, auth));
+    }
+
+    @Test
     void aFileReadEditedAndSavedKeepsItsSecretsAndItsLook() throws Exception {
         String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
         String saved = redaction.restore(edited, FILE);

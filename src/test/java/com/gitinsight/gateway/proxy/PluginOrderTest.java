@@ -31,8 +31,11 @@ class PluginOrderTest {
             Map.entry("bot-detection", 2500),
             Map.entry("cors", 2000),
             Map.entry("jwt", 1450),
+            Map.entry("key-auth", 1250),
+            Map.entry("basic-auth", 1100),
             Map.entry("ip-restriction", 990),
             Map.entry("request-size-limiting", 951),
+            Map.entry("acl", 950),
             Map.entry("rate-limiting", 910),
             Map.entry("proxy-cache", 100),
             Map.entry("prometheus", 13),
@@ -50,8 +53,11 @@ class PluginOrderTest {
             "security.BotDetectionFilter", // bot-detection 2500
             "security.CorsFilter", // cors 2000
             "security.JwtFilter", // jwt 1450
+            "security.KeyAuthFilter", // key-auth 1250
+            "security.BasicAuthFilter", // basic-auth 1100
             "security.IpRestrictionFilter", // ip-restriction 990
             "security.RequestSizeFilter", // request-size-limiting 951
+            "security.AclFilter", // acl 950
             "ratelimit.RateLimitFilter", // rate-limiting 910
             "ratelimit.RequestRateFilter", // request-rate 905
             "cache.ProxyCacheFilter", // proxy-cache 100

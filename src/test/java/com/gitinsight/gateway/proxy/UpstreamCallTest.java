@@ -162,6 +162,16 @@ class UpstreamCallTest {
     }
 
     private UpstreamCall call(String route, Req req, boolean replayable, String upstreamPath) {
+        return call(route, req, replayable, upstreamPath, context -> {});
+    }
+
+    /** {@code plugins} acts on the request's context first, as the plugin filters do. */
+    private UpstreamCall call(
+            String route,
+            Req req,
+            boolean replayable,
+            String upstreamPath,
+            java.util.function.Consumer<RequestContext> plugins) {
         RouteSpec r = snapshot.config().routes().stream()
                 .filter(x -> x.displayName().equals(route))
                 .findFirst()
@@ -170,6 +180,7 @@ class UpstreamCallTest {
         HttpServletRequest request = req.servlet();
         RequestContext context =
                 RequestContext.attach(request, snapshot, new RouteMatch(r, service, upstreamPath), upstreamPath, false);
+        plugins.accept(context);
         return new UpstreamCall(context, request, replayable);
     }
 
@@ -396,6 +407,18 @@ class UpstreamCallTest {
         UpstreamCall c = call("three", req, true, "/a b/ü");
         assertEquals("/a%20b/%C3%BC?a=%2F&b=c d", c.pathAndQuery());
         assertEquals("/plain", call("three", new Req(), true, "/plain").pathAndQuery());
+    }
+
+    @Test
+    void aQueryAPluginRewroteIsSentInsteadOfTheClients() {
+        Req req = new Req();
+        req.query = "c=1&apikey=secret&a=2";
+        assertEquals(
+                "/x?c=1&a=2",
+                call("three", req, true, "/x", c -> c.upstreamQuery("c=1&a=2")).pathAndQuery());
+        assertEquals(
+                "/x", call("three", req, true, "/x", c -> c.upstreamQuery(null)).pathAndQuery(), "no '?' left");
+        assertEquals("/x?c=1&apikey=secret&a=2", call("three", req, true, "/x").pathAndQuery());
     }
 
     @Test

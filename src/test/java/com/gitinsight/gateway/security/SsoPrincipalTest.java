@@ -39,4 +39,12 @@ class SsoPrincipalTest {
         assertEquals(Set.of("openid", "admin:write"), SsoPrincipal.strings(claims.getClaimValue("scope")));
         assertEquals(Set.of("a", "b"), SsoPrincipal.strings(List.of("a", "b")));
     }
+
+    @Test
+    void anSsoLoginsRolesAreTheAclPluginsAuthenticatedGroupsInAStableOrder() throws Exception {
+        JwtClaims claims = JwtClaims.parse("{\"sub\":\"u-1\",\"roles\":[\"ops\",\"admin\",\"dev\"]}");
+        SsoPrincipal principal =
+                new SsoPrincipal(claims, "t", "alice", SsoPrincipal.strings(claims.getClaimValue("roles")));
+        assertEquals(List.of("admin", "dev", "ops"), JwtFilter.authenticatedGroups(principal));
+    }
 }

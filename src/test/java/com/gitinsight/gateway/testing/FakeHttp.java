@@ -4,6 +4,8 @@ import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -11,6 +13,7 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -36,11 +39,12 @@ public final class FakeHttp {
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private final Map<String, Object> attributes = new HashMap<>();
         private String remoteAddr = "127.0.0.1";
-        private byte[] body = new byte[0];
         private final String method;
         private final String path;
         private final String query;
         private RequestContext context;
+        private byte[] body = new byte[0];
+        private ServletInputStream input;
 
         private Request(String method, String uri) {
             this.method = method;
@@ -76,6 +80,11 @@ public final class FakeHttp {
                                             headers.get("Content-Length").get(0).trim())
                                     : -1;
                         case "getCookies" -> cookies();
+                        case "getContentType" ->
+                            headers.getOrDefault("Content-Type", List.of()).stream()
+                                    .findFirst()
+                                    .orElse(null);
+                        case "getInputStream" -> input();
                         case "getRemoteAddr" -> remoteAddr;
                         case "getScheme" -> "http";
                         case "getServerName" -> {
@@ -85,11 +94,6 @@ public final class FakeHttp {
                             yield colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
                         }
                         case "getLocalPort" -> 8000;
-                        case "getContentType" ->
-                            headers.getOrDefault("Content-Type", List.of()).stream()
-                                    .findFirst()
-                                    .orElse(null);
-                        case "getInputStream" -> new FakeInput(body);
                         case "isSecure" -> false;
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
@@ -118,10 +122,64 @@ public final class FakeHttp {
             return this;
         }
 
-        /** The request body (and its Content-Length). */
+        /** A body of {@code contentType}, with its Content-Length (null: sent chunked). */
+        public Request body(String contentType, String text, boolean chunked) {
+            body = text.getBytes(StandardCharsets.UTF_8);
+            header("Content-Type", contentType);
+            if (chunked) {
+                header("Transfer-Encoding", "chunked");
+            } else {
+                header("Content-Length", String.valueOf(body.length));
+            }
+            return this;
+        }
+
+        public Request body(String contentType, String text) {
+            return body(contentType, text, false);
+        }
+
+        /** What of the body no one has read yet. */
+        public byte[] unread() throws IOException {
+            return input().readAllBytes();
+        }
+
+        private ServletInputStream input() {
+            if (input == null) {
+                ByteArrayInputStream in = new ByteArrayInputStream(body);
+                input = new ServletInputStream() {
+                    @Override
+                    public int read() {
+                        return in.read();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        return in.read(b, off, len);
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return in.available() == 0;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+            return input;
+        }
+
+        /** A body without a Content-Type, with its Content-Length. */
         public Request body(String text) {
-            body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            headers.put("Content-Length", new ArrayList<>(List.of(Integer.toString(body.length))));
+            body = text.getBytes(StandardCharsets.UTF_8);
+            header("Content-Length", String.valueOf(body.length));
             return this;
         }
 
@@ -307,40 +365,6 @@ public final class FakeHttp {
             byte[] body = "{\"backend\":true}".getBytes(StandardCharsets.UTF_8);
             r.setContentLength(body.length);
             r.getOutputStream().write(body);
-        }
-    }
-
-    /** A request body as the container's stream. */
-    static final class FakeInput extends jakarta.servlet.ServletInputStream {
-        private final java.io.ByteArrayInputStream in;
-
-        FakeInput(byte[] body) {
-            in = new java.io.ByteArrayInputStream(body);
-        }
-
-        @Override
-        public int read() {
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-            return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setReadListener(jakarta.servlet.ReadListener listener) {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -1,0 +1,130 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Plugin {@code basic-auth} (Kong 3.9): {@code Proxy-Authorization}, then {@code Authorization},
+ * read as Kong reads them; a known username with its password identifies the consumer
+ * ({@link ConsumerIdentity}, X-Credential-Identifier the username). Every failure is 401
+ * {@code Unauthorized} with {@code WWW-Authenticate: Basic realm="<realm>"}, or the
+ * {@code anonymous} consumer.
+ */
+public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
+
+    private static final long serialVersionUID = 1L;
+    /** Kong's {@code \s*[Bb]asic\s*(.+)}, unanchored: the first match anywhere in the header. */
+    private static final Pattern SCHEME = Pattern.compile("\\s*[Bb]asic\\s*(.+)");
+    /** Kong's {@code ([^:]+):(.*)}, unanchored: a username of one or more non-colons, the rest the password. */
+    private static final Pattern PAIR = Pattern.compile("([^:]+):(.*)");
+
+    private final transient AuthIndex.Current indexes = new AuthIndex.Current();
+
+    public BasicAuthFilter() {
+        super(BasicAuthSchema.NAME, BasicAuthSchema.Config.class);
+    }
+
+    @Override
+    protected void apply(
+            BasicAuthSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
+        if (config.anonymous() != null && context.credentialAuthenticated()) {
+            // Kong's logical OR: an earlier auth plugin has authenticated the request.
+            chain.doFilter(request, response);
+            return;
+        }
+        AuthIndex index = indexes.of(context.snapshot().config());
+        AuthIndex.BasicCredential credential = authenticate(config, context, request, index);
+        if (credential != null) {
+            ConsumerIdentity.identify(context, credential.consumer(), credential.username(), false);
+            chain.doFilter(request, response);
+            return;
+        }
+        if (config.anonymous() == null) {
+            ErrorResponses.write(
+                    request, response, 401, KeyAuthFilter.UNAUTHORIZED, "WWW-Authenticate", config.challenge());
+            return;
+        }
+        Credentials.Consumer anonymous = index.consumer(config.anonymous());
+        if (anonymous == null) {
+            // Refused at load; a configuration that still lacks it answers as Kong 3.9 does.
+            ErrorResponses.write(request, response, 500, KeyAuthFilter.UNEXPECTED);
+            return;
+        }
+        ConsumerIdentity.identify(context, anonymous, null, true);
+        chain.doFilter(request, response);
+    }
+
+    /** Kong's {@code do_authentication}: the credential, or null (401). */
+    private static AuthIndex.BasicCredential authenticate(
+            BasicAuthSchema.Config config, RequestContext context, HttpServletRequest request, AuthIndex index) {
+        String proxyHeader = request.getHeader("Proxy-Authorization");
+        String header = request.getHeader("Authorization");
+        if (proxyHeader == null && header == null) {
+            return null;
+        }
+        String[] presented = credentials(config, context, "Proxy-Authorization", proxyHeader);
+        AuthIndex.BasicCredential credential = presented == null ? null : index.basic(presented[0]);
+        if (credential == null) {
+            presented = credentials(config, context, "Authorization", header);
+            if (presented == null) {
+                return null;
+            }
+            credential = index.basic(presented[0]);
+        }
+        return credential != null && index.verify(credential, presented[1]) ? credential : null;
+    }
+
+    /**
+     * Kong's {@code retrieve_credentials}: username and password, or null. With
+     * {@code hide_credentials} the header is dropped, except (as in Kong) when its decoded value has
+     * no {@code user:password} shape.
+     */
+    private static String[] credentials(
+            BasicAuthSchema.Config config, RequestContext context, String name, String value) {
+        String[] out = null;
+        if (value != null) {
+            Matcher m = SCHEME.matcher(value);
+            String decoded = m.find() ? decode(m.group(1)) : null;
+            if (decoded != null) {
+                Matcher pair = PAIR.matcher(decoded);
+                if (!pair.find()) {
+                    return null;
+                }
+                out = new String[] {pair.group(1), pair.group(2)};
+            }
+        }
+        if (config.hideCredentials()) {
+            context.upstreamHeader(name, null);
+        }
+        return out;
+    }
+
+    /**
+     * nginx's base64 decoding: the standard alphabet, up to the first {@code =}, padding optional;
+     * anything else is no credential.
+     */
+    private static String decode(String token) {
+        int eq = token.indexOf('=');
+        try {
+            byte[] bytes = Base64.getDecoder().decode(eq < 0 ? token : token.substring(0, eq));
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

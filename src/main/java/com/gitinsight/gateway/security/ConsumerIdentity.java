@@ -1,0 +1,44 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.runtime.RequestContext;
+
+/**
+ * Kong's {@code set_consumer(consumer, credential)}, shared by jwt, key-auth and basic-auth: the
+ * request's consumer and Kong's X-Consumer-* headers for the upstream (a null value drops the
+ * client's copy; {@code proxy.UpstreamHeaders} drops client copies anyway).
+ */
+final class ConsumerIdentity {
+
+    static final String[] HEADERS = {
+        "X-Consumer-ID",
+        "X-Consumer-Custom-ID",
+        "X-Consumer-Username",
+        "X-Credential-Identifier",
+        "X-Anonymous-Consumer"
+    };
+
+    private ConsumerIdentity() {}
+
+    /** Drops every consumer header the client sent. */
+    static void clear(RequestContext context) {
+        for (String h : HEADERS) {
+            context.upstreamHeader(h, null);
+        }
+    }
+
+    /**
+     * {@code c} is the request's consumer: authenticated by {@code credential} (Kong's
+     * X-Credential-Identifier), or the {@code anonymous} fallback (no credential).
+     */
+    static void identify(RequestContext context, Credentials.Consumer c, String credential, boolean anonymous) {
+        context.consumer(c.id());
+        context.consumerReference(c.username() != null ? c.username() : c.customId());
+        context.consumerLabel(c.username() != null ? c.username() : c.id());
+        context.credentialAuthenticated(!anonymous);
+        context.upstreamHeader("X-Consumer-ID", c.id());
+        context.upstreamHeader("X-Consumer-Custom-ID", c.customId());
+        context.upstreamHeader("X-Consumer-Username", c.username());
+        context.upstreamHeader("X-Credential-Identifier", anonymous ? null : credential);
+        context.upstreamHeader("X-Anonymous-Consumer", anonymous ? "true" : null);
+    }
+}

@@ -1,0 +1,142 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Enumeration;
+
+/**
+ * Plugin {@code key-auth} (Kong 3.9): the key is looked for under each of {@code key_names} in
+ * turn, in a header, the query, then the body (as configured); the first name that has a string
+ * decides. A known key identifies its consumer ({@link ConsumerIdentity}); otherwise 401 with
+ * {@code WWW-Authenticate: Key}, or the {@code anonymous} consumer. {@code hide_credentials}
+ * removes the name from all three before the upstream sees the request.
+ */
+public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
+
+    private static final long serialVersionUID = 1L;
+    static final String NO_KEY = "No API key found in request";
+    static final String DUPLICATE = "Duplicate API key found";
+    static final String UNAUTHORIZED = "Unauthorized";
+    static final String UNEXPECTED = "An unexpected error occurred";
+
+    private final transient AuthIndex.Current indexes = new AuthIndex.Current();
+
+    public KeyAuthFilter() {
+        super(KeyAuthSchema.NAME, KeyAuthSchema.Config.class);
+    }
+
+    @Override
+    protected void apply(
+            KeyAuthSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
+        if (!config.runOnPreflight() && "OPTIONS".equals(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (config.anonymous() != null && context.credentialAuthenticated()) {
+            // Kong's logical OR: an earlier auth plugin has authenticated the request.
+            chain.doFilter(request, response);
+            return;
+        }
+        AuthIndex index = indexes.of(context.snapshot().config());
+        String failure = authenticate(config, context, request, index);
+        if (failure == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (config.anonymous() == null) {
+            ErrorResponses.write(request, response, 401, failure, "WWW-Authenticate", config.challenge());
+            return;
+        }
+        Credentials.Consumer anonymous = index.consumer(config.anonymous());
+        if (anonymous == null) {
+            // Refused at load; a configuration that still lacks it answers as Kong 3.9 does.
+            ErrorResponses.write(request, response, 500, UNEXPECTED);
+            return;
+        }
+        ConsumerIdentity.identify(context, anonymous, null, true);
+        chain.doFilter(request, response);
+    }
+
+    /** Kong's {@code do_authentication}: null when a consumer is identified, else the 401's message. */
+    private static String authenticate(
+            KeyAuthSchema.Config config, RequestContext context, HttpServletRequest request, AuthIndex index)
+            throws IOException {
+        FormArgs query = null;
+        BodyArgs body = null;
+        String key = null;
+        for (int i = 0; i < config.keyNames().size(); i++) {
+            String name = config.keyNames().get(i);
+            Object v = null;
+            if (config.keyInHeader()) {
+                v = header(request, name, config.headerFallbacks().get(i));
+            }
+            if (v == null && config.keyInQuery()) {
+                query = query != null ? query : FormArgs.parse(request.getQueryString());
+                v = query.value(name);
+            }
+            if (v == null && config.keyInBody()) {
+                body = body != null ? body : BodyArgs.read(request, context);
+                v = body.value(name);
+            }
+            if (v instanceof String s) {
+                key = s;
+                if (config.hideCredentials()) {
+                    query = query != null ? query : FormArgs.parse(request.getQueryString());
+                    if (query.has(name)) {
+                        context.upstreamQuery(query.without(name));
+                    }
+                    context.upstreamHeader(name, null);
+                    if (config.headerFallbacks().get(i) != null) {
+                        context.upstreamHeader(config.headerFallbacks().get(i), null);
+                    }
+                    if (config.keyInBody()) {
+                        body = body != null ? body : BodyArgs.read(request, context);
+                        body.remove(name, context);
+                    }
+                }
+                break;
+            }
+            if (v == FormArgs.DUPLICATE) {
+                return DUPLICATE;
+            }
+        }
+        if (key == null || key.isEmpty()) {
+            return NO_KEY;
+        }
+        AuthIndex.KeyCredential credential = index.key(key, System.currentTimeMillis());
+        if (credential == null) {
+            return UNAUTHORIZED;
+        }
+        ConsumerIdentity.identify(context, credential.consumer(), credential.id(), false);
+        return null;
+    }
+
+    /**
+     * The header's value as nginx looks it up: any case, and a name with {@code _} also under its
+     * {@code -} spelling ({@code fallback}) when absent. Repeated: {@link FormArgs#DUPLICATE}.
+     */
+    private static Object header(HttpServletRequest request, String name, String fallback) {
+        Object v = header(request, name);
+        return v == null && fallback != null ? header(request, fallback) : v;
+    }
+
+    private static Object header(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        String first = values.nextElement();
+        return values.hasMoreElements() ? FormArgs.DUPLICATE : first;
+    }
+}

@@ -1,0 +1,138 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
+import com.gitinsight.gateway.config.PluginSchema;
+import com.gitinsight.gateway.config.PluginSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Kong's {@code key-auth} (3.9): consumers' {@code keyauth_credentials}, looked for under
+ * {@code key_names} in the headers, the query and (optionally) the body.
+ */
+public final class KeyAuthSchema implements PluginSchema {
+
+    public static final String NAME = "key-auth";
+    private static final Set<String> FIELDS = Set.of(
+            "key_names",
+            "hide_credentials",
+            "anonymous",
+            "key_in_header",
+            "key_in_query",
+            "key_in_body",
+            "run_on_preflight",
+            "realm");
+    /** Kong's {@code typedefs.header_name}. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[a-zA-Z0-9-_]+");
+
+    /**
+     * {@code headerFallbacks}: per key name, the {@code -} spelling a {@code _} name also matches in
+     * headers (nginx's lookup), or null. {@code challenge}: the 401s' {@code WWW-Authenticate}.
+     */
+    public record Config(
+            List<String> keyNames,
+            List<String> headerFallbacks,
+            boolean hideCredentials,
+            String anonymous,
+            boolean keyInHeader,
+            boolean keyInQuery,
+            boolean keyInBody,
+            boolean runOnPreflight,
+            String realm,
+            String challenge)
+            implements PluginConfig {
+        public Config {
+            keyNames = List.copyOf(keyNames);
+            headerFallbacks = java.util.Collections.unmodifiableList(new ArrayList<>(headerFallbacks));
+        }
+
+        /** Kong's fields; the derived ones are computed. */
+        public static Config of(
+                List<String> keyNames,
+                boolean hideCredentials,
+                String anonymous,
+                boolean keyInHeader,
+                boolean keyInQuery,
+                boolean keyInBody,
+                boolean runOnPreflight,
+                String realm) {
+            List<String> fallbacks = new ArrayList<>();
+            for (String name : keyNames) {
+                fallbacks.add(name.indexOf('_') >= 0 ? name.replace('_', '-') : null);
+            }
+            return new Config(
+                    keyNames,
+                    fallbacks,
+                    hideCredentials,
+                    anonymous,
+                    keyInHeader,
+                    keyInQuery,
+                    keyInBody,
+                    runOnPreflight,
+                    realm,
+                    realm == null ? "Key" : "Key realm=" + AuthSchemas.quoted(realm));
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Kong's key-auth handler.lua: before basic-auth (1100) and acl (950). */
+    @Override
+    public int priority() {
+        return 1250;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.security.KeyAuthFilter");
+    }
+
+    @Override
+    public Set<PluginSpec.Scope> scopes() {
+        return AuthSchemas.NO_CONSUMER;
+    }
+
+    @Override
+    public String anonymousConsumer(PluginConfig config) {
+        return ((Config) config).anonymous();
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(FIELDS, Set.of());
+        List<String> names = f.strings("key_names", List.of("apikey"));
+        if (names.isEmpty()) {
+            f.error("key_names", "needs at least one key name");
+        }
+        for (String name : names) {
+            if (name.isEmpty()) {
+                f.error("key_names", "no header name provided");
+            } else if (!HEADER_NAME.matcher(name).matches()) {
+                f.error(
+                        "key_names",
+                        "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
+            }
+        }
+        String anonymous = f.string("anonymous", null);
+        if (anonymous != null && anonymous.isEmpty()) {
+            f.error("anonymous", "must not be empty");
+            anonymous = null;
+        }
+        return Config.of(
+                names,
+                f.bool("hide_credentials", false),
+                anonymous,
+                f.bool("key_in_header", true),
+                f.bool("key_in_query", true),
+                f.bool("key_in_body", false),
+                f.bool("run_on_preflight", true),
+                AuthSchemas.realm(f, null));
+    }
+}

@@ -1,0 +1,224 @@
+package com.gitinsight.gateway.security;
+
+import static com.gitinsight.gateway.security.AuthTests.basic;
+import static com.gitinsight.gateway.security.AuthTests.message;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plugin basic-auth against Kong 3.9's spec/03-plugins/10-basic-auth/03-access_spec.lua (numbers
+ * in the names are the digest's cases) and Kong's header parsing (access.lua's regexes).
+ */
+class BasicAuthFilterTest {
+
+    static final String NO_BODY = "33333333-3333-4333-8333-333333333333";
+
+    static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+            _format_version: "3.0"
+            services:
+              - name: svc
+                url: http://127.0.0.1:9
+                routes:
+                  - {name: ba1, paths: [/ba1], plugins: [{name: basic-auth, config: {realm: test-realm}}]}
+                  - {name: ba2, paths: [/ba2], plugins: [{name: basic-auth, config: {hide_credentials: true}}]}
+                  - {name: ba3, paths: [/ba3], plugins: [{name: basic-auth, config: {anonymous: %s}}]}
+                  - {name: ba5, paths: [/ba5], plugins: [{name: basic-auth, config: {anonymous: no-body}}]}
+            consumers:
+              - username: bob
+                basicauth_credentials:
+                  - {username: bob, password: kong}
+                  - {username: user123, password: password123}
+                  - {username: user321, password: "password:123"}
+                  - {username: empty, password: ""}
+              - username: no-body
+                id: %s
+            """.formatted(NO_BODY, NO_BODY));
+
+    private final BasicAuthFilter filter = new BasicAuthFilter();
+
+    private FakeHttp.Response send(String route, FakeHttp.Request request) throws Exception {
+        return AuthTests.run(SNAPSHOT, route, request, new FakeHttp.Backend(), filter);
+    }
+
+    private FakeHttp.Response get(String route, String... headers) throws Exception {
+        return send(route, FakeHttp.Request.get("/request", headers));
+    }
+
+    private static void assertUnauthorized(FakeHttp.Response r, String realm) throws Exception {
+        assertEquals(401, r.status());
+        assertEquals("Unauthorized", message(r));
+        assertEquals("Basic realm=\"" + realm + "\"", r.header("WWW-Authenticate"));
+    }
+
+    @Test
+    void case01And02NoCredentialsWithTheRealmOrItsDefault() throws Exception {
+        assertUnauthorized(get("ba1"), "test-realm");
+        assertUnauthorized(get("ba2"), "service");
+    }
+
+    @Test
+    void case03To06And11MalformedHeaders() throws Exception {
+        assertUnauthorized(get("ba1", "Authorization", "foobar"), "test-realm");
+        assertUnauthorized(get("ba1", "Proxy-Authorization", "foobar"), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", "Basic a29uZw=="), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", "Basic Ym9i"), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", "Basic adXNlcjEyMzpwYXNzd29yZDEyMw=="), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", "BASIC Ym9iOmtvbmc="), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", basic(":kong")), "test-realm");
+    }
+
+    @Test
+    void case08To10And12ValidCredentials() throws Exception {
+        assertEquals(200, get("ba1", "Authorization", "Basic Ym9iOmtvbmc=").status());
+        assertEquals(200, get("ba1", "Authorization", "basic Ym9iOmtvbmc=").status());
+        assertEquals(200, get("ba1", "Authorization", "Basic Ym9iOmtvbmc").status(), "padding is optional");
+        assertEquals(200, get("ba1", "Authorization", "BasicYm9iOmtvbmc=").status(), "Kong's \\s*");
+        FakeHttp.Request r123 = FakeHttp.Request.get("/request", "Authorization", "Basic dXNlcjEyMzpwYXNzd29yZDEyMw==");
+        assertEquals(200, send("ba1", r123).status());
+        assertEquals("bob", r123.context().upstreamHeaders().get("X-Consumer-Username"));
+        assertEquals("user123", r123.context().upstreamHeaders().get("X-Credential-Identifier"));
+        FakeHttp.Request r321 = FakeHttp.Request.get("/request", "Authorization", "Basic dXNlcjMyMTpwYXNzd29yZDoxMjM=");
+        assertEquals(200, send("ba1", r321).status());
+        assertEquals("user321", r321.context().upstreamHeaders().get("X-Credential-Identifier"));
+        assertEquals(
+                200, get("ba1", "Proxy-Authorization", "Basic Ym9iOmtvbmc=").status());
+        assertEquals(200, get("ba1", "Authorization", basic(":bob:kong")).status(), "a leading colon is skipped");
+        assertEquals(200, get("ba1", "Authorization", basic("empty:")).status(), "an empty password is a password");
+    }
+
+    @Test
+    void wrongPasswordsAndUnknownUsers() throws Exception {
+        assertUnauthorized(get("ba1", "Authorization", basic("bob:wrong")), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", basic("bob:kong ")), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", basic("nobody:kong")), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", basic("empty:x")), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", basic("BOB:kong")), "test-realm");
+    }
+
+    @Test
+    void aVerifiedPasswordIsRememberedPerConfigurationButAWrongOneNever() throws Exception {
+        assertEquals(200, get("ba1", "Authorization", basic("bob:kong")).status());
+        assertEquals(200, get("ba1", "Authorization", basic("bob:kong")).status(), "from the cache");
+        assertUnauthorized(get("ba1", "Authorization", basic("bob:kong2")), "test-realm");
+        GatewaySnapshot changed = TestSnapshots.of("""
+                _format_version: "3.0"
+                services: [{name: s, url: "http://127.0.0.1:9", routes: [{name: ba1, paths: [/r], plugins: [{name: basic-auth}]}]}]
+                consumers: [{username: bob, basicauth_credentials: [{username: bob, password: changed}]}]
+                """);
+        FakeHttp.Response old = AuthTests.run(
+                changed,
+                "ba1",
+                FakeHttp.Request.get("/r", "Authorization", basic("bob:kong")),
+                new FakeHttp.Backend(),
+                filter);
+        assertEquals(401, old.status(), "a new configuration does not trust the old one's verifications");
+    }
+
+    @Test
+    void proxyAuthorizationFirstThenAuthorization() throws Exception {
+        assertEquals(
+                200,
+                get("ba1", "Proxy-Authorization", basic("nobody:x"), "Authorization", basic("bob:kong"))
+                        .status(),
+                "an unknown Proxy-Authorization user: Authorization is tried");
+        assertUnauthorized(
+                get("ba1", "Proxy-Authorization", basic("bob:wrong"), "Authorization", basic("bob:kong")),
+                "test-realm");
+        assertEquals(
+                200,
+                get("ba1", "Proxy-Authorization", "garbage", "Authorization", basic("bob:kong"))
+                        .status());
+    }
+
+    @Test
+    void case13TheUpstreamLearnsTheConsumer() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/request", "Authorization", "Basic Ym9iOmtvbmc=");
+        assertEquals(200, send("ba1", request).status());
+        Map<String, String> up = request.context().upstreamHeaders();
+        assertEquals("bob", up.get("X-Consumer-Username"));
+        assertEquals("bob", up.get("X-Credential-Identifier"));
+        assertEquals(request.context().consumer(), up.get("X-Consumer-ID"));
+        assertNull(up.get("X-Anonymous-Consumer"));
+    }
+
+    @Test
+    void case14And15HideCredentials() throws Exception {
+        FakeHttp.Request kept = FakeHttp.Request.get("/request", "Authorization", "Basic Ym9iOmtvbmc=");
+        send("ba1", kept);
+        assertFalse(kept.context().upstreamHeaders().containsKey("Authorization"));
+        FakeHttp.Request hidden = FakeHttp.Request.get("/request", "Authorization", "Basic Ym9iOmtvbmc=");
+        assertEquals(200, send("ba2", hidden).status());
+        assertTrue(hidden.context().upstreamHeaders().containsKey("Authorization"));
+        assertNull(hidden.context().upstreamHeaders().get("Authorization"));
+        FakeHttp.Request proxy = FakeHttp.Request.get("/request", "Proxy-Authorization", "Basic Ym9iOmtvbmc=");
+        send("ba2", proxy);
+        assertTrue(proxy.context().upstreamHeaders().containsKey("Proxy-Authorization"));
+        assertFalse(proxy.context().upstreamHeaders().containsKey("Authorization"), "only the one processed");
+    }
+
+    @Test
+    void case16To18AnonymousByIdAndByUsername() throws Exception {
+        FakeHttp.Request real = FakeHttp.Request.get("/request", "Authorization", "Basic dXNlcjEyMzpwYXNzd29yZDEyMw==");
+        assertEquals(200, send("ba3", real).status());
+        assertEquals("user123", real.context().upstreamHeaders().get("X-Credential-Identifier"));
+        assertNull(real.context().upstreamHeaders().get("X-Anonymous-Consumer"));
+        for (String route : new String[] {"ba3", "ba5"}) {
+            FakeHttp.Request request = FakeHttp.Request.get("/request");
+            assertEquals(200, send(route, request).status());
+            Map<String, String> up = request.context().upstreamHeaders();
+            assertEquals("true", up.get("X-Anonymous-Consumer"));
+            assertEquals("no-body", up.get("X-Consumer-Username"));
+            assertEquals(NO_BODY, up.get("X-Consumer-ID"));
+            assertNull(up.get("X-Credential-Identifier"));
+        }
+    }
+
+    @Test
+    void case19AMissingAnonymousConsumerIsKong39s500() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/request").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "ba1"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        filter.apply(
+                BasicAuthSchema.Config.of("nobody-here", false, "service"),
+                request.context(),
+                request.request,
+                response.response,
+                new FakeHttp.Backend());
+        assertEquals(500, response.status());
+        assertEquals("An unexpected error occurred", message(response));
+    }
+
+    @Test
+    void kongsOwnHashFromAnExportIsCheckedWithTheConsumersId() throws Exception {
+        // sha1("kong" .. "9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001"), as Kong stores and decK exports it.
+        GatewaySnapshot hashed = TestSnapshots.of("""
+                _format_version: "3.0"
+                _transform: false
+                services: [{name: s, url: "http://127.0.0.1:9", routes: [{name: r, paths: [/r], plugins: [{name: basic-auth}]}]}]
+                consumers:
+                  - username: bob
+                    id: 9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001
+                    basicauth_credentials: [{username: bob, password: 17a11c723ed2a13da72e6d20304272bec2db6bfd}]
+                """);
+        FakeHttp.Request ok = FakeHttp.Request.get("/r", "Authorization", basic("bob:kong"));
+        assertEquals(
+                200,
+                AuthTests.run(hashed, "r", ok, new FakeHttp.Backend(), filter).status());
+        assertEquals(
+                "9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001",
+                ok.context().upstreamHeaders().get("X-Consumer-ID"));
+        FakeHttp.Request hashAsPassword =
+                FakeHttp.Request.get("/r", "Authorization", basic("bob:17a11c723ed2a13da72e6d20304272bec2db6bfd"));
+        assertEquals(
+                401,
+                AuthTests.run(hashed, "r", hashAsPassword, new FakeHttp.Backend(), filter)
+                        .status());
+    }
+}
