@@ -34,6 +34,12 @@ public final class RequestContext {
     private long upstreamNanos = -1;
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
+    // Upstream request overrides (request-transformer); null: the client's, as routed.
+    private String upstreamMethod;
+    private String upstreamPath;
+    private String upstreamQuery;
+    private java.io.InputStream upstreamBody;
+    private long upstreamBodyLength = -1;
 
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         this.snapshot = snapshot;
@@ -224,5 +230,50 @@ public final class RequestContext {
 
     public void maxBodyBytes(long max) {
         this.maxBodyBytes = max;
+    }
+
+    /** The method the backend gets, or null: the client's. */
+    public String upstreamMethod() {
+        return upstreamMethod;
+    }
+
+    public void upstreamMethod(String method) {
+        this.upstreamMethod = method;
+    }
+
+    /** The upstream path (escaped for the wire), or null: the route's join of service and request path. */
+    public String upstreamPath() {
+        return upstreamPath;
+    }
+
+    public void upstreamPath(String path) {
+        this.upstreamPath = path;
+    }
+
+    /** The upstream query string (without {@code ?}; empty: none), or null: the client's byte for byte. */
+    public String upstreamQuery() {
+        return upstreamQuery;
+    }
+
+    public void upstreamQuery(String query) {
+        this.upstreamQuery = query;
+    }
+
+    /**
+     * The body the backend gets instead of the client's stream, or null: the client's. A filter that
+     * read the client's body sets it (the bytes it changed, or those it read and left alone).
+     */
+    public java.io.InputStream upstreamBody() {
+        return upstreamBody;
+    }
+
+    /** Its length, or -1 when unknown (sent chunked). */
+    public long upstreamBodyLength() {
+        return upstreamBodyLength;
+    }
+
+    public void upstreamBody(java.io.InputStream body, long length) {
+        this.upstreamBody = body;
+        this.upstreamBodyLength = length;
     }
 }

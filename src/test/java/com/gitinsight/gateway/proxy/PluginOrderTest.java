@@ -33,6 +33,8 @@ class PluginOrderTest {
             "ip-restriction", 990,
             "request-size-limiting", 951,
             "rate-limiting", 910,
+            "request-transformer", 801,
+            "response-transformer", 800,
             "proxy-cache", 100,
             "prometheus", 13,
             "correlation-id", 1);
@@ -51,6 +53,8 @@ class PluginOrderTest {
             "security.RequestSizeFilter", // request-size-limiting 951
             "ratelimit.RateLimitFilter", // rate-limiting 910
             "ratelimit.RequestRateFilter", // request-rate 905
+            "transform.RequestTransformerFilter", // request-transformer 801
+            "transform.ResponseTransformerFilter", // response-transformer 800
             "cache.ProxyCacheFilter", // proxy-cache 100
             "observability.CorrelationIdFilter", // correlation-id 1
             "proxy.WebSocketFilter"); // innermost: the handshake's proxy

@@ -40,6 +40,8 @@ public final class FakeHttp {
         private final String path;
         private final String query;
         private RequestContext context;
+        private byte[] body = new byte[0];
+        private java.io.InputStream bodyStream;
 
         private Request(String method, String uri) {
             this.method = method;
@@ -75,6 +77,7 @@ public final class FakeHttp {
                                             headers.get("Content-Length").get(0).trim())
                                     : -1;
                         case "getCookies" -> cookies();
+                        case "getInputStream" -> inputStream();
                         case "getRemoteAddr" -> remoteAddr;
                         case "getScheme" -> "http";
                         case "isSecure" -> false;
@@ -103,6 +106,45 @@ public final class FakeHttp {
         public Request header(String name, String value) {
             headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             return this;
+        }
+
+        /** A body (the caller sets Content-Length or Transfer-Encoding as the test needs). */
+        public Request body(byte[] body) {
+            this.body = body.clone();
+            return this;
+        }
+
+        private jakarta.servlet.ServletInputStream inputStream() {
+            if (bodyStream == null) {
+                bodyStream = new java.io.ByteArrayInputStream(body);
+            }
+            java.io.InputStream in = bodyStream;
+            return new jakarta.servlet.ServletInputStream() {
+                @Override
+                public int read() throws IOException {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return false;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+            };
         }
 
         public Request from(String address) {
@@ -187,7 +229,8 @@ public final class FakeHttp {
                         }
                         case "getContentType" -> header("Content-Type");
                         case "setContentLength", "setContentLengthLong" -> {
-                            put("Content-Length", args[0].toString());
+                            // A negative length is none (the container sends the body chunked).
+                            put("Content-Length", ((Number) args[0]).longValue() < 0 ? null : args[0].toString());
                             yield null;
                         }
                         case "setHeader" -> {
