@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -130,16 +131,21 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                     // Kong moves a form body's arguments into the query of a GET, HEAD or TRACE.
                     byte[] form = body();
                     if (form != null) {
-                        mergedArgs = Args.decode(new String(form, java.nio.charset.StandardCharsets.UTF_8));
+                        mergedArgs = Args.decode(new String(form, StandardCharsets.UTF_8));
                     }
                 }
             }
-            Headers headers = new Headers(request, context.upstreamHeaders());
-            transformHeaders(headers);
-            transformBody(headers.first("content-type"));
+            // Kong rewrites every header; here only the touched ones are, so no table without header operations.
+            Headers headers = config.headers().isEmpty() ? null : new Headers(request, context.upstreamHeaders());
+            if (headers != null) {
+                transformHeaders(headers);
+            }
+            transformBody(headers != null ? headers.first("content-type") : header("content-type"));
             transformQuery(mergedArgs);
-            // Written last: every template above read the headers as the client sent them.
-            headers.writeTo(context);
+            if (headers != null) {
+                // Written last: every template above read the headers as the client sent them.
+                headers.writeTo(context);
+            }
         }
 
         private void transformHeaders(Headers h) throws Refusal {

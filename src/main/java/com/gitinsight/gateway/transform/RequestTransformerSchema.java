@@ -66,19 +66,6 @@ public final class RequestTransformerSchema implements PluginSchema {
         boolean isEmpty() {
             return remove.isEmpty() && rename.isEmpty() && replace.isEmpty() && add.isEmpty() && append.isEmpty();
         }
-
-        boolean uses(Template.Source source) {
-            return uses(replace, source) || uses(add, source) || uses(append, source);
-        }
-
-        private static boolean uses(List<Value> values, Template.Source source) {
-            for (Value v : values) {
-                if (v.value().uses(source)) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     /**
@@ -86,16 +73,7 @@ public final class RequestTransformerSchema implements PluginSchema {
      * @param uri        {@code replace.uri}, or null
      */
     public record Config(String httpMethod, Ops headers, Ops querystring, Ops body, Template uri)
-            implements PluginConfig {
-
-        /** Whether any value reads the route's regex captures (then they are matched per request). */
-        boolean usesCaptures() {
-            return uri != null && uri.uses(Template.Source.URI_CAPTURES)
-                    || headers.uses(Template.Source.URI_CAPTURES)
-                    || querystring.uses(Template.Source.URI_CAPTURES)
-                    || body.uses(Template.Source.URI_CAPTURES);
-        }
-    }
+            implements PluginConfig {}
 
     @Override
     public String name() {
@@ -133,7 +111,7 @@ public final class RequestTransformerSchema implements PluginSchema {
         Template uri = null;
         String rawUri = f.section("replace").string("uri", null);
         if (rawUri != null) {
-            uri = compile(f.section("replace"), "uri", rawUri, rawUri);
+            uri = compile(f.section("replace"), "uri", rawUri);
         }
         return new Config(method, ops(f, "headers"), ops(f, "querystring"), ops(f, "body"), uri);
     }
@@ -206,7 +184,7 @@ public final class RequestTransformerSchema implements PluginSchema {
                     continue;
                 }
             }
-            Template t = compile(section, target, s, e.value());
+            Template t = compile(section, target, e.value());
             if (t != null) {
                 out.add(new Value(e.name(), t));
             }
@@ -214,7 +192,7 @@ public final class RequestTransformerSchema implements PluginSchema {
         return out;
     }
 
-    private static Template compile(PluginFields section, String field, String entry, String value) {
+    private static Template compile(PluginFields section, String field, String value) {
         try {
             return Template.compile(value);
         } catch (IllegalArgumentException e) {
