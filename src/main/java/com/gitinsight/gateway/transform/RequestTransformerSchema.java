@@ -45,6 +45,18 @@ public final class RequestTransformerSchema implements PluginSchema {
             "PATCH",
             "TRACE");
 
+    /** Kong's arrays are required: an explicit null is refused as Kong refuses it (absent is the default, empty). */
+    static void required(PluginFields f, List<String> sections, List<String> fields) {
+        for (String op : sections) {
+            PluginFields section = f.section(op);
+            for (String field : fields) {
+                if (section.isNull(field)) {
+                    section.error(field, "required field missing");
+                }
+            }
+        }
+    }
+
     private static final Set<String> TARGETS = Set.of("headers", "querystring", "body");
 
     /** A rename {@code from:to}. */
@@ -94,6 +106,7 @@ public final class RequestTransformerSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("http_method", "remove", "rename", "replace", "add", "append"), Set.of());
+        required(f, List.of("remove", "rename", "replace", "add", "append"), List.of("headers", "querystring", "body"));
         String method = f.string("http_method", null);
         if (method != null && !METHOD.matcher(method).matches()) {
             f.error("http_method", "invalid value: " + method);

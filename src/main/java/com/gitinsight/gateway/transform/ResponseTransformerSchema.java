@@ -76,6 +76,9 @@ public final class ResponseTransformerSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("remove", "rename", "replace", "add", "append"), Set.of());
+        RequestTransformerSchema.required(
+                f, List.of("remove", "rename", "replace", "add", "append"), List.of("headers", "json"));
+        RequestTransformerSchema.required(f, List.of("replace", "add", "append"), List.of("json_types"));
         for (String op : List.of("remove", "rename")) {
             f.section(op).allowOnly(Set.of("headers", "json"), Set.of());
         }

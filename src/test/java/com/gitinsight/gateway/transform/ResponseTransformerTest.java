@@ -270,6 +270,15 @@ class ResponseTransformerTest {
                 body(config, "{\"p1\":\"v1\",\"p4\":\"v1\",\"a\":[]}").get("a"));
     }
 
+    // Numbers are kept as written when the body is re-encoded (Kong's cjson keeps 14 digits).
+    @Test
+    void numbersKeptAsWritten() throws Exception {
+        byte[] out = ResponseBodies.json(
+                "{\"a\":1.10,\"b\":12345678901234567890,\"c\":0.1}".getBytes(StandardCharsets.UTF_8),
+                config("{remove: {json: [x]}}").json());
+        assertEquals("{\"a\":1.10,\"b\":12345678901234567890,\"c\":0.1}", new String(out, StandardCharsets.UTF_8));
+    }
+
     // B27: a body that is not JSON goes on as it came
     @Test
     void notJsonPassesThrough() throws Exception {

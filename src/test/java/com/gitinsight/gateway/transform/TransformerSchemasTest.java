@@ -151,6 +151,14 @@ class TransformerSchemasTest {
         }
     }
 
+    // A3: an explicit null for an array is a missing required field
+    @Test
+    void nullArrays() {
+        refused(REQ, "{add: {headers: null}}", "config.add.headers", "required field missing");
+        refused(REQ, "{remove: {querystring: null}}", "config.remove.querystring", "required field missing");
+        refused(RES, "{append: {json_types: null}}", "config.append.json_types", "required field missing");
+    }
+
     @Test
     void unknownFields() {
         refused(REQ, "{add: {uri: x}}", "config.add.uri", "unknown field");
