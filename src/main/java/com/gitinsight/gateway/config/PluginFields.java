@@ -71,6 +71,11 @@ public final class PluginFields {
         return section.sections(key).stream().map(PluginFields::new).toList();
     }
 
+    /** Whether the field is written as an explicit {@code null} (Kong: a required field is then missing). */
+    public boolean isNull(String key) {
+        return section.node(key) instanceof Node.ScalarNode s && s.isNull();
+    }
+
     public boolean has(String key) {
         return section.has(key);
     }

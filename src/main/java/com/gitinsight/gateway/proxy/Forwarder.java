@@ -46,22 +46,36 @@ final class Forwarder {
 
     Response forward(RequestContext context, Exchange exchange, InputStream body) {
         HttpServletRequest request = exchange.request();
-        // A plugin that read the body (key-auth's key_in_body) hands on what the upstream gets.
-        boolean replaced = context.upstreamBody() != null;
-        boolean hasBody = replaced || hasBody(request);
-        long length = replaced ? context.upstreamBodyLength() : request.getContentLengthLong();
-        UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(request.getMethod()));
-        InputStream limited = limited(replaced ? context.upstreamBody() : body, context.maxBodyBytes());
+        // A plugin that read the client's body (key-auth's key_in_body, request-transformer) hands on what goes
+        // instead.
+        InputStream replaced = context.upstreamBody();
+        boolean hasBody = replaced != null || hasBody(request);
+        String method = method(context, request);
+        UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(method));
+        InputStream limited = limited(replaced != null ? replaced : body, context.maxBodyBytes());
+        long length = replaced != null ? context.upstreamBodyLength() : request.getContentLengthLong();
         return call.forward(
-                target -> send(call, exchange, limited, hasBody, length, target), answer -> answer.response(context));
+                target -> send(call, exchange, limited, hasBody, length, method, target),
+                answer -> answer.response(context));
+    }
+
+    /** The method the backend gets: a plugin's override (request-transformer's http_method), else the client's. */
+    private static String method(RequestContext context, HttpServletRequest request) {
+        return context.upstreamMethod() != null ? context.upstreamMethod() : request.getMethod();
     }
 
     /** One attempt at {@code target}; what became of it, for the call to decide what follows. */
     private UpstreamCall.Outcome<Response> send(
-            UpstreamCall call, Exchange exchange, InputStream body, boolean hasBody, long length, Target target) {
+            UpstreamCall call,
+            Exchange exchange,
+            InputStream body,
+            boolean hasBody,
+            long length,
+            String method,
+            Target target) {
         HttpServletRequest request = exchange.request();
         ServiceSpec service = call.service();
-        HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.baseUri());
+        HttpUriRequestBase upstream = new HttpUriRequestBase(method, target.baseUri());
         upstream.setPath(call.pathAndQuery());
         call.headers(Set.of(), request.getScheme(), upstream::addHeader);
         String host = call.preservedHost();
@@ -72,7 +86,7 @@ final class Forwarder {
         if (hasBody) {
             upload = watchdog.register(upstream, service.writeTimeoutMs());
             upstream.setEntity(new StreamingRequestEntity(body, length, upload));
-            if (untypedOptionsBody(request)) {
+            if (untypedOptionsBody(method, request)) {
                 upstream.setHeader("Content-Type", ContentType.APPLICATION_OCTET_STREAM.getMimeType());
             }
         }
@@ -115,8 +129,10 @@ final class Forwarder {
     }
 
     /** HttpClient refuses an OPTIONS body without a type; that one case is labelled octet-stream. */
-    private static boolean untypedOptionsBody(HttpServletRequest request) {
-        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Content-Type") == null;
+    private static boolean untypedOptionsBody(String method, HttpServletRequest request) {
+        return "OPTIONS".equals(method)
+                && request.getHeader("Content-Type") == null
+                && RequestContext.of(request).upstreamHeaders().get("Content-Type") == null;
     }
 
     private static boolean hasBody(HttpServletRequest request) {

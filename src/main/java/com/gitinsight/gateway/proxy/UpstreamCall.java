@@ -91,8 +91,12 @@ final class UpstreamCall {
         this.pool = context.snapshot().upstreams().forService(service.name());
         this.replayable = replayable;
         this.hashing = pool.hashes() ? new ServletPickRequest(request, context.consumer()) : null;
-        String path = RequestPath.escape(match.upstreamPath());
-        String query = context.upstreamQueryRewritten() ? context.upstreamQuery() : request.getQueryString();
+        // A plugin's override (request-transformer's replace.uri, query changes) wins over the route's.
+        String path =
+                context.upstreamPath() != null ? context.upstreamPath() : RequestPath.escape(match.upstreamPath());
+        String query = context.upstreamQuery() != null
+                ? (context.upstreamQuery().isEmpty() ? null : context.upstreamQuery())
+                : request.getQueryString();
         this.pathAndQuery = query == null ? path : path + "?" + query;
     }
 
@@ -102,7 +106,8 @@ final class UpstreamCall {
 
     /**
      * The upstream path (the match's, escaped for the wire as Kong does) and the client's query byte
-     * for byte, unless a plugin rewrote it ({@code RequestContext.upstreamQuery}).
+     * for byte, unless a plugin overrode them ({@link RequestContext#upstreamPath()}, {@link
+     * RequestContext#upstreamQuery()}).
      */
     String pathAndQuery() {
         return pathAndQuery;

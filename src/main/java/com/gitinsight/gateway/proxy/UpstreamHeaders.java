@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * CGI do), then the gateway's own are added. Forwarding headers a trusted proxy sent
  * ({@code gateway.trusted-ips}) are kept, as Kong keeps them.
  */
-final class UpstreamHeaders {
+public final class UpstreamHeaders {
 
     /**
      * Identity headers: Kong's, and those other authenticating proxies set that backends commonly
@@ -145,12 +145,21 @@ final class UpstreamHeaders {
     }
 
     /** Lower case with {@code _} as {@code -}: the name a folding backend reads. */
-    static String fold(String name) {
+    public static String fold(String name) {
         return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * Whether a folded name is a header whose client copy never reaches the backend and that the
+     * gateway sets itself (or never): forwarding, framing, {@code Host}, hop-by-hop. Plugins that
+     * change request headers (request-transformer) may not name these.
+     */
+    public static boolean isGatewayOwned(String folded) {
+        return GATEWAY_SET.contains(folded) || FORWARDING.contains(folded) || HopByHop.isHopByHop(folded, null);
+    }
+
     /** Whether a folded name is one of the identity headers only the gateway may set. */
-    static boolean isIdentity(String folded) {
+    public static boolean isIdentity(String folded) {
         if (IDENTITY.contains(folded)) {
             return true;
         }

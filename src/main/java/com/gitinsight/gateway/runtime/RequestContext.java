@@ -41,7 +41,9 @@ public final class RequestContext {
     /** Kong's {@code authenticated_groups}: groups an auth plugin vouched for (SSO roles), or null. */
     private List<String> authenticatedGroups;
 
-    private boolean queryRewritten;
+    // Upstream request overrides (hide_credentials, request-transformer); null: the client's, as routed.
+    private String upstreamMethod;
+    private String upstreamPath;
     private String upstreamQuery;
     private InputStream upstreamBody;
     private long upstreamBodyLength = -1;
@@ -249,44 +251,6 @@ public final class RequestContext {
         this.authenticatedGroups = groups == null ? null : List.copyOf(groups);
     }
 
-    /**
-     * Replaces the query string the upstream gets (null: none); a plugin that removes a credential
-     * from it ({@code hide_credentials}) sets it, others leave the client's, byte for byte.
-     */
-    public void upstreamQuery(String query) {
-        this.queryRewritten = true;
-        this.upstreamQuery = query;
-    }
-
-    /** Whether {@link #upstreamQuery(String)} replaced the client's query string. */
-    public boolean upstreamQueryRewritten() {
-        return queryRewritten;
-    }
-
-    /** The query string the upstream gets when rewritten (null: none). */
-    public String upstreamQuery() {
-        return upstreamQuery;
-    }
-
-    /**
-     * Replaces the request body the upstream gets: a plugin that had to read the body (key-auth's
-     * {@code key_in_body}) hands on what it read, changed or not, and the rest of the stream.
-     * {@code length} is -1 when unknown (sent chunked).
-     */
-    public void upstreamBody(InputStream body, long length) {
-        this.upstreamBody = body;
-        this.upstreamBodyLength = length;
-    }
-
-    /** The body set by {@link #upstreamBody(InputStream, long)}, or null: the client's stream as it comes. */
-    public InputStream upstreamBody() {
-        return upstreamBody;
-    }
-
-    public long upstreamBodyLength() {
-        return upstreamBodyLength;
-    }
-
     /** Bytes of request body allowed (-1: no limit). */
     public long maxBodyBytes() {
         return maxBodyBytes;
@@ -294,5 +258,55 @@ public final class RequestContext {
 
     public void maxBodyBytes(long max) {
         this.maxBodyBytes = max;
+    }
+
+    /** The method the backend gets, or null: the client's. */
+    public String upstreamMethod() {
+        return upstreamMethod;
+    }
+
+    public void upstreamMethod(String method) {
+        this.upstreamMethod = method;
+    }
+
+    /** The upstream path (escaped for the wire), or null: the route's join of service and request path. */
+    public String upstreamPath() {
+        return upstreamPath;
+    }
+
+    public void upstreamPath(String path) {
+        this.upstreamPath = path;
+    }
+
+    /**
+     * The upstream query string (without {@code ?}; empty: none), or null: the client's byte for byte.
+     * A plugin that changes it starts from this one, not the client's: what an earlier plugin removed
+     * ({@code hide_credentials}) stays removed.
+     */
+    public String upstreamQuery() {
+        return upstreamQuery;
+    }
+
+    public void upstreamQuery(String query) {
+        this.upstreamQuery = query;
+    }
+
+    /**
+     * The body the backend gets instead of the client's stream, or null: the client's. A filter that
+     * read the client's body sets it (the bytes it changed, or those it read and left alone, and the
+     * rest of the stream); a later filter reads this one, not the client's stream.
+     */
+    public InputStream upstreamBody() {
+        return upstreamBody;
+    }
+
+    /** Its length, or -1 when unknown (sent chunked). */
+    public long upstreamBodyLength() {
+        return upstreamBodyLength;
+    }
+
+    public void upstreamBody(InputStream body, long length) {
+        this.upstreamBody = body;
+        this.upstreamBodyLength = length;
     }
 }

@@ -94,7 +94,8 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
                 if (config.hideCredentials()) {
                     query = query != null ? query : FormArgs.parse(request.getQueryString());
                     if (query.has(name)) {
-                        context.upstreamQuery(query.without(name));
+                        String rest = query.without(name);
+                        context.upstreamQuery(rest == null ? "" : rest);
                     }
                     context.upstreamHeader(name, null);
                     if (config.headerFallbacks().get(i) != null) {

@@ -37,6 +37,8 @@ class PluginOrderTest {
             Map.entry("request-size-limiting", 951),
             Map.entry("acl", 950),
             Map.entry("rate-limiting", 910),
+            Map.entry("request-transformer", 801),
+            Map.entry("response-transformer", 800),
             Map.entry("proxy-cache", 100),
             Map.entry("prometheus", 13),
             Map.entry("request-termination", 2),
@@ -60,6 +62,8 @@ class PluginOrderTest {
             "security.AclFilter", // acl 950
             "ratelimit.RateLimitFilter", // rate-limiting 910
             "ratelimit.RequestRateFilter", // request-rate 905
+            "transform.RequestTransformerFilter", // request-transformer 801
+            "transform.ResponseTransformerFilter", // response-transformer 800
             "cache.ProxyCacheFilter", // proxy-cache 100
             "termination.RequestTerminationFilter", // request-termination 2
             "observability.CorrelationIdFilter", // correlation-id 1

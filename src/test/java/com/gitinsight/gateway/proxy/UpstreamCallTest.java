@@ -409,6 +409,29 @@ class UpstreamCallTest {
         assertEquals("/plain", call("three", new Req(), true, "/plain").pathAndQuery());
     }
 
+    /** request-transformer's overrides (replace.uri, a rewritten query) win; an empty query is none. */
+    @Test
+    void aPluginsPathAndQueryOverridesWin() {
+        RouteSpec r = snapshot.config().routes().stream()
+                .filter(x -> x.displayName().equals("three"))
+                .findFirst()
+                .orElseThrow();
+        ServiceSpec service = snapshot.config().service(r.service()).orElseThrow();
+        Req req = new Req();
+        req.query = "client=1";
+        HttpServletRequest request = req.servlet();
+        RequestContext context =
+                RequestContext.attach(request, snapshot, new RouteMatch(r, service, "/x"), "/x", false);
+        context.upstreamPath("/v2/y");
+        context.upstreamQuery("a=1&b=2");
+        assertEquals("/v2/y?a=1&b=2", new UpstreamCall(context, request, true).pathAndQuery());
+        context.upstreamQuery("");
+        assertEquals("/v2/y", new UpstreamCall(context, request, true).pathAndQuery());
+        context.upstreamPath(null);
+        context.upstreamQuery(null);
+        assertEquals("/x?client=1", new UpstreamCall(context, request, true).pathAndQuery());
+    }
+
     @Test
     void aQueryAPluginRewroteIsSentInsteadOfTheClients() {
         Req req = new Req();
@@ -417,7 +440,7 @@ class UpstreamCallTest {
                 "/x?c=1&a=2",
                 call("three", req, true, "/x", c -> c.upstreamQuery("c=1&a=2")).pathAndQuery());
         assertEquals(
-                "/x", call("three", req, true, "/x", c -> c.upstreamQuery(null)).pathAndQuery(), "no '?' left");
+                "/x", call("three", req, true, "/x", c -> c.upstreamQuery("")).pathAndQuery(), "no '?' left");
         assertEquals("/x?c=1&apikey=secret&a=2", call("three", req, true, "/x").pathAndQuery());
     }
 

@@ -183,6 +183,12 @@ public final class FakeHttp {
             return this;
         }
 
+        /** A body (the caller sets Content-Length or Transfer-Encoding as the test needs). */
+        public Request body(byte[] bytes) {
+            this.body = bytes.clone();
+            return this;
+        }
+
         public Request from(String address) {
             this.remoteAddr = address;
             return this;
@@ -265,7 +271,8 @@ public final class FakeHttp {
                         }
                         case "getContentType" -> header("Content-Type");
                         case "setContentLength", "setContentLengthLong" -> {
-                            put("Content-Length", args[0].toString());
+                            // A negative length is none (the container sends the body chunked).
+                            put("Content-Length", ((Number) args[0]).longValue() < 0 ? null : args[0].toString());
                             yield null;
                         }
                         case "setHeader" -> {

@@ -1,0 +1,99 @@
+package com.gitinsight.gateway.transform;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code name=value&...} arguments (a query string, a form body) as Kong's {@code ngx.decode_args}
+ * and {@code ngx.encode_args} read and write them, through the JDK's URL codec: {@code +} is a
+ * space, a bare {@code name} has no value (Kong's {@code true}), a repeated name has several values.
+ */
+final class Args {
+
+    /** Kong reads at most 100 arguments ({@code get_query}, {@code decode_args}); the rest are dropped. */
+    static final int MAX = 100;
+
+    private Args() {}
+
+    /** Name to values in order of appearance; a null value is a bare name. */
+    static Map<String, List<String>> decode(String raw) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        int count = 0;
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            if (++count > MAX) {
+                break;
+            }
+            int eq = pair.indexOf('=');
+            String name = decodePart(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? null : decodePart(pair.substring(eq + 1));
+            if (name.isEmpty()) {
+                continue;
+            }
+            out.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        }
+        return out;
+    }
+
+    /** A malformed escape is kept as written (as nginx does), not an error. */
+    private static String decodePart(String part) {
+        try {
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return part;
+        }
+    }
+
+    /**
+     * The arguments encoded, {@code sorted} by name as Kong's {@code set_query} writes a query,
+     * else in the map's order; a name with several values is repeated.
+     */
+    static String encode(Map<String, List<String>> args, boolean sorted) {
+        List<String[]> keyed = new ArrayList<>(args.size());
+        for (Map.Entry<String, List<String>> e : args.entrySet()) {
+            String name = encodePart(e.getKey());
+            StringBuilder sb = new StringBuilder();
+            for (String v : e.getValue()) {
+                if (sb.length() > 0) {
+                    sb.append('&');
+                }
+                sb.append(name);
+                if (v != null) {
+                    sb.append('=').append(encodePart(v));
+                }
+            }
+            keyed.add(new String[] {name, sb.toString()});
+        }
+        if (sorted) {
+            // By name; the values of one name keep their order.
+            keyed.sort((a, b) -> a[0].compareTo(b[0]));
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] k : keyed) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            out.append(k[1]);
+        }
+        return out.toString();
+    }
+
+    /** nginx's {@code escape_uri} for arguments: all but letters, digits and {@code -._~} escaped, space as %20. */
+    static String encodePart(String s) {
+        String e = URLEncoder.encode(s, StandardCharsets.UTF_8);
+        if (e.indexOf('+') < 0 && e.indexOf('*') < 0 && !e.contains("%7E")) {
+            return e;
+        }
+        return e.replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    }
+}

@@ -1,0 +1,158 @@
+package com.gitinsight.gateway.transform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * request-transformer's body changes (Kong's {@code transform_json_body} and
+ * {@code transform_url_encoded_body}), on a body already read whole. Values are the rendered
+ * templates, always inserted as strings; only top-level keys are touched ({@code a.b} is a key).
+ */
+final class RequestBodies {
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private RequestBodies() {}
+
+    /**
+     * The JSON body changed, or null when it is left as sent: a body that is not a JSON object (Kong
+     * passes malformed JSON on untouched), or operations that changed nothing. An empty body is
+     * taken as {@code {}}; remove, rename and replace only apply to a non-empty body.
+     */
+    static byte[] json(byte[] body, RequestTransformerSchema.Ops ops, Function<Template, String> render) {
+        ObjectNode json;
+        if (body.length == 0) {
+            json = JsonNodeFactory.instance.objectNode();
+        } else {
+            try {
+                JsonNode parsed = JSON.readTree(body);
+                if (!(parsed instanceof ObjectNode o)) {
+                    return null;
+                }
+                json = o;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        boolean changed = false;
+        if (body.length > 0) {
+            for (String name : ops.remove()) {
+                // Kong re-encodes whenever a remove is configured, present or not.
+                json.remove(name);
+                changed = true;
+            }
+            for (RequestTransformerSchema.Rename r : ops.rename()) {
+                if (!r.from().equals(r.to()) && json.has(r.from())) {
+                    json.set(r.to(), json.remove(r.from()));
+                    changed = true;
+                }
+            }
+            for (RequestTransformerSchema.Value v : ops.replace()) {
+                if (truthy(json.get(v.name()))) {
+                    json.put(v.name(), render.apply(v.value()));
+                    changed = true;
+                }
+            }
+        }
+        for (RequestTransformerSchema.Value v : ops.add()) {
+            if (!truthy(json.get(v.name()))) {
+                json.put(v.name(), render.apply(v.value()));
+                changed = true;
+            }
+        }
+        for (RequestTransformerSchema.Value v : ops.append()) {
+            String value = render.apply(v.value());
+            JsonNode old = json.get(v.name());
+            ArrayNode list;
+            if (old instanceof ArrayNode a) {
+                list = a;
+            } else {
+                // Kong: a string becomes [old, new]; anything else (absent, number, object) is replaced by [new].
+                list = json.putArray(v.name());
+                if (old != null && old.isTextual()) {
+                    list.add(old.textValue());
+                }
+            }
+            list.add(value);
+            changed = true;
+        }
+        if (!changed) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** Lua's truth: anything but absent and {@code false} (JSON null is cjson.null, a true value). */
+    private static boolean truthy(JsonNode node) {
+        return node != null && !(node.isBoolean() && !node.booleanValue());
+    }
+
+    /** The form body changed ({@code application/x-www-form-urlencoded}), or null when unchanged. */
+    static byte[] form(byte[] body, RequestTransformerSchema.Ops ops, Function<Template, String> render) {
+        Map<String, List<String>> args = Args.decode(new String(body, StandardCharsets.UTF_8));
+        boolean changed = false;
+        if (body.length > 0) {
+            for (String name : ops.remove()) {
+                args.remove(name);
+                changed = true;
+            }
+            for (RequestTransformerSchema.Rename r : ops.rename()) {
+                if (!r.from().equals(r.to()) && args.containsKey(r.from())) {
+                    args.put(r.to(), args.remove(r.from()));
+                    changed = true;
+                }
+            }
+            for (RequestTransformerSchema.Value v : ops.replace()) {
+                if (args.containsKey(v.name())) {
+                    args.put(v.name(), one(render.apply(v.value())));
+                    changed = true;
+                }
+            }
+        }
+        changed |= addAndAppend(args, ops, render);
+        return changed ? Args.encode(args, false).getBytes(StandardCharsets.UTF_8) : null;
+    }
+
+    /** {@code add} (only when absent) and {@code append} (a value more) on arguments; whether any applied. */
+    static boolean addAndAppend(
+            Map<String, List<String>> args, RequestTransformerSchema.Ops ops, Function<Template, String> render) {
+        boolean changed = false;
+        for (RequestTransformerSchema.Value v : ops.add()) {
+            if (!args.containsKey(v.name())) {
+                args.put(v.name(), one(render.apply(v.value())));
+                changed = true;
+            }
+        }
+        for (RequestTransformerSchema.Value v : ops.append()) {
+            args.computeIfAbsent(v.name(), k -> new ArrayList<>(2)).add(render.apply(v.value()));
+            changed = true;
+        }
+        return changed;
+    }
+
+    static List<String> one(String value) {
+        List<String> out = new ArrayList<>(2);
+        out.add(value);
+        return out;
+    }
+}

@@ -1,0 +1,487 @@
+package com.gitinsight.gateway.transform;
+
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.proxy.UpstreamHeaders;
+import com.gitinsight.gateway.routing.RequestPath;
+import com.gitinsight.gateway.runtime.PluginFilter;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Plugin {@code request-transformer}, in Kong's order: {@code replace.uri}, {@code http_method},
+ * headers, body, query string (each: remove, rename, replace, add, append). Templates read the
+ * request as the client sent it. The changes reach the upstream call through the {@link
+ * RequestContext}: headers as {@link RequestContext#upstreamHeader} (so the proxy's header rules
+ * still drop the client's forwarding and identity headers), path, query, method and body as its
+ * overrides. A body is read and changed only when body operations apply to a JSON or form body
+ * of at most {@code gateway.transformer.max-body-bytes}; a larger one goes on untouched, streamed.
+ */
+public class RequestTransformerFilter extends PluginFilter<RequestTransformerSchema.Config> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(RequestTransformerFilter.class.getName());
+
+    /** The largest request or response body the transformers buffer to change. */
+    public static final String MAX_BODY_BYTES = "gateway.transformer.max-body-bytes";
+
+    public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+
+    @Inject
+    @ConfigProperty(name = MAX_BODY_BYTES, defaultValue = "8388608")
+    transient long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+    /** Routes whose oversized body was logged (once each; read without a lock on the common path). */
+    private final transient Set<String> oversizeLogged = ConcurrentHashMap.newKeySet();
+
+    public RequestTransformerFilter() {
+        super(RequestTransformerSchema.NAME, RequestTransformerSchema.Config.class);
+    }
+
+    /** A request the transformation cannot be applied to: answered with Kong's status and message. */
+    static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        Refusal(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    @Override
+    protected void apply(
+            RequestTransformerSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
+        try {
+            new Run(config, context, request).transform();
+        } catch (Refusal r) {
+            LOG.log(Level.FINE, "request-transformer refused the request: {0}", r.getMessage());
+            ErrorResponses.write(request, response, r.status, r.getMessage());
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private void oversize(RequestContext context, long length) {
+        String route = context.match().route().displayName();
+        if (!oversizeLogged.contains(route) && oversizeLogged.add(route)) {
+            LOG.log(
+                    Level.INFO,
+                    "request-transformer: a request body on route {0} ({1} bytes) is over {2}={3}; such bodies go"
+                            + " to the backend untouched (logged once per route)",
+                    new Object[] {route, length < 0 ? "more than " + maxBodyBytes : length, MAX_BODY_BYTES, maxBodyBytes
+                    });
+        }
+    }
+
+    /** One request's transformation: the template variables (read lazily) and the header table. */
+    private final class Run implements Template.Variables {
+        private final RequestTransformerSchema.Config config;
+        private final RequestContext context;
+        private final HttpServletRequest request;
+        private Map<String, List<String>> query;
+        private Matcher captures;
+        private boolean capturesLooked;
+        /** The body as read (null: not read, or too large and left to stream). */
+        private byte[] body;
+
+        private boolean bodyRead;
+
+        Run(RequestTransformerSchema.Config config, RequestContext context, HttpServletRequest request) {
+            this.config = config;
+            this.context = context;
+            this.request = request;
+        }
+
+        void transform() throws IOException, Refusal {
+            if (config.uri() != null) {
+                context.upstreamPath(path(render(config.uri())));
+            }
+            Map<String, List<String>> mergedArgs = null;
+            if (config.httpMethod() != null) {
+                context.upstreamMethod(config.httpMethod());
+                String type = request.getHeader("Content-Type");
+                if (isBodyless(config.httpMethod()) && contains(type, "application/x-www-form-urlencoded")) {
+                    // Kong moves a form body's arguments into the query of a GET, HEAD or TRACE.
+                    byte[] form = body();
+                    if (form != null) {
+                        mergedArgs = Args.decode(new String(form, StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            // Kong rewrites every header; here only the touched ones are, so no table without header operations.
+            Headers headers = config.headers().isEmpty() ? null : new Headers(request, context.upstreamHeaders());
+            if (headers != null) {
+                transformHeaders(headers);
+            }
+            transformBody(headers != null ? headers.first("content-type") : header("content-type"));
+            transformQuery(mergedArgs);
+            if (headers != null) {
+                // Written last: every template above read the headers as the client sent them.
+                headers.writeTo(context);
+            }
+        }
+
+        private void transformHeaders(Headers h) throws Refusal {
+            RequestTransformerSchema.Ops ops = config.headers();
+            for (String name : ops.remove()) {
+                h.remove(name);
+            }
+            for (RequestTransformerSchema.Rename r : ops.rename()) {
+                h.rename(r.from(), r.to());
+            }
+            for (RequestTransformerSchema.Value v : ops.replace()) {
+                if (h.has(v.name())) {
+                    h.replace(v.name(), headerValue(v.value()));
+                }
+            }
+            for (RequestTransformerSchema.Value v : ops.add()) {
+                if (!h.has(v.name())) {
+                    h.add(v.name(), headerValue(v.value()));
+                }
+            }
+            for (RequestTransformerSchema.Value v : ops.append()) {
+                h.append(v.name(), headerValue(v.value()));
+            }
+        }
+
+        private String headerValue(Template t) throws Refusal {
+            String value = render(t);
+            if (!Entry.isHeaderValue(value)) {
+                // A template filled from the query or path may carry CR/LF: never into a header.
+                throw new Refusal(400, "A transformed header value may not hold control characters");
+            }
+            return value;
+        }
+
+        private void transformBody(String type) throws IOException, Refusal {
+            RequestTransformerSchema.Ops ops = config.body();
+            if (ops.isEmpty()) {
+                return;
+            }
+            boolean json = contains(type, "application/json");
+            // Kong also edits multipart/form-data; here such a body goes on untouched (see README).
+            boolean form = !json
+                    && !contains(type, "multipart/form-data")
+                    && contains(type, "application/x-www-form-urlencoded");
+            if (!json && !form) {
+                return;
+            }
+            byte[] in = body();
+            if (in == null) {
+                return;
+            }
+            byte[] out = json ? RequestBodies.json(in, ops, this::render) : RequestBodies.form(in, ops, this::render);
+            if (out != null) {
+                context.upstreamBody(new ByteArrayInputStream(out), out.length);
+            }
+        }
+
+        private void transformQuery(Map<String, List<String>> mergedArgs) {
+            RequestTransformerSchema.Ops ops = config.querystring();
+            if (ops.isEmpty() && mergedArgs == null) {
+                // Kong leaves the query byte for byte when it has nothing to do.
+                return;
+            }
+            Map<String, List<String>> args = new LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> e : query().entrySet()) {
+                args.put(e.getKey(), new ArrayList<>(e.getValue()));
+            }
+            if (mergedArgs != null) {
+                for (Map.Entry<String, List<String>> e : mergedArgs.entrySet()) {
+                    args.computeIfAbsent(e.getKey(), k -> new ArrayList<>(2)).addAll(e.getValue());
+                }
+            }
+            for (String name : ops.remove()) {
+                args.remove(name);
+            }
+            for (RequestTransformerSchema.Rename r : ops.rename()) {
+                if (!r.from().equals(r.to()) && args.containsKey(r.from())) {
+                    args.put(r.to(), args.remove(r.from()));
+                }
+            }
+            for (RequestTransformerSchema.Value v : ops.replace()) {
+                if (args.containsKey(v.name())) {
+                    args.put(v.name(), RequestBodies.one(render(v.value())));
+                }
+            }
+            RequestBodies.addAndAppend(args, ops, this::render);
+            context.upstreamQuery(Args.encode(args, true));
+        }
+
+        /**
+         * The rendered {@code replace.uri} as an upstream path: it must start with {@code /}
+         * (Kong's {@code set_path} fails otherwise); what is not allowed raw is escaped, {@code ?}
+         * too (a value from the client may not start a query); a dot segment is refused (a value
+         * from the client may not climb the backend's paths).
+         */
+        private String path(String rendered) throws Refusal {
+            if (!rendered.startsWith("/")) {
+                throw new Refusal(500, "An unexpected error occurred");
+            }
+            String escaped = RequestPath.escape(rendered).replace("?", "%3F");
+            if (RequestPath.hasDotSegment(escaped)) {
+                throw new Refusal(400, "The request path would leave the service's path");
+            }
+            return escaped;
+        }
+
+        /**
+         * The client's body, read whole when it fits the bound; null when it does not (it is then
+         * handed on as a stream of what was read and the rest) or could not be read.
+         */
+        private byte[] body() throws IOException, Refusal {
+            if (bodyRead) {
+                return body;
+            }
+            bodyRead = true;
+            // An earlier plugin that read the body (key-auth's key_in_body, hide_credentials) handed
+            // on what the backend gets: start from that, so what it removed stays removed.
+            InputStream handed = context.upstreamBody();
+            long length = handed != null ? context.upstreamBodyLength() : request.getContentLengthLong();
+            boolean chunked = handed != null ? length < 0 : request.getHeader("Transfer-Encoding") != null;
+            if (length <= 0 && !chunked) {
+                body = new byte[0];
+                return body;
+            }
+            if (length > maxBodyBytes) {
+                oversize(context, length);
+                return null;
+            }
+            InputStream in = handed != null ? handed : request.getInputStream();
+            byte[] read;
+            try {
+                read = in.readNBytes(
+                        length > 0 ? (int) length : (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            } catch (IOException e) {
+                throw new Refusal(400, ErrorResponses.CLIENT_BODY);
+            }
+            if (length > 0 && read.length < length) {
+                throw new Refusal(400, ErrorResponses.CLIENT_BODY);
+            }
+            if (read.length > maxBodyBytes) {
+                oversize(context, -1);
+                context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), -1);
+                return null;
+            }
+            // What was read goes on as it is unless a change replaces it.
+            context.upstreamBody(new ByteArrayInputStream(read), read.length);
+            body = read;
+            return body;
+        }
+
+        private String render(Template t) {
+            return t.render(this);
+        }
+
+        @Override
+        public String header(String folded) {
+            Map<String, String> decided = context.upstreamHeaders();
+            if (!decided.isEmpty() && decided.containsKey(folded)) {
+                return decided.get(folded);
+            }
+            // The client's identity headers never reach the backend; a template does not read them either.
+            return UpstreamHeaders.isIdentity(folded) ? null : request.getHeader(folded);
+        }
+
+        @Override
+        public String query(String name) {
+            List<String> values = query().get(name);
+            if (values == null || values.isEmpty()) {
+                return null;
+            }
+            return values.get(0) == null ? "true" : values.get(0);
+        }
+
+        private Map<String, List<String>> query() {
+            if (query == null) {
+                // As an earlier plugin left it (key-auth's hide_credentials removes the key).
+                String current = context.upstreamQuery();
+                query = Args.decode(current != null ? (current.isEmpty() ? null : current) : request.getQueryString());
+            }
+            return query;
+        }
+
+        @Override
+        public String capture(String key) {
+            if (!capturesLooked) {
+                capturesLooked = true;
+                captures = match(context);
+            }
+            if (captures == null) {
+                return null;
+            }
+            try {
+                return key.chars().allMatch(Character::isDigit)
+                        ? Integer.parseInt(key) <= captures.groupCount() ? captures.group(Integer.parseInt(key)) : null
+                        : captures.group(key);
+            } catch (IllegalArgumentException e) {
+                // No such group (Java names groups without '_'; such a Kong name reads as absent).
+                return null;
+            }
+        }
+    }
+
+    /** The matcher of the route's regex path the request matched, or null (a prefix route: no captures). */
+    private static Matcher match(RequestContext context) {
+        for (RouteSpec.RoutePath p : context.match().route().paths()) {
+            if (p.isRegex()) {
+                Matcher m = p.regex().matcher(context.path());
+                if (m.lookingAt()) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isBodyless(String method) {
+        return method.equals("GET") || method.equals("HEAD") || method.equals("TRACE");
+    }
+
+    private static boolean contains(String type, String what) {
+        return type != null && type.toLowerCase(Locale.ROOT).contains(what);
+    }
+
+    /**
+     * The request headers as request-transformer works on them (Kong's {@code get_headers} table):
+     * the client's that reach the backend, with what earlier plugins decided, keyed by the folded
+     * name; the names touched are written back to the context at the end.
+     */
+    static final class Headers {
+        private static final class Header {
+            String name;
+            final List<String> values;
+
+            Header(String name, List<String> values) {
+                this.name = name;
+                this.values = values;
+            }
+        }
+
+        private final Map<String, Header> table = new LinkedHashMap<>();
+        private final Map<String, String> touched = new LinkedHashMap<>();
+
+        Headers(HttpServletRequest request, Map<String, String> decided) {
+            for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+                String name = names.nextElement();
+                String folded = UpstreamHeaders.fold(name);
+                if (UpstreamHeaders.isGatewayOwned(folded) || UpstreamHeaders.isIdentity(folded)) {
+                    continue;
+                }
+                Header h = table.computeIfAbsent(folded, k -> new Header(name, new ArrayList<>(1)));
+                for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                    h.values.add(values.nextElement());
+                }
+            }
+            for (Map.Entry<String, String> d : decided.entrySet()) {
+                String folded = UpstreamHeaders.fold(d.getKey());
+                if (d.getValue() == null) {
+                    table.remove(folded);
+                } else {
+                    table.put(folded, new Header(d.getKey(), RequestBodies.one(d.getValue())));
+                }
+            }
+        }
+
+        boolean has(String name) {
+            return table.containsKey(UpstreamHeaders.fold(name));
+        }
+
+        String first(String name) {
+            Header h = table.get(UpstreamHeaders.fold(name));
+            return h == null || h.values.isEmpty() ? null : h.values.get(0);
+        }
+
+        void remove(String name) {
+            String folded = UpstreamHeaders.fold(name);
+            if (table.remove(folded) != null) {
+                touched.put(folded, name);
+            }
+        }
+
+        /** Moves the value; overwrites a header of the new name. A change of case only renames. */
+        void rename(String from, String to) {
+            String f = UpstreamHeaders.fold(from);
+            String t = UpstreamHeaders.fold(to);
+            Header h = table.get(f);
+            if (h == null || from.equals(to)) {
+                return;
+            }
+            if (f.equals(t)) {
+                h.name = to;
+                touched.put(t, to);
+                return;
+            }
+            table.remove(f);
+            touched.put(f, from);
+            table.put(t, new Header(to, h.values));
+            touched.put(t, to);
+        }
+
+        void replace(String name, String value) {
+            String folded = UpstreamHeaders.fold(name);
+            Header h = table.get(folded);
+            h.values.clear();
+            h.values.add(value);
+            touched.put(folded, name);
+        }
+
+        void add(String name, String value) {
+            String folded = UpstreamHeaders.fold(name);
+            table.put(folded, new Header(name, RequestBodies.one(value)));
+            touched.put(folded, name);
+        }
+
+        void append(String name, String value) {
+            String folded = UpstreamHeaders.fold(name);
+            Header h = table.get(folded);
+            if (h == null) {
+                table.put(folded, new Header(name, RequestBodies.one(value)));
+            } else {
+                h.name = name;
+                h.values.add(value);
+            }
+            touched.put(folded, name);
+        }
+
+        /**
+         * The touched headers, set on the upstream request (several values joined with
+         * {@code ", "}, one header line) or removed. Names go with {@code -} for {@code _}: the
+         * proxy drops a client's copy under any spelling that folds to the same name.
+         */
+        void writeTo(RequestContext context) {
+            for (Map.Entry<String, String> e : touched.entrySet()) {
+                Header h = table.get(e.getKey());
+                String name = (h != null ? h.name : e.getValue()).replace('_', '-');
+                context.upstreamHeader(name, h == null ? null : String.join(", ", h.values));
+            }
+        }
+    }
+}

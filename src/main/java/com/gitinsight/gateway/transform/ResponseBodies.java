@@ -1,0 +1,83 @@
+package com.gitinsight.gateway.transform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * response-transformer's JSON body changes (Kong's {@code transform_json_body}), on the top-level
+ * keys of a body read whole; the result is re-encoded compact whenever it parsed.
+ */
+final class ResponseBodies {
+
+    private ResponseBodies() {}
+
+    /**
+     * The changed body, or null when it is not JSON (Kong: {@code failed parsing json body}; the
+     * body then goes on unchanged). A JSON array is re-encoded unchanged (named keys do not
+     * apply); a scalar is left as it is.
+     */
+    static byte[] json(byte[] body, ResponseTransformerSchema.Ops<ResponseTransformerSchema.JsonValue> ops) {
+        JsonNode parsed;
+        try {
+            parsed = RequestBodies.JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+        if (parsed == null || parsed.isMissingNode() || !parsed.isContainerNode()) {
+            return null;
+        }
+        if (parsed instanceof ObjectNode json) {
+            apply(json, ops);
+        }
+        try {
+            return RequestBodies.JSON.writeValueAsBytes(parsed);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    static void apply(ObjectNode json, ResponseTransformerSchema.Ops<ResponseTransformerSchema.JsonValue> ops) {
+        for (String name : ops.remove()) {
+            json.remove(name);
+        }
+        for (ResponseTransformerSchema.Rename r : ops.rename()) {
+            JsonNode value = json.get(r.from());
+            if (value != null) {
+                // Kong sets the new key, then clears the old: renaming a key to itself deletes it.
+                json.set(r.to(), value);
+                json.remove(r.from());
+            }
+        }
+        for (ResponseTransformerSchema.JsonValue v : ops.replace()) {
+            if (truthy(json.get(v.name()))) {
+                json.set(v.name(), v.value());
+            }
+        }
+        for (ResponseTransformerSchema.JsonValue v : ops.add()) {
+            if (!truthy(json.get(v.name()))) {
+                json.set(v.name(), v.value());
+            }
+        }
+        for (ResponseTransformerSchema.JsonValue v : ops.append()) {
+            JsonNode old = json.get(v.name());
+            if (old instanceof ArrayNode a) {
+                a.add(v.value());
+                continue;
+            }
+            // A string becomes [old, new]; anything else (absent, number, boolean, object) is replaced by [new].
+            ArrayNode list = json.putArray(v.name());
+            if (old != null && old.isTextual()) {
+                list.add(old);
+            }
+            list.add(v.value());
+        }
+    }
+
+    /** Lua's truth: anything but absent and {@code false} (JSON null is cjson.null, a true value). */
+    private static boolean truthy(JsonNode node) {
+        return node != null && !(node.isBoolean() && !node.booleanValue());
+    }
+}

@@ -1,0 +1,325 @@
+package com.gitinsight.gateway.transform;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The response as response-transformer changes it. The header operations run once, when the
+ * response is about to be committed (its body stream or writer is asked for, it is flushed, an
+ * error is sent) or, for a response without a body, when the chain returns; each one's condition
+ * is judged on the headers as they were before any ran (Kong's snapshot). With JSON operations,
+ * a JSON body that is not content-encoded is buffered up to the bound, changed, and sent with its
+ * new {@code Content-Length}; past the bound, what was buffered and the rest stream on unchanged
+ * (without {@code Content-Length}, as Kong sends any body it transforms). A body that does not
+ * parse is sent as it came.
+ */
+final class TransformingResponse extends HttpServletResponseWrapper {
+
+    private final ResponseTransformerSchema.Config config;
+    private final long maxBodyBytes;
+    private final Runnable oversize;
+    private boolean headersApplied;
+    /** The buffering body stream, or null when the body streams through. */
+    private Buffer buffer;
+
+    private PrintWriter writer;
+    private String originalLength;
+
+    TransformingResponse(
+            HttpServletResponse response,
+            ResponseTransformerSchema.Config config,
+            long maxBodyBytes,
+            Runnable oversize) {
+        super(response);
+        this.config = config;
+        this.maxBodyBytes = maxBodyBytes;
+        this.oversize = oversize;
+    }
+
+    private HttpServletResponse out() {
+        return (HttpServletResponse) getResponse();
+    }
+
+    /** Kong's header_filter: the header operations, then whether the body is to be changed. */
+    private void commitHeaders() {
+        if (headersApplied) {
+            return;
+        }
+        headersApplied = true;
+        if (isCommitted()) {
+            return;
+        }
+        applyHeaderOps(out(), config.headers());
+        if (!config.json().isEmpty()
+                && isJson(out().getContentType())
+                && !isEncoded(out().getHeader("Content-Encoding"))) {
+            originalLength = out().getHeader("Content-Length");
+            out().setContentLengthLong(-1);
+            buffer = new Buffer();
+        }
+    }
+
+    static void applyHeaderOps(
+            HttpServletResponse out, ResponseTransformerSchema.Ops<ResponseTransformerSchema.HeaderValue> ops) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        // Conditions are judged on the headers before any operation (Kong's snapshot).
+        List<List<String>> renamed = new ArrayList<>(ops.rename().size());
+        for (ResponseTransformerSchema.Rename r : ops.rename()) {
+            renamed.add(values(out, r.from()));
+        }
+        boolean[] replaced = new boolean[ops.replace().size()];
+        for (int i = 0; i < replaced.length; i++) {
+            replaced[i] = !values(out, ops.replace().get(i).name()).isEmpty();
+        }
+        boolean[] present = new boolean[ops.add().size()];
+        for (int i = 0; i < present.length; i++) {
+            present[i] = !values(out, ops.add().get(i).name()).isEmpty();
+        }
+        for (String name : ops.remove()) {
+            clear(out, name);
+        }
+        for (int i = 0; i < renamed.size(); i++) {
+            List<String> values = renamed.get(i);
+            if (!values.isEmpty()) {
+                ResponseTransformerSchema.Rename r = ops.rename().get(i);
+                for (int v = 0; v < values.size(); v++) {
+                    // Kong's PDK sends an empty value as a single space.
+                    String value = values.get(v).isEmpty() ? " " : values.get(v);
+                    if (v == 0) {
+                        out.setHeader(r.to(), value);
+                    } else {
+                        out.addHeader(r.to(), value);
+                    }
+                }
+                clear(out, r.from());
+            }
+        }
+        for (int i = 0; i < replaced.length; i++) {
+            if (replaced[i]) {
+                out.setHeader(ops.replace().get(i).name(), ops.replace().get(i).value());
+            }
+        }
+        for (int i = 0; i < present.length; i++) {
+            if (!present[i]) {
+                out.setHeader(ops.add().get(i).name(), ops.add().get(i).value());
+            }
+        }
+        for (ResponseTransformerSchema.HeaderValue v : ops.append()) {
+            out.addHeader(v.name(), v.value());
+        }
+    }
+
+    private static List<String> values(HttpServletResponse out, String name) {
+        if (name.equalsIgnoreCase("Content-Type")) {
+            String type = out.getContentType();
+            return type == null ? List.of() : List.of(type);
+        }
+        Collection<String> values = out.getHeaders(name);
+        return values == null ? List.of() : new ArrayList<>(values);
+    }
+
+    private static void clear(HttpServletResponse out, String name) {
+        if (name.equalsIgnoreCase("Content-Length")) {
+            out.setContentLengthLong(-1);
+        } else {
+            out.setHeader(name, null);
+        }
+    }
+
+    /** Kong's {@code is_json_body}: any of the listed types is {@code application/json} or {@code application/*+json}. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        for (String part : contentType.split(",")) {
+            int semi = part.indexOf(';');
+            String type = (semi < 0 ? part : part.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+            if (type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isEncoded(String contentEncoding) {
+        return contentEncoding != null
+                && !contentEncoding.isBlank()
+                && !contentEncoding.trim().equalsIgnoreCase("identity");
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        commitHeaders();
+        return buffer != null ? buffer : super.getOutputStream();
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        commitHeaders();
+        if (buffer == null) {
+            return super.getWriter();
+        }
+        if (writer == null) {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+            writer = new PrintWriter(new OutputStreamWriter(buffer, charset));
+        }
+        return writer;
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        commitHeaders();
+        if (buffer == null || buffer.through != null) {
+            super.flushBuffer();
+        }
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        commitHeaders();
+        super.sendError(sc, msg);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        commitHeaders();
+        super.sendError(sc);
+    }
+
+    // While the body is buffered its length is the transformer's to set.
+    @Override
+    public void setContentLength(int len) {
+        if (buffer == null) {
+            super.setContentLength(len);
+        }
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        if (buffer == null) {
+            super.setContentLengthLong(len);
+        }
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (buffer == null || !name.equalsIgnoreCase("Content-Length")) {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (buffer == null || !name.equalsIgnoreCase("Content-Length")) {
+            super.addHeader(name, value);
+        }
+    }
+
+    /**
+     * The chain returned: the header operations for a response that never asked for a body stream,
+     * and the buffered body's change.
+     */
+    void finish() throws IOException {
+        commitHeaders();
+        if (buffer != null) {
+            buffer.finish();
+        }
+    }
+
+    /** The body buffered up to the bound; past it, what was held and the rest go through. */
+    private final class Buffer extends ServletOutputStream {
+        private ByteArrayOutputStream held = new ByteArrayOutputStream();
+        ServletOutputStream through;
+        private boolean finished;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (finished) {
+                throw new IOException("response body already complete");
+            }
+            if (through != null) {
+                through.write(b, off, len);
+                return;
+            }
+            if (held.size() + (long) len > maxBodyBytes) {
+                oversize.run();
+                through = TransformingResponse.super.getOutputStream();
+                held.writeTo(through);
+                held = null;
+                through.write(b, off, len);
+                return;
+            }
+            held.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (through != null) {
+                through.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            finish();
+            TransformingResponse.super.getOutputStream().close();
+        }
+
+        void finish() throws IOException {
+            if (finished) {
+                return;
+            }
+            if (writer != null) {
+                writer.flush();
+            }
+            finished = true;
+            if (through != null) {
+                through.flush();
+                return;
+            }
+            byte[] body = held.toByteArray();
+            held = null;
+            byte[] changed = body.length == 0 ? null : ResponseBodies.json(body, config.json());
+            HttpServletResponse out = out();
+            if (changed != null) {
+                out.setContentLengthLong(changed.length);
+                body = changed;
+            } else if (originalLength != null) {
+                out.setHeader("Content-Length", originalLength);
+            }
+            ServletOutputStream stream = TransformingResponse.super.getOutputStream();
+            stream.write(body);
+            stream.flush();
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            throw new UnsupportedOperationException("the transformed body is written blocking");
+        }
+    }
+}

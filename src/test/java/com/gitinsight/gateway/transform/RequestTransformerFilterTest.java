@@ -1,0 +1,614 @@
+package com.gitinsight.gateway.transform;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plugin request-transformer against Kong's spec/03-plugins/36-request-transformer/02-access_spec.lua
+ * (numbers in the comments are the digest's case numbers): what the upstream call would send, read
+ * from the request context the filter leaves.
+ */
+class RequestTransformerFilterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final RequestTransformerFilter filter = new RequestTransformerFilter();
+
+    /** The request after the filter, and the response (written only when the filter refused). */
+    private record Sent(FakeHttp.Request request, FakeHttp.Response response, FakeHttp.Backend backend) {
+        RequestContext context() {
+            return request.context();
+        }
+
+        /** A header as the upstream call sends it: the plugin's decision, else the client's. */
+        String header(String name) {
+            Map<String, String> decided = context().upstreamHeaders();
+            return decided.containsKey(name) ? decided.get(name) : request.request.getHeader(name);
+        }
+
+        String query() {
+            String q = context().upstreamQuery();
+            return q != null ? q : request.request.getQueryString();
+        }
+
+        byte[] body() throws IOException {
+            return context().upstreamBody() == null
+                    ? null
+                    : context().upstreamBody().readAllBytes();
+        }
+
+        String bodyText() throws IOException {
+            byte[] b = body();
+            return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        }
+
+        JsonNode json() throws IOException {
+            return JSON.readTree(body());
+        }
+
+        Map<String, String> form() throws IOException {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            Args.decode(bodyText()).forEach((k, v) -> out.put(k, String.join(",", v)));
+            return out;
+        }
+
+        Map<String, String> args() {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            Args.decode(query())
+                    .forEach((k, v) -> out.put(
+                            k, String.join(",", v.stream().map(String::valueOf).toList())));
+            return out;
+        }
+    }
+
+    private Sent send(String config, FakeHttp.Request request) throws Exception {
+        return send("/request", config, request);
+    }
+
+    private Sent send(String path, String config, FakeHttp.Request request) throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: ['%s']
+                        plugins:
+                          - name: request-transformer
+                            config: %s
+                """.formatted(path, config));
+        request.on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        FakeHttp.Backend backend = new FakeHttp.Backend();
+        filter.apply(
+                request.context().plugin(RequestTransformerSchema.NAME, RequestTransformerSchema.Config.class),
+                request.context(),
+                request.request,
+                response.response,
+                backend);
+        return new Sent(request, response, backend);
+    }
+
+    private static FakeHttp.Request post(String uri, String type, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        FakeHttp.Request r = FakeHttp.Request.of("POST", uri).body(bytes).header("Content-Length", "" + bytes.length);
+        return type == null ? r : r.header("Content-Type", type);
+    }
+
+    // 1. http_method=POST on a GET: the method changes, the query stays byte for byte.
+    @Test
+    void methodChangeKeepsTheQuery() throws Exception {
+        Sent s = send("{http_method: POST}", FakeHttp.Request.get("/request?hello=world&name=marco"));
+        assertEquals("POST", s.context().upstreamMethod());
+        assertEquals("hello=world&name=marco", s.query());
+        assertEquals(1, s.backend().calls());
+    }
+
+    // 2. http_method=GET on a form POST: the form's arguments join the query.
+    @Test
+    void methodGetMovesFormArgumentsIntoTheQuery() throws Exception {
+        Sent s = send("{http_method: GET}", post("/request?hello=world", FORM, "name=marco"));
+        assertEquals("GET", s.context().upstreamMethod());
+        assertEquals(Map.of("hello", "world", "name", "marco"), s.args());
+    }
+
+    // 3. http_method=POST, add Content-Type json and a body param on a GET without body.
+    @Test
+    void methodPostWithAddedJsonBody() throws Exception {
+        Sent s = send(
+                "{http_method: POST, add: {headers: ['Content-Type:application/json'], body: ['body:somecontent']}}",
+                FakeHttp.Request.get("/request"));
+        assertEquals("POST", s.context().upstreamMethod());
+        assertEquals("application/json", s.header("Content-Type"));
+        assertEquals(22, s.context().upstreamBodyLength());
+        assertEquals("{\"body\":\"somecontent\"}", s.bodyText());
+    }
+
+    // 4. remove headers
+    @Test
+    void removeHeader() throws Exception {
+        Sent s = send(
+                "{remove: {headers: [x-to-remove]}}",
+                FakeHttp.Request.get("/request", "X-To-Remove", "yes", "X-Another-Header", "true"));
+        assertTrue(s.context().upstreamHeaders().containsKey("x-to-remove"));
+        assertNull(s.header("x-to-remove"));
+        assertEquals("true", s.header("x-another-header"));
+    }
+
+    // 5, 6. remove body params, form and JSON
+    @Test
+    void removeBodyParameters() throws Exception {
+        String config = "{remove: {body: [toremoveform]}}";
+        Sent form = send(config, post("/request", FORM, "toremoveform=yes&nottoremove=yes"));
+        assertEquals(Map.of("nottoremove", "yes"), form.form());
+        Sent json = send(
+                config, post("/request", "application/json", "{\"toremoveform\":\"yes\",\"nottoremove\":\"yes\"}"));
+        assertEquals("{\"nottoremove\":\"yes\"}", json.bodyText());
+    }
+
+    // 7, 20, 29, 44, 56. malformed JSON goes on untouched
+    @Test
+    void malformedJsonUntouched() throws Exception {
+        for (String config : new String[] {
+            "{remove: {body: [a]}}",
+            "{rename: {body: ['a:b']}}",
+            "{replace: {body: ['a:b']}}",
+            "{add: {body: ['a:b']}}",
+            "{append: {body: ['a:b']}}"
+        }) {
+            Sent s = send(config, post("/request", "application/json", "malformed json body"));
+            assertEquals("malformed json body", s.bodyText(), config);
+            assertEquals(1, s.backend().calls());
+        }
+    }
+
+    // 8. {} stays {} (Content-Length 2)
+    @Test
+    void emptyObject() throws Exception {
+        Sent s = send("{remove: {body: [toremoveform]}}", post("/request", "application/json", "{}"));
+        assertEquals("{}", s.bodyText());
+        assertEquals(2, s.context().upstreamBodyLength());
+    }
+
+    // 9. an empty body without Content-Type is not touched (not even read)
+    @Test
+    void emptyBodyWithoutType() throws Exception {
+        Sent s = send("{remove: {body: [toremoveform]}}", post("/request", null, ""));
+        assertNull(s.body());
+    }
+
+    // 11. remove querystring
+    @Test
+    void removeQuery() throws Exception {
+        Sent s = send("{remove: {querystring: [q1]}}", FakeHttp.Request.get("/request?q1=v1&q2=v2"));
+        assertEquals("q2=v2", s.query());
+    }
+
+    // 12, 23, 35, 50, 58. an empty JSON array stays an array
+    @Test
+    void emptyArrayStaysAnArray() throws Exception {
+        assertEquals(
+                "{\"emptyarray\":[]}",
+                send("{remove: {body: [x]}}", post("/request", "application/json", "{\"emptyarray\":[]}"))
+                        .bodyText());
+        assertEquals(
+                "{\"emptyarray\":[]}",
+                send("{rename: {body: ['x:y']}}", post("/request", "application/json", "{\"emptyarray\":[]}"))
+                        .bodyText());
+        assertTrue(send(
+                        "{replace: {body: ['p1:v1']}}",
+                        post("/request", "application/json", "{\"emptyarray\":[],\"p1\":\"v\"}"))
+                .bodyText()
+                .contains("\"emptyarray\":[]"));
+        assertTrue(send("{add: {body: ['p1:v1']}}", post("/request", "application/json", "{\"emptyarray\":[]}"))
+                .bodyText()
+                .contains("\"emptyarray\":[]"));
+        assertTrue(send("{append: {body: ['p1:v1']}}", post("/request", "application/json", "{\"emptyarray\":[]}"))
+                .bodyText()
+                .contains("\"emptyarray\":[]"));
+    }
+
+    // 13, 14, 15, 16. rename headers: moved, absent, overwriting the target in any case
+    @Test
+    void renameHeaders() throws Exception {
+        String config = "{rename: {headers: ['x-to-rename:x-is-renamed']}}";
+        Sent s = send(config, FakeHttp.Request.get("/request", "x-to-rename", "true", "x-another-header", "true"));
+        assertNull(s.header("x-to-rename"));
+        assertEquals("true", s.header("x-is-renamed"));
+        assertEquals("true", s.header("x-another-header"));
+        Sent absent = send(config, FakeHttp.Request.get("/request", "x-a-header", "true"));
+        assertTrue(absent.context().upstreamHeaders().isEmpty());
+        for (String target : new String[] {"x-is-renamed", "X-Is-Renamed"}) {
+            Sent over =
+                    send(config, FakeHttp.Request.get("/request", target, "old-result", "x-to-rename", "new-result"));
+            assertEquals("new-result", over.header("x-is-renamed"));
+            assertNull(over.header("x-to-rename"));
+        }
+    }
+
+    // 17, 18, 19, 22. rename body params and query args
+    @Test
+    void renameBodyAndQuery() throws Exception {
+        String config = "{rename: {body: ['originalparam:renamedparam'], querystring: ['originalparam:renamedparam']}}";
+        assertEquals(
+                Map.of("renamedparam", "yes", "nottorename", "yes"),
+                send(config, post("/request", FORM, "originalparam=yes&nottorename=yes"))
+                        .form());
+        assertEquals(
+                "x-a-header=true",
+                send(config, post("/request", FORM, "x-a-header=true")).bodyText());
+        JsonNode json = send(
+                        config,
+                        post("/request", "application/json", "{\"originalparam\":\"yes\",\"nottorename\":\"yes\"}"))
+                .json();
+        assertEquals("yes", json.get("renamedparam").asText());
+        assertFalse(json.has("originalparam"));
+        Sent q = send(config, FakeHttp.Request.get("/request?originalparam=true&nottorename=true"));
+        assertEquals(Map.of("renamedparam", "true", "nottorename", "true"), q.args());
+    }
+
+    // 24, 25. replace headers only when present
+    @Test
+    void replaceHeaders() throws Exception {
+        String config = "{replace: {headers: ['h1:v1']}}";
+        Sent s = send(config, FakeHttp.Request.get("/request", "h1", "V", "h2", "v2"));
+        assertEquals("v1", s.header("h1"));
+        assertEquals("v2", s.header("h2"));
+        assertNull(send(config, FakeHttp.Request.get("/request", "h2", "v2")).header("h1"));
+    }
+
+    // 26, 27, 28, 30, 33, 34. replace body params and query args only when present
+    @Test
+    void replaceBodyAndQuery() throws Exception {
+        String config = "{replace: {body: ['p1:v1'], querystring: ['q1:v1']}}";
+        assertEquals(
+                Map.of("p1", "v1", "p2", "v1"),
+                send(config, post("/request", FORM, "p1=v&p2=v1")).form());
+        assertEquals("p2=v1", send(config, post("/request", FORM, "p2=v1")).bodyText());
+        assertEquals(
+                "{\"p1\":\"v1\",\"p2\":\"v1\"}",
+                send(config, post("/request", "application/json", "{\"p1\":\"v\",\"p2\":\"v1\"}"))
+                        .bodyText());
+        assertFalse(send(config, post("/request", "application/json", "{\"p2\":\"v1\"}"))
+                .json()
+                .has("p1"));
+        assertEquals(
+                "q1=v1&q2=v2",
+                send(config, post("/request?q1=v&q2=v2", FORM, "")).query());
+        assertEquals("q2=v2", send(config, post("/request?q2=v2", FORM, "")).query());
+    }
+
+    // 36. replace.uri with a named capture, on both spellings of an optional prefix
+    @Test
+    void replaceUriWithNamedCapture() throws Exception {
+        String config = "{replace: {uri: '/api/v2/$(uri_captures[\"subpath\"])'}}";
+        for (String path : new String[] {"/api/htest", "/gw/api/htest"}) {
+            Sent s = send("~/(gw/)?api/(?<subpath>htest)$", config, FakeHttp.Request.get(path));
+            assertEquals("/api/v2/htest", s.context().upstreamPath(), path);
+        }
+    }
+
+    // 38, 39. add headers, "h2:value:2" keeps its colon, a present header is kept
+    @Test
+    void addHeaders() throws Exception {
+        String config = "{add: {headers: ['h1:v1', 'h2:value:2']}}";
+        Sent s = send(config, FakeHttp.Request.get("/request"));
+        assertEquals("v1", s.header("h1"));
+        assertEquals("value:2", s.header("h2"));
+        assertEquals(
+                "v3", send(config, FakeHttp.Request.get("/request", "h1", "v3")).header("h1"));
+    }
+
+    // 40-43, 47, 48. add body params and query args only when absent
+    @Test
+    void addBodyAndQuery() throws Exception {
+        String config = "{add: {body: ['p1:v1'], querystring: ['q1:v1']}}";
+        assertEquals(
+                Map.of("hello", "world", "p1", "v1"),
+                send(config, post("/request", FORM, "hello=world")).form());
+        assertEquals(
+                "p1=should-not-change",
+                send(config, post("/request", FORM, "p1=should-not-change")).bodyText());
+        JsonNode json = send(config, post("/request", "application/json", "{\"hello\":\"world\"}"))
+                .json();
+        assertEquals("v1", json.get("p1").asText());
+        assertEquals("world", json.get("hello").asText());
+        assertEquals(
+                "this should not change",
+                send(config, post("/request", "application/json", "{\"p1\":\"this should not change\"}"))
+                        .json()
+                        .get("p1")
+                        .asText());
+        assertEquals(
+                "q1=v1&q2=v2",
+                send(config, FakeHttp.Request.get("/request?q2=v2")).query());
+        assertEquals(
+                "q1=v2", send(config, FakeHttp.Request.get("/request?q1=v2")).query());
+    }
+
+    // 49. add host is a no-op in Kong; here it is accepted and ignored
+    @Test
+    void addHostIsIgnored() throws Exception {
+        Sent s = send("{add: {headers: ['host:mark']}}", FakeHttp.Request.get("/get", "Host", "test2.test"));
+        assertTrue(s.context().upstreamHeaders().isEmpty());
+    }
+
+    // 51, 52. append headers: several values (one line, comma-joined), '#' literal
+    @Test
+    void appendHeaders() throws Exception {
+        Sent s = send(
+                "{append: {headers: ['h1:v1', 'h1:v2', 'h2:v1', 'h1:#value_with_hash']}}",
+                FakeHttp.Request.get("/request"));
+        assertEquals("v1, v2, #value_with_hash", s.header("h1"));
+        assertEquals("v1", s.header("h2"));
+    }
+
+    // 53, 54, 55. append query args and form params
+    @Test
+    void appendQueryAndBody() throws Exception {
+        String config = "{append: {querystring: ['q1:v1', 'q1:v2', 'q2:v1'], body: ['p1:v1', 'p1:v2', 'p2:value:1']}}";
+        Sent s = send(config, post("/request", FORM, ""));
+        assertEquals("q1=v1&q1=v2&q2=v1", s.query());
+        assertEquals(Map.of("p1", "v1,v2", "p2", "value:1"), s.form());
+        assertEquals(
+                Map.of("p1", "v0,v1,v2", "p2", "value:1"),
+                send(config, post("/request", FORM, "p1=v0")).form());
+    }
+
+    // 59-71. the combined route
+    @Test
+    void combined() throws Exception {
+        String config = """
+                {add: {headers: ['x-added:a1', 'x-added2:b1', 'x-added3:c2'],
+                       querystring: ['query-added:newvalue', 'p1:anything:1'], body: ['newformparam:newvalue']},
+                 remove: {headers: [x-to-remove], querystring: [toremovequery]},
+                 append: {headers: ['x-added:a2', 'x-added:a3'], querystring: ['p1:a2', 'p2:b1']},
+                 replace: {headers: ['x-to-replace:false'], querystring: ['toreplacequery:no']}}""";
+        Sent s = send(
+                config,
+                FakeHttp.Request.get(
+                        "/request?q1=20&toremovequery=yes&nottoremove=yes&toreplacequery=yes",
+                        "x-to-remove",
+                        "true",
+                        "x-to-replace",
+                        "true",
+                        "x-added3",
+                        "c1"));
+        assertNull(s.header("x-to-remove"));
+        assertEquals("false", s.header("x-to-replace"));
+        assertEquals("b1", s.header("x-added2"));
+        assertEquals("c1", s.header("x-added3"));
+        assertEquals("a1, a2, a3", s.header("x-added"));
+        Map<String, String> args = s.args();
+        assertFalse(args.containsKey("toremovequery"));
+        assertEquals("yes", args.get("nottoremove"));
+        assertEquals("no", args.get("toreplacequery"));
+        assertEquals("newvalue", args.get("query-added"));
+        assertEquals("anything:1,a2", args.get("p1"));
+        assertEquals("b1", args.get("p2"));
+        assertEquals("20", args.get("q1"));
+        Sent plain = send(config, FakeHttp.Request.get("/request?query-added=oldvalue"));
+        assertEquals("oldvalue", plain.args().get("query-added"));
+        assertFalse(plain.args().containsKey("toreplacequery"));
+        assertNull(plain.header("x-to-replace"));
+    }
+
+    // 73-78. names in mixed case
+    @Test
+    void mixedCaseNames() throws Exception {
+        String config =
+                "{add: {headers: ['X-aDDed:a1', 'x-aDDed2:b1', 'x-Added3:c2']}, remove: {headers: [X-To-Remove]},"
+                        + " append: {headers: ['X-aDDed:a2', 'X-aDDed:a3']}, replace: {headers: ['x-to-Replace:false']}}";
+        Sent s = send(
+                config,
+                FakeHttp.Request.get(
+                        "/request", "x-to-remove", "true", "X-To-Replace", "true", "x-added3", "c1", "X-addeD", "a0"));
+        assertNull(s.header("x-to-remove"));
+        assertEquals("false", s.header("x-to-replace"));
+        assertEquals("b1", s.header("x-added2"));
+        assertEquals("c1", s.header("x-added3"));
+        assertEquals("a0, a2, a3", s.header("x-added"));
+        assertEquals(
+                "a1, a2, a3", send(config, FakeHttp.Request.get("/request")).header("X-Added"));
+    }
+
+    // 79. regex captures into the query; the query is written sorted and escaped
+    @Test
+    void capturesIntoTheQuery() throws Exception {
+        Sent s = send(
+                "~/requests/user1/(?P<user1>\\w+)/user2/(?P<user2>\\S+)",
+                "{add: {querystring: ['uri_param1:$(uri_captures.user1)', 'uri_param2[some_index][1]:$(uri_captures.user2)']}}",
+                FakeHttp.Request.get("/requests/user1/foo/user2/bar?q1=20"));
+        assertEquals("q1=20&uri_param1=foo&uri_param2%5Bsome_index%5D%5B1%5D=bar", s.query());
+    }
+
+    // 80, 83. replace.uri from captures, [0] the whole match
+    @Test
+    void replaceUriFromCaptures() throws Exception {
+        String route = "~/requests/user1/(?P<user1>\\w+)/user2/(?P<user2>\\S+)";
+        Sent s = send(
+                route,
+                "{replace: {uri: '/requests/user2/$(uri_captures.user2)/user1/$(uri_captures.user1)'}}",
+                FakeHttp.Request.get("/requests/user1/foo/user2/bar"));
+        assertEquals("/requests/user2/bar/user1/foo", s.context().upstreamPath());
+        Sent whole = send(
+                "~/user1/(?P<user1>\\w+)/user2/(?P<user2>\\S+)",
+                "{replace: {uri: '/requests$(uri_captures[0])'}}",
+                FakeHttp.Request.get("/user1/foo/user2/bar"));
+        assertEquals("/requests/user1/foo/user2/bar", whole.context().upstreamPath());
+    }
+
+    // 81. a prefix route has no captures: the 'or' defaults apply
+    @Test
+    void captureDefaults() throws Exception {
+        Sent s = send(
+                "/requests/",
+                "{add: {querystring: [\"uri_param1:$(uri_captures.user1 or 'default1')\","
+                        + " \"uri_param2:$(uri_captures[\\\"user2\\\"] or 'default2')\"]}}",
+                FakeHttp.Request.get("/requests/user1/foo/user2/bar?q1=20"));
+        assertEquals(Map.of("q1", "20", "uri_param1", "default1", "uri_param2", "default2"), s.args());
+    }
+
+    // 84, 85, 86. templates read the request as sent, before the plugin's own changes
+    @Test
+    void templatesReadTheRequestAsSent() throws Exception {
+        Sent s = send(
+                "{add: {querystring: ['uri_param2:$(headers.host)'], headers: ['x-test-header:$(query_params.q1)']},"
+                        + " remove: {querystring: [q1]}}",
+                FakeHttp.Request.get("/requests?q1=20", "Host", "test15.test"));
+        assertEquals(Map.of("uri_param2", "test15.test"), s.args());
+        assertEquals("20", s.header("x-test-header"));
+        Sent removed = send(
+                "{replace: {querystring: [\"q2:$(headers['x-remove-header'])\"]}, add: {headers:"
+                        + " [\"x-test-header:$(headers['x-remove-header'])\"]}, remove: {headers: [x-remove-header]}}",
+                FakeHttp.Request.get("/requests?q2=x", "x-remove-header", "its a test"));
+        assertNull(removed.header("x-remove-header"));
+        assertEquals("its a test", removed.args().get("q2"));
+        assertEquals("its a test", removed.header("x-test-header"));
+        Sent replaced = send(
+                "{replace: {querystring: [\"q2:$(headers.x_replace_header)\"], headers: ['x-replace-header:the new value']},"
+                        + " add: {headers: ['x-test-header:$(headers.x_replace_header)']}}",
+                FakeHttp.Request.get("/requests?q2=x", "x-replace-header", "the old value"));
+        assertEquals("the old value", replaced.args().get("q2"));
+        assertEquals("the old value", replaced.header("x-test-header"));
+        assertEquals("the new value", replaced.header("x-replace-header"));
+    }
+
+    // 87. $('...') writes a literal $(...)
+    @Test
+    void literalTemplate() throws Exception {
+        Sent s = send(
+                "{add: {querystring: [\"q1:$('$(uri_captures.user1)')\"]}}", FakeHttp.Request.get("/requests?q2=20"));
+        assertEquals("$(uri_captures.user1)", s.args().get("q1"));
+        assertEquals("20", s.args().get("q2"));
+    }
+
+    // 93. remove then add Authorization, with or without one sent
+    @Test
+    void replaceAuthorization() throws Exception {
+        String config =
+                "{http_method: POST, remove: {headers: [Authorization]}, add: {headers: ['Authorization:Basic test']}}";
+        assertEquals(
+                "Basic test", send(config, FakeHttp.Request.get("/request")).header("Authorization"));
+        assertEquals(
+                "Basic test",
+                send(config, FakeHttp.Request.get("/request", "Authorization", "Basic other"))
+                        .header("Authorization"));
+    }
+
+    // 94. nothing configured for the query: it goes on byte for byte
+    @Test
+    void queryUntouchedWithoutQueryOperations() throws Exception {
+        Sent s = send("{}", FakeHttp.Request.get("/request?expected=$&+,/:;?@"));
+        assertNull(s.context().upstreamQuery());
+        assertEquals("expected=$&+,/:;?@", s.query());
+    }
+
+    // Security: a client's identity header is invisible to templates; only the gateway's is read.
+    @Test
+    void templatesDoNotReadClientIdentityHeaders() throws Exception {
+        Sent s = send(
+                "{add: {headers: ['x-who:$(headers.x_consumer_username)']}}",
+                FakeHttp.Request.get("/request", "X-Consumer-Username", "admin"));
+        assertEquals("", s.header("x-who"));
+        FakeHttp.Request authenticated = FakeHttp.Request.get("/request", "X-Consumer-Username", "admin");
+        GatewaySnapshot snap = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/]
+                        plugins:
+                          - name: request-transformer
+                            config: {add: {headers: ['x-who:$(headers.x_consumer_username)']}}
+                """);
+        authenticated.on(snap, TestSnapshots.match(snap, "r"));
+        authenticated.context().upstreamHeader("X-Consumer-Username", "alice");
+        filter.apply(
+                authenticated.context().plugin(RequestTransformerSchema.NAME, RequestTransformerSchema.Config.class),
+                authenticated.context(),
+                authenticated.request,
+                new FakeHttp.Response().response,
+                new FakeHttp.Backend());
+        assertEquals("alice", authenticated.context().upstreamHeaders().get("x-who"));
+        assertEquals("alice", authenticated.context().upstreamHeaders().get("X-Consumer-Username"));
+    }
+
+    // Security: CR/LF a client puts in a query argument never reaches a header.
+    @Test
+    void noHeaderInjection() throws Exception {
+        Sent s = send(
+                "{add: {headers: ['x-q:$(query_params.q)']}}",
+                FakeHttp.Request.get("/request?q=a%0D%0AX-Consumer-ID:%201"));
+        assertEquals(400, s.response().status());
+        assertEquals(0, s.backend().calls());
+        assertTrue(s.context().upstreamHeaders().isEmpty());
+    }
+
+    // Security: a path from client input may not add a query, nor climb with '..'.
+    @Test
+    void replaceUriFromClientInputIsContained() throws Exception {
+        String config = "{replace: {uri: '/api/$(query_params.p)'}}";
+        assertEquals(
+                "/api/a%3Fadmin=1",
+                send(config, FakeHttp.Request.get("/x?p=a%3Fadmin%3D1"))
+                        .context()
+                        .upstreamPath());
+        Sent climb = send(config, FakeHttp.Request.get("/x?p=..%2Fadmin"));
+        assertEquals(400, climb.response().status());
+        assertEquals(0, climb.backend().calls());
+        Sent relative = send("{replace: {uri: '$(query_params.p)'}}", FakeHttp.Request.get("/x?p=abc"));
+        assertEquals(500, relative.response().status());
+    }
+
+    // Bounded memory: a body over gateway.transformer.max-body-bytes goes on untouched.
+    @Test
+    void oversizedBodiesStreamUntouched() throws Exception {
+        filter.maxBodyBytes = 10;
+        String body = "{\"toremove\":\"yes\",\"keep\":1}";
+        Sent declared = send("{remove: {body: [toremove]}}", post("/request", "application/json", body));
+        assertNull(declared.context().upstreamBody(), "not read at all: the client's stream goes on");
+        FakeHttp.Request chunked = FakeHttp.Request.of("POST", "/request")
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .header("Transfer-Encoding", "chunked")
+                .header("Content-Type", "application/json");
+        Sent s = send("{remove: {body: [toremove]}}", chunked);
+        assertEquals(-1, s.context().upstreamBodyLength());
+        assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), s.body(), "what was read, then the rest");
+        filter.maxBodyBytes = 1000;
+        Sent small = send(
+                "{remove: {body: [toremove]}}",
+                FakeHttp.Request.of("POST", "/request")
+                        .body(body.getBytes(StandardCharsets.UTF_8))
+                        .header("Transfer-Encoding", "chunked")
+                        .header("Content-Type", "application/json"));
+        assertEquals("{\"keep\":1}", small.bodyText());
+    }
+
+    // A body of another type (multipart included, see README) is not read.
+    @Test
+    void otherBodyTypesUntouched() throws Exception {
+        assertNull(send("{add: {body: ['a:b']}}", post("/request", "text/plain", "hello"))
+                .body());
+        assertNull(send("{add: {body: ['a:b']}}", post("/request", "multipart/form-data; boundary=x", "--x--"))
+                .body());
+    }
+}

@@ -1,0 +1,354 @@
+package com.gitinsight.gateway.transform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plugin response-transformer against Kong's spec/03-plugins/15-response-transformer: the header
+ * transformer (01, H*), the body transformer (02, B*), the filter (04, F*) and big bodies (05, G*).
+ */
+class ResponseTransformerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ResponseTransformerFilter filter = new ResponseTransformerFilter();
+
+    private static GatewaySnapshot snapshot(String config) {
+        return TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/]
+                        plugins:
+                          - name: response-transformer
+                            config: %s
+                """.formatted(config));
+    }
+
+    static ResponseTransformerSchema.Config config(String config) {
+        GatewaySnapshot s = snapshot(config);
+        return s.plugins()
+                .config(
+                        TestSnapshots.match(s, "r").route(),
+                        ResponseTransformerSchema.NAME,
+                        ResponseTransformerSchema.Config.class);
+    }
+
+    /** The client's response when the backend answers {@code headers} (pairs) and {@code body}. */
+    private FakeHttp.Response respond(String config, String body, String... headers) throws Exception {
+        GatewaySnapshot s = snapshot(config);
+        FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        FilterChain backend = (req, res) -> {
+            HttpServletResponse r = (HttpServletResponse) res;
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                r.addHeader(headers[i], headers[i + 1]);
+            }
+            if (body != null) {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                r.setContentLength(bytes.length);
+                r.getOutputStream().write(bytes, 0, bytes.length / 2);
+                r.getOutputStream().write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+                r.getOutputStream().close();
+            }
+        };
+        filter.apply(
+                request.context().plugin(ResponseTransformerSchema.NAME, ResponseTransformerSchema.Config.class),
+                request.context(),
+                request.request,
+                response.response,
+                backend);
+        return response;
+    }
+
+    /** The headers after the header operations alone (Kong's header_transformer unit spec). */
+    private static FakeHttp.Response headers(String config, String... headers) {
+        FakeHttp.Response r = new FakeHttp.Response();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            r.response.addHeader(headers[i], headers[i + 1]);
+        }
+        TransformingResponse.applyHeaderOps(r.response, config(config).headers());
+        return r;
+    }
+
+    private static JsonNode body(String config, String json) throws Exception {
+        byte[] out = ResponseBodies.json(
+                json.getBytes(StandardCharsets.UTF_8), config(config).json());
+        return out == null ? null : JSON.readTree(out);
+    }
+
+    private static JsonNode json(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    // H1, H2
+    @Test
+    void jsonContentTypes() {
+        for (String t : List.of(
+                "application/json",
+                "application/json; charset=utf-8",
+                "application/problem+json",
+                "application/problem+json; charset=utf-8",
+                "application/x-www-form-urlencoded, application/json")) {
+            assertTrue(TransformingResponse.isJson(t), t);
+        }
+        assertFalse(TransformingResponse.isJson("application/x-www-form-urlencoded"));
+        assertFalse(TransformingResponse.isJson(null));
+    }
+
+    // H3, H5-H8: remove and rename
+    @Test
+    void removeAndRenameHeaders() {
+        FakeHttp.Response removed =
+                headers("{remove: {headers: [h1, h2, h3]}}", "h1", "value1", "h2", "value2a", "h2", "value2b");
+        assertTrue(removed.headers().isEmpty(), removed.headers().toString());
+        String rename = "{rename: {headers: ['h1:h2', 'h3:h4']}}";
+        FakeHttp.Response renamed = headers(rename, "h1", "v1", "h3", "v3");
+        assertEquals(Map.of("h2", List.of("v1"), "h4", List.of("v3")), renamed.headers());
+        assertEquals(List.of(" "), headers(rename, "h1", "").headers("h2"));
+        assertTrue(headers(rename).headers().isEmpty());
+        assertEquals(
+                List.of("v1", "v2"), headers(rename, "h1", "v1", "h1", "v2").headers("h2"));
+    }
+
+    // H9, H10: replace, only a present header
+    @Test
+    void replaceHeaders() {
+        String config = "{replace: {headers: ['h1:v1', 'h2:value:2']}}";
+        FakeHttp.Response r = headers(config, "h1", "value1", "h2", "value2a", "h2", "value2b");
+        assertEquals(Map.of("h1", List.of("v1"), "h2", List.of("value:2")), r.headers());
+        assertEquals(
+                Map.of("h2", List.of("value:2")), headers(config, "h2", "x").headers());
+    }
+
+    // H12, H13: add only when absent
+    @Test
+    void addHeaders() {
+        assertEquals(
+                Map.of("h1", List.of("v1"), "h2", List.of("v2")),
+                headers("{add: {headers: ['h2:v2']}}", "h1", "v1").headers());
+        assertEquals(
+                Map.of("h1", List.of("v1"), "h2", List.of("v3")),
+                headers("{add: {headers: ['h2:v2']}}", "h1", "v1", "h2", "v3").headers());
+    }
+
+    // H15, H16: append always
+    @Test
+    void appendHeaders() {
+        assertEquals(List.of("v2"), headers("{append: {headers: ['h1:v2']}}").headers("h1"));
+        assertEquals(
+                List.of("v1", "v2"),
+                headers("{append: {headers: ['h1:v2']}}", "h1", "v1").headers("h1"));
+    }
+
+    // H18: all together, each judged on the headers before any ran
+    @Test
+    void allHeaderOperations() {
+        FakeHttp.Response r = headers(
+                "{remove: {headers: ['h1:v1']}, replace: {headers: ['h2:v3']}, add: {headers: ['h3:v3']},"
+                        + " append: {headers: ['h3:v4']}}",
+                "h1",
+                "v1",
+                "h2",
+                "v2");
+        assertEquals(Map.of("h2", List.of("v3"), "h3", List.of("v3", "v4")), r.headers());
+    }
+
+    // H4, H11, H14, H17, H19: Content-Length goes when a JSON body is changed, stays otherwise
+    @Test
+    void contentLength() throws Exception {
+        for (String op : List.of("remove", "replace", "add", "append")) {
+            String config = "{" + op + ": {json: ['p1:v1']}}";
+            FakeHttp.Response json = respond(config, "{\"p1\":\"v0\"}", "Content-Type", "application/json");
+            assertEquals(Integer.toString(json.text().length()), json.header("Content-Length"), op);
+            FakeHttp.Response charset =
+                    respond(config, "{\"p1\":\"v0\"}", "Content-Type", "application/json; charset=utf-8");
+            assertEquals(Integer.toString(charset.text().length()), charset.header("Content-Length"), op);
+            FakeHttp.Response form =
+                    respond(config, "p1=v0&p2=xx", "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+            assertEquals("11", form.header("Content-Length"), op);
+            assertEquals("p1=v0&p2=xx", form.text(), op);
+        }
+        FakeHttp.Response noJsonOps =
+                respond("{add: {headers: ['h:v']}}", "{ \"p1\" : \"v0\" }", "Content-Type", "application/json");
+        assertEquals("{ \"p1\" : \"v0\" }", noJsonOps.text(), "B26: byte for byte");
+        assertEquals("15", noJsonOps.header("Content-Length"));
+        assertEquals("v", noJsonOps.header("h"));
+    }
+
+    // B1-B5: add with json_types
+    @Test
+    void addJson() throws Exception {
+        String config = "{add: {json: ['p1:v1', 'p3:value:3', 'p4:\"v1\"', 'p5:-1', 'p6:false', 'p7:true'],"
+                + " json_types: [string, string, string, number, boolean, boolean]}}";
+        assertEquals(
+                json(
+                        "{\"p1\":\"v1\",\"p2\":\"v1\",\"p3\":\"value:3\",\"p4\":\"\\\"v1\\\"\",\"p5\":-1,\"p6\":false,\"p7\":true}"),
+                body(config, "{\"p2\":\"v1\"}"));
+        assertEquals(-1, body(config, "{\"p2\":-1}").get("p2").asInt());
+        assertEquals(false, body(config, "{\"p2\":false}").get("p2").asBoolean(true));
+        assertEquals(json("[]"), body(config, "{\"p2\":\"v1\",\"a\":[]}").get("a"));
+    }
+
+    // B6-B11: append with json_types
+    @Test
+    void appendJson() throws Exception {
+        String config = "{append: {json: ['p1:v1', 'p3:\"v1\"', 'p4:-1', 'p5:false', 'p6:true'],"
+                + " json_types: [string, string, number, boolean, boolean]}}";
+        assertEquals(
+                json(
+                        "{\"p2\":\"v1\",\"p1\":[\"v1\"],\"p3\":[\"\\\"v1\\\"\"],\"p4\":[-1],\"p5\":[false],\"p6\":[true]}"),
+                body(config, "{\"p2\":\"v1\"}"));
+        assertEquals(json("[\"v2\",\"v1\"]"), body(config, "{\"p1\":\"v2\"}").get("p1"));
+        assertEquals(
+                json("[\"v2\",\"\\\"v1\\\"\"]"), body(config, "{\"p3\":\"v2\"}").get("p3"));
+        assertEquals(json("[\"v2\",-1]"), body(config, "{\"p4\":\"v2\"}").get("p4"));
+        JsonNode b10 = body(config, "{\"p5\":\"v5\",\"p6\":\"v6\"}");
+        assertEquals(json("[\"v5\",false]"), b10.get("p5"));
+        assertEquals(json("[\"v6\",true]"), b10.get("p6"));
+        assertEquals(json("[]"), body(config, "{\"p2\":\"v1\",\"a\":[]}").get("a"));
+    }
+
+    // B12, B13: remove
+    @Test
+    void removeJson() throws Exception {
+        byte[] out = ResponseBodies.json(
+                "{\"p1\":\"v1\",\"p2\":\"v1\"}".getBytes(StandardCharsets.UTF_8),
+                config("{remove: {json: [p1, p2]}}").json());
+        assertEquals("{}", new String(out, StandardCharsets.UTF_8));
+        assertEquals(json("{\"a\":[]}"), body("{remove: {json: [p1, p2]}}", "{\"p1\":\"v1\",\"a\":[]}"));
+    }
+
+    // B14-B17: rename, false and empty-array values included
+    @Test
+    void renameJson() throws Exception {
+        String config = "{rename: {json: ['p1:k1', 'p2:k2', 'p3:k3', 'p4:k4', 'p5:k5']}}";
+        assertEquals(json("{\"k1\":\"v1\",\"k2\":\"v2\"}"), body(config, "{\"p1\":\"v1\",\"p2\":\"v2\"}"));
+        assertEquals(json("{\"k3\":[]}"), body(config, "{\"p3\":[]}"));
+        assertEquals(json("{\"k3\":-1}"), body(config, "{\"p3\":-1}"));
+        assertEquals(json("{\"k4\":false,\"k5\":true}"), body(config, "{\"p4\":false,\"p5\":true}"));
+    }
+
+    // B18-B23: replace with json_types, only present (true) keys
+    @Test
+    void replaceJson() throws Exception {
+        String config = "{replace: {json: ['p1:v2', 'p2:\"v2\"', 'p3:-1', 'p4:false', 'p5:true'],"
+                + " json_types: [string, string, number, boolean, boolean]}}";
+        assertEquals(json("{\"p1\":\"v2\",\"p2\":\"\\\"v2\\\"\"}"), body(config, "{\"p1\":\"v1\",\"p2\":\"v1\"}"));
+        assertEquals(json("{\"p1\":\"v2\"}"), body(config, "{\"p1\":\"v1\"}"));
+        assertEquals(json("{\"p2\":\"\\\"v2\\\"\"}"), body(config, "{\"p2\":\"v1\"}"));
+        assertEquals(json("{\"p1\":\"v2\",\"a\":[]}"), body(config, "{\"p1\":\"v1\",\"a\":[]}"));
+        assertEquals(json("{\"p3\":-1}"), body(config, "{\"p3\":\"v1\"}"));
+        assertEquals(json("{\"p4\":false,\"p5\":true}"), body(config, "{\"p4\":\"v4\",\"p5\":\"v5\"}"));
+    }
+
+    // B24, B25: the five in order
+    @Test
+    void allJsonOperations() throws Exception {
+        String config = "{remove: {json: [p1]}, rename: {json: ['p4:p2']}, replace: {json: ['p2:v2']},"
+                + " add: {json: ['p3:v1']}, append: {json: ['p3:v2']}}";
+        assertEquals(json("{\"p2\":\"v2\",\"p3\":[\"v1\",\"v2\"]}"), body(config, "{\"p1\":\"v1\",\"p4\":\"v1\"}"));
+        assertEquals(
+                json("[]"),
+                body(config, "{\"p1\":\"v1\",\"p4\":\"v1\",\"a\":[]}").get("a"));
+    }
+
+    // Numbers are kept as written when the body is re-encoded (Kong's cjson keeps 14 digits).
+    @Test
+    void numbersKeptAsWritten() throws Exception {
+        byte[] out = ResponseBodies.json(
+                "{\"a\":1.10,\"b\":12345678901234567890,\"c\":0.1}".getBytes(StandardCharsets.UTF_8),
+                config("{remove: {json: [x]}}").json());
+        assertEquals("{\"a\":1.10,\"b\":12345678901234567890,\"c\":0.1}", new String(out, StandardCharsets.UTF_8));
+    }
+
+    // B27: a body that is not JSON goes on as it came
+    @Test
+    void notJsonPassesThrough() throws Exception {
+        FakeHttp.Response r =
+                respond("{remove: {json: [foo]}}", "not a json value", "Content-Type", "application/json");
+        assertEquals("not a json value", r.text());
+        assertEquals("16", r.header("Content-Length"));
+    }
+
+    // F1-F3: through the filter; '/' is not escaped; quotes are kept
+    @Test
+    void filter() throws Exception {
+        FakeHttp.Response removed = respond(
+                "{remove: {headers: [Access-Control-Allow-Origin], json: [url]}}",
+                "{\"url\":\"http://x/get\",\"args\":{}}",
+                "Content-Type",
+                "application/json",
+                "Access-Control-Allow-Origin",
+                "*");
+        assertFalse(JSON.readTree(removed.text()).has("url"));
+        assertNull(removed.header("Access-Control-Allow-Origin"));
+        FakeHttp.Response replaced = respond(
+                "{replace: {json: ['headers:/hello/world', 'uri_args:this is a / test', 'url:\"wot\"']}}",
+                "{\"headers\":{},\"uri_args\":{},\"url\":\"u\"}",
+                "Content-Type",
+                "application/json");
+        JsonNode j = JSON.readTree(replaced.text());
+        assertEquals("/hello/world", j.get("headers").asText());
+        assertEquals("this is a / test", j.get("uri_args").asText());
+        assertEquals("\"wot\"", j.get("url").asText());
+    }
+
+    // G1, G2: a 1 MiB JSON body is changed (within the default bound)
+    @Test
+    void bigBody() throws Exception {
+        String big = "{\"params\":\"" + "x".repeat(1 << 20) + "\"}";
+        FakeHttp.Response r =
+                respond("{add: {json: ['p1:v1']}, remove: {json: [params]}}", big, "Content-Type", "application/json");
+        assertEquals("{\"p1\":\"v1\"}", r.text());
+    }
+
+    // Bounded memory: past gateway.transformer.max-body-bytes the body streams through untouched, without
+    // Content-Length.
+    @Test
+    void oversizedBodyStreamsThrough() throws Exception {
+        filter.maxBodyBytes = 8;
+        String body = "{\"params\":\"0123456789\"}";
+        FakeHttp.Response r = respond("{remove: {json: [params]}}", body, "Content-Type", "application/json");
+        assertEquals(body, r.text());
+        assertNull(r.header("Content-Length"));
+    }
+
+    // An encoded (gzip) or non-JSON body is not buffered: untouched, its length kept.
+    @Test
+    void encodedBodyUntouched() throws Exception {
+        FakeHttp.Response r = respond(
+                "{remove: {json: [a]}}", "{\"a\":1}", "Content-Type", "application/json", "Content-Encoding", "gzip");
+        assertEquals("{\"a\":1}", r.text());
+        assertEquals("7", r.header("Content-Length"));
+    }
+
+    // json_value: an empty value is the string "null"; numbers as Lua reads them
+    @Test
+    void typedValues() {
+        assertEquals("null", ResponseTransformerSchema.typed(null, "string").asText());
+        assertEquals(16, ResponseTransformerSchema.typed("0x10", "number").asInt());
+        assertEquals(1000.0, ResponseTransformerSchema.typed("1e3", "number").asDouble());
+        assertNull(ResponseTransformerSchema.typed("abc", "number"));
+        assertEquals(false, ResponseTransformerSchema.typed("yes", "boolean").asBoolean(true));
+        // Kong keeps cjson's escapes other than \" and \/: a backslash stays doubled.
+        assertEquals("a\\\\b", ResponseTransformerSchema.typed("a\\b", "string").asText());
+    }
+}
