@@ -228,7 +228,10 @@ final class ConsumerParser {
         AcceptedFields.common(c);
         EntityRefs.id(c);
         String group = c.requiredString("group");
-        if (group != null && !consumer.groupSet.add(group)) {
+        if (group != null && group.indexOf(',') >= 0) {
+            // The upstream reads X-Consumer-Groups as a comma-separated list: "a, admin" would be two groups there.
+            c.error("group", "a group name may not contain ','");
+        } else if (group != null && !consumer.groupSet.add(group)) {
             c.error("group", "duplicate group '" + group + "' for this consumer");
         } else if (group != null) {
             consumer.groups.add(group);

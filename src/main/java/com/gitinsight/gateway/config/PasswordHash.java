@@ -21,7 +21,7 @@ public final class PasswordHash {
      * Moderate on purpose: the clear password is in the file already, so this guards heap dumps and
      * logs, while every wrong password a client sends costs one derivation on the request path.
      */
-    static final int ITERATIONS = 20_000;
+    static final int ITERATIONS = 10_000;
 
     private static final int SALT_BYTES = 16;
     private static final int KEY_BITS = 256;

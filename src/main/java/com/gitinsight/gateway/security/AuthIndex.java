@@ -105,13 +105,19 @@ final class AuthIndex {
 
     /** Whether {@code password} is {@code c}'s: from the cache of verified ones, else by its hash. */
     boolean verify(BasicCredential c, String password) {
+        return verify(c, password, null);
+    }
+
+    /** {@code checks}: bounds the derivations running at once (null: unbounded, for tests). */
+    boolean verify(BasicCredential c, String password, PasswordChecks checks) {
         String cacheKey =
                 HexFormat.of().formatHex(sha256((c.username() + '\0' + password).getBytes(StandardCharsets.UTF_8)));
         BasicCredential known = verified.getIfPresent(cacheKey);
         if (known == c) {
             return true;
         }
-        if (!c.password().matches(password)) {
+        boolean matches = checks == null ? c.password().matches(password) : checks.matches(c.password(), password);
+        if (!matches) {
             return false;
         }
         verified.put(cacheKey, c);

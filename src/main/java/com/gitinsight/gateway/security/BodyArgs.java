@@ -26,7 +26,13 @@ final class BodyArgs {
     /** Kong's default {@code client_body_buffer_size}. */
     static final int MAX_BYTES = 8 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Strict as request-transformer's: no trailing content dropped, decimals kept as written.
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(
+                    com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                    com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
     private static final BodyArgs NONE = new BodyArgs(null, null, null, null);
 
     private final byte[] bytes;

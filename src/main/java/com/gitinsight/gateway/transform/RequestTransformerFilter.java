@@ -46,10 +46,11 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
     /** The largest request or response body the transformers buffer to change. */
     public static final String MAX_BODY_BYTES = "gateway.transformer.max-body-bytes";
 
-    public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+    // Per request in flight: 200 request threads buffering 8 MiB each would be 1.6 GB of a 288 MB heap.
+    public static final long DEFAULT_MAX_BODY_BYTES = 64L << 10;
 
     @Inject
-    @ConfigProperty(name = MAX_BODY_BYTES, defaultValue = "8388608")
+    @ConfigProperty(name = MAX_BODY_BYTES, defaultValue = "65536")
     transient long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
     /** Routes whose oversized body was logged (once each; read without a lock on the common path). */
@@ -121,7 +122,8 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
 
         void transform() throws IOException, Refusal {
             if (config.uri() != null) {
-                context.upstreamPath(path(render(config.uri())));
+                // A client's value cannot bring escapes of its own: its '%' is data ("%2e%2e" stays text).
+                context.upstreamPath(path(config.uri().render(this, v -> v.replace("%", "%25"))));
             }
             Map<String, List<String>> mergedArgs = null;
             if (config.httpMethod() != null) {
@@ -246,7 +248,10 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 throw new Refusal(500, "An unexpected error occurred");
             }
             String escaped = RequestPath.escape(rendered).replace("?", "%3F");
-            if (RequestPath.hasDotSegment(escaped)) {
+            // As the head filter judges a stripped path: also as lenient backends read it (";"
+            // parameters dropped, "\" and "%2F" as separators), so "..;/" cannot climb either.
+            if (RequestPath.hasDotSegment(escaped)
+                    || RequestPath.hasDotSegment(RequestPath.asLenientBackendsRead(escaped.replace("%5C", "/")))) {
                 throw new Refusal(400, "The request path would leave the service's path");
             }
             return escaped;

@@ -27,7 +27,7 @@ public class ResponseTransformerFilter extends PluginFilter<ResponseTransformerS
     private static final Logger LOG = Logger.getLogger(ResponseTransformerFilter.class.getName());
 
     @Inject
-    @ConfigProperty(name = RequestTransformerFilter.MAX_BODY_BYTES, defaultValue = "8388608")
+    @ConfigProperty(name = RequestTransformerFilter.MAX_BODY_BYTES, defaultValue = "65536")
     transient long maxBodyBytes = RequestTransformerFilter.DEFAULT_MAX_BODY_BYTES;
 
     private final transient Set<String> oversizeLogged = ConcurrentHashMap.newKeySet();
@@ -45,8 +45,8 @@ public class ResponseTransformerFilter extends PluginFilter<ResponseTransformerS
             FilterChain chain)
             throws IOException, ServletException {
         String route = context.match().route().displayName();
-        TransformingResponse transforming =
-                new TransformingResponse(response, config, maxBodyBytes, () -> oversize(route));
+        TransformingResponse transforming = new TransformingResponse(
+                response, config, maxBodyBytes, () -> oversize(route), context::responseTruncated);
         chain.doFilter(request, transforming);
         transforming.finish();
     }

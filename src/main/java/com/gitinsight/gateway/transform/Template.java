@@ -157,6 +157,14 @@ final class Template {
 
     /** The value for one request. */
     String render(Variables variables) {
+        return render(variables, null);
+    }
+
+    /**
+     * The value for one request, each variable's value passed through {@code valueEscape} (null:
+     * as it is); the file's own text never is.
+     */
+    String render(Variables variables, java.util.function.UnaryOperator<String> valueEscape) {
         if (parts.length == 1 && parts[0].literal() != null) {
             return parts[0].literal();
         }
@@ -171,7 +179,8 @@ final class Template {
                 case QUERY_PARAMS -> variables.query(p.key());
                 case URI_CAPTURES -> variables.capture(p.key());
             };
-            out.append(v != null ? v : p.fallback());
+            String value = v != null ? v : p.fallback();
+            out.append(valueEscape != null && v != null ? valueEscape.apply(value) : value);
         }
         return out.toString();
     }

@@ -30,6 +30,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     private final ResponseTransformerSchema.Config config;
     private final long maxBodyBytes;
     private final Runnable oversize;
+    private final java.util.function.BooleanSupplier truncated;
     private boolean headersApplied;
     /** The buffering body stream, or null when the body streams through. */
     private Buffer buffer;
@@ -42,10 +43,21 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             ResponseTransformerSchema.Config config,
             long maxBodyBytes,
             Runnable oversize) {
+        this(response, config, maxBodyBytes, oversize, () -> false);
+    }
+
+    /** {@code truncated}: whether the backend's body ended early (then nothing held is sent). */
+    TransformingResponse(
+            HttpServletResponse response,
+            ResponseTransformerSchema.Config config,
+            long maxBodyBytes,
+            Runnable oversize,
+            java.util.function.BooleanSupplier truncated) {
         super(response);
         this.config = config;
         this.maxBodyBytes = maxBodyBytes;
         this.oversize = oversize;
+        this.truncated = truncated;
     }
 
     private HttpServletResponse out() {
@@ -299,6 +311,10 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             }
             byte[] body = held.toByteArray();
             held = null;
+            if (truncated.getAsBoolean()) {
+                // A backend that failed mid-body: never a shorter success (the connection is cut).
+                throw new java.io.IOException("the backend's response ended early; the held body is not sent");
+            }
             byte[] changed = body.length == 0 ? null : ResponseBodies.json(body, config.json());
             HttpServletResponse out = out();
             if (changed != null) {

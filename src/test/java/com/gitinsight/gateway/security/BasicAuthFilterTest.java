@@ -5,6 +5,7 @@ import static com.gitinsight.gateway.security.AuthTests.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
@@ -220,5 +221,37 @@ class BasicAuthFilterTest {
                 401,
                 AuthTests.run(hashed, "r", hashAsPassword, new FakeHttp.Backend(), filter)
                         .status());
+    }
+
+    // Kong's unanchored ([^:]+):(.*), computed without the regex (which backtracks on a long value).
+    @Test
+    void theUserPasswordSplitIsKongsRegexInLinearTime() {
+        java.util.regex.Pattern kong = java.util.regex.Pattern.compile("([^:]+):(.*)");
+        for (String decoded :
+                new String[] {"bob:kong", "u:p:q", ":pass", "::u:p", "nocolon", "bob:", ":", "", "a::b"}) {
+            java.util.regex.Matcher m = kong.matcher(decoded);
+            String[] expected = m.find() ? new String[] {m.group(1), m.group(2)} : null;
+            String[] actual = BasicAuthFilter.pair(decoded);
+            assertEquals(
+                    expected == null ? null : java.util.List.of(expected),
+                    actual == null ? null : java.util.List.of(actual),
+                    decoded);
+        }
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            assertEquals(null, BasicAuthFilter.pair("x".repeat(100_000)));
+        });
+    }
+
+    // A header of blanks must not cost quadratic backtracking (Kong's \s*[Bb]asic\s*(.+) as written did).
+    @Test
+    void aHugeHeaderIsRefusedQuickly() {
+        String route = "ba1";
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            assertEquals(
+                    401,
+                    get(route, "Authorization", "x" + " ".repeat(30_000) + "x").status());
+            assertEquals(
+                    401, get(route, "Proxy-Authorization", " ".repeat(30_000)).status());
+        });
     }
 }

@@ -579,6 +579,26 @@ class RequestTransformerFilterTest {
         assertEquals(500, relative.response().status());
     }
 
+    // Security: what lenient backends read as '..' (";" parameters, "%2F", "\") cannot climb either,
+    // and a client's own escapes stay text ("%2e%2e" is not "..").
+    @Test
+    void replaceUriRefusesWhatLenientBackendsReadAsClimbing() throws Exception {
+        String config = "{replace: {uri: '/v1/users/$(headers.x_user)/profile'}}";
+        for (String user : new String[] {"..;/..;/admin", "..\\..\\admin", "..;x"}) {
+            Sent climb = send(config, FakeHttp.Request.get("/x", "X-User", user));
+            assertEquals(400, climb.response().status(), user);
+            assertEquals(0, climb.backend().calls(), user);
+        }
+        String escaped = send(config, FakeHttp.Request.get("/x", "X-User", "%2e%2e%2fadmin"))
+                .context()
+                .upstreamPath();
+        assertEquals("/v1/users/%252e%252e%252fadmin/profile", escaped);
+        String fromQuery = send("{replace: {uri: '/api/$(query_params.p)'}}", FakeHttp.Request.get("/x?p=%252e%252e"))
+                .context()
+                .upstreamPath();
+        assertEquals("/api/%252e%252e", fromQuery);
+    }
+
     // Bounded memory: a body over gateway.transformer.max-body-bytes goes on untouched.
     @Test
     void oversizedBodiesStreamUntouched() throws Exception {

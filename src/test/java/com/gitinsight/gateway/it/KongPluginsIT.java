@@ -1,0 +1,236 @@
+package com.gitinsight.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.Executors;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Kong's key-auth, basic-auth, acl, request- and response-transformer, request-termination and
+ * bot-detection end to end on Payara Micro: what the backend really receives (a hidden credential
+ * nowhere, the consumer's headers and no forged ones, transformed query, headers and body with a
+ * matching Content-Length) and what the client gets back.
+ */
+@ExtendWith(ArquillianExtension.class)
+class KongPluginsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path CONFIG = Path.of(System.getProperty("gateway.it.dir", "target/it"), "gateway.yml");
+    private static HttpServer backend;
+
+    @ArquillianResource
+    private URL base;
+
+    /** Answers with what it received as JSON (method, uri, headers, body); /json with a document holding a secret. */
+    private static int startBackend() throws Exception {
+        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        backend.createContext("/", ex -> {
+            try (ex) {
+                byte[] received = ex.getRequestBody().readAllBytes();
+                byte[] out;
+                if (ex.getRequestURI().getPath().endsWith("/json")) {
+                    out = "{\"name\":\"repo\",\"secret\":\"s3cr3t\",\"stars\":5}".getBytes(StandardCharsets.UTF_8);
+                } else {
+                    ObjectNode doc = JSON.createObjectNode();
+                    doc.put("method", ex.getRequestMethod());
+                    doc.put("uri", ex.getRequestURI().toString());
+                    ObjectNode headers = doc.putObject("headers");
+                    ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join("|", v)));
+                    doc.put("body", new String(received, StandardCharsets.UTF_8));
+                    doc.put("length", received.length);
+                    out = JSON.writeValueAsBytes(doc);
+                }
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, out.length);
+                ex.getResponseBody().write(out);
+            }
+        });
+        backend.setExecutor(Executors.newCachedThreadPool());
+        backend.start();
+        return backend.getAddress().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (backend != null) {
+            backend.stop(0);
+        }
+    }
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws Exception {
+        int port = startBackend();
+        Files.createDirectories(CONFIG.getParent());
+        Files.writeString(CONFIG, """
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    keyauth_credentials: [{key: alice-key-0123456789}]
+                    basicauth_credentials: [{username: alice, password: alice-pass}]
+                    acls: [{group: admins}]
+                  - username: bob
+                    keyauth_credentials: [{key: bob-key-0123456789}]
+                    acls: [{group: users}]
+                services:
+                  - name: echo
+                    url: http://127.0.0.1:%d
+                    routes:
+                      - name: keyed
+                        paths: [/keyed]
+                        plugins:
+                          - {name: key-auth, config: {hide_credentials: true, key_in_body: true}}
+                          - {name: acl, config: {allow: [admins]}}
+                          - name: request-transformer
+                            config:
+                              add:
+                                headers: ["x-added:$(query_params.q)"]
+                                querystring: ["extra:1"]
+                                body: ["added:yes"]
+                              remove:
+                                headers: [x-drop]
+                          - name: response-transformer
+                            config: {remove: {json: [secret]}, add: {headers: ["x-resp:1"]}}
+                      - name: basic
+                        paths: [/basic]
+                        plugins:
+                          - {name: basic-auth, config: {hide_credentials: true}}
+                      - name: maintenance
+                        paths: [/maintenance]
+                        plugins:
+                          - {name: request-termination, config: {status_code: 503, message: Down for maintenance}}
+                      - name: bots
+                        paths: [/bots]
+                        plugins:
+                          - name: bot-detection
+                """.formatted(port));
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return Http.CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder at(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + pathAndQuery));
+    }
+
+    @Test
+    void keyAuthRefusesWithoutAKeyAndAclRefusesAConsumerOutsideTheGroup() throws Exception {
+        HttpResponse<String> none = send(at("/keyed/x"));
+        assertEquals(401, none.statusCode());
+        assertEquals(
+                "No API key found in request",
+                JSON.readTree(none.body()).get("message").asText());
+        assertEquals("Key", none.headers().firstValue("WWW-Authenticate").orElse(null));
+        HttpResponse<String> wrong = send(at("/keyed/x?apikey=nope"));
+        assertEquals(401, wrong.statusCode());
+        assertEquals("Unauthorized", JSON.readTree(wrong.body()).get("message").asText());
+        HttpResponse<String> bob = send(at("/keyed/x?apikey=bob-key-0123456789"));
+        assertEquals(403, bob.statusCode());
+        assertEquals(
+                "You cannot consume this service",
+                JSON.readTree(bob.body()).get("message").asText());
+    }
+
+    @Test
+    void theBackendGetsTheConsumerTheTransformationsAndNeverTheKey() throws Exception {
+        HttpResponse<String> r = send(at("/keyed/x?a=1&apikey=alice-key-0123456789&q=hello")
+                .header("X-Drop", "gone")
+                .header("X-Consumer-Username", "mallory")
+                .header("X-Consumer-Groups", "root"));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode seen = JSON.readTree(r.body());
+        assertFalse(r.body().contains("alice-key-0123456789"), r.body());
+        String uri = seen.get("uri").asText();
+        assertTrue(uri.contains("a=1") && uri.contains("extra=1") && !uri.contains("apikey"), uri);
+        JsonNode headers = seen.get("headers");
+        assertEquals("alice", headers.get("x-consumer-username").asText());
+        assertEquals("admins", headers.get("x-consumer-groups").asText());
+        assertEquals("hello", headers.get("x-added").asText());
+        assertNull(headers.get("x-drop"));
+        assertNull(headers.get("apikey"));
+        assertEquals("1", r.headers().firstValue("x-resp").orElse(null));
+    }
+
+    @Test
+    void aKeyInTheBodyIsRemovedAndTheTransformedBodyArrivesWhole() throws Exception {
+        HttpResponse<String> r = send(at("/keyed/x")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("apikey=alice-key-0123456789&a=1")));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode seen = JSON.readTree(r.body());
+        String body = seen.get("body").asText();
+        assertFalse(body.contains("alice-key"), body);
+        assertTrue(body.contains("a=1") && body.contains("added=yes"), body);
+        assertEquals(
+                String.valueOf(seen.get("length").asInt()),
+                seen.get("headers").get("content-length").asText());
+    }
+
+    @Test
+    void responseTransformerRemovesAJsonFieldWithAConsistentLength() throws Exception {
+        HttpResponse<String> r = send(at("/keyed/json?apikey=alice-key-0123456789"));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode doc = JSON.readTree(r.body());
+        assertFalse(doc.has("secret"), r.body());
+        assertEquals("repo", doc.get("name").asText());
+        r.headers()
+                .firstValue("Content-Length")
+                .ifPresent(length ->
+                        assertEquals(r.body().getBytes(StandardCharsets.UTF_8).length, Integer.parseInt(length)));
+    }
+
+    @Test
+    void basicAuthChecksThePasswordAndHidesTheHeader() throws Exception {
+        String good =
+                "Basic " + Base64.getEncoder().encodeToString("alice:alice-pass".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> ok = send(at("/basic/x").header("Authorization", good));
+        assertEquals(200, ok.statusCode(), ok.body());
+        JsonNode headers = JSON.readTree(ok.body()).get("headers");
+        assertNull(headers.get("authorization"));
+        assertEquals("alice", headers.get("x-credential-identifier").asText());
+        String bad = "Basic " + Base64.getEncoder().encodeToString("alice:wrong".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> refused = send(at("/basic/x").header("Authorization", bad));
+        assertEquals(401, refused.statusCode());
+        assertEquals(
+                "Basic realm=\"service\"",
+                refused.headers().firstValue("WWW-Authenticate").orElse(null));
+    }
+
+    @Test
+    void requestTerminationAndBotDetectionAnswerAtTheGateway() throws Exception {
+        HttpResponse<String> down = send(at("/maintenance/x"));
+        assertEquals(503, down.statusCode());
+        assertEquals("{\"message\":\"Down for maintenance\"}", down.body());
+        HttpResponse<String> bot =
+                send(at("/bots/x").header("User-Agent", "Googlebot/2.1 (+http://www.google.com/bot.html)"));
+        assertEquals(403, bot.statusCode());
+        assertEquals("Forbidden", JSON.readTree(bot.body()).get("message").asText());
+        assertEquals(200, send(at("/bots/x").header("User-Agent", "curl/8.5.0")).statusCode());
+    }
+}
