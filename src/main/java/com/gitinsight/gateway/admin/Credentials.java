@@ -130,8 +130,9 @@ final class Credentials {
     /**
      * Adds a credential to the consumer, nested in it unless the file keeps this kind at the top
      * level and the consumer has none nested; an {@code id} is given when the body has none (as Kong
-     * does, so the credential can be named), and a key-auth key when the body has none (as the load
-     * would, but once: written in the file, it stays the same across reloads). Returns the id and
+     * does, so the credential can be named), its {@code created_at} (so a key-auth {@code ttl} counts
+     * from now), and a key-auth or JWT key when the body has none (as the load would, but once:
+     * written in the file, it stays the same across reloads). Returns the id and
      * where the credential now sits ({@code consumers[0].acls[1]}), so errors name its fields.
      */
     Added add(Kind kind, String consumerRef, ObjectNode body) throws AdminException {
@@ -147,8 +148,16 @@ final class Credentials {
         if (!body.has("id")) {
             body.put("id", UUID.randomUUID().toString());
         }
+        if (!body.has("created_at")) {
+            // As Kong stamps a new credential: a key-auth ttl then counts from now, not from each reload.
+            body.put("created_at", System.currentTimeMillis() / 1000);
+        }
         if (kind == Kind.KEY_AUTH && !body.has("key")) {
             body.put("key", KongConfigParser.generatedKeyAuthKey());
+        }
+        if (kind == Kind.JWT && !body.has("key")) {
+            // As the load would generate one, but written, so that tokens can name it.
+            body.put("key", UUID.randomUUID().toString().replace("-", ""));
         }
         String id = text(body.get("id"));
         if (id != null && all(kind).stream().anyMatch(c -> id.equals(text(c.get("id"))))) {

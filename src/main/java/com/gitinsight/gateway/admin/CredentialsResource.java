@@ -92,7 +92,7 @@ public class CredentialsResource {
         ConfigAdmin.Outcome outcome = config.edit(
                 ifMatch,
                 AdminIdentity.of(request),
-                "created " + Credentials.SINGULAR.get(kind) + " " + describe(kind, body) + " of consumer " + consumer,
+                "created " + Credentials.SINGULAR.get(kind) + describe(kind, body) + " of consumer " + consumer,
                 doc -> {
                     Credentials.Added added = new Credentials(doc).add(kind, consumer, body);
                     id[0] = added.id();
@@ -136,9 +136,9 @@ public class CredentialsResource {
 
     /** What the audit trail says of a new credential: its name, never a secret. */
     private static String describe(Credentials.Kind kind, ObjectNode body) {
-        if (kind.keyIsSecret()) {
-            return body.hasNonNull("id") ? body.get("id").asText() : "";
-        }
-        return body.path(kind.key).asText("");
+        String name = kind.keyIsSecret()
+                ? body.path("id").asText("")
+                : body.path(kind.key).asText("");
+        return name.isEmpty() ? "" : " " + name;
     }
 }

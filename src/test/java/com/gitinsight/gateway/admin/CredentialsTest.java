@@ -259,6 +259,19 @@ class CredentialsTest {
     }
 
     @Test
+    void aNewCredentialIsStampedAndAJwtCredentialWithoutAKeyGetsOne() throws Exception {
+        long before = System.currentTimeMillis() / 1000;
+        GatewayConfig config = edit(doc -> new Credentials(doc)
+                .add(Credentials.Kind.JWT, "gina", json("{\"secret\":\"gina-jwt-secret-value\"}"))
+                .path());
+        String key = consumer(config, "gina").jwtSecrets().get(0).key();
+        assertEquals(32, key.length());
+        ObjectNode shown = views(redacted(), Credentials.Kind.JWT, "gina").get(0);
+        assertEquals(key, shown.path("key").asText(), "written: the same across loads");
+        assertTrue(shown.path("created_at").asLong() >= before, shown.toString());
+    }
+
+    @Test
     void aCredentialIsAddedWhereTheFileKeepsThatKind() throws Exception {
         // frank's are top-level: a new one for him goes nested (he has none nested), unless the file keeps the kind
         // top-level.
