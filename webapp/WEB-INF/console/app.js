@@ -118,7 +118,7 @@
   }
 
   // ---------- navigation ----------
-  const pages = { overview: renderOverview, traffic: renderTraffic, resilience: renderResilience, config: renderConfig, history: renderHistory };
+  const pages = { overview: renderOverview, consumers: renderConsumers, traffic: renderTraffic, resilience: renderResilience, config: renderConfig, history: renderHistory };
   function stopTimer() { if (state.timer) { clearInterval(state.timer); state.timer = null; } }
   async function route() {
     if (!state.token) return showLogin();
@@ -217,6 +217,89 @@
     });
     row.append(form);
     input.focus();
+  }
+
+  // ---------- consumers and their credentials ----------
+  const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+  const CREDENTIALS = [
+    { path: 'key-auth', label: 'Key auth', columns: ['Id', 'Key', 'TTL'], row: c => [c.id, c.key, c.ttl ? c.ttl + ' s' : ''], name: c => c.id,
+      fields: [{ name: 'key', label: 'Key (leave empty and the gateway generates one)', type: 'password', optional: true }] },
+    { path: 'basic-auth', label: 'Basic auth', columns: ['Username', 'Password'], row: c => [c.username, c.password], name: c => c.id || c.username,
+      fields: [{ name: 'username', label: 'Username' }, { name: 'password', label: 'Password', type: 'password' }] },
+    { path: 'acls', label: 'ACL groups', columns: ['Group'], row: c => [c.group], name: c => c.id || c.group,
+      fields: [{ name: 'group', label: 'Group' }] },
+    { path: 'jwt', label: 'JWT', columns: ['Key', 'Algorithm', 'Secret or public key'], row: c => [c.key, c.algorithm || 'HS256', c.secret || c.rsa_public_key || ''],
+      name: c => c.id || c.key,
+      fields: [{ name: 'key', label: 'Key (the token\'s iss)' }, { name: 'algorithm', label: 'Algorithm', options: JWT_ALGORITHMS },
+        { name: 'secret', label: 'Secret (HS*) or public key in PEM (the others)', type: 'textarea' }] },
+  ];
+  const consumerRef = c => c.username || c.custom_id || c.id;
+  async function renderConsumers() {
+    const consumers = await api('GET', '/consumers');
+    const box = $('#consumers');
+    if (!consumers.data.length) { box.replaceChildren(el('p', { class: 'muted' }, 'No consumers.')); return; }
+    const cards = await Promise.all(consumers.data.map(async (c, i) => {
+      const ref = consumerRef(c);
+      const base = '/consumers/' + encodeURIComponent(ref) + '/';
+      const lists = await Promise.all(CREDENTIALS.map(k => api('GET', base + k.path)));
+      return el('article', { class: 'service consumer', 'aria-labelledby': 'cons-' + i },
+        el('header', {}, el('h2', { id: 'cons-' + i }, ref), c.custom_id && c.username ? el('span', { class: 'muted' }, 'custom id ' + c.custom_id) : null,
+          c.id ? el('span', { class: 'mono muted' }, c.id) : null),
+        el('div', { class: 'credentials' }, CREDENTIALS.map((k, j) => credentialBlock(ref, base, k, lists[j].data, 'cr-' + i + '-' + j))));
+    }));
+    box.replaceChildren(...cards);
+  }
+  function credentialBlock(ref, base, k, items, id) {
+    const table = items.length
+      ? el('table', { class: 'grid' }, el('caption', { class: 'sr-only' }, k.label + ' credentials of ' + ref),
+        el('thead', {}, el('tr', {}, k.columns.map(h => el('th', { scope: 'col' }, h)), el('th', { scope: 'col' }, el('span', { class: 'sr-only' }, 'Actions')))),
+        el('tbody', {}, items.map(c => {
+          const name = k.name(c);
+          return el('tr', {}, k.row(c).map(v => el('td', { class: 'mono' }, v === undefined || v === null ? '' : String(v))),
+            el('td', { class: 'actions' }, name
+              ? el('button', { type: 'button', class: 'danger', 'aria-label': 'Delete ' + k.label + ' credential ' + name + ' of ' + ref,
+                onclick: () => deleteCredential(base + k.path + '/' + encodeURIComponent(name), k.label + ' credential of ' + ref) }, 'Delete')
+              : el('span', { class: 'small muted' }, 'no id: edit the configuration')));
+        })))
+      : el('p', { class: 'muted small' }, 'None.');
+    const err = el('p', { class: 'field-error', id: id + '-err', 'aria-live': 'assertive' });
+    const inputs = {};
+    const form = el('form', { class: 'inline-form credential-form' },
+      k.fields.map(f => {
+        const fid = id + '-' + f.name;
+        const input = f.options ? el('select', { id: fid }, f.options.map(o => el('option', { value: o }, o)))
+          : f.type === 'textarea' ? el('textarea', { id: fid, rows: 1, 'aria-describedby': id + '-err', autocomplete: 'off', spellcheck: 'false' })
+            : el('input', { id: fid, type: f.type || 'text', 'aria-describedby': id + '-err', autocomplete: 'off', required: !f.optional });
+        inputs[f.name] = input;
+        return el('div', {}, el('label', { for: fid }, f.label), input);
+      }),
+      el('button', { type: 'submit' }, 'Add'));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const body = {};
+      for (const f of k.fields) { const v = inputs[f.name].value; if (v !== '') body[f.name] = v; }
+      if (k.path === 'jwt' && body.algorithm && !body.algorithm.startsWith('HS') && body.secret) {
+        body.rsa_public_key = body.secret; delete body.secret;
+      }
+      try {
+        await api('POST', base + k.path, body);
+        notice(k.label + ' credential added to ' + ref + ' and applied.', true);
+        await renderConsumers();
+      } catch (e) {
+        const fields = e.body.fields ? Object.entries(e.body.fields).map(([f, m]) => f + ': ' + m).join('; ') : '';
+        err.textContent = e.status === 412 ? 'Someone changed the configuration meanwhile; reload the page.' : (fields || e.message);
+        Object.values(inputs).forEach(i => i.setAttribute('aria-invalid', 'true'));
+        Object.values(inputs)[0].focus();
+      }
+    });
+    return el('section', { class: 'credential-kind', 'aria-labelledby': id }, el('h3', { id }, k.label), table, form, err);
+  }
+  async function deleteCredential(path, what) {
+    if (!confirm('Delete this ' + what + '?')) return;
+    try { await api('DELETE', path); notice(what[0].toUpperCase() + what.slice(1) + ' deleted and applied.', true); } catch (e) {
+      notice(e.status === 412 ? 'Someone changed the configuration meanwhile; reload the page.' : e.message);
+    }
+    await renderConsumers();
   }
 
   // ---------- traffic ----------

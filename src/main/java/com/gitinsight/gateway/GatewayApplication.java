@@ -6,6 +6,7 @@ import com.gitinsight.gateway.admin.AdminResource;
 import com.gitinsight.gateway.admin.BreakerResource;
 import com.gitinsight.gateway.admin.ConfigResource;
 import com.gitinsight.gateway.admin.ConsoleResource;
+import com.gitinsight.gateway.admin.CredentialsResource;
 import com.gitinsight.gateway.admin.EntitiesResource;
 import com.gitinsight.gateway.admin.HistoryResource;
 import com.gitinsight.gateway.admin.LoginResource;
@@ -38,6 +39,7 @@ public class GatewayApplication extends Application {
                 AdminResource.class,
                 ConfigResource.class,
                 EntitiesResource.class,
+                CredentialsResource.class,
                 TargetsResource.class,
                 BreakerResource.class,
                 HistoryResource.class,

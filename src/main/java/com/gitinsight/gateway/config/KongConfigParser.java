@@ -24,6 +24,14 @@ import java.util.Set;
  */
 public final class KongConfigParser {
 
+    /**
+     * A key-auth key as the load generates one for a credential without a {@code key} (Kong's
+     * {@code random_string()}); the admin API writes such a key into the file, so it stays the same.
+     */
+    public static String generatedKeyAuthKey() {
+        return ConsumerParser.randomKey();
+    }
+
     private static final Set<String> FORMAT_VERSIONS = Set.of("1.1", "2.1", "3.0");
     private static final Set<String> TOP = Set.of(
             "_format_version",

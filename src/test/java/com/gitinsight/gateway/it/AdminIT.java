@@ -238,6 +238,81 @@ class AdminIT {
     }
 
     @Test
+    void aConsumersCredentialsAreCreatedListedAndDeletedWithTheirSecretsRedacted() throws Exception {
+        String key = "alice-api-key-0123456789abcdef";
+        HttpResponse<String> created = admin("POST", "/consumers/alice/key-auth", "{\"key\": \"" + key + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertFalse(created.body().contains(key), "never the clear key, not even on creation: " + created.body());
+        assertTrue(json(created).path("key").asText().startsWith("{redacted:"), created.body());
+        String id = json(created).path("id").asText();
+        assertFalse(id.isEmpty(), "an id is given");
+        assertTrue(Files.readString(CONFIG).contains(key), "persisted");
+
+        HttpResponse<String> list = admin("GET", "/consumers/alice/key-auth", null);
+        assertEquals(200, list.statusCode(), list.body());
+        assertEquals(1, json(list).path("data").size());
+        assertTrue(json(list).has("next"));
+        assertFalse(list.body().contains(key), list.body());
+        assertEquals(200, admin("GET", "/consumers/alice/key-auth/" + id, null).statusCode());
+        HttpResponse<String> byKey = admin("GET", "/consumers/alice/key-auth/" + key, null);
+        assertEquals(200, byKey.statusCode(), "found by its key too");
+        assertFalse(byKey.body().contains(key), byKey.body());
+        assertEquals(
+                409,
+                admin("POST", "/consumers/bob/key-auth", "{\"key\": \"" + key + "\"}")
+                        .statusCode(),
+                "keys are unique");
+        assertEquals(404, admin("GET", "/consumers/nobody/key-auth", null).statusCode());
+        assertEquals(404, admin("GET", "/consumers/alice/key-auth/ghost", null).statusCode());
+        HttpResponse<String> jwt = admin("GET", "/consumers/alice/jwt", null);
+        assertEquals("alice-key", json(jwt).path("data").get(0).path("key").asText(), jwt.body());
+        assertFalse(jwt.body().contains("alice-secret-value"), jwt.body());
+        assertEquals(
+                400,
+                admin("POST", "/consumers/alice/acls", "{\"group\": \"a,b\"}").statusCode(),
+                "the load's error");
+        assertEquals(
+                201,
+                admin("POST", "/consumers/alice/acls", "{\"group\": \"ops\"}").statusCode());
+        assertEquals(
+                "ops",
+                json(admin("GET", "/consumers/alice/acls/ops", null))
+                        .path("group")
+                        .asText());
+        assertEquals(
+                "alice",
+                json(admin("GET", "/consumers/alice", null)).path("username").asText(),
+                "the consumer itself is still EntitiesResource's");
+
+        // The key works on a route with key-auth.
+        HttpResponse<String> route = admin(
+                "POST",
+                "/routes",
+                "{\"name\": \"keyed\", \"service\": {\"name\": \"echo\"}, \"paths\": [\"/keyed\"],"
+                        + " \"strip_path\": false, \"plugins\": [{\"name\": \"key-auth\"}]}");
+        assertEquals(201, route.statusCode(), route.body());
+        assertEquals(401, get("/keyed/1").statusCode());
+        assertEquals(200, get("/keyed/1", "apikey", key).statusCode());
+
+        String stale = created.headers().firstValue("ETag").orElseThrow();
+        assertEquals(
+                412,
+                admin("DELETE", "/consumers/alice/key-auth/" + id, null, "If-Match", stale)
+                        .statusCode());
+        assertEquals(
+                204,
+                admin("DELETE", "/consumers/alice/key-auth/" + id, null, "If-Match", etag())
+                        .statusCode());
+        assertEquals(
+                0,
+                json(admin("GET", "/consumers/alice/key-auth", null))
+                        .path("data")
+                        .size());
+        assertFalse(Files.readString(CONFIG).contains(key), "deleted from the file");
+        assertEquals(401, get("/keyed/1", "apikey", key).statusCode());
+    }
+
+    @Test
     void anEntityWriteIsValidatedAppliedAndPersistedWithABackupOrRefusedWhole() throws Exception {
         assertEquals(404, get("/birds").statusCode());
         String before = Files.readString(CONFIG);
