@@ -150,21 +150,13 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             return true;
         }
         ConsumerIdentity.identify(context, login.consumer(), login.subject(), false);
-        context.authenticatedGroups(authenticatedGroups(login.principal()));
+        context.authenticatedGroups(login.principal().sortedRoles());
         context.subject(login.sub(), token);
         if (!login.known()) {
             context.consumerLabel("sso");
         }
         chain.doFilter(new PrincipalRequest(request, login.principal()), response);
         return true;
-    }
-
-    /**
-     * The acl plugin's authenticated groups (Kong's {@code authenticated_groups}) of an SSO login:
-     * its roles, sorted so the upstream's X-Authenticated-Groups does not vary between requests.
-     */
-    static List<String> authenticatedGroups(SsoPrincipal principal) {
-        return principal.roles().stream().sorted().toList();
     }
 
     /** The request as JAX-RS sees it behind this filter: with the SSO principal and its roles. */

@@ -72,4 +72,14 @@ final class SsoPrincipal implements JsonWebToken {
         }
         return out;
     }
+
+    /**
+     * The acl plugin's authenticated groups (Kong's {@code authenticated_groups}) of this login: its
+     * roles, sorted so the upstream's X-Authenticated-Groups does not vary between requests. Here,
+     * not in JwtFilter: a filter's method signatures must not name this class, which implements
+     * MicroProfile JWT's interface (absent on WildFly: CDI reads a filter's methods when it makes it).
+     */
+    java.util.List<String> sortedRoles() {
+        return roles().stream().sorted().toList();
+    }
 }
