@@ -8,7 +8,6 @@ import com.gitinsight.gateway.config.PasswordHash;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -134,12 +133,9 @@ final class AuthIndex {
         return groupsById.get(consumerId);
     }
 
+    /** Guava's, as CredentialCache hashes tokens: a cloned digest, no provider lookup per request. */
     static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JVM", e);
-        }
+        return com.google.common.hash.Hashing.sha256().hashBytes(bytes).asBytes();
     }
 
     /** The index of the running configuration, rebuilt when it changes (one per filter). */

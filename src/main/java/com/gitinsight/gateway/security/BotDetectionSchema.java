@@ -64,7 +64,12 @@ public final class BotDetectionSchema implements PluginSchema {
             if (userAgent.length() > CACHED_AGENT_CHARS) {
                 return examine(userAgent);
             }
-            return verdicts.get(userAgent, this::examine);
+            Verdict known = verdicts.getIfPresent(userAgent);
+            if (known == null) {
+                known = examine(userAgent);
+                verdicts.put(userAgent, known);
+            }
+            return known;
         }
 
         private Verdict examine(String raw) {

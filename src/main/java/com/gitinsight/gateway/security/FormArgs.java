@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.security;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import com.gitinsight.gateway.http.UrlArgs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +29,7 @@ final class FormArgs {
             int end = amp < 0 ? raw.length() : amp;
             if (end > from) {
                 int eq = raw.indexOf('=', from);
-                String name = decode(raw.substring(from, eq >= 0 && eq < end ? eq : end));
+                String name = UrlArgs.decodePart(raw.substring(from, eq >= 0 && eq < end ? eq : end));
                 spans.add(new int[] {from, end, eq >= 0 && eq < end ? eq : -1});
                 names.add(name);
             }
@@ -58,7 +57,7 @@ final class FormArgs {
             return null;
         }
         int[] span = spans.get(found);
-        return span[2] < 0 ? NOT_A_STRING : decode(raw.substring(span[2] + 1, span[1]));
+        return span[2] < 0 ? NOT_A_STRING : UrlArgs.decodePart(raw.substring(span[2] + 1, span[1]));
     }
 
     /** Whether {@code name} is present. */
@@ -79,17 +78,5 @@ final class FormArgs {
             }
         }
         return out.length() == 0 ? null : out.toString();
-    }
-
-    /** Kong decodes what it can and keeps a malformed escape as written. */
-    private static String decode(String s) {
-        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
-            return s;
-        }
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return s;
-        }
     }
 }

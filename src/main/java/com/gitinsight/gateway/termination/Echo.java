@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -88,28 +89,17 @@ final class Echo {
     /** Kong's query table: a repeated argument is an array, one without {@code =} is {@code true}. */
     static ObjectNode query(String query) {
         ObjectNode out = JSON.createObjectNode();
-        if (query == null || query.isEmpty()) {
-            return out;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq < 0) {
-                add(out, Trigger.decode(pair), JSON.getNodeFactory().booleanNode(true));
-            } else {
+        UrlArgs.decode(query).forEach((name, values) -> {
+            for (String value : values) {
                 add(
                         out,
-                        Trigger.decode(pair.substring(0, eq)),
-                        JSON.getNodeFactory().textNode(formDecode(pair.substring(eq + 1))));
+                        name,
+                        value == null
+                                ? JSON.getNodeFactory().booleanNode(true)
+                                : JSON.getNodeFactory().textNode(value));
             }
-        }
+        });
         return out;
-    }
-
-    private static String formDecode(String value) {
-        return Trigger.decode(value);
     }
 
     private static void add(ObjectNode object, String key, JsonNode value) {

@@ -1,8 +1,7 @@
 package com.gitinsight.gateway.termination;
 
+import com.gitinsight.gateway.http.UrlArgs;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Kong's trigger test: a header of that name (any case; an {@code _} in the name also matches a
@@ -23,30 +22,6 @@ final class Trigger {
     }
 
     static boolean hasQueryArgument(String query, String name) {
-        if (query == null || query.isEmpty()) {
-            return false;
-        }
-        int start = 0;
-        while (start <= query.length()) {
-            int end = query.indexOf('&', start);
-            if (end < 0) {
-                end = query.length();
-            }
-            int eq = query.indexOf('=', start);
-            String key = query.substring(start, eq >= 0 && eq < end ? eq : end);
-            if (decode(key).equals(name)) {
-                return true;
-            }
-            start = end + 1;
-        }
-        return false;
-    }
-
-    static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s; // a malformed escape: compare as sent
-        }
+        return UrlArgs.decode(query).containsKey(name);
     }
 }

@@ -1,14 +1,13 @@
 package com.gitinsight.gateway.transform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.http.StrictJson;
+import com.gitinsight.gateway.http.UrlArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,10 +22,7 @@ import java.util.function.Function;
  */
 final class RequestBodies {
 
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
+    static final ObjectMapper JSON = StrictJson.MAPPER;
 
     private RequestBodies() {}
 
@@ -109,7 +105,7 @@ final class RequestBodies {
 
     /** The form body changed ({@code application/x-www-form-urlencoded}), or null when unchanged. */
     static byte[] form(byte[] body, RequestTransformerSchema.Ops ops, Function<Template, String> render) {
-        Map<String, List<String>> args = Args.decode(new String(body, StandardCharsets.UTF_8));
+        Map<String, List<String>> args = UrlArgs.decode(new String(body, StandardCharsets.UTF_8));
         boolean changed = false;
         if (body.length > 0) {
             for (String name : ops.remove()) {
@@ -130,7 +126,7 @@ final class RequestBodies {
             }
         }
         changed |= addAndAppend(args, ops, render);
-        return changed ? Args.encode(args, false).getBytes(StandardCharsets.UTF_8) : null;
+        return changed ? UrlArgs.encode(args, false).getBytes(StandardCharsets.UTF_8) : null;
     }
 
     /** {@code add} (only when absent) and {@code append} (a value more) on arguments; whether any applied. */

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.transform;
 
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.proxy.UpstreamHeaders;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.runtime.PluginFilter;
@@ -133,7 +134,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                     // Kong moves a form body's arguments into the query of a GET, HEAD or TRACE.
                     byte[] form = body();
                     if (form != null) {
-                        mergedArgs = Args.decode(new String(form, StandardCharsets.UTF_8));
+                        mergedArgs = UrlArgs.decode(new String(form, StandardCharsets.UTF_8));
                     }
                 }
             }
@@ -234,7 +235,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 }
             }
             RequestBodies.addAndAppend(args, ops, this::render);
-            context.upstreamQuery(Args.encode(args, true));
+            context.upstreamQuery(UrlArgs.encode(args, true));
         }
 
         /**
@@ -328,7 +329,8 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (query == null) {
                 // As an earlier plugin left it (key-auth's hide_credentials removes the key).
                 String current = context.upstreamQuery();
-                query = Args.decode(current != null ? (current.isEmpty() ? null : current) : request.getQueryString());
+                query = UrlArgs.decode(
+                        current != null ? (current.isEmpty() ? null : current) : request.getQueryString());
             }
             return query;
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.TestSnapshots;
@@ -63,13 +64,13 @@ class RequestTransformerFilterTest {
 
         Map<String, String> form() throws IOException {
             Map<String, String> out = new java.util.LinkedHashMap<>();
-            Args.decode(bodyText()).forEach((k, v) -> out.put(k, String.join(",", v)));
+            UrlArgs.decode(bodyText()).forEach((k, v) -> out.put(k, String.join(",", v)));
             return out;
         }
 
         Map<String, String> args() {
             Map<String, String> out = new java.util.LinkedHashMap<>();
-            Args.decode(query())
+            UrlArgs.decode(query())
                     .forEach((k, v) -> out.put(
                             k, String.join(",", v.stream().map(String::valueOf).toList())));
             return out;

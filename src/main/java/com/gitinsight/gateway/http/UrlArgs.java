@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.transform;
+package com.gitinsight.gateway.http;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -12,16 +12,17 @@ import java.util.Map;
  * {@code name=value&...} arguments (a query string, a form body) as Kong's {@code ngx.decode_args}
  * and {@code ngx.encode_args} read and write them, through the JDK's URL codec: {@code +} is a
  * space, a bare {@code name} has no value (Kong's {@code true}), a repeated name has several values.
+ * One reading for every plugin: key-auth, the transformers, request-termination's trigger and echo.
  */
-final class Args {
+public final class UrlArgs {
 
     /** Kong reads at most 100 arguments ({@code get_query}, {@code decode_args}); the rest are dropped. */
-    static final int MAX = 100;
+    public static final int MAX = 100;
 
-    private Args() {}
+    private UrlArgs() {}
 
     /** Name to values in order of appearance; a null value is a bare name. */
-    static Map<String, List<String>> decode(String raw) {
+    public static Map<String, List<String>> decode(String raw) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -46,7 +47,10 @@ final class Args {
     }
 
     /** A malformed escape is kept as written (as nginx does), not an error. */
-    private static String decodePart(String part) {
+    public static String decodePart(String part) {
+        if (part.indexOf('%') < 0 && part.indexOf('+') < 0) {
+            return part;
+        }
         try {
             return URLDecoder.decode(part, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
@@ -58,7 +62,7 @@ final class Args {
      * The arguments encoded, {@code sorted} by name as Kong's {@code set_query} writes a query,
      * else in the map's order; a name with several values is repeated.
      */
-    static String encode(Map<String, List<String>> args, boolean sorted) {
+    public static String encode(Map<String, List<String>> args, boolean sorted) {
         List<String[]> keyed = new ArrayList<>(args.size());
         for (Map.Entry<String, List<String>> e : args.entrySet()) {
             String name = encodePart(e.getKey());
