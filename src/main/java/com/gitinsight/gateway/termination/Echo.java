@@ -72,7 +72,7 @@ final class Echo {
             }
         }
         out.set("query", query(request.getQueryString()));
-        byte[] body = body(request);
+        byte[] body = body(context, request);
         if (body != null && body.length > 0) {
             String raw = new String(body, StandardCharsets.UTF_8);
             JsonNode parsed = parsed(request.getContentType(), raw);
@@ -116,12 +116,15 @@ final class Echo {
     }
 
     /** The body when it fits the echo's bound, else null (the echo then leaves it out). */
-    private static byte[] body(HttpServletRequest request) throws IOException {
-        long declared = request.getContentLengthLong();
+    private static byte[] body(RequestContext context, HttpServletRequest request) throws IOException {
+        // An earlier plugin that read the body (key-auth's key_in_body, request-transformer) handed
+        // on what the request now carries: echo that, not what is left of the client's stream.
+        InputStream handed = context == null ? null : context.upstreamBody();
+        long declared = handed != null ? context.upstreamBodyLength() : request.getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
             return null;
         }
-        try (InputStream in = request.getInputStream()) {
+        try (InputStream in = handed != null ? handed : request.getInputStream()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             return bytes.length > MAX_BODY_BYTES ? null : bytes;
         }

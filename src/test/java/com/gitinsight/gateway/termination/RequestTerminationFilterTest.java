@@ -202,4 +202,26 @@ class RequestTerminationFilterTest {
         snapshot("{message: \"\", body: \"\"}");
         snapshot("{echo: true, trigger: header_name}");
     }
+
+    @Test
+    void theEchoShowsTheBodyAnEarlierPluginHandedOn() throws Exception {
+        // key-auth's key_in_body read the client's stream and handed on the body without the key.
+        FakeHttp.Request request = FakeHttp.Request.of("POST", "/x").body("apikey=secret&a=1");
+        GatewaySnapshot s = snapshot("{echo: true}");
+        request.on(s, TestSnapshots.match(s, "r"));
+        request.request.getInputStream().readAllBytes();
+        byte[] handed = "a=1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        request.context().upstreamBody(new java.io.ByteArrayInputStream(handed), handed.length);
+        FakeHttp.Response response = new FakeHttp.Response();
+        new RequestTerminationFilter()
+                .apply(
+                        request.context().plugin(RequestTerminationSchema.NAME, RequestTerminationSchema.Config.class),
+                        request.context(),
+                        request.request,
+                        response.response,
+                        new FakeHttp.Backend());
+        assertEquals(
+                "a=1",
+                JSON.readTree(response.text()).get("request").get("raw_body").asText());
+    }
 }
