@@ -2,6 +2,7 @@ package com.gitinsight.gateway.cache;
 
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestTrace;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -81,7 +82,10 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         boolean revalidate = config.cacheControl()
                 && (Admission.requestSays(request, "no-cache") || Admission.requestSays(request, "max-age=0"));
         // Another variant of the key's response (its Vary values differ) is no entry for this request.
-        CachedResponse entry = Variants.matching(cache.get(key), request);
+        CachedResponse entry;
+        try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + ProxyCacheSchema.NAME)) {
+            entry = Variants.matching(cache.get(key), request);
+        }
         if (entry != null && !revalidate && cache.servable(entry, now)) {
             cache.hit();
             write(response, entry, "Hit", key, now, request, config);

@@ -76,6 +76,32 @@ public final class PluginFields {
         return section.node(key) instanceof Node.ScalarNode s && s.isNull();
     }
 
+    /**
+     * A map of names to strings (Kong's {@code map} of string values; numbers and booleans read as
+     * text), in the file's order; empty when absent. {@code checkName} names a bad key (null: fine).
+     */
+    public java.util.Map<String, String> stringMap(String key, java.util.function.UnaryOperator<String> checkName) {
+        Section nested = section.section(key);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String name : nested.keys()) {
+            String problem = checkName.apply(name);
+            if (problem != null) {
+                section.error(key, problem);
+                continue;
+            }
+            Node n = nested.node(name);
+            String value = n instanceof Node.ScalarNode s && s.value() instanceof Boolean b
+                    ? b.toString()
+                    : nested.string(name, null);
+            if (value == null || value.isEmpty()) {
+                nested.error(name, "length must be at least 1");
+                continue;
+            }
+            out.put(name, value);
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     public boolean has(String key) {
         return section.has(key);
     }

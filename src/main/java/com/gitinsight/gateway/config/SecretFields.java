@@ -64,8 +64,26 @@ final class SecretFields {
         });
     }
 
-    /** Adds {@code path.field} when it names a scalar; {@code field} may be dotted ({@code redis.password}). */
+    /**
+     * Adds {@code path.field} when it names a scalar; {@code field} may be dotted ({@code redis.password})
+     * or end in {@code .*}: each scalar of that map ({@code headers.*}, a map of header values).
+     */
     private static void scalar(Node.MapNode map, String path, String field, Set<String> out) {
+        if (field.endsWith(".*")) {
+            String parent = field.substring(0, field.length() - 2);
+            Node n = map;
+            for (String key : parent.split("\\.")) {
+                n = n instanceof Node.MapNode m ? m.get(key) : null;
+            }
+            if (n instanceof Node.MapNode m) {
+                for (String key : m.entries().keySet()) {
+                    if (m.get(key) instanceof Node.ScalarNode) {
+                        out.add(path + "." + parent + "." + key);
+                    }
+                }
+            }
+            return;
+        }
         Node n = map;
         for (String key : field.split("\\.")) {
             n = n instanceof Node.MapNode m ? m.get(key) : null;

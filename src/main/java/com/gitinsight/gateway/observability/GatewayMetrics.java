@@ -1,11 +1,14 @@
 package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.logging.FileLogWriters;
+import com.gitinsight.gateway.logging.HttpLogQueues;
 import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
+import com.gitinsight.gateway.tracing.Tracers;
 import com.gitinsight.gateway.upstream.GuardStatus;
 import com.gitinsight.gateway.upstream.TargetHealth;
 import com.gitinsight.gateway.upstream.TargetStatus;
@@ -56,6 +59,15 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
 
     @Inject
     AccessLog accessLog;
+
+    @Inject
+    FileLogWriters fileLogs;
+
+    @Inject
+    HttpLogQueues httpLogs;
+
+    @Inject
+    Tracers tracers;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private Counter requests;
@@ -118,6 +130,26 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                 .callback(cb -> runtime.snapshot()
                         .guards()
                         .forEach((name, guard) -> cb.call(guard.status().inFlight(), name)))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("gateway_log_entries_lost_total")
+                .help("Log records and spans that did not leave the gateway, by plugin, destination and why"
+                        + " (queue_full: dropped from a full queue; send_failed: retries ran out or the file"
+                        + " could not be written)")
+                .labelNames("plugin", "destination", "reason")
+                .callback(cb -> {
+                    for (FileLogWriters.Status f : fileLogs.status()) {
+                        cb.call(f.lost(), "file-log", f.path(), "send_failed");
+                    }
+                    for (HttpLogQueues.Status q : httpLogs.status()) {
+                        cb.call(q.dropped(), "http-log", q.endpoint(), "queue_full");
+                        cb.call(q.lost(), "http-log", q.endpoint(), "send_failed");
+                    }
+                    for (Tracers.Status t : tracers.status()) {
+                        cb.call(t.dropped(), "opentelemetry", t.endpoint(), "queue_full");
+                        cb.call(t.lost(), "opentelemetry", t.endpoint(), "send_failed");
+                    }
+                })
                 .register(registry);
         CounterWithCallback.builder()
                 .name("gateway_cache_hits_total")

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.logging.FileLogWriters;
+import com.gitinsight.gateway.logging.HttpLogQueues;
 import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.GatewayVersion;
+import com.gitinsight.gateway.tracing.Tracers;
 import com.gitinsight.gateway.upstream.TargetHealth;
 import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
@@ -18,12 +22,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -38,7 +38,7 @@ import java.util.function.Consumer;
 public class HealthResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String VERSION = readVersion();
+    private static final String VERSION = GatewayVersion.value();
 
     @Inject
     GatewayRuntime runtime;
@@ -48,6 +48,15 @@ public class HealthResource {
 
     @Inject
     Observers observers;
+
+    @Inject
+    FileLogWriters fileLogs;
+
+    @Inject
+    HttpLogQueues httpLogs;
+
+    @Inject
+    Tracers tracers;
 
     /** Jersey's proxy to the current request. */
     @Context
@@ -145,6 +154,7 @@ public class HealthResource {
             data.put("healthy_targets", healthy);
             data.put("targets", targets.size());
         }
+        shipping(checks);
         EvictionListener.Status e = eviction.status();
         if (e.configured()) {
             ObjectNode data = check(checks, "eviction-events", true);
@@ -157,19 +167,56 @@ public class HealthResource {
     }
 
     /** The gateway's version, from the build. */
-    public static String version() {
-        return VERSION;
+    /**
+     * Where logs and traces go (file-log, http-log, opentelemetry): never DOWN (a log sink failing
+     * must not take the node out of rotation), {@code degraded} with the counts when entries are lost.
+     */
+    private void shipping(ArrayNode checks) {
+        for (FileLogWriters.Status f : fileLogs.status()) {
+            ObjectNode data = check(checks, "file-log:" + f.path(), true);
+            data.put("degraded", f.failing());
+            data.put("written", f.written());
+            data.put("lost", f.lost());
+            if (f.lastError() != null) {
+                data.put("last_error", f.lastError());
+                data.put("last_error_at", f.lastErrorAt().toString());
+            }
+        }
+        for (HttpLogQueues.Status q : httpLogs.status()) {
+            ObjectNode data = check(checks, "http-log:" + q.endpoint(), true);
+            data.put("degraded", q.lastError() != null);
+            data.put("waiting", q.waiting());
+            data.put("sent", q.sent());
+            data.put("dropped", q.dropped());
+            data.put("lost", q.lost());
+            data.put("failed_sends", q.failedSends());
+            if (q.lastError() != null) {
+                data.put("last_error", q.lastError());
+            }
+        }
+        for (Tracers.Status t : tracers.status()) {
+            ObjectNode data = check(checks, "opentelemetry:" + withoutUserInfo(t.endpoint()), true);
+            data.put("degraded", t.lastError() != null);
+            data.put("exported", t.exported());
+            data.put("dropped", t.dropped());
+            data.put("lost", t.lost());
+            data.put("failed_sends", t.failedSends());
+            if (t.lastError() != null) {
+                data.put("last_error", t.lastError());
+            }
+        }
     }
 
-    private static String readVersion() {
-        Properties p = new Properties();
-        try (InputStream in = HealthResource.class.getResourceAsStream("/gateway.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p.getProperty("version", "unknown");
+    private static String withoutUserInfo(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.indexOf('@');
+        int slash = url.indexOf('/', scheme + 3);
+        return scheme > 0 && at > scheme && (slash < 0 || at < slash)
+                ? url.substring(0, scheme + 3) + url.substring(at + 1)
+                : url;
+    }
+
+    public static String version() {
+        return VERSION;
     }
 }

@@ -3,6 +3,7 @@ package com.gitinsight.gateway.observability;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.CountingResponse;
 import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -10,12 +11,9 @@ import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -68,7 +66,7 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
         }
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
-        Counting counting = new Counting(response);
+        CountingResponse counting = new CountingResponse(response);
         try {
             chain.doFilter(request, counting);
         } finally {
@@ -80,7 +78,7 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
                         counting.getStatus(),
                         nanos,
                         Math.max(0, request.getContentLengthLong()),
-                        counting.bytes);
+                        counting.bytes());
             }
             if (log.enabled()) {
                 log.offer(line(request, counting, startMillis, nanos));
@@ -88,7 +86,7 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
         }
     }
 
-    private String line(HttpServletRequest request, Counting response, long startMillis, long nanos) {
+    private String line(HttpServletRequest request, CountingResponse response, long startMillis, long nanos) {
         RequestContext context = RequestContext.of(request);
         StringWriter out = new StringWriter(384);
         try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -103,7 +101,7 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
             g.writeStringField("service", matched ? context.match().service().name() : null);
             g.writeStringField("target", context == null ? null : context.target());
             g.writeNumberField("status", response.getStatus());
-            g.writeNumberField("bytes", response.bytes);
+            g.writeNumberField("bytes", response.bytes());
             long upstream = context == null ? -1 : context.upstreamNanos();
             g.writeNumberField("latency_ms", nanos / 1e6);
             if (upstream >= 0) {
@@ -114,61 +112,14 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
             Object cache = request.getAttribute("com.gitinsight.gateway.cache.status");
             g.writeStringField("cache", cache != null ? cache.toString() : response.getHeader("X-Cache-Status"));
             g.writeStringField("consumer", context == null ? null : context.consumer());
+            String traceId = context == null ? null : context.trace().traceId();
+            if (traceId != null) {
+                g.writeStringField("trace_id", traceId);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
-    }
-
-    /** Counts the body bytes sent. */
-    private static final class Counting extends HttpServletResponseWrapper {
-        private long bytes;
-        private ServletOutputStream stream;
-
-        Counting(HttpServletResponse response) {
-            super(response);
-        }
-
-        @Override
-        public ServletOutputStream getOutputStream() throws IOException {
-            if (stream == null) {
-                ServletOutputStream out = super.getOutputStream();
-                stream = new ServletOutputStream() {
-                    @Override
-                    public void write(int b) throws IOException {
-                        out.write(b);
-                        bytes++;
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                        bytes += len;
-                    }
-
-                    @Override
-                    public void flush() throws IOException {
-                        out.flush();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        out.close();
-                    }
-
-                    @Override
-                    public boolean isReady() {
-                        return out.isReady();
-                    }
-
-                    @Override
-                    public void setWriteListener(WriteListener listener) {
-                        out.setWriteListener(listener);
-                    }
-                };
-            }
-            return stream;
-        }
     }
 }

@@ -5,6 +5,7 @@ import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestTrace;
 import com.gitinsight.gateway.upstream.Failure;
 import com.gitinsight.gateway.upstream.PickRequest;
 import com.gitinsight.gateway.upstream.ServiceGuard;
@@ -77,6 +78,8 @@ final class UpstreamCall {
 
     private final String pathAndQuery;
     private final List<Target> tried = new ArrayList<>(2);
+    /** The try in progress, as the request's trace sees it (its context goes to the target). */
+    private RequestTrace.Try currentTry = RequestTrace.NO_TRY;
 
     /**
      * {@code replayable}: may be sent again after a timeout or reset (an idempotent request
@@ -98,6 +101,7 @@ final class UpstreamCall {
                 ? (context.upstreamQuery().isEmpty() ? null : context.upstreamQuery())
                 : request.getQueryString();
         this.pathAndQuery = query == null ? path : path + "?" + query;
+        context.upstreamUri(pathAndQuery);
     }
 
     ServiceSpec service() {
@@ -120,6 +124,7 @@ final class UpstreamCall {
      */
     void headers(Set<String> skipped, String proto, BiConsumer<String, String> out) {
         UpstreamHeaders.copy(request, context, skipped, proto, out);
+        currentTry.propagate(out);
     }
 
     /** The client's Host when the route has {@code preserve_host}, else null (the target's name). */
@@ -178,17 +183,23 @@ final class UpstreamCall {
             }
             tried.add(target);
             target.acquire();
+            currentTry = context.trace().upstreamTry(target.host(), target.port(), tried.size());
             long sent = System.nanoTime();
             Outcome<T> outcome;
             try {
                 outcome = attempt.send(target);
             } catch (RuntimeException | Error e) {
+                currentTry.failed(e.toString());
+                context.tried(target.host(), target.port(), sent, System.nanoTime(), 0);
                 target.release();
                 guard.leave();
                 throw e;
             }
             if (outcome instanceof Answered<T> answered) {
                 long now = System.nanoTime();
+                currentTry.answered(answered.status());
+                context.upstreamStatus(answered.status());
+                context.tried(target.host(), target.port(), sent, now, answered.status());
                 target.reportResponse(answered.status(), (now - sent) / 1000);
                 context.answeredBy(target.address(), now - sent);
                 guard.record(guard.isFailureStatus(answered.status()), now - start);
@@ -200,6 +211,8 @@ final class UpstreamCall {
                     throw e;
                 }
             }
+            currentTry.failed(failureOf(outcome));
+            context.tried(target.host(), target.port(), sent, System.nanoTime(), 0);
             target.release();
             if (outcome instanceof Local<T> l) {
                 guard.noVerdict();
@@ -235,6 +248,16 @@ final class UpstreamCall {
                 lastFailure == Failure.TIMEOUT
                         ? LocalAnswer.of(504, ErrorResponses.TIMEOUT)
                         : LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
+    }
+
+    private static String failureOf(Outcome<?> outcome) {
+        if (outcome instanceof NotConnected<?> n) {
+            return n.failure() + ": " + n.cause();
+        }
+        if (outcome instanceof Failed<?> f) {
+            return f.failure() + ": " + f.cause();
+        }
+        return "the gateway answered: " + ((Local<?>) outcome).answer().status();
     }
 
     static <T> Outcome<T> answered(int status, Function<Runnable, T> handOver) {

@@ -4,6 +4,7 @@ import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.ManagedHeaders;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestTrace;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -49,7 +50,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
             throws IOException, ServletException {
         long now = System.currentTimeMillis();
         CounterStore.Usage usage;
-        try {
+        try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + RateLimitingSchema.NAME)) {
             usage = stores.store(config).hit(key(config, context, request), config.limits(), now);
             stores.reachable();
         } catch (CounterStore.Unavailable e) {

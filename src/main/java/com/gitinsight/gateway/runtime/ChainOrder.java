@@ -23,6 +23,15 @@ public interface ChainOrder {
         return 2L * plugins.priority(plugin);
     }
 
+    /**
+     * A plugin that works in Kong's log phase (file-log, http-log) or, like opentelemetry, around
+     * the whole request: above every plugin (it sees the answer of any of them, a refusal
+     * included) and below {@link #OUTERMOST}, ordered among its kind by {@code plugin}'s priority.
+     */
+    static long logPhase(PluginRegistry plugins, String plugin) {
+        return OUTERMOST / 2 + plugins.priority(plugin);
+    }
+
     /** Right after {@code plugin}, before any plugin of lower priority. */
     static long after(PluginRegistry plugins, String plugin) {
         return at(plugins, plugin) - 1;

@@ -28,13 +28,17 @@ public final class PluginIndex {
     private final Set<PluginConfig> routeAndService;
     /** A consumer's plugins by {@link #consumerKey}; empty in most files. */
     private final Map<String, PluginConfig> byConsumer;
+    /** The names of the plugins configured anywhere. */
+    private final Set<String> used;
 
     private PluginIndex(
             Map<String, Map<String, PluginConfig>> byRoute,
             Map<String, PluginConfig> global,
             Map<PluginConfig, String> instances,
             Set<PluginConfig> routeAndService,
-            Map<String, PluginConfig> byConsumer) {
+            Map<String, PluginConfig> byConsumer,
+            Set<String> used) {
+        this.used = used;
         this.byRoute = byRoute;
         this.global = global;
         this.instances = instances;
@@ -89,7 +93,15 @@ public final class PluginIndex {
                 Map.copyOf(global),
                 Collections.unmodifiableMap(instances),
                 Collections.unmodifiableSet(routeAndService),
-                Map.copyOf(byConsumer));
+                Map.copyOf(byConsumer),
+                config.plugins().stream()
+                        .map(PluginSpec::name)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+    }
+
+    /** Whether {@code plugin} is configured anywhere (else its filter need not even look). */
+    public boolean uses(String plugin) {
+        return used.contains(plugin);
     }
 
     private static String consumerKey(String consumer, PluginSpec.Scope within, String name, String plugin) {

@@ -47,6 +47,15 @@ public final class RequestContext {
     private String upstreamQuery;
     private InputStream upstreamBody;
     private long upstreamBodyLength = -1;
+    private RequestTrace trace = RequestTrace.NONE;
+    private String upstreamUri;
+    private int upstreamStatus;
+    /** Tries at targets, kept only when a log plugin asked ({@link #keepTries()}). */
+    private List<TargetTry> tries;
+
+    private boolean keepTries;
+    private final long startedMillis = System.currentTimeMillis();
+    private final long startedNanos = System.nanoTime();
 
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         this.snapshot = snapshot;
@@ -308,5 +317,65 @@ public final class RequestContext {
     public void upstreamBody(InputStream body, long length) {
         this.upstreamBody = body;
         this.upstreamBodyLength = length;
+    }
+
+    /** The request's trace ({@link RequestTrace#NONE} when it is not traced). */
+    public RequestTrace trace() {
+        return trace;
+    }
+
+    public void trace(RequestTrace trace) {
+        this.trace = trace;
+    }
+
+    /** When the gateway took the request (epoch milliseconds; Kong's {@code started_at}). */
+    public long startedMillis() {
+        return startedMillis;
+    }
+
+    /** {@link System#nanoTime()} when the gateway took the request. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    /** One try at a target as Kong's log records it: where, when (ns), how long, the status (0: none). */
+    public record TargetTry(String ip, int port, long startNanos, long endNanos, int status) {}
+
+    /** Asks that each try at a target be kept for the log ({@link #tries()}). */
+    public void keepTries() {
+        keepTries = true;
+    }
+
+    /** Records a try at {@code ip:port} (kept only when a log plugin asked). */
+    public void tried(String ip, int port, long startNanos, long endNanos, int status) {
+        if (keepTries) {
+            if (tries == null) {
+                tries = new java.util.ArrayList<>(2);
+            }
+            tries.add(new TargetTry(ip, port, startNanos, endNanos, status));
+        }
+    }
+
+    /** The tries at targets, in order (empty unless kept). */
+    public List<TargetTry> tries() {
+        return tries == null ? List.of() : tries;
+    }
+
+    /** The path and query sent upstream (Kong's {@code upstream_uri}), or null when nothing was sent. */
+    public String upstreamUri() {
+        return upstreamUri;
+    }
+
+    public void upstreamUri(String uri) {
+        this.upstreamUri = uri;
+    }
+
+    /** The status the backend answered with (0: none answered). */
+    public int upstreamStatus() {
+        return upstreamStatus;
+    }
+
+    public void upstreamStatus(int status) {
+        this.upstreamStatus = status;
     }
 }

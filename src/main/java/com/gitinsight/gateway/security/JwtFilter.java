@@ -3,6 +3,7 @@ package com.gitinsight.gateway.security;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestTrace;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -71,7 +72,9 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         } else if (tokens.stream().distinct().count() > 1) {
             result = new KongJwtVerifier.Rejected("Multiple tokens provided");
         } else {
-            result = credentialCache.verify(tokens.get(0), config, System.currentTimeMillis() / 1000);
+            try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin.jwt")) {
+                result = credentialCache.verify(tokens.get(0), config, System.currentTimeMillis() / 1000);
+            }
         }
         if (result instanceof KongJwtVerifier.Verified v) {
             ConsumerIdentity.identify(

@@ -40,7 +40,10 @@ class PluginOrderTest {
             Map.entry("request-transformer", 801),
             Map.entry("response-transformer", 800),
             Map.entry("proxy-cache", 100),
+            Map.entry("opentelemetry", 14),
             Map.entry("prometheus", 13),
+            Map.entry("http-log", 12),
+            Map.entry("file-log", 9),
             Map.entry("request-termination", 2),
             Map.entry("correlation-id", 1));
 
@@ -49,6 +52,9 @@ class PluginOrderTest {
     /** The chain as it must run: Kong's plugins by their priorities, ours and the infrastructure in place. */
     private static final List<String> EXPECTED = List.of(
             "observability.ObserveFilter", // outermost: measures everything
+            "tracing.TracingFilter", // opentelemetry 14: its root span covers every plugin
+            "logging.HttpLogFilter", // http-log 12: Kong's log phase sees every answer
+            "logging.FileLogFilter", // file-log 9
             "observability.RequestIdFilter", // request-id 1000001: every refusal carries the id
             "security.SecurityHeadersFilter", // security-headers 500000
             "proxy.HeaderLimitFilter", // right after the security headers

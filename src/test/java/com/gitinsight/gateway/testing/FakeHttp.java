@@ -93,7 +93,8 @@ public final class FakeHttp {
                             int colon = host.lastIndexOf(':');
                             yield colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
                         }
-                        case "getLocalPort" -> 8000;
+                        case "getLocalPort", "getServerPort" -> 8000;
+                        case "getProtocol" -> "HTTP/1.1";
                         case "isSecure" -> false;
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);

@@ -1,0 +1,71 @@
+package com.gitinsight.gateway.config;
+
+import java.util.Set;
+
+/**
+ * Kong 3's {@code queue} record ({@code kong/tools/queue_schema.lua}), shared by the plugins that
+ * send in batches (http-log, opentelemetry): entries per send, how long the first entry waits for
+ * company, how many may wait in all (beyond that the oldest is dropped and counted), and how a
+ * failing send is retried (delays doubling from {@code initial_retry_delay} up to
+ * {@code max_retry_delay}, for at most {@code max_retry_time}; then the batch is dropped and counted).
+ * Times in milliseconds; {@code maxBytes} 0 when unbounded.
+ */
+public record QueueSpec(
+        int maxBatchSize,
+        long maxCoalescingDelayMs,
+        int maxEntries,
+        long maxBytes,
+        long maxRetryTimeMs,
+        long initialRetryDelayMs,
+        long maxRetryDelayMs,
+        int concurrencyLimit) {
+
+    private static final Set<String> FIELDS = Set.of(
+            "max_batch_size",
+            "max_coalescing_delay",
+            "max_entries",
+            "max_bytes",
+            "max_retry_time",
+            "initial_retry_delay",
+            "max_retry_delay",
+            "concurrency_limit");
+
+    /** Kong's defaults, with the plugin's own default batch size (http-log 1, opentelemetry 200). */
+    public static QueueSpec defaults(int maxBatchSize) {
+        return new QueueSpec(maxBatchSize, 1000, 10_000, 0, 60_000, 10, 60_000, 1);
+    }
+
+    /** Reads {@code queue} (absent: the defaults); errors name the field, as every other field's do. */
+    public static QueueSpec parse(PluginFields queue, int defaultBatchSize) {
+        // Kong's "name" names a shared queue (an Enterprise field in later releases): accepted, the
+        // queue is always the plugin instance's own here.
+        queue.allowOnly(FIELDS, Set.of("name"));
+        QueueSpec d = defaults(defaultBatchSize);
+        int batch = (int) queue.integer("max_batch_size", d.maxBatchSize(), 1, 1_000_000);
+        double delay = queue.number("max_coalescing_delay", 1, 0, 3600);
+        int entries = (int) queue.integer("max_entries", d.maxEntries(), 1, 1_000_000);
+        long bytes = queue.integer("max_bytes", 0, 0, Long.MAX_VALUE);
+        double retryTime = queue.number("max_retry_time", 60, -1, 1e9);
+        double initial = queue.number("initial_retry_delay", 0.01, 0.001, 1_000_000);
+        double maxDelay = queue.number("max_retry_delay", 60, 0.001, 1_000_000);
+        int concurrency = (int) queue.integer("concurrency_limit", 1, -1, 1);
+        if (concurrency == 0) {
+            queue.error("concurrency_limit", "expected one of: -1, 1");
+        }
+        return new QueueSpec(
+                batch,
+                Math.round(delay * 1000),
+                entries,
+                bytes,
+                retryTime < 0 ? -1 : Math.round(retryTime * 1000),
+                Math.max(1, Math.round(initial * 1000)),
+                Math.max(1, Math.round(maxDelay * 1000)),
+                concurrency);
+    }
+
+    /** The wait before retry {@code n} (0 for the first retry): doubling, capped, no jitter (Kong's). */
+    public long retryDelayMs(int n) {
+        double delay = initialRetryDelayMs * Math.pow(2, Math.min(n, 40));
+        return (long) Math.min(maxRetryDelayMs, delay);
+    }
+}

@@ -1,0 +1,309 @@
+package com.gitinsight.gateway.logging;
+
+import com.gitinsight.gateway.config.QueueSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Kong 3's plugin queue ({@code kong/tools/queue.lua}) for entries that leave the gateway in batches:
+ * requests {@linkplain #offer offer} an entry and never wait (lock-free; when {@code max_entries}
+ * or {@code max_bytes} is reached the oldest entries are dropped and counted, as Kong drops them);
+ * one sender thread takes the first entry, waits up to {@code max_coalescing_delay} for up to
+ * {@code max_batch_size}, and hands the batch to the {@link Sender}; a failed send is retried with
+ * Kong's doubling delays until {@code max_retry_time} has passed, then the batch is dropped and
+ * counted. A batch leaves the queue before it is sent, so retries do not hold room (Kong 3.6+).
+ * The thread ends after a minute without entries and starts again with the next one.
+ */
+public final class BatchQueue<E> {
+
+    private static final Logger LOG = Logger.getLogger(BatchQueue.class.getName());
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /** Sends one batch; false or an exception means failed (the queue retries). */
+    @FunctionalInterface
+    public interface Sender<E> {
+        boolean send(List<E> batch) throws Exception;
+    }
+
+    /** Counts what the queue could not deliver. */
+    public static final class Counts {
+        final AtomicLong dropped = new AtomicLong();
+        final AtomicLong lost = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong failedSends = new AtomicLong();
+
+        /** Entries dropped because the queue was full. */
+        public long dropped() {
+            return dropped.get();
+        }
+
+        /** Entries dropped after their batch's retries ran out. */
+        public long lost() {
+            return lost.get();
+        }
+
+        /** Entries delivered. */
+        public long sent() {
+            return sent.get();
+        }
+
+        /** Sends that failed (each retry counts). */
+        public long failedSends() {
+            return failedSends.get();
+        }
+    }
+
+    private final String name;
+    private final QueueSpec spec;
+    private final Sender<E> sender;
+    private final ThreadFactory threads;
+    private final LongSupplier nanoClock;
+    private final Counts counts;
+
+    private final ConcurrentLinkedQueue<Entry<E>> entries = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Thread worker;
+    private volatile boolean waiting;
+    private volatile boolean closing;
+    private volatile boolean warnedFull;
+    /** Whether the last batch was lost (warned once per run of failures, not per batch). */
+    private boolean losing;
+
+    private record Entry<E>(E value, long bytes) {}
+
+    public BatchQueue(String name, QueueSpec spec, Sender<E> sender, ThreadFactory threads, Counts counts) {
+        this(name, spec, sender, threads, counts, System::nanoTime);
+    }
+
+    BatchQueue(
+            String name,
+            QueueSpec spec,
+            Sender<E> sender,
+            ThreadFactory threads,
+            Counts counts,
+            LongSupplier nanoClock) {
+        this.name = name;
+        this.spec = spec;
+        this.sender = sender;
+        this.threads = threads;
+        this.counts = counts;
+        this.nanoClock = nanoClock;
+    }
+
+    public QueueSpec spec() {
+        return spec;
+    }
+
+    public Counts counts() {
+        return counts;
+    }
+
+    /** Entries waiting (not counting a batch being sent). */
+    public int size() {
+        return size.get();
+    }
+
+    /**
+     * Queues {@code value} ({@code length} bytes, for {@code max_bytes}); never blocks. False when the
+     * entry alone is larger than {@code max_bytes} (refused, counted as dropped) or the queue is closed.
+     */
+    public boolean offer(E value, long length) {
+        if (closing) {
+            counts.dropped.incrementAndGet();
+            return false;
+        }
+        long maxBytes = spec.maxBytes();
+        if (maxBytes > 0 && length > maxBytes) {
+            counts.dropped.incrementAndGet();
+            LOG.log(Level.FINE, "queue {0}: an entry of {1} bytes is longer than max_bytes", new Object[] {name, length
+            });
+            return false;
+        }
+        if (size.incrementAndGet() > spec.maxEntries()) {
+            dropOldest();
+            warnFull();
+        }
+        if (maxBytes > 0) {
+            while (bytes.addAndGet(length) > maxBytes) {
+                bytes.addAndGet(-length);
+                if (!dropOldest()) {
+                    break;
+                }
+                warnFull();
+            }
+        }
+        entries.offer(new Entry<>(value, length));
+        wake();
+        return true;
+    }
+
+    private boolean dropOldest() {
+        Entry<E> old = entries.poll();
+        if (old == null) {
+            return false;
+        }
+        size.decrementAndGet();
+        bytes.addAndGet(-old.bytes());
+        counts.dropped.incrementAndGet();
+        return true;
+    }
+
+    private void warnFull() {
+        if (!warnedFull) {
+            warnedFull = true;
+            LOG.warning(
+                    () -> "queue " + name + ": queue full, dropping old entries until processing is successful again");
+        }
+    }
+
+    private void wake() {
+        if (running.get()) {
+            if (waiting) {
+                LockSupport.unpark(worker);
+            }
+            return;
+        }
+        if (running.compareAndSet(false, true)) {
+            Thread t = threads.newThread(this::work);
+            worker = t;
+            t.start();
+        }
+    }
+
+    private void work() {
+        List<E> batch = new ArrayList<>(Math.min(spec.maxBatchSize(), 1024));
+        long idleSince = nanoClock.getAsLong();
+        while (true) {
+            Entry<E> first = take();
+            if (first == null) {
+                if (closing || nanoClock.getAsLong() - idleSince > IDLE_NANOS) {
+                    running.set(false);
+                    // An entry offered while stopping saw running still true and did not start a thread.
+                    if (entries.isEmpty() || !running.compareAndSet(false, true)) {
+                        return;
+                    }
+                }
+                park(TimeUnit.MILLISECONDS.toNanos(200));
+                continue;
+            }
+            batch.add(first.value());
+            long deadline =
+                    nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.maxCoalescingDelayMs());
+            while (batch.size() < spec.maxBatchSize()) {
+                Entry<E> next = take();
+                if (next != null) {
+                    batch.add(next.value());
+                    continue;
+                }
+                long left = deadline - nanoClock.getAsLong();
+                if (left <= 0 || closing) {
+                    break;
+                }
+                park(left);
+            }
+            if (warnedFull && size.get() < spec.maxEntries() * 0.8) {
+                warnedFull = false;
+                LOG.info(() -> "queue " + name + ": queue resumed processing");
+            }
+            deliver(batch);
+            batch.clear();
+            idleSince = nanoClock.getAsLong();
+        }
+    }
+
+    private Entry<E> take() {
+        Entry<E> e = entries.poll();
+        if (e != null) {
+            size.decrementAndGet();
+            bytes.addAndGet(-e.bytes());
+        }
+        return e;
+    }
+
+    private void park(long nanos) {
+        waiting = true;
+        try {
+            if (entries.isEmpty()) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            waiting = false;
+        }
+    }
+
+    /** Sends with Kong's retries; the batch is dropped (counted) once {@code max_retry_time} has passed. */
+    private void deliver(List<E> batch) {
+        long start = nanoClock.getAsLong();
+        for (int retry = 0; ; retry++) {
+            String failure;
+            try {
+                if (sender.send(batch)) {
+                    counts.sent.addAndGet(batch.size());
+                    if (losing) {
+                        losing = false;
+                        LOG.info(() -> "queue " + name + ": entries are delivered again");
+                    }
+                    return;
+                }
+                failure = "no error details returned by handler";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = "interrupted";
+            } catch (Exception e) {
+                failure = e.getMessage() != null ? e.getMessage() : e.toString();
+            }
+            counts.failedSends.incrementAndGet();
+            String why = failure;
+            LOG.log(Level.FINE, "queue {0}: handler could not process entries: {1}", new Object[] {name, why});
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - start);
+            if (spec.maxRetryTimeMs() < 0 || elapsedMs > spec.maxRetryTimeMs() || closing) {
+                counts.lost.addAndGet(batch.size());
+                LOG.log(
+                        losing ? Level.FINE : Level.WARNING,
+                        "queue {0}: could not send entries due to max_retry_time exceeded. {1} queue entries were lost"
+                                + " (last failure: {2}); further losses are counted, not logged, until a send succeeds",
+                        new Object[] {name, batch.size(), why});
+                losing = true;
+                return;
+            }
+            long delay = Math.min(spec.retryDelayMs(retry), Math.max(1, spec.maxRetryTimeMs() - elapsedMs + 1));
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(delay));
+            if (Thread.currentThread().isInterrupted()) {
+                counts.lost.addAndGet(batch.size());
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops taking entries and sends what waits (one try each, no coalescing), for at most
+     * {@code waitMillis}; what is left then is dropped.
+     */
+    public void close(long waitMillis) {
+        closing = true;
+        Thread t = worker;
+        if (t != null && running.get()) {
+            LockSupport.unpark(t);
+            try {
+                t.join(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package com.gitinsight.gateway.logging;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
+import com.gitinsight.gateway.config.PluginSchema;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Kong's {@code file-log}: {@code path} (required; none of {@code * & % \ `}, Kong's pattern) and
+ * {@code reopen} (close and open the file again for every write, so a rotated file is followed).
+ * Kong's {@code custom_fields_by_lua} runs Lua, which this gateway never runs: refused at load.
+ */
+public final class FileLogSchema implements PluginSchema {
+
+    public static final String NAME = "file-log";
+
+    private static final Pattern PATH = Pattern.compile("[^*&%\\\\`]+");
+
+    public record Config(String path, boolean reopen) implements PluginConfig {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Kong's file-log handler.lua. */
+    @Override
+    public int priority() {
+        return 9;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.logging.FileLogFilter");
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(Set.of("path", "reopen"), Set.of());
+        refuseLua(f);
+        String path = f.string("path", null);
+        if (path == null) {
+            f.error("path", "required field missing");
+        } else if (path.isEmpty()) {
+            f.error("path", "length must be at least 1");
+        } else if (!PATH.matcher(path).matches() || path.indexOf('\0') >= 0) {
+            f.error("path", "not a valid filename");
+        }
+        return new Config(path, f.bool("reopen", false));
+    }
+
+    /** Kong's custom_fields_by_lua: code this gateway does not run, refused rather than ignored. */
+    static void refuseLua(PluginFields f) {
+        if (f.has("custom_fields_by_lua")) {
+            f.error(
+                    "custom_fields_by_lua",
+                    "Lua code is not run by this gateway: remove custom_fields_by_lua (the log record is Kong's basic one)");
+        }
+    }
+}

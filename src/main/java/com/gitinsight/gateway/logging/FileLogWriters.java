@@ -1,0 +1,156 @@
+package com.gitinsight.gateway.logging;
+
+import com.gitinsight.gateway.config.QueueSpec;
+import com.gitinsight.gateway.runtime.ContainerThreads;
+import com.gitinsight.gateway.runtime.Unproxied;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * file-log's writers, one per path, shared by every plugin instance that names it (Kong keeps one
+ * file handle per path): lines queue without blocking (16,384 at most; beyond that the oldest are
+ * dropped and counted) and one thread appends them in batches. With {@code reopen} the file is
+ * closed and opened again for every batch, so a log rotated by moving it is followed; without it
+ * the open file is kept (a moved file goes on receiving, as in Kong). A file that cannot be opened
+ * or written (a missing directory, a full disk) loses those lines: counted, its last error kept,
+ * and reported in health; the client never sees it.
+ */
+@ApplicationScoped
+public class FileLogWriters implements Unproxied<FileLogWriters> {
+
+    private static final Logger LOG = Logger.getLogger(FileLogWriters.class.getName());
+    private static final QueueSpec QUEUE = new QueueSpec(1024, 0, 16_384, 0, -1, 1, 1, 1);
+
+    private final Map<String, PathWriter> writers = new ConcurrentHashMap<>();
+
+    /** Queues one record for {@code config}'s file; never blocks. */
+    public void write(FileLogSchema.Config config, byte[] record) {
+        PathWriter w = writers.get(config.path());
+        if (w == null) {
+            w = writers.computeIfAbsent(config.path(), PathWriter::new);
+        }
+        w.reopen = config.reopen();
+        w.queue.offer(record, record.length + 1);
+    }
+
+    /** What each file's writer has done, for health. */
+    public List<Status> status() {
+        List<Status> out = new ArrayList<>();
+        for (PathWriter w : writers.values()) {
+            BatchQueue.Counts c = w.queue.counts();
+            out.add(new Status(w.path.toString(), c.sent(), c.dropped() + c.lost(), w.lastError, w.lastErrorAt));
+        }
+        return out;
+    }
+
+    /** One file: lines written, lines lost (queue full, or the file could not be written), the last error. */
+    public record Status(String path, long written, long lost, String lastError, Instant lastErrorAt) {
+        public boolean failing() {
+            return lastError != null;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        for (PathWriter w : writers.values()) {
+            w.queue.close(2_000);
+            w.closeChannel();
+        }
+    }
+
+    @Override
+    public void passInstance(Consumer<? super FileLogWriters> receiver) {
+        receiver.accept(this);
+    }
+
+    private static final class PathWriter {
+        final Path path;
+        final BatchQueue<byte[]> queue;
+        volatile boolean reopen;
+        volatile String lastError;
+        volatile Instant lastErrorAt;
+        private FileChannel channel;
+
+        PathWriter(String path) {
+            this.path = Path.of(path);
+            this.queue = new BatchQueue<>(
+                    "file-log " + path,
+                    QUEUE,
+                    this::append,
+                    ContainerThreads.factory("gateway-file-log"),
+                    new BatchQueue.Counts());
+        }
+
+        /** Runs on the writer thread only. */
+        private boolean append(List<byte[]> lines) throws IOException {
+            int size = 0;
+            for (byte[] l : lines) {
+                size += l.length + 1;
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(size);
+            for (byte[] l : lines) {
+                buffer.put(l).put((byte) '\n');
+            }
+            buffer.flip();
+            try {
+                if (reopen) {
+                    closeChannel();
+                }
+                if (channel == null) {
+                    channel = FileChannel.open(
+                            path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                }
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                if (reopen) {
+                    closeChannel();
+                }
+                if (lastError != null) {
+                    LOG.info(() -> "file-log: writing to " + path + " again");
+                    lastError = null;
+                    lastErrorAt = null;
+                }
+                return true;
+            } catch (IOException e) {
+                closeChannel();
+                String why = e instanceof FileSystemException fs && fs.getReason() != null
+                        ? fs.getReason()
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                if (lastError == null) {
+                    LOG.warning(() -> "file-log: failed to open or write the file " + path + ": " + why
+                            + "; its lines are lost until it can be written");
+                }
+                lastError = e instanceof java.nio.file.NoSuchFileException
+                        ? "failed to open the file: No such file or directory"
+                        : "failed to write the file: " + why;
+                lastErrorAt = Instant.now();
+                throw new IOException(lastError, e);
+            }
+        }
+
+        void closeChannel() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // Closing a file we no longer write: nothing more to lose.
+                }
+                channel = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package com.gitinsight.gateway.logging;
+
+import com.gitinsight.gateway.runtime.ContainerThreads;
+import com.gitinsight.gateway.runtime.Unproxied;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * http-log's queues: one per endpoint setting and queue setting (Kong shares a queue between
+ * plugin instances that send to the same endpoint the same way), each with its own sender thread
+ * and connection ({@link HttpLogSender}). A request only offers its record (never blocks); the
+ * sender uses the newest config that offered to the queue (a changed header reaches the next batch,
+ * as in Kong).
+ */
+@ApplicationScoped
+public class HttpLogQueues implements Unproxied<HttpLogQueues> {
+
+    private final Map<String, Holder> queues = new ConcurrentHashMap<>();
+
+    /** Queues one record; never blocks (a full queue drops its oldest entry, counted). */
+    public void offer(HttpLogSchema.Config config, byte[] record) {
+        String key = config.queueName() + "|" + config.queue();
+        Holder h = queues.get(key);
+        if (h == null) {
+            h = queues.computeIfAbsent(key, k -> new Holder(config));
+        }
+        if (h.sender.config() != config) {
+            h.sender.config(config);
+        }
+        h.queue.offer(record, record.length);
+    }
+
+    /** Each queue's counts, for health and metrics. */
+    public List<Status> status() {
+        List<Status> out = new ArrayList<>();
+        for (Holder h : queues.values()) {
+            BatchQueue.Counts c = h.queue.counts();
+            out.add(new Status(
+                    h.sender.config().endpoint().toString(),
+                    h.queue.size(),
+                    c.sent(),
+                    c.dropped(),
+                    c.lost(),
+                    c.failedSends(),
+                    h.sender.lastError()));
+        }
+        return out;
+    }
+
+    /**
+     * One queue: entries waiting, sent, dropped because the queue was full, lost after their
+     * retries ran out, failed sends, the last failure (null after a success).
+     */
+    public record Status(
+            String endpoint, int waiting, long sent, long dropped, long lost, long failedSends, String lastError) {}
+
+    @PreDestroy
+    void stop() {
+        for (Holder h : queues.values()) {
+            h.queue.close(5_000);
+            try {
+                h.sender.close();
+            } catch (IOException ignored) {
+                // Shutting down: the connection goes either way.
+            }
+        }
+    }
+
+    @Override
+    public void passInstance(Consumer<? super HttpLogQueues> receiver) {
+        receiver.accept(this);
+    }
+
+    private static final class Holder {
+        final HttpLogSender sender;
+        final BatchQueue<byte[]> queue;
+
+        Holder(HttpLogSchema.Config config) {
+            sender = new HttpLogSender(config);
+            queue = new BatchQueue<>(
+                    "http-log " + config.endpoint(),
+                    config.queue(),
+                    sender::send,
+                    ContainerThreads.factory("gateway-http-log"),
+                    new BatchQueue.Counts());
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package com.gitinsight.gateway.logging;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
+import com.gitinsight.gateway.config.PluginSchema;
+import com.gitinsight.gateway.config.QueueSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Kong's {@code http-log}: {@code http_endpoint} (required; user info in it becomes Basic
+ * authorization), {@code method} (POST, PUT, PATCH), {@code content_type}, {@code timeout} and
+ * {@code keepalive} (ms), {@code headers} (not Host, Content-Length or Content-Type; values and the
+ * endpoint may be {@code {vault://env/NAME}}), and Kong 3's {@code queue}. Kong's deprecated
+ * {@code queue_size} and {@code flush_timeout} map onto the queue as Kong maps them;
+ * {@code retry_count} no longer does anything (Kong 3.5: the queue's {@code max_retry_time} does).
+ */
+public final class HttpLogSchema implements PluginSchema {
+
+    public static final String NAME = "http-log";
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Set<String> FORBIDDEN = Set.of("host", "content-length", "content-type");
+
+    /**
+     * {@code endpoint} without its user info (sent as {@code authorization}, null when none) and
+     * without its query (Kong drops it).
+     */
+    public record Config(
+            URI endpoint,
+            String authorization,
+            String method,
+            String contentType,
+            long timeoutMs,
+            long keepaliveMs,
+            Map<String, String> headers,
+            QueueSpec queue)
+            implements PluginConfig {
+
+        /** Never prints the authorization (the endpoint's user info). */
+        @Override
+        public String toString() {
+            return "http-log " + method + " " + endpoint + (authorization == null ? "" : " (with user info)");
+        }
+
+        /** Kong shares a queue between instances with the same endpoint settings; here with the same queue too. */
+        public String queueName() {
+            return endpoint + ":" + method + ":" + contentType + ":" + timeoutMs + ":" + keepaliveMs;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Kong's http-log handler.lua. */
+    @Override
+    public int priority() {
+        return 12;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.logging.HttpLogFilter");
+    }
+
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("http_endpoint", "headers.*");
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(
+                Set.of(
+                        "http_endpoint",
+                        "method",
+                        "content_type",
+                        "timeout",
+                        "keepalive",
+                        "headers",
+                        "queue",
+                        "queue_size",
+                        "flush_timeout",
+                        "retry_count"),
+                Set.of());
+        FileLogSchema.refuseLua(f);
+        String raw = f.string("http_endpoint", null);
+        URI endpoint = null;
+        String authorization = null;
+        if (raw == null) {
+            f.error("http_endpoint", "required field missing");
+        } else {
+            try {
+                URI uri = new URI(raw);
+                if (uri.getScheme() == null) {
+                    f.error("http_endpoint", "missing scheme in url");
+                } else if (!uri.getScheme().equalsIgnoreCase("http")
+                        && !uri.getScheme().equalsIgnoreCase("https")) {
+                    f.error("http_endpoint", "the scheme must be http or https");
+                } else if (uri.getHost() == null) {
+                    f.error("http_endpoint", "missing host in url");
+                } else {
+                    if (uri.getRawUserInfo() != null) {
+                        authorization = "Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(
+                                                uri.getRawUserInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+                    endpoint = new URI(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + hostPort(uri) + path);
+                }
+            } catch (URISyntaxException e) {
+                f.error("http_endpoint", "could not parse url. " + e.getReason());
+            }
+        }
+        String method = f.string("method", "POST");
+        if (!List.of("POST", "PUT", "PATCH").contains(method)) {
+            f.error("method", "expected one of: POST, PUT, PATCH");
+        }
+        String contentType = f.string("content_type", "application/json");
+        if (!List.of("application/json", "application/json; charset=utf-8").contains(contentType)) {
+            f.error("content_type", "expected one of: application/json, application/json; charset=utf-8");
+        }
+        long timeout = Math.round(f.number("timeout", 10_000, 0, Integer.MAX_VALUE));
+        long keepalive = Math.round(f.number("keepalive", 60_000, 0, Integer.MAX_VALUE));
+        Map<String, String> headers = f.stringMap("headers", name -> {
+            if (!HEADER_NAME.matcher(name).matches()) {
+                return "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'";
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (FORBIDDEN.contains(lower)) {
+                return "cannot contain '" + canonical(lower) + "' header";
+            }
+            return null;
+        });
+        if (authorization != null && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("authorization"))) {
+            f.error(
+                    "http_endpoint",
+                    "specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed");
+        }
+        QueueSpec queue = QueueSpec.parse(f.section("queue"), 1);
+        // Kong's Queue.get_plugin_params: a legacy value other than its old default overrides the queue's.
+        long queueSize = f.integer("queue_size", 1, 1, 1_000_000);
+        double flushTimeout = f.number("flush_timeout", 2, 0, 3600);
+        if (queueSize != 1 || flushTimeout != 2) {
+            queue = new QueueSpec(
+                    queueSize != 1 ? (int) queueSize : queue.maxBatchSize(),
+                    flushTimeout != 2 ? Math.round(flushTimeout * 1000) : queue.maxCoalescingDelayMs(),
+                    queue.maxEntries(),
+                    queue.maxBytes(),
+                    queue.maxRetryTimeMs(),
+                    queue.initialRetryDelayMs(),
+                    queue.maxRetryDelayMs(),
+                    queue.concurrencyLimit());
+        }
+        f.integer("retry_count", 10, 0, Integer.MAX_VALUE);
+        return new Config(endpoint, authorization, method, contentType, timeout, keepalive, headers, queue);
+    }
+
+    private static String hostPort(URI uri) {
+        String host = uri.getHost();
+        return uri.getPort() < 0 ? host : host + ":" + uri.getPort();
+    }
+
+    private static String canonical(String lower) {
+        return switch (lower) {
+            case "host" -> "Host";
+            case "content-length" -> "Content-Length";
+            default -> "Content-Type";
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package com.gitinsight.gateway.logging;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Sends http-log batches, as Kong's {@code send_entries}: the one entry as it is when the queue's
+ * {@code max_batch_size} is 1, else a JSON array (even of one); {@code Content-Type} the
+ * configured one, Basic authorization from the endpoint's user info, then the configured headers;
+ * success is a status below 300; {@code timeout} bounds connecting and each read; a connection idle
+ * longer than {@code keepalive} is not reused. Runs on its queue's thread only. Certificates are
+ * verified (Kong does not verify them; a gateway that ships request logs to an endpoint it has not
+ * authenticated would hand them to whoever answers).
+ */
+final class HttpLogSender implements Closeable {
+
+    private static final int MAX_ERROR_BODY = 256;
+
+    private final PoolingHttpClientConnectionManager connections;
+    private final CloseableHttpClient client;
+    private volatile HttpLogSchema.Config config;
+    private volatile String lastError;
+
+    HttpLogSender(HttpLogSchema.Config config) {
+        this.config = config;
+        Timeout timeout = Timeout.ofMilliseconds(Math.max(1, config.timeoutMs()));
+        connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(timeout)
+                        .setSocketTimeout(timeout)
+                        .build())
+                .setMaxConnTotal(2)
+                .setMaxConnPerRoute(2)
+                .build();
+        client = HttpClients.custom()
+                .setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(timeout)
+                        .setConnectionRequestTimeout(timeout)
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .useSystemProperties()
+                .build();
+    }
+
+    HttpLogSchema.Config config() {
+        return config;
+    }
+
+    void config(HttpLogSchema.Config config) {
+        this.config = config;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    boolean send(List<byte[]> batch) throws IOException {
+        HttpLogSchema.Config c = config;
+        connections.closeIdle(TimeValue.ofMilliseconds(c.keepaliveMs()));
+        HttpUriRequestBase post = new HttpUriRequestBase(c.method(), c.endpoint());
+        if (c.authorization() != null) {
+            post.setHeader("Authorization", c.authorization());
+        }
+        for (Map.Entry<String, String> h : c.headers().entrySet()) {
+            if (!post.containsHeader(h.getKey())) {
+                post.setHeader(h.getKey(), h.getValue());
+            }
+        }
+        // The configured value as written (HttpClient would upper-case a charset).
+        post.setHeader("Content-Type", c.contentType());
+        post.setEntity(new ByteArrayEntity(body(batch, c.queue().maxBatchSize() == 1), null));
+        String where = c.endpoint().getHost() + ":" + port(c);
+        try {
+            return client.execute(post, response -> {
+                int status = response.getCode();
+                if (status < 300) {
+                    EntityUtils.consume(response.getEntity());
+                    lastError = null;
+                    return true;
+                }
+                String body =
+                        response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), MAX_ERROR_BODY);
+                lastError = "request to " + where + " returned status code " + status + " and body " + body;
+                throw new IOException(lastError);
+            });
+        } catch (IOException e) {
+            if (lastError == null || !lastError.equals(e.getMessage())) {
+                lastError = "failed request to " + where + ": " + e;
+            }
+            throw new IOException(lastError, e);
+        }
+    }
+
+    private static int port(HttpLogSchema.Config c) {
+        int port = c.endpoint().getPort();
+        return port > 0 ? port : c.endpoint().getScheme().equals("https") ? 443 : 80;
+    }
+
+    /** One entry alone when the queue sends one at a time, else a JSON array. */
+    static byte[] body(List<byte[]> batch, boolean single) {
+        if (single && batch.size() == 1) {
+            return batch.get(0);
+        }
+        int size = 2 + batch.size();
+        for (byte[] e : batch) {
+            size += e.length;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write('[');
+        for (int i = 0; i < batch.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(batch.get(i));
+        }
+        out.write(']');
+        return out.toByteArray();
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

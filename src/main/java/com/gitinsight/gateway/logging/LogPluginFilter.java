@@ -1,0 +1,89 @@
+package com.gitinsight.gateway.logging;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.CountingResponse;
+import com.gitinsight.gateway.runtime.ChainOrder;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The filter of a plugin that works in Kong's log phase: it wraps every plugin (so it sees the
+ * request whoever answered it, a 401 from jwt or a 404 no route matched included, as Kong's log
+ * phase does), and once the response is done it looks up its config, with the consumer the
+ * request was authenticated as, and hands the finished exchange to {@link #log}. Global instances
+ * also log requests no route matched; the gateway's own endpoints ({@code /_gateway}) are never
+ * logged. Where the plugin is configured nowhere, the request passes with one set lookup.
+ */
+public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter implements ChainOrder {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(LogPluginFilter.class.getName());
+
+    private final String plugin;
+    private final Class<C> type;
+
+    protected LogPluginFilter(String plugin, Class<C> type) {
+        this.plugin = plugin;
+        this.type = type;
+    }
+
+    @Override
+    public long order(PluginRegistry plugins) {
+        return ChainOrder.logPhase(plugins, plugin);
+    }
+
+    @Override
+    protected final void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        RequestContext context = RequestContext.of(request);
+        if (context == null || !context.snapshot().plugins().uses(plugin) || isGatewayOwn(context.path())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        context.keepTries();
+        CountingResponse counting = new CountingResponse(response);
+        boolean failed = true;
+        try {
+            chain.doFilter(request, counting);
+            failed = false;
+        } finally {
+            C config = context.match() == null
+                    ? context.pluginOnEveryResponse(plugin, type)
+                    : context.plugin(plugin, type);
+            if (config != null) {
+                int status = failed && !response.isCommitted() ? 500 : response.getStatus();
+                try {
+                    log(
+                            config,
+                            context,
+                            request,
+                            response,
+                            new KongLogRecord.Outcome(status, counting.bytes(), System.nanoTime()));
+                } catch (RuntimeException e) {
+                    // A log plugin never fails a request: the entry is lost and said so.
+                    LOG.log(Level.WARNING, plugin + ": could not log a request", e);
+                }
+            }
+        }
+    }
+
+    private static boolean isGatewayOwn(String path) {
+        return path != null && (path.equals("/_gateway") || path.startsWith("/_gateway/"));
+    }
+
+    /** Logs the finished exchange; must not block (hand the entry to a queue or a writer thread). */
+    protected abstract void log(
+            C config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            KongLogRecord.Outcome outcome);
+}

@@ -1,0 +1,80 @@
+package com.gitinsight.gateway.runtime;
+
+import java.util.function.BiConsumer;
+
+/**
+ * What the plugins and the upstream call tell a request's trace (the {@code opentelemetry} plugin's,
+ * see {@code tracing}): the phases that take time and each try at a target. Free of any tracing
+ * library's types, so the request path names none; {@link #NONE} when the request is not traced
+ * (costs a virtual call, allocates nothing).
+ */
+public interface RequestTrace {
+
+    /** A span in progress; {@link #close()} ends it. */
+    interface Phase extends AutoCloseable {
+        /** Marks the span failed (the work it covers raised {@code error}); it is still ended by close. */
+        default void failed(Throwable error) {}
+
+        @Override
+        void close();
+    }
+
+    /** One try at one target (Kong's balancer span). */
+    interface Try {
+        /** The trace context headers the target gets, in the plugin's propagation format. */
+        void propagate(BiConsumer<String, String> headers);
+
+        /** The target answered with {@code status}. */
+        void answered(int status);
+
+        /** The try failed before an answer ({@code failure} says why). */
+        void failed(String failure);
+    }
+
+    Phase NO_PHASE = () -> {};
+
+    Try NO_TRY = new Try() {
+        @Override
+        public void propagate(BiConsumer<String, String> headers) {}
+
+        @Override
+        public void answered(int status) {}
+
+        @Override
+        public void failed(String failure) {}
+    };
+
+    RequestTrace NONE = new RequestTrace() {
+        @Override
+        public Phase phase(String name) {
+            return NO_PHASE;
+        }
+
+        @Override
+        public Try upstreamTry(String host, int port, int number) {
+            return NO_TRY;
+        }
+
+        @Override
+        public String traceId() {
+            return null;
+        }
+    };
+
+    /** Starts a child span of the request's span, named as Kong names it ({@code kong.access.plugin.jwt}). */
+    Phase phase(String name);
+
+    /** Starts the span of try {@code number} (1 for the first) at {@code host:port}. */
+    Try upstreamTry(String host, int port, int number);
+
+    /** The trace id (32 hex digits), or null when not traced. */
+    String traceId();
+
+    /**
+     * The trace id as each injected format writes it (Kong's {@code trace_id} log field, such as
+     * {@code {"w3c": "4bf9..."}}); empty when not traced.
+     */
+    default java.util.Map<String, String> traceIds() {
+        return java.util.Map.of();
+    }
+}

@@ -1,0 +1,212 @@
+package com.gitinsight.gateway.tracing;
+
+import com.gitinsight.gateway.config.PluginConfig;
+import com.gitinsight.gateway.config.PluginFields;
+import com.gitinsight.gateway.config.PluginHandler;
+import com.gitinsight.gateway.config.PluginSchema;
+import com.gitinsight.gateway.config.QueueSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Kong's {@code opentelemetry}: {@code traces_endpoint} (OTLP/HTTP; {@code endpoint} is Kong's old
+ * name for it), {@code headers} and {@code resource_attributes}, {@code queue} (batch 200 by
+ * default), {@code connect_timeout}, {@code send_timeout}, {@code read_timeout} (ms),
+ * {@code sampling_rate}, {@code http_response_header_for_traceid}, and how the trace context is read
+ * from the client and passed to the backend: Kong's {@code header_type} ({@code preserve} by default)
+ * or its {@code propagation} record ({@code extract}, {@code inject}, {@code clear},
+ * {@code default_format}). Formats are those the OpenTelemetry SDK's propagators cover: w3c, b3,
+ * b3-single, jaeger, ot, aws; Kong's gcp and datadog, and its {@code logs_endpoint} (use http-log
+ * or file-log for logs), are refused at load rather than ignored.
+ */
+public final class OpenTelemetrySchema implements PluginSchema {
+
+    public static final String NAME = "opentelemetry";
+
+    static final List<String> FORMATS = List.of("w3c", "b3", "b3-single", "jaeger", "ot", "aws");
+    /** Kong's extraction order for {@code preserve} (less the formats not supported). */
+    static final List<String> EXTRACT_ALL = List.of("b3", "w3c", "jaeger", "ot", "aws");
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Set<String> UNSUPPORTED = Set.of("gcp", "datadog");
+
+    /** Where the trace context comes from and goes: formats by Kong's name; {@code preserve} in inject. */
+    public record Propagation(List<String> extract, List<String> inject, List<String> clear, String defaultFormat) {}
+
+    /** {@code samplingRate} null: the gateway's {@code gateway.tracing.sampling-rate}. */
+    public record Config(
+            URI tracesEndpoint,
+            Map<String, String> headers,
+            Map<String, String> resourceAttributes,
+            QueueSpec queue,
+            long connectTimeoutMs,
+            long sendTimeoutMs,
+            long readTimeoutMs,
+            String responseHeaderForTraceId,
+            Double samplingRate,
+            Propagation propagation)
+            implements PluginConfig {
+
+        @Override
+        public String toString() {
+            return "opentelemetry " + tracesEndpoint;
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Kong's opentelemetry handler.lua (its spans start before every plugin; see TracingFilter). */
+    @Override
+    public int priority() {
+        return 14;
+    }
+
+    @Override
+    public PluginHandler handler() {
+        return PluginHandler.filter("com.gitinsight.gateway.tracing.TracingFilter");
+    }
+
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("traces_endpoint", "endpoint", "headers.*");
+    }
+
+    @Override
+    public PluginConfig parse(PluginFields f) {
+        f.allowOnly(
+                Set.of(
+                        "traces_endpoint",
+                        "endpoint",
+                        "headers",
+                        "resource_attributes",
+                        "queue",
+                        "batch_span_count",
+                        "batch_flush_delay",
+                        "connect_timeout",
+                        "send_timeout",
+                        "read_timeout",
+                        "http_response_header_for_traceid",
+                        "header_type",
+                        "sampling_rate",
+                        "propagation",
+                        "logs_endpoint"),
+                Set.of());
+        if (f.has("logs_endpoint") && !f.isNull("logs_endpoint")) {
+            f.error(
+                    "logs_endpoint",
+                    "OpenTelemetry logs are not exported by this gateway: ship logs with http-log or file-log");
+        }
+        String raw = f.string("traces_endpoint", f.string("endpoint", null));
+        URI endpoint = null;
+        if (raw == null) {
+            f.error("traces_endpoint", "required field missing");
+        } else {
+            try {
+                URI uri = new URI(raw);
+                if (uri.getScheme() == null
+                        || !(uri.getScheme().equalsIgnoreCase("http")
+                                || uri.getScheme().equalsIgnoreCase("https"))) {
+                    f.error("traces_endpoint", "missing scheme in url (http or https)");
+                } else if (uri.getHost() == null) {
+                    f.error("traces_endpoint", "missing host in url");
+                } else {
+                    endpoint = uri;
+                }
+            } catch (URISyntaxException e) {
+                f.error("traces_endpoint", "could not parse url. " + e.getReason());
+            }
+        }
+        Map<String, String> headers = f.stringMap(
+                "headers",
+                name -> HEADER_NAME.matcher(name).matches()
+                        ? null
+                        : "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
+        Map<String, String> resource =
+                f.stringMap("resource_attributes", name -> name.isEmpty() ? "length must be at least 1" : null);
+        QueueSpec queue = QueueSpec.parse(f.section("queue"), 200);
+        long spanCount = f.integer("batch_span_count", 200, 1, 1_000_000);
+        double flushDelay = f.number("batch_flush_delay", 3, 0, 3600);
+        if (spanCount != 200 || flushDelay != 3) {
+            queue = new QueueSpec(
+                    spanCount != 200 ? (int) spanCount : queue.maxBatchSize(),
+                    flushDelay != 3 ? Math.round(flushDelay * 1000) : queue.maxCoalescingDelayMs(),
+                    queue.maxEntries(),
+                    queue.maxBytes(),
+                    queue.maxRetryTimeMs(),
+                    queue.initialRetryDelayMs(),
+                    queue.maxRetryDelayMs(),
+                    queue.concurrencyLimit());
+        }
+        long connect = f.integer("connect_timeout", 1000, 0, Integer.MAX_VALUE - 1);
+        long send = f.integer("send_timeout", 5000, 0, Integer.MAX_VALUE - 1);
+        long read = f.integer("read_timeout", 5000, 0, Integer.MAX_VALUE - 1);
+        String traceHeader = f.string("http_response_header_for_traceid", null);
+        if (traceHeader != null && !HEADER_NAME.matcher(traceHeader).matches()) {
+            f.error("http_response_header_for_traceid", "bad header name '" + traceHeader + "'");
+        }
+        Double rate = f.has("sampling_rate") && !f.isNull("sampling_rate") ? f.number("sampling_rate", 1, 0, 1) : null;
+        return new Config(endpoint, headers, resource, queue, connect, send, read, traceHeader, rate, propagation(f));
+    }
+
+    /**
+     * Kong's {@code propagation.get_plugin_params}: the {@code propagation} record when any of its
+     * lists is given (an empty one counts), else what {@code header_type} means.
+     */
+    private static Propagation propagation(PluginFields f) {
+        PluginFields p = f.section("propagation");
+        p.allowOnly(Set.of("extract", "inject", "clear", "default_format"), Set.of());
+        String defaultFormat = p.string("default_format", "w3c");
+        if (!FORMATS.contains(defaultFormat)) {
+            p.error("default_format", unsupported(defaultFormat));
+        }
+        if (p.has("extract") || p.has("inject") || p.has("clear")) {
+            List<String> extract = p.strings("extract", List.of());
+            for (String e : extract) {
+                if (!FORMATS.contains(e) || e.equals("b3-single")) {
+                    p.error("extract", unsupported(e));
+                }
+            }
+            List<String> inject = p.strings("inject", List.of());
+            for (String i : inject) {
+                if (!i.equals("preserve") && !FORMATS.contains(i)) {
+                    p.error("inject", unsupported(i));
+                }
+            }
+            List<String> clear = p.strings("clear", List.of());
+            for (String c : clear) {
+                if (!HEADER_NAME.matcher(c).matches()) {
+                    p.error("clear", "bad header name '" + c + "'");
+                }
+            }
+            return new Propagation(List.copyOf(extract), List.copyOf(inject), List.copyOf(clear), defaultFormat);
+        }
+        String headerType = f.string("header_type", "preserve");
+        return switch (headerType) {
+            case "preserve" -> new Propagation(EXTRACT_ALL, List.of("preserve"), List.of(), defaultFormat);
+            case "ignore" -> new Propagation(List.of(), List.of(defaultFormat), List.of(), defaultFormat);
+            default -> {
+                if (!FORMATS.contains(headerType)) {
+                    f.error("header_type", unsupported(headerType));
+                }
+                List<String> inject = new ArrayList<>(List.of("preserve", headerType));
+                yield new Propagation(EXTRACT_ALL, List.copyOf(inject), List.of(), defaultFormat);
+            }
+        };
+    }
+
+    private static String unsupported(String format) {
+        return (UNSUPPORTED.contains(format)
+                        ? "'" + format + "' is a Kong format the OpenTelemetry SDK has no propagator for"
+                        : "expected one of: preserve, ignore, w3c, b3, b3-single, jaeger, ot, aws; got '" + format
+                                + "'")
+                + " (supported: w3c, b3, b3-single, jaeger, ot, aws)";
+    }
+}

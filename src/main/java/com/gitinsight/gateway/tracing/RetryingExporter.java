@@ -1,0 +1,96 @@
+package com.gitinsight.gateway.tracing;
+
+import com.gitinsight.gateway.config.QueueSpec;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Kong's queue retries around the OTLP exporter: a batch that failed (any status but success, or no
+ * connection) is sent again after Kong's doubling delays until {@code max_retry_time} has passed,
+ * then dropped and counted. Runs on the SDK batch processor's thread: while it retries, new spans
+ * wait in the processor's bounded queue ({@code max_entries}; beyond it they are dropped, counted
+ * by the SDK), never on a request.
+ */
+final class RetryingExporter implements SpanExporter {
+
+    private static final Logger LOG = Logger.getLogger(RetryingExporter.class.getName());
+
+    private final SpanExporter delegate;
+    private final QueueSpec queue;
+    private final long attemptTimeoutMs;
+    private final AtomicLong exported = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong failedSends = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile String lastError;
+
+    RetryingExporter(SpanExporter delegate, QueueSpec queue, long attemptTimeoutMs) {
+        this.delegate = delegate;
+        this.queue = queue;
+        this.attemptTimeoutMs = attemptTimeoutMs;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+        long start = System.nanoTime();
+        for (int retry = 0; ; retry++) {
+            CompletableResultCode result = delegate.export(spans).join(attemptTimeoutMs, TimeUnit.MILLISECONDS);
+            if (result.isSuccess()) {
+                exported.addAndGet(spans.size());
+                if (lastError != null) {
+                    LOG.info("opentelemetry: spans are exported again");
+                    lastError = null;
+                }
+                return CompletableResultCode.ofSuccess();
+            }
+            failedSends.incrementAndGet();
+            Throwable failure = result.getFailureThrowable();
+            String why = failure != null ? failure.toString() : "the collector did not accept the spans";
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (stopping || queue.maxRetryTimeMs() < 0 || elapsedMs > queue.maxRetryTimeMs()) {
+                lost.addAndGet(spans.size());
+                LOG.log(
+                        lastError == null ? Level.WARNING : Level.FINE,
+                        "opentelemetry: could not send spans due to max_retry_time exceeded; {0} spans were lost ({1})",
+                        new Object[] {spans.size(), why});
+                lastError = why;
+                return CompletableResultCode.ofFailure();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(queue.retryDelayMs(retry)));
+        }
+    }
+
+    long exported() {
+        return exported.get();
+    }
+
+    long lost() {
+        return lost.get();
+    }
+
+    long failedSends() {
+        return failedSends.get();
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+        return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+        stopping = true;
+        return delegate.shutdown();
+    }
+}

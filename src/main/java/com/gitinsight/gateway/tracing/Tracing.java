@@ -1,0 +1,100 @@
+package com.gitinsight.gateway.tracing;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One opentelemetry plugin config's tracer: the SDK's tracer provider with Kong's sampler, the SDK's
+ * batch span processor ({@code queue}: {@code max_batch_size} spans per export,
+ * {@code max_coalescing_delay} between exports, {@code max_entries} waiting at most) and its OTLP/HTTP
+ * protobuf exporter to {@code traces_endpoint} with the configured headers, retried as Kong's queue
+ * retries ({@link RetryingExporter}). The resource is Kong's ({@code service.name} kong,
+ * {@code service.instance.id} the node, {@code service.version}) with {@code resource_attributes}
+ * over it; the scope is Kong's ({@code kong-internal} 0.1.0).
+ */
+final class Tracing {
+
+    /** The newest equal config (a reload makes a new, equal one). */
+    private volatile OpenTelemetrySchema.Config config;
+
+    private final SdkTracerProvider provider;
+    private final SdkMeterProvider meters;
+    private final DroppedSpans dropped = new DroppedSpans();
+    private final RetryingExporter exporter;
+    final Tracer tracer;
+
+    Tracing(OpenTelemetrySchema.Config config, double defaultRate, String nodeId, String version) {
+        this.config = config;
+        OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder()
+                .setEndpoint(config.tracesEndpoint().toString())
+                .setConnectTimeout(Duration.ofMillis(Math.max(1, config.connectTimeoutMs())))
+                .setTimeout(Duration.ofMillis(Math.max(1, config.sendTimeoutMs() + config.readTimeoutMs())))
+                .setRetryPolicy(null);
+        for (Map.Entry<String, String> h : config.headers().entrySet()) {
+            otlp.addHeader(h.getKey(), h.getValue());
+        }
+        long attemptTimeout = config.connectTimeoutMs() + config.sendTimeoutMs() + config.readTimeoutMs() + 1000;
+        exporter = new RetryingExporter(otlp.build(), config.queue(), attemptTimeout);
+        meters = SdkMeterProvider.builder().registerMetricReader(dropped).build();
+        BatchSpanProcessor batches = BatchSpanProcessor.builder(exporter)
+                .setMaxExportBatchSize(config.queue().maxBatchSize())
+                .setMaxQueueSize(
+                        Math.max(config.queue().maxEntries(), config.queue().maxBatchSize()))
+                .setScheduleDelay(Math.max(1, config.queue().maxCoalescingDelayMs()), TimeUnit.MILLISECONDS)
+                .setExporterTimeout(
+                        Math.max(0, config.queue().maxRetryTimeMs()) + 2 * attemptTimeout, TimeUnit.MILLISECONDS)
+                .setMeterProvider(meters)
+                .build();
+        AttributesBuilder resource = Attributes.builder()
+                .put("service.name", "kong")
+                .put("service.instance.id", nodeId)
+                .put("service.version", version);
+        config.resourceAttributes().forEach(resource::put);
+        double rate = config.samplingRate() != null ? config.samplingRate() : defaultRate;
+        provider = SdkTracerProvider.builder()
+                .setResource(Resource.create(resource.build()))
+                .setSampler(new KongSampler(rate))
+                .addSpanProcessor(batches)
+                .build();
+        tracer = provider.tracerBuilder("kong-internal")
+                .setInstrumentationVersion("0.1.0")
+                .build();
+    }
+
+    OpenTelemetrySchema.Config config() {
+        return config;
+    }
+
+    /** This tracer, now known by {@code equal} (a reload's copy of its config). */
+    Tracing with(OpenTelemetrySchema.Config equal) {
+        this.config = equal;
+        return this;
+    }
+
+    Tracers.Status status() {
+        return new Tracers.Status(
+                config.tracesEndpoint().toString(),
+                exporter.exported(),
+                dropped.dropped(),
+                exporter.lost(),
+                exporter.failedSends(),
+                exporter.lastError());
+    }
+
+    /** Sends what waits (within {@code millis}) and stops. */
+    void shutdown(long millis) {
+        provider.forceFlush().join(millis, TimeUnit.MILLISECONDS);
+        provider.shutdown().join(millis, TimeUnit.MILLISECONDS);
+        meters.shutdown();
+    }
+}

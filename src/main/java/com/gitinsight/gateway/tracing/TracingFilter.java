@@ -1,0 +1,138 @@
+package com.gitinsight.gateway.tracing;
+
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.runtime.ChainOrder;
+import com.gitinsight.gateway.runtime.PluginFilter;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.Unproxied;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plugin {@code opentelemetry}: traces the request as Kong does. The root span {@code kong}
+ * (server) covers every plugin and the upstream call, so this filter sits above all plugins (Kong
+ * starts its root span before any plugin runs; its priority, 14, orders it among the log-phase
+ * plugins); the client's trace context, read in the configured formats, is its parent; the
+ * backend gets the context of the try's {@code kong.balancer} span in the inject formats (the
+ * client's copies of those headers, and the {@code clear} ones, never pass). The trace id goes to
+ * the access log, Kong's log record ({@code trace_id}) and, when configured, a response header.
+ */
+public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient Tracers tracers;
+
+    public TracingFilter() {
+        super(OpenTelemetrySchema.NAME, OpenTelemetrySchema.Config.class);
+    }
+
+    @Override
+    public void init() {
+        tracers = Unproxied.instance(tracers);
+    }
+
+    @Override
+    public long order(PluginRegistry plugins) {
+        return ChainOrder.logPhase(plugins, OpenTelemetrySchema.NAME);
+    }
+
+    @Override
+    protected void apply(
+            OpenTelemetrySchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
+        Tracing tracing = tracers.of(context.pluginInstance(config), config);
+        OpenTelemetrySchema.Propagation propagation = config.propagation();
+        TraceFormats.Extracted extracted = TraceFormats.extract(request, propagation.extract());
+        SpanBuilder builder = tracing.tracer
+                .spanBuilder("kong")
+                .setSpanKind(SpanKind.SERVER)
+                .setParent(extracted != null ? extracted.context() : Context.root())
+                .setAttribute("http.method", request.getMethod())
+                .setAttribute("http.url", url(request))
+                .setAttribute("http.host", request.getServerName())
+                .setAttribute("http.scheme", request.getScheme())
+                .setAttribute("http.flavor", flavor(request.getProtocol()))
+                .setAttribute("http.client_ip", context.clientAddress())
+                .setAttribute("net.peer.ip", request.getRemoteAddr());
+        Span root = builder.startSpan();
+        List<String> inject = inject(propagation, extracted);
+        for (String format : inject) {
+            for (String field : TraceFormats.propagator(format).fields()) {
+                context.upstreamHeader(field, null);
+            }
+        }
+        for (String header : propagation.clear()) {
+            context.upstreamHeader(header, null);
+        }
+        context.trace(new OtelRequestTrace(tracing, root, inject));
+        if (config.responseHeaderForTraceId() != null) {
+            response.addHeader(
+                    config.responseHeaderForTraceId(), root.getSpanContext().getTraceId());
+        }
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            root.recordException(e);
+            root.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            root.setAttribute("http.status_code", (long) response.getStatus());
+            root.setAttribute("http.route", route(context));
+            // At the end: request-id, inside this filter, may adopt the client's id.
+            root.setAttribute("kong.request.id", context.requestId());
+            root.end();
+        }
+    }
+
+    /** Kong's inject list with {@code preserve} made the client's format (else {@code default_format}), once each. */
+    static List<String> inject(OpenTelemetrySchema.Propagation p, TraceFormats.Extracted extracted) {
+        List<String> out = new ArrayList<>(2);
+        for (String format : p.inject()) {
+            String f =
+                    format.equals("preserve") ? (extracted != null ? extracted.format() : p.defaultFormat()) : format;
+            if (!out.contains(f)) {
+                out.add(f);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Kong's http.url: scheme, host (no port) and the request URI with its query. */
+    private static String url(HttpServletRequest request) {
+        String query = request.getQueryString();
+        return request.getScheme() + "://" + request.getServerName() + request.getRequestURI()
+                + (query == null ? "" : "?" + query);
+    }
+
+    private static String flavor(String protocol) {
+        return switch (protocol) {
+            case "HTTP/1.0" -> "1.0";
+            case "HTTP/2.0", "HTTP/2" -> "2.0";
+            default -> "1.1";
+        };
+    }
+
+    /** Kong's http.route: the route's first configured path. */
+    private static String route(RequestContext context) {
+        return context.match() == null || context.match().route().paths().isEmpty()
+                ? ""
+                : context.match().route().paths().get(0).raw();
+    }
+}

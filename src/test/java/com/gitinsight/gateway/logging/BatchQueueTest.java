@@ -1,0 +1,168 @@
+package com.gitinsight.gateway.logging;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.QueueSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Kong 3's queue (spec/01-unit/27-queue_spec.lua): batching, coalescing, dropping the oldest, retries, giving up. */
+class BatchQueueTest {
+
+    private final List<BatchQueue<String>> made = new ArrayList<>();
+
+    private BatchQueue<String> queue(QueueSpec spec, BatchQueue.Sender<String> sender) {
+        BatchQueue<String> q = new BatchQueue<>("test", spec, sender, Thread::new, new BatchQueue.Counts());
+        made.add(q);
+        return q;
+    }
+
+    @AfterEach
+    void close() {
+        made.forEach(q -> q.close(1_000));
+    }
+
+    private static QueueSpec spec(int batch, long delayMs, int entries, long retryTimeMs) {
+        return new QueueSpec(batch, delayMs, entries, 0, retryTimeMs, 5, 40, 1);
+    }
+
+    @Test
+    void oneAtATimeWhenTheBatchSizeIsOne() {
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(1, 0, 100, 1000), b -> sent.add(List.copyOf(b)));
+        q.offer("One", 3);
+        q.offer("Two", 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+        assertEquals(List.of(List.of("One"), List.of("Two")), sent);
+    }
+
+    @Test
+    void batchesWhatArrivesWithinTheCoalescingDelay() {
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(2, 300, 100, 1000), b -> sent.add(List.copyOf(b)));
+        for (String s : List.of("One", "Two", "Three", "Four", "Five")) {
+            q.offer(s, 3);
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> sent.stream().mapToInt(List::size).sum() == 5);
+        assertEquals(3, sent.size(), sent.toString());
+        assertEquals("One", sent.get(0).get(0));
+        assertEquals("Five", sent.get(2).get(0));
+    }
+
+    @Test
+    void theFirstEntryWaitsForCompanyUpToTheDelay() throws Exception {
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(2, 2_000, 100, 1000), b -> sent.add(List.copyOf(b)));
+        q.offer("One", 3);
+        Thread.sleep(300); // the coalescing window itself is what is under test
+        assertTrue(sent.isEmpty());
+        q.offer("Two", 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+        assertEquals(List.of("One", "Two"), sent.get(0));
+    }
+
+    @Test
+    void aFullQueueDropsTheOldestAndCountsThem() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch sending = new CountDownLatch(1);
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(2, 0, 2, 1000), b -> {
+            sending.countDown();
+            release.await(5, TimeUnit.SECONDS);
+            sent.add(List.copyOf(b));
+            return true;
+        });
+        q.offer("Blocker", 7);
+        assertTrue(sending.await(5, TimeUnit.SECONDS)); // the sender holds it
+        long before = System.nanoTime();
+        for (String s : List.of("One", "Two", "Three", "Four", "Five")) {
+            assertTrue(q.offer(s, 3));
+        }
+        assertTrue(System.nanoTime() - before < TimeUnit.SECONDS.toNanos(1), "offer never waits");
+        assertEquals(3, q.counts().dropped());
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+        assertEquals(List.of("Four", "Five"), sent.get(1));
+    }
+
+    @Test
+    void maxBytesDropsOldEntriesToMakeRoomAndRefusesOneTooLong() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch sending = new CountDownLatch(1);
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(new QueueSpec(1, 0, 100, 6, 1000, 5, 40, 1), b -> {
+            sending.countDown();
+            release.await(5, TimeUnit.SECONDS);
+            sent.addAll(b);
+            return true;
+        });
+        q.offer("0", 1);
+        assertTrue(sending.await(5, TimeUnit.SECONDS));
+        q.offer("1", 1);
+        q.offer("22", 2);
+        q.offer("333", 3);
+        q.offer("4444", 4);
+        assertEquals(3, q.counts().dropped(), "1, 22 and 333 made room for 4444");
+        assertFalse(q.offer("7777777", 7), "longer than max_bytes on its own");
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.contains("4444"));
+        assertEquals(List.of("0", "4444"), sent);
+    }
+
+    @Test
+    void aFailedSendIsRetriedUntilItSucceeds() {
+        AtomicInteger calls = new AtomicInteger();
+        BatchQueue<String> q = queue(spec(1, 0, 100, 10_000), b -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new java.io.IOException("returned status code 500");
+            }
+            return true;
+        });
+        q.offer("Hello", 5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> q.counts().sent() == 1);
+        assertEquals(3, calls.get());
+        assertEquals(2, q.counts().failedSends());
+        assertEquals(0, q.counts().lost());
+    }
+
+    @Test
+    void aBatchIsLostOnceMaxRetryTimeHasPassedAndTheQueueGoesOn() {
+        AtomicInteger calls = new AtomicInteger();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(1, 0, 100, 200), b -> {
+            if (b.contains("Two")) {
+                calls.incrementAndGet();
+                return false;
+            }
+            sent.addAll(b);
+            return true;
+        });
+        q.offer("One", 3);
+        q.offer("Two", 3);
+        q.offer("Three", 5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+        assertEquals(List.of("One", "Three"), sent);
+        assertEquals(1, q.counts().lost());
+        assertTrue(calls.get() > 1, "retried before giving up: " + calls.get());
+    }
+
+    @Test
+    void kongsRetryDelaysDoubleUpToTheCap() {
+        QueueSpec s = new QueueSpec(1, 0, 1, 0, 60_000, 10, 60_000, 1);
+        assertEquals(10, s.retryDelayMs(0));
+        assertEquals(20, s.retryDelayMs(1));
+        assertEquals(40, s.retryDelayMs(2));
+        assertEquals(60_000, s.retryDelayMs(30));
+    }
+}

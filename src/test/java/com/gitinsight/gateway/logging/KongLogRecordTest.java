@@ -1,0 +1,137 @@
+package com.gitinsight.gateway.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import org.junit.jupiter.api.Test;
+
+/** Kong's basic serializer record, field by field (kong/pdk/log.lua serialize; spec 01-unit log serializer). */
+class KongLogRecordTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+            _format_version: "3.0"
+            services:
+              - name: repos
+                url: http://backend.internal:8081/api
+                routes:
+                  - name: list
+                    paths: [/repos]
+                    methods: [GET]
+            """);
+
+    private JsonNode record(FakeHttp.Request request, FakeHttp.Response response, int status) throws Exception {
+        RequestContext context = request.context();
+        byte[] bytes = KongLogRecord.serialize(
+                request.request, response.response, context, new KongLogRecord.Outcome(status, 42, System.nanoTime()));
+        return JSON.readTree(bytes);
+    }
+
+    @Test
+    void theRequestAsKongLogsIt() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/repos/x?a=1&a=2&flag&e=&n=%C3%A9",
+                        "Host",
+                        "gw.example:8000",
+                        "Authorization",
+                        "Bearer secret-token",
+                        "Proxy-Authorization",
+                        "Basic c2VjcmV0",
+                        "X-Multi",
+                        "one")
+                .header("X-Multi", "two")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        request.context().clientAddress("203.0.113.9");
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        JsonNode req = r.get("request");
+        assertEquals("GET", req.get("method").asText());
+        assertEquals("/repos/x?a=1&a=2&flag&e=&n=%C3%A9", req.get("uri").asText());
+        assertEquals(
+                "http://gw.example:8000/repos/x?a=1&a=2&flag&e=&n=%C3%A9",
+                req.get("url").asText());
+        assertEquals("[\"1\",\"2\"]", req.get("querystring").get("a").toString());
+        assertTrue(req.get("querystring").get("flag").asBoolean());
+        assertEquals("", req.get("querystring").get("e").asText());
+        assertEquals("é", req.get("querystring").get("n").asText());
+        assertEquals("REDACTED", req.get("headers").get("authorization").asText());
+        assertEquals("REDACTED", req.get("headers").get("proxy-authorization").asText());
+        assertEquals("[\"one\",\"two\"]", req.get("headers").get("x-multi").toString());
+        assertFalse(r.toString().contains("secret-token"));
+        assertTrue(req.get("size").asLong() > 0);
+        assertEquals("203.0.113.9", r.get("client_ip").asText());
+        assertEquals("list", r.get("route").get("name").asText());
+        assertEquals("/repos", r.get("route").get("paths").get(0).asText());
+        assertEquals("repos", r.get("service").get("name").asText());
+        assertEquals("backend.internal", r.get("service").get("host").asText());
+        assertEquals(8081, r.get("service").get("port").asInt());
+        assertTrue(r.get("started_at").asLong() > 1_600_000_000_000L, "epoch milliseconds");
+        assertEquals("default", r.get("workspace_name").asText());
+    }
+
+    @Test
+    void aRequestNoBackendAnsweredHasNoUpstreamStatusAndKongAsSource() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        response.response.setStatus(401);
+        JsonNode r = record(request, response, 401);
+        assertEquals(401, r.get("response").get("status").asInt());
+        assertEquals("", r.get("upstream_status").asText());
+        assertEquals("", r.get("upstream_uri").asText());
+        assertEquals(-1, r.get("latencies").get("proxy").asInt());
+        assertEquals("kong", r.get("source").asText());
+        assertNull(r.get("tries"));
+        assertNull(r.get("consumer"));
+        assertNull(r.get("trace_id"));
+    }
+
+    @Test
+    void theUpstreamSideTriesConsumerAndWhatAPluginHid() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos?apikey=k-123&x=1", "apikey", "k-123")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        RequestContext context = request.context();
+        // What key-auth with hide_credentials leaves: the key gone from the headers and the query.
+        context.upstreamHeader("apikey", null);
+        context.upstreamQuery("x=1");
+        context.upstreamHeader("X-Consumer-ID", "c-1");
+        context.upstreamHeader("X-Consumer-Username", "alice");
+        context.upstreamHeader("X-Credential-Identifier", "cred-9");
+        context.keepTries();
+        long start = System.nanoTime();
+        context.tried("10.0.0.1", 8081, start, start + 1_000_000, 0);
+        context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 200);
+        context.upstreamUri("/api/repos?x=1");
+        context.upstreamStatus(200);
+        context.answeredBy("10.0.0.2:8081", 1_000_000);
+        FakeHttp.Response response = new FakeHttp.Response();
+        response.response.setStatus(200);
+        response.response.setHeader("X-Repo", "r");
+        JsonNode r = record(request, response, 200);
+        assertFalse(r.toString().contains("k-123"), r.toString());
+        assertEquals("1", r.get("request").get("querystring").get("x").asText());
+        assertEquals(
+                "alice",
+                r.get("request").get("headers").get("x-consumer-username").asText());
+        assertEquals("/api/repos?x=1", r.get("upstream_uri").asText());
+        assertEquals("200", r.get("upstream_status").asText());
+        assertEquals("upstream", r.get("source").asText());
+        assertEquals("r", r.get("response").get("headers").get("x-repo").asText());
+        assertEquals(2, r.get("tries").size());
+        assertEquals("10.0.0.1", r.get("tries").get(0).get("ip").asText());
+        assertEquals("next", r.get("tries").get(0).get("state").asText());
+        assertNull(r.get("tries").get(1).get("state"));
+        assertEquals(8081, r.get("tries").get(1).get("port").asInt());
+        assertEquals("c-1", r.get("consumer").get("id").asText());
+        assertEquals("alice", r.get("consumer").get("username").asText());
+        assertEquals("cred-9", r.get("authenticated_entity").get("id").asText());
+        assertEquals("c-1", r.get("authenticated_entity").get("consumer_id").asText());
+        assertEquals(1, r.get("latencies").get("proxy").asInt());
+    }
+}

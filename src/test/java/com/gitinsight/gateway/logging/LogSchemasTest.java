@@ -1,0 +1,153 @@
+package com.gitinsight.gateway.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.ConfigException;
+import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** file-log's and http-log's schemas with Kong's messages (spec/03-plugins/03-http-log/02-schema_spec, 04-file-log/02-schema_spec). */
+class LogSchemasTest {
+
+    private static GatewayConfig parse(String plugin, String config) throws ConfigException {
+        return parse(plugin, config, Map.of());
+    }
+
+    private static GatewayConfig parse(String plugin, String config, Map<String, String> env) throws ConfigException {
+        return new KongConfigParser(PluginRegistry.builtIn(), env::get)
+                .parse("kong.yml", """
+                        _format_version: "3.0"
+                        plugins:
+                          - name: %s
+                            config: %s
+                        """.formatted(plugin, config));
+    }
+
+    private static String error(String plugin, String config) {
+        return assertThrows(ConfigException.class, () -> parse(plugin, config)).getMessage();
+    }
+
+    private static <T> T only(GatewayConfig c, Class<T> type) {
+        return type.cast(c.plugins().get(0).config());
+    }
+
+    @Test
+    void fileLogNeedsAValidPath() throws Exception {
+        assertTrue(error("file-log", "{reopen: true}").contains("required field missing"));
+        assertTrue(error("file-log", "{path: /ovo*}").contains("not a valid filename"));
+        assertTrue(error("file-log", "{path: '/tmp/a`b'}").contains("not a valid filename"));
+        assertTrue(error("file-log", "{path: '/tmp/a\\\\b'}").contains("not a valid filename"));
+        FileLogSchema.Config c = only(parse("file-log", "{path: /tmp/log.txt}"), FileLogSchema.Config.class);
+        assertEquals("/tmp/log.txt", c.path());
+        assertEquals(false, c.reopen());
+    }
+
+    @Test
+    void luaIsRefusedNotIgnored() {
+        assertTrue(error("file-log", "{path: /tmp/x, custom_fields_by_lua: {f: \"return 1\"}}")
+                .contains("Lua code is not run"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/p', custom_fields_by_lua: {f: \"return 1\"}}")
+                .contains("Lua code is not run"));
+    }
+
+    @Test
+    void httpLogDefaultsAreKongs() throws Exception {
+        HttpLogSchema.Config c = only(
+                parse("http-log", "{http_endpoint: 'http://myservice.test/path?q=1'}"), HttpLogSchema.Config.class);
+        assertEquals("http://myservice.test/path", c.endpoint().toString(), "Kong drops the endpoint's query");
+        assertEquals("POST", c.method());
+        assertEquals("application/json", c.contentType());
+        assertEquals(10_000, c.timeoutMs());
+        assertEquals(60_000, c.keepaliveMs());
+        assertEquals(1, c.queue().maxBatchSize());
+        assertEquals(1000, c.queue().maxCoalescingDelayMs());
+        assertEquals(10_000, c.queue().maxEntries());
+        assertEquals(60_000, c.queue().maxRetryTimeMs());
+        assertEquals(10, c.queue().initialRetryDelayMs());
+        assertEquals(60_000, c.queue().maxRetryDelayMs());
+        assertNull(c.authorization());
+    }
+
+    @Test
+    void httpLogHeadersAsKongChecksThem() throws Exception {
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', headers: {Host: x}}")
+                .contains("cannot contain 'Host' header"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', headers: {coNTEnt-Length: x}}")
+                .contains("cannot contain 'Content-Length' header"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', headers: {coNTEnt-Type: x}}")
+                .contains("cannot contain 'Content-Type' header"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', headers: {X-My-Header: ''}}")
+                .contains("length must be at least 1"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://hi:there@h/', headers: {AuthoRIZATion: x}}")
+                .contains("specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', method: GET}")
+                .contains("expected one of: POST, PUT, PATCH"));
+        HttpLogSchema.Config c = only(
+                parse(
+                        "http-log",
+                        "{http_endpoint: 'http://testuser:testpassword@h:9000/logs', headers: {X-My-Header: '123'}}"),
+                HttpLogSchema.Config.class);
+        assertEquals("Basic dGVzdHVzZXI6dGVzdHBhc3N3b3Jk", c.authorization());
+        assertEquals("http://h:9000/logs", c.endpoint().toString());
+        assertEquals(Map.of("X-My-Header", "123"), c.headers());
+        assertTrue(!c.toString().contains("testpassword"));
+    }
+
+    @Test
+    void httpLogSecretsComeFromTheVault() throws Exception {
+        HttpLogSchema.Config c = only(
+                parse(
+                        "http-log",
+                        "{http_endpoint: '{vault://env/log-endpoint}', headers: {X-Key: '{vault://env/log-key}'}}",
+                        Map.of("LOG_ENDPOINT", "https://logs.example/in", "LOG_KEY", "k-42")),
+                HttpLogSchema.Config.class);
+        assertEquals("https://logs.example/in", c.endpoint().toString());
+        assertEquals("k-42", c.headers().get("X-Key"));
+    }
+
+    @Test
+    void legacyQueueFieldsMapAsKongMapsThem() throws Exception {
+        HttpLogSchema.Config c = only(
+                parse(
+                        "http-log",
+                        "{http_endpoint: 'http://h/', queue_size: 234, flush_timeout: 345, retry_count: 123}"),
+                HttpLogSchema.Config.class);
+        assertEquals(234, c.queue().maxBatchSize());
+        assertEquals(345_000, c.queue().maxCoalescingDelayMs());
+        HttpLogSchema.Config kept = only(
+                parse(
+                        "http-log",
+                        "{http_endpoint: 'http://h/', queue_size: 1, flush_timeout: 2, queue: {max_batch_size: 123,"
+                                + " max_coalescing_delay: 234}}"),
+                HttpLogSchema.Config.class);
+        assertEquals(123, kept.queue().maxBatchSize());
+        assertEquals(234_000, kept.queue().maxCoalescingDelayMs());
+    }
+
+    @Test
+    void queueBoundsAreKongs() {
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', queue: {max_batch_size: 0}}")
+                .contains("max_batch_size"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', queue: {concurrency_limit: 2}}")
+                .contains("concurrency_limit"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://h/', queue: {max_coalescing_delay: 4000}}")
+                .contains("max_coalescing_delay"));
+    }
+
+    @Test
+    void aBatchIsAJsonArrayUnlessTheQueueSendsOneAtATime() {
+        java.util.List<byte[]> one = java.util.List.of("{\"a\":1}".getBytes());
+        assertEquals("{\"a\":1}", new String(HttpLogSender.body(one, true)));
+        assertEquals("[{\"a\":1}]", new String(HttpLogSender.body(one, false)));
+        assertEquals(
+                "[{\"a\":1},{\"b\":2}]",
+                new String(
+                        HttpLogSender.body(java.util.List.of("{\"a\":1}".getBytes(), "{\"b\":2}".getBytes()), false)));
+    }
+}

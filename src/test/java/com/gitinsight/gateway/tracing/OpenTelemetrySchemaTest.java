@@ -1,0 +1,98 @@
+package com.gitinsight.gateway.tracing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.ConfigException;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Kong's opentelemetry schema and its header_type -> propagation mapping (propagation.get_plugin_params). */
+class OpenTelemetrySchemaTest {
+
+    private static OpenTelemetrySchema.Config parse(String config) throws ConfigException {
+        return (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse("kong.yml", """
+                        _format_version: "3.0"
+                        plugins:
+                          - name: opentelemetry
+                            config: %s
+                        """.formatted(config))
+                .plugins()
+                .get(0)
+                .config();
+    }
+
+    private static String error(String config) {
+        return assertThrows(ConfigException.class, () -> parse(config)).getMessage();
+    }
+
+    @Test
+    void kongsDefaults() throws Exception {
+        OpenTelemetrySchema.Config c = parse("{traces_endpoint: 'http://collector:4318/v1/traces'}");
+        assertEquals("http://collector:4318/v1/traces", c.tracesEndpoint().toString());
+        assertEquals(200, c.queue().maxBatchSize());
+        assertEquals(1000, c.connectTimeoutMs());
+        assertEquals(5000, c.sendTimeoutMs());
+        assertEquals(5000, c.readTimeoutMs());
+        assertNull(c.samplingRate());
+        assertNull(c.responseHeaderForTraceId());
+        // preserve: read any format, answer in the client's, w3c when it sent none
+        assertEquals(
+                List.of("b3", "w3c", "jaeger", "ot", "aws"), c.propagation().extract());
+        assertEquals(List.of("preserve"), c.propagation().inject());
+        assertEquals("w3c", c.propagation().defaultFormat());
+    }
+
+    @Test
+    void headerTypeMapsAsKongMapsIt() throws Exception {
+        OpenTelemetrySchema.Propagation ignore =
+                parse("{endpoint: 'http://c/v1/traces', header_type: ignore}").propagation();
+        assertEquals(List.of(), ignore.extract());
+        assertEquals(List.of("w3c"), ignore.inject());
+        OpenTelemetrySchema.Propagation b3 =
+                parse("{endpoint: 'http://c/v1/traces', header_type: b3}").propagation();
+        assertEquals(List.of("preserve", "b3"), b3.inject());
+        OpenTelemetrySchema.Propagation own = parse(
+                        "{traces_endpoint: 'http://c/v1/traces', header_type: b3, propagation: {extract: [w3c, ot],"
+                                + " inject: [preserve], clear: [ot-tracer-traceid]}}")
+                .propagation();
+        assertEquals(List.of("w3c", "ot"), own.extract(), "the propagation record wins over header_type");
+        assertEquals(List.of("ot-tracer-traceid"), own.clear());
+    }
+
+    @Test
+    void formatsTheSdkHasNoPropagatorForAreRefused() {
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: gcp}")
+                .contains("no propagator"));
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: datadog}")
+                .contains("no propagator"));
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: zipkin}")
+                .contains("expected one of"));
+    }
+
+    @Test
+    void anEndpointIsRequiredAndLogsGoElsewhere() {
+        assertTrue(error("{header_type: w3c}").contains("required field missing"));
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', logs_endpoint: 'http://c/v1/logs'}")
+                .contains("http-log or file-log"));
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', sampling_rate: 2}")
+                .contains("sampling_rate"));
+    }
+
+    @Test
+    void resourceAttributesAndHeaders() throws Exception {
+        OpenTelemetrySchema.Config c = parse("{traces_endpoint: 'http://c/v1/traces', resource_attributes:"
+                + " {service.name: kong_oss, os.version: debian}, headers: {X-Access-Token: token},"
+                + " batch_span_count: 10, batch_flush_delay: 0}");
+        assertEquals(Map.of("service.name", "kong_oss", "os.version", "debian"), c.resourceAttributes());
+        assertEquals(Map.of("X-Access-Token", "token"), c.headers());
+        assertEquals(10, c.queue().maxBatchSize());
+        assertEquals(0, c.queue().maxCoalescingDelayMs());
+    }
+}
