@@ -7,6 +7,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.time.Duration;
@@ -30,6 +31,25 @@ final class Tracing {
     private final SdkTracerProvider provider;
     private final SdkMeterProvider meters;
     private final DroppedSpans dropped = new DroppedSpans();
+
+    /**
+     * The SDK's random ids, without announcing them as W3C level-2 random ids: Kong's traceparent
+     * flags are 01 or 00, and so are ours (the SDK would set 0x02 too).
+     */
+    private static final IdGenerator KONG_FLAGS = new IdGenerator() {
+        private final IdGenerator random = IdGenerator.random();
+
+        @Override
+        public String generateSpanId() {
+            return random.generateSpanId();
+        }
+
+        @Override
+        public String generateTraceId() {
+            return random.generateTraceId();
+        }
+    };
+
     private final RetryingExporter exporter;
     final Tracer tracer;
 
@@ -64,6 +84,7 @@ final class Tracing {
         provider = SdkTracerProvider.builder()
                 .setResource(Resource.create(resource.build()))
                 .setSampler(new KongSampler(rate))
+                .setIdGenerator(KONG_FLAGS)
                 .addSpanProcessor(batches)
                 .build();
         tracer = provider.tracerBuilder("kong-internal")
