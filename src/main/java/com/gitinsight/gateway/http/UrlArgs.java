@@ -100,4 +100,29 @@ public final class UrlArgs {
         }
         return e.replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
     }
+
+    /**
+     * {@code query} with the value of each argument named in {@code names} (compared decoded) replaced
+     * by {@code replacement}, everything else byte for byte; null stays null.
+     */
+    public static String redacted(String query, java.util.Set<String> names, String replacement) {
+        if (query == null || names.isEmpty()) {
+            return query;
+        }
+        StringBuilder out = new StringBuilder(query.length());
+        boolean first = true;
+        for (String pair : query.split("&", -1)) {
+            if (!first) {
+                out.append('&');
+            }
+            first = false;
+            int eq = pair.indexOf('=');
+            if (eq >= 0 && names.contains(decodePart(pair.substring(0, eq)))) {
+                out.append(pair, 0, eq + 1).append(replacement);
+            } else {
+                out.append(pair);
+            }
+        }
+        return out.toString();
+    }
 }

@@ -28,6 +28,11 @@ public final class BatchQueue<E> {
 
     private static final Logger LOG = Logger.getLogger(BatchQueue.class.getName());
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /**
+     * The bytes a queue holds when {@code max_bytes} is not set (Kong bounds it by entries only; a
+     * client chooses each record's size, so here the memory is bounded too).
+     */
+    static final long DEFAULT_MAX_BYTES = 32L << 20;
 
     /** Sends one batch; false or an exception means failed (the queue retries). */
     @FunctionalInterface
@@ -124,8 +129,8 @@ public final class BatchQueue<E> {
             counts.dropped.incrementAndGet();
             return false;
         }
-        long maxBytes = spec.maxBytes();
-        if (maxBytes > 0 && length > maxBytes) {
+        long maxBytes = spec.maxBytes() > 0 ? spec.maxBytes() : DEFAULT_MAX_BYTES;
+        if (length > maxBytes) {
             counts.dropped.incrementAndGet();
             LOG.log(Level.FINE, "queue {0}: an entry of {1} bytes is longer than max_bytes", new Object[] {name, length
             });
@@ -135,14 +140,14 @@ public final class BatchQueue<E> {
             dropOldest();
             warnFull();
         }
-        if (maxBytes > 0) {
-            while (bytes.addAndGet(length) > maxBytes) {
-                bytes.addAndGet(-length);
-                if (!dropOldest()) {
-                    break;
-                }
-                warnFull();
+        while (bytes.addAndGet(length) > maxBytes) {
+            bytes.addAndGet(-length);
+            if (!dropOldest()) {
+                // Other producers hold the room but have not queued yet: go over the bound by this entry.
+                bytes.addAndGet(length);
+                break;
             }
+            warnFull();
         }
         entries.offer(new Entry<>(value, length));
         wake();

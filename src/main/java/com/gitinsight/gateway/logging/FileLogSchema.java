@@ -48,7 +48,44 @@ public final class FileLogSchema implements PluginSchema {
         } else if (!PATH.matcher(path).matches() || path.indexOf('\0') >= 0) {
             f.error("path", "not a valid filename");
         }
+        String prefix = pathPrefix();
+        if (path != null && prefix != null && !underPrefix(path, prefix)) {
+            f.error(
+                    "path",
+                    "not a valid file name, or the prefix is not [" + prefix + "], or contains `..`, you may need to"
+                            + " check gateway.file-log.path-prefix");
+        }
         return new Config(path, f.bool("reopen", false));
+    }
+
+    /**
+     * Kong's {@code plugin_file_log_path_prefix} (Kong 3.10): where set ({@code gateway.file-log.path-prefix}
+     * as a system property, or {@code GATEWAY_FILE_LOG_PATH_PREFIX}), file-log writes only below it,
+     * so whoever edits the configuration cannot append to any file the gateway may write. Unset: any
+     * path, as Kong 3.0-3.9.
+     */
+    static String pathPrefix() {
+        String p = System.getProperty("gateway.file-log.path-prefix", System.getenv("GATEWAY_FILE_LOG_PATH_PREFIX"));
+        if (p == null || p.isBlank()) {
+            return null;
+        }
+        return p.endsWith("/") ? p : p + "/";
+    }
+
+    /** Absolute, no {@code .} or {@code ..} segment, and below {@code prefix}. */
+    static boolean underPrefix(String path, String prefix) {
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+        return p.isAbsolute()
+                && p.normalize().toString().equals(p.toString())
+                && !path.contains("/../")
+                && !path.contains("/./")
+                && path.startsWith(prefix)
+                && path.length() > prefix.length();
     }
 
     /** Kong's custom_fields_by_lua: code this gateway does not run, refused rather than ignored. */

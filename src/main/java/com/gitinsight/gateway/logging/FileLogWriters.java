@@ -1,10 +1,13 @@
 package com.gitinsight.gateway.logging;
 
+import com.gitinsight.gateway.config.PluginSpec;
 import com.gitinsight.gateway.config.QueueSpec;
 import com.gitinsight.gateway.runtime.ContainerThreads;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,7 +35,7 @@ import java.util.logging.Logger;
 public class FileLogWriters implements Unproxied<FileLogWriters> {
 
     private static final Logger LOG = Logger.getLogger(FileLogWriters.class.getName());
-    private static final QueueSpec QUEUE = new QueueSpec(1024, 0, 16_384, 0, -1, 1, 1, 1);
+    private static final QueueSpec QUEUE = new QueueSpec(1024, 0, 16_384, BatchQueue.DEFAULT_MAX_BYTES, -1, 1, 1, 1);
 
     private final Map<String, PathWriter> writers = new ConcurrentHashMap<>();
 
@@ -42,8 +45,33 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         if (w == null) {
             w = writers.computeIfAbsent(config.path(), PathWriter::new);
         }
-        w.reopen = config.reopen();
+        if (w.reopen != config.reopen()) {
+            w.reopen = config.reopen(); // written only on a change: no shared write per request
+        }
         w.queue.offer(record, record.length + 1);
+    }
+
+    /** Retires the writers of files no file-log of the new configuration names (they write what waits, then close). */
+    void retire(@Observes GatewaySnapshot snapshot) {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (PluginSpec p : snapshot.config().plugins()) {
+            if (p.config() instanceof FileLogSchema.Config c) {
+                live.add(c.path());
+            }
+        }
+        writers.entrySet().removeIf(e -> {
+            if (live.contains(e.getKey())) {
+                return false;
+            }
+            PathWriter w = e.getValue();
+            ContainerThreads.factory("gateway-file-log-retire")
+                    .newThread(() -> {
+                        w.queue.close(5_000);
+                        w.closeChannel();
+                    })
+                    .start();
+            return true;
+        });
     }
 
     /** What each file's writer has done, for health. */
@@ -110,8 +138,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                     closeChannel();
                 }
                 if (channel == null) {
-                    channel = FileChannel.open(
-                            path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                    channel = open(path);
                 }
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -140,6 +167,23 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 lastErrorAt = Instant.now();
                 throw new IOException(lastError, e);
             }
+        }
+
+        /**
+         * Appends, creating the file readable by its owner and group only (0640 where POSIX
+         * permissions exist: the records hold request headers and paths).
+         */
+        private static FileChannel open(Path path) throws IOException {
+            java.util.Set<StandardOpenOption> options = java.util.EnumSet.of(
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                return FileChannel.open(
+                        path,
+                        options,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
+            }
+            return FileChannel.open(path, options);
         }
 
         void closeChannel() {

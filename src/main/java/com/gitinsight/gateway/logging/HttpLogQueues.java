@@ -1,9 +1,12 @@
 package com.gitinsight.gateway.logging;
 
+import com.gitinsight.gateway.config.PluginSpec;
 import com.gitinsight.gateway.runtime.ContainerThreads;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +28,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
 
     /** Queues one record; never blocks (a full queue drops its oldest entry, counted). */
     public void offer(HttpLogSchema.Config config, byte[] record) {
-        String key = config.queueName() + "|" + config.queue();
+        String key = config.queueKey();
         Holder h = queues.get(key);
         if (h == null) {
             h = queues.computeIfAbsent(key, k -> new Holder(config));
@@ -36,13 +39,43 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         h.queue.offer(record, record.length);
     }
 
+    /**
+     * Retires the queues no instance of the new configuration uses: each sends what waits (a few
+     * seconds at most, on its own thread) and stops; its counts leave health and metrics.
+     */
+    void retire(@Observes GatewaySnapshot snapshot) {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (PluginSpec p : snapshot.config().plugins()) {
+            if (p.config() instanceof HttpLogSchema.Config c) {
+                live.add(c.queueKey());
+            }
+        }
+        queues.entrySet().removeIf(e -> {
+            if (live.contains(e.getKey())) {
+                return false;
+            }
+            Holder h = e.getValue();
+            ContainerThreads.factory("gateway-http-log-retire")
+                    .newThread(() -> {
+                        h.queue.close(5_000);
+                        try {
+                            h.sender.close();
+                        } catch (IOException ignored) {
+                            // Retired: the connection goes either way.
+                        }
+                    })
+                    .start();
+            return true;
+        });
+    }
+
     /** Each queue's counts, for health and metrics. */
     public List<Status> status() {
         List<Status> out = new ArrayList<>();
         for (Holder h : queues.values()) {
             BatchQueue.Counts c = h.queue.counts();
             out.add(new Status(
-                    h.sender.config().endpoint().toString(),
+                    h.sender.config().destination(),
                     h.queue.size(),
                     c.sent(),
                     c.dropped(),
@@ -84,7 +117,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         Holder(HttpLogSchema.Config config) {
             sender = new HttpLogSender(config);
             queue = new BatchQueue<>(
-                    "http-log " + config.endpoint(),
+                    "http-log " + config.destination(),
                     config.queue(),
                     sender::send,
                     ContainerThreads.factory("gateway-http-log"),

@@ -46,12 +46,25 @@ public final class HttpLogSchema implements PluginSchema {
         /** Never prints the authorization (the endpoint's user info). */
         @Override
         public String toString() {
-            return "http-log " + method + " " + endpoint + (authorization == null ? "" : " (with user info)");
+            return "http-log " + method + " " + destination();
         }
 
-        /** Kong shares a queue between instances with the same endpoint settings; here with the same queue too. */
-        public String queueName() {
-            return endpoint + ":" + method + ":" + contentType + ":" + timeoutMs + ":" + keepaliveMs;
+        /**
+         * Kong shares a queue between instances with the same endpoint settings (user info
+         * included); here also the same headers and queue settings, so no record is ever sent with
+         * another instance's credentials.
+         */
+        public String queueKey() {
+            return endpoint + "|" + authorization + "|" + method + "|" + contentType + "|" + timeoutMs + "|"
+                    + keepaliveMs + "|" + headers + "|" + queue;
+        }
+
+        /** Where records go, as health, metrics and logs name it: scheme, host and port only (a path may hold a token). */
+        public String destination() {
+            return endpoint == null
+                    ? "none"
+                    : endpoint.getScheme() + "://" + endpoint.getHost()
+                            + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort());
         }
     }
 

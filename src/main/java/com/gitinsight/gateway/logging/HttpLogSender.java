@@ -12,6 +12,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.TimeValue;
@@ -28,7 +29,7 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class HttpLogSender implements Closeable {
 
-    private static final int MAX_ERROR_BODY = 256;
+    private static final int MAX_DRAINED = 8192;
 
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
@@ -88,24 +89,32 @@ final class HttpLogSender implements Closeable {
         post.setHeader("Content-Type", c.contentType());
         post.setEntity(new ByteArrayEntity(body(batch, c.queue().maxBatchSize() == 1), null));
         String where = c.endpoint().getHost() + ":" + port(c);
-        try {
-            return client.execute(post, response -> {
-                int status = response.getCode();
-                if (status < 300) {
-                    EntityUtils.consume(response.getEntity());
-                    lastError = null;
-                    return true;
-                }
-                String body =
-                        response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), MAX_ERROR_BODY);
-                lastError = "request to " + where + " returned status code " + status + " and body " + body;
-                throw new IOException(lastError);
-            });
-        } catch (IOException e) {
-            if (lastError == null || !lastError.equals(e.getMessage())) {
-                lastError = "failed request to " + where + ": " + e;
+        // Not execute(request, handler): it reads the whole answer afterwards, however slowly it drips.
+        try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
+            int status = response.getCode();
+            // The answer's body is not needed: a small one is read so the connection may be reused;
+            // an unknown or large one is not read (closing the response drops the connection).
+            drain(response.getEntity());
+            if (status < 300) {
+                lastError = null;
+                return true;
             }
+            // The status only: an endpoint's error body may echo what it was sent.
+            lastError = "request to " + where + " returned status code " + status;
+        } catch (IOException e) {
+            lastError = "failed request to " + where + ": " + e.getClass().getSimpleName();
             throw new IOException(lastError, e);
+        }
+        throw new IOException(lastError);
+    }
+
+    private static void drain(org.apache.hc.core5.http.HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return;
+        }
+        long length = entity.getContentLength();
+        if (length >= 0 && length <= MAX_DRAINED) {
+            EntityUtils.consume(entity);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.IdentityHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -30,7 +31,10 @@ import java.util.TreeMap;
  * {@code started_at} (epoch ms), {@code source}, {@code workspace_name} and, when traced,
  * {@code trace_id}. As Kong: header names lower-case, a repeated header an array, request headers
  * as the backend got them (what a plugin removed, such as a hidden credential, is not there) with
- * {@code authorization} and {@code proxy-authorization} redacted, the query (in {@code uri},
+ * {@code authorization}, {@code proxy-authorization}, {@code cookie} and {@code set-cookie} redacted
+ * (and any header or query argument an auth plugin read a credential from: a jwt in {@code ?jwt=},
+ * a key-auth key), a client's identity headers (which never reached the backend) left out, values
+ * cut at 2,048 characters, the query (in {@code uri},
  * {@code url} and {@code querystring}) as the backend got it (Kong logs the client's
  * {@code request_uri}, a hidden key included), a bare query argument
  * {@code true}, absent fields left out. The route, service and consumer are what this gateway
@@ -40,6 +44,16 @@ public final class KongLogRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_HEADERS = 100;
+    private static final String REDACTED = "REDACTED";
+    private static final String TRUNCATED = "...(truncated)";
+    /** The longest header value, query argument or URI a record holds. */
+    static final int MAX_VALUE = 2048;
+    /**
+     * Request headers never shipped: Kong's two, and the cookies (users' sessions; Kong ships them,
+     * but a log pipeline's readers are not the users).
+     */
+    private static final java.util.Set<String> REDACTED_REQUEST =
+            java.util.Set.of("authorization", "proxy-authorization", "cookie");
 
     private KongLogRecord() {}
 
@@ -70,17 +84,18 @@ public final class KongLogRecord {
         String query = context.upstreamQuery() == null
                 ? request.getQueryString()
                 : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
+        query = redactArguments(query, context.credentialArguments());
         String requestUri = query == null ? uri : uri + "?" + query;
 
         g.writeObjectFieldStart("request");
         g.writeStringField("id", context.requestId());
-        g.writeStringField("uri", requestUri);
-        g.writeStringField("url", url(request, requestUri));
+        g.writeStringField("uri", bounded(requestUri));
+        g.writeStringField("url", bounded(url(request, requestUri)));
         g.writeFieldName("querystring");
         writeQuery(g, query);
         g.writeStringField("method", request.getMethod());
         g.writeFieldName("headers");
-        long headBytes = writeRequestHeaders(g, request, context.upstreamHeaders());
+        long headBytes = writeRequestHeaders(g, request, context);
         long body = Math.max(0, request.getContentLengthLong());
         g.writeNumberField(
                 "size", headBytes + requestUri.length() + request.getMethod().length() + 12 + body);
@@ -102,7 +117,9 @@ public final class KongLogRecord {
         g.writeEndObject();
 
         String upstreamUri = context.upstreamUri();
-        g.writeStringField("upstream_uri", upstreamUri == null ? "" : upstreamUri);
+        g.writeStringField(
+                "upstream_uri",
+                upstreamUri == null ? "" : bounded(redactArguments(upstreamUri, context.credentialArguments(), true)));
         g.writeStringField(
                 "upstream_status", context.upstreamStatus() > 0 ? Integer.toString(context.upstreamStatus()) : "");
 
@@ -167,21 +184,24 @@ public final class KongLogRecord {
         if (value == null) {
             g.writeBoolean(true); // Kong: a bare argument ("?flag") is true
         } else {
-            g.writeString(value);
+            g.writeString(bounded(value));
         }
     }
 
     /** The headers as the backend got them; returns an estimate of their size on the wire. */
-    private static long writeRequestHeaders(JsonGenerator g, HttpServletRequest request, Map<String, String> overrides)
+    private static long writeRequestHeaders(JsonGenerator g, HttpServletRequest request, RequestContext context)
             throws IOException {
+        Map<String, String> overrides = context.upstreamHeaders();
         Map<String, List<String>> headers = new TreeMap<>();
         long bytes = 0;
         int count = 0;
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements() && count < MAX_HEADERS; ) {
             String name = names.nextElement();
             String lower = name.toLowerCase(Locale.ROOT);
-            if (overrides.containsKey(name) || headers.containsKey(lower)) {
-                continue;
+            if (overrides.containsKey(name)
+                    || headers.containsKey(lower)
+                    || IdentityHeaders.isIdentity(IdentityHeaders.fold(name))) {
+                continue; // a client's identity header never reached the backend: not shown as if it had
             }
             List<String> values = new ArrayList<>(1);
             for (Enumeration<String> v = request.getHeaders(name); v.hasMoreElements(); ) {
@@ -197,8 +217,22 @@ public final class KongLogRecord {
                 headers.put(e.getKey().toLowerCase(Locale.ROOT), List.of(e.getValue()));
             }
         }
+        for (String name : context.credentialHeaders()) {
+            headers.computeIfPresent(name.toLowerCase(Locale.ROOT), (k, v) -> List.of(REDACTED));
+        }
         writeHeaders(g, headers, true);
         return bytes;
+    }
+
+    /** {@code uri} (a path and maybe a query) with the query's credentials replaced. */
+    private static String redactArguments(String uri, java.util.Set<String> names, boolean withPath) {
+        int q = uri.indexOf('?');
+        return q < 0 || names.isEmpty() ? uri : uri.substring(0, q + 1) + redactArguments(uri.substring(q + 1), names);
+    }
+
+    /** The query with the value of each argument that carried a credential replaced (names kept). */
+    static String redactArguments(String query, java.util.Set<String> names) {
+        return UrlArgs.redacted(query, names, REDACTED);
     }
 
     private static long writeResponseHeaders(JsonGenerator g, HttpServletResponse response) throws IOException {
@@ -230,19 +264,27 @@ public final class KongLogRecord {
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             String name = e.getKey();
             g.writeFieldName(name);
-            if (redact && (name.equals("authorization") || name.equals("proxy-authorization"))) {
-                g.writeString("REDACTED");
+            if (redact ? REDACTED_REQUEST.contains(name) : name.equals("set-cookie")) {
+                g.writeString(REDACTED);
             } else if (e.getValue().size() == 1) {
-                g.writeString(e.getValue().get(0));
+                g.writeString(bounded(e.getValue().get(0)));
             } else {
                 g.writeStartArray();
                 for (String v : e.getValue()) {
-                    g.writeString(v);
+                    g.writeString(bounded(v));
                 }
                 g.writeEndArray();
             }
         }
         g.writeEndObject();
+    }
+
+    /**
+     * A value as logged: at most {@link #MAX_VALUE} characters (a client chooses its headers and
+     * query, and every record waits in a queue), the cut marked.
+     */
+    static String bounded(String value) {
+        return value.length() <= MAX_VALUE ? value : value.substring(0, MAX_VALUE) + TRUNCATED;
     }
 
     /**

@@ -1,9 +1,9 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.IdentityHeaders;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -17,30 +17,6 @@ import java.util.function.BiConsumer;
  */
 public final class UpstreamHeaders {
 
-    /**
-     * Identity headers: Kong's, and those other authenticating proxies set that backends commonly
-     * trust (Kong's OIDC plugin, oauth2-proxy, Apache and Grafana's auth proxy). Never from a client.
-     */
-    private static final String[] IDENTITY_PREFIXES = {
-        "x-consumer-",
-        "x-credential-",
-        "x-authenticated-",
-        "x-auth-request-",
-        "x-forwarded-user",
-        "x-forwarded-email",
-        "x-forwarded-groups",
-        "x-forwarded-preferred-username",
-        "x-forwarded-access-token"
-    };
-
-    private static final Set<String> IDENTITY = Set.of(
-            "x-anonymous-consumer",
-            "x-userinfo",
-            "x-access-token",
-            "x-id-token",
-            "remote-user",
-            "x-remote-user",
-            "x-webauth-user");
     /** Set by the gateway on every request, or never legitimate (a path override): a client's copy never passes. */
     private static final Set<String> GATEWAY_SET = Set.of(
             "x-forwarded-for",
@@ -146,7 +122,7 @@ public final class UpstreamHeaders {
 
     /** Lower case with {@code _} as {@code -}: the name a folding backend reads. */
     public static String fold(String name) {
-        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+        return IdentityHeaders.fold(name);
     }
 
     /**
@@ -158,17 +134,9 @@ public final class UpstreamHeaders {
         return GATEWAY_SET.contains(folded) || FORWARDING.contains(folded) || HopByHop.isHopByHop(folded, null);
     }
 
-    /** Whether a folded name is one of the identity headers only the gateway may set. */
+    /** Whether a folded name is one of the identity headers only the gateway may set ({@link IdentityHeaders}). */
     public static boolean isIdentity(String folded) {
-        if (IDENTITY.contains(folded)) {
-            return true;
-        }
-        for (String prefix : IDENTITY_PREFIXES) {
-            if (folded.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
+        return IdentityHeaders.isIdentity(folded);
     }
 
     private static void remember(String[] forwarding, String folded, String value) {

@@ -54,6 +54,10 @@ public final class RequestContext {
     private List<TargetTry> tries;
 
     private boolean keepTries;
+    /** Query argument and header names (lower-case) that carried a credential; null: none. */
+    private java.util.Set<String> credentialArguments;
+
+    private java.util.Set<String> credentialHeaders;
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
 
@@ -377,5 +381,35 @@ public final class RequestContext {
 
     public void upstreamStatus(int status) {
         this.upstreamStatus = status;
+    }
+
+    /**
+     * Records where an auth plugin read a credential (query argument names, header names), so that
+     * no log record shows it, whether or not the plugin hides it from the backend (cookies are never
+     * logged).
+     */
+    public void credentialNames(java.util.Collection<String> arguments, java.util.Collection<String> headers) {
+        if (!arguments.isEmpty()) {
+            if (credentialArguments == null) {
+                credentialArguments = new java.util.HashSet<>();
+            }
+            credentialArguments.addAll(arguments);
+        }
+        if (!headers.isEmpty()) {
+            if (credentialHeaders == null) {
+                credentialHeaders = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            }
+            credentialHeaders.addAll(headers);
+        }
+    }
+
+    /** Query argument names that carried a credential (exact names, as nginx compares them). */
+    public java.util.Set<String> credentialArguments() {
+        return credentialArguments == null ? java.util.Set.of() : credentialArguments;
+    }
+
+    /** Header names (any case) that carried a credential. */
+    public java.util.Set<String> credentialHeaders() {
+        return credentialHeaders == null ? java.util.Set.of() : credentialHeaders;
     }
 }

@@ -66,6 +66,10 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         Credentials credentials = credentialCache.credentials(context.snapshot().config(), config.secretIsBase64());
         ConsumerIdentity.clear(context);
         List<String> tokens = TokenSources.tokens(request, config);
+        if (!tokens.isEmpty()) {
+            // Wherever the token was, no log record shows it.
+            context.credentialNames(config.uriParamNames(), config.headerNames());
+        }
         KongJwtVerifier.Result result;
         if (tokens.isEmpty()) {
             result = new KongJwtVerifier.Rejected("Unauthorized");

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.List;
 
 /**
  * Plugin {@code key-auth} (Kong 3.9): the key is looked for under each of {@code key_names} in
@@ -91,6 +92,12 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
             }
             if (v instanceof String s) {
                 key = s;
+                // Wherever the key was, no log record shows it (hidden from the backend or not).
+                context.credentialNames(
+                        List.of(name),
+                        config.headerFallbacks().get(i) == null
+                                ? List.of(name)
+                                : List.of(name, config.headerFallbacks().get(i)));
                 if (config.hideCredentials()) {
                     query = query != null ? query : FormArgs.parse(request.getQueryString());
                     if (query.has(name)) {

@@ -5,19 +5,25 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Kong's sampling ({@code kong/pdk/tracing.lua}): a client's "not sampled" is always honoured, its
  * "sampled" is not obeyed blindly (the rate still applies, so a client cannot make the gateway
  * export every request); otherwise a trace is kept when the first 8 bytes of its id, read
  * little-endian as Kong reads them, fall below {@code rate} of the 64-bit range (the same trace id
- * gives the same verdict on Kong and here). A span inside the gateway follows its root.
+ * gives the same verdict on Kong and here), except for a trace id an untrusted client chose, which
+ * is sampled by a random draw at {@code rate}. A span inside the gateway follows its root.
  */
 final class KongSampler implements Sampler {
+
+    /** Set in a parent context that came from a client outside {@code gateway.trusted-ips}. */
+    static final ContextKey<Boolean> UNTRUSTED = ContextKey.named("gateway-untrusted-parent");
 
     private final double rate;
 
@@ -36,6 +42,13 @@ final class KongSampler implements Sampler {
         SpanContext parent = Span.fromContext(parentContext).getSpanContext();
         if (parent.isValid() && (!parent.isSampled() || !parent.isRemote())) {
             return parent.isSampled() ? SamplingResult.recordAndSample() : SamplingResult.drop();
+        }
+        if (parent.isValid() && Boolean.TRUE.equals(parentContext.get(UNTRUSTED))) {
+            // A trace id a client chose (not a trusted proxy): Kong's ratio on it could be forced
+            // (an id of zeros is always sampled); a draw cannot.
+            return ThreadLocalRandom.current().nextDouble() < rate
+                    ? SamplingResult.recordAndSample()
+                    : SamplingResult.drop();
         }
         return sampled(traceId, rate) ? SamplingResult.recordAndSample() : SamplingResult.drop();
     }

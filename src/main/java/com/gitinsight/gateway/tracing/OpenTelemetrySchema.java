@@ -54,7 +54,15 @@ public final class OpenTelemetrySchema implements PluginSchema {
 
         @Override
         public String toString() {
-            return "opentelemetry " + tracesEndpoint;
+            return "opentelemetry " + destination();
+        }
+
+        /** Where spans go, as health, metrics and logs name it: scheme, host and port only (a path or query may hold a token). */
+        public String destination() {
+            return tracesEndpoint == null
+                    ? "none"
+                    : tracesEndpoint.getScheme() + "://" + tracesEndpoint.getHost()
+                            + (tracesEndpoint.getPort() < 0 ? "" : ":" + tracesEndpoint.getPort());
         }
     }
 
@@ -104,6 +112,11 @@ public final class OpenTelemetrySchema implements PluginSchema {
                     "logs_endpoint",
                     "OpenTelemetry logs are not exported by this gateway: ship logs with http-log or file-log");
         }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(f.stringMap(
+                "headers",
+                name -> HEADER_NAME.matcher(name).matches()
+                        ? null
+                        : "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'"));
         String raw = f.string("traces_endpoint", f.string("endpoint", null));
         URI endpoint = null;
         if (raw == null) {
@@ -118,17 +131,29 @@ public final class OpenTelemetrySchema implements PluginSchema {
                 } else if (uri.getHost() == null) {
                     f.error("traces_endpoint", "missing host in url");
                 } else {
-                    endpoint = uri;
+                    // The scheme in lower case (the SDK refuses "HTTPS://"); user info becomes Basic
+                    // authorization, as http-log makes it, and leaves the URL.
+                    if (uri.getRawUserInfo() != null) {
+                        headers.putIfAbsent(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString(uri.getRawUserInfo()
+                                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    }
+                    endpoint = new URI(
+                            uri.getScheme().toLowerCase(java.util.Locale.ROOT),
+                            null,
+                            uri.getHost(),
+                            uri.getPort(),
+                            uri.getPath(),
+                            uri.getQuery(),
+                            null);
                 }
             } catch (URISyntaxException e) {
                 f.error("traces_endpoint", "could not parse url. " + e.getReason());
             }
         }
-        Map<String, String> headers = f.stringMap(
-                "headers",
-                name -> HEADER_NAME.matcher(name).matches()
-                        ? null
-                        : "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
         Map<String, String> resource =
                 f.stringMap("resource_attributes", name -> name.isEmpty() ? "length must be at least 1" : null);
         QueueSpec queue = QueueSpec.parse(f.section("queue"), 200);
@@ -153,7 +178,17 @@ public final class OpenTelemetrySchema implements PluginSchema {
             f.error("http_response_header_for_traceid", "bad header name '" + traceHeader + "'");
         }
         Double rate = f.has("sampling_rate") && !f.isNull("sampling_rate") ? f.number("sampling_rate", 1, 0, 1) : null;
-        return new Config(endpoint, headers, resource, queue, connect, send, read, traceHeader, rate, propagation(f));
+        return new Config(
+                endpoint,
+                java.util.Collections.unmodifiableMap(headers),
+                resource,
+                queue,
+                connect,
+                send,
+                read,
+                traceHeader,
+                rate,
+                propagation(f));
     }
 
     /**

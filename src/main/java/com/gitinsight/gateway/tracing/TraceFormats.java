@@ -30,17 +30,30 @@ final class TraceFormats {
             "ot", OtTracePropagator.getInstance(),
             "aws", AwsXrayPropagator.getInstance());
 
+    /**
+     * The request's headers as the propagators read them: no baggage (the gateway propagates none, so
+     * Jaeger's and OT's readers are not handed the client's {@code uberctx-*}, {@code ot-baggage-*}
+     * or {@code jaeger-baggage} to parse), and no {@code tracestate} longer than W3C's 512 characters.
+     */
     private static final TextMapGetter<HttpServletRequest> REQUEST = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(HttpServletRequest carrier) {
-            return Collections.list(carrier.getHeaderNames());
+            return Collections.emptyList();
         }
 
         @Override
         public String get(HttpServletRequest carrier, String key) {
-            return carrier == null ? null : carrier.getHeader(key);
+            if (carrier == null || key.equalsIgnoreCase("jaeger-baggage")) {
+                return null;
+            }
+            String value = carrier.getHeader(key);
+            return value != null && key.equalsIgnoreCase("tracestate") && value.length() > 512 ? null : value;
         }
     };
+
+    /** Every header of the B3 formats: injecting either form replaces all of the client's. */
+    static final List<String> B3_HEADERS =
+            List.of("b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
 
     private TraceFormats() {}
 

@@ -1,10 +1,13 @@
 package com.gitinsight.gateway.tracing;
 
+import com.gitinsight.gateway.config.PluginSpec;
 import com.gitinsight.gateway.runtime.ContainerThreads;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.GatewayVersion;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +32,11 @@ public class Tracers implements Unproxied<Tracers> {
     double defaultRate;
 
     private final String nodeId = UUID.randomUUID().toString();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Tracers.class.getName());
+
     private final Map<String, Tracing> byInstance = new ConcurrentHashMap<>();
+    /** Configs whose tracer could not be made (not tried again on every request). */
+    private final java.util.Set<OpenTelemetrySchema.Config> failed = ConcurrentHashMap.newKeySet();
 
     public Tracers() {}
 
@@ -38,11 +45,14 @@ public class Tracers implements Unproxied<Tracers> {
         this.defaultRate = defaultRate;
     }
 
-    /** The tracer for plugin instance {@code instance} with {@code config}. */
+    /** The tracer for plugin instance {@code instance} with {@code config}; null when none could be made. */
     Tracing of(String instance, OpenTelemetrySchema.Config config) {
         Tracing t = byInstance.get(instance);
         if (t != null && t.config() == config) {
             return t;
+        }
+        if (!failed.isEmpty() && failed.contains(config)) {
+            return null;
         }
         return replace(instance, config);
     }
@@ -54,7 +64,21 @@ public class Tracers implements Unproxied<Tracers> {
         }
         // A reload hands an equal config a new identity: equal settings keep the tracer.
         boolean same = current != null && current.config().equals(config);
-        Tracing made = same ? current.with(config) : new Tracing(config, defaultRate, nodeId, GatewayVersion.value());
+        Tracing made;
+        if (same) {
+            made = current.with(config);
+        } else {
+            try {
+                made = new Tracing(config, defaultRate, nodeId, GatewayVersion.value());
+            } catch (RuntimeException e) {
+                // Requests go on untraced; said once per config, never with the endpoint's path or secrets.
+                if (failed.add(config)) {
+                    LOG.warning(() -> "opentelemetry " + instance + ": no tracer for " + config.destination() + ": "
+                            + e.getClass().getSimpleName() + "; requests are not traced");
+                }
+                return null;
+            }
+        }
         byInstance.put(instance, made);
         if (current != null && !same) {
             ContainerThreads.factory("gateway-tracer-stop")
@@ -62,6 +86,29 @@ public class Tracers implements Unproxied<Tracers> {
                     .start();
         }
         return made;
+    }
+
+    /** Retires the tracers of instances the new configuration no longer has (they export what waits, then stop). */
+    void retire(@Observes GatewaySnapshot snapshot) {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (PluginSpec p : snapshot.config().plugins()) {
+            if (p.config() instanceof OpenTelemetrySchema.Config) {
+                live.add(snapshot.plugins().instance(p.config()));
+            }
+        }
+        synchronized (this) {
+            byInstance.entrySet().removeIf(e -> {
+                if (live.contains(e.getKey())) {
+                    return false;
+                }
+                Tracing t = e.getValue();
+                ContainerThreads.factory("gateway-tracer-stop")
+                        .newThread(() -> t.shutdown(5_000))
+                        .start();
+                return true;
+            });
+            failed.clear();
+        }
     }
 
     /** Each tracer's export counts, for health. */

@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.time.Duration;
 import java.util.Map;
@@ -85,6 +86,9 @@ final class Tracing {
                 .setResource(Resource.create(resource.build()))
                 .setSampler(new KongSampler(rate))
                 .setIdGenerator(KONG_FLAGS)
+                // A client chooses the URL and headers that become attributes; a queued span stays small.
+                .setSpanLimits(
+                        SpanLimits.builder().setMaxAttributeValueLength(2048).build())
                 .addSpanProcessor(batches)
                 .build();
         tracer = provider.tracerBuilder("kong-internal")
@@ -104,7 +108,7 @@ final class Tracing {
 
     Tracers.Status status() {
         return new Tracers.Status(
-                config.tracesEndpoint().toString(),
+                config.destination(),
                 exporter.exported(),
                 dropped.dropped(),
                 exporter.lost(),

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.tracing;
 
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -58,14 +59,22 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             FilterChain chain)
             throws IOException, ServletException {
         Tracing tracing = tracers.of(context.pluginInstance(config), config);
+        if (tracing == null) {
+            chain.doFilter(request, response); // its tracer could not be made (said once, counted)
+            return;
+        }
         OpenTelemetrySchema.Propagation propagation = config.propagation();
         TraceFormats.Extracted extracted = TraceFormats.extract(request, propagation.extract());
+        Context parent = extracted == null
+                ? Context.root()
+                : context.fromTrustedProxy()
+                        ? extracted.context()
+                        : extracted.context().with(KongSampler.UNTRUSTED, true);
         SpanBuilder builder = tracing.tracer
                 .spanBuilder("kong")
                 .setSpanKind(SpanKind.SERVER)
-                .setParent(extracted != null ? extracted.context() : Context.root())
+                .setParent(parent)
                 .setAttribute("http.method", request.getMethod())
-                .setAttribute("http.url", url(request))
                 .setAttribute("http.host", request.getServerName())
                 .setAttribute("http.scheme", request.getScheme())
                 .setAttribute("http.flavor", flavor(request.getProtocol()))
@@ -74,7 +83,9 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         Span root = builder.startSpan();
         List<String> inject = inject(propagation, extracted);
         for (String format : inject) {
-            for (String field : TraceFormats.propagator(format).fields()) {
+            for (String field : format.startsWith("b3")
+                    ? TraceFormats.B3_HEADERS
+                    : TraceFormats.propagator(format).fields()) {
                 context.upstreamHeader(field, null);
             }
         }
@@ -93,6 +104,8 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             root.setStatus(StatusCode.ERROR);
             throw e;
         } finally {
+            // At the end, once auth plugins said which arguments held credentials: never exported.
+            root.setAttribute("http.url", url(request, context));
             root.setAttribute("http.status_code", (long) response.getStatus());
             root.setAttribute("http.route", route(context));
             // At the end: request-id, inside this filter, may adopt the client's id.
@@ -114,9 +127,16 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         return List.copyOf(out);
     }
 
-    /** Kong's http.url: scheme, host (no port) and the request URI with its query. */
-    private static String url(HttpServletRequest request) {
-        String query = request.getQueryString();
+    /**
+     * Kong's http.url: scheme, host (no port) and the request URI with its query, the query as the
+     * backend got it (a hidden key is gone) and every argument an auth plugin read a credential from
+     * redacted.
+     */
+    private static String url(HttpServletRequest request, RequestContext context) {
+        String query = context.upstreamQuery() == null
+                ? request.getQueryString()
+                : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
+        query = UrlArgs.redacted(query, context.credentialArguments(), "REDACTED");
         return request.getScheme() + "://" + request.getServerName() + request.getRequestURI()
                 + (query == null ? "" : "?" + query);
     }

@@ -165,4 +165,34 @@ class BatchQueueTest {
         assertEquals(40, s.retryDelayMs(2));
         assertEquals(60_000, s.retryDelayMs(30));
     }
+
+    @Test
+    void nothingIsLostWithinTheQueuesBoundsWhenSendsFailNowAndThen() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(50, 5, 1000, 10_000), b -> {
+            if (calls.incrementAndGet() % 3 == 0) {
+                throw new java.io.IOException("connection refused");
+            }
+            sent.addAll(b);
+            return true;
+        });
+        Thread[] producers = new Thread[4];
+        for (int p = 0; p < producers.length; p++) {
+            int id = p;
+            producers[p] = new Thread(() -> {
+                for (int i = 0; i < 250; i++) {
+                    q.offer(id + ":" + i, 5);
+                }
+            });
+            producers[p].start();
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> sent.size() == 1000);
+        assertEquals(1000, new java.util.HashSet<>(sent).size(), "each entry once");
+        assertEquals(0, q.counts().dropped() + q.counts().lost());
+        assertTrue(q.counts().failedSends() > 0);
+    }
 }

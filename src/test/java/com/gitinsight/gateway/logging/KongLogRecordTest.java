@@ -134,4 +134,58 @@ class KongLogRecordTest {
         assertEquals("c-1", r.get("authenticated_entity").get("consumer_id").asText());
         assertEquals(1, r.get("latencies").get("proxy").asInt());
     }
+
+    @Test
+    void aCredentialAnAuthPluginReadIsNeverLoggedEvenWhenTheBackendGetsIt() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/repos?jwt=eyJ.secret.sig&page=2", "X-Api-Key", "key-123456", "Cookie", "session=tok-9")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        // What jwt (token in ?jwt=, a cookie name configured) and key-auth (X-Api-Key, not hidden) record.
+        request.context().credentialNames(java.util.List.of("jwt"), java.util.List.of("authorization"));
+        request.context().credentialNames(java.util.List.of("X-Api-Key"), java.util.List.of("X-Api-Key"));
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        String text = r.toString();
+        for (String secret : java.util.List.of("eyJ.secret.sig", "key-123456", "tok-9")) {
+            assertFalse(text.contains(secret), secret + " in " + text);
+        }
+        assertEquals("/repos?jwt=REDACTED&page=2", r.at("/request/uri").asText());
+        assertEquals("REDACTED", r.at("/request/querystring/jwt").asText());
+        assertEquals("2", r.at("/request/querystring/page").asText());
+        assertEquals("REDACTED", r.at("/request/headers/x-api-key").asText());
+        assertEquals("REDACTED", r.at("/request/headers/cookie").asText());
+    }
+
+    @Test
+    void redactionKeepsTheRestOfTheQueryByteForByte() {
+        assertEquals("a=%20b&key=REDACTED&c", KongLogRecord.redactArguments("a=%20b&key=k&c", java.util.Set.of("key")));
+        assertEquals("a=1", KongLogRecord.redactArguments("a=1", java.util.Set.of()));
+        assertEquals("k%65y=REDACTED", KongLogRecord.redactArguments("k%65y=v", java.util.Set.of("key")));
+    }
+
+    @Test
+    void cookiesAndAClientsIdentityHeadersAreNotShippedAndLongValuesAreCut() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/repos?q=" + "x".repeat(5000),
+                        "Cookie",
+                        "session=user-session-1",
+                        "X-Consumer-Username",
+                        "admin",
+                        "X-Userinfo",
+                        "forged",
+                        "X-Long",
+                        "y".repeat(10_000))
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        response.response.addHeader("Set-Cookie", "session=new-session-2");
+        JsonNode r = record(request, response, 200);
+        String text = r.toString();
+        assertFalse(text.contains("user-session-1") || text.contains("new-session-2"), text);
+        assertEquals("REDACTED", r.at("/request/headers/cookie").asText());
+        assertEquals("REDACTED", r.at("/response/headers/set-cookie").asText());
+        assertNull(r.at("/request/headers").get("x-consumer-username"), "the backend never got the client's copy");
+        assertNull(r.at("/request/headers").get("x-userinfo"));
+        assertTrue(r.at("/request/headers/x-long").asText().length() < KongLogRecord.MAX_VALUE + 32);
+        assertTrue(r.at("/request/uri").asText().endsWith("...(truncated)"));
+        assertTrue(r.at("/request/querystring/q").asText().length() < KongLogRecord.MAX_VALUE + 32);
+    }
 }

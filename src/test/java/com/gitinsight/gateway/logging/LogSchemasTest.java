@@ -150,4 +150,43 @@ class LogSchemasTest {
                 new String(
                         HttpLogSender.body(java.util.List.of("{\"a\":1}".getBytes(), "{\"b\":2}".getBytes()), false)));
     }
+
+    @Test
+    void instancesWithOtherCredentialsNeverShareAQueue() throws Exception {
+        HttpLogSchema.Config a = only(
+                parse("http-log", "{http_endpoint: 'https://tenant-a:pw@logs.example/in'}"),
+                HttpLogSchema.Config.class);
+        HttpLogSchema.Config b = only(
+                parse("http-log", "{http_endpoint: 'https://tenant-b:pw@logs.example/in'}"),
+                HttpLogSchema.Config.class);
+        HttpLogSchema.Config c = only(
+                parse("http-log", "{http_endpoint: 'https://logs.example/in', headers: {Authorization: 'Splunk t1'}}"),
+                HttpLogSchema.Config.class);
+        HttpLogSchema.Config d = only(
+                parse("http-log", "{http_endpoint: 'https://logs.example/in', headers: {Authorization: 'Splunk t2'}}"),
+                HttpLogSchema.Config.class);
+        assertTrue(!a.queueKey().equals(b.queueKey()));
+        assertTrue(!c.queueKey().equals(d.queueKey()));
+        assertEquals("https://logs.example", a.destination(), "health and metrics name no path or credential");
+    }
+
+    @Test
+    void aPathPrefixKeepsFileLogBelowIt() throws Exception {
+        System.setProperty("gateway.file-log.path-prefix", "/var/log/gateway");
+        try {
+            assertTrue(error("file-log", "{path: /etc/cron.d/x}").contains("gateway.file-log.path-prefix"));
+            assertTrue(error("file-log", "{path: /var/log/gateway/../../etc/x}").contains("contains `..`"));
+            assertTrue(error("file-log", "{path: relative.log}").contains("prefix"));
+            assertEquals(
+                    "/var/log/gateway/requests.log",
+                    only(parse("file-log", "{path: /var/log/gateway/requests.log}"), FileLogSchema.Config.class)
+                            .path());
+        } finally {
+            System.clearProperty("gateway.file-log.path-prefix");
+        }
+        assertEquals(
+                "/etc/x",
+                only(parse("file-log", "{path: /etc/x}"), FileLogSchema.Config.class)
+                        .path());
+    }
 }

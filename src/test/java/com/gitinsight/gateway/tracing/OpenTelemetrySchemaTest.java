@@ -95,4 +95,16 @@ class OpenTelemetrySchemaTest {
         assertEquals(10, c.queue().maxBatchSize());
         assertEquals(0, c.queue().maxCoalescingDelayMs());
     }
+
+    @Test
+    void anUpperCaseSchemeAndUserInfoAreMadeWhatTheSdkTakes() throws Exception {
+        OpenTelemetrySchema.Config c =
+                parse("{traces_endpoint: 'HTTPS://user:pw@collector.example:4318/v1/traces?token=t'}");
+        assertEquals(
+                "https://collector.example:4318/v1/traces?token=t",
+                c.tracesEndpoint().toString());
+        assertEquals("Basic dXNlcjpwdw==", c.headers().get("Authorization"));
+        assertEquals("https://collector.example:4318", c.destination());
+        assertTrue(!c.toString().contains("token=t") && !c.toString().contains("pw"));
+    }
 }

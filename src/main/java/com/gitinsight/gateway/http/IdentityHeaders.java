@@ -1,0 +1,56 @@
+package com.gitinsight.gateway.http;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The identity headers only the gateway may set (a client's copy never reaches a backend nor a log
+ * record), and the folded form a backend may read a header name in.
+ */
+public final class IdentityHeaders {
+
+    /**
+     * Identity headers: Kong's, and those other authenticating proxies set that backends commonly
+     * trust (Kong's OIDC plugin, oauth2-proxy, Apache and Grafana's auth proxy). Never from a client.
+     */
+    private static final String[] IDENTITY_PREFIXES = {
+        "x-consumer-",
+        "x-credential-",
+        "x-authenticated-",
+        "x-auth-request-",
+        "x-forwarded-user",
+        "x-forwarded-email",
+        "x-forwarded-groups",
+        "x-forwarded-preferred-username",
+        "x-forwarded-access-token"
+    };
+
+    private static final Set<String> IDENTITY = Set.of(
+            "x-anonymous-consumer",
+            "x-userinfo",
+            "x-access-token",
+            "x-id-token",
+            "remote-user",
+            "x-remote-user",
+            "x-webauth-user");
+
+    private IdentityHeaders() {}
+
+    /** Lower case with {@code _} as {@code -}: the name a folding backend reads. */
+    public static String fold(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether a folded name is one of the identity headers. */
+    public static boolean isIdentity(String folded) {
+        if (IDENTITY.contains(folded)) {
+            return true;
+        }
+        for (String prefix : IDENTITY_PREFIXES) {
+            if (folded.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,108 @@
+package com.gitinsight.gateway.logging;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** file-log's writers: lines appended off the caller's thread, rotation followed with reopen, failures counted. */
+class FileLogWritersTest {
+
+    @TempDir
+    Path dir;
+
+    private final FileLogWriters writers = new FileLogWriters();
+
+    @AfterEach
+    void stop() {
+        writers.stop();
+    }
+
+    private static byte[] line(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean holds(Path file, String text) throws Exception {
+        return Files.exists(file) && Files.readString(file).contains(text);
+    }
+
+    @Test
+    void withReopenARotatedFileIsFollowed() throws Exception {
+        Path log = dir.resolve("requests.log");
+        FileLogSchema.Config config = new FileLogSchema.Config(log.toString(), true);
+        writers.write(config, line("{\"n\":1}"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"n\":1}\n"));
+        Path rotated = dir.resolve("requests.log.1");
+        Files.move(log, rotated, StandardCopyOption.ATOMIC_MOVE);
+        writers.write(config, line("{\"n\":2}"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"n\":2}"));
+        assertFalse(Files.readString(rotated).contains("\"n\":2"));
+        assertEquals(2, writers.status().get(0).written());
+    }
+
+    @Test
+    void withoutReopenTheOpenFileKeepsReceivingAsInKong() throws Exception {
+        Path log = dir.resolve("kept.log");
+        FileLogSchema.Config config = new FileLogSchema.Config(log.toString(), false);
+        writers.write(config, line("one"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "one"));
+        Path moved = dir.resolve("kept.log.1");
+        Files.move(log, moved, StandardCopyOption.ATOMIC_MOVE);
+        writers.write(config, line("two"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(moved, "two"));
+        assertFalse(Files.exists(log));
+    }
+
+    @Test
+    void aMissingDirectoryIsCountedAndReportedThenWritingResumes() throws Exception {
+        Path missing = dir.resolve("not-yet/requests.log");
+        FileLogSchema.Config config = new FileLogSchema.Config(missing.toString(), false);
+        long start = System.nanoTime();
+        writers.write(config, line("lost"));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "the caller never waits on the file");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> writers.status().get(0).lost() == 1);
+        FileLogWriters.Status failing = writers.status().get(0);
+        assertTrue(failing.failing());
+        assertTrue(failing.lastError().contains("No such file or directory"), failing.lastError());
+        Files.createDirectories(missing.getParent());
+        writers.write(config, line("kept"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(missing, "kept"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !writers.status().get(0).failing());
+        assertFalse(Files.readString(missing).contains("lost"));
+    }
+
+    @Test
+    void manyWritersOneFileEveryLineWhole() throws Exception {
+        Path log = dir.resolve("busy.log");
+        FileLogSchema.Config config = new FileLogSchema.Config(log.toString(), true);
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 500; i++) {
+                    writers.write(config, line("{\"t\":" + id + ",\"i\":" + i + "}"));
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(log) && Files.readAllLines(log).size() == 2000);
+        for (String l : Files.readAllLines(log)) {
+            assertTrue(l.matches("\\{\"t\":\\d,\"i\":\\d+}"), l);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.gitinsight.gateway.tracing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import org.junit.jupiter.api.Test;
+
+/** One tracer per plugin instance, kept across a reload with equal settings, retired when the instance goes. */
+class TracersTest {
+
+    private static final String WITH = """
+            _format_version: "3.0"
+            plugins:
+              - name: opentelemetry
+                config: {traces_endpoint: 'http://127.0.0.1:9/v1/traces'}
+            """;
+
+    private static OpenTelemetrySchema.Config config(GatewaySnapshot s) {
+        return (OpenTelemetrySchema.Config) s.config().plugins().get(0).config();
+    }
+
+    @Test
+    void anEqualConfigKeepsItsTracerAndARemovedOneIsRetired() {
+        Tracers tracers = new Tracers(1.0);
+        try {
+            GatewaySnapshot first = TestSnapshots.of(WITH);
+            Tracing t = tracers.of("global", config(first));
+            assertNotNull(t);
+            GatewaySnapshot reloaded = TestSnapshots.of(WITH);
+            tracers.retire(reloaded);
+            assertSame(t, tracers.of("global", config(reloaded)), "a reload with the same settings keeps the tracer");
+            assertEquals(1, tracers.status().size());
+            tracers.retire(TestSnapshots.of("_format_version: \"3.0\"\n"));
+            assertEquals(0, tracers.status().size(), "retired with its instance");
+        } finally {
+            tracers.stop();
+        }
+    }
+}
