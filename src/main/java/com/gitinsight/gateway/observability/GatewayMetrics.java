@@ -28,6 +28,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -138,17 +140,20 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                         + " could not be written)")
                 .labelNames("plugin", "destination", "reason")
                 .callback(cb -> {
+                    // Summed per label set: two queues may send to one destination (other paths, other headers).
+                    Map<List<String>, Long> lost = new LinkedHashMap<>();
                     for (FileLogWriters.Status f : fileLogs.status()) {
-                        cb.call(f.lost(), "file-log", f.path(), "send_failed");
+                        lost.merge(List.of("file-log", f.path(), "send_failed"), f.lost(), Long::sum);
                     }
                     for (HttpLogQueues.Status q : httpLogs.status()) {
-                        cb.call(q.dropped(), "http-log", q.endpoint(), "queue_full");
-                        cb.call(q.lost(), "http-log", q.endpoint(), "send_failed");
+                        lost.merge(List.of("http-log", q.endpoint(), "queue_full"), q.dropped(), Long::sum);
+                        lost.merge(List.of("http-log", q.endpoint(), "send_failed"), q.lost(), Long::sum);
                     }
                     for (Tracers.Status t : tracers.status()) {
-                        cb.call(t.dropped(), "opentelemetry", t.endpoint(), "queue_full");
-                        cb.call(t.lost(), "opentelemetry", t.endpoint(), "send_failed");
+                        lost.merge(List.of("opentelemetry", t.endpoint(), "queue_full"), t.dropped(), Long::sum);
+                        lost.merge(List.of("opentelemetry", t.endpoint(), "send_failed"), t.lost(), Long::sum);
                     }
+                    lost.forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new)));
                 })
                 .register(registry);
         CounterWithCallback.builder()

@@ -291,7 +291,7 @@ class LogsAndTracesIT {
             assertTrue(
                     metrics.lines()
                             .anyMatch(l -> l.startsWith("gateway_log_entries_lost_total{")
-                                    && l.contains("/hang")
+                                    && l.contains("http-log")
                                     && l.contains("queue_full")
                                     && !l.endsWith(" 0.0")),
                     metrics);
