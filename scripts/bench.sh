@@ -18,7 +18,8 @@
 #                               route, plus the breaker and passive checks every run has
 #   BENCH_SHIP=1 scripts/bench.sh       adds logs and traces out (global): http-log (batches of 100) and
 #                               opentelemetry (every request sampled) to the second nginx backend,
-#                               file-log to a temporary file; compare with the same run without it
+#                               file-log to a temporary file; compare with the same run without it.
+#                               BENCH_SHIP=http, file or otel (or a list: http,otel) adds only those
 #   BENCH_JFR=/tmp/gw.jfr scripts/bench.sh  also records a JFR profile of the gateway (settings=profile,
 #                               30 s, starting BENCH_JFR_DELAY seconds after start, default 150)
 # Extra arguments go to peer-bench.sh (see its -h). Needs ../shared beside the project.
@@ -76,9 +77,16 @@ if [[ ${BENCH_METRICS:-0} == 1 ]]; then
   # Global, as GitInsight's file has it: every request counted, timed and measured.
   sed -i 's/^plugins:$/plugins:\n  - name: prometheus\n    config: {per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true}/' "$work/bench.yml"
 fi
-if [[ ${BENCH_SHIP:-0} == 1 ]]; then
-  # nginx's backends answer any method with 200: the second one stands in for the log and trace collectors.
-  sed -i "s#^plugins:\$#plugins:\n  - name: http-log\n    config: {http_endpoint: 'http://127.0.0.1:19082/logs', queue: {max_batch_size: 100, max_coalescing_delay: 1}}\n  - name: file-log\n    config: {path: $work/requests.log}\n  - name: opentelemetry\n    config: {traces_endpoint: 'http://127.0.0.1:19082/v1/traces', sampling_rate: 1}#" "$work/bench.yml"
+# nginx's backends answer any method with 200: the second one stands in for the log and trace collectors.
+ship=${BENCH_SHIP:-0}
+if [[ $ship == 1 || $ship == *http* ]]; then
+  sed -i "s#^plugins:\$#plugins:\n  - name: http-log\n    config: {http_endpoint: 'http://127.0.0.1:19082/logs', queue: {max_batch_size: 100, max_coalescing_delay: 1}}#" "$work/bench.yml"
+fi
+if [[ $ship == 1 || $ship == *file* ]]; then
+  sed -i "s#^plugins:\$#plugins:\n  - name: file-log\n    config: {path: $work/requests.log}#" "$work/bench.yml"
+fi
+if [[ $ship == 1 || $ship == *otel* ]]; then
+  sed -i "s#^plugins:\$#plugins:\n  - name: opentelemetry\n    config: {traces_endpoint: 'http://127.0.0.1:19082/v1/traces', sampling_rate: 1}#" "$work/bench.yml"
 fi
 if [[ ${BENCH_CACHE:-0} == 1 ]]; then
   cat >> "$work/bench.yml" <<YML

@@ -33,6 +33,6 @@ public class FileLogFilter extends LogPluginFilter<FileLogSchema.Config> {
             HttpServletRequest request,
             HttpServletResponse response,
             KongLogRecord.Outcome outcome) {
-        writers.write(config, KongLogRecord.serialize(request, response, context, outcome));
+        writers.write(config, record(context, request, response, outcome));
     }
 }

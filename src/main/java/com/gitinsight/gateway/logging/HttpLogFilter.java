@@ -33,6 +33,6 @@ public class HttpLogFilter extends LogPluginFilter<HttpLogSchema.Config> {
             HttpServletRequest request,
             HttpServletResponse response,
             KongLogRecord.Outcome outcome) {
-        queues.offer(config, KongLogRecord.serialize(request, response, context, outcome));
+        queues.offer(config, record(context, request, response, outcome));
     }
 }

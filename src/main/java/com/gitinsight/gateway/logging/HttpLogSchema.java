@@ -30,7 +30,9 @@ public final class HttpLogSchema implements PluginSchema {
 
     /**
      * {@code endpoint} without its user info (sent as {@code authorization}, null when none) and
-     * without its query (Kong drops it).
+     * without its query (Kong drops it). {@code queueKey}: Kong shares a queue between instances
+     * with the same endpoint settings (user info included); here also the same headers and queue
+     * settings, so no record is ever sent with another instance's credentials.
      */
     public record Config(
             URI endpoint,
@@ -40,23 +42,37 @@ public final class HttpLogSchema implements PluginSchema {
             long timeoutMs,
             long keepaliveMs,
             Map<String, String> headers,
-            QueueSpec queue)
+            QueueSpec queue,
+            String queueKey)
             implements PluginConfig {
+
+        Config(
+                URI endpoint,
+                String authorization,
+                String method,
+                String contentType,
+                long timeoutMs,
+                long keepaliveMs,
+                Map<String, String> headers,
+                QueueSpec queue) {
+            // Made once, at load: the queue is looked up by it on every request.
+            this(
+                    endpoint,
+                    authorization,
+                    method,
+                    contentType,
+                    timeoutMs,
+                    keepaliveMs,
+                    headers,
+                    queue,
+                    endpoint + "|" + authorization + "|" + method + "|" + contentType + "|" + timeoutMs + "|"
+                            + keepaliveMs + "|" + headers + "|" + queue);
+        }
 
         /** Never prints the authorization (the endpoint's user info). */
         @Override
         public String toString() {
             return "http-log " + method + " " + destination();
-        }
-
-        /**
-         * Kong shares a queue between instances with the same endpoint settings (user info
-         * included); here also the same headers and queue settings, so no record is ever sent with
-         * another instance's credentials.
-         */
-        public String queueKey() {
-            return endpoint + "|" + authorization + "|" + method + "|" + contentType + "|" + timeoutMs + "|"
-                    + keepaliveMs + "|" + headers + "|" + queue;
         }
 
         /** Where records go, as health, metrics and logs name it: scheme, host and port only (a path may hold a token). */

@@ -16,11 +16,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Kong's basic log serializer ({@code kong.log.serialize} in {@code kong/pdk/log.lua}): the JSON
@@ -192,35 +190,53 @@ public final class KongLogRecord {
     private static long writeRequestHeaders(JsonGenerator g, HttpServletRequest request, RequestContext context)
             throws IOException {
         Map<String, String> overrides = context.upstreamHeaders();
-        Map<String, List<String>> headers = new TreeMap<>();
+        java.util.Set<String> credentials = context.credentialHeaders();
+        List<String> written = new ArrayList<>(16);
         long bytes = 0;
-        int count = 0;
-        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements() && count < MAX_HEADERS; ) {
+        g.writeStartObject();
+        for (Enumeration<String> names = request.getHeaderNames();
+                names.hasMoreElements() && written.size() < MAX_HEADERS; ) {
             String name = names.nextElement();
             String lower = name.toLowerCase(Locale.ROOT);
-            if (overrides.containsKey(name)
-                    || headers.containsKey(lower)
+            if ((!overrides.isEmpty() && overrides.containsKey(name))
+                    || written.contains(lower)
                     || IdentityHeaders.isIdentity(IdentityHeaders.fold(name))) {
-                continue; // a client's identity header never reached the backend: not shown as if it had
+                continue; // set by a plugin (below), seen in another case, or never sent (a client's identity header)
             }
-            List<String> values = new ArrayList<>(1);
-            for (Enumeration<String> v = request.getHeaders(name); v.hasMoreElements(); ) {
-                String value = v.nextElement();
-                values.add(value);
-                bytes += name.length() + value.length() + 4;
-                count++;
+            written.add(lower);
+            g.writeFieldName(lower);
+            boolean redact = REDACTED_REQUEST.contains(lower) || (!credentials.isEmpty() && credentials.contains(name));
+            Enumeration<String> values = request.getHeaders(name);
+            String first = values.hasMoreElements() ? values.nextElement() : "";
+            bytes += name.length() + first.length() + 4;
+            if (!values.hasMoreElements()) {
+                g.writeString(redact ? REDACTED : bounded(first));
+                continue;
             }
-            headers.put(lower, values);
+            if (redact) {
+                g.writeString(REDACTED);
+                while (values.hasMoreElements()) {
+                    bytes += name.length() + values.nextElement().length() + 4;
+                }
+                continue;
+            }
+            g.writeStartArray();
+            g.writeString(bounded(first));
+            while (values.hasMoreElements()) {
+                String v = values.nextElement();
+                bytes += name.length() + v.length() + 4;
+                g.writeString(bounded(v));
+            }
+            g.writeEndArray();
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            if (e.getValue() != null && count++ < MAX_HEADERS) {
-                headers.put(e.getKey().toLowerCase(Locale.ROOT), List.of(e.getValue()));
+            String lower = e.getKey().toLowerCase(Locale.ROOT);
+            if (e.getValue() != null && written.size() < MAX_HEADERS && !written.contains(lower)) {
+                written.add(lower);
+                g.writeStringField(lower, credentials.contains(lower) ? REDACTED : bounded(e.getValue()));
             }
         }
-        for (String name : context.credentialHeaders()) {
-            headers.computeIfPresent(name.toLowerCase(Locale.ROOT), (k, v) -> List.of(REDACTED));
-        }
-        writeHeaders(g, headers, true);
+        g.writeEndObject();
         return bytes;
     }
 
@@ -236,47 +252,38 @@ public final class KongLogRecord {
     }
 
     private static long writeResponseHeaders(JsonGenerator g, HttpServletResponse response) throws IOException {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
+        List<String> written = new ArrayList<>(16);
         long bytes = 0;
-        Collection<String> names = response.getHeaderNames();
-        for (String name : names) {
+        g.writeStartObject();
+        for (String name : response.getHeaderNames()) {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (headers.containsKey(lower) || headers.size() >= MAX_HEADERS) {
-                continue;
+            if (written.contains(lower) || written.size() >= MAX_HEADERS) {
+                continue; // the container lists a repeated header once per value
             }
-            List<String> values = new ArrayList<>(response.getHeaders(name));
+            written.add(lower);
+            Collection<String> values = response.getHeaders(name);
             for (String v : values) {
                 bytes += name.length() + v.length() + 4;
             }
-            headers.put(lower, values);
-        }
-        String type = response.getContentType();
-        if (type != null && !headers.containsKey("content-type")) {
-            headers.put("content-type", List.of(type));
-        }
-        writeHeaders(g, headers, false);
-        return bytes;
-    }
-
-    private static void writeHeaders(JsonGenerator g, Map<String, List<String>> headers, boolean redact)
-            throws IOException {
-        g.writeStartObject();
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            String name = e.getKey();
-            g.writeFieldName(name);
-            if (redact ? REDACTED_REQUEST.contains(name) : name.equals("set-cookie")) {
+            g.writeFieldName(lower);
+            if (lower.equals("set-cookie")) {
                 g.writeString(REDACTED);
-            } else if (e.getValue().size() == 1) {
-                g.writeString(bounded(e.getValue().get(0)));
+            } else if (values.size() == 1) {
+                g.writeString(bounded(values.iterator().next()));
             } else {
                 g.writeStartArray();
-                for (String v : e.getValue()) {
+                for (String v : values) {
                     g.writeString(bounded(v));
                 }
                 g.writeEndArray();
             }
         }
+        String type = response.getContentType();
+        if (type != null && !written.contains("content-type")) {
+            g.writeStringField("content-type", type);
+        }
         g.writeEndObject();
+        return bytes;
     }
 
     /**

@@ -49,7 +49,8 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
             return;
         }
         context.keepTries();
-        CountingResponse counting = new CountingResponse(response);
+        // One counting wrapper for every log plugin on the request: an outer one's is reused.
+        CountingResponse counting = response instanceof CountingResponse c ? c : new CountingResponse(response);
         boolean failed = true;
         try {
             chain.doFilter(request, counting);
@@ -77,6 +78,23 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
 
     private static boolean isGatewayOwn(String path) {
         return path != null && (path.equals("/_gateway") || path.startsWith("/_gateway/"));
+    }
+
+    /**
+     * Kong's basic log record of the finished exchange, made once per request: file-log and http-log
+     * on one request ship the same bytes.
+     */
+    protected static byte[] record(
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            KongLogRecord.Outcome outcome) {
+        byte[] made = context.logRecord();
+        if (made == null) {
+            made = KongLogRecord.serialize(request, response, context, outcome);
+            context.logRecord(made);
+        }
+        return made;
     }
 
     /** Logs the finished exchange; must not block (hand the entry to a queue or a writer thread). */

@@ -58,6 +58,9 @@ public final class RequestContext {
     private java.util.Set<String> credentialArguments;
 
     private java.util.Set<String> credentialHeaders;
+    /** The request's log record once a log plugin made it (the next one ships the same bytes). */
+    private byte[] logRecord;
+
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
 
@@ -411,5 +414,14 @@ public final class RequestContext {
     /** Header names (any case) that carried a credential. */
     public java.util.Set<String> credentialHeaders() {
         return credentialHeaders == null ? java.util.Set.of() : credentialHeaders;
+    }
+
+    /** The serialized log record a log plugin made for this request, or null. */
+    public byte[] logRecord() {
+        return logRecord;
+    }
+
+    public void logRecord(byte[] record) {
+        this.logRecord = record;
     }
 }

@@ -147,7 +147,10 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             String token,
             String realm)
             throws IOException, ServletException {
-        SsoLogin.Login login = sso.login(token, settings, credentials);
+        SsoLogin.Login login;
+        try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin.jwt")) {
+            login = sso.login(token, settings, credentials); // JWKS fetches included
+        }
         if (login == null) {
             return false;
         }

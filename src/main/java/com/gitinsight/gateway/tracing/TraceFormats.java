@@ -57,6 +57,18 @@ final class TraceFormats {
 
     private TraceFormats() {}
 
+    /** Whether the request has the header a format's context is in (its propagator has nothing else to read). */
+    private static boolean carries(HttpServletRequest request, String format) {
+        return switch (format) {
+            case "w3c" -> request.getHeader("traceparent") != null;
+            case "b3", "b3-single" -> request.getHeader("b3") != null || request.getHeader("x-b3-traceid") != null;
+            case "jaeger" -> request.getHeader("uber-trace-id") != null;
+            case "ot" -> request.getHeader("ot-tracer-traceid") != null;
+            case "aws" -> request.getHeader("x-amzn-trace-id") != null;
+            default -> true;
+        };
+    }
+
     static TextMapPropagator propagator(String format) {
         return PROPAGATORS.get(format);
     }
@@ -67,6 +79,9 @@ final class TraceFormats {
     /** The first of {@code formats} whose headers hold a valid context, or null. */
     static Extracted extract(HttpServletRequest request, List<String> formats) {
         for (String format : formats) {
+            if (!carries(request, format)) {
+                continue; // most requests carry no context: no propagator runs for them
+            }
             Context c = PROPAGATORS.get(format).extract(Context.root(), request, REQUEST);
             SpanContext span = Span.fromContext(c).getSpanContext();
             if (span.isValid()) {

@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
@@ -60,7 +61,9 @@ final class Tracing {
                 .setEndpoint(config.tracesEndpoint().toString())
                 .setConnectTimeout(Duration.ofMillis(Math.max(1, config.connectTimeoutMs())))
                 .setTimeout(Duration.ofMillis(Math.max(1, config.sendTimeoutMs() + config.readTimeoutMs())))
-                .setRetryPolicy(null);
+                .setRetryPolicy(null)
+                // Marshals into buffers it keeps, not new objects per span (the batch thread's garbage).
+                .setMemoryMode(MemoryMode.REUSABLE_DATA);
         for (Map.Entry<String, String> h : config.headers().entrySet()) {
             otlp.addHeader(h.getKey(), h.getValue());
         }

@@ -1,0 +1,85 @@
+package com.gitinsight.gateway.logging;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.config.ConfigException;
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** http-log's queue and sender against a real endpoint: down at first, then up; what it is sent. */
+class HttpLogQueuesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpLogQueues queues = new HttpLogQueues();
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        queues.stop();
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static HttpLogSchema.Config config(String yaml) throws ConfigException {
+        return (HttpLogSchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse("kong.yml", "_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: " + yaml + "\n")
+                .plugins()
+                .get(0)
+                .config();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void recordsWaitWhileTheEndpointIsDownAndArriveOnceItIsUp() throws Exception {
+        int port = freePort();
+        HttpLogSchema.Config config = config("{http_endpoint: 'http://user:pass@127.0.0.1:" + port
+                + "/logs', headers: {X-Key: k1}, queue: {max_batch_size: 10, max_coalescing_delay: 0.05,"
+                + " initial_retry_delay: 0.05, max_retry_delay: 0.2}}");
+        for (int i = 0; i < 5; i++) {
+            queues.offer(config, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> queues.status().get(0).failedSends() >= 2);
+        assertTrue(queues.status().get(0).lastError().startsWith("failed request to 127.0.0.1:" + port));
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+        List<String> headers = new CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/logs", ex -> {
+            try (ex) {
+                JsonNode batch = JSON.readTree(ex.getRequestBody().readAllBytes());
+                batch.forEach(received::add);
+                headers.add(ex.getRequestHeaders().getFirst("Authorization") + "|"
+                        + ex.getRequestHeaders().getFirst("X-Key") + "|"
+                        + ex.getRequestHeaders().getFirst("Content-Type"));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 5);
+        assertEquals(0, received.get(0).get("n").asInt());
+        assertEquals("Basic dXNlcjpwYXNz|k1|application/json", headers.get(0));
+        assertEquals(0, queues.status().get(0).lost());
+        assertEquals(null, queues.status().get(0).lastError());
+        assertEquals("http://127.0.0.1:" + port, queues.status().get(0).endpoint(), "no user info, no path");
+    }
+}

@@ -1,0 +1,93 @@
+package com.gitinsight.gateway.tracing;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.runtime.RequestTrace;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The SDK's exporter with Kong's retries against a collector that is down at first, then up. */
+class TracingExportTest {
+
+    private HttpServer collector;
+    private Tracing tracing;
+
+    @AfterEach
+    void stop() {
+        if (tracing != null) {
+            tracing.shutdown(2_000);
+        }
+        if (collector != null) {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void spansMadeWhileTheCollectorIsDownArriveOnceItIsUp() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
+                                + " {traces_endpoint: 'http://127.0.0.1:" + port
+                                + "/v1/traces', headers: {X-Access-Token: t},"
+                                + " queue: {max_coalescing_delay: 0.05, initial_retry_delay: 0.05, max_retry_delay: 0.2}}\n")
+                .plugins()
+                .get(0)
+                .config();
+        tracing = new Tracing(config, 1.0, "node-1", "test");
+        Span root = tracing.tracer.spanBuilder("kong").startSpan();
+        OtelRequestTrace trace = new OtelRequestTrace(tracing, root, List.of("w3c"));
+        RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", 8080, 1);
+        Map<String, String> sent = new HashMap<>();
+        attempt.propagate(sent::put);
+        attempt.answered(200);
+        try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
+            assertTrue(p != null);
+        }
+        root.end();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().failedSends() >= 1);
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        List<String> tokens = new CopyOnWriteArrayList<>();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ExportTraceServiceRequest request =
+                        ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes());
+                request.getResourceSpansList()
+                        .forEach(rs -> rs.getScopeSpansList().forEach(ss -> received.addAll(ss.getSpansList())));
+                tokens.add(ex.getRequestHeaders().getFirst("X-Access-Token"));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+        assertEquals("t", tokens.get(0));
+        assertEquals(0, tracing.status().lost());
+        String traceparent = sent.get("traceparent");
+        String balancerId = received.stream()
+                .filter(s -> s.getName().equals("kong.balancer"))
+                .map(s -> java.util.HexFormat.of().formatHex(s.getSpanId().toByteArray()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("00-" + root.getSpanContext().getTraceId() + "-" + balancerId + "-01", traceparent);
+    }
+}
