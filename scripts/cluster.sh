@@ -3,6 +3,9 @@
 # in the foreground until Ctrl-C (or TERM), which stops them all.
 #   scripts/cluster.sh                 2 nodes on 8101, 8102; nginx on 8100
 #   scripts/cluster.sh --nodes 3       3 nodes
+#   scripts/cluster.sh --store postgres  the nodes share a PostgreSQL configuration store instead of the file
+#                                      (CLUSTER_STORE_URL, default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
+#                                      the first node imports GATEWAY_CONFIG when the store is empty)
 # Environment: CLUSTER_NODES (2), CLUSTER_PORT (8100: nginx; node i on CLUSTER_PORT+i),
 #   GATEWAY_CONFIG (server-config/gateway.yml: one file for every node, so a change made through one
 #   node's admin API reaches the others through their file watchers), GATEWAY_ADMIN_TOKEN (one for
@@ -13,14 +16,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 nodes=${CLUSTER_NODES:-2}
+store=file
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --nodes) nodes=$2; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --store) store=$2; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
+case "$store" in
+  file) ;;
+  postgres) export GATEWAY_CONFIG_STORE=${CLUSTER_STORE_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres} ;;
+  *) echo "unknown store: $store (file or postgres)" >&2; exit 2 ;;
+esac
 front=${CLUSTER_PORT:-8100}
 dir=${CLUSTER_DIR:-$root/target/cluster}
 config=$(realpath "${GATEWAY_CONFIG:-server-config/gateway.yml}")
@@ -114,7 +124,7 @@ done
 pids+=($!)
 cat <<MSG >&2
 cluster ready: nginx on http://127.0.0.1:$front in front of nodes on ports $((front + 1))-$((front + nodes))
-  config (shared): $config
+  config: $([[ $store == postgres ]] && echo "the PostgreSQL store (imported from $config when it was empty)" || echo "$config (shared)")
   admin token: $GATEWAY_ADMIN_TOKEN
 MSG
 echo "ready" >"$dir/ready"

@@ -6,6 +6,8 @@ import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.ConfigFile;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
+import com.gitinsight.gateway.store.PostgresStore;
+import com.gitinsight.gateway.store.Unavailable;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,7 +44,9 @@ public class ConfigAdmin {
     void start() {
         file = new ConfigFile(runtime.configPath(), settings.backupsKept());
         audit = new AuditLog(file.backupDirectory().resolve("audit.log"));
-        redaction = new Redaction(runtime.parser(), file.path().toString(), new RedactionKey(file));
+        // In a fleet every node must turn a token back into the same secret: the key is the store's.
+        RedactionKey key = runtime.storeConfigured() ? new RedactionKey(() -> storeKey()) : new RedactionKey(file);
+        redaction = new Redaction(runtime.parser(), file.path().toString(), key);
         writer = new ConfigWriter(
                 file,
                 audit,
@@ -120,7 +124,7 @@ public class ConfigAdmin {
         return commit(
                 ifMatch,
                 who,
-                "rollback to backup " + backup,
+                (runtime.storeConfigured() ? "rollback to version " : "rollback to backup ") + backup,
                 base -> backupText(backup).orElseThrow(() -> new AdminException(404, "No backup " + backup)));
     }
 
@@ -131,6 +135,9 @@ public class ConfigAdmin {
      */
     private Outcome commit(String ifMatch, AdminIdentity who, String action, ConfigWriter.Edit edit)
             throws AdminException {
+        if (runtime.storeConfigured()) {
+            return commitToStore(ifMatch, who, action, edit);
+        }
         Outcome[] outcome = new Outcome[1];
         runtime.change(() -> {
             GatewayConfig running = running();
@@ -140,6 +147,83 @@ public class ConfigAdmin {
             return changed ? written.config() : null;
         });
         return outcome[0];
+    }
+
+    /**
+     * A change in a fleet: one transaction on the store's row (If-Match checked against it, the new
+     * document built from it, validated, written with its history entry and notification), then
+     * installed here at once; the other nodes install it on the notification.
+     */
+    private Outcome commitToStore(String ifMatch, AdminIdentity who, String action, ConfigWriter.Edit edit)
+            throws AdminException {
+        PostgresStore store = store();
+        GatewayConfig running = running();
+        GatewayConfig[] parsed = new GatewayConfig[1];
+        try {
+            PostgresStore.Stored stored = store.write(ifMatch, who.toString(), action, base -> {
+                GatewayConfig next = parse(redaction.restore(edit.apply(base.text()), base.text()));
+                parsed[0] = next;
+                return new PostgresStore.Next(next.text(), next.hash(), base.format());
+            });
+            if (parsed[0] != null && stored.hash().equals(parsed[0].hash())) {
+                runtime.installStored(stored.version(), parsed[0]);
+            }
+            GatewayConfig now = running();
+            boolean changed = !now.hash().equals(running.hash());
+            return new Outcome(now, changed, changed ? (int) stored.version() : null);
+        } catch (PostgresStore.Conflict e) {
+            throw new AdminException(
+                    412,
+                    "The configuration changed since you read it (the store now holds \"" + e.current()
+                            + "\"); read it again and retry");
+        } catch (Unavailable e) {
+            throw storeDown(e);
+        }
+    }
+
+    /** The store, or a 503 while this node has not reached it. */
+    private PostgresStore store() throws AdminException {
+        PostgresStore store = runtime.store();
+        if (store == null) {
+            throw new AdminException(
+                    503,
+                    "The configuration store is unreachable; nothing was read or changed."
+                            + " Retry when it is back (the gateway keeps serving its last configuration)");
+        }
+        return store;
+    }
+
+    private static AdminException storeDown(Unavailable e) {
+        return new AdminException(
+                503,
+                "The configuration store is unreachable (" + e.getMessage()
+                        + "); nothing was changed. Retry when it is back (the gateway keeps serving its last configuration)");
+    }
+
+    private byte[] storeKey() throws java.io.IOException {
+        PostgresStore store = runtime.store();
+        if (store == null) {
+            throw new java.io.IOException("the configuration store is unreachable");
+        }
+        byte[] fresh = new byte[RedactionKey.KEY_BYTES];
+        new java.security.SecureRandom().nextBytes(fresh);
+        try {
+            return store.key("redaction", fresh);
+        } catch (Unavailable e) {
+            throw new java.io.IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The stored versions, newest first (a fleet's history), or null when the gateway runs from its file. */
+    List<PostgresStore.HistoryEntry> storeHistory(int limit) throws AdminException {
+        if (!runtime.storeConfigured()) {
+            return null;
+        }
+        try {
+            return store().history(limit);
+        } catch (Unavailable e) {
+            throw storeDown(e);
+        }
     }
 
     /** Records an operation that is not a configuration change (purge, breaker reset, target health). */
@@ -152,6 +236,13 @@ public class ConfigAdmin {
     }
 
     Optional<String> backupText(int number) throws AdminException {
+        if (runtime.storeConfigured()) {
+            try {
+                return store().version(number).map(PostgresStore.Stored::text);
+            } catch (Unavailable e) {
+                throw storeDown(e);
+            }
+        }
         try {
             return file.backup(number);
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.ConfigFile;
+import com.gitinsight.gateway.store.PostgresStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,6 +42,20 @@ public class HistoryResource {
         body.put("current", config.running().hash());
         List<JsonNode> audit = config.auditTrail(500);
         ArrayNode data = body.putArray("data");
+        List<PostgresStore.HistoryEntry> stored = config.storeHistory(100);
+        if (stored != null) {
+            // A fleet's history: every stored version, who made it, when and what (rollback takes its number).
+            for (PostgresStore.HistoryEntry h : stored) {
+                ObjectNode n = data.addObject();
+                n.put("number", h.version());
+                n.put("hash", h.hash());
+                n.put("created_at", h.at().toString());
+                n.put("created_by", h.by());
+                n.put("change", h.action());
+            }
+            body.putArray("audit");
+            return ok(config, body);
+        }
         try {
             for (ConfigFile.Backup b : config.backups()) {
                 ObjectNode n = data.addObject();

@@ -27,16 +27,31 @@ import javax.crypto.spec.SecretKeySpec;
 final class RedactionKey {
 
     private static final String ALGORITHM = "HmacSHA256";
-    private static final int KEY_BYTES = 32;
+    static final int KEY_BYTES = 32;
     private static final int TOKEN_BYTES = 16;
+
+    /** Where a key comes from when it is not the file's (a configuration store shared by a fleet). */
+    @FunctionalInterface
+    interface Source {
+        byte[] key() throws IOException;
+    }
 
     private final ConfigFile file;
     private final Path path;
+    private final Source source;
     private SecretKeySpec key;
 
     RedactionKey(ConfigFile file) {
         this.file = file;
         this.path = file.backupDirectory().resolve("redaction.key");
+        this.source = null;
+    }
+
+    /** The key {@code source} gives (made there once, shared by every node that reads it). */
+    RedactionKey(Source source) {
+        this.file = null;
+        this.path = null;
+        this.source = source;
     }
 
     /** The token that stands for {@code secret}. */
@@ -52,6 +67,13 @@ final class RedactionKey {
     }
 
     private synchronized SecretKeySpec key() throws IOException {
+        if (key == null && source != null) {
+            byte[] bytes = source.key();
+            if (bytes.length != KEY_BYTES) {
+                throw new IOException("the store's redaction key is not " + KEY_BYTES + " bytes");
+            }
+            key = new SecretKeySpec(bytes, ALGORITHM);
+        }
         if (key == null) {
             byte[] bytes = existing();
             key = new SecretKeySpec(bytes != null ? bytes : create(), ALGORITHM);
@@ -97,6 +119,6 @@ final class RedactionKey {
 
     @Override
     public String toString() {
-        return "RedactionKey[" + path + "]"; // never the key
+        return "RedactionKey[" + (path != null ? path : "store") + "]"; // never the key
     }
 }

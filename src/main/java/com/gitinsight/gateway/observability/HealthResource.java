@@ -10,6 +10,7 @@ import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.GatewayVersion;
+import com.gitinsight.gateway.store.PostgresStore;
 import com.gitinsight.gateway.tracing.Tracers;
 import com.gitinsight.gateway.upstream.TargetHealth;
 import com.gitinsight.gateway.upstream.TargetStatus;
@@ -130,6 +131,7 @@ public class HealthResource {
     private void ready(ArrayNode checks) {
         GatewaySnapshot snapshot = runtime.snapshot();
         ObjectNode config = check(checks, "config", snapshot != null);
+        configStore(checks);
         if (snapshot == null) {
             return;
         }
@@ -167,6 +169,31 @@ public class HealthResource {
     }
 
     /** The gateway's version, from the build. */
+    /**
+     * A fleet's configuration store: UP while it answers; {@code degraded} while it does not (the node
+     * keeps serving its last configuration, so it stays ready; a node that never loaded one is not
+     * ready through the {@code config} check).
+     */
+    private void configStore(ArrayNode checks) {
+        if (!runtime.storeConfigured()) {
+            return;
+        }
+        PostgresStore store = runtime.store();
+        boolean reachable = store != null && store.available();
+        ObjectNode data = check(checks, "config-store", true);
+        data.put("store", runtime.storeDescription());
+        data.put("degraded", !reachable);
+        data.put("version", runtime.appliedVersion());
+        if (store != null) {
+            data.put("since", store.since().toString());
+            if (store.lastError() != null) {
+                data.put("last_error", store.lastError());
+            }
+        } else {
+            data.put("last_error", "not reached yet");
+        }
+    }
+
     /**
      * Where logs and traces go (file-log, http-log, opentelemetry): never DOWN (a log sink failing
      * must not take the node out of rotation), {@code degraded} with the counts when entries are lost.

@@ -85,6 +85,22 @@ public class CurrentRequestFilter extends HttpFilter {
             return;
         }
         GatewaySnapshot snapshot = runtime.snapshot();
+        if (snapshot == null) {
+            // A fleet node that has not reached its configuration store yet: not ready, never an
+            // empty configuration. Health still answers (DOWN), so orchestrators can tell.
+            if (path.startsWith("/_gateway/health")) {
+                chain.doFilter(request, response);
+                return;
+            }
+            ErrorResponses.write(
+                    request,
+                    response,
+                    503,
+                    "The gateway has no configuration yet (its configuration store is unreachable)",
+                    "Retry-After",
+                    "5");
+            return;
+        }
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match = isGatewayOwn(path) ? null : match(snapshot.router(), request, path);
         if (match == AMBIGUOUS) {

@@ -5,6 +5,10 @@ import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.routing.Router;
+import com.gitinsight.gateway.store.ConnectionSource;
+import com.gitinsight.gateway.store.PostgresStore;
+import com.gitinsight.gateway.store.StoreSettings;
+import com.gitinsight.gateway.store.Unavailable;
 import com.gitinsight.gateway.upstream.ServiceGuards;
 import com.gitinsight.gateway.upstream.TargetRegistry;
 import com.gitinsight.gateway.upstream.UpstreamServices;
@@ -53,6 +57,26 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     @ConfigProperty(name = "gateway.config.poll-interval-ms", defaultValue = "1000")
     long pollIntervalMillis;
 
+    /** {@code file}, a PostgreSQL JDBC URL or {@code jndi:<name>} (see {@code store.StoreSettings}). */
+    @Inject
+    @ConfigProperty(name = "gateway.config.store", defaultValue = "file")
+    String storeSetting;
+
+    /** How often a store's node checks the stored version besides its notifications (a lost one is caught). */
+    @Inject
+    @ConfigProperty(name = "gateway.config.store.check-interval-ms", defaultValue = "5000")
+    long storeCheckMillis;
+
+    private volatile PostgresStore store;
+    private volatile String storeDescription;
+    /** The stored version installed here (0: none yet). */
+    private long appliedVersion;
+    /** Why the stored version is not the one running (it is invalid), or null. */
+    private volatile String storeRejected;
+
+    private final java.util.concurrent.atomic.AtomicLong storeReloads = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean stopping;
+
     /** The container's HTTP request threads; a service's default bulkhead is three quarters of them. */
     @Inject
     @ConfigProperty(name = "gateway.request-threads", defaultValue = "200")
@@ -96,7 +120,6 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         parser = new KongConfigParser(
                 PluginRegistry.builtIn(),
                 name -> mpConfig.getOptionalValue(name, String.class).orElse(null));
-        GatewayConfig config = parser.load(file);
         upstreamServices = new UpstreamServices(
                 new UpstreamServices.Settings(
                         dnsServers(),
@@ -107,11 +130,142 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
                         probeThreads),
                 new TargetRegistry());
         guards = new ServiceGuards(Math.max(1, requestThreads * 3 / 4));
+        StoreSettings settings = StoreSettings.parse(
+                storeSetting,
+                name -> mpConfig.getOptionalValue(name, String.class).orElse(null));
+        if (settings.kind() != StoreSettings.Kind.FILE) {
+            startFromStore(settings, file);
+            return;
+        }
+        GatewayConfig config = parser.load(file);
         current.set(build(config, null));
         installed.fire(current.get());
         LOG.info(() -> "GitInsight Gateway loaded " + file + " (hash " + config.hash() + ", " + config.counts() + ")");
         reloader = new ConfigReloader(file, parser, config, this::swap);
         reloader.start(pollIntervalMillis);
+    }
+
+    /**
+     * A fleet's configuration from PostgreSQL: connect, make the tables, import the file once when
+     * the store holds nothing, install the stored version, then watch for the next. A node that
+     * cannot reach the store keeps trying in the background and serves nothing until it has a
+     * configuration (not ready: 503), rather than an empty one.
+     */
+    private void startFromStore(StoreSettings settings, Path file) {
+        storeDescription = settings.toString();
+        ConnectionSource connections = settings.connections();
+        if (!connectStore(connections, file)) {
+            ContainerThreads.factory("gateway-config-store-connect")
+                    .newThread(() -> {
+                        long backoff = 500;
+                        while (!stopping && store == null) {
+                            try {
+                                Thread.sleep(backoff);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            backoff = Math.min(5_000, backoff * 2);
+                            connectStore(connections, file);
+                        }
+                    })
+                    .start();
+        }
+    }
+
+    private boolean connectStore(ConnectionSource connections, Path file) {
+        try {
+            PostgresStore opened = PostgresStore.open(connections, ContainerThreads.factory("gateway-config-store"));
+            PostgresStore.Stored stored = opened.read().orElse(null);
+            if (stored == null) {
+                GatewayConfig imported = parser.load(file);
+                stored = opened.importIfEmpty(
+                        new PostgresStore.Next(imported.text(), imported.hash(), format(file.toString())),
+                        "import of " + file);
+                LOG.info(() -> "configuration store " + connections.describe() + ": imported " + file);
+            }
+            applyStored(stored);
+            store = opened;
+            opened.watch(stored.version(), storeCheckMillis, this::applyStored);
+            PostgresStore.Stored first = stored;
+            LOG.info(() -> "GitInsight Gateway runs version " + first.version() + " of " + connections.describe());
+            return true;
+        } catch (Unavailable e) {
+            LOG.warning(() -> e.getMessage() + "; not ready until it is reachable (retrying)");
+            storeRejected = e.getMessage();
+            return false;
+        } catch (ConfigException e) {
+            // The file to import is invalid: nothing to serve; said once, tried again with the store.
+            LOG.severe(() -> "configuration store: cannot import " + file + ": " + e.getMessage());
+            storeRejected = e.getMessage();
+            return false;
+        }
+    }
+
+    /** {@code yaml} or {@code json}, as the file's name says. */
+    public static String format(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? "json" : "yaml";
+    }
+
+    /**
+     * Installs a stored version newer than the one running (a notification, the periodic check, or
+     * this node's own write); an invalid one is refused and the running configuration kept.
+     */
+    private synchronized void applyStored(PostgresStore.Stored stored) {
+        if (stored.version() <= appliedVersion) {
+            return;
+        }
+        GatewayConfig config;
+        try {
+            config = parser.parse("config store version " + stored.version() + "." + stored.format(), stored.text());
+        } catch (ConfigException e) {
+            storeRejected = e.getMessage();
+            LOG.severe(() -> "configuration store: version " + stored.version() + " is invalid; keeping the running"
+                    + " configuration: " + e.getMessage());
+            appliedVersion = stored.version();
+            return;
+        }
+        installStored(stored.version(), config);
+    }
+
+    /** Installs {@code config}, stored as {@code version}, unless a newer version already runs. */
+    public synchronized void installStored(long version, GatewayConfig config) {
+        if (version <= appliedVersion) {
+            return;
+        }
+        appliedVersion = version;
+        storeRejected = null;
+        GatewaySnapshot old = current.get();
+        if (old != null && old.config().hash().equals(config.hash())) {
+            return;
+        }
+        if (old == null) {
+            current.set(build(config, null));
+            installed.fire(current.get());
+        } else {
+            swap(config);
+            storeReloads.incrementAndGet();
+        }
+        LOG.info(() -> "configuration store: version " + version + " installed (hash " + config.hash() + ")");
+    }
+
+    /** The configuration store, or null when the gateway runs from its file (or has not reached the store yet). */
+    public PostgresStore store() {
+        return store;
+    }
+
+    /** Whether the gateway runs from a configuration store (not a file). */
+    public boolean storeConfigured() {
+        return storeDescription != null;
+    }
+
+    /** The store, as health shows it (no password), or null. */
+    public String storeDescription() {
+        return storeDescription;
+    }
+
+    /** The stored version running here (0: none). */
+    public synchronized long appliedVersion() {
+        return appliedVersion;
     }
 
     private List<InetSocketAddress> dnsServers() {
@@ -161,6 +315,14 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         if (reloader != null) {
             reloader.checkNow();
         }
+        PostgresStore s = store;
+        if (s != null) {
+            try {
+                s.read().ifPresent(this::applyStored);
+            } catch (Unavailable e) {
+                LOG.warning(e::getMessage);
+            }
+        }
     }
 
     /**
@@ -169,6 +331,9 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
      * change nothing. The file watcher is held off meanwhile, so the two never interleave.
      */
     public <E extends Exception> GatewayConfig change(ConfigReloader.Work<GatewayConfig, E> work) throws E {
+        if (reloader == null) {
+            throw new IllegalStateException("the gateway runs from a configuration store: changes go through it");
+        }
         return reloader.exclusively(() -> {
             GatewayConfig next = work.run();
             if (next != null) {
@@ -189,7 +354,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     }
 
     public long reloads() {
-        return reloader == null ? 0 : reloader.reloads();
+        return reloader == null ? storeReloads.get() : reloader.reloads();
     }
 
     public long reloadFailures() {
@@ -198,13 +363,17 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
 
     /** Why the file on disk is not the configuration running, or null. */
     public String pendingError() {
-        return reloader == null ? null : reloader.lastError();
+        return reloader == null ? storeRejected : reloader.lastError();
     }
 
     @PreDestroy
     void stop() {
+        stopping = true;
         if (reloader != null) {
             reloader.close();
+        }
+        if (store != null) {
+            store.close();
         }
         GatewaySnapshot last = current.get();
         if (last != null) {

@@ -1,0 +1,103 @@
+package com.gitinsight.gateway.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+
+/**
+ * Where the store's connections come from: a JDBC URL (through the PostgreSQL driver in the WAR) or
+ * the server's own data source. Connections are short-lived (an admin write, a read), but for the
+ * one a node listens on; each waits at most a few seconds to connect, so an unreachable store is
+ * reported, not waited for.
+ */
+public abstract class ConnectionSource {
+
+    private static final int CONNECT_SECONDS = 3;
+    private static final int READ_SECONDS = 10;
+
+    abstract Connection connect() throws SQLException;
+
+    /** A connection for LISTEN: no read timeout (it waits for notifications). */
+    abstract Connection connectForListening() throws SQLException;
+
+    /** Where, for logs and health: never a password. */
+    public abstract String describe();
+
+    /** A JDBC URL such as {@code jdbc:postgresql://127.0.0.1:5432/gateway?user=gateway}. */
+    public static ConnectionSource url(String url) {
+        return new ConnectionSource() {
+            @Override
+            Connection connect() throws SQLException {
+                return DriverManager.getConnection(url, timeouts(READ_SECONDS));
+            }
+
+            @Override
+            Connection connectForListening() throws SQLException {
+                return DriverManager.getConnection(url, timeouts(0));
+            }
+
+            @Override
+            public String describe() {
+                return redacted(url);
+            }
+
+            @Override
+            String url() {
+                return url;
+            }
+        };
+    }
+
+    /** The server's data source (JNDI), as the server configures it. */
+    public static ConnectionSource dataSource(String name, DataSource dataSource) {
+        return new ConnectionSource() {
+            @Override
+            Connection connect() throws SQLException {
+                return dataSource.getConnection();
+            }
+
+            @Override
+            Connection connectForListening() throws SQLException {
+                return dataSource.getConnection();
+            }
+
+            @Override
+            public String describe() {
+                return "jndi:" + name;
+            }
+
+            @Override
+            DataSource dataSource() {
+                return dataSource;
+            }
+        };
+    }
+
+    /** The JDBC URL, or null for a data source. */
+    String url() {
+        return null;
+    }
+
+    /** The data source, or null for a URL. */
+    DataSource dataSource() {
+        return null;
+    }
+
+    private static Properties timeouts(int readSeconds) {
+        Properties p = new Properties();
+        // Used unless the URL sets them; the driver's defaults wait much longer for an unreachable host.
+        p.setProperty("connectTimeout", Integer.toString(CONNECT_SECONDS));
+        p.setProperty("loginTimeout", Integer.toString(CONNECT_SECONDS));
+        p.setProperty("socketTimeout", Integer.toString(readSeconds));
+        p.setProperty("ApplicationName", "gitinsight-gateway");
+        return p;
+    }
+
+    /** The URL without its query's password and without user info. */
+    static String redacted(String url) {
+        String out = url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return out.replaceAll("//[^/@]*@", "//");
+    }
+}

@@ -1,0 +1,431 @@
+package com.gitinsight.gateway.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * The configuration in PostgreSQL, for a fleet: one row holds the running declarative document and
+ * its version; each change is one transaction that locks that row, checks {@code If-Match} against
+ * its hash, writes the new document, appends it to the history (who, when, what) and sends
+ * {@code NOTIFY gateway_config}. Every node {@linkplain #watch watches}: {@code LISTEN} for a change
+ * within a second, and a periodic version check in case a notification was lost (a reconnect
+ * catches up the same way). The tables are made by a versioned migration ({@link Migrations}).
+ */
+public final class PostgresStore implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PostgresStore.class.getName());
+    static final String CHANNEL = "gateway_config";
+
+    /** A stored version of the document. */
+    public record Stored(long version, String hash, String text, String format, Instant at, String by) {}
+
+    /** A version in the history: who made it, when, and what they did. */
+    public record HistoryEntry(long version, String hash, Instant at, String by, String action) {}
+
+    /** The new document an edit makes from the stored one, with its hash (the ETag). */
+    public record Next(String text, String hash, String format) {}
+
+    /** Builds the new document from the stored one (validating it; a refusal is the caller's exception). */
+    @FunctionalInterface
+    public interface Edit<E extends Exception> {
+        Next apply(Stored base) throws E;
+    }
+
+    /** {@code If-Match} did not match the stored version (the current hash says what it is now). */
+    public static final class Conflict extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String current;
+
+        Conflict(String current) {
+            super("the stored configuration is now " + current);
+            this.current = current;
+        }
+
+        public String current() {
+            return current;
+        }
+    }
+
+    private final ConnectionSource connections;
+    private final ThreadFactory threads;
+    private volatile boolean closed;
+    private volatile boolean available;
+    private volatile String lastError;
+    private volatile Instant since = Instant.now();
+    private Thread watcher;
+
+    private PostgresStore(ConnectionSource connections, ThreadFactory threads) {
+        this.connections = connections;
+        this.threads = threads;
+    }
+
+    /** Connects and migrates the tables to this version's; {@link Unavailable} when the store cannot be reached. */
+    public static PostgresStore open(ConnectionSource connections, ThreadFactory threads) throws Unavailable {
+        PostgresStore store = new PostgresStore(connections, threads);
+        try {
+            Migrations.migrate(connections);
+            store.reachable();
+        } catch (RuntimeException | SQLException e) {
+            throw new Unavailable("cannot reach or prepare the configuration store " + connections.describe(), e);
+        }
+        return store;
+    }
+
+    /** The stored document, or empty when the store holds none yet. */
+    public Optional<Stored> read() throws Unavailable {
+        try (Connection c = connections.connect()) {
+            Optional<Stored> s = read(c, false);
+            reachable();
+            return s;
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private static Optional<Stored> read(Connection c, boolean forUpdate) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                        "SELECT version, hash, document, format, updated_at, updated_by FROM gateway_config WHERE id = 1"
+                                + (forUpdate ? " FOR UPDATE" : ""));
+                ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Stored(
+                    r.getLong(1),
+                    r.getString(2),
+                    r.getString(3),
+                    r.getString(4),
+                    r.getTimestamp(5).toInstant(),
+                    r.getString(6)));
+        }
+    }
+
+    /**
+     * Stores {@code text} as version 1 when the store holds nothing yet (the first node to start
+     * imports its file; a node that loses the race reads the winner's); returns what is stored.
+     */
+    public Stored importIfEmpty(Next document, String who) throws Unavailable {
+        try (Connection c = connections.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s =
+                    c.prepareStatement("INSERT INTO gateway_config (id, version, hash, document, format, updated_by)"
+                            + " VALUES (1, 1, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                s.setString(1, document.hash());
+                s.setString(2, document.text());
+                s.setString(3, document.format());
+                s.setString(4, who);
+                if (s.executeUpdate() == 1) {
+                    history(c, 1, document, who, "import", null);
+                    notify(c, 1);
+                }
+            }
+            c.commit();
+            Stored stored = read(c, false).orElseThrow(() -> new SQLException("the imported row is missing"));
+            reachable();
+            return stored;
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * One change, one transaction: the row is locked, {@code ifMatch} (a hash, or null) checked
+     * against it ({@link Conflict}: of two writers with one {@code If-Match}, exactly one wins),
+     * {@code edit} makes the new document from it, and unless that is the same document the row,
+     * the history and the notification are written together. Returns the version now stored.
+     */
+    public <E extends Exception> Stored write(String ifMatch, String who, String action, Edit<E> edit)
+            throws E, Conflict, Unavailable {
+        try (Connection c = connections.connect()) {
+            c.setAutoCommit(false);
+            try {
+                Stored base = read(c, true).orElseThrow(() -> new SQLException("the store holds no configuration"));
+                if (ifMatch != null && !Etags.matches(ifMatch, base.hash())) {
+                    c.rollback();
+                    throw new Conflict(base.hash());
+                }
+                Next next = edit.apply(base);
+                if (next.hash().equals(base.hash())) {
+                    c.rollback();
+                    return base;
+                }
+                long version = base.version() + 1;
+                try (PreparedStatement s = c.prepareStatement("UPDATE gateway_config SET version = ?, hash = ?,"
+                        + " document = ?, format = ?, updated_at = now(), updated_by = ? WHERE id = 1")) {
+                    s.setLong(1, version);
+                    s.setString(2, next.hash());
+                    s.setString(3, next.text());
+                    s.setString(4, next.format());
+                    s.setString(5, who);
+                    s.executeUpdate();
+                }
+                history(c, version, next, who, action, base.hash());
+                notify(c, version);
+                c.commit();
+                reachable();
+                return read(c, false).orElseThrow();
+            } catch (SQLException | RuntimeException e) {
+                quietRollback(c);
+                throw e;
+            } catch (Exception e) {
+                // The edit's own refusal (or a conflict): nothing was written.
+                quietRollback(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private static void quietRollback(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // The connection is closed next; PostgreSQL rolls back what was not committed.
+        }
+    }
+
+    private static void history(Connection c, long version, Next next, String who, String action, String previous)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO gateway_config_history"
+                + " (version, hash, document, format, created_by, action, previous) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, version);
+            s.setString(2, next.hash());
+            s.setString(3, next.text());
+            s.setString(4, next.format());
+            s.setString(5, who);
+            s.setString(6, action);
+            s.setString(7, previous);
+            s.executeUpdate();
+        }
+    }
+
+    private static void notify(Connection c, long version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            s.setString(1, CHANNEL);
+            s.setString(2, Long.toString(version));
+            s.execute();
+        }
+    }
+
+    /**
+     * The shared key {@code name}: made once ({@code fresh} bytes) by the first node that asks, read
+     * by every other (so all nodes agree, as the gateways sharing a file share its key file).
+     */
+    public byte[] key(String name, byte[] fresh) throws Unavailable {
+        try (Connection c = connections.connect()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO gateway_keys (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+                s.setString(1, name);
+                s.setBytes(2, fresh);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT value FROM gateway_keys WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    reachable();
+                    return r.getBytes(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** The history, newest first, at most {@code limit} versions. */
+    public List<HistoryEntry> history(int limit) throws Unavailable {
+        try (Connection c = connections.connect();
+                PreparedStatement s = c.prepareStatement("SELECT version, hash, created_at, created_by, action"
+                        + " FROM gateway_config_history ORDER BY version DESC LIMIT ?")) {
+            s.setInt(1, limit);
+            List<HistoryEntry> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new HistoryEntry(
+                            r.getLong(1),
+                            r.getString(2),
+                            r.getTimestamp(3).toInstant(),
+                            r.getString(4),
+                            r.getString(5)));
+                }
+            }
+            reachable();
+            return out;
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** The document of version {@code version}, or empty. */
+    public Optional<Stored> version(long version) throws Unavailable {
+        try (Connection c = connections.connect();
+                PreparedStatement s =
+                        c.prepareStatement("SELECT version, hash, document, format, created_at, created_by"
+                                + " FROM gateway_config_history WHERE version = ?")) {
+            s.setLong(1, version);
+            try (ResultSet r = s.executeQuery()) {
+                reachable();
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                Timestamp at = r.getTimestamp(5);
+                return Optional.of(new Stored(
+                        r.getLong(1), r.getString(2), r.getString(3), r.getString(4), at.toInstant(), r.getString(6)));
+            }
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * Tells {@code onNewer} of every stored version newer than {@code applied}: on its notification,
+     * and every {@code checkMillis} in case one was lost; after the store was unreachable, as soon
+     * as it is back. One thread, until {@link #close}.
+     */
+    public synchronized void watch(long applied, long checkMillis, Consumer<Stored> onNewer) {
+        if (watcher != null) {
+            throw new IllegalStateException("already watching");
+        }
+        watcher = threads.newThread(new Watcher(applied, checkMillis, onNewer));
+        watcher.start();
+    }
+
+    private final class Watcher implements Runnable {
+        private long applied;
+        private final long checkMillis;
+        private final Consumer<Stored> onNewer;
+
+        Watcher(long applied, long checkMillis, Consumer<Stored> onNewer) {
+            this.applied = applied;
+            this.checkMillis = checkMillis;
+            this.onNewer = onNewer;
+        }
+
+        @Override
+        public void run() {
+            long backoff = 250;
+            while (!closed) {
+                try (Connection c = connections.connectForListening()) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("LISTEN " + CHANNEL);
+                    }
+                    backoff = 250;
+                    catchUp(c); // what changed while this node was not listening
+                    PGConnection pg = c.unwrap(PGConnection.class);
+                    long nextCheck = System.nanoTime() + checkMillis * 1_000_000;
+                    while (!closed) {
+                        PGNotification[] got = pg.getNotifications((int) Math.min(checkMillis, 500));
+                        boolean due = System.nanoTime() >= nextCheck;
+                        if ((got != null && got.length > 0) || due) {
+                            catchUp(c);
+                            nextCheck = System.nanoTime() + checkMillis * 1_000_000;
+                        }
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (closed) {
+                        return;
+                    }
+                    unreachable(e);
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    backoff = Math.min(5_000, backoff * 2);
+                }
+            }
+        }
+
+        private void catchUp(Connection c) throws SQLException {
+            Optional<Stored> now = read(c, false);
+            reachable();
+            if (now.isPresent() && now.get().version() > applied) {
+                try {
+                    onNewer.accept(now.get());
+                } catch (RuntimeException e) {
+                    LOG.log(
+                            Level.WARNING,
+                            "configuration store: version " + now.get().version() + " was not applied",
+                            e);
+                }
+                applied = now.get().version();
+            }
+        }
+    }
+
+    private void reachable() {
+        if (!available) {
+            if (lastError != null) {
+                LOG.info(() -> "configuration store " + connections.describe() + " is reachable again");
+            }
+            available = true;
+            since = Instant.now();
+        }
+    }
+
+    private Unavailable unreachable(Exception e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (available || lastError == null) {
+            LOG.warning(() -> "configuration store " + connections.describe() + " is unreachable: " + why);
+            since = Instant.now();
+        }
+        available = false;
+        lastError = why;
+        return new Unavailable("the configuration store is unreachable (" + why + ")", e);
+    }
+
+    /** Whether the last use of the store reached it. */
+    public boolean available() {
+        return available;
+    }
+
+    /** Why the store was last unreachable, or null. */
+    public String lastError() {
+        return available ? null : lastError;
+    }
+
+    /** Since when the store has been {@linkplain #available() available} or not. */
+    public Instant since() {
+        return since;
+    }
+
+    /** Where the store is, for health and logs (no password). */
+    public String describe() {
+        return connections.describe();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            t = watcher;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

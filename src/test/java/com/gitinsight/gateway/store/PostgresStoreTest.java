@@ -1,0 +1,227 @@
+package com.gitinsight.gateway.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.testing.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The PostgreSQL configuration store on a real PostgreSQL (127.0.0.1:5432, else an embedded one). */
+class PostgresStoreTest {
+
+    private static TestDatabase db;
+    private final List<PostgresStore> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void database() throws Exception {
+        db = TestDatabase.create();
+    }
+
+    @AfterAll
+    static void drop() throws Exception {
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() throws Exception {
+        // Each test starts from an empty store (the tables stay: the migration made them once).
+        open();
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var s = c.createStatement()) {
+            s.execute("TRUNCATE gateway_config, gateway_config_history, gateway_keys");
+        }
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(PostgresStore::close);
+    }
+
+    private PostgresStore open() throws Unavailable {
+        PostgresStore s = PostgresStore.open(ConnectionSource.url(db.url()), Thread::new);
+        opened.add(s);
+        return s;
+    }
+
+    private static PostgresStore.Next doc(String text) {
+        return new PostgresStore.Next(text, Integer.toHexString(text.hashCode()), "yaml");
+    }
+
+    @Test
+    void theFirstNodeImportsAndTheOthersReadItsVersion() throws Exception {
+        PostgresStore a = open();
+        PostgresStore b = open();
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            Future<PostgresStore.Stored> fromA = two.submit(() -> a.importIfEmpty(doc("from: a"), "node a"));
+            Future<PostgresStore.Stored> fromB = two.submit(() -> b.importIfEmpty(doc("from: b"), "node b"));
+            PostgresStore.Stored sa = fromA.get(10, TimeUnit.SECONDS);
+            PostgresStore.Stored sb = fromB.get(10, TimeUnit.SECONDS);
+            assertEquals(sa, sb, "both nodes run the one imported document");
+            assertEquals(1, sa.version());
+            assertEquals(1, a.history(10).size());
+            assertEquals("import", a.history(10).get(0).action());
+        } finally {
+            two.shutdownNow();
+        }
+        assertEquals(1, open().importIfEmpty(doc("later"), "node c").version(), "a later node imports nothing");
+    }
+
+    @Test
+    void ofTwoWritersWithOneIfMatchExactlyOneWins() throws Exception {
+        PostgresStore a = open();
+        PostgresStore b = open();
+        PostgresStore.Stored base = a.importIfEmpty(doc("v: 1"), "import");
+        String etag = "\"" + base.hash() + "\"";
+        CountDownLatch both = new CountDownLatch(2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        List<Object> results = new CopyOnWriteArrayList<>();
+        try {
+            for (PostgresStore node : List.of(a, b)) {
+                String mine = node == a ? "v: a" : "v: b";
+                two.submit(() -> {
+                    both.countDown();
+                    both.await();
+                    try {
+                        results.add(node.write(etag, "admin", "replace", stored -> doc(mine)));
+                    } catch (PostgresStore.Conflict e) {
+                        results.add(e);
+                    }
+                    return null;
+                });
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 2);
+        } finally {
+            two.shutdownNow();
+        }
+        long wins =
+                results.stream().filter(r -> r instanceof PostgresStore.Stored).count();
+        assertEquals(1, wins, results.toString());
+        PostgresStore.Stored won = (PostgresStore.Stored) results.stream()
+                .filter(r -> r instanceof PostgresStore.Stored)
+                .findFirst()
+                .orElseThrow();
+        PostgresStore.Stored now = a.read().orElseThrow();
+        assertEquals(won.text(), now.text(), "the document is the winner's, whole");
+        assertEquals(2, now.version());
+        PostgresStore.Conflict lost = (PostgresStore.Conflict) results.stream()
+                .filter(r -> r instanceof PostgresStore.Conflict)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(now.hash(), lost.current());
+    }
+
+    @Test
+    void aRefusedEditWritesNothing() throws Exception {
+        PostgresStore a = open();
+        a.importIfEmpty(doc("v: 1"), "import");
+        assertThrows(
+                IllegalStateException.class,
+                () -> a.write(null, "admin", "bad", base -> {
+                    throw new IllegalStateException("invalid document");
+                }));
+        assertEquals(1, a.read().orElseThrow().version());
+        assertEquals(1, a.history(10).size());
+        PostgresStore.Stored same = a.write(null, "admin", "no-op", base -> doc("v: 1"));
+        assertEquals(1, same.version(), "the same document is no new version");
+    }
+
+    @Test
+    void historyKeepsEveryVersionWithWhoAndWhat() throws Exception {
+        PostgresStore a = open();
+        a.importIfEmpty(doc("v: 1"), "import of gateway.yml");
+        a.write(null, "token:ops", "PUT /services/x", base -> doc("v: 2"));
+        a.write(null, "token:ops", "rollback to version 1", base -> doc("v: 1"));
+        List<PostgresStore.HistoryEntry> h = a.history(10);
+        assertEquals(
+                List.of(3L, 2L, 1L),
+                h.stream().map(PostgresStore.HistoryEntry::version).toList());
+        assertEquals("token:ops", h.get(1).by());
+        assertEquals("PUT /services/x", h.get(1).action());
+        assertEquals("v: 2", a.version(2).orElseThrow().text());
+        assertTrue(a.version(9).isEmpty());
+    }
+
+    @Test
+    void aWatcherSeesACommitWithinASecond() throws Exception {
+        PostgresStore writer = open();
+        PostgresStore.Stored first = writer.importIfEmpty(doc("v: 1"), "import");
+        PostgresStore watcher = open();
+        List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
+        // A long safety-net period: what arrives within a second arrived by notification.
+        watcher.watch(first.version(), 60_000, seen::add);
+        Thread.sleep(300); // the watcher's LISTEN is in place (waiting is what is under test below)
+        long start = System.nanoTime();
+        writer.write(null, "admin", "change", base -> doc("v: 2"));
+        await().atMost(Duration.ofSeconds(1)).until(() -> !seen.isEmpty());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos());
+        assertEquals(2, seen.get(0).version());
+    }
+
+    @Test
+    void aWatcherWhoseConnectionDiedCatchesUp() throws Exception {
+        PostgresStore writer = open();
+        PostgresStore.Stored first = writer.importIfEmpty(doc("v: 1"), "import");
+        PostgresStore watcher = open();
+        List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
+        watcher.watch(first.version(), 60_000, seen::add);
+        Thread.sleep(300);
+        // The store drops the watcher's connection (a restart, a failover); a change lands meanwhile.
+        db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'");
+        writer.write(null, "admin", "while away", base -> doc("v: 2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        assertEquals(2, seen.get(seen.size() - 1).version());
+    }
+
+    @Test
+    void aLostNotificationIsCaughtByThePeriodicCheck() throws Exception {
+        PostgresStore writer = open();
+        PostgresStore.Stored first = writer.importIfEmpty(doc("v: 1"), "import");
+        // A change committed without a notification (as if it were lost).
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var s = c.createStatement()) {
+            s.execute("UPDATE gateway_config SET version = 2, hash = 'h2', document = 'v: 2'");
+        }
+        PostgresStore watcher = open();
+        List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
+        watcher.watch(first.version(), 200, seen::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        assertEquals("v: 2", seen.get(0).text());
+    }
+
+    @Test
+    void anUnreachableStoreIsSaidQuicklyAndCleanly() {
+        long start = System.nanoTime();
+        Unavailable e = assertThrows(
+                Unavailable.class,
+                () -> PostgresStore.open(
+                        ConnectionSource.url("jdbc:postgresql://127.0.0.1:1/gateway?user=u&password=secret"),
+                        Thread::new));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
+        assertTrue(!e.getMessage().contains("secret"), e.getMessage());
+    }
+
+    @Test
+    void everyNodeGetsTheOneKey() throws Exception {
+        byte[] one = open().key("redaction", new byte[] {1, 2, 3});
+        byte[] two = open().key("redaction", new byte[] {9, 9, 9});
+        assertArrayEquals(new byte[] {1, 2, 3}, one);
+        assertArrayEquals(one, two);
+    }
+}
