@@ -40,7 +40,8 @@ public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter im
     protected final void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
-        C config = context.plugin(plugin, type);
+        // No context: a node with no configuration yet answering its health checks; no plugin runs.
+        C config = context == null ? null : context.plugin(plugin, type);
         if (config == null) {
             chain.doFilter(request, response);
             return;

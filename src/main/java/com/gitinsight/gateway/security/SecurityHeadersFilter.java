@@ -25,8 +25,10 @@ public class SecurityHeadersFilter extends HttpFilter implements ChainOrder {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        SecurityHeadersSchema.Config config = RequestContext.of(request)
-                .pluginOnEveryResponse(SecurityHeadersSchema.NAME, SecurityHeadersSchema.Config.class);
+        RequestContext context = RequestContext.of(request);
+        SecurityHeadersSchema.Config config = context == null
+                ? null
+                : context.pluginOnEveryResponse(SecurityHeadersSchema.NAME, SecurityHeadersSchema.Config.class);
         if (config == null) {
             chain.doFilter(request, response);
             return;

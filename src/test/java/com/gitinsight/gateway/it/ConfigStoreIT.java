@@ -321,4 +321,52 @@ class ConfigStoreIT {
         JsonNode after = JSON.readTree(get(node(1), "/_gateway/admin/history").body());
         assertTrue(after.at("/data/0/change").asText().startsWith("rollback to version " + imported), after.toString());
     }
+
+    @Test
+    @Order(7)
+    void aNodeStartingWhileTheStoreIsDownServesNothingUntilItIsBack() throws Exception {
+        int port = ClusterIT.freeBlock(1);
+        db.admin("ALTER DATABASE " + dbName() + " ALLOW_CONNECTIONS false");
+        ProcessBuilder pb = new ProcessBuilder("scripts/run.sh")
+                .redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("late-node.log").toFile());
+        pb.environment().put("GATEWAY_PORT", Integer.toString(port));
+        pb.environment()
+                .put(
+                        "GATEWAY_CONFIG",
+                        DIR.resolve("gateway.yml").toAbsolutePath().toString());
+        pb.environment().put("GATEWAY_CONFIG_STORE", db.url());
+        pb.environment().put("GATEWAY_ADMIN_TOKEN", TOKEN);
+        pb.environment().put("GATEWAY_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        Process late = pb.start();
+        try {
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        if (!late.isAlive()) {
+                            throw new AssertionError(
+                                    "the node exited: " + Files.readString(DIR.resolve("late-node.log")));
+                        }
+                        try {
+                            return get(port, "/_gateway/health/live").statusCode() == 200;
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    });
+            assertEquals(503, get(port, "/_gateway/health/ready").statusCode(), "not ready without a configuration");
+            HttpResponse<String> refused = get(port, "/v1/x");
+            assertEquals(503, refused.statusCode(), "never an empty configuration's 404");
+            assertTrue(refused.body().contains("no configuration yet"), refused.body());
+            db.admin("ALTER DATABASE " + dbName() + " ALLOW_CONNECTIONS true");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(port, "/_gateway/health/ready").statusCode() == 200);
+            assertEquals(200, get(port, "/v1/x").statusCode());
+        } finally {
+            db.admin("ALTER DATABASE " + dbName() + " ALLOW_CONNECTIONS true");
+            late.destroy();
+            if (!late.waitFor(60, TimeUnit.SECONDS)) {
+                late.destroyForcibly();
+            }
+        }
+    }
 }
