@@ -98,9 +98,14 @@ public class ConfigAdmin {
             return commit(ifMatch, who, action, base -> {
                 DeclarativeDocument doc = DeclarativeDocument.parse(base);
                 entity[0] = edit.apply(doc);
-                return file.path().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")
-                        ? doc.toJson()
-                        : doc.toYaml();
+                // The document keeps its own format: the file's, or in a store the stored one's.
+                boolean json = runtime.storeConfigured()
+                        ? GatewayRuntime.formatOf(base).equals("json")
+                        : file.path()
+                                .toString()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .endsWith(".json");
+                return json ? doc.toJson() : doc.toYaml();
             });
         } catch (AdminException e) {
             if (entity[0] == null || e.status != 400 || e.fields.isEmpty()) {
@@ -163,7 +168,7 @@ public class ConfigAdmin {
             PostgresStore.Stored stored = store.write(ifMatch, who.toString(), action, base -> {
                 GatewayConfig next = parse(redaction.restore(edit.apply(base.text()), base.text()));
                 parsed[0] = next;
-                return new PostgresStore.Next(next.text(), next.hash(), base.format());
+                return new PostgresStore.Next(next.text(), next.hash(), GatewayRuntime.formatOf(next.text()));
             });
             if (parsed[0] != null && stored.hash().equals(parsed[0].hash())) {
                 runtime.installStored(stored.version(), parsed[0]);
@@ -279,7 +284,11 @@ public class ConfigAdmin {
 
     private GatewayConfig parse(String text) throws AdminException {
         try {
-            return runtime.parser().parse(runtime.configPath().toString(), text);
+            // In a store, the document's own format (a JSON body is JSON whatever this node's file is).
+            String name = runtime.storeConfigured()
+                    ? "config store." + (GatewayRuntime.formatOf(text).equals("json") ? "json" : "yml")
+                    : runtime.configPath().toString();
+            return runtime.parser().parse(name, text);
         } catch (ConfigException e) {
             throw AdminException.invalid(e);
         }

@@ -168,7 +168,6 @@ public class HealthResource {
         }
     }
 
-    /** The gateway's version, from the build. */
     /**
      * A fleet's configuration store: UP while it answers; {@code degraded} while it does not (the node
      * keeps serving its last configuration, so it stays ready; a node that never loaded one is not
@@ -183,7 +182,10 @@ public class HealthResource {
         ObjectNode data = check(checks, "config-store", true);
         data.put("store", runtime.storeDescription());
         data.put("degraded", !reachable);
-        data.put("version", runtime.appliedVersion());
+        data.put("version", runtime.runningVersion());
+        if (runtime.newestVersion() != runtime.runningVersion()) {
+            data.put("newest_version", runtime.newestVersion()); // refused as invalid: see the config check
+        }
         if (store != null) {
             data.put("since", store.since().toString());
             if (store.lastError() != null) {
@@ -243,6 +245,7 @@ public class HealthResource {
                 : url;
     }
 
+    /** The gateway's version, from the build. */
     public static String version() {
         return VERSION;
     }

@@ -69,8 +69,12 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
 
     private volatile PostgresStore store;
     private volatile String storeDescription;
-    /** The stored version installed here (0: none yet). */
-    private long appliedVersion;
+    /** The newest stored version this node has dealt with (installed, or refused as invalid; 0: none). */
+    private volatile long appliedVersion;
+    /** The stored version running here (0: none). */
+    private volatile long runningVersion;
+
+    private volatile Thread storeConnector;
     /** Why the stored version is not the one running (it is invalid), or null. */
     private volatile String storeRejected;
 
@@ -154,77 +158,131 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     private void startFromStore(StoreSettings settings, Path file) {
         storeDescription = settings.toString();
         ConnectionSource connections = settings.connections();
-        if (!connectStore(connections, file)) {
-            ContainerThreads.factory("gateway-config-store-connect")
-                    .newThread(() -> {
-                        long backoff = 500;
-                        while (!stopping && store == null) {
-                            try {
-                                Thread.sleep(backoff);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                            backoff = Math.min(5_000, backoff * 2);
-                            connectStore(connections, file);
+        // Never on the deployment thread: a store that hangs must leave the node "not ready", not
+        // stuck deploying (its health answers meanwhile).
+        Thread connector = ContainerThreads.factory("gateway-config-store-connect")
+                .newThread(() -> {
+                    long backoff = 500;
+                    while (!stopping && store == null && !connectStore(connections, file)) {
+                        try {
+                            Thread.sleep(backoff);
+                        } catch (InterruptedException e) {
+                            return;
                         }
-                    })
-                    .start();
-        }
+                        backoff = Math.min(5_000, backoff * 2);
+                    }
+                });
+        storeConnector = connector;
+        connector.start();
     }
 
     private boolean connectStore(ConnectionSource connections, Path file) {
+        PostgresStore opened = null;
         try {
-            PostgresStore opened = PostgresStore.open(connections, ContainerThreads.factory("gateway-config-store"));
+            opened = PostgresStore.open(connections, ContainerThreads.factory("gateway-config-store"));
             PostgresStore.Stored stored = opened.read().orElse(null);
             if (stored == null) {
                 GatewayConfig imported = parser.load(file);
                 stored = opened.importIfEmpty(
-                        new PostgresStore.Next(imported.text(), imported.hash(), format(file.toString())),
+                        new PostgresStore.Next(imported.text(), imported.hash(), formatOf(imported.text())),
                         "import of " + file);
                 LOG.info(() -> "configuration store " + connections.describe() + ": imported " + file);
             }
-            applyStored(stored);
-            store = opened;
-            opened.watch(stored.version(), storeCheckMillis, this::applyStored);
-            PostgresStore.Stored first = stored;
-            LOG.info(() -> "GitInsight Gateway runs version " + first.version() + " of " + connections.describe());
+            if (!applyStored(stored, false)) {
+                fallBack(opened, stored);
+            }
+            synchronized (this) {
+                if (stopping) {
+                    opened.close();
+                    return true;
+                }
+                store = opened;
+            }
+            opened.watch(stored, storeCheckMillis, this::applyStored);
+            long running = runningVersion;
+            LOG.info(() -> "GitInsight Gateway runs version " + running + " of " + connections.describe());
             return true;
         } catch (Unavailable e) {
             LOG.warning(() -> e.getMessage() + "; not ready until it is reachable (retrying)");
             storeRejected = e.getMessage();
-            return false;
         } catch (ConfigException e) {
-            // The file to import is invalid: nothing to serve; said once, tried again with the store.
+            // The file to import is invalid: nothing to serve; said, and tried again with the store.
             LOG.severe(() -> "configuration store: cannot import " + file + ": " + e.getMessage());
             storeRejected = e.getMessage();
-            return false;
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.SEVERE, "configuration store: cannot start from it; retrying", e);
+            storeRejected = String.valueOf(e.getMessage());
+        }
+        if (opened != null) {
+            opened.close();
+        }
+        return false;
+    }
+
+    /**
+     * The newest stored version is invalid here (a vault variable only its writer had, a stricter
+     * validation after an upgrade): a node with nothing to serve runs the newest valid version of
+     * the history instead, and says so, rather than refusing traffic until someone edits the table.
+     */
+    private void fallBack(PostgresStore opened, PostgresStore.Stored newest) throws Unavailable {
+        if (current.get() != null) {
+            return;
+        }
+        for (PostgresStore.HistoryEntry h : opened.history(50)) {
+            if (h.version() >= newest.version()) {
+                continue;
+            }
+            PostgresStore.Stored older = opened.version(h.version()).orElse(null);
+            if (older == null) {
+                continue;
+            }
+            try {
+                GatewayConfig config = parser.parse(storedName(older), older.text());
+                String rejected = storeRejected;
+                installStored(older.version(), config);
+                storeRejected = "version " + newest.version() + " is invalid (" + rejected + "); running version "
+                        + older.version() + " instead";
+                LOG.warning(storeRejected);
+                return;
+            } catch (ConfigException e) {
+                // Older and invalid too: look further back.
+            }
         }
     }
 
-    /** {@code yaml} or {@code json}, as the file's name says. */
-    public static String format(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? "json" : "yaml";
+    private static String storedName(PostgresStore.Stored stored) {
+        return "config store version " + stored.version() + ("json".equals(stored.format()) ? ".json" : ".yml");
+    }
+
+    /** {@code json} when the document is JSON, else {@code yaml} (YAML reads JSON too). */
+    public static String formatOf(String text) {
+        return text.stripLeading().startsWith("{") ? "json" : "yaml";
     }
 
     /**
      * Installs a stored version newer than the one running (a notification, the periodic check, or
-     * this node's own write); an invalid one is refused and the running configuration kept.
+     * this node's own write), or any version when the store went back ({@code reset}); an invalid one
+     * is refused and the running configuration kept. Whether it was dealt with.
      */
-    private synchronized void applyStored(PostgresStore.Stored stored) {
-        if (stored.version() <= appliedVersion) {
-            return;
+    private synchronized boolean applyStored(PostgresStore.Stored stored, boolean reset) {
+        if (!reset && stored.version() <= appliedVersion) {
+            return true;
         }
         GatewayConfig config;
         try {
-            config = parser.parse("config store version " + stored.version() + "." + stored.format(), stored.text());
+            config = parser.parse(storedName(stored), stored.text());
         } catch (ConfigException e) {
             storeRejected = e.getMessage();
             LOG.severe(() -> "configuration store: version " + stored.version() + " is invalid; keeping the running"
                     + " configuration: " + e.getMessage());
             appliedVersion = stored.version();
-            return;
+            return current.get() != null;
+        }
+        if (reset) {
+            appliedVersion = 0;
         }
         installStored(stored.version(), config);
+        return true;
     }
 
     /** Installs {@code config}, stored as {@code version}, unless a newer version already runs. */
@@ -232,19 +290,18 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         if (version <= appliedVersion) {
             return;
         }
-        appliedVersion = version;
-        storeRejected = null;
         GatewaySnapshot old = current.get();
-        if (old != null && old.config().hash().equals(config.hash())) {
-            return;
-        }
         if (old == null) {
             current.set(build(config, null));
             installed.fire(current.get());
-        } else {
+        } else if (!old.config().hash().equals(config.hash())) {
             swap(config);
             storeReloads.incrementAndGet();
         }
+        // Recorded once it runs: a build that failed is offered again.
+        appliedVersion = version;
+        runningVersion = version;
+        storeRejected = null;
         LOG.info(() -> "configuration store: version " + version + " installed (hash " + config.hash() + ")");
     }
 
@@ -264,7 +321,12 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     }
 
     /** The stored version running here (0: none). */
-    public synchronized long appliedVersion() {
+    public long runningVersion() {
+        return runningVersion;
+    }
+
+    /** The newest stored version this node has seen (it may be invalid and not run). */
+    public long newestVersion() {
         return appliedVersion;
     }
 
@@ -318,7 +380,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         PostgresStore s = store;
         if (s != null) {
             try {
-                s.read().ifPresent(this::applyStored);
+                s.read().ifPresent(stored -> applyStored(stored, false));
             } catch (Unavailable e) {
                 LOG.warning(e::getMessage);
             }
@@ -368,7 +430,18 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
 
     @PreDestroy
     void stop() {
-        stopping = true;
+        synchronized (this) {
+            stopping = true;
+        }
+        Thread connector = storeConnector;
+        if (connector != null) {
+            connector.interrupt();
+            try {
+                connector.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (reloader != null) {
             reloader.close();
         }

@@ -35,7 +35,9 @@ public abstract class ConnectionSource {
 
             @Override
             Connection connectForListening() throws SQLException {
-                return DriverManager.getConnection(url, timeouts(0));
+                // A read timeout here too: pgjdbc's notification poll sets its own, and a store that
+                // hangs (a partition, a frozen VM) must fail the version check, not block it for good.
+                return DriverManager.getConnection(url, timeouts(READ_SECONDS));
             }
 
             @Override
@@ -55,12 +57,16 @@ public abstract class ConnectionSource {
         return new ConnectionSource() {
             @Override
             Connection connect() throws SQLException {
-                return dataSource.getConnection();
+                Connection c = dataSource.getConnection();
+                c.setAutoCommit(true);
+                return c;
             }
 
             @Override
             Connection connectForListening() throws SQLException {
-                return dataSource.getConnection();
+                Connection c = connect();
+                c.setNetworkTimeout(Runnable::run, READ_SECONDS * 1000);
+                return c;
             }
 
             @Override
@@ -85,12 +91,20 @@ public abstract class ConnectionSource {
         return null;
     }
 
+    /** The driver settings every connection of a URL gets (Flyway's too). */
+    static java.util.Map<String, String> settings() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        timeouts(READ_SECONDS).forEach((k, v) -> out.put(k.toString(), v.toString()));
+        return out;
+    }
+
     private static Properties timeouts(int readSeconds) {
         Properties p = new Properties();
         // Used unless the URL sets them; the driver's defaults wait much longer for an unreachable host.
         p.setProperty("connectTimeout", Integer.toString(CONNECT_SECONDS));
         p.setProperty("loginTimeout", Integer.toString(CONNECT_SECONDS));
         p.setProperty("socketTimeout", Integer.toString(readSeconds));
+        p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "gitinsight-gateway");
         return p;
     }

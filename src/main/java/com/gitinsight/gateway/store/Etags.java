@@ -1,6 +1,6 @@
 package com.gitinsight.gateway.store;
 
-/** {@code If-Match} against a stored hash: a list of (quoted, maybe weak) tags, or {@code *}. */
+/** {@code If-Match} against a stored hash: a list of quoted tags, or {@code *} (strong comparison, RFC 9110: a weak tag never matches). */
 final class Etags {
 
     private Etags() {}
@@ -12,7 +12,7 @@ final class Etags {
                 return true;
             }
             if (t.startsWith("W/")) {
-                t = t.substring(2);
+                continue;
             }
             if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
                 t = t.substring(1, t.length() - 1);

@@ -23,14 +23,22 @@ final class Migrations {
                 .table("gateway_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .connectRetries(0);
+                .connectRetries(0)
+                .failOnMissingLocations(true);
         config = connections.dataSource() != null
                 ? config.dataSource(connections.dataSource())
-                : config.dataSource(connections.url(), null, null);
+                : config.dataSource(connections.url(), null, null).jdbcProperties(ConnectionSource.settings());
         try {
-            config.load().migrate();
+            Flyway flyway = config.load();
+            flyway.migrate();
+            // A WAR whose scripts were not found migrates nothing "successfully": say so instead.
+            if (flyway.info().current() == null) {
+                throw new SQLException("the store's migrations were not found in " + LOCATION);
+            }
         } catch (FlywayException e) {
-            throw new SQLException("migrating the store's tables failed: " + e.getMessage(), e);
+            throw new SQLException(
+                    "migrating the store's tables failed: " + ConnectionSource.redacted(String.valueOf(e.getMessage())),
+                    "08000");
         }
     }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
@@ -121,16 +120,26 @@ public final class PostgresStore implements AutoCloseable {
     public Stored importIfEmpty(Next document, String who) throws Unavailable {
         try (Connection c = connections.connect()) {
             c.setAutoCommit(false);
+            // After the first version, numbering goes on from the history (a row deleted to re-import
+            // does not reuse a version the history holds).
+            long version;
             try (PreparedStatement s =
-                    c.prepareStatement("INSERT INTO gateway_config (id, version, hash, document, format, updated_by)"
-                            + " VALUES (1, 1, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
-                s.setString(1, document.hash());
-                s.setString(2, document.text());
-                s.setString(3, document.format());
-                s.setString(4, who);
+                            c.prepareStatement("SELECT coalesce(max(version), 0) + 1 FROM gateway_config_history");
+                    ResultSet r = s.executeQuery()) {
+                r.next();
+                version = r.getLong(1);
+            }
+            try (PreparedStatement s =
+                    c.prepareStatement("INSERT INTO gateway_config (id, version, hash, document, format,"
+                            + " updated_by) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                s.setLong(1, version);
+                s.setString(2, document.hash());
+                s.setString(3, document.text());
+                s.setString(4, document.format());
+                s.setString(5, who);
                 if (s.executeUpdate() == 1) {
-                    history(c, 1, document, who, "import", null);
-                    notify(c, 1);
+                    history(c, version, document, who, "import", null);
+                    notify(c, version);
                 }
             }
             c.commit();
@@ -153,6 +162,10 @@ public final class PostgresStore implements AutoCloseable {
         try (Connection c = connections.connect()) {
             c.setAutoCommit(false);
             try {
+                try (Statement st = c.createStatement()) {
+                    // Another session holding the row (a manual psql, a stuck writer): a clear answer, not a hang.
+                    st.execute("SET LOCAL lock_timeout = '5s'");
+                }
                 Stored base = read(c, true).orElseThrow(() -> new SQLException("the store holds no configuration"));
                 if (ifMatch != null && !Etags.matches(ifMatch, base.hash())) {
                     c.rollback();
@@ -177,7 +190,8 @@ public final class PostgresStore implements AutoCloseable {
                 notify(c, version);
                 c.commit();
                 reachable();
-                return read(c, false).orElseThrow();
+                // What this transaction wrote (a re-read could see the next writer's row).
+                return new Stored(version, next.hash(), next.text(), next.format(), Instant.now(), who);
             } catch (SQLException | RuntimeException e) {
                 quietRollback(c);
                 throw e;
@@ -299,21 +313,34 @@ public final class PostgresStore implements AutoCloseable {
      * and every {@code checkMillis} in case one was lost; after the store was unreachable, as soon
      * as it is back. One thread, until {@link #close}.
      */
-    public synchronized void watch(long applied, long checkMillis, Consumer<Stored> onNewer) {
+    public synchronized void watch(Stored applied, long checkMillis, Listener onNewer) {
         if (watcher != null) {
             throw new IllegalStateException("already watching");
         }
-        watcher = threads.newThread(new Watcher(applied, checkMillis, onNewer));
+        watcher = threads.newThread(new Watcher(applied, Math.max(100, checkMillis), onNewer));
         watcher.start();
+    }
+
+    /** Told of each stored version to install. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * {@code stored} is newer than the last one; {@code reset} when the store went back (restored
+         * from a backup, re-imported, edited by hand): install it even though its number is not higher.
+         * Returns whether it was installed (else it is offered again at the next check).
+         */
+        boolean changed(Stored stored, boolean reset);
     }
 
     private final class Watcher implements Runnable {
         private long applied;
+        private String appliedHash;
         private final long checkMillis;
-        private final Consumer<Stored> onNewer;
+        private final Listener onNewer;
 
-        Watcher(long applied, long checkMillis, Consumer<Stored> onNewer) {
-            this.applied = applied;
+        Watcher(Stored applied, long checkMillis, Listener onNewer) {
+            this.applied = applied == null ? 0 : applied.version();
+            this.appliedHash = applied == null ? null : applied.hash();
             this.checkMillis = checkMillis;
             this.onNewer = onNewer;
         }
@@ -355,18 +382,35 @@ public final class PostgresStore implements AutoCloseable {
         }
 
         private void catchUp(Connection c) throws SQLException {
-            Optional<Stored> now = read(c, false);
+            Optional<Stored> read = read(c, false);
             reachable();
-            if (now.isPresent() && now.get().version() > applied) {
-                try {
-                    onNewer.accept(now.get());
-                } catch (RuntimeException e) {
-                    LOG.log(
-                            Level.WARNING,
-                            "configuration store: version " + now.get().version() + " was not applied",
-                            e);
-                }
-                applied = now.get().version();
+            if (read.isEmpty()) {
+                return;
+            }
+            Stored now = read.get();
+            boolean newer = now.version() > applied;
+            // The row this watcher read before had a higher number, or the same with other content:
+            // the store itself went back.
+            boolean reset = now.version() < applied
+                    || (now.version() == applied && !now.hash().equals(appliedHash));
+            if (!newer && !reset) {
+                return;
+            }
+            if (reset) {
+                long was = applied;
+                LOG.warning(() -> "configuration store: the stored version went back from " + was + " to "
+                        + now.version() + " (restored, re-imported or edited by hand); installing it");
+            }
+            boolean installed;
+            try {
+                installed = onNewer.changed(now, reset);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "configuration store: version " + now.version() + " was not applied", e);
+                installed = false;
+            }
+            if (installed) {
+                applied = now.version();
+                appliedHash = now.hash();
             }
         }
     }
@@ -382,7 +426,12 @@ public final class PostgresStore implements AutoCloseable {
     }
 
     private Unavailable unreachable(Exception e) {
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String why =
+                ConnectionSource.redacted(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        if (e instanceof SQLException sql && !connectionProblem(sql)) {
+            // The store answered (a lock held too long, a constraint): it is reachable; this use failed.
+            return new Unavailable("the configuration store refused the operation (" + why + ")", e);
+        }
         if (available || lastError == null) {
             LOG.warning(() -> "configuration store " + connections.describe() + " is unreachable: " + why);
             since = Instant.now();
@@ -390,6 +439,16 @@ public final class PostgresStore implements AutoCloseable {
         available = false;
         lastError = why;
         return new Unavailable("the configuration store is unreachable (" + why + ")", e);
+    }
+
+    /** Whether {@code e} says the store could not be reached (SQLState class 08, a shutdown, an I/O failure). */
+    private static boolean connectionProblem(SQLException e) {
+        String state = e.getSQLState();
+        return state == null
+                || state.startsWith("08")
+                || state.startsWith("57P")
+                || e instanceof java.sql.SQLTransientConnectionException
+                || e.getCause() instanceof java.io.IOException;
     }
 
     /** Whether the last use of the store reached it. */

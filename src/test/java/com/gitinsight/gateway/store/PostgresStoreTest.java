@@ -165,7 +165,7 @@ class PostgresStoreTest {
         PostgresStore watcher = open();
         List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
         // A long safety-net period: what arrives within a second arrived by notification.
-        watcher.watch(first.version(), 60_000, seen::add);
+        watcher.watch(first, 60_000, (stored, reset) -> seen.add(stored));
         Thread.sleep(300); // the watcher's LISTEN is in place (waiting is what is under test below)
         long start = System.nanoTime();
         writer.write(null, "admin", "change", base -> doc("v: 2"));
@@ -180,7 +180,7 @@ class PostgresStoreTest {
         PostgresStore.Stored first = writer.importIfEmpty(doc("v: 1"), "import");
         PostgresStore watcher = open();
         List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
-        watcher.watch(first.version(), 60_000, seen::add);
+        watcher.watch(first, 60_000, (stored, reset) -> seen.add(stored));
         Thread.sleep(300);
         // The store drops the watcher's connection (a restart, a failover); a change lands meanwhile.
         db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'");
@@ -200,7 +200,7 @@ class PostgresStoreTest {
         }
         PostgresStore watcher = open();
         List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
-        watcher.watch(first.version(), 200, seen::add);
+        watcher.watch(first, 200, (stored, reset) -> seen.add(stored));
         await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
         assertEquals("v: 2", seen.get(0).text());
     }
@@ -223,5 +223,60 @@ class PostgresStoreTest {
         byte[] two = open().key("redaction", new byte[] {9, 9, 9});
         assertArrayEquals(new byte[] {1, 2, 3}, one);
         assertArrayEquals(one, two);
+    }
+
+    @Test
+    void aStoreThatWentBackIsInstalledAsAReset() throws Exception {
+        PostgresStore writer = open();
+        writer.importIfEmpty(doc("v: 1"), "import");
+        PostgresStore.Stored second = writer.write(null, "admin", "change", base -> doc("v: 2"));
+        PostgresStore watcher = open();
+        List<Boolean> resets = new CopyOnWriteArrayList<>();
+        List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
+        watcher.watch(second, 200, (stored, reset) -> {
+            seen.add(stored);
+            resets.add(reset);
+            return true;
+        });
+        // Restored from an older backup: the row's number is lower than what the nodes run.
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var s = c.createStatement()) {
+            s.execute("UPDATE gateway_config SET version = 1, hash = 'restored', document = 'v: restored'");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        assertEquals("v: restored", seen.get(0).text());
+        assertTrue(resets.get(0));
+    }
+
+    @Test
+    void aWriteAnswersWithWhatItWroteAndARowHeldTooLongIsNotAnOutage() throws Exception {
+        PostgresStore a = open();
+        a.importIfEmpty(doc("v: 1"), "import");
+        PostgresStore.Stored wrote = a.write(null, "admin", "change", base -> doc("v: 2"));
+        assertEquals(2, wrote.version());
+        assertEquals("v: 2", wrote.text());
+        try (var held = java.sql.DriverManager.getConnection(db.url())) {
+            held.setAutoCommit(false);
+            try (var s = held.createStatement()) {
+                s.execute("SELECT * FROM gateway_config FOR UPDATE");
+            }
+            Unavailable busy =
+                    assertThrows(Unavailable.class, () -> a.write(null, "admin", "blocked", base -> doc("v: 3")));
+            assertTrue(busy.getMessage().contains("refused"), busy.getMessage());
+            assertTrue(a.available(), "a lock held elsewhere is not the store being down");
+            held.rollback();
+        }
+    }
+
+    @Test
+    void aReImportAfterTheRowWasDeletedGoesOnNumbering() throws Exception {
+        PostgresStore a = open();
+        a.importIfEmpty(doc("v: 1"), "import");
+        a.write(null, "admin", "change", base -> doc("v: 2"));
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var s = c.createStatement()) {
+            s.execute("DELETE FROM gateway_config");
+        }
+        assertEquals(3, a.importIfEmpty(doc("v: again"), "re-import").version());
     }
 }
