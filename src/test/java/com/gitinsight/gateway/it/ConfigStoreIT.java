@@ -369,4 +369,77 @@ class ConfigStoreIT {
             }
         }
     }
+
+    /** A third node started by scripts/run.sh on the store (no nginx in front). */
+    static Process startNode(int port, String log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("scripts/run.sh")
+                .redirectErrorStream(true)
+                .redirectOutput(DIR.resolve(log).toFile());
+        pb.environment().put("GATEWAY_PORT", Integer.toString(port));
+        pb.environment()
+                .put(
+                        "GATEWAY_CONFIG",
+                        DIR.resolve("gateway.yml").toAbsolutePath().toString());
+        pb.environment().put("GATEWAY_CONFIG_STORE", db.url());
+        pb.environment().put("GATEWAY_ADMIN_TOKEN", TOKEN);
+        pb.environment().put("GATEWAY_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        return pb.start();
+    }
+
+    @Test
+    @Order(8)
+    void anInvalidNewestVersionKeepsNodesServingAndANewNodeRunsTheLastValidOne() throws Exception {
+        String invalid = "_format_version: \"3.0\"\nservices:\n  - name: broken\n";
+        try (Connection c = DriverManager.getConnection(db.url())) {
+            c.setAutoCommit(false);
+            long next;
+            try (var s = c.createStatement();
+                    var r = s.executeQuery("SELECT version FROM gateway_config FOR UPDATE")) {
+                r.next();
+                next = r.getLong(1) + 1;
+            }
+            try (var s = c.prepareStatement("UPDATE gateway_config SET version = ?, hash = 'broken', document = ?")) {
+                s.setLong(1, next);
+                s.setString(2, invalid);
+                s.executeUpdate();
+            }
+            try (var s = c.prepareStatement("INSERT INTO gateway_config_history (version, hash, document, format,"
+                    + " created_by, action) VALUES (?, 'broken', ?, 'yaml', 'psql', 'by hand')")) {
+                s.setLong(1, next);
+                s.setString(2, invalid);
+                s.executeUpdate();
+            }
+            try (var s = c.createStatement()) {
+                s.execute("SELECT pg_notify('gateway_config', '" + next + "')");
+            }
+            c.commit();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get(node(1), "/_gateway/health").body().contains("newest_version"));
+        assertEquals(200, get(node(1), "/v1/x").statusCode(), "the running configuration is kept");
+        int port = ClusterIT.freeBlock(1);
+        Process late = startNode(port, "fallback-node.log");
+        try {
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        if (!late.isAlive()) {
+                            throw new AssertionError(
+                                    "the node exited: " + Files.readString(DIR.resolve("fallback-node.log")));
+                        }
+                        try {
+                            return get(port, "/_gateway/health/ready").statusCode() == 200;
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    });
+            assertEquals(200, get(port, "/v1/x").statusCode(), "the newest valid version runs");
+            assertTrue(get(port, "/_gateway/health").body().contains("is invalid"));
+        } finally {
+            late.destroy();
+            if (!late.waitFor(60, TimeUnit.SECONDS)) {
+                late.destroyForcibly();
+            }
+        }
+    }
 }
