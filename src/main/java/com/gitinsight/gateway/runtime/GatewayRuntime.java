@@ -239,7 +239,11 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
             try {
                 GatewayConfig config = parser.parse(storedName(older), older.text());
                 String rejected = storeRejected;
-                installStored(older.version(), config);
+                synchronized (this) {
+                    appliedVersion = 0; // the invalid newest was "dealt with"; the older one must still install
+                    installStored(older.version(), config);
+                    appliedVersion = newest.version();
+                }
                 storeRejected = "version " + newest.version() + " is invalid (" + rejected + "); running version "
                         + older.version() + " instead";
                 LOG.warning(storeRejected);
