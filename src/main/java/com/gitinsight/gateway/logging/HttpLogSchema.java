@@ -5,6 +5,7 @@ import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.config.QueueSpec;
+import com.gitinsight.gateway.http.Destinations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -77,10 +78,7 @@ public final class HttpLogSchema implements PluginSchema {
 
         /** Where records go, as health, metrics and logs name it: scheme, host and port only (a path may hold a token). */
         public String destination() {
-            return endpoint == null
-                    ? "none"
-                    : endpoint.getScheme() + "://" + endpoint.getHost()
-                            + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort());
+            return Destinations.of(endpoint);
         }
     }
 

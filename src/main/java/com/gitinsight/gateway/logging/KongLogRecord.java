@@ -117,7 +117,7 @@ public final class KongLogRecord {
         String upstreamUri = context.upstreamUri();
         g.writeStringField(
                 "upstream_uri",
-                upstreamUri == null ? "" : bounded(redactArguments(upstreamUri, context.credentialArguments(), true)));
+                upstreamUri == null ? "" : bounded(redactUriArguments(upstreamUri, context.credentialArguments())));
         g.writeStringField(
                 "upstream_status", context.upstreamStatus() > 0 ? Integer.toString(context.upstreamStatus()) : "");
 
@@ -241,7 +241,7 @@ public final class KongLogRecord {
     }
 
     /** {@code uri} (a path and maybe a query) with the query's credentials replaced. */
-    private static String redactArguments(String uri, java.util.Set<String> names, boolean withPath) {
+    private static String redactUriArguments(String uri, java.util.Set<String> names) {
         int q = uri.indexOf('?');
         return q < 0 || names.isEmpty() ? uri : uri.substring(0, q + 1) + redactArguments(uri.substring(q + 1), names);
     }

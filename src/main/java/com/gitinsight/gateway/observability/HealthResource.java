@@ -224,7 +224,7 @@ public class HealthResource {
             }
         }
         for (Tracers.Status t : tracers.status()) {
-            ObjectNode data = check(checks, "opentelemetry:" + withoutUserInfo(t.endpoint()), true);
+            ObjectNode data = check(checks, "opentelemetry:" + t.endpoint(), true);
             data.put("degraded", t.lastError() != null);
             data.put("exported", t.exported());
             data.put("dropped", t.dropped());
@@ -234,15 +234,6 @@ public class HealthResource {
                 data.put("last_error", t.lastError());
             }
         }
-    }
-
-    private static String withoutUserInfo(String url) {
-        int scheme = url.indexOf("://");
-        int at = url.indexOf('@');
-        int slash = url.indexOf('/', scheme + 3);
-        return scheme > 0 && at > scheme && (slash < 0 || at < slash)
-                ? url.substring(0, scheme + 3) + url.substring(at + 1)
-                : url;
     }
 
     /** The gateway's version, from the build. */

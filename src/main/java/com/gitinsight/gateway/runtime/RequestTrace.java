@@ -12,9 +12,6 @@ public interface RequestTrace {
 
     /** A span in progress; {@link #close()} ends it. */
     interface Phase extends AutoCloseable {
-        /** Marks the span failed (the work it covers raised {@code error}); it is still ended by close. */
-        default void failed(Throwable error) {}
-
         @Override
         void close();
     }

@@ -5,6 +5,7 @@ import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.config.QueueSpec;
+import com.gitinsight.gateway.http.Destinations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -59,10 +60,7 @@ public final class OpenTelemetrySchema implements PluginSchema {
 
         /** Where spans go, as health, metrics and logs name it: scheme, host and port only (a path or query may hold a token). */
         public String destination() {
-            return tracesEndpoint == null
-                    ? "none"
-                    : tracesEndpoint.getScheme() + "://" + tracesEndpoint.getHost()
-                            + (tracesEndpoint.getPort() < 0 ? "" : ":" + tracesEndpoint.getPort());
+            return Destinations.of(tracesEndpoint);
         }
     }
 

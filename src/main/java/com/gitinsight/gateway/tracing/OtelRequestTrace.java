@@ -44,18 +44,7 @@ final class OtelRequestTrace implements RequestTrace {
     @Override
     public Phase phase(String name) {
         Span span = tracing.tracer.spanBuilder(name).setParent(rootContext).startSpan();
-        return new Phase() {
-            @Override
-            public void failed(Throwable error) {
-                span.recordException(error);
-                span.setStatus(StatusCode.ERROR);
-            }
-
-            @Override
-            public void close() {
-                span.end();
-            }
-        };
+        return span::end;
     }
 
     @Override

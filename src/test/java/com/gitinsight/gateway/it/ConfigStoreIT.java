@@ -327,18 +327,7 @@ class ConfigStoreIT {
     void aNodeStartingWhileTheStoreIsDownServesNothingUntilItIsBack() throws Exception {
         int port = ClusterIT.freeBlock(1);
         db.admin("ALTER DATABASE " + dbName() + " ALLOW_CONNECTIONS false");
-        ProcessBuilder pb = new ProcessBuilder("scripts/run.sh")
-                .redirectErrorStream(true)
-                .redirectOutput(DIR.resolve("late-node.log").toFile());
-        pb.environment().put("GATEWAY_PORT", Integer.toString(port));
-        pb.environment()
-                .put(
-                        "GATEWAY_CONFIG",
-                        DIR.resolve("gateway.yml").toAbsolutePath().toString());
-        pb.environment().put("GATEWAY_CONFIG_STORE", db.url());
-        pb.environment().put("GATEWAY_ADMIN_TOKEN", TOKEN);
-        pb.environment().put("GATEWAY_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
-        Process late = pb.start();
+        Process late = startNode(port, "late-node.log");
         try {
             await().atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofSeconds(1))

@@ -1,0 +1,16 @@
+package com.gitinsight.gateway.http;
+
+import java.net.URI;
+
+/** How health, metrics and logs name a place the gateway sends to: scheme, host and port only. */
+public final class Destinations {
+
+    private Destinations() {}
+
+    /** {@code scheme://host[:port]}: never a path or query (they may hold a token) nor user info; "none" for null. */
+    public static String of(URI uri) {
+        return uri == null
+                ? "none"
+                : uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+}
