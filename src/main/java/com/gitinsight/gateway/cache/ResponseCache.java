@@ -95,6 +95,11 @@ public class ResponseCache implements Unproxied<ResponseCache> {
         return made;
     }
 
+    /** Whether the tiers (and the off-heap memory) have been made; for tests. */
+    boolean tierMade() {
+        return entries != null;
+    }
+
     private Cache<String, CachedResponse> create() {
         return manager.createCache(
                 "gateway-responses",

@@ -44,10 +44,13 @@ class ResponseCacheTest {
             assertFalse(unused.purgeKey("k"));
             unused.purgeAll();
             assertEquals(0, unused.size());
+            assertFalse(unused.tierMade(), "reading an unused cache made its tiers");
 
             unused.put("k", entry("/r", System.currentTimeMillis(), 60_000, false));
             assertNotNull(unused.get("k"));
-            assertTrue(directMemoryUsed() - before >= 8L << 20, "the off-heap tier was not made on the first store");
+            // Whether the tier exists, not the JVM's direct memory: a collection between two readings
+            // frees earlier tests' stopped tiers and made this reading flaky (CI, 2026-12-01).
+            assertTrue(unused.tierMade(), "the off-heap tier was not made on the first store");
         } finally {
             unused.stop();
         }
