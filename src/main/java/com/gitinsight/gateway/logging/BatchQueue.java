@@ -28,6 +28,14 @@ public final class BatchQueue<E> {
 
     private static final Logger LOG = Logger.getLogger(BatchQueue.class.getName());
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final int NEVER = Integer.MAX_VALUE;
+    /**
+     * A worker that just sent looks for entries this often, unwoken, for {@link #POLLS} times before it
+     * sleeps until an offer wakes it: under load it finds what came meanwhile without one wake per entry.
+     */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private static final int POLLS = 50;
     /**
      * The bytes a queue holds when {@code max_bytes} is not set (Kong bounds it by entries only; a
      * client chooses each record's size, so here the memory is bounded too).
@@ -80,7 +88,15 @@ public final class BatchQueue<E> {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Thread worker;
-    private volatile boolean waiting;
+    /**
+     * The number of waiting entries at which an offer wakes the parked worker: 1 when it sleeps
+     * idle, what its batch still lacks when it coalesces, never while it polls or sends. A wake is
+     * a system call and a context switch: one per request cost more than the rest of the queue.
+     */
+    private volatile int wakeAt = NEVER;
+
+    private final AtomicLong wakes = new AtomicLong();
+
     private volatile boolean closing;
     private volatile boolean warnedFull;
     /** Whether the last batch was lost (warned once per run of failures, not per batch). */
@@ -113,6 +129,11 @@ public final class BatchQueue<E> {
 
     public Counts counts() {
         return counts;
+    }
+
+    /** How many times an offer woke the worker (for tests: not once per entry under load). */
+    long wakes() {
+        return wakes.get();
     }
 
     /** Entries waiting (not counting a batch being sent). */
@@ -175,7 +196,9 @@ public final class BatchQueue<E> {
 
     private void wake() {
         if (running.get()) {
-            if (waiting) {
+            if (size.get() >= wakeAt) {
+                wakeAt = NEVER; // one wake is enough: the offers that follow until it runs do not repeat it
+                wakes.incrementAndGet();
                 LockSupport.unpark(worker);
             }
             return;
@@ -190,6 +213,7 @@ public final class BatchQueue<E> {
     private void work() {
         List<E> batch = new ArrayList<>(Math.min(spec.maxBatchSize(), 1024));
         long idleSince = nanoClock.getAsLong();
+        int polls = 0;
         while (true) {
             Entry<E> first = take();
             if (first == null) {
@@ -200,9 +224,15 @@ public final class BatchQueue<E> {
                         return;
                     }
                 }
-                park(TimeUnit.MILLISECONDS.toNanos(200));
+                if (polls < POLLS && !closing) {
+                    polls++;
+                    park(POLL_NANOS, NEVER);
+                } else {
+                    park(TimeUnit.MILLISECONDS.toNanos(200), 1);
+                }
                 continue;
             }
+            polls = 0;
             batch.add(first.value());
             long deadline =
                     nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.maxCoalescingDelayMs());
@@ -216,7 +246,7 @@ public final class BatchQueue<E> {
                 if (left <= 0 || closing) {
                     break;
                 }
-                park(left);
+                park(left, spec.maxBatchSize() - batch.size());
             }
             if (warnedFull && size.get() < spec.maxEntries() * 0.8) {
                 warnedFull = false;
@@ -237,14 +267,16 @@ public final class BatchQueue<E> {
         return e;
     }
 
-    private void park(long nanos) {
-        waiting = true;
+    /** Parks for {@code nanos} at most, woken early once {@code wakeAt} entries wait (or by close). */
+    private void park(long nanos, int wakeAt) {
+        this.wakeAt = wakeAt;
         try {
-            if (entries.isEmpty()) {
+            // After publishing wakeAt: an offer either sees it or is seen here (both are volatile).
+            if (size.get() < wakeAt && !closing) {
                 LockSupport.parkNanos(this, nanos);
             }
         } finally {
-            waiting = false;
+            this.wakeAt = NEVER;
         }
     }
 

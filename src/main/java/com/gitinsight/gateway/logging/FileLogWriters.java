@@ -40,7 +40,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     private final Map<String, PathWriter> writers = new ConcurrentHashMap<>();
 
     /** Queues one record for {@code config}'s file; never blocks. */
-    public void write(FileLogSchema.Config config, byte[] record) {
+    void write(FileLogSchema.Config config, LogEntry record) {
         PathWriter w = writers.get(config.path());
         if (w == null) {
             w = writers.computeIfAbsent(config.path(), PathWriter::new);
@@ -48,7 +48,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         if (w.reopen != config.reopen()) {
             w.reopen = config.reopen(); // written only on a change: no shared write per request
         }
-        w.queue.offer(record, record.length + 1);
+        w.queue.offer(record, record.estimatedBytes() + 1);
     }
 
     /** Retires the writers of files no file-log of the new configuration names (they write what waits, then close). */
@@ -106,7 +106,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
     private static final class PathWriter {
         final Path path;
-        final BatchQueue<byte[]> queue;
+        final BatchQueue<LogEntry> queue;
         volatile boolean reopen;
         volatile String lastError;
         volatile Instant lastErrorAt;
@@ -123,16 +123,8 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         }
 
         /** Runs on the writer thread only. */
-        private boolean append(List<byte[]> lines) throws IOException {
-            int size = 0;
-            for (byte[] l : lines) {
-                size += l.length + 1;
-            }
-            ByteBuffer buffer = ByteBuffer.allocate(size);
-            for (byte[] l : lines) {
-                buffer.put(l).put((byte) '\n');
-            }
-            buffer.flip();
+        private boolean append(List<LogEntry> lines) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(LogJson.lines(lines));
             try {
                 if (reopen) {
                     closeChannel();

@@ -27,7 +27,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     private final Map<String, Holder> queues = new ConcurrentHashMap<>();
 
     /** Queues one record; never blocks (a full queue drops its oldest entry, counted). */
-    public void offer(HttpLogSchema.Config config, byte[] record) {
+    void offer(HttpLogSchema.Config config, LogEntry record) {
         String key = config.queueKey();
         Holder h = queues.get(key);
         if (h == null) {
@@ -36,7 +36,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         if (h.sender.config() != config) {
             h.sender.config(config);
         }
-        h.queue.offer(record, record.length);
+        h.queue.offer(record, record.estimatedBytes());
     }
 
     /**
@@ -112,7 +112,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
 
     private static final class Holder {
         final HttpLogSender sender;
-        final BatchQueue<byte[]> queue;
+        final BatchQueue<LogEntry> queue;
 
         Holder(HttpLogSchema.Config config) {
             sender = new HttpLogSender(config);

@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.logging;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
@@ -73,7 +72,7 @@ final class HttpLogSender implements Closeable {
         return lastError;
     }
 
-    boolean send(List<byte[]> batch) throws IOException {
+    boolean send(List<LogEntry> batch) throws IOException {
         HttpLogSchema.Config c = config;
         connections.closeIdle(TimeValue.ofMilliseconds(c.keepaliveMs()));
         HttpUriRequestBase post = new HttpUriRequestBase(c.method(), c.endpoint());
@@ -124,24 +123,8 @@ final class HttpLogSender implements Closeable {
     }
 
     /** One entry alone when the queue sends one at a time, else a JSON array. */
-    static byte[] body(List<byte[]> batch, boolean single) {
-        if (single && batch.size() == 1) {
-            return batch.get(0);
-        }
-        int size = 2 + batch.size();
-        for (byte[] e : batch) {
-            size += e.length;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        out.write('[');
-        for (int i = 0; i < batch.size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.writeBytes(batch.get(i));
-        }
-        out.write(']');
-        return out.toByteArray();
+    static byte[] body(List<LogEntry> batch, boolean single) {
+        return single && batch.size() == 1 ? LogJson.one(batch.get(0)) : LogJson.array(batch);
     }
 
     @Override

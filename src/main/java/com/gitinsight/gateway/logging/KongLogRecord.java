@@ -1,7 +1,10 @@
 package com.gitinsight.gateway.logging;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.IdentityHeaders;
@@ -10,11 +13,8 @@ import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -37,10 +37,13 @@ import java.util.Map;
  * {@code request_uri}, a hidden key included), a bare query argument
  * {@code true}, absent fields left out. The route, service and consumer are what this gateway
  * knows of them (no credentials); sizes count the body and an estimate of the head.
+ *
+ * <p>A record is captured on the request thread ({@link #capture}: references and a few numbers,
+ * no JSON) and written as JSON by the queue's thread ({@link #writeTo}), a batch at a time: the
+ * writing, done cold on each request thread, cost several times what it costs in a batch.
  */
-public final class KongLogRecord {
+public final class KongLogRecord implements LogEntry {
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_HEADERS = 100;
     private static final String REDACTED = "REDACTED";
     private static final String TRUNCATED = "...(truncated)";
@@ -53,96 +56,305 @@ public final class KongLogRecord {
     private static final java.util.Set<String> REDACTED_REQUEST =
             java.util.Set.of("authorization", "proxy-authorization", "cookie");
 
-    private KongLogRecord() {}
+    // Field names encoded once: most of a record is its field names.
+    private static final SerializableString F_AUTHENTICATED_ENTITY = new SerializedString("authenticated_entity");
+    private static final SerializableString F_BALANCER_LATENCY = new SerializedString("balancer_latency");
+    private static final SerializableString F_BALANCER_LATENCY_NS = new SerializedString("balancer_latency_ns");
+    private static final SerializableString F_BALANCER_START = new SerializedString("balancer_start");
+    private static final SerializableString F_BALANCER_START_NS = new SerializedString("balancer_start_ns");
+    private static final SerializableString F_CIPHER = new SerializedString("cipher");
+    private static final SerializableString F_CLIENT_IP = new SerializedString("client_ip");
+    private static final SerializableString F_CLIENT_VERIFY = new SerializedString("client_verify");
+    private static final SerializableString F_CODE = new SerializedString("code");
+    private static final SerializableString F_CONNECT_TIMEOUT = new SerializedString("connect_timeout");
+    private static final SerializableString F_CONSUMER = new SerializedString("consumer");
+    private static final SerializableString F_CONSUMER_ID = new SerializedString("consumer_id");
+    private static final SerializableString F_CONTENT_TYPE = new SerializedString("content-type");
+    private static final SerializableString F_CUSTOM_ID = new SerializedString("custom_id");
+    private static final SerializableString F_HEADERS = new SerializedString("headers");
+    private static final SerializableString F_HOST = new SerializedString("host");
+    private static final SerializableString F_HOSTS = new SerializedString("hosts");
+    private static final SerializableString F_ID = new SerializedString("id");
+    private static final SerializableString F_IP = new SerializedString("ip");
+    private static final SerializableString F_KONG = new SerializedString("kong");
+    private static final SerializableString F_LATENCIES = new SerializedString("latencies");
+    private static final SerializableString F_METHOD = new SerializedString("method");
+    private static final SerializableString F_METHODS = new SerializedString("methods");
+    private static final SerializableString F_NAME = new SerializedString("name");
+    private static final SerializableString F_PATH = new SerializedString("path");
+    private static final SerializableString F_PATHS = new SerializedString("paths");
+    private static final SerializableString F_PORT = new SerializedString("port");
+    private static final SerializableString F_PRESERVE_HOST = new SerializedString("preserve_host");
+    private static final SerializableString F_PROTOCOL = new SerializedString("protocol");
+    private static final SerializableString F_PROXY = new SerializedString("proxy");
+    private static final SerializableString F_QUERYSTRING = new SerializedString("querystring");
+    private static final SerializableString F_READ_TIMEOUT = new SerializedString("read_timeout");
+    private static final SerializableString F_RECEIVE = new SerializedString("receive");
+    private static final SerializableString F_REGEX_PRIORITY = new SerializedString("regex_priority");
+    private static final SerializableString F_REQUEST = new SerializedString("request");
+    private static final SerializableString F_RESPONSE = new SerializedString("response");
+    private static final SerializableString F_RETRIES = new SerializedString("retries");
+    private static final SerializableString F_ROUTE = new SerializedString("route");
+    private static final SerializableString F_SERVICE = new SerializedString("service");
+    private static final SerializableString F_SIZE = new SerializedString("size");
+    private static final SerializableString F_SOURCE = new SerializedString("source");
+    private static final SerializableString F_STARTED_AT = new SerializedString("started_at");
+    private static final SerializableString F_STATE = new SerializedString("state");
+    private static final SerializableString F_STATUS = new SerializedString("status");
+    private static final SerializableString F_STRIP_PATH = new SerializedString("strip_path");
+    private static final SerializableString F_TLS = new SerializedString("tls");
+    private static final SerializableString F_TRACE_ID = new SerializedString("trace_id");
+    private static final SerializableString F_TRIES = new SerializedString("tries");
+    private static final SerializableString F_UPSTREAM_STATUS = new SerializedString("upstream_status");
+    private static final SerializableString F_URI = new SerializedString("uri");
+    private static final SerializableString F_URL = new SerializedString("url");
+    private static final SerializableString F_USERNAME = new SerializedString("username");
+    private static final SerializableString F_VERSION = new SerializedString("version");
+    private static final SerializableString F_WORKSPACE_NAME = new SerializedString("workspace_name");
+    private static final SerializableString F_WRITE_TIMEOUT = new SerializedString("write_timeout");
+
+    /** Route and service parts of records by their spec (weak keys: compared by identity, gone with their configuration). */
+    private static final Cache<Object, SerializableString> PARTS =
+            Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+
+    private static final com.fasterxml.jackson.core.JsonFactory PART_JSON =
+            new com.fasterxml.jackson.core.JsonFactory();
+
+    private interface PartWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static SerializableString json(PartWriter writer) {
+        java.io.StringWriter out = new java.io.StringWriter(256);
+        try (JsonGenerator g = PART_JSON.createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new SerializedString(out.toString());
+    }
+
+    private static JsonGenerator field(JsonGenerator g, SerializableString name) throws IOException {
+        g.writeFieldName(name);
+        return g;
+    }
 
     /** What the response came to, as the log phase sees it. */
     public record Outcome(int status, long bodyBytes, long endNanos) {}
 
-    public static byte[] serialize(
-            HttpServletRequest request, HttpServletResponse response, RequestContext context, Outcome outcome) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1536);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            write(g, request, response, context, outcome);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
+    // Captured on the request thread; read (never changed) on the queue's thread. The request
+    // context's collections are done with once the log phase runs.
+    private final String requestId;
+    private final String uri;
+    private final String query;
+    private final String scheme;
+    private final String serverName;
+    private final int serverPort;
+    private final String method;
+    /** The client's request headers, name and value in turn, a repeated header once per value. */
+    private final String[] requestHeaders;
 
-    private static void write(
-            JsonGenerator g,
+    private final long requestBodyBytes;
+    private final boolean secure;
+    private final String tlsProtocol;
+    private final String tlsCipher;
+    private final boolean clientCertificate;
+    private final String upstreamUri;
+    private final int upstreamStatus;
+    private final Outcome outcome;
+    /** The response's headers, name and value in turn. */
+    private final List<String> responseHeaders;
+
+    private final String contentType;
+    private final long startedNanos;
+    private final long startedMillis;
+    private final long upstreamNanos;
+    private final List<RequestContext.TargetTry> tries;
+    private final Map<String, String> upstreamHeaders;
+    private final java.util.Set<String> credentialArguments;
+    private final java.util.Set<String> credentialHeaders;
+    private final RouteMatch match;
+    private final String clientIp;
+    private final Map<String, String> traceIds;
+    private final long estimatedBytes;
+
+    private KongLogRecord(
             HttpServletRequest request,
-            HttpServletResponse response,
+            List<String> responseHeaders,
+            String contentType,
             RequestContext context,
-            Outcome outcome)
-            throws IOException {
-        g.writeStartObject();
-        String uri = request.getRequestURI();
+            Outcome outcome) {
+        this.requestId = context.requestId();
+        this.uri = request.getRequestURI();
         // The query as the backend got it: what a plugin removed (key-auth's hidden key) is not logged.
-        String query = context.upstreamQuery() == null
+        this.query = context.upstreamQuery() == null
                 ? request.getQueryString()
                 : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
-        query = redactArguments(query, context.credentialArguments());
-        String requestUri = query == null ? uri : uri + "?" + query;
-
-        g.writeObjectFieldStart("request");
-        g.writeStringField("id", context.requestId());
-        g.writeStringField("uri", bounded(requestUri));
-        g.writeStringField("url", bounded(url(request, requestUri)));
-        g.writeFieldName("querystring");
-        writeQuery(g, query);
-        g.writeStringField("method", request.getMethod());
-        g.writeFieldName("headers");
-        long headBytes = writeRequestHeaders(g, request, context);
-        long body = Math.max(0, request.getContentLengthLong());
-        g.writeNumberField(
-                "size", headBytes + requestUri.length() + request.getMethod().length() + 12 + body);
-        if (request.isSecure()) {
-            g.writeObjectFieldStart("tls");
+        this.scheme = request.getScheme();
+        this.serverName = request.getServerName();
+        this.serverPort = request.getServerPort();
+        this.method = request.getMethod();
+        this.requestHeaders = requestHeaders(request);
+        this.requestBodyBytes = Math.max(0, request.getContentLengthLong());
+        this.secure = request.isSecure();
+        if (secure) {
             Object protocol = request.getAttribute("jakarta.servlet.request.secure_protocol");
             Object cipher = request.getAttribute("jakarta.servlet.request.cipher_suite");
-            if (protocol != null) {
-                g.writeStringField("version", protocol.toString());
+            this.tlsProtocol = protocol == null ? null : protocol.toString();
+            this.tlsCipher = cipher == null ? null : cipher.toString();
+            this.clientCertificate = request.getAttribute("jakarta.servlet.request.X509Certificate") != null;
+        } else {
+            this.tlsProtocol = null;
+            this.tlsCipher = null;
+            this.clientCertificate = false;
+        }
+        this.upstreamUri = context.upstreamUri();
+        this.upstreamStatus = context.upstreamStatus();
+        this.outcome = outcome;
+        this.responseHeaders = responseHeaders;
+        this.contentType = contentType;
+        this.startedNanos = context.startedNanos();
+        this.startedMillis = context.startedMillis();
+        this.upstreamNanos = context.upstreamNanos();
+        this.tries = context.tries();
+        this.upstreamHeaders = context.upstreamHeaders();
+        this.credentialArguments = context.credentialArguments();
+        this.credentialHeaders = context.credentialHeaders();
+        this.match = context.match();
+        this.clientIp = context.clientAddress();
+        this.traceIds = context.trace().traceIds();
+        long bytes = 600 + length(uri) + 2L * length(query) + length(serverName) + length(upstreamUri);
+        for (String h : requestHeaders) {
+            bytes += length(h) + 4;
+        }
+        for (String h : responseHeaders) {
+            bytes += length(h) + 4;
+        }
+        this.estimatedBytes = bytes;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    /**
+     * The record of a finished exchange; {@code response} a {@link LoggedResponse} (its headers as
+     * they were set) or else the container's response (its headers read back).
+     */
+    public static KongLogRecord capture(
+            HttpServletRequest request, HttpServletResponse response, RequestContext context, Outcome outcome) {
+        List<String> headers = response instanceof LoggedResponse logged ? logged.headers() : headersOf(response);
+        return new KongLogRecord(request, headers, response.getContentType(), context, outcome);
+    }
+
+    /** Captures and writes at once (tests, and a caller that needs the bytes now). */
+    public static byte[] serialize(
+            HttpServletRequest request, HttpServletResponse response, RequestContext context, Outcome outcome) {
+        return capture(request, response, context, outcome).toJson();
+    }
+
+    byte[] toJson() {
+        return LogJson.one(this);
+    }
+
+    @Override
+    public long estimatedBytes() {
+        return estimatedBytes;
+    }
+
+    private static String[] requestHeaders(HttpServletRequest request) {
+        List<String> out = new ArrayList<>(16);
+        List<String> seen = new ArrayList<>(8);
+        for (Enumeration<String> names = request.getHeaderNames();
+                names.hasMoreElements() && out.size() < 2 * MAX_HEADERS; ) {
+            String name = names.nextElement();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (seen.contains(lower)) {
+                continue; // a container may list a repeated header once per value
             }
-            if (cipher != null) {
-                g.writeStringField("cipher", cipher.toString());
+            seen.add(lower);
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                out.add(name);
+                out.add(values.nextElement());
             }
-            g.writeStringField(
-                    "client_verify",
-                    request.getAttribute("jakarta.servlet.request.X509Certificate") != null ? "SUCCESS" : "NONE");
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** The container's response headers, name and value in turn (a response not wrapped for the log). */
+    private static List<String> headersOf(HttpServletResponse response) {
+        List<String> out = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (String name : response.getHeaderNames()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (seen.contains(lower)) {
+                continue; // a container may list a repeated header once per value
+            }
+            seen.add(lower);
+            for (String v : response.getHeaders(name)) {
+                out.add(name);
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        String q = redactArguments(query, credentialArguments);
+        String requestUri = q == null ? uri : uri + "?" + q;
+
+        field(g, F_REQUEST).writeStartObject();
+        field(g, F_ID).writeString(requestId);
+        field(g, F_URI).writeString(bounded(requestUri));
+        field(g, F_URL).writeString(bounded(url(requestUri)));
+        g.writeFieldName(F_QUERYSTRING);
+        writeQuery(g, q);
+        field(g, F_METHOD).writeString(method);
+        g.writeFieldName(F_HEADERS);
+        long headBytes = writeRequestHeaders(g);
+        field(g, F_SIZE).writeNumber(headBytes + requestUri.length() + method.length() + 12 + requestBodyBytes);
+        if (secure) {
+            field(g, F_TLS).writeStartObject();
+            if (tlsProtocol != null) {
+                field(g, F_VERSION).writeString(tlsProtocol);
+            }
+            if (tlsCipher != null) {
+                field(g, F_CIPHER).writeString(tlsCipher);
+            }
+            field(g, F_CLIENT_VERIFY).writeString(clientCertificate ? "SUCCESS" : "NONE");
             g.writeEndObject();
         }
         g.writeEndObject();
 
-        String upstreamUri = context.upstreamUri();
         g.writeStringField(
                 "upstream_uri",
-                upstreamUri == null ? "" : bounded(redactUriArguments(upstreamUri, context.credentialArguments())));
-        g.writeStringField(
-                "upstream_status", context.upstreamStatus() > 0 ? Integer.toString(context.upstreamStatus()) : "");
+                upstreamUri == null ? "" : bounded(redactUriArguments(upstreamUri, credentialArguments)));
+        field(g, F_UPSTREAM_STATUS).writeString(upstreamStatus > 0 ? Integer.toString(upstreamStatus) : "");
 
-        g.writeObjectFieldStart("response");
-        g.writeNumberField("status", outcome.status());
-        g.writeFieldName("headers");
-        long responseHead = writeResponseHeaders(g, response);
-        g.writeNumberField("size", outcome.bodyBytes() + responseHead + 17);
+        field(g, F_RESPONSE).writeStartObject();
+        field(g, F_STATUS).writeNumber(outcome.status());
+        g.writeFieldName(F_HEADERS);
+        long responseHead = writeResponseHeaders(g);
+        field(g, F_SIZE).writeNumber(outcome.bodyBytes() + responseHead + 17);
         g.writeEndObject();
 
-        writeLatencies(g, context, outcome);
-        writeTries(g, context);
-        writeIdentity(g, context);
-        RouteMatch match = context.match();
+        writeLatencies(g);
+        writeTries(g);
+        writeIdentity(g);
         if (match != null) {
-            writeRoute(g, match.route());
-            writeService(g, match.service());
+            // A configuration's routes and services, written once each (they are a third of a record).
+            field(g, F_ROUTE).writeRawValue(PARTS.get(match.route(), r -> json(gen -> writeRoute(gen, match.route()))));
+            field(g, F_SERVICE)
+                    .writeRawValue(PARTS.get(match.service(), r -> json(gen -> writeService(gen, match.service()))));
         }
-        g.writeStringField("client_ip", context.clientAddress());
-        g.writeNumberField("started_at", context.startedMillis());
-        g.writeStringField("source", outcome.status() == context.upstreamStatus() ? "upstream" : "kong");
-        g.writeStringField("workspace_name", "default");
-        Map<String, String> traceIds = context.trace().traceIds();
+        field(g, F_CLIENT_IP).writeString(clientIp);
+        field(g, F_STARTED_AT).writeNumber(startedMillis);
+        field(g, F_SOURCE).writeString(outcome.status() == upstreamStatus ? "upstream" : "kong");
+        field(g, F_WORKSPACE_NAME).writeString("default");
         if (!traceIds.isEmpty()) {
-            g.writeObjectFieldStart("trace_id");
+            field(g, F_TRACE_ID).writeStartObject();
             for (Map.Entry<String, String> e : traceIds.entrySet()) {
                 g.writeStringField(e.getKey(), e.getValue());
             }
@@ -152,12 +364,12 @@ public final class KongLogRecord {
     }
 
     /** {@code scheme://host:port/uri}: the port always written, as Kong writes it. */
-    private static String url(HttpServletRequest request, String requestUri) {
-        String host = request.getServerName();
+    private String url(String requestUri) {
+        String host = serverName;
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return request.getScheme() + "://" + host + ":" + request.getServerPort() + requestUri;
+        return scheme + "://" + host + ":" + serverPort + requestUri;
     }
 
     private static void writeQuery(JsonGenerator g, String query) throws IOException {
@@ -187,53 +399,50 @@ public final class KongLogRecord {
     }
 
     /** The headers as the backend got them; returns an estimate of their size on the wire. */
-    private static long writeRequestHeaders(JsonGenerator g, HttpServletRequest request, RequestContext context)
-            throws IOException {
-        Map<String, String> overrides = context.upstreamHeaders();
-        java.util.Set<String> credentials = context.credentialHeaders();
+    private long writeRequestHeaders(JsonGenerator g) throws IOException {
+        Map<String, String> overrides = upstreamHeaders;
         List<String> written = new ArrayList<>(16);
         long bytes = 0;
         g.writeStartObject();
-        for (Enumeration<String> names = request.getHeaderNames();
-                names.hasMoreElements() && written.size() < MAX_HEADERS; ) {
-            String name = names.nextElement();
+        String[] h = requestHeaders;
+        for (int i = 0; i < h.length && written.size() < MAX_HEADERS; i += 2) {
+            String name = h[i];
             String lower = name.toLowerCase(Locale.ROOT);
             if ((!overrides.isEmpty() && overrides.containsKey(name))
                     || written.contains(lower)
                     || IdentityHeaders.isIdentity(IdentityHeaders.fold(name))) {
-                continue; // set by a plugin (below), seen in another case, or never sent (a client's identity header)
+                continue; // set by a plugin (below), written with its first value, or never sent
             }
             written.add(lower);
             g.writeFieldName(lower);
-            boolean redact = REDACTED_REQUEST.contains(lower) || (!credentials.isEmpty() && credentials.contains(name));
-            Enumeration<String> values = request.getHeaders(name);
-            String first = values.hasMoreElements() ? values.nextElement() : "";
-            bytes += name.length() + first.length() + 4;
-            if (!values.hasMoreElements()) {
-                g.writeString(redact ? REDACTED : bounded(first));
-                continue;
+            boolean redact = REDACTED_REQUEST.contains(lower)
+                    || (!credentialHeaders.isEmpty() && credentialHeaders.contains(name));
+            int count = 0;
+            for (int j = i; j < h.length; j += 2) {
+                if (h[j].equalsIgnoreCase(name)) {
+                    count++;
+                    bytes += name.length() + h[j + 1].length() + 4;
+                }
             }
             if (redact) {
                 g.writeString(REDACTED);
-                while (values.hasMoreElements()) {
-                    bytes += name.length() + values.nextElement().length() + 4;
+            } else if (count == 1) {
+                g.writeString(bounded(h[i + 1]));
+            } else {
+                g.writeStartArray();
+                for (int j = i; j < h.length; j += 2) {
+                    if (h[j].equalsIgnoreCase(name)) {
+                        g.writeString(bounded(h[j + 1]));
+                    }
                 }
-                continue;
+                g.writeEndArray();
             }
-            g.writeStartArray();
-            g.writeString(bounded(first));
-            while (values.hasMoreElements()) {
-                String v = values.nextElement();
-                bytes += name.length() + v.length() + 4;
-                g.writeString(bounded(v));
-            }
-            g.writeEndArray();
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String lower = e.getKey().toLowerCase(Locale.ROOT);
             if (e.getValue() != null && written.size() < MAX_HEADERS && !written.contains(lower)) {
                 written.add(lower);
-                g.writeStringField(lower, credentials.contains(lower) ? REDACTED : bounded(e.getValue()));
+                g.writeStringField(lower, credentialHeaders.contains(lower) ? REDACTED : bounded(e.getValue()));
             }
         }
         g.writeEndObject();
@@ -251,39 +460,57 @@ public final class KongLogRecord {
         return UrlArgs.redacted(query, names, REDACTED);
     }
 
-    private static long writeResponseHeaders(JsonGenerator g, HttpServletResponse response) throws IOException {
-        List<String> written = new ArrayList<>(16);
+    private long writeResponseHeaders(JsonGenerator g) throws IOException {
+        List<String> h = responseHeaders;
+        int n = h.size() / 2;
+        String[] lower = new String[n];
+        int[] hashes = new int[n];
         long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            lower[i] = h.get(2 * i).toLowerCase(Locale.ROOT);
+            hashes[i] = lower[i].hashCode();
+            bytes += lower[i].length() + h.get(2 * i + 1).length() + 4;
+        }
+        int written = 0;
+        boolean contentTypeWritten = false;
         g.writeStartObject();
-        for (String name : response.getHeaderNames()) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (written.contains(lower) || written.size() >= MAX_HEADERS) {
-                continue; // the container lists a repeated header once per value
+        for (int i = 0; i < n && written < MAX_HEADERS; i++) {
+            if (indexOf(lower, hashes, i, 0, i) >= 0) {
+                continue; // written with its first value
             }
-            written.add(lower);
-            Collection<String> values = response.getHeaders(name);
-            for (String v : values) {
-                bytes += name.length() + v.length() + 4;
-            }
-            g.writeFieldName(lower);
-            if (lower.equals("set-cookie")) {
+            written++;
+            String name = lower[i];
+            contentTypeWritten |= name.equals("content-type");
+            g.writeFieldName(name);
+            int next = indexOf(lower, hashes, i, i + 1, n);
+            if (name.equals("set-cookie")) {
                 g.writeString(REDACTED);
-            } else if (values.size() == 1) {
-                g.writeString(bounded(values.iterator().next()));
+            } else if (next < 0) {
+                g.writeString(bounded(h.get(2 * i + 1)));
             } else {
                 g.writeStartArray();
-                for (String v : values) {
-                    g.writeString(bounded(v));
+                g.writeString(bounded(h.get(2 * i + 1)));
+                for (int j = next; j >= 0; j = indexOf(lower, hashes, i, j + 1, n)) {
+                    g.writeString(bounded(h.get(2 * j + 1)));
                 }
                 g.writeEndArray();
             }
         }
-        String type = response.getContentType();
-        if (type != null && !written.contains("content-type")) {
-            g.writeStringField("content-type", type);
+        if (contentType != null && !contentTypeWritten) {
+            field(g, F_CONTENT_TYPE).writeString(contentType);
         }
         g.writeEndObject();
         return bytes;
+    }
+
+    /** The first index in [from, to) whose name is {@code names[of]}'s, or -1. */
+    private static int indexOf(String[] names, int[] hashes, int of, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (hashes[j] == hashes[of] && names[j].equals(names[of])) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -299,25 +526,23 @@ public final class KongLogRecord {
      * it when none did), {@code proxy} the upstream's time to its response headers (-1: none),
      * {@code receive} the rest (the body), {@code request} the whole; milliseconds.
      */
-    private static void writeLatencies(JsonGenerator g, RequestContext context, Outcome outcome) throws IOException {
-        long total = outcome.endNanos() - context.startedNanos();
-        List<RequestContext.TargetTry> tries = context.tries();
-        long upstream = context.upstreamNanos();
+    private void writeLatencies(JsonGenerator g) throws IOException {
+        long total = outcome.endNanos() - startedNanos;
         long kong;
         long receive;
-        if (upstream >= 0 && !tries.isEmpty()) {
+        if (upstreamNanos >= 0 && !tries.isEmpty()) {
             RequestContext.TargetTry last = tries.get(tries.size() - 1);
-            kong = last.startNanos() - context.startedNanos();
-            receive = Math.max(0, total - kong - upstream);
+            kong = last.startNanos() - startedNanos;
+            receive = Math.max(0, total - kong - upstreamNanos);
         } else {
             kong = total;
             receive = 0;
         }
-        g.writeObjectFieldStart("latencies");
-        g.writeNumberField("kong", millis(kong));
-        g.writeNumberField("proxy", upstream < 0 ? -1 : millis(upstream));
-        g.writeNumberField("request", millis(total));
-        g.writeNumberField("receive", millis(receive));
+        field(g, F_LATENCIES).writeStartObject();
+        field(g, F_KONG).writeNumber(millis(kong));
+        field(g, F_PROXY).writeNumber(upstreamNanos < 0 ? -1 : millis(upstreamNanos));
+        field(g, F_REQUEST).writeNumber(millis(total));
+        field(g, F_RECEIVE).writeNumber(millis(receive));
         g.writeEndObject();
     }
 
@@ -325,29 +550,28 @@ public final class KongLogRecord {
         return Math.max(0, nanos / 1_000_000);
     }
 
-    private static void writeTries(JsonGenerator g, RequestContext context) throws IOException {
-        List<RequestContext.TargetTry> tries = context.tries();
+    private void writeTries(JsonGenerator g) throws IOException {
         if (tries.isEmpty()) {
             return;
         }
-        long epochOffsetNanos = context.startedMillis() * 1_000_000 - context.startedNanos();
-        g.writeArrayFieldStart("tries");
+        long epochOffsetNanos = startedMillis * 1_000_000 - startedNanos;
+        field(g, F_TRIES).writeStartArray();
         for (int i = 0; i < tries.size(); i++) {
             RequestContext.TargetTry t = tries.get(i);
             g.writeStartObject();
-            g.writeStringField("ip", t.ip());
-            g.writeNumberField("port", t.port());
+            field(g, F_IP).writeString(t.ip());
+            field(g, F_PORT).writeNumber(t.port());
             long startNs = t.startNanos() + epochOffsetNanos;
-            g.writeNumberField("balancer_start", startNs / 1_000_000);
-            g.writeNumberField("balancer_start_ns", startNs);
-            g.writeNumberField("balancer_latency", 0);
-            g.writeNumberField("balancer_latency_ns", 0);
+            field(g, F_BALANCER_START).writeNumber(startNs / 1_000_000);
+            field(g, F_BALANCER_START_NS).writeNumber(startNs);
+            field(g, F_BALANCER_LATENCY).writeNumber(0);
+            field(g, F_BALANCER_LATENCY_NS).writeNumber(0);
             boolean answered = t.status() > 0;
             if (!answered || i < tries.size() - 1) {
                 // Kong marks a try that was followed by another "next", the last failed one "failed".
-                g.writeStringField("state", i < tries.size() - 1 ? "next" : "failed");
+                field(g, F_STATE).writeString(i < tries.size() - 1 ? "next" : "failed");
                 if (answered) {
-                    g.writeNumberField("code", t.status());
+                    field(g, F_CODE).writeNumber(t.status());
                 }
             }
             g.writeEndObject();
@@ -356,76 +580,76 @@ public final class KongLogRecord {
     }
 
     /** The consumer and credential an auth plugin identified, from the headers it set for the backend. */
-    private static void writeIdentity(JsonGenerator g, RequestContext context) throws IOException {
-        Map<String, String> set = context.upstreamHeaders();
+    private void writeIdentity(JsonGenerator g) throws IOException {
+        Map<String, String> set = upstreamHeaders;
         String consumerId = set.get("X-Consumer-ID");
         if (consumerId == null) {
             return;
         }
         String credential = set.get("X-Credential-Identifier");
         if (credential != null) {
-            g.writeObjectFieldStart("authenticated_entity");
-            g.writeStringField("id", credential);
-            g.writeStringField("consumer_id", consumerId);
+            field(g, F_AUTHENTICATED_ENTITY).writeStartObject();
+            field(g, F_ID).writeString(credential);
+            field(g, F_CONSUMER_ID).writeString(consumerId);
             g.writeEndObject();
         }
-        g.writeObjectFieldStart("consumer");
-        g.writeStringField("id", consumerId);
+        field(g, F_CONSUMER).writeStartObject();
+        field(g, F_ID).writeString(consumerId);
         if (set.get("X-Consumer-Username") != null) {
-            g.writeStringField("username", set.get("X-Consumer-Username"));
+            field(g, F_USERNAME).writeString(set.get("X-Consumer-Username"));
         }
         if (set.get("X-Consumer-Custom-ID") != null) {
-            g.writeStringField("custom_id", set.get("X-Consumer-Custom-ID"));
+            field(g, F_CUSTOM_ID).writeString(set.get("X-Consumer-Custom-ID"));
         }
         g.writeEndObject();
     }
 
     private static void writeRoute(JsonGenerator g, RouteSpec route) throws IOException {
-        g.writeObjectFieldStart("route");
+        g.writeStartObject();
         if (route.name() != null) {
-            g.writeStringField("name", route.name());
+            field(g, F_NAME).writeString(route.name());
         }
-        g.writeArrayFieldStart("paths");
+        field(g, F_PATHS).writeStartArray();
         for (RouteSpec.RoutePath p : route.paths()) {
             g.writeString(p.raw());
         }
         g.writeEndArray();
         if (!route.methods().isEmpty()) {
-            g.writeArrayFieldStart("methods");
+            field(g, F_METHODS).writeStartArray();
             for (String m : route.methods()) {
                 g.writeString(m);
             }
             g.writeEndArray();
         }
         if (!route.hosts().isEmpty()) {
-            g.writeArrayFieldStart("hosts");
+            field(g, F_HOSTS).writeStartArray();
             for (String h : route.hosts()) {
                 g.writeString(h);
             }
             g.writeEndArray();
         }
-        g.writeBooleanField("strip_path", route.stripPath());
-        g.writeBooleanField("preserve_host", route.preserveHost());
-        g.writeNumberField("regex_priority", route.regexPriority());
-        g.writeObjectFieldStart("service");
-        g.writeStringField("name", route.service());
+        field(g, F_STRIP_PATH).writeBoolean(route.stripPath());
+        field(g, F_PRESERVE_HOST).writeBoolean(route.preserveHost());
+        field(g, F_REGEX_PRIORITY).writeNumber(route.regexPriority());
+        field(g, F_SERVICE).writeStartObject();
+        field(g, F_NAME).writeString(route.service());
         g.writeEndObject();
         g.writeEndObject();
     }
 
     private static void writeService(JsonGenerator g, ServiceSpec service) throws IOException {
-        g.writeObjectFieldStart("service");
-        g.writeStringField("name", service.name());
-        g.writeStringField("protocol", service.protocol());
-        g.writeStringField("host", service.host());
-        g.writeNumberField("port", service.port());
+        g.writeStartObject();
+        field(g, F_NAME).writeString(service.name());
+        field(g, F_PROTOCOL).writeString(service.protocol());
+        field(g, F_HOST).writeString(service.host());
+        field(g, F_PORT).writeNumber(service.port());
         if (service.path() != null) {
-            g.writeStringField("path", service.path());
+            field(g, F_PATH).writeString(service.path());
         }
-        g.writeNumberField("retries", service.retries());
-        g.writeNumberField("connect_timeout", service.connectTimeoutMs());
-        g.writeNumberField("write_timeout", service.writeTimeoutMs());
-        g.writeNumberField("read_timeout", service.readTimeoutMs());
+        field(g, F_RETRIES).writeNumber(service.retries());
+        field(g, F_CONNECT_TIMEOUT).writeNumber(service.connectTimeoutMs());
+        field(g, F_WRITE_TIMEOUT).writeNumber(service.writeTimeoutMs());
+        field(g, F_READ_TIMEOUT).writeNumber(service.readTimeoutMs());
         g.writeEndObject();
     }
 }

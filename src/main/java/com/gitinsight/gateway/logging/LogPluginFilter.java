@@ -2,7 +2,6 @@ package com.gitinsight.gateway.logging;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginRegistry;
-import com.gitinsight.gateway.http.CountingResponse;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -49,11 +48,11 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
             return;
         }
         context.keepTries();
-        // One counting wrapper for every log plugin on the request: an outer one's is reused.
-        CountingResponse counting = response instanceof CountingResponse c ? c : new CountingResponse(response);
+        // One wrapper for every log plugin on the request: an outer one's is reused.
+        LoggedResponse logged = response instanceof LoggedResponse l ? l : new LoggedResponse(response);
         boolean failed = true;
         try {
-            chain.doFilter(request, counting);
+            chain.doFilter(request, logged);
             failed = false;
         } finally {
             C config = context.match() == null
@@ -66,8 +65,8 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
                             config,
                             context,
                             request,
-                            response,
-                            new KongLogRecord.Outcome(status, counting.bytes(), System.nanoTime()));
+                            logged,
+                            new KongLogRecord.Outcome(status, logged.bytes(), System.nanoTime()));
                 } catch (RuntimeException e) {
                     // A log plugin never fails a request: the entry is lost and said so.
                     LOG.log(Level.WARNING, plugin + ": could not log a request", e);
@@ -81,19 +80,19 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
     }
 
     /**
-     * Kong's basic log record of the finished exchange, made once per request: file-log and http-log
-     * on one request ship the same bytes.
+     * Kong's basic log record of the finished exchange, captured once per request: file-log and
+     * http-log on one request ship the same record (each queue's thread writes it as JSON).
      */
-    protected static byte[] record(
+    protected static KongLogRecord record(
             RequestContext context,
             HttpServletRequest request,
             HttpServletResponse response,
             KongLogRecord.Outcome outcome) {
-        byte[] made = context.logRecord();
-        if (made == null) {
-            made = KongLogRecord.serialize(request, response, context, outcome);
-            context.logRecord(made);
+        if (context.logRecord() instanceof KongLogRecord made) {
+            return made;
         }
+        KongLogRecord made = KongLogRecord.capture(request, response, context, outcome);
+        context.logRecord(made);
         return made;
     }
 

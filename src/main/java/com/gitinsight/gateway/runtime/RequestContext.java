@@ -58,8 +58,8 @@ public final class RequestContext {
     private java.util.Set<String> credentialArguments;
 
     private java.util.Set<String> credentialHeaders;
-    /** The request's log record once a log plugin made it (the next one ships the same bytes). */
-    private byte[] logRecord;
+    /** The request's log record once a log plugin made it (the next one ships the same). */
+    private Object logRecord;
 
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
@@ -416,12 +416,12 @@ public final class RequestContext {
         return credentialHeaders == null ? java.util.Set.of() : credentialHeaders;
     }
 
-    /** The serialized log record a log plugin made for this request, or null. */
-    public byte[] logRecord() {
+    /** The log record a log plugin made for this request, or null (typed by the logging package). */
+    public Object logRecord() {
         return logRecord;
     }
 
-    public void logRecord(byte[] record) {
+    public void logRecord(Object record) {
         this.logRecord = record;
     }
 }

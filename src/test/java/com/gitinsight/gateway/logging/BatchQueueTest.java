@@ -73,6 +73,37 @@ class BatchQueueTest {
     }
 
     @Test
+    void entriesArrivingSteadilyDoNotWakeTheWorkerOneByOne() {
+        // file-log's queue (send whatever waits) and http-log's (batches of 100 within a second), fed
+        // as requests feed them: an entry every 50 us. A wake per entry is a system call and a
+        // context switch per request; found by the worker's own polls instead, they are rare.
+        for (QueueSpec spec : List.of(spec(1024, 0, 100_000, 1000), spec(100, 1000, 100_000, 1000))) {
+            java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
+            BatchQueue<String> q = queue(spec, b -> got.addAndGet(b.size()) >= 0);
+            for (int i = 0; i < 2000; i++) {
+                q.offer("e" + i, 2);
+                long until = System.nanoTime() + 50_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> got.get() == 2000);
+            assertTrue(q.wakes() < 100, "woken " + q.wakes() + " times for 2000 entries (" + spec + ")");
+        }
+    }
+
+    @Test
+    void aBatchThatFillsIsSentWithoutWaitingForTheDelay() {
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(3, 60_000, 100, 1000), b -> sent.add(List.copyOf(b)));
+        q.offer("One", 3);
+        q.offer("Two", 3);
+        q.offer("Three", 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+        assertEquals(List.of("One", "Two", "Three"), sent.get(0));
+    }
+
+    @Test
     void aFullQueueDropsTheOldestAndCountsThem() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch sending = new CountDownLatch(1);

@@ -27,8 +27,8 @@ class FileLogWritersTest {
         writers.stop();
     }
 
-    private static byte[] line(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static LogEntry line(String text) {
+        return LogEntry.raw(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean holds(Path file, String text) throws Exception {

@@ -56,7 +56,7 @@ class HttpLogQueuesTest {
                 + "/logs', headers: {X-Key: k1}, queue: {max_batch_size: 10, max_coalescing_delay: 0.05,"
                 + " initial_retry_delay: 0.05, max_retry_delay: 0.2}}");
         for (int i = 0; i < 5; i++) {
-            queues.offer(config, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            queues.offer(config, LogEntry.raw(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
         }
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> queues.status().get(0).failedSends() >= 2);

@@ -142,13 +142,14 @@ class LogSchemasTest {
 
     @Test
     void aBatchIsAJsonArrayUnlessTheQueueSendsOneAtATime() {
-        java.util.List<byte[]> one = java.util.List.of("{\"a\":1}".getBytes());
+        java.util.List<LogEntry> one = java.util.List.of(LogEntry.raw("{\"a\":1}".getBytes()));
         assertEquals("{\"a\":1}", new String(HttpLogSender.body(one, true)));
         assertEquals("[{\"a\":1}]", new String(HttpLogSender.body(one, false)));
         assertEquals(
                 "[{\"a\":1},{\"b\":2}]",
-                new String(
-                        HttpLogSender.body(java.util.List.of("{\"a\":1}".getBytes(), "{\"b\":2}".getBytes()), false)));
+                new String(HttpLogSender.body(
+                        java.util.List.of(LogEntry.raw("{\"a\":1}".getBytes()), LogEntry.raw("{\"b\":2}".getBytes())),
+                        false)));
     }
 
     @Test

@@ -289,6 +289,19 @@ public final class FakeHttp {
                             put((String) args[0], args[1].toString());
                             yield null;
                         }
+                        case "setDateHeader" -> {
+                            put(
+                                    (String) args[0],
+                                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                            java.time.Instant.ofEpochMilli((Long) args[1])
+                                                    .atZone(java.time.ZoneOffset.UTC)));
+                            yield null;
+                        }
+                        case "reset" -> {
+                            headers.clear();
+                            status = 200;
+                            yield null;
+                        }
                         case "getHeader" -> header((String) args[0]);
                         case "getHeaders" -> List.copyOf(headers.getOrDefault((String) args[0], List.of()));
                         case "getHeaderNames" -> List.copyOf(headers.keySet());

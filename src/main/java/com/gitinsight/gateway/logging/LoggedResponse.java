@@ -1,0 +1,193 @@
+package com.gitinsight.gateway.logging;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The response as the log phase records it: the body bytes written and the headers set, kept as
+ * they are set (name and value in turn) so the log record never reads them back from the
+ * container (which looks each name up among all headers: quadratic, and the largest part of a
+ * record's cost). Headers the response had when it was wrapped are read once, at the start.
+ */
+final class LoggedResponse extends HttpServletResponseWrapper {
+
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
+
+    private final List<String> headers = new ArrayList<>(40);
+    private long bytes;
+    private ServletOutputStream stream;
+
+    LoggedResponse(HttpServletResponse response) {
+        super(response);
+        List<String> seen = new ArrayList<>(4);
+        for (String name : response.getHeaderNames()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!seen.contains(lower)) {
+                seen.add(lower);
+                for (String value : response.getHeaders(name)) {
+                    headers.add(name);
+                    headers.add(value);
+                }
+            }
+        }
+    }
+
+    /** Body bytes written so far. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** The headers set, name and value in turn, a repeated header once per value. */
+    List<String> headers() {
+        return headers;
+    }
+
+    private void remove(String name) {
+        for (int i = headers.size() - 2; i >= 0; i -= 2) {
+            if (headers.get(i).equalsIgnoreCase(name)) {
+                headers.remove(i + 1);
+                headers.remove(i);
+            }
+        }
+    }
+
+    private void set(String name, String value) {
+        if (name == null) {
+            return;
+        }
+        remove(name);
+        if (value != null) {
+            headers.add(name);
+            headers.add(value);
+        }
+    }
+
+    private void add(String name, String value) {
+        if (name != null && value != null) {
+            headers.add(name);
+            headers.add(value);
+        }
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        super.setHeader(name, value);
+        if (!isCommitted()) {
+            set(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        super.addHeader(name, value);
+        if (!isCommitted()) {
+            add(name, value);
+        }
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        super.setIntHeader(name, value);
+        if (!isCommitted()) {
+            set(name, Integer.toString(value));
+        }
+    }
+
+    @Override
+    public void addIntHeader(String name, int value) {
+        super.addIntHeader(name, value);
+        if (!isCommitted()) {
+            add(name, Integer.toString(value));
+        }
+    }
+
+    @Override
+    public void setDateHeader(String name, long date) {
+        super.setDateHeader(name, date);
+        if (!isCommitted()) {
+            set(name, HTTP_DATE.format(Instant.ofEpochMilli(date)));
+        }
+    }
+
+    @Override
+    public void addDateHeader(String name, long date) {
+        super.addDateHeader(name, date);
+        if (!isCommitted()) {
+            add(name, HTTP_DATE.format(Instant.ofEpochMilli(date)));
+        }
+    }
+
+    @Override
+    public void setContentLength(int length) {
+        super.setContentLength(length);
+        if (!isCommitted()) {
+            set("Content-Length", length < 0 ? null : Integer.toString(length));
+        }
+    }
+
+    @Override
+    public void setContentLengthLong(long length) {
+        super.setContentLengthLong(length);
+        if (!isCommitted()) {
+            set("Content-Length", length < 0 ? null : Long.toString(length));
+        }
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        headers.clear(); // the container drops every header (and the status) on a reset
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (stream == null) {
+            ServletOutputStream out = super.getOutputStream();
+            stream = new ServletOutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    bytes++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    bytes += len;
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    out.flush();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.close();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return out.isReady();
+                }
+
+                @Override
+                public void setWriteListener(WriteListener listener) {
+                    out.setWriteListener(listener);
+                }
+            };
+        }
+        return stream;
+    }
+}
