@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.tracing;
 
 import com.gitinsight.gateway.runtime.RequestTrace;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -23,6 +24,11 @@ final class OtelRequestTrace implements RequestTrace {
             carrier.accept(key, value);
         }
     };
+
+    // Kong writes these two as numbers (doubles); keys made once.
+    private static final AttributeKey<Double> TRY_COUNT = AttributeKey.doubleKey("try_count");
+    private static final AttributeKey<String> NET_PEER_IP = AttributeKey.stringKey("net.peer.ip");
+    private static final AttributeKey<Double> NET_PEER_PORT = AttributeKey.doubleKey("net.peer.port");
 
     private final Tracing tracing;
     private final Span root;
@@ -53,9 +59,9 @@ final class OtelRequestTrace implements RequestTrace {
                 .spanBuilder("kong.balancer")
                 .setParent(rootContext)
                 .setSpanKind(SpanKind.CLIENT)
-                .setAttribute("try_count", (double) number)
-                .setAttribute("net.peer.ip", host)
-                .setAttribute("net.peer.port", (double) port)
+                .setAttribute(TRY_COUNT, (double) number)
+                .setAttribute(NET_PEER_IP, host)
+                .setAttribute(NET_PEER_PORT, (double) port)
                 .startSpan();
         Context context = rootContext.with(span);
         return new Try() {

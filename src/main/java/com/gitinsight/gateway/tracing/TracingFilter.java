@@ -6,6 +6,7 @@ import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -32,6 +33,17 @@ import java.util.List;
 public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
 
     private static final long serialVersionUID = 1L;
+    // Keys made once (the API's string overloads make one per call).
+    private static final AttributeKey<String> HTTP_CLIENT_IP = AttributeKey.stringKey("http.client_ip");
+    private static final AttributeKey<String> HTTP_FLAVOR = AttributeKey.stringKey("http.flavor");
+    private static final AttributeKey<String> HTTP_HOST = AttributeKey.stringKey("http.host");
+    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.method");
+    private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+    private static final AttributeKey<String> HTTP_SCHEME = AttributeKey.stringKey("http.scheme");
+    private static final AttributeKey<Long> HTTP_STATUS_CODE = AttributeKey.longKey("http.status_code");
+    private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
+    private static final AttributeKey<String> KONG_REQUEST_ID = AttributeKey.stringKey("kong.request.id");
+    private static final AttributeKey<String> NET_PEER_IP = AttributeKey.stringKey("net.peer.ip");
 
     @Inject
     transient Tracers tracers;
@@ -74,12 +86,12 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .spanBuilder("kong")
                 .setSpanKind(SpanKind.SERVER)
                 .setParent(parent)
-                .setAttribute("http.method", request.getMethod())
-                .setAttribute("http.host", request.getServerName())
-                .setAttribute("http.scheme", request.getScheme())
-                .setAttribute("http.flavor", flavor(request.getProtocol()))
-                .setAttribute("http.client_ip", context.clientAddress())
-                .setAttribute("net.peer.ip", request.getRemoteAddr());
+                .setAttribute(HTTP_METHOD, request.getMethod())
+                .setAttribute(HTTP_HOST, request.getServerName())
+                .setAttribute(HTTP_SCHEME, request.getScheme())
+                .setAttribute(HTTP_FLAVOR, flavor(request.getProtocol()))
+                .setAttribute(HTTP_CLIENT_IP, context.clientAddress())
+                .setAttribute(NET_PEER_IP, request.getRemoteAddr());
         Span root = builder.startSpan();
         List<String> inject = inject(propagation, extracted);
         for (String format : inject) {
@@ -105,11 +117,11 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             throw e;
         } finally {
             // At the end, once auth plugins said which arguments held credentials: never exported.
-            root.setAttribute("http.url", url(request, context));
-            root.setAttribute("http.status_code", (long) response.getStatus());
-            root.setAttribute("http.route", route(context));
+            root.setAttribute(HTTP_URL, url(request, context));
+            root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
+            root.setAttribute(HTTP_ROUTE, route(context));
             // At the end: request-id, inside this filter, may adopt the client's id.
-            root.setAttribute("kong.request.id", context.requestId());
+            root.setAttribute(KONG_REQUEST_ID, context.requestId());
             root.end();
         }
     }
