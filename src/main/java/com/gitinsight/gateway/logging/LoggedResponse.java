@@ -145,6 +145,14 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     }
 
     @Override
+    public void addCookie(jakarta.servlet.http.Cookie cookie) {
+        super.addCookie(cookie);
+        if (!isCommitted() && cookie != null) {
+            add("Set-Cookie", cookie.getName()); // its value is never logged (REDACTED)
+        }
+    }
+
+    @Override
     public void reset() {
         super.reset();
         headers.clear(); // the container drops every header (and the status) on a reset

@@ -62,6 +62,7 @@ class LoggedResponseTest {
                     r.setHeader("X-B", "replaced");
                     r.setIntHeader("X-Count", 7);
                     r.addHeader("Set-Cookie", "session=secret");
+                    r.addCookie(new jakarta.servlet.http.Cookie("other", "secret-too"));
                     r.setContentType("application/json");
                 },
                 """

@@ -285,6 +285,12 @@ public final class FakeHttp {
                                     .add((String) args[1]);
                             yield null;
                         }
+                        case "addCookie" -> {
+                            jakarta.servlet.http.Cookie c = (jakarta.servlet.http.Cookie) args[0];
+                            headers.computeIfAbsent("Set-Cookie", k -> new ArrayList<>())
+                                    .add(c.getName() + "=" + c.getValue());
+                            yield null;
+                        }
                         case "setIntHeader" -> {
                             put((String) args[0], args[1].toString());
                             yield null;
