@@ -124,7 +124,7 @@ final class HttpLogSender implements Closeable {
 
     /** One entry alone when the queue sends one at a time, else a JSON array. */
     static byte[] body(List<LogEntry> batch, boolean single) {
-        return single && batch.size() == 1 ? batch.get(0).json() : LogJson.array(batch);
+        return single && batch.size() == 1 ? LogJson.one(batch.get(0)) : LogJson.array(batch);
     }
 
     @Override

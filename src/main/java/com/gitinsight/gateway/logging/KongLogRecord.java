@@ -13,9 +13,7 @@ import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -41,7 +39,7 @@ import java.util.Map;
  * knows of them (no credentials); sizes count the body and an estimate of the head.
  *
  * <p>A record is captured on the request thread ({@link #capture}: references and a few numbers,
- * no JSON) and written as JSON by the queue's thread ({@link #json}), a batch at a time: the
+ * no JSON) and written as JSON by the queue's thread ({@link #writeTo}), a batch at a time: the
  * writing, done cold on each request thread, cost several times what it costs in a batch.
  */
 public final class KongLogRecord implements LogEntry {
@@ -119,7 +117,8 @@ public final class KongLogRecord implements LogEntry {
     private static final Cache<Object, SerializableString> PARTS =
             Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
 
-    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+    private static final com.fasterxml.jackson.core.JsonFactory PART_JSON =
+            new com.fasterxml.jackson.core.JsonFactory();
 
     private interface PartWriter {
         void write(JsonGenerator g) throws IOException;
@@ -127,7 +126,7 @@ public final class KongLogRecord implements LogEntry {
 
     private static SerializableString json(PartWriter writer) {
         java.io.StringWriter out = new java.io.StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = PART_JSON.createGenerator(out)) {
             writer.write(g);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -178,7 +177,6 @@ public final class KongLogRecord implements LogEntry {
     private final String clientIp;
     private final Map<String, String> traceIds;
     private final long estimatedBytes;
-    private volatile byte[] json;
 
     private KongLogRecord(
             HttpServletRequest request,
@@ -252,27 +250,11 @@ public final class KongLogRecord implements LogEntry {
     /** Captures and writes at once (tests, and a caller that needs the bytes now). */
     public static byte[] serialize(
             HttpServletRequest request, HttpServletResponse response, RequestContext context, Outcome outcome) {
-        return capture(request, response, context, outcome).json();
+        return capture(request, response, context, outcome).toJson();
     }
 
-    /**
-     * The record's JSON, written once: by the first queue's thread that ships it (file-log and
-     * http-log on one request ship the same bytes). Two threads at once may both write it: same bytes.
-     */
-    @Override
-    public byte[] json() {
-        byte[] made = json;
-        if (made == null) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(estimatedBytes, 1 << 20));
-            try (JsonGenerator g = JSON.createGenerator(out)) {
-                writeTo(g);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            made = out.toByteArray();
-            json = made;
-        }
-        return made;
+    byte[] toJson() {
+        return LogJson.one(this);
     }
 
     @Override
@@ -317,7 +299,8 @@ public final class KongLogRecord implements LogEntry {
         return out;
     }
 
-    private void writeTo(JsonGenerator g) throws IOException {
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
         g.writeStartObject();
         String q = redactArguments(query, credentialArguments);
         String requestUri = q == null ? uri : uri + "?" + q;
@@ -502,7 +485,7 @@ public final class KongLogRecord implements LogEntry {
             int next = indexOf(lower, hashes, i, i + 1, n);
             if (name.equals("set-cookie")) {
                 g.writeString(REDACTED);
-            } else if (contentTypeWritten && contentType != null && name.equals("content-type")) {
+            } else if (contentType != null && name.equals("content-type")) {
                 g.writeString(contentType); // the container's (a character encoding set later is in it)
             } else if (next < 0) {
                 g.writeString(bounded(h.get(2 * i + 1)));

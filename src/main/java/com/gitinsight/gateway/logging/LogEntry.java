@@ -1,19 +1,23 @@
 package com.gitinsight.gateway.logging;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
 /**
- * What a log queue holds: an entry written as one JSON value by the queue's thread (not the
- * request's), with what it weighs in the queue's {@code max_bytes}.
+ * What a log queue holds: an entry written as one JSON value by the queue's thread, with what it
+ * weighs in the queue's {@code max_bytes}.
  */
 interface LogEntry {
 
     /** An estimate of the entry's size as JSON, for the queue's byte bound. */
     long estimatedBytes();
 
-    /** The entry as one JSON value, UTF-8. */
-    byte[] json();
+    void writeTo(JsonGenerator g) throws IOException;
 
     /** An entry already written (its bytes are shipped as they are). */
     static LogEntry raw(byte[] json) {
+        String text = new String(json, StandardCharsets.UTF_8);
         return new LogEntry() {
             @Override
             public long estimatedBytes() {
@@ -21,8 +25,8 @@ interface LogEntry {
             }
 
             @Override
-            public byte[] json() {
-                return json;
+            public void writeTo(JsonGenerator g) throws IOException {
+                g.writeRawValue(text);
             }
         };
     }

@@ -188,15 +188,4 @@ class KongLogRecordTest {
         assertTrue(r.at("/request/uri").asText().endsWith("...(truncated)"));
         assertTrue(r.at("/request/querystring/q").asText().length() < KongLogRecord.MAX_VALUE + 32);
     }
-
-    @Test
-    void aRecordIsWrittenOnceForEveryQueueThatShipsIt() {
-        FakeHttp.Request request = FakeHttp.Request.get("/repos/x").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
-        KongLogRecord record = KongLogRecord.capture(
-                request.request,
-                new FakeHttp.Response().response,
-                request.context(),
-                new KongLogRecord.Outcome(200, 0, System.nanoTime()));
-        org.junit.jupiter.api.Assertions.assertSame(record.json(), record.json());
-    }
 }
