@@ -1,7 +1,7 @@
 package com.gitinsight.gateway.logging;
 
+import com.gitinsight.gateway.http.CountingOutputStream;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
@@ -25,8 +25,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
             .withZone(ZoneOffset.UTC);
 
     private final List<String> headers = new ArrayList<>(40);
-    private long bytes;
-    private ServletOutputStream stream;
+    private CountingOutputStream stream;
 
     LoggedResponse(HttpServletResponse response) {
         super(response);
@@ -45,7 +44,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
 
     /** Body bytes written so far. */
     long bytes() {
-        return bytes;
+        return stream == null ? 0 : stream.bytes();
     }
 
     /** The headers set, name and value in turn, a repeated header once per value. */
@@ -161,40 +160,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     @Override
     public ServletOutputStream getOutputStream() throws IOException {
         if (stream == null) {
-            ServletOutputStream out = super.getOutputStream();
-            stream = new ServletOutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    bytes++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    bytes += len;
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    out.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.close();
-                }
-
-                @Override
-                public boolean isReady() {
-                    return out.isReady();
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    out.setWriteListener(listener);
-                }
-            };
+            stream = new CountingOutputStream(super.getOutputStream());
         }
         return stream;
     }
