@@ -66,7 +66,7 @@ class ClusterIT {
                         paths: [/limited]
                         plugins:
                           - name: rate-limiting
-                            config: {minute: 10, limit_by: header, header_name: X-Client, policy: redis,
+                            config: {hour: 10, limit_by: header, header_name: X-Client, policy: redis,
                                      redis: {host: 127.0.0.1, port: %2$d}, fault_tolerant: false}
                       - name: cached
                         paths: [/repos]

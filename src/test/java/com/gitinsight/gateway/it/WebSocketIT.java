@@ -114,7 +114,7 @@ class WebSocketIT {
                       - {name: impatient, paths: [/impatient], ws_idle_timeout: 700}
                       - name: limited
                         paths: [/echo-limited]
-                        plugins: [{name: rate-limiting, config: {minute: 2, policy: local}}]
+                        plugins: [{name: rate-limiting, config: {hour: 2, policy: local}}]  # an hour: never straddles a window
                       - name: cross-site
                         paths: [/echo-cors]
                         plugins: [{name: cors, config: {origins: ["https://app.gitinsight.io"]}}]
