@@ -106,23 +106,38 @@ public final class UrlArgs {
      * by {@code replacement}, everything else byte for byte; null stays null.
      */
     public static String redacted(String query, java.util.Set<String> names, String replacement) {
-        if (query == null || names.isEmpty()) {
+        if (query == null || names.isEmpty() || !mayName(query, names)) {
             return query;
         }
         StringBuilder out = new StringBuilder(query.length());
-        boolean first = true;
-        for (String pair : query.split("&", -1)) {
-            if (!first) {
-                out.append('&');
-            }
-            first = false;
-            int eq = pair.indexOf('=');
-            if (eq >= 0 && names.contains(decodePart(pair.substring(0, eq)))) {
-                out.append(pair, 0, eq + 1).append(replacement);
+        int start = 0;
+        while (true) {
+            int end = query.indexOf('&', start);
+            int stop = end < 0 ? query.length() : end;
+            int eq = query.indexOf('=', start);
+            if (eq >= 0 && eq < stop && names.contains(decodePart(query.substring(start, eq)))) {
+                out.append(query, start, eq + 1).append(replacement);
             } else {
-                out.append(pair);
+                out.append(query, start, stop);
+            }
+            if (end < 0) {
+                return out.toString();
+            }
+            out.append('&');
+            start = end + 1;
+        }
+    }
+
+    /** False only when no argument can be one of {@code names}: none is written in it, and nothing is escaped. */
+    private static boolean mayName(String query, java.util.Set<String> names) {
+        if (query.indexOf('%') >= 0 || query.indexOf('+') >= 0) {
+            return true;
+        }
+        for (String name : names) {
+            if (query.contains(name)) {
+                return true;
             }
         }
-        return out.toString();
+        return false;
     }
 }

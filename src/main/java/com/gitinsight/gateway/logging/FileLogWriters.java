@@ -111,6 +111,8 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         volatile String lastError;
         volatile Instant lastErrorAt;
         private FileChannel channel;
+        /** The writer thread's (a queue has one at a time). */
+        private final LogWriter json = new LogWriter();
 
         PathWriter(String path) {
             this.path = Path.of(path);
@@ -124,7 +126,8 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
         /** Runs on the writer thread only. */
         private boolean append(List<LogEntry> lines) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(LogJson.lines(lines));
+            LogWriter.Bytes bytes = json.lines(lines);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes.array(), 0, bytes.length());
             try {
                 if (reopen) {
                     closeChannel();

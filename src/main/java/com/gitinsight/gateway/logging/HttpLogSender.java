@@ -34,6 +34,8 @@ final class HttpLogSender implements Closeable {
     private final CloseableHttpClient client;
     private volatile HttpLogSchema.Config config;
     private volatile String lastError;
+    /** The queue thread's (this sender has one queue, which has one thread at a time). */
+    private final LogWriter json = new LogWriter();
 
     HttpLogSender(HttpLogSchema.Config config) {
         this.config = config;
@@ -86,7 +88,8 @@ final class HttpLogSender implements Closeable {
         }
         // The configured value as written (HttpClient would upper-case a charset).
         post.setHeader("Content-Type", c.contentType());
-        post.setEntity(new ByteArrayEntity(body(batch, c.queue().maxBatchSize() == 1), null));
+        LogWriter.Bytes body = body(json, batch, c.queue().maxBatchSize() == 1);
+        post.setEntity(new ByteArrayEntity(body.array(), 0, body.length(), null));
         String where = c.endpoint().getHost() + ":" + port(c);
         // Not execute(request, handler): it reads the whole answer afterwards, however slowly it drips.
         try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
@@ -123,8 +126,8 @@ final class HttpLogSender implements Closeable {
     }
 
     /** One entry alone when the queue sends one at a time, else a JSON array. */
-    static byte[] body(List<LogEntry> batch, boolean single) {
-        return single && batch.size() == 1 ? LogJson.one(batch.get(0)) : LogJson.array(batch);
+    static LogWriter.Bytes body(LogWriter json, List<LogEntry> batch, boolean single) {
+        return single && batch.size() == 1 ? json.one(batch.get(0)) : json.array(batch);
     }
 
     @Override

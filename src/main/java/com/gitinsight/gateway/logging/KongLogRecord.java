@@ -3,11 +3,8 @@ package com.gitinsight.gateway.logging;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
-import com.gitinsight.gateway.http.IdentityHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -17,7 +14,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -112,27 +108,6 @@ public final class KongLogRecord implements LogEntry {
     private static final SerializableString F_VERSION = new SerializedString("version");
     private static final SerializableString F_WORKSPACE_NAME = new SerializedString("workspace_name");
     private static final SerializableString F_WRITE_TIMEOUT = new SerializedString("write_timeout");
-
-    /** Route and service parts of records by their spec (weak keys: compared by identity, gone with their configuration). */
-    private static final Cache<Object, SerializableString> PARTS =
-            Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
-
-    private static final com.fasterxml.jackson.core.JsonFactory PART_JSON =
-            new com.fasterxml.jackson.core.JsonFactory();
-
-    private interface PartWriter {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static SerializableString json(PartWriter writer) {
-        java.io.StringWriter out = new java.io.StringWriter(256);
-        try (JsonGenerator g = PART_JSON.createGenerator(out)) {
-            writer.write(g);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return new SerializedString(out.toString());
-    }
 
     private static JsonGenerator field(JsonGenerator g, SerializableString name) throws IOException {
         g.writeFieldName(name);
@@ -254,7 +229,7 @@ public final class KongLogRecord implements LogEntry {
     }
 
     byte[] toJson() {
-        return LogJson.one(this);
+        return new LogWriter().one(this).copy();
     }
 
     @Override
@@ -268,11 +243,10 @@ public final class KongLogRecord implements LogEntry {
         for (Enumeration<String> names = request.getHeaderNames();
                 names.hasMoreElements() && out.size() < 2 * MAX_HEADERS; ) {
             String name = names.nextElement();
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (seen.contains(lower)) {
+            if (containsIgnoreCase(seen, name)) {
                 continue; // a container may list a repeated header once per value
             }
-            seen.add(lower);
+            seen.add(name);
             for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
                 out.add(name);
                 out.add(values.nextElement());
@@ -286,11 +260,10 @@ public final class KongLogRecord implements LogEntry {
         List<String> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (String name : response.getHeaderNames()) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (seen.contains(lower)) {
+            if (containsIgnoreCase(seen, name)) {
                 continue; // a container may list a repeated header once per value
             }
-            seen.add(lower);
+            seen.add(name);
             for (String v : response.getHeaders(name)) {
                 out.add(name);
                 out.add(v);
@@ -299,8 +272,17 @@ public final class KongLogRecord implements LogEntry {
         return out;
     }
 
+    private static boolean containsIgnoreCase(List<String> names, String name) {
+        for (String n : names) {
+            if (n.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
-    public void writeTo(JsonGenerator g) throws IOException {
+    public void writeTo(JsonGenerator g, LogWriter writer) throws IOException {
         g.writeStartObject();
         String q = redactArguments(query, credentialArguments);
         String requestUri = q == null ? uri : uri + "?" + q;
@@ -313,7 +295,7 @@ public final class KongLogRecord implements LogEntry {
         writeQuery(g, q);
         field(g, F_METHOD).writeString(method);
         g.writeFieldName(F_HEADERS);
-        long headBytes = writeRequestHeaders(g);
+        long headBytes = writeRequestHeaders(g, writer);
         field(g, F_SIZE).writeNumber(headBytes + requestUri.length() + method.length() + 12 + requestBodyBytes);
         if (secure) {
             field(g, F_TLS).writeStartObject();
@@ -336,7 +318,7 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_RESPONSE).writeStartObject();
         field(g, F_STATUS).writeNumber(outcome.status());
         g.writeFieldName(F_HEADERS);
-        long responseHead = writeResponseHeaders(g);
+        long responseHead = writeResponseHeaders(g, writer);
         field(g, F_SIZE).writeNumber(outcome.bodyBytes() + responseHead + 17);
         g.writeEndObject();
 
@@ -345,9 +327,8 @@ public final class KongLogRecord implements LogEntry {
         writeIdentity(g);
         if (match != null) {
             // A configuration's routes and services, written once each (they are a third of a record).
-            field(g, F_ROUTE).writeRawValue(PARTS.get(match.route(), r -> json(gen -> writeRoute(gen, match.route()))));
-            field(g, F_SERVICE)
-                    .writeRawValue(PARTS.get(match.service(), r -> json(gen -> writeService(gen, match.service()))));
+            field(g, F_ROUTE).writeRawValue(writer.part(match.route(), gen -> writeRoute(gen, match.route())));
+            field(g, F_SERVICE).writeRawValue(writer.part(match.service(), gen -> writeService(gen, match.service())));
         }
         field(g, F_CLIENT_IP).writeString(clientIp);
         field(g, F_STARTED_AT).writeNumber(startedMillis);
@@ -399,7 +380,7 @@ public final class KongLogRecord implements LogEntry {
     }
 
     /** The headers as the backend got them; returns an estimate of their size on the wire. */
-    private long writeRequestHeaders(JsonGenerator g) throws IOException {
+    private long writeRequestHeaders(JsonGenerator g, LogWriter writer) throws IOException {
         Map<String, String> overrides = upstreamHeaders;
         List<String> written = new ArrayList<>(16);
         long bytes = 0;
@@ -407,14 +388,13 @@ public final class KongLogRecord implements LogEntry {
         String[] h = requestHeaders;
         for (int i = 0; i < h.length && written.size() < MAX_HEADERS; i += 2) {
             String name = h[i];
-            String lower = name.toLowerCase(Locale.ROOT);
-            if ((!overrides.isEmpty() && overrides.containsKey(name))
-                    || written.contains(lower)
-                    || IdentityHeaders.isIdentity(IdentityHeaders.fold(name))) {
-                continue; // set by a plugin (below), written with its first value, or never sent
+            LogWriter.HeaderName known = writer.name(name);
+            String lower = known.lower();
+            if (known.identity() || (!overrides.isEmpty() && overrides.containsKey(name)) || written.contains(lower)) {
+                continue; // never sent, set by a plugin (below), or written with its first value
             }
             written.add(lower);
-            g.writeFieldName(lower);
+            g.writeFieldName(known.json());
             boolean redact = REDACTED_REQUEST.contains(lower)
                     || (!credentialHeaders.isEmpty() && credentialHeaders.contains(name));
             int count = 0;
@@ -439,10 +419,14 @@ public final class KongLogRecord implements LogEntry {
             }
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            String lower = e.getKey().toLowerCase(Locale.ROOT);
-            if (e.getValue() != null && written.size() < MAX_HEADERS && !written.contains(lower)) {
-                written.add(lower);
-                g.writeStringField(lower, credentialHeaders.contains(lower) ? REDACTED : bounded(e.getValue()));
+            if (e.getValue() == null || written.size() >= MAX_HEADERS) {
+                continue;
+            }
+            LogWriter.HeaderName known = writer.name(e.getKey());
+            if (!written.contains(known.lower())) {
+                written.add(known.lower());
+                g.writeFieldName(known.json());
+                g.writeString(credentialHeaders.contains(known.lower()) ? REDACTED : bounded(e.getValue()));
             }
         }
         g.writeEndObject();
@@ -460,29 +444,27 @@ public final class KongLogRecord implements LogEntry {
         return UrlArgs.redacted(query, names, REDACTED);
     }
 
-    private long writeResponseHeaders(JsonGenerator g) throws IOException {
+    private long writeResponseHeaders(JsonGenerator g, LogWriter writer) throws IOException {
         List<String> h = responseHeaders;
         int n = h.size() / 2;
-        String[] lower = new String[n];
-        int[] hashes = new int[n];
+        LogWriter.HeaderName[] names = new LogWriter.HeaderName[n];
         long bytes = 0;
         for (int i = 0; i < n; i++) {
-            lower[i] = h.get(2 * i).toLowerCase(Locale.ROOT);
-            hashes[i] = lower[i].hashCode();
-            bytes += lower[i].length() + h.get(2 * i + 1).length() + 4;
+            names[i] = writer.name(h.get(2 * i));
+            bytes += names[i].lower().length() + h.get(2 * i + 1).length() + 4;
         }
         int written = 0;
         boolean contentTypeWritten = false;
         g.writeStartObject();
         for (int i = 0; i < n && written < MAX_HEADERS; i++) {
-            if (indexOf(lower, hashes, i, 0, i) >= 0) {
+            if (indexOf(names, i, 0, i) >= 0) {
                 continue; // written with its first value
             }
             written++;
-            String name = lower[i];
+            String name = names[i].lower();
             contentTypeWritten |= name.equals("content-type");
-            g.writeFieldName(name);
-            int next = indexOf(lower, hashes, i, i + 1, n);
+            g.writeFieldName(names[i].json());
+            int next = indexOf(names, i, i + 1, n);
             if (name.equals("set-cookie")) {
                 g.writeString(REDACTED);
             } else if (contentType != null && name.equals("content-type")) {
@@ -492,7 +474,7 @@ public final class KongLogRecord implements LogEntry {
             } else {
                 g.writeStartArray();
                 g.writeString(bounded(h.get(2 * i + 1)));
-                for (int j = next; j >= 0; j = indexOf(lower, hashes, i, j + 1, n)) {
+                for (int j = next; j >= 0; j = indexOf(names, i, j + 1, n)) {
                     g.writeString(bounded(h.get(2 * j + 1)));
                 }
                 g.writeEndArray();
@@ -505,10 +487,12 @@ public final class KongLogRecord implements LogEntry {
         return bytes;
     }
 
-    /** The first index in [from, to) whose name is {@code names[of]}'s, or -1. */
-    private static int indexOf(String[] names, int[] hashes, int of, int from, int to) {
+    /** The first index in [from, to) whose lower-cased name is {@code names[of]}'s, or -1. */
+    private static int indexOf(LogWriter.HeaderName[] names, int of, int from, int to) {
+        String name = names[of].lower();
         for (int j = from; j < to; j++) {
-            if (hashes[j] == hashes[of] && names[j].equals(names[of])) {
+            // The same spelling is the same cached object; another spelling compares its lower case.
+            if (names[j] == names[of] || names[j].lower().equals(name)) {
                 return j;
             }
         }

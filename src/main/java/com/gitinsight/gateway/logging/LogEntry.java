@@ -13,7 +13,8 @@ interface LogEntry {
     /** An estimate of the entry's size as JSON, for the queue's byte bound. */
     long estimatedBytes();
 
-    void writeTo(JsonGenerator g) throws IOException;
+    /** Writes the entry as one JSON value; {@code writer} is the writing thread's (its caches). */
+    void writeTo(JsonGenerator g, LogWriter writer) throws IOException;
 
     /** An entry already written (its bytes are shipped as they are). */
     static LogEntry raw(byte[] json) {
@@ -25,7 +26,7 @@ interface LogEntry {
             }
 
             @Override
-            public void writeTo(JsonGenerator g) throws IOException {
+            public void writeTo(JsonGenerator g, LogWriter writer) throws IOException {
                 g.writeRawValue(text);
             }
         };

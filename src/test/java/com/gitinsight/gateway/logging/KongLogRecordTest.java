@@ -160,6 +160,22 @@ class KongLogRecordTest {
         assertEquals("a=%20b&key=REDACTED&c", KongLogRecord.redactArguments("a=%20b&key=k&c", java.util.Set.of("key")));
         assertEquals("a=1", KongLogRecord.redactArguments("a=1", java.util.Set.of()));
         assertEquals("k%65y=REDACTED", KongLogRecord.redactArguments("k%65y=v", java.util.Set.of("key")));
+        java.util.Set<String> key = java.util.Set.of("key");
+        assertEquals(
+                "key=REDACTED&&key=REDACTED&",
+                KongLogRecord.redactArguments("key=a&&key=b&", key),
+                "every value, empty pairs kept");
+        assertEquals(
+                "key&keys=1&monkey=2&=key",
+                KongLogRecord.redactArguments("key&keys=1&monkey=2&=key", key),
+                "a bare name and other names that hold it");
+        assertEquals("k+y=REDACTED", KongLogRecord.redactArguments("k+y=v", java.util.Set.of("k y")), "a + is a space");
+        assertEquals("", KongLogRecord.redactArguments("", key));
+        assertEquals("key=REDACTED", KongLogRecord.redactArguments("key=", key));
+        assertEquals(
+                "a=b=key&key=REDACTED",
+                KongLogRecord.redactArguments("a=b=key&key==x", key),
+                "the value is all after the first =");
     }
 
     @Test

@@ -142,14 +142,17 @@ class LogSchemasTest {
 
     @Test
     void aBatchIsAJsonArrayUnlessTheQueueSendsOneAtATime() {
-        java.util.List<LogEntry> one = java.util.List.of(LogEntry.raw("{\"a\":1}".getBytes()));
-        assertEquals("{\"a\":1}", new String(HttpLogSender.body(one, true)));
-        assertEquals("[{\"a\":1}]", new String(HttpLogSender.body(one, false)));
+        LogWriter writer = new LogWriter(); // one writer for all: its buffer is reused, each body is only its own bytes
+        java.util.List<LogEntry> two =
+                java.util.List.of(LogEntry.raw("{\"a\":1}".getBytes()), LogEntry.raw("{\"b\":2}".getBytes()));
         assertEquals(
                 "[{\"a\":1},{\"b\":2}]",
-                new String(HttpLogSender.body(
-                        java.util.List.of(LogEntry.raw("{\"a\":1}".getBytes()), LogEntry.raw("{\"b\":2}".getBytes())),
-                        false)));
+                new String(HttpLogSender.body(writer, two, false).copy()));
+        java.util.List<LogEntry> one = java.util.List.of(LogEntry.raw("{\"a\":1}".getBytes()));
+        assertEquals(
+                "{\"a\":1}", new String(HttpLogSender.body(writer, one, true).copy()));
+        assertEquals(
+                "[{\"a\":1}]", new String(HttpLogSender.body(writer, one, false).copy()));
     }
 
     @Test

@@ -1,0 +1,146 @@
+package com.gitinsight.gateway.logging;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.gitinsight.gateway.http.IdentityHeaders;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes log entries as their destination takes them (one per line, a JSON array, one alone) for
+ * one queue's thread, and keeps between batches what the next batch needs again: the output
+ * buffer, each header name's lower-cased JSON, and each route's and service's JSON. Confined to
+ * the thread that writes (a queue has one at a time); not shared, so nothing here is locked.
+ * Every cache is bounded and emptied when full: a client chooses its header names.
+ */
+final class LogWriter {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Entries each cache holds before it is emptied. */
+    static final int MAX_CACHED = 512;
+    /** A buffer that grew past this for one large batch is let go afterwards. */
+    private static final int KEPT_BUFFER = 1 << 20;
+
+    /** A header name as records write it: lower-cased, encoded once, and whether it is an identity header. */
+    record HeaderName(String lower, SerializableString json, boolean identity) {}
+
+    /** Writes one part of a record (a route or a service). */
+    interface PartWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private Buffer out = new Buffer(16 << 10);
+    private final Map<String, HeaderName> names = new HashMap<>();
+    /** By identity: a configuration's specs are the same objects for as long as it runs. */
+    private final Map<Object, SerializableString> parts = new IdentityHashMap<>();
+
+    /** The bytes of the last write: valid until the next one. */
+    record Bytes(byte[] array, int length) {
+        byte[] copy() {
+            return java.util.Arrays.copyOf(array, length);
+        }
+    }
+
+    Bytes one(LogEntry entry) {
+        return write(List.of(entry), Framing.ONE);
+    }
+
+    /** A JSON array of the entries (http-log's batch). */
+    Bytes array(List<LogEntry> entries) {
+        return write(entries, Framing.ARRAY);
+    }
+
+    /** One entry per line, each line ended (file-log). */
+    Bytes lines(List<LogEntry> entries) {
+        return write(entries, Framing.LINES);
+    }
+
+    HeaderName name(String name) {
+        HeaderName known = names.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (names.size() >= MAX_CACHED) {
+            names.clear();
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        HeaderName made = new HeaderName(
+                lower, new SerializedString(lower), IdentityHeaders.isIdentity(IdentityHeaders.fold(name)));
+        names.put(name, made);
+        return made;
+    }
+
+    /** The JSON of {@code key} (a route or a service spec), written by {@code writer} the first time. */
+    SerializableString part(Object key, PartWriter writer) {
+        SerializableString known = parts.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (parts.size() >= MAX_CACHED) {
+            parts.clear(); // also lets go of the specs of configurations no longer running
+        }
+        java.io.StringWriter text = new java.io.StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SerializableString made = new SerializedString(text.toString());
+        parts.put(key, made);
+        return made;
+    }
+
+    private enum Framing {
+        ONE,
+        ARRAY,
+        LINES
+    }
+
+    private Bytes write(List<LogEntry> entries, Framing framing) {
+        if (out.capacity() > KEPT_BUFFER) {
+            out = new Buffer(16 << 10);
+        }
+        out.reset();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.setRootValueSeparator(null);
+            if (framing == Framing.ARRAY) {
+                g.writeStartArray();
+            }
+            for (LogEntry e : entries) {
+                e.writeTo(g, this);
+                if (framing == Framing.LINES) {
+                    g.writeRaw('\n');
+                }
+            }
+            if (framing == Framing.ARRAY) {
+                g.writeEndArray();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Bytes(out.array(), out.size());
+    }
+
+    /** A byte array stream whose array is reused and read in place (no copy per batch). */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        int capacity() {
+            return buf.length;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package com.gitinsight.gateway.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LogWriterTest {
+
+    @Test
+    void headerNamesAreLowerCasedAndIdentityHeadersKnownHoweverASenderSpellsThem() {
+        LogWriter w = new LogWriter();
+        assertEquals("x-ratelimit-limit-hour", w.name("X-RateLimit-Limit-Hour").lower());
+        assertEquals(
+                "\"x-ratelimit-limit-hour\"".length() - 2,
+                w.name("X-RateLimit-Limit-Hour").json().charLength());
+        assertTrue(w.name("X-Consumer-ID").identity());
+        assertTrue(w.name("x_consumer_username").identity(), "an underscore spelling is the same header to a backend");
+        assertFalse(w.name("Accept").identity());
+        assertSame(w.name("Accept"), w.name("Accept"), "encoded once");
+    }
+
+    @Test
+    void theNameCacheStaysBoundedAndRightWhenAClientSendsEveryNameThereIs() {
+        LogWriter w = new LogWriter();
+        for (int i = 0; i < LogWriter.MAX_CACHED * 3; i++) {
+            assertEquals("x-random-" + i, w.name("X-Random-" + i).lower());
+        }
+        assertTrue(w.name("X-Consumer-Custom-ID").identity());
+    }
+
+    @Test
+    void aRouteOrServiceIsWrittenOnceForItsSpecObject() {
+        LogWriter w = new LogWriter();
+        AtomicInteger writes = new AtomicInteger();
+        Object spec = new Object();
+        LogWriter.PartWriter writer = g -> {
+            writes.incrementAndGet();
+            g.writeStartObject();
+            g.writeStringField("name", "api");
+            g.writeEndObject();
+        };
+        assertEquals("{\"name\":\"api\"}", w.part(spec, writer).getValue());
+        assertSame(w.part(spec, writer), w.part(spec, writer));
+        assertEquals(1, writes.get());
+        assertNotSame(
+                w.part(new Object(), writer),
+                w.part(spec, writer),
+                "another spec (a reloaded configuration) is written anew");
+        assertEquals(2, writes.get());
+    }
+}
