@@ -310,9 +310,7 @@ public final class KongLogRecord implements LogEntry {
         }
         g.writeEndObject();
 
-        g.writeStringField(
-                "upstream_uri",
-                upstreamUri == null ? "" : bounded(redactUriArguments(upstreamUri, credentialArguments)));
+        g.writeStringField("upstream_uri", upstreamUri == null ? "" : bounded(redactedUpstreamUri(q)));
         field(g, F_UPSTREAM_STATUS).writeString(upstreamStatus > 0 ? Integer.toString(upstreamStatus) : "");
 
         field(g, F_RESPONSE).writeStartObject();
@@ -433,6 +431,19 @@ public final class KongLogRecord implements LogEntry {
         return bytes;
     }
 
+    /** The upstream URI with its query's credentials replaced; {@code redactedQuery} is the logged query's. */
+    private String redactedUpstreamUri(String redactedQuery) {
+        int mark = upstreamUri.indexOf('?');
+        if (mark >= 0
+                && query != null
+                && upstreamUri.length() - mark - 1 == query.length()
+                && upstreamUri.startsWith(query, mark + 1)) {
+            // The usual case: the backend got the query that is logged, redacted once already.
+            return upstreamUri.substring(0, mark + 1) + redactedQuery;
+        }
+        return redactUriArguments(upstreamUri, credentialArguments);
+    }
+
     /** {@code uri} (a path and maybe a query) with the query's credentials replaced. */
     private static String redactUriArguments(String uri, java.util.Set<String> names) {
         int q = uri.indexOf('?');
@@ -490,9 +501,11 @@ public final class KongLogRecord implements LogEntry {
     /** The first index in [from, to) whose lower-cased name is {@code names[of]}'s, or -1. */
     private static int indexOf(LogWriter.HeaderName[] names, int of, int from, int to) {
         String name = names[of].lower();
+        int hash = name.hashCode(); // kept in the cached string: computed once per name, not per record
         for (int j = from; j < to; j++) {
             // The same spelling is the same cached object; another spelling compares its lower case.
-            if (names[j] == names[of] || names[j].lower().equals(name)) {
+            if (names[j] == names[of]
+                    || (names[j].lower().hashCode() == hash && names[j].lower().equals(name))) {
                 return j;
             }
         }

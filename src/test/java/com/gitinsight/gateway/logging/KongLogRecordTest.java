@@ -156,6 +156,29 @@ class KongLogRecordTest {
     }
 
     @Test
+    void aCredentialArgumentTheBackendStillGotIsRedactedInEveryPlaceTheRecordShowsIt() throws Exception {
+        for (String upstreamQuery : new String[] {null, "jwt=tok-secret&page=2", "jwt=tok-secret&page=2&added=1"}) {
+            FakeHttp.Request request = FakeHttp.Request.get("/repos?jwt=tok-secret&page=2")
+                    .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+            RequestContext context = request.context();
+            context.credentialNames(java.util.List.of("jwt"), java.util.List.of());
+            if (upstreamQuery != null) {
+                context.upstreamQuery(upstreamQuery); // a transformer changed it, or not
+            }
+            String sent = upstreamQuery == null ? "jwt=tok-secret&page=2" : upstreamQuery;
+            context.upstreamUri("/api/repos?" + sent);
+            JsonNode r = record(request, new FakeHttp.Response(), 200);
+            assertFalse(r.toString().contains("tok-secret"), r.toString());
+            assertEquals(
+                    "/api/repos?" + sent.replace("tok-secret", "REDACTED"),
+                    r.get("upstream_uri").asText());
+            assertEquals(
+                    "/repos?" + sent.replace("tok-secret", "REDACTED"),
+                    r.at("/request/uri").asText());
+        }
+    }
+
+    @Test
     void redactionKeepsTheRestOfTheQueryByteForByte() {
         assertEquals("a=%20b&key=REDACTED&c", KongLogRecord.redactArguments("a=%20b&key=k&c", java.util.Set.of("key")));
         assertEquals("a=1", KongLogRecord.redactArguments("a=1", java.util.Set.of()));
