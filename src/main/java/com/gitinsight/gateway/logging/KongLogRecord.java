@@ -272,6 +272,15 @@ public final class KongLogRecord implements LogEntry {
         return out;
     }
 
+    private static boolean contains(String[] names, String name) {
+        for (String n : names) {
+            if (n.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean containsIgnoreCase(List<String> names, String name) {
         for (String n : names) {
             if (n.equalsIgnoreCase(name)) {
@@ -380,6 +389,12 @@ public final class KongLogRecord implements LogEntry {
     /** The headers as the backend got them; returns an estimate of their size on the wire. */
     private long writeRequestHeaders(JsonGenerator g, LogWriter writer) throws IOException {
         Map<String, String> overrides = upstreamHeaders;
+        // The names a plugin set or removed, lower-cased once (not a case-blind map lookup per header).
+        String[] overridden = new String[overrides.size()];
+        int o = 0;
+        for (String key : overrides.keySet()) {
+            overridden[o++] = writer.name(key).lower();
+        }
         List<String> written = new ArrayList<>(16);
         long bytes = 0;
         g.writeStartObject();
@@ -388,7 +403,7 @@ public final class KongLogRecord implements LogEntry {
             String name = h[i];
             LogWriter.HeaderName known = writer.name(name);
             String lower = known.lower();
-            if (known.identity() || (!overrides.isEmpty() && overrides.containsKey(name)) || written.contains(lower)) {
+            if (known.identity() || contains(overridden, lower) || written.contains(lower)) {
                 continue; // never sent, set by a plugin (below), or written with its first value
             }
             written.add(lower);

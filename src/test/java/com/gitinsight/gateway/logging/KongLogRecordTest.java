@@ -179,6 +179,19 @@ class KongLogRecordTest {
     }
 
     @Test
+    void aHeaderAPluginSetOrRemovedIsLoggedAsTheBackendGotItWhateverTheSpellingOfEither() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos", "X-Api-Key", "client-key", "x-extra", "from-client")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        RequestContext context = request.context();
+        context.upstreamHeader("x-api-key", null);
+        context.upstreamHeader("X-Extra", "from-plugin");
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        assertFalse(r.toString().contains("client-key"), r.toString());
+        assertFalse(r.toString().contains("from-client"), r.toString());
+        assertEquals("from-plugin", r.at("/request/headers/x-extra").asText());
+    }
+
+    @Test
     void redactionKeepsTheRestOfTheQueryByteForByte() {
         assertEquals("a=%20b&key=REDACTED&c", KongLogRecord.redactArguments("a=%20b&key=k&c", java.util.Set.of("key")));
         assertEquals("a=1", KongLogRecord.redactArguments("a=1", java.util.Set.of()));
