@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# What each of logs and traces out (file-log, http-log, opentelemetry) costs on top of GitInsight's
+# plugin set, measured in ONE gateway JVM whose watched configuration is swapped between variants
+# (same JIT, same heap: a whole-process before/after across two runs moves by more than the effect
+# on a small machine). For each variant: a 5 s warm-up, then wrk for SECONDS; the gateway's CPU is
+# read per thread from /proc and reported in us per request by thread group:
+#   req (request threads), log (file-log and http-log writers), otel (batch processor, exporter,
+#   its HTTP client), gc, jit, other
+#   scripts/plugin-cost.sh [ROUNDS [SECONDS]]     default 3 rounds of 20 s, after a 120 s warm-up
+# Needs ../shared/tools/peer-bench.sh (backends, wrk) as scripts/bench.sh does. Linux only (/proc).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+seconds=${2:-20}
+port=${BENCH_GATEWAY_PORT:-19095}
+work=$(mktemp -d)
+log=$work/serve.log
+
+BENCH_PLUGINS=1 BENCH_SHIP=1 BENCH_GATEWAY_PORT=$port setsid scripts/bench.sh --serve 7200 --targets gateway >"$log" 2>&1 &
+serve=$!
+cleanup() {
+  kill -- -"$serve" 2>/dev/null || true
+  pkill -f "gateway.config=$config_dir/bench.yml" 2>/dev/null || true
+  rm -rf "$work"
+}
+config_dir=/nonexistent
+trap cleanup EXIT
+for _ in $(seq 200); do
+  grep -q "serving for" "$log" && break
+  sleep 3
+done
+grep -q "serving for" "$log" || { echo "the gateway did not start; see below" >&2; tail -20 "$log" >&2; exit 1; }
+pid=$(pgrep -n -f "gateway.config=.*/bench.yml")
+config=$(tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^GATEWAY_CONFIG=//p')
+config_dir=$(dirname "$config")
+echo "gateway pid $pid, configuration $config"
+
+# Variants: the served file (all three on) without some of its plugin blocks (two lines each).
+without() {
+  awk -v drop="$1" 'BEGIN { n = split(drop, d, ",") }
+    { for (i = 1; i <= n; i++) if ($0 == "  - name: " d[i]) { getline; next } print }' "$config"
+}
+cp "$config" "$work/all.yml"
+without opentelemetry,file-log,http-log >"$work/base.yml"
+without opentelemetry,http-log >"$work/file-log.yml"
+without opentelemetry,file-log >"$work/http-log.yml"
+without file-log,http-log >"$work/opentelemetry.yml"
+variants=(base file-log base http-log base opentelemetry base all)
+
+secret=bench-secret-for-hs256-tokens
+b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64)
+payload=$(printf '{"kid":"bench-key","exp":%d}' $(($(date +%s) + 86400)) | b64)
+token="$header.$payload.$(printf '%s.%s' "$header" "$payload" | openssl dgst -binary -sha256 -hmac "$secret" | b64)"
+url="http://127.0.0.1:$port/api/small?jwt=$token"
+
+# Ticks (1/100 s) per thread group, as "group ticks" lines.
+ticks() {
+  for f in /proc/"$pid"/task/*/stat; do cat "$f" 2>/dev/null || true; done | awk '
+    { line = $0; name = substr(line, index(line, "(") + 1); name = substr(name, 1, match(name, /\) [A-Z] /) - 1)
+      rest = substr(line, match(line, /\) [A-Z] /) + 2); split(rest, f, " ")
+      t = f[12] + f[13]
+      g = "other"
+      if (name ~ /^http-thread-poo|^http-listener/) g = "req"
+      else if (name ~ /^gateway-http-lo|^gateway-file-lo/) g = "log"
+      else if (name ~ /^BatchSpanProces|^HttpClient|^jdkhttp/) g = "otel"
+      else if (name ~ /^GC Thread|^G1/) g = "gc"
+      else if (name ~ /Compiler/) g = "jit"
+      sum[g] += t }
+    END { for (g in sum) print g, sum[g] }'
+}
+requests() { wrk -t2 -c64 -d"$1"s "$url" | awk '/requests in/ { print $1 }'; }
+
+set_config() {
+  : >"$config_dir/requests.log" # file-log's output: several MB a second
+  cp "$work/$1.yml" "$config.tmp" && mv "$config.tmp" "$config"
+  sleep 2
+}
+
+set_config all
+echo "warming up for ${BENCH_WARMUP:-120} s (every plugin on)"
+requests "${BENCH_WARMUP:-120}" >/dev/null
+
+results=$work/results
+for r in $(seq "$rounds"); do
+  for v in "${variants[@]}"; do
+    set_config "$v"
+    requests 5 >/dev/null
+    ticks >"$work/before"
+    n=$(requests "$seconds")
+    ticks >"$work/after"
+    awk -v v="$v" -v r="$r" -v n="$n" -v s="$seconds" '
+      FNR == NR { before[$1] = $2; next }
+      { us[$1] = ($2 - before[$1]) * 10000 / n; total += us[$1] }
+      END { printf "round %d %-13s %6.0f req/s  req %6.1f  log %5.1f  otel %5.1f  gc %4.1f  jit %4.1f  other %4.1f  total %6.1f us/request\n",
+              r, v, n / s, us["req"], us["log"], us["otel"], us["gc"], us["jit"], us["other"], total }' \
+      "$work/before" "$work/after" | tee -a "$results"
+  done
+done
+echo "means:"
+awk '{ key = $3; c[key]++; for (i = 6; i <= 18; i += 2) { sum[key, $i] += $(i + 1) } names[key] = 1 }
+  END { for (k in names) printf "%-13s req %6.1f  log %5.1f  otel %5.1f  gc %4.1f  jit %4.1f  other %4.1f  total %6.1f\n",
+          k, sum[k, "req"] / c[k], sum[k, "log"] / c[k], sum[k, "otel"] / c[k], sum[k, "gc"] / c[k], sum[k, "jit"] / c[k],
+          sum[k, "other"] / c[k], sum[k, "total"] / c[k] }' "$results" | sort
