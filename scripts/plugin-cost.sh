@@ -54,20 +54,18 @@ payload=$(printf '{"kid":"bench-key","exp":%d}' $(($(date +%s) + 86400)) | b64)
 token="$header.$payload.$(printf '%s.%s' "$header" "$payload" | openssl dgst -binary -sha256 -hmac "$secret" | b64)"
 url="http://127.0.0.1:$port/api/small?jwt=$token"
 
-# Ticks (1/100 s) per thread group, as "group ticks" lines.
+# Ticks (1/100 s) of each thread, as "tid group ticks" lines.
 ticks() {
   for f in /proc/"$pid"/task/*/stat; do cat "$f" 2>/dev/null || true; done | awk '
     { line = $0; name = substr(line, index(line, "(") + 1); name = substr(name, 1, match(name, /\) [A-Z] /) - 1)
       rest = substr(line, match(line, /\) [A-Z] /) + 2); split(rest, f, " ")
-      t = f[12] + f[13]
       g = "other"
       if (name ~ /^http-thread-poo|^http-listener/) g = "req"
       else if (name ~ /^gateway-http-lo|^gateway-file-lo/) g = "log"
       else if (name ~ /^BatchSpanProces|^HttpClient|^jdkhttp/) g = "otel"
       else if (name ~ /^GC Thread|^G1/) g = "gc"
       else if (name ~ /Compiler/) g = "jit"
-      sum[g] += t }
-    END { for (g in sum) print g, sum[g] }'
+      print $1, g, f[12] + f[13] }'
 }
 requests() { wrk -t2 -c64 -d"$1"s "$url" | awk '/requests in/ { print $1 }'; }
 
@@ -90,8 +88,9 @@ for r in $(seq "$rounds"); do
     n=$(requests "$seconds")
     ticks >"$work/after"
     awk -v v="$v" -v r="$r" -v n="$n" -v s="$seconds" '
-      FNR == NR { before[$1] = $2; next }
-      { us[$1] = ($2 - before[$1]) * 10000 / n; total += us[$1] }
+      FNR == NR { before[$1] = $3; next }
+      # Per thread: one that ended in between (a retired queue'"'"'s) is left out, one that started counts whole.
+      { d = $3 - ($1 in before ? before[$1] : 0); us[$2] += d * 10000 / n; total += d * 10000 / n }
       END { printf "round %d %-13s %6.0f req/s  req %6.1f  log %5.1f  otel %5.1f  gc %4.1f  jit %4.1f  other %4.1f  total %6.1f us/request\n",
               r, v, n / s, us["req"], us["log"], us["otel"], us["gc"], us["jit"], us["other"], total }' \
       "$work/before" "$work/after" | tee -a "$results"
