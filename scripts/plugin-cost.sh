@@ -67,7 +67,18 @@ ticks() {
       else if (name ~ /Compiler/) g = "jit"
       print $1, g, f[12] + f[13] }'
 }
-requests() { wrk -t2 -c64 -d"$1"s "$url" | awk '/requests in/ { print $1 }'; }
+# Requests answered in $1 seconds; a run with any answer but 2xx/3xx stops the script (a wrong token
+# would otherwise measure 401s).
+requests() {
+  local out
+  out=$(wrk -t2 -c64 -d"$1"s "$url")
+  if grep -q "Non-2xx or 3xx" <<<"$out"; then
+    echo "the gateway answered errors during the run:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  awk '/requests in/ { print $1 }' <<<"$out"
+}
 
 set_config() {
   : >"$config_dir/requests.log" # file-log's output: several MB a second

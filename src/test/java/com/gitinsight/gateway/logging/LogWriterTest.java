@@ -16,8 +16,8 @@ class LogWriterTest {
         LogWriter w = new LogWriter();
         assertEquals("x-ratelimit-limit-hour", w.name("X-RateLimit-Limit-Hour").lower());
         assertEquals(
-                "\"x-ratelimit-limit-hour\"".length() - 2,
-                w.name("X-RateLimit-Limit-Hour").json().charLength());
+                "x-ratelimit-limit-hour",
+                w.name("X-RateLimit-Limit-Hour").json().getValue());
         assertTrue(w.name("X-Consumer-ID").identity());
         assertTrue(w.name("x_consumer_username").identity(), "an underscore spelling is the same header to a backend");
         assertFalse(w.name("Accept").identity());
