@@ -123,7 +123,18 @@ MSG
 # needed ~110 s of traffic to reach its steady CPU per request, its compiler threads starved by
 # the request threads; C2 alone with four compiler threads gets there in ~30-40 s at the same
 # steady cost (C1 alone: at once, but 2.5x the CPU per request).
-default_java_opts="-Xms192m -Xmx288m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=80m -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:-TieredCompilation -XX:CICompilerCount=4"
+# C2 alone compiles a method after 10,000 calls: code that runs once per batch (the OTLP exporter
+# and its JDK HttpClient, the SDK's batch processor, http-log's client chain, a log writer's
+# per-batch steps) stayed interpreted for hours and cost more than the batches' contents (perf: a
+# fifth to a third of those threads' CPU). Those packages compile after 1/100 of the calls; what of
+# them runs per request (a log record's capture, the proxy's minimal client) is compiled within
+# seconds either way.
+batch_code_opts="-XX:CompileCommand=quiet"
+for p in jdk/internal/net/http java/net/http io/opentelemetry/exporter io/opentelemetry/sdk/trace/export \
+  com/gitinsight/gateway/logging org/apache/hc/client5/http/impl/classic; do
+  batch_code_opts+=" -XX:CompileCommand=CompileThresholdScaling,$p/*.*,0.01"
+done
+default_java_opts="-Xms192m -Xmx288m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=80m -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:-TieredCompilation -XX:CICompilerCount=4 $batch_code_opts"
 # glibc gives each thread that allocates its own malloc arena: with ~250 threads that is ~50 MB of
 # resident memory the JVM never asked for.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}

@@ -38,6 +38,12 @@ final class LogWriter {
     }
 
     private Buffer out = new Buffer(16 << 10);
+    /**
+     * Bound to {@link #out} and kept between writes: making one per batch ran code that is called
+     * too rarely to be compiled (a C2-only JVM interprets it), more than the batch's own writing.
+     */
+    private JsonGenerator generator;
+
     private final Map<String, HeaderName> names = new HashMap<>();
     /** By identity: a configuration's specs are the same objects for as long as it runs. */
     private final Map<Object, SerializableString> parts = new IdentityHashMap<>();
@@ -107,10 +113,12 @@ final class LogWriter {
     private Bytes write(List<LogEntry> entries, Framing framing) {
         if (out.capacity() > KEPT_BUFFER) {
             out = new Buffer(16 << 10);
+            generator = null;
         }
         out.reset();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.setRootValueSeparator(null);
+        boolean written = false;
+        try {
+            JsonGenerator g = generator != null ? generator : newGenerator();
             if (framing == Framing.ARRAY) {
                 g.writeStartArray();
             }
@@ -123,10 +131,23 @@ final class LogWriter {
             if (framing == Framing.ARRAY) {
                 g.writeEndArray();
             }
+            g.flush();
+            written = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                generator = null; // left inside a value: the next write starts afresh
+            }
         }
         return new Bytes(out.array(), out.size());
+    }
+
+    private JsonGenerator newGenerator() throws IOException {
+        generator = JSON.createGenerator(out);
+        // Each write is one or more root values, nothing between them.
+        generator.setRootValueSeparator(null);
+        return generator;
     }
 
     /** A byte array stream whose array is reused and read in place (no copy per batch). */

@@ -53,4 +53,35 @@ class LogWriterTest {
                 "another spec (a reloaded configuration) is written anew");
         assertEquals(2, writes.get());
     }
+
+    @Test
+    void oneGeneratorServesEveryWriteAndAWriteThatFailedHalfwayLeavesNothingInTheNext() {
+        LogWriter w = new LogWriter();
+        LogEntry a = LogEntry.raw("{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        LogEntry b = LogEntry.raw("{\"b\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("[{\"a\":1},{\"b\":2}]", text(w.array(java.util.List.of(a, b))));
+        assertEquals("{\"a\":1}\n{\"b\":2}\n", text(w.lines(java.util.List.of(a, b))), "no separator between batches");
+        assertEquals("{\"b\":2}", text(w.one(b)));
+        LogEntry broken = new LogEntry() {
+            @Override
+            public long estimatedBytes() {
+                return 1;
+            }
+
+            @Override
+            public void writeTo(com.fasterxml.jackson.core.JsonGenerator g, LogWriter writer)
+                    throws java.io.IOException {
+                g.writeStartObject();
+                g.writeFieldName("half");
+                throw new IllegalStateException("a record that cannot be written");
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> w.array(java.util.List.of(a, broken)));
+        assertEquals("[{\"b\":2}]", text(w.array(java.util.List.of(b))), "the next batch starts afresh");
+    }
+
+    private static String text(LogWriter.Bytes bytes) {
+        return new String(bytes.array(), 0, bytes.length(), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
