@@ -474,23 +474,43 @@ public final class KongLogRecord implements LogEntry {
         List<String> h = responseHeaders;
         int n = h.size() / 2;
         LogWriter.HeaderName[] names = new LogWriter.HeaderName[n];
+        long[] ids = new long[n];
         long bytes = 0;
+        boolean repeats = false;
+        long clears = writer.clears();
         for (int i = 0; i < n; i++) {
-            names[i] = writer.name(h.get(2 * i));
-            bytes += names[i].lower().length() + h.get(2 * i + 1).length() + 4;
+            LogWriter.HeaderName name = writer.name(h.get(2 * i));
+            names[i] = name;
+            ids[i] = name.id();
+            bytes += name.lower().length() + h.get(2 * i + 1).length() + 4;
+            for (int j = 0; j < i && !repeats; j++) {
+                repeats = ids[j] == ids[i];
+            }
+        }
+        if (writer.clears() != clears) {
+            // The cache was emptied among these names: two spellings of one may have two ids.
+            for (int i = 1; i < n; i++) {
+                for (int j = 0; j < i; j++) {
+                    if (names[j].lower().equals(names[i].lower())) {
+                        ids[i] = ids[j];
+                        repeats = true;
+                        break;
+                    }
+                }
+            }
         }
         int written = 0;
         boolean contentTypeWritten = false;
         g.writeStartObject();
         for (int i = 0; i < n && written < MAX_HEADERS; i++) {
-            if (indexOf(names, i, 0, i) >= 0) {
+            if (repeats && indexOf(ids, ids[i], 0, i) >= 0) {
                 continue; // written with its first value
             }
             written++;
             String name = names[i].lower();
             contentTypeWritten |= name.equals("content-type");
             g.writeFieldName(names[i].json());
-            int next = indexOf(names, i, i + 1, n);
+            int next = repeats ? indexOf(ids, ids[i], i + 1, n) : -1;
             if (name.equals("set-cookie")) {
                 g.writeString(REDACTED);
             } else if (contentType != null && name.equals("content-type")) {
@@ -500,7 +520,7 @@ public final class KongLogRecord implements LogEntry {
             } else {
                 g.writeStartArray();
                 g.writeString(bounded(h.get(2 * i + 1)));
-                for (int j = next; j >= 0; j = indexOf(names, i, j + 1, n)) {
+                for (int j = next; j >= 0; j = indexOf(ids, ids[i], j + 1, n)) {
                     g.writeString(bounded(h.get(2 * j + 1)));
                 }
                 g.writeEndArray();
@@ -513,14 +533,10 @@ public final class KongLogRecord implements LogEntry {
         return bytes;
     }
 
-    /** The first index in [from, to) whose lower-cased name is {@code names[of]}'s, or -1. */
-    private static int indexOf(LogWriter.HeaderName[] names, int of, int from, int to) {
-        String name = names[of].lower();
-        int hash = name.hashCode(); // kept in the cached string: computed once per name, not per record
+    /** The first index in [from, to) holding {@code id}, or -1. */
+    private static int indexOf(long[] ids, long id, int from, int to) {
         for (int j = from; j < to; j++) {
-            // The same spelling is the same cached object; another spelling compares its lower case.
-            if (names[j] == names[of]
-                    || (names[j].lower().hashCode() == hash && names[j].lower().equals(name))) {
+            if (ids[j] == id) {
                 return j;
             }
         }

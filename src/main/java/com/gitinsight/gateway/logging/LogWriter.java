@@ -29,8 +29,13 @@ final class LogWriter {
     /** A buffer that grew past this for one large batch is let go afterwards. */
     private static final int KEPT_BUFFER = 1 << 20;
 
-    /** A header name as records write it: lower-cased, encoded once, and whether it is an identity header. */
-    record HeaderName(String lower, SerializableString json, boolean identity) {}
+    /**
+     * A header name as records write it: lower-cased, encoded once, whether it is an identity
+     * header, and a number equal for every spelling of the name (repeats are found by comparing
+     * numbers, not strings; never reused by this writer, so a name cached before the cache was
+     * emptied is never taken for another; see {@link #clears()} for the converse).
+     */
+    record HeaderName(String lower, SerializableString json, boolean identity, long id) {}
 
     /** Writes one part of a record (a route or a service). */
     interface PartWriter {
@@ -45,6 +50,12 @@ final class LogWriter {
     private JsonGenerator generator;
 
     private final Map<String, HeaderName> names = new HashMap<>();
+    /** Each lower-cased name's number, emptied with {@link #names}. */
+    private final Map<String, Long> ids = new HashMap<>();
+
+    private long nextId;
+    /** How many times the name cache was emptied. */
+    private long clears;
     /** By identity: a configuration's specs are the same objects for as long as it runs. */
     private final Map<Object, SerializableString> parts = new IdentityHashMap<>();
 
@@ -76,12 +87,27 @@ final class LogWriter {
         }
         if (names.size() >= MAX_CACHED) {
             names.clear();
+            ids.clear();
+            clears++;
         }
         String lower = name.toLowerCase(Locale.ROOT);
+        Long id = ids.get(lower);
+        if (id == null) {
+            id = nextId++;
+            ids.put(lower, id);
+        }
         HeaderName made = new HeaderName(
-                lower, new SerializedString(lower), IdentityHeaders.isIdentity(IdentityHeaders.fold(name)));
+                lower, new SerializedString(lower), IdentityHeaders.isIdentity(IdentityHeaders.fold(name)), id);
         names.put(name, made);
         return made;
+    }
+
+    /**
+     * How many times the name cache was emptied: two spellings of one name looked up on either side
+     * of that have different ids.
+     */
+    long clears() {
+        return clears;
     }
 
     /** The JSON of {@code key} (a route or a service spec), written by {@code writer} the first time. */

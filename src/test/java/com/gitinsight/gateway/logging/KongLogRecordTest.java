@@ -240,4 +240,36 @@ class KongLogRecordTest {
         assertTrue(r.at("/request/uri").asText().endsWith("...(truncated)"));
         assertTrue(r.at("/request/querystring/q").asText().length() < KongLogRecord.MAX_VALUE + 32);
     }
+
+    @Test
+    void aRepeatedResponseHeaderIsOneArrayInOrderWhateverItsSpellingsEvenWhenTheNameCacheEmptiesMidRecord()
+            throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        // Through the wrapper, which keeps each spelling as it was set (a container may fold them).
+        LoggedResponse response = new LoggedResponse(new FakeHttp.Response().response);
+        response.addHeader("X-Multi", "1");
+        response.addHeader("X-Fresh", "f"); // the name that fills the cache
+        response.addHeader("x-multi", "2");
+        response.addHeader("Vary", "Origin");
+        response.addHeader("X-MULTI", "3");
+        KongLogRecord record = KongLogRecord.capture(
+                request.request, response, request.context(), new KongLogRecord.Outcome(200, 0, System.nanoTime()));
+        for (int cached = 0; cached < 2; cached++) {
+            LogWriter writer = new LogWriter();
+            writer.name("X-Multi");
+            if (cached == 1) {
+                // Full but for one: X-Fresh fills it, x-multi (a new spelling) comes after it is emptied.
+                for (int i = writer.clears() == 0 ? 1 : 0; i < LogWriter.MAX_CACHED; i++) {
+                    writer.name("X-Filler-" + i);
+                }
+            }
+            LogWriter.Bytes bytes = writer.one(record);
+            assertEquals(cached, writer.clears(), "the second writer's cache was emptied inside the record");
+            JsonNode headers = JSON.readTree(java.util.Arrays.copyOf(bytes.array(), bytes.length()))
+                    .at("/response/headers");
+            assertEquals("[\"1\",\"2\",\"3\"]", headers.get("x-multi").toString());
+            assertEquals("Origin", headers.get("vary").asText());
+            assertEquals(3, headers.size(), headers.toString());
+        }
+    }
 }
