@@ -160,6 +160,8 @@ fi
 # The boot agent gives every thread its own default SecureRandom: Payara makes a random UUID for
 # every request (a request-tracing span, tracing on or off), and the JDK's one default generator
 # would be a lock all requests share (boot.BootAgent).
+# The options are split on spaces and never globbed (the compile patterns above hold '*').
+set -f
 java ${GATEWAY_JAVA_OPTS:-$default_java_opts} ${GATEWAY_EXTRA_JAVA_OPTS:-} -javaagent:"$root/$boot" \
   -Dhttp.maxConnections=256 \
   -Dgateway.config="$config" \
