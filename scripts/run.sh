@@ -125,8 +125,8 @@ MSG
 # steady cost (C1 alone: at once, but 2.5x the CPU per request).
 # C2 alone compiles a method after 10,000 calls: code that runs once per batch (the OTLP exporter
 # and its JDK HttpClient, the SDK's batch processor, http-log's client chain, a log writer's
-# per-batch steps) stayed interpreted for hours and cost more than the batches' contents (perf: a
-# fifth to a third of those threads' CPU). Those packages compile after 1/100 of the calls; what of
+# per-batch steps) is called a few dozen times a second, and with the counters' decay it stayed
+# interpreted through a whole benchmark (perf: a fifth to a third of those threads' CPU). Those packages compile after 1/100 of the calls; what of
 # them runs per request (a log record's capture, the proxy's minimal client) is compiled within
 # seconds either way.
 batch_code_opts="-XX:CompileCommand=quiet"
