@@ -123,15 +123,15 @@ MSG
 # needed ~110 s of traffic to reach its steady CPU per request, its compiler threads starved by
 # the request threads; C2 alone with four compiler threads gets there in ~30-40 s at the same
 # steady cost (C1 alone: at once, but 2.5x the CPU per request).
-# C2 alone compiles a method after 10,000 calls: code that runs once per batch (the OTLP exporter
-# and its JDK HttpClient, the SDK's batch processor, http-log's client chain, a log writer's
-# per-batch steps) is called a few dozen times a second, and with the counters' decay it stayed
+# C2 alone compiles a method after 10,000 calls: code that runs once per batch (the OTLP exporter,
+# the SDK's batch processor, HttpClient 5's exec chain under http-log and the OTLP sender, a log
+# writer's per-batch steps) is called a few dozen times a second, and with the counters' decay it stayed
 # interpreted through a whole benchmark (perf: a fifth to a third of those threads' CPU). Those packages compile after 1/100 of the calls; what of
 # them runs per request (a log record's capture, the proxy's minimal client) is compiled within
 # seconds either way.
 batch_code_opts="-XX:CompileCommand=quiet"
-for p in jdk/internal/net/http java/net/http io/opentelemetry/exporter io/opentelemetry/sdk/trace/export \
-  com/gitinsight/gateway/logging org/apache/hc/client5/http/impl/classic; do
+for p in io/opentelemetry/exporter io/opentelemetry/sdk/trace/export com/gitinsight/gateway/logging \
+  org/apache/hc/client5/http/impl/classic; do
   batch_code_opts+=" -XX:CompileCommand=CompileThresholdScaling,$p/*.*,0.01"
 done
 default_java_opts="-Xms192m -Xmx288m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=80m -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:-TieredCompilation -XX:CICompilerCount=4 $batch_code_opts"

@@ -62,6 +62,7 @@ final class Tracing {
                 .setConnectTimeout(Duration.ofMillis(Math.max(1, config.connectTimeoutMs())))
                 .setTimeout(Duration.ofMillis(Math.max(1, config.sendTimeoutMs() + config.readTimeoutMs())))
                 .setRetryPolicy(null)
+                .setComponentLoader(OtlpHttpSender.LOADER)
                 // Marshals into buffers it keeps, not new objects per span (the batch thread's garbage).
                 .setMemoryMode(MemoryMode.REUSABLE_DATA);
         for (Map.Entry<String, String> h : config.headers().entrySet()) {

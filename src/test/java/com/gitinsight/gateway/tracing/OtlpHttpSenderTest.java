@@ -1,0 +1,342 @@
+package com.gitinsight.gateway.tracing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.opentelemetry.sdk.common.export.Compressor;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.common.export.ProxyOptions;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OTLP exporter's sender on HttpClient 5 against a collector stand-in. */
+class OtlpHttpSenderTest {
+
+    private static final byte[] SPANS = "marshalled spans \u0000\u0001\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+
+    private HttpServer collector;
+    private OtlpHttpSender sender;
+
+    @AfterEach
+    void stop() {
+        if (sender != null) {
+            sender.shutdown();
+        }
+        if (collector != null) {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void postsTheMarshalledSpansWithTheirTypeAndHeadersOnOneKeptConnection() throws Exception {
+        List<byte[]> bodies = new CopyOnWriteArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                bodies.add(ex.getRequestBody().readAllBytes());
+                seen.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Content-Type") + " "
+                        + ex.getRequestHeaders().getFirst("Content-Length") + " "
+                        + ex.getRequestHeaders().get("X-Token") + " from "
+                        + ex.getRemoteAddress().getPort());
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        sender = new OtlpHttpSender(config(endpoint(collector), null, () -> Map.of("X-Token", List.of("a", "b"))));
+
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, send(sender).response().getStatusCode());
+        }
+
+        assertEquals(2, bodies.size());
+        assertArrayEquals(SPANS, bodies.get(0));
+        String first = seen.get(0);
+        assertEquals(
+                "POST application/x-protobuf " + SPANS.length + " [a, b]", first.substring(0, first.indexOf(" from")));
+        assertEquals(first, seen.get(1), "the second export reuses the first one's connection");
+    }
+
+    @Test
+    void aCollectorsErrorIsItsStatusWithItsBodyWhenSmallAndNothingOfALargeOne() throws Exception {
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/small", ex -> answer(ex, 500, "busy".getBytes(StandardCharsets.UTF_8)));
+        collector.createContext("/large", ex -> answer(ex, 503, new byte[OtlpHttpSender.MAX_ERROR_BODY + 1]));
+        collector.createContext("/v1/traces", ex -> answer(ex, 200, new byte[0]));
+        collector.start();
+        String base = "http://127.0.0.1:" + collector.getAddress().getPort();
+
+        sender = new OtlpHttpSender(config(base + "/small", null, Map::of));
+        HttpResponse small = send(sender).response();
+        assertEquals(500, small.getStatusCode());
+        assertEquals("busy", new String(small.getResponseBody(), StandardCharsets.UTF_8));
+        sender.shutdown();
+
+        sender = new OtlpHttpSender(config(base + "/large", null, Map::of));
+        HttpResponse large = send(sender).response();
+        assertEquals(503, large.getStatusCode());
+        assertEquals(0, large.getResponseBody().length, "a body beyond the bound is not read");
+    }
+
+    @Test
+    void aRefusedConnectionIsAnError() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        sender = new OtlpHttpSender(config("http://127.0.0.1:" + port + "/v1/traces", null, Map::of));
+        Sent sent = send(sender);
+        assertNull(sent.response());
+        assertInstanceOf(IOException.class, sent.error());
+    }
+
+    @Test
+    void aCollectorThatNeverAnswersIsAnErrorOnceTheTimeoutPasses() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new ArrayList<>();
+            Thread accepting = new Thread(() -> {
+                try {
+                    held.add(silent.accept()); // reads nothing, answers nothing
+                } catch (IOException ignored) {
+                    // closed at the end of the test
+                }
+            });
+            accepting.start();
+            sender = new OtlpHttpSender(
+                    config("http://127.0.0.1:" + silent.getLocalPort() + "/v1/traces", null, Map::of));
+            Sent sent = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> send(sender));
+            assertNull(sent.response());
+            assertNotNull(sent.error());
+            accepting.join(5_000);
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aCollectorsCertificateIsVerifiedAgainstTheTrustStoreOrTheConfiguredContext(@TempDir Path dir)
+            throws Exception {
+        Path store = dir.resolve("collector.p12");
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "collector",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "san=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), out);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(store.toFile())) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        km.init(keys, "changeit".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(km.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        https.createContext("/v1/traces", ex -> answer(ex, 200, new byte[0]));
+        https.start();
+        collector = https;
+        String endpoint = "https://127.0.0.1:" + https.getAddress().getPort() + "/v1/traces";
+
+        sender = new OtlpHttpSender(config(endpoint, null, Map::of));
+        Sent untrusted = send(sender);
+        assertNull(untrusted.response(), "a certificate the JVM does not trust is refused");
+        assertInstanceOf(IOException.class, untrusted.error());
+        sender.shutdown();
+
+        TrustManagerFactory tm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tm.init(keys);
+        SSLContext clientTls = SSLContext.getInstance("TLS");
+        clientTls.init(null, tm.getTrustManagers(), null);
+        sender = new OtlpHttpSender(config(endpoint, clientTls, Map::of));
+        assertEquals(200, send(sender).response().getStatusCode());
+    }
+
+    @Test
+    void compressionIsRefusedRatherThanIgnored() {
+        Compressor gzip = new Compressor() {
+            @Override
+            public String getEncoding() {
+                return "gzip";
+            }
+
+            @Override
+            public OutputStream compress(OutputStream out) {
+                return out;
+            }
+        };
+        HttpSenderConfig base = config("http://127.0.0.1:1/v1/traces", null, Map::of);
+        HttpSenderConfig compressed = new TestConfig(base.getEndpoint(), gzip, null, base.getHeadersSupplier());
+        assertThrows(IllegalArgumentException.class, () -> new OtlpHttpSender(compressed));
+    }
+
+    @Test
+    void theExporterIsBuiltWithThisSender() {
+        Iterable<io.opentelemetry.sdk.common.export.HttpSenderProvider> providers =
+                OtlpHttpSender.LOADER.load(io.opentelemetry.sdk.common.export.HttpSenderProvider.class);
+        List<Object> made = new ArrayList<>();
+        providers.forEach(p -> made.add(p.createSender(config("http://127.0.0.1:1/v1/traces", null, Map::of))));
+        assertEquals(1, made.size());
+        assertInstanceOf(OtlpHttpSender.class, made.get(0));
+        ((OtlpHttpSender) made.get(0)).shutdown();
+    }
+
+    private static void answer(HttpExchange ex, int status, byte[] body) throws IOException {
+        try (ex) {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                ex.getResponseBody().write(body);
+            }
+        }
+    }
+
+    private record Sent(HttpResponse response, Throwable error) {}
+
+    private static Sent send(OtlpHttpSender sender) {
+        AtomicReference<HttpResponse> response = new AtomicReference<>();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        sender.send(
+                new MessageWriter() {
+                    @Override
+                    public void writeMessage(OutputStream out) throws IOException {
+                        out.write(SPANS);
+                    }
+
+                    @Override
+                    public int getContentLength() {
+                        return SPANS.length;
+                    }
+                },
+                response::set,
+                error::set);
+        assertTrue(response.get() == null ^ error.get() == null, "exactly one callback, on the calling thread");
+        return new Sent(response.get(), error.get());
+    }
+
+    private static String endpoint(HttpServer server) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces";
+    }
+
+    private static HttpSenderConfig config(
+            String endpoint, SSLContext tls, Supplier<Map<String, List<String>>> headers) {
+        return new TestConfig(URI.create(endpoint), null, tls, headers);
+    }
+
+    private record TestConfig(
+            URI endpoint, Compressor compressor, SSLContext tls, Supplier<Map<String, List<String>>> headers)
+            implements HttpSenderConfig {
+        @Override
+        public URI getEndpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public String getContentType() {
+            return "application/x-protobuf";
+        }
+
+        @Override
+        public Compressor getCompressor() {
+            return compressor;
+        }
+
+        @Override
+        public Duration getTimeout() {
+            return Duration.ofMillis(500);
+        }
+
+        @Override
+        public Duration getConnectTimeout() {
+            return Duration.ofMillis(500);
+        }
+
+        @Override
+        public Supplier<Map<String, List<String>>> getHeadersSupplier() {
+            return headers;
+        }
+
+        @Override
+        public ProxyOptions getProxyOptions() {
+            return null;
+        }
+
+        @Override
+        public RetryPolicy getRetryPolicy() {
+            return null;
+        }
+
+        @Override
+        public SSLContext getSslContext() {
+            return tls;
+        }
+
+        @Override
+        public X509TrustManager getTrustManager() {
+            return null;
+        }
+
+        @Override
+        public ExecutorService getExecutorService() {
+            return null;
+        }
+    }
+}
