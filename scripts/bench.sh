@@ -20,6 +20,8 @@
 #                               opentelemetry (every request sampled) to the second nginx backend,
 #                               file-log to a temporary file; compare with the same run without it.
 #                               BENCH_SHIP=http, file or otel (or a list: http,otel) adds only those
+#   BENCH_EXTRA_OPTS='-XX:+PreserveFramePointer' scripts/bench.sh   adds JVM options to the gateway's
+#                               (that one lets perf record Java call stacks)
 #   BENCH_JFR=/tmp/gw.jfr scripts/bench.sh  also records a JFR profile of the gateway (settings=profile,
 #                               30 s, starting BENCH_JFR_DELAY seconds after start, default 150)
 # Extra arguments go to peer-bench.sh (see its -h). Needs ../shared beside the project.
@@ -131,9 +133,9 @@ rss_probe() {
     [[ -n $pid ]] && awk '/VmRSS/ {print $2}' "/proc/$pid/status" > "$work/rss" 2>/dev/null || true
   done
 }
-jfr=
+jfr=${BENCH_EXTRA_OPTS:-}
 if [[ -n ${BENCH_JFR:-} ]]; then
-  jfr="-XX:StartFlightRecording=delay=${BENCH_JFR_DELAY:-150}s,duration=30s,settings=profile,filename=$BENCH_JFR"
+  jfr+=" -XX:StartFlightRecording=delay=${BENCH_JFR_DELAY:-150}s,duration=30s,settings=profile,filename=$BENCH_JFR"
 fi
 rss_probe &
 probe=$!

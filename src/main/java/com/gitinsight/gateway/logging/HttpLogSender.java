@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.logging;
 
+import com.gitinsight.gateway.upstream.SmallAnswers;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.Closer;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -92,11 +93,13 @@ final class HttpLogSender implements Closeable {
         post.setEntity(new ByteArrayEntity(body.array(), 0, body.length(), null));
         String where = c.endpoint().getHost() + ":" + port(c);
         // Not execute(request, handler): it reads the whole answer afterwards, however slowly it drips.
-        try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
+        ClassicHttpResponse response = null;
+        try {
+            response = client.executeOpen(null, post, null);
             int status = response.getCode();
             // The answer's body is not needed: a small one is read so the connection may be reused;
-            // an unknown or large one is not read (closing the response drops the connection).
-            drain(response.getEntity());
+            // a larger one is left unread and the connection dropped.
+            SmallAnswers.readOrAbort(response, post, MAX_DRAINED);
             if (status < 300) {
                 lastError = null;
                 return true;
@@ -106,18 +109,10 @@ final class HttpLogSender implements Closeable {
         } catch (IOException e) {
             lastError = "failed request to " + where + ": " + e.getClass().getSimpleName();
             throw new IOException(lastError, e);
+        } finally {
+            Closer.closeQuietly(response);
         }
         throw new IOException(lastError);
-    }
-
-    private static void drain(org.apache.hc.core5.http.HttpEntity entity) throws IOException {
-        if (entity == null) {
-            return;
-        }
-        long length = entity.getContentLength();
-        if (length >= 0 && length <= MAX_DRAINED) {
-            EntityUtils.consume(entity);
-        }
     }
 
     private static int port(HttpLogSchema.Config c) {

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.tracing;
 
+import com.gitinsight.gateway.upstream.SmallAnswers;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
@@ -21,9 +22,8 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.Closer;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -34,8 +34,8 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>The protobuf is written straight into the connection (its length is known beforehand). A
  * connection is kept and reused; certificates and host names are verified (the JVM's trust store,
- * or the configured SSL context). An error answer's body is read only when small and of known
- * length (the SDK logs it); a larger one is not read, and the connection is dropped instead.
+ * or the configured SSL context). An answer's body is read only up to 8 KB (the SDK logs an error
+ * answer's): a larger one is left unread and the connection dropped ({@link SmallAnswers}).
  */
 final class OtlpHttpSender implements HttpSender {
 
@@ -53,7 +53,7 @@ final class OtlpHttpSender implements HttpSender {
         }
     };
 
-    static final int MAX_ERROR_BODY = 8192;
+    static final int MAX_BODY = 8192;
 
     private final HttpSenderConfig config;
     private final CloseableHttpClient client;
@@ -99,25 +99,18 @@ final class OtlpHttpSender implements HttpSender {
         }
         post.setEntity(new MessageEntity(message, config.getContentType()));
         Answer answer;
-        try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
-            answer = new Answer(response.getCode(), response.getReasonPhrase(), errorBody(response));
+        ClassicHttpResponse response = null;
+        try {
+            response = client.executeOpen(null, post, null);
+            byte[] body = SmallAnswers.readOrAbort(response, post, MAX_BODY);
+            answer = new Answer(response.getCode(), response.getReasonPhrase(), body == null ? new byte[0] : body);
         } catch (IOException | RuntimeException e) {
             onError.accept(e);
             return;
+        } finally {
+            Closer.closeQuietly(response);
         }
         onResponse.accept(answer);
-    }
-
-    private static byte[] errorBody(ClassicHttpResponse response) throws IOException {
-        HttpEntity entity = response.getEntity();
-        if (entity == null) {
-            return new byte[0];
-        }
-        long length = entity.getContentLength();
-        if (length < 0 || length > MAX_ERROR_BODY) {
-            return new byte[0]; // not read: closing the response drops the connection
-        }
-        return EntityUtils.toByteArray(entity);
     }
 
     @Override

@@ -16,8 +16,8 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.io.Closer;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -26,6 +26,9 @@ import org.apache.hc.core5.util.Timeout;
  * listener is seen even when a pooled connection would still work.
  */
 final class HttpProber implements Prober {
+
+    /** A probe's answer body is read up to this, else left unread (its connection is not kept anyway). */
+    static final int MAX_PROBE_BODY = 8192;
 
     private final CloseableHttpClient client;
 
@@ -88,12 +91,16 @@ final class HttpProber implements Prober {
                 .build());
         HttpHost host =
                 new HttpHost(scheme, target.inetAddress(), target.baseUri().getHost(), target.port());
-        try (ClassicHttpResponse response = client.executeOpen(host, get, context)) {
+        ClassicHttpResponse response = client.executeOpen(host, get, context);
+        try {
             int status = response.getCode();
-            EntityUtils.consumeQuietly(response.getEntity());
+            // Read only while small: a target answering its probe without end would hold the prober.
+            SmallAnswers.readOrAbort(response, get, MAX_PROBE_BODY);
             // Stricter than Kong, which ignores a status in neither list: only a listed healthy
             // status passes, so a probe path that moved (404, 301) is noticed.
             return rule.healthyStatuses().contains(status) ? null : Failure.HTTP;
+        } finally {
+            Closer.closeQuietly(response);
         }
     }
 

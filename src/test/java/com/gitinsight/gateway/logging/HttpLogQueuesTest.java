@@ -2,6 +2,8 @@ package com.gitinsight.gateway.logging;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.testing.EndlessAnswer;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -46,6 +50,26 @@ class HttpLogQueuesTest {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void anEndpointsEndlessAnswerIsNotReadToItsEnd() throws Exception {
+        for (int status : new int[] {200, 500}) {
+            try (EndlessAnswer endless = new EndlessAnswer(status);
+                    HttpLogSender sender = new HttpLogSender(
+                            config("{http_endpoint: 'http://127.0.0.1:" + endless.port() + "/logs', timeout: 2000}"))) {
+                List<LogEntry> batch = List.of(LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)));
+                if (status == 200) {
+                    assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> sender.send(batch)));
+                } else {
+                    IOException e = assertThrows(
+                            IOException.class,
+                            () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> sender.send(batch)));
+                    assertEquals(
+                            "request to 127.0.0.1:" + endless.port() + " returned status code 500", e.getMessage());
+                }
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.testing.EndlessAnswer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -98,7 +99,7 @@ class OtlpHttpSenderTest {
     void aCollectorsErrorIsItsStatusWithItsBodyWhenSmallAndNothingOfALargeOne() throws Exception {
         collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         collector.createContext("/small", ex -> answer(ex, 500, "busy".getBytes(StandardCharsets.UTF_8)));
-        collector.createContext("/large", ex -> answer(ex, 503, new byte[OtlpHttpSender.MAX_ERROR_BODY + 1]));
+        collector.createContext("/large", ex -> answer(ex, 503, new byte[OtlpHttpSender.MAX_BODY + 1]));
         collector.createContext("/v1/traces", ex -> answer(ex, 200, new byte[0]));
         collector.start();
         String base = "http://127.0.0.1:" + collector.getAddress().getPort();
@@ -113,6 +114,19 @@ class OtlpHttpSenderTest {
         HttpResponse large = send(sender).response();
         assertEquals(503, large.getStatusCode());
         assertEquals(0, large.getResponseBody().length, "a body beyond the bound is not read");
+    }
+
+    @Test
+    void aCollectorsEndlessAnswerIsNotReadToItsEnd() throws Exception {
+        for (int status : new int[] {200, 500}) {
+            try (EndlessAnswer endless = new EndlessAnswer(status)) {
+                sender = new OtlpHttpSender(config("http://127.0.0.1:" + endless.port() + "/v1/traces", null, Map::of));
+                Sent sent = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> send(sender));
+                assertEquals(status, sent.response().getStatusCode());
+                assertEquals(0, sent.response().getResponseBody().length);
+                sender.shutdown();
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,76 @@
+package com.gitinsight.gateway.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A hostile endpoint: it reads each request's head and answers with the given status and a chunked
+ * body that never ends (1 KB chunks as fast as the client takes them), on every connection.
+ */
+public final class EndlessAnswer implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final Thread accepting;
+
+    public EndlessAnswer(int status) throws IOException {
+        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        accepting = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread t = new Thread(() -> answer(s, status));
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        accepting.setDaemon(true);
+        accepting.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private static void answer(Socket s, int status) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            int matched = 0;
+            // The head ends at CRLF CRLF; a body sent with it is left unread.
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[1024];
+            Arrays.fill(chunk, (byte) 'x');
+            byte[] size = "400\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] end = "\r\n".getBytes(StandardCharsets.US_ASCII);
+            while (true) {
+                out.write(size);
+                out.write(chunk);
+                out.write(end);
+            }
+        } catch (IOException gone) {
+            // the client hung up: what the tests want
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
