@@ -101,7 +101,8 @@ final class Forwarder {
                     service);
             return UpstreamCall.answered(
                     response.getCode(),
-                    release -> respond(exchange, response, call.stickyCookie(), exchange.releaseOnEnd(release)));
+                    release ->
+                            respond(exchange, response, upstream, call.stickyCookie(), exchange.releaseOnEnd(release)));
         } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
             // Nothing was sent: safe to try another target.
             return UpstreamCall.notConnected(e instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.TCP, e);
@@ -143,7 +144,12 @@ final class Forwarder {
         return max < 0 ? body : new LimitedInputStream(body, max);
     }
 
-    private static Response respond(Exchange exchange, ClassicHttpResponse response, String setCookie, Runnable done) {
+    private static Response respond(
+            Exchange exchange,
+            ClassicHttpResponse response,
+            HttpUriRequestBase upstream,
+            String setCookie,
+            Runnable done) {
         Response.ResponseBuilder out = Response.status(response.getCode());
         if (setCookie != null) {
             out.header("Set-Cookie", setCookie);
@@ -163,7 +169,7 @@ final class Forwarder {
         if (response.getFirstHeader("Content-Type") == null) {
             exchange.suppressContentType();
         }
-        return out.entity(new ProxiedBody(response, done, exchange::cutResponse))
+        return out.entity(new ProxiedBody(response, upstream, done, exchange::cutResponse))
                 .build();
     }
 

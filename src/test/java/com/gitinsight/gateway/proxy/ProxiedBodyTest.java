@@ -4,13 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.testing.EndlessAnswer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 import org.junit.jupiter.api.Test;
@@ -47,7 +56,40 @@ class ProxiedBodyTest {
         };
         BasicClassicHttpResponse response = new BasicClassicHttpResponse(200);
         response.setEntity(new InputStreamEntity(in, failure == null ? bytes : 2000, ContentType.APPLICATION_JSON));
-        return new ProxiedBody(response, done::incrementAndGet, cut::incrementAndGet);
+        return new ProxiedBody(response, () -> true, done::incrementAndGet, cut::incrementAndGet);
+    }
+
+    @Test
+    void aClientGoneMidBodyLetsGoOfAnEndlessUpstreamAtOnce() throws Exception {
+        ServiceSpec service = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000);
+        try (EndlessAnswer upstream = new EndlessAnswer(200);
+                UpstreamClient client = new UpstreamClient(8, 8)) {
+            HttpUriRequestBase request = new HttpUriRequestBase("GET", URI.create("/events"));
+            ClassicHttpResponse response =
+                    client.open(new HttpHost("http", "127.0.0.1", upstream.port()), request, service);
+            ProxiedBody proxied = new ProxiedBody(response, request, done::incrementAndGet, cut::incrementAndGet);
+            OutputStream goneAfter64k = new OutputStream() {
+                private long written;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    written += len;
+                    if (written > 64 * 1024) {
+                        throw new IOException("Broken pipe"); // the client hung up
+                    }
+                }
+            };
+            assertThrows(
+                    IOException.class,
+                    () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> proxied.write(goneAfter64k)));
+            assertEquals(1, done.get());
+            assertEquals(0, cut.get(), "the upstream did not fail: nothing to cut");
+        }
     }
 
     @Test
