@@ -50,6 +50,9 @@ final class Backends implements AutoCloseable {
     /** Requests each named echo server has answered. */
     final Map<String, java.util.concurrent.atomic.AtomicInteger> hits = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Downloads whose reader hung up before their end. */
+    final java.util.concurrent.atomic.AtomicInteger downloadsCut = new java.util.concurrent.atomic.AtomicInteger();
+
     /** An echo server that a test can kill ({@link #kill}) and bring back on the same port. */
     int restartableEcho(String name) throws IOException {
         HttpServer server = startEcho(name, 0);
@@ -257,7 +260,12 @@ final class Backends implements AutoCloseable {
                 holdReleased.await(20, TimeUnit.SECONDS);
                 reply(ex, 200, name);
             } else if (path.contains("/download/")) {
-                download(ex, Long.parseLong(path.substring(path.lastIndexOf('/') + 1)));
+                try {
+                    download(ex, Long.parseLong(path.substring(path.lastIndexOf('/') + 1)));
+                } catch (IOException gone) {
+                    downloadsCut.incrementAndGet(); // the gateway hung up before the end
+                    throw gone;
+                }
             } else if (path.endsWith("/cookies")) {
                 ex.getResponseHeaders().add("Set-Cookie", "a=1; Path=/");
                 ex.getResponseHeaders().add("Set-Cookie", "b=2; Path=/; HttpOnly");

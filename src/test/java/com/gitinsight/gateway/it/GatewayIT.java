@@ -457,6 +457,22 @@ class GatewayIT {
     }
 
     @Test
+    void aClientLeavingADownloadFreesTheBackendConnectionAtOnce() throws Exception {
+        // A terabyte: the gateway could not read it to its end within the test's wait.
+        HttpResponse<InputStream> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/keep/download/" + (1L << 40)))
+                        .timeout(Duration.ofMinutes(1))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        int cutBefore = BACKENDS.downloadsCut.get();
+        try (InputStream in = response.body()) {
+            in.readNBytes(1 << 20);
+        } // closed half-read: the client's connection goes away
+        await().atMost(Duration.ofSeconds(30)).until(() -> BACKENDS.downloadsCut.get() > cutBefore);
+    }
+
+    @Test
     void reloadSwapsValidConfigsWithoutFailingRequestsAndKeepsTheOldOnInvalid() throws Exception {
         String before = configCheck().get("hash").asText();
         AtomicBoolean running = new AtomicBoolean(true);
