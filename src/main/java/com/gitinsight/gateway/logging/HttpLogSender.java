@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.logging;
 
+import com.gitinsight.gateway.upstream.HttpLimits;
 import com.gitinsight.gateway.upstream.SmallAnswers;
 import java.io.Closeable;
 import java.io.IOException;
@@ -42,6 +43,7 @@ final class HttpLogSender implements Closeable {
         this.config = config;
         Timeout timeout = Timeout.ofMilliseconds(Math.max(1, config.timeoutMs()));
         connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionFactory(HttpLimits.connections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(timeout)
                         .setSocketTimeout(timeout)

@@ -16,6 +16,7 @@ public final class Exchange {
     private final HttpServletRequest request;
     private final Response response;
     private OnEnd onEnd;
+    private Runnable onUnwritten;
 
     Exchange(HttpServletRequest request, HttpServletResponse response) {
         this.request = request;
@@ -41,9 +42,20 @@ public final class Exchange {
         return once;
     }
 
+    /**
+     * {@code abandon} runs when the request is over if the release above has not run by then: the
+     * response's body was never written (it lets go of the upstream exchange).
+     */
+    void onUnwritten(Runnable abandon) {
+        this.onUnwritten = abandon;
+    }
+
     /** Called by {@link CurrentRequestFilter} when the request is over. */
     void end() {
         OnEnd pending = onEnd;
+        if (pending != null && !pending.ran.get() && onUnwritten != null) {
+            onUnwritten.run();
+        }
         if (pending != null) {
             pending.run();
         }

@@ -150,27 +150,40 @@ final class Forwarder {
             HttpUriRequestBase upstream,
             String setCookie,
             Runnable done) {
-        Response.ResponseBuilder out = Response.status(response.getCode());
-        if (setCookie != null) {
-            out.header("Set-Cookie", setCookie);
-        }
-        Header connection = response.getFirstHeader("Connection");
-        String connectionValue = connection == null ? null : connection.getValue();
-        for (Header h : response.getHeaders()) {
-            if (!HopByHop.isHopByHop(h.getName(), connectionValue)) {
-                out.header(h.getName(), h.getValue());
-            }
-        }
-        if (response.getEntity() == null || "HEAD".equals(exchange.request().getMethod())) {
+        // A body never sent whole is never read to its end: closing a response reads the rest of it.
+        Runnable abandon = () -> {
+            upstream.cancel();
             closeQuietly(response);
-            done.run();
-            return out.build();
+        };
+        try {
+            Response.ResponseBuilder out = Response.status(response.getCode());
+            if (setCookie != null) {
+                out.header("Set-Cookie", setCookie);
+            }
+            Header connection = response.getFirstHeader("Connection");
+            String connectionValue = connection == null ? null : connection.getValue();
+            for (Header h : response.getHeaders()) {
+                if (!HopByHop.isHopByHop(h.getName(), connectionValue)) {
+                    out.header(h.getName(), h.getValue());
+                }
+            }
+            if (response.getEntity() == null || "HEAD".equals(exchange.request().getMethod())) {
+                // A HEAD whose method a plugin changed (request-transformer) may have a body.
+                abandon.run();
+                done.run();
+                return out.build();
+            }
+            if (response.getFirstHeader("Content-Type") == null) {
+                exchange.suppressContentType();
+            }
+            // JAX-RS may never write the entity (a header it cannot parse fails the response first).
+            exchange.onUnwritten(abandon);
+            return out.entity(new ProxiedBody(response, upstream, done, exchange::cutResponse))
+                    .build();
+        } catch (RuntimeException e) {
+            abandon.run(); // a status JAX-RS refuses (above 599), say
+            throw e;
         }
-        if (response.getFirstHeader("Content-Type") == null) {
-            exchange.suppressContentType();
-        }
-        return out.entity(new ProxiedBody(response, upstream, done, exchange::cutResponse))
-                .build();
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {

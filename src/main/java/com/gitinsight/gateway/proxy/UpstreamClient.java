@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.upstream.HttpLimits;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,7 @@ final class UpstreamClient implements AutoCloseable {
 
     UpstreamClient(int maxConnections, int maxPerTarget) {
         pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionFactory(HttpLimits.connections())
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxPerTarget)
                 // LAX: per-route pools without one lock shared by every request.

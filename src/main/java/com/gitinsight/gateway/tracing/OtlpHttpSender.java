@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.tracing;
 
+import com.gitinsight.gateway.upstream.HttpLimits;
 import com.gitinsight.gateway.upstream.SmallAnswers;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -67,6 +68,7 @@ final class OtlpHttpSender implements HttpSender {
         Timeout connect = Timeout.of(config.getConnectTimeout());
         Timeout read = Timeout.of(config.getTimeout());
         PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionFactory(HttpLimits.connections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
                         .setSocketTimeout(read)

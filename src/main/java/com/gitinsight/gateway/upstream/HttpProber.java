@@ -35,6 +35,7 @@ final class HttpProber implements Prober {
     HttpProber() {
         client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setConnectionFactory(HttpLimits.connections())
                         .setMaxConnTotal(64)
                         .setMaxConnPerRoute(4)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()

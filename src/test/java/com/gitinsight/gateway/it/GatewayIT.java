@@ -75,6 +75,9 @@ class GatewayIT {
                     url: http://127.0.0.1:%1$d
                     routes:
                       - {name: keep, paths: [/keep], strip_path: false}
+                      - name: head-as-get
+                        paths: [/head-as-get]
+                        plugins: [{name: request-transformer, config: {http_method: GET}}]
                       - {name: strip, paths: [/strip]}
                       - {name: preserve, paths: [/preserve], preserve_host: true, strip_path: false}
                   - name: based
@@ -469,6 +472,19 @@ class GatewayIT {
         try (InputStream in = response.body()) {
             in.readNBytes(1 << 20);
         } // closed half-read: the client's connection goes away
+        await().atMost(Duration.ofSeconds(30)).until(() -> BACKENDS.downloadsCut.get() > cutBefore);
+    }
+
+    @Test
+    void aHeadSentUpstreamAsGetIsAnsweredWithoutReadingTheBody() throws Exception {
+        int cutBefore = BACKENDS.downloadsCut.get();
+        HttpResponse<Void> response = HTTP.send(
+                HttpRequest.newBuilder(uri("/head-as-get/download/" + (1L << 40)))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, response.statusCode());
         await().atMost(Duration.ofSeconds(30)).until(() -> BACKENDS.downloadsCut.get() > cutBefore);
     }
 

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.testing.EndlessAnswer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,12 +16,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
@@ -48,6 +53,19 @@ class UpstreamClientTest {
         client.close();
         if (server != null) {
             server.close();
+        }
+    }
+
+    @Test
+    void aBackendsEndlessHeaderLineFailsTheCallInsteadOfFillingTheHeap() throws Exception {
+        try (EndlessAnswer endless = EndlessAnswer.headerLine()) {
+            HttpUriRequestBase request = new HttpUriRequestBase("GET", URI.create("/"));
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> assertTimeoutPreemptively(
+                            Duration.ofSeconds(20),
+                            () -> client.open(new HttpHost("http", "127.0.0.1", endless.port()), request, SERVICE)));
+            assertTrue(e.getMessage().contains("Maximum line length limit exceeded"), e.getMessage());
         }
     }
 

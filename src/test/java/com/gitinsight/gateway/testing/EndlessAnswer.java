@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * A hostile endpoint: it reads each request's head and answers with the given status and a chunked
- * body that never ends (1 KB chunks as fast as the client takes them), on every connection.
+ * body that never ends (1 KB chunks as fast as the client takes them), on every connection; or,
+ * made with {@link #headerLine}, with a header line that never ends.
  */
 public final class EndlessAnswer implements AutoCloseable {
 
@@ -19,12 +20,21 @@ public final class EndlessAnswer implements AutoCloseable {
     private final Thread accepting;
 
     public EndlessAnswer(int status) throws IOException {
+        this(status, false);
+    }
+
+    /** Answers 200 with a header whose value never ends. */
+    public static EndlessAnswer headerLine() throws IOException {
+        return new EndlessAnswer(200, true);
+    }
+
+    private EndlessAnswer(int status, boolean endlessHeader) throws IOException {
         server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         accepting = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
-                    Thread t = new Thread(() -> answer(s, status));
+                    Thread t = new Thread(() -> answer(s, status, endlessHeader));
                     t.setDaemon(true);
                     t.start();
                 } catch (IOException closed) {
@@ -40,7 +50,7 @@ public final class EndlessAnswer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    private static void answer(Socket s, int status) {
+    private static void answer(Socket s, int status, boolean endlessHeader) {
         try (s) {
             InputStream in = s.getInputStream();
             int matched = 0;
@@ -53,10 +63,16 @@ public final class EndlessAnswer implements AutoCloseable {
                 matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
             }
             OutputStream out = s.getOutputStream();
-            out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = new byte[1024];
             Arrays.fill(chunk, (byte) 'x');
+            if (endlessHeader) {
+                out.write(("HTTP/1.1 " + status + " X\r\nX-Endless: ").getBytes(StandardCharsets.US_ASCII));
+                while (true) {
+                    out.write(chunk);
+                }
+            }
+            out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             byte[] size = "400\r\n".getBytes(StandardCharsets.US_ASCII);
             byte[] end = "\r\n".getBytes(StandardCharsets.US_ASCII);
             while (true) {

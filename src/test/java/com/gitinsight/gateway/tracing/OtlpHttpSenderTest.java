@@ -130,6 +130,16 @@ class OtlpHttpSenderTest {
     }
 
     @Test
+    void aCollectorsEndlessHeaderLineIsAnErrorNotAFullHeap() throws Exception {
+        try (EndlessAnswer endless = EndlessAnswer.headerLine()) {
+            sender = new OtlpHttpSender(config("http://127.0.0.1:" + endless.port() + "/v1/traces", null, Map::of));
+            Sent sent = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> send(sender));
+            assertNull(sent.response());
+            assertInstanceOf(IOException.class, sent.error());
+        }
+    }
+
+    @Test
     void aRefusedConnectionIsAnError() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -36,6 +36,13 @@ class HttpProberTest {
                 Target target = new Target("127.0.0.1", healthy.port(), 100);
                 assertNull(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)));
             }
+            try (EndlessAnswer endlessHead = EndlessAnswer.headerLine()) {
+                Target target = new Target("127.0.0.1", endlessHead.port(), 100);
+                assertEquals(
+                        Failure.TCP,
+                        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)),
+                        "an answer whose head cannot be read is a failed probe");
+            }
             try (EndlessAnswer failing = new EndlessAnswer(500)) {
                 Target target = new Target("127.0.0.1", failing.port(), 100);
                 assertEquals(
