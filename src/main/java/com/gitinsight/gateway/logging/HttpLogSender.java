@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.logging;
 
+import com.gitinsight.gateway.upstream.Deadlines;
 import com.gitinsight.gateway.upstream.HttpLimits;
 import com.gitinsight.gateway.upstream.SmallAnswers;
 import java.io.Closeable;
@@ -34,6 +35,7 @@ final class HttpLogSender implements Closeable {
 
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
+    private final Deadlines deadlines = new Deadlines("gateway-http-log-deadline");
     private volatile HttpLogSchema.Config config;
     private volatile String lastError;
     /** The queue thread's (this sender has one queue, which has one thread at a time). */
@@ -96,7 +98,8 @@ final class HttpLogSender implements Closeable {
         String where = c.endpoint().getHost() + ":" + port(c);
         // Not execute(request, handler): it reads the whole answer afterwards, however slowly it drips.
         ClassicHttpResponse response = null;
-        try {
+        // Kong's timeout bounds connecting, sending and reading each: the exchange, three of them.
+        try (Deadlines.Armed deadline = deadlines.arm(post, 3L * Math.max(1, c.timeoutMs()))) {
             response = client.executeOpen(null, post, null);
             int status = response.getCode();
             // The answer's body is not needed: a small one is read so the connection may be reused;
@@ -129,6 +132,7 @@ final class HttpLogSender implements Closeable {
 
     @Override
     public void close() throws IOException {
+        deadlines.close();
         client.close();
     }
 }

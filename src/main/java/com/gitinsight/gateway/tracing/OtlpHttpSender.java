@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.tracing;
 
+import com.gitinsight.gateway.upstream.Deadlines;
 import com.gitinsight.gateway.upstream.HttpLimits;
 import com.gitinsight.gateway.upstream.SmallAnswers;
 import io.opentelemetry.common.ComponentLoader;
@@ -36,7 +37,9 @@ import org.apache.hc.core5.util.Timeout;
  * <p>The protobuf is written straight into the connection (its length is known beforehand). A
  * connection is kept and reused; certificates and host names are verified (the JVM's trust store,
  * or the configured SSL context). An answer's body is read only up to 8 KB (the SDK logs an error
- * answer's): a larger one is left unread and the connection dropped ({@link SmallAnswers}).
+ * answer's): a larger one is left unread and the connection dropped ({@link SmallAnswers}). The
+ * whole exchange is aborted once the connect and send timeouts have passed ({@link Deadlines}): a
+ * collector that never reads what it is sent, or drips its answer, cannot hold the thread.
  */
 final class OtlpHttpSender implements HttpSender {
 
@@ -58,6 +61,9 @@ final class OtlpHttpSender implements HttpSender {
 
     private final HttpSenderConfig config;
     private final CloseableHttpClient client;
+    private final Deadlines deadlines = new Deadlines("gateway-otlp-deadline");
+    /** Connecting, sending and reading the answer, at most. */
+    private final long deadlineMs;
 
     OtlpHttpSender(HttpSenderConfig config) {
         if (config.getCompressor() != null) {
@@ -65,6 +71,8 @@ final class OtlpHttpSender implements HttpSender {
             throw new IllegalArgumentException("the OTLP sender does not compress");
         }
         this.config = config;
+        this.deadlineMs =
+                config.getConnectTimeout().toMillis() + config.getTimeout().toMillis();
         Timeout connect = Timeout.of(config.getConnectTimeout());
         Timeout read = Timeout.of(config.getTimeout());
         PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -102,7 +110,7 @@ final class OtlpHttpSender implements HttpSender {
         post.setEntity(new MessageEntity(message, config.getContentType()));
         Answer answer;
         ClassicHttpResponse response = null;
-        try {
+        try (Deadlines.Armed deadline = deadlines.arm(post, deadlineMs)) {
             response = client.executeOpen(null, post, null);
             byte[] body = SmallAnswers.readOrAbort(response, post, MAX_BODY);
             answer = new Answer(response.getCode(), response.getReasonPhrase(), body == null ? new byte[0] : body);
@@ -117,6 +125,7 @@ final class OtlpHttpSender implements HttpSender {
 
     @Override
     public CompletableResultCode shutdown() {
+        deadlines.close();
         try {
             client.close();
             return CompletableResultCode.ofSuccess();

@@ -31,6 +31,7 @@ final class HttpProber implements Prober {
     static final int MAX_PROBE_BODY = 8192;
 
     private final CloseableHttpClient client;
+    private final Deadlines deadlines = new Deadlines("gateway-probe-deadline");
 
     HttpProber() {
         client = HttpClients.custom()
@@ -92,21 +93,31 @@ final class HttpProber implements Prober {
                 .build());
         HttpHost host =
                 new HttpHost(scheme, target.inetAddress(), target.baseUri().getHost(), target.port());
-        ClassicHttpResponse response = client.executeOpen(host, get, context);
+        // The timeout bounds connecting and each read; the whole probe, twice that.
+        ClassicHttpResponse response = null;
+        Deadlines.Armed deadline = deadlines.arm(get, 2L * rule.timeoutMs());
         try {
+            response = client.executeOpen(host, get, context);
             int status = response.getCode();
             // Read only while small: a target answering its probe without end would hold the prober.
             SmallAnswers.readOrAbort(response, get, MAX_PROBE_BODY);
             // Stricter than Kong, which ignores a status in neither list: only a listed healthy
             // status passes, so a probe path that moved (404, 301) is noticed.
             return rule.healthyStatuses().contains(status) ? null : Failure.HTTP;
+        } catch (IOException e) {
+            if (deadline.passed()) {
+                throw new InterruptedIOException("the probe's deadline passed"); // a timeout, as Kong counts it
+            }
+            throw e;
         } finally {
+            deadline.close();
             Closer.closeQuietly(response);
         }
     }
 
     @Override
     public void close() {
+        deadlines.close();
         client.close(CloseMode.IMMEDIATE);
     }
 }

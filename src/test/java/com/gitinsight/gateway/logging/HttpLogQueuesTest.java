@@ -74,6 +74,31 @@ class HttpLogQueuesTest {
     }
 
     @Test
+    void anEndpointThatNeverReadsWhatItIsSentIsLeftAtTheDeadline() throws Exception {
+        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                HttpLogSender sender = new HttpLogSender(
+                        config("{http_endpoint: 'http://127.0.0.1:" + deaf.getLocalPort() + "/logs', timeout: 300}"))) {
+            List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+            Thread accepting = new Thread(() -> {
+                try {
+                    held.add(deaf.accept()); // never reads: the sender's writes stop once the buffers are full
+                } catch (IOException ignored) {
+                    // closed at the end of the test
+                }
+            });
+            accepting.start();
+            byte[] large = ("\"" + "x".repeat(64 << 20) + "\"").getBytes(StandardCharsets.UTF_8);
+            List<LogEntry> batch = List.of(LogEntry.raw(large));
+            assertThrows(
+                    IOException.class,
+                    () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> sender.send(batch)));
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void recordsWaitWhileTheEndpointIsDownAndArriveOnceItIsUp() throws Exception {
         int port = freePort();
         HttpLogSchema.Config config = config("{http_endpoint: 'http://user:pass@127.0.0.1:" + port

@@ -20,21 +20,26 @@ public final class EndlessAnswer implements AutoCloseable {
     private final Thread accepting;
 
     public EndlessAnswer(int status) throws IOException {
-        this(status, false);
+        this(status, false, false);
     }
 
     /** Answers 200 with a header whose value never ends. */
     public static EndlessAnswer headerLine() throws IOException {
-        return new EndlessAnswer(200, true);
+        return new EndlessAnswer(200, true, false);
     }
 
-    private EndlessAnswer(int status, boolean endlessHeader) throws IOException {
+    /** Answers 200 with a header whose value never ends, one byte every 100 ms (no read times out). */
+    public static EndlessAnswer drip() throws IOException {
+        return new EndlessAnswer(200, true, true);
+    }
+
+    private EndlessAnswer(int status, boolean endlessHeader, boolean drip) throws IOException {
         server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         accepting = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
-                    Thread t = new Thread(() -> answer(s, status, endlessHeader));
+                    Thread t = new Thread(() -> answer(s, status, endlessHeader, drip));
                     t.setDaemon(true);
                     t.start();
                 } catch (IOException closed) {
@@ -50,7 +55,7 @@ public final class EndlessAnswer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    private static void answer(Socket s, int status, boolean endlessHeader) {
+    private static void answer(Socket s, int status, boolean endlessHeader, boolean drip) {
         try (s) {
             InputStream in = s.getInputStream();
             int matched = 0;
@@ -68,7 +73,13 @@ public final class EndlessAnswer implements AutoCloseable {
             if (endlessHeader) {
                 out.write(("HTTP/1.1 " + status + " X\r\nX-Endless: ").getBytes(StandardCharsets.US_ASCII));
                 while (true) {
-                    out.write(chunk);
+                    if (drip) {
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(100);
+                    } else {
+                        out.write(chunk);
+                    }
                 }
             }
             out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -82,6 +93,8 @@ public final class EndlessAnswer implements AutoCloseable {
             }
         } catch (IOException gone) {
             // the client hung up: what the tests want
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -140,6 +140,43 @@ class OtlpHttpSenderTest {
     }
 
     @Test
+    void aCollectorThatNeverReadsWhatItIsSentIsLeftAtTheDeadline() throws Exception {
+        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread accepting = new Thread(() -> {
+                try {
+                    held.add(deaf.accept()); // never reads: the sender's writes stop once the buffers are full
+                } catch (IOException ignored) {
+                    // closed at the end of the test
+                }
+            });
+            accepting.start();
+            sender =
+                    new OtlpHttpSender(config("http://127.0.0.1:" + deaf.getLocalPort() + "/v1/traces", null, Map::of));
+            byte[] block = new byte[1 << 20];
+            MessageWriter large = new MessageWriter() {
+                @Override
+                public void writeMessage(OutputStream out) throws IOException {
+                    for (int i = 0; i < 256; i++) {
+                        out.write(block);
+                    }
+                }
+
+                @Override
+                public int getContentLength() {
+                    return 256 * block.length;
+                }
+            };
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> sender.send(large, r -> {}, error::set));
+            assertInstanceOf(IOException.class, error.get());
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void aRefusedConnectionIsAnError() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

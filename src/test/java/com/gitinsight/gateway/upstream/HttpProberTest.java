@@ -43,6 +43,13 @@ class HttpProberTest {
                         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)),
                         "an answer whose head cannot be read is a failed probe");
             }
+            try (EndlessAnswer dripping = EndlessAnswer.drip()) {
+                Target target = new Target("127.0.0.1", dripping.port(), 100);
+                assertEquals(
+                        Failure.TIMEOUT,
+                        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)),
+                        "a probe is over at twice its timeout, however its answer trickles");
+            }
             try (EndlessAnswer failing = new EndlessAnswer(500)) {
                 Target target = new Target("127.0.0.1", failing.port(), 100);
                 assertEquals(
