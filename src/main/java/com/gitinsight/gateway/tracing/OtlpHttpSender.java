@@ -26,6 +26,7 @@ import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.io.Closer;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -39,7 +40,9 @@ import org.apache.hc.core5.util.Timeout;
  * or the configured SSL context). An answer's body is read only up to 8 KB (the SDK logs an error
  * answer's): a larger one is left unread and the connection dropped ({@link SmallAnswers}). The
  * whole exchange is aborted once the connect and send timeouts have passed ({@link Deadlines}): a
- * collector that never reads what it is sent, or drips its answer, cannot hold the thread.
+ * collector that never reads what it is sent, or drips its answer, cannot hold the thread. Of the
+ * SDK's settings it reads the endpoint, content type, timeouts, headers and SSL context: the
+ * gateway sets no proxy, protocol list or executor, and no compression (refused).
  */
 final class OtlpHttpSender implements HttpSender {
 
@@ -80,6 +83,8 @@ final class OtlpHttpSender implements HttpSender {
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
                         .setSocketTimeout(read)
+                        // A collector (or a balancer before it) may close an idle connection.
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .setMaxConnTotal(1)
                 .setMaxConnPerRoute(1);
