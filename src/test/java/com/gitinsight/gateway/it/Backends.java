@@ -63,10 +63,16 @@ final class Backends implements AutoCloseable {
     }
 
     /** Stops listening and drops every open connection, as a crashed backend would. */
+    /**
+     * Stops a restartable backend: it refuses connections at once, lets the answers it is writing
+     * finish (up to a second), then closes every connection, idle keep-alive ones included. A
+     * response cut in half is another test's subject (the truncating backend): nginx cannot retry
+     * one either once its head is read.
+     */
     void kill(int port) {
         HttpServer server = running.remove(port);
         if (server != null) {
-            server.stop(0);
+            server.stop(1);
         }
     }
 
