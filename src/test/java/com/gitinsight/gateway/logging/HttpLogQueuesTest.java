@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.testing.DeafEndpoint;
 import com.gitinsight.gateway.testing.EndlessAnswer;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -75,26 +76,14 @@ class HttpLogQueuesTest {
 
     @Test
     void anEndpointThatNeverReadsWhatItIsSentIsLeftAtTheDeadline() throws Exception {
-        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (DeafEndpoint deaf = new DeafEndpoint();
                 HttpLogSender sender = new HttpLogSender(
-                        config("{http_endpoint: 'http://127.0.0.1:" + deaf.getLocalPort() + "/logs', timeout: 300}"))) {
-            List<java.net.Socket> held = new CopyOnWriteArrayList<>();
-            Thread accepting = new Thread(() -> {
-                try {
-                    held.add(deaf.accept()); // never reads: the sender's writes stop once the buffers are full
-                } catch (IOException ignored) {
-                    // closed at the end of the test
-                }
-            });
-            accepting.start();
+                        config("{http_endpoint: 'http://127.0.0.1:" + deaf.port() + "/logs', timeout: 300}"))) {
             byte[] large = ("\"" + "x".repeat(64 << 20) + "\"").getBytes(StandardCharsets.UTF_8);
             List<LogEntry> batch = List.of(LogEntry.raw(large));
             assertThrows(
                     IOException.class,
                     () -> assertTimeoutPreemptively(Duration.ofSeconds(20), () -> sender.send(batch)));
-            for (java.net.Socket s : held) {
-                s.close();
-            }
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.testing.DeafEndpoint;
 import com.gitinsight.gateway.testing.EndlessAnswer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -26,7 +27,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -141,18 +141,8 @@ class OtlpHttpSenderTest {
 
     @Test
     void aCollectorThatNeverReadsWhatItIsSentIsLeftAtTheDeadline() throws Exception {
-        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new CopyOnWriteArrayList<>();
-            Thread accepting = new Thread(() -> {
-                try {
-                    held.add(deaf.accept()); // never reads: the sender's writes stop once the buffers are full
-                } catch (IOException ignored) {
-                    // closed at the end of the test
-                }
-            });
-            accepting.start();
-            sender =
-                    new OtlpHttpSender(config("http://127.0.0.1:" + deaf.getLocalPort() + "/v1/traces", null, Map::of));
+        try (DeafEndpoint deaf = new DeafEndpoint()) {
+            sender = new OtlpHttpSender(config("http://127.0.0.1:" + deaf.port() + "/v1/traces", null, Map::of));
             byte[] block = new byte[1 << 20];
             MessageWriter large = new MessageWriter() {
                 @Override
@@ -170,9 +160,6 @@ class OtlpHttpSenderTest {
             AtomicReference<Throwable> error = new AtomicReference<>();
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> sender.send(large, r -> {}, error::set));
             assertInstanceOf(IOException.class, error.get());
-            for (Socket s : held) {
-                s.close();
-            }
         }
     }
 
@@ -190,25 +177,11 @@ class OtlpHttpSenderTest {
 
     @Test
     void aCollectorThatNeverAnswersIsAnErrorOnceTheTimeoutPasses() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new ArrayList<>();
-            Thread accepting = new Thread(() -> {
-                try {
-                    held.add(silent.accept()); // reads nothing, answers nothing
-                } catch (IOException ignored) {
-                    // closed at the end of the test
-                }
-            });
-            accepting.start();
-            sender = new OtlpHttpSender(
-                    config("http://127.0.0.1:" + silent.getLocalPort() + "/v1/traces", null, Map::of));
+        try (DeafEndpoint silent = new DeafEndpoint()) {
+            sender = new OtlpHttpSender(config("http://127.0.0.1:" + silent.port() + "/v1/traces", null, Map::of));
             Sent sent = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> send(sender));
             assertNull(sent.response());
             assertNotNull(sent.error());
-            accepting.join(5_000);
-            for (Socket s : held) {
-                s.close();
-            }
         }
     }
 

@@ -31,31 +31,25 @@ class HttpProberTest {
 
     @Test
     void anEndlessAnswerIsJudgedByItsStatusWithoutReadingItToItsEnd() throws Exception {
-        try (HttpProber prober = new HttpProber()) {
-            try (EndlessAnswer healthy = new EndlessAnswer(200)) {
-                Target target = new Target("127.0.0.1", healthy.port(), 100);
-                assertNull(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)));
-            }
-            try (EndlessAnswer endlessHead = EndlessAnswer.headerLine()) {
-                Target target = new Target("127.0.0.1", endlessHead.port(), 100);
-                assertEquals(
-                        Failure.TCP,
-                        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)),
-                        "an answer whose head cannot be read is a failed probe");
-            }
-            try (EndlessAnswer dripping = EndlessAnswer.drip()) {
-                Target target = new Target("127.0.0.1", dripping.port(), 100);
-                assertEquals(
-                        Failure.TIMEOUT,
-                        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)),
-                        "a probe is over at twice its timeout, however its answer trickles");
-            }
-            try (EndlessAnswer failing = new EndlessAnswer(500)) {
-                Target target = new Target("127.0.0.1", failing.port(), 100);
-                assertEquals(
-                        Failure.HTTP,
-                        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(target, PROBE)));
-            }
+        assertNull(probe(new EndlessAnswer(200)));
+        assertEquals(Failure.HTTP, probe(new EndlessAnswer(500)));
+    }
+
+    @Test
+    void anAnswerWhoseHeadCannotBeReadIsAFailedProbe() throws Exception {
+        assertEquals(Failure.TCP, probe(EndlessAnswer.headerLine()));
+    }
+
+    @Test
+    void aProbeIsOverAtTwiceItsTimeoutHoweverItsAnswerTrickles() throws Exception {
+        assertEquals(Failure.TIMEOUT, probe(EndlessAnswer.drip()));
+    }
+
+    private static Failure probe(EndlessAnswer target) throws Exception {
+        try (target;
+                HttpProber prober = new HttpProber()) {
+            Target t = new Target("127.0.0.1", target.port(), 100);
+            return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(t, PROBE));
         }
     }
 }
