@@ -63,6 +63,19 @@ public record QueueSpec(
                 concurrency);
     }
 
+    /**
+     * Entries per send: Kong sends each entry alone, at once, when {@code concurrency_limit} is -1
+     * (here still from the queue's one thread, so memory stays bounded by {@code max_entries}).
+     */
+    public int sendSize() {
+        return concurrencyLimit == -1 ? 1 : maxBatchSize;
+    }
+
+    /** How long a first entry waits for company: none when {@code concurrency_limit} is -1. */
+    public long coalescingDelayMs() {
+        return concurrencyLimit == -1 ? 0 : maxCoalescingDelayMs;
+    }
+
     /** The wait before retry {@code n} (0 for the first retry): doubling, capped, no jitter (Kong's). */
     public long retryDelayMs(int n) {
         double delay = initialRetryDelayMs * Math.pow(2, Math.min(n, 40));

@@ -211,7 +211,7 @@ public final class BatchQueue<E> {
     }
 
     private void work() {
-        List<E> batch = new ArrayList<>(Math.min(spec.maxBatchSize(), 1024));
+        List<E> batch = new ArrayList<>(Math.min(spec.sendSize(), 1024));
         long idleSince = nanoClock.getAsLong();
         int polls = 0;
         while (true) {
@@ -235,8 +235,8 @@ public final class BatchQueue<E> {
             polls = 0;
             batch.add(first.value());
             long deadline =
-                    nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.maxCoalescingDelayMs());
-            while (batch.size() < spec.maxBatchSize()) {
+                    nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
+            while (batch.size() < spec.sendSize()) {
                 Entry<E> next = take();
                 if (next != null) {
                     batch.add(next.value());
@@ -246,7 +246,7 @@ public final class BatchQueue<E> {
                 if (left <= 0 || closing) {
                     break;
                 }
-                park(left, spec.maxBatchSize() - batch.size());
+                park(left, spec.sendSize() - batch.size());
             }
             if (warnedFull && size.get() < spec.maxEntries() * 0.8) {
                 warnedFull = false;

@@ -25,9 +25,11 @@ import java.util.logging.Logger;
 /**
  * file-log's writers, one per path, shared by every plugin instance that names it (Kong keeps one
  * file handle per path): lines queue without blocking (16,384 at most; beyond that the oldest are
- * dropped and counted) and one thread appends them in batches. With {@code reopen} the file is
- * closed and opened again for every batch, so a log rotated by moving it is followed; without it
- * the open file is kept (a moved file goes on receiving, as in Kong). A file that cannot be opened
+ * dropped and counted) and one thread appends them in batches. As Kong's handler does per write, a
+ * batch holding a line of a {@code reopen} instance closes the path's file and opens it again
+ * before writing (so a log rotated by moving it is followed), and the file is then kept open; a
+ * batch of lines without {@code reopen} writes to the file kept open (a moved or deleted file goes
+ * on receiving, and is not created again, as in Kong), opening it only when none is. A file that cannot be opened
  * or written (a missing directory, a full disk) loses those lines: counted, its last error kept,
  * and reported in health; the client never sees it.
  */
@@ -45,10 +47,21 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         if (w == null) {
             w = writers.computeIfAbsent(config.path(), PathWriter::new);
         }
-        if (w.reopen != config.reopen()) {
-            w.reopen = config.reopen(); // written only on a change: no shared write per request
+        LogEntry line = config.reopen() ? new Reopening(record) : record;
+        w.queue.offer(line, record.estimatedBytes() + 1);
+    }
+
+    /** A line of an instance with {@code reopen}: its batch opens the file afresh. */
+    private record Reopening(LogEntry line) implements LogEntry {
+        @Override
+        public long estimatedBytes() {
+            return line.estimatedBytes();
         }
-        w.queue.offer(record, record.estimatedBytes() + 1);
+
+        @Override
+        public void writeTo(com.fasterxml.jackson.core.JsonGenerator g, LogWriter writer) throws IOException {
+            line.writeTo(g, writer);
+        }
     }
 
     /** Retires the writers of files no file-log of the new configuration names (they write what waits, then close). */
@@ -107,7 +120,6 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     private static final class PathWriter {
         final Path path;
         final BatchQueue<LogEntry> queue;
-        volatile boolean reopen;
         volatile String lastError;
         volatile Instant lastErrorAt;
         private FileChannel channel;
@@ -128,18 +140,18 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         private boolean append(List<LogEntry> lines) throws IOException {
             LogWriter.Bytes bytes = json.lines(lines);
             ByteBuffer buffer = ByteBuffer.wrap(bytes.array(), 0, bytes.length());
+            boolean opening = false;
             try {
-                if (reopen) {
+                if (reopens(lines)) {
                     closeChannel();
                 }
                 if (channel == null) {
+                    opening = true;
                     channel = open(path);
+                    opening = false;
                 }
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
-                }
-                if (reopen) {
-                    closeChannel();
                 }
                 if (lastError != null) {
                     LOG.info(() -> "file-log: writing to " + path + " again");
@@ -149,19 +161,38 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 return true;
             } catch (IOException e) {
                 closeChannel();
-                String why = e instanceof FileSystemException fs && fs.getReason() != null
-                        ? fs.getReason()
-                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                String error = (opening ? "failed to open the file: " : "failed to write the file: ") + reason(e);
                 if (lastError == null) {
-                    LOG.warning(() -> "file-log: failed to open or write the file " + path + ": " + why
-                            + "; its lines are lost until it can be written");
+                    LOG.warning(() ->
+                            "[file-log] " + error + " (" + path + "); its lines are lost until it can be written");
                 }
-                lastError = e instanceof java.nio.file.NoSuchFileException
-                        ? "failed to open the file: No such file or directory"
-                        : "failed to write the file: " + why;
+                lastError = error;
                 lastErrorAt = Instant.now();
                 throw new IOException(lastError, e);
             }
+        }
+
+        private static boolean reopens(List<LogEntry> lines) {
+            for (LogEntry line : lines) {
+                if (line instanceof Reopening) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The system's words for why, as Kong's log line gives them ({@code strerror}). */
+        private static String reason(IOException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                return "No such file or directory";
+            }
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                return "Permission denied";
+            }
+            if (e instanceof FileSystemException fs && fs.getReason() != null) {
+                return fs.getReason();
+            }
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         }
 
         /**

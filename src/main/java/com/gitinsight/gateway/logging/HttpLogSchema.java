@@ -127,13 +127,14 @@ public final class HttpLogSchema implements PluginSchema {
         } else {
             try {
                 URI uri = new URI(raw);
-                if (uri.getScheme() == null) {
+                // Kong's url check looks for the host first, then the scheme.
+                if (uri.getHost() == null) {
+                    f.error("http_endpoint", "missing host in url");
+                } else if (uri.getScheme() == null) {
                     f.error("http_endpoint", "missing scheme in url");
                 } else if (!uri.getScheme().equalsIgnoreCase("http")
                         && !uri.getScheme().equalsIgnoreCase("https")) {
                     f.error("http_endpoint", "the scheme must be http or https");
-                } else if (uri.getHost() == null) {
-                    f.error("http_endpoint", "missing host in url");
                 } else {
                     if (uri.getRawUserInfo() != null) {
                         authorization = "Basic "

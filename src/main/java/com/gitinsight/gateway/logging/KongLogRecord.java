@@ -167,7 +167,8 @@ public final class KongLogRecord implements LogEntry {
                 : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
         this.scheme = request.getScheme();
         this.serverName = request.getServerName();
-        this.serverPort = request.getServerPort();
+        // Kong's url names the port the request came in on (nginx's server_port), not the Host header's.
+        this.serverPort = request.getLocalPort();
         this.method = request.getMethod();
         this.requestHeaders = requestHeaders(request);
         this.requestBodyBytes = Math.max(0, request.getContentLengthLong());
@@ -351,9 +352,12 @@ public final class KongLogRecord implements LogEntry {
         g.writeEndObject();
     }
 
-    /** {@code scheme://host:port/uri}: the port always written, as Kong writes it. */
+    /**
+     * {@code scheme://host:port/uri} as Kong writes it: nginx's {@code $host} (the Host header's
+     * name, lower-case) and the port the gateway took the request on, always written.
+     */
     private String url(String requestUri) {
-        String host = serverName;
+        String host = serverName.toLowerCase(java.util.Locale.ROOT);
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }

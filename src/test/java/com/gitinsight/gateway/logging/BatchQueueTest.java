@@ -47,6 +47,18 @@ class BatchQueueTest {
     }
 
     @Test
+    void unlimitedConcurrencySendsEachEntryAloneAtOnce() {
+        // Kong's concurrency_limit -1: no coalescing, one entry per send, whatever max_batch_size says.
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(new QueueSpec(10, 60_000, 100, 0, 1000, 5, 40, -1), b -> sent.add(List.copyOf(b)));
+        q.offer("One", 3);
+        q.offer("Two", 3);
+        q.offer("Three", 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 3); // not held for the 60 s delay
+        assertEquals(List.of(List.of("One"), List.of("Two"), List.of("Three")), sent);
+    }
+
+    @Test
     void batchesWhatArrivesWithinTheCoalescingDelay() {
         List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
         BatchQueue<String> q = queue(spec(2, 300, 100, 1000), b -> sent.add(List.copyOf(b)));

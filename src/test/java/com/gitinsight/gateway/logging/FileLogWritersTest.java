@@ -63,6 +63,37 @@ class FileLogWritersTest {
     }
 
     @Test
+    void aDeletedFileIsNotCreatedAgainByAnInstanceWithoutReopenAsInKong() throws Exception {
+        // Kong keeps one descriptor per path: a reopen instance's write leaves it open, and an
+        // instance without reopen writes to it even once the file is gone (Kong's spec "logs are
+        // lost if reopen = false and file doesn't exist"); the next reopen write creates the file.
+        Path log = dir.resolve("shared.log");
+        FileLogSchema.Config reopening = new FileLogSchema.Config(log.toString(), true);
+        FileLogSchema.Config keeping = new FileLogSchema.Config(log.toString(), false);
+        writers.write(reopening, line("first"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "first"));
+        Files.delete(log);
+        writers.write(keeping, line("lost"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> writers.status().get(0).written() == 2);
+        assertFalse(Files.exists(log));
+        writers.write(reopening, line("third"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "third"));
+        assertFalse(Files.readString(log).contains("lost"));
+    }
+
+    @Test
+    void aDirectoryAtThePathIsReportedInKongsWords() throws Exception {
+        Path taken = Files.createDirectory(dir.resolve("a-directory"));
+        writers.write(new FileLogSchema.Config(taken.toString(), true), line("lost"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> writers.status().get(0).lost() == 1);
+        assertEquals(
+                "failed to open the file: Is a directory",
+                writers.status().get(0).lastError());
+    }
+
+    @Test
     void aMissingDirectoryIsCountedAndReportedThenWritingResumes() throws Exception {
         Path missing = dir.resolve("not-yet/requests.log");
         FileLogSchema.Config config = new FileLogSchema.Config(missing.toString(), false);
@@ -73,7 +104,7 @@ class FileLogWritersTest {
                 .until(() -> writers.status().get(0).lost() == 1);
         FileLogWriters.Status failing = writers.status().get(0);
         assertTrue(failing.failing());
-        assertTrue(failing.lastError().contains("No such file or directory"), failing.lastError());
+        assertEquals("failed to open the file: No such file or directory", failing.lastError());
         Files.createDirectories(missing.getParent());
         writers.write(config, line("kept"));
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(missing, "kept"));

@@ -36,6 +36,16 @@ class KongLogRecordTest {
     }
 
     @Test
+    void theUrlNamesTheHostLowerCaseAndThePortTheGatewayListensOn() throws Exception {
+        // Kong: $scheme://$host:$server_port$request_uri; the Host header's port (none here) is not it.
+        FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "Host", "GW.Example")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        assertEquals(
+                "http://gw.example:8000/repos/x", r.get("request").get("url").asText());
+    }
+
+    @Test
     void theRequestAsKongLogsIt() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get(
                         "/repos/x?a=1&a=2&flag&e=&n=%C3%A9",

@@ -93,7 +93,14 @@ public final class FakeHttp {
                             int colon = host.lastIndexOf(':');
                             yield colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
                         }
-                        case "getLocalPort", "getServerPort" -> 8000;
+                        case "getLocalPort" -> 8000;
+                        case "getServerPort" -> {
+                            // As Grizzly: the Host header's port, else the scheme's.
+                            String host = headers.getOrDefault("Host", List.of("localhost"))
+                                    .get(0);
+                            int colon = host.lastIndexOf(':');
+                            yield colon > 0 && !host.endsWith("]") ? Integer.parseInt(host.substring(colon + 1)) : 80;
+                        }
                         case "getProtocol" -> "HTTP/1.1";
                         case "isSecure" -> false;
                         case "getAttribute" -> attributes.get((String) args[0]);
