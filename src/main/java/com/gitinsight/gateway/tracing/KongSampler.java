@@ -22,8 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class KongSampler implements Sampler {
 
-    /** Set in a parent context that came from a client outside {@code gateway.trusted-ips}. */
+    /** Set when the trace id is one a client outside {@code gateway.trusted-ips} sent. */
     static final ContextKey<Boolean> UNTRUSTED = ContextKey.named("gateway-untrusted-parent");
+
+    /** Set when the client said "not sampled" (with or without ids: b3's {@code b3: 0} alone counts). */
+    static final ContextKey<Boolean> NOT_SAMPLED = ContextKey.named("gateway-client-not-sampled");
 
     private final double rate;
 
@@ -39,11 +42,14 @@ final class KongSampler implements Sampler {
             SpanKind spanKind,
             Attributes attributes,
             List<LinkData> parentLinks) {
+        if (Boolean.TRUE.equals(parentContext.get(NOT_SAMPLED))) {
+            return SamplingResult.drop();
+        }
         SpanContext parent = Span.fromContext(parentContext).getSpanContext();
         if (parent.isValid() && (!parent.isSampled() || !parent.isRemote())) {
             return parent.isSampled() ? SamplingResult.recordAndSample() : SamplingResult.drop();
         }
-        if (parent.isValid() && Boolean.TRUE.equals(parentContext.get(UNTRUSTED))) {
+        if (Boolean.TRUE.equals(parentContext.get(UNTRUSTED))) {
             // A trace id a client chose (not a trusted proxy): Kong's ratio on it could be forced
             // (an id of zeros is always sampled); a draw cannot.
             return ThreadLocalRandom.current().nextDouble() < rate

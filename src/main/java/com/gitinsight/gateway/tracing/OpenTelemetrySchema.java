@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * {@code sampling_rate}, {@code http_response_header_for_traceid}, and how the trace context is read
  * from the client and passed to the backend: Kong's {@code header_type} ({@code preserve} by default)
  * or its {@code propagation} record ({@code extract}, {@code inject}, {@code clear},
- * {@code default_format}). Formats are those the OpenTelemetry SDK's propagators cover: w3c, b3,
- * b3-single, jaeger, ot, aws; Kong's gcp and datadog, and its {@code logs_endpoint} (use http-log
- * or file-log for logs), are refused at load rather than ignored.
+ * {@code default_format}) in Kong's formats: w3c, b3, b3-single, jaeger, ot, datadog, gcp, aws.
+ * Kong's {@code logs_endpoint} is accepted (a Kong file with it loads) but no log is exported over
+ * OTLP here: a warning says so at load (ship logs with http-log or file-log); an instance with
+ * only a {@code logs_endpoint} traces nothing, as Kong's traces only with {@code traces_endpoint}.
  */
 public final class OpenTelemetrySchema implements PluginSchema {
 
@@ -32,12 +33,14 @@ public final class OpenTelemetrySchema implements PluginSchema {
 
     public static final String NAME = "opentelemetry";
 
-    static final List<String> FORMATS = List.of("w3c", "b3", "b3-single", "jaeger", "ot", "aws");
-    /** Kong's extraction order for {@code preserve} (less the formats not supported). */
-    static final List<String> EXTRACT_ALL = List.of("b3", "w3c", "jaeger", "ot", "aws");
+    static final List<String> FORMATS = List.of("w3c", "b3", "b3-single", "jaeger", "ot", "datadog", "gcp", "aws");
+    /** Kong's extraction order for {@code header_type} (its old propagation module's order). */
+    static final List<String> EXTRACT_ALL = List.of("b3", "w3c", "jaeger", "ot", "datadog", "aws", "gcp");
+
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(OpenTelemetrySchema.class.getName());
 
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Set<String> UNSUPPORTED = Set.of("gcp", "datadog");
 
     /** Where the trace context comes from and goes: formats by Kong's name; {@code preserve} in inject. */
     public record Propagation(List<String> extract, List<String> inject, List<String> clear, String defaultFormat) {}
@@ -63,7 +66,7 @@ public final class OpenTelemetrySchema implements PluginSchema {
 
         /** Where spans go, as health, metrics and logs name it: scheme, host and port only (a path or query may hold a token). */
         public String destination() {
-            return Destinations.of(tracesEndpoint);
+            return tracesEndpoint == null ? "no traces_endpoint" : Destinations.of(tracesEndpoint);
         }
     }
 
@@ -108,10 +111,11 @@ public final class OpenTelemetrySchema implements PluginSchema {
                         "propagation",
                         "logs_endpoint"),
                 Set.of());
-        if (f.has("logs_endpoint") && !f.isNull("logs_endpoint")) {
-            f.error(
-                    "logs_endpoint",
-                    "OpenTelemetry logs are not exported by this gateway: ship logs with http-log or file-log");
+        boolean logsEndpoint = f.has("logs_endpoint") && !f.isNull("logs_endpoint");
+        if (logsEndpoint) {
+            f.string("logs_endpoint", null); // type-checked; nothing is sent there
+            LOG.warning("opentelemetry: logs_endpoint is accepted but this gateway exports no logs over OTLP;"
+                    + " ship logs with http-log or file-log");
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>(f.stringMap(
                 "headers",
@@ -121,7 +125,12 @@ public final class OpenTelemetrySchema implements PluginSchema {
         String raw = f.string("traces_endpoint", f.string("endpoint", null));
         URI endpoint = null;
         if (raw == null) {
-            f.error("traces_endpoint", "required field missing");
+            if (!logsEndpoint) {
+                f.error(
+                        "traces_endpoint",
+                        "at least one of these fields must be non-empty: 'config.traces_endpoint',"
+                                + " 'config.logs_endpoint'");
+            }
         } else {
             try {
                 URI uri = new URI(raw);
@@ -242,10 +251,7 @@ public final class OpenTelemetrySchema implements PluginSchema {
     }
 
     private static String unsupported(String format) {
-        return (UNSUPPORTED.contains(format)
-                        ? "'" + format + "' is a Kong format the OpenTelemetry SDK has no propagator for"
-                        : "expected one of: preserve, ignore, w3c, b3, b3-single, jaeger, ot, aws; got '" + format
-                                + "'")
-                + " (supported: w3c, b3, b3-single, jaeger, ot, aws)";
+        return "expected one of: preserve, ignore, w3c, b3, b3-single, jaeger, ot, datadog, gcp, aws; got '" + format
+                + "'";
     }
 }

@@ -1,12 +1,15 @@
 package com.gitinsight.gateway.tracing;
 
+import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestTrace;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapSetter;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,32 +18,45 @@ import java.util.function.BiConsumer;
 /**
  * A traced request: the root span ({@code kong}, as Kong names it) and its children: a
  * {@code kong.balancer} span per try at a target (whose context the target gets, in each injected
- * format), and the phases plugins report ({@code kong.access.plugin.<name>}).
+ * format, with the request's span as its parent), and the phases plugins report
+ * ({@code kong.access.plugin.<name>}).
  */
 final class OtelRequestTrace implements RequestTrace {
 
-    private static final TextMapSetter<BiConsumer<String, String>> HEADERS = (carrier, key, value) -> {
-        if (carrier != null) {
-            carrier.accept(key, value);
-        }
-    };
-
-    // Kong writes these two as numbers (doubles); keys made once.
+    // Kong writes try_count and the ports as numbers (doubles); keys made once.
     private static final AttributeKey<Double> TRY_COUNT = AttributeKey.doubleKey("try_count");
     private static final AttributeKey<String> NET_PEER_IP = AttributeKey.stringKey("net.peer.ip");
     private static final AttributeKey<Double> NET_PEER_PORT = AttributeKey.doubleKey("net.peer.port");
+    private static final AttributeKey<String> NET_PEER_NAME = AttributeKey.stringKey("net.peer.name");
+    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.method");
+    private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
+    private static final AttributeKey<Long> HTTP_STATUS_CODE = AttributeKey.longKey("http.status_code");
 
     private final Tracing tracing;
     private final Span root;
     private final Context rootContext;
     /** The formats the backend gets the context in (Kong's inject list, preserve resolved). */
     private final List<String> inject;
+    /** The client's context, if it sent one (its trace id's size and b3's debug flag are passed on). */
+    private final TraceFormats.Carried carried;
 
-    OtelRequestTrace(Tracing tracing, Span root, List<String> inject) {
+    private final HttpServletRequest request;
+    private final RequestContext context;
+
+    OtelRequestTrace(
+            Tracing tracing,
+            Span root,
+            List<String> inject,
+            TraceFormats.Carried carried,
+            HttpServletRequest request,
+            RequestContext context) {
         this.tracing = tracing;
         this.root = root;
         this.rootContext = Context.root().with(root);
         this.inject = inject;
+        this.carried = carried;
+        this.request = request;
+        this.context = context;
     }
 
     Span root() {
@@ -55,20 +71,37 @@ final class OtelRequestTrace implements RequestTrace {
 
     @Override
     public Try upstreamTry(String host, int port, int number) {
-        Span span = tracing.tracer
+        var builder = tracing.tracer
                 .spanBuilder("kong.balancer")
                 .setParent(rootContext)
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(TRY_COUNT, (double) number)
                 .setAttribute(NET_PEER_IP, host)
-                .setAttribute(NET_PEER_PORT, (double) port)
-                .startSpan();
-        Context context = rootContext.with(span);
+                .setAttribute(NET_PEER_PORT, (double) port);
+        ServiceSpec service = context.match() == null ? null : context.match().service();
+        if (service != null && root.isRecording()) {
+            // Kong's balancer span names the service's host (and its port, over the target's).
+            builder.setAttribute(NET_PEER_NAME, service.host())
+                    .setAttribute(NET_PEER_PORT, (double) service.port())
+                    .setAttribute(HTTP_METHOD, request.getMethod())
+                    .setAttribute(
+                            HTTP_URL,
+                            service.protocol() + "://" + service.host() + TracingFilter.requestUri(request, context));
+        }
+        Span span = builder.startSpan();
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
+                SpanContext c = span.getSpanContext();
+                TraceFormats.Outgoing out = new TraceFormats.Outgoing(
+                        c.getTraceId(),
+                        carried == null ? 0 : carried.traceIdBytes(),
+                        c.getSpanId(),
+                        root.getSpanContext().getSpanId(),
+                        c.isSampled(),
+                        carried == null ? null : carried.b3Flags());
                 for (String format : inject) {
-                    TraceFormats.propagator(format).inject(context, headers, HEADERS);
+                    TraceFormats.inject(format, out, headers);
                 }
             }
 
@@ -79,7 +112,9 @@ final class OtelRequestTrace implements RequestTrace {
 
             @Override
             public void failed(String failure) {
-                span.setStatus(StatusCode.ERROR, failure);
+                // Kong: the code nginx gave the failed try (504 a timeout, else 502), status error.
+                span.setAttribute(HTTP_STATUS_CODE, failure.startsWith("TIMEOUT") ? 504L : 502L);
+                span.setStatus(StatusCode.ERROR);
                 span.end();
             }
         };
@@ -94,10 +129,10 @@ final class OtelRequestTrace implements RequestTrace {
     public Map<String, String> traceIds() {
         Map<String, String> ids = new LinkedHashMap<>();
         String id = traceId();
+        int bytes = carried == null ? 0 : carried.traceIdBytes();
         for (String format : inject) {
-            // Kong's ot keeps 8 bytes of the id; b3-single logs as b3.
-            String key = format.equals("b3-single") ? "b3" : format;
-            ids.put(key, format.equals("ot") ? id.substring(16) : id);
+            // b3-single logs as b3, as Kong's injector names it.
+            ids.put(format.equals("b3-single") ? "b3" : format, TraceFormats.formattedTraceId(format, id, bytes));
         }
         return ids;
     }

@@ -2,39 +2,79 @@ package com.gitinsight.gateway.tracing;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
-import io.opentelemetry.extension.trace.propagation.B3Propagator;
-import io.opentelemetry.extension.trace.propagation.JaegerPropagator;
-import io.opentelemetry.extension.trace.propagation.OtTracePropagator;
 import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigInteger;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
- * The trace-context formats by Kong's names, each the OpenTelemetry SDK's propagator: w3c
- * ({@code traceparent}), b3 (multi-header; its reader takes the single {@code b3} header too),
- * b3-single, jaeger ({@code uber-trace-id}), ot ({@code ot-tracer-*}), aws ({@code X-Amzn-Trace-Id}).
+ * The trace-context formats by Kong's names, read and written as Kong's propagation module reads
+ * and writes them ({@code kong/observability/tracing/propagation}): w3c ({@code traceparent}), b3
+ * (the {@code x-b3-*} headers, or the single {@code b3} header, read by one extractor), b3-single,
+ * jaeger ({@code uber-trace-id}), ot ({@code ot-tracer-*}), datadog ({@code x-datadog-*}, decimal
+ * ids), gcp ({@code x-cloud-trace-context}) and aws ({@code X-Amzn-Trace-Id}, through the
+ * OpenTelemetry contrib propagator). Kong's formats differ from the SDK's propagators in ways a
+ * backend sees (a jaeger or b3 parent span id, ot's 128-bit ids, a trace id sent without a span
+ * id), so they are written here; the SDK's spans carry the result.
+ *
+ * <p>As in Kong, the first format (in the configured order) whose headers the request carries is
+ * the one the context is read from, even when b3's, ot's or datadog's ids in it are invalid (its
+ * sampling flag still counts, and {@code preserve} answers in it); w3c, jaeger, gcp and aws headers
+ * that do not parse are passed over. Unlike Kong, a {@code tracestate} header alone does not count
+ * as b3 unless it holds a {@code b3=} entry (Kong's b3 reader would take any W3C client's context
+ * for an empty b3 one).
  */
 final class TraceFormats {
 
-    private static final Map<String, TextMapPropagator> PROPAGATORS = Map.of(
-            "w3c", W3CTraceContextPropagator.getInstance(),
-            "b3", B3Propagator.injectingMultiHeaders(),
-            "b3-single", B3Propagator.injectingSingleHeader(),
-            "jaeger", JaegerPropagator.getInstance(),
-            "ot", OtTracePropagator.getInstance(),
-            "aws", AwsXrayPropagator.getInstance());
+    /** Every header of the B3 formats: injecting either form replaces all of the client's. */
+    static final List<String> B3_HEADERS =
+            List.of("b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
+
+    private static final String ZERO_SPAN = "0000000000000000";
+    private static final String ZERO_TRACE = ZERO_SPAN + ZERO_SPAN;
 
     /**
-     * The request's headers as the propagators read them: no baggage (the gateway propagates none, so
-     * Jaeger's and OT's readers are not handed the client's {@code uberctx-*}, {@code ot-baggage-*}
-     * or {@code jaeger-baggage} to parse), and no {@code tracestate} longer than W3C's 512 characters.
+     * A context a client sent: {@code traceId} lower-case hex padded to 32 digits (null: none),
+     * {@code traceIdBytes} its size as sent (8 or 16 for most formats; 0 when none), span and
+     * parent ids 16 hex digits or null, {@code sampled} what the client said (null: nothing), b3's
+     * debug flag, and the format it came in ({@code b3-single} when b3's single header was read).
      */
+    record Carried(
+            String format,
+            String traceId,
+            int traceIdBytes,
+            String spanId,
+            String parentId,
+            Boolean sampled,
+            String b3Flags) {
+
+        /** The span the request's span is a child of: the client's span, else its parent; null when none. */
+        String parentSpan() {
+            String s = spanId != null ? spanId : parentId;
+            return s == null || s.equals(ZERO_SPAN) ? null : s;
+        }
+
+        boolean hasTraceId() {
+            return traceId != null && !traceId.equals(ZERO_TRACE);
+        }
+    }
+
+    /**
+     * What a backend is told: the trace ({@code traceIdBytes} the size the client sent it in, 0 when
+     * the gateway began it), the try's span, its parent (the request's span), the sampling verdict
+     * and b3's debug flag.
+     */
+    record Outgoing(
+            String traceId, int traceIdBytes, String spanId, String parentId, boolean sampled, String b3Flags) {}
+
     private static final TextMapGetter<HttpServletRequest> REQUEST = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(HttpServletRequest carrier) {
@@ -43,53 +83,446 @@ final class TraceFormats {
 
         @Override
         public String get(HttpServletRequest carrier, String key) {
-            if (carrier == null || key.equalsIgnoreCase("jaeger-baggage")) {
-                return null;
-            }
-            String value = carrier.getHeader(key);
-            return value != null && key.equalsIgnoreCase("tracestate") && value.length() > 512 ? null : value;
+            return carrier == null ? null : carrier.getHeader(key);
         }
     };
 
-    /** Every header of the B3 formats: injecting either form replaces all of the client's. */
-    static final List<String> B3_HEADERS =
-            List.of("b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
+    private static final TextMapSetter<BiConsumer<String, String>> HEADERS = (carrier, key, value) -> {
+        if (carrier != null) {
+            carrier.accept(key, value);
+        }
+    };
 
     private TraceFormats() {}
 
-    /** Whether the request has the header a format's context is in (its propagator has nothing else to read). */
-    private static boolean carries(HttpServletRequest request, String format) {
+    /** The headers a format writes (cleared from the client's before the gateway writes its own). */
+    static List<String> fields(String format) {
         return switch (format) {
-            case "w3c" -> request.getHeader("traceparent") != null;
-            case "b3", "b3-single" -> request.getHeader("b3") != null || request.getHeader("x-b3-traceid") != null;
-            case "jaeger" -> request.getHeader("uber-trace-id") != null;
-            case "ot" -> request.getHeader("ot-tracer-traceid") != null;
-            case "aws" -> request.getHeader("x-amzn-trace-id") != null;
-            default -> true;
+            case "w3c" -> List.of("traceparent");
+            case "b3", "b3-single" -> B3_HEADERS;
+            case "jaeger" -> List.of("uber-trace-id");
+            case "ot" -> List.of("ot-tracer-traceid", "ot-tracer-spanid", "ot-tracer-sampled");
+            case "datadog" -> List.of("x-datadog-trace-id", "x-datadog-parent-id", "x-datadog-sampling-priority");
+            case "gcp" -> List.of("x-cloud-trace-context");
+            case "aws" -> List.copyOf(AwsXrayPropagator.getInstance().fields());
+            default -> List.of();
         };
     }
 
-    static TextMapPropagator propagator(String format) {
-        return PROPAGATORS.get(format);
-    }
-
-    /** A client's trace context found in {@code request}, with the format it came in. */
-    record Extracted(Context context, String format) {}
-
-    /** The first of {@code formats} whose headers hold a valid context, or null. */
-    static Extracted extract(HttpServletRequest request, List<String> formats) {
+    /** The client's context in the first of {@code formats} whose headers the request carries, or null. */
+    static Carried extract(HttpServletRequest request, List<String> formats) {
         for (String format : formats) {
-            if (!carries(request, format)) {
-                continue; // most requests carry no context: no propagator runs for them
-            }
-            Context c = PROPAGATORS.get(format).extract(Context.root(), request, REQUEST);
-            SpanContext span = Span.fromContext(c).getSpanContext();
-            if (span.isValid()) {
-                // preserve answers in the form it was asked: b3's single header stays single.
-                String as = format.equals("b3") && request.getHeader("b3") != null ? "b3-single" : format;
-                return new Extracted(c, as);
+            Carried c = switch (format) {
+                case "w3c" -> w3c(request);
+                case "b3" -> b3(request);
+                case "jaeger" -> jaeger(request);
+                case "ot" -> ot(request);
+                case "datadog" -> datadog(request);
+                case "gcp" -> gcp(request);
+                case "aws" -> aws(request);
+                default -> null;
+            };
+            if (c != null) {
+                return c;
             }
         }
         return null;
+    }
+
+    /** Writes {@code out} in {@code format} as headers for the backend. */
+    static void inject(String format, Outgoing out, BiConsumer<String, String> headers) {
+        switch (format) {
+            case "w3c" ->
+                headers.accept(
+                        "traceparent", "00-" + out.traceId() + "-" + out.spanId() + (out.sampled() ? "-01" : "-00"));
+            case "b3" -> {
+                headers.accept("x-b3-traceid", sized(out.traceId(), out.traceIdBytes(), 16, 8));
+                headers.accept("x-b3-spanid", out.spanId());
+                headers.accept("x-b3-parentspanid", out.parentId());
+                if (out.b3Flags() != null) {
+                    headers.accept("x-b3-flags", out.b3Flags());
+                } else {
+                    headers.accept("x-b3-sampled", out.sampled() ? "1" : "0");
+                }
+            }
+            case "b3-single" ->
+                headers.accept(
+                        "b3",
+                        sized(out.traceId(), out.traceIdBytes(), 16, 8) + "-" + out.spanId() + "-"
+                                + ("1".equals(out.b3Flags()) ? "d" : out.sampled() ? "1" : "0") + "-" + out.parentId());
+            case "jaeger" ->
+                headers.accept(
+                        "uber-trace-id",
+                        sized(out.traceId(), out.traceIdBytes(), 16, 8) + ":" + out.spanId() + ":" + out.parentId()
+                                + (out.sampled() ? ":01" : ":00"));
+            case "ot" -> {
+                headers.accept("ot-tracer-traceid", sized(out.traceId(), out.traceIdBytes(), 8, 16));
+                headers.accept("ot-tracer-spanid", out.spanId());
+                headers.accept("ot-tracer-sampled", out.sampled() ? "1" : "0");
+            }
+            case "datadog" -> {
+                headers.accept("x-datadog-trace-id", decimal(out.traceId().substring(16)));
+                headers.accept("x-datadog-parent-id", decimal(out.spanId()));
+                headers.accept("x-datadog-sampling-priority", out.sampled() ? "1" : "0");
+            }
+            case "gcp" ->
+                headers.accept(
+                        "x-cloud-trace-context",
+                        out.traceId() + "/" + decimal(out.spanId()) + (out.sampled() ? ";o=1" : ";o=0"));
+            case "aws" -> {
+                SpanContext span = SpanContext.create(
+                        out.traceId(),
+                        out.spanId(),
+                        out.sampled() ? TraceFlags.getSampled() : TraceFlags.getDefault(),
+                        TraceState.getDefault());
+                AwsXrayPropagator.getInstance().inject(Context.root().with(Span.wrap(span)), headers, HEADERS);
+            }
+            default -> {
+                // Formats are checked at load.
+            }
+        }
+    }
+
+    /** The trace id as a format writes it in its headers (Kong's log field {@code trace_id}). */
+    static String formattedTraceId(String format, String traceId, int traceIdBytes) {
+        return switch (format) {
+            case "b3", "b3-single", "jaeger" -> sized(traceId, traceIdBytes, 16, 8);
+            case "ot" -> sized(traceId, traceIdBytes, 8, 16);
+            case "datadog" -> decimal(traceId.substring(16));
+            default -> traceId;
+        };
+    }
+
+    /**
+     * A trace id (32 hex) in the size the client sent it in when the format allows that size,
+     * else in the format's own size (Kong's {@code trace_id_allowed_sizes}, first the default).
+     */
+    private static String sized(String traceId, int originalBytes, int defaultBytes, int otherBytes) {
+        int bytes = originalBytes == defaultBytes || originalBytes == otherBytes ? originalBytes : defaultBytes;
+        return bytes == 16 ? traceId : traceId.substring(32 - 2 * bytes);
+    }
+
+    private static String decimal(String hex) {
+        return Long.toUnsignedString(Long.parseUnsignedLong(hex, 16));
+    }
+
+    // ---- reading, one method per format: null when the request carries none of its headers ----
+
+    private static Carried w3c(HttpServletRequest request) {
+        String header = request.getHeader("traceparent");
+        if (header == null) {
+            return null;
+        }
+        String h = header.trim().toLowerCase(Locale.ROOT);
+        // Kong reads version 00 only: 00-<32 hex trace>-<16 hex parent>-<2 hex flags>.
+        if (h.length() != 55
+                || !h.startsWith("00-")
+                || h.charAt(35) != '-'
+                || h.charAt(52) != '-'
+                || !isHex(h, 3, 35)
+                || !isHex(h, 36, 52)
+                || !isHex(h, 53, 55)) {
+            return null;
+        }
+        String trace = h.substring(3, 35);
+        String span = h.substring(36, 52);
+        if (trace.equals(ZERO_TRACE) || span.equals(ZERO_SPAN)) {
+            return null;
+        }
+        boolean sampled = (Integer.parseInt(h, 53, 55, 16) & 1) == 1;
+        return new Carried("w3c", trace, 16, span, null, sampled, null);
+    }
+
+    private static Carried b3(HttpServletRequest request) {
+        String single = request.getHeader("b3");
+        if (single == null) {
+            String state = request.getHeader("tracestate");
+            if (state != null && state.startsWith("b3=")) {
+                single = state.substring(3);
+            }
+        }
+        String multiTrace = request.getHeader("x-b3-traceid");
+        String multiSpan = request.getHeader("x-b3-spanid");
+        String multiParent = request.getHeader("x-b3-parentspanid");
+        String multiSampled = request.getHeader("x-b3-sampled");
+        String multiFlags = request.getHeader("x-b3-flags");
+        if (single == null
+                && multiTrace == null
+                && multiSpan == null
+                && multiParent == null
+                && multiSampled == null
+                && multiFlags == null) {
+            return null;
+        }
+        String trace = null;
+        String span = null;
+        String parent = null;
+        Boolean sampled = null;
+        String flags = null;
+        if (single != null) {
+            if (single.equals("1") || single.equals("d")) {
+                sampled = true;
+                flags = single.equals("d") ? "1" : null;
+            } else if (single.equals("0")) {
+                sampled = false;
+            } else {
+                String[] parts = single.split("-", -1);
+                boolean valid = parts.length >= 2
+                        && parts.length <= 4
+                        && (parts[0].length() == 16 || parts[0].length() == 32)
+                        && isHex(parts[0])
+                        && parts[1].length() == 16
+                        && isHex(parts[1]);
+                String sampledPart = parts.length >= 3 ? parts[2] : "";
+                String parentPart = parts.length == 4 ? parts[3] : "";
+                if (parts.length == 3 && parts[2].length() == 16) {
+                    sampledPart = ""; // trace-span-parent, the sampling state left out
+                    parentPart = parts[2];
+                }
+                valid = valid
+                        && (sampledPart.isEmpty()
+                                || sampledPart.equals("0")
+                                || sampledPart.equals("1")
+                                || sampledPart.equals("d"))
+                        && (parentPart.isEmpty() || (parentPart.length() == 16 && isHex(parentPart)));
+                if (valid) {
+                    trace = parts[0];
+                    span = parts[1];
+                    parent = parentPart.isEmpty() ? null : parentPart;
+                    if (sampledPart.equals("1") || sampledPart.equals("d")) {
+                        sampled = true;
+                        flags = sampledPart.equals("d") ? "1" : null;
+                    } else if (sampledPart.equals("0")) {
+                        sampled = false;
+                    }
+                }
+            }
+        }
+        // The multi headers fill in what the single one did not say.
+        Boolean multi = flag(multiSampled);
+        if (sampled == null) {
+            sampled = "1".equals(multiFlags) ? Boolean.TRUE : multi;
+        }
+        if (flags == null && multiFlags != null && multiFlags.equals("1")) {
+            flags = "1";
+        }
+        boolean multiValid =
+                (multiTrace == null || ((multiTrace.length() == 16 || multiTrace.length() == 32) && isHex(multiTrace)))
+                        && (multiSpan == null || (multiSpan.length() == 16 && isHex(multiSpan)))
+                        && (multiParent == null || (multiParent.length() == 16 && isHex(multiParent)));
+        if (multiValid) {
+            trace = trace != null ? trace : multiTrace;
+            span = span != null ? span : multiSpan;
+            parent = parent != null ? parent : multiParent;
+        }
+        if (trace == null) {
+            span = null;
+            parent = null;
+        }
+        String format = single != null ? "b3-single" : "b3";
+        return new Carried(
+                format,
+                traceId(trace),
+                trace == null ? 0 : trace.length() / 2,
+                lower(span),
+                lower(parent),
+                sampled,
+                flags);
+    }
+
+    private static Carried jaeger(HttpServletRequest request) {
+        String header = request.getHeader("uber-trace-id");
+        if (header == null || header.isEmpty()) {
+            return null;
+        }
+        String[] parts = header.split(":", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || !isHex(p)) {
+                return null;
+            }
+        }
+        String trace = parts[0];
+        String span = parts[1];
+        String flags = parts[3];
+        if (trace.length() > 32 || isZero(trace) || span.length() > 16 || isZero(span)) {
+            return null;
+        }
+        if (flags.length() != 1 && flags.length() != 2) {
+            return null;
+        }
+        boolean sampled = (Integer.parseInt(flags, 16) & 1) == 1;
+        String parent = parts[2].length() > 16 ? parts[2].substring(parts[2].length() - 16) : parts[2];
+        return new Carried(
+                "jaeger", traceId(trace), (trace.length() + 1) / 2, spanId(span), spanId(parent), sampled, null);
+    }
+
+    private static Carried ot(HttpServletRequest request) {
+        String sampledHeader = request.getHeader("ot-tracer-sampled");
+        String trace = request.getHeader("ot-tracer-traceid");
+        String span = request.getHeader("ot-tracer-spanid");
+        if (sampledHeader == null && trace == null && span == null) {
+            return null;
+        }
+        boolean invalid = (trace != null && !((trace.length() == 16 || trace.length() == 32) && isHex(trace)))
+                || (span != null && !(span.length() == 16 && isHex(span)));
+        if (trace == null || invalid) {
+            trace = null;
+            span = null;
+        }
+        return new Carried(
+                "ot",
+                traceId(trace),
+                trace == null ? 0 : trace.length() / 2,
+                lower(span),
+                null,
+                flag(sampledHeader),
+                null);
+    }
+
+    private static Carried datadog(HttpServletRequest request) {
+        String priority = request.getHeader("x-datadog-sampling-priority");
+        String trace = request.getHeader("x-datadog-trace-id");
+        String parent = request.getHeader("x-datadog-parent-id");
+        if (priority == null && trace == null && parent == null) {
+            return null;
+        }
+        Boolean sampled = null;
+        if (priority != null) {
+            switch (priority) {
+                case "1", "2" -> sampled = true;
+                case "0", "-1" -> sampled = false;
+                default -> {
+                    return null; // Kong ignores the whole context
+                }
+            }
+        }
+        BigInteger traceValue = decimalId(trace);
+        BigInteger parentValue = traceValue == null ? null : decimalId(parent);
+        String traceHex = traceValue == null ? null : hexOf(traceValue, 32);
+        int bytes = traceValue == null ? 0 : Math.max(1, (traceValue.bitLength() + 7) / 8);
+        return new Carried(
+                "datadog", traceHex, bytes, parentValue == null ? null : hexOf(parentValue, 16), null, sampled, null);
+    }
+
+    private static Carried gcp(HttpServletRequest request) {
+        String header = request.getHeader("x-cloud-trace-context");
+        if (header == null) {
+            return null;
+        }
+        // <32 lower-case hex>/<1-20 digits>[;o=<digit>]
+        int slash = header.indexOf('/');
+        if (slash != 32 || !isLowerHex(header, 0, 32)) {
+            return null;
+        }
+        int semi = header.indexOf(';', slash);
+        String span = header.substring(slash + 1, semi < 0 ? header.length() : semi);
+        if (span.isEmpty() || span.length() > 20 || !span.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        String options = semi < 0 ? null : header.substring(semi + 1);
+        if (options != null
+                && !(options.length() == 3 && options.startsWith("o=") && Character.isDigit(options.charAt(2)))) {
+            return null;
+        }
+        boolean sampled = options != null && options.charAt(2) == '1';
+        return new Carried("gcp", header.substring(0, 32), 16, hexOf(new BigInteger(span), 16), null, sampled, null);
+    }
+
+    private static Carried aws(HttpServletRequest request) {
+        if (request.getHeader("x-amzn-trace-id") == null) {
+            return null;
+        }
+        SpanContext c = Span.fromContext(AwsXrayPropagator.getInstance().extract(Context.root(), request, REQUEST))
+                .getSpanContext();
+        if (!c.isValid()) {
+            return null;
+        }
+        return new Carried("aws", c.getTraceId(), 16, c.getSpanId(), null, c.isSampled(), null);
+    }
+
+    // ---- ids ----
+
+    private static Boolean flag(String value) {
+        if ("1".equals(value) || "true".equals(value)) {
+            return true;
+        }
+        if ("0".equals(value) || "false".equals(value)) {
+            return false;
+        }
+        return null;
+    }
+
+    /** Hex of any length up to 32, padded to 32 lower-case digits; null stays null. */
+    private static String traceId(String hex) {
+        if (hex == null) {
+            return null;
+        }
+        String h = hex.toLowerCase(Locale.ROOT);
+        return h.length() >= 32 ? h.substring(h.length() - 32) : ZERO_TRACE.substring(h.length()) + h;
+    }
+
+    /** Hex of any length, as 16 lower-case digits (padded, or its last 16 as Kong cuts it). */
+    private static String spanId(String hex) {
+        String h = hex.toLowerCase(Locale.ROOT);
+        return h.length() >= 16 ? h.substring(h.length() - 16) : ZERO_SPAN.substring(h.length()) + h;
+    }
+
+    private static String lower(String hex) {
+        return hex == null ? null : hex.toLowerCase(Locale.ROOT);
+    }
+
+    /** An unsigned decimal id (blanks around it allowed, as Kong's pattern allows them), or null. */
+    private static BigInteger decimalId(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.strip();
+        if (v.isEmpty() || v.length() > 40 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        return new BigInteger(v);
+    }
+
+    /** The value's last {@code digits} hex digits, padded with zeros. */
+    private static String hexOf(BigInteger value, int digits) {
+        String h = value.toString(16);
+        return h.length() >= digits ? h.substring(h.length() - digits) : "0".repeat(digits - h.length()) + h;
+    }
+
+    private static boolean isZero(String hex) {
+        for (int i = 0; i < hex.length(); i++) {
+            if (hex.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(String s) {
+        return isHex(s, 0, s.length());
+    }
+
+    /** ASCII hex digits only (Character.digit would take other scripts' digits too). */
+    private static boolean isHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return to > from;
+    }
+
+    private static boolean isLowerHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

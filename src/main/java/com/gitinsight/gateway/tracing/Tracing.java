@@ -34,12 +34,19 @@ final class Tracing {
     private final SdkMeterProvider meters;
     private final DroppedSpans dropped = new DroppedSpans();
 
+    /** Span and trace ids; a trace id a client sent without a span id is handed to the request's span here. */
+    private final ChosenTraceIds ids = new ChosenTraceIds();
+
     /**
-     * The SDK's random ids, without announcing them as W3C level-2 random ids: Kong's traceparent
-     * flags are 01 or 00, and so are ours (the SDK would set 0x02 too).
+     * The SDK's random ids, without announcing them as W3C level-2 random ids (Kong's traceparent
+     * flags are 01 or 00, and so are ours; the SDK would set 0x02 too), except for the trace id of a
+     * root span started by {@link #startRoot} with a chosen one: Kong keeps a trace id a client
+     * sent alone (b3's {@code x-b3-traceid}, ot's) and starts the request's span in it with no parent.
      */
-    private static final IdGenerator KONG_FLAGS = new IdGenerator() {
+    private static final class ChosenTraceIds implements IdGenerator {
         private final IdGenerator random = IdGenerator.random();
+        /** Set only around one root span's start, on the thread that starts it. */
+        private final ThreadLocal<String> chosen = new ThreadLocal<>();
 
         @Override
         public String generateSpanId() {
@@ -48,9 +55,10 @@ final class Tracing {
 
         @Override
         public String generateTraceId() {
-            return random.generateTraceId();
+            String id = chosen.get();
+            return id != null ? id : random.generateTraceId();
         }
-    };
+    }
 
     private final RetryingExporter exporter;
     final Tracer tracer;
@@ -72,10 +80,10 @@ final class Tracing {
         exporter = new RetryingExporter(otlp.build(), config.queue(), attemptTimeout);
         meters = SdkMeterProvider.builder().registerMetricReader(dropped).build();
         BatchSpanProcessor batches = BatchSpanProcessor.builder(exporter)
-                .setMaxExportBatchSize(config.queue().maxBatchSize())
+                .setMaxExportBatchSize(config.queue().sendSize())
                 .setMaxQueueSize(
-                        Math.max(config.queue().maxEntries(), config.queue().maxBatchSize()))
-                .setScheduleDelay(Math.max(1, config.queue().maxCoalescingDelayMs()), TimeUnit.MILLISECONDS)
+                        Math.max(config.queue().maxEntries(), config.queue().sendSize()))
+                .setScheduleDelay(Math.max(1, config.queue().coalescingDelayMs()), TimeUnit.MILLISECONDS)
                 .setExporterTimeout(
                         Math.max(0, config.queue().maxRetryTimeMs()) + 2 * attemptTimeout, TimeUnit.MILLISECONDS)
                 .setMeterProvider(meters)
@@ -89,7 +97,7 @@ final class Tracing {
         provider = SdkTracerProvider.builder()
                 .setResource(Resource.create(resource.build()))
                 .setSampler(new KongSampler(rate))
-                .setIdGenerator(KONG_FLAGS)
+                .setIdGenerator(ids)
                 // A client chooses the URL and headers that become attributes; a queued span stays small.
                 .setSpanLimits(
                         SpanLimits.builder().setMaxAttributeValueLength(2048).build())
@@ -98,6 +106,19 @@ final class Tracing {
         tracer = provider.tracerBuilder("kong-internal")
                 .setInstrumentationVersion("0.1.0")
                 .build();
+    }
+
+    /** Starts the request's span; in trace {@code traceId} (32 hex) when not null and the builder has no parent. */
+    io.opentelemetry.api.trace.Span startRoot(io.opentelemetry.api.trace.SpanBuilder root, String traceId) {
+        if (traceId == null) {
+            return root.startSpan();
+        }
+        ids.chosen.set(traceId);
+        try {
+            return root.startSpan();
+        } finally {
+            ids.chosen.remove();
+        }
     }
 
     OpenTelemetrySchema.Config config() {

@@ -9,8 +9,11 @@ import com.gitinsight.gateway.runtime.Unproxied;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -70,18 +73,39 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             HttpServletResponse response,
             FilterChain chain)
             throws IOException, ServletException {
+        if (config.tracesEndpoint() == null) {
+            chain.doFilter(request, response); // only a logs_endpoint: Kong traces nothing either
+            return;
+        }
         Tracing tracing = tracers.of(context.pluginInstance(config), config);
         if (tracing == null) {
             chain.doFilter(request, response); // its tracer could not be made (said once, counted)
             return;
         }
         OpenTelemetrySchema.Propagation propagation = config.propagation();
-        TraceFormats.Extracted extracted = TraceFormats.extract(request, propagation.extract());
-        Context parent = extracted == null
-                ? Context.root()
-                : context.fromTrustedProxy()
-                        ? extracted.context()
-                        : extracted.context().with(KongSampler.UNTRUSTED, true);
+        TraceFormats.Carried carried = TraceFormats.extract(request, propagation.extract());
+        Context parent = Context.root();
+        String chosenTraceId = null;
+        if (carried != null) {
+            if (carried.hasTraceId()) {
+                String parentSpan = carried.parentSpan();
+                if (parentSpan != null) {
+                    parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(
+                            carried.traceId(),
+                            parentSpan,
+                            Boolean.FALSE.equals(carried.sampled()) ? TraceFlags.getDefault() : TraceFlags.getSampled(),
+                            TraceState.getDefault())));
+                } else {
+                    chosenTraceId = carried.traceId(); // Kong: the client's trace, no parent span
+                }
+                if (!context.fromTrustedProxy()) {
+                    parent = parent.with(KongSampler.UNTRUSTED, true);
+                }
+            }
+            if (Boolean.FALSE.equals(carried.sampled())) {
+                parent = parent.with(KongSampler.NOT_SAMPLED, true);
+            }
+        }
         SpanBuilder builder = tracing.tracer
                 .spanBuilder("kong")
                 .setSpanKind(SpanKind.SERVER)
@@ -92,19 +116,17 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .setAttribute(HTTP_FLAVOR, flavor(request.getProtocol()))
                 .setAttribute(HTTP_CLIENT_IP, context.clientAddress())
                 .setAttribute(NET_PEER_IP, request.getRemoteAddr());
-        Span root = builder.startSpan();
-        List<String> inject = inject(propagation, extracted);
+        Span root = tracing.startRoot(builder, chosenTraceId);
+        List<String> inject = inject(propagation, carried);
         for (String format : inject) {
-            for (String field : format.startsWith("b3")
-                    ? TraceFormats.B3_HEADERS
-                    : TraceFormats.propagator(format).fields()) {
+            for (String field : TraceFormats.fields(format)) {
                 context.upstreamHeader(field, null);
             }
         }
         for (String header : propagation.clear()) {
             context.upstreamHeader(header, null);
         }
-        context.trace(new OtelRequestTrace(tracing, root, inject));
+        context.trace(new OtelRequestTrace(tracing, root, inject, carried, request, context));
         if (config.responseHeaderForTraceId() != null) {
             response.addHeader(
                     config.responseHeaderForTraceId(), root.getSpanContext().getTraceId());
@@ -127,11 +149,10 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
     }
 
     /** Kong's inject list with {@code preserve} made the client's format (else {@code default_format}), once each. */
-    static List<String> inject(OpenTelemetrySchema.Propagation p, TraceFormats.Extracted extracted) {
+    static List<String> inject(OpenTelemetrySchema.Propagation p, TraceFormats.Carried carried) {
         List<String> out = new ArrayList<>(2);
         for (String format : p.inject()) {
-            String f =
-                    format.equals("preserve") ? (extracted != null ? extracted.format() : p.defaultFormat()) : format;
+            String f = format.equals("preserve") ? (carried != null ? carried.format() : p.defaultFormat()) : format;
             if (!out.contains(f)) {
                 out.add(f);
             }
@@ -145,12 +166,16 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
      * redacted.
      */
     private static String url(HttpServletRequest request, RequestContext context) {
+        return request.getScheme() + "://" + request.getServerName() + requestUri(request, context);
+    }
+
+    /** The request URI with its query as the backend got it, credentials redacted (the spans' http.url). */
+    static String requestUri(HttpServletRequest request, RequestContext context) {
         String query = context.upstreamQuery() == null
                 ? request.getQueryString()
                 : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
         query = UrlArgs.redacted(query, context.credentialArguments(), "REDACTED");
-        return request.getScheme() + "://" + request.getServerName() + request.getRequestURI()
-                + (query == null ? "" : "?" + query);
+        return request.getRequestURI() + (query == null ? "" : "?" + query);
     }
 
     private static String flavor(String protocol) {

@@ -45,7 +45,8 @@ class OpenTelemetrySchemaTest {
         assertNull(c.responseHeaderForTraceId());
         // preserve: read any format, answer in the client's, w3c when it sent none
         assertEquals(
-                List.of("b3", "w3c", "jaeger", "ot", "aws"), c.propagation().extract());
+                List.of("b3", "w3c", "jaeger", "ot", "datadog", "aws", "gcp"),
+                c.propagation().extract());
         assertEquals(List.of("preserve"), c.propagation().inject());
         assertEquals("w3c", c.propagation().defaultFormat());
     }
@@ -68,20 +69,35 @@ class OpenTelemetrySchemaTest {
     }
 
     @Test
-    void formatsTheSdkHasNoPropagatorForAreRefused() {
-        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: gcp}")
-                .contains("no propagator"));
-        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: datadog}")
-                .contains("no propagator"));
+    void everyKongFormatIsAcceptedAndOthersAreRefused() throws Exception {
+        for (String format : List.of("w3c", "b3", "b3-single", "jaeger", "ot", "datadog", "gcp", "aws")) {
+            assertEquals(
+                    List.of("preserve", format),
+                    parse("{traces_endpoint: 'http://c/v1/traces', header_type: " + format + "}")
+                            .propagation()
+                            .inject());
+        }
+        assertEquals(
+                List.of("b3", "w3c", "jaeger", "ot", "datadog", "aws", "gcp"),
+                parse("{traces_endpoint: 'http://c/v1/traces'}").propagation().extract(),
+                "Kong's extraction order");
         assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: zipkin}")
+                .contains("expected one of"));
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', propagation: {extract: [b3-single]}}")
                 .contains("expected one of"));
     }
 
     @Test
-    void anEndpointIsRequiredAndLogsGoElsewhere() {
-        assertTrue(error("{header_type: w3c}").contains("required field missing"));
-        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', logs_endpoint: 'http://c/v1/logs'}")
-                .contains("http-log or file-log"));
+    void anEndpointIsRequiredAndALogsEndpointIsAcceptedAsKongAcceptsIt() throws Exception {
+        assertTrue(error("{header_type: w3c}")
+                .contains("at least one of these fields must be non-empty: 'config.traces_endpoint',"
+                        + " 'config.logs_endpoint'"));
+        assertEquals(
+                "http://c/v1/traces",
+                parse("{traces_endpoint: 'http://c/v1/traces', logs_endpoint: 'http://c/v1/logs'}")
+                        .tracesEndpoint()
+                        .toString());
+        assertEquals(null, parse("{logs_endpoint: 'http://c/v1/logs'}").tracesEndpoint(), "nothing traced");
         assertTrue(error("{traces_endpoint: 'http://c/v1/traces', sampling_rate: 2}")
                 .contains("sampling_rate"));
     }

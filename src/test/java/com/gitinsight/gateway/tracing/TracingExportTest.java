@@ -55,7 +55,11 @@ class TracingExportTest {
                 .config();
         tracing = new Tracing(config, 1.0, "node-1", "test");
         Span root = tracing.tracer.spanBuilder("kong").startSpan();
-        OtelRequestTrace trace = new OtelRequestTrace(tracing, root, List.of("w3c"));
+        com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
+                        "/x")
+                .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+        OtelRequestTrace trace =
+                new OtelRequestTrace(tracing, root, List.of("w3c"), null, traced.request, traced.context());
         RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", 8080, 1);
         Map<String, String> sent = new HashMap<>();
         attempt.propagate(sent::put);

@@ -1,0 +1,255 @@
+package com.gitinsight.gateway.tracing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestTrace;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trace context a backend gets and the request's span, for each of Kong's formats, as Kong's
+ * propagation module reads and writes them (spec/03-plugins/37-opentelemetry/03-propagation_spec.lua
+ * and the extractors' and injectors' code): ids kept in the size they came in, parents, sampling.
+ */
+class PropagationTest {
+
+    private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+    private static final String TRACE64 = "8448eb211c80319c";
+    private static final String SPAN = "b7ad6b7169203331";
+    private static final String PARENT = "00f067aa0ba902b7";
+
+    private final Tracers tracers = new Tracers(1.0);
+
+    @AfterEach
+    void stop() {
+        tracers.stop();
+    }
+
+    /** What one traced request did: the headers its try sent, the spans, the log's trace ids. */
+    private record Traced(Map<String, String> sent, Span root, String balancerId, RequestContext context) {
+        String rootId() {
+            return root.getSpanContext().getSpanId();
+        }
+
+        String traceId() {
+            return root.getSpanContext().getTraceId();
+        }
+
+        /** The request span's parent (a span not sampled is not recorded: none to read). */
+        String parentOfRoot() {
+            return root instanceof ReadableSpan r && r.getParentSpanContext().isValid()
+                    ? r.getParentSpanContext().getSpanId()
+                    : null;
+        }
+    }
+
+    private Traced traced(String config, String... headers) throws Exception {
+        GatewaySnapshot snapshot = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://backend.internal:8081
+                    routes:
+                      - name: r
+                        paths: [/]
+                plugins:
+                  - name: opentelemetry
+                    config: %s
+                """.formatted(config));
+        OpenTelemetrySchema.Config c =
+                (OpenTelemetrySchema.Config) snapshot.config().plugins().get(0).config();
+        FakeHttp.Request request =
+                FakeHttp.Request.get("/things?a=1", headers).on(snapshot, TestSnapshots.match(snapshot, "r"));
+        RequestContext context = request.context();
+        TracingFilter filter = new TracingFilter();
+        filter.tracers = tracers;
+        Map<String, String> sent = new HashMap<>();
+        String[] balancer = new String[1];
+        filter.apply(c, context, request.request, new FakeHttp.Response().response, (req, res) -> {
+            RequestTrace.Try t = context.trace().upstreamTry("10.0.0.1", 8080, 1);
+            t.propagate(sent::put);
+            t.answered(200);
+        });
+        OtelRequestTrace trace = (OtelRequestTrace) context.trace();
+        // The balancer span's id is the one the backend was told.
+        for (Map.Entry<String, String> e : sent.entrySet()) {
+            if (e.getKey().equals("traceparent")) {
+                balancer[0] = e.getValue().substring(36, 52);
+            }
+        }
+        return new Traced(sent, trace.root(), balancer[0], context);
+    }
+
+    /** Nothing listens there: the spans are looked at here, not exported (one try, no retries). */
+    private static final String ENDPOINT =
+            "traces_endpoint: 'http://127.0.0.1:9/v1/traces', queue: {max_retry_time: 0}";
+
+    private Traced trace(String headerType, String[] headers) throws Exception {
+        return traced("{" + ENDPOINT + ", header_type: " + headerType + "}", headers);
+    }
+
+    private static String[] h(String... headers) {
+        return headers;
+    }
+
+    @Test
+    void b3MultiHeadersKeepTheTraceAndNameTheRequestSpanAsParent() throws Exception {
+        Traced t = trace("preserve", h("X-B3-TraceId", TRACE, "X-B3-SpanId", SPAN, "X-B3-Sampled", "1"));
+        assertEquals(TRACE, t.traceId());
+        assertEquals(SPAN, t.parentOfRoot(), "the client's span is the request span's parent");
+        assertEquals(TRACE, t.sent().get("x-b3-traceid"));
+        assertEquals(t.rootId(), t.sent().get("x-b3-parentspanid"), "Kong: the balancer span's parent");
+        assertTrue(t.sent().get("x-b3-spanid").matches("[0-9a-f]{16}"));
+        assertFalse(t.sent().get("x-b3-spanid").equals(t.rootId()));
+        assertEquals("1", t.sent().get("x-b3-sampled"));
+        assertEquals(Map.of("b3", TRACE), t.context().trace().traceIds());
+    }
+
+    @Test
+    void a64BitB3TraceIdSentAloneStartsTheRequestSpanInThatTraceWithNoParent() throws Exception {
+        // spec/02-integration/14-tracing/04-trace-ids-log_spec.lua: only X-B3-TraceId is sent.
+        Traced t = trace("preserve", h("X-B3-TraceId", TRACE64));
+        assertEquals("0000000000000000" + TRACE64, t.traceId());
+        assertNull(t.parentOfRoot());
+        assertEquals(TRACE64, t.sent().get("x-b3-traceid"), "b3 keeps the size it came in");
+        assertEquals(Map.of("b3", TRACE64), t.context().trace().traceIds());
+    }
+
+    @Test
+    void b3SingleHeaderIsAnsweredInTheSingleHeaderWithItsParentPart() throws Exception {
+        Traced t = trace("preserve", h("b3", TRACE + "-" + SPAN + "-1-" + PARENT));
+        assertEquals(TRACE, t.traceId());
+        assertEquals(SPAN, t.parentOfRoot());
+        String b3 = t.sent().get("b3");
+        assertTrue(b3.matches(TRACE + "-[0-9a-f]{16}-1-" + t.rootId()), b3);
+        assertNull(t.sent().get("x-b3-traceid"));
+        Traced debug = trace("b3-single", h("b3", "d"));
+        assertTrue(
+                debug.sent().get("b3").matches("[0-9a-f]{32}-[0-9a-f]{16}-d-[0-9a-f]{16}"),
+                debug.sent().get("b3"));
+    }
+
+    @Test
+    void jaegerIsWrittenWithItsParentAndTwoDigitFlags() throws Exception {
+        Traced t = trace("preserve", h("uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+        assertEquals(TRACE, t.traceId());
+        assertEquals(SPAN, t.parentOfRoot());
+        assertTrue(
+                t.sent().get("uber-trace-id").matches(TRACE + ":[0-9a-f]{16}:" + t.rootId() + ":01"),
+                t.sent().get("uber-trace-id"));
+        Traced unsampled = trace("jaeger", h("uber-trace-id", TRACE + ":" + SPAN + ":0:0"));
+        assertTrue(unsampled.sent().get("uber-trace-id").endsWith(":00"));
+        assertFalse(unsampled.root().getSpanContext().isSampled());
+    }
+
+    @Test
+    void otKeepsA128BitTraceIdAndWrites64BitsOfANewOne() throws Exception {
+        Traced t = trace("preserve", h("ot-tracer-traceid", TRACE, "ot-tracer-spanid", SPAN, "ot-tracer-sampled", "1"));
+        assertEquals(TRACE, t.sent().get("ot-tracer-traceid"));
+        assertEquals(Map.of("ot", TRACE), t.context().trace().traceIds());
+        Traced fresh = trace("ot", h());
+        assertEquals(fresh.traceId().substring(16), fresh.sent().get("ot-tracer-traceid"));
+        assertEquals("1", fresh.sent().get("ot-tracer-sampled"));
+    }
+
+    @Test
+    void datadogIdsAreDecimal() throws Exception {
+        Traced t = trace(
+                "preserve",
+                h(
+                        "x-datadog-trace-id",
+                        "12345678901234567890",
+                        "x-datadog-parent-id",
+                        "987654321",
+                        "x-datadog-sampling-priority",
+                        "1"));
+        assertEquals(
+                "0000000000000000" + Long.toHexString(Long.parseUnsignedLong("12345678901234567890")), t.traceId());
+        assertEquals(String.format("%016x", 987654321L), t.parentOfRoot());
+        assertEquals("12345678901234567890", t.sent().get("x-datadog-trace-id"));
+        assertTrue(t.sent().get("x-datadog-parent-id").matches("[0-9]+"));
+        assertEquals("1", t.sent().get("x-datadog-sampling-priority"));
+        assertEquals(
+                Map.of("datadog", "12345678901234567890"), t.context().trace().traceIds());
+    }
+
+    @Test
+    void gcpCarriesTheSpanIdInDecimal() throws Exception {
+        Traced t = trace("preserve", h("x-cloud-trace-context", TRACE + "/13102180;o=1"));
+        assertEquals(TRACE, t.traceId());
+        assertEquals(String.format("%016x", 13102180L), t.parentOfRoot());
+        assertTrue(t.sent().get("x-cloud-trace-context").matches(TRACE + "/[0-9]+;o=1"));
+        assertNull(
+                trace("preserve", h("x-cloud-trace-context", TRACE.toUpperCase() + "/1;o=1"))
+                        .parentOfRoot(),
+                "gcp's trace id is lower-case hex");
+    }
+
+    @Test
+    void aClientsNotSampledIsHonouredEvenWithoutIds() throws Exception {
+        Traced t = trace("preserve", h("X-B3-Sampled", "0"));
+        assertFalse(t.root().getSpanContext().isSampled());
+        assertEquals("0", t.sent().get("x-b3-sampled"));
+        Traced single = trace("preserve", h("b3", "0"));
+        assertFalse(single.root().getSpanContext().isSampled());
+        assertTrue(single.sent().get("b3").matches("[0-9a-f]{32}-[0-9a-f]{16}-0-[0-9a-f]{16}"));
+    }
+
+    @Test
+    void w3cIsReadInAnyCaseAndOnlyInVersion00() throws Exception {
+        Traced upper = trace("preserve", h("traceparent", "00-" + TRACE.toUpperCase() + "-" + SPAN + "-01"));
+        assertEquals(TRACE, upper.traceId());
+        assertEquals(SPAN, upper.parentOfRoot());
+        assertTrue(upper.sent().get("traceparent").matches("00-" + TRACE + "-[0-9a-f]{16}-01"));
+        Traced future = trace("preserve", h("traceparent", "01-" + TRACE + "-" + SPAN + "-01"));
+        assertFalse(future.traceId().equals(TRACE), "Kong reads version 00 only");
+    }
+
+    @Test
+    void aW3cClientsTracestateIsNotTakenForB3() throws Exception {
+        Traced t = trace("preserve", h("traceparent", "00-" + TRACE + "-" + SPAN + "-01", "tracestate", "vendor=x"));
+        assertEquals(TRACE, t.traceId());
+        assertTrue(t.sent().containsKey("traceparent"));
+        assertNull(t.sent().get("x-b3-traceid"));
+    }
+
+    @Test
+    void theFirstFormatPresentIsTheOneReadEvenWithInvalidIds() throws Exception {
+        // Kong's b3 extractor answers for any b3 header; its invalid ids start a new trace.
+        Traced t = trace("preserve", h("X-B3-TraceId", "not-hex", "traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+        assertFalse(t.traceId().equals(TRACE));
+        assertTrue(t.sent().containsKey("x-b3-traceid"), "preserve answers in b3");
+        // A traceparent that does not parse is passed over.
+        Traced next = trace("preserve", h("traceparent", "garbage", "uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+        assertEquals(TRACE, next.traceId());
+    }
+
+    @Test
+    void everyInjectedFormatIsLoggedByItsName() throws Exception {
+        Traced t = traced(
+                "{" + ENDPOINT
+                        + ", propagation: {extract: [w3c], inject: [w3c, b3-single, jaeger, ot, datadog, gcp, aws]}}",
+                h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+        Map<String, String> ids = t.context().trace().traceIds();
+        assertEquals(TRACE, ids.get("w3c"));
+        assertEquals(TRACE, ids.get("b3"));
+        assertEquals(TRACE, ids.get("jaeger"));
+        assertEquals(TRACE, ids.get("ot"), "a 128-bit id that came in stays 128 bits");
+        assertEquals(Long.toUnsignedString(Long.parseUnsignedLong(TRACE64, 16)), ids.get("datadog"));
+        assertEquals(TRACE, ids.get("gcp"));
+        assertTrue(
+                t.sent().get("X-Amzn-Trace-Id").contains("Root=1-0af76519-16cd43dd8448eb211c80319c"),
+                t.sent().toString());
+    }
+}
