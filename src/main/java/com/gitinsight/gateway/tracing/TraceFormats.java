@@ -1,34 +1,28 @@
 package com.gitinsight.gateway.tracing;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapSetter;
-import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigInteger;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The trace-context formats by Kong's names, read and written as Kong's propagation module reads
  * and writes them ({@code kong/observability/tracing/propagation}): w3c ({@code traceparent}), b3
  * (the {@code x-b3-*} headers, or the single {@code b3} header, read by one extractor), b3-single,
  * jaeger ({@code uber-trace-id}), ot ({@code ot-tracer-*}), datadog ({@code x-datadog-*}, decimal
- * ids), gcp ({@code x-cloud-trace-context}) and aws ({@code X-Amzn-Trace-Id}, through the
- * OpenTelemetry contrib propagator). Kong's formats differ from the SDK's propagators in ways a
- * backend sees (a jaeger or b3 parent span id, ot's 128-bit ids, a trace id sent without a span
- * id), so they are written here; the SDK's spans carry the result.
+ * ids), gcp ({@code x-cloud-trace-context}) and aws ({@code x-amzn-trace-id}). Kong's formats
+ * differ from the SDK's propagators in ways a backend sees (a jaeger or b3 parent span id, ot's
+ * 128-bit ids, a trace id sent without a span id), so they are written here; the SDK's spans carry
+ * the result.
  *
- * <p>As in Kong, the first format (in the configured order) whose headers the request carries is
- * the one the context is read from, even when b3's, ot's or datadog's ids in it are invalid (its
- * sampling flag still counts, and {@code preserve} answers in it); w3c, jaeger, gcp and aws headers
- * that do not parse are passed over. Unlike Kong, a {@code tracestate} header alone does not count
+ * <p>As in Kong, the first format (in the configured order) that yields anything is the one the
+ * context is read from: b3 whenever one of its headers is there, even with invalid ids (a new trace
+ * then starts and {@code preserve} answers in b3); ot, datadog and aws when they yield an id or a
+ * sampling flag; w3c, jaeger and gcp when their header parses. Unlike Kong, a {@code tracestate} header alone does not count
  * as b3 unless it holds a {@code b3=} entry (Kong's b3 reader would take any W3C client's context
  * for an empty b3 one).
  */
@@ -75,23 +69,13 @@ final class TraceFormats {
     record Outgoing(
             String traceId, int traceIdBytes, String spanId, String parentId, boolean sampled, String b3Flags) {}
 
-    private static final TextMapGetter<HttpServletRequest> REQUEST = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(HttpServletRequest carrier) {
-            return Collections.emptyList();
-        }
-
-        @Override
-        public String get(HttpServletRequest carrier, String key) {
-            return carrier == null ? null : carrier.getHeader(key);
-        }
-    };
-
-    private static final TextMapSetter<BiConsumer<String, String>> HEADERS = (carrier, key, value) -> {
-        if (carrier != null) {
-            carrier.accept(key, value);
-        }
-    };
+    /**
+     * Kong's b3 single header, {@code trace-span[-sampled][-parent]}, its dashes after the span
+     * optional (matched as Kong's Lua pattern matches it: a parent written without the sampling
+     * state whose first digit is 0, 1 or d is taken for the state, and the header is then invalid).
+     */
+    private static final Pattern B3_SINGLE =
+            Pattern.compile("([0-9a-fA-F]+)-([0-9a-fA-F]{16})-?([01d]?)-?([0-9a-fA-F]*)");
 
     private TraceFormats() {}
 
@@ -104,7 +88,7 @@ final class TraceFormats {
             case "ot" -> List.of("ot-tracer-traceid", "ot-tracer-spanid", "ot-tracer-sampled");
             case "datadog" -> List.of("x-datadog-trace-id", "x-datadog-parent-id", "x-datadog-sampling-priority");
             case "gcp" -> List.of("x-cloud-trace-context");
-            case "aws" -> List.copyOf(AwsXrayPropagator.getInstance().fields());
+            case "aws" -> List.of("x-amzn-trace-id");
             default -> List.of();
         };
     }
@@ -169,14 +153,12 @@ final class TraceFormats {
                 headers.accept(
                         "x-cloud-trace-context",
                         out.traceId() + "/" + decimal(out.spanId()) + (out.sampled() ? ";o=1" : ";o=0"));
-            case "aws" -> {
-                SpanContext span = SpanContext.create(
-                        out.traceId(),
-                        out.spanId(),
-                        out.sampled() ? TraceFlags.getSampled() : TraceFlags.getDefault(),
-                        TraceState.getDefault());
-                AwsXrayPropagator.getInstance().inject(Context.root().with(Span.wrap(span)), headers, HEADERS);
-            }
+            case "aws" ->
+                headers.accept(
+                        "x-amzn-trace-id",
+                        "Root=1-" + out.traceId().substring(0, 8) + "-"
+                                + out.traceId().substring(8) + ";Parent=" + out.spanId()
+                                + (out.sampled() ? ";Sampled=1" : ";Sampled=0"));
             default -> {
                 // Formats are checked at load.
             }
@@ -236,9 +218,14 @@ final class TraceFormats {
     private static Carried b3(HttpServletRequest request) {
         String single = request.getHeader("b3");
         if (single == null) {
-            String state = request.getHeader("tracestate");
-            if (state != null && state.startsWith("b3=")) {
-                single = state.substring(3);
+            // Kong also reads the single header from a tracestate entry "b3=...", in any of its values.
+            for (Enumeration<String> states = request.getHeaders("tracestate");
+                    states != null && states.hasMoreElements(); ) {
+                String state = states.nextElement();
+                if (state != null && state.length() > 3 && state.startsWith("b3=")) {
+                    single = state.substring(3);
+                    break;
+                }
             }
         }
         String multiTrace = request.getHeader("x-b3-traceid");
@@ -266,45 +253,31 @@ final class TraceFormats {
             } else if (single.equals("0")) {
                 sampled = false;
             } else {
-                String[] parts = single.split("-", -1);
-                boolean valid = parts.length >= 2
-                        && parts.length <= 4
-                        && (parts[0].length() == 16 || parts[0].length() == 32)
-                        && isHex(parts[0])
-                        && parts[1].length() == 16
-                        && isHex(parts[1]);
-                String sampledPart = parts.length >= 3 ? parts[2] : "";
-                String parentPart = parts.length == 4 ? parts[3] : "";
-                if (parts.length == 3 && parts[2].length() == 16) {
-                    sampledPart = ""; // trace-span-parent, the sampling state left out
-                    parentPart = parts[2];
-                }
-                valid = valid
-                        && (sampledPart.isEmpty()
-                                || sampledPart.equals("0")
-                                || sampledPart.equals("1")
-                                || sampledPart.equals("d"))
-                        && (parentPart.isEmpty() || (parentPart.length() == 16 && isHex(parentPart)));
-                if (valid) {
-                    trace = parts[0];
-                    span = parts[1];
-                    parent = parentPart.isEmpty() ? null : parentPart;
-                    if (sampledPart.equals("1") || sampledPart.equals("d")) {
+                Matcher m = single.length() <= 100 ? B3_SINGLE.matcher(single) : null;
+                if (m != null
+                        && m.matches()
+                        && (m.group(1).length() == 16 || m.group(1).length() == 32)
+                        && (m.group(4).isEmpty() || m.group(4).length() == 16)) {
+                    trace = m.group(1);
+                    span = m.group(2);
+                    parent = m.group(4).isEmpty() ? null : m.group(4);
+                    String state = m.group(3);
+                    if (state.equals("1") || state.equals("d")) {
                         sampled = true;
-                        flags = sampledPart.equals("d") ? "1" : null;
-                    } else if (sampledPart.equals("0")) {
+                        flags = state.equals("d") ? "1" : null;
+                    } else if (state.equals("0")) {
                         sampled = false;
                     }
                 }
             }
         }
-        // The multi headers fill in what the single one did not say.
-        Boolean multi = flag(multiSampled);
+        // The multi headers fill in what the single one did not say; x-b3-flags 1 means sampled,
+        // and whatever its value it is passed on in place of x-b3-sampled (as Kong passes it).
         if (sampled == null) {
-            sampled = "1".equals(multiFlags) ? Boolean.TRUE : multi;
+            sampled = "1".equals(multiFlags) ? Boolean.TRUE : flag(multiSampled);
         }
-        if (flags == null && multiFlags != null && multiFlags.equals("1")) {
-            flags = "1";
+        if (flags == null && multiFlags != null && multiFlags.length() <= 16 && isHex(multiFlags)) {
+            flags = multiFlags;
         }
         boolean multiValid =
                 (multiTrace == null || ((multiTrace.length() == 16 || multiTrace.length() == 32) && isHex(multiTrace)))
@@ -372,14 +345,12 @@ final class TraceFormats {
             trace = null;
             span = null;
         }
+        Boolean sampled = flag(sampledHeader);
+        if (trace == null && sampled == null) {
+            return null; // Kong's context is empty: the next format is tried
+        }
         return new Carried(
-                "ot",
-                traceId(trace),
-                trace == null ? 0 : trace.length() / 2,
-                lower(span),
-                null,
-                flag(sampledHeader),
-                null);
+                "ot", traceId(trace), trace == null ? 0 : trace.length() / 2, lower(span), null, sampled, null);
     }
 
     private static Carried datadog(HttpServletRequest request) {
@@ -401,6 +372,9 @@ final class TraceFormats {
         }
         BigInteger traceValue = decimalId(trace);
         BigInteger parentValue = traceValue == null ? null : decimalId(parent);
+        if (traceValue == null && sampled == null) {
+            return null; // Kong's context is empty: the next format is tried
+        }
         String traceHex = traceValue == null ? null : hexOf(traceValue, 32);
         int bytes = traceValue == null ? 0 : Math.max(1, (traceValue.bitLength() + 7) / 8);
         return new Carried(
@@ -431,16 +405,61 @@ final class TraceFormats {
         return new Carried("gcp", header.substring(0, 32), 16, hexOf(new BigInteger(span), 16), null, sampled, null);
     }
 
+    /** {@code Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>}, blanks around keys and values allowed. */
     private static Carried aws(HttpServletRequest request) {
-        if (request.getHeader("x-amzn-trace-id") == null) {
+        String header = request.getHeader("x-amzn-trace-id");
+        if (header == null || header.length() > 1024) {
             return null;
         }
-        SpanContext c = Span.fromContext(AwsXrayPropagator.getInstance().extract(Context.root(), request, REQUEST))
-                .getSpanContext();
-        if (!c.isValid()) {
-            return null;
+        String trace = null;
+        String parent = null;
+        Boolean sampled = null;
+        for (String pair : header.split(";", -1)) {
+            int eq = pair.indexOf('=');
+            String key = (eq < 0 ? pair : pair.substring(0, eq)).strip();
+            int end = eq < 0 ? -1 : pair.indexOf('=', eq + 1);
+            String value = eq < 0
+                    ? ""
+                    : pair.substring(eq + 1, end < 0 ? pair.length() : end).strip();
+            switch (key) {
+                case "Root" -> {
+                    if (value.length() != 35
+                            || !value.startsWith("1-")
+                            || value.charAt(10) != '-'
+                            || !isHex(value, 2, 10)
+                            || !isHex(value, 11, 35)) {
+                        return null; // Kong ignores the whole header
+                    }
+                    trace = value.substring(2, 10) + value.substring(11);
+                }
+                case "Parent" -> {
+                    if (value.length() != 16 || !isHex(value)) {
+                        return null;
+                    }
+                    parent = value;
+                }
+                case "Sampled" -> {
+                    if (!value.equals("0") && !value.equals("1")) {
+                        return null;
+                    }
+                    sampled = value.equals("1");
+                }
+                default -> {
+                    // other keys (Self, Lineage...) are not read, as in Kong
+                }
+            }
         }
-        return new Carried("aws", c.getTraceId(), 16, c.getSpanId(), null, c.isSampled(), null);
+        if (trace == null && parent == null && sampled == null) {
+            return null; // Kong's context is empty: the next format is tried
+        }
+        return new Carried(
+                "aws",
+                traceId(trace),
+                trace == null ? 0 : 16,
+                trace == null ? null : lower(parent),
+                null,
+                sampled,
+                null);
     }
 
     // ---- ids ----

@@ -249,7 +249,62 @@ class PropagationTest {
         assertEquals(Long.toUnsignedString(Long.parseUnsignedLong(TRACE64, 16)), ids.get("datadog"));
         assertEquals(TRACE, ids.get("gcp"));
         assertTrue(
-                t.sent().get("X-Amzn-Trace-Id").contains("Root=1-0af76519-16cd43dd8448eb211c80319c"),
+                t.sent()
+                        .get("x-amzn-trace-id")
+                        .matches("Root=1-0af76519-16cd43dd8448eb211c80319c;Parent=[0-9a-f]{16};Sampled=1"),
                 t.sent().toString());
+        assertEquals(TRACE, ids.get("aws"));
+    }
+
+    @Test
+    void awsIsReadAsKongReadsIt() throws Exception {
+        // Kong's spec: blanks around keys and values; a missing Sampled is no decision; Root alone is a trace.
+        Traced spaced = trace(
+                "preserve",
+                h(
+                        "x-amzn-trace-id",
+                        "  Root =   1-0af76519-16cd43dd8448eb211c80319c  ;  Parent= " + SPAN + ";  Sampled   =1"));
+        assertEquals(TRACE, spaced.traceId());
+        assertEquals(SPAN, spaced.parentOfRoot());
+        assertTrue(spaced.sent().get("x-amzn-trace-id").startsWith("Root=1-0af76519-16cd43dd8448eb211c80319c;Parent="));
+        Traced undecided =
+                trace("aws", h("x-amzn-trace-id", "Root=1-0af76519-16cd43dd8448eb211c80319c;Parent=" + SPAN));
+        assertTrue(undecided.root().getSpanContext().isSampled(), "no Sampled: the rate decides (1 here)");
+        Traced rootOnly = trace("aws", h("x-amzn-trace-id", "Root=1-0AF76519-16CD43DD8448EB211C80319C"));
+        assertEquals(TRACE, rootOnly.traceId());
+        assertNull(rootOnly.parentOfRoot());
+        Traced bad = trace("aws", h("x-amzn-trace-id", "Root=2-0af76519-16cd43dd8448eb211c80319c"));
+        assertFalse(bad.traceId().equals(TRACE));
+    }
+
+    @Test
+    void anOtOrDatadogHeaderThatYieldsNothingLetsTheNextFormatBeRead() throws Exception {
+        // Kong moves on when an extractor's context is empty (no id, no sampling flag).
+        Traced ot = traced(
+                "{" + ENDPOINT + ", propagation: {extract: [ot, jaeger], inject: [preserve]}}",
+                h("ot-tracer-traceid", "xx", "uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+        assertEquals(TRACE, ot.traceId());
+        assertTrue(ot.sent().containsKey("uber-trace-id"));
+        Traced datadog =
+                trace("preserve", h("x-datadog-parent-id", "123", "x-cloud-trace-context", TRACE + "/13102180;o=1"));
+        assertEquals(TRACE, datadog.traceId());
+        assertTrue(datadog.sent().containsKey("x-cloud-trace-context"));
+    }
+
+    @Test
+    void b3SingleHeaderEdgesAsKongsPatternReadsThem() throws Exception {
+        // A parent without the sampling state whose first digit is 0: Kong takes the 0 for the state.
+        Traced invalid = trace("preserve", h("b3", TRACE + "-" + SPAN + "-05e3ac9a4f6e3b90"));
+        assertFalse(invalid.traceId().equals(TRACE));
+        // The dash before the parent may be left out.
+        Traced joined = trace("preserve", h("b3", TRACE + "-" + SPAN + "-1" + PARENT));
+        assertEquals(TRACE, joined.traceId());
+        // The single header may come in a tracestate entry, in any of the header's values.
+        Traced state = trace("preserve", h("tracestate", "test", "tracestate", "b3=" + TRACE + "-" + SPAN + "-1"));
+        assertEquals(TRACE, state.traceId());
+        // x-b3-flags is passed on in place of x-b3-sampled.
+        Traced flagged = trace("b3", h("X-B3-TraceId", TRACE, "X-B3-SpanId", SPAN, "X-B3-Flags", "1"));
+        assertEquals("1", flagged.sent().get("x-b3-flags"));
+        assertNull(flagged.sent().get("x-b3-sampled"));
     }
 }
