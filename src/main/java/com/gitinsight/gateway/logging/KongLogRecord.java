@@ -321,7 +321,7 @@ public final class KongLogRecord implements LogEntry {
         g.writeEndObject();
 
         g.writeStringField("upstream_uri", upstreamUri == null ? "" : bounded(redactedUpstreamUri(q)));
-        field(g, F_UPSTREAM_STATUS).writeString(upstreamStatus > 0 ? Integer.toString(upstreamStatus) : "");
+        field(g, F_UPSTREAM_STATUS).writeString(upstreamStatusText());
 
         field(g, F_RESPONSE).writeStartObject();
         field(g, F_STATUS).writeNumber(outcome.status());
@@ -584,6 +584,30 @@ public final class KongLogRecord implements LogEntry {
         return Math.max(0, nanos / 1_000_000);
     }
 
+    /**
+     * nginx's {@code $upstream_status}, which Kong logs: each try's status, {@code ", "} between
+     * (a try with no answer as 502, or 504 for a timeout); empty when nothing was tried.
+     */
+    private String upstreamStatusText() {
+        if (tries.isEmpty()) {
+            return upstreamStatus > 0 ? Integer.toString(upstreamStatus) : "";
+        }
+        if (tries.size() == 1 && tries.get(0).status() > 0) {
+            return Integer.toString(tries.get(0).status());
+        }
+        StringBuilder out = new StringBuilder(16);
+        for (RequestContext.TargetTry t : tries) {
+            int status = t.status() > 0 ? t.status() : t.failureStatus();
+            if (status > 0) {
+                if (out.length() > 0) {
+                    out.append(", ");
+                }
+                out.append(status);
+            }
+        }
+        return out.toString();
+    }
+
     private void writeTries(JsonGenerator g) throws IOException {
         if (tries.isEmpty()) {
             return;
@@ -604,8 +628,8 @@ public final class KongLogRecord implements LogEntry {
             if (!answered || i < tries.size() - 1) {
                 // Kong marks a try that was followed by another "next", the last failed one "failed".
                 field(g, F_STATE).writeString(i < tries.size() - 1 ? "next" : "failed");
-                if (answered) {
-                    field(g, F_CODE).writeNumber(t.status());
+                if (answered || t.failureStatus() > 0) {
+                    field(g, F_CODE).writeNumber(answered ? t.status() : t.failureStatus());
                 }
             }
             g.writeEndObject();

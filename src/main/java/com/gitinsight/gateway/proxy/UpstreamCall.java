@@ -190,7 +190,7 @@ final class UpstreamCall {
                 outcome = attempt.send(target);
             } catch (RuntimeException | Error e) {
                 currentTry.failed(e.toString());
-                context.tried(target.host(), target.port(), sent, System.nanoTime(), 0);
+                context.triedAndFailed(target.host(), target.port(), sent, System.nanoTime(), 502);
                 target.release();
                 guard.leave();
                 throw e;
@@ -212,7 +212,7 @@ final class UpstreamCall {
                 }
             }
             currentTry.failed(failureOf(outcome));
-            context.tried(target.host(), target.port(), sent, System.nanoTime(), 0);
+            context.triedAndFailed(target.host(), target.port(), sent, System.nanoTime(), nginxStatusOf(outcome));
             target.release();
             if (outcome instanceof Local<T> l) {
                 guard.noVerdict();
@@ -248,6 +248,14 @@ final class UpstreamCall {
                 lastFailure == Failure.TIMEOUT
                         ? LocalAnswer.of(504, ErrorResponses.TIMEOUT)
                         : LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
+    }
+
+    /** The status nginx records for a try with no answer ($upstream_status): 504 a timeout, else 502; 0 when the gateway answered. */
+    private static int nginxStatusOf(Outcome<?> outcome) {
+        Failure failure = outcome instanceof NotConnected<?> n
+                ? n.failure()
+                : outcome instanceof Failed<?> f ? f.failure() : null;
+        return failure == null ? 0 : failure == Failure.TIMEOUT ? 504 : 502;
     }
 
     private static String failureOf(Outcome<?> outcome) {

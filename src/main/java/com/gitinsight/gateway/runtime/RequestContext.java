@@ -345,21 +345,34 @@ public final class RequestContext {
         return startedNanos;
     }
 
-    /** One try at a target as Kong's log records it: where, when (ns), how long, the status (0: none). */
-    public record TargetTry(String ip, int port, long startNanos, long endNanos, int status) {}
+    /**
+     * One try at a target as Kong's log records it: where, when (ns), how long, the status it
+     * answered (0: none) and, for a try with no answer, the status nginx records for it
+     * ({@code failureStatus}: 502, 504 for a timeout; 0 when the gateway answered in its place).
+     */
+    public record TargetTry(String ip, int port, long startNanos, long endNanos, int status, int failureStatus) {}
 
     /** Asks that each try at a target be kept for the log ({@link #tries()}). */
     public void keepTries() {
         keepTries = true;
     }
 
-    /** Records a try at {@code ip:port} (kept only when a log plugin asked). */
+    /** Records a try at {@code ip:port} that was answered with {@code status} (kept only when a log plugin asked). */
     public void tried(String ip, int port, long startNanos, long endNanos, int status) {
+        keep(new TargetTry(ip, port, startNanos, endNanos, status, 0));
+    }
+
+    /** Records a try with no answer; {@code failureStatus} as nginx records it (502, 504), or 0. */
+    public void triedAndFailed(String ip, int port, long startNanos, long endNanos, int failureStatus) {
+        keep(new TargetTry(ip, port, startNanos, endNanos, 0, failureStatus));
+    }
+
+    private void keep(TargetTry t) {
         if (keepTries) {
             if (tries == null) {
                 tries = new java.util.ArrayList<>(2);
             }
-            tries.add(new TargetTry(ip, port, startNanos, endNanos, status));
+            tries.add(t);
         }
     }
 

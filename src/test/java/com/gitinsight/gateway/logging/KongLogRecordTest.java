@@ -115,7 +115,7 @@ class KongLogRecordTest {
         context.upstreamHeader("X-Credential-Identifier", "cred-9");
         context.keepTries();
         long start = System.nanoTime();
-        context.tried("10.0.0.1", 8081, start, start + 1_000_000, 0);
+        context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502);
         context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 200);
         context.upstreamUri("/api/repos?x=1");
         context.upstreamStatus(200);
@@ -130,12 +130,13 @@ class KongLogRecordTest {
                 "alice",
                 r.get("request").get("headers").get("x-consumer-username").asText());
         assertEquals("/api/repos?x=1", r.get("upstream_uri").asText());
-        assertEquals("200", r.get("upstream_status").asText());
+        assertEquals("502, 200", r.get("upstream_status").asText(), "nginx's $upstream_status: every try");
         assertEquals("upstream", r.get("source").asText());
         assertEquals("r", r.get("response").get("headers").get("x-repo").asText());
         assertEquals(2, r.get("tries").size());
         assertEquals("10.0.0.1", r.get("tries").get(0).get("ip").asText());
         assertEquals("next", r.get("tries").get(0).get("state").asText());
+        assertEquals(502, r.get("tries").get(0).get("code").asInt());
         assertNull(r.get("tries").get(1).get("state"));
         assertEquals(8081, r.get("tries").get(1).get("port").asInt());
         assertEquals("c-1", r.get("consumer").get("id").asText());

@@ -308,6 +308,34 @@ class UpstreamCallTest {
     }
 
     @Test
+    void eachTryIsKeptForTheLogWithTheStatusNginxRecordsForIt() {
+        // Kong logs nginx's $upstream_status ("504, 502, 200") and each failed try's code.
+        RequestContext[] seen = new RequestContext[1];
+        int[] n = {0};
+        Result r = call("three", new Req(), false, "/x", c -> {
+                    c.keepTries();
+                    seen[0] = c;
+                })
+                .forward(
+                        target -> switch (++n[0]) {
+                            case 1 ->
+                                UpstreamCall.notConnected(
+                                        Failure.TIMEOUT, new SocketTimeoutException("connect timed out"));
+                            case 2 -> UpstreamCall.notConnected(Failure.TCP, new ConnectException("refused"));
+                            default -> UpstreamCall.answered(200, release -> new Result(target, null, release));
+                        },
+                        LOCAL);
+        r.release().run();
+        List<RequestContext.TargetTry> tries = seen[0].tries();
+        assertEquals(
+                List.of(504, 502, 0),
+                tries.stream().map(RequestContext.TargetTry::failureStatus).toList());
+        assertEquals(
+                List.of(0, 0, 200),
+                tries.stream().map(RequestContext.TargetTry::status).toList());
+    }
+
+    @Test
     void whenNoTargetAnswersTheLastFailureNamesTheAnswer() throws Exception {
         assertEquals(
                 LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), exhausted(Failure.TCP, new ConnectException("x")));
