@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Kong's {@code file-log}: {@code path} (required; none of {@code * & % \ `}, Kong's pattern) and
- * {@code reopen} (close and open the file again for every write, so a rotated file is followed).
- * Kong's {@code custom_fields_by_lua} runs Lua, which this gateway never runs: refused at load.
+ * {@code reopen} (close and open the file again for every write, so a rotated file is followed),
+ * {@code custom_fields_by_lua} where each field's code returns a literal ({@link CustomFields}).
  */
 public final class FileLogSchema implements PluginSchema {
 
@@ -18,7 +18,11 @@ public final class FileLogSchema implements PluginSchema {
 
     private static final Pattern PATH = Pattern.compile("[^*&%\\\\`]+");
 
-    public record Config(String path, boolean reopen) implements PluginConfig {}
+    public record Config(String path, boolean reopen, CustomFields customFields) implements PluginConfig {
+        public Config(String path, boolean reopen) {
+            this(path, reopen, CustomFields.NONE);
+        }
+    }
 
     @Override
     public String name() {
@@ -38,8 +42,8 @@ public final class FileLogSchema implements PluginSchema {
 
     @Override
     public PluginConfig parse(PluginFields f) {
-        f.allowOnly(Set.of("path", "reopen"), Set.of());
-        refuseLua(f);
+        f.allowOnly(Set.of("path", "reopen", "custom_fields_by_lua"), Set.of());
+        CustomFields custom = CustomFields.parse(f);
         String path = f.string("path", null);
         if (path == null) {
             f.error("path", "required field missing");
@@ -55,7 +59,7 @@ public final class FileLogSchema implements PluginSchema {
                     "not a valid file name, or the prefix is not [" + prefix + "], or contains `..`, you may need to"
                             + " check gateway.file-log.path-prefix");
         }
-        return new Config(path, f.bool("reopen", false));
+        return new Config(path, f.bool("reopen", false), custom);
     }
 
     /**
@@ -86,14 +90,5 @@ public final class FileLogSchema implements PluginSchema {
                 && !path.contains("/./")
                 && path.startsWith(prefix)
                 && path.length() > prefix.length();
-    }
-
-    /** Kong's custom_fields_by_lua: code this gateway does not run, refused rather than ignored. */
-    static void refuseLua(PluginFields f) {
-        if (f.has("custom_fields_by_lua")) {
-            f.error(
-                    "custom_fields_by_lua",
-                    "Lua code is not run by this gateway: remove custom_fields_by_lua (the log record is Kong's basic one)");
-        }
     }
 }

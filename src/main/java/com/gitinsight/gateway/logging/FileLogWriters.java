@@ -47,8 +47,9 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         if (w == null) {
             w = writers.computeIfAbsent(config.path(), PathWriter::new);
         }
-        LogEntry line = config.reopen() ? new Reopening(record) : record;
-        w.queue.offer(line, record.estimatedBytes() + 1);
+        LogEntry custom = config.customFields().applyTo(record);
+        LogEntry line = config.reopen() ? new Reopening(custom) : custom;
+        w.queue.offer(line, custom.estimatedBytes() + 1);
     }
 
     /** A line of an instance with {@code reopen}: its batch opens the file afresh. */

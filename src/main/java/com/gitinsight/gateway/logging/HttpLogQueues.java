@@ -36,7 +36,8 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         if (h.sender.config() != config) {
             h.sender.config(config);
         }
-        h.queue.offer(record, record.estimatedBytes());
+        LogEntry entry = config.customFields().applyTo(record);
+        h.queue.offer(entry, entry.estimatedBytes());
     }
 
     /**

@@ -44,6 +44,7 @@ public final class HttpLogSchema implements PluginSchema {
             long keepaliveMs,
             Map<String, String> headers,
             QueueSpec queue,
+            CustomFields customFields,
             String queueKey)
             implements PluginConfig {
 
@@ -55,7 +56,8 @@ public final class HttpLogSchema implements PluginSchema {
                 long timeoutMs,
                 long keepaliveMs,
                 Map<String, String> headers,
-                QueueSpec queue) {
+                QueueSpec queue,
+                CustomFields customFields) {
             // Made once, at load: the queue is looked up by it on every request.
             this(
                     endpoint,
@@ -66,6 +68,8 @@ public final class HttpLogSchema implements PluginSchema {
                     keepaliveMs,
                     headers,
                     queue,
+                    customFields,
+                    // Instances that differ only in custom fields share the queue: each record carries its own.
                     endpoint + "|" + authorization + "|" + method + "|" + contentType + "|" + timeoutMs + "|"
                             + keepaliveMs + "|" + headers + "|" + queue);
         }
@@ -116,9 +120,10 @@ public final class HttpLogSchema implements PluginSchema {
                         "queue",
                         "queue_size",
                         "flush_timeout",
-                        "retry_count"),
+                        "retry_count",
+                        "custom_fields_by_lua"),
                 Set.of());
-        FileLogSchema.refuseLua(f);
+        CustomFields custom = CustomFields.parse(f);
         String raw = f.string("http_endpoint", null);
         URI endpoint = null;
         String authorization = null;
@@ -190,7 +195,7 @@ public final class HttpLogSchema implements PluginSchema {
                     queue.concurrencyLimit());
         }
         f.integer("retry_count", 10, 0, Integer.MAX_VALUE);
-        return new Config(endpoint, authorization, method, contentType, timeout, keepalive, headers, queue);
+        return new Config(endpoint, authorization, method, contentType, timeout, keepalive, headers, queue, custom);
     }
 
     private static String hostPort(URI uri) {

@@ -83,6 +83,23 @@ class FileLogWritersTest {
     }
 
     @Test
+    void customFieldsAreWrittenIntoTheLine() throws Exception {
+        Path log = dir.resolve("custom.log");
+        FileLogSchema.Config config = (FileLogSchema.Config) new com.gitinsight.gateway.config.KongConfigParser(
+                        com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: file-log\n    config: {path: '" + log
+                                + "', custom_fields_by_lua: {new_field: \"return 123\", route: \"return nil\"}}\n")
+                .plugins()
+                .get(0)
+                .config();
+        writers.write(config, line("{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "\n"));
+        assertEquals("{\"client_ip\":\"127.0.0.1\",\"new_field\":123}\n", Files.readString(log));
+    }
+
+    @Test
     void aDirectoryAtThePathIsReportedInKongsWords() throws Exception {
         Path taken = Files.createDirectory(dir.resolve("a-directory"));
         writers.write(new FileLogSchema.Config(taken.toString(), true), line("lost"));

@@ -88,6 +88,31 @@ class HttpLogQueuesTest {
     }
 
     @Test
+    void customFieldsReachTheEndpoint() throws Exception {
+        // Kong's http-log spec "logs custom values": new_field = "return 123", route = "return nil".
+        int port = freePort();
+        List<JsonNode> received = new CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/logs", ex -> {
+            try (ex) {
+                received.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        HttpLogSchema.Config config = config("{http_endpoint: 'http://127.0.0.1:" + port + "/logs',"
+                + " custom_fields_by_lua: {new_field: \"return 123\", route: \"return nil\"}}");
+        queues.offer(
+                config,
+                LogEntry.raw(
+                        "{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}".getBytes(StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+        assertEquals(123, received.get(0).get("new_field").asInt());
+        assertEquals(null, received.get(0).get("route"));
+        assertEquals("127.0.0.1", received.get(0).get("client_ip").asText());
+    }
+
+    @Test
     void recordsWaitWhileTheEndpointIsDownAndArriveOnceItIsUp() throws Exception {
         int port = freePort();
         HttpLogSchema.Config config = config("{http_endpoint: 'http://user:pass@127.0.0.1:" + port

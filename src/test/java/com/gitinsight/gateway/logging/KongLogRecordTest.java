@@ -36,6 +36,42 @@ class KongLogRecordTest {
     }
 
     @Test
+    void customFieldsEditAWholeRecordItsRouteAndServiceIncluded() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "Host", "gw.example")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        KongLogRecord record = KongLogRecord.capture(
+                request.request,
+                new FakeHttp.Response().response,
+                request.context(),
+                new KongLogRecord.Outcome(200, 1, System.nanoTime()));
+        FileLogSchema.Config config = (FileLogSchema.Config) new com.gitinsight.gateway.config.KongConfigParser(
+                        com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: file-log\n    config: {path: /tmp/x,"
+                                + " custom_fields_by_lua: {route: \"return nil\", service.name: \"return 'renamed'\","
+                                + " new_field: \"return 123\"}}\n")
+                .plugins()
+                .get(0)
+                .config();
+        LogWriter writer = new LogWriter();
+        JsonNode r =
+                JSON.readTree(writer.one(config.customFields().applyTo(record)).copy());
+        assertNull(r.get("route"));
+        assertEquals("renamed", r.get("service").get("name").asText());
+        assertEquals("backend.internal", r.get("service").get("host").asText());
+        assertEquals(123, r.get("new_field").asInt());
+        assertEquals("/repos/x", r.get("request").get("uri").asText());
+        // The same writer's next plain record still has its route (the edit is the instance's, not the cache's).
+        assertEquals(
+                "list",
+                JSON.readTree(writer.one(record).copy())
+                        .get("route")
+                        .get("name")
+                        .asText());
+    }
+
+    @Test
     void theUrlNamesTheHostLowerCaseAndThePortTheGatewayListensOn() throws Exception {
         // Kong: $scheme://$host:$server_port$request_uri; the Host header's port (none here) is not it.
         FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "Host", "GW.Example")

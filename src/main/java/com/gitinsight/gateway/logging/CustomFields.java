@@ -1,0 +1,171 @@
+package com.gitinsight.gateway.logging;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.config.PluginFields;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Kong's {@code custom_fields_by_lua} for file-log and http-log, as far as it can be honoured
+ * without running Lua (this gateway runs none): each field's code must return a literal
+ * ({@code return 123}, {@code return 'text'}, {@code return true}, {@code return nil}), checked
+ * at load; any other code is refused at load, naming the field. As Kong's
+ * {@code kong.log.set_serialize_value}: a dotted name sets a nested field (objects made on the way),
+ * and {@code nil} removes the field ({@code route = "return nil"} leaves the route out). Kong's own
+ * specs use these forms; a field that reads the request ({@code return ngx.var.request_id}) cannot
+ * be had here.
+ *
+ * <p>A record with custom fields is written whole, then edited as a tree, then written again, on
+ * the queue's thread: that costs several times a plain record, and only where they are configured.
+ */
+final class CustomFields {
+
+    static final CustomFields NONE = new CustomFields(List.of());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern RETURN = Pattern.compile("\\s*return\\s+(.*?)\\s*;?\\s*", Pattern.DOTALL);
+    private static final Pattern NUMBER = Pattern.compile("-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
+    private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
+    private static final Pattern QUOTED = Pattern.compile("'([^'\\\\\\n]*)'|\"([^\"\\\\\\n]*)\"");
+
+    /** One field: where (the dotted name's parts) and what (null: removed). */
+    private record Edit(String[] path, JsonNode value) {}
+
+    private final List<Edit> edits;
+
+    private CustomFields(List<Edit> edits) {
+        this.edits = edits;
+    }
+
+    /** Reads {@code custom_fields_by_lua}; every field that is not a literal return is an error naming it. */
+    static CustomFields parse(PluginFields f) {
+        if (!f.has("custom_fields_by_lua") || f.isNull("custom_fields_by_lua")) {
+            return NONE;
+        }
+        PluginFields section = f.section("custom_fields_by_lua");
+        List<Edit> edits = new ArrayList<>();
+        for (Map.Entry<String, String> e :
+                f.stringMap("custom_fields_by_lua", name -> null).entrySet()) {
+            String[] path = e.getKey().split("\\.", -1);
+            boolean blankPart = false;
+            for (String p : path) {
+                blankPart |= p.isEmpty();
+            }
+            if (blankPart) {
+                section.error(e.getKey(), "a field name with an empty part");
+                continue;
+            }
+            JsonNode value;
+            try {
+                value = literal(e.getValue());
+            } catch (IllegalArgumentException notLiteral) {
+                section.error(
+                        e.getKey(),
+                        "only Lua that returns a literal runs here (return 123, return 'text', return true,"
+                                + " return nil): no Lua interpreter is in this gateway");
+                continue;
+            }
+            edits.add(new Edit(path, value));
+        }
+        return edits.isEmpty() ? NONE : new CustomFields(List.copyOf(edits));
+    }
+
+    /** The value {@code code} returns; null for {@code nil}; IllegalArgumentException for anything else. */
+    static JsonNode literal(String code) {
+        Matcher m = RETURN.matcher(code);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(code);
+        }
+        String v = m.group(1);
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (v) {
+            case "nil":
+                return null;
+            case "true":
+                return nodes.booleanNode(true);
+            case "false":
+                return nodes.booleanNode(false);
+            default:
+                break;
+        }
+        if (INTEGER.matcher(v).matches()) {
+            return nodes.numberNode(Long.parseLong(v));
+        }
+        if (NUMBER.matcher(v).matches()) {
+            double d = Double.parseDouble(v);
+            // Kong's cjson writes a whole number without a fraction.
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? nodes.numberNode((long) d) : nodes.numberNode(d);
+        }
+        Matcher q = QUOTED.matcher(v);
+        if (q.matches()) {
+            return nodes.textNode(q.group(1) != null ? q.group(1) : q.group(2));
+        }
+        throw new IllegalArgumentException(code);
+    }
+
+    boolean isEmpty() {
+        return edits.isEmpty();
+    }
+
+    /** {@code entry} with these fields set or removed when it is written. */
+    LogEntry applyTo(LogEntry entry) {
+        return isEmpty() ? entry : new Customized(entry, this);
+    }
+
+    /** Sets or removes each field in {@code root}, in the configured order. */
+    void apply(ObjectNode root) {
+        for (Edit e : edits) {
+            ObjectNode at = root;
+            String[] path = e.path();
+            for (int i = 0; i < path.length - 1 && at != null; i++) {
+                JsonNode next = at.get(path[i]);
+                if (next instanceof ObjectNode o) {
+                    at = o;
+                } else if (e.value() == null) {
+                    at = null; // nothing to remove below a field that is not there
+                } else {
+                    at = at.putObject(path[i]);
+                }
+            }
+            if (at == null) {
+                continue;
+            }
+            String leaf = path[path.length - 1];
+            if (e.value() == null) {
+                at.remove(leaf);
+            } else {
+                at.set(leaf, e.value());
+            }
+        }
+    }
+
+    /** A queued record with an instance's custom fields. */
+    private record Customized(LogEntry entry, CustomFields fields) implements LogEntry {
+        @Override
+        public long estimatedBytes() {
+            return entry.estimatedBytes() + 32L * fields.edits.size();
+        }
+
+        @Override
+        public void writeTo(JsonGenerator g, LogWriter writer) throws IOException {
+            ByteArrayOutputStream whole = new ByteArrayOutputStream(4096);
+            try (JsonGenerator plain = JSON.getFactory().createGenerator(whole)) {
+                entry.writeTo(plain, writer);
+            }
+            JsonNode tree = JSON.readTree(whole.toByteArray());
+            if (tree instanceof ObjectNode root) {
+                fields.apply(root);
+            }
+            JSON.writeTree(g, tree);
+        }
+    }
+}
