@@ -211,6 +211,18 @@ public final class BatchQueue<E> {
     }
 
     private void work() {
+        try {
+            drain();
+        } catch (Throwable t) {
+            // An Error (out of memory writing a huge batch) must not leave the queue with no worker
+            // while it says one runs: the next offer starts another.
+            running.set(false);
+            LOG.log(Level.SEVERE, "queue " + name + ": its worker stopped; the next entry starts another", t);
+            throw t;
+        }
+    }
+
+    private void drain() {
         List<E> batch = new ArrayList<>(Math.min(spec.sendSize(), 1024));
         long idleSince = nanoClock.getAsLong();
         int polls = 0;

@@ -32,7 +32,6 @@ final class CustomFields {
     static final CustomFields NONE = new CustomFields(List.of());
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern RETURN = Pattern.compile("\\s*return\\s+(.*?)\\s*;?\\s*", Pattern.DOTALL);
     private static final Pattern NUMBER = Pattern.compile("-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
     private static final Pattern QUOTED = Pattern.compile("'([^'\\\\\\n]*)'|\"([^\"\\\\\\n]*)\"");
@@ -79,13 +78,23 @@ final class CustomFields {
         return edits.isEmpty() ? NONE : new CustomFields(List.copyOf(edits));
     }
 
+    /** The longest text a field may return (a record's values are bounded alike). */
+    private static final int MAX_TEXT = KongLogRecord.MAX_VALUE;
+
     /** The value {@code code} returns; null for {@code nil}; IllegalArgumentException for anything else. */
     static JsonNode literal(String code) {
-        Matcher m = RETURN.matcher(code);
-        if (!m.matches()) {
+        // Read without a backtracking pattern on the whole code (admin input can be long).
+        String c = code.strip();
+        if (c.endsWith(";")) {
+            c = c.substring(0, c.length() - 1).stripTrailing();
+        }
+        if (!c.startsWith("return") || c.length() < 8 || !Character.isWhitespace(c.charAt(6))) {
             throw new IllegalArgumentException(code);
         }
-        String v = m.group(1);
+        String v = c.substring(7).strip();
+        if (v.length() > MAX_TEXT + 2) {
+            throw new IllegalArgumentException(code);
+        }
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         switch (v) {
             case "nil":
@@ -126,18 +135,11 @@ final class CustomFields {
         for (Edit e : edits) {
             ObjectNode at = root;
             String[] path = e.path();
-            for (int i = 0; i < path.length - 1 && at != null; i++) {
+            for (int i = 0; i < path.length - 1; i++) {
+                // As Kong's edit: objects are made on the way (also for a nil); a value that is not an
+                // object is replaced by one (Kong would fail the whole line there).
                 JsonNode next = at.get(path[i]);
-                if (next instanceof ObjectNode o) {
-                    at = o;
-                } else if (e.value() == null) {
-                    at = null; // nothing to remove below a field that is not there
-                } else {
-                    at = at.putObject(path[i]);
-                }
-            }
-            if (at == null) {
-                continue;
+                at = next instanceof ObjectNode o ? o : at.putObject(path[i]);
             }
             String leaf = path[path.length - 1];
             if (e.value() == null) {
@@ -155,13 +157,24 @@ final class CustomFields {
             return entry.estimatedBytes() + 32L * fields.edits.size();
         }
 
+        /**
+         * Everything that can fail happens before {@code g} is written to: a record the tree reader
+         * refuses (a client's 50,000-character argument name) is written without the fields rather
+         * than failing its batch.
+         */
         @Override
         public void writeTo(JsonGenerator g, LogWriter writer) throws IOException {
-            ByteArrayOutputStream whole = new ByteArrayOutputStream(4096);
-            try (JsonGenerator plain = JSON.getFactory().createGenerator(whole)) {
-                entry.writeTo(plain, writer);
+            JsonNode tree;
+            try {
+                ByteArrayOutputStream whole = new ByteArrayOutputStream(4096);
+                try (JsonGenerator plain = JSON.getFactory().createGenerator(whole)) {
+                    entry.writeTo(plain, writer);
+                }
+                tree = JSON.readTree(whole.toByteArray());
+            } catch (IOException | RuntimeException e) {
+                entry.writeTo(g, writer);
+                return;
             }
-            JsonNode tree = JSON.readTree(whole.toByteArray());
             if (tree instanceof ObjectNode root) {
                 fields.apply(root);
             }

@@ -624,12 +624,14 @@ public final class KongLogRecord implements LogEntry {
             field(g, F_BALANCER_START_NS).writeNumber(startNs);
             field(g, F_BALANCER_LATENCY).writeNumber(0);
             field(g, F_BALANCER_LATENCY_NS).writeNumber(0);
-            boolean answered = t.status() > 0;
-            if (!answered || i < tries.size() - 1) {
-                // Kong marks a try that was followed by another "next", the last failed one "failed".
-                field(g, F_STATE).writeString(i < tries.size() - 1 ? "next" : "failed");
-                if (answered || t.failureStatus() > 0) {
-                    field(g, F_CODE).writeNumber(answered ? t.status() : t.failureStatus());
+            if (i < tries.size() - 1) {
+                // Kong's balancer gives a try its state and code only when it tries again: "failed"
+                // for a connection that failed (502, 504 a timeout), "next" for an answer passed over.
+                boolean answered = t.status() > 0;
+                field(g, F_STATE).writeString(answered ? "next" : "failed");
+                int code = answered ? t.status() : t.failureStatus();
+                if (code > 0) {
+                    field(g, F_CODE).writeNumber(code);
                 }
             }
             g.writeEndObject();

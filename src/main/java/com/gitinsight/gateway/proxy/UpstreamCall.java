@@ -250,8 +250,15 @@ final class UpstreamCall {
                         : LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
     }
 
-    /** The status nginx records for a try with no answer ($upstream_status): 504 a timeout, else 502; 0 when the gateway answered. */
+    /**
+     * The status nginx records for a try with no answer ($upstream_status): 504 a timeout, else 502;
+     * 0 when the gateway answered in its place or the name did not resolve (Kong fails that before
+     * proxying: no status).
+     */
     private static int nginxStatusOf(Outcome<?> outcome) {
+        if (outcome instanceof NotConnected<?> n && n.cause() instanceof java.net.UnknownHostException) {
+            return 0;
+        }
         Failure failure = outcome instanceof NotConnected<?> n
                 ? n.failure()
                 : outcome instanceof Failed<?> f ? f.failure() : null;

@@ -47,6 +47,26 @@ class BatchQueueTest {
     }
 
     @Test
+    void aWorkerKilledByAnErrorIsReplacedByTheNextOffer() {
+        // An Error (out of memory on a huge batch) ends the worker; the queue must not think it still runs.
+        // (A plain Error here: surefire's fork exits on an OutOfMemoryError in any thread.)
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        BatchQueue<String> q = queue(spec(1, 0, 100, 1000), b -> {
+            if (first.getAndSet(false)) {
+                throw new Error("test: the worker dies");
+            }
+            return sent.addAll(b);
+        });
+        q.offer("One", 3);
+        await().atMost(Duration.ofSeconds(5)).dontCatchUncaughtExceptions().until(() -> !first.get());
+        await().atMost(Duration.ofSeconds(5)).dontCatchUncaughtExceptions().until(() -> {
+            q.offer("Two", 3);
+            return sent.contains("Two");
+        });
+    }
+
+    @Test
     void unlimitedConcurrencySendsEachEntryAloneAtOnce() {
         // Kong's concurrency_limit -1: no coalescing, one entry per send, whatever max_batch_size says.
         List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());

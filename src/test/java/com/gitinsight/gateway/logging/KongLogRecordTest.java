@@ -171,8 +171,9 @@ class KongLogRecordTest {
         assertEquals("r", r.get("response").get("headers").get("x-repo").asText());
         assertEquals(2, r.get("tries").size());
         assertEquals("10.0.0.1", r.get("tries").get(0).get("ip").asText());
-        assertEquals("next", r.get("tries").get(0).get("state").asText());
+        assertEquals("failed", r.get("tries").get(0).get("state").asText(), "Kong: a connection that failed");
         assertEquals(502, r.get("tries").get(0).get("code").asInt());
+        assertNull(r.get("tries").get(1).get("code"), "the last try has no state or code in Kong");
         assertNull(r.get("tries").get(1).get("state"));
         assertEquals(8081, r.get("tries").get(1).get("port").asInt());
         assertEquals("c-1", r.get("consumer").get("id").asText());

@@ -333,6 +333,16 @@ class UpstreamCallTest {
         assertEquals(
                 List.of(0, 0, 200),
                 tries.stream().map(RequestContext.TargetTry::status).toList());
+        // A name that does not resolve: Kong fails it before proxying, no upstream status.
+        RequestContext[] dns = new RequestContext[1];
+        call("three", new Req(), false, "/x", c -> {
+                    c.keepTries();
+                    dns[0] = c;
+                })
+                .forward(target -> UpstreamCall.notConnected(Failure.TCP, new UnknownHostException("nowhere")), LOCAL);
+        assertTrue(
+                dns[0].tries().stream().allMatch(t -> t.failureStatus() == 0),
+                dns[0].tries().toString());
     }
 
     @Test
