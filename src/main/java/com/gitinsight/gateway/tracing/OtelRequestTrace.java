@@ -42,6 +42,8 @@ final class OtelRequestTrace implements RequestTrace {
 
     private final HttpServletRequest request;
     private final RequestContext context;
+    /** The request URI as the spans' http.url carry it, made once (its query may be long: a token). */
+    private String requestUri;
 
     OtelRequestTrace(
             Tracing tracing,
@@ -84,9 +86,7 @@ final class OtelRequestTrace implements RequestTrace {
             builder.setAttribute(NET_PEER_NAME, service.host())
                     .setAttribute(NET_PEER_PORT, (double) service.port())
                     .setAttribute(HTTP_METHOD, request.getMethod())
-                    .setAttribute(
-                            HTTP_URL,
-                            service.protocol() + "://" + service.host() + TracingFilter.requestUri(request, context));
+                    .setAttribute(HTTP_URL, service.protocol() + "://" + service.host() + requestUri());
         }
         Span span = builder.startSpan();
         return new Try() {
@@ -118,6 +118,17 @@ final class OtelRequestTrace implements RequestTrace {
                 span.end();
             }
         };
+    }
+
+    /**
+     * The request URI with the query the backend got, credentials redacted; made at the first try
+     * (the auth plugins have run by then) and kept for the request's span.
+     */
+    String requestUri() {
+        if (requestUri == null) {
+            requestUri = TracingFilter.requestUri(request, context);
+        }
+        return requestUri;
     }
 
     @Override

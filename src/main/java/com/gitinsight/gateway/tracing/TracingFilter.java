@@ -126,7 +126,8 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         for (String header : propagation.clear()) {
             context.upstreamHeader(header, null);
         }
-        context.trace(new OtelRequestTrace(tracing, root, inject, carried, request, context));
+        OtelRequestTrace trace = new OtelRequestTrace(tracing, root, inject, carried, request, context);
+        context.trace(trace);
         if (config.responseHeaderForTraceId() != null) {
             response.addHeader(
                     config.responseHeaderForTraceId(), root.getSpanContext().getTraceId());
@@ -139,7 +140,9 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             throw e;
         } finally {
             // At the end, once auth plugins said which arguments held credentials: never exported.
-            root.setAttribute(HTTP_URL, url(request, context));
+            if (root.isRecording()) {
+                root.setAttribute(HTTP_URL, request.getScheme() + "://" + request.getServerName() + trace.requestUri());
+            }
             root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
             root.setAttribute(HTTP_ROUTE, route(context));
             // At the end: request-id, inside this filter, may adopt the client's id.
@@ -165,10 +168,6 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
      * backend got it (a hidden key is gone) and every argument an auth plugin read a credential from
      * redacted.
      */
-    private static String url(HttpServletRequest request, RequestContext context) {
-        return request.getScheme() + "://" + request.getServerName() + requestUri(request, context);
-    }
-
     /** The request URI with its query as the backend got it, credentials redacted (the spans' http.url). */
     static String requestUri(HttpServletRequest request, RequestContext context) {
         String query = context.upstreamQuery() == null

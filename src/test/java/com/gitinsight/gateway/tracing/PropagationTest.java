@@ -55,6 +55,12 @@ class PropagationTest {
     }
 
     private Traced traced(String config, String... headers) throws Exception {
+        return traced(config, "/things?a=1", c -> {}, headers);
+    }
+
+    private Traced traced(
+            String config, String path, java.util.function.Consumer<RequestContext> plugins, String... headers)
+            throws Exception {
         GatewaySnapshot snapshot = TestSnapshots.of("""
                 _format_version: "3.0"
                 services:
@@ -69,14 +75,14 @@ class PropagationTest {
                 """.formatted(config));
         OpenTelemetrySchema.Config c =
                 (OpenTelemetrySchema.Config) snapshot.config().plugins().get(0).config();
-        FakeHttp.Request request =
-                FakeHttp.Request.get("/things?a=1", headers).on(snapshot, TestSnapshots.match(snapshot, "r"));
+        FakeHttp.Request request = FakeHttp.Request.get(path, headers).on(snapshot, TestSnapshots.match(snapshot, "r"));
         RequestContext context = request.context();
         TracingFilter filter = new TracingFilter();
         filter.tracers = tracers;
         Map<String, String> sent = new HashMap<>();
         String[] balancer = new String[1];
         filter.apply(c, context, request.request, new FakeHttp.Response().response, (req, res) -> {
+            plugins.accept(context); // what an auth plugin marks, before the backend is tried
             RequestTrace.Try t = context.trace().upstreamTry("10.0.0.1", 8080, 1);
             t.propagate(sent::put);
             t.answered(200);
@@ -306,5 +312,16 @@ class PropagationTest {
         Traced flagged = trace("b3", h("X-B3-TraceId", TRACE, "X-B3-SpanId", SPAN, "X-B3-Flags", "1"));
         assertEquals("1", flagged.sent().get("x-b3-flags"));
         assertNull(flagged.sent().get("x-b3-sampled"));
+    }
+
+    @Test
+    void theRequestSpansUrlCarriesNoCredential() throws Exception {
+        Traced t = traced(
+                "{" + ENDPOINT + "}",
+                "/things?jwt=secret-token&a=1",
+                c -> c.credentialNames(java.util.List.of("jwt"), java.util.List.of()));
+        String url =
+                ((ReadableSpan) t.root()).getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url"));
+        assertEquals("http://localhost/things?jwt=REDACTED&a=1", url);
     }
 }
