@@ -95,6 +95,9 @@ final class TraceFormats {
 
     /** The client's context in the first of {@code formats} whose headers the request carries, or null. */
     static Carried extract(HttpServletRequest request, List<String> formats) {
+        if (!mayCarry(request)) {
+            return null; // most requests carry no trace context: one look at the names, not ~15 lookups
+        }
         for (String format : formats) {
             Carried c = switch (format) {
                 case "w3c" -> w3c(request);
@@ -111,6 +114,47 @@ final class TraceFormats {
             }
         }
         return null;
+    }
+
+    /** Every header a format is read from. */
+    private static final List<String> READ = List.of(
+            "traceparent",
+            "tracestate",
+            "b3",
+            "x-b3-traceid",
+            "x-b3-spanid",
+            "x-b3-parentspanid",
+            "x-b3-sampled",
+            "x-b3-flags",
+            "uber-trace-id",
+            "ot-tracer-traceid",
+            "ot-tracer-spanid",
+            "ot-tracer-sampled",
+            "x-datadog-trace-id",
+            "x-datadog-parent-id",
+            "x-datadog-sampling-priority",
+            "x-cloud-trace-context",
+            "x-amzn-trace-id");
+
+    /** Whether any header of the request is one a format is read from. */
+    static boolean mayCarry(HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String name = names.nextElement();
+            if (name.isEmpty()) {
+                continue;
+            }
+            char first = Character.toLowerCase(name.charAt(0));
+            // Every name read starts with one of these; most of a request's headers start otherwise.
+            if (first == 't' || first == 'b' || first == 'x' || first == 'u' || first == 'o') {
+                for (String read : READ) {
+                    if (read.equalsIgnoreCase(name)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Writes {@code out} in {@code format} as headers for the backend. */

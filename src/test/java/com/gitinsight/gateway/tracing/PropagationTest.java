@@ -324,4 +324,32 @@ class PropagationTest {
                 ((ReadableSpan) t.root()).getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url"));
         assertEquals("http://localhost/things?jwt=REDACTED&a=1", url);
     }
+
+    @Test
+    void everyHeaderAFormatIsReadFromIsSeenByTheFirstLook() {
+        // The look at the names must not pass over a header some format reads (in any spelling).
+        for (String name : new String[] {
+            "traceparent",
+            "TraceState",
+            "B3",
+            "X-B3-TraceId",
+            "x-b3-spanid",
+            "X-B3-ParentSpanId",
+            "X-B3-Sampled",
+            "X-B3-Flags",
+            "Uber-Trace-Id",
+            "OT-Tracer-TraceId",
+            "ot-tracer-spanid",
+            "ot-tracer-sampled",
+            "X-Datadog-Trace-Id",
+            "x-datadog-parent-id",
+            "X-Datadog-Sampling-Priority",
+            "X-Cloud-Trace-Context",
+            "X-Amzn-Trace-Id"
+        }) {
+            assertTrue(TraceFormats.mayCarry(FakeHttp.Request.get("/", "Host", "h", name, "1").request), name);
+        }
+        assertFalse(TraceFormats.mayCarry(
+                FakeHttp.Request.get("/", "Host", "h", "User-Agent", "u", "X-Forwarded-For", "1.2.3.4").request));
+    }
 }
