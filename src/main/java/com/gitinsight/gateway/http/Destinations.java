@@ -9,8 +9,14 @@ public final class Destinations {
 
     /** {@code scheme://host[:port]}: never a path or query (they may hold a token) nor user info; "none" for null. */
     public static String of(URI uri) {
-        return uri == null
-                ? "none"
-                : uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        if (uri == null) {
+            return "none";
+        }
+        if (uri.getHost() == null && uri.getRawAuthority() != null) {
+            // A name URI holds as a registry authority (an underscore in it): its host and port as written.
+            String authority = uri.getRawAuthority();
+            return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1);
+        }
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 }

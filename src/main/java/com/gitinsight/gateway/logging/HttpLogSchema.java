@@ -132,8 +132,9 @@ public final class HttpLogSchema implements PluginSchema {
         } else {
             try {
                 URI uri = new URI(raw);
+                Authority authority = Authority.of(uri);
                 // Kong's url check looks for the host first, then the scheme.
-                if (uri.getHost() == null) {
+                if (authority == null) {
                     f.error("http_endpoint", "missing host in url");
                 } else if (uri.getScheme() == null) {
                     f.error("http_endpoint", "missing scheme in url");
@@ -141,14 +142,14 @@ public final class HttpLogSchema implements PluginSchema {
                         && !uri.getScheme().equalsIgnoreCase("https")) {
                     f.error("http_endpoint", "the scheme must be http or https");
                 } else {
-                    if (uri.getRawUserInfo() != null) {
+                    if (authority.userInfo() != null) {
                         authorization = "Basic "
                                 + java.util.Base64.getEncoder()
                                         .encodeToString(
-                                                uri.getRawUserInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                                authority.userInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     }
                     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-                    endpoint = new URI(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + hostPort(uri) + path);
+                    endpoint = new URI(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + authority.hostPort() + path);
                 }
             } catch (URISyntaxException e) {
                 f.error("http_endpoint", "could not parse url. " + e.getReason());
@@ -198,9 +199,30 @@ public final class HttpLogSchema implements PluginSchema {
         return new Config(endpoint, authorization, method, contentType, timeout, keepalive, headers, queue, custom);
     }
 
-    private static String hostPort(URI uri) {
-        String host = uri.getHost();
-        return uri.getPort() < 0 ? host : host + ":" + uri.getPort();
+    /**
+     * An endpoint's user info and {@code host[:port]}. {@link URI} finds no host in a name with an
+     * underscore ({@code log_sink}, a Compose service's), which Kong accepts: such an authority is
+     * read here (Kong's host characters: letters, digits, {@code . - _}).
+     */
+    record Authority(String userInfo, String hostPort) {
+        private static final java.util.regex.Pattern NAME =
+                java.util.regex.Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})?(:\\d{1,5})?");
+
+        static Authority of(URI uri) {
+            if (uri.getHost() != null) {
+                String host = uri.getHost();
+                return new Authority(uri.getRawUserInfo(), uri.getPort() < 0 ? host : host + ":" + uri.getPort());
+            }
+            String raw = uri.getRawAuthority();
+            if (raw == null) {
+                return null;
+            }
+            int at = raw.lastIndexOf('@');
+            String hostPort = raw.substring(at + 1);
+            return NAME.matcher(hostPort).matches()
+                    ? new Authority(at < 0 ? null : raw.substring(0, at), hostPort)
+                    : null;
+        }
     }
 
     private static String canonical(String lower) {

@@ -95,7 +95,7 @@ final class HttpLogSender implements Closeable {
         post.setHeader("Content-Type", c.contentType());
         LogWriter.Bytes body = body(json, batch, c.queue().maxBatchSize() == 1);
         post.setEntity(new ByteArrayEntity(body.array(), 0, body.length(), null));
-        String where = c.endpoint().getHost() + ":" + port(c);
+        String where = hostPort(c);
         // Not execute(request, handler): it reads the whole answer afterwards, however slowly it drips.
         ClassicHttpResponse response = null;
         // Kong's timeout bounds connecting, sending and reading each: the exchange, three of them.
@@ -120,9 +120,11 @@ final class HttpLogSender implements Closeable {
         throw new IOException(lastError);
     }
 
-    private static int port(HttpLogSchema.Config c) {
-        int port = c.endpoint().getPort();
-        return port > 0 ? port : c.endpoint().getScheme().equals("https") ? 443 : 80;
+    /** {@code host:port} as Kong's errors name the endpoint (the scheme's port when none is written). */
+    private static String hostPort(HttpLogSchema.Config c) {
+        String written = c.destination().substring(c.endpoint().getScheme().length() + 3);
+        boolean hasPort = written.lastIndexOf(':') > written.lastIndexOf(']');
+        return hasPort ? written : written + ":" + (c.endpoint().getScheme().equals("https") ? 443 : 80);
     }
 
     /** One entry alone when the queue sends one at a time, else a JSON array. */

@@ -88,6 +88,19 @@ class HttpLogQueuesTest {
     }
 
     @Test
+    void anEndpointWhoseHostHasAnUnderscoreIsCalledByThatName() throws Exception {
+        // The name does not resolve here; what matters is that HttpClient was asked for it.
+        HttpLogSchema.Config config =
+                config("{http_endpoint: 'http://no_such_host_zz.invalid:9/logs'," + " queue: {max_retry_time: 0}}");
+        queues.offer(config, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> queues.status().get(0).failedSends() >= 1);
+        assertEquals(
+                "failed request to no_such_host_zz.invalid:9: UnknownHostException",
+                queues.status().get(0).lastError());
+    }
+
+    @Test
     void customFieldsReachTheEndpoint() throws Exception {
         // Kong's http-log spec "logs custom values": new_field = "return 123", route = "return nil".
         int port = freePort();

@@ -118,13 +118,20 @@ class LogSchemasTest {
     }
 
     @Test
-    void httpEndpointIsCheckedAsKongChecksAUrl() {
+    void httpEndpointIsCheckedAsKongChecksAUrl() throws Exception {
         // typedefs.url: the host is looked for before the scheme.
         assertTrue(error("http-log", "{http_endpoint: 'myservice.test/path'}").contains("missing host in url"));
         assertTrue(error("http-log", "{http_endpoint: 'http:/path'}").contains("missing host in url"));
         assertTrue(error("http-log", "{http_endpoint: '//myservice.test/path'}").contains("missing scheme in url"));
         assertTrue(error("http-log", "{http_endpoint: 'ftp://myservice.test/path'}")
                 .contains("the scheme must be http or https"));
+        // A host with an underscore (a Compose service's name), which Kong accepts and java.net.URI does not read.
+        HttpLogSchema.Config underscore = only(
+                parse("http-log", "{http_endpoint: 'http://bob:pw@log_sink:9000/logs'}"), HttpLogSchema.Config.class);
+        assertEquals("http://log_sink:9000", underscore.destination());
+        assertEquals("Basic Ym9iOnB3", underscore.authorization());
+        assertTrue(error("http-log", "{http_endpoint: 'http://log sink:9000/logs'}")
+                .contains("http_endpoint"));
     }
 
     @Test
