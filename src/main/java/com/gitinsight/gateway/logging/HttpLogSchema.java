@@ -219,9 +219,12 @@ public final class HttpLogSchema implements PluginSchema {
             }
             int at = raw.lastIndexOf('@');
             String hostPort = raw.substring(at + 1);
-            return NAME.matcher(hostPort).matches()
-                    ? new Authority(at < 0 ? null : raw.substring(0, at), hostPort)
-                    : null;
+            int colon = hostPort.indexOf(':');
+            if (!NAME.matcher(hostPort).matches()
+                    || (colon >= 0 && Integer.parseInt(hostPort.substring(colon + 1)) > 65535)) {
+                return null;
+            }
+            return new Authority(at < 0 ? null : raw.substring(0, at), hostPort);
         }
     }
 

@@ -236,8 +236,8 @@ final class TraceFormats {
 
     private static Carried w3c(HttpServletRequest request) {
         String header = request.getHeader("traceparent");
-        if (header == null) {
-            return null;
+        if (header == null || header.length() > 128) {
+            return null; // 55 characters, blanks aside: a longer one is not copied to be refused
         }
         String h = header.trim().toLowerCase(Locale.ROOT);
         // Kong reads version 00 only: 00-<32 hex trace>-<16 hex parent>-<2 hex flags>.

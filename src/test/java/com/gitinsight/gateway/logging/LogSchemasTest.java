@@ -132,6 +132,8 @@ class LogSchemasTest {
         assertEquals("Basic Ym9iOnB3", underscore.authorization());
         assertTrue(error("http-log", "{http_endpoint: 'http://log sink:9000/logs'}")
                 .contains("http_endpoint"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://log_sink:99999/logs'}")
+                .contains("missing host in url"));
     }
 
     @Test

@@ -1,8 +1,6 @@
 package com.gitinsight.gateway.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,31 +11,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class DeafEndpoint implements AutoCloseable {
 
-    private final ServerSocket server;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
+    private final LoopbackAcceptor acceptor = new LoopbackAcceptor(held::add);
 
-    public DeafEndpoint() throws IOException {
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        Thread accepting = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    held.add(server.accept());
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
-        accepting.setDaemon(true);
-        accepting.start();
-    }
+    public DeafEndpoint() throws IOException {}
 
     public int port() {
-        return server.getLocalPort();
+        return acceptor.port();
     }
 
     @Override
     public void close() throws IOException {
-        server.close();
+        acceptor.close();
         for (Socket s : held) {
             s.close();
         }

@@ -3,8 +3,6 @@ package com.gitinsight.gateway.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,8 +14,7 @@ import java.util.Arrays;
  */
 public final class EndlessAnswer implements AutoCloseable {
 
-    private final ServerSocket server;
-    private final Thread accepting;
+    private final LoopbackAcceptor acceptor;
 
     public EndlessAnswer(int status) throws IOException {
         this(status, false, false);
@@ -34,25 +31,15 @@ public final class EndlessAnswer implements AutoCloseable {
     }
 
     private EndlessAnswer(int status, boolean endlessHeader, boolean drip) throws IOException {
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        accepting = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    Thread t = new Thread(() -> answer(s, status, endlessHeader, drip));
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
+        acceptor = new LoopbackAcceptor(s -> {
+            Thread t = new Thread(() -> answer(s, status, endlessHeader, drip));
+            t.setDaemon(true);
+            t.start();
         });
-        accepting.setDaemon(true);
-        accepting.start();
     }
 
     public int port() {
-        return server.getLocalPort();
+        return acceptor.port();
     }
 
     private static void answer(Socket s, int status, boolean endlessHeader, boolean drip) {
@@ -100,6 +87,6 @@ public final class EndlessAnswer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        acceptor.close();
     }
 }

@@ -352,4 +352,34 @@ class PropagationTest {
         assertFalse(TraceFormats.mayCarry(
                 FakeHttp.Request.get("/", "Host", "h", "User-Agent", "u", "X-Forwarded-For", "1.2.3.4").request));
     }
+
+    @Test
+    void hostileTraceHeadersNeverFailTheRequestNorChooseItsTrace() throws Exception {
+        // Headers a client controls: none may throw out of the reading (a failed request) or be
+        // taken as an id; other scripts' digits are not hex; lengths are checked before parsing.
+        String huge = "f".repeat(20_000);
+        String[][] cases = {
+            {"traceparent", "00-" + huge + "-" + SPAN + "-01"},
+            {"traceparent", "00-" + "٣".repeat(32) + "-" + SPAN + "-01"},
+            {"b3", huge + "-" + SPAN + "-1"},
+            {"b3", "-".repeat(5_000)},
+            {"X-B3-TraceId", "٣".repeat(32)},
+            {"uber-trace-id", huge + ":" + SPAN + ":0:1"},
+            {"uber-trace-id", ":::"},
+            {"uber-trace-id", TRACE + ":" + SPAN + ":0:" + huge},
+            {"ot-tracer-traceid", huge},
+            {"x-datadog-trace-id", "9".repeat(5_000)},
+            {"x-datadog-trace-id", "-1"},
+            {"x-cloud-trace-context", TRACE + "/" + "9".repeat(21)},
+            {"x-cloud-trace-context", TRACE + "/1;o=" + huge},
+            {"x-amzn-trace-id", "Root=1-" + huge},
+            {"x-amzn-trace-id", ";;;===;;;"},
+        };
+        for (String[] c : cases) {
+            Traced t = trace("preserve", h(c[0], c[1]));
+            assertTrue(t.traceId().matches("[0-9a-f]{32}"), c[0]);
+            assertFalse(t.traceId().contains("fffffffffffffff"), c[0] + ": a huge id is not cut to size and taken");
+            assertNull(t.parentOfRoot(), c[0]);
+        }
+    }
 }
