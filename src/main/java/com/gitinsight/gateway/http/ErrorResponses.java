@@ -72,7 +72,7 @@ public final class ErrorResponses {
     public static void write(
             HttpServletRequest request, HttpServletResponse response, int status, String message, String... headers)
             throws IOException {
-        send(response, status, body(message, id(RequestContext.of(request))), headers);
+        send(response, status, body(message, id(request)), headers);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class ErrorResponses {
             Map<String, ?> fields,
             String... headers)
             throws IOException {
-        send(response, status, body(fields, id(RequestContext.of(request))), headers);
+        send(response, status, body(fields, id(request)), headers);
     }
 
     private static void send(HttpServletResponse response, int status, String body, String... headers)
@@ -101,9 +101,17 @@ public final class ErrorResponses {
         response.getOutputStream().write(bytes);
     }
 
-    /** The request's id; a fresh one when the request was refused before it had a context. */
     private static String id(RequestContext context) {
         return context != null ? context.requestId() : RequestIds.next();
+    }
+
+    /** The request's id; Kong's when the request was refused before it had a context. */
+    private static String id(HttpServletRequest request) {
+        RequestContext context = RequestContext.of(request);
+        if (context != null) {
+            return context.requestId();
+        }
+        return request.getAttribute(RequestIds.ATTRIBUTE) instanceof String id ? id : RequestIds.next();
     }
 
     public static String body(String message, String requestId) {

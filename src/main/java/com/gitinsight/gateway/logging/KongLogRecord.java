@@ -159,7 +159,7 @@ public final class KongLogRecord implements LogEntry {
             String contentType,
             RequestContext context,
             Outcome outcome) {
-        this.requestId = context.requestId();
+        this.requestId = context.kongRequestId();
         this.uri = request.getRequestURI();
         // The query as the backend got it: what a plugin removed (key-auth's hidden key) is not logged.
         this.query = context.upstreamQuery() == null

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.KongHeaders;
 import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
@@ -8,6 +9,7 @@ import com.gitinsight.gateway.routing.Router;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestIds;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -36,6 +38,9 @@ public class CurrentRequestFilter extends HttpFilter {
     @Inject
     transient TrustedProxies proxies;
 
+    @Inject
+    transient KongHeaders kongHeaders;
+
     private final transient MalformedUriGuard malformedUris = new MalformedUriGuard();
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -44,16 +49,23 @@ public class CurrentRequestFilter extends HttpFilter {
         current = Unproxied.instance(current);
         runtime = Unproxied.instance(runtime);
         proxies = Unproxied.instance(proxies);
+        kongHeaders = Unproxied.instance(kongHeaders);
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         malformedUris.guardListenerOf(request);
+        // Kong's request id, on every answer from here on (refusals included), as Kong's header filter sets it.
+        String kongRequestId = RequestIds.next();
+        boolean sendId = kongHeaders.requestIdDownstream();
+        if (sendId) {
+            response.setHeader(KongHeaders.REQUEST_ID, kongRequestId);
+        }
         String framing = RequestFraming.problem(request);
         if (framing != null) {
             // RFC 9112 6.1: a message with both framings may be an attempt at smuggling; answer, then close.
-            ErrorResponses.write(request, response, 400, framing, "Connection", "close");
+            refuse(request, response, kongRequestId, 400, framing, "Connection", "close");
             return;
         }
         if (RequestFraming.closeAfter(request)) {
@@ -64,15 +76,16 @@ public class CurrentRequestFilter extends HttpFilter {
         try {
             path = RequestPath.normalize(raw);
         } catch (RequestPath.BadPath e) {
-            ErrorResponses.write(request, response, 400, e.getMessage());
+            refuse(request, response, kongRequestId, 400, e.getMessage());
             return;
         }
         if (path.startsWith("/_gateway") && !RequestPath.isCanonical(raw)) {
             // The gateway's own endpoints answer one spelling only: the container and JAX-RS must
             // never disagree on which resource (and which guard) a path names.
-            ErrorResponses.write(
+            refuse(
                     request,
                     response,
+                    kongRequestId,
                     400,
                     "The gateway's own paths take no escaped '/', '\\' or '.', "
                             + "no dot segments and no doubled slashes");
@@ -81,7 +94,7 @@ public class CurrentRequestFilter extends HttpFilter {
         if ("OPTIONS".equals(request.getMethod()) && isAdmin(path)) {
             // JAX-RS would answer OPTIONS itself, from a method no guard is bound to; the console is
             // same-origin and needs no preflight.
-            ErrorResponses.write(request, response, 405, "OPTIONS is not served on the admin API");
+            refuse(request, response, kongRequestId, 405, "OPTIONS is not served on the admin API");
             return;
         }
         GatewaySnapshot snapshot = runtime.snapshot();
@@ -92,9 +105,10 @@ public class CurrentRequestFilter extends HttpFilter {
                 chain.doFilter(request, response);
                 return;
             }
-            ErrorResponses.write(
+            refuse(
                     request,
                     response,
+                    kongRequestId,
                     503,
                     "The gateway has no configuration yet (its configuration store is unreachable)",
                     "Retry-After",
@@ -104,9 +118,10 @@ public class CurrentRequestFilter extends HttpFilter {
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match = isGatewayOwn(path) ? null : match(snapshot.router(), request, path);
         if (match == AMBIGUOUS) {
-            ErrorResponses.write(
+            refuse(
                     request,
                     response,
+                    kongRequestId,
                     400,
                     "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
@@ -115,20 +130,37 @@ public class CurrentRequestFilter extends HttpFilter {
             // strip_path cuts anywhere (Kong's prefixes are not segment-aware): "/pub../x" leaves
             // "../x", which the service path would resolve against on the backend (also when a
             // lenient backend decodes "%2F": "/pub..%2Fx").
-            ErrorResponses.write(request, response, 400, "The request path would leave the service's path");
+            refuse(request, response, kongRequestId, 400, "The request path would leave the service's path");
             return;
         }
         Exchange exchange = current.bind(request, response);
         // The route is matched once, here, for every filter behind this one and the proxy.
         boolean trusted = proxies.trustsPeer(request);
         RequestContext.attach(request, snapshot, match, path, trusted)
+                .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
                 .clientAddress(trusted ? proxies.clientText(request) : request.getRemoteAddr());
+        if (sendId) {
+            exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
+        }
         try {
             chain.doFilter(request, exchange.response());
         } finally {
             exchange.end();
             current.unbind();
         }
+    }
+
+    /** An answer given before the request has a context: its body names the id its header carries. */
+    private static void refuse(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String kongRequestId,
+            int status,
+            String message,
+            String... headers)
+            throws IOException {
+        request.setAttribute(RequestIds.ATTRIBUTE, kongRequestId);
+        ErrorResponses.write(request, response, status, message, headers);
     }
 
     /** Whether the upstream path, as written or as a lenient backend reads it, has a dot segment. */

@@ -91,11 +91,36 @@ public final class Exchange {
         response.suppressContentType = true;
     }
 
+    /**
+     * A header the gateway sets on every response (Kong's {@code X-Kong-Request-Id}, set after
+     * every plugin in Kong's header filter): already on the response; a backend's, a cached copy's
+     * or a plugin's value of it is ignored, and a reset (a stale cached answer replacing a failed
+     * one) keeps it.
+     */
+    void keepHeader(String name, String value) {
+        response.keptName = name;
+        response.keptValue = value;
+    }
+
     private static final class Response extends HttpServletResponseWrapper {
         private boolean suppressContentType;
+        private String keptName;
+        private String keptValue;
 
         Response(HttpServletResponse response) {
             super(response);
+        }
+
+        private boolean kept(String name) {
+            return keptName != null && keptName.equalsIgnoreCase(name);
+        }
+
+        @Override
+        public void reset() {
+            super.reset();
+            if (keptName != null) {
+                super.setHeader(keptName, keptValue);
+            }
         }
 
         @Override
@@ -107,14 +132,14 @@ public final class Exchange {
 
         @Override
         public void setHeader(String name, String value) {
-            if (!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) {
+            if ((!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) && !kept(name)) {
                 super.setHeader(name, value);
             }
         }
 
         @Override
         public void addHeader(String name, String value) {
-            if (!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) {
+            if ((!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) && !kept(name)) {
                 super.addHeader(name, value);
             }
         }

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.KongHeaders;
 import com.gitinsight.gateway.http.LimitedInputStream;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.upstream.Failure;
@@ -162,8 +163,12 @@ final class Forwarder {
             }
             Header connection = response.getFirstHeader("Connection");
             String connectionValue = connection == null ? null : connection.getValue();
+            RequestContext context = RequestContext.of(exchange.request());
+            // The gateway's X-Kong-Request-Id replaces a backend's (not logged, not cached).
+            boolean ownId = context != null && context.kongRequestIdDownstream();
             for (Header h : response.getHeaders()) {
-                if (!HopByHop.isHopByHop(h.getName(), connectionValue)) {
+                if (!HopByHop.isHopByHop(h.getName(), connectionValue)
+                        && !(ownId && KongHeaders.REQUEST_ID.equalsIgnoreCase(h.getName()))) {
                     out.header(h.getName(), h.getValue());
                 }
             }

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.IdentityHeaders;
+import com.gitinsight.gateway.http.KongHeaders;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
@@ -68,6 +69,8 @@ public final class UpstreamHeaders {
         String connection = in.getHeader("Connection");
         boolean trusted = context != null && context.fromTrustedProxy();
         Map<String, String> decided = context == null ? Map.of() : context.upstreamHeaders();
+        // Kong's proxy_set_header X-Kong-Request-Id: the gateway's replaces a client's or a plugin's.
+        boolean ownId = context != null && context.kongRequestIdUpstream();
         String forwardedFor = null;
         String[] forwarding = new String[4];
         for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements(); ) {
@@ -81,7 +84,8 @@ public final class UpstreamHeaders {
                     || skipped.contains(folded)
                     || GATEWAY_SET.contains(folded)
                     || isIdentity(folded)
-                    || !decided.isEmpty() && decided.containsKey(folded)) {
+                    || !decided.isEmpty() && decided.containsKey(folded)
+                    || ownId && folded.equals(KONG_REQUEST_ID)) {
                 continue;
             }
             if (FORWARDING.contains(folded)) {
@@ -114,11 +118,19 @@ public final class UpstreamHeaders {
             out.accept("X-Real-IP", client);
         }
         for (Map.Entry<String, String> h : decided.entrySet()) {
-            if (h.getValue() != null) {
+            if (h.getValue() != null
+                    && !(ownId
+                            && h.getKey().length() == KONG_REQUEST_ID.length()
+                            && fold(h.getKey()).equals(KONG_REQUEST_ID))) {
                 out.accept(h.getKey(), h.getValue());
             }
         }
+        if (ownId) {
+            out.accept(KongHeaders.REQUEST_ID, context.kongRequestId());
+        }
     }
+
+    private static final String KONG_REQUEST_ID = "x-kong-request-id";
 
     /** Lower case with {@code _} as {@code -}: the name a folding backend reads. */
     public static String fold(String name) {

@@ -31,6 +31,12 @@ public final class RequestContext {
     private String clientAddress;
     private String subject;
     private String requestId;
+    /** Kong's request id: the gateway's own, never a client's (the request-id plugin may adopt one as {@link #requestId}). */
+    private String kongRequestId;
+    /** Whether {@link #kongRequestId} goes to the client and to the upstream (gateway.headers, gateway.headers-upstream). */
+    private boolean kongRequestIdDownstream;
+
+    private boolean kongRequestIdUpstream;
     private String consumerLabel;
     private String target;
     private long upstreamNanos = -1;
@@ -88,12 +94,42 @@ public final class RequestContext {
         return (RequestContext) request.getAttribute(ATTRIBUTE);
     }
 
-    /** This request's id (in every gateway error body); made on first use. */
+    /**
+     * This request's id (in every gateway error body): the one the request-id plugin kept or made,
+     * else {@link #kongRequestId()}.
+     */
     public String requestId() {
-        if (requestId == null) {
-            requestId = RequestIds.next();
+        return requestId != null ? requestId : kongRequestId();
+    }
+
+    /**
+     * Kong's {@code kong.request.id}: made by the gateway for each request (32 hex digits), never
+     * taken from a client; {@code X-Kong-Request-Id}, the log record's {@code request.id}, the
+     * span's {@code kong.request.id}.
+     */
+    public String kongRequestId() {
+        if (kongRequestId == null) {
+            kongRequestId = RequestIds.next();
         }
-        return requestId;
+        return kongRequestId;
+    }
+
+    /** Adopts the id the head of the chain made (and may already have sent) and where it goes. */
+    public RequestContext kongRequestId(String id, boolean downstream, boolean upstream) {
+        this.kongRequestId = id;
+        this.kongRequestIdDownstream = downstream;
+        this.kongRequestIdUpstream = upstream;
+        return this;
+    }
+
+    /** Whether the client gets {@code X-Kong-Request-Id} (gateway.headers). */
+    public boolean kongRequestIdDownstream() {
+        return kongRequestIdDownstream;
+    }
+
+    /** Whether the upstream gets {@code X-Kong-Request-Id} (gateway.headers-upstream). */
+    public boolean kongRequestIdUpstream() {
+        return kongRequestIdUpstream;
     }
 
     /**

@@ -9,6 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RequestIds {
 
+    /**
+     * The request attribute holding Kong's request id from the head of the chain on (an answer
+     * given before the request has a {@link RequestContext} names it too).
+     */
+    public static final String ATTRIBUTE = "com.gitinsight.gateway.kong-request-id";
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private RequestIds() {}

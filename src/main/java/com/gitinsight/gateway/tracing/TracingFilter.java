@@ -146,7 +146,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
             root.setAttribute(HTTP_ROUTE, route(context));
             // At the end: request-id, inside this filter, may adopt the client's id.
-            root.setAttribute(KONG_REQUEST_ID, context.requestId());
+            root.setAttribute(KONG_REQUEST_ID, context.kongRequestId());
             root.end();
         }
     }

@@ -278,6 +278,7 @@ final class Backends implements AutoCloseable {
                 ex.getResponseHeaders().add("Connection", "X-Backend-Private");
                 ex.getResponseHeaders().add("X-Backend-Private", "leak");
                 ex.getResponseHeaders().add("X-Backend", name);
+                ex.getResponseHeaders().add("X-Kong-Request-Id", "the-backend's-own");
                 reply(ex, 201, "cookies");
             } else if (path.endsWith("/untyped")) {
                 byte[] raw = "raw".getBytes(StandardCharsets.UTF_8);

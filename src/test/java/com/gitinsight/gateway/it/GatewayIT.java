@@ -4,6 +4,7 @@ import static com.gitinsight.gateway.it.Backends.echoed;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -222,6 +223,39 @@ class GatewayIT {
         assertNull(seen.get("h:proxy-authorization"));
         assertNull(seen.get("h:te"));
         assertFalse("X-Hop".equalsIgnoreCase(seen.get("h:connection")));
+    }
+
+    /** Kong 3.5's X-Kong-Request-Id (its headers and headers_upstream defaults). */
+    @Test
+    void everyAnswerCarriesKongsRequestIdWhichTheBackendGetsAndNoClientOrBackendChooses() throws Exception {
+        HttpResponse<String> proxied = send(HttpRequest.newBuilder(uri("/keep/h"))
+                .header("X-Kong-Request-Id", "forged")
+                .header("X-Kong_Request-Id", "forged-too"));
+        String id = onlyRequestId(proxied);
+        Map<String, String> seen = echoed(proxied);
+        assertEquals(id, seen.get("h:x-kong-request-id"), "the backend gets the gateway's id, not the client's");
+        assertNull(seen.get("h:x-kong_request-id"));
+        assertNotEquals(id, onlyRequestId(get("/keep/h")), "one id per request");
+
+        HttpResponse<String> backendsOwn = get("/keep/cookies");
+        assertEquals(201, backendsOwn.statusCode());
+        assertNotEquals("the-backend's-own", onlyRequestId(backendsOwn));
+
+        for (String path : new String[] {"/no/such/route", "/dead/x", "/timeout/slow", "/_gateway//health"}) {
+            HttpResponse<String> refused = get(path);
+            assertTrue(refused.statusCode() >= 400, path + ": " + refused.statusCode());
+            assertEquals(
+                    onlyRequestId(refused),
+                    JSON.readTree(refused.body()).get("request_id").asText(),
+                    path + ": the error body names the header's id, as Kong's");
+        }
+    }
+
+    private static String onlyRequestId(HttpResponse<String> response) {
+        List<String> ids = response.headers().allValues("X-Kong-Request-Id");
+        assertEquals(1, ids.size(), ids.toString());
+        assertTrue(ids.get(0).matches("[0-9a-f]{32}"), ids.get(0));
+        return ids.get(0);
     }
 
     @Test

@@ -235,6 +235,13 @@ class LogsAndTracesIT {
                         == 5);
         assertTrue(logPosts.get() >= 3, "the two 500s were retried: " + logPosts.get() + " posts");
         JsonNode e = logged.get("logged-3");
+        assertEquals(
+                third.headers().firstValue("X-Kong-Request-Id").orElse("none"),
+                e.at("/request/id").asText());
+        assertEquals(
+                e.at("/request/id").asText(),
+                e.at("/response/headers/x-kong-request-id").asText(),
+                "the record's response headers are the client's: " + e);
         assertEquals("GET", e.at("/request/method").asText());
         assertEquals("/logged/repos?page=3", e.at("/request/uri").asText());
         assertEquals("3", e.at("/request/querystring/page").asText());
@@ -367,6 +374,10 @@ class LogsAndTracesIT {
         assertEquals("GET", attribute(root.getAttributesList(), "http.method"));
         assertEquals("200", attribute(root.getAttributesList(), "http.status_code"));
         assertEquals("/traced", attribute(root.getAttributesList(), "http.route"));
+        // Kong's exporter spec: the span's kong.request.id is the answer's X-Kong-Request-Id.
+        assertEquals(
+                r.headers().firstValue("X-Kong-Request-Id").orElse("none"),
+                attribute(root.getAttributesList(), "kong.request.id"));
         Span balancer = trace.stream()
                 .filter(s -> s.getName().equals("kong.balancer"))
                 .findFirst()

@@ -123,6 +123,29 @@ class KongLogRecordTest {
     }
 
     @Test
+    void theRequestIdIsKongsOwnNeverAnIdTheRequestIdPluginAdoptedFromTheClientAndTheResponseShowsIt() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/repos/x", "Host", "gw.example", "X-Request-ID", "client-chosen")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        request.context().kongRequestId("0123456789abcdef0123456789abcdef", true, true);
+        request.context().requestId("client-chosen"); // the request-id plugin kept the client's
+        FakeHttp.Response container = new FakeHttp.Response();
+        container.response.setHeader("X-Kong-Request-Id", "0123456789abcdef0123456789abcdef"); // the chain's head
+        LoggedResponse response = new LoggedResponse(container.response);
+        response.setHeader("X-Backend", "yes");
+
+        JsonNode r = JSON.readTree(KongLogRecord.serialize(
+                request.request, response, request.context(), new KongLogRecord.Outcome(200, 42, System.nanoTime())));
+
+        assertEquals(
+                "0123456789abcdef0123456789abcdef", r.get("request").get("id").asText());
+        assertEquals(
+                "0123456789abcdef0123456789abcdef",
+                r.get("response").get("headers").get("x-kong-request-id").asText());
+        assertEquals("yes", r.get("response").get("headers").get("x-backend").asText());
+    }
+
+    @Test
     void aRequestNoBackendAnsweredHasNoUpstreamStatusAndKongAsSource() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
         FakeHttp.Response response = new FakeHttp.Response();

@@ -37,4 +37,32 @@ class ExchangeTest {
         assertEquals(0, abandoned.get());
         assertEquals(1, released.get());
     }
+
+    @Test
+    void aKeptHeaderReplacesEveryOtherValueOfItAndOutlivesAReset() {
+        FakeHttp.Response container = new FakeHttp.Response();
+        Exchange kept = new Exchange(FakeHttp.Request.get("/x").request, container.response);
+        container.response.setHeader("X-Kong-Request-Id", "gateway's");
+        kept.keepHeader("X-Kong-Request-Id", "gateway's");
+        jakarta.servlet.http.HttpServletResponse response = kept.response();
+
+        response.addHeader("x-kong-request-id", "backend's");
+        response.setHeader("X-KONG-REQUEST-ID", "plugin's");
+        response.addHeader("Vary", "Origin");
+        assertEquals(java.util.List.of("gateway's"), anySpelling(container, "X-Kong-Request-Id"));
+
+        response.reset(); // a stale cached answer replaces a failed one
+        assertEquals(java.util.List.of("gateway's"), anySpelling(container, "X-Kong-Request-Id"));
+        assertEquals(java.util.List.of(), anySpelling(container, "Vary"));
+    }
+
+    private static java.util.List<String> anySpelling(FakeHttp.Response response, String name) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        response.headers().forEach((k, v) -> {
+            if (k.equalsIgnoreCase(name)) {
+                out.addAll(v);
+            }
+        });
+        return out;
+    }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.testing.FakeHttp;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -80,5 +82,45 @@ class UpstreamHeadersTest {
         assertEquals("8000", sent.get("x-forwarded-port"), "the listener's port, not Host's");
         assertEquals("203.0.113.7", sent.get("x-forwarded-for"));
         assertTrue(UpstreamHeaders.isIdentity("x-consumer-custom-id"));
+    }
+
+    private static Map<String, List<String>> sent(HttpServletRequest request, RequestContext context) {
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        UpstreamHeaders.copy(
+                request,
+                context,
+                Set.of(),
+                "http",
+                (n, v) -> sent.computeIfAbsent(n.toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+                        .add(v));
+        return sent;
+    }
+
+    @Test
+    void kongsRequestIdReplacesAClientsAndAPluginsCopyInAnySpelling() {
+        FakeHttp.Request in = FakeHttp.Request.get("/x")
+                .header("X-Kong-Request-Id", "forged")
+                .header("x_kong_request_id", "forged-too")
+                .on(null, null);
+        RequestContext context = in.context().kongRequestId("0123456789abcdef0123456789abcdef", true, true);
+        context.upstreamHeader("x-kong-request-id", "a-plugin's");
+
+        Map<String, List<String>> sent = sent(in.request, context);
+
+        assertEquals(List.of("0123456789abcdef0123456789abcdef"), sent.get("x-kong-request-id"));
+        assertFalse(sent.containsKey("x_kong_request_id"), "a folding backend would read it as the header");
+    }
+
+    @Test
+    void withHeadersUpstreamOffTheGatewaySendsNoneAndAClientsPassesAsInKong() {
+        FakeHttp.Request in = FakeHttp.Request.get("/x")
+                .header("X-Kong-Request-Id", "client's")
+                .on(null, null);
+        RequestContext context = in.context().kongRequestId("0123456789abcdef0123456789abcdef", true, false);
+
+        assertEquals(List.of("client's"), sent(in.request, context).get("x-kong-request-id"));
+        RequestContext none = FakeHttp.Request.get("/x").on(null, null).context();
+        none.kongRequestId("0123456789abcdef0123456789abcdef", true, false);
+        assertFalse(sent(FakeHttp.Request.get("/x").request, none).containsKey("x-kong-request-id"));
     }
 }

@@ -1,0 +1,44 @@
+package com.gitinsight.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Kong's {@code headers} and {@code headers_upstream} as the gateway reads them. */
+class KongHeadersTest {
+
+    @Test
+    void kongs35DefaultsSendTheRequestIdBothWays() {
+        KongHeaders defaults = KongHeaders.of("X-Kong-Request-Id", "X-Kong-Request-Id");
+        assertTrue(defaults.requestIdDownstream());
+        assertTrue(defaults.requestIdUpstream());
+    }
+
+    @Test
+    void offOrAListWithoutItSendsNone() {
+        assertFalse(KongHeaders.of("off", "X-Kong-Request-Id").requestIdDownstream());
+        assertFalse(KongHeaders.of("X-Kong-Request-Id", "off").requestIdUpstream());
+        assertFalse(KongHeaders.of("server_tokens, latency_tokens", "").requestIdDownstream());
+        assertFalse(KongHeaders.of("", "").requestIdUpstream());
+    }
+
+    @Test
+    void kongsOtherTokensAreReadInAnyCaseAndTheRequestIdAmongThem() {
+        KongHeaders h = KongHeaders.of(" Server_Tokens ,latency_tokens, x-kong-request-id ,Via", "x-KONG-request-ID");
+        assertTrue(h.requestIdDownstream());
+        assertTrue(h.requestIdUpstream());
+    }
+
+    @Test
+    void anEntryKongDoesNotKnowFailsNamingTheSettingAndTheEntry() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> KongHeaders.of("X-Kong-Request-Id, X-Powered-By", ""));
+        assertEquals("gateway.headers: invalid entry 'X-Powered-By'", e.getMessage());
+        // Upstream, Kong knows the request id only.
+        e = assertThrows(IllegalArgumentException.class, () -> KongHeaders.of("", "server_tokens"));
+        assertEquals("gateway.headers-upstream: invalid entry 'server_tokens'", e.getMessage());
+    }
+}
