@@ -227,8 +227,13 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             out.add("Content-Type");
             out.add(getContentType());
         }
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.of(request);
+        // The gateway's own X-Kong-Request-Id names this request only (a hit gets its own).
+        boolean ownId = context != null && context.kongRequestIdDownstream();
         for (String name : getHeaderNames()) {
-            if (NOT_STORED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (NOT_STORED.contains(lower) || ownId && lower.equals("x-kong-request-id")) {
                 continue;
             }
             for (String value : getHeaders(name)) {

@@ -43,7 +43,7 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
     protected final void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
-        if (context == null || !context.snapshot().plugins().uses(plugin) || isGatewayOwn(context.path())) {
+        if (context == null || !context.snapshot().plugins().uses(plugin) || context.gatewayOwn()) {
             chain.doFilter(request, response);
             return;
         }
@@ -73,10 +73,6 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
                 }
             }
         }
-    }
-
-    private static boolean isGatewayOwn(String path) {
-        return path != null && (path.equals("/_gateway") || path.startsWith("/_gateway/"));
     }
 
     /**

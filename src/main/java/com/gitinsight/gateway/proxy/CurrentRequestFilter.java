@@ -62,10 +62,13 @@ public class CurrentRequestFilter extends HttpFilter {
         if (sendId) {
             response.setHeader(KongHeaders.REQUEST_ID, kongRequestId);
         }
+        // Any answer given before the request has a context (here, or the container's error page
+        // after an exception) names the same id in its body.
+        request.setAttribute(RequestIds.ATTRIBUTE, kongRequestId);
         String framing = RequestFraming.problem(request);
         if (framing != null) {
             // RFC 9112 6.1: a message with both framings may be an attempt at smuggling; answer, then close.
-            refuse(request, response, kongRequestId, 400, framing, "Connection", "close");
+            ErrorResponses.write(request, response, 400, framing, "Connection", "close");
             return;
         }
         if (RequestFraming.closeAfter(request)) {
@@ -76,16 +79,15 @@ public class CurrentRequestFilter extends HttpFilter {
         try {
             path = RequestPath.normalize(raw);
         } catch (RequestPath.BadPath e) {
-            refuse(request, response, kongRequestId, 400, e.getMessage());
+            ErrorResponses.write(request, response, 400, e.getMessage());
             return;
         }
         if (path.startsWith("/_gateway") && !RequestPath.isCanonical(raw)) {
             // The gateway's own endpoints answer one spelling only: the container and JAX-RS must
             // never disagree on which resource (and which guard) a path names.
-            refuse(
+            ErrorResponses.write(
                     request,
                     response,
-                    kongRequestId,
                     400,
                     "The gateway's own paths take no escaped '/', '\\' or '.', "
                             + "no dot segments and no doubled slashes");
@@ -94,7 +96,7 @@ public class CurrentRequestFilter extends HttpFilter {
         if ("OPTIONS".equals(request.getMethod()) && isAdmin(path)) {
             // JAX-RS would answer OPTIONS itself, from a method no guard is bound to; the console is
             // same-origin and needs no preflight.
-            refuse(request, response, kongRequestId, 405, "OPTIONS is not served on the admin API");
+            ErrorResponses.write(request, response, 405, "OPTIONS is not served on the admin API");
             return;
         }
         GatewaySnapshot snapshot = runtime.snapshot();
@@ -105,10 +107,9 @@ public class CurrentRequestFilter extends HttpFilter {
                 chain.doFilter(request, response);
                 return;
             }
-            refuse(
+            ErrorResponses.write(
                     request,
                     response,
-                    kongRequestId,
                     503,
                     "The gateway has no configuration yet (its configuration store is unreachable)",
                     "Retry-After",
@@ -118,10 +119,9 @@ public class CurrentRequestFilter extends HttpFilter {
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match = isGatewayOwn(path) ? null : match(snapshot.router(), request, path);
         if (match == AMBIGUOUS) {
-            refuse(
+            ErrorResponses.write(
                     request,
                     response,
-                    kongRequestId,
                     400,
                     "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
@@ -130,7 +130,7 @@ public class CurrentRequestFilter extends HttpFilter {
             // strip_path cuts anywhere (Kong's prefixes are not segment-aware): "/pub../x" leaves
             // "../x", which the service path would resolve against on the backend (also when a
             // lenient backend decodes "%2F": "/pub..%2Fx").
-            refuse(request, response, kongRequestId, 400, "The request path would leave the service's path");
+            ErrorResponses.write(request, response, 400, "The request path would leave the service's path");
             return;
         }
         Exchange exchange = current.bind(request, response);
@@ -148,19 +148,6 @@ public class CurrentRequestFilter extends HttpFilter {
             exchange.end();
             current.unbind();
         }
-    }
-
-    /** An answer given before the request has a context: its body names the id its header carries. */
-    private static void refuse(
-            HttpServletRequest request,
-            HttpServletResponse response,
-            String kongRequestId,
-            int status,
-            String message,
-            String... headers)
-            throws IOException {
-        request.setAttribute(RequestIds.ATTRIBUTE, kongRequestId);
-        ErrorResponses.write(request, response, status, message, headers);
     }
 
     /** Whether the upstream path, as written or as a lenient backend reads it, has a dot segment. */

@@ -41,12 +41,20 @@ public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter im
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
         // No context: a node with no configuration yet answering its health checks; no plugin runs.
-        C config = context == null ? null : context.plugin(plugin, type);
+        C config = context == null ? null : config(context);
         if (config == null) {
             chain.doFilter(request, response);
             return;
         }
         apply(config, context, request, response, chain);
+    }
+
+    /**
+     * This request's config of the plugin, or null: none where no route matched, as Kong runs no
+     * plugin there; a plugin whose Kong phase runs before routing overrides it.
+     */
+    protected C config(RequestContext context) {
+        return context.plugin(plugin, type);
     }
 
     /** The plugin's work on a request it applies to; passes the request on with {@code chain} or answers it. */

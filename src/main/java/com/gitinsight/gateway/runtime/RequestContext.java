@@ -170,6 +170,11 @@ public final class RequestContext {
         return path;
     }
 
+    /** Whether the request is for the gateway's own endpoints ({@code /_gateway}), which no plugin sees. */
+    public boolean gatewayOwn() {
+        return path != null && path.startsWith("/_gateway") && (path.length() == 9 || path.charAt(9) == '/');
+    }
+
     /** Whether the socket peer is a trusted proxy, whose forwarding headers are kept. */
     public boolean fromTrustedProxy() {
         return fromTrustedProxy;

@@ -65,6 +65,21 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         return ChainOrder.logPhase(plugins, OpenTelemetrySchema.NAME);
     }
 
+    /**
+     * Kong starts the request's span before routing and a global instance exports it in the log
+     * phase: a request no route matched (a 404) is traced by a global instance too (never the
+     * gateway's own endpoints).
+     */
+    @Override
+    protected OpenTelemetrySchema.Config config(RequestContext context) {
+        if (context.match() != null) {
+            return super.config(context);
+        }
+        return context.gatewayOwn()
+                ? null
+                : context.pluginOnEveryResponse(OpenTelemetrySchema.NAME, OpenTelemetrySchema.Config.class);
+    }
+
     @Override
     protected void apply(
             OpenTelemetrySchema.Config config,
@@ -144,7 +159,9 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 root.setAttribute(HTTP_URL, request.getScheme() + "://" + request.getServerName() + trace.requestUri());
             }
             root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
-            root.setAttribute(HTTP_ROUTE, route(context));
+            if (context.match() != null) {
+                root.setAttribute(HTTP_ROUTE, route(context));
+            }
             // At the end: request-id, inside this filter, may adopt the client's id.
             root.setAttribute(KONG_REQUEST_ID, context.kongRequestId());
             root.end();
@@ -187,7 +204,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
 
     /** Kong's http.route: the route's first configured path. */
     private static String route(RequestContext context) {
-        return context.match() == null || context.match().route().paths().isEmpty()
+        return context.match().route().paths().isEmpty()
                 ? ""
                 : context.match().route().paths().get(0).raw();
     }

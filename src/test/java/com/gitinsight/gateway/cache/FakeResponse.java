@@ -104,6 +104,10 @@ final class FakeResponse {
                 });
     }
 
+    List<String> headers(String name) {
+        return List.copyOf(headers.getOrDefault(name, List.of()));
+    }
+
     String header(String name) {
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

@@ -38,6 +38,28 @@ class ProxyCacheFilterTest {
         return response;
     }
 
+    /** As the head of the chain does: the request's X-Kong-Request-Id already on the response. */
+    private FakeResponse sendWithId(ProxyCacheSchema.Config config, FakeRequest request, FakeBackend backend, String id)
+            throws Exception {
+        request.context.kongRequestId(id, true, true);
+        FakeResponse response = new FakeResponse();
+        response.response.setHeader("X-Kong-Request-Id", id);
+        filter.apply(config, request.context, request.request, response.response, backend);
+        return response;
+    }
+
+    @Test
+    void theGatewaysOwnRequestIdIsNotStoredSoAHitCarriesOnlyItsOwn() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config c = config();
+        assertEquals(
+                "Miss",
+                sendWithId(c, FakeRequest.get("/ids"), backend, "a".repeat(32)).cacheStatus());
+        FakeResponse hit = sendWithId(c, FakeRequest.get("/ids"), backend, "b".repeat(32));
+        assertEquals("Hit", hit.cacheStatus());
+        assertEquals(java.util.List.of("b".repeat(32)), hit.headers("X-Kong-Request-Id"));
+    }
+
     // ---- Kong's response_headers ----
 
     @Test

@@ -3,6 +3,7 @@ package com.gitinsight.gateway.tracing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
@@ -381,5 +382,54 @@ class PropagationTest {
             assertFalse(t.traceId().contains("fffffffffffffff"), c[0] + ": a huge id is not cut to size and taken");
             assertNull(t.parentOfRoot(), c[0]);
         }
+    }
+
+    /** What the filter, in the chain, did with a request no route matched (or one of the gateway's own). */
+    private RequestContext unmatched(String plugins, String path) throws Exception {
+        GatewaySnapshot snapshot = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://backend.internal:8081
+                    routes:
+                      - name: r
+                        paths: [/api]
+                %s
+                """.formatted(plugins));
+        FakeHttp.Request request = FakeHttp.Request.get(path).on(snapshot, null);
+        TracingFilter filter = new TracingFilter();
+        filter.tracers = tracers;
+        filter.doFilter(
+                request.request,
+                new FakeHttp.Response().response,
+                (req, res) -> ((jakarta.servlet.http.HttpServletResponse) res).setStatus(404));
+        return request.context();
+    }
+
+    @Test
+    void aGlobalInstanceTracesARequestNoRouteMatchedAsKongsSpanStartsBeforeRouting() throws Exception {
+        String global = """
+                plugins:
+                  - name: opentelemetry
+                    config: {%s}
+                """.formatted(ENDPOINT);
+        RequestContext missed = unmatched(global, "/nowhere");
+        assertTrue(missed.trace() instanceof OtelRequestTrace, "traced");
+        io.opentelemetry.sdk.trace.ReadableSpan root =
+                (io.opentelemetry.sdk.trace.ReadableSpan) ((OtelRequestTrace) missed.trace()).root();
+        assertEquals(404L, root.getAttribute(io.opentelemetry.api.common.AttributeKey.longKey("http.status_code")));
+        assertNull(root.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.route")), "no route");
+        assertEquals(
+                missed.kongRequestId(),
+                root.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("kong.request.id")));
+
+        assertSame(RequestTrace.NONE, unmatched(global, "/_gateway/health").trace(), "the gateway's own");
+        String onTheRoute = """
+                plugins:
+                  - name: opentelemetry
+                    route: r
+                    config: {%s}
+                """.formatted(ENDPOINT);
+        assertSame(RequestTrace.NONE, unmatched(onTheRoute, "/nowhere").trace(), "a route's instance");
     }
 }
