@@ -14,8 +14,8 @@ public final class Destinations {
         }
         if (uri.getHost() == null && uri.getRawAuthority() != null) {
             // A name URI holds as a registry authority (an underscore in it): its host and port as written.
-            String authority = uri.getRawAuthority();
-            return uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1);
+            Authority authority = Authority.of(uri);
+            return uri.getScheme() + "://" + (authority == null ? "?" : authority.hostPort());
         }
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }

@@ -5,6 +5,7 @@ import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.config.QueueSpec;
+import com.gitinsight.gateway.http.Authority;
 import com.gitinsight.gateway.http.Destinations;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -142,12 +143,7 @@ public final class HttpLogSchema implements PluginSchema {
                         && !uri.getScheme().equalsIgnoreCase("https")) {
                     f.error("http_endpoint", "the scheme must be http or https");
                 } else {
-                    if (authority.userInfo() != null) {
-                        authorization = "Basic "
-                                + java.util.Base64.getEncoder()
-                                        .encodeToString(
-                                                authority.userInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    }
+                    authorization = authority.basicAuthorization();
                     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
                     endpoint = new URI(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + authority.hostPort() + path);
                 }
@@ -197,35 +193,6 @@ public final class HttpLogSchema implements PluginSchema {
         }
         f.integer("retry_count", 10, 0, Integer.MAX_VALUE);
         return new Config(endpoint, authorization, method, contentType, timeout, keepalive, headers, queue, custom);
-    }
-
-    /**
-     * An endpoint's user info and {@code host[:port]}. {@link URI} finds no host in a name with an
-     * underscore ({@code log_sink}, a Compose service's), which Kong accepts: such an authority is
-     * read here (Kong's host characters: letters, digits, {@code . - _}).
-     */
-    record Authority(String userInfo, String hostPort) {
-        private static final java.util.regex.Pattern NAME =
-                java.util.regex.Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})?(:\\d{1,5})?");
-
-        static Authority of(URI uri) {
-            if (uri.getHost() != null) {
-                String host = uri.getHost();
-                return new Authority(uri.getRawUserInfo(), uri.getPort() < 0 ? host : host + ":" + uri.getPort());
-            }
-            String raw = uri.getRawAuthority();
-            if (raw == null) {
-                return null;
-            }
-            int at = raw.lastIndexOf('@');
-            String hostPort = raw.substring(at + 1);
-            int colon = hostPort.indexOf(':');
-            if (!NAME.matcher(hostPort).matches()
-                    || (colon >= 0 && Integer.parseInt(hostPort.substring(colon + 1)) > 65535)) {
-                return null;
-            }
-            return new Authority(at < 0 ? null : raw.substring(0, at), hostPort);
-        }
     }
 
     private static String canonical(String lower) {

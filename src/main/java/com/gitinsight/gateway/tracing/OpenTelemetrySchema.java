@@ -5,6 +5,7 @@ import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
 import com.gitinsight.gateway.config.QueueSpec;
+import com.gitinsight.gateway.http.Authority;
 import com.gitinsight.gateway.http.Destinations;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -134,31 +135,25 @@ public final class OpenTelemetrySchema implements PluginSchema {
         } else {
             try {
                 URI uri = new URI(raw);
+                Authority authority = Authority.of(uri);
                 if (uri.getScheme() == null
                         || !(uri.getScheme().equalsIgnoreCase("http")
                                 || uri.getScheme().equalsIgnoreCase("https"))) {
                     f.error("traces_endpoint", "missing scheme in url (http or https)");
-                } else if (uri.getHost() == null) {
+                } else if (authority == null) {
                     f.error("traces_endpoint", "missing host in url");
                 } else {
                     // The scheme in lower case (the SDK refuses "HTTPS://"); user info becomes Basic
-                    // authorization, as http-log makes it, and leaves the URL.
-                    if (uri.getRawUserInfo() != null) {
-                        headers.putIfAbsent(
-                                "Authorization",
-                                "Basic "
-                                        + java.util.Base64.getEncoder()
-                                                .encodeToString(uri.getRawUserInfo()
-                                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    // authorization, as http-log makes it, and leaves the URL. A host with an
+                    // underscore (a Compose service's name) is kept as written, as Kong keeps it.
+                    if (authority.userInfo() != null) {
+                        headers.putIfAbsent("Authorization", authority.basicAuthorization());
                     }
-                    endpoint = new URI(
-                            uri.getScheme().toLowerCase(java.util.Locale.ROOT),
-                            null,
-                            uri.getHost(),
-                            uri.getPort(),
-                            uri.getPath(),
-                            uri.getQuery(),
-                            null);
+                    endpoint = new URI(uri.getScheme().toLowerCase(java.util.Locale.ROOT)
+                            + "://"
+                            + authority.hostPort()
+                            + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
                 }
             } catch (URISyntaxException e) {
                 f.error("traces_endpoint", "could not parse url. " + e.getReason());

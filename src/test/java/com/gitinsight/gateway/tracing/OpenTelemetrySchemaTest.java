@@ -124,4 +124,18 @@ class OpenTelemetrySchemaTest {
         assertEquals("https://collector.example:4318", c.destination());
         assertTrue(!c.toString().contains("token=t") && !c.toString().contains("pw"));
     }
+
+    @Test
+    void aCollectorNamedWithAnUnderscoreIsAcceptedAsKongAcceptsIt() throws Exception {
+        // A Compose service's name: java.net.URI reads no host in it, Kong's url check does.
+        OpenTelemetrySchema.Config c = parse("{traces_endpoint: 'http://u:pw@otel_collector:4318/v1/traces'}");
+        assertEquals("http://otel_collector:4318/v1/traces", c.tracesEndpoint().toString());
+        assertEquals("http://otel_collector:4318", c.destination());
+        assertEquals("Basic dTpwdw==", c.headers().get("Authorization"));
+        assertEquals(
+                "http://otel_collector/v1/traces",
+                parse("{traces_endpoint: 'http://otel_collector/v1/traces'}")
+                        .tracesEndpoint()
+                        .toString());
+    }
 }

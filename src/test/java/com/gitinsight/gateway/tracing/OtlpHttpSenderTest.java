@@ -140,6 +140,15 @@ class OtlpHttpSenderTest {
     }
 
     @Test
+    void aCollectorNamedWithAnUnderscoreIsLookedUpByThatName() {
+        // java.net.URI reads no host in it; the sender must still ask the resolver for the name
+        // (an unknown one here), not fail for want of a target.
+        sender = new OtlpHttpSender(config("http://no_such_collector_zz.invalid:9/v1/traces", null, Map::of));
+        Sent sent = send(sender);
+        assertInstanceOf(java.net.UnknownHostException.class, sent.error(), String.valueOf(sent.error()));
+    }
+
+    @Test
     void aCollectorThatNeverReadsWhatItIsSentIsLeftAtTheDeadline() throws Exception {
         try (DeafEndpoint deaf = new DeafEndpoint()) {
             sender = new OtlpHttpSender(config("http://127.0.0.1:" + deaf.port() + "/v1/traces", null, Map::of));

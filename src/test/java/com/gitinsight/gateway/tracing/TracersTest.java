@@ -3,6 +3,7 @@ package com.gitinsight.gateway.tracing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
@@ -35,6 +36,18 @@ class TracersTest {
             assertEquals(1, tracers.status().size());
             tracers.retire(TestSnapshots.of("_format_version: \"3.0\"\n"));
             assertEquals(0, tracers.status().size(), "retired with its instance");
+        } finally {
+            tracers.stop();
+        }
+    }
+
+    @Test
+    void theSdkTakesACollectorNamedWithAnUnderscore() {
+        Tracers tracers = new Tracers(1.0);
+        try {
+            GatewaySnapshot snapshot = TestSnapshots.of(WITH.replace("127.0.0.1", "otel_collector"));
+            assertTrue(config(snapshot).tracesEndpoint().toString().contains("otel_collector"));
+            assertNotNull(tracers.of("global", config(snapshot)), "a tracer, not the one-time failure");
         } finally {
             tracers.stop();
         }
