@@ -31,9 +31,14 @@ public final class BatchQueue<E> {
     private static final int NEVER = Integer.MAX_VALUE;
     /**
      * A worker that just sent looks for entries this often, unwoken, for {@link #POLLS} times before it
-     * sleeps until an offer wakes it: under load it finds what came meanwhile without one wake per entry.
+     * sleeps until an offer wakes it: under load it finds what came meanwhile without one wake per
+     * entry. 10 ms, not 2: file-log's writer then writes ~50 lines per system call instead of ~10 and
+     * runs warm over more of them; its thread's CPU per line fell by a quarter on the bench (user
+     * 11.2 to 9.5 us, system 4.2 to 2.2, at ~4,500 requests a second). A line reaches its file or
+     * endpoint at most 10 ms later than it would have (http-log's batches wait up to
+     * {@code max_coalescing_delay} anyway).
      */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static final int POLLS = 50;
     /**
