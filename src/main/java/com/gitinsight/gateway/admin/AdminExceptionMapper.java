@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.admin;
 
 import com.gitinsight.gateway.http.ErrorResponses;
-import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,11 +39,10 @@ public class AdminExceptionMapper implements ExceptionMapper<AdminException> {
         if (e.details != null) {
             body.put("errors", AdminReplies.JSON.valueToTree(e.details));
         }
-        RequestContext context = RequestContext.of(request);
         return AdminReplies.tagged(
                 config,
                 Response.status(e.status)
                         .type(MediaType.APPLICATION_JSON)
-                        .entity(ErrorResponses.body(body, context != null ? context.requestId() : null)));
+                        .entity(ErrorResponses.body(body, ErrorResponses.requestId(request))));
     }
 }

@@ -16,6 +16,9 @@ public record Authority(String userInfo, String hostPort) {
     /** The authority of {@code uri}, or null when it has none Kong would read as a host. */
     public static Authority of(URI uri) {
         if (uri.getHost() != null) {
+            if (uri.getPort() > 65535) {
+                return null;
+            }
             String host = uri.getHost();
             return new Authority(uri.getRawUserInfo(), uri.getPort() < 0 ? host : host + ":" + uri.getPort());
         }

@@ -46,7 +46,16 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     public static Response json(RequestContext context, int status, String message) {
-        byte[] bytes = body(message, id(context)).getBytes(StandardCharsets.UTF_8);
+        return json(id(context), status, message);
+    }
+
+    /** As {@link #json(RequestContext, int, String)}, for a request that may have no context yet. */
+    public static Response json(HttpServletRequest request, int status, String message) {
+        return json(requestId(request), status, message);
+    }
+
+    private static Response json(String requestId, int status, String message) {
+        byte[] bytes = body(message, requestId).getBytes(StandardCharsets.UTF_8);
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Content-Length", bytes.length)
@@ -72,7 +81,7 @@ public final class ErrorResponses {
     public static void write(
             HttpServletRequest request, HttpServletResponse response, int status, String message, String... headers)
             throws IOException {
-        send(response, status, body(message, id(request)), headers);
+        send(response, status, body(message, requestId(request)), headers);
     }
 
     /**
@@ -86,7 +95,7 @@ public final class ErrorResponses {
             Map<String, ?> fields,
             String... headers)
             throws IOException {
-        send(response, status, body(fields, id(request)), headers);
+        send(response, status, body(fields, requestId(request)), headers);
     }
 
     private static void send(HttpServletResponse response, int status, String body, String... headers)
@@ -105,8 +114,11 @@ public final class ErrorResponses {
         return context != null ? context.requestId() : RequestIds.next();
     }
 
-    /** The request's id; Kong's when the request was refused before it had a context. */
-    private static String id(HttpServletRequest request) {
+    /**
+     * The request's id for its error body and log line: the context's, else Kong's id the head of
+     * the chain made (a node with no configuration yet answering its health path), else a fresh one.
+     */
+    public static String requestId(HttpServletRequest request) {
         RequestContext context = RequestContext.of(request);
         if (context != null) {
             return context.requestId();

@@ -7,6 +7,7 @@ import com.gitinsight.gateway.http.CountingResponse;
 import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.RequestIds;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -92,7 +93,9 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("time", Instant.ofEpochMilli(startMillis).toString());
-            g.writeStringField("request_id", context == null ? null : context.requestId());
+            g.writeStringField(
+                    "request_id",
+                    context != null ? context.requestId() : (String) request.getAttribute(RequestIds.ATTRIBUTE));
             g.writeStringField("client", clients.clientText(request));
             g.writeStringField("method", request.getMethod());
             g.writeStringField("path", request.getRequestURI());

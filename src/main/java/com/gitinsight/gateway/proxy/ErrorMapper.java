@@ -2,7 +2,6 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.LimitedInputStream;
-import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -30,22 +29,21 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
-        RequestContext context = RequestContext.of(request);
         if (error instanceof WebApplicationException web) {
             Response.StatusType status = web.getResponse().getStatusInfo();
-            return ErrorResponses.json(context, status.getStatusCode(), status.getReasonPhrase());
+            return ErrorResponses.json(request, status.getStatusCode(), status.getReasonPhrase());
         }
         LimitedInputStream.TooLarge tooLarge = cause(error, LimitedInputStream.TooLarge.class);
         if (tooLarge != null) {
-            return ErrorResponses.json(context, 413, tooLarge.getMessage());
+            return ErrorResponses.json(request, 413, tooLarge.getMessage());
         }
         if (causedByIo(error)) {
             // A client that went away or an upstream that broke mid-body: routine, not a bug.
             LOG.log(Level.FINE, "I/O failure while streaming a response", error);
-            return ErrorResponses.json(context, 502, ErrorResponses.BAD_GATEWAY);
+            return ErrorResponses.json(request, 502, ErrorResponses.BAD_GATEWAY);
         }
         LOG.log(Level.SEVERE, "unexpected error while handling a request", error);
-        return ErrorResponses.json(context, 500, UNEXPECTED);
+        return ErrorResponses.json(request, 500, UNEXPECTED);
     }
 
     private static <T extends Throwable> T cause(Throwable error, Class<T> type) {

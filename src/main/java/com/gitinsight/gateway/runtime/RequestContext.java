@@ -191,7 +191,8 @@ public final class RequestContext {
 
     /**
      * This request's config of {@code plugin}, or null when the plugin does not apply. Requests no
-     * route matched (404s, the gateway's own {@code /_gateway} endpoints) run no plugin, as in Kong.
+     * route matched (404s, the gateway's own {@code /_gateway} endpoints) run no plugin's access
+     * phase, as in Kong (global log plugins and opentelemetry still see a 404: {@link #pluginOnEveryResponse}).
      */
     public <T extends PluginConfig> T plugin(String plugin, Class<T> type) {
         return match == null ? null : snapshot.plugins().config(match.route(), consumerReference, plugin, type);

@@ -146,8 +146,9 @@ public final class OpenTelemetrySchema implements PluginSchema {
                     // The scheme in lower case (the SDK refuses "HTTPS://"); user info becomes Basic
                     // authorization, as http-log makes it, and leaves the URL. A host with an
                     // underscore (a Compose service's name) is kept as written, as Kong keeps it.
-                    if (authority.userInfo() != null) {
-                        headers.putIfAbsent("Authorization", authority.basicAuthorization());
+                    if (authority.userInfo() != null
+                            && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+                        headers.put("Authorization", authority.basicAuthorization());
                     }
                     endpoint = new URI(uri.getScheme().toLowerCase(java.util.Locale.ROOT)
                             + "://"

@@ -162,7 +162,6 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             if (context.match() != null) {
                 root.setAttribute(HTTP_ROUTE, route(context));
             }
-            // At the end: request-id, inside this filter, may adopt the client's id.
             root.setAttribute(KONG_REQUEST_ID, context.kongRequestId());
             root.end();
         }

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,5 +36,16 @@ class ErrorResponsesTest {
     void expectContinueMakesALargeBody417() {
         assertEquals(417, ErrorResponses.tooLargeStatus("100-continue"));
         assertEquals(413, ErrorResponses.tooLargeStatus(null));
+    }
+
+    @Test
+    void aRequestWithoutAContextNamesTheIdTheHeadOfTheChainMade() {
+        com.gitinsight.gateway.testing.FakeHttp.Request request =
+                com.gitinsight.gateway.testing.FakeHttp.Request.get("/_gateway/health");
+        request.request.setAttribute(
+                com.gitinsight.gateway.runtime.RequestIds.ATTRIBUTE, "0123456789abcdef0123456789abcdef");
+        assertEquals("0123456789abcdef0123456789abcdef", ErrorResponses.requestId(request.request));
+        assertTrue(ErrorResponses.requestId(com.gitinsight.gateway.testing.FakeHttp.Request.get("/x").request)
+                .matches("[0-9a-f]{32}"));
     }
 }

@@ -138,4 +138,13 @@ class OpenTelemetrySchemaTest {
                         .tracesEndpoint()
                         .toString());
     }
+
+    @Test
+    void aPortAbove65535IsRefusedAndAConfiguredAuthorizationIsNotSentTwice() throws Exception {
+        assertTrue(
+                error("{traces_endpoint: 'http://collector:70000/v1/traces'}").contains("traces_endpoint"));
+        OpenTelemetrySchema.Config c =
+                parse("{traces_endpoint: 'http://u:pw@collector:4318/v1/traces', headers: {authorization: Bearer t}}");
+        assertEquals(Map.of("authorization", "Bearer t"), c.headers(), "the configured one, in any spelling");
+    }
 }
