@@ -43,6 +43,6 @@ public class AdminExceptionMapper implements ExceptionMapper<AdminException> {
                 config,
                 Response.status(e.status)
                         .type(MediaType.APPLICATION_JSON)
-                        .entity(ErrorResponses.body(body, ErrorResponses.requestId(request))));
+                        .entity(ErrorResponses.body(body, com.gitinsight.gateway.runtime.RequestIds.of(request))));
     }
 }

@@ -233,7 +233,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         boolean ownId = context != null && context.kongRequestIdDownstream();
         for (String name : getHeaderNames()) {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (NOT_STORED.contains(lower) || ownId && lower.equals("x-kong-request-id")) {
+            if (NOT_STORED.contains(lower)
+                    || ownId && lower.equals(com.gitinsight.gateway.http.KongHeaders.REQUEST_ID_FOLDED)) {
                 continue;
             }
             for (String value : getHeaders(name)) {

@@ -51,7 +51,7 @@ public final class ErrorResponses {
 
     /** As {@link #json(RequestContext, int, String)}, for a request that may have no context yet. */
     public static Response json(HttpServletRequest request, int status, String message) {
-        return json(requestId(request), status, message);
+        return json(RequestIds.of(request), status, message);
     }
 
     private static Response json(String requestId, int status, String message) {
@@ -81,7 +81,7 @@ public final class ErrorResponses {
     public static void write(
             HttpServletRequest request, HttpServletResponse response, int status, String message, String... headers)
             throws IOException {
-        send(response, status, body(message, requestId(request)), headers);
+        send(response, status, body(message, RequestIds.of(request)), headers);
     }
 
     /**
@@ -95,7 +95,7 @@ public final class ErrorResponses {
             Map<String, ?> fields,
             String... headers)
             throws IOException {
-        send(response, status, body(fields, requestId(request)), headers);
+        send(response, status, body(fields, RequestIds.of(request)), headers);
     }
 
     private static void send(HttpServletResponse response, int status, String body, String... headers)
@@ -112,18 +112,6 @@ public final class ErrorResponses {
 
     private static String id(RequestContext context) {
         return context != null ? context.requestId() : RequestIds.next();
-    }
-
-    /**
-     * The request's id for its error body and log line: the context's, else Kong's id the head of
-     * the chain made (a node with no configuration yet answering its health path), else a fresh one.
-     */
-    public static String requestId(HttpServletRequest request) {
-        RequestContext context = RequestContext.of(request);
-        if (context != null) {
-            return context.requestId();
-        }
-        return request.getAttribute(RequestIds.ATTRIBUTE) instanceof String id ? id : RequestIds.next();
     }
 
     public static String body(String message, String requestId) {

@@ -23,8 +23,10 @@ public class KongHeaders implements Unproxied<KongHeaders> {
     /** Kong's request id header (32 lower-case hex digits, never a client's). */
     public static final String REQUEST_ID = "X-Kong-Request-Id";
 
+    /** {@link #REQUEST_ID} lower-case: as Kong's settings list it, and as a folded header name. */
+    public static final String REQUEST_ID_FOLDED = "x-kong-request-id";
+
     private static final Logger LOG = Logger.getLogger(KongHeaders.class.getName());
-    private static final String REQUEST_ID_TOKEN = "x-kong-request-id";
     /** Kong's other downstream entries: accepted, not sent here. */
     private static final Set<String> NOT_SENT = Set.of(
             "server_tokens",
@@ -88,7 +90,7 @@ public class KongHeaders implements Unproxied<KongHeaders> {
             }
             if (token.equals("off")) {
                 off = true;
-            } else if (token.equals(REQUEST_ID_TOKEN)) {
+            } else if (token.equals(REQUEST_ID_FOLDED)) {
                 requestId = true;
             } else if (alsoKnown.contains(token)) {
                 ignored = true;

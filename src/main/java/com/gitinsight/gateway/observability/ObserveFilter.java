@@ -93,9 +93,7 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("time", Instant.ofEpochMilli(startMillis).toString());
-            g.writeStringField(
-                    "request_id",
-                    context != null ? context.requestId() : (String) request.getAttribute(RequestIds.ATTRIBUTE));
+            g.writeStringField("request_id", RequestIds.of(request));
             g.writeStringField("client", clients.clientText(request));
             g.writeStringField("method", request.getMethod());
             g.writeStringField("path", request.getRequestURI());

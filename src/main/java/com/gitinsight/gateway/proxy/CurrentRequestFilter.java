@@ -117,7 +117,7 @@ public class CurrentRequestFilter extends HttpFilter {
             return;
         }
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
-        RouteMatch match = isGatewayOwn(path) ? null : match(snapshot.router(), request, path);
+        RouteMatch match = RequestContext.gatewayOwn(path) ? null : match(snapshot.router(), request, path);
         if (match == AMBIGUOUS) {
             ErrorResponses.write(
                     request,
@@ -161,10 +161,6 @@ public class CurrentRequestFilter extends HttpFilter {
 
     private static boolean isAdmin(String path) {
         return path.startsWith("/_gateway/admin") || path.startsWith("/_gateway/console");
-    }
-
-    private static boolean isGatewayOwn(String path) {
-        return path.startsWith("/_gateway/") || path.equals("/_gateway");
     }
 
     private static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);

@@ -85,7 +85,7 @@ public final class UpstreamHeaders {
                     || GATEWAY_SET.contains(folded)
                     || isIdentity(folded)
                     || !decided.isEmpty() && decided.containsKey(folded)
-                    || ownId && folded.equals(KONG_REQUEST_ID)) {
+                    || ownId && folded.equals(KongHeaders.REQUEST_ID_FOLDED)) {
                 continue;
             }
             if (FORWARDING.contains(folded)) {
@@ -120,8 +120,8 @@ public final class UpstreamHeaders {
         for (Map.Entry<String, String> h : decided.entrySet()) {
             if (h.getValue() != null
                     && !(ownId
-                            && h.getKey().length() == KONG_REQUEST_ID.length()
-                            && fold(h.getKey()).equals(KONG_REQUEST_ID))) {
+                            && h.getKey().length() == KongHeaders.REQUEST_ID_FOLDED.length()
+                            && fold(h.getKey()).equals(KongHeaders.REQUEST_ID_FOLDED))) {
                 out.accept(h.getKey(), h.getValue());
             }
         }
@@ -129,8 +129,6 @@ public final class UpstreamHeaders {
             out.accept(KongHeaders.REQUEST_ID, context.kongRequestId());
         }
     }
-
-    private static final String KONG_REQUEST_ID = "x-kong-request-id";
 
     /** Lower case with {@code _} as {@code -}: the name a folding backend reads. */
     public static String fold(String name) {

@@ -172,6 +172,11 @@ public final class RequestContext {
 
     /** Whether the request is for the gateway's own endpoints ({@code /_gateway}), which no plugin sees. */
     public boolean gatewayOwn() {
+        return gatewayOwn(path);
+    }
+
+    /** Whether a normalised path is {@code /_gateway} or under it (not {@code /_gatewayX}). */
+    public static boolean gatewayOwn(String path) {
         return path != null && path.startsWith("/_gateway") && (path.length() == 9 || path.charAt(9) == '/');
     }
 

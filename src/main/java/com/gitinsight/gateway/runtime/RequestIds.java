@@ -19,6 +19,18 @@ public final class RequestIds {
 
     private RequestIds() {}
 
+    /**
+     * The id a request's error body and access-log line name: its context's, else the one the head
+     * of the chain made (an answer before the request has a context), else a fresh one.
+     */
+    public static String of(jakarta.servlet.ServletRequest request) {
+        RequestContext context = RequestContext.of(request);
+        if (context != null) {
+            return context.requestId();
+        }
+        return request.getAttribute(ATTRIBUTE) instanceof String id ? id : next();
+    }
+
     public static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         char[] out = new char[32];

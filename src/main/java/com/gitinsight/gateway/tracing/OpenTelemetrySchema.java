@@ -136,12 +136,14 @@ public final class OpenTelemetrySchema implements PluginSchema {
             try {
                 URI uri = new URI(raw);
                 Authority authority = Authority.of(uri);
-                if (uri.getScheme() == null
-                        || !(uri.getScheme().equalsIgnoreCase("http")
-                                || uri.getScheme().equalsIgnoreCase("https"))) {
-                    f.error("traces_endpoint", "missing scheme in url (http or https)");
-                } else if (authority == null) {
+                // Kong's url check looks for the host first, then the scheme (as http-log's).
+                if (authority == null) {
                     f.error("traces_endpoint", "missing host in url");
+                } else if (uri.getScheme() == null) {
+                    f.error("traces_endpoint", "missing scheme in url");
+                } else if (!uri.getScheme().equalsIgnoreCase("http")
+                        && !uri.getScheme().equalsIgnoreCase("https")) {
+                    f.error("traces_endpoint", "the scheme must be http or https");
                 } else {
                     // The scheme in lower case (the SDK refuses "HTTPS://"); user info becomes Basic
                     // authorization, as http-log makes it, and leaves the URL. A host with an

@@ -130,7 +130,8 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .setAttribute(HTTP_SCHEME, request.getScheme())
                 .setAttribute(HTTP_FLAVOR, flavor(request.getProtocol()))
                 .setAttribute(HTTP_CLIENT_IP, context.clientAddress())
-                .setAttribute(NET_PEER_IP, request.getRemoteAddr());
+                .setAttribute(NET_PEER_IP, request.getRemoteAddr())
+                .setAttribute(KONG_REQUEST_ID, context.kongRequestId());
         Span root = tracing.startRoot(builder, chosenTraceId);
         List<String> inject = inject(propagation, carried);
         for (String format : inject) {
@@ -162,7 +163,6 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             if (context.match() != null) {
                 root.setAttribute(HTTP_ROUTE, route(context));
             }
-            root.setAttribute(KONG_REQUEST_ID, context.kongRequestId());
             root.end();
         }
     }

@@ -44,8 +44,9 @@ class ErrorResponsesTest {
                 com.gitinsight.gateway.testing.FakeHttp.Request.get("/_gateway/health");
         request.request.setAttribute(
                 com.gitinsight.gateway.runtime.RequestIds.ATTRIBUTE, "0123456789abcdef0123456789abcdef");
-        assertEquals("0123456789abcdef0123456789abcdef", ErrorResponses.requestId(request.request));
-        assertTrue(ErrorResponses.requestId(com.gitinsight.gateway.testing.FakeHttp.Request.get("/x").request)
+        assertEquals("0123456789abcdef0123456789abcdef", com.gitinsight.gateway.runtime.RequestIds.of(request.request));
+        assertTrue(com.gitinsight.gateway.runtime.RequestIds.of(
+                        com.gitinsight.gateway.testing.FakeHttp.Request.get("/x").request)
                 .matches("[0-9a-f]{32}"));
     }
 }

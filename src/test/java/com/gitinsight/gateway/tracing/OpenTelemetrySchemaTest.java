@@ -147,4 +147,12 @@ class OpenTelemetrySchemaTest {
                 parse("{traces_endpoint: 'http://u:pw@collector:4318/v1/traces', headers: {authorization: Bearer t}}");
         assertEquals(Map.of("authorization", "Bearer t"), c.headers(), "the configured one, in any spelling");
     }
+
+    @Test
+    void theEndpointIsCheckedAsKongsUrlCheckDoesHostFirstThenScheme() {
+        assertTrue(error("{traces_endpoint: 'collector.test/v1/traces'}").contains("missing host in url"));
+        assertTrue(error("{traces_endpoint: '//collector.test/v1/traces'}").contains("missing scheme in url"));
+        assertTrue(error("{traces_endpoint: 'ftp://collector.test/v1/traces'}")
+                .contains("the scheme must be http or https"));
+    }
 }
