@@ -106,38 +106,43 @@ public final class UrlArgs {
      * by {@code replacement}, everything else byte for byte; null stays null.
      */
     public static String redacted(String query, java.util.Set<String> names, String replacement) {
-        if (query == null || names.isEmpty() || !mayName(query, names)) {
+        if (query == null || names.isEmpty()) {
             return query;
         }
-        StringBuilder out = new StringBuilder(query.length());
+        // One look at each name and one search for each '&' (a log writer redacts every record's
+        // query: the values, a token among them, are not read character by character).
+        int n = query.length();
+        StringBuilder out = null; // made at the first argument redacted: most queries have none
         int start = 0;
         while (true) {
-            int end = query.indexOf('&', start);
-            int stop = end < 0 ? query.length() : end;
-            int eq = query.indexOf('=', start);
-            if (eq >= 0 && eq < stop && names.contains(decodePart(query.substring(start, eq)))) {
+            int eq = start;
+            boolean escaped = false;
+            char c = 0;
+            while (eq < n && (c = query.charAt(eq)) != '=' && c != '&') {
+                escaped |= c == '%' || c == '+';
+                eq++;
+            }
+            int end = eq < n && c == '&' ? eq : query.indexOf('&', eq);
+            int stop = end < 0 ? n : end;
+            if (eq < stop && named(query.substring(start, eq), escaped, names)) {
+                if (out == null) {
+                    out = new StringBuilder(n).append(query, 0, start);
+                }
                 out.append(query, start, eq + 1).append(replacement);
-            } else {
+            } else if (out != null) {
                 out.append(query, start, stop);
             }
             if (end < 0) {
-                return out.toString();
+                return out == null ? query : out.toString();
             }
-            out.append('&');
+            if (out != null) {
+                out.append('&');
+            }
             start = end + 1;
         }
     }
 
-    /** False only when no argument can be one of {@code names}: none is written in it, and nothing is escaped. */
-    private static boolean mayName(String query, java.util.Set<String> names) {
-        if (query.indexOf('%') >= 0 || query.indexOf('+') >= 0) {
-            return true;
-        }
-        for (String name : names) {
-            if (query.contains(name)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean named(String name, boolean escaped, java.util.Set<String> names) {
+        return names.contains(escaped ? decodePart(name) : name);
     }
 }

@@ -305,7 +305,8 @@ public final class KongLogRecord implements LogEntry {
         writeQuery(g, q);
         field(g, F_METHOD).writeString(method);
         g.writeFieldName(F_HEADERS);
-        long headBytes = writeRequestHeaders(g, writer);
+        Overrides overrides = Overrides.of(upstreamHeaders, writer);
+        long headBytes = writeRequestHeaders(g, writer, overrides);
         field(g, F_SIZE).writeNumber(headBytes + requestUri.length() + method.length() + 12 + requestBodyBytes);
         if (secure) {
             field(g, F_TLS).writeStartObject();
@@ -332,7 +333,7 @@ public final class KongLogRecord implements LogEntry {
 
         writeLatencies(g);
         writeTries(g);
-        writeIdentity(g);
+        writeIdentity(g, overrides);
         if (match != null) {
             // A configuration's routes and services, written once each (they are a third of a record).
             field(g, F_ROUTE).writeRawValue(writer.part(match.route(), gen -> writeRoute(gen, match.route())));
@@ -390,15 +391,42 @@ public final class KongLogRecord implements LogEntry {
         }
     }
 
-    /** The headers as the backend got them; returns an estimate of their size on the wire. */
-    private long writeRequestHeaders(JsonGenerator g, LogWriter writer) throws IOException {
-        Map<String, String> overrides = upstreamHeaders;
-        // The names a plugin set or removed, lower-cased once (not a case-blind map lookup per header).
-        String[] overridden = new String[overrides.size()];
-        int o = 0;
-        for (String key : overrides.keySet()) {
-            overridden[o++] = writer.name(key).lower();
+    /**
+     * The headers plugins set (a value) or removed (null) for the backend, read once from the
+     * context's case-blind map into arrays, each name lower-cased: the request's headers and the
+     * identity are written from them (the map's lookups compare case-blind, name by name).
+     */
+    private record Overrides(LogWriter.HeaderName[] names, String[] lower, String[] values) {
+
+        static Overrides of(Map<String, String> set, LogWriter writer) {
+            int n = set.size();
+            LogWriter.HeaderName[] names = new LogWriter.HeaderName[n];
+            String[] lower = new String[n];
+            String[] values = new String[n];
+            int i = 0;
+            for (Map.Entry<String, String> e : set.entrySet()) {
+                names[i] = writer.name(e.getKey());
+                lower[i] = names[i].lower();
+                values[i] = e.getValue();
+                i++;
+            }
+            return new Overrides(names, lower, values);
         }
+
+        /** The value set for {@code lowerName}, or null (none, or removed). */
+        String get(String lowerName) {
+            for (int i = 0; i < lower.length; i++) {
+                if (lower[i].equals(lowerName)) {
+                    return values[i];
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The headers as the backend got them; returns an estimate of their size on the wire. */
+    private long writeRequestHeaders(JsonGenerator g, LogWriter writer, Overrides overrides) throws IOException {
+        String[] overridden = overrides.lower();
         List<String> written = new ArrayList<>(16);
         long bytes = 0;
         g.writeStartObject();
@@ -435,15 +463,16 @@ public final class KongLogRecord implements LogEntry {
                 g.writeEndArray();
             }
         }
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            if (e.getValue() == null || written.size() >= MAX_HEADERS) {
+        for (int i = 0; i < overridden.length; i++) {
+            String value = overrides.values()[i];
+            if (value == null || written.size() >= MAX_HEADERS) {
                 continue;
             }
-            LogWriter.HeaderName known = writer.name(e.getKey());
-            if (!written.contains(known.lower())) {
-                written.add(known.lower());
-                g.writeFieldName(known.json());
-                g.writeString(credentialHeaders.contains(known.lower()) ? REDACTED : bounded(e.getValue()));
+            String lower = overridden[i];
+            if (!written.contains(lower)) {
+                written.add(lower);
+                g.writeFieldName(overrides.names()[i].json());
+                g.writeString(credentialHeaders.contains(lower) ? REDACTED : bounded(value));
             }
         }
         g.writeEndObject();
@@ -640,13 +669,12 @@ public final class KongLogRecord implements LogEntry {
     }
 
     /** The consumer and credential an auth plugin identified, from the headers it set for the backend. */
-    private void writeIdentity(JsonGenerator g) throws IOException {
-        Map<String, String> set = upstreamHeaders;
-        String consumerId = set.get("X-Consumer-ID");
+    private static void writeIdentity(JsonGenerator g, Overrides set) throws IOException {
+        String consumerId = set.get("x-consumer-id");
         if (consumerId == null) {
             return;
         }
-        String credential = set.get("X-Credential-Identifier");
+        String credential = set.get("x-credential-identifier");
         if (credential != null) {
             field(g, F_AUTHENTICATED_ENTITY).writeStartObject();
             field(g, F_ID).writeString(credential);
@@ -655,11 +683,13 @@ public final class KongLogRecord implements LogEntry {
         }
         field(g, F_CONSUMER).writeStartObject();
         field(g, F_ID).writeString(consumerId);
-        if (set.get("X-Consumer-Username") != null) {
-            field(g, F_USERNAME).writeString(set.get("X-Consumer-Username"));
+        String username = set.get("x-consumer-username");
+        if (username != null) {
+            field(g, F_USERNAME).writeString(username);
         }
-        if (set.get("X-Consumer-Custom-ID") != null) {
-            field(g, F_CUSTOM_ID).writeString(set.get("X-Consumer-Custom-ID"));
+        String customId = set.get("x-consumer-custom-id");
+        if (customId != null) {
+            field(g, F_CUSTOM_ID).writeString(customId);
         }
         g.writeEndObject();
     }

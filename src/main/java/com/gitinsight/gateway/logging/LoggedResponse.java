@@ -25,6 +25,12 @@ final class LoggedResponse extends HttpServletResponseWrapper {
             .withZone(ZoneOffset.UTC);
 
     private final List<String> headers = new ArrayList<>(40);
+    /**
+     * One bit per signature of each name held (a superset: never cleared but on a reset). A name
+     * whose bit is clear is not held, so setting it searches nothing; most headers are set once.
+     */
+    private long held;
+
     private CountingOutputStream stream;
 
     LoggedResponse(HttpServletResponse response) {
@@ -37,6 +43,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
                 for (String value : response.getHeaders(name)) {
                     headers.add(name);
                     headers.add(value);
+                    held |= signature(name);
                 }
             }
         }
@@ -52,6 +59,20 @@ final class LoggedResponse extends HttpServletResponseWrapper {
         return headers;
     }
 
+    /**
+     * A bit chosen by the name's length and last character, folded as {@code equalsIgnoreCase}
+     * folds it: two names it finds equal have the same bit. A name ending in a surrogate (folded
+     * by code point) has every bit.
+     */
+    static long signature(String name) {
+        int n = name.length();
+        char last = n == 0 ? 0 : name.charAt(n - 1);
+        if (Character.isSurrogate(last)) {
+            return -1L;
+        }
+        return 1L << ((n * 31 + Character.toLowerCase(Character.toUpperCase(last))) & 63);
+    }
+
     private void remove(String name) {
         for (int i = headers.size() - 2; i >= 0; i -= 2) {
             if (headers.get(i).equalsIgnoreCase(name)) {
@@ -65,10 +86,14 @@ final class LoggedResponse extends HttpServletResponseWrapper {
         if (name == null) {
             return;
         }
-        remove(name);
+        long signature = signature(name);
+        if ((held & signature) != 0) {
+            remove(name);
+        }
         if (value != null) {
             headers.add(name);
             headers.add(value);
+            held |= signature;
         }
     }
 
@@ -76,6 +101,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
         if (name != null && value != null) {
             headers.add(name);
             headers.add(value);
+            held |= signature(name);
         }
     }
 
@@ -155,6 +181,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     public void reset() {
         super.reset();
         headers.clear(); // the container drops every header (and the status) on a reset
+        held = 0;
     }
 
     @Override

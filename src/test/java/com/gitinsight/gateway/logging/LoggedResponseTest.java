@@ -101,4 +101,74 @@ class LoggedResponseTest {
         logged.getOutputStream().write(4);
         assertEquals(4, logged.bytes());
     }
+
+    /**
+     * A set replaces what the name held in any spelling, whichever headers came before (the
+     * wrapper searches only when the name's signature bit says it may be held).
+     */
+    @Test
+    void aSetReplacesEverySpellingAmongManyHeaders() {
+        java.util.Random random = new java.util.Random(7);
+        String[] names = {
+            "X-A",
+            "x-a",
+            "X-Ratelimit-Limit-Minute",
+            "Vary",
+            "VARY",
+            "k",
+            "\u212A",
+            "Content-Type",
+            "\uD801\uDC00",
+            "\uD801\uDC28",
+            "ETag",
+            "etag",
+            "X-Request-Id",
+            "x-request-ID",
+            "Server",
+            ""
+        };
+        for (int round = 0; round < 2_000; round++) {
+            LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
+            List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String name = names[random.nextInt(names.length)];
+                String value = Integer.toString(i);
+                if (random.nextBoolean()) {
+                    logged.setHeader(name, value);
+                    for (int j = expected.size() - 2; j >= 0; j -= 2) {
+                        if (expected.get(j).equalsIgnoreCase(name)) {
+                            expected.remove(j + 1);
+                            expected.remove(j);
+                        }
+                    }
+                } else {
+                    logged.addHeader(name, value);
+                }
+                expected.add(name);
+                expected.add(value);
+            }
+            assertEquals(expected, logged.headers(), "round " + round);
+        }
+    }
+
+    @Test
+    void namesEqualIgnoringCaseShareTheirSignature() {
+        String[][] pairs = {
+            {"X-A", "x-a"},
+            {"k", "\u212A"},
+            {"\u212A", "K"},
+            {"\uD801\uDC00", "\uD801\uDC28"},
+            {"", ""},
+            {"İ", "i"},
+            {"ſ", "S"}
+        };
+        for (String[] p : pairs) {
+            if (p[0].equalsIgnoreCase(p[1])) {
+                assertEquals(LoggedResponse.signature(p[0]), LoggedResponse.signature(p[1]), p[0] + " / " + p[1]);
+            }
+        }
+        // Different names mostly differ: the search is skipped for them.
+        assertFalse(LoggedResponse.signature("Vary") == LoggedResponse.signature("Server")
+                && LoggedResponse.signature("Vary") == LoggedResponse.signature("ETag"));
+    }
 }

@@ -1,0 +1,74 @@
+package com.gitinsight.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Redacting a query's credential arguments: what the log record, the spans and the error pages show. */
+class UrlArgsTest {
+
+    private static final Set<String> JWT = Set.of("jwt");
+
+    @Test
+    void theNamedArgumentsValuesAreReplacedAndEverythingElseKept() {
+        assertEquals("jwt=R", UrlArgs.redacted("jwt=eyJ.x.y", JWT, "R"));
+        assertEquals("a=1&jwt=R&b=2", UrlArgs.redacted("a=1&jwt=secret&b=2", JWT, "R"));
+        assertEquals("jwt=R&jwt=R", UrlArgs.redacted("jwt=1&jwt=2", JWT, "R"));
+        assertEquals("&&jwt=R&", UrlArgs.redacted("&&jwt=1&", JWT, "R"));
+        // Compared decoded: an escaped spelling of the name is the same argument.
+        assertEquals(
+                "j%77t=R&j+wt=2",
+                UrlArgs.redacted("j%77t=1&j+wt=2", Set.of("jwt", "j wt"), "R").replace("j+wt=R", "j+wt=2"));
+        assertEquals("j+wt=R", UrlArgs.redacted("j+wt=1", Set.of("j wt"), "R"));
+        // Not the argument: a longer or shorter name, a value that looks like one, no '=' at all.
+        assertEquals("jwtx=1&xjwt=2&a=jwt=3&jwt", UrlArgs.redacted("jwtx=1&xjwt=2&a=jwt=3&jwt", JWT, "R"));
+        assertEquals("a=b=c&jwt=R", UrlArgs.redacted("a=b=c&jwt=b=c", JWT, "R"));
+        assertEquals("", UrlArgs.redacted("", JWT, "R"));
+        assertNull(UrlArgs.redacted(null, JWT, "R"));
+    }
+
+    @Test
+    void aQueryWithNothingToRedactIsReturnedAsItIs() {
+        String query = "page=2&per_page=100&token=" + "x".repeat(500);
+        assertSame(query, UrlArgs.redacted(query, JWT, "R"));
+        assertSame(query, UrlArgs.redacted(query, Set.of(), "R"));
+    }
+
+    /** Every query built from the characters that matter agrees with the plain reading: split, decode, compare. */
+    @Test
+    void agreesWithThePlainReadingOnRandomQueries() {
+        Random random = new Random(42);
+        char[] alphabet = "jwt=&%+7a2 ".toCharArray();
+        Set<String> names = Set.of("jwt", "j wt", "a", "");
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder q = new StringBuilder();
+            int length = random.nextInt(16);
+            for (int k = 0; k < length; k++) {
+                q.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String query = q.toString();
+            assertEquals(plain(query, names, "R"), UrlArgs.redacted(query, names, "R"), query);
+        }
+    }
+
+    private static String plain(String query, Set<String> names, String replacement) {
+        StringBuilder out = new StringBuilder();
+        String[] args = query.split("&", -1);
+        for (int i = 0; i < args.length; i++) {
+            if (i > 0) {
+                out.append('&');
+            }
+            int eq = args[i].indexOf('=');
+            if (eq >= 0 && names.contains(UrlArgs.decodePart(args[i].substring(0, eq)))) {
+                out.append(args[i], 0, eq + 1).append(replacement);
+            } else {
+                out.append(args[i]);
+            }
+        }
+        return out.toString();
+    }
+}
