@@ -396,27 +396,29 @@ public final class KongLogRecord implements LogEntry {
      * context's case-blind map into arrays, each name lower-cased: the request's headers and the
      * identity are written from them (the map's lookups compare case-blind, name by name).
      */
-    private record Overrides(LogWriter.HeaderName[] names, String[] lower, String[] values) {
+    private record Overrides(String[] keys, LogWriter.HeaderName[] names, String[] lower, String[] values) {
 
         static Overrides of(Map<String, String> set, LogWriter writer) {
             int n = set.size();
+            String[] keys = new String[n];
             LogWriter.HeaderName[] names = new LogWriter.HeaderName[n];
             String[] lower = new String[n];
             String[] values = new String[n];
             int i = 0;
             for (Map.Entry<String, String> e : set.entrySet()) {
+                keys[i] = e.getKey();
                 names[i] = writer.name(e.getKey());
                 lower[i] = names[i].lower();
                 values[i] = e.getValue();
                 i++;
             }
-            return new Overrides(names, lower, values);
+            return new Overrides(keys, names, lower, values);
         }
 
-        /** The value set for {@code lowerName}, or null (none, or removed). */
-        String get(String lowerName) {
-            for (int i = 0; i < lower.length; i++) {
-                if (lower[i].equals(lowerName)) {
+        /** The value set for {@code name}, or null (none, or removed); compared as the context's map compares. */
+        String get(String name) {
+            for (int i = 0; i < keys.length; i++) {
+                if (String.CASE_INSENSITIVE_ORDER.compare(keys[i], name) == 0) {
                     return values[i];
                 }
             }
@@ -670,11 +672,11 @@ public final class KongLogRecord implements LogEntry {
 
     /** The consumer and credential an auth plugin identified, from the headers it set for the backend. */
     private static void writeIdentity(JsonGenerator g, Overrides set) throws IOException {
-        String consumerId = set.get("x-consumer-id");
+        String consumerId = set.get("X-Consumer-ID");
         if (consumerId == null) {
             return;
         }
-        String credential = set.get("x-credential-identifier");
+        String credential = set.get("X-Credential-Identifier");
         if (credential != null) {
             field(g, F_AUTHENTICATED_ENTITY).writeStartObject();
             field(g, F_ID).writeString(credential);
@@ -683,11 +685,11 @@ public final class KongLogRecord implements LogEntry {
         }
         field(g, F_CONSUMER).writeStartObject();
         field(g, F_ID).writeString(consumerId);
-        String username = set.get("x-consumer-username");
+        String username = set.get("X-Consumer-Username");
         if (username != null) {
             field(g, F_USERNAME).writeString(username);
         }
-        String customId = set.get("x-consumer-custom-id");
+        String customId = set.get("X-Consumer-Custom-ID");
         if (customId != null) {
             field(g, F_CUSTOM_ID).writeString(customId);
         }

@@ -61,15 +61,17 @@ final class LoggedResponse extends HttpServletResponseWrapper {
 
     /**
      * A bit chosen by the name's length and last character, folded as {@code equalsIgnoreCase}
-     * folds it: two names it finds equal have the same bit. A name ending in a surrogate (folded
-     * by code point) has every bit.
+     * folds it: two names it finds equal have the same bit. A name with a surrogate anywhere
+     * (compared by code point, which can pair characters at other positions) has every bit.
      */
     static long signature(String name) {
         int n = name.length();
-        char last = n == 0 ? 0 : name.charAt(n - 1);
-        if (Character.isSurrogate(last)) {
-            return -1L;
+        for (int i = 0; i < n; i++) {
+            if (Character.isSurrogate(name.charAt(i))) {
+                return -1L;
+            }
         }
+        char last = n == 0 ? 0 : name.charAt(n - 1);
         return 1L << ((n * 31 + Character.toLowerCase(Character.toUpperCase(last))) & 63);
     }
 

@@ -206,6 +206,31 @@ class KongLogRecordTest {
         assertEquals(1, r.get("latencies").get("proxy").asInt());
     }
 
+    /** The identity is read from the headers set for the backend as their case-blind map compares names. */
+    @Test
+    void theIdentityIsFoundInAnySpellingTheContextHolds() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        RequestContext context = request.context();
+        context.upstreamHeader("x-CONSUMER-id", "c-2");
+        context.upstreamHeader("X-Conſumer-Username", "bob"); // U+017F folds to S, as the map compares
+        context.upstreamHeader("x-credential-IDENTIFIER", "cred-2");
+        context.upstreamHeader("X-Consumer-Custom-Id", "custom");
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        assertEquals("c-2", r.at("/consumer/id").asText());
+        assertEquals("bob", r.at("/consumer/username").asText());
+        assertEquals("custom", r.at("/consumer/custom_id").asText());
+        assertEquals("cred-2", r.at("/authenticated_entity/id").asText());
+
+        // A consumer id a plugin removed: no consumer.
+        FakeHttp.Request removed = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        removed.context().upstreamHeader("X-Consumer-ID", "c-3");
+        removed.context().upstreamHeader("x-consumer-id", null);
+        removed.context().upstreamHeader("X-Consumer-Username", "carol");
+        JsonNode none = record(removed, new FakeHttp.Response(), 200);
+        assertNull(none.get("consumer"), none.toString());
+        assertEquals("carol", none.at("/request/headers/x-consumer-username").asText());
+    }
+
     @Test
     void aCredentialAnAuthPluginReadIsNeverLoggedEvenWhenTheBackendGetsIt() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get(

@@ -152,6 +152,36 @@ class LoggedResponseTest {
     }
 
     @Test
+    void aSetReplacesWhatTheResponseHadWhenWrapped() {
+        FakeHttp.Response underneath = new FakeHttp.Response();
+        underneath.response.setHeader("Vary", "Origin");
+        underneath.response.setHeader("X-Other", "kept");
+        LoggedResponse logged = new LoggedResponse(underneath.response);
+        logged.setHeader("VARY", "Accept");
+        assertEquals(List.of("X-Other", "kept", "VARY", "Accept"), logged.headers());
+    }
+
+    /**
+     * Names with surrogates are compared by code point, which can pair characters at other
+     * positions than their own: "\uD801\uDC28xZ" equals "\uD801\uD801\uDC00x" ignoring case.
+     */
+    @Test
+    void aNameWithASurrogateAnywhereIsAlwaysSearched() {
+        String held = "\uD801\uDC28xZ";
+        String other = "\uD801\uD801\uDC00x";
+        LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
+        logged.setHeader(held, "1");
+        logged.setHeader(other, "2");
+        if (held.equalsIgnoreCase(other)) {
+            assertEquals(List.of(other, "2"), logged.headers());
+        } else {
+            assertEquals(List.of(held, "1", other, "2"), logged.headers());
+        }
+        assertEquals(-1L, LoggedResponse.signature(other));
+        assertEquals(-1L, LoggedResponse.signature("a\uD801\uDC00b"));
+    }
+
+    @Test
     void namesEqualIgnoringCaseShareTheirSignature() {
         String[][] pairs = {
             {"X-A", "x-a"},
