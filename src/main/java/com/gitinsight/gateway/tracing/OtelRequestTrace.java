@@ -32,6 +32,8 @@ final class OtelRequestTrace implements RequestTrace {
     private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
     private static final AttributeKey<Long> HTTP_STATUS_CODE = AttributeKey.longKey("http.status_code");
 
+    private static final Phase NO_PHASE = () -> {};
+
     private final Tracing tracing;
     private final Span root;
     private final Context rootContext;
@@ -67,12 +69,18 @@ final class OtelRequestTrace implements RequestTrace {
 
     @Override
     public Phase phase(String name) {
+        if (!tracing.instrumentations.pluginAccess()) {
+            return NO_PHASE;
+        }
         Span span = tracing.tracer.spanBuilder(name).setParent(rootContext).startSpan();
         return span::end;
     }
 
     @Override
     public Try upstreamTry(String host, int port, int number) {
+        if (!tracing.instrumentations.balancer()) {
+            return rootTry();
+        }
         var builder = tracing.tracer
                 .spanBuilder("kong.balancer")
                 .setParent(rootContext)
@@ -117,6 +125,35 @@ final class OtelRequestTrace implements RequestTrace {
                 span.setStatus(StatusCode.ERROR);
                 span.end();
             }
+        };
+    }
+
+    /**
+     * A try without its own span (Kong without the balancer instrumentation): the target gets the
+     * request span's context, its parent the client's span when it sent one.
+     */
+    private Try rootTry() {
+        return new Try() {
+            @Override
+            public void propagate(BiConsumer<String, String> headers) {
+                SpanContext c = root.getSpanContext();
+                TraceFormats.Outgoing out = new TraceFormats.Outgoing(
+                        c.getTraceId(),
+                        carried == null ? 0 : carried.traceIdBytes(),
+                        c.getSpanId(),
+                        carried == null ? null : carried.parentSpan(),
+                        c.isSampled(),
+                        carried == null ? null : carried.b3Flags());
+                for (String format : inject) {
+                    TraceFormats.inject(format, out, headers);
+                }
+            }
+
+            @Override
+            public void answered(int status) {}
+
+            @Override
+            public void failed(String failure) {}
         };
     }
 

@@ -166,7 +166,9 @@ final class TraceFormats {
             case "b3" -> {
                 headers.accept("x-b3-traceid", sized(out.traceId(), out.traceIdBytes(), 16, 8));
                 headers.accept("x-b3-spanid", out.spanId());
-                headers.accept("x-b3-parentspanid", out.parentId());
+                if (out.parentId() != null) {
+                    headers.accept("x-b3-parentspanid", out.parentId());
+                }
                 if (out.b3Flags() != null) {
                     headers.accept("x-b3-flags", out.b3Flags());
                 } else {
@@ -177,11 +179,13 @@ final class TraceFormats {
                 headers.accept(
                         "b3",
                         sized(out.traceId(), out.traceIdBytes(), 16, 8) + "-" + out.spanId() + "-"
-                                + ("1".equals(out.b3Flags()) ? "d" : out.sampled() ? "1" : "0") + "-" + out.parentId());
+                                + ("1".equals(out.b3Flags()) ? "d" : out.sampled() ? "1" : "0")
+                                + (out.parentId() == null ? "" : "-" + out.parentId()));
             case "jaeger" ->
                 headers.accept(
                         "uber-trace-id",
-                        sized(out.traceId(), out.traceIdBytes(), 16, 8) + ":" + out.spanId() + ":" + out.parentId()
+                        sized(out.traceId(), out.traceIdBytes(), 16, 8) + ":" + out.spanId() + ":"
+                                + (out.parentId() == null ? "0" : out.parentId())
                                 + (out.sampled() ? ":01" : ":00"));
             case "ot" -> {
                 headers.accept("ot-tracer-traceid", sized(out.traceId(), out.traceIdBytes(), 8, 16));

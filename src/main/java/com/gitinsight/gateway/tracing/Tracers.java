@@ -31,6 +31,13 @@ public class Tracers implements Unproxied<Tracers> {
     @ConfigProperty(name = "gateway.tracing.sampling-rate", defaultValue = "1.0")
     double defaultRate;
 
+    /** Kong's {@code tracing_instrumentations}; {@code all} here, where configuring the plugin is the opt-in. */
+    @Inject
+    @ConfigProperty(name = "gateway.tracing.instrumentations", defaultValue = "all")
+    String instrumentationsSetting;
+
+    private Instrumentations instrumentations = Instrumentations.ALL;
+
     private final String nodeId = UUID.randomUUID().toString();
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Tracers.class.getName());
 
@@ -42,7 +49,19 @@ public class Tracers implements Unproxied<Tracers> {
 
     /** For tests outside the container. */
     Tracers(double defaultRate) {
+        this(defaultRate, Instrumentations.ALL);
+    }
+
+    /** For tests outside the container. */
+    Tracers(double defaultRate, Instrumentations instrumentations) {
         this.defaultRate = defaultRate;
+        this.instrumentations = instrumentations;
+    }
+
+    /** A bad setting stops the start, naming it (as Kong's loader refuses a bad tracing type). */
+    @jakarta.annotation.PostConstruct
+    void parse() {
+        instrumentations = Instrumentations.parse(instrumentationsSetting);
     }
 
     /** The tracer for plugin instance {@code instance} with {@code config}; null when none could be made. */
@@ -69,7 +88,7 @@ public class Tracers implements Unproxied<Tracers> {
             made = current.with(config);
         } else {
             try {
-                made = new Tracing(config, defaultRate, nodeId, GatewayVersion.value());
+                made = new Tracing(config, defaultRate, instrumentations, nodeId, GatewayVersion.value());
             } catch (RuntimeException e) {
                 // Requests go on untraced; said once per config, never with the endpoint's path or secrets.
                 if (failed.add(config)) {

@@ -62,9 +62,17 @@ final class Tracing {
 
     private final RetryingExporter exporter;
     final Tracer tracer;
+    /** Which spans are exported (Kong's tracing_instrumentations). */
+    final Instrumentations instrumentations;
 
-    Tracing(OpenTelemetrySchema.Config config, double defaultRate, String nodeId, String version) {
+    Tracing(
+            OpenTelemetrySchema.Config config,
+            double defaultRate,
+            Instrumentations instrumentations,
+            String nodeId,
+            String version) {
         this.config = config;
+        this.instrumentations = instrumentations;
         OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder()
                 .setEndpoint(config.tracesEndpoint().toString())
                 .setConnectTimeout(Duration.ofMillis(Math.max(1, config.connectTimeoutMs())))

@@ -121,6 +121,10 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 parent = parent.with(KongSampler.NOT_SAMPLED, true);
             }
         }
+        if (!tracing.instrumentations.exported()) {
+            // Kong's tracing_instrumentations=off: the context is passed on, not sampled; nothing exported.
+            parent = parent.with(KongSampler.NOT_SAMPLED, true);
+        }
         SpanBuilder builder = tracing.tracer
                 .spanBuilder("kong")
                 .setSpanKind(SpanKind.SERVER)

@@ -30,7 +30,7 @@ class PropagationTest {
     private static final String SPAN = "b7ad6b7169203331";
     private static final String PARENT = "00f067aa0ba902b7";
 
-    private final Tracers tracers = new Tracers(1.0);
+    private Tracers tracers = new Tracers(1.0);
 
     @AfterEach
     void stop() {
@@ -108,6 +108,43 @@ class PropagationTest {
 
     private static String[] h(String... headers) {
         return headers;
+    }
+
+    /** Kong without the balancer instrumentation injects the request span, its parent the client's span. */
+    @Test
+    void withoutBalancerSpansTheBackendGetsTheRequestSpansContext() throws Exception {
+        tracers.stop();
+        tracers = new Tracers(1.0, Instrumentations.parse("request"));
+        Traced b3 = trace("preserve", h("X-B3-TraceId", TRACE, "X-B3-SpanId", SPAN, "X-B3-Sampled", "1"));
+        assertEquals(b3.rootId(), b3.sent().get("x-b3-spanid"));
+        assertEquals(SPAN, b3.sent().get("x-b3-parentspanid"));
+        Traced fresh = trace("b3", h());
+        assertEquals(fresh.rootId(), fresh.sent().get("x-b3-spanid"));
+        assertFalse(fresh.sent().containsKey("x-b3-parentspanid"), "Kong writes no parent when there is none");
+        Traced single = trace("b3-single", h());
+        assertEquals(
+                single.traceId() + "-" + single.rootId() + "-1", single.sent().get("b3"));
+        Traced jaeger = trace("jaeger", h());
+        assertEquals(
+                jaeger.traceId() + ":" + jaeger.rootId() + ":0:01",
+                jaeger.sent().get("uber-trace-id"));
+        Traced w3c = trace("w3c", h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+        assertEquals("00-" + TRACE + "-" + w3c.rootId() + "-01", w3c.sent().get("traceparent"));
+        assertEquals(SPAN, w3c.parentOfRoot());
+    }
+
+    /** Kong's tracing_instrumentations=off: the context still passes on, not sampled; nothing is recorded. */
+    @Test
+    void offPassesTheContextOnAndRecordsNothing() throws Exception {
+        tracers.stop();
+        tracers = new Tracers(1.0, Instrumentations.parse("off"));
+        Traced t = trace("w3c", h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+        assertFalse(t.root().isRecording());
+        assertEquals(TRACE, t.traceId(), "the client's trace goes on");
+        assertEquals("00-" + TRACE + "-" + t.rootId() + "-00", t.sent().get("traceparent"));
+        Traced fresh = trace("w3c", h());
+        assertFalse(fresh.root().isRecording());
+        assertTrue(fresh.sent().get("traceparent").endsWith("-00"));
     }
 
     @Test

@@ -53,7 +53,7 @@ class TracingExportTest {
                 .plugins()
                 .get(0)
                 .config();
-        tracing = new Tracing(config, 1.0, "node-1", "test");
+        tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
         Span root = tracing.tracer.spanBuilder("kong").startSpan();
         com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
                         "/x")
@@ -93,5 +93,78 @@ class TracingExportTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals("00-" + root.getSpanContext().getTraceId() + "-" + balancerId + "-01", traceparent);
+    }
+
+    /** Kong's tracing_instrumentations: the request span always, the kinds the list names. */
+    @Test
+    void theInstrumentationsChooseWhichSpansAreExported() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ExportTraceServiceRequest request =
+                        ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes());
+                request.getResourceSpansList()
+                        .forEach(rs -> rs.getScopeSpansList().forEach(ss -> received.addAll(ss.getSpansList())));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
+                                + " {traces_endpoint: 'http://127.0.0.1:"
+                                + collector.getAddress().getPort()
+                                + "/v1/traces', queue: {max_coalescing_delay: 0.05}}\n")
+                .plugins()
+                .get(0)
+                .config();
+        Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+        expected.put("all", List.of("kong", "kong.access.plugin.jwt", "kong.balancer"));
+        expected.put("request", List.of("kong"));
+        expected.put("balancer", List.of("kong", "kong.balancer"));
+        expected.put("plugin_access, router", List.of("kong", "kong.access.plugin.jwt"));
+        expected.put("balancer,all", List.of("kong", "kong.balancer")); // Kong reads "all" only first
+        expected.put("all,router", List.of("kong", "kong.access.plugin.jwt", "kong.balancer"));
+        for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+            received.clear();
+            tracing = new Tracing(config, 1.0, Instrumentations.parse(e.getKey()), "node-1", "test");
+            Span root = tracing.tracer.spanBuilder("kong").startSpan();
+            com.gitinsight.gateway.testing.FakeHttp.Request traced =
+                    com.gitinsight.gateway.testing.FakeHttp.Request.get("/x")
+                            .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+            OtelRequestTrace trace =
+                    new OtelRequestTrace(tracing, root, List.of("w3c"), null, traced.request, traced.context());
+            try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
+                assertTrue(p != null);
+            }
+            RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", 8080, 1);
+            Map<String, String> sent = new HashMap<>();
+            attempt.propagate(sent::put);
+            attempt.answered(200);
+            root.end();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> received.stream().anyMatch(s -> s.getName().equals("kong")));
+            tracing.shutdown(2_000);
+            List<String> names = received.stream()
+                    .map(io.opentelemetry.proto.trace.v1.Span::getName)
+                    .sorted()
+                    .toList();
+            assertEquals(e.getValue(), names, e.getKey());
+            String own = e.getValue().contains("kong.balancer")
+                    ? received.stream()
+                            .filter(s -> s.getName().equals("kong.balancer"))
+                            .map(s -> java.util.HexFormat.of()
+                                    .formatHex(s.getSpanId().toByteArray()))
+                            .findFirst()
+                            .orElseThrow()
+                    : root.getSpanContext().getSpanId();
+            assertEquals(
+                    "00-" + root.getSpanContext().getTraceId() + "-" + own + "-01",
+                    sent.get("traceparent"),
+                    e.getKey() + ": the backend's parent is a span the trace has");
+        }
+        tracing = null;
     }
 }
