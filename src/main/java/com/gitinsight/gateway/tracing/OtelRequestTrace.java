@@ -100,17 +100,7 @@ final class OtelRequestTrace implements RequestTrace {
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
-                SpanContext c = span.getSpanContext();
-                TraceFormats.Outgoing out = new TraceFormats.Outgoing(
-                        c.getTraceId(),
-                        carried == null ? 0 : carried.traceIdBytes(),
-                        c.getSpanId(),
-                        root.getSpanContext().getSpanId(),
-                        c.isSampled(),
-                        carried == null ? null : carried.b3Flags());
-                for (String format : inject) {
-                    TraceFormats.inject(format, out, headers);
-                }
+                inject(span.getSpanContext(), root.getSpanContext().getSpanId(), headers);
             }
 
             @Override
@@ -128,6 +118,20 @@ final class OtelRequestTrace implements RequestTrace {
         };
     }
 
+    /** The target's headers: span {@code c}'s context with {@code parentId} (null: none), in each inject format. */
+    private void inject(SpanContext c, String parentId, BiConsumer<String, String> headers) {
+        TraceFormats.Outgoing out = new TraceFormats.Outgoing(
+                c.getTraceId(),
+                carried == null ? 0 : carried.traceIdBytes(),
+                c.getSpanId(),
+                parentId,
+                c.isSampled(),
+                carried == null ? null : carried.b3Flags());
+        for (String format : inject) {
+            TraceFormats.inject(format, out, headers);
+        }
+    }
+
     /**
      * A try without its own span (Kong without the balancer instrumentation): the target gets the
      * request span's context, its parent the client's span when it sent one.
@@ -136,17 +140,7 @@ final class OtelRequestTrace implements RequestTrace {
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
-                SpanContext c = root.getSpanContext();
-                TraceFormats.Outgoing out = new TraceFormats.Outgoing(
-                        c.getTraceId(),
-                        carried == null ? 0 : carried.traceIdBytes(),
-                        c.getSpanId(),
-                        carried == null ? null : carried.parentSpan(),
-                        c.isSampled(),
-                        carried == null ? null : carried.b3Flags());
-                for (String format : inject) {
-                    TraceFormats.inject(format, out, headers);
-                }
+                inject(root.getSpanContext(), carried == null ? null : carried.parentSpan(), headers);
             }
 
             @Override

@@ -71,18 +71,7 @@ class TracingExportTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().failedSends() >= 1);
         List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
         List<String> tokens = new CopyOnWriteArrayList<>();
-        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        collector.createContext("/v1/traces", ex -> {
-            try (ex) {
-                ExportTraceServiceRequest request =
-                        ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes());
-                request.getResourceSpansList()
-                        .forEach(rs -> rs.getScopeSpansList().forEach(ss -> received.addAll(ss.getSpansList())));
-                tokens.add(ex.getRequestHeaders().getFirst("X-Access-Token"));
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        collector.start();
+        collector = collector(port, received, tokens);
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
         assertEquals("t", tokens.get(0));
         assertEquals(0, tracing.status().lost());
@@ -99,17 +88,7 @@ class TracingExportTest {
     @Test
     void theInstrumentationsChooseWhichSpansAreExported() throws Exception {
         List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
-        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        collector.createContext("/v1/traces", ex -> {
-            try (ex) {
-                ExportTraceServiceRequest request =
-                        ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes());
-                request.getResourceSpansList()
-                        .forEach(rs -> rs.getScopeSpansList().forEach(ss -> received.addAll(ss.getSpansList())));
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        collector.start();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
         OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
                 .parse(
                         "kong.yml",
@@ -166,5 +145,26 @@ class TracingExportTest {
                     e.getKey() + ": the backend's parent is a span the trace has");
         }
         tracing = null;
+    }
+
+    /** A collector stand-in on {@code port} (0: any) that keeps the spans and each export's access token. */
+    private static HttpServer collector(
+            int port, List<io.opentelemetry.proto.trace.v1.Span> received, List<String> tokens) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ExportTraceServiceRequest request =
+                        ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes());
+                request.getResourceSpansList()
+                        .forEach(rs -> rs.getScopeSpansList().forEach(ss -> received.addAll(ss.getSpansList())));
+                String token = ex.getRequestHeaders().getFirst("X-Access-Token");
+                if (token != null) {
+                    tokens.add(token);
+                }
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        return server;
     }
 }
