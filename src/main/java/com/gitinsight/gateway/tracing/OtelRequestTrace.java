@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * A traced request: the root span ({@code kong}, as Kong names it) and its children: a
- * {@code kong.balancer} span per try at a target (whose context the target gets, in each injected
- * format, with the request's span as its parent), and the phases plugins report
+ * A traced request: the root span ({@code kong}, as Kong names it) and its children, as
+ * {@code gateway.tracing.instrumentations} lets them be: a {@code kong.balancer} span per try at a
+ * target (whose context the target gets, in each injected format, with the request's span as its
+ * parent; without them the target gets the request span's context), and the phases plugins report
  * ({@code kong.access.plugin.<name>}).
  */
 final class OtelRequestTrace implements RequestTrace {
@@ -140,7 +141,9 @@ final class OtelRequestTrace implements RequestTrace {
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
-                inject(root.getSpanContext(), carried == null ? null : carried.parentSpan(), headers);
+                // The request span's parent as TracingFilter chose it: a client's span in a valid trace.
+                String parent = carried != null && carried.hasTraceId() ? carried.parentSpan() : null;
+                inject(root.getSpanContext(), parent, headers);
             }
 
             @Override

@@ -63,8 +63,8 @@ final class TraceFormats {
 
     /**
      * What a backend is told: the trace ({@code traceIdBytes} the size the client sent it in, 0 when
-     * the gateway began it), the try's span, its parent (the request's span), the sampling verdict
-     * and b3's debug flag.
+     * the gateway began it), the try's span and its parent (the request's span; without balancer
+     * spans the request's span and the client's, or null), the sampling verdict and b3's debug flag.
      */
     record Outgoing(
             String traceId, int traceIdBytes, String spanId, String parentId, boolean sampled, String b3Flags) {}

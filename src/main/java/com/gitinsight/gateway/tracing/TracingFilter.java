@@ -29,8 +29,9 @@ import java.util.List;
  * (server) covers every plugin and the upstream call, so this filter sits above all plugins (Kong
  * starts its root span before any plugin runs; its priority, 14, orders it among the log-phase
  * plugins); the client's trace context, read in the configured formats, is its parent; the
- * backend gets the context of the try's {@code kong.balancer} span in the inject formats (the
- * client's copies of those headers, and the {@code clear} ones, never pass). The trace id goes to
+ * backend gets the context of the try's {@code kong.balancer} span (the request's span without
+ * balancer spans) in the inject formats (the client's copies of those headers, and the
+ * {@code clear} ones, never pass). The trace id goes to
  * the access log, Kong's log record ({@code trace_id}) and, when configured, a response header.
  */
 public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {

@@ -29,6 +29,11 @@ class InstrumentationsTest {
                 "gateway.tracing.instrumentations: invalid tracing type: spans; invalid tracing type: ALL;"
                         + " invalid tracing types: off, other types are mutually exclusive",
                 e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Instrumentations.parse(" , "));
+        assertEquals(
+                "gateway.tracing.instrumentations: invalid tracing type: ",
+                assertThrows(IllegalArgumentException.class, () -> Instrumentations.parse("balancer,,router"))
+                        .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Instrumentations.parse("off,"));
+        assertThrows(IllegalArgumentException.class, () -> Instrumentations.parse(" "));
     }
 }

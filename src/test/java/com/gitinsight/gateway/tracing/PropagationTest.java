@@ -131,6 +131,16 @@ class PropagationTest {
         Traced w3c = trace("w3c", h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
         assertEquals("00-" + TRACE + "-" + w3c.rootId() + "-01", w3c.sent().get("traceparent"));
         assertEquals(SPAN, w3c.parentOfRoot());
+        Traced jaegerParent = trace("jaeger", h("uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+        assertEquals(
+                TRACE + ":" + jaegerParent.rootId() + ":" + SPAN + ":01",
+                jaegerParent.sent().get("uber-trace-id"));
+        // A span in an all-zero trace is no parent: the request span starts a new trace, and the
+        // backend is told no parent from elsewhere.
+        Traced zero = trace("b3", h("X-B3-TraceId", "0000000000000000", "X-B3-SpanId", SPAN, "X-B3-Sampled", "1"));
+        assertNull(zero.parentOfRoot());
+        assertFalse(zero.sent().containsKey("x-b3-parentspanid"), zero.sent().toString());
+        assertEquals(zero.rootId(), zero.sent().get("x-b3-spanid"));
     }
 
     /** Kong's tracing_instrumentations=off: the context still passes on, not sampled; nothing is recorded. */
