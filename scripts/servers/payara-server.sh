@@ -39,7 +39,10 @@ if [[ -n ${GATEWAY_SERVER_PROPERTIES:-} ]]; then
     "${remote[@]}" set-config-property --source=domain --propertyName="${pair%%=*}" --propertyValue="${pair#*=}" >&2
   done
 fi
-"$asadmin" restart-domain --domaindir "$domains" "$domain" >&2
+# Stopped, then started: restart-domain can start the new server while the old one still holds
+# a port (CI saw "Address already in use" and an asadmin that never returned).
+"$asadmin" stop-domain --domaindir "$domains" "$domain" >&2
+"$asadmin" start-domain --domaindir "$domains" "$domain" >&2
 "${remote[@]}" deploy --contextroot / --name gateway "$war" >&2
 echo "GitInsight Gateway deployed on Payara Server: http://127.0.0.1:$GATEWAY_PORT (admin console http://127.0.0.1:$admin_port)" >&2
 tail -n 0 -F "$domains/$domain/logs/server.log" &
