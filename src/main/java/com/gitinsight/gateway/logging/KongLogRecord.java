@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.HeaderNames;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -122,6 +123,9 @@ public final class KongLogRecord implements LogEntry {
     private final String requestId;
     private final String uri;
     private final String query;
+    /** Whether {@link #upstreamUri} ends with {@code ?} and {@link #query} (the backend got the query logged). */
+    private final boolean querySent;
+
     private final String scheme;
     private final String serverName;
     private final int serverPort;
@@ -162,9 +166,14 @@ public final class KongLogRecord implements LogEntry {
         this.requestId = context.kongRequestId();
         this.uri = request.getRequestURI();
         // The query as the backend got it: what a plugin removed (key-auth's hidden key) is not logged.
-        this.query = context.upstreamQuery() == null
-                ? request.getQueryString()
-                : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
+        // When one was sent it is that (the container makes a new string at each asking).
+        String sent = context.upstreamUriQuery();
+        if (context.upstreamQuery() != null) {
+            this.query = context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
+        } else {
+            this.query = context.upstreamUri() != null ? sent : request.getQueryString();
+        }
+        this.querySent = context.upstreamUri() != null && java.util.Objects.equals(query, sent);
         this.scheme = request.getScheme();
         this.serverName = request.getServerName();
         // Kong's url names the port the request came in on (nginx's server_port), not the Host header's.
@@ -243,7 +252,7 @@ public final class KongLogRecord implements LogEntry {
         List<String> seen = new ArrayList<>(8);
         for (Enumeration<String> names = request.getHeaderNames();
                 names.hasMoreElements() && out.size() < 2 * MAX_HEADERS; ) {
-            String name = names.nextElement();
+            String name = HeaderNames.shared(names.nextElement());
             if (containsIgnoreCase(seen, name)) {
                 continue; // a container may list a repeated header once per value
             }
@@ -271,15 +280,6 @@ public final class KongLogRecord implements LogEntry {
             }
         }
         return out;
-    }
-
-    private static boolean contains(String[] names, String name) {
-        for (String n : names) {
-            if (n.equals(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean containsIgnoreCase(List<String> names, String name) {
@@ -393,42 +393,49 @@ public final class KongLogRecord implements LogEntry {
 
     /**
      * The headers plugins set (a value) or removed (null) for the backend, read once from the
-     * context's case-blind map into arrays, each name lower-cased: the request's headers and the
-     * identity are written from them (the map's lookups compare case-blind, name by name).
+     * context's case-blind map into arrays; only a set one is named for the JSON (most entries
+     * are removals: the identity and trace headers a client may not send on).
      */
-    private record Overrides(String[] keys, LogWriter.HeaderName[] names, String[] lower, String[] values) {
+    private record Overrides(String[] keys, String[] values, LogWriter.HeaderName[] names) {
 
         static Overrides of(Map<String, String> set, LogWriter writer) {
             int n = set.size();
             String[] keys = new String[n];
-            LogWriter.HeaderName[] names = new LogWriter.HeaderName[n];
-            String[] lower = new String[n];
             String[] values = new String[n];
+            LogWriter.HeaderName[] names = new LogWriter.HeaderName[n];
             int i = 0;
             for (Map.Entry<String, String> e : set.entrySet()) {
                 keys[i] = e.getKey();
-                names[i] = writer.name(e.getKey());
-                lower[i] = names[i].lower();
                 values[i] = e.getValue();
+                names[i] = values[i] == null ? null : writer.name(keys[i]);
                 i++;
             }
-            return new Overrides(keys, names, lower, values);
+            return new Overrides(keys, values, names);
         }
 
-        /** The value set for {@code name}, or null (none, or removed); compared as the context's map compares. */
+        /** Whether a plugin set or removed {@code name}; compared as the context's map compares. */
+        boolean has(String name) {
+            return index(name) >= 0;
+        }
+
+        /** The value set for {@code name}, or null (none, or removed). */
         String get(String name) {
+            int i = index(name);
+            return i < 0 ? null : values[i];
+        }
+
+        private int index(String name) {
             for (int i = 0; i < keys.length; i++) {
                 if (String.CASE_INSENSITIVE_ORDER.compare(keys[i], name) == 0) {
-                    return values[i];
+                    return i;
                 }
             }
-            return null;
+            return -1;
         }
     }
 
     /** The headers as the backend got them; returns an estimate of their size on the wire. */
     private long writeRequestHeaders(JsonGenerator g, LogWriter writer, Overrides overrides) throws IOException {
-        String[] overridden = overrides.lower();
         List<String> written = new ArrayList<>(16);
         long bytes = 0;
         g.writeStartObject();
@@ -437,7 +444,7 @@ public final class KongLogRecord implements LogEntry {
             String name = h[i];
             LogWriter.HeaderName known = writer.name(name);
             String lower = known.lower();
-            if (known.identity() || contains(overridden, lower) || written.contains(lower)) {
+            if (known.identity() || overrides.has(name) || written.contains(lower)) {
                 continue; // never sent, set by a plugin (below), or written with its first value
             }
             written.add(lower);
@@ -465,12 +472,12 @@ public final class KongLogRecord implements LogEntry {
                 g.writeEndArray();
             }
         }
-        for (int i = 0; i < overridden.length; i++) {
+        for (int i = 0; i < overrides.keys().length; i++) {
             String value = overrides.values()[i];
             if (value == null || written.size() >= MAX_HEADERS) {
                 continue;
             }
-            String lower = overridden[i];
+            String lower = overrides.names()[i].lower();
             if (!written.contains(lower)) {
                 written.add(lower);
                 g.writeFieldName(overrides.names()[i].json());
@@ -483,13 +490,9 @@ public final class KongLogRecord implements LogEntry {
 
     /** The upstream URI with its query's credentials replaced; {@code redactedQuery} is the logged query's. */
     private String redactedUpstreamUri(String redactedQuery) {
-        int mark = upstreamUri.indexOf('?');
-        if (mark >= 0
-                && query != null
-                && upstreamUri.length() - mark - 1 == query.length()
-                && upstreamUri.startsWith(query, mark + 1)) {
+        if (querySent && query != null) {
             // The usual case: the backend got the query that is logged, redacted once already.
-            return upstreamUri.substring(0, mark + 1) + redactedQuery;
+            return upstreamUri.substring(0, upstreamUri.length() - query.length()) + redactedQuery;
         }
         return redactUriArguments(upstreamUri, credentialArguments);
     }

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.HeaderNames;
 import com.gitinsight.gateway.http.KongHeaders;
 import com.gitinsight.gateway.http.LimitedInputStream;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -169,7 +170,7 @@ final class Forwarder {
             for (Header h : response.getHeaders()) {
                 if (!HopByHop.isHopByHop(h.getName(), connectionValue)
                         && !(ownId && KongHeaders.REQUEST_ID.equalsIgnoreCase(h.getName()))) {
-                    out.header(h.getName(), h.getValue());
+                    out.header(HeaderNames.shared(h.getName()), h.getValue());
                 }
             }
             if (response.getEntity() == null || "HEAD".equals(exchange.request().getMethod())) {

@@ -100,8 +100,8 @@ final class UpstreamCall {
         String query = context.upstreamQuery() != null
                 ? (context.upstreamQuery().isEmpty() ? null : context.upstreamQuery())
                 : request.getQueryString();
-        this.pathAndQuery = query == null ? path : path + "?" + query;
-        context.upstreamUri(pathAndQuery);
+        context.upstreamUri(path, query);
+        this.pathAndQuery = context.upstreamUri();
     }
 
     ServiceSpec service() {

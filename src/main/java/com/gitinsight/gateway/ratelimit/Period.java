@@ -18,10 +18,15 @@ public enum Period {
 
     private final String field;
     private final String header;
+    // Made once: a name built per response is a new string each log record hashes again.
+    private final String limitHeader;
+    private final String remainingHeader;
 
     Period(String field, String header) {
         this.field = field;
         this.header = header;
+        this.limitHeader = "X-RateLimit-Limit-" + header;
+        this.remainingHeader = "X-RateLimit-Remaining-" + header;
     }
 
     public String field() {
@@ -31,6 +36,16 @@ public enum Period {
     /** {@code X-RateLimit-Limit-<header>}. */
     public String header() {
         return header;
+    }
+
+    /** {@code X-RateLimit-Limit-<header>}. */
+    public String limitHeader() {
+        return limitHeader;
+    }
+
+    /** {@code X-RateLimit-Remaining-<header>}. */
+    public String remainingHeader() {
+        return remainingHeader;
     }
 
     /** Start of the window holding {@code nowMillis}, in epoch milliseconds. */

@@ -109,12 +109,8 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
         for (int i = 0; i < limits.size(); i++) {
             RateLimitingSchema.Limit l = limits.get(i);
             long remaining = Math.max(0, l.limit() - counts[i]);
-            headers.manage(
-                    "X-RateLimit-Limit-" + l.period().header(), Long.toString(l.limit()), ManagedHeaders.Mode.OVERRIDE);
-            headers.manage(
-                    "X-RateLimit-Remaining-" + l.period().header(),
-                    Long.toString(remaining),
-                    ManagedHeaders.Mode.OVERRIDE);
+            headers.manage(l.period().limitHeader(), Long.toString(l.limit()), ManagedHeaders.Mode.OVERRIDE);
+            headers.manage(l.period().remainingHeader(), Long.toString(remaining), ManagedHeaders.Mode.OVERRIDE);
             // Limits come shortest window first: "<=" lets the longer of two equal ones win.
             if (remaining <= Math.max(0, limits.get(reported).limit() - counts[reported])) {
                 reported = i;

@@ -55,6 +55,7 @@ public final class RequestContext {
     private long upstreamBodyLength = -1;
     private RequestTrace trace = RequestTrace.NONE;
     private String upstreamUri;
+    private String upstreamUriQuery;
     private int upstreamStatus;
     /** Tries at targets, kept only when a log plugin asked ({@link #keepTries()}). */
     private List<TargetTry> tries;
@@ -433,8 +434,15 @@ public final class RequestContext {
         return upstreamUri;
     }
 
-    public void upstreamUri(String uri) {
-        this.upstreamUri = uri;
+    /** The query part of {@link #upstreamUri()} (null: none, or nothing sent). */
+    public String upstreamUriQuery() {
+        return upstreamUriQuery;
+    }
+
+    /** Records what is sent upstream: {@code path}, then {@code ?query} unless {@code query} is null. */
+    public void upstreamUri(String path, String query) {
+        this.upstreamUri = query == null ? path : path + "?" + query;
+        this.upstreamUriQuery = query;
     }
 
     /** The status the backend answered with (0: none answered). */

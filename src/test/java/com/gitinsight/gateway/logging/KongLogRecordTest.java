@@ -176,7 +176,7 @@ class KongLogRecordTest {
         long start = System.nanoTime();
         context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502);
         context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 200);
-        context.upstreamUri("/api/repos?x=1");
+        context.upstreamUri("/api/repos", "x=1");
         context.upstreamStatus(200);
         context.answeredBy("10.0.0.2:8081", 1_000_000);
         FakeHttp.Response response = new FakeHttp.Response();
@@ -262,7 +262,7 @@ class KongLogRecordTest {
                 context.upstreamQuery(upstreamQuery); // a transformer changed it, or not
             }
             String sent = upstreamQuery == null ? "jwt=tok-secret&page=2" : upstreamQuery;
-            context.upstreamUri("/api/repos?" + sent);
+            context.upstreamUri("/api/repos", sent);
             JsonNode r = record(request, new FakeHttp.Response(), 200);
             assertFalse(r.toString().contains("tok-secret"), r.toString());
             assertEquals(
