@@ -239,7 +239,8 @@ final class RouteParser {
                     r.priority,
                     out.size(),
                     r.streaming,
-                    r.pathHandling);
+                    r.pathHandling,
+                    r.id);
             out.add(r.spec);
         }
         return out;

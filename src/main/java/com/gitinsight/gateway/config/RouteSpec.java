@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  * A Kong route: which requests go to which service. Regex paths are compiled here, once, at load.
  * {@code order} is the route's position in the file, the router's last tie-breaker (where Kong
  * compares route ids). {@code pathHandling} is how the service path and the request path join.
+ * {@code id} is the file's (null: none given).
  */
 public record RouteSpec(
         String name,
@@ -22,7 +23,8 @@ public record RouteSpec(
         int regexPriority,
         int order,
         Streaming streaming,
-        PathHandling pathHandling) {
+        PathHandling pathHandling,
+        String id) {
 
     /**
      * Kong's {@code path_handling}: {@code V0} (the default) puts one slash between the service
@@ -48,6 +50,18 @@ public record RouteSpec(
         methods = Set.copyOf(methods);
         hosts = List.copyOf(hosts);
         headers = Map.copyOf(headers);
+    }
+
+    /**
+     * The id Kong gives the route: the file's, else derived from its name as Kong derives it. Kong
+     * gives a route with neither a random id at each load; here it is derived from its service and
+     * position (a name cannot hold {@code #}), the same on every node.
+     */
+    public String kongId() {
+        if (id != null) {
+            return id;
+        }
+        return KongIds.of("routes", name != null ? name : service + "#" + order);
     }
 
     /** Name for logs and metrics: the route's name, or its position when it has none. */

@@ -121,7 +121,7 @@ final class ServiceParser {
         if (!s.bool("enabled", true)) {
             disabledServices.add(name);
         }
-        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read));
+        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read, id));
         for (Section r : s.sections("routes")) {
             routes.route(r, name);
         }

@@ -2,7 +2,8 @@ package com.gitinsight.gateway.config;
 
 /**
  * A Kong service: where requests go. {@code host} names either an upstream (then its targets are
- * used) or a DNS host/IP. Timeouts are in milliseconds, as in Kong.
+ * used) or a DNS host/IP. Timeouts are in milliseconds, as in Kong. {@code id} is the file's (null:
+ * none given).
  */
 public record ServiceSpec(
         String name,
@@ -13,4 +14,11 @@ public record ServiceSpec(
         int retries,
         int connectTimeoutMs,
         int writeTimeoutMs,
-        int readTimeoutMs) {}
+        int readTimeoutMs,
+        String id) {
+
+    /** The id Kong gives the service: the file's, else derived from its name as Kong derives it. */
+    public String kongId() {
+        return id != null ? id : KongIds.of("services", name);
+    }
+}

@@ -32,7 +32,7 @@ import java.util.Map;
  * cut at 2,048 characters, the query (in {@code uri},
  * {@code url} and {@code querystring}) as the backend got it (Kong logs the client's
  * {@code request_uri}, a hidden key included), a bare query argument
- * {@code true}, absent fields left out. The route, service and consumer are what this gateway
+ * {@code true}, absent fields left out. The route, service and consumer (with the ids Kong gives them) are what this gateway
  * knows of them (no credentials); sizes count the body and an estimate of the head.
  *
  * <p>A record is captured on the request thread ({@link #capture}: references and a few numbers,
@@ -336,7 +336,8 @@ public final class KongLogRecord implements LogEntry {
         writeIdentity(g, overrides);
         if (match != null) {
             // A configuration's routes and services, written once each (they are a third of a record).
-            field(g, F_ROUTE).writeRawValue(writer.part(match.route(), gen -> writeRoute(gen, match.route())));
+            field(g, F_ROUTE)
+                    .writeRawValue(writer.part(match.route(), gen -> writeRoute(gen, match.route(), match.service())));
             field(g, F_SERVICE).writeRawValue(writer.part(match.service(), gen -> writeService(gen, match.service())));
         }
         field(g, F_CLIENT_IP).writeString(clientIp);
@@ -699,8 +700,9 @@ public final class KongLogRecord implements LogEntry {
         g.writeEndObject();
     }
 
-    private static void writeRoute(JsonGenerator g, RouteSpec route) throws IOException {
+    private static void writeRoute(JsonGenerator g, RouteSpec route, ServiceSpec service) throws IOException {
         g.writeStartObject();
+        field(g, F_ID).writeString(route.kongId());
         if (route.name() != null) {
             field(g, F_NAME).writeString(route.name());
         }
@@ -726,7 +728,9 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_STRIP_PATH).writeBoolean(route.stripPath());
         field(g, F_PRESERVE_HOST).writeBoolean(route.preserveHost());
         field(g, F_REGEX_PRIORITY).writeNumber(route.regexPriority());
+        // Kong's route names its service by id (a foreign key); the name is kept beside it.
         field(g, F_SERVICE).writeStartObject();
+        field(g, F_ID).writeString(service.kongId());
         field(g, F_NAME).writeString(route.service());
         g.writeEndObject();
         g.writeEndObject();
@@ -734,6 +738,7 @@ public final class KongLogRecord implements LogEntry {
 
     private static void writeService(JsonGenerator g, ServiceSpec service) throws IOException {
         g.writeStartObject();
+        field(g, F_ID).writeString(service.kongId());
         field(g, F_NAME).writeString(service.name());
         field(g, F_PROTOCOL).writeString(service.protocol());
         field(g, F_HOST).writeString(service.host());

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.config.ConsumerSpec;
 import com.gitinsight.gateway.config.GatewayConfig;
+import com.gitinsight.gateway.config.KongIds;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyFactory;
@@ -25,11 +26,20 @@ final class Credentials {
 
     /** A consumer as the upstream sees it (Kong's X-Consumer-* headers). */
     record Consumer(String id, String username, String customId) {
+        /**
+         * The consumer's id: the file's, else the one Kong derives from its username; a consumer
+         * with only a custom_id (Kong: a random id at each load) gets one derived from it.
+         */
         static Consumer of(ConsumerSpec c) {
-            String id = c.id() != null
-                    ? c.id()
-                    : UUID.nameUUIDFromBytes(("consumer:" + c.reference()).getBytes(StandardCharsets.UTF_8))
-                            .toString();
+            String id;
+            if (c.id() != null) {
+                id = c.id();
+            } else if (c.username() != null) {
+                id = KongIds.of("consumers", c.username());
+            } else {
+                id = UUID.nameUUIDFromBytes(("consumer:" + c.reference()).getBytes(StandardCharsets.UTF_8))
+                        .toString();
+            }
             return new Consumer(id, c.username(), c.customId());
         }
     }

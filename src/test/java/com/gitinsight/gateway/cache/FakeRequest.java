@@ -32,7 +32,8 @@ final class FakeRequest {
                     0,
                     0,
                     RouteSpec.Streaming.DEFAULT,
-                    RouteSpec.PathHandling.V0),
+                    RouteSpec.PathHandling.V0,
+                    null),
             null,
             "/");
 

@@ -36,6 +36,59 @@ class KongLogRecordTest {
     }
 
     @Test
+    void theRouteAndServiceCarryTheIdsKongGivesThem() throws Exception {
+        // No ids in the file: Kong's, derived from the names (uuid5 of its namespace for the schema).
+        JsonNode r = record(
+                FakeHttp.Request.get("/repos/x").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list")),
+                new FakeHttp.Response(),
+                200);
+        assertEquals("e6c3e70d-8f24-51cf-9366-2b1d3b177c94", r.at("/route/id").asText());
+        assertEquals("14b92fa6-112d-5ed0-a006-4b388e1c8685", r.at("/service/id").asText());
+        assertEquals(
+                "14b92fa6-112d-5ed0-a006-4b388e1c8685",
+                r.at("/route/service/id").asText());
+
+        GatewaySnapshot withIds = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: repos
+                    id: 6a8d4b3e-0000-4000-8000-000000000001
+                    url: http://backend.internal:8081/api
+                    routes:
+                      - name: list
+                        id: 6a8d4b3e-0000-4000-8000-000000000002
+                        paths: [/repos]
+                      - paths: [/other]
+                """);
+        JsonNode given = record(
+                FakeHttp.Request.get("/repos/x").on(withIds, TestSnapshots.match(withIds, "list")),
+                new FakeHttp.Response(),
+                200);
+        assertEquals(
+                "6a8d4b3e-0000-4000-8000-000000000002", given.at("/route/id").asText());
+        assertEquals(
+                "6a8d4b3e-0000-4000-8000-000000000001", given.at("/service/id").asText());
+        assertEquals(
+                "6a8d4b3e-0000-4000-8000-000000000001",
+                given.at("/route/service/id").asText());
+        // A route with neither: an id from its service and position, the same at every load.
+        com.gitinsight.gateway.config.RouteSpec unnamed =
+                withIds.config().routes().get(1);
+        assertEquals(com.gitinsight.gateway.config.KongIds.of("routes", "repos#1"), unnamed.kongId());
+        assertEquals(
+                unnamed.kongId(), TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: repos
+                    url: http://backend.internal:8081/api
+                    routes:
+                      - name: list
+                        paths: [/repos]
+                      - paths: [/other]
+                """).config().routes().get(1).kongId());
+    }
+
+    @Test
     void customFieldsEditAWholeRecordItsRouteAndServiceIncluded() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "Host", "gw.example")
                 .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));

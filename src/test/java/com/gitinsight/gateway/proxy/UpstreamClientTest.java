@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamClientTest {
 
-    private static final ServiceSpec SERVICE = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000);
+    private static final ServiceSpec SERVICE =
+            new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null);
 
     private final UpstreamClient client = new UpstreamClient(8, 8);
     private final List<String> requestLines = new CopyOnWriteArrayList<>();

@@ -147,6 +147,8 @@ class BasicAuthFilterTest {
         assertEquals("bob", up.get("X-Consumer-Username"));
         assertEquals("bob", up.get("X-Credential-Identifier"));
         assertEquals(request.context().consumer(), up.get("X-Consumer-ID"));
+        // bob has no id in the file: the one Kong derives from his username, as Kong would send it.
+        assertEquals(com.gitinsight.gateway.config.KongIds.of("consumers", "bob"), up.get("X-Consumer-ID"));
         assertNull(up.get("X-Anonymous-Consumer"));
     }
 
