@@ -9,8 +9,11 @@ import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.time.Duration;
 import java.util.Map;
@@ -60,7 +63,28 @@ final class Tracing {
         }
     }
 
+    /** Under {@code off}: sees no span (none is sampled, and it asks for none). */
+    private static final SpanProcessor KEEPS_NOTHING = new SpanProcessor() {
+        @Override
+        public void onStart(io.opentelemetry.context.Context parent, ReadWriteSpan span) {}
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {}
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
+        }
+    };
+
+    /** Null under {@code off} (nothing is exported), as is {@link #meters}. */
     private final RetryingExporter exporter;
+
     final Tracer tracer;
     /** Which spans are exported (Kong's tracing_instrumentations). */
     final Instrumentations instrumentations;
@@ -73,6 +97,38 @@ final class Tracing {
             String version) {
         this.config = config;
         this.instrumentations = instrumentations;
+        AttributesBuilder resource = Attributes.builder()
+                .put("service.name", "kong")
+                .put("service.instance.id", nodeId)
+                .put("service.version", version);
+        config.resourceAttributes().forEach(resource::put);
+        double rate = config.samplingRate() != null ? config.samplingRate() : defaultRate;
+        var builder = SdkTracerProvider.builder()
+                .setResource(Resource.create(resource.build()))
+                .setSampler(new KongSampler(rate))
+                .setIdGenerator(ids)
+                // A client chooses the URL and headers that become attributes; a queued span stays small.
+                .setSpanLimits(
+                        SpanLimits.builder().setMaxAttributeValueLength(2048).build());
+        if (instrumentations.exported()) {
+            exporter = exporter(config);
+            meters = SdkMeterProvider.builder().registerMetricReader(dropped).build();
+            builder.addSpanProcessor(batches(config, exporter, meters));
+        } else {
+            // Kong's tracing_instrumentations=off: nothing is ever sampled, so no exporter and no thread.
+            // Still a processor: with none the SDK's tracer is a no-op that makes no request span (Kong
+            // passes on a span of its own, not the client's).
+            exporter = null;
+            meters = null;
+            builder.addSpanProcessor(KEEPS_NOTHING);
+        }
+        provider = builder.build();
+        tracer = provider.tracerBuilder("kong-internal")
+                .setInstrumentationVersion("0.1.0")
+                .build();
+    }
+
+    private static RetryingExporter exporter(OpenTelemetrySchema.Config config) {
         OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder()
                 .setEndpoint(config.tracesEndpoint().toString())
                 .setConnectTimeout(Duration.ofMillis(Math.max(1, config.connectTimeoutMs())))
@@ -84,10 +140,17 @@ final class Tracing {
         for (Map.Entry<String, String> h : config.headers().entrySet()) {
             otlp.addHeader(h.getKey(), h.getValue());
         }
-        long attemptTimeout = config.connectTimeoutMs() + config.sendTimeoutMs() + config.readTimeoutMs() + 1000;
-        exporter = new RetryingExporter(otlp.build(), config.queue(), attemptTimeout);
-        meters = SdkMeterProvider.builder().registerMetricReader(dropped).build();
-        BatchSpanProcessor batches = BatchSpanProcessor.builder(exporter)
+        return new RetryingExporter(otlp.build(), config.queue(), attemptTimeout(config));
+    }
+
+    private static long attemptTimeout(OpenTelemetrySchema.Config config) {
+        return config.connectTimeoutMs() + config.sendTimeoutMs() + config.readTimeoutMs() + 1000;
+    }
+
+    private static BatchSpanProcessor batches(
+            OpenTelemetrySchema.Config config, RetryingExporter exporter, SdkMeterProvider meters) {
+        long attemptTimeout = attemptTimeout(config);
+        return BatchSpanProcessor.builder(exporter)
                 .setMaxExportBatchSize(config.queue().sendSize())
                 .setMaxQueueSize(
                         Math.max(config.queue().maxEntries(), config.queue().sendSize()))
@@ -95,24 +158,6 @@ final class Tracing {
                 .setExporterTimeout(
                         Math.max(0, config.queue().maxRetryTimeMs()) + 2 * attemptTimeout, TimeUnit.MILLISECONDS)
                 .setMeterProvider(meters)
-                .build();
-        AttributesBuilder resource = Attributes.builder()
-                .put("service.name", "kong")
-                .put("service.instance.id", nodeId)
-                .put("service.version", version);
-        config.resourceAttributes().forEach(resource::put);
-        double rate = config.samplingRate() != null ? config.samplingRate() : defaultRate;
-        provider = SdkTracerProvider.builder()
-                .setResource(Resource.create(resource.build()))
-                .setSampler(new KongSampler(rate))
-                .setIdGenerator(ids)
-                // A client chooses the URL and headers that become attributes; a queued span stays small.
-                .setSpanLimits(
-                        SpanLimits.builder().setMaxAttributeValueLength(2048).build())
-                .addSpanProcessor(batches)
-                .build();
-        tracer = provider.tracerBuilder("kong-internal")
-                .setInstrumentationVersion("0.1.0")
                 .build();
     }
 
@@ -140,6 +185,9 @@ final class Tracing {
     }
 
     Tracers.Status status() {
+        if (exporter == null) {
+            return new Tracers.Status(config.destination(), 0, 0, 0, 0, null);
+        }
         return new Tracers.Status(
                 config.destination(),
                 exporter.exported(),
@@ -153,6 +201,8 @@ final class Tracing {
     void shutdown(long millis) {
         provider.forceFlush().join(millis, TimeUnit.MILLISECONDS);
         provider.shutdown().join(millis, TimeUnit.MILLISECONDS);
-        meters.shutdown();
+        if (meters != null) {
+            meters.shutdown();
+        }
     }
 }

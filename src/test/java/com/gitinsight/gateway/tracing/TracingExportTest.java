@@ -147,6 +147,35 @@ class TracingExportTest {
         tracing = null;
     }
 
+    @Test
+    void underOffNoExporterOrBatchThreadIsMade() throws Exception {
+        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
+                                + " {traces_endpoint: 'http://127.0.0.1:9/v1/traces'}\n")
+                .plugins()
+                .get(0)
+                .config();
+        long before = batchThreads();
+        tracing = new Tracing(config, 1.0, Instrumentations.parse("off"), "node-1", "test");
+        Span span = tracing.tracer.spanBuilder("kong").startSpan();
+        span.end();
+        assertEquals(before, batchThreads(), "off: no batch processor thread");
+        assertEquals(new Tracers.Status(config.destination(), 0, 0, 0, 0, null), tracing.status());
+        tracing.shutdown(1_000);
+        tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
+        assertEquals(before + 1, batchThreads(), "all: the batch processor's thread");
+        tracing.shutdown(1_000);
+        tracing = null;
+    }
+
+    private static long batchThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("BatchSpanProcessor"))
+                .count();
+    }
+
     /** A collector stand-in on {@code port} (0: any) that keeps the spans and each export's access token. */
     private static HttpServer collector(
             int port, List<io.opentelemetry.proto.trace.v1.Span> received, List<String> tokens) throws Exception {
