@@ -91,6 +91,18 @@ final class ConsumerParser {
             problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
             return;
         }
+        // One id, one consumer: backends, ACL groups, rate limits and the cache know consumers by it.
+        for (PendingConsumer c : consumers) {
+            if (c.kongId().equals(consumer.kongId())) {
+                problems.add(
+                        s.location(),
+                        s.path(),
+                        "consumer '" + consumer.reference() + "' would have the id of consumer '" + c.reference()
+                                + "' (" + consumer.kongId()
+                                + "; a consumer without an id gets the one Kong derives from its username)");
+                return;
+            }
+        }
         consumers.add(consumer);
         for (Section p : s.sections("plugins")) {
             plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference());
@@ -311,7 +323,7 @@ final class ConsumerParser {
      */
     PendingConsumer findByIdOrUsername(String reference) {
         for (PendingConsumer c : consumers) {
-            if (reference.equals(c.username) || reference.equals(c.id)) {
+            if (reference.equals(c.username) || reference.equals(c.kongId())) {
                 return c;
             }
         }
@@ -337,6 +349,10 @@ final class ConsumerParser {
 
         String reference() {
             return username != null ? username : customId;
+        }
+
+        String kongId() {
+            return ConsumerSpec.kongId(id, username, customId);
         }
 
         ConsumerSpec spec() {

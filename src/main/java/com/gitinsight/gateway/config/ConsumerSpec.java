@@ -1,6 +1,8 @@
 package com.gitinsight.gateway.config;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A Kong consumer with its credentials: JWT ({@code jwt_secrets}), key-auth
@@ -31,6 +33,26 @@ public record ConsumerSpec(
     /** Name used to refer to the consumer from plugins: the username, else the custom id. */
     public String reference() {
         return username != null ? username : customId;
+    }
+
+    /** The consumer's id as backends and logs see it ({@code X-Consumer-ID}); see {@link #kongId(String, String, String)}. */
+    public String kongId() {
+        return kongId(id, username, customId);
+    }
+
+    /**
+     * The file's id, else the one Kong's declarative loader gives a consumer (from its username);
+     * a consumer with only a custom_id (Kong: a random id at each load) gets one derived from it.
+     */
+    static String kongId(String id, String username, String customId) {
+        if (id != null) {
+            return id;
+        }
+        if (username != null) {
+            return KongIds.of("consumers", username);
+        }
+        return UUID.nameUUIDFromBytes(("consumer:" + customId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     public record JwtSecret(String key, String secret, String algorithm, String rsaPublicKey) {

@@ -2,7 +2,6 @@ package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.config.ConsumerSpec;
 import com.gitinsight.gateway.config.GatewayConfig;
-import com.gitinsight.gateway.config.KongIds;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyFactory;
@@ -10,7 +9,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.logging.Logger;
 import org.jose4j.keys.EcKeyUtil;
 import org.jose4j.keys.HmacKey;
@@ -26,20 +24,8 @@ final class Credentials {
 
     /** A consumer as the upstream sees it (Kong's X-Consumer-* headers). */
     record Consumer(String id, String username, String customId) {
-        /**
-         * The consumer's id: the file's, else the one Kong derives from its username; a consumer
-         * with only a custom_id (Kong: a random id at each load) gets one derived from it.
-         */
         static Consumer of(ConsumerSpec c) {
-            String id;
-            if (c.id() != null) {
-                id = c.id();
-            } else if (c.username() != null) {
-                id = KongIds.of("consumers", c.username());
-            } else {
-                id = UUID.nameUUIDFromBytes(("consumer:" + c.reference()).getBytes(StandardCharsets.UTF_8))
-                        .toString();
-            }
+            String id = c.kongId();
             return new Consumer(id, c.username(), c.customId());
         }
     }

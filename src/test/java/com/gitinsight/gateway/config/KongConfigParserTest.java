@@ -732,4 +732,38 @@ class KongConfigParserTest {
         assertEquals(List.of(), looked, "no variable was read");
         assertFalse(e.getMessage().contains("the-admin-token"));
     }
+
+    @Test
+    void twoConsumersWithOneIdGivenOrDerivedAreRefused() {
+        // robert kept the id Kong derived for him when he was bob; a new bob without an id would get it too.
+        ConfigException e = invalid(HEADER + """
+                consumers:
+                  - username: robert
+                    id: %s
+                  - username: bob
+                """.formatted(KongIds.of("consumers", "bob")));
+        assertTrue(e.getMessage().contains("consumer 'bob' would have the id of consumer 'robert'"), e.getMessage());
+        ConfigException given = invalid(HEADER + """
+                consumers:
+                  - {username: a, id: same-id}
+                  - {custom_id: b, id: same-id}
+                """);
+        assertTrue(given.getMessage().contains("consumer 'b' would have the id of consumer 'a'"), given.getMessage());
+    }
+
+    @Test
+    void anAnonymousConsumerMayBeNamedByTheIdKongDerivesForIt() throws Exception {
+        GatewayConfig config = parser.parse("test.yml", HEADER + """
+                consumers:
+                  - username: guest
+                plugins:
+                  - name: key-auth
+                    config: {anonymous: %s}
+                """.formatted(KongIds.of("consumers", "guest")));
+        assertEquals(KongIds.of("consumers", "guest"), config.consumers().get(0).kongId());
+        assertEquals(
+                "a4b7e4bb-9f5a-4c7b-8e2a-3c2b1a000009",
+                new ConsumerSpec("a4b7e4bb-9f5a-4c7b-8e2a-3c2b1a000009", "x", null, List.of()).kongId(),
+                "the file's id first");
+    }
 }

@@ -13,6 +13,8 @@ class KongIdsTest {
         // Kong's own /config specs give these entities exactly these ids (declarative_config.lua's).
         assertEquals("0855b320-0dd2-547d-891d-601e9b38647f", KongIds.of("services", "my-service"));
         assertEquals("481a9539-f49c-51b6-b2e2-fe99ee68866c", KongIds.of("routes", "my-route"));
+        assertEquals("4b1b701d-de2b-5588-9aa2-3b97061d9f52", KongIds.of("consumers", "my-user"));
+        // Computed with Python's uuid.uuid5, as Kong's loader computes it.
         assertEquals("b32379d9-3d28-5683-a79c-72139be6e34f", KongIds.of("consumers", "alice"));
     }
 
