@@ -445,13 +445,16 @@ public final class KongLogRecord implements LogEntry {
             String name = h[i];
             LogWriter.HeaderName known = writer.name(name);
             String lower = known.lower();
-            if (known.identity() || overrides.has(name) || written.contains(lower)) {
+            // As the upstream copy compares names (IdentityHeaders.fold): X_Api_Key is X-Api-Key there.
+            String folded = lower.indexOf('_') < 0 ? lower : lower.replace('_', '-');
+            if (known.identity() || overrides.has(folded) || written.contains(lower)) {
                 continue; // never sent, set by a plugin (below), or written with its first value
             }
             written.add(lower);
             g.writeFieldName(known.json());
-            boolean redact = REDACTED_REQUEST.contains(lower)
-                    || (!credentialHeaders.isEmpty() && credentialHeaders.contains(name));
+            boolean redact = REDACTED_REQUEST.contains(folded)
+                    || (!credentialHeaders.isEmpty()
+                            && (credentialHeaders.contains(name) || credentialHeaders.contains(folded)));
             int count = 0;
             for (int j = i; j < h.length; j += 2) {
                 if (h[j].equalsIgnoreCase(name)) {

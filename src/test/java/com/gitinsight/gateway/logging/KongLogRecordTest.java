@@ -341,6 +341,30 @@ class KongLogRecordTest {
     }
 
     @Test
+    void anUnderscoreSpellingOfAHiddenOrCredentialHeaderIsNeverLoggedInTheClear() throws Exception {
+        // The backend copy folds _ to - (X_Api_Key is X-Api-Key there): a hidden key's copy is not sent,
+        // and the log must not show it either.
+        FakeHttp.Request hidden = FakeHttp.Request.get(
+                        "/repos", "X-Api-Key", "client-key", "X_Api_Key", "copy-key", "Proxy_Authorization", "p-secret")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        hidden.context().credentialNames(java.util.List.of(), java.util.List.of("x-api-key"));
+        hidden.context().upstreamHeader("x-api-key", null);
+        JsonNode r = record(hidden, new FakeHttp.Response(), 200);
+        assertFalse(r.toString().contains("client-key"), r.toString());
+        assertFalse(r.toString().contains("copy-key"), r.toString());
+        assertFalse(r.toString().contains("p-secret"), r.toString());
+        assertEquals("REDACTED", r.at("/request/headers/proxy_authorization").asText());
+        // Not hidden: the backend gets both spellings; the log redacts both.
+        FakeHttp.Request kept = FakeHttp.Request.get("/repos", "X-Api-Key", "client-key", "X_API_KEY", "copy-key")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        kept.context().credentialNames(java.util.List.of(), java.util.List.of("x-api-key"));
+        JsonNode k = record(kept, new FakeHttp.Response(), 200);
+        assertFalse(k.toString().contains("copy-key"), k.toString());
+        assertEquals("REDACTED", k.at("/request/headers/x_api_key").asText());
+        assertEquals("REDACTED", k.at("/request/headers/x-api-key").asText());
+    }
+
+    @Test
     void redactionKeepsTheRestOfTheQueryByteForByte() {
         assertEquals("a=%20b&key=REDACTED&c", KongLogRecord.redactArguments("a=%20b&key=k&c", java.util.Set.of("key")));
         assertEquals("a=1", KongLogRecord.redactArguments("a=1", java.util.Set.of()));
