@@ -272,7 +272,7 @@ final class ConsumerParser {
     private ConsumerSpec.JwtSecret jwtSecret(Section j) {
         j.allowEntity(JWT_SECRET, JWT_SECRET_ACCEPTED);
         AcceptedFields.common(j);
-        EntityRefs.id(j);
+        String id = EntityRefs.id(j);
         String key = j.string("key", null);
         String algorithm = j.string("algorithm", "HS256");
         if (!JWT_ALGORITHMS.contains(algorithm)) {
@@ -300,7 +300,7 @@ final class ConsumerParser {
                 return null;
             }
         }
-        return new ConsumerSpec.JwtSecret(key, secret, algorithm, rsa);
+        return new ConsumerSpec.JwtSecret(key, secret, algorithm, rsa, id);
     }
 
     /** The consumer a reference names (its username, custom id or {@code id}), or null. */

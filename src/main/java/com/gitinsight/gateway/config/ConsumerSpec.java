@@ -55,7 +55,13 @@ public record ConsumerSpec(
                 .toString();
     }
 
-    public record JwtSecret(String key, String secret, String algorithm, String rsaPublicKey) {
+    /** A jwt credential; {@code id} the file's, else null. */
+    public record JwtSecret(String key, String secret, String algorithm, String rsaPublicKey, String id) {
+
+        public JwtSecret(String key, String secret, String algorithm, String rsaPublicKey) {
+            this(key, secret, algorithm, rsaPublicKey, null);
+        }
+
         @Override
         public String toString() {
             // Never print a secret in logs or errors.

@@ -153,6 +153,7 @@ public final class KongLogRecord implements LogEntry {
     private final java.util.Set<String> credentialArguments;
     private final java.util.Set<String> credentialHeaders;
     private final RouteMatch match;
+    private final String credentialId;
     private final String clientIp;
     private final Map<String, String> traceIds;
     private final long estimatedBytes;
@@ -206,6 +207,7 @@ public final class KongLogRecord implements LogEntry {
         this.credentialArguments = context.credentialArguments();
         this.credentialHeaders = context.credentialHeaders();
         this.match = context.match();
+        this.credentialId = context.credentialId();
         this.clientIp = context.clientAddress();
         this.traceIds = context.trace().traceIds();
         long bytes = 600 + length(uri) + 2L * length(query) + length(serverName) + length(upstreamUri);
@@ -678,7 +680,7 @@ public final class KongLogRecord implements LogEntry {
     }
 
     /** The consumer and credential an auth plugin identified, from the headers it set for the backend. */
-    private static void writeIdentity(JsonGenerator g, Overrides set) throws IOException {
+    private void writeIdentity(JsonGenerator g, Overrides set) throws IOException {
         String consumerId = set.get("X-Consumer-ID");
         if (consumerId == null) {
             return;
@@ -686,7 +688,8 @@ public final class KongLogRecord implements LogEntry {
         String credential = set.get("X-Credential-Identifier");
         if (credential != null) {
             field(g, F_AUTHENTICATED_ENTITY).writeStartObject();
-            field(g, F_ID).writeString(credential);
+            // Kong's is the credential's id (a jwt's or basic-auth's header names its key or username).
+            field(g, F_ID).writeString(credentialId != null ? credentialId : credential);
             field(g, F_CONSUMER_ID).writeString(consumerId);
             g.writeEndObject();
         }

@@ -56,6 +56,7 @@ public final class RequestContext {
     private RequestTrace trace = RequestTrace.NONE;
     private String upstreamUri;
     private String upstreamUriQuery;
+    private String credentialId;
     private int upstreamStatus;
     /** Tries at targets, kept only when a log plugin asked ({@link #keepTries()}). */
     private List<TargetTry> tries;
@@ -432,6 +433,18 @@ public final class RequestContext {
     /** The path and query sent upstream (Kong's {@code upstream_uri}), or null when nothing was sent. */
     public String upstreamUri() {
         return upstreamUri;
+    }
+
+    /**
+     * The id of the credential that authenticated the request (Kong's
+     * {@code authenticated_credential.id}, logged as {@code authenticated_entity.id}); null: none.
+     */
+    public String credentialId() {
+        return credentialId;
+    }
+
+    public void credentialId(String id) {
+        this.credentialId = id;
     }
 
     /** The query part of {@link #upstreamUri()} (null: none, or nothing sent). */

@@ -37,7 +37,8 @@ final class AuthIndex {
         }
     }
 
-    record BasicCredential(Credentials.Consumer consumer, String username, PasswordHash password) {}
+    /** A basic-auth credential; {@code id} the file's, else null. */
+    record BasicCredential(Credentials.Consumer consumer, String username, PasswordHash password, String id) {}
 
     /** A consumer's groups: in file order, as a set, and as Kong's header value ({@code a, b}). */
     record Groups(List<String> list, Set<String> set, String header) {}
@@ -69,7 +70,7 @@ final class AuthIndex {
                 keys.put(ByteBuffer.wrap(digest), new KeyCredential(consumer, id, key, k.expiresAtMillis()));
             }
             for (ConsumerSpec.BasicAuth b : c.basicAuths()) {
-                basics.put(b.username(), new BasicCredential(consumer, b.username(), b.password()));
+                basics.put(b.username(), new BasicCredential(consumer, b.username(), b.password(), b.id()));
             }
             groupsById.put(
                     consumer.id(),

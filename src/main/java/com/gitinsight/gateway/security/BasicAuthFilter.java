@@ -65,7 +65,7 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
             return;
         }
         if (credential != null) {
-            ConsumerIdentity.identify(context, credential.consumer(), credential.username(), false);
+            ConsumerIdentity.identify(context, credential.consumer(), credential.username(), credential.id(), false);
             chain.doFilter(request, response);
             return;
         }

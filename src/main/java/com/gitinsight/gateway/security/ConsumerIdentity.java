@@ -31,6 +31,13 @@ final class ConsumerIdentity {
      * X-Credential-Identifier), or the {@code anonymous} fallback (no credential).
      */
     static void identify(RequestContext context, Credentials.Consumer c, String credential, boolean anonymous) {
+        identify(context, c, credential, null, anonymous);
+    }
+
+    /** As above; {@code credentialId} the credential's id (Kong's authenticated_entity.id) when it differs. */
+    static void identify(
+            RequestContext context, Credentials.Consumer c, String credential, String credentialId, boolean anonymous) {
+        context.credentialId(anonymous ? null : credentialId != null ? credentialId : credential);
         context.consumer(c.id());
         context.consumerReference(c.username() != null ? c.username() : c.customId());
         context.consumerLabel(c.username() != null ? c.username() : c.id());

@@ -30,7 +30,8 @@ final class Credentials {
         }
     }
 
-    record Credential(Consumer consumer, String key, String algorithm, Key verificationKey) {}
+    /** A jwt credential; {@code id} the file's, else null. */
+    record Credential(Consumer consumer, String key, String algorithm, Key verificationKey, String id) {}
 
     private final Map<String, Credential> byKey;
     private final Map<String, Consumer> consumers;
@@ -52,7 +53,8 @@ final class Credentials {
             }
             for (ConsumerSpec.JwtSecret s : c.jwtSecrets()) {
                 try {
-                    byKey.put(s.key(), new Credential(consumer, s.key(), s.algorithm(), key(s, secretIsBase64)));
+                    byKey.put(
+                            s.key(), new Credential(consumer, s.key(), s.algorithm(), key(s, secretIsBase64), s.id()));
                 } catch (Exception e) {
                     LOG.warning("consumer " + c.reference() + ": JWT credential '" + s.key() + "' is unusable ("
                             + e.getMessage() + "); tokens for it will be refused");

@@ -82,7 +82,11 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         }
         if (result instanceof KongJwtVerifier.Verified v) {
             ConsumerIdentity.identify(
-                    context, v.credential().consumer(), v.credential().key(), false);
+                    context,
+                    v.credential().consumer(),
+                    v.credential().key(),
+                    v.credential().id(),
+                    false);
             context.subject(v.subject(), tokens.get(0));
             chain.doFilter(request, response);
             return;

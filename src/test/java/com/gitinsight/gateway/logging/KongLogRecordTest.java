@@ -273,6 +273,13 @@ class KongLogRecordTest {
         assertEquals("bob", r.at("/consumer/username").asText());
         assertEquals("custom", r.at("/consumer/custom_id").asText());
         assertEquals("cred-2", r.at("/authenticated_entity/id").asText());
+        // A credential with an id of its own (a jwt whose header names its key): Kong logs the id.
+        context.credentialId("7e1c4b1a-0000-4000-8000-00000000a001");
+        JsonNode withId = record(request, new FakeHttp.Response(), 200);
+        assertEquals(
+                "7e1c4b1a-0000-4000-8000-00000000a001",
+                withId.at("/authenticated_entity/id").asText());
+        assertEquals("c-2", withId.at("/authenticated_entity/consumer_id").asText());
 
         // A consumer id a plugin removed: no consumer.
         FakeHttp.Request removed = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));

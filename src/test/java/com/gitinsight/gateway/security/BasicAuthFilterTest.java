@@ -146,6 +146,7 @@ class BasicAuthFilterTest {
         Map<String, String> up = request.context().upstreamHeaders();
         assertEquals("bob", up.get("X-Consumer-Username"));
         assertEquals("bob", up.get("X-Credential-Identifier"));
+        assertEquals("bob", request.context().credentialId(), "no id in the file: what its header names");
         assertEquals(request.context().consumer(), up.get("X-Consumer-ID"));
         // bob has no id in the file: the one Kong derives from his username, as Kong would send it.
         assertEquals(com.gitinsight.gateway.config.KongIds.of("consumers", "bob"), up.get("X-Consumer-ID"));
@@ -208,7 +209,8 @@ class BasicAuthFilterTest {
                 consumers:
                   - username: bob
                     id: 9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001
-                    basicauth_credentials: [{username: bob, password: 17a11c723ed2a13da72e6d20304272bec2db6bfd}]
+                    basicauth_credentials:
+                      - {username: bob, password: 17a11c723ed2a13da72e6d20304272bec2db6bfd, id: 5f0c2d1e-0000-4000-8000-00000000b001}
                 """);
         FakeHttp.Request ok = FakeHttp.Request.get("/r", "Authorization", basic("bob:kong"));
         assertEquals(
@@ -217,6 +219,8 @@ class BasicAuthFilterTest {
         assertEquals(
                 "9d0f5b0e-7b7a-4c1e-9f0a-3c2b1a000001",
                 ok.context().upstreamHeaders().get("X-Consumer-ID"));
+        assertEquals("bob", ok.context().upstreamHeaders().get("X-Credential-Identifier"));
+        assertEquals("5f0c2d1e-0000-4000-8000-00000000b001", ok.context().credentialId(), "the credential's id");
         FakeHttp.Request hashAsPassword =
                 FakeHttp.Request.get("/r", "Authorization", basic("bob:17a11c723ed2a13da72e6d20304272bec2db6bfd"));
         assertEquals(

@@ -47,7 +47,7 @@ class JwtFilterTest {
                   - {name: jwt12, paths: [/jwt12], plugins: [{name: jwt, config: {header_names: [CustomAuthorization]}}]}
             consumers:
               - username: jwt_tests_consumer
-                jwt_secrets: [{key: %s, secret: %s}]
+                jwt_secrets: [{key: %s, secret: %s, id: 7e1c4b1a-0000-4000-8000-00000000a001}]
               - username: no-body
             """.formatted(KEY, SECRET));
 
@@ -198,6 +198,8 @@ class JwtFilterTest {
         assertEquals(200, send("jwt1", verified, new FakeHttp.Backend()).status());
         assertEquals("jwt_tests_consumer", verified.context().upstreamHeaders().get("X-Consumer-Username"));
         assertEquals(KEY, verified.context().upstreamHeaders().get("X-Credential-Identifier"));
+        // Kong logs the credential's id (authenticated_entity.id); its header names the key.
+        assertEquals("7e1c4b1a-0000-4000-8000-00000000a001", verified.context().credentialId());
         assertNull(verified.context().upstreamHeaders().get("X-Anonymous-Consumer"));
 
         String kidInHeader = encode(
@@ -264,6 +266,7 @@ class JwtFilterTest {
         assertEquals("true", r.context().upstreamHeaders().get("X-Anonymous-Consumer"));
         assertEquals("no-body", r.context().upstreamHeaders().get("X-Consumer-Username"));
         assertNull(r.context().upstreamHeaders().get("X-Credential-Identifier"));
+        assertNull(r.context().credentialId(), "the anonymous consumer has no credential");
     }
 
     // 01-jwt_parser_spec.lua, "Decoding": "refuses invalid alg", "accepts a valid encoding request
