@@ -43,6 +43,30 @@ final class ServiceParser {
     static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
 
     private static final int MAX_TIMEOUT = Integer.MAX_VALUE - 1;
+    /** Kong's typedefs.path: RFC 3986's unreserved characters, {@code /}, {@code %} and {@code ${}} (its templates). */
+    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("/[A-Za-z0-9._~/%${}-]*");
+
+    private static final java.util.regex.Pattern BAD_ESCAPE =
+            java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2}).?.?");
+
+    /**
+     * Why Kong's service schema refuses {@code path} (typedefs.path), in Kong's words; null when it
+     * does not. A {@code ?} or {@code #} would make part of the path a query or fragment the log and
+     * the backend read differently.
+     */
+    static String pathProblem(String path) {
+        if (path.contains("//")) {
+            return "must not have empty segments"; // Kong's match_none, checked before its validator
+        }
+        if (!PATH.matcher(path).matches()) {
+            return "invalid path: '" + path + "' (characters outside of the reserved list of RFC 3986 found)";
+        }
+        java.util.regex.Matcher bad = BAD_ESCAPE.matcher(path);
+        if (bad.find()) {
+            return "invalid url-encoded value: '" + bad.group() + "'";
+        }
+        return null;
+    }
 
     private final RouteParser routes;
     private final PluginBinder plugins;
@@ -99,6 +123,11 @@ final class ServiceParser {
         }
         if (path != null && !path.startsWith("/")) {
             s.error(s.has("url") ? "url" : "path", "path must start with '/'");
+        } else if (path != null) {
+            String problem = pathProblem(path);
+            if (problem != null) {
+                s.error(s.has("url") ? "url" : "path", problem);
+            }
         }
         int retries = (int) s.integer("retries", 5, 0, 32767);
         int connect = (int) s.integer("connect_timeout", 60000, 1, MAX_TIMEOUT);

@@ -766,4 +766,30 @@ class KongConfigParserTest {
                 new ConsumerSpec("a4b7e4bb-9f5a-4c7b-8e2a-3c2b1a000009", "x", null, List.of()).kongId(),
                 "the file's id first");
     }
+
+    @Test
+    void aServicePathIsCheckedAsKongsSchemaChecksIt() {
+        // Kong's spec/01-unit/01-db/01-schema/05-services_spec.lua cases, with its messages.
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("/users/(foo/profile", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/users/*/foo", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/path/200?", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/a#b", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/some%2words", "invalid url-encoded value: '%2w'");
+        refused.put("/some%0Xwords", "invalid url-encoded value: '%0X'");
+        refused.put("/some%2Gwords", "invalid url-encoded value: '%2G'");
+        refused.put("/some%20words%", "invalid url-encoded value: '%'");
+        refused.put("/some%20words%a", "invalid url-encoded value: '%a'");
+        refused.put("/some%20words%ax", "invalid url-encoded value: '%ax'");
+        refused.put("/foo/bar//", "must not have empty segments");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            ConfigException ex = invalid(HEADER + "services: [{name: s, host: h, path: '" + e.getKey() + "'}]\n");
+            assertTrue(ex.getMessage().contains(e.getValue()), e.getKey() + ": " + ex.getMessage());
+        }
+        for (String ok : new String[] {"/", "/v1/api", "/%20a%2F", "/a~b_c.d-e", "/${x}"}) {
+            assertDoesNotThrow(
+                    () -> parser.parse("test.yml", HEADER + "services: [{name: s, host: h, path: '" + ok + "'}]\n"),
+                    ok);
+        }
+    }
 }
