@@ -48,7 +48,7 @@ class KongLogRecordTest {
                 "14b92fa6-112d-5ed0-a006-4b388e1c8685",
                 r.at("/route/service/id").asText());
 
-        GatewaySnapshot withIds = TestSnapshots.of("""
+        String withIdsYaml = """
                 _format_version: "3.0"
                 services:
                   - name: repos
@@ -59,7 +59,8 @@ class KongLogRecordTest {
                         id: 6a8d4b3e-0000-4000-8000-000000000002
                         paths: [/repos]
                       - paths: [/other]
-                """);
+                """;
+        GatewaySnapshot withIds = TestSnapshots.of(withIdsYaml);
         JsonNode given = record(
                 FakeHttp.Request.get("/repos/x").on(withIds, TestSnapshots.match(withIds, "list")),
                 new FakeHttp.Response(),
@@ -75,17 +76,12 @@ class KongLogRecordTest {
         com.gitinsight.gateway.config.RouteSpec unnamed =
                 withIds.config().routes().get(1);
         assertEquals(com.gitinsight.gateway.config.KongIds.of("routes", "repos#1"), unnamed.kongId());
+        // The same file without the ids, loaded again: the unnamed route's id does not change.
+        String withoutIds = withIdsYaml.replaceAll("\\n *id: [^\\n]*", "");
+        assertFalse(withoutIds.contains("id:"), withoutIds);
         assertEquals(
-                unnamed.kongId(), TestSnapshots.of("""
-                _format_version: "3.0"
-                services:
-                  - name: repos
-                    url: http://backend.internal:8081/api
-                    routes:
-                      - name: list
-                        paths: [/repos]
-                      - paths: [/other]
-                """).config().routes().get(1).kongId());
+                unnamed.kongId(),
+                TestSnapshots.of(withoutIds).config().routes().get(1).kongId());
     }
 
     @Test
