@@ -43,8 +43,12 @@ final class ServiceParser {
     static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
 
     private static final int MAX_TIMEOUT = Integer.MAX_VALUE - 1;
-    /** Kong's typedefs.path: RFC 3986's unreserved characters, {@code /}, {@code %} and {@code ${}} (its templates). */
-    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("/[A-Za-z0-9._~/%${}-]*");
+    /**
+     * Kong's typedefs.path: RFC 3986's path characters (unreserved, {@code %} escapes, sub-delims,
+     * {@code :} and {@code @}) and {@code /}; so no {@code ?}, {@code #}, space or {@code |}.
+     */
+    private static final java.util.regex.Pattern PATH =
+            java.util.regex.Pattern.compile("/[A-Za-z0-9._~/%!$&'()*+,;=:@-]*");
 
     private static final java.util.regex.Pattern BAD_ESCAPE =
             java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2}).?.?");

@@ -771,25 +771,41 @@ class KongConfigParserTest {
     void aServicePathIsCheckedAsKongsSchemaChecksIt() {
         // Kong's spec/01-unit/01-db/01-schema/05-services_spec.lua cases, with its messages.
         Map<String, String> refused = new java.util.LinkedHashMap<>();
-        refused.put("/users/(foo/profile", "characters outside of the reserved list of RFC 3986 found");
-        refused.put("/users/*/foo", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/users/|foo/profile", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/users/(this|foo/profile)", "characters outside of the reserved list of RFC 3986 found");
         refused.put("/path/200?", "characters outside of the reserved list of RFC 3986 found");
         refused.put("/a#b", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/a b", "characters outside of the reserved list of RFC 3986 found");
+        refused.put("/${x}", "characters outside of the reserved list of RFC 3986 found");
         refused.put("/some%2words", "invalid url-encoded value: '%2w'");
         refused.put("/some%0Xwords", "invalid url-encoded value: '%0X'");
         refused.put("/some%2Gwords", "invalid url-encoded value: '%2G'");
         refused.put("/some%20words%", "invalid url-encoded value: '%'");
         refused.put("/some%20words%a", "invalid url-encoded value: '%a'");
         refused.put("/some%20words%ax", "invalid url-encoded value: '%ax'");
+        refused.put("/foo//bar", "must not have empty segments");
         refused.put("/foo/bar//", "must not have empty segments");
         for (Map.Entry<String, String> e : refused.entrySet()) {
-            ConfigException ex = invalid(HEADER + "services: [{name: s, host: h, path: '" + e.getKey() + "'}]\n");
+            ConfigException ex = invalid(service(e.getKey()));
             assertTrue(ex.getMessage().contains(e.getValue()), e.getKey() + ": " + ex.getMessage());
         }
-        for (String ok : new String[] {"/", "/v1/api", "/%20a%2F", "/a~b_c.d-e", "/${x}"}) {
-            assertDoesNotThrow(
-                    () -> parser.parse("test.yml", HEADER + "services: [{name: s, host: h, path: '" + ok + "'}]\n"),
-                    ok);
+        for (String ok : new String[] {
+            "/",
+            "/abcd~user~2",
+            "/abcd%aa%10%ff%AA%FF",
+            "/ovo/",
+            "/hello/path$with$!&'()*+,;=stuff",
+            "/v1/things:batchGet",
+            "/@scope/pkg",
+            "/api;v=2"
+        }) {
+            assertDoesNotThrow(() -> parser.parse("test.yml", service(ok)), ok);
         }
+    }
+
+    /** A file with one service whose path is {@code path} (YAML double-quoted). */
+    private static String service(String path) {
+        return HEADER + "services: [{name: s, host: h, path: \""
+                + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}]\n";
     }
 }
