@@ -429,7 +429,7 @@ public final class KongLogRecord implements LogEntry {
 
         private int index(String name) {
             for (int i = 0; i < keys.length; i++) {
-                if (String.CASE_INSENSITIVE_ORDER.compare(keys[i], name) == 0) {
+                if (RequestContext.HEADER_ORDER.compare(keys[i], name) == 0) {
                     return i;
                 }
             }

@@ -23,6 +23,14 @@ public final class RequestContext {
     private final RouteMatch match;
     private final String path;
     private final boolean fromTrustedProxy;
+    /**
+     * Header names ordered as the backend's copy compares them ({@code http.IdentityHeaders.fold}):
+     * case-blind (as {@link String#CASE_INSENSITIVE_ORDER}) with {@code _} taken as {@code -}, so a
+     * client's {@code X_Corr_Id} is the header a plugin set as {@code X-Corr-Id} or {@code X_Corr_Id}.
+     */
+    public static final java.util.Comparator<String> HEADER_ORDER =
+            (a, b) -> String.CASE_INSENSITIVE_ORDER.compare(a.replace('_', '-'), b.replace('_', '-'));
+
     private Map<String, String> upstreamHeaders;
     private String consumer;
     /** The authenticated consumer as the file names it (username, else custom id), or null. */
@@ -225,7 +233,7 @@ public final class RequestContext {
     public void upstreamHeader(String name, String value) {
         if (upstreamHeaders == null) {
             // Case-insensitive, so the proxy can ask about each client header without lower-casing it.
-            upstreamHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            upstreamHeaders = new TreeMap<>(HEADER_ORDER);
         }
         upstreamHeaders.put(name, value);
     }

@@ -46,7 +46,8 @@ final class Credentials {
         Map<String, Consumer> consumers = new HashMap<>();
         for (ConsumerSpec c : config.consumers()) {
             Consumer consumer = Consumer.of(c);
-            for (String name : new String[] {c.id(), c.username(), c.customId()}) {
+            // consumer.id() is Kong's derived id when the file gives none: anonymous may name it.
+            for (String name : new String[] {c.id(), c.username(), c.customId(), consumer.id()}) {
                 if (name != null) {
                     consumers.putIfAbsent(name, consumer);
                 }

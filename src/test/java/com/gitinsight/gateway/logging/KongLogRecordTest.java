@@ -368,6 +368,16 @@ class KongLogRecordTest {
     }
 
     @Test
+    void aPluginsHeaderWithAnUnderscoreNameIsLoggedNotTheClientsForgedCopy() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos", "X_Corr_Id", "forged")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        request.context().upstreamHeader("X_Corr_Id", "the-gateway's");
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        assertFalse(r.toString().contains("forged"), r.toString());
+        assertEquals("the-gateway's", r.at("/request/headers/x_corr_id").asText());
+    }
+
+    @Test
     void redactionKeepsTheRestOfTheQueryByteForByte() {
         assertEquals("a=%20b&key=REDACTED&c", KongLogRecord.redactArguments("a=%20b&key=k&c", java.util.Set.of("key")));
         assertEquals("a=1", KongLogRecord.redactArguments("a=1", java.util.Set.of()));

@@ -112,6 +112,21 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void aHeaderAPluginSetUnderAnUnderscoreNameReplacesTheClientsInEitherSpelling() {
+        FakeHttp.Request in = FakeHttp.Request.get("/x")
+                .header("X_Corr_Id", "forged")
+                .header("x-corr-id", "forged-too")
+                .on(null, null);
+        RequestContext context = in.context();
+        context.upstreamHeader("X_Corr_Id", "the-gateway's"); // correlation-id's header_name, as configured
+
+        Map<String, List<String>> sent = sent(in.request, context);
+
+        assertEquals(List.of("the-gateway's"), sent.get("x_corr_id"), sent.toString());
+        assertFalse(sent.containsKey("x-corr-id"), sent.toString());
+    }
+
+    @Test
     void withHeadersUpstreamOffTheGatewaySendsNoneAndAClientsPassesAsInKong() {
         FakeHttp.Request in = FakeHttp.Request.get("/x")
                 .header("X-Kong-Request-Id", "client's")

@@ -28,7 +28,8 @@ class JwtFilterTest {
     private static final String KEY = "jwt-tests-key";
     private static final long NOW = System.currentTimeMillis() / 1000;
 
-    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of(
+            """
             _format_version: "3.0"
             services:
               - name: svc
@@ -38,6 +39,7 @@ class JwtFilterTest {
                   - {name: jwt2, paths: [/jwt2], plugins: [{name: jwt, config: {uri_param_names: [token, jwt]}}]}
                   - {name: jwt3, paths: [/jwt3], plugins: [{name: jwt, config: {claims_to_verify: [nbf, exp]}}]}
                   - {name: jwt6, paths: [/jwt6], plugins: [{name: jwt, config: {anonymous: no-body}}]}
+                  - {name: jwt6id, paths: [/jwt6id], plugins: [{name: jwt, config: {anonymous: %s}}]}
                   - {name: jwt8, paths: [/jwt8], plugins: [{name: jwt, config: {run_on_preflight: false}}]}
                   - {name: jwt9, paths: [/jwt9], plugins: [{name: jwt, config: {cookie_names: [silly, crumble]}}]}
                   - {name: jwt10, paths: [/jwt10], plugins: [{name: jwt, config: {key_claim_name: kid}}]}
@@ -49,7 +51,7 @@ class JwtFilterTest {
               - username: jwt_tests_consumer
                 jwt_secrets: [{key: %s, secret: %s, id: 7e1c4b1a-0000-4000-8000-00000000a001}]
               - username: no-body
-            """.formatted(KEY, SECRET));
+            """.formatted(com.gitinsight.gateway.config.KongIds.of("consumers", "no-body"), KEY, SECRET));
 
     private final JwtFilter filter = new JwtFilter();
 
@@ -267,6 +269,10 @@ class JwtFilterTest {
         assertEquals("no-body", r.context().upstreamHeaders().get("X-Consumer-Username"));
         assertNull(r.context().upstreamHeaders().get("X-Credential-Identifier"));
         assertNull(r.context().credentialId(), "the anonymous consumer has no credential");
+        // Named by the id Kong derives for it (the file gives none).
+        FakeHttp.Request byId = FakeHttp.Request.get("/request");
+        assertEquals(200, send("jwt6id", byId, new FakeHttp.Backend()).status());
+        assertEquals("no-body", byId.context().upstreamHeaders().get("X-Consumer-Username"));
     }
 
     // 01-jwt_parser_spec.lua, "Decoding": "refuses invalid alg", "accepts a valid encoding request
