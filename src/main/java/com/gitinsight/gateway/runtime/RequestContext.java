@@ -489,7 +489,7 @@ public final class RequestContext {
         }
         if (!headers.isEmpty()) {
             if (credentialHeaders == null) {
-                credentialHeaders = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+                credentialHeaders = new java.util.TreeSet<>(HEADER_ORDER); // x_jwt is X-Jwt too
             }
             credentialHeaders.addAll(headers);
         }
@@ -500,7 +500,7 @@ public final class RequestContext {
         return credentialArguments == null ? java.util.Set.of() : credentialArguments;
     }
 
-    /** Header names (any case) that carried a credential. */
+    /** Header names that carried a credential, compared as {@link #HEADER_ORDER} compares them. */
     public java.util.Set<String> credentialHeaders() {
         return credentialHeaders == null ? java.util.Set.of() : credentialHeaders;
     }

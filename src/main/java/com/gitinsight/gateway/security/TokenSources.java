@@ -35,6 +35,10 @@ final class TokenSources {
             // Kong reads the first occurrence of each header (its spec: "finds the JWT in the first
             // header occurrence of a duplicated custom authorization header").
             String header = request.getHeader(name);
+            if (header == null && name.indexOf('_') >= 0) {
+                // As Kong's get_header (nginx's $http_x_jwt): x_jwt names the header X-Jwt; key-auth's rule.
+                header = request.getHeader(name.replace('_', '-'));
+            }
             String value = header == null ? "" : header.trim();
             if (value.length() > 7 && value.regionMatches(true, 0, "bearer ", 0, 7)) {
                 out.add(value.substring(7).trim());

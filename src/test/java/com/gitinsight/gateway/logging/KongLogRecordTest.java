@@ -368,6 +368,16 @@ class KongLogRecordTest {
     }
 
     @Test
+    void aCredentialHeaderConfiguredWithAnUnderscoreIsRedactedUnderItsDashSpelling() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos", "X-Jwt", "header.payload.sig")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        request.context().credentialNames(java.util.List.of(), java.util.List.of("x_jwt")); // jwt's header_names
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        assertFalse(r.toString().contains("header.payload.sig"), r.toString());
+        assertEquals("REDACTED", r.at("/request/headers/x-jwt").asText());
+    }
+
+    @Test
     void aPluginsHeaderWithAnUnderscoreNameIsLoggedNotTheClientsForgedCopy() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos", "X_Corr_Id", "forged")
                 .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));

@@ -40,6 +40,7 @@ class JwtFilterTest {
                   - {name: jwt3, paths: [/jwt3], plugins: [{name: jwt, config: {claims_to_verify: [nbf, exp]}}]}
                   - {name: jwt6, paths: [/jwt6], plugins: [{name: jwt, config: {anonymous: no-body}}]}
                   - {name: jwt6id, paths: [/jwt6id], plugins: [{name: jwt, config: {anonymous: %s}}]}
+                  - {name: jwt13, paths: [/jwt13], plugins: [{name: jwt, config: {header_names: [x_jwt]}}]}
                   - {name: jwt8, paths: [/jwt8], plugins: [{name: jwt, config: {run_on_preflight: false}}]}
                   - {name: jwt9, paths: [/jwt9], plugins: [{name: jwt, config: {cookie_names: [silly, crumble]}}]}
                   - {name: jwt10, paths: [/jwt10], plugins: [{name: jwt, config: {key_claim_name: kid}}]}
@@ -230,6 +231,10 @@ class JwtFilterTest {
                 200,
                 send("jwt12", "/request", "CustomAuthorization", "Bearer " + token)
                         .status());
+        // header_names [x_jwt] reads X-Jwt, as Kong's get_header (nginx's $http_x_jwt) does.
+        assertEquals(200, send("jwt13", "/request", "X-Jwt", token).status());
+        assertEquals(200, send("jwt13", "/request", "x_jwt", token).status());
+        assertEquals(401, send("jwt13", "/request", "X-Other", token).status());
     }
 
     // "returns 401 if the JWT found in the cookie does not match a credential",
