@@ -93,7 +93,8 @@ final class ConsumerParser {
         }
         // One id, one consumer: backends, ACL groups, rate limits and the cache know consumers by it.
         for (PendingConsumer c : consumers) {
-            if (c.kongId().equals(consumer.kongId())) {
+            // Case-blind: a UUID is the same in either case (a backend may store it lower-cased).
+            if (c.kongId().equalsIgnoreCase(consumer.kongId())) {
                 problems.add(
                         s.location(),
                         s.path(),

@@ -746,7 +746,7 @@ class KongConfigParserTest {
         ConfigException given = invalid(HEADER + """
                 consumers:
                   - {username: a, id: same-id}
-                  - {custom_id: b, id: same-id}
+                  - {custom_id: b, id: SAME-ID}
                 """);
         assertTrue(given.getMessage().contains("consumer 'b' would have the id of consumer 'a'"), given.getMessage());
     }
