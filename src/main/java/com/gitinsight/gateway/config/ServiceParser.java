@@ -106,6 +106,11 @@ final class ServiceParser {
                 host = u.host();
                 port = u.port() >= 0 ? u.port() : "https".equals(protocol) ? 443 : 80;
                 path = u.path();
+                int params = path == null ? -1 : path.indexOf(';');
+                if (params >= 0) {
+                    // Kong's url parser (LuaSocket's) takes ";..." as params, not path: Kong drops it.
+                    path = path.substring(0, params);
+                }
                 if (u.hasQueryOrFragment()) {
                     s.error("url", "a service url takes no query or fragment");
                 }

@@ -235,6 +235,8 @@ public final class RequestContext {
             // Case-insensitive, so the proxy can ask about each client header without lower-casing it.
             upstreamHeaders = new TreeMap<>(HEADER_ORDER);
         }
+        // A TreeMap keeps the first key put and only swaps the value: the last spelling set is sent.
+        upstreamHeaders.remove(name);
         upstreamHeaders.put(name, value);
     }
 

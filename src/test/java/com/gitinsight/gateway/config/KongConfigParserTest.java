@@ -803,6 +803,15 @@ class KongConfigParserTest {
         }
     }
 
+    @Test
+    void aServiceUrlsParamsAreNotItsPathAsInKong() throws Exception {
+        // Kong parses the shorthand url with LuaSocket, which takes ";v=2" as params: the path is /api.
+        GatewayConfig config = parser.parse("test.yml", HEADER + "services: [{name: s, url: 'http://h/api;v=2'}]\n");
+        assertEquals("/api", config.services().get(0).path());
+        GatewayConfig path = parser.parse("test.yml", service("/api;v=2"));
+        assertEquals("/api;v=2", path.services().get(0).path(), "the path field is taken as written");
+    }
+
     /** A file with one service whose path is {@code path} (YAML double-quoted). */
     private static String service(String path) {
         return HEADER + "services: [{name: s, host: h, path: \""

@@ -127,6 +127,20 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void aHeaderSetAfterARemovalInTheOtherSpellingGoesUpstreamAsLastSpelled() {
+        FakeHttp.Request in =
+                FakeHttp.Request.get("/x").header("X-Api-Key", "client-key").on(null, null);
+        RequestContext context = in.context();
+        context.upstreamHeader("x_api_key", null); // key-auth's hide_credentials, key_names [x_api_key]
+        context.upstreamHeader("X-Api-Key", "internal"); // request-transformer's add
+
+        Map<String, List<String>> sent = sent(in.request, context);
+
+        assertEquals(List.of("internal"), sent.get("x-api-key"), sent.toString());
+        assertFalse(sent.containsKey("x_api_key"), sent.toString());
+    }
+
+    @Test
     void withHeadersUpstreamOffTheGatewaySendsNoneAndAClientsPassesAsInKong() {
         FakeHttp.Request in = FakeHttp.Request.get("/x")
                 .header("X-Kong-Request-Id", "client's")
