@@ -232,7 +232,7 @@ public final class RequestContext {
      */
     public void upstreamHeader(String name, String value) {
         if (upstreamHeaders == null) {
-            // Case-insensitive, so the proxy can ask about each client header without lower-casing it.
+            // In HEADER_ORDER, so the proxy can ask about each client header as it folds it (case, _ as -).
             upstreamHeaders = new TreeMap<>(HEADER_ORDER);
         }
         // A TreeMap keeps the first key put and only swaps the value: the last spelling set is sent.
