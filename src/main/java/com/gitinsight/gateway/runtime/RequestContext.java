@@ -28,8 +28,32 @@ public final class RequestContext {
      * case-blind (as {@link String#CASE_INSENSITIVE_ORDER}) with {@code _} taken as {@code -}, so a
      * client's {@code X_Corr_Id} is the header a plugin set as {@code X-Corr-Id} or {@code X_Corr_Id}.
      */
-    public static final java.util.Comparator<String> HEADER_ORDER =
-            (a, b) -> String.CASE_INSENSITIVE_ORDER.compare(a.replace('_', '-'), b.replace('_', '-'));
+    public static final java.util.Comparator<String> HEADER_ORDER = RequestContext::compareHeaderNames;
+
+    /**
+     * {@link String#CASE_INSENSITIVE_ORDER} with {@code _} taken as {@code -}, character by
+     * character: every upstream header set and every client header forwarded is compared, so no
+     * folded copy is made.
+     */
+    private static int compareHeaderNames(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                x = foldHeaderChar(x);
+                y = foldHeaderChar(y);
+                if (x != y) {
+                    return x - y;
+                }
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static char foldHeaderChar(char c) {
+        return c == '_' ? '-' : Character.toLowerCase(Character.toUpperCase(c));
+    }
 
     private Map<String, String> upstreamHeaders;
     private String consumer;
