@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The cache key: route, method, host, path, the query (all parameters, sorted, unless
- * {@code vary_query_params} names some), the {@code vary_headers}, and, when the request
+ * {@code vary_query_params} names some) and the {@code vary_headers} as the backend gets them
+ * (after request-transformer, as Kong's), and, when the request
  * authenticated, its consumer and (unless {@code vary_identity: consumer}) its user, so one user
  * never gets another's response. Hashed into the {@code X-Cache-Key} value: as Kong's, the
  * SHA-256 of the key in 64 hex digits (Kong's key holds neither the host nor the user, so the
@@ -41,12 +43,24 @@ final class CacheKeys {
                 .append('\n')
                 .append(path)
                 .append('\n');
-        appendQuery(k, config, request.getQueryString());
+        // The query and headers as the backend gets them, as Kong's key reads them after
+        // request-transformer (kong.request.get_query, get_headers): two requests the backend sees
+        // as different are two entries (a body merged into the query, a header added per tenant).
+        String upstreamQuery = context.upstreamQuery();
+        appendQuery(k, config, upstreamQuery != null ? upstreamQuery : request.getQueryString());
+        Map<String, String> upstream = context.upstreamHeaders();
         for (String h : config.varyHeaders()) {
             k.append(h).append('=');
-            var values = request.getHeaders(h);
-            while (values != null && values.hasMoreElements()) {
-                k.append(values.nextElement()).append(',');
+            if (upstream.containsKey(h)) {
+                String set = upstream.get(h); // null: removed for the backend
+                if (set != null) {
+                    k.append(set).append(',');
+                }
+            } else {
+                var values = request.getHeaders(h);
+                while (values != null && values.hasMoreElements()) {
+                    k.append(values.nextElement()).append(',');
+                }
             }
             k.append('\n');
         }

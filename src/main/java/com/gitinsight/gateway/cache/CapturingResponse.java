@@ -263,7 +263,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         if (writer != null) {
             writer.flush();
         }
-        if (mode != Mode.CAPTURE || copy == null || !complete()) {
+        if (mode != Mode.CAPTURE || copy == null || !complete() || !fromBackend()) {
             return null;
         }
         long fresh = now + ttlSeconds * 1000;
@@ -282,6 +282,17 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                 Variants.digest(varyNames, request));
         store.accept(result);
         return result;
+    }
+
+    /**
+     * Only what the backend answered is stored: a plugin's own answer (request-termination's, whose
+     * {@code trigger} header is in no key) would otherwise answer every later request of the key,
+     * and costs nothing to make again. Kong would store it.
+     */
+    private boolean fromBackend() {
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.of(request);
+        return context == null || context.upstreamStatus() > 0;
     }
 
     /**

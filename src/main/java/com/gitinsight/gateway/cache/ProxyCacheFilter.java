@@ -153,7 +153,10 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
 
     /** Stores what the capture holds, unless the proxy reported the backend failed mid-body. */
     private static CachedResponse finish(RequestContext context, CapturingResponse capture) throws IOException {
-        return context.responseTruncated() ? capture.abandon() : capture.finish(System.currentTimeMillis());
+        if (context.responseTruncated()) {
+            return capture.abandon();
+        }
+        return capture.finish(System.currentTimeMillis());
     }
 
     /**

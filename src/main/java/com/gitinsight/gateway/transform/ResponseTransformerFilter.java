@@ -45,19 +45,32 @@ public class ResponseTransformerFilter extends PluginFilter<ResponseTransformerS
             FilterChain chain)
             throws IOException, ServletException {
         String route = context.match().route().displayName();
+        boolean hides = TransformingResponse.hides(config);
+        if (hides) {
+            // A compressed body cannot have a field taken out: ask the backend for the plain one
+            // (one that compresses anyway is refused, not passed on with the field in it).
+            context.upstreamHeader("Accept-Encoding", "identity");
+        }
         TransformingResponse transforming = new TransformingResponse(
-                response, config, maxBodyBytes, () -> oversize(route), context::responseTruncated);
+                response, request, config, maxBodyBytes, () -> oversize(route, hides), context::responseTruncated);
         chain.doFilter(request, transforming);
         transforming.finish();
     }
 
-    private void oversize(String route) {
+    private void oversize(String route, boolean hides) {
         if (!oversizeLogged.contains(route) && oversizeLogged.add(route)) {
             LOG.log(
-                    Level.INFO,
-                    "response-transformer: a JSON response body on route {0} is over {1}={2}; such bodies go to the"
-                            + " client untouched (logged once per route)",
-                    new Object[] {route, RequestTransformerFilter.MAX_BODY_BYTES, maxBodyBytes});
+                    hides ? Level.WARNING : Level.INFO,
+                    "response-transformer: a JSON response body on route {0} is over {1}={2}; such bodies {3}"
+                            + " (logged once per route)",
+                    new Object[] {
+                        route,
+                        RequestTransformerFilter.MAX_BODY_BYTES,
+                        maxBodyBytes,
+                        hides
+                                ? "are answered 502: the route's operations hide fields the body would show"
+                                : "go to the client untouched"
+                    });
         }
     }
 }

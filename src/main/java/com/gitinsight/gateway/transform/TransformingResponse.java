@@ -23,7 +23,10 @@ import java.util.Locale;
  * a JSON body that is not content-encoded is buffered up to the bound, changed, and sent with its
  * new {@code Content-Length}; past the bound, what was buffered and the rest stream on unchanged
  * (without {@code Content-Length}, as Kong sends any body it transforms). A body that does not
- * parse is sent as it came.
+ * parse is sent as it came. Where the operations hide something ({@code remove}, {@code rename} or
+ * {@code replace} of a JSON field), a body that cannot be changed (past the bound, or
+ * content-encoded) is never sent: the client gets a 502 (Kong, which buffers any size, would have
+ * changed it; sending it unchanged would show what the route hides to whoever makes the body large).
  */
 final class TransformingResponse extends HttpServletResponseWrapper {
 
@@ -34,27 +37,45 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     private boolean headersApplied;
     /** The buffering body stream, or null when the body streams through. */
     private Buffer buffer;
+    /** Whether the JSON operations hide fields (a body they cannot change is refused, not sent). */
+    private final boolean hides;
 
     private PrintWriter writer;
     private String originalLength;
+    /** The request, through which the container's header list is reached (null: tests without one). */
+    private final jakarta.servlet.ServletRequest request;
+
+    /** The backend's headers that describe its body, not the 502 sent instead of it. */
+    private static final List<String> BODY_HEADERS = List.of(
+            "Content-Encoding",
+            "Content-Range",
+            "Content-Disposition",
+            "ETag",
+            "Last-Modified",
+            "Accept-Ranges",
+            "Cache-Control",
+            "Expires");
 
     TransformingResponse(
             HttpServletResponse response,
             ResponseTransformerSchema.Config config,
             long maxBodyBytes,
             Runnable oversize) {
-        this(response, config, maxBodyBytes, oversize, () -> false);
+        this(response, null, config, maxBodyBytes, oversize, () -> false);
     }
 
     /** {@code truncated}: whether the backend's body ended early (then nothing held is sent). */
     TransformingResponse(
             HttpServletResponse response,
+            jakarta.servlet.ServletRequest request,
             ResponseTransformerSchema.Config config,
             long maxBodyBytes,
             Runnable oversize,
             java.util.function.BooleanSupplier truncated) {
         super(response);
+        this.request = request;
         this.config = config;
+        this.hides = hides(config);
         this.maxBodyBytes = maxBodyBytes;
         this.oversize = oversize;
         this.truncated = truncated;
@@ -73,18 +94,32 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         if (isCommitted()) {
             return;
         }
-        applyHeaderOps(out(), config.headers());
-        if (!config.json().isEmpty()
-                && isJson(out().getContentType())
-                && !isEncoded(out().getHeader("Content-Encoding"))) {
-            originalLength = out().getHeader("Content-Length");
-            out().setContentLengthLong(-1);
-            buffer = new Buffer();
+        applyHeaderOps(out(), request, config.headers());
+        if (!config.json().isEmpty() && isJson(out().getContentType())) {
+            boolean encoded = isEncoded(out().getHeader("Content-Encoding"));
+            if (!encoded || hides) {
+                originalLength = out().getHeader("Content-Length");
+                out().setContentLengthLong(-1);
+                buffer = new Buffer();
+                if (encoded) {
+                    buffer.refuse(); // the filter asked for identity; a backend that compressed anyway
+                }
+            }
         }
     }
 
+    /** Whether {@code config}'s JSON operations take something out of a body or change it in place. */
+    static boolean hides(ResponseTransformerSchema.Config config) {
+        ResponseTransformerSchema.Ops<ResponseTransformerSchema.JsonValue> json = config.json();
+        return !json.remove().isEmpty()
+                || !json.rename().isEmpty()
+                || !json.replace().isEmpty();
+    }
+
     static void applyHeaderOps(
-            HttpServletResponse out, ResponseTransformerSchema.Ops<ResponseTransformerSchema.HeaderValue> ops) {
+            HttpServletResponse out,
+            jakarta.servlet.ServletRequest request,
+            ResponseTransformerSchema.Ops<ResponseTransformerSchema.HeaderValue> ops) {
         if (ops.isEmpty()) {
             return;
         }
@@ -102,7 +137,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             present[i] = !values(out, ops.add().get(i).name()).isEmpty();
         }
         for (String name : ops.remove()) {
-            clear(out, name);
+            clear(out, request, name);
         }
         for (int i = 0; i < renamed.size(); i++) {
             List<String> values = renamed.get(i);
@@ -117,7 +152,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                         out.addHeader(r.to(), value);
                     }
                 }
-                clear(out, r.from());
+                clear(out, request, r.from());
             }
         }
         for (int i = 0; i < replaced.length; i++) {
@@ -144,11 +179,11 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         return values == null ? List.of() : new ArrayList<>(values);
     }
 
-    private static void clear(HttpServletResponse out, String name) {
+    private static void clear(HttpServletResponse out, jakarta.servlet.ServletRequest request, String name) {
         if (name.equalsIgnoreCase("Content-Length")) {
             out.setContentLengthLong(-1);
         } else {
-            out.setHeader(name, null);
+            com.gitinsight.gateway.http.ResponseHeaderRemoval.remove(request, out, name);
         }
     }
 
@@ -253,11 +288,21 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** The body buffered up to the bound; past it, what was held and the rest go through. */
+    /**
+     * The body buffered up to the bound; past it, what was held and the rest go through, or, when
+     * the operations hide fields, are dropped and the client answered 502.
+     */
     private final class Buffer extends ServletOutputStream {
         private ByteArrayOutputStream held = new ByteArrayOutputStream();
         ServletOutputStream through;
         private boolean finished;
+        /** The body is read to its end and dropped (no buffer held); the client gets a 502. */
+        private boolean refused;
+
+        void refuse() {
+            refused = true;
+            held = null;
+        }
 
         @Override
         public void write(int b) throws IOException {
@@ -273,8 +318,15 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 through.write(b, off, len);
                 return;
             }
+            if (refused) {
+                return;
+            }
             if (held.size() + (long) len > maxBodyBytes) {
                 oversize.run();
+                if (hides) {
+                    refuse();
+                    return;
+                }
                 through = TransformingResponse.super.getOutputStream();
                 held.writeTo(through);
                 held = null;
@@ -309,6 +361,10 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 through.flush();
                 return;
             }
+            if (refused) {
+                refused();
+                return;
+            }
             byte[] body = held.toByteArray();
             held = null;
             if (truncated.getAsBoolean()) {
@@ -323,6 +379,22 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             } else if (originalLength != null) {
                 out.setHeader("Content-Length", originalLength);
             }
+            ServletOutputStream stream = TransformingResponse.super.getOutputStream();
+            stream.write(body);
+            stream.flush();
+        }
+
+        /** Kong's answer for a response it cannot pass on, with nothing of the backend's body. */
+        private void refused() throws IOException {
+            HttpServletResponse out = out();
+            out.setStatus(HttpServletResponse.SC_BAD_GATEWAY);
+            for (String name : BODY_HEADERS) {
+                clear(out, request, name);
+            }
+            out.setContentType("application/json; charset=utf-8");
+            byte[] body = "{\"message\":\"An invalid response was received from the upstream server\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            out.setContentLengthLong(body.length);
             ServletOutputStream stream = TransformingResponse.super.getOutputStream();
             stream.write(body);
             stream.flush();

@@ -74,4 +74,33 @@ class CacheKeysTest {
         assertEquals(anonymous, key(c, FakeRequest.get("/x")));
         assertNotEquals(anonymous, key(c, FakeRequest.get("/x").authenticated("web-frontend", "u1", "t")));
     }
+
+    @Test
+    void theQueryIsKeyedAsTheBackendGetsIt() {
+        // request-transformer ran first: a GET's form body merged into the query, or an argument
+        // added per tenant, makes another request for the backend, so another entry (Kong keys on
+        // kong.request.get_query(), which reads the query request-transformer set).
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of());
+        String plain = key(c, FakeRequest.get("/search"));
+        FakeRequest merged = FakeRequest.get("/search");
+        merged.context.upstreamQuery("q=attacker");
+        assertNotEquals(plain, key(c, merged), "a query only the backend got is in the key");
+        FakeRequest stripped = FakeRequest.get("/search?debug=1");
+        stripped.context.upstreamQuery("");
+        assertEquals(plain, key(c, stripped), "an argument removed before the backend is not");
+    }
+
+    @Test
+    void varyHeadersAreKeyedAsTheBackendGetsThem() {
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of("X-Tenant"));
+        FakeRequest a = FakeRequest.get("/report");
+        a.context.upstreamHeader("X-Tenant", "a");
+        FakeRequest b = FakeRequest.get("/report", "X-Tenant", "a");
+        b.context.upstreamHeader("x-tenant", "b");
+        assertNotEquals(key(c, a), key(c, b), "the value a plugin set is keyed, not the client's");
+        assertEquals(key(c, a), key(c, FakeRequest.get("/report", "X-Tenant", "a")));
+        FakeRequest removed = FakeRequest.get("/report", "X-Tenant", "a");
+        removed.context.upstreamHeader("X-Tenant", null);
+        assertEquals(key(c, FakeRequest.get("/report")), key(c, removed), "a removed header is an absent one");
+    }
 }

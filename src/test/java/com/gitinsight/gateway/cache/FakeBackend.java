@@ -66,6 +66,10 @@ final class FakeBackend implements FilterChain {
     public void doFilter(ServletRequest request, ServletResponse response) throws IOException {
         calls++;
         HttpServletResponse r = (HttpServletResponse) response;
+        RequestContext context = RequestContext.of(request);
+        if (context != null) {
+            context.upstreamStatus(status); // as the proxy records the backend's answer
+        }
         r.setStatus(status);
         r.setContentType(contentType);
         for (int i = 0; i < headers.size(); i += 2) {

@@ -60,6 +60,31 @@ class ProxyCacheFilterTest {
         assertEquals(java.util.List.of("b".repeat(32)), hit.headers("X-Kong-Request-Id"));
     }
 
+    // A plugin that answers inside the cache (request-termination, priority 2, with a trigger header
+    // no key holds) answers that request only: stored, it would answer everyone's.
+    @Test
+    void aPluginsOwnAnswerIsNotStored() throws Exception {
+        ProxyCacheSchema.Config c = config();
+        jakarta.servlet.FilterChain terminate = (req, res) -> {
+            jakarta.servlet.http.HttpServletResponse r = (jakarta.servlet.http.HttpServletResponse) res;
+            r.setStatus(200);
+            r.setContentType("application/json");
+            byte[] body = "{\"message\":\"echo of the attacker's headers\"}".getBytes();
+            r.setContentLength(body.length);
+            r.getOutputStream().write(body);
+            r.getOutputStream().close();
+        };
+        FakeResponse local = new FakeResponse();
+        FakeRequest first = FakeRequest.get("/terminated", "X-Debug", "1");
+        filter.apply(c, first.context, first.request, local.response, terminate);
+        assertEquals("Miss", local.cacheStatus());
+        FakeBackend backend = new FakeBackend();
+        FakeResponse next = send(c, FakeRequest.get("/terminated"), backend);
+        assertEquals("Miss", next.cacheStatus(), "the local answer was not stored");
+        assertEquals(1, backend.calls);
+        assertEquals("Hit", send(c, FakeRequest.get("/terminated"), backend).cacheStatus(), "the backend's is");
+    }
+
     // ---- Kong's response_headers ----
 
     @Test

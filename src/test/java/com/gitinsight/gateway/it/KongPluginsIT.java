@@ -55,6 +55,24 @@ class KongPluginsIT {
                 byte[] out;
                 if (ex.getRequestURI().getPath().endsWith("/json")) {
                     out = "{\"name\":\"repo\",\"secret\":\"s3cr3t\",\"stars\":5}".getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().add("X-Backend-Secret", "s3cr3t");
+                    ex.getResponseHeaders().add("X-Old-Name", "moved");
+                } else if (ex.getRequestURI().getPath().endsWith("/bigjson")) {
+                    // Past gateway.transformer.max-body-bytes (64 KiB): a user's long text beside the secret.
+                    out = ("{\"bio\":\"" + "b".repeat(70_000) + "\",\"secret\":\"s3cr3t\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+                } else if (ex.getRequestURI().getPath().endsWith("/gzjson")) {
+                    // A backend that compresses whatever the request asked.
+                    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+                    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+                        gz.write("{\"secret\":\"s3cr3t\"}".getBytes(StandardCharsets.UTF_8));
+                    }
+                    out = zipped.toByteArray();
+                    ex.getResponseHeaders().add("Content-Encoding", "gzip");
+                    ex.getResponseHeaders()
+                            .add(
+                                    "X-Asked-Encoding",
+                                    String.valueOf(ex.getRequestHeaders().getFirst("Accept-Encoding")));
                 } else {
                     ObjectNode doc = JSON.createObjectNode();
                     doc.put("method", ex.getRequestMethod());
@@ -114,7 +132,7 @@ class KongPluginsIT {
                               remove:
                                 headers: [x-drop]
                           - name: response-transformer
-                            config: {remove: {json: [secret]}, add: {headers: ["x-resp:1"]}}
+                            config: {remove: {json: [secret], headers: [x-backend-secret]}, rename: {headers: ["x-old-name:x-new-name"]}, add: {headers: ["x-resp:1"]}}
                       - name: basic
                         paths: [/basic]
                         plugins:
@@ -199,10 +217,41 @@ class KongPluginsIT {
         JsonNode doc = JSON.readTree(r.body());
         assertFalse(doc.has("secret"), r.body());
         assertEquals("repo", doc.get("name").asText());
+        // Removed and renamed headers are gone from the container's own list (Payara ignores
+        // setHeader(name, null), so they were sent).
+        assertTrue(
+                r.headers().firstValue("X-Backend-Secret").isEmpty(),
+                r.headers().toString());
+        assertTrue(r.headers().firstValue("X-Old-Name").isEmpty(), r.headers().toString());
+        assertEquals("moved", r.headers().firstValue("X-New-Name").orElse(null));
+        assertEquals("1", r.headers().firstValue("X-Resp").orElse(null));
         r.headers()
                 .firstValue("Content-Length")
                 .ifPresent(length ->
                         assertEquals(r.body().getBytes(StandardCharsets.UTF_8).length, Integer.parseInt(length)));
+    }
+
+    @Test
+    void aBodyTooLargeToTransformIsRefusedWhereTheRouteHidesAField() throws Exception {
+        HttpResponse<String> r = send(at("/keyed/bigjson?apikey=alice-key-0123456789"));
+        assertEquals(502, r.statusCode());
+        assertFalse(r.body().contains("s3cr3t"));
+        assertEquals(
+                "An invalid response was received from the upstream server",
+                JSON.readTree(r.body()).get("message").asText());
+    }
+
+    @Test
+    void aCompressedBodyIsAskedNotToBeAndRefusedWhenItIs() throws Exception {
+        HttpResponse<byte[]> r = Http.CLIENT.send(
+                at("/keyed/gzjson?apikey=alice-key-0123456789")
+                        .header("Accept-Encoding", "gzip")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(502, r.statusCode());
+        assertEquals("identity", r.headers().firstValue("X-Asked-Encoding").orElse(null), "asked for a plain body");
+        assertTrue(r.headers().firstValue("Content-Encoding").isEmpty());
+        assertFalse(new String(r.body(), StandardCharsets.ISO_8859_1).contains("s3cr3t"));
     }
 
     @Test

@@ -84,7 +84,7 @@ class ResponseTransformerTest {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             r.response.addHeader(headers[i], headers[i + 1]);
         }
-        TransformingResponse.applyHeaderOps(r.response, config(config).headers());
+        TransformingResponse.applyHeaderOps(r.response, null, config(config).headers());
         return r;
     }
 
@@ -321,24 +321,78 @@ class ResponseTransformerTest {
         assertEquals("{\"p1\":\"v1\"}", r.text());
     }
 
-    // Bounded memory: past gateway.transformer.max-body-bytes the body streams through untouched, without
-    // Content-Length.
+    // Bounded memory: past gateway.transformer.max-body-bytes a body whose operations only add
+    // streams through untouched, without Content-Length.
     @Test
-    void oversizedBodyStreamsThrough() throws Exception {
+    void oversizedBodyStreamsThroughWhenNothingIsHidden() throws Exception {
         filter.maxBodyBytes = 8;
         String body = "{\"params\":\"0123456789\"}";
-        FakeHttp.Response r = respond("{remove: {json: [params]}}", body, "Content-Type", "application/json");
+        FakeHttp.Response r = respond("{add: {json: ['p1:v1']}}", body, "Content-Type", "application/json");
         assertEquals(body, r.text());
         assertNull(r.header("Content-Length"));
     }
 
-    // An encoded (gzip) or non-JSON body is not buffered: untouched, its length kept.
+    // A route that removes, renames or replaces a field never sends a body it could not change: a
+    // client that makes the body large (a long bio on its own profile) would read what the route hides.
+    @Test
+    void oversizedBodyIsRefusedWhenTheRouteHidesAField() throws Exception {
+        filter.maxBodyBytes = 8;
+        for (String ops : List.of(
+                "{remove: {json: [password_hash]}}",
+                "{rename: {json: ['password_hash:h']}}",
+                "{replace: {json: ['password_hash:x']}}")) {
+            FakeHttp.Response r = respond(
+                    ops,
+                    "{\"bio\":\"" + "b".repeat(64) + "\",\"password_hash\":\"secret\"}",
+                    "Content-Type",
+                    "application/json",
+                    "ETag",
+                    "\"v1\"");
+            assertEquals(502, r.status(), ops);
+            assertFalse(r.text().contains("secret"), ops);
+            assertEquals(
+                    "An invalid response was received from the upstream server",
+                    JSON.readTree(r.text()).get("message").asText());
+            assertNull(r.header("ETag"), "the backend's body headers do not describe the answer");
+            assertEquals(String.valueOf(r.text().length()), r.header("Content-Length"));
+        }
+    }
+
+    // An encoded (gzip) or non-JSON body is not buffered: untouched, its length kept, when the
+    // operations only add (Kong's cjson cannot read it either and passes it on).
     @Test
     void encodedBodyUntouched() throws Exception {
         FakeHttp.Response r = respond(
-                "{remove: {json: [a]}}", "{\"a\":1}", "Content-Type", "application/json", "Content-Encoding", "gzip");
+                "{add: {json: ['a:2']}}", "{\"a\":1}", "Content-Type", "application/json", "Content-Encoding", "gzip");
         assertEquals("{\"a\":1}", r.text());
         assertEquals("7", r.header("Content-Length"));
+    }
+
+    // Where a field is hidden the backend is asked for an unencoded body, and one encoded anyway is
+    // refused: its compressed bytes hold the field.
+    @Test
+    void encodedBodyIsRefusedWhenTheRouteHidesAField() throws Exception {
+        FakeHttp.Response r = respond(
+                "{remove: {json: [a]}}", "{\"a\":1}", "Content-Type", "application/json", "Content-Encoding", "gzip");
+        assertEquals(502, r.status());
+        assertNull(r.header("Content-Encoding"));
+        assertFalse(r.text().contains("\"a\""));
+    }
+
+    @Test
+    void theBackendIsAskedForAnUnencodedBodyOnlyWhereAFieldIsHidden() throws Exception {
+        for (String ops : List.of("{remove: {json: [a]}}", "{add: {json: ['a:1']}}")) {
+            GatewaySnapshot s = snapshot(ops);
+            FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
+            String[] asked = new String[1];
+            filter.apply(
+                    request.context().plugin(ResponseTransformerSchema.NAME, ResponseTransformerSchema.Config.class),
+                    request.context(),
+                    request.request,
+                    new FakeHttp.Response().response,
+                    (req, res) -> asked[0] = request.context().upstreamHeaders().get("Accept-Encoding"));
+            assertEquals(ops.startsWith("{remove") ? "identity" : null, asked[0], ops);
+        }
     }
 
     // json_value: an empty value is the string "null"; numbers as Lua reads them
