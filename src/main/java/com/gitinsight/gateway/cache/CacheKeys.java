@@ -1,11 +1,14 @@
 package com.gitinsight.gateway.cache;
 
+import com.gitinsight.gateway.http.IdentityHeaders;
+import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.google.common.hash.Hashing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,9 +60,8 @@ final class CacheKeys {
                     k.append(set).append(',');
                 }
             } else {
-                var values = request.getHeaders(h);
-                while (values != null && values.hasMoreElements()) {
-                    k.append(values.nextElement()).append(',');
+                for (String v : clientValues(request, h)) {
+                    k.append(v).append(',');
                 }
             }
             k.append('\n');
@@ -70,6 +72,27 @@ final class CacheKeys {
         String subject = config.varyIdentity() == ProxyCacheSchema.VaryIdentity.SUBJECT ? context.subject() : null;
         k.append(subject == null ? "" : subject);
         return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString();
+    }
+
+    /**
+     * The client's values of {@code name} under every spelling a backend reads as it: case-blind,
+     * {@code _} as {@code -} ({@code Accept_Language} is {@code HTTP_ACCEPT_LANGUAGE} to a CGI,
+     * WSGI or Rack backend, and the proxy sends it on).
+     */
+    static List<String> clientValues(HttpServletRequest request, String name) {
+        String folded = IdentityHeaders.fold(name);
+        List<String> out = new ArrayList<>(2);
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String n = names.nextElement();
+            if (n.length() == folded.length() && IdentityHeaders.fold(n).equals(folded)) {
+                Enumeration<String> values = request.getHeaders(n);
+                while (values != null && values.hasMoreElements()) {
+                    out.add(values.nextElement());
+                }
+            }
+        }
+        return out;
     }
 
     private static void appendQuery(StringBuilder k, ProxyCacheSchema.Config config, String query) {
@@ -84,6 +107,11 @@ final class CacheKeys {
             }
             int eq = p.indexOf('=');
             String name = eq < 0 ? p : p.substring(0, eq);
+            if (name.indexOf('%') >= 0 || name.indexOf('+') >= 0) {
+                // The name the backend reads (p%61ge is page), as Kong's key reads decoded arguments;
+                // the argument itself is keyed as sent.
+                name = UrlArgs.decodePart(name);
+            }
             if (config.varyQueryParams().isEmpty() || config.varyQueryParams().contains(name)) {
                 params.add(p);
             }

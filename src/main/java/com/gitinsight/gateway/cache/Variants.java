@@ -5,7 +5,6 @@ import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,11 +69,10 @@ final class Variants {
                 String v = upstream.get(name);
                 h.putByte((byte) (v == null ? 1 : 2)).putString(v == null ? "" : v, StandardCharsets.UTF_8);
             } else {
-                Enumeration<String> values = request.getHeaders(name);
-                boolean any = values != null && values.hasMoreElements();
-                h.putByte((byte) (any ? 2 : 1));
-                while (any && values.hasMoreElements()) {
-                    h.putString(values.nextElement(), StandardCharsets.UTF_8).putByte((byte) ',');
+                List<String> values = CacheKeys.clientValues(request, name);
+                h.putByte((byte) (values.isEmpty() ? 1 : 2));
+                for (String v : values) {
+                    h.putString(v, StandardCharsets.UTF_8).putByte((byte) ',');
                 }
             }
             h.putByte((byte) '\n');

@@ -81,11 +81,16 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
                 }
                 case OVERRIDE -> out.setHeader(r.name(), value);
                 case APPEND -> {
-                    String current = out.getHeader(r.name());
-                    if (current == null || current.isEmpty()) {
+                    // Every line the backend sent (getHeader reads only the first; setting one
+                    // field from it dropped the rest: a Vary: Authorization on a second line).
+                    java.util.Collection<String> lines = out.getHeaders(r.name());
+                    String current = lines == null ? null : String.join(", ", lines);
+                    if (current == null || current.isBlank()) {
                         out.setHeader(r.name(), value);
                     } else if (!containsToken(current, value)) {
                         out.setHeader(r.name(), current + ", " + value);
+                    } else if (lines.size() > 1) {
+                        out.setHeader(r.name(), current);
                     }
                 }
             }

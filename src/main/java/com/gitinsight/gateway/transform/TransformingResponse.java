@@ -44,6 +44,10 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     private String originalLength;
     /** The request, through which the container's header list is reached (null: tests without one). */
     private final jakarta.servlet.ServletRequest request;
+    /** What all responses in flight may hold; this one's share is {@link #taken}, given back by {@link #release}. */
+    private final BufferBudget budget;
+
+    private long taken;
 
     /** The backend's headers that describe its body, not the 502 sent instead of it. */
     private static final List<String> BODY_HEADERS = List.of(
@@ -61,7 +65,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             ResponseTransformerSchema.Config config,
             long maxBodyBytes,
             Runnable oversize) {
-        this(response, null, config, maxBodyBytes, oversize, () -> false);
+        this(response, null, config, maxBodyBytes, new BufferBudget(Long.MAX_VALUE), oversize, () -> false);
     }
 
     /** {@code truncated}: whether the backend's body ended early (then nothing held is sent). */
@@ -70,10 +74,12 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             jakarta.servlet.ServletRequest request,
             ResponseTransformerSchema.Config config,
             long maxBodyBytes,
+            BufferBudget budget,
             Runnable oversize,
             java.util.function.BooleanSupplier truncated) {
         super(response);
         this.request = request;
+        this.budget = budget;
         this.config = config;
         this.hides = hides(config);
         this.maxBodyBytes = maxBodyBytes;
@@ -96,7 +102,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         }
         applyHeaderOps(out(), request, config.headers());
         if (!config.json().isEmpty() && isJson(out().getContentType())) {
-            boolean encoded = isEncoded(out().getHeader("Content-Encoding"));
+            boolean encoded = isEncoded(out().getHeaders("Content-Encoding"));
             if (!encoded || hides) {
                 originalLength = out().getHeader("Content-Length");
                 out().setContentLengthLong(-1);
@@ -202,10 +208,19 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         return false;
     }
 
-    private static boolean isEncoded(String contentEncoding) {
-        return contentEncoding != null
-                && !contentEncoding.isBlank()
-                && !contentEncoding.trim().equalsIgnoreCase("identity");
+    /** Whether any {@code Content-Encoding} line names a coding other than identity. */
+    private static boolean isEncoded(Collection<String> contentEncodings) {
+        if (contentEncodings == null) {
+            return false;
+        }
+        for (String line : contentEncodings) {
+            for (String coding : line.split(",")) {
+                if (!coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -281,6 +296,12 @@ final class TransformingResponse extends HttpServletResponseWrapper {
      * The chain returned: the header operations for a response that never asked for a body stream,
      * and the buffered body's change.
      */
+    /** Gives this response's share of the budget back (the filter's finally: also when the chain threw). */
+    void release() {
+        budget.give(taken);
+        taken = 0;
+    }
+
     void finish() throws IOException {
         commitHeaders();
         if (buffer != null) {
@@ -296,11 +317,19 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         private ByteArrayOutputStream held = new ByteArrayOutputStream();
         ServletOutputStream through;
         private boolean finished;
-        /** The body is read to its end and dropped (no buffer held); the client gets a 502. */
+        /**
+         * The body is read to its end and dropped (no buffer held); if it had any byte, the client
+         * gets a 502 (a HEAD's or a 304's headers go on).
+         */
         private boolean refused;
+
+        private long dropped;
 
         void refuse() {
             refused = true;
+            if (held != null) {
+                dropped += held.size();
+            }
             held = null;
         }
 
@@ -319,12 +348,14 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 return;
             }
             if (refused) {
+                dropped += len;
                 return;
             }
-            if (held.size() + (long) len > maxBodyBytes) {
+            if (held.size() + (long) len > maxBodyBytes || !budget.take(len)) {
                 oversize.run();
                 if (hides) {
                     refuse();
+                    dropped += len;
                     return;
                 }
                 through = TransformingResponse.super.getOutputStream();
@@ -333,6 +364,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 through.write(b, off, len);
                 return;
             }
+            taken += len;
             held.write(b, off, len);
         }
 
@@ -362,7 +394,11 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 return;
             }
             if (refused) {
-                refused();
+                if (dropped > 0) {
+                    refused();
+                } else if (originalLength != null) {
+                    out().setHeader("Content-Length", originalLength);
+                }
                 return;
             }
             byte[] body = held.toByteArray();
@@ -372,6 +408,12 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 throw new java.io.IOException("the backend's response ended early; the held body is not sent");
             }
             byte[] changed = body.length == 0 ? null : ResponseBodies.json(body, config.json());
+            if (changed == null && body.length > 0 && hides) {
+                // Not JSON after all (a range of it, too deep for the parser's limits, an error
+                // page): Kong sends it unchanged, hidden field and all; a route that hides does not.
+                refused();
+                return;
+            }
             HttpServletResponse out = out();
             if (changed != null) {
                 out.setContentLengthLong(changed.length);

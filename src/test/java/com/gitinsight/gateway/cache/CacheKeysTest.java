@@ -103,4 +103,35 @@ class CacheKeysTest {
         removed.context.upstreamHeader("X-Tenant", null);
         assertEquals(key(c, FakeRequest.get("/report")), key(c, removed), "a removed header is an absent one");
     }
+
+    @Test
+    void anEncodedArgumentNameIsTheNameTheBackendReads() {
+        ProxyCacheSchema.Config c = new ProxyCacheSchema.Config(
+                Set.of(200),
+                Set.of("GET"),
+                Set.of("application/json"),
+                300,
+                false,
+                List.of(),
+                List.of("page"),
+                false,
+                0,
+                1024 * 1024,
+                0,
+                1000,
+                ProxyCacheSchema.VaryIdentity.SUBJECT);
+        String plain = key(c, FakeRequest.get("/items"));
+        assertNotEquals(plain, key(c, FakeRequest.get("/items?p%61ge=999")), "p%61ge is page to the backend");
+        assertNotEquals(plain, key(c, FakeRequest.get("/items?pa+ge=1&page=2")));
+        assertEquals(plain, key(c, FakeRequest.get("/items?other=1")), "not in vary_query_params");
+    }
+
+    @Test
+    void aVaryHeaderIsKeyedUnderEverySpellingTheBackendReads() {
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of("Accept-Language"));
+        String none = key(c, FakeRequest.get("/page"));
+        String german = key(c, FakeRequest.get("/page", "Accept_Language", "de"));
+        assertNotEquals(none, german, "Accept_Language is HTTP_ACCEPT_LANGUAGE to a CGI backend");
+        assertEquals(key(c, FakeRequest.get("/page", "accept-language", "de")), german);
+    }
 }

@@ -39,6 +39,10 @@ class ManagedHeadersTest {
                         yield null;
                     }
                     case "getHeader" -> sent.get((String) a[0]);
+                    case "getHeaders" ->
+                        sent.containsKey((String) a[0])
+                                ? java.util.List.of(sent.get((String) a[0]))
+                                : java.util.List.of();
                     case "isCommitted" -> false;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });

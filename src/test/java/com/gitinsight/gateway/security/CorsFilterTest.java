@@ -604,6 +604,17 @@ class CorsFilterTest {
         assertEquals("Accept-Encoding, Origin", r.header("Vary"));
     }
 
+    // Every Vary line the backend sent stays: dropping a second line's Authorization would let a
+    // shared cache hand one user's answer to another.
+    @Test
+    void everyVaryLineOfTheBackendIsKept() throws Exception {
+        FakeHttp.Response r = send(
+                cors("{origins: [example.test], methods: [GET]}"),
+                FakeHttp.Request.get("/response-headers", "Origin", "example.test"),
+                new FakeHttp.Backend().header("Vary", "Accept-Encoding").header("Vary", "Authorization"));
+        assertEquals("Accept-Encoding, Authorization, Origin", String.join(", ", r.headers("Vary")));
+    }
+
     // "validates scheme and port"
     @Test
     void validatesSchemeAndPort() throws Exception {

@@ -78,6 +78,10 @@ class KongFieldBehaviourTest {
                 (proxy, m, args) -> switch (m.getName()) {
                     case "setHeader", "addHeader" -> out.put((String) args[0], (String) args[1]);
                     case "getHeader" -> out.get((String) args[0]);
+                    case "getHeaders" ->
+                        out.containsKey((String) args[0])
+                                ? java.util.List.of(out.get((String) args[0]))
+                                : java.util.List.of();
                     case "isCommitted" -> false;
                     case "setStatus", "setContentLength" -> null;
                     default -> throw new UnsupportedOperationException(m.getName());

@@ -53,6 +53,11 @@ class ResponseTransformerTest {
 
     /** The client's response when the backend answers {@code headers} (pairs) and {@code body}. */
     private FakeHttp.Response respond(String config, String body, String... headers) throws Exception {
+        return respondWith(filter, config, body, headers);
+    }
+
+    private static FakeHttp.Response respondWith(
+            ResponseTransformerFilter filter, String config, String body, String... headers) throws Exception {
         GatewaySnapshot s = snapshot(config);
         FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
         FakeHttp.Response response = new FakeHttp.Response();
@@ -279,11 +284,11 @@ class ResponseTransformerTest {
         assertEquals("{\"a\":1.10,\"b\":12345678901234567890,\"c\":0.1}", new String(out, StandardCharsets.UTF_8));
     }
 
-    // B27: a body that is not JSON goes on as it came
+    // B27: a body that is not JSON goes on as it came (on a route that hides nothing: see below)
     @Test
     void notJsonPassesThrough() throws Exception {
         FakeHttp.Response r =
-                respond("{remove: {json: [foo]}}", "not a json value", "Content-Type", "application/json");
+                respond("{add: {json: ['foo:1']}}", "not a json value", "Content-Type", "application/json");
         assertEquals("not a json value", r.text());
         assertEquals("16", r.header("Content-Length"));
     }
@@ -311,7 +316,7 @@ class ResponseTransformerTest {
         assertEquals("\"wot\"", j.get("url").asText());
     }
 
-    // G1, G2: a 1 MiB JSON body is changed when the bound allows it (the default is 64 KiB)
+    // G1, G2: a 1 MiB JSON body is changed when the bound allows it (the default is 4 MiB)
     @Test
     void bigBody() throws Exception {
         filter.maxBodyBytes = 2 << 20;
@@ -392,7 +397,79 @@ class ResponseTransformerTest {
                     new FakeHttp.Response().response,
                     (req, res) -> asked[0] = request.context().upstreamHeaders().get("Accept-Encoding"));
             assertEquals(ops.startsWith("{remove") ? "identity" : null, asked[0], ops);
+            Map<String, String> upstream = request.context().upstreamHeaders();
+            assertEquals(
+                    ops.startsWith("{remove"), upstream.containsKey("Range") && upstream.get("Range") == null, ops);
         }
+    }
+
+    // A body a hiding route cannot read as JSON (a range's slice, too deep for the parser, an error
+    // page) is refused: sent as it came it holds the field.
+    @Test
+    void anUnreadableBodyIsRefusedWhereTheRouteHidesAField() throws Exception {
+        FakeHttp.Response slice = respond(
+                "{remove: {json: [password_hash]}}",
+                "sh\":\"secret\",\"bio\":\"b\"}",
+                "Content-Type",
+                "application/json");
+        assertEquals(502, slice.status());
+        assertFalse(slice.text().contains("secret"));
+        FakeHttp.Response added = respond("{add: {json: ['a:1']}}", "not json", "Content-Type", "application/json");
+        assertEquals("not json", added.text(), "an add-only route passes it on, as Kong");
+    }
+
+    // Several Content-Encoding lines: any coding but identity is an encoded body.
+    @Test
+    void anyEncodingLineMakesTheBodyEncoded() throws Exception {
+        FakeHttp.Response r = respond(
+                "{remove: {json: [a]}}",
+                "{\"a\":1}",
+                "Content-Type",
+                "application/json",
+                "Content-Encoding",
+                "identity",
+                "Content-Encoding",
+                "gzip");
+        assertEquals(502, r.status());
+    }
+
+    // No body (a HEAD, a 304) has nothing to hide: its headers go on, encoded or not.
+    @Test
+    void aResponseWithoutABodyIsNotRefused() throws Exception {
+        FakeHttp.Response r = respond(
+                "{remove: {json: [a]}}",
+                null,
+                "Content-Type",
+                "application/json",
+                "Content-Encoding",
+                "gzip",
+                "Content-Length",
+                "7");
+        assertEquals(200, r.status());
+        assertEquals("gzip", r.header("Content-Encoding"));
+        assertEquals("7", r.header("Content-Length"));
+    }
+
+    // All responses in flight share one budget: past it a body is treated as past its own bound,
+    // and each response gives its share back when done (or the budget would run dry).
+    @Test
+    void theBuffersShareOneBudgetAndGiveItBack() throws Exception {
+        filter.bufferBudgetBytes = 64;
+        String body = "{\"params\":\"0123456789\",\"secret\":1}";
+        for (int i = 0; i < 3; i++) {
+            FakeHttp.Response r = respond("{remove: {json: [secret]}}", body, "Content-Type", "application/json");
+            assertEquals("{\"params\":\"0123456789\"}", r.text(), "request " + i + " had its share");
+        }
+        ResponseTransformerFilter small = new ResponseTransformerFilter();
+        small.bufferBudgetBytes = 8;
+        FakeHttp.Response past =
+                respondWith(small, "{remove: {json: [secret]}}", body, "Content-Type", "application/json");
+        assertEquals(502, past.status(), "past the budget as past the bound");
+        BufferBudget budget = new BufferBudget(8);
+        assertTrue(budget.take(8));
+        assertFalse(budget.take(1), "nothing left");
+        budget.give(8);
+        assertEquals(8, budget.available());
     }
 
     // json_value: an empty value is the string "null"; numbers as Lua reads them
