@@ -246,7 +246,9 @@ public final class BatchQueue<E> {
                 }
                 if (polls < POLLS && !closing) {
                     polls++;
-                    park(POLL_NANOS, NEVER);
+                    // A burst wakes it early: a full batch, or half the queue's room (entries
+                    // beyond max_entries are dropped, and the poll must not be what drops them).
+                    park(POLL_NANOS, pollWakeAt());
                 } else {
                     park(TimeUnit.MILLISECONDS.toNanos(200), 1);
                 }
@@ -288,6 +290,11 @@ public final class BatchQueue<E> {
     }
 
     /** Parks for {@code nanos} at most, woken early once {@code wakeAt} entries wait (or by close). */
+    /** The queued entries at which an offer wakes a polling worker. */
+    private int pollWakeAt() {
+        return Math.max(1, Math.min(spec.maxEntries() / 2, Math.max(spec.sendSize(), 256)));
+    }
+
     private void park(long nanos, int wakeAt) {
         this.wakeAt = wakeAt;
         try {

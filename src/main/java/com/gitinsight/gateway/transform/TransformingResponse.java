@@ -49,6 +49,13 @@ final class TransformingResponse extends HttpServletResponseWrapper {
 
     private long taken;
 
+    /** Headers the header operations never remove (lower-case). */
+    private static final java.util.Set<String> KEPT = java.util.Set.of(
+            "connection",
+            "transfer-encoding",
+            "keep-alive",
+            com.gitinsight.gateway.http.KongHeaders.REQUEST_ID.toLowerCase(Locale.ROOT));
+
     /** The backend's headers that describe its body, not the 502 sent instead of it. */
     private static final List<String> BODY_HEADERS = List.of(
             "Content-Encoding",
@@ -188,6 +195,10 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     private static void clear(HttpServletResponse out, jakarta.servlet.ServletRequest request, String name) {
         if (name.equalsIgnoreCase("Content-Length")) {
             out.setContentLengthLong(-1);
+        } else if (KEPT.contains(name.toLowerCase(Locale.ROOT))) {
+            // The connection's framing (a Connection: close after a chunked request guards against
+            // smuggling) and the request id Kong sets after every plugin are not a plugin's to remove.
+            return;
         } else {
             com.gitinsight.gateway.http.ResponseHeaderRemoval.remove(request, out, name);
         }

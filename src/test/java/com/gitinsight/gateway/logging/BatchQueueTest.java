@@ -79,6 +79,22 @@ class BatchQueueTest {
     }
 
     @Test
+    void aBurstWakesAPollingWorkerBeforeTheQueueFills() {
+        // Between polls an offer does not wake the worker, but half of max_entries does: a burst
+        // larger than the queue within one poll would otherwise be dropped while the worker waits.
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(1, 0, 8, 1000), sent::addAll);
+        q.offer("first", 5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1); // now it polls
+        long before = q.wakes();
+        for (int i = 0; i < 4; i++) {
+            q.offer("burst" + i, 6);
+        }
+        assertEquals(before + 1, q.wakes(), "the fourth entry (half of 8) woke it");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 5);
+    }
+
+    @Test
     void batchesWhatArrivesWithinTheCoalescingDelay() {
         List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
         BatchQueue<String> q = queue(spec(2, 300, 100, 1000), b -> sent.add(List.copyOf(b)));

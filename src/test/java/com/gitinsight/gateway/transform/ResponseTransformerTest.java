@@ -472,6 +472,23 @@ class ResponseTransformerTest {
         assertEquals(8, budget.available());
     }
 
+    // The connection's framing and Kong's request id are not removed (Connection: close after a
+    // chunked request is the smuggling guard; Kong sets its request id after every plugin).
+    @Test
+    void framingAndTheRequestIdAreNotRemoved() {
+        FakeHttp.Response r = headers(
+                "{remove: {headers: [Connection, X-Kong-Request-Id, X-Other]}}",
+                "Connection",
+                "close",
+                "X-Kong-Request-Id",
+                "abc",
+                "X-Other",
+                "1");
+        assertEquals("close", r.header("Connection"));
+        assertEquals("abc", r.header("X-Kong-Request-Id"));
+        assertNull(r.header("X-Other"));
+    }
+
     // json_value: an empty value is the string "null"; numbers as Lua reads them
     @Test
     void typedValues() {
