@@ -111,23 +111,32 @@ public final class RateLimitingSchema implements PluginSchema {
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, ACCEPTED);
         List<Limit> limits = new ArrayList<>();
-        Limit shorter = null;
         for (Period p : Period.values()) {
             if (f.has(p.field())) {
-                long limit = f.integer(p.field(), 0, 1, Long.MAX_VALUE / 2);
-                if (shorter != null && limit < shorter.limit()) {
+                limits.add(new Limit(p, f.integer(p.field(), 0, 1, Long.MAX_VALUE / 2)));
+            }
+        }
+        // Kong's validate_periods_order: every shorter period against every longer one, the first
+        // pair out of order reported, the numbers as Lua's %.1f writes them.
+        order:
+        for (int i = 0; i < limits.size(); i++) {
+            for (int j = i + 1; j < limits.size(); j++) {
+                Limit lower = limits.get(i);
+                Limit upper = limits.get(j);
+                if (upper.limit() < lower.limit()) {
                     f.error(
-                            p.field(),
-                            "The limit for " + p.field() + "(" + limit + ") cannot be lower than the limit for "
-                                    + shorter.period().field() + "(" + shorter.limit() + ")");
+                            upper.period().field(),
+                            "The limit for " + upper.period().field() + "(" + upper.limit() + ".0) cannot be lower"
+                                    + " than the limit for " + lower.period().field() + "(" + lower.limit() + ".0)");
+                    break order;
                 }
-                Limit l = new Limit(p, limit);
-                limits.add(l);
-                shorter = l;
             }
         }
         if (limits.isEmpty()) {
-            f.error("minute", "set at least one of second, minute, hour, day, month, year");
+            f.error(
+                    "minute",
+                    "at least one of these fields must be non-empty: 'config.second', 'config.minute',"
+                            + " 'config.hour', 'config.day', 'config.month', 'config.year'");
         }
         LimitBy by = switch (f.string("limit_by", "consumer")) {
             case "consumer" -> LimitBy.CONSUMER;
@@ -137,23 +146,29 @@ public final class RateLimitingSchema implements PluginSchema {
             case "header" -> LimitBy.HEADER;
             case "path" -> LimitBy.PATH;
             default -> {
-                f.error("limit_by", "use consumer, credential, ip, service, header or path");
+                f.error("limit_by", "expected one of: consumer, credential, ip, service, header, path");
                 yield LimitBy.CONSUMER;
             }
         };
         String header = f.string("header_name", null);
         if (by == LimitBy.HEADER && header == null) {
-            f.error("header_name", "required with limit_by: header");
+            f.error("header_name", "required field missing");
         }
         String path = f.string("path", null);
-        if (by == LimitBy.PATH && (path == null || !path.startsWith("/"))) {
-            f.error("path", "required with limit_by: path, starting with '/'");
+        if (by == LimitBy.PATH && path == null) {
+            f.error("path", "required field missing");
+        } else if (path != null && !path.startsWith("/")) {
+            f.error("path", "should start with: /");
         }
         Policy policy = switch (f.string("policy", "local")) {
             case "local" -> Policy.LOCAL;
             case "redis" -> Policy.REDIS;
-            default -> {
+            case "cluster" -> {
                 f.error("policy", "use local or redis (Kong's cluster policy needs Kong's database)");
+                yield Policy.LOCAL;
+            }
+            default -> {
+                f.error("policy", "expected one of: local, cluster, redis");
                 yield Policy.LOCAL;
             }
         };

@@ -475,9 +475,27 @@ class KongConfigParserTest {
                 """);
         assertTrue(
                 e.getMessage()
-                        .contains("plugins[0].config.hour: The limit for hour(100) cannot be lower than the limit"
-                                + " for minute(200)"),
+                        .contains("plugins[0].config.hour: The limit for hour(100.0) cannot be lower than the limit"
+                                + " for minute(200.0)"),
                 e.getMessage());
+        // Kong's schema spec: every pair compared, the shortest period first.
+        assertTrue(
+                invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {second: 10, minute: 20, hour: 5}\n")
+                        .getMessage()
+                        .contains("The limit for hour(5.0) cannot be lower than the limit for second(10.0)"));
+        assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {year: 50, month: 60}\n")
+                .getMessage()
+                .contains("The limit for year(50.0) cannot be lower than the limit for month(60.0)"));
+        assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {policy: local}\n")
+                .getMessage()
+                .contains("at least one of these fields must be non-empty: 'config.second', 'config.minute',"
+                        + " 'config.hour', 'config.day', 'config.month', 'config.year'"));
+        assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, limit_by: header}\n")
+                .getMessage()
+                .contains("config.header_name: required field missing"));
+        assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: other}\n")
+                .getMessage()
+                .contains("config.policy: expected one of: local, cluster, redis"));
         assertTrue(e.getMessage().contains("plugins[0].config.policy: use local or redis"), e.getMessage());
         assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis}\n")
                 .getMessage()
