@@ -142,14 +142,22 @@ public final class PluginIndex {
             case GLOBAL -> "global";
             case SERVICE -> "service:" + p.scopeName();
             case ROUTE -> "route:" + p.scopeName();
-            case CONSUMER -> "consumer:" + p.scopeName();
+            // Limited to a route or service, it is another instance than the same consumer's on
+            // another route (Kong keys rate-limiting counters by the plugin's route and service too).
+            case CONSUMER ->
+                p.within() == null
+                        ? "consumer:" + p.scopeName()
+                        : "consumer:" + p.scopeName() + "@"
+                                + p.within().scope().name().toLowerCase(java.util.Locale.ROOT) + ":"
+                                + p.within().name();
         };
     }
 
     /**
      * The plugin instance {@code config} belongs to: {@code global}, {@code service:<name>},
-     * {@code route:<name>} or {@code consumer:<name>} (the scope it is attached to; a plugin name
-     * is unique per scope). Null for a config this index did not make.
+     * {@code route:<name>}, {@code consumer:<name>} or, limited to a route or service,
+     * {@code consumer:<name>@route:<name>} / {@code @service:<name>} (the scope it is attached to;
+     * a plugin name is unique per scope). Null for a config this index did not make.
      */
     public String instance(PluginConfig config) {
         return instances.get(config);

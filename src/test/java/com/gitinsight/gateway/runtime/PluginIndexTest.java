@@ -66,4 +66,32 @@ class PluginIndexTest {
         assertEquals(2L, minute(index, plain, "carol"), "carol's plugin is for route r only");
         assertEquals(3L, minute(index, r, "dave"), "another consumer: the route's");
     }
+
+    @Test
+    void aConsumersPluginOnTwoRoutesIsTwoInstances() throws Exception {
+        // Kong keys rate-limiting's counters by the plugin's route and service too: bob's five
+        // requests on r2 do not count against his limit on r1.
+        GatewayConfig c = parse("""
+                services:
+                  - name: s
+                    url: http://s
+                    routes:
+                      - {name: r1, paths: [/r1]}
+                      - {name: r2, paths: [/r2]}
+                consumers:
+                  - username: bob
+                plugins:
+                  - {name: rate-limiting, consumer: bob, route: r1, config: {minute: 5}}
+                  - {name: rate-limiting, consumer: bob, route: r2, config: {minute: 100}}
+                  - {name: rate-limiting, consumer: bob, config: {minute: 7}}
+                """);
+        PluginIndex index = PluginIndex.build(c);
+        RateLimitingSchema.Config one =
+                index.config(route(c, "r1"), "bob", "rate-limiting", RateLimitingSchema.Config.class);
+        RateLimitingSchema.Config two =
+                index.config(route(c, "r2"), "bob", "rate-limiting", RateLimitingSchema.Config.class);
+        assertEquals("consumer:bob@route:r1", index.instance(one));
+        assertEquals("consumer:bob@route:r2", index.instance(two));
+        assertEquals("consumer:bob", index.instance(c.plugins().get(2).config()));
+    }
 }
