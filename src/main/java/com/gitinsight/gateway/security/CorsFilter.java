@@ -48,8 +48,10 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
         boolean preflight = "OPTIONS".equals(request.getMethod())
                 && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null;
-        if (preflight && config.preflightContinue()) {
-            // Kong: the backend answers the preflight, with its own headers only.
+        if (preflight && config.preflightContinue() || origin == null && !config.allowOriginAbsent()) {
+            // Kong: the backend answers the preflight, with its own headers only; and with
+            // allow_origin_absent false a request without an Origin gets no CORS header (its
+            // header_filter returns before touching any).
             chain.doFilter(request, response);
             return;
         }
@@ -107,6 +109,6 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
         CorsSchema.Normalized allowed = origin == null ? null : config.matching(origin);
         headers.manage(
                 "Access-Control-Allow-Origin", allowed == null ? null : allowed.domain(), ManagedHeaders.Mode.OVERRIDE);
-        return false;
+        return allowed == CorsSchema.Normalized.ANY;
     }
 }

@@ -29,9 +29,9 @@ public final class CorsSchema implements PluginSchema {
             "credentials",
             "max_age",
             "preflight_continue",
-            "private_network");
-    /** Kong 3.10's {@code allow_origin_absent}: accepted; the gateway always acts as its default, true. */
-    private static final Set<String> ACCEPTED = Set.of("allow_origin_absent");
+            "private_network",
+            "allow_origin_absent");
+    private static final Set<String> ACCEPTED = Set.of();
 
     private static final List<String> METHODS =
             List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT");
@@ -44,7 +44,13 @@ public final class CorsSchema implements PluginSchema {
      */
     public record Origin(String domain, Pattern regex, boolean byHost) {
 
+        /** A {@code *} among other entries: reached in order, it allows every origin (Kong). */
+        static final Origin STAR = new Origin("*", null, false);
+
         boolean matches(Normalized origin) {
+            if (this == STAR) {
+                return true;
+            }
             if (regex == null) {
                 return domain.equals(origin.domain());
             }
@@ -54,6 +60,9 @@ public final class CorsSchema implements PluginSchema {
 
     /** An origin as Kong compares it: {@code scheme://host[:port]} without a default port, and its host. */
     public record Normalized(String domain, String host) {
+
+        /** What {@link Config#matching} returns when a {@code *} entry was reached: allow all. */
+        public static final Normalized ANY = new Normalized("*", "*");
 
         /** Kong's normalize_origin: a value without {@code scheme://host} stays as it is. */
         public static Normalized of(String origin) {
@@ -113,7 +122,8 @@ public final class CorsSchema implements PluginSchema {
             boolean credentials,
             String maxAge,
             boolean preflightContinue,
-            boolean privateNetwork)
+            boolean privateNetwork,
+            boolean allowOriginAbsent)
             implements PluginConfig {
 
         public Config {
@@ -128,12 +138,15 @@ public final class CorsSchema implements PluginSchema {
             return anyOrigin || origin != null && !origin.isEmpty() && matching(origin) != null;
         }
 
-        /** The normalised {@code origin} when an entry names it, else null. */
+        /**
+         * The normalised {@code origin} when an entry names it, {@link Normalized#ANY} when a
+         * {@code *} entry comes first, else null (entries in order, as Kong's loop).
+         */
         public Normalized matching(String origin) {
             Normalized n = Normalized.of(origin);
             for (Origin o : origins) {
                 if (o.matches(n)) {
-                    return n;
+                    return o == Origin.STAR ? Normalized.ANY : n;
                 }
             }
             return null;
@@ -159,12 +172,15 @@ public final class CorsSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, ACCEPTED);
-        f.bool("allow_origin_absent", true);
+        boolean allowOriginAbsent = f.bool("allow_origin_absent", true);
         List<String> entries = f.strings("origins", List.of("*"));
-        boolean any = entries.isEmpty() || entries.contains("*");
+        // Kong: only no entry or a lone * allows all without looking; a * among others is reached
+        // in order, and only by a request with an Origin.
+        boolean any = entries.isEmpty() || entries.size() == 1 && "*".equals(entries.get(0));
         List<Origin> origins = new ArrayList<>();
         for (String entry : entries) {
             if ("*".equals(entry)) {
+                origins.add(Origin.STAR);
                 continue;
             }
             if (PLAIN.matcher(entry).matches()) {
@@ -194,12 +210,14 @@ public final class CorsSchema implements PluginSchema {
                 any,
                 configured,
                 origins,
-                String.join(",", methods.isEmpty() ? METHODS : methods),
+                // Kong joins the list as given: an empty one allows no method beyond the simple ones.
+                String.join(",", methods),
                 headers == null || headers.isEmpty() ? null : String.join(",", headers),
                 exposed.isEmpty() ? null : String.join(",", exposed),
                 f.bool("credentials", false),
                 maxAge < 0 ? null : Long.toString(maxAge),
                 f.bool("preflight_continue", false),
-                f.bool("private_network", false));
+                f.bool("private_network", false),
+                allowOriginAbsent);
     }
 }

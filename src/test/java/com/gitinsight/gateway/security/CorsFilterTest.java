@@ -677,8 +677,45 @@ class CorsFilterTest {
         assertEquals("Origin", disallowed.header("Vary"));
     }
 
+    // "when allow_origin_absent is disabled with missing Origin header[1|2], no ACAO is returned"
+    @Test
+    void noOriginGetsNoHeadersWhenAllowOriginAbsentIsOff() throws Exception {
+        GatewaySnapshot cors15 = cors(
+                "{origins: [foo.bar], exposed_headers: [x-auth-token], credentials: true, allow_origin_absent: false}");
+        for (String[] origin : new String[][] {{}, {"Origin", ""}}) {
+            FakeHttp.Response r = get(cors15, origin);
+            assertEquals(200, r.status());
+            assertNull(r.header("Access-Control-Allow-Origin"));
+            assertNull(r.header("Access-Control-Allow-Credentials"));
+            assertNull(r.header("Access-Control-Expose-Headers"));
+            assertNull(r.header("Vary"));
+        }
+        assertEquals("foo.bar", get(cors15, "Origin", "foo.bar").header("Access-Control-Allow-Origin"));
+    }
+
+    // A * among other entries is reached in order and only with an Origin (Kong's loop): without
+    // one no allow-origin, but Vary and the credentials header as for any list.
+    @Test
+    void starAmongOtherEntriesNeedsAnOrigin() throws Exception {
+        GatewaySnapshot s = cors("{origins: [foo.bar, '*'], credentials: true}");
+        FakeHttp.Response none = get(s);
+        assertNull(none.header("Access-Control-Allow-Origin"));
+        assertEquals("true", none.header("Access-Control-Allow-Credentials"));
+        assertEquals("Origin", none.header("Vary"));
+        FakeHttp.Response other = get(s, "Origin", "http://www.example.net");
+        assertEquals("http://www.example.net", other.header("Access-Control-Allow-Origin"), "credentials echo it");
+        assertEquals("foo.bar", get(s, "Origin", "foo.bar").header("Access-Control-Allow-Origin"));
+    }
+
+    // methods: [] is joined as Kong joins it: no method beyond the simple ones.
+    @Test
+    void noMethodsAllowsNone() throws Exception {
+        FakeHttp.Response r = preflight(cors("{origins: [example.test], methods: []}"), "example.test");
+        assertEquals("", r.header("Access-Control-Allow-Methods"));
+    }
+
     // "when allow_origin_absent is enabled with missing Origin header[1|2], ACAO is returned"
-    // (Kong's default: true; the gateway always behaves so)
+    // (Kong's default: true)
     @Test
     void noOriginStillGetsTheHeaders() throws Exception {
         GatewaySnapshot cors16 = cors("{origins: [foo.bar], exposed_headers: [x-auth-token], credentials: true}");

@@ -48,7 +48,8 @@ class KongFieldBehaviourTest {
                 false,
                 null,
                 false,
-                privateNetwork);
+                privateNetwork,
+                true);
     }
 
     /** The headers of the gateway's answer to a preflight from https://app.example. */
