@@ -178,7 +178,8 @@ public final class CorsSchema implements PluginSchema {
         // in order, and only by a request with an Origin.
         boolean any = entries.isEmpty() || entries.size() == 1 && "*".equals(entries.get(0));
         List<Origin> origins = new ArrayList<>();
-        for (String entry : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i);
             if ("*".equals(entry)) {
                 origins.add(Origin.STAR);
                 continue;
@@ -192,7 +193,8 @@ public final class CorsSchema implements PluginSchema {
             try {
                 origins.add(new Origin(null, Pattern.compile(regex), entry.indexOf(':') < 0));
             } catch (PatternSyntaxException e) {
-                f.error("origins", "bad regex '" + entry + "': " + e.getDescription());
+                // Kong's message and place (origins[i], 0-based here as every list index in our errors).
+                f.error("origins[" + i + "]", "'" + entry + "' is not a valid regex");
             }
         }
         String configured =
@@ -200,9 +202,9 @@ public final class CorsSchema implements PluginSchema {
         List<String> headers = f.has("headers") ? f.strings("headers") : null;
         List<String> exposed = f.strings("exposed_headers", List.of());
         List<String> methods = f.strings("methods", METHODS);
-        for (String m : methods) {
-            if (!METHODS.contains(m)) {
-                f.error("methods", "expected one of " + String.join(", ", METHODS) + ", got '" + m + "'");
+        for (int i = 0; i < methods.size(); i++) {
+            if (!METHODS.contains(methods.get(i))) {
+                f.error("methods[" + i + "]", "expected one of: " + String.join(", ", METHODS));
             }
         }
         long maxAge = f.integer("max_age", -1, -1, Integer.MAX_VALUE);
