@@ -193,8 +193,8 @@ public final class CorsSchema implements PluginSchema {
             try {
                 origins.add(new Origin(null, Pattern.compile(regex), entry.indexOf(':') < 0));
             } catch (PatternSyntaxException e) {
-                // Kong's message and place (origins[i], 0-based here as every list index in our errors).
-                f.error("origins[" + i + "]", "'" + entry + "' is not a valid regex");
+                // Kong's message (Kong names the entry, config.origins[i]; the field here, whose line is known).
+                f.error("origins", "'" + entry + "' is not a valid regex");
             }
         }
         String configured =
@@ -204,7 +204,7 @@ public final class CorsSchema implements PluginSchema {
         List<String> methods = f.strings("methods", METHODS);
         for (int i = 0; i < methods.size(); i++) {
             if (!METHODS.contains(methods.get(i))) {
-                f.error("methods[" + i + "]", "expected one of: " + String.join(", ", METHODS));
+                f.error("methods", "expected one of: " + String.join(", ", METHODS));
             }
         }
         long maxAge = f.integer("max_age", -1, -1, Integer.MAX_VALUE);
