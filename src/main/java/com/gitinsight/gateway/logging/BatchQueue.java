@@ -102,6 +102,8 @@ public final class BatchQueue<E> {
      * a system call and a context switch: one per request cost more than the rest of the queue.
      */
     private volatile int wakeAt = NEVER;
+    /** As {@link #wakeAt}, in queued bytes (a polling worker's: half of max_bytes). */
+    private volatile long wakeAtBytes = Long.MAX_VALUE;
 
     private final AtomicLong wakes = new AtomicLong();
 
@@ -204,8 +206,9 @@ public final class BatchQueue<E> {
 
     private void wake() {
         if (running.get()) {
-            if (size.get() >= wakeAt) {
+            if (size.get() >= wakeAt || bytes.get() >= wakeAtBytes) {
                 wakeAt = NEVER; // one wake is enough: the offers that follow until it runs do not repeat it
+                wakeAtBytes = Long.MAX_VALUE;
                 wakes.incrementAndGet();
                 LockSupport.unpark(worker);
             }
@@ -289,21 +292,26 @@ public final class BatchQueue<E> {
         return e;
     }
 
-    /** Parks for {@code nanos} at most, woken early once {@code wakeAt} entries wait (or by close). */
     /** The queued entries at which an offer wakes a polling worker. */
     private int pollWakeAt() {
         return Math.max(1, Math.min(spec.maxEntries() / 2, Math.max(spec.sendSize(), 256)));
     }
 
+    /** Parks for {@code nanos} at most, woken early once {@code wakeAt} entries wait (or by close). */
     private void park(long nanos, int wakeAt) {
         this.wakeAt = wakeAt;
+        if (wakeAt != NEVER) {
+            // Half the byte bound wakes it too: entries beyond max_bytes are dropped as well.
+            wakeAtBytes = (spec.maxBytes() > 0 ? spec.maxBytes() : DEFAULT_MAX_BYTES) / 2;
+        }
         try {
             // After publishing wakeAt: an offer either sees it or is seen here (both are volatile).
-            if (size.get() < wakeAt && !closing) {
+            if (size.get() < wakeAt && bytes.get() < wakeAtBytes && !closing) {
                 LockSupport.parkNanos(this, nanos);
             }
         } finally {
             this.wakeAt = NEVER;
+            this.wakeAtBytes = Long.MAX_VALUE;
         }
     }
 

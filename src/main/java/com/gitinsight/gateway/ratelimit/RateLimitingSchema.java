@@ -163,12 +163,9 @@ public final class RateLimitingSchema implements PluginSchema {
         Policy policy = switch (f.string("policy", "local")) {
             case "local" -> Policy.LOCAL;
             case "redis" -> Policy.REDIS;
-            case "cluster" -> {
-                f.error("policy", "use local or redis (Kong's cluster policy needs Kong's database)");
-                yield Policy.LOCAL;
-            }
             default -> {
-                f.error("policy", "expected one of: local, cluster, redis");
+                // Kong's DB-less schema, as a kong.yml is loaded: cluster needs Kong's database.
+                f.error("policy", "expected one of: local, redis");
                 yield Policy.LOCAL;
             }
         };

@@ -42,13 +42,15 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
             FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
+        // Kong's header_filter skips only an absent Origin (an empty one is a value in Lua).
+        boolean absent = origin == null;
         if (origin != null && origin.isEmpty()) {
             origin = null;
         }
         boolean preflight = "OPTIONS".equals(request.getMethod())
                 && origin != null
                 && request.getHeader("Access-Control-Request-Method") != null;
-        if (preflight && config.preflightContinue() || origin == null && !config.allowOriginAbsent()) {
+        if (preflight && config.preflightContinue() || absent && !config.allowOriginAbsent()) {
             // Kong: the backend answers the preflight, with its own headers only; and with
             // allow_origin_absent false a request without an Origin gets no CORS header (its
             // header_filter returns before touching any).

@@ -15,8 +15,10 @@ import java.util.regex.PatternSyntaxException;
  * compared with the request's {@code Origin} after both are normalised (scheme, host and a port
  * that is not the scheme's default); an entry with a character other than letters, digits and
  * {@code .:/-} is a regex, anchored at both ends, matched against the host alone when it has no
- * {@code :}, else against the normalised origin. {@code *} anywhere, or no entry at all, allows
- * every origin; a single plain entry is sent as configured, whatever the request's origin.
+ * {@code :}, else against the normalised origin. A lone {@code *}, or no entry at all, allows
+ * every origin; a {@code *} among other entries allows every request that has an {@code Origin}
+ * (with {@code Vary: Origin}); a single plain entry is sent as configured, whatever the request's
+ * origin.
  */
 public final class CorsSchema implements PluginSchema {
 
@@ -44,7 +46,10 @@ public final class CorsSchema implements PluginSchema {
      */
     public record Origin(String domain, Pattern regex, boolean byHost) {
 
-        /** A {@code *} among other entries: reached in order, it allows every origin (Kong). */
+        /**
+         * A {@code *} among other entries: Kong returns allow-all as soon as it meets one while
+         * reading the list, before comparing any entry, so it allows every request with an Origin.
+         */
         static final Origin STAR = new Origin("*", null, false);
 
         boolean matches(Normalized origin) {
@@ -139,14 +144,17 @@ public final class CorsSchema implements PluginSchema {
         }
 
         /**
-         * The normalised {@code origin} when an entry names it, {@link Normalized#ANY} when a
-         * {@code *} entry comes first, else null (entries in order, as Kong's loop).
+         * {@link Normalized#ANY} when the entries hold a {@code *}, else the normalised
+         * {@code origin} when an entry names it, else null.
          */
         public Normalized matching(String origin) {
+            if (origins.contains(Origin.STAR)) {
+                return Normalized.ANY;
+            }
             Normalized n = Normalized.of(origin);
             for (Origin o : origins) {
                 if (o.matches(n)) {
-                    return o == Origin.STAR ? Normalized.ANY : n;
+                    return n;
                 }
             }
             return null;

@@ -154,8 +154,8 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         }
         for (int i = 0; i < renamed.size(); i++) {
             List<String> values = renamed.get(i);
-            if (!values.isEmpty()) {
-                ResponseTransformerSchema.Rename r = ops.rename().get(i);
+            ResponseTransformerSchema.Rename r = ops.rename().get(i);
+            if (!values.isEmpty() && !kept(r.to())) {
                 for (int v = 0; v < values.size(); v++) {
                     // Kong's PDK sends an empty value as a single space.
                     String value = values.get(v).isEmpty() ? " " : values.get(v);
@@ -169,18 +169,25 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             }
         }
         for (int i = 0; i < replaced.length; i++) {
-            if (replaced[i]) {
+            if (replaced[i] && !kept(ops.replace().get(i).name())) {
                 out.setHeader(ops.replace().get(i).name(), ops.replace().get(i).value());
             }
         }
         for (int i = 0; i < present.length; i++) {
-            if (!present[i]) {
+            if (!present[i] && !kept(ops.add().get(i).name())) {
                 out.setHeader(ops.add().get(i).name(), ops.add().get(i).value());
             }
         }
         for (ResponseTransformerSchema.HeaderValue v : ops.append()) {
-            out.addHeader(v.name(), v.value());
+            if (!kept(v.name())) {
+                out.addHeader(v.name(), v.value());
+            }
         }
+    }
+
+    /** A header no operation touches: the connection's framing, and the request id Kong sets after every plugin. */
+    private static boolean kept(String name) {
+        return KEPT.contains(name.toLowerCase(Locale.ROOT));
     }
 
     private static List<String> values(HttpServletResponse out, String name) {
@@ -195,7 +202,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     private static void clear(HttpServletResponse out, jakarta.servlet.ServletRequest request, String name) {
         if (name.equalsIgnoreCase("Content-Length")) {
             out.setContentLengthLong(-1);
-        } else if (KEPT.contains(name.toLowerCase(Locale.ROOT))) {
+        } else if (kept(name)) {
             // The connection's framing (a Connection: close after a chunked request guards against
             // smuggling) and the request id Kong sets after every plugin are not a plugin's to remove.
             return;

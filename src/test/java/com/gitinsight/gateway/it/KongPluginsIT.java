@@ -58,8 +58,8 @@ class KongPluginsIT {
                     ex.getResponseHeaders().add("X-Backend-Secret", "s3cr3t");
                     ex.getResponseHeaders().add("X-Old-Name", "moved");
                 } else if (ex.getRequestURI().getPath().endsWith("/bigjson")) {
-                    // Past gateway.transformer.max-body-bytes (64 KiB): a user's long text beside the secret.
-                    out = ("{\"bio\":\"" + "b".repeat(70_000) + "\",\"secret\":\"s3cr3t\"}")
+                    // Past gateway.response-transformer.max-body-bytes (4 MiB): a user's long text beside the secret.
+                    out = ("{\"bio\":\"" + "b".repeat(4_300_000) + "\",\"secret\":\"s3cr3t\"}")
                             .getBytes(StandardCharsets.UTF_8);
                 } else if (ex.getRequestURI().getPath().endsWith("/gzjson")) {
                     // A backend that compresses whatever the request asked.

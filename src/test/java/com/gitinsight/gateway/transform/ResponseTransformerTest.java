@@ -487,6 +487,17 @@ class ResponseTransformerTest {
         assertEquals("close", r.header("Connection"));
         assertEquals("abc", r.header("X-Kong-Request-Id"));
         assertNull(r.header("X-Other"));
+        FakeHttp.Response changed = headers(
+                "{replace: {headers: ['Connection:keep-alive']}, append: {headers: ['X-Kong-Request-Id:forged']},"
+                        + " rename: {headers: ['X-Id:X-Kong-Request-Id']}}",
+                "Connection",
+                "close",
+                "X-Kong-Request-Id",
+                "abc",
+                "X-Id",
+                "other");
+        assertEquals("close", changed.header("Connection"), "nor replaced");
+        assertEquals(List.of("abc"), changed.headers("X-Kong-Request-Id"), "nor appended to or renamed onto");
     }
 
     // json_value: an empty value is the string "null"; numbers as Lua reads them
