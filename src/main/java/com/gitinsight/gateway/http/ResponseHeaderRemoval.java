@@ -58,14 +58,10 @@ public final class ResponseHeaderRemoval {
     }
 
     private static java.lang.reflect.Method method(Object target, String name) {
-        try {
-            return target.getClass().getMethod(name);
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
+        return ContainerReflection.method(target, name);
     }
 
     private static Object call(Object target, String name) throws ReflectiveOperationException {
-        return target.getClass().getMethod(name).invoke(target);
+        return ContainerReflection.call(target, name);
     }
 }

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ContainerReflection;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.util.logging.Level;
@@ -64,15 +65,10 @@ final class ClientConnection {
     }
 
     private static boolean has(Object target, String method) {
-        try {
-            target.getClass().getMethod(method);
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
+        return ContainerReflection.method(target, method) != null;
     }
 
     private static Object call(Object target, String method) throws ReflectiveOperationException {
-        return target.getClass().getMethod(method).invoke(target);
+        return ContainerReflection.call(target, method);
     }
 }

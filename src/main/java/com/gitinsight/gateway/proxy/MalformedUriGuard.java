@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.ContainerReflection;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.lang.reflect.Array;
@@ -140,14 +141,10 @@ final class MalformedUriGuard {
     }
 
     private static Method method(Object target, String name) {
-        try {
-            return target.getClass().getMethod(name);
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
+        return ContainerReflection.method(target, name);
     }
 
     private static Object call(Object target, String method) throws ReflectiveOperationException {
-        return target.getClass().getMethod(method).invoke(target);
+        return ContainerReflection.call(target, method);
     }
 }
