@@ -7,7 +7,6 @@ import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -46,28 +45,33 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     public static Response json(RequestContext context, int status, String message) {
-        return json(id(context), status, message);
+        return json(id(context), null, status, message);
     }
 
-    /** As {@link #json(RequestContext, int, String)}, for a request that may have no context yet. */
+    /**
+     * As {@link #json(RequestContext, int, String)}, for a request that may have no context yet,
+     * in the format its {@code Accept} asks for (Kong's {@code kong.response.error}).
+     */
     public static Response json(HttpServletRequest request, int status, String message) {
-        return json(RequestIds.of(request), status, message);
+        return json(RequestIds.of(request), request.getHeader("Accept"), status, message);
     }
 
-    private static Response json(String requestId, int status, String message) {
-        byte[] bytes = body(message, requestId).getBytes(StandardCharsets.UTF_8);
+    private static Response json(String requestId, String accept, int status, String message) {
+        ErrorFormat format = ErrorFormat.of(accept);
+        byte[] bytes = format.body(message, requestId).getBytes(StandardCharsets.UTF_8);
         return Response.status(status)
-                .type(MediaType.APPLICATION_JSON_TYPE)
+                .type(format.mediaType())
                 .header("Content-Length", bytes.length)
                 .entity(bytes)
                 .build();
     }
 
     /** A 503 (or 429) that tells the client when to come back. */
-    public static Response json(RequestContext context, int status, String message, long retryAfterSeconds) {
-        byte[] bytes = body(message, id(context)).getBytes(StandardCharsets.UTF_8);
+    public static Response json(HttpServletRequest request, int status, String message, long retryAfterSeconds) {
+        ErrorFormat format = ErrorFormat.of(request.getHeader("Accept"));
+        byte[] bytes = format.body(message, RequestIds.of(request)).getBytes(StandardCharsets.UTF_8);
         return Response.status(status)
-                .type(MediaType.APPLICATION_JSON_TYPE)
+                .type(format.mediaType())
                 .header("Content-Length", bytes.length)
                 .header("Retry-After", retryAfterSeconds)
                 .entity(bytes)
@@ -81,7 +85,8 @@ public final class ErrorResponses {
     public static void write(
             HttpServletRequest request, HttpServletResponse response, int status, String message, String... headers)
             throws IOException {
-        send(response, status, body(message, RequestIds.of(request)), headers);
+        ErrorFormat format = ErrorFormat.of(request.getHeader("Accept"));
+        send(response, status, format.contentType(), format.body(message, RequestIds.of(request)), headers);
     }
 
     /**
@@ -95,14 +100,16 @@ public final class ErrorResponses {
             Map<String, ?> fields,
             String... headers)
             throws IOException {
-        send(response, status, body(fields, RequestIds.of(request)), headers);
+        // A body of fields is a JSON document whatever Accept says (Kong's kong.response.exit with a table).
+        send(response, status, "application/json", body(fields, RequestIds.of(request)), headers);
     }
 
-    private static void send(HttpServletResponse response, int status, String body, String... headers)
+    private static void send(
+            HttpServletResponse response, int status, String contentType, String body, String... headers)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.setContentType("application/json");
+        response.setContentType(contentType);
         response.setContentLength(bytes.length);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             response.setHeader(headers[i], headers[i + 1]);

@@ -58,7 +58,7 @@ final class Forwarder {
         long length = replaced != null ? context.upstreamBodyLength() : request.getContentLengthLong();
         return call.forward(
                 target -> send(call, exchange, limited, hasBody, length, method, target),
-                answer -> answer.response(context));
+                answer -> answer.response(request));
     }
 
     /** The method the backend gets: a plugin's override (request-transformer's http_method), else the client's. */

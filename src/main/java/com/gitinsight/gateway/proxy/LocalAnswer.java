@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
-import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
@@ -21,10 +20,10 @@ record LocalAnswer(int status, String message, long retryAfterSeconds) {
         return new LocalAnswer(status, message, NO_RETRY_AFTER);
     }
 
-    Response response(RequestContext context) {
+    Response response(HttpServletRequest request) {
         return retryAfterSeconds == NO_RETRY_AFTER
-                ? ErrorResponses.json(context, status, message)
-                : ErrorResponses.json(context, status, message, retryAfterSeconds);
+                ? ErrorResponses.json(request, status, message)
+                : ErrorResponses.json(request, status, message, retryAfterSeconds);
     }
 
     void write(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -38,7 +38,7 @@ public class ProxyEngine implements Unproxied<ProxyEngine> {
     public Response handle(Exchange exchange, InputStream body) {
         RequestContext context = RequestContext.of(exchange.request());
         if (context.match() == null) {
-            return ErrorResponses.json(context, 404, ErrorResponses.NO_ROUTE);
+            return ErrorResponses.json(exchange.request(), 404, ErrorResponses.NO_ROUTE);
         }
         return forwarder.forward(context, exchange, body);
     }
