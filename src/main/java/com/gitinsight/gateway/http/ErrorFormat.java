@@ -1,7 +1,5 @@
 package com.gitinsight.gateway.http;
 
-import jakarta.ws.rs.core.MediaType;
-
 /**
  * The format of an error the gateway makes, as the request's {@code Accept} chooses it (Kong's
  * {@code kong.response.error}: {@code get_response_type} and its templates): JSON by default, HTML,
@@ -9,25 +7,19 @@ import jakarta.ws.rs.core.MediaType;
  * type Kong has no template for, or a wildcard, is JSON ({@code text/*} plain text).
  */
 public enum ErrorFormat {
-    JSON("application/json", MediaType.APPLICATION_JSON_TYPE),
-    HTML("text/html; charset=utf-8", MediaType.valueOf("text/html; charset=utf-8")),
-    XML("application/xml; charset=utf-8", MediaType.valueOf("application/xml; charset=utf-8")),
-    PLAIN("text/plain; charset=utf-8", MediaType.valueOf("text/plain; charset=utf-8"));
+    JSON("application/json; charset=utf-8"),
+    HTML("text/html; charset=utf-8"),
+    XML("application/xml; charset=utf-8"),
+    PLAIN("text/plain; charset=utf-8");
 
     private final String contentType;
-    private final MediaType mediaType;
 
-    ErrorFormat(String contentType, MediaType mediaType) {
+    ErrorFormat(String contentType) {
         this.contentType = contentType;
-        this.mediaType = mediaType;
     }
 
     public String contentType() {
         return contentType;
-    }
-
-    public MediaType mediaType() {
-        return mediaType;
     }
 
     /** The format {@code accept} (null: none) asks for. */

@@ -60,7 +60,7 @@ public final class ErrorResponses {
         ErrorFormat format = ErrorFormat.of(accept);
         byte[] bytes = format.body(message, requestId).getBytes(StandardCharsets.UTF_8);
         return Response.status(status)
-                .type(format.mediaType())
+                .header("Content-Type", format.contentType()) // as Kong spells it; MediaType drops the space
                 .header("Content-Length", bytes.length)
                 .entity(bytes)
                 .build();
@@ -71,7 +71,7 @@ public final class ErrorResponses {
         ErrorFormat format = ErrorFormat.of(request.getHeader("Accept"));
         byte[] bytes = format.body(message, RequestIds.of(request)).getBytes(StandardCharsets.UTF_8);
         return Response.status(status)
-                .type(format.mediaType())
+                .header("Content-Type", format.contentType()) // as Kong spells it; MediaType drops the space
                 .header("Content-Length", bytes.length)
                 .header("Retry-After", retryAfterSeconds)
                 .entity(bytes)
@@ -101,7 +101,7 @@ public final class ErrorResponses {
             String... headers)
             throws IOException {
         // A body of fields is a JSON document whatever Accept says (Kong's kong.response.exit with a table).
-        send(response, status, "application/json", body(fields, RequestIds.of(request)), headers);
+        send(response, status, ErrorFormat.JSON.contentType(), body(fields, RequestIds.of(request)), headers);
     }
 
     private static void send(

@@ -144,7 +144,7 @@ class GatewayIT {
     private static void assertJsonError(HttpResponse<String> response, int status, String message) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(
-                "application/json",
+                "application/json; charset=utf-8",
                 response.headers().firstValue("Content-Type").orElse(""));
         assertEquals(message, JSON.readTree(response.body()).get("message").asText());
         assertTrue(

@@ -476,7 +476,8 @@ class SecurityIT {
         assertEquals(403, denied.statusCode());
         assertEquals("IP address not allowed: 127.0.0.1", message(denied), "Kong's default message names the address");
         assertEquals(
-                "application/json", denied.headers().firstValue("Content-Type").orElse(null));
+                "application/json; charset=utf-8",
+                denied.headers().firstValue("Content-Type").orElse(null));
         assertEquals(200, get("/local/x", "X-Forwarded-For", "192.0.2.7").statusCode(), "loopback is allowed");
     }
 

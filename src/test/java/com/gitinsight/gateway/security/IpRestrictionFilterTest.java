@@ -67,7 +67,7 @@ class IpRestrictionFilterTest {
         FakeHttp.Response r = send("{deny: [127.0.0.1, 127.0.0.2]}", from("127.0.0.1"));
         assertEquals(403, r.status());
         assertEquals("IP address not allowed: 127.0.0.1", message(r));
-        assertEquals("application/json", r.header("Content-Type"));
+        assertEquals("application/json; charset=utf-8", r.header("Content-Type"));
     }
 
     // "blocks a request when the IP is denied with status/message"
