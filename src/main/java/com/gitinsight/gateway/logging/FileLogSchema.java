@@ -49,46 +49,52 @@ public final class FileLogSchema implements PluginSchema {
             f.error("path", "required field missing");
         } else if (path.isEmpty()) {
             f.error("path", "length must be at least 1");
-        } else if (!PATH.matcher(path).matches() || path.indexOf('\0') >= 0) {
-            f.error("path", "not a valid filename");
-        }
-        String prefix = pathPrefix();
-        if (path != null && prefix != null && !underPrefix(path, prefix)) {
-            f.error(
-                    "path",
-                    "not a valid file name, or the prefix is not [" + prefix + "], or contains `..`, you may need to"
-                            + " check gateway.file-log.path-prefix");
+        } else {
+            String error = pathError(path, pathPrefix());
+            if (error != null) {
+                f.error("path", error);
+            }
         }
         return new Config(path, f.bool("reopen", false), custom);
     }
 
     /**
      * Kong's {@code plugin_file_log_path_prefix} (Kong 3.10): where set ({@code gateway.file-log.path-prefix}
-     * as a system property, or {@code GATEWAY_FILE_LOG_PATH_PREFIX}), file-log writes only below it,
-     * so whoever edits the configuration cannot append to any file the gateway may write. Unset: any
-     * path, as Kong 3.0-3.9.
+     * as a system property, or {@code GATEWAY_FILE_LOG_PATH_PREFIX} or Kong's
+     * {@code KONG_PLUGIN_FILE_LOG_PATH_PREFIX}), file-log writes only below it, so whoever edits the
+     * configuration cannot append to any file the gateway may write. Unset: any path without
+     * {@code ..}, as Kong 3.0-3.9 (which took {@code ..} too).
      */
     static String pathPrefix() {
-        String p = System.getProperty("gateway.file-log.path-prefix", System.getenv("GATEWAY_FILE_LOG_PATH_PREFIX"));
+        String p = System.getProperty("gateway.file-log.path-prefix");
+        for (String env : new String[] {"GATEWAY_FILE_LOG_PATH_PREFIX", "KONG_PLUGIN_FILE_LOG_PATH_PREFIX"}) {
+            if (p == null || p.isBlank()) {
+                p = System.getenv(env);
+            }
+        }
         if (p == null || p.isBlank()) {
             return null;
         }
         return p.endsWith("/") ? p : p + "/";
     }
 
-    /** Absolute, no {@code .} or {@code ..} segment, and below {@code prefix}. */
-    static boolean underPrefix(String path, String prefix) {
-        java.nio.file.Path p;
-        try {
-            p = java.nio.file.Path.of(path);
-        } catch (java.nio.file.InvalidPathException e) {
-            return false;
+    /**
+     * Why {@code path} is refused, or null: Kong 3.10's pattern ({@code ^<prefix>[^*&%\`]+$}) and
+     * its {@code not_match = "%.%."} (any {@code ..}, against path traversal), one message for all
+     * three as Kong's {@code err}; without a prefix, Kong 3.0's pattern and message.
+     */
+    static String pathError(String path, String prefix) {
+        boolean pattern = PATH.matcher(path).matches() && path.indexOf('\0') < 0;
+        if (prefix == null) {
+            if (!pattern) {
+                return "not a valid filename";
+            }
+            return path.contains("..") ? "not a valid file name, or contains `..`" : null;
         }
-        return p.isAbsolute()
-                && p.normalize().toString().equals(p.toString())
-                && !path.contains("/../")
-                && !path.contains("/./")
-                && path.startsWith(prefix)
-                && path.length() > prefix.length();
+        if (pattern && !path.contains("..") && path.startsWith(prefix) && path.length() > prefix.length()) {
+            return null;
+        }
+        return "not a valid file name, or the prefix is not [" + prefix + "], or contains `..`, you may need to"
+                + " check the configuration `plugin_file_log_path_prefix`";
     }
 }

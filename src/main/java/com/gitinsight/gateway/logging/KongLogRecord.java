@@ -505,7 +505,11 @@ public final class KongLogRecord implements LogEntry {
             if (!written.contains(lower)) {
                 written.add(lower);
                 g.writeFieldName(overrides.names()[i].json());
-                g.writeString(credentialHeaders.contains(lower) ? REDACTED : bounded(value));
+                // A plugin's Authorization (request-transformer's add, or its append to the client's)
+                // is redacted as the client's is: Kong redacts the header whoever set it.
+                String folded = lower.indexOf('_') < 0 ? lower : lower.replace('_', '-');
+                boolean redact = REDACTED_REQUEST.contains(folded) || credentialHeaders.contains(lower);
+                g.writeString(redact ? REDACTED : bounded(value));
             }
         }
         g.writeEndObject();

@@ -90,14 +90,17 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
                 body = body != null ? body : BodyArgs.read(request, context);
                 v = body.value(name);
             }
-            if (v instanceof String s) {
-                key = s;
-                // Wherever the key was, no log record shows it (hidden from the backend or not).
+            if (v != null) {
+                // Wherever the key was, no log record shows it (hidden from the backend or not),
+                // a refused duplicate's included.
                 context.credentialNames(
                         List.of(name),
                         config.headerFallbacks().get(i) == null
                                 ? List.of(name)
                                 : List.of(name, config.headerFallbacks().get(i)));
+            }
+            if (v instanceof String s) {
+                key = s;
                 if (config.hideCredentials()) {
                     query = query != null ? query : FormArgs.parse(request.getQueryString());
                     if (query.has(name)) {

@@ -344,6 +344,25 @@ class KongLogRecordTest {
     }
 
     @Test
+    void anAuthorizationAPluginSetIsRedactedAsTheClientsIs() throws Exception {
+        // request-transformer's add (or its append onto the client's value): Kong's serializer reads
+        // the headers after the plugins and redacts authorization and proxy-authorization anyway.
+        FakeHttp.Request request = FakeHttp.Request.get("/repos", "Authorization", "Basic client-secret")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        RequestContext context = request.context();
+        context.upstreamHeader("Authorization", "Basic client-secret, Bearer added-secret");
+        context.upstreamHeader("Proxy_Authorization", "Basic proxy-secret");
+        context.upstreamHeader("Cookie", "session=added");
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        for (String secret : java.util.List.of("client-secret", "added-secret", "proxy-secret", "session=added")) {
+            assertFalse(r.toString().contains(secret), secret + " in " + r);
+        }
+        assertEquals("REDACTED", r.at("/request/headers/authorization").asText());
+        assertEquals("REDACTED", r.at("/request/headers/proxy_authorization").asText());
+        assertEquals("REDACTED", r.at("/request/headers/cookie").asText());
+    }
+
+    @Test
     void anUnderscoreSpellingOfAHiddenOrCredentialHeaderIsNeverLoggedInTheClear() throws Exception {
         // The backend copy folds _ to - (X_Api_Key is X-Api-Key there): a hidden key's copy is not sent,
         // and the log must not show it either.

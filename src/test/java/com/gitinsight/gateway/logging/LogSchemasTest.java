@@ -213,14 +213,20 @@ class LogSchemasTest {
 
     @Test
     void aPathPrefixKeepsFileLogBelowIt() throws Exception {
-        System.setProperty("gateway.file-log.path-prefix", "/var/log/gateway");
+        // Kong 3.10's schema spec with plugin_file_log_path_prefix = /tmp/: one message for all.
+        String kong = "not a valid file name, or the prefix is not [/tmp/], or contains `..`, you may need to check"
+                + " the configuration `plugin_file_log_path_prefix`";
+        System.setProperty("gateway.file-log.path-prefix", "/tmp");
         try {
-            assertTrue(error("file-log", "{path: /etc/cron.d/x}").contains("gateway.file-log.path-prefix"));
-            assertTrue(error("file-log", "{path: /var/log/gateway/../../etc/x}").contains("contains `..`"));
-            assertTrue(error("file-log", "{path: relative.log}").contains("prefix"));
+            assertOneError(kong, error("file-log", "{path: /ovo*, reopen: true}"));
+            assertOneError(kong, error("file-log", "{path: /tmp/../etc/passwd, reopen: true}"));
+            assertOneError(kong, error("file-log", "{path: /error-prefix/log.txt, reopen: true}"));
+            assertOneError(kong, error("file-log", "{path: /tmp/a..b}"));
+            assertOneError(kong, error("file-log", "{path: relative.log}"));
+            assertOneError(kong, error("file-log", "{path: /tmp/}"));
             assertEquals(
-                    "/var/log/gateway/requests.log",
-                    only(parse("file-log", "{path: /var/log/gateway/requests.log}"), FileLogSchema.Config.class)
+                    "/tmp/log.txt",
+                    only(parse("file-log", "{path: /tmp/log.txt, reopen: true}"), FileLogSchema.Config.class)
                             .path());
         } finally {
             System.clearProperty("gateway.file-log.path-prefix");
@@ -228,6 +234,21 @@ class LogSchemasTest {
         assertEquals(
                 "/etc/x",
                 only(parse("file-log", "{path: /etc/x}"), FileLogSchema.Config.class)
+                        .path());
+    }
+
+    private static void assertOneError(String expected, String message) {
+        assertTrue(message.contains(expected), message);
+        assertEquals(message.indexOf("not a valid file"), message.lastIndexOf("not a valid file"), message);
+    }
+
+    @Test
+    void withoutAPrefixFileLogStillRefusesTraversal() throws Exception {
+        assertOneError("not a valid file name, or contains `..`", error("file-log", "{path: /tmp/../etc/passwd}"));
+        assertOneError("not a valid file name, or contains `..`", error("file-log", "{path: ../requests.log}"));
+        assertEquals(
+                "logs/requests.log",
+                only(parse("file-log", "{path: logs/requests.log}"), FileLogSchema.Config.class)
                         .path());
     }
 }

@@ -125,6 +125,17 @@ class KeyAuthFilterTest {
     }
 
     @Test
+    void aRefusedDuplicateKeyIsStillNeverLogged() throws Exception {
+        // The 401 is logged too: its record must not show the key either.
+        FakeHttp.Request query = FakeHttp.Request.get("/status/200?apikey=kong&apikey=kong");
+        assert401(send("ka1", query), "Duplicate API key found", "Key");
+        assertTrue(query.context().credentialArguments().contains("apikey"));
+        FakeHttp.Request header = FakeHttp.Request.get("/status/200", "apikey", "kong", "apikey", "kong");
+        assert401(send("ka1", header), "Duplicate API key found", "Key");
+        assertTrue(header.context().credentialHeaders().contains("apikey"));
+    }
+
+    @Test
     void anExpiredKeyIsUnauthorizedAndAKeylessCredentialGetsAnUnguessableOne() throws Exception {
         assert401(get("ka1", "/r?apikey=expired-key"), "Unauthorized", "Key");
         String generated = SNAPSHOT.config().consumers().stream()
