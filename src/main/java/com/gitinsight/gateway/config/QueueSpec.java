@@ -30,6 +30,39 @@ public record QueueSpec(
             "max_retry_delay",
             "concurrency_limit");
 
+    /**
+     * Kong's {@code Queue.get_plugin_params}: a plugin's legacy batch field ({@code queue_size},
+     * {@code batch_span_count}; -1 when left at its old default) overrides {@code max_batch_size}, its
+     * legacy delay ({@code flush_timeout}, {@code batch_flush_delay}; ms, -1 likewise) overrides
+     * {@code max_coalescing_delay}, each with Kong's deprecation warning.
+     */
+    public QueueSpec withLegacy(String plugin, String batchField, long batch, String delayField, long delayMs) {
+        if (batch >= 0) {
+            deprecated(plugin, batchField, "queue.max_batch_size");
+        }
+        if (delayMs >= 0) {
+            deprecated(plugin, delayField, "queue.max_coalescing_delay");
+        }
+        if (batch < 0 && delayMs < 0) {
+            return this;
+        }
+        return new QueueSpec(
+                batch >= 0 ? (int) batch : maxBatchSize,
+                delayMs >= 0 ? delayMs : maxCoalescingDelayMs,
+                maxEntries,
+                maxBytes,
+                maxRetryTimeMs,
+                initialRetryDelayMs,
+                maxRetryDelayMs,
+                concurrencyLimit);
+    }
+
+    private static void deprecated(String plugin, String field, String instead) {
+        java.util.logging.Logger.getLogger(QueueSpec.class.getName())
+                .warning(() -> plugin + ": the " + field + " parameter is deprecated, please update your configuration"
+                        + " to use " + instead + " instead");
+    }
+
     /** Kong's defaults, with the plugin's own default batch size (http-log 1, opentelemetry 200). */
     public static QueueSpec defaults(int maxBatchSize) {
         return new QueueSpec(maxBatchSize, 1000, 10_000, 0, 60_000, 10, 60_000, 1);

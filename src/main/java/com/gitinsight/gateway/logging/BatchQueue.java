@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  * one sender thread takes the first entry, waits up to {@code max_coalescing_delay} for up to
  * {@code max_batch_size}, and hands the batch to the {@link Sender}; a failed send is retried with
  * Kong's doubling delays until {@code max_retry_time} has passed, then the batch is dropped and
- * counted. A batch leaves the queue before it is sent, so retries do not hold room (Kong 3.6+).
+ * counted. Entries collected into a batch stay counted in the bounds until it is cut; a batch
+ * leaves the queue before it is sent, so retries do not hold room (Kong 3.6+).
  * The thread ends after a minute without entries and starts again with the next one.
  */
 public final class BatchQueue<E> {
@@ -146,7 +147,7 @@ public final class BatchQueue<E> {
         return wakes.get();
     }
 
-    /** Entries waiting (not counting a batch being sent). */
+    /** Entries waiting, a batch being collected included (not one being sent). */
     public int size() {
         return size.get();
     }
@@ -160,7 +161,7 @@ public final class BatchQueue<E> {
             counts.dropped.incrementAndGet();
             return false;
         }
-        long maxBytes = spec.maxBytes() > 0 ? spec.maxBytes() : DEFAULT_MAX_BYTES;
+        long maxBytes = maxBytes();
         if (length > maxBytes) {
             counts.dropped.incrementAndGet();
             LOG.log(Level.FINE, "queue {0}: an entry of {1} bytes is longer than max_bytes", new Object[] {name, length
@@ -238,7 +239,10 @@ public final class BatchQueue<E> {
         long idleSince = nanoClock.getAsLong();
         int polls = 0;
         while (true) {
-            Entry<E> first = take();
+            // Entries being collected into a batch stay counted in the queue's bounds until the
+            // batch is cut, as Kong's stay in its queue: a large max_batch_size and a long
+            // max_coalescing_delay must not hold memory beyond max_entries and max_bytes.
+            Entry<E> first = entries.poll();
             if (first == null) {
                 if (closing || nanoClock.getAsLong() - idleSince > IDLE_NANOS) {
                     running.set(false);
@@ -259,20 +263,24 @@ public final class BatchQueue<E> {
             }
             polls = 0;
             batch.add(first.value());
+            long held = first.bytes();
             long deadline =
                     nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
             while (batch.size() < spec.sendSize()) {
-                Entry<E> next = take();
+                Entry<E> next = entries.poll();
                 if (next != null) {
                     batch.add(next.value());
+                    held += next.bytes();
                     continue;
                 }
                 long left = deadline - nanoClock.getAsLong();
-                if (left <= 0 || closing) {
+                if (left <= 0 || closing || full()) {
                     break;
                 }
-                park(left, spec.sendSize() - batch.size());
+                park(left, Math.min(spec.sendSize(), spec.maxEntries()));
             }
+            size.addAndGet(-batch.size());
+            bytes.addAndGet(-held);
             if (warnedFull && size.get() < spec.maxEntries() * 0.8) {
                 warnedFull = false;
                 LOG.info(() -> "queue " + name + ": queue resumed processing");
@@ -283,18 +291,25 @@ public final class BatchQueue<E> {
         }
     }
 
-    private Entry<E> take() {
-        Entry<E> e = entries.poll();
-        if (e != null) {
-            size.decrementAndGet();
-            bytes.addAndGet(-e.bytes());
-        }
-        return e;
-    }
-
     /** The queued entries at which an offer wakes a polling worker. */
     private int pollWakeAt() {
-        return Math.max(1, Math.min(spec.maxEntries() / 2, Math.max(spec.sendSize(), 256)));
+        return Math.min(halfEntries(), Math.max(spec.sendSize(), 256));
+    }
+
+    private int halfEntries() {
+        return Math.max(1, spec.maxEntries() / 2);
+    }
+
+    private long maxBytes() {
+        return spec.maxBytes() > 0 ? spec.maxBytes() : DEFAULT_MAX_BYTES;
+    }
+
+    /**
+     * Whether the queue (a batch being collected included) is full, or holds half its bytes: the
+     * batch is cut rather than have the next offers drop entries.
+     */
+    private boolean full() {
+        return size.get() >= spec.maxEntries() || bytes.get() >= maxBytes() / 2;
     }
 
     /** Parks for {@code nanos} at most, woken early once {@code wakeAt} entries wait (or by close). */
@@ -302,7 +317,7 @@ public final class BatchQueue<E> {
         this.wakeAt = wakeAt;
         if (wakeAt != NEVER) {
             // Half the byte bound wakes it too: entries beyond max_bytes are dropped as well.
-            wakeAtBytes = (spec.maxBytes() > 0 ? spec.maxBytes() : DEFAULT_MAX_BYTES) / 2;
+            wakeAtBytes = maxBytes() / 2;
         }
         try {
             // After publishing wakeAt: an offer either sees it or is seen here (both are volatile).
@@ -338,7 +353,8 @@ public final class BatchQueue<E> {
             }
             counts.failedSends.incrementAndGet();
             String why = failure;
-            LOG.log(Level.FINE, "queue {0}: handler could not process entries: {1}", new Object[] {name, why});
+            // Kong warns at each failed try; the doubling delays bound how often.
+            LOG.log(Level.WARNING, "queue {0}: handler could not process entries: {1}", new Object[] {name, why});
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - start);
             if (spec.maxRetryTimeMs() < 0 || elapsedMs > spec.maxRetryTimeMs() || closing) {
                 counts.lost.addAndGet(batch.size());

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class HttpLogSchema implements PluginSchema {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(HttpLogSchema.class.getName());
+
     public static final String NAME = "http-log";
 
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
@@ -172,26 +175,23 @@ public final class HttpLogSchema implements PluginSchema {
             return null;
         });
         if (authorization != null && headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("authorization"))) {
-            f.error(
-                    "http_endpoint",
-                    "specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed");
+            // At the record, as Kong's custom_validator reports it ({config = "specifying both ..."}).
+            f.error(null, "specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed");
         }
         QueueSpec queue = QueueSpec.parse(f.section("queue"), 1);
         // Kong's Queue.get_plugin_params: a legacy value other than its old default overrides the queue's.
         long queueSize = f.integer("queue_size", 1, 1, 1_000_000);
         double flushTimeout = f.number("flush_timeout", 2, 0, 3600);
-        if (queueSize != 1 || flushTimeout != 2) {
-            queue = new QueueSpec(
-                    queueSize != 1 ? (int) queueSize : queue.maxBatchSize(),
-                    flushTimeout != 2 ? Math.round(flushTimeout * 1000) : queue.maxCoalescingDelayMs(),
-                    queue.maxEntries(),
-                    queue.maxBytes(),
-                    queue.maxRetryTimeMs(),
-                    queue.initialRetryDelayMs(),
-                    queue.maxRetryDelayMs(),
-                    queue.concurrencyLimit());
+        queue = queue.withLegacy(
+                NAME,
+                "queue_size",
+                queueSize != 1 ? queueSize : -1,
+                "flush_timeout",
+                flushTimeout != 2 ? Math.round(flushTimeout * 1000) : -1);
+        if (f.integer("retry_count", 10, 0, Integer.MAX_VALUE) != 10) {
+            LOG.warning(() -> NAME + ": the retry_count parameter no longer works, please update your configuration"
+                    + " to use initial_retry_delay and max_retry_time instead");
         }
-        f.integer("retry_count", 10, 0, Integer.MAX_VALUE);
         return new Config(endpoint, authorization, method, contentType, timeout, keepalive, headers, queue, custom);
     }
 

@@ -112,12 +112,30 @@ final class HttpLogSender implements Closeable {
             // The status only: an endpoint's error body may echo what it was sent.
             lastError = "request to " + where + " returned status code " + status;
         } catch (IOException e) {
-            lastError = "failed request to " + where + ": " + e.getClass().getSimpleName();
+            lastError = "failed request to " + where + ": " + socketError(e);
             throw new IOException(lastError, e);
         } finally {
             Closer.closeQuietly(response);
         }
         throw new IOException(lastError);
+    }
+
+    /** An I/O failure in the words of nginx's socket errors, which Kong's message carries. */
+    static String socketError(IOException e) {
+        if (e instanceof java.io.InterruptedIOException) {
+            // A read or connect timeout, or the deadline's abort.
+            return "timeout";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "host not found";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "handshake failed";
+        }
+        return e.getMessage() != null && e.getMessage().contains("reset") ? "connection reset by peer" : "closed";
     }
 
     /** {@code host:port} as Kong's errors name the endpoint (the scheme's port when none is written). */

@@ -23,7 +23,8 @@ import java.util.Map;
  * method, headers, size), {@code upstream_uri}, {@code upstream_status}, {@code response} (status,
  * headers, size), {@code latencies} (kong, proxy, request, receive; ms), {@code tries},
  * {@code authenticated_entity}, {@code route}, {@code service}, {@code consumer}, {@code client_ip},
- * {@code started_at} (epoch ms), {@code source}, {@code workspace_name} and, when traced,
+ * {@code started_at} (epoch ms), {@code source}, {@code workspace} (DB-less Kong's default
+ * workspace id), {@code workspace_name} and, when traced,
  * {@code trace_id}. As Kong: header names lower-case, a repeated header an array, request headers
  * as the backend got them (what a plugin removed, such as a hidden credential, is not there) with
  * {@code authorization}, {@code proxy-authorization}, {@code cookie} and {@code set-cookie} redacted
@@ -107,7 +108,12 @@ public final class KongLogRecord implements LogEntry {
     private static final SerializableString F_URL = new SerializedString("url");
     private static final SerializableString F_USERNAME = new SerializedString("username");
     private static final SerializableString F_VERSION = new SerializedString("version");
+    private static final SerializableString F_WORKSPACE = new SerializedString("workspace");
     private static final SerializableString F_WORKSPACE_NAME = new SerializedString("workspace_name");
+    private static final SerializableString F_WS_ID = new SerializedString("ws_id");
+    /** Kong's default workspace's id in DB-less mode (a constant: every DB-less Kong logs this one). */
+    static final String DEFAULT_WORKSPACE_ID = "0dc6f45b-8f8d-40d2-a504-473544ee190b";
+
     private static final SerializableString F_WRITE_TIMEOUT = new SerializedString("write_timeout");
 
     private static JsonGenerator field(JsonGenerator g, SerializableString name) throws IOException {
@@ -370,6 +376,7 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_CLIENT_IP).writeString(clientIp);
         field(g, F_STARTED_AT).writeNumber(startedMillis);
         field(g, F_SOURCE).writeString(outcome.status() == upstreamStatus ? "upstream" : "kong");
+        field(g, F_WORKSPACE).writeString(DEFAULT_WORKSPACE_ID);
         field(g, F_WORKSPACE_NAME).writeString("default");
         if (!traceIds.isEmpty()) {
             field(g, F_TRACE_ID).writeStartObject();
@@ -756,6 +763,7 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_STRIP_PATH).writeBoolean(route.stripPath());
         field(g, F_PRESERVE_HOST).writeBoolean(route.preserveHost());
         field(g, F_REGEX_PRIORITY).writeNumber(route.regexPriority());
+        field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
         // Kong's route names its service by id (a foreign key); the name is kept beside it.
         field(g, F_SERVICE).writeStartObject();
         field(g, F_ID).writeString(service.kongId());
@@ -778,6 +786,7 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_CONNECT_TIMEOUT).writeNumber(service.connectTimeoutMs());
         field(g, F_WRITE_TIMEOUT).writeNumber(service.writeTimeoutMs());
         field(g, F_READ_TIMEOUT).writeNumber(service.readTimeoutMs());
+        field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
     }
 }

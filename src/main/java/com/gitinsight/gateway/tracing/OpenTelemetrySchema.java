@@ -170,17 +170,12 @@ public final class OpenTelemetrySchema implements PluginSchema {
         QueueSpec queue = QueueSpec.parse(f.section("queue"), DEFAULT_BATCH);
         long spanCount = f.integer("batch_span_count", 200, 1, 1_000_000);
         double flushDelay = f.number("batch_flush_delay", 3, 0, 3600);
-        if (spanCount != 200 || flushDelay != 3) {
-            queue = new QueueSpec(
-                    spanCount != 200 ? (int) spanCount : queue.maxBatchSize(),
-                    flushDelay != 3 ? Math.round(flushDelay * 1000) : queue.maxCoalescingDelayMs(),
-                    queue.maxEntries(),
-                    queue.maxBytes(),
-                    queue.maxRetryTimeMs(),
-                    queue.initialRetryDelayMs(),
-                    queue.maxRetryDelayMs(),
-                    queue.concurrencyLimit());
-        }
+        queue = queue.withLegacy(
+                NAME,
+                "batch_span_count",
+                spanCount != 200 ? spanCount : -1,
+                "batch_flush_delay",
+                flushDelay != 3 ? Math.round(flushDelay * 1000) : -1);
         long connect = f.integer("connect_timeout", 1000, 0, Integer.MAX_VALUE - 1);
         long send = f.integer("send_timeout", 5000, 0, Integer.MAX_VALUE - 1);
         long read = f.integer("read_timeout", 5000, 0, Integer.MAX_VALUE - 1);

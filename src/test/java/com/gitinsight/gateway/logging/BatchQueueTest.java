@@ -193,6 +193,29 @@ class BatchQueueTest {
     }
 
     @Test
+    void aBatchBeingCollectedCountsInTheQueuesBoundsAndIsCutWhenTheyAreReached() {
+        // Kong keeps coalescing entries in its queue: a large max_batch_size and a long
+        // max_coalescing_delay hold at most max_entries (here they were held apart, unbounded).
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(100, 60_000, 5, 1000), b -> sent.add(List.copyOf(b)));
+        for (String s : List.of("1", "2", "3", "4", "5")) {
+            q.offer(s, 1);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1); // not held for the 60 s delay
+        assertEquals(List.of("1", "2", "3", "4", "5"), sent.get(0));
+        assertEquals(0, q.counts().dropped());
+        assertEquals(0, q.size());
+        // Half of max_bytes cuts it too.
+        List<List<String>> byBytes = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> b =
+                queue(new QueueSpec(100, 60_000, 1000, 30, 1000, 5, 40, 1), x -> byBytes.add(List.copyOf(x)));
+        b.offer("a", 10);
+        b.offer("b", 10);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !byBytes.isEmpty());
+        assertEquals(0, b.counts().dropped());
+    }
+
+    @Test
     void maxBytesDropsOldEntriesToMakeRoomAndRefusesOneTooLong() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch sending = new CountDownLatch(1);

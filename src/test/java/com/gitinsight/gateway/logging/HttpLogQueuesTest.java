@@ -96,7 +96,7 @@ class HttpLogQueuesTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> queues.status().get(0).failedSends() >= 1);
         assertEquals(
-                "failed request to no_such_host_zz.invalid:9: UnknownHostException",
+                "failed request to no_such_host_zz.invalid:9: host not found",
                 queues.status().get(0).lastError());
     }
 

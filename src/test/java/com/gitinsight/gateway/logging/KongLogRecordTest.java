@@ -169,6 +169,11 @@ class KongLogRecordTest {
         assertEquals(8081, r.get("service").get("port").asInt());
         assertTrue(r.get("started_at").asLong() > 1_600_000_000_000L, "epoch milliseconds");
         assertEquals("default", r.get("workspace_name").asText());
+        assertEquals("0dc6f45b-8f8d-40d2-a504-473544ee190b", r.get("workspace").asText());
+        assertEquals(
+                "0dc6f45b-8f8d-40d2-a504-473544ee190b", r.at("/route/ws_id").asText());
+        assertEquals(
+                "0dc6f45b-8f8d-40d2-a504-473544ee190b", r.at("/service/ws_id").asText());
     }
 
     @Test

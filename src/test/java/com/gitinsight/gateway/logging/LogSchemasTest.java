@@ -10,6 +10,7 @@ import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -103,7 +104,8 @@ class LogSchemasTest {
         assertTrue(error("http-log", "{http_endpoint: 'http://h/', headers: {X-My-Header: ''}}")
                 .contains("length must be at least 1"));
         assertTrue(error("http-log", "{http_endpoint: 'http://hi:there@h/', headers: {AuthoRIZATion: x}}")
-                .contains("specifying both an 'Authorization' header and user info in 'http_endpoint' is not allowed"));
+                .contains("config: specifying both an 'Authorization' header and user info in 'http_endpoint' is"
+                        + " not allowed"));
         assertTrue(error("http-log", "{http_endpoint: 'http://h/', method: GET}")
                 .contains("expected one of: POST, PUT, PATCH"));
         HttpLogSchema.Config c = only(
@@ -150,13 +152,48 @@ class LogSchemasTest {
 
     @Test
     void legacyQueueFieldsMapAsKongMapsThem() throws Exception {
-        HttpLogSchema.Config c = only(
-                parse(
-                        "http-log",
-                        "{http_endpoint: 'http://h/', queue_size: 234, flush_timeout: 345, retry_count: 123}"),
-                HttpLogSchema.Config.class);
+        List<String> warnings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        List<java.util.logging.Logger> loggers = List.of(
+                java.util.logging.Logger.getLogger(com.gitinsight.gateway.config.QueueSpec.class.getName()),
+                java.util.logging.Logger.getLogger(HttpLogSchema.class.getName()));
+        loggers.forEach(l -> l.addHandler(handler));
+        HttpLogSchema.Config c;
+        try {
+            c = only(
+                    parse(
+                            "http-log",
+                            "{http_endpoint: 'http://h/', queue_size: 234, flush_timeout: 345, retry_count: 123}"),
+                    HttpLogSchema.Config.class);
+        } finally {
+            loggers.forEach(l -> l.removeHandler(handler));
+        }
         assertEquals(234, c.queue().maxBatchSize());
         assertEquals(345_000, c.queue().maxCoalescingDelayMs());
+        // Kong's Queue.get_plugin_params and the schema's retry_count check warn with these words.
+        assertTrue(
+                warnings.contains("http-log: the queue_size parameter is deprecated, please update your configuration"
+                        + " to use queue.max_batch_size instead"),
+                warnings.toString());
+        assertTrue(
+                warnings.contains("http-log: the flush_timeout parameter is deprecated, please update your"
+                        + " configuration to use queue.max_coalescing_delay instead"),
+                warnings.toString());
+        assertTrue(
+                warnings.contains("http-log: the retry_count parameter no longer works, please update your"
+                        + " configuration to use initial_retry_delay and max_retry_time instead"),
+                warnings.toString());
         HttpLogSchema.Config kept = only(
                 parse(
                         "http-log",
