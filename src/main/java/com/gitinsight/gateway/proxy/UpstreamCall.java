@@ -123,8 +123,34 @@ final class UpstreamCall {
      * announce when no trusted proxy named one.
      */
     void headers(Set<String> skipped, String proto, BiConsumer<String, String> out) {
-        UpstreamHeaders.copy(request, context, skipped, proto, out);
-        currentTry.propagate(out);
+        java.util.List<String> injected = new java.util.ArrayList<>();
+        currentTry.propagate((name, value) -> {
+            injected.add(name);
+            injected.add(value);
+        });
+        if (injected.isEmpty()) {
+            UpstreamHeaders.copy(request, context, skipped, proto, out);
+            return;
+        }
+        // The trace context replaces what a plugin set under its names (request-transformer's
+        // traceparent): Kong's injector sets them after every plugin's access phase; one value each.
+        UpstreamHeaders.copy(request, context, skipped, proto, (name, value) -> {
+            if (!injects(injected, name)) {
+                out.accept(name, value);
+            }
+        });
+        for (int i = 0; i < injected.size(); i += 2) {
+            out.accept(injected.get(i), injected.get(i + 1));
+        }
+    }
+
+    private static boolean injects(java.util.List<String> injected, String name) {
+        for (int i = 0; i < injected.size(); i += 2) {
+            if (injected.get(i).equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The client's Host when the route has {@code preserve_host}, else null (the target's name). */

@@ -202,23 +202,31 @@ public final class OpenTelemetrySchema implements PluginSchema {
      * lists is given (an empty one counts), else what {@code header_type} means.
      */
     private static Propagation propagation(PluginFields f) {
+        // Checked whether or not propagation is given: Kong's one_of holds for the field itself.
+        String headerType = f.string("header_type", "preserve");
+        if (!headerType.equals("preserve") && !headerType.equals("ignore") && !FORMATS.contains(headerType)) {
+            f.error("header_type", HEADER_TYPES);
+        } else if (!headerType.equals("preserve")) {
+            LOG.warning("opentelemetry: config.header_type is deprecated, please use config.propagation options"
+                    + " instead");
+        }
         PluginFields p = f.section("propagation");
         p.allowOnly(Set.of("extract", "inject", "clear", "default_format"), Set.of());
         String defaultFormat = p.string("default_format", "w3c");
         if (!FORMATS.contains(defaultFormat)) {
-            p.error("default_format", unsupported(defaultFormat));
+            p.error("default_format", INJECTORS);
         }
         if (p.has("extract") || p.has("inject") || p.has("clear")) {
             List<String> extract = p.strings("extract", List.of());
             for (String e : extract) {
                 if (!FORMATS.contains(e) || e.equals("b3-single")) {
-                    p.error("extract", unsupported(e));
+                    p.error("extract", EXTRACTORS);
                 }
             }
             List<String> inject = p.strings("inject", List.of());
             for (String i : inject) {
                 if (!i.equals("preserve") && !FORMATS.contains(i)) {
-                    p.error("inject", unsupported(i));
+                    p.error("inject", INJECT);
                 }
             }
             List<String> clear = p.strings("clear", List.of());
@@ -229,22 +237,22 @@ public final class OpenTelemetrySchema implements PluginSchema {
             }
             return new Propagation(List.copyOf(extract), List.copyOf(inject), List.copyOf(clear), defaultFormat);
         }
-        String headerType = f.string("header_type", "preserve");
         return switch (headerType) {
             case "preserve" -> new Propagation(EXTRACT_ALL, List.of("preserve"), List.of(), defaultFormat);
             case "ignore" -> new Propagation(List.of(), List.of(defaultFormat), List.of(), defaultFormat);
             default -> {
-                if (!FORMATS.contains(headerType)) {
-                    f.error("header_type", unsupported(headerType));
-                }
                 List<String> inject = new ArrayList<>(List.of("preserve", headerType));
                 yield new Propagation(EXTRACT_ALL, List.copyOf(inject), List.of(), defaultFormat);
             }
         };
     }
 
-    private static String unsupported(String format) {
-        return "expected one of: preserve, ignore, w3c, b3, b3-single, jaeger, ot, datadog, gcp, aws; got '" + format
-                + "'";
-    }
+    /** Kong 3.7's one_of for header_type, in its order. */
+    private static final String HEADER_TYPES =
+            "expected one of: preserve, ignore, b3, b3-single, w3c, jaeger, ot, aws, gcp, datadog";
+
+    // Kong's one_of messages for propagation's fields (its order there is a hash table's).
+    private static final String INJECTORS = "expected one of: w3c, b3, b3-single, jaeger, ot, datadog, gcp, aws";
+    private static final String EXTRACTORS = "expected one of: w3c, b3, jaeger, ot, datadog, gcp, aws";
+    private static final String INJECT = "expected one of: preserve, w3c, b3, b3-single, jaeger, ot, datadog, gcp, aws";
 }

@@ -149,12 +149,16 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         }
         OtelRequestTrace trace = new OtelRequestTrace(tracing, root, inject, carried, request, context);
         context.trace(trace);
+        HttpServletResponse answer = response;
         if (config.responseHeaderForTraceId() != null) {
-            response.addHeader(
-                    config.responseHeaderForTraceId(), root.getSpanContext().getTraceId());
+            // This request's trace id only: a copy a cached answer or the backend carries is not sent.
+            answer = new TraceIdResponse(
+                    response,
+                    config.responseHeaderForTraceId(),
+                    root.getSpanContext().getTraceId());
         }
         try {
-            chain.doFilter(request, response);
+            chain.doFilter(request, answer);
         } catch (IOException | ServletException | RuntimeException e) {
             root.recordException(e);
             root.setStatus(StatusCode.ERROR);
@@ -165,9 +169,8 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 root.setAttribute(HTTP_URL, request.getScheme() + "://" + request.getServerName() + trace.requestUri());
             }
             root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
-            if (context.match() != null) {
-                root.setAttribute(HTTP_ROUTE, route(context));
-            }
+            // Kong's runloop sets it for every response, "" when no route matched.
+            root.setAttribute(HTTP_ROUTE, context.match() == null ? "" : route(context));
             root.end();
         }
     }

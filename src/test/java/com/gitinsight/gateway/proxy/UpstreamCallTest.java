@@ -502,6 +502,54 @@ class UpstreamCallTest {
         assertNull(call("three", req, false).preservedHost());
     }
 
+    @Test
+    void theTraceContextReplacesATraceHeaderAPluginSet() {
+        // request-transformer adds a traceparent; Kong's injector sets its own after every plugin:
+        // the backend gets one value, the gateway's.
+        UpstreamCall c = call("three", new Req(), true, "/x", context -> {
+            context.upstreamHeader("traceparent", "00-11111111111111111111111111111111-2222222222222222-01");
+            context.upstreamHeader("X-Other", "kept");
+            context.trace(new com.gitinsight.gateway.runtime.RequestTrace() {
+                @Override
+                public Phase phase(String name) {
+                    return NO_PHASE;
+                }
+
+                @Override
+                public Try upstreamTry(String host, int port, int number) {
+                    return new Try() {
+                        @Override
+                        public void propagate(java.util.function.BiConsumer<String, String> headers) {
+                            headers.accept("traceparent", "00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01");
+                        }
+
+                        @Override
+                        public void answered(int status) {}
+
+                        @Override
+                        public void failed(String failure) {}
+                    };
+                }
+
+                @Override
+                public String traceId() {
+                    return "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+                }
+            });
+        });
+        List<String> sent = new java.util.ArrayList<>();
+        c.forward(
+                target -> {
+                    c.headers(Set.of(), "http", (n, v) -> sent.add(n.toLowerCase() + ": " + v));
+                    return UpstreamCall.answered(200, release -> new Result(target, null, release));
+                },
+                LOCAL);
+        assertEquals(
+                List.of("traceparent: 00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01"),
+                sent.stream().filter(h -> h.startsWith("traceparent:")).toList());
+        assertTrue(sent.contains("x-other: kept"), sent.toString());
+    }
+
     // ---- the WebSocket transport's failures, as the call reads them ----
 
     @Test

@@ -81,8 +81,12 @@ class OpenTelemetrySchemaTest {
                 List.of("b3", "w3c", "jaeger", "ot", "datadog", "aws", "gcp"),
                 parse("{traces_endpoint: 'http://c/v1/traces'}").propagation().extract(),
                 "Kong's extraction order");
+        String kong = "expected one of: preserve, ignore, b3, b3-single, w3c, jaeger, ot, aws, gcp, datadog";
         assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: zipkin}")
-                .contains("expected one of"));
+                .contains(kong));
+        // Checked even where propagation decides (Kong's one_of is the field's own).
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: bogus, propagation: {extract: [w3c]}}")
+                .contains(kong));
         assertTrue(error("{traces_endpoint: 'http://c/v1/traces', propagation: {extract: [b3-single]}}")
                 .contains("expected one of"));
     }
