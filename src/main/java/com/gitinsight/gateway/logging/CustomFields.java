@@ -45,6 +45,29 @@ final class CustomFields {
         this.edits = edits;
     }
 
+    /**
+     * A field name's parts: split at each dot, {@code \.} a dot within a part (Kong 3.10:
+     * {@code my_entry.log\.field} sets {@code log.field} inside {@code my_entry}).
+     */
+    static String[] path(String name) {
+        List<String> parts = new ArrayList<>(4);
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\\' && i + 1 < name.length() && name.charAt(i + 1) == '.') {
+                part.append('.');
+                i++;
+            } else if (c == '.') {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        return parts.toArray(new String[0]);
+    }
+
     /** Reads {@code custom_fields_by_lua}; every field that is not a literal return is an error naming it. */
     static CustomFields parse(PluginFields f) {
         if (!f.has("custom_fields_by_lua") || f.isNull("custom_fields_by_lua")) {
@@ -54,7 +77,7 @@ final class CustomFields {
         List<Edit> edits = new ArrayList<>();
         for (Map.Entry<String, String> e :
                 f.stringMap("custom_fields_by_lua", name -> null).entrySet()) {
-            String[] path = e.getKey().split("\\.", -1);
+            String[] path = path(e.getKey());
             boolean blankPart = false;
             for (String p : path) {
                 blankPart |= p.isEmpty();

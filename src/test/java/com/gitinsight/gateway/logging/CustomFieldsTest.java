@@ -92,4 +92,14 @@ class CustomFieldsTest {
         assertTrue(r.get("gone").isEmpty(), "Kong makes the objects on the way, also for a nil");
         assertEquals("1.2.3.4", r.get("client_ip").asText());
     }
+
+    @Test
+    void anEscapedDotIsPartOfTheFieldsName() throws Exception {
+        // Kong 3.10: my_entry.log\.field is {"my_entry": {"log.field": ...}}.
+        CustomFields fields = fields("{'my_entry.log\\.field': \"return 'x'\", 'a\\.b': \"return 1\"}");
+        JsonNode r = written(fields, "{\"client_ip\":\"1.2.3.4\"}");
+        assertEquals("x", r.get("my_entry").get("log.field").asText(), r.toString());
+        assertEquals(1, r.get("a.b").asInt(), r.toString());
+        assertEquals(java.util.List.of("a", "b.c", ""), java.util.List.of(CustomFields.path("a.b\\.c.")));
+    }
 }
