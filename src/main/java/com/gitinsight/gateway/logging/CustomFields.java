@@ -144,6 +144,19 @@ final class CustomFields {
         throw new IllegalArgumentException(code);
     }
 
+    /** These fields, then {@code later}'s (a later set of a name wins). */
+    CustomFields then(CustomFields later) {
+        if (later.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return later;
+        }
+        List<Edit> all = new ArrayList<>(edits);
+        all.addAll(later.edits);
+        return new CustomFields(List.copyOf(all));
+    }
+
     boolean isEmpty() {
         return edits.isEmpty();
     }

@@ -27,6 +27,11 @@ public class FileLogFilter extends LogPluginFilter<FileLogSchema.Config> {
     }
 
     @Override
+    protected CustomFields customFields(FileLogSchema.Config config) {
+        return config.customFields();
+    }
+
+    @Override
     protected void log(
             FileLogSchema.Config config,
             RequestContext context,

@@ -27,6 +27,11 @@ public class HttpLogFilter extends LogPluginFilter<HttpLogSchema.Config> {
     }
 
     @Override
+    protected CustomFields customFields(HttpLogSchema.Config config) {
+        return config.customFields();
+    }
+
+    @Override
     protected void log(
             HttpLogSchema.Config config,
             RequestContext context,

@@ -70,6 +70,13 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
                 } catch (RuntimeException e) {
                     // A log plugin never fails a request: the entry is lost and said so.
                     LOG.log(Level.WARNING, plugin + ": could not log a request", e);
+                } finally {
+                    // Kong's set_serialize_value lasts the request: the log plugins after this one
+                    // (lower priority) serialize its custom fields too.
+                    CustomFields own = customFields(config);
+                    if (!own.isEmpty()) {
+                        context.logFields(earlierFields(context).then(own));
+                    }
                 }
             }
         }
@@ -79,18 +86,27 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
      * Kong's basic log record of the finished exchange, captured once per request: file-log and
      * http-log on one request ship the same record (each queue's thread writes it as JSON).
      */
-    protected static KongLogRecord record(
+    protected static LogEntry record(
             RequestContext context,
             HttpServletRequest request,
             HttpServletResponse response,
             KongLogRecord.Outcome outcome) {
-        if (context.logRecord() instanceof KongLogRecord made) {
-            return made;
+        KongLogRecord made;
+        if (context.logRecord() instanceof KongLogRecord known) {
+            made = known;
+        } else {
+            made = KongLogRecord.capture(request, response, context, outcome);
+            context.logRecord(made);
         }
-        KongLogRecord made = KongLogRecord.capture(request, response, context, outcome);
-        context.logRecord(made);
-        return made;
+        return earlierFields(context).applyTo(made);
     }
+
+    private static CustomFields earlierFields(RequestContext context) {
+        return context.logFields() instanceof CustomFields f ? f : CustomFields.NONE;
+    }
+
+    /** The instance's {@code custom_fields_by_lua}. */
+    protected abstract CustomFields customFields(C config);
 
     /** Logs the finished exchange; must not block (hand the entry to a queue or a writer thread). */
     protected abstract void log(

@@ -26,10 +26,13 @@ public interface ChainOrder {
     /**
      * A plugin that works in Kong's log phase (file-log, http-log) or, like opentelemetry, around
      * the whole request: above every plugin (it sees the answer of any of them, a refusal
-     * included) and below {@link #OUTERMOST}, ordered among its kind by {@code plugin}'s priority.
+     * included) and below {@link #OUTERMOST}. Among its kind the higher priority is the inner
+     * one: its log runs first, once the response is done, as Kong's log phase runs its plugins by
+     * descending priority (opentelemetry's spans end, then http-log, then file-log, which sees the
+     * custom fields http-log set).
      */
     static long logPhase(PluginRegistry plugins, String plugin) {
-        return OUTERMOST / 2 + plugins.priority(plugin);
+        return OUTERMOST / 2 - plugins.priority(plugin);
     }
 
     /** Right after {@code plugin}, before any plugin of lower priority. */

@@ -100,6 +100,8 @@ public final class RequestContext {
     private java.util.Set<String> credentialHeaders;
     /** The request's log record once a log plugin made it (the next one ships the same). */
     private Object logRecord;
+    /** The custom fields the log plugins that ran so far set (Kong's kong.log.set_serialize_value). */
+    private Object logFields;
 
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
@@ -538,5 +540,14 @@ public final class RequestContext {
 
     public void logRecord(Object record) {
         this.logRecord = record;
+    }
+
+    /** The custom fields earlier log plugins set on this request, or null (typed by the logging package). */
+    public Object logFields() {
+        return logFields;
+    }
+
+    public void logFields(Object fields) {
+        this.logFields = fields;
     }
 }

@@ -52,9 +52,10 @@ class PluginOrderTest {
     /** The chain as it must run: Kong's plugins by their priorities, ours and the infrastructure in place. */
     private static final List<String> EXPECTED = List.of(
             "observability.ObserveFilter", // outermost: measures everything
-            "tracing.TracingFilter", // opentelemetry 14: its root span covers every plugin
-            "logging.HttpLogFilter", // http-log 12: Kong's log phase sees every answer
-            "logging.FileLogFilter", // file-log 9
+            // Kong's log phase sees every answer, by descending priority: the inner one logs first.
+            "logging.FileLogFilter", // file-log 9: logs last, with the custom fields http-log set
+            "logging.HttpLogFilter", // http-log 12
+            "tracing.TracingFilter", // opentelemetry 14: its root span covers every plugin, ends first
             "observability.RequestIdFilter", // request-id 1000001: every refusal carries the id
             "security.SecurityHeadersFilter", // security-headers 500000
             "proxy.HeaderLimitFilter", // right after the security headers

@@ -1,0 +1,103 @@
+package com.gitinsight.gateway.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.RequestContext;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogPluginFilterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+            _format_version: "3.0"
+            plugins:
+              - name: http-log
+                config:
+                  http_endpoint: http://logs.internal/in
+                  custom_fields_by_lua: {from_http_log: "return 12", shared: "return 'http-log'"}
+              - name: file-log
+                config:
+                  path: /tmp/never-written.log
+                  custom_fields_by_lua: {shared: "return 'file-log'"}
+            services:
+              - name: repos
+                url: http://backend.internal:8081/api
+                routes:
+                  - name: list
+                    paths: [/repos]
+            """);
+
+    /** A log plugin's filter that keeps what it would ship. */
+    private static final class Capturing<C extends com.gitinsight.gateway.config.PluginConfig>
+            extends LogPluginFilter<C> {
+        private static final long serialVersionUID = 1L;
+        final transient List<JsonNode> shipped = new ArrayList<>();
+        private final transient java.util.function.Function<C, CustomFields> fields;
+
+        Capturing(String plugin, Class<C> type, java.util.function.Function<C, CustomFields> fields) {
+            super(plugin, type);
+            this.fields = fields;
+        }
+
+        @Override
+        protected CustomFields customFields(C config) {
+            return fields.apply(config);
+        }
+
+        @Override
+        protected void log(
+                C config,
+                RequestContext context,
+                HttpServletRequest request,
+                HttpServletResponse response,
+                KongLogRecord.Outcome outcome) {
+            try {
+                shipped.add(JSON.readTree(new LogWriter()
+                        // as the writers and queues apply the instance's own
+                        .one(fields.apply(config).applyTo(record(context, request, response, outcome)))
+                        .copy()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Test
+    void aLaterLogPluginSerializesTheCustomFieldsAnEarlierOneSet() throws Exception {
+        // Kong's kong.log.set_serialize_value lasts the request: http-log (12) logs before
+        // file-log (9), whose record then carries http-log's fields, its own set last.
+        Capturing<HttpLogSchema.Config> httpLog =
+                new Capturing<>(HttpLogSchema.NAME, HttpLogSchema.Config.class, HttpLogSchema.Config::customFields);
+        Capturing<FileLogSchema.Config> fileLog =
+                new Capturing<>(FileLogSchema.NAME, FileLogSchema.Config.class, FileLogSchema.Config::customFields);
+        FakeHttp.Request request = FakeHttp.Request.get("/repos/x").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        // The chain's order: the lower priority outside, so the higher one logs first.
+        fileLog.doFilter(
+                request.request,
+                response.response,
+                (req, res) -> httpLog.doFilter(req, res, (r2, s2) -> ((HttpServletResponse) s2).setStatus(200)));
+        JsonNode http = httpLog.shipped.get(0);
+        JsonNode file = fileLog.shipped.get(0);
+        assertEquals(12, http.get("from_http_log").asInt());
+        assertEquals("http-log", http.get("shared").asText());
+        assertEquals(12, file.get("from_http_log").asInt(), file.toString());
+        assertEquals("file-log", file.get("shared").asText(), "its own set last");
+        // And not the other way round.
+        FakeHttp.Request alone = FakeHttp.Request.get("/repos/y").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        httpLog.doFilter(alone.request, new FakeHttp.Response().response, (r, s) -> {});
+        assertNull(httpLog.shipped.get(1).get("from_file_log"));
+        assertEquals("http-log", httpLog.shipped.get(1).get("shared").asText());
+    }
+}
