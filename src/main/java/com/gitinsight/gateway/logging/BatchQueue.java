@@ -112,6 +112,8 @@ public final class BatchQueue<E> {
     private volatile boolean warnedFull;
     /** Whether the last batch was lost (warned once per run of failures, not per batch). */
     private boolean losing;
+    /** Whether the last send failed (its failure was warned; the next ones of the run are FINE). */
+    private boolean failing;
 
     private record Entry<E>(E value, long bytes) {}
 
@@ -168,9 +170,8 @@ public final class BatchQueue<E> {
             });
             return false;
         }
-        if (size.incrementAndGet() > spec.maxEntries()) {
-            dropOldest();
-            warnFull();
+        if (size.incrementAndGet() > spec.maxEntries() && dropOldest()) {
+            warnFull(); // (nothing to drop: the entries are in the batch being cut, which is woken)
         }
         while (bytes.addAndGet(length) > maxBytes) {
             bytes.addAndGet(-length);
@@ -262,25 +263,31 @@ public final class BatchQueue<E> {
                 continue;
             }
             polls = 0;
-            batch.add(first.value());
+            // Counted as taken when polled: an Error while collecting leaves no phantom count.
+            int taken = 1;
             long held = first.bytes();
-            long deadline =
-                    nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
-            while (batch.size() < spec.sendSize()) {
-                Entry<E> next = entries.poll();
-                if (next != null) {
-                    batch.add(next.value());
-                    held += next.bytes();
-                    continue;
+            try {
+                batch.add(first.value());
+                long deadline =
+                        nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
+                while (batch.size() < spec.sendSize()) {
+                    Entry<E> next = entries.poll();
+                    if (next != null) {
+                        taken++;
+                        held += next.bytes();
+                        batch.add(next.value());
+                        continue;
+                    }
+                    long left = deadline - nanoClock.getAsLong();
+                    if (left <= 0 || closing || full()) {
+                        break;
+                    }
+                    park(left, Math.min(spec.sendSize(), spec.maxEntries()));
                 }
-                long left = deadline - nanoClock.getAsLong();
-                if (left <= 0 || closing || full()) {
-                    break;
-                }
-                park(left, Math.min(spec.sendSize(), spec.maxEntries()));
+            } finally {
+                size.addAndGet(-taken);
+                bytes.addAndGet(-held);
             }
-            size.addAndGet(-batch.size());
-            bytes.addAndGet(-held);
             if (warnedFull && size.get() < spec.maxEntries() * 0.8) {
                 warnedFull = false;
                 LOG.info(() -> "queue " + name + ": queue resumed processing");
@@ -337,6 +344,7 @@ public final class BatchQueue<E> {
             String failure;
             try {
                 if (sender.send(batch)) {
+                    failing = false;
                     counts.sent.addAndGet(batch.size());
                     if (losing) {
                         losing = false;
@@ -353,8 +361,13 @@ public final class BatchQueue<E> {
             }
             counts.failedSends.incrementAndGet();
             String why = failure;
-            // Kong warns at each failed try; the doubling delays bound how often.
-            LOG.log(Level.WARNING, "queue {0}: handler could not process entries: {1}", new Object[] {name, why});
+            // Kong's words; warned at the first failure of a run, then FINE: a queue that never
+            // retries (file-log's) fails once per batch, and clients would drive the volume.
+            LOG.log(
+                    failing ? Level.FINE : Level.WARNING,
+                    "queue {0}: handler could not process entries: {1}",
+                    new Object[] {name, why});
+            failing = true;
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - start);
             if (spec.maxRetryTimeMs() < 0 || elapsedMs > spec.maxRetryTimeMs() || closing) {
                 counts.lost.addAndGet(batch.size());

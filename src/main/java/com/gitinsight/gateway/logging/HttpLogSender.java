@@ -126,8 +126,13 @@ final class HttpLogSender implements Closeable {
             // A read or connect timeout, or the deadline's abort.
             return "timeout";
         }
+        if (e instanceof java.net.NoRouteToHostException) {
+            return "no route to host";
+        }
         if (e instanceof java.net.ConnectException) {
-            return "connection refused";
+            return e.getMessage() != null && e.getMessage().contains("refused")
+                    ? "connection refused"
+                    : "connect failed";
         }
         if (e instanceof java.net.UnknownHostException) {
             return "host not found";

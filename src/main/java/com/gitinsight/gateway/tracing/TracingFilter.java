@@ -156,6 +156,8 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                     response,
                     config.responseHeaderForTraceId(),
                     root.getSpanContext().getTraceId());
+            // Nor does response-transformer remove or rename it: Kong adds it after that plugin ran.
+            com.gitinsight.gateway.http.LateResponseHeader.name(request, config.responseHeaderForTraceId());
         }
         try {
             chain.doFilter(request, answer);

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.transform;
 
+import com.gitinsight.gateway.http.LateResponseHeader;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -155,7 +156,8 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         for (int i = 0; i < renamed.size(); i++) {
             List<String> values = renamed.get(i);
             ResponseTransformerSchema.Rename r = ops.rename().get(i);
-            if (!values.isEmpty() && !kept(r.to())) {
+            // The late header is not there yet in Kong when this plugin runs: nothing to rename.
+            if (!values.isEmpty() && !kept(request, r.to()) && !LateResponseHeader.is(request, r.from())) {
                 for (int v = 0; v < values.size(); v++) {
                     // Kong's PDK sends an empty value as a single space.
                     String value = values.get(v).isEmpty() ? " " : values.get(v);
@@ -169,25 +171,28 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             }
         }
         for (int i = 0; i < replaced.length; i++) {
-            if (replaced[i] && !kept(ops.replace().get(i).name())) {
+            if (replaced[i] && !kept(request, ops.replace().get(i).name())) {
                 out.setHeader(ops.replace().get(i).name(), ops.replace().get(i).value());
             }
         }
         for (int i = 0; i < present.length; i++) {
-            if (!present[i] && !kept(ops.add().get(i).name())) {
+            if (!present[i] && !kept(request, ops.add().get(i).name())) {
                 out.setHeader(ops.add().get(i).name(), ops.add().get(i).value());
             }
         }
         for (ResponseTransformerSchema.HeaderValue v : ops.append()) {
-            if (!kept(v.name())) {
+            if (!kept(request, v.name())) {
                 out.addHeader(v.name(), v.value());
             }
         }
     }
 
-    /** A header no operation touches: the connection's framing, and the request id Kong sets after every plugin. */
-    private static boolean kept(String name) {
-        return KEPT.contains(name.toLowerCase(Locale.ROOT));
+    /**
+     * A header no operation touches: the connection's framing, the request id Kong sets after every
+     * plugin, and a header a later Kong phase adds (opentelemetry's trace id).
+     */
+    private static boolean kept(jakarta.servlet.ServletRequest request, String name) {
+        return KEPT.contains(name.toLowerCase(Locale.ROOT)) || LateResponseHeader.is(request, name);
     }
 
     private static List<String> values(HttpServletResponse out, String name) {
@@ -202,7 +207,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     private static void clear(HttpServletResponse out, jakarta.servlet.ServletRequest request, String name) {
         if (name.equalsIgnoreCase("Content-Length")) {
             out.setContentLengthLong(-1);
-        } else if (kept(name)) {
+        } else if (kept(request, name)) {
             // The connection's framing (a Connection: close after a chunked request guards against
             // smuggling) and the request id Kong sets after every plugin are not a plugin's to remove.
             return;

@@ -500,6 +500,25 @@ class ResponseTransformerTest {
         assertEquals(List.of("abc"), changed.headers("X-Kong-Request-Id"), "nor appended to or renamed onto");
     }
 
+    // opentelemetry's http_response_header_for_traceid comes after response-transformer in Kong:
+    // not removed, renamed, replaced or appended to here.
+    @Test
+    void theTraceIdHeaderIsLeftAlone() {
+        FakeHttp.Request request = FakeHttp.Request.get("/x");
+        com.gitinsight.gateway.http.LateResponseHeader.name(request.request, "X-Trace-Id");
+        for (String config : List.of(
+                "{remove: {headers: [x-trace-id]}}",
+                "{rename: {headers: ['X-Trace-Id:Foo']}}",
+                "{replace: {headers: ['X-Trace-Id:forged']}, append: {headers: ['X-Trace-Id:more']}}")) {
+            FakeHttp.Response r = new FakeHttp.Response();
+            r.response.addHeader("X-Trace-Id", "0af7651916cd43dd8448eb211c80319c");
+            TransformingResponse.applyHeaderOps(
+                    r.response, request.request, config(config).headers());
+            assertEquals(List.of("0af7651916cd43dd8448eb211c80319c"), r.headers("X-Trace-Id"), config);
+            assertNull(r.header("Foo"), config);
+        }
+    }
+
     // json_value: an empty value is the string "null"; numbers as Lua reads them
     @Test
     void typedValues() {
