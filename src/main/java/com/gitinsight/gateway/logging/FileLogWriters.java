@@ -41,15 +41,14 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
     private final Map<String, PathWriter> writers = new ConcurrentHashMap<>();
 
-    /** Queues one record for {@code config}'s file; never blocks. */
+    /** Queues one record (its custom fields applied) for {@code config}'s file; never blocks. */
     void write(FileLogSchema.Config config, LogEntry record) {
         PathWriter w = writers.get(config.path());
         if (w == null) {
             w = writers.computeIfAbsent(config.path(), PathWriter::new);
         }
-        LogEntry custom = config.customFields().applyTo(record);
-        LogEntry line = config.reopen() ? new Reopening(custom) : custom;
-        w.queue.offer(line, custom.estimatedBytes() + 1);
+        LogEntry line = config.reopen() ? new Reopening(record) : record;
+        w.queue.offer(line, record.estimatedBytes() + 1);
     }
 
     /** A line of an instance with {@code reopen}: its batch opens the file afresh. */

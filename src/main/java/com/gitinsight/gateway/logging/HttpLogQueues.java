@@ -36,8 +36,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         if (h.sender.config() != config) {
             h.sender.config(config);
         }
-        LogEntry entry = config.customFields().applyTo(record);
-        h.queue.offer(entry, entry.estimatedBytes());
+        h.queue.offer(record, record.estimatedBytes());
     }
 
     /**

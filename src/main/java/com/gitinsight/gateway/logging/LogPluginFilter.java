@@ -90,7 +90,8 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
             RequestContext context,
             HttpServletRequest request,
             HttpServletResponse response,
-            KongLogRecord.Outcome outcome) {
+            KongLogRecord.Outcome outcome,
+            CustomFields own) {
         KongLogRecord made;
         if (context.logRecord() instanceof KongLogRecord known) {
             made = known;
@@ -98,7 +99,8 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
             made = KongLogRecord.capture(request, response, context, outcome);
             context.logRecord(made);
         }
-        return earlierFields(context).applyTo(made);
+        // The earlier plugins' fields and the instance's own, applied in one pass on the queue's thread.
+        return earlierFields(context).then(own).applyTo(made);
     }
 
     private static CustomFields earlierFields(RequestContext context) {

@@ -94,7 +94,9 @@ class FileLogWritersTest {
                 .plugins()
                 .get(0)
                 .config();
-        writers.write(config, line("{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}"));
+        writers.write(
+                config,
+                config.customFields().applyTo(line("{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}")));
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "\n"));
         assertEquals("{\"client_ip\":\"127.0.0.1\",\"new_field\":123}\n", Files.readString(log));
     }

@@ -115,10 +115,12 @@ class HttpLogQueuesTest {
         server.start();
         HttpLogSchema.Config config = config("{http_endpoint: 'http://127.0.0.1:" + port + "/logs',"
                 + " custom_fields_by_lua: {new_field: \"return 123\", route: \"return nil\"}}");
+        // As HttpLogFilter hands it over: the instance's fields applied (written on the queue's thread).
         queues.offer(
                 config,
-                LogEntry.raw(
-                        "{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}".getBytes(StandardCharsets.UTF_8)));
+                config.customFields()
+                        .applyTo(LogEntry.raw("{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}"
+                                .getBytes(StandardCharsets.UTF_8))));
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         assertEquals(123, received.get(0).get("new_field").asInt());
         assertEquals(null, received.get(0).get("route"));

@@ -64,8 +64,7 @@ class LogPluginFilterTest {
                 KongLogRecord.Outcome outcome) {
             try {
                 shipped.add(JSON.readTree(new LogWriter()
-                        // as the writers and queues apply the instance's own
-                        .one(fields.apply(config).applyTo(record(context, request, response, outcome)))
+                        .one(record(context, request, response, outcome, fields.apply(config)))
                         .copy()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
