@@ -58,6 +58,13 @@ public class AclFilter extends PluginFilter<AclSchema.Config> {
             header = "X-Authenticated-Groups";
             value = allowed && !config.hideGroupsHeader() ? String.join(", ", authenticated) : null;
         } else {
+            if (groups.set().isEmpty() && !config.deny()) {
+                // Kong: a consumer with no groups has none to allow (groups.get_consumer_groups is
+                // nil): 403 with a credential, 401 for the anonymous consumer.
+                ErrorResponses.write(
+                        request, response, credential ? 403 : 401, credential ? FORBIDDEN : "Unauthorized");
+                return;
+            }
             allowed = allowed(config, groups.set());
             header = "X-Consumer-Groups";
             value = groups.header();

@@ -54,6 +54,8 @@ public final class AclSchema implements PluginSchema {
         if (!allow.isEmpty() && !deny.isEmpty()) {
             f.error("deny", "only one of these fields must be non-empty: 'config.allow', 'config.deny'");
         } else if (allow.isEmpty() && deny.isEmpty()) {
+            // Kong's only_one_of fails with none set too: both checks report.
+            f.error("allow", "only one of these fields must be non-empty: 'config.allow', 'config.deny'");
             f.error("allow", "at least one of these fields must be non-empty: 'config.allow', 'config.deny'");
         }
         return new Config(

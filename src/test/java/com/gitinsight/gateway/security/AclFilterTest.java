@@ -50,6 +50,12 @@ class AclFilterTest {
                   - name: aanon
                     paths: [/aanon]
                     plugins: [{name: key-auth, config: {anonymous: anonymous}}, {name: acl, config: {allow: [admin, anonymous]}}]
+                  - name: anon_none
+                    paths: [/anon_none]
+                    plugins: [{name: key-auth, config: {anonymous: nobody}}, {name: acl, config: {allow: [everyone]}}]
+                  - name: danon_none
+                    paths: [/danon_none]
+                    plugins: [{name: key-auth, config: {anonymous: nobody}}, {name: acl, config: {deny: [everyone]}}]
                   - name: hide_key
                     paths: [/hide_key]
                     plugins: [{name: key-auth}, {name: acl, config: {allow: [admin], hide_groups_header: true}}]
@@ -66,6 +72,7 @@ class AclFilterTest {
               - {username: consumer3, keyauth_credentials: [{key: apikey125}], acls: [{group: pro}, {group: hello}]}
               - {username: consumer4, keyauth_credentials: [{key: apikey126}], acls: [{group: free}, {group: hello}]}
               - {username: anonymous, acls: [{group: anonymous}]}
+              - {username: nobody}
             """);
 
     /** Kong's ctx-checker: sets the request's authenticated groups (and, optionally, a bare credential). */
@@ -126,6 +133,17 @@ class AclFilterTest {
         assertPasses(send("a_ctx", null, List.of("admin")), null, "admin");
         assertPasses(send("anon", null, null), "anonymous", null);
         assertPasses(send("anon", null, List.of("anonymous")), null, "anonymous");
+    }
+
+    // Kong's "anonymous ... with authentication without groups": an anonymous consumer that has no
+    // groups has none to allow (401, no credential); under deny it passes with an empty header.
+    @Test
+    void anAnonymousConsumerWithoutGroupsIs401UnderAllowAndPassesUnderDeny() throws Exception {
+        FakeHttp.Response r = send("anon_none", null, null);
+        assertEquals(401, r.status());
+        assertEquals("Unauthorized", message(r));
+        assertPasses(send("danon_none", null, null), "", null);
+        assertForbidden(send("a_key", "apikey123", null)); // a credential, no groups: 403
     }
 
     @Test
@@ -240,6 +258,10 @@ class AclFilterTest {
                 IllegalArgumentException.class, () -> TestSnapshots.of(none));
         org.junit.jupiter.api.Assertions.assertTrue(
                 e2.getMessage().contains("plugins[0].config.allow: at least one of these fields must be non-empty"),
+                e2.getMessage());
+        // Kong's only_one_of fails with none set as well: both checks report.
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e2.getMessage().contains("plugins[0].config.allow: only one of these fields must be non-empty"),
                 e2.getMessage());
     }
 }
