@@ -206,6 +206,11 @@ final class ConsumerParser {
         String password = c.string("password", null);
         if (password == null && !c.has("password")) {
             problems.add(c.location(), c.child("password"), "required field missing");
+        } else if (password != null && password.isEmpty()) {
+            // Kong's strings are at least one character: an empty password (or a vault variable
+            // set but empty) would let "user:" in.
+            c.error("password", "length must be at least 1");
+            password = null;
         }
         if (username != null) {
             Section first = basicUsernames.putIfAbsent(username, c);

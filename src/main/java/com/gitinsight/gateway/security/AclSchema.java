@@ -54,8 +54,10 @@ public final class AclSchema implements PluginSchema {
         if (!allow.isEmpty() && !deny.isEmpty()) {
             f.error("deny", "only one of these fields must be non-empty: 'config.allow', 'config.deny'");
         } else if (allow.isEmpty() && deny.isEmpty()) {
-            // Kong's only_one_of fails with none set too: both checks report.
-            f.error("allow", "only one of these fields must be non-empty: 'config.allow', 'config.deny'");
+            if (f.has("allow") && f.has("deny")) {
+                // Kong's only_one_of runs only when both fields are given; given empty, it fails too.
+                f.error("allow", "only one of these fields must be non-empty: 'config.allow', 'config.deny'");
+            }
             f.error("allow", "at least one of these fields must be non-empty: 'config.allow', 'config.deny'");
         }
         return new Config(

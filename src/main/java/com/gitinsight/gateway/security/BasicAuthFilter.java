@@ -85,7 +85,7 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
     }
 
     /** Kong's {@code do_authentication}: the credential, or null (401). */
-    private static AuthIndex.BasicCredential authenticate(
+    static AuthIndex.BasicCredential authenticate(
             BasicAuthSchema.Config config,
             RequestContext context,
             HttpServletRequest request,
@@ -99,11 +99,14 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
         String[] presented = credentials(config, context, "Proxy-Authorization", proxyHeader);
         AuthIndex.BasicCredential credential = presented == null ? null : index.basic(presented[0]);
         if (credential == null) {
-            presented = credentials(config, context, "Authorization", header);
-            if (presented == null) {
-                return null;
+            String[] authorization = credentials(config, context, "Authorization", header);
+            if (authorization != null) {
+                presented = authorization;
+                credential = index.basic(authorization[0]);
             }
-            credential = index.basic(presented[0]);
+        }
+        if (presented == null) {
+            return null;
         }
         if (credential == null) {
             // As long as a known username's check: the answer's timing does not tell which exist.
@@ -140,7 +143,7 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
     /**
      * What Kong's unanchored {@code ([^:]+):(.*)} finds, in linear time (the regex backtracks
      * quadratically on a long value without a colon): leading colons skipped, the username up to
-     * the next colon, the password the rest. Null: no such shape.
+     * the next colon, the password the rest of that line. Null: no such shape.
      */
     static String[] pair(String decoded) {
         int start = 0;
@@ -151,7 +154,11 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
         if (start >= decoded.length() || colon < 0) {
             return null;
         }
-        return new String[] {decoded.substring(start, colon), decoded.substring(colon + 1)};
+        // PCRE's . stops at a newline: "bob:kong\n" (echo user:pass | base64) is password "kong".
+        int newline = decoded.indexOf('\n', colon + 1);
+        return new String[] {
+            decoded.substring(start, colon), decoded.substring(colon + 1, newline < 0 ? decoded.length() : newline)
+        };
     }
 
     /**

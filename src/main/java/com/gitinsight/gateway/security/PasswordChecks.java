@@ -16,6 +16,7 @@ final class PasswordChecks {
     private static final PasswordHash NOBODY = PasswordHash.of("");
 
     private final Semaphore permits;
+    private final java.util.concurrent.atomic.LongAdder derivations = new java.util.concurrent.atomic.LongAdder();
 
     PasswordChecks(int permits) {
         this.permits = new Semaphore(Math.max(1, permits));
@@ -40,10 +41,16 @@ final class PasswordChecks {
             throw new Busy();
         }
         try {
+            derivations.increment();
             return hash.matches(password);
         } finally {
             permits.release();
         }
+    }
+
+    /** Passwords checked so far, an unknown user's included. */
+    long derivations() {
+        return derivations.sum();
     }
 
     void unknownUser(String password) {

@@ -259,9 +259,17 @@ class AclFilterTest {
         org.junit.jupiter.api.Assertions.assertTrue(
                 e2.getMessage().contains("plugins[0].config.allow: at least one of these fields must be non-empty"),
                 e2.getMessage());
-        // Kong's only_one_of fails with none set as well: both checks report.
+        // Kong's only_one_of runs only when both are given (run_with_missing_fields = false).
+        org.junit.jupiter.api.Assertions.assertFalse(e2.getMessage().contains("only one of"), e2.getMessage());
+        IllegalArgumentException e3 = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> TestSnapshots.of(
+                        "_format_version: \"3.0\"\nplugins: [{name: acl, config: {allow: [], deny: []}}]\n"));
         org.junit.jupiter.api.Assertions.assertTrue(
-                e2.getMessage().contains("plugins[0].config.allow: only one of these fields must be non-empty"),
-                e2.getMessage());
+                e3.getMessage().contains("plugins[0].config.allow: only one of these fields must be non-empty"),
+                e3.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e3.getMessage().contains("plugins[0].config.allow: at least one of these fields must be non-empty"),
+                e3.getMessage());
     }
 }

@@ -38,7 +38,6 @@ class BasicAuthFilterTest {
                   - {username: bob, password: kong}
                   - {username: user123, password: password123}
                   - {username: user321, password: "password:123"}
-                  - {username: empty, password: ""}
               - username: no-body
                 id: %s
             """.formatted(NO_BODY, NO_BODY));
@@ -92,7 +91,8 @@ class BasicAuthFilterTest {
         assertEquals(
                 200, get("ba1", "Proxy-Authorization", "Basic Ym9iOmtvbmc=").status());
         assertEquals(200, get("ba1", "Authorization", basic(":bob:kong")).status(), "a leading colon is skipped");
-        assertEquals(200, get("ba1", "Authorization", basic("empty:")).status(), "an empty password is a password");
+        // PCRE's . stops at a newline: `echo bob:kong | base64` is bob's password.
+        assertEquals(200, get("ba1", "Authorization", basic("bob:kong\n")).status(), "a trailing newline");
     }
 
     @Test
@@ -100,7 +100,7 @@ class BasicAuthFilterTest {
         assertUnauthorized(get("ba1", "Authorization", basic("bob:wrong")), "test-realm");
         assertUnauthorized(get("ba1", "Authorization", basic("bob:kong ")), "test-realm");
         assertUnauthorized(get("ba1", "Authorization", basic("nobody:kong")), "test-realm");
-        assertUnauthorized(get("ba1", "Authorization", basic("empty:x")), "test-realm");
+        assertUnauthorized(get("ba1", "Authorization", basic("bob:")), "test-realm");
         assertUnauthorized(get("ba1", "Authorization", basic("BOB:kong")), "test-realm");
     }
 
@@ -229,12 +229,54 @@ class BasicAuthFilterTest {
                         .status());
     }
 
+    // Kong's strings are never empty: an empty password (which would let "user:" in) is refused at load.
+    @Test
+    void anEmptyPasswordIsRefusedAtLoad() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> TestSnapshots.of("""
+                        _format_version: "3.0"
+                        consumers:
+                          - username: bob
+                            basicauth_credentials: [{username: empty, password: ""}]
+                        """));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e.getMessage().contains("password: length must be at least 1"), e.getMessage());
+    }
+
+    // An unknown user named in Proxy-Authorization costs a derivation too (with no Authorization
+    // header it answered at once: the timing told which usernames exist).
+    @Test
+    void anUnknownUserInProxyAuthorizationAloneCostsADerivation() {
+        FakeHttp.Request request = FakeHttp.Request.get("/r", "Proxy-Authorization", basic("nobody-here:x"));
+        request.on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "ba1"));
+        PasswordChecks checks = new PasswordChecks(1);
+        BasicAuthSchema.Config config = request.context().plugin(BasicAuthSchema.NAME, BasicAuthSchema.Config.class);
+        assertNull(BasicAuthFilter.authenticate(
+                config, request.context(), request.request, new AuthIndex.Current().of(SNAPSHOT.config()), checks));
+        assertEquals(1, checks.derivations());
+    }
+
     // Kong's unanchored ([^:]+):(.*), computed without the regex (which backtracks on a long value).
     @Test
     void theUserPasswordSplitIsKongsRegexInLinearTime() {
-        java.util.regex.Pattern kong = java.util.regex.Pattern.compile("([^:]+):(.*)");
-        for (String decoded :
-                new String[] {"bob:kong", "u:p:q", ":pass", "::u:p", "nocolon", "bob:", ":", "", "a::b"}) {
+        // UNIX_LINES: PCRE's . stops at \n only.
+        java.util.regex.Pattern kong =
+                java.util.regex.Pattern.compile("([^:]+):(.*)", java.util.regex.Pattern.UNIX_LINES);
+        for (String decoded : new String[] {
+            "bob:kong",
+            "u:p:q",
+            ":pass",
+            "::u:p",
+            "nocolon",
+            "bob:",
+            ":",
+            "",
+            "a::b",
+            "bob:kong\n",
+            "bob:ko\nng",
+            "bo\nb:kong",
+            "bob:kong\r"
+        }) {
             java.util.regex.Matcher m = kong.matcher(decoded);
             String[] expected = m.find() ? new String[] {m.group(1), m.group(2)} : null;
             String[] actual = BasicAuthFilter.pair(decoded);
