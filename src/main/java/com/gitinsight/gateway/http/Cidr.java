@@ -12,7 +12,7 @@ public record Cidr(byte[] network, int prefix, String text) {
         int slash = s.indexOf('/');
         String address = slash < 0 ? s : s.substring(0, slash);
         if (!InetAddresses.isInetAddress(address)) {
-            throw new IllegalArgumentException("not an IP address: '" + address + "'");
+            throw new IllegalArgumentException("invalid ip or cidr range: '" + text + "'"); // Kong's words
         }
         byte[] bytes = InetAddresses.forString(address).getAddress();
         int max = bytes.length * 8;
@@ -24,7 +24,7 @@ public record Cidr(byte[] network, int prefix, String text) {
                 prefix = -1;
             }
             if (prefix < 0 || prefix > max) {
-                throw new IllegalArgumentException("prefix length must be 0.." + max + " in '" + text + "'");
+                throw new IllegalArgumentException("invalid ip or cidr range: '" + text + "'");
             }
         }
         return new Cidr(mask(bytes, prefix), prefix, text);

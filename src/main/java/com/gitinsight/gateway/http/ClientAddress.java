@@ -9,27 +9,43 @@ import java.util.List;
 
 /**
  * The client's address: the socket peer, unless the peer is a trusted proxy (gateway setting
- * {@code gateway.trusted-ips}, empty by default): then the right-most address of
- * {@code X-Forwarded-For} that is not itself trusted (nginx's {@code real_ip_recursive}). A client
- * can therefore never choose its own address by sending the header.
+ * {@code gateway.trusted-ips}, empty by default; Kong's {@code trusted_ips}): then what the
+ * real-ip header says, as nginx's realip module reads it (Kong's {@code real_ip_header} and
+ * {@code real_ip_recursive}): recursive, the right-most address that is not itself trusted; not
+ * recursive, the right-most address. A client can therefore never choose its own address by
+ * sending the header. The header is {@code X-Forwarded-For} by default here (GitInsight's nginx),
+ * {@code X-Real-IP} in Kong's default configuration.
  */
 public final class ClientAddress {
 
     private final List<Cidr> trusted;
+    private final String header;
+    private final boolean recursive;
 
     public ClientAddress(List<Cidr> trusted) {
+        this(trusted, "X-Forwarded-For", true);
+    }
+
+    public ClientAddress(List<Cidr> trusted, String header, boolean recursive) {
         this.trusted = List.copyOf(trusted);
+        this.header = header;
+        this.recursive = recursive;
     }
 
     /** Parses a comma-separated list of addresses/CIDRs (a MicroProfile Config value). */
     public static ClientAddress of(String trustedList) {
+        return of(trustedList, "X-Forwarded-For", true);
+    }
+
+    /** As {@link #of(String)}, the client named by {@code header}, walked {@code recursive}ly or not. */
+    public static ClientAddress of(String trustedList, String header, boolean recursive) {
         List<Cidr> out = new ArrayList<>();
         for (String s : trustedList == null ? new String[0] : trustedList.split(",")) {
             if (!s.isBlank()) {
                 out.add(Cidr.parse(s));
             }
         }
-        return new ClientAddress(out);
+        return new ClientAddress(out, header, recursive);
     }
 
     /** The client address as text ({@code unknown} when a trusted proxy named it unreadably). */
@@ -47,8 +63,8 @@ public final class ClientAddress {
     }
 
     /**
-     * The client: the peer, or behind trusted proxies the right-most {@code X-Forwarded-For} entry
-     * not itself trusted. An entry may carry a port ({@code 8.8.8.8:4711}, {@code [2001:db8::1]:4711});
+     * The client: the peer, or behind trusted proxies the right-most entry of the real-ip header
+     * not itself trusted (not recursive: the right-most). An entry may carry a port ({@code 8.8.8.8:4711}, {@code [2001:db8::1]:4711});
      * one that still names no address ({@code unknown}, a host name) gives null: a client nobody can
      * vouch for, which matches no allow list (never the trusted proxy itself).
      */
@@ -58,10 +74,13 @@ public final class ClientAddress {
             return peer;
         }
         List<String> hops = new ArrayList<>();
-        for (Enumeration<String> values = request.getHeaders("X-Forwarded-For"); values.hasMoreElements(); ) {
+        for (Enumeration<String> values = request.getHeaders(header); values.hasMoreElements(); ) {
             for (String hop : values.nextElement().split(",")) {
                 hops.add(hop.trim());
             }
+        }
+        if (!recursive && !hops.isEmpty()) {
+            return address(hops.get(hops.size() - 1)); // nginx: the last address, trusted or not
         }
         InetAddress client = peer;
         for (int i = hops.size() - 1; i >= 0; i--) {

@@ -18,11 +18,21 @@ public class TrustedProxies implements Unproxied<TrustedProxies> {
     @ConfigProperty(name = "gateway.trusted-ips")
     Optional<String> trustedIps;
 
+    /** Kong's real_ip_header; X-Forwarded-For here by default (GitInsight's nginx), X-Real-IP in Kong's. */
+    @Inject
+    @ConfigProperty(name = "gateway.real-ip-header", defaultValue = "X-Forwarded-For")
+    String realIpHeader = "X-Forwarded-For";
+
+    /** Kong's real_ip_recursive; on here by default (GitInsight's nginx), off in Kong's. */
+    @Inject
+    @ConfigProperty(name = "gateway.real-ip-recursive", defaultValue = "true")
+    boolean realIpRecursive = true;
+
     private ClientAddress clients;
 
     @PostConstruct
     void parse() {
-        clients = ClientAddress.of(trustedIps.orElse(""));
+        clients = ClientAddress.of(trustedIps.orElse(""), realIpHeader, realIpRecursive);
     }
 
     /** Outside CDI (tests, tools): the proxies of a comma-separated list of addresses and CIDRs. */

@@ -45,7 +45,7 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
             HttpServletResponse response,
             FilterChain chain)
             throws IOException, ServletException {
-        String id = keepOrMake(request.getHeader(config.headerName()), config, ids.generator());
+        String id = keepOrMake(request, request.getHeader(config.headerName()), config, ids.generator());
         request.setAttribute(ATTRIBUTE, id);
         context.upstreamHeader(config.headerName(), id);
         chain.doFilter(request, response);
@@ -60,10 +60,10 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
         Object sent = request.getAttribute(ATTRIBUTE);
         return sent instanceof String id
                 ? id
-                : keepOrMake(((HttpServletRequest) request).getHeader(config.headerName()), config, generator);
+                : keepOrMake(request, ((HttpServletRequest) request).getHeader(config.headerName()), config, generator);
     }
 
-    static String keepOrMake(String incoming, IdPluginConfig config, IdGenerator generator) {
-        return IdGenerator.wellFormed(incoming) ? incoming : generator.next(config.generator());
+    static String keepOrMake(ServletRequest request, String incoming, IdPluginConfig config, IdGenerator generator) {
+        return IdGenerator.wellFormed(incoming) ? incoming : generator.next(config.generator(), request);
     }
 }

@@ -22,7 +22,11 @@ public final class IdGenerator {
     static final int MAX_LENGTH = 200;
 
     private final String node = random().toString();
+    /** uuid#counter's own count: Kong's ends #1, #2... for the ids it makes, nothing else. */
     private final AtomicLong counter = new AtomicLong();
+
+    private final AtomicLong tracked = new AtomicLong();
+    private final long pid = ProcessHandle.current().pid();
     private final String host;
 
     public IdGenerator(String host) {
@@ -35,23 +39,37 @@ public final class IdGenerator {
             case "uuid#counter" -> Kind.UUID_COUNTER;
             case "tracker" -> Kind.TRACKER;
             default -> {
-                f.error("generator", "use uuid, uuid#counter or tracker");
+                f.error("generator", "expected one of: uuid, uuid#counter, tracker");
                 yield Kind.UUID;
             }
         };
     }
 
     public String next(Kind kind) {
+        return next(kind, null);
+    }
+
+    /** As {@link #next(Kind)}; {@code request} gives tracker its local address and port (null: the host, 0). */
+    public String next(Kind kind, jakarta.servlet.ServletRequest request) {
         return switch (kind) {
             case UUID -> random().toString();
             // Kong: one UUID per worker, then a counter.
             case UUID_COUNTER -> node + "#" + counter.incrementAndGet();
-            // nginx-style: where and when, unique per node.
-            case TRACKER ->
-                host + "-" + ProcessHandle.current().pid() + "-"
-                        + Thread.currentThread().getId() + "-" + counter.incrementAndGet() + "-"
-                        + System.currentTimeMillis();
+            case TRACKER -> tracker(request);
         };
+    }
+
+    /**
+     * Kong's tracker: {@code server_addr-server_port-pid-connection-connection_requests-now}, now
+     * in seconds with three decimals. The connection's serial is not known to a servlet: the
+     * worker thread's id stands for it, a per-node count for its requests.
+     */
+    private String tracker(jakarta.servlet.ServletRequest request) {
+        long now = System.currentTimeMillis();
+        long millis = now % 1000;
+        return (request == null ? host : request.getLocalAddr()) + "-" + (request == null ? 0 : request.getLocalPort())
+                + "-" + pid + "-" + Thread.currentThread().getId() + "-" + tracked.incrementAndGet() + "-" + now / 1000
+                + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + millis;
     }
 
     private static UUID random() {

@@ -54,7 +54,7 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
         ManagedHeaders headers = null;
         IdPluginConfig rid = context.pluginOnEveryResponse(RequestIdSchema.NAME, IdPluginConfig.class);
         if (rid != null) {
-            String id = keepOrMake(request.getHeader(rid.headerName()), rid.generator());
+            String id = keepOrMake(request, request.getHeader(rid.headerName()), rid.generator());
             context.requestId(id);
             context.upstreamHeader(rid.headerName(), id);
             if (rid.echoDownstream()) {
@@ -82,7 +82,7 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
         }
     }
 
-    private String keepOrMake(String incoming, IdGenerator.Kind kind) {
-        return IdGenerator.wellFormed(incoming) ? incoming : ids.generator().next(kind);
+    private String keepOrMake(jakarta.servlet.ServletRequest request, String incoming, IdGenerator.Kind kind) {
+        return IdGenerator.wellFormed(incoming) ? incoming : ids.generator().next(kind, request);
     }
 }

@@ -58,7 +58,7 @@ public final class IpRestrictionSchema implements PluginSchema {
         List<Cidr> allow = cidrs(f, "allow");
         List<Cidr> deny = cidrs(f, "deny");
         if (allow.isEmpty() && deny.isEmpty()) {
-            f.error("allow", "set allow, deny or both");
+            f.error("allow", "at least one of these fields must be non-empty: 'config.allow', 'config.deny'");
         }
         return new Config(allow, deny, (int) f.integer("status", 403, 100, 599), f.string("message", null));
     }

@@ -39,7 +39,7 @@ public final class RequestSizeSchema implements PluginSchema {
             case "kilobytes" -> 1024L;
             case "bytes" -> 1L;
             default -> {
-                f.error("size_unit", "use megabytes, kilobytes or bytes");
+                f.error("size_unit", "expected one of: megabytes, kilobytes, bytes");
                 yield 1024L * 1024;
             }
         };

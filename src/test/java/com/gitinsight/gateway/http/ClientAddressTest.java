@@ -31,6 +31,47 @@ class ClientAddressTest {
                 });
     }
 
+    /** A request with a peer address and one header's values. */
+    private static HttpServletRequest request(String peer, String header, List<String> values) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteAddr" -> peer;
+                    case "getHeaders" ->
+                        Collections.enumeration(header.equalsIgnoreCase((String) args[0]) ? values : List.of());
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    // Kong's real_ip_header X-Real-IP (its default) and real_ip_recursive off: the ip-restriction
+    // spec's IPv6 cases send X-Real-IP from a trusted client.
+    @Test
+    void kongsRealIpHeaderAndNonRecursiveReading() {
+        ClientAddress kong = ClientAddress.of("0.0.0.0/0, ::/0", "X-Real-IP", false);
+        assertEquals(
+                InetAddresses.forString("fe80::1"), kong.of(request("127.0.0.1", "X-Real-IP", List.of("fe80::1"))));
+        assertEquals(
+                InetAddresses.forString("127.0.0.1"),
+                kong.of(request("127.0.0.1", "X-Forwarded-For", List.of("10.0.0.9"))),
+                "another header is not read");
+        // Not recursive: the right-most entry even when it is trusted.
+        ClientAddress last = ClientAddress.of("10.0.0.0/8", "X-Forwarded-For", false);
+        assertEquals(
+                InetAddresses.forString("10.0.0.2"),
+                last.of(request("10.0.0.1", "X-Forwarded-For", List.of("8.8.8.8, 10.0.0.2"))));
+        // Recursive (the default here): past trusted hops.
+        assertEquals(
+                InetAddresses.forString("8.8.8.8"),
+                ClientAddress.of("10.0.0.0/8")
+                        .of(request("10.0.0.1", "X-Forwarded-For", List.of("8.8.8.8, 10.0.0.2"))));
+        // An untrusted peer's header is never read.
+        assertEquals(
+                InetAddresses.forString("192.0.2.1"),
+                ClientAddress.of("10.0.0.0/8", "X-Real-IP", false)
+                        .of(request("192.0.2.1", "X-Real-IP", List.of("10.0.0.5"))));
+    }
+
     @Test
     void cidrsMatchIpv4AndIpv6() {
         assertTrue(Cidr.parse("172.16.0.0/12").contains(InetAddresses.forString("172.31.255.1")));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.testing.FakeHttp;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -36,6 +37,20 @@ class IdGeneratorTest {
         assertEquals(
                 Long.parseLong(a.substring(a.indexOf('#') + 1)) + 1, Long.parseLong(b.substring(b.indexOf('#') + 1)));
         assertTrue(ids.next(IdGenerator.Kind.TRACKER).startsWith("node-1-"));
+        String c = ids.next(IdGenerator.Kind.UUID_COUNTER);
+        assertEquals(
+                Long.parseLong(b.substring(b.indexOf('#') + 1)) + 1,
+                Long.parseLong(c.substring(c.indexOf('#') + 1)),
+                "a tracker id does not move uuid#counter's count (Kong's spec expects #1, #2)");
+    }
+
+    // Kong's correlation-id spec: %d+%.%d+%.%d+%.%d+%-%d+%-%d+%-%d+%-%d+%-%d{10}%.%d{3}
+    @Test
+    void trackerIdsHaveKongsShape() {
+        FakeHttp.Request request = FakeHttp.Request.get("/x");
+        String id = ids.next(IdGenerator.Kind.TRACKER, request.request);
+        assertTrue(id.matches("\\d+\\.\\d+\\.\\d+\\.\\d+-\\d+-\\d+-\\d+-\\d+-\\d{10}\\.\\d{3}"), id);
+        assertTrue(!id.equals(ids.next(IdGenerator.Kind.TRACKER, request.request)));
     }
 
     @Test

@@ -94,6 +94,7 @@ public final class FakeHttp {
                             yield colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
                         }
                         case "getLocalPort" -> 8000;
+                        case "getLocalAddr" -> "127.0.0.1";
                         case "getServerPort" -> {
                             // As Grizzly: the Host header's port, else the scheme's.
                             String host = headers.getOrDefault("Host", List.of("localhost"))
