@@ -2,6 +2,7 @@ package com.gitinsight.gateway.transform;
 
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.LimitedInputStream;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.proxy.UpstreamHeaders;
 import com.gitinsight.gateway.routing.RequestPath;
@@ -281,10 +282,18 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 return null;
             }
             InputStream in = handed != null ? handed : request.getInputStream();
+            if (context.maxBodyBytes() >= 0) {
+                // request-size-limiting measures what the client sent, as Kong's (which runs
+                // before this plugin): counted here, not the body a change makes of it.
+                in = new LimitedInputStream(in, context.maxBodyBytes());
+                context.maxBodyBytes(-1);
+            }
             byte[] read;
             try {
                 read = in.readNBytes(
                         length > 0 ? (int) length : (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            } catch (LimitedInputStream.TooLarge e) {
+                throw new Refusal(ErrorResponses.tooLargeStatus(request.getHeader("Expect")), ErrorResponses.TOO_LARGE);
             } catch (IOException e) {
                 throw new Refusal(400, ErrorResponses.CLIENT_BODY);
             }

@@ -77,6 +77,9 @@ class RequestTransformerFilterTest {
         }
     }
 
+    /** request-size-limiting's bound on a chunked body (-1: none). */
+    private long sizeLimit = -1;
+
     private Sent send(String config, FakeHttp.Request request) throws Exception {
         return send("/request", config, request);
     }
@@ -95,6 +98,9 @@ class RequestTransformerFilterTest {
                             config: %s
                 """.formatted(path, config));
         request.on(s, TestSnapshots.match(s, "r"));
+        if (sizeLimit >= 0) {
+            request.context().maxBodyBytes(sizeLimit); // request-size-limiting's, on a chunked body
+        }
         FakeHttp.Response response = new FakeHttp.Response();
         FakeHttp.Backend backend = new FakeHttp.Backend();
         filter.apply(
@@ -622,6 +628,34 @@ class RequestTransformerFilterTest {
                         .header("Transfer-Encoding", "chunked")
                         .header("Content-Type", "application/json"));
         assertEquals("{\"keep\":1}", small.bodyText());
+    }
+
+    // request-size-limiting (951, before this plugin in Kong) measures the client's chunked body,
+    // not what a change makes of it: removing fields does not bring it under the limit, adding
+    // some does not push it over.
+    @Test
+    void aChunkedBodyIsMeasuredAsTheClientSentIt() throws Exception {
+        String big = "{\"toremove\":\"" + "x".repeat(2000) + "\",\"keep\":1}";
+        sizeLimit = 1024;
+        Sent over = send(
+                "{remove: {body: [toremove]}}",
+                FakeHttp.Request.of("POST", "/request")
+                        .body(big.getBytes(StandardCharsets.UTF_8))
+                        .header("Transfer-Encoding", "chunked")
+                        .header("Content-Type", "application/json"));
+        assertEquals(413, over.response().status());
+        assertTrue(
+                over.response().text().contains("Request size limit exceeded"),
+                over.response().text());
+        String small = "{\"a\":1}";
+        Sent under = send(
+                "{add: {body: ['added:" + "y".repeat(2000) + "']}}",
+                FakeHttp.Request.of("POST", "/request")
+                        .body(small.getBytes(StandardCharsets.UTF_8))
+                        .header("Transfer-Encoding", "chunked")
+                        .header("Content-Type", "application/json"));
+        assertEquals(-1, under.context().maxBodyBytes(), "the client's body was measured here");
+        assertTrue(under.bodyText().length() > 2000, under.bodyText());
     }
 
     // A body of another type (multipart included, see README) is not read.
