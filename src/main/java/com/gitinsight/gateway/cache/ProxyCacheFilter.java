@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.cache;
 
+import com.gitinsight.gateway.cache.ProxyCacheSchema.ResponseHeaders;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestTrace;
@@ -52,6 +53,10 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             // A WebSocket handshake: the proxy's (WebSocketFilter, after every plugin), never an entry's.
             chain.doFilter(request, response);
             return;
+        }
+        if (request.getHeader("Kong-Debug") != null && !config.responseHeaders().equals(ResponseHeaders.ALL)) {
+            // Kong's ngx.var.http_kong_debug: the three headers whatever response_headers says.
+            config = config.withResponseHeaders(ResponseHeaders.ALL);
         }
         Admission admission = Admission.of(config, context, request);
         if (admission == Admission.BYPASS) {

@@ -94,20 +94,51 @@ public class ProxyCacheSchema implements PluginSchema {
                     ResponseHeaders.ALL);
         }
 
+        /** This config with {@code headers} sent (Kong-Debug's request asks for all three). */
+        public Config withResponseHeaders(ResponseHeaders headers) {
+            return new Config(
+                    responseCodes,
+                    methods,
+                    contentTypes,
+                    ttlSeconds,
+                    cacheControl,
+                    varyHeaders,
+                    varyQueryParams,
+                    ignoreUriCase,
+                    storageTtlSeconds,
+                    maxBodyBytes,
+                    staleIfErrorSeconds,
+                    lockTimeoutMillis,
+                    varyIdentity,
+                    headers);
+        }
+
         /** How long an entry is kept: fresh, then available as a stale fallback. */
         public long keptSeconds() {
             return Math.max(storageTtlSeconds, ttlSeconds + staleIfErrorSeconds);
         }
 
-        /** {@code content} without parameters ({@code ; charset=utf-8}) is one of the cached types. */
+        /**
+         * Kong's {@code cacheable_response}: {@code content} matches a listed type when type and
+         * subtype are equal or listed as {@code *}, and the parameters are the same ones with the
+         * same values ({@code application/json} does not match {@code application/json;
+         * charset=utf-8}); a type that does not parse matches nothing.
+         */
         public boolean cachesType(String content) {
-            if (content == null) {
+            if (content == null || content.isEmpty()) {
                 return false;
             }
-            int semi = content.indexOf(';');
-            String type =
-                    (semi < 0 ? content : content.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-            return contentTypes.contains(type) || contentTypes.contains("*/*");
+            MediaTypes.Parsed actual = MediaTypes.parse(content);
+            if (actual == null) {
+                return false;
+            }
+            for (String listed : contentTypes) {
+                MediaTypes.Parsed expected = MediaTypes.parse(listed);
+                if (expected != null && expected.matches(actual)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -155,7 +186,11 @@ public class ProxyCacheSchema implements PluginSchema {
         if (!"memory".equals(strategy)) {
             f.error("strategy", "only 'memory' is supported (an Ehcache heap and off-heap store on each node)");
         }
-        Set<Integer> codes = Set.copyOf(f.integers("response_code", List.of(200, 301, 404), 100, 900));
+        List<Integer> codeList = f.integers("response_code", List.of(200, 301, 404), 100, 900);
+        if (codeList.isEmpty()) {
+            f.error("response_code", "length must be at least 1"); // Kong's len_min = 1
+        }
+        Set<Integer> codes = Set.copyOf(codeList);
         Set<String> methods = new TreeSet<>();
         for (String m : f.strings("request_method", List.of("GET", "HEAD"))) {
             if (!METHODS.contains(m)) {
@@ -163,11 +198,9 @@ public class ProxyCacheSchema implements PluginSchema {
             }
             methods.add(m.toUpperCase(Locale.ROOT));
         }
-        Set<String> types = new TreeSet<>();
-        for (String t : f.strings("content_type", List.of("text/plain", "application/json"))) {
-            int semi = t.indexOf(';');
-            types.add((semi < 0 ? t : t.substring(0, semi)).trim().toLowerCase(Locale.ROOT));
-        }
+        // As written: Kong accepts an entry that does not parse ("application/xml;"), which then
+        // matches nothing.
+        Set<String> types = new TreeSet<>(f.strings("content_type", List.of("text/plain", "application/json")));
         long ttl = f.integer("cache_ttl", 300, 1, Integer.MAX_VALUE);
         long storage = f.integer("storage_ttl", 0, 0, Integer.MAX_VALUE);
         return new Config(

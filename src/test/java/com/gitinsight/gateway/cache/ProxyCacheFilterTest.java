@@ -118,6 +118,11 @@ class ProxyCacheFilterTest {
         assertNull(hit.header("X-Cache-Status"));
         assertNull(hit.header("X-Cache-Key"));
         assertEquals("Hit", second.request.getAttribute(ProxyCacheFilter.STATUS_ATTRIBUTE));
+        // Kong's Kong-Debug request header turns all three back on.
+        FakeResponse debug = send(none, FakeRequest.get("/quiet", "Kong-Debug", "1"), backend);
+        assertEquals("Hit", debug.cacheStatus());
+        assertEquals("0", debug.header("Age"));
+        assertEquals(64, debug.header("X-Cache-Key").length());
         FakeResponse shown = send(all, FakeRequest.get("/quiet"), backend);
         assertEquals("Hit", shown.cacheStatus());
         assertEquals("0", shown.header("Age"), "Kong's defaults: every header on");

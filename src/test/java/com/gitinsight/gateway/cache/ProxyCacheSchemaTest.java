@@ -36,4 +36,31 @@ class ProxyCachePluginTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("{vary_identity: user}"));
         assertTrue(e.getMessage().contains("vary_identity"), e.getMessage());
     }
+
+    // Kong's cacheable_response: type, subtype and the same parameters; * for either part; an entry
+    // that does not parse matches nothing (02-access_spec routes 18 and 19).
+    @Test
+    void contentTypesMatchAsKongsDo() throws Exception {
+        ProxyCacheSchema.Config plain = parse("{}");
+        assertTrue(plain.cachesType("application/json"));
+        assertTrue(plain.cachesType("Application/JSON"));
+        org.junit.jupiter.api.Assertions.assertFalse(plain.cachesType("application/json; charset=utf-8"));
+        ProxyCacheSchema.Config xml = parse("{content_type: ['application/xml; charset=UTF-8']}");
+        org.junit.jupiter.api.Assertions.assertFalse(xml.cachesType("application/xml"), "route-18: Bypass");
+        assertTrue(xml.cachesType("application/xml;charset=UTF-8"));
+        org.junit.jupiter.api.Assertions.assertFalse(xml.cachesType("application/xml; charset=utf-8"));
+        ProxyCacheSchema.Config broken = parse("{content_type: ['application/xml;']}");
+        org.junit.jupiter.api.Assertions.assertFalse(broken.cachesType("application/xml"), "route-19: Bypass");
+        ProxyCacheSchema.Config wild = parse("{content_type: ['application/*', '*/plain']}");
+        assertTrue(wild.cachesType("application/json"));
+        assertTrue(wild.cachesType("text/plain"));
+        org.junit.jupiter.api.Assertions.assertFalse(wild.cachesType("text/html"));
+        org.junit.jupiter.api.Assertions.assertFalse(wild.cachesType("application/json; charset=utf-8"));
+    }
+
+    @Test
+    void anEmptyResponseCodeListIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("{response_code: []}"));
+        assertTrue(e.getMessage().contains("response_code: length must be at least 1"), e.getMessage());
+    }
 }

@@ -72,7 +72,7 @@ class AdminIT {
                       - {name: pets, paths: [/pets], strip_path: false}
                       - name: cached
                         paths: [/cached]
-                        plugins: [{name: proxy-cache, config: {content_type: [text/plain]}}]
+                        plugins: [{name: proxy-cache, config: {content_type: ['text/plain; charset=utf-8']}}]
                       - name: limited
                         paths: [/limited]
                         plugins: [{name: rate-limiting, config: {hour: 5, policy: local}}]  # an hour: the test's requests never straddle a window (a minute did, in CI)

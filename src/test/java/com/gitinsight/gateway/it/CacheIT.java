@@ -87,7 +87,7 @@ class CacheIT {
                         paths: [/api/v1/fast]
                         plugins:
                           - name: response-caching
-                            config: {content_type: [application/json], cache_ttl: 300, strategy: memory}
+                            config: {content_type: [application/json, 'application/json; charset=utf-8'], cache_ttl: 300, strategy: memory}
                       - name: authed
                         strip_path: false
                         paths: [/authed]
@@ -95,13 +95,13 @@ class CacheIT {
                           - name: jwt
                             config: {key_claim_name: kid}
                           - name: proxy-cache
-                            config: {content_type: [application/json]}
+                            config: {content_type: [application/json, 'application/json; charset=utf-8']}
                       - name: short
                         strip_path: false
                         paths: [/short]
                         plugins:
                           - name: proxy-cache
-                            config: {content_type: [application/json], cache_ttl: 1, stale_if_error: 120}
+                            config: {content_type: [application/json, 'application/json; charset=utf-8'], cache_ttl: 1, stale_if_error: 120}
                       - name: app-wide
                         strip_path: false
                         paths: [/appwide]
@@ -109,13 +109,13 @@ class CacheIT {
                           - name: jwt
                             config: {key_claim_name: kid}
                           - name: proxy-cache
-                            config: {content_type: [application/json], vary_identity: consumer}
+                            config: {content_type: [application/json, 'application/json; charset=utf-8'], vary_identity: consumer}
                       - name: by-cookie
                         strip_path: false
                         paths: [/bycookie]
                         plugins:
                           - name: proxy-cache
-                            config: {content_type: [application/json], vary_headers: [cookie]}
+                            config: {content_type: [application/json, 'application/json; charset=utf-8'], vary_headers: [cookie]}
                   - name: truncating
                     url: http://127.0.0.1:%6$d
                     routes:
@@ -124,7 +124,7 @@ class CacheIT {
                         paths: [/cut]
                         plugins:
                           - name: proxy-cache
-                            config: {content_type: [application/json]}
+                            config: {content_type: [application/json, 'application/json; charset=utf-8']}
                       - name: cut-plain
                         strip_path: false
                         paths: [/plaincut]

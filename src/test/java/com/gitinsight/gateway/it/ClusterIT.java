@@ -71,7 +71,7 @@ class ClusterIT {
                       - name: cached
                         paths: [/repos]
                         strip_path: false
-                        plugins: [{name: proxy-cache, config: {content_type: [text/plain]}}]
+                        plugins: [{name: proxy-cache, config: {content_type: ['text/plain; charset=utf-8']}}]
                       - {name: plain, paths: [/plain]}
                 plugins:
                   - name: cache-eviction

@@ -84,7 +84,7 @@ class SecurityRegressionIT {
                     routes:
                       - name: shadow
                         paths: [/_gateway]
-                        plugins: [{name: proxy-cache, config: {content_type: [application/json, text/plain]}}]
+                        plugins: [{name: proxy-cache, config: {content_type: [application/json, 'text/plain; charset=utf-8']}}]
                   - name: ws
                     url: http://127.0.0.1:%2$d
                     routes:

@@ -64,7 +64,7 @@ class ServerSmokeIT {
                       - name: cached
                         paths: [/repos]
                         strip_path: false
-                        plugins: [{name: proxy-cache, config: {content_type: [text/plain]}}]
+                        plugins: [{name: proxy-cache, config: {content_type: ['text/plain; charset=utf-8']}}]
                 consumers:
                   - username: app
                     jwt_secrets: [{key: app-key, secret: "%2$s"}]

@@ -61,7 +61,7 @@ class WildFlyMessagingIT {
                       - name: cached
                         paths: [/repos]
                         strip_path: false
-                        plugins: [{name: proxy-cache, config: {content_type: [text/plain]}}]
+                        plugins: [{name: proxy-cache, config: {content_type: ['text/plain; charset=utf-8']}}]
                 plugins:
                   - name: cache-eviction
                     config:
