@@ -40,6 +40,30 @@ enum Admission {
     }
 
     /** The request's {@code Cache-Control} has {@code directive}. */
+    /** The seconds of the request's {@code Cache-Control} {@code directive=N}, or -1 (absent or unreadable). */
+    static long requestSeconds(HttpServletRequest request, String directive) {
+        String cc = request.getHeader("Cache-Control");
+        if (cc == null) {
+            return -1;
+        }
+        for (String part : cc.split(",")) {
+            String d = part.trim();
+            int eq = d.indexOf('=');
+            if (eq > 0 && d.substring(0, eq).trim().equalsIgnoreCase(directive)) {
+                String value = d.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                try {
+                    return Math.max(0, Long.parseLong(value));
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
     static boolean requestSays(HttpServletRequest request, String directive) {
         String cc = request.getHeader("Cache-Control");
         return cc != null && cc.toLowerCase(Locale.ROOT).contains(directive);

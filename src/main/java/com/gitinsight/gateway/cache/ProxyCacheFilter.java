@@ -91,9 +91,24 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + ProxyCacheSchema.NAME)) {
             entry = Variants.matching(cache.get(key), request);
         }
+        if (entry != null && !revalidate && config.cacheControl()) {
+            // Kong's request directives: an entry older than max-age, or fresh for less than
+            // min-fresh, is fetched again.
+            long maxAge = Admission.requestSeconds(request, "max-age");
+            long minFresh = Admission.requestSeconds(request, "min-fresh");
+            revalidate = maxAge >= 0 && entry.ageSeconds(now) > maxAge
+                    || minFresh >= 0 && (entry.freshUntil() - now) / 1000 < minFresh;
+        }
         if (entry != null && !revalidate && cache.servable(entry, now)) {
             cache.hit();
             write(response, entry, "Hit", key, now, request, config);
+            return;
+        }
+        if (entry == null && config.cacheControl() && Admission.requestSays(request, "only-if-cached")) {
+            // RFC 7234 5.2.1.7, as Kong: nothing stored, and the client wants nothing else.
+            status(request, response, config, "Miss");
+            response.setStatus(504);
+            response.setContentLength(0);
             return;
         }
         CompletableFuture<CachedResponse> mine = new CompletableFuture<>();

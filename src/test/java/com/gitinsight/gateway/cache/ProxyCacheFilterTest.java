@@ -515,4 +515,30 @@ class ProxyCacheFilterTest {
         FakeBackend none = new FakeBackend();
         assertEquals("Bypass", send(c, FakeRequest.get("/none"), none).cacheStatus(), "no freshness: not stored");
     }
+
+    // 02-access_spec "respects cache-control" min-fresh and only-if-cached; max-age=N as Kong reads it.
+    @Test
+    void theRequestsMinFreshMaxAgeAndOnlyIfCachedAreHonouredWithCacheControl() throws Exception {
+        ProxyCacheSchema.Config c = honouringCacheControl();
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "public, max-age=60");
+        assertEquals("Miss", send(c, FakeRequest.get("/fresh"), backend).cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/fresh", "Cache-Control", "max-age=5"), backend)
+                        .cacheStatus(),
+                "younger than max-age");
+        assertEquals(
+                "Refresh",
+                send(c, FakeRequest.get("/fresh", "Cache-Control", "min-fresh=120"), backend)
+                        .cacheStatus(),
+                "fresh for less than min-fresh");
+        assertEquals(2, backend.calls);
+        FakeResponse onlyCached = send(c, FakeRequest.get("/never-stored", "Cache-Control", "only-if-cached"), backend);
+        assertEquals(504, onlyCached.status());
+        assertEquals(2, backend.calls, "not sent to the backend");
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/fresh", "Cache-Control", "only-if-cached"), backend)
+                        .cacheStatus());
+    }
 }
