@@ -177,7 +177,8 @@ final class Section {
             return fallback;
         }
         if (value < min || value > max) {
-            problems.add(n.location(), child(key), "must be between " + min + " and " + max + ", got " + value);
+            // Kong's between validator's words, and what was given.
+            problems.add(n.location(), child(key), "value should be between " + min + " and " + max + ", got " + value);
             return fallback;
         }
         return value;
@@ -194,7 +195,7 @@ final class Section {
             if (value >= min && value <= max) {
                 return value;
             }
-            problems.add(n.location(), child(key), "must be between " + min + " and " + max + ", got " + num);
+            problems.add(n.location(), child(key), "value should be between " + min + " and " + max + ", got " + num);
             return fallback;
         }
         problems.add(n.location(), child(key), "expected a number, got " + n.kindName());
@@ -259,7 +260,9 @@ final class Section {
                 problems.add(
                         item.location(),
                         itemPath,
-                        "expected a whole number between " + min + " and " + max + ", got " + item.kindName());
+                        item instanceof Node.ScalarNode s2 && s2.value() instanceof Long v
+                                ? "value should be between " + min + " and " + max + ", got " + v
+                                : "expected an integer, got " + item.kindName());
             }
         }
         return out;

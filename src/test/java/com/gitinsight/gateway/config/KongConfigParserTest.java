@@ -279,7 +279,7 @@ class KongConfigParserTest {
         assertEquals(
                 List.of("services[0].colour", "services[0].read_timeout", "services[0].routes[0].paths[0]"),
                 fields.stream().sorted().toList());
-        assertTrue(e.getMessage().contains("must be between 1 and"), e.getMessage());
+        assertTrue(e.getMessage().contains("value should be between 1 and"), e.getMessage());
         assertTrue(e.getMessage().contains("bad regex"), e.getMessage());
         assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
     }
@@ -462,7 +462,9 @@ class KongConfigParserTest {
         assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.interval: must be between 0 and"), m);
         assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.sucesses: unknown field"), m);
         assertTrue(
-                m.contains("upstreams[0].healthchecks.passive.unhealthy.http_statuses[0]: expected a whole number"), m);
+                m.contains(
+                        "upstreams[0].healthchecks.passive.unhealthy.http_statuses[0]: value should be between 100 and 999, got 99"),
+                m);
         assertTrue(m.contains("upstreams[0].targets[0].fail_timeout: needs max_fails"), m);
     }
 

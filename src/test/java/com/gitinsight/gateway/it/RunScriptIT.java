@@ -34,7 +34,7 @@ class RunScriptIT {
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "run.sh must stop by itself");
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, process.exitValue(), stderr);
-        assertTrue(stderr.contains(bad + ":5:22: services[0].connect_timeout: must be between 1 and"), stderr);
+        assertTrue(stderr.contains(bad + ":5:22: services[0].connect_timeout: value should be between 1 and"), stderr);
         assertTrue(stderr.contains(bad + ":7:24: routes[0].service: no service named 'missing'"), stderr);
     }
 }
