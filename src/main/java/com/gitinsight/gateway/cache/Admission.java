@@ -39,7 +39,6 @@ enum Admission {
         return CACHE;
     }
 
-    /** The request's {@code Cache-Control} has {@code directive}. */
     /** The seconds of the request's {@code Cache-Control} {@code directive=N}, or -1 (absent or unreadable). */
     static long requestSeconds(HttpServletRequest request, String directive) {
         String cc = request.getHeader("Cache-Control");
@@ -64,6 +63,7 @@ enum Admission {
         return -1;
     }
 
+    /** The request's {@code Cache-Control} has {@code directive}. */
     static boolean requestSays(HttpServletRequest request, String directive) {
         String cc = request.getHeader("Cache-Control");
         return cc != null && cc.toLowerCase(Locale.ROOT).contains(directive);

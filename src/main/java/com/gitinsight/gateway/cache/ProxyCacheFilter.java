@@ -85,7 +85,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         }
         long now = System.currentTimeMillis();
         boolean revalidate = config.cacheControl()
-                && (Admission.requestSays(request, "no-cache") || Admission.requestSays(request, "max-age=0"));
+                && (Admission.requestSays(request, "no-cache") || Admission.requestSeconds(request, "max-age") == 0);
         // Another variant of the key's response (its Vary values differ) is no entry for this request.
         CachedResponse entry;
         try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + ProxyCacheSchema.NAME)) {

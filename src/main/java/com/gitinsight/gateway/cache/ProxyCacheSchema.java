@@ -42,8 +42,8 @@ public class ProxyCacheSchema implements PluginSchema {
     private static final List<String> METHODS = List.of("HEAD", "GET", "POST", "PATCH", "PUT");
 
     /**
-     * Parsed once. Media types and methods are upper/lower-cased here so the request path
-     * compares without allocating; {@code varyHeaders} and {@code varyQueryParams} are sorted so
+     * Parsed once. Methods are upper-cased here so the request path compares without allocating;
+     * media types are kept as written and matched on a response to be stored (a miss); {@code varyHeaders} and {@code varyQueryParams} are sorted so
      * a key does not depend on their order in the file.
      */
     public record Config(
@@ -201,6 +201,12 @@ public class ProxyCacheSchema implements PluginSchema {
         // As written: Kong accepts an entry that does not parse ("application/xml;"), which then
         // matches nothing.
         Set<String> types = new TreeSet<>(f.strings("content_type", List.of("text/plain", "application/json")));
+        for (String t : types) {
+            if (MediaTypes.parse(t) == null) {
+                java.util.logging.Logger.getLogger(ProxyCacheSchema.class.getName())
+                        .warning(() -> "proxy-cache: content_type '" + t + "' does not parse and matches nothing");
+            }
+        }
         long ttl = f.integer("cache_ttl", 300, 1, Integer.MAX_VALUE);
         long storage = f.integer("storage_ttl", 0, 0, Integer.MAX_VALUE);
         return new Config(

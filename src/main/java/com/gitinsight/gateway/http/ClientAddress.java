@@ -39,6 +39,12 @@ public final class ClientAddress {
 
     /** As {@link #of(String)}, the client named by {@code header}, walked {@code recursive}ly or not. */
     public static ClientAddress of(String trustedList, String header, boolean recursive) {
+        if (header == null || !header.matches("[!#$%&'*+.^`|~0-9A-Za-z-]+") || header.indexOf('_') >= 0) {
+            // Kong's proxy_protocol is no header here; a name a proxy would not forward (or a
+            // client could send under another spelling) would let clients name themselves.
+            throw new IllegalArgumentException("gateway.real-ip-header: not a header name this gateway can trust: '"
+                    + header + "' (use X-Forwarded-For or X-Real-IP; proxy_protocol is not supported)");
+        }
         List<Cidr> out = new ArrayList<>();
         for (String s : trustedList == null ? new String[0] : trustedList.split(",")) {
             if (!s.isBlank()) {
@@ -94,6 +100,11 @@ public final class ClientAddress {
 
     /** An address with an optional port and IPv6 brackets, or null. */
     static InetAddress address(String hop) {
+        if (hop.indexOf('%') >= 0) {
+            // A zone id (fe80::1%eth0): nginx reads no such client, and Guava would look the
+            // interface up by name (and throw for an unknown one).
+            return null;
+        }
         String h = hop;
         if (h.startsWith("[")) {
             int close = h.indexOf(']');

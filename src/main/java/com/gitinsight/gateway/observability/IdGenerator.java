@@ -67,9 +67,19 @@ public final class IdGenerator {
     private String tracker(jakarta.servlet.ServletRequest request) {
         long now = System.currentTimeMillis();
         long millis = now % 1000;
-        return (request == null ? host : request.getLocalAddr()) + "-" + (request == null ? 0 : request.getLocalPort())
+        return (request == null ? host : addr(request.getLocalAddr())) + "-"
+                + (request == null ? 0 : request.getLocalPort())
                 + "-" + pid + "-" + Thread.currentThread().getId() + "-" + tracked.incrementAndGet() + "-" + now / 1000
                 + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + millis;
+    }
+
+    /** The compact form of a socket's address, without a zone id (ids carry no '%'). */
+    private static String addr(String local) {
+        int zone = local.indexOf('%');
+        String bare = zone < 0 ? local : local.substring(0, zone);
+        return com.google.common.net.InetAddresses.isInetAddress(bare)
+                ? com.google.common.net.InetAddresses.toAddrString(com.google.common.net.InetAddresses.forString(bare))
+                : bare;
     }
 
     private static UUID random() {

@@ -48,6 +48,13 @@ final class AuthIndex {
     private final Map<String, BasicCredential> basics = new HashMap<>();
     private final Map<String, Credentials.Consumer> byIdOrUsername = new HashMap<>();
     private final Map<String, Groups> groupsById = new HashMap<>();
+    /**
+     * A credential's hash to check an unknown username's password against: of the file's own kind
+     * (PBKDF2, or Kong's SHA-1 with {@code _transform: false}), so an unknown name costs what a
+     * known one's wrong password costs. Null: no basic-auth credential.
+     */
+    private PasswordHash decoy;
+
     private final Cache<String, BasicCredential> verified = Caffeine.newBuilder()
             .maximumSize(MAX_VERIFIED)
             .expireAfterWrite(VERIFIED_TTL)
@@ -71,6 +78,9 @@ final class AuthIndex {
             }
             for (ConsumerSpec.BasicAuth b : c.basicAuths()) {
                 basics.put(b.username(), new BasicCredential(consumer, b.username(), b.password(), b.id()));
+                if (decoy == null) {
+                    decoy = b.password();
+                }
             }
             groupsById.put(
                     consumer.id(),
@@ -101,6 +111,11 @@ final class AuthIndex {
 
     BasicCredential basic(String username) {
         return basics.get(username);
+    }
+
+    /** See {@link #decoy}. */
+    PasswordHash decoy() {
+        return decoy;
     }
 
     /** Whether {@code password} is {@code c}'s: from the cache of verified ones, else by its hash. */

@@ -110,7 +110,7 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
         }
         if (credential == null) {
             // As long as a known username's check: the answer's timing does not tell which exist.
-            checks.unknownUser(presented[1]);
+            checks.unknownUser(index.decoy(), presented[1]);
             return null;
         }
         return index.verify(credential, presented[1], checks) ? credential : null;

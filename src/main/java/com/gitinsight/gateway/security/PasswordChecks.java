@@ -53,7 +53,8 @@ final class PasswordChecks {
         return derivations.sum();
     }
 
-    void unknownUser(String password) {
-        matches(NOBODY, password);
+    /** Spends an unknown username's check on {@code decoy} (a hash of the file's kind; null: PBKDF2's). */
+    void unknownUser(PasswordHash decoy, String password) {
+        matches(decoy != null ? decoy : NOBODY, password);
     }
 }

@@ -62,6 +62,14 @@ class ClientAddressTest {
     }
 
     @Test
+    void aZoneIdOrAnUntrustableHeaderNameNamesNoClient() {
+        // fe80::1%nosuch made Guava look an interface up by name and throw (a 500).
+        assertEquals(null, ClientAddress.of("0.0.0.0/0").of(request("127.0.0.1", "fe80::1%nosuch")));
+        assertThrows(IllegalArgumentException.class, () -> ClientAddress.of("", "proxy_protocol", false));
+        assertThrows(IllegalArgumentException.class, () -> ClientAddress.of("", "X Real IP", false));
+    }
+
+    @Test
     void cidrsMatchIpv4AndIpv6() {
         assertTrue(Cidr.parse("172.16.0.0/12").contains(InetAddresses.forString("172.31.255.1")));
         assertFalse(Cidr.parse("172.16.0.0/12").contains(InetAddresses.forString("172.32.0.1")));

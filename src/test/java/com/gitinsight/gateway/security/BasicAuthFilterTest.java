@@ -227,6 +227,14 @@ class BasicAuthFilterTest {
                 401,
                 AuthTests.run(hashed, "r", hashAsPassword, new FakeHttp.Backend(), filter)
                         .status());
+        // An unknown name costs what a known one's wrong password costs: a check of the file's kind
+        // (one SHA-1 here; a PBKDF2 decoy made unknown names the slow ones, a username oracle).
+        assertEquals(
+                "PasswordHash[kong-sha1]",
+                String.valueOf(new AuthIndex.Current().of(hashed.config()).decoy()));
+        assertEquals(
+                "PasswordHash[pbkdf2]",
+                String.valueOf(new AuthIndex.Current().of(SNAPSHOT.config()).decoy()));
     }
 
     // Kong's strings are never empty: an empty password (which would let "user:" in) is refused at load.
