@@ -283,8 +283,9 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             }
             InputStream in = handed != null ? handed : request.getInputStream();
             if (context.maxBodyBytes() >= 0) {
-                // request-size-limiting measures what the client sent, as Kong's (which runs
-                // before this plugin): counted here, not the body a change makes of it.
+                // request-size-limiting measures the body before this plugin changes it, as Kong's
+                // (which runs first): counted here, not the body a change makes of it (what key-auth
+                // handed on is counted as it handed it, as Kong's set_body comes first too).
                 in = new LimitedInputStream(in, context.maxBodyBytes());
                 context.maxBodyBytes(-1);
             }
