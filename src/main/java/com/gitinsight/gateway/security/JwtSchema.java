@@ -159,6 +159,18 @@ public final class JwtSchema implements PluginSchema {
         return PluginHandler.filter("com.gitinsight.gateway.security.JwtFilter");
     }
 
+    /** Kong's typedefs.no_consumer: an auth plugin cannot be a consumer's own. */
+    @Override
+    public Set<com.gitinsight.gateway.config.PluginSpec.Scope> scopes() {
+        return AuthSchemas.NO_CONSUMER;
+    }
+
+    /** Checked at load as key-auth's and basic-auth's (Kong 3.9 answers 500 to every request instead). */
+    @Override
+    public String anonymousConsumer(PluginConfig config) {
+        return ((Config) config).anonymous();
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());

@@ -322,4 +322,26 @@ class JwtFilterTest {
                         "Authorization",
                         "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"))));
     }
+
+    // As key-auth's and basic-auth's: a missing anonymous consumer is a load error (Kong 3.9 answers
+    // 500 to every request); Kong's no_consumer: jwt cannot be a consumer's plugin.
+    @Test
+    void aMissingAnonymousConsumerAndAConsumersJwtPluginAreRefusedAtLoad() {
+        IllegalArgumentException missing = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> TestSnapshots.of("""
+                        _format_version: "3.0"
+                        plugins: [{name: jwt, config: {anonymous: 00000000-0000-4000-8000-000000000000}}]
+                        """));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                missing.getMessage().contains("the anonymous consumer must be in the file"), missing.getMessage());
+        IllegalArgumentException scoped = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> TestSnapshots.of("""
+                        _format_version: "3.0"
+                        consumers:
+                          - username: bob
+                            plugins: [{name: jwt}]
+                        """));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                scoped.getMessage().contains("cannot be attached to a consumer"), scoped.getMessage());
+    }
 }
