@@ -10,6 +10,10 @@ import java.util.List;
 /** Where the jwt plugin finds tokens: the query parameters, cookies and headers its config names, in Kong's order. */
 final class TokenSources {
 
+    /** Kong's unanchored {@code \\s*[Bb]earer\\s+(.+)} (PCRE's . stops at a newline only). */
+    private static final java.util.regex.Pattern BEARER =
+            java.util.regex.Pattern.compile("[Bb]earer\\s+(.+)", java.util.regex.Pattern.UNIX_LINES);
+
     private TokenSources() {}
 
     /** Every token the request carries, in Kong's order: query, cookies, headers. */
@@ -20,14 +24,22 @@ final class TokenSources {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0 && config.uriParamNames().contains(decode(pair.substring(0, eq)))) {
-                    out.add(decode(pair.substring(eq + 1)));
+                    String token = decode(pair.substring(eq + 1));
+                    if (!token.isEmpty()) { // Kong skips an empty value
+                        out.add(token);
+                    }
                 }
             }
         }
         if (!config.cookieNames().isEmpty() && request.getCookies() != null) {
+            // nginx's $cookie_<name>: the first cookie of each name; an empty one is none.
+            List<String> seen = new ArrayList<>(1);
             for (Cookie c : request.getCookies()) {
-                if (config.cookieNames().contains(c.getName())) {
-                    out.add(c.getValue());
+                if (config.cookieNames().contains(c.getName()) && !seen.contains(c.getName())) {
+                    seen.add(c.getName());
+                    if (c.getValue() != null && !c.getValue().isEmpty()) {
+                        out.add(c.getValue());
+                    }
                 }
             }
         }
@@ -40,8 +52,9 @@ final class TokenSources {
                 header = request.getHeader(name.replace('_', '-'));
             }
             String value = header == null ? "" : header.trim();
-            if (value.length() > 7 && value.regionMatches(true, 0, "bearer ", 0, 7)) {
-                out.add(value.substring(7).trim());
+            java.util.regex.Matcher bearer = BEARER.matcher(value);
+            if (bearer.find()) {
+                out.add(bearer.group(1));
             } else if (!"authorization".equals(name) && !value.isEmpty()) {
                 out.add(value);
             }

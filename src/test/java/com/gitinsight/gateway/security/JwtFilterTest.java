@@ -111,6 +111,30 @@ class JwtFilterTest {
         assertEquals(Map.of("message", "Unauthorized"), body(r));
     }
 
+    // Kong's retrieve_tokens: empty values are no token; the scheme is [Bb]earer followed by any
+    // whitespace, found anywhere in the header.
+    @Test
+    void tokensAreFoundAsKongsRetrieveTokensFindsThem() throws Exception {
+        String token = encode(payload(KEY), SECRET);
+        FakeHttp.Response empty = send("jwt1", "/request?jwt=");
+        assertEquals(401, empty.status());
+        assertEquals(Map.of("message", "Unauthorized"), body(empty), "?jwt= is no token");
+        assertEquals(
+                200,
+                send("jwt1", "/request?jwt=", "Authorization", "Bearer " + token)
+                        .status());
+        assertEquals(
+                200,
+                send("jwt1", "/request", "Authorization", "Bearer\t" + token).status());
+        assertEquals(
+                200,
+                send("jwt1", "/request", "Authorization", "bearer " + token).status());
+        assertEquals(
+                Map.of("message", "Unauthorized"),
+                body(send("jwt1", "/request", "Authorization", "BEARER " + token)),
+                "Kong's [Bb]earer");
+    }
+
     // "returns 401 if the claims do not contain the key to identify a secret", "... a valid key ...",
     // "returns 401 Unauthorized if the iss does not match a credential", "... if the signature is invalid",
     // "... if the alg does not match the credential"
