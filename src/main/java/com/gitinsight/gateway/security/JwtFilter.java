@@ -203,7 +203,9 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             throws IOException {
         // Kong's bodies: a claim check names each failing claim and has no message.
         if (r.claims().isEmpty()) {
-            ErrorResponses.write(request, response, 401, r.message(), "WWW-Authenticate", challenge);
+            // Kong's jwt answers with kong.response.exit and a table: JSON whatever Accept says.
+            ErrorResponses.write(
+                    request, response, 401, java.util.Map.of("message", r.message()), "WWW-Authenticate", challenge);
         } else {
             ErrorResponses.write(request, response, 401, r.orderedClaims(), "WWW-Authenticate", challenge);
         }

@@ -59,7 +59,8 @@ final class KongJwtVerifier {
         /** The per-claim errors in Kong's order (exp, then nbf). */
         Map<String, String> orderedClaims() {
             Map<String, String> out = new LinkedHashMap<>();
-            for (String claim : new String[] {"exp", "nbf"}) {
+            // Kong's spec compares the body as {"nbf":...,"exp":...}.
+            for (String claim : new String[] {"nbf", "exp"}) {
                 if (claims.containsKey(claim)) {
                     out.put(claim, claims.get(claim));
                 }

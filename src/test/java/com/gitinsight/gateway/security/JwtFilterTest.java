@@ -196,6 +196,15 @@ class JwtFilterTest {
         FakeHttp.Response missing = send("jwt3", "/request/?jwt=" + encode("{\"iss\":\"" + KEY + "\"}", SECRET));
         assertEquals(401, missing.status());
         assertEquals(Map.of("nbf", "must be a number", "exp", "must be a number"), body(missing));
+        assertEquals(
+                true,
+                missing.text().startsWith("{\"nbf\":\"must be a number\",\"exp\":\"must be a number\""),
+                "Kong's spec compares the body in this order: " + missing.text());
+        // kong.response.exit with a table: JSON whatever Accept asks for.
+        FakeHttp.Response html = send("jwt1", "/request", "Accept", "text/html");
+        assertEquals(401, html.status());
+        assertEquals("application/json; charset=utf-8", html.header("Content-Type"));
+        assertEquals(Map.of("message", "Unauthorized"), body(html));
         FakeHttp.Response expired = send(
                 "jwt3",
                 "/request/?jwt="
