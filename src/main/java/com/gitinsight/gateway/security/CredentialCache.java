@@ -51,9 +51,13 @@ final class CredentialCache {
         return c;
     }
 
-    /** Verifies {@code token} against the credentials last asked for ({@link #credentials}). */
-    KongJwtVerifier.Result verify(String token, JwtSchema.Config config, long now) {
-        Generation c = current.get();
+    /**
+     * Verifies {@code token} against {@code running}'s credentials: the request's own configuration,
+     * never whichever another request last asked for (a request still on the configuration before
+     * a reload could otherwise have a deleted credential verify a new request's token).
+     */
+    KongJwtVerifier.Result verify(String token, JwtSchema.Config config, GatewayConfig running, long now) {
+        Generation c = generation(running);
         // A token may be 16 KiB: long ones are kept by their hash, so 10,000 entries stay small.
         // Prefixed, so a short token can never equal the key of a long one's hash.
         String id = token.length() <= 256

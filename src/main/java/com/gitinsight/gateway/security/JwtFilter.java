@@ -77,7 +77,8 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             result = new KongJwtVerifier.Rejected("Multiple tokens provided");
         } else {
             try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin.jwt")) {
-                result = credentialCache.verify(tokens.get(0), config, System.currentTimeMillis() / 1000);
+                result = credentialCache.verify(
+                        tokens.get(0), config, context.snapshot().config(), System.currentTimeMillis() / 1000);
             }
         }
         if (result instanceof KongJwtVerifier.Verified v) {

@@ -377,4 +377,31 @@ class JwtFilterTest {
         org.junit.jupiter.api.Assertions.assertTrue(
                 scoped.getMessage().contains("cannot be attached to a consumer"), scoped.getMessage());
     }
+
+    // A request still on the configuration before a reload must not make the next request verify
+    // against the old credentials: verify reads the request's own configuration's.
+    @Test
+    void aTokenIsVerifiedAgainstItsRequestsConfigurationOnly() throws Exception {
+        GatewaySnapshot reloaded = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes: [{name: jwt1, paths: [/jwt1], plugins: [{name: jwt}]}]
+                consumers: [{username: jwt_tests_consumer}]
+                """);
+        JwtSchema.Config config = FakeHttp.Request.get("/jwt1")
+                .on(reloaded, TestSnapshots.match(reloaded, "jwt1"))
+                .context()
+                .plugin(JwtSchema.NAME, JwtSchema.Config.class);
+        CredentialCache cache = new CredentialCache();
+        String token = encode(payload(KEY), SECRET);
+        cache.credentials(reloaded.config(), false); // the new request
+        cache.credentials(SNAPSHOT.config(), false); // a request still on the old configuration
+        KongJwtVerifier.Result result = cache.verify(token, config, reloaded.config(), NOW);
+        assertEquals(
+                "No credentials found for given 'iss'",
+                ((KongJwtVerifier.Rejected) result).message(),
+                "the secret was deleted by the reload");
+    }
 }
