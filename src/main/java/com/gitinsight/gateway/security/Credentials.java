@@ -4,8 +4,6 @@ import com.gitinsight.gateway.config.ConsumerSpec;
 import com.gitinsight.gateway.config.GatewayConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
-import java.security.KeyFactory;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,8 +66,7 @@ final class Credentials {
     private static Key key(ConsumerSpec.JwtSecret s, boolean base64) throws Exception {
         String alg = s.algorithm();
         if (alg.startsWith("HS")) {
-            byte[] secret =
-                    base64 ? Base64.getDecoder().decode(s.secret()) : s.secret().getBytes(StandardCharsets.UTF_8);
+            byte[] secret = base64 ? base64(s.secret()) : s.secret().getBytes(StandardCharsets.UTF_8);
             return new HmacKey(secret);
         }
         String pem = s.rsaPublicKey();
@@ -79,10 +76,14 @@ final class Credentials {
         if (alg.startsWith("ES")) {
             return new EcKeyUtil().fromPemEncoded(pem);
         }
-        // EdDSA: the JDK's own Ed25519 (Java 15+).
-        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("Ed25519")
-                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+        return com.gitinsight.gateway.config.PublicKeys.eddsa(pem);
+    }
+
+    /** Kong's jwt base64_decode: the URL-safe alphabet read as the standard one, padding optional. */
+    static byte[] base64(String secret) {
+        String s = secret.replace('-', '+').replace('_', '/');
+        int rest = s.length() % 4;
+        return Base64.getDecoder().decode(rest == 0 ? s : s + "=".repeat(4 - rest));
     }
 
     Credential byKey(String key) {

@@ -223,4 +223,58 @@ class KongJwtVerifierTest {
                 verify(hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60))) instanceof KongJwtVerifier.Verified);
         assertTrue(verify(rs256(claims("mobile-rsa", NOW + 60))) instanceof KongJwtVerifier.Verified);
     }
+
+    // Kong 3.7+: EdDSA credentials (their PEM was parsed as RSA at load and refused).
+    @Test
+    void eddsaCredentialsLoadAndVerify() throws Exception {
+        for (String curve : List.of("Ed25519", "Ed448")) {
+            java.security.KeyPair pair =
+                    java.security.KeyPairGenerator.getInstance(curve).generateKeyPair();
+            String pem = "-----BEGIN PUBLIC KEY-----\n"
+                    + java.util.Base64.getMimeEncoder()
+                            .encodeToString(pair.getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----";
+            GatewayConfig gateway = new KongConfigParser(PluginRegistry.builtIn())
+                    .parse("t.yml", """
+                    _format_version: "3.0"
+                    consumers:
+                      - username: ed
+                        jwt_secrets:
+                          - key: ed-key
+                            algorithm: EdDSA
+                            rsa_public_key: |
+                    %s
+                    """.formatted(pem.indent(10).stripTrailing()));
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setPayload(claims("ed-key", NOW + 60));
+            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.EDDSA);
+            jws.setKey(pair.getPrivate());
+            KongJwtVerifier.Result r =
+                    KongJwtVerifier.verify(jws.getCompactSerialization(), config, Credentials.of(gateway, false), NOW);
+            assertInstanceOf(KongJwtVerifier.Verified.class, r, curve + ": " + r);
+        }
+    }
+
+    // Kong's jwt base64_decode: URL-safe characters and missing padding are read.
+    @Test
+    void base64SecretsAreDecodedAsKongDecodesThem() {
+        assertEquals("hello?>", new String(Credentials.base64("aGVsbG8_Pg"), StandardCharsets.UTF_8));
+        assertEquals("hello?>", new String(Credentials.base64("aGVsbG8/Pg=="), StandardCharsets.UTF_8));
+    }
+
+    // Kong's daos: an HS credential without a secret gets a random one (it was dropped: "No credentials").
+    @Test
+    void anHmacCredentialWithoutASecretGetsOneNobodyKnows() throws Exception {
+        GatewayConfig gateway = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
+                _format_version: "3.0"
+                consumers:
+                  - username: auto
+                    jwt_secrets: [{key: auto-key}]
+                """);
+        KongJwtVerifier.Result r = KongJwtVerifier.verify(
+                hs256("guessed-secret", claims("auto-key", NOW + 60)), config, Credentials.of(gateway, false), NOW);
+        assertInstanceOf(KongJwtVerifier.Rejected.class, r);
+        assertEquals("Invalid signature", ((KongJwtVerifier.Rejected) r).message());
+        assertEquals(32, gateway.consumers().get(0).jwtSecrets().get(0).secret().length());
+    }
 }
