@@ -123,7 +123,12 @@ final class UpstreamCall {
      * announce when no trusted proxy named one.
      */
     void headers(Set<String> skipped, String proto, BiConsumer<String, String> out) {
-        java.util.List<String> injected = new java.util.ArrayList<>();
+        if (currentTry == RequestTrace.NO_TRY) {
+            // Not traced (the common case): nothing to inject, nothing allocated for it.
+            UpstreamHeaders.copy(request, context, skipped, proto, out);
+            return;
+        }
+        java.util.List<String> injected = new java.util.ArrayList<>(4);
         currentTry.propagate((name, value) -> {
             injected.add(name);
             injected.add(value);
