@@ -12,17 +12,19 @@ import java.util.UUID;
 
 /**
  * A consumer's credentials in a declarative file, as Kong's admin API serves them
- * ({@code /consumers/{consumer}/key-auth}, {@code basic-auth}, {@code acls}, {@code jwt}): found
+ * ({@code /consumers/{consumer}/key-auth}, {@code basic-auth}, {@code hmac-auth}, {@code acls},
+ * {@code jwt}): found
  * whether nested in the consumer or top-level naming it, and edited where they are. Like
  * {@link DeclarativeDocument}, this only refuses what would make an edit ambiguous (an unknown
  * consumer or credential, a duplicate id, key, username or group); the rest is the parser's job.
  */
 final class Credentials {
 
-    /** The four kinds: the path segment, the file's list, and the field besides {@code id} that names one. */
+    /** The five kinds: the path segment, the file's list, and the field besides {@code id} that names one. */
     enum Kind {
         KEY_AUTH("key-auth", "keyauth_credentials", "key"),
         BASIC_AUTH("basic-auth", "basicauth_credentials", "username"),
+        HMAC_AUTH("hmac-auth", "hmacauth_credentials", "username"),
         ACLS("acls", "acls", "group"),
         JWT("jwt", "jwt_secrets", "key");
 
@@ -155,6 +157,10 @@ final class Credentials {
         if (kind == Kind.KEY_AUTH && !body.has("key")) {
             body.put("key", KongConfigParser.generatedKeyAuthKey());
         }
+        if (kind == Kind.HMAC_AUTH && !body.has("secret")) {
+            // Kong's secret is auto: one is made, and written so it stays the same across reloads.
+            body.put("secret", KongConfigParser.generatedKeyAuthKey());
+        }
         if (kind == Kind.JWT && !body.has("key")) {
             // As the load would generate one, but written, so that tokens can name it.
             body.put("key", UUID.randomUUID().toString().replace("-", ""));
@@ -266,6 +272,7 @@ final class Credentials {
     static final Map<Kind, String> SINGULAR = Map.of(
             Kind.KEY_AUTH, "key-auth credential",
             Kind.BASIC_AUTH, "basic-auth credential",
+            Kind.HMAC_AUTH, "hmac-auth credential",
             Kind.ACLS, "acl",
             Kind.JWT, "jwt credential");
 }

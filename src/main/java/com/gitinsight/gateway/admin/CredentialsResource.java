@@ -40,7 +40,7 @@ import jakarta.ws.rs.core.Response;
 @AdminOnly
 public class CredentialsResource {
 
-    static final String PATH = "_gateway/admin/consumers/{consumer}/{plugin: key-auth|basic-auth|acls|jwt}";
+    static final String PATH = "_gateway/admin/consumers/{consumer}/{plugin: key-auth|basic-auth|hmac-auth|acls|jwt}";
 
     @Inject
     ConfigAdmin config;

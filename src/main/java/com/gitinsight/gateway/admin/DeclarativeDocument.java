@@ -41,12 +41,26 @@ final class DeclarativeDocument {
             EntityKind.PLUGINS, Set.of());
 
     /** A consumer's credential lists, each with the field that holds its secret. */
-    private static final Map<String, String> CREDENTIAL_SECRETS =
-            Map.of("jwt_secrets", "secret", "keyauth_credentials", "key", "basicauth_credentials", "password");
+    private static final Map<String, String> CREDENTIAL_SECRETS = Map.of(
+            "jwt_secrets",
+            "secret",
+            "keyauth_credentials",
+            "key",
+            "basicauth_credentials",
+            "password",
+            "hmacauth_credentials",
+            "secret");
 
     /** The field that names a credential of each list, for {@link #keepCredentialSecrets}. */
-    private static final Map<String, String> CREDENTIAL_IDENTITY =
-            Map.of("jwt_secrets", "key", "keyauth_credentials", "id", "basicauth_credentials", "username");
+    private static final Map<String, String> CREDENTIAL_IDENTITY = Map.of(
+            "jwt_secrets",
+            "key",
+            "keyauth_credentials",
+            "id",
+            "basicauth_credentials",
+            "username",
+            "hmacauth_credentials",
+            "username");
 
     /** One entity where it sits: its list, its node, and the entity it is nested in (null: top level). */
     record Located(EntityKind kind, ArrayNode list, ObjectNode node, Parent parent) {}
@@ -194,7 +208,8 @@ final class DeclarativeDocument {
         }
         if (l.kind() == EntityKind.CONSUMERS) {
             // Kong never shows a JWT credential's secret (its key and algorithm identify it); a
-            // key-auth key and a basic-auth password are secrets too (their id and username identify them).
+            // key-auth key, a basic-auth password and an hmac-auth secret are secrets too (their id and username
+            // identify them).
             for (Map.Entry<String, String> secret : CREDENTIAL_SECRETS.entrySet()) {
                 if (out.get(secret.getKey()) instanceof ArrayNode credentials) {
                     credentials.forEach(c -> {

@@ -15,19 +15,28 @@ import java.util.regex.Pattern;
  * The file's consumers and their credentials (nested, or top-level naming their consumer): JWT
  * ({@code jwt_secrets}: algorithms, usable public keys, keys unique across the file), key-auth
  * ({@code keyauth_credentials}: keys unique across the file), basic-auth ({@code basicauth_credentials}:
- * usernames unique, passwords hashed here) and ACL groups ({@code acls}: unique per consumer).
+ * usernames unique, passwords hashed here), hmac-auth ({@code hmacauth_credentials}: usernames unique)
+ * and ACL groups ({@code acls}: unique per consumer).
  * Nested plugins go to {@link PluginBinder}. One instance per load.
  */
 final class ConsumerParser {
 
     private static final Set<String> CONSUMER = Set.of(
-            "username", "custom_id", "jwt_secrets", "keyauth_credentials", "basicauth_credentials", "acls", "plugins");
+            "username",
+            "custom_id",
+            "jwt_secrets",
+            "keyauth_credentials",
+            "basicauth_credentials",
+            "hmacauth_credentials",
+            "acls",
+            "plugins");
     /** The credential entities a consumer may nest, or the file list top-level naming their consumer. */
     static final List<String> CREDENTIAL_KINDS =
-            List.of("jwt_secrets", "keyauth_credentials", "basicauth_credentials", "acls");
+            List.of("jwt_secrets", "keyauth_credentials", "basicauth_credentials", "hmacauth_credentials", "acls");
 
     private static final Set<String> KEY_AUTH = Set.of("key", "ttl", "consumer");
     private static final Set<String> BASIC_AUTH = Set.of("username", "password", "consumer");
+    private static final Set<String> HMAC_AUTH = Set.of("username", "secret", "consumer");
     private static final Set<String> ACL = Set.of("group", "consumer");
     private static final Set<String> CREDENTIAL_ACCEPTED = Set.of("id", "tags", "created_at");
     private static final Pattern KONG_SHA1 = Pattern.compile("[0-9a-f]{40}");
@@ -50,6 +59,8 @@ final class ConsumerParser {
     private final Map<String, Section> keyAuthKeys = new HashMap<>();
     /** Every basic-auth username, to its credential: Kong's usernames are unique. */
     private final Map<String, Section> basicUsernames = new HashMap<>();
+    /** Every hmac-auth username, to its credential: Kong's usernames are unique. */
+    private final Map<String, Section> hmacUsernames = new HashMap<>();
     /** Kong's {@code _transform}: false when the file's basic-auth passwords are already Kong's hashes. */
     private final boolean transform;
     /** When the file was read: a key's {@code ttl} counts from its {@code created_at}, else from here. */
@@ -156,6 +167,12 @@ final class ConsumerParser {
                     consumer.basicAuths.add(basic);
                 }
             }
+            case "hmacauth_credentials" -> {
+                ConsumerSpec.HmacAuth hmac = hmacAuth(c);
+                if (hmac != null) {
+                    consumer.hmacAuths.add(hmac);
+                }
+            }
             default -> acl(c, consumer);
         }
     }
@@ -238,6 +255,40 @@ final class ConsumerParser {
             return null;
         }
         return new ConsumerSpec.BasicAuth(id, username, PasswordHash.kong(password, consumer.id));
+    }
+
+    /**
+     * An hmac-auth credential (Kong's {@code hmacauth_credentials}), or null when unusable. Without a
+     * {@code secret}, Kong generates a random one (its {@code auto = true}); so does this gateway.
+     */
+    private ConsumerSpec.HmacAuth hmacAuth(Section c) {
+        c.allowEntity(HMAC_AUTH, CREDENTIAL_ACCEPTED);
+        AcceptedFields.common(c);
+        String id = EntityRefs.id(c);
+        String username = c.requiredString("username");
+        if (username != null && username.isEmpty()) {
+            c.error("username", "length must be at least 1");
+            username = null;
+        }
+        String secret = c.string("secret", null);
+        if (secret == null) {
+            if (c.has("secret")) {
+                return null;
+            }
+            secret = randomKey();
+        } else if (secret.isEmpty()) {
+            c.error("secret", "length must be at least 1");
+            return null;
+        }
+        if (username == null) {
+            return null;
+        }
+        Section first = hmacUsernames.putIfAbsent(username, c);
+        if (first != null) {
+            c.error("username", "duplicate hmac-auth username '" + username + "' (first at " + first.location() + ")");
+            return null;
+        }
+        return new ConsumerSpec.HmacAuth(id, username, secret);
     }
 
     /** An ACL group of the consumer (Kong's {@code acls}); unique per consumer. */
@@ -348,6 +399,7 @@ final class ConsumerParser {
         final List<ConsumerSpec.JwtSecret> secrets = new ArrayList<>();
         final List<ConsumerSpec.KeyAuth> keyAuths = new ArrayList<>();
         final List<ConsumerSpec.BasicAuth> basicAuths = new ArrayList<>();
+        final List<ConsumerSpec.HmacAuth> hmacAuths = new ArrayList<>();
         final List<String> groups = new ArrayList<>();
         final Set<String> groupSet = new HashSet<>();
 
@@ -366,7 +418,7 @@ final class ConsumerParser {
         }
 
         ConsumerSpec spec() {
-            return new ConsumerSpec(id, username, customId, secrets, keyAuths, basicAuths, groups);
+            return new ConsumerSpec(id, username, customId, secrets, keyAuths, basicAuths, hmacAuths, groups);
         }
     }
 }

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * A Kong consumer with its credentials: JWT ({@code jwt_secrets}), key-auth
- * ({@code keyauth_credentials}), basic-auth ({@code basicauth_credentials}) and its ACL groups
+ * ({@code keyauth_credentials}), basic-auth ({@code basicauth_credentials}), hmac-auth
+ * ({@code hmacauth_credentials}) and its ACL groups
  * ({@code acls}).
  */
 public record ConsumerSpec(
@@ -16,18 +17,20 @@ public record ConsumerSpec(
         List<JwtSecret> jwtSecrets,
         List<KeyAuth> keyAuths,
         List<BasicAuth> basicAuths,
+        List<HmacAuth> hmacAuths,
         List<String> groups) {
 
     public ConsumerSpec {
         jwtSecrets = List.copyOf(jwtSecrets);
         keyAuths = List.copyOf(keyAuths);
         basicAuths = List.copyOf(basicAuths);
+        hmacAuths = List.copyOf(hmacAuths);
         groups = List.copyOf(groups);
     }
 
     /** A consumer with JWT credentials only. */
     public ConsumerSpec(String id, String username, String customId, List<JwtSecret> jwtSecrets) {
-        this(id, username, customId, jwtSecrets, List.of(), List.of(), List.of());
+        this(id, username, customId, jwtSecrets, List.of(), List.of(), List.of(), List.of());
     }
 
     /** Name used to refer to the consumer from plugins: the username, else the custom id. */
@@ -85,6 +88,14 @@ public record ConsumerSpec(
         @Override
         public String toString() {
             return "BasicAuth[username=" + username + "]";
+        }
+    }
+
+    /** An hmac-auth credential: its username and the secret requests are signed with. */
+    public record HmacAuth(String id, String username, String secret) {
+        @Override
+        public String toString() {
+            return "HmacAuth[username=" + username + "]";
         }
     }
 }

@@ -43,6 +43,7 @@ public final class KongConfigParser {
             "jwt_secrets",
             "keyauth_credentials",
             "basicauth_credentials",
+            "hmacauth_credentials",
             "acls",
             "plugins");
     /**
@@ -52,8 +53,6 @@ public final class KongConfigParser {
     private static final Set<String> TOP_ACCEPTED = Set.of("_transform", "_comment", "_ignore", "_workspace", "_info");
     /** Kong's credential entities of plugins this gateway does not implement, and those plugins. */
     private static final Map<String, String> CREDENTIALS = Map.of(
-            "hmacauth_credentials",
-            "hmac-auth",
             "oauth2_credentials",
             "oauth2",
             "oauth2_authorization_codes",
@@ -215,7 +214,7 @@ public final class KongConfigParser {
         if (plugin != null) {
             return "credentials of plugin '" + plugin
                     + "', which this gateway does not implement"
-                    + " (it implements jwt_secrets, keyauth_credentials, basicauth_credentials and acls)";
+                    + " (it implements jwt_secrets, keyauth_credentials, basicauth_credentials, hmacauth_credentials and acls)";
         }
         if (KONG_ENTITIES.contains(key)) {
             return "Kong's '" + key + "' entities are not supported by this gateway";

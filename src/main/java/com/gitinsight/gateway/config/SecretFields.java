@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Which fields of a declarative file hold secrets: the JWT credentials ({@code secret},
- * {@code rsa_public_key}), key-auth keys and basic-auth passwords, nested in their consumer or top-level, and, in each plugin wherever it sits (global, top level, nested in a
+ * {@code rsa_public_key}), key-auth keys, basic-auth passwords and hmac-auth secrets, nested in their consumer or top-level, and, in each plugin wherever it sits (global, top level, nested in a
  * service, route or consumer), the fields its schema names ({@link PluginSchema#secretFields}).
  * Only these may take a {@code {vault://env/NAME}} reference, and only these are redacted for admins.
  * Found from the tree's shape alone, so a version that does not validate still has its secrets found.
@@ -17,7 +17,8 @@ final class SecretFields {
     private static final java.util.Map<String, List<String>> CREDENTIAL = java.util.Map.of(
             "jwt_secrets", List.of("secret", "rsa_public_key"),
             "keyauth_credentials", List.of("key"),
-            "basicauth_credentials", List.of("password"));
+            "basicauth_credentials", List.of("password"),
+            "hmacauth_credentials", List.of("secret"));
 
     private final PluginRegistry registry;
 

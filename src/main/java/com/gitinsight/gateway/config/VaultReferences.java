@@ -32,7 +32,7 @@ final class VaultReferences {
                         path,
                         "vault references are only allowed in secret fields (credentials and"
                                 + " passwords: jwt_secrets' secret and rsa_public_key,"
-                                + " keyauth_credentials' key, basicauth_credentials' password, redis username and password,"
+                                + " keyauth_credentials' key, basicauth_credentials' password, hmacauth_credentials' secret, redis username and password,"
                                 + " cache-eviction's broker_url)");
                 return s;
             }

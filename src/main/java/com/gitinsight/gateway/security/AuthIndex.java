@@ -19,7 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The key-auth, basic-auth and acl credentials of one configuration: keys by their SHA-256 (the
+ * The key-auth, basic-auth, hmac-auth and acl credentials of one configuration: keys by their SHA-256 (the
  * key itself then compared in constant time), basic-auth credentials by username with the
  * passwords already verified (bounded, by a SHA-256 of username and password, so the KDF runs once
  * per client and not per request), and each consumer's groups. Built once per configuration
@@ -40,12 +40,21 @@ final class AuthIndex {
     /** A basic-auth credential; {@code id} the file's, else null. */
     record BasicCredential(Credentials.Consumer consumer, String username, PasswordHash password, String id) {}
 
+    /** An hmac-auth credential; {@code id} the file's, else null. */
+    record HmacCredential(Credentials.Consumer consumer, String username, byte[] secret, String id) {
+        @Override
+        public String toString() {
+            return "HmacCredential[username=" + username + "]";
+        }
+    }
+
     /** A consumer's groups: in file order, as a set, and as Kong's header value ({@code a, b}). */
     record Groups(List<String> list, Set<String> set, String header) {}
 
     private final GatewayConfig config;
     private final Map<ByteBuffer, KeyCredential> keys = new HashMap<>();
     private final Map<String, BasicCredential> basics = new HashMap<>();
+    private final Map<String, HmacCredential> hmacs = new HashMap<>();
     private final Map<String, Credentials.Consumer> byIdOrUsername = new HashMap<>();
     private final Map<String, Groups> groupsById = new HashMap<>();
     /**
@@ -82,6 +91,12 @@ final class AuthIndex {
                     decoy = b.password();
                 }
             }
+            for (ConsumerSpec.HmacAuth h : c.hmacAuths()) {
+                hmacs.put(
+                        h.username(),
+                        new HmacCredential(
+                                consumer, h.username(), h.secret().getBytes(StandardCharsets.UTF_8), h.id()));
+            }
             groupsById.put(
                     consumer.id(),
                     new Groups(c.groups(), Set.copyOf(new LinkedHashSet<>(c.groups())), String.join(", ", c.groups())));
@@ -111,6 +126,10 @@ final class AuthIndex {
 
     BasicCredential basic(String username) {
         return basics.get(username);
+    }
+
+    HmacCredential hmac(String username) {
+        return hmacs.get(username);
     }
 
     /** See {@link #decoy}. */

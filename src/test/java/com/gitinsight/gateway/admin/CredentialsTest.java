@@ -34,6 +34,7 @@ class CredentialsTest {
                 jwt_secrets: [{key: erin-jwt, secret: erin-jwt-secret-value}]
                 keyauth_credentials: [{id: 6f1c0000-0000-4000-8000-000000000001, key: erin-api-key-value}]
                 basicauth_credentials: [{username: erin, password: erin-password-value}]
+                hmacauth_credentials: [{username: erin-hmac, secret: erin-hmac-secret-value}]
                 acls: [{group: ops}]
               - username: frank
                 id: 7a2d0000-0000-4000-8000-000000000002
@@ -42,6 +43,8 @@ class CredentialsTest {
               - {key: frank-api-key-value, consumer: frank}
             basicauth_credentials:
               - {username: frank, password: frank-password-value, consumer: {username: frank}}
+            hmacauth_credentials:
+              - {username: frank-hmac, secret: frank-hmac-secret-value, consumer: frank}
             acls:
               - {group: dev, consumer: 7a2d0000-0000-4000-8000-000000000002}
             jwt_secrets:
@@ -52,7 +55,9 @@ class CredentialsTest {
             "erin-jwt-secret-value",
             "erin-api-key-value",
             "erin-password-value",
+            "erin-hmac-secret-value",
             "frank-api-key-value",
+            "frank-hmac-secret-value",
             "frank-password-value",
             "frank-jwt-secret-value");
 

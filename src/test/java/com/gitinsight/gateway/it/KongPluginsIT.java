@@ -110,6 +110,7 @@ class KongPluginsIT {
                   - username: alice
                     keyauth_credentials: [{key: alice-key-0123456789}]
                     basicauth_credentials: [{username: alice, password: alice-pass}]
+                    hmacauth_credentials: [{username: alice-hmac, secret: alice-hmac-secret}]
                     acls: [{group: admins}]
                   - username: bob
                     keyauth_credentials: [{key: bob-key-0123456789}]
@@ -137,6 +138,11 @@ class KongPluginsIT {
                         paths: [/basic]
                         plugins:
                           - {name: basic-auth, config: {hide_credentials: true}}
+                      - name: signed
+                        paths: [/signed]
+                        plugins:
+                          - name: hmac-auth
+                            config: {enforce_headers: [x-date, request-line], validate_request_body: true, algorithms: [hmac-sha256]}
                       - name: maintenance
                         paths: [/maintenance]
                         plugins:
@@ -269,6 +275,51 @@ class KongPluginsIT {
         assertEquals(
                 "Basic realm=\"service\"",
                 refused.headers().firstValue("WWW-Authenticate").orElse(null));
+    }
+
+    @Test
+    void hmacAuthChecksTheRequestLineAsSentAndTheBodysDigest() throws Exception {
+        String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+        String uri = "/signed/a%20b/?name=foo%20bar&name=baz";
+        String body = "{\"repo\":\"gitinsight\"}";
+        String digest = "SHA-256="
+                + Base64.getEncoder()
+                        .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        String signed = "x-date: " + date + "\ndigest: " + digest + "\nPOST " + uri + " HTTP/1.1";
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                "alice-hmac-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String header =
+                "hmac username=\"alice-hmac\", algorithm=\"hmac-sha256\", headers=\"x-date digest request-line\", "
+                        + "signature=\""
+                        + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)))
+                        + "\"";
+        HttpResponse<String> ok = send(at(uri).header("X-Date", date)
+                .header("Digest", digest)
+                .header("Authorization", header)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(200, ok.statusCode(), ok.body());
+        JsonNode echoed = JSON.readTree(ok.body());
+        assertEquals(body, echoed.get("body").asText(), "the body read for the digest reaches the backend");
+        assertEquals(
+                "alice-hmac",
+                echoed.get("headers").get("x-credential-identifier").asText());
+        assertEquals(header, echoed.get("headers").get("authorization").asText());
+        HttpResponse<String> tampered = send(at(uri).header("X-Date", date)
+                .header("Digest", digest)
+                .header("Authorization", header)
+                .POST(HttpRequest.BodyPublishers.ofString(body + " ")));
+        assertEquals(401, tampered.statusCode());
+        assertEquals("{\"message\":\"HMAC signature does not match\"}", tampered.body());
+        assertEquals("hmac", tampered.headers().firstValue("WWW-Authenticate").orElse(null));
+        HttpResponse<String> otherQuery = send(at(uri + "&admin=1")
+                .header("X-Date", date)
+                .header("Digest", digest)
+                .header("Authorization", header)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(401, otherQuery.statusCode(), "the query is part of the signed request line");
     }
 
     @Test

@@ -64,6 +64,7 @@ class PluginOrderTest {
             "security.JwtFilter", // jwt 1450
             "security.KeyAuthFilter", // key-auth 1250
             "security.BasicAuthFilter", // basic-auth 1100
+            "security.HmacAuthFilter", // hmac-auth 1030
             "security.IpRestrictionFilter", // ip-restriction 990
             "security.RequestSizeFilter", // request-size-limiting 951
             "security.AclFilter", // acl 950

@@ -39,6 +39,7 @@ public final class FakeHttp {
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private final Map<String, Object> attributes = new HashMap<>();
         private String remoteAddr = "127.0.0.1";
+        private String protocol = "HTTP/1.1";
         private final String method;
         private final String path;
         private final String query;
@@ -102,7 +103,7 @@ public final class FakeHttp {
                             int colon = host.lastIndexOf(':');
                             yield colon > 0 && !host.endsWith("]") ? Integer.parseInt(host.substring(colon + 1)) : 80;
                         }
-                        case "getProtocol" -> "HTTP/1.1";
+                        case "getProtocol" -> protocol;
                         case "isSecure" -> false;
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
@@ -124,6 +125,12 @@ public final class FakeHttp {
 
         public static Request get(String uri, String... headers) {
             return of("GET", uri, headers);
+        }
+
+        /** The request line's protocol ({@code HTTP/1.1} unless set). */
+        public Request protocol(String protocol) {
+            this.protocol = protocol;
+            return this;
         }
 
         public Request header(String name, String value) {

@@ -1,0 +1,174 @@
+package com.gitinsight.gateway.security;
+
+import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.runtime.PluginFilter;
+import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Base64;
+
+/**
+ * Plugin {@code hmac-auth} (Kong 3.9): a request signed with a credential's secret
+ * ({@code Authorization: hmac username="...", algorithm="...", headers="...", signature="..."}, or
+ * the same in {@code Proxy-Authorization}, read first) identifies the credential's consumer, as
+ * Kong's access.lua decides it and in its order: no header at all is 401 {@code Unauthorized};
+ * a {@code X-Date} or {@code Date} more than {@code clock_skew} seconds away (or neither) is 401
+ * {@code HMAC signature cannot be verified, a valid date or x-date header is required for HMAC
+ * Authentication}; a header without Kong's shape, an algorithm not allowed, an enforced header not
+ * signed or an unknown username is 401 {@code HMAC signature cannot be verified}; a wrong signature
+ * or body digest is 401 {@code HMAC signature does not match}. Every 401 carries
+ * {@code WWW-Authenticate: hmac} (with the realm when set), unless {@code anonymous} names the
+ * consumer to go on as.
+ */
+public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
+
+    private static final long serialVersionUID = 1L;
+    static final String SIGNATURE_NOT_VALID = "HMAC signature cannot be verified";
+    static final String SIGNATURE_NOT_SAME = "HMAC signature does not match";
+    static final String DATE_REQUIRED =
+            "HMAC signature cannot be verified, a valid date or x-date header is required for HMAC Authentication";
+
+    private final transient AuthIndex.Current indexes = new AuthIndex.Current();
+
+    public HmacAuthFilter() {
+        super(HmacAuthSchema.NAME, HmacAuthSchema.Config.class);
+    }
+
+    @Override
+    protected void apply(
+            HmacAuthSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
+        if (config.anonymous() != null && context.credentialAuthenticated()) {
+            // Kong's logical OR: an earlier auth plugin has authenticated the request.
+            chain.doFilter(request, response);
+            return;
+        }
+        AuthIndex index = indexes.of(context.snapshot().config());
+        Outcome outcome = authenticate(config, context, request, index, System.currentTimeMillis() / 1000);
+        if (outcome.credential() != null) {
+            AuthIndex.HmacCredential c = outcome.credential();
+            ConsumerIdentity.identify(context, c.consumer(), c.username(), c.id(), false);
+            chain.doFilter(request, response);
+            return;
+        }
+        if (config.anonymous() == null) {
+            ErrorResponses.write(request, response, 401, outcome.failure(), "WWW-Authenticate", config.challenge());
+            return;
+        }
+        Credentials.Consumer anonymous = index.consumer(config.anonymous());
+        if (anonymous == null) {
+            // Refused at load; a configuration that still lacks it answers as Kong 3.9 does.
+            ErrorResponses.write(request, response, 500, KeyAuthFilter.UNEXPECTED);
+            return;
+        }
+        ConsumerIdentity.identify(context, anonymous, null, true);
+        chain.doFilter(request, response);
+    }
+
+    /** The credential the request is signed by, or the 401's message. */
+    record Outcome(AuthIndex.HmacCredential credential, String failure) {
+        static Outcome refused(String message) {
+            return new Outcome(null, message);
+        }
+    }
+
+    /** Kong's {@code do_authentication}, at {@code nowSeconds}. */
+    static Outcome authenticate(
+            HmacAuthSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            AuthIndex index,
+            long nowSeconds)
+            throws IOException {
+        String authorization = request.getHeader("Authorization");
+        String proxyAuthorization = request.getHeader("Proxy-Authorization");
+        if (authorization == null && proxyAuthorization == null) {
+            return Outcome.refused(KeyAuthFilter.UNAUTHORIZED);
+        }
+        if (!withinSkew(request.getHeader("X-Date"), config.clockSkew(), nowSeconds)
+                && !withinSkew(request.getHeader("Date"), config.clockSkew(), nowSeconds)) {
+            return Outcome.refused(DATE_REQUIRED);
+        }
+        HmacSignature.Params params = HmacSignature.parse(proxyAuthorization);
+        if (params == null) {
+            params = HmacSignature.parse(authorization);
+            if (config.hideCredentials()) {
+                context.upstreamHeader("Authorization", null);
+            }
+        } else if (config.hideCredentials()) {
+            context.upstreamHeader("Proxy-Authorization", null);
+        }
+        if (params == null
+                || !params.headers().containsAll(config.enforceHeaders())
+                || !config.algorithms().contains(params.algorithm())) {
+            return Outcome.refused(SIGNATURE_NOT_VALID);
+        }
+        AuthIndex.HmacCredential credential = index.hmac(params.username());
+        if (credential == null) {
+            return Outcome.refused(SIGNATURE_NOT_VALID);
+        }
+        byte[] presented = decode(params.signature());
+        if (presented == null || !HmacSignature.matches(request, context, params, credential.secret(), presented)) {
+            return Outcome.refused(SIGNATURE_NOT_SAME);
+        }
+        if (config.validateRequestBody() && !bodyMatchesDigest(request, context)) {
+            return Outcome.refused(SIGNATURE_NOT_SAME);
+        }
+        return new Outcome(credential, null);
+    }
+
+    /** Kong's {@code validate_clock_skew}: the header is an HTTP date at most {@code skew} seconds away. */
+    private static boolean withinSkew(String date, double skew, long nowSeconds) {
+        long at = HttpDates.epochSeconds(date);
+        return at != HttpDates.INVALID && Math.abs((double) nowSeconds - at) <= skew;
+    }
+
+    /** nginx's base64 decoding (Kong's {@code ngx.decode_base64}): up to the first {@code =}; null if not base64. */
+    private static byte[] decode(String value) {
+        int eq = value.indexOf('=');
+        try {
+            return Base64.getDecoder().decode(eq < 0 ? value : value.substring(0, eq));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Kong's {@code validate_body}: the body's {@code SHA-256=<base64>} is the {@code Digest}
+     * header's value, or there is neither body nor digest. As in Kong, only a body that fits the
+     * client body buffer (8 KiB) can be checked; a larger one never matches. What was read goes on
+     * to the upstream as it came.
+     */
+    private static boolean bodyMatchesDigest(HttpServletRequest request, RequestContext context) throws IOException {
+        InputStream handed = context.upstreamBody();
+        long length = handed != null ? context.upstreamBodyLength() : request.getContentLengthLong();
+        boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
+        byte[] body = new byte[0];
+        if (handed != null || length > 0 || chunked) {
+            InputStream in = handed != null ? handed : request.getInputStream();
+            byte[] read = in.readNBytes(BodyArgs.MAX_BYTES + 1);
+            if (read.length > BodyArgs.MAX_BYTES) {
+                context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), length);
+                return false;
+            }
+            context.upstreamBody(new ByteArrayInputStream(read), read.length);
+            body = read;
+        }
+        String digest = request.getHeader("Digest");
+        if (digest == null) {
+            return body.length == 0;
+        }
+        String expected = "SHA-256=" + Base64.getEncoder().encodeToString(AuthIndex.sha256(body));
+        return expected.equals(digest);
+    }
+}
