@@ -7,7 +7,7 @@ import java.util.Enumeration;
  * Request framing the container lets through but a backend or a front proxy may read otherwise
  * (request smuggling): both {@code Content-Length} and {@code Transfer-Encoding}, a
  * {@code Transfer-Encoding} other than one {@code chunked}, several {@code Host} or
- * {@code Content-Length} headers.
+ * {@code Content-Length} headers, a header name that is not a token ({@code Transfer-Encoding :}).
  *
  * <p>Payara's HTTP layer (Grizzly) refuses {@code Transfer-Encoding} before {@code Content-Length}
  * itself, but takes {@code Content-Length} then {@code Transfer-Encoding: chunked} as chunked and
@@ -21,6 +21,14 @@ final class RequestFraming {
 
     /** What is wrong with the request's framing, or null when it is sound. */
     static String problem(HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            if (!isToken(names.nextElement())) {
+                // Grizzly keeps "Transfer-Encoding : chunked" as a header named with the blank: no
+                // check here knows it, and a lenient backend would read it as the framing.
+                return "A header name must be a token (RFC 9110 5.1): no blanks or separators";
+            }
+        }
         String te = single(request.getHeaders("Transfer-Encoding"));
         if (te != null) {
             if (te == MANY || !te.trim().equalsIgnoreCase("chunked")) {
@@ -45,6 +53,24 @@ final class RequestFraming {
     /** Whether the connection must close after this request's response. */
     static boolean closeAfter(HttpServletRequest request) {
         return request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** RFC 9110 5.6.2's {@code token}: the only characters a header name may have. */
+    static boolean isToken(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final String MANY = new String("many");

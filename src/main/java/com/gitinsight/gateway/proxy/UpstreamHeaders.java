@@ -75,6 +75,9 @@ public final class UpstreamHeaders {
         String[] forwarding = new String[4];
         for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
+            if (!RequestFraming.isToken(name)) {
+                continue; // refused at the head of the chain; never written to a backend whatever the path
+            }
             String folded = fold(name);
             if (folded.equals("x-forwarded-for") && name.length() == folded.length() && name.indexOf('_') < 0) {
                 forwardedFor = joined(in.getHeaders(name));

@@ -687,6 +687,19 @@ class SecurityRegressionIT {
                 "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: gzip, chunked\r\n"
                         + "Connection: close\r\n\r\n0\r\n\r\n");
         assertEquals(400, gzip.status(), gzip.toString());
+        // A blank before the colon: the container keeps "transfer-encoding " as another header, which a
+        // lenient backend would read as the framing (and "x-real-ip " as the client's address).
+        Reply blank = send(
+                "127.0.0.1",
+                "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 5\r\n"
+                        + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\nGET /n/admin/smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+        assertEquals(400, blank.status(), blank.toString());
+        assertEquals(1, blank.text().split("HTTP/1.1 ", -1).length - 1, blank.toString());
+        assertFalse(blank.text().contains("smuggled"), blank.toString());
+        Reply tab = send(
+                "127.0.0.1",
+                "GET /n/x HTTP/1.1\r\nHost: gw.test\r\nX-Real-IP\t: 10.0.0.1\r\nConnection: close\r\n\r\n");
+        assertEquals(400, tab.status(), tab.toString());
     }
 
     @Test
