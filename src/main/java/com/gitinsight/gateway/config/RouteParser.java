@@ -154,10 +154,11 @@ final class RouteParser {
                 && methods.isEmpty()
                 && hosts.isEmpty()
                 && headers.isEmpty()
-                && !s.has("paths")
-                && !s.has("methods")
-                && !s.has("hosts")
-                && !s.has("headers")) {
+                && !givenNonEmpty(s, "paths")
+                && !givenNonEmpty(s, "methods")
+                && !givenNonEmpty(s, "hosts")
+                && !givenNonEmpty(s, "headers")) {
+            // An empty list is not set, as Kong's is_nonempty reads it: such a route matched every request.
             problems.add(s.location(), s.path(), "a route needs at least one of paths, methods, hosts or headers");
         }
         boolean strip = s.bool("strip_path", true);
@@ -309,5 +310,17 @@ final class RouteParser {
             this.preserve = preserve;
             this.priority = priority;
         }
+    }
+
+    /** Whether {@code key} is given with something in it (a field given but invalid has its own error). */
+    private static boolean givenNonEmpty(Section s, String key) {
+        Node n = s.node(key);
+        if (n instanceof Node.ListNode l) {
+            return !l.items().isEmpty();
+        }
+        if (n instanceof Node.MapNode m) {
+            return !m.entries().isEmpty();
+        }
+        return s.has(key);
     }
 }

@@ -94,6 +94,17 @@ class KongConfigParserTest {
     }
 
     @Test
+    void aRouteWhoseMatchingListsAreAllEmptyIsRefusedNotACatchAll() {
+        for (String empty : List.of("paths: []", "hosts: []", "methods: []", "headers: {}", "paths: [], hosts: []")) {
+            ConfigException e = invalid(
+                    HEADER + "services: [{name: s, url: \"http://s:1\", routes: [{name: r, " + empty + "}]}]\n");
+            assertTrue(
+                    e.getMessage().contains("a route needs at least one of paths, methods, hosts or headers"),
+                    empty + ": " + e.getMessage());
+        }
+    }
+
+    @Test
     void seedKongYmlLoadsVerbatimApartFromPluginsNotImplementedYet() throws Exception {
         String seed = resource("seed-kong.yml");
         GatewayConfig config = new KongConfigParser(ANY_PLUGIN).parse("seed-kong.yml", seed);
