@@ -163,7 +163,7 @@ public class CurrentRequestFilter extends HttpFilter {
         return path.startsWith("/_gateway/admin") || path.startsWith("/_gateway/console");
     }
 
-    private static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);
+    static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);
 
     /**
      * The route for the normalised path. A path that backends may read otherwise (with {@code ;}
@@ -172,7 +172,7 @@ public class CurrentRequestFilter extends HttpFilter {
      * route, a client could reach one route's backend path under another route's plugins, so it is
      * refused. Kong keeps {@code %2F} as data; so does the gateway whenever the route is the same.
      */
-    private static RouteMatch match(Router router, HttpServletRequest request, String path) {
+    static RouteMatch match(Router router, HttpServletRequest request, String path) {
         RouteMatch match = router.match(new ServletRequestFacts(request, path));
         String alternative = RequestPath.asLenientBackendsRead(path);
         if (alternative == path) {
@@ -185,6 +185,21 @@ public class CurrentRequestFilter extends HttpFilter {
             return AMBIGUOUS;
         }
         boolean same = match == null ? other == null : other != null && other.route() == match.route();
+        if (!same && other == null && spellsAnEscapedSeparator(match.route())) {
+            // A route written with %2F (Kong's spec: /endel%2Fst) asks for the escape as data; its
+            // decoded reading reaches no route at all, so no other route's plugins are passed by.
+            return match;
+        }
         return same ? match : AMBIGUOUS;
+    }
+
+    private static boolean spellsAnEscapedSeparator(com.gitinsight.gateway.config.RouteSpec route) {
+        for (com.gitinsight.gateway.config.RouteSpec.RoutePath p : route.paths()) {
+            String raw = p.raw().toUpperCase(java.util.Locale.ROOT);
+            if (raw.contains("%2F") || raw.contains("%5C")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,0 +1,49 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.gitinsight.gateway.routing.RequestPath;
+import com.gitinsight.gateway.routing.RouteMatch;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import org.junit.jupiter.api.Test;
+
+/** How the head of the chain routes a path with an escaped separator (CurrentRequestFilter.match). */
+class EscapedSeparatorRoutingTest {
+
+    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+            _format_version: "3.0"
+            services:
+              - name: s
+                url: http://127.0.0.1:9
+                routes:
+                  - {name: open, paths: [/n]}
+                  - {name: admin, paths: [/n/admin]}
+                  - {name: endel, paths: ["/endel%2Fst"]}
+                  - {name: items, paths: ["~/items/[^/]+$"]}
+            """);
+
+    private static RouteMatch route(String raw) throws Exception {
+        return CurrentRequestFilter.match(
+                com.gitinsight.gateway.routing.Router.build(SNAPSHOT.config()),
+                FakeHttp.Request.get(raw).request,
+                RequestPath.normalize(raw));
+    }
+
+    @Test
+    void anEscapedSlashIsRefusedWhenItsDecodedReadingRoutesElsewhereOrNowhere() throws Exception {
+        assertSame(CurrentRequestFilter.AMBIGUOUS, route("/n%2Fadmin"), "decoded: another route");
+        assertSame(CurrentRequestFilter.AMBIGUOUS, route("/items/x%2Fdelete"), "decoded: no route");
+        assertEquals("open", route("/n/x%2Fy").route().name(), "decoded: the same route");
+    }
+
+    @Test
+    void aRouteWrittenWithTheEscapeTakesItAsKongsSpecAsks() throws Exception {
+        assertEquals("endel", route("/endel%2Fst").route().name());
+        assertEquals("endel", route("/endel%2fst").route().name(), "the escape in either case");
+        assertNull(route("/other"));
+    }
+}
