@@ -67,6 +67,11 @@ final class UpstreamParser {
         s.allowEntity(UPSTREAM, UPSTREAM_ACCEPTED);
         AcceptedFields.upstream(s);
         String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
+        if (name != null && com.google.common.net.InetAddresses.isInetAddress(name)) {
+            // A service whose url names that address would be balanced over the upstream's targets.
+            s.error("name", "Invalid name; no ip addresses allowed");
+            name = null;
+        }
         s.checked("id", s.string("id", null), EntityNames::pathProblem);
         Algorithm algorithm = algorithm(s);
         HashPolicy hash = hash(s, algorithm);
@@ -120,11 +125,10 @@ final class UpstreamParser {
         if (on == HashOn.COOKIE && fallback != HashOn.NONE) {
             s.error("hash_fallback", "hash_on: cookie takes no fallback (as in Kong)");
         }
-        if (fallback == HashOn.COOKIE) {
-            s.error("hash_fallback", "a cookie cannot be the fallback (as in Kong)");
-        }
         String onName = hashName(s, on, "hash_on_header", "hash_on_cookie", "hash_on_query_arg");
-        String fallbackName = hashName(s, fallback, "hash_fallback_header", null, "hash_fallback_query_arg");
+        // Kong's fallback cookie is hash_on_cookie too (its schema requires it for hash_fallback: cookie).
+        String fallbackName =
+                hashName(s, fallback, "hash_fallback_header", "hash_on_cookie", "hash_fallback_query_arg");
         if (on == fallback
                 && on != HashOn.NONE
                 && (on != HashOn.HEADER && on != HashOn.QUERY_ARG
@@ -136,9 +140,31 @@ final class UpstreamParser {
         String cookiePath = s.string("hash_on_cookie_path", "/");
         if (!cookiePath.startsWith("/")) {
             s.error("hash_on_cookie_path", "must start with '/'");
+        } else if (cookiePath.contains("//")) {
+            s.error("hash_on_cookie_path", "must not have empty segments");
+        } else if (!COOKIE_PATH.matcher(cookiePath).matches()) {
+            // It is written into Set-Cookie: a ';' would add attributes (Domain=...) of the file's choosing.
+            s.error(
+                    "hash_on_cookie_path",
+                    "invalid path: '" + cookiePath + "' (only RFC 3986 path characters, without ';', '?' or '#')");
+        }
+        if (onName != null
+                        && on == HashOn.COOKIE
+                        && !COOKIE_NAME.matcher(onName).matches()
+                || fallbackName != null
+                        && fallback == HashOn.COOKIE
+                        && !COOKIE_NAME.matcher(fallbackName).matches()) {
+            s.error("hash_on_cookie", "bad cookie name, allowed characters are those of an RFC 9110 token");
         }
         return new HashPolicy(on, onName, fallback, fallbackName, cookiePath);
     }
+
+    /** Kong's typedefs.path characters, less the ones that would end a Set-Cookie attribute. */
+    private static final java.util.regex.Pattern COOKIE_PATH =
+            java.util.regex.Pattern.compile("/[A-Za-z0-9\\-._~:/@!$&'()*+,=%\\[\\]]*");
+    /** Kong's validate_cookie_name: an RFC 9110 token. */
+    private static final java.util.regex.Pattern COOKIE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+\\-.^_`|~]+");
 
     private static HashOn hashOn(Section s, String key) {
         String value = s.string(key, "none");

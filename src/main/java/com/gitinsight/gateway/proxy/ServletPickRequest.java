@@ -4,8 +4,6 @@ import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
 import com.gitinsight.gateway.upstream.PickRequest;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -32,13 +30,20 @@ final class ServletPickRequest implements PickRequest {
         return switch (source) {
             case NONE -> null;
             case CONSUMER -> consumer;
-            case IP -> request.getRemoteAddr();
+            case IP -> clientAddress();
             case HEADER -> request.getHeader(name);
             case COOKIE -> cookieOrNew(name);
             // The normalised path (nginx's $uri, as Kong hashes it): one key whatever the spelling.
             case PATH -> path();
             case QUERY_ARG -> queryArg(name);
         };
+    }
+
+    /** The client's address as the gateway reads it (behind trusted proxies, the one they name), as nginx's $remote_addr. */
+    private String clientAddress() {
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.of(request);
+        return context != null && context.clientAddress() != null ? context.clientAddress() : request.getRemoteAddr();
     }
 
     private String path() {
@@ -77,27 +82,29 @@ final class ServletPickRequest implements PickRequest {
         return null;
     }
 
+    /**
+     * Kong's {@code get_query_arg}: the argument's value as nginx decodes it (a malformed escape kept
+     * as written, never an error), {@code true} for a bare argument, several values sorted and
+     * joined with {@code ,}; null when absent.
+     */
     private String queryArg(String name) {
         String query = request.getQueryString();
         if (query == null) {
             return null;
         }
-        int from = 0;
-        while (from <= query.length()) {
-            int amp = query.indexOf('&', from);
-            int end = amp < 0 ? query.length() : amp;
-            int eq = query.indexOf('=', from);
-            String key = eq >= 0 && eq < end ? query.substring(from, eq) : query.substring(from, end);
-            if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
-                return eq >= 0 && eq < end
-                        ? URLDecoder.decode(query.substring(eq + 1, end), StandardCharsets.UTF_8)
-                        : "";
-            }
-            if (amp < 0) {
-                break;
-            }
-            from = amp + 1;
+        java.util.List<String> values =
+                com.gitinsight.gateway.http.UrlArgs.decode(query).get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
         }
-        return null;
+        java.util.List<String> named = new java.util.ArrayList<>(values.size());
+        for (String v : values) {
+            named.add(v == null ? "true" : v);
+        }
+        if (named.size() == 1) {
+            return named.get(0);
+        }
+        java.util.Collections.sort(named);
+        return String.join(",", named);
     }
 }

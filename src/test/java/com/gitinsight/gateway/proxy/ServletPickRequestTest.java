@@ -1,0 +1,41 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import org.junit.jupiter.api.Test;
+
+/** The values a consistent-hashing upstream hashes, as Kong's balancer reads them. */
+class ServletPickRequestTest {
+
+    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+            _format_version: "3.0"
+            services: [{name: s, url: "http://127.0.0.1:9", routes: [{name: r, paths: [/]}]}]
+            """);
+
+    private static String arg(String uri, String name) {
+        return new ServletPickRequest(FakeHttp.Request.get(uri).request, null).hashValue(HashOn.QUERY_ARG, name);
+    }
+
+    @Test
+    void queryArgumentsAsKongReadsThemAndAMalformedEscapeIsNoError() {
+        assertEquals("a b", arg("/x?user=a%20b", "user"));
+        assertEquals("%zz", arg("/x?%zz=1&user=%zz", "user"), "kept as written, as nginx does (it was a 500)");
+        assertEquals("true", arg("/x?user", "user"), "a bare argument");
+        assertEquals("a,b", arg("/x?user=b&user=a", "user"), "several values sorted and joined");
+        assertNull(arg("/x?other=1", "user"));
+        assertNull(arg("/x", "user"));
+    }
+
+    @Test
+    void theIpIsTheClientTheGatewayReadNotTheProxyInFront() {
+        FakeHttp.Request r = FakeHttp.Request.get("/x");
+        r.on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "r"));
+        r.context().clientAddress("203.0.113.9");
+        assertEquals("203.0.113.9", new ServletPickRequest(r.request, null).hashValue(HashOn.IP, null));
+    }
+}
