@@ -90,7 +90,8 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
             case CREDENTIAL -> context.upstreamHeaders().get("X-Credential-Identifier");
             case IP -> null;
             case SERVICE -> context.match().service().name();
-            case HEADER -> request.getHeader(config.headerName());
+            // Kong's get_header: nginx's table reads x_tenant as X-Tenant.
+            case HEADER -> request.getHeader(config.headerName().replace('_', '-'));
             // Kong: requests for exactly that path share one count; any other path counts by client.
             case PATH -> config.path().equals(context.path()) ? config.path() : null;
         };

@@ -153,12 +153,19 @@ public final class RateLimitingSchema implements PluginSchema {
         String header = f.string("header_name", null);
         if (by == LimitBy.HEADER && header == null) {
             f.error("header_name", "required field missing");
+        } else if (header != null && !header.matches("[a-zA-Z0-9_-]+")) {
+            // Kong's typedefs.header_name.
+            f.error(
+                    "header_name",
+                    "bad header name '" + header + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
         }
         String path = f.string("path", null);
         if (by == LimitBy.PATH && path == null) {
             f.error("path", "required field missing");
         } else if (path != null && !path.startsWith("/")) {
             f.error("path", "should start with: /");
+        } else if (path != null && path.contains("//")) {
+            f.error("path", "must not have empty segments");
         }
         Policy policy = switch (f.string("policy", "local")) {
             case "local" -> Policy.LOCAL;

@@ -172,6 +172,12 @@ public final class CorsSchema implements PluginSchema {
         return 2000;
     }
 
+    /** Kong's {@code consumer = typedefs.no_consumer}: it runs before any consumer is known. */
+    @Override
+    public java.util.Set<com.gitinsight.gateway.config.PluginSpec.Scope> scopes() {
+        return AuthSchemas.NO_CONSUMER;
+    }
+
     @Override
     public PluginHandler handler() {
         return PluginHandler.filter("com.gitinsight.gateway.security.CorsFilter");

@@ -10,6 +10,7 @@ import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,26 @@ class RateLimitFilterTest {
                 "API rate limit exceeded",
                 JSON.readTree(limited.text()).get("message").asText());
         assertEquals(6, backend.calls(), "a limited request never reaches the backend");
+    }
+
+    @Test
+    void anUnderscoredHeaderNameReadsTheDashedHeaderAsKongsGetHeader() throws Exception {
+        GatewaySnapshot s = routes("""
+                plugins:
+                  - {name: rate-limiting, route: r1, config: {hour: 2, limit_by: header, header_name: x_tenant}}
+                """);
+        for (String client : List.of("10.0.0.1", "10.0.0.2")) {
+            FakeHttp.Request r =
+                    FakeHttp.Request.get("/r1", "X-Tenant", "acme").from(client).on(s, TestSnapshots.match(s, "r1"));
+            RateLimitingSchema.Config config =
+                    r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
+            assertEquals(
+                    "acme",
+                    filter.key(config, r.context(), r.request)
+                            .substring(
+                                    filter.key(config, r.context(), r.request).length() - 4),
+                    "counted by the tenant, not " + client);
+        }
     }
 
     // 04-access_spec.lua: "counts against the same service register from different routes"
