@@ -126,7 +126,11 @@ final class RouteParser {
         Map<String, List<RouteSpec.HeaderValue>> headers = headers(s.section("headers"));
         boolean plainHttp = !s.has("protocols");
         boolean websocket = !s.has("protocols");
+        boolean https = false;
+        boolean http = false;
         for (Section.Item<String> p : s.strings("protocols")) {
+            https |= p.value().equals("https");
+            http |= p.value().equals("http");
             if (ServiceParser.PROTOCOLS.contains(p.value())) {
                 plainHttp = true;
             } else if (ServiceParser.WS_PROTOCOLS.contains(p.value())) {
@@ -167,6 +171,9 @@ final class RouteParser {
         routes.add(new PendingRoute(
                 s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming, pathHandling));
         routes.get(routes.size() - 1).id = id;
+        // Kong's runloop: a route with https and not http answers a plain HTTP request itself.
+        routes.get(routes.size() - 1).httpsRedirect =
+                https && !http ? (int) s.integer("https_redirect_status_code", 426, 0, 999) : 0;
         for (Section p : s.sections("plugins")) {
             plugins.add(p, routes.get(routes.size() - 1));
         }
@@ -241,7 +248,8 @@ final class RouteParser {
                     out.size(),
                     r.streaming,
                     r.pathHandling,
-                    r.id);
+                    r.id,
+                    r.httpsRedirect);
             out.add(r.spec);
         }
         return out;
@@ -281,6 +289,8 @@ final class RouteParser {
         final RouteSpec.PathHandling pathHandling;
         /** Kong's {@code id}, when the file gives one: references may use it. */
         String id;
+        /** See {@link RouteSpec#httpsRedirect}. */
+        int httpsRedirect;
 
         RouteSpec spec;
 

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * A Kong route: which requests go to which service. Regex paths are compiled here, once, at load.
  * {@code order} is the route's position in the file, the router's last tie-breaker (where Kong
  * compares route ids). {@code pathHandling} is how the service path and the request path join.
- * {@code id} is the file's (null: none given).
+ * {@code id} is the file's (null: none given). {@code httpsRedirect}: 0 when plain HTTP is served,
+ * else the status a plain HTTP request gets (Kong's {@code https_redirect_status_code}, for a route
+ * whose protocols have https and not http).
  */
 public record RouteSpec(
         String name,
@@ -24,7 +26,8 @@ public record RouteSpec(
         int order,
         Streaming streaming,
         PathHandling pathHandling,
-        String id) {
+        String id,
+        int httpsRedirect) {
 
     /**
      * Kong's {@code path_handling}: {@code V0} (the default) puts one slash between the service

@@ -133,9 +133,13 @@ public class CurrentRequestFilter extends HttpFilter {
             ErrorResponses.write(request, response, 400, "The request path would leave the service's path");
             return;
         }
+        boolean trusted = proxies.trustsPeer(request);
+        if (match != null && match.route().httpsRedirect() != 0 && !overHttps(request, trusted)) {
+            refusePlainHttp(request, response, match.route().httpsRedirect(), trusted);
+            return;
+        }
         Exchange exchange = current.bind(request, response);
         // The route is matched once, here, for every filter behind this one and the proxy.
-        boolean trusted = proxies.trustsPeer(request);
         RequestContext.attach(request, snapshot, match, path, trusted)
                 .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
                 .clientAddress(trusted ? proxies.clientText(request) : request.getRemoteAddr());
@@ -148,6 +152,49 @@ public class CurrentRequestFilter extends HttpFilter {
             exchange.end();
             current.unbind();
         }
+    }
+
+    /**
+     * Whether the request reached the gateway over TLS: its own listener's, or (as Kong's
+     * {@code forwarded_proto}) the {@code X-Forwarded-Proto} of a trusted proxy that ended TLS.
+     */
+    static boolean overHttps(HttpServletRequest request, boolean trusted) {
+        if (request.isSecure()) {
+            return true;
+        }
+        String proto = trusted ? request.getHeader("X-Forwarded-Proto") : null;
+        return proto != null && proto.trim().equalsIgnoreCase("https");
+    }
+
+    /**
+     * Kong's answer to plain HTTP on an https-only route: 426 {@code Please use HTTPS protocol}
+     * (with {@code Upgrade}), or a redirect to the same request over https (the trusted proxy's
+     * {@code X-Forwarded-Host}, else the request's host).
+     */
+    static void refusePlainHttp(HttpServletRequest request, HttpServletResponse response, int status, boolean trusted)
+            throws IOException {
+        if (status == 426) {
+            // kong.response.exit with a table: JSON whatever Accept asks for.
+            ErrorResponses.write(
+                    request,
+                    response,
+                    426,
+                    java.util.Map.of("message", "Please use HTTPS protocol"),
+                    "Connection",
+                    "Upgrade",
+                    "Upgrade",
+                    "TLS/1.2, HTTP/1.1");
+            return;
+        }
+        String host = trusted ? request.getHeader("X-Forwarded-Host") : null;
+        if (host == null || host.isBlank()) {
+            host = request.getServerName();
+        }
+        String query = request.getQueryString();
+        response.setStatus(status);
+        response.setHeader(
+                "Location", "https://" + host.trim() + request.getRequestURI() + (query == null ? "" : "?" + query));
+        response.setContentLength(0);
     }
 
     /** Whether the upstream path, as written or as a lenient backend reads it, has a dot segment. */

@@ -33,7 +33,8 @@ final class FakeRequest {
                     0,
                     RouteSpec.Streaming.DEFAULT,
                     RouteSpec.PathHandling.V0,
-                    null),
+                    null,
+                    0),
             null,
             "/");
 

@@ -78,7 +78,10 @@ class SecurityRegressionIT {
                         plugins: [{name: ip-restriction, config: {deny: [127.0.0.0/8, "::1"]}}]
                   - name: pub
                     url: http://127.0.0.1:%1$d/n/public/
-                    routes: [{name: pub, paths: [/pub]}]
+                    routes:
+                      - {name: pub, paths: [/pub]}
+                      - {name: login, paths: [/login], protocols: [https]}
+                      - {name: moved, paths: [/moved], protocols: [https], https_redirect_status_code: 308}
                   - name: shadow
                     url: http://127.0.0.1:%1$d
                     routes:
@@ -700,6 +703,20 @@ class SecurityRegressionIT {
                 "127.0.0.1",
                 "GET /n/x HTTP/1.1\r\nHost: gw.test\r\nX-Real-IP\t: 10.0.0.1\r\nConnection: close\r\n\r\n");
         assertEquals(400, tab.status(), tab.toString());
+    }
+
+    @Test
+    void anHttpsOnlyRouteNeverServesPlainHttpUnlessATrustedProxyEndedTls() throws Exception {
+        Reply plain = send("127.0.0.1", request("POST", "/login/session", "password=secret"));
+        assertEquals(426, plain.status(), plain.toString());
+        assertTrue(plain.text().contains("{\"message\":\"Please use HTTPS protocol\""), plain.toString());
+        Reply forged = send("127.0.0.1", request("GET", "/login/x", null, "X-Forwarded-Proto", "https"));
+        assertEquals(426, forged.status(), "an untrusted client's X-Forwarded-Proto: " + forged);
+        Reply proxied = send(PROXY, request("GET", "/login/x", null, "X-Forwarded-Proto", "https"));
+        assertEquals(200, proxied.status(), proxied.toString());
+        Reply moved = send("127.0.0.1", request("GET", "/moved/a?b=1", null));
+        assertEquals(308, moved.status(), moved.toString());
+        assertTrue(moved.text().contains("Location: https://gw.test/moved/a?b=1"), moved.toString());
     }
 
     @Test

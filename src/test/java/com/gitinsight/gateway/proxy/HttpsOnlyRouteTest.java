@@ -1,0 +1,83 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.config.RouteSpec;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
+import com.gitinsight.gateway.testing.FakeHttp;
+import org.junit.jupiter.api.Test;
+
+/** Kong's runloop for a route whose protocols have https and not http. */
+class HttpsOnlyRouteTest {
+
+    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+            _format_version: "3.0"
+            services:
+              - name: s
+                url: http://127.0.0.1:9
+                routes:
+                  - {name: both, paths: [/both], protocols: [http, https]}
+                  - {name: tls, paths: [/tls], protocols: [https]}
+                  - {name: moved, paths: [/moved], protocols: [https], https_redirect_status_code: 301}
+                  - {name: plain, paths: [/plain]}
+            """);
+
+    private static int redirect(String route) {
+        return SNAPSHOT.config().routes().stream()
+                .filter(r -> route.equals(r.name()))
+                .map(RouteSpec::httpsRedirect)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void onlyARouteWithHttpsAndNotHttpRefusesPlainHttp() {
+        assertEquals(0, redirect("both"));
+        assertEquals(0, redirect("plain"));
+        assertEquals(426, redirect("tls"));
+        assertEquals(301, redirect("moved"));
+    }
+
+    @Test
+    void onlyATrustedProxysForwardedProtoCounts() {
+        FakeHttp.Request r = FakeHttp.Request.get("/tls", "X-Forwarded-Proto", "HTTPS");
+        assertTrue(CurrentRequestFilter.overHttps(r.request, true));
+        assertFalse(CurrentRequestFilter.overHttps(r.request, false));
+        assertFalse(CurrentRequestFilter.overHttps(
+                FakeHttp.Request.get("/tls", "X-Forwarded-Proto", "http").request, true));
+    }
+
+    @Test
+    void kongs426OrARedirectToTheSameRequestOverHttps() throws Exception {
+        FakeHttp.Response upgrade = new FakeHttp.Response();
+        CurrentRequestFilter.refusePlainHttp(FakeHttp.Request.get("/tls/x").request, upgrade.response, 426, false);
+        assertEquals(426, upgrade.status());
+        assertEquals(
+                "Please use HTTPS protocol",
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(upgrade.text())
+                        .get("message")
+                        .asText());
+        assertEquals("TLS/1.2, HTTP/1.1", upgrade.header("Upgrade"));
+        FakeHttp.Response moved = new FakeHttp.Response();
+        CurrentRequestFilter.refusePlainHttp(
+                FakeHttp.Request.get("/moved/a?b=1", "Host", "gw.test:8080", "X-Forwarded-Host", "api.example.com")
+                        .request,
+                moved.response,
+                301,
+                false);
+        assertEquals(301, moved.status());
+        assertEquals(
+                "https://gw.test/moved/a?b=1", moved.header("Location"), "an untrusted X-Forwarded-Host is not used");
+        FakeHttp.Response proxied = new FakeHttp.Response();
+        CurrentRequestFilter.refusePlainHttp(
+                FakeHttp.Request.get("/moved/a", "X-Forwarded-Host", "api.example.com").request,
+                proxied.response,
+                308,
+                true);
+        assertEquals("https://api.example.com/moved/a", proxied.header("Location"));
+    }
+}
