@@ -30,6 +30,7 @@ final class Secrets {
     private static final Pattern TOKEN = Pattern.compile("\\{redacted:[^}\\s]*}");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern POSITION = Pattern.compile("\\[\\d+]");
 
     @FunctionalInterface
     interface Tokens {
@@ -41,6 +42,8 @@ final class Secrets {
     private final Set<String> fields;
     private final Map<String, String> secretOf = new HashMap<>();
     private final Map<String, String> tokenOf = new HashMap<>();
+    /** The kinds of field ({@link #kind}) each token's secret was read from: it goes back only into one. */
+    private final Map<String, Set<String>> kindsOf = new HashMap<>();
 
     private Secrets(String text, JsonNode tree, Set<String> fields) {
         this.text = text;
@@ -52,19 +55,35 @@ final class Secrets {
     static Secrets of(String text, Set<String> fields, Tokens tokens) throws IOException {
         JsonNode tree = DeclarativeDocument.YAML.readTree(text);
         Secrets s = new Secrets(text, tree == null ? JSON.createObjectNode() : tree, fields);
-        List<String> values = new ArrayList<>();
+        List<String[]> values = new ArrayList<>();
         FieldPaths.walk(s.tree, "", (path, value) -> {
             if (fields.contains(path) && isSecret(value)) {
-                values.add(value.asText());
+                values.add(new String[] {value.asText(), kind(path)});
             }
             return value;
         });
-        for (String v : values) {
-            String token = tokens.of(v);
-            s.secretOf.put(token, v);
-            s.tokenOf.put(v, token);
+        for (String[] v : values) {
+            String token = s.tokenOf.containsKey(v[0]) ? s.tokenOf.get(v[0]) : tokens.of(v[0]);
+            s.secretOf.put(token, v[0]);
+            s.tokenOf.put(v[0], token);
+            s.kindsOf.computeIfAbsent(token, k -> new java.util.HashSet<>()).add(v[1]);
         }
         return s;
+    }
+
+    /**
+     * A secret field's kind: its path without positions, from the plugin's {@code config} on, or
+     * from the credential list on ({@code jwt_secrets.secret} nested or top-level). A token is put
+     * back only into a field of the kind it was read from, so a consumer's JWT secret cannot be
+     * copied into a log plugin's header and sent to an endpoint of the editor's choosing.
+     */
+    static String kind(String path) {
+        String plain = POSITION.matcher(path).replaceAll("");
+        int plugin = plain.lastIndexOf("plugins.");
+        if (plugin >= 0) {
+            return plain.substring(plugin + "plugins.".length());
+        }
+        return plain.startsWith("consumers.") ? plain.substring("consumers.".length()) : plain;
     }
 
     /** A value a secret field holds that is a secret: not a reference, not a token, not empty. */
@@ -207,6 +226,10 @@ final class Secrets {
             if (!secretOf.containsKey(v)) {
                 throw new UnknownToken(v);
             }
+            if (!kindsOf.getOrDefault(v, Set.of()).contains(kind(path))) {
+                throw new MisplacedToken(
+                        path, "a redacted value goes back only into the kind of field it was read from");
+            }
         }
     }
 
@@ -244,7 +267,11 @@ final class Secrets {
         private static final long serialVersionUID = 1L;
 
         MisplacedToken(String field) {
-            super(field + ": a redacted value may only stand, whole, for the value of a secret field");
+            this(field, "a redacted value may only stand, whole, for the value of a secret field");
+        }
+
+        MisplacedToken(String field, String why) {
+            super(field + ": " + why);
         }
     }
 }

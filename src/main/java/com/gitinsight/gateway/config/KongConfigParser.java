@@ -77,6 +77,7 @@ public final class KongConfigParser {
 
     private final PluginRegistry registry;
     private final java.util.function.UnaryOperator<String> environment;
+    private final Set<String> reservedVariables;
     private final TreeReader reader = new TreeReader();
     private final SecretFields secretFields;
 
@@ -86,9 +87,33 @@ public final class KongConfigParser {
 
     /** {@code environment} resolves {@code {vault://env/NAME}} references (tests pass their own). */
     public KongConfigParser(PluginRegistry registry, java.util.function.UnaryOperator<String> environment) {
+        this(registry, environment, Set.of());
+    }
+
+    /**
+     * As above; {@code reservedVariables} are the variables the gateway's own settings reference
+     * (its store's password): the file may not reference them.
+     */
+    public KongConfigParser(
+            PluginRegistry registry,
+            java.util.function.UnaryOperator<String> environment,
+            Set<String> reservedVariables) {
         this.registry = registry;
         this.environment = environment;
+        this.reservedVariables = Set.copyOf(reservedVariables);
         this.secretFields = new SecretFields(registry);
+    }
+
+    /** The {@code {vault://env/NAME}} variables {@code setting} references, upper-cased as looked up. */
+    public static Set<String> referencedVariables(String setting) {
+        Set<String> out = new java.util.HashSet<>();
+        if (setting != null) {
+            java.util.regex.Matcher m = VaultReferences.REFERENCE.matcher(setting);
+            while (m.find()) {
+                out.add(m.group(1).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            }
+        }
+        return out;
     }
 
     /** Reads and validates the file at {@code path}. */
@@ -112,7 +137,7 @@ public final class KongConfigParser {
         } catch (ConfigException.Syntax e) {
             throw malformed(file, e);
         }
-        root = VaultReferences.resolve(root, "", secretFields.of(root), environment, problems);
+        root = VaultReferences.resolve(root, "", secretFields.of(root), environment, reservedVariables, problems);
         GatewayConfig config = build(file, text, problems, Section.of(root, "", problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.errors());

@@ -20,11 +20,34 @@ import java.util.regex.Pattern;
  */
 final class VaultReferences {
 
-    private static final Pattern REFERENCE = Pattern.compile("\\{vault://env/([A-Za-z0-9_-]+)}");
+    static final Pattern REFERENCE = Pattern.compile("\\{vault://env/([A-Za-z0-9_-]+)}");
 
     private VaultReferences() {}
 
+    /**
+     * Whether {@code variable} holds one of the gateway's own secrets, which no file may reference:
+     * a secret field can be a header sent to an endpoint the same file names, so a reference to
+     * the admin token or the store's password would hand it to whoever edits the configuration.
+     * {@code reserved}: the variables the running gateway's own settings reference.
+     */
+    static boolean reserved(String variable, Set<String> reserved) {
+        return variable.startsWith("GATEWAY_ADMIN")
+                || variable.startsWith("GATEWAY_CONFIG_STORE")
+                || variable.startsWith("GATEWAY_DB_")
+                || reserved.contains(variable);
+    }
+
     static Node resolve(Node node, String path, Set<String> secrets, UnaryOperator<String> env, Problems problems) {
+        return resolve(node, path, secrets, env, Set.of(), problems);
+    }
+
+    static Node resolve(
+            Node node,
+            String path,
+            Set<String> secrets,
+            UnaryOperator<String> env,
+            Set<String> reservedVariables,
+            Problems problems) {
         if (node instanceof Node.ScalarNode s && s.value() instanceof String str && str.startsWith("{vault://")) {
             if (!secrets.contains(path)) {
                 problems.add(
@@ -42,6 +65,14 @@ final class VaultReferences {
                 return s;
             }
             String variable = m.group(1).toUpperCase(Locale.ROOT).replace('-', '_');
+            if (reserved(variable, reservedVariables)) {
+                problems.add(
+                        s.location(),
+                        path,
+                        "environment variable " + variable + " holds one of the gateway's own secrets (admin"
+                                + " credentials, the configuration store) and cannot be referenced from the file");
+                return s;
+            }
             String value = env.apply(variable);
             if (value == null) {
                 problems.add(
@@ -68,13 +99,14 @@ final class VaultReferences {
                                                     path.isEmpty() ? k : path + "." + k,
                                                     secrets,
                                                     env,
+                                                    reservedVariables,
                                                     problems))));
             return new Node.MapNode(map.location(), out);
         }
         if (node instanceof Node.ListNode list) {
             List<Node> out = new ArrayList<>();
             for (int i = 0; i < list.items().size(); i++) {
-                out.add(resolve(list.items().get(i), path + "[" + i + "]", secrets, env, problems));
+                out.add(resolve(list.items().get(i), path + "[" + i + "]", secrets, env, reservedVariables, problems));
             }
             return new Node.ListNode(list.location(), out);
         }

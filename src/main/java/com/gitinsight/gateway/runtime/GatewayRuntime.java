@@ -123,7 +123,8 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         Config mpConfig = ConfigProvider.getConfig();
         parser = new KongConfigParser(
                 PluginRegistry.builtIn(),
-                name -> mpConfig.getOptionalValue(name, String.class).orElse(null));
+                name -> mpConfig.getOptionalValue(name, String.class).orElse(null),
+                KongConfigParser.referencedVariables(storeSetting));
         upstreamServices = new UpstreamServices(
                 new UpstreamServices.Settings(
                         dnsServers(),

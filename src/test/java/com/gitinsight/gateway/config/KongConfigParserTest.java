@@ -778,6 +778,40 @@ class KongConfigParserTest {
     }
 
     @Test
+    void theGatewaysOwnSecretsCannotBeReferencedEvenFromASecretField() {
+        List<String> looked = new java.util.ArrayList<>();
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> new KongConfigParser(
+                                PluginRegistry.builtIn(),
+                                name -> {
+                                    looked.add(name);
+                                    return "value-of-" + name;
+                                },
+                                KongConfigParser.referencedVariables(
+                                        "jdbc:postgresql://db/gw?user=gw&password={vault://env/store-pass}"))
+                        .parse("t.yml", HEADER + """
+                plugins:
+                  - name: http-log
+                    config:
+                      http_endpoint: http://collector.example/c
+                      headers:
+                        X-A: "{vault://env/GATEWAY_ADMIN_TOKEN}"
+                        X-B: "{vault://env/STORE_PASS}"
+                        X-C: "{vault://env/GATEWAY_DB_PASSWORD}"
+                        X-D: "{vault://env/LOG_API_KEY}"
+                """));
+        assertEquals(
+                List.of(
+                        "plugins[0].config.headers.X-A",
+                        "plugins[0].config.headers.X-B",
+                        "plugins[0].config.headers.X-C"),
+                e.errors().stream().map(ConfigError::field).toList());
+        assertTrue(e.errors().get(0).message().contains("one of the gateway's own secrets"), e.getMessage());
+        assertEquals(List.of("LOG_API_KEY"), looked, "a reserved variable is never read");
+    }
+
+    @Test
     void twoConsumersWithOneIdGivenOrDerivedAreRefused() {
         // robert kept the id Kong derived for him when he was bob; a new bob without an id would get it too.
         ConfigException e = invalid(HEADER + """
