@@ -59,8 +59,13 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
 
     @Override
     public void filter(ContainerRequestContext call) throws IOException {
-        if (!Cidr.any(settings.allowed(), clients.client(request))) {
-            call.abortWith(refusal(403, "The admin API is not available from this address"));
+        if (!Cidr.any(settings.allowed(), clients.listedClient(request))) {
+            call.abortWith(refusal(
+                    403,
+                    clients.forwarded(request) && !clients.trustsPeer(request)
+                            ? "The admin API is not available from this address (the request came through a proxy"
+                                    + " the gateway does not trust: list it in gateway.trusted-ips)"
+                            : "The admin API is not available from this address"));
             return;
         }
         Class<?> target = resource.getResourceClass();

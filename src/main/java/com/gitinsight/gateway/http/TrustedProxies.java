@@ -48,6 +48,27 @@ public class TrustedProxies implements Unproxied<TrustedProxies> {
         return clients.of(request);
     }
 
+    /**
+     * The address an allow list may admit (the admin API's, the observers'): the client, or null
+     * when an untrusted peer forwarded the request (it carries forwarding headers): behind a load
+     * balancer missing from {@code gateway.trusted-ips}, every client would otherwise be the
+     * balancer's private address, inside the default private ranges.
+     */
+    public InetAddress listedClient(HttpServletRequest request) {
+        if (!clients.trustsPeer(request) && forwarded(request)) {
+            return null;
+        }
+        return clients.of(request);
+    }
+
+    /** Whether the request carries a header a proxy adds to name its client. */
+    public boolean forwarded(HttpServletRequest request) {
+        return request.getHeader("X-Forwarded-For") != null
+                || request.getHeader("Forwarded") != null
+                || request.getHeader("X-Real-IP") != null
+                || request.getHeader(realIpHeader) != null;
+    }
+
     /** The client address as text (no parsing when no proxy is trusted): for counting keys. */
     public String clientText(HttpServletRequest request) {
         return clients.text(request);

@@ -12,7 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Who may see the gateway's insides (metrics, targets with their internal addresses, breakers,
  * the configuration's path and errors): clients in {@code gateway.metrics.allow}, loopback and
- * the private ranges by default. Everyone else gets a bare up/ready answer at most.
+ * the private ranges by default, unless a proxy the gateway does not trust forwarded the request.
+ * Everyone else gets a bare up/ready answer at most.
  */
 @ApplicationScoped
 public class Observers {
@@ -34,6 +35,7 @@ public class Observers {
     }
 
     public boolean mayObserve(HttpServletRequest request) {
-        return Cidr.any(allowed, clients.client(request));
+        // A request an untrusted proxy forwarded has the proxy's address: not an observer.
+        return Cidr.any(allowed, clients.listedClient(request));
     }
 }

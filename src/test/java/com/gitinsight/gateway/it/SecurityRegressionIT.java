@@ -332,6 +332,20 @@ class SecurityRegressionIT {
             Reply metrics = send(PROXY, request("GET", "/_gateway/metrics", null, "X-Forwarded-For", xff));
             assertEquals(403, metrics.status(), "metrics: " + xff + " -> " + metrics);
         }
+        // A load balancer missing from trusted-ips: its own (allowed) address is not the client's.
+        Reply untrusted = send(
+                "127.0.0.1",
+                request("GET", "/_gateway/admin/", null, "Authorization", auth, "X-Forwarded-For", "10.1.2.3"));
+        assertEquals(403, untrusted.status(), untrusted.toString());
+        assertTrue(untrusted.body().contains("gateway.trusted-ips"), untrusted.toString());
+        assertEquals(
+                403,
+                send("127.0.0.1", request("GET", "/_gateway/metrics", null, "Forwarded", "for=8.8.8.8"))
+                        .status());
+        assertEquals(
+                200,
+                send("127.0.0.1", request("GET", "/_gateway/metrics", null)).status(),
+                "not forwarded");
     }
 
     @Test
