@@ -27,7 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The access log: one JSON line per request, appended to {@code gateway.access-log}
  * ({@code GATEWAY_ACCESS_LOG}; off when unset) by one writer thread. Requests only offer their
- * line to a bounded queue: when it is full the line is dropped and counted, never waited for.
+ * line to a bounded queue: when it is full the line is dropped and counted, never waited for. A
+ * line's client-given parts are cut ({@link ObserveFilter}), so the queue's memory is bounded too.
  */
 @ApplicationScoped
 public class AccessLog implements Unproxied<AccessLog> {
@@ -69,13 +70,14 @@ public class AccessLog implements Unproxied<AccessLog> {
         LOG.info(() -> "access log: " + path.toAbsolutePath());
     }
 
+    /** Whether lines are taken: configured, and its writer has not stopped (a write failed). */
     public boolean enabled() {
-        return queue != null;
+        return queue != null && running;
     }
 
-    /** Never blocks: a full queue drops the line (counted). */
+    /** Never blocks: a full queue, or a writer that stopped, drops the line (counted). */
     public void offer(String line) {
-        if (!queue.offer(line)) {
+        if (!running || !queue.offer(line)) {
             dropped.incrementAndGet();
         }
     }
@@ -109,6 +111,7 @@ public class AccessLog implements Unproxied<AccessLog> {
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "access log: cannot write " + path + "; lines are dropped from now on", e);
             running = false;
+            queue.clear(); // nothing will write them: the memory goes back
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -87,6 +87,13 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
         }
     }
 
+    /** The longest client-given value a line holds: 16,384 queued lines stay within tens of megabytes. */
+    static final int MAX_VALUE = 2048;
+
+    static String cut(String value) {
+        return value == null || value.length() <= MAX_VALUE ? value : value.substring(0, MAX_VALUE) + "...(truncated)";
+    }
+
     private String line(HttpServletRequest request, CountingResponse response, long startMillis, long nanos) {
         RequestContext context = RequestContext.of(request);
         StringWriter out = new StringWriter(384);
@@ -95,8 +102,8 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
             g.writeStringField("time", Instant.ofEpochMilli(startMillis).toString());
             g.writeStringField("request_id", RequestIds.of(request));
             g.writeStringField("client", clients.clientText(request));
-            g.writeStringField("method", request.getMethod());
-            g.writeStringField("path", request.getRequestURI());
+            g.writeStringField("method", cut(request.getMethod()));
+            g.writeStringField("path", cut(request.getRequestURI()));
             boolean matched = context != null && context.match() != null;
             g.writeStringField("route", matched ? context.match().route().displayName() : null);
             g.writeStringField("service", matched ? context.match().service().name() : null);
