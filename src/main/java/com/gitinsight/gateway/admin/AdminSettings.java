@@ -80,7 +80,10 @@ public class AdminSettings {
                             .filter(s -> !s.isEmpty())
                             .toList())
                     .orElse(List.of());
-            sso = new SsoTokens(issuer.get(), jwksUri.orElse(null), audiences, rolesClaim, idp);
+            // Without an audience, a token must still be the console's (aud or azp): the provider's
+            // tokens for its other clients carry the same realm roles.
+            sso = new SsoTokens(
+                    issuer.get(), jwksUri.orElse(null), audiences, rolesClaim, idp, clientId.orElse("gateway-console"));
         }
         if (adminToken() == null && sso == null) {
             LOG.info("Admin API closed: set GATEWAY_ADMIN_TOKEN or gateway.admin.oidc.issuer to open it");

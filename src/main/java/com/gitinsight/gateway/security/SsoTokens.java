@@ -19,6 +19,7 @@ public final class SsoTokens {
 
     private final JwtSchema.Sso settings;
     private final SsoVerifier verifier;
+    private final String party;
 
     /**
      * {@code jwksUri} may be null (discovery from the issuer); an empty {@code audience} skips its
@@ -26,6 +27,22 @@ public final class SsoTokens {
      */
     public SsoTokens(
             String issuer, String jwksUri, List<String> audiences, String rolesClaim, IdentityProviderClient idp) {
+        this(issuer, jwksUri, audiences, rolesClaim, idp, null);
+    }
+
+    /**
+     * As above; {@code party}: with no audience configured, the client a token must be for (its
+     * {@code aud} holds it, or its {@code azp} is it), so a token the provider issued to another of
+     * its clients (the public web app's) is not an admin's. Null: no such check.
+     */
+    public SsoTokens(
+            String issuer,
+            String jwksUri,
+            List<String> audiences,
+            String rolesClaim,
+            IdentityProviderClient idp,
+            String party) {
+        this.party = party;
         this.settings = new JwtSchema.Sso(
                 issuer,
                 jwksUri,
@@ -44,8 +61,24 @@ public final class SsoTokens {
     /** The token's identity; an exception saying why it is not valid for this provider. */
     public Identity verify(String token) throws InvalidJwtException, IOException {
         JwtClaims claims = verifier.verify(token, settings);
+        if (party != null && settings.audiences().isEmpty() && !forParty(claims)) {
+            throw new InvalidJwtException(
+                    "the token was issued to another client (neither aud nor azp is " + party + ")", List.of(), null);
+        }
         String name = claims.getClaimValue("preferred_username") instanceof String s ? s : subject(claims);
         return new Identity(name, roles(claims, settings.rolesClaim()), scopes(claims));
+    }
+
+    private boolean forParty(JwtClaims claims) {
+        try {
+            List<String> audience = claims.hasAudience() ? claims.getAudience() : List.of();
+            if (audience.contains(party)) {
+                return true;
+            }
+        } catch (MalformedClaimException e) {
+            return false;
+        }
+        return party.equals(claims.getClaimValue("azp"));
     }
 
     private static String subject(JwtClaims claims) {

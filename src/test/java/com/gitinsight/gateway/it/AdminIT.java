@@ -180,16 +180,26 @@ class AdminIT {
         assertEquals(
                 403, get("/_gateway/console/", "X-Forwarded-For", "203.0.113.9").statusCode());
 
-        String noRole = IDP.issueToken("default", "bob", "gateway", Map.of("preferred_username", "bob"))
+        String noRole = IDP.issueToken("default", "bob", "gateway-console", Map.of("preferred_username", "bob"))
                 .serialize();
         assertEquals(
                 403,
                 admin("GET", "/services", null, "Authorization", "Bearer " + noRole)
                         .statusCode());
+        String otherClient = IDP.issueToken(
+                        "default",
+                        "carol-sub",
+                        "public-web-app",
+                        Map.of("preferred_username", "carol", "roles", List.of("gateway-admin")))
+                .serialize();
+        assertEquals(
+                401,
+                admin("GET", "", null, "Authorization", "Bearer " + otherClient).statusCode(),
+                "a token the provider issued to another of its clients");
         String adminRole = IDP.issueToken(
                         "default",
                         "carol-sub",
-                        "gateway",
+                        "gateway-console",
                         Map.of("preferred_username", "carol", "roles", List.of("gateway-admin")))
                 .serialize();
         HttpResponse<String> sso = admin("GET", "", null, "Authorization", "Bearer " + adminRole);
@@ -630,7 +640,7 @@ class AdminIT {
                 "default",
                 "dana-sub",
                 JOSEObjectType.JWT.getType(),
-                List.of("gateway"),
+                List.of("gateway-console"),
                 Map.of("preferred_username", "dana", "roles", List.of("gateway-admin")),
                 600));
         try (Browser b = Browser.start()) {
