@@ -30,6 +30,7 @@ public final class ErrorResponses {
     public static final String CLIENT_BODY = "The request body could not be read";
     public static final String BREAKER_OPEN = "The upstream service is unavailable (circuit breaker open)";
     public static final String AT_CAPACITY = "The upstream service has too many requests in flight";
+    public static final String NO_CONNECTION = "Every connection to the upstream target is in use";
 
     /** Its generators write strings directly, and JSON trees or maps (admin errors' fields) too. */
     private static final JsonFactory JSON = new ObjectMapper().getFactory();

@@ -117,6 +117,11 @@ final class Forwarder {
             // The client stopped sending: nothing to hold against the target or the service.
             LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
             return UpstreamCall.local(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY));
+        } catch (org.apache.hc.core5.http.ConnectionRequestTimeoutException e) {
+            // Every pooled connection to the target stayed in use (gateway.upstream.max-connections-per-target):
+            // the gateway's own limit, not the target's failure (no passive health count, no 504).
+            LOG.log(Level.FINE, "no free connection to {0}: {1}", new Object[] {target, e.getMessage()});
+            return UpstreamCall.local(new LocalAnswer(503, ErrorResponses.NO_CONNECTION, 1));
         } catch (IOException e) {
             boolean timedOut = upload != null && upload.timedOut() || isTimeout(e);
             return UpstreamCall.failed(timedOut ? Failure.TIMEOUT : Failure.TCP, e);

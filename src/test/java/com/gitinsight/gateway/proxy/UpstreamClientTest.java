@@ -70,6 +70,37 @@ class UpstreamClientTest {
         }
     }
 
+    @Test
+    void aTargetWhoseConnectionsAreAllInUseIsTheGatewaysLimitNotATimeoutOfTheTarget() throws Exception {
+        // Forwarder answers this exception with 503 and no passive health count (it was a 504 that ejected targets).
+        ServiceSpec quick = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 300, 1000, 1000, null);
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    socket.getOutputStream()
+                            .write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nx"
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                    // the rest of the body never comes: the connection stays leased
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        HttpHost target = new HttpHost("http", "127.0.0.1", server.getLocalPort());
+        try (UpstreamClient one = new UpstreamClient(8, 1)) {
+            ClassicHttpResponse held = one.open(target, new HttpGet("/"), quick);
+            assertEquals(200, held.getCode());
+            assertThrows(
+                    org.apache.hc.core5.http.ConnectionRequestTimeoutException.class,
+                    () -> assertTimeoutPreemptively(
+                            Duration.ofSeconds(20), () -> one.open(target, new HttpGet("/"), quick)));
+        }
+    }
+
     private HttpHost oneAnswerPerConnectionBackend() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
