@@ -86,7 +86,10 @@ final class RouteParser {
             String raw = legacyPaths ? RoutePaths.migrateLegacy(p.value()) : p.value();
             if (raw.startsWith("~")) {
                 try {
-                    paths.add(new RouteSpec.RoutePath(raw, Pattern.compile(RoutePaths.javaRegex(raw.substring(1)))));
+                    Map<String, String> groups = new java.util.HashMap<>();
+                    // Kong's compat: "^" .. regex, searched (atc-router captures unanchored).
+                    Pattern compiled = Pattern.compile("^" + RoutePaths.javaRegex(raw.substring(1), groups));
+                    paths.add(new RouteSpec.RoutePath(raw, compiled, groups));
                 } catch (PatternSyntaxException e) {
                     problems.add(
                             p.location(),
@@ -191,8 +194,9 @@ final class RouteParser {
             for (Section.Item<String> v : h.strings(header)) {
                 if (v.value().startsWith("~*")) {
                     try {
+                        // Kong's compat lower-cases the pattern's text and the header's value.
                         values.add(new RouteSpec.HeaderValue(
-                                null, Pattern.compile(v.value().substring(2), Pattern.CASE_INSENSITIVE)));
+                                null, Pattern.compile(v.value().substring(2).toLowerCase(Locale.ROOT))));
                     } catch (PatternSyntaxException e) {
                         problems.add(v.location(), v.path(), "bad regex: " + e.getDescription());
                     }

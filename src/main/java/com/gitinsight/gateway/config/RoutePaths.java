@@ -78,15 +78,19 @@ public final class RoutePaths {
     /**
      * A route regex (without its {@code ~}) as Java reads it. Kong's regexes name groups
      * {@code (?<name>...)} or {@code (?P<name>...)} with letters, digits and underscores; Java
-     * knows only the first spelling and refuses underscores, so such groups are renamed (the
-     * gateway uses no capture names). Everything else is left as written.
+     * knows only the first spelling and refuses underscores, so such groups are renamed. Everything
+     * else is left as written.
      */
     public static String javaRegex(String regex) {
+        return javaRegex(regex, new HashMap<>());
+    }
+
+    /** As above; {@code renamed} receives each renamed group's Kong name and Java name. */
+    public static String javaRegex(String regex, Map<String, String> renamed) {
         if (regex.indexOf("(?") < 0) {
             return regex;
         }
         StringBuilder out = new StringBuilder(regex.length() + 8);
-        Map<String, String> renamed = new HashMap<>();
         int classDepth = 0;
         for (int i = 0; i < regex.length(); i++) {
             char c = regex.charAt(i);

@@ -72,17 +72,39 @@ public record RouteSpec(
         return name != null ? name : "route#" + order;
     }
 
-    /** A path: a plain prefix, or (written with a leading {@code ~}) a regex anchored at the start. */
-    public record RoutePath(String raw, Pattern regex) {
+    /**
+     * A path: a plain prefix, or (written with a leading {@code ~}) a regex, compiled as Kong's
+     * router does: {@code ^} put before it (so an alternation is anchored on its first branch only)
+     * and searched. {@code groups}: each Kong capture name Java could not take, to its Java name.
+     */
+    public record RoutePath(String raw, Pattern regex, Map<String, String> groups) {
+        public RoutePath {
+            groups = Map.copyOf(groups);
+        }
+
+        public RoutePath(String raw, Pattern regex) {
+            this(raw, regex, Map.of());
+        }
+
         public boolean isRegex() {
             return regex != null;
         }
+
+        /** The Java name of the capture Kong names {@code name}. */
+        public String javaGroup(String name) {
+            return groups.getOrDefault(name, name);
+        }
     }
 
-    /** A header value to match: exact (case-insensitive) or, written {@code ~*...}, a regex. */
+    /**
+     * A header value to match: exact (case-insensitive) or, written {@code ~*...}, a regex, which
+     * Kong lower-cases, pattern and value both ({@code \S} reads as {@code \s}, as in Kong).
+     */
     public record HeaderValue(String exact, Pattern regex) {
         public boolean matches(String value) {
-            return regex != null ? regex.matcher(value).find() : exact.equalsIgnoreCase(value);
+            return regex != null
+                    ? regex.matcher(value.toLowerCase(java.util.Locale.ROOT)).find()
+                    : exact.equalsIgnoreCase(value);
         }
     }
 }

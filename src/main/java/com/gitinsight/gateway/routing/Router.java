@@ -224,8 +224,9 @@ public final class Router {
                 return 0;
             }
             if (path.isRegex()) {
+                // Kong strips the match's length from the start (atc.lua: req_uri:sub(#matched_path + 1)).
                 Matcher m = path.regex().matcher(requestPath);
-                return m.lookingAt() ? m.end() : -1;
+                return m.find() ? m.end() - m.start() : -1;
             }
             return requestPath.startsWith(prefix) ? prefix.length() : -1;
         }

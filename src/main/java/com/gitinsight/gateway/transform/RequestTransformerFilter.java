@@ -109,7 +109,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         private final RequestContext context;
         private final HttpServletRequest request;
         private Map<String, List<String>> query;
-        private Matcher captures;
+        private Captures captures;
         private boolean capturesLooked;
         /** The body as read (null: not read, or too large and left to stream). */
         private byte[] body;
@@ -354,29 +354,32 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (captures == null) {
                 return null;
             }
+            Matcher m = captures.matcher();
             try {
                 return key.chars().allMatch(Character::isDigit)
-                        ? Integer.parseInt(key) <= captures.groupCount() ? captures.group(Integer.parseInt(key)) : null
-                        : captures.group(key);
+                        ? Integer.parseInt(key) <= m.groupCount() ? m.group(Integer.parseInt(key)) : null
+                        : m.group(captures.path().javaGroup(key));
             } catch (IllegalArgumentException e) {
-                // No such group (Java names groups without '_'; such a Kong name reads as absent).
-                return null;
+                return null; // no such group
             }
         }
     }
 
     /** The matcher of the route's regex path the request matched, or null (a prefix route: no captures). */
-    private static Matcher match(RequestContext context) {
+    private static Captures match(RequestContext context) {
         for (RouteSpec.RoutePath p : context.match().route().paths()) {
             if (p.isRegex()) {
                 Matcher m = p.regex().matcher(context.path());
-                if (m.lookingAt()) {
-                    return m;
+                if (m.find()) {
+                    return new Captures(p, m);
                 }
             }
         }
         return null;
     }
+
+    /** The captures of the route path the request matched, read by Kong's names. */
+    private record Captures(RouteSpec.RoutePath path, Matcher matcher) {}
 
     private static boolean isBodyless(String method) {
         return method.equals("GET") || method.equals("HEAD") || method.equals("TRACE");

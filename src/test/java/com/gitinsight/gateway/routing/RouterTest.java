@@ -127,6 +127,36 @@ class RouterTest {
     }
 
     @Test
+    void aRegexIsAnchoredAsKongsCompatWritesIt() throws Exception {
+        // Kong: "^" .. regex, searched: an alternation is anchored on its first branch only, and
+        // strip_path removes the match's length from the start (atc.lua: #matched_path).
+        Router r = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: alt, service: s, paths: ["~/v1/users|/v2/users"], strip_path: true}
+                  - {name: tenants, service: s, paths: [/tenants]}
+                """);
+        assertEquals("alt", routeOf(r, new Req("GET", "/v1/users/7")));
+        assertEquals("alt", routeOf(r, new Req("GET", "/tenants/x/v2/users")), "the second branch is not anchored");
+        assertEquals("tenants", routeOf(r, new Req("GET", "/tenants/x/v1/users")), "the first branch is");
+        assertEquals("/x/v2/users", upstream(r, "GET", "/tenants/x/v2/users"), "9 characters stripped from the start");
+    }
+
+    @Test
+    void aHeaderRegexIsLowerCasedAsKongsCompatDoes() throws Exception {
+        Router r = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: bearer, service: s, paths: [/a], headers: {authorization: ['~*^Bearer\\s\\S+$']}}
+                  - {name: upper, service: s, paths: [/b], headers: {x-tenant: ['~*^ACME-[0-9]+$']}}
+                """);
+        // ^bearer\s\s+$ after lower-casing: "Bearer abc" no longer matches, as on Kong.
+        assertNull(routeOf(r, new Req("GET", null, "/a", headers("authorization", "Bearer abc"))));
+        assertEquals("bearer", routeOf(r, new Req("GET", null, "/a", headers("authorization", "Bearer  \t"))));
+        assertEquals("upper", routeOf(r, new Req("GET", null, "/b", headers("x-tenant", "Acme-42"))));
+    }
+
+    @Test
     void methodsHostsAndHeadersNarrowAMatch() throws Exception {
         Router r = router("""
                 services: [{name: s, url: "http://s"}]

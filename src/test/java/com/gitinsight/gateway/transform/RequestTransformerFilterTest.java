@@ -461,6 +461,16 @@ class RequestTransformerFilterTest {
         assertEquals("/requests/user1/foo/user2/bar", whole.context().upstreamPath());
     }
 
+    // Kong's router spec: uri_captures.user_id (a name Java's regex cannot take as written)
+    @Test
+    void aCaptureNamedWithAnUnderscoreIsReadByItsKongName() throws Exception {
+        Sent s = send(
+                "~/users/(?<user_id>\\d+)/(?P<repo_name>[a-z]+)",
+                "{replace: {uri: '/u/$(uri_captures.user_id)/$(uri_captures[\"repo_name\"])'}}",
+                FakeHttp.Request.get("/users/1984/gateway"));
+        assertEquals("/u/1984/gateway", s.context().upstreamPath());
+    }
+
     // 81. a prefix route has no captures: the 'or' defaults apply
     @Test
     void captureDefaults() throws Exception {
