@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.IdentityHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -64,14 +65,32 @@ final class Echo {
         String host = request.getServerName();
         out.put("host", host == null ? null : host.toLowerCase(Locale.ROOT));
         out.put("port", request.getLocalPort());
+        // The request as the plugins before this one left it (Kong's echo reads kong.request after
+        // them): their headers set or removed, a client's identity headers gone, their query and method.
+        java.util.Map<String, String> decided = context == null ? java.util.Map.of() : context.upstreamHeaders();
         ObjectNode headers = out.putObject("headers");
         for (String name : Collections.list(request.getHeaderNames())) {
+            String folded = IdentityHeaders.fold(name);
+            if (IdentityHeaders.isIdentity(folded) || decided.containsKey(name) || decided.containsKey(folded)) {
+                continue;
+            }
             String key = name.toLowerCase(Locale.ROOT);
             for (String value : Collections.list(request.getHeaders(name))) {
                 add(headers, key, JSON.getNodeFactory().textNode(value));
             }
         }
-        out.set("query", query(request.getQueryString()));
+        decided.forEach((name, value) -> {
+            if (value != null) {
+                add(
+                        headers,
+                        name.toLowerCase(Locale.ROOT),
+                        JSON.getNodeFactory().textNode(value));
+            }
+        });
+        String query = context == null || context.upstreamQuery() == null
+                ? request.getQueryString()
+                : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
+        out.set("query", query(query));
         byte[] body = body(context, request);
         if (body != null && body.length > 0) {
             String raw = new String(body, StandardCharsets.UTF_8);
@@ -81,7 +100,9 @@ final class Echo {
             }
             out.put("raw_body", raw);
         }
-        out.put("method", request.getMethod());
+        out.put(
+                "method",
+                context != null && context.upstreamMethod() != null ? context.upstreamMethod() : request.getMethod());
         out.put("path", context != null && context.path() != null ? context.path() : request.getRequestURI());
         return out;
     }

@@ -140,6 +140,32 @@ class RequestTerminationFilterTest {
     }
 
     @Test
+    void theEchoShowsTheRequestAsThePluginsBeforeItLeftIt() throws Exception {
+        GatewaySnapshot s = snapshot("{echo: true}");
+        FakeHttp.Request request = FakeHttp.Request.get(
+                "/x?apikey=K&keep=1", "apikey", "K", "X-Consumer-Username", "admin", "X-Keep", "kept");
+        request.on(s, TestSnapshots.match(s, "r"));
+        // as key-auth with hide_credentials leaves it for a consumer alice
+        request.context().upstreamHeader("apikey", null);
+        request.context().upstreamHeader("X-Consumer-Username", "alice");
+        request.context().upstreamQuery("keep=1");
+        FakeHttp.Response response = new FakeHttp.Response();
+        new RequestTerminationFilter()
+                .apply(
+                        request.context().plugin(RequestTerminationSchema.NAME, RequestTerminationSchema.Config.class),
+                        request.context(),
+                        request.request,
+                        response.response,
+                        new FakeHttp.Backend());
+        JsonNode req = JSON.readTree(response.text()).get("request");
+        assertFalse(req.get("headers").has("apikey"), "hidden by the plugin");
+        assertEquals("alice", req.get("headers").get("x-consumer-username").asText(), "not the client's forgery");
+        assertEquals("kept", req.get("headers").get("x-keep").asText());
+        assertFalse(req.get("query").has("apikey"));
+        assertEquals("1", req.get("query").get("keep").asText());
+    }
+
+    @Test
     void theEchoParsesJsonAndFormBodiesAndShowsRepeatedArgumentsAsArrays() throws Exception {
         FakeHttp.Request json = FakeHttp.Request.of("POST", "/x?a=1&a=2&flag", "Content-Type", "application/json")
                 .body("{\"k\":\"v\"}");
