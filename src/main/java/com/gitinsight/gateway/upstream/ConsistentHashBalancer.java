@@ -22,6 +22,9 @@ public final class ConsistentHashBalancer implements Balancer {
 
     private static final HashFunction HASH = Hashing.murmur3_128();
 
+    /** Kong's largest {@code slots}: the most points a ring has, whatever the targets' weights. */
+    static final int MAX_POINTS = 65_536;
+
     private final List<Target> targets;
     private final HashPolicy policy;
     private final long[] points;
@@ -33,15 +36,24 @@ public final class ConsistentHashBalancer implements Balancer {
         this.policy = policy;
         this.keyless = new RoundRobinBalancer(this.targets);
         List<Target> enabled = this.targets.stream().filter(t -> t.weight() > 0).toList();
-        int total = 0;
+        long wanted = 0;
         for (Target t : enabled) {
-            total += pointsOf(t);
+            wanted += pointsOf(t);
+        }
+        // Targets come from DNS too (SRV weights up to 65535, many records): the ring is scaled down
+        // to Kong's largest slots count rather than growing with whatever the records say.
+        int[] counts = new int[enabled.size()];
+        int total = 0;
+        for (int ti = 0; ti < enabled.size(); ti++) {
+            long raw = pointsOf(enabled.get(ti));
+            counts[ti] = (int) Math.max(1, wanted <= MAX_POINTS ? raw : raw * MAX_POINTS / wanted);
+            total += counts[ti];
         }
         long[][] ring = new long[total][];
         int n = 0;
         for (int ti = 0; ti < enabled.size(); ti++) {
             Target t = enabled.get(ti);
-            for (int p = 0; p < pointsOf(t); p++) {
+            for (int p = 0; p < counts[ti]; p++) {
                 ring[n++] = new long[] {hash(t.address() + "#" + p), ti};
             }
         }
@@ -86,6 +98,11 @@ public final class ConsistentHashBalancer implements Balancer {
             key = request.hashValue(policy.fallback(), policy.fallbackName());
         }
         return key;
+    }
+
+    /** The ring's points (for tests). */
+    int size() {
+        return points.length;
     }
 
     @Override

@@ -147,6 +147,8 @@ public final class TargetHealth {
 
     private void eject(long forNanos, long now, String why) {
         resetPassive();
+        // As lua-resty-healthcheck's set_target_status: coming back takes healthy.successes probes in a row.
+        activeSuccesses = 0;
         probation = false;
         clean = false;
         downUntil = forNanos > 0 ? Math.max(1, now + forNanos) : FOREVER;
@@ -196,6 +198,7 @@ public final class TargetHealth {
     public synchronized void force(boolean healthy) {
         resetPassive();
         java.util.Arrays.fill(activeCounts, 0);
+        activeSuccesses = 0;
         probation = false;
         downUntil = healthy ? 0 : FOREVER;
         clean = healthy;

@@ -75,4 +75,19 @@ class ConsistentHashBalancerTest {
         owner.health().force(false);
         assertEquals(next, b.pick(user("bob"), List.of()));
     }
+
+    @Test
+    void heavyWeightsFromDnsNeverGrowTheRingPastKongsLargestSlots() {
+        List<Target> heavy = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            heavy.add(new Target("10.0.1." + (i + 1), 8000, 65_535));
+        }
+        ConsistentHashBalancer ring = new ConsistentHashBalancer(heavy, BY_HEADER);
+        assertTrue(ring.size() <= ConsistentHashBalancer.MAX_POINTS, "points: " + ring.size());
+        Map<Target, Integer> spread = new HashMap<>();
+        for (int k = 0; k < 5000; k++) {
+            spread.merge(ring.pick(user("user-" + k), List.of()), 1, Integer::sum);
+        }
+        assertEquals(50, spread.size(), "every target still owns keys");
+    }
 }

@@ -151,6 +151,42 @@ class TargetHealthTest {
     }
 
     @Test
+    void afterAPassiveEjectionOrAnOperatorComingBackTakesTheProbesInARow() {
+        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
+                HealthCheckSpec.ProbeType.HTTP,
+                "/health",
+                1000,
+                3,
+                Map.of(),
+                true,
+                1000,
+                3,
+                HealthCheckSpec.Active.HEALTHY_STATUSES,
+                1000,
+                2,
+                2,
+                2,
+                HealthCheckSpec.Active.UNHEALTHY_STATUSES);
+        Target a = a(pool(HealthCheckSpec.NONE));
+        TargetHealth h = a.health();
+        for (int i = 0; i < 10; i++) {
+            h.activeResult(active, null); // healthy, successes counted up
+        }
+        h.force(false);
+        h.activeResult(active, null);
+        h.activeResult(active, null);
+        assertEquals(TargetHealth.State.UNHEALTHY, h.state(), "successes before the mark-down do not count");
+        h.activeResult(active, null);
+        assertEquals(TargetHealth.State.HEALTHY, h.state());
+        for (int i = 0; i < 3; i++) {
+            a.reportFailure(Failure.TCP);
+        }
+        assertFalse(a.available(), "ejected by passive failures");
+        h.activeResult(active, null);
+        assertFalse(h.state() == TargetHealth.State.HEALTHY, "one probe is not three in a row");
+    }
+
+    @Test
     void stateSurvivesARebuildOfThePool() {
         UpstreamPool first = pool(HealthCheckSpec.NONE);
         for (int i = 0; i < 3; i++) {
