@@ -84,7 +84,12 @@ final class RouteParser {
         List<RouteSpec.RoutePath> paths = new ArrayList<>();
         for (Section.Item<String> p : s.strings("paths")) {
             String raw = legacyPaths ? RoutePaths.migrateLegacy(p.value()) : p.value();
-            if (raw.startsWith("~")) {
+            if (raw.contains("//")) {
+                // Kong's typedefs.router_path, regexes included.
+                problems.add(p.location(), p.path(), "must not have empty segments");
+            } else if (raw.startsWith("~") && !raw.startsWith("~/")) {
+                problems.add(p.location(), p.path(), "should start with: / (fixed path) or ~/ (regex path)");
+            } else if (raw.startsWith("~")) {
                 try {
                     Map<String, String> groups = new java.util.HashMap<>();
                     // Kong's compat: "^" .. regex, searched (atc-router captures unanchored).
