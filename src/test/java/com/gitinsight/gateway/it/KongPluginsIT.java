@@ -279,8 +279,10 @@ class KongPluginsIT {
 
     @Test
     void hmacAuthChecksTheRequestLineAsSentAndTheBodysDigest() throws Exception {
-        String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+        // Two-digit day, as nginx's parse_http_time requires (Java's RFC_1123_DATE_TIME writes "3 Dec").
+        String date = java.time.format.DateTimeFormatter.ofPattern(
+                        "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
         String uri = "/signed/a%20b/?name=foo%20bar&name=baz";
         String body = "{\"repo\":\"gitinsight\"}";
         String digest = "SHA-256="

@@ -592,5 +592,7 @@ class HmacAuthFilterTest {
         assertEquals(HttpDates.INVALID, HttpDates.epochSeconds("Sun, 06 nov 1994 08:49:37 GMT"));
         assertEquals(HttpDates.INVALID, HttpDates.epochSeconds("Sun, 31 Feb 1994 08:49:37 GMT"));
         assertEquals(HttpDates.INVALID, HttpDates.epochSeconds(""));
+        assertEquals(
+                HttpDates.INVALID, HttpDates.epochSeconds("Sun, 6 Nov 1994 08:49:37 GMT"), "nginx wants two digits");
     }
 }
