@@ -78,10 +78,11 @@ final class Secrets {
      * copied into a log plugin's header and sent to an endpoint of the editor's choosing.
      */
     static String kind(String path) {
-        String plain = POSITION.matcher(path).replaceAll("");
+        // Header names in any case, and rate-limiting's older flat redis_* names, are one kind.
+        String plain = POSITION.matcher(path).replaceAll("").toLowerCase(java.util.Locale.ROOT);
         int plugin = plain.lastIndexOf("plugins.");
         if (plugin >= 0) {
-            return plain.substring(plugin + "plugins.".length());
+            return plain.substring(plugin + "plugins.".length()).replace("config.redis_", "config.redis.");
         }
         return plain.startsWith("consumers.") ? plain.substring("consumers.".length()) : plain;
     }

@@ -133,6 +133,9 @@ final class Section {
         String value = string(key, null);
         if (value == null && !map.entries().containsKey(key)) {
             problems.add(map.location(), child(key), "required field missing");
+        } else if (value == null && map.get(key) instanceof Node.ScalarNode s && s.isNull()) {
+            // Kong's null is "not set": username: ~ is as missing as no username.
+            error(key, "required field missing");
         } else if (value != null && value.isBlank()) {
             error(key, "must not be empty");
             return null;

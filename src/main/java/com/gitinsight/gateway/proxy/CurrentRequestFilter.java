@@ -187,7 +187,12 @@ public class CurrentRequestFilter extends HttpFilter {
             return;
         }
         String host = trusted ? request.getHeader("X-Forwarded-Host") : null;
-        if (host == null || host.isBlank()) {
+        if (host != null) {
+            // A proxy may pass a client's list through: its first name, and only if it is a host.
+            int comma = host.indexOf(',');
+            host = (comma < 0 ? host : host.substring(0, comma)).trim();
+        }
+        if (host == null || !REDIRECT_HOST.matcher(host).matches()) {
             host = request.getServerName();
         }
         String query = request.getQueryString();
@@ -212,6 +217,10 @@ public class CurrentRequestFilter extends HttpFilter {
 
     static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);
 
+    /** A host name or address, with a port: nothing a Location could carry past its authority. */
+    private static final java.util.regex.Pattern REDIRECT_HOST =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?");
+
     /**
      * The route for the normalised path. A path that backends may read otherwise (with {@code ;}
      * parameters, which servlet containers drop, or an escaped {@code /} or a {@code \}, which some
@@ -232,7 +241,7 @@ public class CurrentRequestFilter extends HttpFilter {
             return AMBIGUOUS;
         }
         boolean same = match == null ? other == null : other != null && other.route() == match.route();
-        if (!same && other == null && spellsAnEscapedSeparator(match.route())) {
+        if (!same && other == null && escapesOnlyWithinItsOwnPath(match.route(), path)) {
             // A route written with %2F (Kong's spec: /endel%2Fst) asks for the escape as data; its
             // decoded reading reaches no route at all, so no other route's plugins are passed by.
             return match;
@@ -240,10 +249,27 @@ public class CurrentRequestFilter extends HttpFilter {
         return same ? match : AMBIGUOUS;
     }
 
-    private static boolean spellsAnEscapedSeparator(com.gitinsight.gateway.config.RouteSpec route) {
+    /**
+     * Whether every escaped slash of {@code path} is one the route wrote: the path starts with one
+     * of the route's plain paths spelled with {@code %2F}, and nothing after that prefix, nor a
+     * {@code ;} or {@code \} anywhere, reads differently to a lenient backend.
+     */
+    static boolean escapesOnlyWithinItsOwnPath(com.gitinsight.gateway.config.RouteSpec route, String path) {
+        if (path.indexOf(';') >= 0 || path.indexOf('\\') >= 0) {
+            return false;
+        }
+        String upper = path.toUpperCase(java.util.Locale.ROOT);
+        if (upper.contains("%5C")) {
+            return false;
+        }
         for (com.gitinsight.gateway.config.RouteSpec.RoutePath p : route.paths()) {
+            if (p.isRegex()) {
+                continue;
+            }
             String raw = p.raw().toUpperCase(java.util.Locale.ROOT);
-            if (raw.contains("%2F") || raw.contains("%5C")) {
+            if (raw.contains("%2F")
+                    && upper.startsWith(raw)
+                    && !upper.substring(raw.length()).contains("%2F")) {
                 return true;
             }
         }

@@ -118,7 +118,7 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
             return Outcome.refused(SIGNATURE_NOT_VALID);
         }
         byte[] presented = decode(params.signature());
-        if (presented == null || !HmacSignature.matches(request, context, params, credential.secret(), presented)) {
+        if (presented == null || !HmacSignature.matches(request, params, credential.secret(), presented)) {
             return Outcome.refused(SIGNATURE_NOT_SAME);
         }
         if (config.validateRequestBody() && !bodyMatchesDigest(request, context)) {

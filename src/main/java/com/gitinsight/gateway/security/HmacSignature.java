@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,7 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * An hmac-auth signature as Kong's access.lua reads and checks it: the header's parameters, the
  * signing string (each signed header's {@code name: value} on its own line, {@code request-line}
- * the request's first line), and the HMAC of that string with the credential's secret.
+ * the request's first line, {@code @request-target} its lower-case method and target), and the
+ * HMAC of that string with the credential's secret.
  */
 final class HmacSignature {
 
@@ -46,7 +46,7 @@ final class HmacSignature {
             blankEnd[i] = isSpace(value.charAt(i)) ? blankEnd[i + 1] : i;
         }
         int userStart = -1;
-        for (int i = value.indexOf("mac"); i >= 1; i = value.indexOf("mac", i + 1)) {
+        for (int i = value.indexOf("mac", 1); i >= 1; i = value.indexOf("mac", i + 1)) {
             char h = value.charAt(i - 1);
             int at = blankEnd[i + 3];
             if ((h == 'H' || h == 'h') && value.startsWith("username=\"", at)) {
@@ -105,22 +105,13 @@ final class HmacSignature {
     }
 
     /**
-     * Kong's {@code validate_signature}: the HMAC over the request line as the client sent it, else
-     * (Kong's deprecated form, kept for clients that signed it) over the normalised path without the
-     * query.
+     * Kong's {@code validate_signature}: the HMAC over the request as the client sent it (Kong 3
+     * removed 2.x's fallback to the path without the query, which left the query unsigned).
      */
-    static boolean matches(
-            HttpServletRequest request, RequestContext context, Params params, byte[] secret, byte[] presented) {
+    static boolean matches(HttpServletRequest request, Params params, byte[] secret, byte[] presented) {
         String query = request.getQueryString();
         String sent = request.getRequestURI() + (query == null ? "" : "?" + query);
-        if (MessageDigest.isEqual(hmac(params.algorithm(), secret, signingString(request, params, sent)), presented)) {
-            return true;
-        }
-        if (!params.headers().contains("request-line")) {
-            return false; // the same string again
-        }
-        String path = context.path() != null ? context.path() : request.getRequestURI();
-        return MessageDigest.isEqual(hmac(params.algorithm(), secret, signingString(request, params, path)), presented);
+        return MessageDigest.isEqual(hmac(params.algorithm(), secret, signingString(request, params, sent)), presented);
     }
 
     /** Kong's {@code create_hash} signing string, with {@code uri} in the request line. */
@@ -133,6 +124,13 @@ final class HmacSignature {
             String value = name.isEmpty() ? null : request.getHeader(name.replace('_', '-'));
             if (value != null) {
                 out.append(name).append(": ").append(value);
+            } else if (name.equals("@request-target")) {
+                // Kong 2.4+'s pseudo-header: the method in lower case and the request target.
+                out.append(name)
+                        .append(": ")
+                        .append(request.getMethod().toLowerCase(java.util.Locale.ROOT))
+                        .append(' ')
+                        .append(uri);
             } else if (name.equals("request-line")) {
                 out.append(request.getMethod())
                         .append(' ')

@@ -22,7 +22,7 @@ class EscapedSeparatorRoutingTest {
                 routes:
                   - {name: open, paths: [/n]}
                   - {name: admin, paths: [/n/admin]}
-                  - {name: endel, paths: ["/endel%2Fst"]}
+                  - {name: endel, paths: ["/endel%2Fst", "~/users/[^/]+$", "~/docs/.*[.]pdf$"]}
                   - {name: items, paths: ["~/items/[^/]+$"]}
             """);
 
@@ -45,5 +45,9 @@ class EscapedSeparatorRoutingTest {
         assertEquals("endel", route("/endel%2Fst").route().name());
         assertEquals("endel", route("/endel%2fst").route().name(), "the escape in either case");
         assertNull(route("/other"));
+        assertEquals("endel", route("/endel%2Fst/more").route().name());
+        assertSame(CurrentRequestFilter.AMBIGUOUS, route("/endel%2Fst/x%2Fadmin"), "an escape the route did not write");
+        assertSame(CurrentRequestFilter.AMBIGUOUS, route("/users/1%2Fadmin"), "another path of the same route");
+        assertSame(CurrentRequestFilter.AMBIGUOUS, route("/docs/secret.xml;.pdf"), "a ';' parameter, not an escape");
     }
 }

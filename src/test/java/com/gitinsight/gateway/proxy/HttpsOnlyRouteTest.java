@@ -79,5 +79,20 @@ class HttpsOnlyRouteTest {
                 308,
                 true);
         assertEquals("https://api.example.com/moved/a", proxied.header("Location"));
+        FakeHttp.Response listed = new FakeHttp.Response();
+        CurrentRequestFilter.refusePlainHttp(
+                FakeHttp.Request.get("/m", "Host", "gw.test", "X-Forwarded-Host", "a.example.com, evil.example")
+                        .request,
+                listed.response,
+                308,
+                true);
+        assertEquals("https://a.example.com/m", listed.header("Location"), "the first name of a list");
+        FakeHttp.Response odd = new FakeHttp.Response();
+        CurrentRequestFilter.refusePlainHttp(
+                FakeHttp.Request.get("/m", "Host", "gw.test", "X-Forwarded-Host", "evil.example/@x").request,
+                odd.response,
+                308,
+                true);
+        assertEquals("https://gw.test/m", odd.header("Location"), "not a host: the request's own");
     }
 }

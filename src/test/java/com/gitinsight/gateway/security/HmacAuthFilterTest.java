@@ -315,7 +315,7 @@ class HmacAuthFilterTest {
     }
 
     @Test
-    void theRequestLineIsTheOneSentWithItsQueryOrTheDeprecatedPathAlone() throws Exception {
+    void theRequestLineIsTheOneSentWithItsQueryNeverThePathAloneAsKong3Removed() throws Exception {
         String date = now();
         for (String uri : List.of(
                 "/h5?name=foo", "/h5?name=foo%20bar&address=san%20francisco", "/h5/some%20value/?name=foo&name=bar")) {
@@ -335,20 +335,12 @@ class HmacAuthFilterTest {
                 "hmac-sha1",
                 "date content-md5 request-line",
                 sign("hmac-sha1", "secret", "date: " + date + "\ncontent-md5: md5\nGET /h5 HTTP/1.1"));
-        assertEquals(
-                200,
+        assertRefused(
                 send(
-                                "h5",
-                                FakeHttp.Request.get(
-                                        "/h5?name=foo",
-                                        "Date",
-                                        date,
-                                        "Content-MD5",
-                                        "md5",
-                                        "Proxy-Authorization",
-                                        pathOnly))
-                        .status(),
-                "Kong's deprecated signature without the query");
+                        "h5",
+                        FakeHttp.Request.get(
+                                "/h5?name=foo", "Date", date, "Content-MD5", "md5", "Proxy-Authorization", pathOnly)),
+                HmacAuthFilter.SIGNATURE_NOT_SAME);
         String otherPath = auth(
                 "bob",
                 "hmac-sha1",
@@ -359,6 +351,23 @@ class HmacAuthFilterTest {
                         "h5",
                         FakeHttp.Request.get(
                                 "/h5?name=foo", "Date", date, "Content-MD5", "md5", "Proxy-Authorization", otherPath)),
+                HmacAuthFilter.SIGNATURE_NOT_SAME);
+    }
+
+    @Test
+    void theRequestTargetPseudoHeaderIsTheLowerCaseMethodAndTheTargetAsSent() throws Exception {
+        String date = now();
+        String h = auth(
+                "bob",
+                "hmac-sha256",
+                "date @request-target",
+                sign("hmac-sha256", "secret", "date: " + date + "\n@request-target: post /h1/a%20b?x=1&y"));
+        assertEquals(
+                200,
+                send("h1", FakeHttp.Request.of("POST", "/h1/a%20b?x=1&y", "Date", date, "Authorization", h))
+                        .status());
+        assertRefused(
+                send("h1", FakeHttp.Request.of("POST", "/h1/a%20b?x=2&y", "Date", date, "Authorization", h)),
                 HmacAuthFilter.SIGNATURE_NOT_SAME);
     }
 
@@ -585,11 +594,16 @@ class HmacAuthFilterTest {
         assertEquals(784111777L, HttpDates.epochSeconds("Mon, 06 Nov 1994 08:49:37 GMT"), "the weekday is not checked");
         assertEquals(
                 784111777L,
-                HttpDates.epochSeconds("Sunday, 06-Nov-94 08:49:37 GMT") - 100L * 365 * 86400 - 25 * 86400,
-                "two-digit years");
+                HttpDates.epochSeconds("Sunday, 06-Nov-94 08:49:37 GMT"),
+                "two-digit years: 70-99 are 19xx");
         assertEquals(784111777L, HttpDates.epochSeconds("Sun Nov  6 08:49:37 1994"));
         assertEquals(HttpDates.INVALID, HttpDates.epochSeconds("wrong date"));
         assertEquals(HttpDates.INVALID, HttpDates.epochSeconds("Sun, 06 nov 1994 08:49:37 GMT"));
+        assertEquals(784111777L, HttpDates.epochSeconds("Sun, 06 Nov 1994 08:49:37 UTC"), "the zone is not read");
+        assertEquals(784111777L, HttpDates.epochSeconds("Sun, 06 Nov 1994 08:49:37 +0000"));
+        assertEquals(784111777L, HttpDates.epochSeconds("Sun Nov 6 08:49:37 1994"), "asctime, one space");
+        assertEquals(784111777L, HttpDates.epochSeconds("Sun Nov 06 08:49:37 1994"));
+        assertEquals(HttpDates.INVALID, HttpDates.epochSeconds("Sun, 06 Nov 1994 24:49:37 GMT"));
         assertEquals(HttpDates.INVALID, HttpDates.epochSeconds("Sun, 31 Feb 1994 08:49:37 GMT"));
         assertEquals(HttpDates.INVALID, HttpDates.epochSeconds(""));
         assertEquals(
