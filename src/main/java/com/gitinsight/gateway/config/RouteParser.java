@@ -136,9 +136,13 @@ final class RouteParser {
         boolean websocket = !s.has("protocols");
         boolean https = false;
         boolean http = false;
+        boolean wss = false;
+        boolean ws = false;
         for (Section.Item<String> p : s.strings("protocols")) {
             https |= p.value().equals("https");
             http |= p.value().equals("http");
+            wss |= p.value().equals("wss");
+            ws |= p.value().equals("ws");
             if (ServiceParser.PROTOCOLS.contains(p.value())) {
                 plainHttp = true;
             } else if (ServiceParser.WS_PROTOCOLS.contains(p.value())) {
@@ -179,9 +183,11 @@ final class RouteParser {
         routes.add(new PendingRoute(
                 s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming, pathHandling));
         routes.get(routes.size() - 1).id = id;
-        // Kong's runloop: a route with https and not http answers a plain HTTP request itself.
+        // Kong's runloop: a route with https and not http answers a plain HTTP request itself (a
+        // wss-only route likewise: its upgrades come over TLS or not at all).
+        boolean tlsOnly = https && !http || wss && !ws && !http;
         routes.get(routes.size() - 1).httpsRedirect =
-                https && !http ? (int) s.integer("https_redirect_status_code", 426, 0, 999) : 0;
+                tlsOnly ? (int) s.integer("https_redirect_status_code", 426, 0, 999) : 0;
         for (Section p : s.sections("plugins")) {
             plugins.add(p, routes.get(routes.size() - 1));
         }

@@ -23,6 +23,8 @@ class HttpsOnlyRouteTest {
                   - {name: tls, paths: [/tls], protocols: [https]}
                   - {name: moved, paths: [/moved], protocols: [https], https_redirect_status_code: 301}
                   - {name: plain, paths: [/plain]}
+                  - {name: wss, paths: [/wss], protocols: [wss]}
+                  - {name: both-ws, paths: [/both-ws], protocols: [ws, wss]}
             """);
 
     private static int redirect(String route) {
@@ -39,6 +41,8 @@ class HttpsOnlyRouteTest {
         assertEquals(0, redirect("plain"));
         assertEquals(426, redirect("tls"));
         assertEquals(301, redirect("moved"));
+        assertEquals(426, redirect("wss"), "a wss-only route's upgrades come over TLS");
+        assertEquals(0, redirect("both-ws"));
     }
 
     @Test
