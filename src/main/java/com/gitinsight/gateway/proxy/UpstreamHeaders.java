@@ -18,8 +18,14 @@ import java.util.function.BiConsumer;
  */
 public final class UpstreamHeaders {
 
-    /** Set by the gateway on every request, or never legitimate (a path override): a client's copy never passes. */
+    /**
+     * Set by the gateway on every request, or never legitimate (a path override; {@code Proxy},
+     * which CGI backends read as HTTP_PROXY, Kong's "httpoxy" clear; {@code Expect}, answered by
+     * the gateway itself, as nginx does): a client's copy never passes.
+     */
     private static final Set<String> GATEWAY_SET = Set.of(
+            "proxy",
+            "expect",
             "x-forwarded-for",
             "x-real-ip",
             "x-forwarded-path",
@@ -73,6 +79,7 @@ public final class UpstreamHeaders {
         boolean ownId = context != null && context.kongRequestIdUpstream();
         String forwardedFor = null;
         String[] forwarding = new String[4];
+        boolean proxiedPrefix = false;
         for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             if (!RequestFraming.isToken(name)) {
@@ -94,6 +101,7 @@ public final class UpstreamHeaders {
             if (FORWARDING.contains(folded)) {
                 if (trusted && name.indexOf('_') < 0) {
                     remember(forwarding, folded, in.getHeader(name));
+                    proxiedPrefix |= folded.equals("x-forwarded-prefix");
                     if (!folded.equals("x-forwarded-proto")
                             && !folded.equals("x-forwarded-host")
                             && !folded.equals("x-forwarded-port")) {
@@ -115,6 +123,13 @@ public final class UpstreamHeaders {
                 context != null && context.path() != null
                         ? com.gitinsight.gateway.routing.RequestPath.escape(context.path())
                         : in.getRequestURI());
+        // Kong: what strip_path removed, unless a trusted proxy named its own prefix.
+        String prefix = context == null || context.match() == null
+                ? null
+                : context.match().prefix();
+        if (!proxiedPrefix && prefix != null && !prefix.equals("/")) {
+            out.accept("X-Forwarded-Prefix", com.gitinsight.gateway.routing.RequestPath.escape(prefix));
+        }
         // The client as trusted proxies let it be known (nginx's realip), not the proxy in front.
         String client = context != null && context.clientAddress() != null ? context.clientAddress() : peer;
         if (!client.equals("unknown")) {

@@ -85,7 +85,8 @@ public final class Router {
         String upstream = route.pathHandling() == RouteSpec.PathHandling.V1
                 ? joinV1(base, strip, postfix, path)
                 : joinV0(base, strip, postfix, path);
-        return new RouteMatch(route, service, upstream);
+        return new RouteMatch(
+                route, service, upstream, strip && c.path != null ? path.substring(0, matchedLength) : null);
     }
 
     /**

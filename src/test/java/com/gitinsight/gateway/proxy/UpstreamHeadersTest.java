@@ -97,6 +97,37 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void proxyAndExpectFromAClientNeverPass() {
+        FakeHttp.Request in = FakeHttp.Request.get("/x")
+                .header("Proxy", "http://evil:3128")
+                .header("Expect", "100-continue")
+                .on(null, null);
+        Map<String, List<String>> sent = sent(in.request, in.context());
+        assertFalse(sent.containsKey("proxy"), "httpoxy: CGI backends read it as HTTP_PROXY");
+        assertFalse(sent.containsKey("expect"), "the gateway answers 100-continue itself");
+    }
+
+    @Test
+    void whatStripPathRemovedIsTheForwardedPrefixUnlessATrustedProxyNamedOne() {
+        com.gitinsight.gateway.runtime.GatewaySnapshot s = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: s
+                    url: http://127.0.0.1:9/base
+                    routes:
+                      - {name: stripped, paths: [/foo]}
+                      - {name: kept, paths: [/bar], strip_path: false}
+                """);
+        FakeHttp.Request stripped = FakeHttp.Request.get("/foo/users", "X-Forwarded-Prefix", "/evil");
+        com.gitinsight.gateway.routing.Router router = com.gitinsight.gateway.routing.Router.build(s.config());
+        stripped.on(s, router.match(new ServletRequestFacts(stripped.request, "/foo/users")));
+        assertEquals(List.of("/foo"), sent(stripped.request, stripped.context()).get("x-forwarded-prefix"));
+        FakeHttp.Request kept = FakeHttp.Request.get("/bar/users");
+        kept.on(s, router.match(new ServletRequestFacts(kept.request, "/bar/users")));
+        assertFalse(sent(kept.request, kept.context()).containsKey("x-forwarded-prefix"), "nothing stripped");
+    }
+
+    @Test
     void kongsRequestIdReplacesAClientsAndAPluginsCopyInAnySpelling() {
         FakeHttp.Request in = FakeHttp.Request.get("/x")
                 .header("X-Kong-Request-Id", "forged")
