@@ -124,7 +124,8 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
 
         void transform() throws IOException, Refusal {
             if (config.uri() != null) {
-                // A client's value cannot bring escapes of its own: its '%' is data ("%2e%2e" stays text).
+                // A header's or query argument's value cannot bring escapes of its own: its '%' is
+                // data ("%2e%2e" stays text). A path capture keeps the path's escapes, as in Kong.
                 context.upstreamPath(path(config.uri().render(this, v -> v.replace("%", "%25"))));
             }
             Map<String, List<String>> mergedArgs = null;
@@ -190,10 +191,19 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 return;
             }
             boolean json = contains(type, "application/json");
-            // Kong also edits multipart/form-data; here such a body goes on untouched (see README).
-            boolean form = !json
-                    && !contains(type, "multipart/form-data")
-                    && contains(type, "application/x-www-form-urlencoded");
+            if (!json && contains(type, "multipart/form-data")) {
+                // Kong edits multipart bodies; this gateway cannot (no multipart parser). A route that
+                // strips or overrides body fields refuses one rather than let its fields through
+                // unchanged (the same fields, resent as multipart, would pass the removal); one
+                // that only adds fields lets it go on untouched.
+                if (!ops.remove().isEmpty()
+                        || !ops.rename().isEmpty()
+                        || !ops.replace().isEmpty()) {
+                    throw new Refusal(415, "This route cannot accept a multipart/form-data body");
+                }
+                return;
+            }
+            boolean form = !json && contains(type, "application/x-www-form-urlencoded");
             if (!json && !form) {
                 return;
             }

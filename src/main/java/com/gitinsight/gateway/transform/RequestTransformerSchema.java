@@ -123,7 +123,10 @@ public final class RequestTransformerSchema implements PluginSchema {
         f.section("replace").allowOnly(Set.of("headers", "querystring", "body", "uri"), Set.of());
         Template uri = null;
         String rawUri = f.section("replace").string("uri", null);
-        if (rawUri != null) {
+        if (rawUri != null && rawUri.isEmpty()) {
+            // Kong's strings are at least one character: an empty uri failed every request.
+            f.section("replace").error("uri", "length must be at least 1");
+        } else if (rawUri != null) {
             uri = compile(f.section("replace"), "uri", rawUri);
         }
         return new Config(method, ops(f, "headers"), ops(f, "querystring"), ops(f, "body"), uri);
@@ -140,6 +143,10 @@ public final class RequestTransformerSchema implements PluginSchema {
         List<String> remove = new ArrayList<>();
         PluginFields section = f.section("remove");
         for (String s : section.strings(target, List.of())) {
+            if (s.isEmpty()) {
+                section.error(target, "length must be at least 1");
+                continue;
+            }
             Entry e = Entry.parse(s);
             String name = e == null ? s : e.name();
             if (headers && !checkHeader(section, target, name, false)) {

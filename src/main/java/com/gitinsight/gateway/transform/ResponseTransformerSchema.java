@@ -103,6 +103,10 @@ public final class ResponseTransformerSchema implements PluginSchema {
     private static List<String> names(PluginFields section, String field) {
         List<String> out = new ArrayList<>();
         for (String s : section.strings(field, List.of())) {
+            if (s.isEmpty()) {
+                section.error(field, "length must be at least 1");
+                continue;
+            }
             Entry e = Entry.parse(s);
             out.add(e == null ? s : e.name());
         }

@@ -161,8 +161,8 @@ final class Template {
     }
 
     /**
-     * The value for one request, each variable's value passed through {@code valueEscape} (null:
-     * as it is); the file's own text never is.
+     * The value for one request, each header or query variable's value passed through
+     * {@code valueEscape} (null: as it is); the file's own text and path captures never are.
      */
     String render(Variables variables, java.util.function.UnaryOperator<String> valueEscape) {
         if (parts.length == 1 && parts[0].literal() != null) {
@@ -180,7 +180,10 @@ final class Template {
                 case URI_CAPTURES -> variables.capture(p.key());
             };
             String value = v != null ? v : p.fallback();
-            out.append(valueEscape != null && v != null ? valueEscape.apply(value) : value);
+            // A capture is a piece of the path as routed, escapes kept (%2F, %C3%A9): already in
+            // the form a path is written in, so never escaped again.
+            boolean escape = valueEscape != null && v != null && p.source() != Source.URI_CAPTURES;
+            out.append(escape ? valueEscape.apply(value) : value);
         }
         return out.toString();
     }

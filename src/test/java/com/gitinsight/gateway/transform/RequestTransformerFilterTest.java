@@ -616,6 +616,26 @@ class RequestTransformerFilterTest {
         assertEquals("/api/%252e%252e", fromQuery);
     }
 
+    // A capture is a piece of the routed path, its escapes kept: Kong's set_path leaves '%' alone.
+    @Test
+    void replaceUriKeepsACapturesEscapesButStillRefusesClimbing() throws Exception {
+        String route = "~/files/(?<name>.+)$";
+        String config = "{replace: {uri: '/store/$(uri_captures.name)'}}";
+        assertEquals(
+                "/store/jos%C3%A9",
+                send(route, config, FakeHttp.Request.get("/files/jos%C3%A9"))
+                        .context()
+                        .upstreamPath());
+        assertEquals(
+                "/store/a%2Fb",
+                send(route, config, FakeHttp.Request.get("/files/a%2Fb"))
+                        .context()
+                        .upstreamPath());
+        Sent climb = send(route, config, FakeHttp.Request.get("/files/..%2F..%2Fadmin"));
+        assertEquals(400, climb.response().status(), "a lenient backend would climb");
+        assertEquals(0, climb.backend().calls());
+    }
+
     // Bounded memory: a body over gateway.transformer.max-body-bytes goes on untouched.
     @Test
     void oversizedBodiesStreamUntouched() throws Exception {
@@ -675,5 +695,17 @@ class RequestTransformerFilterTest {
                 .body());
         assertNull(send("{add: {body: ['a:b']}}", post("/request", "multipart/form-data; boundary=x", "--x--"))
                 .body());
+    }
+
+    // The fields a route strips cannot pass resent as multipart, which this gateway cannot edit.
+    @Test
+    void aMultipartBodyIsRefusedWhereTheRouteStripsOrOverridesBodyFields() throws Exception {
+        String multipart = "--x\r\nContent-Disposition: form-data; name=\"is_admin\"\r\n\r\ntrue\r\n--x--\r\n";
+        for (String config : java.util.List.of(
+                "{remove: {body: [is_admin]}}", "{rename: {body: ['role:r']}}", "{replace: {body: ['role:user']}}")) {
+            Sent s = send(config, post("/request", "multipart/form-data; boundary=x", multipart));
+            assertEquals(415, s.response().status(), config);
+            assertEquals(0, s.backend().calls(), config);
+        }
     }
 }

@@ -106,6 +106,14 @@ class TransformerSchemasTest {
         }
     }
 
+    // Kong's strings are at least one character: an empty uri failed every request.
+    @Test
+    void emptyStringsAreRefusedAsKongsLenMin() throws Exception {
+        refused(REQ, "{replace: {uri: ''}}", "replace.uri", "length must be at least 1");
+        refused(REQ, "{remove: {body: ['']}}", "remove.body", "length must be at least 1");
+        refused(RES, "{remove: {json: ['']}}", "remove.json", "length must be at least 1");
+    }
+
     // 88-92, 97-103: Lua is never run; such a value is refused at load, with what is supported
     @Test
     void luaIsRefused() {
