@@ -174,12 +174,12 @@ public class CurrentRequestFilter extends HttpFilter {
     static void refusePlainHttp(HttpServletRequest request, HttpServletResponse response, int status, boolean trusted)
             throws IOException {
         if (status == 426) {
-            // kong.response.exit with a table: JSON whatever Accept asks for.
+            // Kong 3's kong.response.error: the format Accept asks for.
             ErrorResponses.write(
                     request,
                     response,
                     426,
-                    java.util.Map.of("message", "Please use HTTPS protocol"),
+                    "Please use HTTPS protocol",
                     "Connection",
                     "Upgrade",
                     "Upgrade",

@@ -66,6 +66,10 @@ class HttpsOnlyRouteTest {
                         .get("message")
                         .asText());
         assertEquals("TLS/1.2, HTTP/1.1", upgrade.header("Upgrade"));
+        FakeHttp.Response html = new FakeHttp.Response();
+        CurrentRequestFilter.refusePlainHttp(
+                FakeHttp.Request.get("/tls/x", "Accept", "text/html").request, html.response, 426, false);
+        assertTrue(html.header("Content-Type").startsWith("text/html"), "kong.response.error follows Accept");
         FakeHttp.Response moved = new FakeHttp.Response();
         CurrentRequestFilter.refusePlainHttp(
                 FakeHttp.Request.get("/moved/a?b=1", "Host", "gw.test:8080", "X-Forwarded-Host", "api.example.com")
