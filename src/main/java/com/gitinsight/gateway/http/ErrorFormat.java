@@ -22,6 +22,18 @@ public enum ErrorFormat {
         return contentType;
     }
 
+    /**
+     * The format of an error nginx makes in Kong ({@code kong/error_handlers.lua}): what Accept asks
+     * for, else what the request's Content-Type names, else plain text ({@code error_default_type}).
+     */
+    public static ErrorFormat ofNginx(jakarta.servlet.http.HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        if (accept == null) {
+            accept = request.getHeader("Content-Type");
+        }
+        return accept == null ? PLAIN : of(accept);
+    }
+
     /** The format {@code accept} (null: none) asks for. */
     public static ErrorFormat of(String accept) {
         if (accept == null || accept.isEmpty()) {

@@ -46,7 +46,7 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     public static Response json(RequestContext context, int status, String message) {
-        return json(id(context), null, status, message);
+        return json(id(context), (String) null, status, message);
     }
 
     /**
@@ -57,8 +57,27 @@ public final class ErrorResponses {
         return json(RequestIds.of(request), request.getHeader("Accept"), status, message);
     }
 
+    /**
+     * An error nginx itself makes in Kong (a backend that did not answer), as
+     * {@code kong/error_handlers.lua} formats it: from Accept, else the request's Content-Type,
+     * else plain text (Kong's {@code error_default_type}).
+     */
+    public static Response nginx(HttpServletRequest request, int status, String message) {
+        return json(RequestIds.of(request), ErrorFormat.ofNginx(request), status, message);
+    }
+
+    /** As {@link #nginx}, from a servlet filter. */
+    public static void writeNginx(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        ErrorFormat format = ErrorFormat.ofNginx(request);
+        send(response, status, format.contentType(), format.body(message, RequestIds.of(request)));
+    }
+
     private static Response json(String requestId, String accept, int status, String message) {
-        ErrorFormat format = ErrorFormat.of(accept);
+        return json(requestId, ErrorFormat.of(accept), status, message);
+    }
+
+    private static Response json(String requestId, ErrorFormat format, int status, String message) {
         byte[] bytes = format.body(message, requestId).getBytes(StandardCharsets.UTF_8);
         return Response.status(status)
                 .header("Content-Type", format.contentType()) // as Kong spells it; MediaType drops the space

@@ -40,7 +40,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (causedByIo(error)) {
             // A client that went away or an upstream that broke mid-body: routine, not a bug.
             LOG.log(Level.FINE, "I/O failure while streaming a response", error);
-            return ErrorResponses.json(request, 502, ErrorResponses.BAD_GATEWAY);
+            return ErrorResponses.nginx(request, 502, ErrorResponses.BAD_GATEWAY);
         }
         LOG.log(Level.SEVERE, "unexpected error while handling a request", error);
         return ErrorResponses.json(request, 500, UNEXPECTED);

@@ -12,22 +12,40 @@ import java.io.IOException;
  * back ({@code Retry-After}), or {@link #NO_RETRY_AFTER}. One decision, written as a JAX-RS
  * response for HTTP or from the WebSocket filter before any upgrade.
  */
-record LocalAnswer(int status, String message, long retryAfterSeconds) {
+record LocalAnswer(int status, String message, long retryAfterSeconds, boolean upstreamFailure) {
 
     static final long NO_RETRY_AFTER = -1;
+
+    LocalAnswer(int status, String message, long retryAfterSeconds) {
+        this(status, message, retryAfterSeconds, false);
+    }
 
     static LocalAnswer of(int status, String message) {
         return new LocalAnswer(status, message, NO_RETRY_AFTER);
     }
 
+    /**
+     * A 502 or 504 for a backend that did not answer: in Kong nginx's own error, answered by
+     * {@code kong/error_handlers.lua} (its format from Accept, else Content-Type, else Kong's
+     * {@code error_default_type}, plain text), not {@code kong.response.error}'s JSON default.
+     */
+    static LocalAnswer upstreamFailure(int status, String message) {
+        return new LocalAnswer(status, message, NO_RETRY_AFTER, true);
+    }
+
     Response response(HttpServletRequest request) {
+        if (upstreamFailure) {
+            return ErrorResponses.nginx(request, status, message);
+        }
         return retryAfterSeconds == NO_RETRY_AFTER
                 ? ErrorResponses.json(request, status, message)
                 : ErrorResponses.json(request, status, message, retryAfterSeconds);
     }
 
     void write(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (retryAfterSeconds == NO_RETRY_AFTER) {
+        if (upstreamFailure) {
+            ErrorResponses.writeNginx(request, response, status, message);
+        } else if (retryAfterSeconds == NO_RETRY_AFTER) {
             ErrorResponses.write(request, response, status, message);
         } else {
             ErrorResponses.write(request, response, status, message, "Retry-After", Long.toString(retryAfterSeconds));

@@ -277,8 +277,8 @@ final class UpstreamCall {
         LOG.log(Level.FINE, "no target of {0} answered: {1}", new Object[] {service.name(), last});
         return local.apply(
                 lastFailure == Failure.TIMEOUT
-                        ? LocalAnswer.of(504, ErrorResponses.TIMEOUT)
-                        : LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
+                        ? LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT)
+                        : LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY));
     }
 
     /**

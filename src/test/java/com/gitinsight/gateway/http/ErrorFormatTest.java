@@ -69,4 +69,21 @@ class ErrorFormatTest {
         assertTrue(json.header("Content-Type").startsWith("application/json"));
         assertTrue(json.text().startsWith("{\"message\":\"Unauthorized\""), json.text());
     }
+
+    @Test
+    void nginxsOwnErrorsTakeAcceptThenContentTypeThenPlainText() {
+        assertEquals(
+                ErrorFormat.PLAIN,
+                ErrorFormat.ofNginx(com.gitinsight.gateway.testing.FakeHttp.Request.get("/x").request));
+        assertEquals(
+                ErrorFormat.XML,
+                ErrorFormat.ofNginx(
+                        com.gitinsight.gateway.testing.FakeHttp.Request.get("/x", "Content-Type", "application/xml")
+                                .request));
+        assertEquals(
+                ErrorFormat.JSON,
+                ErrorFormat.ofNginx(com.gitinsight.gateway.testing.FakeHttp.Request.get(
+                                "/x", "Accept", "application/json", "Content-Type", "application/xml")
+                        .request));
+    }
 }

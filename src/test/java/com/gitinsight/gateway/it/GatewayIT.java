@@ -141,6 +141,20 @@ class GatewayIT {
         return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A backend that did not answer: nginx's own error in Kong (kong/error_handlers.lua), plain text
+     * to a client that sends no Accept (Kong's error_default_type), with the request's id.
+     */
+    private static void assertUpstreamError(HttpResponse<String> response, int status, String message) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(
+                "text/plain; charset=utf-8",
+                response.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(
+                response.body().matches(java.util.regex.Pattern.quote(message) + "\nrequest_id: [0-9a-f]{32}\n"),
+                response.body());
+    }
+
     private static void assertJsonError(HttpResponse<String> response, int status, String message) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(
@@ -392,15 +406,21 @@ class GatewayIT {
     }
 
     @Test
-    void noReachableTargetIs502Json() throws Exception {
-        assertJsonError(get("/dead/x"), 502, "An invalid response was received from the upstream server");
+    void noReachableTargetIs502AsKongsErrorHandlerWritesIt() throws Exception {
+        assertUpstreamError(get("/dead/x"), 502, "An invalid response was received from the upstream server");
+        assertJsonError(
+                send(HttpRequest.newBuilder(uri("/dead/x"))
+                        .header("Accept", "application/json")
+                        .GET()),
+                502,
+                "An invalid response was received from the upstream server");
     }
 
     @Test
     void connectTimeoutIs504JsonAfterTheRetries() throws Exception {
         long start = System.nanoTime();
         // nginx (and so Kong) answer 504 to a connect timeout as to any upstream timeout.
-        assertJsonError(get("/unanswered/x"), 504, "The upstream server is timing out");
+        assertUpstreamError(get("/unanswered/x"), 504, "The upstream server is timing out");
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(millis >= 500 && millis < 5000, "two attempts of 300 ms each, took " + millis + " ms");
     }
@@ -408,7 +428,7 @@ class GatewayIT {
     @Test
     void readTimeoutIs504Json() throws Exception {
         long start = System.nanoTime();
-        assertJsonError(get("/timeout/slow"), 504, "The upstream server is timing out");
+        assertUpstreamError(get("/timeout/slow"), 504, "The upstream server is timing out");
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertTrue(millis < 1500, "answered at the read timeout, not retried on the same target: " + millis + " ms");
     }
@@ -418,7 +438,7 @@ class GatewayIT {
         byte[] body = new byte[32 * 1024 * 1024];
         HttpResponse<String> response =
                 send(HttpRequest.newBuilder(uri("/hole/upload")).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
-        assertJsonError(response, 504, "The upstream server is timing out");
+        assertUpstreamError(response, 504, "The upstream server is timing out");
     }
 
     @Test

@@ -348,9 +348,10 @@ class UpstreamCallTest {
     @Test
     void whenNoTargetAnswersTheLastFailureNamesTheAnswer() throws Exception {
         assertEquals(
-                LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), exhausted(Failure.TCP, new ConnectException("x")));
+                LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY),
+                exhausted(Failure.TCP, new ConnectException("x")));
         assertEquals(
-                LocalAnswer.of(504, ErrorResponses.TIMEOUT),
+                LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT),
                 exhausted(Failure.TIMEOUT, new SocketTimeoutException("connect timed out")));
         assertEquals(
                 LocalAnswer.of(503, ErrorResponses.NAME_RESOLUTION),
@@ -385,7 +386,7 @@ class UpstreamCallTest {
                         },
                         LOCAL);
         assertEquals(1, attempts[0], "a request whose body may have arrived is never sent twice");
-        assertEquals(LocalAnswer.of(504, ErrorResponses.TIMEOUT), once.answer());
+        assertEquals(LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT), once.answer());
 
         List<Target> tried = new ArrayList<>();
         Result replayed = call("three", new Req(), true)
@@ -395,7 +396,7 @@ class UpstreamCallTest {
                             return UpstreamCall.failed(Failure.TCP, new IOException("reset"));
                         },
                         LOCAL);
-        assertEquals(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY), replayed.answer());
+        assertEquals(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY), replayed.answer());
         assertEquals(tried.size(), new HashSet<>(tried).size(), "never the same target twice: " + tried);
     }
 
