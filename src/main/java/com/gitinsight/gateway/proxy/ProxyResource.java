@@ -73,4 +73,88 @@ public final class ProxyResource {
     public Response options(InputStream body) {
         return engine.handle(current.get(), body);
     }
+
+    @ExtensionMethods.PURGE
+    @Path("{any: .*}")
+    public Response purge(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.PROPFIND
+    @Path("{any: .*}")
+    public Response propfind(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.PROPPATCH
+    @Path("{any: .*}")
+    public Response proppatch(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.MKCOL
+    @Path("{any: .*}")
+    public Response mkcol(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.COPY
+    @Path("{any: .*}")
+    public Response copy(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.MOVE
+    @Path("{any: .*}")
+    public Response move(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.LOCK
+    @Path("{any: .*}")
+    public Response lock(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.UNLOCK
+    @Path("{any: .*}")
+    public Response unlock(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.REPORT
+    @Path("{any: .*}")
+    public Response report(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.SEARCH
+    @Path("{any: .*}")
+    public Response search(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.MKCALENDAR
+    @Path("{any: .*}")
+    public Response mkcalendar(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.LINK
+    @Path("{any: .*}")
+    public Response link(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.UNLINK
+    @Path("{any: .*}")
+    public Response unlink(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
+
+    @ExtensionMethods.QUERY
+    @Path("{any: .*}")
+    public Response query(InputStream body) {
+        return engine.handle(current.get(), body);
+    }
 }

@@ -345,9 +345,16 @@ class GatewayIT {
     }
 
     @Test
-    void aMethodTheGatewayDoesNotProxyIs405Json() throws Exception {
+    void extensionMethodsAreProxiedAsNginxProxiesThemAndAnUnknownOneIs405Json() throws Exception {
+        for (String method : List.of("PURGE", "PROPFIND", "MKCOL", "REPORT")) {
+            assertEquals(
+                    method,
+                    echoed(send(HttpRequest.newBuilder(uri("/keep/x"))
+                                    .method(method, HttpRequest.BodyPublishers.noBody())))
+                            .get("method"));
+        }
         assertJsonError(
-                send(HttpRequest.newBuilder(uri("/keep/x")).method("PURGE", HttpRequest.BodyPublishers.noBody())),
+                send(HttpRequest.newBuilder(uri("/keep/x")).method("FROBNICATE", HttpRequest.BodyPublishers.noBody())),
                 405,
                 "Method Not Allowed");
     }
