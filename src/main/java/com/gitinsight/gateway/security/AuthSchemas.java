@@ -14,6 +14,16 @@ final class AuthSchemas {
 
     private AuthSchemas() {}
 
+    /** {@code anonymous}: the consumer's id or username, or null (an empty one is an error). */
+    static String anonymous(PluginFields f) {
+        String anonymous = f.string("anonymous", null);
+        if (anonymous != null && anonymous.isEmpty()) {
+            f.error("anonymous", "must not be empty");
+            return null;
+        }
+        return anonymous;
+    }
+
     /** A header parameter's value: printable, without control characters (they would split the header). */
     static String realm(PluginFields f, String fallback) {
         String realm = f.string("realm", fallback);

@@ -69,19 +69,15 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
             chain.doFilter(request, response);
             return;
         }
-        if (config.anonymous() == null) {
-            ErrorResponses.write(
-                    request, response, 401, KeyAuthFilter.UNAUTHORIZED, "WWW-Authenticate", config.challenge());
-            return;
-        }
-        Credentials.Consumer anonymous = index.consumer(config.anonymous());
-        if (anonymous == null) {
-            // Refused at load; a configuration that still lacks it answers as Kong 3.9 does.
-            ErrorResponses.write(request, response, 500, KeyAuthFilter.UNEXPECTED);
-            return;
-        }
-        ConsumerIdentity.identify(context, anonymous, null, true);
-        chain.doFilter(request, response);
+        ConsumerIdentity.refuseOrGoOnAnonymously(
+                config.anonymous(),
+                index,
+                KeyAuthFilter.UNAUTHORIZED,
+                config.challenge(),
+                context,
+                request,
+                response,
+                chain);
     }
 
     /** Kong's {@code do_authentication}: the credential, or null (401). */

@@ -51,11 +51,7 @@ public final class BasicAuthSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());
-        String anonymous = f.string("anonymous", null);
-        if (anonymous != null && anonymous.isEmpty()) {
-            f.error("anonymous", "must not be empty");
-            anonymous = null;
-        }
+        String anonymous = AuthSchemas.anonymous(f);
         return Config.of(anonymous, f.bool("hide_credentials", false), AuthSchemas.realm(f, "service"));
     }
 }

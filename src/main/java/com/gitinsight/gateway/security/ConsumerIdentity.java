@@ -1,6 +1,12 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 
 /**
  * Kong's {@code set_consumer(consumer, credential)}, shared by jwt, key-auth and basic-auth: the
@@ -47,5 +53,33 @@ final class ConsumerIdentity {
         context.upstreamHeader("X-Consumer-Username", c.username());
         context.upstreamHeader("X-Credential-Identifier", anonymous ? null : credential);
         context.upstreamHeader("X-Anonymous-Consumer", anonymous ? "true" : null);
+    }
+
+    /**
+     * An auth plugin's failure, as Kong's: 401 {@code failure} with the plugin's
+     * {@code WWW-Authenticate} challenge, or, with {@code anonymousRef}, the request goes on as that
+     * consumer (500 when the configuration lacks it, as Kong 3.9 answers; refused at load).
+     */
+    static void refuseOrGoOnAnonymously(
+            String anonymousRef,
+            AuthIndex index,
+            String failure,
+            String challenge,
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain)
+            throws IOException, ServletException {
+        if (anonymousRef == null) {
+            ErrorResponses.write(request, response, 401, failure, "WWW-Authenticate", challenge);
+            return;
+        }
+        Credentials.Consumer anonymous = index.consumer(anonymousRef);
+        if (anonymous == null) {
+            ErrorResponses.write(request, response, 500, KeyAuthFilter.UNEXPECTED);
+            return;
+        }
+        identify(context, anonymous, null, true);
+        chain.doFilter(request, response);
     }
 }

@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.security;
 
-import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -61,18 +60,8 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
             chain.doFilter(request, response);
             return;
         }
-        if (config.anonymous() == null) {
-            ErrorResponses.write(request, response, 401, outcome.failure(), "WWW-Authenticate", config.challenge());
-            return;
-        }
-        Credentials.Consumer anonymous = index.consumer(config.anonymous());
-        if (anonymous == null) {
-            // Refused at load; a configuration that still lacks it answers as Kong 3.9 does.
-            ErrorResponses.write(request, response, 500, KeyAuthFilter.UNEXPECTED);
-            return;
-        }
-        ConsumerIdentity.identify(context, anonymous, null, true);
-        chain.doFilter(request, response);
+        ConsumerIdentity.refuseOrGoOnAnonymously(
+                config.anonymous(), index, outcome.failure(), config.challenge(), context, request, response, chain);
     }
 
     /** The credential the request is signed by, or the 401's message. */

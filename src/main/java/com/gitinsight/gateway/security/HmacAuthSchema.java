@@ -95,11 +95,7 @@ public final class HmacAuthSchema implements PluginSchema {
         if (!(skew > 0)) {
             f.error("clock_skew", "value must be greater than 0");
         }
-        String anonymous = f.string("anonymous", null);
-        if (anonymous != null && anonymous.isEmpty()) {
-            f.error("anonymous", "must not be empty");
-            anonymous = null;
-        }
+        String anonymous = AuthSchemas.anonymous(f);
         List<String> algorithms = f.strings("algorithms", ALGORITHMS);
         for (String a : algorithms) {
             if (!ALGORITHMS.contains(a)) {

@@ -120,11 +120,7 @@ public final class KeyAuthSchema implements PluginSchema {
                         "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
             }
         }
-        String anonymous = f.string("anonymous", null);
-        if (anonymous != null && anonymous.isEmpty()) {
-            f.error("anonymous", "must not be empty");
-            anonymous = null;
-        }
+        String anonymous = AuthSchemas.anonymous(f);
         return Config.of(
                 names,
                 f.bool("hide_credentials", false),
