@@ -190,31 +190,48 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (ops.isEmpty()) {
                 return;
             }
-            boolean json = contains(type, "application/json");
-            if (!json && contains(type, "multipart/form-data")) {
+            // The media type itself, as the backend reads it: "multipart/form-data; p=application/json"
+            // is multipart (a substring test read it as JSON, and its fields passed unchanged).
+            String media = mediaType(type);
+            boolean strips = !ops.remove().isEmpty()
+                    || !ops.rename().isEmpty()
+                    || !ops.replace().isEmpty();
+            if (media.equals("multipart/form-data")) {
                 // Kong edits multipart bodies; this gateway cannot (no multipart parser). A route that
                 // strips or overrides body fields refuses one rather than let its fields through
-                // unchanged (the same fields, resent as multipart, would pass the removal); one
-                // that only adds fields lets it go on untouched.
-                if (!ops.remove().isEmpty()
-                        || !ops.rename().isEmpty()
-                        || !ops.replace().isEmpty()) {
+                // unchanged; one that only adds fields lets it go on untouched.
+                if (strips) {
                     throw new Refusal(415, "This route cannot accept a multipart/form-data body");
                 }
                 return;
             }
-            boolean form = !json && contains(type, "application/x-www-form-urlencoded");
+            boolean json = media.equals("application/json");
+            boolean form = media.equals("application/x-www-form-urlencoded");
             if (!json && !form) {
                 return;
             }
             byte[] in = body();
             if (in == null) {
+                if (strips) {
+                    // Too large to read: its fields would pass unchanged (see gateway.transformer.max-body-bytes).
+                    throw new Refusal(
+                            ErrorResponses.tooLargeStatus(request.getHeader("Expect")), ErrorResponses.TOO_LARGE);
+                }
                 return;
             }
             byte[] out = json ? RequestBodies.json(in, ops, this::render) : RequestBodies.form(in, ops, this::render);
             if (out != null) {
                 context.upstreamBody(new ByteArrayInputStream(out), out.length);
             }
+        }
+
+        /** The media type of a Content-Type: before any parameter, trimmed, lower case ("" when none). */
+        private static String mediaType(String type) {
+            if (type == null) {
+                return "";
+            }
+            int semicolon = type.indexOf(';');
+            return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         }
 
         private void transformQuery(Map<String, List<String>> mergedArgs) {

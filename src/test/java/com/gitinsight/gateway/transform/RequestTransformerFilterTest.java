@@ -638,18 +638,22 @@ class RequestTransformerFilterTest {
 
     // Bounded memory: a body over gateway.transformer.max-body-bytes goes on untouched.
     @Test
-    void oversizedBodiesStreamUntouched() throws Exception {
+    void oversizedBodiesStreamUntouchedUnlessTheRouteStripsBodyFields() throws Exception {
         filter.maxBodyBytes = 10;
         String body = "{\"toremove\":\"yes\",\"keep\":1}";
-        Sent declared = send("{remove: {body: [toremove]}}", post("/request", "application/json", body));
+        Sent declared = send("{add: {body: ['added:1']}}", post("/request", "application/json", body));
         assertNull(declared.context().upstreamBody(), "not read at all: the client's stream goes on");
         FakeHttp.Request chunked = FakeHttp.Request.of("POST", "/request")
                 .body(body.getBytes(StandardCharsets.UTF_8))
                 .header("Transfer-Encoding", "chunked")
                 .header("Content-Type", "application/json");
-        Sent s = send("{remove: {body: [toremove]}}", chunked);
+        Sent s = send("{add: {body: ['added:1']}}", chunked);
         assertEquals(-1, s.context().upstreamBodyLength());
         assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), s.body(), "what was read, then the rest");
+        // Padded past the bound, the field the route strips would pass: refused instead.
+        Sent stripped = send("{remove: {body: [toremove]}}", post("/request", "application/json", body));
+        assertEquals(413, stripped.response().status());
+        assertEquals(0, stripped.backend().calls());
         filter.maxBodyBytes = 1000;
         Sent small = send(
                 "{remove: {body: [toremove]}}",
@@ -658,6 +662,20 @@ class RequestTransformerFilterTest {
                         .header("Transfer-Encoding", "chunked")
                         .header("Content-Type", "application/json"));
         assertEquals("{\"keep\":1}", small.bodyText());
+    }
+
+    // The media type is the token before any parameter: a parameter naming JSON is not JSON.
+    @Test
+    void theMediaTypeDecidesNotAParameter() throws Exception {
+        String multipart = "--x\r\nContent-Disposition: form-data; name=\"role\"\r\n\r\nadmin\r\n--x--\r\n";
+        Sent m = send(
+                "{remove: {body: [role]}}",
+                post("/request", "multipart/form-data; boundary=x; p=application/json", multipart));
+        assertEquals(415, m.response().status());
+        Sent f = send(
+                "{remove: {body: [role]}}",
+                post("/request", "application/x-www-form-urlencoded; p=application/json", "role=admin&keep=1"));
+        assertEquals("keep=1", f.bodyText(), "read as the form it is");
     }
 
     // request-size-limiting (951, before this plugin in Kong) measures the client's chunked body,
