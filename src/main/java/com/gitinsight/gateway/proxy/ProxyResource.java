@@ -77,84 +77,104 @@ public final class ProxyResource {
     @ExtensionMethods.PURGE
     @Path("{any: .*}")
     public Response purge(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.PROPFIND
     @Path("{any: .*}")
     public Response propfind(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.PROPPATCH
     @Path("{any: .*}")
     public Response proppatch(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.MKCOL
     @Path("{any: .*}")
     public Response mkcol(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.COPY
     @Path("{any: .*}")
     public Response copy(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.MOVE
     @Path("{any: .*}")
     public Response move(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.LOCK
     @Path("{any: .*}")
     public Response lock(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.UNLOCK
     @Path("{any: .*}")
     public Response unlock(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.REPORT
     @Path("{any: .*}")
     public Response report(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.SEARCH
     @Path("{any: .*}")
     public Response search(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.MKCALENDAR
     @Path("{any: .*}")
     public Response mkcalendar(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.LINK
     @Path("{any: .*}")
     public Response link(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.UNLINK
     @Path("{any: .*}")
     public Response unlink(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
     }
 
     @ExtensionMethods.QUERY
     @Path("{any: .*}")
     public Response query(InputStream body) {
-        return engine.handle(current.get(), body);
+        return extension(body);
+    }
+
+    /**
+     * An extension method goes on only where the route names it in {@code methods}: COPY and
+     * MOVE carry a Destination the gateway does not map into the service's paths, and PURGE
+     * reaches caches that trust the gateway's address, so no route gets them unasked.
+     */
+    private Response extension(InputStream body) {
+        Exchange exchange = current.get();
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.of(exchange.request());
+        if (context != null
+                && context.match() != null
+                && !context.match()
+                        .route()
+                        .methods()
+                        .contains(exchange.request().getMethod())) {
+            return com.gitinsight.gateway.http.ErrorResponses.json(exchange.request(), 405, "Method Not Allowed");
+        }
+        return engine.handle(exchange, body);
     }
 }

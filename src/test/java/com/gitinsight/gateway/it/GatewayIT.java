@@ -76,6 +76,7 @@ class GatewayIT {
                     url: http://127.0.0.1:%1$d
                     routes:
                       - {name: keep, paths: [/keep], strip_path: false}
+                      - {name: dav, paths: [/dav], strip_path: false, methods: [PURGE, PROPFIND, MKCOL, REPORT]}
                       - name: head-as-get
                         paths: [/head-as-get]
                         plugins: [{name: request-transformer, config: {http_method: GET}}]
@@ -345,13 +346,18 @@ class GatewayIT {
     }
 
     @Test
-    void extensionMethodsAreProxiedAsNginxProxiesThemAndAnUnknownOneIs405Json() throws Exception {
+    void extensionMethodsAreProxiedWhereTheRouteNamesThemAndAnUnknownOneIs405Json() throws Exception {
         for (String method : List.of("PURGE", "PROPFIND", "MKCOL", "REPORT")) {
             assertEquals(
                     method,
-                    echoed(send(HttpRequest.newBuilder(uri("/keep/x"))
+                    echoed(send(HttpRequest.newBuilder(uri("/dav/x"))
                                     .method(method, HttpRequest.BodyPublishers.noBody())))
                             .get("method"));
+            // A route without methods does not get them: MOVE's Destination, PURGE's trust.
+            assertJsonError(
+                    send(HttpRequest.newBuilder(uri("/keep/x")).method(method, HttpRequest.BodyPublishers.noBody())),
+                    405,
+                    "Method Not Allowed");
         }
         assertJsonError(
                 send(HttpRequest.newBuilder(uri("/keep/x")).method("FROBNICATE", HttpRequest.BodyPublishers.noBody())),
