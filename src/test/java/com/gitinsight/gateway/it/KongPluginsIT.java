@@ -314,7 +314,9 @@ class KongPluginsIT {
                 .header("Authorization", header)
                 .POST(HttpRequest.BodyPublishers.ofString(body + " ")));
         assertEquals(401, tampered.statusCode());
-        assertEquals("{\"message\":\"HMAC signature does not match\"}", tampered.body());
+        assertEquals(
+                "HMAC signature does not match",
+                JSON.readTree(tampered.body()).get("message").asText());
         assertEquals("hmac", tampered.headers().firstValue("WWW-Authenticate").orElse(null));
         HttpResponse<String> otherQuery = send(at(uri + "&admin=1")
                 .header("X-Date", date)
