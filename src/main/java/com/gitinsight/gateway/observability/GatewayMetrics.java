@@ -297,21 +297,30 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
         String service = context.match().service().name();
         String route = context.match().route().displayName();
         String consumer = config.perConsumer() && context.consumerLabel() != null ? context.consumerLabel() : "";
-        requests.labelValues(service, route, config.statusCodeMetrics() ? Integer.toString(status) : "", consumer)
-                .inc();
+        if (config.statusCodeMetrics()) {
+            // Kong counts requests only with status_code_metrics (its exporter's metrics.status).
+            requests.labelValues(service, route, Integer.toString(status), consumer)
+                    .inc();
+        }
         if (config.latencyMetrics()) {
             long upstream = context.upstreamNanos();
             requestLatency.labelValues(service, route).observe(totalNanos / 1e6);
             if (upstream >= 0) {
                 upstreamLatency.labelValues(service, route).observe(upstream / 1e6);
             }
-            gatewayLatency.labelValues(service, route).observe((totalNanos - Math.max(0, upstream)) / 1e6);
+            // Kong's latencies.kong: the time before the request went upstream (all of it when none
+            // did), not the body's streaming, which a long download would have counted.
+            long sent = context.upstreamSentNanos();
+            long kong = upstream >= 0 && sent != 0 ? Math.max(0, sent - context.startedNanos()) : totalNanos;
+            gatewayLatency.labelValues(service, route).observe(Math.min(kong, totalNanos) / 1e6);
         }
         if (config.bandwidthMetrics()) {
             if (inBytes > 0) {
                 bandwidth.labelValues(service, route, "ingress", consumer).inc(inBytes);
             }
-            bandwidth.labelValues(service, route, "egress", consumer).inc(outBytes);
+            if (outBytes > 0) {
+                bandwidth.labelValues(service, route, "egress", consumer).inc(outBytes);
+            }
         }
     }
 

@@ -78,7 +78,11 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
                         measured,
                         counting.getStatus(),
                         nanos,
-                        Math.max(0, request.getContentLengthLong()),
+                        // A declared length counts only once the body went upstream: an early
+                        // refusal of "Content-Length: 999999999999" read none of it.
+                        context != null && context.upstreamStatus() > 0
+                                ? Math.max(0, request.getContentLengthLong())
+                                : 0,
                         counting.bytes());
             }
             if (log.enabled()) {

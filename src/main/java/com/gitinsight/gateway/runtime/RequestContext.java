@@ -72,6 +72,7 @@ public final class RequestContext {
     private String consumerLabel;
     private String target;
     private long upstreamNanos = -1;
+    private long upstreamSentNanos;
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
     /** Kong's {@code kong.client.get_credential() ~= nil}: an auth plugin verified a real credential. */
@@ -189,6 +190,15 @@ public final class RequestContext {
     public void answeredBy(String target, long nanos) {
         this.target = target;
         this.upstreamNanos = nanos;
+        this.upstreamSentNanos = System.nanoTime() - nanos;
+    }
+
+    /**
+     * When (System.nanoTime) the request that got the upstream's answer was sent, or 0 when none
+     * answered: the gateway's own time is what came before it (Kong's latencies.kong).
+     */
+    public long upstreamSentNanos() {
+        return upstreamSentNanos;
     }
 
     /** Nanoseconds from sending to the upstream's response headers, or -1 when none answered. */

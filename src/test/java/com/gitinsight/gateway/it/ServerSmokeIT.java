@@ -70,6 +70,7 @@ class ServerSmokeIT {
                     jwt_secrets: [{key: app-key, secret: "%2$s"}]
                 plugins:
                   - name: prometheus
+                    config: {status_code_metrics: true}
                   - name: cache-eviction
                     config:
                       broker_url: "%3$s"
