@@ -91,7 +91,7 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
         requestLatency =
                 latency("gateway_request_latency_ms", "Total time of a request, from the first byte to the last");
         upstreamLatency = latency("gateway_upstream_latency_ms", "Time until the upstream's response headers");
-        gatewayLatency = latency("gateway_latency_ms", "The gateway's own time (total minus upstream)");
+        gatewayLatency = latency("gateway_latency_ms", "The gateway's own time, until the request went upstream");
         bandwidth = Counter.builder()
                 .name("gateway_bandwidth_bytes")
                 .help("Body bytes by direction (ingress from clients, egress to them)")
