@@ -59,9 +59,12 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
-        PrometheusSchema.Config measured =
-                context == null ? null : context.plugin(PrometheusSchema.NAME, PrometheusSchema.Config.class);
-        if (!log.enabled() && measured == null) {
+        // Which instance measures is known only once authentication has named the consumer (a
+        // consumer's own prometheus entry, as Kong's log phase sees it): decided after the chain.
+        boolean mayMeasure = context != null
+                && context.match() != null
+                && context.snapshot().plugins().uses(PrometheusSchema.NAME);
+        if (!log.enabled() && !mayMeasure) {
             chain.doFilter(request, response);
             return;
         }
@@ -72,6 +75,8 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
             chain.doFilter(request, counting);
         } finally {
             long nanos = System.nanoTime() - start;
+            PrometheusSchema.Config measured =
+                    mayMeasure ? context.plugin(PrometheusSchema.NAME, PrometheusSchema.Config.class) : null;
             if (measured != null) {
                 metrics.record(
                         context,

@@ -73,4 +73,29 @@ class GatewayMetricsTest {
                 text.contains("gateway_latency_ms_bucket{route=\"r\",service=\"s\",le=\"1000.0\"} 1"),
                 "the 30 s body is not the gateway's time: " + text);
     }
+
+    @Test
+    void aConsumersOwnPrometheusEntryMeasuresOnceAuthenticationNamedTheConsumer() throws Exception {
+        GatewaySnapshot snapshot = TestSnapshots.of("""
+                _format_version: "3.0"
+                services: [{name: s, url: "http://127.0.0.1:9", routes: [{name: r, paths: [/]}]}]
+                consumers: [{username: alice}]
+                plugins:
+                  - {name: prometheus, consumer: alice, config: {status_code_metrics: true}}
+                """);
+        GatewayMetrics metrics = metrics();
+        ObserveFilter filter = new ObserveFilter();
+        filter.metrics = metrics;
+        filter.log = new AccessLog(null, 1);
+        filter.clients = com.gitinsight.gateway.http.TrustedProxies.of("");
+        FakeHttp.Request r = FakeHttp.Request.get("/x");
+        r.on(snapshot, TestSnapshots.match(snapshot, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        // the chain: authentication names alice, then the backend answers
+        filter.doFilter(r.request, response.response, (req, res) -> {
+            r.context().consumerReference("alice");
+            new FakeHttp.Backend().doFilter(req, res);
+        });
+        assertTrue(text(metrics).contains("gateway_http_requests_total{code=\"200\""), text(metrics));
+    }
 }
