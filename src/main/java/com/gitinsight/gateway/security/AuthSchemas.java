@@ -18,7 +18,7 @@ final class AuthSchemas {
     static String anonymous(PluginFields f) {
         String anonymous = f.string("anonymous", null);
         if (anonymous != null && anonymous.isEmpty()) {
-            f.error("anonymous", "must not be empty");
+            f.error("anonymous", "length must be at least 1"); // Kong's words for an empty string
             return null;
         }
         return anonymous;
