@@ -8,9 +8,11 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Policy {@code redis}: counters in Redis, shared by every gateway node. One round trip per
- * request: a Lua script checks every window and counts the request in all of them only if all
- * have room (atomic in Redis, so two nodes never admit more than the limit together). Keys carry
- * a hash tag (one Redis Cluster slot per client) and expire with their window.
+ * request: a Lua script counts the request in every window and admits it only if none went past
+ * its limit, as Kong 3.4+'s redis policy counts (its {@code usage} increments every window, a
+ * refused request included, so a client that keeps knocking fills its longer windows). Atomic in
+ * Redis, so two nodes never admit more than the limit together. Keys carry a hash tag (one Redis
+ * Cluster slot per client) and expire with their window.
  */
 final class RedisCounters implements CounterStore, AutoCloseable {
 
@@ -18,15 +20,10 @@ final class RedisCounters implements CounterStore, AutoCloseable {
             local n = #KEYS
             local out = {1}
             for i = 1, n do
-              local c = tonumber(redis.call('GET', KEYS[i]) or '0')
+              local c = redis.call('INCR', KEYS[i])
+              if c == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
               out[i + 1] = c
-              if c >= tonumber(ARGV[2 * i - 1]) then out[1] = 0 end
-            end
-            if out[1] == 1 then
-              for i = 1, n do
-                out[i + 1] = redis.call('INCR', KEYS[i])
-                if out[i + 1] == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
-              end
+              if c > tonumber(ARGV[2 * i - 1]) then out[1] = 0 end
             end
             return out
             """;
