@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * Kong's type checks of the entity fields that are accepted but change nothing here ({@code tags},
- * timestamps, TLS settings of services, buffering of routes, ...): a dump that loads in Kong loads
+ * timestamps, buffering of routes, ...): a dump that loads in Kong loads
  * here, and a value Kong would refuse is refused here too, at its field.
  */
 final class AcceptedFields {
@@ -22,10 +22,6 @@ final class AcceptedFields {
 
     static void service(Section s) {
         common(s);
-        s.bool("tls_verify", false);
-        s.integer("tls_verify_depth", 0, 0, 64);
-        s.strings("ca_certificates");
-        reference(s, "client_certificate");
     }
 
     static void route(Section s) {
@@ -49,25 +45,11 @@ final class AcceptedFields {
     static void upstream(Section s) {
         common(s);
         s.integer("slots", 10000, 10, 65536);
-        s.string("host_header", null);
         s.bool("use_srv_name", false);
-        reference(s, "client_certificate");
     }
 
     static void plugin(Section s) {
         common(s);
         s.string("instance_name", null);
-    }
-
-    /** A reference to an entity not loaded here (a certificate): a string, or a map {@code {id: ...}}. */
-    private static void reference(Section s, String key) {
-        Node n = s.node(key);
-        if (n instanceof Node.MapNode) {
-            Section ref = s.section(key);
-            ref.allowOnly(Set.of("id"), Set.of());
-            ref.string("id", null);
-        } else {
-            s.string(key, null);
-        }
     }
 }

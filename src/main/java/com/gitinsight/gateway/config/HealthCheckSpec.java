@@ -36,7 +36,42 @@ public record HealthCheckSpec(Active active, Passive passive) {
             int httpFailures,
             int tcpFailures,
             int timeouts,
-            Set<Integer> unhealthyStatuses) {
+            Set<Integer> unhealthyStatuses,
+            String httpsSni) {
+
+        /** Without {@code https_sni}: the TLS server name is the target's (or the upstream's host_header). */
+        public Active(
+                ProbeType type,
+                String httpPath,
+                int timeoutMs,
+                int concurrency,
+                Map<String, List<String>> headers,
+                boolean verifyCertificate,
+                long healthyIntervalMs,
+                int healthySuccesses,
+                Set<Integer> healthyStatuses,
+                long unhealthyIntervalMs,
+                int httpFailures,
+                int tcpFailures,
+                int timeouts,
+                Set<Integer> unhealthyStatuses) {
+            this(
+                    type,
+                    httpPath,
+                    timeoutMs,
+                    concurrency,
+                    headers,
+                    verifyCertificate,
+                    healthyIntervalMs,
+                    healthySuccesses,
+                    healthyStatuses,
+                    unhealthyIntervalMs,
+                    httpFailures,
+                    tcpFailures,
+                    timeouts,
+                    unhealthyStatuses,
+                    null);
+        }
 
         /** Kong's defaults. (Kept here, not in the outer record: class initialisation order.) */
         public static final Set<Integer> HEALTHY_STATUSES = Set.of(200, 302);

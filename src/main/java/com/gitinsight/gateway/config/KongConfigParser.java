@@ -45,7 +45,9 @@ public final class KongConfigParser {
             "basicauth_credentials",
             "hmacauth_credentials",
             "acls",
-            "plugins");
+            "plugins",
+            "certificates",
+            "ca_certificates");
     /**
      * Kong's metadata ({@code _transform}: true, the default, when basic-auth passwords are given in
      * clear and hashed on import; false when they are Kong's hashes already, as in Kong's exports).
@@ -61,10 +63,8 @@ public final class KongConfigParser {
             "oauth2",
             "mtls_auth_credentials",
             "mtls-auth");
-    /** Kong entities a declarative file may hold that this gateway has no use for (TLS ends in front of it). */
+    /** Kong entities a declarative file may hold that this gateway has no use for (TLS for clients ends at its listener or in front of it). */
     private static final Set<String> KONG_ENTITIES = Set.of(
-            "certificates",
-            "ca_certificates",
             "snis",
             "vaults",
             "key_sets",
@@ -194,8 +194,15 @@ public final class KongConfigParser {
         boolean legacyPaths = "1.1".equals(version) || "2.1".equals(version);
         PluginBinder plugins = new PluginBinder(registry, file, problems);
         RouteParser routes = new RouteParser(problems, legacyPaths, plugins);
-        ServiceParser services = new ServiceParser(routes, plugins);
-        UpstreamCollector upstreams = new UpstreamCollector(problems);
+        Certificates certificates = new Certificates();
+        for (Section s : top.sections("certificates")) {
+            certificates.certificate(s);
+        }
+        for (Section s : top.sections("ca_certificates")) {
+            certificates.caCertificate(s);
+        }
+        ServiceParser services = new ServiceParser(routes, plugins, certificates);
+        UpstreamCollector upstreams = new UpstreamCollector(problems, certificates);
         ConsumerParser consumers = new ConsumerParser(problems, plugins, transform);
         for (Section s : top.sections("upstreams")) {
             upstreams.upstream(s);

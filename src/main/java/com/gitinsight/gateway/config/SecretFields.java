@@ -8,6 +8,7 @@ import java.util.Set;
  * Which fields of a declarative file hold secrets: the JWT credentials ({@code secret},
  * {@code rsa_public_key}), key-auth keys, basic-auth passwords and hmac-auth secrets, nested in their consumer or top-level, and, in each plugin wherever it sits (global, top level, nested in a
  * service, route or consumer), the fields its schema names ({@link PluginSchema#secretFields}).
+ * Certificates' private keys ({@code key}, {@code key_alt}) too.
  * Only these may take a {@code {vault://env/NAME}} reference, and only these are redacted for admins.
  * Found from the tree's shape alone, so a version that does not validate still has its secrets found.
  */
@@ -49,6 +50,11 @@ final class SecretFields {
             each(top, "", kind.getKey(), credentials);
         }
         each(top, "", "consumers", (consumer, path) -> plugins(consumer, path, out));
+        // A client certificate's private keys (Kong's key and key_alt are referenceable secrets).
+        each(top, "", "certificates", (certificate, path) -> {
+            scalar(certificate, path, "key", out);
+            scalar(certificate, path, "key_alt", out);
+        });
         return out;
     }
 

@@ -28,16 +28,12 @@ final class ServiceParser {
             "read_timeout",
             "routes",
             "plugins",
-            "enabled");
-    private static final Set<String> SERVICE_ACCEPTED = Set.of(
-            "id",
-            "tags",
-            "created_at",
-            "updated_at",
+            "enabled",
             "tls_verify",
             "tls_verify_depth",
             "ca_certificates",
             "client_certificate");
+    private static final Set<String> SERVICE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     static final Set<String> PROTOCOLS = Set.of("http", "https");
     /** Kong's WebSocket protocols: a service may name them, a route may ask for them. */
     static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
@@ -81,9 +77,12 @@ final class ServiceParser {
 
     private final Set<String> disabledServices = new HashSet<>();
 
-    ServiceParser(RouteParser routes, PluginBinder plugins) {
+    private final Certificates certificates;
+
+    ServiceParser(RouteParser routes, PluginBinder plugins, Certificates certificates) {
         this.routes = routes;
         this.plugins = plugins;
+        this.certificates = certificates;
     }
 
     /** One {@code services[]} entry, with its nested routes and plugins. */
@@ -142,6 +141,7 @@ final class ServiceParser {
         int connect = (int) s.integer("connect_timeout", 60000, 1, MAX_TIMEOUT);
         int write = (int) s.integer("write_timeout", 60000, 1, MAX_TIMEOUT);
         int read = (int) s.integer("read_timeout", 60000, 1, MAX_TIMEOUT);
+        ServiceTls tls = tls(s);
         if (name == null) {
             return;
         }
@@ -159,13 +159,24 @@ final class ServiceParser {
         if (!s.bool("enabled", true)) {
             disabledServices.add(name);
         }
-        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read, id));
+        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read, id, tls));
         for (Section r : s.sections("routes")) {
             routes.route(r, name);
         }
         for (Section p : s.sections("plugins")) {
             plugins.add(p, PluginSpec.Scope.SERVICE, name);
         }
+    }
+
+    /** Kong's upstream TLS fields: unset {@code tls_verify} and {@code tls_verify_depth} stay null. */
+    private ServiceTls tls(Section s) {
+        Boolean verify = s.has("tls_verify") ? s.bool("tls_verify", false) : null;
+        Integer depth = s.has("tls_verify_depth") ? (int) s.integer("tls_verify_depth", 0, 0, 64) : null;
+        return new ServiceTls(
+                verify,
+                depth,
+                certificates.caCertificates(s, "ca_certificates"),
+                certificates.clientCertificate(s, "client_certificate"));
     }
 
     /** The service a reference names (its name or its {@code id}), or null. */

@@ -16,13 +16,16 @@ final class UpstreamCollector {
     private final Map<String, Section> upstreamSections = new HashMap<>();
     private final Map<String, String> upstreamIds = new HashMap<>();
 
-    UpstreamCollector(Problems problems) {
+    private final Certificates certificates;
+
+    UpstreamCollector(Problems problems, Certificates certificates) {
         this.problems = problems;
+        this.certificates = certificates;
     }
 
     /** One {@code upstreams[]} entry ({@link UpstreamParser}); names unique. */
     void upstream(Section s) {
-        UpstreamSpec spec = UpstreamParser.parse(s, problems);
+        UpstreamSpec spec = UpstreamParser.parse(s, problems, certificates);
         if (spec == null) {
             return;
         }

@@ -33,9 +33,11 @@ final class UpstreamParser {
             "hash_fallback_query_arg",
             "hash_on_cookie_path",
             "hash_on_uri_capture",
-            "hash_fallback_uri_capture");
-    private static final Set<String> UPSTREAM_ACCEPTED = Set.of(
-            "id", "tags", "created_at", "updated_at", "slots", "host_header", "use_srv_name", "client_certificate");
+            "hash_fallback_uri_capture",
+            "host_header",
+            "client_certificate");
+    private static final Set<String> UPSTREAM_ACCEPTED =
+            Set.of("id", "tags", "created_at", "updated_at", "slots", "use_srv_name");
     private static final Set<String> TARGET = Set.of("target", "weight", "max_fails", "fail_timeout", "upstream");
     private static final Set<String> TARGET_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> HEALTHCHECKS = Set.of("active", "passive");
@@ -47,9 +49,10 @@ final class UpstreamParser {
             "concurrency",
             "headers",
             "https_verify_certificate",
+            "https_sni",
             "healthy",
             "unhealthy");
-    private static final Set<String> ACTIVE_ACCEPTED = Set.of("https_sni");
+    private static final Set<String> ACTIVE_ACCEPTED = Set.of();
     private static final Set<String> PASSIVE = Set.of("type", "healthy", "unhealthy", "fail_timeout");
     private static final Set<String> HEALTHY = Set.of("interval", "successes", "http_statuses");
     private static final Set<String> UNHEALTHY =
@@ -63,7 +66,7 @@ final class UpstreamParser {
     private UpstreamParser() {}
 
     /** The upstream, or null when its name or algorithm is unusable (errors are in {@code problems}). */
-    static UpstreamSpec parse(Section s, Problems problems) {
+    static UpstreamSpec parse(Section s, Problems problems, Certificates certificates) {
         s.allowEntity(UPSTREAM, UPSTREAM_ACCEPTED);
         AcceptedFields.upstream(s);
         String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
@@ -89,10 +92,21 @@ final class UpstreamParser {
                 targets.add(spec);
             }
         }
+        String hostHeader = s.checked("host_header", s.string("host_header", null), UpstreamParser::hostProblem);
+        ServiceTls.ClientCertificate certificate = certificates.clientCertificate(s, "client_certificate");
         if (name == null || algorithm == null) {
             return null;
         }
-        return new UpstreamSpec(name, algorithm, hash, health, targets);
+        return new UpstreamSpec(name, algorithm, hash, health, targets, hostHeader, certificate);
+    }
+
+    /** Kong's typedefs.host: a name or an address, without a port. */
+    private static String hostProblem(String host) {
+        HostNames.HostPort hp = HostNames.hostPort(host);
+        if (hp == null) {
+            return "invalid hostname: " + host;
+        }
+        return hp.port() >= 0 ? "must not have a port" : null;
     }
 
     private static Algorithm algorithm(Section s) {
@@ -210,7 +224,7 @@ final class UpstreamParser {
 
     private static Active active(Section a) {
         a.allowOnly(ACTIVE, ACTIVE_ACCEPTED);
-        a.string("https_sni", null);
+        String sni = a.checked("https_sni", a.string("https_sni", null), UpstreamParser::hostProblem);
         ProbeType type = probeType(a);
         String path = a.string("http_path", "/");
         if (!path.startsWith("/")) {
@@ -247,7 +261,8 @@ final class UpstreamParser {
                 counter(unhealthy, "http_failures"),
                 counter(unhealthy, "tcp_failures"),
                 counter(unhealthy, "timeouts"),
-                statuses(unhealthy, HealthCheckSpec.Active.UNHEALTHY_STATUSES));
+                statuses(unhealthy, HealthCheckSpec.Active.UNHEALTHY_STATUSES),
+                sni);
     }
 
     private static ProbeType probeType(Section a) {

@@ -4,13 +4,26 @@ import java.util.List;
 
 /**
  * A Kong upstream: a named pool of targets, how to balance across them, and how their health is
- * judged.
+ * judged; {@code hostHeader} is Kong's {@code host_header} (the Host its targets get, null: each
+ * target's name), {@code clientCertificate} the certificate presented to its targets when the
+ * service names none (null: none).
  */
 public record UpstreamSpec(
-        String name, Algorithm algorithm, HashPolicy hash, HealthCheckSpec healthchecks, List<TargetSpec> targets) {
+        String name,
+        Algorithm algorithm,
+        HashPolicy hash,
+        HealthCheckSpec healthchecks,
+        List<TargetSpec> targets,
+        String hostHeader,
+        ServiceTls.ClientCertificate clientCertificate) {
 
     public UpstreamSpec {
         targets = List.copyOf(targets);
+    }
+
+    public UpstreamSpec(
+            String name, Algorithm algorithm, HashPolicy hash, HealthCheckSpec healthchecks, List<TargetSpec> targets) {
+        this(name, algorithm, hash, healthchecks, targets, null, null);
     }
 
     /** A round-robin upstream without hashing or health checks: what a plain service URL gets. */

@@ -79,6 +79,13 @@ final class Forwarder {
         ServiceSpec service = call.service();
         HttpUriRequestBase upstream = new HttpUriRequestBase(method, target.baseUri());
         upstream.setPath(call.pathAndQuery());
+        String name = call.hostName(target);
+        boolean defaultPort = target.port() == ("https".equals(service.protocol()) ? 443 : 80);
+        if ((defaultPort || !name.equals(target.baseUri().getHost())) && !name.startsWith("[")) {
+            // The Host the target gets: the upstream's host_header, else its name, with the port
+            // unless it is the scheme's own (Kong's runloop).
+            upstream.setAuthority(new org.apache.hc.core5.net.URIAuthority(name, defaultPort ? -1 : target.port()));
+        }
         call.headers(Set.of(), request.getScheme(), upstream::addHeader);
         String host = call.preservedHost();
         if (host != null) {
@@ -93,14 +100,14 @@ final class Forwarder {
             }
         }
         try {
-            ClassicHttpResponse response = client.open(
-                    new HttpHost(
-                            service.protocol(),
-                            target.inetAddress(),
-                            target.baseUri().getHost(),
-                            target.port()),
-                    upstream,
-                    service);
+            java.net.InetAddress address = target.inetAddress();
+            if (address == null && !name.equals(target.baseUri().getHost())) {
+                // host_header names the Host, not where to connect (targets are resolved up front;
+                // only a test's target is not).
+                address = java.net.InetAddress.getByName(target.host());
+            }
+            ClassicHttpResponse response =
+                    client.open(new HttpHost(service.protocol(), address, name, target.port()), upstream, service);
             return UpstreamCall.answered(
                     response.getCode(),
                     release ->

@@ -24,13 +24,18 @@ public class ProxyEngine implements Unproxied<ProxyEngine> {
     @ConfigProperty(name = "gateway.upstream.max-connections-per-target", defaultValue = "512")
     int maxPerTarget;
 
+    /** Whether a service without {@code tls_verify} has its backends' certificates checked (Kong: no). */
+    @Inject
+    @ConfigProperty(name = "gateway.upstream.tls-verify", defaultValue = "false")
+    boolean tlsVerify;
+
     private UpstreamClient client;
     private WriteWatchdog watchdog;
     private Forwarder forwarder;
 
     @PostConstruct
     void start() {
-        client = new UpstreamClient(maxConnections, maxPerTarget);
+        client = new UpstreamClient(maxConnections, maxPerTarget, tlsVerify);
         watchdog = new WriteWatchdog(100);
         forwarder = new Forwarder(client, watchdog);
     }

@@ -158,6 +158,16 @@ final class UpstreamCall {
         return false;
     }
 
+    /**
+     * The name {@code target} is addressed by when the client's Host is not preserved: its
+     * upstream's {@code host_header} (Kong's: the Host header, the TLS server name and the name a
+     * verified certificate must match), else the target's own.
+     */
+    String hostName(Target target) {
+        String hostHeader = pool.spec().hostHeader();
+        return hostHeader != null ? hostHeader : target.baseUri().getHost();
+    }
+
     /** The client's Host when the route has {@code preserve_host}, else null (the target's name). */
     String preservedHost() {
         return context.match().route().preserveHost() ? request.getHeader("Host") : null;

@@ -1,14 +1,17 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.upstream.BackendTls;
 import com.gitinsight.gateway.upstream.HttpLimits;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -25,25 +28,79 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The pooled, keep-alive HTTP/1.1 client to the backends (Apache HttpClient 5, classic blocking
- * I/O: on this workload it costs the least CPU per request). HttpClient's minimal client: no
- * execution chain at all (no redirects, decompression, cookies, authentication, and none of the
- * per-request URI parsing the full client's protocol step does: about a fifth of HttpClient's CPU
- * on the proxy path), and no retries beyond a stale keep-alive connection, done here; the proxy
- * decides the rest.
+ * The pooled, keep-alive HTTP/1.1 clients to the backends (Apache HttpClient 5, classic blocking
+ * I/O: on this workload it costs the least CPU per request), one pool per TLS profile
+ * ({@link BackendTls.Profile}: services whose TLS is checked alike share connections, a connection
+ * verified for one service never serves another that verifies differently). HttpClient's minimal
+ * client: no execution chain at all (no redirects, decompression, cookies, authentication, and none
+ * of the per-request URI parsing the full client's protocol step does: about a fifth of
+ * HttpClient's CPU on the proxy path), and no retries beyond a stale keep-alive connection, done
+ * here; the proxy decides the rest.
  */
 final class UpstreamClient implements AutoCloseable {
 
     private static final int MAX_CACHED_CONFIGS = 4096;
 
-    private final PoolingHttpClientConnectionManager pool;
-    private final CloseableHttpClient client;
-    private final IdleConnectionEvictor evictor;
-    private final Map<ServiceSpec, RequestConfig> configs = new ConcurrentHashMap<>();
+    private final int maxConnections;
+    private final int maxPerTarget;
+    private final boolean verifyByDefault;
+    private final Map<BackendTls.Profile, Pool> pools = new ConcurrentHashMap<>();
+    private final Map<ServiceSpec, Settings> settings = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gateway-upstream-idle-evictor");
+        t.setDaemon(true);
+        return t;
+    });
 
+    /** {@code verifyByDefault}: whether a service without {@code tls_verify} has its backends' certificates checked. */
+    UpstreamClient(int maxConnections, int maxPerTarget, boolean verifyByDefault) {
+        this.maxConnections = maxConnections;
+        this.maxPerTarget = maxPerTarget;
+        this.verifyByDefault = verifyByDefault;
+        evictor.scheduleWithFixedDelay(this::evictIdle, 30, 30, TimeUnit.SECONDS);
+    }
+
+    /** Kong's default: backends' certificates are not checked unless the service says {@code tls_verify}. */
     UpstreamClient(int maxConnections, int maxPerTarget) {
-        pool = PoolingHttpClientConnectionManagerBuilder.create()
+        this(maxConnections, maxPerTarget, false);
+    }
+
+    /** What one service's requests are sent with. */
+    private record Settings(RequestConfig config, Pool pool) {}
+
+    private record Pool(PoolingHttpClientConnectionManager manager, CloseableHttpClient client) {}
+
+    /** Sends the request; the caller must close the response (which returns the connection). */
+    ClassicHttpResponse open(HttpHost target, HttpUriRequestBase request, ServiceSpec service) throws IOException {
+        HttpClientContext context = HttpClientContext.create();
+        Settings s = settings.get(service);
+        if (s == null) {
+            // Reloads leave old services behind; a bound keeps them from piling up.
+            if (settings.size() > MAX_CACHED_CONFIGS) {
+                settings.clear();
+            }
+            s = new Settings(
+                    requestConfig(service),
+                    pools.computeIfAbsent(BackendTls.Profile.of(service.tls(), verifyByDefault), this::pool));
+            settings.put(service, s);
+        }
+        context.setRequestConfig(s.config());
+        try {
+            return s.pool().client().executeOpen(target, request, context);
+        } catch (NoHttpResponseException stale) {
+            if (!StaleConnectionRetry.retryable(request)) {
+                throw stale;
+            }
+            HttpClientContext again = HttpClientContext.create();
+            again.setRequestConfig(s.config());
+            return s.pool().client().executeOpen(target, request, again);
+        }
+    }
+
+    private Pool pool(BackendTls.Profile profile) {
+        PoolingHttpClientConnectionManager manager = PoolingHttpClientConnectionManagerBuilder.create()
                 .setConnectionFactory(HttpLimits.connections())
+                .setTlsSocketStrategy(BackendTls.strategy(profile))
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxPerTarget)
                 // LAX: per-route pools without one lock shared by every request.
@@ -55,33 +112,13 @@ final class UpstreamClient implements AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
-        client = HttpClients.createMinimal(pool);
-        evictor = new IdleConnectionEvictor(pool, TimeValue.ofSeconds(30));
-        evictor.start();
+        return new Pool(manager, HttpClients.createMinimal(manager));
     }
 
-    /** Sends the request; the caller must close the response (which returns the connection). */
-    ClassicHttpResponse open(HttpHost target, HttpUriRequestBase request, ServiceSpec service) throws IOException {
-        HttpClientContext context = HttpClientContext.create();
-        RequestConfig config = configs.get(service);
-        if (config == null) {
-            // Reloads leave old services behind; a bound keeps them from piling up.
-            if (configs.size() > MAX_CACHED_CONFIGS) {
-                configs.clear();
-            }
-            config = requestConfig(service);
-            configs.put(service, config);
-        }
-        context.setRequestConfig(config);
-        try {
-            return client.executeOpen(target, request, context);
-        } catch (NoHttpResponseException stale) {
-            if (!StaleConnectionRetry.retryable(request)) {
-                throw stale;
-            }
-            HttpClientContext again = HttpClientContext.create();
-            again.setRequestConfig(config);
-            return client.executeOpen(target, request, again);
+    private void evictIdle() {
+        for (Pool p : pools.values()) {
+            p.manager().closeExpired();
+            p.manager().closeIdle(TimeValue.ofSeconds(30));
         }
     }
 
@@ -103,8 +140,10 @@ final class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
-        evictor.shutdown();
-        client.close(CloseMode.GRACEFUL);
-        pool.close(CloseMode.IMMEDIATE);
+        evictor.shutdownNow();
+        for (Pool p : pools.values()) {
+            p.client().close(CloseMode.GRACEFUL);
+            p.manager().close(CloseMode.IMMEDIATE);
+        }
     }
 }

@@ -174,8 +174,9 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             WebSocketRelay relay) {
         ServiceSpec service = call.service();
         URI uri = backendUri(target, service, call);
-        WebSocket.Builder builder =
-                relays.client().newWebSocketBuilder().connectTimeout(Duration.ofMillis(service.connectTimeoutMs()));
+        WebSocket.Builder builder = relays.client(service)
+                .newWebSocketBuilder()
+                .connectTimeout(Duration.ofMillis(service.connectTimeoutMs()));
         List<String> protocols = subprotocols(request);
         if (!protocols.isEmpty()) {
             builder.subprotocols(

@@ -33,18 +33,30 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
     /** Relays whose backend is connected and whose client is being upgraded, by a random id. */
     private final Map<String, WebSocketRelay> pending = new ConcurrentHashMap<>();
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    /** Whether a service without {@code tls_verify} has its backends' certificates checked (Kong: no). */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gateway.upstream.tls-verify", defaultValue = "false")
+    boolean tlsVerify;
+
+    /** One client per TLS profile, as the HTTP pools (see {@code UpstreamClient}). */
+    private final Map<com.gitinsight.gateway.upstream.BackendTls.Profile, HttpClient> clients =
+            new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gateway-websocket-pings");
         t.setDaemon(true);
         return t;
     });
 
-    HttpClient client() {
-        return client;
+    /** The client for a backend of {@code service}, with the service's TLS. */
+    HttpClient client(com.gitinsight.gateway.config.ServiceSpec service) {
+        return clients.computeIfAbsent(
+                com.gitinsight.gateway.upstream.BackendTls.Profile.of(service.tls(), tlsVerify),
+                profile -> HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .sslContext(com.gitinsight.gateway.upstream.BackendTls.context(profile))
+                        .build());
     }
 
     ScheduledExecutorService pinger() {

@@ -82,7 +82,7 @@ final class ActiveChecker implements AutoCloseable {
         try {
             Target t;
             while (!closed && (t = queue.poll()) != null) {
-                Failure failure = prober.probe(t, rule);
+                Failure failure = prober.probe(t, rule, pool.spec());
                 if (!closed) {
                     t.health().activeResult(rule, failure);
                 }

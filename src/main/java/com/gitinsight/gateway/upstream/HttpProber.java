@@ -1,12 +1,14 @@
 package com.gitinsight.gateway.upstream;
 
 import com.gitinsight.gateway.config.HealthCheckSpec;
+import com.gitinsight.gateway.config.UpstreamSpec;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -30,13 +32,18 @@ final class HttpProber implements Prober {
     /** A probe's answer body is read up to this, else left unread (its connection is not kept anyway). */
     static final int MAX_PROBE_BODY = 8192;
 
-    private final CloseableHttpClient client;
+    /** One client per TLS profile: {@code https_verify_certificate} and the upstream's client certificate. */
+    private final Map<BackendTls.Profile, CloseableHttpClient> clients = new ConcurrentHashMap<>();
+
     private final Deadlines deadlines = new Deadlines("gateway-probe-deadline");
 
-    HttpProber() {
-        client = HttpClients.custom()
+    HttpProber() {}
+
+    private static CloseableHttpClient client(BackendTls.Profile profile) {
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setConnectionFactory(HttpLimits.connections())
+                        .setTlsSocketStrategy(BackendTls.strategy(profile))
                         .setMaxConnTotal(64)
                         .setMaxConnPerRoute(4)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -51,12 +58,12 @@ final class HttpProber implements Prober {
     }
 
     @Override
-    public Failure probe(Target target, HealthCheckSpec.Active rule) {
+    public Failure probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) {
         try {
             if (rule.type() == HealthCheckSpec.ProbeType.TCP) {
                 return tcp(target, rule.timeoutMs());
             }
-            return http(target, rule);
+            return http(target, rule, upstream);
         } catch (InterruptedIOException e) {
             return Failure.TIMEOUT;
         } catch (IOException e) {
@@ -75,9 +82,20 @@ final class HttpProber implements Prober {
     }
 
     @SuppressWarnings("deprecation")
-    private Failure http(Target target, HealthCheckSpec.Active rule) throws IOException {
+    private Failure http(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) throws IOException {
         String scheme = rule.type() == HealthCheckSpec.ProbeType.HTTPS ? "https" : "http";
+        // Kong's probe: Host is the upstream's host_header, else the target's name; the TLS server
+        // name (and the name a verified certificate must match) https_sni, else that same name.
+        String hostName = upstream != null && upstream.hostHeader() != null
+                ? upstream.hostHeader()
+                : target.baseUri().getHost();
+        String serverName = rule.httpsSni() != null ? rule.httpsSni() : hostName;
+        BackendTls.Profile profile = new BackendTls.Profile(
+                rule.verifyCertificate(), null, List.of(), upstream == null ? null : upstream.clientCertificate());
+        CloseableHttpClient client = clients.computeIfAbsent(profile, HttpProber::client);
         HttpGet get = new HttpGet(target.baseUri().resolve(rule.httpPath()));
+        // As lua-resty-healthcheck writes it: the name alone, without the port.
+        get.setHeader("Host", hostName);
         get.setHeader("Connection", "close");
         get.setHeader("User-Agent", "gitinsight-gateway-healthcheck");
         for (Map.Entry<String, List<String>> h : rule.headers().entrySet()) {
@@ -91,8 +109,7 @@ final class HttpProber implements Prober {
                 .setConnectionRequestTimeout(timeout)
                 .setProtocolUpgradeEnabled(false)
                 .build());
-        HttpHost host =
-                new HttpHost(scheme, target.inetAddress(), target.baseUri().getHost(), target.port());
+        HttpHost host = new HttpHost(scheme, address(target, serverName), serverName, target.port());
         // The timeout bounds connecting and each read; the whole probe, twice that.
         ClassicHttpResponse response = null;
         Deadlines.Armed deadline = deadlines.arm(get, 2L * rule.timeoutMs());
@@ -115,9 +132,17 @@ final class HttpProber implements Prober {
         }
     }
 
+    /** The target's address; resolved here when the name addressed is not its own (host_header, https_sni). */
+    private static java.net.InetAddress address(Target target, String serverName) throws IOException {
+        if (target.inetAddress() != null || serverName.equals(target.baseUri().getHost())) {
+            return target.inetAddress();
+        }
+        return java.net.InetAddress.getByName(target.host());
+    }
+
     @Override
     public void close() {
         deadlines.close();
-        client.close(CloseMode.IMMEDIATE);
+        clients.values().forEach(c -> c.close(CloseMode.IMMEDIATE));
     }
 }

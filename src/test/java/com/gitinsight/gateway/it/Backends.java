@@ -45,6 +45,18 @@ final class Backends implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** An echo server over TLS, presenting {@code tls}'s certificate. */
+    int httpsEcho(String name, javax.net.ssl.SSLContext tls) throws IOException {
+        com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        server.createContext("/", ex -> handle(name, ex));
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        servers.add(server);
+        return server.getAddress().getPort();
+    }
+
     private final Map<Integer, String> restartable = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, HttpServer> running = new java.util.concurrent.ConcurrentHashMap<>();
     /** Requests each named echo server has answered. */

@@ -59,9 +59,24 @@ class GatewayIT {
         int dead = Backends.refusingPort();
         int hole = BACKENDS.blackHole();
         int unanswered = BACKENDS.fullBacklog();
+        com.gitinsight.gateway.testing.TestCertificates pki;
+        try {
+            pki = com.gitinsight.gateway.testing.TestCertificates.shared();
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+        int tls = BACKENDS.httpsEcho("tls", pki.serverContext("server", null));
+        String caPem = "      " + pki.certificatePem("ca").strip().replace("\n", "\n      ");
         baseConfig = """
                 _format_version: "3.0"
+                ca_certificates:
+                  - id: 5b5a0f4e-4c1a-4f7e-9a51-0c1d2e3f4a5b
+                    cert: |
+                %7$s
                 upstreams:
+                  - name: named
+                    host_header: api.internal
+                    targets: [{target: "127.0.0.1:%1$d"}]
                   - name: pair
                     targets: [{target: "127.0.0.1:%1$d"}, {target: "127.0.0.1:%2$d"}]
                   - name: flaky
@@ -72,6 +87,22 @@ class GatewayIT {
                   - name: weighted
                     targets: [{target: "127.0.0.1:%1$d", weight: 0}, {target: "127.0.0.1:%2$d"}]
                 services:
+                  - name: tls-default
+                    url: https://127.0.0.1:%6$d
+                    routes: [{name: tls-default, paths: [/tls-default]}]
+                  - name: tls-verified
+                    url: https://127.0.0.1:%6$d
+                    tls_verify: true
+                    retries: 0
+                    routes: [{name: tls-verified, paths: [/tls-verified]}]
+                  - name: tls-trusted
+                    url: https://127.0.0.1:%6$d
+                    tls_verify: true
+                    ca_certificates: [5b5a0f4e-4c1a-4f7e-9a51-0c1d2e3f4a5b]
+                    routes: [{name: tls-trusted, paths: [/tls-trusted]}]
+                  - name: named
+                    url: http://named
+                    routes: [{name: named, paths: [/named]}]
                   - name: echo
                     url: http://127.0.0.1:%1$d
                     routes:
@@ -118,7 +149,7 @@ class GatewayIT {
                   - name: go-api
                     url: http://127.0.0.1:%2$d
                     routes: [{name: fast-routes, paths: [/health, /metrics], strip_path: false}]
-                """.formatted(a, b, dead, hole, unanswered);
+                """.formatted(a, b, dead, hole, unanswered, tls, caPem);
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, baseConfig);
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
@@ -273,6 +304,26 @@ class GatewayIT {
         assertEquals(1, ids.size(), ids.toString());
         assertTrue(ids.get(0).matches("[0-9a-f]{32}"), ids.get(0));
         return ids.get(0);
+    }
+
+    @Test
+    void backendsTlsIsCheckedAsTheServiceSays() throws Exception {
+        // Kong's 18-upstream_tls_spec: off by default (the test CA is unknown to the JVM), refused
+        // once tls_verify is on, accepted with the CA as the service's ca_certificates.
+        HttpResponse<String> plain = get("/tls-default/x");
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertEquals("tls", echoed(plain).get("backend"));
+        HttpResponse<String> refused =
+                send(HttpRequest.newBuilder(uri("/tls-verified/x")).header("Accept", "application/json"));
+        assertEquals(502, refused.statusCode(), refused.body());
+        assertEquals(200, get("/tls-trusted/x").statusCode());
+    }
+
+    @Test
+    void anUpstreamsHostHeaderIsTheHostItsTargetsGet() throws Exception {
+        Map<String, String> named =
+                echoed(send(HttpRequest.newBuilder(uri("/named/h")).header("Host", "api.gitinsight.com")));
+        assertTrue(named.get("h:host").startsWith("api.internal:"), named.get("h:host"));
     }
 
     @Test

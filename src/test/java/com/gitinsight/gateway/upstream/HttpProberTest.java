@@ -49,7 +49,7 @@ class HttpProberTest {
         try (target;
                 HttpProber prober = new HttpProber()) {
             Target t = new Target("127.0.0.1", target.port(), 100);
-            return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(t, PROBE));
+            return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> prober.probe(t, PROBE, null));
         }
     }
 }

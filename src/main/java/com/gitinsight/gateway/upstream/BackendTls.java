@@ -1,0 +1,248 @@
+package com.gitinsight.gateway.upstream;
+
+import com.gitinsight.gateway.config.ServiceTls;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+
+/**
+ * The TLS the gateway speaks to a backend, from the service's settings ({@link ServiceTls}): without
+ * verification (Kong's default) any certificate and name is accepted; with it, the chain must
+ * reach the service's {@code ca_certificates} (else the JVM's trust store) within
+ * {@code tls_verify_depth}, and the name must match; a client certificate is presented when one is
+ * set. Built with the JDK's PKIX validator and HttpClient's TLS strategy.
+ */
+public final class BackendTls {
+
+    private static final char[] NO_PASSWORD = new char[0];
+
+    private BackendTls() {}
+
+    /**
+     * What decides a connection's TLS: services with equal profiles share connections, others
+     * never do (a connection verified for one is not for another).
+     */
+    public record Profile(
+            boolean verify, Integer depth, List<X509Certificate> anchors, ServiceTls.ClientCertificate client) {
+
+        public Profile {
+            anchors = List.copyOf(anchors);
+        }
+
+        /** The profile of {@code tls}; an unset {@code tls_verify} takes {@code verifyByDefault}. */
+        public static Profile of(ServiceTls tls, boolean verifyByDefault) {
+            boolean verify = tls.verify() != null ? tls.verify() : verifyByDefault;
+            return verify
+                    ? new Profile(true, tls.verifyDepth(), tls.caCertificates(), tls.clientCertificate())
+                    : new Profile(false, null, List.of(), tls.clientCertificate());
+        }
+    }
+
+    /** HttpClient's TLS for {@code profile}. */
+    public static TlsSocketStrategy strategy(Profile profile) {
+        return profile.verify()
+                ? new DefaultClientTlsStrategy(context(profile), new DefaultHostnameVerifier())
+                : new DefaultClientTlsStrategy(
+                        context(profile), HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE);
+    }
+
+    /** The JDK's TLS context for {@code profile} (a checked setting that cannot be built is an IllegalStateException). */
+    public static SSLContext context(Profile profile) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(
+                    profile.client() == null
+                            ? null
+                            : keyManagers(profile.client()).getKeyManagers(),
+                    new TrustManager[] {profile.verify() ? verifying(profile) : new AcceptingAll()},
+                    null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the backend TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyManagerFactory keyManagers(ServiceTls.ClientCertificate client) throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try {
+            store.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        store.setKeyEntry("client", client.key(), NO_PASSWORD, client.chain().toArray(new X509Certificate[0]));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, NO_PASSWORD);
+        return factory;
+    }
+
+    private static X509ExtendedTrustManager verifying(Profile profile) throws GeneralSecurityException {
+        List<X509Certificate> anchors = profile.anchors().isEmpty() ? jvmAnchors() : profile.anchors();
+        X509ExtendedTrustManager pkix;
+        if (profile.anchors().isEmpty() && profile.depth() == null) {
+            pkix = first(defaultFactory(null));
+        } else {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try {
+                store.load(null, null);
+            } catch (java.io.IOException e) {
+                throw new GeneralSecurityException(e);
+            }
+            for (int i = 0; i < anchors.size(); i++) {
+                store.setCertificateEntry("ca" + i, anchors.get(i));
+            }
+            PKIXBuilderParameters parameters = new PKIXBuilderParameters(store, new X509CertSelector());
+            // Kong (OpenSSL) checks no revocation for a backend either.
+            parameters.setRevocationEnabled(false);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(new CertPathTrustManagerParameters(parameters));
+            pkix = first(factory);
+        }
+        return profile.depth() != null ? new DepthLimited(pkix, anchors, profile.depth()) : pkix;
+    }
+
+    private static TrustManagerFactory defaultFactory(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory;
+    }
+
+    private static List<X509Certificate> jvmAnchors() throws GeneralSecurityException {
+        X509TrustManager jvm = first(defaultFactory(null));
+        return List.of(jvm.getAcceptedIssuers());
+    }
+
+    private static X509ExtendedTrustManager first(TrustManagerFactory factory) {
+        for (TrustManager m : factory.getTrustManagers()) {
+            if (m instanceof X509ExtendedTrustManager x) {
+                return x;
+            }
+        }
+        throw new IllegalStateException("no X.509 trust manager in " + factory.getAlgorithm());
+    }
+
+    /** Kong's default (nginx's proxy_ssl_verify off): every certificate is accepted. */
+    private static final class AcceptingAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    /**
+     * {@code tls_verify_depth}: OpenSSL's limit on the issuers above the backend's certificate in
+     * the verified chain, the trust anchor included (0: only a certificate that is itself trusted).
+     * The JDK's validator has no such limit (PKIX's path length binds only its path builder), so the
+     * chain, once validated, is counted here.
+     */
+    private static final class DepthLimited extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager pkix;
+        private final List<X509Certificate> anchors;
+        private final int depth;
+
+        DepthLimited(X509ExtendedTrustManager pkix, List<X509Certificate> anchors, int depth) {
+            this.pkix = pkix;
+            this.anchors = new ArrayList<>(anchors);
+            this.depth = depth;
+        }
+
+        /** The issuers above chain[0] up to the first trusted certificate or issuer; the whole chain when none. */
+        private int issuersAbove(X509Certificate[] chain) {
+            for (int i = 0; i < chain.length; i++) {
+                if (anchors.contains(chain[i])) {
+                    return i;
+                }
+                for (X509Certificate anchor : anchors) {
+                    if (anchor.getSubjectX500Principal().equals(chain[i].getIssuerX500Principal())) {
+                        return i + 1;
+                    }
+                }
+            }
+            return Integer.MAX_VALUE;
+        }
+
+        private void anchored(X509Certificate[] chain) throws CertificateException {
+            if (chain == null || chain.length == 0 || issuersAbove(chain) > depth) {
+                throw new CertificateException("certificate chain too long (tls_verify_depth " + depth + ")");
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            pkix.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            pkix.checkServerTrusted(chain, authType);
+            anchored(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            pkix.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            pkix.checkServerTrusted(chain, authType, socket);
+            anchored(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            pkix.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            pkix.checkServerTrusted(chain, authType, engine);
+            anchored(chain);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return pkix.getAcceptedIssuers();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package com.gitinsight.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gitinsight.gateway.testing.TestCertificates;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kong's upstream TLS fields in a declarative file: {@code certificates} and
+ * {@code ca_certificates} checked as Kong's schemas check them, services' {@code tls_verify},
+ * {@code tls_verify_depth}, {@code ca_certificates} and {@code client_certificate}, upstreams'
+ * {@code host_header} and {@code client_certificate}, probes' {@code https_sni}; every reference
+ * must name an entity of the file.
+ */
+class UpstreamTlsConfigTest {
+
+    private static TestCertificates pki;
+    private final KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        pki = TestCertificates.shared();
+    }
+
+    /** A YAML block scalar holding {@code pem}, indented by {@code indent} spaces. */
+    private static String block(String pem, int indent) {
+        String pad = " ".repeat(indent);
+        return "|\n" + pad + pem.strip().replace("\n", "\n" + pad) + "\n";
+    }
+
+    private String file() {
+        return "_format_version: \"3.0\"\n"
+                + "ca_certificates:\n"
+                + "  - id: 11111111-1111-4111-8111-111111111111\n"
+                + "    cert: " + block(pki.certificatePem("ca"), 6)
+                + "certificates:\n"
+                + "  - id: 22222222-2222-4222-8222-222222222222\n"
+                + "    cert: " + block(pki.chainPem("client"), 6)
+                + "    key: " + block(pki.keyPem("client"), 6);
+    }
+
+    private GatewayConfig parse(String yaml) throws ConfigException {
+        return parser.parse("kong.yml", yaml);
+    }
+
+    private String refused(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml)).getMessage();
+    }
+
+    @Test
+    void aServicesTlsFieldsAreReadWithTheCertificatesTheyName() throws Exception {
+        GatewayConfig config = parse(file() + """
+                services:
+                  - name: plain
+                    url: https://example.com:16799/
+                  - name: checked
+                    url: https://example.com:16799/
+                    tls_verify: true
+                    tls_verify_depth: 1
+                    ca_certificates: [11111111-1111-4111-8111-111111111111]
+                    client_certificate: {id: 22222222-2222-4222-8222-222222222222}
+                  - name: unverified
+                    url: https://example.com:16799/
+                    tls_verify: false
+                upstreams:
+                  - name: backend
+                    host_header: api.internal
+                    client_certificate: 22222222-2222-4222-8222-222222222222
+                    healthchecks: {active: {type: https, https_sni: probe.internal, https_verify_certificate: false}}
+                """);
+        ServiceSpec plain = config.services().get(0);
+        assertEquals(ServiceTls.DEFAULT, plain.tls(), "nothing said: the gateway's default (Kong's: not verified)");
+        ServiceTls checked = config.services().get(1).tls();
+        assertEquals(Boolean.TRUE, checked.verify());
+        assertEquals(1, checked.verifyDepth());
+        assertEquals(List.of(pki.certificate("ca")), checked.caCertificates());
+        assertEquals(
+                pki.certificate("client"), checked.clientCertificate().chain().get(0));
+        assertEquals(2, checked.clientCertificate().chain().size(), "the chain as written");
+        assertEquals(Boolean.FALSE, config.services().get(2).tls().verify());
+        UpstreamSpec upstream = config.upstreams().get(0);
+        assertEquals("api.internal", upstream.hostHeader());
+        assertEquals(
+                "22222222-2222-4222-8222-222222222222",
+                upstream.clientCertificate().id());
+        assertEquals("probe.internal", upstream.healthchecks().active().httpsSni());
+        assertEquals(false, upstream.healthchecks().active().verifyCertificate());
+    }
+
+    @Test
+    void unknownReferencesAndBadValuesAreRefusedAtTheirField() {
+        String message = refused(file() + """
+                services:
+                  - name: s
+                    url: https://example.com/
+                    tls_verify: "yes"
+                    tls_verify_depth: 65
+                    ca_certificates: [no-such-ca]
+                    client_certificate: {id: no-such-certificate}
+                upstreams:
+                  - {name: u, host_header: "api.internal:8443", client_certificate: nope}
+                  - {name: v, healthchecks: {active: {https_sni: "a b"}}}
+                """);
+        for (String expected : List.of(
+                "services[0].tls_verify",
+                "services[0].tls_verify_depth",
+                "no ca_certificate with id 'no-such-ca'",
+                "no certificate with id 'no-such-certificate'",
+                "upstreams[0].host_header: must not have a port",
+                "no certificate with id 'nope'",
+                "upstreams[1].healthchecks.active.https_sni")) {
+            assertTrue(message.contains(expected), expected + " in " + message);
+        }
+    }
+
+    @Test
+    void certificatesAreCheckedAsKongsSchemasCheckThem() {
+        String message = refused("_format_version: \"3.0\"\n"
+                + "ca_certificates:\n"
+                + "  - id: not-a-ca\n"
+                + "    cert: " + block(pki.certificatePem("server"), 6)
+                + "  - id: two\n"
+                + "    cert: " + block(pki.certificatePem("ca") + pki.certificatePem("intermediate"), 6)
+                + "  - {id: garbage, cert: \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\"}\n"
+                + "certificates:\n"
+                + "  - id: mismatch\n"
+                + "    cert: " + block(pki.certificatePem("client"), 6)
+                + "    key: " + block(pki.keyPem("server"), 6)
+                + "  - id: pkcs1\n"
+                + "    cert: " + block(pki.certificatePem("client"), 6)
+                + "    key: \"-----BEGIN RSA PRIVATE KEY-----\\nAAAA\\n-----END RSA PRIVATE KEY-----\"\n"
+                + "  - id: served\n"
+                + "    cert: " + block(pki.certificatePem("client"), 6)
+                + "    key: " + block(pki.keyPem("client"), 6)
+                + "    snis: [example.com]\n");
+        for (String expected : List.of(
+                "ca_certificates[0].cert: certificate does not appear to be a CA because it is missing the \"CA\" basic constraint",
+                "ca_certificates[1].cert: please submit only one certificate at a time",
+                "ca_certificates[2].cert: invalid certificate",
+                "certificates[0].key: certificate does not match key",
+                "certificates[1].key: invalid key: only unencrypted PKCS #8 keys",
+                "certificates[2].snis")) {
+            assertTrue(message.contains(expected), expected + " in " + message);
+        }
+    }
+
+    @Test
+    void aCertificatesKeyIsASecretField() throws Exception {
+        assertTrue(parser.secretFields("kong.yml", file()).contains("certificates[0].key"));
+    }
+}
