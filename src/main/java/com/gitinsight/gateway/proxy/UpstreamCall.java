@@ -180,7 +180,10 @@ final class UpstreamCall {
      */
     String stickyCookie() {
         String cookie = hashing == null ? null : hashing.newCookie();
-        return cookie == null ? null : cookie + "; Path=" + pool.spec().hash().cookiePath();
+        // Kong's balancer writes these attributes, its "Same-Site" spelling included.
+        return cookie == null
+                ? null
+                : cookie + "; Path=" + pool.spec().hash().cookiePath() + "; Same-Site=Lax; HttpOnly";
     }
 
     /**

@@ -12,8 +12,9 @@ import java.util.List;
  * Kong's {@code consistent-hashing}: a ring of points, each target owning points in proportion to
  * its weight, placed by hashing the target's address. A request's key (by {@code hash_on}, else
  * {@code hash_fallback}) lands on the ring and goes to the next usable target, so adding or
- * removing one of n targets moves only about 1/n of the keys. A request without a key is
- * balanced round-robin.
+ * removing one of n targets moves only about 1/n of the keys. A request without a key hashes
+ * the empty key, as Kong's balancer does ({@code get_value_to_hash(...) or ""}): every such
+ * request goes to one target.
  */
 public final class ConsistentHashBalancer implements Balancer {
 
@@ -29,12 +30,10 @@ public final class ConsistentHashBalancer implements Balancer {
     private final HashPolicy policy;
     private final long[] points;
     private final Target[] owners;
-    private final RoundRobinBalancer keyless;
 
     public ConsistentHashBalancer(List<Target> targets, HashPolicy policy) {
         this.targets = List.copyOf(targets);
         this.policy = policy;
-        this.keyless = new RoundRobinBalancer(this.targets);
         List<Target> enabled = this.targets.stream().filter(t -> t.weight() > 0).toList();
         long wanted = 0;
         for (Target t : enabled) {
@@ -80,9 +79,6 @@ public final class ConsistentHashBalancer implements Balancer {
             return null;
         }
         String key = key(request);
-        if (key == null) {
-            return keyless.pick(request, tried);
-        }
         int i = Arrays.binarySearch(points, hash(key));
         int start = i >= 0 ? i : (-i - 1) % points.length;
         Target owner = owners[start];
@@ -97,7 +93,7 @@ public final class ConsistentHashBalancer implements Balancer {
         if (key == null && policy.fallback() != HashOn.NONE) {
             key = request.hashValue(policy.fallback(), policy.fallbackName());
         }
-        return key;
+        return key == null ? "" : key;
     }
 
     /** The ring's points (for tests). */

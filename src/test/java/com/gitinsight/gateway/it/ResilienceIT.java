@@ -306,7 +306,7 @@ class ResilienceIT {
     void consistentHashingSticksToOneTargetPerKeyAndMakesTheCookieWhenMissing() throws Exception {
         HttpResponse<String> first = get("/sticky/x");
         String setCookie = first.headers().firstValue("Set-Cookie").orElse("");
-        assertTrue(setCookie.matches("sticky=[0-9a-f-]{36}; Path=/sticky"), setCookie);
+        assertTrue(setCookie.matches("sticky=[0-9a-f-]{36}; Path=/sticky; Same-Site=Lax; HttpOnly"), setCookie);
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         String backend = backendOf(first);
         for (int i = 0; i < 10; i++) {

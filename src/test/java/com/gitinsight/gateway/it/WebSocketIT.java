@@ -297,7 +297,8 @@ class WebSocketIT {
         assertEquals(101, first.status(), first.toString());
         String setCookie = first.header("Set-Cookie");
         assertTrue(
-                setCookie != null && setCookie.matches("ws-sticky=[0-9a-f-]{36}; Path=/who-sticky"),
+                setCookie != null
+                        && setCookie.matches("ws-sticky=[0-9a-f-]{36}; Path=/who-sticky; Same-Site=Lax; HttpOnly"),
                 "the hash cookie on the upgrade's answer, as on an HTTP response: " + first);
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         for (int i = 0; i < 6; i++) {

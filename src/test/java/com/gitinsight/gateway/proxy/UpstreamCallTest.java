@@ -213,7 +213,7 @@ class UpstreamCallTest {
         Target target = answeringTarget(first);
         String setCookie = first.stickyCookie();
         assertNotNull(setCookie, "a client without the hash cookie gets one");
-        assertTrue(setCookie.matches("sticky=[0-9a-f-]{36}; Path=/s"), setCookie);
+        assertTrue(setCookie.matches("sticky=[0-9a-f-]{36}; Path=/s; Same-Site=Lax; HttpOnly"), setCookie);
         String value = setCookie.substring("sticky=".length(), setCookie.indexOf(';'));
         for (int i = 0; i < 10; i++) {
             UpstreamCall again = call("sticky", new Req().cookie("sticky", value), false);

@@ -52,7 +52,7 @@ class ConsistentHashBalancerTest {
     }
 
     @Test
-    void sameKeySameTargetAndFallbackThenRoundRobin() {
+    void sameKeySameTargetAndFallbackThenTheEmptyKey() {
         ConsistentHashBalancer b = new ConsistentHashBalancer(targets(3), BY_HEADER);
         Target first = b.pick(user("alice"), List.of());
         for (int i = 0; i < 20; i++) {
@@ -60,9 +60,12 @@ class ConsistentHashBalancerTest {
         }
         PickRequest byIp = (source, name) -> source == HashOn.IP ? "192.0.2.7" : null;
         assertSame(b.pick(byIp, List.of()), b.pick(byIp, List.of()), "hash_fallback is used when hash_on has no value");
+        // Kong hashes "" when there is no key at all: every such request goes to one target.
         Target x = b.pick(PickRequest.NONE, List.of());
-        Target y = b.pick(PickRequest.NONE, List.of());
-        assertNotEquals(x, y, "no key at all: round-robin");
+        for (int i = 0; i < 20; i++) {
+            assertSame(x, b.pick(PickRequest.NONE, List.of()), "no key at all: the empty key's target");
+        }
+        assertSame(x, b.pick((source, name) -> "", List.of()));
     }
 
     @Test
