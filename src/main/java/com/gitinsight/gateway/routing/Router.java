@@ -32,15 +32,43 @@ import java.util.regex.Matcher;
  */
 public final class Router {
 
-    private final Candidate[] candidates;
-    private final Map<String, ServiceSpec> services;
+    /**
+     * Kong's {@code router_flavor}: {@code traditional_compatible} (Kong 3's default) joins every
+     * route's path as {@code path_handling: v0} ("v1 ... will not work under traditional_compatible");
+     * {@code traditional} honours {@code v1}. Matching is the same in both here.
+     */
+    public enum Flavor {
+        TRADITIONAL_COMPATIBLE,
+        TRADITIONAL;
 
-    private Router(Candidate[] candidates, Map<String, ServiceSpec> services) {
-        this.candidates = candidates;
-        this.services = services;
+        /** The setting's value ({@code traditional_compatible} or {@code traditional}). */
+        public static Flavor of(String name) {
+            return switch (name) {
+                case "traditional_compatible" -> TRADITIONAL_COMPATIBLE;
+                case "traditional" -> TRADITIONAL;
+                default ->
+                    throw new IllegalArgumentException(
+                            "router flavor '" + name + "': use traditional_compatible or traditional");
+            };
+        }
     }
 
+    private final Candidate[] candidates;
+    private final Map<String, ServiceSpec> services;
+    private final boolean honoursV1;
+
+    private Router(Candidate[] candidates, Map<String, ServiceSpec> services, boolean honoursV1) {
+        this.candidates = candidates;
+        this.services = services;
+        this.honoursV1 = honoursV1;
+    }
+
+    /** Kong 3's default router ({@link Flavor#TRADITIONAL_COMPATIBLE}). */
     public static Router build(GatewayConfig config) {
+        return build(config, Flavor.TRADITIONAL_COMPATIBLE);
+    }
+
+    public static Router build(GatewayConfig config, Flavor flavor) {
         List<Candidate> all = new ArrayList<>();
         for (RouteSpec route : config.routes()) {
             Conditions conditions = new Conditions(route);
@@ -56,7 +84,7 @@ public final class Router {
         for (ServiceSpec s : config.services()) {
             services.put(s.name(), s);
         }
-        return new Router(all.toArray(new Candidate[0]), Map.copyOf(services));
+        return new Router(all.toArray(new Candidate[0]), Map.copyOf(services), flavor == Flavor.TRADITIONAL);
     }
 
     /** The route for this request, or null: the caller answers 404. */
@@ -82,7 +110,7 @@ public final class Router {
         String base = service.path() == null ? "/" : service.path();
         boolean strip = route.stripPath();
         String postfix = strip && c.path != null ? path.substring(matchedLength) : path.substring(1);
-        String upstream = route.pathHandling() == RouteSpec.PathHandling.V1
+        String upstream = honoursV1 && route.pathHandling() == RouteSpec.PathHandling.V1
                 ? joinV1(base, strip, postfix, path)
                 : joinV0(base, strip, postfix, path);
         return new RouteMatch(

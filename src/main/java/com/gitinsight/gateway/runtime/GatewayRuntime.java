@@ -57,6 +57,11 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     @ConfigProperty(name = "gateway.config.poll-interval-ms", defaultValue = "1000")
     long pollIntervalMillis;
 
+    /** Kong's {@code router_flavor}: {@code traditional_compatible} (its default) or {@code traditional}. */
+    @Inject
+    @ConfigProperty(name = "gateway.router.flavor", defaultValue = "traditional_compatible")
+    String routerFlavor;
+
     /** {@code file}, a PostgreSQL JDBC URL or {@code jndi:<name>} (see {@code store.StoreSettings}). */
     @Inject
     @ConfigProperty(name = "gateway.config.store", defaultValue = "file")
@@ -357,7 +362,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         upstreams.start(upstreamServices);
         return new GatewaySnapshot(
                 config,
-                Router.build(config),
+                Router.build(config, Router.Flavor.of(routerFlavor)),
                 upstreams,
                 guards.build(config),
                 PluginIndex.build(config),

@@ -60,7 +60,8 @@ class RouterTest {
     private static Router routerOfVersion(String version, String yaml) throws Exception {
         GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn())
                 .parse("t.yml", "_format_version: \"" + version + "\"\n" + yaml);
-        return Router.build(config);
+        // Kong's router spec runs its path-handling table (v0 and v1) with the traditional router.
+        return Router.build(config, Router.Flavor.TRADITIONAL);
     }
 
     /** Routes (YAML flow maps, named r1, r2... by the caller as Kong's use_case indices) of one service. */
@@ -1120,6 +1121,25 @@ class RouterTest {
             assertEquals("/srv/req", upstream(r, "GET", "/areq"), "service /srv + stripped req");
             assertEquals("/service", upstream(r, "GET", "/"), "request / to service path /service");
             assertEquals("/srvreq", upstream(r, "GET", "/creq"), "v1 concatenates");
+        }
+
+        @Test
+        void kongsDefaultRouterJoinsAV1RouteAsV0() throws Exception {
+            GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
+                    _format_version: "3.0"
+                    services: [{name: srv, url: "http://s/srv"}]
+                    routes: [{name: c, service: srv, paths: [/c], path_handling: v1}]
+                    """);
+            // "path_handling='v1' is deprecated and will not work under traditional_compatible router_flavor"
+            Router compatible = Router.build(config);
+            assertEquals("/srv/req", compatible.match(new Req("GET", "/creq")).upstreamPath());
+            assertEquals(
+                    "/srvreq",
+                    Router.build(config, Router.Flavor.TRADITIONAL)
+                            .match(new Req("GET", "/creq"))
+                            .upstreamPath());
+            assertEquals(Router.Flavor.TRADITIONAL_COMPATIBLE, Router.Flavor.of("traditional_compatible"));
+            assertThrows(IllegalArgumentException.class, () -> Router.Flavor.of("expressions"));
         }
 
         @Test
