@@ -22,7 +22,9 @@ import java.util.Set;
  * The file's {@code certificates} (used here as the client certificates services and upstreams
  * present to their backends) and {@code ca_certificates} (the trust anchors a service's
  * {@code ca_certificates} names), by id, each parsed and checked as Kong's schemas check them when
- * the file is loaded. The JDK's parsers read them; keys must be PKCS #8 ({@code BEGIN PRIVATE KEY}).
+ * the file is loaded. The JDK's parsers read them; keys are PKCS #8 ({@code BEGIN PRIVATE KEY}) or
+ * PKCS #1 RSA ({@code BEGIN RSA PRIVATE KEY}); other forms (SEC 1 EC keys, encrypted keys) are refused
+ * with the command that converts them.
  * One instance per load.
  */
 final class Certificates {
@@ -31,6 +33,7 @@ final class Certificates {
     private static final Set<String> CA_CERTIFICATE = Set.of("id", "cert", "cert_digest");
     private static final Set<String> ACCEPTED = Set.of("tags", "created_at", "updated_at");
     private static final String PKCS8 = "-----BEGIN PRIVATE KEY-----";
+    private static final String PKCS1 = "-----BEGIN RSA PRIVATE KEY-----";
 
     private final Map<String, ServiceTls.ClientCertificate> certificates = new HashMap<>();
     private final Map<String, X509Certificate> caCertificates = new HashMap<>();
@@ -45,7 +48,11 @@ final class Certificates {
         if (!chain.isEmpty() && key != null && !matches(chain.get(0), key)) {
             s.error("key", "certificate does not match key");
         }
-        if (s.has("cert_alt") || s.has("key_alt")) {
+        if (s.has("cert_alt") != s.has("key_alt")) {
+            s.error(
+                    s.has("cert_alt") ? "key_alt" : "cert_alt",
+                    "all or none of these fields must be set: 'cert_alt', 'key_alt'");
+        } else if (s.has("cert_alt")) {
             List<X509Certificate> alt = chain(s, "cert_alt");
             PrivateKey altKey = key(s, "key_alt");
             if (!alt.isEmpty() && altKey != null && !matches(alt.get(0), altKey)) {
@@ -149,26 +156,31 @@ final class Certificates {
             return null;
         }
         String text = pem.trim();
-        if (!text.startsWith(PKCS8)) {
+        boolean pkcs1 = text.startsWith(PKCS1);
+        if (!text.startsWith(PKCS8) && !pkcs1) {
             s.error(
                     key,
-                    "invalid key: only unencrypted PKCS #8 keys ('" + PKCS8
-                            + "') are read; convert with: openssl pkcs8 -topk8 -nocrypt");
+                    "invalid key: only unencrypted PKCS #8 ('" + PKCS8 + "') and PKCS #1 RSA ('" + PKCS1
+                            + "') keys are read; convert with: openssl pkcs8 -topk8 -nocrypt");
             return null;
         }
-        int end = text.indexOf("-----END PRIVATE KEY-----");
-        if (end < 0) {
-            s.error(key, "invalid key: no '-----END PRIVATE KEY-----'");
+        String end = pkcs1 ? "-----END RSA PRIVATE KEY-----" : "-----END PRIVATE KEY-----";
+        int at = text.indexOf(end);
+        if (at < 0) {
+            s.error(key, "invalid key: no '" + end + "'");
             return null;
         }
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(text.substring(PKCS8.length(), end));
+            der = Base64.getMimeDecoder().decode(text.substring((pkcs1 ? PKCS1 : PKCS8).length(), at));
         } catch (IllegalArgumentException e) {
             s.error(key, "invalid key: " + e.getMessage());
             return null;
         }
-        for (String algorithm : new String[] {"RSA", "EC", "Ed25519", "Ed448"}) {
+        if (pkcs1) {
+            der = pkcs8OfRsa(der);
+        }
+        for (String algorithm : pkcs1 ? new String[] {"RSA"} : new String[] {"RSA", "EC", "Ed25519", "Ed448"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
             } catch (GeneralSecurityException | RuntimeException e) {
@@ -177,6 +189,57 @@ final class Certificates {
         }
         s.error(key, "invalid key: not an RSA, EC or EdDSA private key");
         return null;
+    }
+
+    /**
+     * A PKCS #1 RSA key (what {@code openssl genrsa} wrote before 3.0, and many Kong files hold) in
+     * the PKCS #8 envelope the JDK reads: the key as it is, labelled rsaEncryption. The JDK's key
+     * factory then parses and checks it.
+     */
+    private static byte[] pkcs8OfRsa(byte[] pkcs1) {
+        byte[] version = {0x02, 0x01, 0x00};
+        // SEQUENCE { OID 1.2.840.113549.1.1.1 (rsaEncryption), NULL }
+        byte[] algorithm = {
+            0x30,
+            0x0d,
+            0x06,
+            0x09,
+            0x2a,
+            (byte) 0x86,
+            0x48,
+            (byte) 0x86,
+            (byte) 0xf7,
+            0x0d,
+            0x01,
+            0x01,
+            0x01,
+            0x05,
+            0x00
+        };
+        byte[] octets = tagged(0x04, pkcs1);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(version);
+        body.writeBytes(algorithm);
+        body.writeBytes(octets);
+        return tagged(0x30, body.toByteArray());
+    }
+
+    /** A DER element: tag, definite length, contents. */
+    private static byte[] tagged(int tag, byte[] contents) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(tag);
+        int n = contents.length;
+        if (n < 0x80) {
+            out.write(n);
+        } else {
+            int bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
+            out.write(0x80 | bytes);
+            for (int i = bytes - 1; i >= 0; i--) {
+                out.write(n >>> (8 * i));
+            }
+        }
+        out.writeBytes(contents);
+        return out.toByteArray();
     }
 
     /** Whether {@code key} is the private half of {@code cert}'s public key: it signs, the certificate verifies. */

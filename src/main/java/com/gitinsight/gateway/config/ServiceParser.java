@@ -122,6 +122,7 @@ final class ServiceParser {
             port = (int) s.integer("port", "https".equals(protocol) ? 443 : 80, 0, 65535);
             path = s.string("path", null);
         }
+        tlsFieldsNeedTls(s, protocol);
         if (protocol != null && WS_PROTOCOLS.contains(protocol)) {
             // A WebSocket service is the same backend reached over HTTP/1.1 with an upgrade.
             protocol = protocol.equals("wss") ? "https" : "http";
@@ -165,6 +166,21 @@ final class ServiceParser {
         }
         for (Section p : s.sections("plugins")) {
             plugins.add(p, PluginSpec.Scope.SERVICE, name);
+        }
+    }
+
+    /**
+     * Kong's conditional checks: the TLS fields are for a service spoken to over TLS (its
+     * https_requiring_protocols; {@code wss} here too), else they must be null.
+     */
+    private static void tlsFieldsNeedTls(Section s, String protocol) {
+        if ("https".equals(protocol) || "wss".equals(protocol)) {
+            return;
+        }
+        for (String field : List.of("tls_verify", "tls_verify_depth", "ca_certificates", "client_certificate")) {
+            if (s.has(field)) {
+                s.error(field, "value must be null (failed conditional validation given value of field 'protocol')");
+            }
         }
     }
 

@@ -36,5 +36,14 @@ public record ServiceTls(
         public ClientCertificate {
             chain = List.copyOf(chain);
         }
+
+        /** Never the key: a record's own toString would print it into whatever logs this. */
+        @Override
+        public String toString() {
+            return "ClientCertificate[id=" + id + ", subject="
+                    + (chain.isEmpty()
+                            ? "?"
+                            : chain.get(0).getSubjectX500Principal().getName()) + "]";
+        }
     }
 }

@@ -104,9 +104,18 @@ final class UpstreamParser {
     private static String hostProblem(String host) {
         HostNames.HostPort hp = HostNames.hostPort(host);
         if (hp == null) {
-            return "invalid hostname: " + host;
+            return "invalid value: " + host;
         }
         return hp.port() >= 0 ? "must not have a port" : null;
+    }
+
+    /** Kong's typedefs.sni: a name, not an address, without a port. */
+    private static String sniProblem(String sni) {
+        String problem = hostProblem(sni);
+        if (problem == null && (com.google.common.net.InetAddresses.isInetAddress(sni) || sni.startsWith("["))) {
+            return "must not be an IP";
+        }
+        return problem;
     }
 
     private static Algorithm algorithm(Section s) {
@@ -224,7 +233,7 @@ final class UpstreamParser {
 
     private static Active active(Section a) {
         a.allowOnly(ACTIVE, ACTIVE_ACCEPTED);
-        String sni = a.checked("https_sni", a.string("https_sni", null), UpstreamParser::hostProblem);
+        String sni = a.checked("https_sni", a.string("https_sni", null), UpstreamParser::sniProblem);
         ProbeType type = probeType(a);
         String path = a.string("http_path", "/");
         if (!path.startsWith("/")) {

@@ -106,8 +106,8 @@ final class Forwarder {
                 // only a test's target is not).
                 address = java.net.InetAddress.getByName(target.host());
             }
-            ClassicHttpResponse response =
-                    client.open(new HttpHost(service.protocol(), address, name, target.port()), upstream, service);
+            ClassicHttpResponse response = client.open(
+                    new HttpHost(service.protocol(), address, name, target.port()), upstream, service, call.tls());
             return UpstreamCall.answered(
                     response.getCode(),
                     release ->

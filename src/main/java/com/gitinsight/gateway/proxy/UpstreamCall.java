@@ -168,6 +168,14 @@ final class UpstreamCall {
         return hostHeader != null ? hostHeader : target.baseUri().getHost();
     }
 
+    /**
+     * The TLS this call's backends get: the service's settings, presenting its upstream's
+     * {@code client_certificate} when the service names none (Kong's fallback_upstream_client_cert).
+     */
+    com.gitinsight.gateway.config.ServiceTls tls() {
+        return service.tls().withUpstreamCertificate(pool.spec().clientCertificate());
+    }
+
     /** The client's Host when the route has {@code preserve_host}, else null (the target's name). */
     String preservedHost() {
         return context.match().route().preserveHost() ? request.getHeader("Host") : null;

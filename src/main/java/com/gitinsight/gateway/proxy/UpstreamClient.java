@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.config.ServiceTls;
 import com.gitinsight.gateway.upstream.BackendTls;
 import com.gitinsight.gateway.upstream.HttpLimits;
 import java.io.IOException;
@@ -46,6 +47,7 @@ final class UpstreamClient implements AutoCloseable {
     private final boolean verifyByDefault;
     private final Map<BackendTls.Profile, Pool> pools = new ConcurrentHashMap<>();
     private final Map<ServiceSpec, Settings> settings = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gateway-upstream-idle-evictor");
         t.setDaemon(true);
@@ -65,35 +67,90 @@ final class UpstreamClient implements AutoCloseable {
         this(maxConnections, maxPerTarget, false);
     }
 
-    /** What one service's requests are sent with. */
-    private record Settings(RequestConfig config, Pool pool) {}
+    /** What one service's requests are sent with, for the TLS settings it was made for. */
+    private record Settings(ServiceTls tls, RequestConfig config, Pool pool) {}
 
-    private record Pool(PoolingHttpClientConnectionManager manager, CloseableHttpClient client) {}
+    /** Sweeps (30 s apart) a pool may go unused before it is closed: 10 minutes. */
+    private static final int IDLE_SWEEPS = 20;
 
-    /** Sends the request; the caller must close the response (which returns the connection). */
+    /** One TLS profile's connections. */
+    private static final class Pool {
+        final PoolingHttpClientConnectionManager manager;
+        final CloseableHttpClient client;
+        /** Set by requests (only when clear: no write per request), cleared by each sweep. */
+        volatile boolean used = true;
+
+        volatile boolean closed;
+        int idleSweeps;
+
+        Pool(PoolingHttpClientConnectionManager manager) {
+            this.manager = manager;
+            this.client = HttpClients.createMinimal(manager);
+        }
+
+        void close() {
+            closed = true;
+            client.close(CloseMode.GRACEFUL);
+            manager.close(CloseMode.IMMEDIATE);
+        }
+    }
+
+    /**
+     * Sends the request with {@code tls} (the service's, with its upstream's client certificate);
+     * the caller must close the response (which returns the connection).
+     */
+    ClassicHttpResponse open(HttpHost target, HttpUriRequestBase request, ServiceSpec service, ServiceTls tls)
+            throws IOException {
+        Settings s = settings(service, tls);
+        try {
+            return send(s, target, request);
+        } catch (IllegalStateException e) {
+            if (!s.pool().closed) {
+                throw e;
+            }
+            // Its pool was swept between the lookup and the send: once more with a new one.
+            settings.remove(service, s);
+            return send(settings(service, tls), target, request);
+        }
+    }
+
+    /** With the service's own TLS settings (tests). */
     ClassicHttpResponse open(HttpHost target, HttpUriRequestBase request, ServiceSpec service) throws IOException {
-        HttpClientContext context = HttpClientContext.create();
+        return open(target, request, service, service.tls());
+    }
+
+    private Settings settings(ServiceSpec service, ServiceTls tls) {
         Settings s = settings.get(service);
-        if (s == null) {
+        if (s == null || !s.tls().equals(tls) || s.pool().closed) {
             // Reloads leave old services behind; a bound keeps them from piling up.
             if (settings.size() > MAX_CACHED_CONFIGS) {
                 settings.clear();
             }
             s = new Settings(
+                    tls,
                     requestConfig(service),
-                    pools.computeIfAbsent(BackendTls.Profile.of(service.tls(), verifyByDefault), this::pool));
+                    pools.computeIfAbsent(BackendTls.Profile.of(tls, verifyByDefault), this::pool));
             settings.put(service, s);
         }
+        if (!s.pool().used) {
+            s.pool().used = true;
+        }
+        return s;
+    }
+
+    private static ClassicHttpResponse send(Settings s, HttpHost target, HttpUriRequestBase request)
+            throws IOException {
+        HttpClientContext context = HttpClientContext.create();
         context.setRequestConfig(s.config());
         try {
-            return s.pool().client().executeOpen(target, request, context);
+            return s.pool().client.executeOpen(target, request, context);
         } catch (NoHttpResponseException stale) {
             if (!StaleConnectionRetry.retryable(request)) {
                 throw stale;
             }
             HttpClientContext again = HttpClientContext.create();
             again.setRequestConfig(s.config());
-            return s.pool().client().executeOpen(target, request, again);
+            return s.pool().client.executeOpen(target, request, again);
         }
     }
 
@@ -112,14 +169,33 @@ final class UpstreamClient implements AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
-        return new Pool(manager, HttpClients.createMinimal(manager));
+        return new Pool(manager);
     }
 
-    private void evictIdle() {
-        for (Pool p : pools.values()) {
-            p.manager().closeExpired();
-            p.manager().closeIdle(TimeValue.ofSeconds(30));
+    /**
+     * Closes idle keep-alive connections, and the pools of TLS settings no request used for ten
+     * minutes with none in use (a reload that rotated a certificate leaves its old pool behind).
+     */
+    void evictIdle() {
+        for (Map.Entry<BackendTls.Profile, Pool> e : pools.entrySet()) {
+            Pool p = e.getValue();
+            p.manager.closeExpired();
+            p.manager.closeIdle(TimeValue.ofSeconds(30));
+            if (p.used) {
+                p.used = false;
+                p.idleSweeps = 0;
+            } else if (++p.idleSweeps >= IDLE_SWEEPS
+                    && p.manager.getTotalStats().getLeased() == 0) {
+                pools.remove(e.getKey(), p);
+                settings.values().removeIf(s -> s.pool() == p);
+                p.close();
+            }
         }
+    }
+
+    /** The pools open now, one per TLS setting in use (tests). */
+    int pools() {
+        return pools.size();
     }
 
     /**
@@ -141,9 +217,6 @@ final class UpstreamClient implements AutoCloseable {
     @Override
     public void close() {
         evictor.shutdownNow();
-        for (Pool p : pools.values()) {
-            p.client().close(CloseMode.GRACEFUL);
-            p.manager().close(CloseMode.IMMEDIATE);
-        }
+        pools.values().forEach(Pool::close);
     }
 }

@@ -174,7 +174,7 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             WebSocketRelay relay) {
         ServiceSpec service = call.service();
         URI uri = backendUri(target, service, call);
-        WebSocket.Builder builder = relays.client(service)
+        WebSocket.Builder builder = relays.client(call.tls())
                 .newWebSocketBuilder()
                 .connectTimeout(Duration.ofMillis(service.connectTimeoutMs()));
         List<String> protocols = subprotocols(request);

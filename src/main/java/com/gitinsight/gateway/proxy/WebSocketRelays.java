@@ -38,6 +38,8 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gateway.upstream.tls-verify", defaultValue = "false")
     boolean tlsVerify;
 
+    private static final int MAX_CLIENTS = 64;
+
     /** One client per TLS profile, as the HTTP pools (see {@code UpstreamClient}). */
     private final Map<com.gitinsight.gateway.upstream.BackendTls.Profile, HttpClient> clients =
             new ConcurrentHashMap<>();
@@ -48,10 +50,15 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
         return t;
     });
 
-    /** The client for a backend of {@code service}, with the service's TLS. */
-    HttpClient client(com.gitinsight.gateway.config.ServiceSpec service) {
+    /** The client for a backend whose TLS is {@code tls}. */
+    HttpClient client(com.gitinsight.gateway.config.ServiceTls tls) {
+        if (clients.size() > MAX_CLIENTS) {
+            // Reloads that rotate certificates leave clients behind: forget them (a relay holds its
+            // own client; an unreferenced JDK client ends with its last reference).
+            clients.clear();
+        }
         return clients.computeIfAbsent(
-                com.gitinsight.gateway.upstream.BackendTls.Profile.of(service.tls(), tlsVerify),
+                com.gitinsight.gateway.upstream.BackendTls.Profile.of(tls, tlsVerify),
                 profile -> HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(10))

@@ -27,9 +27,11 @@ import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 /**
  * The TLS the gateway speaks to a backend, from the service's settings ({@link ServiceTls}): without
  * verification (Kong's default) any certificate and name is accepted; with it, the chain must
- * reach the service's {@code ca_certificates} (else the JVM's trust store) within
- * {@code tls_verify_depth}, and the name must match; a client certificate is presented when one is
- * set. Built with the JDK's PKIX validator and HttpClient's TLS strategy.
+ * reach the service's {@code ca_certificates} within {@code tls_verify_depth}, and the name must
+ * match; a client certificate is presented when one is set. A service's own {@code tls_verify:
+ * true} without {@code ca_certificates} trusts nothing, as Kong's nginx (no CA given: "the
+ * handshake will always fail"); the gateway's default ({@code gateway.upstream.tls-verify}) trusts
+ * the JVM's trust store. Built with the JDK's PKIX validator and HttpClient's TLS strategy.
  */
 public final class BackendTls {
 
@@ -42,18 +44,32 @@ public final class BackendTls {
      * never do (a connection verified for one is not for another).
      */
     public record Profile(
-            boolean verify, Integer depth, List<X509Certificate> anchors, ServiceTls.ClientCertificate client) {
+            boolean verify,
+            Integer depth,
+            List<X509Certificate> anchors,
+            boolean jvmAnchors,
+            ServiceTls.ClientCertificate client) {
 
         public Profile {
             anchors = List.copyOf(anchors);
         }
 
-        /** The profile of {@code tls}; an unset {@code tls_verify} takes {@code verifyByDefault}. */
+        /** {@code anchors}, or the JVM's trust store when there are none. */
+        public Profile(
+                boolean verify, Integer depth, List<X509Certificate> anchors, ServiceTls.ClientCertificate client) {
+            this(verify, depth, anchors, anchors.isEmpty(), client);
+        }
+
+        /**
+         * The profile of {@code tls}; an unset {@code tls_verify} takes {@code verifyByDefault},
+         * with the JVM's trust store when the service names no {@code ca_certificates}.
+         */
         public static Profile of(ServiceTls tls, boolean verifyByDefault) {
-            boolean verify = tls.verify() != null ? tls.verify() : verifyByDefault;
-            return verify
-                    ? new Profile(true, tls.verifyDepth(), tls.caCertificates(), tls.clientCertificate())
-                    : new Profile(false, null, List.of(), tls.clientCertificate());
+            if (tls.verify() == null ? !verifyByDefault : !tls.verify()) {
+                return new Profile(false, null, List.of(), false, tls.clientCertificate());
+            }
+            boolean jvm = tls.verify() == null && tls.caCertificates().isEmpty();
+            return new Profile(true, tls.verifyDepth(), tls.caCertificates(), jvm, tls.clientCertificate());
         }
     }
 
@@ -95,9 +111,12 @@ public final class BackendTls {
     }
 
     private static X509ExtendedTrustManager verifying(Profile profile) throws GeneralSecurityException {
-        List<X509Certificate> anchors = profile.anchors().isEmpty() ? jvmAnchors() : profile.anchors();
+        List<X509Certificate> anchors = profile.jvmAnchors() ? jvmAnchors() : profile.anchors();
         X509ExtendedTrustManager pkix;
-        if (profile.anchors().isEmpty() && profile.depth() == null) {
+        if (anchors.isEmpty()) {
+            return new TrustingNone();
+        }
+        if (profile.jvmAnchors() && profile.depth() == null) {
             pkix = first(defaultFactory(null));
         } else {
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -139,6 +158,52 @@ public final class BackendTls {
         throw new IllegalStateException("no X.509 trust manager in " + factory.getAlgorithm());
     }
 
+    /** Verification without a trust anchor (Kong: tls_verify without ca_certificates): nothing is accepted. */
+    private static final class TrustingNone extends X509ExtendedTrustManager {
+        private static CertificateException refused() {
+            return new CertificateException("tls_verify without ca_certificates: no certificate is trusted");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw refused();
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw refused();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw refused();
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw refused();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw refused();
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw refused();
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
     /** Kong's default (nginx's proxy_ssl_verify off): every certificate is accepted. */
     private static final class AcceptingAll extends X509ExtendedTrustManager {
         @Override
@@ -166,10 +231,10 @@ public final class BackendTls {
     }
 
     /**
-     * {@code tls_verify_depth}: OpenSSL's limit on the issuers above the backend's certificate in
-     * the verified chain, the trust anchor included (0: only a certificate that is itself trusted).
-     * The JDK's validator has no such limit (PKIX's path length binds only its path builder), so the
-     * chain, once validated, is counted here.
+     * {@code tls_verify_depth}: OpenSSL's (1.1 and later, Kong 3's) limit on the intermediate CA
+     * certificates between the backend's certificate and the trust anchor, neither counted (0: issued
+     * by an anchor itself). The JDK's validator has no such limit (PKIX's path length binds only its
+     * path builder), so the chain, once validated, is counted here.
      */
     private static final class DepthLimited extends X509ExtendedTrustManager {
         private final X509ExtendedTrustManager pkix;
@@ -182,15 +247,15 @@ public final class BackendTls {
             this.depth = depth;
         }
 
-        /** The issuers above chain[0] up to the first trusted certificate or issuer; the whole chain when none. */
-        private int issuersAbove(X509Certificate[] chain) {
+        /** The certificates between chain[0] and the first trusted certificate or issuer; the whole chain when none. */
+        private int intermediates(X509Certificate[] chain) {
             for (int i = 0; i < chain.length; i++) {
                 if (anchors.contains(chain[i])) {
-                    return i;
+                    return Math.max(0, i - 1);
                 }
                 for (X509Certificate anchor : anchors) {
                     if (anchor.getSubjectX500Principal().equals(chain[i].getIssuerX500Principal())) {
-                        return i + 1;
+                        return i;
                     }
                 }
             }
@@ -198,7 +263,7 @@ public final class BackendTls {
         }
 
         private void anchored(X509Certificate[] chain) throws CertificateException {
-            if (chain == null || chain.length == 0 || issuersAbove(chain) > depth) {
+            if (chain == null || chain.length == 0 || intermediates(chain) > depth) {
                 throw new CertificateException("certificate chain too long (tls_verify_depth " + depth + ")");
             }
         }

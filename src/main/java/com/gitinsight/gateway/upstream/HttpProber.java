@@ -32,6 +32,8 @@ final class HttpProber implements Prober {
     /** A probe's answer body is read up to this, else left unread (its connection is not kept anyway). */
     static final int MAX_PROBE_BODY = 8192;
 
+    private static final int MAX_CLIENTS = 64;
+
     /** One client per TLS profile: {@code https_verify_certificate} and the upstream's client certificate. */
     private final Map<BackendTls.Profile, CloseableHttpClient> clients = new ConcurrentHashMap<>();
 
@@ -92,6 +94,11 @@ final class HttpProber implements Prober {
         String serverName = rule.httpsSni() != null ? rule.httpsSni() : hostName;
         BackendTls.Profile profile = new BackendTls.Profile(
                 rule.verifyCertificate(), null, List.of(), upstream == null ? null : upstream.clientCertificate());
+        if (clients.size() > MAX_CLIENTS) {
+            // Reloads that rotate certificates leave clients behind; a probe's connection is never
+            // kept, so an unreferenced client holds nothing open.
+            clients.clear();
+        }
         CloseableHttpClient client = clients.computeIfAbsent(profile, HttpProber::client);
         HttpGet get = new HttpGet(target.baseUri().resolve(rule.httpPath()));
         // As lua-resty-healthcheck writes it: the name alone, without the port.

@@ -101,9 +101,11 @@ class UpstreamTlsConfigTest {
                     tls_verify_depth: 65
                     ca_certificates: [no-such-ca]
                     client_certificate: {id: no-such-certificate}
+                  - {name: plain, url: "http://example.com/", tls_verify: false, client_certificate: nope2}
                 upstreams:
                   - {name: u, host_header: "api.internal:8443", client_certificate: nope}
                   - {name: v, healthchecks: {active: {https_sni: "a b"}}}
+                  - {name: w, host_header: "a b", healthchecks: {active: {https_sni: "10.0.0.1"}}}
                 """);
         for (String expected : List.of(
                 "services[0].tls_verify",
@@ -112,13 +114,29 @@ class UpstreamTlsConfigTest {
                 "no certificate with id 'no-such-certificate'",
                 "upstreams[0].host_header: must not have a port",
                 "no certificate with id 'nope'",
-                "upstreams[1].healthchecks.active.https_sni")) {
+                "upstreams[1].healthchecks.active.https_sni",
+                "services[1].tls_verify: value must be null",
+                "services[1].client_certificate: value must be null",
+                "upstreams[2].host_header: invalid value: a b",
+                "upstreams[2].healthchecks.active.https_sni: must not be an IP")) {
             assertTrue(message.contains(expected), expected + " in " + message);
         }
     }
 
+    /** A fresh RSA key as PKCS #1 PEM (the inner key of its PKCS #8 encoding, 2048 bits: 26 bytes of envelope). */
+    private static String pkcs1RsaKey() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
+        byte[] pkcs1 = java.util.Arrays.copyOfRange(pkcs8, 26, pkcs8.length);
+        assertEquals(0x30, pkcs1[0] & 0xff, "a DER sequence");
+        return "-----BEGIN RSA PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pkcs1)
+                + "\n-----END RSA PRIVATE KEY-----\n";
+    }
+
     @Test
-    void certificatesAreCheckedAsKongsSchemasCheckThem() {
+    void certificatesAreCheckedAsKongsSchemasCheckThem() throws Exception {
         String message = refused("_format_version: \"3.0\"\n"
                 + "ca_certificates:\n"
                 + "  - id: not-a-ca\n"
@@ -136,14 +154,27 @@ class UpstreamTlsConfigTest {
                 + "  - id: served\n"
                 + "    cert: " + block(pki.certificatePem("client"), 6)
                 + "    key: " + block(pki.keyPem("client"), 6)
-                + "    snis: [example.com]\n");
+                + "    snis: [example.com]\n"
+                + "  - id: half\n"
+                + "    cert: " + block(pki.certificatePem("client"), 6)
+                + "    key: " + block(pki.keyPem("client"), 6)
+                + "    cert_alt: " + block(pki.certificatePem("server"), 6)
+                + "  - id: rsa1\n"
+                + "    cert: " + block(pki.certificatePem("client"), 6)
+                + "    key: " + block(pkcs1RsaKey(), 6)
+                + "  - id: sec1\n"
+                + "    cert: " + block(pki.certificatePem("client"), 6)
+                + "    key: \"-----BEGIN EC PRIVATE KEY-----\\nAAAA\\n-----END EC PRIVATE KEY-----\"\n");
         for (String expected : List.of(
                 "ca_certificates[0].cert: certificate does not appear to be a CA because it is missing the \"CA\" basic constraint",
                 "ca_certificates[1].cert: please submit only one certificate at a time",
                 "ca_certificates[2].cert: invalid certificate",
                 "certificates[0].key: certificate does not match key",
-                "certificates[1].key: invalid key: only unencrypted PKCS #8 keys",
-                "certificates[2].snis")) {
+                "certificates[1].key: invalid key: not an RSA",
+                "certificates[4].key: certificate does not match key",
+                "certificates[5].key: invalid key: only unencrypted PKCS #8",
+                "certificates[2].snis",
+                "certificates[3].key_alt: all or none of these fields must be set: 'cert_alt', 'key_alt'")) {
             assertTrue(message.contains(expected), expected + " in " + message);
         }
     }

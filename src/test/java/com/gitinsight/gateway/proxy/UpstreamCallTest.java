@@ -205,6 +205,48 @@ class UpstreamCallTest {
         return r.target();
     }
 
+    // ---- TLS and Host of an upstream ----
+
+    @Test
+    void anUpstreamsHostHeaderAndClientCertificateServeItsTargets() throws Exception {
+        com.gitinsight.gateway.testing.TestCertificates pki = com.gitinsight.gateway.testing.TestCertificates.shared();
+        String pad = "\n      ";
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
+                _format_version: "3.0"
+                certificates:
+                  - id: client
+                    cert: |
+                      %s
+                    key: |
+                      %s
+                upstreams:
+                  - name: named
+                    host_header: api.internal
+                    client_certificate: client
+                    targets: [{target: "127.0.0.1:9001"}]
+                services:
+                  - {name: named, url: "https://named", routes: [{name: named, paths: [/n]}]}
+                  - {name: own, url: "https://named", tls_verify: false, client_certificate: client,
+                     routes: [{name: own, paths: [/o]}]}
+                """.formatted(
+                        pki.chainPem("client").strip().replace("\n", pad),
+                        pki.keyPem("client").strip().replace("\n", pad)));
+        snapshot = new GatewaySnapshot(
+                config,
+                null,
+                Upstreams.build(config, new TargetRegistry(), null),
+                new ServiceGuards(100).build(config),
+                null,
+                Instant.now());
+        UpstreamCall call = call("named", new Req(), true);
+        Target target = pool("named").targets().get(0);
+        assertEquals("api.internal", call.hostName(target));
+        // Kong's fallback_upstream_client_cert: the service names none, so the upstream's is presented.
+        assertEquals("client", call.tls().clientCertificate().id());
+        assertNull(call.service().tls().clientCertificate());
+        assertEquals(false, call("own", new Req(), true).tls().verify());
+    }
+
     // ---- the pick ----
 
     @Test

@@ -101,6 +101,38 @@ class UpstreamClientTest {
         }
     }
 
+    @Test
+    void servicesThatCheckTlsAlikeShareAPoolAndAnUnusedOneIsClosed() throws Exception {
+        ServiceSpec checked = new ServiceSpec(
+                "c",
+                "http",
+                "127.0.0.1",
+                0,
+                "/",
+                0,
+                2000,
+                2000,
+                2000,
+                null,
+                new com.gitinsight.gateway.config.ServiceTls(true, null, List.of(), null));
+        HttpHost target = oneAnswerPerConnectionBackend();
+        try (UpstreamClient c = new UpstreamClient(8, 8)) {
+            EntityUtils.consume(c.open(target, new HttpGet("/"), SERVICE).getEntity());
+            EntityUtils.consume(c.open(target, new HttpGet("/"), checked).getEntity());
+            assertEquals(2, c.pools(), "a connection made for one setting never serves the other");
+            for (int sweep = 0; sweep < 19; sweep++) {
+                c.evictIdle();
+                EntityUtils.consume(c.open(target, new HttpGet("/"), SERVICE).getEntity());
+            }
+            c.evictIdle();
+            c.evictIdle();
+            assertEquals(1, c.pools(), "ten minutes (20 sweeps) unused: closed");
+            // A later request with that setting gets a new pool.
+            assertEquals(200, c.open(target, new HttpGet("/"), checked).getCode());
+            assertEquals(2, c.pools());
+        }
+    }
+
     private HttpHost oneAnswerPerConnectionBackend() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {

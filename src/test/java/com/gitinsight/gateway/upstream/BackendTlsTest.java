@@ -129,26 +129,51 @@ class BackendTlsTest {
     }
 
     @Test
-    void theDepthCountsTheIssuersAboveTheBackendsCertificateAsOpenSsl() throws IOException {
-        // Kong's spec: issued by the trusted CA itself, depth 0 refuses and depth 1 accepts.
-        assertThrows(IOException.class, () -> get(server, "localhost", verify(0, "ca"), false));
-        assertEquals("200 it works", get(server, "localhost", verify(1, "ca"), false));
-        // Through an intermediate, one more.
-        assertThrows(IOException.class, () -> get(deep, "localhost", verify(1, "ca"), false));
-        assertEquals("200 it works", get(deep, "localhost", verify(2, "ca"), false));
+    void theDepthCountsTheIntermediatesAsOpenSsl() throws IOException {
+        // OpenSSL 1.1+ (Kong 3): neither the backend's certificate nor the anchor counts. Kong's
+        // spec, a chain through one intermediate: depth 0 refuses, depth 1 accepts.
+        assertThrows(IOException.class, () -> get(deep, "localhost", verify(0, "ca"), false));
+        assertEquals("200 it works", get(deep, "localhost", verify(1, "ca"), false));
         assertEquals("200 it works", get(deep, "localhost", verify(null, "ca"), false));
+        // Issued by the anchor itself: nothing between, so depth 0 is enough.
+        assertEquals("200 it works", get(server, "localhost", verify(0, "ca"), false));
+        // Trusting the intermediate makes it the anchor: nothing between either.
+        assertEquals("200 it works", get(deep, "localhost", verify(0, "intermediate"), false));
+    }
+
+    @Test
+    void aServicesOwnVerificationWithoutCaCertificatesTrustsNothingAsKong() {
+        // Kong's nginx has no CA for backends unless ca_certificates names some: "the handshake
+        // will always fail". The gateway's default (gateway.upstream.tls-verify) uses the JVM's store.
+        BackendTls.Profile own = BackendTls.Profile.of(new ServiceTls(true, null, List.of(), null), false);
+        BackendTls.Profile byDefault = BackendTls.Profile.of(ServiceTls.DEFAULT, true);
+        assertEquals(false, own.jvmAnchors());
+        assertEquals(true, byDefault.jvmAnchors());
+        assertThrows(IOException.class, () -> get(server, "localhost", verify(null), false));
+    }
+
+    @Test
+    void aClientCertificatePrintsNoKey() throws Exception {
+        ServiceTls.ClientCertificate client =
+                new ServiceTls.ClientCertificate("c1", List.of(pki.certificate("client")), clientKey());
+        String text = client.toString() + new ServiceTls(null, null, List.of(), client);
+        assertEquals(false, text.toLowerCase(java.util.Locale.ROOT).contains("private"), text);
+        assertEquals(true, text.contains("c1"), text);
+    }
+
+    private static PrivateKey clientKey() throws Exception {
+        byte[] der = Base64.getMimeDecoder()
+                .decode(pki.keyPem("client")
+                        .replace("-----BEGIN PRIVATE KEY-----", "")
+                        .replace("-----END PRIVATE KEY-----", ""));
+        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
     }
 
     @Test
     void aClientCertificateIsPresentedWhenSet() throws Exception {
         assertThrows(IOException.class, () -> get(mutual, "localhost", ServiceTls.DEFAULT, false));
-        byte[] der = Base64.getMimeDecoder()
-                .decode(pki.keyPem("client")
-                        .replace("-----BEGIN PRIVATE KEY-----", "")
-                        .replace("-----END PRIVATE KEY-----", ""));
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        ServiceTls.ClientCertificate client =
-                new ServiceTls.ClientCertificate("c1", List.of(pki.certificate("client"), pki.certificate("ca")), key);
+        ServiceTls.ClientCertificate client = new ServiceTls.ClientCertificate(
+                "c1", List.of(pki.certificate("client"), pki.certificate("ca")), clientKey());
         assertEquals(
                 "200 it works", get(mutual, "localhost", ServiceTls.DEFAULT.withUpstreamCertificate(client), false));
         assertEquals(
