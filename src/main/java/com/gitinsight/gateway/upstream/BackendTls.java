@@ -158,44 +158,48 @@ public final class BackendTls {
         throw new IllegalStateException("no X.509 trust manager in " + factory.getAlgorithm());
     }
 
-    /** Verification without a trust anchor (Kong: tls_verify without ca_certificates): nothing is accepted. */
-    private static final class TrustingNone extends X509ExtendedTrustManager {
-        private static CertificateException refused() {
-            return new CertificateException("tls_verify without ca_certificates: no certificate is trusted");
+    /**
+     * A trust manager for the gateway's side of a backend's handshake: one check of the backend's
+     * chain (the socket or the engine as the handshake gives them, the other null); no client is
+     * ever checked here.
+     */
+    private abstract static class BackendCheck extends X509ExtendedTrustManager {
+
+        abstract void checkBackend(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
+                throws CertificateException;
+
+        @Override
+        public final void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            checkBackend(chain, authType, null, null);
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw refused();
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        public final void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            throw refused();
+            checkBackend(chain, authType, socket, null);
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        public final void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            throw refused();
+            checkBackend(chain, authType, null, engine);
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw refused();
+        public final void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the gateway checks no client here");
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        public final void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            throw refused();
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public final void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
         }
 
         @Override
@@ -204,29 +208,20 @@ public final class BackendTls {
         }
     }
 
+    /** Verification without a trust anchor (Kong: tls_verify without ca_certificates): nothing is accepted. */
+    private static final class TrustingNone extends BackendCheck {
+        @Override
+        void checkBackend(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("tls_verify without ca_certificates: no certificate is trusted");
+        }
+    }
+
     /** Kong's default (nginx's proxy_ssl_verify off): every certificate is accepted. */
-    private static final class AcceptingAll extends X509ExtendedTrustManager {
+    private static final class AcceptingAll extends BackendCheck {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
+        void checkBackend(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine) {
+            // accepted, name and all
         }
     }
 
@@ -236,7 +231,7 @@ public final class BackendTls {
      * by an anchor itself). The JDK's validator has no such limit (PKIX's path length binds only its
      * path builder), so the chain, once validated, is counted here.
      */
-    private static final class DepthLimited extends X509ExtendedTrustManager {
+    private static final class DepthLimited extends BackendCheck {
         private final X509ExtendedTrustManager pkix;
         private final List<X509Certificate> anchors;
         private final int depth;
@@ -245,6 +240,21 @@ public final class BackendTls {
             this.pkix = pkix;
             this.anchors = new ArrayList<>(anchors);
             this.depth = depth;
+        }
+
+        @Override
+        void checkBackend(X509Certificate[] chain, String authType, Socket socket, SSLEngine engine)
+                throws CertificateException {
+            if (engine != null) {
+                pkix.checkServerTrusted(chain, authType, engine);
+            } else if (socket != null) {
+                pkix.checkServerTrusted(chain, authType, socket);
+            } else {
+                pkix.checkServerTrusted(chain, authType);
+            }
+            if (chain == null || chain.length == 0 || intermediates(chain) > depth) {
+                throw new CertificateException("certificate chain too long (tls_verify_depth " + depth + ")");
+            }
         }
 
         /** The certificates between chain[0] and the first trusted certificate or issuer; the whole chain when none. */
@@ -260,49 +270,6 @@ public final class BackendTls {
                 }
             }
             return Integer.MAX_VALUE;
-        }
-
-        private void anchored(X509Certificate[] chain) throws CertificateException {
-            if (chain == null || chain.length == 0 || intermediates(chain) > depth) {
-                throw new CertificateException("certificate chain too long (tls_verify_depth " + depth + ")");
-            }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            pkix.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            pkix.checkServerTrusted(chain, authType);
-            anchored(chain);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            pkix.checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            pkix.checkServerTrusted(chain, authType, socket);
-            anchored(chain);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            pkix.checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            pkix.checkServerTrusted(chain, authType, engine);
-            anchored(chain);
         }
 
         @Override

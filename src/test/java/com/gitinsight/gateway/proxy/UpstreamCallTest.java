@@ -96,8 +96,12 @@ class UpstreamCallTest {
     /** A fresh snapshot: new targets (health, in-flight counts) and guards. */
     @BeforeEach
     void load() throws Exception {
-        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", YAML);
-        snapshot = new GatewaySnapshot(
+        snapshot = snapshotOf(new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", YAML));
+    }
+
+    /** What the proxy needs of a snapshot: upstreams (new targets) and guards. */
+    private static GatewaySnapshot snapshotOf(GatewayConfig config) {
+        return new GatewaySnapshot(
                 config,
                 null,
                 Upstreams.build(config, new TargetRegistry(), null),
@@ -231,13 +235,7 @@ class UpstreamCallTest {
                 """.formatted(
                         pki.chainPem("client").strip().replace("\n", pad),
                         pki.keyPem("client").strip().replace("\n", pad)));
-        snapshot = new GatewaySnapshot(
-                config,
-                null,
-                Upstreams.build(config, new TargetRegistry(), null),
-                new ServiceGuards(100).build(config),
-                null,
-                Instant.now());
+        snapshot = snapshotOf(config);
         UpstreamCall call = call("named", new Req(), true);
         Target target = pool("named").targets().get(0);
         assertEquals("api.internal", call.hostName(target));
