@@ -110,8 +110,9 @@ public final class ErrorResponses {
     }
 
     /**
-     * Writes an error whose body has {@code fields} in place of the message (Kong's jwt plugin names
-     * each failing claim), then the request id, from a servlet filter.
+     * Writes an error whose body is {@code fields} and nothing more, from a servlet filter: Kong's
+     * {@code kong.response.exit} with a table (the jwt plugin's answers, a failing claim each named),
+     * which adds no {@code request_id} as {@code kong.response.error} does.
      */
     public static void write(
             HttpServletRequest request,
@@ -121,7 +122,7 @@ public final class ErrorResponses {
             String... headers)
             throws IOException {
         // A body of fields is a JSON document whatever Accept says (Kong's kong.response.exit with a table).
-        send(response, status, ErrorFormat.JSON.contentType(), body(fields, RequestIds.of(request)), headers);
+        send(response, status, ErrorFormat.JSON.contentType(), body(fields, null), headers);
     }
 
     private static void send(

@@ -34,7 +34,12 @@ final class Credentials {
     private final Map<String, Credential> byKey;
     private final Map<String, Consumer> consumers;
 
-    private Credentials(Map<String, Credential> byKey, Map<String, Consumer> consumers) {
+    /** By id or username only: Kong's anonymous names no custom id. */
+    private final Map<String, Consumer> anonymousCandidates;
+
+    private Credentials(
+            Map<String, Credential> byKey, Map<String, Consumer> consumers, Map<String, Consumer> anonymousCandidates) {
+        this.anonymousCandidates = anonymousCandidates;
         this.byKey = byKey;
         this.consumers = consumers;
     }
@@ -42,8 +47,14 @@ final class Credentials {
     static Credentials of(GatewayConfig config, boolean secretIsBase64) {
         Map<String, Credential> byKey = new HashMap<>();
         Map<String, Consumer> consumers = new HashMap<>();
+        Map<String, Consumer> anonymousCandidates = new HashMap<>();
         for (ConsumerSpec c : config.consumers()) {
             Consumer consumer = Consumer.of(c);
+            for (String name : new String[] {c.id(), c.username(), consumer.id()}) {
+                if (name != null) {
+                    anonymousCandidates.putIfAbsent(name, consumer);
+                }
+            }
             // consumer.id() is Kong's derived id when the file gives none: anonymous may name it.
             for (String name : new String[] {c.id(), c.username(), c.customId(), consumer.id()}) {
                 if (name != null) {
@@ -60,7 +71,7 @@ final class Credentials {
                 }
             }
         }
-        return new Credentials(Map.copyOf(byKey), Map.copyOf(consumers));
+        return new Credentials(Map.copyOf(byKey), Map.copyOf(consumers), Map.copyOf(anonymousCandidates));
     }
 
     private static Key key(ConsumerSpec.JwtSecret s, boolean base64) throws Exception {
@@ -90,8 +101,16 @@ final class Credentials {
         return byKey.get(key);
     }
 
-    /** A consumer by id, username or custom id ({@code anonymous}), or null. */
+    /** A consumer by id, username or custom id (an SSO token's consumer claim), or null. */
     Consumer consumer(String name) {
         return consumers.get(name);
+    }
+
+    /**
+     * The consumer a plugin's {@code anonymous} names, by id or username as Kong looks it up (the
+     * other auth plugins' rule: a custom id equal to another consumer's username must not win), or null.
+     */
+    Consumer anonymous(String name) {
+        return anonymousCandidates.get(name);
     }
 }

@@ -75,6 +75,9 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             result = new KongJwtVerifier.Rejected("Unauthorized");
         } else if (tokens.stream().distinct().count() > 1) {
             result = new KongJwtVerifier.Rejected("Multiple tokens provided");
+        } else if (TokenSources.isBareFlag(tokens.get(0))) {
+            // Kong's get_query makes ?jwt (no '=') the value true: not a string, "Unrecognizable token".
+            result = new KongJwtVerifier.Rejected("Unrecognizable token");
         } else {
             try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin.jwt")) {
                 result = credentialCache.verify(
@@ -99,7 +102,7 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             }
             result = new KongJwtVerifier.Rejected("Unauthorized");
         }
-        Credentials.Consumer anonymous = config.anonymous() == null ? null : credentials.consumer(config.anonymous());
+        Credentials.Consumer anonymous = config.anonymous() == null ? null : credentials.anonymous(config.anonymous());
         if (anonymous != null) {
             ConsumerIdentity.identify(context, anonymous, null, true);
             chain.doFilter(request, response);
@@ -118,10 +121,8 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
                     .append('"');
         }
         if (error != null) {
-            sb.append(realm != null ? ", " : " ")
-                    .append("error=\"")
-                    .append(error)
-                    .append('"');
+            // Kong's www_authenticate_base .. ' error="invalid_token"': a blank, no comma, realm or not.
+            sb.append(" ").append("error=\"").append(error).append('"');
         }
         return sb.toString();
     }

@@ -14,7 +14,19 @@ final class TokenSources {
     private static final java.util.regex.Pattern BEARER =
             java.util.regex.Pattern.compile("[Bb]earer\\s+(.+)", java.util.regex.Pattern.UNIX_LINES);
 
+    /**
+     * A query parameter named without {@code =} ({@code ?jwt}): Kong reads it as the boolean true,
+     * a token that is not a string. Told apart by identity; a second one is the same, as in Kong's set.
+     */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String BARE_FLAG = new String("true");
+
     private TokenSources() {}
+
+    /** Whether {@code token} is the bare query flag (not a string token). */
+    static boolean isBareFlag(String token) {
+        return token == BARE_FLAG;
+    }
 
     /** Every token the request carries, in Kong's order: query, cookies, headers. */
     static List<String> tokens(HttpServletRequest request, JwtSchema.Config config) {
@@ -23,7 +35,9 @@ final class TokenSources {
         if (query != null && !config.uriParamNames().isEmpty()) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
-                if (eq > 0 && config.uriParamNames().contains(decode(pair.substring(0, eq)))) {
+                if (eq < 0 && !pair.isEmpty() && config.uriParamNames().contains(decode(pair))) {
+                    out.add(BARE_FLAG); // Kong's get_query: ?jwt alone is the value true
+                } else if (eq > 0 && config.uriParamNames().contains(decode(pair.substring(0, eq)))) {
                     String token = decode(pair.substring(eq + 1));
                     if (!token.isEmpty()) { // Kong skips an empty value
                         out.add(token);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
@@ -18,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Plugin jwt against Kong's spec/03-plugins/16-jwt/03-access_spec.lua ("refusals", "HS256",
  * "JWT private claims checks", "config.anonymous") and 01-jwt_parser_spec.lua ("Decoding"): Kong's
- * status, messages and bodies (a claim check names each failing claim, without a message). The
- * gateway adds {@code request_id} to every error body; it is left out of the comparisons.
+ * status, messages and bodies (a claim check names each failing claim, without a message), compared
+ * whole: Kong's jwt answers with kong.response.exit, so no {@code request_id}.
  */
 class JwtFilterTest {
 
@@ -49,6 +48,8 @@ class JwtFilterTest {
                     plugins: [{name: jwt, config: {claims_to_verify: [nbf, exp], maximum_expiration: 300}}]
                   - {name: jwt12, paths: [/jwt12], plugins: [{name: jwt, config: {header_names: [CustomAuthorization]}}]}
             consumers:
+              # A custom id equal to the anonymous consumer's username: Kong's anonymous names an id or a username.
+              - {username: impostor, custom_id: no-body}
               - username: jwt_tests_consumer
                 jwt_secrets: [{key: %s, secret: %s, id: 7e1c4b1a-0000-4000-8000-00000000a001}]
               - username: no-body
@@ -72,11 +73,9 @@ class JwtFilterTest {
         return send(route, FakeHttp.Request.get(uri, headers), new FakeHttp.Backend());
     }
 
-    /** The body without the gateway's request_id, as Kong's spec compares it. */
+    /** The body, whole, as Kong's spec compares it (assert.same). */
     private static Map<?, ?> body(FakeHttp.Response r) throws Exception {
-        ObjectNode json = (ObjectNode) JSON.readTree(r.text());
-        json.remove("request_id");
-        return JSON.convertValue(json, Map.class);
+        return JSON.convertValue(JSON.readTree(r.text()), Map.class);
     }
 
     private static String b64(String s) {
@@ -101,6 +100,28 @@ class JwtFilterTest {
     private static String payload(String iss) {
         return "{" + (iss == null ? "" : "\"iss\":\"" + iss + "\",") + "\"nbf\":" + NOW + ",\"iat\":" + NOW
                 + ",\"exp\":" + (NOW + 3600) + "}";
+    }
+
+    @Test
+    void segmentsInStandardBase64OrPaddedAreReadAsKongsParserReadsThem() throws Exception {
+        // jwt_parser.lua's base64_decode pads and maps -_ to +/ before decoding: a token written with
+        // the standard alphabet or with padding verifies (its signature covers the segments as sent).
+        String header = Base64.getEncoder()
+                .encodeToString("{\"typ\":\"JWT\",\"alg\":\"HS256\"} ".getBytes(StandardCharsets.UTF_8));
+        String claims = Base64.getEncoder().encodeToString(payload(KEY).getBytes(StandardCharsets.UTF_8));
+        String input = header + "." + claims;
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String token = input + "."
+                + Base64.getEncoder().encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        org.junit.jupiter.api.Assertions.assertTrue(token.contains("="), token);
+        FakeHttp.Response r = send("jwt1", "/request", "Authorization", "Bearer " + token);
+        assertEquals(200, r.status(), r.text());
+        // Tampered: the same claims re-encoded without padding is another signing input.
+        String stripped = header.replace("=", "") + "." + claims + "." + token.substring(token.lastIndexOf('.') + 1);
+        assertEquals(
+                Map.of("message", "Invalid signature"),
+                body(send("jwt1", "/request", "Authorization", "Bearer " + stripped)));
     }
 
     // "returns 401 Unauthorized if no JWT is found in the request"
@@ -133,6 +154,15 @@ class JwtFilterTest {
                 Map.of("message", "Unauthorized"),
                 body(send("jwt1", "/request", "Authorization", "BEARER " + token)),
                 "Kong's [Bb]earer");
+        // Kong's get_query makes a bare ?jwt the value true: a token that is not a string.
+        FakeHttp.Response bare = send("jwt1", "/request?jwt");
+        assertEquals(401, bare.status());
+        assertEquals(Map.of("message", "Unrecognizable token"), body(bare));
+        assertEquals("Bearer error=\"invalid_token\"", bare.header("WWW-Authenticate"));
+        assertEquals(
+                Map.of("message", "Multiple tokens provided"),
+                body(send("jwt1", "/request?jwt&x=1", "Authorization", "Bearer " + token)),
+                "?jwt beside a good token: two tokens, as Kong's set of them");
     }
 
     // "returns 401 if the claims do not contain the key to identify a secret", "... a valid key ...",

@@ -21,7 +21,7 @@ class KongFieldBehaviourTest {
         assertEquals("Bearer error=\"invalid_token\"", JwtFilter.challenge(null, "invalid_token"));
         assertEquals("Bearer realm=\"shop\"", JwtFilter.challenge("shop", null));
         assertEquals(
-                "Bearer realm=\"shop\", error=\"insufficient_scope\"",
+                "Bearer realm=\"shop\" error=\"insufficient_scope\"",
                 JwtFilter.challenge("shop", "insufficient_scope"));
         assertEquals("Bearer realm=\"a \\\"b\\\" \\\\c\"", JwtFilter.challenge("a \"b\" \\c", null), "a quoted-string");
     }

@@ -180,7 +180,7 @@ class KongJwtVerifierTest {
 
     /**
      * One character changed. Not the last of a segment: its low bits may be padding that decoders
-     * ignore, so the token could still be the same token.
+     * ignore, so the token could still be the same token; nor to its other alphabet's spelling.
      */
     private static String mutate(String token, Random random) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/%";
@@ -192,9 +192,15 @@ class KongJwtVerifierTest {
         char replacement;
         do {
             replacement = alphabet.charAt(random.nextInt(alphabet.length()));
-        } while (replacement == c[i]);
+        } while (replacement == c[i] || sameSextet(replacement, c[i]));
         c[i] = replacement;
         return new String(c);
+    }
+
+    /** Kong's decoder reads - as + and _ as /: swapping them keeps the token the same. */
+    private static boolean sameSextet(char a, char b) {
+        String pair = "" + a + b;
+        return pair.equals("-+") || pair.equals("+-") || pair.equals("_/") || pair.equals("/_");
     }
 
     private static String junk(Random random, int depth) {
