@@ -85,6 +85,11 @@ public final class UpstreamHeaders {
             if (!RequestFraming.isToken(name)) {
                 continue; // refused at the head of the chain; never written to a backend whatever the path
             }
+            if (name.indexOf('_') >= 0) {
+                // nginx's default (underscores_in_headers off, ignore_invalid_headers on), so Kong's:
+                // never passed on. A CGI/WSGI backend reads X_Consumer_ID and X-Consumer-ID alike.
+                continue;
+            }
             String folded = fold(name);
             if (folded.equals("x-forwarded-for") && name.length() == folded.length() && name.indexOf('_') < 0) {
                 forwardedFor = joined(in.getHeaders(name));

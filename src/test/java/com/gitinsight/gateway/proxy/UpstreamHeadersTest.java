@@ -143,6 +143,21 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void aClientsHeaderNamedWithAnUnderscoreNeverReachesTheBackendAsInNginx() {
+        // nginx (so Kong) ignores such headers by default; a WSGI backend would read X_Tenant_Id as
+        // X-Tenant-Id, which a plugin may have checked, and User_Agent as the agent bot-detection let by.
+        FakeHttp.Request in = FakeHttp.Request.get("/x")
+                .header("X_Tenant_Id", "forged")
+                .header("User_Agent", "EvilBot/1.0")
+                .header("X-Kept", "yes")
+                .on(null, null);
+        Map<String, List<String>> sent = sent(in.request, in.context());
+        assertFalse(sent.containsKey("x_tenant_id"), sent.toString());
+        assertFalse(sent.containsKey("user_agent"), sent.toString());
+        assertEquals(List.of("yes"), sent.get("x-kept"));
+    }
+
+    @Test
     void aHeaderAPluginSetUnderAnUnderscoreNameReplacesTheClientsInEitherSpelling() {
         FakeHttp.Request in = FakeHttp.Request.get("/x")
                 .header("X_Corr_Id", "forged")
