@@ -102,6 +102,7 @@ public final class KongLogRecord implements LogEntry {
     private static final SerializableString F_STRIP_PATH = new SerializedString("strip_path");
     private static final SerializableString F_TLS = new SerializedString("tls");
     private static final SerializableString F_TRACE_ID = new SerializedString("trace_id");
+    private static final SerializableString F_CORRELATION_ID = new SerializedString("correlation_id");
     private static final SerializableString F_TRIES = new SerializedString("tries");
     private static final SerializableString F_UPSTREAM_STATUS = new SerializedString("upstream_status");
     private static final SerializableString F_URI = new SerializedString("uri");
@@ -177,6 +178,7 @@ public final class KongLogRecord implements LogEntry {
     private final String credentialId;
     private final String clientIp;
     private final Map<String, String> traceIds;
+    private final String correlationId;
     private final long estimatedBytes;
 
     private KongLogRecord(
@@ -241,6 +243,7 @@ public final class KongLogRecord implements LogEntry {
         this.credentialId = context.credentialId();
         this.clientIp = context.clientAddress();
         this.traceIds = context.trace().traceIds();
+        this.correlationId = context.correlationId();
         long bytes = 600 + length(uri) + 2L * length(query) + length(serverName) + length(upstreamUri);
         for (String h : requestHeaders) {
             bytes += length(h) + 4;
@@ -384,6 +387,9 @@ public final class KongLogRecord implements LogEntry {
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
+        }
+        if (correlationId != null) {
+            field(g, F_CORRELATION_ID).writeString(correlationId);
         }
         g.writeEndObject();
     }

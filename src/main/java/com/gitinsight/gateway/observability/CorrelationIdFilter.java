@@ -48,6 +48,7 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
         String id = keepOrMake(request, request.getHeader(config.headerName()), config, ids.generator());
         request.setAttribute(ATTRIBUTE, id);
         context.upstreamHeader(config.headerName(), id);
+        context.correlationId(id); // Kong: kong.log.set_serialize_value("correlation_id", id)
         chain.doFilter(request, response);
     }
 

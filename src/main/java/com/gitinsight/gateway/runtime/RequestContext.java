@@ -103,6 +103,8 @@ public final class RequestContext {
     private Object logRecord;
     /** The custom fields the log plugins that ran so far set (Kong's kong.log.set_serialize_value). */
     private Object logFields;
+    /** correlation-id's id, for the log record's {@code correlation_id}; null: the plugin did not run. */
+    private String correlationId;
 
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
@@ -559,5 +561,14 @@ public final class RequestContext {
 
     public void logFields(Object fields) {
         this.logFields = fields;
+    }
+
+    /** correlation-id's id (Kong's set_serialize_value("correlation_id", ...)), or null. */
+    public String correlationId() {
+        return correlationId;
+    }
+
+    public void correlationId(String id) {
+        this.correlationId = id;
     }
 }

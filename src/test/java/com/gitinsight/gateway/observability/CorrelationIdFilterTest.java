@@ -78,6 +78,25 @@ class CorrelationIdFilterTest {
         assertEquals(Long.parseLong(id1.substring(37)) + 1, Long.parseLong(id2.substring(37)));
     }
 
+    @Test
+    void theIdIsTheLogRecordsCorrelationId() throws Exception {
+        // Kong: kong.log.set_serialize_value("correlation_id", id), so file-log and http-log ship it.
+        FakeHttp.Request r = FakeHttp.Request.get("/c1");
+        proxied("correlation1", r);
+        assertEquals(upstream(r, "Kong-Request-ID"), r.context().correlationId());
+        byte[] record = com.gitinsight.gateway.logging.KongLogRecord.serialize(
+                r.request,
+                new FakeHttp.Response().response,
+                r.context(),
+                new com.gitinsight.gateway.logging.KongLogRecord.Outcome(200, 0, System.nanoTime()));
+        assertEquals(
+                upstream(r, "Kong-Request-ID"),
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(record)
+                        .path("correlation_id")
+                        .asText());
+    }
+
     // "uuid generator": "generates a unique UUID for every request"; "tracker generator"
     @Test
     void uuidAndTrackerGenerators() throws Exception {
