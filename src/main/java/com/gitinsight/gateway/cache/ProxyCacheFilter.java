@@ -105,8 +105,12 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             return;
         }
         if (entry == null && config.cacheControl() && Admission.requestSays(request, "only-if-cached")) {
-            // RFC 7234 5.2.1.7, as Kong: nothing stored, and the client wants nothing else.
-            status(request, response, config, "Miss");
+            // RFC 7234 5.2.1.7, as Kong: nothing stored, and the client wants nothing else. Kong's
+            // 504 has the X-Cache-Key it set before looking, and no X-Cache-Status.
+            request.setAttribute(STATUS_ATTRIBUTE, "Miss");
+            if (config.responseHeaders().cacheKey()) {
+                response.setHeader("X-Cache-Key", key);
+            }
             response.setStatus(504);
             response.setContentLength(0);
             return;

@@ -536,6 +536,9 @@ class ProxyCacheFilterTest {
         FakeResponse onlyCached = send(c, FakeRequest.get("/never-stored", "Cache-Control", "only-if-cached"), backend);
         assertEquals(504, onlyCached.status());
         assertEquals(2, backend.calls, "not sent to the backend");
+        // Kong's handler set X-Cache-Key before looking and exits without an X-Cache-Status.
+        assertEquals(null, onlyCached.header("X-Cache-Status"));
+        org.junit.jupiter.api.Assertions.assertNotNull(onlyCached.header("X-Cache-Key"));
         assertEquals(
                 "Hit",
                 send(c, FakeRequest.get("/fresh", "Cache-Control", "only-if-cached"), backend)
