@@ -69,9 +69,13 @@ public interface RequestTrace {
 
     /**
      * The trace id as each injected format writes it (Kong's {@code trace_id} log field, such as
-     * {@code {"w3c": "4bf9..."}}); empty when not traced.
+     * {@code {"w3c": "4bf9..."}}); empty when not traced, or when a plugin answered before the
+     * tracing plugin's access phase ({@link #accessReached}) was reached.
      */
     default java.util.Map<String, String> traceIds() {
         return java.util.Map.of();
     }
+
+    /** The access phase reached the tracing plugin's priority (Kong's propagation: the log's trace_id from then on). */
+    default void accessReached() {}
 }

@@ -45,6 +45,8 @@ final class OtelRequestTrace implements RequestTrace {
 
     private final HttpServletRequest request;
     private final RequestContext context;
+    /** Written and read on the request's thread (the log record is captured there). */
+    private boolean accessReached;
     /** The request URI as the spans' http.url carry it, made once (its query may be long: a token). */
     private String requestUri;
 
@@ -171,7 +173,15 @@ final class OtelRequestTrace implements RequestTrace {
     }
 
     @Override
+    public void accessReached() {
+        accessReached = true;
+    }
+
+    @Override
     public Map<String, String> traceIds() {
+        if (!accessReached) {
+            return Map.of();
+        }
         Map<String, String> ids = new LinkedHashMap<>();
         String id = traceId();
         int bytes = carried == null ? 0 : carried.traceIdBytes();

@@ -131,7 +131,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .setSpanKind(SpanKind.SERVER)
                 .setParent(parent)
                 .setAttribute(HTTP_METHOD, request.getMethod())
-                .setAttribute(HTTP_HOST, request.getServerName())
+                .setAttribute(HTTP_HOST, host(request))
                 .setAttribute(HTTP_SCHEME, request.getScheme())
                 .setAttribute(HTTP_FLAVOR, flavor(request.getProtocol()))
                 .setAttribute(HTTP_CLIENT_IP, context.clientAddress())
@@ -168,13 +168,18 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         } finally {
             // At the end, once auth plugins said which arguments held credentials: never exported.
             if (root.isRecording()) {
-                root.setAttribute(HTTP_URL, request.getScheme() + "://" + request.getServerName() + trace.requestUri());
+                root.setAttribute(HTTP_URL, request.getScheme() + "://" + host(request) + trace.requestUri());
             }
             root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
             // Kong's runloop sets it for every response, "" when no route matched.
             root.setAttribute(HTTP_ROUTE, context.match() == null ? "" : route(context));
             root.end();
         }
+    }
+
+    /** nginx's {@code $host}, which Kong's request span names: lower-case. */
+    private static String host(HttpServletRequest request) {
+        return request.getServerName().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Kong's inject list with {@code preserve} made the client's format (else {@code default_format}), once each. */

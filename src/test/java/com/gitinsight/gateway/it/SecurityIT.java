@@ -497,7 +497,8 @@ class SecurityIT {
         HttpResponse<String> none = get("/jwt/x");
         assertEquals(401, none.statusCode());
         assertEquals("Unauthorized", message(none));
-        assertTrue(JSON.readTree(none.body()).get("request_id").asText().matches("[0-9a-f]{32}"), none.body());
+        // Kong's jwt answers with kong.response.exit and a table: the body is that table alone.
+        assertEquals(1, JSON.readTree(none.body()).size(), none.body());
         assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null));
 
         Map<String, String> seen = echoed(get(

@@ -380,14 +380,17 @@ class KongLogRecordTest {
         assertFalse(r.toString().contains("client-key"), r.toString());
         assertFalse(r.toString().contains("copy-key"), r.toString());
         assertFalse(r.toString().contains("p-secret"), r.toString());
-        assertEquals("REDACTED", r.at("/request/headers/proxy_authorization").asText());
-        // Not hidden: the backend gets both spellings; the log redacts both.
+        org.junit.jupiter.api.Assertions.assertTrue(
+                r.at("/request/headers/proxy_authorization").isMissingNode(), "an underscore header is not logged");
+        // Not hidden: the backend gets the dash spelling only (nginx ignores the other); the log
+        // redacts it and shows no underscore copy.
         FakeHttp.Request kept = FakeHttp.Request.get("/repos", "X-Api-Key", "client-key", "X_API_KEY", "copy-key")
                 .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
         kept.context().credentialNames(java.util.List.of(), java.util.List.of("x-api-key"));
         JsonNode k = record(kept, new FakeHttp.Response(), 200);
         assertFalse(k.toString().contains("copy-key"), k.toString());
-        assertEquals("REDACTED", k.at("/request/headers/x_api_key").asText());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                k.at("/request/headers/x_api_key").isMissingNode(), k.toString());
         assertEquals("REDACTED", k.at("/request/headers/x-api-key").asText());
     }
 

@@ -73,6 +73,7 @@ class PluginOrderTest {
             "transform.RequestTransformerFilter", // request-transformer 801
             "transform.ResponseTransformerFilter", // response-transformer 800
             "cache.ProxyCacheFilter", // proxy-cache 100
+            "tracing.TraceAccessFilter", // opentelemetry's access phase, 14: the log's trace_id from here
             "termination.RequestTerminationFilter", // request-termination 2
             "observability.CorrelationIdFilter", // correlation-id 1
             "proxy.WebSocketFilter"); // innermost: the handshake's proxy

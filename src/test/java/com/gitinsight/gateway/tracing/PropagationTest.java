@@ -55,6 +55,9 @@ class PropagationTest {
         }
     }
 
+    /** False: a plugin of higher priority answered before opentelemetry's access phase. */
+    private boolean reachesTracingAccess = true;
+
     private Traced traced(String config, String... headers) throws Exception {
         return traced(config, "/things?a=1", c -> {}, headers);
     }
@@ -84,6 +87,9 @@ class PropagationTest {
         String[] balancer = new String[1];
         filter.apply(c, context, request.request, new FakeHttp.Response().response, (req, res) -> {
             plugins.accept(context); // what an auth plugin marks, before the backend is tried
+            if (reachesTracingAccess) {
+                context.trace().accessReached(); // TraceAccessFilter, at opentelemetry's priority
+            }
             RequestTrace.Try t = context.trace().upstreamTry("10.0.0.1", 8080, 1);
             t.propagate(sent::put);
             t.answered(200);
@@ -290,6 +296,16 @@ class PropagationTest {
     }
 
     @Test
+    void aRequestAnsweredBeforeTheTracingPluginsAccessPhaseLogsNoTraceId() throws Exception {
+        // Kong's trace_id comes from propagation in opentelemetry's access handler (priority 14): an
+        // auth refusal or a cache hit answered first.
+        reachesTracingAccess = false;
+        Traced t = traced("{" + ENDPOINT + "}", h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+        assertEquals(Map.of(), t.context().trace().traceIds());
+        assertEquals(TRACE, t.context().trace().traceId(), "the access log still names the trace");
+    }
+
+    @Test
     void everyInjectedFormatIsLoggedByItsName() throws Exception {
         Traced t = traced(
                 "{" + ENDPOINT
@@ -371,6 +387,14 @@ class PropagationTest {
         String url =
                 ((ReadableSpan) t.root()).getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url"));
         assertEquals("http://localhost/things?jwt=REDACTED&a=1", url);
+        // nginx's $host is lower-case, whatever the client wrote.
+        Traced upper = traced("{" + ENDPOINT + "}", "/things", c -> {}, h("Host", "API.Example.COM"));
+        ReadableSpan span = (ReadableSpan) upper.root();
+        assertEquals(
+                "api.example.com", span.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.host")));
+        assertEquals(
+                "http://api.example.com/things",
+                span.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url")));
     }
 
     @Test
