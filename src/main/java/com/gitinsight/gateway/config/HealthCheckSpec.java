@@ -39,47 +39,27 @@ public record HealthCheckSpec(Active active, Passive passive) {
             Set<Integer> unhealthyStatuses,
             String httpsSni) {
 
-        /** Without {@code https_sni}: the TLS server name is the target's (or the upstream's host_header). */
-        public Active(
-                ProbeType type,
-                String httpPath,
-                int timeoutMs,
-                int concurrency,
-                Map<String, List<String>> headers,
-                boolean verifyCertificate,
-                long healthyIntervalMs,
-                int healthySuccesses,
-                Set<Integer> healthyStatuses,
-                long unhealthyIntervalMs,
-                int httpFailures,
-                int tcpFailures,
-                int timeouts,
-                Set<Integer> unhealthyStatuses) {
-            this(
-                    type,
-                    httpPath,
-                    timeoutMs,
-                    concurrency,
-                    headers,
-                    verifyCertificate,
-                    healthyIntervalMs,
-                    healthySuccesses,
-                    healthyStatuses,
-                    unhealthyIntervalMs,
-                    httpFailures,
-                    tcpFailures,
-                    timeouts,
-                    unhealthyStatuses,
-                    null);
-        }
-
         /** Kong's defaults. (Kept here, not in the outer record: class initialisation order.) */
         public static final Set<Integer> HEALTHY_STATUSES = Set.of(200, 302);
 
         public static final Set<Integer> UNHEALTHY_STATUSES = Set.of(429, 404, 500, 501, 502, 503, 504, 505);
 
         public static final Active OFF = new Active(
-                ProbeType.HTTP, "/", 1000, 10, Map.of(), true, 0, 0, HEALTHY_STATUSES, 0, 0, 0, 0, UNHEALTHY_STATUSES);
+                ProbeType.HTTP,
+                "/",
+                1000,
+                10,
+                Map.of(),
+                true,
+                0,
+                0,
+                HEALTHY_STATUSES,
+                0,
+                0,
+                0,
+                0,
+                UNHEALTHY_STATUSES,
+                null);
 
         public Active {
             headers = Map.copyOf(headers);

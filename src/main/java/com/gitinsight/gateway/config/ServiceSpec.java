@@ -22,21 +22,6 @@ public record ServiceSpec(
         tls = tls == null ? ServiceTls.DEFAULT : tls;
     }
 
-    /** A service with Kong's default TLS settings. */
-    public ServiceSpec(
-            String name,
-            String protocol,
-            String host,
-            int port,
-            String path,
-            int retries,
-            int connectTimeoutMs,
-            int writeTimeoutMs,
-            int readTimeoutMs,
-            String id) {
-        this(name, protocol, host, port, path, retries, connectTimeoutMs, writeTimeoutMs, readTimeoutMs, id, null);
-    }
-
     /** The id Kong gives the service: the file's, else derived from its name as Kong derives it. */
     public String kongId() {
         return id != null ? id : KongIds.of("services", name);

@@ -123,7 +123,8 @@ class KongFilesTest {
     void aServiceUrlWinsOverTheFieldsItExpandsTo() throws Exception {
         ServiceSpec billing = load("service-url-wins.yml").service("billing").orElseThrow();
         assertEquals(
-                new ServiceSpec("billing", "https", "billing.internal", 8443, "/v2", 5, 60000, 60000, 60000, null),
+                new ServiceSpec(
+                        "billing", "https", "billing.internal", 8443, "/v2", 5, 60000, 60000, 60000, null, null),
                 billing);
     }
 

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamClientTest {
 
     private static final ServiceSpec SERVICE =
-            new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null);
+            new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null, null);
 
     private final UpstreamClient client = new UpstreamClient(8, 8);
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
@@ -73,7 +73,7 @@ class UpstreamClientTest {
     @Test
     void aTargetWhoseConnectionsAreAllInUseIsTheGatewaysLimitNotATimeoutOfTheTarget() throws Exception {
         // Forwarder answers this exception with 503 and no passive health count (it was a 504 that ejected targets).
-        ServiceSpec quick = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 300, 1000, 1000, null);
+        ServiceSpec quick = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 300, 1000, 1000, null, null);
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
             while (!server.isClosed()) {

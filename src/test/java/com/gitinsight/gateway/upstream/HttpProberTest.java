@@ -27,7 +27,8 @@ class HttpProberTest {
             1,
             1,
             1,
-            HealthCheckSpec.Active.UNHEALTHY_STATUSES);
+            HealthCheckSpec.Active.UNHEALTHY_STATUSES,
+            null);
 
     @Test
     void anEndlessAnswerIsJudgedByItsStatusWithoutReadingItToItsEnd() throws Exception {

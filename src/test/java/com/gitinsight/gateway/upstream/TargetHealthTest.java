@@ -134,7 +134,8 @@ class TargetHealthTest {
                 2,
                 2,
                 2,
-                HealthCheckSpec.Active.UNHEALTHY_STATUSES);
+                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
+                null);
         TargetHealth h = a(pool(HealthCheckSpec.NONE)).health();
         h.activeResult(active, Failure.HTTP);
         h.activeResult(active, null);
@@ -166,7 +167,8 @@ class TargetHealthTest {
                 2,
                 2,
                 2,
-                HealthCheckSpec.Active.UNHEALTHY_STATUSES);
+                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
+                null);
         Target a = a(pool(HealthCheckSpec.NONE));
         TargetHealth h = a.health();
         for (int i = 0; i < 10; i++) {
