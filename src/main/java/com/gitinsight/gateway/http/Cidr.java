@@ -15,7 +15,10 @@ public record Cidr(byte[] network, int prefix, String text) {
             throw new IllegalArgumentException("invalid ip or cidr range: '" + text + "'"); // Kong's words
         }
         byte[] bytes = InetAddresses.forString(address).getAddress();
-        int max = bytes.length * 8;
+        // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) comes back as its IPv4 address; its prefix
+        // counts the 96 bits before it (Kong accepts ::ffff:10.0.0.0/104).
+        boolean mapped = bytes.length == 4 && address.indexOf(':') >= 0;
+        int max = mapped ? 128 : bytes.length * 8;
         int prefix = max;
         if (slash >= 0) {
             try {
@@ -27,6 +30,12 @@ public record Cidr(byte[] network, int prefix, String text) {
                 throw new IllegalArgumentException("invalid ip or cidr range: '" + text + "'");
             }
         }
+        if (mapped && prefix >= 96) {
+            return new Cidr(mask(bytes, prefix - 96), prefix - 96, text);
+        }
+        if (mapped) {
+            bytes = mappedForm(bytes); // a block wider than the mapped range: IPv6 clients only
+        }
         return new Cidr(mask(bytes, prefix), prefix, text);
     }
 
@@ -36,6 +45,15 @@ public record Cidr(byte[] network, int prefix, String text) {
             int bits = Math.max(0, Math.min(8, prefix - i * 8));
             out[i] &= (byte) (0xff << (8 - bits));
         }
+        return out;
+    }
+
+    /** {@code ::ffff:a.b.c.d} as its 16 bytes. */
+    private static byte[] mappedForm(byte[] v4) {
+        byte[] out = new byte[16];
+        out[10] = (byte) 0xff;
+        out[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, out, 12, 4);
         return out;
     }
 
