@@ -29,6 +29,7 @@ final class Credentials {
     }
 
     /** A jwt credential; {@code id} the file's, else null. */
+    /** {@code verificationKey} null: the secret or public key could not be read (a secret_is_base64 secret that is not base64). */
     record Credential(Consumer consumer, String key, String algorithm, Key verificationKey, String id) {}
 
     private final Map<String, Credential> byKey;
@@ -68,6 +69,8 @@ final class Credentials {
                 } catch (Exception e) {
                     LOG.warning("consumer " + c.reference() + ": JWT credential '" + s.key() + "' is unusable ("
                             + e.getMessage() + "); tokens for it will be refused");
+                    // Still found by its key: Kong answers such a token "Invalid key/secret".
+                    byKey.put(s.key(), new Credential(consumer, s.key(), s.algorithm(), null, s.id()));
                 }
             }
         }

@@ -131,6 +131,9 @@ final class KongJwtVerifier {
         if (!(algValue instanceof String alg) || !alg.equals(credential.algorithm())) {
             return new Rejected("Invalid algorithm");
         }
+        if (credential.verificationKey() == null) {
+            return new Rejected("Invalid key/secret"); // Kong: a secret_is_base64 secret that does not decode
+        }
         try {
             jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
             jws.setKey(credential.verificationKey());

@@ -47,12 +47,15 @@ class JwtFilterTest {
                     paths: [/jwt11]
                     plugins: [{name: jwt, config: {claims_to_verify: [nbf, exp], maximum_expiration: 300}}]
                   - {name: jwt12, paths: [/jwt12], plugins: [{name: jwt, config: {header_names: [CustomAuthorization]}}]}
+                  - {name: jwt14, paths: [/jwt14], plugins: [{name: jwt, config: {secret_is_base64: true}}]}
             consumers:
               # A custom id equal to the anonymous consumer's username: Kong's anonymous names an id or a username.
               - {username: impostor, custom_id: no-body}
               - username: jwt_tests_consumer
                 jwt_secrets: [{key: %s, secret: %s, id: 7e1c4b1a-0000-4000-8000-00000000a001}]
               - username: no-body
+              - username: b64
+                jwt_secrets: [{key: b64-key, secret: "not base64 at all!"}]
             """.formatted(com.gitinsight.gateway.config.KongIds.of("consumers", "no-body"), KEY, SECRET));
 
     private final JwtFilter filter = new JwtFilter();
@@ -122,6 +125,13 @@ class JwtFilterTest {
         assertEquals(
                 Map.of("message", "Invalid signature"),
                 body(send("jwt1", "/request", "Authorization", "Bearer " + stripped)));
+    }
+
+    @Test
+    void aBase64SecretThatDoesNotDecodeIsAnInvalidKeyAsKong() throws Exception {
+        FakeHttp.Response r = send("jwt14", "/request", "Authorization", "Bearer " + encode(payload("b64-key"), "x"));
+        assertEquals(401, r.status());
+        assertEquals(Map.of("message", "Invalid key/secret"), body(r));
     }
 
     // "returns 401 Unauthorized if no JWT is found in the request"
