@@ -121,7 +121,9 @@ final class UpstreamClient implements AutoCloseable {
 
     private Settings settings(ServiceSpec service, ServiceTls tls) {
         Settings s = settings.get(service);
-        if (s == null || !s.tls().equals(tls) || s.pool().closed) {
+        // The same instance on every request but one whose upstream lends its certificate: compared
+        // by identity first, so the common case does no component-wise comparison.
+        if (s == null || s.tls() != tls && !s.tls().equals(tls) || s.pool().closed) {
             // Reloads leave old services behind; a bound keeps them from piling up.
             if (settings.size() > MAX_CACHED_CONFIGS) {
                 settings.clear();

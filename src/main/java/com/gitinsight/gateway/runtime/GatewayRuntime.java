@@ -62,6 +62,9 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     @ConfigProperty(name = "gateway.router.flavor", defaultValue = "traditional_compatible")
     String routerFlavor;
 
+    /** {@link #routerFlavor}, read once at start (a bad value stops the start, naming the setting). */
+    private Router.Flavor flavor;
+
     /** {@code file}, a PostgreSQL JDBC URL or {@code jndi:<name>} (see {@code store.StoreSettings}). */
     @Inject
     @ConfigProperty(name = "gateway.config.store", defaultValue = "file")
@@ -121,6 +124,11 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     Event<GatewaySnapshot> installed;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) throws ConfigException {
+        try {
+            flavor = Router.Flavor.of(routerFlavor);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("gateway.router.flavor: " + e.getMessage(), e);
+        }
         Path file = Path.of(configFile).toAbsolutePath();
         // {vault://env/NAME} is looked up through MicroProfile Config: environment variables and system
         // properties as before, and also what admins set in the app server (asadmin set-config-property,
@@ -362,7 +370,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         upstreams.start(upstreamServices);
         return new GatewaySnapshot(
                 config,
-                Router.build(config, Router.Flavor.of(routerFlavor)),
+                Router.build(config, flavor),
                 upstreams,
                 guards.build(config),
                 PluginIndex.build(config),
