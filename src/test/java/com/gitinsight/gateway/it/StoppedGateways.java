@@ -7,11 +7,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jboss.arquillian.container.spi.event.container.AfterUnDeploy;
 import org.jboss.arquillian.container.spi.event.container.BeforeDeploy;
@@ -65,6 +69,8 @@ public final class StoppedGateways implements LoadableExtension {
                 .filter(p -> p.info().commandLine().orElse("").contains(STARTED_BY_ARQUILLIAN))
                 .toList();
         for (ProcessHandle gateway : gateways) {
+            // Read before it exits: then /proc has nothing of it.
+            String[] args = gateway.info().commandLine().orElse("").split(" ");
             long started = System.nanoTime();
             gateway.destroy();
             boolean exited = exited(gateway, GRACE);
@@ -76,6 +82,26 @@ public final class StoppedGateways implements LoadableExtension {
                 gateway.destroyForcibly();
                 if (!exited(gateway, GRACE)) {
                     throw new IllegalStateException("the gateway " + gateway.pid() + " did not exit");
+                }
+            }
+            deleteDeploymentDirectory(args);
+        }
+    }
+
+    /** Arquillian leaves each deployment's copy of the WAR (~26 MB) in a temporary directory. */
+    private static void deleteDeploymentDirectory(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--deploy") && args[i + 1].contains(STARTED_BY_ARQUILLIAN)) {
+                Path war = Path.of(args[i + 1]);
+                Path directory =
+                        war.getParent() == null ? null : war.getParent().getParent();
+                if (directory != null && directory.getFileName().toString().startsWith(STARTED_BY_ARQUILLIAN)) {
+                    try (Stream<Path> files = Files.walk(directory)) {
+                        files.sorted(Comparator.reverseOrder())
+                                .forEach(f -> f.toFile().delete());
+                    } catch (IOException e) {
+                        System.err.println("StoppedGateways: could not delete " + directory + ": " + e);
+                    }
                 }
             }
         }
