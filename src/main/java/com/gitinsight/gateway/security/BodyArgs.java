@@ -16,8 +16,8 @@ import java.util.Locale;
 
 /**
  * A request body's arguments for key-auth's {@code key_in_body}, as Kong's
- * {@code kong.request.get_body()} reads them: an {@code application/x-www-form-urlencoded} form or
- * an {@code application/json} object. Only a body of at most {@link #MAX_BYTES} is read (Kong reads
+ * {@code kong.request.get_body()} reads them: an {@code application/x-www-form-urlencoded} form,
+ * an {@code application/json} object or a {@code multipart/form-data} body ({@link MultipartArgs}). Only a body of at most {@link #MAX_BYTES} is read (Kong reads
  * only what fits its client body buffer, 8 KiB by default); a larger one, another type or an
  * unparsable one has no arguments, and is sent on untouched. What was read reaches the upstream
  * through {@link RequestContext#upstreamBody}, unchanged unless a key is removed from it.
@@ -28,17 +28,19 @@ final class BodyArgs {
     static final int MAX_BYTES = 8 * 1024;
 
     private static final ObjectMapper JSON = StrictJson.MAPPER;
-    private static final BodyArgs NONE = new BodyArgs(null, null, null, null);
+    private static final BodyArgs NONE = new BodyArgs(null, null, null, null, null);
 
     private final byte[] bytes;
     private final FormArgs form;
     private final ObjectNode json;
+    private final MultipartArgs multipart;
     private final String contentType;
 
-    private BodyArgs(byte[] bytes, FormArgs form, ObjectNode json, String contentType) {
+    private BodyArgs(byte[] bytes, FormArgs form, ObjectNode json, MultipartArgs multipart, String contentType) {
         this.bytes = bytes;
         this.form = form;
         this.json = json;
+        this.multipart = multipart;
         this.contentType = contentType;
     }
 
@@ -48,9 +50,10 @@ final class BodyArgs {
         String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
         boolean isForm = lower.startsWith("application/x-www-form-urlencoded");
         boolean isJson = lower.startsWith("application/json");
+        boolean isMultipart = lower.startsWith("multipart/form-data");
         long length = request.getContentLengthLong();
         boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
-        if (!isForm && !isJson || length > MAX_BYTES || length <= 0 && !chunked) {
+        if (!isForm && !isJson && !isMultipart || length > MAX_BYTES || length <= 0 && !chunked) {
             return NONE;
         }
         InputStream in = request.getInputStream();
@@ -62,11 +65,15 @@ final class BodyArgs {
         }
         context.upstreamBody(new ByteArrayInputStream(read), read.length);
         if (isForm) {
-            return new BodyArgs(read, FormArgs.parse(new String(read, StandardCharsets.UTF_8)), null, type);
+            return new BodyArgs(read, FormArgs.parse(new String(read, StandardCharsets.UTF_8)), null, null, type);
+        }
+        if (isMultipart) {
+            MultipartArgs parts = MultipartArgs.parse(read, type);
+            return parts == null ? NONE : new BodyArgs(read, null, null, parts, type);
         }
         try {
             JsonNode tree = JSON.readTree(read);
-            return tree instanceof ObjectNode o ? new BodyArgs(read, null, o, type) : NONE;
+            return tree instanceof ObjectNode o ? new BodyArgs(read, null, o, null, type) : NONE;
         } catch (JsonProcessingException e) {
             return NONE;
         }
@@ -76,6 +83,9 @@ final class BodyArgs {
     Object value(String name) {
         if (form != null) {
             return form.value(name);
+        }
+        if (multipart != null) {
+            return multipart.value(name);
         }
         if (json == null || !json.has(name)) {
             return null;
@@ -93,6 +103,8 @@ final class BodyArgs {
         if (form != null && form.has(name)) {
             String rest = form.without(name);
             out = rest == null ? new byte[0] : rest.getBytes(StandardCharsets.UTF_8);
+        } else if (multipart != null && multipart.has(name)) {
+            out = multipart.without(name);
         } else if (json != null && json.has(name)) {
             json.remove(name);
             out = JSON.writeValueAsBytes(json);

@@ -217,6 +217,26 @@ class KongPluginsIT {
     }
 
     @Test
+    void aKeyInAMultipartBodyIsFoundAndRemovedKeepingTheOtherParts() throws Exception {
+        String part = "--xyz\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n";
+        HttpResponse<String> r = send(at("/keyed/x")
+                .header("Content-Type", "multipart/form-data; boundary=xyz")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        part.formatted("apikey", "alice-key-0123456789") + part.formatted("a", "1") + "--xyz--\r\n")));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode seen = JSON.readTree(r.body());
+        String body = seen.get("body").asText();
+        assertFalse(body.contains("alice-key") || body.contains("apikey"), body);
+        assertTrue(body.contains("name=\"a\"\r\n\r\n1\r\n--xyz--"), body);
+        assertEquals(
+                "multipart/form-data; boundary=xyz",
+                seen.get("headers").get("content-type").asText());
+        assertEquals(
+                String.valueOf(seen.get("length").asInt()),
+                seen.get("headers").get("content-length").asText());
+    }
+
+    @Test
     void responseTransformerRemovesAJsonFieldWithAConsistentLength() throws Exception {
         HttpResponse<String> r = send(at("/keyed/json?apikey=alice-key-0123456789"));
         assertEquals(200, r.statusCode(), r.body());

@@ -183,17 +183,89 @@ class KeyAuthFilterTest {
         assert401(send("ka5", post(JSON, "not json")), "No API key found in request", "Key");
     }
 
+    private static final String MULTIPART = "multipart/form-data; boundary=b0undary";
+
+    private static String multipart(String... nameThenValue) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < nameThenValue.length; i += 2) {
+            body.append("--b0undary\r\nContent-Disposition: form-data; name=\"")
+                    .append(nameThenValue[i])
+                    .append("\"\r\n\r\n")
+                    .append(nameThenValue[i + 1])
+                    .append("\r\n");
+        }
+        return body.append("--b0undary--\r\n").toString();
+    }
+
     @Test
-    void aMultipartBodyIsNotSearched() throws Exception {
-        // Documented difference: Kong 3.9 also reads multipart/form-data.
+    void aMultipartBodyIsSearchedAsKongReadsIt() throws Exception {
+        // Kong's spec runs key_in_body with form, JSON and multipart/form-data bodies alike.
+        FakeHttp.Request found = post(MULTIPART, multipart("foo", "bar", "apikey", "kong"));
+        assertEquals(200, send("ka5", found).status());
+        assertEquals(
+                multipart("foo", "bar", "apikey", "kong"),
+                upstreamBody(found.context()),
+                "hide_credentials off: the body reaches the backend as sent");
+        assertEquals(
+                200,
+                send("ka5", post("Multipart/Form-Data; boundary=\"b0undary\"", multipart("apikey", "kong")))
+                        .status(),
+                "the type in any case, the boundary quoted");
+        assert401(send("ka5", post(MULTIPART, multipart("apikey", "123"))), "Unauthorized", "Key");
         assert401(
-                send(
-                        "ka5",
-                        post(
-                                "multipart/form-data; boundary=b",
-                                "--b\r\nContent-Disposition: form-data; name=\"apikey\"\r\n\r\nkong\r\n--b--\r\n")),
+                send("ka5", post(MULTIPART, multipart("apikey", "kong", "apikey", "kong"))),
+                "Duplicate API key found",
+                "Key");
+        assert401(send("ka5", post(MULTIPART, multipart("other", "kong"))), "No API key found in request", "Key");
+    }
+
+    @Test
+    void aMultipartBodyThatDoesNotParseHasNoKeyAndReachesTheBackendAsSent() throws Exception {
+        String truncated = "--b0undary\r\nContent-Disposition: form-data; name=\"apikey\"\r\n\r\nkong";
+        FakeHttp.Request request = post(MULTIPART, truncated);
+        assert401(send("ka5", request), "No API key found in request", "Key");
+        assertEquals(truncated, upstreamBody(request.context()));
+        assert401(
+                send("ka5", post("multipart/form-data", multipart("apikey", "kong"))),
                 "No API key found in request",
                 "Key");
+    }
+
+    @Test
+    void hideCredentialsRemovesTheKeyPartKeepingTheOtherPartsAndTheBoundary() throws Exception {
+        String file = "--b0undary\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nline one\r\nline two\r\n";
+        FakeHttp.Request request = post(
+                MULTIPART,
+                "--b0undary\r\nContent-Disposition: form-data; name=\"apikey\"\r\n\r\nkong\r\n" + file
+                        + "--b0undary\r\nContent-Disposition: form-data; name=\"foo\"\r\n\r\nbar\r\n--b0undary--\r\n");
+        assertEquals(200, send("ka6", request).status());
+        String sent = upstreamBody(request.context());
+        assertFalse(sent.contains("kong"), sent);
+        assertFalse(sent.contains("apikey"), sent);
+        MultipartArgs parsed = MultipartArgs.parse(sent.getBytes(StandardCharsets.UTF_8), MULTIPART);
+        assertEquals("bar", parsed.value("foo"), "the body keeps its type: it parses with the same boundary");
+        assertEquals("line one\r\nline two", parsed.value("doc"));
+        assertTrue(sent.toLowerCase(java.util.Locale.ROOT).contains("filename=\"a.txt\""), sent);
+        assertTrue(sent.toLowerCase(java.util.Locale.ROOT).contains("content-type: text/plain"), sent);
+        assertEquals(sent.length(), request.context().upstreamBodyLength());
+    }
+
+    @Test
+    void aQuotedPrintablePartIsReadAndSentOnAsSent() throws Exception {
+        FakeHttp.Request request = post(
+                MULTIPART,
+                "--b0undary\r\nContent-Disposition: form-data; name=\"apikey\"\r\n\r\nkong\r\n"
+                        + "--b0undary\r\nContent-Disposition: form-data; name=\"note\"\r\n"
+                        + "Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--b0undary--\r\n");
+        assertEquals(200, send("ka6", request).status());
+        String sent = upstreamBody(request.context());
+        assertTrue(
+                sent.toLowerCase(java.util.Locale.ROOT).contains("content-transfer-encoding: quoted-printable"), sent);
+        assertEquals(
+                "caf=C3=A9", // as Kong's multipart library reads it: not decoded
+                MultipartArgs.parse(sent.getBytes(StandardCharsets.UTF_8), MULTIPART)
+                        .value("note"));
     }
 
     @Test
