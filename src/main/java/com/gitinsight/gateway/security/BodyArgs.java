@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.http.MultipartForm;
 import com.gitinsight.gateway.http.StrictJson;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,7 +18,7 @@ import java.util.Locale;
 /**
  * A request body's arguments for key-auth's {@code key_in_body}, as Kong's
  * {@code kong.request.get_body()} reads them: an {@code application/x-www-form-urlencoded} form,
- * an {@code application/json} object or a {@code multipart/form-data} body ({@link MultipartArgs}). Only a body of at most {@link #MAX_BYTES} is read (Kong reads
+ * an {@code application/json} object or a {@code multipart/form-data} body ({@link MultipartForm}). Only a body of at most {@link #MAX_BYTES} is read (Kong reads
  * only what fits its client body buffer, 8 KiB by default); a larger one, another type or an
  * unparsable one has no arguments, and is sent on untouched. What was read reaches the upstream
  * through {@link RequestContext#upstreamBody}, unchanged unless a key is removed from it.
@@ -33,10 +34,10 @@ final class BodyArgs {
     private final byte[] bytes;
     private final FormArgs form;
     private final ObjectNode json;
-    private final MultipartArgs multipart;
+    private final MultipartForm multipart;
     private final String contentType;
 
-    private BodyArgs(byte[] bytes, FormArgs form, ObjectNode json, MultipartArgs multipart, String contentType) {
+    private BodyArgs(byte[] bytes, FormArgs form, ObjectNode json, MultipartForm multipart, String contentType) {
         this.bytes = bytes;
         this.form = form;
         this.json = json;
@@ -68,7 +69,7 @@ final class BodyArgs {
             return new BodyArgs(read, FormArgs.parse(new String(read, StandardCharsets.UTF_8)), null, null, type);
         }
         if (isMultipart) {
-            MultipartArgs parts = MultipartArgs.parse(read, type);
+            MultipartForm parts = MultipartForm.parse(read, type);
             return parts == null ? NONE : new BodyArgs(read, null, null, parts, type);
         }
         try {
@@ -85,7 +86,8 @@ final class BodyArgs {
             return form.value(name);
         }
         if (multipart != null) {
-            return multipart.value(name);
+            Object v = multipart.value(name);
+            return v == MultipartForm.REPEATED ? FormArgs.DUPLICATE : v;
         }
         if (json == null || !json.has(name)) {
             return null;
@@ -104,7 +106,8 @@ final class BodyArgs {
             String rest = form.without(name);
             out = rest == null ? new byte[0] : rest.getBytes(StandardCharsets.UTF_8);
         } else if (multipart != null && multipart.has(name)) {
-            out = multipart.without(name);
+            multipart.delete(name);
+            out = multipart.toBytes();
         } else if (json != null && json.has(name)) {
             json.remove(name);
             out = JSON.writeValueAsBytes(json);

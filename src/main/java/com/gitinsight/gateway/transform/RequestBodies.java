@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.http.MultipartForm;
 import com.gitinsight.gateway.http.StrictJson;
 import com.gitinsight.gateway.http.UrlArgs;
 import java.io.IOException;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * request-transformer's body changes (Kong's {@code transform_json_body} and
- * {@code transform_url_encoded_body}), on a body already read whole. Values are the rendered
+ * request-transformer's body changes (Kong's {@code transform_json_body},
+ * {@code transform_url_encoded_body} and {@code transform_multipart_body}), on a body already read
+ * whole. Values are the rendered
  * templates, always inserted as strings; only top-level keys are touched ({@code a.b} is a key).
  */
 final class RequestBodies {
@@ -127,6 +129,73 @@ final class RequestBodies {
         }
         changed |= addAndAppend(args, ops, render);
         return changed ? UrlArgs.encode(args, false).getBytes(StandardCharsets.UTF_8) : null;
+    }
+
+    /** A multipart body that cannot be read: its fields could not be changed. */
+    static final class UnreadableMultipart extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableMultipart(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The multipart body changed as Kong's {@code transform_multipart_body} changes it (rename,
+     * remove, replace, then add; no append; all but add only on a non-empty body; a replaced field
+     * moves to the end, as Kong's library deletes then sets it), or null when nothing changed.
+     *
+     * @throws UnreadableMultipart when the body does not parse while an operation would strip or
+     *     override a field (a backend's more lenient parser would see the fields unchanged), or a
+     *     rendered value holds the body's boundary (it would close its part and open one of the
+     *     client's making)
+     */
+    static byte[] multipart(
+            byte[] body, String contentType, RequestTransformerSchema.Ops ops, Function<Template, String> render)
+            throws UnreadableMultipart {
+        boolean strips = !ops.remove().isEmpty()
+                || !ops.rename().isEmpty()
+                || !ops.replace().isEmpty();
+        MultipartForm form = MultipartForm.parse(body, contentType);
+        if (form == null) {
+            if (strips && body.length > 0) {
+                throw new UnreadableMultipart("The multipart/form-data body could not be read");
+            }
+            return null;
+        }
+        boolean changed = false;
+        try {
+            if (body.length > 0) {
+                for (RequestTransformerSchema.Rename r : ops.rename()) {
+                    String value = form.first(r.from());
+                    if (value != null && !r.from().equals(r.to())) {
+                        form.setSimple(r.to(), value);
+                        form.delete(r.from());
+                        changed = true;
+                    }
+                }
+                for (String name : ops.remove()) {
+                    form.delete(name);
+                    changed = true;
+                }
+                for (RequestTransformerSchema.Value v : ops.replace()) {
+                    if (form.has(v.name())) {
+                        form.delete(v.name());
+                        form.setSimple(v.name(), render.apply(v.value()));
+                        changed = true;
+                    }
+                }
+            }
+            for (RequestTransformerSchema.Value v : ops.add()) {
+                if (!form.has(v.name())) {
+                    form.setSimple(v.name(), render.apply(v.value()));
+                    changed = true;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableMultipart("A transformed body value may not hold the multipart boundary");
+        }
+        return changed ? form.toBytes() : null;
     }
 
     /** {@code add} (only when absent) and {@code append} (a value more) on arguments; whether any applied. */

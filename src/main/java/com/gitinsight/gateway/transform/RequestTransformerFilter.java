@@ -196,18 +196,10 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             boolean strips = !ops.remove().isEmpty()
                     || !ops.rename().isEmpty()
                     || !ops.replace().isEmpty();
-            if (media.equals("multipart/form-data")) {
-                // Kong edits multipart bodies; this gateway cannot (no multipart parser). A route that
-                // strips or overrides body fields refuses one rather than let its fields through
-                // unchanged; one that only adds fields lets it go on untouched.
-                if (strips) {
-                    throw new Refusal(415, "This route cannot accept a multipart/form-data body");
-                }
-                return;
-            }
             boolean json = media.equals("application/json");
             boolean form = media.equals("application/x-www-form-urlencoded");
-            if (!json && !form) {
+            boolean multipart = media.equals("multipart/form-data");
+            if (!json && !form && !multipart) {
                 return;
             }
             byte[] in = body();
@@ -219,7 +211,16 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 }
                 return;
             }
-            byte[] out = json ? RequestBodies.json(in, ops, this::render) : RequestBodies.form(in, ops, this::render);
+            byte[] out;
+            if (multipart) {
+                try {
+                    out = RequestBodies.multipart(in, type, ops, this::render);
+                } catch (RequestBodies.UnreadableMultipart e) {
+                    throw new Refusal(400, e.getMessage());
+                }
+            } else {
+                out = json ? RequestBodies.json(in, ops, this::render) : RequestBodies.form(in, ops, this::render);
+            }
             if (out != null) {
                 context.upstreamBody(new ByteArrayInputStream(out), out.length);
             }

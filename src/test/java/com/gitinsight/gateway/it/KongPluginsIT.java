@@ -217,7 +217,7 @@ class KongPluginsIT {
     }
 
     @Test
-    void aKeyInAMultipartBodyIsFoundAndRemovedKeepingTheOtherParts() throws Exception {
+    void aKeyInAMultipartBodyIsFoundAndRemovedAndTheTransformerAddsItsField() throws Exception {
         String part = "--xyz\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n";
         HttpResponse<String> r = send(at("/keyed/x")
                 .header("Content-Type", "multipart/form-data; boundary=xyz")
@@ -227,7 +227,8 @@ class KongPluginsIT {
         JsonNode seen = JSON.readTree(r.body());
         String body = seen.get("body").asText();
         assertFalse(body.contains("alice-key") || body.contains("apikey"), body);
-        assertTrue(body.contains("name=\"a\"\r\n\r\n1\r\n--xyz--"), body);
+        assertTrue(body.contains("name=\"a\"\r\n\r\n1\r\n--xyz\r\n"), body);
+        assertTrue(body.contains("name=\"added\"\r\n\r\nyes\r\n--xyz--"), "request-transformer's add: " + body);
         assertEquals(
                 "multipart/form-data; boundary=xyz",
                 seen.get("headers").get("content-type").asText());

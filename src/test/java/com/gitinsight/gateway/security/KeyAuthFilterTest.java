@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.http.MultipartForm;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.TestSnapshots;
@@ -243,9 +244,9 @@ class KeyAuthFilterTest {
         String sent = upstreamBody(request.context());
         assertFalse(sent.contains("kong"), sent);
         assertFalse(sent.contains("apikey"), sent);
-        MultipartArgs parsed = MultipartArgs.parse(sent.getBytes(StandardCharsets.UTF_8), MULTIPART);
-        assertEquals("bar", parsed.value("foo"), "the body keeps its type: it parses with the same boundary");
-        assertEquals("line one\r\nline two", parsed.value("doc"));
+        MultipartForm parsed = MultipartForm.parse(sent.getBytes(StandardCharsets.UTF_8), MULTIPART);
+        assertEquals("bar", parsed.first("foo"), "the body keeps its type: it parses with the same boundary");
+        assertEquals("line one\r\nline two", parsed.first("doc"));
         assertTrue(sent.toLowerCase(java.util.Locale.ROOT).contains("filename=\"a.txt\""), sent);
         assertTrue(sent.toLowerCase(java.util.Locale.ROOT).contains("content-type: text/plain"), sent);
         assertEquals(sent.length(), request.context().upstreamBodyLength());
@@ -264,7 +265,7 @@ class KeyAuthFilterTest {
                 sent.toLowerCase(java.util.Locale.ROOT).contains("content-transfer-encoding: quoted-printable"), sent);
         assertEquals(
                 "caf=C3=A9", // as Kong's multipart library reads it: not decoded
-                MultipartArgs.parse(sent.getBytes(StandardCharsets.UTF_8), MULTIPART)
+                MultipartForm.parse(sent.getBytes(StandardCharsets.UTF_8), MULTIPART)
                         .value("note"));
     }
 

@@ -671,7 +671,8 @@ class RequestTransformerFilterTest {
         Sent m = send(
                 "{remove: {body: [role]}}",
                 post("/request", "multipart/form-data; boundary=x; p=application/json", multipart));
-        assertEquals(415, m.response().status());
+        assertEquals(200, m.response().status(), "read as the multipart body it is");
+        assertFalse(m.bodyText().contains("admin"), m.bodyText());
         Sent f = send(
                 "{remove: {body: [role]}}",
                 post("/request", "application/x-www-form-urlencoded; p=application/json", "role=admin&keep=1"));
@@ -706,24 +707,130 @@ class RequestTransformerFilterTest {
         assertTrue(under.bodyText().length() > 2000, under.bodyText());
     }
 
-    // A body of another type (multipart included, see README) is not read.
+    // A body of another type is not read.
     @Test
     void otherBodyTypesUntouched() throws Exception {
         assertNull(send("{add: {body: ['a:b']}}", post("/request", "text/plain", "hello"))
                 .body());
-        assertNull(send("{add: {body: ['a:b']}}", post("/request", "multipart/form-data; boundary=x", "--x--"))
-                .body());
     }
 
-    // The fields a route strips cannot pass resent as multipart, which this gateway cannot edit.
+    private static final String MULTIPART = "multipart/form-data; boundary=x";
+
+    private static String parts(String... nameThenValue) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < nameThenValue.length; i += 2) {
+            body.append("--x\r\nContent-Disposition: form-data; name=\"")
+                    .append(nameThenValue[i])
+                    .append("\"\r\n\r\n")
+                    .append(nameThenValue[i + 1])
+                    .append("\r\n");
+        }
+        return body.append("--x--\r\n").toString();
+    }
+
+    /** The names and values of the multipart body the backend got, in order. */
+    private static java.util.List<String> fields(Sent s) throws IOException {
+        return fields(s.bodyText());
+    }
+
+    private static java.util.List<String> fields(String body) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "name=\"([^\"]*)\"[^\r]*\r\n(?:[^\r]+\r\n)*\r\n(.*?)\r\n--x", java.util.regex.Pattern.DOTALL)
+                .matcher(body);
+        while (m.find()) {
+            out.add(m.group(1) + "=" + m.group(2));
+        }
+        return out;
+    }
+
+    // Kong's transform_multipart_body: rename, remove, replace, then add, with its library's
+    // set_simple (in place when the name is there, else at the end) and delete (every part).
     @Test
-    void aMultipartBodyIsRefusedWhereTheRouteStripsOrOverridesBodyFields() throws Exception {
-        String multipart = "--x\r\nContent-Disposition: form-data; name=\"is_admin\"\r\n\r\ntrue\r\n--x--\r\n";
+    void multipartBodiesAreChangedAsKongsMultipartLibraryChangesThem() throws Exception {
+        Sent removed = send(
+                "{remove: {body: [is_admin]}}",
+                post("/request", MULTIPART, parts("a", "1", "is_admin", "true", "is_admin", "yes")));
+        String removedBody = removed.bodyText();
+        assertEquals(java.util.List.of("a=1"), fields(removedBody));
+        assertEquals(removedBody.length(), removed.context().upstreamBodyLength());
+        Sent renamed =
+                send("{rename: {body: ['role:r']}}", post("/request", MULTIPART, parts("role", "admin", "a", "1")));
+        assertEquals(java.util.List.of("a=1", "r=admin"), fields(renamed), "set_simple adds the new name at the end");
+        Sent renamedOnto =
+                send("{rename: {body: ['role:a']}}", post("/request", MULTIPART, parts("a", "1", "role", "admin")));
+        assertEquals(
+                java.util.List.of("a=admin"),
+                fields(renamedOnto),
+                "onto an existing name: its first part takes the value");
+        Sent replaced = send(
+                "{replace: {body: ['role:user', 'absent:x']}}",
+                post("/request", MULTIPART, parts("role", "admin", "a", "1")));
+        assertEquals(java.util.List.of("a=1", "role=user"), fields(replaced), "deleted, then set: at the end");
+        Sent added = send("{add: {body: ['a:2', 'b:3']}}", post("/request", MULTIPART, parts("a", "1")));
+        assertEquals(java.util.List.of("a=1", "b=3"), fields(added), "add only where the name is absent");
+        Sent appended = send("{append: {body: ['a:2']}}", post("/request", MULTIPART, parts("a", "1")));
+        assertEquals(parts("a", "1"), appended.bodyText(), "Kong does not append to multipart bodies");
+        Sent empty = send("{add: {body: ['a:1']}, remove: {body: [a]}}", post("/request", MULTIPART, ""));
+        assertEquals(java.util.List.of("a=1"), fields(empty), "an empty body is only added to");
+    }
+
+    @Test
+    void aMultipartPartThatIsNotChangedGoesOnWithItsHeadersAndBytes() throws Exception {
+        String body = "--x\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n\u00ff\u00fe\r\n\r\n--x\r\n"
+                + "Content-Disposition: form-data; name=\"drop\"\r\n\r\n1\r\n--x--\r\n";
+        Sent s = send("{remove: {body: [drop]}}", post("/request", MULTIPART, body));
+        String sent = s.bodyText();
+        assertFalse(sent.contains("drop"), sent);
+        String lower = sent.toLowerCase(java.util.Locale.ROOT);
+        assertTrue(
+                lower.contains("filename=\"a.bin\"") && lower.contains("content-type: application/octet-stream"), sent);
+        assertTrue(sent.contains("\r\n\r\n\u00ff\u00fe\r\n\r\n--x--"), sent);
+    }
+
+    // A body no multipart parser here reads could still be read by a more lenient backend, with the
+    // fields the route strips: refused rather than passed on; a route that only adds lets it go on.
+    @Test
+    void anUnreadableMultipartBodyIsRefusedWhereTheRouteStripsOrOverridesBodyFields() throws Exception {
+        String broken = "--x\r\nContent-Disposition: form-data; name=\"is_admin\"\r\n\r\ntrue";
         for (String config : java.util.List.of(
                 "{remove: {body: [is_admin]}}", "{rename: {body: ['role:r']}}", "{replace: {body: ['role:user']}}")) {
-            Sent s = send(config, post("/request", "multipart/form-data; boundary=x", multipart));
-            assertEquals(415, s.response().status(), config);
+            Sent s = send(config, post("/request", MULTIPART, broken));
+            assertEquals(400, s.response().status(), config);
             assertEquals(0, s.backend().calls(), config);
+            assertTrue(
+                    s.response().text().contains("could not be read"),
+                    s.response().text());
         }
+        Sent noBoundary = send(
+                "{remove: {body: [is_admin]}}", post("/request", "multipart/form-data", parts("is_admin", "true")));
+        assertEquals(400, noBoundary.response().status());
+        Sent adds = send("{add: {body: ['a:b']}}", post("/request", MULTIPART, broken));
+        assertEquals(broken, adds.bodyText(), "passed on as sent");
+    }
+
+    // A value from the client (a template) that holds the boundary would close its part and open
+    // one of the client's making.
+    @Test
+    void aTemplateValueCannotSmuggleAPartIntoAMultipartBody() throws Exception {
+        Sent s = send(
+                "{add: {body: ['note:$(query_params.n)']}}",
+                post(
+                        "/request?n=a%0D%0A--x%0D%0AContent-Disposition:%20form-data;%20name=%22role%22%0D%0A%0D%0Aadmin",
+                        MULTIPART, parts("a", "1")));
+        assertEquals(400, s.response().status());
+        assertEquals(0, s.backend().calls());
+        Sent bareLf = send(
+                "{add: {body: ['note:$(query_params.n)']}}",
+                post("/request?n=a%0A--x%0Aname=%22role%22", MULTIPART, parts("a", "1")));
+        assertEquals(400, bareLf.response().status(), "a lenient parser takes a bare LF as a line end");
+        Sent inside =
+                send("{add: {body: ['note:$(query_params.n)']}}", post("/request?n=a--x", MULTIPART, parts("a", "1")));
+        assertEquals(java.util.List.of("a=1", "note=a--x"), fields(inside), "not at a line start: a value like any");
+        Sent fine = send(
+                "{add: {body: ['note:$(query_params.n)']}}",
+                post("/request?n=two%0D%0Alines", MULTIPART, parts("a", "1")));
+        assertEquals(java.util.List.of("a=1", "note=two\r\nlines"), fields(fine));
     }
 }
