@@ -37,8 +37,23 @@ class ServerSmokeIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
         BACKENDS.close();
+        // The unpacked Payara Server and WildFly (~600 MB; the domain and its logs stay): the ITs
+        // after this one unpack a Payara Micro per deployment, on a disk that may be nearly full.
+        Path servers =
+                Path.of(System.getProperty("gateway.it.dir", "target/it")).resolveSibling("servers");
+        if (Files.isDirectory(servers)) {
+            try (Stream<Path> unpacked = Files.list(servers)) {
+                for (Path dir : unpacked.filter(d -> !d.getFileName().toString().equals("payara-domains"))
+                        .toList()) {
+                    try (Stream<Path> files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder())
+                                .forEach(f -> f.toFile().delete());
+                    }
+                }
+            }
+        }
     }
 
     @ParameterizedTest
