@@ -12,6 +12,7 @@ import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
+import com.gitinsight.gateway.testing.MultipartBodies;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,15 +188,7 @@ class KeyAuthFilterTest {
     private static final String MULTIPART = "multipart/form-data; boundary=b0undary";
 
     private static String multipart(String... nameThenValue) {
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < nameThenValue.length; i += 2) {
-            body.append("--b0undary\r\nContent-Disposition: form-data; name=\"")
-                    .append(nameThenValue[i])
-                    .append("\"\r\n\r\n")
-                    .append(nameThenValue[i + 1])
-                    .append("\r\n");
-        }
-        return body.append("--b0undary--\r\n").toString();
+        return MultipartBodies.of("b0undary", nameThenValue);
     }
 
     @Test

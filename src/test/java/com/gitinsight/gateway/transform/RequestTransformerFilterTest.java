@@ -13,6 +13,7 @@ import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
+import com.gitinsight.gateway.testing.MultipartBodies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -717,15 +718,7 @@ class RequestTransformerFilterTest {
     private static final String MULTIPART = "multipart/form-data; boundary=x";
 
     private static String parts(String... nameThenValue) {
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < nameThenValue.length; i += 2) {
-            body.append("--x\r\nContent-Disposition: form-data; name=\"")
-                    .append(nameThenValue[i])
-                    .append("\"\r\n\r\n")
-                    .append(nameThenValue[i + 1])
-                    .append("\r\n");
-        }
-        return body.append("--x--\r\n").toString();
+        return MultipartBodies.of("x", nameThenValue);
     }
 
     /** The names and values of the multipart body the backend got, in order. */
