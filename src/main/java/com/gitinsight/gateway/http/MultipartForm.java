@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.commons.fileupload2.core.AbstractFileUpload;
 import org.apache.commons.fileupload2.core.DiskFileItem;
 import org.apache.commons.fileupload2.core.DiskFileItemFactory;
@@ -21,19 +23,31 @@ import org.apache.commons.fileupload2.core.RequestContext;
  * A {@code multipart/form-data} body already read (and bounded), parsed by Commons FileUpload, with
  * the edits Kong makes through its multipart library ({@code get}, {@code delete},
  * {@code set_simple}, {@code tostring}): key-auth's {@code key_in_body} and request-transformer's
- * body operations. Parts keep their headers (names in lower case) and contents as they came; a
- * part's {@code Content-Transfer-Encoding} is not applied, as Kong's library does not apply it.
- * Confined to the request that read it.
+ * body operations. Confined to the request that read it.
+ *
+ * <p>The gateway decides on fields a backend's parser reads again, so only bodies every common
+ * parser reads the same way are taken (anything else is null: "cannot be read"): one boundary
+ * parameter, plain; every delimiter at the start of a CRLF line, none after a bare CR or LF, no
+ * preamble, no transport padding, nothing but a CRLF after the closing one, and as many parts as
+ * delimiters; per part one {@code Content-Disposition: form-data} with a plain {@code name} (no
+ * RFC 2047 or 2231 encodings, quotes, backslashes or line ends in names or header values) and no
+ * nested {@code multipart/*}. A changed body is written in one fixed form: each part's
+ * {@code Content-Disposition} (name, and filename for a file), its {@code Content-Type} if it had
+ * one, and its bytes; other part headers are not kept (as Kong's {@code set_body} keeps none).
  */
 public final class MultipartForm {
 
     /** More parts than a bounded body could usefully hold: a body of empty parts is not worth reading. */
     private static final int MAX_PARTS = 1000;
 
+    /** RFC 2046's bchars, without the space (no backend has to agree on trailing spaces). */
+    private static final Pattern PLAIN_BOUNDARY = Pattern.compile("[0-9A-Za-z'()+_,./:=?-]{1,70}");
+
     private static final byte[] DASHES = {'-', '-'};
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private record Part(String name, List<String[]> headers, byte[] content) {}
+    /** A part: names and header values are kept as ISO-8859-1 text, so their bytes go out as they came. */
+    private record Part(String name, String filename, String contentType, byte[] content) {}
 
     private final List<Part> parts;
     private final byte[] boundary;
@@ -47,47 +61,179 @@ public final class MultipartForm {
     }
 
     /**
-     * The body's parts, or null when the type has no boundary or the body does not parse (Kong:
-     * "unable to decode multipart body"). An empty body has no parts.
+     * The body's parts, or null when the type has no plain boundary or the body is not one every
+     * parser reads alike (see the class comment; Kong: "unable to decode multipart body"). An empty
+     * body has no parts.
      */
     public static MultipartForm parse(byte[] body, String contentType) {
-        Upload upload = new Upload(body.length); // a few fields: FileUpload does not say it may be shared
-        byte[] boundary = contentType == null ? null : upload.getBoundary(contentType);
-        if (boundary == null || boundary.length == 0) {
+        byte[] boundary = boundary(contentType);
+        if (boundary == null) {
             return null;
         }
         List<Part> parts = new ArrayList<>();
         if (body.length == 0) {
             return new MultipartForm(parts, boundary);
         }
+        int delimiters = delimiters(body, boundary);
+        if (delimiters < 0 || delimiters > MAX_PARTS) {
+            return null;
+        }
+        Upload upload = new Upload(body.length); // a few fields: FileUpload does not say it may be shared
         try {
             FileItemInputIterator items = upload.getItemIterator(new Body(body, contentType));
             while (items.hasNext()) {
-                FileItemInput item = items.next();
-                if (parts.size() >= MAX_PARTS) {
+                Part part = part(items.next());
+                if (part == null || parts.size() >= delimiters) {
                     return null;
                 }
-                byte[] content;
-                try (InputStream in = item.getInputStream()) {
-                    content = in.readAllBytes();
-                }
-                parts.add(new Part(item.getFieldName(), headers(item.getHeaders()), content));
+                parts.add(part);
             }
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return new MultipartForm(parts, boundary);
+        return parts.size() == delimiters ? new MultipartForm(parts, boundary) : null;
     }
 
-    private static List<String[]> headers(FileItemHeaders headers) {
-        List<String[]> out = new ArrayList<>();
+    /** The one plain boundary parameter of a multipart/form-data type, or null. */
+    private static byte[] boundary(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        String lower = contentType.toLowerCase(Locale.ROOT);
+        int at = lower.indexOf("boundary=");
+        if (at < 0 || lower.indexOf("boundary=", at + 1) >= 0) {
+            return null; // two parsers could take different ones
+        }
+        String value = contentType.substring(at + "boundary=".length());
+        int semicolon = value.indexOf(';');
+        value = (semicolon < 0 ? value : value.substring(0, semicolon)).strip();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        // Plain only: FileUpload decodes an RFC 2047 word ("=?...?="), which no backend does.
+        if (!PLAIN_BOUNDARY.matcher(value).matches() || value.contains("=?")) {
+            return null;
+        }
+        return value.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * How many parts the delimiters open, or -1 when one is not where every parser finds it: the
+     * body starts with one; each is at the start of a CRLF line (one after a bare CR or LF is a
+     * delimiter to a lenient parser and content to a strict one) and followed by CRLF, or by
+     * {@code --} for the closing one, which comes last with at most a CRLF after it.
+     */
+    private static int delimiters(byte[] body, byte[] boundary) {
+        byte[] delimiter = new byte[boundary.length + 2];
+        delimiter[0] = '-';
+        delimiter[1] = '-';
+        System.arraycopy(boundary, 0, delimiter, 2, boundary.length);
+        int opened = 0;
+        int at = indexOf(body, delimiter, 0);
+        if (at != 0) {
+            return -1; // a preamble
+        }
+        while (at >= 0) {
+            boolean lineStart = at == 0 || at >= 2 && body[at - 2] == '\r' && body[at - 1] == '\n';
+            boolean afterLineEnd = at > 0 && (body[at - 1] == '\n' || body[at - 1] == '\r');
+            int end = at + delimiter.length;
+            if (lineStart) {
+                if (startsWith(body, end, CRLF)) {
+                    opened++;
+                } else if (startsWith(body, end, DASHES)) {
+                    int rest = body.length - (end + 2);
+                    boolean onlyCrlf = rest == 0 || rest == 2 && startsWith(body, end + 2, CRLF);
+                    return onlyCrlf ? opened : -1;
+                } else {
+                    return -1; // transport padding, or a delimiter run into other text
+                }
+            } else if (afterLineEnd) {
+                return -1;
+            }
+            at = indexOf(body, delimiter, at + 1);
+        }
+        return -1; // never closed
+    }
+
+    private static boolean startsWith(byte[] body, int from, byte[] prefix) {
+        if (from + prefix.length > body.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (body[from + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] body, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= body.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (body[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** One part, or null when its headers are not ones every parser reads alike. */
+    private static Part part(FileItemInput item) throws IOException {
+        FileItemHeaders headers = item.getHeaders();
+        String disposition = null;
+        String type = null;
         for (Iterator<String> names = headers.getHeaderNames(); names.hasNext(); ) {
             String name = names.next();
             for (Iterator<String> values = headers.getHeaders(name); values.hasNext(); ) {
-                out.add(new String[] {name, values.next()});
+                String value = values.next();
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    return null; // a bare line end: two headers to another parser
+                }
+                if (name.equalsIgnoreCase("Content-Disposition")) {
+                    if (disposition != null) {
+                        return null; // which one counts differs between parsers
+                    }
+                    disposition = value;
+                } else if (name.equalsIgnoreCase("Content-Type")) {
+                    if (type != null) {
+                        return null;
+                    }
+                    type = value;
+                }
             }
         }
-        return out;
+        if (disposition == null
+                || !disposition.strip().toLowerCase(Locale.ROOT).startsWith("form-data")
+                || disposition.contains("=?")
+                || disposition.indexOf('*') >= 0
+                || disposition.contains("\\")) {
+            return null; // encoded or escaped names are read differently, or not at all, elsewhere
+        }
+        if (type != null && type.strip().toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            return null; // nested parts would come out under their own names
+        }
+        String name = item.getFieldName();
+        String filename = item.getName();
+        if (name == null || !plain(name) || filename != null && !plain(filename)) {
+            return null;
+        }
+        byte[] content;
+        try (InputStream in = item.getInputStream()) {
+            content = in.readAllBytes();
+        }
+        return new Part(name, filename, type == null ? null : type.strip(), content);
+    }
+
+    private static boolean plain(String text) {
+        return text.indexOf('"') < 0 && text.indexOf('\\') < 0 && text.indexOf('\r') < 0 && text.indexOf('\n') < 0;
+    }
+
+    /** A Java name as parts hold names: its UTF-8 bytes, one char each. */
+    private static String wire(String name) {
+        return new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     /** Marks a value that is neither absent nor one string: the name was sent more than once. */
@@ -98,9 +244,10 @@ public final class MultipartForm {
      * {@link #REPEATED}.
      */
     public Object value(String name) {
+        String wire = wire(name);
         Object found = null;
         for (Part p : parts) {
-            if (name.equals(p.name())) {
+            if (wire.equals(p.name())) {
                 if (found != null) {
                     return REPEATED;
                 }
@@ -112,8 +259,9 @@ public final class MultipartForm {
 
     /** Kong's {@code get}: the first part of that name's content, or null. */
     public String first(String name) {
+        String wire = wire(name);
         for (Part p : parts) {
-            if (name.equals(p.name())) {
+            if (wire.equals(p.name())) {
                 return new String(p.content(), StandardCharsets.UTF_8);
             }
         }
@@ -126,29 +274,54 @@ public final class MultipartForm {
 
     /** Kong's {@code delete}: every part of that name. */
     public void delete(String name) {
-        parts.removeIf(p -> name.equals(p.name()));
+        String wire = wire(name);
+        parts.removeIf(p -> wire.equals(p.name()));
     }
 
     /**
      * Kong's {@code set_simple}: the first part of that name becomes a plain field with
      * {@code value}, in its place; without one, the field is added at the end.
      *
-     * @throws IllegalArgumentException when the value holds the boundary's delimiter at the start of
-     *     a line, or the name a quote or a line end
+     * @throws IllegalArgumentException when the value holds the boundary's delimiter, or the name a
+     *     quote, a backslash or a line end
      */
     public void setSimple(String name, String value) {
-        // A delimiter counts at the start of a line (a lenient parser takes a bare LF as a line end).
-        if (value.startsWith(delimiter) || value.contains("\n" + delimiter)) {
+        if (value.contains(delimiter)) {
             throw new IllegalArgumentException("a multipart value may not hold the body's boundary");
         }
-        if (name.indexOf('"') >= 0 || name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0) {
+        if (!plain(name)) {
             throw new IllegalArgumentException("a multipart field name may not hold a quote or a line end");
         }
-        List<String[]> headers = new ArrayList<>(1);
-        headers.add(new String[] {"Content-Disposition", "form-data; name=\"" + name + "\""});
-        Part made = new Part(name, headers, value.getBytes(StandardCharsets.UTF_8));
+        set(wire(name), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Kong's rename ({@code get}, {@code set_simple}, {@code delete}): the first part of
+     * {@code from}'s bytes become the plain field {@code to}; every part of {@code from} goes.
+     * False when there is none, or the names are the same.
+     */
+    public boolean rename(String from, String to) {
+        if (!plain(to)) {
+            throw new IllegalArgumentException("a multipart field name may not hold a quote or a line end");
+        }
+        String wireFrom = wire(from);
+        if (from.equals(to)) {
+            return false;
+        }
+        for (Part p : parts) {
+            if (wireFrom.equals(p.name())) {
+                set(wire(to), p.content());
+                delete(from);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void set(String wire, byte[] value) {
+        Part made = new Part(wire, null, null, value);
         for (int i = 0; i < parts.size(); i++) {
-            if (name.equals(parts.get(i).name())) {
+            if (wire.equals(parts.get(i).name())) {
                 parts.set(i, made);
                 return;
             }
@@ -156,18 +329,22 @@ public final class MultipartForm {
         parts.add(made);
     }
 
-    /** Kong's {@code tostring}: every part with the same boundary; no parts, no body. */
+    /** Kong's {@code tostring}: every part in the fixed form, the same boundary; no parts, no body. */
     public byte[] toBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (parts.isEmpty()) {
             return new byte[0];
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Part p : parts) {
             out.writeBytes(DASHES);
             out.writeBytes(boundary);
             out.writeBytes(CRLF);
-            for (String[] h : p.headers()) {
-                out.writeBytes((h[0] + ": " + h[1]).getBytes(StandardCharsets.UTF_8));
+            String disposition = "Content-Disposition: form-data; name=\"" + p.name() + "\""
+                    + (p.filename() == null ? "" : "; filename=\"" + p.filename() + "\"");
+            out.writeBytes(disposition.getBytes(StandardCharsets.ISO_8859_1));
+            out.writeBytes(CRLF);
+            if (p.contentType() != null) {
+                out.writeBytes(("Content-Type: " + p.contentType()).getBytes(StandardCharsets.ISO_8859_1));
                 out.writeBytes(CRLF);
             }
             out.writeBytes(CRLF);
@@ -220,6 +397,8 @@ public final class MultipartForm {
         Upload(long maxBytes) {
             setSizeMax(maxBytes);
             setFileCountMax(MAX_PARTS);
+            // One byte one char: names and header values go out as the bytes that came.
+            setHeaderCharset(StandardCharsets.ISO_8859_1);
         }
 
         @Override

@@ -143,12 +143,14 @@ final class RequestBodies {
     /**
      * The multipart body changed as Kong's {@code transform_multipart_body} changes it (rename,
      * remove, replace, then add; no append; all but add only on a non-empty body; a replaced field
-     * moves to the end, as Kong's library deletes then sets it), or null when nothing changed.
+     * moves to the end, as Kong's library deletes then sets it), or null when nothing changed and
+     * the route strips no field (where it does, the body is always written again, see
+     * {@link MultipartForm}).
      *
      * @throws UnreadableMultipart when the body does not parse while an operation would strip or
-     *     override a field (a backend's more lenient parser would see the fields unchanged), or a
-     *     rendered value holds the body's boundary (it would close its part and open one of the
-     *     client's making)
+     *     override a field (a backend's parser could read fields this one does not), or a rendered
+     *     value holds the body's boundary (it would close its part and open one of the client's
+     *     making)
      */
     static byte[] multipart(
             byte[] body, String contentType, RequestTransformerSchema.Ops ops, Function<Template, String> render)
@@ -167,12 +169,7 @@ final class RequestBodies {
         try {
             if (body.length > 0) {
                 for (RequestTransformerSchema.Rename r : ops.rename()) {
-                    String value = form.first(r.from());
-                    if (value != null && !r.from().equals(r.to())) {
-                        form.setSimple(r.to(), value);
-                        form.delete(r.from());
-                        changed = true;
-                    }
+                    changed |= form.rename(r.from(), r.to());
                 }
                 for (String name : ops.remove()) {
                     form.delete(name);
@@ -195,7 +192,9 @@ final class RequestBodies {
         } catch (IllegalArgumentException e) {
             throw new UnreadableMultipart("A transformed body value may not hold the multipart boundary");
         }
-        return changed ? form.toBytes() : null;
+        // Where the route strips fields, the backend gets the body as read here, in the fixed form,
+        // even when nothing matched: what it parses is then what was checked.
+        return changed || strips && body.length > 0 ? form.toBytes() : null;
     }
 
     /** {@code add} (only when absent) and {@code append} (a value more) on arguments; whether any applied. */

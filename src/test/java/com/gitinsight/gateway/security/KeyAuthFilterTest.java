@@ -226,6 +226,14 @@ class KeyAuthFilterTest {
     }
 
     @Test
+    void aBoundaryThatCannotBeDecodedIsNoKeyNotAnError() throws Exception {
+        assert401(
+                send("ka5", post("multipart/form-data; boundary==?UTF-8?B?A?=", multipart("apikey", "kong"))),
+                "No API key found in request",
+                "Key");
+    }
+
+    @Test
     void hideCredentialsRemovesTheKeyPartKeepingTheOtherPartsAndTheBoundary() throws Exception {
         String file = "--b0undary\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\nline one\r\nline two\r\n";
@@ -246,7 +254,7 @@ class KeyAuthFilterTest {
     }
 
     @Test
-    void aQuotedPrintablePartIsReadAndSentOnAsSent() throws Exception {
+    void aPartsTransferEncodingIsNotAppliedAndNotKeptWhenTheBodyIsWrittenAgain() throws Exception {
         FakeHttp.Request request = post(
                 MULTIPART,
                 "--b0undary\r\nContent-Disposition: form-data; name=\"apikey\"\r\n\r\nkong\r\n"
@@ -254,10 +262,9 @@ class KeyAuthFilterTest {
                         + "Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--b0undary--\r\n");
         assertEquals(200, send("ka6", request).status());
         String sent = upstreamBody(request.context());
-        assertTrue(
-                sent.toLowerCase(java.util.Locale.ROOT).contains("content-transfer-encoding: quoted-printable"), sent);
+        assertFalse(sent.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding"), sent);
         assertEquals(
-                "caf=C3=A9", // as Kong's multipart library reads it: not decoded
+                "caf=C3=A9", // as Kong's multipart library reads it (not decoded), and as its set_body writes it
                 MultipartForm.parse(sent.getBytes(StandardCharsets.UTF_8), MULTIPART)
                         .value("note"));
     }

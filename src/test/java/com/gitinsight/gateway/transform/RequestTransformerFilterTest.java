@@ -769,6 +769,13 @@ class RequestTransformerFilterTest {
     }
 
     @Test
+    void whereTheRouteStripsFieldsTheBodyIsAlwaysWrittenAgainInTheFixedForm() throws Exception {
+        String sent = "--x\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Other: 1\r\n\r\n1\r\n--x--\r\n";
+        Sent s = send("{replace: {body: ['role:user']}}", post("/request", MULTIPART, sent));
+        assertEquals("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n", s.bodyText());
+    }
+
+    @Test
     void aMultipartPartThatIsNotChangedGoesOnWithItsHeadersAndBytes() throws Exception {
         String body = "--x\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.bin\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n\u00ff\u00fe\r\n\r\n--x\r\n"
@@ -799,6 +806,18 @@ class RequestTransformerFilterTest {
         Sent noBoundary = send(
                 "{remove: {body: [is_admin]}}", post("/request", "multipart/form-data", parts("is_admin", "true")));
         assertEquals(400, noBoundary.response().status());
+        // Bodies FileUpload reads one way and werkzeug or Go another (see MultipartFormTest).
+        String bareLf = "--x\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\n--x\r\n"
+                + "Content-Disposition: form-data; name=\"is_admin\"\r\n\r\ntrue\r\n--x--\r\n";
+        Sent smuggled = send("{remove: {body: [is_admin]}}", post("/request", MULTIPART, bareLf));
+        assertEquals(400, smuggled.response().status());
+        String padded = "--x  \r\nContent-Disposition: form-data; name=\"role\"\r\n\r\nadmin\r\n--x--\r\n";
+        Sent hidden = send("{replace: {body: ['role:user']}}", post("/request", MULTIPART, padded));
+        assertEquals(400, hidden.response().status(), "zero parts read where a backend reads one");
+        Sent twoBoundaries = send(
+                "{remove: {body: [is_admin]}}",
+                post("/request", "multipart/form-data; boundary=y; boundary=x", parts("is_admin", "true")));
+        assertEquals(400, twoBoundaries.response().status());
         Sent adds = send("{add: {body: ['a:b']}}", post("/request", MULTIPART, broken));
         assertEquals(broken, adds.bodyText(), "passed on as sent");
     }
@@ -818,9 +837,10 @@ class RequestTransformerFilterTest {
                 "{add: {body: ['note:$(query_params.n)']}}",
                 post("/request?n=a%0A--x%0Aname=%22role%22", MULTIPART, parts("a", "1")));
         assertEquals(400, bareLf.response().status(), "a lenient parser takes a bare LF as a line end");
-        Sent inside =
-                send("{add: {body: ['note:$(query_params.n)']}}", post("/request?n=a--x", MULTIPART, parts("a", "1")));
-        assertEquals(java.util.List.of("a=1", "note=a--x"), fields(inside), "not at a line start: a value like any");
+        Sent bareCr = send(
+                "{add: {body: ['note:$(query_params.n)']}}",
+                post("/request?n=a%0D--x%0D%0Aname=%22role%22", MULTIPART, parts("a", "1")));
+        assertEquals(400, bareCr.response().status(), "a lenient parser takes a bare CR as a line end too");
         Sent fine = send(
                 "{add: {body: ['note:$(query_params.n)']}}",
                 post("/request?n=two%0D%0Alines", MULTIPART, parts("a", "1")));
