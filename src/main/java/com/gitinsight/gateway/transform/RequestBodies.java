@@ -30,10 +30,18 @@ final class RequestBodies {
 
     /**
      * The JSON body changed, or null when it is left as sent: a body that is not a JSON object (Kong
-     * passes malformed JSON on untouched), or operations that changed nothing. An empty body is
-     * taken as {@code {}}; remove, rename and replace only apply to a non-empty body.
+     * passes malformed JSON on untouched), or operations that changed nothing on a route that strips
+     * no field. An empty body is taken as {@code {}}; remove, rename and replace only apply to a
+     * non-empty body. Where the route strips fields (remove, rename, replace), a body read is always
+     * written again, so a key sent twice reaches the backend once, as read here.
+     *
+     * @throws UnreadableBody where the route strips fields and the body starts as an object but does
+     *     not parse: a more lenient parser (Python's takes {@code NaN}, others comments or trailing
+     *     commas) would read the fields the route strips
      */
-    static byte[] json(byte[] body, RequestTransformerSchema.Ops ops, Function<Template, String> render) {
+    static byte[] json(byte[] body, RequestTransformerSchema.Ops ops, Function<Template, String> render)
+            throws UnreadableBody {
+        boolean strips = strips(ops);
         ObjectNode json;
         if (body.length == 0) {
             json = JsonNodeFactory.instance.objectNode();
@@ -45,10 +53,13 @@ final class RequestBodies {
                 }
                 json = o;
             } catch (IOException e) {
+                if (strips && startsAsObject(body)) {
+                    throw new UnreadableBody("The JSON body could not be read");
+                }
                 return null;
             }
         }
-        boolean changed = false;
+        boolean changed = strips && body.length > 0;
         if (body.length > 0) {
             for (String name : ops.remove()) {
                 // Kong re-encodes whenever a remove is configured, present or not.
@@ -108,7 +119,9 @@ final class RequestBodies {
     /** The form body changed ({@code application/x-www-form-urlencoded}), or null when unchanged. */
     static byte[] form(byte[] body, RequestTransformerSchema.Ops ops, Function<Template, String> render) {
         Map<String, List<String>> args = UrlArgs.decode(new String(body, StandardCharsets.UTF_8));
-        boolean changed = false;
+        // Where the route strips fields the form is always written again: a backend that splits on
+        // ';' too (Rack 2) then reads the fields read here ("a=1;is_admin=1" goes as one value).
+        boolean changed = strips(ops) && body.length > 0;
         if (body.length > 0) {
             for (String name : ops.remove()) {
                 args.remove(name);
@@ -131,11 +144,11 @@ final class RequestBodies {
         return changed ? UrlArgs.encode(args, false).getBytes(StandardCharsets.UTF_8) : null;
     }
 
-    /** A multipart body that cannot be read: its fields could not be changed. */
-    static final class UnreadableMultipart extends Exception {
+    /** A body that cannot be read where fields must be stripped from it: refused, never passed on. */
+    static final class UnreadableBody extends Exception {
         private static final long serialVersionUID = 1L;
 
-        UnreadableMultipart(String message) {
+        UnreadableBody(String message) {
             super(message, null, false, false);
         }
     }
@@ -147,21 +160,19 @@ final class RequestBodies {
      * the route strips no field (where it does, the body is always written again, see
      * {@link MultipartForm}).
      *
-     * @throws UnreadableMultipart when the body does not parse while an operation would strip or
+     * @throws UnreadableBody when the body does not parse while an operation would strip or
      *     override a field (a backend's parser could read fields this one does not), or a rendered
      *     value holds the body's boundary (it would close its part and open one of the client's
      *     making)
      */
     static byte[] multipart(
             byte[] body, String contentType, RequestTransformerSchema.Ops ops, Function<Template, String> render)
-            throws UnreadableMultipart {
-        boolean strips = !ops.remove().isEmpty()
-                || !ops.rename().isEmpty()
-                || !ops.replace().isEmpty();
+            throws UnreadableBody {
+        boolean strips = strips(ops);
         MultipartForm form = MultipartForm.parse(body, contentType);
         if (form == null) {
             if (strips && body.length > 0) {
-                throw new UnreadableMultipart("The multipart/form-data body could not be read");
+                throw new UnreadableBody("The multipart/form-data body could not be read");
             }
             return null;
         }
@@ -190,11 +201,29 @@ final class RequestBodies {
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw new UnreadableMultipart("A transformed body value may not hold the multipart boundary");
+            throw new UnreadableBody("A transformed body value may not hold the multipart boundary");
         }
         // Where the route strips fields, the backend gets the body as read here, in the fixed form,
         // even when nothing matched: what it parses is then what was checked.
         return changed || strips && body.length > 0 ? form.toBytes() : null;
+    }
+
+    /** Whether the operations take or override fields the client sent (remove, rename, replace). */
+    static boolean strips(RequestTransformerSchema.Ops ops) {
+        return !ops.remove().isEmpty()
+                || !ops.rename().isEmpty()
+                || !ops.replace().isEmpty();
+    }
+
+    /** Whether the body's first character, after a UTF-8 byte order mark and white space, is '{'. */
+    private static boolean startsAsObject(byte[] body) {
+        int i = body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf
+                ? 3
+                : 0;
+        while (i < body.length && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) {
+            i++;
+        }
+        return i < body.length && body[i] == '{';
     }
 
     /** {@code add} (only when absent) and {@code append} (a value more) on arguments; whether any applied. */

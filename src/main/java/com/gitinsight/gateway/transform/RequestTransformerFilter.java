@@ -193,9 +193,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             // The media type itself, as the backend reads it: "multipart/form-data; p=application/json"
             // is multipart (a substring test read it as JSON, and its fields passed unchanged).
             String media = mediaType(type);
-            boolean strips = !ops.remove().isEmpty()
-                    || !ops.rename().isEmpty()
-                    || !ops.replace().isEmpty();
+            boolean strips = RequestBodies.strips(ops);
             boolean json = media.equals("application/json");
             boolean form = media.equals("application/x-www-form-urlencoded");
             boolean multipart = media.equals("multipart/form-data");
@@ -212,14 +210,14 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 return;
             }
             byte[] out;
-            if (multipart) {
-                try {
+            try {
+                if (multipart) {
                     out = RequestBodies.multipart(in, type, ops, this::render);
-                } catch (RequestBodies.UnreadableMultipart e) {
-                    throw new Refusal(400, e.getMessage());
+                } else {
+                    out = json ? RequestBodies.json(in, ops, this::render) : RequestBodies.form(in, ops, this::render);
                 }
-            } else {
-                out = json ? RequestBodies.json(in, ops, this::render) : RequestBodies.form(in, ops, this::render);
+            } catch (RequestBodies.UnreadableBody e) {
+                throw new Refusal(400, e.getMessage());
             }
             if (out != null) {
                 context.upstreamBody(new ByteArrayInputStream(out), out.length);

@@ -708,6 +708,32 @@ class RequestTransformerFilterTest {
         assertTrue(under.bodyText().length() > 2000, under.bodyText());
     }
 
+    // Where a route strips fields, a body a more lenient backend parser could read differently is
+    // refused or written again as read here; malformed JSON that is no object passes (Kong's spec).
+    @Test
+    void whereTheRouteStripsFieldsJsonAndFormsReachTheBackendAsReadHere() throws Exception {
+        Sent nan = send(
+                "{remove: {body: [is_admin]}}",
+                post("/request", "application/json", "\ufeff {\"is_admin\": true, \"x\": NaN}"));
+        assertEquals(400, nan.response().status(), "Python's json reads NaN, and is_admin with it");
+        assertEquals(0, nan.backend().calls());
+        Sent malformed =
+                send("{remove: {body: [is_admin]}}", post("/request", "application/json", "malformed json body"));
+        assertEquals(200, malformed.response().status());
+        assertEquals("malformed json body", malformed.bodyText());
+        Sent lenientAdd = send("{add: {body: ['a:b']}}", post("/request", "application/json", "{\"x\": NaN}"));
+        assertEquals("{\"x\": NaN}", lenientAdd.bodyText(), "only adds: passed as sent, as Kong");
+        Sent twice = send(
+                "{replace: {body: ['role:user']}}",
+                post("/request", "application/json", "{\"role\":\"admin\",\"role\":null}"));
+        assertEquals(
+                "{\"role\":\"user\"}",
+                twice.bodyText(),
+                "a key sent twice goes once (a JSON null is truthy, as to Kong)");
+        Sent semicolon = send("{replace: {body: ['is_admin:false']}}", post("/request", FORM, "a=1;is_admin=true"));
+        assertEquals("a=1%3Bis_admin%3Dtrue", semicolon.bodyText(), "Rack 2 splits on ';': written again, it cannot");
+    }
+
     // A body of another type is not read.
     @Test
     void otherBodyTypesUntouched() throws Exception {
