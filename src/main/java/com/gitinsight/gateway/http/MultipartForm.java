@@ -40,8 +40,12 @@ public final class MultipartForm {
     /** More parts than a bounded body could usefully hold: a body of empty parts is not worth reading. */
     private static final int MAX_PARTS = 1000;
 
-    /** RFC 2046's bchars, without the space (no backend has to agree on trailing spaces). */
-    private static final Pattern PLAIN_BOUNDARY = Pattern.compile("[0-9A-Za-z'()+_,./:=?-]{1,70}");
+    /**
+     * A boundary every parser reads whole: of RFC 2046's characters only those no parser takes as
+     * the end of a value ({@code =}, {@code /}, {@code :}, {@code ?}, {@code (}, {@code )},
+     * {@code ,} and the space are left out).
+     */
+    private static final Pattern PLAIN_BOUNDARY = Pattern.compile("[0-9A-Za-z'+_.-]{1,70}");
 
     private static final byte[] DASHES = {'-', '-'};
     private static final byte[] CRLF = {'\r', '\n'};
@@ -80,7 +84,8 @@ public final class MultipartForm {
         }
         Upload upload = new Upload(body.length); // a few fields: FileUpload does not say it may be shared
         try {
-            FileItemInputIterator items = upload.getItemIterator(new Body(body, contentType));
+            // The type as checked, so FileUpload cannot take another boundary than the one checked.
+            FileItemInputIterator items = upload.getItemIterator(new Body(body, typeOf(boundary)));
             while (items.hasNext()) {
                 Part part = part(items.next());
                 if (part == null || parts.size() >= delimiters) {
@@ -94,27 +99,50 @@ public final class MultipartForm {
         return parts.size() == delimiters ? new MultipartForm(parts, boundary) : null;
     }
 
-    /** The one plain boundary parameter of a multipart/form-data type, or null. */
+    /**
+     * The boundary of a Content-Type that is exactly {@code multipart/form-data} with one plain
+     * {@code boundary} parameter, or null. Parsers disagree on everything else: a second boundary,
+     * an RFC 2231 {@code boundary*} (Go takes it over the plain one), a parameter whose name holds
+     * "boundary" (PHP finds the first such substring), a comma (PHP and werkzeug end the value
+     * there), an RFC 2047 word (FileUpload decodes it).
+     */
     private static byte[] boundary(String contentType) {
-        if (contentType == null) {
+        if (contentType == null || contentType.indexOf(',') >= 0) {
             return null;
         }
-        String lower = contentType.toLowerCase(Locale.ROOT);
-        int at = lower.indexOf("boundary=");
-        if (at < 0 || lower.indexOf("boundary=", at + 1) >= 0) {
-            return null; // two parsers could take different ones
-        }
-        String value = contentType.substring(at + "boundary=".length());
-        int semicolon = value.indexOf(';');
-        value = (semicolon < 0 ? value : value.substring(0, semicolon)).strip();
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            value = value.substring(1, value.length() - 1);
-        }
-        // Plain only: FileUpload decodes an RFC 2047 word ("=?...?="), which no backend does.
-        if (!PLAIN_BOUNDARY.matcher(value).matches() || value.contains("=?")) {
+        String[] params = contentType.split(";", -1);
+        if (!params[0].strip().equalsIgnoreCase("multipart/form-data")) {
             return null;
         }
-        return value.getBytes(StandardCharsets.ISO_8859_1);
+        String boundary = null;
+        for (int i = 1; i < params.length; i++) {
+            String param = params[i].strip();
+            if (param.isEmpty()) {
+                continue;
+            }
+            int eq = param.indexOf('=');
+            if (eq <= 0) {
+                return null;
+            }
+            String name = param.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String value = param.substring(eq + 1).strip();
+            if (name.indexOf('*') >= 0 || name.contains("boundary") && !name.equals("boundary")) {
+                return null;
+            }
+            if (value.indexOf('"') >= 0 && !(value.length() >= 2 && value.startsWith("\"") && value.endsWith("\""))) {
+                return null; // a quote split by ';'
+            }
+            if (name.equals("boundary")) {
+                if (boundary != null) {
+                    return null;
+                }
+                boundary = value.startsWith("\"") ? value.substring(1, value.length() - 1) : value;
+            }
+        }
+        if (boundary == null || !PLAIN_BOUNDARY.matcher(boundary).matches()) {
+            return null;
+        }
+        return boundary.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -133,13 +161,18 @@ public final class MultipartForm {
         if (at != 0) {
             return -1; // a preamble
         }
+        int partStart = -1;
         while (at >= 0) {
             boolean lineStart = at == 0 || at >= 2 && body[at - 2] == '\r' && body[at - 1] == '\n';
             boolean afterLineEnd = at > 0 && (body[at - 1] == '\n' || body[at - 1] == '\r');
             int end = at + delimiter.length;
             if (lineStart) {
+                if (partStart >= 0 && !plainHeaders(body, partStart, at - 2)) {
+                    return -1;
+                }
                 if (startsWith(body, end, CRLF)) {
                     opened++;
+                    partStart = end + 2;
                 } else if (startsWith(body, end, DASHES)) {
                     int rest = body.length - (end + 2);
                     boolean onlyCrlf = rest == 0 || rest == 2 && startsWith(body, end + 2, CRLF);
@@ -154,6 +187,79 @@ public final class MultipartForm {
         }
         return -1; // never closed
     }
+
+    /**
+     * Whether the part in {@code [from, to)} has headers every parser reads alike: lines ended by
+     * CRLF, each with a name and a colon, none folded (a line starting with a space or tab), no
+     * control characters; one {@code Content-Disposition} with one {@code name} parameter, at most
+     * one {@code filename}, no RFC 2231 {@code *} parameters; no {@code multipart/} type (FileUpload
+     * hands back the nested part instead of the part).
+     */
+    private static boolean plainHeaders(byte[] body, int from, int to) {
+        int headersEnd = indexOf(body, HEADERS_END, from);
+        if (headersEnd < 0 || headersEnd + 2 > to) {
+            return false; // no blank line before the part's end: no headers, or no content
+        }
+        String block = new String(body, from, headersEnd - from, StandardCharsets.ISO_8859_1);
+        int dispositions = 0;
+        for (String line : block.split("\r\n", -1)) {
+            int colon = line.indexOf(':');
+            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                return false;
+            }
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (c < 0x20 && c != '\t' || c == 0x7f) {
+                    return false;
+                }
+            }
+            String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String value = line.substring(colon + 1).strip();
+            if (name.equals("content-disposition")) {
+                dispositions++;
+                if (!plainDisposition(value)) {
+                    return false;
+                }
+            } else if (name.equals("content-type")
+                    && value.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+                return false;
+            }
+        }
+        return dispositions == 1;
+    }
+
+    private static boolean plainDisposition(String value) {
+        String[] params = value.split(";", -1);
+        if (!params[0].strip().equalsIgnoreCase("form-data")) {
+            return false;
+        }
+        int names = 0;
+        int filenames = 0;
+        for (int i = 1; i < params.length; i++) {
+            String param = params[i].strip();
+            int eq = param.indexOf('=');
+            if (eq <= 0) {
+                return false;
+            }
+            String name = param.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String v = param.substring(eq + 1).strip();
+            if (name.indexOf('*') >= 0
+                    || !(v.length() >= 2
+                            && v.startsWith("\"")
+                            && v.endsWith("\"")
+                            && v.indexOf('"', 1) == v.length() - 1)) {
+                return false; // an encoded parameter, or a value not one plain quoted string
+            }
+            if (name.equals("name")) {
+                names++;
+            } else if (name.equals("filename")) {
+                filenames++;
+            }
+        }
+        return names == 1 && filenames <= 1;
+    }
+
+    private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
 
     private static boolean startsWith(byte[] body, int from, byte[] prefix) {
         if (from + prefix.length > body.length) {
@@ -228,7 +334,28 @@ public final class MultipartForm {
     }
 
     private static boolean plain(String text) {
-        return text.indexOf('"') < 0 && text.indexOf('\\') < 0 && text.indexOf('\r') < 0 && text.indexOf('\n') < 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+                return false; // PHP ends a name at a NUL, for one
+            }
+        }
+        return true;
+    }
+
+    /** The Content-Type of this body as written: the media type and its boundary, nothing else. */
+    public String contentType() {
+        return typeOf(boundary);
+    }
+
+    /** The Content-Type a body parsed with {@code contentType} is written with, or null when it has no plain boundary. */
+    public static String writtenType(String contentType) {
+        byte[] boundary = boundary(contentType);
+        return boundary == null ? null : typeOf(boundary);
+    }
+
+    private static String typeOf(byte[] boundary) {
+        return "multipart/form-data; boundary=" + new String(boundary, StandardCharsets.ISO_8859_1);
     }
 
     /** A Java name as parts hold names: its UTF-8 bytes, one char each. */
@@ -272,10 +399,23 @@ public final class MultipartForm {
         return first(name) != null;
     }
 
-    /** Kong's {@code delete}: every part of that name. */
+    /**
+     * Whether a part has a name some backend reads as {@code name} (see {@link FieldNames}); Kong's
+     * {@code get} compares exactly ({@link #has}).
+     */
+    public boolean hasField(String name) {
+        String wire = wire(name);
+        return parts.stream().anyMatch(p -> FieldNames.sameField(p.name(), wire));
+    }
+
+    /**
+     * Kong's {@code delete}: every part of that name, and every part whose name some backend reads
+     * as that name (see {@link FieldNames}): a field the route removes cannot pass under another
+     * spelling.
+     */
     public void delete(String name) {
         String wire = wire(name);
-        parts.removeIf(p -> wire.equals(p.name()));
+        parts.removeIf(p -> FieldNames.sameField(p.name(), wire));
     }
 
     /**
@@ -309,7 +449,7 @@ public final class MultipartForm {
             return false;
         }
         for (Part p : parts) {
-            if (wireFrom.equals(p.name())) {
+            if (FieldNames.sameField(p.name(), wireFrom)) {
                 set(wire(to), p.content());
                 delete(from);
                 return true;

@@ -105,9 +105,11 @@ final class BodyArgs {
         if (form != null && form.has(name)) {
             String rest = form.without(name);
             out = rest == null ? new byte[0] : rest.getBytes(StandardCharsets.UTF_8);
-        } else if (multipart != null && multipart.has(name)) {
+        } else if (multipart != null && multipart.hasField(name)) {
             multipart.delete(name);
             out = multipart.toBytes();
+            // The one boundary it was read and written with: nothing else to take another from.
+            context.upstreamHeader("Content-Type", multipart.contentType());
         } else if (json != null && json.has(name)) {
             json.remove(name);
             out = JSON.writeValueAsBytes(json);

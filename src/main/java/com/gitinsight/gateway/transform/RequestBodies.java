@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.http.FieldNames;
 import com.gitinsight.gateway.http.MultipartForm;
 import com.gitinsight.gateway.http.StrictJson;
 import com.gitinsight.gateway.http.UrlArgs;
@@ -123,22 +124,8 @@ final class RequestBodies {
         // ';' too (Rack 2) then reads the fields read here ("a=1;is_admin=1" goes as one value).
         boolean changed = strips(ops) && body.length > 0;
         if (body.length > 0) {
-            for (String name : ops.remove()) {
-                args.remove(name);
-                changed = true;
-            }
-            for (RequestTransformerSchema.Rename r : ops.rename()) {
-                if (!r.from().equals(r.to()) && args.containsKey(r.from())) {
-                    args.put(r.to(), args.remove(r.from()));
-                    changed = true;
-                }
-            }
-            for (RequestTransformerSchema.Value v : ops.replace()) {
-                if (args.containsKey(v.name())) {
-                    args.put(v.name(), one(render.apply(v.value())));
-                    changed = true;
-                }
-            }
+            stripFields(args, ops, render);
+            changed = true;
         }
         changed |= addAndAppend(args, ops, render);
         return changed ? UrlArgs.encode(args, false).getBytes(StandardCharsets.UTF_8) : null;
@@ -187,7 +174,7 @@ final class RequestBodies {
                     changed = true;
                 }
                 for (RequestTransformerSchema.Value v : ops.replace()) {
-                    if (form.has(v.name())) {
+                    if (form.hasField(v.name())) {
                         form.delete(v.name());
                         form.setSimple(v.name(), render.apply(v.value()));
                         changed = true;
@@ -206,6 +193,47 @@ final class RequestBodies {
         // Where the route strips fields, the backend gets the body as read here, in the fixed form,
         // even when nothing matched: what it parses is then what was checked.
         return changed || strips && body.length > 0 ? form.toBytes() : null;
+    }
+
+    /**
+     * Kong's remove, rename and replace on form or query arguments, each name also under the
+     * spellings some backend reads as it ({@link FieldNames}): a field the route strips cannot
+     * pass as {@code is.admin} or {@code is_admin[]} to PHP. True when any was configured.
+     */
+    static boolean stripFields(
+            Map<String, List<String>> args, RequestTransformerSchema.Ops ops, Function<Template, String> render) {
+        for (String name : ops.remove()) {
+            args.keySet().removeIf(k -> FieldNames.sameField(k, name));
+        }
+        for (RequestTransformerSchema.Rename r : ops.rename()) {
+            if (!r.from().equals(r.to())) {
+                List<String> values = take(args, r.from());
+                if (values != null) {
+                    args.put(r.to(), values);
+                }
+            }
+        }
+        for (RequestTransformerSchema.Value v : ops.replace()) {
+            if (take(args, v.name()) != null) {
+                args.put(v.name(), one(render.apply(v.value())));
+            }
+        }
+        return strips(ops);
+    }
+
+    /** Removes every spelling of {@code name}, answering the first one's values (null: none). */
+    private static List<String> take(Map<String, List<String>> args, String name) {
+        List<String> values = args.remove(name);
+        for (java.util.Iterator<Map.Entry<String, List<String>>> it =
+                        args.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<String, List<String>> e = it.next();
+            if (FieldNames.sameField(e.getKey(), name)) {
+                values = values != null ? values : e.getValue();
+                it.remove();
+            }
+        }
+        return values;
     }
 
     /** Whether the operations take or override fields the client sent (remove, rename, replace). */

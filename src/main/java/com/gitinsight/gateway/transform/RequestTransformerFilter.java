@@ -3,6 +3,7 @@ package com.gitinsight.gateway.transform;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.LimitedInputStream;
+import com.gitinsight.gateway.http.MultipartForm;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.proxy.UpstreamHeaders;
 import com.gitinsight.gateway.routing.RequestPath;
@@ -115,6 +116,8 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         private byte[] body;
 
         private boolean bodyRead;
+        /** The Content-Type of a multipart body written again (null: none). */
+        private String writtenType;
 
         Run(RequestTransformerSchema.Config config, RequestContext context, HttpServletRequest request) {
             this.config = config;
@@ -150,6 +153,11 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (headers != null) {
                 // Written last: every template above read the headers as the client sent them.
                 headers.writeTo(context);
+            }
+            if (writtenType != null) {
+                // A multipart body written again goes with the one boundary it was read and written
+                // with, nothing else a backend could take another boundary from.
+                context.upstreamHeader("Content-Type", writtenType);
             }
         }
 
@@ -194,9 +202,14 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             // is multipart (a substring test read it as JSON, and its fields passed unchanged).
             String media = mediaType(type);
             boolean strips = RequestBodies.strips(ops);
-            boolean json = media.equals("application/json");
+            boolean json = media.equals("application/json") || media.endsWith("+json");
             boolean form = media.equals("application/x-www-form-urlencoded");
             boolean multipart = media.equals("multipart/form-data");
+            if (strips && unclearType(type, json || form || multipart)) {
+                // PHP ends the media type at ',' or a space too, formidable takes any multipart/*:
+                // a body such a backend parses would pass with the fields the route strips.
+                throw new Refusal(400, "The request's Content-Type could not be read");
+            }
             if (!json && !form && !multipart) {
                 return;
             }
@@ -221,7 +234,29 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             }
             if (out != null) {
                 context.upstreamBody(new ByteArrayInputStream(out), out.length);
+                if (multipart) {
+                    writtenType = MultipartForm.writtenType(type);
+                }
             }
+        }
+
+        /**
+         * Whether a Content-Type names a body type a backend may parse, but not plainly: one of the
+         * types read here followed by something other than parameters, or another type that
+         * mentions multipart, a form or JSON.
+         */
+        private static boolean unclearType(String type, boolean known) {
+            if (type == null) {
+                return false;
+            }
+            String lower = type.toLowerCase(Locale.ROOT);
+            if (!known) {
+                return lower.contains("multipart") || lower.contains("form") || lower.contains("json");
+            }
+            String rest = lower.substring(
+                            lower.indexOf(mediaType(type)) + mediaType(type).length())
+                    .strip();
+            return !rest.isEmpty() && !rest.startsWith(";") || lower.indexOf(',') >= 0;
         }
 
         /** The media type of a Content-Type: before any parameter, trimmed, lower case ("" when none). */
@@ -229,8 +264,12 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (type == null) {
                 return "";
             }
-            int semicolon = type.indexOf(';');
-            return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+            String t = type.strip();
+            int end = 0;
+            while (end < t.length() && ";, \t".indexOf(t.charAt(end)) < 0) {
+                end++;
+            }
+            return t.substring(0, end).toLowerCase(Locale.ROOT);
         }
 
         private void transformQuery(Map<String, List<String>> mergedArgs) {
@@ -248,19 +287,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                     args.computeIfAbsent(e.getKey(), k -> new ArrayList<>(2)).addAll(e.getValue());
                 }
             }
-            for (String name : ops.remove()) {
-                args.remove(name);
-            }
-            for (RequestTransformerSchema.Rename r : ops.rename()) {
-                if (!r.from().equals(r.to()) && args.containsKey(r.from())) {
-                    args.put(r.to(), args.remove(r.from()));
-                }
-            }
-            for (RequestTransformerSchema.Value v : ops.replace()) {
-                if (args.containsKey(v.name())) {
-                    args.put(v.name(), RequestBodies.one(render(v.value())));
-                }
-            }
+            RequestBodies.stripFields(args, ops, this::render);
             RequestBodies.addAndAppend(args, ops, this::render);
             context.upstreamQuery(UrlArgs.encode(args, true));
         }

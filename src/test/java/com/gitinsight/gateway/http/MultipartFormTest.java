@@ -83,6 +83,68 @@ class MultipartFormTest {
         assertNull(parse(body, "multipart/form-data; boundary=\"B \""));
     }
 
+    // Review 63: a Content-Type from which some parser takes another boundary than FileUpload.
+    @Test
+    void aContentTypeFromWhichAnotherBoundaryCouldBeTakenIsNotTaken() {
+        String body = field("a", "1") + "--B--\r\n";
+        for (String type : new String[] {
+            "multipart/form-data; boundary=B=b", // werkzeug: boundary "B"
+            "multipart/form-data; boundary=B,x",
+            "multipart/form-data; boundary*=utf-8''C; boundary=B", // Go takes the RFC 2231 one
+            "multipart/form-data; boundary=B; boundary*0=C",
+            "multipart/form-data; boundaryx=C; boundary=B", // PHP finds the first "boundary"
+            "multipart/form-data, boundary=B",
+            "multipart/form-data boundary=B",
+            "multipart/mixed; boundary=B",
+            "multipart/form-data; boundary=\"B;x\""
+        }) {
+            assertNull(parse(body, type), type);
+        }
+        assertNotNull(parse(body, "Multipart/Form-Data ; charset=utf-8; BOUNDARY=B"));
+        assertEquals(
+                "multipart/form-data; boundary=B",
+                MultipartForm.writtenType("multipart/form-data; charset=x; boundary=\"B\""));
+    }
+
+    @Test
+    void headerLinesSomeParserReadsOtherwiseAreNotTaken() {
+        assertNull(
+                parse(
+                        "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n ; name=\"is_admin\"\r\n\r\nx\r\n--B--\r\n"),
+                "folded");
+        assertNull(
+                parse(
+                        "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n; name=\"is_admin\"\r\n\r\nx\r\n--B--\r\n"),
+                "no colon");
+        assertNull(
+                parse("--B\r\nContent-Disposition: form-data; name=\"a\"; name=\"b\"\r\n\r\nx\r\n--B--\r\n"),
+                "two names");
+        assertNull(parse("--B\r\nContent-Disposition: form-data; name=is_admin\r\n\r\nx\r\n--B--\r\n"), "unquoted");
+        assertNull(parse(field("is_admin\u0000x", "1") + "--B--\r\n"), "PHP ends a name at a NUL");
+        assertNull(
+                parse(
+                        "--B\r\nContent-Disposition: form-data; name=\"files\"\r\nContent-Type: multipart/mixed; boundary=X\r\n\r\n"
+                                + "--X\r\nContent-Disposition: form-data; name=\"is_admin\"; filename=\"a\"\r\n\r\nadmin\r\n--X--\r\n--B--\r\n"),
+                "nested, with a form-data part inside");
+    }
+
+    // A field removed under one spelling cannot pass under another a backend reads as it.
+    @Test
+    void deleteTakesEverySpellingABackendReadsAsTheName() {
+        MultipartForm form = parse(field("is.admin", "1") + field("is admin", "2") + field("is_admin[]", "3")
+                + field(" is_admin", "4") + field("is_administrator", "5") + "--B--\r\n");
+        assertTrue(form.hasField("is_admin"));
+        form.delete("is_admin");
+        assertEquals(
+                field("is_administrator", "5") + "--B--\r\n", new String(form.toBytes(), StandardCharsets.ISO_8859_1));
+        MultipartForm nested = parse(field("user[role]", "1") + field("user[name]", "2") + "--B--\r\n");
+        nested.delete("user[role]");
+        assertEquals(
+                field("user[name]", "2") + "--B--\r\n",
+                new String(nested.toBytes(), StandardCharsets.ISO_8859_1),
+                "a bracketed name is only itself");
+    }
+
     @Test
     void paddingAPreambleOrAnEpilogueIsNotTaken() {
         assertNull(parse("--B  \r\nContent-Disposition: form-data; name=\"role\"\r\n\r\nadmin\r\n--B--\r\n"));
