@@ -525,7 +525,18 @@ public final class KongLogRecord implements LogEntry {
                 // is redacted as the client's is: Kong redacts the header whoever set it.
                 String folded = lower.indexOf('_') < 0 ? lower : lower.replace('_', '-');
                 boolean redact = REDACTED_REQUEST.contains(folded) || credentialHeaders.contains(lower);
-                g.writeString(redact ? REDACTED : bounded(value));
+                if (redact) {
+                    g.writeString(REDACTED);
+                } else if (value.indexOf(RequestContext.LINES) < 0) {
+                    g.writeString(bounded(value));
+                } else {
+                    // Sent as several lines (request-transformer's append): an array, as Kong logs it.
+                    g.writeStartArray();
+                    for (String line : value.split(String.valueOf(RequestContext.LINES), -1)) {
+                        g.writeString(bounded(line));
+                    }
+                    g.writeEndArray();
+                }
             }
         }
         g.writeEndObject();

@@ -145,7 +145,14 @@ public final class UpstreamHeaders {
                     && !(ownId
                             && h.getKey().length() == KongHeaders.REQUEST_ID_FOLDED.length()
                             && fold(h.getKey()).equals(KongHeaders.REQUEST_ID_FOLDED))) {
-                out.accept(h.getKey(), h.getValue());
+                String value = h.getValue();
+                if (value.indexOf(RequestContext.LINES) < 0) {
+                    out.accept(h.getKey(), value);
+                } else {
+                    for (String line : value.split(String.valueOf(RequestContext.LINES), -1)) {
+                        out.accept(h.getKey(), line);
+                    }
+                }
             }
         }
         if (ownId) {

@@ -264,9 +264,12 @@ public final class RequestContext {
         return snapshot.plugins().config(match == null ? null : match.route(), plugin, type);
     }
 
+    /** Between the values of an upstream header sent as several lines (no header value holds it). */
+    public static final char LINES = '\n';
+
     /**
      * Sets a header on the upstream request, replacing any the client sent; a null value only
-     * removes the client's copy.
+     * removes the client's copy; values joined by {@link #LINES} go as one header line each.
      */
     public void upstreamHeader(String name, String value) {
         if (upstreamHeaders == null) {

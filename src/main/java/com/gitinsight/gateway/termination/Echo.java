@@ -81,10 +81,12 @@ final class Echo {
         }
         decided.forEach((name, value) -> {
             if (value != null) {
-                add(
-                        headers,
-                        name.toLowerCase(Locale.ROOT),
-                        JSON.getNodeFactory().textNode(value));
+                for (String line : value.split(String.valueOf(RequestContext.LINES), -1)) {
+                    add(
+                            headers,
+                            name.toLowerCase(Locale.ROOT),
+                            JSON.getNodeFactory().textNode(line));
+                }
             }
         });
         String query = context == null || context.upstreamQuery() == null

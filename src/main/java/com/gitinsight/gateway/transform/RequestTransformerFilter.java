@@ -545,15 +545,17 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         }
 
         /**
-         * The touched headers, set on the upstream request (several values joined with
-         * {@code ", "}, one header line) or removed. Names go with {@code -} for {@code _}: the
-         * proxy drops a client's copy under any spelling that folds to the same name.
+         * The touched headers, set on the upstream request (several values as several header
+         * lines, as Kong's {@code set_header} with a table sends them) or removed. Names go with
+         * {@code -} for {@code _}: the proxy drops a client's copy under any spelling that folds to
+         * the same name.
          */
         void writeTo(RequestContext context) {
             for (Map.Entry<String, String> e : touched.entrySet()) {
                 Header h = table.get(e.getKey());
                 String name = (h != null ? h.name : e.getValue()).replace('_', '-');
-                context.upstreamHeader(name, h == null ? null : String.join(", ", h.values));
+                context.upstreamHeader(
+                        name, h == null ? null : String.join(String.valueOf(RequestContext.LINES), h.values));
             }
         }
     }

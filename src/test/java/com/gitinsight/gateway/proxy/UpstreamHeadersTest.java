@@ -187,6 +187,17 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void aHeaderAPluginSetWithSeveralValuesGoesAsOneLineEach() {
+        FakeHttp.Request in = FakeHttp.Request.get("/x").header("X-Added", "a0").on(null, null);
+        RequestContext context = in.context();
+        context.upstreamHeader("X-Added", "a0" + RequestContext.LINES + "a2" + RequestContext.LINES + "a3");
+
+        Map<String, List<String>> sent = sent(in.request, context);
+
+        assertEquals(List.of("a0", "a2", "a3"), sent.get("x-added"), "request-transformer's append, as Kong");
+    }
+
+    @Test
     void withHeadersUpstreamOffTheGatewaySendsNoneAndAClientsPassesAsInKong() {
         FakeHttp.Request in = FakeHttp.Request.get("/x")
                 .header("X-Kong-Request-Id", "client's")
