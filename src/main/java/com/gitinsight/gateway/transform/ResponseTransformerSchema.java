@@ -228,6 +228,10 @@ public final class ResponseTransformerSchema implements PluginSchema {
                         || v.endsWith("F")) {
                     return null;
                 }
+                // Kong's cjson writes a number with 14 significant digits: a whole one as an integer.
+                if (d == Math.rint(d) && Math.abs(d) < 1e14) {
+                    return LongNode.valueOf((long) d);
+                }
                 return DoubleNode.valueOf(d);
             } catch (NumberFormatException e) {
                 return null;

@@ -212,6 +212,17 @@ class ResponseTransformerTest {
         assertEquals(json("[]"), body(config, "{\"p2\":\"v1\",\"a\":[]}").get("a"));
     }
 
+    // A whole number written as a float is sent as cjson writes it: 1e2 and 1.0 as 100 and 1.
+    @Test
+    void aWholeNumberIsWrittenAsKongsCjsonWritesIt() throws Exception {
+        String config =
+                "{add: {json: ['a:1e2', 'b:1.0', 'c:1.5', 'd:-0.0'], json_types: [number, number, number, number]}}";
+        JsonNode out = body(config, "{}");
+        assertEquals("100", out.get("a").toString());
+        assertEquals("1", out.get("b").toString());
+        assertEquals("1.5", out.get("c").toString());
+    }
+
     // B6-B11: append with json_types
     @Test
     void appendJson() throws Exception {
