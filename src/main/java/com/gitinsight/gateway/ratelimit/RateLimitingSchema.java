@@ -208,7 +208,7 @@ public final class RateLimitingSchema implements PluginSchema {
         nested.bool("ssl_verify", f.bool("redis_ssl_verify", false));
         String host = nested.string("host", f.string("redis_host", null));
         if (policy == Policy.REDIS && host == null) {
-            f.error("redis", "policy redis needs redis.host");
+            nested.error("host", "required field missing"); // Kong's schema: config.redis.host
         }
         return new Redis(
                 host,

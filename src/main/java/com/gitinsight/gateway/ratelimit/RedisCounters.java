@@ -47,7 +47,7 @@ final class RedisCounters implements CounterStore, AutoCloseable {
             args.add(Long.toString(l.period().end(nowMillis) - nowMillis + 1_000));
         }
         try {
-            return usage(run(keys, args));
+            return usage(run(keys, args), limits);
         } catch (JedisException e) {
             throw new Unavailable("Redis: " + e.getMessage(), e);
         }
@@ -67,13 +67,21 @@ final class RedisCounters implements CounterStore, AutoCloseable {
         }
     }
 
-    private static Usage usage(Object reply) {
+    /**
+     * The script's counts as the headers read them. A refused request was counted in every window,
+     * but Kong's headers for it show, in each window it did not go past, what was left before it
+     * (Kong's redis {@code usage} answers the count before its increment, and its handler takes
+     * one off only the window that refused): so such a window reports its count less this request.
+     */
+    static Usage usage(Object reply, List<RateLimitingSchema.Limit> limits) {
         List<?> out = (List<?>) reply;
+        boolean admitted = ((Long) out.get(0)) == 1L;
         long[] counts = new long[out.size() - 1];
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = (Long) out.get(i + 1);
+            long c = (Long) out.get(i + 1);
+            counts[i] = !admitted && c <= limits.get(i).limit() ? c - 1 : c;
         }
-        return new Usage(((Long) out.get(0)) == 1L, counts);
+        return new Usage(admitted, counts);
     }
 
     @Override

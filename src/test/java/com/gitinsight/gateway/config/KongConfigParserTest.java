@@ -525,7 +525,7 @@ class KongConfigParserTest {
         assertTrue(e.getMessage().contains("plugins[0].config.policy: expected one of: local, redis"), e.getMessage());
         assertTrue(invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis}\n")
                 .getMessage()
-                .contains("policy redis needs redis.host"));
+                .contains("config.redis.host: required field missing"));
     }
 
     @Test
