@@ -176,15 +176,22 @@ final class Section {
             }
         }
         if (value == null) {
-            problems.add(n.location(), child(key), "expected a whole number, got " + n.kindName());
+            problems.add(n.location(), child(key), "expected an integer"); // Kong's words
             return fallback;
         }
         if (value < min || value > max) {
-            // Kong's between validator's words, and what was given.
-            problems.add(n.location(), child(key), "value should be between " + min + " and " + max + ", got " + value);
+            // Kong's between validator's words (the file's line shows what was given).
+            problems.add(n.location(), child(key), "value should be between " + min + " and " + max);
             return fallback;
         }
         return value;
+    }
+
+    /** A bound as Kong prints it: a whole number without a fraction. */
+    private static String kong(double bound) {
+        return bound == Math.rint(bound) && Math.abs(bound) < 1e15
+                ? Long.toString((long) bound)
+                : Double.toString(bound);
     }
 
     /** A number (Kong's {@code number}: fractions allowed) within {@code [min, max]}. */
@@ -198,10 +205,10 @@ final class Section {
             if (value >= min && value <= max) {
                 return value;
             }
-            problems.add(n.location(), child(key), "value should be between " + min + " and " + max + ", got " + num);
+            problems.add(n.location(), child(key), "value should be between " + kong(min) + " and " + kong(max));
             return fallback;
         }
-        problems.add(n.location(), child(key), "expected a number, got " + n.kindName());
+        problems.add(n.location(), child(key), "expected a number");
         return fallback;
     }
 

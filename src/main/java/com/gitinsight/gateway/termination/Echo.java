@@ -106,7 +106,47 @@ final class Echo {
                 "method",
                 context != null && context.upstreamMethod() != null ? context.upstreamMethod() : request.getMethod());
         out.put("path", context != null && context.path() != null ? context.path() : request.getRequestURI());
+        out.set("uri_captures", uriCaptures(context));
         return out;
+    }
+
+    /** A named group in a route's regex as Kong writes it ({@code (?<name>...)}, not a lookbehind). */
+    private static final java.util.regex.Pattern NAMED_GROUP = java.util.regex.Pattern.compile("\\(\\?<([^>=!][^>]*)>");
+
+    /**
+     * Kong's {@code kong.request.get_uri_captures()}: the groups of the route's regex path the
+     * request matched, by number (1 on, named ones included) and by name; both empty on a route
+     * without a regex path.
+     */
+    private static ObjectNode uriCaptures(RequestContext context) {
+        ObjectNode captures = JSON.createObjectNode();
+        ObjectNode named = captures.putObject("named");
+        ArrayNode unnamed = captures.putArray("unnamed");
+        if (context == null || context.match() == null || context.path() == null) {
+            return captures;
+        }
+        for (RouteSpec.RoutePath p : context.match().route().paths()) {
+            if (!p.isRegex()) {
+                continue;
+            }
+            java.util.regex.Matcher m = p.regex().matcher(context.path());
+            if (!m.find()) {
+                continue;
+            }
+            for (int i = 1; i <= m.groupCount(); i++) {
+                unnamed.add(m.group(i));
+            }
+            java.util.regex.Matcher names = NAMED_GROUP.matcher(p.raw());
+            while (names.find()) {
+                try {
+                    named.put(names.group(1), m.group(p.javaGroup(names.group(1))));
+                } catch (IllegalArgumentException e) {
+                    // not a group Java knows by that name: left out
+                }
+            }
+            break;
+        }
+        return captures;
     }
 
     /** Kong's query table: a repeated argument is an array, one without {@code =} is {@code true}. */

@@ -139,6 +139,47 @@ class RequestTerminationFilterTest {
         assertTrue(echo.get("kong").has("node_id"));
     }
 
+    // Kong's "echos a request if no trigger is set": the route's regex captures, by number and name.
+    @Test
+    void theEchoShowsTheUriCaptures() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://backend.internal:8080
+                    routes:
+                      - name: r
+                        paths: ['~/(?<parameter>[^#?/]+)/200']
+                        strip_path: false
+                        plugins: [{name: request-termination, config: {echo: true}}]
+                """);
+        FakeHttp.Request request = FakeHttp.Request.get("/status/200?hello=there");
+        request.on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        new RequestTerminationFilter()
+                .apply(
+                        request.context().plugin(RequestTerminationSchema.NAME, RequestTerminationSchema.Config.class),
+                        request.context(),
+                        request.request,
+                        response.response,
+                        new FakeHttp.Backend());
+        JsonNode captures = JSON.readTree(response.text()).get("request").get("uri_captures");
+        assertEquals(JSON.readTree("{\"named\":{\"parameter\":\"status\"},\"unnamed\":[\"status\"]}"), captures);
+        JsonNode plain = JSON.readTree(
+                        send("{echo: true}", FakeHttp.Request.get("/x")).text())
+                .get("request")
+                .get("uri_captures");
+        assertEquals(JSON.readTree("{\"named\":{},\"unnamed\":[]}"), plain, "a route without a regex path");
+    }
+
+    @Test
+    void statusCodeAndEchoMayNotBeNull() {
+        assertTrue(
+                refusal("{status_code: null}").contains("status_code: required field missing"),
+                refusal("{status_code: null}"));
+        assertTrue(refusal("{echo: null}").contains("echo: required field missing"));
+    }
+
     @Test
     void theEchoShowsTheRequestAsThePluginsBeforeItLeftIt() throws Exception {
         GatewaySnapshot s = snapshot("{echo: true}");
