@@ -179,8 +179,11 @@ final class Forwarder {
             RequestContext context = RequestContext.of(exchange.request());
             // The gateway's X-Kong-Request-Id replaces a backend's (not logged, not cached).
             boolean ownId = context != null && context.kongRequestIdDownstream();
+            // Kong keeps a backend's Trailer header for a client that asked for trailers.
+            boolean trailers = HopByHop.wantsTrailers(exchange.request());
             for (Header h : response.getHeaders()) {
-                if (!HopByHop.isHopByHop(h.getName(), connectionValue)
+                boolean keptTrailer = trailers && h.getName().equalsIgnoreCase("Trailer");
+                if ((keptTrailer || !HopByHop.isHopByHop(h.getName(), connectionValue))
                         && !(ownId && KongHeaders.REQUEST_ID.equalsIgnoreCase(h.getName()))) {
                     out.header(HeaderNames.shared(h.getName()), h.getValue());
                 }

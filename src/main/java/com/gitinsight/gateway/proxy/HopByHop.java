@@ -19,6 +19,19 @@ final class HopByHop {
 
     private HopByHop() {}
 
+    /**
+     * Whether the request's {@code TE} lists {@code trailers}: Kong then sends {@code TE: trailers}
+     * upstream (the one TE value that is end to end) and keeps a backend's {@code Trailer} header.
+     */
+    static boolean wantsTrailers(jakarta.servlet.http.HttpServletRequest request) {
+        for (java.util.Enumeration<String> te = request.getHeaders("TE"); te != null && te.hasMoreElements(); ) {
+            if (listsToken(te.nextElement(), "trailers")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when {@code name} must not cross the proxy, given the message's Connection header. */
     static boolean isHopByHop(String name, String connectionHeader) {
         String lower = name.toLowerCase(Locale.ROOT);

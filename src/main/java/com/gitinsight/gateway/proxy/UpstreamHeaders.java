@@ -123,11 +123,9 @@ public final class UpstreamHeaders {
         out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : in.getServerName());
         // The listener's port, not the one the client wrote in Host.
         out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
-        out.accept(
-                "X-Forwarded-Path",
-                context != null && context.path() != null
-                        ? com.gitinsight.gateway.routing.RequestPath.escape(context.path())
-                        : in.getRequestURI());
+        // Kong's $request_uri without its query: the path as the client wrote it, not normalised
+        // (Kong's spec: "/foo/a/../bar" and "/h%65llo" go as sent), escaped where not allowed raw.
+        out.accept("X-Forwarded-Path", com.gitinsight.gateway.routing.RequestPath.escape(in.getRequestURI()));
         // Kong: what strip_path removed, unless a trusted proxy named its own prefix.
         String prefix = context == null || context.match() == null
                 ? null
@@ -139,6 +137,9 @@ public final class UpstreamHeaders {
         String client = context != null && context.clientAddress() != null ? context.clientAddress() : peer;
         if (!client.equals("unknown")) {
             out.accept("X-Real-IP", client);
+        }
+        if (HopByHop.wantsTrailers(in)) {
+            out.accept("TE", "trailers"); // Kong's upstream_te: only this value crosses
         }
         for (Map.Entry<String, String> h : decided.entrySet()) {
             if (h.getValue() != null

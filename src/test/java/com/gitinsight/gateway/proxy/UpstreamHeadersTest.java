@@ -107,6 +107,27 @@ class UpstreamHeadersTest {
         assertFalse(sent.containsKey("expect"), "the gateway answers 100-continue itself");
     }
 
+    // Kong's "matches against normalized URI with ..": routed on the normalised path, but
+    // X-Forwarded-Path is the path as the client wrote it ($request_uri without the query).
+    @Test
+    void theForwardedPathIsThePathAsTheClientWroteIt() {
+        FakeHttp.Request in = FakeHttp.Request.get("/foo/a/../h%65llo?q=1").on(null, null);
+        assertEquals(
+                List.of("/foo/a/../h%65llo"), sent(in.request, in.context()).get("x-forwarded-path"));
+    }
+
+    // Kong's "are removed from request": TE is hop-by-hop, but "trailers" in it crosses alone.
+    @Test
+    void teCrossesAsTrailersOnlyWhenTheClientListsTrailers() {
+        FakeHttp.Request asks = FakeHttp.Request.get("/x")
+                .header("TE", "trailers, deflate;q=0.5")
+                .on(null, null);
+        assertEquals(List.of("trailers"), sent(asks.request, asks.context()).get("te"));
+        FakeHttp.Request other =
+                FakeHttp.Request.get("/x").header("TE", "deflate;q=0.5").on(null, null);
+        assertFalse(sent(other.request, other.context()).containsKey("te"));
+    }
+
     @Test
     void whatStripPathRemovedIsTheForwardedPrefixUnlessATrustedProxyNamedOne() {
         com.gitinsight.gateway.runtime.GatewaySnapshot s = com.gitinsight.gateway.runtime.TestSnapshots.of("""
