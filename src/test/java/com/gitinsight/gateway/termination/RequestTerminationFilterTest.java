@@ -41,6 +41,11 @@ class RequestTerminationFilterTest {
     private static FakeHttp.Response send(String config, FakeHttp.Request request) throws Exception {
         GatewaySnapshot s = snapshot(config);
         request.on(s, TestSnapshots.match(s, "r"));
+        return apply(request);
+    }
+
+    /** The plugin applied to a request already on its route; null when it went on to the backend. */
+    private static FakeHttp.Response apply(FakeHttp.Request request) throws Exception {
         FakeHttp.Response response = new FakeHttp.Response();
         FakeHttp.Backend backend = new FakeHttp.Backend();
         new RequestTerminationFilter()
@@ -155,15 +160,7 @@ class RequestTerminationFilterTest {
                 """);
         FakeHttp.Request request = FakeHttp.Request.get("/status/200?hello=there");
         request.on(s, TestSnapshots.match(s, "r"));
-        FakeHttp.Response response = new FakeHttp.Response();
-        new RequestTerminationFilter()
-                .apply(
-                        request.context().plugin(RequestTerminationSchema.NAME, RequestTerminationSchema.Config.class),
-                        request.context(),
-                        request.request,
-                        response.response,
-                        new FakeHttp.Backend());
-        JsonNode captures = JSON.readTree(response.text()).get("request").get("uri_captures");
+        JsonNode captures = JSON.readTree(apply(request).text()).get("request").get("uri_captures");
         assertEquals(JSON.readTree("{\"named\":{\"parameter\":\"status\"},\"unnamed\":[\"status\"]}"), captures);
         JsonNode plain = JSON.readTree(
                         send("{echo: true}", FakeHttp.Request.get("/x")).text())
@@ -190,14 +187,7 @@ class RequestTerminationFilterTest {
         request.context().upstreamHeader("apikey", null);
         request.context().upstreamHeader("X-Consumer-Username", "alice");
         request.context().upstreamQuery("keep=1");
-        FakeHttp.Response response = new FakeHttp.Response();
-        new RequestTerminationFilter()
-                .apply(
-                        request.context().plugin(RequestTerminationSchema.NAME, RequestTerminationSchema.Config.class),
-                        request.context(),
-                        request.request,
-                        response.response,
-                        new FakeHttp.Backend());
+        FakeHttp.Response response = apply(request);
         JsonNode req = JSON.readTree(response.text()).get("request");
         assertFalse(req.get("headers").has("apikey"), "hidden by the plugin");
         assertEquals("alice", req.get("headers").get("x-consumer-username").asText(), "not the client's forgery");
@@ -279,14 +269,7 @@ class RequestTerminationFilterTest {
         request.request.getInputStream().readAllBytes();
         byte[] handed = "a=1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         request.context().upstreamBody(new java.io.ByteArrayInputStream(handed), handed.length);
-        FakeHttp.Response response = new FakeHttp.Response();
-        new RequestTerminationFilter()
-                .apply(
-                        request.context().plugin(RequestTerminationSchema.NAME, RequestTerminationSchema.Config.class),
-                        request.context(),
-                        request.request,
-                        response.response,
-                        new FakeHttp.Backend());
+        FakeHttp.Response response = apply(request);
         assertEquals(
                 "a=1",
                 JSON.readTree(response.text()).get("request").get("raw_body").asText());
