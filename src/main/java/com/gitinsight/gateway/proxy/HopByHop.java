@@ -24,6 +24,9 @@ final class HopByHop {
      * upstream (the one TE value that is end to end) and keeps a backend's {@code Trailer} header.
      */
     static boolean wantsTrailers(jakarta.servlet.http.HttpServletRequest request) {
+        if (request.getHeader("TE") == null) {
+            return false; // the common case: no enumeration made per request
+        }
         for (java.util.Enumeration<String> te = request.getHeaders("TE"); te != null && te.hasMoreElements(); ) {
             if (listsToken(te.nextElement(), "trailers")) {
                 return true;

@@ -253,9 +253,8 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (!known) {
                 return lower.contains("multipart") || lower.contains("form") || lower.contains("json");
             }
-            String rest = lower.substring(
-                            lower.indexOf(mediaType(type)) + mediaType(type).length())
-                    .strip();
+            String media = mediaType(type);
+            String rest = lower.substring(lower.indexOf(media) + media.length()).strip();
             return !rest.isEmpty() && !rest.startsWith(";") || lower.indexOf(',') >= 0;
         }
 

@@ -271,6 +271,13 @@ class GatewayIT {
         assertFalse("X-Hop".equalsIgnoreCase(seen.get("h:connection")));
     }
 
+    /** Kong's "matches against normalized URI": routed on the normalised path, X-Forwarded-Path as sent. */
+    @Test
+    void theForwardedPathIsThePathAsTheClientWroteIt() throws Exception {
+        Map<String, String> seen = echoed(send(HttpRequest.newBuilder(uri("/keep/a/../h%65"))));
+        assertEquals("/keep/a/../h%65", seen.get("h:x-forwarded-path"), seen.toString());
+    }
+
     /** Kong 3.5's X-Kong-Request-Id (its headers and headers_upstream defaults). */
     @Test
     void everyAnswerCarriesKongsRequestIdWhichTheBackendGetsAndNoClientOrBackendChooses() throws Exception {
