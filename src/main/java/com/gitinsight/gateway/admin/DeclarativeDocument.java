@@ -204,6 +204,8 @@ final class DeclarativeDocument {
             String service = l.parent() != null ? l.parent().name() : reference(out.get("service"));
             if (service != null) {
                 out.putObject("service").put("name", service);
+            } else {
+                out.putNull("service"); // Kong's route without a service
             }
         }
         if (l.kind() == EntityKind.CONSUMERS) {
@@ -239,13 +241,6 @@ final class DeclarativeDocument {
                     "schema violation (" + (kind == EntityKind.PLUGINS ? "name" : kind.key)
                             + ": required field missing)",
                     Map.of(kind == EntityKind.PLUGINS ? "name" : kind.key, "required field missing"),
-                    null);
-        }
-        if (kind == EntityKind.ROUTES && reference(body.get("service")) == null) {
-            throw new AdminException(
-                    400,
-                    "schema violation (service: required field missing)",
-                    Map.of("service", "required field missing"),
                     null);
         }
         if (find(kind, id).isPresent()) {

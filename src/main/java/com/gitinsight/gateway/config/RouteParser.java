@@ -73,13 +73,9 @@ final class RouteParser {
                 s.error("service", "a route nested under a service cannot name another service");
             }
         } else {
+            // Kong allows a route without a service: its plugins run, then Kong answers 503
+            // (request-termination on such a route is a common health or maintenance endpoint).
             service = EntityRefs.reference(s, "service");
-            if (service == null) {
-                problems.add(
-                        s.location(),
-                        s.child("service"),
-                        "required field missing (a top-level route must name its service)");
-            }
         }
         List<RouteSpec.RoutePath> paths = new ArrayList<>();
         for (Section.Item<String> p : s.strings("paths")) {
@@ -247,7 +243,7 @@ final class RouteParser {
                 r.section.error("service", "no service named '" + r.service + "'");
                 continue;
             }
-            if (service == null || services.disabled(service)) {
+            if (service != null && services.disabled(service)) {
                 continue;
             }
             r.spec = new RouteSpec(

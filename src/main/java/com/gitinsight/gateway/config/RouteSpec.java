@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * A Kong route: which requests go to which service. Regex paths are compiled here, once, at load.
  * {@code order} is the route's position in the file, the router's last tie-breaker (where Kong
  * compares route ids). {@code pathHandling} is how the service path and the request path join.
- * {@code id} is the file's (null: none given). {@code httpsRedirect}: 0 when plain HTTP is served,
+ * {@code id} is the file's (null: none given). {@code service} is null for a route without one
+ * (Kong runs its plugins, then answers 503). {@code httpsRedirect}: 0 when plain HTTP is served,
  * else the status a plain HTTP request gets (Kong's {@code https_redirect_status_code}, for a route
  * whose protocols have https and not http).
  */

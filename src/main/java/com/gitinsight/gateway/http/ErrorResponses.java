@@ -22,6 +22,9 @@ import java.util.Map;
 public final class ErrorResponses {
 
     public static final String NO_ROUTE = "no Route matched with those values";
+    /** Kong's answer (503) for a route without a service, once its plugins have run. */
+    public static final String NO_SERVICE = "no Service found with those values";
+
     public static final String BAD_GATEWAY = "An invalid response was received from the upstream server";
     public static final String TIMEOUT = "The upstream server is timing out";
     public static final String NO_PEER = "failure to get a peer from the ring-balancer";

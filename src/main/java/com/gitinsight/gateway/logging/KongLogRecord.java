@@ -377,7 +377,10 @@ public final class KongLogRecord implements LogEntry {
             // A configuration's routes and services, written once each (they are a third of a record).
             field(g, F_ROUTE)
                     .writeRawValue(writer.part(match.route(), gen -> writeRoute(gen, match.route(), match.service())));
-            field(g, F_SERVICE).writeRawValue(writer.part(match.service(), gen -> writeService(gen, match.service())));
+            if (match.service() != null) { // Kong's serializer leaves out a route's missing service
+                field(g, F_SERVICE)
+                        .writeRawValue(writer.part(match.service(), gen -> writeService(gen, match.service())));
+            }
         }
         field(g, F_CLIENT_IP).writeString(clientIp);
         field(g, F_STARTED_AT).writeNumber(startedMillis);
@@ -785,10 +788,14 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_REGEX_PRIORITY).writeNumber(route.regexPriority());
         field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
         // Kong's route names its service by id (a foreign key); the name is kept beside it.
-        field(g, F_SERVICE).writeStartObject();
-        field(g, F_ID).writeString(service.kongId());
-        field(g, F_NAME).writeString(route.service());
-        g.writeEndObject();
+        if (service != null) {
+            field(g, F_SERVICE).writeStartObject();
+            field(g, F_ID).writeString(service.kongId());
+            field(g, F_NAME).writeString(route.service());
+            g.writeEndObject();
+        } else {
+            field(g, F_SERVICE).writeNull(); // Kong's route row: a null foreign key
+        }
         g.writeEndObject();
     }
 

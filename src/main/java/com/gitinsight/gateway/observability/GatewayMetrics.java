@@ -294,7 +294,10 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
             long totalNanos,
             long inBytes,
             long outBytes) {
-        String service = context.match().service().name();
+        // Kong's prometheus labels a route without a service with an empty service.
+        String service = context.match().service() == null
+                ? ""
+                : context.match().service().name();
         String route = context.match().route().displayName();
         String consumer = config.perConsumer() && context.consumerLabel() != null ? context.consumerLabel() : "";
         if (config.statusCodeMetrics()) {

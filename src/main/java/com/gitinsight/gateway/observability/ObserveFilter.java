@@ -115,7 +115,11 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
             g.writeStringField("path", cut(request.getRequestURI()));
             boolean matched = context != null && context.match() != null;
             g.writeStringField("route", matched ? context.match().route().displayName() : null);
-            g.writeStringField("service", matched ? context.match().service().name() : null);
+            g.writeStringField(
+                    "service",
+                    matched && context.match().service() != null
+                            ? context.match().service().name()
+                            : null);
             g.writeStringField("target", context == null ? null : context.target());
             g.writeNumberField("status", response.getStatus());
             g.writeNumberField("bytes", response.bytes());

@@ -45,6 +45,9 @@ public class ProxyEngine implements Unproxied<ProxyEngine> {
         if (context.match() == null) {
             return ErrorResponses.json(exchange.request(), 404, ErrorResponses.NO_ROUTE);
         }
+        if (context.match().service() == null) {
+            return ErrorResponses.json(exchange.request(), 503, ErrorResponses.NO_SERVICE);
+        }
         return forwarder.forward(context, exchange, body);
     }
 

@@ -130,6 +130,10 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             ErrorResponses.write(request, response, 403, "Origin not allowed");
             return;
         }
+        if (context.match().service() == null) {
+            ErrorResponses.write(request, response, 503, ErrorResponses.NO_SERVICE);
+            return;
+        }
         proxy(request, response, context, streaming);
     }
 

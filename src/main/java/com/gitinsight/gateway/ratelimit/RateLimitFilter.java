@@ -89,7 +89,11 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
             case CONSUMER -> context.consumer();
             case CREDENTIAL -> context.upstreamHeaders().get("X-Credential-Identifier");
             case IP -> null;
-            case SERVICE -> context.match().service().name();
+            // Kong: a route without a service counts by client, as get_identifier falls back.
+            case SERVICE ->
+                context.match().service() == null
+                        ? null
+                        : context.match().service().name();
             // Kong's get_header: nginx's table reads x_tenant as X-Tenant.
             case HEADER -> request.getHeader(config.headerName().replace('_', '-'));
             // Kong: requests for exactly that path share one count; any other path counts by client.

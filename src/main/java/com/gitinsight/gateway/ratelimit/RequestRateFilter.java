@@ -76,6 +76,9 @@ public class RequestRateFilter extends PluginFilter<RequestRateSchema.Config> {
             case HEADER -> request.getHeader(config.headerName());
         };
         // Per service, as before plugin instances had their own rate-limiting counters.
-        return stores.key(context.match().service().name(), config.key(), id, request);
+        String scope = context.match().service() == null
+                ? "route:" + context.match().route().displayName()
+                : context.match().service().name();
+        return stores.key(scope, config.key(), id, request);
     }
 }

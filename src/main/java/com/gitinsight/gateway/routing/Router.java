@@ -104,10 +104,11 @@ public final class Router {
 
     private RouteMatch result(Candidate c, String path, int matchedLength) {
         RouteSpec route = c.route;
-        ServiceSpec service = services.get(route.service());
-        // Kong: the service path, or "/"; what follows the matched path when stripping, else the
+        ServiceSpec service = route.service() == null ? null : services.get(route.service());
+        // Kong: the service path, or "/" (also for a route without a service); what follows the matched path when
+        // stripping, else the
         // request path without its leading slash (also for a route matched without a path).
-        String base = service.path() == null ? "/" : service.path();
+        String base = service == null || service.path() == null ? "/" : service.path();
         boolean strip = route.stripPath();
         String postfix = strip && c.path != null ? path.substring(matchedLength) : path.substring(1);
         String upstream = honoursV1 && route.pathHandling() == RouteSpec.PathHandling.V1

@@ -62,7 +62,9 @@ public final class PluginIndex {
         Set<PluginConfig> routeAndService = Collections.newSetFromMap(new IdentityHashMap<>());
         for (RouteSpec r : config.routes()) {
             Map<String, PluginConfig> effective = new HashMap<>(global);
-            for (PluginSpec p : config.pluginsFor(PluginSpec.Scope.SERVICE, r.service())) {
+            List<PluginSpec> servicePlugins =
+                    r.service() == null ? List.of() : config.pluginsFor(PluginSpec.Scope.SERVICE, r.service());
+            for (PluginSpec p : servicePlugins) {
                 effective.put(p.name(), p.config());
             }
             List<PluginSpec> routePlugins = config.pluginsFor(PluginSpec.Scope.ROUTE, r.displayName());
@@ -123,7 +125,7 @@ public final class PluginIndex {
             return config(route, plugin, type);
         }
         PluginConfig c = byConsumer.get(consumerKey(consumer, PluginSpec.Scope.ROUTE, route.displayName(), plugin));
-        if (c == null) {
+        if (c == null && route.service() != null) {
             c = byConsumer.get(consumerKey(consumer, PluginSpec.Scope.SERVICE, route.service(), plugin));
         }
         if (c == null) {

@@ -151,6 +151,15 @@ class KongPluginsIT {
                         paths: [/bots]
                         plugins:
                           - name: bot-detection
+                routes:
+                  - name: healthz
+                    paths: [/healthz]
+                    plugins:
+                      - {name: request-termination, config: {status_code: 200, message: ok}}
+                  - name: serviceless
+                    paths: [/serviceless]
+                    plugins:
+                      - {name: key-auth}
                 """.formatted(port));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
@@ -179,6 +188,22 @@ class KongPluginsIT {
         assertEquals(
                 "You cannot consume this service",
                 JSON.readTree(bob.body()).get("message").asText());
+    }
+
+    @Test
+    void aRouteWithoutAServiceRunsItsPluginsThenIsAnswered503AsKongDoes() throws Exception {
+        // Kong's access phase: the route's plugins first (a health endpoint made of
+        // request-termination; key-auth's refusal), then 503 for the missing service.
+        HttpResponse<String> health = send(at("/healthz"));
+        assertEquals(200, health.statusCode(), health.body());
+        assertEquals("ok", JSON.readTree(health.body()).get("message").asText());
+        HttpResponse<String> anonymous = send(at("/serviceless/x"));
+        assertEquals(401, anonymous.statusCode());
+        HttpResponse<String> keyed = send(at("/serviceless/x?apikey=alice-key-0123456789"));
+        assertEquals(503, keyed.statusCode(), keyed.body());
+        assertEquals(
+                "no Service found with those values",
+                JSON.readTree(keyed.body()).get("message").asText());
     }
 
     @Test

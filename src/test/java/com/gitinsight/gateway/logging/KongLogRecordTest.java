@@ -85,6 +85,24 @@ class KongLogRecordTest {
     }
 
     @Test
+    void aRouteWithoutAServiceIsLoggedWithANullServiceAndNoServiceEntry() throws Exception {
+        GatewaySnapshot serviceless = TestSnapshots.of("""
+                _format_version: "3.0"
+                routes:
+                  - name: health
+                    paths: [/healthz]
+                """);
+        JsonNode r = record(
+                FakeHttp.Request.get("/healthz").on(serviceless, TestSnapshots.match(serviceless, "health")),
+                new FakeHttp.Response(),
+                503);
+        assertEquals("health", r.at("/route/name").asText());
+        assertTrue(r.at("/route/service").isNull(), r.toString());
+        assertTrue(r.path("service").isMissingNode(), r.toString());
+        assertEquals("kong", r.get("source").asText());
+    }
+
+    @Test
     void customFieldsEditAWholeRecordItsRouteAndServiceIncluded() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "Host", "gw.example")
                 .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));

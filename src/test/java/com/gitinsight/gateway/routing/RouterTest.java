@@ -72,6 +72,26 @@ class RouterTest {
                         .collect(Collectors.joining()));
     }
 
+    @Test
+    void aRouteWithoutAServiceMatchesWithNoServiceAndTheRequestPathAsItsUpstreamPath() throws Exception {
+        // Kong's serviceless route: routed like any other (its plugins run), then answered 503.
+        Router r = router("""
+                services: [{name: s, url: "http://s/base"}]
+                routes:
+                  - {name: bare, paths: [/bare], strip_path: false}
+                  - {name: stripped, paths: [/stripped]}
+                  - {name: other, service: s, paths: [/]}
+                """);
+        RouteMatch bare = r.match(new Req("GET", "/bare/x"));
+        assertEquals("bare", bare.route().name());
+        assertNull(bare.service());
+        assertEquals("/bare/x", bare.upstreamPath());
+        RouteMatch stripped = r.match(new Req("GET", "/stripped/y"));
+        assertNull(stripped.service());
+        assertEquals("/y", stripped.upstreamPath());
+        assertEquals("s", r.match(new Req("GET", "/z")).service().name());
+    }
+
     private static String routeOf(Router router, RequestFacts request) {
         RouteMatch m = router.match(request);
         return m == null ? null : m.route().name();

@@ -94,4 +94,33 @@ class PluginIndexTest {
         assertEquals("consumer:bob@route:r2", index.instance(two));
         assertEquals("consumer:bob", index.instance(c.plugins().get(2).config()));
     }
+
+    @Test
+    void aRouteWithoutAServiceTakesGlobalRouteAndConsumerPlugins() throws Exception {
+        // Kong: a route may name no service (its plugins run, then Kong answers 503).
+        GatewayConfig c = parse("""
+                services:
+                  - {name: s, url: http://s}
+                routes:
+                  - {name: bare, paths: [/bare]}
+                  - {name: nulled, service: null, paths: [/nulled]}
+                  - {name: routed, paths: [/routed]}
+                consumers:
+                  - username: alice
+                  - username: bob
+                plugins:
+                  - {name: rate-limiting, config: {minute: 1}}
+                  - {name: rate-limiting, service: s, config: {minute: 2}}
+                  - {name: rate-limiting, route: routed, config: {minute: 3}}
+                  - {name: rate-limiting, consumer: alice, config: {minute: 5}}
+                  - {name: rate-limiting, consumer: bob, service: s, config: {minute: 6}}
+                """);
+        PluginIndex index = PluginIndex.build(c);
+        assertEquals(null, route(c, "bare").service());
+        assertEquals(null, route(c, "nulled").service());
+        assertEquals(1L, minute(index, route(c, "bare"), null), "global; the service's is not for it");
+        assertEquals(3L, minute(index, route(c, "routed"), null));
+        assertEquals(5L, minute(index, route(c, "bare"), "alice"));
+        assertEquals(1L, minute(index, route(c, "nulled"), "bob"), "bob's is for service s only");
+    }
 }

@@ -31,7 +31,9 @@ public final class TestSnapshots {
                 .filter(x -> x.displayName().equals(route))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no route " + route));
-        ServiceSpec service = snapshot.config().service(r.service()).orElseThrow();
+        ServiceSpec service = r.service() == null
+                ? null
+                : snapshot.config().service(r.service()).orElseThrow();
         return new RouteMatch(r, service, "/");
     }
 }
