@@ -206,7 +206,8 @@ public final class KongLogRecord implements LogEntry {
         // Kong's url names the port the request came in on (nginx's server_port), not the Host header's.
         this.serverPort = request.getLocalPort();
         this.method = request.getMethod();
-        this.requestHeaders = requestHeaders(request);
+        // A refused request line: nginx parsed no header, so Kong logs none.
+        this.requestHeaders = context.requestLineRefused() ? new String[0] : requestHeaders(request);
         this.requestBodyBytes = Math.max(0, request.getContentLengthLong());
         this.secure = request.isSecure();
         if (secure) {

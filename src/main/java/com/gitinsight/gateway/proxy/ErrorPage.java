@@ -40,7 +40,7 @@ public class ErrorPage extends HttpServlet {
             case 404 -> "Not found";
             case 405 -> "Method not allowed";
             case 413 -> "Request size limit exceeded";
-            case 414 -> "Request URI too long";
+            case 414 -> "URI too long"; // Kong's error handler's words
             case 431 -> "Request header fields too large";
             default -> status >= 500 ? ErrorMapper.UNEXPECTED : "The request cannot be served";
         };

@@ -3,6 +3,7 @@ package com.gitinsight.gateway.proxy;
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.ChainOrder;
+import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.security.SecurityHeadersSchema;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -15,44 +16,86 @@ import java.util.Enumeration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Request line plus headers larger than {@code gateway.max-header-bytes} (nginx's
- * large_client_header_buffers: 32k) get 431, after the security headers are in place, so the
- * refusal carries them and the request's id like every other gateway error.
+ * nginx's header buffers, as Kong runs with nginx's defaults ({@code large_client_header_buffers
+ * 4 8k}): a request line longer than one buffer ({@code gateway.max-header-line-bytes}, 8192
+ * with its CRLF) gets 414 {@code URI too long}; a header line longer than one buffer, or a request
+ * line and headers together over {@code gateway.max-header-bytes} (32768, the four buffers), get
+ * 400 {@code Request header or cookie too large} (nginx's 494, which Kong's error handler answers
+ * as 400). Runs after the security headers are in place, so the refusal carries them and the
+ * request's id like every other gateway error, and inside the log plugins, which log it as Kong's
+ * do (a refused request line with no headers: nginx parsed none).
  */
 public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
+    static final String URI_TOO_LONG = "URI too long";
+    static final String HEADERS_TOO_LARGE = "Request header or cookie too large";
 
     @Inject
     @ConfigProperty(name = "gateway.max-header-bytes", defaultValue = "32768")
     transient int maxHeaderBytes;
 
+    @Inject
+    @ConfigProperty(name = "gateway.max-header-line-bytes", defaultValue = "8192")
+    transient int maxLineBytes;
+
     /**
-     * Right after the security headers (so a 431 carries them), before every Kong plugin: nginx
-     * refuses an oversized header block before Kong runs any.
+     * Right after the security headers (so a refusal carries them), before every Kong plugin:
+     * nginx refuses an oversized request head before Kong runs any.
      */
     @Override
     public long order(PluginRegistry plugins) {
         return ChainOrder.after(plugins, SecurityHeadersSchema.NAME);
     }
 
-    private static int headerBytes(HttpServletRequest request) {
+    /** The request line's length with its CRLF, as the client sent it. */
+    static int requestLineBytes(HttpServletRequest request) {
         String query = request.getQueryString();
-        int total = request.getRequestURI().length() + (query == null ? 0 : query.length());
+        return request.getMethod().length()
+                + 1
+                + request.getRequestURI().length()
+                + (query == null ? 0 : query.length() + 1)
+                + 1
+                + request.getProtocol().length()
+                + 2;
+    }
+
+    /**
+     * The status refusing the request head, or 0: 414 for the request line, 400 for one header
+     * line over a buffer or the whole head over the buffers.
+     */
+    static int refusal(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes) {
+        int total = requestLineBytes(request);
+        if (total > maxLineBytes) {
+            return 414;
+        }
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
-                total += name.length() + values.nextElement().length() + 4;
+                int line = name.length() + 2 + values.nextElement().length() + 2;
+                if (line > maxLineBytes) {
+                    return 400;
+                }
+                total += line;
             }
         }
-        return total;
+        return total > maxHeaderBytes ? 400 : 0;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (headerBytes(request) > maxHeaderBytes) {
-            ErrorResponses.write(request, response, 431, "Request header fields too large");
+        int refusal = refusal(request, maxLineBytes, maxHeaderBytes);
+        if (refusal == 414) {
+            RequestContext context = RequestContext.of(request);
+            if (context != null) {
+                context.markRequestLineRefused();
+            }
+            ErrorResponses.write(request, response, 414, URI_TOO_LONG);
+            return;
+        }
+        if (refusal != 0) {
+            ErrorResponses.write(request, response, refusal, HEADERS_TOO_LARGE);
             return;
         }
         chain.doFilter(request, response);

@@ -75,6 +75,7 @@ public final class RequestContext {
     private long upstreamSentNanos;
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
+    private boolean requestLineRefused;
     /** Kong's {@code kong.client.get_credential() ~= nil}: an auth plugin verified a real credential. */
     private boolean credentialAuthenticated;
     /** Kong's {@code authenticated_groups}: groups an auth plugin vouched for (SSO roles), or null. */
@@ -344,6 +345,18 @@ public final class RequestContext {
 
     public void markResponseTruncated() {
         this.responseTruncated = true;
+    }
+
+    /**
+     * Whether the request line was refused as too long (414): nginx parses no header then, so
+     * Kong's log record has none.
+     */
+    public boolean requestLineRefused() {
+        return requestLineRefused;
+    }
+
+    public void markRequestLineRefused() {
+        this.requestLineRefused = true;
     }
 
     /**

@@ -103,6 +103,22 @@ class KongLogRecordTest {
     }
 
     @Test
+    void aRefusedRequestLineIsLoggedWithNoHeadersAsNginxParsedNone() throws Exception {
+        // Kong's 04-plugins_triggering spec: a 414's record has request.headers {}.
+        FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "X-UUID", "u-1", "Host", "gw")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        assertEquals(
+                "u-1",
+                record(request, new FakeHttp.Response(), 200)
+                        .at("/request/headers/x-uuid")
+                        .asText());
+        request.context().markRequestLineRefused();
+        JsonNode r = record(request, new FakeHttp.Response(), 414);
+        assertEquals(0, r.at("/request/headers").size(), r.toString());
+        assertEquals(414, r.at("/response/status").asInt());
+    }
+
+    @Test
     void customFieldsEditAWholeRecordItsRouteAndServiceIncluded() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "Host", "gw.example")
                 .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));

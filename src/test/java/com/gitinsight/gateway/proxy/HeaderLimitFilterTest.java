@@ -1,0 +1,45 @@
+package com.gitinsight.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.gitinsight.gateway.testing.FakeHttp;
+import org.junit.jupiter.api.Test;
+
+/**
+ * nginx's default header buffers as Kong runs them (Kong's 04-plugins_triggering spec: a 10 KiB
+ * header is 400, a 10 KiB query 414).
+ */
+class HeaderLimitFilterTest {
+
+    private static int refusal(FakeHttp.Request request) {
+        return HeaderLimitFilter.refusal(request.request, 8192, 32768);
+    }
+
+    @Test
+    void aRequestLineOverOneBufferIs414() {
+        assertEquals(414, refusal(FakeHttp.Request.get("/?foo=" + "a".repeat(10 * 1024))));
+        // "GET " + uri + " HTTP/1.1\r\n" is exactly 8192 bytes: it fits; one more byte does not.
+        String fits = "/" + "a".repeat(8192 - 4 - 1 - 11);
+        assertEquals(0, refusal(FakeHttp.Request.get(fits)));
+        assertEquals(414, refusal(FakeHttp.Request.get(fits + "b")));
+        assertEquals(414, refusal(FakeHttp.Request.get(fits.substring(0, fits.length() - 2) + "?ab")));
+    }
+
+    @Test
+    void oneHeaderLineOverOneBufferIs400() {
+        assertEquals(400, refusal(FakeHttp.Request.get("/status/200?foo=bar", "X-Large", "a".repeat(10 * 1024))));
+        String fits = "a".repeat(8192 - "X-Large: ".length() - 2);
+        assertEquals(0, refusal(FakeHttp.Request.get("/", "X-Large", fits)));
+        assertEquals(400, refusal(FakeHttp.Request.get("/", "X-Large", fits + "a")));
+    }
+
+    @Test
+    void headersThatEachFitButTogetherPassTheFourBuffersAre400() {
+        String seven = "a".repeat(7000);
+        assertEquals(0, refusal(FakeHttp.Request.get("/", "X-A", seven, "X-B", seven, "X-C", seven, "X-D", seven)));
+        assertEquals(
+                400,
+                refusal(FakeHttp.Request.get(
+                        "/", "X-A", seven, "X-B", seven, "X-C", seven, "X-D", seven, "X-E", seven)));
+    }
+}
