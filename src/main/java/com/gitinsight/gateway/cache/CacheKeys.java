@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code vary_query_params} names some) and the {@code vary_headers} as the backend gets them
  * (after request-transformer, as Kong's), and, when the request
  * authenticated, its consumer and (unless {@code vary_identity: consumer}) its user, so one user
- * never gets another's response. Hashed into the {@code X-Cache-Key} value: as Kong's, the
+ * never gets another's response, and the body's digest ({@link KeyedBody}; not in Kong's key),
+ * so one client's POST is never answered with the response to another's. Hashed into the {@code X-Cache-Key} value: as Kong's, the
  * SHA-256 of the key in 64 hex digits (Kong's key holds neither the host nor the user, so the
  * same request gives a different value here).
  */
@@ -35,7 +36,13 @@ final class CacheKeys {
         return config.ignoreUriCase() ? path.toLowerCase(Locale.ROOT) : path;
     }
 
-    static String key(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request, String path) {
+    /** {@code bodyDigest}: {@link KeyedBody#digest}, "" for a request without a body. */
+    static String key(
+            ProxyCacheSchema.Config config,
+            RequestContext context,
+            HttpServletRequest request,
+            String path,
+            String bodyDigest) {
         StringBuilder k = new StringBuilder(160);
         k.append(context.match().route().displayName())
                 .append('\n')
@@ -71,6 +78,10 @@ final class CacheKeys {
         // The consumer is an app: its users see their own data unless the route says otherwise.
         String subject = config.varyIdentity() == ProxyCacheSchema.VaryIdentity.SUBJECT ? context.subject() : null;
         k.append(subject == null ? "" : subject);
+        if (!bodyDigest.isEmpty()) {
+            // Only a request with a body: the keys of bodiless requests stay as they were.
+            k.append("\nbody=").append(bodyDigest);
+        }
         return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString();
     }
 

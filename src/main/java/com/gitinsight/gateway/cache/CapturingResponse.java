@@ -233,7 +233,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         boolean ownId = context != null && context.kongRequestIdDownstream();
         for (String name : getHeaderNames()) {
             String lower = name.toLowerCase(Locale.ROOT);
+            // Kong's overwritable_header: what a rate limit had left is not replayed on a hit.
             if (NOT_STORED.contains(lower)
+                    || lower.contains("ratelimit-remaining")
                     || ownId && lower.equals(com.gitinsight.gateway.http.KongHeaders.REQUEST_ID_FOLDED)) {
                 continue;
             }

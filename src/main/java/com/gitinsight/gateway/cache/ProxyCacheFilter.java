@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.cache;
 
 import com.gitinsight.gateway.cache.ProxyCacheSchema.ResponseHeaders;
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestTrace;
@@ -64,8 +65,20 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             chain.doFilter(request, response);
             return;
         }
+        String body;
+        try {
+            body = KeyedBody.digest(request, context);
+        } catch (IOException e) {
+            ErrorResponses.write(request, response, 400, ErrorResponses.CLIENT_BODY);
+            return;
+        }
+        if (body == null) {
+            status(request, response, config, "Bypass"); // too large to key by its body
+            chain.doFilter(request, response);
+            return;
+        }
         String path = CacheKeys.path(config, request);
-        String key = CacheKeys.key(config, context, request, path);
+        String key = CacheKeys.key(config, context, request, path, body);
         if (admission == Admission.SHARED_ONLY) {
             // No entry answers it, and no miss waits for it: it goes to the backend on its own.
             CapturingResponse capture = new CapturingResponse(

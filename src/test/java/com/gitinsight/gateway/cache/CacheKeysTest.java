@@ -11,9 +11,14 @@ import org.junit.jupiter.api.Test;
 class CacheKeysTest {
 
     static ProxyCacheSchema.Config config(ProxyCacheSchema.VaryIdentity identity, List<String> varyHeaders) {
+        return config(identity, varyHeaders, List.of("GET", "HEAD"));
+    }
+
+    static ProxyCacheSchema.Config config(
+            ProxyCacheSchema.VaryIdentity identity, List<String> varyHeaders, List<String> methods) {
         return new ProxyCacheSchema.Config(
                 Set.of(200, 301, 404),
-                Set.of("GET", "HEAD"),
+                Set.copyOf(methods),
                 Set.of("application/json"),
                 300,
                 false,
@@ -28,7 +33,7 @@ class CacheKeysTest {
     }
 
     private static String key(ProxyCacheSchema.Config config, FakeRequest r) {
-        return CacheKeys.key(config, r.context, r.request, CacheKeys.path(config, r.request));
+        return CacheKeys.key(config, r.context, r.request, CacheKeys.path(config, r.request), "");
     }
 
     @Test

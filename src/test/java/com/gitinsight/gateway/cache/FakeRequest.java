@@ -42,6 +42,7 @@ final class FakeRequest {
     final RequestContext context;
     private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, Object> attributes = new HashMap<>();
+    private byte[] body;
 
     private FakeRequest(String method, String uri, String query) {
         request = (HttpServletRequest) Proxy.newProxyInstance(
@@ -59,6 +60,8 @@ final class FakeRequest {
                     case "getHeaderNames" -> Collections.enumeration(List.copyOf(headers.keySet()));
                     case "getAttribute" -> attributes.get((String) args[0]);
                     case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                    case "getContentLengthLong" -> body == null ? -1L : (long) body.length;
+                    case "getInputStream" -> input(body == null ? new byte[0] : body);
                     case "toString" -> method + " " + uri;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
@@ -78,6 +81,43 @@ final class FakeRequest {
             r.headers.computeIfAbsent(headers[i], k -> new ArrayList<>()).add(headers[i + 1]);
         }
         return r;
+    }
+
+    /** A body with its Content-Length. */
+    FakeRequest body(String text) {
+        body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        headers.put("Content-Length", new ArrayList<>(List.of(String.valueOf(body.length))));
+        return this;
+    }
+
+    private static jakarta.servlet.ServletInputStream input(byte[] bytes) {
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
+        return new jakarta.servlet.ServletInputStream() {
+            @Override
+            public int read() {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public boolean isFinished() {
+                return in.available() == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(jakarta.servlet.ReadListener listener) {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     /** As the jwt plugin leaves an authenticated request. */

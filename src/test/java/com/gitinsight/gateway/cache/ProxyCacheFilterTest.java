@@ -85,6 +85,46 @@ class ProxyCacheFilterTest {
         assertEquals("Hit", send(c, FakeRequest.get("/terminated"), backend).cacheStatus(), "the backend's is");
     }
 
+    @Test
+    void requestsWithDifferentBodiesAreDifferentEntriesAndTheBackendGetsEachBodyWhole() throws Exception {
+        // Kong's key has no body: two logins (or searches) by POST would share one entry.
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config c =
+                CacheKeysTest.config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of(), List.of("GET", "HEAD", "POST"));
+        FakeRequest alice = FakeRequest.of("POST", "/login").body("{\"user\":\"alice\",\"password\":\"a\"}");
+        assertEquals("Miss", send(c, alice, backend).cacheStatus());
+        assertEquals(
+                "{\"user\":\"alice\",\"password\":\"a\"}",
+                new String(alice.context.upstreamBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                "the body read for the key goes on to the backend");
+        assertEquals(31, alice.context.upstreamBodyLength());
+        FakeRequest bob = FakeRequest.of("POST", "/login").body("{\"user\":\"bob\",\"password\":\"b\"}");
+        assertEquals("Miss", send(c, bob, backend).cacheStatus(), "bob never gets alice's answer");
+        assertEquals(2, backend.calls);
+        FakeRequest again = FakeRequest.of("POST", "/login").body("{\"user\":\"bob\",\"password\":\"b\"}");
+        assertEquals("Hit", send(c, again, backend).cacheStatus(), "the same body is the same entry (Kong's spec)");
+        assertEquals("Miss", send(c, FakeRequest.of("POST", "/login"), backend).cacheStatus(), "no body");
+        FakeRequest big = FakeRequest.of("POST", "/login").body("x".repeat(KeyedBody.MAX_BYTES + 1));
+        assertEquals("Bypass", send(c, big, backend).cacheStatus(), "too large to key");
+        assertNull(big.context.upstreamBody(), "declared too large: not read, it streams on as sent");
+    }
+
+    @Test
+    void aHitDoesNotReplayWhatARateLimitHadLeft() throws Exception {
+        // Kong's overwritable_header: a stored *ratelimit-remaining* header is dropped on a hit.
+        FakeBackend backend = new FakeBackend()
+                .header("X-RateLimit-Remaining-Minute", "4")
+                .header("RateLimit-Remaining", "4")
+                .header("X-RateLimit-Limit-Minute", "5");
+        ProxyCacheSchema.Config c = config();
+        assertEquals("4", send(c, FakeRequest.get("/limited"), backend).header("X-RateLimit-Remaining-Minute"));
+        FakeResponse hit = send(c, FakeRequest.get("/limited"), backend);
+        assertEquals("Hit", hit.cacheStatus());
+        assertNull(hit.header("X-RateLimit-Remaining-Minute"));
+        assertNull(hit.header("RateLimit-Remaining"));
+        assertEquals("5", hit.header("X-RateLimit-Limit-Minute"));
+    }
+
     // ---- Kong's response_headers ----
 
     @Test
@@ -311,7 +351,7 @@ class ProxyCacheFilterTest {
     void aWaiterDoesNotTakeTheLeadersResponseForAnotherVariant() throws Exception {
         ProxyCacheSchema.Config c = config();
         FakeRequest en = FakeRequest.get("/j", "Accept-Language", "en");
-        String key = CacheKeys.key(c, en.context, en.request, "/j");
+        String key = CacheKeys.key(c, en.context, en.request, "/j", "");
         // A miss for the key is in flight, and its response turns out to vary on the language.
         java.util.concurrent.CompletableFuture<CachedResponse> leader = new java.util.concurrent.CompletableFuture<>();
         assertNull(cache.join(key, leader));

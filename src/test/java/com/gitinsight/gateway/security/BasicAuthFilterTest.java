@@ -4,6 +4,8 @@ import static com.gitinsight.gateway.security.AuthTests.basic;
 import static com.gitinsight.gateway.security.AuthTests.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,6 +95,21 @@ class BasicAuthFilterTest {
         assertEquals(200, get("ba1", "Authorization", basic(":bob:kong")).status(), "a leading colon is skipped");
         // PCRE's . stops at a newline: `echo bob:kong | base64` is bob's password.
         assertEquals(200, get("ba1", "Authorization", basic("bob:kong\n")).status(), "a trailing newline");
+    }
+
+    @Test
+    void aVerifiedCredentialIsTheRequestsUserForTheCacheAndAnAnonymousOneIsNone() throws Exception {
+        // Without a subject, a request carrying Authorization is never answered from the cache.
+        FakeHttp.Request bob = FakeHttp.Request.get("/request", "Authorization", "Basic Ym9iOmtvbmc=");
+        FakeHttp.Request user123 =
+                FakeHttp.Request.get("/request", "Authorization", "Basic dXNlcjEyMzpwYXNzd29yZDEyMw==");
+        assertEquals(200, send("ba1", bob).status());
+        assertEquals(200, send("ba1", user123).status());
+        assertNotNull(bob.context().subject());
+        assertNotEquals(bob.context().subject(), user123.context().subject(), "two credentials, two users");
+        FakeHttp.Request nobody = FakeHttp.Request.get("/request", "Authorization", basic("bob:wrong"));
+        assertEquals(200, send("ba3", nobody).status());
+        assertNull(nobody.context().subject(), "the anonymous consumer is nobody's user");
     }
 
     @Test
