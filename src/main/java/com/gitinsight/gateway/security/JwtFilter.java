@@ -103,6 +103,11 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             result = new KongJwtVerifier.Rejected("Unauthorized");
         }
         Credentials.Consumer anonymous = config.anonymous() == null ? null : credentials.anonymous(config.anonymous());
+        if (config.anonymous() != null && anonymous == null) {
+            // Kong: an anonymous consumer that is configured but does not exist is an error.
+            ErrorResponses.write(request, response, 500, KeyAuthFilter.UNEXPECTED);
+            return;
+        }
         if (anonymous != null) {
             ConsumerIdentity.identify(context, anonymous, null, true);
             chain.doFilter(request, response);

@@ -34,6 +34,7 @@ class BasicAuthFilterTest {
                   - {name: ba2, paths: [/ba2], plugins: [{name: basic-auth, config: {hide_credentials: true}}]}
                   - {name: ba3, paths: [/ba3], plugins: [{name: basic-auth, config: {anonymous: %s}}]}
                   - {name: ba5, paths: [/ba5], plugins: [{name: basic-auth, config: {anonymous: no-body}}]}
+                  - {name: ba6, paths: [/ba6], plugins: [{name: basic-auth, config: {anonymous: nobody-at-all}}]}
             consumers:
               - username: bob
                 basicauth_credentials:
@@ -110,6 +111,14 @@ class BasicAuthFilterTest {
         FakeHttp.Request nobody = FakeHttp.Request.get("/request", "Authorization", basic("bob:wrong"));
         assertEquals(200, send("ba3", nobody).status());
         assertNull(nobody.context().subject(), "the anonymous consumer is nobody's user");
+    }
+
+    @Test
+    void aMissingAnonymousConsumerLoadsAndIs500OnlyForRequestsThatFallBackToIt() throws Exception {
+        // Kong's "errors when anonymous user doesn't exist".
+        assertEquals(500, get("ba6").status());
+        assertEquals("An unexpected error occurred", message(get("ba6")));
+        assertEquals(200, get("ba6", "Authorization", "Basic Ym9iOmtvbmc=").status());
     }
 
     @Test

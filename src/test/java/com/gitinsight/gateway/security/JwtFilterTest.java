@@ -48,6 +48,10 @@ class JwtFilterTest {
                     plugins: [{name: jwt, config: {claims_to_verify: [nbf, exp], maximum_expiration: 300}}]
                   - {name: jwt12, paths: [/jwt12], plugins: [{name: jwt, config: {header_names: [CustomAuthorization]}}]}
                   - {name: jwt14, paths: [/jwt14], plugins: [{name: jwt, config: {secret_is_base64: true}}]}
+                  # Kong's jwt7: an anonymous consumer that does not exist (the file still loads).
+                  - name: jwt7
+                    paths: [/jwt7]
+                    plugins: [{name: jwt, config: {anonymous: 00000000-0000-4000-8000-000000000000}}]
             consumers:
               # A custom id equal to the anonymous consumer's username: Kong's anonymous names an id or a username.
               - {username: impostor, custom_id: no-body}
@@ -396,17 +400,22 @@ class JwtFilterTest {
                         "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"))));
     }
 
-    // As key-auth's and basic-auth's: a missing anonymous consumer is a load error (Kong 3.9 answers
-    // 500 to every request); Kong's no_consumer: jwt cannot be a consumer's plugin.
+    // Kong's "errors when anonymous user doesn't exist": the file loads; a request that would fall
+    // back to the missing consumer gets 500, one with a valid token passes.
     @Test
-    void aMissingAnonymousConsumerAndAConsumersJwtPluginAreRefusedAtLoad() {
-        IllegalArgumentException missing = org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> TestSnapshots.of("""
-                        _format_version: "3.0"
-                        plugins: [{name: jwt, config: {anonymous: 00000000-0000-4000-8000-000000000000}}]
-                        """));
-        org.junit.jupiter.api.Assertions.assertTrue(
-                missing.getMessage().contains("the anonymous consumer must be in the file"), missing.getMessage());
+    void aMissingAnonymousConsumerIs500ForTheRequestsThatWouldFallBackToIt() throws Exception {
+        FakeHttp.Response none = send("jwt7", "/request");
+        assertEquals(500, none.status());
+        assertEquals("An unexpected error occurred", body(none).get("message"));
+        assertEquals(
+                200,
+                send("jwt7", "/request", "Authorization", "Bearer " + encode(payload(KEY), SECRET))
+                        .status());
+    }
+
+    // Kong's no_consumer: jwt cannot be a consumer's plugin.
+    @Test
+    void aConsumersJwtPluginIsRefusedAtLoad() {
         IllegalArgumentException scoped = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> TestSnapshots.of("""
                         _format_version: "3.0"
