@@ -61,6 +61,20 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void aRouteWithoutAServiceIsCountedWithAnEmptyServiceLabel() throws Exception {
+        GatewaySnapshot serviceless = TestSnapshots.of("""
+                _format_version: "3.0"
+                routes: [{name: bare, paths: [/]}]
+                """);
+        FakeHttp.Request r = FakeHttp.Request.get("/x");
+        r.on(serviceless, TestSnapshots.match(serviceless, "bare"));
+        GatewayMetrics metrics = metrics();
+        metrics.record(r.context(), new PrometheusSchema.Config(false, true, true, false, false), 503, 1_000_000, 0, 0);
+        String text = text(metrics);
+        assertTrue(text.contains("route=\"bare\",service=\"\""), text);
+    }
+
+    @Test
     void theGatewaysLatencyEndsWhenTheRequestWentUpstream() throws Exception {
         GatewayMetrics metrics = metrics();
         RequestContext context = context();

@@ -220,6 +220,20 @@ class RateLimitFilterTest {
         assertEquals(1, header(send(s, "o1", "/o1", "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
     }
 
+    /** Kong's get_identifier: a route without a service has no service id, so it counts by client. */
+    @Test
+    void byServiceARouteWithoutAServiceCountsByClient() throws Exception {
+        GatewaySnapshot s = routes("""
+                routes:
+                  - {name: bare, paths: [/bare]}
+                plugins:
+                  - {name: rate-limiting, config: {hour: 2, limit_by: service}}
+                """);
+        assertEquals(1, header(send(s, "bare", "/bare", "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
+        assertEquals(1, header(send(s, "bare", "/bare", "10.0.0.2"), "X-RateLimit-Remaining-Hour"), "its own count");
+        assertEquals(0, header(send(s, "bare", "/bare", "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
+    }
+
     /** The issue: two route instances on one service keep their own counts (a 5/hour route never uses a 50/hour route's budget). */
     @Test
     void twoRouteInstancesOnOneServiceKeepSeparateCounts() throws Exception {
