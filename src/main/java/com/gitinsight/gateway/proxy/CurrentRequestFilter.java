@@ -74,6 +74,11 @@ public class CurrentRequestFilter extends HttpFilter {
         if (RequestFraming.closeAfter(request)) {
             response.setHeader("Connection", "close");
         }
+        if ("TRACE".equals(request.getMethod())) {
+            // nginx refuses TRACE before Kong routes or runs a plugin; Kong's error handler answers.
+            ErrorResponses.writeNginx(request, response, 405, "Method not allowed");
+            return;
+        }
         String raw = request.getRequestURI();
         String path;
         try {

@@ -20,8 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * 4 8k}): a request line longer than one buffer ({@code gateway.max-header-line-bytes}, 8192
  * with its CRLF) gets 414 {@code URI too long}; a header line longer than one buffer, or a request
  * line and headers together over {@code gateway.max-header-bytes} (32768, the four buffers), get
- * 400 {@code Request header or cookie too large} (nginx's 494, which Kong's error handler answers
- * as 400). Runs after the security headers are in place, so the refusal carries them and the
+ * 400 {@code Bad request} (nginx's 494, which Kong's error handler answers as 400). Both answers
+ * are Kong's error handler's: formatted by Accept (plain text by default), with the request id. Runs after the security headers are in place, so the refusal carries them and the
  * request's id like every other gateway error, and inside the log plugins, which log it as Kong's
  * do (a refused request line with no headers: nginx parsed none).
  */
@@ -29,7 +29,7 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
 
     private static final long serialVersionUID = 1L;
     static final String URI_TOO_LONG = "URI too long";
-    static final String HEADERS_TOO_LARGE = "Request header or cookie too large";
+    static final String HEADERS_TOO_LARGE = "Bad request";
 
     @Inject
     @ConfigProperty(name = "gateway.max-header-bytes", defaultValue = "32768")
@@ -91,11 +91,11 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
             if (context != null) {
                 context.markRequestLineRefused();
             }
-            ErrorResponses.write(request, response, 414, URI_TOO_LONG);
+            ErrorResponses.writeNginx(request, response, 414, URI_TOO_LONG);
             return;
         }
         if (refusal != 0) {
-            ErrorResponses.write(request, response, refusal, HEADERS_TOO_LARGE);
+            ErrorResponses.writeNginx(request, response, refusal, HEADERS_TOO_LARGE);
             return;
         }
         chain.doFilter(request, response);
