@@ -286,7 +286,13 @@ final class UpstreamCall {
             if (!replayable) {
                 break;
             }
-            onlyUntried = true;
+            // Kong's balancer picks again from all targets, the same one included (a single-target
+            // service tries it retries+1 times, as Kong's 08-retries spec counts). A timed-out
+            // target is not asked again: that would multiply the client's wait (and the slow
+            // backend's load) by the retries.
+            if (f.failure() == Failure.TIMEOUT) {
+                onlyUntried = true;
+            }
         }
         if (last instanceof UnknownHostException) {
             guard.noVerdict();

@@ -82,6 +82,10 @@ class UpstreamCallTest {
                 url: http://three
                 retries: 2
                 routes: [{name: three, paths: [/t]}]
+              - name: one
+                url: http://127.0.0.1:9011
+                retries: 2
+                routes: [{name: one, paths: [/one]}]
               - name: guarded
                 url: http://127.0.0.1:9009
                 retries: 0
@@ -416,7 +420,7 @@ class UpstreamCallTest {
     }
 
     @Test
-    void aFailureAfterSendingEndsANonReplayableRequestAndSendsAReplayableOneOnlyToUntriedTargets() {
+    void aFailureAfterSendingEndsANonReplayableRequestAndRetriesAReplayableOneAsKongsBalancer() {
         int[] attempts = {0};
         Result once = call("three", new Req(), false)
                 .forward(
@@ -433,11 +437,23 @@ class UpstreamCallTest {
                 .forward(
                         target -> {
                             tried.add(target);
+                            return UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+                        },
+                        LOCAL);
+        assertEquals(LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT), replayed.answer());
+        assertEquals(tried.size(), new HashSet<>(tried).size(), "a timed-out target is not asked again: " + tried);
+
+        // Kong's 08-retries spec: a reset on a single-target service is tried 1 + retries times.
+        int[] resets = {0};
+        Result single = call("one", new Req(), true)
+                .forward(
+                        target -> {
+                            resets[0]++;
                             return UpstreamCall.failed(Failure.TCP, new IOException("reset"));
                         },
                         LOCAL);
-        assertEquals(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY), replayed.answer());
-        assertEquals(tried.size(), new HashSet<>(tried).size(), "never the same target twice: " + tried);
+        assertEquals(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY), single.answer());
+        assertEquals(3, resets[0], "retries: 2, on the only target");
     }
 
     @Test
