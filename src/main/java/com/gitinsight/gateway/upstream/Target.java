@@ -119,10 +119,11 @@ public final class Target {
         if (!passive.enabled()) {
             return;
         }
-        if (passive.unhealthyStatuses().contains(status)) {
-            state.health.passiveFailure(passive, Failure.HTTP);
-        } else if (passive.healthyStatuses().contains(status)) {
+        // lua-resty-healthcheck's report_http_status looks at the healthy statuses first.
+        if (passive.healthyStatuses().contains(status)) {
             state.health.passiveSuccess(passive);
+        } else if (passive.unhealthyStatuses().contains(status)) {
+            state.health.passiveFailure(passive, Failure.HTTP);
         }
     }
 

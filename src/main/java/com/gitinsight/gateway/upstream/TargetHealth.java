@@ -101,6 +101,11 @@ public final class TargetHealth {
         if (clean) {
             return;
         }
+        if (rule.successes() == 0 && !probation) {
+            // lua-resty-healthcheck: a success counter of 0 counts nothing, so a success does not
+            // clear the failures (one failure in ten still reaches http_failures: 3).
+            return;
+        }
         synchronized (this) {
             if (probation) {
                 if (++probationSuccesses >= Math.max(1, rule.successes())) {
@@ -122,7 +127,8 @@ public final class TargetHealth {
             eject(rule.windowNanos(), now, "failed again on probation (" + kind.plural() + ")");
             return;
         }
-        if (passiveTotal == 0 || now - windowStart > rule.windowNanos()) {
+        // No window (fail_timeout 0, Kong's): counts only end with an ejection or a counted success.
+        if (passiveTotal == 0 || rule.windowNanos() > 0 && now - windowStart > rule.windowNanos()) {
             resetPassive();
             windowStart = now;
         }

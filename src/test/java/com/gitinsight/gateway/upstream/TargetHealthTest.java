@@ -93,7 +93,56 @@ class TargetHealthTest {
         a.reportFailure(Failure.TCP);
         a.reportResponse(200, 10);
         a.reportFailure(Failure.TCP);
-        assertTrue(a.available(), "a success in between resets the count");
+        assertFalse(a.available(), "a success in between does not reset the count (nginx's max_fails)");
+    }
+
+    /** Kong's passive checks: successes 0 counts nothing; fail_timeout 0 is no window. */
+    private UpstreamPool kongPassive(int successes) {
+        HealthCheckSpec.Passive passive = new HealthCheckSpec.Passive(
+                HealthCheckSpec.Passive.HEALTHY_STATUSES,
+                successes,
+                HealthCheckSpec.Passive.UNHEALTHY_STATUSES,
+                0,
+                0,
+                3,
+                0);
+        UpstreamSpec spec = new UpstreamSpec(
+                "k",
+                UpstreamSpec.Algorithm.ROUND_ROBIN,
+                UpstreamSpec.HashPolicy.NONE,
+                new HealthCheckSpec(HealthCheckSpec.Active.OFF, passive),
+                List.of(new TargetSpec("10.0.0.3", 80, 100), new TargetSpec("10.0.0.4", 80, 100)));
+        return new UpstreamPool("k", spec, registry, Map.of());
+    }
+
+    @Test
+    void kongsPassiveChecksCountFailuresAcrossSuccessesAndTimeWhenSuccessesIsZero() {
+        Target t = kongPassive(0).targets().get(0);
+        for (int i = 0; i < 2; i++) {
+            t.reportResponse(500, 10);
+            for (int j = 0; j < 9; j++) {
+                t.reportResponse(200, 10);
+            }
+            clock.advanceSeconds(3600);
+        }
+        assertTrue(t.available(), "two failures in twenty requests, hours apart");
+        t.reportResponse(500, 10);
+        assertFalse(t.available(), "the third reaches http_failures: 3 (no window with fail_timeout 0)");
+        clock.advanceSeconds(86_400);
+        assertFalse(t.available(), "out until a probe or an admin brings it back");
+    }
+
+    @Test
+    void aCountedSuccessClearsTheFailures() {
+        Target t = kongPassive(1).targets().get(0);
+        t.reportResponse(500, 10);
+        t.reportResponse(500, 10);
+        t.reportResponse(200, 10);
+        t.reportResponse(500, 10);
+        assertTrue(t.available(), "healthy.successes 1: a success starts the count again");
+        t.reportResponse(500, 10);
+        t.reportResponse(500, 10);
+        assertFalse(t.available());
     }
 
     @Test
