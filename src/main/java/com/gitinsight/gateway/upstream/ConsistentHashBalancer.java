@@ -18,8 +18,8 @@ import java.util.List;
  */
 public final class ConsistentHashBalancer implements Balancer {
 
-    /** Points per 100 of weight: enough for an even spread over a few targets. */
-    private static final int POINTS_PER_100 = 160;
+    /** Kong's SERVER_POINTS: each target's points when all weigh the same. */
+    private static final int SERVER_POINTS = 160;
 
     private static final HashFunction HASH = Hashing.murmur3_128();
 
@@ -35,16 +35,20 @@ public final class ConsistentHashBalancer implements Balancer {
         this.targets = List.copyOf(targets);
         this.policy = policy;
         List<Target> enabled = this.targets.stream().filter(t -> t.weight() > 0).toList();
+        long totalWeight = 0;
+        for (Target t : enabled) {
+            totalWeight += t.weight();
+        }
         long wanted = 0;
         for (Target t : enabled) {
-            wanted += pointsOf(t);
+            wanted += pointsOf(t, totalWeight, enabled.size());
         }
         // Targets come from DNS too (SRV weights up to 65535, many records): the ring is scaled down
         // to Kong's largest slots count rather than growing with whatever the records say.
         int[] counts = new int[enabled.size()];
         int total = 0;
         for (int ti = 0; ti < enabled.size(); ti++) {
-            long raw = pointsOf(enabled.get(ti));
+            long raw = pointsOf(enabled.get(ti), totalWeight, enabled.size());
             counts[ti] = (int) Math.max(1, wanted <= MAX_POINTS ? raw : raw * MAX_POINTS / wanted);
             total += counts[ti];
         }
@@ -65,8 +69,12 @@ public final class ConsistentHashBalancer implements Balancer {
         }
     }
 
-    private static int pointsOf(Target t) {
-        return Math.max(1, (int) ((long) t.weight() * POINTS_PER_100 / 100));
+    /**
+     * Kong's entries: the target's share of the total weight times the targets' count times 160
+     * (about 160 each whatever the weights, so two weight-1 targets split evenly), at least one.
+     */
+    private static long pointsOf(Target t, long totalWeight, int targets) {
+        return Math.max(1, t.weight() * (long) targets * SERVER_POINTS / totalWeight);
     }
 
     private static long hash(String key) {

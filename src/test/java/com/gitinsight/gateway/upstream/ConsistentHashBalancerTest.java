@@ -93,4 +93,28 @@ class ConsistentHashBalancerTest {
         }
         assertEquals(50, spread.size(), "every target still owns keys");
     }
+
+    /** Kong's unit spec "consistent hashing": weights 2:1 split keys 2:1 within 6.7 points. */
+    @Test
+    void pointsFollowTheShareOfTheWeightNotItsSize() {
+        for (int[] weights : new int[][] {{10, 5}, {2, 1}, {200, 100}}) {
+            Target heavy = new Target("10.0.2.1", 8000, weights[0]);
+            Target light = new Target("10.0.2.2", 8000, weights[1]);
+            ConsistentHashBalancer ring = new ConsistentHashBalancer(List.of(heavy, light), BY_HEADER);
+            // Kong's floor(w / W * n * 160): 213 + 106 for 10:5.
+            assertTrue(ring.size() >= 318 && ring.size() <= 320, "about 160 points a target: " + ring.size());
+            int toHeavy = 0;
+            int keys = 30_000;
+            for (int k = 0; k < keys; k++) {
+                if (ring.pick(user("user-" + k), List.of()) == heavy) {
+                    toHeavy++;
+                }
+            }
+            double share = 100.0 * toHeavy / keys;
+            assertTrue(Math.abs(share - 66.7) < 6.7, weights[0] + ":" + weights[1] + " gave " + share + "%");
+        }
+        ConsistentHashBalancer ones = new ConsistentHashBalancer(
+                List.of(new Target("10.0.3.1", 8000, 1), new Target("10.0.3.2", 8000, 1)), BY_HEADER);
+        assertEquals(320, ones.size(), "weight 1 is 160 points, not 1");
+    }
 }
