@@ -61,7 +61,8 @@ final class FakeRequest {
                     case "getAttribute" -> attributes.get((String) args[0]);
                     case "setAttribute" -> attributes.put((String) args[0], args[1]);
                     case "getContentLengthLong" -> body == null ? -1L : (long) body.length;
-                    case "getInputStream" -> input(body == null ? new byte[0] : body);
+                    case "getInputStream" ->
+                        com.gitinsight.gateway.testing.FakeHttp.servletInput(body == null ? new byte[0] : body);
                     case "toString" -> method + " " + uri;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
@@ -88,36 +89,6 @@ final class FakeRequest {
         body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         headers.put("Content-Length", new ArrayList<>(List.of(String.valueOf(body.length))));
         return this;
-    }
-
-    private static jakarta.servlet.ServletInputStream input(byte[] bytes) {
-        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
-        return new jakarta.servlet.ServletInputStream() {
-            @Override
-            public int read() {
-                return in.read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                return in.read(b, off, len);
-            }
-
-            @Override
-            public boolean isFinished() {
-                return in.available() == 0;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setReadListener(jakarta.servlet.ReadListener listener) {
-                throw new UnsupportedOperationException();
-            }
-        };
     }
 
     /** As the jwt plugin leaves an authenticated request. */

@@ -31,6 +31,37 @@ import java.util.TreeMap;
  */
 public final class FakeHttp {
 
+    /** A servlet input stream over {@code bytes}, read at most once. */
+    public static ServletInputStream servletInput(byte[] bytes) {
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        return new ServletInputStream() {
+            @Override
+            public int read() {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public boolean isFinished() {
+                return in.available() == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(ReadListener listener) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
     private FakeHttp() {}
 
     /** A client request; {@link #on} attaches the context the head of the chain would. */
@@ -161,33 +192,7 @@ public final class FakeHttp {
 
         private ServletInputStream input() {
             if (input == null) {
-                ByteArrayInputStream in = new ByteArrayInputStream(body);
-                input = new ServletInputStream() {
-                    @Override
-                    public int read() {
-                        return in.read();
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        return in.read(b, off, len);
-                    }
-
-                    @Override
-                    public boolean isFinished() {
-                        return in.available() == 0;
-                    }
-
-                    @Override
-                    public boolean isReady() {
-                        return true;
-                    }
-
-                    @Override
-                    public void setReadListener(ReadListener listener) {
-                        throw new UnsupportedOperationException();
-                    }
-                };
+                input = servletInput(body);
             }
             return input;
         }
