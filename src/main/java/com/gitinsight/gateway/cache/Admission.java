@@ -11,7 +11,8 @@ enum Admission {
     CACHE,
 
     /**
-     * It carries {@code Authorization} that no auth plugin turned into a subject in the key, so
+     * It carries {@code Authorization} that no auth plugin verified (its subject is in the key only
+     * then: a key-auth key or a jwt in the query says nothing of the header the backend reads), so
      * what it gets may be that credential's alone: a shared cache must not answer it from an entry,
      * nor keep its response for others unless the backend marked that shareable (RFC 9111 3.5:
      * {@code public}, {@code s-maxage}, {@code must-revalidate}).
@@ -32,7 +33,7 @@ enum Admission {
             return BYPASS;
         }
         if (request.getHeader("Authorization") != null
-                && context.subject() == null
+                && !context.authorizationVerified()
                 && !config.varyHeaders().contains("authorization")) {
             return SHARED_ONLY;
         }

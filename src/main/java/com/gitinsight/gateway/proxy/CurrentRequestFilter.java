@@ -75,7 +75,9 @@ public class CurrentRequestFilter extends HttpFilter {
             response.setHeader("Connection", "close");
         }
         if ("TRACE".equals(request.getMethod())) {
-            // nginx refuses TRACE before Kong routes or runs a plugin; Kong's error handler answers.
+            // nginx refuses TRACE before Kong routes or runs a plugin; Kong's error handler answers,
+            // and the connection closes (a body is never read).
+            response.setHeader("Connection", "close");
             ErrorResponses.writeNginx(request, response, 405, "Method not allowed");
             return;
         }

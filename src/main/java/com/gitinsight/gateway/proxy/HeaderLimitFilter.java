@@ -86,6 +86,10 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         int refusal = refusal(request, maxLineBytes, maxHeaderBytes);
+        if (refusal != 0) {
+            // nginx refuses these while reading the head and closes: the body is never read.
+            response.setHeader("Connection", "close");
+        }
         if (refusal == 414) {
             RequestContext context = RequestContext.of(request);
             if (context != null) {

@@ -32,11 +32,12 @@ import java.util.logging.Logger;
  * passive health check and the breaker are told, and the gateway's answer when no backend
  * answered. The transports only send: each attempt at a target reports an {@link Outcome}.
  *
- * <p>Retries: a target that could not be connected to (nothing was sent) is followed by another,
- * up to the service's {@code retries}; after a timeout or reset, only a {@code replayable}
- * request (idempotent, no body) goes on, and only to a target not tried yet (nginx's
- * {@code proxy_next_upstream}). A request whose body may have reached a backend is never sent
- * twice. One instance per request, one thread.
+ * <p>Retries: a target that could not be connected to (nothing was sent) is followed by the
+ * balancer's next pick, up to the service's {@code retries}; after a reset, only a
+ * {@code replayable} request (idempotent, no body) goes on, at the next pick too (the same target
+ * included, as Kong's balancer); after a timeout only at a target not tried yet. A request whose
+ * body may have reached a backend is never sent twice. A target's passive check hears of one
+ * failure per request. One instance per request, one thread.
  */
 final class UpstreamCall {
 
@@ -272,14 +273,14 @@ final class UpstreamCall {
                 return local.apply(l.answer());
             }
             if (outcome instanceof NotConnected<T> n) {
-                target.reportFailure(n.failure());
+                reportFailure(target, n.failure());
                 LOG.log(Level.FINE, "connect to {0} failed: {1}", new Object[] {target, n.cause()});
                 lastFailure = n.failure();
                 last = n.cause();
                 continue;
             }
             Failed<T> f = (Failed<T>) outcome;
-            target.reportFailure(f.failure());
+            reportFailure(target, f.failure());
             LOG.log(Level.FINE, "exchange with {0} failed: {1}", new Object[] {target, f.cause()});
             lastFailure = f.failure();
             last = f.cause();
@@ -306,6 +307,16 @@ final class UpstreamCall {
                 lastFailure == Failure.TIMEOUT
                         ? LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT)
                         : LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY));
+    }
+
+    /**
+     * A failed try's passive health report: once per target per client request, so one request
+     * retried at a single target (Kong's balancer does that) cannot eject it alone.
+     */
+    private void reportFailure(Target target, Failure failure) {
+        if (tried.indexOf(target) == tried.size() - 1) {
+            target.reportFailure(failure);
+        }
     }
 
     /**

@@ -76,6 +76,7 @@ public final class RequestContext {
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
     private boolean requestLineRefused;
+    private boolean authorizationVerified;
     /** Kong's {@code kong.client.get_credential() ~= nil}: an auth plugin verified a real credential. */
     private boolean credentialAuthenticated;
     /** Kong's {@code authenticated_groups}: groups an auth plugin vouched for (SSO roles), or null. */
@@ -357,6 +358,19 @@ public final class RequestContext {
 
     public void markRequestLineRefused() {
         this.requestLineRefused = true;
+    }
+
+    /**
+     * Whether an auth plugin verified the credential in the {@code Authorization} header itself
+     * (not one from the query, a cookie, another header or {@code Proxy-Authorization}): only then
+     * is the request's user the one that header names, for the cache.
+     */
+    public boolean authorizationVerified() {
+        return authorizationVerified;
+    }
+
+    public void markAuthorizationVerified() {
+        this.authorizationVerified = true;
     }
 
     /**

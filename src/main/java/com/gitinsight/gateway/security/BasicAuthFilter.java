@@ -94,11 +94,13 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
         }
         String[] presented = credentials(config, context, "Proxy-Authorization", proxyHeader);
         AuthIndex.BasicCredential credential = presented == null ? null : index.basic(presented[0]);
+        boolean fromAuthorization = false;
         if (credential == null) {
             String[] authorization = credentials(config, context, "Authorization", header);
             if (authorization != null) {
                 presented = authorization;
                 credential = index.basic(authorization[0]);
+                fromAuthorization = true;
             }
         }
         if (presented == null) {
@@ -109,7 +111,13 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
             checks.unknownUser(index.decoy(), presented[1]);
             return null;
         }
-        return index.verify(credential, presented[1], checks) ? credential : null;
+        if (!index.verify(credential, presented[1], checks)) {
+            return null;
+        }
+        if (fromAuthorization) {
+            context.markAuthorizationVerified();
+        }
+        return credential;
     }
 
     /**

@@ -89,6 +89,7 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
             return Outcome.refused(DATE_REQUIRED);
         }
         HmacSignature.Params params = HmacSignature.parse(proxyAuthorization);
+        boolean fromAuthorization = params == null;
         if (params == null) {
             params = HmacSignature.parse(authorization);
             if (config.hideCredentials()) {
@@ -112,6 +113,9 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
         }
         if (config.validateRequestBody() && !bodyMatchesDigest(request, context)) {
             return Outcome.refused(SIGNATURE_NOT_SAME);
+        }
+        if (fromAuthorization) {
+            context.markAuthorizationVerified();
         }
         return new Outcome(credential, null);
     }

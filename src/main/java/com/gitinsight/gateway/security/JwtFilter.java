@@ -92,6 +92,9 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
                     v.credential().id(),
                     false);
             context.subject(v.subject(), tokens.get(0));
+            if (TokenSources.isAuthorizationBearer(request, tokens.get(0))) {
+                context.markAuthorizationVerified();
+            }
             chain.doFilter(request, response);
             return;
         }
@@ -173,6 +176,9 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         ConsumerIdentity.identify(context, login.consumer(), login.subject(), false);
         context.authenticatedGroups(login.principal().sortedRoles());
         context.subject(login.sub(), token);
+        if (TokenSources.isAuthorizationBearer(request, token)) {
+            context.markAuthorizationVerified();
+        }
         if (!login.known()) {
             context.consumerLabel("sso");
         }

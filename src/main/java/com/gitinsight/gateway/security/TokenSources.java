@@ -28,6 +28,16 @@ final class TokenSources {
         return token == BARE_FLAG;
     }
 
+    /** Whether {@code token} is what the {@code Authorization} header carries (as a bearer token). */
+    static boolean isAuthorizationBearer(HttpServletRequest request, String token) {
+        String header = request.getHeader("Authorization");
+        if (header == null) {
+            return false;
+        }
+        java.util.regex.Matcher bearer = BEARER.matcher(header.trim());
+        return bearer.find() && bearer.group(1).equals(token);
+    }
+
     /** Every token the request carries, in Kong's order: query, cookies, headers. */
     static List<String> tokens(HttpServletRequest request, JwtSchema.Config config) {
         List<String> out = new ArrayList<>(1);

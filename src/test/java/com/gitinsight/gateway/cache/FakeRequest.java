@@ -91,10 +91,13 @@ final class FakeRequest {
         return this;
     }
 
-    /** As the jwt plugin leaves an authenticated request. */
+    /** As the jwt plugin leaves an authenticated request (its token the Authorization header's, when it has one). */
     FakeRequest authenticated(String consumer, String sub, String token) {
         context.consumer(consumer);
         context.subject(sub, token);
+        if (headers.getOrDefault("Authorization", List.of()).contains("Bearer " + token)) {
+            context.markAuthorizationVerified();
+        }
         return this;
     }
 }

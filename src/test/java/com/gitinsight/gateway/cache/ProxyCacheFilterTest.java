@@ -230,6 +230,28 @@ class ProxyCacheFilterTest {
     // ---- credentials no auth plugin accounted for (RFC 9111 3.5) ----
 
     @Test
+    void anAuthorizationHeaderNoPluginVerifiedKeepsTheRequestOutOfTheCacheWhateverElseAuthenticatedIt()
+            throws Exception {
+        // key-auth (one key for all installs of an app) authenticated the request; the backend
+        // reads its user from Authorization, which no plugin checked.
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config c = config();
+        FakeRequest victim =
+                FakeRequest.get("/me", "Authorization", "Bearer victim").authenticated("app", null, "APPKEY");
+        assertEquals("Bypass", send(c, victim, backend).cacheStatus());
+        FakeRequest attacker =
+                FakeRequest.get("/me", "Authorization", "Bearer junk").authenticated("app", null, "APPKEY");
+        assertEquals("Bypass", send(c, attacker, backend).cacheStatus(), "never the victim's entry");
+        assertEquals(2, backend.calls);
+        // The header itself verified (a jwt from it, basic-auth's): cached per user.
+        FakeRequest verified =
+                FakeRequest.get("/me", "Authorization", "Bearer t1").authenticated("app", "u1", "t1");
+        assertEquals("Miss", send(c, verified, backend).cacheStatus());
+        FakeRequest again = FakeRequest.get("/me", "Authorization", "Bearer t1").authenticated("app", "u1", "t1");
+        assertEquals("Hit", send(c, again, backend).cacheStatus());
+    }
+
+    @Test
     void aResponseToAnAuthorizationIsNeitherStoredNorServedWithoutAnAuthPlugin() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config c = config();

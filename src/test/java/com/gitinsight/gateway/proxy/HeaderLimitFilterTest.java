@@ -42,4 +42,25 @@ class HeaderLimitFilterTest {
                 refusal(FakeHttp.Request.get(
                         "/", "X-A", seven, "X-B", seven, "X-C", seven, "X-D", seven, "X-E", seven)));
     }
+
+    @Test
+    void aRefusedHeadClosesTheConnectionAsNginxDoes() throws Exception {
+        HeaderLimitFilter filter = new HeaderLimitFilter();
+        filter.maxHeaderBytes = 32768;
+        filter.maxLineBytes = 8192;
+        FakeHttp.Response refused = new FakeHttp.Response();
+        filter.doFilter(
+                FakeHttp.Request.get("/", "X-Large", "a".repeat(10 * 1024), "Accept", "application/json").request,
+                refused.response,
+                (req, res) -> {
+                    throw new AssertionError("no plugin runs");
+                });
+        assertEquals(400, refused.status());
+        assertEquals("close", refused.header("Connection"));
+        FakeHttp.Response passed = new FakeHttp.Response();
+        boolean[] ran = {false};
+        filter.doFilter(FakeHttp.Request.get("/").request, passed.response, (req, res) -> ran[0] = true);
+        assertEquals(true, ran[0]);
+        assertEquals(null, passed.header("Connection"));
+    }
 }

@@ -71,6 +71,10 @@ class UpstreamCallTest {
                 healthchecks:
                   passive: {unhealthy: {tcp_failures: 1, timeouts: 1}}
                 targets: [{target: "127.0.0.1:9001"}, {target: "127.0.0.1:9002"}, {target: "127.0.0.1:9003"}]
+              - name: solo
+                healthchecks:
+                  passive: {unhealthy: {tcp_failures: 2}}
+                targets: [{target: "127.0.0.1:9021"}]
             services:
               - name: sticky
                 url: http://sticky
@@ -83,7 +87,7 @@ class UpstreamCallTest {
                 retries: 2
                 routes: [{name: three, paths: [/t]}]
               - name: one
-                url: http://127.0.0.1:9011
+                url: http://solo
                 retries: 2
                 routes: [{name: one, paths: [/one]}]
               - name: guarded
@@ -454,6 +458,11 @@ class UpstreamCallTest {
                         LOCAL);
         assertEquals(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY), single.answer());
         assertEquals(3, resets[0], "retries: 2, on the only target");
+        Target solo = pool("one").targets().get(0);
+        assertTrue(solo.available(), "one request's three resets are one failure for its passive check");
+        call("one", new Req(), true)
+                .forward(target -> UpstreamCall.failed(Failure.TCP, new IOException("reset")), LOCAL);
+        assertFalse(solo.available(), "a second request's: tcp_failures 2");
     }
 
     @Test

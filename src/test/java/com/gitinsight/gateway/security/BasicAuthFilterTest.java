@@ -108,6 +108,11 @@ class BasicAuthFilterTest {
         assertEquals(200, send("ba1", user123).status());
         assertNotNull(bob.context().subject());
         assertNotEquals(bob.context().subject(), user123.context().subject(), "two credentials, two users");
+        assertTrue(bob.context().authorizationVerified(), "the Authorization header itself was verified");
+        FakeHttp.Request viaProxy = FakeHttp.Request.get(
+                "/request", "Proxy-Authorization", "Basic Ym9iOmtvbmc=", "Authorization", "Bearer other");
+        assertEquals(200, send("ba1", viaProxy).status());
+        assertFalse(viaProxy.context().authorizationVerified(), "Proxy-Authorization verified, not Authorization");
         FakeHttp.Request nobody = FakeHttp.Request.get("/request", "Authorization", basic("bob:wrong"));
         assertEquals(200, send("ba3", nobody).status());
         assertNull(nobody.context().subject(), "the anonymous consumer is nobody's user");
