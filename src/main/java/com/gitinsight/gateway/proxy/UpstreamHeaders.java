@@ -141,6 +141,12 @@ public final class UpstreamHeaders {
         if (HopByHop.wantsTrailers(in)) {
             out.accept("TE", "trailers"); // Kong's upstream_te: only this value crosses
         }
+        if (!skipped.contains("upgrade") && "websocket".equalsIgnoreCase(in.getHeader("Upgrade"))) {
+            // Kong's upstream_upgrade and upstream_connection: a client's Upgrade: websocket goes on
+            // (a request the WebSocket relay did not take: no handshake a backend could complete).
+            out.accept("Connection", "keep-alive, Upgrade");
+            out.accept("Upgrade", "websocket");
+        }
         for (Map.Entry<String, String> h : decided.entrySet()) {
             if (h.getValue() != null
                     && !(ownId

@@ -113,6 +113,12 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
         if (!"GET".equals(request.getMethod())
                 || !"13".equals(request.getHeader("Sec-WebSocket-Version"))
                 || request.getHeader("Sec-WebSocket-Key") == null) {
+            if (!streaming.websocketOnly()) {
+                // Not a handshake: Kong proxies it as plain HTTP, its Upgrade passed on (Kong's spec
+                // "keeps upgrade when upgrading"); no backend can complete a handshake without a key.
+                chain.doFilter(request, response);
+                return;
+            }
             ErrorResponses.write(
                     request,
                     response,

@@ -490,6 +490,20 @@ class GatewayIT {
     }
 
     @Test
+    void anUpgradeToWebsocketWithoutAHandshakeIsProxiedWithItsUpgradeAsKongDoes() throws Exception {
+        // Kong's 03-upstream_headers spec, "keeps upgrade when upgrading".
+        RawResponse r = RawResponse.get(
+                base.getPort(),
+                "/keep/up",
+                "Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n",
+                Duration.ofSeconds(10));
+        assertEquals(200, r.status(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+        String seen = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(seen.contains("h:upgrade=websocket\n"), seen);
+        assertTrue(seen.contains("h:connection=keep-alive, Upgrade\n"), seen);
+    }
+
+    @Test
     void connectTimeoutIs504JsonAfterTheRetries() throws Exception {
         long start = System.nanoTime();
         // nginx (and so Kong) answer 504 to a connect timeout as to any upstream timeout.

@@ -23,10 +23,15 @@ import java.util.TreeMap;
 public record RawResponse(int status, Map<String, String> headers, byte[] body, boolean complete, boolean timedOut) {
 
     public static RawResponse get(int port, String path, Duration timeout) throws IOException {
+        return get(port, path, "", timeout);
+    }
+
+    /** {@code headerLines}: more header lines, each ended by CRLF (ones an HTTP client refuses to send). */
+    public static RawResponse get(int port, String path, String headerLines, Duration timeout) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout((int) timeout.toMillis());
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + headerLines + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return read(s.getInputStream());

@@ -116,6 +116,25 @@ class UpstreamHeadersTest {
                 List.of("/foo/a/../h%65llo"), sent(in.request, in.context()).get("x-forwarded-path"));
     }
 
+    // Kong's "keeps upgrade when upgrading": not a handshake, proxied as HTTP with its Upgrade.
+    @Test
+    void aClientsUpgradeToWebsocketGoesOnAsKongsUpstreamUpgrade() {
+        FakeHttp.Request upgrading = FakeHttp.Request.get("/x")
+                .header("Connection", "keep-alive, Upgrade")
+                .header("Upgrade", "websocket")
+                .on(null, null);
+        Map<String, List<String>> got = sent(upgrading.request, upgrading.context());
+        assertEquals(List.of("keep-alive, Upgrade"), got.get("connection"));
+        assertEquals(List.of("websocket"), got.get("upgrade"));
+        FakeHttp.Request h2c = FakeHttp.Request.get("/x")
+                .header("Connection", "Upgrade")
+                .header("Upgrade", "h2c")
+                .on(null, null);
+        Map<String, List<String>> other = sent(h2c.request, h2c.context());
+        assertFalse(other.containsKey("upgrade"), "only websocket, as Kong: " + other);
+        assertFalse(other.containsKey("connection"));
+    }
+
     // Kong's "are removed from request": TE is hop-by-hop, but "trailers" in it crosses alone.
     @Test
     void teCrossesAsTrailersOnlyWhenTheClientListsTrailers() {
