@@ -218,7 +218,9 @@ final class UpstreamParser {
             return null;
         }
         String value = s.string(key, null);
-        if (value == null || value.isBlank()) {
+        // Kong's query_arg names need length only (its spec hashes on " " and "\r\n"); headers and
+        // cookies need a name with something in it.
+        if (value == null || (source == HashOn.QUERY_ARG ? value.isEmpty() : value.isBlank())) {
             s.error(key, "required when hashing on " + source.kongName());
             return null;
         }

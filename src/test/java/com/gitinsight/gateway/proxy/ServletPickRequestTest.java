@@ -29,6 +29,14 @@ class ServletPickRequestTest {
         assertEquals("a,b", arg("/x?user=b&user=a", "user"), "several values sorted and joined");
         assertNull(arg("/x?other=1", "user"));
         assertNull(arg("/x", "user"));
+        // Kong's "escaped arg names": a name of a space or of CRLF is a name like any other.
+        assertEquals("v", arg("/x?%20=v", " "));
+        assertEquals("w", arg("/x?%0D%0A=w", "\r\n"));
+        TestSnapshots.of("""
+                _format_version: "3.0"
+                upstreams:
+                  - {name: u, algorithm: consistent-hashing, hash_on: query_arg, hash_on_query_arg: " "}
+                """);
     }
 
     @Test
