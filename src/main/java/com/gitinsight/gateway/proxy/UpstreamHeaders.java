@@ -118,7 +118,12 @@ public final class UpstreamHeaders {
             passAll(in, name, out);
         }
         String peer = in.getRemoteAddr();
-        out.accept("X-Forwarded-For", forwardedFor == null ? peer : forwardedFor + ", " + peer);
+        // Kong: the client's list plus the socket peer, else (none sent) the client as the realip
+        // settings read it (a trusted proxy's X-Real-IP names it).
+        String client = context != null && context.clientAddress() != null ? context.clientAddress() : peer;
+        out.accept(
+                "X-Forwarded-For",
+                forwardedFor != null ? forwardedFor + ", " + peer : client.equals("unknown") ? peer : client);
         out.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
         out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : in.getServerName());
         // The listener's port, not the one the client wrote in Host.
@@ -134,7 +139,6 @@ public final class UpstreamHeaders {
             out.accept("X-Forwarded-Prefix", com.gitinsight.gateway.routing.RequestPath.escape(prefix));
         }
         // The client as trusted proxies let it be known (nginx's realip), not the proxy in front.
-        String client = context != null && context.clientAddress() != null ? context.clientAddress() : peer;
         if (!client.equals("unknown")) {
             out.accept("X-Real-IP", client);
         }

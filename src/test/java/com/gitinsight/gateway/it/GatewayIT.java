@@ -490,6 +490,19 @@ class GatewayIT {
     }
 
     @Test
+    void aHundredAndFiftyHeadersAreProxiedAsNginxCountsNone() throws Exception {
+        // Kong's 30-max-args spec: 101 headers go through (Grizzly's default refused the 101st).
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            lines.append("X-Many-").append(i).append(": v").append(i).append("\r\n");
+        }
+        RawResponse r = RawResponse.get(base.getPort(), "/keep/many", lines.toString(), Duration.ofSeconds(10));
+        String seen = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(200, r.status(), seen);
+        assertTrue(seen.contains("h:x-many-149=v149\n"), seen);
+    }
+
+    @Test
     void anUpgradeToWebsocketWithoutAHandshakeIsProxiedWithItsUpgradeAsKongDoes() throws Exception {
         // Kong's 03-upstream_headers spec, "keeps upgrade when upgrading".
         RawResponse r = RawResponse.get(

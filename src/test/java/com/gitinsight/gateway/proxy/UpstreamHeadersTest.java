@@ -116,6 +116,24 @@ class UpstreamHeadersTest {
                 List.of("/foo/a/../h%65llo"), sent(in.request, in.context()).get("x-forwarded-path"));
     }
 
+    // Kong's runloop: no X-Forwarded-For from the client: the client as the realip settings read it.
+    @Test
+    void withoutAForwardedForTheClientTheRealIpSettingsReadIsSent() {
+        FakeHttp.Request behindProxy = FakeHttp.Request.get("/x").on(null, null);
+        behindProxy.context().clientAddress("10.0.0.1"); // a trusted proxy's X-Real-IP named it
+        Map<String, List<String>> got = sent(behindProxy.request, behindProxy.context());
+        assertEquals(List.of("10.0.0.1"), got.get("x-forwarded-for"));
+        assertEquals(List.of("10.0.0.1"), got.get("x-real-ip"));
+        FakeHttp.Request listed = FakeHttp.Request.get("/x")
+                .header("X-Forwarded-For", "198.51.100.1")
+                .on(null, null);
+        listed.context().clientAddress("198.51.100.1");
+        String peer = listed.request.getRemoteAddr();
+        assertEquals(
+                List.of("198.51.100.1, " + peer),
+                sent(listed.request, listed.context()).get("x-forwarded-for"));
+    }
+
     // Kong's "keeps upgrade when upgrading": not a handshake, proxied as HTTP with its Upgrade.
     @Test
     void aClientsUpgradeToWebsocketGoesOnAsKongsUpstreamUpgrade() {
