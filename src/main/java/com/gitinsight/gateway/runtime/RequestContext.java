@@ -62,6 +62,9 @@ public final class RequestContext {
 
     private String clientAddress;
     private String subject;
+    /** A credential whose hash is the subject, kept until the subject is read. */
+    private String subjectCredential;
+
     private String requestId;
     /** Kong's request id: the gateway's own, never a client's (the request-id plugin may adopt one as {@link #requestId}). */
     private String kongRequestId;
@@ -322,18 +325,32 @@ public final class RequestContext {
      * entries) is not shared across the users of one app.
      */
     public String subject() {
+        if (subject == null && subjectCredential != null) {
+            // Hashed when first read (only the cache reads it), not on every authenticated request.
+            subject = "credential:" + Hashing.sha256().hashString(subjectCredential, StandardCharsets.UTF_8);
+            subjectCredential = null;
+        }
         return subject;
+    }
+
+    /** Whether an auth plugin recorded the request's user ({@link #subject()} is then not null). */
+    public boolean hasSubject() {
+        return subject != null || subjectCredential != null;
     }
 
     /**
      * Records the authenticated user: the verified token's {@code sub}, or, for a token without
      * one, a SHA-256 hash of the credential itself (two such tokens are never taken for one user;
-     * the hash, not the token, is kept, since the subject may end up in cache keys).
+     * the hash, not the token, is what {@link #subject()} gives, since it may end up in cache keys).
      */
     public void subject(String sub, String credential) {
-        this.subject = sub != null && !sub.isEmpty()
-                ? "sub:" + sub
-                : "credential:" + Hashing.sha256().hashString(credential, StandardCharsets.UTF_8);
+        if (sub != null && !sub.isEmpty()) {
+            this.subject = "sub:" + sub;
+            this.subjectCredential = null;
+        } else {
+            this.subject = null;
+            this.subjectCredential = credential;
+        }
     }
 
     /**

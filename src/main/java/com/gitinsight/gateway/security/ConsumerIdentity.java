@@ -54,7 +54,7 @@ final class ConsumerIdentity {
         context.upstreamHeader("X-Credential-Identifier", anonymous ? null : credential);
         context.upstreamHeader("X-Anonymous-Consumer", anonymous ? "true" : null);
         String verified = credentialId != null ? credentialId : credential;
-        if (!anonymous && verified != null && context.subject() == null) {
+        if (!anonymous && verified != null && !context.hasSubject()) {
             // The user, for the cache: the verified credential (basic-auth's, hmac-auth's, a key),
             // so a request whose Authorization header a plugin checked is cached per credential
             // instead of never (the jwt plugin sets the token's own subject).
