@@ -19,8 +19,8 @@ import java.util.Map;
  * (after request-transformer, as Kong's), and, when the request
  * authenticated, its consumer and (unless {@code vary_identity: consumer}) its user, so one user
  * never gets another's response, and the body's digest ({@link KeyedBody}; not in Kong's key),
- * so one client's POST is never answered with the response to another's. Hashed into the {@code X-Cache-Key} value: as Kong's, the
- * SHA-256 of the key in 64 hex digits (Kong's key holds neither the host nor the user, so the
+ * so one client's POST is never answered with the response to another's. Hashed into the
+ * {@code X-Cache-Key} value: as Kong's, the SHA-256 of the key in 64 hex digits (Kong's key holds neither the host nor the user, so the
  * same request gives a different value here).
  */
 final class CacheKeys {

@@ -22,7 +22,13 @@ final class KeyedBody {
 
     private KeyedBody() {}
 
-    /** The body's digest in hex, "" for no body, or null: too large to key (it goes on unread past what was read). */
+    /**
+     * The body's digest in hex, "" for no body, or null: too large to key (it goes on unread past
+     * what was read).
+     *
+     * @throws IOException when the body could not be read, or ended before its declared length (a
+     *     shorter body never goes on as if it were whole)
+     */
     static String digest(HttpServletRequest request, RequestContext context) throws IOException {
         InputStream handed = context.upstreamBody();
         long length = handed != null ? context.upstreamBodyLength() : request.getContentLengthLong();
@@ -35,6 +41,9 @@ final class KeyedBody {
         }
         InputStream in = handed != null ? handed : request.getInputStream();
         byte[] read = in.readNBytes(MAX_BYTES + 1);
+        if (length > 0 && read.length < length) {
+            throw new IOException("the body ended after " + read.length + " of " + length + " bytes");
+        }
         if (read.length > MAX_BYTES) {
             context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), length);
             return null;

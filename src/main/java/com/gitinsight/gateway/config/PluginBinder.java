@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The file's plugins, wherever they are written (top-level, or nested under a service, route or
@@ -16,8 +17,7 @@ import java.util.Set;
  */
 final class PluginBinder {
 
-    private static final java.util.logging.Logger LOG =
-            java.util.logging.Logger.getLogger(PluginBinder.class.getName());
+    private static final Logger LOG = Logger.getLogger(PluginBinder.class.getName());
 
     private static final Set<String> PLUGIN =
             Set.of("name", "config", "enabled", "service", "route", "consumer", "protocols");

@@ -21,9 +21,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * with its CRLF) gets 414 {@code URI too long}; a header line longer than one buffer, or a request
  * line and headers together over {@code gateway.max-header-bytes} (32768, the four buffers), get
  * 400 {@code Bad request} (nginx's 494, which Kong's error handler answers as 400). Both answers
- * are Kong's error handler's: formatted by Accept (plain text by default), with the request id. Runs after the security headers are in place, so the refusal carries them and the
- * request's id like every other gateway error, and inside the log plugins, which log it as Kong's
- * do (a refused request line with no headers: nginx parsed none).
+ * are Kong's error handler's (formatted by Accept, plain text by default, with the request id),
+ * and close the connection, as nginx does. Runs after the security headers are in place, so the
+ * refusal carries them, and inside the log plugins, which log it as Kong's do (a refused request
+ * line with no headers: nginx parsed none).
  */
 public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
 
@@ -86,22 +87,16 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         int refusal = refusal(request, maxLineBytes, maxHeaderBytes);
-        if (refusal != 0) {
-            // nginx refuses these while reading the head and closes: the body is never read.
-            response.setHeader("Connection", "close");
-        }
-        if (refusal == 414) {
-            RequestContext context = RequestContext.of(request);
-            if (context != null) {
-                context.markRequestLineRefused();
-            }
-            ErrorResponses.writeNginx(request, response, 414, URI_TOO_LONG);
+        if (refusal == 0) {
+            chain.doFilter(request, response);
             return;
         }
-        if (refusal != 0) {
-            ErrorResponses.writeNginx(request, response, refusal, HEADERS_TOO_LARGE);
-            return;
+        RequestContext context = RequestContext.of(request);
+        if (refusal == 414 && context != null) {
+            context.markRequestLineRefused();
         }
-        chain.doFilter(request, response);
+        // nginx refuses these while reading the head and closes: the body is never read.
+        response.setHeader("Connection", "close");
+        ErrorResponses.writeNginx(request, response, refusal, refusal == 414 ? URI_TOO_LONG : HEADERS_TOO_LARGE);
     }
 }

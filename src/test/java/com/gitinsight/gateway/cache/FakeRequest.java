@@ -60,7 +60,10 @@ final class FakeRequest {
                     case "getHeaderNames" -> Collections.enumeration(List.copyOf(headers.keySet()));
                     case "getAttribute" -> attributes.get((String) args[0]);
                     case "setAttribute" -> attributes.put((String) args[0], args[1]);
-                    case "getContentLengthLong" -> body == null ? -1L : (long) body.length;
+                    case "getContentLengthLong" ->
+                        headers.containsKey("Content-Length")
+                                ? Long.parseLong(headers.get("Content-Length").get(0))
+                                : -1L;
                     case "getInputStream" ->
                         com.gitinsight.gateway.testing.FakeHttp.servletInput(body == null ? new byte[0] : body);
                     case "toString" -> method + " " + uri;
@@ -88,6 +91,13 @@ final class FakeRequest {
     FakeRequest body(String text) {
         body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         headers.put("Content-Length", new ArrayList<>(List.of(String.valueOf(body.length))));
+        return this;
+    }
+
+    /** A body that ends before the Content-Length it declares (the client went away). */
+    FakeRequest truncatedBody(String text, int declared) {
+        body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        headers.put("Content-Length", new ArrayList<>(List.of(String.valueOf(declared))));
         return this;
     }
 

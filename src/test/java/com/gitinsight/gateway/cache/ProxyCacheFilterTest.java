@@ -107,6 +107,11 @@ class ProxyCacheFilterTest {
         FakeRequest big = FakeRequest.of("POST", "/login").body("x".repeat(KeyedBody.MAX_BYTES + 1));
         assertEquals("Bypass", send(c, big, backend).cacheStatus(), "too large to key");
         assertNull(big.context.upstreamBody(), "declared too large: not read, it streams on as sent");
+        int calls = backend.calls;
+        FakeRequest cut = FakeRequest.of("POST", "/login").truncatedBody("{\"user\":\"al", 31);
+        FakeResponse refused = send(c, cut, backend);
+        assertEquals(400, refused.status(), "a body shorter than declared never goes on as whole");
+        assertEquals(calls, backend.calls, "the backend never saw it");
     }
 
     @Test
