@@ -45,7 +45,12 @@ final class BodyArgs {
         this.contentType = contentType;
     }
 
-    /** Reads the body's arguments, handing what was read on to the upstream. */
+    /**
+     * Reads the body's arguments, handing what was read on to the upstream.
+     *
+     * @throws IOException when the body ended before its declared length (a shorter body never
+     *     goes on as if it were whole)
+     */
     static BodyArgs read(HttpServletRequest request, RequestContext context) throws IOException {
         String type = request.getHeader("Content-Type");
         String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
@@ -59,6 +64,9 @@ final class BodyArgs {
         }
         InputStream in = request.getInputStream();
         byte[] read = in.readNBytes(MAX_BYTES + 1);
+        if (length > 0 && read.length < length) {
+            throw new IOException("the body ended after " + read.length + " of " + length + " bytes");
+        }
         if (read.length > MAX_BYTES) {
             // Too large to look into: what was read, then the rest of the stream, as sent.
             context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), -1);

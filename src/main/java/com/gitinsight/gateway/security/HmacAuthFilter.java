@@ -150,6 +150,9 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
         if (handed != null || length > 0 || chunked) {
             InputStream in = handed != null ? handed : request.getInputStream();
             byte[] read = in.readNBytes(BodyArgs.MAX_BYTES + 1);
+            if (length > 0 && read.length < length) {
+                return false; // ended before its declared length: no digest holds for a body not whole
+            }
             if (read.length > BodyArgs.MAX_BYTES) {
                 context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), length);
                 return false;

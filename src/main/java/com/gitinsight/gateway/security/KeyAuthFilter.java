@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -49,7 +50,14 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
             return;
         }
         AuthIndex index = indexes.of(context.snapshot().config());
-        String failure = authenticate(config, context, request, index);
+        String failure;
+        try {
+            failure = authenticate(config, context, request, index);
+        } catch (IOException e) {
+            // The body (key_in_body) could not be read whole: nothing of it goes on.
+            ErrorResponses.write(request, response, 400, ErrorResponses.CLIENT_BODY);
+            return;
+        }
         if (failure == null) {
             chain.doFilter(request, response);
             return;

@@ -449,6 +449,32 @@ class HmacAuthFilterTest {
                         FakeHttp.Request.of("POST", "/h4", "Date", date, "Authorization", signedDate)
                                 .body("application/json", body)),
                 HmacAuthFilter.SIGNATURE_NOT_SAME);
+        // A body cut before its Content-Length, its digest made of what arrived: not taken as whole.
+        String part = body.substring(0, 10);
+        String partDigest = digest(part);
+        assertRefused(
+                send(
+                        "h4",
+                        FakeHttp.Request.of(
+                                        "POST",
+                                        "/h4",
+                                        "Date",
+                                        date,
+                                        "Digest",
+                                        partDigest,
+                                        "Content-Length",
+                                        String.valueOf(body.length()),
+                                        "Authorization",
+                                        auth(
+                                                "bob",
+                                                "hmac-sha1",
+                                                "date digest",
+                                                sign(
+                                                        "hmac-sha1",
+                                                        "secret",
+                                                        "date: " + date + "\ndigest: " + partDigest)))
+                                .body(part.getBytes(StandardCharsets.UTF_8))),
+                HmacAuthFilter.SIGNATURE_NOT_SAME);
         assertEquals(
                 200,
                 send("h4", FakeHttp.Request.get("/h4", "Date", date, "Authorization", signedDate))
