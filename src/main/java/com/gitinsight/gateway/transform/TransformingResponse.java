@@ -31,15 +31,20 @@ import java.util.Locale;
  */
 final class TransformingResponse extends HttpServletResponseWrapper {
 
-    private final ResponseTransformerSchema.Config config;
+    /** The instance, looked up at commit (null: none applies, the response passes untouched). */
+    private final java.util.function.Supplier<ResponseTransformerSchema.Config> instance;
+
+    private ResponseTransformerSchema.Config config;
     private final long maxBodyBytes;
-    private final Runnable oversize;
+    /** Told whether the route hides fields when a body is over the bounds. */
+    private final java.util.function.Consumer<Boolean> oversize;
+
     private final java.util.function.BooleanSupplier truncated;
     private boolean headersApplied;
     /** The buffering body stream, or null when the body streams through. */
     private Buffer buffer;
     /** Whether the JSON operations hide fields (a body they cannot change is refused, not sent). */
-    private final boolean hides;
+    private boolean hides;
 
     private PrintWriter writer;
     private String originalLength;
@@ -68,28 +73,19 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             "Cache-Control",
             "Expires");
 
-    TransformingResponse(
-            HttpServletResponse response,
-            ResponseTransformerSchema.Config config,
-            long maxBodyBytes,
-            Runnable oversize) {
-        this(response, null, config, maxBodyBytes, new BufferBudget(Long.MAX_VALUE), oversize, () -> false);
-    }
-
     /** {@code truncated}: whether the backend's body ended early (then nothing held is sent). */
     TransformingResponse(
             HttpServletResponse response,
             jakarta.servlet.ServletRequest request,
-            ResponseTransformerSchema.Config config,
+            java.util.function.Supplier<ResponseTransformerSchema.Config> instance,
             long maxBodyBytes,
             BufferBudget budget,
-            Runnable oversize,
+            java.util.function.Consumer<Boolean> oversize,
             java.util.function.BooleanSupplier truncated) {
         super(response);
         this.request = request;
         this.budget = budget;
-        this.config = config;
-        this.hides = hides(config);
+        this.instance = instance;
         this.maxBodyBytes = maxBodyBytes;
         this.oversize = oversize;
         this.truncated = truncated;
@@ -108,6 +104,11 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         if (isCommitted()) {
             return;
         }
+        config = instance.get();
+        if (config == null) {
+            return;
+        }
+        hides = hides(config);
         applyHeaderOps(out(), request, config.headers());
         if (!config.json().isEmpty() && isJson(out().getContentType())) {
             boolean encoded = isEncoded(out().getHeaders("Content-Encoding"));
@@ -375,7 +376,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 return;
             }
             if (held.size() + (long) len > maxBodyBytes || !budget.take(len)) {
-                oversize.run();
+                oversize.accept(hides);
                 if (hides) {
                     refuse();
                     dropped += len;

@@ -180,6 +180,12 @@ class KongPluginsIT {
                 "No API key found in request",
                 JSON.readTree(none.body()).get("message").asText());
         assertEquals("Key", none.headers().firstValue("WWW-Authenticate").orElse(null));
+        // Kong runs response-transformer's header_filter on key-auth's refusal too (priority 800,
+        // below key-auth's 1250: its access phase never ran).
+        assertEquals(
+                "1",
+                none.headers().firstValue("X-Resp").orElse(null),
+                none.headers().toString());
         HttpResponse<String> wrong = send(at("/keyed/x?apikey=nope"));
         assertEquals(401, wrong.statusCode());
         assertEquals("Unauthorized", JSON.readTree(wrong.body()).get("message").asText());

@@ -59,6 +59,8 @@ class PluginOrderTest {
             "observability.RequestIdFilter", // request-id 1000001: every refusal carries the id
             "security.SecurityHeadersFilter", // security-headers 500000
             "proxy.HeaderLimitFilter", // right after the security headers
+            // response-transformer's response phase: on every answer, an earlier plugin's refusal included
+            "transform.ResponseTransformerPhase",
             "security.BotDetectionFilter", // bot-detection 2500
             "security.CorsFilter", // cors 2000
             "security.JwtFilter", // jwt 1450

@@ -26,6 +26,7 @@ class ResponseTransformerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ResponseTransformerFilter filter = new ResponseTransformerFilter();
+    private final ResponseTransformerPhase phase = new ResponseTransformerPhase();
 
     private static GatewaySnapshot snapshot(String config) {
         return TestSnapshots.of("""
@@ -53,11 +54,12 @@ class ResponseTransformerTest {
 
     /** The client's response when the backend answers {@code headers} (pairs) and {@code body}. */
     private FakeHttp.Response respond(String config, String body, String... headers) throws Exception {
-        return respondWith(filter, config, body, headers);
+        return respondWith(phase, config, body, headers);
     }
 
+    /** The plugin as the chain runs it: its response phase around its access phase around the backend. */
     private static FakeHttp.Response respondWith(
-            ResponseTransformerFilter filter, String config, String body, String... headers) throws Exception {
+            ResponseTransformerPhase phase, String config, String body, String... headers) throws Exception {
         GatewaySnapshot s = snapshot(config);
         FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
         FakeHttp.Response response = new FakeHttp.Response();
@@ -74,12 +76,10 @@ class ResponseTransformerTest {
                 r.getOutputStream().close();
             }
         };
-        filter.apply(
-                request.context().plugin(ResponseTransformerSchema.NAME, ResponseTransformerSchema.Config.class),
-                request.context(),
+        phase.doFilter(
                 request.request,
                 response.response,
-                backend);
+                (req, res) -> new ResponseTransformerFilter().doFilter(req, res, backend));
         return response;
     }
 
@@ -330,7 +330,7 @@ class ResponseTransformerTest {
     // G1, G2: a 1 MiB JSON body is changed when the bound allows it (the default is 4 MiB)
     @Test
     void bigBody() throws Exception {
-        filter.maxBodyBytes = 2 << 20;
+        phase.maxBodyBytes = 2 << 20;
         String big = "{\"params\":\"" + "x".repeat(1 << 20) + "\"}";
         FakeHttp.Response r =
                 respond("{add: {json: ['p1:v1']}, remove: {json: [params]}}", big, "Content-Type", "application/json");
@@ -341,7 +341,7 @@ class ResponseTransformerTest {
     // streams through untouched, without Content-Length.
     @Test
     void oversizedBodyStreamsThroughWhenNothingIsHidden() throws Exception {
-        filter.maxBodyBytes = 8;
+        phase.maxBodyBytes = 8;
         String body = "{\"params\":\"0123456789\"}";
         FakeHttp.Response r = respond("{add: {json: ['p1:v1']}}", body, "Content-Type", "application/json");
         assertEquals(body, r.text());
@@ -352,7 +352,7 @@ class ResponseTransformerTest {
     // client that makes the body large (a long bio on its own profile) would read what the route hides.
     @Test
     void oversizedBodyIsRefusedWhenTheRouteHidesAField() throws Exception {
-        filter.maxBodyBytes = 8;
+        phase.maxBodyBytes = 8;
         for (String ops : List.of(
                 "{remove: {json: [password_hash]}}",
                 "{rename: {json: ['password_hash:h']}}",
@@ -465,13 +465,13 @@ class ResponseTransformerTest {
     // and each response gives its share back when done (or the budget would run dry).
     @Test
     void theBuffersShareOneBudgetAndGiveItBack() throws Exception {
-        filter.bufferBudgetBytes = 64;
+        phase.bufferBudgetBytes = 64;
         String body = "{\"params\":\"0123456789\",\"secret\":1}";
         for (int i = 0; i < 3; i++) {
             FakeHttp.Response r = respond("{remove: {json: [secret]}}", body, "Content-Type", "application/json");
             assertEquals("{\"params\":\"0123456789\"}", r.text(), "request " + i + " had its share");
         }
-        ResponseTransformerFilter small = new ResponseTransformerFilter();
+        ResponseTransformerPhase small = new ResponseTransformerPhase();
         small.bufferBudgetBytes = 8;
         FakeHttp.Response past =
                 respondWith(small, "{remove: {json: [secret]}}", body, "Content-Type", "application/json");
@@ -540,5 +540,97 @@ class ResponseTransformerTest {
         assertEquals(false, ResponseTransformerSchema.typed("yes", "boolean").asBoolean(true));
         // Kong keeps cjson's escapes other than \" and \/: a backslash stays doubled.
         assertEquals("a\\\\b", ResponseTransformerSchema.typed("a\\b", "string").asText());
+    }
+
+    // Kong's 04-plugins_triggering spec ("execute a header_filter plugin", "execute a body_filter
+    // plugin"): a plugin's response phase runs on the answer of a plugin that ran before it and
+    // refused the request; its access phase does not run.
+    @Test
+    void aRefusalByAnEarlierPluginIsTransformed() throws Exception {
+        GatewaySnapshot s = snapshot("{add: {headers: ['X-Added:1'], json: ['extra:yes']}, remove: {json: [message]}}");
+        FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        phase.doFilter(
+                request.request,
+                response.response,
+                (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
+                        (jakarta.servlet.http.HttpServletRequest) req, (HttpServletResponse) res, 401, "Unauthorized"));
+        assertEquals(401, response.status());
+        assertEquals("1", response.header("X-Added"));
+        JsonNode body = json(response.text());
+        assertEquals("yes", body.get("extra").asText());
+        assertNull(body.get("message"));
+        assertEquals(String.valueOf(response.text().length()), response.header("Content-Length"));
+        assertNull(request.context().upstreamHeaders().get("Accept-Encoding"), "no access phase ran");
+    }
+
+    // Kong's plugins iterator runs the global plugins' response phases on a request no route
+    // matched (its access phase never collected any): the 404 gets a global instance's changes,
+    // never a route's.
+    @Test
+    void aGlobalInstanceTransformsTheNoRouteAnswer() throws Exception {
+        String plugin = "{name: response-transformer, config: {add: {headers: ['X-Added:1'], json: ['extra:yes']}}}";
+        for (boolean global : List.of(true, false)) {
+            GatewaySnapshot s = TestSnapshots.of("""
+                    _format_version: "3.0"
+                    plugins: [%s]
+                    services:
+                      - name: svc
+                        url: http://127.0.0.1:9
+                        routes:
+                          - name: r
+                            paths: [/r]
+                            plugins: [%s]
+                    """.formatted(global ? plugin : "", global ? "" : plugin));
+            FakeHttp.Request request = FakeHttp.Request.get("/nowhere").on(s, null);
+            FakeHttp.Response response = new FakeHttp.Response();
+            phase.doFilter(
+                    request.request,
+                    response.response,
+                    (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
+                            (jakarta.servlet.http.HttpServletRequest) req,
+                            (HttpServletResponse) res,
+                            404,
+                            com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE));
+            assertEquals(404, response.status());
+            assertEquals(global ? "1" : null, response.header("X-Added"), "global " + global);
+            assertEquals(global, json(response.text()).has("extra"), "global " + global);
+            assertTrue(response.text().contains("no Route matched"), response.text());
+        }
+    }
+
+    // The instance is looked up when the response is committed, with the consumer the request was
+    // authenticated as by then (a consumer's own instance, as Kong collects it in the access phase).
+    @Test
+    void theConsumersInstanceIsTheOneAtCommit() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/]
+                        plugins:
+                          - name: response-transformer
+                            config: {add: {headers: ['X-Who:route']}}
+                plugins:
+                  - name: response-transformer
+                    consumer: alice
+                    config: {add: {headers: ['X-Who:alice']}}
+                """);
+        for (boolean authenticated : List.of(true, false)) {
+            FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
+            FakeHttp.Response response = new FakeHttp.Response();
+            phase.doFilter(request.request, response.response, (req, res) -> {
+                if (authenticated) {
+                    request.context().consumerReference("alice");
+                }
+                ((HttpServletResponse) res).setStatus(204);
+            });
+            assertEquals(authenticated ? "alice" : "route", response.header("X-Who"));
+        }
     }
 }
