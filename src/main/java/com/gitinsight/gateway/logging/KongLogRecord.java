@@ -645,7 +645,7 @@ public final class KongLogRecord implements LogEntry {
      * query, and every record waits in a queue), the cut marked.
      */
     static String bounded(String value) {
-        return value.length() <= MAX_VALUE ? value : value.substring(0, MAX_VALUE) + TRUNCATED;
+        return com.gitinsight.gateway.http.Cut.atMost(value, MAX_VALUE, TRUNCATED);
     }
 
     /**

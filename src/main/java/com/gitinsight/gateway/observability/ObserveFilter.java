@@ -100,7 +100,7 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
     static final int MAX_VALUE = 2048;
 
     static String cut(String value) {
-        return value == null || value.length() <= MAX_VALUE ? value : value.substring(0, MAX_VALUE) + "...(truncated)";
+        return com.gitinsight.gateway.http.Cut.atMost(value, MAX_VALUE, "...(truncated)");
     }
 
     private String line(HttpServletRequest request, CountingResponse response, long startMillis, long nanos) {

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.runtime;
 
+import com.gitinsight.gateway.config.CredentialSource;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginSpec;
@@ -30,6 +31,10 @@ public final class PluginIndex {
     private final Map<String, PluginConfig> byConsumer;
     /** The names of the plugins configured anywhere. */
     private final Set<String> used;
+    /** Where any configured plugin reads a credential (see {@link CredentialSource}). */
+    private final Set<String> credentialArguments;
+
+    private final Set<String> credentialHeaders;
 
     private PluginIndex(
             Map<String, Map<String, PluginConfig>> byRoute,
@@ -37,8 +42,12 @@ public final class PluginIndex {
             Map<PluginConfig, String> instances,
             Set<PluginConfig> routeAndService,
             Map<String, PluginConfig> byConsumer,
-            Set<String> used) {
+            Set<String> used,
+            Set<String> credentialArguments,
+            Set<String> credentialHeaders) {
         this.used = used;
+        this.credentialArguments = credentialArguments;
+        this.credentialHeaders = credentialHeaders;
         this.byRoute = byRoute;
         this.global = global;
         this.instances = instances;
@@ -98,7 +107,30 @@ public final class PluginIndex {
                 Map.copyOf(byConsumer),
                 config.plugins().stream()
                         .map(PluginSpec::name)
-                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                credentialNames(config, true),
+                credentialNames(config, false));
+    }
+
+    private static Set<String> credentialNames(GatewayConfig config, boolean arguments) {
+        Set<String> names =
+                arguments ? new java.util.HashSet<>() : new java.util.TreeSet<>(RequestContext.HEADER_ORDER);
+        for (PluginSpec p : config.plugins()) {
+            if (p.config() instanceof CredentialSource source) {
+                names.addAll(arguments ? source.credentialArguments() : source.credentialHeaders());
+            }
+        }
+        return names.isEmpty() ? Set.of() : Collections.unmodifiableSet(names);
+    }
+
+    /** The query argument names any configured plugin reads a credential from (exact names). */
+    public Set<String> credentialArguments() {
+        return credentialArguments;
+    }
+
+    /** The header names any configured plugin reads a credential from, compared as {@link RequestContext#HEADER_ORDER}. */
+    public Set<String> credentialHeaders() {
+        return credentialHeaders;
     }
 
     /** Whether {@code plugin} is configured anywhere (else its filter need not even look). */

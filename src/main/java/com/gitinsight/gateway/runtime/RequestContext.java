@@ -565,31 +565,33 @@ public final class RequestContext {
     /**
      * Records where an auth plugin read a credential (query argument names, header names), so that
      * no log record shows it, whether or not the plugin hides it from the backend (cookies are never
-     * logged).
+     * logged). The names any configured plugin reads credentials from are redacted anyway
+     * ({@link PluginIndex#credentialArguments()}); these add the ones a plugin read on this request.
      */
     public void credentialNames(java.util.Collection<String> arguments, java.util.Collection<String> headers) {
-        if (!arguments.isEmpty()) {
+        if (!arguments.isEmpty() && !snapshot.plugins().credentialArguments().containsAll(arguments)) {
             if (credentialArguments == null) {
-                credentialArguments = new java.util.HashSet<>();
+                credentialArguments = new java.util.HashSet<>(snapshot.plugins().credentialArguments());
             }
             credentialArguments.addAll(arguments);
         }
-        if (!headers.isEmpty()) {
+        if (!headers.isEmpty() && !snapshot.plugins().credentialHeaders().containsAll(headers)) {
             if (credentialHeaders == null) {
                 credentialHeaders = new java.util.TreeSet<>(HEADER_ORDER); // x_jwt is X-Jwt too
+                credentialHeaders.addAll(snapshot.plugins().credentialHeaders());
             }
             credentialHeaders.addAll(headers);
         }
     }
 
-    /** Query argument names that carried a credential (exact names, as nginx compares them). */
+    /** Query argument names that carry a credential (exact names, as nginx compares them). */
     public java.util.Set<String> credentialArguments() {
-        return credentialArguments == null ? java.util.Set.of() : credentialArguments;
+        return credentialArguments == null ? snapshot.plugins().credentialArguments() : credentialArguments;
     }
 
-    /** Header names that carried a credential, compared as {@link #HEADER_ORDER} compares them. */
+    /** Header names that carry a credential, compared as {@link #HEADER_ORDER} compares them. */
     public java.util.Set<String> credentialHeaders() {
-        return credentialHeaders == null ? java.util.Set.of() : credentialHeaders;
+        return credentialHeaders == null ? snapshot.plugins().credentialHeaders() : credentialHeaders;
     }
 
     /** The log record a log plugin made for this request, or null (typed by the logging package). */

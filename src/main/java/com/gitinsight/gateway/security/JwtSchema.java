@@ -52,7 +52,18 @@ public final class JwtSchema implements PluginSchema {
             boolean runOnPreflight,
             Sso sso,
             String realm)
-            implements PluginConfig {
+            implements PluginConfig, com.gitinsight.gateway.config.CredentialSource {
+
+        @Override
+        public java.util.Collection<String> credentialArguments() {
+            return uriParamNames;
+        }
+
+        @Override
+        public java.util.Collection<String> credentialHeaders() {
+            return headerNames;
+        }
+
         public Config {
             uriParamNames = List.copyOf(uriParamNames);
             cookieNames = List.copyOf(cookieNames);

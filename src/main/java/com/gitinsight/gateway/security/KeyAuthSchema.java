@@ -44,7 +44,24 @@ public final class KeyAuthSchema implements PluginSchema {
             boolean runOnPreflight,
             String realm,
             String challenge)
-            implements PluginConfig {
+            implements PluginConfig, com.gitinsight.gateway.config.CredentialSource {
+
+        @Override
+        public java.util.Collection<String> credentialArguments() {
+            return keyNames;
+        }
+
+        @Override
+        public java.util.Collection<String> credentialHeaders() {
+            List<String> out = new ArrayList<>(keyNames);
+            for (String fallback : headerFallbacks) {
+                if (fallback != null) {
+                    out.add(fallback);
+                }
+            }
+            return out;
+        }
+
         public Config {
             keyNames = List.copyOf(keyNames);
             headerFallbacks = java.util.Collections.unmodifiableList(new ArrayList<>(headerFallbacks));

@@ -11,6 +11,7 @@ import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Kong's basic serializer record, field by field (kong/pdk/log.lua serialize; spec 01-unit log serializer). */
@@ -496,6 +497,75 @@ class KongLogRecordTest {
         assertTrue(r.at("/request/headers/x-long").asText().length() < KongLogRecord.MAX_VALUE + 32);
         assertTrue(r.at("/request/uri").asText().endsWith("...(truncated)"));
         assertTrue(r.at("/request/querystring/q").asText().length() < KongLogRecord.MAX_VALUE + 32);
+    }
+
+    // Attacker review 79: a key sent where the plugin that reads it did not run (a path no route
+    // matched, another route, a refusal before authentication) was logged in clear: the names any
+    // configured plugin reads a credential from are redacted on every request.
+    @Test
+    void aCredentialIsRedactedWhereTheAuthPluginDidNotRun() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: repos
+                    url: http://backend.internal:8081/api
+                    routes:
+                      - name: keyed
+                        paths: [/keyed]
+                        plugins:
+                          - {name: key-auth, config: {key_names: [apikey, x_api_key]}}
+                      - name: open
+                        paths: [/open]
+                      - name: signed
+                        paths: [/signed]
+                        plugins:
+                          - {name: jwt, config: {uri_param_names: [token], header_names: [x-token]}}
+                """);
+        for (String route : java.util.Arrays.asList("open", null)) {
+            FakeHttp.Request request = FakeHttp.Request.get(
+                            "/open?apikey=SECRET-1&token=SECRET-2&q=kept",
+                            "apikey",
+                            "SECRET-3",
+                            "X-Api-Key",
+                            "SECRET-4",
+                            "X-Token",
+                            "SECRET-5")
+                    .on(s, route == null ? null : TestSnapshots.match(s, route));
+            JsonNode r = record(request, new FakeHttp.Response(), route == null ? 404 : 200);
+            assertFalse(r.toString().contains("SECRET"), r.toString());
+            assertEquals("REDACTED", r.at("/request/querystring/apikey").asText());
+            assertEquals("REDACTED", r.at("/request/querystring/token").asText());
+            assertEquals("kept", r.at("/request/querystring/q").asText());
+            assertEquals("REDACTED", r.at("/request/headers/apikey").asText());
+            assertEquals("REDACTED", r.at("/request/headers/x-api-key").asText());
+            assertEquals("REDACTED", r.at("/request/headers/x-token").asText());
+        }
+        // A name a plugin read on the request adds to them (it is one of them here: no copy made).
+        FakeHttp.Request keyed = FakeHttp.Request.get("/keyed?apikey=SECRET-1").on(s, TestSnapshots.match(s, "keyed"));
+        keyed.context().credentialNames(List.of("apikey"), List.of("apikey"));
+        assertTrue(keyed.context().credentialArguments() == s.plugins().credentialArguments());
+        keyed.context().credentialNames(List.of("other"), List.of());
+        assertTrue(keyed.context().credentialArguments().containsAll(List.of("apikey", "token", "other")));
+    }
+
+    // Attacker review 79: a cut between an emoji's two halves left a lone surrogate, which strict
+    // JSON parsers (serde_json, so Vector) refuse: a log pipeline refused the batch and retried it
+    // for max_retry_time, every other client's records held with it.
+    @Test
+    void aLongValueIsNeverCutInsideACharacter() throws Exception {
+        String emoji = "\uD83D\uDE00";
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/repos?q=" + "a".repeat(KongLogRecord.MAX_VALUE - 1) + "%F0%9F%98%80tail")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        String q = r.at("/request/querystring/q").asText();
+        assertEquals("a".repeat(KongLogRecord.MAX_VALUE - 1) + "...(truncated)", q);
+        String whole = "a".repeat(KongLogRecord.MAX_VALUE - 2) + emoji + "tail";
+        assertEquals(
+                "a".repeat(KongLogRecord.MAX_VALUE - 2) + emoji + "...(truncated)",
+                com.gitinsight.gateway.http.Cut.atMost(whole, KongLogRecord.MAX_VALUE, "...(truncated)"));
+        assertEquals("ab", com.gitinsight.gateway.http.Cut.atMost("ab", 2, "!"));
+        assertEquals("a!", com.gitinsight.gateway.http.Cut.atMost("a" + emoji, 2, "!"));
     }
 
     @Test
