@@ -361,10 +361,13 @@ public final class BatchQueue<E> {
             }
             counts.failedSends.incrementAndGet();
             String why = failure;
-            // Kong's words; warned at the first failure of a run, then FINE: a queue that never
-            // retries (file-log's) fails once per batch, and clients would drive the volume.
+            // Kong's words, warned at each try as Kong's queue warns: a queue that retries (http-log's)
+            // tries at the pace of its backoff, one batch at a time. One that never retries
+            // (file-log's) fails once per batch, at the pace of the clients: warned at the first
+            // failure of a run, then FINE.
+            boolean retries = spec.maxRetryTimeMs() >= 0;
             LOG.log(
-                    failing ? Level.FINE : Level.WARNING,
+                    failing && !retries ? Level.FINE : Level.WARNING,
                     "queue {0}: handler could not process entries: {1}",
                     new Object[] {name, why});
             failing = true;
@@ -372,9 +375,9 @@ public final class BatchQueue<E> {
             if (spec.maxRetryTimeMs() < 0 || elapsedMs > spec.maxRetryTimeMs() || closing) {
                 counts.lost.addAndGet(batch.size());
                 LOG.log(
-                        losing ? Level.FINE : Level.WARNING,
+                        losing && !retries ? Level.FINE : Level.SEVERE,
                         "queue {0}: could not send entries due to max_retry_time exceeded. {1} queue entries were lost"
-                                + " (last failure: {2}); further losses are counted, not logged, until a send succeeds",
+                                + " (last failure: {2})",
                         new Object[] {name, batch.size(), why});
                 losing = true;
                 return;

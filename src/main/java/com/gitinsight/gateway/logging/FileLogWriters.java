@@ -119,6 +119,12 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
     private static final class PathWriter {
         final Path path;
+        /**
+         * A path written with a trailing {@code /} names a directory: opening it fails with EISDIR,
+         * as nginx's open of it does, where {@link Path} would drop the slash and create a file.
+         */
+        private final boolean directory;
+
         final BatchQueue<LogEntry> queue;
         volatile String lastError;
         volatile Instant lastErrorAt;
@@ -128,6 +134,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
         PathWriter(String path) {
             this.path = Path.of(path);
+            this.directory = path.endsWith("/");
             this.queue = new BatchQueue<>(
                     "file-log " + path,
                     QUEUE,
@@ -147,6 +154,9 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 }
                 if (channel == null) {
                     opening = true;
+                    if (directory) {
+                        throw new FileSystemException(path + "/", null, "Is a directory");
+                    }
                     channel = open(path);
                     opening = false;
                 }

@@ -276,6 +276,59 @@ class BatchQueueTest {
         assertTrue(calls.get() > 1, "retried before giving up: " + calls.get());
     }
 
+    // Kong's queue warns at each failed try and errs at each batch it gives up on (helper review 78:
+    // only the first failure of a run was warned); a queue that never retries (file-log's) is
+    // warned once per run, then at FINE: its clients drive how often it fails.
+    @Test
+    void eachFailedTryIsWarnedWhereTheQueueRetries() {
+        for (long retryTime : new long[] {30, -1}) {
+            List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BatchQueue.class.getName());
+            java.util.logging.Handler handler = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord r) {
+                    logged.add(r);
+                }
+
+                @Override
+                public void flush() {}
+
+                @Override
+                public void close() {}
+            };
+            logger.addHandler(handler);
+            try {
+                AtomicInteger calls = new AtomicInteger();
+                BatchQueue<String> q = queue(spec(1, 0, 100, retryTime), b -> {
+                    calls.incrementAndGet();
+                    return false;
+                });
+                q.offer("One", 3);
+                await().atMost(Duration.ofSeconds(5)).until(() -> q.counts().lost() == 1);
+                q.offer("Two", 3);
+                await().atMost(Duration.ofSeconds(5)).until(() -> q.counts().lost() == 2);
+                long warned = logged.stream()
+                        .filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                        .filter(r -> r.getMessage().contains("handler could not process entries"))
+                        .count();
+                long lost = logged.stream()
+                        .filter(r -> r.getLevel() == java.util.logging.Level.SEVERE)
+                        .count();
+                if (retryTime >= 0) {
+                    assertEquals(calls.get(), warned, "every try of both batches");
+                    assertTrue(calls.get() > 2, "retried: " + calls.get());
+                    assertEquals(2, lost, "each batch given up on");
+                } else {
+                    assertEquals(2, calls.get());
+                    assertEquals(1, warned, "the first failure of the run");
+                    assertEquals(1, lost);
+                }
+            } finally {
+                logger.removeHandler(handler);
+            }
+        }
+    }
+
     @Test
     void kongsRetryDelaysDoubleUpToTheCap() {
         QueueSpec s = new QueueSpec(1, 0, 1, 0, 60_000, 10, 60_000, 1);

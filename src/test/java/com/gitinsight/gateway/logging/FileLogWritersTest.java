@@ -112,6 +112,21 @@ class FileLogWritersTest {
                 writers.status().get(0).lastError());
     }
 
+    // Kong's 04-file-log spec, "the given path is not a file but a directory": a path ending in /
+    // whose directory does not exist is refused by open(2) (EISDIR); Path dropped the slash and a
+    // file was created in the directory's place.
+    @Test
+    void aPathEndingInASlashIsADirectoryEvenWhenNoneExists() throws Exception {
+        Path named = dir.resolve("not-there");
+        writers.write(new FileLogSchema.Config(named + "/", true), line("lost"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> writers.status().get(0).lost() == 1);
+        assertEquals(
+                "failed to open the file: Is a directory",
+                writers.status().get(0).lastError());
+        assertFalse(Files.exists(named), "nothing is created");
+    }
+
     @Test
     void aMissingDirectoryIsCountedAndReportedThenWritingResumes() throws Exception {
         Path missing = dir.resolve("not-yet/requests.log");
