@@ -94,7 +94,8 @@ public final class PluginFields {
                     ? b.toString()
                     : nested.string(name, null);
             if (value == null || value.isEmpty()) {
-                nested.error(name, "length must be at least 1");
+                // At the map, as Kong reports it ({config = {headers = "length must be at least 1"}}).
+                section.error(key, "length must be at least 1");
                 continue;
             }
             out.put(name, value);

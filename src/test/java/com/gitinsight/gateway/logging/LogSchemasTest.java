@@ -101,8 +101,11 @@ class LogSchemasTest {
                 .contains("cannot contain 'Content-Length' header"));
         assertTrue(error("http-log", "{http_endpoint: 'http://h/', headers: {coNTEnt-Type: x}}")
                 .contains("cannot contain 'Content-Type' header"));
+        // Kong's 02-schema_spec: the error is the map's ({config = {headers = "length must be at least 1"}}).
         assertTrue(error("http-log", "{http_endpoint: 'http://h/', headers: {X-My-Header: ''}}")
-                .contains("length must be at least 1"));
+                .contains("config.headers: length must be at least 1"));
+        assertTrue(error("opentelemetry", "{traces_endpoint: 'http://h/', resource_attributes: {service.name: ''}}")
+                .contains("config.resource_attributes: length must be at least 1"));
         assertTrue(error("http-log", "{http_endpoint: 'http://hi:there@h/', headers: {AuthoRIZATion: x}}")
                 .contains("config: specifying both an 'Authorization' header and user info in 'http_endpoint' is"
                         + " not allowed"));
