@@ -51,6 +51,16 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
         return m;
     }
 
+    /**
+     * What a filter passes down the chain, and writes its own answer to: this wrapper where the
+     * filter just made it around {@code received}, else {@code received}. The wrapper made by an
+     * outer filter would skip the wrappers made between that filter and this one (response-
+     * transformer's, which changes every answer, a refusal included).
+     */
+    public HttpServletResponse over(HttpServletResponse received) {
+        return getResponse() == received ? this : received;
+    }
+
     /** {@code value} null with OVERRIDE removes the header altogether. */
     public void manage(String name, String value, Mode mode) {
         manage(name, () -> value, mode);

@@ -73,7 +73,7 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
         }
         logs.bind(context.requestId());
         try {
-            chain.doFilter(request, headers != null ? headers : response);
+            chain.doFilter(request, headers != null ? headers.over(response) : response);
         } finally {
             logs.unbind();
             if (headers != null) {

@@ -58,26 +58,22 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
             return;
         }
         ManagedHeaders headers = ManagedHeaders.of(request, response);
+        HttpServletResponse down = headers.over(response);
         // Kong: with hide_client_headers no RateLimit header at all, Retry-After included.
         long reset = config.hideClientHeaders() ? -1 : usageHeaders(headers, config.limits(), usage.counts(), now);
         if (!usage.admitted()) {
             stores.refused(RateLimitingSchema.NAME);
             headers.apply();
             if (reset < 0) {
-                ErrorResponses.write(request, headers, config.errorCode(), config.errorMessage());
+                ErrorResponses.write(request, down, config.errorCode(), config.errorMessage());
             } else {
                 ErrorResponses.write(
-                        request,
-                        headers,
-                        config.errorCode(),
-                        config.errorMessage(),
-                        "Retry-After",
-                        Long.toString(reset));
+                        request, down, config.errorCode(), config.errorMessage(), "Retry-After", Long.toString(reset));
             }
             return;
         }
         try {
-            chain.doFilter(request, headers);
+            chain.doFilter(request, down);
         } finally {
             headers.apply();
         }

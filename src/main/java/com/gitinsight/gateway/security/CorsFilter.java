@@ -13,8 +13,10 @@ import java.io.IOException;
  * Plugin {@code cors}, with Kong's rules. A preflight (OPTIONS with Origin and
  * Access-Control-Request-Method) is answered here with 200, before authentication, rate limiting
  * or any backend call (with {@code preflight_continue} it goes on, and gets no CORS header from
- * the gateway); every other answer (the backend's, a plugin's refusal, a cached one) gets the
- * Access-Control headers, replacing a backend's.
+ * the gateway); every other answer (the backend's, a plugin's refusal, a cached one, a refusal by
+ * bot-detection, which runs before this, and with a global instance the no-route 404) gets the
+ * Access-Control headers, replacing a backend's: those are the plugin's response phase,
+ * {@link CorsPhase}, set before any Kong plugin runs, as Kong's header_filter runs on every answer.
  *
  * <p>{@code Access-Control-Allow-Origin}: {@code *} when every origin is allowed (no
  * {@code Vary}); the single plain configured origin as configured; otherwise the request's origin,
@@ -41,21 +43,56 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
             HttpServletResponse response,
             FilterChain chain)
             throws IOException, ServletException {
-        String origin = request.getHeader("Origin");
-        // Kong's header_filter skips only an absent Origin (an empty one is a value in Lua).
-        boolean absent = origin == null;
-        if (origin != null && origin.isEmpty()) {
-            origin = null;
-        }
-        boolean preflight = "OPTIONS".equals(request.getMethod())
-                && origin != null
-                && request.getHeader("Access-Control-Request-Method") != null;
-        if (preflight && config.preflightContinue() || absent && !config.allowOriginAbsent()) {
-            // Kong: the backend answers the preflight, with its own headers only; and with
-            // allow_origin_absent false a request without an Origin gets no CORS header (its
-            // header_filter returns before touching any).
+        String origin = origin(request);
+        if (!isPreflight(request, origin) || config.preflightContinue()) {
+            // The origin's headers are the response phase's (CorsPhase); with preflight_continue the
+            // backend answers the preflight, with its own headers only.
             chain.doFilter(request, response);
             return;
+        }
+        ManagedHeaders headers = ManagedHeaders.of(request, response);
+        String allowHeaders =
+                config.headers() != null ? config.headers() : request.getHeader("Access-Control-Request-Headers");
+        headers.manage("Access-Control-Allow-Headers", allowHeaders, ManagedHeaders.Mode.OVERRIDE);
+        headers.manage("Access-Control-Allow-Methods", config.methods(), ManagedHeaders.Mode.OVERRIDE);
+        if (config.maxAge() != null) {
+            headers.manage("Access-Control-Max-Age", config.maxAge(), ManagedHeaders.Mode.OVERRIDE);
+        }
+        if (config.privateNetwork() && "true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
+            headers.manage("Access-Control-Allow-Private-Network", "true", ManagedHeaders.Mode.OVERRIDE);
+        }
+        HttpServletResponse down = headers.over(response);
+        down.setStatus(200);
+        down.setContentLength(0);
+        headers.apply();
+    }
+
+    /** The request's Origin; null when absent or empty (an empty one allows nothing). */
+    static String origin(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        return origin == null || origin.isEmpty() ? null : origin;
+    }
+
+    static boolean isPreflight(HttpServletRequest request, String origin) {
+        return "OPTIONS".equals(request.getMethod())
+                && origin != null
+                && request.getHeader("Access-Control-Request-Method") != null;
+    }
+
+    /**
+     * Kong's header_filter: the origin's headers on the answer, whoever gives it; null when the
+     * request gets none (the backend answers a preflight with preflight_continue; an absent Origin
+     * with allow_origin_absent false). Preflights get no exposed headers (Kong skips its
+     * header_filter on the preflight it answers).
+     */
+    static ManagedHeaders originHeaders(
+            CorsSchema.Config config, HttpServletRequest request, HttpServletResponse response) {
+        // Kong's header_filter skips only an absent Origin (an empty one is a value in Lua).
+        boolean absent = request.getHeader("Origin") == null;
+        String origin = origin(request);
+        boolean preflight = isPreflight(request, origin);
+        if (preflight && config.preflightContinue() || absent && !config.allowOriginAbsent()) {
+            return null;
         }
         ManagedHeaders headers = ManagedHeaders.of(request, response);
         boolean allowAll = allowOrigin(config, origin, headers);
@@ -69,30 +106,10 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
                 headers.manage("Vary", "Origin", ManagedHeaders.Mode.APPEND);
             }
         }
-        if (preflight) {
-            String allowHeaders =
-                    config.headers() != null ? config.headers() : request.getHeader("Access-Control-Request-Headers");
-            headers.manage("Access-Control-Allow-Headers", allowHeaders, ManagedHeaders.Mode.OVERRIDE);
-            headers.manage("Access-Control-Allow-Methods", config.methods(), ManagedHeaders.Mode.OVERRIDE);
-            if (config.maxAge() != null) {
-                headers.manage("Access-Control-Max-Age", config.maxAge(), ManagedHeaders.Mode.OVERRIDE);
-            }
-            if (config.privateNetwork() && "true".equals(request.getHeader("Access-Control-Request-Private-Network"))) {
-                headers.manage("Access-Control-Allow-Private-Network", "true", ManagedHeaders.Mode.OVERRIDE);
-            }
-            headers.setStatus(200);
-            headers.setContentLength(0);
-            headers.apply();
-            return;
-        }
-        if (config.exposedHeaders() != null) {
+        if (!preflight && config.exposedHeaders() != null) {
             headers.manage("Access-Control-Expose-Headers", config.exposedHeaders(), ManagedHeaders.Mode.OVERRIDE);
         }
-        try {
-            chain.doFilter(request, headers);
-        } finally {
-            headers.apply();
-        }
+        return headers;
     }
 
     /** Kong's configure_origin: sets Access-Control-Allow-Origin; true when every origin is allowed. */

@@ -39,7 +39,7 @@ public class SecurityHeadersFilter extends HttpFilter implements ChainOrder {
             headers.manage(h.getKey(), h.getValue(), mode);
         }
         try {
-            chain.doFilter(request, headers);
+            chain.doFilter(request, headers.over(response));
         } finally {
             headers.apply();
         }

@@ -52,11 +52,13 @@ public class ResponseTransformerPhase extends HttpFilter implements ChainOrder {
 
     /**
      * Before every Kong plugin (bot-detection is the first), inside the header limits (nginx's
-     * refusals run no plugin in Kong).
+     * refusals run no plugin in Kong), and outside cors's response phase: in Kong cors's
+     * header_filter (2000) runs before response-transformer's (800), so the headers it sets are
+     * there to be changed.
      */
     @Override
     public long order(PluginRegistry plugins) {
-        return ChainOrder.before(plugins, BotDetectionSchema.NAME);
+        return ChainOrder.before(plugins, BotDetectionSchema.NAME) + 1;
     }
 
     @Override

@@ -61,6 +61,7 @@ class PluginOrderTest {
             "proxy.HeaderLimitFilter", // right after the security headers
             // response-transformer's response phase: on every answer, an earlier plugin's refusal included
             "transform.ResponseTransformerPhase",
+            "security.CorsPhase", // cors's response phase: a bot-detection refusal, a global instance's 404
             "security.BotDetectionFilter", // bot-detection 2500
             "security.CorsFilter", // cors 2000
             "security.JwtFilter", // jwt 1450

@@ -43,7 +43,18 @@ class CorsFilterTest {
         request.on(s, TestSnapshots.match(s, "c"));
         CorsSchema.Config config = request.context().plugin(CorsSchema.NAME, CorsSchema.Config.class);
         FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(config, request.context(), request.request, response.response, backend);
+        // The plugin as the chain runs it: its response phase (the origin's headers) around its
+        // access phase (the preflight's answer).
+        new CorsPhase()
+                .doFilter(
+                        request.request,
+                        response.response,
+                        (req, res) -> filter.apply(
+                                config,
+                                request.context(),
+                                (jakarta.servlet.http.HttpServletRequest) req,
+                                (jakarta.servlet.http.HttpServletResponse) res,
+                                backend));
         return response;
     }
 
@@ -740,5 +751,59 @@ class CorsFilterTest {
         assertTrue(single.allows("https://app.gitinsight.io:443"));
         assertTrue(!single.allows("https://evil.example"));
         assertTrue(!single.allows("http://app.gitinsight.io"));
+    }
+
+    // Kong runs cors's header_filter on every answer of a request it applies to: bot-detection
+    // (priority 2500) refuses before cors's access phase (2000) runs, and the 403 still carries the
+    // origin's headers; a global instance's go on the no-route 404, a route's do not.
+    @Test
+    void anAnswerGivenBeforeCorsRanCarriesTheOriginsHeaders() throws Exception {
+        GatewaySnapshot s = cors("{origins: ['https://a.example'], credentials: true, exposed_headers: [X-E]}");
+        FakeHttp.Request request =
+                FakeHttp.Request.get("/", "Origin", "https://a.example").on(s, TestSnapshots.match(s, "c"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        new CorsPhase()
+                .doFilter(
+                        request.request,
+                        response.response,
+                        (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
+                                (jakarta.servlet.http.HttpServletRequest) req,
+                                (jakarta.servlet.http.HttpServletResponse) res,
+                                403,
+                                "Forbidden"));
+        assertEquals(403, response.status());
+        assertEquals("https://a.example", response.header("Access-Control-Allow-Origin"));
+        assertEquals("true", response.header("Access-Control-Allow-Credentials"));
+        assertEquals("X-E", response.header("Access-Control-Expose-Headers"));
+        assertEquals("Origin", response.header("Vary"));
+
+        String plugin = "{name: cors, config: {origins: ['*']}}";
+        for (boolean global : List.of(true, false)) {
+            GatewaySnapshot g = TestSnapshots.of("""
+                    _format_version: "3.0"
+                    plugins: [%s]
+                    services:
+                      - name: svc
+                        url: http://127.0.0.1:9
+                        routes:
+                          - name: c
+                            paths: [/c]
+                            plugins: [%s]
+                    """.formatted(global ? plugin : "", global ? "" : plugin));
+            FakeHttp.Request lost = FakeHttp.Request.get("/nowhere", "Origin", "https://b.example")
+                    .on(g, null);
+            FakeHttp.Response notFound = new FakeHttp.Response();
+            new CorsPhase()
+                    .doFilter(
+                            lost.request,
+                            notFound.response,
+                            (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
+                                    (jakarta.servlet.http.HttpServletRequest) req,
+                                    (jakarta.servlet.http.HttpServletResponse) res,
+                                    404,
+                                    com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE));
+            assertEquals(404, notFound.status());
+            assertEquals(global ? "*" : null, notFound.header("Access-Control-Allow-Origin"), "global " + global);
+        }
     }
 }

@@ -633,4 +633,34 @@ class ResponseTransformerTest {
             assertEquals(authenticated ? "alice" : "route", response.header("X-Who"));
         }
     }
+
+    // A filter inside the phase that manages headers (rate-limiting's 429, cors) reuses the
+    // wrapper an outer filter made (security-headers, request-id's echo): passing that wrapper on,
+    // or writing its refusal to it, skipped response-transformer's wrapper in between.
+    @Test
+    void anInnerFilterReusingAnOuterHeaderWrapperStillGoesThroughTheTransformer() throws Exception {
+        GatewaySnapshot s = snapshot("{add: {headers: ['X-Added:1']}}");
+        FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        com.gitinsight.gateway.http.ManagedHeaders outer =
+                com.gitinsight.gateway.http.ManagedHeaders.of(request.request, response.response);
+        outer.manage("X-Frame-Options", "DENY", com.gitinsight.gateway.http.ManagedHeaders.Mode.DEFAULT);
+        phase.doFilter(request.request, outer.over(response.response), (req, res) -> {
+            com.gitinsight.gateway.http.ManagedHeaders reused =
+                    com.gitinsight.gateway.http.ManagedHeaders.of(req, (HttpServletResponse) res);
+            assertTrue(reused == outer);
+            reused.manage("RateLimit-Limit", "1", com.gitinsight.gateway.http.ManagedHeaders.Mode.OVERRIDE);
+            reused.apply();
+            com.gitinsight.gateway.http.ErrorResponses.write(
+                    (jakarta.servlet.http.HttpServletRequest) req,
+                    reused.over((HttpServletResponse) res),
+                    429,
+                    "API rate limit exceeded");
+        });
+        outer.apply();
+        assertEquals(429, response.status());
+        assertEquals("1", response.header("X-Added"), "the refusal went through the transformer");
+        assertEquals("1", response.header("RateLimit-Limit"));
+        assertEquals("DENY", response.header("X-Frame-Options"));
+    }
 }
