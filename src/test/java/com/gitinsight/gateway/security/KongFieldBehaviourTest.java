@@ -87,6 +87,8 @@ class KongFieldBehaviourTest {
                     case "setStatus", "setContentLength" -> null;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
+        // The response phase's origin headers (CorsPhase), then the access phase's preflight answer.
+        CorsFilter.originHeaders(config, request, response);
         new CorsFilter().apply(config, null, request, response, (req, res) -> {
             throw new AssertionError("a preflight is answered by the gateway");
         });
