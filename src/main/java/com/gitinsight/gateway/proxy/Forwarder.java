@@ -77,7 +77,7 @@ final class Forwarder {
             Target target) {
         HttpServletRequest request = exchange.request();
         ServiceSpec service = call.service();
-        HttpUriRequestBase upstream = new HttpUriRequestBase(method, target.baseUri());
+        HttpUriRequestBase upstream = new UpstreamRequest(method, target.baseUri());
         upstream.setPath(call.pathAndQuery());
         String name = call.hostName(target);
         boolean defaultPort = target.port() == ("https".equals(service.protocol()) ? 443 : 80);

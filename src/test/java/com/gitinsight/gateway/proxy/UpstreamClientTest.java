@@ -57,6 +57,48 @@ class UpstreamClientTest {
         }
     }
 
+    // Kong (nginx) sends the backend no User-Agent when the client sent none; the minimal client
+    // added "Apache-HttpClient/<version> (Java/<version>)" (review 77).
+    @Test
+    void theBackendGetsOnlyTheClientsUserAgent() throws Exception {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        List<String> heads = new CopyOnWriteArrayList<>();
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    BufferedReader in =
+                            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                    StringBuilder head = new StringBuilder();
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        head.append(line).append('\n');
+                    }
+                    heads.add(head.toString());
+                    OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        HttpHost backend = new HttpHost("http", "127.0.0.1", server.getLocalPort());
+        try (ClassicHttpResponse r = client.open(backend, new UpstreamRequest("GET", URI.create("/")), SERVICE)) {
+            assertEquals(200, r.getCode());
+        }
+        UpstreamRequest withAgent = new UpstreamRequest("GET", URI.create("/"));
+        withAgent.addHeader("User-Agent", "curl/8.5.0");
+        try (ClassicHttpResponse r = client.open(backend, withAgent, SERVICE)) {
+            assertEquals(200, r.getCode());
+        }
+        assertEquals(2, heads.size());
+        assertFalse(heads.get(0).toLowerCase(java.util.Locale.ROOT).contains("user-agent"), heads.get(0));
+        assertTrue(heads.get(1).contains("User-Agent: curl/8.5.0\n"), heads.get(1));
+        assertTrue(heads.get(0).startsWith("GET / HTTP/1.1\n"), heads.get(0));
+    }
+
     @Test
     void aBackendsEndlessHeaderLineFailsTheCallInsteadOfFillingTheHeap() throws Exception {
         try (EndlessAnswer endless = EndlessAnswer.headerLine()) {
