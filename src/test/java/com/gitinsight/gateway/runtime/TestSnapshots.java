@@ -36,4 +36,22 @@ public final class TestSnapshots {
                 : snapshot.config().service(r.service()).orElseThrow();
         return new RouteMatch(r, service, "/");
     }
+
+    /**
+     * One service with route {@code route} on {@code /<route>}, and {@code plugin} (a YAML flow
+     * mapping) configured globally or on that route only.
+     */
+    public static GatewaySnapshot withPlugin(String plugin, String route, boolean global) {
+        return of("""
+                _format_version: "3.0"
+                plugins: [%s]
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: %s
+                        paths: [/%s]
+                        plugins: [%s]
+                """.formatted(global ? plugin : "", route, route, global ? "" : plugin));
+    }
 }

@@ -762,15 +762,7 @@ class CorsFilterTest {
         FakeHttp.Request request =
                 FakeHttp.Request.get("/", "Origin", "https://a.example").on(s, TestSnapshots.match(s, "c"));
         FakeHttp.Response response = new FakeHttp.Response();
-        new CorsPhase()
-                .doFilter(
-                        request.request,
-                        response.response,
-                        (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
-                                (jakarta.servlet.http.HttpServletRequest) req,
-                                (jakarta.servlet.http.HttpServletResponse) res,
-                                403,
-                                "Forbidden"));
+        new CorsPhase().doFilter(request.request, response.response, FakeHttp.refusal(403, "Forbidden"));
         assertEquals(403, response.status());
         assertEquals("https://a.example", response.header("Access-Control-Allow-Origin"));
         assertEquals("true", response.header("Access-Control-Allow-Credentials"));
@@ -779,17 +771,7 @@ class CorsFilterTest {
 
         String plugin = "{name: cors, config: {origins: ['*']}}";
         for (boolean global : List.of(true, false)) {
-            GatewaySnapshot g = TestSnapshots.of("""
-                    _format_version: "3.0"
-                    plugins: [%s]
-                    services:
-                      - name: svc
-                        url: http://127.0.0.1:9
-                        routes:
-                          - name: c
-                            paths: [/c]
-                            plugins: [%s]
-                    """.formatted(global ? plugin : "", global ? "" : plugin));
+            GatewaySnapshot g = TestSnapshots.withPlugin(plugin, "c", global);
             FakeHttp.Request lost = FakeHttp.Request.get("/nowhere", "Origin", "https://b.example")
                     .on(g, null);
             FakeHttp.Response notFound = new FakeHttp.Response();
@@ -797,11 +779,7 @@ class CorsFilterTest {
                     .doFilter(
                             lost.request,
                             notFound.response,
-                            (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
-                                    (jakarta.servlet.http.HttpServletRequest) req,
-                                    (jakarta.servlet.http.HttpServletResponse) res,
-                                    404,
-                                    com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE));
+                            FakeHttp.refusal(404, com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE));
             assertEquals(404, notFound.status());
             assertEquals(global ? "*" : null, notFound.header("Access-Control-Allow-Origin"), "global " + global);
         }

@@ -414,4 +414,10 @@ public final class FakeHttp {
             r.getOutputStream().write(body);
         }
     }
+
+    /** A chain that answers as a plugin's refusal does (Kong's error body for {@code message}). */
+    public static jakarta.servlet.FilterChain refusal(int status, String message) {
+        return (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
+                (HttpServletRequest) req, (jakarta.servlet.http.HttpServletResponse) res, status, message);
+    }
 }

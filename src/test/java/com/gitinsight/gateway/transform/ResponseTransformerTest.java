@@ -550,11 +550,7 @@ class ResponseTransformerTest {
         GatewaySnapshot s = snapshot("{add: {headers: ['X-Added:1'], json: ['extra:yes']}, remove: {json: [message]}}");
         FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
         FakeHttp.Response response = new FakeHttp.Response();
-        phase.doFilter(
-                request.request,
-                response.response,
-                (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
-                        (jakarta.servlet.http.HttpServletRequest) req, (HttpServletResponse) res, 401, "Unauthorized"));
+        phase.doFilter(request.request, response.response, FakeHttp.refusal(401, "Unauthorized"));
         assertEquals(401, response.status());
         assertEquals("1", response.header("X-Added"));
         JsonNode body = json(response.text());
@@ -571,27 +567,13 @@ class ResponseTransformerTest {
     void aGlobalInstanceTransformsTheNoRouteAnswer() throws Exception {
         String plugin = "{name: response-transformer, config: {add: {headers: ['X-Added:1'], json: ['extra:yes']}}}";
         for (boolean global : List.of(true, false)) {
-            GatewaySnapshot s = TestSnapshots.of("""
-                    _format_version: "3.0"
-                    plugins: [%s]
-                    services:
-                      - name: svc
-                        url: http://127.0.0.1:9
-                        routes:
-                          - name: r
-                            paths: [/r]
-                            plugins: [%s]
-                    """.formatted(global ? plugin : "", global ? "" : plugin));
+            GatewaySnapshot s = TestSnapshots.withPlugin(plugin, "r", global);
             FakeHttp.Request request = FakeHttp.Request.get("/nowhere").on(s, null);
             FakeHttp.Response response = new FakeHttp.Response();
             phase.doFilter(
                     request.request,
                     response.response,
-                    (req, res) -> com.gitinsight.gateway.http.ErrorResponses.write(
-                            (jakarta.servlet.http.HttpServletRequest) req,
-                            (HttpServletResponse) res,
-                            404,
-                            com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE));
+                    FakeHttp.refusal(404, com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE));
             assertEquals(404, response.status());
             assertEquals(global ? "1" : null, response.header("X-Added"), "global " + global);
             assertEquals(global, json(response.text()).has("extra"), "global " + global);
