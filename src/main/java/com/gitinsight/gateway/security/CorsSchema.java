@@ -221,7 +221,15 @@ public final class CorsSchema implements PluginSchema {
                 f.error("methods", "expected one of: " + String.join(", ", METHODS));
             }
         }
-        long maxAge = f.integer("max_age", -1, -1, Integer.MAX_VALUE);
+        for (String field : List.of("origins", "headers", "exposed_headers")) {
+            if (f.has(field) && f.strings(field).stream().anyMatch(String::isEmpty)) {
+                f.error(field, "length must be at least 1"); // Kong's strings are never empty
+            }
+        }
+        // Kong's number, sent as Lua's tostring writes it (1.5, 3600, -1).
+        String maxAge = f.has("max_age") && !f.isNull("max_age")
+                ? luaNumber(f.number("max_age", 0, -Double.MAX_VALUE, Double.MAX_VALUE))
+                : null;
         return new Config(
                 any,
                 configured,
@@ -231,9 +239,20 @@ public final class CorsSchema implements PluginSchema {
                 headers == null || headers.isEmpty() ? null : String.join(",", headers),
                 exposed.isEmpty() ? null : String.join(",", exposed),
                 f.bool("credentials", false),
-                maxAge < 0 ? null : Long.toString(maxAge),
+                maxAge,
                 f.bool("preflight_continue", false),
                 f.bool("private_network", false),
                 allowOriginAbsent);
+    }
+
+    /** A number as Lua's {@code tostring} writes it: whole ones without a fraction, else 14 significant digits. */
+    public static String luaNumber(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return new java.math.BigDecimal(v)
+                .round(new java.math.MathContext(14))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

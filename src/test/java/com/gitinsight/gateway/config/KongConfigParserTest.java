@@ -492,6 +492,21 @@ class KongConfigParserTest {
                 m);
     }
 
+    // Helper review 81: Kong's strings are never empty, and max_age is a number.
+    @Test
+    void corsRefusesEmptyStringsAndTakesAFractionalMaxAge() {
+        String m = invalid(HEADER + "plugins:\n  - name: cors\n"
+                        + "    config: {origins: [''], headers: [a, ''], exposed_headers: ['']}\n")
+                .getMessage();
+        for (String field : List.of("origins", "headers", "exposed_headers")) {
+            assertTrue(m.contains("plugins[0].config." + field + ": length must be at least 1"), m);
+        }
+        assertEquals("1.5", com.gitinsight.gateway.security.CorsSchema.luaNumber(1.5));
+        assertEquals("3600", com.gitinsight.gateway.security.CorsSchema.luaNumber(3600));
+        assertEquals("-1", com.gitinsight.gateway.security.CorsSchema.luaNumber(-1));
+        assertEquals("0.33333333333333", com.gitinsight.gateway.security.CorsSchema.luaNumber(1.0 / 3));
+    }
+
     @Test
     void rateLimitsMayNotShrinkWithALongerWindow() {
         ConfigException e = invalid(HEADER + """

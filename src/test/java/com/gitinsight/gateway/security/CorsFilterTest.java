@@ -784,4 +784,13 @@ class CorsFilterTest {
             assertEquals(global ? "*" : null, notFound.header("Access-Control-Allow-Origin"), "global " + global);
         }
     }
+
+    // Kong's max_age is a number, sent as Lua writes it; -1 is a value, not "unset".
+    @Test
+    void aFractionalOrNegativeMaxAgeIsSentAsWritten() throws Exception {
+        assertEquals(
+                "1.5", preflight(cors("{max_age: 1.5}"), "https://a.example").header("Access-Control-Max-Age"));
+        assertEquals("-1", preflight(cors("{max_age: -1}"), "https://a.example").header("Access-Control-Max-Age"));
+        assertNull(preflight(cors("{}"), "https://a.example").header("Access-Control-Max-Age"));
+    }
 }
