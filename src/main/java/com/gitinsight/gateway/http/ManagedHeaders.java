@@ -51,6 +51,11 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
         return m;
     }
 
+    /** This request's wrapper, or null when no filter made one. */
+    public static ManagedHeaders existing(ServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof ManagedHeaders m ? m : null;
+    }
+
     /**
      * What a filter passes down the chain, and writes its own answer to: this wrapper where the
      * filter just made it around {@code received}, else {@code received}. The wrapper made by an
@@ -117,7 +122,9 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
     }
 
     private boolean intercept(String name) {
-        if (rules.isEmpty()) {
+        if (rules.isEmpty() || applied) {
+            // Once applied, what a later phase changes (response-transformer's header operations,
+            // which run after these in Kong) goes through.
             return false;
         }
         Rule r = rules.get(name);

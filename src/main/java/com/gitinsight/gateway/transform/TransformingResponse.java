@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.transform;
 
 import com.gitinsight.gateway.http.LateResponseHeader;
+import com.gitinsight.gateway.http.ManagedHeaders;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -109,6 +110,13 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             return;
         }
         hides = hides(config);
+        // The headers the plugins before this one set at commit (cors, rate-limiting's, the ids
+        // echoed, security-headers) are in place first: Kong's header_filter of each runs before
+        // response-transformer's, which may then remove, rename or replace them.
+        ManagedHeaders managed = request == null ? null : ManagedHeaders.existing(request);
+        if (managed != null) {
+            managed.apply();
+        }
         applyHeaderOps(out(), request, config.headers());
         if (!config.json().isEmpty() && isJson(out().getContentType())) {
             boolean encoded = isEncoded(out().getHeaders("Content-Encoding"));

@@ -645,4 +645,38 @@ class ResponseTransformerTest {
         assertEquals("1", response.header("RateLimit-Limit"));
         assertEquals("DENY", response.header("X-Frame-Options"));
     }
+
+    // Helper review 81: in Kong the header_filter of cors (2000), rate-limiting (910) and the id
+    // plugins runs before response-transformer's (800), which may remove or rename their headers;
+    // here they are set at commit by a wrapper an outer filter made, and were added after the
+    // transformer's operations ran (so never removed).
+    @Test
+    void headersOtherPluginsSetAtCommitAreThereToBeChanged() throws Exception {
+        GatewaySnapshot s = snapshot(
+                "{remove: {headers: [X-RateLimit-Remaining-Minute]}, rename: {headers: ['Access-Control-Allow-Origin:X-Origin']}}");
+        FakeHttp.Request request = FakeHttp.Request.get("/get").on(s, TestSnapshots.match(s, "r"));
+        FakeHttp.Response response = new FakeHttp.Response();
+        com.gitinsight.gateway.http.ManagedHeaders outer =
+                com.gitinsight.gateway.http.ManagedHeaders.of(request.request, response.response);
+        outer.manage("X-RateLimit-Remaining-Minute", "4", com.gitinsight.gateway.http.ManagedHeaders.Mode.OVERRIDE);
+        outer.manage("Access-Control-Allow-Origin", "*", com.gitinsight.gateway.http.ManagedHeaders.Mode.OVERRIDE);
+        outer.manage("X-Frame-Options", "DENY", com.gitinsight.gateway.http.ManagedHeaders.Mode.DEFAULT);
+        phase.doFilter(request.request, outer.over(response.response), (req, res) -> {
+            HttpServletResponse r = (HttpServletResponse) res;
+            r.setStatus(200);
+            r.setHeader("Access-Control-Allow-Origin", "https://backend.example"); // replaced by cors's
+            r.setContentType("text/plain");
+            r.getOutputStream().write("ok".getBytes(StandardCharsets.UTF_8));
+        });
+        outer.apply();
+        assertNull(
+                response.header("X-RateLimit-Remaining-Minute"),
+                response.headers().toString());
+        assertNull(
+                response.header("Access-Control-Allow-Origin"),
+                response.headers().toString());
+        assertEquals("*", response.header("X-Origin"));
+        assertEquals("DENY", response.header("X-Frame-Options"));
+        assertEquals("ok", response.text());
+    }
 }
