@@ -66,6 +66,8 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
         if (cid != null && cid.echoDownstream()) {
             IdGenerator generator = ids.generator();
             headers = headers != null ? headers : ManagedHeaders.of(request, response);
+            // correlation-id's header_filter runs after response-transformer's (priority 1 and 800).
+            com.gitinsight.gateway.http.LateResponseHeader.name(request, cid.headerName());
             headers.manage(
                     cid.headerName(),
                     () -> CorrelationIdFilter.echoed(request, cid, generator),

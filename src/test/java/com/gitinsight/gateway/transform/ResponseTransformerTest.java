@@ -511,23 +511,28 @@ class ResponseTransformerTest {
         assertEquals(List.of("abc"), changed.headers("X-Kong-Request-Id"), "nor appended to or renamed onto");
     }
 
-    // opentelemetry's http_response_header_for_traceid comes after response-transformer in Kong:
-    // not removed, renamed, replaced or appended to here.
+    // opentelemetry's http_response_header_for_traceid and correlation-id's echo come after
+    // response-transformer in Kong: not removed, renamed, replaced or appended to here.
     @Test
-    void theTraceIdHeaderIsLeftAlone() {
+    void theTraceIdAndCorrelationIdHeadersAreLeftAlone() {
         FakeHttp.Request request = FakeHttp.Request.get("/x");
         com.gitinsight.gateway.http.LateResponseHeader.name(request.request, "X-Trace-Id");
-        for (String config : List.of(
-                "{remove: {headers: [x-trace-id]}}",
-                "{rename: {headers: ['X-Trace-Id:Foo']}}",
-                "{replace: {headers: ['X-Trace-Id:forged']}, append: {headers: ['X-Trace-Id:more']}}")) {
-            FakeHttp.Response r = new FakeHttp.Response();
-            r.response.addHeader("X-Trace-Id", "0af7651916cd43dd8448eb211c80319c");
-            TransformingResponse.applyHeaderOps(
-                    r.response, request.request, config(config).headers());
-            assertEquals(List.of("0af7651916cd43dd8448eb211c80319c"), r.headers("X-Trace-Id"), config);
-            assertNull(r.header("Foo"), config);
+        com.gitinsight.gateway.http.LateResponseHeader.name(request.request, "Kong-Request-ID");
+        for (String header : List.of("X-Trace-Id", "Kong-Request-ID")) {
+            for (String config : List.of(
+                    "{remove: {headers: [%s]}}",
+                    "{rename: {headers: ['%s:Foo']}}",
+                    "{replace: {headers: ['%s:forged']}, append: {headers: ['%s:more']}}")) {
+                String ops = config.formatted(header, header);
+                FakeHttp.Response r = new FakeHttp.Response();
+                r.response.addHeader(header, "0af7651916cd43dd8448eb211c80319c");
+                TransformingResponse.applyHeaderOps(
+                        r.response, request.request, config(ops).headers());
+                assertEquals(List.of("0af7651916cd43dd8448eb211c80319c"), r.headers(header), ops);
+                assertNull(r.header("Foo"), ops);
+            }
         }
+        assertFalse(com.gitinsight.gateway.http.LateResponseHeader.is(request.request, "X-Other"));
     }
 
     // json_value: an empty value is the string "null"; numbers as Lua reads them
