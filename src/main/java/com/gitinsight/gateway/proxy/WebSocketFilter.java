@@ -213,7 +213,10 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
                             "The upstream refused the WebSocket handshake (HTTP " + status + ")"));
                 });
             }
-            LOG.log(Level.FINE, "WebSocket connect to {0} failed: {1}", new Object[] {uri, String.valueOf(cause)});
+            // Without the query: a WebSocket client often carries its key or token there.
+            LOG.log(Level.FINE, "WebSocket connect to {0} failed: {1}", new Object[] {
+                uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath(), String.valueOf(cause)
+            });
             return handshakeFailure(cause);
         } catch (TimeoutException e) {
             // A backend that accepts after all is not left open.

@@ -444,21 +444,25 @@ class ResponseTransformerTest {
         assertEquals(502, r.status());
     }
 
-    // No body (a HEAD, a 304) has nothing to hide: its headers go on, encoded or not.
+    // No body (a HEAD, a 304) has nothing to hide: its headers go on, encoded or not, but not the
+    // backend's length, which would tell what the hidden field weighs (attacker review 80; Kong
+    // clears Content-Length on a JSON response whose body it may change).
     @Test
-    void aResponseWithoutABodyIsNotRefused() throws Exception {
-        FakeHttp.Response r = respond(
-                "{remove: {json: [a]}}",
-                null,
-                "Content-Type",
-                "application/json",
-                "Content-Encoding",
-                "gzip",
-                "Content-Length",
-                "7");
-        assertEquals(200, r.status());
-        assertEquals("gzip", r.header("Content-Encoding"));
-        assertEquals("7", r.header("Content-Length"));
+    void aResponseWithoutABodyIsNotRefusedAndDoesNotTellItsLength() throws Exception {
+        for (String encoding : List.of("gzip", "identity")) {
+            FakeHttp.Response r = respond(
+                    "{remove: {json: [a]}}",
+                    null,
+                    "Content-Type",
+                    "application/json",
+                    "Content-Encoding",
+                    encoding,
+                    "Content-Length",
+                    "7");
+            assertEquals(200, r.status());
+            assertEquals(encoding, r.header("Content-Encoding"));
+            assertNull(r.header("Content-Length"), encoding);
+        }
     }
 
     // All responses in flight share one budget: past it a body is treated as past its own bound,
