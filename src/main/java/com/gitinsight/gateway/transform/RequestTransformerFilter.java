@@ -47,6 +47,10 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
     private static final Logger LOG = Logger.getLogger(RequestTransformerFilter.class.getName());
 
     /** The largest request or response body the transformers buffer to change. */
+    /** The headers every log record redacts (KongLogRecord's), whichever plugin read them. */
+    private static final java.util.Set<String> REDACTED_HEADERS =
+            java.util.Set.of("authorization", "proxy-authorization", "cookie");
+
     public static final String MAX_BODY_BYTES = "gateway.transformer.max-body-bytes";
 
     // Per request in flight: 200 request threads buffering 8 MiB each would be 1.6 GB of a 288 MB heap.
@@ -167,6 +171,11 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 h.remove(name);
             }
             for (RequestTransformerSchema.Rename r : ops.rename()) {
+                if (REDACTED_HEADERS.contains(r.from().toLowerCase(Locale.ROOT))
+                        || context.credentialHeaders().contains(r.from())) {
+                    // A credential sent on under another name is still one: no log shows it.
+                    context.credentialNames(List.of(), List.of(r.to()));
+                }
                 h.rename(r.from(), r.to());
             }
             for (RequestTransformerSchema.Value v : ops.replace()) {
@@ -284,6 +293,11 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (mergedArgs != null) {
                 for (Map.Entry<String, List<String>> e : mergedArgs.entrySet()) {
                     args.computeIfAbsent(e.getKey(), k -> new ArrayList<>(2)).addAll(e.getValue());
+                }
+            }
+            for (RequestTransformerSchema.Rename r : ops.rename()) {
+                if (context.credentialArguments().contains(r.from())) {
+                    context.credentialNames(List.of(r.to()), List.of()); // still a credential
                 }
             }
             RequestBodies.stripFields(args, ops, this::render);

@@ -909,4 +909,40 @@ class RequestTransformerFilterTest {
                 post("/request?n=two%0D%0Alines", MULTIPART, parts("a", "1")));
         assertEquals(java.util.List.of("a=1", "note=two\r\nlines"), fields(fine));
     }
+
+    // Attacker review 80: a credential renamed on its way upstream (Authorization to
+    // X-Upstream-Auth, a jwt read from ?jwt= to ?token=) was logged in clear under its new name.
+    @Test
+    void aRenamedCredentialIsRedactedUnderItsNewName() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/request]
+                        plugins:
+                          - {name: jwt, config: {uri_param_names: [jwt]}}
+                          - name: request-transformer
+                            config:
+                              rename:
+                                headers: ['Authorization:X-Upstream-Auth', 'X-Plain:X-Other']
+                                querystring: ['jwt:token', 'q:query']
+                """);
+        FakeHttp.Request request = FakeHttp.Request.get("/request?jwt=SECRET-1&q=kept", "Authorization", "Bearer x")
+                .on(s, TestSnapshots.match(s, "r"));
+        filter.apply(
+                request.context().plugin(RequestTransformerSchema.NAME, RequestTransformerSchema.Config.class),
+                request.context(),
+                request.request,
+                new FakeHttp.Response().response,
+                new FakeHttp.Backend());
+        assertEquals("Bearer x", request.context().upstreamHeaders().get("X-Upstream-Auth"));
+        assertTrue(request.context().credentialHeaders().contains("x-upstream-auth"));
+        assertFalse(request.context().credentialHeaders().contains("X-Other"));
+        assertTrue(request.context().credentialArguments().contains("token"));
+        assertFalse(request.context().credentialArguments().contains("query"));
+        assertTrue(request.context().upstreamQuery().contains("token=SECRET-1"), "still sent on");
+    }
 }
