@@ -50,15 +50,15 @@ public final class AclSchema implements PluginSchema {
         f.allowOnly(FIELDS, Set.of());
         List<String> allow = f.strings("allow", List.of());
         List<String> deny = f.strings("deny", List.of());
-        // Kong's entity checks: only_one_of and at_least_one_of {config.allow, config.deny}.
+        // Kong's entity checks: only_one_of and at_least_one_of {config.allow, config.deny} (Kong
+        // 3's words). A full entity has both fields (absent ones null), so only_one_of fails too
+        // where neither is set, as Kong's admin API spec answers a config without either.
+        String fields = "these fields must be non-empty: 'config.allow', 'config.deny'";
         if (!allow.isEmpty() && !deny.isEmpty()) {
-            f.error("deny", "only one of these fields must be non-empty: 'config.allow', 'config.deny'");
+            f.error("deny", "exactly one of " + fields);
         } else if (allow.isEmpty() && deny.isEmpty()) {
-            if (f.has("allow") && f.has("deny")) {
-                // Kong's only_one_of runs only when both fields are given; given empty, it fails too.
-                f.error("allow", "only one of these fields must be non-empty: 'config.allow', 'config.deny'");
-            }
-            f.error("allow", "at least one of these fields must be non-empty: 'config.allow', 'config.deny'");
+            f.error("allow", "exactly one of " + fields);
+            f.error("allow", "at least one of " + fields);
         }
         return new Config(
                 deny.isEmpty() ? allow : deny,

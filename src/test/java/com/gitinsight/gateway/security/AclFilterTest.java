@@ -252,21 +252,24 @@ class AclFilterTest {
         IllegalArgumentException e1 = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> TestSnapshots.of(both));
         org.junit.jupiter.api.Assertions.assertTrue(
-                e1.getMessage().contains("plugins[0].config.deny: only one of these fields must be non-empty"),
+                e1.getMessage().contains("plugins[0].config.deny: exactly one of these fields must be non-empty"),
                 e1.getMessage());
         IllegalArgumentException e2 = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> TestSnapshots.of(none));
         org.junit.jupiter.api.Assertions.assertTrue(
                 e2.getMessage().contains("plugins[0].config.allow: at least one of these fields must be non-empty"),
                 e2.getMessage());
-        // Kong's only_one_of runs only when both are given (run_with_missing_fields = false).
-        org.junit.jupiter.api.Assertions.assertFalse(e2.getMessage().contains("only one of"), e2.getMessage());
+        // Kong's admin API spec: a config with neither fails both checks (a full entity's absent
+        // fields are null, so only_one_of runs).
+        org.junit.jupiter.api.Assertions.assertTrue(
+                e2.getMessage().contains("plugins[0].config.allow: exactly one of these fields must be non-empty"),
+                e2.getMessage());
         IllegalArgumentException e3 = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class,
                 () -> TestSnapshots.of(
                         "_format_version: \"3.0\"\nplugins: [{name: acl, config: {allow: [], deny: []}}]\n"));
         org.junit.jupiter.api.Assertions.assertTrue(
-                e3.getMessage().contains("plugins[0].config.allow: only one of these fields must be non-empty"),
+                e3.getMessage().contains("plugins[0].config.allow: exactly one of these fields must be non-empty"),
                 e3.getMessage());
         org.junit.jupiter.api.Assertions.assertTrue(
                 e3.getMessage().contains("plugins[0].config.allow: at least one of these fields must be non-empty"),
