@@ -94,9 +94,10 @@ final class Echo {
                 : context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
         out.set("query", query(query));
         byte[] body = body(context, request);
-        if (body != null && body.length > 0) {
+        if (body != null) {
+            // Kong's kong.request.get_raw_body(): "" for a request without a body.
             String raw = new String(body, StandardCharsets.UTF_8);
-            JsonNode parsed = parsed(request.getContentType(), raw);
+            JsonNode parsed = body.length == 0 ? null : parsed(request.getContentType(), raw);
             if (parsed != null) {
                 out.set("body", parsed);
             }

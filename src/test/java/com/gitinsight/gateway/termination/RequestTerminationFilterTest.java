@@ -216,6 +216,11 @@ class RequestTerminationFilterTest {
         FakeHttp.Request big = FakeHttp.Request.of("POST", "/x").body("x".repeat(Echo.MAX_BODY_BYTES + 1));
         JsonNode echo = JSON.readTree(send("{echo: true}", big).text());
         assertFalse(echo.get("request").has("raw_body"));
+        // Kong's get_raw_body() is "" for a request without a body (helper review 83).
+        JsonNode none =
+                JSON.readTree(send("{echo: true}", FakeHttp.Request.get("/x")).text());
+        assertEquals("", none.get("request").get("raw_body").asText(null));
+        assertFalse(none.get("request").has("body"));
     }
 
     @Test
