@@ -54,13 +54,31 @@ public final class ClientAddress {
         return new ClientAddress(out, header, recursive);
     }
 
-    /** The client address as text ({@code unknown} when a trusted proxy named it unreadably). */
+    /**
+     * The client address as text ({@code unknown} when a trusted proxy named it unreadably), an
+     * IPv6 one in its short form ({@code ::1}), as nginx writes {@code $remote_addr}.
+     */
     public String text(HttpServletRequest request) {
         if (trusted.isEmpty()) {
-            return request.getRemoteAddr();
+            return canonical(request.getRemoteAddr());
         }
         InetAddress client = of(request);
-        return client == null ? "unknown" : client.getHostAddress();
+        return client == null ? "unknown" : InetAddresses.toAddrString(client);
+    }
+
+    /**
+     * {@code address} as nginx writes it: an IPv6 address in its short form (a container writes
+     * {@code 0:0:0:0:0:0:0:1} for {@code ::1}); an IPv4 one, or anything unreadable, as it is.
+     */
+    public static String canonical(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            return InetAddresses.toAddrString(InetAddresses.forString(address));
+        } catch (IllegalArgumentException e) {
+            return address; // a scoped address (fe80::1%eth0): as the container wrote it
+        }
     }
 
     /** Whether the socket peer is a trusted proxy. */

@@ -149,7 +149,10 @@ public class CurrentRequestFilter extends HttpFilter {
         // The route is matched once, here, for every filter behind this one and the proxy.
         RequestContext.attach(request, snapshot, match, path, trusted)
                 .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
-                .clientAddress(trusted ? proxies.clientText(request) : request.getRemoteAddr());
+                .clientAddress(
+                        trusted
+                                ? proxies.clientText(request)
+                                : com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()));
         if (sendId) {
             exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
         }

@@ -117,7 +117,7 @@ public final class UpstreamHeaders {
             }
             passAll(in, name, out);
         }
-        String peer = in.getRemoteAddr();
+        String peer = com.gitinsight.gateway.http.ClientAddress.canonical(in.getRemoteAddr());
         // Kong: the client's list plus the socket peer, else (none sent) the client as the realip
         // settings read it (a trusted proxy's X-Real-IP names it).
         String client = context != null && context.clientAddress() != null ? context.clientAddress() : peer;

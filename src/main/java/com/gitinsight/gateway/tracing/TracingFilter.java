@@ -135,7 +135,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .setAttribute(HTTP_SCHEME, request.getScheme())
                 .setAttribute(HTTP_FLAVOR, flavor(request.getProtocol()))
                 .setAttribute(HTTP_CLIENT_IP, context.clientAddress())
-                .setAttribute(NET_PEER_IP, request.getRemoteAddr())
+                .setAttribute(NET_PEER_IP, com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()))
                 .setAttribute(KONG_REQUEST_ID, context.kongRequestId());
         Span root = tracing.startRoot(builder, chosenTraceId);
         List<String> inject = inject(propagation, carried);

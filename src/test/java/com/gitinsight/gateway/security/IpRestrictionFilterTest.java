@@ -108,6 +108,23 @@ class IpRestrictionFilterTest {
         assertEquals(200, send("{allow: [127.0.0.1]}", from("127.0.0.1")).status());
     }
 
+    // Kong's IPv6 cases: "IP address not allowed: ::1", "...: fe80::1" (nginx's short form; Java
+    // writes 0:0:0:0:0:0:0:1), whether the peer or a trusted proxy's header names the client.
+    @Test
+    void anIpv6ClientIsNamedInItsShortForm() throws Exception {
+        assertEquals("IP address not allowed: ::1", message(send("{deny: ['::1']}", from("0:0:0:0:0:0:0:1"))));
+        IpRestrictionFilter trusting = filter("0.0.0.0/0, ::/0");
+        assertEquals(
+                "IP address not allowed: fe80::1",
+                message(send(
+                        trusting,
+                        "{deny: ['fe80::/64']}",
+                        from("::1").header("X-Forwarded-For", "fe80:0:0:0:0:0:0:1"))));
+        assertEquals("fe80::1", com.gitinsight.gateway.http.ClientAddress.canonical("fe80:0:0:0:0:0:0:1"));
+        assertEquals("127.0.0.1", com.gitinsight.gateway.http.ClientAddress.canonical("127.0.0.1"));
+        assertEquals("fe80::1%eth0", com.gitinsight.gateway.http.ClientAddress.canonical("fe80::1%eth0"));
+    }
+
     // "X-Forwarded-For" cases (Kong's spec trusts every proxy: trusted_ips 0.0.0.0/0, ::/0)
     @Test
     void forwardedAddressesBehindTrustedProxies() throws Exception {
