@@ -90,10 +90,17 @@ final class RequestBodies {
             String value = render.apply(v.value());
             JsonNode old = json.get(v.name());
             ArrayNode list;
+            if (old instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.isEmpty()) {
+                // Kong's table.insert into a decoded object: cjson writes its new slot as the key "1".
+                o.put("1", value);
+                changed = true;
+                continue;
+            }
             if (old instanceof ArrayNode a) {
                 list = a;
             } else {
-                // Kong: a string becomes [old, new]; anything else (absent, number, object) is replaced by [new].
+                // Kong: a string becomes [old, new]; anything else (absent, number, an empty object) is replaced by
+                // [new].
                 list = json.putArray(v.name());
                 if (old != null && old.isTextual()) {
                     list.add(old.textValue());

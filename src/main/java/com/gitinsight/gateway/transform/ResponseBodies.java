@@ -67,7 +67,14 @@ final class ResponseBodies {
                 a.add(v.value());
                 continue;
             }
-            // A string becomes [old, new]; anything else (absent, number, boolean, object) is replaced by [new].
+            if (old instanceof ObjectNode o && !o.isEmpty()) {
+                // Kong's table.insert into a decoded object: its array part's first slot, which
+                // cjson writes as the key "1" beside the object's own ({"a":1,"1":"v"}).
+                o.set("1", v.value());
+                continue;
+            }
+            // A string becomes [old, new]; anything else (absent, number, boolean, an empty object)
+            // is replaced by [new].
             ArrayNode list = json.putArray(v.name());
             if (old != null && old.isTextual()) {
                 list.add(old);

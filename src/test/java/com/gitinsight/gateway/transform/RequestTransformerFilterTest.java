@@ -377,6 +377,11 @@ class RequestTransformerFilterTest {
         assertEquals(
                 Map.of("p1", "v0,v1,v2", "p2", "value:1"),
                 send(config, post("/request", FORM, "p1=v0")).form());
+        // Kong's append into a JSON object: table.insert, which cjson writes as the key "1".
+        assertEquals(
+                "{\"p1\":{\"a\":1,\"1\":\"v1\"}}",
+                send("{append: {body: ['p1:v1']}}", post("/request", "application/json", "{\"p1\":{\"a\":1}}"))
+                        .bodyText());
     }
 
     // 59-71. the combined route

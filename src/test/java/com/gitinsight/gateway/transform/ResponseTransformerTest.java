@@ -240,6 +240,12 @@ class ResponseTransformerTest {
         assertEquals(json("[\"v5\",false]"), b10.get("p5"));
         assertEquals(json("[\"v6\",true]"), b10.get("p6"));
         assertEquals(json("[]"), body(config, "{\"p2\":\"v1\",\"a\":[]}").get("a"));
+        // Helper review 81: Kong's table.insert into a decoded object, written by cjson with the key "1".
+        assertEquals(
+                json("{\"a\":1,\"1\":\"v1\"}"),
+                body(config, "{\"p1\":{\"a\":1}}").get("p1"));
+        assertEquals(json("[\"v1\"]"), body(config, "{\"p1\":{}}").get("p1"), "an empty object is an empty table");
+        assertEquals(json("[\"v1\"]"), body(config, "{\"p1\":7}").get("p1"));
     }
 
     // B12, B13: remove
