@@ -27,6 +27,10 @@ final class AuthSchemas {
     /** A header parameter's value: printable, without control characters (they would split the header). */
     static String realm(PluginFields f, String fallback) {
         String realm = f.string("realm", fallback);
+        if (realm != null && realm.isEmpty()) {
+            f.error("realm", "length must be at least 1"); // Kong's strings are never empty
+            return fallback;
+        }
         if (realm != null && realm.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             f.error("realm", "must not contain control characters");
             return fallback;

@@ -209,19 +209,10 @@ public final class JwtSchema implements PluginSchema {
                 f.string("anonymous", null),
                 f.bool("run_on_preflight", true),
                 sso(f),
-                realm(f));
+                AuthSchemas.realm(f, null));
     }
 
     /** A header parameter's value: printable, without control characters (they would split the header). */
-    private static String realm(PluginFields f) {
-        String realm = f.string("realm", null);
-        if (realm != null && realm.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            f.error("realm", "must not contain control characters");
-            return null;
-        }
-        return realm;
-    }
-
     private static Sso sso(PluginFields f) {
         String issuer = f.string("issuer", null);
         String jwks = f.string("jwks_uri", null);

@@ -130,7 +130,7 @@ public final class KeyAuthSchema implements PluginSchema {
         }
         for (String name : names) {
             if (name.isEmpty()) {
-                f.error("key_names", "no header name provided");
+                f.error("key_names", "length must be at least 1"); // before Kong's header-name check
             } else if (!HEADER_NAME.matcher(name).matches()) {
                 f.error(
                         "key_names",

@@ -64,12 +64,16 @@ public final class RequestTerminationSchema implements PluginSchema {
         String body = f.string("body", null);
         boolean echo = f.bool("echo", false);
         String trigger = f.string("trigger", null);
-        if (trigger != null && !HEADER_NAME.matcher(trigger).matches()) {
-            f.error(
-                    "trigger",
-                    trigger.isEmpty()
-                            ? "no header name provided"
-                            : "bad header name '" + trigger + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
+        for (String field : List.of("message", "content_type", "body", "trigger")) {
+            String value = f.string(field, null);
+            if (value != null && value.isEmpty()) {
+                f.error(field, "length must be at least 1"); // Kong's strings are never empty
+            }
+        }
+        if (trigger != null
+                && !trigger.isEmpty()
+                && !HEADER_NAME.matcher(trigger).matches()) {
+            f.error("trigger", "bad header name '" + trigger + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
         }
         if (present(message) && (present(contentType) || present(body))) {
             f.error("message", "message cannot be used with content_type or body");

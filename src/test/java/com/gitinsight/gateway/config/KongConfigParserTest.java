@@ -492,6 +492,24 @@ class KongConfigParserTest {
                 m);
     }
 
+    // Helper review 83: Kong's strings are never empty, checked before a field's own rules.
+    @Test
+    void emptyStringsAreRefusedInKongsWords() {
+        for (String[] c : new String[][] {
+            {"key-auth", "{key_names: ['']}", "key_names"},
+            {"key-auth", "{realm: ''}", "realm"},
+            {"jwt", "{realm: ''}", "realm"},
+            {"basic-auth", "{realm: ''}", "realm"},
+            {"request-termination", "{message: ''}", "message"},
+            {"request-termination", "{body: '', content_type: ''}", "body"},
+            {"request-termination", "{trigger: ''}", "trigger"},
+        }) {
+            String m = invalid(HEADER + "plugins:\n  - name: " + c[0] + "\n    config: " + c[1] + "\n")
+                    .getMessage();
+            assertTrue(m.contains("plugins[0].config." + c[2] + ": length must be at least 1"), c[0] + " " + m);
+        }
+    }
+
     // Helper review 81: Kong's strings are never empty, and max_age is a number.
     @Test
     void corsRefusesEmptyStringsAndTakesAFractionalMaxAge() {
