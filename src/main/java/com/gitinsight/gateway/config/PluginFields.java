@@ -15,9 +15,21 @@ public final class PluginFields {
         this.section = section;
     }
 
+    /**
+     * A string, or {@code fallback} when absent. An empty one is refused ({@code fallback} then):
+     * Kong's schema gives every string field {@code len_min = 1} unless it says otherwise.
+     */
     public String string(String key, String fallback) {
-        return section.string(key, fallback);
+        String value = section.string(key, fallback);
+        if (value != null && value.isEmpty() && section.has(key)) {
+            section.error(key, EMPTY);
+            return fallback;
+        }
+        return value;
     }
+
+    /** Kong's words for an empty string. */
+    public static final String EMPTY = "length must be at least 1";
 
     /** A string, or null when the field is {@code false} (a way to switch a default off). */
     public String stringOrFalse(String key, String fallback) {
@@ -25,7 +37,7 @@ public final class PluginFields {
         if (n instanceof Node.ScalarNode s && Boolean.FALSE.equals(s.value())) {
             return null;
         }
-        return section.string(key, fallback);
+        return string(key, fallback);
     }
 
     /** A list of strings, or {@code fallback} when the field is absent. */
@@ -46,8 +58,17 @@ public final class PluginFields {
         return section.bool(key, fallback);
     }
 
+    /** A list of strings; an empty entry is refused and left out (Kong's elements are strings too). */
     public List<String> strings(String key) {
-        return section.strings(key).stream().map(Section.Item::value).toList();
+        List<String> out = new java.util.ArrayList<>();
+        for (Section.Item<String> item : section.strings(key)) {
+            if (item.value().isEmpty()) {
+                section.error(key, EMPTY); // at the list, as Kong reports an element's error
+            } else {
+                out.add(item.value());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** A list of whole numbers in {@code [min, max]}; {@code fallback} when absent. */
@@ -69,6 +90,11 @@ public final class PluginFields {
     /** The fields of each map in a list (empty when absent). */
     public List<PluginFields> sections(String key) {
         return section.sections(key).stream().map(PluginFields::new).toList();
+    }
+
+    /** How many entries a list is written with (its refused ones too); 0 when absent or not a list. */
+    public int entries(String key) {
+        return section.node(key) instanceof Node.ListNode list ? list.items().size() : 0;
     }
 
     /** Whether the field is written as an explicit {@code null} (Kong: a required field is then missing). */
@@ -105,6 +131,14 @@ public final class PluginFields {
 
     public boolean has(String key) {
         return section.has(key);
+    }
+
+    /**
+     * Whether a field holds a value (not absent, not {@code null}): a required field that is
+     * given but wrong already has its error (wrong type, empty), Kong's only one for it.
+     */
+    public boolean given(String key) {
+        return section.has(key) && !isNull(key);
     }
 
     public void error(String key, String message) {

@@ -16,7 +16,11 @@ final class Problems {
     void add(Node.Location at, String field, String message) {
         int line = at == null ? 0 : at.line();
         int column = at == null ? 0 : at.column();
-        errors.add(new ConfigError(file, line, column, field, message));
+        ConfigError error = new ConfigError(file, line, column, field, message);
+        // A schema may read a field twice (a value, then a rule across fields): one error each.
+        if (!errors.contains(error)) {
+            errors.add(error);
+        }
     }
 
     boolean isEmpty() {

@@ -45,11 +45,9 @@ public final class FileLogSchema implements PluginSchema {
         f.allowOnly(Set.of("path", "reopen", "custom_fields_by_lua"), Set.of());
         CustomFields custom = CustomFields.parse(f);
         String path = f.string("path", null);
-        if (path == null) {
+        if (path == null && !f.given("path")) {
             f.error("path", "required field missing");
-        } else if (path.isEmpty()) {
-            f.error("path", "length must be at least 1");
-        } else {
+        } else if (path != null) {
             String error = pathError(path, pathPrefix());
             if (error != null) {
                 f.error("path", error);

@@ -131,9 +131,9 @@ public final class HttpLogSchema implements PluginSchema {
         String raw = f.string("http_endpoint", null);
         URI endpoint = null;
         String authorization = null;
-        if (raw == null) {
+        if (raw == null && !f.given("http_endpoint")) {
             f.error("http_endpoint", "required field missing");
-        } else {
+        } else if (raw != null) {
             try {
                 URI uri = new URI(raw);
                 Authority authority = Authority.of(uri);

@@ -151,7 +151,7 @@ public final class RateLimitingSchema implements PluginSchema {
             }
         };
         String header = f.string("header_name", null);
-        if (by == LimitBy.HEADER && header == null) {
+        if (by == LimitBy.HEADER && header == null && !f.given("header_name")) {
             f.error("header_name", "required field missing");
         } else if (header != null && !header.matches("[a-zA-Z0-9_-]+")) {
             // Kong's typedefs.header_name.
@@ -160,7 +160,7 @@ public final class RateLimitingSchema implements PluginSchema {
                     "bad header name '" + header + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
         }
         String path = f.string("path", null);
-        if (by == LimitBy.PATH && path == null) {
+        if (by == LimitBy.PATH && path == null && !f.given("path")) {
             f.error("path", "required field missing");
         } else if (path != null && !path.startsWith("/")) {
             f.error("path", "should start with: /");
@@ -207,7 +207,7 @@ public final class RateLimitingSchema implements PluginSchema {
         nested.string("server_name", f.string("redis_server_name", null));
         nested.bool("ssl_verify", f.bool("redis_ssl_verify", false));
         String host = nested.string("host", f.string("redis_host", null));
-        if (policy == Policy.REDIS && host == null) {
+        if (policy == Policy.REDIS && host == null && !nested.given("host")) {
             nested.error("host", "required field missing"); // Kong's schema: config.redis.host
         }
         return new Redis(

@@ -16,21 +16,12 @@ final class AuthSchemas {
 
     /** {@code anonymous}: the consumer's id or username, or null (an empty one is an error). */
     static String anonymous(PluginFields f) {
-        String anonymous = f.string("anonymous", null);
-        if (anonymous != null && anonymous.isEmpty()) {
-            f.error("anonymous", "length must be at least 1"); // Kong's words for an empty string
-            return null;
-        }
-        return anonymous;
+        return f.string("anonymous", null);
     }
 
     /** A header parameter's value: printable, without control characters (they would split the header). */
     static String realm(PluginFields f, String fallback) {
-        String realm = f.string("realm", fallback);
-        if (realm != null && realm.isEmpty()) {
-            f.error("realm", "length must be at least 1"); // Kong's strings are never empty
-            return fallback;
-        }
+        String realm = f.string("realm", fallback); // an empty one is refused there
         if (realm != null && realm.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             f.error("realm", "must not contain control characters");
             return fallback;

@@ -221,11 +221,6 @@ public final class CorsSchema implements PluginSchema {
                 f.error("methods", "expected one of: " + String.join(", ", METHODS));
             }
         }
-        for (String field : List.of("origins", "headers", "exposed_headers")) {
-            if (f.has(field) && f.strings(field).stream().anyMatch(String::isEmpty)) {
-                f.error(field, "length must be at least 1"); // Kong's strings are never empty
-            }
-        }
         // Kong's number, sent as Lua's tostring writes it (1.5, 3600, -1).
         String maxAge = f.has("max_age") && !f.isNull("max_age")
                 ? luaNumber(f.number("max_age", 0, -Double.MAX_VALUE, Double.MAX_VALUE))

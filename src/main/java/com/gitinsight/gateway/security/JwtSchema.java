@@ -206,7 +206,7 @@ public final class JwtSchema implements PluginSchema {
                         .map(h -> h.toLowerCase(Locale.ROOT))
                         .toList(),
                 f.bool("secret_is_base64", false),
-                f.string("anonymous", null),
+                AuthSchemas.anonymous(f),
                 f.bool("run_on_preflight", true),
                 sso(f),
                 AuthSchemas.realm(f, null));

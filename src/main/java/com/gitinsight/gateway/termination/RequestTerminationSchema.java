@@ -64,12 +64,6 @@ public final class RequestTerminationSchema implements PluginSchema {
         String body = f.string("body", null);
         boolean echo = f.bool("echo", false);
         String trigger = f.string("trigger", null);
-        for (String field : List.of("message", "content_type", "body", "trigger")) {
-            String value = f.string(field, null);
-            if (value != null && value.isEmpty()) {
-                f.error(field, "length must be at least 1"); // Kong's strings are never empty
-            }
-        }
         if (trigger != null
                 && !trigger.isEmpty()
                 && !HEADER_NAME.matcher(trigger).matches()) {
