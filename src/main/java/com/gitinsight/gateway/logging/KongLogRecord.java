@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.HeaderNames;
+import com.gitinsight.gateway.http.SecretHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -47,12 +48,6 @@ public final class KongLogRecord implements LogEntry {
     private static final String TRUNCATED = "...(truncated)";
     /** The longest header value, query argument or URI a record holds. */
     static final int MAX_VALUE = 2048;
-    /**
-     * Request headers never shipped: Kong's two, and the cookies (users' sessions; Kong ships them,
-     * but a log pipeline's readers are not the users).
-     */
-    private static final java.util.Set<String> REDACTED_REQUEST =
-            java.util.Set.of("authorization", "proxy-authorization", "cookie");
 
     // Field names encoded once: most of a record is its field names.
     private static final SerializableString F_AUTHENTICATED_ENTITY = new SerializedString("authenticated_entity");
@@ -492,7 +487,8 @@ public final class KongLogRecord implements LogEntry {
             }
             written.add(lower);
             g.writeFieldName(known.json());
-            boolean redact = REDACTED_REQUEST.contains(folded)
+            // Kong's two, and the cookies (Kong ships them; a log pipeline's readers are not the users).
+            boolean redact = SecretHeaders.isSecret(folded)
                     || (!credentialHeaders.isEmpty()
                             && (credentialHeaders.contains(name) || credentialHeaders.contains(folded)));
             int count = 0;
@@ -528,7 +524,7 @@ public final class KongLogRecord implements LogEntry {
                 // A plugin's Authorization (request-transformer's add, or its append to the client's)
                 // is redacted as the client's is: Kong redacts the header whoever set it.
                 String folded = lower.indexOf('_') < 0 ? lower : lower.replace('_', '-');
-                boolean redact = REDACTED_REQUEST.contains(folded) || credentialHeaders.contains(lower);
+                boolean redact = SecretHeaders.isSecret(folded) || credentialHeaders.contains(lower);
                 if (redact) {
                     g.writeString(REDACTED);
                 } else if (value.indexOf(RequestContext.LINES) < 0) {

@@ -86,13 +86,13 @@ final class RequestBodies {
                 changed = true;
             }
         }
+        InsertedSlots slots = new InsertedSlots();
         for (RequestTransformerSchema.Value v : ops.append()) {
             String value = render.apply(v.value());
             JsonNode old = json.get(v.name());
             ArrayNode list;
             if (old instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.isEmpty()) {
-                // Kong's table.insert into a decoded object: cjson writes its new slot as the key "1".
-                o.put("1", value);
+                slots.insert(o, JsonNodeFactory.instance.textNode(value));
                 changed = true;
                 continue;
             }

@@ -4,6 +4,7 @@ import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.LimitedInputStream;
 import com.gitinsight.gateway.http.MultipartForm;
+import com.gitinsight.gateway.http.SecretHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.proxy.UpstreamHeaders;
 import com.gitinsight.gateway.routing.RequestPath;
@@ -47,10 +48,6 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
     private static final Logger LOG = Logger.getLogger(RequestTransformerFilter.class.getName());
 
     /** The largest request or response body the transformers buffer to change. */
-    /** The headers every log record redacts (KongLogRecord's), whichever plugin read them. */
-    private static final java.util.Set<String> REDACTED_HEADERS =
-            java.util.Set.of("authorization", "proxy-authorization", "cookie");
-
     public static final String MAX_BODY_BYTES = "gateway.transformer.max-body-bytes";
 
     // Per request in flight: 200 request threads buffering 8 MiB each would be 1.6 GB of a 288 MB heap.
@@ -171,8 +168,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 h.remove(name);
             }
             for (RequestTransformerSchema.Rename r : ops.rename()) {
-                if (REDACTED_HEADERS.contains(r.from().toLowerCase(Locale.ROOT))
-                        || context.credentialHeaders().contains(r.from())) {
+                if (isSecretHeader(r.from())) {
                     // A credential sent on under another name is still one: no log shows it.
                     context.credentialNames(List.of(), List.of(r.to()));
                 }
@@ -180,17 +176,36 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             }
             for (RequestTransformerSchema.Value v : ops.replace()) {
                 if (h.has(v.name())) {
-                    h.replace(v.name(), headerValue(v.value()));
+                    h.replace(v.name(), headerValue(v));
                 }
             }
             for (RequestTransformerSchema.Value v : ops.add()) {
                 if (!h.has(v.name())) {
-                    h.add(v.name(), headerValue(v.value()));
+                    h.add(v.name(), headerValue(v));
                 }
             }
             for (RequestTransformerSchema.Value v : ops.append()) {
-                h.append(v.name(), headerValue(v.value()));
+                h.append(v.name(), headerValue(v));
             }
+        }
+
+        /** A header no log shows: a secret one, or one an auth plugin reads its credential from. */
+        private boolean isSecretHeader(String name) {
+            return SecretHeaders.isSecretName(name)
+                    || context.credentialHeaders().contains(name);
+        }
+
+        /** Whether a template copies a credential (a secret header, an auth plugin's argument). */
+        private boolean copiesCredential(Template t) {
+            return t.copies(this::isSecretHeader, context.credentialArguments()::contains);
+        }
+
+        private String headerValue(RequestTransformerSchema.Value v) throws Refusal {
+            if (copiesCredential(v.value())) {
+                // "X-Key:$(headers.apikey)" sends the client's key on under a new name: still a secret.
+                context.credentialNames(List.of(), List.of(v.name()));
+            }
+            return headerValue(v.value());
         }
 
         private String headerValue(Template t) throws Refusal {
@@ -298,6 +313,13 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             for (RequestTransformerSchema.Rename r : ops.rename()) {
                 if (context.credentialArguments().contains(r.from())) {
                     context.credentialNames(List.of(r.to()), List.of()); // still a credential
+                }
+            }
+            for (List<RequestTransformerSchema.Value> values : List.of(ops.replace(), ops.add(), ops.append())) {
+                for (RequestTransformerSchema.Value v : values) {
+                    if (copiesCredential(v.value())) {
+                        context.credentialNames(List.of(v.name()), List.of()); // ?k=$(headers.apikey)
+                    }
                 }
             }
             RequestBodies.stripFields(args, ops, this::render);

@@ -61,6 +61,7 @@ final class ResponseBodies {
                 json.set(v.name(), v.value());
             }
         }
+        InsertedSlots slots = new InsertedSlots();
         for (ResponseTransformerSchema.JsonValue v : ops.append()) {
             JsonNode old = json.get(v.name());
             if (old instanceof ArrayNode a) {
@@ -68,9 +69,7 @@ final class ResponseBodies {
                 continue;
             }
             if (old instanceof ObjectNode o && !o.isEmpty()) {
-                // Kong's table.insert into a decoded object: its array part's first slot, which
-                // cjson writes as the key "1" beside the object's own ({"a":1,"1":"v"}).
-                o.set("1", v.value());
+                slots.insert(o, v.value()); // {"a":1,"1":"v"}
                 continue;
             }
             // A string becomes [old, new]; anything else (absent, number, boolean, an empty object)

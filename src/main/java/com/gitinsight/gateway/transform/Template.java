@@ -155,6 +155,21 @@ final class Template {
         return false;
     }
 
+    /**
+     * Whether the template copies a credential: a header {@code secretHeader} accepts (its folded
+     * name), or a query argument {@code secretArgument} accepts.
+     */
+    boolean copies(
+            java.util.function.Predicate<String> secretHeader, java.util.function.Predicate<String> secretArgument) {
+        for (Part p : parts) {
+            if (p.source() == Source.HEADERS && secretHeader.test(p.key())
+                    || p.source() == Source.QUERY_PARAMS && secretArgument.test(p.key())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The value for one request. */
     String render(Variables variables) {
         return render(variables, null);

@@ -166,7 +166,12 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             List<String> values = renamed.get(i);
             ResponseTransformerSchema.Rename r = ops.rename().get(i);
             // The late header is not there yet in Kong when this plugin runs: nothing to rename.
-            if (!values.isEmpty() && !kept(request, r.to()) && !LateResponseHeader.is(request, r.from())) {
+            if (values.isEmpty() || LateResponseHeader.is(request, r.from())) {
+                continue;
+            }
+            // Onto a header Kong sets after this plugin (the request id, a late one): Kong's value
+            // wins there, but the old name is cleared all the same.
+            if (!kept(request, r.to())) {
                 for (int v = 0; v < values.size(); v++) {
                     // Kong's PDK sends an empty value as a single space.
                     String value = values.get(v).isEmpty() ? " " : values.get(v);
@@ -176,8 +181,8 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                         out.addHeader(r.to(), value);
                     }
                 }
-                clear(out, request, r.from());
             }
+            clear(out, request, r.from());
         }
         for (int i = 0; i < replaced.length; i++) {
             if (replaced[i] && !kept(request, ops.replace().get(i).name())) {

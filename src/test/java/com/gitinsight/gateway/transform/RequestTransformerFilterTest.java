@@ -382,6 +382,11 @@ class RequestTransformerFilterTest {
                 "{\"p1\":{\"a\":1,\"1\":\"v1\"}}",
                 send("{append: {body: ['p1:v1']}}", post("/request", "application/json", "{\"p1\":{\"a\":1}}"))
                         .bodyText());
+        // Helper review 84: each insert takes the next slot, as Lua's table.insert does.
+        assertEquals(
+                "{\"p1\":{\"a\":1,\"1\":\"x\",\"2\":\"y\"}}",
+                send("{append: {body: ['p1:x', 'p1:y']}}", post("/request", "application/json", "{\"p1\":{\"a\":1}}"))
+                        .bodyText());
     }
 
     // 59-71. the combined route
@@ -949,5 +954,56 @@ class RequestTransformerFilterTest {
         assertTrue(request.context().credentialArguments().contains("token"));
         assertFalse(request.context().credentialArguments().contains("query"));
         assertTrue(request.context().upstreamQuery().contains("token=SECRET-1"), "still sent on");
+    }
+
+    // Helper review 84: a template copying a credential (a key-auth key, Authorization) into
+    // another header or argument was logged in clear under its new name.
+    @Test
+    void aCopiedCredentialIsRedactedUnderItsNewName() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/request]
+                        plugins:
+                          - {name: key-auth, config: {key_names: [apikey]}}
+                          - name: request-transformer
+                            config:
+                              add:
+                                headers: ['X-Key:k=$(headers.apikey)', 'X-Auth:$(headers["Authorization"])',
+                                          'X-Plain:$(headers.x_plain)']
+                                querystring: ['key:$(query_params.apikey)', 'copy:$(query_params.q)']
+                              append:
+                                headers: ['X-Cookie:$(headers.cookie)']
+                """);
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/request?apikey=SECRET-1&q=kept",
+                        "apikey",
+                        "SECRET-2",
+                        "Proxy-Authorization",
+                        "Basic p",
+                        "Authorization",
+                        "Bearer x",
+                        "X-Plain",
+                        "plain",
+                        "Cookie",
+                        "s=1")
+                .on(s, TestSnapshots.match(s, "r"));
+        filter.apply(
+                request.context().plugin(RequestTransformerSchema.NAME, RequestTransformerSchema.Config.class),
+                request.context(),
+                request.request,
+                new FakeHttp.Response().response,
+                new FakeHttp.Backend());
+        assertEquals("k=SECRET-2", request.context().upstreamHeaders().get("X-Key"), "still sent on");
+        for (String secret : java.util.List.of("x-key", "X-Auth", "X-Cookie")) {
+            assertTrue(request.context().credentialHeaders().contains(secret), secret);
+        }
+        assertFalse(request.context().credentialHeaders().contains("X-Plain"));
+        assertTrue(request.context().credentialArguments().contains("key"));
+        assertFalse(request.context().credentialArguments().contains("copy"));
     }
 }

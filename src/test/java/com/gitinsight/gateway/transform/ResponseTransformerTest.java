@@ -245,6 +245,10 @@ class ResponseTransformerTest {
                 json("{\"a\":1,\"1\":\"v1\"}"),
                 body(config, "{\"p1\":{\"a\":1}}").get("p1"));
         assertEquals(json("[\"v1\"]"), body(config, "{\"p1\":{}}").get("p1"), "an empty object is an empty table");
+        // Helper review 84: each insert takes the next slot, as Lua's table.insert does.
+        assertEquals(
+                json("{\"a\":1,\"1\":\"x\",\"2\":\"y\"}"),
+                body("{append: {json: ['p1:x', 'p1:y']}}", "{\"p1\":{\"a\":1}}").get("p1"));
         assertEquals(json("[\"v1\"]"), body(config, "{\"p1\":7}").get("p1"));
     }
 
@@ -519,6 +523,8 @@ class ResponseTransformerTest {
                 "other");
         assertEquals("close", changed.header("Connection"), "nor replaced");
         assertEquals(List.of("abc"), changed.headers("X-Kong-Request-Id"), "nor appended to or renamed onto");
+        // Helper review 84: Kong still clears the old name (its value is overwritten after).
+        assertNull(changed.header("X-Id"), "the renamed header is gone all the same");
     }
 
     // opentelemetry's http_response_header_for_traceid and correlation-id's echo come after
@@ -543,6 +549,15 @@ class ResponseTransformerTest {
             }
         }
         assertFalse(com.gitinsight.gateway.http.LateResponseHeader.is(request.request, "X-Other"));
+        // Renamed onto a late header: Kong's late value wins, the old name is cleared.
+        FakeHttp.Response r = new FakeHttp.Response();
+        r.response.addHeader("X-Old", "v");
+        TransformingResponse.applyHeaderOps(
+                r.response,
+                request.request,
+                config("{rename: {headers: ['X-Old:X-Trace-Id']}}").headers());
+        assertNull(r.header("X-Old"));
+        assertNull(r.header("X-Trace-Id"), "the late phase writes it");
     }
 
     // json_value: an empty value is the string "null"; numbers as Lua reads them
