@@ -37,7 +37,7 @@ public final class PluginFields {
         if (n instanceof Node.ScalarNode s && Boolean.FALSE.equals(s.value())) {
             return null;
         }
-        return string(key, fallback);
+        return section.string(key, fallback); // "" too: GitInsight's own fields take it for "off"
     }
 
     /** A list of strings, or {@code fallback} when the field is absent. */

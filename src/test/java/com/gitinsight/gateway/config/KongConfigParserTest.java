@@ -526,6 +526,21 @@ class KongConfigParserTest {
         }
     }
 
+    // GitInsight's own security-headers keeps its documented "" for "off" (Kong's rule is Kong's plugins').
+    @Test
+    void securityHeadersTakeAnEmptyStringForOff() throws ConfigException {
+        GatewayConfig config = parser.parse(
+                "t.yml",
+                HEADER
+                        + "plugins:\n  - name: security-headers\n    config: {x_frame_options: '', x_xss_protection: false}\n");
+        var headers = ((com.gitinsight.gateway.security.SecurityHeadersSchema.Config)
+                        config.plugins().get(0).config())
+                .headers();
+        assertFalse(headers.containsKey("X-Frame-Options"), headers.toString());
+        assertFalse(headers.containsKey("X-XSS-Protection"), headers.toString());
+        assertEquals("nosniff", headers.get("X-Content-Type-Options"));
+    }
+
     // Helper review 84: a schema reading a field twice (its value, then a rule across fields)
     // reports its error once.
     @Test
