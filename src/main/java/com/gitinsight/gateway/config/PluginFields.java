@@ -28,6 +28,28 @@ public final class PluginFields {
         return value;
     }
 
+    /** A string that may be empty (a Kong field with {@code len_min = 0}, such as a Redis password). */
+    public String stringOrEmpty(String key, String fallback) {
+        return section.string(key, fallback);
+    }
+
+    /**
+     * A path as Kong's {@code typedefs.path} takes it (starts with {@code /}, no empty segment,
+     * RFC 3986 characters and escapes), or null when absent or refused.
+     */
+    public String path(String key) {
+        String path = string(key, null);
+        if (path == null) {
+            return null;
+        }
+        String problem = !path.startsWith("/") ? "should start with: /" : ServiceParser.pathProblem(path);
+        if (problem != null) {
+            error(key, problem);
+            return null;
+        }
+        return path;
+    }
+
     /** Kong's words for an empty string. */
     public static final String EMPTY = "length must be at least 1";
 
@@ -131,14 +153,6 @@ public final class PluginFields {
 
     public boolean has(String key) {
         return section.has(key);
-    }
-
-    /**
-     * Whether a field holds a value (not absent, not {@code null}): a required field that is
-     * given but wrong already has its error (wrong type, empty), Kong's only one for it.
-     */
-    public boolean given(String key) {
-        return section.has(key) && !isNull(key);
     }
 
     public void error(String key, String message) {

@@ -45,7 +45,7 @@ public final class FileLogSchema implements PluginSchema {
         f.allowOnly(Set.of("path", "reopen", "custom_fields_by_lua"), Set.of());
         CustomFields custom = CustomFields.parse(f);
         String path = f.string("path", null);
-        if (path == null && !f.given("path")) {
+        if (path == null && !f.has("path")) {
             f.error("path", "required field missing");
         } else if (path != null) {
             String error = pathError(path, pathPrefix());

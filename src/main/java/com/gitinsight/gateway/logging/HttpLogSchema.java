@@ -131,7 +131,7 @@ public final class HttpLogSchema implements PluginSchema {
         String raw = f.string("http_endpoint", null);
         URI endpoint = null;
         String authorization = null;
-        if (raw == null && !f.given("http_endpoint")) {
+        if (raw == null && !f.has("http_endpoint")) {
             f.error("http_endpoint", "required field missing");
         } else if (raw != null) {
             try {

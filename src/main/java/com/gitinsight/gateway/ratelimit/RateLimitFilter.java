@@ -83,7 +83,11 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
     String key(RateLimitingSchema.Config config, RequestContext context, HttpServletRequest request) {
         String id = switch (config.limitBy()) {
             case CONSUMER -> context.consumer();
-            case CREDENTIAL -> context.upstreamHeaders().get("X-Credential-Identifier");
+            // Kong counts by the credential's id. Without ids in the file a credential is known by
+            // its name (a jwt key, a username, an SSO subject), which two kinds or two providers may
+            // share: under its consumer, two principals never share a count.
+            case CREDENTIAL ->
+                context.credentialId() == null ? null : context.consumer() + "|" + context.credentialId();
             case IP -> null;
             // Kong: a route without a service counts by client, as get_identifier falls back.
             case SERVICE ->

@@ -113,7 +113,14 @@ public final class RateLimitingSchema implements PluginSchema {
         List<Limit> limits = new ArrayList<>();
         for (Period p : Period.values()) {
             if (f.has(p.field())) {
-                limits.add(new Limit(p, f.integer(p.field(), 0, 1, Long.MAX_VALUE / 2)));
+                double limit = f.number(p.field(), 1, -Double.MAX_VALUE, Double.MAX_VALUE);
+                if (limit <= 0) {
+                    f.error(p.field(), "value must be greater than 0"); // Kong's gt = 0
+                } else if (limit != Math.rint(limit) || limit > Long.MAX_VALUE / 2) {
+                    f.error(p.field(), "expected a whole number of requests (a fractional limit is not supported)");
+                } else {
+                    limits.add(new Limit(p, (long) limit));
+                }
             }
         }
         // Kong's validate_periods_order: every shorter period against every longer one, the first
@@ -132,7 +139,7 @@ public final class RateLimitingSchema implements PluginSchema {
                 }
             }
         }
-        if (limits.isEmpty()) {
+        if (limits.isEmpty() && java.util.Arrays.stream(Period.values()).noneMatch(p -> f.has(p.field()))) {
             f.error(
                     "minute",
                     "at least one of these fields must be non-empty: 'config.second', 'config.minute',"
@@ -151,7 +158,7 @@ public final class RateLimitingSchema implements PluginSchema {
             }
         };
         String header = f.string("header_name", null);
-        if (by == LimitBy.HEADER && header == null && !f.given("header_name")) {
+        if (by == LimitBy.HEADER && header == null && !f.has("header_name")) {
             f.error("header_name", "required field missing");
         } else if (header != null && !header.matches("[a-zA-Z0-9_-]+")) {
             // Kong's typedefs.header_name.
@@ -159,13 +166,9 @@ public final class RateLimitingSchema implements PluginSchema {
                     "header_name",
                     "bad header name '" + header + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
         }
-        String path = f.string("path", null);
-        if (by == LimitBy.PATH && path == null && !f.given("path")) {
+        String path = f.path("path");
+        if (by == LimitBy.PATH && path == null && !f.has("path")) {
             f.error("path", "required field missing");
-        } else if (path != null && !path.startsWith("/")) {
-            f.error("path", "should start with: /");
-        } else if (path != null && path.contains("//")) {
-            f.error("path", "must not have empty segments");
         }
         Policy policy = switch (f.string("policy", "local")) {
             case "local" -> Policy.LOCAL;
@@ -193,8 +196,13 @@ public final class RateLimitingSchema implements PluginSchema {
                 redis,
                 f.bool("fault_tolerant", true),
                 f.bool("hide_client_headers", false),
-                (int) f.integer("error_code", 429, 100, 599),
+                // Kong's kong.response.error takes 400-599 only (any other answers 500 there).
+                (int) f.integer("error_code", 429, 400, 599),
                 f.string("error_message", "API rate limit exceeded"));
+    }
+
+    private static String emptyAsNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     /** Kong 3.x nests {@code redis: {...}}; older files use {@code redis_*} fields. Both are read. */
@@ -207,14 +215,15 @@ public final class RateLimitingSchema implements PluginSchema {
         nested.string("server_name", f.string("redis_server_name", null));
         nested.bool("ssl_verify", f.bool("redis_ssl_verify", false));
         String host = nested.string("host", f.string("redis_host", null));
-        if (policy == Policy.REDIS && host == null && !nested.given("host")) {
+        if (policy == Policy.REDIS && host == null && !nested.has("host")) {
             nested.error("host", "required field missing"); // Kong's schema: config.redis.host
         }
         return new Redis(
                 host,
                 (int) nested.integer("port", f.integer("redis_port", 6379, 1, 65535), 1, 65535),
                 nested.string("username", f.string("redis_username", null)),
-                nested.string("password", f.string("redis_password", null)),
+                // Kong's len_min = 0 here: an empty password is no password.
+                emptyAsNull(nested.stringOrEmpty("password", f.stringOrEmpty("redis_password", null))),
                 (int) nested.integer("database", f.integer("redis_database", 0, 0, 1024), 0, 1024),
                 (int) nested.integer("timeout", f.integer("redis_timeout", 2000, 1, 600_000), 1, 600_000),
                 nested.bool("ssl", f.bool("redis_ssl", false)));

@@ -60,7 +60,7 @@ public final class IpRestrictionSchema implements PluginSchema {
         if (allow.isEmpty() && deny.isEmpty()) {
             f.error("allow", "at least one of these fields must be non-empty: 'config.allow', 'config.deny'");
         }
-        return new Config(allow, deny, (int) f.integer("status", 403, 100, 599), f.string("message", null));
+        return new Config(allow, deny, (int) f.integer("status", 403, 400, 599), f.string("message", null));
     }
 
     private static List<Cidr> cidrs(PluginFields f, String key) {

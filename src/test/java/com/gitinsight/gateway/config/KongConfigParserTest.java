@@ -541,6 +541,42 @@ class KongConfigParserTest {
         assertEquals("nosniff", headers.get("X-Content-Type-Options"));
     }
 
+    // Helper review 86: rate-limiting's limits are Kong's numbers gt 0; refusal codes are what
+    // kong.response.error takes (400-599); a Redis password may be empty (len_min = 0).
+    @Test
+    void rateLimitingNumbersAndCodesInKongsWords() throws ConfigException {
+        String m = invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 0, error_code: 200}\n")
+                .getMessage();
+        assertTrue(m.contains("plugins[0].config.minute: value must be greater than 0"), m);
+        assertFalse(m.contains("at least one of these fields"), m);
+        assertTrue(m.contains("plugins[0].config.error_code: value should be between 400 and 599"), m);
+        String ip = invalid(
+                        HEADER + "plugins:\n  - name: ip-restriction\n    config: {deny: [10.0.0.1], status: 302}\n")
+                .getMessage();
+        assertTrue(ip.contains("plugins[0].config.status: value should be between 400 and 599"), ip);
+        // Kong's typedefs.path (its 01-schema_spec's examples).
+        for (String[] c : new String[][] {
+            {"/path/200?", "invalid path: '/path/200?' (characters outside of the reserved list of RFC 3986 found)"},
+            {"/some%20words%", "invalid url-encoded value: '%'"},
+            {"/a//b", "must not have empty segments"},
+            {"a", "should start with: /"},
+        }) {
+            String p = invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 1, limit_by: path,"
+                            + " path: '" + c[0] + "'}\n")
+                    .getMessage();
+            assertTrue(p.contains("plugins[0].config.path: " + c[1]), p);
+            assertFalse(p.contains("required field missing"), p);
+        }
+        GatewayConfig ok = parser.parse(
+                "t.yml",
+                HEADER + "plugins:\n  - name: rate-limiting\n"
+                        + "    config: {minute: 5.0, policy: redis, redis: {host: r, password: ''}}\n");
+        var config = (com.gitinsight.gateway.ratelimit.RateLimitingSchema.Config)
+                ok.plugins().get(0).config();
+        assertEquals(5, config.limits().get(0).limit());
+        assertNull(config.redis().password());
+    }
+
     // Helper review 84: a schema reading a field twice (its value, then a rule across fields)
     // reports its error once.
     @Test

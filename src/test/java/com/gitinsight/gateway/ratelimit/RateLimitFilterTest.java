@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,32 @@ class RateLimitFilterTest {
     }
 
     // 04-access_spec.lua: "counts against the same service register from different routes"
+    // Helper review 86: limit_by credential counts by the credential, under its consumer: a jwt
+    // key and another consumer's basic-auth username of the same name never share a count.
+    @Test
+    void byCredentialTwoPrincipalsOfOneNameCountApart() throws Exception {
+        GatewaySnapshot s = routes("""
+                plugins:
+                  - {name: rate-limiting, route: r1, config: {hour: 2, limit_by: credential}}
+                """);
+        FakeHttp.Request a = FakeHttp.Request.get("/r1").from("10.0.0.1").on(s, TestSnapshots.match(s, "r1"));
+        FakeHttp.Request b = FakeHttp.Request.get("/r1").from("10.0.0.1").on(s, TestSnapshots.match(s, "r1"));
+        a.context().consumer("consumer-a");
+        a.context().credentialId("partner");
+        b.context().consumer("consumer-b");
+        b.context().credentialId("partner");
+        RateLimitingSchema.Config config = a.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
+        String keyA = filter.key(config, a.context(), a.request);
+        String keyB = filter.key(config, b.context(), b.request);
+        assertFalse(keyA.equals(keyB), keyA);
+        assertTrue(keyA.endsWith("partner"), keyA);
+        // No credential (anonymous): by client, as Kong falls back to the forwarded address.
+        FakeHttp.Request anonymous =
+                FakeHttp.Request.get("/r1").from("10.0.0.9").on(s, TestSnapshots.match(s, "r1"));
+        anonymous.context().consumer("anon");
+        assertTrue(filter.key(config, anonymous.context(), anonymous.request).endsWith("10.0.0.9"));
+    }
+
     @Test
     void aServiceInstanceCountsAcrossItsRoutes() throws Exception {
         GatewaySnapshot s = routes("""
