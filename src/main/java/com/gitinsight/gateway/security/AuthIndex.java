@@ -116,7 +116,11 @@ final class AuthIndex {
 
     /** The credential whose key is {@code presented} and still valid at {@code nowMillis}, or null. */
     KeyCredential key(String presented, long nowMillis) {
-        byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
+        return key(presented.getBytes(StandardCharsets.UTF_8), nowMillis);
+    }
+
+    /** The credential whose key is the bytes {@code presented} (as sent), or null. */
+    KeyCredential key(byte[] bytes, long nowMillis) {
         KeyCredential c = keys.get(ByteBuffer.wrap(sha256(bytes)));
         if (c == null || !MessageDigest.isEqual(c.key(), bytes) || nowMillis >= c.expiresAtMillis()) {
             return null;

@@ -35,8 +35,7 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
      * Password derivations running at once: one per core. Every wrong password costs a PBKDF2
      * run, so a flood of them must not take every core; a check that waits too long gets 503.
      */
-    private final transient PasswordChecks checks =
-            new PasswordChecks(Runtime.getRuntime().availableProcessors());
+    transient PasswordChecks checks = new PasswordChecks(Runtime.getRuntime().availableProcessors());
 
     public BasicAuthFilter() {
         super(BasicAuthSchema.NAME, BasicAuthSchema.Config.class);
@@ -60,9 +59,12 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
         try {
             credential = authenticate(config, context, request, index, checks);
         } catch (PasswordChecks.Busy busy) {
-            ErrorResponses.write(
-                    request, response, 503, "Too many password checks in progress; try again", "Retry-After", "1");
-            return;
+            if (config.anonymous() == null) {
+                ErrorResponses.write(
+                        request, response, 503, "Too many password checks in progress; try again", "Retry-After", "1");
+                return;
+            }
+            credential = null; // unverified: the route's anonymous consumer, as for a failed check
         }
         if (credential != null) {
             ConsumerIdentity.identify(context, credential.consumer(), credential.username(), credential.id(), false);

@@ -65,7 +65,7 @@ final class ConsumerIdentity {
     /**
      * An auth plugin's failure, as Kong's: 401 {@code failure} with the plugin's
      * {@code WWW-Authenticate} challenge, or, with {@code anonymousRef}, the request goes on as that
-     * consumer (500 when the configuration lacks it, as Kong 3.9 answers; refused at load).
+     * consumer (500 when the configuration lacks it, as Kong 3.9 answers; the file loads, warned).
      */
     static void refuseOrGoOnAnonymously(
             String anonymousRef,

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.security;
 
+import com.gitinsight.gateway.http.HeaderText;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -103,7 +104,9 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
                 || !config.algorithms().contains(params.algorithm())) {
             return Outcome.refused(SIGNATURE_NOT_VALID);
         }
-        AuthIndex.HmacCredential credential = index.hmac(params.username());
+        // The username as its UTF-8 bytes spell it (a header's bytes arrive one char each).
+        String username = HeaderText.utf8(params.username());
+        AuthIndex.HmacCredential credential = username == null ? null : index.hmac(username);
         if (credential == null) {
             return Outcome.refused(SIGNATURE_NOT_VALID);
         }

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.HeaderText;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -8,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.List;
 
@@ -73,11 +75,13 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
         FormArgs query = null;
         BodyArgs body = null;
         String key = null;
+        boolean inHeader = false;
         for (int i = 0; i < config.keyNames().size(); i++) {
             String name = config.keyNames().get(i);
             Object v = null;
             if (config.keyInHeader()) {
                 v = header(request, name, config.headerFallbacks().get(i));
+                inHeader = v != null;
             }
             if (v == null && config.keyInQuery()) {
                 query = query != null ? query : FormArgs.parse(request.getQueryString());
@@ -122,7 +126,9 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
         if (key == null || key.isEmpty()) {
             return NO_KEY;
         }
-        AuthIndex.KeyCredential credential = index.key(key, System.currentTimeMillis());
+        // A header's key is compared as the bytes sent (a UTF-8 key arrives decoded as ISO-8859-1).
+        AuthIndex.KeyCredential credential = index.key(
+                inHeader ? HeaderText.bytes(key) : key.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
         if (credential == null) {
             return UNAUTHORIZED;
         }

@@ -341,4 +341,20 @@ class BasicAuthFilterTest {
                     401, get(route, "Proxy-Authorization", " ".repeat(30_000)).status());
         });
     }
+
+    // Helper review 85: with every password check slot taken, a route with an anonymous consumer
+    // goes on as that consumer (its fallback for a credential not verified) instead of 503.
+    @Test
+    void busyPasswordChecksFallBackToTheAnonymousConsumer() throws Exception {
+        PasswordChecks full = new PasswordChecks(1);
+        java.lang.reflect.Field permits = PasswordChecks.class.getDeclaredField("permits");
+        permits.setAccessible(true);
+        ((java.util.concurrent.Semaphore) permits.get(full)).acquire();
+        filter.checks = full;
+        FakeHttp.Response busy = get("ba1", "Authorization", basic("bob:kong"));
+        assertEquals(503, busy.status());
+        assertEquals("1", busy.header("Retry-After"));
+        FakeHttp.Response anonymous = get("ba3", "Authorization", basic("bob:kong"));
+        assertEquals(200, anonymous.status());
+    }
 }

@@ -635,4 +635,44 @@ class HmacAuthFilterTest {
         assertEquals(
                 HttpDates.INVALID, HttpDates.epochSeconds("Sun, 6 Nov 1994 08:49:37 GMT"), "nginx wants two digits");
     }
+
+    // Helper review 85: a username is the bytes sent; a container hands them over one char per
+    // byte, and "josé" sent as UTF-8 could never authenticate.
+    @Test
+    void aNonAsciiUsernameIsReadAsItsUtf8Bytes() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - {name: h1, paths: [/h1], plugins: [{name: hmac-auth}]}
+                consumers:
+                  - username: jose
+                    hmacauth_credentials:
+                      - {username: "josé", secret: secret}
+                """);
+        String date = now();
+        String signature = sign("hmac-sha256", "secret", "date: " + date);
+        String asSent = new String(
+                "josé".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
+        FakeHttp.Response ok = AuthTests.run(
+                s,
+                "h1",
+                FakeHttp.Request.get(
+                        "/h1", "Date", date, "Authorization", auth(asSent, "hmac-sha256", "date", signature)),
+                new FakeHttp.Backend(),
+                filter);
+        assertEquals(200, ok.status());
+        // The single byte 0xE9 is not UTF-8 for é: as Kong compares bytes, no such user.
+        assertRefused(
+                AuthTests.run(
+                        s,
+                        "h1",
+                        FakeHttp.Request.get(
+                                "/h1", "Date", date, "Authorization", auth("josé", "hmac-sha256", "date", signature)),
+                        new FakeHttp.Backend(),
+                        filter),
+                HmacAuthFilter.SIGNATURE_NOT_VALID);
+    }
 }
