@@ -330,6 +330,12 @@ final class ConsumerParser {
         j.allowEntity(JWT_SECRET, JWT_SECRET_ACCEPTED);
         AcceptedFields.common(j);
         String id = EntityRefs.id(j);
+        // Kong's strings are never empty (len_min = 1): one error, and no generated value instead.
+        for (String field : List.of("key", "secret", "rsa_public_key")) {
+            if ("".equals(j.string(field, null))) {
+                j.error(field, "length must be at least 1");
+            }
+        }
         String key = j.string("key", null);
         String algorithm = j.string("algorithm", "HS256");
         if (!JWT_ALGORITHMS.contains(algorithm)) {
@@ -343,7 +349,7 @@ final class ConsumerParser {
         String rsa = j.string("rsa_public_key", null);
         if (!algorithm.startsWith("HS") && rsa == null) {
             problems.add(j.location(), j.child("rsa_public_key"), "required for algorithm " + algorithm);
-        } else if (!algorithm.startsWith("HS")) {
+        } else if (!algorithm.startsWith("HS") && !rsa.isEmpty()) {
             String unusable = PublicKeys.problem(algorithm, rsa);
             if (unusable != null) {
                 j.error("rsa_public_key", "not a usable " + algorithm + " public key (PEM): " + unusable);

@@ -33,6 +33,7 @@ final class Credentials {
     record Credential(Consumer consumer, String key, String algorithm, Key verificationKey, String id) {}
 
     private final Map<String, Credential> byKey;
+    /** By username: the consumers an SSO login may map onto. */
     private final Map<String, Consumer> consumers;
 
     /** By id or username only: Kong's anonymous names no custom id. */
@@ -49,6 +50,10 @@ final class Credentials {
         Map<String, Credential> byKey = new HashMap<>();
         Map<String, Consumer> consumers = new HashMap<>();
         Map<String, Consumer> anonymousCandidates = new HashMap<>();
+        // The base64 reading is built for every file; it warns only when a plugin reads secrets so.
+        boolean warn = !secretIsBase64
+                || config.plugins().stream()
+                        .anyMatch(p -> p.config() instanceof JwtSchema.Config j && j.secretIsBase64());
         for (ConsumerSpec c : config.consumers()) {
             Consumer consumer = Consumer.of(c);
             for (String name : new String[] {c.id(), c.username(), consumer.id()}) {
@@ -56,19 +61,18 @@ final class Credentials {
                     anonymousCandidates.putIfAbsent(name, consumer);
                 }
             }
-            // consumer.id() is Kong's derived id when the file gives none: anonymous may name it.
-            for (String name : new String[] {c.id(), c.username(), c.customId(), consumer.id()}) {
-                if (name != null) {
-                    consumers.putIfAbsent(name, consumer);
-                }
+            if (c.username() != null) {
+                consumers.put(c.username(), consumer); // usernames are unique in a file
             }
             for (ConsumerSpec.JwtSecret s : c.jwtSecrets()) {
                 try {
                     byKey.put(
                             s.key(), new Credential(consumer, s.key(), s.algorithm(), key(s, secretIsBase64), s.id()));
                 } catch (Exception e) {
-                    LOG.warning("consumer " + c.reference() + ": JWT credential '" + s.key() + "' is unusable ("
-                            + e.getMessage() + "); tokens for it will be refused");
+                    if (warn) {
+                        LOG.warning("consumer " + c.reference() + ": JWT credential '" + s.key() + "' is unusable ("
+                                + e.getMessage() + "); tokens for it will be refused");
+                    }
                     // Still found by its key: Kong answers such a token "Invalid key/secret".
                     byKey.put(s.key(), new Credential(consumer, s.key(), s.algorithm(), null, s.id()));
                 }
@@ -82,6 +86,11 @@ final class Credentials {
         if (alg.startsWith("HS")) {
             byte[] secret = base64 ? base64(s.secret()) : s.secret().getBytes(StandardCharsets.UTF_8);
             return new HmacKey(secret);
+        }
+        if (base64) {
+            // Kong decodes whichever key the credential has: a PEM is not base64 (its newlines and
+            // dashes), so such a credential answers "Invalid key/secret" under secret_is_base64.
+            throw new IllegalArgumentException("secret_is_base64 applies to the public key, which is PEM");
         }
         String pem = s.rsaPublicKey();
         if (alg.startsWith("RS") || alg.startsWith("PS")) {
@@ -104,9 +113,12 @@ final class Credentials {
         return byKey.get(key);
     }
 
-    /** A consumer by id, username or custom id (an SSO token's consumer claim), or null. */
-    Consumer consumer(String name) {
-        return consumers.get(name);
+    /**
+     * The consumer an SSO token's consumer claim names, by username only: an id or custom id a
+     * provider's user could be given must not take over a configured consumer (and its groups).
+     */
+    Consumer consumer(String username) {
+        return consumers.get(username);
     }
 
     /**

@@ -99,7 +99,7 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             return;
         }
         JwtSchema.Sso settings = config.sso() != null ? config.sso() : mpJwtDefaults;
-        if (settings != null && tokens.size() == 1 && notAKongCredential(result)) {
+        if (settings != null && tokens.stream().distinct().count() == 1 && notAKongCredential(result)) {
             if (sso(request, response, chain, context, credentials, settings, tokens.get(0), config.realm())) {
                 return;
             }

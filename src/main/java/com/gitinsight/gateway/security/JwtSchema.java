@@ -176,7 +176,7 @@ public final class JwtSchema implements PluginSchema {
         return AuthSchemas.NO_CONSUMER;
     }
 
-    /** Checked at load as key-auth's and basic-auth's (Kong 3.9 answers 500 to every request instead). */
+    /** Warned at load when missing, as key-auth's and basic-auth's; each request falling back to it is 500 (Kong 3.9). */
     @Override
     public String anonymousConsumer(PluginConfig config) {
         return ((Config) config).anonymous();

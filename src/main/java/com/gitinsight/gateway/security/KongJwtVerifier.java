@@ -29,6 +29,8 @@ final class KongJwtVerifier {
      */
     private static final java.util.regex.Pattern COMPACT =
             java.util.regex.Pattern.compile("[A-Za-z0-9_+/-]+=*\\.[A-Za-z0-9_+/-]+=*\\.[A-Za-z0-9_+/-]*=*");
+    /** A signature segment Kong's base64_decode reads (anything else decodes to nil). */
+    private static final java.util.regex.Pattern SIGNATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_+/-]*=*");
     /** The algorithms Kong's jwt parser knows; any other {@code alg} is {@code Bad token; invalid alg}. */
     static final Set<String> ALGORITHMS = Set.of(
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
@@ -88,13 +90,19 @@ final class KongJwtVerifier {
         if (token.length() > MAX_TOKEN_LENGTH) {
             return new Rejected("Bad token; too large");
         }
-        if (!COMPACT.matcher(token).matches()) {
+        // Kong's tokenize(token, ".", 3): the third part is everything after the second dot; one
+        // its base64 cannot read is "invalid signature", after the header's checks.
+        int second = token.indexOf('.', token.indexOf('.') + 1);
+        boolean readableSignature =
+                second > 0 && SIGNATURE.matcher(token.substring(second + 1)).matches();
+        String parsed = second > 0 && !readableSignature ? token.substring(0, second + 1) : token;
+        if (!COMPACT.matcher(parsed).matches()) {
             return new Rejected(INVALID_JSON);
         }
         JsonWebSignature jws;
         JwtClaims claims;
         try {
-            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
+            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(parsed);
             if (!(structure instanceof JsonWebSignature signature)) {
                 return new Rejected(INVALID_JSON);
             }
@@ -110,6 +118,9 @@ final class KongJwtVerifier {
         }
         if (!(jws.getHeaders().getObjectHeaderValue("alg") instanceof String a) || !ALGORITHMS.contains(a)) {
             return new Rejected("Bad token; invalid alg");
+        }
+        if (!readableSignature) {
+            return new Rejected("Bad token; invalid signature");
         }
         String keyName = config.keyClaimName();
         Object key = claims.getClaimValue(keyName);

@@ -56,13 +56,16 @@ final class TokenSources {
             }
         }
         if (!config.cookieNames().isEmpty() && request.getCookies() != null) {
-            // nginx's $cookie_<name>: the first cookie of each name; an empty one is none.
-            List<String> seen = new ArrayList<>(1);
-            for (Cookie c : request.getCookies()) {
-                if (config.cookieNames().contains(c.getName()) && !seen.contains(c.getName())) {
-                    seen.add(c.getName());
-                    if (c.getValue() != null && !c.getValue().isEmpty()) {
-                        out.add(c.getValue());
+            // nginx's $cookie_<name>: the first cookie of that name in any case (nginx compares
+            // cookie names without case); an empty one is none.
+            Cookie[] cookies = request.getCookies();
+            for (String name : config.cookieNames()) {
+                for (Cookie c : cookies) {
+                    if (c.getName().equalsIgnoreCase(name)) {
+                        if (c.getValue() != null && !c.getValue().isEmpty()) {
+                            out.add(c.getValue());
+                        }
+                        break;
                     }
                 }
             }

@@ -577,6 +577,18 @@ class KongConfigParserTest {
         assertNull(config.redis().password());
     }
 
+    // Helper review 87: a jwt credential's strings are never empty either.
+    @Test
+    void jwtCredentialsRefuseEmptyStrings() {
+        String m = invalid(HEADER + "consumers:\n  - username: u\n    jwt_secrets:\n      - {key: '', secret: ''}\n"
+                        + "      - {key: k2, algorithm: RS256, rsa_public_key: ''}\n")
+                .getMessage();
+        assertTrue(m.contains("jwt_secrets[0].key: length must be at least 1"), m);
+        assertTrue(m.contains("jwt_secrets[0].secret: length must be at least 1"), m);
+        assertTrue(m.contains("jwt_secrets[1].rsa_public_key: length must be at least 1"), m);
+        assertFalse(m.contains("not a usable"), m);
+    }
+
     // Helper review 84: a schema reading a field twice (its value, then a rule across fields)
     // reports its error once.
     @Test

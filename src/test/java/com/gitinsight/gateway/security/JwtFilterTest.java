@@ -331,6 +331,11 @@ class JwtFilterTest {
                 "silly=no-way-this-works" + encode(payload(KEY), SECRET) + "; path=/;domain=.jwt9.com");
         assertEquals(401, corrupted.status());
         assertEquals(Map.of("message", "Bad token; invalid JSON"), body(corrupted));
+        // Helper review 87: nginx's $cookie_silly finds SILLY too (it compares names without case).
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "SILLY=" + encode(payload(KEY), SECRET))
+                        .status());
     }
 
     // "finds the JWT in the first header occurrence of a duplicated custom authorization header"

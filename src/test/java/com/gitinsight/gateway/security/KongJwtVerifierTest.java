@@ -2,6 +2,7 @@ package com.gitinsight.gateway.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -27,13 +28,14 @@ class KongJwtVerifierTest {
     static final String SHORT_SECRET = "your-jwt-secret-here";
     static RsaJsonWebKey rsa;
     static Credentials credentials;
+    static GatewayConfig gateway;
     static JwtSchema.Config config;
 
     @BeforeAll
     static void consumers() throws Exception {
         rsa = RsaJwkGenerator.generateJwk(2048);
         String pem = RsaKeyUtil.pemEncode(rsa.getPublicKey());
-        GatewayConfig gateway = new KongConfigParser(PluginRegistry.builtIn())
+        gateway = new KongConfigParser(PluginRegistry.builtIn())
                 .parse("t.yml", """
                 _format_version: "3.0"
                 consumers:
@@ -282,5 +284,44 @@ class KongJwtVerifierTest {
         assertInstanceOf(KongJwtVerifier.Rejected.class, r);
         assertEquals("Invalid signature", ((KongJwtVerifier.Rejected) r).message());
         assertEquals(32, gateway.consumers().get(0).jwtSecrets().get(0).secret().length());
+    }
+
+    // Helper review 87: Kong's tokenize(token, ".", 3) keeps everything after the second dot as
+    // the signature; one its base64 cannot read is "invalid signature", after the header's checks.
+    @Test
+    void anUnreadableSignatureSegmentIsAnInvalidSignature() throws Exception {
+        String token = hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 60));
+        int last = token.lastIndexOf('.');
+        rejected(token + ".d", "Bad token; invalid signature");
+        rejected(token.substring(0, last) + ".bad!sig", "Bad token; invalid signature");
+        rejected(
+                b64("{\"alg\":\"foo\"}") + "." + b64(claims("web-frontend-key", NOW + 60)) + ".x.y",
+                "Bad token; invalid alg");
+        rejected(token.substring(0, last), "Bad token; invalid JSON");
+    }
+
+    // Helper review 87: Kong base64-decodes whichever key a credential has; a PEM never decodes.
+    @Test
+    void secretIsBase64RefusesAPublicKeyCredential() throws Exception {
+        JwtSchema.Config base64 = new JwtSchema.Config(
+                "kid", true, true, 0, List.of("jwt"), List.of(), List.of("authorization"), true, null, true);
+        KongJwtVerifier.Result r = KongJwtVerifier.verify(
+                rs256(claims("mobile-rsa", NOW + 60)), base64, Credentials.of(gateway, true), NOW);
+        assertInstanceOf(KongJwtVerifier.Rejected.class, r);
+        assertEquals("Invalid key/secret", ((KongJwtVerifier.Rejected) r).message());
+    }
+
+    // Helper review 87: an SSO token's consumer claim maps onto a consumer by username only, never
+    // by an id or custom id a provider's user might be given.
+    @Test
+    void anSsoConsumerClaimNamesAUsernameOnly() {
+        assertEquals("web-frontend", credentials.consumer("web-frontend").username());
+        assertNull(credentials.consumer("wf"), "a custom id");
+        assertNull(
+                credentials.consumer(
+                        gateway.consumers().get(0).id() == null
+                                ? credentials.consumer("web-frontend").id()
+                                : gateway.consumers().get(0).id()),
+                "an id");
     }
 }
