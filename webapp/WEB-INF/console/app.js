@@ -34,16 +34,20 @@
       if (typeof body === 'string') { payload = body; h['Content-Type'] = h['Content-Type'] || 'application/yaml'; }
       else { payload = JSON.stringify(body); h['Content-Type'] = 'application/json'; }
     }
-    if (method !== 'GET' && state.etag && !h['If-Match']) h['If-Match'] = state.etag;
+    // A change is made against the configuration the page showed (drawn), not whatever a later
+    // read saw: a stale form gets 412 instead of overwriting another admin's change.
+    const expected = state.drawnEtag || state.etag;
+    if (method !== 'GET' && expected && !h['If-Match']) h['If-Match'] = expected;
     const res = await fetch(API + path, { method, headers: h, body: payload, cache: 'no-store' });
     const tag = res.headers.get('ETag');
-    if (tag) state.etag = tag;
+    if (tag && res.ok) state.etag = tag; // a 412 carries the current tag: never adopted silently
     if (res.status === 401) { logout('Your session ended; sign in again.'); throw new ApiError(401, { message: 'Unauthorized' }); }
     const type = res.headers.get('Content-Type') || '';
     const data = res.status === 204 ? null : type.includes('json') ? await res.json() : await res.text();
     if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { message: data });
     return data;
   }
+  function drawn() { state.drawnEtag = state.etag; }
   const fmt = (n, d) => (n === null || n === undefined || Number.isNaN(n)) ? '–' : Number(n).toFixed(d === undefined ? 0 : d);
 
   // ---------- login ----------
@@ -143,6 +147,7 @@
   async function renderOverview() {
     const [info, services, routes, plugins, upstreams, status] = await Promise.all([
       api('GET', ''), api('GET', '/services'), api('GET', '/routes'), api('GET', '/plugins'), api('GET', '/upstreams'), api('GET', '/status')]);
+    drawn();
     $('#overview-meta').textContent = 'Config ' + info.config_hash + ' from ' + info.config_file + ', loaded ' + new Date(info.loaded_at).toLocaleString();
     const c = info.counts;
     const unhealthy = Object.values(status.upstreams).flat().filter(t => t.health !== 'HEALTHY').length;
@@ -236,6 +241,7 @@
   const consumerRef = c => c.username || c.custom_id || c.id;
   async function renderConsumers() {
     const consumers = await api('GET', '/consumers');
+    drawn();
     const box = $('#consumers');
     if (!consumers.data.length) { box.replaceChildren(el('p', { class: 'muted' }, 'No consumers.')); return; }
     const cards = await Promise.all(consumers.data.map(async (c, i) => {
@@ -420,6 +426,7 @@
   async function renderConfig() {
     const text = await api('GET', '/config?format=yaml');
     state.editorHash = state.etag;
+    drawn();
     $('#cfg-text').value = text;
     $('#cfg-text').removeAttribute('aria-invalid');
     $('#cfg-hash').textContent = 'running ' + state.etag;
@@ -468,17 +475,19 @@
     $('#diff-box').hidden = true;
     const rows = h.data.map(b => el('tr', {},
       el('th', { scope: 'row' }, '#' + b.number, el('div', { class: 'mono muted small' }, b.hash)),
-      el('td', {}, new Date(b.replaced_at).toLocaleString()), el('td', {}, b.replaced_by || '(file edit)'), el('td', {}, b.change || ''),
+      el('td', {}, new Date(b.replaced_at || b.created_at).toLocaleString()), el('td', {}, b.replaced_by || b.created_by || '(file edit)'), el('td', {}, b.change || ''),
       el('td', { class: 'actions' },
         el('button', { type: 'button', 'aria-label': 'Show diff of backup ' + b.number, onclick: () => showDiff(b.number) }, 'Diff'),
         el('button', { type: 'button', class: 'danger', 'aria-label': 'Roll back to backup ' + b.number, onclick: () => rollback(b.number) }, 'Roll back'))));
     $('#history tbody').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No earlier versions yet.'))]));
+    drawn();
   }
   async function showDiff(n) {
     const [old, now] = await Promise.all([api('GET', '/history/' + n), api('GET', '/config?format=yaml')]);
     $('#diff-title').textContent = 'Backup #' + n + ' → running';
     $('#diff').replaceChildren(...diffLines(old.split('\n'), now.split('\n')));
     $('#diff-box').hidden = false;
+    drawn(); // a rollback replaces the configuration this diff was taken against
     $('#diff').focus();
   }
   function diffLines(a, b) {
@@ -496,7 +505,6 @@
   async function rollback(n) {
     if (!confirm('Replace the running configuration with backup #' + n + '?')) return;
     try {
-      await api('GET', '');
       const r = await api('POST', '/history/' + n + '/rollback');
       notice('Rolled back to backup #' + n + ' (now ' + r.hash + ').', true);
     } catch (e) { notice(e.message); }

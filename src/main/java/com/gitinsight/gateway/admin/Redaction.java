@@ -48,15 +48,35 @@ final class Redaction {
         try {
             fields = parser.secretFields(file, text);
         } catch (ConfigException e) {
-            return text; // not YAML: validation reports it, with its line
+            throw unreadable(e.getMessage());
         }
+        Secrets secrets = of(base);
         try {
-            return of(base).restore(text, fields);
+            String restored = secrets.restore(text, fields);
+            if (Secrets.valuesHoldTokens(restored)) {
+                // Never a token saved as the secret it stands for: whoever saw an export could use it.
+                throw unreadable("a redacted value was left where it could not be put back");
+            }
+            return restored;
         } catch (Secrets.UnknownToken | Secrets.MisplacedToken e) {
             throw new AdminException(400, e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw unreadable(e.getOriginalMessage());
         } catch (IOException e) {
             throw keyUnreadable(e);
         }
+    }
+
+    /**
+     * A text with redacted values that cannot be read as this configuration's format: its tokens
+     * cannot be put back, and another parser (JSON takes tabs, YAML does not) must not take them
+     * for the secrets.
+     */
+    private static AdminException unreadable(String why) {
+        return new AdminException(
+                400,
+                "the configuration holds redacted values ({redacted:...}) and could not be read to put the"
+                        + " secrets back (" + why + "); indent with spaces, or send the secrets themselves");
     }
 
     private Secrets of(String text) throws AdminException {

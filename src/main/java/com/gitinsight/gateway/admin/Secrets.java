@@ -100,6 +100,20 @@ final class Secrets {
         return TOKEN.matcher(text).find();
     }
 
+    /** Whether a value (not a comment) of the YAML or JSON {@code text} holds a token. */
+    static boolean valuesHoldTokens(String text) throws IOException {
+        JsonNode tree = DeclarativeDocument.YAML.readTree(text);
+        if (tree == null) {
+            return false;
+        }
+        for (JsonNode value : FieldPaths.leaves(tree).values()) {
+            if (value.isTextual() && hasTokens(value.asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The tree with each secret replaced by its token (a copy). */
     ObjectNode redactedTree() {
         JsonNode copy = tree.deepCopy();
@@ -148,12 +162,9 @@ final class Secrets {
         if (!hasTokens(submitted)) {
             return submitted;
         }
-        JsonNode sent;
-        try {
-            sent = DeclarativeDocument.YAML.readTree(submitted);
-        } catch (JsonProcessingException e) {
-            return submitted; // the parser reports the syntax error, with its line
-        }
+        // Unreadable (a tab that JSON takes and YAML does not): the caller refuses it, since the
+        // tokens cannot be put back and must never be kept as the secrets.
+        JsonNode sent = DeclarativeDocument.YAML.readTree(submitted);
         if (sent == null) {
             return submitted;
         }

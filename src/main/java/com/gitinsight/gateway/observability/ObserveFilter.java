@@ -103,6 +103,22 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
         return com.gitinsight.gateway.http.Cut.atMost(value, MAX_VALUE, "...(truncated)");
     }
 
+    private static final String KEY_AUTH_ADMIN = "/key-auth/";
+
+    /**
+     * The path as the access log shows it: the admin API names a key-auth credential by its key
+     * (as Kong's does), and the key is the secret itself.
+     */
+    static String logged(String uri) {
+        if (uri.startsWith("/_gateway/admin/consumers/")) {
+            int at = uri.indexOf(KEY_AUTH_ADMIN);
+            if (at > 0 && at + KEY_AUTH_ADMIN.length() < uri.length()) {
+                return uri.substring(0, at + KEY_AUTH_ADMIN.length()) + "REDACTED";
+            }
+        }
+        return uri;
+    }
+
     private String line(HttpServletRequest request, CountingResponse response, long startMillis, long nanos) {
         RequestContext context = RequestContext.of(request);
         StringWriter out = new StringWriter(384);
@@ -112,7 +128,7 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
             g.writeStringField("request_id", RequestIds.of(request));
             g.writeStringField("client", clients.clientText(request));
             g.writeStringField("method", cut(request.getMethod()));
-            g.writeStringField("path", cut(request.getRequestURI()));
+            g.writeStringField("path", cut(logged(request.getRequestURI())));
             boolean matched = context != null && context.match() != null;
             g.writeStringField("route", matched ? context.match().route().displayName() : null);
             g.writeStringField(

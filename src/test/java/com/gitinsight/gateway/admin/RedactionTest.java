@@ -293,6 +293,27 @@ class RedactionTest {
                 redaction.text(commented).contains("very-secret-value"), "a comment quoting a secret is redacted too");
     }
 
+    // Attacker review 88: a tab-indented JSON body (JSON takes tabs, YAML does not) kept its tokens,
+    // and the JSON parser then saved each {redacted:...} as the secret itself.
+    @Test
+    void aTextWhoseTokensCannotBePutBackIsRefusedNotSavedWithThem() throws Exception {
+        Path json = dir.resolve("gateway.json");
+        String text = "{\"_format_version\": \"3.0\",\n"
+                + " \"consumers\": [{\"username\": \"a\", \"jwt_secrets\": [{\"key\": \"k\", \"secret\": \"s3cret\"}]}]}\n";
+        Files.writeString(json, text);
+        Redaction r = Writers.redaction(json);
+        String redacted = r.text(text);
+        String tabbed = redacted.replace("\n ", "\n\t");
+        assertTrue(tabbed.contains("\t") && tabbed.contains("{redacted:"), tabbed);
+        AdminException e = assertThrows(AdminException.class, () -> r.restore(tabbed, text));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("could not be read to put the secrets back"), e.getMessage());
+        // A comment that quoted a secret keeps its token, and the file still saves.
+        String commented = FILE.replace("# GitInsight gateway", "# old secret: very-secret-value; GitInsight gateway");
+        String back = redaction.restore(redaction.text(commented), commented);
+        assertTrue(back.contains("secret: very-secret-value"), back);
+    }
+
     /** The hex of the token at alice's credential, once {@code secret} is checked to be nowhere in clear. */
     private static String token(String redacted, String secret) {
         assertFalse(redacted.contains(secret), secret + " is in clear:\n" + redacted);

@@ -41,4 +41,17 @@ class AccessLogTest {
         String cut = ObserveFilter.cut("/" + "a".repeat(60_000));
         assertEquals(ObserveFilter.MAX_VALUE + "...(truncated)".length(), cut.length());
     }
+
+    // Attacker review 88: the admin API names a key-auth credential by its key; the access log
+    // shows the path, so the key was logged.
+    @Test
+    void anAdminPathNamingAKeyAuthKeyIsLoggedWithoutIt() {
+        assertEquals(
+                "/_gateway/admin/consumers/bob/key-auth/REDACTED",
+                ObserveFilter.logged("/_gateway/admin/consumers/bob/key-auth/the-secret-key"));
+        assertEquals(
+                "/_gateway/admin/consumers/bob/key-auth",
+                ObserveFilter.logged("/_gateway/admin/consumers/bob/key-auth"));
+        assertEquals("/api/key-auth/x", ObserveFilter.logged("/api/key-auth/x"), "a proxied path is the backend's");
+    }
 }
