@@ -7,7 +7,6 @@ import com.google.common.hash.Hashing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +43,7 @@ final class CacheKeys {
             String path,
             String bodyDigest) {
         StringBuilder k = new StringBuilder(160);
-        k.append(context.match().route().displayName())
+        k.append(route(context.match().route(), context))
                 .append('\n')
                 .append(request.getMethod())
                 .append('\n');
@@ -52,6 +51,29 @@ final class CacheKeys {
         k.append(host == null ? "" : host.toLowerCase(Locale.ROOT))
                 .append('\n')
                 .append(path)
+                .append('\n');
+        // What a plugin made of the request line (request-transformer's replace.uri from a header,
+        // its http_method): the backend answers that, so two requests sent differently never share.
+        if (context.upstreamPath() != null || context.upstreamMethod() != null) {
+            k.append("upstream=")
+                    .append(context.upstreamMethod() == null ? "" : context.upstreamMethod())
+                    .append(' ')
+                    .append(context.upstreamPath() == null ? "" : context.upstreamPath())
+                    .append('\n');
+        }
+        // How the backend is told the request came (scheme, forwarded host, port, prefix): an
+        // answer built from them (a redirect, absolute links) is not another request's.
+        k.append(request.getScheme()).append(' ').append(request.getLocalPort());
+        for (String forwarded : FORWARDING) {
+            for (String v : clientValues(request, forwarded)) {
+                k.append(' ').append(forwarded).append('=').append(v);
+            }
+        }
+        k.append('\n');
+        // Always the codings the client takes (Kong's 06-accept_encoding_spec): a gzip body never
+        // reaches a client that cannot read it, whether or not the backend sends Vary.
+        k.append("ae=")
+                .append(acceptEncoding(clientValues(request, "Accept-Encoding")))
                 .append('\n');
         // The query and headers as the backend gets them, as Kong's key reads them after
         // request-transformer (kong.request.get_query, get_headers): two requests the backend sees
@@ -83,6 +105,45 @@ final class CacheKeys {
             k.append("\nbody=").append(bodyDigest);
         }
         return Hashing.sha256().hashString(k, StandardCharsets.UTF_8).toString();
+    }
+
+    /** The forwarding headers the proxy may send on (from a trusted proxy) or set itself. */
+    private static final List<String> FORWARDING =
+            List.of("X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "Forwarded");
+
+    /**
+     * The route, as it stays across reloads: its id or name, and its service; an unnamed route
+     * without an id by what it matches (its position would give its entries to another route
+     * after a reload that adds one before it).
+     */
+    private static String route(com.gitinsight.gateway.config.RouteSpec route, RequestContext context) {
+        String service = context.match().service() == null
+                ? ""
+                : context.match().service().name();
+        if (route.name() != null || route.id() != null) {
+            return route.kongId() + "|" + service;
+        }
+        return service + "|" + route.paths() + "|" + route.methods() + "|" + route.hosts() + "|" + route.headers() + "|"
+                + route.stripPath() + "|" + route.pathHandling();
+    }
+
+    /**
+     * Accept-Encoding as a set of codings: lower case, q-values dropped, sorted; absent and empty
+     * are one (Kong's 06-accept_encoding_spec).
+     */
+    static String acceptEncoding(List<String> values) {
+        java.util.TreeSet<String> codings = new java.util.TreeSet<>();
+        for (String value : values) {
+            for (String part : value.split(",")) {
+                int semi = part.indexOf(';');
+                String coding =
+                        (semi < 0 ? part : part.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+                if (!coding.isEmpty()) {
+                    codings.add(coding);
+                }
+            }
+        }
+        return String.join(",", codings);
     }
 
     /**
@@ -124,10 +185,16 @@ final class CacheKeys {
                 name = UrlArgs.decodePart(name);
             }
             if (config.varyQueryParams().isEmpty() || config.varyQueryParams().contains(name)) {
-                params.add(p);
+                params.add(name + "\u0000" + p);
             }
         }
-        Collections.sort(params);
+        // By name only, each name's values in their order: ?page=2&page=1 is not ?page=1&page=2 to a
+        // backend that reads the first (or the last) value.
+        params.sort(java.util.Comparator.comparing(p -> p.substring(0, p.indexOf('\u0000'))));
+        for (int i = 0; i < params.size(); i++) {
+            String p = params.get(i);
+            params.set(i, p.substring(p.indexOf('\u0000') + 1));
+        }
         k.append(String.join("&", params)).append('\n');
     }
 }

@@ -156,7 +156,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                     sMaxAge = parseLong(d.substring(9));
                 } else if (d.startsWith("max-age=")) {
                     maxAge = parseLong(d.substring(8));
-                } else if (honour && (d.equals("no-store") || d.equals("no-cache"))) {
+                } else if (honour && (d.equals("no-store") || d.equals("no-cache") || d.startsWith("no-cache="))) {
                     return 0;
                 }
             }

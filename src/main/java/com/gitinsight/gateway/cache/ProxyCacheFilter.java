@@ -79,6 +79,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         }
         String path = CacheKeys.path(config, request);
         String key = CacheKeys.key(config, context, request, path, body);
+        long generation = cache.generation(); // before the backend is asked
         if (admission == Admission.SHARED_ONLY) {
             // No entry answers it, and no miss waits for it: it goes to the backend on its own.
             CapturingResponse capture = new CapturingResponse(
@@ -91,7 +92,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                     key,
                     path,
                     cache.evictable(path),
-                    e -> cache.put(key, e));
+                    e -> cache.put(key, e, generation));
             chain.doFilter(request, capture);
             finish(context, capture);
             return;
@@ -155,7 +156,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 key,
                 path,
                 cache.evictable(path),
-                e -> cache.put(key, e));
+                e -> cache.put(key, e, generation));
         CachedResponse stored = null;
         try {
             chain.doFilter(request, capture);

@@ -64,6 +64,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLong purges = new AtomicLong();
     private volatile EvictionFeed feed = EvictionFeed.NONE;
     private boolean registered;
 
@@ -167,6 +168,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
         @Override
         public boolean purgeKey(String key) {
+            purges.incrementAndGet();
             return ResponseCache.this.purgeKey(key);
         }
 
@@ -222,6 +224,27 @@ public class ResponseCache implements Unproxied<ResponseCache> {
         return feed.covers(path);
     }
 
+    /**
+     * How many purges have run: a response fetched before a purge (an eviction event that came
+     * while the backend answered) is never stored after it, or it would outlive the event.
+     */
+    public long generation() {
+        return purges.get();
+    }
+
+    /** Stores {@code response} unless a purge ran since {@code generation} was read. */
+    public void put(String key, CachedResponse response, long generation) {
+        if (purges.get() != generation) {
+            return;
+        }
+        put(key, response);
+        if (purges.get() != generation) {
+            // A purge ran while it was stored: it may have missed this entry.
+            entries().remove(key);
+            unindex(response.path(), key);
+        }
+    }
+
     public void put(String key, CachedResponse response) {
         byPath.compute(response.path(), (p, keys) -> {
             Set<String> set = keys != null ? keys : ConcurrentHashMap.newKeySet();
@@ -267,6 +290,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     // ---- purges and evictions (JMX, admin API, events) ----
 
     public void purgeAll() {
+        purges.incrementAndGet();
         long n = byPath.values().stream().mapToLong(Set::size).sum();
         Cache<String, CachedResponse> made = entries;
         if (made != null) {
@@ -288,6 +312,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     /** Removes every entry whose path matches; returns how many. Looks only at the pattern's prefix range. */
     public int purge(PathPattern pattern) {
+        purges.incrementAndGet();
         int n = 0;
         String from = pattern.prefix();
         for (Map.Entry<String, Set<String>> e :
@@ -306,6 +331,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     /** Removes every entry an eviction rule covers (after a gap in the feed); returns how many. */
     public int purgeEvictable() {
+        purges.incrementAndGet();
         int n = 0;
         for (Map.Entry<String, Set<String>> e : byPath.entrySet()) {
             if (feed.covers(e.getKey())) {

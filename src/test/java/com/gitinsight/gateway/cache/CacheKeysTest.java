@@ -139,4 +139,30 @@ class CacheKeysTest {
         assertNotEquals(none, german, "Accept_Language is HTTP_ACCEPT_LANGUAGE to a CGI backend");
         assertEquals(key(c, FakeRequest.get("/page", "accept-language", "de")), german);
     }
+
+    // Helper review 90: what reaches the backend and shapes its answer is keyed: the path and
+    // method a plugin sent, how the request came (scheme, forwarding headers), the codings the
+    // client takes; duplicate arguments keep their order.
+    @Test
+    void whatShapesTheBackendsAnswerIsKeyed() {
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of());
+        String plain = key(c, FakeRequest.get("/items"));
+        FakeRequest tenantA = FakeRequest.get("/items");
+        tenantA.context.upstreamPath("/v2/a/items");
+        FakeRequest tenantB = FakeRequest.get("/items");
+        tenantB.context.upstreamPath("/v2/b/items");
+        assertNotEquals(key(c, tenantA), key(c, tenantB), "replace.uri from a header: two backend paths");
+        assertNotEquals(plain, key(c, tenantA));
+        assertNotEquals(plain, key(c, FakeRequest.get("/items").scheme("https")), "a redirect to https is not http's");
+        assertNotEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Host", "evil.example")));
+        assertNotEquals(plain, key(c, FakeRequest.get("/items", "Accept-Encoding", "gzip")));
+        assertEquals(
+                key(c, FakeRequest.get("/items", "Accept-Encoding", "gzip, deflate")),
+                key(c, FakeRequest.get("/items", "Accept-Encoding", "DEFLATE;q=0.5,gzip")),
+                "case, order and q-values aside, one set of codings");
+        assertEquals(plain, key(c, FakeRequest.get("/items", "Accept-Encoding", "")), "empty is absent");
+        assertNotEquals(
+                key(c, FakeRequest.get("/items?page=2&page=1")), key(c, FakeRequest.get("/items?page=1&page=2")));
+        assertEquals(key(c, FakeRequest.get("/items?b=1&a=2")), key(c, FakeRequest.get("/items?a=2&b=1")));
+    }
 }

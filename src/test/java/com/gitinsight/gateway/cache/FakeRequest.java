@@ -43,6 +43,7 @@ final class FakeRequest {
     private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, Object> attributes = new HashMap<>();
     private byte[] body;
+    private String scheme = "http";
 
     private FakeRequest(String method, String uri, String query) {
         request = (HttpServletRequest) Proxy.newProxyInstance(
@@ -52,6 +53,8 @@ final class FakeRequest {
                     case "getMethod" -> method;
                     case "getRequestURI" -> uri;
                     case "getQueryString" -> query;
+                    case "getScheme" -> scheme;
+                    case "getLocalPort" -> 8080;
                     case "getHeader" ->
                         headers.getOrDefault((String) args[0], List.of()).stream()
                                 .findFirst()
@@ -88,6 +91,12 @@ final class FakeRequest {
     }
 
     /** A body with its Content-Length. */
+    /** The scheme the request came in with ({@code https} through TLS). */
+    FakeRequest scheme(String value) {
+        scheme = value;
+        return this;
+    }
+
     FakeRequest body(String text) {
         body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         headers.put("Content-Length", new ArrayList<>(List.of(String.valueOf(body.length))));

@@ -274,7 +274,12 @@ class ProxyCacheFilterTest {
         // must-revalidate without a freshness lifetime, or max-age=0, or no-cache: never kept for
         // others, even though cache_control is off (those directives are honoured for such requests).
         for (String directive : List.of(
-                "must-revalidate", "max-age=0, must-revalidate", "public, no-cache", "no-cache, must-revalidate")) {
+                "must-revalidate",
+                "max-age=0, must-revalidate",
+                "public, no-cache",
+                "no-cache, must-revalidate",
+                // Helper review 90: no-cache naming fields is no-cache (Kong's parse_directive_header).
+                "public, max-age=60, no-cache=\"Set-Cookie\"")) {
             FakeBackend backend = new FakeBackend().header("Cache-Control", directive);
             ProxyCacheSchema.Config c = config();
             String path = "/kept/" + directive;

@@ -124,6 +124,20 @@ class ResponseCacheTest {
         assertEquals(3, cache.evictions());
     }
 
+    // Helper review 90: a response fetched before an eviction event (the backend answered the old
+    // data while the event arrived) is not stored after the purge, where it would outlive the event.
+    @Test
+    void aResponseFetchedBeforeAPurgeIsNotStoredAfterIt() {
+        long now = System.currentTimeMillis();
+        long before = cache.generation();
+        cache.purge(PathPattern.compile("/api/v1/fast/repositories/42/**"));
+        cache.put("late", entry("/api/v1/fast/repositories/42/summary", now, 60_000, true), before);
+        assertNull(cache.get("late"));
+        long after = cache.generation();
+        cache.put("fresh", entry("/api/v1/fast/repositories/42/summary", now, 60_000, true), after);
+        assertNotNull(cache.get("fresh"));
+    }
+
     @Test
     void purgeByKeyAndAll() {
         long now = System.currentTimeMillis();
