@@ -192,7 +192,8 @@ final class RouteParser {
     private Map<String, List<RouteSpec.HeaderValue>> headers(Section h) {
         Map<String, List<RouteSpec.HeaderValue>> out = new LinkedHashMap<>();
         for (String header : h.keys()) {
-            String lower = header.toLowerCase(Locale.ROOT);
+            // Kong's router compares header names with '_' as '-' (x_version matches X-Version).
+            String lower = header.toLowerCase(Locale.ROOT).replace('_', '-');
             if ("host".equals(lower)) {
                 h.error(header, "match the Host header with 'hosts', not 'headers'");
                 continue;

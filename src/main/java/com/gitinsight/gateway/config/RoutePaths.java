@@ -87,7 +87,7 @@ public final class RoutePaths {
 
     /** As above; {@code renamed} receives each renamed group's Kong name and Java name. */
     public static String javaRegex(String regex, Map<String, String> renamed) {
-        if (regex.indexOf("(?") < 0) {
+        if (regex.indexOf("(?") < 0 && regex.indexOf("[:") < 0) {
             return regex;
         }
         StringBuilder out = new StringBuilder(regex.length() + 8);
@@ -97,6 +97,17 @@ public final class RoutePaths {
             if (c == '\\' && i + 1 < regex.length()) {
                 out.append(c).append(regex.charAt(++i));
                 continue;
+            }
+            if (c == '[' && classDepth > 0 && regex.startsWith("[:", i)) {
+                // A POSIX class inside a bracket ([[:digit:]]), which Kong's regex engines know and
+                // Java would read as the characters ':', 'd', 'i', ...
+                int end = regex.indexOf(":]", i + 2);
+                String java = end < 0 ? null : POSIX.get(regex.substring(i + 2, end));
+                if (java != null) {
+                    out.append(java);
+                    i = end + 1;
+                    continue;
+                }
             }
             if (c == '[') {
                 classDepth++;
@@ -119,6 +130,23 @@ public final class RoutePaths {
         }
         return out.toString();
     }
+
+    /** The POSIX bracket classes, as Java writes them (ASCII, as PCRE's and Rust's are). */
+    private static final Map<String, String> POSIX = Map.ofEntries(
+            Map.entry("alnum", "\\p{Alnum}"),
+            Map.entry("alpha", "\\p{Alpha}"),
+            Map.entry("ascii", "\\p{ASCII}"),
+            Map.entry("blank", "\\p{Blank}"),
+            Map.entry("cntrl", "\\p{Cntrl}"),
+            Map.entry("digit", "\\p{Digit}"),
+            Map.entry("graph", "\\p{Graph}"),
+            Map.entry("lower", "\\p{Lower}"),
+            Map.entry("print", "\\p{Print}"),
+            Map.entry("punct", "\\p{Punct}"),
+            Map.entry("space", "\\s"),
+            Map.entry("upper", "\\p{Upper}"),
+            Map.entry("word", "\\w"),
+            Map.entry("xdigit", "\\p{XDigit}"));
 
     private static boolean isGroupName(String s, int start, int end) {
         char first = s.charAt(start);

@@ -111,8 +111,9 @@ final class Echo {
         return out;
     }
 
-    /** A named group in a route's regex as Kong writes it ({@code (?<name>...)}, not a lookbehind). */
-    private static final java.util.regex.Pattern NAMED_GROUP = java.util.regex.Pattern.compile("\\(\\?<([^>=!][^>]*)>");
+    /** A named group in a route's regex as Kong writes it ({@code (?<name>...)} or {@code (?P<name>...)}; not a lookbehind). */
+    private static final java.util.regex.Pattern NAMED_GROUP =
+            java.util.regex.Pattern.compile("\\(\\?P?<([^>=!][^>]*)>");
 
     /**
      * Kong's {@code kong.request.get_uri_captures()}: the groups of the route's regex path the

@@ -167,6 +167,23 @@ class RequestTerminationFilterTest {
                 .get("request")
                 .get("uri_captures");
         assertEquals(JSON.readTree("{\"named\":{},\"unnamed\":[]}"), plain, "a route without a regex path");
+        // Helper review 89: Kong's spec writes the group (?P<name>...).
+        GatewaySnapshot p = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://backend.internal:8080
+                    routes:
+                      - name: r
+                        paths: ['~/(?P<parameter>[^#?/]+)/200']
+                        strip_path: false
+                        plugins: [{name: request-termination, config: {echo: true}}]
+                """);
+        FakeHttp.Request python = FakeHttp.Request.get("/status/200");
+        python.on(p, TestSnapshots.match(p, "r"));
+        assertEquals(
+                JSON.readTree("{\"named\":{\"parameter\":\"status\"},\"unnamed\":[\"status\"]}"),
+                JSON.readTree(apply(python).text()).get("request").get("uri_captures"));
     }
 
     @Test
