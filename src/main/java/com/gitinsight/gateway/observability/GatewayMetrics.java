@@ -43,9 +43,17 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class GatewayMetrics implements Unproxied<GatewayMetrics> {
 
-    /** Kong's latency buckets, in milliseconds. */
+    /** Kong's buckets of its own latency (kong_kong_latency_ms), in milliseconds. */
     private static final double[] LATENCY_MS = {1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000
     };
+
+    /** Kong's UPSTREAM_LATENCY_BUCKETS: the upstream's and the whole request's latency, in milliseconds. */
+    private static final double[] UPSTREAM_LATENCY_MS = {
+        25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000
+    };
+
+    /** Kong's workspace label: this gateway has one, Kong's default. */
+    private static final String WORKSPACE = "default";
 
     @Inject
     GatewayRuntime runtime;
@@ -83,25 +91,38 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
 
     @PostConstruct
     void start() {
+        // Kong's prometheus plugin's names and labels, so dashboards and alerts made for Kong work.
         requests = Counter.builder()
-                .name("gateway_http_requests_total")
-                .help("Requests by service, route, status and consumer")
-                .labelNames("service", "route", "code", "consumer")
+                .name("kong_http_requests_total")
+                .help("HTTP status codes per consumer/service/route in Kong")
+                .labelNames("service", "route", "code", "source", "workspace", "consumer")
                 .register(registry);
-        requestLatency =
-                latency("gateway_request_latency_ms", "Total time of a request, from the first byte to the last");
-        upstreamLatency = latency("gateway_upstream_latency_ms", "Time until the upstream's response headers");
-        gatewayLatency = latency("gateway_latency_ms", "The gateway's own time, until the request went upstream");
+        requestLatency = latency(
+                "kong_request_latency_ms",
+                "Total latency incurred during requests for each service/route in Kong",
+                UPSTREAM_LATENCY_MS);
+        upstreamLatency = latency(
+                "kong_upstream_latency_ms",
+                "Latency added by upstream response for each service/route in Kong",
+                UPSTREAM_LATENCY_MS);
+        gatewayLatency = latency(
+                "kong_kong_latency_ms",
+                "Latency added by Kong and enabled plugins for each service/route in Kong",
+                LATENCY_MS);
         bandwidth = Counter.builder()
-                .name("gateway_bandwidth_bytes")
-                .help("Body bytes by direction (ingress from clients, egress to them)")
-                .labelNames("service", "route", "direction", "consumer")
+                .name("kong_bandwidth_bytes")
+                .help("Total bandwidth (ingress/egress) throughput in bytes")
+                .labelNames("service", "route", "direction", "workspace", "consumer")
                 .register(registry);
         GaugeWithCallback.builder()
-                .name("gateway_upstream_target_health")
-                .help("1 for the state each target is in (healthy, unhealthy, probation)")
-                .labelNames("upstream", "target", "state")
+                .name("kong_upstream_target_health")
+                .help("Health status of targets of upstream. States = healthy|unhealthy|probation, value is 1"
+                        + " when state is populated")
+                .labelNames("upstream", "target", "address", "state", "subsystem")
                 .callback(cb -> {
+                    if (!upstreamHealthMetrics()) {
+                        return; // Kong's: only when a prometheus plugin asks for it
+                    }
                     for (UpstreamPool pool : runtime.snapshot().upstreams().pools()) {
                         for (TargetStatus t : pool.status()) {
                             for (TargetHealth.State s : TargetHealth.State.values()) {
@@ -109,7 +130,9 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                                         t.state() == s ? 1 : 0,
                                         pool.name(),
                                         t.target(),
-                                        s.name().toLowerCase());
+                                        t.target(),
+                                        s.name().toLowerCase(),
+                                        "http");
                             }
                         }
                     }
@@ -252,14 +275,28 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
         JvmMetrics.builder().register(registry);
     }
 
-    private Histogram latency(String name, String help) {
+    private Histogram latency(String name, String help, double[] buckets) {
         return Histogram.builder()
                 .name(name)
                 .help(help)
-                .labelNames("service", "route")
+                .labelNames("service", "route", "workspace")
                 .classicOnly()
-                .classicUpperBounds(LATENCY_MS)
+                .classicUpperBounds(buckets)
                 .register(registry);
+    }
+
+    /** Whether a prometheus plugin of the running configuration sets {@code upstream_health_metrics}. */
+    private boolean upstreamHealthMetrics() {
+        com.gitinsight.gateway.runtime.GatewaySnapshot snapshot = runtime.snapshot();
+        if (snapshot == null) {
+            return false;
+        }
+        for (com.gitinsight.gateway.config.PluginSpec p : snapshot.config().plugins()) {
+            if (p.config() instanceof PrometheusSchema.Config c && c.upstreamHealthMetrics()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double breaker(GuardStatus s) {
@@ -298,31 +335,40 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
         String service = context.match().service() == null
                 ? ""
                 : context.match().service().name();
-        String route = context.match().route().displayName();
+        // Kong's: the route's name, else its id.
+        String route = context.match().route().name() != null
+                ? context.match().route().name()
+                : context.match().route().kongId();
         String consumer = config.perConsumer() && context.consumerLabel() != null ? context.consumerLabel() : "";
         if (config.statusCodeMetrics()) {
-            // Kong counts requests only with status_code_metrics (its exporter's metrics.status).
-            requests.labelValues(service, route, Integer.toString(status), consumer)
+            // Kong counts requests only with status_code_metrics (its exporter's metrics.status);
+            // source: the upstream's answer ("service") or one the gateway made ("kong").
+            String source = context.upstreamStatus() > 0 && status == context.upstreamStatus() ? "service" : "kong";
+            requests.labelValues(service, route, Integer.toString(status), source, WORKSPACE, consumer)
                     .inc();
         }
         if (config.latencyMetrics()) {
             long upstream = context.upstreamNanos();
-            requestLatency.labelValues(service, route).observe(totalNanos / 1e6);
+            requestLatency.labelValues(service, route, WORKSPACE).observe(totalNanos / 1e6);
             if (upstream >= 0) {
-                upstreamLatency.labelValues(service, route).observe(upstream / 1e6);
+                upstreamLatency.labelValues(service, route, WORKSPACE).observe(upstream / 1e6);
             }
             // Kong's latencies.kong: the time before the request went upstream (all of it when none
             // did), not the body's streaming, which a long download would have counted.
             long sent = context.upstreamSentNanos();
             long kong = upstream >= 0 && sent != 0 ? Math.max(0, sent - context.startedNanos()) : totalNanos;
-            gatewayLatency.labelValues(service, route).observe(Math.min(kong, totalNanos) / 1e6);
+            gatewayLatency.labelValues(service, route, WORKSPACE).observe(Math.min(kong, totalNanos) / 1e6);
         }
         if (config.bandwidthMetrics()) {
             if (inBytes > 0) {
-                bandwidth.labelValues(service, route, "ingress", consumer).inc(inBytes);
+                bandwidth
+                        .labelValues(service, route, "ingress", WORKSPACE, consumer)
+                        .inc(inBytes);
             }
             if (outBytes > 0) {
-                bandwidth.labelValues(service, route, "egress", consumer).inc(outBytes);
+                bandwidth
+                        .labelValues(service, route, "egress", WORKSPACE, consumer)
+                        .inc(outBytes);
             }
         }
     }

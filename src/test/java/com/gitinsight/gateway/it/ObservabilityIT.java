@@ -56,7 +56,7 @@ class ObservabilityIT {
                         paths: [/counted]
                         plugins:
                           - name: prometheus
-                            config: {status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true}
+                            config: {status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true}
                 plugins:
                   - name: request-id
                     config: {header_name: X-Request-ID, generator: uuid}
@@ -185,13 +185,14 @@ class ObservabilityIT {
     @Test
     void requestMetricsCountExactlyWhatWasSent() throws Exception {
         // The exposition sorts label names (le last).
-        String labels = "route=\"counted\",service=\"echo\"";
-        String ok = "gateway_http_requests_total{code=\"200\",consumer=\"\",route=\"counted\",service=\"echo\"}";
+        String labels = "route=\"counted\",service=\"echo\",workspace=\"default\"";
+        String ok =
+                "kong_http_requests_total{code=\"200\",consumer=\"\",route=\"counted\",service=\"echo\",source=\"service\",workspace=\"default\"}";
         String egressSeries =
-                "gateway_bandwidth_bytes_total{consumer=\"\",direction=\"egress\",route=\"counted\",service=\"echo\"}";
+                "kong_bandwidth_bytes_total{consumer=\"\",direction=\"egress\",route=\"counted\",service=\"echo\",workspace=\"default\"}";
         String before = metrics();
         double requests = value(before, ok);
-        double count = value(before, "gateway_request_latency_ms_count{" + labels + "}");
+        double count = value(before, "kong_request_latency_ms_count{" + labels + "}");
         double egress = value(before, egressSeries);
         long sent = 0;
         for (int i = 0; i < 3; i++) {
@@ -202,15 +203,15 @@ class ObservabilityIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> value(metrics(), egressSeries) >= egress + total);
         String after = metrics();
         assertEquals(requests + 3, value(after, ok), after);
-        assertEquals(count + 3, value(after, "gateway_request_latency_ms_count{" + labels + "}"));
-        assertEquals(count + 3, value(after, "gateway_request_latency_ms_bucket{" + labels + ",le=\"+Inf\"}"));
+        assertEquals(count + 3, value(after, "kong_request_latency_ms_count{" + labels + "}"));
+        assertEquals(count + 3, value(after, "kong_request_latency_ms_bucket{" + labels + ",le=\"+Inf\"}"));
         assertTrue(
-                value(after, "gateway_request_latency_ms_bucket{" + labels + ",le=\"6000.0\"}") >= count + 3,
+                value(after, "kong_request_latency_ms_bucket{" + labels + ",le=\"60000.0\"}") >= count + 3,
                 "the latencies fall in the buckets");
-        assertEquals(count + 3, value(after, "gateway_upstream_latency_ms_count{" + labels + "}"));
+        assertEquals(count + 3, value(after, "kong_upstream_latency_ms_count{" + labels + "}"));
         assertEquals(egress + sent, value(after, egressSeries));
         assertTrue(!after.contains("route=\"plain\""), "routes without the plugin are not measured");
-        assertTrue(after.contains("gateway_upstream_target_health{"), "gateway-wide metrics are always there");
+        assertTrue(after.contains("kong_upstream_target_health{"), "with upstream_health_metrics, as Kong");
         assertTrue(after.contains("jvm_memory_used_bytes"), "JVM metrics");
     }
 

@@ -131,7 +131,7 @@ class ServerSmokeIT {
                                 .firstValue("X-Cache-Status")
                                 .orElse(null)));
         String metrics = get(base + "/_gateway/metrics").body();
-        assertTrue(metrics.contains("gateway_http_requests_total"), "metrics");
+        assertTrue(metrics.contains("kong_http_requests_total"), "metrics");
         assertEquals(401, get(base + "/_gateway/admin/routes").statusCode(), "admin API closed without the token");
         HttpResponse<String> routes = get(base + "/_gateway/admin/routes", "Authorization", "Bearer " + token);
         assertEquals(200, routes.statusCode(), "the admin token set through the server's own mechanism");

@@ -33,7 +33,8 @@ class GatewayMetricsTest {
     private static String text(GatewayMetrics metrics) throws Exception {
         io.prometheus.metrics.model.snapshots.MetricSnapshots.Builder snapshots =
                 io.prometheus.metrics.model.snapshots.MetricSnapshots.builder();
-        for (String field : new String[] {"requests", "gatewayLatency", "bandwidth"}) {
+        for (String field :
+                new String[] {"requests", "requestLatency", "upstreamLatency", "gatewayLatency", "bandwidth"}) {
             java.lang.reflect.Field f = GatewayMetrics.class.getDeclaredField(field);
             f.setAccessible(true);
             snapshots.metricSnapshot(((io.prometheus.metrics.core.metrics.Metric) f.get(metrics)).collect());
@@ -54,10 +55,10 @@ class GatewayMetricsTest {
         GatewayMetrics metrics = metrics();
         metrics.record(context(), new PrometheusSchema.Config(false, false, true, true, false), 200, 5_000_000, 0, 0);
         String off = text(metrics);
-        assertFalse(off.contains("gateway_http_requests_total{"), off);
+        assertFalse(off.contains("kong_http_requests_total{"), off);
         assertFalse(off.contains("direction=\"egress\""), "no 0-byte series: " + off);
         metrics.record(context(), new PrometheusSchema.Config(false, true, false, false, false), 200, 5_000_000, 0, 0);
-        assertTrue(text(metrics).contains("gateway_http_requests_total{code=\"200\""));
+        assertTrue(text(metrics).contains("kong_http_requests_total{code=\"200\""));
     }
 
     @Test
@@ -84,7 +85,8 @@ class GatewayMetricsTest {
         metrics.record(context, new PrometheusSchema.Config(false, false, true, false, false), 200, total, 0, 0);
         String text = text(metrics);
         assertTrue(
-                text.contains("gateway_latency_ms_bucket{route=\"r\",service=\"s\",le=\"1000.0\"} 1"),
+                text.contains(
+                        "kong_kong_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"1000.0\"} 1"),
                 "the 30 s body is not the gateway's time: " + text);
     }
 
@@ -110,6 +112,43 @@ class GatewayMetricsTest {
             r.context().consumerReference("alice");
             new FakeHttp.Backend().doFilter(req, res);
         });
-        assertTrue(text(metrics).contains("gateway_http_requests_total{code=\"200\""), text(metrics));
+        assertTrue(text(metrics).contains("kong_http_requests_total{code=\"200\""), text(metrics));
+    }
+
+    // Helper review 91: Kong's prometheus plugin's names, labels and buckets, so a dashboard or an
+    // alert made for Kong finds its series (source="kong" for the gateway's own answers).
+    @Test
+    void theSeriesAreKongsNamesLabelsAndBuckets() throws Exception {
+        GatewayMetrics metrics = metrics();
+        RequestContext refused = context();
+        metrics.record(refused, new PrometheusSchema.Config(false, true, true, true, false), 401, 1_000_000, 10, 20);
+        RequestContext proxied = context();
+        proxied.answeredBy("10.0.0.1:80", 2_000_000);
+        proxied.upstreamStatus(200);
+        metrics.record(proxied, new PrometheusSchema.Config(false, true, true, true, false), 200, 3_000_000, 0, 20);
+        String text = text(metrics);
+        assertTrue(
+                text.contains(
+                        "kong_http_requests_total{code=\"401\",consumer=\"\",route=\"r\",service=\"s\",source=\"kong\",workspace=\"default\"} 1"),
+                text);
+        assertTrue(text.contains("code=\"200\",consumer=\"\",route=\"r\",service=\"s\",source=\"service\""), text);
+        assertTrue(
+                text.contains(
+                        "kong_request_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"60000.0\"}"),
+                text);
+        assertTrue(
+                text.contains(
+                        "kong_upstream_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"25.0\"}"),
+                text);
+        assertTrue(
+                text.contains(
+                        "kong_kong_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"6000.0\"}"),
+                text);
+        assertTrue(
+                text.contains(
+                        "kong_bandwidth_bytes_total{consumer=\"\",direction=\"ingress\",route=\"r\",service=\"s\",workspace=\"default\"} 10"),
+                text);
+        assertFalse(text.contains("gateway_http_requests_total"), text);
+        assertFalse(text.contains("kong_upstream_target_health{"), "only with upstream_health_metrics: " + text);
     }
 }
