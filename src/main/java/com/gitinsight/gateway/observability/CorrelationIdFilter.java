@@ -65,6 +65,6 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
     }
 
     static String keepOrMake(ServletRequest request, String incoming, IdPluginConfig config, IdGenerator generator) {
-        return IdGenerator.wellFormed(incoming) ? incoming : generator.next(config.generator(), request);
+        return IdGenerator.kept(incoming) ? incoming : generator.next(config.generator(), request);
     }
 }

@@ -89,6 +89,23 @@ public final class IdGenerator {
         return new UUID(hi, lo);
     }
 
+    /**
+     * An incoming correlation id kept, as Kong keeps any non-empty one ("my very personal id",
+     * an AWS trace header's {@code Root=...;Parent=...}): not blank, bounded, no control character.
+     */
+    public static boolean kept(String id) {
+        if (id == null || id.isBlank() || id.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** An incoming id worth keeping: present, bounded, and only characters safe in logs and headers. */
     public static boolean wellFormed(String id) {
         if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {

@@ -62,7 +62,12 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
                 headers.manage(rid.headerName(), id, ManagedHeaders.Mode.OVERRIDE);
             }
         }
-        IdPluginConfig cid = context.plugin(CorrelationIdSchema.NAME, IdPluginConfig.class);
+        // As Kong's: a global instance's header_filter runs on the no-route 404 too.
+        IdPluginConfig cid = context.gatewayOwn()
+                ? null
+                : context.match() == null
+                        ? context.pluginOnEveryResponse(CorrelationIdSchema.NAME, IdPluginConfig.class)
+                        : context.plugin(CorrelationIdSchema.NAME, IdPluginConfig.class);
         if (cid != null && cid.echoDownstream()) {
             IdGenerator generator = ids.generator();
             headers = headers != null ? headers : ManagedHeaders.of(request, response);
@@ -85,6 +90,6 @@ public class RequestIdFilter extends HttpFilter implements ChainOrder {
     }
 
     private String keepOrMake(jakarta.servlet.ServletRequest request, String incoming, IdGenerator.Kind kind) {
-        return IdGenerator.wellFormed(incoming) ? incoming : ids.generator().next(kind, request);
+        return IdGenerator.wellFormed(incoming) ? incoming : ids.requestIds().next(kind, request);
     }
 }

@@ -74,18 +74,24 @@ public final class BotDetectionSchema implements PluginSchema {
 
         private Verdict examine(String raw) {
             String agent = raw.strip();
-            if (matchesAny(allow, agent)) {
+            // Fails closed past the match budget: not allowed, and denied (a client padding its
+            // User-Agent must not slip past a deny rule that takes too long to decide).
+            if (matchesAny(allow, agent, false)) {
                 return Verdict.ALLOW;
             }
-            if (matchesAny(deny, agent)) {
+            if (matchesAny(deny, agent, true)) {
                 return Verdict.DENY;
             }
             return KnownBots.matches(agent) ? Verdict.BOT : Verdict.NONE;
         }
 
-        private static boolean matchesAny(List<Pattern> patterns, String agent) {
+        private static boolean matchesAny(List<Pattern> patterns, String agent, boolean unknownMatches) {
             for (Pattern p : patterns) {
-                if (p.matcher(agent).find()) {
+                // The operator's rules: bounded, as Kong's are by nginx's regex match limit.
+                com.gitinsight.gateway.http.MatchBudget.Result r =
+                        com.gitinsight.gateway.http.MatchBudget.find(p, agent);
+                if (r == com.gitinsight.gateway.http.MatchBudget.Result.FOUND
+                        || r == com.gitinsight.gateway.http.MatchBudget.Result.UNKNOWN && unknownMatches) {
                     return true;
                 }
             }

@@ -51,7 +51,7 @@ final class Echo {
         doc.set("request", request(context, request));
         RouteMatch match = context == null ? null : context.match();
         if (match != null) {
-            doc.set("matched_route", route(match.route()));
+            doc.set("matched_route", route(match.route(), match.service()));
             if (match.service() != null) {
                 doc.set("matched_service", service(match.service()));
             }
@@ -214,9 +214,22 @@ final class Echo {
         return null;
     }
 
-    private static ObjectNode route(RouteSpec route) {
+    private static ObjectNode route(RouteSpec route, ServiceSpec service) {
         ObjectNode out = JSON.createObjectNode();
+        out.put("id", route.kongId());
         out.put("name", route.name());
+        if (service != null) {
+            out.putObject("service").put("id", service.kongId()); // Kong's foreign key
+        }
+        if (!route.headers().isEmpty()) {
+            ObjectNode headers = out.putObject("headers");
+            route.headers().forEach((name, values) -> {
+                ArrayNode list = headers.putArray(name);
+                values.forEach(
+                        v -> list.add(v.regex() != null ? "~*" + v.regex().pattern() : v.exact()));
+            });
+        }
+        out.put("https_redirect_status_code", route.httpsRedirect() > 0 ? route.httpsRedirect() : 426);
         ArrayNode paths = out.putArray("paths");
         route.paths().forEach(p -> paths.add(p.raw()));
         ArrayNode hosts = out.putArray("hosts");
@@ -233,6 +246,7 @@ final class Echo {
     /** The service as Kong shows it; no credentials of a URL (the spec keeps none: host, port, path). */
     private static ObjectNode service(ServiceSpec service) {
         ObjectNode out = JSON.createObjectNode();
+        out.put("id", service.kongId());
         out.put("name", service.name());
         out.put("protocol", service.protocol());
         out.put("host", service.host());

@@ -145,9 +145,48 @@ class CorrelationIdFilterTest {
         assertEquals(418, fresh.status());
         assertTrue(
                 fresh.header("Kong-Request-ID").matches(UUID), fresh.headers().toString());
+        // Kong's spec value: any non-empty id is kept (review 92: the gateway kept only a strict set).
         FakeHttp.Response incoming =
-                send("correlation3", FakeHttp.Request.get("/c3", "Kong-Request-ID", "my-very-personal-id"), teapot);
+                send("correlation3", FakeHttp.Request.get("/c3", "Kong-Request-ID", "my very personal id"), teapot);
         assertEquals(418, incoming.status());
-        assertEquals("my-very-personal-id", incoming.header("Kong-Request-ID"));
+        assertEquals("my very personal id", incoming.header("Kong-Request-ID"));
+    }
+
+    // Helper review 92: a global correlation-id echoes on the no-route 404 too (Kong runs global
+    // plugins' header_filter there); request-id's uuid#counter does not take correlation-id's numbers.
+    @Test
+    void aGlobalInstanceEchoesOnTheNoRoute404AndCountsItsOwnIds() throws Exception {
+        GatewaySnapshot global = TestSnapshots.of("""
+                _format_version: "3.0"
+                services: [{name: svc, url: "http://127.0.0.1:9", routes: [{name: r, paths: [/r]}]}]
+                plugins:
+                  - {name: correlation-id, config: {echo_downstream: true}}
+                  - {name: request-id, config: {generator: uuid#counter}}
+                """);
+        FakeHttp.Request nowhere = FakeHttp.Request.get("/nowhere").on(global, null);
+        FakeHttp.Response response = new FakeHttp.Response();
+        first.doFilter(
+                nowhere.request,
+                response.response,
+                (req, res) -> ErrorResponses.write(
+                        (HttpServletRequest) req,
+                        (HttpServletResponse) res,
+                        404,
+                        "no Route matched with those values"));
+        assertEquals(404, response.status());
+        String echoed = response.header("Kong-Request-ID");
+        assertTrue(
+                echoed != null && echoed.matches(UUID + "#\\d+"),
+                response.headers().toString());
+        FakeHttp.Request a = FakeHttp.Request.get("/r").on(global, TestSnapshots.match(global, "r"));
+        FakeHttp.Request b = FakeHttp.Request.get("/r").on(global, TestSnapshots.match(global, "r"));
+        FakeHttp.Backend backend = new FakeHttp.Backend();
+        first.doFilter(a.request, new FakeHttp.Response().response, (req, res) -> access.doFilter(req, res, backend));
+        first.doFilter(b.request, new FakeHttp.Response().response, (req, res) -> access.doFilter(req, res, backend));
+        long n1 = Long.parseLong(
+                a.context().upstreamHeaders().get("Kong-Request-ID").replaceAll(".*#", ""));
+        long n2 = Long.parseLong(
+                b.context().upstreamHeaders().get("Kong-Request-ID").replaceAll(".*#", ""));
+        assertEquals(n1 + 1, n2, "request-id's counter is its own");
     }
 }

@@ -189,4 +189,18 @@ class BotDetectionFilterTest {
         assertTimeoutPreemptively(
                 java.time.Duration.ofSeconds(20), () -> assertEquals(200, status("{}", "archive ".repeat(7_000))));
     }
+
+    // Helper review 92: an operator's rule with nested repetition is bounded (as nginx's regex
+    // match limit bounds Kong's), and fails closed: a padded User-Agent is not let past a deny rule.
+    @Test
+    void anOperatorsCatastrophicRuleIsBoundedAndFailsClosed() throws Exception {
+        String hostile = "a".repeat(8_000) + "!";
+        assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> assertEquals(403, status("{deny: ['(a+)+$']}", hostile)));
+        assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10),
+                () -> assertEquals(200, status("{allow: ['(a+)+$']}", hostile)),
+                "not allowed by it either, nor a bot");
+        assertEquals(200, status("{deny: ['(a+)+$']}", "Mozilla/5.0 aaaa!"), "an ordinary agent is judged");
+    }
 }

@@ -141,6 +141,14 @@ class RequestTerminationFilterTest {
                 "api9.request-termination.test",
                 echo.get("matched_route").get("hosts").get(0).asText());
         assertEquals("backend.internal", echo.get("matched_service").get("host").asText());
+        // Helper review 92: Kong echoes the entities: their ids, the route's service key and its
+        // https_redirect_status_code.
+        assertEquals(36, echo.get("matched_route").get("id").asText().length());
+        assertEquals(
+                echo.get("matched_service").get("id"),
+                echo.get("matched_route").get("service").get("id"));
+        assertEquals(
+                426, echo.get("matched_route").get("https_redirect_status_code").asInt());
         assertTrue(echo.get("kong").has("node_id"));
     }
 
