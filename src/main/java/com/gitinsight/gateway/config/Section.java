@@ -60,7 +60,7 @@ final class Section {
     }
 
     void error(String key, String message) {
-        Node n = map.get(key);
+        Node n = key == null ? null : map.get(key); // null: the section itself (Map.of() takes no null key)
         problems.add(n == null ? map.location() : n.location(), key == null ? path : child(key), message);
     }
 

@@ -131,8 +131,9 @@ public final class RateLimitingSchema implements PluginSchema {
                 Limit lower = limits.get(i);
                 Limit upper = limits.get(j);
                 if (upper.limit() < lower.limit()) {
+                    // At config, as Kong's custom_validator on the config record reports it.
                     f.error(
-                            upper.period().field(),
+                            null,
                             "The limit for " + upper.period().field() + "(" + upper.limit() + ".0) cannot be lower"
                                     + " than the limit for " + lower.period().field() + "(" + lower.limit() + ".0)");
                     break order;

@@ -627,7 +627,7 @@ class KongConfigParserTest {
                 """);
         assertTrue(
                 e.getMessage()
-                        .contains("plugins[0].config.hour: The limit for hour(100.0) cannot be lower than the limit"
+                        .contains("plugins[0].config: The limit for hour(100.0) cannot be lower than the limit"
                                 + " for minute(200.0)"),
                 e.getMessage());
         // Kong's schema spec: every pair compared, the shortest period first.

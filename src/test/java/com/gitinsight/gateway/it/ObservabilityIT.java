@@ -245,7 +245,7 @@ class ObservabilityIT {
         }
         JsonNode dashboard = JSON.readTree(
                 Path.of("server-config/grafana/gateway-dashboard.json").toFile());
-        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:gateway|jvm)_[a-z_]+)\\b");
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:gateway|kong|jvm)_[a-z_]+)\\b");
         int queried = 0;
         for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode target : panel.get("targets")) {
