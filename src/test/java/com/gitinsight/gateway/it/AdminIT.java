@@ -587,6 +587,31 @@ class AdminIT {
             assertEquals(404, get("/pets").statusCode());
             b.screenshot("console-overview");
 
+            // Review 88: a form drawn before another admin's change is refused (412), and stays
+            // refused on a second click (the 412's tag was adopted, and the second click overwrote).
+            WebElement again =
+                    b.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-route='pets']")));
+            again.findElement(By.cssSelector("button.edit")).click();
+            WebElement stale = b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("paths-pets")));
+            HttpResponse<String> meanwhile = admin(
+                    "POST",
+                    "/routes",
+                    "{\"name\": \"meanwhile\", \"service\": {\"name\": \"echo\"}, \"paths\": [\"/meanwhile\"]}");
+            assertEquals(201, meanwhile.statusCode(), meanwhile.body());
+            stale.clear();
+            stale.sendKeys("/kittens");
+            for (int click = 0; click < 2; click++) {
+                again.findElement(By.cssSelector("button[type=submit]")).click();
+                b.wait.until(
+                        ExpectedConditions.textToBePresentInElementLocated(By.id("paths-pets-err"), "Someone changed"));
+                ((org.openqa.selenium.JavascriptExecutor) d)
+                        .executeScript("document.getElementById('paths-pets-err').textContent = '';");
+            }
+            assertEquals(404, get("/kittens").statusCode(), "the stale form never overwrote the other change");
+            assertEquals(200, get("/meanwhile").statusCode());
+            d.navigate().refresh();
+            b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("svc-echo")));
+
             for (int i = 0; i < 5; i++) {
                 get("/puppies");
                 get("/cached/chart");
