@@ -121,7 +121,8 @@ final class CacheKeys {
                 ? ""
                 : context.match().service().name();
         if (route.name() != null || route.id() != null) {
-            return route.kongId() + "|" + service;
+            // Not kongId(): it derives the id with two SHA-1 digests, on every cached request.
+            return (route.id() != null ? "id:" + route.id() : "name:" + route.name()) + "|" + service;
         }
         return service + "|" + route.paths() + "|" + route.methods() + "|" + route.hosts() + "|" + route.headers() + "|"
                 + route.stripPath() + "|" + route.pathHandling();

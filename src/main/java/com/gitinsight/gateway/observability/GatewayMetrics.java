@@ -335,10 +335,11 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
         String service = context.match().service() == null
                 ? ""
                 : context.match().service().name();
-        // Kong's: the route's name, else its id.
-        String route = context.match().route().name() != null
-                ? context.match().route().name()
-                : context.match().route().kongId();
+        // Kong's: the route's name, else its id. An unnamed route without an id in the file keeps
+        // its position (route#N): Kong gives such a route a random id at each load, and deriving
+        // one here would cost two SHA-1 digests per request.
+        com.gitinsight.gateway.config.RouteSpec r = context.match().route();
+        String route = r.name() != null ? r.name() : r.id() != null ? r.id() : r.displayName();
         String consumer = config.perConsumer() && context.consumerLabel() != null ? context.consumerLabel() : "";
         if (config.statusCodeMetrics()) {
             // Kong counts requests only with status_code_metrics (its exporter's metrics.status);
