@@ -418,7 +418,7 @@
   });
   $('#purge-all').addEventListener('click', async () => {
     if (!confirm('Remove every cached response on this node?')) return;
-    try { const r = await api('DELETE', '/proxy-cache'); notice(r.purged + ' entries purged.', true); } catch (e) { notice(e.message); }
+    try { await api('DELETE', '/proxy-cache'); notice('Every cached response purged.', true); } catch (e) { notice(e.message); }
     await renderResilience();
   });
 

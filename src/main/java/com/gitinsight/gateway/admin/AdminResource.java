@@ -5,7 +5,9 @@ import static com.gitinsight.gateway.admin.AdminReplies.ok;
 import static com.gitinsight.gateway.admin.AdminReplies.tagged;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.cache.CachedResponse;
 import com.gitinsight.gateway.cache.PathPattern;
+import com.gitinsight.gateway.cache.ProxyCacheSchema;
 import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.http.ErrorResponses;
@@ -107,6 +109,10 @@ public class AdminResource {
         return ok(config, body);
     }
 
+    /**
+     * Kong's {@code DELETE /proxy-cache}: every stored response, 204. With {@code ?pattern=} (this
+     * gateway's own) only the paths it matches, 200 with how many.
+     */
     @DELETE
     @Path("proxy-cache")
     public Response purge(@QueryParam("pattern") String pattern) throws AdminException {
@@ -119,16 +125,25 @@ public class AdminResource {
                 throw new AdminException(400, "invalid pattern: " + e.getMessage());
             }
             body.put("purged", cache.purge(compiled)).put("pattern", pattern);
-        } else {
-            long n = cache.size();
-            cache.purgeAll();
-            body.put("purged", n);
+            config.operation(AdminIdentity.of(request), "purged the cache for " + pattern, body.deepCopy());
+            return ok(config, body);
         }
-        config.operation(
-                AdminIdentity.of(request),
-                "purged the cache" + (pattern == null ? "" : " for " + pattern),
-                body.deepCopy());
-        return ok(config, body);
+        long n = cache.size();
+        cache.purgeAll();
+        body.put("purged", n);
+        config.operation(AdminIdentity.of(request), "purged the cache", body);
+        return tagged(config, Response.noContent());
+    }
+
+    /** Kong's {@code GET /proxy-cache/{cache_key}}: the stored response (its X-Cache-Key), or 404. */
+    @GET
+    @Path("proxy-cache/{key}")
+    public Response cached(@PathParam("key") String key) throws AdminException {
+        CachedResponse entry = cache.get(key);
+        if (entry == null) {
+            throw AdminReplies.notFound();
+        }
+        return ok(config, CachedEntryView.of(key, entry));
     }
 
     @DELETE
@@ -139,6 +154,36 @@ public class AdminResource {
         }
         config.operation(AdminIdentity.of(request), "purged cache key " + key, null);
         return tagged(config, Response.noContent());
+    }
+
+    /**
+     * Kong's {@code GET /proxy-cache/{plugin_id}/caches/{cache_key}}: 404 when no proxy-cache plugin
+     * has that id (its file id, or the name the admin API gives a plugin without one) or the key is
+     * not stored. One store holds every instance's entries here, as Kong's memory strategy does
+     * with one shared dictionary.
+     */
+    @GET
+    @Path("proxy-cache/{plugin}/caches/{key}")
+    public Response cachedBy(@PathParam("plugin") String plugin, @PathParam("key") String key) throws AdminException {
+        proxyCachePlugin(plugin);
+        return cached(key);
+    }
+
+    @DELETE
+    @Path("proxy-cache/{plugin}/caches/{key}")
+    public Response purgeKeyOf(@PathParam("plugin") String plugin, @PathParam("key") String key) throws AdminException {
+        proxyCachePlugin(plugin);
+        return purgeKey(key);
+    }
+
+    private void proxyCachePlugin(String id) throws AdminException {
+        boolean found = config.document()
+                .find(EntityKind.PLUGINS, id)
+                .map(l -> l.node().path("name").asText().equals(ProxyCacheSchema.NAME))
+                .orElse(false);
+        if (!found) {
+            throw AdminReplies.notFound();
+        }
     }
 
     /** A file that does not validate leaves the running configuration as it is: 400 with the file's error. */

@@ -464,7 +464,28 @@ class AdminIT {
         HttpResponse<String> hit = get("/cached/a");
         assertEquals("Hit", hit.headers().firstValue("X-Cache-Status").orElse(null));
         String key = hit.headers().firstValue("X-Cache-Key").orElseThrow();
+        // Kong's proxy-cache API (spec 31-proxy-cache/03-api_spec): the entry by key, or by its plugin.
+        JsonNode entry = json(admin("GET", "/proxy-cache/" + key, null));
+        assertEquals(key, entry.at("/headers/X-Cache-Key").asText(), entry.toString());
+        assertEquals(200, entry.path("status").asInt());
+        assertEquals(hit.body(), entry.path("body").asText());
+        assertEquals(
+                key,
+                json(admin("GET", "/proxy-cache/route:cached:proxy-cache/caches/" + key, null))
+                        .at("/headers/X-Cache-Key")
+                        .asText());
+        assertEquals(
+                404,
+                admin("GET", "/proxy-cache/route:limited:rate-limiting/caches/" + key, null)
+                        .statusCode(),
+                "not a proxy-cache plugin");
+        assertEquals(
+                404,
+                admin("DELETE", "/proxy-cache/route:cached:proxy-cache/caches/123", null)
+                        .statusCode());
         assertEquals(204, admin("DELETE", "/proxy-cache/" + key, null).statusCode());
+        assertEquals(404, admin("GET", "/proxy-cache/" + key, null).statusCode());
+        assertEquals(404, admin("DELETE", "/proxy-cache/" + key, null).statusCode());
         assertEquals(
                 "Miss", get("/cached/a").headers().firstValue("X-Cache-Status").orElse(null));
         get("/cached/b");
@@ -473,7 +494,11 @@ class AdminIT {
                 json(admin("DELETE", "/proxy-cache?pattern=/cached/b", null))
                         .path("purged")
                         .asInt());
-        assertTrue(json(admin("DELETE", "/proxy-cache", null)).path("purged").asInt() >= 1);
+        String other = get("/cached/c").headers().firstValue("X-Cache-Key").orElseThrow();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> admin("GET", "/proxy-cache/" + other, null).statusCode() == 200);
+        assertEquals(204, admin("DELETE", "/proxy-cache", null).statusCode(), "Kong's answer to a purge of all");
+        assertEquals(404, admin("GET", "/proxy-cache/" + other, null).statusCode());
 
         FLAKY_STATUS.set(500);
         get("/flaky");
