@@ -105,6 +105,16 @@ final class RouteParser {
             } else if (!raw.startsWith("/")) {
                 problems.add(
                         p.location(), p.path(), "a path must start with '/' (or '~' for a regex), got '" + raw + "'");
+            } else if (ServiceParser.badEscape(raw) != null) {
+                problems.add(
+                        p.location(), p.path(), "invalid url-encoded value: '" + ServiceParser.badEscape(raw) + "'");
+            } else if (!KongPathForm.normalized(raw).equals(raw)) {
+                // Kong's routes schema: a plain path is matched against the normalized request path,
+                // so one spelled otherwise could never match as written.
+                problems.add(
+                        p.location(),
+                        p.path(),
+                        "non-normalized path, consider use '" + KongPathForm.normalized(raw) + "' instead");
             } else {
                 paths.add(new RouteSpec.RoutePath(raw, null));
             }

@@ -61,11 +61,14 @@ final class ServiceParser {
         if (!PATH.matcher(path).matches()) {
             return "invalid path: '" + path + "' (characters outside of the reserved list of RFC 3986 found)";
         }
+        String bad = badEscape(path);
+        return bad == null ? null : "invalid url-encoded value: '" + bad + "'";
+    }
+
+    /** The first {@code %} not followed by two hex digits, with what follows it (Kong's words), or null. */
+    static String badEscape(String path) {
         java.util.regex.Matcher bad = BAD_ESCAPE.matcher(path);
-        if (bad.find()) {
-            return "invalid url-encoded value: '" + bad.group() + "'";
-        }
-        return null;
+        return bad.find() ? bad.group() : null;
     }
 
     private final RouteParser routes;

@@ -577,6 +577,50 @@ class KongConfigParserTest {
         assertNull(config.redis().password());
     }
 
+    // Kong's routes schema (validate_path_with_regexes): a plain path must be in the form
+    // kong.tools.uri.normalize gives it, and its escapes well-formed; a regex path is not normalized.
+    @Test
+    void aPlainRoutePathMustBeNormalizedAsKongRefusesOtherSpellings() throws ConfigException {
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("/n/./admin", "/n/admin");
+        refused.put("/n/../admin", "/admin");
+        refused.put("/../admin", "/admin");
+        refused.put("/api/.", "/api/");
+        refused.put("/api/..", "/");
+        refused.put("/%7Euser", "/~user");
+        refused.put("/a%2eb/%2E%2E/c", "/c");
+        refused.put("/a%2fb", "/a%2Fb");
+        refused.put("/some%20words", "/some words");
+        refused.put("/caf%C3%A9", "/café");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            String m = invalid(HEADER + "routes:\n  - name: r\n    paths: ['" + e.getKey() + "']\n")
+                    .getMessage();
+            assertTrue(
+                    m.contains("routes[0].paths[0]: non-normalized path, consider use '" + e.getValue() + "' instead"),
+                    e.getKey() + ": " + m);
+        }
+        String bad =
+                invalid(HEADER + "routes:\n  - name: r\n    paths: ['/a%zz']\n").getMessage();
+        assertTrue(bad.contains("routes[0].paths[0]: invalid url-encoded value: '%zz'"), bad);
+        for (String ok : List.of("/", "/api/", "/a%2Fb", "/.well-known/x", "/a/...", "/v1/things:batchGet")) {
+            assertEquals(
+                    ok,
+                    parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['" + ok + "']\n")
+                            .routes()
+                            .get(0)
+                            .paths()
+                            .get(0)
+                            .raw(),
+                    ok);
+        }
+        // A regex path is a pattern, not a path: its dots and escapes are the regex's.
+        assertEquals(
+                1,
+                parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['~/a/./b%20c$']\n")
+                        .routes()
+                        .size());
+    }
+
     // Helper review 87: a jwt credential's strings are never empty either.
     @Test
     void jwtCredentialsRefuseEmptyStrings() {

@@ -1,0 +1,97 @@
+package com.gitinsight.gateway.config;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The form Kong's route schema wants a plain route path in ({@code kong.tools.uri.normalize} with
+ * slashes merged): escapes of characters that are not reserved decoded (unreserved ones and the
+ * "others", space and non-ASCII included), escapes of reserved ones upper-cased, doubled slashes
+ * merged, dot segments removed (a climb above the root stays at the root). Kong refuses a plain
+ * path that differs from it ("non-normalized path"). Read at load only; the request path's own
+ * normalisation is {@code routing.RequestPath}'s.
+ */
+final class KongPathForm {
+
+    /** RFC 3986 gen-delims and sub-delims, plus {@code %}: Kong keeps their escapes. */
+    private static final String RESERVED = "!*'();:@&=+$,/?%#[]";
+
+    private KongPathForm() {}
+
+    /** {@code path} (well-formed escapes; starts with {@code /}) as Kong normalizes it. */
+    static String normalized(String path) {
+        String decoded = path.indexOf('%') < 0 ? path : decoded(path);
+        return withoutDotSegments(decoded);
+    }
+
+    private static String decoded(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            int value = c == '%' && i + 2 < path.length() ? hex(path.charAt(i + 1), path.charAt(i + 2)) : -1;
+            if (value >= 0 && RESERVED.indexOf(value) < 0) {
+                // Decoded as bytes (Kong's are bytes); a run of them read as UTF-8 for the message.
+                bytes.write(value);
+                i += 2;
+                continue;
+            }
+            flush(bytes, out);
+            if (value >= 0) {
+                out.append('%').append(path.substring(i + 1, i + 3).toUpperCase(java.util.Locale.ROOT));
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        flush(bytes, out);
+        return out.toString();
+    }
+
+    private static void flush(ByteArrayOutputStream bytes, StringBuilder out) {
+        if (bytes.size() > 0) {
+            out.append(bytes.toString(StandardCharsets.UTF_8));
+            bytes.reset();
+        }
+    }
+
+    private static int hex(char a, char b) {
+        int hi = Character.digit(a, 16);
+        int lo = Character.digit(b, 16);
+        return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+    }
+
+    /** RFC 3986 5.2.4 with empty segments merged; {@code ..} at the root stays there. */
+    private static String withoutDotSegments(String path) {
+        if (path.indexOf('.') < 0 && !path.contains("//")) {
+            return path;
+        }
+        List<String> kept = new ArrayList<>();
+        String[] segments = path.split("/", -1);
+        boolean trailingSlash = false;
+        for (int i = 1; i < segments.length; i++) {
+            String s = segments[i];
+            if (s.equals("..")) {
+                if (!kept.isEmpty()) {
+                    kept.remove(kept.size() - 1);
+                }
+                trailingSlash = true;
+            } else if (s.equals(".") || s.isEmpty()) {
+                trailingSlash = true;
+            } else {
+                kept.add(s);
+                trailingSlash = false;
+            }
+        }
+        StringBuilder out = new StringBuilder(path.length());
+        for (String s : kept) {
+            out.append('/').append(s);
+        }
+        if (trailingSlash || kept.isEmpty()) {
+            out.append('/');
+        }
+        return out.toString();
+    }
+}
