@@ -86,7 +86,7 @@ public class CurrentRequestFilter extends HttpFilter {
         try {
             path = RequestPath.normalize(raw);
         } catch (RequestPath.BadPath e) {
-            ErrorResponses.write(request, response, 400, e.getMessage());
+            ErrorResponses.write(request, response, e.status(), e.getMessage());
             return;
         }
         if (path.startsWith("/_gateway") && !RequestPath.isCanonical(raw)) {

@@ -11,8 +11,11 @@ package com.gitinsight.gateway.routing;
  * <p>Stricter than Kong where Kong's leniency lets a client pick the backend's reading of a path:
  * a path that climbs above {@code /}, a malformed escape, and a dot segment hidden behind
  * {@code ;} parameters ({@code /..;/}, which servlet backends read as {@code ..}) are refused.
- * Escapes of control characters, space and non-ASCII bytes are kept as escapes (normalised to
- * upper case), so the normalised path is always safe to put on the wire after {@link #escape}.
+ * As Kong, escapes of space and of the other characters that are neither reserved nor unreserved
+ * are decoded, and escaped bytes beyond ASCII are read as UTF-8 (a route written {@code /café}
+ * matches {@code /caf%C3%A9}); bytes that are not UTF-8 match no route (404, as Kong's router) and
+ * {@code %00} is refused (nginx's 400). Escapes of control characters are kept, upper-cased, so a
+ * capture never holds a raw line break. {@link #escape} makes the path safe for the wire again.
  */
 public final class RequestPath {
 
@@ -24,9 +27,20 @@ public final class RequestPath {
     /** A path the gateway refuses (400), with the reason for the client. */
     public static final class BadPath extends Exception {
         private static final long serialVersionUID = 1L;
+        private final int status;
 
         BadPath(String message) {
+            this(message, 400);
+        }
+
+        BadPath(String message, int status) {
             super(message, null, false, false);
+            this.status = status;
+        }
+
+        /** The answer's status: 400, or 404 for bytes that spell no character (Kong's router). */
+        public int status() {
+            return status;
         }
     }
 
@@ -59,7 +73,8 @@ public final class RequestPath {
             }
         }
         try {
-            return normalize(raw).equals(raw) && raw.indexOf('\\') < 0;
+            // Compared as it goes on the wire: a space or a non-ASCII name is spelled escaped.
+            return escape(normalize(raw)).equals(raw) && raw.indexOf('\\') < 0;
         } catch (BadPath e) {
             return false;
         }
@@ -151,26 +166,69 @@ public final class RequestPath {
 
     private static String decodeUnreserved(String raw) throws BadPath {
         StringBuilder out = new StringBuilder(raw.length());
+        byte[] run = null;
+        int runLength = 0;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            if (c != '%') {
-                out.append(c);
+            int value = c == '%' ? escaped(raw, i) : -1;
+            if (value >= 0x80) {
+                // A run of escaped bytes beyond ASCII: read as UTF-8 once it ends.
+                if (run == null) {
+                    run = new byte[raw.length() / 3];
+                }
+                run[runLength++] = (byte) value;
+                i += 2;
                 continue;
             }
-            int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-            int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
-            if (hi < 0 || lo < 0) {
-                throw new BadPath("The request path has a malformed percent-escape");
+            if (runLength > 0) {
+                out.append(utf8(run, runLength));
+                runLength = 0;
             }
-            char decoded = (char) (hi * 16 + lo);
-            if (decoded > 0x20 && decoded < 0x7f && RESERVED.indexOf(decoded) < 0) {
-                out.append(decoded);
+            if (c != '%') {
+                out.append(c);
+            } else if (value == 0) {
+                throw new BadPath("The request path has a NUL byte"); // nginx's 400
+            } else if (value >= 0x20 && value < 0x7f && RESERVED.indexOf(value) < 0) {
+                out.append((char) value);
+                i += 2;
             } else {
-                appendEscape(out, decoded);
+                // Reserved characters keep their meaning; controls stay escaped (never raw in a
+                // capture a plugin may copy into a header).
+                appendEscape(out, (char) value);
+                i += 2;
             }
-            i += 2;
+        }
+        if (runLength > 0) {
+            out.append(utf8(run, runLength));
         }
         return out.toString();
+    }
+
+    /** The byte a well-formed escape at {@code i} names; a malformed one is refused. */
+    private static int escaped(String raw, int i) throws BadPath {
+        int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+        int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+            throw new BadPath("The request path has a malformed percent-escape");
+        }
+        return hi * 16 + lo;
+    }
+
+    /**
+     * Escaped bytes as the characters they spell in UTF-8, as Kong matches them. Bytes that are not
+     * UTF-8 (an overlong {@code %C0%AE}, a lone byte) match no route, as Kong's router answers them.
+     */
+    private static String utf8(byte[] run, int length) throws BadPath {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(run, 0, length))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadPath(com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE, 404);
+        }
     }
 
     private static void appendEscape(StringBuilder out, char c) {

@@ -20,8 +20,14 @@ class RequestPathTest {
         assertEquals("/n/internal", n("/n/%69nternal"));
         assertEquals("/a%2Fb", n("/a%2fb"));
         assertEquals("/a%3Bb%25", n("/a%3bb%25"));
-        // Space, controls and non-ASCII stay escaped (safe on the wire as they are).
-        assertEquals("/a%20b/%C3%A9/%00", n("/a%20b/%c3%a9/%00"));
+        // As Kong: space and the other non-reserved characters decoded, escaped UTF-8 read as
+        // characters; controls stay escaped (a capture never holds a raw line break).
+        assertEquals("/a b/é/\"<>{}|^`", n("/a%20b/%c3%a9/%22%3C%3E%7B%7D%7C%5E%60"));
+        assertEquals("/a%0A%0D%7F%1F", n("/a%0a%0d%7f%1f"));
+        assertEquals("/t/Abc 123ø%2F/test/", n("/t/Abc%20123%C3%B8%2f/parent/..//test/./"), "Kong's get_path example");
+        assertEquals("/😀x", n("/%F0%9F%98%80x"));
+        // Back on the wire as Kong's escape writes it.
+        assertEquals("/a%20b/%C3%A9/%0A", RequestPath.escape(n("/a%20b/%c3%a9/%0a")));
         assertEquals("/~user/-_.", n("/%7Euser/%2D%5F%2E"));
     }
 
@@ -49,6 +55,25 @@ class RequestPathTest {
         }
         assertEquals("/.well-known/x", RequestPath.normalize("/.well-known/x"), "a dot-leading name is no dot segment");
         assertEquals("/a/b.", RequestPath.normalize("/a/./b."));
+    }
+
+    @Test
+    void bytesThatSpellNoCharacterMatchNoRouteAndNulIsRefused() {
+        // Kong's router (08-router_spec "gracefully handles invalid utf-8 sequences"): 404; nginx: 400 for %00.
+        for (String raw : new String[] {"/%ff", "/%C0%AE%C0%AE/x", "/%e2%82", "/a%80b", "/%ED%A0%80"}) {
+            RequestPath.BadPath e = assertThrows(RequestPath.BadPath.class, () -> n(raw), raw);
+            assertEquals(404, e.status(), raw);
+        }
+        assertEquals(
+                400, assertThrows(RequestPath.BadPath.class, () -> n("/a%00b")).status());
+    }
+
+    @Test
+    void theGatewaysOwnPathsAreCanonicalWhenSpelledAsTheWireSpellsThem() {
+        assertTrue(RequestPath.isCanonical("/_gateway/admin/consumers/jos%C3%A9%20m"));
+        assertFalse(RequestPath.isCanonical("/_gateway/admin/consumers/jos%c3%a9"));
+        assertFalse(RequestPath.isCanonical("/_gateway/admin/%61"));
+        assertFalse(RequestPath.isCanonical("/_gateway/admin/a%2Fb"));
     }
 
     @Test

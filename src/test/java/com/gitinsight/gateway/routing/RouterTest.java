@@ -237,6 +237,29 @@ class RouterTest {
         assertEquals("/x", r.match(new Req("GET", "/n/admin/x")).upstreamPath());
     }
 
+    // Helper review 93: Kong matches the request path with space and UTF-8 escapes decoded, so a
+    // route written as Kong's schema wants it ("/docs/user guide", "/café") is reached by the
+    // escaped spelling a client sends; before, the escapes stayed and the request fell through to
+    // a broader route, without the specific route's plugins.
+    @Test
+    void escapedSpacesAndUtf8ReachTheRouteWrittenWithTheCharacters() throws Exception {
+        Router r = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: docs, service: s, paths: [/docs]}
+                  - {name: guide, service: s, paths: ["/docs/user guide"]}
+                  - {name: cafe, service: s, paths: ["/café"]}
+                  - {name: spaced, service: s, paths: ['~/people/[a-z]+\\s[a-z]+$']}
+                """);
+        assertEquals("guide", routeOf(r, new Req("GET", RequestPath.normalize("/docs/user%20guide/x"))));
+        assertEquals("cafe", routeOf(r, new Req("GET", RequestPath.normalize("/caf%C3%A9/menu"))));
+        assertEquals("spaced", routeOf(r, new Req("GET", RequestPath.normalize("/people/john%20doe"))));
+        assertEquals(
+                "/x",
+                RequestPath.escape(r.match(new Req("GET", RequestPath.normalize("/docs/user%20guide/x")))
+                        .upstreamPath()));
+    }
+
     /**
      * Rule 1, the issue's examples: a host-only route beats a path-only one, a host route beats a
      * method-only one, a plain host beats a wildcard host, the number of kinds of condition comes

@@ -472,6 +472,19 @@ class RequestTransformerFilterTest {
         assertEquals("/requests/user1/foo/user2/bar", whole.context().upstreamPath());
     }
 
+    // Kong's router spec, "returns uri_captures normalized, fix #7913": captures read the request
+    // path as the router matched it, escapes of space and UTF-8 decoded.
+    @Test
+    void capturesHoldTheDecodedPath() throws Exception {
+        Sent s = send(
+                "~/users/(?P<fullname>[a-zA-Z\\s\\d%]+)/profile/?(?P<scope>[a-zé]*)",
+                "{add: {headers: ['x-name:$(uri_captures.fullname)', 'x-scope:$(uri_captures.scope)']}}",
+                FakeHttp.Request.get(
+                        com.gitinsight.gateway.routing.RequestPath.normalize("/users/%6aohn%20doe/profile/caf%C3%A9")));
+        assertEquals("john doe", s.header("x-name"));
+        assertEquals("café", s.header("x-scope"));
+    }
+
     // Kong's router spec: uri_captures.user_id (a name Java's regex cannot take as written)
     @Test
     void aCaptureNamedWithAnUnderscoreIsReadByItsKongName() throws Exception {
