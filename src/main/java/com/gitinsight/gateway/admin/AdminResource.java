@@ -143,6 +143,8 @@ public class AdminResource {
         if (entry == null) {
             throw AdminReplies.notFound();
         }
+        // A stored answer may be one user's (keyed per consumer): who read it is on record.
+        config.operation(AdminIdentity.of(request), "read cache key " + key, null);
         return ok(config, CachedEntryView.of(key, entry));
     }
 

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * A stored response as Kong's proxy-cache API shows one (the memory strategy's value): status,
  * headers as the response had them (a repeated one an array; {@code X-Cache-Key} among them, as
- * Kong stores the header it set), body, {@code body_len}, {@code timestamp} and {@code ttl} in
- * seconds, {@code version}. A body that is not UTF-8 is given as {@code body_base64} (Kong's JSON
+ * Kong stores the header it set), body, {@code body_len}, {@code timestamp} and {@code ttl} (how long
+ * it is fresh) in seconds, {@code version}. A body that is not UTF-8 is given as {@code body_base64} (Kong's JSON
  * would carry the raw bytes, which no JSON reader takes).
  */
 final class CachedEntryView {
@@ -38,7 +38,8 @@ final class CachedEntryView {
         }
         out.put("body_len", entry.body().length);
         out.put("timestamp", entry.storedAt() / 1000);
-        out.put("ttl", Math.max(0, (entry.keptUntil() - entry.storedAt()) / 1000));
+        // Kong's res_ttl: how long it is fresh (cache_ttl or the response's max-age), not how long it is kept.
+        out.put("ttl", Math.max(0, (entry.freshUntil() - entry.storedAt()) / 1000));
         out.put("version", VERSION);
         return out;
     }

@@ -168,7 +168,6 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
         @Override
         public boolean purgeKey(String key) {
-            purges.incrementAndGet();
             return ResponseCache.this.purgeKey(key);
         }
 
@@ -301,6 +300,8 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     }
 
     public boolean purgeKey(String key) {
+        // A miss of this key in flight must not store what it fetched after the purge (see put).
+        purges.incrementAndGet();
         CachedResponse old = get(key);
         if (old == null) {
             return false;

@@ -1,6 +1,9 @@
 package com.gitinsight.gateway.config;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,10 +11,11 @@ import java.util.List;
 /**
  * The form Kong's route schema wants a plain route path in ({@code kong.tools.uri.normalize} with
  * slashes merged): escapes of characters that are not reserved decoded (unreserved ones and the
- * "others", space and non-ASCII included), escapes of reserved ones upper-cased, doubled slashes
+ * "others", space and UTF-8 included), escapes of reserved ones upper-cased, doubled slashes
  * merged, dot segments removed (a climb above the root stays at the root). Kong refuses a plain
- * path that differs from it ("non-normalized path"). Read at load only; the request path's own
- * normalisation is {@code routing.RequestPath}'s.
+ * path that differs from it ("non-normalized path") and migrates a 1.1/2.1 file's plain paths to
+ * it. Read at load only; the request path's own normalisation is {@code routing.RequestPath}'s,
+ * which this follows where it differs from Kong's (control escapes kept).
  */
 final class KongPathForm {
 
@@ -20,40 +24,78 @@ final class KongPathForm {
 
     private KongPathForm() {}
 
-    /** {@code path} (well-formed escapes; starts with {@code /}) as Kong normalizes it. */
+    /**
+     * {@code path} (well-formed escapes; starts with {@code /}) as Kong normalizes it, except that,
+     * as the gateway reads requests, escapes of control characters stay (upper-cased) and escaped
+     * bytes that are not UTF-8 stay escaped (see {@link #spellsNoCharacter}).
+     */
     static String normalized(String path) {
-        String decoded = path.indexOf('%') < 0 ? path : decoded(path);
+        String decoded = path.indexOf('%') < 0 ? path : decoded(path, null);
         return withoutDotSegments(decoded);
     }
 
-    private static String decoded(String path) {
+    /**
+     * Whether {@code path} has escaped bytes that are no UTF-8 character, or {@code %00}: no request
+     * path can match it (the gateway answers such requests 404 or 400 before routing).
+     */
+    static boolean spellsNoCharacter(String path) {
+        if (path.indexOf('%') < 0) {
+            return false;
+        }
+        boolean[] invalid = {false};
+        decoded(path, invalid);
+        return invalid[0];
+    }
+
+    private static String decoded(String path, boolean[] invalid) {
         StringBuilder out = new StringBuilder(path.length());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             int value = c == '%' && i + 2 < path.length() ? hex(path.charAt(i + 1), path.charAt(i + 2)) : -1;
-            if (value >= 0 && RESERVED.indexOf(value) < 0) {
-                // Decoded as bytes (Kong's are bytes); a run of them read as UTF-8 for the message.
+            if (value >= 0x80) {
                 bytes.write(value);
                 i += 2;
                 continue;
             }
-            flush(bytes, out);
-            if (value >= 0) {
+            flush(bytes, out, invalid);
+            if (value == 0 && invalid != null) {
+                invalid[0] = true;
+            }
+            if (value >= 0x20 && value != 0x7f && RESERVED.indexOf(value) < 0) {
+                out.append((char) value);
+                i += 2;
+            } else if (value >= 0) {
                 out.append('%').append(path.substring(i + 1, i + 3).toUpperCase(java.util.Locale.ROOT));
                 i += 2;
             } else {
                 out.append(c);
             }
         }
-        flush(bytes, out);
+        flush(bytes, out, invalid);
         return out.toString();
     }
 
-    private static void flush(ByteArrayOutputStream bytes, StringBuilder out) {
-        if (bytes.size() > 0) {
-            out.append(bytes.toString(StandardCharsets.UTF_8));
-            bytes.reset();
+    /** A run of escaped bytes as the UTF-8 characters it spells, else as upper-cased escapes. */
+    private static void flush(ByteArrayOutputStream bytes, StringBuilder out, boolean[] invalid) {
+        if (bytes.size() == 0) {
+            return;
+        }
+        byte[] run = bytes.toByteArray();
+        bytes.reset();
+        try {
+            out.append(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(run)));
+        } catch (CharacterCodingException e) {
+            if (invalid != null) {
+                invalid[0] = true;
+            }
+            for (byte b : run) {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
         }
     }
 

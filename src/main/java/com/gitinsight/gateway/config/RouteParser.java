@@ -103,11 +103,15 @@ final class RouteParser {
                                                     + "letters, digits and . - _ ~ / % is a regex, as Kong reads it)"));
                 }
             } else if (!raw.startsWith("/")) {
-                problems.add(
-                        p.location(), p.path(), "a path must start with '/' (or '~' for a regex), got '" + raw + "'");
+                problems.add(p.location(), p.path(), "should start with: / (fixed path) or ~/ (regex path)");
             } else if (ServiceParser.badEscape(raw) != null) {
                 problems.add(
                         p.location(), p.path(), "invalid url-encoded value: '" + ServiceParser.badEscape(raw) + "'");
+            } else if (KongPathForm.spellsNoCharacter(raw)) {
+                problems.add(
+                        p.location(),
+                        p.path(),
+                        "escaped bytes that are not UTF-8 (or %00) match no request path: '" + raw + "'");
             } else if (!KongPathForm.normalized(raw).equals(raw)) {
                 // Kong's routes schema: a plain path is matched against the normalized request path,
                 // so one spelled otherwise could never match as written.

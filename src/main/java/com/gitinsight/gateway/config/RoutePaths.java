@@ -28,7 +28,11 @@ public final class RoutePaths {
      * decoded regex metacharacters escaped.
      */
     public static String migrateLegacy(String path) {
-        return looksPlain(path) ? path : "~" + decodeForRegex(path);
+        // Kong's 2.8-to-3.0 migration normalizes a plain path (merging slashes) as its 3.x schema wants it.
+        if (!looksPlain(path)) {
+            return "~" + decodeForRegex(path);
+        }
+        return path.startsWith("/") ? KongPathForm.normalized(path) : path;
     }
 
     static boolean looksPlain(String path) {

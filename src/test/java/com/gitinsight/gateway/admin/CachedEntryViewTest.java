@@ -35,7 +35,7 @@ class CachedEntryViewTest {
         assertEquals("héllo", view.path("body").asText());
         assertEquals(6, view.path("body_len").asInt());
         assertEquals(1_700_000_000L, view.path("timestamp").asLong());
-        assertEquals(300, view.path("ttl").asInt());
+        assertEquals(30, view.path("ttl").asInt(), "fresh for 30 s (kept for 300: storage_ttl)");
         assertEquals(1, view.path("version").asInt());
     }
 

@@ -136,6 +136,12 @@ class ResponseCacheTest {
         long after = cache.generation();
         cache.put("fresh", entry("/api/v1/fast/repositories/42/summary", now, 60_000, true), after);
         assertNotNull(cache.get("fresh"));
+        // The admin API's purge of one key too (helper review 94): a miss in flight does not put it back.
+        cache.put("k", entry("/k", now, 60_000, false));
+        long fetching = cache.generation();
+        assertTrue(cache.purgeKey("k"));
+        cache.put("k", entry("/k", now, 60_000, false), fetching);
+        assertNull(cache.get("k"));
     }
 
     @Test

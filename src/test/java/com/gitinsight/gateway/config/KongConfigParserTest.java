@@ -599,6 +599,37 @@ class KongConfigParserTest {
                     m.contains("routes[0].paths[0]: non-normalized path, consider use '" + e.getValue() + "' instead"),
                     e.getKey() + ": " + m);
         }
+        // Control escapes stay escaped here (as requests keep them); bytes that are no UTF-8 match nothing.
+        assertEquals(
+                "/a%0A",
+                parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['/a%0A']\n")
+                        .routes()
+                        .get(0)
+                        .paths()
+                        .get(0)
+                        .raw());
+        String lower =
+                invalid(HEADER + "routes:\n  - name: r\n    paths: ['/a%0a']\n").getMessage();
+        assertTrue(lower.contains("consider use '/a%0A' instead"), lower);
+        for (String none : List.of("/%FF", "/%C0%AE", "/a%00")) {
+            String m = invalid(HEADER + "routes:\n  - name: r\n    paths: ['" + none + "']\n")
+                    .getMessage();
+            assertTrue(m.contains("match no request path"), none + ": " + m);
+        }
+        String start =
+                invalid(HEADER + "routes:\n  - name: r\n    paths: ['api']\n").getMessage();
+        assertTrue(start.contains("routes[0].paths[0]: should start with: / (fixed path) or ~/ (regex path)"), start);
+        // A 1.1/2.1 file's plain paths are migrated to the normalized form, as Kong's migration does.
+        assertEquals(
+                "/~user/a/b",
+                parser.parse(
+                                "t.yml",
+                                "_format_version: \"2.1\"\nroutes:\n  - name: r\n    paths: ['/%7Euser/./a//b']\n")
+                        .routes()
+                        .get(0)
+                        .paths()
+                        .get(0)
+                        .raw());
         String bad =
                 invalid(HEADER + "routes:\n  - name: r\n    paths: ['/a%zz']\n").getMessage();
         assertTrue(bad.contains("routes[0].paths[0]: invalid url-encoded value: '%zz'"), bad);

@@ -107,6 +107,7 @@ class GatewayIT {
                     url: http://127.0.0.1:%1$d
                     routes:
                       - {name: keep, paths: [/keep], strip_path: false}
+                      - {name: cafe, paths: ["/café"], strip_path: false}
                       - {name: dav, paths: [/dav], strip_path: false, methods: [PURGE, PROPFIND, MKCOL, REPORT]}
                       - name: head-as-get
                         paths: [/head-as-get]
@@ -239,6 +240,22 @@ class GatewayIT {
     void pathAndQueryAreForwardedByteExact() throws Exception {
         String raw = "/keep/a%2Fb/c%20d/%E2%82%AC;m=1?q=1%2B2&x=%7E&empty=&plus=a+b";
         assertEquals(raw, echoed(get(raw)).get("uri"));
+    }
+
+    // Kong decodes escaped UTF-8 before matching: a route written with the characters is reached by
+    // their escapes, and the backend gets them escaped again; bytes that are not UTF-8 match no route.
+    @Test
+    void escapedUtf8ReachesTheRouteWrittenWithTheCharacters() throws Exception {
+        HttpResponse<String> cafe = get("/caf%C3%A9/menu%20du%20jour");
+        assertEquals(200, cafe.statusCode(), cafe.body());
+        assertEquals("/caf%C3%A9/menu%20du%20jour", echoed(cafe).get("uri"));
+        // Bytes that are no UTF-8 never reach the backend: Payara refuses them (400) before the
+        // gateway's 404 (Kong's router's answer, RequestPathTest) could; %00 is nginx's 400.
+        for (String none : new String[] {"/keep/%FF", "/keep/%C0%AE%C0%AE/x", "/keep/a%00b"}) {
+            HttpResponse<String> refused = get(none);
+            assertEquals(400, refused.statusCode(), none);
+            assertFalse(refused.body().contains("\"uri\""), "not forwarded: " + refused.body());
+        }
     }
 
     @Test
