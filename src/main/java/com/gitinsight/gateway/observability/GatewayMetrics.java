@@ -6,6 +6,8 @@ import com.gitinsight.gateway.logging.HttpLogQueues;
 import com.gitinsight.gateway.messaging.EvictionListener;
 import com.gitinsight.gateway.ratelimit.CounterStores;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
+import com.gitinsight.gateway.runtime.GatewayVersion;
+import com.gitinsight.gateway.runtime.NodeId;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.tracing.Tracers;
@@ -116,27 +118,40 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("kong_upstream_target_health")
-                .help("Health status of targets of upstream. States = healthy|unhealthy|probation, value is 1"
-                        + " when state is populated")
+                .help("Health status of targets of upstream. States = healthchecks_off|healthy|unhealthy|dns_error"
+                        + "|probation, value is 1 when state is populated.")
                 .labelNames("upstream", "target", "address", "state", "subsystem")
                 .callback(cb -> {
                     if (!upstreamHealthMetrics()) {
                         return; // Kong's: only when a prometheus plugin asks for it
                     }
                     for (UpstreamPool pool : runtime.snapshot().upstreams().pools()) {
+                        boolean checksOff = checksOff(pool.spec());
                         for (TargetStatus t : pool.status()) {
-                            for (TargetHealth.State s : TargetHealth.State.values()) {
-                                cb.call(
-                                        t.state() == s ? 1 : 0,
-                                        pool.name(),
-                                        t.target(),
-                                        t.target(),
-                                        s.name().toLowerCase(),
-                                        "http");
+                            String state = targetState(t.state(), checksOff);
+                            for (String s : TARGET_STATES) {
+                                cb.call(s.equals(state) ? 1 : 0, pool.name(), t.target(), t.target(), s, "http");
                             }
                         }
                     }
                 })
+                .register(registry);
+        // Kong's node-level series, present whether or not a prometheus plugin is configured.
+        GaugeWithCallback.builder()
+                .name("kong_node_info")
+                .help("Kong Node metadata information")
+                .labelNames("node_id", "version")
+                .callback(cb -> cb.call(1, NodeId.VALUE, GatewayVersion.value()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("kong_datastore_reachable")
+                .help("Datastore reachable from Kong, 0 is unreachable")
+                .callback(cb -> cb.call(datastoreReachable() ? 1 : 0))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("kong_nginx_metric_errors_total")
+                .help("Number of nginx-lua-prometheus errors")
+                .callback(cb -> cb.call(0)) // the Java client's collection raises no such error
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("gateway_circuit_breaker_state")
@@ -458,6 +473,39 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
             }
         }
         return Double.POSITIVE_INFINITY;
+    }
+
+    /** Kong's four states of a target, and this gateway's probation (a passive ejection's trial). */
+    private static final List<String> TARGET_STATES =
+            List.of("healthchecks_off", "healthy", "unhealthy", "dns_error", "probation");
+
+    /** Whether nothing judges the upstream's targets: no active or passive check, no target's max_fails. */
+    static boolean checksOff(com.gitinsight.gateway.config.UpstreamSpec upstream) {
+        var checks = upstream.healthchecks();
+        return !checks.active().enabled()
+                && !checks.passive().enabled()
+                && upstream.targets().stream().allMatch(t -> t.maxFails() == 0);
+    }
+
+    /** Kong's name of a target's state: healthy with no check judging it is Kong's healthchecks_off. */
+    static String targetState(TargetHealth.State state, boolean checksOff) {
+        return switch (state) {
+            case HEALTHY -> checksOff ? "healthchecks_off" : "healthy";
+            case UNHEALTHY -> "unhealthy";
+            case PROBATION -> "probation";
+        };
+    }
+
+    /**
+     * Kong's {@code kong_datastore_reachable}: 1 running from a file (Kong's DB-less "off"
+     * connector always connects), else whether the fleet's configuration store answers.
+     */
+    private boolean datastoreReachable() {
+        if (!runtime.storeConfigured()) {
+            return true;
+        }
+        var store = runtime.store();
+        return store != null && store.available();
     }
 
     MetricSnapshots scrape() {

@@ -4,6 +4,7 @@ import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.RequestContext;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,8 +16,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 /**
- * {@code GET /_gateway/metrics}: the Prometheus text format, or OpenMetrics when the scraper's
- * {@code Accept} asks for it. Only for clients in {@code gateway.metrics.allow} (loopback and the
+ * {@code GET /_gateway/metrics}: the Prometheus text format with Kong's series as Kong writes them
+ * ({@link KongTextFormat}), or OpenMetrics when the scraper's {@code Accept} asks for it and not for
+ * the text format. Only for clients in {@code gateway.metrics.allow} (loopback and the
  * private ranges by default); others get 403.
  */
 @Path("_gateway/metrics")
@@ -36,8 +38,14 @@ public class MetricsResource {
         if (!observers.mayObserve(request)) {
             return ErrorResponses.json(RequestContext.of(request), 403, "Metrics are not available from this address");
         }
-        ExpositionFormatWriter writer = formats.findWriter(accept);
-        StreamingOutput body = out -> writer.write(out, metrics.scrape());
+        // Kong serves its text format whatever is asked; OpenMetrics only to a scraper that does not
+        // take the text format (Prometheus takes both: it gets Kong's names, kong_bandwidth_bytes).
+        boolean onlyOpenMetrics = accept != null && accept.contains("openmetrics") && !accept.contains("text/plain");
+        ExpositionFormatWriter writer = formats.findWriter(onlyOpenMetrics ? accept : "text/plain");
+        // Kong's series as Kong writes them in the text format Kong serves; OpenMetrics as the client writes it.
+        StreamingOutput body = writer instanceof PrometheusTextFormatWriter
+                ? out -> KongTextFormat.write(out, metrics.scrape(), writer)
+                : out -> writer.write(out, metrics.scrape());
         return Response.ok(body).type(writer.getContentType()).build();
     }
 }

@@ -17,7 +17,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * The echo of request-termination: Kong's document ({@code message}, {@code kong}, {@code request},
@@ -31,7 +30,7 @@ final class Echo {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** This node's id in echoes (Kong's node id): fixed for the life of the process. */
-    private static final String NODE_ID = UUID.randomUUID().toString();
+    private static final String NODE_ID = com.gitinsight.gateway.runtime.NodeId.VALUE;
 
     private static final long PID = ProcessHandle.current().pid();
     private static final String HOSTNAME = hostname();

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,7 +37,7 @@ public class Tracers implements Unproxied<Tracers> {
 
     private Instrumentations instrumentations = Instrumentations.ALL;
 
-    private final String nodeId = UUID.randomUUID().toString();
+    private final String nodeId = com.gitinsight.gateway.runtime.NodeId.VALUE;
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Tracers.class.getName());
 
     private final Map<String, Tracing> byInstance = new ConcurrentHashMap<>();

@@ -184,12 +184,12 @@ class ObservabilityIT {
 
     @Test
     void requestMetricsCountExactlyWhatWasSent() throws Exception {
-        // The exposition sorts label names (le last).
-        String labels = "route=\"counted\",service=\"echo\",workspace=\"default\"";
+        // Kong's lines as Kong writes them (02-access_spec "increments the count for proxied requests").
+        String labels = "service=\"echo\",route=\"counted\",workspace=\"default\"";
         String ok =
-                "kong_http_requests_total{code=\"200\",consumer=\"\",route=\"counted\",service=\"echo\",source=\"service\",workspace=\"default\"}";
+                "kong_http_requests_total{service=\"echo\",route=\"counted\",code=\"200\",source=\"service\",workspace=\"default\",consumer=\"\"}";
         String egressSeries =
-                "kong_bandwidth_bytes_total{consumer=\"\",direction=\"egress\",route=\"counted\",service=\"echo\",workspace=\"default\"}";
+                "kong_bandwidth_bytes{service=\"echo\",route=\"counted\",direction=\"egress\",workspace=\"default\",consumer=\"\"}";
         String before = metrics();
         double requests = value(before, ok);
         double count = value(before, "kong_request_latency_ms_count{" + labels + "}");
@@ -206,13 +206,26 @@ class ObservabilityIT {
         assertEquals(count + 3, value(after, "kong_request_latency_ms_count{" + labels + "}"));
         assertEquals(count + 3, value(after, "kong_request_latency_ms_bucket{" + labels + ",le=\"+Inf\"}"));
         assertTrue(
-                value(after, "kong_request_latency_ms_bucket{" + labels + ",le=\"60000.0\"}") >= count + 3,
+                value(after, "kong_request_latency_ms_bucket{" + labels + ",le=\"60000\"}") >= count + 3,
                 "the latencies fall in the buckets");
         assertEquals(count + 3, value(after, "kong_upstream_latency_ms_count{" + labels + "}"));
         assertEquals(egress + sent, value(after, egressSeries));
         assertTrue(!after.contains("route=\"plain\""), "routes without the plugin are not measured");
         assertTrue(after.contains("kong_upstream_target_health{"), "with upstream_health_metrics, as Kong");
+        // No check judges the service's target: Kong's healthchecks_off state, its others 0.
+        assertTrue(
+                after.matches("(?s).*kong_upstream_target_health\\{upstream=\"service:echo\",target=\"[^\"]+\","
+                        + "address=\"[^\"]+\",state=\"healthchecks_off\",subsystem=\"http\"} 1\n.*"),
+                after);
+        assertTrue(
+                after.matches("(?s).*kong_upstream_target_health\\{upstream=\"service:echo\",[^}]*"
+                        + "state=\"healthy\",subsystem=\"http\"} 0\n.*"),
+                after);
         assertTrue(after.contains("jvm_memory_used_bytes"), "JVM metrics");
+        // Kong's node-level series (04-status_api_spec).
+        assertTrue(after.matches("(?s).*\nkong_node_info\\{node_id=\"[0-9a-f-]{36}\",version=\"\\S+\"} 1\n.*"), after);
+        assertTrue(after.contains("\nkong_datastore_reachable 1\n"), after);
+        assertTrue(after.contains("\nkong_nginx_metric_errors_total 0\n"), after);
     }
 
     @Test
@@ -222,6 +235,16 @@ class ObservabilityIT {
                 r.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"),
                 r.headers().toString());
         assertTrue(r.body().trim().endsWith("# EOF"));
+        // Prometheus's own Accept takes the text format too: it gets Kong's, as Kong serves it.
+        HttpResponse<String> prometheus = get(
+                "/_gateway/metrics",
+                "Accept",
+                "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,"
+                        + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
+        assertTrue(
+                prometheus.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+                prometheus.headers().toString());
+        assertTrue(prometheus.body().contains("\nkong_datastore_reachable 1\n"), prometheus.body());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.observability;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class GatewayMetricsTest {
             snapshots.metricSnapshot(((io.prometheus.metrics.core.metrics.Metric) f.get(metrics)).collect());
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ExpositionFormats.init().findWriter("text/plain").write(out, snapshots.build());
+        KongTextFormat.write(out, snapshots.build(), ExpositionFormats.init().findWriter("text/plain"));
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -58,7 +59,7 @@ class GatewayMetricsTest {
         assertFalse(off.contains("kong_http_requests_total{"), off);
         assertFalse(off.contains("direction=\"egress\""), "no 0-byte series: " + off);
         metrics.record(context(), new PrometheusSchema.Config(false, true, false, false, false), 200, 5_000_000, 0, 0);
-        assertTrue(text(metrics).contains("kong_http_requests_total{code=\"200\""));
+        assertTrue(text(metrics).contains("kong_http_requests_total{service=\"s\",route=\"r\",code=\"200\""));
     }
 
     @Test
@@ -72,7 +73,7 @@ class GatewayMetricsTest {
         GatewayMetrics metrics = metrics();
         metrics.record(r.context(), new PrometheusSchema.Config(false, true, true, false, false), 503, 1_000_000, 0, 0);
         String text = text(metrics);
-        assertTrue(text.contains("route=\"bare\",service=\"\""), text);
+        assertTrue(text.contains("{service=\"\",route=\"bare\","), text);
     }
 
     @Test
@@ -86,7 +87,7 @@ class GatewayMetricsTest {
         String text = text(metrics);
         assertTrue(
                 text.contains(
-                        "kong_kong_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"1000.0\"} 1"),
+                        "kong_kong_latency_ms_bucket{service=\"s\",route=\"r\",workspace=\"default\",le=\"1000\"} 1\n"),
                 "the 30 s body is not the gateway's time: " + text);
     }
 
@@ -112,7 +113,9 @@ class GatewayMetricsTest {
             r.context().consumerReference("alice");
             new FakeHttp.Backend().doFilter(req, res);
         });
-        assertTrue(text(metrics).contains("kong_http_requests_total{code=\"200\""), text(metrics));
+        assertTrue(
+                text(metrics).contains("kong_http_requests_total{service=\"s\",route=\"r\",code=\"200\""),
+                text(metrics));
     }
 
     // Helper review 91: Kong's prometheus plugin's names, labels and buckets, so a dashboard or an
@@ -129,26 +132,50 @@ class GatewayMetricsTest {
         String text = text(metrics);
         assertTrue(
                 text.contains(
-                        "kong_http_requests_total{code=\"401\",consumer=\"\",route=\"r\",service=\"s\",source=\"kong\",workspace=\"default\"} 1"),
+                        "kong_http_requests_total{service=\"s\",route=\"r\",code=\"401\",source=\"kong\",workspace=\"default\",consumer=\"\"} 1\n"),
                 text);
-        assertTrue(text.contains("code=\"200\",consumer=\"\",route=\"r\",service=\"s\",source=\"service\""), text);
+        assertTrue(text.contains("{service=\"s\",route=\"r\",code=\"200\",source=\"service\","), text);
         assertTrue(
                 text.contains(
-                        "kong_request_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"60000.0\"}"),
-                text);
-        assertTrue(
-                text.contains(
-                        "kong_upstream_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"25.0\"}"),
+                        "kong_request_latency_ms_bucket{service=\"s\",route=\"r\",workspace=\"default\",le=\"60000\"}"),
                 text);
         assertTrue(
                 text.contains(
-                        "kong_kong_latency_ms_bucket{route=\"r\",service=\"s\",workspace=\"default\",le=\"6000.0\"}"),
+                        "kong_upstream_latency_ms_bucket{service=\"s\",route=\"r\",workspace=\"default\",le=\"25\"}"),
                 text);
         assertTrue(
                 text.contains(
-                        "kong_bandwidth_bytes_total{consumer=\"\",direction=\"ingress\",route=\"r\",service=\"s\",workspace=\"default\"} 10"),
+                        "kong_kong_latency_ms_bucket{service=\"s\",route=\"r\",workspace=\"default\",le=\"6000\"}"),
+                text);
+        assertTrue(
+                text.contains(
+                        "kong_bandwidth_bytes{service=\"s\",route=\"r\",direction=\"ingress\",workspace=\"default\",consumer=\"\"} 10\n"),
                 text);
         assertFalse(text.contains("gateway_http_requests_total"), text);
         assertFalse(text.contains("kong_upstream_target_health{"), "only with upstream_health_metrics: " + text);
+    }
+
+    // Kong's 04-status_api_spec "exposes upstream's target health metrics - healthchecks-off": a
+    // target nothing judges is in state healthchecks_off, not healthy.
+    @Test
+    void aTargetNoCheckJudgesIsInKongsHealthchecksOffState() {
+        var plain = com.gitinsight.gateway.config.UpstreamSpec.simple(
+                "u", java.util.List.of(new com.gitinsight.gateway.config.UpstreamSpec.TargetSpec("10.0.0.1", 80, 100)));
+        assertTrue(GatewayMetrics.checksOff(plain));
+        var nginxStyle = com.gitinsight.gateway.config.UpstreamSpec.simple(
+                "u",
+                java.util.List.of(
+                        new com.gitinsight.gateway.config.UpstreamSpec.TargetSpec("10.0.0.1", 80, 100, 3, 30_000)));
+        assertFalse(GatewayMetrics.checksOff(nginxStyle), "max_fails judges it");
+        assertEquals(
+                "healthchecks_off",
+                GatewayMetrics.targetState(com.gitinsight.gateway.upstream.TargetHealth.State.HEALTHY, true));
+        assertEquals(
+                "healthy",
+                GatewayMetrics.targetState(com.gitinsight.gateway.upstream.TargetHealth.State.HEALTHY, false));
+        assertEquals(
+                "unhealthy",
+                GatewayMetrics.targetState(com.gitinsight.gateway.upstream.TargetHealth.State.UNHEALTHY, true),
+                "an admin's forced state is shown");
     }
 }
