@@ -600,14 +600,7 @@ class KongConfigParserTest {
                     e.getKey() + ": " + m);
         }
         // Control escapes stay escaped here (as requests keep them); bytes that are no UTF-8 match nothing.
-        assertEquals(
-                "/a%0A",
-                parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['/a%0A']\n")
-                        .routes()
-                        .get(0)
-                        .paths()
-                        .get(0)
-                        .raw());
+        assertEquals("/a%0A", firstPath(HEADER, "/a%0A"));
         String lower =
                 invalid(HEADER + "routes:\n  - name: r\n    paths: ['/a%0a']\n").getMessage();
         assertTrue(lower.contains("consider use '/a%0A' instead"), lower);
@@ -620,29 +613,12 @@ class KongConfigParserTest {
                 invalid(HEADER + "routes:\n  - name: r\n    paths: ['api']\n").getMessage();
         assertTrue(start.contains("routes[0].paths[0]: should start with: / (fixed path) or ~/ (regex path)"), start);
         // A 1.1/2.1 file's plain paths are migrated to the normalized form, as Kong's migration does.
-        assertEquals(
-                "/~user/a/b",
-                parser.parse(
-                                "t.yml",
-                                "_format_version: \"2.1\"\nroutes:\n  - name: r\n    paths: ['/%7Euser/./a//b']\n")
-                        .routes()
-                        .get(0)
-                        .paths()
-                        .get(0)
-                        .raw());
+        assertEquals("/~user/a/b", firstPath("_format_version: \"2.1\"\n", "/%7Euser/./a//b"));
         String bad =
                 invalid(HEADER + "routes:\n  - name: r\n    paths: ['/a%zz']\n").getMessage();
         assertTrue(bad.contains("routes[0].paths[0]: invalid url-encoded value: '%zz'"), bad);
         for (String ok : List.of("/", "/api/", "/a%2Fb", "/.well-known/x", "/a/...", "/v1/things:batchGet")) {
-            assertEquals(
-                    ok,
-                    parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['" + ok + "']\n")
-                            .routes()
-                            .get(0)
-                            .paths()
-                            .get(0)
-                            .raw(),
-                    ok);
+            assertEquals(ok, firstPath(HEADER, ok), ok);
         }
         // A regex path is a pattern, not a path: its dots and escapes are the regex's.
         assertEquals(
@@ -650,6 +626,16 @@ class KongConfigParserTest {
                 parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['~/a/./b%20c$']\n")
                         .routes()
                         .size());
+    }
+
+    /** The one route's first path as loaded from a file of {@code header} and a route with {@code path}. */
+    private String firstPath(String header, String path) throws ConfigException {
+        return parser.parse("t.yml", header + "routes:\n  - name: r\n    paths: ['" + path + "']\n")
+                .routes()
+                .get(0)
+                .paths()
+                .get(0)
+                .raw();
     }
 
     // Helper review 87: a jwt credential's strings are never empty either.
