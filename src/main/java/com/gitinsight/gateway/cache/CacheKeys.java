@@ -32,7 +32,25 @@ final class CacheKeys {
         // eviction templates (plain paths) find it.
         RequestContext context = RequestContext.of(request);
         String path = context != null && context.path() != null ? context.path() : request.getRequestURI();
-        return config.ignoreUriCase() ? path.toLowerCase(Locale.ROOT) : path;
+        return config.ignoreUriCase() ? asciiLowerCase(path) : path;
+    }
+
+    /**
+     * A–Z lower-cased, as Lua's {@code string.lower}: Java's would fold the Kelvin sign into
+     * {@code k}, so {@code /boo%E2%84%AAs} would share {@code /books}'s entry (and its answer).
+     */
+    static String asciiLowerCase(String path) {
+        char[] out = null;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == null) {
+                    out = path.toCharArray();
+                }
+                out[i] = (char) (c + ('a' - 'A'));
+            }
+        }
+        return out == null ? path : new String(out);
     }
 
     /** {@code bodyDigest}: {@link KeyedBody#digest}, "" for a request without a body. */

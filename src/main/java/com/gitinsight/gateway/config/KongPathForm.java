@@ -84,11 +84,23 @@ final class KongPathForm {
         byte[] run = bytes.toByteArray();
         bytes.reset();
         try {
-            out.append(StandardCharsets.UTF_8
+            String decoded = StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(run)));
+                    .decode(ByteBuffer.wrap(run))
+                    .toString();
+            for (int i = 0; i < decoded.length(); i++) {
+                char c = decoded.charAt(i);
+                if (c >= 0x80 && c <= 0x9f || c == 0x2028 || c == 0x2029) {
+                    // Kept escaped, as requests keep it (see RequestPath).
+                    for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                        out.append('%').append(String.format("%02X", b & 0xff));
+                    }
+                } else {
+                    out.append(c);
+                }
+            }
         } catch (CharacterCodingException e) {
             if (invalid != null) {
                 invalid[0] = true;

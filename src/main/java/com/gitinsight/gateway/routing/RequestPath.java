@@ -181,7 +181,7 @@ public final class RequestPath {
                 continue;
             }
             if (runLength > 0) {
-                out.append(utf8(run, runLength));
+                appendDecoded(out, utf8(run, runLength));
                 runLength = 0;
             }
             if (c != '%') {
@@ -199,9 +199,33 @@ public final class RequestPath {
             }
         }
         if (runLength > 0) {
-            out.append(utf8(run, runLength));
+            appendDecoded(out, utf8(run, runLength));
         }
         return out.toString();
+    }
+
+    /**
+     * Decoded characters, but the line breaks and controls beyond ASCII (C1, U+2028, U+2029) kept
+     * as their escapes: Java's regex takes them for line ends ({@code .} stops at them, {@code $}
+     * matches before one), so a route {@code ~/internal/.+} would let {@code /internal/%C2%85x}
+     * fall through to a broader route; Kong's engines read them as ordinary characters.
+     */
+    private static void appendDecoded(StringBuilder out, String decoded) {
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (isLineBreakOrControl(c)) {
+                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    appendEscape(out, (char) (b & 0xff));
+                }
+            } else {
+                out.append(c);
+            }
+        }
+    }
+
+    /** C1 controls (NEL among them) and the Unicode line and paragraph separators. */
+    public static boolean isLineBreakOrControl(char c) {
+        return c >= 0x80 && c <= 0x9f || c == 0x2028 || c == 0x2029;
     }
 
     /** The byte a well-formed escape at {@code i} names; a malformed one is refused. */

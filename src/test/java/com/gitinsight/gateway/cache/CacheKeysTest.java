@@ -36,6 +36,17 @@ class CacheKeysTest {
         return CacheKeys.key(config, r.context, r.request, CacheKeys.path(config, r.request), "");
     }
 
+    // Helper review 96: ignore_uri_case folds A-Z only, as Lua's string.lower (Java's folds the
+    // Kelvin sign into k: /boo\u212As would have shared /books's entry).
+    @Test
+    void ignoreUriCaseFoldsOnlyAsciiLetters() {
+        assertEquals("/api/books", CacheKeys.asciiLowerCase("/API/Books"));
+        assertEquals("/api/boo\u212As", CacheKeys.asciiLowerCase("/API/Boo\u212As"));
+        assertEquals("/\u00c5ngstr\u00f6m", CacheKeys.asciiLowerCase("/\u00c5ngstr\u00f6m"));
+        String plain = "/already/lower";
+        assertEquals(plain, CacheKeys.asciiLowerCase(plain));
+    }
+
     @Test
     void twoUsersOfOneConsumerGetTwoKeys() {
         ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of());

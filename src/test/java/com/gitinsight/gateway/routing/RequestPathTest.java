@@ -26,6 +26,8 @@ class RequestPathTest {
         assertEquals("/a%0A%0D%7F%1F", n("/a%0a%0d%7f%1f"));
         assertEquals("/t/Abc 123ø%2F/test/", n("/t/Abc%20123%C3%B8%2f/parent/..//test/./"), "Kong's get_path example");
         assertEquals("/😀x", n("/%F0%9F%98%80x"));
+        // Helper review 96: line breaks beyond ASCII stay escaped (Java's regex ends a line at them).
+        assertEquals("/internal/%C2%85x%E2%80%A8%E2%80%A9", n("/internal/%c2%85x%E2%80%A8%E2%80%a9"));
         // Back on the wire as Kong's escape writes it.
         assertEquals("/a%20b/%C3%A9/%0A", RequestPath.escape(n("/a%20b/%c3%a9/%0a")));
         assertEquals("/~user/-_.", n("/%7Euser/%2D%5F%2E"));

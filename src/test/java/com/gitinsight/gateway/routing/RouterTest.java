@@ -254,6 +254,15 @@ class RouterTest {
         assertEquals("guide", routeOf(r, new Req("GET", RequestPath.normalize("/docs/user%20guide/x"))));
         assertEquals("cafe", routeOf(r, new Req("GET", RequestPath.normalize("/caf%C3%A9/menu"))));
         assertEquals("spaced", routeOf(r, new Req("GET", RequestPath.normalize("/people/john%20doe"))));
+        Router guarded = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: site, service: s, paths: [/]}
+                  - {name: internal, service: s, paths: ['~/internal/.+']}
+                """);
+        for (String sneaky : List.of("/internal/%C2%85x", "/internal/%E2%80%A8x", "/internal/x%E2%80%A9")) {
+            assertEquals("internal", routeOf(guarded, new Req("GET", RequestPath.normalize(sneaky))), sneaky);
+        }
         assertEquals(
                 "/x",
                 RequestPath.escape(r.match(new Req("GET", RequestPath.normalize("/docs/user%20guide/x")))
