@@ -130,7 +130,10 @@ public final class UpstreamHeaders {
         out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
         // Kong's $request_uri without its query: the path as the client wrote it, not normalised
         // (Kong's spec: "/foo/a/../bar" and "/h%65llo" go as sent), escaped where not allowed raw.
-        out.accept("X-Forwarded-Path", com.gitinsight.gateway.routing.RequestPath.escape(in.getRequestURI()));
+        out.accept(
+                "X-Forwarded-Path",
+                com.gitinsight.gateway.routing.RequestPath.escape(
+                        com.gitinsight.gateway.routing.RequestPath.asSent(in.getRequestURI())));
         // Kong: what strip_path removed, unless a trusted proxy named its own prefix.
         String prefix = context == null || context.match() == null
                 ? null

@@ -49,12 +49,45 @@ public final class RequestPath {
         if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {
             throw new BadPath("The request path must start with /");
         }
-        String decoded = raw.indexOf('%') < 0 ? raw : decodeUnreserved(raw);
+        String sent = asSent(raw);
+        String decoded = sent.indexOf('%') < 0 ? sent : decodeUnreserved(sent);
         // Every dot segment follows a '/': "/big.json" needs no segment walk (no allocation).
         if (decoded.indexOf("/.") < 0 && decoded.indexOf("//") < 0) {
             return decoded;
         }
         return removeDotSegments(decoded);
+    }
+
+    /**
+     * The request path with the raw bytes beyond ASCII a client sent unescaped (nginx takes them)
+     * written as escapes: Payara hands them over one character per byte, so {@code café} sent as
+     * UTF-8 arrives as {@code cafÃ©}, and was routed and forwarded as that ({@code %C3%83%C2%A9}).
+     * Escaped, they are read as UTF-8 as escapes are. The same instance when there are none (a
+     * character beyond one byte means the container decoded the path itself: it is kept).
+     */
+    public static String asSent(String raw) {
+        int i = 0;
+        while (i < raw.length() && raw.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == raw.length()) {
+            return raw;
+        }
+        for (int j = i; j < raw.length(); j++) {
+            if (raw.charAt(j) > 0xff) {
+                return raw;
+            }
+        }
+        StringBuilder out = new StringBuilder(raw.length() + 16).append(raw, 0, i);
+        for (; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < 0x80) {
+                out.append(c);
+            } else {
+                appendEscape(out, c);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -249,6 +249,17 @@ class GatewayIT {
         HttpResponse<String> cafe = get("/caf%C3%A9/menu%20du%20jour");
         assertEquals(200, cafe.statusCode(), cafe.body());
         assertEquals("/caf%C3%A9/menu%20du%20jour", echoed(cafe).get("uri"));
+        // Raw UTF-8 in the request line (nginx takes it; Kong matches its bytes): the same route, escaped upstream.
+        RawResponse raw = RawResponse.getRaw(
+                base.getPort(),
+                "/caf\u00e9/x".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Duration.ofSeconds(10));
+        String answer = new String(raw.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(200, raw.status(), answer);
+        // It went as Kong's escape writes it (Payara hands raw bytes over as Latin-1 characters,
+        // which were forwarded as /caf%C3%83%C2%A9).
+        assertTrue(answer.contains("uri=/caf%C3%A9/x\n"), answer);
+        assertTrue(answer.contains("h:x-forwarded-path=/caf%C3%A9/x\n"), answer);
         // Bytes that are no UTF-8 never reach the backend: Payara refuses them (400) before the
         // gateway's 404 (Kong's router's answer, RequestPathTest) could; %00 is nginx's 400.
         for (String none : new String[] {"/keep/%FF", "/keep/%C0%AE%C0%AE/x", "/keep/a%00b"}) {

@@ -38,6 +38,19 @@ public record RawResponse(int status, Map<String, String> headers, byte[] body, 
         }
     }
 
+    /** A GET whose request target is sent as these bytes (a raw non-ASCII path, which a client library escapes). */
+    public static RawResponse getRaw(int port, byte[] target, Duration timeout) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout((int) timeout.toMillis());
+            OutputStream out = s.getOutputStream();
+            out.write("GET ".getBytes(StandardCharsets.US_ASCII));
+            out.write(target);
+            out.write((" HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return read(s.getInputStream());
+        }
+    }
+
     private static RawResponse read(InputStream in) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {

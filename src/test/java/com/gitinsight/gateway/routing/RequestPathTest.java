@@ -26,6 +26,14 @@ class RequestPathTest {
         assertEquals("/a%0A%0D%7F%1F", n("/a%0a%0d%7f%1f"));
         assertEquals("/t/Abc 123ø%2F/test/", n("/t/Abc%20123%C3%B8%2f/parent/..//test/./"), "Kong's get_path example");
         assertEquals("/😀x", n("/%F0%9F%98%80x"));
+        // Raw bytes beyond ASCII, as Payara hands them over (one character per byte): read as escapes are.
+        assertEquals("/café/x", n("/caf\u00c3\u00a9/x"));
+        assertEquals("/caf%C3%A9", RequestPath.escape(n("/caf\u00c3\u00a9")));
+        assertEquals(
+                404,
+                assertThrows(RequestPath.BadPath.class, () -> n("/caf\u00e9")).status(),
+                "a lone byte");
+        assertEquals("/caf\u00e9\u4e2d", RequestPath.asSent("/caf\u00e9\u4e2d"), "decoded by its container: kept");
         // Helper review 96: line breaks beyond ASCII stay escaped (Java's regex ends a line at them).
         assertEquals("/internal/%C2%85x%E2%80%A8%E2%80%A9", n("/internal/%c2%85x%E2%80%A8%E2%80%a9"));
         // Back on the wire as Kong's escape writes it.
