@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.cache.CachedResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import com.gitinsight.gateway.config.PathEscapes;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -30,7 +27,7 @@ final class CachedEntryView {
         ObjectNode out = AdminReplies.JSON.createObjectNode();
         out.put("status", entry.status());
         out.set("headers", headers(key, entry.headers()));
-        String text = utf8(entry.body());
+        String text = PathEscapes.utf8OrNull(entry.body(), entry.body().length);
         if (text != null) {
             out.put("body", text);
         } else {
@@ -72,18 +69,5 @@ final class CachedEntryView {
             }
         }
         return name;
-    }
-
-    private static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

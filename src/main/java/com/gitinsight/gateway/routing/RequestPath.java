@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.routing;
 
+import com.gitinsight.gateway.config.PathEscapes;
+
 /**
  * The request path as Kong's router sees it ({@code kong.tools.uri.normalize} with nginx's
  * {@code merge_slashes on}): percent-escapes of characters that are not reserved are decoded
@@ -11,20 +13,18 @@ package com.gitinsight.gateway.routing;
  * <p>Stricter than Kong where Kong's leniency lets a client pick the backend's reading of a path:
  * a path that climbs above {@code /}, a malformed escape, and a dot segment hidden behind
  * {@code ;} parameters ({@code /..;/}, which servlet backends read as {@code ..}) are refused.
- * As Kong, escapes of space and of the other characters that are neither reserved nor unreserved
- * are decoded, and escaped bytes beyond ASCII are read as UTF-8 (a route written {@code /café}
- * matches {@code /caf%C3%A9}); bytes that are not UTF-8 match no route (404, as Kong's router) and
- * {@code %00} is refused (nginx's 400). Escapes of control characters are kept, upper-cased, so a
- * capture never holds a raw line break. {@link #escape} makes the path safe for the wire again.
+ * Escapes are read by {@link PathEscapes}, as a route's path is checked at load: as Kong, escapes
+ * of space and of the other characters that are neither reserved nor unreserved are decoded, and
+ * escaped bytes beyond ASCII are read as UTF-8 (a route written {@code /café} matches
+ * {@code /caf%C3%A9}); escapes of controls and line breaks stay. Bytes that are not UTF-8 match no
+ * route (404, as Kong's router) and {@code %00} is refused (nginx's 400). {@link #escape} makes
+ * the path safe for the wire again.
  */
 public final class RequestPath {
 
-    /** RFC 3986 gen-delims and sub-delims, plus {@code %}: their escapes keep their meaning. */
-    private static final String RESERVED = "!*'();:@&=+$,/?%#[]";
-
     private RequestPath() {}
 
-    /** A path the gateway refuses (400), with the reason for the client. */
+    /** A path the gateway refuses (400, or 404 as no route), with the reason for the client. */
     public static final class BadPath extends Exception {
         private static final long serialVersionUID = 1L;
         private final int status;
@@ -198,100 +198,18 @@ public final class RequestPath {
     }
 
     private static String decodeUnreserved(String raw) throws BadPath {
-        StringBuilder out = new StringBuilder(raw.length());
-        byte[] run = null;
-        int runLength = 0;
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            int value = c == '%' ? escaped(raw, i) : -1;
-            if (value >= 0x80) {
-                // A run of escaped bytes beyond ASCII: read as UTF-8 once it ends.
-                if (run == null) {
-                    run = new byte[raw.length() / 3];
-                }
-                run[runLength++] = (byte) value;
-                i += 2;
-                continue;
-            }
-            if (runLength > 0) {
-                appendDecoded(out, utf8(run, runLength));
-                runLength = 0;
-            }
-            if (c != '%') {
-                out.append(c);
-            } else if (value == 0) {
-                throw new BadPath("The request path has a NUL byte"); // nginx's 400
-            } else if (value >= 0x20 && value < 0x7f && RESERVED.indexOf(value) < 0) {
-                out.append((char) value);
-                i += 2;
-            } else {
-                // Reserved characters keep their meaning; controls stay escaped (never raw in a
-                // capture a plugin may copy into a header).
-                appendEscape(out, (char) value);
-                i += 2;
-            }
-        }
-        if (runLength > 0) {
-            appendDecoded(out, utf8(run, runLength));
-        }
-        return out.toString();
-    }
-
-    /**
-     * Decoded characters, but the line breaks and controls beyond ASCII (C1, U+2028, U+2029) kept
-     * as their escapes: Java's regex takes them for line ends ({@code .} stops at them, {@code $}
-     * matches before one), so a route {@code ~/internal/.+} would let {@code /internal/%C2%85x}
-     * fall through to a broader route; Kong's engines read them as ordinary characters.
-     */
-    private static void appendDecoded(StringBuilder out, String decoded) {
-        for (int i = 0; i < decoded.length(); i++) {
-            char c = decoded.charAt(i);
-            if (isLineBreakOrControl(c)) {
-                for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-                    appendEscape(out, (char) (b & 0xff));
-                }
-            } else {
-                out.append(c);
-            }
-        }
-    }
-
-    /** C1 controls (NEL among them) and the Unicode line and paragraph separators. */
-    public static boolean isLineBreakOrControl(char c) {
-        return c >= 0x80 && c <= 0x9f || c == 0x2028 || c == 0x2029;
-    }
-
-    /** The byte a well-formed escape at {@code i} names; a malformed one is refused. */
-    private static int escaped(String raw, int i) throws BadPath {
-        int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-        int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) {
-            throw new BadPath("The request path has a malformed percent-escape");
-        }
-        return hi * 16 + lo;
-    }
-
-    /**
-     * Escaped bytes as the characters they spell in UTF-8, as Kong matches them. Bytes that are not
-     * UTF-8 (an overlong {@code %C0%AE}, a lone byte) match no route, as Kong's router answers them.
-     */
-    private static String utf8(byte[] run, int length) throws BadPath {
-        try {
-            return java.nio.charset.StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(run, 0, length))
-                    .toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new BadPath(com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE, 404);
-        }
+        PathEscapes.Decoded d = PathEscapes.decode(raw);
+        return switch (d.problem()) {
+            case NONE -> d.path();
+            case MALFORMED -> throw new BadPath("The request path has a malformed percent-escape");
+            case NUL -> throw new BadPath("The request path has a NUL byte"); // nginx's 400
+            // Bytes that are no UTF-8 (an overlong %C0%AE, a lone byte) match no route, as Kong's router.
+            case NOT_UTF8 -> throw new BadPath(com.gitinsight.gateway.http.ErrorResponses.NO_ROUTE, 404);
+        };
     }
 
     private static void appendEscape(StringBuilder out, char c) {
-        out.append('%')
-                .append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
-                .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+        PathEscapes.appendEscape(out, c);
     }
 
     /** RFC 3986 5.2.4 over segments, merging empty ones; climbing above the root is refused. */
