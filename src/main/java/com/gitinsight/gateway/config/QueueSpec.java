@@ -78,12 +78,13 @@ public record QueueSpec(
         double delay = queue.number("max_coalescing_delay", 1, 0, 3600);
         int entries = (int) queue.integer("max_entries", d.maxEntries(), 1, 1_000_000);
         long bytes = queue.integer("max_bytes", 0, 0, Long.MAX_VALUE);
-        double retryTime = queue.number("max_retry_time", 60, -1, 1e9);
+        // Any number, as Kong's: a negative one gives up after the first try.
+        double retryTime = queue.number("max_retry_time", 60, -Double.MAX_VALUE, 1e9);
         double initial = queue.number("initial_retry_delay", 0.01, 0.001, 1_000_000);
         double maxDelay = queue.number("max_retry_delay", 60, 0.001, 1_000_000);
-        int concurrency = (int) queue.integer("concurrency_limit", 1, -1, 1);
-        if (concurrency == 0) {
-            queue.error("concurrency_limit", "expected one of: -1, 1");
+        long concurrency = queue.integer("concurrency_limit", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        if (concurrency != -1 && concurrency != 1) {
+            queue.error("concurrency_limit", "expected one of: -1, 1"); // Kong's one_of, whatever the value
         }
         return new QueueSpec(
                 batch,
@@ -93,7 +94,7 @@ public record QueueSpec(
                 retryTime < 0 ? -1 : Math.round(retryTime * 1000),
                 Math.max(1, Math.round(initial * 1000)),
                 Math.max(1, Math.round(maxDelay * 1000)),
-                concurrency);
+                (int) concurrency);
     }
 
     /**

@@ -8,6 +8,7 @@ import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.HeaderNames;
 import com.gitinsight.gateway.http.SecretHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
+import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -149,6 +150,9 @@ public final class KongLogRecord implements LogEntry {
     private final String tlsCipher;
     private final boolean clientCertificate;
     private final String upstreamUri;
+    /** Whether a route with a service matched (Kong's balancer_prepare ran: tries is an array). */
+    private final boolean balancerPrepared;
+
     private final int upstreamStatus;
     private final Outcome outcome;
     /** The response's headers, name and value in turn. */
@@ -195,7 +199,23 @@ public final class KongLogRecord implements LogEntry {
         }
         this.credentialArguments = context.credentialArguments();
         this.query = redactArguments(raw, credentialArguments);
-        this.sentQueryLength = raw != null && context.upstreamUri() != null && raw.equals(sent) ? raw.length() : -1;
+        RouteMatch matched = context.match();
+        // Kong prepares the balancer (tries: []) and sets upstream_uri once a route with a service
+        // matched, before any plugin's access phase: a request a plugin answered logs both.
+        this.balancerPrepared = matched != null && matched.service() != null;
+        if (context.upstreamUri() != null) {
+            this.upstreamUri = context.upstreamUri();
+            this.sentQueryLength = raw != null && raw.equals(sent) ? raw.length() : -1;
+        } else if (balancerPrepared) {
+            String path = context.upstreamPath() != null
+                    ? context.upstreamPath()
+                    : RequestPath.escape(matched.upstreamPath());
+            this.upstreamUri = raw == null ? path : path + "?" + raw;
+            this.sentQueryLength = raw == null ? -1 : raw.length();
+        } else {
+            this.upstreamUri = null;
+            this.sentQueryLength = -1;
+        }
         this.scheme = request.getScheme();
         this.serverName = request.getServerName();
         // Kong's url names the port the request came in on (nginx's server_port), not the Host header's.
@@ -216,7 +236,6 @@ public final class KongLogRecord implements LogEntry {
             this.tlsCipher = null;
             this.clientCertificate = false;
         }
-        this.upstreamUri = context.upstreamUri();
         this.upstreamStatus = context.upstreamStatus();
         this.outcome = outcome;
         this.responseHeaders = responseHeaders;
@@ -699,6 +718,10 @@ public final class KongLogRecord implements LogEntry {
 
     private void writeTries(JsonGenerator g) throws IOException {
         if (tries.isEmpty()) {
+            if (balancerPrepared) {
+                field(g, F_TRIES).writeStartArray();
+                g.writeEndArray();
+            }
             return;
         }
         long epochOffsetNanos = startedMillis * 1_000_000 - startedNanos;

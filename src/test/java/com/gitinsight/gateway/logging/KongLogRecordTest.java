@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.TestSnapshots;
@@ -235,19 +236,43 @@ class KongLogRecordTest {
     }
 
     @Test
-    void aRequestNoBackendAnsweredHasNoUpstreamStatusAndKongAsSource() throws Exception {
-        FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+    void aRequestAPluginAnsweredHasNoUpstreamStatusAndKongAsSource() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos?apikey=k-1&x=1")
+                .on(
+                        SNAPSHOT,
+                        new RouteMatch(
+                                TestSnapshots.match(SNAPSHOT, "list").route(),
+                                TestSnapshots.match(SNAPSHOT, "list").service(),
+                                "/api/docs/user guide"));
+        request.context().credentialNames(java.util.List.of("apikey"), java.util.List.of());
         FakeHttp.Response response = new FakeHttp.Response();
         response.response.setStatus(401);
         JsonNode r = record(request, response, 401);
         assertEquals(401, r.get("response").get("status").asInt());
         assertEquals("", r.get("upstream_status").asText());
-        assertEquals("", r.get("upstream_uri").asText());
+        // Kong prepares the balancer and sets upstream_uri when the route matches, before any
+        // plugin runs: the path the backend would have got (escaped), the query, no try yet.
+        assertEquals(
+                "/api/docs/user%20guide?apikey=REDACTED&x=1",
+                r.get("upstream_uri").asText());
+        assertTrue(r.get("tries").isArray());
+        assertEquals(0, r.get("tries").size());
         assertEquals(-1, r.get("latencies").get("proxy").asInt());
         assertEquals("kong", r.get("source").asText());
-        assertNull(r.get("tries"));
         assertNull(r.get("consumer"));
         assertNull(r.get("trace_id"));
+    }
+
+    @Test
+    void aRequestNoRouteMatchedHasNoUpstreamUriAndNoTries() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/nowhere?x=1").on(SNAPSHOT, null);
+        FakeHttp.Response response = new FakeHttp.Response();
+        response.response.setStatus(404);
+        JsonNode r = record(request, response, 404);
+        assertEquals("", r.get("upstream_uri").asText());
+        assertNull(r.get("tries"), "Kong's balancer was never prepared");
+        assertNull(r.get("route"));
+        assertNull(r.get("service"));
     }
 
     @Test

@@ -91,6 +91,12 @@ class LogSchemasTest {
         assertEquals(10, c.queue().initialRetryDelayMs());
         assertEquals(60_000, c.queue().maxRetryDelayMs());
         assertNull(c.authorization());
+
+        // Kong's max_retry_time is any number: a negative one means the first try is the last.
+        HttpLogSchema.Config noRetry = only(
+                parse("http-log", "{http_endpoint: 'http://h/', queue: {max_retry_time: -5}}"),
+                HttpLogSchema.Config.class);
+        assertEquals(-1, noRetry.queue().maxRetryTimeMs());
     }
 
     @Test
@@ -211,8 +217,10 @@ class LogSchemasTest {
     void queueBoundsAreKongs() {
         assertTrue(error("http-log", "{http_endpoint: 'http://h/', queue: {max_batch_size: 0}}")
                 .contains("max_batch_size"));
-        assertTrue(error("http-log", "{http_endpoint: 'http://h/', queue: {concurrency_limit: 2}}")
-                .contains("concurrency_limit"));
+        for (String limit : new String[] {"2", "-2", "0"}) {
+            String error = error("http-log", "{http_endpoint: 'http://h/', queue: {concurrency_limit: " + limit + "}}");
+            assertTrue(error.contains("concurrency_limit") && error.contains("expected one of: -1, 1"), error);
+        }
         assertTrue(error("http-log", "{http_endpoint: 'http://h/', queue: {max_coalescing_delay: 4000}}")
                 .contains("max_coalescing_delay"));
     }
