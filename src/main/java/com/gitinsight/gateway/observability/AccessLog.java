@@ -29,6 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ({@code GATEWAY_ACCESS_LOG}; off when unset) by one writer thread. Requests only offer their
  * line to a bounded queue: when it is full the line is dropped and counted, never waited for. A
  * line's client-given parts are cut ({@link ObserveFilter}), so the queue's memory is bounded too.
+ * A write that fails (a full disk) is reported in health and retried, never the end of the log.
  */
 @ApplicationScoped
 public class AccessLog implements Unproxied<AccessLog> {
@@ -46,6 +47,10 @@ public class AccessLog implements Unproxied<AccessLog> {
     private BlockingQueue<String> queue;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean running;
+    private volatile String lastError;
+    /** How long a writer that failed waits before opening the file again. */
+    static final long RETRY_MS = 1_000;
+
     private Thread writer;
 
     public AccessLog() {}
@@ -70,12 +75,12 @@ public class AccessLog implements Unproxied<AccessLog> {
         LOG.info(() -> "access log: " + path.toAbsolutePath());
     }
 
-    /** Whether lines are taken: configured, and its writer has not stopped (a write failed). */
+    /** Whether lines are taken: configured and not stopped. */
     public boolean enabled() {
         return queue != null && running;
     }
 
-    /** Never blocks: a full queue, or a writer that stopped, drops the line (counted). */
+    /** Never blocks: a full queue drops the line (counted). */
     public void offer(String line) {
         if (!running || !queue.offer(line)) {
             dropped.incrementAndGet();
@@ -86,35 +91,111 @@ public class AccessLog implements Unproxied<AccessLog> {
         return dropped.get();
     }
 
+    /** Whether the last try to open or write the file failed (lines wait in the queue, then drop). */
+    public boolean failing() {
+        return lastError != null;
+    }
+
+    /** The last failure (the I/O error's words), or null once lines are written again. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The file, when configured. */
+    public Optional<String> file() {
+        return file.filter(f -> !f.isBlank());
+    }
+
+    /**
+     * Writes until stopped. A failure (a full disk, a directory gone) loses the lines being
+     * written, is reported ({@link #lastError}) and retried every {@link #RETRY_MS}: the file is
+     * opened again, so freeing space or recreating the directory brings the log back, and lines
+     * offered meanwhile wait in the bounded queue.
+     */
     private void drain(Path path) {
         List<String> batch = new ArrayList<>(256);
-        try (BufferedWriter out = Files.newBufferedWriter(
-                path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            while (running || !queue.isEmpty()) {
-                String first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        while (running || !queue.isEmpty()) {
+            try (BufferedWriter out = open(path)) {
+                if (lastError != null) {
+                    LOG.info(() -> "access log: writing " + path + " again");
+                    lastError = null;
                 }
-                batch.add(first);
-                queue.drainTo(batch, 255);
-                for (String line : batch) {
-                    out.write(line);
-                    out.write('\n');
-                }
+                write(out, batch);
+                return;
+            } catch (IOException e) {
+                dropped.addAndGet(batch.size()); // a batch cut by the failure: some of it may be in the file
                 batch.clear();
-                // Flushed whenever the queue runs dry: lines reach the file promptly at low load,
-                // in large writes at high load.
-                if (queue.isEmpty()) {
-                    out.flush();
+                if (lastError == null) {
+                    LOG.log(
+                            Level.SEVERE,
+                            "access log: cannot write " + path + "; retrying every " + RETRY_MS + " ms",
+                            e);
                 }
+                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (!pause()) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        } catch (IOException e) {
-            LOG.log(Level.SEVERE, "access log: cannot write " + path + "; lines are dropped from now on", e);
-            running = false;
-            queue.clear(); // nothing will write them: the memory goes back
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Appends; a line a failure left cut short is ended first, so the next line starts on its own. */
+    private static BufferedWriter open(Path path) throws IOException {
+        boolean endLine = false;
+        if (Files.isRegularFile(path) && Files.size(path) > 0) {
+            try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(path, StandardOpenOption.READ)) {
+                java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+                f.read(last, f.size() - 1);
+                endLine = last.get(0) != '\n';
+            }
+        }
+        BufferedWriter out = Files.newBufferedWriter(
+                path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (endLine) {
+            out.write('\n');
+        }
+        return out;
+    }
+
+    private void write(BufferedWriter out, List<String> batch) throws IOException, InterruptedException {
+        while (running || !queue.isEmpty()) {
+            String first = queue.poll(200, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, 255);
+            for (String line : batch) {
+                out.write(line);
+                out.write('\n');
+            }
+            // Flushed whenever the queue runs dry: lines reach the file promptly at low load,
+            // in large writes at high load.
+            if (queue.isEmpty()) {
+                out.flush();
+            }
+            batch.clear();
+        }
+        out.flush();
+    }
+
+    /** Waits before the next try; false when stopped meanwhile. */
+    private boolean pause() {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
+        while (running && System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+        }
+        if (!running) {
+            dropped.addAndGet(queue.size()); // stopping with the file unwritable: these are lost
+            queue.clear();
+        }
+        return running;
     }
 
     @PreDestroy

@@ -54,6 +54,9 @@ public class HealthResource {
     FileLogWriters fileLogs;
 
     @Inject
+    AccessLog accessLog;
+
+    @Inject
     HttpLogQueues httpLogs;
 
     @Inject
@@ -201,6 +204,15 @@ public class HealthResource {
      * must not take the node out of rotation), {@code degraded} with the counts when entries are lost.
      */
     private void shipping(ArrayNode checks) {
+        if (accessLog.enabled()) {
+            ObjectNode data = check(checks, "access-log:" + accessLog.file().orElse(""), true);
+            data.put("degraded", accessLog.failing());
+            data.put("dropped", accessLog.dropped());
+            String error = accessLog.lastError();
+            if (error != null) {
+                data.put("last_error", error);
+            }
+        }
         for (FileLogWriters.Status f : fileLogs.status()) {
             ObjectNode data = check(checks, "file-log:" + f.path(), true);
             data.put("degraded", f.failing());

@@ -3,6 +3,7 @@ package com.gitinsight.gateway.it;
 import static com.gitinsight.gateway.it.Backends.echoed;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,6 +165,17 @@ class ObservabilityIT {
                 l.get("latency_ms").asDouble() >= l.get("upstream_latency_ms").asDouble());
         assertTrue(l.get("gateway_latency_ms").asDouble() >= 0);
         assertEquals("127.0.0.1", l.get("client").asText());
+
+        JsonNode health = JSON.readTree(get("/_gateway/health").body());
+        JsonNode check = null;
+        for (JsonNode c : health.get("checks")) {
+            if (c.get("name").asText().startsWith("access-log:")) {
+                check = c;
+            }
+        }
+        assertTrue(check != null, health.toString());
+        assertEquals("UP", check.get("status").asText());
+        assertFalse(check.get("data").get("degraded").asBoolean(), check.toString());
     }
 
     private String metrics(String... headers) throws Exception {

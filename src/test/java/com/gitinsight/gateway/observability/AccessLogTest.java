@@ -17,22 +17,70 @@ class AccessLogTest {
     Path dir;
 
     @Test
-    void linesAreWrittenAndAWriterThatCannotWriteStopsTakingThem() throws Exception {
+    void linesAreWrittenAndAFileThatCannotBeOpenedHoldsLinesWithinTheQueueOnly() throws Exception {
         Path file = dir.resolve("access.log");
         AccessLog log = new AccessLog(file.toString(), 16);
         assertTrue(log.enabled());
         log.offer("{\"a\":1}");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> Files.exists(file) && Files.readString(file).contains("{\"a\":1}"));
+        assertFalse(log.failing());
         log.stop();
-        // A path that is a directory: the writer fails at once and lines stop being queued.
+        // A path that is a directory: the writer fails, says so, and lines wait in the bounded queue.
         AccessLog broken = new AccessLog(dir.toString(), 16);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !broken.enabled());
+        await().atMost(Duration.ofSeconds(10)).until(broken::failing);
         for (int i = 0; i < 100; i++) {
             broken.offer("x".repeat(60_000));
         }
-        assertEquals(100, broken.dropped(), "dropped, not held");
-        assertFalse(broken.enabled());
+        assertEquals(84, broken.dropped(), "beyond the queue's 16, dropped, not held");
+        assertTrue(broken.enabled(), "still taking lines: the file may come back");
+        broken.stop();
+    }
+
+    // Attacker review 99: one failed write (a disk a client filled) stopped the access log for good,
+    // and only one line in the server log said so.
+    @Test
+    void aWriterThatFailedWritesAgainOnceTheFileCanBeOpened() throws Exception {
+        Path file = dir.resolve("gone/access.log");
+        AccessLog log = new AccessLog(file.toString(), 64);
+        await().atMost(Duration.ofSeconds(10)).until(log::failing);
+        assertTrue(log.lastError().contains("gone"), log.lastError());
+        log.offer("{\"while\":\"down\"}");
+        Files.createDirectories(file.getParent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(file) && Files.readString(file).contains("{\"while\":\"down\"}"));
+        assertFalse(log.failing());
+        log.offer("{\"b\":2}");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(file).contains("{\"b\":2}"));
+        log.stop();
+    }
+
+    @Test
+    void aFullDiskIsReportedAndCountedAndTheWriterKeepsTrying() throws Exception {
+        Path full = Path.of("/dev/full"); // every write fails with ENOSPC
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full));
+        AccessLog log = new AccessLog(full.toString(), 64);
+        log.offer("{\"a\":1}");
+        await().atMost(Duration.ofSeconds(10)).until(log::failing);
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.dropped() >= 1);
+        assertTrue(log.enabled());
+        long before = log.dropped();
+        log.offer("{\"b\":2}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.dropped() > before);
+        log.stop();
+    }
+
+    @Test
+    void aLineAFailureCutShortIsEndedBeforeTheNextOne() throws Exception {
+        Path file = dir.resolve("torn.log");
+        Files.writeString(file, "{\"whole\":1}\n{\"cut");
+        AccessLog log = new AccessLog(file.toString(), 16);
+        log.offer("{\"next\":2}");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(file).contains("{\"next\":2}"));
+        assertEquals("{\"whole\":1}\n{\"cut\n{\"next\":2}\n", Files.readString(file));
+        log.stop();
     }
 
     @Test
