@@ -194,9 +194,10 @@ final class CustomFields {
         }
 
         /**
-         * Everything that can fail happens before {@code g} is written to: a record the tree reader
-         * refuses (a client's 50,000-character argument name) is written without the fields rather
-         * than failing its batch.
+         * Everything that can fail happens before {@code g} is written to, and a record the tree
+         * reader refuses is not shipped unedited (the fields may remove what must not be shipped):
+         * it is shipped as the fields alone, an object with nothing the client sent. Names and
+         * values are cut at capture, so no client's request should get there.
          */
         @Override
         public void writeTo(JsonGenerator g, LogWriter writer) throws IOException {
@@ -208,8 +209,12 @@ final class CustomFields {
                 }
                 tree = JSON.readTree(whole.toByteArray());
             } catch (IOException | RuntimeException e) {
-                entry.writeTo(g, writer);
-                return;
+                java.util.logging.Logger.getLogger(CustomFields.class.getName())
+                        .log(
+                                java.util.logging.Level.WARNING,
+                                "a log record could not be edited; shipped as its custom fields alone",
+                                e);
+                tree = JsonNodeFactory.instance.objectNode();
             }
             if (tree instanceof ObjectNode root) {
                 fields.apply(root);

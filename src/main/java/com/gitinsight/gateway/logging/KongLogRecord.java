@@ -431,7 +431,7 @@ public final class KongLogRecord implements LogEntry {
         g.writeStartObject();
         for (Map.Entry<String, List<String>> e : UrlArgs.decode(query).entrySet()) {
             List<String> values = e.getValue();
-            g.writeFieldName(e.getKey());
+            g.writeFieldName(bounded(e.getKey())); // a name is the client's too
             if (values.size() == 1) {
                 writeArg(g, values.get(0));
             } else {

@@ -97,7 +97,10 @@ final class LogWriter {
             ids.put(lower, id);
         }
         HeaderName made = new HeaderName(
-                lower, new SerializedString(lower), IdentityHeaders.isIdentity(IdentityHeaders.fold(name)), id);
+                lower,
+                new SerializedString(KongLogRecord.bounded(lower)), // a client's name is cut as its values are
+                IdentityHeaders.isIdentity(IdentityHeaders.fold(name)),
+                id);
         names.put(name, made);
         return made;
     }

@@ -624,4 +624,22 @@ class KongLogRecordTest {
             assertEquals(3, headers.size(), headers.toString());
         }
     }
+
+    @Test
+    void aClientsLongNamesAreCutAsItsValuesAre() throws Exception {
+        String longName = "n".repeat(60_000);
+        FakeHttp.Request request = FakeHttp.Request.get("/repos?" + longName + "=1", "X-" + longName, "v")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        String argument = r.get("request").get("querystring").fieldNames().next();
+        assertEquals(KongLogRecord.MAX_VALUE + "...(truncated)".length(), argument.length());
+        java.util.Iterator<String> headers = r.get("request").get("headers").fieldNames();
+        boolean cut = false;
+        while (headers.hasNext()) {
+            String name = headers.next();
+            assertTrue(name.length() <= KongLogRecord.MAX_VALUE + "...(truncated)".length(), "a header name cut too");
+            cut |= name.startsWith("x-nnn");
+        }
+        assertTrue(cut, r.get("request").get("headers").toString());
+    }
 }
