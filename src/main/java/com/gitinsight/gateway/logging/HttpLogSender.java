@@ -3,6 +3,7 @@ package com.gitinsight.gateway.logging;
 import com.gitinsight.gateway.upstream.Deadlines;
 import com.gitinsight.gateway.upstream.HttpLimits;
 import com.gitinsight.gateway.upstream.SmallAnswers;
+import com.gitinsight.gateway.upstream.SocketErrors;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
@@ -112,35 +113,12 @@ final class HttpLogSender implements Closeable {
             // The status only: an endpoint's error body may echo what it was sent.
             lastError = "request to " + where + " returned status code " + status;
         } catch (IOException e) {
-            lastError = "failed request to " + where + ": " + socketError(e);
+            lastError = "failed request to " + where + ": " + SocketErrors.describe(e);
             throw new IOException(lastError, e);
         } finally {
             Closer.closeQuietly(response);
         }
         throw new IOException(lastError);
-    }
-
-    /** An I/O failure in the words of nginx's socket errors, which Kong's message carries. */
-    static String socketError(IOException e) {
-        if (e instanceof java.io.InterruptedIOException) {
-            // A read or connect timeout, or the deadline's abort.
-            return "timeout";
-        }
-        if (e instanceof java.net.NoRouteToHostException) {
-            return "no route to host";
-        }
-        if (e instanceof java.net.ConnectException) {
-            return e.getMessage() != null && e.getMessage().contains("refused")
-                    ? "connection refused"
-                    : "connect failed";
-        }
-        if (e instanceof java.net.UnknownHostException) {
-            return "host not found";
-        }
-        if (e instanceof javax.net.ssl.SSLException) {
-            return "handshake failed";
-        }
-        return e.getMessage() != null && e.getMessage().contains("reset") ? "connection reset by peer" : "closed";
     }
 
     /** {@code host:port} as Kong's errors name the endpoint (the scheme's port when none is written). */

@@ -37,8 +37,9 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p>The protobuf is written straight into the connection (its length is known beforehand). A
  * connection is kept and reused; certificates and host names are verified (the JVM's trust store,
- * or the configured SSL context). An answer's body is read only up to 8 KB (the SDK logs an error
- * answer's): a larger one is left unread and the connection dropped ({@link SmallAnswers}). The
+ * or the configured SSL context). An answer's body is read only up to 8 KB and never handed to the
+ * SDK (which would log an error answer's): a larger one is left unread and the connection dropped
+ * ({@link SmallAnswers}). The
  * whole exchange is aborted once the connect and send timeouts have passed ({@link Deadlines}): a
  * collector that never reads what it is sent, or drips its answer, cannot hold the thread. Of the
  * SDK's settings it reads the endpoint, content type, timeouts, headers and SSL context: the
@@ -117,8 +118,10 @@ final class OtlpHttpSender implements HttpSender {
         ClassicHttpResponse response = null;
         try (Deadlines.Armed deadline = deadlines.arm(post, deadlineMs)) {
             response = client.executeOpen(null, post, null);
-            byte[] body = SmallAnswers.readOrAbort(response, post, MAX_BODY);
-            answer = new Answer(response.getCode(), response.getReasonPhrase(), body == null ? new byte[0] : body);
+            // Read so the connection may be reused, not handed on: the SDK logs an error answer's
+            // body and reason, which are the collector's words (a status is reported, not a text).
+            SmallAnswers.readOrAbort(response, post, MAX_BODY);
+            answer = new Answer(response.getCode(), "", new byte[0]);
         } catch (IOException | RuntimeException e) {
             onError.accept(e);
             return;

@@ -52,7 +52,7 @@ final class RetryingExporter implements SpanExporter {
             }
             failedSends.incrementAndGet();
             Throwable failure = result.getFailureThrowable();
-            String why = failure != null ? failure.toString() : "the collector did not accept the spans";
+            String why = describe(failure);
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (stopping || queue.maxRetryTimeMs() < 0 || elapsedMs > queue.maxRetryTimeMs()) {
                 lost.addAndGet(spans.size());
@@ -65,6 +65,25 @@ final class RetryingExporter implements SpanExporter {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(queue.retryDelayMs(retry)));
         }
+    }
+
+    /**
+     * A failure in fixed words (the answer's status, or the socket error's): never the exception's
+     * text, which quotes what a collector sent back (a malformed header line, up to 16 KB).
+     */
+    static String describe(Throwable failure) {
+        if (failure instanceof io.opentelemetry.exporter.internal.FailedExportException.HttpExportException h
+                && h.failedWithResponse()) {
+            return "the collector answered with status " + h.getResponse().getStatusCode();
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException io) {
+                return "failed request: " + com.gitinsight.gateway.upstream.SocketErrors.describe(io);
+            }
+        }
+        return failure == null
+                ? "the collector did not accept the spans"
+                : "failed request: " + failure.getClass().getSimpleName();
     }
 
     long exported() {

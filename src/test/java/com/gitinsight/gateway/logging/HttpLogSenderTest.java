@@ -14,10 +14,18 @@ class HttpLogSenderTest {
     // "handler could not process entries: failed request to host:port: timeout" warning.
     @Test
     void aFailedRequestIsNamedInNginxsWords() {
-        assertEquals("timeout", HttpLogSender.socketError(new SocketTimeoutException("Read timed out")));
-        assertEquals("connection refused", HttpLogSender.socketError(new ConnectException("Connection refused")));
-        assertEquals("host not found", HttpLogSender.socketError(new UnknownHostException("logs.invalid")));
-        assertEquals("connection reset by peer", HttpLogSender.socketError(new IOException("Connection reset")));
-        assertEquals("closed", HttpLogSender.socketError(new IOException("Broken pipe")));
+        assertEquals(
+                "timeout",
+                com.gitinsight.gateway.upstream.SocketErrors.describe(new SocketTimeoutException("Read timed out")));
+        assertEquals(
+                "connection refused",
+                com.gitinsight.gateway.upstream.SocketErrors.describe(new ConnectException("Connection refused")));
+        assertEquals(
+                "host not found",
+                com.gitinsight.gateway.upstream.SocketErrors.describe(new UnknownHostException("logs.invalid")));
+        assertEquals(
+                "connection reset by peer",
+                com.gitinsight.gateway.upstream.SocketErrors.describe(new IOException("Connection reset")));
+        assertEquals("closed", com.gitinsight.gateway.upstream.SocketErrors.describe(new IOException("Broken pipe")));
     }
 }

@@ -28,7 +28,9 @@ class RetryingExporterTest {
         @Override
         public CompletableResultCode export(Collection<SpanData> spans) {
             return calls.incrementAndGet() <= failures
-                    ? CompletableResultCode.ofExceptionalFailure(new java.io.IOException("status 500"))
+                    ? CompletableResultCode.ofExceptionalFailure(
+                            io.opentelemetry.exporter.internal.FailedExportException.httpFailedWithResponse(
+                                    new StatusOnly(500)))
                     : CompletableResultCode.ofSuccess();
         }
 
@@ -83,6 +85,42 @@ class RetryingExporterTest {
         assertFalse(exporter.export(TWO).isSuccess());
         assertTrue(collector.calls.get() > 1, "retried first");
         assertEquals(2, exporter.lost());
-        assertTrue(exporter.lastError().contains("status 500"), exporter.lastError());
+        assertEquals("the collector answered with status 500", exporter.lastError());
+    }
+
+    // Attacker review 99: the failure's text (a parser's message quoting a collector's header line)
+    // reached health's last_error.
+    @Test
+    void aFailureIsReportedInFixedWordsNeverInTheExceptionsText() {
+        String quoted = "Invalid header: <script>secret-from-the-collector";
+        assertEquals(
+                "failed request: closed",
+                RetryingExporter.describe(
+                        io.opentelemetry.exporter.internal.FailedExportException.httpFailedExceptionally(
+                                new java.io.IOException(quoted))));
+        assertEquals(
+                "failed request: connection refused",
+                RetryingExporter.describe(
+                        io.opentelemetry.exporter.internal.FailedExportException.httpFailedExceptionally(
+                                new java.net.ConnectException("Connection refused"))));
+        assertEquals(
+                "failed request: IllegalStateException", RetryingExporter.describe(new IllegalStateException(quoted)));
+    }
+
+    private record StatusOnly(int status) implements io.opentelemetry.sdk.common.export.HttpResponse {
+        @Override
+        public int getStatusCode() {
+            return status;
+        }
+
+        @Override
+        public String getStatusMessage() {
+            return "";
+        }
+
+        @Override
+        public byte[] getResponseBody() {
+            return new byte[0];
+        }
     }
 }
