@@ -745,6 +745,14 @@ public final class KongLogRecord implements LogEntry {
                 if (code > 0) {
                     field(g, F_CODE).writeNumber(code);
                 }
+            } else if (outcome.status() > 499
+                    && match != null
+                    && match.service() != null
+                    && tries.size() > match.service().retries()) {
+                // Kong's header_filter: the last try failed when the answer is a 5xx and no retry
+                // was left, so it is logged as one.
+                field(g, F_STATE).writeString("failed");
+                field(g, F_CODE).writeNumber(outcome.status());
             }
             g.writeEndObject();
         }

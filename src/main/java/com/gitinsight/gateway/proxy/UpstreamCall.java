@@ -236,7 +236,7 @@ final class UpstreamCall {
             }
             tried.add(target);
             target.acquire();
-            currentTry = context.trace().upstreamTry(target.host(), target.port(), tried.size());
+            currentTry = context.trace().upstreamTry(target.host(), target.name(), target.port(), tried.size());
             long sent = System.nanoTime();
             Outcome<T> outcome;
             try {

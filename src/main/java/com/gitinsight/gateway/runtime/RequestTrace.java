@@ -48,7 +48,7 @@ public interface RequestTrace {
         }
 
         @Override
-        public Try upstreamTry(String host, int port, int number) {
+        public Try upstreamTry(String ip, String name, int port, int number) {
             return NO_TRY;
         }
 
@@ -61,8 +61,11 @@ public interface RequestTrace {
     /** Starts a child span of the request's span, named as Kong names it ({@code kong.access.plugin.jwt}). */
     Phase phase(String name);
 
-    /** Starts the span of try {@code number} (1 for the first) at {@code host:port}. */
-    Try upstreamTry(String host, int port, int number);
+    /**
+     * Starts the span of try {@code number} (1 for the first) at {@code ip:port}, the target
+     * configured as {@code name}.
+     */
+    Try upstreamTry(String ip, String name, int port, int number);
 
     /** The trace id (32 hex digits), or null when not traced. */
     String traceId();

@@ -80,7 +80,7 @@ final class OtelRequestTrace implements RequestTrace {
     }
 
     @Override
-    public Try upstreamTry(String host, int port, int number) {
+    public Try upstreamTry(String ip, String name, int port, int number) {
         if (!tracing.instrumentations.balancer()) {
             return rootTry();
         }
@@ -89,16 +89,17 @@ final class OtelRequestTrace implements RequestTrace {
                 .setParent(rootContext)
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(TRY_COUNT, (double) number)
-                .setAttribute(NET_PEER_IP, host)
+                .setAttribute(NET_PEER_IP, ip)
                 .setAttribute(NET_PEER_PORT, (double) port);
         ServiceSpec service = context.match() == null ? null : context.match().service();
         if (service != null && root.isRecording()) {
-            // Kong's balancer span names the service's host (and its port, over the target's).
-            builder.setAttribute(NET_PEER_NAME, service.host())
-                    .setAttribute(NET_PEER_PORT, (double) service.port())
+            // Kong's balancer hostname: the target's name (the service's host when it names no
+            // upstream), and the target's port.
+            builder.setAttribute(NET_PEER_NAME, name)
                     .setAttribute(HTTP_METHOD, request.getMethod())
-                    .setAttribute(HTTP_URL, service.protocol() + "://" + service.host() + requestUri());
+                    .setAttribute(HTTP_URL, service.protocol() + "://" + name + requestUri());
         }
+        int retries = service == null ? 0 : service.retries();
         Span span = builder.startSpan();
         return new Try() {
             @Override
@@ -108,6 +109,11 @@ final class OtelRequestTrace implements RequestTrace {
 
             @Override
             public void answered(int status) {
+                // Kong marks the last try failed when it answered with a 5xx and no retry was left.
+                if (status > 499 && number > retries) {
+                    span.setAttribute(HTTP_STATUS_CODE, (long) status);
+                    span.setStatus(StatusCode.ERROR);
+                }
                 span.end();
             }
 

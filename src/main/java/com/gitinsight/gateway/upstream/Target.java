@@ -11,6 +11,7 @@ import java.net.URI;
 public final class Target {
 
     private final String host;
+    private final String name;
     private final InetAddress inet;
     private final int port;
     private final int weight;
@@ -38,6 +39,7 @@ public final class Target {
             boolean tracksLatency) {
         this.tracksLatency = tracksLatency;
         this.host = inet == null ? name : inet.getHostAddress();
+        this.name = name;
         this.inet = inet;
         this.port = port;
         this.weight = weight;
@@ -70,6 +72,11 @@ public final class Target {
     /** The address connected to (an IP once DNS has resolved the configured name). */
     public String host() {
         return host;
+    }
+
+    /** The configured host name (or address): Kong's balancer hostname. */
+    public String name() {
+        return name;
     }
 
     /** The resolved address to connect to, or null to let the client resolve {@code baseUri}'s host. */

@@ -642,4 +642,41 @@ class KongLogRecordTest {
         }
         assertTrue(cut, r.get("request").get("headers").toString());
     }
+
+    // Kong's header_filter marks the last try failed (with the status) when the answer is a 5xx and
+    // no retry was left; with retries left, the last try has no state.
+    @Test
+    void aFiveHundredOnTheLastAllowedTryIsLoggedAsAFailedTry() throws Exception {
+        GatewaySnapshot snapshot = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: repos
+                    url: http://backend.internal:8081/api
+                    retries: 1
+                    routes: [{name: list, paths: [/repos]}]
+                """);
+        for (int tries : new int[] {1, 2}) {
+            FakeHttp.Request request =
+                    FakeHttp.Request.get("/repos").on(snapshot, TestSnapshots.match(snapshot, "list"));
+            RequestContext context = request.context();
+            context.keepTries();
+            long start = System.nanoTime();
+            if (tries == 2) {
+                context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502);
+            }
+            context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 503);
+            context.upstreamUri("/api", null);
+            context.upstreamStatus(503);
+            FakeHttp.Response response = new FakeHttp.Response();
+            response.response.setStatus(503);
+            JsonNode last = record(request, response, 503).get("tries").get(tries - 1);
+            if (tries == 2) {
+                assertEquals("failed", last.get("state").asText(), last.toString());
+                assertEquals(503, last.get("code").asInt());
+            } else {
+                assertNull(last.get("state"), "a retry was left: " + last);
+                assertNull(last.get("code"));
+            }
+        }
+    }
 }

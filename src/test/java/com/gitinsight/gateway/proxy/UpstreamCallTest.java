@@ -582,7 +582,7 @@ class UpstreamCallTest {
                 }
 
                 @Override
-                public Try upstreamTry(String host, int port, int number) {
+                public Try upstreamTry(String ip, String name, int port, int number) {
                     return new Try() {
                         @Override
                         public void propagate(java.util.function.BiConsumer<String, String> headers) {

@@ -90,7 +90,7 @@ class PropagationTest {
             if (reachesTracingAccess) {
                 context.trace().accessReached(); // TraceAccessFilter, at opentelemetry's priority
             }
-            RequestTrace.Try t = context.trace().upstreamTry("10.0.0.1", 8080, 1);
+            RequestTrace.Try t = context.trace().upstreamTry("10.0.0.1", "10.0.0.1", 8080, 1);
             t.propagate(sent::put);
             t.answered(200);
         });

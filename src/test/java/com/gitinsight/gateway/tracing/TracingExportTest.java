@@ -60,7 +60,7 @@ class TracingExportTest {
                 .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
         OtelRequestTrace trace =
                 new OtelRequestTrace(tracing, root, List.of("w3c"), null, traced.request, traced.context());
-        RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", 8080, 1);
+        RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, 1);
         Map<String, String> sent = new HashMap<>();
         attempt.propagate(sent::put);
         attempt.answered(200);
@@ -118,7 +118,7 @@ class TracingExportTest {
             try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
                 assertTrue(p != null);
             }
-            RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", 8080, 1);
+            RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, 1);
             Map<String, String> sent = new HashMap<>();
             attempt.propagate(sent::put);
             attempt.answered(200);
@@ -192,6 +192,75 @@ class TracingExportTest {
     }
 
     /** A collector stand-in on {@code port} (0: any) that keeps the spans and each export's access token. */
+    // Helper review 98: Kong's balancer span names the target (balancer_data.hostname, the try's
+    // port), not the service's upstream name and port; a 5xx on the last allowed try is an error.
+    @Test
+    void theBalancerSpanNamesTheTargetAndMarksAFailedLastTry() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
+        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
+                                + " {traces_endpoint: 'http://127.0.0.1:"
+                                + collector.getAddress().getPort()
+                                + "/v1/traces', queue: {max_coalescing_delay: 0.05}}\n")
+                .plugins()
+                .get(0)
+                .config();
+        tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
+        var snapshot = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                upstreams:
+                  - name: backend
+                    targets: [{target: "backend-1.internal:15555"}]
+                services:
+                  - name: once
+                    host: backend
+                    retries: 0
+                    routes: [{name: once, paths: [/once]}]
+                  - name: twice
+                    host: backend
+                    retries: 1
+                    routes: [{name: twice, paths: [/twice]}]
+                """);
+        for (String route : List.of("once", "twice")) {
+            Span root = tracing.tracer.spanBuilder("kong").startSpan();
+            com.gitinsight.gateway.testing.FakeHttp.Request traced =
+                    com.gitinsight.gateway.testing.FakeHttp.Request.get("/" + route)
+                            .on(snapshot, com.gitinsight.gateway.runtime.TestSnapshots.match(snapshot, route));
+            OtelRequestTrace trace =
+                    new OtelRequestTrace(tracing, root, List.of("w3c"), null, traced.request, traced.context());
+            RequestTrace.Try attempt = trace.upstreamTry("10.1.2.3", "backend-1.internal", 15555, 1);
+            attempt.answered(503);
+            root.end();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received.stream()
+                                .filter(s -> s.getName().equals("kong.balancer"))
+                                .count()
+                        == 2);
+        List<io.opentelemetry.proto.trace.v1.Span> balancers = received.stream()
+                .filter(s -> s.getName().equals("kong.balancer"))
+                .toList();
+        for (var span : balancers) {
+            Map<String, io.opentelemetry.proto.common.v1.AnyValue> attributes = new HashMap<>();
+            span.getAttributesList().forEach(kv -> attributes.put(kv.getKey(), kv.getValue()));
+            assertEquals("backend-1.internal", attributes.get("net.peer.name").getStringValue());
+            assertEquals(15555.0, attributes.get("net.peer.port").getDoubleValue(), "the target's port");
+            assertEquals("10.1.2.3", attributes.get("net.peer.ip").getStringValue());
+            assertTrue(attributes.get("http.url").getStringValue().startsWith("http://backend-1.internal/"));
+        }
+        long failed = balancers.stream()
+                .filter(s ->
+                        s.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR)
+                .peek(s -> assertTrue(s.getAttributesList().stream()
+                        .anyMatch(kv -> kv.getKey().equals("http.status_code")
+                                && kv.getValue().getIntValue() == 503)))
+                .count();
+        assertEquals(1, failed, "only where no retry was left (retries: 0); with one left, Kong leaves it unmarked");
+    }
+
     private static HttpServer collector(
             int port, List<io.opentelemetry.proto.trace.v1.Span> received, List<String> tokens) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
