@@ -13,7 +13,7 @@ import java.io.IOException;
 /**
  * Where Kong's opentelemetry access handler runs (priority 14): its propagation sets the log
  * record's {@code trace_id} there, so a request a plugin of higher priority answered (an auth
- * refusal, a rate limit, a cache hit) logs none. The request's span itself starts before every
+ * refusal, a rate limit, a cache hit), or that no route matched, logs none. The request's span itself starts before every
  * plugin ({@link TracingFilter}).
  */
 public class TraceAccessFilter extends HttpFilter implements ChainOrder {
@@ -29,7 +29,8 @@ public class TraceAccessFilter extends HttpFilter implements ChainOrder {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
-        if (context != null) {
+        // No route matched: Kong answers its 404 before any plugin's access phase.
+        if (context != null && context.match() != null) {
             context.trace().accessReached();
         }
         chain.doFilter(request, response);

@@ -99,7 +99,10 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             return;
         }
         OpenTelemetrySchema.Propagation propagation = config.propagation();
-        TraceFormats.Carried carried = TraceFormats.extract(request, propagation.extract());
+        // Kong reads the client's context in the plugin's access phase, which a request no route
+        // matched never reaches: its span is a trace of its own, whatever the client sent.
+        TraceFormats.Carried carried =
+                context.match() == null ? null : TraceFormats.extract(request, propagation.extract());
         Context parent = Context.root();
         String chosenTraceId = null;
         if (carried != null) {

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -456,7 +457,7 @@ class PropagationTest {
     }
 
     /** What the filter, in the chain, did with a request no route matched (or one of the gateway's own). */
-    private RequestContext unmatched(String plugins, String path) throws Exception {
+    private RequestContext unmatched(String plugins, String path, String... headers) throws Exception {
         GatewaySnapshot snapshot = TestSnapshots.of("""
                 _format_version: "3.0"
                 services:
@@ -467,13 +468,15 @@ class PropagationTest {
                         paths: [/api]
                 %s
                 """.formatted(plugins));
-        FakeHttp.Request request = FakeHttp.Request.get(path).on(snapshot, null);
+        FakeHttp.Request request = FakeHttp.Request.get(path, headers).on(snapshot, null);
         TracingFilter filter = new TracingFilter();
         filter.tracers = tracers;
+        TraceAccessFilter access = new TraceAccessFilter();
         filter.doFilter(
                 request.request,
                 new FakeHttp.Response().response,
-                (req, res) -> ((jakarta.servlet.http.HttpServletResponse) res).setStatus(404));
+                (req, res) -> access.doFilter(
+                        req, res, (r2, s2) -> ((jakarta.servlet.http.HttpServletResponse) s2).setStatus(404)));
         return request.context();
     }
 
@@ -505,5 +508,23 @@ class PropagationTest {
                     config: {%s}
                 """.formatted(ENDPOINT);
         assertSame(RequestTrace.NONE, unmatched(onTheRoute, "/nowhere").trace(), "a route's instance");
+    }
+
+    // Helper review 98: Kong answers a request no route matched before any plugin's access phase,
+    // where propagation reads the client's context: its span is a trace of its own, and its log
+    // record has no trace_id.
+    @Test
+    void aRequestNoRouteMatchedIsNotJoinedToTheClientsTrace() throws Exception {
+        String global = """
+                plugins:
+                  - name: opentelemetry
+                    config: {%s}
+                """.formatted(ENDPOINT);
+        RequestContext missed = unmatched(global, "/nowhere", "traceparent", "00-" + TRACE + "-" + SPAN + "-01");
+        io.opentelemetry.sdk.trace.ReadableSpan root =
+                (io.opentelemetry.sdk.trace.ReadableSpan) ((OtelRequestTrace) missed.trace()).root();
+        assertNotEquals(TRACE, root.getSpanContext().getTraceId());
+        assertFalse(root.getParentSpanContext().isValid(), "no parent");
+        assertTrue(missed.trace().traceIds().isEmpty(), "no trace_id in the log record");
     }
 }
