@@ -125,8 +125,9 @@ public final class PluginFields {
     }
 
     /**
-     * A map of names to strings (Kong's {@code map} of string values; numbers and booleans read as
-     * text), in the file's order; empty when absent. {@code checkName} names a bad key (null: fine).
+     * A map of names to strings (Kong's {@code map} of string values: a number or a boolean is
+     * Kong's "expected a string", at its key), in the file's order; empty when absent.
+     * {@code checkName} names a bad key (null: fine).
      */
     public java.util.Map<String, String> stringMap(String key, java.util.function.UnaryOperator<String> checkName) {
         Section nested = section.section(key);
@@ -138,9 +139,11 @@ public final class PluginFields {
                 continue;
             }
             Node n = nested.node(name);
-            String value = n instanceof Node.ScalarNode s && s.value() instanceof Boolean b
-                    ? b.toString()
-                    : nested.string(name, null);
+            if (n instanceof Node.ScalarNode s && s.value() != null && !(s.value() instanceof String)) {
+                nested.error(name, "expected a string");
+                continue;
+            }
+            String value = nested.string(name, null);
             if (value == null || value.isEmpty()) {
                 // At the map, as Kong reports it ({config = {headers = "length must be at least 1"}}).
                 section.error(key, "length must be at least 1");

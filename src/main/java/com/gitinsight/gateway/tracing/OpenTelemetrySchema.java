@@ -41,7 +41,8 @@ public final class OpenTelemetrySchema implements PluginSchema {
     private static final java.util.logging.Logger LOG =
             java.util.logging.Logger.getLogger(OpenTelemetrySchema.class.getName());
 
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    /** Any HTTP token (Kong's field is a plain string; a name that is no token could not be sent). */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     /** Where the trace context comes from and goes: formats by Kong's name; {@code preserve} in inject. */
     public record Propagation(List<String> extract, List<String> inject, List<String> clear, String defaultFormat) {}
@@ -169,13 +170,13 @@ public final class OpenTelemetrySchema implements PluginSchema {
         // (scripts/bench.sh, every request sampled). A collector takes either; Kong's 200 stays one line away.
         QueueSpec queue = QueueSpec.parse(f.section("queue"), DEFAULT_BATCH);
         long spanCount = f.integer("batch_span_count", 200, 1, 1_000_000);
-        double flushDelay = f.number("batch_flush_delay", 3, 0, 3600);
+        long flushDelay = f.integer("batch_flush_delay", 3, 0, 3600); // Kong's is an integer
         queue = queue.withLegacy(
                 NAME,
                 "batch_span_count",
                 spanCount != 200 ? spanCount : -1,
                 "batch_flush_delay",
-                flushDelay != 3 ? Math.round(flushDelay * 1000) : -1);
+                flushDelay != 3 ? flushDelay * 1000 : -1);
         long connect = f.integer("connect_timeout", 1000, 0, Integer.MAX_VALUE - 1);
         long send = f.integer("send_timeout", 5000, 0, Integer.MAX_VALUE - 1);
         long read = f.integer("read_timeout", 5000, 0, Integer.MAX_VALUE - 1);

@@ -213,6 +213,23 @@ class LogSchemasTest {
         assertEquals(234_000, kept.queue().maxCoalescingDelayMs());
     }
 
+    // Kong's maps of strings: a YAML number or boolean is "expected a string" (it was read as text).
+    @Test
+    void headerAndAttributeValuesMustBeStrings() throws Exception {
+        String numeric = error("http-log", "{http_endpoint: 'http://h/', headers: {X-Num: 123}}");
+        assertTrue(numeric.contains("X-Num") && numeric.contains("expected a string"), numeric);
+        String flag = error("http-log", "{http_endpoint: 'http://h/', headers: {X-Flag: true}}");
+        assertTrue(flag.contains("expected a string"), flag);
+        String attribute =
+                error("opentelemetry", "{traces_endpoint: 'http://h/v1/traces', resource_attributes: {n: 1}}");
+        assertTrue(attribute.contains("expected a string"), attribute);
+        String otelHeader = error("opentelemetry", "{traces_endpoint: 'http://h/v1/traces', headers: {X-N: 1.5}}");
+        assertTrue(otelHeader.contains("expected a string"), otelHeader);
+        HttpLogSchema.Config quoted = only(
+                parse("http-log", "{http_endpoint: 'http://h/', headers: {X-Num: '123'}}"), HttpLogSchema.Config.class);
+        assertEquals("123", quoted.headers().get("X-Num"));
+    }
+
     @Test
     void queueBoundsAreKongs() {
         assertTrue(error("http-log", "{http_endpoint: 'http://h/', queue: {max_batch_size: 0}}")

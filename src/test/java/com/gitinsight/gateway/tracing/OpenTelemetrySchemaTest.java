@@ -117,6 +117,20 @@ class OpenTelemetrySchemaTest {
         assertEquals(0, c.queue().maxCoalescingDelayMs());
     }
 
+    // Helper review 98: Kong's batch_flush_delay is an integer; its response header field a plain
+    // string (any token is a header name).
+    @Test
+    void theDeprecatedFlushDelayIsAnIntegerAndAnyTokenNamesTheTraceIdHeader() throws Exception {
+        String fraction = error("{traces_endpoint: 'http://c/v1/traces', batch_flush_delay: 0.5}");
+        assertTrue(fraction.contains("batch_flush_delay") && fraction.contains("expected an integer"), fraction);
+        assertEquals(
+                "X.Trace",
+                parse("{traces_endpoint: 'http://c/v1/traces', http_response_header_for_traceid: X.Trace}")
+                        .responseHeaderForTraceId());
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', http_response_header_for_traceid: 'a b'}")
+                .contains("bad header name"));
+    }
+
     @Test
     void anUpperCaseSchemeAndUserInfoAreMadeWhatTheSdkTakes() throws Exception {
         OpenTelemetrySchema.Config c =
