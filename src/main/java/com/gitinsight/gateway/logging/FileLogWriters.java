@@ -40,15 +40,23 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     private static final QueueSpec QUEUE = new QueueSpec(1024, 0, 16_384, BatchQueue.DEFAULT_MAX_BYTES, -1, 1, 1, 1);
 
     private final Map<String, PathWriter> writers = new ConcurrentHashMap<>();
+    private final Retirement retirement = new Retirement();
 
-    /** Queues one record (its custom fields applied) for {@code config}'s file; never blocks. */
-    void write(FileLogSchema.Config config, LogEntry record) {
+    /**
+     * Queues one record (its custom fields applied) for {@code config}'s file; never blocks. A
+     * request that outlived its configuration ({@code loadedAt}) still writes where it said, but a
+     * writer it brings back is retired again at once rather than kept.
+     */
+    void write(FileLogSchema.Config config, LogEntry record, Instant loadedAt) {
         PathWriter w = writers.get(config.path());
         if (w == null) {
             w = writers.computeIfAbsent(config.path(), PathWriter::new);
         }
         LogEntry line = config.reopen() ? new Reopening(record) : record;
         w.queue.offer(line, record.estimatedBytes() + 1);
+        if (retirement.retired(config.path(), loadedAt) && writers.remove(config.path(), w)) {
+            retireLater(w);
+        }
     }
 
     /** A line of an instance with {@code reopen}: its batch opens the file afresh. */
@@ -72,19 +80,23 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 live.add(c.path());
             }
         }
+        retirement.newest(snapshot.loadedAt(), live);
         writers.entrySet().removeIf(e -> {
             if (live.contains(e.getKey())) {
                 return false;
             }
-            PathWriter w = e.getValue();
-            ContainerThreads.factory("gateway-file-log-retire")
-                    .newThread(() -> {
-                        w.queue.close(5_000);
-                        w.closeChannel();
-                    })
-                    .start();
+            retireLater(e.getValue());
             return true;
         });
+    }
+
+    private static void retireLater(PathWriter w) {
+        ContainerThreads.factory("gateway-file-log-retire")
+                .newThread(() -> {
+                    w.queue.close(5_000);
+                    w.closeChannel();
+                })
+                .start();
     }
 
     /** What each file's writer has done, for health. */

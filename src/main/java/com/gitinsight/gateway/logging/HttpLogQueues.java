@@ -25,18 +25,27 @@ import java.util.function.Consumer;
 public class HttpLogQueues implements Unproxied<HttpLogQueues> {
 
     private final Map<String, Holder> queues = new ConcurrentHashMap<>();
+    private final Retirement retirement = new Retirement();
 
-    /** Queues one record; never blocks (a full queue drops its oldest entry, counted). */
-    void offer(HttpLogSchema.Config config, LogEntry record) {
+    /**
+     * Queues one record; never blocks (a full queue drops its oldest entry, counted). {@code loadedAt}
+     * is when the request's configuration was loaded: a request that outlived its configuration
+     * (a long stream across a reload) still ships its record where that configuration said, but a
+     * queue it brings back is retired again at once rather than kept.
+     */
+    void offer(HttpLogSchema.Config config, LogEntry record, java.time.Instant loadedAt) {
         String key = config.queueKey();
         Holder h = queues.get(key);
         if (h == null) {
             h = queues.computeIfAbsent(key, k -> new Holder(config));
         }
-        if (h.sender.config() != config) {
+        if (h.sender.config() != config && !retirement.outlived(loadedAt)) {
             h.sender.config(config);
         }
         h.queue.offer(record, record.estimatedBytes());
+        if (retirement.retired(key, loadedAt) && queues.remove(key, h)) {
+            retireLater(h);
+        }
     }
 
     /**
@@ -50,23 +59,27 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
                 live.add(c.queueKey());
             }
         }
+        retirement.newest(snapshot.loadedAt(), live);
         queues.entrySet().removeIf(e -> {
             if (live.contains(e.getKey())) {
                 return false;
             }
-            Holder h = e.getValue();
-            ContainerThreads.factory("gateway-http-log-retire")
-                    .newThread(() -> {
-                        h.queue.close(5_000);
-                        try {
-                            h.sender.close();
-                        } catch (IOException ignored) {
-                            // Retired: the connection goes either way.
-                        }
-                    })
-                    .start();
+            retireLater(e.getValue());
             return true;
         });
+    }
+
+    private static void retireLater(Holder h) {
+        ContainerThreads.factory("gateway-http-log-retire")
+                .newThread(() -> {
+                    h.queue.close(5_000);
+                    try {
+                        h.sender.close();
+                    } catch (IOException ignored) {
+                        // Retired: the connection goes either way.
+                    }
+                })
+                .start();
     }
 
     /** Each queue's counts, for health and metrics. */

@@ -63,14 +63,25 @@ public class Tracers implements Unproxied<Tracers> {
         instrumentations = Instrumentations.parse(instrumentationsSetting);
     }
 
-    /** The tracer for plugin instance {@code instance} with {@code config}; null when none could be made. */
-    Tracing of(String instance, OpenTelemetrySchema.Config config) {
+    /** When the newest configuration seen was loaded. */
+    private volatile java.time.Instant newest = java.time.Instant.MIN;
+
+    /**
+     * The tracer for plugin instance {@code instance} with {@code config}, of the configuration
+     * loaded at {@code loadedAt}; null when none could be made. A request of a configuration since
+     * replaced gets the instance's tracer in place (or none): it never replaces a newer tracer
+     * with its old one (each would shut the other down, and the spans open on it).
+     */
+    Tracing of(String instance, OpenTelemetrySchema.Config config, java.time.Instant loadedAt) {
         Tracing t = byInstance.get(instance);
         if (t != null && t.config() == config) {
             return t;
         }
         if (!failed.isEmpty() && failed.contains(config)) {
             return null;
+        }
+        if (loadedAt.isBefore(newest)) {
+            return t;
         }
         return replace(instance, config);
     }
@@ -108,6 +119,9 @@ public class Tracers implements Unproxied<Tracers> {
 
     /** Retires the tracers of instances the new configuration no longer has (they export what waits, then stop). */
     void retire(@Observes GatewaySnapshot snapshot) {
+        if (snapshot.loadedAt().isAfter(newest)) {
+            newest = snapshot.loadedAt();
+        }
         java.util.Set<String> live = new java.util.HashSet<>();
         for (PluginSpec p : snapshot.config().plugins()) {
             if (p.config() instanceof OpenTelemetrySchema.Config) {

@@ -93,7 +93,8 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             chain.doFilter(request, response); // only a logs_endpoint: Kong traces nothing either
             return;
         }
-        Tracing tracing = tracers.of(context.pluginInstance(config), config);
+        Tracing tracing = tracers.of(
+                context.pluginInstance(config), config, context.snapshot().loadedAt());
         if (tracing == null) {
             chain.doFilter(request, response); // its tracer could not be made (said once, counted)
             return;

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** file-log's writers: lines appended off the caller's thread, rotation followed with reopen, failures counted. */
 class FileLogWritersTest {
 
+    /** When the configuration the calls come from was loaded (no reload in these tests). */
+    private static final java.time.Instant LOADED = java.time.Instant.EPOCH;
+
     @TempDir
     Path dir;
 
@@ -39,11 +42,11 @@ class FileLogWritersTest {
     void withReopenARotatedFileIsFollowed() throws Exception {
         Path log = dir.resolve("requests.log");
         FileLogSchema.Config config = new FileLogSchema.Config(log.toString(), true);
-        writers.write(config, line("{\"n\":1}"));
+        writers.write(config, line("{\"n\":1}"), LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"n\":1}\n"));
         Path rotated = dir.resolve("requests.log.1");
         Files.move(log, rotated, StandardCopyOption.ATOMIC_MOVE);
-        writers.write(config, line("{\"n\":2}"));
+        writers.write(config, line("{\"n\":2}"), LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"n\":2}"));
         assertFalse(Files.readString(rotated).contains("\"n\":2"));
         assertEquals(2, writers.status().get(0).written());
@@ -53,11 +56,11 @@ class FileLogWritersTest {
     void withoutReopenTheOpenFileKeepsReceivingAsInKong() throws Exception {
         Path log = dir.resolve("kept.log");
         FileLogSchema.Config config = new FileLogSchema.Config(log.toString(), false);
-        writers.write(config, line("one"));
+        writers.write(config, line("one"), LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "one"));
         Path moved = dir.resolve("kept.log.1");
         Files.move(log, moved, StandardCopyOption.ATOMIC_MOVE);
-        writers.write(config, line("two"));
+        writers.write(config, line("two"), LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(moved, "two"));
         assertFalse(Files.exists(log));
     }
@@ -70,14 +73,14 @@ class FileLogWritersTest {
         Path log = dir.resolve("shared.log");
         FileLogSchema.Config reopening = new FileLogSchema.Config(log.toString(), true);
         FileLogSchema.Config keeping = new FileLogSchema.Config(log.toString(), false);
-        writers.write(reopening, line("first"));
+        writers.write(reopening, line("first"), LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "first"));
         Files.delete(log);
-        writers.write(keeping, line("lost"));
+        writers.write(keeping, line("lost"), LOADED);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> writers.status().get(0).written() == 2);
         assertFalse(Files.exists(log));
-        writers.write(reopening, line("third"));
+        writers.write(reopening, line("third"), LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "third"));
         assertFalse(Files.readString(log).contains("lost"));
     }
@@ -96,7 +99,8 @@ class FileLogWritersTest {
                 .config();
         writers.write(
                 config,
-                config.customFields().applyTo(line("{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}")));
+                config.customFields().applyTo(line("{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}")),
+                LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "\n"));
         assertEquals("{\"client_ip\":\"127.0.0.1\",\"new_field\":123}\n", Files.readString(log));
     }
@@ -104,7 +108,7 @@ class FileLogWritersTest {
     @Test
     void aDirectoryAtThePathIsReportedInKongsWords() throws Exception {
         Path taken = Files.createDirectory(dir.resolve("a-directory"));
-        writers.write(new FileLogSchema.Config(taken.toString(), true), line("lost"));
+        writers.write(new FileLogSchema.Config(taken.toString(), true), line("lost"), LOADED);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> writers.status().get(0).lost() == 1);
         assertEquals(
@@ -118,7 +122,7 @@ class FileLogWritersTest {
     @Test
     void aPathEndingInASlashIsADirectoryEvenWhenNoneExists() throws Exception {
         Path named = dir.resolve("not-there");
-        writers.write(new FileLogSchema.Config(named + "/", true), line("lost"));
+        writers.write(new FileLogSchema.Config(named + "/", true), line("lost"), LOADED);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> writers.status().get(0).lost() == 1);
         assertEquals(
@@ -132,7 +136,7 @@ class FileLogWritersTest {
         Path missing = dir.resolve("not-yet/requests.log");
         FileLogSchema.Config config = new FileLogSchema.Config(missing.toString(), false);
         long start = System.nanoTime();
-        writers.write(config, line("lost"));
+        writers.write(config, line("lost"), LOADED);
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "the caller never waits on the file");
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> writers.status().get(0).lost() == 1);
@@ -140,7 +144,7 @@ class FileLogWritersTest {
         assertTrue(failing.failing());
         assertEquals("failed to open the file: No such file or directory", failing.lastError());
         Files.createDirectories(missing.getParent());
-        writers.write(config, line("kept"));
+        writers.write(config, line("kept"), LOADED);
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(missing, "kept"));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> !writers.status().get(0).failing());
@@ -156,7 +160,7 @@ class FileLogWritersTest {
             int id = t;
             threads[t] = new Thread(() -> {
                 for (int i = 0; i < 500; i++) {
-                    writers.write(config, line("{\"t\":" + id + ",\"i\":" + i + "}"));
+                    writers.write(config, line("{\"t\":" + id + ",\"i\":" + i + "}"), LOADED);
                 }
             });
             threads[t].start();
@@ -169,5 +173,20 @@ class FileLogWritersTest {
         for (String l : Files.readAllLines(log)) {
             assertTrue(l.matches("\\{\"t\":\\d,\"i\":\\d+}"), l);
         }
+    }
+
+    // Attacker review 99: a request that outlived its configuration brought a retired writer back for good.
+    @Test
+    void aWriterARequestOfAReplacedConfigurationBringsBackWritesItsLineAndIsRetired() throws Exception {
+        Path log = dir.resolve("old.log");
+        var old = com.gitinsight.gateway.runtime.TestSnapshots.of(
+                "_format_version: \"3.0\"\nplugins:\n  - name: file-log\n    config: {path: " + log + "}\n");
+        var next = com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n");
+        FileLogSchema.Config retired =
+                (FileLogSchema.Config) old.config().plugins().get(0).config();
+        writers.retire(next);
+        writers.write(retired, line("{\"late\":1}"), old.loadedAt());
+        assertEquals(0, writers.status().size(), "not kept");
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"late\":1}"));
     }
 }

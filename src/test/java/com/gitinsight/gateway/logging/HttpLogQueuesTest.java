@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.DeafEndpoint;
 import com.gitinsight.gateway.testing.EndlessAnswer;
 import com.sun.net.httpserver.HttpServer;
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /** http-log's queue and sender against a real endpoint: down at first, then up; what it is sent. */
 class HttpLogQueuesTest {
+
+    /** When the configuration the calls come from was loaded (no reload in these tests). */
+    private static final java.time.Instant LOADED = java.time.Instant.EPOCH;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpLogQueues queues = new HttpLogQueues();
@@ -92,7 +97,7 @@ class HttpLogQueuesTest {
         // The name does not resolve here; what matters is that HttpClient was asked for it.
         HttpLogSchema.Config config =
                 config("{http_endpoint: 'http://no_such_host_zz.invalid:9/logs'," + " queue: {max_retry_time: 0}}");
-        queues.offer(config, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)));
+        queues.offer(config, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)), LOADED);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> queues.status().get(0).failedSends() >= 1);
         assertEquals(
@@ -120,7 +125,8 @@ class HttpLogQueuesTest {
                 config,
                 config.customFields()
                         .applyTo(LogEntry.raw("{\"route\":{\"name\":\"r\"},\"client_ip\":\"127.0.0.1\"}"
-                                .getBytes(StandardCharsets.UTF_8))));
+                                .getBytes(StandardCharsets.UTF_8))),
+                LOADED);
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         assertEquals(123, received.get(0).get("new_field").asInt());
         assertEquals(null, received.get(0).get("route"));
@@ -134,7 +140,7 @@ class HttpLogQueuesTest {
                 + "/logs', headers: {X-Key: k1}, queue: {max_batch_size: 10, max_coalescing_delay: 0.05,"
                 + " initial_retry_delay: 0.05, max_retry_delay: 0.2}}");
         for (int i = 0; i < 5; i++) {
-            queues.offer(config, LogEntry.raw(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+            queues.offer(config, LogEntry.raw(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), LOADED);
         }
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> queues.status().get(0).failedSends() >= 2);
@@ -159,5 +165,23 @@ class HttpLogQueuesTest {
         assertEquals(0, queues.status().get(0).lost());
         assertEquals(null, queues.status().get(0).lastError());
         assertEquals("http://127.0.0.1:" + port, queues.status().get(0).endpoint(), "no user info, no path");
+    }
+
+    // Attacker review 99: a request that outlived its configuration (a long stream across a reload)
+    // brought the retired queue back, and it stayed, sending to the old endpoint, until the next reload.
+    @Test
+    void aQueueARequestOfAReplacedConfigurationBringsBackIsRetiredAgainAtOnce() throws Exception {
+        GatewaySnapshot old = TestSnapshots.of(
+                "_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: {http_endpoint: 'http://127.0.0.1:9/old'}\n");
+        GatewaySnapshot next = TestSnapshots.of("_format_version: \"3.0\"\n");
+        HttpLogSchema.Config retired =
+                (HttpLogSchema.Config) old.config().plugins().get(0).config();
+        queues.retire(next);
+        queues.offer(retired, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)), old.loadedAt());
+        assertEquals(0, queues.status().size(), "not kept");
+        // A request of the newest configuration (before its reload event arrived) keeps its queue.
+        HttpLogSchema.Config fresh = config("{http_endpoint: 'http://127.0.0.1:9/new'}");
+        queues.offer(fresh, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)), java.time.Instant.now());
+        assertEquals(1, queues.status().size());
     }
 }

@@ -28,11 +28,14 @@ class TracersTest {
         Tracers tracers = new Tracers(1.0);
         try {
             GatewaySnapshot first = TestSnapshots.of(WITH);
-            Tracing t = tracers.of("global", config(first));
+            Tracing t = tracers.of("global", config(first), first.loadedAt());
             assertNotNull(t);
             GatewaySnapshot reloaded = TestSnapshots.of(WITH);
             tracers.retire(reloaded);
-            assertSame(t, tracers.of("global", config(reloaded)), "a reload with the same settings keeps the tracer");
+            assertSame(
+                    t,
+                    tracers.of("global", config(reloaded), reloaded.loadedAt()),
+                    "a reload with the same settings keeps the tracer");
             assertEquals(1, tracers.status().size());
             tracers.retire(TestSnapshots.of("_format_version: \"3.0\"\n"));
             assertEquals(0, tracers.status().size(), "retired with its instance");
@@ -47,7 +50,27 @@ class TracersTest {
         try {
             GatewaySnapshot snapshot = TestSnapshots.of(WITH.replace("127.0.0.1", "otel_collector"));
             assertTrue(config(snapshot).tracesEndpoint().toString().contains("otel_collector"));
-            assertNotNull(tracers.of("global", config(snapshot)), "a tracer, not the one-time failure");
+            assertNotNull(
+                    tracers.of("global", config(snapshot), snapshot.loadedAt()), "a tracer, not the one-time failure");
+        } finally {
+            tracers.stop();
+        }
+    }
+
+    // Attacker review 99: a request still on the configuration before a reload built a tracer for it
+    // and shut the new configuration's down; the next request flipped it back.
+    @Test
+    void aRequestOfAReplacedConfigurationNeverReplacesTheNewerTracer() {
+        Tracers tracers = new Tracers(1.0);
+        try {
+            GatewaySnapshot old = TestSnapshots.of(WITH);
+            GatewaySnapshot next = TestSnapshots.of(WITH.replace("127.0.0.1:9", "127.0.0.1:10"));
+            assertTrue(old.loadedAt().isBefore(next.loadedAt()));
+            tracers.retire(next);
+            Tracing current = tracers.of("global", config(next), next.loadedAt());
+            assertSame(current, tracers.of("global", config(old), old.loadedAt()), "the tracer in place");
+            assertSame(current, tracers.of("global", config(next), next.loadedAt()), "not flipped back");
+            assertEquals(1, tracers.status().size());
         } finally {
             tracers.stop();
         }
