@@ -109,6 +109,10 @@ public final class BatchQueue<E> {
     private final AtomicLong wakes = new AtomicLong();
 
     private volatile boolean closing;
+    /** Kong's CAPACITY_WARNING_THRESHOLD. */
+    static final double CAPACITY_WARNING = 0.8;
+
+    private volatile boolean warnedNearlyFull;
     private volatile boolean warnedFull;
     /** Whether the last batch was lost (warned once per run of failures, not per batch). */
     private boolean losing;
@@ -170,9 +174,11 @@ public final class BatchQueue<E> {
             });
             return false;
         }
-        if (size.incrementAndGet() > spec.maxEntries() && dropOldest()) {
+        int waiting = size.incrementAndGet();
+        if (waiting > spec.maxEntries() && dropOldest()) {
             warnFull(); // (nothing to drop: the entries are in the batch being cut, which is woken)
         }
+        warnNearlyFull(waiting);
         while (bytes.addAndGet(length) > maxBytes) {
             bytes.addAndGet(-length);
             if (!dropOldest()) {
@@ -196,6 +202,18 @@ public final class BatchQueue<E> {
         bytes.addAndGet(-old.bytes());
         counts.dropped.incrementAndGet();
         return true;
+    }
+
+    /** Kong's warning at 80% of {@code max_entries}: once, again only after the queue fell below. */
+    private void warnNearlyFull(int waiting) {
+        if (waiting >= spec.maxEntries() * CAPACITY_WARNING) {
+            if (!warnedNearlyFull) {
+                warnedNearlyFull = true;
+                LOG.warning(() -> "queue " + name + ": queue at " + Math.round(CAPACITY_WARNING * 100) + "% capacity");
+            }
+        } else if (warnedNearlyFull) {
+            warnedNearlyFull = false; // written only on the way down: offers below it only read
+        }
     }
 
     private void warnFull() {

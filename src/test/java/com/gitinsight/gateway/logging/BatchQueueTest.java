@@ -367,4 +367,43 @@ class BatchQueueTest {
         assertEquals(0, q.counts().dropped() + q.counts().lost());
         assertTrue(q.counts().failedSends() > 0);
     }
+
+    // Kong's queue spec "warns when queue reaches its capacity limit": once at 80% of max_entries,
+    // again only after the queue fell below it.
+    @Test
+    void aQueueAtEightyPercentOfItsEntriesIsWarnedOnce() {
+        List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BatchQueue.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        logger.addHandler(handler);
+        try {
+            java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+            // Batches of 100 after an hour: nothing leaves the queue until it is full.
+            BatchQueue<String> q = queue(spec(100, 3_600_000, 10, -1), b -> open.get());
+            java.util.function.LongSupplier warnings = () -> logged.stream()
+                    .filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                    .filter(r -> r.getMessage().contains("queue at 80% capacity"))
+                    .count();
+            for (int i = 0; i < 7; i++) {
+                q.offer("e" + i, 2);
+            }
+            assertEquals(0, warnings.getAsLong(), "70%");
+            q.offer("e7", 2);
+            q.offer("e8", 2);
+            assertEquals(1, warnings.getAsLong(), "at 80%, once");
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
 }
