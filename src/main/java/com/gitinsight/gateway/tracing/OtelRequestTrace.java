@@ -36,8 +36,14 @@ final class OtelRequestTrace implements RequestTrace {
     private static final Phase NO_PHASE = () -> {};
 
     private final Tracing tracing;
-    private final Span root;
-    private final Context rootContext;
+    /** How the request's span starts; null once it has. */
+    private Start start;
+    /** The request's span: started when the plugin's access phase is reached, or when asked for. */
+    private Span root;
+
+    private Context rootContext;
+    /** Phases that ended before the request's span started (made its children when it does). */
+    private List<Pending> pending;
     /** The formats the backend gets the context in (Kong's inject list, preserve resolved). */
     private final List<String> inject;
     /** The client's context, if it sent one (its trace id's size and b3's debug flag are passed on). */
@@ -50,6 +56,33 @@ final class OtelRequestTrace implements RequestTrace {
     /** The request URI as the spans' http.url carry it, made once (its query may be long: a token). */
     private String requestUri;
 
+    /**
+     * How the request's span ({@code builder}, its attributes set) starts: in the client's trace
+     * ({@code clientParent}, and {@code chosenTraceId} when the client named a trace but no span)
+     * once the plugin's access phase is reached, as Kong's propagation applies the client's context
+     * there; else a trace of its own ({@code ownParent}); either way at {@code epochNanos}.
+     */
+    record Start(
+            io.opentelemetry.api.trace.SpanBuilder builder,
+            Context clientParent,
+            String chosenTraceId,
+            Context ownParent,
+            long epochNanos) {}
+
+    private record Pending(String name, long startNanos, long endNanos) {}
+
+    OtelRequestTrace(
+            Tracing tracing,
+            Start start,
+            List<String> inject,
+            TraceFormats.Carried carried,
+            HttpServletRequest request,
+            RequestContext context) {
+        this(tracing, (Span) null, inject, carried, request, context);
+        this.start = start;
+    }
+
+    /** A request whose span has started already. */
     OtelRequestTrace(
             Tracing tracing,
             Span root,
@@ -59,15 +92,43 @@ final class OtelRequestTrace implements RequestTrace {
             RequestContext context) {
         this.tracing = tracing;
         this.root = root;
-        this.rootContext = Context.root().with(root);
+        this.rootContext = root == null ? null : Context.root().with(root);
         this.inject = inject;
         this.carried = carried;
         this.request = request;
         this.context = context;
     }
 
+    /** The request's span, started now (a trace of its own) if the access phase was not reached. */
     Span root() {
+        if (root == null) {
+            begin(false);
+        }
         return root;
+    }
+
+    private void begin(boolean clientContext) {
+        Start s = start;
+        start = null;
+        var builder = s.builder()
+                .setParent(clientContext ? s.clientParent() : s.ownParent())
+                .setStartTimestamp(s.epochNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        root = clientContext ? tracing.startRoot(builder, s.chosenTraceId()) : builder.startSpan();
+        rootContext = Context.root().with(root);
+        if (pending != null) {
+            for (Pending p : pending) {
+                child(p.name(), p.startNanos()).end(p.endNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            pending = null;
+        }
+    }
+
+    private Span child(String name, long startNanos) {
+        return tracing.tracer
+                .spanBuilder(name)
+                .setParent(rootContext)
+                .setStartTimestamp(startNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
+                .startSpan();
     }
 
     @Override
@@ -75,12 +136,28 @@ final class OtelRequestTrace implements RequestTrace {
         if (!tracing.instrumentations.pluginAccess()) {
             return NO_PHASE;
         }
-        Span span = tracing.tracer.spanBuilder(name).setParent(rootContext).startSpan();
-        return span::end;
+        if (root != null) {
+            Span span = tracing.tracer.spanBuilder(name).setParent(rootContext).startSpan();
+            return span::end;
+        }
+        // Before the access phase (an auth plugin's): timed now, made a child once the span starts.
+        long started = tracing.now();
+        return () -> {
+            long ended = tracing.now();
+            if (root != null) {
+                child(name, started).end(ended, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } else {
+                if (pending == null) {
+                    pending = new java.util.ArrayList<>(4);
+                }
+                pending.add(new Pending(name, started, ended));
+            }
+        };
     }
 
     @Override
     public Try upstreamTry(String ip, String name, int port, int number) {
+        Span root = root();
         if (!tracing.instrumentations.balancer()) {
             return rootTry();
         }
@@ -151,7 +228,7 @@ final class OtelRequestTrace implements RequestTrace {
             public void propagate(BiConsumer<String, String> headers) {
                 // The request span's parent as TracingFilter chose it: a client's span in a valid trace.
                 String parent = carried != null && carried.hasTraceId() ? carried.parentSpan() : null;
-                inject(root.getSpanContext(), parent, headers);
+                inject(root().getSpanContext(), parent, headers);
             }
 
             @Override
@@ -175,12 +252,15 @@ final class OtelRequestTrace implements RequestTrace {
 
     @Override
     public String traceId() {
-        return root.getSpanContext().getTraceId();
+        return root().getSpanContext().getTraceId();
     }
 
     @Override
     public void accessReached() {
         accessReached = true;
+        if (root == null) {
+            begin(true);
+        }
     }
 
     @Override

@@ -9,17 +9,65 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
  * stores headers before opentelemetry adds its own) or as a backend sent it is dropped, so no
  * client is handed another request's trace id, or one a backend chose. Survives {@link #reset()}
  * (the stale answer proxy-cache serves after a failure).
+ *
+ * <p>The id is asked for when the response is about to be committed (its body started, an error
+ * sent, or {@link #complete()} at the end), as Kong's header filter asks: by then it is known
+ * whether the request reached the plugin's access phase (the client's trace) or not (its own).
  */
 final class TraceIdResponse extends HttpServletResponseWrapper {
 
     private final String name;
-    private final String traceId;
+    private final java.util.function.Supplier<String> traceId;
+    private boolean set;
 
-    TraceIdResponse(HttpServletResponse response, String name, String traceId) {
+    TraceIdResponse(HttpServletResponse response, String name, java.util.function.Supplier<String> traceId) {
         super(response);
         this.name = name;
         this.traceId = traceId;
-        response.setHeader(name, traceId);
+    }
+
+    /** Sets the header unless set already or too late (the response committed). */
+    void complete() {
+        if (!set && !isCommitted()) {
+            set = true;
+            super.setHeader(name, traceId.get());
+        }
+    }
+
+    @Override
+    public jakarta.servlet.ServletOutputStream getOutputStream() throws java.io.IOException {
+        complete();
+        return super.getOutputStream();
+    }
+
+    @Override
+    public java.io.PrintWriter getWriter() throws java.io.IOException {
+        complete();
+        return super.getWriter();
+    }
+
+    @Override
+    public void flushBuffer() throws java.io.IOException {
+        complete();
+        super.flushBuffer();
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws java.io.IOException {
+        complete();
+        super.sendError(sc, msg);
+    }
+
+    @Override
+    public void sendError(int sc) throws java.io.IOException {
+        complete();
+        super.sendError(sc);
+    }
+
+    @Override
+    public void sendRedirect(String location) throws java.io.IOException {
+        complete();
+        super.sendRedirect(location);
     }
 
     private boolean ours(String header) {
@@ -71,6 +119,8 @@ final class TraceIdResponse extends HttpServletResponseWrapper {
     @Override
     public void reset() {
         super.reset();
-        super.setHeader(name, traceId);
+        if (set) {
+            super.setHeader(name, traceId.get());
+        }
     }
 }

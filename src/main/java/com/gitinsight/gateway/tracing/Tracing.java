@@ -162,6 +162,11 @@ final class Tracing {
     }
 
     /** Starts the request's span; in trace {@code traceId} (32 hex) when not null and the builder has no parent. */
+    /** Now, as the SDK stamps spans (epoch nanoseconds). */
+    long now() {
+        return io.opentelemetry.sdk.common.Clock.getDefault().now();
+    }
+
     io.opentelemetry.api.trace.Span startRoot(io.opentelemetry.api.trace.SpanBuilder root, String traceId) {
         if (traceId == null) {
             return root.startSpan();

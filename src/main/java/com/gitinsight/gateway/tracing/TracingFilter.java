@@ -126,14 +126,15 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 parent = parent.with(KongSampler.NOT_SAMPLED, true);
             }
         }
+        Context own = Context.root();
         if (!tracing.instrumentations.exported()) {
             // Kong's tracing_instrumentations=off: the context is passed on, not sampled; nothing exported.
             parent = parent.with(KongSampler.NOT_SAMPLED, true);
+            own = own.with(KongSampler.NOT_SAMPLED, true);
         }
         SpanBuilder builder = tracing.tracer
                 .spanBuilder("kong")
                 .setSpanKind(SpanKind.SERVER)
-                .setParent(parent)
                 .setAttribute(HTTP_METHOD, request.getMethod())
                 .setAttribute(HTTP_HOST, host(request))
                 .setAttribute(HTTP_SCHEME, request.getScheme())
@@ -141,7 +142,9 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .setAttribute(HTTP_CLIENT_IP, context.clientAddress())
                 .setAttribute(NET_PEER_IP, com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()))
                 .setAttribute(KONG_REQUEST_ID, context.kongRequestId());
-        Span root = tracing.startRoot(builder, chosenTraceId);
+        // Started where Kong applies the client's context (the plugin's access phase), or as a
+        // trace of its own when a plugin answered before it (TraceAccessFilter, OtelRequestTrace).
+        OtelRequestTrace.Start start = new OtelRequestTrace.Start(builder, parent, chosenTraceId, own, tracing.now());
         List<String> inject = inject(propagation, carried);
         for (String format : inject) {
             for (String field : TraceFormats.fields(format)) {
@@ -151,25 +154,29 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         for (String header : propagation.clear()) {
             context.upstreamHeader(header, null);
         }
-        OtelRequestTrace trace = new OtelRequestTrace(tracing, root, inject, carried, request, context);
+        OtelRequestTrace trace = new OtelRequestTrace(tracing, start, inject, carried, request, context);
         context.trace(trace);
         HttpServletResponse answer = response;
+        TraceIdResponse withId = null;
         if (config.responseHeaderForTraceId() != null) {
             // This request's trace id only: a copy a cached answer or the backend carries is not sent.
-            answer = new TraceIdResponse(
-                    response,
-                    config.responseHeaderForTraceId(),
-                    root.getSpanContext().getTraceId());
+            withId = new TraceIdResponse(response, config.responseHeaderForTraceId(), trace::traceId);
+            answer = withId;
             // Nor does response-transformer remove or rename it: Kong adds it after that plugin ran.
             com.gitinsight.gateway.http.LateResponseHeader.name(request, config.responseHeaderForTraceId());
         }
         try {
             chain.doFilter(request, answer);
+            if (withId != null) {
+                withId.complete(); // a response without a body: set before the container commits it
+            }
         } catch (IOException | ServletException | RuntimeException e) {
+            Span root = trace.root();
             root.recordException(e);
             root.setStatus(StatusCode.ERROR);
             throw e;
         } finally {
+            Span root = trace.root();
             // At the end, once auth plugins said which arguments held credentials: never exported.
             if (root.isRecording()) {
                 root.setAttribute(HTTP_URL, request.getScheme() + "://" + host(request) + trace.requestUri());

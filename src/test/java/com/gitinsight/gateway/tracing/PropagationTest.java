@@ -303,7 +303,30 @@ class PropagationTest {
         reachesTracingAccess = false;
         Traced t = traced("{" + ENDPOINT + "}", h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
         assertEquals(Map.of(), t.context().trace().traceIds());
-        assertEquals(TRACE, t.context().trace().traceId(), "the access log still names the trace");
+        // Helper review 98: nor does its span join the client's trace (Kong's root span keeps its own
+        // id when propagation never ran); the access log names the span's own trace.
+        assertNotEquals(TRACE, t.context().trace().traceId());
+        assertFalse(t.root().getSpanContext().getTraceId().equals(TRACE));
+        assertFalse(((io.opentelemetry.sdk.trace.ReadableSpan) t.root())
+                .getParentSpanContext()
+                .isValid());
+    }
+
+    @Test
+    void phasesBeforeTheAccessPhaseAreChildrenOfTheSpanInTheClientsTrace() throws Exception {
+        // jwt runs before opentelemetry's access phase (1450 > 14): its span is timed then and made a
+        // child of the request's span once that starts in the client's trace.
+        Traced t = traced(
+                "{" + ENDPOINT + "}",
+                "/things",
+                c -> c.trace().phase("kong.access.plugin.jwt").close(),
+                h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+        assertEquals(TRACE, t.traceId());
+        assertEquals(
+                SPAN,
+                ((io.opentelemetry.sdk.trace.ReadableSpan) t.root())
+                        .getParentSpanContext()
+                        .getSpanId());
     }
 
     @Test

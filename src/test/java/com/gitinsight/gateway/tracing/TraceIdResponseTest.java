@@ -21,7 +21,8 @@ class TraceIdResponseTest {
     @Test
     void onlyThisRequestsTraceIdIsSentUnderTheHeader() {
         FakeHttp.Response client = new FakeHttp.Response();
-        TraceIdResponse r = new TraceIdResponse(client.response, "X-Trace-Id", ID);
+        TraceIdResponse r = new TraceIdResponse(client.response, "X-Trace-Id", () -> ID);
+        r.complete();
         // proxy-cache replaying a stored answer's headers, a backend's own header of that name
         r.addHeader("x-trace-id", "11111111111111111111111111111111");
         r.setHeader("X-TRACE-ID", "spoofed");
@@ -32,6 +33,17 @@ class TraceIdResponseTest {
         // proxy-cache's stale answer after a failure resets the response first
         r.reset();
         r.addHeader("X-Trace-Id", "22222222222222222222222222222222");
+        assertEquals(List.of(ID), traceIds(client));
+    }
+
+    @Test
+    void theIdIsAskedForWhenTheBodyStartsNotBefore() throws Exception {
+        FakeHttp.Response client = new FakeHttp.Response();
+        String[] id = {null};
+        TraceIdResponse r = new TraceIdResponse(client.response, "X-Trace-Id", () -> id[0]);
+        assertEquals(List.of(), traceIds(client), "not yet: the request may still reach the plugin's access phase");
+        id[0] = ID;
+        r.getOutputStream();
         assertEquals(List.of(ID), traceIds(client));
     }
 }

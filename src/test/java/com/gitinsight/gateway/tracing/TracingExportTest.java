@@ -261,6 +261,70 @@ class TracingExportTest {
         assertEquals(1, failed, "only where no retry was left (retries: 0); with one left, Kong leaves it unmarked");
     }
 
+    // Helper review 98: Kong applies the client's context in the plugin's access phase; the spans of
+    // the plugins before it (jwt) are timed then and made children of the request's span.
+    @Test
+    void aPhaseBeforeTheAccessPhaseIsAChildOfTheRequestsSpanInTheClientsTrace() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
+        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
+                                + " {traces_endpoint: 'http://127.0.0.1:"
+                                + collector.getAddress().getPort()
+                                + "/v1/traces', queue: {max_coalescing_delay: 0.05}}\n")
+                .plugins()
+                .get(0)
+                .config();
+        tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
+        String client = "0af7651916cd43dd8448eb211c80319c";
+        String clientSpan = "b7ad6b7169203331";
+        io.opentelemetry.context.Context parent = io.opentelemetry.context.Context.root()
+                .with(Span.wrap(io.opentelemetry.api.trace.SpanContext.createFromRemoteParent(
+                        client,
+                        clientSpan,
+                        io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                        io.opentelemetry.api.trace.TraceState.getDefault())));
+        long started = tracing.now();
+        com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
+                        "/x")
+                .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+        OtelRequestTrace trace = new OtelRequestTrace(
+                tracing,
+                new OtelRequestTrace.Start(
+                        tracing.tracer.spanBuilder("kong"),
+                        parent,
+                        null,
+                        io.opentelemetry.context.Context.root(),
+                        started),
+                List.of("w3c"),
+                null,
+                traced.request,
+                traced.context());
+        trace.phase("kong.access.plugin.jwt").close();
+        trace.accessReached();
+        trace.root().end();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        var root = received.stream()
+                .filter(x -> x.getName().equals("kong"))
+                .findFirst()
+                .orElseThrow();
+        var jwt = received.stream()
+                .filter(x -> x.getName().equals("kong.access.plugin.jwt"))
+                .findFirst()
+                .orElseThrow();
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        assertEquals(client, hex.formatHex(root.getTraceId().toByteArray()));
+        assertEquals(clientSpan, hex.formatHex(root.getParentSpanId().toByteArray()));
+        assertEquals(client, hex.formatHex(jwt.getTraceId().toByteArray()));
+        assertEquals(
+                hex.formatHex(root.getSpanId().toByteArray()),
+                hex.formatHex(jwt.getParentSpanId().toByteArray()));
+        assertEquals(started, root.getStartTimeUnixNano(), "the request's span starts when the request did");
+        assertTrue(jwt.getStartTimeUnixNano() >= started && jwt.getEndTimeUnixNano() >= jwt.getStartTimeUnixNano());
+    }
+
     private static HttpServer collector(
             int port, List<io.opentelemetry.proto.trace.v1.Span> received, List<String> tokens) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
