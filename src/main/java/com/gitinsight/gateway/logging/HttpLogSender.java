@@ -33,12 +33,15 @@ import org.apache.hc.core5.util.Timeout;
 final class HttpLogSender implements Closeable {
 
     private static final int MAX_DRAINED = 8192;
+    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
 
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
     private final Deadlines deadlines = new Deadlines("gateway-http-log-deadline");
     private volatile HttpLogSchema.Config config;
     private volatile String lastError;
+    /** When idle connections were last looked for (the queue's thread only). */
+    private long idleCheckedAt = System.nanoTime() - IDLE_CHECK_NANOS - 1;
     /** The queue thread's (this sender has one queue, which has one thread at a time). */
     private final LogWriter json = new LogWriter();
 
@@ -82,7 +85,13 @@ final class HttpLogSender implements Closeable {
 
     boolean send(List<LogEntry> batch) throws IOException {
         HttpLogSchema.Config c = config;
-        connections.closeIdle(TimeValue.ofMilliseconds(c.keepaliveMs()));
+        long now = System.nanoTime();
+        if (now - idleCheckedAt > Math.min(IDLE_CHECK_NANOS, c.keepaliveMs() * 500_000L)) {
+            // A connection idle longer than keepalive is not reused; looked for at most once a
+            // second, or twice per keepalive when that is shorter (each look walks the pool).
+            idleCheckedAt = now;
+            connections.closeIdle(TimeValue.ofMilliseconds(c.keepaliveMs()));
+        }
         HttpUriRequestBase post = new HttpUriRequestBase(c.method(), c.endpoint());
         if (c.authorization() != null) {
             post.setHeader("Authorization", c.authorization());
@@ -96,7 +105,6 @@ final class HttpLogSender implements Closeable {
         post.setHeader("Content-Type", c.contentType());
         LogWriter.Bytes body = body(json, batch, c.queue().maxBatchSize() == 1);
         post.setEntity(new ByteArrayEntity(body.array(), 0, body.length(), null));
-        String where = hostPort(c);
         // Not execute(request, handler): it reads the whole answer afterwards, however slowly it drips.
         ClassicHttpResponse response = null;
         // Kong's timeout bounds connecting, sending and reading each: the exchange, three of them.
@@ -111,9 +119,9 @@ final class HttpLogSender implements Closeable {
                 return true;
             }
             // The status only: an endpoint's error body may echo what it was sent.
-            lastError = "request to " + where + " returned status code " + status;
+            lastError = "request to " + hostPort(c) + " returned status code " + status;
         } catch (IOException e) {
-            lastError = "failed request to " + where + ": " + SocketErrors.describe(e);
+            lastError = "failed request to " + hostPort(c) + ": " + SocketErrors.describe(e);
             throw new IOException(lastError, e);
         } finally {
             Closer.closeQuietly(response);
