@@ -304,9 +304,6 @@ public final class KongLogRecord implements LogEntry {
         for (Enumeration<String> names = request.getHeaderNames();
                 names.hasMoreElements() && out.size() < 2 * MAX_HEADERS; ) {
             String name = HeaderNames.shared(names.nextElement());
-            if (name.indexOf('_') >= 0) {
-                continue; // nginx (so Kong) ignores it: never passed on, never logged
-            }
             if (containsIgnoreCase(seen, name)) {
                 continue; // a container may list a repeated header once per value
             }

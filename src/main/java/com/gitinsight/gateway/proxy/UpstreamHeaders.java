@@ -85,12 +85,15 @@ public final class UpstreamHeaders {
             if (!RequestFraming.isToken(name)) {
                 continue; // refused at the head of the chain; never written to a backend whatever the path
             }
-            if (name.indexOf('_') >= 0) {
-                // nginx's default (underscores_in_headers off, ignore_invalid_headers on), so Kong's:
-                // never passed on. A CGI/WSGI backend reads X_Consumer_ID and X-Consumer-ID alike.
+            String folded = fold(name);
+            // Kong's nginx passes a name with '_' (underscores_in_headers on), and so does the
+            // gateway, but never one whose dash spelling the gateway owns (a CGI/WSGI backend reads
+            // X_Forwarded_For as X-Forwarded-For, Transfer_Encoding as Transfer-Encoding): those are
+            // checked below by their folded name, hop-by-hop ones here; nor a copy of a header the
+            // client also sent with dashes (User_Agent beside the User-Agent a plugin judged).
+            if (name.indexOf('_') >= 0 && (HopByHop.isHopByHop(folded, connection) || in.getHeader(folded) != null)) {
                 continue;
             }
-            String folded = fold(name);
             if (folded.equals("x-forwarded-for") && name.length() == folded.length() && name.indexOf('_') < 0) {
                 forwardedFor = joined(in.getHeaders(name));
                 continue;
