@@ -195,7 +195,7 @@ public final class KongLogRecord implements LogEntry {
         if (context.upstreamQuery() != null) {
             raw = context.upstreamQuery().isEmpty() ? null : context.upstreamQuery();
         } else {
-            raw = context.upstreamUri() != null ? sent : request.getQueryString();
+            raw = context.upstreamUri() != null ? sent : com.gitinsight.gateway.http.RawQuery.of(request);
         }
         this.credentialArguments = context.credentialArguments();
         this.query = redactArguments(raw, credentialArguments);

@@ -36,6 +36,8 @@ final class MalformedUriGuard {
     private volatile int lastPort = -1;
 
     private volatile Method getPacket;
+    private volatile Method getQuery;
+    private volatile Method setAttribute;
     private volatile Method getUriRef;
     private volatile Method getUri;
     private volatile Method setUri;
@@ -122,6 +124,16 @@ final class MalformedUriGuard {
             String uri = (String) getUri.invoke(ref);
             if (uri != null && uri.indexOf('%') >= 0 && hasMalformedEscape(uri)) {
                 setUri.invoke(ref, MALFORMED);
+            }
+            // A bare "?" (Grizzly's empty query; Catalina's null, as for none): marked, so it goes
+            // upstream as Kong sends it.
+            if (getQuery == null) {
+                getQuery = packet.getClass().getMethod("getQueryString");
+                setAttribute = grizzlyRequest.getClass().getMethod("setAttribute", String.class, Object.class);
+            }
+            String query = (String) getQuery.invoke(packet);
+            if (query != null && query.isEmpty()) {
+                setAttribute.invoke(grizzlyRequest, com.gitinsight.gateway.http.RawQuery.EMPTY, Boolean.TRUE);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "could not inspect a request path", e);

@@ -100,7 +100,7 @@ final class UpstreamCall {
                 context.upstreamPath() != null ? context.upstreamPath() : RequestPath.escape(match.upstreamPath());
         String query = context.upstreamQuery() != null
                 ? (context.upstreamQuery().isEmpty() ? null : context.upstreamQuery())
-                : request.getQueryString();
+                : com.gitinsight.gateway.http.RawQuery.of(request); // a bare "?" goes on, as Kong's
         context.upstreamUri(path, query);
         this.pathAndQuery = context.upstreamUri();
     }

@@ -269,6 +269,26 @@ class GatewayIT {
         }
     }
 
+    // Kong's 02-router_spec "does proxy an empty querystring if URI does not contain arguments"
+    // (helper review 102): the servlet API reads "/x?" as "/x"; the bare "?" went missing upstream.
+    @Test
+    void aBareQuestionMarkGoesUpstreamAsSent() throws Exception {
+        get("/keep/warm-up"); // the listener's probe is added by the first request it takes
+        RawResponse raw = RawResponse.getRaw(
+                base.getPort(),
+                "/keep/request?".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Duration.ofSeconds(10));
+        String answer = new String(raw.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(200, raw.status(), answer);
+        assertTrue(answer.contains("uri=/keep/request?\n"), answer);
+        RawResponse none = RawResponse.getRaw(
+                base.getPort(),
+                "/keep/request".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                Duration.ofSeconds(10));
+        String plain = new String(none.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(plain.contains("uri=/keep/request\n"), plain);
+    }
+
     @Test
     void stripPathAndServicePathShapeTheUpstreamPath() throws Exception {
         assertEquals("/x/y?z=1", echoed(get("/strip/x/y?z=1")).get("uri"));
