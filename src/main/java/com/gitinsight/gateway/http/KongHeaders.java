@@ -83,13 +83,15 @@ public class KongHeaders implements Unproxied<KongHeaders> {
         boolean requestId = false;
         boolean off = false;
         boolean ignored = false;
+        boolean first = true;
         for (String entry : (value == null ? "" : value).split(",", -1)) {
             String token = entry.strip().toLowerCase(Locale.ROOT);
             if (token.isEmpty()) {
                 continue;
             }
             if (token.equals("off")) {
-                off = true;
+                // Kong's conf loader: "off" counts only as the first entry, elsewhere it is ignored.
+                off |= first;
             } else if (token.equals(REQUEST_ID_FOLDED)) {
                 requestId = true;
             } else if (alsoKnown.contains(token)) {
@@ -97,6 +99,7 @@ public class KongHeaders implements Unproxied<KongHeaders> {
             } else {
                 throw new IllegalArgumentException(setting + ": invalid entry '" + entry.strip() + "'");
             }
+            first = false;
         }
         if (ignored) {
             LOG.info(() -> setting + ": Kong's server and latency headers are not sent by this gateway");

@@ -23,6 +23,17 @@ class KongHeadersTest {
         assertFalse(KongHeaders.of("X-Kong-Request-Id", "off").requestIdUpstream());
         assertFalse(KongHeaders.of("server_tokens, latency_tokens", "").requestIdDownstream());
         assertFalse(KongHeaders.of("", "").requestIdUpstream());
+        assertFalse(KongHeaders.of("off, X-Kong-Request-Id", "off, X-Kong-Request-Id")
+                .requestIdDownstream());
+    }
+
+    // Kong's 14-server_tokens_spec: with headers "server_tokens, off, X-Kong-Proxy-Latency", "off
+    // will not take effect": it counts only as the first entry (helper review 102).
+    @Test
+    void offElsewhereThanFirstIsIgnored() {
+        KongHeaders h = KongHeaders.of("X-Kong-Request-Id, off", "X-Kong-Request-Id, off");
+        assertTrue(h.requestIdDownstream());
+        assertTrue(h.requestIdUpstream());
     }
 
     @Test
