@@ -128,7 +128,10 @@ public final class UpstreamHeaders {
                 "X-Forwarded-For",
                 forwardedFor != null ? forwardedFor + ", " + peer : client.equals("unknown") ? peer : client);
         out.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
-        out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : in.getServerName());
+        // nginx's $host, which Kong sends: the Host header's name, lower-case.
+        out.accept(
+                "X-Forwarded-Host",
+                forwarding[1] != null ? forwarding[1] : in.getServerName().toLowerCase(java.util.Locale.ROOT));
         // The listener's port, not the one the client wrote in Host.
         out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
         // Kong's $request_uri without its query: the path as the client wrote it, not normalised

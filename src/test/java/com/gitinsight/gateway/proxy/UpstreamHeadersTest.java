@@ -226,6 +226,16 @@ class UpstreamHeadersTest {
         assertFalse(sent.containsKey("x_kong_request_id"), "a folding backend would read it as the header");
     }
 
+    // Kong sends nginx's $host: lower-case, no port (helper review 102).
+    @Test
+    void xForwardedHostIsTheHostLowerCased() {
+        FakeHttp.Request in = FakeHttp.Request.get("/x")
+                .header("Host", "Headers-Inspect.COM:8000")
+                .on(null, null);
+        assertEquals(
+                List.of("headers-inspect.com"), sent(in.request, in.context()).get("x-forwarded-host"));
+    }
+
     @Test
     void aClientsUnderscoreCopyOfAHeaderItAlsoSentWithDashesNeverReachesTheBackend() {
         // A WSGI backend would read User_Agent as the User-Agent bot-detection judged. Alone, such a
