@@ -6,8 +6,6 @@ import java.util.Set;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwx.JsonWebStructure;
 
 /**
@@ -46,7 +44,7 @@ final class KongJwtVerifier {
      * {@code keyClaimName}: the claim the credential was found by (routes may differ).
      * {@code subject}: the token's {@code sub} (a string), or null.
      */
-    record Verified(Credentials.Credential credential, Long exp, Long nbf, String keyClaimName, String subject)
+    record Verified(Credentials.Credential credential, Double exp, Double nbf, String keyClaimName, String subject)
             implements Result {}
 
     /**
@@ -162,20 +160,10 @@ final class KongJwtVerifier {
     private static Result claims(
             JwtClaims claims, JwtSchema.Config config, Credentials.Credential credential, long now) {
         // A claim that is not a number counts as missing: "must be a number" where it is verified.
-        Long exp;
-        Long nbf;
-        try {
-            NumericDate e = claims.getExpirationTime();
-            exp = e == null ? null : e.getValue();
-        } catch (MalformedClaimException e) {
-            exp = null;
-        }
-        try {
-            NumericDate n = claims.getNotBefore();
-            nbf = n == null ? null : n.getValue();
-        } catch (MalformedClaimException e) {
-            nbf = null;
-        }
+        // Any JSON number, as Kong's type(claim) == "number": a fraction is kept (jose4j's
+        // NumericDate cuts it) and a value beyond a long is still a number (jose4j refuses it).
+        Double exp = number(claims.getClaimValue("exp"));
+        Double nbf = number(claims.getClaimValue("nbf"));
         Verified verified = new Verified(
                 credential,
                 exp,
@@ -184,6 +172,10 @@ final class KongJwtVerifier {
                 claims.getClaimValue("sub") instanceof String sub ? sub : null);
         Rejected late = times(verified, config, now);
         return late != null ? late : verified;
+    }
+
+    private static Double number(Object claim) {
+        return claim instanceof Number n ? n.doubleValue() : null;
     }
 
     /**
