@@ -38,9 +38,6 @@ public class FileLogFilter extends LogPluginFilter<FileLogSchema.Config> {
             HttpServletRequest request,
             HttpServletResponse response,
             KongLogRecord.Outcome outcome) {
-        writers.write(
-                config,
-                record(context, request, response, outcome, config.customFields()),
-                context.snapshot().loadedAt());
+        writers.write(config, record(context, request, response, outcome, config.customFields()), context.snapshot());
     }
 }

@@ -44,17 +44,17 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
     /**
      * Queues one record (its custom fields applied) for {@code config}'s file; never blocks. A
-     * request that outlived its configuration ({@code loadedAt}) still writes where it said, but a
+     * request that outlived its configuration ({@code snapshot}) still writes where it said, but a
      * writer it brings back is retired again at once rather than kept.
      */
-    void write(FileLogSchema.Config config, LogEntry record, Instant loadedAt) {
+    void write(FileLogSchema.Config config, LogEntry record, GatewaySnapshot snapshot) {
         PathWriter w = writers.get(config.path());
         if (w == null) {
             w = writers.computeIfAbsent(config.path(), PathWriter::new);
         }
         LogEntry line = config.reopen() ? new Reopening(record) : record;
         w.queue.offer(line, record.estimatedBytes() + 1);
-        if (retirement.retired(config.path(), loadedAt) && writers.remove(config.path(), w)) {
+        if (retirement.retired(config.path(), snapshot) && writers.remove(config.path(), w)) {
             retireLater(w);
         }
     }
@@ -80,7 +80,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 live.add(c.path());
             }
         }
-        retirement.newest(snapshot.loadedAt(), live);
+        retirement.newest(snapshot, live);
         writers.entrySet().removeIf(e -> {
             if (live.contains(e.getKey())) {
                 return false;

@@ -38,9 +38,6 @@ public class HttpLogFilter extends LogPluginFilter<HttpLogSchema.Config> {
             HttpServletRequest request,
             HttpServletResponse response,
             KongLogRecord.Outcome outcome) {
-        queues.offer(
-                config,
-                record(context, request, response, outcome, config.customFields()),
-                context.snapshot().loadedAt());
+        queues.offer(config, record(context, request, response, outcome, config.customFields()), context.snapshot());
     }
 }

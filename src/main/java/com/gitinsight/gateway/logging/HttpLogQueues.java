@@ -28,22 +28,22 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     private final Retirement retirement = new Retirement();
 
     /**
-     * Queues one record; never blocks (a full queue drops its oldest entry, counted). {@code loadedAt}
-     * is when the request's configuration was loaded: a request that outlived its configuration
+     * Queues one record; never blocks (a full queue drops its oldest entry, counted). {@code snapshot}
+     * is the request's configuration: a request that outlived its configuration
      * (a long stream across a reload) still ships its record where that configuration said, but a
      * queue it brings back is retired again at once rather than kept.
      */
-    void offer(HttpLogSchema.Config config, LogEntry record, java.time.Instant loadedAt) {
+    void offer(HttpLogSchema.Config config, LogEntry record, GatewaySnapshot snapshot) {
         String key = config.queueKey();
         Holder h = queues.get(key);
         if (h == null) {
             h = queues.computeIfAbsent(key, k -> new Holder(config));
         }
-        if (h.sender.config() != config && !retirement.outlived(loadedAt)) {
+        if (h.sender.config() != config && !retirement.outlived(snapshot)) {
             h.sender.config(config);
         }
         h.queue.offer(record, record.estimatedBytes());
-        if (retirement.retired(key, loadedAt) && queues.remove(key, h)) {
+        if (retirement.retired(key, snapshot) && queues.remove(key, h)) {
             retireLater(h);
         }
     }
@@ -59,7 +59,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
                 live.add(c.queueKey());
             }
         }
-        retirement.newest(snapshot.loadedAt(), live);
+        retirement.newest(snapshot, live);
         queues.entrySet().removeIf(e -> {
             if (live.contains(e.getKey())) {
                 return false;

@@ -1,36 +1,37 @@
 package com.gitinsight.gateway.logging;
 
-import java.time.Instant;
+import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import java.util.Set;
 
 /**
  * What the newest configuration keeps of a sink's queues or writers (by key), so that a request of
  * an older configuration (one that outlived a reload) can tell it brought a retired one back.
+ * Configurations are ordered as they were built (monotonic), not by the wall clock, which may step back.
  */
 final class Retirement {
 
-    private record Newest(Instant loadedAt, Set<String> live) {}
+    private record Newest(GatewaySnapshot snapshot, Set<String> live) {}
 
     private volatile Newest newest;
 
-    void newest(Instant loadedAt, Set<String> live) {
+    void newest(GatewaySnapshot snapshot, Set<String> live) {
         Newest known = newest;
-        if (known == null || !loadedAt.isBefore(known.loadedAt())) {
-            newest = new Newest(loadedAt, Set.copyOf(live));
+        if (known == null || !snapshot.builtBefore(known.snapshot())) {
+            newest = new Newest(snapshot, Set.copyOf(live));
         }
     }
 
-    /** Whether a configuration loaded at {@code loadedAt} has been replaced by a newer one. */
-    boolean outlived(Instant loadedAt) {
+    /** Whether {@code snapshot} has been replaced by a newer one. */
+    boolean outlived(GatewaySnapshot snapshot) {
         Newest known = newest;
-        return known != null && loadedAt.isBefore(known.loadedAt());
+        return known != null && snapshot.builtBefore(known.snapshot());
     }
 
-    /** Whether {@code key}, used by a request of the configuration loaded at {@code loadedAt}, was retired. */
-    boolean retired(String key, Instant loadedAt) {
+    /** Whether {@code key}, used by a request of {@code snapshot}, was retired. */
+    boolean retired(String key, GatewaySnapshot snapshot) {
         Newest known = newest;
         return known != null
-                && loadedAt.isBefore(known.loadedAt())
+                && snapshot.builtBefore(known.snapshot())
                 && !known.live().contains(key);
     }
 }

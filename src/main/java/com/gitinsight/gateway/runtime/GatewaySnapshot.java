@@ -18,7 +18,24 @@ public record GatewaySnapshot(
         Upstreams upstreams,
         Map<String, ServiceGuard> guards,
         PluginIndex plugins,
-        Instant loadedAt) {
+        Instant loadedAt,
+        long builtNanos) {
+
+    /** Built now: {@code builtNanos} orders snapshots (the wall clock of {@code loadedAt} may step back). */
+    public GatewaySnapshot(
+            GatewayConfig config,
+            Router router,
+            Upstreams upstreams,
+            Map<String, ServiceGuard> guards,
+            PluginIndex plugins,
+            Instant loadedAt) {
+        this(config, router, upstreams, guards, plugins, loadedAt, System.nanoTime());
+    }
+
+    /** Whether this snapshot was built before {@code other} (monotonic, whatever the wall clock did). */
+    public boolean builtBefore(GatewaySnapshot other) {
+        return builtNanos - other.builtNanos < 0;
+    }
 
     public ServiceGuard guard(String service) {
         return guards.get(service);

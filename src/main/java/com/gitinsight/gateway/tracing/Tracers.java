@@ -63,16 +63,16 @@ public class Tracers implements Unproxied<Tracers> {
         instrumentations = Instrumentations.parse(instrumentationsSetting);
     }
 
-    /** When the newest configuration seen was loaded. */
-    private volatile java.time.Instant newest = java.time.Instant.MIN;
+    /** The newest configuration seen. */
+    private volatile GatewaySnapshot newest;
 
     /**
      * The tracer for plugin instance {@code instance} with {@code config}, of the configuration
-     * loaded at {@code loadedAt}; null when none could be made. A request of a configuration since
+     * {@code snapshot}; null when none could be made. A request of a configuration since
      * replaced gets the instance's tracer in place (or none): it never replaces a newer tracer
      * with its old one (each would shut the other down, and the spans open on it).
      */
-    Tracing of(String instance, OpenTelemetrySchema.Config config, java.time.Instant loadedAt) {
+    Tracing of(String instance, OpenTelemetrySchema.Config config, GatewaySnapshot snapshot) {
         Tracing t = byInstance.get(instance);
         if (t != null && t.config() == config) {
             return t;
@@ -80,7 +80,8 @@ public class Tracers implements Unproxied<Tracers> {
         if (!failed.isEmpty() && failed.contains(config)) {
             return null;
         }
-        if (loadedAt.isBefore(newest)) {
+        GatewaySnapshot known = newest;
+        if (known != null && snapshot.builtBefore(known)) {
             return t;
         }
         return replace(instance, config);
@@ -119,8 +120,8 @@ public class Tracers implements Unproxied<Tracers> {
 
     /** Retires the tracers of instances the new configuration no longer has (they export what waits, then stop). */
     void retire(@Observes GatewaySnapshot snapshot) {
-        if (snapshot.loadedAt().isAfter(newest)) {
-            newest = snapshot.loadedAt();
+        if (newest == null || newest.builtBefore(snapshot)) {
+            newest = snapshot;
         }
         java.util.Set<String> live = new java.util.HashSet<>();
         for (PluginSpec p : snapshot.config().plugins()) {

@@ -93,8 +93,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             chain.doFilter(request, response); // only a logs_endpoint: Kong traces nothing either
             return;
         }
-        Tracing tracing = tracers.of(
-                context.pluginInstance(config), config, context.snapshot().loadedAt());
+        Tracing tracing = tracers.of(context.pluginInstance(config), config, context.snapshot());
         if (tracing == null) {
             chain.doFilter(request, response); // its tracer could not be made (said once, counted)
             return;

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** file-log's writers: lines appended off the caller's thread, rotation followed with reopen, failures counted. */
 class FileLogWritersTest {
 
-    /** When the configuration the calls come from was loaded (no reload in these tests). */
-    private static final java.time.Instant LOADED = java.time.Instant.EPOCH;
+    /** The configuration the calls come from (no reload in these tests unless one says so). */
+    private static final com.gitinsight.gateway.runtime.GatewaySnapshot LOADED =
+            com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n");
 
     @TempDir
     Path dir;
@@ -185,7 +186,7 @@ class FileLogWritersTest {
         FileLogSchema.Config retired =
                 (FileLogSchema.Config) old.config().plugins().get(0).config();
         writers.retire(next);
-        writers.write(retired, line("{\"late\":1}"), old.loadedAt());
+        writers.write(retired, line("{\"late\":1}"), old);
         assertEquals(0, writers.status().size(), "not kept");
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"late\":1}"));
     }

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 /** http-log's queue and sender against a real endpoint: down at first, then up; what it is sent. */
 class HttpLogQueuesTest {
 
-    /** When the configuration the calls come from was loaded (no reload in these tests). */
-    private static final java.time.Instant LOADED = java.time.Instant.EPOCH;
+    /** The configuration the calls come from (no reload in these tests unless one says so). */
+    private static final com.gitinsight.gateway.runtime.GatewaySnapshot LOADED =
+            com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpLogQueues queues = new HttpLogQueues();
@@ -177,11 +178,14 @@ class HttpLogQueuesTest {
         HttpLogSchema.Config retired =
                 (HttpLogSchema.Config) old.config().plugins().get(0).config();
         queues.retire(next);
-        queues.offer(retired, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)), old.loadedAt());
+        queues.offer(retired, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)), old);
         assertEquals(0, queues.status().size(), "not kept");
         // A request of the newest configuration (before its reload event arrived) keeps its queue.
         HttpLogSchema.Config fresh = config("{http_endpoint: 'http://127.0.0.1:9/new'}");
-        queues.offer(fresh, LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)), java.time.Instant.now());
+        queues.offer(
+                fresh,
+                LogEntry.raw("{}".getBytes(StandardCharsets.UTF_8)),
+                com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"));
         assertEquals(1, queues.status().size());
     }
 }

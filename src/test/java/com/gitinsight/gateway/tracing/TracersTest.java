@@ -28,13 +28,13 @@ class TracersTest {
         Tracers tracers = new Tracers(1.0);
         try {
             GatewaySnapshot first = TestSnapshots.of(WITH);
-            Tracing t = tracers.of("global", config(first), first.loadedAt());
+            Tracing t = tracers.of("global", config(first), first);
             assertNotNull(t);
             GatewaySnapshot reloaded = TestSnapshots.of(WITH);
             tracers.retire(reloaded);
             assertSame(
                     t,
-                    tracers.of("global", config(reloaded), reloaded.loadedAt()),
+                    tracers.of("global", config(reloaded), reloaded),
                     "a reload with the same settings keeps the tracer");
             assertEquals(1, tracers.status().size());
             tracers.retire(TestSnapshots.of("_format_version: \"3.0\"\n"));
@@ -50,8 +50,7 @@ class TracersTest {
         try {
             GatewaySnapshot snapshot = TestSnapshots.of(WITH.replace("127.0.0.1", "otel_collector"));
             assertTrue(config(snapshot).tracesEndpoint().toString().contains("otel_collector"));
-            assertNotNull(
-                    tracers.of("global", config(snapshot), snapshot.loadedAt()), "a tracer, not the one-time failure");
+            assertNotNull(tracers.of("global", config(snapshot), snapshot), "a tracer, not the one-time failure");
         } finally {
             tracers.stop();
         }
@@ -65,12 +64,45 @@ class TracersTest {
         try {
             GatewaySnapshot old = TestSnapshots.of(WITH);
             GatewaySnapshot next = TestSnapshots.of(WITH.replace("127.0.0.1:9", "127.0.0.1:10"));
-            assertTrue(old.loadedAt().isBefore(next.loadedAt()));
+            assertTrue(old.builtBefore(next));
             tracers.retire(next);
-            Tracing current = tracers.of("global", config(next), next.loadedAt());
-            assertSame(current, tracers.of("global", config(old), old.loadedAt()), "the tracer in place");
-            assertSame(current, tracers.of("global", config(next), next.loadedAt()), "not flipped back");
+            Tracing current = tracers.of("global", config(next), next);
+            assertSame(current, tracers.of("global", config(old), old), "the tracer in place");
+            assertSame(current, tracers.of("global", config(next), next), "not flipped back");
             assertEquals(1, tracers.status().size());
+        } finally {
+            tracers.stop();
+        }
+    }
+
+    // Attacker review 103: snapshots were ordered by the wall clock; after it stepped back, the
+    // running configuration counted as replaced and its new instances went untraced.
+    @Test
+    void configurationsAreOrderedAsBuiltWhateverTheWallClockDid() {
+        Tracers tracers = new Tracers(1.0);
+        try {
+            GatewaySnapshot o = TestSnapshots.of(WITH);
+            GatewaySnapshot old = new GatewaySnapshot(
+                    o.config(),
+                    o.router(),
+                    o.upstreams(),
+                    o.guards(),
+                    o.plugins(),
+                    java.time.Instant.now().plusSeconds(3600),
+                    o.builtNanos());
+            GatewaySnapshot n = TestSnapshots.of(WITH.replace("127.0.0.1:9", "127.0.0.1:10"));
+            GatewaySnapshot next = new GatewaySnapshot(
+                    n.config(),
+                    n.router(),
+                    n.upstreams(),
+                    n.guards(),
+                    n.plugins(),
+                    java.time.Instant.now(),
+                    n.builtNanos()); // loaded "earlier" by the wall clock
+            tracers.retire(next);
+            Tracing current = tracers.of("global", config(next), next);
+            assertNotNull(current, "the running configuration is traced");
+            assertSame(current, tracers.of("global", config(old), old));
         } finally {
             tracers.stop();
         }
