@@ -122,7 +122,8 @@ public class AccessLog implements Unproxied<AccessLog> {
                 }
                 write(out, batch);
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // Any failure ends in a retry: a writer that died would leave enabled() true and drop all.
                 dropped.addAndGet(batch.size()); // a batch cut by the failure: some of it may be in the file
                 batch.clear();
                 if (lastError == null) {
@@ -145,11 +146,11 @@ public class AccessLog implements Unproxied<AccessLog> {
     /** Appends; a line a failure left cut short is ended first, so the next line starts on its own. */
     private static BufferedWriter open(Path path) throws IOException {
         boolean endLine = false;
-        if (Files.isRegularFile(path) && Files.size(path) > 0) {
+        if (Files.isRegularFile(path)) {
             try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(path, StandardOpenOption.READ)) {
+                long size = f.size(); // read once: a rotation may truncate the file meanwhile
                 java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
-                f.read(last, f.size() - 1);
-                endLine = last.get(0) != '\n';
+                endLine = size > 0 && f.read(last, size - 1) == 1 && last.get(0) != '\n';
             }
         }
         BufferedWriter out = Files.newBufferedWriter(

@@ -59,6 +59,23 @@ public final class UpstreamHeaders {
     private UpstreamHeaders() {}
 
     /**
+     * Whether the client also sent a header another spelling of {@code name} folds into (a dash
+     * one, or another with underscores): a folding backend would read the two as one.
+     */
+    private static boolean otherSpelling(HttpServletRequest in, String name, String folded) {
+        if (in.getHeader(folded) != null) {
+            return true;
+        }
+        for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements(); ) {
+            String other = names.nextElement();
+            if (!other.equalsIgnoreCase(name) && fold(other).equals(folded)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Passes each header the backend gets to {@code out}: the client's own (less hop-by-hop ones,
      * {@code skipped} and those the gateway owns), then the forwarding headers, then what the
      * plugins decided ({@link RequestContext#upstreamHeaders()}).
@@ -91,7 +108,8 @@ public final class UpstreamHeaders {
             // X_Forwarded_For as X-Forwarded-For, Transfer_Encoding as Transfer-Encoding): those are
             // checked below by their folded name, hop-by-hop ones here; nor a copy of a header the
             // client also sent with dashes (User_Agent beside the User-Agent a plugin judged).
-            if (name.indexOf('_') >= 0 && (HopByHop.isHopByHop(folded, connection) || in.getHeader(folded) != null)) {
+            if (name.indexOf('_') >= 0
+                    && (HopByHop.isHopByHop(folded, connection) || otherSpelling(in, name, folded))) {
                 continue;
             }
             if (folded.equals("x-forwarded-for") && name.length() == folded.length() && name.indexOf('_') < 0) {

@@ -170,6 +170,9 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 withId.complete(); // a response without a body: set before the container commits it
             }
         } catch (IOException | ServletException | RuntimeException e) {
+            if (withId != null) {
+                withId.complete(); // the error answer written after this filter carries it too
+            }
             Span root = trace.root();
             root.recordException(e);
             root.setStatus(StatusCode.ERROR);

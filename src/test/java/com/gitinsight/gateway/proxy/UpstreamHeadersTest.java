@@ -251,6 +251,15 @@ class UpstreamHeadersTest {
         assertEquals(List.of("Mozilla/5.0"), sent.get("user-agent"));
         assertEquals(List.of("t-1"), sent.get("x_tenant_id"));
         assertEquals(List.of("yes"), sent.get("x-kept"));
+        // Attacker review 103: two underscore spellings of one name (no dash one) reached a folding
+        // backend as one header with two values, one of them not the key key-auth checked.
+        FakeHttp.Request two = FakeHttp.Request.get("/x")
+                .header("x_api_key", "mine")
+                .header("X-Api_Key", "someone-elses")
+                .on(null, null);
+        Map<String, List<String>> both = sent(two.request, two.context());
+        assertFalse(both.containsKey("x_api_key"), both.toString());
+        assertFalse(both.containsKey("x-api_key"), both.toString());
     }
 
     @Test

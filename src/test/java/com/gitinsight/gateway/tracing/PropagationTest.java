@@ -550,4 +550,35 @@ class PropagationTest {
         assertFalse(root.getParentSpanContext().isValid(), "no parent");
         assertTrue(missed.trace().traceIds().isEmpty(), "no trace_id in the log record");
     }
+
+    // Attacker review 103: the trace id header, now set when the response commits, was missing
+    // from the error answer written after the chain threw.
+    @Test
+    void theTraceIdHeaderIsSetWhenTheChainThrows() throws Exception {
+        GatewaySnapshot snapshot = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://backend.internal:8081
+                    routes:
+                      - name: r
+                        paths: [/]
+                plugins:
+                  - name: opentelemetry
+                    config: {%s, http_response_header_for_traceid: x-trace-id}
+                """.formatted(ENDPOINT));
+        OpenTelemetrySchema.Config c =
+                (OpenTelemetrySchema.Config) snapshot.config().plugins().get(0).config();
+        FakeHttp.Request request = FakeHttp.Request.get("/x").on(snapshot, TestSnapshots.match(snapshot, "r"));
+        TracingFilter filter = new TracingFilter();
+        filter.tracers = tracers;
+        FakeHttp.Response response = new FakeHttp.Response();
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
+                () -> filter.apply(c, request.context(), request.request, response.response, (req, res) -> {
+                    throw new IllegalStateException("boom");
+                }));
+        assertTrue(response.header("x-trace-id") != null
+                && response.header("x-trace-id").matches("[0-9a-f]{32}"));
+    }
 }
