@@ -51,13 +51,15 @@ final class Forwarder {
         // A plugin that read the client's body (key-auth's key_in_body, request-transformer) hands on what goes
         // instead.
         InputStream replaced = context.upstreamBody();
-        boolean hasBody = replaced != null || hasBody(request);
+        ClientBody client = replaced != null ? new ClientBody(replaced, true) : clientBody(request, body);
+        InputStream source = client.stream();
+        boolean bodied = client.present();
         String method = method(context, request);
-        UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(method));
-        InputStream limited = limited(replaced != null ? replaced : body, context.maxBodyBytes());
+        UpstreamCall call = new UpstreamCall(context, request, !bodied && IDEMPOTENT.contains(method));
+        InputStream limited = limited(source, context.maxBodyBytes());
         long length = replaced != null ? context.upstreamBodyLength() : request.getContentLengthLong();
         return call.forward(
-                target -> send(call, exchange, limited, hasBody, length, method, target),
+                target -> send(call, exchange, limited, bodied, length, method, target),
                 answer -> answer.response(request));
     }
 
@@ -148,6 +150,40 @@ final class Forwarder {
         return "OPTIONS".equals(method)
                 && request.getHeader("Content-Type") == null
                 && RequestContext.of(request).upstreamHeaders().get("Content-Type") == null;
+    }
+
+    /** The client's body as it is to be sent, and whether there is one. */
+    record ClientBody(InputStream stream, boolean present) {}
+
+    /**
+     * The client's body: known by its framing over HTTP/1 (a length, or chunks); over HTTP/2 a body
+     * needs neither (it ends with the stream), so without a length whether there is one is known by
+     * reading (a GET's stream ends at once; otherwise its first byte is kept for the send).
+     */
+    static ClientBody clientBody(HttpServletRequest request, InputStream body) {
+        if (hasBody(request)) {
+            return new ClientBody(body, true);
+        }
+        if (request.getContentLengthLong() >= 0 || !framedByStream(request)) {
+            return new ClientBody(body, false);
+        }
+        java.io.PushbackInputStream peek = new java.io.PushbackInputStream(body, 1);
+        try {
+            int first = peek.read();
+            if (first < 0) {
+                return new ClientBody(peek, false);
+            }
+            peek.unread(first);
+        } catch (java.io.IOException e) {
+            // The send reads it again and fails as any broken body does.
+        }
+        return new ClientBody(peek, true);
+    }
+
+    /** Whether a message's body is framed by its stream (HTTP/2 and later), not by a length or chunks. */
+    static boolean framedByStream(HttpServletRequest request) {
+        String protocol = request.getProtocol();
+        return protocol != null && (protocol.startsWith("HTTP/2") || protocol.startsWith("HTTP/3"));
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -48,14 +48,13 @@ public class RequestSizeFilter extends PluginFilter<RequestSizeSchema.Config> {
         }
         // The framing check already refused any Transfer-Encoding but exactly "chunked".
         boolean chunked = request.getHeader("Transfer-Encoding") != null;
-        if (!chunked) {
-            if (config.requireContentLength()) {
-                ErrorResponses.write(request, response, 411, "A valid Content-Length header is required");
-                return;
-            }
-        } else {
-            context.maxBodyBytes(config.maxBytes());
+        if (!chunked && config.requireContentLength()) {
+            ErrorResponses.write(request, response, 411, "A valid Content-Length header is required");
+            return;
         }
+        // A chunked body, or an HTTP/2 one (framed by its stream, no length needed), is counted as
+        // it streams; a request without a body has nothing to count.
+        context.maxBodyBytes(config.maxBytes());
         chain.doFilter(request, response);
     }
 }

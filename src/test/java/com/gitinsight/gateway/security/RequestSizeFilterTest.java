@@ -94,6 +94,10 @@ class RequestSizeFilterTest {
         FakeHttp.Request chunked = FakeHttp.Request.of("POST", "/request", "Transfer-Encoding", "chunked");
         assertEquals(200, send("{allowed_payload_size: 2}", chunked).status());
         assertEquals(TEST_SIZE * MB, chunked.context().maxBodyBytes());
+        // Helper review 104: an HTTP/2 body needs neither a length nor chunks; it is counted too.
+        FakeHttp.Request h2 = FakeHttp.Request.of("POST", "/request").protocol("HTTP/2.0");
+        assertEquals(200, send("{allowed_payload_size: 2}", h2).status());
+        assertEquals(TEST_SIZE * MB, h2.context().maxBodyBytes());
         assertEquals(413, ErrorResponses.tooLargeStatus(null));
         assertEquals(417, ErrorResponses.tooLargeStatus(" 100-Continue "));
     }
