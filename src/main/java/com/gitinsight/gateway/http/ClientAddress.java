@@ -99,9 +99,7 @@ public final class ClientAddress {
         }
         List<String> hops = new ArrayList<>();
         for (Enumeration<String> values = request.getHeaders(header); values.hasMoreElements(); ) {
-            for (String hop : values.nextElement().split(",")) {
-                hops.add(hop.trim());
-            }
+            hops(values.nextElement(), hops);
         }
         if (!recursive && !hops.isEmpty()) {
             return address(hops.get(hops.size() - 1)); // nginx: the last address, trusted or not
@@ -114,6 +112,25 @@ public final class ClientAddress {
             }
         }
         return client;
+    }
+
+    /**
+     * The entries of one header value as nginx's realip reads them: separated by commas or spaces,
+     * empty ones skipped ({@code "1.2.3.4 5.6.7.8"} and {@code "1.2.3.4,,5.6.7.8"} are two).
+     */
+    static void hops(String value, List<String> out) {
+        int start = -1;
+        for (int i = 0; i <= value.length(); i++) {
+            char c = i < value.length() ? value.charAt(i) : ',';
+            if (c == ',' || c == ' ' || c == '\t') {
+                if (start >= 0) {
+                    out.add(value.substring(start, i));
+                    start = -1;
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+        }
     }
 
     /** An address with an optional port and IPv6 brackets, or null. */

@@ -61,6 +61,22 @@ class ClientAddressTest {
                         .of(request("192.0.2.1", "X-Real-IP", List.of("10.0.0.5"))));
     }
 
+    // Helper review 104: nginx's realip separates entries with commas or spaces and skips empty
+    // ones; a space-separated list named no client here (so a deny list refused it).
+    @Test
+    void entriesAreSeparatedByCommasOrSpacesAsNginxReadsThem() {
+        ClientAddress last = ClientAddress.of("0.0.0.0/0", "X-Forwarded-For", false);
+        assertEquals(
+                InetAddresses.forString("127.0.0.3"),
+                last.of(request("127.0.0.1", "X-Forwarded-For", List.of("127.0.0.9 127.0.0.3"))));
+        assertEquals(
+                InetAddresses.forString("127.0.0.3"),
+                last.of(request("127.0.0.1", "X-Forwarded-For", List.of("127.0.0.9,, 127.0.0.3 ,"))));
+        List<String> hops = new java.util.ArrayList<>();
+        ClientAddress.hops(" a,b  c,,d ", hops);
+        assertEquals(List.of("a", "b", "c", "d"), hops);
+    }
+
     @Test
     void aZoneIdOrAnUntrustableHeaderNameNamesNoClient() {
         // fe80::1%nosuch made Guava look an interface up by name and throw (a 500).
