@@ -284,18 +284,7 @@ class BatchQueueTest {
         for (long retryTime : new long[] {30, -1}) {
             List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
             java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BatchQueue.class.getName());
-            java.util.logging.Handler handler = new java.util.logging.Handler() {
-                @Override
-                public void publish(java.util.logging.LogRecord r) {
-                    logged.add(r);
-                }
-
-                @Override
-                public void flush() {}
-
-                @Override
-                public void close() {}
-            };
+            java.util.logging.Handler handler = collecting(logged);
             logger.addHandler(handler);
             try {
                 AtomicInteger calls = new AtomicInteger();
@@ -374,18 +363,7 @@ class BatchQueueTest {
     void aQueueAtEightyPercentOfItsEntriesIsWarnedOnce() {
         List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BatchQueue.class.getName());
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                logged.add(r);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        java.util.logging.Handler handler = collecting(logged);
         logger.addHandler(handler);
         try {
             java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
@@ -405,5 +383,21 @@ class BatchQueueTest {
         } finally {
             logger.removeHandler(handler);
         }
+    }
+
+    /** A log handler that keeps what the queue logs. */
+    private static java.util.logging.Handler collecting(List<java.util.logging.LogRecord> into) {
+        return new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                into.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
     }
 }

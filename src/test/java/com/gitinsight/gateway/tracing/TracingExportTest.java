@@ -89,16 +89,7 @@ class TracingExportTest {
     void theInstrumentationsChooseWhichSpansAreExported() throws Exception {
         List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
         collector = collector(0, received, new CopyOnWriteArrayList<>());
-        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
-                .parse(
-                        "kong.yml",
-                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
-                                + " {traces_endpoint: 'http://127.0.0.1:"
-                                + collector.getAddress().getPort()
-                                + "/v1/traces', queue: {max_coalescing_delay: 0.05}}\n")
-                .plugins()
-                .get(0)
-                .config();
+        OpenTelemetrySchema.Config config = config(collector.getAddress().getPort());
         Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
         expected.put("all", List.of("kong", "kong.access.plugin.jwt", "kong.balancer"));
         expected.put("request", List.of("kong"));
@@ -191,23 +182,13 @@ class TracingExportTest {
         return now;
     }
 
-    /** A collector stand-in on {@code port} (0: any) that keeps the spans and each export's access token. */
     // Helper review 98: Kong's balancer span names the target (balancer_data.hostname, the try's
     // port), not the service's upstream name and port; a 5xx on the last allowed try is an error.
     @Test
     void theBalancerSpanNamesTheTargetAndMarksAFailedLastTry() throws Exception {
         List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
         collector = collector(0, received, new CopyOnWriteArrayList<>());
-        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
-                .parse(
-                        "kong.yml",
-                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
-                                + " {traces_endpoint: 'http://127.0.0.1:"
-                                + collector.getAddress().getPort()
-                                + "/v1/traces', queue: {max_coalescing_delay: 0.05}}\n")
-                .plugins()
-                .get(0)
-                .config();
+        OpenTelemetrySchema.Config config = config(collector.getAddress().getPort());
         tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
         var snapshot = com.gitinsight.gateway.runtime.TestSnapshots.of("""
                 _format_version: "3.0"
@@ -267,16 +248,7 @@ class TracingExportTest {
     void aPhaseBeforeTheAccessPhaseIsAChildOfTheRequestsSpanInTheClientsTrace() throws Exception {
         List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
         collector = collector(0, received, new CopyOnWriteArrayList<>());
-        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
-                .parse(
-                        "kong.yml",
-                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
-                                + " {traces_endpoint: 'http://127.0.0.1:"
-                                + collector.getAddress().getPort()
-                                + "/v1/traces', queue: {max_coalescing_delay: 0.05}}\n")
-                .plugins()
-                .get(0)
-                .config();
+        OpenTelemetrySchema.Config config = config(collector.getAddress().getPort());
         tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
         String client = "0af7651916cd43dd8448eb211c80319c";
         String clientSpan = "b7ad6b7169203331";
@@ -325,6 +297,20 @@ class TracingExportTest {
         assertTrue(jwt.getStartTimeUnixNano() >= started && jwt.getEndTimeUnixNano() >= jwt.getStartTimeUnixNano());
     }
 
+    /** Kong's opentelemetry config sending to a collector on {@code port}, exports every 50 ms. */
+    private static OpenTelemetrySchema.Config config(int port) throws Exception {
+        return (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
+                                + " {traces_endpoint: 'http://127.0.0.1:" + port
+                                + "/v1/traces', queue: {max_coalescing_delay: 0.05}}\n")
+                .plugins()
+                .get(0)
+                .config();
+    }
+
+    /** A collector stand-in on {@code port} (0: any) that keeps the spans and each export's access token. */
     private static HttpServer collector(
             int port, List<io.opentelemetry.proto.trace.v1.Span> received, List<String> tokens) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
