@@ -119,6 +119,11 @@ final class UpstreamParser {
     }
 
     private static Algorithm algorithm(Section s) {
+        if (!s.has("algorithm") && !"none".equals(s.string("hash_on", "none"))) {
+            // Kong: hashing on something picks consistent-hashing when no algorithm is written
+            // (its balancer specs write hash_on alone).
+            return Algorithm.CONSISTENT_HASHING;
+        }
         String algorithmName = s.string("algorithm", "round-robin");
         for (Algorithm a : Algorithm.values()) {
             if (a.kongName().equals(algorithmName)) {
@@ -140,7 +145,7 @@ final class UpstreamParser {
         }
         // consistent-hashing without hash_on is valid in Kong: nothing to hash on, so round-robin.
         if (algorithm != null && algorithm != Algorithm.CONSISTENT_HASHING && on != HashOn.NONE) {
-            s.error("hash_on", "hashing needs algorithm: consistent-hashing");
+            s.error("hash_on", "hashing needs algorithm: consistent-hashing (or no algorithm written)");
         }
         if (on == HashOn.NONE && fallback != HashOn.NONE) {
             s.error("hash_fallback", "a fallback needs hash_on");

@@ -450,7 +450,14 @@ class KongConfigParserTest {
                         .get(0)
                         .hash()
                         .on());
-        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    hash_on: ip\n")
+        // Kong's balancer specs write hash_on alone: hashing, as consistent-hashing (helper review 106).
+        UpstreamSpec hashed = assertDoesNotThrow(() -> parser.parse(
+                        "t.yml", HEADER + "upstreams:\n  - name: u\n    hash_on: header\n    hash_on_header: hashme\n"))
+                .upstreams()
+                .get(0);
+        assertEquals(UpstreamSpec.Algorithm.CONSISTENT_HASHING, hashed.algorithm());
+        assertEquals(UpstreamSpec.HashOn.HEADER, hashed.hash().on());
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: round-robin\n    hash_on: ip\n")
                 .getMessage()
                 .contains("hashing needs algorithm: consistent-hashing"));
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n    hash_on: header\n")
