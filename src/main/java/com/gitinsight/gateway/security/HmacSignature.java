@@ -109,7 +109,7 @@ final class HmacSignature {
      * removed 2.x's fallback to the path without the query, which left the query unsigned).
      */
     static boolean matches(HttpServletRequest request, Params params, byte[] secret, byte[] presented) {
-        String query = request.getQueryString();
+        String query = com.gitinsight.gateway.http.RawQuery.of(request); // a bare "?" is signed too, as sent
         String sent = request.getRequestURI() + (query == null ? "" : "?" + query);
         return MessageDigest.isEqual(hmac(params.algorithm(), secret, signingString(request, params, sent)), presented);
     }

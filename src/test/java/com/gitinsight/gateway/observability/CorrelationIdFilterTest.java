@@ -189,4 +189,23 @@ class CorrelationIdFilterTest {
                 b.context().upstreamHeaders().get("Kong-Request-ID").replaceAll(".*#", ""));
         assertEquals(n1 + 1, n2, "request-id's counter is its own");
     }
+
+    // Kong's 11-correlation-id/02-schema_spec "requried field must be included": an explicit null
+    // generator is "required field missing" (helper review 105); it was read as the default.
+    @Test
+    void anExplicitNullGeneratorIsARequiredFieldMissing() {
+        for (String field : new String[] {"generator", "echo_downstream"}) {
+            String e = org.junit.jupiter.api.Assertions.assertThrows(
+                            com.gitinsight.gateway.config.ConfigException.class,
+                            () -> new com.gitinsight.gateway.config.KongConfigParser(
+                                            com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                                    .parse(
+                                            "kong.yml",
+                                            "_format_version: \"3.0\"\nplugins:\n  - name: correlation-id\n"
+                                                    + "    config: {" + field + ": null}\n"))
+                    .getMessage();
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    e.contains("config." + field) && e.contains("required field missing"), e);
+        }
+    }
 }

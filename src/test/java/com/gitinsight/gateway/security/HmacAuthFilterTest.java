@@ -228,6 +228,17 @@ class HmacAuthFilterTest {
                 200,
                 send("h1", FakeHttp.Request.get("/h1", "X-Date", date, "Authorization", underscore))
                         .status());
+        // A bare "?" is in the request line as sent (helper review 105; the servlet API reads it as none).
+        String bare = auth(
+                "bob",
+                "hmac-sha1",
+                "date request-line",
+                sign("hmac-sha1", "secret", "date: " + date + "\nGET /h1? HTTP/1.1"));
+        FakeHttp.Request withBare = FakeHttp.Request.get("/h1", "Date", date, "Authorization", bare);
+        withBare.request.setAttribute(com.gitinsight.gateway.http.RawQuery.EMPTY, Boolean.TRUE);
+        assertEquals(200, send("h1", withBare).status());
+        FakeHttp.Request without = FakeHttp.Request.get("/h1", "Date", date, "Authorization", bare);
+        assertEquals(401, send("h1", without).status(), "signed with the '?', sent without it");
         for (String algorithm : List.of("hmac-sha256", "hmac-sha384", "hmac-sha512")) {
             String h = auth("bob", algorithm, "date content-md5 request-line", sign(algorithm, "secret", data));
             assertEquals(
