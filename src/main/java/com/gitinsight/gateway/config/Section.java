@@ -289,10 +289,11 @@ final class Section {
             if (secs >= 0 && secs <= maxSeconds) {
                 return Math.round(secs * 1000);
             }
-            problems.add(n.location(), child(key), "must be between 0 and " + maxSeconds + " seconds, got " + num);
+            // Kong's words for its seconds fields (between = { 0, max }).
+            problems.add(n.location(), child(key), "value should be between 0 and " + maxSeconds);
             return fallbackMillis;
         }
-        problems.add(n.location(), child(key), "expected a number of seconds, got " + n.kindName());
+        problems.add(n.location(), child(key), "expected a number");
         return fallbackMillis;
     }
 

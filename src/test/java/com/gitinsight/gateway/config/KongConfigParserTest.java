@@ -477,7 +477,9 @@ class KongConfigParserTest {
                 """);
         String m = e.getMessage();
         assertTrue(m.contains("upstreams[0].healthchecks.active.type: probe type 'grpc' is not supported"), m);
-        assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.interval: must be between 0 and"), m);
+        assertTrue(
+                m.contains("upstreams[0].healthchecks.active.healthy.interval: value should be between 0 and 65535"),
+                m);
         assertTrue(m.contains("upstreams[0].healthchecks.active.healthy.sucesses: unknown field"), m);
         assertTrue(
                 m.contains(
