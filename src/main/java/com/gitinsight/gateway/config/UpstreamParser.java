@@ -226,10 +226,25 @@ final class UpstreamParser {
         // Kong's query_arg names need length only (its spec hashes on " " and "\r\n"); headers and
         // cookies need a name with something in it.
         if (value == null || (source == HashOn.QUERY_ARG ? value.isEmpty() : value.isBlank())) {
-            s.error(key, "required when hashing on " + source.kongName());
+            s.error(key, "required field missing"); // Kong's conditional entity check
+            return null;
+        }
+        if (source == HashOn.HEADER && !validHeaderName(value)) {
+            // Kong's typedefs.header_name.
+            s.error(key, "bad header name '" + value + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
             return null;
         }
         return source == HashOn.HEADER ? value.toLowerCase(Locale.ROOT) : value;
+    }
+
+    private static boolean validHeaderName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static HealthCheckSpec healthchecks(Section h) {

@@ -462,7 +462,11 @@ class KongConfigParserTest {
                 .contains("hashing needs algorithm: consistent-hashing"));
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: consistent-hashing\n    hash_on: header\n")
                 .getMessage()
-                .contains("hash_on_header: required when hashing on header"));
+                .contains("hash_on_header: required field missing"));
+        assertTrue(invalid(
+                        HEADER + "upstreams:\n  - name: u\n    hash_on: header\n    hash_on_header: 'not a <> valid'\n")
+                .getMessage()
+                .contains("bad header name 'not a <> valid', allowed characters are A-Z, a-z, 0-9, '_', and '-'"));
         ConfigException e = invalid(HEADER + """
                 upstreams:
                   - name: u
