@@ -66,7 +66,13 @@ final class DnsResolver {
         List<Endpoint> out = new ArrayList<>();
         long ttl = Long.MAX_VALUE;
         String error = null;
+        // Kong's dns_order (LAST, SRV, A, CNAME) asks for A only: a name with both gets its IPv4
+        // addresses alone (not each address at the full weight, half of them IPv6); AAAA is asked
+        // only when there is no A record, so an IPv6-only name still resolves.
         for (int type : new int[] {Type.A, Type.AAAA}) {
+            if (!out.isEmpty()) {
+                break;
+            }
             Lookup lookup = lookup(lookupName, type);
             Record[] records = lookup.run();
             if (records == null) {

@@ -90,6 +90,32 @@ class DiscoveryTest {
                 Map.of("127.0.0.10", TargetHealth.State.UNHEALTHY, "127.0.0.12", TargetHealth.State.HEALTHY), states);
     }
 
+    // Helper review 106: Kong's dns_order asks for A only; a dual-stack name gave each address the
+    // full weight (twice its share) and sent half the tries to IPv6.
+    @Test
+    void aNameWithARecordsUsesThemAloneAndAnIpv6OnlyNameStillResolves() throws Exception {
+        dns.set("dual.test", Type.A, List.of(a("dual.test", "127.0.0.10")));
+        dns.set(
+                "dual.test",
+                Type.AAAA,
+                List.of(new org.xbill.DNS.AAAARecord(
+                        Name.fromString("dual.test."), DClass.IN, 1, InetAddress.getByName("::1"))));
+        dns.set(
+                "six.test",
+                Type.AAAA,
+                List.of(new org.xbill.DNS.AAAARecord(
+                        Name.fromString("six.test."), DClass.IN, 1, InetAddress.getByName("::1"))));
+        UpstreamPool pool = start("""
+                upstreams:
+                  - name: api
+                    targets: [{target: "dual.test:8080"}, {target: "six.test:8081"}]
+                services:
+                  - {name: api, url: "http://api"}
+                """).forService("api");
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses(pool).size() == 2);
+        assertEquals(Set.of("127.0.0.10:8080", "[0:0:0:0:0:0:0:1]:8081"), addresses(pool));
+    }
+
     @Test
     void anSrvNameGivesHostsPortsAndWeightsOfItsBestPriority() throws Exception {
         Name srv = Name.fromString("_api._tcp.consul.test.");
