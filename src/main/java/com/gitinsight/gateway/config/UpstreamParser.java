@@ -380,7 +380,7 @@ final class UpstreamParser {
         // Host names may hold '_' (Kong's do); java.net.URI would find no host in them.
         HostNames.HostPort hp = HostNames.hostPort(target);
         if (hp == null) {
-            t.error("target", "expected host:port, got '" + target + "'");
+            t.error("target", "Invalid target ('" + target + "'); not a valid hostname or ip address"); // Kong's
             return null;
         }
         return new HostPort(hp.host().toLowerCase(Locale.ROOT), hp.port() > 0 ? hp.port() : 8000);

@@ -467,6 +467,10 @@ class KongConfigParserTest {
                         HEADER + "upstreams:\n  - name: u\n    hash_on: header\n    hash_on_header: 'not a <> valid'\n")
                 .getMessage()
                 .contains("bad header name 'not a <> valid', allowed characters are A-Z, a-z, 0-9, '_', and '-'"));
+        // Kong's 08-targets_spec "validates".
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    targets: [{target: 'bad name:80:90'}]\n")
+                .getMessage()
+                .contains("Invalid target ('bad name:80:90'); not a valid hostname or ip address"));
         ConfigException e = invalid(HEADER + """
                 upstreams:
                   - name: u
