@@ -69,7 +69,7 @@ final class UpstreamParser {
     static UpstreamSpec parse(Section s, Problems problems, Certificates certificates) {
         s.allowEntity(UPSTREAM, UPSTREAM_ACCEPTED);
         AcceptedFields.upstream(s);
-        String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
+        String name = s.checked("name", s.requiredString("name"), UpstreamParser::nameProblem);
         if (name != null && com.google.common.net.InetAddresses.isInetAddress(name)) {
             // A service whose url names that address would be balanced over the upstream's targets.
             s.error("name", "Invalid name; no ip addresses allowed");
@@ -116,6 +116,18 @@ final class UpstreamParser {
             return "must not be an IP";
         }
         return problem;
+    }
+
+    /** Kong's words for a name with a port; else the entity names' rule. */
+    private static String nameProblem(String name) {
+        int colon = name.lastIndexOf(':');
+        if (colon > 0
+                && colon == name.indexOf(':')
+                && colon + 1 < name.length()
+                && name.substring(colon + 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return "Invalid name; no port allowed";
+        }
+        return EntityNames.nameProblem(name);
     }
 
     private static Algorithm algorithm(Section s) {

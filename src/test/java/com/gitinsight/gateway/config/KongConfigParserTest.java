@@ -467,6 +467,10 @@ class KongConfigParserTest {
                         HEADER + "upstreams:\n  - name: u\n    hash_on: header\n    hash_on_header: 'not a <> valid'\n")
                 .getMessage()
                 .contains("bad header name 'not a <> valid', allowed characters are A-Z, a-z, 0-9, '_', and '-'"));
+        // Kong's 09-upstreams_spec "requires a valid name with no port".
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: 'name:80'\n")
+                .getMessage()
+                .contains("Invalid name; no port allowed"));
         // Kong's 08-targets_spec "validates".
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    targets: [{target: 'bad name:80:90'}]\n")
                 .getMessage()
