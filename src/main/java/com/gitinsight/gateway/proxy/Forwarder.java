@@ -37,6 +37,8 @@ final class Forwarder {
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+    /** Methods whose requests carry no body in practice (HTTP/2 tells it by the stream only). */
+    private static final Set<String> BODYLESS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final UpstreamClient client;
     private final WriteWatchdog watchdog;
@@ -156,9 +158,12 @@ final class Forwarder {
     record ClientBody(InputStream stream, boolean present) {}
 
     /**
-     * The client's body: known by its framing over HTTP/1 (a length, or chunks); over HTTP/2 a body
-     * needs neither (it ends with the stream), so without a length whether there is one is known by
-     * reading (a GET's stream ends at once; otherwise its first byte is kept for the send).
+     * The client's body: known by its framing over HTTP/1 (a length, or chunks). Over HTTP/2 a body
+     * needs neither (it ends with the stream), and the servlet API does not say whether the stream
+     * carries one; reading to find out would wait on the client with no deadline. So without a
+     * length a method that takes a body (POST, PUT, PATCH, DELETE and the extension methods) is
+     * sent one, streamed under the send's write timeout (an empty one if the client sent none),
+     * and GET, HEAD, OPTIONS and TRACE none.
      */
     static ClientBody clientBody(HttpServletRequest request, InputStream body) {
         if (hasBody(request)) {
@@ -167,17 +172,7 @@ final class Forwarder {
         if (request.getContentLengthLong() >= 0 || !framedByStream(request)) {
             return new ClientBody(body, false);
         }
-        java.io.PushbackInputStream peek = new java.io.PushbackInputStream(body, 1);
-        try {
-            int first = peek.read();
-            if (first < 0) {
-                return new ClientBody(peek, false);
-            }
-            peek.unread(first);
-        } catch (java.io.IOException e) {
-            // The send reads it again and fails as any broken body does.
-        }
-        return new ClientBody(peek, true);
+        return new ClientBody(body, !BODYLESS.contains(request.getMethod()));
     }
 
     /** Whether a message's body is framed by its stream (HTTP/2 and later), not by a length or chunks. */

@@ -21,7 +21,7 @@ class ForwarderBodyTest {
 
     @Test
     void anHttp2BodyWithoutALengthIsSentWhole() throws Exception {
-        FakeHttp.Request h2 = FakeHttp.Request.get("/x").protocol("HTTP/2.0"); // no Content-Length
+        FakeHttp.Request h2 = FakeHttp.Request.of("POST", "/x").protocol("HTTP/2.0"); // no Content-Length
         Forwarder.ClientBody body = Forwarder.clientBody(h2.request, bytes("payload"));
         assertTrue(body.present());
         assertArrayEquals(
@@ -29,7 +29,7 @@ class ForwarderBodyTest {
     }
 
     @Test
-    void anHttp2RequestWhoseStreamEndsAtOnceHasNoBody() {
+    void anHttp2GetHasNoBody() {
         FakeHttp.Request get = FakeHttp.Request.get("/x").protocol("HTTP/2.0");
         assertFalse(Forwarder.clientBody(get.request, bytes("")).present());
     }
