@@ -63,10 +63,9 @@ class PropagationTest {
         return traced(config, "/things?a=1", c -> {}, headers);
     }
 
-    private Traced traced(
-            String config, String path, java.util.function.Consumer<RequestContext> plugins, String... headers)
-            throws Exception {
-        GatewaySnapshot snapshot = TestSnapshots.of("""
+    /** One route on / and a global opentelemetry instance with {@code config} (a YAML flow mapping). */
+    private static GatewaySnapshot withTracing(String config) {
+        return TestSnapshots.of("""
                 _format_version: "3.0"
                 services:
                   - name: api
@@ -78,6 +77,12 @@ class PropagationTest {
                   - name: opentelemetry
                     config: %s
                 """.formatted(config));
+    }
+
+    private Traced traced(
+            String config, String path, java.util.function.Consumer<RequestContext> plugins, String... headers)
+            throws Exception {
+        GatewaySnapshot snapshot = withTracing(config);
         OpenTelemetrySchema.Config c =
                 (OpenTelemetrySchema.Config) snapshot.config().plugins().get(0).config();
         FakeHttp.Request request = FakeHttp.Request.get(path, headers).on(snapshot, TestSnapshots.match(snapshot, "r"));
@@ -555,18 +560,7 @@ class PropagationTest {
     // from the error answer written after the chain threw.
     @Test
     void theTraceIdHeaderIsSetWhenTheChainThrows() throws Exception {
-        GatewaySnapshot snapshot = TestSnapshots.of("""
-                _format_version: "3.0"
-                services:
-                  - name: api
-                    url: http://backend.internal:8081
-                    routes:
-                      - name: r
-                        paths: [/]
-                plugins:
-                  - name: opentelemetry
-                    config: {%s, http_response_header_for_traceid: x-trace-id}
-                """.formatted(ENDPOINT));
+        GatewaySnapshot snapshot = withTracing("{" + ENDPOINT + ", http_response_header_for_traceid: x-trace-id}");
         OpenTelemetrySchema.Config c =
                 (OpenTelemetrySchema.Config) snapshot.config().plugins().get(0).config();
         FakeHttp.Request request = FakeHttp.Request.get("/x").on(snapshot, TestSnapshots.match(snapshot, "r"));
