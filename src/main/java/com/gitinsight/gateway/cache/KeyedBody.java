@@ -32,7 +32,7 @@ final class KeyedBody {
     static String digest(HttpServletRequest request, RequestContext context) throws IOException {
         InputStream handed = context.upstreamBody();
         long length = handed != null ? context.upstreamBodyLength() : request.getContentLengthLong();
-        boolean chunked = handed != null ? length < 0 : request.getHeader("Transfer-Encoding") != null;
+        boolean chunked = handed != null ? length < 0 : com.gitinsight.gateway.http.BodyFraming.unknownLength(request);
         if (length == 0 || length < 0 && !chunked) {
             return "";
         }

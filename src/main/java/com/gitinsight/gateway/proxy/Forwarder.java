@@ -37,8 +37,6 @@ final class Forwarder {
 
     private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
-    /** Methods whose requests carry no body in practice (HTTP/2 tells it by the stream only). */
-    private static final Set<String> BODYLESS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final UpstreamClient client;
     private final WriteWatchdog watchdog;
@@ -158,31 +156,16 @@ final class Forwarder {
     record ClientBody(InputStream stream, boolean present) {}
 
     /**
-     * The client's body: known by its framing over HTTP/1 (a length, or chunks). Over HTTP/2 a body
-     * needs neither (it ends with the stream), and the servlet API does not say whether the stream
-     * carries one; reading to find out would wait on the client with no deadline. So without a
-     * length a method that takes a body (POST, PUT, PATCH, DELETE and the extension methods) is
-     * sent one, streamed under the send's write timeout (an empty one if the client sent none),
-     * and GET, HEAD, OPTIONS and TRACE none.
+     * The client's body: a length, chunks, or over HTTP/2 a method that takes a body without a
+     * length ({@link com.gitinsight.gateway.http.BodyFraming}, which every body reader shares);
+     * such a body is streamed under the send's write timeout, empty if the client sent none.
      */
     static ClientBody clientBody(HttpServletRequest request, InputStream body) {
-        if (hasBody(request)) {
-            return new ClientBody(body, true);
-        }
-        if (request.getContentLengthLong() >= 0 || !framedByStream(request)) {
-            return new ClientBody(body, false);
-        }
-        return new ClientBody(body, !BODYLESS.contains(request.getMethod()));
-    }
-
-    /** Whether a message's body is framed by its stream (HTTP/2 and later), not by a length or chunks. */
-    static boolean framedByStream(HttpServletRequest request) {
-        String protocol = request.getProtocol();
-        return protocol != null && (protocol.startsWith("HTTP/2") || protocol.startsWith("HTTP/3"));
+        return new ClientBody(body, hasBody(request));
     }
 
     private static boolean hasBody(HttpServletRequest request) {
-        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        return request.getContentLengthLong() > 0 || com.gitinsight.gateway.http.BodyFraming.unknownLength(request);
     }
 
     private static InputStream limited(InputStream body, long max) {

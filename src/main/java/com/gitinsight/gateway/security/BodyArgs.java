@@ -58,7 +58,7 @@ final class BodyArgs {
         boolean isJson = lower.startsWith("application/json");
         boolean isMultipart = lower.startsWith("multipart/form-data");
         long length = request.getContentLengthLong();
-        boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
+        boolean chunked = length < 0 && com.gitinsight.gateway.http.BodyFraming.unknownLength(request);
         if (!isForm && !isJson && !isMultipart || length > MAX_BYTES || length <= 0 && !chunked) {
             return NONE;
         }

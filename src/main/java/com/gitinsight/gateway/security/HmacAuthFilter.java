@@ -148,7 +148,7 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
     private static boolean bodyMatchesDigest(HttpServletRequest request, RequestContext context) throws IOException {
         InputStream handed = context.upstreamBody();
         long length = handed != null ? context.upstreamBodyLength() : request.getContentLengthLong();
-        boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
+        boolean chunked = length < 0 && com.gitinsight.gateway.http.BodyFraming.unknownLength(request);
         byte[] body = new byte[0];
         if (handed != null || length > 0 || chunked) {
             InputStream in = handed != null ? handed : request.getInputStream();

@@ -53,8 +53,10 @@ public class RequestSizeFilter extends PluginFilter<RequestSizeSchema.Config> {
             return;
         }
         // A chunked body, or an HTTP/2 one (framed by its stream, no length needed), is counted as
-        // it streams; a request without a body has nothing to count.
-        context.maxBodyBytes(config.maxBytes());
+        // it streams (http/BodyFraming); a request without one has no body to count.
+        if (com.gitinsight.gateway.http.BodyFraming.unknownLength(request)) {
+            context.maxBodyBytes(config.maxBytes());
+        }
         chain.doFilter(request, response);
     }
 }

@@ -360,7 +360,8 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             // on what the backend gets: start from that, so what it removed stays removed.
             InputStream handed = context.upstreamBody();
             long length = handed != null ? context.upstreamBodyLength() : request.getContentLengthLong();
-            boolean chunked = handed != null ? length < 0 : request.getHeader("Transfer-Encoding") != null;
+            boolean chunked =
+                    handed != null ? length < 0 : com.gitinsight.gateway.http.BodyFraming.unknownLength(request);
             if (length <= 0 && !chunked) {
                 body = new byte[0];
                 return body;

@@ -79,6 +79,11 @@ final class DnsResolver {
                 if (lookup.getResult() != Lookup.TYPE_NOT_FOUND) {
                     error = lookup.getErrorString();
                 }
+                if (type == Type.A
+                        && lookup.getResult() != Lookup.TYPE_NOT_FOUND
+                        && lookup.getResult() != Lookup.HOST_NOT_FOUND) {
+                    break; // A failed (a timeout, SERVFAIL): not a name without A records; keep the last known
+                }
                 continue;
             }
             for (Record r : records) {

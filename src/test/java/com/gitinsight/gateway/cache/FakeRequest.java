@@ -55,6 +55,7 @@ final class FakeRequest {
                     case "getQueryString" -> query;
                     case "getScheme" -> scheme;
                     case "getLocalPort" -> 8080;
+                    case "getProtocol" -> "HTTP/1.1";
                     case "getHeader" ->
                         headers.getOrDefault((String) args[0], List.of()).stream()
                                 .findFirst()
