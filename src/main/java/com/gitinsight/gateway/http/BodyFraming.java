@@ -29,7 +29,7 @@ public final class BodyFraming {
     }
 
     /** Whether a message's body is framed by its stream (HTTP/2 and later), not by a length or chunks. */
-    public static boolean framedByStream(HttpServletRequest request) {
+    private static boolean framedByStream(HttpServletRequest request) {
         String protocol = request.getProtocol();
         return protocol != null && (protocol.startsWith("HTTP/2") || protocol.startsWith("HTTP/3"));
     }

@@ -51,15 +51,13 @@ final class Forwarder {
         // A plugin that read the client's body (key-auth's key_in_body, request-transformer) hands on what goes
         // instead.
         InputStream replaced = context.upstreamBody();
-        ClientBody client = replaced != null ? new ClientBody(replaced, true) : clientBody(request, body);
-        InputStream source = client.stream();
-        boolean bodied = client.present();
+        boolean hasBody = replaced != null || hasBody(request);
         String method = method(context, request);
-        UpstreamCall call = new UpstreamCall(context, request, !bodied && IDEMPOTENT.contains(method));
-        InputStream limited = limited(source, context.maxBodyBytes());
+        UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(method));
+        InputStream limited = limited(replaced != null ? replaced : body, context.maxBodyBytes());
         long length = replaced != null ? context.upstreamBodyLength() : request.getContentLengthLong();
         return call.forward(
-                target -> send(call, exchange, limited, bodied, length, method, target),
+                target -> send(call, exchange, limited, hasBody, length, method, target),
                 answer -> answer.response(request));
     }
 
@@ -152,19 +150,12 @@ final class Forwarder {
                 && RequestContext.of(request).upstreamHeaders().get("Content-Type") == null;
     }
 
-    /** The client's body as it is to be sent, and whether there is one. */
-    record ClientBody(InputStream stream, boolean present) {}
-
     /**
-     * The client's body: a length, chunks, or over HTTP/2 a method that takes a body without a
-     * length ({@link com.gitinsight.gateway.http.BodyFraming}, which every body reader shares);
-     * such a body is streamed under the send's write timeout, empty if the client sent none.
+     * Whether the client's body goes upstream: a length, chunks, or over HTTP/2 a method that takes
+     * a body without a length ({@link com.gitinsight.gateway.http.BodyFraming}, which every body
+     * reader shares); such a body is streamed under the send's write timeout, empty if none came.
      */
-    static ClientBody clientBody(HttpServletRequest request, InputStream body) {
-        return new ClientBody(body, hasBody(request));
-    }
-
-    private static boolean hasBody(HttpServletRequest request) {
+    static boolean hasBody(HttpServletRequest request) {
         return request.getContentLengthLong() > 0 || com.gitinsight.gateway.http.BodyFraming.unknownLength(request);
     }
 

@@ -70,9 +70,10 @@ public final class UpstreamHeaders {
         for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             String spelling = name.toLowerCase(java.util.Locale.ROOT);
-            String known = first.putIfAbsent(fold(name), spelling);
+            String folded = fold(name);
+            String known = first.putIfAbsent(folded, spelling);
             if (known != null && !known.equals(spelling)) {
-                twice.add(fold(name));
+                twice.add(folded);
             }
         }
         return twice;

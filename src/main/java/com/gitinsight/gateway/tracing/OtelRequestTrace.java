@@ -78,21 +78,8 @@ final class OtelRequestTrace implements RequestTrace {
             TraceFormats.Carried carried,
             HttpServletRequest request,
             RequestContext context) {
-        this(tracing, (Span) null, inject, carried, request, context);
-        this.start = start;
-    }
-
-    /** A request whose span has started already. */
-    OtelRequestTrace(
-            Tracing tracing,
-            Span root,
-            List<String> inject,
-            TraceFormats.Carried carried,
-            HttpServletRequest request,
-            RequestContext context) {
         this.tracing = tracing;
-        this.root = root;
-        this.rootContext = root == null ? null : Context.root().with(root);
+        this.start = start;
         this.inject = inject;
         this.carried = carried;
         this.request = request;
@@ -157,7 +144,7 @@ final class OtelRequestTrace implements RequestTrace {
 
     @Override
     public Try upstreamTry(String ip, String name, int port, int number) {
-        Span root = root();
+        Span requestSpan = root();
         if (!tracing.instrumentations.balancer()) {
             return rootTry();
         }
@@ -169,7 +156,7 @@ final class OtelRequestTrace implements RequestTrace {
                 .setAttribute(NET_PEER_IP, ip)
                 .setAttribute(NET_PEER_PORT, (double) port);
         ServiceSpec service = context.match() == null ? null : context.match().service();
-        if (service != null && root.isRecording()) {
+        if (service != null && requestSpan.isRecording()) {
             // Kong's balancer hostname: the target's name (the service's host when it names no
             // upstream), and the target's port.
             builder.setAttribute(NET_PEER_NAME, name)
@@ -181,7 +168,7 @@ final class OtelRequestTrace implements RequestTrace {
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
-                inject(span.getSpanContext(), root.getSpanContext().getSpanId(), headers);
+                inject(span.getSpanContext(), requestSpan.getSpanContext().getSpanId(), headers);
             }
 
             @Override

@@ -54,12 +54,11 @@ class TracingExportTest {
                 .get(0)
                 .config();
         tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
-        Span root = tracing.tracer.spanBuilder("kong").startSpan();
         com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
                         "/x")
                 .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
-        OtelRequestTrace trace =
-                new OtelRequestTrace(tracing, root, List.of("w3c"), null, traced.request, traced.context());
+        OtelRequestTrace trace = started(traced);
+        Span root = trace.root();
         RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, 1);
         Map<String, String> sent = new HashMap<>();
         attempt.propagate(sent::put);
@@ -100,12 +99,11 @@ class TracingExportTest {
         for (Map.Entry<String, List<String>> e : expected.entrySet()) {
             received.clear();
             tracing = new Tracing(config, 1.0, Instrumentations.parse(e.getKey()), "node-1", "test");
-            Span root = tracing.tracer.spanBuilder("kong").startSpan();
             com.gitinsight.gateway.testing.FakeHttp.Request traced =
                     com.gitinsight.gateway.testing.FakeHttp.Request.get("/x")
                             .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
-            OtelRequestTrace trace =
-                    new OtelRequestTrace(tracing, root, List.of("w3c"), null, traced.request, traced.context());
+            OtelRequestTrace trace = started(traced);
+            Span root = trace.root();
             try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
                 assertTrue(p != null);
             }
@@ -206,12 +204,11 @@ class TracingExportTest {
                     routes: [{name: twice, paths: [/twice]}]
                 """);
         for (String route : List.of("once", "twice")) {
-            Span root = tracing.tracer.spanBuilder("kong").startSpan();
             com.gitinsight.gateway.testing.FakeHttp.Request traced =
                     com.gitinsight.gateway.testing.FakeHttp.Request.get("/" + route)
                             .on(snapshot, com.gitinsight.gateway.runtime.TestSnapshots.match(snapshot, route));
-            OtelRequestTrace trace =
-                    new OtelRequestTrace(tracing, root, List.of("w3c"), null, traced.request, traced.context());
+            OtelRequestTrace trace = started(traced);
+            Span root = trace.root();
             RequestTrace.Try attempt = trace.upstreamTry("10.1.2.3", "backend-1.internal", 15555, 1);
             attempt.answered(503);
             root.end();
@@ -295,6 +292,24 @@ class TracingExportTest {
                 hex.formatHex(jwt.getParentSpanId().toByteArray()));
         assertEquals(started, root.getStartTimeUnixNano(), "the request's span starts when the request did");
         assertTrue(jwt.getStartTimeUnixNano() >= started && jwt.getEndTimeUnixNano() >= jwt.getStartTimeUnixNano());
+    }
+
+    /** A traced request whose span has started (its access phase reached; no client context). */
+    private OtelRequestTrace started(com.gitinsight.gateway.testing.FakeHttp.Request traced) {
+        OtelRequestTrace trace = new OtelRequestTrace(
+                tracing,
+                new OtelRequestTrace.Start(
+                        tracing.tracer.spanBuilder("kong"),
+                        io.opentelemetry.context.Context.root(),
+                        null,
+                        io.opentelemetry.context.Context.root(),
+                        tracing.now()),
+                List.of("w3c"),
+                null,
+                traced.request,
+                traced.context());
+        trace.accessReached();
+        return trace;
     }
 
     /** Kong's opentelemetry config sending to a collector on {@code port}, exports every 50 ms. */
