@@ -743,8 +743,7 @@ public final class KongLogRecord implements LogEntry {
                     field(g, F_CODE).writeNumber(code);
                 }
             } else if (outcome.status() > 499
-                    && match != null
-                    && match.service() != null
+                    && balancerPrepared
                     && tries.size() > match.service().retries()) {
                 // Kong's header_filter: the last try failed when the answer is a 5xx and no retry
                 // was left, so it is logged as one.
