@@ -185,7 +185,14 @@ final class RouteParser {
                 && !givenNonEmpty(s, "hosts")
                 && !givenNonEmpty(s, "headers")) {
             // An empty list is not set, as Kong's is_nonempty reads it: such a route matched every request.
-            problems.add(s.location(), s.path(), "a route needs at least one of paths, methods, hosts or headers");
+            // Kong's words (routes_subschemas.lua); snis are accepted but not matched here, so a
+            // route with snis alone is refused too rather than matching every request.
+            problems.add(
+                    s.location(),
+                    s.path(),
+                    https || !s.has("protocols")
+                            ? "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https'"
+                            : "must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'");
         }
         boolean strip = s.bool("strip_path", true);
         boolean preserve = s.bool("preserve_host", false);
