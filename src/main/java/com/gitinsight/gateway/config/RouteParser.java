@@ -45,8 +45,6 @@ final class RouteParser {
             "sources",
             "destinations");
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
-    /** Kong's host names take {@code _} too (its own fixtures use {@code limit_bytes.test}). */
-    private static final Pattern HOST = Pattern.compile("(\\*\\.)?" + HostNames.LABELS + "(\\.\\*)?(:\\d{1,5})?");
 
     private final Problems problems;
     /** A 1.1 or 2.1 file: Kong migrates paths that look like regexes to {@code ~} regexes. */
@@ -80,7 +78,9 @@ final class RouteParser {
         List<RouteSpec.RoutePath> paths = new ArrayList<>();
         for (Section.Item<String> p : s.strings("paths")) {
             String raw = legacyPaths ? RoutePaths.migrateLegacy(p.value()) : p.value();
-            if (raw.contains("//")) {
+            if (raw.isEmpty()) {
+                problems.add(p.location(), p.path(), PluginFields.EMPTY);
+            } else if (raw.contains("//")) {
                 // Kong's typedefs.router_path, regexes included.
                 problems.add(p.location(), p.path(), "must not have empty segments");
             } else if (raw.startsWith("~") && !raw.startsWith("~/")) {
@@ -95,8 +95,9 @@ final class RouteParser {
                     problems.add(
                             p.location(),
                             p.path(),
-                            "bad regex: " + e.getDescription() + " near index "
-                                    + e.getIndex() + " in '" + raw.substring(1) + "'"
+                            // Kong's words, the regex engine's reason in the brackets.
+                            "invalid regex: '" + raw.substring(1) + "' (" + e.getDescription() + " near index "
+                                    + e.getIndex() + ")"
                                     + (raw.equals(p.value())
                                             ? ""
                                             : " (in a 1.1/2.1 file a path with characters other than "
@@ -125,8 +126,10 @@ final class RouteParser {
         }
         Set<String> methods = new java.util.LinkedHashSet<>();
         for (Section.Item<String> m : s.strings("methods")) {
-            if (!METHOD.matcher(m.value()).matches()) {
-                problems.add(m.location(), m.path(), "a method is upper-case letters, got '" + m.value() + "'");
+            if (m.value().isEmpty()) {
+                problems.add(m.location(), m.path(), PluginFields.EMPTY);
+            } else if (!METHOD.matcher(m.value()).matches()) {
+                problems.add(m.location(), m.path(), "invalid value: " + m.value()); // Kong's words
             } else {
                 methods.add(m.value());
             }
@@ -134,9 +137,9 @@ final class RouteParser {
         List<String> hosts = new ArrayList<>();
         for (Section.Item<String> h : s.strings("hosts")) {
             String host = h.value();
-            if (!HOST.matcher(host).matches() || host.startsWith("*.") && host.endsWith(".*")) {
-                problems.add(
-                        h.location(), h.path(), "not a host name (a wildcard '*' may lead or end it): '" + host + "'");
+            String problem = hostProblem(host);
+            if (problem != null) {
+                problems.add(h.location(), h.path(), problem);
             } else {
                 hosts.add(host.toLowerCase(Locale.ROOT));
             }
@@ -210,24 +213,71 @@ final class RouteParser {
         }
     }
 
+    /**
+     * What is wrong with a route's host, in Kong's words and order (routes schema: at most one
+     * wildcard, then its place, then the name and port), or null.
+     */
+    static String hostProblem(String host) {
+        if (host.isEmpty()) {
+            return PluginFields.EMPTY;
+        }
+        int wildcard = host.indexOf('*');
+        if (wildcard >= 0 && host.indexOf('*', wildcard + 1) >= 0) {
+            return "invalid wildcard: must have at most one wildcard";
+        }
+        // A port after a trailing wildcard is taken ("route.*:123", Kong's router spec), though
+        // Kong's schema patterns would refuse it: a file its router specs use must load.
+        int colon = host.lastIndexOf(':');
+        boolean hasPort = colon > 0
+                && colon < host.length() - 1
+                && host.substring(colon + 1).chars().allMatch(c -> c >= '0' && c <= '9');
+        String name = hasPort ? host.substring(0, colon) : host;
+        if (wildcard >= 0 && !name.startsWith("*.") && !name.endsWith(".*")) {
+            return "invalid wildcard: must be placed at leftmost or rightmost label";
+        }
+        // Kong's check_hostname: a port of digits at most 65535, then letters, digits, - . _ in
+        // labels none of which ends with '-' nor is empty (but a last one: a rooted name).
+        if (hasPort && (host.length() - colon - 1 > 5 || Integer.parseInt(host.substring(colon + 1)) > 65535)) {
+            return "invalid port number";
+        }
+        String[] labels = name.replace('*', 'w').split("\\.", -1);
+        for (int i = 0; i < labels.length; i++) {
+            String label = labels[i];
+            boolean empty = label.isEmpty() && (i < labels.length - 1 || labels.length == 1);
+            if (empty || label.endsWith("-") || !label.chars().allMatch(RouteParser::hostCharacter)) {
+                return "invalid hostname: " + host;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hostCharacter(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_';
+    }
+
     private Map<String, List<RouteSpec.HeaderValue>> headers(Section h) {
         Map<String, List<RouteSpec.HeaderValue>> out = new LinkedHashMap<>();
         for (String header : h.keys()) {
             // Kong's router compares header names with '_' as '-' (x_version matches X-Version).
             String lower = header.toLowerCase(Locale.ROOT).replace('_', '-');
             if ("host".equals(lower)) {
-                h.error(header, "match the Host header with 'hosts', not 'headers'");
+                h.error(header, "cannot contain 'host' header, which must be specified in the 'hosts' attribute");
                 continue;
             }
             List<RouteSpec.HeaderValue> values = new ArrayList<>();
             for (Section.Item<String> v : h.strings(header)) {
-                if (v.value().startsWith("~*")) {
+                if (v.value().isEmpty()) {
+                    problems.add(v.location(), v.path(), PluginFields.EMPTY);
+                } else if (v.value().startsWith("~*")) {
                     try {
                         // Kong's compat lower-cases the pattern's text and the header's value.
                         values.add(new RouteSpec.HeaderValue(
                                 null, Pattern.compile(v.value().substring(2).toLowerCase(Locale.ROOT))));
                     } catch (PatternSyntaxException e) {
-                        problems.add(v.location(), v.path(), "bad regex: " + e.getDescription());
+                        problems.add(
+                                v.location(),
+                                v.path(),
+                                "invalid regex: '" + v.value().substring(2) + "' (" + e.getDescription() + ")");
                     }
                 } else {
                     values.add(new RouteSpec.HeaderValue(v.value(), null));

@@ -277,6 +277,60 @@ class KongConfigParserTest {
         assertEquals("test.yml:7:14: routes[0].service: no service named 'nope'", error.toString());
     }
 
+    /** Kong's routes schema spec (06-routes_spec.lua): each refused value in Kong's words. */
+    @Test
+    void routeFieldsAreRefusedInKongsWords() {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("hosts: [\"/example\"]", "invalid hostname: /example");
+        cases.put("hosts: [\".example\"]", "invalid hostname: .example");
+        cases.put("hosts: [\"example:\"]", "invalid hostname: example:");
+        cases.put("hosts: [\"mock;bin\"]", "invalid hostname: mock;bin");
+        cases.put("hosts: [\"example.com/org\"]", "invalid hostname: example.com/org");
+        cases.put("hosts: [\"example-.org\"]", "invalid hostname: example-.org");
+        cases.put("hosts: [\"hello..example.com\"]", "invalid hostname: hello..example.com");
+        cases.put("hosts: [\"example.com:1000000\"]", "invalid port number");
+        cases.put("hosts: [\"example.com:65536\"]", "invalid port number");
+        cases.put("hosts: [\"hello-.example.com\"]", "invalid hostname: hello-.example.com");
+        cases.put("hosts: [\"example.org-\"]", "invalid hostname: example.org-");
+        cases.put("hosts: [\"[::1]\"]", "invalid hostname: [::1]");
+        cases.put("hosts: [\"*example.com\"]", "invalid wildcard: must be placed at leftmost or rightmost label");
+        cases.put("hosts: [\"www.example*\"]", "invalid wildcard: must be placed at leftmost or rightmost label");
+        cases.put("hosts: [\"mock*bin.com\"]", "invalid wildcard: must be placed at leftmost or rightmost label");
+        cases.put("hosts: [\"*.example.*\"]", "invalid wildcard: must have at most one wildcard");
+        cases.put("hosts: [\"**.example.com\"]", "invalid wildcard: must have at most one wildcard");
+        cases.put("hosts: [\"\"]", "length must be at least 1");
+        cases.put("methods: [get]", "invalid value: get");
+        cases.put("methods: [\"HELLO WORLD\"]", "invalid value: HELLO WORLD");
+        cases.put("methods: [\" GET\"]", "invalid value:  GET");
+        cases.put("methods: [\"\"]", "length must be at least 1");
+        cases.put("paths: [\"\"]", "length must be at least 1");
+        cases.put("paths: [\"~/users/(foo/profile\"]", "invalid regex: '/users/(foo/profile' (");
+        cases.put(
+                "headers: {Host: [a.test]}",
+                "cannot contain 'host' header, which must be specified in the 'hosts' attribute");
+        cases.put(
+                "headers: {HoSt: [a.test]}",
+                "cannot contain 'host' header, which must be specified in the 'hosts' attribute");
+        cases.put("headers: {location: [\"\"]}", "length must be at least 1");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            ConfigException e = invalid(HEADER + "services: [{name: s, url: \"http://s:1\", routes: [{name: r, "
+                    + (c.getKey().startsWith("paths") ? "" : "paths: [/p], ") + c.getKey() + "}]}]\n");
+            assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + ": " + e.getMessage());
+        }
+        // Kong's accepted hosts: ports, wildcards either end, underscores, punycode.
+        for (String host : List.of(
+                "example.com:80",
+                "*.example.org:321",
+                "example.*",
+                "example_api.com",
+                "localhost",
+                "HELLO.com",
+                "3B-ww4c5e180e575a65lsy2b",
+                "-with-SUPER-MONKEYS-pc58ag80a8qai00g7n9n")) {
+            assertNull(RouteParser.hostProblem(host), host);
+        }
+    }
+
     @Test
     void negativeTimeoutBadRegexAndUnknownFieldAreAllReportedInOnePass() {
         ConfigException e = invalid(HEADER + """
@@ -293,7 +347,7 @@ class KongConfigParserTest {
                 List.of("services[0].colour", "services[0].read_timeout", "services[0].routes[0].paths[0]"),
                 fields.stream().sorted().toList());
         assertTrue(e.getMessage().contains("value should be between 1 and"), e.getMessage());
-        assertTrue(e.getMessage().contains("bad regex"), e.getMessage());
+        assertTrue(e.getMessage().contains("invalid regex: '/api/(unclosed' ("), e.getMessage());
         assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
     }
 
