@@ -368,6 +368,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 dropped += held.size();
             }
             held = null;
+            release(); // nothing is held any more: other responses may buffer meanwhile
         }
 
         @Override
@@ -398,6 +399,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 through = TransformingResponse.super.getOutputStream();
                 held.writeTo(through);
                 held = null;
+                release(); // streamed from here: the budget is not held for the rest of a slow download
                 through.write(b, off, len);
                 return;
             }

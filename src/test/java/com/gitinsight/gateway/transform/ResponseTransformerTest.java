@@ -497,6 +497,28 @@ class ResponseTransformerTest {
         assertEquals(8, budget.available());
     }
 
+    // A body past its bound no longer holds budget: streamed on (add) or dropped (remove), its share
+    // is given back at once, not when the whole (slow) download ends (helper review 110: four slow
+    // large downloads held the budget and other routes that hide fields answered 502).
+    @Test
+    void aBodyPastItsBoundGivesItsShareBackAtOnce() throws Exception {
+        for (String config : List.of("{add: {json: [\"x:1\"]}}", "{remove: {json: [secret]}}")) {
+            BufferBudget budget = new BufferBudget(1024);
+            long[] during = new long[1];
+            TransformingResponse transforming = new TransformingResponse(
+                    new FakeHttp.Response().response, null, () -> config(config), 16, budget, hides -> {}, () -> false);
+            transforming.setContentType("application/json");
+            transforming.getOutputStream().write("{\"a\":\"0123".getBytes(StandardCharsets.UTF_8));
+            assertEquals(1024 - 10, budget.available(), config + ": held while within the bound");
+            transforming.getOutputStream().write("456789abcdef\"}".getBytes(StandardCharsets.UTF_8));
+            during[0] = budget.available();
+            transforming.finish();
+            transforming.release();
+            assertEquals(1024, during[0], config + ": past the bound, nothing is held");
+            assertEquals(1024, budget.available(), config);
+        }
+    }
+
     // The connection's framing and Kong's request id are not removed (Connection: close after a
     // chunked request is the smuggling guard; Kong sets its request id after every plugin).
     @Test
