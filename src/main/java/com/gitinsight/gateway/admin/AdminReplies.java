@@ -89,7 +89,7 @@ final class AdminReplies {
                 return o;
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AdminException(400, "malformed JSON: " + e.getOriginalMessage());
+            throw new AdminException(400, "malformed JSON: " + com.gitinsight.gateway.config.ParseErrors.describe(e));
         }
         throw new AdminException(400, "the body must be a JSON object");
     }

@@ -81,7 +81,8 @@ final class DeclarativeDocument {
             }
             return new DeclarativeDocument(o);
         } catch (JsonProcessingException e) {
-            throw new AdminException(400, "malformed configuration: " + e.getOriginalMessage());
+            throw new AdminException(
+                    400, "malformed configuration: " + com.gitinsight.gateway.config.ParseErrors.describe(e));
         }
     }
 

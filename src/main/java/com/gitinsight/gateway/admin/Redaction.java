@@ -61,7 +61,7 @@ final class Redaction {
         } catch (Secrets.UnknownToken | Secrets.MisplacedToken e) {
             throw new AdminException(400, e.getMessage());
         } catch (JsonProcessingException e) {
-            throw unreadable(e.getOriginalMessage());
+            throw unreadable(com.gitinsight.gateway.config.ParseErrors.describe(e));
         } catch (IOException e) {
             throw keyUnreadable(e);
         }
@@ -85,7 +85,8 @@ final class Redaction {
         } catch (ConfigException e) {
             throw AdminException.invalid(e);
         } catch (JsonProcessingException e) {
-            throw new AdminException(400, "malformed configuration: " + e.getOriginalMessage());
+            throw new AdminException(
+                    400, "malformed configuration: " + com.gitinsight.gateway.config.ParseErrors.describe(e));
         } catch (IOException e) {
             throw keyUnreadable(e);
         }

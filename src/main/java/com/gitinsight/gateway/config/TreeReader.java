@@ -37,9 +37,14 @@ final class TreeReader {
         } catch (JsonParseException e) {
             JsonLocation loc = e.getLocation();
             throw new ConfigException.Syntax(
-                    loc == null ? new Node.Location(0, 0) : location(loc), e.getOriginalMessage());
+                    loc == null ? new Node.Location(0, 0) : location(loc),
+                    e instanceof OwnError ? e.getOriginalMessage() : ParseErrors.describe(e));
         } catch (IOException e) {
-            throw new ConfigException.Syntax(new Node.Location(0, 0), e.getMessage());
+            throw new ConfigException.Syntax(
+                    new Node.Location(0, 0),
+                    e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                            ? ParseErrors.describe(j)
+                            : e.getMessage());
         }
     }
 
@@ -68,7 +73,7 @@ final class TreeReader {
             case VALUE_NULL:
                 return new Node.ScalarNode(at, null);
             default:
-                throw new JsonParseException(p, "unexpected token " + token);
+                throw new OwnError(p, "unexpected token " + token);
         }
     }
 
@@ -80,7 +85,7 @@ final class TreeReader {
             p.nextToken();
             Node value = readValue(p);
             if (entries.containsKey(key)) {
-                throw new JsonParseException(
+                throw new OwnError(
                         p,
                         "duplicate key '" + key + "' (first at "
                                 + entries.get(key).keyLocation() + ")");
@@ -92,5 +97,14 @@ final class TreeReader {
 
     private static Node.Location location(JsonLocation loc) {
         return new Node.Location(loc.getLineNr(), loc.getColumnNr());
+    }
+
+    /** An error this reader words itself (a key's name, never a value): told as it is. */
+    private static final class OwnError extends JsonParseException {
+        private static final long serialVersionUID = 1L;
+
+        OwnError(JsonParser p, String message) {
+            super(p, message);
+        }
     }
 }

@@ -55,7 +55,7 @@ final class EvictionEvents {
         try {
             json = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            return new Rejected("body is not JSON: " + e.getOriginalMessage());
+            return new Rejected("body is not JSON: " + com.gitinsight.gateway.config.ParseErrors.describe(e));
         } catch (IOException e) {
             return new Rejected("body unreadable: " + e.getMessage());
         }

@@ -277,6 +277,31 @@ class KongConfigParserTest {
         assertEquals("test.yml:7:14: routes[0].service: no service named 'nope'", error.toString());
     }
 
+    // A syntax error names where, not what: the parsers quote the line or token they could not
+    // read, often a secret's, and the message reaches health, logs, JMX and admin answers (helper
+    // review 111: an observer read a Redis password from health).
+    @Test
+    void aSyntaxErrorDoesNotQuoteTheTextItCouldNotRead() {
+        for (String yaml : List.of(
+                "redis:\n  password: @Dm1n-R3dis!\n",
+                "redis:\n  password: \"Dm1n-R3dis\n",
+                "redis:\n  key: Dm1n: R3dis!\n",
+                "redis:\n\tpassword: Dm1n-R3dis\n")) {
+            ConfigException e = invalid(yaml);
+            assertFalse(e.getMessage().contains("Dm1n"), e.getMessage());
+            assertFalse(e.getMessage().contains("R3dis"), e.getMessage());
+            assertTrue(e.getMessage().contains("test.yml:"), e.getMessage());
+            assertTrue(e.getMessage().contains("malformed YAML"), e.getMessage());
+        }
+        ConfigException json =
+                assertThrows(ConfigException.class, () -> parser.parse("test.json", "{\"password\": Dm1nR3dis}"));
+        assertFalse(json.getMessage().contains("Dm1n"), json.getMessage());
+        assertTrue(json.getMessage().contains("malformed JSON"), json.getMessage());
+        assertEquals(
+                "found character '@' that cannot start any token, token '...'",
+                ParseErrors.withoutQuotedText("found character '@' that cannot start any token, token 'abc'"));
+    }
+
     /** Kong's routes schema spec (06-routes_spec.lua): each refused value in Kong's words. */
     @Test
     void routeFieldsAreRefusedInKongsWords() {
