@@ -155,12 +155,23 @@ public final class CacheEvictionSchema implements PluginSchema {
             }
             rules.add(new Rule(type, List.copyOf(paths)));
         }
+        String deadLetters = f.string("dead_letter_exchange", null);
+        for (Binding b : bindings) {
+            if (deadLetters != null && deadLetters.equals(b.exchange())) {
+                // Each node would receive every rejected copy, reject it again and publish it again.
+                f.error(
+                        "dead_letter_exchange",
+                        "must differ from every binding's exchange ('" + deadLetters
+                                + "' is bound: a rejected message would come back to every node)");
+                break;
+            }
+        }
         return new Config(
                 provider,
                 url,
                 List.copyOf(bindings),
                 List.copyOf(rules),
-                f.string("dead_letter_exchange", null),
+                deadLetters,
                 f.seconds("disconnected_ttl", 30_000, 86_400),
                 f.seconds("reconnect_max", 30_000, 3_600));
     }

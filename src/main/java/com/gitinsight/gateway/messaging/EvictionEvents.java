@@ -26,6 +26,25 @@ final class EvictionEvents {
 
     record Rejected(String reason) implements Outcome {}
 
+    /** The longest event body read (an event names a few ids); a longer one is rejected unread. */
+    static final int MAX_BODY_BYTES = 64 << 10;
+
+    /** The longest value of a message a rejection's reason repeats. */
+    private static final int SHOWN = 64;
+
+    /**
+     * A publisher's value as a reason repeats it (in a log line, a dead-lettered copy's header):
+     * cut, control characters replaced, so it can neither flood nor forge a line.
+     */
+    static String shown(String value) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), SHOWN) + 3);
+        for (int i = 0; i < value.length() && i < SHOWN; i++) {
+            char c = value.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return value.length() > SHOWN ? out.append("...").toString() : out.toString();
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ResponseCache cache;
@@ -49,7 +68,7 @@ final class EvictionEvents {
         }
         CacheEvictionSchema.Rule rule = config.rule(eventType);
         if (rule == null) {
-            return new Rejected("unknown event_type '" + eventType + "'");
+            return new Rejected("unknown event_type '" + shown(eventType) + "'");
         }
         JsonNode json;
         try {

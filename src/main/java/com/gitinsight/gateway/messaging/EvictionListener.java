@@ -196,9 +196,25 @@ public class EvictionListener implements EvictionFeed {
         String id = null;
         try {
             id = message.getJMSMessageID() != null ? message.getJMSMessageID() : "(no message id)";
+            if (message.propertyExists(JmsSubscription.REJECTION_REASON)) {
+                // A copy this gateway (or another node) dead-lettered, come back through a binding:
+                // rejecting it again would publish it again, on every node, round after round.
+                LOG.fine(() -> "cache eviction: dropped a dead-lettered copy that came back");
+                return;
+            }
             String type = message.getStringProperty("event_type");
-            byte[] body = body(message);
-            EvictionEvents.Outcome outcome = events.apply(c, type, body);
+            long length = bodyLength(message);
+            byte[] body;
+            EvictionEvents.Outcome outcome;
+            if (length > EvictionEvents.MAX_BODY_BYTES) {
+                // Not read: an event is a few ids, and a huge body would be copied (twice) on the heap.
+                body = new byte[0];
+                outcome = new EvictionEvents.Rejected("body of " + length + " bytes is longer than "
+                        + EvictionEvents.MAX_BODY_BYTES + " (dead-lettered without it)");
+            } else {
+                body = body(message);
+                outcome = events.apply(c, type, body);
+            }
             if (message.getJMSTimestamp() > 0) {
                 events.lag(System.currentTimeMillis() - message.getJMSTimestamp());
             }
@@ -214,6 +230,17 @@ public class EvictionListener implements EvictionFeed {
         } catch (JMSException | RuntimeException | Error e) {
             LOG.log(Level.WARNING, "cache eviction: message " + id + " could not be handled", e);
         }
+    }
+
+    /** The body's length in bytes (a text's in characters, at most a third of its UTF-8 bytes). */
+    private static long bodyLength(Message message) throws JMSException {
+        if (message instanceof BytesMessage b) {
+            return b.getBodyLength();
+        }
+        if (message instanceof TextMessage t) {
+            return t.getText() == null ? 0 : t.getText().length();
+        }
+        return 0;
     }
 
     private static byte[] body(Message message) throws JMSException {

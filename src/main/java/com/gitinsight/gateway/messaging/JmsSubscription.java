@@ -11,6 +11,9 @@ import jakarta.jms.Session;
 /** What every provider's subscription shares: one connection, one session, and the dead-letter copy. */
 abstract class JmsSubscription implements Subscription {
 
+    /** The property a dead-lettered copy carries: why it was rejected. */
+    static final String REJECTION_REASON = "rejection_reason";
+
     private final Connection connection;
     private final Session session;
 
@@ -48,7 +51,7 @@ abstract class JmsSubscription implements Subscription {
         if (eventType != null) {
             copy.setStringProperty("event_type", eventType);
         }
-        copy.setStringProperty("rejection_reason", reason);
+        copy.setStringProperty(REJECTION_REASON, reason);
         try (MessageProducer producer = s.createProducer(deadLetters(s, name))) {
             producer.send(copy);
         }

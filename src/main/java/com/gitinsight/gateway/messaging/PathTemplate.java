@@ -61,7 +61,7 @@ final class PathTemplate {
                 problem.append("field '")
                         .append(f)
                         .append("' is not one path segment: ")
-                        .append(v);
+                        .append(EvictionEvents.shown(v));
                 return null;
             }
             out = out.replace("{" + f + "}", v);

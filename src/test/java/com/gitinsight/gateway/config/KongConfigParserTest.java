@@ -203,6 +203,24 @@ class KongConfigParserTest {
                         .orElseThrow());
     }
 
+    // A dead-letter exchange a binding also reads would bring every rejected copy back to every
+    // node, rejected and published again round after round (helper review 111).
+    @Test
+    void cacheEvictionsDeadLetterExchangeIsNoBindingsExchange() {
+        ConfigException e = invalid(HEADER + """
+                plugins:
+                  - name: cache-eviction
+                    config:
+                      broker_url: amqp://x
+                      bindings: [{exchange: gitinsight.events}, {exchange: gitinsight.dead}]
+                      dead_letter_exchange: gitinsight.dead
+                      rules: [{event_type: t, evict: ["/a/{id}"]}]
+                """);
+        assertTrue(
+                e.getMessage().contains("plugins[0].config.dead_letter_exchange: must differ from every binding's"),
+                e.getMessage());
+    }
+
     @Test
     void cacheEvictionIsGlobalNeedsABrokerAndAnAliasCountsAsItsPlugin() {
         ConfigException e = assertThrows(

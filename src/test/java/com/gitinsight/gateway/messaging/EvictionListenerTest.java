@@ -178,6 +178,50 @@ class EvictionListenerTest {
         assertNull(channel.basicGet(dead, true), "nothing redelivered in a loop");
     }
 
+    // Hostile publishers (helper review 111): a huge body is not read (dead-lettered without it), a
+    // value a reason repeats is cut and loses its control characters, and a dead-lettered copy that
+    // comes back through a binding is dropped, not rejected and published again.
+    @Test
+    void hostileMessagesAreBoundedAndRejectedCopiesDoNotLoop() throws Exception {
+        String dlx = "test.eviction.dead2." + run;
+        Node n = node(config(brokerPort, dlx, 30_000));
+        awaitConnected(n);
+        String dead = channel.queueDeclare().getQueue();
+        channel.queueBind(dead, dlx, "#");
+        closing.add(() -> deleteExchange(dlx));
+        String huge = "{\"repository_id\": \"" + "x".repeat(EvictionEvents.MAX_BODY_BYTES) + "\"}";
+        publish(analysis, "analysis.completed.1", "analysis_completed", huge);
+        publish(analysis, "analysis.completed.1", "type\nFORGED " + "y".repeat(5000), "{}");
+        List<GetResponse> copies = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            GetResponse r = channel.basicGet(dead, true);
+            if (r != null) {
+                copies.add(r);
+            }
+            return copies.size() == 2;
+        });
+        GetResponse big = copies.get(0);
+        assertEquals(0, big.getBody().length, "dead-lettered without the body");
+        assertTrue(
+                String.valueOf(big.getProps().getHeaders().get("rejection_reason"))
+                        .contains("is longer than " + EvictionEvents.MAX_BODY_BYTES),
+                String.valueOf(big.getProps().getHeaders()));
+        String reason = String.valueOf(copies.get(1).getProps().getHeaders().get("rejection_reason"));
+        assertTrue(reason.length() < 120, reason);
+        assertFalse(reason.contains("\n"), reason);
+        // A copy carrying the rejection header, published where the node listens: dropped quietly.
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .headers(Map.of("event_type", "unknown_type", "rejection_reason", "earlier"))
+                .build();
+        long rejected = n.listener().status().rejected();
+        channel.basicPublish(analysis, "analysis.completed.1", props, "{}".getBytes(StandardCharsets.UTF_8));
+        store(n.cache(), "s", "/api/v1/fast/repositories/8/summary");
+        analysisCompleted("8"); // after the copy on the same queue: once evicted, the copy was handled
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
+        assertEquals(rejected, n.listener().status().rejected(), "the copy was not rejected again");
+        assertNull(channel.basicGet(dead, true), "nor dead-lettered again");
+    }
+
     @Test
     void brokerDownAtStartThenLostAndBackFlushesWhatEventsCouldHaveEvicted() throws Exception {
         Relay relay = new Relay(brokerPort);
