@@ -46,6 +46,19 @@ public final class MatchBudget {
         }
     }
 
+    /**
+     * A matcher over {@code input} that throws once the budget is spent (see {@link #spent}), for a
+     * caller that needs the match's groups or bounds.
+     */
+    public static java.util.regex.Matcher matcher(Pattern pattern, String input) {
+        return pattern.matcher(new Counted(input, FLOOR + PER_CHAR * input.length()));
+    }
+
+    /** Whether {@code e}, thrown by a {@link #matcher} search, means the budget was spent. */
+    public static boolean spent(Throwable e) {
+        return e instanceof Spent || e instanceof StackOverflowError;
+    }
+
     /** The input, counting reads. Per search: never shared between threads. */
     private static final class Counted implements CharSequence {
         private final String text;

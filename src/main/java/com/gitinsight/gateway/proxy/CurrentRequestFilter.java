@@ -124,7 +124,13 @@ public class CurrentRequestFilter extends HttpFilter {
             return;
         }
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
-        RouteMatch match = RequestContext.gatewayOwn(path) ? null : match(snapshot.router(), request, path);
+        RouteMatch match;
+        try {
+            match = RequestContext.gatewayOwn(path) ? null : match(snapshot.router(), request, path);
+        } catch (com.gitinsight.gateway.routing.Router.Undecidable e) {
+            ErrorResponses.write(request, response, 400, "Bad request");
+            return;
+        }
         if (match == AMBIGUOUS) {
             ErrorResponses.write(
                     request,

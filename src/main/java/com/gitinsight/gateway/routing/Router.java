@@ -87,7 +87,23 @@ public final class Router {
         return new Router(all.toArray(new Candidate[0]), Map.copyOf(services), flavor == Flavor.TRADITIONAL);
     }
 
-    /** The route for this request, or null: the caller answers 404. */
+    /**
+     * A route's regex could not be decided within its work bound on this request: no route may be
+     * chosen (skipping the route would fall through to another, and past its plugins).
+     */
+    public static final class Undecidable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Undecidable() {
+            super("a route's regex could not be decided on this request within its bound", null, false, false);
+        }
+    }
+
+    /**
+     * The route for this request, or null: the caller answers 404.
+     *
+     * @throws Undecidable when a route's regex could not be decided within its bound
+     */
     public RouteMatch match(RequestFacts request) {
         String path = request.path();
         for (Candidate c : candidates) {
@@ -255,8 +271,17 @@ public final class Router {
             }
             if (path.isRegex()) {
                 // Kong strips the match's length from the start (atc.lua: req_uri:sub(#matched_path + 1)).
-                Matcher m = path.regex().matcher(requestPath);
-                return m.find() ? m.end() - m.start() : -1;
+                // Bounded: Kong's regex engine is linear, Java's backtracks (a route's (.*)/(.*)/x on
+                // a long path held a request thread for minutes, or overflowed its stack).
+                Matcher m = com.gitinsight.gateway.http.MatchBudget.matcher(path.regex(), requestPath);
+                try {
+                    return m.find() ? m.end() - m.start() : -1;
+                } catch (RuntimeException | StackOverflowError e) {
+                    if (com.gitinsight.gateway.http.MatchBudget.spent(e)) {
+                        throw new Undecidable();
+                    }
+                    throw e;
+                }
             }
             return requestPath.startsWith(prefix) ? prefix.length() : -1;
         }
@@ -304,8 +329,21 @@ public final class Router {
             while (values.hasMoreElements()) {
                 String value = values.nextElement();
                 for (RouteSpec.HeaderValue w : wanted) {
-                    if (w.matches(value)) {
-                        return true;
+                    if (w.regex() == null) {
+                        if (w.matches(value)) {
+                            return true;
+                        }
+                        continue;
+                    }
+                    // Kong's compat lower-cases the value for a ~* regex; bounded as paths are.
+                    switch (com.gitinsight.gateway.http.MatchBudget.find(
+                            w.regex(), value.toLowerCase(java.util.Locale.ROOT))) {
+                        case FOUND:
+                            return true;
+                        case UNKNOWN:
+                            throw new Undecidable();
+                        default:
+                            break;
                     }
                 }
             }

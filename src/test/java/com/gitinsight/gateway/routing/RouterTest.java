@@ -72,6 +72,35 @@ class RouterTest {
                         .collect(Collectors.joining()));
     }
 
+    // Helper review 108: Kong's regex engine is linear, Java's backtracks. A route regex with
+    // repeated wildcards on a long path is decided within a bound or not at all: no route is chosen
+    // (the catch-all after it would take the request past the regex route's plugins), and the
+    // caller answers 400. Without the bound this took minutes (or overflowed the stack).
+    @Test
+    void aRouteRegexThatCannotBeDecidedWithinItsBoundChoosesNoRoute() throws Exception {
+        Router r = routes(
+                "{name: details, paths: ['~/api/(.*)/(.*)/(.*)/details$']}",
+                "{name: repeated, paths: ['~/f/(?:[^/]+/)*x$']}",
+                "{name: tenant, paths: [/t], headers: {x-tenant: ['~*^(a|b)*$']}}",
+                "{name: all, paths: [/]}");
+        String path = "/api/" + "a/".repeat(4000) + "x";
+        assertThrows(Router.Undecidable.class, () -> r.match(new Req("GET", path)));
+        assertThrows(Router.Undecidable.class, () -> r.match(new Req("GET", "/f/" + "ab/".repeat(20_000) + "y")));
+        assertThrows(
+                Router.Undecidable.class,
+                () -> r.match(new Req(
+                        "GET", "gateway.local", "/t", Map.of("x-tenant", List.of("ab".repeat(20_000) + "!")))));
+        // Within the bound, as before.
+        assertEquals("details", routeOf(r, "GET", null, "/api/a/b/c/details"));
+        assertEquals("all", routeOf(r, "GET", null, "/api/a/b/c/other"));
+        assertEquals("repeated", routeOf(r, "GET", null, "/f/a/b/x"));
+        assertEquals(
+                "tenant",
+                r.match(new Req("GET", "gateway.local", "/t", Map.of("x-tenant", List.of("AAA"))))
+                        .route()
+                        .name());
+    }
+
     // Helper review 89: a POSIX class in a regex path, as Kong's engines read it (Java took
     // [[:digit:]] for the characters ':', 'd', 'i', 'g', 't').
     @Test
