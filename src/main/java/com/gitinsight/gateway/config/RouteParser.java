@@ -167,6 +167,18 @@ final class RouteParser {
                         "a route's protocols are http, https, ws and wss, got '" + p.value() + "'");
             }
         }
+        // Kong's http subschema: stream matchers on an HTTP route are refused, not ignored (a route
+        // an operator meant for 10.0.0.0/8 alone would be open to every client).
+        for (String stream : new String[] {"sources", "destinations"}) {
+            if (givenNonEmpty(s, stream)) {
+                s.error(stream, "cannot set '" + stream + "' when 'protocols' is 'http' or 'https'");
+            }
+        }
+        if (givenNonEmpty(s, "snis") && s.has("protocols") && !https && !wss) {
+            s.error(
+                    "snis",
+                    "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'");
+        }
         // Upgrades are proxied on every route (as Kong and the seed's nginx do); a ws-only route refuses plain HTTP.
         RouteSpec.Streaming streaming = new RouteSpec.Streaming(
                 !plainHttp && websocket,

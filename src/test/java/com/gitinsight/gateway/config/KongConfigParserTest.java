@@ -355,6 +355,11 @@ class KongConfigParserTest {
                 "headers: {HoSt: [a.test]}",
                 "cannot contain 'host' header, which must be specified in the 'hosts' attribute");
         cases.put("headers: {location: [\"\"]}", "length must be at least 1");
+        cases.put("sources: [{ip: 10.0.0.0/8}]", "cannot set 'sources' when 'protocols' is 'http' or 'https'");
+        cases.put("destinations: [{port: 80}]", "cannot set 'destinations' when 'protocols' is 'http' or 'https'");
+        cases.put(
+                "protocols: [http], snis: [a.test]",
+                "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls', 'tls_passthrough', or 'wss'");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             ConfigException e = invalid(HEADER + "services: [{name: s, url: \"http://s:1\", routes: [{name: r, "
                     + (c.getKey().startsWith("paths") ? "" : "paths: [/p], ") + c.getKey() + "}]}]\n");
