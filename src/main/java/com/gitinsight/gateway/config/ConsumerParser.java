@@ -94,13 +94,32 @@ final class ConsumerParser {
         }
         if (username == null && customId == null) {
             if (!s.has("username") && !s.has("custom_id")) {
-                problems.add(s.location(), s.path(), "a consumer needs a username or a custom_id");
+                // Kong's entity check, in its words.
+                problems.add(
+                        s.location(),
+                        s.path(),
+                        "at least one of these fields must be non-empty: 'custom_id', 'username'");
             }
             return;
         }
-        if (consumers.stream().anyMatch(c -> c.reference().equals(consumer.reference()))) {
-            problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
-            return;
+        for (PendingConsumer c : consumers) {
+            // Kong's unique fields; a username and another's custom_id may not share a text here
+            // either (files and plugins name a consumer by the one or the other).
+            String field = username != null && username.equals(c.username)
+                    ? "username"
+                    : customId != null && customId.equals(c.customId) ? "custom_id" : null;
+            if (field != null) {
+                problems.add(
+                        s.location(),
+                        s.path() + "." + field,
+                        "uniqueness violation: 'consumers' entity with " + field + " set to '"
+                                + (field.equals("username") ? username : customId) + "' already declared");
+                return;
+            }
+            if (c.reference().equals(consumer.reference())) {
+                problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
+                return;
+            }
         }
         // One id, one consumer: backends, ACL groups, rate limits and the cache know consumers by it.
         for (PendingConsumer c : consumers) {
@@ -138,7 +157,7 @@ final class ConsumerParser {
         } else {
             consumer = find(ref);
             if (consumer == null) {
-                j.error("consumer", "no consumer named '" + ref + "'");
+                j.error("consumer", "invalid reference 'consumer: " + ref + "' (no such entry in 'consumers')");
             }
         }
         // Read (and checked) even without its consumer, so every error is reported in one pass; the

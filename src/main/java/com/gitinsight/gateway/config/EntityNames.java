@@ -27,10 +27,11 @@ public final class EntityNames {
     /** Why {@code id} cannot name an entity in an admin API path, or null. */
     public static String pathProblem(String id) {
         if (id.isEmpty()) {
-            return "must not be empty";
+            return "length must be at least 1";
         }
-        if (id.equals(".") || id.contains("..")) {
-            return "invalid value '" + id + "': must not be '.' or contain '..'";
+        if (id.equals(".") || id.equals("..")) {
+            // A segment of its own in admin paths; "a..b" is Kong's valid name (its services spec).
+            return "invalid value '" + id + "': must not be '.' or '..'";
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);

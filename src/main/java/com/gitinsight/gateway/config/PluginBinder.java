@@ -68,8 +68,7 @@ final class PluginBinder {
                     problems.add(
                             protocol.location(),
                             protocol.path(),
-                            "expected one of " + new java.util.TreeSet<>(KONG_PROTOCOLS) + ", got '" + protocol.value()
-                                    + "'");
+                            "expected one of: " + String.join(", ", new java.util.TreeSet<>(KONG_PROTOCOLS)));
                 }
             }
             Refs refs = refs(p, services, routes, consumers);
@@ -77,7 +76,8 @@ final class PluginBinder {
             if (name != null && schema == null) {
                 s.error(
                         "name",
-                        "plugin '" + name + "' is not implemented by this gateway"
+                        "plugin '" + name + "' not enabled; add it to the 'plugins' configuration property"
+                                + " (not implemented by this gateway)"
                                 + (registry.names().isEmpty()
                                         ? ""
                                         : " (available: " + String.join(", ", new java.util.TreeSet<>(registry.names()))
@@ -173,7 +173,7 @@ final class PluginBinder {
                 }
             };
             if (found == null) {
-                s.error(key, "no " + key + " named '" + ref + "'");
+                s.error(key, "invalid reference '" + key + ": " + ref + "' (no such entry in '" + key + "s')");
                 missing = true;
             }
         }

@@ -324,7 +324,8 @@ final class RouteParser {
             }
             String service = r.service == null ? null : services.name(r.service);
             if (r.service != null && service == null) {
-                r.section.error("service", "no service named '" + r.service + "'");
+                r.section.error(
+                        "service", "invalid reference 'service: " + r.service + "' (no such entry in 'services')");
                 continue;
             }
             if (service != null && services.disabled(service)) {

@@ -110,7 +110,7 @@ final class Section {
         }
         Node ignore = map.get("_ignore");
         if (ignore != null && !(ignore instanceof Node.ListNode || ignore instanceof Node.ScalarNode i && i.isNull())) {
-            problems.add(ignore.location(), child("_ignore"), "expected a list, got " + ignore.kindName());
+            problems.add(ignore.location(), child("_ignore"), "expected an array, got " + ignore.kindName());
         }
     }
 
@@ -137,7 +137,7 @@ final class Section {
             // Kong's null is "not set": username: ~ is as missing as no username.
             error(key, "required field missing");
         } else if (value != null && value.isBlank()) {
-            error(key, "must not be empty");
+            error(key, "length must be at least 1"); // Kong's words
             return null;
         }
         return value;
@@ -220,7 +220,7 @@ final class Section {
         if (n instanceof Node.ScalarNode s && s.value() instanceof Boolean b) {
             return b;
         }
-        problems.add(n.location(), child(key), "expected true or false, got " + n.kindName());
+        problems.add(n.location(), child(key), "expected a boolean, got " + n.kindName());
         return fallback;
     }
 
@@ -234,7 +234,7 @@ final class Section {
             return List.of(new Item<>(str, child(key), s.location()));
         }
         if (!(n instanceof Node.ListNode list)) {
-            problems.add(n.location(), child(key), "expected a list of strings, got " + n.kindName());
+            problems.add(n.location(), child(key), "expected an array, got " + n.kindName());
             return List.of();
         }
         List<Item<String>> out = new ArrayList<>();
@@ -304,7 +304,7 @@ final class Section {
             return List.of();
         }
         if (!(n instanceof Node.ListNode list)) {
-            problems.add(n.location(), child(key), "expected a list, got " + n.kindName());
+            problems.add(n.location(), child(key), "expected an array, got " + n.kindName());
             return List.of();
         }
         List<Section> out = new ArrayList<>();

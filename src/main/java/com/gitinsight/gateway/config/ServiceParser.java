@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +34,50 @@ final class ServiceParser {
             "client_certificate");
     private static final Set<String> SERVICE_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     static final Set<String> PROTOCOLS = Set.of("http", "https");
+
+    /** Kong's service protocols (typedefs.protocol): a known one this gateway does not proxy is said so. */
+    private static final Set<String> KONG_PROTOCOLS =
+            Set.of("grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp", "ws", "wss");
+
+    /**
+     * Why {@code host} is no service host, in Kong's words (typedefs.host: {@code must not have a
+     * port}, else {@code invalid value: <host>}), or null: a name, an IPv4 or an IPv6 address.
+     */
+    static String hostProblem(String host) {
+        if (host.isEmpty()) {
+            return "length must be at least 1";
+        }
+        int colon = host.indexOf(':');
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            if (end < 0 || !com.google.common.net.InetAddresses.isInetAddress(host.substring(1, end))) {
+                return "invalid value: " + host;
+            }
+            return end == host.length() - 1 ? null : "must not have a port";
+        }
+        if (colon >= 0 && host.indexOf(':', colon + 1) >= 0) {
+            return com.google.common.net.InetAddresses.isInetAddress(host) ? null : "invalid value: " + host;
+        }
+        String name = host;
+        if (colon >= 0) {
+            String port = host.substring(colon + 1);
+            name = host.substring(0, colon);
+            if (!port.isEmpty() && port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return RouteParser.hostProblem(name) == null && name.indexOf('*') < 0
+                        ? "must not have a port"
+                        : "invalid value: " + host;
+            }
+            return "invalid value: " + host;
+        }
+        if (name.indexOf('*') >= 0 || RouteParser.hostProblem(name) != null) {
+            return "invalid value: " + host;
+        }
+        if (name.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9') && name.indexOf('.') >= 0) {
+            // Dotted digits are an IPv4 address to Kong: each part a byte.
+            return com.google.common.net.InetAddresses.isInetAddress(name) ? null : "invalid value: " + host;
+        }
+        return null;
+    }
     /** Kong's WebSocket protocols: a service may name them, a route may ask for them. */
     static final Set<String> WS_PROTOCOLS = Set.of("ws", "wss");
 
@@ -120,8 +163,8 @@ final class ServiceParser {
                 s.error("url", "not a valid URL: " + e.getMessage());
             }
         } else {
-            protocol = s.string("protocol", "http").toLowerCase(Locale.ROOT);
-            host = s.requiredString("host");
+            protocol = s.string("protocol", "http");
+            host = s.checked("host", s.requiredString("host"), ServiceParser::hostProblem);
             port = (int) s.integer("port", "https".equals(protocol) ? 443 : 80, 0, 65535);
             path = s.string("path", null);
         }
@@ -131,10 +174,17 @@ final class ServiceParser {
             protocol = protocol.equals("wss") ? "https" : "http";
         }
         if (protocol == null || !PROTOCOLS.contains(protocol)) {
-            s.error(s.has("url") ? "url" : "protocol", "protocol must be http, https, ws or wss, got " + protocol);
+            s.error(
+                    s.has("url") ? "url" : "protocol",
+                    KONG_PROTOCOLS.contains(protocol)
+                            ? "protocol '" + protocol + "' is not supported by this gateway (http, https, ws or wss)"
+                            : "expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp"
+                                    + " (ws and wss here too)");
         }
         if (path != null && !path.startsWith("/")) {
-            s.error(s.has("url") ? "url" : "path", "path must start with '/'");
+            s.error(
+                    s.has("url") ? "url" : "path",
+                    path.isEmpty() ? "length must be at least 1" : "should start with: /");
         } else if (path != null) {
             String problem = pathProblem(path);
             if (problem != null) {
@@ -152,13 +202,16 @@ final class ServiceParser {
         if (serviceSections.containsKey(name)) {
             s.error(
                     "name",
-                    "duplicate service name '" + name + "' (first at "
+                    "uniqueness violation: 'services' entity with name set to '" + name
+                            + "' already declared (first at "
                             + serviceSections.get(name).location() + ")");
             return;
         }
         serviceSections.put(name, s);
-        if (id != null) {
-            serviceIds.putIfAbsent(id, name);
+        if (id != null && serviceIds.putIfAbsent(id, name) != null) {
+            s.error(
+                    "id",
+                    "uniqueness violation: 'services' entity with primary key set to '" + id + "' already declared");
         }
         if (!s.bool("enabled", true)) {
             disabledServices.add(name);

@@ -62,7 +62,7 @@ final class UpstreamCollector {
             }
         }
         if (at < 0) {
-            t.error("upstream", "no upstream named '" + ref + "'");
+            t.error("upstream", "invalid reference 'upstream: " + ref + "' (no such entry in 'upstreams')");
             return;
         }
         UpstreamSpec u = upstreams.get(at);

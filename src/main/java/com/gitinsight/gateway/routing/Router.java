@@ -273,11 +273,11 @@ public final class Router {
                 // Kong strips the match's length from the start (atc.lua: req_uri:sub(#matched_path + 1)).
                 // Bounded: Kong's regex engine is linear, Java's backtracks (a route's (.*)/(.*)/x on
                 // a long path held a request thread for minutes, or overflowed its stack).
-                Matcher m = com.gitinsight.gateway.http.MatchBudget.matcher(path.regex(), requestPath);
+                Matcher m = MatchBudget.matcher(path.regex(), requestPath);
                 try {
                     return m.find() ? m.end() - m.start() : -1;
                 } catch (RuntimeException | StackOverflowError e) {
-                    if (com.gitinsight.gateway.http.MatchBudget.spent(e)) {
+                    if (MatchBudget.spent(e)) {
                         throw new Undecidable();
                     }
                     throw e;
@@ -336,8 +336,7 @@ public final class Router {
                         continue;
                     }
                     // Kong's compat lower-cases the value for a ~* regex; bounded as paths are.
-                    switch (com.gitinsight.gateway.http.MatchBudget.find(
-                            w.regex(), value.toLowerCase(java.util.Locale.ROOT))) {
+                    switch (MatchBudget.find(w.regex(), value.toLowerCase(java.util.Locale.ROOT))) {
                         case FOUND:
                             return true;
                         case UNKNOWN:

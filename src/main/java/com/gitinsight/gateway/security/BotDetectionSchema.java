@@ -88,10 +88,10 @@ public final class BotDetectionSchema implements PluginSchema {
         private static boolean matchesAny(List<Pattern> patterns, String agent, boolean unknownMatches) {
             for (Pattern p : patterns) {
                 // The operator's rules: bounded, as Kong's are by nginx's regex match limit.
-                com.gitinsight.gateway.http.MatchBudget.Result r =
-                        com.gitinsight.gateway.http.MatchBudget.find(p, agent);
-                if (r == com.gitinsight.gateway.http.MatchBudget.Result.FOUND
-                        || r == com.gitinsight.gateway.http.MatchBudget.Result.UNKNOWN && unknownMatches) {
+                com.gitinsight.gateway.routing.MatchBudget.Result r =
+                        com.gitinsight.gateway.routing.MatchBudget.find(p, agent);
+                if (r == com.gitinsight.gateway.routing.MatchBudget.Result.FOUND
+                        || r == com.gitinsight.gateway.routing.MatchBudget.Result.UNKNOWN && unknownMatches) {
                     return true;
                 }
             }

@@ -292,7 +292,9 @@ class KongConfigParserTest {
         assertEquals("test.yml", error.file());
         assertEquals(7, error.line());
         assertEquals("routes[0].service", error.field());
-        assertEquals("test.yml:7:14: routes[0].service: no service named 'nope'", error.toString());
+        assertEquals(
+                "test.yml:7:14: routes[0].service: invalid reference 'service: nope' (no such entry in 'services')",
+                error.toString());
     }
 
     // A syntax error names where, not what: the parsers quote the line or token they could not
@@ -318,6 +320,44 @@ class KongConfigParserTest {
         assertEquals(
                 "found character '@' that cannot start any token, token '...'",
                 ParseErrors.withoutQuotedText("found character '@' that cannot start any token, token 'abc'"));
+    }
+
+    /** Kong's services and consumers schema specs (05, 14) and declarative uniqueness, in Kong's words. */
+    @Test
+    void servicesAndConsumersAreRefusedInKongsWords() {
+        Map<String, String> services = new java.util.LinkedHashMap<>();
+        services.put("{name: s, host: example.com:80}", "services[0].host: must not have a port");
+        services.put("{name: s, host: \"mock;bin\"}", "services[0].host: invalid value: mock;bin");
+        services.put("{name: s, host: example.com/org}", "services[0].host: invalid value: example.com/org");
+        services.put("{name: s, host: 999.1.1.1}", "services[0].host: invalid value: 999.1.1.1");
+        services.put("{name: s, host: \"\"}", "services[0].host: length must be at least 1");
+        services.put("{name: s, host: h, protocol: HTTP}", "services[0].protocol: expected one of: grpc, grpcs, http");
+        services.put("{name: s, host: h, protocol: ftp}", "services[0].protocol: expected one of: grpc, grpcs, http");
+        services.put("{name: s, host: h, protocol: tcp}", "services[0].protocol: protocol 'tcp' is not supported");
+        services.put("{name: s, host: h, path: foo}", "services[0].path: should start with: /");
+        services.put(
+                "{name: a, host: h, id: 5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a}, {name: b, host: h, id: 5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a}",
+                "services[1].id: uniqueness violation: 'services' entity with primary key set to"
+                        + " '5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a' already declared");
+        for (Map.Entry<String, String> c : services.entrySet()) {
+            ConfigException e = invalid(HEADER + "services: [" + c.getKey() + "]\n");
+            assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + ": " + e.getMessage());
+        }
+        for (String host : List.of("example.com", "127.0.0.1", "[::1]", "::1", "localhost", "example_api.com")) {
+            assertNull(ServiceParser.hostProblem(host), host);
+        }
+        Map<String, String> consumers = new java.util.LinkedHashMap<>();
+        consumers.put(
+                "{custom_id: c, username: a}, {custom_id: c, username: b}",
+                "consumers[1].custom_id: uniqueness violation: 'consumers' entity with custom_id set to 'c' already declared");
+        consumers.put(
+                "{username: a}, {username: a}",
+                "consumers[1].username: uniqueness violation: 'consumers' entity with username set to 'a' already declared");
+        consumers.put("{tags: [x]}", "at least one of these fields must be non-empty: 'custom_id', 'username'");
+        for (Map.Entry<String, String> c : consumers.entrySet()) {
+            ConfigException e = invalid(HEADER + "consumers: [" + c.getKey() + "]\n");
+            assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + ": " + e.getMessage());
+        }
     }
 
     /** Kong's routes schema spec (06-routes_spec.lua): each refused value in Kong's words. */
@@ -413,7 +453,7 @@ class KongConfigParserTest {
                         .get(0)
                         .toString()
                         .startsWith(
-                                "test.yml:6:11: plugins[0].name: plugin 'oauth2' is not implemented by this gateway (available: "),
+                                "test.yml:6:11: plugins[0].name: plugin 'oauth2' not enabled; add it to the 'plugins' configuration property (not implemented by this gateway) (available: "),
                 e.getMessage());
     }
 
@@ -432,14 +472,20 @@ class KongConfigParserTest {
                   - {name: a, url: "http://a:1"}
                   - {name: a, url: "http://b:1"}
                 """);
-        assertTrue(e.getMessage().contains("duplicate service name 'a'"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("uniqueness violation: 'services' entity with name set to 'a' already declared"),
+                e.getMessage());
     }
 
     @Test
     void formatVersionIsRequired() {
         ConfigException e = assertThrows(ConfigException.class, () -> parser.parse("t.yml", "services: []\n"));
         assertEquals("_format_version", e.errors().get(0).field());
-        assertTrue(invalid("_format_version: \"9.9\"\n").getMessage().contains("unsupported format version"));
+        assertTrue(invalid("_format_version: \"9.9\"\n")
+                .getMessage()
+                .contains("_format_version: expected one of: 1.1, 2.1, 3.0"));
+        assertTrue(invalid("_format_version: 3.0\n").getMessage().contains("_format_version: expected a string"));
     }
 
     @Test
@@ -875,7 +921,7 @@ class KongConfigParserTest {
                     route: missing
                 """));
         assertEquals(
-                "t.yml:4:12: plugins[0].route: no route named 'missing'",
+                "t.yml:4:12: plugins[0].route: invalid reference 'route: missing' (no such entry in 'routes')",
                 e.errors().get(0).toString());
     }
 
@@ -964,11 +1010,11 @@ class KongConfigParserTest {
                         "3 upstreams[0].name: invalid value 'pool/../x': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
                         "5 services[0].name: invalid value 'api/v1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
                         "8 services[1].id: invalid value 'a\\b': must not contain '/' or '\\'",
-                        "11 services[1].routes[0].name: invalid value '..': must not be '.' or contain '..'",
+                        "11 services[1].routes[0].name: invalid value '..': must not be '.' or '..'",
                         "12 services[1].routes[1].name: invalid value 'r 1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
-                        "14 consumers[0].username: invalid value '../etc': must not be '.' or contain '..'",
+                        "14 consumers[0].username: invalid value '../etc': must not contain '/' or '\\'",
                         "15 consumers[1].custom_id: invalid value 'x/y': must not contain '/' or '\\'",
-                        "17 plugins[0].id: invalid value '..': must not be '.' or contain '..'"),
+                        "17 plugins[0].id: invalid value '..': must not be '.' or '..'"),
                 messages);
     }
 

@@ -35,6 +35,10 @@ class RunScriptIT {
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, process.exitValue(), stderr);
         assertTrue(stderr.contains(bad + ":5:22: services[0].connect_timeout: value should be between 1 and"), stderr);
-        assertTrue(stderr.contains(bad + ":7:24: routes[0].service: no service named 'missing'"), stderr);
+        assertTrue(
+                stderr.contains(
+                        bad
+                                + ":7:24: routes[0].service: invalid reference 'service: missing' (no such entry in 'services')"),
+                stderr);
     }
 }

@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.http;
+package com.gitinsight.gateway.routing;
 
 import java.util.regex.Pattern;
 
