@@ -141,9 +141,12 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             mine = null; // the leader stored nothing (or is slow): go to the backend unshared
         }
         cache.miss();
+        // Served stale only as a fresh one would be: not after a gap in the event feed that may
+        // have missed its eviction (helper review 109).
         CachedResponse stale = entry != null
                         && now < entry.keptUntil()
                         && now < entry.freshUntil() + config.staleIfErrorSeconds() * 1000
+                        && cache.trusted(entry, now)
                 ? entry
                 : null;
         CapturingResponse capture = new CapturingResponse(

@@ -194,7 +194,7 @@ public class ProxyCacheSchema implements PluginSchema {
         Set<String> methods = new TreeSet<>();
         for (String m : f.strings("request_method", List.of("GET", "HEAD"))) {
             if (!METHODS.contains(m)) {
-                f.error("request_method", "expected one of " + String.join(", ", METHODS) + ", got '" + m + "'");
+                f.error("request_method", "expected one of: " + String.join(", ", METHODS)); // Kong's words
             }
             methods.add(m.toUpperCase(Locale.ROOT));
         }
@@ -207,7 +207,11 @@ public class ProxyCacheSchema implements PluginSchema {
                         .warning(() -> "proxy-cache: content_type '" + t + "' does not parse and matches nothing");
             }
         }
-        long ttl = f.integer("cache_ttl", 300, 1, Integer.MAX_VALUE);
+        long ttl = f.integer("cache_ttl", 300, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (ttl <= 0) {
+            f.error("cache_ttl", "value must be greater than 0"); // Kong's gt = 0
+            ttl = 300;
+        }
         long storage = f.integer("storage_ttl", 0, 0, Integer.MAX_VALUE);
         return new Config(
                 codes,

@@ -212,9 +212,14 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     /** Whether {@code entry} may still be served as fresh: fresh, and not distrusted by a gap in the event feed. */
     public boolean servable(CachedResponse entry, long now) {
-        if (!entry.fresh(now)) {
-            return false;
-        }
+        return entry.fresh(now) && trusted(entry, now);
+    }
+
+    /**
+     * Whether {@code entry} may be served at all (fresh or stale): not distrusted by a gap in the
+     * event feed (an eviction it covers may have been missed while the feed was down).
+     */
+    public boolean trusted(CachedResponse entry, long now) {
         EvictionFeed f = feed;
         return !entry.evictable() || f.trusted() || now - entry.storedAt() < f.distrustedLifeMillis();
     }

@@ -271,8 +271,8 @@ final class Section {
                         item.location(),
                         itemPath,
                         item instanceof Node.ScalarNode s2 && s2.value() instanceof Long v
-                                ? "value should be between " + min + " and " + max + ", got " + v
-                                : "expected an integer, got " + item.kindName());
+                                ? "value should be between " + min + " and " + max // Kong's words
+                                : "expected an integer");
             }
         }
         return out;

@@ -114,6 +114,58 @@ class ProxyCacheFilterTest {
         assertEquals(calls, backend.calls, "the backend never saw it");
     }
 
+    // stale_if_error serves an entry past its freshness when the backend fails, but not one a gap in
+    // the eviction feed may have left unevicted: served stale, it would outlive the missed event
+    // (helper review 109). The same entry is served stale while the feed is trusted.
+    @Test
+    void aStaleAnswerIsNotServedFromAnEntryTheEventFeedNoLongerVouchesFor() throws Exception {
+        boolean[] trusted = {true};
+        cache.feed(new EvictionFeed() {
+            @Override
+            public boolean covers(String path) {
+                return true;
+            }
+
+            @Override
+            public boolean trusted() {
+                return trusted[0];
+            }
+
+            @Override
+            public long distrustedLifeMillis() {
+                return 0;
+            }
+        });
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config c = new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                1,
+                all.cacheControl(),
+                all.varyHeaders(),
+                all.varyQueryParams(),
+                all.ignoreUriCase(),
+                600,
+                all.maxBodyBytes(),
+                600,
+                all.lockTimeoutMillis(),
+                all.varyIdentity(),
+                all.responseHeaders());
+        FakeBackend backend = new FakeBackend();
+        assertEquals("Miss", send(c, FakeRequest.get("/stale"), backend).cacheStatus());
+        long stored = System.currentTimeMillis();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() > stored + 1_100);
+        backend.status(503);
+        assertEquals("Stale", send(c, FakeRequest.get("/stale"), backend).cacheStatus(), "the feed vouches for it");
+        trusted[0] = false;
+        FakeResponse failed = send(c, FakeRequest.get("/stale"), backend);
+        assertNotEquals("Stale", failed.cacheStatus());
+        assertEquals(503, failed.status(), "the backend's failure, not the distrusted entry");
+    }
+
     @Test
     void aHitDoesNotReplayWhatARateLimitHadLeft() throws Exception {
         // Kong's overwritable_header: a stored *ratelimit-remaining* header is dropped on a hit.

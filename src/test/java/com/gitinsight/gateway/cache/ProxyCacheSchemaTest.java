@@ -63,4 +63,21 @@ class ProxyCachePluginTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("{response_code: []}"));
         assertTrue(e.getMessage().contains("response_code: length must be at least 1"), e.getMessage());
     }
+
+    // Kong's words (proxy-cache's 01-schema_spec and schema.lua).
+    @Test
+    void refusedValuesAreToldInKongsWords() {
+        java.util.Map<String, String> cases = java.util.Map.of(
+                "{cache_ttl: 0}", "cache_ttl: value must be greater than 0",
+                "{cache_ttl: -1}", "cache_ttl: value must be greater than 0",
+                "{request_method: [get]}", "request_method: expected one of: HEAD, GET, POST, PATCH, PUT",
+                "{response_code: [99]}", "response_code[0]: value should be between 100 and 900",
+                "{response_code: [abc]}", "response_code[0]: expected an integer");
+        for (java.util.Map.Entry<String, String> c : cases.entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parse(c.getKey()));
+            assertTrue(
+                    e.getMessage().endsWith(c.getValue()) || e.getMessage().contains(c.getValue() + "\n"),
+                    c.getKey() + ": " + e.getMessage());
+        }
+    }
 }
