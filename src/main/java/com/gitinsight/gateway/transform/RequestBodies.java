@@ -44,6 +44,15 @@ final class RequestBodies {
             throws UnreadableBody {
         boolean strips = strips(ops);
         ObjectNode json;
+        if (!inUtf8(body)) {
+            // UTF-16 or UTF-32 JSON: Kong's cjson cannot read it and passes it on; Jackson can, and
+            // would write it back as UTF-8 under the client's charset. A backend that reads it as
+            // sent would still find the fields the route strips: refused there.
+            if (strips) {
+                throw new UnreadableBody("The JSON body could not be read");
+            }
+            return null;
+        }
         if (body.length == 0) {
             json = JsonNodeFactory.instance.objectNode();
         } else {
@@ -131,9 +140,10 @@ final class RequestBodies {
         // ';' too (Rack 2) then reads the fields read here ("a=1;is_admin=1" goes as one value).
         boolean changed = strips(ops) && body.length > 0;
         if (body.length > 0) {
-            stripFields(args, ops, render);
-            changed = true;
+            changed |= stripFields(args, ops, render);
         }
+        // Otherwise, as Kong's transform_url_encoded_body: a body nothing applied to goes as sent
+        // (written again, its escapes and its '+' would change).
         changed |= addAndAppend(args, ops, render);
         return changed ? UrlArgs.encode(args, false).getBytes(StandardCharsets.UTF_8) : null;
     }
@@ -248,6 +258,19 @@ final class RequestBodies {
         return !ops.remove().isEmpty()
                 || !ops.rename().isEmpty()
                 || !ops.replace().isEmpty();
+    }
+
+    /**
+     * Whether a JSON body is UTF-8 (or empty): JSON text starts with an ASCII character, so in
+     * UTF-16 or UTF-32 one of its first two bytes is zero, or it starts with their byte order mark.
+     */
+    static boolean inUtf8(byte[] body) {
+        if (body.length < 2) {
+            return true;
+        }
+        int b0 = body[0] & 0xff;
+        int b1 = body[1] & 0xff;
+        return b0 != 0 && b1 != 0 && !(b0 == 0xfe && b1 == 0xff) && !(b0 == 0xff && b1 == 0xfe);
     }
 
     /** Whether the body's first character, after a UTF-8 byte order mark and white space, is '{'. */

@@ -229,7 +229,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             boolean json = media.equals("application/json") || media.endsWith("+json");
             boolean form = media.equals("application/x-www-form-urlencoded");
             boolean multipart = media.equals("multipart/form-data");
-            if (strips && unclearType(type, json || form || multipart)) {
+            if (strips && (unclearType(type, json || form || multipart) || severalTypes())) {
                 // PHP ends the media type at ',' or a space too, formidable takes any multipart/*:
                 // a body such a backend parses would pass with the fields the route strips.
                 throw new Refusal(400, "The request's Content-Type could not be read");
@@ -280,6 +280,20 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             String media = mediaType(type);
             String rest = lower.substring(lower.indexOf(media) + media.length()).strip();
             return !rest.isEmpty() && !rest.startsWith(";") || lower.indexOf(',') >= 0;
+        }
+
+        /**
+         * Whether the client sent Content-Type on more than one line: the type is read from the
+         * first here, a backend may take the last (or join them), and parse the fields this route
+         * strips from a body left alone as text/plain (the one-line comma list is refused too).
+         */
+        private boolean severalTypes() {
+            java.util.Enumeration<String> types = request.getHeaders("Content-Type");
+            if (types == null || !types.hasMoreElements()) {
+                return false;
+            }
+            types.nextElement();
+            return types.hasMoreElements();
         }
 
         /** The media type of a Content-Type: before any parameter, trimmed, lower case ("" when none). */

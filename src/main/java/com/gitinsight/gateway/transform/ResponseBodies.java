@@ -21,6 +21,9 @@ final class ResponseBodies {
      */
     static byte[] json(byte[] body, ResponseTransformerSchema.Ops<ResponseTransformerSchema.JsonValue> ops) {
         JsonNode parsed;
+        if (!RequestBodies.inUtf8(body)) {
+            return null; // UTF-16/32: as Kong's cjson, not read (written back, it would be UTF-8 under its old charset)
+        }
         try {
             parsed = RequestBodies.JSON.readTree(body);
         } catch (IOException e) {

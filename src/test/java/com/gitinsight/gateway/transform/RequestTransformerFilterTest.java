@@ -293,6 +293,26 @@ class RequestTransformerFilterTest {
         assertNull(send(config, FakeHttp.Request.get("/request", "h2", "v2")).header("h1"));
     }
 
+    // Kong's transform_url_encoded_body: a form nothing applied to goes as sent, its escapes and
+    // '+' kept (helper review 110: an add that found its field present re-encoded the whole body).
+    @Test
+    void aFormBodyNothingAppliesToGoesAsSent() throws Exception {
+        String body = "source=app&note=caf%E9&x=a+b";
+        assertEquals(
+                body,
+                send("{add: {body: ['source:gw']}}", post("/request", FORM, body))
+                        .bodyText());
+        assertNull(
+                send("{append: {querystring: ['q:1']}}", post("/request", FORM, body))
+                        .bodyText(),
+                "no body operation: not even read, it streams on as sent");
+        assertEquals(
+                Map.of("source", "app", "x", "a b", "mine", "gw"),
+                send("{add: {body: ['mine:gw']}}", post("/request", FORM, "source=app&x=a+b"))
+                        .form(),
+                "an add that applies writes the form again");
+    }
+
     // 26, 27, 28, 30, 33, 34. replace body params and query args only when present
     @Test
     void replaceBodyAndQuery() throws Exception {
@@ -885,6 +905,45 @@ class RequestTransformerFilterTest {
         assertTrue(
                 lower.contains("filename=\"a.bin\"") && lower.contains("content-type: application/octet-stream"), sent);
         assertTrue(sent.contains("\r\n\r\n\u00ff\u00fe\r\n\r\n--x--"), sent);
+    }
+
+    // Two Content-Type lines: read here as the first (text/plain: the body passes untouched), a
+    // backend may take the last and parse the field the route strips (helper review 110). Refused
+    // where the route strips, as the one-line comma list is; a route that only adds lets it go on.
+    @Test
+    void aBodyWithTwoContentTypeLinesIsRefusedWhereTheRouteStripsFields() throws Exception {
+        String body = "{\"is_admin\":true}";
+        Sent s = send(
+                "{remove: {body: [is_admin]}}",
+                post("/request", "text/plain", body).header("Content-Type", "application/json"));
+        assertEquals(400, s.response().status());
+        assertEquals(0, s.backend().calls());
+        Sent adds = send(
+                "{add: {body: ['x:1']}}",
+                post("/request", "text/plain", body).header("Content-Type", "application/json"));
+        assertEquals(1, adds.backend().calls());
+    }
+
+    // UTF-16 JSON (helper review 110): Kong's cjson cannot read it and passes it on; here it was read
+    // and written back as UTF-8 under the client's charset. Left alone where nothing is stripped,
+    // refused where fields are (a backend reading UTF-16 would find them).
+    @Test
+    void utf16JsonIsLeftAloneOrRefusedWhereFieldsAreStripped() throws Exception {
+        byte[] utf16 = "{\"is_admin\":true,\"n\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        FakeHttp.Request sent = FakeHttp.Request.of("POST", "/request")
+                .body(utf16)
+                .header("Content-Length", "" + utf16.length)
+                .header("Content-Type", "application/json; charset=utf-16le");
+        Sent stripped = send("{remove: {body: [is_admin]}}", sent);
+        assertEquals(400, stripped.response().status());
+        assertEquals(0, stripped.backend().calls());
+        FakeHttp.Request again = FakeHttp.Request.of("POST", "/request")
+                .body(utf16)
+                .header("Content-Length", "" + utf16.length)
+                .header("Content-Type", "application/json; charset=utf-16le");
+        Sent added = send("{add: {body: ['x:1']}}", again);
+        assertEquals(1, added.backend().calls());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(utf16, added.body(), "passed on as sent");
     }
 
     // A body no multipart parser here reads could still be read by a more lenient backend, with the

@@ -519,6 +519,15 @@ class ResponseTransformerTest {
         }
     }
 
+    // UTF-16 JSON is not read (Kong's cjson cannot): written back it was UTF-8 under the backend's
+    // charset. Unread, a route that hides fields refuses it (502), others pass it on.
+    @Test
+    void utf16JsonIsNotRewritten() throws Exception {
+        byte[] utf16 = "{\"a\":1,\"b\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_16BE);
+        assertNull(ResponseBodies.json(utf16, config("{remove: {json: [a]}}").json()));
+        assertNull(ResponseBodies.json(utf16, config("{add: {json: [\"c:1\"]}}").json()));
+    }
+
     // The connection's framing and Kong's request id are not removed (Connection: close after a
     // chunked request is the smuggling guard; Kong sets its request id after every plugin).
     @Test
