@@ -130,7 +130,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (config.uri() != null) {
                 // A header's or query argument's value cannot bring escapes of its own: its '%' is
                 // data ("%2e%2e" stays text). A path capture keeps the path's escapes, as in Kong.
-                context.upstreamPath(path(config.uri().render(this, v -> v.replace("%", "%25"))));
+                context.upstreamPath(path(config.uri().render(asText, v -> v.replace("%", "%25"))));
             }
             Map<String, List<String>> mergedArgs = null;
             if (config.httpMethod() != null) {
@@ -249,9 +249,11 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             byte[] out;
             try {
                 if (multipart) {
-                    out = RequestBodies.multipart(in, type, ops, this::render);
+                    out = RequestBodies.multipart(in, type, ops, this::renderText);
                 } else {
-                    out = json ? RequestBodies.json(in, ops, this::render) : RequestBodies.form(in, ops, this::render);
+                    out = json
+                            ? RequestBodies.json(in, ops, this::renderText)
+                            : RequestBodies.form(in, ops, this::renderText);
                 }
             } catch (RequestBodies.UnreadableBody e) {
                 throw new Refusal(400, e.getMessage());
@@ -336,8 +338,8 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                     }
                 }
             }
-            RequestBodies.stripFields(args, ops, this::render);
-            RequestBodies.addAndAppend(args, ops, this::render);
+            RequestBodies.stripFields(args, ops, this::renderText);
+            RequestBodies.addAndAppend(args, ops, this::renderText);
             context.upstreamQuery(UrlArgs.encode(args, true));
         }
 
@@ -418,6 +420,34 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         private String render(Template t) {
             return t.render(this);
         }
+
+        /**
+         * A value for a body, a query or a path: text, where a header is bytes (the container hands
+         * a header's bytes as one char each, and a UTF-8 "José" written into JSON or a query would be
+         * encoded twice). A header whose bytes are not UTF-8 is taken as it is.
+         */
+        private String renderText(Template t) {
+            return t.render(asText);
+        }
+
+        private final Template.Variables asText = new Template.Variables() {
+            @Override
+            public String header(String foldedName) {
+                String raw = Run.this.header(foldedName);
+                String text = raw == null ? null : com.gitinsight.gateway.http.HeaderText.utf8(raw);
+                return text != null ? text : raw;
+            }
+
+            @Override
+            public String query(String name) {
+                return Run.this.query(name);
+            }
+
+            @Override
+            public String capture(String nameOrIndex) {
+                return Run.this.capture(nameOrIndex);
+            }
+        };
 
         @Override
         public String header(String folded) {

@@ -313,6 +313,22 @@ class RequestTransformerFilterTest {
                 "an add that applies writes the form again");
     }
 
+    // A UTF-8 header value copied by a template into a query or a body is text there, as Kong copies
+    // its bytes (helper review 110: "José" went as u=Jos%C3%83%C2%A9); into a header, its bytes.
+    @Test
+    void aNonAsciiHeaderCopiedIntoAQueryOrABodyKeepsItsBytes() throws Exception {
+        String sentAsLatin1 = new String("Jos\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        Sent q = send(
+                "{add: {querystring: ['u:$(headers.x_user)'], headers: ['x-copy:$(headers.x_user)']}}",
+                FakeHttp.Request.get("/request", "X-User", sentAsLatin1));
+        assertEquals("u=Jos%C3%A9", q.query());
+        assertEquals(sentAsLatin1, q.header("x-copy"), "a header gets the same bytes");
+        Sent b = send(
+                "{add: {body: ['u:$(headers.x_user)']}}",
+                post("/request", "application/json", "{}").header("X-User", sentAsLatin1));
+        assertEquals("Jos\u00e9", b.json().get("u").asText());
+    }
+
     // 26, 27, 28, 30, 33, 34. replace body params and query args only when present
     @Test
     void replaceBodyAndQuery() throws Exception {
