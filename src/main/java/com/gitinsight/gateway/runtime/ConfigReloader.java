@@ -35,6 +35,18 @@ public final class ConfigReloader implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private FileTime seenModified;
     private long seenSize = -1;
+    /**
+     * A change seen by one poll and not yet installed: the next poll installs it if the file still
+     * has this time and size. A file written in place (cp, cat >, an editor writing in chunks) can
+     * be read half-written; a half that ends at a line may parse, and drop the plugins listed last.
+     */
+    private FileTime pendingModified;
+
+    private long pendingSize = -1;
+    /** How long a changed file must stand still before it is read. */
+    private static final long SETTLE_MILLIS = 250;
+
+    private volatile boolean started;
     private String seenHash;
 
     public ConfigReloader(Path file, KongConfigParser parser, GatewayConfig initial, Consumer<GatewayConfig> onValid) {
@@ -51,6 +63,7 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     public void start(long intervalMillis) {
+        started = true;
         timer.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -72,7 +85,7 @@ public final class ConfigReloader implements AutoCloseable {
     /** Looks at the file now (an operator's reload), as the next poll would. */
     public synchronized void checkNow() {
         seenModified = null;
-        check();
+        check(false);
     }
 
     /** Runs {@code work} with polling held off, so a writer's read-validate-write-install is one step. */
@@ -99,12 +112,32 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     synchronized void check() {
+        check(true);
+    }
+
+    /** {@code settle}: install a change only once a poll has seen the file stand still since the last. */
+    private void check(boolean settle) {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             long size = Files.size(file);
             if (modified.equals(seenModified) && size == seenSize) {
                 return;
             }
+            if (settle && !(modified.equals(pendingModified) && size == pendingSize)) {
+                pendingModified = modified;
+                pendingSize = size;
+                if (started && !timer.isShutdown()) {
+                    // Looked at again shortly, not a whole poll later.
+                    try {
+                        timer.schedule(this::check, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        // closed meanwhile: nothing to install
+                    }
+                }
+                return;
+            }
+            pendingModified = null;
+            pendingSize = -1;
             seenModified = modified;
             seenSize = size;
             reload();
