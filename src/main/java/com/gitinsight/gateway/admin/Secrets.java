@@ -138,12 +138,17 @@ final class Secrets {
         }
         Map<String, JsonNode> values = FieldPaths.leaves(tree);
         List<ScalarSpans.Edit> edits = new ArrayList<>();
-        for (ScalarSpans.Span span : ScalarSpans.of(text)) {
+        List<ScalarSpans.Span> spans = ScalarSpans.of(text);
+        for (ScalarSpans.Span span : spans) {
             JsonNode value = values.get(span.path());
             if (fields.contains(span.path()) && value != null && isSecret(value)) {
                 edits.add(new ScalarSpans.Edit(span, quoted(tokenOf.get(value.asText()))));
             }
         }
+        // A comment that names a secret field is withheld: a secret commented out (an old password
+        // kept "for later") is no live value to redact, and would be shown as written.
+        edits.addAll(comments(text, spans, secretNames()));
+        edits.sort(Comparator.comparingInt(e -> e.span().start()));
         String out = ScalarSpans.apply(text, edits);
         List<String> longestFirst = new ArrayList<>(tokenOf.keySet());
         longestFirst.sort(Comparator.comparingInt(String::length).reversed());
@@ -251,6 +256,49 @@ final class Secrets {
         } catch (JsonProcessingException e) {
             return false;
         }
+    }
+
+    /**
+     * Each comment of {@code text} that names one of {@code names} as an edit that withholds it: a
+     * '#' outside every scalar, at a line's start or after white space, to the line's end.
+     */
+    private static List<ScalarSpans.Edit> comments(String text, List<ScalarSpans.Span> spans, Set<String> names) {
+        List<ScalarSpans.Edit> out = new ArrayList<>();
+        int next = 0; // the first span that may hold or follow i (spans come in text order)
+        for (int i = 0; i < text.length(); i++) {
+            while (next < spans.size() && spans.get(next).end() <= i) {
+                next++;
+            }
+            if (next < spans.size() && spans.get(next).start() <= i) {
+                i = spans.get(next).end() - 1; // inside a scalar: its '#' is data
+                continue;
+            }
+            char c = text.charAt(i);
+            if (c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+                int end = text.indexOf('\n', i);
+                end = end < 0 ? text.length() : end;
+                String comment = text.substring(i, end).toLowerCase(java.util.Locale.ROOT);
+                if (names.stream().anyMatch(comment::contains)) {
+                    out.add(new ScalarSpans.Edit(new ScalarSpans.Span("#", i, end), WITHHELD));
+                }
+                i = end;
+            }
+        }
+        return out;
+    }
+
+    private static final String WITHHELD = "# (comment withheld: it names a secret field)";
+
+    /** The names of this version's secret fields ({@code password}, {@code secret}...), lower case. */
+    private Set<String> secretNames() {
+        Set<String> out = new java.util.HashSet<>();
+        for (String path : fields) {
+            String leaf = path.substring(path.lastIndexOf('.') + 1);
+            int bracket = leaf.indexOf('[');
+            out.add((bracket < 0 ? leaf : leaf.substring(0, bracket)).toLowerCase(java.util.Locale.ROOT));
+        }
+        out.remove("");
+        return out;
     }
 
     /** A JSON string: also a YAML double-quoted scalar, valid wherever a scalar is. */

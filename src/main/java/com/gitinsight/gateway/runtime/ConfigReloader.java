@@ -129,7 +129,7 @@ public final class ConfigReloader implements AutoCloseable {
                 if (started && !timer.isShutdown()) {
                     // Looked at again shortly, not a whole poll later.
                     try {
-                        timer.schedule(this::check, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                        timer.schedule((Runnable) this::check, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
                     } catch (java.util.concurrent.RejectedExecutionException closing) {
                         // closed meanwhile: nothing to install
                     }

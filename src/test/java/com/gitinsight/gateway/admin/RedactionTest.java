@@ -147,7 +147,26 @@ class RedactionTest {
     void aFileReadEditedAndSavedKeepsItsSecretsAndItsLook() throws Exception {
         String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
         String saved = redaction.restore(edited, FILE);
-        assertEquals(FILE.replace("[/r]", "[/r, /s]"), saved, "each secret back as it was written");
+        assertEquals(
+                FILE.replace("[/r]", "[/r, /s]")
+                        .replace("# rotated from old-secret-value", "# (comment withheld: it names a secret field)"),
+                saved,
+                "each secret back as it was written; the comment that names one was withheld");
+    }
+
+    // Helper review 111: a secret commented out is no live value to redact; a comment that names a
+    // secret field is withheld (others stay).
+    @Test
+    void aCommentThatNamesASecretFieldIsWithheld() throws Exception {
+        String text = FILE.replace("# plain", "# plain\n                        #    password: OldPassw0rd");
+        String redacted = redaction.text(text);
+        assertFalse(redacted.contains("OldPassw0rd"), redacted);
+        assertFalse(redacted.contains("old-secret-value"), redacted);
+        assertTrue(redacted.contains("# plain"), "a comment naming no secret field stays:\n" + redacted);
+        assertTrue(redacted.startsWith("# GitInsight gateway: the team's comment\n"), redacted);
+        assertTrue(
+                redacted.contains("'#'") || !redacted.contains("routing_key: \"(comment"), "a '#' in a value is data");
+        assertTrue(redacted.contains("routing_key: \"#\""), redacted);
     }
 
     @Test
@@ -262,7 +281,7 @@ class RedactionTest {
         String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
         Writers.of(file, 5).write(null, ALICE, "edited", base -> edited);
         String saved = Files.readString(file);
-        assertTrue(saved.contains("secret: very-secret-value}   # rotated"), saved);
+        assertTrue(saved.contains("secret: very-secret-value}   # (comment withheld"), saved);
         assertTrue(saved.contains("broker-pass"));
         assertFalse(saved.contains("{redacted:"));
     }
