@@ -91,8 +91,11 @@ public class ConfigResource {
                 if (tree.isObject() && tree.size() == 1 && tree.path("config").isTextual()) {
                     return tree.get("config").asText();
                 }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AdminException(
+                        400, "malformed JSON: " + com.gitinsight.gateway.config.ParseErrors.describe(e));
             } catch (IOException e) {
-                throw new AdminException(400, "malformed JSON: " + e.getMessage());
+                throw new AdminException(400, "malformed JSON");
             }
         }
         return body;

@@ -41,7 +41,7 @@ final class Redaction {
 
     /** {@code text} with the tokens it holds replaced by the secrets of {@code base} they stand for. */
     String restore(String text, String base) throws AdminException {
-        if (!Secrets.hasTokens(text)) {
+        if (!Secrets.hasTokens(text) && !Secrets.holdsWithheldComments(text)) {
             return text;
         }
         Set<String> fields;

@@ -133,21 +133,28 @@ final class Secrets {
      * layout the spans miss), the redacted tree is written out instead, without the comments.
      */
     String redactedText() throws IOException {
-        if (tokenOf.isEmpty()) {
-            return text;
-        }
-        Map<String, JsonNode> values = FieldPaths.leaves(tree);
-        List<ScalarSpans.Edit> edits = new ArrayList<>();
         List<ScalarSpans.Span> spans = ScalarSpans.of(text);
+        List<ScalarSpans.Edit> edits = new ArrayList<>();
+        Map<String, JsonNode> values = FieldPaths.leaves(tree);
         for (ScalarSpans.Span span : spans) {
             JsonNode value = values.get(span.path());
             if (fields.contains(span.path()) && value != null && isSecret(value)) {
                 edits.add(new ScalarSpans.Edit(span, quoted(tokenOf.get(value.asText()))));
             }
         }
-        // A comment that names a secret field is withheld: a secret commented out (an old password
-        // kept "for later") is no live value to redact, and would be shown as written.
-        edits.addAll(comments(text, spans, secretNames()));
+        // Every comment is withheld (and put back on a save, see restore): a secret commented out
+        // (an old password kept "for later") is no live value to redact, and would be shown as written.
+        List<ScalarSpans.Edit> secrets = List.copyOf(edits);
+        for (Comment c : comments(text, spans)) {
+            if (secrets.stream()
+                    .noneMatch(e -> e.span().start() <= c.start()
+                            && c.start() < e.span().end())) {
+                edits.add(new ScalarSpans.Edit(new ScalarSpans.Span("#", c.start(), c.end()), WITHHELD));
+            }
+        }
+        if (edits.isEmpty() && tokenOf.isEmpty()) {
+            return text;
+        }
         edits.sort(Comparator.comparingInt(e -> e.span().start()));
         String out = ScalarSpans.apply(text, edits);
         List<String> longestFirst = new ArrayList<>(tokenOf.keySet());
@@ -160,10 +167,40 @@ final class Secrets {
     }
 
     /**
+     * {@code submitted} with each withheld comment given back its text from this version, in order,
+     * when it holds as many as this version has comments (else they stay withheld: which is which
+     * cannot be told). Only a comment is given back, never a value: it is withheld again when read.
+     */
+    private String withCommentsBack(String submitted) throws IOException {
+        if (!submitted.contains(WITHHELD)) {
+            return submitted;
+        }
+        List<Comment> mine = comments(text, ScalarSpans.of(text));
+        List<Comment> theirs = new ArrayList<>();
+        for (Comment c : comments(submitted, ScalarSpans.of(submitted))) {
+            if (submitted.substring(c.start(), c.end()).equals(WITHHELD)) {
+                theirs.add(c);
+            }
+        }
+        if (theirs.size() != mine.size()) {
+            return submitted;
+        }
+        List<ScalarSpans.Edit> edits = new ArrayList<>();
+        for (int i = 0; i < theirs.size(); i++) {
+            Comment c = theirs.get(i);
+            edits.add(new ScalarSpans.Edit(
+                    new ScalarSpans.Span("#", c.start(), c.end()),
+                    text.substring(mine.get(i).start(), mine.get(i).end())));
+        }
+        return ScalarSpans.apply(submitted, edits);
+    }
+
+    /**
      * Puts the secrets of this version back into {@code submitted}, whose secret fields are {@code
      * submittedFields}. A token must be the whole value of a secret field and a token of this version.
      */
     String restore(String submitted, Set<String> submittedFields) throws IOException, UnknownToken, MisplacedToken {
+        submitted = withCommentsBack(submitted);
         if (!hasTokens(submitted)) {
             return submitted;
         }
@@ -258,46 +295,48 @@ final class Secrets {
         }
     }
 
+    private static final String WITHHELD = "# (comment withheld)";
+
+    /** Whether {@code text} holds a comment withheld by {@link #redactedText} (to be put back). */
+    static boolean holdsWithheldComments(String text) {
+        return text.contains(WITHHELD);
+    }
+
+    /** One comment: from its '#' to its line's end (a line break, or a CR before it, excluded). */
+    private record Comment(int start, int end) {}
+
     /**
-     * Each comment of {@code text} that names one of {@code names} as an edit that withholds it: a
-     * '#' outside every scalar, at a line's start or after white space, to the line's end.
+     * The comments of {@code text}: a '#' outside every scalar (SnakeYAML also takes one right after
+     * a quote or a bracket), or on a block scalar's header line, to the line's end. A '#' a plain key
+     * holds is taken for a comment too; the caller's read-back check then falls back to writing the
+     * tree, without comments.
      */
-    private static List<ScalarSpans.Edit> comments(String text, List<ScalarSpans.Span> spans, Set<String> names) {
-        List<ScalarSpans.Edit> out = new ArrayList<>();
+    private static List<Comment> comments(String text, List<ScalarSpans.Span> spans) {
+        List<Comment> out = new ArrayList<>();
         int next = 0; // the first span that may hold or follow i (spans come in text order)
         for (int i = 0; i < text.length(); i++) {
             while (next < spans.size() && spans.get(next).end() <= i) {
                 next++;
             }
             if (next < spans.size() && spans.get(next).start() <= i) {
-                i = spans.get(next).end() - 1; // inside a scalar: its '#' is data
-                continue;
+                ScalarSpans.Span span = spans.get(next);
+                char first = text.charAt(span.start());
+                int header = first == '|' || first == '>' ? text.indexOf('\n', span.start()) : -1;
+                if (header < 0 || i >= header) {
+                    i = span.end() - 1; // inside a scalar's value: its '#' is data
+                    continue;
+                }
             }
-            char c = text.charAt(i);
-            if (c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+            if (text.charAt(i) == '#') {
                 int end = text.indexOf('\n', i);
                 end = end < 0 ? text.length() : end;
-                String comment = text.substring(i, end).toLowerCase(java.util.Locale.ROOT);
-                if (names.stream().anyMatch(comment::contains)) {
-                    out.add(new ScalarSpans.Edit(new ScalarSpans.Span("#", i, end), WITHHELD));
+                if (end > i && text.charAt(end - 1) == '\r') {
+                    end--;
                 }
+                out.add(new Comment(i, end));
                 i = end;
             }
         }
-        return out;
-    }
-
-    private static final String WITHHELD = "# (comment withheld: it names a secret field)";
-
-    /** The names of this version's secret fields ({@code password}, {@code secret}...), lower case. */
-    private Set<String> secretNames() {
-        Set<String> out = new java.util.HashSet<>();
-        for (String path : fields) {
-            String leaf = path.substring(path.lastIndexOf('.') + 1);
-            int bracket = leaf.indexOf('[');
-            out.add((bracket < 0 ? leaf : leaf.substring(0, bracket)).toLowerCase(java.util.Locale.ROOT));
-        }
-        out.remove("");
         return out;
     }
 

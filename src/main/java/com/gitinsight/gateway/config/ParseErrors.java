@@ -34,8 +34,38 @@ public final class ParseErrors {
         return end < 0 ? text : text.substring(0, end);
     }
 
-    /** {@code 'secret'} becomes {@code '...'}; a quoted single character is kept. */
+    /**
+     * {@code 'secret'} becomes {@code '...'} (a quoted single character is kept), a parenthesised
+     * part {@code (...)} ("Numeric value (12345...) out of range") and whatever follows
+     * {@code found:} (SnakeYAML's "but found: <the text>") go.
+     */
     static String withoutQuotedText(String text) {
+        int found = text.indexOf("found: ");
+        if (found >= 0) {
+            text = text.substring(0, found + "found:".length()) + " ...";
+        }
+        return withoutParentheses(withoutQuotes(text));
+    }
+
+    private static String withoutParentheses(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int depth = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                if (depth++ == 0) {
+                    out.append("(...)");
+                }
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (depth == 0) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String withoutQuotes(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;
         while (i < text.length()) {

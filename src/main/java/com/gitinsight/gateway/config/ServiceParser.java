@@ -165,6 +165,9 @@ final class ServiceParser {
         } else {
             protocol = s.string("protocol", "http");
             host = s.checked("host", s.requiredString("host"), ServiceParser::hostProblem);
+            if (host != null && host.startsWith("[")) {
+                host = host.substring(1, host.length() - 1); // an address, as the url's host is kept
+            }
             port = (int) s.integer("port", "https".equals(protocol) ? 443 : 80, 0, 65535);
             path = s.string("path", null);
         }

@@ -195,7 +195,10 @@ public class EvictionListener implements EvictionFeed {
     private void onMessage(CacheEvictionSchema.Config c, Subscription from, Session session, Message message) {
         String id = null;
         try {
-            id = message.getJMSMessageID() != null ? message.getJMSMessageID() : "(no message id)";
+            // A publisher may choose the id (AMQP message-id): shown as any of its values.
+            id = message.getJMSMessageID() != null
+                    ? EvictionEvents.shown(message.getJMSMessageID())
+                    : "(no message id)";
             if (message.propertyExists(JmsSubscription.REJECTION_REASON)) {
                 // A copy this gateway (or another node) dead-lettered, come back through a binding:
                 // rejecting it again would publish it again, on every node, round after round.
@@ -232,7 +235,7 @@ public class EvictionListener implements EvictionFeed {
         }
     }
 
-    /** The body's length in bytes (a text's in characters, at most a third of its UTF-8 bytes). */
+    /** The body's length in bytes (a text's in characters: its UTF-8 bytes are up to three times as many). */
     private static long bodyLength(Message message) throws JMSException {
         if (message instanceof BytesMessage b) {
             return b.getBodyLength();

@@ -2,10 +2,28 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.routing.RequestFacts;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 
 /** The router's view of a servlet request, with its path already normalised. */
-record ServletRequestFacts(HttpServletRequest request, String path) implements RequestFacts {
+final class ServletRequestFacts implements RequestFacts {
+
+    private final HttpServletRequest request;
+    private final String path;
+    /** The request's header names holding '_' (looked for once, at the first header condition); empty: none. */
+    private List<String> underscored;
+
+    ServletRequestFacts(HttpServletRequest request, String path) {
+        this.request = request;
+        this.path = path;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
 
     @Override
     public String method() {
@@ -22,8 +40,46 @@ record ServletRequestFacts(HttpServletRequest request, String path) implements R
         return request.getLocalPort();
     }
 
+    /**
+     * The values of a header a route matches on. Kong's router names headers with '-' and '_' alike
+     * ({@code http.headers.x_tenant}), and nginx passes underscores ({@code underscores_in_headers on}):
+     * {@code X_Tenant: a} matches a route's {@code x-tenant}, as {@code X-Tenant: a} does.
+     */
     @Override
     public Enumeration<String> headers(String lowerName) {
-        return request.getHeaders(lowerName);
+        Enumeration<String> values = request.getHeaders(lowerName);
+        List<String> spellings = underscored();
+        if (spellings.isEmpty() || lowerName.indexOf('-') < 0) {
+            return values;
+        }
+        List<String> all = null;
+        for (String name : spellings) {
+            if (name.length() == lowerName.length() && name.replace('_', '-').equalsIgnoreCase(lowerName)) {
+                if (all == null) {
+                    all = values == null ? new ArrayList<>() : Collections.list(values);
+                }
+                for (Enumeration<String> v = request.getHeaders(name); v.hasMoreElements(); ) {
+                    all.add(v.nextElement());
+                }
+            }
+        }
+        return all == null ? values : Collections.enumeration(all);
+    }
+
+    private List<String> underscored() {
+        if (underscored == null) {
+            underscored = List.of();
+            Enumeration<String> names = request.getHeaderNames();
+            while (names != null && names.hasMoreElements()) {
+                String name = names.nextElement();
+                if (name.indexOf('_') >= 0) {
+                    if (underscored.isEmpty()) {
+                        underscored = new ArrayList<>(2);
+                    }
+                    underscored.add(name);
+                }
+            }
+        }
+        return underscored;
     }
 }

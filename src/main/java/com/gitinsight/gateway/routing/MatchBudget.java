@@ -34,11 +34,43 @@ public final class MatchBudget {
         }
     }
 
+    /**
+     * Character reads shared by several searches (a request's route regexes, over its path and
+     * header values): one bound for all, so a hundred values each just within a bound of its own
+     * cannot add up. Confined to one thread.
+     */
+    public static final class Budget {
+        private long left;
+
+        private Budget(long left) {
+            this.left = left;
+        }
+    }
+
+    /** A budget for the searches of one request whose path is {@code length} characters long. */
+    public static Budget forRequest(int length) {
+        return new Budget(4 * (FLOOR + PER_CHAR * length));
+    }
+
     /** Whether {@code pattern} is found in {@code input}, or {@link Result#UNKNOWN} past the budget. */
     public static Result find(Pattern pattern, String input) {
+        return find(pattern, input, new Budget(FLOOR + PER_CHAR * input.length()));
+    }
+
+    /** As {@link #find(Pattern, String)}, drawing on {@code budget}. */
+    public static Result find(Pattern pattern, String input, Budget budget) {
         try {
-            return pattern.matcher(new Counted(input, FLOOR + PER_CHAR * input.length()))
-                            .find()
+            return pattern.matcher(new Counted(input, budget)).find() ? Result.FOUND : Result.NOT_FOUND;
+        } catch (Spent | StackOverflowError e) {
+            return Result.UNKNOWN;
+        }
+    }
+
+    /** Whether the whole of {@code input} matches {@code pattern}, or {@link Result#UNKNOWN} past the budget. */
+    public static Result matches(Pattern pattern, String input) {
+        try {
+            return pattern.matcher(new Counted(input, new Budget(FLOOR + PER_CHAR * input.length())))
+                            .matches()
                     ? Result.FOUND
                     : Result.NOT_FOUND;
         } catch (Spent | StackOverflowError e) {
@@ -51,7 +83,12 @@ public final class MatchBudget {
      * caller that needs the match's groups or bounds.
      */
     public static java.util.regex.Matcher matcher(Pattern pattern, String input) {
-        return pattern.matcher(new Counted(input, FLOOR + PER_CHAR * input.length()));
+        return matcher(pattern, input, new Budget(FLOOR + PER_CHAR * input.length()));
+    }
+
+    /** As {@link #matcher(Pattern, String)}, drawing on {@code budget}. */
+    public static java.util.regex.Matcher matcher(Pattern pattern, String input, Budget budget) {
+        return pattern.matcher(new Counted(input, budget));
     }
 
     /** Whether {@code e}, thrown by a {@link #matcher} search, means the budget was spent. */
@@ -62,11 +99,11 @@ public final class MatchBudget {
     /** The input, counting reads. Per search: never shared between threads. */
     private static final class Counted implements CharSequence {
         private final String text;
-        private long left;
+        private final Budget budget;
 
-        Counted(String text, long budget) {
+        Counted(String text, Budget budget) {
             this.text = text;
-            this.left = budget;
+            this.budget = budget;
         }
 
         @Override
@@ -76,7 +113,7 @@ public final class MatchBudget {
 
         @Override
         public char charAt(int index) {
-            if (--left < 0) {
+            if (--budget.left < 0) {
                 throw new Spent();
             }
             return text.charAt(index);

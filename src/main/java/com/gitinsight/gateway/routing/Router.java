@@ -106,12 +106,13 @@ public final class Router {
      */
     public RouteMatch match(RequestFacts request) {
         String path = request.path();
+        MatchBudget.Budget budget = MatchBudget.forRequest(path.length());
         for (Candidate c : candidates) {
             if (!c.conditions.matchesMethodAndHost(request)) {
                 continue;
             }
-            int matchedLength = c.matchedLength(path);
-            if (matchedLength >= 0 && c.conditions.matchesHeaders(request)) {
+            int matchedLength = c.matchedLength(path, budget);
+            if (matchedLength >= 0 && c.conditions.matchesHeaders(request, budget)) {
                 return result(c, path, matchedLength);
             }
         }
@@ -265,7 +266,7 @@ public final class Router {
         }
 
         /** Length of the request path this candidate matched (to strip), or -1. */
-        int matchedLength(String requestPath) {
+        int matchedLength(String requestPath, MatchBudget.Budget budget) {
             if (path == null) {
                 return 0;
             }
@@ -273,7 +274,7 @@ public final class Router {
                 // Kong strips the match's length from the start (atc.lua: req_uri:sub(#matched_path + 1)).
                 // Bounded: Kong's regex engine is linear, Java's backtracks (a route's (.*)/(.*)/x on
                 // a long path held a request thread for minutes, or overflowed its stack).
-                Matcher m = MatchBudget.matcher(path.regex(), requestPath);
+                Matcher m = MatchBudget.matcher(path.regex(), requestPath, budget);
                 try {
                     return m.find() ? m.end() - m.start() : -1;
                 } catch (RuntimeException | StackOverflowError e) {
@@ -313,16 +314,17 @@ public final class Router {
             return hosts.isEmpty() || hosts.matches(request);
         }
 
-        boolean matchesHeaders(RequestFacts request) {
+        boolean matchesHeaders(RequestFacts request, MatchBudget.Budget budget) {
             for (int i = 0; i < headerNames.length; i++) {
-                if (!anyHeaderValueMatches(request.headers(headerNames[i]), headerValues[i])) {
+                if (!anyHeaderValueMatches(request.headers(headerNames[i]), headerValues[i], budget)) {
                     return false;
                 }
             }
             return true;
         }
 
-        private static boolean anyHeaderValueMatches(Enumeration<String> values, RouteSpec.HeaderValue[] wanted) {
+        private static boolean anyHeaderValueMatches(
+                Enumeration<String> values, RouteSpec.HeaderValue[] wanted, MatchBudget.Budget budget) {
             if (values == null) {
                 return false;
             }
@@ -336,7 +338,7 @@ public final class Router {
                         continue;
                     }
                     // Kong's compat lower-cases the value for a ~* regex; bounded as paths are.
-                    switch (MatchBudget.find(w.regex(), value.toLowerCase(java.util.Locale.ROOT))) {
+                    switch (MatchBudget.find(w.regex(), value.toLowerCase(java.util.Locale.ROOT), budget)) {
                         case FOUND:
                             return true;
                         case UNKNOWN:

@@ -59,7 +59,9 @@ public final class CorsSchema implements PluginSchema {
             if (regex == null) {
                 return domain.equals(origin.domain());
             }
-            return regex.matcher(byHost ? origin.host() : origin.domain()).matches();
+            // Bounded, the Origin being the client's: past the bound it is not allowed (fails closed).
+            return com.gitinsight.gateway.routing.MatchBudget.matches(regex, byHost ? origin.host() : origin.domain())
+                    == com.gitinsight.gateway.routing.MatchBudget.Result.FOUND;
         }
     }
 

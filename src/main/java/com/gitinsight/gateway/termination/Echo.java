@@ -130,9 +130,16 @@ final class Echo {
             if (!p.isRegex()) {
                 continue;
             }
-            java.util.regex.Matcher m = p.regex().matcher(context.path());
-            if (!m.find()) {
-                continue;
+            java.util.regex.Matcher m = com.gitinsight.gateway.routing.MatchBudget.matcher(p.regex(), context.path());
+            try {
+                if (!m.find()) {
+                    continue;
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                if (com.gitinsight.gateway.routing.MatchBudget.spent(e)) {
+                    continue; // bounded as the router's search was: no captures rather than a held thread
+                }
+                throw e;
             }
             for (int i = 1; i <= m.groupCount(); i++) {
                 unnamed.add(m.group(i));

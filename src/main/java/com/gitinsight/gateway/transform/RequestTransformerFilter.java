@@ -502,9 +502,16 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
     private static Captures match(RequestContext context) {
         for (RouteSpec.RoutePath p : context.match().route().paths()) {
             if (p.isRegex()) {
-                Matcher m = p.regex().matcher(context.path());
-                if (m.find()) {
-                    return new Captures(p, m);
+                Matcher m = com.gitinsight.gateway.routing.MatchBudget.matcher(p.regex(), context.path());
+                try {
+                    if (m.find()) {
+                        return new Captures(p, m);
+                    }
+                } catch (RuntimeException | StackOverflowError e) {
+                    if (com.gitinsight.gateway.routing.MatchBudget.spent(e)) {
+                        return null; // bounded as the router's search was: no captures
+                    }
+                    throw e;
                 }
             }
         }

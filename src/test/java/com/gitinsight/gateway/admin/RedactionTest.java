@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -79,7 +80,8 @@ class RedactionTest {
         for (String secret : new String[] {"very-secret-value", "block-redis-password", "broker-pass"}) {
             assertFalse(redacted.contains(secret), secret + " shows in\n" + redacted);
         }
-        assertTrue(redacted.startsWith("# GitInsight gateway: the team's comment\n"), "comments kept:\n" + redacted);
+        assertTrue(
+                redacted.startsWith("# (comment withheld)\n"), "comments withheld (put back on a save):\n" + redacted);
         assertTrue(redacted.contains("username: \"{redacted:"), "the Redis username is a credential too");
         assertTrue(redacted.contains("secret: \"{vault://env/BOB}\""), "a reference is no secret");
         assertTrue(redacted.contains("message: not here"), "other fields as written");
@@ -147,26 +149,48 @@ class RedactionTest {
     void aFileReadEditedAndSavedKeepsItsSecretsAndItsLook() throws Exception {
         String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
         String saved = redaction.restore(edited, FILE);
-        assertEquals(
-                FILE.replace("[/r]", "[/r, /s]")
-                        .replace("# rotated from old-secret-value", "# (comment withheld: it names a secret field)"),
-                saved,
-                "each secret back as it was written; the comment that names one was withheld");
+        assertEquals(FILE.replace("[/r]", "[/r, /s]"), saved, "each secret and comment back as it was written");
     }
 
-    // Helper review 111: a secret commented out is no live value to redact; a comment that names a
-    // secret field is withheld (others stay).
+    // Helper reviews 111 and 113: a secret commented out is no live value to redact; every comment
+    // is withheld from the view (a comment right after a quote, on a block scalar's header, in a
+    // file whose secrets are all vault references), and put back when the view is saved.
     @Test
-    void aCommentThatNamesASecretFieldIsWithheld() throws Exception {
-        String text = FILE.replace("# plain", "# plain\n                        #    password: OldPassw0rd");
+    void commentsAreWithheldFromTheViewAndPutBackOnASave() throws Exception {
+        String text = FILE.replace("# plain", "# plain\n                        #    password: OldPassw0rd")
+                .replace("message: not here}", "message: \"not # here\"}#password: hunter2-old");
         String redacted = redaction.text(text);
-        assertFalse(redacted.contains("OldPassw0rd"), redacted);
-        assertFalse(redacted.contains("old-secret-value"), redacted);
-        assertTrue(redacted.contains("# plain"), "a comment naming no secret field stays:\n" + redacted);
-        assertTrue(redacted.startsWith("# GitInsight gateway: the team's comment\n"), redacted);
-        assertTrue(
-                redacted.contains("'#'") || !redacted.contains("routing_key: \"(comment"), "a '#' in a value is data");
-        assertTrue(redacted.contains("routing_key: \"#\""), redacted);
+        for (String leaked : List.of("OldPassw0rd", "old-secret-value", "hunter2-old", "the team's comment")) {
+            assertFalse(redacted.contains(leaked), leaked + " in\n" + redacted);
+        }
+        assertTrue(redacted.contains("message: \"not # here\""), "a '#' in a value is data:\n" + redacted);
+        assertEquals(text, redaction.restore(redacted, text), "comments and secrets back as written");
+
+        Path vaulted = dir.resolve("vaulted.yml");
+        String references = """
+                _format_version: "3.0"
+                consumers:
+                  - username: a
+                    basicauth_credentials:
+                      - username: a
+                        password: "{vault://env/PW}"   # was: hunter2-old
+                services:
+                  - name: s
+                    url: http://s:1
+                    tags: [x]
+                    plugins:
+                      - name: request-termination
+                        config:
+                          message: |  # password: hunter2-old
+                            maintenance
+                """;
+        Files.writeString(vaulted, references);
+        Redaction r = Writers.redaction(vaulted);
+        String view = r.text(references);
+        assertFalse(view.contains("hunter2-old"), view);
+        assertEquals(references, r.restore(view, references));
+        String crlf = references.replace("\n", "\r\n");
+        assertFalse(r.text(crlf).contains("hunter2-old"));
     }
 
     @Test
@@ -281,7 +305,7 @@ class RedactionTest {
         String edited = redaction.text(FILE).replace("[/r]", "[/r, /s]");
         Writers.of(file, 5).write(null, ALICE, "edited", base -> edited);
         String saved = Files.readString(file);
-        assertTrue(saved.contains("secret: very-secret-value}   # (comment withheld"), saved);
+        assertTrue(saved.contains("secret: very-secret-value}   # rotated from old-secret-value"), saved);
         assertTrue(saved.contains("broker-pass"));
         assertFalse(saved.contains("{redacted:"));
     }

@@ -306,13 +306,18 @@ class KongConfigParserTest {
                 "redis:\n  password: @Dm1n-R3dis!\n",
                 "redis:\n  password: \"Dm1n-R3dis\n",
                 "redis:\n  key: Dm1n: R3dis!\n",
-                "redis:\n\tpassword: Dm1n-R3dis\n")) {
+                "redis:\n\tpassword: Dm1n-R3dis\n",
+                "redis:\n  password: \"C:\\Dm1nR3dis\\x\"\n")) {
             ConfigException e = invalid(yaml);
             assertFalse(e.getMessage().contains("Dm1n"), e.getMessage());
             assertFalse(e.getMessage().contains("R3dis"), e.getMessage());
             assertTrue(e.getMessage().contains("test.yml:"), e.getMessage());
             assertTrue(e.getMessage().contains("malformed YAML"), e.getMessage());
         }
+        // A number too long for a long: Jackson's message quoted it (helper review 113).
+        ConfigException number = invalid(
+                HEADER + "consumers: [{username: a, keyauth_credentials: [{key: 123456789012345678901234}]}]\n");
+        assertFalse(number.getMessage().contains("12345678901234"), number.getMessage());
         ConfigException json =
                 assertThrows(ConfigException.class, () -> parser.parse("test.json", "{\"password\": Dm1nR3dis}"));
         assertFalse(json.getMessage().contains("Dm1n"), json.getMessage());
@@ -346,6 +351,12 @@ class KongConfigParserTest {
         for (String host : List.of("example.com", "127.0.0.1", "[::1]", "::1", "localhost", "example_api.com")) {
             assertNull(ServiceParser.hostProblem(host), host);
         }
+        // A bracketed address is kept without its brackets, as a url's host is (helper review 113:
+        // "[::1]" passed the check, then failed the snapshot's build).
+        GatewayConfig v6 = assertDoesNotThrow(() -> parser.parse(
+                "test.yml",
+                HEADER + "services: [{name: s, host: \"[::1]\", port: 8080, routes: [{name: r, paths: [/]}]}]\n"));
+        assertEquals("::1", v6.services().get(0).host());
         Map<String, String> consumers = new java.util.LinkedHashMap<>();
         consumers.put(
                 "{custom_id: c, username: a}, {custom_id: c, username: b}",

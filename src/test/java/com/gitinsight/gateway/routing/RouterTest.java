@@ -101,6 +101,21 @@ class RouterTest {
                         .name());
     }
 
+    // Helper review 113: the bound is the request's, not each value's: many header values, each
+    // within a bound of its own, cannot add up to a held request thread.
+    @Test
+    void theRegexBoundIsSharedByARequestsValues() throws Exception {
+        Router r = routes("{name: h, paths: [/h], headers: {x-h: ['~*(.*)-(.*)-(.*)z']}}", "{name: all, paths: [/]}");
+        List<String> values = java.util.Collections.nCopies(300, "-".repeat(60));
+        assertThrows(
+                Router.Undecidable.class, () -> r.match(new Req("GET", "gateway.local", "/h", Map.of("x-h", values))));
+        assertEquals(
+                "h",
+                r.match(new Req("GET", "gateway.local", "/h", Map.of("x-h", List.of("a-b-cz"))))
+                        .route()
+                        .name());
+    }
+
     // Helper review 89: a POSIX class in a regex path, as Kong's engines read it (Java took
     // [[:digit:]] for the characters ':', 'd', 'i', 'g', 't').
     @Test
