@@ -465,6 +465,17 @@ class CorsFilterTest {
                 "responds with * when origin has multiple entries and have * included");
     }
 
+    // Helper review 113: an origin regex runs on the client's Origin within a bound; past it the
+    // origin is not allowed (no held thread, no 500 from a stack overflow).
+    @Test
+    void anOriginRegexIsSearchedWithinABound() throws Exception {
+        GatewaySnapshot s = cors("{origins: ['http://(a|b)*\\.example']}");
+        FakeHttp.Response ok = get(s, "Origin", "http://abab.example");
+        assertEquals("http://abab.example", ok.header("Access-Control-Allow-Origin"));
+        FakeHttp.Response hostile = get(s, "Origin", "http://" + "ab".repeat(20_000) + ".example");
+        assertNull(hostile.header("Access-Control-Allow-Origin"));
+    }
+
     private static final String CORS2 = "{origins: [example.test], methods: [GET], headers: [origin, type, accepts],"
             + " exposed_headers: [x-auth-token], max_age: 23, credentials: true}";
 
