@@ -25,12 +25,11 @@ class ConfigReloaderTest {
 
     @Test
     void validChangesAreSwappedInAndInvalidOnesKeepTheRunningConfig(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("gateway.yml");
-        Files.writeString(file, V1);
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        GatewayConfig initial = parser.load(file);
-        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        try (ConfigReloader reloader = new ConfigReloader(file, parser, initial, running::set)) {
+        Setup w = setup(dir);
+        Path file = w.file();
+        GatewayConfig initial = w.initial();
+        AtomicReference<GatewayConfig> running = w.running();
+        try (ConfigReloader reloader = w.reloader()) {
             reloader.check();
             assertEquals(initial, running.get(), "unchanged file: nothing to do");
 
@@ -60,12 +59,11 @@ class ConfigReloaderTest {
     // half written between two polls, cut at a line, parses and would drop the plugins listed last.
     @Test
     void aFileStillBeingWrittenIsNotInstalled(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("gateway.yml");
-        Files.writeString(file, V1);
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        GatewayConfig initial = parser.load(file);
-        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        try (ConfigReloader reloader = new ConfigReloader(file, parser, initial, running::set)) {
+        Setup w = setup(dir);
+        Path file = w.file();
+        GatewayConfig initial = w.initial();
+        AtomicReference<GatewayConfig> running = w.running();
+        try (ConfigReloader reloader = w.reloader()) {
             String whole = V2 + "plugins: [{name: key-auth}]\n";
             write(file, V2, 1); // the first half: valid on its own, without the global key-auth
             reloader.check();
@@ -78,6 +76,19 @@ class ConfigReloaderTest {
             reloader.checkNow();
             assertEquals("r1", running.get().routes().get(0).name(), "an operator's reload reads it at once");
         }
+    }
+
+    /** A watched file holding V1, the configuration running, and its reloader. */
+    private record Setup(
+            Path file, GatewayConfig initial, AtomicReference<GatewayConfig> running, ConfigReloader reloader) {}
+
+    private static Setup setup(Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, V1);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        GatewayConfig initial = parser.load(file);
+        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
+        return new Setup(file, initial, running, new ConfigReloader(file, parser, initial, running::set));
     }
 
     /** Writes and moves the mtime forward, as a later edit would. */
