@@ -365,15 +365,17 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
         }
         if (config.latencyMetrics()) {
             long upstream = context.upstreamNanos();
-            requestLatency.labelValues(service, route, WORKSPACE).observe(totalNanos / 1e6);
+            // Whole milliseconds, as Kong's latencies are (nginx's request_time has ms resolution):
+            // 1.3 ms is Kong's le="1", not le="2".
+            requestLatency.labelValues(service, route, WORKSPACE).observe(totalNanos / 1_000_000);
             if (upstream >= 0) {
-                upstreamLatency.labelValues(service, route, WORKSPACE).observe(upstream / 1e6);
+                upstreamLatency.labelValues(service, route, WORKSPACE).observe(upstream / 1_000_000);
             }
             // Kong's latencies.kong: the time before the request went upstream (all of it when none
             // did), not the body's streaming, which a long download would have counted.
             long sent = context.upstreamSentNanos();
             long kong = upstream >= 0 && sent != 0 ? Math.max(0, sent - context.startedNanos()) : totalNanos;
-            gatewayLatency.labelValues(service, route, WORKSPACE).observe(Math.min(kong, totalNanos) / 1e6);
+            gatewayLatency.labelValues(service, route, WORKSPACE).observe(Math.min(kong, totalNanos) / 1_000_000);
         }
         if (config.bandwidthMetrics()) {
             if (inBytes > 0) {
@@ -423,6 +425,27 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
      * Totals across every measured route, for the console's charts: cumulative counters (the console
      * takes differences between polls) and the request-latency buckets (non-cumulative counts).
      */
+    /** The request latency histogram's bounds (Kong's UPSTREAM_LATENCY_BUCKETS), in milliseconds. */
+    static double[] requestLatencyBounds() {
+        return UPSTREAM_LATENCY_MS.clone();
+    }
+
+    /**
+     * The request latency's counts per bucket over every series, +Inf last: labelled with its own
+     * bounds (the gateway latency's, once, made a 20 ms request read as "p50 <= 1 ms").
+     */
+    long[] requestLatencyCounts() {
+        long[] buckets = new long[UPSTREAM_LATENCY_MS.length + 1];
+        for (HistogramSnapshot.HistogramDataPointSnapshot d :
+                requestLatency.collect().getDataPoints()) {
+            ClassicHistogramBuckets b = d.getClassicBuckets();
+            for (int i = 0; i < b.size() && i < buckets.length; i++) {
+                buckets[i] += b.getCount(i);
+            }
+        }
+        return buckets;
+    }
+
     public Totals totals() {
         long all = 0;
         long errors = 0;
@@ -432,19 +455,11 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                 errors += (long) d.getValue();
             }
         }
-        long[] buckets = new long[LATENCY_MS.length + 1];
-        for (HistogramSnapshot.HistogramDataPointSnapshot d :
-                requestLatency.collect().getDataPoints()) {
-            ClassicHistogramBuckets b = d.getClassicBuckets();
-            for (int i = 0; i < b.size() && i < buckets.length; i++) {
-                buckets[i] += b.getCount(i);
-            }
-        }
         return new Totals(
                 all,
                 errors,
-                LATENCY_MS.clone(),
-                buckets,
+                requestLatencyBounds(),
+                requestLatencyCounts(),
                 cache.hits(),
                 cache.misses(),
                 rateLimits.rejected("rate-limiting") + rateLimits.rejected("request-rate"));

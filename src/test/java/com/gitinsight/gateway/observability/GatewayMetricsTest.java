@@ -76,6 +76,25 @@ class GatewayMetricsTest {
         assertTrue(text.contains("{service=\"\",route=\"bare\","), text);
     }
 
+    // Helper review 114: the console's latency chart read the request histogram's counts under the
+    // gateway latency's bounds; and latencies are whole milliseconds, as Kong's are.
+    @Test
+    void theConsolesLatencyCountsGoWithTheirOwnBoundsInWholeMilliseconds() throws Exception {
+        GatewayMetrics metrics = metrics();
+        metrics.record(context(), new PrometheusSchema.Config(false, false, true, false, false), 200, 20_000_000, 0, 0);
+        double[] bounds = GatewayMetrics.requestLatencyBounds();
+        long[] counts = metrics.requestLatencyCounts();
+        assertEquals(bounds.length + 1, counts.length);
+        assertEquals(25.0, bounds[0]);
+        assertEquals(1, counts[0], "a 20 ms request is in le=25, the first bucket");
+        metrics.record(context(), new PrometheusSchema.Config(false, false, true, false, false), 200, 1_300_000, 0, 0);
+        assertTrue(
+                text(metrics)
+                        .contains(
+                                "kong_kong_latency_ms_bucket{service=\"s\",route=\"r\",workspace=\"default\",le=\"1\"} 1\n"),
+                "1.3 ms is Kong's 1 ms: " + text(metrics));
+    }
+
     @Test
     void theGatewaysLatencyEndsWhenTheRequestWentUpstream() throws Exception {
         GatewayMetrics metrics = metrics();
