@@ -46,7 +46,8 @@ final class ConsumerIdentity {
         context.credentialId(anonymous ? null : credentialId != null ? credentialId : credential);
         context.consumer(c.id());
         context.consumerReference(c.username() != null ? c.username() : c.customId());
-        context.consumerLabel(c.username() != null ? c.username() : c.id());
+        // Kong's prometheus label is the username: a consumer with a custom_id only is counted under "".
+        context.consumerLabel(c.username() != null ? c.username() : "");
         context.credentialAuthenticated(!anonymous);
         context.upstreamHeader("X-Consumer-ID", c.id());
         context.upstreamHeader("X-Consumer-Custom-ID", c.customId());
