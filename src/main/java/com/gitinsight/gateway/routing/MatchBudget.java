@@ -25,8 +25,8 @@ public final class MatchBudget {
 
     private MatchBudget() {}
 
-    /** Thrown from the input when the budget is spent (no stack trace: it is control flow). */
-    private static final class Spent extends RuntimeException {
+    /** The budget was spent (or the search overflowed its stack): the answer is not known. */
+    public static final class Spent extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Spent() {
@@ -79,21 +79,23 @@ public final class MatchBudget {
     }
 
     /**
-     * A matcher over {@code input} that throws once the budget is spent (see {@link #spent}), for a
-     * caller that needs the match's groups or bounds.
+     * The matcher of the first match of {@code pattern} in {@code input} (its groups and bounds),
+     * or null when there is none, within a budget of its own.
+     *
+     * @throws Spent past the budget
      */
-    public static java.util.regex.Matcher matcher(Pattern pattern, String input) {
-        return matcher(pattern, input, new Budget(FLOOR + PER_CHAR * input.length()));
+    public static java.util.regex.Matcher found(Pattern pattern, String input) {
+        return found(pattern, input, new Budget(FLOOR + PER_CHAR * input.length()));
     }
 
-    /** As {@link #matcher(Pattern, String)}, drawing on {@code budget}. */
-    public static java.util.regex.Matcher matcher(Pattern pattern, String input, Budget budget) {
-        return pattern.matcher(new Counted(input, budget));
-    }
-
-    /** Whether {@code e}, thrown by a {@link #matcher} search, means the budget was spent. */
-    public static boolean spent(Throwable e) {
-        return e instanceof Spent || e instanceof StackOverflowError;
+    /** As {@link #found(Pattern, String)}, drawing on {@code budget}. */
+    public static java.util.regex.Matcher found(Pattern pattern, String input, Budget budget) {
+        java.util.regex.Matcher m = pattern.matcher(new Counted(input, budget));
+        try {
+            return m.find() ? m : null;
+        } catch (StackOverflowError e) {
+            throw new Spent();
+        }
     }
 
     /** The input, counting reads. Per search: never shared between threads. */

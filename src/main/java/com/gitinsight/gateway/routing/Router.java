@@ -274,14 +274,11 @@ public final class Router {
                 // Kong strips the match's length from the start (atc.lua: req_uri:sub(#matched_path + 1)).
                 // Bounded: Kong's regex engine is linear, Java's backtracks (a route's (.*)/(.*)/x on
                 // a long path held a request thread for minutes, or overflowed its stack).
-                Matcher m = MatchBudget.matcher(path.regex(), requestPath, budget);
                 try {
-                    return m.find() ? m.end() - m.start() : -1;
-                } catch (RuntimeException | StackOverflowError e) {
-                    if (MatchBudget.spent(e)) {
-                        throw new Undecidable();
-                    }
-                    throw e;
+                    Matcher m = MatchBudget.found(path.regex(), requestPath, budget);
+                    return m == null ? -1 : m.end() - m.start();
+                } catch (MatchBudget.Spent e) {
+                    throw new Undecidable();
                 }
             }
             return requestPath.startsWith(prefix) ? prefix.length() : -1;

@@ -36,8 +36,8 @@ public final class ConfigReloader implements AutoCloseable {
     private FileTime seenModified;
     private long seenSize = -1;
     /**
-     * A change seen by one poll and not yet installed: the next poll installs it if the file still
-     * has this time and size. A file written in place (cp, cat >, an editor writing in chunks) can
+     * A change seen by one look and not yet installed: the next look (250 ms later, or the next
+     * poll) installs it if the file still has this time and size. A file written in place (cp, cat >, an editor writing in chunks) can
      * be read half-written; a half that ends at a line may parse, and drop the plugins listed last.
      */
     private FileTime pendingModified;

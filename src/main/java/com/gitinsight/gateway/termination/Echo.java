@@ -130,16 +130,14 @@ final class Echo {
             if (!p.isRegex()) {
                 continue;
             }
-            java.util.regex.Matcher m = com.gitinsight.gateway.routing.MatchBudget.matcher(p.regex(), context.path());
+            java.util.regex.Matcher m;
             try {
-                if (!m.find()) {
-                    continue;
-                }
-            } catch (RuntimeException | StackOverflowError e) {
-                if (com.gitinsight.gateway.routing.MatchBudget.spent(e)) {
-                    continue; // bounded as the router's search was: no captures rather than a held thread
-                }
-                throw e;
+                m = com.gitinsight.gateway.routing.MatchBudget.found(p.regex(), context.path());
+            } catch (com.gitinsight.gateway.routing.MatchBudget.Spent e) {
+                continue; // bounded as the router's search was: no captures rather than a held thread
+            }
+            if (m == null) {
+                continue;
             }
             for (int i = 1; i <= m.groupCount(); i++) {
                 unnamed.add(m.group(i));

@@ -502,16 +502,14 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
     private static Captures match(RequestContext context) {
         for (RouteSpec.RoutePath p : context.match().route().paths()) {
             if (p.isRegex()) {
-                Matcher m = com.gitinsight.gateway.routing.MatchBudget.matcher(p.regex(), context.path());
+                Matcher m;
                 try {
-                    if (m.find()) {
-                        return new Captures(p, m);
-                    }
-                } catch (RuntimeException | StackOverflowError e) {
-                    if (com.gitinsight.gateway.routing.MatchBudget.spent(e)) {
-                        return null; // bounded as the router's search was: no captures
-                    }
-                    throw e;
+                    m = com.gitinsight.gateway.routing.MatchBudget.found(p.regex(), context.path());
+                } catch (com.gitinsight.gateway.routing.MatchBudget.Spent e) {
+                    return null; // bounded as the router's search was: no captures
+                }
+                if (m != null) {
+                    return new Captures(p, m);
                 }
             }
         }
