@@ -117,6 +117,28 @@ class EvictionListenerTest {
                         + " \"timestamp\": \"2026-11-28T10:00:00\"}");
     }
 
+    /** A queue bound to the node's dead-letter exchange {@code dlx}, once the node is subscribed. */
+    private String deadLetterQueue(Node n, String dlx) throws Exception {
+        awaitConnected(n);
+        String dead = channel.queueDeclare().getQueue();
+        channel.queueBind(dead, dlx, "#");
+        closing.add(() -> deleteExchange(dlx));
+        return dead;
+    }
+
+    /** The first {@code count} messages of {@code queue}, as they come. */
+    private List<GetResponse> deadLettered(String queue, int count) {
+        List<GetResponse> out = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            GetResponse r = channel.basicGet(queue, true);
+            if (r != null) {
+                out.add(r);
+            }
+            return out.size() == count;
+        });
+        return out;
+    }
+
     private static void awaitConnected(Node n) {
         await().atMost(Duration.ofSeconds(20)).until(() -> n.listener().status().connected());
     }
@@ -154,21 +176,14 @@ class EvictionListenerTest {
     void badMessagesAreDeadLetteredAndTheListenerKeepsRunning() throws Exception {
         String dlx = "test.eviction.dead." + run;
         Node n = node(config(brokerPort, dlx, 30_000));
-        awaitConnected(n);
-        String dead = channel.queueDeclare().getQueue();
-        channel.queueBind(dead, dlx, "#");
-        closing.add(() -> deleteExchange(dlx));
+        String dead = deadLetterQueue(n, dlx);
         publish(analysis, "analysis.completed.1", "analysis_completed", "not json at all");
         publish(analysis, "analysis.completed.1", "unknown_type", "{\"repository_id\": \"1\"}");
         publish(analysis, "analysis.completed.1", "analysis_completed", "{\"job_id\": \"missing the repository\"}");
         List<String> deadLettered = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            GetResponse r = channel.basicGet(dead, true);
-            if (r != null) {
-                deadLettered.add(new String(r.getBody(), StandardCharsets.UTF_8));
-            }
-            return deadLettered.size() == 3;
-        });
+        for (GetResponse r : deadLettered(dead, 3)) {
+            deadLettered.add(new String(r.getBody(), StandardCharsets.UTF_8));
+        }
         assertTrue(deadLettered.contains("not json at all"));
         assertEquals(3, n.listener().status().rejected());
         store(n.cache(), "s", "/api/v1/fast/repositories/7/summary");
@@ -185,21 +200,11 @@ class EvictionListenerTest {
     void hostileMessagesAreBoundedAndRejectedCopiesDoNotLoop() throws Exception {
         String dlx = "test.eviction.dead2." + run;
         Node n = node(config(brokerPort, dlx, 30_000));
-        awaitConnected(n);
-        String dead = channel.queueDeclare().getQueue();
-        channel.queueBind(dead, dlx, "#");
-        closing.add(() -> deleteExchange(dlx));
+        String dead = deadLetterQueue(n, dlx);
         String huge = "{\"repository_id\": \"" + "x".repeat(EvictionEvents.MAX_BODY_BYTES) + "\"}";
         publish(analysis, "analysis.completed.1", "analysis_completed", huge);
         publish(analysis, "analysis.completed.1", "type\nFORGED " + "y".repeat(5000), "{}");
-        List<GetResponse> copies = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            GetResponse r = channel.basicGet(dead, true);
-            if (r != null) {
-                copies.add(r);
-            }
-            return copies.size() == 2;
-        });
+        List<GetResponse> copies = deadLettered(dead, 2);
         GetResponse big = copies.get(0);
         assertEquals(0, big.getBody().length, "dead-lettered without the body");
         assertTrue(
