@@ -6,11 +6,17 @@ import java.util.Set;
 
 /**
  * Kong's {@code healthchecks} of an upstream, validated. Counters set to 0 are off, as in Kong.
- * Times are in milliseconds here (seconds in the file).
+ * Times are in milliseconds here (seconds in the file). {@code threshold}: the percentage of the
+ * upstream's weight that must be available for it to answer at all (Kong's balancer health).
  */
-public record HealthCheckSpec(Active active, Passive passive) {
+public record HealthCheckSpec(Active active, Passive passive, double threshold) {
 
     public static final HealthCheckSpec NONE = new HealthCheckSpec(Active.OFF, Passive.OFF);
+
+    /** Without Kong's {@code threshold} (0: the upstream is healthy while any weight is available). */
+    public HealthCheckSpec(Active active, Passive passive) {
+        this(active, passive, 0);
+    }
 
     public enum ProbeType {
         HTTP,

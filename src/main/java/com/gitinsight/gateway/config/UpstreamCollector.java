@@ -75,7 +75,7 @@ final class UpstreamCollector {
         }
         List<UpstreamSpec.TargetSpec> targets = new ArrayList<>(u.targets());
         targets.add(spec);
-        upstreams.set(at, new UpstreamSpec(u.name(), u.algorithm(), u.hash(), u.healthchecks(), targets));
+        upstreams.set(at, u.withTargets(targets));
     }
 
     List<UpstreamSpec> specs() {

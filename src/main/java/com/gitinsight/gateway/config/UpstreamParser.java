@@ -159,11 +159,10 @@ final class UpstreamParser {
         if (algorithm != null && algorithm != Algorithm.CONSISTENT_HASHING && on != HashOn.NONE) {
             s.error("hash_on", "hashing needs algorithm: consistent-hashing (or no algorithm written)");
         }
-        if (on == HashOn.NONE && fallback != HashOn.NONE) {
-            s.error("hash_fallback", "a fallback needs hash_on");
-        }
-        if (on == HashOn.COOKIE && fallback != HashOn.NONE) {
-            s.error("hash_fallback", "hash_on: cookie takes no fallback (as in Kong)");
+        // Kong's entity checks, in its words: no fallback behind none or cookie (a cookie always
+        // has a value: one is made), and no fallback to the same source.
+        if ((on == HashOn.NONE || on == HashOn.COOKIE) && fallback != HashOn.NONE) {
+            s.error("hash_fallback", "expected one of: none");
         }
         String onName = hashName(s, on, "hash_on_header", "hash_on_cookie", "hash_on_query_arg");
         // Kong's fallback cookie is hash_on_cookie too (its schema requires it for hash_fallback: cookie).
@@ -171,15 +170,26 @@ final class UpstreamParser {
                 hashName(s, fallback, "hash_fallback_header", "hash_on_cookie", "hash_fallback_query_arg");
         if (on == fallback
                 && on != HashOn.NONE
-                && (on != HashOn.HEADER && on != HashOn.QUERY_ARG
-                        || onName != null && onName.equalsIgnoreCase(fallbackName))) {
-            s.error("hash_fallback", "the fallback must differ from hash_on");
+                && on != HashOn.COOKIE
+                && on != HashOn.HEADER
+                && on != HashOn.QUERY_ARG) {
+            s.error("hash_fallback", "expected one of: " + otherSources(on));
+        } else if (on == fallback && on == HashOn.HEADER && onName != null && onName.equalsIgnoreCase(fallbackName)) {
+            s.error(
+                    "hash_fallback_header",
+                    "values of these fields must be distinct: 'hash_on_header', 'hash_fallback_header'");
+        } else if (on == fallback && on == HashOn.QUERY_ARG && onName != null && onName.equals(fallbackName)) {
+            s.error(
+                    "hash_fallback_query_arg",
+                    "values of these fields must be distinct: 'hash_on_query_arg', 'hash_fallback_query_arg'");
         }
         s.string("hash_on_uri_capture", null);
         s.string("hash_fallback_uri_capture", null);
         String cookiePath = s.string("hash_on_cookie_path", "/");
-        if (!cookiePath.startsWith("/")) {
-            s.error("hash_on_cookie_path", "must start with '/'");
+        if (cookiePath.isEmpty()) {
+            s.error("hash_on_cookie_path", "length must be at least 1");
+        } else if (!cookiePath.startsWith("/")) {
+            s.error("hash_on_cookie_path", "should start with: /");
         } else if (cookiePath.contains("//")) {
             s.error("hash_on_cookie_path", "must not have empty segments");
         } else if (!COOKIE_PATH.matcher(cookiePath).matches()) {
@@ -194,7 +204,11 @@ final class UpstreamParser {
                 || fallbackName != null
                         && fallback == HashOn.COOKIE
                         && !COOKIE_NAME.matcher(fallbackName).matches()) {
-            s.error("hash_on_cookie", "bad cookie name, allowed characters are those of an RFC 9110 token");
+            // Kong's validate_cookie_name: it takes a token, and its message names fewer characters.
+            s.error(
+                    "hash_on_cookie",
+                    "bad cookie name '" + (on == HashOn.COOKIE ? onName : fallbackName)
+                            + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
         }
         return new HashPolicy(on, onName, fallback, fallbackName, cookiePath);
     }
@@ -220,8 +234,20 @@ final class UpstreamParser {
                 return h;
             }
         }
-        s.error(key, "unknown hash source '" + value + "'; use none, consumer, ip, header, cookie, path or query_arg");
+        s.error(key, "expected one of: none, consumer, ip, header, cookie, path, query_arg, uri_capture");
         return null;
+    }
+
+    /** Kong's one_of for a fallback behind {@code on}: every source but {@code on}. */
+    private static String otherSources(HashOn on) {
+        StringBuilder out = new StringBuilder();
+        for (String source :
+                List.of("none", "consumer", "ip", "header", "cookie", "path", "query_arg", "uri_capture")) {
+            if (!source.equals(on.kongName())) {
+                out.append(out.length() == 0 ? "" : ", ").append(source);
+            }
+        }
+        return out.toString();
     }
 
     private static String hashName(Section s, HashOn source, String headerKey, String cookieKey, String argKey) {
@@ -261,8 +287,8 @@ final class UpstreamParser {
 
     private static HealthCheckSpec healthchecks(Section h) {
         h.allowOnly(HEALTHCHECKS, HEALTHCHECKS_ACCEPTED);
-        h.number("threshold", 0, 0, 100);
-        return new HealthCheckSpec(active(h.section("active")), passive(h.section("passive")));
+        double threshold = h.number("threshold", 0, 0, 100);
+        return new HealthCheckSpec(active(h.section("active")), passive(h.section("passive")), threshold);
     }
 
     private static Active active(Section a) {
@@ -270,13 +296,15 @@ final class UpstreamParser {
         String sni = a.checked("https_sni", a.string("https_sni", null), UpstreamParser::sniProblem);
         ProbeType type = probeType(a);
         String path = a.string("http_path", "/");
-        if (!path.startsWith("/")) {
-            a.error("http_path", "must start with '/'");
+        if (path.isEmpty()) {
+            a.error("http_path", "length must be at least 1");
+        } else if (!path.startsWith("/")) {
+            a.error("http_path", "should start with: /");
         }
         int timeout = (int) a.seconds("timeout", 1000, MAX_SECONDS);
         if (timeout == 0) {
-            a.error("timeout", "must be more than 0");
-            timeout = 1000;
+            // Kong takes 0 (its seconds type starts there); an nginx socket given 0 keeps its default.
+            timeout = 60_000;
         }
         int concurrency = (int) a.integer("concurrency", 10, 1, 2147483648L - 1);
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -378,6 +406,9 @@ final class UpstreamParser {
 
     private record HostPort(String host, int port) {}
 
+    private static final java.util.regex.Pattern DOTTED_QUAD =
+            java.util.regex.Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+");
+
     /** {@code host:port}, {@code [v6]:port}, or a bare host (Kong's default port 8000; SRV names take none). */
     private static HostPort hostPort(Section t, String target) {
         if (target.startsWith("_")) {
@@ -389,8 +420,19 @@ final class UpstreamParser {
             }
             return new HostPort(target.toLowerCase(Locale.ROOT), 0);
         }
+        if (!target.startsWith("[")
+                && target.indexOf(':') != target.lastIndexOf(':')
+                && com.google.common.net.InetAddresses.isInetAddress(target)) {
+            // Kong's normalize_ipv6 takes a bare IPv6 address too: all of it is the address.
+            return new HostPort(target.toLowerCase(Locale.ROOT), 8000);
+        }
         // Host names may hold '_' (Kong's do); java.net.URI would find no host in them.
         HostNames.HostPort hp = HostNames.hostPort(target);
+        if (hp != null
+                && DOTTED_QUAD.matcher(hp.host()).matches()
+                && !com.google.common.net.InetAddresses.isInetAddress(hp.host())) {
+            hp = null; // Kong reads four dotted numbers as an IPv4 address (999.1.1.1 is none), never a name
+        }
         if (hp == null) {
             t.error("target", "Invalid target ('" + target + "'); not a valid hostname or ip address"); // Kong's
             return null;

@@ -26,6 +26,11 @@ public record UpstreamSpec(
         this(name, algorithm, hash, healthchecks, targets, null, null);
     }
 
+    /** This upstream with other targets, everything else kept (a top-level target joins its upstream). */
+    public UpstreamSpec withTargets(List<TargetSpec> others) {
+        return new UpstreamSpec(name, algorithm, hash, healthchecks, others, hostHeader, clientCertificate);
+    }
+
     /** A round-robin upstream without hashing or health checks: what a plain service URL gets. */
     public static UpstreamSpec simple(String name, List<TargetSpec> targets) {
         return new UpstreamSpec(name, Algorithm.ROUND_ROBIN, HashPolicy.NONE, HealthCheckSpec.NONE, targets);

@@ -163,6 +163,24 @@ final class Forwarder {
         return max < 0 ? body : new LimitedInputStream(body, max);
     }
 
+    /**
+     * Which of a backend's headers the balancer's new cookie replaces, or -1: Kong's set_cookie
+     * replaces the first {@code Set-Cookie} of the same name, or the client would keep the
+     * backend's value and hash to another target next time.
+     */
+    static int replacedCookie(Header[] headers, String setCookie) {
+        if (setCookie != null) {
+            String prefix = setCookie.substring(0, setCookie.indexOf('=') + 1);
+            for (int i = 0; i < headers.length; i++) {
+                if (headers[i].getName().equalsIgnoreCase("Set-Cookie")
+                        && headers[i].getValue().startsWith(prefix)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     private static Response respond(
             Exchange exchange,
             ClassicHttpResponse response,
@@ -186,7 +204,13 @@ final class Forwarder {
             boolean ownId = context != null && context.kongRequestIdDownstream();
             // Kong keeps a backend's Trailer header for a client that asked for trailers.
             boolean trailers = HopByHop.wantsTrailers(exchange.request());
-            for (Header h : response.getHeaders()) {
+            Header[] headers = response.getHeaders();
+            int replaced = replacedCookie(headers, setCookie);
+            for (int i = 0; i < headers.length; i++) {
+                Header h = headers[i];
+                if (i == replaced) {
+                    continue;
+                }
                 boolean keptTrailer = trailers && h.getName().equalsIgnoreCase("Trailer");
                 if ((keptTrailer || !HopByHop.isHopByHop(h.getName(), connectionValue))
                         && !(ownId && KongHeaders.REQUEST_ID.equalsIgnoreCase(h.getName()))) {

@@ -31,7 +31,7 @@ final class ServletPickRequest implements PickRequest {
             case NONE -> null;
             case CONSUMER -> consumer;
             case IP -> clientAddress();
-            case HEADER -> request.getHeader(name);
+            case HEADER -> header(name);
             case COOKIE -> cookieOrNew(name);
             // The normalised path (nginx's $uri, as Kong hashes it): one key whatever the spelling.
             case PATH -> path();
@@ -50,6 +50,41 @@ final class ServletPickRequest implements PickRequest {
         com.gitinsight.gateway.runtime.RequestContext context =
                 com.gitinsight.gateway.runtime.RequestContext.of(request);
         return context != null && context.path() != null ? context.path() : request.getRequestURI();
+    }
+
+    /**
+     * The header as the backend gets it, as Kong's balancer reads it after every plugin's access
+     * phase: a value a plugin set (X-Consumer-ID after key-auth) or removed rather than the
+     * client's, never a client's identity header (the gateway drops those), several lines joined
+     * with {@code ", "} as nginx's {@code $http_} variable joins them. A client must not choose its
+     * target by forging what a plugin decides.
+     */
+    private String header(String name) {
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.of(request);
+        java.util.Map<String, String> decided = context == null ? java.util.Map.of() : context.upstreamHeaders();
+        if (decided.containsKey(name)) {
+            String value = decided.get(name);
+            return value == null
+                    ? null
+                    : value.replace(String.valueOf(com.gitinsight.gateway.runtime.RequestContext.LINES), ", ");
+        }
+        if (UpstreamHeaders.isIdentity(UpstreamHeaders.fold(name))) {
+            return null;
+        }
+        java.util.Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        String first = values.nextElement();
+        if (!values.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder joined = new StringBuilder(first);
+        while (values.hasMoreElements()) {
+            joined.append(", ").append(values.nextElement());
+        }
+        return joined.toString();
     }
 
     /** {@code name=value} of a cookie made for this request, or null. */
@@ -88,7 +123,12 @@ final class ServletPickRequest implements PickRequest {
      * joined with {@code ,}; null when absent.
      */
     private String queryArg(String name) {
-        String query = request.getQueryString();
+        // The query as the backend gets it (request-transformer's changes), as Kong reads its args.
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.of(request);
+        String query = context != null && context.upstreamQuery() != null
+                ? (context.upstreamQuery().isEmpty() ? null : context.upstreamQuery())
+                : request.getQueryString();
         if (query == null) {
             return null;
         }

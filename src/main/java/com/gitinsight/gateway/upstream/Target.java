@@ -126,6 +126,11 @@ public final class Target {
         if (!passive.enabled()) {
             return;
         }
+        if (status == 504 && passive.anyFailures() == 0) {
+            // Kong's log phase reports a 504 as a timeout, never as an HTTP status (handler.lua).
+            state.health.passiveFailure(passive, Failure.TIMEOUT);
+            return;
+        }
         // lua-resty-healthcheck's report_http_status looks at the healthy statuses first.
         if (passive.healthyStatuses().contains(status)) {
             state.health.passiveSuccess(passive);

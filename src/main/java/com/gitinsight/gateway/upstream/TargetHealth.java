@@ -171,7 +171,13 @@ public final class TargetHealth {
 
     /** One active probe: {@code failure} null when the probe succeeded. */
     synchronized void activeResult(HealthCheckSpec.Active rule, Failure failure) {
+        // lua-resty-healthcheck's incr_counter: a counter whose limit is 0 counts nothing, so with
+        // healthy.successes 0 a good probe does not clear the failures, and a failure of a kind
+        // with no limit does not break a run of successes.
         if (failure == null) {
+            if (rule.healthySuccesses() == 0) {
+                return;
+            }
             java.util.Arrays.fill(activeCounts, 0);
             activeSuccesses++;
             boolean down = downUntil != 0 || probation;
@@ -184,14 +190,17 @@ public final class TargetHealth {
             }
             return;
         }
-        activeSuccesses = 0;
-        int count = ++activeCounts[failure.ordinal()];
         int threshold = switch (failure) {
             case TCP -> rule.tcpFailures();
             case TIMEOUT -> rule.timeouts();
             case HTTP -> rule.httpFailures();
         };
-        if (threshold > 0 && count >= threshold && downUntil != FOREVER) {
+        if (threshold == 0) {
+            return;
+        }
+        activeSuccesses = 0;
+        int count = ++activeCounts[failure.ordinal()];
+        if (count >= threshold && downUntil != FOREVER) {
             java.util.Arrays.fill(activeCounts, 0);
             probation = false;
             clean = false;

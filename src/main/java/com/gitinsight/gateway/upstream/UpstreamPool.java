@@ -59,8 +59,30 @@ public final class UpstreamPool {
         return spec.algorithm() == UpstreamSpec.Algorithm.CONSISTENT_HASHING;
     }
 
+    /** The target for the next attempt; null when none is in rotation or the upstream is unhealthy. */
     public Target pick(PickRequest request, List<Target> tried) {
+        double threshold = spec.healthchecks().threshold();
+        if (threshold > 0 && !healthy(threshold)) {
+            return null;
+        }
         return balancer.pick(request, tried);
+    }
+
+    /**
+     * Kong's balancer health: more than {@code threshold} percent of the upstream's weight is in
+     * rotation. Below it Kong answers no request from this upstream ("Balancer is unhealthy"), so
+     * that the few targets left are not overwhelmed.
+     */
+    private boolean healthy(double threshold) {
+        long total = 0;
+        long available = 0;
+        for (Target t : balancer.targets()) {
+            total += t.weight();
+            if (t.available()) {
+                available += t.weight();
+            }
+        }
+        return total > 0 && available * 100.0 / total > threshold;
     }
 
     public List<Target> targets() {

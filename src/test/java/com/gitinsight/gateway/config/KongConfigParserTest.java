@@ -598,6 +598,54 @@ class KongConfigParserTest {
     }
 
     @Test
+    void upstreamMistakesAreToldInKongsWords() {
+        // Kong's upstream entity checks and typedefs (07-upstreams_routes_spec "handles invalid input").
+        String message = invalid(HEADER + """
+                upstreams:
+                  - {name: a, hash_on: cookie, hash_on_cookie: c, hash_fallback: ip}
+                  - {name: b, hash_on: consumer, hash_fallback: consumer}
+                  - {name: c, hash_fallback: ip}
+                  - {name: d, hash_on: header, hash_on_header: x-a, hash_fallback: header, hash_fallback_header: X-A}
+                  - {name: e, hash_on: fastest}
+                  - {name: f, hash_on: cookie, hash_on_cookie: c, hash_on_cookie_path: "not a path"}
+                  - {name: g, hash_on: cookie, hash_on_cookie: "a=b"}
+                  - {name: h, healthchecks: {active: {http_path: "health"}}}
+                  - {name: i, healthchecks: {active: {http_path: ""}}}
+                """).getMessage();
+        for (String expected : List.of(
+                "upstreams[0].hash_fallback: expected one of: none",
+                "upstreams[1].hash_fallback: expected one of: none, ip, header, cookie, path, query_arg, uri_capture",
+                "upstreams[2].hash_fallback: expected one of: none",
+                "upstreams[3].hash_fallback_header: values of these fields must be distinct: 'hash_on_header',"
+                        + " 'hash_fallback_header'",
+                "upstreams[4].hash_on: expected one of: none, consumer, ip, header, cookie, path, query_arg, uri_capture",
+                "upstreams[5].hash_on_cookie_path: should start with: /",
+                "upstreams[6].hash_on_cookie: bad cookie name 'a=b', allowed characters are A-Z, a-z, 0-9, '_', and '-'",
+                "upstreams[7].healthchecks.active.http_path: should start with: /",
+                "upstreams[8].healthchecks.active.http_path: length must be at least 1")) {
+            assertTrue(message.contains(expected), expected + " in " + message);
+        }
+    }
+
+    @Test
+    void targetsAreReadAsKongNormalisesThem() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                upstreams:
+                  - name: u
+                    healthchecks: {threshold: 50, active: {timeout: 0}}
+                    targets: [{target: "fd00::5"}, {target: "[fd00::6]:81"}]
+                """);
+        UpstreamSpec u = config.upstreams().get(0);
+        assertEquals("[fd00::5]:8000", u.targets().get(0).address(), "a bare IPv6 address, Kong's default port");
+        assertEquals("[fd00::6]:81", u.targets().get(1).address());
+        assertEquals(50, u.healthchecks().threshold());
+        assertEquals(60_000, u.healthchecks().active().timeoutMs(), "0 loads, as in Kong");
+        assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    targets: [{target: '999.1.1.1:80'}]\n")
+                .getMessage()
+                .contains("Invalid target ('999.1.1.1:80'); not a valid hostname or ip address"));
+    }
+
+    @Test
     void healthCheckAndHashingMistakesAreErrors() {
         assertTrue(invalid(HEADER + "upstreams:\n  - name: u\n    algorithm: fastest\n")
                 .getMessage()

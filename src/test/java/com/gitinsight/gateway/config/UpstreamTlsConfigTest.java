@@ -92,6 +92,26 @@ class UpstreamTlsConfigTest {
     }
 
     @Test
+    void aTopLevelTargetKeepsItsUpstreamsHostHeaderAndCertificate() throws Exception {
+        // The flat shape `kong config db_export` writes: targets beside, not inside, their upstream.
+        GatewayConfig config = parse(file() + """
+                upstreams:
+                  - name: backend
+                    host_header: api.internal
+                    client_certificate: 22222222-2222-4222-8222-222222222222
+                targets:
+                  - {target: "10.0.0.5:8443", upstream: backend}
+                  - {target: "10.0.0.6:8443", upstream: backend}
+                """);
+        UpstreamSpec upstream = config.upstreams().get(0);
+        assertEquals(2, upstream.targets().size());
+        assertEquals("api.internal", upstream.hostHeader());
+        assertEquals(
+                "22222222-2222-4222-8222-222222222222",
+                upstream.clientCertificate().id());
+    }
+
+    @Test
     void unknownReferencesAndBadValuesAreRefusedAtTheirField() {
         String message = refused(file() + """
                 services:

@@ -28,4 +28,19 @@ class ForwarderBodyTest {
         assertTrue(Forwarder.hasBody(FakeHttp.Request.of("POST", "/x", "Transfer-Encoding", "chunked").request));
         assertTrue(Forwarder.hasBody(FakeHttp.Request.of("POST", "/x", "Content-Length", "3").request));
     }
+
+    @Test
+    void theBalancersCookieReplacesTheBackendsFirstOfTheSameName() {
+        org.apache.hc.core5.http.Header[] headers = {
+            new org.apache.hc.core5.http.message.BasicHeader("Set-Cookie", "other=1"),
+            new org.apache.hc.core5.http.message.BasicHeader("X-Sticky", "sticky=2"),
+            new org.apache.hc.core5.http.message.BasicHeader("set-cookie", "sticky=backend; Path=/"),
+            new org.apache.hc.core5.http.message.BasicHeader("Set-Cookie", "sticky=again")
+        };
+        String ours = "sticky=0f0e; Path=/; Same-Site=Lax; HttpOnly";
+        org.junit.jupiter.api.Assertions.assertEquals(2, Forwarder.replacedCookie(headers, ours));
+        org.junit.jupiter.api.Assertions.assertEquals(-1, Forwarder.replacedCookie(headers, null), "no cookie made");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                -1, Forwarder.replacedCookie(headers, "stick=1; Path=/"), "a name that only starts the same");
+    }
 }

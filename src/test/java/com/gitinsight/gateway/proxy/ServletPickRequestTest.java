@@ -46,4 +46,21 @@ class ServletPickRequestTest {
         r.context().clientAddress("203.0.113.9");
         assertEquals("203.0.113.9", new ServletPickRequest(r.request, null).hashValue(HashOn.IP, null));
     }
+
+    @Test
+    void aHeaderIsHashedAsTheBackendGetsItNotAsTheClientForgedIt() {
+        FakeHttp.Request r = FakeHttp.Request.get("/x?user=client", "X-Consumer-ID", "forged", "X-Tenant", "a");
+        r.header("X-Tenant", "b");
+        r.on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "r"));
+        ServletPickRequest pick = new ServletPickRequest(r.request, null);
+        assertNull(
+                pick.hashValue(HashOn.HEADER, "X-Consumer-ID"), "a client's identity header never reaches the backend");
+        assertEquals("a, b", pick.hashValue(HashOn.HEADER, "x-tenant"), "two lines, as nginx's $http_ joins them");
+        r.context().upstreamHeader("X-Consumer-ID", "c-123");
+        r.context().upstreamHeader("X-Tenant", null);
+        r.context().upstreamQuery("user=plugin");
+        assertEquals("c-123", pick.hashValue(HashOn.HEADER, "x-consumer-id"), "what key-auth set");
+        assertNull(pick.hashValue(HashOn.HEADER, "X-Tenant"), "removed by a plugin");
+        assertEquals("plugin", pick.hashValue(HashOn.QUERY_ARG, "user"), "the query request-transformer made");
+    }
 }

@@ -116,6 +116,44 @@ class TargetHealthTest {
     }
 
     @Test
+    void atOrBelowItsThresholdTheUpstreamAnswersNothing() {
+        for (double threshold : new double[] {50, 49.5}) {
+            UpstreamSpec spec = new UpstreamSpec(
+                    "th" + threshold,
+                    UpstreamSpec.Algorithm.ROUND_ROBIN,
+                    UpstreamSpec.HashPolicy.NONE,
+                    new HealthCheckSpec(HealthCheckSpec.Active.OFF, HealthCheckSpec.Passive.OFF, threshold),
+                    List.of(new TargetSpec("10.0.1.1", 80, 100), new TargetSpec("10.0.1.2", 80, 100)));
+            UpstreamPool pool = new UpstreamPool(spec.name(), spec, registry, Map.of());
+            assertSame(pool.targets().get(0), pool.pick(PickRequest.NONE, List.of()));
+            pool.targets().get(0).health().force(false);
+            Target picked = pool.pick(PickRequest.NONE, List.of());
+            if (threshold == 50) {
+                assertNull(picked, "half the weight available is not more than 50%: Kong's 'Balancer is unhealthy'");
+            } else {
+                assertSame(pool.targets().get(1), picked, "50% is more than 49.5%");
+            }
+        }
+    }
+
+    @Test
+    void aBackendsAnswer504IsKongsPassiveTimeoutNotAnHttpStatus() {
+        HealthCheckSpec.Passive timeouts = new HealthCheckSpec.Passive(
+                HealthCheckSpec.Passive.HEALTHY_STATUSES, 0, java.util.Set.of(504), 0, 2, 0, 0);
+        UpstreamSpec spec = new UpstreamSpec(
+                "t",
+                UpstreamSpec.Algorithm.ROUND_ROBIN,
+                UpstreamSpec.HashPolicy.NONE,
+                new HealthCheckSpec(HealthCheckSpec.Active.OFF, timeouts),
+                List.of(new TargetSpec("10.0.0.5", 80, 100), new TargetSpec("10.0.0.6", 80, 100)));
+        Target t = new UpstreamPool("t", spec, registry, Map.of()).targets().get(0);
+        t.reportResponse(504, 10);
+        assertTrue(t.available());
+        t.reportResponse(504, 10);
+        assertFalse(t.available(), "two 504s reach timeouts: 2, although http_failures is 0");
+    }
+
+    @Test
     void kongsPassiveChecksCountFailuresAcrossSuccessesAndTimeWhenSuccessesIsZero() {
         Target t = kongPassive(0).targets().get(0);
         for (int i = 0; i < 2; i++) {
@@ -198,6 +236,37 @@ class TargetHealthTest {
         assertEquals(TargetHealth.State.UNHEALTHY, h.state());
         h.activeResult(active, null);
         assertEquals(TargetHealth.State.HEALTHY, h.state());
+    }
+
+    @Test
+    void withHealthySuccessesZeroAGoodProbeDoesNotClearTheFailedOnes() {
+        // Kong's default: healthy.successes 0 (lua-resty-healthcheck's limit 0 counts nothing).
+        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
+                HealthCheckSpec.ProbeType.HTTP,
+                "/health",
+                1000,
+                1,
+                Map.of(),
+                true,
+                5000,
+                0,
+                HealthCheckSpec.Active.HEALTHY_STATUSES,
+                5000,
+                3,
+                0,
+                0,
+                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
+                null);
+        TargetHealth h = a(pool(HealthCheckSpec.NONE)).health();
+        for (int i = 0; i < 2; i++) {
+            h.activeResult(active, Failure.HTTP);
+            h.activeResult(active, null);
+            h.activeResult(active, Failure.TCP); // tcp_failures 0: not counted, breaks nothing
+            h.activeResult(active, null);
+        }
+        assertEquals(TargetHealth.State.HEALTHY, h.state());
+        h.activeResult(active, Failure.HTTP);
+        assertEquals(TargetHealth.State.UNHEALTHY, h.state(), "the third failed probe, one in three");
     }
 
     @Test
