@@ -29,7 +29,7 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
     /** Credentials of the running configuration and the tokens verified against them. */
     private final transient CredentialCache credentialCache = new CredentialCache();
 
-    private final transient SsoLogin sso = new SsoLogin();
+    private final transient SsoLogin sso;
 
     @Inject
     transient MpJwtDefaults mpJwt;
@@ -43,7 +43,13 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
     }
 
     public JwtFilter() {
+        this(new SsoLogin());
+    }
+
+    /** {@code sso}: how SSO tokens are verified (tests give a provider of their own). */
+    JwtFilter(SsoLogin sso) {
         super(JwtSchema.NAME, JwtSchema.Config.class);
+        this.sso = sso;
     }
 
     @Override
@@ -181,6 +187,9 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         }
         if (!login.known()) {
             context.consumerLabel("sso");
+            // A made-up consumer has no plugins of its own: its name must not pick up those of a
+            // configured consumer known by that custom_id (or any reference of the same spelling).
+            context.consumerReference(null);
         }
         chain.doFilter(new PrincipalRequest(request, login.principal()), response);
         return true;

@@ -23,6 +23,17 @@ final class SsoLogin {
     /** SSO verifiers by key source; they cache keys, so they outlive configurations. */
     private final Map<String, SsoVerifier> verifiers = new ConcurrentHashMap<>();
 
+    private final java.util.function.Function<JwtSchema.Sso, SsoVerifier> newVerifier;
+
+    SsoLogin() {
+        this(SsoVerifier::new);
+    }
+
+    /** {@code newVerifier}: how a key source's verifier is made (tests give a provider of their own). */
+    SsoLogin(java.util.function.Function<JwtSchema.Sso, SsoVerifier> newVerifier) {
+        this.newVerifier = newVerifier;
+    }
+
     /**
      * A valid SSO token. Not {@code allowed}: it lacks a required scope or role (the rest is then
      * null). {@code known}: the consumer is one of the configuration's; {@code subject} names the
@@ -44,7 +55,7 @@ final class SsoLogin {
         JwtClaims claims;
         try {
             claims = verifiers
-                    .computeIfAbsent(settings.keySource(), k -> new SsoVerifier(settings))
+                    .computeIfAbsent(settings.keySource(), k -> newVerifier.apply(settings))
                     .verify(token, settings);
         } catch (InvalidJwtException | IOException | RuntimeException e) {
             LOG.log(Level.FINE, "SSO token refused: {0}", e.getMessage());
@@ -57,6 +68,12 @@ final class SsoLogin {
         }
         Object mapped = claims.getClaimValue(settings.consumerClaim());
         String name = mapped == null ? null : mapped.toString();
+        if (!fitForHeaders(name, roles)) {
+            // They go upstream as X-Consumer-Username and X-Authenticated-Groups: a line break would
+            // make a second header line ("eve\nadmin"), a comma a second group ("x, admin").
+            LOG.log(Level.FINE, "SSO token refused: a control character in its consumer claim or roles");
+            return null;
+        }
         Credentials.Consumer known = name == null ? null : credentials.consumer(name);
         Credentials.Consumer consumer = known != null
                 ? known
@@ -72,5 +89,28 @@ final class SsoLogin {
         String sub = claims.getClaimValue("sub") instanceof String s ? s : null;
         SsoPrincipal principal = new SsoPrincipal(claims, token, name == null ? subject : name, roles);
         return new Login(true, consumer, known != null, subject, sub, principal);
+    }
+
+    /** No control character in the consumer's name or a role, no comma in a role. */
+    static boolean fitForHeaders(String name, Set<String> roles) {
+        if (name != null && hasControl(name)) {
+            return false;
+        }
+        for (String role : roles) {
+            if (hasControl(role) || role.indexOf(',') >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 }
