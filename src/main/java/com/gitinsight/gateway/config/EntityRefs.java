@@ -7,9 +7,20 @@ final class EntityRefs {
 
     private EntityRefs() {}
 
-    /** An entity's {@code id}: free text here (Kong's are UUIDs), but it names the entity in admin API paths. */
+    /**
+     * An entity's {@code id}: a UUID, as Kong's typedefs.uuid requires. Free text would let an id
+     * shadow another consumer's username wherever Kong takes either (anonymous, references).
+     */
     static String id(Section s) {
-        return s.checked("id", s.string("id", null), EntityNames::pathProblem);
+        return s.checked("id", s.string("id", null), EntityRefs::uuidProblem);
+    }
+
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Kong's words for an id that is not a UUID (any hex digits, no version check, as Kong's). */
+    static String uuidProblem(String id) {
+        return UUID.matcher(id).matches() ? null : "expected a valid UUID";
     }
 
     /** A reference to another entity: a name, or a map {@code {name: ...}} as deck writes it. */

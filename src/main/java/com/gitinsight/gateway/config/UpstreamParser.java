@@ -75,7 +75,7 @@ final class UpstreamParser {
             s.error("name", "Invalid name; no ip addresses allowed");
             name = null;
         }
-        s.checked("id", s.string("id", null), EntityNames::pathProblem);
+        EntityRefs.id(s);
         Algorithm algorithm = algorithm(s);
         HashPolicy hash = hash(s, algorithm);
         HealthCheckSpec health = healthchecks(s.section("healthchecks"));
@@ -387,6 +387,7 @@ final class UpstreamParser {
     static TargetSpec target(Section t) {
         t.allowEntity(TARGET, TARGET_ACCEPTED);
         AcceptedFields.common(t);
+        EntityRefs.id(t);
         String target = t.requiredString("target");
         int weight = (int) t.integer("weight", 100, 0, 65535);
         int maxFails = (int) t.integer("max_fails", 0, 0, MAX_COUNTER);

@@ -1068,12 +1068,12 @@ class KongConfigParserTest {
                 List.of(
                         "3 upstreams[0].name: invalid value 'pool/../x': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
                         "5 services[0].name: invalid value 'api/v1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
-                        "8 services[1].id: invalid value 'a\\b': must not contain '/' or '\\'",
+                        "8 services[1].id: expected a valid UUID",
                         "11 services[1].routes[0].name: invalid value '..': must not be '.' or '..'",
                         "12 services[1].routes[1].name: invalid value 'r 1': the only accepted ascii characters are alphanumerics or ., -, _, and ~",
                         "14 consumers[0].username: invalid value '../etc': must not contain '/' or '\\'",
                         "15 consumers[1].custom_id: invalid value 'x/y': must not contain '/' or '\\'",
-                        "17 plugins[0].id: invalid value '..': must not be '.' or '..'"),
+                        "17 plugins[0].id: expected a valid UUID"),
                 messages);
     }
 
@@ -1256,8 +1256,8 @@ class KongConfigParserTest {
         assertTrue(e.getMessage().contains("consumer 'bob' would have the id of consumer 'robert'"), e.getMessage());
         ConfigException given = invalid(HEADER + """
                 consumers:
-                  - {username: a, id: same-id}
-                  - {custom_id: b, id: SAME-ID}
+                  - {username: a, id: 5ae1e5ae-0000-4000-8000-00000000abcd}
+                  - {custom_id: b, id: 5AE1E5AE-0000-4000-8000-00000000ABCD}
                 """);
         assertTrue(given.getMessage().contains("consumer 'b' would have the id of consumer 'a'"), given.getMessage());
     }

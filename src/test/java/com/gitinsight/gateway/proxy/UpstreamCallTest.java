@@ -226,7 +226,7 @@ class UpstreamCallTest {
         GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
                 _format_version: "3.0"
                 certificates:
-                  - id: client
+                  - id: c11e0700-0000-4000-8000-000000000001
                     cert: |
                       %s
                     key: |
@@ -234,11 +234,11 @@ class UpstreamCallTest {
                 upstreams:
                   - name: named
                     host_header: api.internal
-                    client_certificate: client
+                    client_certificate: c11e0700-0000-4000-8000-000000000001
                     targets: [{target: "127.0.0.1:9001"}]
                 services:
                   - {name: named, url: "https://named", routes: [{name: named, paths: [/n]}]}
-                  - {name: own, url: "https://named", tls_verify: false, client_certificate: client,
+                  - {name: own, url: "https://named", tls_verify: false, client_certificate: c11e0700-0000-4000-8000-000000000001,
                      routes: [{name: own, paths: [/o]}]}
                 """.formatted(
                         pki.chainPem("client").strip().replace("\n", pad),
@@ -248,7 +248,9 @@ class UpstreamCallTest {
         Target target = pool("named").targets().get(0);
         assertEquals("api.internal", call.hostName(target));
         // Kong's fallback_upstream_client_cert: the service names none, so the upstream's is presented.
-        assertEquals("client", call.tls().clientCertificate().id());
+        assertEquals(
+                "c11e0700-0000-4000-8000-000000000001",
+                call.tls().clientCertificate().id());
         assertNull(call.service().tls().clientCertificate());
         assertEquals(false, call("own", new Req(), true).tls().verify());
     }
