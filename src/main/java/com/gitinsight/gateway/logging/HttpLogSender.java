@@ -26,7 +26,7 @@ import org.apache.hc.core5.util.Timeout;
  * {@code max_batch_size} is 1, else a JSON array (even of one); {@code Content-Type} the
  * configured one, Basic authorization from the endpoint's user info, then the configured headers;
  * success is a status below 300; {@code timeout} bounds connecting and each read; a connection idle
- * longer than {@code keepalive} is not reused. Runs on its queue's thread only. Certificates are
+ * longer than {@code keepalive} is not reused (0: kept however long it idles, as OpenResty's). Runs on its queue's thread only. Certificates are
  * verified (Kong does not verify them; a gateway that ships request logs to an endpoint it has not
  * authenticated would hand them to whoever answers).
  */
@@ -86,7 +86,8 @@ final class HttpLogSender implements Closeable {
     boolean send(List<LogEntry> batch) throws IOException {
         HttpLogSchema.Config c = config;
         long now = System.nanoTime();
-        if (now - idleCheckedAt > Math.min(IDLE_CHECK_NANOS, c.keepaliveMs() * 500_000L)) {
+        // keepalive 0 is OpenResty's unlimited idle time (setkeepalive(0)), as Kong passes it on.
+        if (c.keepaliveMs() > 0 && now - idleCheckedAt > Math.min(IDLE_CHECK_NANOS, c.keepaliveMs() * 500_000L)) {
             // A connection idle longer than keepalive is not reused; looked for at most once a
             // second, or twice per keepalive when that is shorter (each look walks the pool).
             idleCheckedAt = now;

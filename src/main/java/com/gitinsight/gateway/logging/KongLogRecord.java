@@ -175,6 +175,7 @@ public final class KongLogRecord implements LogEntry {
     private final java.util.Set<String> credentialHeaders;
     private final RouteMatch match;
     private final String credentialId;
+    private final RequestContext.Identity identity;
     private final String clientIp;
     private final Map<String, String> traceIds;
     private final String correlationId;
@@ -256,6 +257,7 @@ public final class KongLogRecord implements LogEntry {
         this.credentialHeaders = context.credentialHeaders();
         this.match = context.match();
         this.credentialId = context.credentialId();
+        this.identity = context.identity();
         this.clientIp = context.clientAddress();
         this.traceIds = context.trace().traceIds();
         this.correlationId = context.correlationId();
@@ -384,7 +386,7 @@ public final class KongLogRecord implements LogEntry {
 
         writeLatencies(g);
         writeTries(g);
-        writeIdentity(g, overrides);
+        writeIdentity(g);
         if (match != null) {
             // A configuration's routes and services, written once each (they are a third of a record).
             field(g, F_ROUTE)
@@ -426,9 +428,20 @@ public final class KongLogRecord implements LogEntry {
 
     private static void writeQuery(JsonGenerator g, String query) throws IOException {
         g.writeStartObject();
+        java.util.Set<String> cutNames = null;
         for (Map.Entry<String, List<String>> e : UrlArgs.decode(query).entrySet()) {
             List<String> values = e.getValue();
-            g.writeFieldName(bounded(e.getKey())); // a name is the client's too
+            String name = bounded(e.getKey()); // a name is the client's too
+            if (name.length() != e.getKey().length()) {
+                // Two long names that differ only past the cut: the first only, never one key twice.
+                if (cutNames == null) {
+                    cutNames = new java.util.HashSet<>();
+                }
+                if (!cutNames.add(name)) {
+                    continue;
+                }
+            }
+            g.writeFieldName(name);
             if (values.size() == 1) {
                 writeArg(g, values.get(0));
             } else {
@@ -755,29 +768,29 @@ public final class KongLogRecord implements LogEntry {
         g.writeEndArray();
     }
 
-    /** The consumer and credential an auth plugin identified, from the headers it set for the backend. */
-    private void writeIdentity(JsonGenerator g, Overrides set) throws IOException {
-        String consumerId = set.get("X-Consumer-ID");
-        if (consumerId == null) {
+    /**
+     * The consumer and credential an auth plugin identified (not the headers it set for the
+     * backend, which a request-transformer may have removed or renamed).
+     */
+    private void writeIdentity(JsonGenerator g) throws IOException {
+        RequestContext.Identity who = identity;
+        if (who == null || who.consumerId() == null) {
             return;
         }
-        String credential = set.get("X-Credential-Identifier");
-        if (credential != null) {
+        if (who.credential() != null) {
             field(g, F_AUTHENTICATED_ENTITY).writeStartObject();
             // Kong's is the credential's id (a jwt's or basic-auth's header names its key or username).
-            field(g, F_ID).writeString(credentialId != null ? credentialId : credential);
-            field(g, F_CONSUMER_ID).writeString(consumerId);
+            field(g, F_ID).writeString(credentialId != null ? credentialId : who.credential());
+            field(g, F_CONSUMER_ID).writeString(who.consumerId());
             g.writeEndObject();
         }
         field(g, F_CONSUMER).writeStartObject();
-        field(g, F_ID).writeString(consumerId);
-        String username = set.get("X-Consumer-Username");
-        if (username != null) {
-            field(g, F_USERNAME).writeString(username);
+        field(g, F_ID).writeString(who.consumerId());
+        if (who.username() != null) {
+            field(g, F_USERNAME).writeString(who.username());
         }
-        String customId = set.get("X-Consumer-Custom-ID");
-        if (customId != null) {
-            field(g, F_CUSTOM_ID).writeString(customId);
+        if (who.customId() != null) {
+            field(g, F_CUSTOM_ID).writeString(who.customId());
         }
         g.writeEndObject();
     }

@@ -90,17 +90,16 @@ final class LogWriter {
             ids.clear();
             clears++;
         }
-        String lower = name.toLowerCase(Locale.ROOT);
+        // Cut as its values are (a client's name), before it is compared: two long names that
+        // differ only past the cut are one name here, never two equal keys in one JSON object.
+        String lower = KongLogRecord.bounded(name.toLowerCase(Locale.ROOT));
         Long id = ids.get(lower);
         if (id == null) {
             id = nextId++;
             ids.put(lower, id);
         }
         HeaderName made = new HeaderName(
-                lower,
-                new SerializedString(KongLogRecord.bounded(lower)), // a client's name is cut as its values are
-                IdentityHeaders.isIdentity(IdentityHeaders.fold(name)),
-                id);
+                lower, new SerializedString(lower), IdentityHeaders.isIdentity(IdentityHeaders.fold(name)), id);
         names.put(name, made);
         return made;
     }

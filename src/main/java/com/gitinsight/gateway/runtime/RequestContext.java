@@ -542,6 +542,25 @@ public final class RequestContext {
         this.credentialId = id;
     }
 
+    /**
+     * Who an auth plugin identified (Kong's {@code authenticated_consumer} and credential), kept
+     * apart from the X-Consumer-* headers a request-transformer may remove or rename for the
+     * backend: the log record names the consumer either way, as Kong's serializer does.
+     * {@code credential} is X-Credential-Identifier's value, null for the anonymous consumer.
+     */
+    public record Identity(String consumerId, String username, String customId, String credential) {}
+
+    private Identity identity;
+
+    /** The identified consumer, or null when none is. */
+    public Identity identity() {
+        return identity;
+    }
+
+    public void identity(Identity identity) {
+        this.identity = identity;
+    }
+
     /** The query part of {@link #upstreamUri()} (null: none, or nothing sent). */
     public String upstreamUriQuery() {
         return upstreamUriQuery;

@@ -30,6 +30,7 @@ final class ConsumerIdentity {
         for (String h : HEADERS) {
             context.upstreamHeader(h, null);
         }
+        context.identity(null);
     }
 
     /**
@@ -49,6 +50,8 @@ final class ConsumerIdentity {
         // Kong's prometheus label is the username: a consumer with a custom_id only is counted under "".
         context.consumerLabel(c.username() != null ? c.username() : "");
         context.credentialAuthenticated(!anonymous);
+        context.identity(
+                new RequestContext.Identity(c.id(), c.username(), c.customId(), anonymous ? null : credential));
         context.upstreamHeader("X-Consumer-ID", c.id());
         context.upstreamHeader("X-Consumer-Custom-ID", c.customId());
         context.upstreamHeader("X-Consumer-Username", c.username());

@@ -28,4 +28,48 @@ class HttpLogSenderTest {
                 com.gitinsight.gateway.upstream.SocketErrors.describe(new IOException("Connection reset")));
         assertEquals("closed", com.gitinsight.gateway.upstream.SocketErrors.describe(new IOException("Broken pipe")));
     }
+
+    @Test
+    void keepaliveZeroKeepsTheConnectionHoweverLongItIdlesAsOpenRestysDoes() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.List<Integer> ports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/logs", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            ports.add(exchange.getRemoteAddress().getPort());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            for (String keepalive : new String[] {"0", "1"}) {
+                ports.clear();
+                HttpLogSchema.Config config = (HttpLogSchema.Config) new com.gitinsight.gateway.config.KongConfigParser(
+                                com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                        .parse(
+                                "kong.yml",
+                                "_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: {http_endpoint:"
+                                        + " 'http://127.0.0.1:"
+                                        + server.getAddress().getPort()
+                                        + "/logs', keepalive: " + keepalive + "}\n")
+                        .plugins()
+                        .get(0)
+                        .config();
+                try (HttpLogSender sender = new HttpLogSender(config)) {
+                    sender.send(java.util.List.of());
+                    long idle = System.nanoTime();
+                    org.awaitility.Awaitility.await().until(() -> System.nanoTime() - idle > 5_000_000L);
+                    sender.send(java.util.List.of());
+                }
+                if (keepalive.equals("0")) {
+                    assertEquals(ports.get(0), ports.get(1), "one connection: 0 is no idle limit");
+                } else {
+                    org.junit.jupiter.api.Assertions.assertNotEquals(
+                            ports.get(0), ports.get(1), "idle past 1 ms: not reused");
+                }
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -286,6 +286,7 @@ class KongLogRecordTest {
         context.upstreamHeader("X-Consumer-ID", "c-1");
         context.upstreamHeader("X-Consumer-Username", "alice");
         context.upstreamHeader("X-Credential-Identifier", "cred-9");
+        context.identity(new RequestContext.Identity("c-1", "alice", null, "cred-9"));
         context.keepTries();
         long start = System.nanoTime();
         context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502);
@@ -320,20 +321,26 @@ class KongLogRecordTest {
         assertEquals(1, r.get("latencies").get("proxy").asInt());
     }
 
-    /** The identity is read from the headers set for the backend as their case-blind map compares names. */
+    /**
+     * The identity is the one the auth plugin made, as Kong's serializer reads ctx.authenticated_consumer
+     * (helper review 118): a request-transformer that removes or renames the headers does not erase
+     * it, and headers alone (a client's, or a plugin's of the same names) never make one.
+     */
     @Test
-    void theIdentityIsFoundInAnySpellingTheContextHolds() throws Exception {
+    void theIdentityIsTheAuthPluginsWhateverHappenedToItsHeaders() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
         RequestContext context = request.context();
-        context.upstreamHeader("x-CONSUMER-id", "c-2");
-        context.upstreamHeader("X-Conſumer-Username", "bob"); // U+017F folds to S, as the map compares
-        context.upstreamHeader("x-credential-IDENTIFIER", "cred-2");
-        context.upstreamHeader("X-Consumer-Custom-Id", "custom");
+        context.identity(new RequestContext.Identity("c-2", "bob", "custom", "cred-2"));
+        // What request-transformer's remove: {headers: [X-Credential-Identifier, X-Consumer-ID]} leaves.
+        context.upstreamHeader("X-Consumer-ID", null);
+        context.upstreamHeader("X-Credential-Identifier", null);
+        context.upstreamHeader("X-Consumer-Username", "bob");
         JsonNode r = record(request, new FakeHttp.Response(), 200);
         assertEquals("c-2", r.at("/consumer/id").asText());
         assertEquals("bob", r.at("/consumer/username").asText());
         assertEquals("custom", r.at("/consumer/custom_id").asText());
         assertEquals("cred-2", r.at("/authenticated_entity/id").asText());
+        assertNull(r.at("/request/headers").get("x-consumer-id"), "the header as the backend got it: removed");
         // A credential with an id of its own (a jwt whose header names its key): Kong logs the id.
         context.credentialId("7e1c4b1a-0000-4000-8000-00000000a001");
         JsonNode withId = record(request, new FakeHttp.Response(), 200);
@@ -341,13 +348,18 @@ class KongLogRecordTest {
                 "7e1c4b1a-0000-4000-8000-00000000a001",
                 withId.at("/authenticated_entity/id").asText());
         assertEquals("c-2", withId.at("/authenticated_entity/consumer_id").asText());
+        // The anonymous consumer: a consumer, no authenticated entity.
+        context.identity(new RequestContext.Identity("c-anon", "guest", null, null));
+        JsonNode anonymous = record(request, new FakeHttp.Response(), 200);
+        assertEquals("guest", anonymous.at("/consumer/username").asText());
+        assertNull(anonymous.get("authenticated_entity"), anonymous.toString());
 
-        // A consumer id a plugin removed: no consumer.
-        FakeHttp.Request removed = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
-        removed.context().upstreamHeader("X-Consumer-ID", "c-3");
-        removed.context().upstreamHeader("x-consumer-id", null);
-        removed.context().upstreamHeader("X-Consumer-Username", "carol");
-        JsonNode none = record(removed, new FakeHttp.Response(), 200);
+        // Headers without an identification: no consumer.
+        FakeHttp.Request headersOnly =
+                FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        headersOnly.context().upstreamHeader("X-Consumer-ID", "c-3");
+        headersOnly.context().upstreamHeader("X-Consumer-Username", "carol");
+        JsonNode none = record(headersOnly, new FakeHttp.Response(), 200);
         assertNull(none.get("consumer"), none.toString());
         assertEquals("carol", none.at("/request/headers/x-consumer-username").asText());
     }
@@ -648,6 +660,31 @@ class KongLogRecordTest {
             cut |= name.startsWith("x-nnn");
         }
         assertTrue(cut, r.get("request").get("headers").toString());
+    }
+
+    @Test
+    void twoLongNamesThatDifferPastTheCutNeverMakeOneKeyTwice() throws Exception {
+        // A strict reader (Elasticsearch's) refuses a duplicate key, and with it the whole batch.
+        String prefix = "n".repeat(KongLogRecord.MAX_VALUE + 10);
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/repos?" + prefix + "x=1&" + prefix + "y=2",
+                        "X-" + prefix + "a",
+                        "1",
+                        "X-" + prefix + "b",
+                        "2")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        byte[] bytes = KongLogRecord.serialize(
+                request.request,
+                new FakeHttp.Response().response,
+                request.context(),
+                new KongLogRecord.Outcome(200, 42, System.nanoTime()));
+        com.fasterxml.jackson.databind.ObjectMapper strict = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        JsonNode r = strict.readTree(bytes);
+        assertEquals(
+                1,
+                r.at("/request/querystring").size(),
+                r.at("/request/querystring").toString());
     }
 
     // Kong's header_filter marks the last try failed (with the status) when the answer is a 5xx and
