@@ -246,6 +246,16 @@ public final class KongLogRecord implements LogEntry {
         this.upstreamNanos = context.upstreamNanos();
         this.tries = context.tries();
         Map<String, String> set = context.upstreamHeaders();
+        List<String> injected = context.injectedTrace();
+        if (injected != null) {
+            // The trace context the backend got (opentelemetry's propagation), as Kong logs it.
+            Map<String, String> withTrace = new java.util.TreeMap<>(RequestContext.HEADER_ORDER);
+            withTrace.putAll(set);
+            for (int t = 0; t + 1 < injected.size(); t += 2) {
+                withTrace.put(injected.get(t), injected.get(t + 1));
+            }
+            set = withTrace;
+        }
         this.overrideNames = new String[set.size()];
         this.overrideValues = new String[set.size()];
         int i = 0;

@@ -138,6 +138,7 @@ final class UpstreamCall {
             UpstreamHeaders.copy(request, context, skipped, proto, out);
             return;
         }
+        context.injectedTrace(injected);
         // The trace context replaces what a plugin set under its names (request-transformer's
         // traceparent): Kong's injector sets them after every plugin's access phase; one value each.
         UpstreamHeaders.copy(request, context, skipped, proto, (name, value) -> {

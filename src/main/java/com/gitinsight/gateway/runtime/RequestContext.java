@@ -552,6 +552,21 @@ public final class RequestContext {
 
     private Identity identity;
 
+    /** The trace headers the last try carried upstream, name then value (null: none injected). */
+    private java.util.List<String> injectedTrace;
+
+    public java.util.List<String> injectedTrace() {
+        return injectedTrace;
+    }
+
+    /**
+     * The trace context injected into the last try ({@code name, value, ...}): the log record shows
+     * the request headers as the backend got them, these included, as Kong's set_header does.
+     */
+    public void injectedTrace(java.util.List<String> headers) {
+        this.injectedTrace = headers;
+    }
+
     /** The identified consumer, or null when none is. */
     public Identity identity() {
         return identity;

@@ -663,6 +663,21 @@ class KongLogRecordTest {
     }
 
     @Test
+    void theTraceContextTheBackendGotIsLoggedInPlaceOfTheClients() throws Exception {
+        // Kong's injector set_header()s traceparent; its serializer reads the request's headers after.
+        String client = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        String sent = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+        FakeHttp.Request request = FakeHttp.Request.get("/repos", "traceparent", client)
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        request.context().upstreamHeader("traceparent", null); // as TracingFilter marks what it injects
+        JsonNode before = record(request, new FakeHttp.Response(), 200);
+        assertNull(before.at("/request/headers").get("traceparent"), "nothing went upstream");
+        request.context().injectedTrace(List.of("traceparent", sent));
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        assertEquals(sent, r.at("/request/headers/traceparent").asText());
+    }
+
+    @Test
     void twoLongNamesThatDifferPastTheCutNeverMakeOneKeyTwice() throws Exception {
         // A strict reader (Elasticsearch's) refuses a duplicate key, and with it the whole batch.
         String prefix = "n".repeat(KongLogRecord.MAX_VALUE + 10);
