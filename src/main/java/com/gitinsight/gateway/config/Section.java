@@ -167,13 +167,9 @@ final class Section {
                 value = l;
             } else if (s.value() instanceof Double d && d == Math.rint(d)) {
                 value = d.longValue();
-            } else if (s.value() instanceof String str) {
-                try {
-                    value = Long.parseLong(str.trim());
-                } catch (NumberFormatException ignored) {
-                    value = null;
-                }
             }
+            // A quoted number is a string: Kong's integer type refuses it, so a file Kong refuses
+            // never loads here.
         }
         if (value == null) {
             problems.add(n.location(), child(key), "expected an integer"); // Kong's words

@@ -598,6 +598,26 @@ class KongConfigParserTest {
     }
 
     @Test
+    void aQuotedNumberIsNoIntegerAsInKong() {
+        // Kong's integer type wants a number: "10" is a string (helper review 115).
+        String message = invalid(HEADER + """
+                services:
+                  - name: s
+                    url: http://a.internal
+                    retries: "3"
+                    plugins:
+                      - {name: request-size-limiting, config: {allowed_payload_size: "10"}}
+                      - {name: ip-restriction, config: {allow: [10.0.0.0/8], status: "403"}}
+                """).getMessage();
+        for (String expected : List.of(
+                "services[0].retries: expected an integer",
+                "allowed_payload_size: expected an integer",
+                "status: expected an integer")) {
+            assertTrue(message.contains(expected), expected + " in " + message);
+        }
+    }
+
+    @Test
     void upstreamMistakesAreToldInKongsWords() {
         // Kong's upstream entity checks and typedefs (07-upstreams_routes_spec "handles invalid input").
         String message = invalid(HEADER + """
