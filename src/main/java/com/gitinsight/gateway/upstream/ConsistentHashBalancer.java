@@ -53,11 +53,21 @@ public final class ConsistentHashBalancer implements Balancer {
             total += counts[ti];
         }
         long[][] ring = new long[total][];
+        java.util.Set<String> addresses = new java.util.HashSet<>();
+        java.util.Set<String> shared = new java.util.HashSet<>();
+        for (Target t : enabled) {
+            if (!addresses.add(t.address())) {
+                shared.add(t.address());
+            }
+        }
         int n = 0;
         for (int ti = 0; ti < enabled.size(); ti++) {
             Target t = enabled.get(ti);
+            // Two names on one address own points of their own (the address alone would give
+            // both the same points); every other target keeps the points it always had.
+            String key = shared.contains(t.address()) ? t.name() + "@" + t.address() : t.address();
             for (int p = 0; p < counts[ti]; p++) {
-                ring[n++] = new long[] {hash(t.address() + "#" + p), ti};
+                ring[n++] = new long[] {hash(key + "#" + p), ti};
             }
         }
         Arrays.sort(ring, (a, b) -> Long.compare(a[0], b[0]));

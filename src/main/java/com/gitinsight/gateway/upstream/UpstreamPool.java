@@ -115,9 +115,12 @@ public final class UpstreamPool {
         for (Map.Entry<TargetSpec, List<Endpoint>> e : endpoints.entrySet()) {
             PassiveRule rule = PassiveRule.of(spec.healthchecks().passive(), e.getKey());
             for (Endpoint ep : e.getValue()) {
-                // Two names may resolve to one address: it is one target.
+                // Two names that resolve to one address are two targets, each with its own Host and
+                // TLS name and weight, as Kong's balancer gives each target its addresses (an
+                // ingress serving tenant-a and tenant-b by name); they share the address's live
+                // state (in flight, health), which belongs to the socket they connect to.
                 byAddress.putIfAbsent(
-                        ep.key(),
+                        ep.key() + '\u0000' + ep.name(),
                         new Target(
                                 ep.name(),
                                 ep.address(),

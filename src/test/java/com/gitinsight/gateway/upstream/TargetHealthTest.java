@@ -116,6 +116,46 @@ class TargetHealthTest {
     }
 
     @Test
+    void twoNamesOnOneAddressAreTwoTargetsEachWithItsOwnHost() throws Exception {
+        // An ingress serving two tenants by name (helper review 117): Kong sends each its own Host.
+        TargetSpec a = new TargetSpec("tenant-a.example", 443, 100);
+        TargetSpec b = new TargetSpec("tenant-b.example", 443, 100);
+        for (UpstreamSpec.Algorithm algorithm :
+                List.of(UpstreamSpec.Algorithm.ROUND_ROBIN, UpstreamSpec.Algorithm.CONSISTENT_HASHING)) {
+            UpstreamSpec spec = new UpstreamSpec(
+                    "ingress-" + algorithm,
+                    algorithm,
+                    algorithm == UpstreamSpec.Algorithm.CONSISTENT_HASHING
+                            ? new UpstreamSpec.HashPolicy(
+                                    UpstreamSpec.HashOn.IP, null, UpstreamSpec.HashOn.NONE, null, "/")
+                            : UpstreamSpec.HashPolicy.NONE,
+                    HealthCheckSpec.NONE,
+                    List.of(a, b));
+            UpstreamPool pool = new UpstreamPool(spec.name(), spec, registry, Map.of());
+            java.net.InetAddress ingress = java.net.InetAddress.getByName("10.0.0.9");
+            pool.update(a, List.of(new Endpoint("tenant-a.example", ingress, 443, 100)));
+            pool.update(b, List.of(new Endpoint("tenant-b.example", ingress, 443, 100)));
+            assertEquals(
+                    List.of("tenant-a.example", "tenant-b.example"),
+                    pool.targets().stream().map(Target::name).toList());
+            java.util.Set<String> picked = new java.util.HashSet<>();
+            for (int i = 0; i < 200; i++) {
+                String ip = "192.0.2." + i;
+                picked.add(pool.pick(
+                                new PickRequest() {
+                                    @Override
+                                    public String hashValue(UpstreamSpec.HashOn source, String name) {
+                                        return ip;
+                                    }
+                                },
+                                List.of())
+                        .name());
+            }
+            assertEquals(java.util.Set.of("tenant-a.example", "tenant-b.example"), picked, algorithm.toString());
+        }
+    }
+
+    @Test
     void atOrBelowItsThresholdTheUpstreamAnswersNothing() {
         for (double threshold : new double[] {50, 49.5}) {
             UpstreamSpec spec = new UpstreamSpec(
