@@ -253,7 +253,7 @@ final class Section {
             return null;
         }
         if (!(n instanceof Node.ListNode list)) {
-            problems.add(n.location(), child(key), "expected a list of numbers, got " + n.kindName());
+            problems.add(n.location(), child(key), "expected an array"); // Kong's words
             return List.of();
         }
         List<Long> out = new ArrayList<>();

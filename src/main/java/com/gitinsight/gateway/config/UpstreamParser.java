@@ -111,11 +111,13 @@ final class UpstreamParser {
 
     /** Kong's typedefs.sni: a name, not an address, without a port. */
     private static String sniProblem(String sni) {
-        String problem = hostProblem(sni);
-        if (problem == null && (com.google.common.net.InetAddresses.isInetAddress(sni) || sni.startsWith("["))) {
+        // Kong's typedefs.sni: an address (with or without a port) is "must not be an IP" first.
+        int colon = sni.lastIndexOf(':');
+        String host = colon > 0 && sni.indexOf(':') == colon ? sni.substring(0, colon) : sni;
+        if (com.google.common.net.InetAddresses.isInetAddress(host) || sni.startsWith("[")) {
             return "must not be an IP";
         }
-        return problem;
+        return hostProblem(sni);
     }
 
     /** Kong's words for a name with a port; else the entity names' rule. */
@@ -306,7 +308,7 @@ final class UpstreamParser {
             // Kong takes 0 (its seconds type starts there); an nginx socket given 0 keeps its default.
             timeout = 60_000;
         }
-        int concurrency = (int) a.integer("concurrency", 10, 1, 2147483648L - 1);
+        int concurrency = (int) Math.min(Integer.MAX_VALUE, a.integer("concurrency", 10, 1, 2147483648L)); // Kong: 2^31
         Map<String, List<String>> headers = new LinkedHashMap<>();
         Section hs = a.section("headers");
         for (String header : hs.keys()) {

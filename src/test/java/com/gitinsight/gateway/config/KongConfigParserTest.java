@@ -631,6 +631,8 @@ class KongConfigParserTest {
                   - {name: g, hash_on: cookie, hash_on_cookie: "a=b"}
                   - {name: h, healthchecks: {active: {http_path: "health"}}}
                   - {name: i, healthchecks: {active: {http_path: ""}}}
+                  - {name: j, healthchecks: {active: {https_sni: "127.0.0.1:8080", concurrency: 0}}}
+                  - {name: k, healthchecks: {active: {healthy: {http_statuses: 404}}}}
                 """).getMessage();
         for (String expected : List.of(
                 "upstreams[0].hash_fallback: expected one of: none",
@@ -642,7 +644,10 @@ class KongConfigParserTest {
                 "upstreams[5].hash_on_cookie_path: should start with: /",
                 "upstreams[6].hash_on_cookie: bad cookie name 'a=b', allowed characters are A-Z, a-z, 0-9, '_', and '-'",
                 "upstreams[7].healthchecks.active.http_path: should start with: /",
-                "upstreams[8].healthchecks.active.http_path: length must be at least 1")) {
+                "upstreams[8].healthchecks.active.http_path: length must be at least 1",
+                "upstreams[9].healthchecks.active.https_sni: must not be an IP",
+                "upstreams[9].healthchecks.active.concurrency: value should be between 1 and 2147483648",
+                "upstreams[10].healthchecks.active.healthy.http_statuses: expected an array")) {
             assertTrue(message.contains(expected), expected + " in " + message);
         }
     }
