@@ -44,6 +44,7 @@ public class GatewayApplication extends Application {
                 BreakerResource.class,
                 HistoryResource.class,
                 AdminExceptionMapper.class,
+                com.gitinsight.gateway.admin.NotRunningMapper.class,
                 LoginResource.class,
                 ConsoleResource.class,
                 AdminGuard.class);

@@ -24,8 +24,10 @@ final class AdminReplies {
         return tagged(config, Response.ok(body.toString(), MediaType.APPLICATION_JSON_TYPE));
     }
 
+    /** With the running configuration's hash as its ETag (none while nothing runs). */
     static Response tagged(ConfigAdmin config, Response.ResponseBuilder builder) {
-        return builder.tag(config.running().hash()).build();
+        com.gitinsight.gateway.config.GatewayConfig running = config.runningOrNull();
+        return (running == null ? builder : builder.tag(running.hash())).build();
     }
 
     /** Kong's list shape: {@code {"data": [...], "next": null}}. */

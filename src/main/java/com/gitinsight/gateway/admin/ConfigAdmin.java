@@ -46,7 +46,7 @@ public class ConfigAdmin {
         audit = new AuditLog(file.backupDirectory().resolve("audit.log"));
         // In a fleet every node must turn a token back into the same secret: the key is the store's.
         RedactionKey key = runtime.storeConfigured() ? new RedactionKey(() -> storeKey()) : new RedactionKey(file);
-        redaction = new Redaction(runtime.parser(), file.path().toString(), key);
+        redaction = new Redaction(runtime.parser(), this::documentName, key);
         writer = new ConfigWriter(
                 file,
                 audit,
@@ -64,8 +64,34 @@ public class ConfigAdmin {
                 () -> running().text());
     }
 
+    /** The running configuration; {@link NotRunning} (503) when none runs on this node yet. */
     GatewayConfig running() {
-        return runtime.snapshot().config();
+        GatewayConfig running = runningOrNull();
+        if (running == null) {
+            throw new NotRunning();
+        }
+        return running;
+    }
+
+    /**
+     * The running configuration, or null: a fleet node whose store holds no version it can run
+     * (or that has not reached the store) runs none, and its admin API must still take the fix.
+     */
+    GatewayConfig runningOrNull() {
+        com.gitinsight.gateway.runtime.GatewaySnapshot snapshot = runtime.snapshot();
+        return snapshot == null ? null : snapshot.config();
+    }
+
+    /** No configuration runs on this node: answered 503 by {@link NotRunningMapper}. */
+    static final class NotRunning extends RuntimeException {
+        NotRunning() {
+            super(
+                    "No configuration runs on this node yet (the store holds none it can run, or it has not"
+                            + " been reached): POST /config installs one",
+                    null,
+                    false,
+                    false);
+        }
     }
 
     /** The running file's text with its secrets redacted. */
@@ -80,7 +106,22 @@ public class ConfigAdmin {
 
     /** Validates without applying; the parsed configuration or a 400. */
     GatewayConfig check(String text) throws AdminException {
-        return parse(redaction.restore(text, running().text()));
+        return parse(restoreAgainstRunning(text));
+    }
+
+    /** {@code text} with its redacted values put back from what runs (none may be left when nothing runs). */
+    private String restoreAgainstRunning(String text) throws AdminException {
+        GatewayConfig running = runningOrNull();
+        if (running != null) {
+            return redaction.restore(text, running.text());
+        }
+        if (Secrets.hasTokens(text)) {
+            throw new AdminException(
+                    400,
+                    "No configuration runs on this node to put the redacted values back from;"
+                            + " send the configuration with its secrets");
+        }
+        return text;
     }
 
     Outcome replace(String text, String ifMatch, AdminIdentity who, String action) throws AdminException {
@@ -162,7 +203,7 @@ public class ConfigAdmin {
     private Outcome commitToStore(String ifMatch, AdminIdentity who, String action, ConfigWriter.Edit edit)
             throws AdminException {
         PostgresStore store = store();
-        GatewayConfig running = running();
+        GatewayConfig running = runningOrNull(); // none: this write is how a node with nothing to run is fixed
         GatewayConfig[] parsed = new GatewayConfig[1];
         try {
             PostgresStore.Stored stored = store.write(ifMatch, who.toString(), action, base -> {
@@ -173,8 +214,25 @@ public class ConfigAdmin {
             if (parsed[0] != null && stored.hash().equals(parsed[0].hash())) {
                 runtime.installStored(stored.version(), parsed[0]);
             }
-            GatewayConfig now = running();
-            boolean changed = !now.hash().equals(running.hash());
+            GatewayConfig now = runningOrNull();
+            if (now == null) {
+                // The store took it; this node could not run it (it was refused here: see health).
+                throw new AdminException(
+                        503,
+                        "The store holds version " + stored.version() + ", which this node does not run: see health");
+            }
+            boolean changed = running == null || !now.hash().equals(running.hash());
+            if (changed) {
+                // The store's history is the durable record; this node's audit trail and log show it too.
+                audit.note(
+                        who,
+                        action,
+                        AdminReplies.JSON
+                                .createObjectNode()
+                                .put("from", running == null ? null : running.hash())
+                                .put("to", stored.hash())
+                                .put("version", stored.version()));
+            }
             return new Outcome(now, changed, changed ? (int) stored.version() : null);
         } catch (PostgresStore.Conflict e) {
             throw new AdminException(
@@ -202,7 +260,8 @@ public class ConfigAdmin {
         return new AdminException(
                 503,
                 "The configuration store is unreachable (" + e.getMessage()
-                        + "); nothing was changed. Retry when it is back (the gateway keeps serving its last configuration)");
+                        + "); the change is not confirmed. Once it is back, read the configuration before retrying"
+                        + " (the gateway keeps serving its last configuration)");
     }
 
     private byte[] storeKey() throws java.io.IOException {
@@ -282,13 +341,21 @@ public class ConfigAdmin {
         return "\"" + config.hash() + "\"";
     }
 
+    /**
+     * The name {@code text} is parsed under (its ending selects JSON): the file's; in a store, the
+     * document's own format (a JSON body is JSON whatever this node's file is), for reads too.
+     */
+    private String documentName(String text) {
+        return documentName(runtime.storeConfigured(), runtime.configPath().toString(), text);
+    }
+
+    static String documentName(boolean store, String file, String text) {
+        return store ? "config store." + (GatewayRuntime.formatOf(text).equals("json") ? "json" : "yml") : file;
+    }
+
     private GatewayConfig parse(String text) throws AdminException {
         try {
-            // In a store, the document's own format (a JSON body is JSON whatever this node's file is).
-            String name = runtime.storeConfigured()
-                    ? "config store." + (GatewayRuntime.formatOf(text).equals("json") ? "json" : "yml")
-                    : runtime.configPath().toString();
-            return runtime.parser().parse(name, text);
+            return runtime.parser().parse(documentName(text), text);
         } catch (ConfigException e) {
             throw AdminException.invalid(e);
         }

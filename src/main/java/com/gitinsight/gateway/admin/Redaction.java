@@ -15,13 +15,21 @@ import java.util.Set;
 final class Redaction {
 
     private final KongConfigParser parser;
-    private final String file;
+    private final java.util.function.UnaryOperator<String> nameOf;
     private final RedactionKey key;
 
     /** {@code file} names the configuration (its {@code .json} ending selects JSON). */
     Redaction(KongConfigParser parser, String file, RedactionKey key) {
+        this(parser, text -> file, key);
+    }
+
+    /**
+     * {@code nameOf} names a text as it is parsed (its {@code .json} ending selects JSON): in a
+     * fleet, each stored document's own format, whatever this node's file is called.
+     */
+    Redaction(KongConfigParser parser, java.util.function.UnaryOperator<String> nameOf, RedactionKey key) {
         this.parser = parser;
-        this.file = file;
+        this.nameOf = nameOf;
         this.key = key;
     }
 
@@ -46,7 +54,7 @@ final class Redaction {
         }
         Set<String> fields;
         try {
-            fields = parser.secretFields(file, text);
+            fields = parser.secretFields(nameOf.apply(text), text);
         } catch (ConfigException e) {
             throw unreadable(e.getMessage());
         }
@@ -81,7 +89,7 @@ final class Redaction {
 
     private Secrets of(String text) throws AdminException {
         try {
-            return Secrets.of(text, parser.secretFields(file, text), key::token);
+            return Secrets.of(text, parser.secretFields(nameOf.apply(text), text), key::token);
         } catch (ConfigException e) {
             throw AdminException.invalid(e);
         } catch (JsonProcessingException e) {

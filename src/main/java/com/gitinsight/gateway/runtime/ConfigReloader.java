@@ -96,6 +96,11 @@ public final class ConfigReloader implements AutoCloseable {
     /** Installs a version just written to the file by the gateway itself (the admin API). */
     public synchronized void installWritten(GatewayConfig written) {
         remember();
+        if (!fileHolds(written)) {
+            // Another gateway sharing the file wrote after this one's lock was released: what was
+            // just remembered is its file, not this version. Forget it, so the next poll reads it.
+            seenModified = null;
+        }
         lastError.set(null);
         if (written.hash().equals(seenHash)) {
             return;
@@ -169,6 +174,15 @@ public final class ConfigReloader implements AutoCloseable {
         failures.incrementAndGet();
         if (!Objects.equals(lastError.getAndSet(message), message)) {
             LOG.warning(message);
+        }
+    }
+
+    /** Whether the file (read after {@link #remember}) still holds {@code written}. */
+    private boolean fileHolds(GatewayConfig written) {
+        try {
+            return KongConfigParser.hash(Files.readString(file)).equals(written.hash());
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

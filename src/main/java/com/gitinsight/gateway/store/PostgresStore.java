@@ -166,7 +166,9 @@ public final class PostgresStore implements AutoCloseable {
                     // Another session holding the row (a manual psql, a stuck writer): a clear answer, not a hang.
                     st.execute("SET LOCAL lock_timeout = '5s'");
                 }
-                Stored base = read(c, true).orElseThrow(() -> new SQLException("the store holds no configuration"));
+                // No row (deleted by hand): the store answered, so it is refused, not unreachable.
+                Stored base =
+                        read(c, true).orElseThrow(() -> new SQLException("the store holds no configuration", "P0002"));
                 if (ifMatch != null && !Etags.matches(ifMatch, base.hash())) {
                     c.rollback();
                     throw new Conflict(base.hash());
@@ -176,7 +178,15 @@ public final class PostgresStore implements AutoCloseable {
                     c.rollback();
                     return base;
                 }
-                long version = base.version() + 1;
+                // After the history's newest too: a row put back to an older version (a restored
+                // backup) must not reuse a number the history holds (its primary key).
+                long version;
+                try (PreparedStatement s =
+                                c.prepareStatement("SELECT coalesce(max(version), 0) FROM gateway_config_history");
+                        ResultSet r = s.executeQuery()) {
+                    r.next();
+                    version = Math.max(base.version(), r.getLong(1)) + 1;
+                }
                 try (PreparedStatement s = c.prepareStatement("UPDATE gateway_config SET version = ?, hash = ?,"
                         + " document = ?, format = ?, updated_at = now(), updated_by = ? WHERE id = 1")) {
                     s.setLong(1, version);

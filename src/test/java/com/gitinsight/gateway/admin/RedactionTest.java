@@ -75,6 +75,26 @@ class RedactionTest {
     }
 
     @Test
+    void inAFleetEachStoredDocumentIsReadInItsOwnFormatWhateverTheNodesFileIsCalled() throws Exception {
+        // Nodes started with gateway.json, an admin posted a YAML export (helper review 121): every
+        // redacted read answered 400 "malformed JSON".
+        assertEquals("config store.yml", ConfigAdmin.documentName(true, "/etc/gateway.json", FILE));
+        assertEquals(
+                "config store.json",
+                ConfigAdmin.documentName(true, "/etc/gateway.yml", "{\"_format_version\": \"3.0\"}"));
+        assertEquals(
+                "/etc/gateway.json",
+                ConfigAdmin.documentName(false, "/etc/gateway.json", FILE),
+                "a file is its name's");
+        Redaction fleet = new Redaction(
+                new com.gitinsight.gateway.config.KongConfigParser(
+                        com.gitinsight.gateway.config.PluginRegistry.builtIn()),
+                text -> ConfigAdmin.documentName(true, "/etc/gateway.json", text),
+                new RedactionKey(new com.gitinsight.gateway.config.ConfigFile(file, 10)));
+        assertFalse(fleet.text(FILE).contains("very-secret-value"));
+    }
+
+    @Test
     void secretFieldsAreRedactedWhereTheyAreWrittenAndTheRestOfTheFileStays() throws Exception {
         String redacted = redaction.text(FILE);
         for (String secret : new String[] {"very-secret-value", "block-redis-password", "broker-pass"}) {

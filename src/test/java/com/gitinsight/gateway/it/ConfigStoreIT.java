@@ -346,6 +346,13 @@ class ConfigStoreIT {
             HttpResponse<String> refused = get(port, "/v1/x");
             assertEquals(503, refused.statusCode(), "never an empty configuration's 404");
             assertTrue(refused.body().contains("no configuration yet"), refused.body());
+            // Its admin API answers what to do, never a 500 (helper review 121: the ETag of nothing).
+            HttpResponse<String> admin = get(port, "/_gateway/admin/config");
+            assertEquals(503, admin.statusCode(), admin.body());
+            assertTrue(admin.body().contains("No configuration runs on this node"), admin.body());
+            HttpResponse<String> write = post(port, document(List.of("/v1")), null);
+            assertEquals(503, write.statusCode(), write.body());
+            assertTrue(write.body().contains("unreachable"), write.body());
             db.admin("ALTER DATABASE " + dbName() + " ALLOW_CONNECTIONS true");
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> get(port, "/_gateway/health/ready").statusCode() == 200);

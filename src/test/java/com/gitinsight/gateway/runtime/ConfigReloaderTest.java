@@ -78,6 +78,24 @@ class ConfigReloaderTest {
         }
     }
 
+    // Two gateways share the file (helper review 121): B wrote between A's lock release and A
+    // installing its own version; A remembered B's file as seen and never loaded it.
+    @Test
+    void aVersionAnotherWriterReplacedMeanwhileIsReadAtTheNextPoll(@TempDir Path dir) throws Exception {
+        Setup w = setup(dir);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        try (ConfigReloader reloader = w.reloader()) {
+            String mine = V1.replace("/one", "/mine");
+            write(w.file(), V2, 1); // B's version, written after A's
+            reloader.installWritten(parser.parse("gateway.yml", mine));
+            assertEquals(
+                    "/mine", w.running().get().routes().get(0).paths().get(0).raw());
+            reloader.check();
+            reloader.check();
+            assertEquals("r2", w.running().get().routes().get(0).name(), "B's version, which the file holds");
+        }
+    }
+
     /** A watched file holding V1, the configuration running, and its reloader. */
     private record Setup(
             Path file, GatewayConfig initial, AtomicReference<GatewayConfig> running, ConfigReloader reloader) {}

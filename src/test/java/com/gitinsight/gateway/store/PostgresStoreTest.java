@@ -246,6 +246,10 @@ class PostgresStoreTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
         assertEquals("v: restored", seen.get(0).text());
         assertTrue(resets.get(0));
+        // The next change numbers on from the history (version 2 is taken there), and is written.
+        PostgresStore.Stored after = writer.write(null, "admin", "change", base -> doc("v: 3"));
+        assertEquals(3, after.version(), "after the history's newest");
+        assertEquals("v: 3", writer.read().orElseThrow().text());
     }
 
     @Test
