@@ -76,7 +76,7 @@ public class AdminResource {
         body.put("version", HealthResource.version());
         body.put("config_hash", running.hash());
         body.put("config_file", running.source());
-        body.put("loaded_at", runtime.snapshot().loadedAt().toString());
+        body.put("loaded_at", ConfigAdmin.running(runtime).loadedAt().toString());
         body.put("pending_error", runtime.pendingError());
         body.put("reloads", runtime.reloads());
         body.set("counts", JSON.valueToTree(running.counts()));

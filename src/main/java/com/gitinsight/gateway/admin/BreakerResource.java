@@ -34,7 +34,7 @@ public class BreakerResource {
     @Path("reset")
     public Response resetBreaker(@PathParam("s") String service) throws AdminException {
         checkIds(service);
-        ServiceGuard guard = runtime.snapshot().guards().get(service);
+        ServiceGuard guard = ConfigAdmin.running(runtime).guards().get(service);
         if (guard == null) {
             throw AdminReplies.notFound();
         }

@@ -82,6 +82,15 @@ public class ConfigAdmin {
         return snapshot == null ? null : snapshot.config();
     }
 
+    /** What runs on this node; {@link NotRunning} (503) when nothing does. */
+    static com.gitinsight.gateway.runtime.GatewaySnapshot running(GatewayRuntime runtime) {
+        com.gitinsight.gateway.runtime.GatewaySnapshot snapshot = runtime.snapshot();
+        if (snapshot == null) {
+            throw new NotRunning();
+        }
+        return snapshot;
+    }
+
     /** No configuration runs on this node: answered 503 by {@link NotRunningMapper}. */
     static final class NotRunning extends RuntimeException {
         NotRunning() {

@@ -132,7 +132,7 @@ public class TargetsResource {
     }
 
     private UpstreamPool pool(String name) {
-        return runtime.snapshot().upstreams().pools().stream()
+        return ConfigAdmin.running(runtime).upstreams().pools().stream()
                 .filter(p -> p.name().equals(name))
                 .findFirst()
                 .orElse(null);

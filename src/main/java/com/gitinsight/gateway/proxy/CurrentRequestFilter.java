@@ -109,8 +109,9 @@ public class CurrentRequestFilter extends HttpFilter {
         GatewaySnapshot snapshot = runtime.snapshot();
         if (snapshot == null) {
             // A fleet node that has not reached its configuration store yet: not ready, never an
-            // empty configuration. Health still answers (DOWN), so orchestrators can tell.
-            if (path.startsWith("/_gateway/health")) {
+            // empty configuration. Health still answers (DOWN), so orchestrators can tell, and the
+            // admin API (guarded as ever), through which a store whose versions all fail here is fixed.
+            if (path.startsWith("/_gateway/health") || isAdmin(path)) {
                 chain.doFilter(request, response);
                 return;
             }
@@ -118,7 +119,8 @@ public class CurrentRequestFilter extends HttpFilter {
                     request,
                     response,
                     503,
-                    "The gateway has no configuration yet (its configuration store is unreachable)",
+                    "The gateway has no configuration yet (its configuration store is unreachable, or holds none"
+                            + " this node can run: see health)",
                     "Retry-After",
                     "5");
             return;
