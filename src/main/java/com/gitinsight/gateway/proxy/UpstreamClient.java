@@ -101,6 +101,13 @@ final class UpstreamClient implements AutoCloseable {
      */
     ClassicHttpResponse open(HttpHost target, HttpUriRequestBase request, ServiceSpec service, ServiceTls tls)
             throws IOException {
+        if ("HEAD".equals(request.getMethod())) {
+            // A backend that answers HEAD with a body leaves it on the connection, where the next
+            // request's answer would be read from it (another user's request: attacker review 119).
+            // nginx closes a kept connection that turns readable; this client cannot tell, so a
+            // HEAD's connection is never reused.
+            request.setHeader("Connection", "close");
+        }
         Settings s = settings(service, tls);
         try {
             return send(s, target, request);

@@ -215,6 +215,53 @@ class UpstreamClientTest {
     }
 
     @Test
+    void aBodyABackendSentAfterItsHeadAnswerIsNeverReadAsTheNextRequestsAnswer() throws Exception {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        String injected = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected";
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread serve = new Thread(() -> {
+                        try (s) {
+                            BufferedReader in = new BufferedReader(
+                                    new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                            OutputStream out = s.getOutputStream();
+                            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                                String method = line.substring(0, line.indexOf(' '));
+                                while (!(line = in.readLine()).isEmpty()) {
+                                    // the head
+                                }
+                                String answer = method.equals("HEAD")
+                                        // A broken HEAD handler: a body, shaped as a whole answer.
+                                        ? "HTTP/1.1 200 OK\r\nContent-Length: " + injected.length() + "\r\n\r\n"
+                                                + injected
+                                        : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nvictim";
+                                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                                out.flush();
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            // closed
+                        }
+                    });
+                    serve.setDaemon(true);
+                    serve.start();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        HttpHost target = new HttpHost("http", "127.0.0.1", server.getLocalPort());
+        try (ClassicHttpResponse head =
+                client.open(target, new UpstreamRequest("HEAD", URI.create("/page")), SERVICE)) {
+            assertEquals(200, head.getCode());
+        }
+        assertEquals("200 victim", send(target, new HttpGet("/victim")));
+    }
+
+    @Test
     void anIdempotentRequestOnAStaleConnectionIsSentOnceMoreOnAFreshOne() throws Exception {
         HttpHost target = oneAnswerPerConnectionBackend();
         assertEquals("200 ok", send(target, new HttpGet("/a")));
