@@ -108,6 +108,14 @@ final class Forwarder {
             }
             ClassicHttpResponse response = client.open(
                     new HttpHost(service.protocol(), address, name, target.port()), upstream, service, call.tls());
+            if (response.containsHeader("Transfer-Encoding") && response.containsHeader("Content-Length")) {
+                // Both framings (RFC 9112 6.3: a splitting attempt): the client would get the
+                // Content-Length beside a body of another length. nginx answers 502, as here.
+                upstream.cancel();
+                closeQuietly(response);
+                throw new org.apache.hc.client5.http.ClientProtocolException(
+                        "the upstream sent Content-Length and Transfer-Encoding headers at the same time");
+            }
             return UpstreamCall.answered(
                     response.getCode(),
                     release ->

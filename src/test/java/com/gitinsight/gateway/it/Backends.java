@@ -226,6 +226,14 @@ final class Backends implements AutoCloseable {
                     .incrementAndGet();
             byte[] half = "1".repeat(1000).getBytes(StandardCharsets.US_ASCII);
             OutputStream out = s.getOutputStream();
+            if (path.endsWith("/both-lengths")) {
+                // Both framings: chunks of 10 bytes announced as 3 (a splitting attempt, RFC 9112 6.3).
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n0\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return;
+            }
             if (path.endsWith("/chunked")) {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                                 + Integer.toHexString(half.length) + "\r\n")

@@ -389,6 +389,13 @@ class CacheIT {
         }
     }
 
+    @Test
+    void anAnswerWithBothContentLengthAndChunksIs502AsNginxAnswersIt() throws Exception {
+        // Passed on, the Content-Length would frame a body of another length (attacker review 119).
+        RawResponse r = RawResponse.get(base.getPort(), "/plaincut/both-lengths", Duration.ofSeconds(10));
+        assertEquals(502, r.status(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private void cutAndNeverStored(String path) throws Exception {
         RawResponse first = RawResponse.get(base.getPort(), path, Duration.ofSeconds(10));
         assertCut(first, path);
