@@ -41,8 +41,12 @@ final class RequestFraming {
                 return "A request may not carry both Content-Length and Transfer-Encoding";
             }
         }
-        if (single(request.getHeaders("Host")) == MANY) {
+        String host = single(request.getHeaders("Host"));
+        if (host == MANY) {
             return "A request carries one Host header";
+        }
+        if (host != null && !validHost(host)) {
+            return "Invalid Host header";
         }
         if (single(request.getHeaders("Content-Length")) == MANY) {
             return "A request carries one Content-Length header";
@@ -53,6 +57,22 @@ final class RequestFraming {
     /** Whether the connection must close after this request's response. */
     static boolean closeAfter(HttpServletRequest request) {
         return request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /**
+     * nginx's {@code ngx_http_validate_host}, which Kong's nginx applies before routing: no
+     * {@code ..}, no {@code /} or {@code \}, no blank or control byte (a host route's
+     * {@code *.example.com} would otherwise match {@code evil.com/.example.com}, and a backend would
+     * be handed the path in its Host).
+     */
+    static boolean validHost(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c <= 0x20 || c == 0x7f || c == '/' || c == '\\' || c == '.' && i > 0 && host.charAt(i - 1) == '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 9110 5.6.2's {@code token}: the only characters a header name may have. */

@@ -23,6 +23,20 @@ class RequestFramingTest {
     }
 
     @Test
+    void aHostNginxWouldRefuseIsRefused() {
+        // ngx_http_validate_host (attacker review 119): *.example.com matched evil.com/.example.com.
+        for (String host : new String[] {"evil.com/.example.com", "a..example.com", "a b.com", "a\\b.com", "x\u0001"}) {
+            assertEquals(
+                    "Invalid Host header",
+                    RequestFraming.problem(FakeHttp.Request.get("/x", "Host", host).request),
+                    host);
+        }
+        for (String host : new String[] {"api.example.com", "api.example.com.", "[::1]:8000", "h_1.test:80"}) {
+            assertNull(RequestFraming.problem(FakeHttp.Request.get("/x", "Host", host).request), host);
+        }
+    }
+
+    @Test
     void tokensAreRfc9110s() {
         assertTrue(RequestFraming.isToken("!#$%&'*+-.^_`|~09azAZ"));
         assertFalse(RequestFraming.isToken(""));
