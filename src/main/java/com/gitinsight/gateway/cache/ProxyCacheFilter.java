@@ -164,7 +164,12 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         try {
             chain.doFilter(request, capture);
             if (capture.suppressed()) {
+                // A close decided earlier (after a chunked request: RFC 9112 6.1) outlives the reset.
+                String connection = response.getHeader("Connection");
                 response.reset();
+                if (connection != null) {
+                    response.setHeader("Connection", connection);
+                }
                 write(response, stale, "Stale", key, System.currentTimeMillis(), request, config);
             } else {
                 stored = finish(context, capture);

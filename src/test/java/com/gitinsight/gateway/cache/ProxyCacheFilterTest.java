@@ -160,6 +160,14 @@ class ProxyCacheFilterTest {
                 .until(() -> System.currentTimeMillis() > stored + 1_100);
         backend.status(503);
         assertEquals("Stale", send(c, FakeRequest.get("/stale"), backend).cacheStatus(), "the feed vouches for it");
+        // A close the head of the chain decided (after a chunked request) outlives the answer's
+        // replacement (attacker review 119).
+        FakeResponse closing = new FakeResponse();
+        closing.response.setHeader("Connection", "close");
+        filter.apply(
+                c, FakeRequest.get("/stale").context, FakeRequest.get("/stale").request, closing.response, backend);
+        assertEquals("Stale", closing.cacheStatus());
+        assertEquals("close", closing.response.getHeader("Connection"));
         trusted[0] = false;
         FakeResponse failed = send(c, FakeRequest.get("/stale"), backend);
         assertNotEquals("Stale", failed.cacheStatus());
