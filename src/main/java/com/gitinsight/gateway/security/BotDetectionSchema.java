@@ -131,7 +131,8 @@ public final class BotDetectionSchema implements PluginSchema {
         List<Pattern> out = new ArrayList<>();
         for (String regex : f.strings(key, List.of())) {
             try {
-                out.add(Pattern.compile(regex));
+                // PCRE's spellings Java lacks ([[:alpha:]], (?P<name>...)), as routes read them.
+                out.add(Pattern.compile(com.gitinsight.gateway.config.RoutePaths.javaRegex(regex)));
             } catch (PatternSyntaxException e) {
                 f.error(key, "not a valid regex: " + regex);
             }

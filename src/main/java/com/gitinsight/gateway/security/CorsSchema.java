@@ -207,7 +207,11 @@ public final class CorsSchema implements PluginSchema {
             // Kong anchors a regex at both ends; an explicit ^ or $ is the same anchor.
             String regex = entry.startsWith("^") ? entry.substring(1) : entry;
             try {
-                origins.add(new Origin(null, Pattern.compile(regex), entry.indexOf(':') < 0));
+                // PCRE's spellings Java lacks ([[:alnum:]], (?P<name>...)), as routes read them.
+                origins.add(new Origin(
+                        null,
+                        Pattern.compile(com.gitinsight.gateway.config.RoutePaths.javaRegex(regex)),
+                        entry.indexOf(':') < 0));
             } catch (PatternSyntaxException e) {
                 // Kong's message (Kong names the entry, config.origins[i]; the field here, whose line is known).
                 f.error("origins", "'" + entry + "' is not a valid regex");

@@ -91,6 +91,15 @@ class BotDetectionFilterTest {
     }
 
     @Test
+    void pcreSpellingsJavaLacksAreReadAsKongsRegexEngineReadsThem() throws Exception {
+        // Helper review 120: [[:alpha:]] loaded and never matched; (?P<n>...) refused the file.
+        assertEquals(200, status("{}", "Evil1"));
+        assertEquals(403, status("{deny: [\"^[[:alpha:]]+[[:digit:]]$\"]}", "Evil1"));
+        assertEquals(403, status("{deny: [\"(?P<name>Evil)1\"]}", "Evil1"));
+        assertEquals(200, status("{deny: [\"^[[:digit:]]+\"]}", "Evil1"));
+    }
+
+    @Test
     void matchingIsACaseSensitiveSearchOnTheStrippedAgent() throws Exception {
         assertEquals(200, status("{deny: [helloworld]}", "HelloWorld"));
         assertEquals(403, status("{deny: [\"^HelloWorld$\"]}", "  HelloWorld  "));

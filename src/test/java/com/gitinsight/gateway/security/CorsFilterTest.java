@@ -416,6 +416,18 @@ class CorsFilterTest {
         }
     }
 
+    @Test
+    void anOriginRegexInPcresSpellingsIsReadAsKongReadsIt() throws Exception {
+        // Helper review 120: [[:alnum:]] never matched; (?P<host>...) refused the file.
+        GatewaySnapshot s =
+                cors("{origins: [\"https://[[:alnum:]-]+\\\\.example\\\\.com\", \"https://(?P<h>[a-z]+)\\\\.test\"]}");
+        assertEquals(
+                "https://app-1.example.com",
+                preflight(s, "https://app-1.example.com").header("Access-Control-Allow-Origin"));
+        assertEquals("https://app.test", preflight(s, "https://app.test").header("Access-Control-Allow-Origin"));
+        assertNull(preflight(s, "https://app_1.example.com").header("Access-Control-Allow-Origin"));
+    }
+
     // "gives appropriate defaults"
     @Test
     void preflightDefaults() throws Exception {
