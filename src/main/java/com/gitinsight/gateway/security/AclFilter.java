@@ -74,7 +74,9 @@ public class AclFilter extends PluginFilter<AclSchema.Config> {
             return;
         }
         if (!config.hideGroupsHeader()) {
-            context.upstreamHeader(header, value);
+            // Kong's set_header with "" (no groups, under deny) sets none: nginx's set_header of an
+            // empty value only removes.
+            context.upstreamHeader(header, value == null || value.isEmpty() ? null : value);
         }
         chain.doFilter(request, response);
     }
