@@ -144,8 +144,30 @@ final class DeclarativeDocument {
         }
     }
 
+    /**
+     * The entity named {@code id}; or, for a UUID, the one with that {@code id} (given in the file,
+     * or the one Kong's loader derives from its name), as Kong's endpoints take either.
+     */
     Optional<Located> find(EntityKind kind, String id) {
-        return all(kind).stream().filter(l -> id.equals(name(l))).findFirst();
+        List<Located> all = all(kind);
+        Optional<Located> named = all.stream().filter(l -> id.equals(name(l))).findFirst();
+        if (named.isPresent() || kind == EntityKind.PLUGINS || !isUuid(id)) {
+            return named;
+        }
+        return all.stream()
+                .filter(l -> id.equalsIgnoreCase(text(l.node().get("id")))
+                        || l.node().get("id") == null
+                                && name(l) != null
+                                && id.equalsIgnoreCase(
+                                        com.gitinsight.gateway.config.KongIds.of(kind.collection, name(l))))
+                .findFirst();
+    }
+
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    static boolean isUuid(String key) {
+        return key != null && UUID.matcher(key).matches();
     }
 
     /**
@@ -257,15 +279,21 @@ final class DeclarativeDocument {
             if (!replace) {
                 throw new AdminException(404, "Not found");
             }
-            if (kind != EntityKind.PLUGINS) {
+            if (kind != EntityKind.PLUGINS && isUuid(id)) {
+                // Kong's PUT /services/{uuid}: the path names the id, the body the name.
+                if (!body.hasNonNull("id")) {
+                    body.put("id", id);
+                }
+            } else if (kind != EntityKind.PLUGINS) {
                 body.put(kind.key, id);
             }
             create(kind, body);
             return;
         }
         Located l = found.get();
+        String current = name(l);
         String newName = kind == EntityKind.PLUGINS ? id : text(body.get(kind.key));
-        if (newName != null && !newName.equals(id) && find(kind, newName).isPresent()) {
+        if (newName != null && !newName.equals(current) && find(kind, newName).isPresent()) {
             throw new AdminException(409, "UNIQUE violation detected on '{" + kind.key + "=\"" + newName + "\"}'");
         }
         if (kind == EntityKind.PLUGINS) {
@@ -294,14 +322,28 @@ final class DeclarativeDocument {
                 }
             });
             own.forEach(node::remove);
-            if (kind != EntityKind.PLUGINS && !body.has(kind.key)) {
-                node.put(kind.key, id);
+            if (kind != EntityKind.PLUGINS && !body.has(kind.key) && current != null) {
+                node.put(kind.key, current);
             }
         }
+        merge(node, body, !replace);
+    }
+
+    /**
+     * Sets {@code body}'s fields on {@code node} (null removes one). {@code deep}: PATCH, whose
+     * nested objects merge into the stored ones as Kong's merge_values merges records: a PATCH of
+     * a plugin's {@code config.max_age} keeps its {@code origins} (a replaced config would fall
+     * back to cors's default "*"). Lists are replaced whole.
+     */
+    private static void merge(ObjectNode node, ObjectNode body, boolean deep) {
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isNull()) {
                 node.remove(e.getKey());
+            } else if (deep
+                    && e.getValue() instanceof ObjectNode sent
+                    && node.get(e.getKey()) instanceof ObjectNode kept) {
+                merge(kept, sent, true);
             } else {
                 node.set(e.getKey(), e.getValue());
             }
@@ -338,8 +380,14 @@ final class DeclarativeDocument {
         list(root, "routes").add(route.node());
     }
 
-    void delete(EntityKind kind, String id) throws AdminException {
-        Located l = require(kind, id);
+    /** Deletes the entity; one that is not there is already deleted (Kong answers 204 too). */
+    void delete(EntityKind kind, String key) throws AdminException {
+        Optional<Located> found = find(kind, key);
+        if (found.isEmpty()) {
+            return;
+        }
+        Located l = found.get();
+        String id = name(l);
         if (kind == EntityKind.SERVICES) {
             boolean routed = all(EntityKind.ROUTES).stream()
                     .anyMatch(r -> r.parent() != null

@@ -64,6 +64,11 @@ public class StatusResource {
     public ObjectNode report() {
         GatewaySnapshot snapshot = runtime.snapshot();
         ObjectNode body = JSON.createObjectNode();
+        if (snapshot == null) {
+            // A fleet node whose store it has not reached (or whose versions all fail here).
+            body.put("configuration", "none runs on this node yet");
+            return body;
+        }
         ObjectNode upstreams = body.putObject("upstreams");
         for (UpstreamPool pool : snapshot.upstreams().pools()) {
             ArrayNode targets = upstreams.putArray(pool.name());
