@@ -266,6 +266,11 @@ public class ConfigAdmin {
     }
 
     private static AdminException storeDown(Unavailable e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("the configuration store refused")) {
+            // It answered and rolled the change back (a row held too long, a missing row).
+            return new AdminException(
+                    503, "The configuration store refused the change (" + e.getMessage() + "); nothing was changed");
+        }
         return new AdminException(
                 503,
                 "The configuration store is unreachable (" + e.getMessage()

@@ -59,8 +59,9 @@ public class ConfigResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response postConfig(
-            String body,
+            byte[] body,
             @QueryParam("dry_run") boolean dryRun,
+            @QueryParam("check_hash") String checkHash,
             @HeaderParam("If-Match") String ifMatch,
             @HeaderParam("Content-Type") String type)
             throws AdminException {
@@ -74,21 +75,56 @@ public class ConfigResource {
                             .put("hash", checked.hash())
                             .set("counts", JSON.valueToTree(checked.counts())));
         }
+        if (truthy(checkHash)) {
+            // Kong's check_hash: 304 when the file is the one running (nothing is written or audited).
+            GatewayConfig checked = config.check(text);
+            GatewayConfig running = config.runningOrNull();
+            if (running != null && running.hash().equals(checked.hash())) {
+                return tagged(config, Response.notModified());
+            }
+        }
+        // 201, as Kong's DB-less endpoint answers every accepted configuration.
         return outcome(
                 config.replace(text, ifMatch, AdminIdentity.of(request), "replaced the whole configuration"),
-                200,
+                201,
                 null);
     }
 
-    /** Kong accepts the file itself or {@code {"config": "<file text>"}}. */
-    private static String declarative(String body, String type) throws AdminException {
-        if (body == null || body.isBlank()) {
-            throw new AdminException(400, "declarative config is required");
+    private static boolean truthy(String flag) {
+        return flag != null && (flag.equals("1") || flag.equalsIgnoreCase("true"));
+    }
+
+    /**
+     * Kong accepts the file itself, or its text as the {@code config} field of a JSON object, a form
+     * ({@code --data-urlencode config@kong.yml}) or a multipart body ({@code -F config=@kong.yml}).
+     */
+    static String declarative(byte[] bytes, String type) throws AdminException {
+        String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("multipart/form-data")) {
+            com.gitinsight.gateway.http.MultipartForm form =
+                    com.gitinsight.gateway.http.MultipartForm.parse(bytes == null ? new byte[0] : bytes, type);
+            String field = form == null ? null : form.first("config");
+            return required(field);
         }
-        if (type != null && type.toLowerCase(Locale.ROOT).contains("json")) {
+        String body = bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        if (lower.startsWith("application/x-www-form-urlencoded")) {
+            String field = null;
+            for (String pair : (body == null ? "" : body).split("&")) {
+                int eq = pair.indexOf('=');
+                String name = java.net.URLDecoder.decode(
+                        eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                if (name.equals("config") && eq >= 0) {
+                    field = java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                    break;
+                }
+            }
+            return required(field);
+        }
+        required(body);
+        if (lower.contains("json")) {
             try {
                 JsonNode tree = JSON.readTree(body);
-                if (tree.isObject() && tree.size() == 1 && tree.path("config").isTextual()) {
+                if (tree.isObject() && tree.path("config").isTextual() && !tree.has("_format_version")) {
                     return tree.get("config").asText();
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -99,5 +135,13 @@ public class ConfigResource {
             }
         }
         return body;
+    }
+
+    private static String required(String text) throws AdminException {
+        if (text == null || text.isBlank()) {
+            // Kong's words (15-off_spec).
+            throw new AdminException(400, "expected a declarative configuration");
+        }
+        return text;
     }
 }

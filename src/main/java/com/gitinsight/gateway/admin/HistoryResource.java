@@ -39,7 +39,9 @@ public class HistoryResource {
     @GET
     public Response history() throws AdminException {
         ObjectNode body = JSON.createObjectNode();
-        body.put("current", config.running().hash());
+        // A node that runs nothing still lists the store's versions, to roll back to one.
+        com.gitinsight.gateway.config.GatewayConfig running = config.runningOrNull();
+        body.put("current", running == null ? null : running.hash());
         List<JsonNode> audit = config.auditTrail(500);
         ArrayNode data = body.putArray("data");
         List<PostgresStore.HistoryEntry> stored = config.storeHistory(100);

@@ -283,8 +283,11 @@ final class RouteParser {
                 } else if (v.value().startsWith("~*")) {
                     try {
                         // Kong's compat lower-cases the pattern's text and the header's value.
+                        // PCRE's spellings Java lacks ([[:digit:]], (?P<name>...)), as path regexes read them.
                         values.add(new RouteSpec.HeaderValue(
-                                null, Pattern.compile(v.value().substring(2).toLowerCase(Locale.ROOT))));
+                                null,
+                                Pattern.compile(RoutePaths.javaRegex(
+                                        v.value().substring(2).toLowerCase(Locale.ROOT)))));
                     } catch (PatternSyntaxException e) {
                         problems.add(
                                 v.location(),

@@ -442,7 +442,7 @@ public final class KongLogRecord implements LogEntry {
         for (Map.Entry<String, List<String>> e : UrlArgs.decode(query).entrySet()) {
             List<String> values = e.getValue();
             String name = bounded(e.getKey()); // a name is the client's too
-            if (name.length() != e.getKey().length()) {
+            if (e.getKey().length() > MAX_VALUE) { // cut (a cut name may keep its length)
                 // Two long names that differ only past the cut: the first only, never one key twice.
                 if (cutNames == null) {
                     cutNames = new java.util.HashSet<>();

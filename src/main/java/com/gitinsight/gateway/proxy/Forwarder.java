@@ -110,11 +110,15 @@ final class Forwarder {
                     new HttpHost(service.protocol(), address, name, target.port()), upstream, service, call.tls());
             if (response.containsHeader("Transfer-Encoding") && response.containsHeader("Content-Length")) {
                 // Both framings (RFC 9112 6.3: a splitting attempt): the client would get the
-                // Content-Length beside a body of another length. nginx answers 502, as here.
+                // Content-Length beside a body of another length. nginx answers 502 once (its
+                // invalid_header is no reason to try the next target) and counts no connection failure.
                 upstream.cancel();
                 closeQuietly(response);
-                throw new org.apache.hc.client5.http.ClientProtocolException(
-                        "the upstream sent Content-Length and Transfer-Encoding headers at the same time");
+                LOG.log(
+                        Level.WARNING,
+                        "upstream {0} sent Content-Length and Transfer-Encoding headers at the same time",
+                        target);
+                return UpstreamCall.local(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY));
             }
             return UpstreamCall.answered(
                     response.getCode(),

@@ -68,9 +68,10 @@ final class SsoLogin {
         }
         Object mapped = claims.getClaimValue(settings.consumerClaim());
         String name = mapped == null ? null : mapped.toString();
-        if (!fitForHeaders(name, roles)) {
-            // They go upstream as X-Consumer-Username and X-Authenticated-Groups: a line break would
-            // make a second header line ("eve\nadmin"), a comma a second group ("x, admin").
+        if (!fitForHeaders(name, roles) || claims.getClaimValue("sub") instanceof String sub && hasControl(sub)) {
+            // They go upstream as X-Consumer-Username, X-Credential-Identifier (sub) and
+            // X-Authenticated-Groups: a line break would make a second header line ("eve\nadmin"),
+            // a comma a second group ("x, admin").
             LOG.log(Level.FINE, "SSO token refused: a control character in its consumer claim or roles");
             return null;
         }

@@ -60,9 +60,12 @@ final class ActiveChecker implements AutoCloseable {
             return;
         }
         Queue<Target> queue = new ConcurrentLinkedQueue<>();
+        // Two names on one address share its health: one probe per round counts for both (two
+        // would count each round twice).
+        java.util.Set<TargetHealth> probed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Target t : pool.targets()) {
             boolean out = t.health().state() == TargetHealth.State.UNHEALTHY;
-            if (t.weight() > 0 && out != healthy) {
+            if (t.weight() > 0 && out != healthy && probed.add(t.health())) {
                 queue.add(t);
             }
         }

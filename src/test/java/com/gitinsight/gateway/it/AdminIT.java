@@ -115,7 +115,7 @@ class AdminIT {
     void reset() throws Exception {
         FLAKY_STATUS.set(200);
         HttpResponse<String> r = admin("POST", "/config", base, "If-Match", "*", "Content-Type", "application/yaml");
-        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(201, r.statusCode(), r.body());
         admin("POST", "/services/flaky/circuit-breaker/reset", null);
         admin("PUT", "/upstreams/pool/targets/" + target() + "/healthy", null);
     }
@@ -392,7 +392,7 @@ class AdminIT {
 
         String kong = JSON.createObjectNode().put("config", v2).toString();
         HttpResponse<String> replaced = admin("POST", "/config", kong, "If-Match", etag());
-        assertEquals(200, replaced.statusCode(), replaced.body());
+        assertEquals(201, replaced.statusCode(), replaced.body());
         assertTrue(json(replaced).path("changed").asBoolean());
         int backup = json(replaced).path("backup").asInt();
         assertEquals(200, get("/dogs").statusCode());
@@ -416,7 +416,7 @@ class AdminIT {
         String redacted = admin("GET", "/config?format=yaml", null).body();
         String edited = redacted.replace("[/pets]", "[/pets, /kittens]");
         HttpResponse<String> saved = admin("POST", "/config", edited, "Content-Type", "application/yaml");
-        assertEquals(200, saved.statusCode(), saved.body());
+        assertEquals(201, saved.statusCode(), saved.body());
         assertTrue(
                 Files.readString(CONFIG).contains("secret: alice-secret-value-0123456789"),
                 "the real secret is back in the file");

@@ -157,7 +157,7 @@ class ConfigStoreIT {
     @Order(2)
     void aChangeOnOneNodeIsRoutedByTheOtherWithinASecond() throws Exception {
         HttpResponse<String> r = post(node(1), document(List.of("/v1", "/v2")), etag(node(1)));
-        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(201, r.statusCode(), r.body());
         long committed = System.nanoTime();
         await().atMost(Duration.ofSeconds(1))
                 .pollInterval(Duration.ofMillis(20))
@@ -185,7 +185,7 @@ class ConfigStoreIT {
             go.countDown();
             int sa = fa.get(30, TimeUnit.SECONDS).statusCode();
             int sb = fb.get(30, TimeUnit.SECONDS).statusCode();
-            assertEquals(List.of(200, 412), List.of(Math.min(sa, sb), Math.max(sa, sb)), sa + " " + sb);
+            assertEquals(List.of(201, 412), List.of(Math.min(sa, sb), Math.max(sa, sb)), sa + " " + sb);
         } finally {
             two.shutdownNow();
         }
@@ -247,7 +247,7 @@ class ConfigStoreIT {
                     Thread.sleep(50);
                     r = post(at, doc, etag(at));
                 }
-                assertEquals(200, r.statusCode(), r.body());
+                assertEquals(201, r.statusCode(), r.body());
             }
             await().atMost(Duration.ofSeconds(2))
                     .until(() -> get(node(1), "/c99/x").statusCode() == 200

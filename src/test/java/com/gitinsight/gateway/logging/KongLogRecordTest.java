@@ -681,8 +681,10 @@ class KongLogRecordTest {
     void twoLongNamesThatDifferPastTheCutNeverMakeOneKeyTwice() throws Exception {
         // A strict reader (Elasticsearch's) refuses a duplicate key, and with it the whole batch.
         String prefix = "n".repeat(KongLogRecord.MAX_VALUE + 10);
+        // Two names of exactly the cut's length too (review 122: cut to the same length, unseen).
+        String same = "m".repeat(KongLogRecord.MAX_VALUE) + "b".repeat("...(truncated)".length() - 1);
         FakeHttp.Request request = FakeHttp.Request.get(
-                        "/repos?" + prefix + "x=1&" + prefix + "y=2",
+                        "/repos?" + prefix + "x=1&" + prefix + "y=2&" + same + "c=3&" + same + "d=4",
                         "X-" + prefix + "a",
                         "1",
                         "X-" + prefix + "b",
@@ -697,7 +699,7 @@ class KongLogRecordTest {
                 .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonNode r = strict.readTree(bytes);
         assertEquals(
-                1,
+                2,
                 r.at("/request/querystring").size(),
                 r.at("/request/querystring").toString());
     }

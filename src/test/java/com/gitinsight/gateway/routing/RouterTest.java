@@ -230,6 +230,14 @@ class RouterTest {
         assertNull(routeOf(r, new Req("GET", null, "/a", headers("authorization", "Bearer abc"))));
         assertEquals("bearer", routeOf(r, new Req("GET", null, "/a", headers("authorization", "Bearer  \t"))));
         assertEquals("upper", routeOf(r, new Req("GET", null, "/b", headers("x-tenant", "Acme-42"))));
+        // PCRE's classes, as path regexes read them (review 122): Java read [[:digit:]] as {: d i g t}.
+        Router posix = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: v, service: s, paths: [/v], headers: {x-version: ['~*^v[[:digit:]]+$']}}
+                """);
+        assertEquals("v", routeOf(posix, new Req("GET", null, "/v", headers("x-version", "v12"))));
+        assertNull(routeOf(posix, new Req("GET", null, "/v", headers("x-version", "vdig"))));
     }
 
     @Test

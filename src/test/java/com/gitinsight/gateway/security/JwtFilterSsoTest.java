@@ -56,8 +56,14 @@ class JwtFilterSsoTest {
     }
 
     private static String token(String username, String roles) throws Exception {
+        return token(username, roles, "u-1");
+    }
+
+    private static String token(String username, String roles, String sub) throws Exception {
         JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload("{\"iss\":\"" + ISSUER + "\",\"aud\":\"gateway\",\"sub\":\"u-1\",\"preferred_username\":"
+        jws.setPayload("{\"iss\":\"" + ISSUER + "\",\"aud\":\"gateway\",\"sub\":"
+                + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(sub)
+                + ",\"preferred_username\":"
                 + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(username)
                 + ",\"roles\":" + roles + ",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
@@ -107,6 +113,9 @@ class JwtFilterSsoTest {
             assertEquals(401, response.status(), claims[0] + " " + claims[1]);
             assertNull(r.context().upstreamHeaders().get("X-Consumer-Username"), "no identity sent on");
         }
+        FakeHttp.Response splitSub = new FakeHttp.Response();
+        send(token("eve", "[]", "alice\nbob"), splitSub);
+        assertEquals(401, splitSub.status(), "sub goes upstream as X-Credential-Identifier (review 122)");
         assertTrue(SsoLogin.fitForHeaders("eve", java.util.Set.of("ops", "admin")));
     }
 }

@@ -156,6 +156,55 @@ class TargetHealthTest {
     }
 
     @Test
+    void twoNamesOnOneAddressAreProbedOncePerRound() throws Exception {
+        // They share the address's health (review 122): two probes a round counted each round twice.
+        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
+                HealthCheckSpec.ProbeType.HTTP,
+                "/health",
+                1000,
+                4,
+                Map.of(),
+                true,
+                1000,
+                1,
+                HealthCheckSpec.Active.HEALTHY_STATUSES,
+                1000,
+                0,
+                2,
+                0,
+                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
+                null);
+        TargetSpec a = new TargetSpec("tenant-a.example", 443, 100);
+        TargetSpec b = new TargetSpec("tenant-b.example", 443, 100);
+        UpstreamSpec spec = new UpstreamSpec(
+                "probed",
+                UpstreamSpec.Algorithm.ROUND_ROBIN,
+                UpstreamSpec.HashPolicy.NONE,
+                new HealthCheckSpec(active, HealthCheckSpec.Passive.OFF),
+                List.of(a, b));
+        UpstreamPool pool = new UpstreamPool(spec.name(), spec, registry, Map.of());
+        java.net.InetAddress ingress = java.net.InetAddress.getByName("10.0.0.9");
+        pool.update(a, List.of(new Endpoint("tenant-a.example", ingress, 443, 100)));
+        pool.update(b, List.of(new Endpoint("tenant-b.example", ingress, 443, 100)));
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        Prober refusing = new Prober() {
+            @Override
+            public Failure probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) {
+                probes.incrementAndGet();
+                return Failure.TCP;
+            }
+
+            @Override
+            public void close() {}
+        };
+        try (ActiveChecker checker = new ActiveChecker(pool, null, Runnable::run, refusing)) {
+            checker.round(true);
+        }
+        assertEquals(1, probes.get());
+        assertTrue(pool.targets().get(0).available(), "one failed probe of tcp_failures: 2");
+    }
+
+    @Test
     void atOrBelowItsThresholdTheUpstreamAnswersNothing() {
         for (double threshold : new double[] {50, 49.5}) {
             UpstreamSpec spec = new UpstreamSpec(
