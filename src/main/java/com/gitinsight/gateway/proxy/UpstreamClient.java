@@ -40,6 +40,9 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class UpstreamClient implements AutoCloseable {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(UpstreamClient.class.getName());
+
     private static final int MAX_CACHED_CONFIGS = 4096;
 
     private final int maxConnections;
@@ -148,6 +151,29 @@ final class UpstreamClient implements AutoCloseable {
     }
 
     private static ClassicHttpResponse send(Settings s, HttpHost target, HttpUriRequestBase request)
+            throws IOException {
+        ClassicHttpResponse response = exchange(s, target, request);
+        int code = response.getCode();
+        if ((code == 204 || code == 304)
+                && (response.containsHeader("Transfer-Encoding")
+                        || response.getFirstHeader("Content-Length") != null
+                                && !"0"
+                                        .equals(response.getFirstHeader("Content-Length")
+                                                .getValue()
+                                                .trim()))) {
+            // A 204 or 304 announcing a body: HttpClient reads none and has already pooled the
+            // connection, whose next answer would be that body (another user's request: review
+            // 122). Close what the pool holds idle; this one is among it.
+            LOG.log(
+                    java.util.logging.Level.WARNING,
+                    "{0} answered {1} with a body: its pooled connections are closed",
+                    new Object[] {target, code});
+            s.pool().manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
+        }
+        return response;
+    }
+
+    private static ClassicHttpResponse exchange(Settings s, HttpHost target, HttpUriRequestBase request)
             throws IOException {
         HttpClientContext context = HttpClientContext.create();
         context.setRequestConfig(s.config());

@@ -228,13 +228,17 @@ class UpstreamClientTest {
                                     new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                             OutputStream out = s.getOutputStream();
                             for (String line = in.readLine(); line != null; line = in.readLine()) {
+                                String requestLine = line;
                                 String method = line.substring(0, line.indexOf(' '));
                                 while (!(line = in.readLine()).isEmpty()) {
                                     // the head
                                 }
-                                String answer = method.equals("HEAD")
-                                        // A broken HEAD handler: a body, shaped as a whole answer.
-                                        ? "HTTP/1.1 200 OK\r\nContent-Length: " + injected.length() + "\r\n\r\n"
+                                String status = requestLine.contains("/no-content")
+                                        ? "204 No Content"
+                                        : requestLine.contains("/not-modified") ? "304 Not Modified" : "200 OK";
+                                String answer = method.equals("HEAD") || !status.startsWith("200")
+                                        // A broken handler: a body, shaped as a whole answer.
+                                        ? "HTTP/1.1 " + status + "\r\nContent-Length: " + injected.length() + "\r\n\r\n"
                                                 + injected
                                         : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nvictim";
                                 out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
@@ -259,6 +263,14 @@ class UpstreamClientTest {
             assertEquals(200, head.getCode());
         }
         assertEquals("200 victim", send(target, new HttpGet("/victim")));
+        // A 204 or 304 announcing a body (review 122): HttpClient reads none and pooled the connection.
+        for (String path : List.of("/no-content", "/not-modified")) {
+            try (ClassicHttpResponse empty =
+                    client.open(target, new UpstreamRequest("GET", URI.create(path)), SERVICE)) {
+                assertEquals(path.equals("/no-content") ? 204 : 304, empty.getCode());
+            }
+            assertEquals("200 victim", send(target, new HttpGet("/victim")), path);
+        }
     }
 
     @Test
