@@ -31,9 +31,19 @@ public class AdminExceptionMapper implements ExceptionMapper<AdminException> {
     @Override
     public Response toResponse(AdminException e) {
         Map<String, Object> body = new LinkedHashMap<>();
+        // Kong's err_t codes and names (kong/db/errors.lua), which its admin clients read.
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (e.status == 400 && !e.fields.isEmpty()) {
+            // The whole file (POST /config) is Kong's declarative error; an entity's, a schema violation.
+            boolean declarative = request != null && request.getRequestURI().endsWith("/config");
+            body.put("code", declarative ? 14 : 2);
+            body.put("name", declarative ? "invalid declarative configuration" : "schema violation");
+        } else if (e.status == 409 && message.startsWith("UNIQUE violation")) {
+            body.put("code", 5);
+            body.put("name", "unique constraint violation");
+        }
         body.put("message", e.getMessage());
         if (e.status == 400 && !e.fields.isEmpty()) {
-            body.put("name", "schema violation");
             body.put("fields", AdminReplies.JSON.valueToTree(e.fields));
         }
         if (e.details != null) {

@@ -341,6 +341,8 @@ class AdminIT {
         assertTrue(
                 fields.has("paths[0]") && fields.has("methods[0]"),
                 "every field at fault, named as Kong names them: " + fields);
+        assertEquals(2, json(bad).path("code").asInt(), "Kong's err_t code: " + bad.body());
+        assertEquals("schema violation", json(bad).path("name").asText());
         assertEquals(before, Files.readString(CONFIG), "nothing written");
         assertEquals(backups, backups());
 
@@ -354,10 +356,11 @@ class AdminIT {
         assertEquals(200, get("/birds/1").statusCode(), "routed at once");
         assertTrue(Files.readString(CONFIG).contains("/birds"), "persisted");
         assertEquals(backups + 1, backups());
-        assertEquals(
-                409,
-                admin("POST", "/routes", "{\"name\": \"birds\", \"service\": \"echo\", \"paths\": [\"/b2\"]}")
-                        .statusCode());
+        HttpResponse<String> duplicate =
+                admin("POST", "/routes", "{\"name\": \"birds\", \"service\": \"echo\", \"paths\": [\"/b2\"]}");
+        assertEquals(409, duplicate.statusCode());
+        assertEquals("unique constraint violation", json(duplicate).path("name").asText(), duplicate.body());
+        assertEquals(5, json(duplicate).path("code").asInt());
 
         String stale = created.headers().firstValue("ETag").orElseThrow();
         assertEquals(
@@ -381,6 +384,8 @@ class AdminIT {
         HttpResponse<String> dry = admin(
                 "POST", "/config?dry_run=true", v2.replace("[/dogs]", "[dogs]"), "Content-Type", "application/yaml");
         assertEquals(400, dry.statusCode());
+        assertEquals(14, json(dry).path("code").asInt(), dry.body());
+        assertEquals("invalid declarative configuration", json(dry).path("name").asText());
         JsonNode error = json(dry).path("errors").get(0);
         assertTrue(
                 error.path("line").asInt() > 0 && error.path("field").asText().endsWith("paths[0]"), error.toString());
