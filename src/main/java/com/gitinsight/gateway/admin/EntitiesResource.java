@@ -46,11 +46,50 @@ public class EntitiesResource {
     HttpServletRequest request;
 
     @GET
-    public Response list(@PathParam("kind") String kind) throws AdminException {
+    public Response list(
+            @PathParam("kind") String kind,
+            @jakarta.ws.rs.QueryParam("tags") String tags,
+            @jakarta.ws.rs.QueryParam("custom_id") String customId,
+            @jakarta.ws.rs.QueryParam("size") String size,
+            @jakarta.ws.rs.QueryParam("offset") String offset)
+            throws AdminException {
+        EntityKind k = kind(kind);
         DeclarativeDocument doc = config.document();
+        java.util.List<ObjectNode> views = new java.util.ArrayList<>();
+        for (DeclarativeDocument.Located l : doc.all(k)) {
+            ObjectNode view = doc.view(l);
+            // Kong's filters: a client that takes data[0] of ?custom_id=x must never get another consumer.
+            if (k == EntityKind.CONSUMERS
+                    && customId != null
+                    && !customId.equals(view.path("custom_id").asText(null))) {
+                continue;
+            }
+            if (tags != null && !EntityFilters.tagged(view, tags)) {
+                continue;
+            }
+            views.add(view);
+        }
+        int pageSize = EntityFilters.size(size);
+        int from = EntityFilters.offset(offset, views.size());
         ArrayNode data = JSON.createArrayNode();
-        doc.all(kind(kind)).forEach(l -> data.add(doc.view(l)));
-        return page(config, data);
+        views.subList(from, Math.min(views.size(), from + pageSize)).forEach(data::add);
+        ObjectNode body = JSON.createObjectNode();
+        body.set("data", data);
+        if (from + pageSize < views.size()) {
+            String next = Integer.toString(from + pageSize);
+            body.put(
+                    "next",
+                    "/" + kind + "?offset=" + next
+                            + (size != null ? "&size=" + pageSize : "")
+                            + (tags != null
+                                    ? "&tags="
+                                            + java.net.URLEncoder.encode(tags, java.nio.charset.StandardCharsets.UTF_8)
+                                    : ""));
+            body.put("offset", next);
+        } else {
+            body.putNull("next");
+        }
+        return ok(config, body);
     }
 
     @GET

@@ -221,6 +221,19 @@ class AdminIT {
         assertEquals(
                 "echo", routes.path("data").get(0).path("service").path("name").asText());
         assertTrue(routes.has("next"));
+        // Kong's pages and filters (review 123): ?custom_id= never answers with another consumer.
+        JsonNode page = json(admin("GET", "/routes?size=2", null));
+        assertEquals(2, page.path("data").size());
+        assertEquals("2", page.path("offset").asText());
+        JsonNode rest = json(admin("GET", "/routes?size=2&offset=4", null));
+        assertEquals(1, rest.path("data").size());
+        assertTrue(rest.path("next").isNull());
+        assertEquals(
+                0,
+                json(admin("GET", "/consumers?custom_id=nobody-has-this", null))
+                        .path("data")
+                        .size());
+        assertEquals(400, admin("GET", "/routes?size=0", null).statusCode());
         assertEquals(
                 "pets", json(admin("GET", "/routes/pets", null)).path("name").asText());
         assertEquals(404, admin("GET", "/routes/ghost", null).statusCode());
