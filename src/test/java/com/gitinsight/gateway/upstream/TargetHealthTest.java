@@ -44,6 +44,33 @@ class TargetHealthTest {
         return new UpstreamPool("u", spec, registry, Map.of());
     }
 
+    /** An HTTP probe of /health with a 1 s timeout and Kong's default statuses. */
+    private static HealthCheckSpec.Active active(
+            int concurrency,
+            long healthyIntervalMs,
+            int successes,
+            long unhealthyIntervalMs,
+            int httpFailures,
+            int tcpFailures,
+            int timeouts) {
+        return new HealthCheckSpec.Active(
+                HealthCheckSpec.ProbeType.HTTP,
+                "/health",
+                1000,
+                concurrency,
+                Map.of(),
+                true,
+                healthyIntervalMs,
+                successes,
+                HealthCheckSpec.Active.HEALTHY_STATUSES,
+                unhealthyIntervalMs,
+                httpFailures,
+                tcpFailures,
+                timeouts,
+                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
+                null);
+    }
+
     private static Target a(UpstreamPool p) {
         return p.targets().get(0);
     }
@@ -158,22 +185,7 @@ class TargetHealthTest {
     @Test
     void twoNamesOnOneAddressAreProbedOncePerRound() throws Exception {
         // They share the address's health (review 122): two probes a round counted each round twice.
-        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
-                HealthCheckSpec.ProbeType.HTTP,
-                "/health",
-                1000,
-                4,
-                Map.of(),
-                true,
-                1000,
-                1,
-                HealthCheckSpec.Active.HEALTHY_STATUSES,
-                1000,
-                0,
-                2,
-                0,
-                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
-                null);
+        HealthCheckSpec.Active active = active(4, 1000, 1, 1000, 0, 2, 0);
         TargetSpec a = new TargetSpec("tenant-a.example", 443, 100);
         TargetSpec b = new TargetSpec("tenant-b.example", 443, 100);
         UpstreamSpec spec = new UpstreamSpec(
@@ -296,22 +308,7 @@ class TargetHealthTest {
 
     @Test
     void activeProbesMarkDownAndUpByTheirOwnCounters() {
-        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
-                HealthCheckSpec.ProbeType.HTTP,
-                "/health",
-                1000,
-                2,
-                Map.of(),
-                true,
-                1000,
-                2,
-                HealthCheckSpec.Active.HEALTHY_STATUSES,
-                1000,
-                2,
-                2,
-                2,
-                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
-                null);
+        HealthCheckSpec.Active active = active(2, 1000, 2, 1000, 2, 2, 2);
         TargetHealth h = a(pool(HealthCheckSpec.NONE)).health();
         h.activeResult(active, Failure.HTTP);
         h.activeResult(active, null);
@@ -330,22 +327,7 @@ class TargetHealthTest {
     @Test
     void withHealthySuccessesZeroAGoodProbeDoesNotClearTheFailedOnes() {
         // Kong's default: healthy.successes 0 (lua-resty-healthcheck's limit 0 counts nothing).
-        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
-                HealthCheckSpec.ProbeType.HTTP,
-                "/health",
-                1000,
-                1,
-                Map.of(),
-                true,
-                5000,
-                0,
-                HealthCheckSpec.Active.HEALTHY_STATUSES,
-                5000,
-                3,
-                0,
-                0,
-                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
-                null);
+        HealthCheckSpec.Active active = active(1, 5000, 0, 5000, 3, 0, 0);
         TargetHealth h = a(pool(HealthCheckSpec.NONE)).health();
         for (int i = 0; i < 2; i++) {
             h.activeResult(active, Failure.HTTP);
@@ -360,22 +342,7 @@ class TargetHealthTest {
 
     @Test
     void afterAPassiveEjectionOrAnOperatorComingBackTakesTheProbesInARow() {
-        HealthCheckSpec.Active active = new HealthCheckSpec.Active(
-                HealthCheckSpec.ProbeType.HTTP,
-                "/health",
-                1000,
-                3,
-                Map.of(),
-                true,
-                1000,
-                3,
-                HealthCheckSpec.Active.HEALTHY_STATUSES,
-                1000,
-                2,
-                2,
-                2,
-                HealthCheckSpec.Active.UNHEALTHY_STATUSES,
-                null);
+        HealthCheckSpec.Active active = active(3, 1000, 3, 1000, 2, 2, 2);
         Target a = a(pool(HealthCheckSpec.NONE));
         TargetHealth h = a.health();
         for (int i = 0; i < 10; i++) {
