@@ -35,7 +35,7 @@ public class AdminExceptionMapper implements ExceptionMapper<AdminException> {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (e.status == 400 && !e.fields.isEmpty()) {
             // The whole file (POST /config) is Kong's declarative error; an entity's, a schema violation.
-            boolean declarative = request != null && request.getRequestURI().endsWith("/config");
+            boolean declarative = request != null && request.getRequestURI().endsWith("/_gateway/admin/config");
             body.put("code", declarative ? 14 : 2);
             body.put("name", declarative ? "invalid declarative configuration" : "schema violation");
         } else if (e.status == 409 && message.startsWith("UNIQUE violation")) {

@@ -109,18 +109,32 @@ public class ConfigResource {
         String body = bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         if (lower.startsWith("application/x-www-form-urlencoded")) {
             String field = null;
-            for (String pair : (body == null ? "" : body).split("&")) {
-                int eq = pair.indexOf('=');
-                String name = java.net.URLDecoder.decode(
-                        eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-                if (name.equals("config") && eq >= 0) {
-                    field = java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-                    break;
-                }
+            try {
+                field = formField(body);
+            } catch (IllegalArgumentException e) {
+                throw new AdminException(400, "expected a declarative configuration"); // a malformed escape
             }
             return required(field);
         }
         required(body);
+        return jsonOrText(body, lower);
+    }
+
+    /** The {@code config} field of a form body, or null; a malformed escape throws IllegalArgumentException. */
+    private static String formField(String body) {
+        for (String pair : (body == null ? "" : body).split("&")) {
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(
+                    eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            if (name.equals("config") && eq >= 0) {
+                return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** A JSON object's {@code config} text, else the body itself (the file, in YAML or JSON). */
+    private static String jsonOrText(String body, String lower) throws AdminException {
         if (lower.contains("json")) {
             try {
                 JsonNode tree = JSON.readTree(body);

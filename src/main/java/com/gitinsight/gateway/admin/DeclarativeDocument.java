@@ -150,17 +150,20 @@ final class DeclarativeDocument {
      */
     Optional<Located> find(EntityKind kind, String id) {
         List<Located> all = all(kind);
-        Optional<Located> named = all.stream().filter(l -> id.equals(name(l))).findFirst();
-        if (named.isPresent() || kind == EntityKind.PLUGINS || !isUuid(id)) {
-            return named;
+        if (kind != EntityKind.PLUGINS && isUuid(id)) {
+            // A UUID is an id first, as Kong's endpoints read it; a name only when no id is it.
+            Optional<Located> byId = all.stream()
+                    .filter(l -> id.equalsIgnoreCase(text(l.node().get("id")))
+                            || l.node().get("id") == null
+                                    && name(l) != null
+                                    && id.equalsIgnoreCase(
+                                            com.gitinsight.gateway.config.KongIds.of(kind.collection, name(l))))
+                    .findFirst();
+            if (byId.isPresent()) {
+                return byId;
+            }
         }
-        return all.stream()
-                .filter(l -> id.equalsIgnoreCase(text(l.node().get("id")))
-                        || l.node().get("id") == null
-                                && name(l) != null
-                                && id.equalsIgnoreCase(
-                                        com.gitinsight.gateway.config.KongIds.of(kind.collection, name(l))))
-                .findFirst();
+        return all.stream().filter(l -> id.equals(name(l))).findFirst();
     }
 
     private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
@@ -314,6 +317,15 @@ final class DeclarativeDocument {
         if (kind == EntityKind.CONSUMERS) {
             keepCredentialSecrets(node, body);
         }
+        // Kong keeps an entity's primary key through a PUT and a rename: the id it was given, or
+        // the one its loader derived from the old name (X-Consumer-ID must not change).
+        String keptId = kind == EntityKind.PLUGINS || body.hasNonNull("id")
+                ? null
+                : node.hasNonNull("id")
+                        ? text(node.get("id"))
+                        : newName != null && current != null && !newName.equals(current)
+                                ? com.gitinsight.gateway.config.KongIds.of(kind.collection, current)
+                                : null;
         if (replace) {
             List<String> own = new ArrayList<>();
             node.fieldNames().forEachRemaining(f -> {
@@ -326,8 +338,17 @@ final class DeclarativeDocument {
                 node.put(kind.key, current);
             }
         }
-        merge(node, body, !replace);
+        merge(node, body, !replace ? DEEP : Set.of());
+        if (keptId != null && !node.has("id")) {
+            node.put("id", keptId);
+        }
     }
+
+    /** The fields Kong's schemas declare as records, whose PATCH merges (maps and references are replaced). */
+    private static final Set<String> DEEP = Set.of("config", "healthchecks");
+
+    /** Map-typed fields inside records: Kong replaces them whole. */
+    private static final Set<String> MAPS = Set.of("headers", "custom_fields_by_lua", "resource_attributes");
 
     /**
      * Sets {@code body}'s fields on {@code node} (null removes one). {@code deep}: PATCH, whose
@@ -335,15 +356,21 @@ final class DeclarativeDocument {
      * a plugin's {@code config.max_age} keeps its {@code origins} (a replaced config would fall
      * back to cors's default "*"). Lists are replaced whole.
      */
-    private static void merge(ObjectNode node, ObjectNode body, boolean deep) {
+    private static void merge(ObjectNode node, ObjectNode body, Set<String> deep) {
+        merge(node, body, deep, false);
+    }
+
+    /** {@code inRecord}: inside a record, where every object but a map is a record too. */
+    private static void merge(ObjectNode node, ObjectNode body, Set<String> deep, boolean inRecord) {
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            boolean record = inRecord ? !MAPS.contains(e.getKey()) : deep.contains(e.getKey());
             if (e.getValue().isNull()) {
                 node.remove(e.getKey());
-            } else if (deep
+            } else if (record
                     && e.getValue() instanceof ObjectNode sent
                     && node.get(e.getKey()) instanceof ObjectNode kept) {
-                merge(kept, sent, true);
+                merge(kept, sent, deep, true);
             } else {
                 node.set(e.getKey(), e.getValue());
             }

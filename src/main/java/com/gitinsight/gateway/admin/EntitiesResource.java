@@ -109,13 +109,11 @@ public class EntitiesResource {
         }
         checkIds(service);
         DeclarativeDocument doc = config.document();
-        if (doc.find(EntityKind.SERVICES, service).isEmpty()) {
-            throw AdminReplies.notFound();
-        }
+        String name = DeclarativeDocument.name(doc.require(EntityKind.SERVICES, service)); // the key may be its id
         ArrayNode data = JSON.createArrayNode();
         doc.all(EntityKind.ROUTES).stream()
                 .map(doc::view)
-                .filter(r -> service.equals(r.path("service").path("name").asText()))
+                .filter(r -> name.equals(r.path("service").path("name").asText()))
                 .forEach(data::add);
         return page(config, data);
     }
@@ -183,6 +181,10 @@ public class EntitiesResource {
             throws AdminException {
         checkIds(id);
         EntityKind k = kind(kind);
+        if (config.document().find(k, id).isEmpty()) {
+            // Already gone: 204 as Kong answers, and nothing written, backed up or audited.
+            return AdminReplies.tagged(config, Response.noContent());
+        }
         ConfigAdmin.Outcome outcome =
                 config.edit(ifMatch, AdminIdentity.of(request), "deleted " + k.singular() + " " + id, doc -> {
                     doc.delete(k, id);

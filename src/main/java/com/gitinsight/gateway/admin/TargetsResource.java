@@ -49,8 +49,9 @@ public class TargetsResource {
     HttpServletRequest request;
 
     @GET
-    public Response targets(@PathParam("u") String upstream) throws AdminException {
-        checkIds(upstream);
+    public Response targets(@PathParam("u") String key) throws AdminException {
+        checkIds(key);
+        String upstream = upstreamName(key);
         ArrayNode configured = config.document().targets(upstream);
         Map<String, TargetStatus> live = new HashMap<>();
         UpstreamPool pool = pool(upstream);
@@ -112,9 +113,10 @@ public class TargetsResource {
     @PUT
     @Path("{t}/{health: healthy|unhealthy}")
     public Response setHealth(
-            @PathParam("u") String upstream, @PathParam("t") String target, @PathParam("health") String health)
+            @PathParam("u") String key, @PathParam("t") String target, @PathParam("health") String health)
             throws AdminException {
-        checkIds(upstream, target);
+        checkIds(key, target);
+        String upstream = upstreamName(key);
         UpstreamPool pool = pool(upstream);
         if (pool == null || !pool.force(target, health.equals("healthy"))) {
             throw AdminReplies.notFound();
@@ -129,6 +131,14 @@ public class TargetsResource {
             @PathParam("u") String upstream, @PathParam("t") String target, @PathParam("health") String health)
             throws AdminException {
         return setHealth(upstream, target, health);
+    }
+
+    /** The upstream's name for a path key that may be its id (Kong's endpoints take either). */
+    private String upstreamName(String key) throws AdminException {
+        return config.document()
+                .find(EntityKind.UPSTREAMS, key)
+                .map(DeclarativeDocument::name)
+                .orElse(key);
     }
 
     private UpstreamPool pool(String name) {

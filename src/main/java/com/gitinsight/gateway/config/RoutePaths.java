@@ -118,7 +118,10 @@ public final class RoutePaths {
             } else if (c == ']' && classDepth > 0) {
                 classDepth--;
             } else if (c == '(' && classDepth == 0 && regex.startsWith("(?", i)) {
-                int nameStart = regex.startsWith("(?P<", i) ? i + 4 : regex.startsWith("(?<", i) ? i + 3 : -1;
+                // (?p<...>: a header regex is lower-cased before it is read (Kong's compat does).
+                int nameStart = regex.startsWith("(?P<", i) || regex.startsWith("(?p<", i)
+                        ? i + 4
+                        : regex.startsWith("(?<", i) ? i + 3 : -1;
                 int nameEnd = nameStart < 0 ? -1 : regex.indexOf('>', nameStart);
                 if (nameEnd > nameStart && isGroupName(regex, nameStart, nameEnd)) {
                     String name = regex.substring(nameStart, nameEnd);

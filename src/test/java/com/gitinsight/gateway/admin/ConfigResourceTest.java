@@ -41,7 +41,11 @@ class ConfigResourceTest {
 
     @Test
     void noConfigurationIsKongsMessage() {
-        for (String[] body : new String[][] {{"", "application/yaml"}, {"x=1", "application/x-www-form-urlencoded"}}) {
+        for (String[] body : new String[][] {
+            {"", "application/yaml"},
+            {"x=1", "application/x-www-form-urlencoded"},
+            {"config=%zz", "application/x-www-form-urlencoded"}
+        }) {
             AdminException e =
                     assertThrows(AdminException.class, () -> ConfigResource.declarative(bytes(body[0]), body[1]));
             assertEquals(400, e.status);

@@ -190,6 +190,40 @@ class DeclarativeDocumentTest {
         doc.update(EntityKind.PLUGINS, "route:nested:cors", json("{\"config\": {\"max_age\": null}}"), false);
         assertFalse(doc.toYaml().contains("max_age"), "null still removes a nested field");
         reparse(doc);
+        // Maps and references are replaced whole, as Kong's merge_values only recurses into records.
+        doc.update(EntityKind.ROUTES, "top", json("{\"headers\": {\"x-a\": [\"1\"]}}"), false);
+        doc.update(EntityKind.ROUTES, "top", json("{\"headers\": {\"x-b\": [\"2\"]}}"), false);
+        assertFalse(doc.toYaml().contains("x-a"), doc.toYaml());
+        doc.update(EntityKind.ROUTES, "top", json("{\"service\": {\"name\": \"api\"}}"), false);
+        assertEquals(
+                "api",
+                doc.view(doc.find(EntityKind.ROUTES, "top").orElseThrow())
+                        .path("service")
+                        .path("name")
+                        .asText());
+    }
+
+    @Test
+    void anEntityKeepsItsIdThroughAPutAndARename() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        String derived = com.gitinsight.gateway.config.KongIds.of("consumers", "alice");
+        doc.update(EntityKind.CONSUMERS, derived, json("{\"username\": \"alicia\"}"), false);
+        assertEquals(
+                "alicia",
+                DeclarativeDocument.name(doc.find(EntityKind.CONSUMERS, derived).orElseThrow()));
+        doc.update(EntityKind.CONSUMERS, derived, json("{\"custom_id\": \"c-1\"}"), true);
+        assertEquals(derived, text(doc, derived), "X-Consumer-ID does not change (Kong keeps the primary key)");
+        assertEquals(
+                "alicia",
+                DeclarativeDocument.name(doc.find(EntityKind.CONSUMERS, derived).orElseThrow()));
+    }
+
+    private static String text(DeclarativeDocument doc, String id) {
+        return doc.find(EntityKind.CONSUMERS, id)
+                .orElseThrow()
+                .node()
+                .path("id")
+                .asText();
     }
 
     @Test

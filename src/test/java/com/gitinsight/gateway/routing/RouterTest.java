@@ -235,7 +235,9 @@ class RouterTest {
                 services: [{name: s, url: "http://s"}]
                 routes:
                   - {name: v, service: s, paths: [/v], headers: {x-version: ['~*^v[[:digit:]]+$']}}
+                  - {name: n, service: s, paths: [/n], headers: {x-version: ['~*^(?P<Major>[0-9]+)\\.x$']}}
                 """);
+        assertEquals("n", routeOf(posix, new Req("GET", null, "/n", headers("x-version", "3.x"))));
         assertEquals("v", routeOf(posix, new Req("GET", null, "/v", headers("x-version", "v12"))));
         assertNull(routeOf(posix, new Req("GET", null, "/v", headers("x-version", "vdig"))));
     }
