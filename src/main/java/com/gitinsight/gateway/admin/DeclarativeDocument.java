@@ -166,11 +166,8 @@ final class DeclarativeDocument {
         return all.stream().filter(l -> id.equals(name(l))).findFirst();
     }
 
-    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
     static boolean isUuid(String key) {
-        return key != null && UUID.matcher(key).matches();
+        return com.gitinsight.gateway.config.KongIds.isUuid(key);
     }
 
     /**

@@ -15,12 +15,9 @@ final class EntityRefs {
         return s.checked("id", s.string("id", null), EntityRefs::uuidProblem);
     }
 
-    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
-    /** Kong's words for an id that is not a UUID (any hex digits, no version check, as Kong's). */
+    /** Kong's words for an id that is not a UUID. */
     static String uuidProblem(String id) {
-        return UUID.matcher(id).matches() ? null : "expected a valid UUID";
+        return KongIds.isUuid(id) ? null : "expected a valid UUID";
     }
 
     /** A reference to another entity: a name, or a map {@code {name: ...}} as deck writes it. */

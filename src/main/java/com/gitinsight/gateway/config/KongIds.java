@@ -22,6 +22,14 @@ public final class KongIds {
     private KongIds() {}
 
     /** Kong's id for an entity of {@code schema} (plural: "services", "routes", "consumers") keyed {@code key}. */
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Whether {@code key} is a UUID as Kong's {@code typedefs.uuid} reads one (any hex digits, no version check). */
+    public static boolean isUuid(String key) {
+        return key != null && UUID_TEXT.matcher(key).matches();
+    }
+
     public static String of(String schema, String key) {
         return nameBased(nameBased(ENTITIES, schema), key).toString();
     }
