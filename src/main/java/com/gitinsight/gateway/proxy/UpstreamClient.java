@@ -113,14 +113,14 @@ final class UpstreamClient implements AutoCloseable {
         }
         Settings s = settings(service, tls);
         try {
-            return send(s, target, request);
+            return exchange(s, target, request);
         } catch (IllegalStateException e) {
             if (!s.pool().closed) {
                 throw e;
             }
             // Its pool was swept between the lookup and the send: once more with a new one.
             settings.remove(service, s);
-            return send(settings(service, tls), target, request);
+            return exchange(settings(service, tls), target, request);
         }
     }
 
@@ -148,29 +148,6 @@ final class UpstreamClient implements AutoCloseable {
             s.pool().used = true;
         }
         return s;
-    }
-
-    private static ClassicHttpResponse send(Settings s, HttpHost target, HttpUriRequestBase request)
-            throws IOException {
-        ClassicHttpResponse response = exchange(s, target, request);
-        int code = response.getCode();
-        if ((code == 204 || code == 304)
-                && (response.containsHeader("Transfer-Encoding")
-                        || response.getFirstHeader("Content-Length") != null
-                                && !"0"
-                                        .equals(response.getFirstHeader("Content-Length")
-                                                .getValue()
-                                                .trim()))) {
-            // A 204 or 304 announcing a body: HttpClient reads none and has already pooled the
-            // connection, whose next answer would be that body (another user's request: review
-            // 122). Close what the pool holds idle; this one is among it.
-            LOG.log(
-                    java.util.logging.Level.WARNING,
-                    "{0} answered {1} with a body: its pooled connections are closed",
-                    new Object[] {target, code});
-            s.pool().manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
-        }
-        return response;
     }
 
     private static ClassicHttpResponse exchange(Settings s, HttpHost target, HttpUriRequestBase request)
@@ -226,6 +203,13 @@ final class UpstreamClient implements AutoCloseable {
                 p.close();
             }
         }
+    }
+
+    /** The idle connections of every pool (tests). */
+    int idleConnections() {
+        return pools.values().stream()
+                .mapToInt(p -> p.manager.getTotalStats().getAvailable())
+                .sum();
     }
 
     /** The pools open now, one per TLS setting in use (tests). */

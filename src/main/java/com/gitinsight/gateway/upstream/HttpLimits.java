@@ -1,7 +1,9 @@
 package com.gitinsight.gateway.upstream;
 
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import java.net.Socket;
+import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.io.HttpConnectionFactory;
 
 /**
  * Bounds on the head of an answer (status line, headers, chunk lines, trailers) for every
@@ -20,13 +22,21 @@ public final class HttpLimits {
 
     private HttpLimits() {}
 
-    /** Connections that read answers within the bounds above. */
-    public static ManagedHttpClientConnectionFactory connections() {
-        return ManagedHttpClientConnectionFactory.builder()
-                .http1Config(Http1Config.custom()
-                        .setMaxLineLength(MAX_LINE)
-                        .setMaxHeaderCount(MAX_HEADERS)
-                        .build())
+    /**
+     * Connections that read answers within the bounds above and are never reused with bytes no
+     * request asked for ({@link GuardedConnection}).
+     */
+    public static HttpConnectionFactory<ManagedHttpClientConnection> connections() {
+        Http1Config config = Http1Config.custom()
+                .setMaxLineLength(MAX_LINE)
+                .setMaxHeaderCount(MAX_HEADERS)
                 .build();
+        return (Socket socket) -> {
+            GuardedConnection connection = new GuardedConnection(config);
+            if (socket != null) {
+                connection.bind(socket);
+            }
+            return connection;
+        };
     }
 }
