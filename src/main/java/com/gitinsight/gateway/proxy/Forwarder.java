@@ -209,8 +209,7 @@ final class Forwarder {
             if (setCookie != null) {
                 out.header("Set-Cookie", setCookie);
             }
-            Header connection = response.getFirstHeader("Connection");
-            String connectionValue = connection == null ? null : connection.getValue();
+            String connectionValue = HopByHop.connectionOptions(response.getHeaders("Connection"));
             RequestContext context = RequestContext.of(exchange.request());
             // The gateway's X-Kong-Request-Id replaces a backend's (not logged, not cached).
             boolean ownId = context != null && context.kongRequestIdDownstream();

@@ -44,6 +44,37 @@ final class HopByHop {
         return connectionHeader != null && listsToken(connectionHeader, lower);
     }
 
+    /**
+     * Every {@code Connection} line of a request as one list (RFC 9110 7.6.1: each line's options
+     * count, not the first's only); null when there is none.
+     */
+    static String connectionOptions(java.util.Enumeration<String> lines) {
+        if (lines == null || !lines.hasMoreElements()) {
+            return null;
+        }
+        String first = lines.nextElement();
+        if (!lines.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder all = new StringBuilder(first);
+        while (lines.hasMoreElements()) {
+            all.append(',').append(lines.nextElement());
+        }
+        return all.toString();
+    }
+
+    /** As {@link #connectionOptions(java.util.Enumeration)}, for a backend's answer. */
+    static String connectionOptions(org.apache.hc.core5.http.Header[] lines) {
+        if (lines.length <= 1) {
+            return lines.length == 0 ? null : lines[0].getValue();
+        }
+        StringBuilder all = new StringBuilder(lines[0].getValue());
+        for (int i = 1; i < lines.length; i++) {
+            all.append(',').append(lines[i].getValue());
+        }
+        return all.toString();
+    }
+
     /** Whether the comma-separated Connection value names {@code lowerName}; no allocation per token. */
     static boolean listsToken(String connectionHeader, String lowerName) {
         int n = connectionHeader.length();

@@ -93,7 +93,7 @@ public final class UpstreamHeaders {
             Set<String> skipped,
             String proto,
             BiConsumer<String, String> out) {
-        String connection = in.getHeader("Connection");
+        String connection = HopByHop.connectionOptions(in.getHeaders("Connection"));
         boolean trusted = context != null && context.fromTrustedProxy();
         Map<String, String> decided = context == null ? Map.of() : context.upstreamHeaders();
         // Kong's proxy_set_header X-Kong-Request-Id: the gateway's replaces a client's or a plugin's.

@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.upstream;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,42 +12,69 @@ import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentLengthStrategy;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
+import org.apache.hc.core5.http.io.HttpMessageParser;
 import org.apache.hc.core5.http.io.SessionInputBuffer;
-import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * HttpClient's connection, with the checks nginx makes before it keeps an upstream connection
- * alive: bytes a backend sent that no request asked for would be read as the next request's
- * answer (another user's, on a pooled connection), so the connection is closed instead of pooled
- * when
- * <ul>
- *   <li>a 204 or 304 announces a body ({@code Content-Length} or {@code Transfer-Encoding}):
- *       HttpClient reads none of it;
- *   <li>bytes follow the end of a body in what was read (nginx: "upstream sent more data than
- *       specified in Content-Length header");
- *   <li>an idle connection, checked before reuse after {@code validateAfterInactivity}, has bytes
- *       waiting (HttpClient's own check notices only a close).
- * </ul>
- * Otherwise it is HttpClient's managed connection (which is final, hence this copy of its small
- * socket-timeout bookkeeping).
+ * HttpClient's connection, checked before each reuse as nginx checks a kept upstream connection:
+ * bytes a backend sent that no request asked for (a body after a 204, 304 or HEAD answer, bytes
+ * past a body's {@code Content-Length} or last chunk, whether read already or still in the
+ * socket) would be read as the next request's answer, another user's, so a connection with bytes
+ * waiting is stale and closed, never reused. HttpClient's own check notices only a close; here that
+ * blocking probe (1 ms) is left for connections idle 2 s or more, and every lease looks for waiting
+ * bytes without blocking (the pools validate on every lease: {@code validateAfterInactivity} 0).
+ * Bytes that arrive after the lease, while the next request is sent, are not seen (nginx has the
+ * same window). Over TLS only decrypted bytes are seen. Otherwise it is HttpClient's managed
+ * connection (which is final, hence this copy of its socket-timeout bookkeeping).
  */
 final class GuardedConnection extends DefaultBHttpClientConnection implements ManagedHttpClientConnection {
 
     private static final Logger LOG = Logger.getLogger(GuardedConnection.class.getName());
-    private static final Timeout STALE_CHECK = Timeout.ofMilliseconds(1);
+    private static final Timeout CLOSE_PROBE = Timeout.ofMilliseconds(1);
+    /** How long a connection sits in the pool before a lease also probes it for a close. */
+    private static final long CLOSE_PROBE_AFTER_NANOS = 2_000_000_000L;
 
+    /** What the response parser reads from: HttpClient keeps it from subclasses. */
+    private final ReadBuffer read;
     /** The timeout exchanges run with; an idle connection in the pool has none. */
     private volatile Timeout socketTimeout;
 
+    private volatile long idleSince = System.nanoTime();
+
     GuardedConnection(Http1Config config) {
-        super(config, null, null, null, null, null, new DefaultHttpResponseParserFactory(config));
+        this(config, new ReadBuffer(new DefaultHttpResponseParserFactory(config).create(config)));
+    }
+
+    private GuardedConnection(Http1Config config, ReadBuffer read) {
+        super(config, null, null, null, null, null, ignored -> read);
+        this.read = read;
+    }
+
+    /** The response parser, which is handed the connection's read buffer at each answer. */
+    private static final class ReadBuffer implements HttpMessageParser<ClassicHttpResponse> {
+
+        private final HttpMessageParser<ClassicHttpResponse> parser;
+        private volatile SessionInputBuffer buffer;
+
+        ReadBuffer(HttpMessageParser<ClassicHttpResponse> parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public ClassicHttpResponse parse(SessionInputBuffer from, InputStream in) throws IOException, HttpException {
+            buffer = from;
+            return parser.parse(from, in);
+        }
+
+        boolean holdsBytes() {
+            SessionInputBuffer b = buffer;
+            return b != null && b.length() > 0;
+        }
     }
 
     @Override
@@ -83,6 +109,7 @@ final class GuardedConnection extends DefaultBHttpClientConnection implements Ma
     @Override
     public void passivate() {
         super.setSocketTimeout(Timeout.ZERO_MILLISECONDS);
+        idleSince = System.nanoTime();
     }
 
     @Override
@@ -91,41 +118,20 @@ final class GuardedConnection extends DefaultBHttpClientConnection implements Ma
     }
 
     @Override
-    public ClassicHttpResponse receiveResponseHeader() throws HttpException, IOException {
-        ClassicHttpResponse response = super.receiveResponseHeader();
-        int code = response.getCode();
-        if ((code == 204 || code == 304) && announcesBody(response)) {
-            LOG.log(Level.WARNING, "{0} answered {1} with a body: the connection is closed", new Object[] {
-                getRemoteAddress(), code
-            });
-            close(CloseMode.GRACEFUL);
-        }
-        return response;
-    }
-
-    private static boolean announcesBody(ClassicHttpResponse response) {
-        if (response.containsHeader("Transfer-Encoding")) {
-            return true;
-        }
-        Header length = response.getFirstHeader("Content-Length");
-        return length != null && !"0".equals(length.getValue().trim());
-    }
-
-    @Override
-    protected InputStream createContentInputStream(long length, SessionInputBuffer buffer, InputStream in) {
-        InputStream body = super.createContentInputStream(length, buffer, in);
-        // A body read to the connection's close leaves nothing to reuse.
-        return length >= 0 || length == ContentLengthStrategy.CHUNKED ? new CheckedEnd(body, buffer) : body;
-    }
-
-    @Override
     public boolean isStale() throws IOException {
         if (!isOpen()) {
             return true;
         }
+        if (bytesWaiting()) {
+            LOG.log(Level.WARNING, "{0} sent bytes no request asked for: the connection is closed", getRemoteAddress());
+            return true;
+        }
+        if (System.nanoTime() - idleSince < CLOSE_PROBE_AFTER_NANOS) {
+            return false;
+        }
         try {
-            // True for bytes nobody asked for, false for a close: stale either way.
-            awaitInput(STALE_CHECK);
+            // True for bytes that came in the meantime, false for a close: stale either way.
+            awaitInput(CLOSE_PROBE);
             return true;
         } catch (SocketTimeoutException quiet) {
             return false;
@@ -134,54 +140,16 @@ final class GuardedConnection extends DefaultBHttpClientConnection implements Ma
         }
     }
 
-    /** A body that, once at its end, looks at what was read past it. */
-    private final class CheckedEnd extends FilterInputStream {
-
-        private final SessionInputBuffer buffer;
-        private boolean checked;
-
-        CheckedEnd(InputStream body, SessionInputBuffer buffer) {
-            super(body);
-            this.buffer = buffer;
+    /** Whether bytes wait in the read buffer or the socket, found without blocking. */
+    private boolean bytesWaiting() throws IOException {
+        if (read.holdsBytes()) {
+            return true;
         }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b < 0) {
-                atEnd();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n < 0) {
-                atEnd();
-            }
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            // The body's close reads what is left of it.
-            in.close();
-            atEnd();
-        }
-
-        private void atEnd() {
-            if (checked) {
-                return;
-            }
-            checked = true;
-            if (buffer.length() > 0) {
-                LOG.log(
-                        Level.WARNING,
-                        "{0} sent more data than its answer's framing said: the connection is closed",
-                        getRemoteAddress());
-                GuardedConnection.this.close(CloseMode.GRACEFUL);
-            }
+        SocketHolder holder = getSocketHolder();
+        try {
+            return holder != null && holder.getInputStream().available() > 0;
+        } catch (SocketException closed) {
+            return true;
         }
     }
 }

@@ -35,6 +35,23 @@ class HopByHopTest {
         assertFalse(HopByHop.isHopByHop("X-Sec", "x-secret"));
     }
 
+    // Helper review 127: the options of every Connection line count (RFC 9110 7.6.1), so a
+    // backend's second line cannot pass a header it names on to the client.
+    @Test
+    void everyConnectionLineNamesHopByHopHeaders() {
+        String answer = HopByHop.connectionOptions(new org.apache.hc.core5.http.Header[] {
+            new org.apache.hc.core5.http.message.BasicHeader("Connection", "keep-alive"),
+            new org.apache.hc.core5.http.message.BasicHeader("Connection", "X-Internal")
+        });
+        assertTrue(HopByHop.isHopByHop("X-Internal", answer));
+        assertTrue(HopByHop.isHopByHop(
+                "x-hop",
+                HopByHop.connectionOptions(java.util.Collections.enumeration(java.util.List.of("close", "x-hop")))));
+        org.junit.jupiter.api.Assertions.assertNull(HopByHop.connectionOptions(new org.apache.hc.core5.http.Header[0]));
+        org.junit.jupiter.api.Assertions.assertNull(
+                HopByHop.connectionOptions(java.util.Collections.emptyEnumeration()));
+    }
+
     @Test
     void errorBodiesAreJsonWithEscaping() {
         org.junit.jupiter.api.Assertions.assertEquals(

@@ -214,47 +214,20 @@ class UpstreamClientTest {
         }
     }
 
-    @Test
-    void aBodyABackendSentAfterItsHeadAnswerIsNeverReadAsTheNextRequestsAnswer() throws Exception {
+    private static final String INJECTED = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected";
+
+    /**
+     * A backend whose broken handlers send bytes no request asked for, shaped as a whole answer
+     * (attacker reviews 119, 122, 127); {@code /victim} is a well-framed answer.
+     */
+    private HttpHost smugglingBackend() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        String injected = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected";
         Thread accept = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
-                    Thread serve = new Thread(() -> {
-                        try (s) {
-                            BufferedReader in = new BufferedReader(
-                                    new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-                            OutputStream out = s.getOutputStream();
-                            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                                String requestLine = line;
-                                String method = line.substring(0, line.indexOf(' '));
-                                while (!(line = in.readLine()).isEmpty()) {
-                                    // the head
-                                }
-                                String status = requestLine.contains("/no-content")
-                                        ? "204 No Content"
-                                        : requestLine.contains("/not-modified") ? "304 Not Modified" : "200 OK";
-                                String answer = requestLine.contains("/short-chunked")
-                                        // Bytes past the body's end, in the same write (nginx:
-                                        // "upstream sent more data than specified").
-                                        ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
-                                                + injected
-                                        : requestLine.contains("/short")
-                                                ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc" + injected
-                                                : method.equals("HEAD") || !status.startsWith("200")
-                                                        // A broken handler: a body, shaped as a whole answer.
-                                                        ? "HTTP/1.1 " + status + "\r\nContent-Length: "
-                                                                + injected.length() + "\r\n\r\n" + injected
-                                                        : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nvictim";
-                                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                                out.flush();
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            // closed
-                        }
-                    });
+                    connections.incrementAndGet();
+                    Thread serve = new Thread(() -> serveSmuggling(s));
                     serve.setDaemon(true);
                     serve.start();
                 } catch (IOException e) {
@@ -264,55 +237,94 @@ class UpstreamClientTest {
         });
         accept.setDaemon(true);
         accept.start();
-        HttpHost target = new HttpHost("http", "127.0.0.1", server.getLocalPort());
-        try (ClassicHttpResponse head =
-                client.open(target, new UpstreamRequest("HEAD", URI.create("/page")), SERVICE)) {
-            assertEquals(200, head.getCode());
-        }
-        assertEquals("200 victim", send(target, new HttpGet("/victim")));
-        // A 204 or 304 announcing a body (review 122): HttpClient reads none and pooled the connection.
-        for (String path : List.of("/no-content", "/not-modified")) {
-            try (ClassicHttpResponse empty =
-                    client.open(target, new UpstreamRequest("GET", URI.create(path)), SERVICE)) {
-                assertEquals(path.equals("/no-content") ? 204 : 304, empty.getCode());
+        return new HttpHost("http", "127.0.0.1", server.getLocalPort());
+    }
+
+    private static void serveSmuggling(Socket s) {
+        try (s) {
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = s.getOutputStream();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String requestLine = line;
+                String method = line.substring(0, line.indexOf(' '));
+                while (!(line = in.readLine()).isEmpty()) {
+                    // the head
+                }
+                String path = requestLine.split(" ")[1];
+                String answer = switch (path) {
+                    // A body after a HEAD answer, or after a 204 or 304 announcing one.
+                    case "/page", "/no-content", "/not-modified" ->
+                        "HTTP/1.1 "
+                                + (path.equals("/no-content")
+                                        ? "204 No Content"
+                                        : path.equals("/not-modified") ? "304 Not Modified" : "200 OK")
+                                + "\r\nContent-Length: " + INJECTED.length() + "\r\n\r\n" + INJECTED;
+                    // A body after a 204 that announces none.
+                    case "/bare-204" -> "HTTP/1.1 204 No Content\r\n\r\n" + INJECTED;
+                    // A 304 may carry its representation's length and no body (RFC 9110 8.6).
+                    case "/etag" -> "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 1234\r\n\r\n";
+                    // Bytes past the body's end, in the same write (nginx: "upstream sent
+                    // more data than specified").
+                    case "/short" -> "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc" + INJECTED;
+                    case "/short-chunked" ->
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + "3\r\nabc\r\n0\r\n\r\n" + INJECTED;
+                    // Past a body longer than the read buffer: its end is read straight from
+                    // the socket, and what follows stays there.
+                    case "/big" -> "HTTP/1.1 200 OK\r\nContent-Length: 20000\r\n\r\n" + "a".repeat(20000) + INJECTED;
+                    case "/late" -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                    default -> "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nvictim";
+                };
+                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                if (path.equals("/late")) {
+                    // Past the body, a moment after it.
+                    Thread.sleep(100);
+                    out.write(INJECTED.getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
             }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            // closed
+        }
+    }
+
+    private String sendBodyless(HttpHost target, String method, String path) throws Exception {
+        try (ClassicHttpResponse response =
+                client.open(target, new UpstreamRequest(method, URI.create(path)), SERVICE)) {
+            return response.getCode() + (response.getEntity() == null ? "" : " a body");
+        }
+    }
+
+    @Test
+    void bytesABackendSentThatNoRequestAskedForAreNeverReadAsTheNextRequestsAnswer() throws Exception {
+        HttpHost target = smugglingBackend();
+        assertEquals("200", sendBodyless(target, "HEAD", "/page"));
+        assertEquals("200 victim", send(target, new HttpGet("/victim")));
+        for (String path : List.of("/no-content", "/not-modified", "/bare-204")) {
+            assertEquals(path.equals("/not-modified") ? "304" : "204", sendBodyless(target, "GET", path));
             assertEquals("200 victim", send(target, new HttpGet("/victim")), path);
         }
         for (String path : List.of("/short", "/short-chunked")) {
             assertEquals("200 abc", send(target, new HttpGet(path)));
             assertEquals("200 victim", send(target, new HttpGet("/victim")), path);
         }
+        assertEquals("200 " + "a".repeat(20000), send(target, new HttpGet("/big")));
+        assertEquals("200 victim", send(target, new HttpGet("/victim")), "/big");
+        assertEquals("200 ok", send(target, new HttpGet("/late")));
+        // The late bytes arrive while the connection is idle in the pool.
+        Thread.sleep(300);
+        assertEquals("200 victim", send(target, new HttpGet("/victim")), "/late");
     }
 
     @Test
-    void aConnectionThatAnswered304WithABodyIsClosedBeforeAnyOtherRequestCanLeaseIt() throws Exception {
-        // Review 124's race: closing the pool's idle connections after the answer left an instant
-        // in which another thread could lease this one. It is never pooled now.
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread serve = new Thread(() -> {
-            try (Socket s = server.accept()) {
-                BufferedReader in =
-                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-                while (!in.readLine().isEmpty()) {
-                    // the head
-                }
-                s.getOutputStream()
-                        .write("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\nvenom"
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                s.getOutputStream().flush();
-                in.read();
-            } catch (IOException e) {
-                // closed
-            }
-        });
-        serve.setDaemon(true);
-        serve.start();
-        HttpHost target = new HttpHost("http", "127.0.0.1", server.getLocalPort());
-        try (ClassicHttpResponse empty = client.open(target, new UpstreamRequest("GET", URI.create("/x")), SERVICE)) {
-            assertEquals(304, empty.getCode());
+    void aNotModifiedWithItsRepresentationsLengthKeepsItsConnection() throws Exception {
+        HttpHost target = smugglingBackend();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("304", sendBodyless(target, "GET", "/etag"));
         }
-        // (HttpClient's own reuse rule already refuses a 204 announcing a body, not a 304.)
-        assertEquals(0, client.idleConnections());
+        assertEquals("200 victim", send(target, new HttpGet("/victim")));
+        assertEquals(1, connections.get());
     }
 
     @Test

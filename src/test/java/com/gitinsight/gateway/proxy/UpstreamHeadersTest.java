@@ -70,6 +70,19 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void everyConnectionLineOfTheClientNamesHeadersKeptFromTheBackend() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Connection", "keep-alive");
+        h.put("connection", "X-Hop");
+        h.put("X-Hop", "hop");
+        h.put("X-End", "end");
+        List<String> names = new ArrayList<>();
+        UpstreamHeaders.copy(request(h), null, Set.of(), "http", (n, v) -> names.add(n.toLowerCase()));
+        assertTrue(names.contains("x-end"), names.toString());
+        assertTrue(!names.contains("x-hop"), names.toString());
+    }
+
+    @Test
     void identityAndForwardingHeadersFromAClientNeverPassInAnySpelling() {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("X-Consumer-Username", "admin");
