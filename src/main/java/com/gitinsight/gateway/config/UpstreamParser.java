@@ -269,22 +269,12 @@ final class UpstreamParser {
             s.error(key, "required field missing"); // Kong's conditional entity check
             return null;
         }
-        if (source == HashOn.HEADER && !validHeaderName(value)) {
+        if (source == HashOn.HEADER && !com.gitinsight.gateway.http.KongHeaderName.valid(value)) {
             // Kong's typedefs.header_name.
             s.error(key, "bad header name '" + value + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
             return null;
         }
         return source == HashOn.HEADER ? value.toLowerCase(Locale.ROOT) : value;
-    }
-
-    private static boolean validHeaderName(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static HealthCheckSpec healthchecks(Section h) {

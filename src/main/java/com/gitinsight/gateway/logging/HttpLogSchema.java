@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Kong's {@code http-log}: {@code http_endpoint} (required; user info in it becomes Basic
@@ -30,7 +29,6 @@ public final class HttpLogSchema implements PluginSchema {
 
     public static final String NAME = "http-log";
 
-    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> FORBIDDEN = Set.of("host", "content-length", "content-type");
 
     /**
@@ -165,8 +163,8 @@ public final class HttpLogSchema implements PluginSchema {
         long timeout = Math.round(f.number("timeout", 10_000, 0, Integer.MAX_VALUE));
         long keepalive = Math.round(f.number("keepalive", 60_000, 0, Integer.MAX_VALUE));
         Map<String, String> headers = f.stringMap("headers", name -> {
-            if (!HEADER_NAME.matcher(name).matches()) {
-                return "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'";
+            if (!com.gitinsight.gateway.http.KongHeaderName.valid(name)) {
+                return com.gitinsight.gateway.http.KongHeaderName.problem(name);
             }
             String lower = name.toLowerCase(Locale.ROOT);
             if (FORBIDDEN.contains(lower)) {

@@ -8,7 +8,6 @@ import com.gitinsight.gateway.config.PluginSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Kong's {@code key-auth} (3.9): consumers' {@code keyauth_credentials}, looked for under
@@ -27,7 +26,6 @@ public final class KeyAuthSchema implements PluginSchema {
             "run_on_preflight",
             "realm");
     /** Kong's {@code typedefs.header_name}. */
-    private static final Pattern HEADER_NAME = Pattern.compile("[a-zA-Z0-9-_]+");
 
     /**
      * {@code headerFallbacks}: per key name, the {@code -} spelling a {@code _} name also matches in
@@ -129,10 +127,8 @@ public final class KeyAuthSchema implements PluginSchema {
             f.error("key_names", "needs at least one key name");
         }
         for (String name : names) {
-            if (!HEADER_NAME.matcher(name).matches()) {
-                f.error(
-                        "key_names",
-                        "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
+            if (!com.gitinsight.gateway.http.KongHeaderName.valid(name)) {
+                f.error("key_names", com.gitinsight.gateway.http.KongHeaderName.problem(name));
             }
         }
         String anonymous = AuthSchemas.anonymous(f);

@@ -7,7 +7,6 @@ import com.gitinsight.gateway.config.PluginSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Kong's {@code request-termination}: {@code status_code} (503), {@code message}, or {@code body}
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
 public final class RequestTerminationSchema implements PluginSchema {
 
     public static final String NAME = "request-termination";
-
-    private static final Pattern HEADER_NAME = Pattern.compile("[a-zA-Z0-9_-]+");
 
     /** The plugin's own default messages (not the gateway's error messages: Kong's 502 here is "Bad Gateway"). */
     private static final Map<Integer, String> DEFAULT_MESSAGES = Map.of(
@@ -64,10 +61,8 @@ public final class RequestTerminationSchema implements PluginSchema {
         String body = f.string("body", null);
         boolean echo = f.bool("echo", false);
         String trigger = f.string("trigger", null);
-        if (trigger != null
-                && !trigger.isEmpty()
-                && !HEADER_NAME.matcher(trigger).matches()) {
-            f.error("trigger", "bad header name '" + trigger + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
+        if (trigger != null && !trigger.isEmpty() && !com.gitinsight.gateway.http.KongHeaderName.valid(trigger)) {
+            f.error("trigger", com.gitinsight.gateway.http.KongHeaderName.problem(trigger));
         }
         if (present(message) && (present(contentType) || present(body))) {
             f.error("message", "message cannot be used with content_type or body");

@@ -119,11 +119,8 @@ public final class OpenTelemetrySchema implements PluginSchema {
             LOG.warning("opentelemetry: logs_endpoint is accepted but this gateway exports no logs over OTLP;"
                     + " ship logs with http-log or file-log");
         }
-        Map<String, String> headers = new java.util.LinkedHashMap<>(f.stringMap(
-                "headers",
-                name -> HEADER_NAME.matcher(name).matches()
-                        ? null
-                        : "bad header name '" + name + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'"));
+        Map<String, String> headers = new java.util.LinkedHashMap<>(
+                f.stringMap("headers", com.gitinsight.gateway.http.KongHeaderName::problem));
         String raw = f.string("traces_endpoint", f.string("endpoint", null));
         URI endpoint = null;
         if (raw == null) {
@@ -232,8 +229,9 @@ public final class OpenTelemetrySchema implements PluginSchema {
             }
             List<String> clear = p.strings("clear", List.of());
             for (String c : clear) {
-                if (!HEADER_NAME.matcher(c).matches()) {
-                    p.error("clear", "bad header name '" + c + "'");
+                String problem = com.gitinsight.gateway.http.KongHeaderName.problem(c);
+                if (problem != null) {
+                    p.error("clear", problem);
                 }
             }
             return new Propagation(List.copyOf(extract), List.copyOf(inject), List.copyOf(clear), defaultFormat);

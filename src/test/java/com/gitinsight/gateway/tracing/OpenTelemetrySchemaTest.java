@@ -131,6 +131,23 @@ class OpenTelemetrySchemaTest {
                 .contains("bad header name"));
     }
 
+    // Helper review 126: headers' keys are Kong's typedefs.header_name and propagation.clear's
+    // elements pass validate_header_name: letters, digits, '_' and '-' only.
+    @Test
+    void configuredHeaderNamesAreKongsHeaderNames() throws Exception {
+        String message = "bad header name 'X.Api.Key', allowed characters are A-Z, a-z, 0-9, '_', and '-'";
+        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', headers: {X.Api.Key: t}}")
+                .contains(message));
+        String clear = error("{traces_endpoint: 'http://c/v1/traces', propagation: {clear: ['x.trace']}}");
+        assertTrue(
+                clear.contains("bad header name 'x.trace', allowed characters are A-Z, a-z, 0-9, '_', and '-'"), clear);
+        assertEquals(
+                List.of("x_trace-1"),
+                parse("{traces_endpoint: 'http://c/v1/traces', propagation: {clear: [x_trace-1]}}")
+                        .propagation()
+                        .clear());
+    }
+
     @Test
     void anUpperCaseSchemeAndUserInfoAreMadeWhatTheSdkTakes() throws Exception {
         OpenTelemetrySchema.Config c =
