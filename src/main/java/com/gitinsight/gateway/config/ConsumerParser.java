@@ -220,7 +220,10 @@ final class ConsumerParser {
             Section first = keyAuthKeys.putIfAbsent(key, c);
             if (first != null) {
                 // The key itself is a secret: the error names where, not what.
-                c.error("key", "duplicate key-auth key (the same key as at " + first.location() + ")");
+                c.error(
+                        "key",
+                        "uniqueness violation: 'keyauth_credentials' entity with key set to the key already"
+                                + " declared at " + first.location());
                 return null;
             }
         }
@@ -253,7 +256,8 @@ final class ConsumerParser {
             if (first != null) {
                 c.error(
                         "username",
-                        "duplicate basic-auth username '" + username + "' (first at " + first.location() + ")");
+                        "uniqueness violation: 'basicauth_credentials' entity with username set to '" + username
+                                + "' already declared (first at " + first.location() + ")");
                 return null;
             }
         }
@@ -304,7 +308,10 @@ final class ConsumerParser {
         }
         Section first = hmacUsernames.putIfAbsent(username, c);
         if (first != null) {
-            c.error("username", "duplicate hmac-auth username '" + username + "' (first at " + first.location() + ")");
+            c.error(
+                    "username",
+                    "uniqueness violation: 'hmacauth_credentials' entity with username set to '" + username
+                            + "' already declared (first at " + first.location() + ")");
             return null;
         }
         return new ConsumerSpec.HmacAuth(id, username, secret);
@@ -382,7 +389,10 @@ final class ConsumerParser {
         } else {
             Section first = jwtKeys.putIfAbsent(key, j);
             if (first != null) {
-                j.error("key", "duplicate JWT key '" + key + "' (first at " + first.location() + ")");
+                j.error(
+                        "key",
+                        "uniqueness violation: 'jwt_secrets' entity with key set to '" + key
+                                + "' already declared (first at " + first.location() + ")");
                 return null;
             }
         }

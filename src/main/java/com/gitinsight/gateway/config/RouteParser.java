@@ -322,7 +322,9 @@ final class RouteParser {
                 Section first = names.putIfAbsent(r.name, r.section);
                 if (first != null) {
                     r.section.error(
-                            "name", "duplicate route name '" + r.name + "' (first at " + first.location() + ")");
+                            "name",
+                            "uniqueness violation: 'routes' entity with name set to '" + r.name
+                                    + "' already declared (first at " + first.location() + ")");
                 }
             }
             String service = r.service == null ? null : services.name(r.service);

@@ -30,7 +30,9 @@ final class UpstreamCollector {
             return;
         }
         if (upstreamSections.containsKey(spec.name())) {
-            s.error("name", "duplicate upstream name '" + spec.name() + "'");
+            s.error(
+                    "name",
+                    "uniqueness violation: 'upstreams' entity with name set to '" + spec.name() + "' already declared");
             return;
         }
         upstreams.add(spec);

@@ -269,7 +269,7 @@ final class UpstreamParser {
             s.error(key, "required field missing"); // Kong's conditional entity check
             return null;
         }
-        if (source == HashOn.HEADER && !com.gitinsight.gateway.http.KongHeaderName.valid(value)) {
+        if (source == HashOn.HEADER && !KongHeaderName.valid(value)) {
             // Kong's typedefs.header_name.
             s.error(key, "bad header name '" + value + "', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
             return null;

@@ -163,8 +163,8 @@ public final class HttpLogSchema implements PluginSchema {
         long timeout = Math.round(f.number("timeout", 10_000, 0, Integer.MAX_VALUE));
         long keepalive = Math.round(f.number("keepalive", 60_000, 0, Integer.MAX_VALUE));
         Map<String, String> headers = f.stringMap("headers", name -> {
-            if (!com.gitinsight.gateway.http.KongHeaderName.valid(name)) {
-                return com.gitinsight.gateway.http.KongHeaderName.problem(name);
+            if (!com.gitinsight.gateway.config.KongHeaderName.valid(name)) {
+                return com.gitinsight.gateway.config.KongHeaderName.problem(name);
             }
             String lower = name.toLowerCase(Locale.ROOT);
             if (FORBIDDEN.contains(lower)) {

@@ -161,8 +161,8 @@ public final class RateLimitingSchema implements PluginSchema {
         String header = f.string("header_name", null);
         if (by == LimitBy.HEADER && header == null && !f.has("header_name")) {
             f.error("header_name", "required field missing");
-        } else if (header != null && !com.gitinsight.gateway.http.KongHeaderName.valid(header)) {
-            f.error("header_name", com.gitinsight.gateway.http.KongHeaderName.problem(header));
+        } else if (header != null && !com.gitinsight.gateway.config.KongHeaderName.valid(header)) {
+            f.error("header_name", com.gitinsight.gateway.config.KongHeaderName.problem(header));
         }
         String path = f.path("path");
         if (by == LimitBy.PATH && path == null && !f.has("path")) {

@@ -127,8 +127,8 @@ public final class KeyAuthSchema implements PluginSchema {
             f.error("key_names", "needs at least one key name");
         }
         for (String name : names) {
-            if (!com.gitinsight.gateway.http.KongHeaderName.valid(name)) {
-                f.error("key_names", com.gitinsight.gateway.http.KongHeaderName.problem(name));
+            if (!com.gitinsight.gateway.config.KongHeaderName.valid(name)) {
+                f.error("key_names", com.gitinsight.gateway.config.KongHeaderName.problem(name));
             }
         }
         String anonymous = AuthSchemas.anonymous(f);

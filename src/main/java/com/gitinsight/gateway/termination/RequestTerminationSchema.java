@@ -61,8 +61,8 @@ public final class RequestTerminationSchema implements PluginSchema {
         String body = f.string("body", null);
         boolean echo = f.bool("echo", false);
         String trigger = f.string("trigger", null);
-        if (trigger != null && !trigger.isEmpty() && !com.gitinsight.gateway.http.KongHeaderName.valid(trigger)) {
-            f.error("trigger", com.gitinsight.gateway.http.KongHeaderName.problem(trigger));
+        if (trigger != null && !trigger.isEmpty() && !com.gitinsight.gateway.config.KongHeaderName.valid(trigger)) {
+            f.error("trigger", com.gitinsight.gateway.config.KongHeaderName.problem(trigger));
         }
         if (present(message) && (present(contentType) || present(body))) {
             f.error("message", "message cannot be used with content_type or body");

@@ -120,7 +120,7 @@ public final class OpenTelemetrySchema implements PluginSchema {
                     + " ship logs with http-log or file-log");
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>(
-                f.stringMap("headers", com.gitinsight.gateway.http.KongHeaderName::problem));
+                f.stringMap("headers", com.gitinsight.gateway.config.KongHeaderName::problem));
         String raw = f.string("traces_endpoint", f.string("endpoint", null));
         URI endpoint = null;
         if (raw == null) {
@@ -229,7 +229,7 @@ public final class OpenTelemetrySchema implements PluginSchema {
             }
             List<String> clear = p.strings("clear", List.of());
             for (String c : clear) {
-                String problem = com.gitinsight.gateway.http.KongHeaderName.problem(c);
+                String problem = com.gitinsight.gateway.config.KongHeaderName.problem(c);
                 if (problem != null) {
                     p.error("clear", problem);
                 }

@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.http;
+package com.gitinsight.gateway.config;
 
 /**
  * Kong's {@code typedefs.header_name} ({@code utils.validate_header_name}): the header names a
