@@ -269,7 +269,8 @@ public class CurrentRequestFilter extends HttpFilter {
 
     /**
      * Whether every escaped slash of {@code path} is one the route wrote: the path starts with one
-     * of the route's plain paths spelled with {@code %2F}, and nothing after that prefix, nor a
+     * of the route's plain paths spelled with {@code %2F} (or what one of its regexes written with
+     * {@code %2F} matched), and nothing after that prefix, nor a
      * {@code ;} or {@code \} anywhere, reads differently to a lenient backend.
      */
     static boolean escapesOnlyWithinItsOwnPath(com.gitinsight.gateway.config.RouteSpec route, String path) {
@@ -282,6 +283,17 @@ public class CurrentRequestFilter extends HttpFilter {
         }
         for (com.gitinsight.gateway.config.RouteSpec.RoutePath p : route.paths()) {
             if (p.isRegex()) {
+                // A regex written with %2F (Kong's spec: ~/regex-reserved%2Fabc) takes the escapes
+                // within what it matched; one after that is not the route's.
+                if (p.raw().toUpperCase(java.util.Locale.ROOT).contains("%2F")) {
+                    java.util.regex.Matcher m = p.regex().matcher(path);
+                    if (m.lookingAt()
+                            && !path.substring(m.end())
+                                    .toUpperCase(java.util.Locale.ROOT)
+                                    .contains("%2F")) {
+                        return true;
+                    }
+                }
                 continue;
             }
             String raw = p.raw().toUpperCase(java.util.Locale.ROOT);

@@ -24,6 +24,7 @@ class EscapedSeparatorRoutingTest {
                   - {name: admin, paths: [/n/admin]}
                   - {name: endel, paths: ["/endel%2Fst", "~/users/[^/]+$", "~/docs/.*[.]pdf$"]}
                   - {name: items, paths: ["~/items/[^/]+$"]}
+                  - {name: reserved, paths: ["~/regex-reserved%2Fabc"]}
             """);
 
     private static RouteMatch route(String raw) throws Exception {
@@ -49,5 +50,9 @@ class EscapedSeparatorRoutingTest {
         assertSame(CurrentRequestFilter.AMBIGUOUS, route("/endel%2Fst/x%2Fadmin"), "an escape the route did not write");
         assertSame(CurrentRequestFilter.AMBIGUOUS, route("/users/1%2Fadmin"), "another path of the same route");
         assertSame(CurrentRequestFilter.AMBIGUOUS, route("/docs/secret.xml;.pdf"), "a ';' parameter, not an escape");
+        // Kong's 08-router_spec "leave reserved characters alone in regex paths" (helper review 130).
+        assertEquals("reserved", route("/regex-reserved%2Fabc").route().name());
+        assertEquals("reserved", route("/regex-reserved%2Fabc/x").route().name());
+        assertSame(CurrentRequestFilter.AMBIGUOUS, route("/regex-reserved%2Fabc%2Fadmin"), "past what it matched");
     }
 }
