@@ -89,7 +89,10 @@ final class RouteParser {
                 try {
                     Map<String, String> groups = new java.util.HashMap<>();
                     // Kong's compat: "^" .. regex, searched (atc-router captures unanchored).
-                    Pattern compiled = Pattern.compile("^" + RoutePaths.javaRegex(raw.substring(1), groups));
+                    // Kong's router hands route regexes to Rust's regex crate, whose \w, \d, \s, \b
+                    // and (?i) are Unicode-aware (a normalised path holds the characters).
+                    Pattern compiled = Pattern.compile(
+                            "^" + RoutePaths.javaRegex(raw.substring(1), groups), Pattern.UNICODE_CHARACTER_CLASS);
                     paths.add(new RouteSpec.RoutePath(raw, compiled, groups));
                 } catch (PatternSyntaxException e) {
                     problems.add(
@@ -286,8 +289,10 @@ final class RouteParser {
                         // PCRE's spellings Java lacks ([[:digit:]], (?P<name>...)), as path regexes read them.
                         values.add(new RouteSpec.HeaderValue(
                                 null,
-                                Pattern.compile(RoutePaths.javaRegex(
-                                        v.value().substring(2).toLowerCase(Locale.ROOT)))));
+                                Pattern.compile(
+                                        RoutePaths.javaRegex(
+                                                v.value().substring(2).toLowerCase(Locale.ROOT)),
+                                        Pattern.UNICODE_CHARACTER_CLASS)));
                     } catch (PatternSyntaxException e) {
                         problems.add(
                                 v.location(),

@@ -138,22 +138,25 @@ public final class RoutePaths {
         return out.toString();
     }
 
-    /** The POSIX bracket classes, as Java writes them (ASCII, as PCRE's and Rust's are). */
+    /**
+     * The POSIX bracket classes as ASCII ranges, as PCRE's and Rust's are: spelled out, so that
+     * they stay ASCII in route regexes, which are compiled Unicode-aware (Rust's {@code \w}).
+     */
     private static final Map<String, String> POSIX = Map.ofEntries(
-            Map.entry("alnum", "\\p{Alnum}"),
-            Map.entry("alpha", "\\p{Alpha}"),
-            Map.entry("ascii", "\\p{ASCII}"),
-            Map.entry("blank", "\\p{Blank}"),
-            Map.entry("cntrl", "\\p{Cntrl}"),
-            Map.entry("digit", "\\p{Digit}"),
-            Map.entry("graph", "\\p{Graph}"),
-            Map.entry("lower", "\\p{Lower}"),
-            Map.entry("print", "\\p{Print}"),
-            Map.entry("punct", "\\p{Punct}"),
-            Map.entry("space", "\\s"),
-            Map.entry("upper", "\\p{Upper}"),
-            Map.entry("word", "\\w"),
-            Map.entry("xdigit", "\\p{XDigit}"));
+            Map.entry("alnum", "0-9A-Za-z"),
+            Map.entry("alpha", "A-Za-z"),
+            Map.entry("ascii", "\\x00-\\x7F"),
+            Map.entry("blank", " \\t"),
+            Map.entry("cntrl", "\\x00-\\x1F\\x7F"),
+            Map.entry("digit", "0-9"),
+            Map.entry("graph", "!-~"),
+            Map.entry("lower", "a-z"),
+            Map.entry("print", " -~"),
+            Map.entry("punct", "!-/:-@\\[-`{-~"),
+            Map.entry("space", "\\t\\n\\x0B\\f\\r "),
+            Map.entry("upper", "A-Z"),
+            Map.entry("word", "0-9A-Za-z_"),
+            Map.entry("xdigit", "0-9A-Fa-f"));
 
     private static boolean isGroupName(String s, int start, int end) {
         char first = s.charAt(start);

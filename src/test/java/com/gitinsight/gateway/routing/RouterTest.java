@@ -127,6 +127,22 @@ class RouterTest {
         assertEquals("w", routeOf(r, "GET", null, "/wa1"));
     }
 
+    // Helper review 130: Kong's router runs route regexes in Rust's regex crate, whose \w, \d and
+    // (?i) are Unicode-aware; its POSIX classes stay ASCII. A normalised path holds the characters.
+    @Test
+    void routeRegexesReadUnicodeAsRustsRegexCrateDoes() throws Exception {
+        Router r = routes(
+                "{name: users, paths: ['~/users/\\w+$']}",
+                "{name: orders, paths: ['~/orders/\\d+$']}",
+                "{name: cafe, paths: ['~/(?i)café$']}",
+                "{name: posix, paths: ['~/p/[[:alpha:]]+$']}");
+        assertEquals("users", routeOf(r, "GET", null, "/users/josé"));
+        assertEquals("orders", routeOf(r, "GET", null, "/orders/\u0663\u0664"));
+        assertEquals("cafe", routeOf(r, "GET", null, "/CAFÉ"));
+        assertEquals("posix", routeOf(r, "GET", null, "/p/abc"));
+        assertNull(routeOf(r, "GET", null, "/p/é"), "[[:alpha:]] is ASCII in Rust's regex too");
+    }
+
     @Test
     void aRouteWithoutAServiceMatchesWithNoServiceAndTheRequestPathAsItsUpstreamPath() throws Exception {
         // Kong's serviceless route: routed like any other (its plugins run), then answered 503.
