@@ -85,6 +85,12 @@ final class RouteParser {
                 problems.add(p.location(), p.path(), "must not have empty segments");
             } else if (raw.startsWith("~") && !raw.startsWith("~/")) {
                 problems.add(p.location(), p.path(), "should start with: / (fixed path) or ~/ (regex path)");
+            } else if (raw.startsWith("~") && RoutePaths.unsupportedByKongsRouter(raw.substring(1)) != null) {
+                problems.add(
+                        p.location(),
+                        p.path(),
+                        "Router Expression failed validation: "
+                                + RoutePaths.unsupportedByKongsRouter(raw.substring(1)));
             } else if (raw.startsWith("~")) {
                 try {
                     Map<String, String> groups = new java.util.HashMap<>();
@@ -283,6 +289,14 @@ final class RouteParser {
             for (Section.Item<String> v : h.strings(header)) {
                 if (v.value().isEmpty()) {
                     problems.add(v.location(), v.path(), PluginFields.EMPTY);
+                } else if (v.value().startsWith("~*")
+                        && RoutePaths.unsupportedByKongsRouter(v.value().substring(2)) != null) {
+                    problems.add(
+                            v.location(),
+                            v.path(),
+                            "Router Expression failed validation: "
+                                    + RoutePaths.unsupportedByKongsRouter(
+                                            v.value().substring(2)));
                 } else if (v.value().startsWith("~*")) {
                     try {
                         // Kong's compat lower-cases the pattern's text and the header's value.

@@ -139,6 +139,41 @@ public final class RoutePaths {
     }
 
     /**
+     * What Kong's router refuses in a route regex: it compiles each route into an atc-router
+     * expression, whose regexes are Rust's regex crate, which has no look-around and no
+     * backreferences (Kong's routes schema: "Router Expression failed validation"). Null when the
+     * regex has neither; PCRE (and Java) would take them, so a route Kong refuses is refused here too.
+     */
+    public static String unsupportedByKongsRouter(String regex) {
+        int classDepth = 0;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\' && i + 1 < regex.length()) {
+                char next = regex.charAt(++i);
+                if (classDepth == 0
+                        && (next >= '1' && next <= '9'
+                                || next == 'k'
+                                        && i + 1 < regex.length()
+                                        && (regex.charAt(i + 1) == '<' || regex.charAt(i + 1) == '{'))) {
+                    return "regex parse error: backreferences are not supported";
+                }
+            } else if (c == '[') {
+                classDepth++;
+            } else if (c == ']' && classDepth > 0) {
+                classDepth--;
+            } else if (c == '('
+                    && classDepth == 0
+                    && (regex.startsWith("(?=", i)
+                            || regex.startsWith("(?!", i)
+                            || regex.startsWith("(?<=", i)
+                            || regex.startsWith("(?<!", i))) {
+                return "regex parse error: look-around, including look-ahead and look-behind, is not supported";
+            }
+        }
+        return null;
+    }
+
+    /**
      * The POSIX bracket classes as ASCII ranges, as PCRE's and Rust's are: spelled out, so that
      * they stay ASCII in route regexes, which are compiled Unicode-aware (Rust's {@code \w}).
      */

@@ -867,6 +867,26 @@ class KongConfigParserTest {
         String start =
                 invalid(HEADER + "routes:\n  - name: r\n    paths: ['api']\n").getMessage();
         assertTrue(start.contains("routes[0].paths[0]: should start with: / (fixed path) or ~/ (regex path)"), start);
+        // Kong's traditional_compatible routes schema builds each route's atc expression: Rust's regex
+        // crate has no look-around and no backreferences (helper review 130).
+        for (String rust : List.of("~/api/(?!internal)", "~/(?<=a)b", "~/(a)\\1", "~/(?<n>a)\\k<n>")) {
+            String m = invalid(HEADER + "routes:\n  - name: r\n    paths: ['" + rust + "']\n")
+                    .getMessage();
+            assertTrue(
+                    m.contains("routes[0].paths[0]: Router Expression failed validation: regex parse error:"),
+                    rust + ": " + m);
+        }
+        String header = invalid(HEADER + "routes:\n  - name: r\n    paths: [/a]\n    headers: {x-v: ['~*(?=v)v']}\n")
+                .getMessage();
+        assertTrue(header.contains("Router Expression failed validation"), header);
+        for (String fine : List.of("~/a[(?!]b", "~/a\\(?!b", "~/(?P<n>a)", "~/a\\d{2}")) {
+            assertEquals(
+                    1,
+                    parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['" + fine + "']\n")
+                            .routes()
+                            .size(),
+                    fine);
+        }
         // A 1.1/2.1 file's plain paths are migrated to the normalized form, as Kong's migration does.
         assertEquals("/~user/a/b", firstPath("_format_version: \"2.1\"\n", "/%7Euser/./a//b"));
         String bad =
