@@ -28,16 +28,7 @@ record Entry(String name, String value) {
 
     /** Kong's header-name rule ({@code kong.tools.http.validate_header_name}). */
     static boolean isHeaderName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
-                return false;
-            }
-        }
-        return true;
+        return com.gitinsight.gateway.config.KongHeaderName.valid(name);
     }
 
     /** Whether a header value is free of control characters (CR, LF, NUL...; tab is allowed). */
