@@ -107,7 +107,10 @@ final class CacheKeys {
                     k.append(set).append(',');
                 }
             } else {
-                for (String v : clientValues(request, h)) {
+                // Sorted, as Kong's key sorts a header's values (05-cache_key_spec: a=1,2).
+                List<String> values = new java.util.ArrayList<>(clientValues(request, h));
+                java.util.Collections.sort(values);
+                for (String v : values) {
                     k.append(v).append(',');
                 }
             }
@@ -148,7 +151,9 @@ final class CacheKeys {
 
     /**
      * Accept-Encoding as a set of codings: lower case, q-values dropped, sorted; absent and empty
-     * are one (Kong's 06-accept_encoding_spec).
+     * are one (Kong's 06-accept_encoding_spec). A coding the client refuses ({@code q=0}) is kept
+     * apart as {@code -coding}: refusing gzip is not taking it (helper review 131), nor saying
+     * nothing (which takes any).
      */
     static String acceptEncoding(List<String> values) {
         java.util.TreeSet<String> codings = new java.util.TreeSet<>();
@@ -158,11 +163,31 @@ final class CacheKeys {
                 String coding =
                         (semi < 0 ? part : part.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
                 if (!coding.isEmpty()) {
-                    codings.add(coding);
+                    codings.add(semi >= 0 && refused(part.substring(semi + 1)) ? "-" + coding : coding);
                 }
             }
         }
         return String.join(",", codings);
+    }
+
+    /** Whether the parameters of a coding give it {@code q=0} (0, 0., 0.0, 0.00 or 0.000). */
+    private static boolean refused(String parameters) {
+        for (String parameter : parameters.split(";")) {
+            String p = parameter.strip();
+            if (p.length() >= 3 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
+                String q = p.substring(2).strip();
+                if (q.isEmpty() || q.charAt(0) != '0' || q.length() > 5 || q.length() > 1 && q.charAt(1) != '.') {
+                    return false;
+                }
+                for (int i = 2; i < q.length(); i++) {
+                    if (q.charAt(i) != '0') {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -234,7 +234,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         for (String name : getHeaderNames()) {
             String lower = name.toLowerCase(Locale.ROOT);
             // Kong's overwritable_header: what a rate limit had left is not replayed on a hit.
-            if (NOT_STORED.contains(lower)
+            // A HEAD answer keeps the length of the body it does not send (RFC 9110 9.3.2): its
+            // entry holds no body to measure on a hit (helper review 131).
+            boolean headLength = lower.equals("content-length") && "HEAD".equals(request.getMethod());
+            if (NOT_STORED.contains(lower) && !headLength
                     || lower.contains("ratelimit-remaining")
                     || ownId && lower.equals(com.gitinsight.gateway.http.KongHeaders.REQUEST_ID_FOLDED)) {
                 continue;

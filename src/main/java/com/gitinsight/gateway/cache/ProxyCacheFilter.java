@@ -245,7 +245,9 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         if (config.responseHeaders().cacheKey()) {
             response.setHeader("X-Cache-Key", key);
         }
-        response.setContentLength(entry.body().length);
+        if (!"HEAD".equals(request.getMethod()) || response.getHeader("Content-Length") == null) {
+            response.setContentLength(entry.body().length);
+        }
         if (!"HEAD".equals(request.getMethod()) && entry.body().length > 0) {
             response.getOutputStream().write(entry.body());
         }

@@ -142,6 +142,25 @@ class CacheKeysTest {
         assertEquals(plain, key(c, FakeRequest.get("/items?other=1")), "not in vary_query_params");
     }
 
+    // Helper review 131: Kong's key sorts a header's values (05-cache_key_spec: a=1,2); a coding
+    // the client refuses (q=0) is neither taking it nor saying nothing (which takes any).
+    @Test
+    void aVaryHeadersValuesAreSortedAndARefusedCodingIsNotATakenOne() {
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of("foo"));
+        assertEquals(
+                key(c, FakeRequest.get("/r", "foo", "1", "foo", "2")),
+                key(c, FakeRequest.get("/r", "foo", "2", "foo", "1")));
+        assertNotEquals(key(c, FakeRequest.get("/r", "foo", "1")), key(c, FakeRequest.get("/r", "foo", "2")));
+        assertEquals("-gzip", CacheKeys.acceptEncoding(List.of("gzip;q=0")));
+        assertEquals("-gzip,br", CacheKeys.acceptEncoding(List.of("br, gzip; q=0.000")));
+        assertEquals("gzip", CacheKeys.acceptEncoding(List.of("gzip;q=0.5")));
+        assertEquals("gzip", CacheKeys.acceptEncoding(List.of("gzip;q=0.0001")), "not a q-value: taken as given");
+        assertNotEquals(
+                key(c, FakeRequest.get("/r", "Accept-Encoding", "gzip")),
+                key(c, FakeRequest.get("/r", "Accept-Encoding", "gzip;q=0")));
+        assertNotEquals(key(c, FakeRequest.get("/r")), key(c, FakeRequest.get("/r", "Accept-Encoding", "gzip;q=0")));
+    }
+
     @Test
     void aVaryHeaderIsKeyedUnderEverySpellingTheBackendReads() {
         ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of("Accept-Language"));
