@@ -125,6 +125,18 @@ public final class PluginFields {
     }
 
     /**
+     * Kong's {@code required = true} fields that have a default: absent, they take it; written as
+     * {@code null}, they are "required field missing" (the default is not applied to a null).
+     */
+    public void required(String... keys) {
+        for (String key : keys) {
+            if (isNull(key)) {
+                error(key, "required field missing");
+            }
+        }
+    }
+
+    /**
      * A map of names to strings (Kong's {@code map} of string values: a number or a boolean is
      * Kong's "expected a string", at its key), in the file's order; empty when absent.
      * {@code checkName} names a bad key (null: fine).

@@ -110,6 +110,12 @@ public final class RoutePaths {
                 if (java != null) {
                     out.append(java);
                     i = end + 1;
+                    if (i + 2 < regex.length() && regex.charAt(i + 1) == '-' && regex.charAt(i + 2) != ']') {
+                        // A '-' after a class starts no range ([[:word:]-.] is a class, '-' and '.'),
+                        // where after the spelled-out ranges it would (attacker review 133).
+                        out.append("\\-");
+                        i++;
+                    }
                     continue;
                 }
             }
@@ -148,7 +154,11 @@ public final class RoutePaths {
         int classDepth = 0;
         for (int i = 0; i < regex.length(); i++) {
             char c = regex.charAt(i);
-            if (c == '\\' && i + 1 < regex.length()) {
+            if (c == '\\' && i + 1 < regex.length() && regex.charAt(i + 1) == 'Q') {
+                // \Q...\E quotes its text: nothing in it is a group or an escape.
+                int quoteEnd = regex.indexOf("\\E", i + 2);
+                i = quoteEnd < 0 ? regex.length() : quoteEnd + 1;
+            } else if (c == '\\' && i + 1 < regex.length()) {
                 char next = regex.charAt(++i);
                 if (classDepth == 0
                         && (next >= '1' && next <= '9'

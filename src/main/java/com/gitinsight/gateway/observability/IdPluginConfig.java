@@ -11,11 +11,7 @@ public record IdPluginConfig(String headerName, IdGenerator.Kind generator, bool
     static IdPluginConfig parse(PluginFields f, String header, String generator, boolean echo) {
         f.allowOnly(Set.of("header_name", "generator", "echo_downstream"), Set.of());
         // Kong's schema: both required (with defaults), so a written null is "required field missing".
-        for (String required : new String[] {"generator", "echo_downstream"}) {
-            if (f.isNull(required)) {
-                f.error(required, "required field missing");
-            }
-        }
+        f.required("generator", "echo_downstream");
         return new IdPluginConfig(
                 f.string("header_name", header), IdGenerator.kind(f, generator), f.bool("echo_downstream", echo));
     }

@@ -35,7 +35,8 @@ public final class Router {
     /**
      * Kong's {@code router_flavor}: {@code traditional_compatible} (Kong 3's default) joins every
      * route's path as {@code path_handling: v0} ("v1 ... will not work under traditional_compatible");
-     * {@code traditional} honours {@code v1}. Matching is the same in both here.
+     * {@code traditional} honours {@code v1}. Matching is the same in both here, traditional_compatible's
+     * (regexes as Rust's crate reads them, where Kong's traditional router uses PCRE).
      */
     public enum Flavor {
         TRADITIONAL_COMPATIBLE,

@@ -32,6 +32,7 @@ public final class RequestSizeSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("allowed_payload_size", "size_unit", "require_content_length"), Set.of());
+        f.required("size_unit", "require_content_length"); // Kong's schema: required, with defaults
         long size = f.integer("allowed_payload_size", 128, 0, Integer.MAX_VALUE);
         String unit = f.string("size_unit", "megabytes");
         long factor = switch (unit) {

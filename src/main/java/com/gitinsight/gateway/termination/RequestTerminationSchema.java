@@ -4,7 +4,6 @@ import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginFields;
 import com.gitinsight.gateway.config.PluginHandler;
 import com.gitinsight.gateway.config.PluginSchema;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,11 +49,7 @@ public final class RequestTerminationSchema implements PluginSchema {
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("status_code", "message", "content_type", "body", "echo", "trigger"), Set.of());
         // Kong's schema: required with a default, so absent is 503 but an explicit null is refused.
-        for (String required : List.of("status_code", "echo")) {
-            if (f.isNull(required)) {
-                f.error(required, "required field missing");
-            }
-        }
+        f.required("status_code", "echo");
         int status = (int) f.integer("status_code", 503, 100, 599);
         String message = f.string("message", null);
         String contentType = f.string("content_type", null);

@@ -879,7 +879,10 @@ class KongConfigParserTest {
         String header = invalid(HEADER + "routes:\n  - name: r\n    paths: [/a]\n    headers: {x-v: ['~*(?=v)v']}\n")
                 .getMessage();
         assertTrue(header.contains("Router Expression failed validation"), header);
-        for (String fine : List.of("~/a[(?!]b", "~/a\\(?!b", "~/(?P<n>a)", "~/a\\d{2}")) {
+        String quoted = invalid(HEADER + "routes:\n  - name: r\n    paths: ['~/a\\Q[\\E(?=b)']\n")
+                .getMessage();
+        assertTrue(quoted.contains("Router Expression failed validation"), quoted);
+        for (String fine : List.of("~/a[(?!]b", "~/a\\(?!b", "~/(?P<n>a)", "~/a\\d{2}", "~/a\\Q(?=b\\E")) {
             assertEquals(
                     1,
                     parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['" + fine + "']\n")

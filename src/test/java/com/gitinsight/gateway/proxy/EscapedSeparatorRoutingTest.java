@@ -25,6 +25,7 @@ class EscapedSeparatorRoutingTest {
                   - {name: endel, paths: ["/endel%2Fst", "~/users/[^/]+$", "~/docs/.*[.]pdf$"]}
                   - {name: items, paths: ["~/items/[^/]+$"]}
                   - {name: reserved, paths: ["~/regex-reserved%2Fabc"]}
+                  - {name: dl, paths: ["~/dl%2F", "~/dl%2F.*%2F.*%2F.*[.]zip$"]}
             """);
 
     private static RouteMatch route(String raw) throws Exception {
@@ -54,5 +55,16 @@ class EscapedSeparatorRoutingTest {
         assertEquals("reserved", route("/regex-reserved%2Fabc").route().name());
         assertEquals("reserved", route("/regex-reserved%2Fabc/x").route().name());
         assertSame(CurrentRequestFilter.AMBIGUOUS, route("/regex-reserved%2Fabc%2Fadmin"), "past what it matched");
+    }
+
+    // Attacker review 133: a later regex path of the matched route was searched with no bound of
+    // work (15 s to a minute of one core for this path); it now has the router's bound, past which
+    // the path is not the route's.
+    @Test
+    void theRouteOwnEscapeCheckHasTheRoutersBoundOfWork() {
+        String path = "/dl" + "%2F".repeat(2000);
+        RouteMatch m = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> route(path));
+        assertSame(CurrentRequestFilter.AMBIGUOUS, m);
     }
 }

@@ -125,6 +125,11 @@ class RouterTest {
         assertNull(routeOf(r, "GET", null, "/vd"));
         assertNull(routeOf(r, "GET", null, "/v:"));
         assertEquals("w", routeOf(r, "GET", null, "/wa1"));
+        // A '-' after a class is a '-' (attacker review 133: [[:word:]-.] would not compile).
+        Router dash = routes("{name: d, paths: ['~/d/[[:word:]-.]+$']}", "{name: z, paths: ['~/z/[[:word:]-z]+$']}");
+        assertEquals("d", routeOf(dash, "GET", null, "/d/a-b.c_1"));
+        assertEquals("z", routeOf(dash, "GET", null, "/z/a-z"));
+        assertNull(routeOf(dash, "GET", null, "/z/`"), "no range from _ to z");
     }
 
     // Helper review 130: Kong's router runs route regexes in Rust's regex crate, whose \w, \d and
