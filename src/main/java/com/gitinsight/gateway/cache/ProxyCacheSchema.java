@@ -178,9 +178,12 @@ public class ProxyCacheSchema implements PluginSchema {
                         "vary_identity",
                         "response_headers"),
                 Set.of("memory"));
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("response_code", "request_method", "content_type", "cache_control", "strategy");
         // Kong's memory.dictionary_name names an nginx shared dict; the store here is Ehcache's.
         PluginFields memory = f.section("memory");
         memory.allowOnly(Set.of(), Set.of("dictionary_name"));
+        memory.required("dictionary_name");
         memory.string("dictionary_name", null);
         String strategy = f.string("strategy", "memory");
         if (!"memory".equals(strategy)) {

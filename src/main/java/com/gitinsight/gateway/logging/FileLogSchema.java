@@ -43,6 +43,8 @@ public final class FileLogSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("path", "reopen", "custom_fields_by_lua"), Set.of());
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("reopen");
         CustomFields custom = CustomFields.parse(f);
         String path = f.string("path", null);
         if (path == null && !f.has("path")) {

@@ -110,6 +110,8 @@ public final class RateLimitingSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, ACCEPTED);
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("fault_tolerant", "hide_client_headers", "sync_rate");
         List<Limit> limits = new ArrayList<>();
         for (Period p : Period.values()) {
             if (f.has(p.field())) {

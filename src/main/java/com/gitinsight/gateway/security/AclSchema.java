@@ -48,6 +48,8 @@ public final class AclSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("hide_groups_header", "always_use_authenticated_groups");
         List<String> allow = f.strings("allow", List.of());
         List<String> deny = f.strings("deny", List.of());
         // Kong's entity checks: only_one_of and at_least_one_of {config.allow, config.deny} (Kong

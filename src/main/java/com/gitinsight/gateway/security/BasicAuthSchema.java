@@ -51,6 +51,8 @@ public final class BasicAuthSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("hide_credentials", "realm");
         String anonymous = AuthSchemas.anonymous(f);
         return Config.of(anonymous, f.bool("hide_credentials", false), AuthSchemas.realm(f, "service"));
     }

@@ -188,6 +188,8 @@ public final class CorsSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, ACCEPTED);
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("credentials", "preflight_continue", "private_network");
         boolean allowOriginAbsent = f.bool("allow_origin_absent", true);
         List<String> entries = f.strings("origins", List.of("*"));
         // Kong: only no entry or a lone * allows all without looking; a * among others is reached

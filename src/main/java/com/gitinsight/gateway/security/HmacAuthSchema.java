@@ -91,6 +91,8 @@ public final class HmacAuthSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("hide_credentials", "validate_request_body");
         double skew = f.number("clock_skew", 300, -Double.MAX_VALUE, Double.MAX_VALUE);
         if (!(skew > 0)) {
             f.error("clock_skew", "value must be greater than 0");

@@ -185,6 +185,8 @@ public final class JwtSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("secret_is_base64", "run_on_preflight");
         List<String> claims = f.strings("claims_to_verify", List.of());
         for (String c : claims) {
             if (!CLAIMS.contains(c)) {

@@ -122,6 +122,8 @@ public final class KeyAuthSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());
+        // Kong's required fields with defaults: absent, the default; an explicit null, refused.
+        f.required("key_names", "hide_credentials", "key_in_header", "key_in_query", "key_in_body", "run_on_preflight");
         List<String> names = f.strings("key_names", List.of("apikey"));
         if (names.isEmpty() && f.entries("key_names") == 0) {
             f.error("key_names", "needs at least one key name");

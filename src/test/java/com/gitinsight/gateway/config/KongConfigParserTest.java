@@ -68,6 +68,57 @@ class KongConfigParserTest {
 
     private static final String HEADER = "_format_version: \"3.0\"\n";
 
+    // Helper review 134: Kong fills a required field's default only when it is absent; written as
+    // null it is "required field missing" (kong/db/schema/init.lua).
+    @Test
+    void aRequiredFieldWrittenAsNullIsMissingNotItsDefault() {
+        Map<String, List<String>> required = new java.util.LinkedHashMap<>();
+        required.put("acl", List.of("hide_groups_header", "always_use_authenticated_groups"));
+        required.put("basic-auth", List.of("hide_credentials", "realm"));
+        required.put("cors", List.of("credentials", "preflight_continue", "private_network"));
+        required.put("hmac-auth", List.of("hide_credentials", "validate_request_body"));
+        required.put("jwt", List.of("secret_is_base64", "run_on_preflight"));
+        required.put(
+                "key-auth",
+                List.of(
+                        "key_names",
+                        "hide_credentials",
+                        "key_in_header",
+                        "key_in_query",
+                        "key_in_body",
+                        "run_on_preflight"));
+        required.put(
+                "proxy-cache", List.of("response_code", "request_method", "content_type", "cache_control", "strategy"));
+        required.put("rate-limiting", List.of("fault_tolerant", "hide_client_headers", "sync_rate"));
+        required.put("request-size-limiting", List.of("size_unit", "require_content_length"));
+        Map<String, String> others = Map.of(
+                "acl", "allow: [a], ",
+                "rate-limiting", "minute: 5, ",
+                "proxy-cache", "strategy: memory, ");
+        for (Map.Entry<String, List<String>> plugin : required.entrySet()) {
+            for (String field : plugin.getValue()) {
+                String rest = others.getOrDefault(plugin.getKey(), "");
+                if (field.equals("strategy")) {
+                    rest = "";
+                }
+                String yaml = HEADER + "plugins:\n  - name: " + plugin.getKey() + "\n    config: {" + rest + field
+                        + ": null}\n";
+                String m = invalid(yaml).getMessage();
+                assertTrue(
+                        m.contains("config." + field + ": required field missing"),
+                        plugin.getKey() + " " + field + ": " + m);
+            }
+        }
+        String file = invalid(HEADER + "plugins:\n  - name: file-log\n    config: {path: /tmp/x.log, reopen: null}\n")
+                .getMessage();
+        assertTrue(file.contains("config.reopen: required field missing"), file);
+        String memory = invalid(
+                        HEADER
+                                + "plugins:\n  - name: proxy-cache\n    config: {strategy: memory, memory: {dictionary_name: null}}\n")
+                .getMessage();
+        assertTrue(memory.contains("dictionary_name: required field missing"), memory);
+    }
+
     @Test
     void webSocketProtocolsAndTimeoutsOnRoutesAndServices() throws Exception {
         GatewayConfig config = parser.parse("test.yml", HEADER + """
