@@ -212,20 +212,51 @@ public final class RateLimitingSchema implements PluginSchema {
                 "host", "port", "username", "password", "database", "timeout", "ssl", "server_name", "ssl_verify"));
         nested.allowOnly(nestedFields, Set.of());
         // Accepted with Kong's types; they change nothing here (see the README).
-        nested.string("server_name", f.string("redis_server_name", null));
-        nested.bool("ssl_verify", f.bool("redis_ssl_verify", false));
-        String host = nested.string("host", f.string("redis_host", null));
+        String oldServerName = f.string("redis_server_name", null);
+        same(f, nested, "server_name", oldServerName, nested.string("server_name", oldServerName));
+        Boolean oldSslVerify = f.has("redis_ssl_verify") ? f.bool("redis_ssl_verify", false) : null;
+        same(f, nested, "ssl_verify", oldSslVerify, nested.bool("ssl_verify", oldSslVerify != null && oldSslVerify));
+        String oldHost = f.string("redis_host", null);
+        String host = nested.string("host", oldHost);
+        same(f, nested, "host", oldHost, host);
         if (policy == Policy.REDIS && host == null && !nested.has("host")) {
             nested.error("host", "required field missing"); // Kong's schema: config.redis.host
         }
-        return new Redis(
-                host,
-                (int) nested.integer("port", f.integer("redis_port", 6379, 1, 65535), 1, 65535),
-                nested.string("username", f.string("redis_username", null)),
-                // Kong's len_min = 0 here: an empty password is no password.
-                emptyAsNull(nested.stringOrEmpty("password", f.stringOrEmpty("redis_password", null))),
-                (int) nested.integer("database", f.integer("redis_database", 0, 0, 1024), 0, 1024),
-                (int) nested.integer("timeout", f.integer("redis_timeout", 2000, 1, 600_000), 1, 600_000),
-                nested.bool("ssl", f.bool("redis_ssl", false)));
+        long oldPort = f.integer("redis_port", 6379, 1, 65535);
+        long port = nested.integer("port", oldPort, 1, 65535);
+        same(f, nested, "port", oldPort, port);
+        String oldUsername = f.string("redis_username", null);
+        String username = nested.string("username", oldUsername);
+        same(f, nested, "username", oldUsername, username);
+        // Kong's len_min = 0 here: an empty password is no password.
+        String oldPassword = f.stringOrEmpty("redis_password", null);
+        String password = nested.stringOrEmpty("password", oldPassword);
+        same(f, nested, "password", oldPassword, password);
+        long oldDatabase = f.integer("redis_database", 0, 0, 1024);
+        long database = nested.integer("database", oldDatabase, 0, 1024);
+        same(f, nested, "database", oldDatabase, database);
+        long oldTimeout = f.integer("redis_timeout", 2000, 1, 600_000);
+        long timeout = nested.integer("timeout", oldTimeout, 1, 600_000);
+        same(f, nested, "timeout", oldTimeout, timeout);
+        boolean oldSsl = f.bool("redis_ssl", false);
+        boolean ssl = nested.bool("ssl", oldSsl);
+        same(f, nested, "ssl", oldSsl, ssl);
+        return new Redis(host, (int) port, username, emptyAsNull(password), (int) database, (int) timeout, ssl);
+    }
+
+    /**
+     * Kong 3.8's rule for a deprecated shorthand field ({@code redis_host}) written beside its new
+     * field ({@code redis.host}): the same value is fine, another is refused (Kong/kong#13565).
+     */
+    private static void same(PluginFields f, PluginFields nested, String field, Object old, Object now) {
+        String deprecated = "redis_" + field;
+        if (f.has(deprecated) && nested.has(field) && !java.util.Objects.equals(old, now)) {
+            // A password is named, never shown.
+            boolean secret = field.equals("password");
+            f.error(
+                    deprecated,
+                    "both deprecated and new field are used but their values mismatch: " + deprecated + " = "
+                            + (secret ? "***" : old) + " vs redis." + field + " = " + (secret ? "***" : now));
+        }
     }
 }

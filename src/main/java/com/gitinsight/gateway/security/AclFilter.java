@@ -74,9 +74,9 @@ public class AclFilter extends PluginFilter<AclSchema.Config> {
             return;
         }
         if (!config.hideGroupsHeader()) {
-            // Kong's set_header with "" (no groups, under deny) sets none: nginx's set_header of an
-            // empty value only removes.
-            context.upstreamHeader(header, value == null || value.isEmpty() ? null : value);
+            // No groups (under deny): Kong's set_header of "" sends the header empty (its
+            // normalize_header makes "" a space; the acl access spec reads "" upstream).
+            context.upstreamHeader(header, value == null ? "" : value);
         }
         chain.doFilter(request, response);
     }

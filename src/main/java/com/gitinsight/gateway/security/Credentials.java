@@ -87,11 +87,7 @@ final class Credentials {
             byte[] secret = base64 ? base64(s.secret()) : s.secret().getBytes(StandardCharsets.UTF_8);
             return new HmacKey(secret);
         }
-        if (base64) {
-            // Kong decodes whichever key the credential has: a PEM is not base64 (its newlines and
-            // dashes), so such a credential answers "Invalid key/secret" under secret_is_base64.
-            throw new IllegalArgumentException("secret_is_base64 applies to the public key, which is PEM");
-        }
+        // secret_is_base64 decodes HS secrets only: a public key is PEM (Kong 3.9, Kong/kong#13717).
         String pem = s.rsaPublicKey();
         if (alg.startsWith("RS") || alg.startsWith("PS")) {
             return new RsaKeyUtil().fromPemEncoded(pem);

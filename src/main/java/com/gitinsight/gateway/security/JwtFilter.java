@@ -141,15 +141,11 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
         return sb.toString();
     }
 
-    /**
-     * Kong found no credential for the token: it may be an SSO token (whose {@code typ} may be an
-     * access token's, {@code at+jwt}, which Kong's parser refuses).
-     */
+    /** Kong found no credential for the token: it may be an SSO token. */
     private static boolean notAKongCredential(KongJwtVerifier.Result result) {
         return result instanceof KongJwtVerifier.Rejected r
                 && (r.message().startsWith("No credentials found")
-                        || r.message().startsWith("No mandatory")
-                        || r.message().equals(KongJwtVerifier.INVALID_TYP));
+                        || r.message().startsWith("No mandatory"));
     }
 
     /**

@@ -193,7 +193,9 @@ public final class JwtSchema implements PluginSchema {
                 f.error("claims_to_verify", "expected one of: exp, nbf"); // Kong's one_of
             }
         }
-        long maxExp = f.integer("maximum_expiration", 0, 0, 31_536_000);
+        // Kong's number: a fraction is allowed (exp - now > 300.5 is exp - now > 300 for whole seconds).
+        double maxExpiration = f.number("maximum_expiration", 0, 0, 31_536_000);
+        long maxExp = maxExpiration > 0 ? Math.max(1, (long) Math.floor(maxExpiration)) : 0;
         if (maxExp > 0 && !claims.contains("exp")) {
             // Kong's conditional entity check, reported at claims_to_verify (its 06-schema_spec).
             f.error("claims_to_verify", "expected to contain: exp");

@@ -68,6 +68,38 @@ class KongConfigParserTest {
 
     private static final String HEADER = "_format_version: \"3.0\"\n";
 
+    // Helper review 136: a deprecated redis_* field beside its redis.* field must say the same
+    // (Kong/kong#13565); the same value is fine. Helper review 135: jwt's maximum_expiration is a number.
+    @Test
+    void deprecatedRedisFieldsMustAgreeWithTheirNewOnesAndMaximumExpirationIsANumber() throws Exception {
+        String m = invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis,"
+                        + " redis_host: a.example, redis_port: 6380, redis_password: one,"
+                        + " redis: {host: b.example, port: 6379, password: two}}\n")
+                .getMessage();
+        assertTrue(
+                m.contains("config.redis_host: both deprecated and new field are used but their values mismatch:"
+                        + " redis_host = a.example vs redis.host = b.example"),
+                m);
+        assertTrue(m.contains("redis_port = 6380 vs redis.port = 6379"), m);
+        assertTrue(m.contains("redis_password = *** vs redis.password = ***") && !m.contains("two"), m);
+        assertEquals(
+                1,
+                parser.parse(
+                                "t.yml",
+                                HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis,"
+                                        + " redis_host: a.example, redis: {host: a.example}}\n")
+                        .plugins()
+                        .size());
+        assertEquals(
+                1,
+                parser.parse(
+                                "t.yml",
+                                HEADER + "plugins:\n  - name: jwt\n    config: {claims_to_verify: [exp],"
+                                        + " maximum_expiration: 300.5}\n")
+                        .plugins()
+                        .size());
+    }
+
     // Helper review 134: Kong fills a required field's default only when it is absent; written as
     // null it is "required field missing" (kong/db/schema/init.lua).
     @Test

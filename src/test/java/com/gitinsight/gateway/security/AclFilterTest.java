@@ -136,14 +136,15 @@ class AclFilterTest {
     }
 
     // Kong's "anonymous ... with authentication without groups": an anonymous consumer that has no
-    // groups has none to allow (401, no credential); under deny it passes, with no groups header
-    // (Kong's set_header of "" sets none; helper review 120).
+    // groups has none to allow (401, no credential); under deny it passes, with the groups header
+    // empty (the 3.x acl access spec: assert.equal("", body.headers["x-consumer-groups"]); helper
+    // review 137, where review 120 had it removed).
     @Test
     void anAnonymousConsumerWithoutGroupsIs401UnderAllowAndPassesUnderDeny() throws Exception {
         FakeHttp.Response r = send("anon_none", null, null);
         assertEquals(401, r.status());
         assertEquals("Unauthorized", message(r));
-        assertPasses(send("danon_none", null, null), null, null);
+        assertPasses(send("danon_none", null, null), "", null);
         assertForbidden(send("a_key", "apikey123", null)); // a credential, no groups: 403
     }
 
@@ -176,8 +177,9 @@ class AclFilterTest {
 
     @Test
     void case14To17Deny() throws Exception {
-        assertPasses(send("d_key", "apikey123", null), null, null);
-        assertPasses(send("d_ctx", null, List.of()), null, null);
+        // No groups under deny: the header is sent empty, as Kong's set_header of "" (helper review 137).
+        assertPasses(send("d_key", "apikey123", null), "", null);
+        assertPasses(send("d_ctx", null, List.of()), null, "");
         assertForbidden(send("d_key", "apikey124", null));
         assertForbidden(send("d_ctx", null, List.of("admin")));
     }

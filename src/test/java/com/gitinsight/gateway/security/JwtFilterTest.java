@@ -396,13 +396,23 @@ class JwtFilterTest {
                                 "Authorization",
                                 "Bearer " + encode(payload(KEY), SECRET, "{\"alg\":\"HS256\"}"))
                         .status());
+        // Kong's parser does not read typ (Kong/kong#4256; helper review 135).
         assertEquals(
-                Map.of("message", "Bad token; invalid typ"),
-                body(send(
-                        "jwt1",
-                        "/request",
-                        "Authorization",
-                        "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"))));
+                200,
+                send(
+                                "jwt1",
+                                "/request",
+                                "Authorization",
+                                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"))
+                        .status());
+        assertEquals(
+                200,
+                send(
+                                "jwt1",
+                                "/request",
+                                "Authorization",
+                                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":7,\"alg\":\"HS256\"}"))
+                        .status());
     }
 
     // Kong's "errors when anonymous user doesn't exist": the file loads; a request that would fall

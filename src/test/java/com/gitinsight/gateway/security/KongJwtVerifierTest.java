@@ -300,15 +300,15 @@ class KongJwtVerifierTest {
         rejected(token.substring(0, last), "Bad token; invalid JSON");
     }
 
-    // Helper review 87: Kong base64-decodes whichever key a credential has; a PEM never decodes.
+    // Helper review 135: Kong 3.9 decodes only HS secrets under secret_is_base64 (Kong/kong#13717);
+    // a public key's PEM is read as it is (review 87 had copied 3.8's decoding of either).
     @Test
-    void secretIsBase64RefusesAPublicKeyCredential() throws Exception {
+    void secretIsBase64LeavesAPublicKeyCredentialsPemAlone() throws Exception {
         JwtSchema.Config base64 = new JwtSchema.Config(
                 "kid", true, true, 0, List.of("jwt"), List.of(), List.of("authorization"), true, null, true);
         KongJwtVerifier.Result r = KongJwtVerifier.verify(
                 rs256(claims("mobile-rsa", NOW + 60)), base64, Credentials.of(gateway, true), NOW);
-        assertInstanceOf(KongJwtVerifier.Rejected.class, r);
-        assertEquals("Invalid key/secret", ((KongJwtVerifier.Rejected) r).message());
+        assertInstanceOf(KongJwtVerifier.Verified.class, r, String.valueOf(r));
     }
 
     // Helper review 87: an SSO token's consumer claim maps onto a consumer by username only, never
