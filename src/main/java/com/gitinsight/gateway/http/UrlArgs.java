@@ -59,7 +59,8 @@ public final class UrlArgs {
     }
 
     /**
-     * The arguments encoded, {@code sorted} by name as Kong's {@code set_query} writes a query,
+     * The arguments encoded, {@code sorted} as Kong's {@code set_query} writes a query (by each
+     * name's encoded text),
      * else in the map's order; a name with several values is repeated.
      */
     public static String encode(Map<String, List<String>> args, boolean sorted) {
@@ -79,8 +80,9 @@ public final class UrlArgs {
             keyed.add(new String[] {name, sb.toString()});
         }
         if (sorted) {
-            // By name; the values of one name keep their order.
-            keyed.sort((a, b) -> a[0].compareTo(b[0]));
+            // Kong's make_ordered_args sorts each name's encoded text ("q1=2" before "q=1": '1' is
+            // below '='); the values of one name keep their order within it.
+            keyed.sort((a, b) -> a[1].compareTo(b[1]));
         }
         StringBuilder out = new StringBuilder();
         for (String[] k : keyed) {

@@ -31,6 +31,18 @@ class UrlArgsTest {
         assertNull(UrlArgs.redacted(null, JWT, "R"));
     }
 
+    // Helper review 138: Kong's make_ordered_args sorts each name's encoded text, so q1=2 comes
+    // before q=1 ('1' < '='); one name's values keep their order.
+    @Test
+    void aSortedQueryIsOrderedAsKongsSetQueryOrdersIt() {
+        java.util.Map<String, java.util.List<String>> args = new java.util.LinkedHashMap<>();
+        args.put("q", java.util.List.of("1"));
+        args.put("q1", java.util.List.of("2"));
+        args.put("a", java.util.List.of("z", "b"));
+        assertEquals("a=z&a=b&q1=2&q=1", UrlArgs.encode(args, true));
+        assertEquals("q=1&q1=2&a=z&a=b", UrlArgs.encode(args, false));
+    }
+
     @Test
     void aQueryWithNothingToRedactIsReturnedAsItIs() {
         String query = "page=2&per_page=100&token=" + "x".repeat(500);
