@@ -346,10 +346,11 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
             long totalNanos,
             long inBytes,
             long outBytes) {
-        // Kong's prometheus labels a route without a service with an empty service.
-        String service = context.match().service() == null
-                ? ""
-                : context.match().service().name();
+        if (context.match().service() == null) {
+            // Kong's exporter: "do not record any stats if the service is not present" (review 139).
+            return;
+        }
+        String service = context.match().service().name();
         // Kong's: the route's name, else its id. An unnamed route without an id in the file keeps
         // its position (route#N): Kong gives such a route a random id at each load, and deriving
         // one here would cost two SHA-1 digests per request.
@@ -524,7 +525,23 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
     }
 
     MetricSnapshots scrape() {
+        var snapshot = runtime.snapshot();
+        forgetRequestSeriesUnless(snapshot != null && snapshot.plugins().uses(PrometheusSchema.NAME));
         return registry.scrape();
+    }
+
+    /**
+     * Kong's: once no prometheus plugin is configured (removed or disabled), its request series
+     * are gone from the scrape (07-optional_fields_spec; helper review 139).
+     */
+    void forgetRequestSeriesUnless(boolean prometheusConfigured) {
+        if (!prometheusConfigured) {
+            requests.clear();
+            requestLatency.clear();
+            upstreamLatency.clear();
+            gatewayLatency.clear();
+            bandwidth.clear();
+        }
     }
 
     @Override

@@ -83,17 +83,30 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
                         measured,
                         counting.getStatus(),
                         nanos,
-                        // A declared length counts only once the body went upstream: an early
-                        // refusal of "Content-Length: 999999999999" read none of it.
-                        context != null && context.upstreamStatus() > 0
-                                ? Math.max(0, request.getContentLengthLong())
-                                : 0,
+                        // Kong's ingress is nginx's request_length: the request line, counted here
+                        // (the headers are not: reading them all costs each request), and a declared
+                        // body once it went upstream (an early refusal of "Content-Length:
+                        // 999999999999" read none of it).
+                        requestLineBytes(request)
+                                + (context != null && context.upstreamStatus() > 0
+                                        ? Math.max(0, request.getContentLengthLong())
+                                        : 0),
                         counting.bytes());
             }
             if (log.enabled()) {
                 log.offer(line(request, counting, startMillis, nanos));
             }
         }
+    }
+
+    /** {@code METHOD /path?query HTTP/1.1} and its CRLF, as the client sent it. */
+    static long requestLineBytes(HttpServletRequest request) {
+        String query = request.getQueryString();
+        return request.getMethod().length()
+                + request.getRequestURI().length()
+                + (query == null ? 0 : query.length() + 1)
+                + request.getProtocol().length()
+                + 4;
     }
 
     /** The longest client-given value a line holds: 16,384 queued lines stay within tens of megabytes. */

@@ -62,8 +62,10 @@ class GatewayMetricsTest {
         assertTrue(text(metrics).contains("kong_http_requests_total{service=\"s\",route=\"r\",code=\"200\""));
     }
 
+    // Helper review 139: Kong's exporter records nothing for a route without a service, and a
+    // scrape once no prometheus plugin is configured has no request series (07-optional_fields_spec).
     @Test
-    void aRouteWithoutAServiceIsCountedWithAnEmptyServiceLabel() throws Exception {
+    void aRouteWithoutAServiceIsNotCounted() throws Exception {
         GatewaySnapshot serviceless = TestSnapshots.of("""
                 _format_version: "3.0"
                 routes: [{name: bare, paths: [/]}]
@@ -73,7 +75,32 @@ class GatewayMetricsTest {
         GatewayMetrics metrics = metrics();
         metrics.record(r.context(), new PrometheusSchema.Config(false, true, true, false, false), 503, 1_000_000, 0, 0);
         String text = text(metrics);
-        assertTrue(text.contains("{service=\"\",route=\"bare\","), text);
+        assertFalse(text.contains("route=\"bare\""), text);
+    }
+
+    @Test
+    void theRequestSeriesGoOnceNoPrometheusPluginIsConfigured() throws Exception {
+        GatewayMetrics metrics = metrics();
+        metrics.record(context(), new PrometheusSchema.Config(false, true, true, true, false), 200, 1_000_000, 10, 10);
+        metrics.forgetRequestSeriesUnless(true);
+        assertTrue(text(metrics).contains("kong_http_requests_total{"));
+        metrics.forgetRequestSeriesUnless(false);
+        String gone = text(metrics);
+        for (String family : new String[] {
+            "kong_http_requests_total{",
+            "kong_request_latency_ms_bucket{",
+            "kong_kong_latency_ms_bucket{",
+            "kong_bandwidth_bytes{"
+        }) {
+            assertFalse(gone.contains(family), family + ": " + gone);
+        }
+    }
+
+    @Test
+    void aGetHasIngressBytesItsRequestLine() {
+        FakeHttp.Request get = FakeHttp.Request.get("/items?page=2");
+        // "GET /items?page=2 HTTP/1.1\r\n"
+        assertEquals(28, ObserveFilter.requestLineBytes(get.request));
     }
 
     // Helper review 114: the console's latency chart read the request histogram's counts under the
