@@ -77,7 +77,8 @@ final class RequestBodies {
                 changed = true;
             }
             for (RequestTransformerSchema.Rename r : ops.rename()) {
-                if (!r.from().equals(r.to()) && json.has(r.from())) {
+                // Kong 3.8's rename moves a truthy value only: a false stays where it is.
+                if (!r.from().equals(r.to()) && json.has(r.from()) && truthy(json.get(r.from()))) {
                     json.set(r.to(), json.remove(r.from()));
                     changed = true;
                 }
@@ -295,7 +296,14 @@ final class RequestBodies {
             }
         }
         for (RequestTransformerSchema.Value v : ops.append()) {
-            args.computeIfAbsent(v.name(), k -> new ArrayList<>(2)).add(render.apply(v.value()));
+            List<String> values = args.computeIfAbsent(v.name(), k -> new ArrayList<>(2));
+            if (values.size() == 1 && values.get(0) == null) {
+                // Kong's append_value: a bare argument (true) is not a value to keep ({ value }).
+                values = one(render.apply(v.value()));
+                args.put(v.name(), values);
+            } else {
+                values.add(render.apply(v.value()));
+            }
             changed = true;
         }
         return changed;

@@ -283,6 +283,25 @@ class RequestTransformerFilterTest {
         assertEquals(Map.of("renamedparam", "true", "nottorename", "true"), q.args());
     }
 
+    // Helper review 138: Kong 3.8's rename moves a truthy JSON value only (a false stays), and its
+    // append_value makes a bare argument ({@code ?flag}) one value, not a bare one and a value.
+    @Test
+    void aFalseJsonValueIsNotRenamedAndAppendingToABareArgumentReplacesIt() throws Exception {
+        JsonNode json = send(
+                        "{rename: {body: ['a:b']}}", post("/request", "application/json", "{\"a\":false,\"c\":null}"))
+                .json();
+        assertFalse(json.get("a").asBoolean());
+        assertFalse(json.has("b"));
+        assertEquals(
+                "flag=x",
+                send("{append: {querystring: ['flag:x']}}", FakeHttp.Request.get("/request?flag"))
+                        .query());
+        assertEquals(
+                "flag&flag=1&flag=x",
+                send("{append: {querystring: ['flag:x']}}", FakeHttp.Request.get("/request?flag&flag=1"))
+                        .query());
+    }
+
     // 24, 25. replace headers only when present
     @Test
     void replaceHeaders() throws Exception {
