@@ -145,6 +145,61 @@ public final class RoutePaths {
     }
 
     /**
+     * A PCRE regex (bot-detection's, cors's: OpenResty's {@code ngx.re}) as Java reads it: PCRE
+     * takes a {@code {} that starts no quantifier ({@code {n}}, {@code {n,}}, {@code {n,m}}) as
+     * itself, where Java refuses it ("Illegal repetition"; helper review 139), then as
+     * {@link #javaRegex(String)}.
+     */
+    public static String pcreRegex(String regex) {
+        if (regex.indexOf('{') < 0) {
+            return javaRegex(regex);
+        }
+        StringBuilder out = new StringBuilder(regex.length() + 4);
+        int classDepth = 0;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\' && i + 1 < regex.length()) {
+                out.append(c).append(regex.charAt(++i));
+                continue;
+            }
+            if (c == '[') {
+                classDepth++;
+            } else if (c == ']' && classDepth > 0) {
+                classDepth--;
+            } else if (c == '{' && classDepth == 0 && !quantifierAt(regex, i)) {
+                out.append("\\{");
+                continue;
+            }
+            out.append(c);
+        }
+        return javaRegex(out.toString());
+    }
+
+    /** Whether {@code {n}}, {@code {n,}} or {@code {n,m}} starts at {@code i}. */
+    private static boolean quantifierAt(String s, int i) {
+        int j = i + 1;
+        int digits = 0;
+        while (j < s.length() && Character.isDigit(s.charAt(j)) && s.charAt(j) < 128) {
+            j++;
+            digits++;
+        }
+        if (digits == 0 || j >= s.length()) {
+            return false;
+        }
+        if (s.charAt(j) == '}') {
+            return true;
+        }
+        if (s.charAt(j) != ',') {
+            return false;
+        }
+        j++;
+        while (j < s.length() && Character.isDigit(s.charAt(j)) && s.charAt(j) < 128) {
+            j++;
+        }
+        return j < s.length() && s.charAt(j) == '}';
+    }
+
+    /**
      * What Kong's router refuses in a route regex: it compiles each route into an atc-router
      * expression, whose regexes are Rust's regex crate, which has no look-around and no
      * backreferences (Kong's routes schema: "Router Expression failed validation"). Null when the

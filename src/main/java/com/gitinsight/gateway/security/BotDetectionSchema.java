@@ -132,7 +132,7 @@ public final class BotDetectionSchema implements PluginSchema {
         for (String regex : f.strings(key, List.of())) {
             try {
                 // PCRE's spellings Java lacks ([[:alpha:]], (?P<name>...)), as routes read them.
-                out.add(Pattern.compile(com.gitinsight.gateway.config.RoutePaths.javaRegex(regex)));
+                out.add(Pattern.compile(com.gitinsight.gateway.config.RoutePaths.pcreRegex(regex)));
             } catch (PatternSyntaxException e) {
                 f.error(key, "not a valid regex: " + regex);
             }

@@ -212,7 +212,7 @@ public final class CorsSchema implements PluginSchema {
                 // PCRE's spellings Java lacks ([[:alnum:]], (?P<name>...)), as routes read them.
                 origins.add(new Origin(
                         null,
-                        Pattern.compile(com.gitinsight.gateway.config.RoutePaths.javaRegex(regex)),
+                        Pattern.compile(com.gitinsight.gateway.config.RoutePaths.pcreRegex(regex)),
                         entry.indexOf(':') < 0));
             } catch (PatternSyntaxException e) {
                 // Kong's message (Kong names the entry, config.origins[i]; the field here, whose line is known).

@@ -143,6 +143,11 @@ final class KongJwtVerifier {
             jws.setKey(credential.verificationKey());
             // Kong accepts HMAC secrets shorter than the JWA minimum; the algorithm is pinned above.
             jws.setDoKeyValidation(false);
+            // Kong reads no "crit" header: the names a token marks critical are not a refusal
+            // (jose4j's would be "Invalid signature"; helper review 135).
+            if (jws.getHeaders().getObjectHeaderValue("crit") instanceof java.util.List<?> crit) {
+                jws.setKnownCriticalHeaders(crit.stream().map(String::valueOf).toArray(String[]::new));
+            }
             if (!jws.verifySignature()) {
                 return new Rejected("Invalid signature");
             }

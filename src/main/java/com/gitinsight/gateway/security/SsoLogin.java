@@ -76,18 +76,22 @@ final class SsoLogin {
             return null;
         }
         Credentials.Consumer known = name == null ? null : credentials.consumer(name);
+        String sub = claims.getClaimValue("sub") instanceof String s ? s : null;
+        // A token without the consumer claim is its user's own (by sub), not one made-up consumer
+        // every such user shares (a rate limit by consumer would have been one for them all).
+        String identity = name != null
+                ? "sso:" + settings.keySource() + ":" + name
+                : "sso-sub:" + settings.keySource() + ":" + sub;
         Credentials.Consumer consumer = known != null
                 ? known
                 : new Credentials.Consumer(
                         java.util
                                 .UUID
-                                .nameUUIDFromBytes(
-                                        ("sso:" + settings.keySource() + ":" + name).getBytes(StandardCharsets.UTF_8))
+                                .nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8))
                                 .toString(),
                         name,
                         null);
-        String subject = claims.getClaimValue("sub") instanceof String s ? s : name;
-        String sub = claims.getClaimValue("sub") instanceof String s ? s : null;
+        String subject = sub != null ? sub : name;
         SsoPrincipal principal = new SsoPrincipal(claims, token, name == null ? subject : name, roles);
         return new Login(true, consumer, known != null, subject, sub, principal);
     }

@@ -97,6 +97,11 @@ class BotDetectionFilterTest {
         assertEquals(403, status("{deny: [\"^[[:alpha:]]+[[:digit:]]$\"]}", "Evil1"));
         assertEquals(403, status("{deny: [\"(?P<name>Evil)1\"]}", "Evil1"));
         assertEquals(200, status("{deny: [\"^[[:digit:]]+\"]}", "Evil1"));
+        // Helper review 139: PCRE takes a '{' that starts no quantifier as itself (Java refused it).
+        assertEquals(403, status("{deny: [\"{bot}\"]}", "x{bot}y"));
+        assertEquals(403, status("{deny: [\"curl{\"]}", "curl{7"));
+        assertEquals(403, status("{deny: [\"^E{1}vil[0-9]{1,2}$\"]}", "Evil1"), "quantifiers stay quantifiers");
+        assertEquals(200, status("{deny: [\"a{,3}\"]}", "aaa"), "{,3} is not one to PCRE");
     }
 
     @Test

@@ -104,6 +104,19 @@ class JwtFilterSsoTest {
                 "a claim naming a consumer's username is that consumer, with its plugins");
     }
 
+    // Helper review 136: tokens without the consumer claim all had one made-up consumer, so a
+    // rate limit by consumer was one bucket for every such user.
+    @Test
+    void usersWithoutTheConsumerClaimAreNotOneConsumer() throws Exception {
+        FakeHttp.Request u1 = send(token(null, "[]", "u-1"), new FakeHttp.Response());
+        FakeHttp.Request u2 = send(token(null, "[]", "u-2"), new FakeHttp.Response());
+        FakeHttp.Request again = send(token(null, "[]", "u-1"), new FakeHttp.Response());
+        String id1 = u1.context().upstreamHeaders().get("X-Consumer-ID");
+        assertNotNull(id1);
+        assertTrue(!id1.equals(u2.context().upstreamHeaders().get("X-Consumer-ID")));
+        assertEquals(id1, again.context().upstreamHeaders().get("X-Consumer-ID"));
+    }
+
     @Test
     void aClaimThatWouldSplitOrExtendAnIdentityHeaderIsRefused() throws Exception {
         for (String[] claims :

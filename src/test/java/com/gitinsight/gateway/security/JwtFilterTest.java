@@ -396,6 +396,19 @@ class JwtFilterTest {
                                 "Authorization",
                                 "Bearer " + encode(payload(KEY), SECRET, "{\"alg\":\"HS256\"}"))
                         .status());
+        // Nor crit: a header a token marks critical is no refusal (helper review 135).
+        assertEquals(
+                200,
+                send(
+                                "jwt1",
+                                "/request",
+                                "Authorization",
+                                "Bearer "
+                                        + encode(
+                                                payload(KEY),
+                                                SECRET,
+                                                "{\"alg\":\"HS256\",\"crit\":[\"foo\"],\"foo\":1}"))
+                        .status());
         // Kong's parser does not read typ (Kong/kong#4256; helper review 135).
         assertEquals(
                 200,
