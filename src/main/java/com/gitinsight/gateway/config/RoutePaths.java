@@ -91,7 +91,12 @@ public final class RoutePaths {
 
     /** As above; {@code renamed} receives each renamed group's Kong name and Java name. */
     public static String javaRegex(String regex, Map<String, String> renamed) {
-        if (regex.indexOf("(?") < 0 && regex.indexOf("[:") < 0) {
+        return javaRegex(regex, renamed, false);
+    }
+
+    /** {@code pcre}: also a '{' that starts no quantifier is itself (see {@link #pcreRegex}). */
+    private static String javaRegex(String regex, Map<String, String> renamed, boolean pcre) {
+        if (regex.indexOf("(?") < 0 && regex.indexOf("[:") < 0 && !(pcre && regex.indexOf('{') >= 0)) {
             return regex;
         }
         StringBuilder out = new StringBuilder(regex.length() + 8);
@@ -100,6 +105,10 @@ public final class RoutePaths {
             char c = regex.charAt(i);
             if (c == '\\' && i + 1 < regex.length()) {
                 out.append(c).append(regex.charAt(++i));
+                continue;
+            }
+            if (pcre && c == '{' && classDepth == 0 && !quantifierAt(regex, i)) {
+                out.append("\\{");
                 continue;
             }
             if (c == '[' && classDepth > 0 && regex.startsWith("[:", i)) {
@@ -147,32 +156,11 @@ public final class RoutePaths {
     /**
      * A PCRE regex (bot-detection's, cors's: OpenResty's {@code ngx.re}) as Java reads it: PCRE
      * takes a {@code {} that starts no quantifier ({@code {n}}, {@code {n,}}, {@code {n,m}}) as
-     * itself, where Java refuses it ("Illegal repetition"; helper review 139), then as
+     * itself, where Java refuses it ("Illegal repetition"; helper review 139); otherwise as
      * {@link #javaRegex(String)}.
      */
     public static String pcreRegex(String regex) {
-        if (regex.indexOf('{') < 0) {
-            return javaRegex(regex);
-        }
-        StringBuilder out = new StringBuilder(regex.length() + 4);
-        int classDepth = 0;
-        for (int i = 0; i < regex.length(); i++) {
-            char c = regex.charAt(i);
-            if (c == '\\' && i + 1 < regex.length()) {
-                out.append(c).append(regex.charAt(++i));
-                continue;
-            }
-            if (c == '[') {
-                classDepth++;
-            } else if (c == ']' && classDepth > 0) {
-                classDepth--;
-            } else if (c == '{' && classDepth == 0 && !quantifierAt(regex, i)) {
-                out.append("\\{");
-                continue;
-            }
-            out.append(c);
-        }
-        return javaRegex(out.toString());
+        return javaRegex(regex, new HashMap<>(), true);
     }
 
     /** Whether {@code {n}}, {@code {n,}} or {@code {n,m}} starts at {@code i}. */

@@ -87,10 +87,13 @@ public class ObserveFilter extends HttpFilter implements ChainOrder {
                         // (the headers are not: reading them all costs each request), and a declared
                         // body once it went upstream (an early refusal of "Content-Length:
                         // 999999999999" read none of it).
-                        requestLineBytes(request)
-                                + (context != null && context.upstreamStatus() > 0
-                                        ? Math.max(0, request.getContentLengthLong())
-                                        : 0),
+                        // Worked out only where bandwidth is measured (the query is a new string).
+                        !measured.bandwidthMetrics()
+                                ? 0
+                                : requestLineBytes(request)
+                                        + (context.upstreamStatus() > 0
+                                                ? Math.max(0, request.getContentLengthLong())
+                                                : 0),
                         counting.bytes());
             }
             if (log.enabled()) {
