@@ -89,6 +89,9 @@ final class Credentials {
         }
         // secret_is_base64 decodes HS secrets only: a public key is PEM (Kong 3.9, Kong/kong#13717).
         String pem = s.rsaPublicKey();
+        if (pem == null) {
+            throw new IllegalArgumentException("it has no rsa_public_key");
+        }
         if (alg.startsWith("RS") || alg.startsWith("PS")) {
             return new RsaKeyUtil().fromPemEncoded(pem);
         }

@@ -60,6 +60,9 @@ class JwtFilterTest {
               - username: no-body
               - username: b64
                 jwt_secrets: [{key: b64-key, secret: "not base64 at all!"}]
+              # Kong loads an ES256 credential without a key (its entity check names RS only).
+              - username: es
+                jwt_secrets: [{key: es-key, algorithm: ES256}]
             """.formatted(com.gitinsight.gateway.config.KongIds.of("consumers", "no-body"), KEY, SECRET));
 
     private final JwtFilter filter = new JwtFilter();
@@ -129,6 +132,17 @@ class JwtFilterTest {
         assertEquals(
                 Map.of("message", "Invalid signature"),
                 body(send("jwt1", "/request", "Authorization", "Bearer " + stripped)));
+    }
+
+    @Test
+    void anEsCredentialWithoutAKeyAnswersInvalidKeyAsKong() throws Exception {
+        FakeHttp.Response r = send(
+                "jwt1",
+                "/request",
+                "Authorization",
+                "Bearer " + encode(payload("es-key"), "x", "{\"typ\":\"JWT\",\"alg\":\"ES256\"}"));
+        assertEquals(401, r.status());
+        assertEquals(Map.of("message", "Invalid key/secret"), body(r));
     }
 
     @Test
