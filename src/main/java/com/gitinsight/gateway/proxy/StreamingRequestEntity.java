@@ -58,6 +58,13 @@ final class StreamingRequestEntity extends AbstractHttpEntity {
                 remaining -= n;
             }
         }
+        if (remaining > 0) {
+            // The body ended before its Content-Length (an HTTP/2 stream ended early, a client that
+            // stopped): the backend would read the next request on this connection as the rest of
+            // it. Failing here makes HttpClient discard the connection; the client gets a 400.
+            throw new ClientBodyException(
+                    new java.io.EOFException("the body ended " + remaining + " bytes before its Content-Length"));
+        }
         upload.writing();
         out.flush();
         upload.idle();

@@ -337,6 +337,90 @@ class UpstreamClientTest {
         assertTrue(connections.get() >= 2);
     }
 
+    /**
+     * A keep-alive backend that answers each request before reading its body, then skips the body
+     * its Content-Length declares (as Go's net/http for a handler that ignores the body).
+     */
+    private HttpHost answersBeforeTheBodyBackend() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    connections.incrementAndGet();
+                    Thread serve = new Thread(() -> {
+                        try (socket) {
+                            java.io.InputStream in = socket.getInputStream();
+                            OutputStream out = socket.getOutputStream();
+                            while (true) {
+                                String line = readLine(in);
+                                if (line == null) {
+                                    return;
+                                }
+                                requestLines.add(line);
+                                long length = 0;
+                                for (String h = readLine(in); h != null && !h.isEmpty(); h = readLine(in)) {
+                                    if (h.toLowerCase().startsWith("content-length:")) {
+                                        length = Long.parseLong(h.substring(15).trim());
+                                    }
+                                }
+                                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                        .getBytes(StandardCharsets.ISO_8859_1));
+                                out.flush();
+                                in.skipNBytes(length);
+                            }
+                        } catch (IOException e) {
+                            // closed
+                        }
+                    });
+                    serve.setDaemon(true);
+                    serve.start();
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        return new HttpHost("http", "127.0.0.1", server.getLocalPort());
+    }
+
+    /** One head line, without its CRLF; null at the end of the stream. */
+    private static String readLine(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b == -1) {
+                return line.length() == 0 ? null : line.toString();
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
+    // Attacker review 143: an HTTP/2 GET that declares content-length: N and ends its stream sent
+    // the backend that length and no bytes; the backend then read the next request on the pooled
+    // connection (another user's, or the attacker's own body shaped as a request) as the rest.
+    @Test
+    void aBodyEndingBeforeItsLengthFailsTheCallAndItsConnectionIsNeverReused() throws Exception {
+        HttpHost target = answersBeforeTheBodyBackend();
+        HttpPost shortBody = new HttpPost("/short");
+        shortBody.setEntity(new StreamingRequestEntity(
+                new java.io.ByteArrayInputStream(new byte[10]), 100, new WriteWatchdog.Upload(() -> true, 0)));
+        assertThrows(StreamingRequestEntity.ClientBodyException.class, () -> send(target, shortBody));
+        HttpPost next = new HttpPost("/next");
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+        next.setEntity(new InputStreamEntity(
+                new java.io.ByteArrayInputStream(smuggled.getBytes(StandardCharsets.ISO_8859_1)),
+                smuggled.length(),
+                ContentType.TEXT_PLAIN));
+        assertEquals("200 ok", send(target, next));
+        org.awaitility.Awaitility.await().until(() -> requestLines.size() >= 2);
+        assertEquals(List.of("POST /short HTTP/1.1", "POST /next HTTP/1.1"), requestLines);
+        assertEquals(2, connections.get());
+    }
+
     @Test
     void aStreamedBodyIsNeverSentTwice() throws Exception {
         HttpHost target = oneAnswerPerConnectionBackend();
