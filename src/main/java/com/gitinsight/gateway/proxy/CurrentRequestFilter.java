@@ -82,6 +82,10 @@ public class CurrentRequestFilter extends HttpFilter {
             return;
         }
         String raw = request.getRequestURI();
+        if (RequestPath.hasControlCharacter(raw) || RequestPath.hasControlCharacter(request.getQueryString())) {
+            ErrorResponses.write(request, response, 400, "The request target has a control character or a space");
+            return;
+        }
         String path;
         try {
             path = RequestPath.normalize(raw);

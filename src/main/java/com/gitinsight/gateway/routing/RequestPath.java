@@ -44,6 +44,25 @@ public final class RequestPath {
         }
     }
 
+    /**
+     * Whether a request target (a raw path or query) holds a control character or a space. Over
+     * HTTP/1 the request line cannot carry them; over HTTP/2 the container passes a {@code :path}
+     * with them as it came, where nginx refuses it (400): a raw LF is no {@code .} to a route's
+     * regex, and it would end the request line sent upstream.
+     */
+    public static boolean hasControlCharacter(String target) {
+        if (target == null) {
+            return false;
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The normalised form of a raw (still encoded) path; the same string when nothing changes. */
     public static String normalize(String raw) throws BadPath {
         if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {

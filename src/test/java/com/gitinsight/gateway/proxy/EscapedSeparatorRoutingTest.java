@@ -67,4 +67,25 @@ class EscapedSeparatorRoutingTest {
                 java.time.Duration.ofSeconds(10), () -> route(path));
         assertSame(CurrentRequestFilter.AMBIGUOUS, m);
     }
+
+    // Attacker review 143: over HTTP/2 the container passes a :path with a raw LF as it came. A
+    // route regex's '.' does not match it, so ~/internal/.+ was skipped for a broader route while
+    // the backend got /internal/%0Asecret; a raw CR LF in the query would end the request line
+    // sent upstream. nginx refuses both (400), before any route or plugin.
+    @Test
+    void aRawControlCharacterInTheTargetIsRefusedBeforeRouting() throws Exception {
+        CurrentRequestFilter filter = new CurrentRequestFilter();
+        filter.kongHeaders = com.gitinsight.gateway.http.KongHeaders.of("off", "off");
+        for (String target :
+                new String[] {"/internal/\nsecret", "/a\rb", "/a\tb", "/a b", "/a\u007fb", "/q?a=\r\nX: y"}) {
+            FakeHttp.Response response = new FakeHttp.Response();
+            boolean[] passed = {false};
+            filter.doFilter(FakeHttp.Request.get(target).request, response.response, (rq, rs) -> passed[0] = true);
+            assertEquals(400, response.status(), target);
+            org.junit.jupiter.api.Assertions.assertFalse(passed[0], target);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(RequestPath.hasControlCharacter("/a\nb"));
+        org.junit.jupiter.api.Assertions.assertFalse(RequestPath.hasControlCharacter("/a%0Ab"));
+        org.junit.jupiter.api.Assertions.assertFalse(RequestPath.hasControlCharacter(null));
+    }
 }
