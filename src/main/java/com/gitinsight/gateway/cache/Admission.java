@@ -27,6 +27,11 @@ enum Admission {
                 || config.cacheControl() && requestSays(request, "no-store")) {
             return BYPASS;
         }
+        if (overridesMethod(request)) {
+            // The backend may run another method than the one keyed (Rails, Express, Symfony read
+            // these): a DELETE's answer stored under the GET key would be served to everyone.
+            return BYPASS;
+        }
         // Varnish's built-in rule: a cookie may carry a session that selects the answer, and only a
         // key holding the cookie tells one session's entry from another's.
         if (request.getHeader("Cookie") != null && !config.varyHeaders().contains("cookie")) {
@@ -38,6 +43,22 @@ enum Admission {
             return SHARED_ONLY;
         }
         return CACHE;
+    }
+
+    private static final java.util.Set<String> METHOD_OVERRIDES =
+            java.util.Set.of("x-http-method-override", "x-http-method", "x-method-override");
+
+    /** It carries a method-override header, in any case and with '_' for '-' (a folding backend reads both). */
+    static boolean overridesMethod(HttpServletRequest request) {
+        for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            if (name.length() >= 13
+                    && name.length() <= 22
+                    && METHOD_OVERRIDES.contains(name.replace('_', '-').toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The seconds of the request's {@code Cache-Control} {@code directive=N}, or -1 (absent or unreadable). */

@@ -387,6 +387,28 @@ class ProxyCacheFilterTest {
         assertEquals("Miss", send(c, FakeRequest.get("/k"), backend).cacheStatus());
     }
 
+    // Attacker review 143: a GET with X-HTTP-Method-Override: DELETE is a DELETE to a backend that
+    // honours it; its answer was stored under the GET key and served to everyone.
+    @Test
+    void aRequestOverridingItsMethodNeitherReadsNorFillsTheCache() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config c = config();
+        for (String name : new String[] {"X-HTTP-Method-Override", "x-http-method", "X_Method_Override"}) {
+            assertEquals(
+                    "Bypass",
+                    send(c, FakeRequest.get("/m", name, "DELETE"), backend).cacheStatus(),
+                    name);
+        }
+        assertEquals("Miss", send(c, FakeRequest.get("/m"), backend).cacheStatus(), "nothing was stored");
+        assertEquals("Hit", send(c, FakeRequest.get("/m"), backend).cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(c, FakeRequest.get("/m", "X-HTTP-Method-Override", "DELETE"), backend)
+                        .cacheStatus(),
+                "never an entry's answer either");
+        assertEquals(5, backend.calls);
+    }
+
     @Test
     void requestsWithCookiesBypassUnlessTheKeyHoldsThem() throws Exception {
         FakeBackend backend = new FakeBackend();
