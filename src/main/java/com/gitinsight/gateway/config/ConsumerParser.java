@@ -214,7 +214,7 @@ final class ConsumerParser {
             }
             key = randomKey();
         } else if (key.isEmpty()) {
-            c.error("key", "must not be empty");
+            c.error("key", "length must be at least 1"); // Kong's words for an empty string
             return null;
         } else {
             Section first = keyAuthKeys.putIfAbsent(key, c);

@@ -12,9 +12,6 @@ public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNod
 
     Location location();
 
-    /** Short name of the node's kind, for "expected a map, got a list" messages. */
-    String kindName();
-
     record Location(int line, int column) {
         @Override
         public String toString() {
@@ -32,11 +29,6 @@ public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNod
             Entry e = entries.get(key);
             return e == null ? null : e.value();
         }
-
-        @Override
-        public String kindName() {
-            return "a map";
-        }
     }
 
     /** One key of a mapping with the location of the key itself. */
@@ -46,30 +38,12 @@ public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNod
         public ListNode {
             items = List.copyOf(items);
         }
-
-        @Override
-        public String kindName() {
-            return "a list";
-        }
     }
 
     /**
      * A scalar: {@code value} is a String, Long, Double, Boolean or null (YAML's ~ / JSON's null).
      */
     record ScalarNode(Location location, Object value) implements Node {
-        @Override
-        public String kindName() {
-            if (value == null) {
-                return "null";
-            }
-            if (value instanceof String) {
-                return "a string";
-            }
-            if (value instanceof Boolean) {
-                return "a boolean";
-            }
-            return "a number";
-        }
 
         public boolean isNull() {
             return value == null;

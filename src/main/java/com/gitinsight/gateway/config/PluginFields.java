@@ -170,6 +170,11 @@ public final class PluginFields {
         return section.has(key);
     }
 
+    /** Kong's {@code is_nonempty} on the value as written, for its {@code at_least_one_of}. */
+    public boolean nonEmpty(String key) {
+        return section.nonEmpty(key);
+    }
+
     public void error(String key, String message) {
         section.error(key, message);
     }

@@ -31,10 +31,7 @@ final class Section {
         if (node instanceof Node.MapNode m) {
             return new Section(m, path, problems);
         }
-        problems.add(
-                node == null ? null : node.location(),
-                path,
-                "expected a map, got " + (node == null ? "nothing" : node.kindName()));
+        problems.add(node == null ? null : node.location(), path, "expected a map"); // Kong's words, bare
         return new Section(new Node.MapNode(node == null ? null : node.location(), Map.of()), path, problems);
     }
 
@@ -53,6 +50,18 @@ final class Section {
     boolean has(String key) {
         Node n = map.get(key);
         return n != null && !(n instanceof Node.ScalarNode s && s.isNull());
+    }
+
+    /**
+     * Kong's {@code is_nonempty}, on the value as written (its {@code at_least_one_of} runs on
+     * invalid fields too): present, not null, not an empty list, map or string.
+     */
+    boolean nonEmpty(String key) {
+        Node n = map.get(key);
+        return has(key)
+                && !(n instanceof Node.ListNode l && l.items().isEmpty())
+                && !(n instanceof Node.MapNode m && m.entries().isEmpty())
+                && !(n instanceof Node.ScalarNode s && "".equals(s.value()));
     }
 
     Node node(String key) {
@@ -106,11 +115,11 @@ final class Section {
     void meta() {
         Node comment = map.get("_comment");
         if (comment != null && !(comment instanceof Node.ScalarNode c && (c.isNull() || c.value() instanceof String))) {
-            problems.add(comment.location(), child("_comment"), "expected a string, got " + comment.kindName());
+            problems.add(comment.location(), child("_comment"), "expected a string");
         }
         Node ignore = map.get("_ignore");
         if (ignore != null && !(ignore instanceof Node.ListNode || ignore instanceof Node.ScalarNode i && i.isNull())) {
-            problems.add(ignore.location(), child("_ignore"), "expected an array, got " + ignore.kindName());
+            problems.add(ignore.location(), child("_ignore"), "expected an array");
         }
     }
 
@@ -122,10 +131,8 @@ final class Section {
         if (n instanceof Node.ScalarNode s && s.value() instanceof String str) {
             return str;
         }
-        if (n instanceof Node.ScalarNode s && (s.value() instanceof Long || s.value() instanceof Double)) {
-            return String.valueOf(s.value());
-        }
-        problems.add(n.location(), child(key), "expected a string, got " + n.kindName());
+        // Kong's schema takes no number for a string (an unquoted key: 12345 is refused).
+        problems.add(n.location(), child(key), "expected a string");
         return fallback;
     }
 
@@ -216,21 +223,19 @@ final class Section {
         if (n instanceof Node.ScalarNode s && s.value() instanceof Boolean b) {
             return b;
         }
-        problems.add(n.location(), child(key), "expected a boolean, got " + n.kindName());
+        problems.add(n.location(), child(key), "expected a boolean");
         return fallback;
     }
 
-    /** A list of strings; a single string is accepted as a list of one, as Kong's schema does. */
+    /** A list of strings. */
     List<Item<String>> strings(String key) {
         Node n = map.get(key);
         if (n == null || n instanceof Node.ScalarNode s && s.isNull()) {
             return List.of();
         }
-        if (n instanceof Node.ScalarNode s && s.value() instanceof String str) {
-            return List.of(new Item<>(str, child(key), s.location()));
-        }
         if (!(n instanceof Node.ListNode list)) {
-            problems.add(n.location(), child(key), "expected an array, got " + n.kindName());
+            // Kong's schema: a single string is no array either.
+            problems.add(n.location(), child(key), "expected an array");
             return List.of();
         }
         List<Item<String>> out = new ArrayList<>();
@@ -240,7 +245,7 @@ final class Section {
             if (item instanceof Node.ScalarNode s && s.value() instanceof String str) {
                 out.add(new Item<>(str, itemPath, s.location()));
             } else {
-                problems.add(item.location(), itemPath, "expected a string, got " + item.kindName());
+                problems.add(item.location(), itemPath, "expected a string");
             }
         }
         return out;
@@ -300,7 +305,7 @@ final class Section {
             return List.of();
         }
         if (!(n instanceof Node.ListNode list)) {
-            problems.add(n.location(), child(key), "expected an array, got " + n.kindName());
+            problems.add(n.location(), child(key), "expected an array");
             return List.of();
         }
         List<Section> out = new ArrayList<>();

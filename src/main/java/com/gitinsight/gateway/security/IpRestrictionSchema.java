@@ -57,7 +57,8 @@ public final class IpRestrictionSchema implements PluginSchema {
         f.allowOnly(Set.of("allow", "deny", "status", "message"), Set.of());
         List<Cidr> allow = cidrs(f, "allow");
         List<Cidr> deny = cidrs(f, "deny");
-        if (allow.isEmpty() && deny.isEmpty()) {
+        // On the values as written (Kong's at_least_one_of): allow: [hello] is its entry's error only.
+        if (!f.nonEmpty("allow") && !f.nonEmpty("deny")) {
             f.error("allow", "at least one of these fields must be non-empty: 'config.allow', 'config.deny'");
         }
         return new Config(allow, deny, (int) f.integer("status", 403, 400, 599), f.string("message", null));

@@ -124,10 +124,9 @@ public final class KeyAuthSchema implements PluginSchema {
         f.allowOnly(FIELDS, Set.of());
         // Kong's required fields with defaults: absent, the default; an explicit null, refused.
         f.required("key_names", "hide_credentials", "key_in_header", "key_in_query", "key_in_body", "run_on_preflight");
+        // key_names: [] loads, as Kong's schema has no len_min for it: every request is then
+        // "No API key found in request" (or the anonymous consumer's).
         List<String> names = f.strings("key_names", List.of("apikey"));
-        if (names.isEmpty() && f.entries("key_names") == 0) {
-            f.error("key_names", "needs at least one key name");
-        }
         for (String name : names) {
             if (!com.gitinsight.gateway.config.KongHeaderName.valid(name)) {
                 f.error("key_names", com.gitinsight.gateway.config.KongHeaderName.problem(name));

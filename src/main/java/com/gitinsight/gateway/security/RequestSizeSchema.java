@@ -33,7 +33,9 @@ public final class RequestSizeSchema implements PluginSchema {
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(Set.of("allowed_payload_size", "size_unit", "require_content_length"), Set.of());
         f.required("size_unit", "require_content_length"); // Kong's schema: required, with defaults
-        long size = f.integer("allowed_payload_size", 128, 0, Integer.MAX_VALUE);
+        // Kong's integer has no bound; here one that no unit can overflow (2^40 megabytes is 2^60
+        // bytes). A negative size stays refused: it would read as no limit at all.
+        long size = f.integer("allowed_payload_size", 128, 0, 1L << 40);
         String unit = f.string("size_unit", "megabytes");
         long factor = switch (unit) {
             case "megabytes" -> 1024L * 1024;

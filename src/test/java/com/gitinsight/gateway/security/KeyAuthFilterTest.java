@@ -45,6 +45,7 @@ class KeyAuthFilterTest {
                   - {name: ka7, paths: [/ka7], plugins: [{name: key-auth, config: {run_on_preflight: false}}]}
                   - {name: ka8, paths: [/ka8], plugins: [{name: key-auth, config: {key_names: [api_key]}}]}
                   - {name: ka9, paths: [/ka9], plugins: [{name: key-auth, config: {key_names: [api-key]}}]}
+                  - {name: ka-none, paths: [/ka-none], plugins: [{name: key-auth, config: {key_names: []}}]}
                   - {name: ka10, paths: [/ka10], plugins: [{name: key-auth, config: {anonymous: no-body}}]}
                   - {name: two, paths: [/two], plugins: [{name: key-auth, config: {key_names: [first, second]}}]}
                   - {name: m_ttt, paths: [/ttt], plugins: [{name: key-auth, config: {key_in_body: true}}]}
@@ -102,6 +103,8 @@ class KeyAuthFilterTest {
         assert401(get("ka1", "/status/200"), "No API key found in request", "Key");
         assert401(get("ka1", "/status/200", "apikey", ""), "No API key found in request", "Key");
         assert401(get("ka2", "/status/200", "apikey", ""), "No API key found in request", "Key realm=\"test-realm\"");
+        // Kong's schema takes key_names: [] (no len_min): no name, so never a key (helper review 141).
+        assert401(get("ka-none", "/status/200", "apikey", "kong"), "No API key found in request", "Key");
         assert401(get("ka1", "/status/200?apikey"), "No API key found in request", "Key");
         assert401(get("ka1", "/status/200?apikey="), "No API key found in request", "Key");
     }
