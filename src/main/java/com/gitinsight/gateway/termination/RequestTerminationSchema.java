@@ -59,12 +59,13 @@ public final class RequestTerminationSchema implements PluginSchema {
         if (trigger != null && !trigger.isEmpty() && !com.gitinsight.gateway.config.KongHeaderName.valid(trigger)) {
             f.error("trigger", com.gitinsight.gateway.config.KongHeaderName.problem(trigger));
         }
+        // At config itself, as Kong's custom_validator reports them (01-schema_spec: err.config).
         if (present(message) && (present(contentType) || present(body))) {
-            f.error("message", "message cannot be used with content_type or body");
+            f.error(null, "message cannot be used with content_type or body");
         } else if (present(contentType) && !present(body)) {
-            f.error("content_type", "content_type requires a body");
+            f.error(null, "content_type requires a body");
         } else if (echo && (present(contentType) || present(body))) {
-            f.error("echo", "echo cannot be used with content_type and body");
+            f.error(null, "echo cannot be used with content_type and body");
         }
         String shown = present(message) ? message : DEFAULT_MESSAGES.get(status);
         return new Config(

@@ -271,6 +271,10 @@ class RequestTerminationFilterTest {
         assertTrue(refusal("{message: error, content_type: text/html}")
                 .contains("message cannot be used with content_type or body"));
         assertTrue(refusal("{content_type: text/html}").contains("content_type requires a body"));
+        // Filed at config, not at a field of it (Kong's 01-schema_spec reads err.config).
+        assertTrue(
+                refusal("{message: error, body: test}").contains(".config: message cannot"),
+                refusal("{message: error, body: test}"));
         assertTrue(refusal("{echo: true, content_type: text/html, body: x}")
                 .contains("echo cannot be used with content_type and body"));
         assertTrue(refusal("{trigger: \"bad name\"}").contains("bad header name 'bad name'"));
