@@ -28,7 +28,6 @@ public final class UpstreamHeaders {
             "expect",
             "x-forwarded-for",
             "x-real-ip",
-            "x-forwarded-path",
             "content-length",
             "host",
             "x-original-url",
@@ -41,6 +40,7 @@ public final class UpstreamHeaders {
             "x-forwarded-prefix",
             "x-forwarded-proto",
             "x-forwarded-port",
+            "x-forwarded-path",
             "x-forwarded-server",
             "x-forwarded-scheme",
             "x-forwarded-ssl",
@@ -99,7 +99,7 @@ public final class UpstreamHeaders {
         // Kong's proxy_set_header X-Kong-Request-Id: the gateway's replaces a client's or a plugin's.
         boolean ownId = context != null && context.kongRequestIdUpstream();
         String forwardedFor = null;
-        String[] forwarding = new String[4];
+        String[] forwarding = new String[5];
         boolean proxiedPrefix = false;
         Set<String> twice = null;
         for (Enumeration<String> names = in.getHeaderNames(); names.hasMoreElements(); ) {
@@ -139,7 +139,8 @@ public final class UpstreamHeaders {
                     proxiedPrefix |= folded.equals("x-forwarded-prefix");
                     if (!folded.equals("x-forwarded-proto")
                             && !folded.equals("x-forwarded-host")
-                            && !folded.equals("x-forwarded-port")) {
+                            && !folded.equals("x-forwarded-port")
+                            && !folded.equals("x-forwarded-path")) {
                         passAll(in, name, out);
                     }
                 }
@@ -161,12 +162,15 @@ public final class UpstreamHeaders {
                 forwarding[1] != null ? forwarding[1] : in.getServerName().toLowerCase(java.util.Locale.ROOT));
         // The listener's port, not the one the client wrote in Host.
         out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
-        // Kong's $request_uri without its query: the path as the client wrote it, not normalised
-        // (Kong's spec: "/foo/a/../bar" and "/h%65llo" go as sent), escaped where not allowed raw.
+        // A trusted proxy's, else Kong's $request_uri without its query: the path as the client
+        // wrote it, not normalised (Kong's spec: "/foo/a/../bar" and "/h%65llo" go as sent),
+        // escaped where not allowed raw.
         out.accept(
                 "X-Forwarded-Path",
-                com.gitinsight.gateway.routing.RequestPath.escape(
-                        com.gitinsight.gateway.routing.RequestPath.asSent(in.getRequestURI())));
+                forwarding[4] != null
+                        ? forwarding[4]
+                        : com.gitinsight.gateway.routing.RequestPath.escape(
+                                com.gitinsight.gateway.routing.RequestPath.asSent(in.getRequestURI())));
         // Kong: what strip_path removed, unless a trusted proxy named its own prefix.
         String prefix = context == null || context.match() == null
                 ? null
@@ -231,6 +235,7 @@ public final class UpstreamHeaders {
             case "x-forwarded-proto" -> forwarding[0] = value;
             case "x-forwarded-host" -> forwarding[1] = value;
             case "x-forwarded-port" -> forwarding[2] = value;
+            case "x-forwarded-path" -> forwarding[4] = value;
             default -> forwarding[3] = value;
         }
     }

@@ -155,6 +155,25 @@ class UpstreamHeadersTest {
                 List.of("/foo/a/../h%65llo"), sent(in.request, in.context()).get("x-forwarded-path"));
     }
 
+    // Kong's 03-upstream_headers_spec "X-Forwarded-Path should be forwarded if present" (trusted):
+    // a trusted proxy's path is kept, as its Prefix, Host, Proto and Port are; a client's is not
+    // (helper review 142).
+    @Test
+    void aTrustedProxysForwardedPathIsKeptAndAClientsIsReplaced() {
+        FakeHttp.Request untrusted = FakeHttp.Request.get("/x", "X-Forwarded-Path", "/original-path");
+        RequestContext plain = RequestContext.attach(untrusted.request, null, null, "/x", false);
+        assertEquals(List.of("/x"), sent(untrusted.request, plain).get("x-forwarded-path"));
+        FakeHttp.Request proxied = FakeHttp.Request.get("/x", "X-Forwarded-Path", "/original-path");
+        RequestContext trusted = RequestContext.attach(proxied.request, null, null, "/x", true);
+        assertEquals(List.of("/original-path"), sent(proxied.request, trusted).get("x-forwarded-path"));
+        FakeHttp.Request underscored = FakeHttp.Request.get("/x", "X_Forwarded_Path", "/original-path");
+        RequestContext alsoTrusted = RequestContext.attach(underscored.request, null, null, "/x", true);
+        assertEquals(
+                List.of("/x"),
+                sent(underscored.request, alsoTrusted).get("x-forwarded-path"),
+                "nginx's own spelling only");
+    }
+
     // Kong's runloop: no X-Forwarded-For from the client: the client as the realip settings read it.
     @Test
     void withoutAForwardedForTheClientTheRealIpSettingsReadIsSent() {
