@@ -192,7 +192,8 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             builder.subprotocols(
                     protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
         }
-        call.headers(NOT_FORWARDED, "https".equals(request.getScheme()) ? "wss" : "ws", builder::header);
+        // Kong sends nginx's $scheme (http or https) on a handshake too, never ws or wss.
+        call.headers(NOT_FORWARDED, request.getScheme(), builder::header);
         CompletableFuture<WebSocket> opening = builder.buildAsync(uri, relay);
         try {
             WebSocket socket = opening.get(service.connectTimeoutMs() + service.readTimeoutMs(), TimeUnit.MILLISECONDS);
