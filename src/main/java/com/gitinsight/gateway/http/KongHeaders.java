@@ -47,6 +47,11 @@ public class KongHeaders implements Unproxied<KongHeaders> {
     @ConfigProperty(name = "gateway.headers-upstream", defaultValue = REQUEST_ID)
     String upstreamSetting;
 
+    /** Kong's {@code allow_debug_header} (off by default, as Kong's): a {@code Kong-Debug} request header names the route. */
+    @Inject
+    @ConfigProperty(name = "gateway.allow-debug-header", defaultValue = "false")
+    boolean allowDebugHeader;
+
     private boolean requestIdDownstream;
     private boolean requestIdUpstream;
 
@@ -68,6 +73,15 @@ public class KongHeaders implements Unproxied<KongHeaders> {
     /** Whether every response carries {@link #REQUEST_ID} (a backend's copy replaced). */
     public boolean requestIdDownstream() {
         return requestIdDownstream;
+    }
+
+    /**
+     * Whether a request with a {@code Kong-Debug} header (any value, as nginx's
+     * {@code $http_kong_debug}) gets {@code Kong-Route-Id}, {@code Kong-Route-Name},
+     * {@code Kong-Service-Id} and {@code Kong-Service-Name} on its answer.
+     */
+    public boolean allowDebugHeader() {
+        return allowDebugHeader;
     }
 
     /** Whether every upstream request carries {@link #REQUEST_ID} (a client's or a plugin's copy replaced). */

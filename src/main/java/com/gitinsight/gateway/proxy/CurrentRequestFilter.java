@@ -168,6 +168,9 @@ public class CurrentRequestFilter extends HttpFilter {
         if (sendId) {
             exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
         }
+        if (match != null && kongHeaders.allowDebugHeader() && request.getHeader("Kong-Debug") != null) {
+            debugHeaders(match, exchange);
+        }
         try {
             chain.doFilter(request, exchange.response());
         } finally {
@@ -231,6 +234,20 @@ public class CurrentRequestFilter extends HttpFilter {
         }
         String lenient = RequestPath.asLenientBackendsRead(upstreamPath);
         return lenient != upstreamPath && RequestPath.hasDotSegment(lenient);
+    }
+
+    /** Kong's router debug headers: what matched, by id and, where it has one, name. */
+    static void debugHeaders(RouteMatch match, Exchange exchange) {
+        exchange.debugHeader("Kong-Route-Id", match.route().kongId());
+        if (match.route().name() != null) {
+            exchange.debugHeader("Kong-Route-Name", match.route().name());
+        }
+        if (match.service() != null) {
+            exchange.debugHeader("Kong-Service-Id", match.service().kongId());
+            if (match.service().name() != null) {
+                exchange.debugHeader("Kong-Service-Name", match.service().name());
+            }
+        }
     }
 
     private static boolean isAdmin(String path) {

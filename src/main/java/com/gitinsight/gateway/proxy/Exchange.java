@@ -102,10 +102,24 @@ public final class Exchange {
         response.keptValue = value;
     }
 
+    /**
+     * Kong's debug headers ({@code Kong-Route-Id}...): set now, on the answer whatever answers
+     * (a plugin's refusal resets the response), as Kong sets them when the route is matched.
+     */
+    void debugHeader(String name, String value) {
+        if (response.debug == null) {
+            response.debug = new java.util.ArrayList<>(8);
+        }
+        response.debug.add(name);
+        response.debug.add(value);
+        response.setHeader(name, value);
+    }
+
     private static final class Response extends HttpServletResponseWrapper {
         private boolean suppressContentType;
         private String keptName;
         private String keptValue;
+        private java.util.List<String> debug;
 
         Response(HttpServletResponse response) {
             super(response);
@@ -120,6 +134,11 @@ public final class Exchange {
             super.reset();
             if (keptName != null) {
                 super.setHeader(keptName, keptValue);
+            }
+            if (debug != null) {
+                for (int i = 0; i < debug.size(); i += 2) {
+                    super.setHeader(debug.get(i), debug.get(i + 1));
+                }
             }
         }
 

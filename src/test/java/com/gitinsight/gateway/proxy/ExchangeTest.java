@@ -65,4 +65,39 @@ class ExchangeTest {
         });
         return out;
     }
+
+    // Kong's allow_debug_header (02-router_spec sends Kong-Debug: 1 and reads kong-route-id,
+    // kong-service-name... on every answer, a plugin's refusal too; helper review 142).
+    @Test
+    void kongsDebugHeadersNameTheRouteAndServiceOnWhateverAnswers() {
+        com.gitinsight.gateway.runtime.GatewaySnapshot s = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes: [{name: r, paths: [/r]}, {paths: [/unnamed]}]
+                """);
+        FakeHttp.Response response = new FakeHttp.Response();
+        Exchange debugged = new Exchange(FakeHttp.Request.get("/r").request, response.response);
+        com.gitinsight.gateway.routing.Router router = com.gitinsight.gateway.routing.Router.build(s.config());
+        FakeHttp.Request r = FakeHttp.Request.get("/r");
+        CurrentRequestFilter.debugHeaders(router.match(new ServletRequestFacts(r.request, "/r")), debugged);
+        debugged.response().reset(); // a plugin's refusal
+        assertEquals(com.gitinsight.gateway.config.KongIds.of("routes", "r"), response.header("Kong-Route-Id"));
+        assertEquals("r", response.header("Kong-Route-Name"));
+        assertEquals(com.gitinsight.gateway.config.KongIds.of("services", "svc"), response.header("Kong-Service-Id"));
+        assertEquals("svc", response.header("Kong-Service-Name"));
+
+        FakeHttp.Response unnamed = new FakeHttp.Response();
+        FakeHttp.Request u = FakeHttp.Request.get("/unnamed");
+        CurrentRequestFilter.debugHeaders(
+                router.match(new ServletRequestFacts(u.request, "/unnamed")),
+                new Exchange(u.request, unnamed.response));
+        org.junit.jupiter.api.Assertions.assertNotNull(unnamed.header("Kong-Route-Id"));
+        org.junit.jupiter.api.Assertions.assertNull(unnamed.header("Kong-Route-Name"), "a route without a name");
+        org.junit.jupiter.api.Assertions.assertFalse(
+                com.gitinsight.gateway.http.KongHeaders.of("X-Kong-Request-Id", "X-Kong-Request-Id")
+                        .allowDebugHeader(),
+                "off by default, as Kong's allow_debug_header");
+    }
 }
