@@ -41,6 +41,18 @@ public class CurrentRequestFilter extends HttpFilter {
     @Inject
     transient KongHeaders kongHeaders;
 
+    /**
+     * {@code gateway.admin.host}: the one host name the admin API and console answer on, and on
+     * which no route is proxied, so that they are an origin of their own. On the proxy's origin a
+     * script any backend serves (an XSS, an uploaded page) could open the console and read its
+     * token, or run its sign-in and take the code.
+     */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gateway.admin.host")
+    transient java.util.Optional<String> adminHostSetting;
+
+    private transient String adminHost;
+
     private final transient MalformedUriGuard malformedUris = new MalformedUriGuard();
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -50,6 +62,13 @@ public class CurrentRequestFilter extends HttpFilter {
         runtime = Unproxied.instance(runtime);
         proxies = Unproxied.instance(proxies);
         kongHeaders = Unproxied.instance(kongHeaders);
+        adminHost = adminHostSetting == null
+                ? null
+                : adminHostSetting
+                        .map(String::strip)
+                        .filter(h -> !h.isEmpty())
+                        .map(h -> h.toLowerCase(java.util.Locale.ROOT))
+                        .orElse(null);
     }
 
     @Override
@@ -102,6 +121,11 @@ public class CurrentRequestFilter extends HttpFilter {
                     400,
                     "The gateway's own paths take no escaped '/', '\\' or '.', "
                             + "no dot segments and no doubled slashes");
+            return;
+        }
+        if (adminHost != null && !onItsOrigin(path, request.getServerName(), adminHost)) {
+            // Neither the admin API on the proxy's origin nor a route on the admin's.
+            ErrorResponses.write(request, response, 404, ErrorResponses.NO_ROUTE);
             return;
         }
         if ("OPTIONS".equals(request.getMethod()) && isAdmin(path)) {
@@ -248,6 +272,18 @@ public class CurrentRequestFilter extends HttpFilter {
                 exchange.debugHeader("Kong-Service-Name", match.service().name());
             }
         }
+    }
+
+    /**
+     * Under {@code gateway.admin.host}: the admin API and console answer on that host only, and
+     * that host serves the gateway's own paths only (health, metrics and the admin's).
+     */
+    static boolean onItsOrigin(String path, String host, String adminHost) {
+        boolean onAdminHost = adminHost.equalsIgnoreCase(host);
+        if (isAdmin(path)) {
+            return onAdminHost;
+        }
+        return !onAdminHost || RequestContext.gatewayOwn(path);
     }
 
     private static boolean isAdmin(String path) {
