@@ -369,7 +369,8 @@ final class RouteParser {
                     r.streaming,
                     r.pathHandling,
                     r.id,
-                    r.httpsRedirect);
+                    r.httpsRedirect,
+                    r.section.bool("request_buffering", true));
             out.add(r.spec);
         }
         return out;

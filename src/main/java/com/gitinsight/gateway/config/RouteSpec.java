@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * {@code id} is the file's (null: none given). {@code service} is null for a route without one
  * (Kong runs its plugins, then answers 503). {@code httpsRedirect}: 0 when plain HTTP is served,
  * else the status a plain HTTP request gets (Kong's {@code https_redirect_status_code}, for a route
- * whose protocols have https and not http).
+ * whose protocols have https and not http). {@code requestBuffering} is Kong's
+ * {@code request_buffering}: a body of unknown length is read ahead and sent with its length.
  */
 public record RouteSpec(
         String name,
@@ -28,7 +29,8 @@ public record RouteSpec(
         Streaming streaming,
         PathHandling pathHandling,
         String id,
-        int httpsRedirect) {
+        int httpsRedirect,
+        boolean requestBuffering) {
 
     /**
      * Kong's {@code path_handling}: {@code V0} (the default) puts one slash between the service

@@ -40,10 +40,12 @@ final class Forwarder {
 
     private final UpstreamClient client;
     private final WriteWatchdog watchdog;
+    private final RequestBuffering buffering;
 
-    Forwarder(UpstreamClient client, WriteWatchdog watchdog) {
+    Forwarder(UpstreamClient client, WriteWatchdog watchdog, RequestBuffering buffering) {
         this.client = client;
         this.watchdog = watchdog;
+        this.buffering = buffering;
     }
 
     Response forward(RequestContext context, Exchange exchange, InputStream body) {
@@ -56,9 +58,36 @@ final class Forwarder {
         UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(method));
         InputStream limited = limited(replaced != null ? replaced : body, context.maxBodyBytes());
         long length = replaced != null ? context.upstreamBodyLength() : request.getContentLengthLong();
-        return call.forward(
-                target -> send(call, exchange, limited, hasBody, length, method, target),
-                answer -> answer.response(request));
+        if (!hasBody || length >= 0 || !context.match().route().requestBuffering()) {
+            return call.forward(
+                    target -> send(call, exchange, limited, hasBody, length, method, target),
+                    answer -> answer.response(request));
+        }
+        RequestBuffering.Held held;
+        try {
+            held = buffering.hold(limited);
+        } catch (IOException e) {
+            return clientBodyFailed(e, request).response(request);
+        }
+        try {
+            return call.forward(
+                    target -> send(call, exchange, held.body(), true, held.length(), method, target),
+                    answer -> answer.response(request));
+        } finally {
+            // The classic client has written the whole request before it hands back an answer.
+            held.release().run();
+        }
+    }
+
+    /** Reading the client's body failed: request-size-limiting's 413 (417 to a 100-continue), else 400. */
+    private static LocalAnswer clientBodyFailed(IOException e, HttpServletRequest request) {
+        if (e instanceof LimitedInputStream.TooLarge) {
+            // request-size-limiting's answer: 417 to a client that waited for 100-continue (Kong's).
+            return LocalAnswer.of(ErrorResponses.tooLargeStatus(request.getHeader("Expect")), ErrorResponses.TOO_LARGE);
+        }
+        // The client stopped sending: nothing to hold against the target or the service.
+        LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
+        return LocalAnswer.of(400, ErrorResponses.CLIENT_BODY);
     }
 
     /** The method the backend gets: a plugin's override (request-transformer's http_method), else the client's. */
@@ -128,14 +157,7 @@ final class Forwarder {
             // Nothing was sent: safe to try another target.
             return UpstreamCall.notConnected(e instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.TCP, e);
         } catch (StreamingRequestEntity.ClientBodyException e) {
-            if (e.getCause() instanceof LimitedInputStream.TooLarge) {
-                // request-size-limiting's answer: 417 to a client that waited for 100-continue (Kong's).
-                return UpstreamCall.local(LocalAnswer.of(
-                        ErrorResponses.tooLargeStatus(request.getHeader("Expect")), ErrorResponses.TOO_LARGE));
-            }
-            // The client stopped sending: nothing to hold against the target or the service.
-            LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
-            return UpstreamCall.local(LocalAnswer.of(400, ErrorResponses.CLIENT_BODY));
+            return UpstreamCall.local(clientBodyFailed(e.getCause() instanceof IOException cause ? cause : e, request));
         } catch (org.apache.hc.core5.http.ConnectionRequestTimeoutException e) {
             // Every pooled connection to the target stayed in use (gateway.upstream.max-connections-per-target):
             // the gateway's own limit, not the target's failure (no passive health count, no 504).

@@ -29,6 +29,15 @@ public class ProxyEngine implements Unproxied<ProxyEngine> {
     @ConfigProperty(name = "gateway.upstream.tls-verify", defaultValue = "false")
     boolean tlsVerify;
 
+    /** Kong's request_buffering: the most of a body of unknown length read ahead, and of all such bodies at once. */
+    @Inject
+    @ConfigProperty(name = "gateway.request-buffering.max-bytes", defaultValue = "1048576")
+    int bufferingMaxBytes;
+
+    @Inject
+    @ConfigProperty(name = "gateway.request-buffering.total-bytes", defaultValue = "67108864")
+    long bufferingTotalBytes;
+
     private UpstreamClient client;
     private WriteWatchdog watchdog;
     private Forwarder forwarder;
@@ -37,7 +46,7 @@ public class ProxyEngine implements Unproxied<ProxyEngine> {
     void start() {
         client = new UpstreamClient(maxConnections, maxPerTarget, tlsVerify);
         watchdog = new WriteWatchdog(100);
-        forwarder = new Forwarder(client, watchdog);
+        forwarder = new Forwarder(client, watchdog, new RequestBuffering(bufferingMaxBytes, bufferingTotalBytes));
     }
 
     public Response handle(Exchange exchange, InputStream body) {

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.transform;
 
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.BufferBudget;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.security.BotDetectionSchema;

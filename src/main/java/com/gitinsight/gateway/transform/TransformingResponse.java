@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.transform;
 
+import com.gitinsight.gateway.http.BufferBudget;
 import com.gitinsight.gateway.http.LateResponseHeader;
 import com.gitinsight.gateway.http.ManagedHeaders;
 import jakarta.servlet.ServletOutputStream;

@@ -34,7 +34,8 @@ final class FakeRequest {
                     RouteSpec.Streaming.DEFAULT,
                     RouteSpec.PathHandling.V0,
                     null,
-                    0),
+                    0,
+                    true),
             null,
             "/");
 

@@ -107,6 +107,7 @@ class GatewayIT {
                     url: http://127.0.0.1:%1$d
                     routes:
                       - {name: keep, paths: [/keep], strip_path: false}
+                      - {name: unbuffered, paths: [/unbuffered], strip_path: false, request_buffering: false}
                       - {name: cafe, paths: ["/café"], strip_path: false}
                       - {name: dav, paths: [/dav], strip_path: false, methods: [PURGE, PROPFIND, MKCOL, REPORT]}
                       - name: head-as-get
@@ -626,6 +627,29 @@ class GatewayIT {
             }
         }
         return sb.toString().trim();
+    }
+
+    // Kong's request_buffering (on by default): nginx reads a chunked body whole and sends it with
+    // a Content-Length, which WSGI backends need (helper review 142); off, it goes chunked.
+    @Test
+    void aChunkedBodyReachesTheBackendWithItsLengthUnlessTheRouteStreams() throws Exception {
+        byte[] body = new byte[100_000];
+        java.util.Arrays.fill(body, (byte) 'x');
+        Map<String, String> buffered = echoed(send(HttpRequest.newBuilder(uri("/keep/upload"))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(body)))));
+        assertEquals("100000", buffered.get("bytes"));
+        assertEquals("100000", buffered.get("h:content-length"), buffered.toString());
+        assertEquals(null, buffered.get("h:transfer-encoding"), buffered.toString());
+        Map<String, String> streamed = echoed(send(HttpRequest.newBuilder(uri("/unbuffered/upload"))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(body)))));
+        assertEquals("100000", streamed.get("bytes"));
+        assertEquals("chunked", streamed.get("h:transfer-encoding"), streamed.toString());
+        // Past gateway.request-buffering.max-bytes (1 MiB) the rest streams on, chunked, whole.
+        byte[] large = new byte[3 << 20];
+        Map<String, String> long_ = echoed(send(HttpRequest.newBuilder(uri("/keep/upload"))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(large)))));
+        assertEquals(String.valueOf(3 << 20), long_.get("bytes"));
+        assertEquals("chunked", long_.get("h:transfer-encoding"), long_.toString());
     }
 
     @Test
