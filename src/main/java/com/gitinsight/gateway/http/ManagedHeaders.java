@@ -96,16 +96,15 @@ public final class ManagedHeaders extends HttpServletResponseWrapper {
                 }
                 case OVERRIDE -> out.setHeader(r.name(), value);
                 case APPEND -> {
-                    // Every line the backend sent (getHeader reads only the first; setting one
-                    // field from it dropped the rest: a Vary: Authorization on a second line).
+                    // Kong's add_header: a line of its own after every line the backend sent
+                    // (cors 01-access_spec reads Vary as {"Accept-Encoding", "Origin"}), unless
+                    // one of them names the token already.
                     java.util.Collection<String> lines = out.getHeaders(r.name());
                     String current = lines == null ? null : String.join(", ", lines);
                     if (current == null || current.isBlank()) {
                         out.setHeader(r.name(), value);
                     } else if (!containsToken(current, value)) {
-                        out.setHeader(r.name(), current + ", " + value);
-                    } else if (lines.size() > 1) {
-                        out.setHeader(r.name(), current);
+                        out.addHeader(r.name(), value);
                     }
                 }
             }
