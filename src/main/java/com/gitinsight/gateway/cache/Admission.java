@@ -27,7 +27,9 @@ enum Admission {
                 || config.cacheControl() && requestSays(request, "no-store")) {
             return BYPASS;
         }
-        if (overridesMethod(request)) {
+        if (overridesMethod(request)
+                || overridesMethod(context.upstreamHeaders().keySet())
+                || methodInQuery(request)) {
             // The backend may run another method than the one keyed (Rails, Express, Symfony read
             // these): a DELETE's answer stored under the GET key would be served to everyone.
             return BYPASS;
@@ -51,10 +53,39 @@ enum Admission {
     /** It carries a method-override header, in any case and with '_' for '-' (a folding backend reads both). */
     static boolean overridesMethod(HttpServletRequest request) {
         for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
-            String name = names.nextElement();
-            if (name.length() >= 13
-                    && name.length() <= 22
-                    && METHOD_OVERRIDES.contains(name.replace('_', '-').toLowerCase(Locale.ROOT))) {
+            if (isOverride(names.nextElement())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A name request-transformer set for the backend is a method override. */
+    private static boolean overridesMethod(java.util.Set<String> upstreamNames) {
+        for (String name : upstreamNames) {
+            if (isOverride(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isOverride(String name) {
+        return name.length() >= 13
+                && name.length() <= 22
+                && METHOD_OVERRIDES.contains(name.replace('_', '-').toLowerCase(Locale.ROOT));
+    }
+
+    /** {@code _method} in the query (Symfony, Laravel, Rails read it), whatever vary_query_params keys. */
+    static boolean methodInQuery(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null || !query.contains("method")) {
+            return false;
+        }
+        for (String part : query.split("&")) {
+            int eq = part.indexOf('=');
+            String name = eq < 0 ? part : part.substring(0, eq);
+            if (name.equalsIgnoreCase("_method") || name.equalsIgnoreCase("%5Fmethod")) {
                 return true;
             }
         }

@@ -129,8 +129,13 @@ final class CacheKeys {
     }
 
     /** The forwarding headers the proxy may send on (from a trusted proxy) or set itself. */
-    private static final List<String> FORWARDING =
-            List.of("X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "Forwarded");
+    private static final List<String> FORWARDING = List.of(
+            "X-Forwarded-Proto",
+            "X-Forwarded-Host",
+            "X-Forwarded-Port",
+            "X-Forwarded-Prefix",
+            "X-Forwarded-Path",
+            "Forwarded");
 
     /**
      * The route, as it stays across reloads: its id or name, and its service; an unnamed route

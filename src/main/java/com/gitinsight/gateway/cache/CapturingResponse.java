@@ -46,7 +46,12 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             "x-cache-status",
             "x-cache-key",
             "date",
-            "content-type");
+            "content-type",
+            // Kong-Debug's answer to one request, never an entry's (they name the configuration).
+            "kong-route-id",
+            "kong-route-name",
+            "kong-service-id",
+            "kong-service-name");
 
     private final HttpServletRequest request;
     private final ProxyCacheSchema.Config config;

@@ -62,13 +62,7 @@ public class CurrentRequestFilter extends HttpFilter {
         runtime = Unproxied.instance(runtime);
         proxies = Unproxied.instance(proxies);
         kongHeaders = Unproxied.instance(kongHeaders);
-        adminHost = adminHostSetting == null
-                ? null
-                : adminHostSetting
-                        .map(String::strip)
-                        .filter(h -> !h.isEmpty())
-                        .map(h -> h.toLowerCase(java.util.Locale.ROOT))
-                        .orElse(null);
+        adminHost = adminHostSetting == null ? null : adminHost(adminHostSetting.orElse(null));
     }
 
     @Override
@@ -112,7 +106,7 @@ public class CurrentRequestFilter extends HttpFilter {
             ErrorResponses.write(request, response, e.status(), e.getMessage());
             return;
         }
-        if (path.startsWith("/_gateway") && !RequestPath.isCanonical(raw)) {
+        if (namesGatewayOwn(path) && (!RequestPath.isCanonical(raw) || raw.indexOf(';') >= 0)) {
             // The gateway's own endpoints answer one spelling only: the container and JAX-RS must
             // never disagree on which resource (and which guard) a path names.
             ErrorResponses.write(
@@ -120,7 +114,7 @@ public class CurrentRequestFilter extends HttpFilter {
                     response,
                     400,
                     "The gateway's own paths take no escaped '/', '\\' or '.', "
-                            + "no dot segments and no doubled slashes");
+                            + "no dot segments, no doubled slashes and no ';' parameters");
             return;
         }
         if (adminHost != null && !onItsOrigin(path, request.getServerName(), adminHost)) {
@@ -275,9 +269,50 @@ public class CurrentRequestFilter extends HttpFilter {
     }
 
     /**
+     * Whether the path names the gateway's own endpoints as JAX-RS may read it: Jersey drops
+     * {@code ;} parameters from each segment ({@code /_gateway;/admin} is the admin API), and
+     * lenient readings take {@code %2F} and {@code \} for separators (attacker review 144).
+     */
+    static boolean namesGatewayOwn(String path) {
+        if (path.startsWith("/_gateway")) {
+            return true;
+        }
+        if (path.indexOf(';') < 0 && path.indexOf('\\') < 0 && path.indexOf('%') < 0) {
+            return false;
+        }
+        String lenient = RequestPath.asLenientBackendsRead(
+                path.replace("%2f", "%2F").replace("%5C", "\\").replace("%5c", "\\"));
+        int i = 0;
+        while (i < lenient.length() && lenient.charAt(i) == '/') {
+            i++;
+        }
+        return lenient.startsWith("_gateway", i);
+    }
+
+    /**
      * Under {@code gateway.admin.host}: the admin API and console answer on that host only, and
      * that host serves the gateway's own paths only (health, metrics and the admin's).
      */
+    /**
+     * {@code gateway.admin.host} as requests name it: lower-case, a trailing dot dropped; null when
+     * unset. A port or anything else that is no host name stops the start, naming the setting (it
+     * would match no request, and the admin API would answer nowhere).
+     */
+    static String adminHost(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return null;
+        }
+        String host = setting.strip().toLowerCase(java.util.Locale.ROOT);
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        if (!host.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+            throw new IllegalArgumentException(
+                    "gateway.admin.host: expected a host name without a port, got '" + setting.strip() + "'");
+        }
+        return host;
+    }
+
     static boolean onItsOrigin(String path, String host, String adminHost) {
         boolean onAdminHost = adminHost.equalsIgnoreCase(host);
         if (isAdmin(path)) {

@@ -185,6 +185,8 @@ class CacheKeysTest {
         assertNotEquals(plain, key(c, tenantA));
         assertNotEquals(plain, key(c, FakeRequest.get("/items").scheme("https")), "a redirect to https is not http's");
         assertNotEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Host", "evil.example")));
+        // A trusted proxy's X-Forwarded-Path reaches the backend as sent (attacker review 144).
+        assertNotEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Path", "/x\"><script>")));
         assertNotEquals(plain, key(c, FakeRequest.get("/items", "Accept-Encoding", "gzip")));
         assertEquals(
                 key(c, FakeRequest.get("/items", "Accept-Encoding", "gzip, deflate")),

@@ -407,6 +407,28 @@ class ProxyCacheFilterTest {
                         .cacheStatus(),
                 "never an entry's answer either");
         assertEquals(5, backend.calls);
+        // _method in the query (Symfony, Laravel), which the key leaves out unless vary_query_params
+        // names it, and an override request-transformer set for the backend (attacker review 144).
+        assertEquals(
+                "Bypass", send(c, FakeRequest.get("/m?_method=DELETE"), backend).cacheStatus());
+        FakeRequest renamed = FakeRequest.get("/m");
+        renamed.context.upstreamHeader("X-HTTP-Method-Override", "DELETE");
+        assertEquals("Bypass", send(c, renamed, backend).cacheStatus());
+        assertEquals("Miss", send(c, FakeRequest.get("/m?method=x"), backend).cacheStatus(), "another name");
+        assertEquals("Hit", send(c, FakeRequest.get("/m?method=x"), backend).cacheStatus(), "another name");
+    }
+
+    // Kong-Debug's headers answer one request; an entry replaying them would name the configuration
+    // to everyone, after the setting is off too (attacker review 144).
+    @Test
+    void kongsDebugHeadersAreNeverStored() throws Exception {
+        FakeBackend backend = new FakeBackend().header("Kong-Route-Name", "r").header("X-Kept", "yes");
+        ProxyCacheSchema.Config c = config();
+        assertEquals("Miss", send(c, FakeRequest.get("/d"), backend).cacheStatus());
+        FakeResponse hit = send(c, FakeRequest.get("/d"), backend);
+        assertEquals("Hit", hit.cacheStatus());
+        assertEquals("yes", hit.header("X-Kept"));
+        assertEquals(null, hit.header("Kong-Route-Name"));
     }
 
     @Test

@@ -32,4 +32,40 @@ class AdminOriginTest {
         assertTrue(CurrentRequestFilter.onItsOrigin("/api/v1/x", "api.example.com", ADMIN));
         assertTrue(CurrentRequestFilter.onItsOrigin("/_gateway/health", "api.example.com", ADMIN));
     }
+
+    // Attacker review 144: Jersey drops ';' parameters from each segment, so /_gateway;/admin/config
+    // was the admin API on the proxy's host, past the admin host rule (and its OPTIONS refusal).
+    @Test
+    void theGatewaysOwnPathsSpelledWithParametersOrSeparatorsAreRefused() throws Exception {
+        CurrentRequestFilter filter = new CurrentRequestFilter();
+        filter.kongHeaders = com.gitinsight.gateway.http.KongHeaders.of("off", "off");
+        for (String target : new String[] {
+            "/_gateway;/admin/config", "/_gateway;x/console/", "/_gateway/admin;x/status",
+            "/;x/_gateway/admin/config", "/%2F_gateway/admin", "/_gateway/%61dmin/status"
+        }) {
+            com.gitinsight.gateway.testing.FakeHttp.Response response =
+                    new com.gitinsight.gateway.testing.FakeHttp.Response();
+            boolean[] passed = {false};
+            filter.doFilter(
+                    com.gitinsight.gateway.testing.FakeHttp.Request.get(target).request,
+                    response.response,
+                    (rq, rs) -> passed[0] = true);
+            org.junit.jupiter.api.Assertions.assertEquals(400, response.status(), target);
+            assertFalse(passed[0], target);
+        }
+        assertTrue(CurrentRequestFilter.namesGatewayOwn("/;x/_gateway/admin"));
+        assertFalse(CurrentRequestFilter.namesGatewayOwn("/api;v=1/items"));
+        assertFalse(CurrentRequestFilter.namesGatewayOwn("/a/_gateway;x"));
+    }
+
+    @Test
+    void anAdminHostThatNoRequestCouldNameStopsTheStart() {
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "admin.gw.internal", CurrentRequestFilter.adminHost(" Admin.GW.internal. "));
+        org.junit.jupiter.api.Assertions.assertNull(CurrentRequestFilter.adminHost(""));
+        for (String bad : new String[] {"admin.example:8443", "[::1]", "https://admin.example", "a b"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> CurrentRequestFilter.adminHost(bad), bad);
+        }
+    }
 }
