@@ -150,6 +150,11 @@ public final class Target {
         return authority(host, port);
     }
 
+    /** The target as the file writes it ({@code name:port}), which every address of the name shares. */
+    public String written() {
+        return authority(name, port);
+    }
+
     @Override
     public String toString() {
         return address();

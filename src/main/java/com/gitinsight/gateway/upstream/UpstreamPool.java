@@ -175,12 +175,14 @@ public final class UpstreamPool {
 
     /** Forces the health of the target at {@code address} ({@code host:port}); false if there is none. */
     public boolean force(String address, boolean healthy) {
+        boolean found = false;
         for (Target t : balancer.targets()) {
-            if (t.address().equals(address)) {
+            // By address, or as written (Kong's /targets/{target}/healthy: every address of the name).
+            if (t.address().equals(address) || t.written().equalsIgnoreCase(address)) {
                 t.health().force(healthy);
-                return true;
+                found = true;
             }
         }
-        return false;
+        return found;
     }
 }

@@ -2,6 +2,8 @@ package com.gitinsight.gateway.upstream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
@@ -60,6 +62,27 @@ class DiscoveryTest {
 
     private static Set<String> addresses(UpstreamPool pool) {
         return pool.targets().stream().map(Target::address).collect(Collectors.toSet());
+    }
+
+    // Kong's /upstreams/{u}/targets/{target}/unhealthy names the target as written: every address
+    // of the name (helper review 145: a target written as a host name was a 404).
+    @Test
+    void aTargetAsWrittenNamesEveryAddressOfItsName() throws Exception {
+        dns.set("multi.test", Type.A, List.of(a("multi.test", "127.0.0.20"), a("multi.test", "127.0.0.21")));
+        UpstreamPool pool = start("""
+                upstreams:
+                  - name: multi
+                    targets: [{target: "multi.test:8080"}]
+                services:
+                  - {name: multi, url: "http://multi"}
+                """).forService("multi");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> addresses(pool).equals(Set.of("127.0.0.20:8080", "127.0.0.21:8080")));
+        assertTrue(pool.force("MULTI.test:8080", false));
+        assertTrue(pool.targets().stream().noneMatch(Target::available));
+        assertTrue(pool.force("127.0.0.21:8080", true), "one address alone, as before");
+        assertEquals(1, pool.targets().stream().filter(Target::available).count());
+        assertFalse(pool.force("multi.test:9999", true));
     }
 
     @Test
