@@ -209,9 +209,12 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
                 return UpstreamCall.answered(status, release -> {
                     release.run();
                     sticky(call, response);
+                    // Kong passes the backend's answer on as it is: its status (a redirect, a 401)
+                    // and its headers (Location, WWW-Authenticate, Set-Cookie); the JDK client
+                    // keeps no body, so the message stands in for it.
+                    refusalHeaders(refused.getResponse().headers(), response);
                     return Handshake.refused(LocalAnswer.of(
-                            status >= 400 ? status : 502,
-                            "The upstream refused the WebSocket handshake (HTTP " + status + ")"));
+                            status, "The upstream refused the WebSocket handshake (HTTP " + status + ")"));
                 });
             }
             // Without the query: a WebSocket client often carries its key or token there.
@@ -232,6 +235,23 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             Thread.currentThread().interrupt();
             return UpstreamCall.local(LocalAnswer.of(503, "The gateway is shutting down"));
         }
+    }
+
+    /** Headers of a refused handshake that describe it end to end (not its framing, nor the upgrade's). */
+    static void refusalHeaders(java.net.http.HttpHeaders headers, HttpServletResponse response) {
+        String connection =
+                HopByHop.connectionOptions(java.util.Collections.enumeration(headers.allValues("Connection")));
+        headers.map().forEach((name, values) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (HopByHop.isHopByHop(name, connection)
+                    || lower.startsWith("sec-websocket-")
+                    || lower.equals("content-length")
+                    || lower.equals("content-type")
+                    || lower.equals(":status")) {
+                return;
+            }
+            values.forEach(v -> response.addHeader(name, v));
+        });
     }
 
     /**

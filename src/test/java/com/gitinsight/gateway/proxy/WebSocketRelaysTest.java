@@ -67,4 +67,30 @@ class WebSocketRelaysTest {
         assertEquals(List.of(1001), backendCloses, "so is the backend");
         assertEquals(0, relays.openCount());
     }
+
+    // Kong passes a refused handshake on as the backend answered it (helper review 142): its
+    // Location, WWW-Authenticate and cookies, never its framing or the upgrade's own headers.
+    @Test
+    void aRefusedHandshakeKeepsTheBackendsEndToEndHeaders() {
+        java.net.http.HttpHeaders backend = java.net.http.HttpHeaders.of(
+                java.util.Map.of(
+                        "Location", java.util.List.of("https://login.example/"),
+                        "WWW-Authenticate", java.util.List.of("Bearer"),
+                        "Set-Cookie", java.util.List.of("a=1", "b=2"),
+                        "Connection", java.util.List.of("close, X-Hop"),
+                        "X-Hop", java.util.List.of("1"),
+                        "Content-Length", java.util.List.of("12"),
+                        "Content-Type", java.util.List.of("text/html"),
+                        "Sec-WebSocket-Version", java.util.List.of("13"),
+                        "Upgrade", java.util.List.of("websocket")),
+                (n, v) -> true);
+        com.gitinsight.gateway.testing.FakeHttp.Response out = new com.gitinsight.gateway.testing.FakeHttp.Response();
+        WebSocketFilter.refusalHeaders(backend, out.response);
+        org.junit.jupiter.api.Assertions.assertEquals("https://login.example/", out.header("Location"));
+        org.junit.jupiter.api.Assertions.assertEquals("Bearer", out.header("WWW-Authenticate"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("a=1", "b=2"), out.headers("Set-Cookie"));
+        for (String gone : new String[] {"Connection", "X-Hop", "Content-Length", "Sec-WebSocket-Version", "Upgrade"}) {
+            org.junit.jupiter.api.Assertions.assertNull(out.header(gone), gone);
+        }
+    }
 }
