@@ -14,6 +14,12 @@ final class StaleConnectionRetry {
 
     private StaleConnectionRetry() {}
 
+    /** Whether the request went out on a connection that had carried another before it. */
+    static boolean reused(org.apache.hc.client5.http.protocol.HttpClientContext context) {
+        org.apache.hc.core5.http.EndpointDetails details = context.getEndpointDetails();
+        return details != null && details.getRequestCount() > 1;
+    }
+
     static boolean retryable(ClassicHttpRequest request) {
         HttpEntity body = request.getEntity();
         return Method.isIdempotent(request.getMethod()) && (body == null || body.isRepeatable());

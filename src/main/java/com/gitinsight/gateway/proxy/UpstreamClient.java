@@ -157,7 +157,9 @@ final class UpstreamClient implements AutoCloseable {
         try {
             return s.pool().client.executeOpen(target, request, context);
         } catch (NoHttpResponseException stale) {
-            if (!StaleConnectionRetry.retryable(request)) {
+            // nginx forgives only a kept connection the backend closed meanwhile: a fresh one
+            // that got no answer is the backend's failure, not sent again (helper review 142).
+            if (!StaleConnectionRetry.retryable(request) || !StaleConnectionRetry.reused(context)) {
                 throw stale;
             }
             HttpClientContext again = HttpClientContext.create();

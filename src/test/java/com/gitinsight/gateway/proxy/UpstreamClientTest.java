@@ -421,6 +421,28 @@ class UpstreamClientTest {
         assertEquals(2, connections.get());
     }
 
+    // nginx retries only a kept connection: a backend that reads a request on a fresh connection
+    // and closes without answering gets it once, not twice (helper review 142, 08-retries_spec).
+    @Test
+    void aFreshConnectionThatGetsNoAnswerIsNotSentAgain() throws Exception {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    connections.incrementAndGet();
+                    requestLines.add(readLine(socket.getInputStream()));
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        HttpHost target = new HttpHost("http", "127.0.0.1", server.getLocalPort());
+        assertThrows(NoHttpResponseException.class, () -> send(target, new HttpGet("/once")));
+        assertEquals(List.of("GET /once HTTP/1.1"), requestLines);
+    }
+
     @Test
     void aStreamedBodyIsNeverSentTwice() throws Exception {
         HttpHost target = oneAnswerPerConnectionBackend();
