@@ -42,6 +42,57 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     private final Map<String, PathWriter> writers = new ConcurrentHashMap<>();
     private final Retirement retirement = new Retirement();
 
+    /** The configuration file ({@code gateway.config}): its directory is not file-log's to write. */
+    @jakarta.inject.Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "gateway.config",
+            defaultValue = "server-config/gateway.yml")
+    String configFile;
+
+    /**
+     * Where file-log never writes: the configuration's directory, which holds the file, its
+     * backups, the audit log and the redaction key (attacker review 148: a file-log path named
+     * {@code <config>.backups/audit.log} forged audit lines, one on the key made it unreadable).
+     * Null outside the container (tests that set none).
+     */
+    private volatile Path guarded;
+
+    @jakarta.annotation.PostConstruct
+    void guard() {
+        guarded = configFile == null ? null : guardedDirectory(Path.of(configFile));
+    }
+
+    /** For tests outside the container: guards {@code configFile}'s directory. */
+    FileLogWriters guarding(Path configFile) {
+        guarded = guardedDirectory(configFile);
+        return this;
+    }
+
+    static Path guardedDirectory(Path configFile) {
+        Path dir = configFile.toAbsolutePath().normalize().getParent();
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir;
+        }
+    }
+
+    /** Whether {@code file}, as the file system resolves it (links followed), lies in {@code guarded}. */
+    static boolean inside(Path file, Path guarded) {
+        Path abs = file.toAbsolutePath().normalize();
+        try {
+            abs = abs.toRealPath();
+        } catch (IOException e) {
+            Path parent = abs.getParent();
+            try {
+                abs = parent.toRealPath().resolve(abs.getFileName());
+            } catch (IOException | RuntimeException noParent) {
+                // Neither exists yet: compared as written.
+            }
+        }
+        return abs.startsWith(guarded);
+    }
+
     /**
      * Queues one record (its custom fields applied) for {@code config}'s file; never blocks. A
      * request that outlived its configuration ({@code snapshot}) still writes where it said, but a
@@ -50,7 +101,8 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     void write(FileLogSchema.Config config, LogEntry record, GatewaySnapshot snapshot) {
         PathWriter w = writers.get(config.path());
         if (w == null) {
-            w = writers.computeIfAbsent(config.path(), PathWriter::new);
+            Path guard = guarded;
+            w = writers.computeIfAbsent(config.path(), p -> new PathWriter(p, guard));
         }
         LogEntry line = config.reopen() ? new Reopening(record) : record;
         w.queue.offer(line, record.estimatedBytes() + 1);
@@ -144,7 +196,10 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         /** The writer thread's (a queue has one at a time). */
         private final LogWriter json = new LogWriter();
 
-        PathWriter(String path) {
+        private final Path guarded;
+
+        PathWriter(String path, Path guarded) {
+            this.guarded = guarded;
             this.path = Path.of(path);
             this.directory = path.endsWith("/");
             this.queue = new BatchQueue<>(
@@ -168,6 +223,10 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                     opening = true;
                     if (directory) {
                         throw new FileSystemException(path + "/", null, "Is a directory");
+                    }
+                    if (guarded != null && inside(path, guarded)) {
+                        throw new FileSystemException(
+                                path.toString(), null, "the configuration's directory is not file-log's to write");
                     }
                     channel = open(path);
                     opening = false;

@@ -36,6 +36,9 @@ final class ArtemisSubscription extends JmsSubscription {
 
     private static ConnectionFactory factory(String url) throws JMSException {
         if (url.startsWith("jndi:")) {
+            if (!CacheEvictionSchema.localJndiName(url.substring(5))) {
+                throw new JMSException("jndi: takes a name the server defines, not a URL");
+            }
             try {
                 return (ConnectionFactory) new InitialContext().lookup(url.substring(5));
             } catch (NamingException | ClassCastException e) {

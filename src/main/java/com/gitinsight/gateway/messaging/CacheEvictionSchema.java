@@ -49,11 +49,20 @@ public final class CacheEvictionSchema implements PluginSchema {
         }
     }
 
+    /**
+     * A {@code jndi:} name the application server defines: {@code java:...} or a name without a
+     * URL scheme. {@code jndi:ldap://...} or {@code rmi://...} would have the gateway look a name
+     * up on any host, and deserialize what it answers (attacker review 148).
+     */
+    static boolean localJndiName(String name) {
+        return !name.isEmpty() && (name.startsWith("java:") || name.indexOf(':') < 0);
+    }
+
     private static boolean schemeFits(Provider provider, String url) {
         return switch (provider) {
             case RABBITMQ -> url.startsWith("amqp://") || url.startsWith("amqps://");
             case ARTEMIS ->
-                url.startsWith("jndi:")
+                url.startsWith("jndi:") && localJndiName(url.substring(5))
                         || url.startsWith("tcp://")
                         || url.startsWith("ssl://")
                         || url.startsWith("vm://")
@@ -119,7 +128,8 @@ public final class CacheEvictionSchema implements PluginSchema {
                     "broker_url",
                     provider == Provider.RABBITMQ
                             ? "use amqp://user:password@host:5672/vhost or amqps://... for provider rabbitmq"
-                            : "use tcp://host:61616 (or another Artemis URL) or jndi:<name> for provider artemis");
+                            : "use tcp://host:61616 (or another Artemis URL) or jndi:<name> (a name the server"
+                                    + " defines, java:... or without a URL scheme) for provider artemis");
         }
         List<Binding> bindings = new ArrayList<>();
         for (PluginFields b : f.sections("bindings")) {

@@ -52,4 +52,21 @@ class ConfigResourceTest {
             assertEquals("expected a declarative configuration", e.getMessage());
         }
     }
+
+    // Attacker review 148: the hash of a text whose secrets were put back let a caller test guesses
+    // of a redacted password offline, with nothing audited.
+    @Test
+    void aDryRunOfATextWithRedactedTokensAnswersNoHash() throws Exception {
+        com.gitinsight.gateway.config.GatewayConfig checked = new com.gitinsight.gateway.config.KongConfigParser(
+                        com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                .parse("t.yml", FILE);
+        assertEquals(
+                checked.hash(),
+                ConfigResource.dryRunAnswer(FILE, checked).path("hash").asText());
+        String redacted = FILE + "# password: \"{redacted:0123456789abcdef}\"\n";
+        org.junit.jupiter.api.Assertions.assertTrue(
+                ConfigResource.dryRunAnswer(redacted, checked).path("hash").isMissingNode());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                ConfigResource.dryRunAnswer(redacted, checked).path("valid").asBoolean());
+    }
 }

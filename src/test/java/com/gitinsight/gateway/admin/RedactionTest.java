@@ -172,6 +172,28 @@ class RedactionTest {
         assertEquals(FILE.replace("[/r]", "[/r, /s]"), saved, "each secret and comment back as it was written");
     }
 
+    // Attacker review 148: a marker moved into a quoted key that spans lines was taken for a comment
+    // and given the withheld comment's text, which then sat in the data for the next read.
+    @Test
+    void aWithheldCommentIsNeverPutBackIntoData() throws Exception {
+        Path file = dir.resolve("commented.yml");
+        String text = """
+                _format_version: "3.0"
+                # old redis password, kept for the rollback: Tr0ub4dor&3
+                services:
+                  - {name: s, url: "http://s:1"}
+                """;
+        Files.writeString(file, text);
+        Redaction r = Writers.redaction(file);
+        String view = r.text(text);
+        assertTrue(view.contains("# (comment withheld)"), view);
+        String crafted =
+                view.replace("# (comment withheld)\n", "") + "_ignore:\n- ? \"k# (comment withheld)\n    \"\n  : 1\n";
+        String saved = r.restore(crafted, text);
+        com.fasterxml.jackson.databind.JsonNode tree = DeclarativeDocument.YAML.readTree(saved);
+        assertFalse(tree.toString().contains("Tr0ub4dor"), tree.toString());
+    }
+
     // Helper reviews 111 and 113: a secret commented out is no live value to redact; every comment
     // is withheld from the view (a comment right after a quote, on a block scalar's header, in a
     // file whose secrets are all vault references), and put back when the view is saved.

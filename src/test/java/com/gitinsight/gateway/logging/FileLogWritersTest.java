@@ -190,4 +190,36 @@ class FileLogWritersTest {
         assertEquals(0, writers.status().size(), "not kept");
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"late\":1}"));
     }
+
+    // Attacker review 148: a file-log path on the audit log forged its lines, one on the redaction
+    // key made it unreadable: the configuration's directory is not file-log's, whatever the path's
+    // spelling or links.
+    @Test
+    void theConfigurationsDirectoryIsNeverWritten() throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Path backups = Files.createDirectories(conf.resolve("gateway.yml.backups"));
+        Path audit = Files.writeString(backups.resolve("audit.log"), "real\n");
+        Path link = Files.createSymbolicLink(dir.resolve("innocent.log"), audit);
+        FileLogWriters guarded = new FileLogWriters().guarding(conf.resolve("gateway.yml"));
+        try {
+            for (Path target : new Path[] {audit, link, dir.resolve("other/../conf/new.log")}) {
+                guarded.write(new FileLogSchema.Config(target.toString(), false), line("{\"who\":\"alice\"}"), LOADED);
+            }
+            Path fine = dir.resolve("requests.log");
+            guarded.write(new FileLogSchema.Config(fine.toString(), false), line("{\"n\":1}"), LOADED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> holds(fine, "{\"n\":1}"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> guarded.status().stream()
+                                    .filter(FileLogWriters.Status::failing)
+                                    .count()
+                            == 3);
+            assertEquals("real\n", Files.readString(audit));
+            assertFalse(Files.exists(conf.resolve("new.log")));
+            guarded.status().stream()
+                    .filter(FileLogWriters.Status::failing)
+                    .forEach(st -> assertTrue(st.lastError().contains("not file-log's to write"), st.lastError()));
+        } finally {
+            guarded.stop();
+        }
+    }
 }
