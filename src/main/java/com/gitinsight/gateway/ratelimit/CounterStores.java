@@ -156,7 +156,9 @@ public class CounterStores implements Unproxied<CounterStores> {
             allowedWhileDown.incrementAndGet();
             chain.doFilter(request, response);
         } else {
-            ErrorResponses.write(request, response, 503, "Rate limiting is unavailable");
+            // Kong's handler raises the store's error: 500 (04-access_spec "does not work if an
+            // error occurs"; helper review 147).
+            ErrorResponses.write(request, response, 500, "An unexpected error occurred");
         }
     }
 
@@ -164,7 +166,7 @@ public class CounterStores implements Unproxied<CounterStores> {
         if (!down) {
             down = true;
             LOG.warning("rate-limit store unavailable (" + e.getMessage() + "); fault_tolerant plugins let requests"
-                    + " through, others answer 503, until it is back");
+                    + " through, others answer 500, until it is back");
         }
     }
 

@@ -62,7 +62,22 @@ public final class RateLimitingSchema implements PluginSchema {
 
     /** Where the shared counters live (policy redis). */
     public record Redis(
-            String host, int port, String username, String password, int database, int timeoutMs, boolean ssl) {
+            String host,
+            int port,
+            String username,
+            String password,
+            int database,
+            int timeoutMs,
+            boolean ssl,
+            String serverName,
+            boolean sslVerify) {
+
+        /** Without TLS (tests). */
+        public Redis(
+                String host, int port, String username, String password, int database, int timeoutMs, boolean ssl) {
+            this(host, port, username, password, database, timeoutMs, ssl, null, false);
+        }
+
         @Override
         public String toString() {
             return "Redis[" + host + ":" + port + "/" + database + (ssl ? " ssl" : "") + "]";
@@ -211,11 +226,12 @@ public final class RateLimitingSchema implements PluginSchema {
         Set<String> nestedFields = new HashSet<>(List.of(
                 "host", "port", "username", "password", "database", "timeout", "ssl", "server_name", "ssl_verify"));
         nested.allowOnly(nestedFields, Set.of());
-        // Accepted with Kong's types; they change nothing here (see the README).
         String oldServerName = f.string("redis_server_name", null);
-        same(f, nested, "server_name", oldServerName, nested.string("server_name", oldServerName));
+        String serverName = nested.string("server_name", oldServerName);
+        same(f, nested, "server_name", oldServerName, serverName);
         Boolean oldSslVerify = f.has("redis_ssl_verify") ? f.bool("redis_ssl_verify", false) : null;
-        same(f, nested, "ssl_verify", oldSslVerify, nested.bool("ssl_verify", oldSslVerify != null && oldSslVerify));
+        boolean sslVerify = nested.bool("ssl_verify", oldSslVerify != null && oldSslVerify);
+        same(f, nested, "ssl_verify", oldSslVerify, sslVerify);
         String oldHost = f.string("redis_host", null);
         String host = nested.string("host", oldHost);
         same(f, nested, "host", oldHost, host);
@@ -241,7 +257,16 @@ public final class RateLimitingSchema implements PluginSchema {
         boolean oldSsl = f.bool("redis_ssl", false);
         boolean ssl = nested.bool("ssl", oldSsl);
         same(f, nested, "ssl", oldSsl, ssl);
-        return new Redis(host, (int) port, username, emptyAsNull(password), (int) database, (int) timeout, ssl);
+        return new Redis(
+                host,
+                (int) port,
+                username,
+                emptyAsNull(password),
+                (int) database,
+                (int) timeout,
+                ssl,
+                serverName,
+                sslVerify);
     }
 
     /**

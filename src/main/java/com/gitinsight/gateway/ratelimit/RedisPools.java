@@ -25,6 +25,32 @@ final class RedisPools {
         if (s.password() != null) {
             client.user(s.username()).password(s.password());
         }
+        if (s.ssl()) {
+            tls(s, client);
+        }
         return new JedisPooled(pool, new HostAndPort(s.host(), s.port()), client.build());
+    }
+
+    /**
+     * Kong's {@code redis.ssl_verify} (false by default: any certificate, as OpenResty's
+     * sslhandshake without verify) and {@code redis.server_name} (the name sent in the handshake and,
+     * verified, checked against the certificate; else {@code redis.host}). A verified chain must
+     * reach the JVM's trust store (Kong's {@code lua_ssl_trusted_certificate}).
+     */
+    static void tls(RateLimitingSchema.Redis s, DefaultJedisClientConfig.Builder client) {
+        com.gitinsight.gateway.upstream.BackendTls.Profile profile = s.sslVerify()
+                ? new com.gitinsight.gateway.upstream.BackendTls.Profile(true, null, java.util.List.of(), true, null)
+                : new com.gitinsight.gateway.upstream.BackendTls.Profile(false, null, java.util.List.of(), false, null);
+        client.sslSocketFactory(
+                com.gitinsight.gateway.upstream.BackendTls.context(profile).getSocketFactory());
+        javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
+        String name = s.serverName() != null ? s.serverName() : s.host();
+        if (!com.google.common.net.InetAddresses.isInetAddress(name)) {
+            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
+        }
+        if (s.sslVerify()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        client.sslParameters(parameters);
     }
 }
