@@ -44,6 +44,12 @@ final class Secrets {
     private final Map<String, String> tokenOf = new HashMap<>();
     /** The kinds of field ({@link #kind}) each token's secret was read from: it goes back only into one. */
     private final Map<String, Set<String>> kindsOf = new HashMap<>();
+    /**
+     * Where each token's secret is sent ({@link #destination}): it goes back only to a plugin that
+     * sends it to the same place (attacker review 148: an http-log's header or a Redis password,
+     * kept as a token under an endpoint or host of the editor's choosing, went there in clear).
+     */
+    private final Map<String, Set<String>> destinationsOf = new HashMap<>();
 
     private Secrets(String text, JsonNode tree, Set<String> fields) {
         this.text = text;
@@ -58,7 +64,7 @@ final class Secrets {
         List<String[]> values = new ArrayList<>();
         FieldPaths.walk(s.tree, "", (path, value) -> {
             if (fields.contains(path) && isSecret(value)) {
-                values.add(new String[] {value.asText(), kind(path)});
+                values.add(new String[] {value.asText(), kind(path), destination(s.tree, path)});
             }
             return value;
         });
@@ -67,6 +73,9 @@ final class Secrets {
             s.secretOf.put(token, v[0]);
             s.tokenOf.put(v[0], token);
             s.kindsOf.computeIfAbsent(token, k -> new java.util.HashSet<>()).add(v[1]);
+            s.destinationsOf
+                    .computeIfAbsent(token, k -> new java.util.HashSet<>())
+                    .add(v[2]);
         }
         return s;
     }
@@ -85,6 +94,54 @@ final class Secrets {
             return plain.substring(plugin + "plugins.".length()).replace("config.redis_", "config.redis.");
         }
         return plain.startsWith("consumers.") ? plain.substring("consumers.".length()) : plain;
+    }
+
+    /** A plugin's fields that say where it sends what it holds (its secrets among it). */
+    private static final List<String> DESTINATION_FIELDS = List.of(
+            "http_endpoint",
+            "traces_endpoint",
+            "logs_endpoint",
+            "endpoint",
+            "broker_url",
+            "redis_host",
+            "redis_port",
+            "redis_ssl",
+            "redis_server_name");
+
+    private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
+
+    /**
+     * Where the secret at {@code path} is sent: for a plugin's, its name and destination fields
+     * (endpoints, Redis host, port and TLS); for a credential's, nothing (it is only checked).
+     */
+    static String destination(JsonNode root, String path) {
+        int at = path.lastIndexOf("plugins[");
+        if (at < 0) {
+            return "";
+        }
+        JsonNode plugin = root;
+        java.util.regex.Matcher m = SEGMENT.matcher(path.substring(0, path.indexOf(']', at) + 1));
+        while (plugin != null && m.find()) {
+            plugin = m.group(1) != null ? plugin.get(m.group(1)) : plugin.get(Integer.parseInt(m.group(2)));
+        }
+        if (plugin == null) {
+            return "";
+        }
+        JsonNode config = plugin.path("config");
+        ObjectNode d = JSON.createObjectNode();
+        d.set("name", plugin.path("name"));
+        for (String f : DESTINATION_FIELDS) {
+            if (config.has(f)) {
+                d.set(f, config.get(f));
+            }
+        }
+        JsonNode redis = config.path("redis");
+        for (String f : List.of("host", "port", "ssl", "server_name")) {
+            if (redis.has(f)) {
+                d.set("redis." + f, redis.get(f));
+            }
+        }
+        return d.toString();
     }
 
     /** A value a secret field holds that is a secret: not a reference, not a token, not empty. */
@@ -232,6 +289,7 @@ final class Secrets {
                         value.isTextual() && TOKEN.matcher(value.asText()).matches()
                                 ? TextNode.valueOf(secretOf.get(value.asText()))
                                 : value);
+        refuseMoved(sent, expected);
         Map<String, JsonNode> values = FieldPaths.leaves(sent);
         Map<String, String> writtenAs = writtenForms();
         List<ScalarSpans.Edit> asWritten = new ArrayList<>();
@@ -297,6 +355,29 @@ final class Secrets {
                 throw new MisplacedToken(
                         path, "a redacted value goes back only into the kind of field it was read from");
             }
+        }
+    }
+
+    /**
+     * Refuses a token whose plugin would send its secret elsewhere than this version does; the
+     * destinations are read from {@code restored} ({@code sent} with the secrets back: an endpoint
+     * is a secret field too).
+     */
+    private void refuseMoved(JsonNode sent, JsonNode restored) throws MisplacedToken {
+        List<String> moved = new ArrayList<>();
+        FieldPaths.walk(sent.deepCopy(), "", (path, value) -> {
+            if (value.isTextual()
+                    && TOKEN.matcher(value.asText()).matches()
+                    && !destinationsOf.getOrDefault(value.asText(), Set.of()).contains(destination(restored, path))) {
+                moved.add(path);
+            }
+            return value;
+        });
+        if (!moved.isEmpty()) {
+            throw new MisplacedToken(
+                    moved.get(0),
+                    "a redacted value goes back only to the plugin and destination it was read from (endpoint,"
+                            + " Redis host): write the secret itself to send it elsewhere");
         }
     }
 

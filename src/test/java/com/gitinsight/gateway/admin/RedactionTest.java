@@ -309,6 +309,42 @@ class RedactionTest {
         assertTrue(redaction.restore(moved, FILE).contains("secret: very-secret-value"));
     }
 
+    // Attacker review 148: the kind check let a token stay where it was while its plugin's
+    // destination changed, so the Redis password (or a log header) went to the editor's host.
+    @Test
+    void aTokenGoesBackOnlyToTheDestinationItWasSentTo() throws Exception {
+        String redacted = redaction.text(FILE);
+        String moved = redacted.replace("host: redis", "host: attacker.example");
+        AdminException e = assertThrows(AdminException.class, () -> redaction.restore(moved, FILE));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("destination it was read from"), e.getMessage());
+        String broker = tokenOf(redacted, "broker_url");
+        String copied = redacted + """
+                  - name: cache-eviction
+                    instance_name: second
+                    config:
+                      broker_url: "%s"
+                      bindings: [{exchange: other}]
+                      rules: [{event_type: y, evict: ["/b/**"]}]
+                """.formatted(broker);
+        assertTrue(redaction.restore(copied, FILE).contains("broker-pass"), "the same destination: it goes back");
+        String password = tokenOf(redacted, "password");
+        String stolen = redacted + """
+                  - name: rate-limiting
+                    instance_name: stolen
+                    config:
+                      minute: 5
+                      policy: redis
+                      redis: {host: attacker.example, password: "%s"}
+                """.formatted(password);
+        assertThrows(AdminException.class, () -> redaction.restore(stolen, FILE));
+        assertTrue(
+                redaction
+                        .restore(redacted.replace("minute: 5", "minute: 6"), FILE)
+                        .contains("block-redis-password"),
+                "an edit that sends it nowhere new keeps it");
+    }
+
     @Test
     void aTokenOfNoSecretOfTheCurrentVersionIsRefused() throws Exception {
         String redacted = redaction.text(FILE);
@@ -400,6 +436,13 @@ class RedactionTest {
     }
 
     /** The hex of the token at alice's credential, once {@code secret} is checked to be nowhere in clear. */
+    /** The token the view writes for {@code field} (its first occurrence). */
+    private static String tokenOf(String redacted, String field) {
+        Matcher m = Pattern.compile(field + ": \"?(\\{redacted:[0-9a-f]{32}})").matcher(redacted);
+        assertTrue(m.find(), redacted);
+        return m.group(1);
+    }
+
     private static String token(String redacted, String secret) {
         assertFalse(redacted.contains(secret), secret + " is in clear:\n" + redacted);
         Matcher m = Pattern.compile("\\{key: alice-key, secret: \"\\{redacted:([0-9a-f]{32})}\"}")
