@@ -28,7 +28,7 @@ final class AcceptedFields {
         common(s);
         if (s.has("https_redirect_status_code")
                 && !REDIRECT_STATUSES.contains(s.integer("https_redirect_status_code", 426, 0, 999))) {
-            s.error("https_redirect_status_code", "expected one of 426, 301, 302, 307, 308");
+            s.error("https_redirect_status_code", "expected one of: 426, 301, 302, 307, 308");
         }
         s.bool("request_buffering", true);
         s.bool("response_buffering", true);

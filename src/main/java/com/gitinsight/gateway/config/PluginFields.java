@@ -28,6 +28,15 @@ public final class PluginFields {
         return value;
     }
 
+    /**
+     * A string the schema then checks against Kong's {@code one_of}: an empty one is left to that
+     * check, as Kong runs {@code one_of} before {@code len_min} ({@code size_unit: ""} is
+     * "expected one of: ...", not "length must be at least 1").
+     */
+    public String oneOfText(String key, String fallback) {
+        return section.string(key, fallback);
+    }
+
     /** A string that may be empty (a Kong field with {@code len_min = 0}, such as a Redis password). */
     public String stringOrEmpty(String key, String fallback) {
         return section.string(key, fallback);

@@ -198,7 +198,7 @@ final class RouteParser {
         if ("v1".equals(pathHandlingName)) {
             pathHandling = RouteSpec.PathHandling.V1;
         } else if (!"v0".equals(pathHandlingName)) {
-            s.error("path_handling", "expected one of: v0, v1, got '" + pathHandlingName + "'");
+            s.error("path_handling", "expected one of: v0, v1"); // Kong's words
         }
         if (paths.isEmpty()
                 && methods.isEmpty()

@@ -152,11 +152,11 @@ public final class HttpLogSchema implements PluginSchema {
                 f.error("http_endpoint", "could not parse url. " + e.getReason());
             }
         }
-        String method = f.string("method", "POST");
+        String method = f.oneOfText("method", "POST");
         if (!List.of("POST", "PUT", "PATCH").contains(method)) {
             f.error("method", "expected one of: POST, PUT, PATCH");
         }
-        String contentType = f.string("content_type", "application/json");
+        String contentType = f.oneOfText("content_type", "application/json");
         if (!List.of("application/json", "application/json; charset=utf-8").contains(contentType)) {
             f.error("content_type", "expected one of: application/json, application/json; charset=utf-8");
         }

@@ -34,7 +34,7 @@ public final class IdGenerator {
     }
 
     static Kind kind(PluginFields f, String fallback) {
-        return switch (f.string("generator", fallback)) {
+        return switch (f.oneOfText("generator", fallback)) {
             case "uuid" -> Kind.UUID;
             case "uuid#counter" -> Kind.UUID_COUNTER;
             case "tracker" -> Kind.TRACKER;

@@ -163,7 +163,7 @@ public final class RateLimitingSchema implements PluginSchema {
                     "at least one of these fields must be non-empty: 'config.second', 'config.minute',"
                             + " 'config.hour', 'config.day', 'config.month', 'config.year'");
         }
-        LimitBy by = switch (f.string("limit_by", "consumer")) {
+        LimitBy by = switch (f.oneOfText("limit_by", "consumer")) {
             case "consumer" -> LimitBy.CONSUMER;
             case "credential" -> LimitBy.CREDENTIAL;
             case "ip" -> LimitBy.IP;
@@ -185,7 +185,7 @@ public final class RateLimitingSchema implements PluginSchema {
         if (by == LimitBy.PATH && path == null && !f.has("path")) {
             f.error("path", "required field missing");
         }
-        Policy policy = switch (f.string("policy", "local")) {
+        Policy policy = switch (f.oneOfText("policy", "local")) {
             case "local" -> Policy.LOCAL;
             case "redis" -> Policy.REDIS;
             default -> {

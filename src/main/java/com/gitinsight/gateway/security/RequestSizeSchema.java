@@ -36,7 +36,7 @@ public final class RequestSizeSchema implements PluginSchema {
         // Kong's integer has no bound; here one that no unit can overflow (2^40 megabytes is 2^60
         // bytes). A negative size stays refused: it would read as no limit at all.
         long size = f.integer("allowed_payload_size", 128, 0, 1L << 40);
-        String unit = f.string("size_unit", "megabytes");
+        String unit = f.oneOfText("size_unit", "megabytes");
         long factor = switch (unit) {
             case "megabytes" -> 1024L * 1024;
             case "kilobytes" -> 1024L;

@@ -86,7 +86,7 @@ public final class CircuitBreakerSchema implements PluginSchema {
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(FIELDS, Set.of());
-        String mode = f.string("mode", "consecutive");
+        String mode = f.oneOfText("mode", "consecutive");
         if (!mode.equals("consecutive") && !mode.equals("rate")) {
             f.error("mode", "expected one of: consecutive, rate");
         }
