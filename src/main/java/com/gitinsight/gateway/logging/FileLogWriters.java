@@ -244,8 +244,9 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 closeChannel();
                 String error = (opening ? "failed to open the file: " : "failed to write the file: ") + reason(e);
                 if (lastError == null) {
-                    LOG.warning(() ->
-                            "[file-log] " + error + " (" + path + "); its lines are lost until it can be written");
+                    // Kong's line, as nginx ends it ("... while logging request"), then the path.
+                    LOG.warning(() -> "[file-log] " + error + " while logging request (" + path
+                            + "); its lines are lost until it can be written");
                 }
                 lastError = error;
                 lastErrorAt = Instant.now();
