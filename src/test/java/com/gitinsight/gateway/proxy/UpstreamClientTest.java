@@ -221,15 +221,20 @@ class UpstreamClientTest {
      * (attacker reviews 119, 122, 127); {@code /victim} is a well-framed answer.
      */
     private HttpHost smugglingBackend() throws IOException {
+        return backend(UpstreamClientTest::serveSmuggling);
+    }
+
+    /** A loopback backend serving each connection on a thread of its own with {@code serve}. */
+    private HttpHost backend(java.util.function.Consumer<Socket> serve) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
                     connections.incrementAndGet();
-                    Thread serve = new Thread(() -> serveSmuggling(s));
-                    serve.setDaemon(true);
-                    serve.start();
+                    Thread serving = new Thread(() -> serve.accept(s));
+                    serving.setDaemon(true);
+                    serving.start();
                 } catch (IOException e) {
                     // closed
                 }
@@ -342,47 +347,26 @@ class UpstreamClientTest {
      * its Content-Length declares (as Go's net/http for a handler that ignores the body).
      */
     private HttpHost answersBeforeTheBodyBackend() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread accept = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    connections.incrementAndGet();
-                    Thread serve = new Thread(() -> {
-                        try (socket) {
-                            java.io.InputStream in = socket.getInputStream();
-                            OutputStream out = socket.getOutputStream();
-                            while (true) {
-                                String line = readLine(in);
-                                if (line == null) {
-                                    return;
-                                }
-                                requestLines.add(line);
-                                long length = 0;
-                                for (String h = readLine(in); h != null && !h.isEmpty(); h = readLine(in)) {
-                                    if (h.toLowerCase().startsWith("content-length:")) {
-                                        length = Long.parseLong(h.substring(15).trim());
-                                    }
-                                }
-                                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                                        .getBytes(StandardCharsets.ISO_8859_1));
-                                out.flush();
-                                in.skipNBytes(length);
-                            }
-                        } catch (IOException e) {
-                            // closed
+        return backend(socket -> {
+            try (socket) {
+                java.io.InputStream in = socket.getInputStream();
+                OutputStream out = socket.getOutputStream();
+                for (String line = readLine(in); line != null; line = readLine(in)) {
+                    requestLines.add(line);
+                    long length = 0;
+                    for (String h = readLine(in); h != null && !h.isEmpty(); h = readLine(in)) {
+                        if (h.toLowerCase().startsWith("content-length:")) {
+                            length = Long.parseLong(h.substring(15).trim());
                         }
-                    });
-                    serve.setDaemon(true);
-                    serve.start();
-                } catch (IOException e) {
-                    // closed
+                    }
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    in.skipNBytes(length);
                 }
+            } catch (IOException e) {
+                // closed
             }
         });
-        accept.setDaemon(true);
-        accept.start();
-        return new HttpHost("http", "127.0.0.1", server.getLocalPort());
     }
 
     /** One head line, without its CRLF; null at the end of the stream. */
