@@ -85,14 +85,14 @@ public class ConfigResource {
     }
 
     /**
-     * A dry run's answer. The hash only for a text without redacted tokens: a hash of a text with
-     * secrets put back would let its caller test guesses of them offline, unaudited (attacker
-     * review 148).
+     * A dry run's answer. The hash only for a text without redacted tokens or withheld comments: a
+     * hash of a text with secrets or comments put back would let its caller test guesses of them
+     * offline, unaudited (attacker reviews 148, 149).
      */
     static com.fasterxml.jackson.databind.node.ObjectNode dryRunAnswer(String text, GatewayConfig checked) {
         com.fasterxml.jackson.databind.node.ObjectNode answer =
                 JSON.createObjectNode().put("valid", true);
-        if (!text.contains("{redacted:")) {
+        if (!text.contains("{redacted:") && !text.contains("# (comment withheld)")) {
             answer.put("hash", checked.hash());
         }
         answer.set("counts", JSON.valueToTree(checked.counts()));

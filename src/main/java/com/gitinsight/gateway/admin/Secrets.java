@@ -106,6 +106,7 @@ final class Secrets {
             "redis_host",
             "redis_port",
             "redis_ssl",
+            "redis_ssl_verify",
             "redis_server_name");
 
     private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
@@ -136,9 +137,18 @@ final class Secrets {
             }
         }
         JsonNode redis = config.path("redis");
-        for (String f : List.of("host", "port", "ssl", "server_name")) {
+        for (String f : List.of("host", "port", "ssl", "ssl_verify", "server_name")) {
             if (redis.has(f)) {
                 d.set("redis." + f, redis.get(f));
+            }
+        }
+        // A Host header beside the endpoint names another virtual host behind the same address.
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> h =
+                        config.path("headers").fields();
+                h.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = h.next();
+            if (header.getKey().equalsIgnoreCase("host")) {
+                d.set("headers.host", header.getValue());
             }
         }
         return d.toString();

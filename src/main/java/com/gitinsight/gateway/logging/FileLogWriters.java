@@ -55,42 +55,59 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
      * {@code <config>.backups/audit.log} forged audit lines, one on the key made it unreadable).
      * Null outside the container (tests that set none).
      */
-    private volatile Path guarded;
+    private volatile List<Path> guarded;
 
     @jakarta.annotation.PostConstruct
     void guard() {
-        guarded = configFile == null ? null : guardedDirectory(Path.of(configFile));
+        guarded = configFile == null ? null : guardedDirectories(Path.of(configFile));
     }
 
     /** For tests outside the container: guards {@code configFile}'s directory. */
     FileLogWriters guarding(Path configFile) {
-        guarded = guardedDirectory(configFile);
+        guarded = guardedDirectories(configFile);
         return this;
     }
 
-    static Path guardedDirectory(Path configFile) {
+    /** The configuration file's directory as written and as resolved, and its target's when it is a link. */
+    static List<Path> guardedDirectories(Path configFile) {
+        List<Path> out = new ArrayList<>();
         Path dir = configFile.toAbsolutePath().normalize().getParent();
+        out.add(dir);
         try {
-            return dir.toRealPath();
+            out.add(dir.toRealPath());
+            out.add(configFile.toRealPath().getParent());
         } catch (IOException e) {
-            return dir;
+            // Not there (yet): the directory as written stands.
         }
+        return List.copyOf(out);
     }
 
-    /** Whether {@code file}, as the file system resolves it (links followed), lies in {@code guarded}. */
-    static boolean inside(Path file, Path guarded) {
+    /**
+     * Whether {@code file}, as the file system would resolve it when opened (links followed, a
+     * dangling one too: opening creates its target), lies in one of {@code guarded}.
+     */
+    static boolean inside(Path file, List<Path> guarded) {
         Path abs = file.toAbsolutePath().normalize();
-        try {
-            abs = abs.toRealPath();
-        } catch (IOException e) {
-            Path parent = abs.getParent();
+        for (int hops = 0; hops < 8 && java.nio.file.Files.isSymbolicLink(abs); hops++) {
             try {
-                abs = parent.toRealPath().resolve(abs.getFileName());
-            } catch (IOException | RuntimeException noParent) {
-                // Neither exists yet: compared as written.
+                abs = abs.getParent()
+                        .resolve(java.nio.file.Files.readSymbolicLink(abs))
+                        .normalize();
+            } catch (IOException e) {
+                return true; // a link that cannot be read is not written through
             }
         }
-        return abs.startsWith(guarded);
+        try {
+            abs = abs.getParent().toRealPath().resolve(abs.getFileName());
+        } catch (IOException | RuntimeException e) {
+            // The directory is not there yet: compared as written.
+        }
+        for (Path g : guarded) {
+            if (abs.startsWith(g)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -101,7 +118,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     void write(FileLogSchema.Config config, LogEntry record, GatewaySnapshot snapshot) {
         PathWriter w = writers.get(config.path());
         if (w == null) {
-            Path guard = guarded;
+            List<Path> guard = guarded;
             w = writers.computeIfAbsent(config.path(), p -> new PathWriter(p, guard));
         }
         LogEntry line = config.reopen() ? new Reopening(record) : record;
@@ -196,9 +213,9 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         /** The writer thread's (a queue has one at a time). */
         private final LogWriter json = new LogWriter();
 
-        private final Path guarded;
+        private final List<Path> guarded;
 
-        PathWriter(String path, Path guarded) {
+        PathWriter(String path, List<Path> guarded) {
             this.guarded = guarded;
             this.path = Path.of(path);
             this.directory = path.endsWith("/");

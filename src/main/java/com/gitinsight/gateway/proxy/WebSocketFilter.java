@@ -237,6 +237,14 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
         }
     }
 
+    /**
+     * A refusal's headers that describe the body the client does not get (the message stands in
+     * for it), or that the gateway sets itself (its request id, the balancer's cookie is added
+     * apart).
+     */
+    private static final java.util.Set<String> NOT_OF_A_REFUSAL =
+            java.util.Set.of(":status", "etag", "last-modified", "accept-ranges", "x-kong-request-id");
+
     /** Headers of a refused handshake that describe it end to end (not its framing, nor the upgrade's). */
     static void refusalHeaders(java.net.http.HttpHeaders headers, HttpServletResponse response) {
         String connection =
@@ -245,9 +253,8 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
             if (HopByHop.isHopByHop(name, connection)
                     || lower.startsWith("sec-websocket-")
-                    || lower.equals("content-length")
-                    || lower.equals("content-type")
-                    || lower.equals(":status")) {
+                    || lower.startsWith("content-")
+                    || NOT_OF_A_REFUSAL.contains(lower)) {
                 return;
             }
             values.forEach(v -> response.addHeader(name, v));

@@ -276,8 +276,9 @@ public final class RateLimitingSchema implements PluginSchema {
     private static void same(PluginFields f, PluginFields nested, String field, Object old, Object now) {
         String deprecated = "redis_" + field;
         if (f.has(deprecated) && nested.has(field) && !java.util.Objects.equals(old, now)) {
-            // A password is named, never shown.
-            boolean secret = field.equals("password");
+            // A password or username is named, never shown (the admin view redacts both; an
+            // error quoting them would hand back what the view withheld: attacker review 149).
+            boolean secret = field.equals("password") || field.equals("username");
             f.error(
                     deprecated,
                     "both deprecated and new field are used but their values mismatch: " + deprecated + " = "

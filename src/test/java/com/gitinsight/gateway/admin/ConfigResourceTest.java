@@ -68,5 +68,10 @@ class ConfigResourceTest {
                 ConfigResource.dryRunAnswer(redacted, checked).path("hash").isMissingNode());
         org.junit.jupiter.api.Assertions.assertTrue(
                 ConfigResource.dryRunAnswer(redacted, checked).path("valid").asBoolean());
+        // Nor with withheld comments, given back before the check (attacker review 149).
+        org.junit.jupiter.api.Assertions.assertTrue(
+                ConfigResource.dryRunAnswer(FILE + "# (comment withheld)\n", checked)
+                        .path("hash")
+                        .isMissingNode());
     }
 }

@@ -318,6 +318,9 @@ class RedactionTest {
         AdminException e = assertThrows(AdminException.class, () -> redaction.restore(moved, FILE));
         assertEquals(400, e.status);
         assertTrue(e.getMessage().contains("destination it was read from"), e.getMessage());
+        // Nor unverified where it was verified (attacker review 149): anyone on the path would read it.
+        String unverified = redacted.replace("host: redis", "host: redis\n            ssl_verify: false");
+        assertThrows(AdminException.class, () -> redaction.restore(unverified, FILE), unverified);
         String broker = tokenOf(redacted, "broker_url");
         String copied = redacted + """
                   - name: cache-eviction

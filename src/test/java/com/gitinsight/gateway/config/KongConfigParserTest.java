@@ -73,8 +73,8 @@ class KongConfigParserTest {
     @Test
     void deprecatedRedisFieldsMustAgreeWithTheirNewOnesAndMaximumExpirationIsANumber() throws Exception {
         String m = invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis,"
-                        + " redis_host: a.example, redis_port: 6380, redis_password: one,"
-                        + " redis: {host: b.example, port: 6379, password: two}}\n")
+                        + " redis_host: a.example, redis_port: 6380, redis_password: one, redis_username: guess,"
+                        + " redis: {host: b.example, port: 6379, password: two, username: rl-user-secret}}\n")
                 .getMessage();
         assertTrue(
                 m.contains("config.redis_host: both deprecated and new field are used but their values mismatch:"
@@ -82,6 +82,8 @@ class KongConfigParserTest {
                 m);
         assertTrue(m.contains("redis_port = 6380 vs redis.port = 6379"), m);
         assertTrue(m.contains("redis_password = *** vs redis.password = ***") && !m.contains("two"), m);
+        // The admin view redacts the username too: an error must not hand it back (attacker review 149).
+        assertTrue(m.contains("redis_username = *** vs redis.username = ***") && !m.contains("rl-user-secret"), m);
         assertEquals(
                 1,
                 parser.parse(

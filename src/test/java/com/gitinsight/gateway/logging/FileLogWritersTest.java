@@ -202,7 +202,9 @@ class FileLogWritersTest {
         Path link = Files.createSymbolicLink(dir.resolve("innocent.log"), audit);
         FileLogWriters guarded = new FileLogWriters().guarding(conf.resolve("gateway.yml"));
         try {
-            for (Path target : new Path[] {audit, link, dir.resolve("other/../conf/new.log")}) {
+            // A dangling link into the directory: opening would create its target there.
+            Path dangling = Files.createSymbolicLink(dir.resolve("dangling.log"), conf.resolve("created.log"));
+            for (Path target : new Path[] {audit, link, dir.resolve("other/../conf/new.log"), dangling}) {
                 guarded.write(new FileLogSchema.Config(target.toString(), false), line("{\"who\":\"alice\"}"), LOADED);
             }
             Path fine = dir.resolve("requests.log");
@@ -212,9 +214,10 @@ class FileLogWritersTest {
                     .until(() -> guarded.status().stream()
                                     .filter(FileLogWriters.Status::failing)
                                     .count()
-                            == 3);
+                            == 4);
             assertEquals("real\n", Files.readString(audit));
             assertFalse(Files.exists(conf.resolve("new.log")));
+            assertFalse(Files.exists(conf.resolve("created.log")));
             guarded.status().stream()
                     .filter(FileLogWriters.Status::failing)
                     .forEach(st -> assertTrue(st.lastError().contains("not file-log's to write"), st.lastError()));

@@ -81,15 +81,18 @@ class WebSocketRelaysTest {
                         "X-Hop", java.util.List.of("1"),
                         "Content-Length", java.util.List.of("12"),
                         "Content-Type", java.util.List.of("text/html"),
-                        "Sec-WebSocket-Version", java.util.List.of("13"),
-                        "Upgrade", java.util.List.of("websocket")),
+                        "Content-Encoding", java.util.List.of("gzip"),
+                        "ETag", java.util.List.of("\"v1\""),
+                        "Sec-WebSocket-Version", java.util.List.of("13")),
                 (n, v) -> true);
         com.gitinsight.gateway.testing.FakeHttp.Response out = new com.gitinsight.gateway.testing.FakeHttp.Response();
         WebSocketFilter.refusalHeaders(backend, out.response);
         org.junit.jupiter.api.Assertions.assertEquals("https://login.example/", out.header("Location"));
         org.junit.jupiter.api.Assertions.assertEquals("Bearer", out.header("WWW-Authenticate"));
         org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("a=1", "b=2"), out.headers("Set-Cookie"));
-        for (String gone : new String[] {"Connection", "X-Hop", "Content-Length", "Sec-WebSocket-Version", "Upgrade"}) {
+        for (String gone : new String[] {
+            "Connection", "X-Hop", "Content-Length", "Content-Encoding", "ETag", "Sec-WebSocket-Version", "Upgrade"
+        }) {
             org.junit.jupiter.api.Assertions.assertNull(out.header(gone), gone);
         }
     }
