@@ -257,7 +257,7 @@ final class ConsumerParser {
                 c.error(
                         "username",
                         "uniqueness violation: 'basicauth_credentials' entity with username set to '" + username
-                                + "' already declared (first at " + first.location() + ")");
+                                + "' already declared");
                 return null;
             }
         }
@@ -311,7 +311,7 @@ final class ConsumerParser {
             c.error(
                     "username",
                     "uniqueness violation: 'hmacauth_credentials' entity with username set to '" + username
-                            + "' already declared (first at " + first.location() + ")");
+                            + "' already declared");
             return null;
         }
         return new ConsumerSpec.HmacAuth(id, username, secret);
@@ -394,8 +394,7 @@ final class ConsumerParser {
             if (first != null) {
                 j.error(
                         "key",
-                        "uniqueness violation: 'jwt_secrets' entity with key set to '" + key
-                                + "' already declared (first at " + first.location() + ")");
+                        "uniqueness violation: 'jwt_secrets' entity with key set to '" + key + "' already declared");
                 return null;
             }
         }

@@ -187,11 +187,10 @@ public final class KongConfigParser {
         top.section("_info");
         String version = top.string("_format_version", null);
         if (top.node("_format_version") instanceof Node.ScalarNode n && !(n.value() instanceof String) && !n.isNull()) {
-            // Kong's type check: an unquoted 3.0 is a number, not the version string.
-            top.error("_format_version", "expected a string (quote it: \"3.0\")");
+            // Kong's type check (an unquoted 3.0 is a number): Section.string said "expected a string".
             version = null;
         } else if (version == null) {
-            problems.add(top.location(), "_format_version", "required field missing (use \"3.0\")");
+            problems.add(top.location(), "_format_version", "required field missing");
         } else if (!FORMAT_VERSIONS.contains(version)) {
             top.error("_format_version", "expected one of: 1.1, 2.1, 3.0");
         }

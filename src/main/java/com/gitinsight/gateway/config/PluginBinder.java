@@ -76,12 +76,8 @@ final class PluginBinder {
             if (name != null && schema == null) {
                 s.error(
                         "name",
-                        "plugin '" + name + "' not enabled; add it to the 'plugins' configuration property"
-                                + " (not implemented by this gateway)"
-                                + (registry.names().isEmpty()
-                                        ? ""
-                                        : " (available: " + String.join(", ", new java.util.TreeSet<>(registry.names()))
-                                                + ")"));
+                        // Kong's words (the plugins this gateway runs are in the README).
+                        "plugin '" + name + "' not enabled; add it to the 'plugins' configuration property");
             }
             if (schema == null) {
                 continue;

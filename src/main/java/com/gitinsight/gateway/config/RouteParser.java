@@ -342,8 +342,7 @@ final class RouteParser {
                 if (first != null) {
                     r.section.error(
                             "name",
-                            "uniqueness violation: 'routes' entity with name set to '" + r.name
-                                    + "' already declared (first at " + first.location() + ")");
+                            "uniqueness violation: 'routes' entity with name set to '" + r.name + "' already declared");
                 }
             }
             String service = r.service == null ? null : services.name(r.service);

@@ -168,7 +168,9 @@ final class ServiceParser {
             if (host != null && host.startsWith("[")) {
                 host = host.substring(1, host.length() - 1); // an address, as the url's host is kept
             }
-            port = (int) s.integer("port", "https".equals(protocol) ? 443 : 80, 0, 65535);
+            // Kong's services schema: port defaults to 80 whatever the protocol (only the url
+            // shorthand takes the scheme's port; 11-declarative_config process_auto_fields spec).
+            port = (int) s.integer("port", 80, 0, 65535);
             path = s.string("path", null);
         }
         tlsFieldsNeedTls(s, protocol);
@@ -181,8 +183,7 @@ final class ServiceParser {
                     s.has("url") ? "url" : "protocol",
                     KONG_PROTOCOLS.contains(protocol)
                             ? "protocol '" + protocol + "' is not supported by this gateway (http, https, ws or wss)"
-                            : "expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp"
-                                    + " (ws and wss here too)");
+                            : "expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp");
         }
         if (path != null && !path.startsWith("/")) {
             s.error(
@@ -203,11 +204,7 @@ final class ServiceParser {
             return;
         }
         if (serviceSections.containsKey(name)) {
-            s.error(
-                    "name",
-                    "uniqueness violation: 'services' entity with name set to '" + name
-                            + "' already declared (first at "
-                            + serviceSections.get(name).location() + ")");
+            s.error("name", "uniqueness violation: 'services' entity with name set to '" + name + "' already declared");
             return;
         }
         serviceSections.put(name, s);
