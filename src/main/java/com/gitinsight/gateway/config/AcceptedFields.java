@@ -48,8 +48,19 @@ final class AcceptedFields {
         s.bool("use_srv_name", false);
     }
 
+    /** Kong's typedefs.utf8_name: letters and digits of any script, and '.', '-', '_' and '~'. */
+    private static final java.util.regex.Pattern UTF8_NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{N}._~-]+");
+
     static void plugin(Section s) {
         common(s);
-        s.string("instance_name", null);
+        String instance = s.string("instance_name", null);
+        if (instance != null
+                && !instance.isEmpty()
+                && !UTF8_NAME.matcher(instance).matches()) {
+            s.error(
+                    "instance_name",
+                    "invalid value '" + instance
+                            + "': the only accepted ascii characters are alphanumerics or ., -, _, and ~");
+        }
     }
 }

@@ -156,6 +156,9 @@ final class RouteParser {
         Map<String, List<RouteSpec.HeaderValue>> headers = headers(s.section("headers"));
         boolean plainHttp = !s.has("protocols");
         boolean websocket = !s.has("protocols");
+        if (s.node("protocols") instanceof Node.ListNode given && given.items().isEmpty()) {
+            s.error("protocols", "length must be at least 1"); // Kong's routes schema: len_min = 1
+        }
         boolean https = false;
         boolean http = false;
         boolean wss = false;

@@ -208,6 +208,11 @@ final class ServiceParser {
             return;
         }
         serviceSections.put(name, s);
+        if (id == null) {
+            // Kong generates ids before it resolves references: the derived id (the one the admin
+            // API and logs show) names the service too.
+            serviceIds.putIfAbsent(KongIds.of("services", name), name);
+        }
         if (id != null && serviceIds.putIfAbsent(id, name) != null) {
             s.error(
                     "id",

@@ -557,6 +557,27 @@ class KongConfigParserTest {
         assertEquals(
                 "uniqueness violation: 'services' entity with name set to 'a' already declared",
                 twice.errors().get(0).message());
+        // A route naming its service by the id Kong derives (the one the admin API shows).
+        String derived = KongIds.of("services", "a");
+        assertEquals(
+                "a",
+                parser.parse(
+                                "t.yml",
+                                HEADER + "services:\n  - {name: a, url: http://a:1}\n"
+                                        + "routes:\n  - {name: r, paths: [/r], service: " + derived + "}\n")
+                        .routes()
+                        .get(0)
+                        .service());
+        ConfigException shapes = invalid(HEADER + "services:\n  - name: a\n    url: http://a:1\n"
+                + "    routes: [{name: r, paths: [/r], protocols: []}]\n"
+                + "plugins:\n  - {name: cors, instance_name: \"bad name!\"}\n");
+        assertTrue(shapes.getMessage().contains("routes[0].protocols: length must be at least 1"), shapes.getMessage());
+        assertTrue(
+                shapes.getMessage()
+                        .contains(
+                                "plugins[0].instance_name: invalid value 'bad name!': the only accepted ascii characters"
+                                        + " are alphanumerics or ., -, _, and ~"),
+                shapes.getMessage());
     }
 
     @Test
