@@ -15,6 +15,16 @@ final class EntityRefs {
         return s.checked("id", s.string("id", null), EntityRefs::uuidProblem);
     }
 
+    /** Kong's check that two {@code entity} entries of a file never share an id (its primary key). */
+    static void unique(Section s, String entity, String id, java.util.Set<String> seen) {
+        if (id != null && KongIds.isUuid(id) && !seen.add(id.toLowerCase(java.util.Locale.ROOT))) {
+            s.error(
+                    "id",
+                    "uniqueness violation: '" + entity + "' entity with primary key set to '" + id
+                            + "' already declared");
+        }
+    }
+
     /** Kong's words for an id that is not a UUID. */
     static String uuidProblem(String id) {
         return KongIds.isUuid(id) ? null : "expected a valid UUID";

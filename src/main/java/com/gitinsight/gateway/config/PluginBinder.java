@@ -57,12 +57,13 @@ final class PluginBinder {
     List<PluginSpec> finish(ServiceParser services, RouteParser routes, ConsumerParser consumers) {
         Map<String, Chosen> chosen = new LinkedHashMap<>();
         Set<String> unique = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (PendingPlugin p : plugins) {
             Section s = p.section;
             s.allowEntity(PLUGIN, PLUGIN_ACCEPTED);
             AcceptedFields.plugin(s);
             String name = s.requiredString("name");
-            EntityRefs.id(s);
+            EntityRefs.unique(s, "plugins", EntityRefs.id(s), ids);
             for (Section.Item<String> protocol : s.strings("protocols")) {
                 if (!KONG_PROTOCOLS.contains(protocol.value())) {
                     problems.add(

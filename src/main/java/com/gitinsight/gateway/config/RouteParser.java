@@ -59,12 +59,16 @@ final class RouteParser {
         this.plugins = plugins;
     }
 
+    /** The ids routes were given so far (Kong's primary key is unique in a file). */
+    private final java.util.Set<String> routeIds = new java.util.HashSet<>();
+
     /** One route: top-level ({@code parentService} null, it names its service) or nested under a service. */
     void route(Section s, String parentService) {
         s.allowEntity(ROUTE, ROUTE_ACCEPTED);
         AcceptedFields.route(s);
         String name = s.checked("name", s.string("name", null), EntityNames::nameProblem);
         String id = EntityRefs.id(s);
+        EntityRefs.unique(s, "routes", id, routeIds);
         String service = parentService;
         if (parentService != null) {
             if (s.has("service")) {

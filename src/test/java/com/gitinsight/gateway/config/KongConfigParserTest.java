@@ -572,6 +572,21 @@ class KongConfigParserTest {
                 + "    routes: [{name: r, paths: [/r], protocols: []}]\n"
                 + "plugins:\n  - {name: cors, instance_name: \"bad name!\"}\n");
         assertTrue(shapes.getMessage().contains("routes[0].protocols: length must be at least 1"), shapes.getMessage());
+        String id = "7e1c4b1a-0000-4000-8000-00000000b001";
+        ConfigException ids = invalid(HEADER + "services:\n  - name: a\n    url: http://a:1\n    routes:\n"
+                + "      - {name: r1, id: " + id + ", paths: [/r1]}\n      - {name: r2, id: " + id + ", paths: [/r2]}\n"
+                + "plugins:\n  - {name: cors, id: " + id + "}\n  - {name: acl, id: " + id
+                + ", config: {allow: [g]}}\n");
+        assertTrue(
+                ids.getMessage()
+                        .contains("routes[1].id: uniqueness violation: 'routes' entity with primary key set to '" + id
+                                + "' already declared"),
+                ids.getMessage());
+        assertTrue(
+                ids.getMessage()
+                        .contains("plugins[1].id: uniqueness violation: 'plugins' entity with primary key set to '" + id
+                                + "' already declared"),
+                ids.getMessage());
         assertTrue(
                 shapes.getMessage()
                         .contains(
