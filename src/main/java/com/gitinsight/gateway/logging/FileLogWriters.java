@@ -42,7 +42,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     private final Map<String, PathWriter> writers = new ConcurrentHashMap<>();
     private final Retirement retirement = new Retirement();
 
-    /** The configuration file ({@code gateway.config}): its directory is not file-log's to write. */
+    /** The configuration file ({@code gateway.config}): it and its backups are not file-log's to write. */
     @jakarta.inject.Inject
     @org.eclipse.microprofile.config.inject.ConfigProperty(
             name = "gateway.config",
@@ -50,8 +50,8 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
     String configFile;
 
     /**
-     * Where file-log never writes: the configuration's directory, which holds the file, its
-     * backups, the audit log and the redaction key (attacker review 148: a file-log path named
+     * Where file-log never writes: the configuration file and its backups directory, which holds
+     * the backups, the audit log and the redaction key (attacker review 148: a file-log path named
      * {@code <config>.backups/audit.log} forged audit lines, one on the key made it unreadable).
      * Null outside the container (tests that set none).
      */
@@ -59,32 +59,51 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
     @jakarta.annotation.PostConstruct
     void guard() {
-        guarded = configFile == null ? null : guardedDirectories(Path.of(configFile));
+        guarded = configFile == null ? null : guardedPaths(Path.of(configFile));
     }
 
-    /** For tests outside the container: guards {@code configFile}'s directory. */
+    /** For tests outside the container: guards {@code configFile} and its backups. */
     FileLogWriters guarding(Path configFile) {
-        guarded = guardedDirectories(configFile);
+        guarded = guardedPaths(configFile);
         return this;
     }
 
-    /** The configuration file's directory as written and as resolved, and its target's when it is a link. */
-    static List<Path> guardedDirectories(Path configFile) {
+    /**
+     * The configuration file and its {@code .backups} directory, as written and as resolved (a
+     * linked file's target and its own backups too).
+     */
+    static List<Path> guardedPaths(Path configFile) {
+        java.util.Set<Path> files = new java.util.LinkedHashSet<>();
+        Path file = configFile.toAbsolutePath().normalize();
+        files.add(file);
+        Path dir = resolved(file.getParent());
+        if (dir != null) {
+            files.add(dir.resolve(file.getFileName()));
+        }
+        Path target = resolved(file);
+        if (target != null) {
+            files.add(target);
+        }
         List<Path> out = new ArrayList<>();
-        Path dir = configFile.toAbsolutePath().normalize().getParent();
-        out.add(dir);
-        try {
-            out.add(dir.toRealPath());
-            out.add(configFile.toRealPath().getParent());
-        } catch (IOException e) {
-            // Not there (yet): the directory as written stands.
+        for (Path f : files) {
+            out.add(f);
+            out.add(f.resolveSibling(f.getFileName() + ".backups"));
         }
         return List.copyOf(out);
     }
 
+    private static Path resolved(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * Whether {@code file}, as the file system would resolve it when opened (links followed, a
-     * dangling one too: opening creates its target), lies in one of {@code guarded}.
+     * dangling one too: opening creates its target), is a guarded file or lies in a guarded
+     * directory.
      */
     static boolean inside(Path file, List<Path> guarded) {
         Path abs = file.toAbsolutePath().normalize();
@@ -97,10 +116,9 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 return true; // a link that cannot be read is not written through
             }
         }
-        try {
-            abs = abs.getParent().toRealPath().resolve(abs.getFileName());
-        } catch (IOException | RuntimeException e) {
-            // The directory is not there yet: compared as written.
+        Path parent = resolved(abs.getParent());
+        if (parent != null) {
+            abs = parent.resolve(abs.getFileName());
         }
         for (Path g : guarded) {
             if (abs.startsWith(g)) {
@@ -243,7 +261,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                     }
                     if (guarded != null && inside(path, guarded)) {
                         throw new FileSystemException(
-                                path.toString(), null, "the configuration's directory is not file-log's to write");
+                                path.toString(), null, "the configuration and its backups are not file-log's to write");
                     }
                     channel = open(path);
                     opening = false;

@@ -192,10 +192,10 @@ class FileLogWritersTest {
     }
 
     // Attacker review 148: a file-log path on the audit log forged its lines, one on the redaction
-    // key made it unreadable: the configuration's directory is not file-log's, whatever the path's
-    // spelling or links.
+    // key made it unreadable: the configuration and its backups are not file-log's, whatever the
+    // path's spelling or links; a log beside the configuration is fine.
     @Test
-    void theConfigurationsDirectoryIsNeverWritten() throws Exception {
+    void theConfigurationAndItsBackupsAreNeverWritten() throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Path backups = Files.createDirectories(conf.resolve("gateway.yml.backups"));
         Path audit = Files.writeString(backups.resolve("audit.log"), "real\n");
@@ -203,11 +203,12 @@ class FileLogWritersTest {
         FileLogWriters guarded = new FileLogWriters().guarding(conf.resolve("gateway.yml"));
         try {
             // A dangling link into the directory: opening would create its target there.
-            Path dangling = Files.createSymbolicLink(dir.resolve("dangling.log"), conf.resolve("created.log"));
-            for (Path target : new Path[] {audit, link, dir.resolve("other/../conf/new.log"), dangling}) {
+            Path config = Files.writeString(conf.resolve("gateway.yml"), "_format_version: \"3.0\"\n");
+            Path dangling = Files.createSymbolicLink(dir.resolve("dangling.log"), backups.resolve("created.log"));
+            for (Path target : new Path[] {audit, link, dir.resolve("other/../conf/gateway.yml"), dangling}) {
                 guarded.write(new FileLogSchema.Config(target.toString(), false), line("{\"who\":\"alice\"}"), LOADED);
             }
-            Path fine = dir.resolve("requests.log");
+            Path fine = conf.resolve("requests.log");
             guarded.write(new FileLogSchema.Config(fine.toString(), false), line("{\"n\":1}"), LOADED);
             await().atMost(Duration.ofSeconds(5)).until(() -> holds(fine, "{\"n\":1}"));
             await().atMost(Duration.ofSeconds(5))
@@ -216,8 +217,8 @@ class FileLogWritersTest {
                                     .count()
                             == 4);
             assertEquals("real\n", Files.readString(audit));
-            assertFalse(Files.exists(conf.resolve("new.log")));
-            assertFalse(Files.exists(conf.resolve("created.log")));
+            assertEquals("_format_version: \"3.0\"\n", Files.readString(config));
+            assertFalse(Files.exists(backups.resolve("created.log")));
             guarded.status().stream()
                     .filter(FileLogWriters.Status::failing)
                     .forEach(st -> assertTrue(st.lastError().contains("not file-log's to write"), st.lastError()));
