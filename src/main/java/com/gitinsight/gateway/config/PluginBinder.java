@@ -58,12 +58,21 @@ final class PluginBinder {
         Map<String, Chosen> chosen = new LinkedHashMap<>();
         Set<String> unique = new HashSet<>();
         Set<String> ids = new HashSet<>();
+        Set<String> instanceNames = new HashSet<>();
         for (PendingPlugin p : plugins) {
             Section s = p.section;
             s.allowEntity(PLUGIN, PLUGIN_ACCEPTED);
             AcceptedFields.plugin(s);
             String name = s.requiredString("name");
             EntityRefs.unique(s, "plugins", EntityRefs.id(s), ids);
+            String instance = s.string("instance_name", null);
+            if (instance != null && !instance.isEmpty() && !instanceNames.add(instance)) {
+                // Kong's endpoint key for plugins: unique in the file.
+                s.error(
+                        "instance_name",
+                        "uniqueness violation: 'plugins' entity with instance_name set to '" + instance
+                                + "' already declared");
+            }
             for (Section.Item<String> protocol : s.strings("protocols")) {
                 if (!KONG_PROTOCOLS.contains(protocol.value())) {
                     problems.add(

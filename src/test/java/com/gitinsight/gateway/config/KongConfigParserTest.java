@@ -587,6 +587,15 @@ class KongConfigParserTest {
                         .contains("plugins[1].id: uniqueness violation: 'plugins' entity with primary key set to '" + id
                                 + "' already declared"),
                 ids.getMessage());
+        ConfigException instances = invalid(HEADER + "services:\n  - name: a\n    url: http://a:1\n"
+                + "    plugins: [{name: cors, instance_name: same}]\n"
+                + "plugins:\n  - {name: acl, instance_name: same, config: {allow: [g]}}\n");
+        assertTrue(
+                instances
+                        .getMessage()
+                        .contains("instance_name: uniqueness violation: 'plugins' entity with instance_name set to"
+                                + " 'same' already declared"),
+                instances.getMessage());
         assertTrue(
                 shapes.getMessage()
                         .contains(
