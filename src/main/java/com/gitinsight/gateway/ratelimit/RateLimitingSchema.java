@@ -226,37 +226,19 @@ public final class RateLimitingSchema implements PluginSchema {
         Set<String> nestedFields = new HashSet<>(List.of(
                 "host", "port", "username", "password", "database", "timeout", "ssl", "server_name", "ssl_verify"));
         nested.allowOnly(nestedFields, Set.of());
-        String oldServerName = f.string("redis_server_name", null);
-        String serverName = nested.string("server_name", oldServerName);
-        same(f, nested, "server_name", oldServerName, serverName);
-        Boolean oldSslVerify = f.has("redis_ssl_verify") ? f.bool("redis_ssl_verify", false) : null;
-        boolean sslVerify = nested.bool("ssl_verify", oldSslVerify != null && oldSslVerify);
-        same(f, nested, "ssl_verify", oldSslVerify, sslVerify);
-        String oldHost = f.string("redis_host", null);
-        String host = nested.string("host", oldHost);
-        same(f, nested, "host", oldHost, host);
+        String serverName = text(f, nested, "server_name", false);
+        boolean sslVerify = flag(f, nested, "ssl_verify");
+        String host = text(f, nested, "host", false);
         if (policy == Policy.REDIS && host == null && !nested.has("host")) {
             nested.error("host", "required field missing"); // Kong's schema: config.redis.host
         }
-        long oldPort = f.integer("redis_port", 6379, 1, 65535);
-        long port = nested.integer("port", oldPort, 1, 65535);
-        same(f, nested, "port", oldPort, port);
-        String oldUsername = f.string("redis_username", null);
-        String username = nested.string("username", oldUsername);
-        same(f, nested, "username", oldUsername, username);
+        long port = number(f, nested, "port", 6379, 1, 65535);
+        String username = text(f, nested, "username", false);
         // Kong's len_min = 0 here: an empty password is no password.
-        String oldPassword = f.stringOrEmpty("redis_password", null);
-        String password = nested.stringOrEmpty("password", oldPassword);
-        same(f, nested, "password", oldPassword, password);
-        long oldDatabase = f.integer("redis_database", 0, 0, 1024);
-        long database = nested.integer("database", oldDatabase, 0, 1024);
-        same(f, nested, "database", oldDatabase, database);
-        long oldTimeout = f.integer("redis_timeout", 2000, 1, 600_000);
-        long timeout = nested.integer("timeout", oldTimeout, 1, 600_000);
-        same(f, nested, "timeout", oldTimeout, timeout);
-        boolean oldSsl = f.bool("redis_ssl", false);
-        boolean ssl = nested.bool("ssl", oldSsl);
-        same(f, nested, "ssl", oldSsl, ssl);
+        String password = text(f, nested, "password", true);
+        long database = number(f, nested, "database", 0, 0, 1024);
+        long timeout = number(f, nested, "timeout", 2000, 1, 600_000);
+        boolean ssl = flag(f, nested, "ssl");
         return new Redis(
                 host,
                 (int) port,
@@ -267,6 +249,28 @@ public final class RateLimitingSchema implements PluginSchema {
                 ssl,
                 serverName,
                 sslVerify);
+    }
+
+    /** {@code redis.<field>}, else the deprecated {@code redis_<field>}; both must agree. */
+    private static String text(PluginFields f, PluginFields nested, String field, boolean mayBeEmpty) {
+        String old = mayBeEmpty ? f.stringOrEmpty("redis_" + field, null) : f.string("redis_" + field, null);
+        String now = mayBeEmpty ? nested.stringOrEmpty(field, old) : nested.string(field, old);
+        same(f, nested, field, old, now);
+        return now;
+    }
+
+    private static long number(PluginFields f, PluginFields nested, String field, long fallback, long min, long max) {
+        long old = f.integer("redis_" + field, fallback, min, max);
+        long now = nested.integer(field, old, min, max);
+        same(f, nested, field, old, now);
+        return now;
+    }
+
+    private static boolean flag(PluginFields f, PluginFields nested, String field) {
+        boolean old = f.bool("redis_" + field, false);
+        boolean now = nested.bool(field, old);
+        same(f, nested, field, old, now);
+        return now;
     }
 
     /**

@@ -103,6 +103,12 @@ class JwtFilterTest {
                         .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /** The status for jwt1 of a token for KEY whose JOSE header is {@code header}. */
+    private int statusWithJoseHeader(String header) throws Exception {
+        return send("jwt1", "/request", "Authorization", "Bearer " + encode(payload(KEY), SECRET, header))
+                .status();
+    }
+
     static String encode(String payload, String secret) throws Exception {
         return encode(payload, secret, "{\"typ\":\"JWT\",\"alg\":\"HS256\"}");
     }
@@ -394,52 +400,13 @@ class JwtFilterTest {
                         "/request",
                         "Authorization",
                         "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"JWT\",\"alg\":\"none\"}"))));
-        assertEquals(
-                200,
-                send(
-                                "jwt1",
-                                "/request",
-                                "Authorization",
-                                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"jwt\",\"alg\":\"HS256\"}"))
-                        .status());
-        assertEquals(
-                200,
-                send(
-                                "jwt1",
-                                "/request",
-                                "Authorization",
-                                "Bearer " + encode(payload(KEY), SECRET, "{\"alg\":\"HS256\"}"))
-                        .status());
+        assertEquals(200, statusWithJoseHeader("{\"typ\":\"jwt\",\"alg\":\"HS256\"}"));
+        assertEquals(200, statusWithJoseHeader("{\"alg\":\"HS256\"}"));
         // Nor crit: a header a token marks critical is no refusal (helper review 135).
-        assertEquals(
-                200,
-                send(
-                                "jwt1",
-                                "/request",
-                                "Authorization",
-                                "Bearer "
-                                        + encode(
-                                                payload(KEY),
-                                                SECRET,
-                                                "{\"alg\":\"HS256\",\"crit\":[\"foo\"],\"foo\":1}"))
-                        .status());
+        assertEquals(200, statusWithJoseHeader("{\"alg\":\"HS256\",\"crit\":[\"foo\"],\"foo\":1}"));
         // Kong's parser does not read typ (Kong/kong#4256; helper review 135).
-        assertEquals(
-                200,
-                send(
-                                "jwt1",
-                                "/request",
-                                "Authorization",
-                                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"))
-                        .status());
-        assertEquals(
-                200,
-                send(
-                                "jwt1",
-                                "/request",
-                                "Authorization",
-                                "Bearer " + encode(payload(KEY), SECRET, "{\"typ\":7,\"alg\":\"HS256\"}"))
-                        .status());
+        assertEquals(200, statusWithJoseHeader("{\"typ\":\"at+jwt\",\"alg\":\"HS256\"}"));
+        assertEquals(200, statusWithJoseHeader("{\"typ\":7,\"alg\":\"HS256\"}"));
     }
 
     // Kong's "errors when anonymous user doesn't exist": the file loads; a request that would fall
