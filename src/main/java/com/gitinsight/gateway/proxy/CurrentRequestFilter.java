@@ -290,10 +290,6 @@ public class CurrentRequestFilter extends HttpFilter {
     }
 
     /**
-     * Under {@code gateway.admin.host}: the admin API and console answer on that host only, and
-     * that host serves the gateway's own paths only (health, metrics and the admin's).
-     */
-    /**
      * {@code gateway.admin.host} as requests name it: lower-case, a trailing dot dropped; null when
      * unset. A port or anything else that is no host name stops the start, naming the setting (it
      * would match no request, and the admin API would answer nowhere).
@@ -313,6 +309,10 @@ public class CurrentRequestFilter extends HttpFilter {
         return host;
     }
 
+    /**
+     * Under {@code gateway.admin.host}: the admin API and console answer on that host only, and
+     * that host serves the gateway's own paths only (health, metrics and the admin's).
+     */
     static boolean onItsOrigin(String path, String host, String adminHost) {
         boolean onAdminHost = adminHost.equalsIgnoreCase(host);
         if (isAdmin(path)) {
