@@ -162,15 +162,18 @@
     box.replaceChildren();
     if (globals.length) box.append(el('p', { class: 'muted' }, 'Global plugins: ', ...globals.map(g => el('span', { class: 'chip plugin' }, g)), ' '));
     const upstreamNames = new Set(upstreams.data.map(u => u.name));
+    // A service written without a name is known by its id (Kong's foreign key then names the id).
+    const keyOf = ref => ref && (ref.name || ref.id);
     for (const s of services.data) {
+      const key = keyOf(s);
       const host = s.host || (s.url ? new URL(s.url).hostname : '');
       const pool = upstreamNames.has(host) ? host : null;
-      const svcPlugins = plugins.data.filter(p => p.service && p.service.name === s.name).map(p => p.name);
-      const breaker = status.services[s.name] || {};
-      const sRoutes = routes.data.filter(r => r.service && r.service.name === s.name);
-      const card = el('article', { class: 'service', 'aria-labelledby': 'svc-' + s.name },
+      const svcPlugins = plugins.data.filter(p => keyOf(p.service) === key).map(p => p.name);
+      const breaker = status.services[key] || {};
+      const sRoutes = routes.data.filter(r => keyOf(r.service) === key);
+      const card = el('article', { class: 'service', 'aria-labelledby': 'svc-' + key },
         el('header', {},
-          el('h2', { id: 'svc-' + s.name }, s.name),
+          el('h2', { id: 'svc-' + key }, s.name || host + ' (no name)'),
           el('span', { class: 'mono muted' }, s.url || ((s.protocol || 'http') + '://' + s.host + (s.port ? ':' + s.port : '') + (s.path || ''))),
           el('span', { class: 'state-' + breaker.circuit_breaker }, 'breaker ' + (breaker.circuit_breaker || '–')),
           ...svcPlugins.map(p => el('span', { class: 'chip plugin' }, p))),

@@ -194,6 +194,15 @@ final class DeclarativeDocument {
 
     /** The entity's name; for a plugin, Kong's id if given, else its scope and name ({@code route:r1:jwt}). */
     static String name(Located l) {
+        if (l.kind() == EntityKind.SERVICES && text(l.node().get("name")) == null) {
+            // A nameless service is known by its id: the file's, else the one the loader derives
+            // from its position (services sit only at the top level).
+            String id = text(l.node().get("id"));
+            if (id != null || l.list() == null) {
+                return id;
+            }
+            return com.gitinsight.gateway.config.KongIds.of("services", "#" + indexOf(l.list(), l.node()));
+        }
         if (l.kind() != EntityKind.PLUGINS) {
             return text(l.node().get(l.kind().key));
         }
@@ -226,7 +235,7 @@ final class DeclarativeDocument {
         if (l.kind() == EntityKind.ROUTES) {
             String service = l.parent() != null ? l.parent().name() : reference(out.get("service"));
             if (service != null) {
-                out.putObject("service").put("name", service);
+                serviceReference(out.putObject("service"), service);
             } else {
                 out.putNull("service"); // Kong's route without a service
             }
@@ -245,9 +254,14 @@ final class DeclarativeDocument {
                 }
             }
         }
+        if (l.kind() == EntityKind.SERVICES && !out.hasNonNull("name") && !out.hasNonNull("id")) {
+            out.put("id", name(l)); // what the admin API and the loader know it by
+        }
         if (l.kind() == EntityKind.PLUGINS) {
             out.put("id", name(l));
-            if (l.parent() != null) {
+            if (l.parent() != null && l.parent().kind() == EntityKind.SERVICES) {
+                serviceReference(out.putObject("service"), l.parent().name());
+            } else if (l.parent() != null) {
                 out.putObject(l.parent().kind().singular())
                         .put(l.parent().kind().key, l.parent().name());
             }
@@ -255,7 +269,20 @@ final class DeclarativeDocument {
         return out;
     }
 
+    /** Kong's foreign key to a service: by name, or by id for a service without a name. */
+    private void serviceReference(ObjectNode reference, String service) {
+        boolean named = find(EntityKind.SERVICES, service)
+                .map(found -> text(found.node().get("name")) != null)
+                .orElse(true);
+        reference.put(named ? "name" : "id", service);
+    }
+
     void create(EntityKind kind, ObjectNode body) throws AdminException {
+        if (kind == EntityKind.SERVICES && !body.hasNonNull("name") && !body.hasNonNull("id")) {
+            // Kong's POST /services takes a service without a name and gives it an id; written into
+            // the file, it stays the service's id across loads.
+            body.put("id", java.util.UUID.randomUUID().toString());
+        }
         Located probe = new Located(kind, null, body, null);
         String id = name(probe);
         if (kind == EntityKind.PLUGINS ? body.path("name").asText("").isEmpty() : id == null || id.isEmpty()) {
@@ -304,7 +331,7 @@ final class DeclarativeDocument {
         }
         if (kind == EntityKind.ROUTES && l.parent() != null && body.has("service")) {
             String target = reference(body.get("service"));
-            if (l.parent().name().equals(target)) {
+            if (java.util.Objects.equals(l.parent().name(), target)) {
                 body.remove("service");
             } else {
                 moveToTop(l);
@@ -316,13 +343,17 @@ final class DeclarativeDocument {
         }
         // Kong keeps an entity's primary key through a PUT and a rename: the id it was given, or
         // the one its loader derived from the old name (X-Consumer-ID must not change).
+        // A nameless service's key is its id already.
+        boolean nameless = kind == EntityKind.SERVICES && text(node.get("name")) == null;
         String keptId = kind == EntityKind.PLUGINS || body.hasNonNull("id")
                 ? null
                 : node.hasNonNull("id")
                         ? text(node.get("id"))
-                        : newName != null && current != null && !newName.equals(current)
-                                ? com.gitinsight.gateway.config.KongIds.of(kind.collection, current)
-                                : null;
+                        : nameless && current != null
+                                ? current
+                                : newName != null && current != null && !newName.equals(current)
+                                        ? com.gitinsight.gateway.config.KongIds.of(kind.collection, current)
+                                        : null;
         if (replace) {
             List<String> own = new ArrayList<>();
             node.fieldNames().forEachRemaining(f -> {
@@ -331,7 +362,7 @@ final class DeclarativeDocument {
                 }
             });
             own.forEach(node::remove);
-            if (kind != EntityKind.PLUGINS && !body.has(kind.key) && current != null) {
+            if (kind != EntityKind.PLUGINS && !nameless && !body.has(kind.key) && current != null) {
                 node.put(kind.key, current);
             }
         }
@@ -415,7 +446,7 @@ final class DeclarativeDocument {
         if (kind == EntityKind.SERVICES) {
             boolean routed = all(EntityKind.ROUTES).stream()
                     .anyMatch(r -> r.parent() != null
-                            ? r.parent().name().equals(id)
+                            ? java.util.Objects.equals(r.parent().name(), id)
                             : id.equals(reference(r.node().get("service"))));
             if (routed) {
                 throw new AdminException(400, "an existing 'routes' entity references this 'services' entity");

@@ -123,6 +123,9 @@ final class ServiceParser {
 
     private final Set<String> disabledServices = new HashSet<>();
 
+    /** The {@code services[]} entries read so far: a nameless one's position. */
+    private int entries;
+
     private final Certificates certificates;
 
     ServiceParser(RouteParser routes, PluginBinder plugins, Certificates certificates) {
@@ -135,8 +138,11 @@ final class ServiceParser {
     void service(Section s) {
         s.allowEntity(SERVICE, SERVICE_ACCEPTED);
         AcceptedFields.service(s);
-        String name = s.checked("name", s.requiredString("name"), EntityNames::nameProblem);
+        // Kong's name is optional (a null name is none); a nameless service is known by its id.
+        boolean named = s.has("name");
+        String name = named ? s.checked("name", s.requiredString("name"), EntityNames::nameProblem) : null;
         String id = EntityRefs.id(s);
+        int position = entries++;
         String protocol = "http";
         String host = null;
         int port = 80;
@@ -200,15 +206,20 @@ final class ServiceParser {
         int write = (int) s.integer("write_timeout", 60000, 1, MAX_TIMEOUT);
         int read = (int) s.integer("read_timeout", 60000, 1, MAX_TIMEOUT);
         ServiceTls tls = tls(s);
+        if (!named) {
+            // Kong gives such a service a random id at each load; one derived from its position
+            // ('#' is no name's character) keeps its breaker, pools and counters across reloads.
+            name = id != null ? id : KongIds.of("services", "#" + position);
+        }
         if (name == null) {
             return;
         }
-        if (serviceSections.containsKey(name)) {
+        if (named && serviceSections.containsKey(name)) {
             s.error("name", "uniqueness violation: 'services' entity with name set to '" + name + "' already declared");
             return;
         }
         serviceSections.put(name, s);
-        if (id == null) {
+        if (id == null && named) {
             // Kong generates ids before it resolves references: the derived id (the one the admin
             // API and logs show) names the service too.
             serviceIds.putIfAbsent(KongIds.of("services", name), name);
@@ -221,7 +232,7 @@ final class ServiceParser {
         if (!s.bool("enabled", true)) {
             disabledServices.add(name);
         }
-        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read, id, tls));
+        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read, id, tls, named));
         for (Section r : s.sections("routes")) {
             routes.route(r, name);
         }

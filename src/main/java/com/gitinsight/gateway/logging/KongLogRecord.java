@@ -838,7 +838,9 @@ public final class KongLogRecord implements LogEntry {
         if (service != null) {
             field(g, F_SERVICE).writeStartObject();
             field(g, F_ID).writeString(service.kongId());
-            field(g, F_NAME).writeString(route.service());
+            if (service.fileName() != null) {
+                field(g, F_NAME).writeString(service.fileName());
+            }
             g.writeEndObject();
         } else {
             field(g, F_SERVICE).writeNull(); // Kong's route row: a null foreign key
@@ -849,7 +851,9 @@ public final class KongLogRecord implements LogEntry {
     private static void writeService(JsonGenerator g, ServiceSpec service) throws IOException {
         g.writeStartObject();
         field(g, F_ID).writeString(service.kongId());
-        field(g, F_NAME).writeString(service.name());
+        if (service.fileName() != null) { // Kong's entity leaves an unset name out
+            field(g, F_NAME).writeString(service.fileName());
+        }
         field(g, F_PROTOCOL).writeString(service.protocol());
         field(g, F_HOST).writeString(service.host());
         field(g, F_PORT).writeNumber(service.port());

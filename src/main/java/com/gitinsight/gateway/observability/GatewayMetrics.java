@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.observability;
 
 import com.gitinsight.gateway.cache.ResponseCache;
+import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.logging.FileLogWriters;
 import com.gitinsight.gateway.logging.HttpLogQueues;
 import com.gitinsight.gateway.messaging.EvictionListener;
@@ -350,7 +351,9 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
             // Kong's exporter: "do not record any stats if the service is not present" (review 139).
             return;
         }
-        String service = context.match().service().name();
+        // Kong's exporter: the service's name, else its host.
+        ServiceSpec matched = context.match().service();
+        String service = matched.fileName() != null ? matched.fileName() : matched.host();
         // Kong's: the route's name, else its id. An unnamed route without an id in the file keeps
         // its position (route#N): Kong gives such a route a random id at each load, and deriving
         // one here would cost two SHA-1 digests per request.

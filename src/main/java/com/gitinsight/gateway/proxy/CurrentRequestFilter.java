@@ -262,8 +262,8 @@ public class CurrentRequestFilter extends HttpFilter {
         }
         if (match.service() != null) {
             exchange.debugHeader("Kong-Service-Id", match.service().kongId());
-            if (match.service().name() != null) {
-                exchange.debugHeader("Kong-Service-Name", match.service().name());
+            if (match.service().fileName() != null) {
+                exchange.debugHeader("Kong-Service-Name", match.service().fileName());
             }
         }
     }

@@ -251,7 +251,7 @@ final class Echo {
     private static ObjectNode service(ServiceSpec service) {
         ObjectNode out = JSON.createObjectNode();
         out.put("id", service.kongId());
-        out.put("name", service.name());
+        out.put("name", service.fileName());
         out.put("protocol", service.protocol());
         out.put("host", service.host());
         out.put("port", service.port());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.KongIds;
 import com.gitinsight.gateway.config.PluginRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -274,8 +275,48 @@ class DeclarativeDocumentTest {
                 400,
                 assertThrows(
                                 AdminException.class,
-                                () -> doc.create(EntityKind.SERVICES, json("{\"url\": \"http://x:1\"}")))
+                                () -> doc.create(EntityKind.UPSTREAMS, json("{\"targets\": [{\"target\": \"x:1\"}]}")))
                         .status);
+    }
+
+    // Kong's POST /services takes a service without a name and gives it an id, which the file
+    // keeps; the admin API knows a nameless service by its id (the file's, or the one the loader
+    // derives from its position), shows its routes' foreign key by id, and a PUT keeps it nameless.
+    @Test
+    void servicesWithoutNamesAreKnownByTheirIds() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse(FILE);
+        doc.create(EntityKind.SERVICES, json("{\"url\": \"http://x:1\"}"));
+        GatewayConfig config = reparse(doc);
+        com.gitinsight.gateway.config.ServiceSpec created = config.services().get(2);
+        assertNull(created.fileName());
+        assertTrue(KongIds.isUuid(created.kongId()), created.kongId());
+        assertTrue(doc.find(EntityKind.SERVICES, created.kongId()).isPresent());
+
+        DeclarativeDocument positional = DeclarativeDocument.parse("""
+                _format_version: "3.0"
+                services:
+                  - url: http://a:80
+                    routes: [{name: r, paths: [/a]}]
+                    plugins: [{name: cors}]
+                """);
+        String derived = KongIds.of("services", "#0");
+        assertEquals(derived, reparse(positional).services().get(0).kongId());
+        DeclarativeDocument.Located service =
+                positional.find(EntityKind.SERVICES, derived).orElseThrow();
+        ObjectNode route =
+                positional.view(positional.find(EntityKind.ROUTES, "r").orElseThrow());
+        assertEquals(derived, route.at("/service/id").asText(), route.toString());
+        assertTrue(route.at("/service/name").isMissingNode(), route.toString());
+        assertEquals(derived, positional.view(service).path("id").asText());
+        ObjectNode plugin = positional.view(positional.all(EntityKind.PLUGINS).get(0));
+        assertEquals(derived, plugin.at("/service/id").asText(), plugin.toString());
+        positional.update(EntityKind.SERVICES, derived, json("{\"url\": \"http://b:80\"}"), true);
+        GatewayConfig replaced = reparse(positional);
+        assertNull(replaced.services().get(0).fileName());
+        assertEquals(derived, replaced.services().get(0).kongId());
+        assertEquals("b", replaced.services().get(0).host());
+        assertEquals(
+                400, assertThrows(AdminException.class, () -> positional.delete(EntityKind.SERVICES, derived)).status);
     }
 
     @Test

@@ -535,6 +535,46 @@ class KongConfigParserTest {
         assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
     }
 
+    // Helper review 151 #2: Kong's service name is optional (a null name is none). A nameless
+    // service is known by its id (the file's, else one derived from its position: the same on every
+    // load, and never a named service's, whose names cannot hold '#'); its plugins apply; two with
+    // one id are Kong's uniqueness violation; an empty name is still refused.
+    @Test
+    void servicesWithoutNamesLoad() throws Exception {
+        String file = HEADER
+                + "services:\n"
+                + "  - url: http://a.example\n"
+                + "    plugins: [{name: cors}]\n"
+                + "    routes: [{paths: [/a]}]\n"
+                + "  - {name: ~, url: http://b.example, routes: [{paths: [/b]}]}\n"
+                + "  - {id: 5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a, url: http://c.example, routes: [{paths: [/c]}]}\n";
+        GatewayConfig c = parser.parse("t.yml", file);
+        assertEquals(3, c.services().size());
+        ServiceSpec a = c.services().get(0);
+        ServiceSpec b = c.services().get(1);
+        assertNull(a.fileName());
+        assertNull(b.fileName());
+        assertEquals(KongIds.of("services", "#0"), a.kongId());
+        assertEquals(a.name(), a.kongId()); // the key routes and plugins know it by
+        assertEquals(KongIds.of("services", "#1"), b.kongId());
+        assertEquals("5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a", c.services().get(2).kongId());
+        assertEquals(a.kongId(), parser.parse("t.yml", file).services().get(0).kongId());
+        assertEquals(1, c.pluginsFor(PluginSpec.Scope.SERVICE, a.name()).size());
+        assertEquals(
+                List.of(a.name(), b.name(), "5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a"),
+                c.routes().stream().map(RouteSpec::service).toList());
+        ConfigException twice = invalid(HEADER + "services:\n"
+                + "  - {id: 5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a, url: http://a.example}\n"
+                + "  - {id: 5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a, url: http://b.example}\n");
+        assertEquals(1, twice.errors().size(), twice.getMessage());
+        assertTrue(
+                twice.getMessage().contains("services[1].id: uniqueness violation: 'services' entity with primary key"),
+                twice.getMessage());
+        assertTrue(invalid(HEADER + "services: [{name: \"\", url: http://a.example}]\n")
+                .getMessage()
+                .contains("services[0].name: length must be at least 1"));
+    }
+
     // Helper review 151 (Kong's 11-declarative_config specs): a service's port is 80 whatever its
     // protocol (only a url takes its scheme's); Kong's words, bare, for the format version and
     // for a duplicate name.

@@ -120,6 +120,31 @@ class KongLogRecordTest {
         assertEquals(414, r.at("/response/status").asInt());
     }
 
+    // A service written without a name (Kong loads it): the record's service and the route's
+    // foreign key carry its id and no name, as Kong's entity without one.
+    @Test
+    void aServiceWithoutANameIsLoggedByItsIdAlone() throws Exception {
+        com.gitinsight.gateway.runtime.GatewaySnapshot nameless = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - url: http://backend.internal:8081
+                    routes: [{name: bare, paths: [/]}]
+                """);
+        FakeHttp.Request request = FakeHttp.Request.get("/x").on(nameless, TestSnapshots.match(nameless, "bare"));
+        KongLogRecord record = KongLogRecord.capture(
+                request.request,
+                new FakeHttp.Response().response,
+                request.context(),
+                new KongLogRecord.Outcome(200, 1, System.nanoTime()));
+        JsonNode r = JSON.readTree(new LogWriter().one(record).copy());
+        String id = com.gitinsight.gateway.config.KongIds.of("services", "#0");
+        assertEquals(id, r.at("/service/id").asText());
+        assertTrue(r.at("/service/name").isMissingNode(), r.toString());
+        assertEquals("backend.internal", r.at("/service/host").asText());
+        assertEquals(id, r.at("/route/service/id").asText());
+        assertTrue(r.at("/route/service/name").isMissingNode(), r.toString());
+    }
+
     @Test
     void customFieldsEditAWholeRecordItsRouteAndServiceIncluded() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos/x", "Host", "gw.example")

@@ -78,6 +78,23 @@ class GatewayMetricsTest {
         assertFalse(text.contains("route=\"bare\""), text);
     }
 
+    // Kong's exporter labels a service by its name, else its host (a service may have no name).
+    @Test
+    void aServiceWithoutANameIsLabelledByItsHost() throws Exception {
+        GatewaySnapshot nameless = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - url: http://backend.internal:8081
+                    routes: [{name: bare, paths: [/]}]
+                """);
+        FakeHttp.Request r = FakeHttp.Request.get("/x");
+        r.on(nameless, TestSnapshots.match(nameless, "bare"));
+        GatewayMetrics metrics = metrics();
+        metrics.record(r.context(), new PrometheusSchema.Config(false, true, true, false, false), 200, 1_000_000, 0, 0);
+        String text = text(metrics);
+        assertTrue(text.contains("kong_http_requests_total{service=\"backend.internal\",route=\"bare\""), text);
+    }
+
     @Test
     void theRequestSeriesGoOnceNoPrometheusPluginIsConfigured() throws Exception {
         GatewayMetrics metrics = metrics();

@@ -168,6 +168,27 @@ class RouterTest {
         assertEquals("s", r.match(new Req("GET", "/z")).service().name());
     }
 
+    // Kong loads a service written without a name (helper review 151 #2): its nested routes go to
+    // it, a top-level route names it by its id, and its upstream path is built as any service's.
+    @Test
+    void servicesWithoutNamesAreRouted() throws Exception {
+        Router r = router("services:\n"
+                + "  - url: http://one.example/base\n"
+                + "    routes: [{name: nested, paths: [/one]}]\n"
+                + "  - id: 0b3b4b52-6a0a-4c3e-9a53-0c2f1fb4e0d1\n"
+                + "    url: http://two.example\n"
+                + "routes:\n"
+                + "  - {name: top, paths: [/two], service: {id: 0b3b4b52-6a0a-4c3e-9a53-0c2f1fb4e0d1}}\n");
+        RouteMatch one = r.match(new Req("GET", "/one/x"));
+        assertEquals("one.example", one.service().host());
+        assertEquals("/base/x", one.upstreamPath());
+        assertNull(one.service().fileName());
+        RouteMatch two = r.match(new Req("GET", "/two"));
+        assertEquals("two.example", two.service().host());
+        assertEquals("0b3b4b52-6a0a-4c3e-9a53-0c2f1fb4e0d1", two.service().kongId());
+        assertNull(two.service().fileName());
+    }
+
     private static String routeOf(Router router, RequestFacts request) {
         RouteMatch m = router.match(request);
         return m == null ? null : m.route().name();
