@@ -32,6 +32,16 @@ final class DeclarativeDocument {
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .build());
 
+    /**
+     * The tree of a configuration text, its YAML anchors, aliases and merge keys resolved as the
+     * loader resolves them (an edit saved from Jackson's own tree would write an alias as its
+     * anchor's name). A saved edit writes the resolved values: the anchors are not kept.
+     */
+    static JsonNode readTree(String text) throws JsonProcessingException {
+        JsonNode resolved = com.gitinsight.gateway.config.DocumentTrees.resolvedOrNull(text);
+        return resolved != null ? resolved : YAML.readTree(text);
+    }
+
     /** Fields that hold child entities rather than the entity's own settings. */
     private static final Map<EntityKind, Set<String>> CHILDREN = Map.of(
             EntityKind.SERVICES, Set.of("routes", "plugins"),
@@ -75,7 +85,7 @@ final class DeclarativeDocument {
 
     static DeclarativeDocument parse(String text) throws AdminException {
         try {
-            JsonNode tree = YAML.readTree(text);
+            JsonNode tree = readTree(text);
             if (!(tree instanceof ObjectNode o)) {
                 throw new AdminException(400, "the configuration is not a mapping");
             }

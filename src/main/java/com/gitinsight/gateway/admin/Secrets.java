@@ -59,7 +59,7 @@ final class Secrets {
 
     /** The secrets of {@code text}, whose secret fields are {@code fields} (paths as the parser names them). */
     static Secrets of(String text, Set<String> fields, Tokens tokens) throws IOException {
-        JsonNode tree = DeclarativeDocument.YAML.readTree(text);
+        JsonNode tree = DeclarativeDocument.readTree(text);
         Secrets s = new Secrets(text, tree == null ? JSON.createObjectNode() : tree, fields);
         List<String[]> values = new ArrayList<>();
         FieldPaths.walk(s.tree, "", (path, value) -> {
@@ -169,7 +169,7 @@ final class Secrets {
 
     /** Whether a value (not a comment) of the YAML or JSON {@code text} holds a token. */
     static boolean valuesHoldTokens(String text) throws IOException {
-        JsonNode tree = DeclarativeDocument.YAML.readTree(text);
+        JsonNode tree = DeclarativeDocument.readTree(text);
         if (tree == null) {
             return false;
         }
@@ -181,15 +181,28 @@ final class Secrets {
         return false;
     }
 
-    /** The tree with each secret replaced by its token (a copy). */
+    /**
+     * The tree with each secret replaced by its token (a copy), and any other copy of a secret too,
+     * as the text's: a YAML anchor holds a secret wherever it is defined (an alias gives it to the
+     * secret field).
+     */
     ObjectNode redactedTree() {
         JsonNode copy = tree.deepCopy();
-        FieldPaths.walk(
-                copy,
-                "",
-                (path, value) -> fields.contains(path) && isSecret(value)
-                        ? TextNode.valueOf(tokenOf.get(value.asText()))
-                        : value);
+        List<String> longestFirst = new ArrayList<>(tokenOf.keySet());
+        longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+        FieldPaths.walk(copy, "", (path, value) -> {
+            if (fields.contains(path) && isSecret(value)) {
+                return TextNode.valueOf(tokenOf.get(value.asText()));
+            }
+            if (!value.isTextual() || longestFirst.isEmpty()) {
+                return value;
+            }
+            String text = value.asText();
+            for (String secret : longestFirst) {
+                text = text.replace(secret, tokenOf.get(secret));
+            }
+            return text.equals(value.asText()) ? value : TextNode.valueOf(text);
+        });
         return copy instanceof ObjectNode o ? o : JSON.createObjectNode();
     }
 
@@ -268,8 +281,8 @@ final class Secrets {
 
     private static boolean sameTree(String a, String b) {
         try {
-            JsonNode left = DeclarativeDocument.YAML.readTree(a);
-            return left != null && left.equals(DeclarativeDocument.YAML.readTree(b));
+            JsonNode left = DeclarativeDocument.readTree(a);
+            return left != null && left.equals(DeclarativeDocument.readTree(b));
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -286,7 +299,7 @@ final class Secrets {
         }
         // Unreadable (a tab that JSON takes and YAML does not): the caller refuses it, since the
         // tokens cannot be put back and must never be kept as the secrets.
-        JsonNode sent = DeclarativeDocument.YAML.readTree(submitted);
+        JsonNode sent = DeclarativeDocument.readTree(submitted);
         if (sent == null) {
             return submitted;
         }
@@ -393,7 +406,7 @@ final class Secrets {
 
     private static boolean readsAs(String text, JsonNode expected) {
         try {
-            return expected.equals(DeclarativeDocument.YAML.readTree(text));
+            return expected.equals(DeclarativeDocument.readTree(text));
         } catch (JsonProcessingException e) {
             return false;
         }

@@ -6,17 +6,38 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * Reads YAML or JSON with Jackson's streaming parser into a {@link Node} tree with locations.
  * JSON is valid YAML, but the JSON parser gives better messages for JSON files.
+ *
+ * <p>YAML's anchors, aliases and merge keys ({@code <<}) are resolved as Kong's YAML loader (lyaml)
+ * resolves them: an alias is the anchored value itself (Jackson's parser hands it over as a string
+ * holding the anchor's name, which read as a value would send a service to a host named after
+ * the anchor); a merge adds the keys a mapping does not give itself, the first of a list of
+ * merged mappings winning. What aliases expand to is bounded (a few lines of nested aliases can
+ * stand for billions of values).
  */
 final class TreeReader {
+
+    /** Values a document may stand for once its aliases are expanded. */
+    static final int MAX_EXPANDED_VALUES = 1_000_000;
+
+    private static final String MERGE = "<<";
 
     private final JsonFactory yaml = new YAMLFactory();
     private final JsonFactory json = new JsonFactory();
@@ -28,7 +49,7 @@ final class TreeReader {
             if (first == null) {
                 return new Node.MapNode(new Node.Location(1, 1), new LinkedHashMap<>());
             }
-            Node root = readValue(parser);
+            Node root = new Reading(!asJson, asJson ? Map.of() : anchorsAt(text)).readValue(parser);
             if (parser.nextToken() != null) {
                 throw new ConfigException.Syntax(
                         location(parser.currentTokenLocation()), "unexpected content after the end of the document");
@@ -48,51 +69,146 @@ final class TreeReader {
         }
     }
 
-    private Node readValue(JsonParser p) throws IOException {
-        Node.Location at = location(p.currentTokenLocation());
-        JsonToken token = p.currentToken();
-        switch (token) {
-            case START_OBJECT:
-                return readMap(p, at);
-            case START_ARRAY:
-                List<Node> items = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(readValue(p));
-                }
-                return new Node.ListNode(at, items);
-            case VALUE_STRING:
-                return new Node.ScalarNode(at, p.getText());
-            case VALUE_NUMBER_INT:
-                return new Node.ScalarNode(at, p.getLongValue());
-            case VALUE_NUMBER_FLOAT:
-                return new Node.ScalarNode(at, p.getDoubleValue());
-            case VALUE_TRUE:
-                return new Node.ScalarNode(at, Boolean.TRUE);
-            case VALUE_FALSE:
-                return new Node.ScalarNode(at, Boolean.FALSE);
-            case VALUE_NULL:
-                return new Node.ScalarNode(at, null);
-            default:
-                throw new OwnError(p, "unexpected token " + token);
+    /**
+     * Where each anchor of the text is defined. Jackson's parser shows an anchor on a mapping's
+     * value as none at all, so SnakeYAML's events (the parser Jackson itself runs on) are read
+     * first: both place a value at its event's start. A text SnakeYAML cannot parse has none here;
+     * Jackson's pass then reports its syntax error.
+     */
+    private static Map<Node.Location, String> anchorsAt(String text) {
+        if (text.indexOf('&') < 0) {
+            return Map.of();
         }
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE); // the text is bounded where it is read
+        Map<Node.Location, String> anchors = new HashMap<>();
+        try {
+            for (Event e : new Yaml(options).parse(new StringReader(text))) {
+                if (e instanceof NodeEvent n && n.getAnchor() != null && !(e instanceof AliasEvent)) {
+                    anchors.put(
+                            new Node.Location(
+                                    e.getStartMark().getLine() + 1,
+                                    e.getStartMark().getColumn() + 1),
+                            n.getAnchor());
+                }
+            }
+        } catch (YAMLException e) {
+            return Map.of();
+        }
+        return anchors;
     }
 
-    private Node readMap(JsonParser p, Node.Location at) throws IOException {
-        Map<String, Node.Entry> entries = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            Node.Location keyAt = location(p.currentTokenLocation());
-            p.nextToken();
-            Node value = readValue(p);
-            if (entries.containsKey(key)) {
-                throw new OwnError(
-                        p,
-                        "duplicate key '" + key + "' (first at "
-                                + entries.get(key).keyLocation() + ")");
-            }
-            entries.put(key, new Node.Entry(keyAt, value));
+    /** One document's reading: its anchors, and how many values it stands for so far. */
+    private static final class Reading {
+        private final boolean yaml;
+        private final Map<Node.Location, String> anchorsAt;
+        private final Map<String, Anchored> anchors = new HashMap<>();
+        private long values;
+
+        Reading(boolean yaml, Map<Node.Location, String> anchorsAt) {
+            this.yaml = yaml;
+            this.anchorsAt = anchorsAt;
         }
-        return new Node.MapNode(at, entries);
+
+        private record Anchored(Node node, long values) {}
+
+        Node readValue(JsonParser p) throws IOException {
+            if (yaml && ((YAMLParser) p).isCurrentAlias()) {
+                Anchored anchored = anchors.get(p.getText());
+                if (anchored == null) {
+                    // An alias to an anchor still being read (a cycle) or never defined.
+                    throw new OwnError(p, "invalid reference: *" + p.getText());
+                }
+                values += anchored.values();
+                if (values > MAX_EXPANDED_VALUES) {
+                    throw new OwnError(
+                            p, "the document's aliases expand to more than " + MAX_EXPANDED_VALUES + " values");
+                }
+                return anchored.node();
+            }
+            String anchor = anchorsAt.get(location(p.currentTokenLocation()));
+            long before = values;
+            Node value = readOwn(p);
+            values++;
+            if (anchor != null) {
+                anchors.put(anchor, new Anchored(value, values - before));
+            }
+            return value;
+        }
+
+        private Node readOwn(JsonParser p) throws IOException {
+            Node.Location at = location(p.currentTokenLocation());
+            JsonToken token = p.currentToken();
+            switch (token) {
+                case START_OBJECT:
+                    return readMap(p, at);
+                case START_ARRAY:
+                    List<Node> items = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        items.add(readValue(p));
+                    }
+                    return new Node.ListNode(at, items);
+                case VALUE_STRING:
+                    return new Node.ScalarNode(at, p.getText());
+                case VALUE_NUMBER_INT:
+                    return new Node.ScalarNode(at, p.getLongValue());
+                case VALUE_NUMBER_FLOAT:
+                    return new Node.ScalarNode(at, p.getDoubleValue());
+                case VALUE_TRUE:
+                    return new Node.ScalarNode(at, Boolean.TRUE);
+                case VALUE_FALSE:
+                    return new Node.ScalarNode(at, Boolean.FALSE);
+                case VALUE_NULL:
+                    return new Node.ScalarNode(at, null);
+                default:
+                    throw new OwnError(p, "unexpected token " + token);
+            }
+        }
+
+        private Node readMap(JsonParser p, Node.Location at) throws IOException {
+            Map<String, Node.Entry> entries = new LinkedHashMap<>();
+            List<Node.MapNode> merged = new ArrayList<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                Node.Location keyAt = location(p.currentTokenLocation());
+                p.nextToken();
+                Node value = readValue(p);
+                if (yaml && MERGE.equals(key)) {
+                    merged.addAll(mergedMaps(p, value));
+                    continue;
+                }
+                if (entries.containsKey(key)) {
+                    throw new OwnError(
+                            p,
+                            "duplicate key '" + key + "' (first at "
+                                    + entries.get(key).keyLocation() + ")");
+                }
+                entries.put(key, new Node.Entry(keyAt, value));
+            }
+            // lyaml's merge: a key the mapping gives itself wins, then the first merged mapping's.
+            for (Node.MapNode m : merged) {
+                m.entries().forEach(entries::putIfAbsent);
+            }
+            return new Node.MapNode(at, entries);
+        }
+
+        /** A merge key's value: a mapping, or a list of mappings (lyaml's words for anything else). */
+        private static List<Node.MapNode> mergedMaps(JsonParser p, Node value) throws OwnError {
+            if (value instanceof Node.MapNode m) {
+                return List.of(m);
+            }
+            if (value instanceof Node.ListNode l) {
+                List<Node.MapNode> maps = new ArrayList<>();
+                for (int i = 0; i < l.items().size(); i++) {
+                    if (!(l.items().get(i) instanceof Node.MapNode m)) {
+                        throw new OwnError(p, "invalid '<<' sequence element " + (i + 1));
+                    }
+                    maps.add(m);
+                }
+                return maps;
+            }
+            throw new OwnError(p, "invalid '<<' merge event: a merge key takes a mapping or a list of mappings");
+        }
     }
 
     private static Node.Location location(JsonLocation loc) {

@@ -319,6 +319,32 @@ class DeclarativeDocumentTest {
                 400, assertThrows(AdminException.class, () -> positional.delete(EntityKind.SERVICES, derived)).status);
     }
 
+    // An admin edit of a file that uses YAML anchors, aliases and merge keys saves what the loader
+    // loaded (Jackson's own tree wrote an alias as its anchor's name: service b went to host
+    // "backend"); the anchors themselves are not kept.
+    @Test
+    void anEditOfAFileWithAliasesKeepsWhatTheyStoodFor() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse("""
+                _format_version: "3.0"
+                services:
+                  - {name: a, host: &backend orders.internal, routes: [{name: ra, paths: [/a]}]}
+                  - name: b
+                    host: *backend
+                    <<: {retries: 2}
+                    routes: [{name: rb, paths: [/b]}]
+                """);
+        assertEquals(
+                "orders.internal",
+                doc.view(doc.find(EntityKind.SERVICES, "b").orElseThrow())
+                        .path("host")
+                        .asText());
+        doc.update(EntityKind.ROUTES, "ra", json("{\"paths\": [\"/a2\"]}"), false);
+        GatewayConfig config = reparse(doc);
+        assertEquals("orders.internal", config.service("b").orElseThrow().host());
+        assertEquals(2, config.service("b").orElseThrow().retries());
+        assertFalse(doc.toYaml().contains("<<"), doc.toYaml());
+    }
+
     @Test
     void refusesToDeleteWhatOthersStillReference() throws Exception {
         DeclarativeDocument doc = DeclarativeDocument.parse(FILE);

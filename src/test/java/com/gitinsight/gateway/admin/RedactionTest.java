@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.ConfigFile;
+import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.PluginRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +135,34 @@ class RedactionTest {
         assertFalse(redacted.contains("carol-top-level-secret"), redacted);
         assertTrue(redacted.contains("secret: \"{redacted:"), redacted);
         assertEquals(flat, r.restore(redacted, flat));
+    }
+
+    // A secret given through a YAML alias: Jackson's own tree held the anchor's name at the secret
+    // field, so the name was "redacted" and the secret itself showed in clear where it is anchored.
+    @Test
+    void aSecretGivenThroughAnAliasIsRedactedWhereItIsAnchored() throws Exception {
+        String aliased = """
+                _format_version: "3.0"
+                _ignore:
+                  - &carol_secret carol-anchored-secret-value
+                consumers:
+                  - username: carol
+                    jwt_secrets: [{key: carol-key, secret: *carol_secret}]
+                """;
+        Files.writeString(file, aliased);
+        Redaction r = Writers.redaction(file);
+        String redacted = r.text(aliased);
+        assertFalse(redacted.contains("carol-anchored-secret-value"), redacted);
+        assertFalse(r.tree(aliased).toString().contains("carol-anchored-secret-value"));
+        // The anchored copy is no secret field: its token cannot go back there (a save keeping it is
+        // refused, naming it); without it, the secret goes back where the loader reads it.
+        AdminException kept = assertThrows(AdminException.class, () -> r.restore(redacted, aliased));
+        assertTrue(kept.getMessage().startsWith("_ignore[0]:"), kept.getMessage());
+        String saved = r.restore(redacted.replaceAll("(?s)_ignore:\\n  - [^\\n]*\\n", ""), aliased);
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("gateway.yml", saved);
+        assertEquals(
+                "carol-anchored-secret-value",
+                config.consumers().get(0).jwtSecrets().get(0).secret());
     }
 
     @Test
