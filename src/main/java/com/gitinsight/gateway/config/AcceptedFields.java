@@ -15,9 +15,32 @@ final class AcceptedFields {
 
     /** {@code tags}, {@code created_at} and {@code updated_at}, which every entity may have. */
     static void common(Section s) {
-        s.strings("tags");
+        for (Section.Item<String> tag : s.strings("tags")) {
+            String problem = tagProblem(tag.value());
+            if (problem != null) {
+                s.error(tag, problem);
+            }
+        }
         s.integer("created_at", 0, 0, Long.MAX_VALUE);
         s.integer("updated_at", 0, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Kong's typedefs.tag: printable ASCII and space but ',' and '/' (tags are listed and filtered
+     * with them in Kong's admin API), or any character beyond ASCII; in Kong's words.
+     */
+    static String tagProblem(String tag) {
+        if (tag.isEmpty()) {
+            return "length must be at least 1";
+        }
+        for (int i = 0; i < tag.length(); i++) {
+            char c = tag.charAt(i);
+            if (c < ' ' || c == ',' || c == '/' || c == 127) {
+                return "invalid tag '" + tag
+                        + "': expected printable ascii (except `,` and `/`) or valid utf-8 sequences";
+            }
+        }
+        return null;
     }
 
     static void service(Section s) {

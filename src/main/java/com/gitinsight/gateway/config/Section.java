@@ -68,6 +68,11 @@ final class Section {
         return map.get(key);
     }
 
+    /** An error at one entry of a list this section read ({@link #strings}). */
+    void error(Item<?> item, String message) {
+        problems.add(item.location(), item.path(), message);
+    }
+
     void error(String key, String message) {
         Node n = key == null ? null : map.get(key); // null: the section itself (Map.of() takes no null key)
         problems.add(n == null ? map.location() : n.location(), key == null ? path : child(key), message);
