@@ -242,10 +242,20 @@ public final class JwtSchema implements PluginSchema {
                 f.error("allowed_algorithms", "'" + a + "' is not allowed for SSO tokens; use " + ASYMMETRIC);
             }
         }
+        List<String> audiences = f.strings("audiences", List.of());
+        if (audiences.isEmpty()) {
+            // Attacker review 153: without an audience, a token the provider issued to any of its
+            // clients (a public app's, another team's) was accepted; with jwks_uri alone, one from
+            // any tenant signing with the same keys.
+            f.error(
+                    "audiences",
+                    "required field missing: the client ids or API audiences whose tokens this route"
+                            + " accepts (without them, a token the provider issued to any other client would pass)");
+        }
         return new Sso(
                 issuer,
                 jwks,
-                f.strings("audiences", List.of()),
+                audiences,
                 algorithms,
                 (int) f.integer("clock_skew", 60, 0, 3600),
                 f.strings("required_scopes", List.of()),

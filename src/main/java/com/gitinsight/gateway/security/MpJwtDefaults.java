@@ -15,6 +15,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MpJwtDefaults {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(MpJwtDefaults.class.getName());
+
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.issuer")
     Optional<String> mpIssuer;
@@ -36,8 +39,17 @@ public class MpJwtDefaults {
                 .filter(l -> l.startsWith("http://") || l.startsWith("https://"))
                 .orElse(null);
         if (issuer != null || location != null) {
-            List<String> audiences =
-                    mpAudiences.map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of());
+            List<String> audiences = mpAudiences
+                    .map(a -> List.of(a.trim().split("\\s*,\\s*")))
+                    .filter(a -> !a.isEmpty() && !a.get(0).isEmpty())
+                    .orElse(List.of());
+            if (audiences.isEmpty()) {
+                // As the plugin's sso: without an audience any client's token would pass.
+                LOG.severe("mp.jwt.verify.audiences is not set: the gateway-wide SSO defaults are off (a token"
+                        + " the provider issued to any of its clients would be accepted); set the audiences"
+                        + " this gateway accepts tokens for");
+                return;
+            }
             sso = new JwtSchema.Sso(
                     issuer, location, audiences, JwtSchema.ASYMMETRIC, 60, List.of(), List.of(), null, "sub", 300, 10);
         }

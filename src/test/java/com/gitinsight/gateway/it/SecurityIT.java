@@ -184,6 +184,7 @@ class SecurityIT {
                           - name: jwt
                             config:
                               jwks_uri: "http://127.0.0.1:%4$d/jwks"
+                              audiences: [gateway]
                               jwks_min_refresh_seconds: 1
                       - name: provider-down
                         paths: [/provider-down]
@@ -191,6 +192,7 @@ class SecurityIT {
                           - name: jwt
                             config:
                               jwks_uri: "http://127.0.0.1:%5$d/jwks"
+                              audiences: [gateway]
                               jwks_cache_seconds: 10
                               jwks_min_refresh_seconds: 1
                       - name: small
@@ -252,7 +254,8 @@ class SecurityIT {
 
     private static String signed(RsaJsonWebKey key, String kid) throws Exception {
         JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload("{\"sub\":\"svc\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
+        jws.setPayload(
+                "{\"sub\":\"svc\",\"aud\":\"gateway\",\"exp\":" + (System.currentTimeMillis() / 1000 + 300) + "}");
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setKeyIdHeaderValue(kid);
         jws.setKey(key.getPrivateKey());

@@ -39,4 +39,18 @@ class JwtSchemaTest {
         String e = error("{maximum_expiration: -1, claims_to_verify: [exp]}");
         assertTrue(e.contains("value should be between 0 and 31536000"), e);
     }
+
+    // Attacker review 153: an SSO without audiences accepted a token the provider issued to any of
+    // its clients (with jwks_uri alone, any tenant's signing with the same keys).
+    @Test
+    void ssoNeedsTheAudiencesItAccepts() {
+        for (String config : new String[] {
+            "{issuer: \"https://idp.example\"}",
+            "{jwks_uri: \"https://idp.example/keys\"}",
+            "{jwks_uri: \"https://idp.example/keys\", audiences: []}"
+        }) {
+            String e = error(config);
+            assertTrue(e.contains("config.audiences") && e.contains("required field missing"), config + ": " + e);
+        }
+    }
 }
