@@ -38,9 +38,22 @@ final class TokenSources {
         return bearer.find() && bearer.group(1).equals(token);
     }
 
-    /** Every token the request carries, in Kong's order: query, cookies, headers. */
+    /** The bearer scheme in any case (RFC 9110's schemes have none), as a backend's parser reads it. */
+    private static final java.util.regex.Pattern ANY_CASE_BEARER =
+            java.util.regex.Pattern.compile("(?i:bearer)\\s+(.+)", java.util.regex.Pattern.UNIX_LINES);
+
+    /**
+     * Every token the request carries, in Kong's order: query, cookies, headers; then any other
+     * token a backend could read in the token's place, when it differs from those (attacker review
+     * 153): an {@code Authorization: BEARER ...} (Kong reads {@code [Bb]earer} only; Spring,
+     * ASP.NET and FastAPI take any case) or a second cookie of the name in another case (nginx
+     * takes the first; a backend compares names exactly). The one verified would then not be the
+     * one the backend reads, so they count as Kong's "Multiple tokens provided". Alone they are not
+     * tokens, as on Kong.
+     */
     static List<String> tokens(HttpServletRequest request, JwtSchema.Config config) {
         List<String> out = new ArrayList<>(1);
+        List<String> shadows = new ArrayList<>(0);
         String query = request.getQueryString();
         if (query != null && !config.uriParamNames().isEmpty()) {
             for (String pair : query.split("&")) {
@@ -60,12 +73,15 @@ final class TokenSources {
             // cookie names without case); an empty one is none.
             Cookie[] cookies = request.getCookies();
             for (String name : config.cookieNames()) {
+                boolean first = true;
                 for (Cookie c : cookies) {
-                    if (c.getName().equalsIgnoreCase(name)) {
-                        if (c.getValue() != null && !c.getValue().isEmpty()) {
-                            out.add(c.getValue());
-                        }
-                        break;
+                    if (c.getName().equalsIgnoreCase(name)
+                            && c.getValue() != null
+                            && !c.getValue().isEmpty()) {
+                        (first ? out : shadows).add(c.getValue());
+                        first = false;
+                    } else if (c.getName().equalsIgnoreCase(name)) {
+                        first = false; // an empty first cookie is none, and still nginx's choice
                     }
                 }
             }
@@ -84,6 +100,18 @@ final class TokenSources {
                 out.add(bearer.group(1));
             } else if (!"authorization".equals(name) && !value.isEmpty()) {
                 out.add(value);
+            } else {
+                java.util.regex.Matcher anyCase = ANY_CASE_BEARER.matcher(value);
+                if (anyCase.find()) {
+                    shadows.add(anyCase.group(1));
+                }
+            }
+        }
+        if (!out.isEmpty()) {
+            for (String shadow : shadows) {
+                if (!out.contains(shadow)) {
+                    out.add(shadow);
+                }
             }
         }
         return out;

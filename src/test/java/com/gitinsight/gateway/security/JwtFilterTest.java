@@ -367,6 +367,33 @@ class JwtFilterTest {
         assertEquals(200, send("jwt12", r, new FakeHttp.Backend()).status());
     }
 
+    // Attacker review 153: the token verified must be the one a backend reads. A BEARER header (a
+    // backend's parser takes any case; Kong reads [Bb]earer only) or a second cookie of the name in
+    // another case (nginx takes the first; a backend compares names exactly) beside the verified
+    // token is Kong's "Multiple tokens provided"; alone, a BEARER header is no token, as on Kong.
+    @Test
+    void aTokenABackendWouldReadInsteadIsAnotherToken() throws Exception {
+        String token = encode(payload(KEY), SECRET);
+        String forged = encode(payload("someone-else"), "not-the-secret");
+        FakeHttp.Response shadowed = send("jwt1", "/request/?jwt=" + token, "Authorization", "BEARER " + forged);
+        assertEquals(401, shadowed.status());
+        assertEquals(Map.of("message", "Multiple tokens provided"), body(shadowed));
+        assertEquals(
+                Map.of("message", "Unauthorized"),
+                body(send("jwt1", "/request", "Authorization", "BEARER " + token)),
+                "alone, as on Kong");
+        assertEquals(
+                200,
+                send("jwt1", "/request/?jwt=" + token, "Authorization", "BEARER " + token)
+                        .status());
+        FakeHttp.Response cookies = send("jwt9", "/request", "Cookie", "SILLY=" + token + "; silly=" + forged);
+        assertEquals(Map.of("message", "Multiple tokens provided"), body(cookies));
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "SILLY=" + token + "; silly=" + token)
+                        .status());
+    }
+
     // "config.anonymous": "works with wrong credentials and anonymous"
     @Test
     void anonymous() throws Exception {
