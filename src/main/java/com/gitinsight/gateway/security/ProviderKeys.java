@@ -21,8 +21,9 @@ import org.jose4j.lang.UnresolvableKeyException;
  * {@code jwks_cache_seconds}, and when a token names a key that is not among them; but never more
  * than once per {@code jwks_min_refresh_seconds}, so tokens with random {@code kid}s cannot hammer
  * the provider. A failed fetch keeps the keys there were (and is tried again after the minimum
- * interval); only when there never were any does it fail the token. While a refresh runs, other
- * requests verify with the keys there are; a request whose key is missing waits for it.
+ * interval, counted from the fetch's end); only when there never were any does it fail the token.
+ * While a refresh runs, other requests verify with the keys there are; a request whose key is
+ * missing waits for it at most {@link #MISSING_KEY_WAIT_NANOS} (the first keys, as long as it takes).
  */
 final class ProviderKeys implements VerificationKeyResolver {
 
@@ -41,6 +42,11 @@ final class ProviderKeys implements VerificationKeyResolver {
     private final ReentrantLock refreshing = new ReentrantLock();
     private final VerificationJwkSelector selector = new VerificationJwkSelector();
 
+    /** How long a token whose key is missing waits for a fetch already running. */
+    static final long MISSING_KEY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final long missingKeyWaitNanos;
+
     private volatile List<JsonWebKey> keys;
     private volatile long expiresAt;
     private volatile boolean tried;
@@ -52,6 +58,18 @@ final class ProviderKeys implements VerificationKeyResolver {
     }
 
     ProviderKeys(String name, Source source, int cacheSeconds, int minRefreshSeconds, LongSupplier clock) {
+        this(name, source, cacheSeconds, minRefreshSeconds, clock, MISSING_KEY_WAIT_NANOS);
+    }
+
+    /** {@code missingKeyWaitNanos}: see {@link #MISSING_KEY_WAIT_NANOS} (tests wait less). */
+    ProviderKeys(
+            String name,
+            Source source,
+            int cacheSeconds,
+            int minRefreshSeconds,
+            LongSupplier clock,
+            long missingKeyWaitNanos) {
+        this.missingKeyWaitNanos = missingKeyWaitNanos;
         this.name = name;
         this.source = source;
         this.cacheNanos = TimeUnit.SECONDS.toNanos(cacheSeconds);
@@ -63,13 +81,15 @@ final class ProviderKeys implements VerificationKeyResolver {
     public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext) throws UnresolvableKeyException {
         List<JsonWebKey> current = keys;
         if (current == null) {
-            current = refresh(true);
+            current = refresh(Long.MAX_VALUE);
         } else if (clock.getAsLong() - expiresAt >= 0) {
-            current = refresh(false);
+            current = refresh(0);
         }
         JsonWebKey key = select(jws, current);
         if (key == null) {
-            List<JsonWebKey> again = refresh(true);
+            // Attacker review 153: tokens with random kids queued every request behind a fetch
+            // from a slow provider; a missing key waits a little for one already running.
+            List<JsonWebKey> again = refresh(missingKeyWaitNanos);
             key = again == current ? null : select(jws, again);
         }
         if (key == null) {
@@ -91,14 +111,22 @@ final class ProviderKeys implements VerificationKeyResolver {
 
     /**
      * Fetches the keys unless that was tried less than the minimum interval ago; returns the keys
-     * there are then. {@code wait}: false returns the current keys at once when another thread
-     * is already fetching.
+     * there are then. {@code waitNanos}: how long to wait for a fetch another thread is running
+     * (0: not at all; {@code Long.MAX_VALUE}: until it ends, for the first keys); past it, the
+     * keys there are.
      */
-    private List<JsonWebKey> refresh(boolean wait) throws UnresolvableKeyException {
-        if (wait) {
+    private List<JsonWebKey> refresh(long waitNanos) throws UnresolvableKeyException {
+        if (waitNanos == Long.MAX_VALUE) {
             refreshing.lock();
-        } else if (!refreshing.tryLock()) {
-            return keys;
+        } else {
+            try {
+                if (!refreshing.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
+                    return keysOrFail();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return keysOrFail();
+            }
         }
         try {
             long now = clock.getAsLong();
@@ -117,15 +145,22 @@ final class ProviderKeys implements VerificationKeyResolver {
                     LOG.warning(() -> "SSO keys of " + name + " could not be fetched"
                             + (keys == null ? "" : "; verifying with the " + keys.size() + " known") + ": " + failure);
                 }
+                // The interval counts from the fetch's end: a request that waited out a slow fetch
+                // does not start the next one at once.
+                triedAt = clock.getAsLong();
             }
-            List<JsonWebKey> current = keys;
-            if (current == null) {
-                throw new UnresolvableKeyException(
-                        "the keys of " + name + " could not be fetched" + (failure == null ? "" : ": " + failure));
-            }
-            return current;
+            return keysOrFail();
         } finally {
             refreshing.unlock();
         }
+    }
+
+    private List<JsonWebKey> keysOrFail() throws UnresolvableKeyException {
+        List<JsonWebKey> current = keys;
+        if (current == null) {
+            throw new UnresolvableKeyException(
+                    "the keys of " + name + " could not be fetched" + (failure == null ? "" : ": " + failure));
+        }
+        return current;
     }
 }

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,5 +147,57 @@ class ProviderKeysTest {
         UnresolvableKeyException e =
                 assertThrows(UnresolvableKeyException.class, () -> broken.resolveKey(jws(k1, "k1"), List.of()));
         assertTrue(e.getMessage().contains("boom"), e.getMessage());
+    }
+
+    // Attacker review 153: tokens with random kids queued every request behind a fetch from a slow
+    // provider, and a request that waited out a fetch longer than jwks_min_refresh_seconds started
+    // the next one at once. A missing key now waits a bounded time for a running fetch, and the
+    // interval counts from the fetch's end.
+    @Test
+    void aMissingKeyWaitsABoundedTimeForARunningFetchAndTheIntervalCountsFromItsEnd() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger slowFetches = new AtomicInteger();
+        AtomicReference<JsonWebKeySet> set = new AtomicReference<>(new JsonWebKeySet(k1));
+        ProviderKeys slow = new ProviderKeys(
+                "https://slow/jwks",
+                () -> {
+                    if (slowFetches.incrementAndGet() > 1) {
+                        started.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                        seconds(15); // a fetch longer than the 10 s minimum interval
+                    }
+                    return set.get();
+                },
+                300,
+                10,
+                now::get,
+                TimeUnit.MILLISECONDS.toNanos(50));
+        slow.resolveKey(jws(k1, "k1"), List.of());
+        seconds(11);
+        set.set(new JsonWebKeySet(k1, k2));
+        java.util.concurrent.CompletableFuture<java.security.Key> waiting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return slow.resolveKey(jws(k2, "k2"), List.of());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        started.await();
+        // Another unknown kid does not queue behind the running fetch.
+        JsonWebSignature random = jws(k2, "random");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(5),
+                () -> assertThrows(UnresolvableKeyException.class, () -> slow.resolveKey(random, List.of())));
+        assertFalse(waiting.isDone());
+        release.countDown();
+        assertEquals(k2.getPublicKey(), waiting.get(10, TimeUnit.SECONDS));
+        assertThrows(UnresolvableKeyException.class, () -> slow.resolveKey(jws(k2, "random-2"), List.of()));
+        assertEquals(2, slowFetches.get(), "no fetch right after one that took longer than the interval");
     }
 }
