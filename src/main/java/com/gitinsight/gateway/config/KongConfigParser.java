@@ -35,6 +35,7 @@ public final class KongConfigParser {
     private static final Set<String> FORMAT_VERSIONS = Set.of("1.1", "2.1", "3.0");
     private static final Set<String> TOP = Set.of(
             "_format_version",
+            "vaults",
             "services",
             "routes",
             "upstreams",
@@ -65,15 +66,7 @@ public final class KongConfigParser {
             "mtls-auth");
     /** Kong entities a declarative file may hold that this gateway has no use for (TLS for clients ends at its listener or in front of it). */
     private static final Set<String> KONG_ENTITIES = Set.of(
-            "snis",
-            "vaults",
-            "key_sets",
-            "keys",
-            "workspaces",
-            "consumer_groups",
-            "filter_chains",
-            "parameters",
-            "partials");
+            "snis", "key_sets", "keys", "workspaces", "consumer_groups", "filter_chains", "parameters", "partials");
 
     private final PluginRegistry registry;
     private final java.util.function.UnaryOperator<String> environment;
@@ -137,7 +130,10 @@ public final class KongConfigParser {
         } catch (ConfigException.Syntax e) {
             throw malformed(file, e);
         }
-        root = VaultReferences.resolve(root, "", secretFields.of(root), environment, reservedVariables, problems);
+        // Vaults first: a reference names one by its prefix.
+        Map<String, String> vaults = Vaults.read(Section.of(root, "", problems));
+        root = VaultReferences.resolve(
+                root, "", secretFields.of(root), environment, reservedVariables, vaults, problems);
         GatewayConfig config = build(file, text, problems, Section.of(root, "", problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.errors());

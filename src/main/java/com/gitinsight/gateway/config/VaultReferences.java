@@ -20,7 +20,11 @@ import java.util.regex.Pattern;
  */
 final class VaultReferences {
 
+    /** The gateway's own settings' references: the env vault only. */
     static final Pattern REFERENCE = Pattern.compile("\\{vault://env/([A-Za-z0-9_-]+)}");
+
+    /** A file's references: a vault's prefix ({@code env}, or a {@code vaults} entry's) and a variable. */
+    private static final Pattern FILE_REFERENCE = Pattern.compile("\\{vault://([a-z][a-z0-9-]*)/([A-Za-z0-9_-]+)}");
 
     private VaultReferences() {}
 
@@ -38,15 +42,17 @@ final class VaultReferences {
     }
 
     static Node resolve(Node node, String path, Set<String> secrets, UnaryOperator<String> env, Problems problems) {
-        return resolve(node, path, secrets, env, Set.of(), problems);
+        return resolve(node, path, secrets, env, Set.of(), Map.of(Vaults.ENV, ""), problems);
     }
 
+    /** {@code vaults}: each vault's prefix to what its variables start with ({@link Vaults#read}). */
     static Node resolve(
             Node node,
             String path,
             Set<String> secrets,
             UnaryOperator<String> env,
             Set<String> reservedVariables,
+            Map<String, String> vaults,
             Problems problems) {
         if (node instanceof Node.ScalarNode s && s.value() instanceof String str && str.startsWith("{vault://")) {
             if (!secrets.contains(path)) {
@@ -59,12 +65,21 @@ final class VaultReferences {
                                 + " cache-eviction's broker_url)");
                 return s;
             }
-            Matcher m = REFERENCE.matcher(str);
+            Matcher m = FILE_REFERENCE.matcher(str);
             if (!m.matches()) {
                 problems.add(s.location(), path, "unsupported secret reference '" + str + "' (use {vault://env/NAME})");
                 return s;
             }
-            String variable = m.group(1).toUpperCase(Locale.ROOT).replace('-', '_');
+            String start = vaults.get(m.group(1));
+            if (start == null) {
+                problems.add(
+                        s.location(),
+                        path,
+                        "vault '" + m.group(1) + "' is not configured (use {vault://env/NAME}, or a 'vaults' entry"
+                                + " with that prefix)");
+                return s;
+            }
+            String variable = (start + m.group(2)).toUpperCase(Locale.ROOT).replace('-', '_');
             if (reserved(variable, reservedVariables)) {
                 problems.add(
                         s.location(),
@@ -100,13 +115,15 @@ final class VaultReferences {
                                                     secrets,
                                                     env,
                                                     reservedVariables,
+                                                    vaults,
                                                     problems))));
             return new Node.MapNode(map.location(), out);
         }
         if (node instanceof Node.ListNode list) {
             List<Node> out = new ArrayList<>();
             for (int i = 0; i < list.items().size(); i++) {
-                out.add(resolve(list.items().get(i), path + "[" + i + "]", secrets, env, reservedVariables, problems));
+                out.add(resolve(
+                        list.items().get(i), path + "[" + i + "]", secrets, env, reservedVariables, vaults, problems));
             }
             return new Node.ListNode(list.location(), out);
         }

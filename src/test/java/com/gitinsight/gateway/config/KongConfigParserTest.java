@@ -535,6 +535,30 @@ class KongConfigParserTest {
         assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
     }
 
+    // Helper review 152 #4: Kong's vaults entity (its env vault under a prefix of its own, whose
+    // config.prefix starts the variable's name); the gateway's own secrets stay out of reach through it.
+    @Test
+    void anEnvVaultUnderItsOwnPrefixReadsItsVariables() throws Exception {
+        Map<String, String> env = Map.of("APP_ALICE_JWT", "alice-secret", "ALICE_JWT", "not-this-one");
+        KongConfigParser withEnv = new KongConfigParser(PluginRegistry.builtIn(), env::get);
+        GatewayConfig c = withEnv.parse(
+                "t.yml",
+                HEADER + "vaults: [{name: env, prefix: app-secrets, config: {prefix: APP_}}]\n"
+                        + "consumers:\n  - username: alice\n"
+                        + "    jwt_secrets: [{key: k, secret: \"{vault://app-secrets/alice-jwt}\"}]\n");
+        assertEquals("alice-secret", c.consumers().get(0).jwtSecrets().get(0).secret());
+        ConfigException reserved = assertThrows(
+                ConfigException.class,
+                () -> withEnv.parse(
+                        "t.yml",
+                        HEADER + "vaults: [{name: env, prefix: admin, config: {prefix: GATEWAY_ADMIN_}}]\n"
+                                + "consumers:\n  - username: alice\n"
+                                + "    jwt_secrets: [{key: k, secret: \"{vault://admin/token}\"}]\n"));
+        assertTrue(
+                reserved.getMessage().contains("GATEWAY_ADMIN_TOKEN holds one of the gateway's own secrets"),
+                reserved.getMessage());
+    }
+
     // Helper review 151 #2: Kong's service name is optional (a null name is none). A nameless
     // service is known by its id (the file's, else one derived from its position: the same on every
     // load, and never a named service's, whose names cannot hold '#'); its plugins apply; two with
