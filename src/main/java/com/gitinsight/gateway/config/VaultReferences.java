@@ -24,7 +24,11 @@ final class VaultReferences {
     static final Pattern REFERENCE = Pattern.compile("\\{vault://env/([A-Za-z0-9_-]+)}");
 
     /** A file's references: a vault's prefix ({@code env}, or a {@code vaults} entry's) and a variable. */
-    private static final Pattern FILE_REFERENCE = Pattern.compile("\\{vault://([a-z][a-z0-9-]*)/([A-Za-z0-9_-]+)}");
+    private static final Pattern FILE_REFERENCE =
+            Pattern.compile("\\{vault://([a-z][a-z0-9-]*)/([A-Za-z0-9_-]+)(?:/([^/{}?#\\s]+))?}");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private VaultReferences() {}
 
@@ -96,6 +100,19 @@ final class VaultReferences {
                         "environment variable " + variable + " is not set (referenced as " + str + ")");
                 return s;
             }
+            if (m.group(3) != null) {
+                // Kong's {vault://env/NAME/KEY}: the variable holds a JSON object, the reference one of its keys.
+                String field = field(value, m.group(3));
+                if (field == null) {
+                    problems.add(
+                            s.location(),
+                            path,
+                            "environment variable " + variable + " holds no JSON object with a string '" + m.group(3)
+                                    + "' (referenced as " + str + ")");
+                    return s;
+                }
+                value = field;
+            }
             return new Node.ScalarNode(s.location(), value);
         }
         if (node instanceof Node.MapNode map) {
@@ -128,5 +145,16 @@ final class VaultReferences {
             return new Node.ListNode(list.location(), out);
         }
         return node;
+    }
+
+    /** The string at {@code key} of the JSON object {@code json}, or null (never an error quoting the value). */
+    private static String field(String json, String key) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(json);
+            com.fasterxml.jackson.databind.JsonNode value = tree == null ? null : tree.get(key);
+            return value != null && value.isTextual() ? value.asText() : null;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
     }
 }

@@ -547,6 +547,25 @@ class KongConfigParserTest {
                         + "consumers:\n  - username: alice\n"
                         + "    jwt_secrets: [{key: k, secret: \"{vault://app-secrets/alice-jwt}\"}]\n");
         assertEquals("alice-secret", c.consumers().get(0).jwtSecrets().get(0).secret());
+        // Kong's {vault://env/NAME/KEY}: a key of the JSON object the variable holds.
+        KongConfigParser json = new KongConfigParser(
+                PluginRegistry.builtIn(), Map.of("CREDS", "{\"jwt\": \"from-json\", \"n\": 5}")::get);
+        String keyed = HEADER
+                + "consumers:\n  - username: alice\n    jwt_secrets: [{key: k, secret: \"{vault://env/creds/%s}\"}]\n";
+        assertEquals(
+                "from-json",
+                json.parse("t.yml", keyed.formatted("jwt"))
+                        .consumers()
+                        .get(0)
+                        .jwtSecrets()
+                        .get(0)
+                        .secret());
+        for (String missing : List.of("nope", "n")) {
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> json.parse("t.yml", keyed.formatted(missing)));
+            assertTrue(e.getMessage().contains("holds no JSON object with a string '" + missing + "'"), e.getMessage());
+            assertFalse(e.getMessage().contains("from-json"), e.getMessage());
+        }
         ConfigException reserved = assertThrows(
                 ConfigException.class,
                 () -> withEnv.parse(
