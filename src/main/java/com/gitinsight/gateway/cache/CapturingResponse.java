@@ -190,14 +190,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         if (expires == null) {
             return 0;
         }
-        try {
-            long at = java.time.ZonedDateTime.parse(
-                            expires.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toEpochSecond();
-            return Math.max(0, at - System.currentTimeMillis() / 1000);
-        } catch (java.time.format.DateTimeParseException e) {
-            return 0;
-        }
+        // nginx's parse_http_time, as Kong's calculate_resource_ttl reads it: RFC 1123, RFC 850 or asctime.
+        long at = com.gitinsight.gateway.http.HttpDates.epochSeconds(expires.trim());
+        return at == com.gitinsight.gateway.http.HttpDates.INVALID
+                ? 0
+                : Math.max(0, at - System.currentTimeMillis() / 1000);
     }
 
     private boolean hasPublic() {
@@ -277,8 +274,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             return null;
         }
         long fresh = now + ttlSeconds * 1000;
-        long kept = Math.max(
-                fresh, now + Math.max(config.storageTtlSeconds(), ttlSeconds + config.staleIfErrorSeconds()) * 1000);
+        long kept = config.keptUntil(now, ttlSeconds);
+        if (kept < 0) {
+            return null; // a negative storage_ttl: Kong's store refuses it
+        }
         result = new CachedResponse(
                 getStatus(),
                 headers,

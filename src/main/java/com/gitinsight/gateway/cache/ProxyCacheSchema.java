@@ -113,9 +113,24 @@ public class ProxyCacheSchema implements PluginSchema {
                     headers);
         }
 
-        /** How long an entry is kept: fresh, then available as a stale fallback. */
-        public long keptSeconds() {
-            return Math.max(storageTtlSeconds, ttlSeconds + staleIfErrorSeconds);
+        /** {@code storage_ttl} left unset (null): entries are kept {@code cache_ttl} + {@code stale_if_error}. */
+        public static final long STORAGE_TTL_UNSET = Long.MIN_VALUE;
+
+        /**
+         * When an entry made at {@code now} (ms) is let go, or -1 when it is not stored: Kong's
+         * {@code storage_ttl} when set, whatever {@code cache_ttl} says (shorter: the entry is
+         * gone, a Miss, before it would be refreshed; 0: it never expires, as nginx's shared dict
+         * takes 0; negative: the dict refuses it, nothing is stored); unset, fresh for
+         * {@code freshSeconds} and then a stale fallback for {@code stale_if_error}.
+         */
+        public long keptUntil(long now, long freshSeconds) {
+            if (storageTtlSeconds == STORAGE_TTL_UNSET) {
+                return now + (freshSeconds + staleIfErrorSeconds) * 1000;
+            }
+            if (storageTtlSeconds < 0) {
+                return -1;
+            }
+            return storageTtlSeconds == 0 ? Long.MAX_VALUE : now + storageTtlSeconds * 1000;
         }
 
         /**
@@ -187,7 +202,7 @@ public class ProxyCacheSchema implements PluginSchema {
         memory.string("dictionary_name", null);
         String strategy = f.string("strategy", "memory");
         if (!"memory".equals(strategy)) {
-            f.error("strategy", "only 'memory' is supported (an Ehcache heap and off-heap store on each node)");
+            f.error("strategy", "expected one of: memory"); // Kong's one_of (its open-source strategies)
         }
         List<Integer> codeList = f.integers("response_code", List.of(200, 301, 404), 100, 900);
         if (codeList.isEmpty()) {
@@ -215,7 +230,10 @@ public class ProxyCacheSchema implements PluginSchema {
             f.error("cache_ttl", "value must be greater than 0"); // Kong's gt = 0
             ttl = 300;
         }
-        long storage = f.integer("storage_ttl", 0, 0, Integer.MAX_VALUE);
+        // Kong's storage_ttl is an integer without bounds (null: unset).
+        long storage = f.has("storage_ttl")
+                ? f.integer("storage_ttl", 0, Integer.MIN_VALUE, Integer.MAX_VALUE)
+                : Config.STORAGE_TTL_UNSET;
         return new Config(
                 codes,
                 Set.copyOf(methods),

@@ -183,6 +183,9 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     private static final class KeptUntil implements ExpiryPolicy<String, CachedResponse> {
         @Override
         public Duration getExpiryForCreation(String key, CachedResponse value) {
+            if (value.keptUntil() == Long.MAX_VALUE) {
+                return ExpiryPolicy.INFINITE; // storage_ttl 0: until the heap needs the room
+            }
             return Duration.ofMillis(Math.max(1, value.keptUntil() - System.currentTimeMillis()));
         }
 

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.http.HeaderText;
+import com.gitinsight.gateway.http.HttpDates;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;

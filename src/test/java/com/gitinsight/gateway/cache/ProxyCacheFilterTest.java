@@ -234,6 +234,31 @@ class ProxyCacheFilterTest {
         assertEquals(64, shown.header("X-Cache-Key").length(), "Kong's 64-hex SHA-256");
     }
 
+    // Kong's store refuses a negative storage_ttl: nothing is kept, each request goes to the backend.
+    @Test
+    void aNegativeStorageTtlStoresNothing() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config refused = new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                all.ttlSeconds(),
+                all.cacheControl(),
+                all.varyHeaders(),
+                all.varyQueryParams(),
+                all.ignoreUriCase(),
+                -5,
+                all.maxBodyBytes(),
+                all.staleIfErrorSeconds(),
+                all.lockTimeoutMillis(),
+                all.varyIdentity(),
+                all.responseHeaders());
+        send(refused, FakeRequest.get("/never"), backend);
+        assertEquals("Miss", send(refused, FakeRequest.get("/never"), backend).cacheStatus());
+        assertEquals(2, backend.calls);
+    }
+
     @Test
     void aBypassWithTheStatusHeaderOffSaysNothing() throws Exception {
         ProxyCacheSchema.Config all = config();
@@ -622,7 +647,7 @@ class ProxyCacheFilterTest {
                 List.of(),
                 List.of(),
                 false,
-                0,
+                ProxyCacheSchema.Config.STORAGE_TTL_UNSET,
                 1024 * 1024,
                 0,
                 1000,
@@ -675,12 +700,26 @@ class ProxyCacheFilterTest {
     @Test
     void withCacheControlTheResponseSaysHowLong() throws Exception {
         ProxyCacheSchema.Config c = honouringCacheControl();
-        String expires = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5000));
+        // HTTP's IMF-fixdate (a two-digit day: Java's RFC_1123 formatter writes "5 Dec", which
+        // nginx's parser refuses, as Kong's does).
+        String expires = java.time.format.DateTimeFormatter.ofPattern(
+                        "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5000));
+        java.time.ZonedDateTime later =
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusDays(2);
+        // nginx's parse_http_time (Kong's calculate_resource_ttl) reads RFC 850 and asctime dates too
+        // (helper review 155: they were not stored here).
+        String rfc850 = java.time.format.DateTimeFormatter.ofPattern(
+                        "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", java.util.Locale.US)
+                .format(later);
+        String asctime = java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.US)
+                .format(later);
         java.util.Map<String, String[]> stored = java.util.Map.of(
                 "/max-age", new String[] {"Cache-Control", "max-age=604800"},
                 "/s-maxage", new String[] {"Cache-Control", "s-maxage=604800"},
-                "/expires", new String[] {"Expires", expires});
+                "/expires", new String[] {"Expires", expires},
+                "/expires-rfc850", new String[] {"Expires", rfc850},
+                "/expires-asctime", new String[] {"Expires", asctime});
         for (var e : stored.entrySet()) {
             FakeBackend backend = new FakeBackend().header(e.getValue()[0], e.getValue()[1]);
             assertEquals("Miss", send(c, FakeRequest.get(e.getKey()), backend).cacheStatus(), e.getKey());

@@ -58,6 +58,24 @@ class ProxyCachePluginTest {
         org.junit.jupiter.api.Assertions.assertFalse(wild.cachesType("application/json; charset=utf-8"));
     }
 
+    // Helper review 155: Kong keeps an entry storage_ttl when it is set, whatever cache_ttl says
+    // (ours kept at least cache_ttl: Hits for 300 s where Kong answered Miss after 60); 0 never
+    // expires (nginx's shared dict), a negative one is not stored (the dict refuses it) and loads,
+    // as Kong's schema has no bounds; strategy in Kong's one_of words.
+    @Test
+    void storageTtlIsHowLongAnEntryIsKeptWhateverCacheTtlSays() throws Exception {
+        long now = 1_000_000L;
+        assertEquals(now + 60_000, parse("{cache_ttl: 300, storage_ttl: 60}").keptUntil(now, 300));
+        assertEquals(now + 900_000, parse("{cache_ttl: 300, storage_ttl: 900}").keptUntil(now, 300));
+        assertEquals(Long.MAX_VALUE, parse("{cache_ttl: 300, storage_ttl: 0}").keptUntil(now, 300));
+        assertEquals(-1, parse("{storage_ttl: -5}").keptUntil(now, 300));
+        assertEquals(
+                now + 330_000, parse("{cache_ttl: 300, stale_if_error: 30}").keptUntil(now, 300));
+        assertEquals(now + 120_000, parse("{cache_ttl: 300}").keptUntil(now, 120), "unset: the response's own ttl");
+        ConfigException redis = assertThrows(ConfigException.class, () -> parse("{strategy: redis}"));
+        assertTrue(redis.getMessage().contains("strategy: expected one of: memory"), redis.getMessage());
+    }
+
     @Test
     void anEmptyResponseCodeListIsRefused() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("{response_code: []}"));

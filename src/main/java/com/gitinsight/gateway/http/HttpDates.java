@@ -1,4 +1,4 @@
-package com.gitinsight.gateway.security;
+package com.gitinsight.gateway.http;
 
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
@@ -11,10 +11,10 @@ import java.time.ZoneOffset;
  * weekday skipped unchecked, a two-digit day in the first two, and whatever follows the time (the
  * zone) not read, so {@code UTC} or {@code +0000} pass as nginx lets them.
  */
-final class HttpDates {
+public final class HttpDates {
 
     /** No date: what {@link #epochSeconds} answers for a value nginx would refuse. */
-    static final long INVALID = Long.MIN_VALUE;
+    public static final long INVALID = Long.MIN_VALUE;
 
     private static final String[] MONTHS = {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
@@ -23,7 +23,7 @@ final class HttpDates {
     private HttpDates() {}
 
     /** The date's seconds since the epoch, or {@link #INVALID}. */
-    static long epochSeconds(String value) {
+    public static long epochSeconds(String value) {
         if (value == null) {
             return INVALID;
         }
