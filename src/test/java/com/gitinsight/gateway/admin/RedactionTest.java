@@ -339,6 +339,30 @@ class RedactionTest {
         assertTrue(redaction.restore(moved, FILE).contains("secret: very-secret-value"));
     }
 
+    // Attacker review 154: a merge key written with an escape ("\x3c<") is a merge to the loader;
+    // the admin side looked for "<<" in the text, missed it, and neither redacted the merged secret
+    // nor saw a merged field move a token's destination.
+    @Test
+    void aMergeKeySpelledWithAnEscapeIsAMergeToTheAdminSideToo() throws Exception {
+        String escaped = """
+                _format_version: "3.0"
+                consumers:
+                  - username: carol
+                    jwt_secrets:
+                      - key: carol-key
+                        "\\x3c<": {secret: carol-merged-secret-value}
+                """;
+        Files.writeString(file, escaped);
+        Redaction r = Writers.redaction(file);
+        assertFalse(r.text(escaped).contains("carol-merged-secret-value"), r.text(escaped));
+        assertFalse(r.tree(escaped).toString().contains("carol-merged-secret-value"));
+        String redacted = redaction.text(FILE);
+        String movedHost = redacted.replace("        host: redis\n", "        \"\\x3c<\": {host: attacker.example}\n");
+        assertTrue(movedHost.contains("attacker.example"), movedHost);
+        AdminException e = assertThrows(AdminException.class, () -> redaction.restore(movedHost, FILE));
+        assertTrue(e.getMessage().contains("destination it was read from"), e.getMessage());
+    }
+
     // Attacker review 148: the kind check let a token stay where it was while its plugin's
     // destination changed, so the Redis password (or a log header) went to the editor's host.
     @Test
