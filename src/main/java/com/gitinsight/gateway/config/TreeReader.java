@@ -18,8 +18,11 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionEndEvent;
 import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.MappingStartEvent;
 import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.SequenceStartEvent;
 
 /**
  * Reads YAML or JSON with Jackson's streaming parser into a {@link Node} tree with locations.
@@ -49,7 +52,7 @@ final class TreeReader {
             if (first == null) {
                 return new Node.MapNode(new Node.Location(1, 1), new LinkedHashMap<>());
             }
-            Node root = new Reading(!asJson, asJson ? Map.of() : anchorsAt(text)).readValue(parser);
+            Node root = new Reading(!asJson, asJson ? Anchors.NONE : anchorsAt(text)).readValue(parser);
             if (parser.nextToken() != null) {
                 throw new ConfigException.Syntax(
                         location(parser.currentTokenLocation()), "unexpected content after the end of the document");
@@ -75,37 +78,62 @@ final class TreeReader {
      * first: both place a value at its event's start. A text SnakeYAML cannot parse has none here;
      * Jackson's pass then reports its syntax error.
      */
-    private static Map<Node.Location, String> anchorsAt(String text) {
+    private static Anchors anchorsAt(String text) {
         if (text.indexOf('&') < 0) {
-            return Map.of();
+            return Anchors.NONE;
         }
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(Integer.MAX_VALUE); // the text is bounded where it is read
-        Map<Node.Location, String> anchors = new HashMap<>();
+        Map<Node.Location, String> values = new HashMap<>();
+        Map<Node.Location, String> keys = new HashMap<>();
+        // Each open collection: whether a mapping, and how many nodes it holds so far (in a mapping,
+        // an even count means the next node is a key).
+        java.util.ArrayDeque<int[]> open = new java.util.ArrayDeque<>();
         try {
             for (Event e : new Yaml(options).parse(new StringReader(text))) {
-                if (e instanceof NodeEvent n && n.getAnchor() != null && !(e instanceof AliasEvent)) {
-                    anchors.put(
-                            new Node.Location(
-                                    e.getStartMark().getLine() + 1,
-                                    e.getStartMark().getColumn() + 1),
-                            n.getAnchor());
+                if (e instanceof CollectionEndEvent) {
+                    open.pop();
+                    continue;
+                }
+                if (!(e instanceof NodeEvent n)) {
+                    continue;
+                }
+                int[] parent = open.peek();
+                boolean key = parent != null && parent[0] == 1 && parent[1] % 2 == 0;
+                if (parent != null) {
+                    parent[1]++;
+                }
+                if (n.getAnchor() != null && !(e instanceof AliasEvent)) {
+                    // A mapping and its first key start at one place: an anchor on the key is the key's.
+                    Node.Location at = new Node.Location(
+                            e.getStartMark().getLine() + 1, e.getStartMark().getColumn() + 1);
+                    (key ? keys : values).put(at, n.getAnchor());
+                }
+                if (e instanceof MappingStartEvent) {
+                    open.push(new int[] {1, 0});
+                } else if (e instanceof SequenceStartEvent) {
+                    open.push(new int[] {0, 0});
                 }
             }
         } catch (YAMLException e) {
-            return Map.of();
+            return Anchors.NONE;
         }
-        return anchors;
+        return new Anchors(values, keys);
+    }
+
+    /** Where anchors are defined: on values, and on mapping keys (lyaml anchors a key's text too). */
+    private record Anchors(Map<Node.Location, String> values, Map<Node.Location, String> keys) {
+        static final Anchors NONE = new Anchors(Map.of(), Map.of());
     }
 
     /** One document's reading: its anchors, and how many values it stands for so far. */
     private static final class Reading {
         private final boolean yaml;
-        private final Map<Node.Location, String> anchorsAt;
+        private final Anchors anchorsAt;
         private final Map<String, Anchored> anchors = new HashMap<>();
         private long values;
 
-        Reading(boolean yaml, Map<Node.Location, String> anchorsAt) {
+        Reading(boolean yaml, Anchors anchorsAt) {
             this.yaml = yaml;
             this.anchorsAt = anchorsAt;
         }
@@ -126,7 +154,7 @@ final class TreeReader {
                 }
                 return anchored.node();
             }
-            String anchor = anchorsAt.get(location(p.currentTokenLocation()));
+            String anchor = anchorsAt.values().get(location(p.currentTokenLocation()));
             long before = values;
             Node value = readOwn(p);
             values++;
@@ -171,6 +199,11 @@ final class TreeReader {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 Node.Location keyAt = location(p.currentTokenLocation());
+                String keyAnchor = anchorsAt.keys().get(keyAt);
+                if (keyAnchor != null) {
+                    values++;
+                    anchors.put(keyAnchor, new Anchored(new Node.ScalarNode(keyAt, key), 1));
+                }
                 p.nextToken();
                 Node value = readValue(p);
                 if (yaml && MERGE.equals(key)) {

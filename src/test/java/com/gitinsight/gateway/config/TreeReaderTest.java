@@ -65,6 +65,28 @@ class TreeReaderTest {
         assertEquals("default.internal", b.host());
     }
 
+    // Attacker review 154: a mapping and its first key start at one place; an anchor on the key
+    // anchored the whole mapping (so "<<: *svc" merged a service). The key's anchor is its text, as lyaml's.
+    @Test
+    void anAnchorOnAKeyIsTheKeysText() throws Exception {
+        GatewayConfig c = load("""
+                services:
+                  - &n name: a
+                    host: a.internal
+                  - name: b
+                    host: *n
+                """);
+        assertEquals("name", c.service("b").orElseThrow().host());
+        ConfigException merged = assertThrows(ConfigException.class, () -> load("""
+                services:
+                  - &svc name: a
+                    host: a.internal
+                  - <<: *svc
+                    name: b
+                """));
+        assertTrue(merged.getMessage().contains("<<"), merged.getMessage());
+    }
+
     @Test
     void badAliasesAndMergesAreRefused() {
         for (String bad : List.of(
