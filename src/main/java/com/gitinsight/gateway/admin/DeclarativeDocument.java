@@ -281,10 +281,18 @@ final class DeclarativeDocument {
 
     /** Kong's foreign key to a service: by name, or by id for a service without a name. */
     private void serviceReference(ObjectNode reference, String service) {
-        boolean named = find(EntityKind.SERVICES, service)
-                .map(found -> text(found.node().get("name")) != null)
-                .orElse(true);
-        reference.put(named ? "name" : "id", service);
+        Optional<Located> found = find(EntityKind.SERVICES, service);
+        if (found.isEmpty()) {
+            reference.put("name", service);
+            return;
+        }
+        // A reference may name the service by its id; shown by the name it has, else its id.
+        String name = text(found.get().node().get("name"));
+        if (name != null) {
+            reference.put("name", name);
+        } else {
+            reference.put("id", name(found.get()));
+        }
     }
 
     void create(EntityKind kind, ObjectNode body) throws AdminException {
@@ -469,7 +477,23 @@ final class DeclarativeDocument {
                 }
             }
         }
+        if (kind == EntityKind.SERVICES) {
+            pinNamelessServiceIds();
+        }
         l.list().remove(indexOf(l.list(), l.node()));
+    }
+
+    /**
+     * Writes into each service without a name or id the id the loader derives from its position,
+     * before a delete moves the ones after it (attacker review 154: a reference to the derived id
+     * would then name the next service, and its route send there).
+     */
+    private void pinNamelessServiceIds() {
+        for (Located s : all(EntityKind.SERVICES)) {
+            if (text(s.node().get("name")) == null && text(s.node().get("id")) == null) {
+                s.node().put("id", name(s));
+            }
+        }
     }
 
     ArrayNode targets(String upstream) throws AdminException {

@@ -113,7 +113,8 @@ public class EntitiesResource {
         ArrayNode data = JSON.createArrayNode();
         doc.all(EntityKind.ROUTES).stream()
                 .map(doc::view)
-                .filter(r -> name.equals(r.path("service").path("name").asText()))
+                .filter(r -> name.equals(r.path("service").path("name").asText(null))
+                        || name.equals(r.path("service").path("id").asText(null)))
                 .forEach(data::add);
         return page(config, data);
     }

@@ -218,6 +218,14 @@ final class ServiceParser {
             s.error("name", "uniqueness violation: 'services' entity with name set to '" + name + "' already declared");
             return;
         }
+        if (!named
+                && serviceSections.containsKey(name)
+                && serviceSections.get(name).has("name")) {
+            // Attacker review 154: a service named with another's id shared its key here (routes,
+            // plugins and guards of the two were mixed). Kong tells them apart; this gateway refuses.
+            s.error("id", "'" + name + "' is also a service's name: a service's id may not be another service's name");
+            return;
+        }
         serviceSections.put(name, s);
         if (id == null && named) {
             // Kong generates ids before it resolves references: the derived id (the one the admin

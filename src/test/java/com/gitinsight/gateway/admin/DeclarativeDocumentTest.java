@@ -12,6 +12,7 @@ import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.KongIds;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.config.RouteSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -317,6 +318,49 @@ class DeclarativeDocumentTest {
         assertEquals("b", replaced.services().get(0).host());
         assertEquals(
                 400, assertThrows(AdminException.class, () -> positional.delete(EntityKind.SERVICES, derived)).status);
+    }
+
+    // A route naming its service by the service's id is shown with the service's name (it showed
+    // the id as a name, and GET /services/{name}/routes left it out).
+    @Test
+    void aRouteNamingItsServiceByIdShowsTheServicesName() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse("""
+                _format_version: "3.0"
+                services:
+                  - {name: api, id: 5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a, url: http://api:80}
+                routes:
+                  - {name: r, paths: [/r], service: {id: 5b7d5a8f-0d1f-4e8c-9b7a-0a0a0a0a0a0a}}
+                """);
+        ObjectNode route = doc.view(doc.find(EntityKind.ROUTES, "r").orElseThrow());
+        assertEquals("api", route.at("/service/name").asText(), route.toString());
+    }
+
+    // Attacker review 154: a nameless service's id comes from its position; deleting a service
+    // before it moved it, so a route naming the derived id went to the next service.
+    @Test
+    void deletingAServiceKeepsTheIdsOfNamelessOnesAfterIt() throws Exception {
+        DeclarativeDocument doc = DeclarativeDocument.parse("""
+                _format_version: "3.0"
+                services:
+                  - {name: legacy, url: http://legacy:80}
+                  - {url: http://public:80}
+                  - {url: http://internal-admin:80}
+                """);
+        String publicId = KongIds.of("services", "#1");
+        doc.create(
+                EntityKind.ROUTES,
+                json("{\"name\": \"pub\", \"paths\": [\"/pub\"], \"service\": {\"id\": \"" + publicId + "\"}}"));
+        assertEquals("public", reparse(doc).service(publicId).orElseThrow().host());
+        ObjectNode shown = doc.view(doc.find(EntityKind.ROUTES, "pub").orElseThrow());
+        assertEquals(publicId, shown.at("/service/id").asText(), shown.toString());
+        doc.delete(EntityKind.SERVICES, "legacy");
+        GatewayConfig after = reparse(doc);
+        assertEquals("public", after.service(publicId).orElseThrow().host());
+        RouteSpec pub = after.routes().stream()
+                .filter(r -> "pub".equals(r.name()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(publicId, pub.service());
     }
 
     // An admin edit of a file that uses YAML anchors, aliases and merge keys saves what the loader

@@ -613,6 +613,16 @@ class KongConfigParserTest {
         assertTrue(
                 twice.getMessage().contains("services[1].id: uniqueness violation: 'services' entity with primary key"),
                 twice.getMessage());
+        // A service named with another's id would share its key (attacker review 154): refused,
+        // in either order.
+        String id = "3f0e6c1a-0000-4000-8000-000000000001";
+        for (String both : List.of(
+                "  - {name: " + id + ", url: http://internal:8080}\n  - {id: " + id + ", url: http://public}\n",
+                "  - {id: " + id + ", url: http://public}\n  - {name: " + id + ", url: http://internal:8080}\n")) {
+            ConfigException e = invalid(HEADER + "services:\n" + both);
+            assertEquals(1, e.errors().size(), e.getMessage());
+            assertTrue(e.getMessage().contains("services[1]."), e.getMessage());
+        }
         assertTrue(invalid(HEADER + "services: [{name: \"\", url: http://a.example}]\n")
                 .getMessage()
                 .contains("services[0].name: length must be at least 1"));
