@@ -40,14 +40,14 @@ final class TokenSources {
 
     /** The bearer scheme in any case (RFC 9110's schemes have none), as a backend's parser reads it. */
     private static final java.util.regex.Pattern ANY_CASE_BEARER =
-            java.util.regex.Pattern.compile("(?i:bearer)\\s+(.+)", java.util.regex.Pattern.UNIX_LINES);
+            java.util.regex.Pattern.compile("^\\s*(?i:bearer)\\s+(.+)", java.util.regex.Pattern.UNIX_LINES);
 
     /**
      * Every token the request carries, in Kong's order: query, cookies, headers; then any other
      * token a backend could read in the token's place, when it differs from those (attacker review
      * 153): an {@code Authorization: BEARER ...} (Kong reads {@code [Bb]earer} only; Spring,
-     * ASP.NET and FastAPI take any case) or a second cookie of the name in another case (nginx
-     * takes the first; a backend compares names exactly). The one verified would then not be the
+     * ASP.NET and FastAPI take any case) or a cookie of the name in another case (nginx takes the
+     * first; a backend compares names exactly). The one verified would then not be the
      * one the backend reads, so they count as Kong's "Multiple tokens provided". Alone they are not
      * tokens, as on Kong.
      */
@@ -73,15 +73,21 @@ final class TokenSources {
             // cookie names without case); an empty one is none.
             Cookie[] cookies = request.getCookies();
             for (String name : config.cookieNames()) {
-                boolean first = true;
+                Cookie first = null;
                 for (Cookie c : cookies) {
-                    if (c.getName().equalsIgnoreCase(name)
-                            && c.getValue() != null
-                            && !c.getValue().isEmpty()) {
-                        (first ? out : shadows).add(c.getValue());
-                        first = false;
-                    } else if (c.getName().equalsIgnoreCase(name)) {
-                        first = false; // an empty first cookie is none, and still nginx's choice
+                    if (!c.getName().equalsIgnoreCase(name)) {
+                        continue;
+                    }
+                    boolean hasValue = c.getValue() != null && !c.getValue().isEmpty();
+                    if (first == null) {
+                        first = c; // an empty first cookie is none, and still nginx's choice
+                        if (hasValue) {
+                            out.add(c.getValue());
+                        }
+                    } else if (hasValue && !c.getName().equals(first.getName())) {
+                        // Another spelling of the name: a backend comparing names exactly reads it. The
+                        // same name twice (a browser's cookies of two paths) is nginx's first, as on Kong.
+                        shadows.add(c.getValue());
                     }
                 }
             }

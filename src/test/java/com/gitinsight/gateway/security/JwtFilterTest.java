@@ -392,6 +392,16 @@ class JwtFilterTest {
                 200,
                 send("jwt9", "/request", "Cookie", "SILLY=" + token + "; silly=" + token)
                         .status());
+        // The same name twice is a browser's cookies of two paths: nginx's first, as on Kong (attacker review 154).
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "silly=" + token + "; silly=" + forged)
+                        .status());
+        // Kong's own unanchored [Bb]earer finds "bearer x" inside Digest's realm: two tokens, as on Kong.
+        assertEquals(
+                401,
+                send("jwt1", "/request/?jwt=" + token, "Authorization", "Digest realm=\"bearer x\"")
+                        .status());
     }
 
     // "config.anonymous": "works with wrong credentials and anonymous"
