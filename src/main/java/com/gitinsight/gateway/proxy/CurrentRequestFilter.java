@@ -202,11 +202,14 @@ public class CurrentRequestFilter extends HttpFilter {
      * {@code forwarded_proto}) the {@code X-Forwarded-Proto} of a trusted proxy that ended TLS.
      */
     static boolean overHttps(HttpServletRequest request, boolean trusted) {
-        if (request.isSecure()) {
-            return true;
-        }
         String proto = trusted ? request.getHeader("X-Forwarded-Proto") : null;
-        return proto != null && proto.trim().equalsIgnoreCase("https");
+        if (proto != null) {
+            // Kong's forwarded_proto: a trusted proxy's header decides, whatever the hop to the
+            // gateway was (helper review 157: a balancer that re-encrypts to the gateway's TLS
+            // listener says a client came over plain http; the route's redirect was skipped).
+            return proto.trim().equalsIgnoreCase("https");
+        }
+        return request.isSecure();
     }
 
     /**
@@ -236,7 +239,7 @@ public class CurrentRequestFilter extends HttpFilter {
             host = (comma < 0 ? host : host.substring(0, comma)).trim();
         }
         if (host == null || !REDIRECT_HOST.matcher(host).matches()) {
-            host = request.getServerName();
+            host = UpstreamHeaders.nginxHost(request.getServerName());
         }
         String query = request.getQueryString();
         response.setStatus(status);

@@ -156,10 +156,8 @@ public final class UpstreamHeaders {
                 "X-Forwarded-For",
                 forwardedFor != null ? forwardedFor + ", " + peer : client.equals("unknown") ? peer : client);
         out.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
-        // nginx's $host, which Kong sends: the Host header's name, lower-case.
-        out.accept(
-                "X-Forwarded-Host",
-                forwarding[1] != null ? forwarding[1] : in.getServerName().toLowerCase(java.util.Locale.ROOT));
+        // nginx's $host, which Kong sends: the Host header's name, lower-case, without a trailing dot.
+        out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : nginxHost(in.getServerName()));
         // The listener's port, not the one the client wrote in Host.
         out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
         // A trusted proxy's, else Kong's $request_uri without its query: the path as the client
@@ -255,5 +253,11 @@ public final class UpstreamHeaders {
             sb.append(values.nextElement());
         }
         return sb.toString();
+    }
+
+    /** nginx's {@code $host} of a Host name: lower-case, without the trailing dot nginx drops. */
+    static String nginxHost(String name) {
+        String host = name.toLowerCase(java.util.Locale.ROOT);
+        return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 }

@@ -49,6 +49,18 @@ class HttpsOnlyRouteTest {
     void onlyATrustedProxysForwardedProtoCounts() {
         FakeHttp.Request r = FakeHttp.Request.get("/tls", "X-Forwarded-Proto", "HTTPS");
         assertTrue(CurrentRequestFilter.overHttps(r.request, true));
+        // Helper review 157: a trusted balancer that re-encrypts to the gateway's TLS listener says a
+        // client came over plain http; its header decides, as Kong's forwarded_proto (the redirect was skipped).
+        jakarta.servlet.http.HttpServletRequest reencrypted =
+                new jakarta.servlet.http.HttpServletRequestWrapper(
+                        FakeHttp.Request.get("/tls", "X-Forwarded-Proto", "http").request) {
+                    @Override
+                    public boolean isSecure() {
+                        return true;
+                    }
+                };
+        assertFalse(CurrentRequestFilter.overHttps(reencrypted, true));
+        assertTrue(CurrentRequestFilter.overHttps(reencrypted, false), "an untrusted peer's header is not read");
         assertFalse(CurrentRequestFilter.overHttps(r.request, false));
         assertFalse(CurrentRequestFilter.overHttps(
                 FakeHttp.Request.get("/tls", "X-Forwarded-Proto", "http").request, true));
@@ -80,6 +92,13 @@ class HttpsOnlyRouteTest {
         assertEquals(301, moved.status());
         assertEquals(
                 "https://gw.test/moved/a?b=1", moved.header("Location"), "an untrusted X-Forwarded-Host is not used");
+        FakeHttp.Response dotted = new FakeHttp.Response();
+        CurrentRequestFilter.refusePlainHttp(
+                FakeHttp.Request.get("/m", "Host", "GW.Test.").request, dotted.response, 301, false);
+        assertEquals("https://gw.test/m", dotted.header("Location"), "nginx's $host: lower-case, no trailing dot");
+        // The same $host is the upstream's X-Forwarded-Host.
+        assertEquals("api.example.com", UpstreamHeaders.nginxHost("API.example.com."));
+        assertEquals(".", UpstreamHeaders.nginxHost("."));
         FakeHttp.Response proxied = new FakeHttp.Response();
         CurrentRequestFilter.refusePlainHttp(
                 FakeHttp.Request.get("/moved/a", "X-Forwarded-Host", "api.example.com").request,
