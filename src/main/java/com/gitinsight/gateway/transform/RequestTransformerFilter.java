@@ -141,6 +141,10 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                     byte[] form = body();
                     if (form != null) {
                         mergedArgs = UrlArgs.decode(new String(form, StandardCharsets.UTF_8));
+                        if (mergedArgs.isEmpty()) {
+                            // Kong's "if next(parameters)": an empty form leaves the query as sent.
+                            mergedArgs = null;
+                        }
                     }
                 }
             }
@@ -174,18 +178,31 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 }
                 h.rename(r.from(), r.to());
             }
+            // nginx's set_header with an empty value (Kong's ngx.req.set_header): the header is
+            // removed, or not made (helper review 156: a template rendering to "" sent it empty).
             for (RequestTransformerSchema.Value v : ops.replace()) {
                 if (h.has(v.name())) {
-                    h.replace(v.name(), headerValue(v));
+                    String value = headerValue(v);
+                    if (value.isEmpty()) {
+                        h.remove(v.name());
+                    } else {
+                        h.replace(v.name(), value);
+                    }
                 }
             }
             for (RequestTransformerSchema.Value v : ops.add()) {
                 if (!h.has(v.name())) {
-                    h.add(v.name(), headerValue(v));
+                    String value = headerValue(v);
+                    if (!value.isEmpty()) {
+                        h.add(v.name(), value);
+                    }
                 }
             }
             for (RequestTransformerSchema.Value v : ops.append()) {
-                h.append(v.name(), headerValue(v));
+                String value = headerValue(v);
+                if (!value.isEmpty()) {
+                    h.append(v.name(), value);
+                }
             }
         }
 

@@ -187,9 +187,13 @@ public final class RequestTransformerSchema implements PluginSchema {
                 section.error(target, "invalid value: " + s);
                 continue;
             }
-            if (e.value() == null) {
+            if (e.value() == null && !headers) {
                 section.error(target, "key '" + e.name() + "' has no value");
                 continue;
+            }
+            if (e.value() == null) {
+                // Kong 3's header entries take an empty value ("^[^:]+:.*$"): nginx then sets no header.
+                e = new Entry(e.name(), "");
             }
             if (headers) {
                 if (add && e.name().equalsIgnoreCase("host")) {

@@ -61,8 +61,8 @@ final class Template {
     /**
      * The compiled template.
      *
-     * @throws IllegalArgumentException naming what is wrong, when a {@code $(...)} is unbalanced or
-     *     holds anything but the forms above
+     * @throws IllegalArgumentException naming what is wrong, when a {@code $(...)} holds anything
+     *     but the forms above (an unclosed {@code $(} is text, as in Kong)
      */
     static Template compile(String text) {
         List<Part> parts = new ArrayList<>();
@@ -77,7 +77,9 @@ final class Template {
             literal.append(text, i, open);
             int close = closing(text, open + 2);
             if (close < 0) {
-                throw new IllegalArgumentException("'$(' at " + open + " is not closed");
+                // Kong's template engine (penlight) takes only a balanced $(...): the rest is text.
+                literal.append(text, open, text.length());
+                break;
             }
             String expression = text.substring(open + 2, close).trim();
             Matcher lit = LITERAL.matcher(expression);

@@ -47,6 +47,9 @@ class TemplateTest {
         assertEquals("1", render("$(query_params.q or \"dflt\")"));
         assertEquals("$(uri_captures.user1)", render("$('$(uri_captures.user1)')"));
         assertEquals("plain #text", render("plain #text"));
+        // Kong's template engine takes only a balanced $(...): an unclosed one is text (helper review 156).
+        assertEquals("cost $(5", render("cost $(5"));
+        assertEquals("foo and $(headers.x", render("$(headers.x_foo) and $(headers.x"));
     }
 
     @Test
@@ -65,7 +68,6 @@ class TemplateTest {
             "$(shared.x)",
             "$(type(headers.x))",
             "$(query_params[1])",
-            "$(headers.x",
             "$(10 * uri_captures.user1)",
             "$()"
         }) {
