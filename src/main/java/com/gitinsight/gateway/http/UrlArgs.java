@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.http;
 
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,16 +45,40 @@ public final class UrlArgs {
         return out;
     }
 
-    /** A malformed escape is kept as written (as nginx does), not an error. */
+    /**
+     * {@code +} is a space and each {@code %XX} its byte, as nginx's {@code decode_args}; a malformed
+     * escape is kept as written, the rest of the part still decoded (helper review 156: one bad escape
+     * kept the whole part as written, {@code a%zz+b} with its {@code +}). The bytes are read as UTF-8.
+     */
     public static String decodePart(String part) {
         if (part.indexOf('%') < 0 && part.indexOf('+') < 0) {
             return part;
         }
-        try {
-            return URLDecoder.decode(part, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return part;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(part.length());
+        int n = part.length();
+        for (int i = 0; i < n; i++) {
+            char c = part.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%' && i + 2 < n && hex(part.charAt(i + 1)) >= 0 && hex(part.charAt(i + 2)) >= 0) {
+                bytes.write(hex(part.charAt(i + 1)) * 16 + hex(part.charAt(i + 2)));
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                // A character beyond ASCII as sent (the container decoded the target): its UTF-8 bytes.
+                int end = Character.isHighSurrogate(c) && i + 1 < n ? i + 2 : i + 1;
+                bytes.writeBytes(part.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end - 1;
+            }
         }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int hex(char c) {
+        return c >= '0' && c <= '9'
+                ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     /**

@@ -43,6 +43,19 @@ class UrlArgsTest {
         assertEquals("q=1&q1=2&a=z&a=b", UrlArgs.encode(args, false));
     }
 
+    // nginx's decode_args: a malformed escape is kept as written and the rest of the part is still
+    // decoded (helper review 156: one bad escape kept the whole part, its '+' too).
+    @Test
+    void aMalformedEscapeIsKeptAndTheRestDecoded() {
+        assertEquals("a%zz b", UrlArgs.decodePart("a%zz+b"));
+        assertEquals("100% é", UrlArgs.decodePart("100%+%C3%A9"));
+        assertEquals("x%4", UrlArgs.decodePart("x%4"));
+        assertEquals("é ok", UrlArgs.decodePart("é+ok"));
+        assertEquals("a b", UrlArgs.decodePart("a%20b"));
+        assertEquals("\uFFFD", UrlArgs.decodePart("%E9"), "bytes that are not UTF-8: the replacement character");
+        assertEquals("a=x%25zz%20b", UrlArgs.encode(UrlArgs.decode("a=x%zz+b"), true));
+    }
+
     @Test
     void aQueryWithNothingToRedactIsReturnedAsItIs() {
         String query = "page=2&per_page=100&token=" + "x".repeat(500);
