@@ -26,22 +26,6 @@ public record ServiceSpec(
         tls = tls == null ? ServiceTls.DEFAULT : tls;
     }
 
-    /** A service the file names. */
-    public ServiceSpec(
-            String name,
-            String protocol,
-            String host,
-            int port,
-            String path,
-            int retries,
-            int connectTimeoutMs,
-            int writeTimeoutMs,
-            int readTimeoutMs,
-            String id,
-            ServiceTls tls) {
-        this(name, protocol, host, port, path, retries, connectTimeoutMs, writeTimeoutMs, readTimeoutMs, id, tls, true);
-    }
-
     /** The file's name, or null for a service written without one. */
     public String fileName() {
         return named ? name : null;

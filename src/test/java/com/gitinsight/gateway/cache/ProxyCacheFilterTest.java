@@ -31,6 +31,25 @@ class ProxyCacheFilterTest {
         return config(ProxyCacheSchema.VaryIdentity.SUBJECT, varyHeaders);
     }
 
+    /** {@code all} with other freshness ({@code cache_ttl}), storage_ttl and stale_if_error. */
+    private static ProxyCacheSchema.Config timed(ProxyCacheSchema.Config all, long ttl, long storage, long stale) {
+        return new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                ttl,
+                all.cacheControl(),
+                all.varyHeaders(),
+                all.varyQueryParams(),
+                all.ignoreUriCase(),
+                storage,
+                all.maxBodyBytes(),
+                stale,
+                all.lockTimeoutMillis(),
+                all.varyIdentity(),
+                all.responseHeaders());
+    }
+
     private FakeResponse send(ProxyCacheSchema.Config config, FakeRequest request, FakeBackend backend)
             throws Exception {
         FakeResponse response = new FakeResponse();
@@ -137,21 +156,7 @@ class ProxyCacheFilterTest {
             }
         });
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config c = new ProxyCacheSchema.Config(
-                all.responseCodes(),
-                all.methods(),
-                all.contentTypes(),
-                1,
-                all.cacheControl(),
-                all.varyHeaders(),
-                all.varyQueryParams(),
-                all.ignoreUriCase(),
-                600,
-                all.maxBodyBytes(),
-                600,
-                all.lockTimeoutMillis(),
-                all.varyIdentity(),
-                all.responseHeaders());
+        ProxyCacheSchema.Config c = timed(all, 1, 600, 600);
         FakeBackend backend = new FakeBackend();
         assertEquals("Miss", send(c, FakeRequest.get("/stale"), backend).cacheStatus());
         long stored = System.currentTimeMillis();
@@ -196,21 +201,8 @@ class ProxyCacheFilterTest {
     void responseHeadersTurnedOffAreLeftOutAndTheStatusStaysForTheAccessLog() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config none = new ProxyCacheSchema.Config(
-                all.responseCodes(),
-                all.methods(),
-                all.contentTypes(),
-                all.ttlSeconds(),
-                all.cacheControl(),
-                all.varyHeaders(),
-                all.varyQueryParams(),
-                all.ignoreUriCase(),
-                all.storageTtlSeconds(),
-                all.maxBodyBytes(),
-                all.staleIfErrorSeconds(),
-                all.lockTimeoutMillis(),
-                all.varyIdentity(),
-                new ProxyCacheSchema.ResponseHeaders(false, false, false));
+        ProxyCacheSchema.Config none =
+                all.withResponseHeaders(new ProxyCacheSchema.ResponseHeaders(false, false, false));
         FakeRequest first = FakeRequest.get("/quiet");
         FakeResponse miss = send(none, first, backend);
         assertNull(miss.header("X-Cache-Status"));
@@ -239,21 +231,7 @@ class ProxyCacheFilterTest {
     void aNegativeStorageTtlStoresNothing() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config refused = new ProxyCacheSchema.Config(
-                all.responseCodes(),
-                all.methods(),
-                all.contentTypes(),
-                all.ttlSeconds(),
-                all.cacheControl(),
-                all.varyHeaders(),
-                all.varyQueryParams(),
-                all.ignoreUriCase(),
-                -5,
-                all.maxBodyBytes(),
-                all.staleIfErrorSeconds(),
-                all.lockTimeoutMillis(),
-                all.varyIdentity(),
-                all.responseHeaders());
+        ProxyCacheSchema.Config refused = timed(all, all.ttlSeconds(), -5, all.staleIfErrorSeconds());
         send(refused, FakeRequest.get("/never"), backend);
         assertEquals("Miss", send(refused, FakeRequest.get("/never"), backend).cacheStatus());
         assertEquals(2, backend.calls);
@@ -262,21 +240,8 @@ class ProxyCacheFilterTest {
     @Test
     void aBypassWithTheStatusHeaderOffSaysNothing() throws Exception {
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config quiet = new ProxyCacheSchema.Config(
-                all.responseCodes(),
-                all.methods(),
-                all.contentTypes(),
-                all.ttlSeconds(),
-                all.cacheControl(),
-                all.varyHeaders(),
-                all.varyQueryParams(),
-                all.ignoreUriCase(),
-                all.storageTtlSeconds(),
-                all.maxBodyBytes(),
-                all.staleIfErrorSeconds(),
-                all.lockTimeoutMillis(),
-                all.varyIdentity(),
-                new ProxyCacheSchema.ResponseHeaders(true, false, true));
+        ProxyCacheSchema.Config quiet =
+                all.withResponseHeaders(new ProxyCacheSchema.ResponseHeaders(true, false, true));
         FakeRequest post = FakeRequest.of("POST", "/quiet");
         FakeResponse r = send(quiet, post, new FakeBackend());
         assertNull(r.header("X-Cache-Status"));

@@ -124,7 +124,7 @@ class KongFilesTest {
         ServiceSpec billing = load("service-url-wins.yml").service("billing").orElseThrow();
         assertEquals(
                 new ServiceSpec(
-                        "billing", "https", "billing.internal", 8443, "/v2", 5, 60000, 60000, 60000, null, null),
+                        "billing", "https", "billing.internal", 8443, "/v2", 5, 60000, 60000, 60000, null, null, true),
                 billing);
     }
 

@@ -61,7 +61,7 @@ class ProxiedBodyTest {
 
     @Test
     void aClientGoneMidBodyLetsGoOfAnEndlessUpstreamAtOnce() throws Exception {
-        ServiceSpec service = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null, null);
+        ServiceSpec service = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null, null, true);
         try (EndlessAnswer upstream = new EndlessAnswer(200);
                 UpstreamClient client = new UpstreamClient(8, 8)) {
             HttpUriRequestBase request = new HttpUriRequestBase("GET", URI.create("/events"));
