@@ -40,6 +40,8 @@ final class OtelRequestTrace implements RequestTrace {
     private Start start;
     /** The request's span: started when the plugin's access phase is reached, or when asked for. */
     private Span root;
+    /** The try that answered, its span open until the body has gone. */
+    private Span answering;
 
     private Context rootContext;
     /** Phases that ended before the request's span started (made its children when it does). */
@@ -178,7 +180,9 @@ final class OtelRequestTrace implements RequestTrace {
                     span.setAttribute(HTTP_STATUS_CODE, (long) status);
                     span.setStatus(StatusCode.ERROR);
                 }
-                span.end();
+                // Kong ends the answering try's span when the body has gone (its body filter's end),
+                // not at the backend's headers (helper review 159): ended with the request's span.
+                answering = span;
             }
 
             @Override
@@ -202,6 +206,15 @@ final class OtelRequestTrace implements RequestTrace {
                 carried == null ? null : carried.b3Flags());
         for (String format : inject) {
             TraceFormats.inject(format, out, headers);
+        }
+    }
+
+    /** Ends the answering try's span, once the answer's body has gone (before the request's span ends). */
+    void endAnsweringTry() {
+        Span span = answering;
+        if (span != null) {
+            answering = null;
+            span.end();
         }
     }
 

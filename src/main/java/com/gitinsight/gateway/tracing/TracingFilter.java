@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
@@ -173,11 +172,11 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             if (withId != null) {
                 withId.complete(); // the error answer written after this filter carries it too
             }
-            Span root = trace.root();
-            root.recordException(e);
-            root.setStatus(StatusCode.ERROR);
+            // Kong sets no status on the request's span (only its balancer and DNS spans fail): a
+            // client gone mid-body is no error of the trace's (helper review 159).
             throw e;
         } finally {
+            trace.endAnsweringTry();
             Span root = trace.root();
             // At the end, once auth plugins said which arguments held credentials: never exported.
             if (root.isRecording()) {

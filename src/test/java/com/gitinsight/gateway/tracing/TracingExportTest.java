@@ -63,9 +63,11 @@ class TracingExportTest {
         Map<String, String> sent = new HashMap<>();
         attempt.propagate(sent::put);
         attempt.answered(200);
+        long answeredAt = tracing.now();
         try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
             assertTrue(p != null);
         }
+        trace.endAnsweringTry();
         root.end();
         await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().failedSends() >= 1);
         List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
@@ -81,6 +83,18 @@ class TracingExportTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals("00-" + root.getSpanContext().getTraceId() + "-" + balancerId + "-01", traceparent);
+        // Helper review 159: Kong ends the answering try's span when the body has gone, not at the
+        // backend's headers: here after the jwt phase that followed the answer.
+        io.opentelemetry.proto.trace.v1.Span balancer = received.stream()
+                .filter(s -> s.getName().equals("kong.balancer"))
+                .findFirst()
+                .orElseThrow();
+        io.opentelemetry.proto.trace.v1.Span jwt = received.stream()
+                .filter(s -> s.getName().equals("kong.access.plugin.jwt"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(balancer.getEndTimeUnixNano() >= jwt.getEndTimeUnixNano(), "open until the body has gone");
+        assertTrue(balancer.getEndTimeUnixNano() >= answeredAt);
     }
 
     /** Kong's tracing_instrumentations: the request span always, the kinds the list names. */
@@ -111,6 +125,7 @@ class TracingExportTest {
             Map<String, String> sent = new HashMap<>();
             attempt.propagate(sent::put);
             attempt.answered(200);
+            trace.endAnsweringTry();
             root.end();
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> received.stream().anyMatch(s -> s.getName().equals("kong")));
@@ -211,6 +226,7 @@ class TracingExportTest {
             Span root = trace.root();
             RequestTrace.Try attempt = trace.upstreamTry("10.1.2.3", "backend-1.internal", 15555, 1);
             attempt.answered(503);
+            trace.endAnsweringTry();
             root.end();
         }
         await().atMost(Duration.ofSeconds(10))
