@@ -2,8 +2,6 @@ package com.gitinsight.gateway.security;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -102,15 +100,20 @@ final class TokenSources {
             }
             String value = header == null ? "" : header.trim();
             java.util.regex.Matcher bearer = BEARER.matcher(value);
-            if (bearer.find()) {
+            boolean kongFound = bearer.find();
+            if (kongFound) {
                 out.add(bearer.group(1));
             } else if (!"authorization".equals(name) && !value.isEmpty()) {
                 out.add(value);
-            } else {
-                java.util.regex.Matcher anyCase = ANY_CASE_BEARER.matcher(value);
-                if (anyCase.find()) {
-                    shadows.add(anyCase.group(1));
-                }
+            }
+            // What a backend's parser reads there: the token after a leading bearer scheme in any
+            // case, else (Kong found one further in: "Basic x Bearer t", "BEARER a xBearer t") the
+            // header as a whole (attacker review 158).
+            java.util.regex.Matcher anyCase = ANY_CASE_BEARER.matcher(value);
+            if (anyCase.find()) {
+                shadows.add(anyCase.group(1));
+            } else if (kongFound) {
+                shadows.add(value);
             }
         }
         if (!out.isEmpty()) {
@@ -123,11 +126,8 @@ final class TokenSources {
         return out;
     }
 
+    /** The one reading of arguments every plugin and the log redaction share (attacker review 158). */
     private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
+        return com.gitinsight.gateway.http.UrlArgs.decodePart(s);
     }
 }

@@ -401,6 +401,10 @@ class ProxyCacheFilterTest {
         // names it, and an override request-transformer set for the backend (attacker review 144).
         assertEquals(
                 "Bypass", send(c, FakeRequest.get("/m?_method=DELETE"), backend).cacheStatus());
+        // Decoded, as the backend reads it (attacker review 158).
+        assertEquals(
+                "Bypass",
+                send(c, FakeRequest.get("/m?_m%65thod=DELETE"), backend).cacheStatus());
         FakeRequest renamed = FakeRequest.get("/m");
         renamed.context.upstreamHeader("X-HTTP-Method-Override", "DELETE");
         assertEquals("Bypass", send(c, renamed, backend).cacheStatus());

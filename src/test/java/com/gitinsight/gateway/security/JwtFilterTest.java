@@ -9,6 +9,7 @@ import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -397,6 +398,12 @@ class JwtFilterTest {
                 200,
                 send("jwt9", "/request", "Cookie", "silly=" + token + "; silly=" + forged)
                         .status());
+        // Attacker review 158: Kong's unanchored [Bb]earer finds the valid token further in; a backend
+        // reads the header's own leading token (or its Basic credentials): another token.
+        for (String header : List.of("BEARER " + forged + " xBearer " + token, "Basic Zm9vOmJhcg== Bearer " + token)) {
+            FakeHttp.Response two = send("jwt1", "/request", "Authorization", header);
+            assertEquals(Map.of("message", "Multiple tokens provided"), body(two), header);
+        }
         // Kong's own unanchored [Bb]earer finds "bearer x" inside Digest's realm: two tokens, as on Kong.
         assertEquals(
                 401,
