@@ -53,6 +53,11 @@ class SecurityRegressionIT {
 
     private static ServerSocket handshakeBackend;
 
+    /** A backend whose answer has a header that does not parse; what it received, one request per entry. */
+    private static ServerSocket garbageBackend;
+
+    private static final List<String> GARBAGE = new CopyOnWriteArrayList<>();
+
     @ArquillianResource
     private URL base;
 
@@ -60,6 +65,8 @@ class SecurityRegressionIT {
     static WebArchive deployment() throws Exception {
         int echo = BACKENDS.echo("n");
         int ws = startHandshakeBackend();
+        garbageBackend = rawBackend(
+                "HTTP/1.1 200 OK\r\nThis is no header\r\nContent-Length: 0\r\n\r\n", GARBAGE, "garbage-backend");
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, """
                 _format_version: "3.0"
@@ -94,34 +101,46 @@ class SecurityRegressionIT {
                       - name: ws
                         paths: [/ws]
                         plugins: [{name: jwt, config: {key_claim_name: kid}}]
+                  - name: garbage
+                    url: http://127.0.0.1:%4$d
+                    retries: 3
+                    routes:
+                      - {name: garbage, paths: [/garbage]}
                 consumers:
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: "%3$s"}]
-                """.formatted(echo, ws, SECRET));
+                """.formatted(echo, ws, SECRET, garbageBackend.getLocalPort()));
         return GatewayWar.withSettings("gateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN);
     }
 
     /** A backend that records a WebSocket handshake's request and refuses it (403). */
     private static int startHandshakeBackend() throws IOException {
-        handshakeBackend = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        handshakeBackend = rawBackend(
+                "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                HANDSHAKES,
+                "handshake-backend");
+        return handshakeBackend.getLocalPort();
+    }
+
+    /** A backend on a raw socket: records each request's head in {@code heads}, answers {@code answer}, closes. */
+    private static ServerSocket rawBackend(String answer, List<String> heads, String name) throws IOException {
+        ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         Thread t = new Thread(
                 () -> {
-                    while (!handshakeBackend.isClosed()) {
-                        try (Socket s = handshakeBackend.accept()) {
+                    while (!server.isClosed()) {
+                        try (Socket s = server.accept()) {
                             s.setSoTimeout(5000);
-                            HANDSHAKES.add(readHead(s.getInputStream()));
-                            s.getOutputStream()
-                                    .write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                                            .getBytes(StandardCharsets.US_ASCII));
+                            heads.add(readHead(s.getInputStream()));
+                            s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
                         } catch (IOException e) {
                             // closed at the end of the class, or a client gone
                         }
                     }
                 },
-                "handshake-backend");
+                name);
         t.setDaemon(true);
         t.start();
-        return handshakeBackend.getLocalPort();
+        return server;
     }
 
     private static String readHead(InputStream in) throws IOException {
@@ -140,6 +159,7 @@ class SecurityRegressionIT {
     static void stop() throws IOException {
         BACKENDS.close();
         handshakeBackend.close();
+        garbageBackend.close();
     }
 
     // ---- raw HTTP ----
@@ -773,5 +793,17 @@ class SecurityRegressionIT {
         assertTrue(r.status() >= 400, r.toString());
         assertTrue(r.text().contains("application/json"), r.toString());
         assertFalse(r.body().toLowerCase().contains("<html"), r.toString());
+    }
+
+    // Helper review 160: an answer with a header that does not parse is nginx's invalid_header, which Kong's
+    // proxy_next_upstream ("error timeout") does not retry: 502 after one try (it was tried
+    // retries + 1 times, a GET reaching the backend four times).
+    @Test
+    void anInvalidResponseIsA502AfterOneTry() throws Exception {
+        GARBAGE.clear();
+        Reply reply = send("127.0.0.1", "GET /garbage/x HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n");
+        assertEquals(502, reply.status(), reply.text());
+        assertTrue(reply.text().contains("An invalid response was received from the upstream server"), reply.text());
+        assertEquals(1, GARBAGE.size(), GARBAGE.toString());
     }
 }
