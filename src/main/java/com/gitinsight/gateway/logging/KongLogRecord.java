@@ -272,14 +272,20 @@ public final class KongLogRecord implements LogEntry {
         this.traceIds = context.trace().traceIds();
         this.correlationId = context.correlationId();
         long bytes = 600 + length(uri) + 2L * length(query) + length(serverName) + length(upstreamUri);
+        // Each name and value is a string the record keeps (its object and array headers, ~40 bytes,
+        // and its characters), not only the characters it writes (attacker review 161: a queue's
+        // max_bytes held about five times its bound).
         for (String h : requestHeaders) {
-            bytes += length(h) + 4;
+            bytes += length(h) + STRING_OVERHEAD;
         }
         for (String h : responseHeaders) {
-            bytes += length(h) + 4;
+            bytes += length(h) + STRING_OVERHEAD;
         }
         this.estimatedBytes = bytes;
     }
+
+    /** What a kept string costs beyond its characters: its object and its array's headers. */
+    private static final int STRING_OVERHEAD = 40;
 
     private static int length(String s) {
         return s == null ? 0 : s.length();
@@ -320,7 +326,10 @@ public final class KongLogRecord implements LogEntry {
                 continue; // a container may list a repeated header once per value
             }
             seen.add(name);
-            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+            // Kong's get_headers counts every line toward its 100, a repeated name's too (attacker
+            // review 161: 999 lines of one name were all kept).
+            for (Enumeration<String> values = request.getHeaders(name);
+                    values.hasMoreElements() && out.size() < 2 * MAX_HEADERS; ) {
                 out.add(name);
                 out.add(values.nextElement());
             }

@@ -120,6 +120,26 @@ class KongLogRecordTest {
         assertEquals(414, r.at("/response/status").asInt());
     }
 
+    // Attacker review 161: Kong's get_headers keeps 100 header lines, a repeated name's included
+    // (999 lines of one name were all kept), and a record weighs the strings it keeps, not only
+    // their characters (a queue's max_bytes held about five times its bound).
+    @Test
+    void aRepeatedHeaderCountsTowardKongsHundredLinesAndItsStringsAreWeighed() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos/x").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        for (int i = 0; i < 999; i++) {
+            request.header("a", "b");
+        }
+        KongLogRecord record = KongLogRecord.capture(
+                request.request,
+                new FakeHttp.Response().response,
+                request.context(),
+                new KongLogRecord.Outcome(200, 1, System.nanoTime()));
+        JsonNode r = JSON.readTree(new LogWriter().one(record).copy());
+        assertEquals(
+                100, r.at("/request/headers/a").size(), r.at("/request/headers").toString());
+        assertTrue(record.estimatedBytes() > 100 * 40, "each kept string weighed: " + record.estimatedBytes());
+    }
+
     // A service written without a name (Kong loads it): the record's service and the route's
     // foreign key carry its id and no name, as Kong's entity without one.
     @Test
