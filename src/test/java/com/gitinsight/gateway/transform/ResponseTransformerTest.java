@@ -480,7 +480,7 @@ class ResponseTransformerTest {
     // and each response gives its share back when done (or the budget would run dry).
     @Test
     void theBuffersShareOneBudgetAndGiveItBack() throws Exception {
-        phase.bufferBudgetBytes = 64;
+        phase.bufferBudgetBytes = 1024; // the text and its parsed tree's estimate
         String body = "{\"params\":\"0123456789\",\"secret\":1}";
         for (int i = 0; i < 3; i++) {
             FakeHttp.Response r = respond("{remove: {json: [secret]}}", body, "Content-Type", "application/json");
@@ -496,6 +496,27 @@ class ResponseTransformerTest {
         assertFalse(budget.take(1), "nothing left");
         budget.give(8);
         assertEquals(8, budget.available());
+    }
+
+    // Attacker review 161: the parsed tree weighs many times the text ([{},{},...] about 28 times);
+    // its estimate is taken from the budget too, so a body whose text fits but whose tree does not
+    // is past the budget: a route that hides fields answers 502, another sends it as it came.
+    @Test
+    void aBodyWhoseParsedTreeDoesNotFitIsPastTheBudget() throws Exception {
+        phase.bufferBudgetBytes = 8192;
+        String body = "[" + "{},".repeat(1000) + "{}]"; // 3 KB of text, about 2,000 nodes
+        assertTrue(ResponseBodies.treeBytes(body.getBytes(StandardCharsets.UTF_8)) > 8192);
+        FakeHttp.Response hiding = respond("{remove: {json: [secret]}}", body, "Content-Type", "application/json");
+        assertEquals(502, hiding.status());
+        FakeHttp.Response adding = respond("{add: {json: ['x:1']}}", body, "Content-Type", "application/json");
+        assertEquals(200, adding.status());
+        assertEquals(body, adding.text(), "sent as it came");
+        String small = "{\"params\":\"0123456789\",\"secret\":1}";
+        assertEquals(
+                "{\"params\":\"0123456789\"}",
+                respond("{remove: {json: [secret]}}", small, "Content-Type", "application/json")
+                        .text(),
+                "the budget was given back");
     }
 
     // A body past its bound no longer holds budget: streamed on (add) or dropped (remove), its share
