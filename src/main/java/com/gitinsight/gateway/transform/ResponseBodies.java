@@ -43,7 +43,7 @@ final class ResponseBodies {
     }
 
     /** What a parsed node costs beyond its text (its object, a map entry or list slot): measured 40-60. */
-    private static final int NODE_BYTES = 64;
+    private static final int NODE_BYTES = 48;
 
     /**
      * About what {@code body}'s JSON tree weighs in memory, read with the streaming parser (no tree

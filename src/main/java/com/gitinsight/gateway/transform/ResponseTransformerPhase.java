@@ -44,7 +44,7 @@ public class ResponseTransformerPhase extends HttpFilter implements ChainOrder {
     transient long maxBodyBytes = 4L << 20;
 
     @Inject
-    @ConfigProperty(name = BUFFER_BUDGET_BYTES, defaultValue = "16777216")
+    @ConfigProperty(name = BUFFER_BUDGET_BYTES, defaultValue = "33554432")
     transient long bufferBudgetBytes = 16L << 20;
 
     private transient volatile BufferBudget budget;
