@@ -163,10 +163,12 @@ final class Forwarder {
             // the gateway's own limit, not the target's failure (no passive health count, no 504).
             LOG.log(Level.FINE, "no free connection to {0}: {1}", new Object[] {target, e.getMessage()});
             return UpstreamCall.local(new LocalAnswer(503, ErrorResponses.NO_CONNECTION, 1));
-        } catch (org.apache.hc.client5.http.ClientProtocolException e) {
-            // The backend's answer was no HTTP (a malformed status line or header): nginx's
-            // invalid_header, which Kong's proxy_next_upstream (nginx's "error timeout") does not
-            // retry (helper review 160: it was tried again, retries times). 502 once, as the two-framings case.
+        } catch (org.apache.hc.client5.http.ClientProtocolException
+                | org.apache.hc.core5.http.MessageConstraintException e) {
+            // The backend's head does not parse, or is past the head limits (HttpLimits): nginx's
+            // invalid_header ("upstream sent invalid header" / "too big header"), which Kong's
+            // proxy_next_upstream (nginx's "error timeout") does not retry (helper reviews 160, 162:
+            // it was tried again, retries times). 502 once, as the two-framings case.
             upstream.cancel();
             LOG.log(Level.WARNING, "upstream {0} sent an invalid response: {1}", new Object[] {target, e.getMessage()});
             return UpstreamCall.local(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY));

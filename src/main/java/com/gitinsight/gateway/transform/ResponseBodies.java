@@ -42,29 +42,32 @@ final class ResponseBodies {
         }
     }
 
-    /** What a parsed node costs beyond its text (its object, a map entry or list slot): measured 40-60. */
-    private static final int NODE_BYTES = 48;
-
     /**
      * About what {@code body}'s JSON tree weighs in memory, read with the streaming parser (no tree
-     * made): each value and key a node, and their text; 0 when it is no JSON (nothing will be parsed).
+     * made): a container (its node and map or list) 64 bytes, a key 48 and its text, a string 64
+     * and its text, a number 24, true, false and null 8 (Jackson shares those nodes). -1 when it is
+     * no JSON the tree reader would take (helper review 162: a body that fails at its last byte was
+     * weighed 0 and then parsed whole), so nothing is parsed.
      */
     static long treeBytes(byte[] body) {
         if (!RequestBodies.inUtf8(body)) {
-            return 0;
+            return -1;
         }
         long bytes = 0;
         try (com.fasterxml.jackson.core.JsonParser p =
                 RequestBodies.JSON.getFactory().createParser(body)) {
             for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                bytes += NODE_BYTES;
-                if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
-                        || t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                    bytes += p.getTextLength();
-                }
+                bytes += switch (t) {
+                    case START_OBJECT, START_ARRAY -> 64;
+                    case FIELD_NAME -> 48 + p.getTextLength();
+                    case VALUE_STRING -> 64 + p.getTextLength();
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> 24;
+                    case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> 8;
+                    default -> 0;
+                };
             }
         } catch (IOException e) {
-            return 0;
+            return -1;
         }
         return bytes;
     }

@@ -45,7 +45,7 @@ public class ResponseTransformerPhase extends HttpFilter implements ChainOrder {
 
     @Inject
     @ConfigProperty(name = BUFFER_BUDGET_BYTES, defaultValue = "33554432")
-    transient long bufferBudgetBytes = 16L << 20;
+    transient long bufferBudgetBytes = 32L << 20;
 
     private transient volatile BufferBudget budget;
 

@@ -449,6 +449,8 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             }
             // The parsed tree weighs many times the text ([{},{},...] about 28 times: attacker review
             // 161): its estimate is taken from the budget while it lives, or the body is too big.
+            // -1: no JSON the tree reader would take (not parsed at all: sent as it came, or refused
+            // on a route that hides a field, below).
             long tree = body.length == 0 ? 0 : ResponseBodies.treeBytes(body);
             if (tree > 0 && !budget.take(tree)) {
                 oversize.accept(hides);

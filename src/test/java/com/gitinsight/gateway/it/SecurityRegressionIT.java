@@ -58,6 +58,11 @@ class SecurityRegressionIT {
 
     private static final List<String> GARBAGE = new CopyOnWriteArrayList<>();
 
+    /** A backend whose answer has more header lines than the gateway reads (HttpLimits: 128). */
+    private static ServerSocket crowdedBackend;
+
+    private static final List<String> CROWDED = new CopyOnWriteArrayList<>();
+
     @ArquillianResource
     private URL base;
 
@@ -67,8 +72,13 @@ class SecurityRegressionIT {
         int ws = startHandshakeBackend();
         garbageBackend = rawBackend(
                 "HTTP/1.1 200 OK\r\nThis is no header\r\nContent-Length: 0\r\n\r\n", GARBAGE, "garbage-backend");
+        crowdedBackend = rawBackend(
+                "HTTP/1.1 200 OK\r\n" + "X-Many: 1\r\n".repeat(300) + "Content-Length: 0\r\n\r\n",
+                CROWDED,
+                "crowded-backend");
         Files.createDirectories(CONFIG.getParent());
-        Files.writeString(CONFIG, """
+        Files.writeString(
+                CONFIG, """
                 _format_version: "3.0"
                 services:
                   - name: n
@@ -106,10 +116,15 @@ class SecurityRegressionIT {
                     retries: 3
                     routes:
                       - {name: garbage, paths: [/garbage]}
+                  - name: crowded
+                    url: http://127.0.0.1:%5$d
+                    retries: 3
+                    routes:
+                      - {name: crowded, paths: [/crowded]}
                 consumers:
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: "%3$s"}]
-                """.formatted(echo, ws, SECRET, garbageBackend.getLocalPort()));
+                """.formatted(echo, ws, SECRET, garbageBackend.getLocalPort(), crowdedBackend.getLocalPort()));
         return GatewayWar.withSettings("gateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN);
     }
 
@@ -160,6 +175,7 @@ class SecurityRegressionIT {
         BACKENDS.close();
         handshakeBackend.close();
         garbageBackend.close();
+        crowdedBackend.close();
     }
 
     // ---- raw HTTP ----
@@ -805,5 +821,10 @@ class SecurityRegressionIT {
         assertEquals(502, reply.status(), reply.text());
         assertTrue(reply.text().contains("An invalid response was received from the upstream server"), reply.text());
         assertEquals(1, GARBAGE.size(), GARBAGE.toString());
+        // A head past the limits the gateway reads is nginx's "too big header", the same (helper review 162).
+        CROWDED.clear();
+        Reply crowded = send("127.0.0.1", "GET /crowded/x HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n");
+        assertEquals(502, crowded.status(), crowded.text());
+        assertEquals(1, CROWDED.size(), CROWDED.toString());
     }
 }

@@ -517,6 +517,13 @@ class ResponseTransformerTest {
                 respond("{remove: {json: [secret]}}", small, "Content-Type", "application/json")
                         .text(),
                 "the budget was given back");
+        // Helper review 162: a body that fails at its last byte was weighed 0 and then parsed whole.
+        for (String broken : List.of(body + " x", body.substring(0, body.length() - 1), body + "]")) {
+            assertEquals(-1, ResponseBodies.treeBytes(broken.getBytes(StandardCharsets.UTF_8)), broken.substring(0, 8));
+        }
+        // Jackson shares small numbers, true, false and null: a dense array of them is light.
+        byte[] dense = ("{\"secret\":\"x\",\"data\":[" + "0,".repeat(100_000) + "0]}").getBytes(StandardCharsets.UTF_8);
+        assertTrue(ResponseBodies.treeBytes(dense) < 30L * dense.length, "not 48 bytes a zero");
     }
 
     // A body past its bound no longer holds budget: streamed on (add) or dropped (remove), its share
