@@ -151,12 +151,7 @@ class KongLogRecordTest {
                     routes: [{name: bare, paths: [/]}]
                 """);
         FakeHttp.Request request = FakeHttp.Request.get("/x").on(nameless, TestSnapshots.match(nameless, "bare"));
-        KongLogRecord record = KongLogRecord.capture(
-                request.request,
-                new FakeHttp.Response().response,
-                request.context(),
-                new KongLogRecord.Outcome(200, 1, System.nanoTime()));
-        JsonNode r = JSON.readTree(new LogWriter().one(record).copy());
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
         String id = com.gitinsight.gateway.config.KongIds.of("services", "#0");
         assertEquals(id, r.at("/service/id").asText());
         assertTrue(r.at("/service/name").isMissingNode(), r.toString());
