@@ -36,9 +36,9 @@ public record ServiceSpec(
      * (a nameless service's key is its id already).
      */
     public String kongId() {
-        if (id != null || !named) {
-            return id != null ? id : name;
+        if (id != null) {
+            return id;
         }
-        return KongIds.of("services", name);
+        return named ? KongIds.of("services", name) : name;
     }
 }

@@ -109,6 +109,9 @@ final class TokenSources {
             // What a backend's parser reads there: the token after a leading bearer scheme in any
             // case, else (Kong found one further in: "Basic x Bearer t", "BEARER a xBearer t") the
             // header as a whole (attacker review 158).
+            if (kongFound && bearer.start() == 0) {
+                continue; // the header starts with Kong's match: a backend reads the same token
+            }
             java.util.regex.Matcher anyCase = ANY_CASE_BEARER.matcher(value);
             if (anyCase.find()) {
                 shadows.add(anyCase.group(1));
