@@ -79,8 +79,7 @@ enum Admission {
     /** {@code _method} in the query (Symfony, Laravel, Rails read it), whatever vary_query_params keys. */
     static boolean methodInQuery(HttpServletRequest request) {
         String query = request.getQueryString();
-        if (query == null
-                || query.indexOf('%') < 0 && !query.toLowerCase(Locale.ROOT).contains("method")) {
+        if (query == null || query.indexOf('%') < 0 && !mentionsMethod(query)) {
             return false;
         }
         for (String part : query.split("&")) {
@@ -88,6 +87,16 @@ enum Admission {
             // Decoded, as the backend reads it (attacker review 158: ?_m%65thod=DELETE passed).
             String name = com.gitinsight.gateway.http.UrlArgs.decodePart(eq < 0 ? part : part.substring(0, eq));
             if (name.equalsIgnoreCase("_method")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code query} holds "method" in any case, without a lower-case copy per request. */
+    private static boolean mentionsMethod(String query) {
+        for (int i = query.length() - 6; i >= 0; i--) {
+            if (query.regionMatches(true, i, "method", 0, 6)) {
                 return true;
             }
         }

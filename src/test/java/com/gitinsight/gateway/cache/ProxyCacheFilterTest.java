@@ -405,6 +405,8 @@ class ProxyCacheFilterTest {
         assertEquals(
                 "Bypass",
                 send(c, FakeRequest.get("/m?_m%65thod=DELETE"), backend).cacheStatus());
+        assertEquals(
+                "Bypass", send(c, FakeRequest.get("/m?_METHOD=DELETE"), backend).cacheStatus(), "any case");
         FakeRequest renamed = FakeRequest.get("/m");
         renamed.context.upstreamHeader("X-HTTP-Method-Override", "DELETE");
         assertEquals("Bypass", send(c, renamed, backend).cacheStatus());
