@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Weighted round-robin, nginx's "smooth" variant: the whole cycle is computed once when the pool is
  * built, so a pick is one atomic increment and an array read, and heavy targets are interleaved
- * rather than served in bursts.
+ * rather than served in bursts. A pick that skips targets out of rotation moves the cycle's
+ * position past them, as Kong's wheel pointer stays where it found a peer: the targets left keep
+ * their weights' proportions (else the next one in the cycle took all of a down target's share).
  */
 public final class RoundRobinBalancer implements Balancer {
 
@@ -27,12 +29,22 @@ public final class RoundRobinBalancer implements Balancer {
         if (cycle.length == 0) {
             return null;
         }
-        int start = Math.floorMod(next.getAndIncrement(), cycle.length);
+        int position = next.getAndIncrement();
+        int start = Math.floorMod(position, cycle.length);
         Target t = cycle[start];
         if (tried.isEmpty() && t.available()) {
             return t;
         }
-        return Balancer.firstUsable(cycle, start, tried);
+        Target picked = Balancer.firstUsable(cycle, start, tried);
+        if (picked != null && picked != t) {
+            int skipped = 0;
+            while (cycle[(start + skipped) % cycle.length] != picked) {
+                skipped++;
+            }
+            // Best effort, no lock: if another pick moved on meanwhile, its own skip counts.
+            next.compareAndSet(position + 1, position + 1 + skipped);
+        }
+        return picked;
     }
 
     @Override

@@ -40,6 +40,22 @@ class BalancerTest {
     }
 
     @Test
+    void roundRobinSharesADownTargetsTurnsInProportion() {
+        // Kong's wheel pointer stays past the targets it skipped: the others keep their proportions.
+        Target a = new Target("a", 1, 100);
+        Target b = new Target("b", 1, 100);
+        Target c = new Target("c", 1, 100);
+        c.health().force(false);
+        assertEquals(Map.of(a, 15, b, 15), spread(new RoundRobinBalancer(List.of(a, b, c)), 30));
+
+        Target x = new Target("x", 1, 10);
+        Target y = new Target("y", 1, 10);
+        Target z = new Target("z", 1, 5);
+        x.health().force(false);
+        assertEquals(Map.of(y, 20, z, 10), spread(new RoundRobinBalancer(List.of(x, y, z)), 30));
+    }
+
+    @Test
     void weightZeroDisablesATarget() {
         Target on = new Target("on", 1, 100);
         Target off = new Target("off", 1, 0);
