@@ -33,8 +33,8 @@ final class ServletPickRequest implements PickRequest {
             case IP -> clientAddress();
             case HEADER -> header(name);
             case COOKIE -> cookieOrNew(name);
-            // The normalised path (nginx's $uri, as Kong hashes it): one key whatever the spelling.
-            case PATH -> path();
+            // nginx's $uri, as Kong hashes it: every escape decoded, one key whatever the spelling.
+            case PATH -> com.gitinsight.gateway.routing.RequestPath.asNginxUri(path());
             case QUERY_ARG -> queryArg(name);
         };
     }
@@ -108,8 +108,9 @@ final class ServletPickRequest implements PickRequest {
     private String cookie(String name) {
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
+            // nginx's $cookie_<name>, which Kong reads: the first cookie of that name in any case.
             for (Cookie c : cookies) {
-                if (c.getName().equals(name)) {
+                if (c.getName().equalsIgnoreCase(name)) {
                     return c.getValue();
                 }
             }

@@ -231,6 +231,41 @@ public final class RequestPath {
         PathEscapes.appendEscape(out, c);
     }
 
+    /**
+     * nginx's {@code $uri} of a normalised path (what Kong's balancer hashes for
+     * {@code hash_on: path}): every escape decoded, the reserved ones too, and the slashes and dot
+     * segments they spelled resolved as nginx's parser resolves them in the same pass
+     * ({@code /a%2F..%2Fb} is {@code /b}, {@code /x%28} is {@code /x(}). The same instance when the
+     * path holds no escape.
+     */
+    public static String asNginxUri(String normalized) {
+        if (normalized.indexOf('%') < 0) {
+            return normalized;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(normalized.length());
+        for (int i = 0; i < normalized.length(); i++) {
+            char c = normalized.charAt(i);
+            int hi = i + 2 < normalized.length() ? Character.digit(normalized.charAt(i + 1), 16) : -1;
+            int lo = hi >= 0 ? Character.digit(normalized.charAt(i + 2), 16) : -1;
+            if (c == '%' && lo >= 0) {
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        String decoded = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (decoded.indexOf("/.") < 0 && decoded.indexOf("//") < 0) {
+            return decoded;
+        }
+        try {
+            return removeDotSegments(decoded);
+        } catch (BadPath climbs) {
+            return decoded; // a key only: what the route matched was checked already
+        }
+    }
+
     /** RFC 3986 5.2.4 over segments, merging empty ones; climbing above the root is refused. */
     private static String removeDotSegments(String path) throws BadPath {
         String[] segments = path.split("/", -1);

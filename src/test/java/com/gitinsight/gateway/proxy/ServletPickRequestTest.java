@@ -63,4 +63,28 @@ class ServletPickRequestTest {
         assertNull(pick.hashValue(HashOn.HEADER, "X-Tenant"), "removed by a plugin");
         assertEquals("plugin", pick.hashValue(HashOn.QUERY_ARG, "user"), "the query request-transformer made");
     }
+
+    private static String path(String uri) throws Exception {
+        FakeHttp.Request r = FakeHttp.Request.get(uri);
+        r.on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "r"));
+        return new ServletPickRequest(r.request, null).hashValue(HashOn.PATH, null);
+    }
+
+    @Test
+    void aPathIsHashedAsNginxsUriEveryEscapeDecoded() throws Exception {
+        // Kong's 03-consistent-hashing spec "uses the normalized path".
+        assertEquals("/root/.subdir/()", path("/root/../%2e/root///././%2F.subdir/../.subdir/./%28%29"));
+        assertEquals(path("/x("), path("/x%28"));
+        assertEquals(path("/a/b"), path("/a%2Fb"), "nginx's $uri decodes an escaped slash too");
+        assertEquals("/b", path("/a%2F..%2Fb"), "the slashes it spelled resolved in the same pass");
+        assertEquals("/50%", path("/50%25"), "decoded once");
+    }
+
+    @Test
+    void aCookieIsNginxsFirstOfItsNameInAnyCase() {
+        FakeHttp.Request r = FakeHttp.Request.get("/x", "Cookie", "HASHME=v; hashme=w");
+        ServletPickRequest pick = new ServletPickRequest(r.request, null);
+        assertEquals("v", pick.hashValue(HashOn.COOKIE, "hashme"));
+        assertNull(pick.newCookie(), "the client has the cookie: none is made");
+    }
 }
