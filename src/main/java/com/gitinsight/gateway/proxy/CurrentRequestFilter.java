@@ -2,6 +2,7 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.KongHeaders;
+import com.gitinsight.gateway.http.ReceivedHeaders;
 import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
@@ -78,6 +79,13 @@ public class CurrentRequestFilter extends HttpFilter {
         // Any answer given before the request has a context (here, or the container's error page
         // after an exception) names the same id in its body.
         request.setAttribute(RequestIds.ATTRIBUTE, kongRequestId);
+        // Every check and the backend read the headers as they came in, never a trailer merged later.
+        HttpServletRequest received = ReceivedHeaders.asReceived(request);
+        if (received == null) {
+            ErrorResponses.write(request, response, 400, ReceivedHeaders.REFUSED, "Connection", "close");
+            return;
+        }
+        request = received;
         String framing = RequestFraming.problem(request);
         if (framing != null) {
             // RFC 9112 6.1: a message with both framings may be an attempt at smuggling; answer, then close.

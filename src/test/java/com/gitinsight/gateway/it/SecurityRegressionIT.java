@@ -756,6 +756,47 @@ class SecurityRegressionIT {
     }
 
     @Test
+    void aTrailerNeverBecomesAHeaderTheBackendOrAPluginReads() throws Exception {
+        // The container adds a chunked body's trailer fields to the request's headers once the body
+        // is read (here by request buffering, before the headers are copied): a Cookie sent as a
+        // trailer reached the backend of a request proxy-cache had judged cookie-less.
+        String head = "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n5\r\nhello\r\n0\r\n";
+        String trailer = "Cookie: session=ATTACKER\r\nX-Trailer-Probe: 1\r\n\r\n";
+        Reply late = sendInTwo(head, trailer);
+        assertEquals(200, late.status(), late.toString());
+        assertFalse(late.backendSawHeader("cookie"), late.toString());
+        assertFalse(late.backendSawHeader("x-trailer-probe"), late.toString());
+        // Received whole with its head, the trailer is among the headers before any check runs: refused.
+        Reply whole = send(
+                "127.0.0.1",
+                "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        + "0\r\nCookie: session=ATTACKER\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(400, whole.status(), whole.toString());
+        assertTrue(whole.body().contains("Request trailers are not accepted"), whole.toString());
+        assertFalse(whole.backendSawHeader("cookie"), whole.toString());
+    }
+
+    /**
+     * {@code first}, then after a pause {@code second} on the same connection: the trailer of an
+     * attack must arrive in a later segment than the head (a condition to wait for does not exist).
+     */
+    private Reply sendInTwo(String first, String second) throws Exception {
+        try (Socket s = new Socket()) {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 5000);
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(first.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(300);
+            out.write(second.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new Reply(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
     void anHttpsOnlyRouteNeverServesPlainHttpUnlessATrustedProxyEndedTls() throws Exception {
         Reply plain = send("127.0.0.1", request("POST", "/login/session", "password=secret"));
         assertEquals(426, plain.status(), plain.toString());
