@@ -34,6 +34,10 @@ enum Admission {
             // these): a DELETE's answer stored under the GET key would be served to everyone.
             return BYPASS;
         }
+        if (CacheKeys.keyUnknowable(config, request)) {
+            // A keyed header the backend may not get as keyed (named in Connection, spelled with '_').
+            return BYPASS;
+        }
         // Varnish's built-in rule: a cookie may carry a session that selects the answer, and only a
         // key holding the cookie tells one session's entry from another's.
         if (request.getHeader("Cookie") != null && !config.varyHeaders().contains("cookie")) {

@@ -196,6 +196,54 @@ final class CacheKeys {
     }
 
     /**
+     * Whether the backend's reading of {@code name} cannot be known, so a key or variant holding
+     * the client's values of it may hold what the backend never saw: the client names it in
+     * {@code Connection} (the gateway drops such a header), or sends it spelled with {@code _}
+     * (CGI, WSGI and Rack backends read {@code Accept_Language} as {@code Accept-Language}; Java,
+     * Go, Node and .NET ignore it). An answer to {@code Accept_Language: fr} stored under the
+     * {@code fr} key would be the backend's default for every French client.
+     */
+    static boolean readUnknowable(HttpServletRequest request, String name) {
+        String folded = IdentityHeaders.fold(name);
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String n = names.nextElement();
+            if (n.indexOf('_') >= 0
+                    && n.length() == folded.length()
+                    && IdentityHeaders.fold(n).equals(folded)) {
+                return true;
+            }
+        }
+        Enumeration<String> connection = request.getHeaders("Connection");
+        while (connection != null && connection.hasMoreElements()) {
+            for (String token : connection.nextElement().split(",")) {
+                if (IdentityHeaders.fold(token.trim()).equals(folded)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether any name the key reads from the client's headers is {@link #readUnknowable}. */
+    static boolean keyUnknowable(ProxyCacheSchema.Config config, HttpServletRequest request) {
+        if (readUnknowable(request, "Accept-Encoding")) {
+            return true;
+        }
+        for (String forwarded : FORWARDING) {
+            if (readUnknowable(request, forwarded)) {
+                return true;
+            }
+        }
+        for (String h : config.varyHeaders()) {
+            if (readUnknowable(request, h)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The client's values of {@code name} under every spelling a backend reads as it: case-blind,
      * {@code _} as {@code -} ({@code Accept_Language} is {@code HTTP_ACCEPT_LANGUAGE} to a CGI,
      * WSGI or Rack backend, and the proxy sends it on).

@@ -140,6 +140,12 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         if (varyNames == null) {
             return 0;
         }
+        for (String name : varyNames) {
+            if (CacheKeys.readUnknowable(request, name)) {
+                // The variant would be keyed by a value the backend may not have read.
+                return 0;
+            }
+        }
         long ttl = config.ttlSeconds();
         long sMaxAge = -1;
         long maxAge = -1;

@@ -544,6 +544,50 @@ class ProxyCacheFilterTest {
         }
     }
 
+    @Test
+    void aKeyedHeaderTheBackendMayNotGetAsKeyedKeepsTheRequestOutOfTheCache() throws Exception {
+        // Attacker review 165 #2: the key held "fr" while the backend got no language (a header named
+        // in Connection is dropped; Java, Go and Node backends ignore Accept_Language): the default
+        // answer was stored for every French client.
+        ProxyCacheSchema.Config c = config("accept-language");
+        FakeBackend backend = new FakeBackend();
+        assertEquals(
+                "Bypass",
+                send(c, FakeRequest.get("/docs", "Accept-Language", "fr", "Connection", "Accept-Language"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(c, FakeRequest.get("/docs", "Accept_Language", "fr"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(config(), FakeRequest.get("/docs", "Accept_Encoding", "gzip"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/docs", "Accept-Language", "fr"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/docs", "Accept-Language", "fr"), backend)
+                        .cacheStatus());
+        // The backend's Vary names it: the answer is not stored under the client's value.
+        FakeBackend varying = new FakeBackend().header("Vary", "Accept-Language");
+        assertEquals(
+                "Bypass",
+                send(config(), FakeRequest.get("/v", "Accept_Language", "fr"), varying)
+                        .cacheStatus());
+        assertEquals(
+                "Miss",
+                send(config(), FakeRequest.get("/v", "Accept-Language", "fr"), varying)
+                        .cacheStatus());
+        assertEquals(
+                "Hit",
+                send(config(), FakeRequest.get("/v", "Accept-Language", "fr"), varying)
+                        .cacheStatus());
+        assertEquals(2, varying.calls);
+    }
+
     // ---- only a whole body is stored ----
 
     @Test
