@@ -11,7 +11,9 @@ public final class IdentityHeaders {
 
     /**
      * Identity headers: Kong's, and those other authenticating proxies set that backends commonly
-     * trust (Kong's OIDC plugin, oauth2-proxy, Apache and Grafana's auth proxy). Never from a client.
+     * trust (Kong's OIDC plugin, oauth2-proxy, Apache and Grafana's auth proxy, Authelia's
+     * {@code Remote-*}, Kubernetes' request-header authentication {@code X-Remote-*}, Google IAP,
+     * AWS ALB's OIDC, Azure App Service, Cloudflare Access, Pomerium). Never from a client.
      */
     private static final String[] IDENTITY_PREFIXES = {
         "x-consumer-",
@@ -22,17 +24,20 @@ public final class IdentityHeaders {
         "x-forwarded-email",
         "x-forwarded-groups",
         "x-forwarded-preferred-username",
-        "x-forwarded-access-token"
+        "x-forwarded-access-token",
+        "remote-",
+        "x-remote-",
+        "x-goog-authenticated-user-",
+        "x-goog-iap-jwt-assertion",
+        "x-amzn-oidc-",
+        "x-ms-client-principal",
+        "x-ms-token-",
+        "cf-access-",
+        "x-pomerium-"
     };
 
-    private static final Set<String> IDENTITY = Set.of(
-            "x-anonymous-consumer",
-            "x-userinfo",
-            "x-access-token",
-            "x-id-token",
-            "remote-user",
-            "x-remote-user",
-            "x-webauth-user");
+    private static final Set<String> IDENTITY =
+            Set.of("x-anonymous-consumer", "x-userinfo", "x-access-token", "x-id-token", "x-webauth-user");
 
     private IdentityHeaders() {}
 

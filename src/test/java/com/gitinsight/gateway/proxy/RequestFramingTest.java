@@ -25,7 +25,16 @@ class RequestFramingTest {
     @Test
     void aHostNginxWouldRefuseIsRefused() {
         // ngx_http_validate_host (attacker review 119): *.example.com matched evil.com/.example.com.
-        for (String host : new String[] {"evil.com/.example.com", "a..example.com", "a b.com", "a\\b.com", "x\u0001"}) {
+        for (String host : new String[] {
+            "evil.com/.example.com",
+            "a..example.com",
+            "a b.com",
+            "a\\b.com",
+            "x\u0001",
+            "evil.com?.example.com",
+            "evil.com#.example.com",
+            "u@evil.com"
+        }) {
             assertEquals(
                     "Invalid Host header",
                     RequestFraming.problem(FakeHttp.Request.get("/x", "Host", host).request),

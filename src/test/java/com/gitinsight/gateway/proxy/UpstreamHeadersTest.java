@@ -123,6 +123,40 @@ class UpstreamHeadersTest {
         assertTrue(UpstreamHeaders.isIdentity("x-consumer-custom-id"));
     }
 
+    @Test
+    void otherAuthProxiesIdentityAndAddressHeadersFromAClientNeverPass() {
+        // Attacker review 165 #8: what Authelia, Kubernetes' request-header authentication, Google IAP,
+        // AWS ALB, Azure, Cloudflare and Pomerium set, and the client addresses CDNs set.
+        Map<String, String> h = new LinkedHashMap<>();
+        for (String name : List.of(
+                "Remote-Groups",
+                "Remote-Email",
+                "X-Remote-Group",
+                "X-Remote-Extra-Scopes",
+                "X-Goog-Authenticated-User-Email",
+                "X-Amzn-Oidc-Identity",
+                "X-MS-CLIENT-PRINCIPAL-NAME",
+                "Cf-Access-Authenticated-User-Email",
+                "X-Pomerium-Claim-Email",
+                "CF-Connecting-IP",
+                "Fastly-Client-IP",
+                "X-Original-Forwarded-For",
+                "X-Envoy-External-Address",
+                "X-Forwarded",
+                "Forwarded-For")) {
+            h.put(name, "forged");
+        }
+        h.put("Accept", "application/json");
+        List<String> names = new ArrayList<>();
+        UpstreamHeaders.copy(request(h), null, Set.of(), "http", (n, v) -> names.add(n.toLowerCase()));
+        for (String name : h.keySet()) {
+            if (!name.equals("Accept")) {
+                assertFalse(names.contains(name.toLowerCase()), name + " passed");
+            }
+        }
+        assertTrue(names.contains("accept"));
+    }
+
     private static Map<String, List<String>> sent(HttpServletRequest request, RequestContext context) {
         Map<String, List<String>> sent = new LinkedHashMap<>();
         UpstreamHeaders.copy(
