@@ -113,12 +113,16 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
         if (!"GET".equals(request.getMethod())
                 || !"13".equals(request.getHeader("Sec-WebSocket-Version"))
                 || request.getHeader("Sec-WebSocket-Key") == null) {
-            if (!streaming.websocketOnly()) {
+            if (!streaming.websocketOnly() && request.getHeader("Sec-WebSocket-Key") == null) {
                 // Not a handshake: Kong proxies it as plain HTTP, its Upgrade passed on (Kong's spec
                 // "keeps upgrade when upgrading"); no backend can complete a handshake without a key.
                 chain.doFilter(request, response);
                 return;
             }
+            // With a key, a lenient backend completes it (ws takes version 8): HttpClient reads its
+            // 101 as an interim answer and waits for another until the read timeout, holding a
+            // thread and counting a timeout against the target (attacker review 165). RFC 6455
+            // 4.4's answer to a version the server does not take.
             ErrorResponses.write(
                     request,
                     response,

@@ -574,6 +574,20 @@ class GatewayIT {
     }
 
     @Test
+    void aHandshakeOfAnotherVersionIsRefusedNotProxiedAsPlainHttp() throws Exception {
+        // Attacker review 165 #5: with a key, a lenient backend answers 101 to version 8, which the
+        // upstream client took for an interim answer and waited past, until the read timeout.
+        RawResponse r = RawResponse.get(
+                base.getPort(),
+                "/keep/up",
+                "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 8\r\n",
+                Duration.ofSeconds(10));
+        assertEquals(400, r.status(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("13", r.headers().get("Sec-WebSocket-Version"));
+    }
+
+    @Test
     void connectTimeoutIs504JsonAfterTheRetries() throws Exception {
         long start = System.nanoTime();
         // nginx (and so Kong) answer 504 to a connect timeout as to any upstream timeout.
