@@ -85,7 +85,7 @@ public class CurrentRequestFilter extends HttpFilter {
             ErrorResponses.write(request, response, 400, ReceivedHeaders.REFUSED, "Connection", "close");
             return;
         }
-        request = received;
+        request = com.gitinsight.gateway.http.SentPath.of(received);
         String framing = RequestFraming.problem(request);
         if (framing != null) {
             // RFC 9112 6.1: a message with both framings may be an attempt at smuggling; answer, then close.

@@ -121,15 +121,26 @@ final class MalformedUriGuard {
                 getUri = ref.getClass().getMethod("getURI");
                 setUri = ref.getClass().getMethod("setURI", String.class);
             }
+            if (setAttribute == null) {
+                setAttribute = grizzlyRequest.getClass().getMethod("setAttribute", String.class, Object.class);
+            }
             String uri = (String) getUri.invoke(ref);
             if (uri != null && uri.indexOf('%') >= 0 && hasMalformedEscape(uri)) {
                 setUri.invoke(ref, MALFORMED);
+            } else if (uri != null && uri.contains(com.gitinsight.gateway.http.SentPath.SESSION_PARAMETER)) {
+                // Catalina would take ;jsessionid=... out of the path (Kong keeps it): hidden from it
+                // by an escape the gateway's normaliser decodes, the path as sent kept beside.
+                setAttribute.invoke(grizzlyRequest, com.gitinsight.gateway.http.SentPath.ATTRIBUTE, uri);
+                setUri.invoke(
+                        ref,
+                        uri.replace(
+                                com.gitinsight.gateway.http.SentPath.SESSION_PARAMETER,
+                                com.gitinsight.gateway.http.SentPath.HIDDEN_SESSION_PARAMETER));
             }
             // A bare "?" (Grizzly's empty query; Catalina's null, as for none): marked, so it goes
             // upstream as Kong sends it.
             if (getQuery == null) {
                 getQuery = packet.getClass().getMethod("getQueryString");
-                setAttribute = grizzlyRequest.getClass().getMethod("setAttribute", String.class, Object.class);
             }
             String query = (String) getQuery.invoke(packet);
             if (query != null && query.isEmpty()) {

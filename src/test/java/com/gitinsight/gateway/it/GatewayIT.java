@@ -241,6 +241,15 @@ class GatewayIT {
     void pathAndQueryAreForwardedByteExact() throws Exception {
         String raw = "/keep/a%2Fb/c%20d/%E2%82%AC;m=1?q=1%2B2&x=%7E&empty=&plus=a+b";
         assertEquals(raw, echoed(get(raw)).get("uri"));
+        // Helper review 163 #5: the servlet container took ;jsessionid=... out of the path (URL
+        // session tracking); Kong keeps ';' parameters, and a backend tracking sessions by URL needs it.
+        get("/keep/warm-up"); // the listener's probe is added by the first request it takes
+        String session = "/keep/cart;jsessionid=ABC123?item=5";
+        assertEquals(session, echoed(get(session)).get("uri"));
+        String mid = "/keep;jsessionid=ABC/x";
+        Map<String, String> midSeen = echoed(get(mid));
+        assertEquals(mid, midSeen.get("uri"));
+        assertEquals(mid, midSeen.get("h:x-forwarded-path"), "Kong's $request_uri, as sent");
     }
 
     // Kong decodes escaped UTF-8 before matching: a route written with the characters is reached by
