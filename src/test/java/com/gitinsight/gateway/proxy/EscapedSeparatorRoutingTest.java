@@ -57,6 +57,37 @@ class EscapedSeparatorRoutingTest {
         assertSame(CurrentRequestFilter.AMBIGUOUS, route("/regex-reserved%2Fabc%2Fadmin"), "past what it matched");
     }
 
+    @Test
+    void aCatchAllRouteDoesNotTakeAnEscapedRoutesPathAway() throws Exception {
+        // Helper review 163 #1: with a '/' route in the file, the decoded reading (/endel/st) fell to
+        // it and Kong's own escaped routes answered 400; a closer route for the decoded reading still wins.
+        GatewaySnapshot withRoot = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: s
+                    url: http://127.0.0.1:9
+                    routes:
+                      - {name: root, paths: [/]}
+                      - {name: endel, paths: ["/endel%2Fst"]}
+                      - {name: guarded, paths: [/endel/st/admin]}
+                      - {name: pattern, paths: ["~/endel/st/private$"]}
+                """);
+        com.gitinsight.gateway.routing.Router router = com.gitinsight.gateway.routing.Router.build(withRoot.config());
+        java.util.function.Function<String, RouteMatch> at = raw -> {
+            try {
+                return CurrentRequestFilter.match(
+                        router, FakeHttp.Request.get(raw).request, RequestPath.normalize(raw));
+            } catch (RequestPath.BadPath e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertEquals("endel", at.apply("/endel%2Fst").route().name());
+        assertEquals("endel", at.apply("/endel%2Fst/x").route().name());
+        assertSame(CurrentRequestFilter.AMBIGUOUS, at.apply("/endel%2Fst/admin"), "decoded: a closer route");
+        assertSame(CurrentRequestFilter.AMBIGUOUS, at.apply("/endel%2Fst/private"), "decoded: a regex route");
+        assertEquals("root", at.apply("/a%2Fb").route().name(), "decoded: the same route");
+    }
+
     // Attacker review 133: a later regex path of the matched route was searched with no bound of
     // work (15 s to a minute of one core for this path); it now has the router's bound, past which
     // the path is not the route's.
