@@ -26,6 +26,9 @@ final class MalformedUriGuard {
     /** Where a malformed path is sent: answered 400 whoever asks. */
     static final String MALFORMED = "/_gateway/malformed-uri";
 
+    /** Where a path whose escapes spell no UTF-8 is sent: answered 404, no route (Kong's router). */
+    static final String NOT_UTF8 = "/_gateway/no-route-uri";
+
     private static final Logger LOG = Logger.getLogger(MalformedUriGuard.class.getName());
 
     /** HTTP filters guarded so far (identity), and those that cannot be. */
@@ -127,15 +130,19 @@ final class MalformedUriGuard {
             String uri = (String) getUri.invoke(ref);
             if (uri != null && uri.indexOf('%') >= 0 && hasMalformedEscape(uri)) {
                 setUri.invoke(ref, MALFORMED);
-            } else if (uri != null && uri.contains(com.gitinsight.gateway.http.SentPath.SESSION_PARAMETER)) {
-                // Catalina would take ;jsessionid=... out of the path (Kong keeps it): hidden from it
-                // by an escape the gateway's normaliser decodes, the path as sent kept beside.
-                setAttribute.invoke(grizzlyRequest, com.gitinsight.gateway.http.SentPath.ATTRIBUTE, uri);
-                setUri.invoke(
-                        ref,
-                        uri.replace(
-                                com.gitinsight.gateway.http.SentPath.SESSION_PARAMETER,
-                                com.gitinsight.gateway.http.SentPath.HIDDEN_SESSION_PARAMETER));
+            } else if (uri != null && uri.indexOf('%') >= 0 && notUtf8(uri)) {
+                // Kong's router matches no route on bytes that spell no character: its 404, where
+                // Catalina would answer an empty 400 before any part of the gateway ran.
+                setUri.invoke(ref, NOT_UTF8);
+            } else if (uri != null) {
+                String readable = com.gitinsight.gateway.http.SentPath.readable(uri);
+                if (readable != null) {
+                    // Catalina would take ;jsessionid=... out or refuse a backslash (Kong keeps and
+                    // routes both); JAX-RS refuses raw braces: the path as sent kept beside, and
+                    // Catalina given one its decoder leaves harmless.
+                    setAttribute.invoke(grizzlyRequest, com.gitinsight.gateway.http.SentPath.ATTRIBUTE, readable);
+                    setUri.invoke(ref, com.gitinsight.gateway.http.SentPath.hiddenFromContainer(readable));
+                }
             }
             // A bare "?" (Grizzly's empty query; Catalina's null, as for none): marked, so it goes
             // upstream as Kong sends it.
@@ -149,6 +156,12 @@ final class MalformedUriGuard {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "could not inspect a request path", e);
         }
+    }
+
+    /** Escaped bytes that are not UTF-8 ({@code %FF}, an overlong {@code %C0%AE}). */
+    static boolean notUtf8(String uri) {
+        return com.gitinsight.gateway.config.PathEscapes.decode(uri).problem()
+                == com.gitinsight.gateway.config.PathEscapes.Problem.NOT_UTF8;
     }
 
     /** A {@code %} not followed by two hex digits. */
