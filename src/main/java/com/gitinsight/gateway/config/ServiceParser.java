@@ -163,7 +163,12 @@ final class ServiceParser {
                     path = path.substring(0, params);
                 }
                 if (u.hasQueryOrFragment()) {
-                    s.error("url", "a service url takes no query or fragment");
+                    // Kong's shorthand keeps the url's path only: its query never reaches a backend.
+                    // Loaded as on Kong (helper review 163), with a warning that names it.
+                    String at = s.location() == null ? "" : " (" + s.location() + ")";
+                    java.util.logging.Logger.getLogger(ServiceParser.class.getName())
+                            .warning(() -> s.path() + ".url" + at
+                                    + ": its query or fragment is dropped, as Kong drops it; no backend receives it");
                 }
             } catch (IllegalArgumentException e) {
                 s.error("url", "not a valid URL: " + e.getMessage());

@@ -1298,6 +1298,10 @@ class KongConfigParserTest {
                     invalid(HEADER + "services: [{name: s, url: \"http://s:1\", routes: [" + route + "]}]\n");
             assertTrue(plain.getMessage().contains("must set one of 'methods', 'hosts'"), plain.getMessage());
         }
+        ConfigException snis = invalid(
+                HEADER
+                        + "services: [{name: s, url: \"http://s:1\", routes: [{name: r, protocols: [https], snis: [a.test]}]}]\n");
+        assertTrue(snis.getMessage().contains("this gateway does not match 'snis'"), snis.getMessage());
         ConfigException http = invalid(
                 HEADER + "services: [{name: s, url: \"http://s:1\", routes: [{name: r, protocols: [http]}]}]\n");
         assertTrue(
@@ -1643,6 +1647,9 @@ class KongConfigParserTest {
         assertEquals("/api", config.services().get(0).path());
         GatewayConfig path = parser.parse("test.yml", service("/api;v=2"));
         assertEquals("/api;v=2", path.services().get(0).path(), "the path field is taken as written");
+        // Kong's shorthand keeps the url's path only: a query or fragment loads and is dropped.
+        GatewayConfig query = parser.parse("test.yml", HEADER + "services: [{name: s, url: 'http://h/api?key=1#f'}]\n");
+        assertEquals("/api", query.services().get(0).path());
     }
 
     /** A file with one service whose path is {@code path} (YAML double-quoted). */
