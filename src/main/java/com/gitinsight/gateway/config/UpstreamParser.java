@@ -68,7 +68,7 @@ final class UpstreamParser {
     /** The upstream, or null when its name or algorithm is unusable (errors are in {@code problems}). */
     static UpstreamSpec parse(Section s, Problems problems, Certificates certificates) {
         s.allowEntity(UPSTREAM, UPSTREAM_ACCEPTED);
-        AcceptedFields.upstream(s);
+        int slots = AcceptedFields.upstream(s);
         String name = s.checked("name", s.requiredString("name"), UpstreamParser::nameProblem);
         if (name != null && com.google.common.net.InetAddresses.isInetAddress(name)) {
             // A service whose url names that address would be balanced over the upstream's targets.
@@ -77,7 +77,7 @@ final class UpstreamParser {
         }
         EntityRefs.id(s);
         Algorithm algorithm = algorithm(s);
-        HashPolicy hash = hash(s, algorithm);
+        HashPolicy hash = hash(s, algorithm).withSlots(slots);
         HealthCheckSpec health = healthchecks(s.section("healthchecks"));
         List<TargetSpec> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();

@@ -79,11 +79,28 @@ public record UpstreamSpec(
      * header, cookie or query argument when the source needs one; {@code cookiePath} is the path of
      * the cookie the gateway sets when a client has none ({@code hash_on_cookie_path}).
      */
-    public record HashPolicy(HashOn on, String onName, HashOn fallback, String fallbackName, String cookiePath) {
+    /**
+     * What a consistent-hashing upstream hashes, and {@code slots}: Kong's ring size (its
+     * continuum, at least 1000 points, as Kong's balancer takes it).
+     */
+    public record HashPolicy(
+            HashOn on, String onName, HashOn fallback, String fallbackName, String cookiePath, int slots) {
+        /** Kong's default {@code slots}. */
+        public static final int DEFAULT_SLOTS = 10_000;
+
         public static final HashPolicy NONE = new HashPolicy(HashOn.NONE, null, HashOn.NONE, null, "/");
 
         public HashPolicy(HashOn on, String onName, HashOn fallback, String fallbackName) {
             this(on, onName, fallback, fallbackName, "/");
+        }
+
+        public HashPolicy(HashOn on, String onName, HashOn fallback, String fallbackName, String cookiePath) {
+            this(on, onName, fallback, fallbackName, cookiePath, DEFAULT_SLOTS);
+        }
+
+        /** This policy on a ring of {@code count} slots. */
+        public HashPolicy withSlots(int count) {
+            return new HashPolicy(on, onName, fallback, fallbackName, cookiePath, count);
         }
     }
 

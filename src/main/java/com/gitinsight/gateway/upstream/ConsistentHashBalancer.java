@@ -2,108 +2,137 @@ package com.gitinsight.gateway.upstream;
 
 import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
 import com.gitinsight.gateway.config.UpstreamSpec.HashPolicy;
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.apache.commons.codec.digest.XXHash32;
 
 /**
- * Kong's {@code consistent-hashing}: a ring of points, each target owning points in proportion to
- * its weight, placed by hashing the target's address. A request's key (by {@code hash_on}, else
- * {@code hash_fallback}) lands on the ring and goes to the next usable target, so adding or
- * removing one of n targets moves only about 1/n of the keys. A request without a key hashes
- * the empty key, as Kong's balancer does ({@code get_value_to_hash(...) or ""}): every such
- * request goes to one target.
+ * Kong's {@code consistent-hashing} ({@code kong/runloop/balancer/consistent_hashing.lua}), built
+ * as Kong builds it so that a key reaches the address it reaches on Kong: a continuum of
+ * {@code slots} points (at least 1000); each address, in Kong's order (targets by name and port,
+ * addresses by {@code ip:port}), takes {@code floor(weight / total * targets * 160)} points (at
+ * least one), each at {@code xxhash32("ip::port i") % points}, a taken point passing its turn to
+ * the address's next; a key lands at {@code xxhash32(key) % points} and goes to the first usable
+ * address from there downwards. Adding or removing one of n targets moves about 1/n of the keys.
+ * A request without a key hashes the empty key, as Kong's balancer does
+ * ({@code get_value_to_hash(...) or ""}): every such request goes to one address.
  */
 public final class ConsistentHashBalancer implements Balancer {
+
+    private static final Logger LOG = Logger.getLogger(ConsistentHashBalancer.class.getName());
 
     /** Kong's SERVER_POINTS: each target's points when all weigh the same. */
     private static final int SERVER_POINTS = 160;
 
-    private static final HashFunction HASH = Hashing.murmur3_128();
-
-    /** Kong's largest {@code slots}: the most points a ring has, whatever the targets' weights. */
-    static final int MAX_POINTS = 65_536;
+    /** Kong's smallest continuum: fewer slots are taken as this many. */
+    private static final int MIN_POINTS = 1000;
 
     private final List<Target> targets;
     private final HashPolicy policy;
-    private final long[] points;
-    private final Target[] owners;
+    /** Kong's continuum, point 1 at index 0: the address owning each point, or null. */
+    private final Target[] continuum;
 
+    private final int owned;
+
+    /** A ring for {@code targets} as many configured targets (each address its own target). */
     public ConsistentHashBalancer(List<Target> targets, HashPolicy policy) {
-        this.targets = List.copyOf(targets);
-        this.policy = policy;
-        List<Target> enabled = this.targets.stream().filter(t -> t.weight() > 0).toList();
-        long totalWeight = 0;
-        for (Target t : enabled) {
-            totalWeight += t.weight();
-        }
-        long wanted = 0;
-        for (Target t : enabled) {
-            wanted += pointsOf(t, totalWeight, enabled.size());
-        }
-        // Targets come from DNS too (SRV weights up to 65535, many records): the ring is scaled down
-        // to Kong's largest slots count rather than growing with whatever the records say.
-        int[] counts = new int[enabled.size()];
-        int total = 0;
-        for (int ti = 0; ti < enabled.size(); ti++) {
-            long raw = pointsOf(enabled.get(ti), totalWeight, enabled.size());
-            counts[ti] = (int) Math.max(1, wanted <= MAX_POINTS ? raw : raw * MAX_POINTS / wanted);
-            total += counts[ti];
-        }
-        long[][] ring = new long[total][];
-        java.util.Set<String> addresses = new java.util.HashSet<>();
-        java.util.Set<String> shared = new java.util.HashSet<>();
-        for (Target t : enabled) {
-            if (!addresses.add(t.address())) {
-                shared.add(t.address());
-            }
-        }
-        int n = 0;
-        for (int ti = 0; ti < enabled.size(); ti++) {
-            Target t = enabled.get(ti);
-            // Two names on one address own points of their own (the address alone would give
-            // both the same points); every other target keeps the points it always had.
-            String key = shared.contains(t.address()) ? t.name() + "@" + t.address() : t.address();
-            for (int p = 0; p < counts[ti]; p++) {
-                ring[n++] = new long[] {hash(key + "#" + p), ti};
-            }
-        }
-        Arrays.sort(ring, (a, b) -> Long.compare(a[0], b[0]));
-        points = new long[total];
-        owners = new Target[total];
-        for (int i = 0; i < total; i++) {
-            points[i] = ring[i][0];
-            owners[i] = enabled.get((int) ring[i][1]);
-        }
+        this(targets, policy, configuredTargets(targets));
     }
 
     /**
-     * Kong's entries: the target's share of the total weight times the targets' count times 160
-     * (about 160 each whatever the weights, so two weight-1 targets split evenly), at least one.
+     * {@code targets}: the addresses; {@code configuredTargets}: how many targets the upstream
+     * names (Kong's {@code #balancer.targets}, whatever each resolves to).
      */
-    private static long pointsOf(Target t, long totalWeight, int targets) {
-        return Math.max(1, t.weight() * (long) targets * SERVER_POINTS / totalWeight);
+    public ConsistentHashBalancer(List<Target> targets, HashPolicy policy, int configuredTargets) {
+        this.targets = List.copyOf(targets);
+        this.policy = policy;
+        int points = policy.slots() >= MIN_POINTS ? policy.slots() : MIN_POINTS;
+        continuum = new Target[points];
+        List<Target> ordered = new ArrayList<>(this.targets);
+        ordered.sort(Comparator.comparing(Target::name)
+                .thenComparingInt(Target::port)
+                .thenComparing(t -> ip(t) + ":" + t.port()));
+        long totalWeight = 0;
+        for (Target t : ordered) {
+            totalWeight += t.weight();
+        }
+        int taken = 0;
+        for (Target t : ordered) {
+            if (t.weight() <= 0) {
+                continue;
+            }
+            long entries = (long) Math.floor((double) t.weight() / totalWeight * configuredTargets * SERVER_POINTS);
+            if (entries == 0) {
+                entries = 1;
+            }
+            String prefix = ip(t) + "::" + t.port() + " ";
+            for (long i = 1; i <= entries; i++) {
+                if (i > points) {
+                    // Kong's "consistent hashing balancer requires more entries ... increase the wheel size".
+                    LOG.severe(() -> "consistent-hashing: " + points + " slots cannot hold the points of " + t
+                            + "; raise the upstream's slots");
+                    break;
+                }
+                int index = index(prefix + i, points);
+                if (continuum[index] == null) {
+                    continuum[index] = t;
+                    taken++;
+                } else {
+                    entries++; // Kong moves the point on to the address's next
+                }
+            }
+        }
+        owned = taken;
     }
 
-    private static long hash(String key) {
-        return HASH.hashString(key, StandardCharsets.UTF_8).asLong();
+    /** Kong's {@code address.ip}: an IPv6 address bracketed. */
+    private static String ip(Target t) {
+        String host = t.host();
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static int configuredTargets(List<Target> targets) {
+        Set<String> named = new HashSet<>();
+        for (Target t : targets) {
+            named.add(t.name() + ":" + t.port());
+        }
+        return Math.max(1, named.size());
+    }
+
+    /** Kong's {@code xxhash32(value) % points} (0-based): luaxxhash's signed result, Lua's floored modulo. */
+    static int index(String value, int points) {
+        XXHash32 hash = new XXHash32();
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        hash.update(bytes, 0, bytes.length);
+        return Math.floorMod((int) hash.getValue(), points);
     }
 
     @Override
     public Target pick(PickRequest request, List<Target> tried) {
-        if (owners.length == 0) {
+        if (owned == 0) {
             return null;
         }
-        String key = key(request);
-        int i = Arrays.binarySearch(points, hash(key));
-        int start = i >= 0 ? i : (-i - 1) % points.length;
-        Target owner = owners[start];
-        if (tried.isEmpty() && owner.available()) {
-            return owner;
+        int index = index(key(request), continuum.length);
+        Target fallback = null;
+        // Kong walks the continuum once, downwards from the key's point.
+        for (int step = 0; step < continuum.length; step++) {
+            Target t = continuum[index];
+            if (t != null && t.available()) {
+                if (tried.isEmpty() || !tried.contains(t)) {
+                    return t;
+                }
+                if (fallback == null) {
+                    fallback = t;
+                }
+            }
+            index = index == 0 ? continuum.length - 1 : index - 1;
         }
-        return Balancer.firstUsable(owners, start, tried);
+        return fallback;
     }
 
     private String key(PickRequest request) {
@@ -114,9 +143,20 @@ public final class ConsistentHashBalancer implements Balancer {
         return key == null ? "" : key;
     }
 
-    /** The ring's points (for tests). */
+    /** The points owned (for tests). */
     int size() {
-        return points.length;
+        return owned;
+    }
+
+    /** The points {@code target} owns (for tests). */
+    int pointsOf(Target target) {
+        int n = 0;
+        for (Target t : continuum) {
+            if (t == target) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

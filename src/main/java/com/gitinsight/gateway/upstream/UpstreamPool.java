@@ -135,7 +135,8 @@ public final class UpstreamPool {
         balancer = switch (spec.algorithm()) {
             case ROUND_ROBIN -> new RoundRobinBalancer(targets);
             case LEAST_CONNECTIONS -> new LeastConnectionsBalancer(targets);
-            case CONSISTENT_HASHING -> new ConsistentHashBalancer(targets, spec.hash());
+            case CONSISTENT_HASHING ->
+                new ConsistentHashBalancer(targets, spec.hash(), spec.targets().size());
             case LATENCY -> new LatencyBalancer(targets);
         };
     }
