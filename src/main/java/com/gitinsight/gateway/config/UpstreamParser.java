@@ -280,7 +280,46 @@ final class UpstreamParser {
     private static HealthCheckSpec healthchecks(Section h) {
         h.allowOnly(HEALTHCHECKS, HEALTHCHECKS_ACCEPTED);
         double threshold = h.number("threshold", 0, 0, 100);
-        return new HealthCheckSpec(active(h.section("active")), passive(h.section("passive")), threshold);
+        Active active = active(h.section("active"));
+        Passive passive = passive(h.section("passive"));
+        String grpc = grpcType(h.section("active")) ? "active" : grpcType(h.section("passive")) ? "passive" : null;
+        if (grpc != null) {
+            // Kong's schema takes grpc and grpcs; its health checker library does not, so Kong
+            // creates none and the upstream has no health checks at all (helper review 166).
+            String at = h.location() == null ? "" : " (" + h.location() + ")";
+            java.util.logging.Logger.getLogger(UpstreamParser.class.getName())
+                    .warning(() -> h.path() + "." + grpc + ".type" + at
+                            + ": grpc health checks are not run, as on Kong, whose health checker"
+                            + " refuses the type: this upstream has no health checks");
+            return new HealthCheckSpec(Active.OFF, Passive.OFF, threshold);
+        }
+        return new HealthCheckSpec(active, passive, threshold);
+    }
+
+    /** RFC 3986's pchar and '/', with every '%' starting an escape. */
+    private static boolean validPathCharacters(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= path.length()
+                        || Character.digit(path.charAt(i + 1), 16) < 0
+                        || Character.digit(path.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (!(c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean grpcType(Section s) {
+        String type = s.string("type", "http");
+        return "grpc".equals(type) || "grpcs".equals(type);
     }
 
     private static Active active(Section a) {
@@ -292,6 +331,14 @@ final class UpstreamParser {
             a.error("http_path", "length must be at least 1");
         } else if (!path.startsWith("/")) {
             a.error("http_path", "should start with: /");
+        } else if (path.contains("//")) {
+            a.error("http_path", "must not have empty segments"); // Kong's typedefs.path
+        } else if (!validPathCharacters(path)) {
+            // Kong's typedefs.path: RFC 3986 path characters and well-formed escapes only (a probe
+            // path the URI parser refuses would fail every probe).
+            a.error(
+                    "http_path",
+                    "invalid path: '" + path + "' (characters outside of the reserved list of RFC 3986 found)");
         }
         int timeout = (int) a.seconds("timeout", 1000, MAX_SECONDS);
         if (timeout == 0) {
@@ -334,8 +381,9 @@ final class UpstreamParser {
             case "http" -> ProbeType.HTTP;
             case "https" -> ProbeType.HTTPS;
             case "tcp" -> ProbeType.TCP;
+            case "grpc", "grpcs" -> ProbeType.TCP; // not run: see healthchecks
             default -> {
-                a.error("type", "probe type '" + type + "' is not supported; use http, https or tcp");
+                a.error("type", "expected one of: tcp, http, https, grpc, grpcs"); // Kong's words
                 yield ProbeType.HTTP;
             }
         };
@@ -344,8 +392,8 @@ final class UpstreamParser {
     private static Passive passive(Section p) {
         p.allowOnly(PASSIVE, Set.of());
         String type = p.string("type", "http");
-        if (!"http".equals(type) && !"https".equals(type) && !"tcp".equals(type)) {
-            p.error("type", "use http, https or tcp");
+        if (!Set.of("http", "https", "tcp", "grpc", "grpcs").contains(type)) {
+            p.error("type", "expected one of: tcp, http, https, grpc, grpcs"); // Kong's words
         }
         Section healthy = p.section("healthy");
         healthy.allowOnly(Set.of("successes", "http_statuses"), Set.of());

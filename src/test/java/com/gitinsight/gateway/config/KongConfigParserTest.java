@@ -879,6 +879,9 @@ class KongConfigParserTest {
                   - {name: i, healthchecks: {active: {http_path: ""}}}
                   - {name: j, healthchecks: {active: {https_sni: "127.0.0.1:8080", concurrency: 0}}}
                   - {name: k, healthchecks: {active: {healthy: {http_statuses: 404}}}}
+                  - {name: l, healthchecks: {active: {http_path: "/status//x"}}}
+                  - {name: m, healthchecks: {active: {http_path: "/a b"}}}
+                  - {name: n, healthchecks: {active: {type: udp}}}
                 """).getMessage();
         for (String expected : List.of(
                 "upstreams[0].hash_fallback: expected one of: none",
@@ -893,9 +896,28 @@ class KongConfigParserTest {
                 "upstreams[8].healthchecks.active.http_path: length must be at least 1",
                 "upstreams[9].healthchecks.active.https_sni: must not be an IP",
                 "upstreams[9].healthchecks.active.concurrency: value should be between 1 and 2147483648",
-                "upstreams[10].healthchecks.active.healthy.http_statuses: expected an array")) {
+                "upstreams[10].healthchecks.active.healthy.http_statuses: expected an array",
+                "upstreams[11].healthchecks.active.http_path: must not have empty segments",
+                "upstreams[12].healthchecks.active.http_path: invalid path: '/a b'",
+                "upstreams[13].healthchecks.active.type: expected one of: tcp, http, https, grpc, grpcs")) {
             assertTrue(message.contains(expected), expected + " in " + message);
         }
+    }
+
+    @Test
+    void grpcHealthChecksLoadAndRunNoneAsOnKong() throws Exception {
+        // Kong's schema takes grpc and grpcs; its health checker does not, so the upstream has none.
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                upstreams:
+                  - name: u
+                    healthchecks:
+                      active: {type: grpcs, healthy: {interval: 5}, unhealthy: {interval: 5, tcp_failures: 2}}
+                      passive: {type: grpc, unhealthy: {tcp_failures: 3}}
+                    targets: [{target: "10.0.0.1:9000"}]
+                """);
+        HealthCheckSpec checks = config.upstream("u").orElseThrow().healthchecks();
+        assertEquals(HealthCheckSpec.Active.OFF, checks.active());
+        assertEquals(HealthCheckSpec.Passive.OFF, checks.passive());
     }
 
     @Test
@@ -960,7 +982,7 @@ class KongConfigParserTest {
                   - name: u
                     healthchecks:
                       active:
-                        type: grpc
+                        type: udp
                         healthy: {interval: -1, sucesses: 2}
                       passive:
                         unhealthy: {http_statuses: [99]}
@@ -968,7 +990,8 @@ class KongConfigParserTest {
                       - {target: "a:1", fail_timeout: 3}
                 """);
         String m = e.getMessage();
-        assertTrue(m.contains("upstreams[0].healthchecks.active.type: probe type 'grpc' is not supported"), m);
+        assertTrue(
+                m.contains("upstreams[0].healthchecks.active.type: expected one of: tcp, http, https, grpc, grpcs"), m);
         assertTrue(
                 m.contains("upstreams[0].healthchecks.active.healthy.interval: value should be between 0 and 65535"),
                 m);
