@@ -184,6 +184,14 @@ public final class PluginFields {
         return section.nonEmpty(key);
     }
 
+    /**
+     * Why {@code host} is no host as Kong's {@code typedefs.host} takes it (a name or an address,
+     * without a port), in Kong's words; null when it is one.
+     */
+    public static String hostProblem(String host) {
+        return ServiceParser.hostProblem(host);
+    }
+
     public void error(String key, String message) {
         section.error(key, message);
     }

@@ -11,7 +11,8 @@ public record Cidr(byte[] network, int prefix, String text) {
         String s = text.trim();
         int slash = s.indexOf('/');
         String address = slash < 0 ? s : s.substring(0, slash);
-        if (!InetAddresses.isInetAddress(address)) {
+        // Kong's ip validation (ipmatcher): no zone id; the prefix exactly a number Kong writes.
+        if (address.indexOf('%') >= 0 || !InetAddresses.isInetAddress(address)) {
             throw new IllegalArgumentException("invalid ip or cidr range: '" + text + "'"); // Kong's words
         }
         byte[] bytes = InetAddresses.forString(address).getAddress();
@@ -21,11 +22,8 @@ public record Cidr(byte[] network, int prefix, String text) {
         int max = mapped ? 128 : bytes.length * 8;
         int prefix = max;
         if (slash >= 0) {
-            try {
-                prefix = Integer.parseInt(s.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
+            String bits = s.substring(slash + 1);
+            prefix = bits.matches("0|[1-9][0-9]{0,2}") ? Integer.parseInt(bits) : -1;
             if (prefix < 0 || prefix > max) {
                 throw new IllegalArgumentException("invalid ip or cidr range: '" + text + "'");
             }

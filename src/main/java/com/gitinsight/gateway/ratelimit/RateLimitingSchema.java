@@ -232,12 +232,18 @@ public final class RateLimitingSchema implements PluginSchema {
         if (policy == Policy.REDIS && host == null && !nested.has("host")) {
             nested.error("host", "required field missing"); // Kong's schema: config.redis.host
         }
+        String hostProblem = host == null ? null : PluginFields.hostProblem(host);
+        if (hostProblem != null) {
+            // Kong's typedefs.host (helper review 164): "redis:6379" loaded, and every request then
+            // passed unlimited (fault_tolerant) or failed.
+            nested.error("host", hostProblem);
+        }
         long port = number(f, nested, "port", 6379, 1, 65535);
         String username = text(f, nested, "username", false);
         // Kong's len_min = 0 here: an empty password is no password.
         String password = text(f, nested, "password", true);
-        long database = number(f, nested, "database", 0, 0, 1024);
-        long timeout = number(f, nested, "timeout", 2000, 1, 600_000);
+        long database = number(f, nested, "database", 0, 0, Integer.MAX_VALUE);
+        long timeout = number(f, nested, "timeout", 2000, 1, 2_147_483_646); // Kong's typedefs.timeout
         boolean ssl = flag(f, nested, "ssl");
         return new Redis(
                 host,

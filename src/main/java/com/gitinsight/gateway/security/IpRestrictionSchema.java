@@ -68,6 +68,10 @@ public final class IpRestrictionSchema implements PluginSchema {
         List<Cidr> out = new ArrayList<>();
         for (String s : f.strings(key, List.of())) {
             try {
+                if (!s.equals(s.strip())) {
+                    // Kong's ip validation takes no blank around the address.
+                    throw new IllegalArgumentException("invalid ip or cidr range: '" + s + "'");
+                }
                 out.add(Cidr.parse(s));
             } catch (IllegalArgumentException e) {
                 f.error(key, e.getMessage());

@@ -905,6 +905,30 @@ class KongConfigParserTest {
     }
 
     @Test
+    void ipRestrictionEntriesAreWrittenAsKongTakesThem() {
+        String m = invalid(HEADER + """
+                plugins:
+                  - name: ip-restriction
+                    config: {allow: [" 1.2.3.4", "127.0.0.1/08", "fe80::1%eth0"]}
+                """).getMessage();
+        for (String bad : List.of(" 1.2.3.4", "127.0.0.1/08", "fe80::1%eth0")) {
+            assertTrue(m.contains("invalid ip or cidr range: '" + bad + "'"), bad + " in " + m);
+        }
+    }
+
+    @Test
+    void aRedisHostIsKongsTypedefsHost() {
+        for (String[] c :
+                new String[][] {{"redis:6379", "must not have a port"}, {"bad host", "invalid value: bad host"}}) {
+            String m = invalid(HEADER
+                            + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis, redis: {host: '"
+                            + c[0] + "'}}\n")
+                    .getMessage();
+            assertTrue(m.contains("config.redis.host: " + c[1]), m);
+        }
+    }
+
+    @Test
     void grpcHealthChecksLoadAndRunNoneAsOnKong() throws Exception {
         // Kong's schema takes grpc and grpcs; its health checker does not, so the upstream has none.
         GatewayConfig config = parser.parse("t.yml", HEADER + """

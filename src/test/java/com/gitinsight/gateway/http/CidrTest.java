@@ -25,6 +25,17 @@ class CidrTest {
     }
 
     @Test
+    void prefixesAndAddressesAreWrittenAsKongTakesThem() {
+        // Kong's ip validation (helper review 164): a prefix of digits only, no zone id.
+        for (String bad :
+                new String[] {"127.0.0.1/08", "1.2.3.4/+8", "1.2.3.4/ 8", "fe80::1%eth0", "fe80::1%eth0/64"}) {
+            assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
+        }
+        assertTrue(holds("10.0.0.0/0", "192.0.2.1"));
+        assertTrue(holds("fe80::/10", "fe80::1"));
+    }
+
+    @Test
     void anIpv4MappedBlockIsTheIpv4BlockItMaps() {
         // Kong accepts ::ffff:10.0.0.0/104; its prefix counts the 96 mapped bits.
         assertTrue(holds("::ffff:10.0.0.0/104", "10.9.9.9"));
