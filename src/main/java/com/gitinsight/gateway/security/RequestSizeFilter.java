@@ -46,8 +46,10 @@ public class RequestSizeFilter extends PluginFilter<RequestSizeSchema.Config> {
             chain.doFilter(request, response);
             return;
         }
-        // The framing check already refused any Transfer-Encoding but exactly "chunked".
-        boolean chunked = request.getHeader("Transfer-Encoding") != null;
+        // The framing check already refused any Transfer-Encoding but "chunked" in some case; Kong's
+        // handler compares it exactly (headers["Transfer-Encoding"] ~= "chunked"): "Chunked" is 411.
+        String te = request.getHeader("Transfer-Encoding");
+        boolean chunked = te != null && te.trim().equals("chunked");
         if (!chunked && config.requireContentLength()) {
             ErrorResponses.write(request, response, 411, "A valid Content-Length header is required");
             return;

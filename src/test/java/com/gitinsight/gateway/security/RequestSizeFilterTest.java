@@ -118,5 +118,10 @@ class RequestSizeFilterTest {
                 "a chunked body is counted instead");
         assertEquals(200, send(config, post(10)).status());
         assertEquals(200, send("{}", FakeHttp.Request.get("/")).status(), "off by default");
+        // Kong's handler compares the header exactly (helper review 164).
+        assertEquals(
+                411,
+                send(config, FakeHttp.Request.of("POST", "/", "Transfer-Encoding", "Chunked"))
+                        .status());
     }
 }
