@@ -114,8 +114,13 @@ public final class Target {
         return state.health;
     }
 
-    double latencyMicros() {
-        return state.ewmaMicros();
+    TargetState.Ewma latency() {
+        return state.ewma();
+    }
+
+    /** Kong's slow start for an address not measured yet. */
+    void startLatencyAt(double micros) {
+        state.startAt(micros);
     }
 
     /** The upstream answered with {@code status} after {@code micros}: feeds passive checks and latency. */

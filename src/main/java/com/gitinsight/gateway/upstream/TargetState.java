@@ -1,7 +1,7 @@
 package com.gitinsight.gateway.upstream;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the gateway knows about one address of one upstream and keeps across reloads and DNS
@@ -9,29 +9,44 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TargetState {
 
-    /** Weight of the newest sample in the moving average (Kong's latency balancer uses a decay too). */
-    private static final double ALPHA = 0.3;
+    /** Kong's latency balancer's DECAY_TIME: how fast a measurement fades, in nanoseconds. */
+    static final double DECAY_NANOS = 10e9;
 
     final AtomicInteger active = new AtomicInteger();
     final TargetHealth health;
-    private final AtomicLong ewmaMicrosBits = new AtomicLong(Double.doubleToRawLongBits(0));
+    /** Kong's ewma and ewma_last_touched_at of this address (0: never measured). */
+    private final AtomicReference<Ewma> ewma = new AtomicReference<>(Ewma.NONE);
+
+    /** A response-time average (microseconds) and when it was last touched (nanoTime; 0: never). */
+    record Ewma(double micros, long touchedNanos) {
+        static final Ewma NONE = new Ewma(0, 0);
+
+        /** Kong's decay_ewma: the average moved towards {@code rtt} by the time since it was touched. */
+        double decayed(double rtt, long now) {
+            if (touchedNanos == 0) {
+                return rtt; // Kong's last_touched_at 0: the weight of the old value is nil
+            }
+            double weight = Math.exp(-Math.max(0, now - touchedNanos) / DECAY_NANOS);
+            return micros * weight + rtt * (1.0 - weight);
+        }
+    }
 
     TargetState(TargetHealth health) {
         this.health = health;
     }
 
-    double ewmaMicros() {
-        return Double.longBitsToDouble(ewmaMicrosBits.get());
+    Ewma ewma() {
+        return ewma.get();
     }
 
+    /** Kong's afterBalance: the answer's time folds into the average (lock-free). */
     void recordLatency(long micros) {
-        while (true) {
-            long bits = ewmaMicrosBits.get();
-            double old = Double.longBitsToDouble(bits);
-            double next = old == 0 ? micros : old + ALPHA * (micros - old);
-            if (ewmaMicrosBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
-                return;
-            }
-        }
+        long now = System.nanoTime();
+        ewma.updateAndGet(old -> new Ewma(old.decayed(micros, now), now));
+    }
+
+    /** Kong's slow start: a never-measured address starts at {@code micros} (the others' average). */
+    void startAt(double micros) {
+        ewma.compareAndSet(Ewma.NONE, new Ewma(micros, System.nanoTime()));
     }
 }
