@@ -20,8 +20,10 @@ import org.xbill.DNS.Type;
 
 /**
  * Asks DNS (dnsjava, which gives the TTLs and SRV records that {@code InetAddress} hides) for the
- * addresses behind a target: every A and AAAA record of a name (a headless Kubernetes Service),
- * or, for an SRV name (Consul), each record of the best priority with its port and weight.
+ * addresses behind a target: for an SRV name (Consul), and for any name with SRV records (Kong's
+ * {@code dns_order} asks SRV first), each record of the best priority with its port (0: the
+ * target's) and weight; else every A record of the name (a headless Kubernetes Service), AAAA
+ * ones when it has none.
  */
 final class DnsResolver {
 
@@ -54,9 +56,18 @@ final class DnsResolver {
 
     Answer resolve(TargetSpec target) {
         try {
-            return target.isSrv()
-                    ? srv(target)
-                    : addresses(target.host(), target.host(), target.port(), target.weight());
+            if (target.isSrv()) {
+                return srv(target.host(), target.port());
+            }
+            // Kong's dns_order (LAST, SRV, A, CNAME): SRV first for every name, so a name with SRV
+            // records (Consul's service names) goes to their hosts and ports, as on Kong (helper
+            // review 166); a name without them falls to its A records.
+            Lookup lookup = lookup(target.host(), Type.SRV);
+            Record[] records = lookup.run();
+            if (records != null && records.length > 0) {
+                return srv(target.host(), target.port(), records);
+            }
+            return addresses(target.host(), target.host(), target.port(), target.weight());
         } catch (TextParseException e) {
             return Answer.failed("not a DNS name: " + e.getMessage());
         }
@@ -66,7 +77,7 @@ final class DnsResolver {
         List<Endpoint> out = new ArrayList<>();
         long ttl = Long.MAX_VALUE;
         String error = null;
-        // Kong's dns_order (LAST, SRV, A, CNAME) asks for A only: a name with both gets its IPv4
+        // Kong's dns_order (LAST, SRV, A, CNAME) asks for no AAAA: a name with both gets its IPv4
         // addresses alone (not each address at the full weight, half of them IPv6); AAAA is asked
         // only when there is no A record, so an IPv6-only name still resolves.
         for (int type : new int[] {Type.A, Type.AAAA}) {
@@ -102,12 +113,17 @@ final class DnsResolver {
         return new Answer(List.copyOf(out), ttl, null);
     }
 
-    private Answer srv(TargetSpec target) throws TextParseException {
-        Lookup lookup = lookup(target.host(), Type.SRV);
+    private Answer srv(String name, int targetPort) throws TextParseException {
+        Lookup lookup = lookup(name, Type.SRV);
         Record[] records = lookup.run();
         if (records == null) {
-            return Answer.failed(target.host() + ": " + lookup.getErrorString());
+            return Answer.failed(name + ": " + lookup.getErrorString());
         }
+        return srv(name, targetPort, records);
+    }
+
+    /** {@code records} (SRV) of {@code name}; a record's port 0 is the target's, as Kong's addAddress takes it. */
+    private Answer srv(String name, int targetPort, Record[] records) throws TextParseException {
         int best = Integer.MAX_VALUE;
         for (Record r : records) {
             best = Math.min(best, ((SRVRecord) r).getPriority());
@@ -123,7 +139,8 @@ final class DnsResolver {
             }
             String host = s.getTarget().toString(true);
             // An SRV weight of 0 means "rarely", not "never".
-            Answer a = addresses(s.getTarget().toString(), host, s.getPort(), Math.max(1, s.getWeight()));
+            int port = s.getPort() != 0 ? s.getPort() : targetPort;
+            Answer a = addresses(s.getTarget().toString(), host, port, Math.max(1, s.getWeight()));
             if (a.error() != null) {
                 error = a.error();
                 continue;
@@ -132,7 +149,7 @@ final class DnsResolver {
             out.addAll(a.endpoints());
         }
         if (out.isEmpty()) {
-            return Answer.failed(error == null ? target.host() + ": no usable SRV records" : error);
+            return Answer.failed(error == null ? name + ": no usable SRV records" : error);
         }
         out.sort(Comparator.comparing(Endpoint::key));
         return new Answer(List.copyOf(out), ttl, null);

@@ -166,6 +166,31 @@ class DiscoveryTest {
     }
 
     @Test
+    void anyNameWithSrvRecordsIsResolvedThroughThemAsKongAsksSrvFirst() throws Exception {
+        // Kong's dns_order LAST,SRV,A,CNAME (helper review 166 #2): auth.service.consul:8001 with SRV
+        // records goes to their hosts and ports; a record's port 0 is the target's.
+        Name srv = Name.fromString("auth.consul.test.");
+        dns.set(
+                "auth.consul.test",
+                Type.SRV,
+                List.of(
+                        new SRVRecord(srv, DClass.IN, 1, 10, 5, 9101, Name.fromString("m1.test.")),
+                        new SRVRecord(srv, DClass.IN, 1, 10, 5, 0, Name.fromString("m2.test."))));
+        dns.set("auth.consul.test", Type.A, List.of(a("auth.consul.test", "127.0.0.30")));
+        dns.set("m1.test", Type.A, List.of(a("m1.test", "127.0.0.31")));
+        dns.set("m2.test", Type.A, List.of(a("m2.test", "127.0.0.32")));
+        UpstreamPool pool = start("""
+                upstreams:
+                  - name: auth
+                    targets: [{target: "auth.consul.test:8001"}]
+                services:
+                  - {name: auth, url: "http://auth"}
+                """).forService("auth");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.targets().size() == 2);
+        assertEquals(Set.of("127.0.0.31:9101", "127.0.0.32:8001"), addresses(pool));
+    }
+
+    @Test
     void aFailedLookupKeepsTheLastKnownAddressesAndClosingStopsLookups() throws Exception {
         dns.set("api.test", Type.A, List.of(a("api.test", "127.0.0.10")));
         UpstreamPool pool = start("""
