@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.http;
 
-import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -8,11 +7,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Whether Payara's HTTP layer (Grizzly) has added trailer fields to a request's headers, which the
- * Servlet API cannot tell: before it appends a chunked body's trailer to the head's fields, Grizzly
- * marks its header list (its own count of what follows the mark is no help: a
- * {@code Content-Length} trailer removes the {@code Transfer-Encoding} field as it is added).
- * A request received whole with its head has them before the application runs. Other containers
+ * Whether Payara's HTTP layer (Grizzly) has added a chunked body's trailer fields to a request's
+ * headers, which the Servlet API cannot tell. Grizzly marks the header list when it reaches a
+ * chunked body's end, trailer fields or not, and appends the fields after the mark; a
+ * {@code Content-Length} trailer takes the {@code Transfer-Encoding} field away as it is added (so
+ * the count after the mark can be 0 with a field merged). So: marked, and either fields after the
+ * mark or no {@code Transfer-Encoding} left (a chunked body's end marks only chunked requests). A
+ * request received whole with its head has them before the application runs. HTTP/1.x only: over
+ * HTTP/2 Grizzly marks every request's headers as soon as they are parsed. Other containers
  * (WildFly's Undertow) keep trailers apart from the headers: never here.
  */
 final class ContainerTrailers {
@@ -31,6 +33,11 @@ final class ContainerTrailers {
                 } catch (NoSuchMethodException absent) {
                     // not this container's class
                 }
+            }
+            try {
+                found.put("trailerSize", type.getMethod("trailerSize"));
+            } catch (NoSuchMethodException absent) {
+                // not a header list
             }
             return Map.copyOf(found);
         }
@@ -52,12 +59,21 @@ final class ContainerTrailers {
 
     private ContainerTrailers() {}
 
-    /** Whether trailer fields were added to this request's headers. */
-    static boolean merged(ServletRequest request) {
+    /** Whether trailer fields were added to this HTTP/1.x request's headers. */
+    static boolean merged(jakarta.servlet.http.HttpServletRequest request) {
         Object r = request;
         while (r instanceof ServletRequestWrapper wrapper) {
             r = wrapper.getRequest();
         }
+        return merged(r, request.getHeader("Transfer-Encoding") != null);
+    }
+
+    /**
+     * Whether the container's request object {@code containerRequest} has trailer fields among its
+     * headers; {@code chunked}: the request still has its {@code Transfer-Encoding} field.
+     */
+    static boolean merged(Object containerRequest, boolean chunked) {
+        Object r = containerRequest;
         try {
             for (String step : PATH) {
                 Method m = METHODS.get(r.getClass()).get(step);
@@ -70,7 +86,14 @@ final class ContainerTrailers {
                 }
             }
             Field marked = MARKED.get(r.getClass());
-            return marked != null && marked.getBoolean(r);
+            if (marked == null || !marked.getBoolean(r)) {
+                return false;
+            }
+            if (!chunked) {
+                return true; // a trailer took it away
+            }
+            Method fieldsAfterMark = METHODS.get(r.getClass()).get("trailerSize");
+            return fieldsAfterMark == null || ((Integer) fieldsAfterMark.invoke(r)) > 0;
         } catch (ReflectiveOperationException | RuntimeException e) {
             // A container whose classes changed shape: the frozen headers still hold (see ReceivedHeaders).
             return false;

@@ -57,14 +57,16 @@ public final class ReceivedHeaders extends HttpServletRequestWrapper {
      * may still join them (a chunked body, an HTTP/2 stream); null when trailers have joined them
      * already, where no check can tell them apart (a chunked request received whole with its head,
      * whose {@code Content-Length} trailer even took its {@code Transfer-Encoding} away): such a
-     * request is refused ({@link #REFUSED}). HTTP/2 trailers bear no such mark: one that came with
-     * the head is read as a header, by every check and the backend alike.
+     * request is refused ({@link #REFUSED}). Over HTTP/2 the container marks no trailer: one that
+     * came with the head is read as a header, by every check and the backend alike.
      */
     public static HttpServletRequest asReceived(HttpServletRequest request) {
         // Frozen first, the container's mark read after: a trailer merged while the headers were
-        // copied is seen, and one merged later never reaches the copy.
+        // copied is seen, and one merged later never reaches the copy. Looked for on every HTTP/1.x
+        // request: a Content-Length trailer can leave one looking like a request without a body.
         HttpServletRequest read = mayGainTrailers(request) ? new ReceivedHeaders(request) : request;
-        if ((read != request || request.getContentLengthLong() >= 0) && ContainerTrailers.merged(request)) {
+        String protocol = request.getProtocol();
+        if ((protocol == null || protocol.startsWith("HTTP/1.")) && ContainerTrailers.merged(request)) {
             return null;
         }
         return read;

@@ -774,6 +774,19 @@ class SecurityRegressionIT {
                         + "0\r\nCookie: session=ATTACKER\r\nContent-Length: 0\r\n\r\n");
         assertEquals(400, whole.status(), whole.toString());
         assertTrue(whole.body().contains("Request trailers are not accepted"), whole.toString());
+        // Attacker review 167: the container marks every chunked body's end, fields or not: an empty
+        // body sent with its head is no trailer; a Content-Length trailer that cannot be read still is.
+        Reply empty = send(
+                "127.0.0.1",
+                "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        + "0\r\n\r\n");
+        assertEquals(200, empty.status(), empty.toString());
+        Reply unreadable = send(
+                "127.0.0.1",
+                "POST /n/x HTTP/1.1\r\nHost: gw.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        + "0\r\nContent-Length: abc\r\nCookie: session=ATTACKER\r\n\r\n");
+        assertEquals(400, unreadable.status(), unreadable.toString());
+        assertFalse(unreadable.backendSawHeader("cookie"), unreadable.toString());
         assertFalse(whole.backendSawHeader("cookie"), whole.toString());
     }
 
