@@ -82,9 +82,14 @@ final class CacheKeys {
         // How the backend is told the request came (scheme, forwarded host, port, prefix): an
         // answer built from them (a redirect, absolute links) is not another request's.
         k.append(request.getScheme()).append(' ').append(request.getLocalPort());
-        for (String forwarded : FORWARDING) {
-            for (String v : clientValues(request, forwarded)) {
-                k.append(' ').append(forwarded).append('=').append(v);
+        // Only a trusted proxy's values reach the backend; anyone else's are replaced by the
+        // gateway's own, made from what the key holds already (attacker review 167: a client's
+        // X-Forwarded-Proto: https keyed an answer the backend had built for http).
+        if (context.fromTrustedProxy()) {
+            for (String forwarded : FORWARDING) {
+                for (String v : clientValues(request, forwarded)) {
+                    k.append(' ').append(forwarded).append('=').append(v);
+                }
             }
         }
         k.append('\n');

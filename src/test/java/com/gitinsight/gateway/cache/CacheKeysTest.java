@@ -184,9 +184,23 @@ class CacheKeysTest {
         assertNotEquals(key(c, tenantA), key(c, tenantB), "replace.uri from a header: two backend paths");
         assertNotEquals(plain, key(c, tenantA));
         assertNotEquals(plain, key(c, FakeRequest.get("/items").scheme("https")), "a redirect to https is not http's");
-        assertNotEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Host", "evil.example")));
-        // A trusted proxy's X-Forwarded-Path reaches the backend as sent (attacker review 144).
-        assertNotEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Path", "/x\"><script>")));
+        // A trusted proxy's forwarding headers reach the backend as sent (attacker review 144); anyone
+        // else's are replaced by the gateway's own, so they key nothing (attacker review 167).
+        String proxied = key(c, FakeRequest.get("/items").trusted());
+        assertNotEquals(
+                proxied,
+                key(
+                        c,
+                        FakeRequest.get("/items", "X-Forwarded-Host", "evil.example")
+                                .trusted()));
+        assertNotEquals(
+                proxied,
+                key(
+                        c,
+                        FakeRequest.get("/items", "X-Forwarded-Path", "/x\"><script>")
+                                .trusted()));
+        assertEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Host", "evil.example")));
+        assertEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Proto", "https")));
         assertNotEquals(plain, key(c, FakeRequest.get("/items", "Accept-Encoding", "gzip")));
         assertEquals(
                 key(c, FakeRequest.get("/items", "Accept-Encoding", "gzip, deflate")),

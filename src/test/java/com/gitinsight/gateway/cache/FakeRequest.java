@@ -40,7 +40,7 @@ final class FakeRequest {
             "/");
 
     final HttpServletRequest request;
-    final RequestContext context;
+    RequestContext context;
     private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, Object> attributes = new HashMap<>();
     private byte[] body;
@@ -90,6 +90,12 @@ final class FakeRequest {
             r.headers.computeIfAbsent(headers[i], k -> new ArrayList<>()).add(headers[i + 1]);
         }
         return r;
+    }
+
+    /** As from a proxy in {@code gateway.trusted-ips}, whose forwarding headers reach the backend. */
+    FakeRequest trusted() {
+        context = RequestContext.attach(request, null, ROUTE, context.path(), true);
+        return this;
     }
 
     /** A body with its Content-Length. */
