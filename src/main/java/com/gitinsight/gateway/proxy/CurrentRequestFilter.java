@@ -367,42 +367,19 @@ public class CurrentRequestFilter extends HttpFilter {
             // decoded reading reaches no route at all, so no other route's plugins are passed by.
             return match;
         }
-        if (!same && other != null && escapesOnlyWithinItsOwnPath(match.route(), path)) {
-            int written = decodedLengthOfEscapedPlainPath(match.route(), path);
-            if (written > 0 && broaderThan(other.route(), alternative, written)) {
-                // The decoded reading falls to a broader route only (a catch-all '/', helper review
-                // 163): no route is written for that resource more closely than the escaped one.
-                return match;
-            }
+        if (!same && other != null && catchAll(other.route()) && escapesOnlyWithinItsOwnPath(match.route(), path)) {
+            // The decoded reading falls to a catch-all only ('/', or a route without paths: helper
+            // review 163): no route is written for that resource but the escaped one. A closer
+            // route for it, a shorter prefix included, still makes it a 400 (attacker review 167).
+            return match;
         }
         return same ? match : AMBIGUOUS;
     }
 
-    /**
-     * The decoded length of the route's plain path written with {@code %2F} that {@code path}
-     * starts with (what a lenient backend reads it as), or -1.
-     */
-    static int decodedLengthOfEscapedPlainPath(com.gitinsight.gateway.config.RouteSpec route, String path) {
-        String upper = path.toUpperCase(java.util.Locale.ROOT);
+    /** Whether {@code route} takes every path: no path, or only {@code /}. */
+    static boolean catchAll(com.gitinsight.gateway.config.RouteSpec route) {
         for (com.gitinsight.gateway.config.RouteSpec.RoutePath p : route.paths()) {
-            String raw = p.raw().toUpperCase(java.util.Locale.ROOT);
-            if (!p.isRegex() && raw.contains("%2F") && upper.startsWith(raw)) {
-                return RequestPath.asLenientBackendsRead(p.raw()).length();
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Whether {@code other} matched {@code decoded} by no path at least {@code written} long: by a
-     * shorter plain prefix, or by none (a host-only route). A regex path is never taken for broader.
-     */
-    static boolean broaderThan(com.gitinsight.gateway.config.RouteSpec other, String decoded, int written) {
-        for (com.gitinsight.gateway.config.RouteSpec.RoutePath p : other.paths()) {
-            if (p.isRegex()) {
-                return false;
-            }
-            if (decoded.startsWith(p.raw()) && p.raw().length() >= written) {
+            if (p.isRegex() || !p.raw().equals("/")) {
                 return false;
             }
         }

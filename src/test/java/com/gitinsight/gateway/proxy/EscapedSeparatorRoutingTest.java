@@ -9,6 +9,7 @@ import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How the head of the chain routes a path with an escaped separator (CurrentRequestFilter.match). */
@@ -85,6 +86,27 @@ class EscapedSeparatorRoutingTest {
         assertEquals("endel", at.apply("/endel%2Fst/x").route().name());
         assertSame(CurrentRequestFilter.AMBIGUOUS, at.apply("/endel%2Fst/admin"), "decoded: a closer route");
         assertSame(CurrentRequestFilter.AMBIGUOUS, at.apply("/endel%2Fst/private"), "decoded: a regex route");
+        // Attacker review 167: a shorter prefix guards the decoded reading too (/api with key-auth,
+        // /api%2Fv1 without: a backend that decodes reads /api/v1/...), and slashes the escape spells
+        // are merged before the closer route is looked for.
+        GatewaySnapshot prefixed = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: s
+                    url: http://127.0.0.1:9
+                    routes:
+                      - {name: root, paths: [/]}
+                      - {name: api, paths: [/api]}
+                      - {name: open, paths: ["/api%2Fv1", "/files%2F"]}
+                      - {name: private, paths: [/files/private]}
+                """);
+        com.gitinsight.gateway.routing.Router strict = com.gitinsight.gateway.routing.Router.build(prefixed.config());
+        for (String raw : List.of("/api%2Fv1/users/42", "/files%2F/private/x")) {
+            assertSame(
+                    CurrentRequestFilter.AMBIGUOUS,
+                    CurrentRequestFilter.match(strict, FakeHttp.Request.get(raw).request, RequestPath.normalize(raw)),
+                    raw);
+        }
         assertEquals("root", at.apply("/a%2Fb").route().name(), "decoded: the same route");
     }
 
