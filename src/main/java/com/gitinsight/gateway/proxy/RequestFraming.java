@@ -60,24 +60,28 @@ final class RequestFraming {
     }
 
     /**
-     * nginx's {@code ngx_http_validate_host}, which Kong's nginx applies before routing: no
-     * {@code ..}, no {@code /} or {@code \}, no blank or control byte (a host route's
+     * nginx's {@code ngx_http_validate_host}, which Kong's nginx applies before routing (no
+     * {@code ..}, no {@code /} or {@code \\}, no blank or control byte: a host route's
      * {@code *.example.com} would otherwise match {@code evil.com/.example.com}, and a backend would
-     * be handed the path in its Host). Stricter than nginx: no {@code ?}, {@code #} or {@code @}
-     * either, which end or precede a URL's host just as well ({@code evil.com?.example.com} is
-     * evil.com to a browser following a link built from it: attacker review 165).
+     * be handed the path in its Host), and stricter: only what a host name, an address and a port
+     * are written with (letters, digits, {@code . - _ ~ : [ ]}). {@code evil.com?.example.com} is
+     * evil.com to a browser following a link built from it, {@code evil.com,.example.com} to a
+     * framework that takes a list's first entry (attacker reviews 165, 167).
      */
     static boolean validHost(String host) {
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            if (c <= 0x20
-                    || c == 0x7f
-                    || c == '/'
-                    || c == '\\'
-                    || c == '?'
-                    || c == '#'
-                    || c == '@'
-                    || c == '.' && i > 0 && host.charAt(i - 1) == '.') {
+            boolean allowed = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '-'
+                    || c == '_'
+                    || c == '~'
+                    || c == ':'
+                    || c == '['
+                    || c == ']';
+            if (!allowed || c == '.' && i > 0 && host.charAt(i - 1) == '.') {
                 return false;
             }
         }
