@@ -8,20 +8,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Weighted round-robin, nginx's "smooth" variant: the whole cycle is computed once when the pool is
  * built, so a pick is one atomic increment and an array read, and heavy targets are interleaved
- * rather than served in bursts. A pick that skips targets out of rotation moves the cycle's
- * position past them, as Kong's wheel pointer stays where it found a peer: the targets left keep
- * their weights' proportions (else the next one in the cycle took all of a down target's share).
+ * rather than served in bursts. When the cycle's turn falls on a target out of rotation (or tried
+ * already), the turn goes to one of the others at random by weight, so they keep their
+ * proportions, as Kong's shuffled wheel keeps them (the next one in the cycle took all of a down
+ * target's share), at a cost in targets, not weights.
  */
 public final class RoundRobinBalancer implements Balancer {
 
     private final List<Target> targets;
     private final Target[] cycle;
+    /** The targets in rotation when healthy (weight above 0), each once. */
+    private final Target[] enabled;
+
     private final AtomicInteger next = new AtomicInteger();
 
     public RoundRobinBalancer(List<Target> targets) {
         this.targets = List.copyOf(targets);
-        this.cycle =
-                smoothCycle(this.targets.stream().filter(t -> t.weight() > 0).toList());
+        this.enabled = this.targets.stream().filter(t -> t.weight() > 0).toArray(Target[]::new);
+        this.cycle = smoothCycle(List.of(enabled));
     }
 
     @Override
@@ -29,22 +33,40 @@ public final class RoundRobinBalancer implements Balancer {
         if (cycle.length == 0) {
             return null;
         }
-        int position = next.getAndIncrement();
-        int start = Math.floorMod(position, cycle.length);
+        int start = Math.floorMod(next.getAndIncrement(), cycle.length);
         Target t = cycle[start];
         if (tried.isEmpty() && t.available()) {
             return t;
         }
-        Target picked = Balancer.firstUsable(cycle, start, tried);
-        if (picked != null && picked != t) {
-            int skipped = 0;
-            while (cycle[(start + skipped) % cycle.length] != picked) {
-                skipped++;
+        return byWeight(tried);
+    }
+
+    /** One of the usable targets not tried yet, drawn by weight; else a tried one; null when none is usable. */
+    private Target byWeight(List<Target> tried) {
+        long total = 0;
+        Target fallback = null;
+        for (Target t : enabled) {
+            if (t.available()) {
+                if (!tried.contains(t)) {
+                    total += t.weight();
+                } else if (fallback == null) {
+                    fallback = t;
+                }
             }
-            // Best effort, no lock: if another pick moved on meanwhile, its own skip counts.
-            next.compareAndSet(position + 1, position + 1 + skipped);
         }
-        return picked;
+        if (total == 0) {
+            return fallback;
+        }
+        long draw = java.util.concurrent.ThreadLocalRandom.current().nextLong(total);
+        for (Target t : enabled) {
+            if (t.available() && !tried.contains(t)) {
+                draw -= t.weight();
+                if (draw < 0) {
+                    return t;
+                }
+            }
+        }
+        return fallback;
     }
 
     @Override

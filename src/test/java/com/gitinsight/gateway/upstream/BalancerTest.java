@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,18 +42,31 @@ class BalancerTest {
 
     @Test
     void roundRobinSharesADownTargetsTurnsInProportion() {
-        // Kong's wheel pointer stays past the targets it skipped: the others keep their proportions.
+        // Kong's shuffled wheel keeps the others' proportions when a target is down; the next one
+        // in the cycle took all of its share (three equal targets with one down split 20/10).
         Target a = new Target("a", 1, 100);
         Target b = new Target("b", 1, 100);
         Target c = new Target("c", 1, 100);
         c.health().force(false);
-        assertEquals(Map.of(a, 15, b, 15), spread(new RoundRobinBalancer(List.of(a, b, c)), 30));
+        Map<Target, Integer> even = spread(new RoundRobinBalancer(List.of(a, b, c)), 3000);
+        assertEquals(2, even.size());
+        assertTrue(Math.abs(even.get(a) - 1500) < 150, even.toString());
 
         Target x = new Target("x", 1, 10);
         Target y = new Target("y", 1, 10);
         Target z = new Target("z", 1, 5);
         x.health().force(false);
-        assertEquals(Map.of(y, 20, z, 10), spread(new RoundRobinBalancer(List.of(x, y, z)), 30));
+        Map<Target, Integer> weighted = spread(new RoundRobinBalancer(List.of(x, y, z)), 3000);
+        assertTrue(Math.abs(weighted.get(y) - 2000) < 150, weighted.toString());
+
+        // A heavy target down: every turn goes to the light one (drawn among targets, not turns).
+        Target heavy = new Target("heavy", 1, 65_535);
+        Target light = new Target("light", 1, 1);
+        heavy.health().force(false);
+        RoundRobinBalancer skewed = new RoundRobinBalancer(List.of(heavy, light));
+        for (int i = 0; i < 1_000; i++) {
+            assertSame(light, skewed.pick(PickRequest.NONE, List.of()));
+        }
     }
 
     @Test
