@@ -62,6 +62,7 @@ public final class ConsistentHashBalancer implements Balancer {
             totalWeight += t.weight();
         }
         int taken = 0;
+        int starved = 0;
         for (Target t : ordered) {
             if (t.weight() <= 0) {
                 continue;
@@ -71,21 +72,30 @@ public final class ConsistentHashBalancer implements Balancer {
                 entries = 1;
             }
             String prefix = ip(t) + "::" + t.port() + " ";
-            for (long i = 1; i <= entries; i++) {
-                if (i > points) {
-                    // Kong's "consistent hashing balancer requires more entries ... increase the wheel size".
-                    LOG.severe(() -> "consistent-hashing: " + points + " slots cannot hold the points of " + t
-                            + "; raise the upstream's slots");
-                    break;
-                }
+            int own = 0;
+            // Kong gives up on an address after as many tries as the ring has points; a full ring
+            // ends the build (a ring too small for its targets would otherwise spin on collisions).
+            for (long i = 1; i <= entries && i <= points && taken < points; i++) {
                 int index = index(prefix + i, points);
                 if (continuum[index] == null) {
                     continuum[index] = t;
                     taken++;
+                    own++;
                 } else {
                     entries++; // Kong moves the point on to the address's next
                 }
             }
+            if (own == 0) {
+                starved++;
+            }
+        }
+        if (starved > 0) {
+            // Kong refuses such a ring ("requires more entries ... increase the wheel size"); here the
+            // addresses that fit are used, the others are never picked until slots is raised.
+            int none = starved;
+            LOG.severe(() -> "consistent-hashing: " + none + " of " + ordered.size() + " addresses own no point of a"
+                    + " ring of " + points + " slots and are never picked; raise the upstream's slots (about 160"
+                    + " a target)");
         }
         owned = taken;
     }
