@@ -13,7 +13,8 @@ public final class IdentityHeaders {
      * Identity headers: Kong's, and those other authenticating proxies set that backends commonly
      * trust (Kong's OIDC plugin, oauth2-proxy, Apache and Grafana's auth proxy, Authelia's
      * {@code Remote-*}, Kubernetes' request-header authentication {@code X-Remote-*}, Google IAP,
-     * AWS ALB's OIDC, Azure App Service, Cloudflare Access, Pomerium). Never from a client.
+     * AWS ALB's OIDC, Azure App Service, Cloudflare Access, Pomerium, authentik, Vouch, Louketo).
+     * Never from a client.
      */
     private static final String[] IDENTITY_PREFIXES = {
         "x-consumer-",
@@ -33,11 +34,24 @@ public final class IdentityHeaders {
         "x-ms-client-principal",
         "x-ms-token-",
         "cf-access-",
-        "x-pomerium-"
+        "x-pomerium-",
+        "x-authentik-",
+        "x-vouch-",
+        "x-webauth-"
     };
 
-    private static final Set<String> IDENTITY =
-            Set.of("x-anonymous-consumer", "x-userinfo", "x-access-token", "x-id-token", "x-webauth-user");
+    private static final Set<String> IDENTITY = Set.of(
+            "x-anonymous-consumer",
+            "x-userinfo",
+            "x-access-token",
+            "x-id-token",
+            // Louketo/Gatekeeper's (not X-Auth-Token, which clients send as their own credential).
+            "x-auth-username",
+            "x-auth-userid",
+            "x-auth-subject",
+            "x-auth-email",
+            "x-auth-roles",
+            "x-auth-groups");
 
     private IdentityHeaders() {}
 
