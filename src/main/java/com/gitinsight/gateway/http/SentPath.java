@@ -18,6 +18,17 @@ public final class SentPath extends HttpServletRequestWrapper {
     /** Request attribute: the request target's path as sent, when the servlet stack would change it. */
     public static final String ATTRIBUTE = "com.gitinsight.gateway.sentPath";
 
+    /**
+     * Request attribute: the path byte for byte as the client wrote it, when {@link #ATTRIBUTE}
+     * holds it escaped (raw braces or a backslash): what a client signs (Kong's {@code request_uri}).
+     */
+    public static final String RAW_ATTRIBUTE = "com.gitinsight.gateway.rawPath";
+
+    /** The path as the client wrote it, byte for byte (hmac-auth's signing string). */
+    public static String raw(jakarta.servlet.http.HttpServletRequest request) {
+        return request.getAttribute(RAW_ATTRIBUTE) instanceof String raw ? raw : request.getRequestURI();
+    }
+
     /** Catalina's session path parameter, as it searches for it. */
     private static final String SESSION_PARAMETER = ";jsessionid=";
 

@@ -141,6 +141,9 @@ final class MalformedUriGuard {
                     // routes both); JAX-RS refuses raw braces: the path as sent kept beside, and
                     // Catalina given one its decoder leaves harmless.
                     setAttribute.invoke(grizzlyRequest, com.gitinsight.gateway.http.SentPath.ATTRIBUTE, readable);
+                    if (!readable.equals(uri)) {
+                        setAttribute.invoke(grizzlyRequest, com.gitinsight.gateway.http.SentPath.RAW_ATTRIBUTE, uri);
+                    }
                     setUri.invoke(ref, com.gitinsight.gateway.http.SentPath.hiddenFromContainer(readable));
                 }
             }

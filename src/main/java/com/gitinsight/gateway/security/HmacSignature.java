@@ -110,7 +110,7 @@ final class HmacSignature {
      */
     static boolean matches(HttpServletRequest request, Params params, byte[] secret, byte[] presented) {
         String query = com.gitinsight.gateway.http.RawQuery.of(request); // a bare "?" is signed too, as sent
-        String sent = request.getRequestURI() + (query == null ? "" : "?" + query);
+        String sent = com.gitinsight.gateway.http.SentPath.raw(request) + (query == null ? "" : "?" + query);
         return MessageDigest.isEqual(hmac(params.algorithm(), secret, signingString(request, params, sent)), presented);
     }
 
