@@ -196,7 +196,8 @@ public final class RateLimitingSchema implements PluginSchema {
         };
         Redis redis = redis(f, policy);
         // Kong's sync_rate batches counter writes to Redis; every request is counted at once here (Kong's -1).
-        double syncRate = f.number("sync_rate", -1, -1, Double.MAX_VALUE);
+        double syncRate =
+                f.number("sync_rate", -1, -Double.MAX_VALUE, Double.MAX_VALUE); // Kong: any number, judged below
         if (syncRate != -1 && policy != Policy.REDIS) {
             f.error("sync_rate", "sync_rate can only be used with the redis policy");
         } else if (syncRate != -1 && syncRate < 0.02) {

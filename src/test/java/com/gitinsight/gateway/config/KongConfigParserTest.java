@@ -926,6 +926,12 @@ class KongConfigParserTest {
                     .getMessage();
             assertTrue(m.contains("config.redis.host: " + c[1]), m);
         }
+        // Kong's sync_rate is any number, judged by its custom validator (helper review 164).
+        String negative = invalid(HEADER
+                        + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis, redis: {host: r},"
+                        + " sync_rate: -5}\n")
+                .getMessage();
+        assertTrue(negative.contains("sync_rate must be greater than 0.02, or -1 to disable"), negative);
     }
 
     @Test
