@@ -30,10 +30,27 @@ class EscapedSeparatorRoutingTest {
             """);
 
     private static RouteMatch route(String raw) throws Exception {
-        return CurrentRequestFilter.match(
-                com.gitinsight.gateway.routing.Router.build(SNAPSHOT.config()),
-                FakeHttp.Request.get(raw).request,
-                RequestPath.normalize(raw));
+        return matchIn(com.gitinsight.gateway.routing.Router.build(SNAPSHOT.config()), raw);
+    }
+
+    /** What the head of the chain makes of {@code raw} with {@code router}'s routes. */
+    private static RouteMatch matchIn(com.gitinsight.gateway.routing.Router router, String raw) {
+        try {
+            return CurrentRequestFilter.match(router, FakeHttp.Request.get(raw).request, RequestPath.normalize(raw));
+        } catch (RequestPath.BadPath e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A router for one service at 127.0.0.1:9 with {@code routes} (YAML flow maps, one a line). */
+    private static com.gitinsight.gateway.routing.Router routes(String... routes) {
+        StringBuilder yaml = new StringBuilder(
+                "_format_version: \"3.0\"\nservices:\n  - name: s\n    url: http://127.0.0.1:9\n    routes:\n");
+        for (String r : routes) {
+            yaml.append("      - ").append(r).append('\n');
+        }
+        return com.gitinsight.gateway.routing.Router.build(
+                TestSnapshots.of(yaml.toString()).config());
     }
 
     @Test
@@ -62,26 +79,12 @@ class EscapedSeparatorRoutingTest {
     void aCatchAllRouteDoesNotTakeAnEscapedRoutesPathAway() throws Exception {
         // Helper review 163 #1: with a '/' route in the file, the decoded reading (/endel/st) fell to
         // it and Kong's own escaped routes answered 400; a closer route for the decoded reading still wins.
-        GatewaySnapshot withRoot = TestSnapshots.of("""
-                _format_version: "3.0"
-                services:
-                  - name: s
-                    url: http://127.0.0.1:9
-                    routes:
-                      - {name: root, paths: [/]}
-                      - {name: endel, paths: ["/endel%2Fst"]}
-                      - {name: guarded, paths: [/endel/st/admin]}
-                      - {name: pattern, paths: ["~/endel/st/private$"]}
-                """);
-        com.gitinsight.gateway.routing.Router router = com.gitinsight.gateway.routing.Router.build(withRoot.config());
-        java.util.function.Function<String, RouteMatch> at = raw -> {
-            try {
-                return CurrentRequestFilter.match(
-                        router, FakeHttp.Request.get(raw).request, RequestPath.normalize(raw));
-            } catch (RequestPath.BadPath e) {
-                throw new AssertionError(e);
-            }
-        };
+        com.gitinsight.gateway.routing.Router router = routes(
+                "{name: root, paths: [/]}",
+                "{name: endel, paths: [\"/endel%2Fst\"]}",
+                "{name: guarded, paths: [/endel/st/admin]}",
+                "{name: pattern, paths: [\"~/endel/st/private$\"]}");
+        java.util.function.Function<String, RouteMatch> at = raw -> matchIn(router, raw);
         assertEquals("endel", at.apply("/endel%2Fst").route().name());
         assertEquals("endel", at.apply("/endel%2Fst/x").route().name());
         assertSame(CurrentRequestFilter.AMBIGUOUS, at.apply("/endel%2Fst/admin"), "decoded: a closer route");
@@ -89,23 +92,13 @@ class EscapedSeparatorRoutingTest {
         // Attacker review 167: a shorter prefix guards the decoded reading too (/api with key-auth,
         // /api%2Fv1 without: a backend that decodes reads /api/v1/...), and slashes the escape spells
         // are merged before the closer route is looked for.
-        GatewaySnapshot prefixed = TestSnapshots.of("""
-                _format_version: "3.0"
-                services:
-                  - name: s
-                    url: http://127.0.0.1:9
-                    routes:
-                      - {name: root, paths: [/]}
-                      - {name: api, paths: [/api]}
-                      - {name: open, paths: ["/api%2Fv1", "/files%2F"]}
-                      - {name: private, paths: [/files/private]}
-                """);
-        com.gitinsight.gateway.routing.Router strict = com.gitinsight.gateway.routing.Router.build(prefixed.config());
+        com.gitinsight.gateway.routing.Router strict = routes(
+                "{name: root, paths: [/]}",
+                "{name: api, paths: [/api]}",
+                "{name: open, paths: [\"/api%2Fv1\", \"/files%2F\"]}",
+                "{name: private, paths: [/files/private]}");
         for (String raw : List.of("/api%2Fv1/users/42", "/files%2F/private/x")) {
-            assertSame(
-                    CurrentRequestFilter.AMBIGUOUS,
-                    CurrentRequestFilter.match(strict, FakeHttp.Request.get(raw).request, RequestPath.normalize(raw)),
-                    raw);
+            assertSame(CurrentRequestFilter.AMBIGUOUS, matchIn(strict, raw), raw);
         }
         assertEquals("root", at.apply("/a%2Fb").route().name(), "decoded: the same route");
     }
