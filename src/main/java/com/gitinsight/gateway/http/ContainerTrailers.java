@@ -57,9 +57,12 @@ final class ContainerTrailers {
         }
     };
 
+    /** Grizzly's HTTP/2 classes: an HTTP/2 request's packet is one of them. */
+    private static final String HTTP2_PACKAGE = "org.glassfish.grizzly.http2.";
+
     private ContainerTrailers() {}
 
-    /** Whether trailer fields were added to this HTTP/1.x request's headers. */
+    /** Whether trailer fields were added to this request's headers (an HTTP/1.x one: see above). */
     static boolean merged(jakarta.servlet.http.HttpServletRequest request) {
         Object r = request;
         while (r instanceof ServletRequestWrapper wrapper) {
@@ -82,6 +85,11 @@ final class ContainerTrailers {
                 }
                 r = m.invoke(r);
                 if (r == null) {
+                    return false;
+                }
+                if (step.equals("getRequest") && r.getClass().getName().startsWith(HTTP2_PACKAGE)) {
+                    // A real HTTP/2 stream, whatever its request line says (a client can write
+                    // "HTTP/2.0" on an HTTP/1.1 connection: attacker review 168).
                     return false;
                 }
             }

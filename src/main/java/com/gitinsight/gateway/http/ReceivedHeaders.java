@@ -62,14 +62,12 @@ public final class ReceivedHeaders extends HttpServletRequestWrapper {
      */
     public static HttpServletRequest asReceived(HttpServletRequest request) {
         // Frozen first, the container's mark read after: a trailer merged while the headers were
-        // copied is seen, and one merged later never reaches the copy. Looked for on every HTTP/1.x
-        // request: a Content-Length trailer can leave one looking like a request without a body.
+        // copied is seen, and one merged later never reaches the copy. Looked for on every request:
+        // a Content-Length trailer can leave one looking like a request without a body.
         HttpServletRequest read = mayGainTrailers(request) ? new ReceivedHeaders(request) : request;
-        String protocol = request.getProtocol();
-        if ((protocol == null || protocol.startsWith("HTTP/1.")) && ContainerTrailers.merged(request)) {
-            return null;
-        }
-        return read;
+        // Not by the request line's protocol, which a client writes ("HTTP/2.0" over HTTP/1.1):
+        // the container's own HTTP/2 requests are told apart by ContainerTrailers.
+        return ContainerTrailers.merged(request) ? null : read;
     }
 
     /**
