@@ -34,7 +34,7 @@ enum Admission {
             // these): a DELETE's answer stored under the GET key would be served to everyone.
             return BYPASS;
         }
-        if (CacheKeys.keyUnknowable(config, request)) {
+        if (CacheKeys.keyUnknowable(config, context, request)) {
             // A keyed header the backend may not get as keyed (named in Connection, spelled with '_').
             return BYPASS;
         }

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.cache;
 
+import com.gitinsight.gateway.http.ForwardingHeaders;
 import com.gitinsight.gateway.http.IdentityHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -86,11 +87,23 @@ final class CacheKeys {
         // gateway's own, made from what the key holds already (attacker review 167: a client's
         // X-Forwarded-Proto: https keyed an answer the backend had built for http).
         if (context.fromTrustedProxy()) {
-            for (String forwarded : FORWARDING) {
-                for (String v : clientValues(request, forwarded)) {
-                    k.append(' ').append(forwarded).append('=').append(v);
+            // Every forwarding header the proxy's copy of reaches the backend, in one pass, by name.
+            java.util.TreeMap<String, List<String>> forwarded = new java.util.TreeMap<>();
+            Enumeration<String> names = request.getHeaderNames();
+            while (names != null && names.hasMoreElements()) {
+                String n = names.nextElement();
+                String folded = n.toLowerCase(Locale.ROOT);
+                if (ForwardingHeaders.NAMES.contains(folded)) {
+                    Enumeration<String> values = request.getHeaders(n);
+                    while (values != null && values.hasMoreElements()) {
+                        forwarded
+                                .computeIfAbsent(folded, x -> new ArrayList<>())
+                                .add(values.nextElement());
+                    }
                 }
             }
+            forwarded.forEach((name, values) ->
+                    values.forEach(v -> k.append(' ').append(name).append('=').append(v)));
         }
         k.append('\n');
         // Always the codings the client takes (Kong's 06-accept_encoding_spec): a gzip body never
@@ -134,13 +147,6 @@ final class CacheKeys {
     }
 
     /** The forwarding headers the proxy may send on (from a trusted proxy) or set itself. */
-    private static final List<String> FORWARDING = List.of(
-            "X-Forwarded-Proto",
-            "X-Forwarded-Host",
-            "X-Forwarded-Port",
-            "X-Forwarded-Prefix",
-            "X-Forwarded-Path",
-            "Forwarded");
 
     /**
      * The route, as it stays across reloads: its id or name, and its service; an unnamed route
@@ -230,18 +236,37 @@ final class CacheKeys {
         return false;
     }
 
-    /** Whether any name the key reads from the client's headers is {@link #readUnknowable}. */
-    static boolean keyUnknowable(ProxyCacheSchema.Config config, HttpServletRequest request) {
-        if (readUnknowable(request, "Accept-Encoding")) {
-            return true;
-        }
-        for (String forwarded : FORWARDING) {
-            if (readUnknowable(request, forwarded)) {
+    /**
+     * Whether any name the key reads from the client's headers is {@link #readUnknowable}: the
+     * codings, the vary headers, and a trusted proxy's forwarding headers. One pass over the
+     * request's header names and its Connection tokens.
+     */
+    static boolean keyUnknowable(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String n = names.nextElement();
+            if (n.indexOf('_') >= 0 && keyed(config, context, IdentityHeaders.fold(n))) {
                 return true;
             }
         }
+        Enumeration<String> connection = request.getHeaders("Connection");
+        while (connection != null && connection.hasMoreElements()) {
+            for (String token : connection.nextElement().split(",")) {
+                if (keyed(config, context, IdentityHeaders.fold(token.trim()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean keyed(ProxyCacheSchema.Config config, RequestContext context, String folded) {
+        if (folded.equals("accept-encoding")
+                || context.fromTrustedProxy() && ForwardingHeaders.NAMES.contains(folded)) {
+            return true;
+        }
         for (String h : config.varyHeaders()) {
-            if (readUnknowable(request, h)) {
+            if (IdentityHeaders.fold(h).equals(folded)) {
                 return true;
             }
         }

@@ -34,39 +34,7 @@ public final class UpstreamHeaders {
             "x-rewrite-url",
             "x-original-uri");
     /** Describe the client's view of the request or its TLS: from a trusted proxy only. */
-    private static final Set<String> FORWARDING = Set.of(
-            "forwarded",
-            "x-forwarded-host",
-            "x-forwarded-prefix",
-            "x-forwarded-proto",
-            "x-forwarded-port",
-            "x-forwarded-path",
-            "x-forwarded-server",
-            "x-forwarded-scheme",
-            "x-forwarded-ssl",
-            "x-url-scheme",
-            "x-client-ip",
-            "true-client-ip",
-            "client-ip",
-            "x-cluster-client-ip",
-            "cf-connecting-ip",
-            "cf-connecting-ipv6",
-            "fastly-client-ip",
-            "x-original-forwarded-for",
-            "x-envoy-external-address",
-            "x-forwarded",
-            "forwarded-for",
-            "x-forwarded-uri",
-            "x-forwarded-method",
-            "x-original-host",
-            "x-host",
-            "x-azure-clientip",
-            "x-forwarded-client-cert",
-            "x-client-cert",
-            "x-ssl-client-cert",
-            "x-ssl-client-verify",
-            "x-ssl-client-s-dn",
-            "x-ssl-client-i-dn");
+    private static final Set<String> FORWARDING = com.gitinsight.gateway.http.ForwardingHeaders.NAMES;
 
     private UpstreamHeaders() {}
 

@@ -199,6 +199,10 @@ class CacheKeysTest {
                         c,
                         FakeRequest.get("/items", "X-Forwarded-Path", "/x\"><script>")
                                 .trusted()));
+        // Every forwarding header a trusted proxy's copy of reaches the backend (attacker review 168).
+        for (String name : List.of("X-Host", "X-Original-Host", "X-Forwarded-Scheme", "X-Forwarded-Ssl")) {
+            assertNotEquals(proxied, key(c, FakeRequest.get("/items", name, "x").trusted()), name);
+        }
         assertEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Host", "evil.example")));
         assertEquals(plain, key(c, FakeRequest.get("/items", "X-Forwarded-Proto", "https")));
         assertNotEquals(plain, key(c, FakeRequest.get("/items", "Accept-Encoding", "gzip")));
