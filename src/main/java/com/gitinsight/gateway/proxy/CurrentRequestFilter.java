@@ -356,8 +356,10 @@ public class CurrentRequestFilter extends HttpFilter {
             return match;
         }
         RouteMatch other;
+        String decodedPath;
         try {
-            other = router.match(new ServletRequestFacts(request, RequestPath.normalize(alternative)));
+            decodedPath = RequestPath.normalize(alternative);
+            other = router.match(new ServletRequestFacts(request, decodedPath));
         } catch (RequestPath.BadPath e) {
             return AMBIGUOUS;
         }
@@ -367,7 +369,10 @@ public class CurrentRequestFilter extends HttpFilter {
             // decoded reading reaches no route at all, so no other route's plugins are passed by.
             return match;
         }
-        if (!same && other != null && catchAll(other.route()) && escapesOnlyWithinItsOwnPath(match.route(), path)) {
+        if (!same
+                && other != null
+                && catchAll(other.route(), decodedPath)
+                && escapesOnlyWithinItsOwnPath(match.route(), path)) {
             // The decoded reading falls to a catch-all only ('/', or a route without paths: helper
             // review 163): no route is written for that resource but the escaped one. A closer
             // route for it, a shorter prefix included, still makes it a 400 (attacker review 167).
@@ -376,14 +381,23 @@ public class CurrentRequestFilter extends HttpFilter {
         return same ? match : AMBIGUOUS;
     }
 
-    /** Whether {@code route} takes every path: no path, or only {@code /}. */
-    static boolean catchAll(com.gitinsight.gateway.config.RouteSpec route) {
+    /**
+     * Whether {@code route} took {@code decoded} as a catch-all: it has no path, or {@code /} and
+     * no other path of it (plain or regex) takes {@code decoded}.
+     */
+    static boolean catchAll(com.gitinsight.gateway.config.RouteSpec route, String decoded) {
+        boolean root = route.paths().isEmpty();
         for (com.gitinsight.gateway.config.RouteSpec.RoutePath p : route.paths()) {
-            if (p.isRegex() || !p.raw().equals("/")) {
+            if (p.isRegex()) {
+                return false; // which of its paths matched cannot be told cheaply: not a catch-all
+            }
+            if (p.raw().equals("/")) {
+                root = true;
+            } else if (decoded.startsWith(p.raw())) {
                 return false;
             }
         }
-        return true;
+        return root;
     }
 
     /**

@@ -58,15 +58,18 @@ public final class RoundRobinBalancer implements Balancer {
             return fallback;
         }
         long draw = java.util.concurrent.ThreadLocalRandom.current().nextLong(total);
+        Target last = null;
         for (Target t : enabled) {
             if (t.available() && !tried.contains(t)) {
+                last = t;
                 draw -= t.weight();
                 if (draw < 0) {
                     return t;
                 }
             }
         }
-        return fallback;
+        // A target left rotation between the two passes (attacker review 168): the last one seen.
+        return last != null ? last : fallback;
     }
 
     @Override

@@ -100,6 +100,10 @@ class EscapedSeparatorRoutingTest {
         for (String raw : List.of("/api%2Fv1/users/42", "/files%2F/private/x")) {
             assertSame(CurrentRequestFilter.AMBIGUOUS, matchIn(strict, raw), raw);
         }
+        // A catch-all with other paths beside '/' is still one for a path none of them takes.
+        com.gitinsight.gateway.routing.Router rootAndMore =
+                routes("{name: root, paths: [/, /other]}", "{name: endel, paths: [\"/endel%2Fst\"]}");
+        assertEquals("endel", matchIn(rootAndMore, "/endel%2Fst").route().name());
         assertEquals("root", at.apply("/a%2Fb").route().name(), "decoded: the same route");
     }
 

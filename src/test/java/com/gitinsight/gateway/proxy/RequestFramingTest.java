@@ -40,7 +40,9 @@ class RequestFramingTest {
                     RequestFraming.problem(FakeHttp.Request.get("/x", "Host", host).request),
                     host);
         }
-        for (String host : new String[] {"api.example.com", "api.example.com.", "[::1]:8000", "h_1.test:80"}) {
+        for (String host :
+                new String[] {"api.example.com", "api.example.com.", "[::1]:8000", "[::1]", "h_1.test:80", "a.test:8443"
+                }) {
             assertNull(RequestFraming.problem(FakeHttp.Request.get("/x", "Host", host).request), host);
         }
     }
