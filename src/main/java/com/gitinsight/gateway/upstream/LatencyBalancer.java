@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.upstream;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,30 +49,49 @@ public final class LatencyBalancer implements Balancer {
             return null;
         }
         int start = Math.floorMod(rotation.getAndIncrement(), enabled.length);
-        List<Target> left = new ArrayList<>(enabled.length);
+        int left = 0;
         for (int i = 0; i < enabled.length; i++) {
-            Target t = enabled[(start + i) % enabled.length];
-            if (t.available() && !tried.contains(t)) {
-                left.add(t);
+            if (usable(enabled[(start + i) % enabled.length], tried)) {
+                left++;
             }
         }
-        if (left.isEmpty()) {
+        if (left == 0) {
             return Balancer.firstUsable(enabled, start, tried);
         }
-        Target a = left.get(0);
-        if (left.size() == 1) {
-            return a;
-        }
-        Target b = left.get(1);
-        if (left.size() > 2) {
+        // Two of those left (the first two when no more are), found by rank without a list: the
+        // request path allocates nothing here.
+        int first = 0;
+        int second = 1;
+        if (left > 2) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            int i = random.nextInt(left.size());
-            int j = random.nextInt(left.size() - 1);
-            a = left.get(i);
-            b = left.get(j >= i ? j + 1 : j);
+            first = random.nextInt(left);
+            second = random.nextInt(left - 1);
+            second = second >= first ? second + 1 : second;
+        }
+        Target a = null;
+        Target b = null;
+        for (int i = 0, rank = 0; i < enabled.length && (a == null || b == null && left > 1); i++) {
+            Target t = enabled[(start + i) % enabled.length];
+            if (usable(t, tried)) {
+                if (rank == first) {
+                    a = t;
+                } else if (rank == second) {
+                    b = t;
+                }
+                rank++;
+            }
+        }
+        if (a == null || b == null) {
+            // One left, or one left rotation between the two passes.
+            Target one = a != null ? a : b;
+            return one != null ? one : Balancer.firstUsable(enabled, start, tried);
         }
         long now = System.nanoTime();
         return score(b, now) < score(a, now) ? b : a;
+    }
+
+    private static boolean usable(Target t, List<Target> tried) {
+        return t.available() && !tried.contains(t);
     }
 
     @Override

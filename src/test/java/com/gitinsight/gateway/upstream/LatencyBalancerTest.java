@@ -60,4 +60,23 @@ class LatencyBalancerTest {
         a.reportResponse(200, 5_000);
         assertSame(b, unmeasured.pick(PickRequest.NONE, List.of()), "zero until measured: tried first");
     }
+
+    @Test
+    void withMoreThanTwoEachPickComparesTwoAtRandom() {
+        Target fast = new Target("10.0.0.1", 80, 100);
+        Target slow = new Target("10.0.0.2", 80, 100);
+        Target slower = new Target("10.0.0.3", 80, 100);
+        fast.reportResponse(200, 1_000);
+        slow.reportResponse(200, 100_000);
+        slower.reportResponse(200, 200_000);
+        LatencyBalancer b = new LatencyBalancer(List.of(fast, slow, slower));
+        Map<Target, Integer> picks = new HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            picks.merge(b.pick(PickRequest.NONE, List.of()), 1, Integer::sum);
+        }
+        // Kong's power of two choices: the fastest wins the two pairs it is in (2/3), never the slowest.
+        assertTrue(Math.abs(picks.get(fast) - 2000) < 200, picks.toString());
+        assertTrue(Math.abs(picks.get(slow) - 1000) < 200, picks.toString());
+        assertEquals(null, picks.get(slower), picks.toString());
+    }
 }
