@@ -48,6 +48,28 @@ class DiscoveryTest {
         dns.close();
     }
 
+    /**
+     * SRV records of {@code name}, each "priority weight port host address" (weight, port and
+     * address of its host's A record), the host's A record set too.
+     */
+    private void srv(String name, String... records) throws Exception {
+        Name owner = Name.fromString(name + ".");
+        List<org.xbill.DNS.Record> srvs = new java.util.ArrayList<>();
+        for (String r : records) {
+            String[] f = r.split(" ");
+            srvs.add(new SRVRecord(
+                    owner,
+                    DClass.IN,
+                    1,
+                    Integer.parseInt(f[0]),
+                    Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]),
+                    Name.fromString(f[3] + ".")));
+            dns.set(f[3], Type.A, List.of(a(f[3], f[4])));
+        }
+        dns.set(name, Type.SRV, srvs);
+    }
+
     private static ARecord a(String name, String ip) throws Exception {
         return new ARecord(Name.fromString(name + "."), DClass.IN, 1, InetAddress.getByName(ip));
     }
@@ -141,17 +163,11 @@ class DiscoveryTest {
 
     @Test
     void anSrvNameGivesHostsPortsAndWeightsOfItsBestPriority() throws Exception {
-        Name srv = Name.fromString("_api._tcp.consul.test.");
-        dns.set(
+        srv(
                 "_api._tcp.consul.test",
-                Type.SRV,
-                List.of(
-                        new SRVRecord(srv, DClass.IN, 1, 10, 5, 9001, Name.fromString("n1.test.")),
-                        new SRVRecord(srv, DClass.IN, 1, 10, 0, 9002, Name.fromString("n2.test.")),
-                        new SRVRecord(srv, DClass.IN, 1, 20, 5, 9003, Name.fromString("n3.test."))));
-        dns.set("n1.test", Type.A, List.of(a("n1.test", "127.0.0.21")));
-        dns.set("n2.test", Type.A, List.of(a("n2.test", "127.0.0.22")));
-        dns.set("n3.test", Type.A, List.of(a("n3.test", "127.0.0.23")));
+                "10 5 9001 n1.test 127.0.0.21",
+                "10 0 9002 n2.test 127.0.0.22",
+                "20 5 9003 n3.test 127.0.0.23");
         UpstreamPool pool = start("""
                 upstreams:
                   - name: api
@@ -169,16 +185,8 @@ class DiscoveryTest {
     void anyNameWithSrvRecordsIsResolvedThroughThemAsKongAsksSrvFirst() throws Exception {
         // Kong's dns_order LAST,SRV,A,CNAME (helper review 166 #2): auth.service.consul:8001 with SRV
         // records goes to their hosts and ports; a record's port 0 is the target's.
-        Name srv = Name.fromString("auth.consul.test.");
-        dns.set(
-                "auth.consul.test",
-                Type.SRV,
-                List.of(
-                        new SRVRecord(srv, DClass.IN, 1, 10, 5, 9101, Name.fromString("m1.test.")),
-                        new SRVRecord(srv, DClass.IN, 1, 10, 5, 0, Name.fromString("m2.test."))));
+        srv("auth.consul.test", "10 5 9101 m1.test 127.0.0.31", "10 5 0 m2.test 127.0.0.32");
         dns.set("auth.consul.test", Type.A, List.of(a("auth.consul.test", "127.0.0.30")));
-        dns.set("m1.test", Type.A, List.of(a("m1.test", "127.0.0.31")));
-        dns.set("m2.test", Type.A, List.of(a("m2.test", "127.0.0.32")));
         UpstreamPool pool = start("""
                 upstreams:
                   - name: auth
