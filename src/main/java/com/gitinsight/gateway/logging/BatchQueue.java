@@ -114,6 +114,9 @@ public final class BatchQueue<E> {
 
     private volatile boolean warnedNearlyFull;
     private volatile boolean warnedFull;
+    private final RareError tooLong = new RareError();
+    private final RareError byteCapacity = new RareError();
+    private static final long RARELY_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** Whether the last batch was lost (warned once per run of failures, not per batch). */
     private boolean losing;
     /** Whether the last send failed (its failure was warned; the next ones of the run are FINE). */
@@ -170,8 +173,8 @@ public final class BatchQueue<E> {
         long maxBytes = maxBytes();
         if (length > maxBytes) {
             counts.dropped.incrementAndGet();
-            LOG.log(Level.FINE, "queue {0}: an entry of {1} bytes is longer than max_bytes", new Object[] {name, length
-            });
+            tooLong.log(() -> "queue " + name + ": string to be queued is longer (" + length
+                    + " bytes) than the queue's max_bytes (" + maxBytes + " bytes)");
             return false;
         }
         int waiting = size.incrementAndGet();
@@ -179,6 +182,7 @@ public final class BatchQueue<E> {
             warnFull(); // (nothing to drop: the entries are in the batch being cut, which is woken)
         }
         warnNearlyFull(waiting);
+        int droppedForBytes = 0;
         while (bytes.addAndGet(length) > maxBytes) {
             bytes.addAndGet(-length);
             if (!dropOldest()) {
@@ -186,7 +190,13 @@ public final class BatchQueue<E> {
                 bytes.addAndGet(length);
                 break;
             }
-            warnFull();
+            droppedForBytes++;
+        }
+        if (droppedForBytes > 0) {
+            warnedFull = true; // as Kong's queue_full: "queue resumed processing" follows
+            int dropped = droppedForBytes;
+            byteCapacity.log(
+                    () -> "queue " + name + ": byte capacity exceeded, " + dropped + " queue entries were dropped");
         }
         entries.offer(new Entry<>(value, length));
         wake();
@@ -216,11 +226,32 @@ public final class BatchQueue<E> {
         }
     }
 
+    /** Kong's error (its {@code log_err}), once until the queue resumes. */
     private void warnFull() {
         if (!warnedFull) {
             warnedFull = true;
-            LOG.warning(
+            LOG.severe(
                     () -> "queue " + name + ": queue full, dropping old entries until processing is successful again");
+        }
+    }
+
+    /**
+     * One of Kong's errors for entries dropped by size, which Kong logs at each drop: here at most
+     * once a minute each (a client chooses each entry's size; every drop is counted), the rest
+     * FINE. Producers race on it harmlessly: a second SEVERE line at most.
+     */
+    private final class RareError {
+        private volatile long last;
+        private volatile boolean logged;
+
+        void log(java.util.function.Supplier<String> message) {
+            long now = nanoClock.getAsLong();
+            boolean due = !logged || now - last >= RARELY_NANOS;
+            if (due) {
+                logged = true;
+                last = now;
+            }
+            LOG.log(due ? Level.SEVERE : Level.FINE, message);
         }
     }
 
@@ -370,7 +401,8 @@ public final class BatchQueue<E> {
                     }
                     return;
                 }
-                failure = "no error details returned by handler";
+                failure = "nil";
+                LOG.severe(() -> "queue " + name + ": handler returned falsy value but no error information");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failure = "interrupted";

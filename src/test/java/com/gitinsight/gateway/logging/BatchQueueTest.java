@@ -215,6 +215,66 @@ class BatchQueueTest {
         assertEquals(0, b.counts().dropped());
     }
 
+    // Kong's queue spec "drops entries when it reaches its max_bytes" and "warns about improper
+    // max_bytes setting": its errors, in its words (here at most once a minute each: a client
+    // chooses the sizes).
+    @Test
+    void entriesDroppedForBytesAreKongsErrors() throws Exception {
+        List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BatchQueue.class.getName());
+        java.util.logging.Handler handler = collecting(logged);
+        logger.addHandler(handler);
+        try {
+            maxBytesDropsOldEntriesToMakeRoomAndRefusesOneTooLong();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        List<String> errors = logged.stream()
+                .filter(r -> r.getLevel() == java.util.logging.Level.SEVERE)
+                .map(java.util.logging.LogRecord::getMessage)
+                .toList();
+        assertEquals(
+                List.of(
+                        "queue test: byte capacity exceeded, 3 queue entries were dropped",
+                        "queue test: string to be queued is longer (7 bytes) than the queue's max_bytes (6 bytes)"),
+                errors,
+                "the second entry too long is not an error again");
+    }
+
+    @Test
+    void aFullQueueIsKongsErrorOnceUntilItResumes() throws Exception {
+        List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BatchQueue.class.getName());
+        java.util.logging.Handler handler = collecting(logged);
+        logger.addHandler(handler);
+        try {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch sending = new CountDownLatch(1);
+            BatchQueue<String> q = queue(spec(1, 0, 2, -1), b -> {
+                sending.countDown();
+                return release.await(5, TimeUnit.SECONDS);
+            });
+            q.offer("e0", 1);
+            assertTrue(sending.await(5, TimeUnit.SECONDS));
+            for (int i = 1; i < 6; i++) {
+                q.offer("e" + i, 1);
+            }
+            release.countDown();
+            assertEquals(3, q.counts().dropped());
+            assertEquals(
+                    1,
+                    logged.stream()
+                            .filter(r -> r.getLevel() == java.util.logging.Level.SEVERE)
+                            .filter(
+                                    r -> r.getMessage()
+                                            .equals(
+                                                    "queue test: queue full, dropping old entries until processing is successful again"))
+                            .count());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     @Test
     void maxBytesDropsOldEntriesToMakeRoomAndRefusesOneTooLong() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -234,6 +294,7 @@ class BatchQueueTest {
         q.offer("4444", 4);
         assertEquals(3, q.counts().dropped(), "1, 22 and 333 made room for 4444");
         assertFalse(q.offer("7777777", 7), "longer than max_bytes on its own");
+        assertFalse(q.offer("8888888", 7), "again");
         release.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> sent.contains("4444"));
         assertEquals(List.of("0", "4444"), sent);
@@ -302,7 +363,16 @@ class BatchQueueTest {
                         .count();
                 long lost = logged.stream()
                         .filter(r -> r.getLevel() == java.util.logging.Level.SEVERE)
+                        .filter(r -> r.getMessage().contains("queue entries were lost"))
                         .count();
+                // Kong's handle(): a handler that failed without saying why is an error of its own.
+                assertEquals(
+                        calls.get(),
+                        logged.stream()
+                                .filter(r -> r.getLevel() == java.util.logging.Level.SEVERE)
+                                .filter(r -> r.getMessage()
+                                        .equals("queue test: handler returned falsy value but no error information"))
+                                .count());
                 if (retryTime >= 0) {
                     assertEquals(calls.get(), warned, "every try of both batches");
                     assertTrue(calls.get() > 2, "retried: " + calls.get());
