@@ -10,20 +10,18 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Kong's sampling ({@code kong/pdk/tracing.lua}): a client's "not sampled" is always honoured, its
  * "sampled" is not obeyed blindly (the rate still applies, so a client cannot make the gateway
  * export every request); otherwise a trace is kept when the first 8 bytes of its id, read
  * little-endian as Kong reads them, fall below {@code rate} of the 64-bit range (the same trace id
- * gives the same verdict on Kong and here), except for a trace id an untrusted client chose, which
- * is sampled by a random draw at {@code rate}. A span inside the gateway follows its root.
+ * gives the same verdict on Kong and here, and at every service that samples by Kong's or
+ * OpenTelemetry's ratio: a trace is kept whole or not at all). A client can choose an id that is
+ * kept (as on Kong): that makes its own requests traced, no more; the span queue stays bounded. A
+ * span inside the gateway follows its root.
  */
 final class KongSampler implements Sampler {
-
-    /** Set when the trace id is one a client outside {@code gateway.trusted-ips} sent. */
-    static final ContextKey<Boolean> UNTRUSTED = ContextKey.named("gateway-untrusted-parent");
 
     /** Set when the client said "not sampled" (with or without ids: b3's {@code b3: 0} alone counts). */
     static final ContextKey<Boolean> NOT_SAMPLED = ContextKey.named("gateway-client-not-sampled");
@@ -48,13 +46,6 @@ final class KongSampler implements Sampler {
         SpanContext parent = Span.fromContext(parentContext).getSpanContext();
         if (parent.isValid() && (!parent.isSampled() || !parent.isRemote())) {
             return parent.isSampled() ? SamplingResult.recordAndSample() : SamplingResult.drop();
-        }
-        if (Boolean.TRUE.equals(parentContext.get(UNTRUSTED))) {
-            // A trace id a client chose (not a trusted proxy): Kong's ratio on it could be forced
-            // (an id of zeros is always sampled); a draw cannot.
-            return ThreadLocalRandom.current().nextDouble() < rate
-                    ? SamplingResult.recordAndSample()
-                    : SamplingResult.drop();
         }
         return sampled(traceId, rate) ? SamplingResult.recordAndSample() : SamplingResult.drop();
     }

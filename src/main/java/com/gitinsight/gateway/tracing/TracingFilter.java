@@ -116,9 +116,6 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 } else {
                     chosenTraceId = carried.traceId(); // Kong: the client's trace, no parent span
                 }
-                if (!context.fromTrustedProxy()) {
-                    parent = parent.with(KongSampler.UNTRUSTED, true);
-                }
             }
             if (Boolean.FALSE.equals(carried.sampled())) {
                 parent = parent.with(KongSampler.NOT_SAMPLED, true);

@@ -206,6 +206,14 @@ class LogsAndTracesIT {
                               resource_attributes: {deployment.environment: it}
                               queue: {max_coalescing_delay: 0.1, initial_retry_delay: 0.05}
                           - {name: rate-limiting, config: {minute: 1000, policy: local}}
+                      - name: halved
+                        paths: [/halved]
+                        plugins:
+                          - name: opentelemetry
+                            config:
+                              traces_endpoint: http://127.0.0.1:%2$d/v1/traces
+                              sampling_rate: 0.5
+                              queue: {max_coalescing_delay: 0.1, initial_retry_delay: 0.05}
                 """.formatted(port, c, FILE_LOG.toAbsolutePath()));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
@@ -420,6 +428,23 @@ class LogsAndTracesIT {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> spans.stream().anyMatch(s -> hex(s.getTraceId()).equals(later)));
         assertTrue(spans.stream().noneMatch(s -> hex(s.getTraceId()).equals(traceId)));
+    }
+
+    // Kong's 04-exporter_spec at sampling_rate 0.5: a client's trace id gets Kong's verdict on the
+    // id, every time and whoever sent it (a ratio on the id keeps a trace whole across services).
+    @Test
+    void aClientsTraceIdIsSampledByKongsRatioOnIt() throws Exception {
+        String dropped = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String kept = "92a54b3e1a7c4f2da9e44b8a6f3e1dab";
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r =
+                    send(at("/halved/a").header("traceparent", "00-" + dropped + "-00f067aa0ba902b7-01"));
+            assertEquals(200, r.statusCode());
+        }
+        send(at("/halved/b").header("traceparent", "00-" + kept + "-00f067aa0ba902b7-01"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> spans.stream().anyMatch(s -> hex(s.getTraceId()).equals(kept)));
+        assertTrue(spans.stream().noneMatch(s -> hex(s.getTraceId()).equals(dropped)), "Kong drops it at 0.5");
     }
 
     @Test
