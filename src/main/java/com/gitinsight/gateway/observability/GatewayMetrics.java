@@ -14,7 +14,6 @@ import com.gitinsight.gateway.runtime.Unproxied;
 import com.gitinsight.gateway.tracing.Tracers;
 import com.gitinsight.gateway.upstream.GuardStatus;
 import com.gitinsight.gateway.upstream.TargetHealth;
-import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -128,10 +127,17 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                     }
                     for (UpstreamPool pool : runtime.snapshot().upstreams().pools()) {
                         boolean checksOff = checksOff(pool.spec());
-                        for (TargetStatus t : pool.status()) {
-                            String state = targetState(t.state(), checksOff);
+                        // Kong's labels: target as written (name:port), address the ip:port it resolved to.
+                        for (UpstreamPool.WrittenStatus t : pool.statusAsWritten()) {
+                            String state = targetState(t.status().state(), checksOff);
                             for (String s : TARGET_STATES) {
-                                cb.call(s.equals(state) ? 1 : 0, pool.name(), t.target(), t.target(), s, "http");
+                                cb.call(
+                                        s.equals(state) ? 1 : 0,
+                                        pool.name(),
+                                        t.written(),
+                                        t.status().target(),
+                                        s,
+                                        "http");
                             }
                         }
                     }

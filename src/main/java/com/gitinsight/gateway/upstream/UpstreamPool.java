@@ -174,6 +174,16 @@ public final class UpstreamPool {
                 .toList();
     }
 
+    /** A target as the file writes it ({@code name:port}, Kong's {@code target}) and its address's status. */
+    public record WrittenStatus(String written, TargetStatus status) {}
+
+    /** Each target's status with the target as written (two names on one address are two). */
+    public List<WrittenStatus> statusAsWritten() {
+        return balancer.targets().stream()
+                .map(t -> new WrittenStatus(t.written(), t.health().status(t.weight())))
+                .toList();
+    }
+
     /** Forces the health of the target at {@code address} ({@code host:port}); false if there is none. */
     public boolean force(String address, boolean healthy) {
         boolean found = false;

@@ -182,6 +182,24 @@ class TargetHealthTest {
         }
     }
 
+    // Helper review 173: Kong's kong_upstream_target_health labels a target as written and its
+    // address as resolved (target="tenant-a.example:443", address="10.0.0.9:443").
+    @Test
+    void eachTargetsStatusNamesItAsWrittenAndItsAddress() throws Exception {
+        TargetSpec a = new TargetSpec("tenant-a.example", 443, 100);
+        UpstreamSpec spec = new UpstreamSpec(
+                "named",
+                UpstreamSpec.Algorithm.ROUND_ROBIN,
+                UpstreamSpec.HashPolicy.NONE,
+                HealthCheckSpec.NONE,
+                List.of(a));
+        UpstreamPool pool = new UpstreamPool(spec.name(), spec, registry, Map.of());
+        pool.update(a, List.of(new Endpoint("tenant-a.example", java.net.InetAddress.getByName("10.0.0.9"), 443, 100)));
+        UpstreamPool.WrittenStatus only = pool.statusAsWritten().get(0);
+        assertEquals("tenant-a.example:443", only.written());
+        assertEquals("10.0.0.9:443", only.status().target());
+    }
+
     @Test
     void twoNamesOnOneAddressAreProbedOncePerRound() throws Exception {
         // They share the address's health (review 122): two probes a round counted each round twice.
