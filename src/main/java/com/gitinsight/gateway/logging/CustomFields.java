@@ -193,6 +193,11 @@ final class CustomFields {
             return entry.estimatedBytes() + 32L * fields.edits.size();
         }
 
+        @Override
+        public int readAhead() {
+            return entry.readAhead();
+        }
+
         /**
          * Everything that can fail happens before {@code g} is written to, and a record the tree
          * reader refuses is not shipped unedited (the fields may remove what must not be shipped):

@@ -154,6 +154,11 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         }
 
         @Override
+        public int readAhead() {
+            return line.readAhead();
+        }
+
+        @Override
         public void writeTo(com.fasterxml.jackson.core.JsonGenerator g, LogWriter writer) throws IOException {
             line.writeTo(g, writer);
         }
@@ -265,6 +270,14 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                     }
                     channel = open(path);
                     opening = false;
+                    if (lastError != null && endsMidLine(path)) {
+                        // A failed write (a full disk) may have left a line cut short: the next
+                        // record starts on a line of its own, not glued to it (attacker review 171).
+                        ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
+                        while (newline.hasRemaining()) {
+                            channel.write(newline);
+                        }
+                    }
                 }
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -296,6 +309,15 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 }
             }
             return false;
+        }
+
+        /** Whether the file's last byte is not a line's end (read once: a rotation may cut it meanwhile). */
+        private static boolean endsMidLine(Path path) throws IOException {
+            try (FileChannel f = FileChannel.open(path, StandardOpenOption.READ)) {
+                long size = f.size();
+                ByteBuffer last = ByteBuffer.allocate(1);
+                return size > 0 && f.read(last, size - 1) == 1 && last.get(0) != '\n';
+            }
         }
 
         /** The system's words for why, as Kong's log line gives them ({@code strerror}). */

@@ -149,7 +149,12 @@ public final class HttpLogSchema implements PluginSchema {
                     endpoint = new URI(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + authority.hostPort() + path);
                 }
             } catch (URISyntaxException e) {
-                f.error("http_endpoint", "could not parse url. " + e.getReason());
+                // "http://": an empty authority, which Kong's url parse reads as no host.
+                f.error(
+                        "http_endpoint",
+                        e.getReason().startsWith("Expected authority")
+                                ? "missing host in url"
+                                : "could not parse url. " + e.getReason());
             }
         }
         String method = f.oneOfText("method", "POST");

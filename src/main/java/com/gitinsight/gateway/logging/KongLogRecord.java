@@ -363,6 +363,39 @@ public final class KongLogRecord implements LogEntry {
         return false;
     }
 
+    /**
+     * Reads the first bytes of every string the record writes, in one short loop, before any is
+     * written. The request thread wrote them on the other core: read one by one while the JSON is
+     * written, each miss waits alone; read here, the misses overlap.
+     */
+    @Override
+    public int readAhead() {
+        int n = length(uri)
+                + length(query)
+                + length(upstreamUri)
+                + length(serverName)
+                + length(clientIp)
+                + length(requestId)
+                + length(method)
+                + length(correlationId);
+        if (identity != null) {
+            n += length(identity.consumerId()) + length(identity.username()) + length(identity.credential());
+        }
+        for (int i = 0; i < tries.size(); i++) {
+            n += length(tries.get(i).ip());
+        }
+        for (String s : requestHeaders) {
+            n += s.length();
+        }
+        for (int i = 0; i < responseHeaders.size(); i++) {
+            n += responseHeaders.get(i).length();
+        }
+        for (int i = 0; i < overrideNames.length; i++) {
+            n += overrideNames[i].length() + length(overrideValues[i]);
+        }
+        return n;
+    }
+
     @Override
     public void writeTo(JsonGenerator g, LogWriter writer) throws IOException {
         g.writeStartObject();
@@ -375,7 +408,7 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_URL).writeString(bounded(url(requestUri)));
         g.writeFieldName(F_QUERYSTRING);
         writeQuery(g, q);
-        field(g, F_METHOD).writeString(method);
+        field(g, F_METHOD).writeString(bounded(method));
         g.writeFieldName(F_HEADERS);
         Overrides overrides = Overrides.of(overrideNames, overrideValues, writer);
         long headBytes = writeRequestHeaders(g, writer, overrides);
@@ -657,12 +690,12 @@ public final class KongLogRecord implements LogEntry {
             } else if (contentType != null && name.equals("content-type")) {
                 g.writeString(contentType); // the container's (a character encoding set later is in it)
             } else if (next < 0) {
-                g.writeString(bounded(h.get(2 * i + 1)));
+                g.writeString(responseValue(name, h.get(2 * i + 1)));
             } else {
                 g.writeStartArray();
-                g.writeString(bounded(h.get(2 * i + 1)));
+                g.writeString(responseValue(name, h.get(2 * i + 1)));
                 for (int j = next; j >= 0; j = indexOf(ids, ids[i], j + 1, n)) {
-                    g.writeString(bounded(h.get(2 * j + 1)));
+                    g.writeString(responseValue(name, h.get(2 * j + 1)));
                 }
                 g.writeEndArray();
             }
@@ -672,6 +705,25 @@ public final class KongLogRecord implements LogEntry {
         }
         g.writeEndObject();
         return bytes;
+    }
+
+    /** Response headers whose value may hold the request's URI, query included. */
+    private static final java.util.Set<String> URI_HEADERS =
+            java.util.Set.of("location", "content-location", "link", "refresh");
+
+    /**
+     * A response header's value as logged ({@code name} lower-case): a credential the backend sent
+     * back (a redirect that kept the query's key, a header of an auth plugin's name) is redacted
+     * as the request's is (attacker review 171).
+     */
+    private String responseValue(String name, String value) {
+        if (!credentialHeaders.isEmpty() && credentialHeaders.contains(name)) {
+            return REDACTED;
+        }
+        if (!credentialArguments.isEmpty() && URI_HEADERS.contains(name)) {
+            return bounded(redactUriArguments(value, credentialArguments));
+        }
+        return bounded(value);
     }
 
     /** The first index in [from, to) holding {@code id}, or -1. */

@@ -13,6 +13,14 @@ interface LogEntry {
     /** An estimate of the entry's size as JSON, for the queue's byte bound. */
     long estimatedBytes();
 
+    /**
+     * Reads what {@link #writeTo} will read, ahead of it, and returns any number made of it (so
+     * that the reads are not left out by the compiler).
+     */
+    default int readAhead() {
+        return 0;
+    }
+
     /** Writes the entry as one JSON value; {@code writer} is the writing thread's (its caches). */
     void writeTo(JsonGenerator g, LogWriter writer) throws IOException;
 

@@ -54,6 +54,9 @@ final class LogWriter {
     private final Map<String, Long> ids = new HashMap<>();
 
     private long nextId;
+    /** What {@link LogEntry#readAhead} returned, kept so that its reads are made. */
+    private int readAhead;
+
     /** How many times the name cache was emptied. */
     private long clears;
     /** By identity: a configuration's specs are the same objects for as long as it runs. */
@@ -151,6 +154,7 @@ final class LogWriter {
                 g.writeStartArray();
             }
             for (LogEntry e : entries) {
+                readAhead += e.readAhead();
                 e.writeTo(g, this);
                 if (framing == Framing.LINES) {
                     g.writeRaw('\n');

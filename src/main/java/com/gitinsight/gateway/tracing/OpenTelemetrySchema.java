@@ -157,7 +157,12 @@ public final class OpenTelemetrySchema implements PluginSchema {
                             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
                 }
             } catch (URISyntaxException e) {
-                f.error("traces_endpoint", "could not parse url. " + e.getReason());
+                // "http://": an empty authority, which Kong's url parse reads as no host.
+                f.error(
+                        "traces_endpoint",
+                        e.getReason().startsWith("Expected authority")
+                                ? "missing host in url"
+                                : "could not parse url. " + e.getReason());
             }
         }
         Map<String, String> resource =

@@ -37,8 +37,30 @@ final class RetryingExporter implements SpanExporter {
         this.attemptTimeoutMs = attemptTimeoutMs;
     }
 
+    /** What {@link #readAhead} read, kept so that its reads are made. */
+    private int readAhead;
+
+    /**
+     * Reads the first bytes of each span's strings in one short loop before the exporter marshals
+     * them: the request threads wrote them on the other core, and read one by one while marshalling
+     * each miss waits alone; read here, the misses overlap (the log writers' measured gain).
+     */
+    private static int readAhead(Collection<SpanData> spans) {
+        int[] n = new int[1];
+        for (SpanData span : spans) {
+            n[0] += span.getName().length() + span.getTotalAttributeCount();
+            span.getAttributes().forEach((key, value) -> {
+                if (value instanceof String text) {
+                    n[0] += text.length();
+                }
+            });
+        }
+        return n[0];
+    }
+
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
+        readAhead += readAhead(spans);
         long start = System.nanoTime();
         for (int retry = 0; ; retry++) {
             CompletableResultCode result = delegate.export(spans).join(attemptTimeoutMs, TimeUnit.MILLISECONDS);

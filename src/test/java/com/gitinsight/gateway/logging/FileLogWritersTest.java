@@ -152,6 +152,22 @@ class FileLogWritersTest {
         assertFalse(Files.readString(missing).contains("lost"));
     }
 
+    // Attacker review 171: a write that failed part way (a full disk) leaves a line cut short; the
+    // next record must not be glued to it (a log pipeline would lose both as invalid JSON).
+    @Test
+    void afterAFailureTheNextRecordStartsOnALineOfItsOwn() throws Exception {
+        Path missing = dir.resolve("gone/requests.log");
+        FileLogSchema.Config config = new FileLogSchema.Config(missing.toString(), false);
+        writers.write(config, line("lost"), LOADED);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> writers.status().get(0).lost() == 1);
+        Files.createDirectories(missing.getParent());
+        Files.writeString(missing, "{\"cut\":\"sho");
+        writers.write(config, line("{\"n\":1}"), LOADED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(missing, "{\"n\":1}"));
+        assertEquals("{\"cut\":\"sho\n{\"n\":1}\n", Files.readString(missing));
+    }
+
     @Test
     void manyWritersOneFileEveryLineWhole() throws Exception {
         Path log = dir.resolve("busy.log");

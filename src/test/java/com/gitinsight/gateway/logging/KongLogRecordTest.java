@@ -412,8 +412,17 @@ class KongLogRecordTest {
         // What jwt (token in ?jwt=, a cookie name configured) and key-auth (X-Api-Key, not hidden) record.
         request.context().credentialNames(java.util.List.of("jwt"), java.util.List.of("authorization"));
         request.context().credentialNames(java.util.List.of("X-Api-Key"), java.util.List.of("X-Api-Key"));
-        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        FakeHttp.Response response = new FakeHttp.Response();
+        // A backend that sends the credential back (attacker review 171): a redirect keeping the
+        // query, a header of the auth plugin's name.
+        response.response.setHeader("Location", "https://api.example.com/repos/?jwt=eyJ.secret.sig&page=2");
+        response.response.setHeader("x_api_key", "key-123456");
+        JsonNode r = record(request, response, 200);
         String text = r.toString();
+        assertEquals(
+                "https://api.example.com/repos/?jwt=REDACTED&page=2",
+                r.at("/response/headers/location").asText());
+        assertEquals("REDACTED", r.at("/response/headers/x_api_key").asText());
         for (String secret : java.util.List.of("eyJ.secret.sig", "key-123456", "tok-9")) {
             assertFalse(text.contains(secret), secret + " in " + text);
         }

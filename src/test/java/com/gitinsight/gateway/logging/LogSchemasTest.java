@@ -133,6 +133,7 @@ class LogSchemasTest {
         // typedefs.url: the host is looked for before the scheme.
         assertTrue(error("http-log", "{http_endpoint: 'myservice.test/path'}").contains("missing host in url"));
         assertTrue(error("http-log", "{http_endpoint: 'http:/path'}").contains("missing host in url"));
+        assertTrue(error("http-log", "{http_endpoint: 'http://'}").contains("missing host in url"));
         assertTrue(error("http-log", "{http_endpoint: '//myservice.test/path'}").contains("missing scheme in url"));
         assertTrue(error("http-log", "{http_endpoint: 'ftp://myservice.test/path'}")
                 .contains("the scheme must be http or https"));

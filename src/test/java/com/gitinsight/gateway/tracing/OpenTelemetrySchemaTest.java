@@ -186,6 +186,7 @@ class OpenTelemetrySchemaTest {
     @Test
     void theEndpointIsCheckedAsKongsUrlCheckDoesHostFirstThenScheme() {
         assertTrue(error("{traces_endpoint: 'collector.test/v1/traces'}").contains("missing host in url"));
+        assertTrue(error("{traces_endpoint: 'http://'}").contains("missing host in url"));
         assertTrue(error("{traces_endpoint: '//collector.test/v1/traces'}").contains("missing scheme in url"));
         assertTrue(error("{traces_endpoint: 'ftp://collector.test/v1/traces'}")
                 .contains("the scheme must be http or https"));
