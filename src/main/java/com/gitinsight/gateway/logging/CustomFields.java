@@ -77,6 +77,10 @@ final class CustomFields {
         List<Edit> edits = new ArrayList<>();
         for (Map.Entry<String, String> e :
                 f.stringMap("custom_fields_by_lua", name -> null).entrySet()) {
+            if (e.getKey().isEmpty()) {
+                section.error(e.getKey(), "length must be at least 1"); // Kong's keys: len_min 1
+                continue;
+            }
             String[] path = path(e.getKey());
             boolean blankPart = false;
             for (String p : path) {

@@ -73,6 +73,9 @@ class LogSchemasTest {
         assertTrue(refused.contains("request_id") && refused.contains("only Lua that returns a literal"), refused);
         assertTrue(error("http-log", "{http_endpoint: 'http://h/p', custom_fields_by_lua: {f: \"os.exit()\"}}")
                 .contains("only Lua that returns a literal"));
+        // Kong's keys: a string of at least one character.
+        assertTrue(error("file-log", "{path: /tmp/x, custom_fields_by_lua: {'': \"return 1\"}}")
+                .contains("length must be at least 1"));
     }
 
     @Test

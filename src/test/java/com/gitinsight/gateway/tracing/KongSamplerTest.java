@@ -60,6 +60,8 @@ class KongSamplerTest {
         for (int i = 0; i < 200; i++) {
             assertEquals(SamplingDecision.RECORD_AND_SAMPLE, decide(0.5, SAMPLED_AT_HALF, true));
             assertEquals(SamplingDecision.DROP, decide(0.5, NOT_SAMPLED_AT_HALF, true));
+            assertEquals(
+                    SamplingDecision.DROP, decide(0.5, "0a1b2c3d4e5f6a9fa3ce929d0e0e4736", true)); // LogsAndTracesIT's
         }
     }
 }
