@@ -23,8 +23,10 @@ enum Admission {
     BYPASS;
 
     static Admission of(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
+        // Kong's cacheable_request: with cache_control, no-store or any Authorization bypasses.
         if (!config.methods().contains(request.getMethod())
-                || config.cacheControl() && requestSays(request, "no-store")) {
+                || config.cacheControl()
+                        && (requestSays(request, "no-store") || request.getHeader("Authorization") != null)) {
             return BYPASS;
         }
         if (overridesMethod(request)
@@ -107,9 +109,29 @@ enum Admission {
         return false;
     }
 
+    /**
+     * The request's {@code Cache-Control} lines as one list (Kong joins a repeated header's lines with
+     * ", "), or null when it has none.
+     */
+    private static String cacheControl(HttpServletRequest request) {
+        java.util.Enumeration<String> lines = request.getHeaders("Cache-Control");
+        if (lines == null || !lines.hasMoreElements()) {
+            return null;
+        }
+        String first = lines.nextElement();
+        if (!lines.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder all = new StringBuilder(first);
+        while (lines.hasMoreElements()) {
+            all.append(", ").append(lines.nextElement());
+        }
+        return all.toString();
+    }
+
     /** The seconds of the request's {@code Cache-Control} {@code directive=N}, or -1 (absent or unreadable). */
     static long requestSeconds(HttpServletRequest request, String directive) {
-        String cc = request.getHeader("Cache-Control");
+        String cc = cacheControl(request);
         if (cc == null) {
             return -1;
         }
@@ -131,9 +153,18 @@ enum Admission {
         return -1;
     }
 
-    /** The request's {@code Cache-Control} has {@code directive}. */
+    /** The request's {@code Cache-Control} has {@code directive} (a directive of that name, any case, any value). */
     static boolean requestSays(HttpServletRequest request, String directive) {
-        String cc = request.getHeader("Cache-Control");
-        return cc != null && cc.toLowerCase(Locale.ROOT).contains(directive);
+        String cc = cacheControl(request);
+        if (cc == null) {
+            return false;
+        }
+        for (String part : cc.split(",")) {
+            int eq = part.indexOf('=');
+            if ((eq < 0 ? part : part.substring(0, eq)).strip().equalsIgnoreCase(directive)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

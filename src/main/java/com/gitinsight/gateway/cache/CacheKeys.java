@@ -118,6 +118,9 @@ final class CacheKeys {
         appendQuery(k, config, upstreamQuery != null ? upstreamQuery : request.getQueryString());
         Map<String, String> upstream = context.upstreamHeaders();
         for (String h : config.varyHeaders()) {
+            if (h.equals("accept-encoding")) {
+                continue; // keyed above, normalised (Kong's default vary_headers names it)
+            }
             k.append(h).append('=');
             if (upstream.containsKey(h)) {
                 String set = upstream.get(h); // null: removed for the backend
@@ -166,8 +169,8 @@ final class CacheKeys {
     }
 
     /**
-     * Accept-Encoding as a set of codings: lower case, q-values dropped, sorted; absent and empty
-     * are one (Kong's 06-accept_encoding_spec). A coding the client refuses ({@code q=0}) is kept
+     * Accept-Encoding as a set of codings: lower case, q-values dropped, sorted; absent, empty and
+     * {@code *} are one (Kong's 06-accept_encoding_spec and its normalize). A coding the client refuses ({@code q=0}) is kept
      * apart as {@code -coding}: refusing gzip is not taking it (helper review 131), nor saying
      * nothing (which takes any).
      */
@@ -178,7 +181,7 @@ final class CacheKeys {
                 int semi = part.indexOf(';');
                 String coding =
                         (semi < 0 ? part : part.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-                if (!coding.isEmpty()) {
+                if (!coding.isEmpty() && !coding.equals("*")) { // Kong's normalize drops * as it drops ""
                     codings.add(semi >= 0 && refused(part.substring(semi + 1)) ? "-" + coding : coding);
                 }
             }

@@ -240,7 +240,7 @@ public class ProxyCacheSchema implements PluginSchema {
                 Set.copyOf(types),
                 ttl,
                 f.bool("cache_control", false),
-                sortedLower(f.strings("vary_headers", List.of())),
+                sortedLower(f.strings("vary_headers", List.of("Accept-Encoding"))), // Kong's default
                 List.copyOf(new TreeSet<>(f.strings("vary_query_params", List.of()))),
                 f.bool("ignore_uri_case", false),
                 storage,

@@ -154,6 +154,15 @@ class CacheKeysTest {
         assertEquals("-gzip", CacheKeys.acceptEncoding(List.of("gzip;q=0")));
         assertEquals("-gzip,br", CacheKeys.acceptEncoding(List.of("br, gzip; q=0.000")));
         assertEquals("gzip", CacheKeys.acceptEncoding(List.of("gzip;q=0.5")));
+        // Kong's normalize drops * as it drops an empty name (helper review 175).
+        assertEquals("", CacheKeys.acceptEncoding(List.of("*")));
+        assertEquals("gzip", CacheKeys.acceptEncoding(List.of("gzip, *")));
+        assertEquals(key(c, FakeRequest.get("/r")), key(c, FakeRequest.get("/r", "Accept-Encoding", "*")));
+        // accept-encoding named in vary_headers (Kong's default) is the normalised key, no second reading.
+        ProxyCacheSchema.Config named = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of("accept-encoding"));
+        assertEquals(
+                key(named, FakeRequest.get("/r", "Accept-Encoding", "gzip, br")),
+                key(named, FakeRequest.get("/r", "Accept-Encoding", "br,gzip")));
         assertEquals("gzip", CacheKeys.acceptEncoding(List.of("gzip;q=0.0001")), "not a q-value: taken as given");
         assertNotEquals(
                 key(c, FakeRequest.get("/r", "Accept-Encoding", "gzip")),

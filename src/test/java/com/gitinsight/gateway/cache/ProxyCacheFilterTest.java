@@ -751,6 +751,27 @@ class ProxyCacheFilterTest {
         assertEquals("Bypass", send(c, FakeRequest.get("/none"), none).cacheStatus(), "no freshness: not stored");
     }
 
+    // Kong's cacheable_request (helper review 175): with cache_control, a request carrying
+    // Authorization bypasses the cache, verified or not; repeated Cache-Control lines are one list
+    // (no-store in the second line counts); a directive is matched by name, not as a substring.
+    @Test
+    void withCacheControlAuthorizationBypassesAndEveryCacheControlLineCounts() throws Exception {
+        ProxyCacheSchema.Config c = honouringCacheControl();
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "public, max-age=60");
+        assertEquals(
+                "Bypass",
+                send(c, FakeRequest.get("/auth", "Authorization", "Basic YWxpY2U6cw=="), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Bypass",
+                send(c, FakeRequest.get("/lines", "Cache-Control", "max-age=5", "Cache-Control", "no-store"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/named", "Cache-Control", "x-no-store-hint"), backend)
+                        .cacheStatus());
+    }
+
     // 02-access_spec "respects cache-control" min-fresh and only-if-cached; max-age=N as Kong reads it.
     @Test
     void theRequestsMinFreshMaxAgeAndOnlyIfCachedAreHonouredWithCacheControl() throws Exception {

@@ -37,6 +37,13 @@ class ProxyCachePluginTest {
         assertTrue(e.getMessage().contains("vary_identity"), e.getMessage());
     }
 
+    // Kong's 01-schema_spec "defines default vary_headers values" (helper review 175).
+    @Test
+    void varyHeadersDefaultsToAcceptEncodingAsKongs() throws Exception {
+        assertEquals(java.util.List.of("accept-encoding"), parse("{}").varyHeaders());
+        assertEquals(java.util.List.of(), parse("{vary_headers: []}").varyHeaders());
+    }
+
     // Kong's cacheable_response: type, subtype and the same parameters; * for either part; an entry
     // that does not parse matches nothing (02-access_spec routes 18 and 19).
     @Test
