@@ -108,9 +108,17 @@ final class CacheKeys {
         k.append('\n');
         // Always the codings the client takes (Kong's 06-accept_encoding_spec): a gzip body never
         // reaches a client that cannot read it, whether or not the backend sends Vary.
-        k.append("ae=")
-                .append(acceptEncoding(clientValues(request, "Accept-Encoding")))
-                .append('\n');
+        // As the backend gets it: a value request-transformer set (or removed) is the one keyed
+        // (attacker review 176: a header renamed to Accept-Encoding was not).
+        Map<String, String> overrides = context.upstreamHeaders();
+        List<String> codings;
+        if (overrides.containsKey("Accept-Encoding")) {
+            String set = overrides.get("Accept-Encoding");
+            codings = set == null ? List.of() : List.of(set);
+        } else {
+            codings = clientValues(request, "Accept-Encoding");
+        }
+        k.append("ae=").append(acceptEncoding(codings)).append('\n');
         // The query and headers as the backend gets them, as Kong's key reads them after
         // request-transformer (kong.request.get_query, get_headers): two requests the backend sees
         // as different are two entries (a body merged into the query, a header added per tenant).

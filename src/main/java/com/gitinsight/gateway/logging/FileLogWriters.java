@@ -233,6 +233,8 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
         volatile String lastError;
         volatile Instant lastErrorAt;
         private FileChannel channel;
+        /** A write of ours failed since the last that succeeded (it may have cut a line short). */
+        private boolean writeFailed;
         /** The writer thread's (a queue has one at a time). */
         private final LogWriter json = new LogWriter();
 
@@ -252,8 +254,6 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
 
         /** Runs on the writer thread only. */
         private boolean append(List<LogEntry> lines) throws IOException {
-            LogWriter.Bytes bytes = json.lines(lines);
-            ByteBuffer buffer = ByteBuffer.wrap(bytes.array(), 0, bytes.length());
             boolean opening = false;
             try {
                 if (reopens(lines)) {
@@ -270,18 +270,24 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                     }
                     channel = open(path);
                     opening = false;
-                    if (lastError != null && endsMidLine(path)) {
+                    if (writeFailed && endsMidLine(path)) {
                         // A failed write (a full disk) may have left a line cut short: the next
-                        // record starts on a line of its own, not glued to it (attacker review 171).
+                        // record starts on a line of its own, not glued to it (attacker reviews
+                        // 171, 176: only after a write of ours failed, never failing itself).
                         ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
                         while (newline.hasRemaining()) {
                             channel.write(newline);
                         }
                     }
                 }
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                FileChannel to = channel;
+                json.lines(lines, (array, length) -> {
+                    ByteBuffer buffer = ByteBuffer.wrap(array, 0, length);
+                    while (buffer.hasRemaining()) {
+                        to.write(buffer);
+                    }
+                });
+                writeFailed = false;
                 if (lastError != null) {
                     LOG.info(() -> "file-log: writing to " + path + " again");
                     lastError = null;
@@ -290,6 +296,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                 return true;
             } catch (IOException e) {
                 closeChannel();
+                writeFailed |= !opening;
                 String error = (opening ? "failed to open the file: " : "failed to write the file: ") + reason(e);
                 if (lastError == null) {
                     // Kong's line, as nginx ends it ("... while logging request"), then the path.
@@ -311,12 +318,17 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
             return false;
         }
 
-        /** Whether the file's last byte is not a line's end (read once: a rotation may cut it meanwhile). */
-        private static boolean endsMidLine(Path path) throws IOException {
+        /**
+         * Whether the file's last byte is not a line's end (read once: a rotation may cut it
+         * meanwhile); false when it cannot be read (a file the gateway may only append to).
+         */
+        private static boolean endsMidLine(Path path) {
             try (FileChannel f = FileChannel.open(path, StandardOpenOption.READ)) {
                 long size = f.size();
                 ByteBuffer last = ByteBuffer.allocate(1);
                 return size > 0 && f.read(last, size - 1) == 1 && last.get(0) != '\n';
+            } catch (IOException | RuntimeException e) {
+                return false;
             }
         }
 

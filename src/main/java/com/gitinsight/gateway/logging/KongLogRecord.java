@@ -172,6 +172,9 @@ public final class KongLogRecord implements LogEntry {
 
     private final String[] overrideValues;
     private final java.util.Set<String> credentialArguments;
+    /** The values the client's credential query arguments carried, which a backend may send back. */
+    private final String[] credentialValues;
+
     private final java.util.Set<String> credentialHeaders;
     private final RouteMatch match;
     private final String credentialId;
@@ -199,6 +202,7 @@ public final class KongLogRecord implements LogEntry {
             raw = context.upstreamUri() != null ? sent : com.gitinsight.gateway.http.RawQuery.of(request);
         }
         this.credentialArguments = context.credentialArguments();
+        this.credentialValues = credentialValues(com.gitinsight.gateway.http.RawQuery.of(request), credentialArguments);
         this.query = redactArguments(raw, credentialArguments);
         RouteMatch matched = context.match();
         // Kong prepares the balancer (tries: []) and sets upstream_uri once a route with a service
@@ -707,6 +711,44 @@ public final class KongLogRecord implements LogEntry {
         return bytes;
     }
 
+    private static final String[] NO_VALUES = new String[0];
+
+    /** Values shorter than this are not looked for in a response (a "1" would redact every digit). */
+    private static final int MIN_SECRET = 4;
+
+    /**
+     * The values of the client's query arguments an auth plugin reads a credential from; looked
+     * for only when the query names one (a cheap test on the request thread).
+     */
+    private static String[] credentialValues(String clientQuery, java.util.Set<String> names) {
+        if (clientQuery == null || names.isEmpty() || !mentionsAny(clientQuery, names)) {
+            return NO_VALUES;
+        }
+        List<String> found = new ArrayList<>(1);
+        for (Map.Entry<String, List<String>> e : UrlArgs.decode(clientQuery).entrySet()) {
+            if (names.contains(e.getKey())) {
+                for (String v : e.getValue()) {
+                    if (v != null && v.length() >= MIN_SECRET) {
+                        found.add(v);
+                    }
+                }
+            }
+        }
+        return found.toArray(NO_VALUES);
+    }
+
+    private static boolean mentionsAny(String query, java.util.Set<String> names) {
+        if (query.indexOf('%') >= 0) {
+            return true; // an escaped name: decode to know
+        }
+        for (String name : names) {
+            if (query.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Response headers whose value may hold the request's URI, query included. */
     private static final java.util.Set<String> URI_HEADERS =
             java.util.Set.of("location", "content-location", "link", "refresh");
@@ -721,7 +763,17 @@ public final class KongLogRecord implements LogEntry {
             return REDACTED;
         }
         if (!credentialArguments.isEmpty() && URI_HEADERS.contains(name)) {
-            return bounded(redactUriArguments(value, credentialArguments));
+            // One URI: its credential arguments by name; then, in any of them (a Link's list, a
+            // login redirect's next=...%3Fapikey%3D...), the values the client sent, as sent or escaped.
+            String v = name.equals("location") || name.equals("content-location")
+                    ? redactUriArguments(value, credentialArguments)
+                    : value;
+            for (String secret : credentialValues) {
+                v = v.replace(secret, REDACTED);
+                String escaped = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+                v = v.replace(escaped, REDACTED).replace(escaped.replace("+", "%20"), REDACTED);
+            }
+            return bounded(v);
         }
         return bounded(value);
     }

@@ -83,6 +83,46 @@ final class LogWriter {
         return write(entries, Framing.LINES);
     }
 
+    /** Receives a written part of a batch; its bytes are valid until it returns. */
+    interface Chunks {
+        void accept(byte[] array, int length) throws IOException;
+    }
+
+    /** What {@link #lines(List, Chunks)} writes at a time. */
+    static final int CHUNK = 32 << 10;
+
+    /**
+     * One entry per line, handed to {@code sink} a chunk at a time: the buffer stays small and in
+     * the cache, where a whole batch's (hundreds of KB) pushed the request threads' data out of it.
+     */
+    void lines(List<LogEntry> entries, Chunks sink) throws IOException {
+        out.reset();
+        boolean written = false;
+        try {
+            JsonGenerator g = generator != null ? generator : newGenerator();
+            for (LogEntry e : entries) {
+                readAhead += e.readAhead();
+                e.writeTo(g, this);
+                g.writeRaw('\n');
+                if (out.size() + g.getOutputBuffered() >= CHUNK) {
+                    g.flush();
+                    sink.accept(out.array(), out.size());
+                    out.reset();
+                }
+            }
+            g.flush();
+            if (out.size() > 0) {
+                sink.accept(out.array(), out.size());
+            }
+            written = true;
+        } finally {
+            out.reset();
+            if (!written) {
+                generator = null; // left inside a value: the next write starts afresh
+            }
+        }
+    }
+
     HeaderName name(String name) {
         HeaderName known = names.get(name);
         if (known != null) {

@@ -158,6 +158,13 @@ class CacheKeysTest {
         assertEquals("", CacheKeys.acceptEncoding(List.of("*")));
         assertEquals("gzip", CacheKeys.acceptEncoding(List.of("gzip, *")));
         assertEquals(key(c, FakeRequest.get("/r")), key(c, FakeRequest.get("/r", "Accept-Encoding", "*")));
+        // As the backend gets it (attacker review 176): a value request-transformer set is keyed.
+        FakeRequest renamed = FakeRequest.get("/r", "X-AE", "gzip");
+        renamed.context.upstreamHeader("accept-encoding", "gzip");
+        assertEquals(key(c, FakeRequest.get("/r", "Accept-Encoding", "gzip")), key(c, renamed));
+        FakeRequest removed = FakeRequest.get("/r", "Accept-Encoding", "gzip");
+        removed.context.upstreamHeader("Accept-Encoding", null);
+        assertEquals(key(c, FakeRequest.get("/r")), key(c, removed));
         // accept-encoding named in vary_headers (Kong's default) is the normalised key, no second reading.
         ProxyCacheSchema.Config named = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of("accept-encoding"));
         assertEquals(

@@ -152,20 +152,38 @@ class FileLogWritersTest {
         assertFalse(Files.readString(missing).contains("lost"));
     }
 
-    // Attacker review 171: a write that failed part way (a full disk) leaves a line cut short; the
-    // next record must not be glued to it (a log pipeline would lose both as invalid JSON).
+    // Attacker reviews 171 and 176: a write that failed (a full disk) may leave a line cut short;
+    // the next record must not be glued to it (a log pipeline would lose both as invalid JSON).
+    // A failure to open cuts nothing: a file another writer left mid-line is not touched then.
     @Test
-    void afterAFailureTheNextRecordStartsOnALineOfItsOwn() throws Exception {
-        Path missing = dir.resolve("gone/requests.log");
-        FileLogSchema.Config config = new FileLogSchema.Config(missing.toString(), false);
+    void afterAFailedWriteTheNextRecordStartsOnALineOfItsOwn() throws Exception {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "needs /dev/full");
+        Path log = dir.resolve("requests.log");
+        Files.createSymbolicLink(log, full); // every write fails: No space left on device
+        FileLogSchema.Config config = new FileLogSchema.Config(log.toString(), false);
         writers.write(config, line("lost"), LOADED);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> writers.status().get(0).lost() == 1);
-        Files.createDirectories(missing.getParent());
-        Files.writeString(missing, "{\"cut\":\"sho");
+        assertTrue(writers.status().get(0).lastError().startsWith("failed to write the file"));
+        Files.delete(log);
+        Files.writeString(log, "{\"cut\":\"sho");
         writers.write(config, line("{\"n\":1}"), LOADED);
-        await().atMost(Duration.ofSeconds(5)).until(() -> holds(missing, "{\"n\":1}"));
-        assertEquals("{\"cut\":\"sho\n{\"n\":1}\n", Files.readString(missing));
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"n\":1}"));
+        assertEquals("{\"cut\":\"sho\n{\"n\":1}\n", Files.readString(log));
+
+        Path other = dir.resolve("gone/other.log");
+        FileLogSchema.Config second = new FileLogSchema.Config(other.toString(), false);
+        writers.write(second, line("lost"), LOADED);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> writers.status().stream()
+                        .anyMatch(st ->
+                                st.lost() == 1 && st.failing() && st.lastError().startsWith("failed to open")));
+        Files.createDirectories(other.getParent());
+        Files.writeString(other, "{\"theirs\":");
+        writers.write(second, line("{\"n\":2}"), LOADED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> holds(other, "{\"n\":2}"));
+        assertEquals("{\"theirs\":{\"n\":2}\n", Files.readString(other), "not ours to end");
     }
 
     @Test

@@ -417,12 +417,22 @@ class KongLogRecordTest {
         // query, a header of the auth plugin's name.
         response.response.setHeader("Location", "https://api.example.com/repos/?jwt=eyJ.secret.sig&page=2");
         response.response.setHeader("x_api_key", "key-123456");
+        // A login redirect carrying the original URL, and a Link list (attacker review 176).
+        response.response.setHeader("Content-Location", "/login?next=%2Frepos%3Fjwt%3DeyJ.secret.sig%26page%3D2");
+        response.response.setHeader(
+                "Link", "</repos?page=1>; rel=\"prev\", </repos?jwt=eyJ.secret.sig&page=3>; rel=\"next\"");
         JsonNode r = record(request, response, 200);
         String text = r.toString();
         assertEquals(
                 "https://api.example.com/repos/?jwt=REDACTED&page=2",
                 r.at("/response/headers/location").asText());
         assertEquals("REDACTED", r.at("/response/headers/x_api_key").asText());
+        assertEquals(
+                "/login?next=%2Frepos%3Fjwt%3DREDACTED%26page%3D2",
+                r.at("/response/headers/content-location").asText());
+        assertEquals(
+                "</repos?page=1>; rel=\"prev\", </repos?jwt=REDACTED&page=3>; rel=\"next\"",
+                r.at("/response/headers/link").asText());
         for (String secret : java.util.List.of("eyJ.secret.sig", "key-123456", "tok-9")) {
             assertFalse(text.contains(secret), secret + " in " + text);
         }

@@ -54,6 +54,28 @@ class LogWriterTest {
         assertEquals(2, writes.get());
     }
 
+    // file-log's batches go out a chunk at a time (the buffer stays small and in the cache): the
+    // chunks, put together, are the lines a whole-batch write gives, each line whole in one chunk.
+    @Test
+    void linesInChunksAreTheBatchsLinesEachWhole() throws Exception {
+        LogWriter w = new LogWriter();
+        java.util.List<LogEntry> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            batch.add(LogEntry.raw(("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(200) + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+        int[] count = new int[1];
+        w.lines(batch, (array, length) -> {
+            count[0]++;
+            org.junit.jupiter.api.Assertions.assertEquals('\n', array[length - 1], "a chunk ends a line");
+            chunks.write(array, 0, length);
+        });
+        org.junit.jupiter.api.Assertions.assertTrue(count[0] > 1, "more than one chunk: " + count[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new LogWriter().lines(batch).copy(), chunks.toByteArray());
+    }
+
     @Test
     void oneGeneratorServesEveryWriteAndAWriteThatFailedHalfwayLeavesNothingInTheNext() {
         LogWriter w = new LogWriter();
