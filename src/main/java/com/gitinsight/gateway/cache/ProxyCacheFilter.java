@@ -197,9 +197,13 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         }
     }
 
-    /** Stores what the capture holds, unless the proxy reported the backend failed mid-body. */
+    /**
+     * Stores what the capture holds, unless the proxy reported the backend failed mid-body or sent
+     * a body that ends at its connection's close (no length, no chunks: a cut one looks whole;
+     * attacker review 177).
+     */
     private static CachedResponse finish(RequestContext context, CapturingResponse capture) throws IOException {
-        if (context.responseTruncated()) {
+        if (context.responseTruncated() || context.responseUnframed()) {
             return capture.abandon();
         }
         return capture.finish(System.currentTimeMillis());

@@ -268,6 +268,11 @@ final class Forwarder {
             if (response.getFirstHeader("Content-Type") == null) {
                 exchange.suppressContentType();
             }
+            if (context != null
+                    && response.getEntity().getContentLength() < 0
+                    && !response.getEntity().isChunked()) {
+                context.markResponseUnframed(); // ends at the backend's close: a cut one looks whole
+            }
             // JAX-RS may never write the entity (a header it cannot parse fails the response first).
             exchange.onUnwritten(abandon);
             return out.entity(new ProxiedBody(response, upstream, done, exchange::cutResponse))

@@ -78,6 +78,7 @@ public final class RequestContext {
     private long upstreamSentNanos;
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
+    private boolean responseUnframed;
     private boolean requestLineRefused;
     private boolean authorizationVerified;
     /** Kong's {@code kong.client.get_credential() ~= nil}: an auth plugin verified a real credential. */
@@ -363,6 +364,18 @@ public final class RequestContext {
 
     public void markResponseTruncated() {
         this.responseTruncated = true;
+    }
+
+    /**
+     * The backend's body had neither a length nor chunks: it ended when the backend closed its
+     * connection, so one cut short by a crash looks whole and must not be stored as the response.
+     */
+    public boolean responseUnframed() {
+        return responseUnframed;
+    }
+
+    public void markResponseUnframed() {
+        this.responseUnframed = true;
     }
 
     /**

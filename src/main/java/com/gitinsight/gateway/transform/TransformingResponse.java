@@ -444,8 +444,11 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             byte[] body = held.toByteArray();
             held = null;
             if (truncated.getAsBoolean()) {
-                // A backend that failed mid-body: never a shorter success (the connection is cut).
-                throw new java.io.IOException("the backend's response ended early; the held body is not sent");
+                // A backend that failed mid-body: never a shorter success. Nothing of it was sent:
+                // Kong's 502 (an HTTP/1 connection is cut too; an HTTP/2 stream cannot be, and the
+                // container ended it as an empty 200: attacker review 177).
+                refused();
+                return;
             }
             // The parsed tree weighs many times the text ([{},{},...] about 28 times: attacker review
             // 161): its estimate is taken from the budget while it lives, or the body is too big.

@@ -192,8 +192,8 @@ final class Backends implements AutoCloseable {
     /**
      * A raw HTTP/1.1 backend whose bodies break off: a path ending {@code /length} promises
      * {@code Content-Length: 2000} and sends 1000 bytes, one ending {@code /chunked} sends a
-     * 1000-byte chunk and never the last chunk; then it closes the connection. JSON, so a cache
-     * would store it.
+     * 1000-byte chunk and never the last chunk, one ending {@code /unframed} sends 1000 bytes with
+     * neither a length nor chunks; then it closes the connection. JSON, so a cache would store it.
      */
     int truncating() throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -234,7 +234,13 @@ final class Backends implements AutoCloseable {
                 out.flush();
                 return;
             }
-            if (path.endsWith("/chunked")) {
+            if (path.endsWith("/unframed")) {
+                // No length, no chunks: the body ends at the close (HTTP/1.0 style), so the 1000 bytes
+                // of a backend that died mid-body look whole to the gateway.
+                out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(half);
+            } else if (path.endsWith("/chunked")) {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                                 + Integer.toHexString(half.length) + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));

@@ -380,6 +380,23 @@ class CacheIT {
         cutAndNeverStored("/cut/b/chunked");
     }
 
+    // Attacker review 177: a body with neither a length nor chunks ends at the backend's close, so
+    // one a crash cut short looks whole: it is passed on (nginx can tell no better) but never stored.
+    @Test
+    void aBodyEndingAtTheBackendsCloseIsNeverStored() throws Exception {
+        String path = "/cut/c/unframed";
+        RawResponse first = RawResponse.get(base.getPort(), path, Duration.ofSeconds(10));
+        assertEquals(200, first.status());
+        assertEquals("Miss", first.header("X-Cache-Status"));
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> "Miss"
+                        .equals(RawResponse.get(base.getPort(), path, Duration.ofSeconds(10))
+                                .header("X-Cache-Status")));
+        assertTrue(backends.truncated.get(path).get() >= 2, "every request went to the backend");
+    }
+
     @Test
     void withoutTheCacheACutBodyStillReachesTheClientCut() throws Exception {
         for (String path : List.of("/plaincut/length", "/plaincut/chunked")) {

@@ -548,6 +548,28 @@ class ResponseTransformerTest {
         }
     }
 
+    // Attacker review 177: a held body whose backend failed mid-body is never sent short, nor as
+    // an empty success where the connection cannot be cut (HTTP/2): Kong's 502 takes its place.
+    @Test
+    void aHeldBodyTheBackendCutIsA502NeverASuccess() throws Exception {
+        FakeHttp.Response container = new FakeHttp.Response();
+        TransformingResponse transforming = new TransformingResponse(
+                container.response,
+                null,
+                () -> config("{remove: {json: [secret]}}"),
+                1 << 20,
+                new BufferBudget(1 << 20),
+                hides -> {},
+                () -> true);
+        transforming.setStatus(200);
+        transforming.setContentType("application/json");
+        transforming.getOutputStream().write("{\"secret\":\"x\",\"data\":[1,2".getBytes(StandardCharsets.UTF_8));
+        transforming.finish();
+        transforming.release();
+        assertEquals(502, container.status());
+        assertEquals("{\"message\":\"An invalid response was received from the upstream server\"}", container.text());
+    }
+
     // UTF-16 JSON is not read (Kong's cjson cannot): written back it was UTF-8 under the backend's
     // charset. Unread, a route that hides fields refuses it (502), others pass it on.
     @Test
