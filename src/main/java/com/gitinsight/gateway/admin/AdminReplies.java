@@ -24,6 +24,21 @@ final class AdminReplies {
         return tagged(config, Response.ok(body.toString(), MediaType.APPLICATION_JSON_TYPE));
     }
 
+    /** With the hash of {@code read}, the version the answer was read from, as its ETag. */
+    static Response ok(com.gitinsight.gateway.config.GatewayConfig read, JsonNode body) {
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON_TYPE)
+                .tag(read.hash())
+                .build();
+    }
+
+    /** Kong's list shape, tagged with the version it was read from. */
+    static Response page(com.gitinsight.gateway.config.GatewayConfig read, ArrayNode data) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("data", data);
+        body.putNull("next");
+        return ok(read, body);
+    }
+
     /** With the running configuration's hash as its ETag (none while nothing runs). */
     static Response tagged(ConfigAdmin config, Response.ResponseBuilder builder) {
         com.gitinsight.gateway.config.GatewayConfig running = config.runningOrNull();
@@ -49,13 +64,14 @@ final class AdminReplies {
     static Response written(ConfigAdmin config, ConfigAdmin.Outcome outcome, int status, EntityKind kind, String id)
             throws AdminException {
         if (status == 204 || kind == null) {
-            return tagged(
-                    config,
-                    status == 204
+            // Tagged with what the write left, not with whatever runs by the time of the answer.
+            return (status == 204
                             ? Response.noContent()
                             : Response.status(status)
                                     .type(MediaType.APPLICATION_JSON)
-                                    .entity(summary(outcome).toString()));
+                                    .entity(summary(outcome).toString()))
+                    .tag(outcome.config().hash())
+                    .build();
         }
         DeclarativeDocument doc = config.document();
         ObjectNode view = doc.find(kind, id).map(doc::view).orElse(JSON.createObjectNode());

@@ -105,12 +105,27 @@ public class ConfigAdmin {
 
     /** The running file's text with its secrets redacted. */
     String redactedText() throws AdminException {
-        return redaction.text(running().text());
+        return redactedText(running());
+    }
+
+    /** {@code config}'s text with its secrets redacted (a read that tags its answer with the same version). */
+    String redactedText(GatewayConfig config) throws AdminException {
+        return redaction.text(config.text());
     }
 
     /** The running configuration as a tree with its secrets redacted: what reads of entities show. */
     DeclarativeDocument document() throws AdminException {
-        return DeclarativeDocument.of(redaction.tree(running().text()));
+        return document(running());
+    }
+
+    /**
+     * {@code config} as a tree with its secrets redacted. A read takes the running configuration
+     * once and answers from it with its hash as the ETag: read twice, a version installed between
+     * the two (another node's write) tagged the older body with the newer hash, and a console that
+     * saved that body with it as If-Match undid the other write (attacker review 177).
+     */
+    DeclarativeDocument document(GatewayConfig config) throws AdminException {
+        return DeclarativeDocument.of(redaction.tree(config.text()));
     }
 
     /** Validates without applying; the parsed configuration or a 400. */
@@ -242,7 +257,10 @@ public class ConfigAdmin {
                                 .put("to", stored.hash())
                                 .put("version", stored.version()));
             }
-            return new Outcome(now, changed, changed ? (int) stored.version() : null);
+            // What this write stored (another node's newer version may already run here: its hash
+            // would tag this answer with a version the writer never saw).
+            GatewayConfig written = parsed[0] != null && stored.hash().equals(parsed[0].hash()) ? parsed[0] : now;
+            return new Outcome(written, changed, changed ? (int) stored.version() : null);
         } catch (PostgresStore.Conflict e) {
             throw new AdminException(
                     412,

@@ -44,16 +44,18 @@ public class ConfigResource {
     public Response getConfig(@QueryParam("format") String format, @HeaderParam("Accept") String accept)
             throws AdminException {
         boolean yaml = "yaml".equals(format) || accept != null && accept.contains("yaml");
+        GatewayConfig running = config.running(); // once: the body and its ETag are one version
         if (yaml) {
-            return tagged(config, Response.ok(config.redactedText(), YAML));
+            return Response.ok(config.redactedText(running), YAML)
+                    .tag(running.hash())
+                    .build();
         }
         ObjectNode body = JSON.createObjectNode();
-        GatewayConfig running = config.running();
         body.put("hash", running.hash());
         body.put("source", running.source());
         body.put("pending_error", runtime.pendingError());
-        body.set("config", config.document().root());
-        return ok(config, body);
+        body.set("config", config.document(running).root());
+        return AdminReplies.ok(running, body);
     }
 
     @POST

@@ -3,8 +3,6 @@ package com.gitinsight.gateway.admin;
 import static com.gitinsight.gateway.admin.AdminReplies.JSON;
 import static com.gitinsight.gateway.admin.AdminReplies.checkIds;
 import static com.gitinsight.gateway.admin.AdminReplies.object;
-import static com.gitinsight.gateway.admin.AdminReplies.ok;
-import static com.gitinsight.gateway.admin.AdminReplies.page;
 import static com.gitinsight.gateway.admin.AdminReplies.written;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -53,12 +51,13 @@ public class CredentialsResource {
             throws AdminException {
         checkIds(consumer);
         Credentials.Kind kind = Credentials.Kind.of(plugin);
-        Credentials credentials = new Credentials(config.document());
+        com.gitinsight.gateway.config.GatewayConfig read = config.running(); // the body and its ETag: one version
+        Credentials credentials = new Credentials(config.document(read));
         ArrayNode data = JSON.createArrayNode();
         for (Credentials.Credential c : credentials.list(kind, consumer)) {
             data.add(credentials.view(kind, consumer, c));
         }
-        return page(config, data);
+        return AdminReplies.page(read, data);
     }
 
     @GET
@@ -70,10 +69,11 @@ public class CredentialsResource {
         Credentials.Kind kind = Credentials.Kind.of(plugin);
         // Found in the running file's own text (a key-auth key is matched in clear), shown from the
         // redacted tree of the same text, where it sits at the same place.
-        int index = new Credentials(DeclarativeDocument.parse(config.running().text())).indexOf(kind, consumer, id);
-        Credentials redacted = new Credentials(config.document());
-        return ok(
-                config,
+        com.gitinsight.gateway.config.GatewayConfig read = config.running();
+        int index = new Credentials(DeclarativeDocument.parse(read.text())).indexOf(kind, consumer, id);
+        Credentials redacted = new Credentials(config.document(read));
+        return AdminReplies.ok(
+                read,
                 redacted.view(kind, consumer, redacted.list(kind, consumer).get(index)));
     }
 

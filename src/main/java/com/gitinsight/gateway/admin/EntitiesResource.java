@@ -9,6 +9,7 @@ import static com.gitinsight.gateway.admin.AdminReplies.written;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,7 +55,8 @@ public class EntitiesResource {
             @jakarta.ws.rs.QueryParam("offset") String offset)
             throws AdminException {
         EntityKind k = kind(kind);
-        DeclarativeDocument doc = config.document();
+        GatewayConfig read = config.running(); // once: the body and its ETag are one version
+        DeclarativeDocument doc = config.document(read);
         java.util.List<ObjectNode> views = new java.util.ArrayList<>();
         for (DeclarativeDocument.Located l : doc.all(k)) {
             ObjectNode view = doc.view(l);
@@ -89,15 +91,16 @@ public class EntitiesResource {
         } else {
             body.putNull("next");
         }
-        return ok(config, body);
+        return ok(read, body);
     }
 
     @GET
     @Path("{id}")
     public Response get(@PathParam("kind") String kind, @PathParam("id") String id) throws AdminException {
         checkIds(id);
-        DeclarativeDocument doc = config.document();
-        return doc.find(kind(kind), id).map(l -> ok(config, doc.view(l))).orElseThrow(AdminReplies::notFound);
+        GatewayConfig read = config.running();
+        DeclarativeDocument doc = config.document(read);
+        return doc.find(kind(kind), id).map(l -> ok(read, doc.view(l))).orElseThrow(AdminReplies::notFound);
     }
 
     @GET
@@ -108,7 +111,8 @@ public class EntitiesResource {
             throw AdminReplies.notFound();
         }
         checkIds(service);
-        DeclarativeDocument doc = config.document();
+        GatewayConfig read = config.running();
+        DeclarativeDocument doc = config.document(read);
         String name = DeclarativeDocument.name(doc.require(EntityKind.SERVICES, service)); // the key may be its id
         ArrayNode data = JSON.createArrayNode();
         doc.all(EntityKind.ROUTES).stream()
@@ -116,7 +120,7 @@ public class EntitiesResource {
                 .filter(r -> name.equals(r.path("service").path("name").asText(null))
                         || name.equals(r.path("service").path("id").asText(null)))
                 .forEach(data::add);
-        return page(config, data);
+        return page(read, data);
     }
 
     @POST
@@ -182,10 +186,10 @@ public class EntitiesResource {
             throws AdminException {
         checkIds(id);
         EntityKind k = kind(kind);
-        if (config.document().find(k, id).isEmpty()) {
-            // Already gone: 204 as Kong answers, and nothing written, backed up or audited.
-            return AdminReplies.tagged(config, Response.noContent());
-        }
+        // Looked for in the base the write edits (the file, or the store's row), not in what runs
+        // here: a node yet to install the version that made it answered 204 and deleted nothing
+        // (attacker review 177). Already gone: nothing changes, so nothing is written, backed up
+        // or audited, and the answer is Kong's 204.
         ConfigAdmin.Outcome outcome =
                 config.edit(ifMatch, AdminIdentity.of(request), "deleted " + k.singular() + " " + id, doc -> {
                     doc.delete(k, id);

@@ -3,7 +3,6 @@ package com.gitinsight.gateway.admin;
 import static com.gitinsight.gateway.admin.AdminReplies.JSON;
 import static com.gitinsight.gateway.admin.AdminReplies.checkIds;
 import static com.gitinsight.gateway.admin.AdminReplies.object;
-import static com.gitinsight.gateway.admin.AdminReplies.page;
 import static com.gitinsight.gateway.admin.AdminReplies.tagged;
 import static com.gitinsight.gateway.admin.AdminReplies.written;
 
@@ -52,7 +51,8 @@ public class TargetsResource {
     public Response targets(@PathParam("u") String key) throws AdminException {
         checkIds(key);
         String upstream = upstreamName(key);
-        ArrayNode configured = config.document().targets(upstream);
+        com.gitinsight.gateway.config.GatewayConfig read = config.running(); // the body and its ETag: one version
+        ArrayNode configured = config.document(read).targets(upstream);
         Map<String, TargetStatus> live = new HashMap<>();
         UpstreamPool pool = pool(upstream);
         if (pool != null) {
@@ -76,7 +76,7 @@ public class TargetsResource {
             }
             data.add(n);
         }
-        return page(config, data);
+        return AdminReplies.page(read, data);
     }
 
     @POST

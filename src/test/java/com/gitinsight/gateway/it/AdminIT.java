@@ -391,6 +391,23 @@ class AdminIT {
         assertEquals(404, get("/parrots").statusCode());
     }
 
+    // Attacker review 177: a DELETE looks for the entity in the file it edits, not in what runs: a
+    // route just written to the file (its version not yet installed) is deleted, not answered 204
+    // with nothing written.
+    @Test
+    void aDeleteEditsTheFileEvenBeforeItsVersionRuns() throws Exception {
+        String line =
+                base.lines().filter(l -> l.contains("{name: pets,")).findFirst().orElseThrow();
+        String indent = line.substring(0, line.indexOf('-'));
+        Files.writeString(
+                CONFIG,
+                base.replace(line, line + "\n" + indent + "- {name: fresh, paths: [/fresh], strip_path: false}"));
+        HttpResponse<String> deleted = admin("DELETE", "/routes/fresh", null);
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        assertFalse(Files.readString(CONFIG).contains("/fresh"), "deleted from the file");
+        assertEquals(404, admin("GET", "/routes/fresh", null).statusCode());
+    }
+
     @Test
     void theWholeFileCanBeCheckedReplacedAndRolledBack() throws Exception {
         String v2 = base.replace("[/pets]", "[/dogs]");
