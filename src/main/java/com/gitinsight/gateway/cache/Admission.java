@@ -114,19 +114,7 @@ enum Admission {
      * ", "), or null when it has none.
      */
     private static String cacheControl(HttpServletRequest request) {
-        java.util.Enumeration<String> lines = request.getHeaders("Cache-Control");
-        if (lines == null || !lines.hasMoreElements()) {
-            return null;
-        }
-        String first = lines.nextElement();
-        if (!lines.hasMoreElements()) {
-            return first;
-        }
-        StringBuilder all = new StringBuilder(first);
-        while (lines.hasMoreElements()) {
-            all.append(", ").append(lines.nextElement());
-        }
-        return all.toString();
+        return com.gitinsight.gateway.http.HeaderLines.join(request.getHeaders("Cache-Control"), ", ");
     }
 
     /** The seconds of the request's {@code Cache-Control} {@code directive=N}, or -1 (absent or unreadable). */

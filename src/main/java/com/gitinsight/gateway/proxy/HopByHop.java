@@ -49,18 +49,7 @@ final class HopByHop {
      * count, not the first's only); null when there is none.
      */
     static String connectionOptions(java.util.Enumeration<String> lines) {
-        if (lines == null || !lines.hasMoreElements()) {
-            return null;
-        }
-        String first = lines.nextElement();
-        if (!lines.hasMoreElements()) {
-            return first;
-        }
-        StringBuilder all = new StringBuilder(first);
-        while (lines.hasMoreElements()) {
-            all.append(',').append(lines.nextElement());
-        }
-        return all.toString();
+        return com.gitinsight.gateway.http.HeaderLines.join(lines, ",");
     }
 
     /** As {@link #connectionOptions(java.util.Enumeration)}, for a backend's answer. */

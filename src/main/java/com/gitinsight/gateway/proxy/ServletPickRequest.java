@@ -72,19 +72,7 @@ final class ServletPickRequest implements PickRequest {
         if (UpstreamHeaders.isIdentity(UpstreamHeaders.fold(name))) {
             return null;
         }
-        java.util.Enumeration<String> values = request.getHeaders(name);
-        if (values == null || !values.hasMoreElements()) {
-            return null;
-        }
-        String first = values.nextElement();
-        if (!values.hasMoreElements()) {
-            return first;
-        }
-        StringBuilder joined = new StringBuilder(first);
-        while (values.hasMoreElements()) {
-            joined.append(", ").append(values.nextElement());
-        }
-        return joined.toString();
+        return com.gitinsight.gateway.http.HeaderLines.join(request.getHeaders(name), ", ");
     }
 
     /** {@code name=value} of a cookie made for this request, or null. */

@@ -1,0 +1,28 @@
+package com.gitinsight.gateway.http;
+
+import java.util.Enumeration;
+
+/** A header's lines as one list, as a reader of the whole field takes them (RFC 9110 5.3). */
+public final class HeaderLines {
+
+    private HeaderLines() {}
+
+    /**
+     * The lines joined with {@code separator}, or null when there is none; one line is returned as
+     * it is (no copy in the common case).
+     */
+    public static String join(Enumeration<String> lines, String separator) {
+        if (lines == null || !lines.hasMoreElements()) {
+            return null;
+        }
+        String first = lines.nextElement();
+        if (!lines.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder all = new StringBuilder(first);
+        while (lines.hasMoreElements()) {
+            all.append(separator).append(lines.nextElement());
+        }
+        return all.toString();
+    }
+}
