@@ -307,7 +307,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private boolean fromBackend() {
         com.gitinsight.gateway.runtime.RequestContext context =
                 com.gitinsight.gateway.runtime.RequestContext.of(request);
-        return context == null || context.upstreamStatus() > 0;
+        // And with the backend's status: the gateway's own 502 for a backend whose 200 failed before
+        // its first body byte is not the backend's answer (attacker review 177).
+        return context == null || context.upstreamStatus() > 0 && context.upstreamStatus() == getStatus();
     }
 
     /**

@@ -36,6 +36,17 @@ final class FakeBackend implements FilterChain {
         return this;
     }
 
+    /**
+     * The backend answers {@code status} (as the proxy records it) but the client gets {@code sent}:
+     * the gateway's own answer, a 502 for a backend that failed before its first body byte.
+     */
+    FakeBackend answeredByTheGateway(int sent) {
+        this.gatewayStatus = sent;
+        return this;
+    }
+
+    private int gatewayStatus = -1;
+
     FakeBackend status(int status) {
         this.status = status;
         return this;
@@ -70,7 +81,7 @@ final class FakeBackend implements FilterChain {
         if (context != null) {
             context.upstreamStatus(status); // as the proxy records the backend's answer
         }
-        r.setStatus(status);
+        r.setStatus(gatewayStatus > 0 ? gatewayStatus : status);
         r.setContentType(contentType);
         for (int i = 0; i < headers.size(); i += 2) {
             r.addHeader(headers.get(i), headers.get(i + 1));

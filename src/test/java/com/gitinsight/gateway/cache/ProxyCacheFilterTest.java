@@ -650,6 +650,31 @@ class ProxyCacheFilterTest {
         }
     }
 
+    // Attacker review 177: the gateway's own 502 (the backend's 200 failed before its first body
+    // byte) is not the backend's answer, even on a route that caches 502s.
+    @Test
+    void theGatewaysOwnAnswerToABackendsResponseIsNeverStored() throws Exception {
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config with502 = new ProxyCacheSchema.Config(
+                java.util.Set.of(200, 502),
+                all.methods(),
+                all.contentTypes(),
+                300,
+                false,
+                List.of(),
+                List.of(),
+                false,
+                ProxyCacheSchema.Config.STORAGE_TTL_UNSET,
+                1024 * 1024,
+                0,
+                1000,
+                ProxyCacheSchema.VaryIdentity.SUBJECT);
+        FakeBackend failing = new FakeBackend().answeredByTheGateway(502);
+        assertEquals("Miss", send(with502, FakeRequest.get("/gw502"), failing).cacheStatus());
+        assertEquals("Miss", send(with502, FakeRequest.get("/gw502"), failing).cacheStatus());
+        assertEquals(2, failing.calls);
+    }
+
     // ---- Kong's spec/03-plugins/31-proxy-cache/02-access_spec.lua ----
 
     private static ProxyCacheSchema.Config honouringCacheControl() {
