@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Plugin {@code request-rate} (nginx's limit_req): refused requests get the status (429) with
  * {@code Retry-After}; with {@code nodelay: false} a request within the burst waits its turn, as
- * nginx delays it (that wait holds the request's thread, at most {@code burst} intervals).
+ * nginx delays it (that wait holds the request's thread, at most {@code burst} intervals; at most
+ * {@link #MAX_WAITING} requests wait at once across the gateway, the rest refused as over the rate).
  */
 public class RequestRateFilter extends PluginFilter<RequestRateSchema.Config> {
 
@@ -24,6 +25,20 @@ public class RequestRateFilter extends PluginFilter<RequestRateSchema.Config> {
 
     @Inject
     transient CounterStores stores;
+
+    /**
+     * Requests waiting their turn at once, gateway-wide: each holds a request thread (nginx's wait
+     * holds none), so without a bound a client making up keys parked every thread for up to
+     * burst intervals and the gateway answered no one (attacker review 178).
+     */
+    static final int MAX_WAITING = 32;
+
+    private transient java.util.concurrent.Semaphore waiting = new java.util.concurrent.Semaphore(MAX_WAITING);
+
+    /** For tests: at most {@code n} requests wait at once. */
+    void waitingAtMost(int n) {
+        waiting = new java.util.concurrent.Semaphore(n);
+    }
 
     public RequestRateFilter() {
         super(RequestRateSchema.NAME, RequestRateSchema.Config.class);
@@ -52,21 +67,34 @@ public class RequestRateFilter extends PluginFilter<RequestRateSchema.Config> {
             return;
         }
         if (wait < 0) {
-            stores.refused(RequestRateSchema.NAME);
-            long retryNanos = -(wait + 1);
-            ErrorResponses.write(
-                    request,
-                    response,
-                    config.status(),
-                    "API rate limit exceeded",
-                    "Retry-After",
-                    Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));
+            refuse(config, request, response, -(wait + 1));
             return;
         }
         if (wait > 0 && !config.nodelay()) {
-            LockSupport.parkNanos(wait);
+            if (!waiting.tryAcquire()) {
+                refuse(config, request, response, wait);
+                return;
+            }
+            try {
+                LockSupport.parkNanos(wait);
+            } finally {
+                waiting.release();
+            }
         }
         chain.doFilter(request, response);
+    }
+
+    private void refuse(
+            RequestRateSchema.Config config, HttpServletRequest request, HttpServletResponse response, long retryNanos)
+            throws IOException {
+        stores.refused(RequestRateSchema.NAME);
+        ErrorResponses.write(
+                request,
+                response,
+                config.status(),
+                "API rate limit exceeded",
+                "Retry-After",
+                Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryNanos + 999_999_999L))));
     }
 
     private String key(RequestRateSchema.Config config, RequestContext context, HttpServletRequest request) {

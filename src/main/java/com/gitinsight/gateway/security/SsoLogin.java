@@ -72,7 +72,9 @@ final class SsoLogin {
             // They go upstream as X-Consumer-Username, X-Credential-Identifier (sub) and
             // X-Authenticated-Groups: a line break would make a second header line ("eve\nadmin"),
             // a comma a second group ("x, admin").
-            LOG.log(Level.FINE, "SSO token refused: a control character in its consumer claim or roles");
+            LOG.log(
+                    Level.FINE,
+                    "SSO token refused: a control character or an end space in its consumer claim or roles");
             return null;
         }
         Credentials.Consumer known = name == null ? null : credentials.consumer(name);
@@ -96,7 +98,11 @@ final class SsoLogin {
         return new Login(true, consumer, known != null, subject, sub, principal);
     }
 
-    /** No control character in the consumer's name or a role, no comma in a role. */
+    /**
+     * No control character in the consumer's name or a role, no comma in a role, and no space at
+     * either end: a backend's parser strips it, so " admin" would reach it as admin, another
+     * consumer than the one the gateway judged (attacker review 178).
+     */
     static boolean fitForHeaders(String name, Set<String> roles) {
         if (name != null && hasControl(name)) {
             return false;
@@ -110,6 +116,9 @@ final class SsoLogin {
     }
 
     private static boolean hasControl(String s) {
+        if (!s.isEmpty() && (s.charAt(0) == ' ' || s.charAt(s.length() - 1) == ' ')) {
+            return true;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {

@@ -654,21 +654,7 @@ class ProxyCacheFilterTest {
     // byte) is not the backend's answer, even on a route that caches 502s.
     @Test
     void theGatewaysOwnAnswerToABackendsResponseIsNeverStored() throws Exception {
-        ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config with502 = new ProxyCacheSchema.Config(
-                java.util.Set.of(200, 502),
-                all.methods(),
-                all.contentTypes(),
-                300,
-                false,
-                List.of(),
-                List.of(),
-                false,
-                ProxyCacheSchema.Config.STORAGE_TTL_UNSET,
-                1024 * 1024,
-                0,
-                1000,
-                ProxyCacheSchema.VaryIdentity.SUBJECT);
+        ProxyCacheSchema.Config with502 = kongs(java.util.Set.of(200, 502), false);
         FakeBackend failing = new FakeBackend().answeredByTheGateway(502);
         assertEquals("Miss", send(with502, FakeRequest.get("/gw502"), failing).cacheStatus());
         assertEquals("Miss", send(with502, FakeRequest.get("/gw502"), failing).cacheStatus());
@@ -678,12 +664,17 @@ class ProxyCacheFilterTest {
     // ---- Kong's spec/03-plugins/31-proxy-cache/02-access_spec.lua ----
 
     private static ProxyCacheSchema.Config honouringCacheControl() {
+        return kongs(java.util.Set.of(200, 301, 404), true);
+    }
+
+    /** Kong's defaults for JSON, with these response codes and cache_control. */
+    private static ProxyCacheSchema.Config kongs(java.util.Set<Integer> codes, boolean cacheControl) {
         return new ProxyCacheSchema.Config(
-                java.util.Set.of(200, 301, 404),
+                codes,
                 java.util.Set.of("GET", "HEAD"),
                 java.util.Set.of("application/json"),
                 300,
-                true,
+                cacheControl,
                 List.of(),
                 List.of(),
                 false,

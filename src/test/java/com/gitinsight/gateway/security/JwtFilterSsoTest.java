@@ -130,5 +130,10 @@ class JwtFilterSsoTest {
         send(token("eve", "[]", "alice\nbob"), splitSub);
         assertEquals(401, splitSub.status(), "sub goes upstream as X-Credential-Identifier (review 122)");
         assertTrue(SsoLogin.fitForHeaders("eve", java.util.Set.of("ops", "admin")));
+        // A space at either end is stripped by the backend's parser: " admin" would be admin there.
+        org.junit.jupiter.api.Assertions.assertFalse(SsoLogin.fitForHeaders(" admin", java.util.Set.of()));
+        org.junit.jupiter.api.Assertions.assertFalse(SsoLogin.fitForHeaders("admin ", java.util.Set.of()));
+        org.junit.jupiter.api.Assertions.assertFalse(SsoLogin.fitForHeaders("eve", java.util.Set.of(" admin")));
+        assertTrue(SsoLogin.fitForHeaders("eve smith", java.util.Set.of()));
     }
 }
