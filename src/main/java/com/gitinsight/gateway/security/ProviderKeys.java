@@ -42,6 +42,9 @@ final class ProviderKeys implements VerificationKeyResolver {
     private final ReentrantLock refreshing = new ReentrantLock();
     private final VerificationJwkSelector selector = new VerificationJwkSelector();
 
+    /** A request before the first keys waits this many times {@link #MISSING_KEY_WAIT_NANOS} (10 s). */
+    static final int FIRST_KEYS_WAITS = 5;
+
     /** How long a token whose key is missing waits for a fetch already running. */
     static final long MISSING_KEY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -81,7 +84,10 @@ final class ProviderKeys implements VerificationKeyResolver {
     public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext) throws UnresolvableKeyException {
         List<JsonWebKey> current = keys;
         if (current == null) {
-            current = refresh(Long.MAX_VALUE);
+            // The first keys: wait for a fetch already running, but not without end (attacker
+            // review 178: before a provider first answered, every SSO request queued behind its
+            // fetch, discovery and keys each up to their timeouts).
+            current = refresh(FIRST_KEYS_WAITS * missingKeyWaitNanos);
         } else if (clock.getAsLong() - expiresAt >= 0) {
             current = refresh(0);
         }
@@ -112,21 +118,16 @@ final class ProviderKeys implements VerificationKeyResolver {
     /**
      * Fetches the keys unless that was tried less than the minimum interval ago; returns the keys
      * there are then. {@code waitNanos}: how long to wait for a fetch another thread is running
-     * (0: not at all; {@code Long.MAX_VALUE}: until it ends, for the first keys); past it, the
-     * keys there are.
+     * (0: not at all); past it, the keys there are (none yet: refused).
      */
     private List<JsonWebKey> refresh(long waitNanos) throws UnresolvableKeyException {
-        if (waitNanos == Long.MAX_VALUE) {
-            refreshing.lock();
-        } else {
-            try {
-                if (!refreshing.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
-                    return keysOrFail();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (!refreshing.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
                 return keysOrFail();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return keysOrFail();
         }
         try {
             long now = clock.getAsLong();

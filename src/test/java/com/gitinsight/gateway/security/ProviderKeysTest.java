@@ -149,6 +149,43 @@ class ProviderKeysTest {
         assertTrue(e.getMessage().contains("boom"), e.getMessage());
     }
 
+    // Attacker review 178: before the first keys, a request waits a bounded time for the fetch
+    // another request runs (a provider that never answers held every SSO request until its timeouts).
+    @Test
+    void beforeTheFirstKeysARequestWaitsABoundedTimeForARunningFetch() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ProviderKeys hanging = new ProviderKeys(
+                "https://hanging/jwks",
+                () -> {
+                    started.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                    return new JsonWebKeySet(k1);
+                },
+                300,
+                10,
+                now::get,
+                TimeUnit.MILLISECONDS.toNanos(50));
+        java.util.concurrent.CompletableFuture<java.security.Key> first =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return hanging.resolveKey(jws(k1, "k1"), List.of());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        started.await();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(5),
+                () -> assertThrows(UnresolvableKeyException.class, () -> hanging.resolveKey(jws(k1, "k1"), List.of())));
+        release.countDown();
+        assertEquals(k1.getPublicKey(), first.get(10, TimeUnit.SECONDS));
+    }
+
     // Attacker review 153: tokens with random kids queued every request behind a fetch from a slow
     // provider, and a request that waited out a fetch longer than jwks_min_refresh_seconds started
     // the next one at once. A missing key now waits a bounded time for a running fetch, and the
