@@ -201,8 +201,13 @@ class RateLimitIT {
                         () -> {
                             try {
                                 go.await();
-                                // The key of route redis's plugin instance (Kong's: the instance, then the identifier).
-                                if (node2.admit("route:redis|HEADER|" + client, limits)) {
+                                // The key of route redis's plugin instance (Kong's: the instance, then the
+                                // identifier; a header's value by its SHA-256).
+                                if (node2.admit(
+                                        "route:redis|HEADER|sha256:"
+                                                + com.google.common.hash.Hashing.sha256()
+                                                        .hashString(client, java.nio.charset.StandardCharsets.UTF_8),
+                                        limits)) {
                                     secondNode.incrementAndGet();
                                 }
                             } catch (Exception e) {
