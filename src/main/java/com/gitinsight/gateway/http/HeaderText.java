@@ -13,6 +13,24 @@ public final class HeaderText {
 
     private HeaderText() {}
 
+    /**
+     * A value the gateway makes (a consumer's name from the file, a token's claim) as the header
+     * strings here hold values: one char per byte, its UTF-8 bytes, as Kong sends it. Sent as it
+     * is, each character past Latin-1 became '?' on the wire, so "иван" and "петр" reached the
+     * backend as one user "????" (attacker review 178). ASCII is returned as it is.
+     */
+    public static String wire(String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            }
+        }
+        return value;
+    }
+
     /** The bytes a header value was sent as (a container that decoded it otherwise: its UTF-8). */
     public static byte[] bytes(String value) {
         for (int i = 0; i < value.length(); i++) {

@@ -586,12 +586,12 @@ public final class KongLogRecord implements LogEntry {
             if (redact) {
                 g.writeString(REDACTED);
             } else if (count == 1) {
-                g.writeString(bounded(h[i + 1]));
+                g.writeString(bounded(headerText(h[i + 1])));
             } else {
                 g.writeStartArray();
                 for (int j = i; j < h.length; j += 2) {
                     if (h[j].equalsIgnoreCase(name)) {
-                        g.writeString(bounded(h[j + 1]));
+                        g.writeString(bounded(headerText(h[j + 1])));
                     }
                 }
                 g.writeEndArray();
@@ -613,12 +613,12 @@ public final class KongLogRecord implements LogEntry {
                 if (redact) {
                     g.writeString(REDACTED);
                 } else if (value.indexOf(RequestContext.LINES) < 0) {
-                    g.writeString(bounded(value));
+                    g.writeString(bounded(headerText(value)));
                 } else {
                     // Sent as several lines (request-transformer's append): an array, as Kong logs it.
                     g.writeStartArray();
                     for (String line : value.split(String.valueOf(RequestContext.LINES), -1)) {
-                        g.writeString(bounded(line));
+                        g.writeString(bounded(headerText(line)));
                     }
                     g.writeEndArray();
                 }
@@ -747,6 +747,15 @@ public final class KongLogRecord implements LogEntry {
             }
         }
         return false;
+    }
+
+    /**
+     * A request header's value as text: its bytes read as UTF-8 (Kong's JSON carries the bytes,
+     * so a client's or a consumer's "josé" is logged as such), else as they came.
+     */
+    private static String headerText(String value) {
+        String text = com.gitinsight.gateway.http.HeaderText.utf8(value);
+        return text != null ? text : value;
     }
 
     /** Response headers whose value may hold the request's URI, query included. */

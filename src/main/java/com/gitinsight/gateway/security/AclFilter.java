@@ -76,7 +76,7 @@ public class AclFilter extends PluginFilter<AclSchema.Config> {
         if (!config.hideGroupsHeader()) {
             // No groups (under deny): Kong's set_header of "" sends the header empty (its
             // normalize_header makes "" a space; the acl access spec reads "" upstream).
-            context.upstreamHeader(header, value == null ? "" : value);
+            context.upstreamHeader(header, value == null ? "" : com.gitinsight.gateway.http.HeaderText.wire(value));
         }
         chain.doFilter(request, response);
     }

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.security;
 
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.HeaderText;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -52,10 +53,11 @@ final class ConsumerIdentity {
         context.credentialAuthenticated(!anonymous);
         context.identity(
                 new RequestContext.Identity(c.id(), c.username(), c.customId(), anonymous ? null : credential));
-        context.upstreamHeader("X-Consumer-ID", c.id());
-        context.upstreamHeader("X-Consumer-Custom-ID", c.customId());
-        context.upstreamHeader("X-Consumer-Username", c.username());
-        context.upstreamHeader("X-Credential-Identifier", anonymous ? null : credential);
+        // Their UTF-8 bytes, as Kong sends them (HeaderText.wire: "иван" is not "????").
+        context.upstreamHeader("X-Consumer-ID", HeaderText.wire(c.id()));
+        context.upstreamHeader("X-Consumer-Custom-ID", HeaderText.wire(c.customId()));
+        context.upstreamHeader("X-Consumer-Username", HeaderText.wire(c.username()));
+        context.upstreamHeader("X-Credential-Identifier", anonymous ? null : HeaderText.wire(credential));
         context.upstreamHeader("X-Anonymous-Consumer", anonymous ? "true" : null);
         String verified = credentialId != null ? credentialId : credential;
         if (!anonymous && verified != null && !context.hasSubject()) {

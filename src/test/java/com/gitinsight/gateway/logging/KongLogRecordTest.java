@@ -404,6 +404,21 @@ class KongLogRecordTest {
         assertEquals("carol", none.at("/request/headers/x-consumer-username").asText());
     }
 
+    // Header values are bytes (one char each here); Kong's JSON carries them, so a UTF-8 name is
+    // logged as text: the consumer's as sent upstream, and a client's header alike.
+    @Test
+    void utf8HeaderBytesAreLoggedAsText() throws Exception {
+        String sentAsUtf8 = new String(
+                "josé".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
+        FakeHttp.Request request = FakeHttp.Request.get("/repos", "X-Name", sentAsUtf8, "X-Latin", "caf\u00e9")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        request.context().upstreamHeader("X-Consumer-Username", com.gitinsight.gateway.http.HeaderText.wire("иван"));
+        JsonNode r = record(request, new FakeHttp.Response(), 200);
+        assertEquals("иван", r.at("/request/headers/x-consumer-username").asText());
+        assertEquals("josé", r.at("/request/headers/x-name").asText());
+        assertEquals("caf\u00e9", r.at("/request/headers/x-latin").asText(), "not UTF-8: as it came");
+    }
+
     @Test
     void aCredentialAnAuthPluginReadIsNeverLoggedEvenWhenTheBackendGetsIt() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get(

@@ -32,4 +32,28 @@ class ConsumerIdentityTest {
         assertEquals("", custom.consumerLabel());
         assertEquals("id-2", custom.consumer());
     }
+
+    private static String usernameSent(String username) {
+        RequestContext c = context();
+        ConsumerIdentity.identify(c, new Credentials.Consumer("c-1", username, null), "key-1", false);
+        return c.upstreamHeaders().get("X-Consumer-Username");
+    }
+
+    // Attacker review 178: a name past Latin-1 went on the wire as '?' per character, so two users
+    // were one ("????") to the backend; Kong sends the name's UTF-8 bytes.
+    @Test
+    void aConsumersNameGoesUpstreamAsItsUtf8Bytes() {
+        String ivan = usernameSent("иван");
+        String petr = usernameSent("петр");
+        org.junit.jupiter.api.Assertions.assertNotEquals(ivan, petr);
+        // The header strings hold one char per byte: these are the name's UTF-8 bytes.
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                "иван".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                ivan.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals("иван", com.gitinsight.gateway.http.HeaderText.utf8(ivan), "read back as the log reads it");
+        assertEquals("alice", usernameSent("alice"), "ASCII as it is");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                "josé".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                usernameSent("josé").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
 }
