@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,19 +26,11 @@ class RateLimitFilterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RateLimitFilter filter = new RateLimitFilter();
-    private final CounterStores stores = new CounterStores();
+    private final CounterStores stores = TestStores.local();
     private final FakeHttp.Backend backend = new FakeHttp.Backend();
 
     @BeforeEach
     void stores() throws Exception {
-        stores.clients = new TrustedProxies() {
-            @Override
-            public String clientText(HttpServletRequest request) {
-                return request.getRemoteAddr();
-            }
-        };
-        stores.maxKeys = 1000;
-        stores.sweepSeconds = 3600;
         filter.stores = stores;
         // A test counts within one hour: never start one in its last seconds.
         long intoHour = System.currentTimeMillis() % 3_600_000L;

@@ -3,11 +3,9 @@ package com.gitinsight.gateway.ratelimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import com.gitinsight.gateway.http.TrustedProxies;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
-import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RequestRateFilterTest {
 
     private final RequestRateFilter filter = new RequestRateFilter();
-    private final CounterStores stores = new CounterStores();
+    private final CounterStores stores = TestStores.local();
     private final FakeHttp.Backend backend = new FakeHttp.Backend();
 
     private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
@@ -31,14 +29,6 @@ class RequestRateFilterTest {
 
     @BeforeEach
     void stores() {
-        stores.clients = new TrustedProxies() {
-            @Override
-            public String clientText(HttpServletRequest request) {
-                return request.getRemoteAddr();
-            }
-        };
-        stores.maxKeys = 1000;
-        stores.sweepSeconds = 3600;
         filter.stores = stores;
     }
 
