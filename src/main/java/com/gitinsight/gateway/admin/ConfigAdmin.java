@@ -103,11 +103,6 @@ public class ConfigAdmin {
         }
     }
 
-    /** The running file's text with its secrets redacted. */
-    String redactedText() throws AdminException {
-        return redactedText(running());
-    }
-
     /** {@code config}'s text with its secrets redacted (a read that tags its answer with the same version). */
     String redactedText(GatewayConfig config) throws AdminException {
         return redaction.text(config.text());

@@ -78,11 +78,6 @@ final class LogWriter {
         return write(entries, Framing.ARRAY);
     }
 
-    /** One entry per line, each line ended (file-log). */
-    Bytes lines(List<LogEntry> entries) {
-        return write(entries, Framing.LINES);
-    }
-
     /** Receives a written part of a batch; its bytes are valid until it returns. */
     interface Chunks {
         void accept(byte[] array, int length) throws IOException;
@@ -177,8 +172,7 @@ final class LogWriter {
 
     private enum Framing {
         ONE,
-        ARRAY,
-        LINES
+        ARRAY
     }
 
     private Bytes write(List<LogEntry> entries, Framing framing) {
@@ -196,9 +190,6 @@ final class LogWriter {
             for (LogEntry e : entries) {
                 readAhead += e.readAhead();
                 e.writeTo(g, this);
-                if (framing == Framing.LINES) {
-                    g.writeRaw('\n');
-                }
             }
             if (framing == Framing.ARRAY) {
                 g.writeEndArray();
