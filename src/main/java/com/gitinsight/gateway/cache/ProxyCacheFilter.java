@@ -69,7 +69,11 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         try {
             body = KeyedBody.digest(request, context);
         } catch (IOException e) {
-            ErrorResponses.write(request, response, 400, ErrorResponses.CLIENT_BODY);
+            ErrorResponses.write(
+                    request,
+                    response,
+                    com.gitinsight.gateway.http.ClientTooSlow.status(e),
+                    com.gitinsight.gateway.http.ClientTooSlow.message(e));
             return;
         }
         if (body == null) {

@@ -31,6 +31,9 @@ public final class ErrorResponses {
     public static final String NAME_RESOLUTION = "name resolution failed";
     public static final String TOO_LARGE = "Request size limit exceeded";
     public static final String CLIENT_BODY = "The request body could not be read";
+    /** Kong's error handler's 408 (nginx's client_body_timeout). */
+    public static final String CLIENT_TIMEOUT = "Request timeout";
+
     public static final String BREAKER_OPEN = "The upstream service is unavailable (circuit breaker open)";
     public static final String AT_CAPACITY = "The upstream service has too many requests in flight";
     public static final String NO_CONNECTION = "Every connection to the upstream target is in use";

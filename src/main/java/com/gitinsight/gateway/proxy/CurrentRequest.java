@@ -17,8 +17,8 @@ public class CurrentRequest implements Unproxied<CurrentRequest> {
     private final ThreadLocal<Exchange> current = new ThreadLocal<>();
 
     /** Binds the exchange and returns it; the filter passes its (wrapped) response on. */
-    Exchange bind(HttpServletRequest request, HttpServletResponse response) {
-        Exchange exchange = new Exchange(request, response);
+    Exchange bind(HttpServletRequest request, HttpServletResponse response, ClientPace.Slot paced) {
+        Exchange exchange = new Exchange(request, response, paced);
         current.set(exchange);
         return exchange;
     }

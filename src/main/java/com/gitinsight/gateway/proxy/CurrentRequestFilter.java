@@ -42,6 +42,9 @@ public class CurrentRequestFilter extends HttpFilter {
     @Inject
     transient KongHeaders kongHeaders;
 
+    @Inject
+    transient ClientPace pace;
+
     /**
      * {@code gateway.admin.host}: the one host name the admin API and console answer on, and on
      * which no route is proxied, so that they are an origin of their own. On the proxy's origin a
@@ -63,6 +66,7 @@ public class CurrentRequestFilter extends HttpFilter {
         runtime = Unproxied.instance(runtime);
         proxies = Unproxied.instance(proxies);
         kongHeaders = Unproxied.instance(kongHeaders);
+        pace = Unproxied.instance(pace);
         adminHost = adminHostSetting == null ? null : adminHost(adminHostSetting.orElse(null));
     }
 
@@ -183,14 +187,19 @@ public class CurrentRequestFilter extends HttpFilter {
             refusePlainHttp(request, response, match.route().httpsRedirect(), trusted);
             return;
         }
-        Exchange exchange = current.bind(request, response);
+        String client = trusted
+                ? proxies.clientText(request)
+                : com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr());
+        // A slow client's reads and writes hold this thread: marked, so the slowest can be cut off.
+        ClientPace.Slot paced = pace.begin(request, client);
+        if (Forwarder.hasBody(request)) {
+            request = new PacedRequest(request, paced);
+        }
+        Exchange exchange = current.bind(request, response, paced);
         // The route is matched once, here, for every filter behind this one and the proxy.
         RequestContext.attach(request, snapshot, match, path, trusted)
                 .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
-                .clientAddress(
-                        trusted
-                                ? proxies.clientText(request)
-                                : com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()));
+                .clientAddress(client);
         if (sendId) {
             exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
         }
@@ -202,6 +211,7 @@ public class CurrentRequestFilter extends HttpFilter {
         } finally {
             exchange.end();
             current.unbind();
+            paced.end();
         }
     }
 

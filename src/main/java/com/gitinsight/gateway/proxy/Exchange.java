@@ -18,9 +18,9 @@ public final class Exchange {
     private OnEnd onEnd;
     private Runnable onUnwritten;
 
-    Exchange(HttpServletRequest request, HttpServletResponse response) {
+    Exchange(HttpServletRequest request, HttpServletResponse response, ClientPace.Slot paced) {
         this.request = request;
-        this.response = new Response(response);
+        this.response = new Response(response, paced);
     }
 
     public HttpServletRequest request() {
@@ -120,9 +120,22 @@ public final class Exchange {
         private String keptName;
         private String keptValue;
         private java.util.List<String> debug;
+        private final ClientPace.Slot paced;
+        private jakarta.servlet.ServletOutputStream out;
 
-        Response(HttpServletResponse response) {
+        Response(HttpServletResponse response, ClientPace.Slot paced) {
             super(response);
+            this.paced = paced;
+        }
+
+        /** Its writes marked, so that a client too slow to read the answer can be cut off. */
+        @Override
+        public jakarta.servlet.ServletOutputStream getOutputStream() throws java.io.IOException {
+            if (out == null) {
+                jakarta.servlet.ServletOutputStream container = super.getOutputStream();
+                out = paced == null ? container : paced.output(container);
+            }
+            return out;
         }
 
         private boolean kept(String name) {

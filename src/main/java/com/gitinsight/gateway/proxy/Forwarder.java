@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.http.ClientTooSlow;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.HeaderNames;
 import com.gitinsight.gateway.http.KongHeaders;
@@ -87,7 +88,7 @@ final class Forwarder {
         }
         // The client stopped sending: nothing to hold against the target or the service.
         LOG.log(Level.FINE, "client body failed: {0}", e.getMessage());
-        return LocalAnswer.of(400, ErrorResponses.CLIENT_BODY);
+        return LocalAnswer.of(ClientTooSlow.status(e), ClientTooSlow.message(e));
     }
 
     /** The method the backend gets: a plugin's override (request-transformer's http_method), else the client's. */

@@ -57,7 +57,11 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
             failure = authenticate(config, context, request, index);
         } catch (IOException e) {
             // The body (key_in_body) could not be read whole: nothing of it goes on.
-            ErrorResponses.write(request, response, 400, ErrorResponses.CLIENT_BODY);
+            ErrorResponses.write(
+                    request,
+                    response,
+                    com.gitinsight.gateway.http.ClientTooSlow.status(e),
+                    com.gitinsight.gateway.http.ClientTooSlow.message(e));
             return;
         }
         if (failure == null) {

@@ -418,7 +418,9 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             } catch (LimitedInputStream.TooLarge e) {
                 throw new Refusal(ErrorResponses.tooLargeStatus(request.getHeader("Expect")), ErrorResponses.TOO_LARGE);
             } catch (IOException e) {
-                throw new Refusal(400, ErrorResponses.CLIENT_BODY);
+                throw new Refusal(
+                        com.gitinsight.gateway.http.ClientTooSlow.status(e),
+                        com.gitinsight.gateway.http.ClientTooSlow.message(e));
             }
             if (length > 0 && read.length < length) {
                 throw new Refusal(400, ErrorResponses.CLIENT_BODY);

@@ -756,6 +756,55 @@ class SecurityRegressionIT {
     }
 
     @Test
+    void slowClientsBeyondTheirAddressShareAreCutOffAndOthersAreServed() throws Exception {
+        // Attacker review 179: each client that trickles its body holds a request thread (nginx
+        // waits without one); one address may hold gateway.client.max-slow-per-address (8) of them.
+        List<Socket> stalled = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Void>> ended = new ArrayList<>();
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            for (int i = 0; i < 11; i++) {
+                Socket s = new Socket();
+                stalled.add(s);
+                s.bind(new InetSocketAddress("127.0.0.3", 0));
+                s.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 5000);
+                s.getOutputStream()
+                        .write("POST /n/slow HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 100\r\n\r\nx"
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                ended.add(java.util.concurrent.CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                s.getInputStream().readAllBytes(); // until the gateway closes it
+                            } catch (IOException e) {
+                                // closed (reset): cut off too
+                            }
+                        },
+                        readers));
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> ended.stream()
+                                    .filter(java.util.concurrent.CompletableFuture::isDone)
+                                    .count()
+                            >= 3);
+            assertEquals(
+                    3,
+                    ended.stream()
+                            .filter(java.util.concurrent.CompletableFuture::isDone)
+                            .count(),
+                    "the slowest beyond the address's 8 are cut, the 8 within it are not");
+            // Everyone else is served meanwhile.
+            Reply other = get("/n/x");
+            assertEquals(200, other.status(), other.toString());
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
+            readers.shutdownNow();
+        }
+    }
+
+    @Test
     void aTrailerNeverBecomesAHeaderTheBackendOrAPluginReads() throws Exception {
         // The container adds a chunked body's trailer fields to the request's headers once the body
         // is read (here by request buffering, before the headers are copied): a Cookie sent as a

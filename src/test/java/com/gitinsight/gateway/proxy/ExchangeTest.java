@@ -12,7 +12,7 @@ class ExchangeTest {
     private final AtomicInteger released = new AtomicInteger();
     private final AtomicInteger abandoned = new AtomicInteger();
     private final Exchange exchange =
-            new Exchange(FakeHttp.Request.get("/x").request, new FakeHttp.Response().response);
+            new Exchange(FakeHttp.Request.get("/x").request, new FakeHttp.Response().response, null);
 
     @Test
     void aBodyNeverWrittenLetsGoOfTheUpstreamExchangeAtTheEnd() {
@@ -41,7 +41,7 @@ class ExchangeTest {
     @Test
     void aKeptHeaderReplacesEveryOtherValueOfItAndOutlivesAReset() {
         FakeHttp.Response container = new FakeHttp.Response();
-        Exchange kept = new Exchange(FakeHttp.Request.get("/x").request, container.response);
+        Exchange kept = new Exchange(FakeHttp.Request.get("/x").request, container.response, null);
         container.response.setHeader("X-Kong-Request-Id", "gateway's");
         kept.keepHeader("X-Kong-Request-Id", "gateway's");
         jakarta.servlet.http.HttpServletResponse response = kept.response();
@@ -78,7 +78,7 @@ class ExchangeTest {
                     routes: [{name: r, paths: [/r]}, {paths: [/unnamed]}]
                 """);
         FakeHttp.Response response = new FakeHttp.Response();
-        Exchange debugged = new Exchange(FakeHttp.Request.get("/r").request, response.response);
+        Exchange debugged = new Exchange(FakeHttp.Request.get("/r").request, response.response, null);
         com.gitinsight.gateway.routing.Router router = com.gitinsight.gateway.routing.Router.build(s.config());
         FakeHttp.Request r = FakeHttp.Request.get("/r");
         CurrentRequestFilter.debugHeaders(router.match(new ServletRequestFacts(r.request, "/r")), debugged);
@@ -92,7 +92,7 @@ class ExchangeTest {
         FakeHttp.Request u = FakeHttp.Request.get("/unnamed");
         CurrentRequestFilter.debugHeaders(
                 router.match(new ServletRequestFacts(u.request, "/unnamed")),
-                new Exchange(u.request, unnamed.response));
+                new Exchange(u.request, unnamed.response, null));
         org.junit.jupiter.api.Assertions.assertNotNull(unnamed.header("Kong-Route-Id"));
         org.junit.jupiter.api.Assertions.assertNull(unnamed.header("Kong-Route-Name"), "a route without a name");
         org.junit.jupiter.api.Assertions.assertFalse(

@@ -1,0 +1,26 @@
+package com.gitinsight.gateway.proxy;
+
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.IOException;
+
+/** A request whose body's reads are marked for {@link ClientPace}, whoever reads it (a plugin or the proxy). */
+final class PacedRequest extends HttpServletRequestWrapper {
+
+    private final ClientPace.Slot paced;
+    private ServletInputStream in;
+
+    PacedRequest(HttpServletRequest request, ClientPace.Slot paced) {
+        super(request);
+        this.paced = paced;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+        if (in == null) {
+            in = paced.input(super.getInputStream());
+        }
+        return in;
+    }
+}
