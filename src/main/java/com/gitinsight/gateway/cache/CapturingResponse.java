@@ -64,6 +64,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private final Consumer<CachedResponse> store;
     private Mode mode = Mode.UNDECIDED;
     private boolean finished;
+    /** Whether {@link #store} has heard the outcome (an entry, or null: nothing will be). */
+    private boolean told;
+
     private CachedResponse result;
     private List<String> headers;
     private List<String> varyNames;
@@ -74,7 +77,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private PrintWriter writer;
 
     /**
-     * {@code store} receives the entry once, when it is complete. {@code sharedOnly}: the request
+     * {@code store} receives the entry once, when it is complete, or null once it is known that
+     * nothing will be stored (not storable, too large, cut). {@code sharedOnly}: the request
      * was {@link Admission#SHARED_ONLY}, so only a response the backend marked shareable is kept.
      */
     CapturingResponse(
@@ -107,6 +111,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         int status = getStatus();
         if (staleStandsIn && status >= 500) {
             mode = Mode.SUPPRESS;
+            storesNothing();
             return mode;
         }
         ttlSeconds = storableFor(status);
@@ -117,6 +122,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             ProxyCacheFilter.status(request, (HttpServletResponse) getResponse(), config, cacheStatus);
         } else {
             mode = Mode.PASS;
+            storesNothing();
             ProxyCacheFilter.status(request, (HttpServletResponse) getResponse(), config, "Bypass");
         }
         if (config.responseHeaders().cacheKey()) {
@@ -258,6 +264,17 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         return List.copyOf(out);
     }
 
+    /**
+     * Tells {@link #store} (once) that nothing will be stored, as soon as that is known: misses
+     * waiting for this one go to the backend then, not when this response's client has read it all.
+     */
+    private void storesNothing() {
+        if (!told) {
+            told = true;
+            store.accept(null);
+        }
+    }
+
     boolean suppressed() {
         return mode == Mode.SUPPRESS;
     }
@@ -277,11 +294,13 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             writer.flush();
         }
         if (mode != Mode.CAPTURE || copy == null || !complete() || !fromBackend()) {
+            storesNothing();
             return null;
         }
         long fresh = now + ttlSeconds * 1000;
         long kept = config.keptUntil(now, ttlSeconds);
         if (kept < 0) {
+            storesNothing();
             return null; // a negative storage_ttl: Kong's store refuses it
         }
         result = new CachedResponse(
@@ -295,6 +314,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                 evictable,
                 varyNames,
                 Variants.digest(varyNames, request));
+        told = true;
         store.accept(result);
         return result;
     }
@@ -318,6 +338,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
      */
     CachedResponse abandon() {
         finished = true;
+        storesNothing();
         return null;
     }
 
@@ -413,6 +434,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             } catch (IOException e) {
                 // The client went away: what it did not get is its loss; a stored body is whole.
                 clientWriteFailed = true;
+                storesNothing();
                 throw e;
             }
         }
@@ -423,6 +445,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             }
             if (copy.size() + len > config.maxBodyBytes()) {
                 copy = null; // too big to store: it only streams through
+                storesNothing();
                 return;
             }
             copy.write(b, off, len);

@@ -87,16 +87,11 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         if (admission == Admission.SHARED_ONLY) {
             // No entry answers it, and no miss waits for it: it goes to the backend on its own.
             CapturingResponse capture = new CapturingResponse(
-                    response,
-                    request,
-                    config,
-                    true,
-                    false,
-                    "Bypass",
-                    key,
-                    path,
-                    cache.evictable(path),
-                    e -> cache.put(key, e, generation));
+                    response, request, config, true, false, "Bypass", key, path, cache.evictable(path), e -> {
+                        if (e != null) {
+                            cache.put(key, e, generation);
+                        }
+                    });
             chain.doFilter(request, capture);
             finish(context, capture);
             return;
@@ -133,10 +128,13 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             response.setContentLength(0);
             return;
         }
-        CompletableFuture<CachedResponse> mine = new CompletableFuture<>();
-        CompletableFuture<CachedResponse> leader = revalidate ? null : cache.join(key, mine);
+        ResponseCache.Leader mine = new ResponseCache.Leader(new CompletableFuture<>(), now);
+        ResponseCache.Leader leader = revalidate ? null : cache.join(key, mine, config.lockTimeoutMillis());
         if (leader != null) {
-            CachedResponse shared = Variants.matching(await(leader, config.lockTimeoutMillis()), request);
+            // Until the leader's lock_timeout is up, not this request's own: a slow leader holds
+            // each waiter for what is left of it, and the next miss after it leads anew.
+            long left = leader.started() + config.lockTimeoutMillis() - now;
+            CachedResponse shared = Variants.matching(await(leader.answer(), left), request);
             if (shared != null) {
                 cache.hit();
                 write(response, shared, "Hit", key, System.currentTimeMillis(), request, config);
@@ -163,7 +161,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 key,
                 path,
                 cache.evictable(path),
-                e -> cache.put(key, e, generation));
+                leading(key, generation, mine));
         CachedResponse stored = null;
         try {
             chain.doFilter(request, capture);
@@ -183,6 +181,22 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 cache.finish(key, mine, stored);
             }
         }
+    }
+
+    /**
+     * Stores an entry and hands it (or null: nothing will be stored) to the misses waiting for
+     * {@code mine} as soon as the capture knows, before its own client has read the answer.
+     */
+    private java.util.function.Consumer<CachedResponse> leading(
+            String key, long generation, ResponseCache.Leader mine) {
+        return e -> {
+            if (e != null) {
+                cache.put(key, e, generation);
+            }
+            if (mine != null) {
+                cache.finish(key, mine, e);
+            }
+        };
     }
 
     private static boolean upgrade(HttpServletRequest request) {

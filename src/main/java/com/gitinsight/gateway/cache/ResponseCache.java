@@ -60,7 +60,11 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     // gateway with no proxy-cache route should not hold. Null until then: nothing is cached.
     private volatile Cache<String, CachedResponse> entries;
     private final ConcurrentSkipListMap<String, Set<String>> byPath = new ConcurrentSkipListMap<>();
-    private final Map<String, CompletableFuture<CachedResponse>> inflight = new ConcurrentHashMap<>();
+    private final Map<String, Leader> inflight = new ConcurrentHashMap<>();
+
+    /** The miss that went to the backend for a key, and when (ms). */
+    public record Leader(CompletableFuture<CachedResponse> answer, long started) {}
+
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
@@ -269,17 +273,31 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     }
 
     /**
-     * Joins the miss in flight for {@code key}, or registers this one: null means the caller
-     * leads (and must {@link #finish} the returned future's key); otherwise the leader's future.
+     * Joins the miss in flight for {@code key}, or registers {@code mine}: null means the caller
+     * leads (and must {@link #finish} its key); otherwise the leader to wait for. A leader that
+     * started {@code maxAgeMillis} ago or more leads no longer (nginx's {@code proxy_cache_lock_age}):
+     * {@code mine} takes its place, so one slow response (a client reading it slowly) cannot keep
+     * every later miss of its key waiting.
      */
-    public CompletableFuture<CachedResponse> join(String key, CompletableFuture<CachedResponse> mine) {
-        return inflight.putIfAbsent(key, mine);
+    public Leader join(String key, Leader mine, long maxAgeMillis) {
+        while (true) {
+            Leader current = inflight.putIfAbsent(key, mine);
+            if (current == null) {
+                return null;
+            }
+            if (mine.started() - current.started() < maxAgeMillis) {
+                return current;
+            }
+            if (inflight.replace(key, current, mine)) {
+                return null;
+            }
+        }
     }
 
     /** Ends the leader's miss: waiters get {@code stored} (null: nothing was stored, go to the backend). */
-    public void finish(String key, CompletableFuture<CachedResponse> mine, CachedResponse stored) {
+    public void finish(String key, Leader mine, CachedResponse stored) {
         inflight.remove(key, mine);
-        mine.complete(stored);
+        mine.answer().complete(stored);
     }
 
     public void hit() {

@@ -3,6 +3,8 @@ package com.gitinsight.gateway.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -485,20 +487,21 @@ class ProxyCacheFilterTest {
         FakeRequest en = FakeRequest.get("/j", "Accept-Language", "en");
         String key = CacheKeys.key(c, en.context, en.request, "/j", "");
         // A miss for the key is in flight, and its response turns out to vary on the language.
-        java.util.concurrent.CompletableFuture<CachedResponse> leader = new java.util.concurrent.CompletableFuture<>();
-        assertNull(cache.join(key, leader));
         long now = System.currentTimeMillis();
-        leader.complete(new CachedResponse(
-                200,
-                List.of("Content-Type", "application/json", "Vary", "Accept-Language"),
-                "{\"lang\":\"en\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                now,
-                now + 60_000,
-                now + 60_000,
-                "/j",
-                false,
-                List.of("accept-language"),
-                Variants.digest(List.of("accept-language"), en.request)));
+        ResponseCache.Leader leader = new ResponseCache.Leader(new java.util.concurrent.CompletableFuture<>(), now);
+        assertNull(cache.join(key, leader, c.lockTimeoutMillis()));
+        leader.answer()
+                .complete(new CachedResponse(
+                        200,
+                        List.of("Content-Type", "application/json", "Vary", "Accept-Language"),
+                        "{\"lang\":\"en\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        now,
+                        now + 60_000,
+                        now + 60_000,
+                        "/j",
+                        false,
+                        List.of("accept-language"),
+                        Variants.digest(List.of("accept-language"), en.request)));
         FakeBackend backend = new FakeBackend();
         FakeResponse de = send(c, FakeRequest.get("/j", "Accept-Language", "de"), backend);
         assertEquals("Miss", de.cacheStatus());
@@ -508,6 +511,100 @@ class ProxyCacheFilterTest {
                 send(c, FakeRequest.get("/j", "Accept-Language", "en"), new FakeBackend())
                         .cacheStatus(),
                 "an English one takes the leader's response");
+    }
+
+    private static ResponseCache.Leader leaderAt(long started) {
+        return new ResponseCache.Leader(new java.util.concurrent.CompletableFuture<>(), started);
+    }
+
+    @Test
+    void aMissThatWillStoreNothingLetsItsWaitersGoAtOnceNotWhenItsClientHasReadIt() throws Exception {
+        // Attacker review 179: the leader's waiters were let go only after its whole answer was
+        // written to its client; a client reading an unstorable answer slowly held every miss of
+        // its key for lock_timeout.
+        ProxyCacheSchema.Config c = config();
+        FakeRequest first = FakeRequest.get("/slow");
+        String key = CacheKeys.key(c, first.context, first.request, "/slow", "");
+        boolean[] leadsMidBody = new boolean[1];
+        jakarta.servlet.FilterChain unstorable = (req, res) -> {
+            jakarta.servlet.http.HttpServletResponse r = (jakarta.servlet.http.HttpServletResponse) res;
+            r.setStatus(500);
+            r.setContentType("application/json");
+            r.getOutputStream().write('{');
+            // Most of the answer is still to reach the leader's client: a miss arriving now goes on its own.
+            leadsMidBody[0] = cache.join(key, leaderAt(System.currentTimeMillis()), c.lockTimeoutMillis()) == null;
+            r.getOutputStream().write('}');
+        };
+        filter.apply(c, first.context, first.request, new FakeResponse().response, unstorable);
+        assertTrue(leadsMidBody[0], "the waiters were let go as soon as nothing would be stored");
+    }
+
+    @Test
+    void aStoredEntryReachesTheWaitersBeforeTheLeadersClientHasItAll() throws Exception {
+        ProxyCacheSchema.Config c = config();
+        FakeRequest first = FakeRequest.get("/stored");
+        String key = CacheKeys.key(c, first.context, first.request, "/stored", "");
+        boolean[] leadsBeforeTheEnd = new boolean[1];
+        jakarta.servlet.FilterChain storable = (req, res) -> {
+            jakarta.servlet.http.HttpServletResponse r = (jakarta.servlet.http.HttpServletResponse) res;
+            r.setStatus(200);
+            r.setContentType("application/json");
+            r.setContentLength(2);
+            r.getOutputStream().write('{');
+            r.getOutputStream().write('}'); // the last declared byte: stored before it goes out
+            leadsBeforeTheEnd[0] = cache.join(key, leaderAt(System.currentTimeMillis()), c.lockTimeoutMillis()) == null;
+        };
+        first.context.upstreamStatus(200);
+        filter.apply(c, first.context, first.request, new FakeResponse().response, storable);
+        assertTrue(leadsBeforeTheEnd[0], "the entry was handed on when stored");
+        assertEquals(
+                "Hit", send(c, FakeRequest.get("/stored"), new FakeBackend()).cacheStatus());
+    }
+
+    @Test
+    void aLeaderOlderThanTheLockTimeoutLeadsNoMore() {
+        // nginx's proxy_cache_lock_age: one slow response cannot keep every later miss waiting.
+        ResponseCache.Leader old = leaderAt(1_000);
+        assertNull(cache.join("k", old, 10_000));
+        assertSame(old, cache.join("k", leaderAt(5_000), 10_000));
+        ResponseCache.Leader late = leaderAt(11_000);
+        assertNull(cache.join("k", late, 10_000), "the next miss after the lock's age leads");
+        assertSame(late, cache.join("k", leaderAt(12_000), 10_000));
+        cache.finish("k", old, null); // the old leader ending does not unseat the new one
+        assertSame(late, cache.join("k", leaderAt(12_500), 10_000));
+    }
+
+    @Test
+    void aWaiterWaitsOnlyWhatIsLeftOfItsLeadersLockTimeout() throws Exception {
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config c = new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                all.ttlSeconds(),
+                all.cacheControl(),
+                all.varyHeaders(),
+                all.varyQueryParams(),
+                all.ignoreUriCase(),
+                all.storageTtlSeconds(),
+                all.maxBodyBytes(),
+                all.staleIfErrorSeconds(),
+                60_000,
+                all.varyIdentity(),
+                all.responseHeaders());
+        FakeRequest request = FakeRequest.get("/late");
+        String key = CacheKeys.key(c, request.context, request.request, "/late", "");
+        // A leader 59.9 s into its 60 s: a miss joining it now waits 0.1 s, not 60 s.
+        ResponseCache.Leader leader = leaderAt(System.currentTimeMillis() - 59_900);
+        assertNull(cache.join(key, leader, c.lockTimeoutMillis()));
+        assertSame(leader, cache.join(key, leaderAt(System.currentTimeMillis()), c.lockTimeoutMillis()));
+        FakeBackend backend = new FakeBackend();
+        long start = System.nanoTime();
+        assertEquals("Miss", send(c, request, backend).cacheStatus());
+        assertEquals(1, backend.calls);
+        assertTrue(
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 30_000,
+                "it went to the backend when the leader's lock was up");
     }
 
     @Test
