@@ -346,6 +346,11 @@ public class CurrentRequestFilter extends HttpFilter {
         return path.startsWith("/_gateway/admin") || path.startsWith("/_gateway/console");
     }
 
+    /** Whether {@code upper} (upper-cased) holds what a lenient backend reads as a '/': %2F, '\\' or %5C. */
+    private static boolean separatorAsData(String upper) {
+        return upper.contains("%2F") || upper.indexOf('\\') >= 0 || upper.contains("%5C");
+    }
+
     static final RouteMatch AMBIGUOUS = new RouteMatch(null, null, null);
 
     /** A host name or address, with a port: nothing a Location could carry past its authority. */
@@ -417,13 +422,10 @@ public class CurrentRequestFilter extends HttpFilter {
      * {@code ;} or {@code \} anywhere, reads differently to a lenient backend.
      */
     static boolean escapesOnlyWithinItsOwnPath(com.gitinsight.gateway.config.RouteSpec route, String path) {
-        if (path.indexOf(';') >= 0 || path.indexOf('\\') >= 0) {
+        if (path.indexOf(';') >= 0) {
             return false;
         }
         String upper = path.toUpperCase(java.util.Locale.ROOT);
-        if (upper.contains("%5C")) {
-            return false;
-        }
         com.gitinsight.gateway.routing.MatchBudget.Budget budget = null;
         for (com.gitinsight.gateway.config.RouteSpec.RoutePath p : route.paths()) {
             if (p.isRegex()) {
@@ -442,18 +444,17 @@ public class CurrentRequestFilter extends HttpFilter {
                         return false;
                     }
                     if (m != null
-                            && !path.substring(m.end())
-                                    .toUpperCase(java.util.Locale.ROOT)
-                                    .contains("%2F")) {
+                            && path.indexOf('\\') < 0
+                            && !upper.contains("%5C")
+                            && !separatorAsData(upper.substring(m.end()))) {
                         return true;
                     }
                 }
                 continue;
             }
+            // Kong's 08-router_spec "works with special characters": a route written /\d takes /\d.
             String raw = p.raw().toUpperCase(java.util.Locale.ROOT);
-            if (raw.contains("%2F")
-                    && upper.startsWith(raw)
-                    && !upper.substring(raw.length()).contains("%2F")) {
+            if (separatorAsData(raw) && upper.startsWith(raw) && !separatorAsData(upper.substring(raw.length()))) {
                 return true;
             }
         }

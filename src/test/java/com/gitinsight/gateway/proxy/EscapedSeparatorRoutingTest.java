@@ -76,6 +76,20 @@ class EscapedSeparatorRoutingTest {
     }
 
     @Test
+    void aRouteWrittenWithABackslashTakesItAsKongsSpecAsks() {
+        // Kong's 08-router_spec "works with special characters('\"','\\')" (helper review 180):
+        // every request for /\d was a 400, the route unreachable.
+        com.gitinsight.gateway.routing.Router router =
+                routes("{name: bs, paths: [\"/\\\\d\", \"/share\\\\files\"]}", "{name: admin, paths: [/d/admin]}");
+        assertEquals("bs", matchIn(router, "/\\d").route().name());
+        assertEquals("bs", matchIn(router, "/%5Cd").route().name(), "escaped as Kong escapes it on the wire");
+        assertEquals("bs", matchIn(router, "/share\\files/a").route().name());
+        // A backslash the route did not write is still one a lenient backend reads as '/'.
+        assertSame(CurrentRequestFilter.AMBIGUOUS, matchIn(router, "/\\d\\admin"));
+        assertSame(CurrentRequestFilter.AMBIGUOUS, matchIn(router, "/\\d/x%2Fadmin"));
+    }
+
+    @Test
     void aCatchAllRouteDoesNotTakeAnEscapedRoutesPathAway() throws Exception {
         // Helper review 163 #1: with a '/' route in the file, the decoded reading (/endel/st) fell to
         // it and Kong's own escaped routes answered 400; a closer route for the decoded reading still wins.
