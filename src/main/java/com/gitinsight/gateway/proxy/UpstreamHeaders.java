@@ -154,7 +154,9 @@ public final class UpstreamHeaders {
                 ? null
                 : context.match().prefix();
         if (!proxiedPrefix && prefix != null && !prefix.equals("/")) {
-            out.accept("X-Forwarded-Prefix", com.gitinsight.gateway.routing.RequestPath.escape(prefix));
+            // As Kong sends match_t.prefix: the normalised path's text, not escaped again (its UTF-8
+            // bytes; only a control character, which no header may carry raw, is escaped).
+            out.accept("X-Forwarded-Prefix", com.gitinsight.gateway.http.HeaderText.wire(controlsEscaped(prefix)));
         }
         // The client as trusted proxies let it be known (nginx's realip), not the proxy in front.
         if (!client.equals("unknown")) {
@@ -239,5 +241,24 @@ public final class UpstreamHeaders {
     static String nginxHost(String name) {
         String host = name.toLowerCase(java.util.Locale.ROOT);
         return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    }
+
+    /** {@code text} with its control characters (and DEL) as %XX: nothing else changed. */
+    static String controlsEscaped(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

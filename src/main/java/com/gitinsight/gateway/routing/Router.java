@@ -112,15 +112,22 @@ public final class Router {
             if (!c.conditions.matchesMethodAndHost(request)) {
                 continue;
             }
-            int matchedLength = c.matchedLength(path, budget);
-            if (matchedLength >= 0 && c.conditions.matchesHeaders(request, budget)) {
-                return result(c, path, matchedLength);
+            long matched = c.matched(path, budget);
+            if (matched >= 0 && c.conditions.matchesHeaders(request, budget)) {
+                return result(c, path, (int) (matched >>> 32), (int) matched);
             }
         }
         return null;
     }
 
-    private RouteMatch result(Candidate c, String path, int matchedLength) {
+    /**
+     * {@code start} and {@code end}: what the route's path matched. Kong strips the match's length
+     * from the start of the path (atc.lua: {@code req_uri:sub(#matched_path + 1)}) and names the
+     * matched text itself as the prefix ({@code match_t.prefix}): the two differ for a regex branch
+     * Kong's anchoring leaves unanchored ({@code ~/v1/users|/v2/users} on {@code /t/x/v2/users}).
+     */
+    private RouteMatch result(Candidate c, String path, int start, int end) {
+        int matchedLength = end - start;
         RouteSpec route = c.route;
         ServiceSpec service = route.service() == null ? null : services.get(route.service());
         // Kong: the service path, or "/" (also for a route without a service); what follows the matched path when
@@ -132,8 +139,7 @@ public final class Router {
         String upstream = honoursV1 && route.pathHandling() == RouteSpec.PathHandling.V1
                 ? joinV1(base, strip, postfix, path)
                 : joinV0(base, strip, postfix, path);
-        return new RouteMatch(
-                route, service, upstream, strip && c.path != null ? path.substring(0, matchedLength) : null);
+        return new RouteMatch(route, service, upstream, strip && c.path != null ? path.substring(start, end) : null);
     }
 
     /**
@@ -267,7 +273,8 @@ public final class Router {
         }
 
         /** Length of the request path this candidate matched (to strip), or -1. */
-        int matchedLength(String requestPath, MatchBudget.Budget budget) {
+        /** Where the route's path matched, as {@code start << 32 | end}, or -1 when it did not. */
+        long matched(String requestPath, MatchBudget.Budget budget) {
             if (path == null) {
                 return 0;
             }
@@ -277,7 +284,7 @@ public final class Router {
                 // a long path held a request thread for minutes, or overflowed its stack).
                 try {
                     Matcher m = MatchBudget.found(path.regex(), requestPath, budget);
-                    return m == null ? -1 : m.end() - m.start();
+                    return m == null ? -1 : (long) m.start() << 32 | m.end();
                 } catch (MatchBudget.Spent e) {
                     throw new Undecidable();
                 }

@@ -278,6 +278,36 @@ class UpstreamHeadersTest {
     }
 
     @Test
+    void theForwardedPrefixIsTheNormalisedTextAsKongSendsItOnlyControlsEscaped() {
+        // Kong sends match_t.prefix as it is (helper review 180): "/users/john doe", the UTF-8 bytes
+        // of "/café"; it was escaped again here ("/users/john%20doe").
+        com.gitinsight.gateway.runtime.GatewaySnapshot s = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: s
+                    url: http://127.0.0.1:9/base
+                    routes:
+                      - {name: spaced, paths: ["/users/john doe"]}
+                      - {name: accented, paths: ["/café"]}
+                """);
+        com.gitinsight.gateway.routing.Router router = com.gitinsight.gateway.routing.Router.build(s.config());
+        FakeHttp.Request spaced = FakeHttp.Request.get("/users/john%20doe/profile");
+        spaced.on(s, router.match(new ServletRequestFacts(spaced.request, "/users/john doe/profile")));
+        assertEquals(
+                List.of("/users/john doe"),
+                sent(spaced.request, spaced.context()).get("x-forwarded-prefix"));
+        FakeHttp.Request accented = FakeHttp.Request.get("/caf%C3%A9/x");
+        accented.on(s, router.match(new ServletRequestFacts(accented.request, "/café/x")));
+        assertEquals(
+                List.of(new String(
+                        "/café".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1)),
+                sent(accented.request, accented.context()).get("x-forwarded-prefix"),
+                "its UTF-8 bytes on the wire");
+        assertEquals("/a%0D%0Ab%7F", UpstreamHeaders.controlsEscaped("/a\r\nb\u007f"), "never a raw control character");
+    }
+
+    @Test
     void kongsRequestIdReplacesAClientsAndAPluginsCopyInAnySpelling() {
         FakeHttp.Request in = FakeHttp.Request.get("/x")
                 .header("X-Kong-Request-Id", "forged")

@@ -258,6 +258,9 @@ class RouterTest {
         assertEquals("alt", routeOf(r, new Req("GET", "/tenants/x/v2/users")), "the second branch is not anchored");
         assertEquals("tenants", routeOf(r, new Req("GET", "/tenants/x/v1/users")), "the first branch is");
         assertEquals("/x/v2/users", upstream(r, "GET", "/tenants/x/v2/users"), "9 characters stripped from the start");
+        // ...and the prefix (X-Forwarded-Prefix) is the matched text, Kong's match_t.prefix (helper review 180).
+        assertEquals("/v2/users", r.match(new Req("GET", "/tenants/x/v2/users")).prefix());
+        assertEquals("/v1/users", r.match(new Req("GET", "/v1/users/7")).prefix());
     }
 
     @Test
