@@ -144,6 +144,12 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             ErrorResponses.write(request, response, 503, ErrorResponses.NO_SERVICE);
             return;
         }
+        String full = relays.full(context.clientAddress());
+        if (full != null) {
+            // nginx's limit_conn answer (503); a relay holds heap for hours (attacker review 179).
+            ErrorResponses.write(request, response, 503, full, "Retry-After", "5");
+            return;
+        }
         proxy(request, response, context, streaming);
     }
 
@@ -160,7 +166,8 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             RequestContext context,
             RouteSpec.Streaming streaming)
             throws IOException {
-        WebSocketRelay relay = new WebSocketRelay(context.match().route().displayName(), streaming, relays);
+        WebSocketRelay relay =
+                new WebSocketRelay(context.match().route().displayName(), streaming, relays, context.clientAddress());
         UpstreamCall call = new UpstreamCall(context, request, false);
         Handshake handshake =
                 call.forward(target -> connect(call, request, response, target, relay), Handshake::refused);

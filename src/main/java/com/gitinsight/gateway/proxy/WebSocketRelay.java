@@ -38,6 +38,7 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
     private static final long WRITE_TIMEOUT_SECONDS = 60;
 
     private final String route;
+    private final String clientAddress;
     private final RouteSpec.Streaming settings;
     private final WebSocketRelays relays;
     private final CompletableFuture<java.net.http.WebSocket> backend = new CompletableFuture<>();
@@ -52,11 +53,19 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
     private volatile long lastActivity;
 
     private volatile long lastBackendCheck;
+    /** System.nanoTime() when the write to the client under way began; 0 when none is. */
+    private volatile long clientWriteSince;
 
-    WebSocketRelay(String route, RouteSpec.Streaming settings, WebSocketRelays relays) {
+    WebSocketRelay(String route, RouteSpec.Streaming settings, WebSocketRelays relays, String clientAddress) {
         this.route = route;
         this.settings = settings;
         this.relays = relays;
+        this.clientAddress = clientAddress;
+    }
+
+    /** The client's address as the gateway reads it (behind a trusted proxy, the forwarded one). */
+    String clientAddress() {
+        return clientAddress;
     }
 
     String route() {
@@ -229,6 +238,7 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
             return;
         }
         clientWrites.lock();
+        clientWriteSince = System.nanoTime();
         try {
             write.run();
         } catch (IOException | RuntimeException e) {
@@ -238,6 +248,7 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
                 socket.abort();
             }
         } finally {
+            clientWriteSince = 0;
             clientWrites.unlock();
         }
     }
@@ -265,6 +276,11 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
     /** The relay's timer: closes an idle connection, and checks the backend every BACKEND_CHECK_MILLIS. */
     private void tick() {
         long now = System.nanoTime();
+        long writing = clientWriteSince;
+        if (writing != 0 && now - writing >= TimeUnit.MILLISECONDS.toNanos(relays.sendTimeoutMs())) {
+            clientTooSlow();
+            return;
+        }
         if (TimeUnit.NANOSECONDS.toMillis(now - lastActivity) >= settings.idleTimeoutMs()) {
             if (closed.compareAndSet(false, true)) {
                 closeClient(CloseReason.CloseCodes.NORMAL_CLOSURE.getCode(), "idle timeout");
@@ -299,6 +315,27 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
                         lost();
                     }
                 });
+    }
+
+    /**
+     * The client has not taken a frame for the send timeout (nginx's send_timeout): it stopped
+     * reading. Its connection is closed under the write (a close frame would queue behind it) and
+     * the backend dropped, so neither the relay nor the thread writing to it stays for ever
+     * (attacker review 179).
+     */
+    private void clientTooSlow() {
+        if (closed.compareAndSet(false, true)) {
+            LOG.log(Level.FINE, "a WebSocket client on route {0} stopped reading: cut off", route);
+            java.net.http.WebSocket socket = backend.getNow(null);
+            if (socket != null) {
+                socket.abort();
+            }
+            Session session = client;
+            if (session != null) {
+                WebSocketConnections.abort(session);
+            }
+            finish();
+        }
     }
 
     private void lost() {

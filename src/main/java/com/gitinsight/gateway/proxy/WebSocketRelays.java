@@ -40,6 +40,55 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
 
     private static final int MAX_CLIENTS = 64;
 
+    /**
+     * Relays open or being upgraded at once, in all and per client address: each holds about 120
+     * KiB of heap for as long as its route's ws_idle_timeout (an hour), so connections nobody
+     * counted could take the heap (attacker review 179).
+     */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "gateway.websocket.max-connections",
+            defaultValue = "1000")
+    int maxConnections = 1000;
+
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "gateway.websocket.max-connections-per-address",
+            defaultValue = "250")
+    int maxPerAddress = 250;
+
+    /** nginx's send_timeout: how long a frame may wait for a client that stopped reading. */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "gateway.websocket.send-timeout-ms",
+            defaultValue = "60000")
+    long sendTimeoutMs = 60_000;
+
+    long sendTimeoutMs() {
+        return sendTimeoutMs;
+    }
+
+    /**
+     * Why one more WebSocket from {@code address} is refused, or null when it may open. Counted
+     * from the relays themselves (no count to leak): a scan, once per handshake.
+     */
+    String full(String address) {
+        int all = open.size() + pending.size();
+        if (all >= maxConnections) {
+            return "Too many WebSocket connections (gateway.websocket.max-connections)";
+        }
+        int mine = 0;
+        for (WebSocketRelay r : open) {
+            mine += java.util.Objects.equals(address, r.clientAddress()) ? 1 : 0;
+        }
+        for (WebSocketRelay r : pending.values()) {
+            mine += java.util.Objects.equals(address, r.clientAddress()) ? 1 : 0;
+        }
+        return mine >= maxPerAddress
+                ? "Too many WebSocket connections from this address (gateway.websocket.max-connections-per-address)"
+                : null;
+    }
+
     /** One client per TLS profile, as the HTTP pools (see {@code UpstreamClient}). */
     private final Map<com.gitinsight.gateway.upstream.BackendTls.Profile, HttpClient> clients =
             new ConcurrentHashMap<>();

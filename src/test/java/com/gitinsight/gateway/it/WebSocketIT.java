@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.messaging.Relay;
-import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
@@ -36,7 +35,6 @@ import javax.management.remote.JMXServiceURL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -128,7 +126,8 @@ class WebSocketIT {
                 plugins:
                   - name: prometheus
                 """.formatted(ws.port, relay.port(), http, whoA.port, whoB.port));
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
+        // A frame waits 5 s for a client that stopped reading (nginx's send_timeout is 60 s).
+        return GatewayWar.withSettings("gateway.websocket.send-timeout-ms=5000");
     }
 
     @AfterAll
@@ -570,6 +569,27 @@ class WebSocketIT {
                     sent * 64L, grown >> 10);
             assertTrue(sent < 4096 / 4, "the backend was held back (" + sent + " of 4096 messages sent)");
             assertTrue(grown < 32L << 20, "the gateway did not buffer the flood: heap grew " + (grown >> 20) + " MiB");
+            // Past the send timeout the client is cut off: its relay ends and no thread stays in
+            // the write to it (attacker review 179: it waited for ever).
+            java.lang.management.ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
+                    jmx.getMBeanServerConnection(),
+                    ManagementFactory.THREAD_MXBEAN_NAME,
+                    java.lang.management.ThreadMXBean.class);
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        String now = HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(
+                                                        "http://127.0.0.1:" + url.getPort() + "/_gateway/metrics"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body();
+                        return now.contains("gateway_websocket_connections{route=\"echo\"} 0.0")
+                                && java.util.Arrays.stream(threads.dumpAllThreads(false, false))
+                                        .flatMap(t -> java.util.Arrays.stream(t.getStackTrace()))
+                                        .noneMatch(f -> f.getClassName().endsWith("WebSocketRelay")
+                                                && f.getMethodName().equals("toClient"));
+                    });
             socket.abort();
         }
     }

@@ -56,7 +56,7 @@ class WebSocketRelaysTest {
                     default -> null;
                 });
 
-        WebSocketRelay relay = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays);
+        WebSocketRelay relay = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "127.0.0.1");
         relay.backendConnected(backend);
         relay.clientOpened(client);
         assertEquals(1, relays.openCount());
@@ -66,6 +66,178 @@ class WebSocketRelaysTest {
         assertEquals(1001, clientClose.get().getCloseCode().getCode(), "the client is told the gateway is going away");
         assertEquals(List.of(1001), backendCloses, "so is the backend");
         assertEquals(0, relays.openCount());
+    }
+
+    /** Tyrus's chain as WebSocketConnections reaches it: remote -> webSocket -> protocolHandler -> writer. */
+    static final class FakeWriter implements java.io.Closeable {
+        final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+    }
+
+    static final class FakeProtocolHandler {
+        private final FakeWriter writer = new FakeWriter();
+    }
+
+    static final class FakeTyrusWebSocket {
+        private final FakeProtocolHandler protocolHandler = new FakeProtocolHandler();
+    }
+
+    /** A client that stopped reading: a write waits until its connection is closed, then fails. */
+    static final class StalledRemote implements jakarta.websocket.RemoteEndpoint.Basic {
+        final FakeTyrusWebSocket webSocket = new FakeTyrusWebSocket();
+
+        private void stall() throws java.io.IOException {
+            try {
+                webSocket.protocolHandler.writer.closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.io.IOException("connection closed");
+        }
+
+        @Override
+        public void sendText(String text) throws java.io.IOException {
+            stall();
+        }
+
+        @Override
+        public void sendBinary(java.nio.ByteBuffer data) throws java.io.IOException {
+            stall();
+        }
+
+        @Override
+        public void sendText(String part, boolean isLast) throws java.io.IOException {
+            stall();
+        }
+
+        @Override
+        public void sendBinary(java.nio.ByteBuffer partialByte, boolean isLast) throws java.io.IOException {
+            stall();
+        }
+
+        @Override
+        public java.io.OutputStream getSendStream() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.io.Writer getSendWriter() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void sendObject(Object data) throws java.io.IOException {
+            stall();
+        }
+
+        @Override
+        public void setBatchingAllowed(boolean allowed) {}
+
+        @Override
+        public boolean getBatchingAllowed() {
+            return false;
+        }
+
+        @Override
+        public void flushBatch() {}
+
+        @Override
+        public void sendPing(java.nio.ByteBuffer applicationData) throws java.io.IOException {
+            stall();
+        }
+
+        @Override
+        public void sendPong(java.nio.ByteBuffer applicationData) throws java.io.IOException {
+            stall();
+        }
+    }
+
+    private static java.net.http.WebSocket backend(List<String> calls) {
+        return (java.net.http.WebSocket) Proxy.newProxyInstance(
+                WebSocketRelaysTest.class.getClassLoader(),
+                new Class<?>[] {java.net.http.WebSocket.class},
+                (p, m, args) -> switch (m.getName()) {
+                    case "abort" -> {
+                        calls.add("abort");
+                        yield null;
+                    }
+                    case "sendClose", "sendPing", "sendPong", "sendText", "sendBinary" ->
+                        CompletableFuture.completedFuture(p);
+                    case "getSubprotocol" -> "";
+                    case "isInputClosed", "isOutputClosed" -> false;
+                    default -> null;
+                });
+    }
+
+    private static Session client(jakarta.websocket.RemoteEndpoint.Basic remote) {
+        Map<String, Object> properties = new HashMap<>();
+        return (Session) Proxy.newProxyInstance(
+                WebSocketRelaysTest.class.getClassLoader(),
+                new Class<?>[] {Session.class},
+                (p, m, args) -> switch (m.getName()) {
+                    case "isOpen" -> true;
+                    case "getBasicRemote" -> remote;
+                    case "getUserProperties" -> properties;
+                    case "getId" -> "s1";
+                    default -> null;
+                });
+    }
+
+    private static WebSocketRelays relays() throws Exception {
+        GatewayMetrics metrics = new GatewayMetrics();
+        Method start = GatewayMetrics.class.getDeclaredMethod("start");
+        start.setAccessible(true);
+        start.invoke(metrics);
+        WebSocketRelays relays = new WebSocketRelays();
+        relays.metrics = metrics;
+        return relays;
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutOffAfterTheSendTimeoutAndItsWriterFreed() throws Exception {
+        // Attacker review 179: a relay writing to a client that stopped reading waited for ever,
+        // holding its thread and the relay (and a WebSocket slot).
+        WebSocketRelays relays = relays();
+        relays.sendTimeoutMs = 200;
+        List<String> backendCalls = new CopyOnWriteArrayList<>();
+        java.net.http.WebSocket backend = backend(backendCalls);
+        StalledRemote remote = new StalledRemote();
+        WebSocketRelay relay = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "203.0.113.9");
+        relay.backendConnected(backend);
+        relay.clientOpened(client(remote));
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> relay.onText(backend, "frame", true));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> remote.webSocket.protocolHandler.writer.closed.getCount() == 0);
+        writing.get(5, java.util.concurrent.TimeUnit.SECONDS); // the writing thread is free again
+        org.junit.jupiter.api.Assertions.assertTrue(backendCalls.contains("abort"), "the backend is dropped");
+        assertEquals(0, relays.openCount());
+        relays.stop();
+    }
+
+    @Test
+    void webSocketsAreCappedInAllAndPerClientAddress() throws Exception {
+        WebSocketRelays relays = relays();
+        relays.maxConnections = 3;
+        relays.maxPerAddress = 2;
+        List<WebSocketRelay> opened = new java.util.ArrayList<>();
+        for (String address : List.of("a", "a", "b")) {
+            org.junit.jupiter.api.Assertions.assertNull(relays.full(address), address + " may open one more");
+            WebSocketRelay relay = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, address);
+            relay.backendConnected(backend(new CopyOnWriteArrayList<>()));
+            relay.clientOpened(client(new StalledRemote()));
+            opened.add(relay);
+        }
+        org.junit.jupiter.api.Assertions.assertNotNull(relays.full("a"));
+        org.junit.jupiter.api.Assertions.assertNotNull(relays.full("c"), "three open: the gateway's cap");
+        opened.get(2).closeBoth(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye");
+        org.junit.jupiter.api.Assertions.assertNull(relays.full("c"));
+        org.junit.jupiter.api.Assertions.assertNotNull(relays.full("a"), "a's own two are still open");
+        relays.stop();
     }
 
     // Kong passes a refused handshake on as the backend answered it (helper review 142): its
