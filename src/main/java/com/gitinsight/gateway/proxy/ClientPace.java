@@ -56,7 +56,6 @@ public class ClientPace implements Unproxied<ClientPace> {
 
     static final long SLOW_AFTER_MS = 2000;
     static final long GRACE_MS = 10_000;
-    static final long MIN_BYTES_PER_SECOND = 1024;
 
     private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(this::newSlot);
     /** Every request thread's slot; a thread adds its own once. */
@@ -79,8 +78,7 @@ public class ClientPace implements Unproxied<ClientPace> {
                 maxSlowPerAddress,
                 TimeUnit.MILLISECONDS.toNanos(timeoutMs),
                 TimeUnit.MILLISECONDS.toNanos(SLOW_AFTER_MS),
-                TimeUnit.MILLISECONDS.toNanos(GRACE_MS),
-                MIN_BYTES_PER_SECOND);
+                TimeUnit.MILLISECONDS.toNanos(GRACE_MS));
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gateway-client-pace");
             t.setDaemon(true);
@@ -135,7 +133,7 @@ public class ClientPace implements Unproxied<ClientPace> {
     private void sweepQuietly() {
         try {
             sweep(System.nanoTime());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: one escaping would end the schedule for good
             LOG.log(Level.WARNING, "the slow-client sweep failed", e);
         }
     }
@@ -246,11 +244,14 @@ public class ClientPace implements Unproxied<ClientPace> {
          */
         void end() {
             request = null;
-            long s;
-            while (((s = state.get()) & PHASE) == CUTTING) {
-                Thread.onSpinWait();
+            while (true) {
+                long s = state.get();
+                if ((s & PHASE) == CUTTING) {
+                    Thread.onSpinWait();
+                } else if (state.compareAndSet(s, ((s >>> 2) + 1) << 2)) {
+                    return;
+                }
             }
-            state.set(((s >>> 2) + 1) << 2);
         }
 
         /** Before a blocking read (of the body) or write (of the answer). */
@@ -291,7 +292,8 @@ public class ClientPace implements Unproxied<ClientPace> {
                     closer.accept(r);
                 }
             } finally {
-                state.set((seen & ~PHASE) | CUT);
+                // Only from CUTTING: nothing else moves it meanwhile, so this is the state it left.
+                state.compareAndSet((seen & ~PHASE) | CUTTING, (seen & ~PHASE) | CUT);
             }
             return true;
         }
@@ -341,6 +343,9 @@ public class ClientPace implements Unproxied<ClientPace> {
                 throw failed(entered, e);
             } catch (RuntimeException e) {
                 throw cutOr(entered, e);
+            } catch (Error e) {
+                slot.leave(entered, 0);
+                throw e;
             }
             if (slot.leave(entered, b < 0 ? 0 : 1)) {
                 throw slot.tooSlow(true);
@@ -358,6 +363,9 @@ public class ClientPace implements Unproxied<ClientPace> {
                 throw failed(entered, e);
             } catch (RuntimeException e) {
                 throw cutOr(entered, e);
+            } catch (Error e) {
+                slot.leave(entered, 0);
+                throw e;
             }
             if (slot.leave(entered, n)) {
                 throw slot.tooSlow(true);
@@ -434,6 +442,9 @@ public class ClientPace implements Unproxied<ClientPace> {
                     throw slot.tooSlow(false);
                 }
                 throw e;
+            } catch (Error e) {
+                slot.leave(entered, 0);
+                throw e;
             }
             if (slot.leave(entered, 1)) {
                 throw slot.tooSlow(false);
@@ -451,6 +462,9 @@ public class ClientPace implements Unproxied<ClientPace> {
                 if (slot.leave(entered, 0)) {
                     throw slot.tooSlow(false);
                 }
+                throw e;
+            } catch (Error e) {
+                slot.leave(entered, 0);
                 throw e;
             }
             if (slot.leave(entered, len)) {
@@ -470,6 +484,9 @@ public class ClientPace implements Unproxied<ClientPace> {
                     throw slot.tooSlow(false);
                 }
                 throw e;
+            } catch (Error e) {
+                slot.leave(entered, 0);
+                throw e;
             }
             if (slot.leave(entered, 0)) {
                 throw slot.tooSlow(false);
@@ -487,6 +504,9 @@ public class ClientPace implements Unproxied<ClientPace> {
                 if (slot.leave(entered, 0)) {
                     throw slot.tooSlow(false);
                 }
+                throw e;
+            } catch (Error e) {
+                slot.leave(entered, 0);
                 throw e;
             }
             if (slot.leave(entered, 0)) {

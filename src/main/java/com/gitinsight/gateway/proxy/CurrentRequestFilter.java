@@ -192,26 +192,29 @@ public class CurrentRequestFilter extends HttpFilter {
                 : com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr());
         // A slow client's reads and writes hold this thread: marked, so the slowest can be cut off.
         ClientPace.Slot paced = pace.begin(request, client);
-        if (Forwarder.hasBody(request)) {
-            request = new PacedRequest(request, paced);
-        }
-        Exchange exchange = current.bind(request, response, paced);
-        // The route is matched once, here, for every filter behind this one and the proxy.
-        RequestContext.attach(request, snapshot, match, path, trusted)
-                .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
-                .clientAddress(client);
-        if (sendId) {
-            exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
-        }
-        if (match != null && kongHeaders.allowDebugHeader() && request.getHeader("Kong-Debug") != null) {
-            debugHeaders(match, exchange);
-        }
         try {
-            chain.doFilter(request, exchange.response());
+            if (Forwarder.hasBody(request)) {
+                request = new PacedRequest(request, paced);
+            }
+            Exchange exchange = current.bind(request, response, paced);
+            // The route is matched once, here, for every filter behind this one and the proxy.
+            RequestContext.attach(request, snapshot, match, path, trusted)
+                    .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
+                    .clientAddress(client);
+            if (sendId) {
+                exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
+            }
+            if (match != null && kongHeaders.allowDebugHeader() && request.getHeader("Kong-Debug") != null) {
+                debugHeaders(match, exchange);
+            }
+            try {
+                chain.doFilter(request, exchange.response());
+            } finally {
+                exchange.end();
+                current.unbind();
+            }
         } finally {
-            exchange.end();
-            current.unbind();
-            paced.end();
+            paced.end(); // whatever failed before: the slot never outlives its request
         }
     }
 

@@ -15,21 +15,18 @@ import java.util.Set;
  * client's body or on its client reading the answer holds one of a fixed set of threads, and a
  * client trickling a byte every few seconds would hold one for as long as it likes. So, beside
  * nginx's 60 s, slow clients together may hold at most {@code maxSlow} threads, and those of one
- * address at most {@code maxSlowPerAddress}; past that the slowest are cut. A client is slow while
- * the thread is blocked on it for {@code slowAfter} at once, or (sending its body) when it has sent
- * less than {@code minBytesPerSecond} on average after {@code grace}. A prompt client is never cut
- * however many there are, and a slow one only when too many are.
+ * address (an IPv6 client's /64, which one client has whole) at most {@code maxSlowPerAddress};
+ * past that, cuts fall on the address holding the most, its slowest first. A client is slow while
+ * the thread is blocked on it for {@code slowAfter} at once, or (sending its body) when it has
+ * been sending for {@code grace} and is blocked on it now: a body trickled just fast enough never
+ * to block for long is slow too, so holding a thread costs an attacker bandwidth (the faster
+ * clients are kept). A client moving bytes promptly is never cut however many there are, and a
+ * slow one only when too many are.
  */
 final class SlowClientPolicy {
 
     /** The bounds; times in nanoseconds. */
-    record Limits(
-            int maxSlow,
-            int maxSlowPerAddress,
-            long timeoutNanos,
-            long slowAfterNanos,
-            long graceNanos,
-            long minBytesPerSecond) {}
+    record Limits(int maxSlow, int maxSlowPerAddress, long timeoutNanos, long slowAfterNanos, long graceNanos) {}
 
     /**
      * One request thread blocked on its client now: reading its body ({@code reading}) or writing
@@ -46,35 +43,46 @@ final class SlowClientPolicy {
 
     private SlowClientPolicy() {}
 
+    /** The slowest first; of equals, the one blocked longest. */
+    private static final Comparator<Blocked> SLOWEST_FIRST = Comparator.comparingDouble(Blocked::rate)
+            .thenComparing(Comparator.comparingLong(Blocked::blockedNanos).reversed());
+
     /** The ids to cut, in the order found (a set: each at most once). */
     static Set<Integer> toCut(List<Blocked> blocked, Limits limits) {
         Set<Integer> cut = new LinkedHashSet<>();
-        List<Blocked> slow = new ArrayList<>();
+        Map<String, List<Blocked>> byAddress = new HashMap<>();
         for (Blocked b : blocked) {
             if (b.blockedNanos() >= limits.timeoutNanos()) {
                 cut.add(b.id()); // nginx's client_body_timeout and send_timeout
             } else if (slow(b, limits)) {
-                slow.add(b);
+                byAddress
+                        .computeIfAbsent(key(b.address()), k -> new ArrayList<>())
+                        .add(b);
             }
         }
-        // The slowest first: a client moving bytes at all is kept over one that is not.
-        slow.sort(Comparator.comparingDouble(Blocked::rate)
-                .thenComparing(Comparator.comparingLong(Blocked::blockedNanos).reversed()));
-        Map<String, Integer> perAddress = new HashMap<>();
-        List<Blocked> kept = new ArrayList<>();
-        // Walked from the fastest, so what is over a bound is the slowest of its address.
-        for (int i = slow.size() - 1; i >= 0; i--) {
-            Blocked b = slow.get(i);
-            int n = perAddress.merge(b.address() == null ? "" : b.address(), 1, Integer::sum);
-            if (n > limits.maxSlowPerAddress()) {
-                cut.add(b.id());
-            } else {
-                kept.add(b);
+        int kept = 0;
+        for (List<Blocked> mine : byAddress.values()) {
+            mine.sort(SLOWEST_FIRST);
+            // Beyond its share, an address's slowest go.
+            while (mine.size() > limits.maxSlowPerAddress()) {
+                cut.add(mine.remove(0).id());
             }
+            kept += mine.size();
         }
-        // kept runs from the fastest: the first maxSlow stay.
-        for (int i = limits.maxSlow(); i < kept.size(); i++) {
-            cut.add(kept.get(i).id());
+        // Beyond the budget, cuts fall on the address holding the most (its slowest), so no client
+        // keeps its slots by being a little faster than everyone else's slowest.
+        while (kept > limits.maxSlow()) {
+            List<Blocked> most = null;
+            for (List<Blocked> mine : byAddress.values()) {
+                if (!mine.isEmpty()
+                        && (most == null
+                                || mine.size() > most.size()
+                                || mine.size() == most.size() && SLOWEST_FIRST.compare(mine.get(0), most.get(0)) < 0)) {
+                    most = mine;
+                }
+            }
+            cut.add(most.remove(0).id());
+            kept--;
         }
         return cut;
     }
@@ -83,8 +91,76 @@ final class SlowClientPolicy {
         if (b.blockedNanos() >= limits.slowAfterNanos()) {
             return true;
         }
-        // A trickle: blocked now, and on average too slow once past the grace. Only a body counts
-        // this way; an answer's pace is the backend's (an event stream) as much as the client's.
-        return b.reading() && b.ageNanos() >= limits.graceNanos() && b.rate() < limits.minBytesPerSecond();
+        // Sending its body for a while and waited on now: a trickle, however it is paced. An
+        // answer's pace is the backend's (an event stream) as much as the client's: there only
+        // blocking counts.
+        return b.reading() && b.ageNanos() >= limits.graceNanos();
+    }
+
+    /** The address the per-address bound counts by: an IPv6 address's /64, an IPv4 address itself. */
+    static String key(String address) {
+        if (address == null) {
+            return "";
+        }
+        int colon = address.indexOf(':');
+        if (colon < 0) {
+            return address;
+        }
+        String[] groups = expand(address);
+        return groups == null ? address : String.join(":", groups[0], groups[1], groups[2], groups[3]) + "::/64";
+    }
+
+    /** The eight groups of an IPv6 address (a canonical or written form), or null when it is not one. */
+    private static String[] expand(String address) {
+        String a =
+                address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        int zone = a.indexOf('%');
+        if (zone >= 0) {
+            a = a.substring(0, zone);
+        }
+        if (a.indexOf('.') >= 0) {
+            return null; // an IPv4-mapped form: counted as written
+        }
+        String[] out = new String[8];
+        int gap = a.indexOf("::");
+        String[] head = gap < 0
+                ? a.split(":", -1)
+                : a.substring(0, gap).isEmpty()
+                        ? new String[0]
+                        : a.substring(0, gap).split(":", -1);
+        String[] tail = gap < 0
+                ? new String[0]
+                : a.substring(gap + 2).isEmpty()
+                        ? new String[0]
+                        : a.substring(gap + 2).split(":", -1);
+        if (head.length + tail.length > 8 || gap < 0 && head.length != 8) {
+            return null;
+        }
+        for (int i = 0; i < 8; i++) {
+            out[i] = "0";
+        }
+        for (int i = 0; i < head.length; i++) {
+            out[i] = normal(head[i]);
+        }
+        for (int i = 0; i < tail.length; i++) {
+            out[8 - tail.length + i] = normal(tail[i]);
+        }
+        for (String g : out) {
+            if (g == null) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    private static String normal(String group) {
+        if (group.isEmpty() || group.length() > 4) {
+            return null;
+        }
+        try {
+            return Integer.toHexString(Integer.parseInt(group, 16));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

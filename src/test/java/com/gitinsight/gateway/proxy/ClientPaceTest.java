@@ -36,7 +36,7 @@ class ClientPaceTest {
     private final CountDownLatch connection = new CountDownLatch(1);
 
     /** Every slow client is over a budget of none. */
-    private final ClientPace pace = ClientPace.of(new SlowClientPolicy.Limits(0, 0, 60 * S, 2 * S, 10 * S, 1024), r -> {
+    private final ClientPace pace = ClientPace.of(new SlowClientPolicy.Limits(0, 0, 60 * S, 2 * S, 10 * S), r -> {
         closed.add(r);
         connection.countDown();
     });

@@ -13,7 +13,7 @@ class SlowClientPolicyTest {
     private static final long S = TimeUnit.SECONDS.toNanos(1);
 
     private static SlowClientPolicy.Limits limits(int maxSlow, int perAddress) {
-        return new SlowClientPolicy.Limits(maxSlow, perAddress, 60 * S, 2 * S, 10 * S, 1024);
+        return new SlowClientPolicy.Limits(maxSlow, perAddress, 60 * S, 2 * S, 10 * S);
     }
 
     private static SlowClientPolicy.Blocked reading(int id, String address, long blocked, long age, long bytes) {
@@ -28,10 +28,10 @@ class SlowClientPolicyTest {
     void promptClientsAreNeverCutHoweverMany() {
         List<SlowClientPolicy.Blocked> many = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            // Blocked a moment (the next packet) and moving megabytes: a busy, healthy gateway.
+            // Bodies within their first 10 s, answers waiting a moment: a busy, healthy gateway.
             many.add(
                     i % 2 == 0
-                            ? reading(i, "10.0.0.1", S / 100, 30 * S, 30_000_000)
+                            ? reading(i, "10.0.0.1", S / 100, 5 * S, 5_000_000)
                             : writing(i, "10.0.0.1", S, 30 * S, 1));
         }
         assertEquals(Set.of(), SlowClientPolicy.toCut(many, limits(0, 0)));
@@ -67,14 +67,45 @@ class SlowClientPolicyTest {
     }
 
     @Test
-    void aTrickledBodyIsSlowPastTheGraceEvenBetweenItsBytes() {
-        // One byte a second: never blocked 2 s at once, but 20 bytes in 20 s.
-        SlowClientPolicy.Blocked trickle = reading(0, "a", S / 2, 20 * S, 20);
-        assertEquals(Set.of(0), SlowClientPolicy.toCut(List.of(trickle), limits(0, 8)));
-        // Within the grace, or at 1 KB/s and more, it is not.
+    void aTrickledBodyIsSlowPastTheGraceEvenBetweenItsBytesHoweverItIsPaced() {
+        // One byte a second, or 1.1 KB/s in small pieces (attacker review 182): never blocked 2 s
+        // at once, but waited on for longer than the grace.
+        assertEquals(Set.of(0), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 2, 20 * S, 20)), limits(0, 8)));
+        assertEquals(Set.of(0), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 10, 20 * S, 22_528)), limits(0, 8)));
+        // Within the grace it is not.
         assertEquals(Set.of(), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 2, 9 * S, 9)), limits(0, 8)));
-        assertEquals(Set.of(), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 2, 20 * S, 20_480)), limits(0, 8)));
+        // Holding a thread costs bandwidth: of two trickles, the faster is kept.
+        assertEquals(
+                Set.of(1),
+                SlowClientPolicy.toCut(
+                        List.of(reading(0, "a", S / 10, 20 * S, 2_000_000), reading(1, "b", S / 10, 20 * S, 22_528)),
+                        limits(1, 8)));
         // An answer's pace is the backend's too (an event stream): only blocking counts there.
         assertEquals(Set.of(), SlowClientPolicy.toCut(List.of(writing(0, "a", S / 2, 20 * S, 20)), limits(0, 8)));
+    }
+
+    @Test
+    void beyondTheBudgetTheAddressHoldingTheMostLosesFirst() {
+        // Attacker review 182: cutting the slowest everywhere let one address, a little faster than
+        // everyone else's slowest, keep every slot.
+        List<SlowClientPolicy.Blocked> blocked = List.of(
+                writing(0, "198.51.100.7", 3 * S, 20 * S, 900_000),
+                writing(1, "198.51.100.7", 3 * S, 20 * S, 800_000),
+                writing(2, "198.51.100.7", 3 * S, 20 * S, 700_000),
+                writing(3, "203.0.113.5", 3 * S, 20 * S, 10));
+        assertEquals(Set.of(2, 1), SlowClientPolicy.toCut(blocked, limits(2, 8)));
+    }
+
+    @Test
+    void anIpv6ClientsSharesItsSlash64() {
+        assertEquals("2001:db8:0:1::/64", SlowClientPolicy.key("2001:db8:0:1:aaaa::1"));
+        assertEquals("2001:db8:0:1::/64", SlowClientPolicy.key("2001:0db8:0000:0001:ffff:ffff:ffff:fffe"));
+        assertEquals("2001:db8:0:1::/64", SlowClientPolicy.key("[2001:db8:0:1::9]"));
+        assertEquals("203.0.113.5", SlowClientPolicy.key("203.0.113.5"));
+        List<SlowClientPolicy.Blocked> blocked = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            blocked.add(writing(i, "2001:db8:0:1::" + (i + 1), 3 * S, 20 * S, i * 1000L));
+        }
+        assertEquals(Set.of(0, 1), SlowClientPolicy.toCut(blocked, limits(50, 2)), "four addresses, one client");
     }
 }
