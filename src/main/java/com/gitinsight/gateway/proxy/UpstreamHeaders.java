@@ -155,8 +155,10 @@ public final class UpstreamHeaders {
                 : context.match().prefix();
         if (!proxiedPrefix && prefix != null && !prefix.equals("/")) {
             // As Kong sends match_t.prefix: the normalised path's text, not escaped again (its UTF-8
-            // bytes; only a control character, which no header may carry raw, is escaped).
-            out.accept("X-Forwarded-Prefix", com.gitinsight.gateway.http.HeaderText.wire(controlsEscaped(prefix)));
+            // bytes), except what no header may carry raw (a control character) and what a backend
+            // taking it for its context path would write into a page or a Location unsafely ('\\'
+            // makes "/\\evil.com" a redirect off-site, '<' '"' markup: attacker review 182).
+            out.accept("X-Forwarded-Prefix", com.gitinsight.gateway.http.HeaderText.wire(unsafeEscaped(prefix)));
         }
         // The client as trusted proxies let it be known (nginx's realip), not the proxy in front.
         if (!client.equals("unknown")) {
@@ -243,12 +245,15 @@ public final class UpstreamHeaders {
         return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
-    /** {@code text} with its control characters (and DEL) as %XX: nothing else changed. */
-    static String controlsEscaped(String text) {
+    /**
+     * {@code text} with its control characters (and DEL) and the characters a URI may never hold
+     * raw but the space ({@code \ " < > ^ ` { } |}) as %XX: nothing else changed.
+     */
+    static String unsafeEscaped(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
+            if (c < 0x20 || c == 0x7F || "\\\"<>^`{}|".indexOf(c) >= 0) {
                 if (out == null) {
                     out = new StringBuilder(text.length() + 8).append(text, 0, i);
                 }

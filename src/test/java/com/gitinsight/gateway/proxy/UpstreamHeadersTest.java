@@ -304,7 +304,11 @@ class UpstreamHeadersTest {
                         java.nio.charset.StandardCharsets.ISO_8859_1)),
                 sent(accented.request, accented.context()).get("x-forwarded-prefix"),
                 "its UTF-8 bytes on the wire");
-        assertEquals("/a%0D%0Ab%7F", UpstreamHeaders.controlsEscaped("/a\r\nb\u007f"), "never a raw control character");
+        assertEquals("/a%0D%0Ab%7F", UpstreamHeaders.unsafeEscaped("/a\r\nb\u007f"), "never a raw control character");
+        // Nor what a backend using it as its context path would turn into an off-site redirect or markup.
+        assertEquals("/%5Cevil.com", UpstreamHeaders.unsafeEscaped("/\\evil.com"));
+        assertEquals("/%3Cscript%3E%22%7B%7D%7C%5E%60", UpstreamHeaders.unsafeEscaped("/<script>\"{}|^`"));
+        assertEquals("/users/john doe/café", UpstreamHeaders.unsafeEscaped("/users/john doe/café"));
     }
 
     @Test
