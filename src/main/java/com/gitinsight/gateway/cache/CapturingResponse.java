@@ -73,6 +73,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private long ttlSeconds;
     private boolean clientWriteFailed;
     private ByteArrayOutputStream copy;
+    /** The budget the copy's bytes are taken from, and how many it holds now. */
+    private final com.gitinsight.gateway.http.BufferBudget budget;
+
+    private long taken;
     private ServletOutputStream stream;
     private PrintWriter writer;
 
@@ -91,8 +95,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             String key,
             String path,
             boolean evictable,
+            com.gitinsight.gateway.http.BufferBudget budget,
             Consumer<CachedResponse> store) {
         super(response);
+        this.budget = budget;
         this.request = request;
         this.config = config;
         this.sharedOnly = sharedOnly;
@@ -228,10 +234,19 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
+    /** Grown as bytes arrive past 64 KiB: a declared length is no promise the bytes come. */
     private int initialCopySize() {
         String length = getHeader("Content-Length");
         long n = length == null ? 1024 : parseLong(length);
-        return (int) Math.max(64, Math.min(n, config.maxBodyBytes()));
+        return (int) Math.max(64, Math.min(Math.min(n, config.maxBodyBytes()), 64 << 10));
+    }
+
+    /** Gives the copy's bytes back to the budget (once they are stored, dropped or the request is over). */
+    void release() {
+        if (taken > 0) {
+            budget.give(taken);
+            taken = 0;
+        }
     }
 
     private List<String> endToEndHeaders() {
@@ -315,6 +330,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                 varyNames,
                 Variants.digest(varyNames, request));
         told = true;
+        copy = null;
+        release();
         store.accept(result);
         return result;
     }
@@ -338,6 +355,8 @@ final class CapturingResponse extends HttpServletResponseWrapper {
      */
     CachedResponse abandon() {
         finished = true;
+        copy = null;
+        release();
         storesNothing();
         return null;
     }
@@ -443,11 +462,13 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             if (copy == null) {
                 return;
             }
-            if (copy.size() + len > config.maxBodyBytes()) {
-                copy = null; // too big to store: it only streams through
+            if (copy.size() + len > config.maxBodyBytes() || !budget.take(len)) {
+                copy = null; // too big to store (or no room now): it only streams through
+                release();
                 storesNothing();
                 return;
             }
+            taken += len;
             copy.write(b, off, len);
         }
 

@@ -87,13 +87,27 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         if (admission == Admission.SHARED_ONLY) {
             // No entry answers it, and no miss waits for it: it goes to the backend on its own.
             CapturingResponse capture = new CapturingResponse(
-                    response, request, config, true, false, "Bypass", key, path, cache.evictable(path), e -> {
+                    response,
+                    request,
+                    config,
+                    true,
+                    false,
+                    "Bypass",
+                    key,
+                    path,
+                    cache.evictable(path),
+                    cache.copies(),
+                    e -> {
                         if (e != null) {
                             cache.put(key, e, generation);
                         }
                     });
-            chain.doFilter(request, capture);
-            finish(context, capture);
+            try {
+                chain.doFilter(request, capture);
+                finish(context, capture);
+            } finally {
+                capture.release();
+            }
             return;
         }
         long now = System.currentTimeMillis();
@@ -128,12 +142,13 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             response.setContentLength(0);
             return;
         }
-        ResponseCache.Leader mine = new ResponseCache.Leader(new CompletableFuture<>(), now);
+        long lockNow = ResponseCache.lockClock();
+        ResponseCache.Leader mine = new ResponseCache.Leader(new CompletableFuture<>(), lockNow);
         ResponseCache.Leader leader = revalidate ? null : cache.join(key, mine, config.lockTimeoutMillis());
         if (leader != null) {
             // Until the leader's lock_timeout is up, not this request's own: a slow leader holds
             // each waiter for what is left of it, and the next miss after it leads anew.
-            long left = leader.started() + config.lockTimeoutMillis() - now;
+            long left = leader.started() + config.lockTimeoutMillis() - lockNow;
             CachedResponse shared = Variants.matching(await(leader.answer(), left), request);
             if (shared != null) {
                 cache.hit();
@@ -161,6 +176,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 key,
                 path,
                 cache.evictable(path),
+                cache.copies(),
                 leading(key, generation, mine));
         CachedResponse stored = null;
         try {
@@ -177,6 +193,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 stored = finish(context, capture);
             }
         } finally {
+            capture.release();
             if (mine != null) {
                 cache.finish(key, mine, stored);
             }
@@ -190,11 +207,10 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
     private java.util.function.Consumer<CachedResponse> leading(
             String key, long generation, ResponseCache.Leader mine) {
         return e -> {
-            if (e != null) {
-                cache.put(key, e, generation);
-            }
+            // An entry a purge made stale while it was fetched is no waiter's answer either.
+            boolean stored = e != null && cache.put(key, e, generation);
             if (mine != null) {
-                cache.finish(key, mine, e);
+                cache.finish(key, mine, stored ? e : null);
             }
         };
     }

@@ -55,6 +55,31 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     @ConfigProperty(name = "gateway.cache.offheap-mb", defaultValue = "64")
     long offheapMb;
 
+    /**
+     * What the copies of answers being stored may hold at once: each is bounded by its route's
+     * max_body_size (1 MiB by default), and 200 misses in flight would otherwise hold 200 MiB of a
+     * 288 MiB heap (attacker review 179). Past it, an answer streams through unstored.
+     */
+    @Inject
+    @ConfigProperty(name = "gateway.cache.copy-budget-bytes", defaultValue = "33554432")
+    long copyBudgetBytes = 32L << 20;
+
+    private volatile com.gitinsight.gateway.http.BufferBudget copies;
+
+    /** The budget the copies of answers being stored share. */
+    public com.gitinsight.gateway.http.BufferBudget copies() {
+        com.gitinsight.gateway.http.BufferBudget b = copies;
+        if (b == null) {
+            synchronized (this) { // once, at the first capture
+                b = copies;
+                if (b == null) {
+                    copies = b = new com.gitinsight.gateway.http.BufferBudget(copyBudgetBytes);
+                }
+            }
+        }
+        return b;
+    }
+
     private CacheManager manager;
     // Made on the first store: the off-heap tier is resident memory (64 MB by default), which a
     // gateway with no proxy-cache route should not hold. Null until then: nothing is cached.
@@ -62,8 +87,13 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     private final ConcurrentSkipListMap<String, Set<String>> byPath = new ConcurrentSkipListMap<>();
     private final Map<String, Leader> inflight = new ConcurrentHashMap<>();
 
-    /** The miss that went to the backend for a key, and when (ms). */
+    /** The miss that went to the backend for a key, and when (ms of {@link #lockClock}). */
     public record Leader(CompletableFuture<CachedResponse> answer, long started) {}
+
+    /** Milliseconds of a monotonic clock, for the lock's age: a wall clock set back would stretch it. */
+    public static long lockClock() {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    }
 
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
@@ -244,16 +274,19 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     }
 
     /** Stores {@code response} unless a purge ran since {@code generation} was read. */
-    public void put(String key, CachedResponse response, long generation) {
+    /** Stores it unless a purge ran since {@code generation}; whether it is stored. */
+    public boolean put(String key, CachedResponse response, long generation) {
         if (purges.get() != generation) {
-            return;
+            return false;
         }
         put(key, response);
         if (purges.get() != generation) {
             // A purge ran while it was stored: it may have missed this entry.
             entries().remove(key);
             unindex(response.path(), key);
+            return false;
         }
+        return true;
     }
 
     public void put(String key, CachedResponse response) {

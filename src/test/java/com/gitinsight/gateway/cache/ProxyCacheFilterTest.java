@@ -2,6 +2,7 @@ package com.gitinsight.gateway.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -488,7 +489,8 @@ class ProxyCacheFilterTest {
         String key = CacheKeys.key(c, en.context, en.request, "/j", "");
         // A miss for the key is in flight, and its response turns out to vary on the language.
         long now = System.currentTimeMillis();
-        ResponseCache.Leader leader = new ResponseCache.Leader(new java.util.concurrent.CompletableFuture<>(), now);
+        ResponseCache.Leader leader =
+                new ResponseCache.Leader(new java.util.concurrent.CompletableFuture<>(), ResponseCache.lockClock());
         assertNull(cache.join(key, leader, c.lockTimeoutMillis()));
         leader.answer()
                 .complete(new CachedResponse(
@@ -532,7 +534,7 @@ class ProxyCacheFilterTest {
             r.setContentType("application/json");
             r.getOutputStream().write('{');
             // Most of the answer is still to reach the leader's client: a miss arriving now goes on its own.
-            leadsMidBody[0] = cache.join(key, leaderAt(System.currentTimeMillis()), c.lockTimeoutMillis()) == null;
+            leadsMidBody[0] = cache.join(key, leaderAt(ResponseCache.lockClock()), c.lockTimeoutMillis()) == null;
             r.getOutputStream().write('}');
         };
         filter.apply(c, first.context, first.request, new FakeResponse().response, unstorable);
@@ -552,13 +554,54 @@ class ProxyCacheFilterTest {
             r.setContentLength(2);
             r.getOutputStream().write('{');
             r.getOutputStream().write('}'); // the last declared byte: stored before it goes out
-            leadsBeforeTheEnd[0] = cache.join(key, leaderAt(System.currentTimeMillis()), c.lockTimeoutMillis()) == null;
+            leadsBeforeTheEnd[0] = cache.join(key, leaderAt(ResponseCache.lockClock()), c.lockTimeoutMillis()) == null;
         };
         first.context.upstreamStatus(200);
         filter.apply(c, first.context, first.request, new FakeResponse().response, storable);
         assertTrue(leadsBeforeTheEnd[0], "the entry was handed on when stored");
         assertEquals(
                 "Hit", send(c, FakeRequest.get("/stored"), new FakeBackend()).cacheStatus());
+    }
+
+    @Test
+    void copiesOfAnswersBeingStoredShareABudgetPastWhichTheyStreamThroughUnstored() throws Exception {
+        // Attacker review 179: each storable miss held up to max_body_size (1 MiB) from its first
+        // byte, 200 of them most of the heap.
+        cache.copyBudgetBytes = 1000;
+        FakeBackend big = new FakeBackend().body(1500, true);
+        FakeResponse first = send(config(), FakeRequest.get("/budget"), big);
+        assertEquals(200, first.status());
+        assertEquals(1500, first.text().length(), "streamed whole");
+        assertEquals("Miss", send(config(), FakeRequest.get("/budget"), big).cacheStatus(), "not stored");
+        assertEquals(1000, cache.copies().available(), "every byte given back");
+        FakeBackend small = new FakeBackend().body(800, true);
+        send(config(), FakeRequest.get("/small"), small);
+        assertEquals("Hit", send(config(), FakeRequest.get("/small"), small).cacheStatus());
+        assertEquals(1000, cache.copies().available(), "given back once stored");
+    }
+
+    @Test
+    void anEntryAPurgeMadeStaleWhileItWasFetchedIsNoWaitersAnswer() throws Exception {
+        // Attacker review 182: the leader handed its answer to the waiters even when the cache
+        // refused it because a purge ran during the fetch.
+        ProxyCacheSchema.Config c = config();
+        FakeRequest first = FakeRequest.get("/purged");
+        String key = CacheKeys.key(c, first.context, first.request, "/purged", "");
+        ResponseCache.Leader[] waiter = new ResponseCache.Leader[1];
+        jakarta.servlet.FilterChain purgedMeanwhile = (req, res) -> {
+            waiter[0] = cache.join(key, leaderAt(ResponseCache.lockClock()), c.lockTimeoutMillis());
+            cache.purgeAll(); // an eviction event arrives while the backend answers
+            jakarta.servlet.http.HttpServletResponse r = (jakarta.servlet.http.HttpServletResponse) res;
+            r.setStatus(200);
+            r.setContentType("application/json");
+            r.setContentLength(2);
+            r.getOutputStream().write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        };
+        first.context.upstreamStatus(200);
+        filter.apply(c, first.context, first.request, new FakeResponse().response, purgedMeanwhile);
+        assertNotNull(waiter[0], "a miss was waiting for this one");
+        assertNull(waiter[0].answer().getNow(null), "the waiter goes to the backend itself");
+        assertTrue(waiter[0].answer().isDone());
     }
 
     @Test
@@ -595,9 +638,9 @@ class ProxyCacheFilterTest {
         FakeRequest request = FakeRequest.get("/late");
         String key = CacheKeys.key(c, request.context, request.request, "/late", "");
         // A leader 59.9 s into its 60 s: a miss joining it now waits 0.1 s, not 60 s.
-        ResponseCache.Leader leader = leaderAt(System.currentTimeMillis() - 59_900);
+        ResponseCache.Leader leader = leaderAt(ResponseCache.lockClock() - 59_900);
         assertNull(cache.join(key, leader, c.lockTimeoutMillis()));
-        assertSame(leader, cache.join(key, leaderAt(System.currentTimeMillis()), c.lockTimeoutMillis()));
+        assertSame(leader, cache.join(key, leaderAt(ResponseCache.lockClock()), c.lockTimeoutMillis()));
         FakeBackend backend = new FakeBackend();
         long start = System.nanoTime();
         assertEquals("Miss", send(c, request, backend).cacheStatus());
