@@ -32,10 +32,11 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
     private final transient AuthIndex.Current indexes = new AuthIndex.Current();
 
     /**
-     * Password derivations running at once: one per core. Every wrong password costs a PBKDF2
-     * run, so a flood of them must not take every core; a check that waits too long gets 503.
+     * Password derivations running at once: half the cores. Every wrong password costs a PBKDF2
+     * run, so a flood of them must not take every core; a check that cannot wait gets 503.
      */
-    transient PasswordChecks checks = new PasswordChecks(Runtime.getRuntime().availableProcessors());
+    transient PasswordChecks checks =
+            new PasswordChecks(PasswordChecks.forCores(Runtime.getRuntime().availableProcessors()));
 
     public BasicAuthFilter() {
         super(BasicAuthSchema.NAME, BasicAuthSchema.Config.class);

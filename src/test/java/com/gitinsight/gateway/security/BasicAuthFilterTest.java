@@ -342,6 +342,44 @@ class BasicAuthFilterTest {
         });
     }
 
+    @Test
+    void aFloodOfWrongPasswordsParksAHandfulOfThreadsAndLeavesCoresToTheProxy() throws Exception {
+        // Attacker review 179: one check per core took every core, and each request waited up to a
+        // second for a slot, so a flood parked every request thread.
+        assertEquals(1, PasswordChecks.forCores(2));
+        assertEquals(1, PasswordChecks.forCores(1));
+        assertEquals(4, PasswordChecks.forCores(8));
+        // Every slot taken; waiting would last 60 s here.
+        PasswordChecks full = new PasswordChecks(1, 60_000);
+        java.lang.reflect.Field permits = PasswordChecks.class.getDeclaredField("permits");
+        permits.setAccessible(true);
+        java.util.concurrent.Semaphore slots = (java.util.concurrent.Semaphore) permits.get(full);
+        slots.acquire();
+        com.gitinsight.gateway.config.PasswordHash hash = com.gitinsight.gateway.config.PasswordHash.of("kong");
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(PasswordChecks.MAX_WAITING);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> waiters = new java.util.ArrayList<>();
+            for (int i = 0; i < PasswordChecks.MAX_WAITING; i++) {
+                waiters.add(pool.submit(() -> full.matches(hash, "kong")));
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> full.waiting() == PasswordChecks.MAX_WAITING);
+            // One more is refused at once, not parked for the wait.
+            assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(20),
+                    () -> org.junit.jupiter.api.Assertions.assertThrows(
+                            PasswordChecks.Busy.class, () -> full.matches(hash, "wrong")));
+            slots.release();
+            for (java.util.concurrent.Future<Boolean> w : waiters) {
+                org.junit.jupiter.api.Assertions.assertTrue(w.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // Helper review 85: with every password check slot taken, a route with an anonymous consumer
     // goes on as that consumer (its fallback for a credential not verified) instead of 503.
     @Test
