@@ -304,13 +304,16 @@ final class RouteParser {
                 if (v.value().isEmpty()) {
                     problems.add(v.location(), v.path(), PluginFields.EMPTY);
                 } else if (v.value().startsWith("~*")
-                        && RoutePaths.unsupportedByKongsRouter(v.value().substring(2)) != null) {
+                        && RoutePaths.unsupportedByKongsRouter(
+                                        v.value().substring(2).toLowerCase(Locale.ROOT))
+                                != null) {
+                    // Judged as Kong's compat hands it on: lower-cased (\\Z is \\z there).
                     problems.add(
                             v.location(),
                             v.path(),
                             "Router Expression failed validation: "
                                     + RoutePaths.unsupportedByKongsRouter(
-                                            v.value().substring(2)));
+                                            v.value().substring(2).toLowerCase(Locale.ROOT)));
                 } else if (v.value().startsWith("~*")) {
                     try {
                         // Kong's compat lower-cases the pattern's text and the header's value.

@@ -96,7 +96,10 @@ public final class RoutePaths {
 
     /** {@code pcre}: also a '{' that starts no quantifier is itself (see {@link #pcreRegex}). */
     private static String javaRegex(String regex, Map<String, String> renamed, boolean pcre) {
-        if (regex.indexOf("(?") < 0 && regex.indexOf("[:") < 0 && !(pcre && regex.indexOf('{') >= 0)) {
+        if (regex.indexOf("(?") < 0
+                && regex.indexOf("[:") < 0
+                && !(pcre && regex.indexOf('{') >= 0)
+                && (pcre || !possessive(regex))) {
             return regex;
         }
         StringBuilder out = new StringBuilder(regex.length() + 8);
@@ -109,6 +112,20 @@ public final class RoutePaths {
             }
             if (pcre && c == '{' && classDepth == 0 && !quantifierAt(regex, i)) {
                 out.append("\\{");
+                continue;
+            }
+            if (!pcre
+                    && classDepth == 0
+                    && (c == '*' || c == '+' || c == '?')
+                    && i > 0
+                    && regex.charAt(i - 1) != '('
+                    && i + 1 < regex.length()
+                    && regex.charAt(i + 1) == '+') {
+                // Rust's regex crate has no possessive quantifier: a++ is (a+)+, a*+ (a*)+ and a?+
+                // (a?)+ there, which match as a+, a* and a* (Java would read them possessive, and
+                // [a-z]++z$ would never match what Kong matches: helper review 180).
+                out.append(c == '?' ? '*' : c);
+                i++;
                 continue;
             }
             if (c == '[' && classDepth > 0 && regex.startsWith("[:", i)) {
@@ -197,11 +214,7 @@ public final class RoutePaths {
         int classDepth = 0;
         for (int i = 0; i < regex.length(); i++) {
             char c = regex.charAt(i);
-            if (c == '\\' && i + 1 < regex.length() && regex.charAt(i + 1) == 'Q') {
-                // \Q...\E quotes its text: nothing in it is a group or an escape.
-                int quoteEnd = regex.indexOf("\\E", i + 2);
-                i = quoteEnd < 0 ? regex.length() : quoteEnd + 1;
-            } else if (c == '\\' && i + 1 < regex.length()) {
+            if (c == '\\' && i + 1 < regex.length()) {
                 char next = regex.charAt(++i);
                 if (classDepth == 0
                         && (next >= '1' && next <= '9'
@@ -209,6 +222,10 @@ public final class RoutePaths {
                                         && i + 1 < regex.length()
                                         && (regex.charAt(i + 1) == '<' || regex.charAt(i + 1) == '{'))) {
                     return "regex parse error: backreferences are not supported";
+                }
+                if (Character.isLetter(next) && RUST_ESCAPES.indexOf(next) < 0) {
+                    // Java's \Q...\E, \Z, \G, \h, \R, \e...: Rust's regex crate knows none of them.
+                    return "regex parse error: unrecognized escape sequence";
                 }
             } else if (c == '[') {
                 classDepth++;
@@ -221,9 +238,19 @@ public final class RoutePaths {
                             || regex.startsWith("(?<=", i)
                             || regex.startsWith("(?<!", i))) {
                 return "regex parse error: look-around, including look-ahead and look-behind, is not supported";
+            } else if (c == '(' && classDepth == 0 && regex.startsWith("(?>", i)) {
+                return "regex parse error: unrecognized flag"; // an atomic group: Java's, not Rust's
             }
         }
         return null;
+    }
+
+    /** The letters Rust's regex crate takes after a backslash (the rest is an error there). */
+    private static final String RUST_ESCAPES = "afntrvxuUdDsSwWbBAzpP";
+
+    /** Whether a quantifier is followed by '+' outside a class (Java: possessive; Rust: nested). */
+    private static boolean possessive(String regex) {
+        return regex.contains("*+") || regex.contains("++") || regex.contains("?+");
     }
 
     /**

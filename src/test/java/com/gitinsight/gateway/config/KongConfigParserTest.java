@@ -1181,7 +1181,17 @@ class KongConfigParserTest {
         String quoted = invalid(HEADER + "routes:\n  - name: r\n    paths: ['~/a\\Q[\\E(?=b)']\n")
                 .getMessage();
         assertTrue(quoted.contains("Router Expression failed validation"), quoted);
-        for (String fine : List.of("~/a[(?!]b", "~/a\\(?!b", "~/(?P<n>a)", "~/a\\d{2}", "~/a\\Q(?=b\\E")) {
+        // Nor Java's \\Q...\\E, \\Z, \\G, \\h, \\R or atomic groups (helper review 180): refused at load, as Kong's
+        // routes schema refuses them.
+        for (String java : List.of("~/a\\Q(?=b\\E", "~/a\\Z", "~/\\Ga", "~/a\\hb", "~/a\\R", "~/(?>a+)b", "~/a\\e")) {
+            String m = invalid(HEADER + "routes:\n  - name: r\n    paths: ['" + java + "']\n")
+                    .getMessage();
+            assertTrue(
+                    m.contains("routes[0].paths[0]: Router Expression failed validation: regex parse error:"),
+                    java + ": " + m);
+        }
+        for (String fine : List.of(
+                "~/a[(?!]b", "~/a\\(?!b", "~/(?P<n>a)", "~/a\\d{2}", "~/a\\x41\\z", "~/a\\pL\\b", "~/a\\.b\\/c")) {
             assertEquals(
                     1,
                     parser.parse("t.yml", HEADER + "routes:\n  - name: r\n    paths: ['" + fine + "']\n")

@@ -258,6 +258,15 @@ class RouterTest {
         assertEquals("alt", routeOf(r, new Req("GET", "/tenants/x/v2/users")), "the second branch is not anchored");
         assertEquals("tenants", routeOf(r, new Req("GET", "/tenants/x/v1/users")), "the first branch is");
         assertEquals("/x/v2/users", upstream(r, "GET", "/tenants/x/v2/users"), "9 characters stripped from the start");
+        // Rust's regex crate has no possessive quantifier: [a-z]++ is ([a-z]+)+ there (helper review 180).
+        Router possessive = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: po, service: s, paths: ["~/po/[a-z]++z$"]}
+                  - {name: opt, service: s, paths: ["~/opt/a?+b$"]}
+                """);
+        assertEquals("po", routeOf(possessive, new Req("GET", "/po/abcz")));
+        assertEquals("opt", routeOf(possessive, new Req("GET", "/opt/aaab")), "(a?)+ takes any number of a");
         // ...and the prefix (X-Forwarded-Prefix) is the matched text, Kong's match_t.prefix (helper review 180).
         assertEquals("/v2/users", r.match(new Req("GET", "/tenants/x/v2/users")).prefix());
         assertEquals("/v1/users", r.match(new Req("GET", "/v1/users/7")).prefix());
