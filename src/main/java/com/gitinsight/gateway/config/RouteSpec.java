@@ -101,13 +101,41 @@ public record RouteSpec(
 
     /**
      * A header value to match: exact (case-insensitive) or, written {@code ~*...}, a regex, which
-     * Kong lower-cases, pattern and value both ({@code \S} reads as {@code \s}, as in Kong).
+     * Kong lower-cases, pattern and value both ({@code \S} reads as {@code \s}, as in Kong). Kong
+     * compares the value's bytes with the file's UTF-8 and folds ASCII letters only, so the value
+     * is read as UTF-8 text where its bytes are UTF-8 (the container hands them over one byte a
+     * character): {@code josé} sent as UTF-8 matches a route written {@code josé}.
      */
     public record HeaderValue(String exact, Pattern regex) {
         public boolean matches(String value) {
-            return regex != null
-                    ? regex.matcher(value.toLowerCase(java.util.Locale.ROOT)).find()
-                    : exact.equalsIgnoreCase(value);
+            if (regex != null) {
+                return regex.matcher(text(value).toLowerCase(java.util.Locale.ROOT))
+                        .find();
+            }
+            String utf8 = com.gitinsight.gateway.http.HeaderText.utf8(value);
+            // Bytes that are not UTF-8 are no text of the file's (whose bytes always are).
+            return utf8 != null && equalsAsciiIgnoreCase(exact, utf8);
+        }
+
+        /** The value as text: its UTF-8 reading where its bytes are UTF-8, else as received. */
+        public static String text(String value) {
+            String utf8 = com.gitinsight.gateway.http.HeaderText.utf8(value);
+            return utf8 != null ? utf8 : value;
+        }
+
+        /** Lua's lower() on both sides: ASCII letters fold, nothing else. */
+        static boolean equalsAsciiIgnoreCase(String a, String b) {
+            if (a.length() != b.length()) {
+                return false;
+            }
+            for (int i = 0; i < a.length(); i++) {
+                char x = a.charAt(i);
+                char y = b.charAt(i);
+                if (x != y && !(x < 128 && y < 128 && Character.toLowerCase(x) == Character.toLowerCase(y))) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

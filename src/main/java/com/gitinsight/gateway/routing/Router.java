@@ -343,7 +343,8 @@ public final class Router {
                         continue;
                     }
                     // Kong's compat lower-cases the value for a ~* regex; bounded as paths are.
-                    switch (MatchBudget.find(w.regex(), value.toLowerCase(java.util.Locale.ROOT), budget)) {
+                    switch (MatchBudget.find(
+                            w.regex(), RouteSpec.HeaderValue.text(value).toLowerCase(java.util.Locale.ROOT), budget)) {
                         case FOUND:
                             return true;
                         case UNKNOWN:
