@@ -107,20 +107,17 @@ public record RouteSpec(
      * character): {@code josé} sent as UTF-8 matches a route written {@code josé}.
      */
     public record HeaderValue(String exact, Pattern regex) {
-        public boolean matches(String value) {
+        /**
+         * {@code utf8}: the value read as UTF-8, null when its bytes are not UTF-8 ({@code raw}: as
+         * received, one byte a character).
+         */
+        public boolean matches(String utf8, String raw) {
             if (regex != null) {
-                return regex.matcher(text(value).toLowerCase(java.util.Locale.ROOT))
+                return regex.matcher((utf8 != null ? utf8 : raw).toLowerCase(java.util.Locale.ROOT))
                         .find();
             }
-            String utf8 = com.gitinsight.gateway.http.HeaderText.utf8(value);
             // Bytes that are not UTF-8 are no text of the file's (whose bytes always are).
             return utf8 != null && equalsAsciiIgnoreCase(exact, utf8);
-        }
-
-        /** The value as text: its UTF-8 reading where its bytes are UTF-8, else as received. */
-        public static String text(String value) {
-            String utf8 = com.gitinsight.gateway.http.HeaderText.utf8(value);
-            return utf8 != null ? utf8 : value;
         }
 
         /** Lua's lower() on both sides: ASCII letters fold, nothing else. */

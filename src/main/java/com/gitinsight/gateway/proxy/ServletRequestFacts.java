@@ -82,4 +82,9 @@ final class ServletRequestFacts implements RequestFacts {
         }
         return underscored;
     }
+
+    @Override
+    public String headerText(String value) {
+        return com.gitinsight.gateway.http.HeaderText.utf8(value);
+    }
 }

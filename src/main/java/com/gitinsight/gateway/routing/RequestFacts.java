@@ -24,4 +24,18 @@ public interface RequestFacts {
 
     /** Every value of a header; used where a route lists several acceptable values. */
     java.util.Enumeration<String> headers(String lowerName);
+
+    /**
+     * A header value as UTF-8 text, or null when its bytes are not UTF-8: Kong compares a value's
+     * bytes with the file's UTF-8 text, and a container hands the bytes over one a character. By
+     * default only ASCII is text.
+     */
+    default String headerText(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return null;
+            }
+        }
+        return value;
+    }
 }

@@ -321,7 +321,7 @@ public final class Router {
 
         boolean matchesHeaders(RequestFacts request, MatchBudget.Budget budget) {
             for (int i = 0; i < headerNames.length; i++) {
-                if (!anyHeaderValueMatches(request.headers(headerNames[i]), headerValues[i], budget)) {
+                if (!anyHeaderValueMatches(request, request.headers(headerNames[i]), headerValues[i], budget)) {
                     return false;
                 }
             }
@@ -329,22 +329,28 @@ public final class Router {
         }
 
         private static boolean anyHeaderValueMatches(
-                Enumeration<String> values, RouteSpec.HeaderValue[] wanted, MatchBudget.Budget budget) {
+                RequestFacts request,
+                Enumeration<String> values,
+                RouteSpec.HeaderValue[] wanted,
+                MatchBudget.Budget budget) {
             if (values == null) {
                 return false;
             }
             while (values.hasMoreElements()) {
                 String value = values.nextElement();
+                // Kong compares bytes: the value as UTF-8 text where it is (the container hands
+                // bytes over one a character; the file's values are text).
+                String utf8 = request.headerText(value);
                 for (RouteSpec.HeaderValue w : wanted) {
                     if (w.regex() == null) {
-                        if (w.matches(value)) {
+                        if (w.matches(utf8, value)) {
                             return true;
                         }
                         continue;
                     }
                     // Kong's compat lower-cases the value for a ~* regex; bounded as paths are.
                     switch (MatchBudget.find(
-                            w.regex(), RouteSpec.HeaderValue.text(value).toLowerCase(java.util.Locale.ROOT), budget)) {
+                            w.regex(), (utf8 != null ? utf8 : value).toLowerCase(java.util.Locale.ROOT), budget)) {
                         case FOUND:
                             return true;
                         case UNKNOWN:

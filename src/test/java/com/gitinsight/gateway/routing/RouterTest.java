@@ -35,6 +35,12 @@ class RouterTest {
 
     record Req(String method, String host, String path, Map<String, List<String>> headerMap, int localPort)
             implements RequestFacts {
+
+        @Override
+        public String headerText(String value) {
+            return com.gitinsight.gateway.http.HeaderText.utf8(value); // as the servlet facts read it
+        }
+
         Req(String method, String path) {
             this(method, "gateway.local", path, Map.of(), -1);
         }
