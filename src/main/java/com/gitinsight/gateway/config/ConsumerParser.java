@@ -86,7 +86,7 @@ final class ConsumerParser {
         PendingConsumer consumer = new PendingConsumer(id, username, customId);
         for (String kind : CREDENTIAL_KINDS) {
             for (Section c : s.sections(kind)) {
-                if (c.has("consumer")) {
+                if (EntityRefs.namesAnotherParent(c, "consumer", username, id)) {
                     c.error("consumer", "a nested credential already belongs to its consumer");
                 }
                 credential(kind, c, consumer);
@@ -136,7 +136,7 @@ final class ConsumerParser {
         }
         consumers.add(consumer);
         for (Section p : s.sections("plugins")) {
-            plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference());
+            plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference(), id);
         }
     }
 

@@ -17,6 +17,9 @@ public final class EntityNames {
 
     /** Why {@code name} is no valid service, route or upstream name, or null. */
     static String nameProblem(String name) {
+        if (name.isEmpty()) {
+            return "length must be at least 1"; // Kong's 06-routes_spec "must be a non-empty string"
+        }
         if (!NAME.matcher(name).matches()) {
             return "invalid value '" + name
                     + "': the only accepted ascii characters are alphanumerics or ., -, _, and ~";

@@ -47,4 +47,25 @@ final class EntityRefs {
         }
         return s.string(key, null);
     }
+
+    /**
+     * Whether a nested entity's {@code key} names an entity other than its parent. Naming the parent
+     * itself, by name or id, is Kong's too (its flatten binds the child to the parent either way:
+     * 03-flatten_spec "accepts as a nested entity by username/by id"); null or absent names none.
+     */
+    static boolean namesAnotherParent(Section s, String key, String... parent) {
+        if (!s.has(key)) {
+            return false;
+        }
+        String ref = reference(s, key);
+        if (ref == null) {
+            return false;
+        }
+        for (String p : parent) {
+            if (ref.equals(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

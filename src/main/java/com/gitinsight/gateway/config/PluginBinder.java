@@ -40,12 +40,17 @@ final class PluginBinder {
 
     /** A plugin top-level ({@code scope} null), or nested under the service or consumer {@code scopeName}. */
     void add(Section section, PluginSpec.Scope scope, String scopeName) {
-        plugins.add(new PendingPlugin(section, scope, scopeName));
+        add(section, scope, scopeName, null);
+    }
+
+    /** As above, nested under a parent whose id is {@code parentId}. */
+    void add(Section section, PluginSpec.Scope scope, String scopeName, String parentId) {
+        plugins.add(new PendingPlugin(section, scope, scopeName, parentId));
     }
 
     /** A plugin nested under a route. */
     void add(Section section, RouteParser.PendingRoute route) {
-        plugins.add(new PendingPlugin(section, PluginSpec.Scope.ROUTE, null, route));
+        plugins.add(new PendingPlugin(section, PluginSpec.Scope.ROUTE, null, route, null));
     }
 
     /**
@@ -158,7 +163,10 @@ final class PluginBinder {
                 continue;
             }
             if (p.scope != null && p.scope.name().equalsIgnoreCase(key)) {
-                s.error(key, "a nested plugin already belongs to its parent " + key);
+                if (EntityRefs.namesAnotherParent(
+                        s, key, p.scopeName, p.route == null ? null : p.route.name, p.parentId())) {
+                    s.error(key, "a nested plugin already belongs to its parent " + key);
+                }
                 continue;
             }
             String ref = EntityRefs.reference(s, key);
@@ -187,10 +195,15 @@ final class PluginBinder {
     }
 
     /** A plugin as written: nested under {@code scope}'s {@code scopeName} (or {@code route}), or top-level (null). */
+    /** {@code parentId}: the id of the service or consumer it is nested under, which it may name it by. */
     private record PendingPlugin(
-            Section section, PluginSpec.Scope scope, String scopeName, RouteParser.PendingRoute route) {
-        PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName) {
-            this(section, scope, scopeName, null);
+            Section section,
+            PluginSpec.Scope scope,
+            String scopeName,
+            RouteParser.PendingRoute route,
+            String parentId) {
+        PendingPlugin(Section section, PluginSpec.Scope scope, String scopeName, String parentId) {
+            this(section, scope, scopeName, null, parentId);
         }
     }
 

@@ -64,6 +64,11 @@ final class RouteParser {
 
     /** One route: top-level ({@code parentService} null, it names its service) or nested under a service. */
     void route(Section s, String parentService) {
+        route(s, parentService, null);
+    }
+
+    /** As above; {@code parentServiceId}: the parent's id, which the route may name it by. */
+    void route(Section s, String parentService, String parentServiceId) {
         s.allowEntity(ROUTE, ROUTE_ACCEPTED);
         AcceptedFields.route(s);
         String name = s.checked("name", s.string("name", null), EntityNames::nameProblem);
@@ -71,7 +76,7 @@ final class RouteParser {
         EntityRefs.unique(s, "routes", id, routeIds);
         String service = parentService;
         if (parentService != null) {
-            if (s.has("service")) {
+            if (EntityRefs.namesAnotherParent(s, "service", parentService, parentServiceId)) {
                 s.error("service", "a route nested under a service cannot name another service");
             }
         } else {
@@ -190,6 +195,12 @@ final class RouteParser {
                 s.error(stream, "cannot set '" + stream + "' when 'protocols' is 'http' or 'https'");
             }
         }
+        for (Section.Item<String> sni : s.strings("snis")) {
+            String problem = sniProblem(sni.value());
+            if (problem != null) {
+                problems.add(sni.location(), sni.path(), problem);
+            }
+        }
         if (givenNonEmpty(s, "snis") && s.has("protocols") && !https && !wss) {
             s.error(
                     "snis",
@@ -290,11 +301,34 @@ final class RouteParser {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_';
     }
 
+    /**
+     * Kong's typedefs.sni (validate_sni): a host name, never an address nor with a port (06-routes_spec
+     * "rejects invalid SNIs").
+     */
+    static String sniProblem(String sni) {
+        String name = sni;
+        if (sni.startsWith("[")
+                || sni.chars().filter(c -> c == ':').count() > 1
+                || sni.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}(:[0-9]*)?")) {
+            return "must not be an IP";
+        }
+        int colon = sni.indexOf(':');
+        if (colon >= 0) {
+            return "must not have a port";
+        }
+        return hostProblem(name) == null ? null : "invalid value: " + sni;
+    }
+
     private Map<String, List<RouteSpec.HeaderValue>> headers(Section h) {
         Map<String, List<RouteSpec.HeaderValue>> out = new LinkedHashMap<>();
         for (String header : h.keys()) {
             // Kong's router compares header names with '_' as '-' (x_version matches X-Version).
             String lower = header.toLowerCase(Locale.ROOT).replace('_', '-');
+            String badName = KongHeaderName.problem(header);
+            if (badName != null) {
+                h.error(header, badName); // Kong's typedefs.headers: its keys are header names
+                continue;
+            }
             if ("host".equals(lower)) {
                 h.error(header, "cannot contain 'host' header, which must be specified in the 'hosts' attribute");
                 continue;

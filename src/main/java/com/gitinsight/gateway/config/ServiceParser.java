@@ -247,10 +247,10 @@ final class ServiceParser {
         }
         services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read, id, tls, named));
         for (Section r : s.sections("routes")) {
-            routes.route(r, name);
+            routes.route(r, name, id);
         }
         for (Section p : s.sections("plugins")) {
-            plugins.add(p, PluginSpec.Scope.SERVICE, name);
+            plugins.add(p, PluginSpec.Scope.SERVICE, name, id);
         }
     }
 

@@ -75,14 +75,14 @@ final class UpstreamParser {
             s.error("name", "Invalid name; no ip addresses allowed");
             name = null;
         }
-        EntityRefs.id(s);
+        String upstreamId = EntityRefs.id(s);
         Algorithm algorithm = algorithm(s);
         HashPolicy hash = hash(s, algorithm).withSlots(slots);
         HealthCheckSpec health = healthchecks(s.section("healthchecks"));
         List<TargetSpec> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Section t : s.sections("targets")) {
-            if (t.has("upstream")) {
+            if (EntityRefs.namesAnotherParent(t, "upstream", name, upstreamId)) {
                 t.error("upstream", "a nested target already belongs to its upstream");
             }
             TargetSpec spec = target(t);

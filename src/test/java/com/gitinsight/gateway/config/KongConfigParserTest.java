@@ -1134,6 +1134,71 @@ class KongConfigParserTest {
     // Kong's routes schema (validate_path_with_regexes): a plain path must be in the form
     // kong.tools.uri.normalize gives it, and its escapes well-formed; a regex path is not normalized.
     @Test
+    void aNestedEntityMayNameItsOwnParentAsKongsFlattenAccepts() throws Exception {
+        // Kong's 03-flatten_spec "accepts as a nested entity by username / by id" (helper review 183).
+        GatewayConfig c = parser.parse("t.yml", HEADER + """
+                services:
+                  - name: svc
+                    id: 0b8e0b4e-1c5f-4d63-9d0b-6c4f4b3f2a11
+                    url: http://svc.internal
+                    routes:
+                      - {name: by-name, paths: [/a], service: svc}
+                      - {name: by-id, paths: [/b], service: {id: 0b8e0b4e-1c5f-4d63-9d0b-6c4f4b3f2a11}}
+                    plugins:
+                      - {name: cors, service: svc}
+                consumers:
+                  - username: carol
+                    id: 7d3c9f6e-2b1a-4c8d-9e0f-1a2b3c4d5e6f
+                    basicauth_credentials:
+                      - {username: carol-login, password: secret, consumer: carol}
+                    keyauth_credentials:
+                      - {key: carol-key, consumer: 7d3c9f6e-2b1a-4c8d-9e0f-1a2b3c4d5e6f}
+                upstreams:
+                  - name: pool
+                    targets:
+                      - {target: "127.0.0.1:80", upstream: pool}
+                """);
+        assertEquals(2, c.routes().size());
+        String other = invalid(HEADER + """
+                consumers:
+                  - username: carol
+                    keyauth_credentials:
+                      - {key: k, consumer: dave}
+                  - username: dave
+                """).getMessage();
+        assertTrue(other.contains("a nested credential already belongs to its consumer"), other);
+    }
+
+    @Test
+    void routeNamesHeaderNamesAndSnisAreCheckedAsKongsRoutesSchemaChecksThem() throws Exception {
+        // Helper review 183, from Kong's 06-routes_spec.
+        String empty =
+                invalid(HEADER + "routes:\n  - name: ''\n    paths: [/a]\n").getMessage();
+        assertTrue(empty.contains("routes[0].name: length must be at least 1"), empty);
+        String header = invalid(
+                        HEADER + "routes:\n  - name: r\n    paths: [/a]\n    headers: {\"x foo\": [a], x.v: [b]}\n")
+                .getMessage();
+        assertTrue(
+                header.contains("bad header name 'x foo', allowed characters are A-Z, a-z, 0-9, '_', and '-'"), header);
+        assertTrue(header.contains("bad header name 'x.v'"), header);
+        String snis = invalid(HEADER
+                        + "routes:\n  - name: r\n    protocols: [https]\n    paths: [/a]\n"
+                        + "    snis: [\"127.0.0.1\", \"example.org:80\", \"[::1]\"]\n")
+                .getMessage();
+        assertTrue(snis.contains("routes[0].snis[0]: must not be an IP"), snis);
+        assertTrue(snis.contains("routes[0].snis[1]: must not have a port"), snis);
+        assertTrue(snis.contains("routes[0].snis[2]: must not be an IP"), snis);
+        assertEquals(
+                1,
+                parser.parse(
+                                "t.yml",
+                                HEADER + "routes:\n  - name: r\n    protocols: [https]\n    paths: [/a]\n"
+                                        + "    snis: [example.org, \"*.example.org\"]\n    headers: {x_tenant-ID: [a]}\n")
+                        .routes()
+                        .size());
+    }
+
+    @Test
     void aPlainRoutePathMustBeNormalizedAsKongRefusesOtherSpellings() throws ConfigException {
         Map<String, String> refused = new java.util.LinkedHashMap<>();
         refused.put("/n/./admin", "/n/admin");
