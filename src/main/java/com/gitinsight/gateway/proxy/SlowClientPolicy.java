@@ -16,17 +16,23 @@ import java.util.Set;
  * client trickling a byte every few seconds would hold one for as long as it likes. So, beside
  * nginx's 60 s, slow clients together may hold at most {@code maxSlow} threads, and those of one
  * address (an IPv6 client's /64, which one client has whole) at most {@code maxSlowPerAddress};
- * past that, cuts fall on the address holding the most, its slowest first. A client is slow while
- * the thread is blocked on it for {@code slowAfter} at once, or (sending its body) when it has
- * been sending for {@code grace} and is blocked on it now: a body trickled just fast enough never
- * to block for long is slow too, so holding a thread costs an attacker bandwidth (the faster
- * clients are kept). A client moving bytes promptly is never cut however many there are, and a
- * slow one only when too many are.
+ * past either, the slowest are cut. A client is slow while the thread is blocked on it for {@code
+ * slowAfter} at once, or (sending its body) when it has been sending for {@code grace} below
+ * {@code minBytesPerSecond} and is blocked on it now: a body trickled just fast enough never to
+ * block for long is slow too, so holding a thread costs an attacker bandwidth (the faster clients
+ * are kept). A client moving bytes promptly is never cut however many there are, and a slow one
+ * only when too many are.
  */
 final class SlowClientPolicy {
 
     /** The bounds; times in nanoseconds. */
-    record Limits(int maxSlow, int maxSlowPerAddress, long timeoutNanos, long slowAfterNanos, long graceNanos) {}
+    record Limits(
+            int maxSlow,
+            int maxSlowPerAddress,
+            long timeoutNanos,
+            long slowAfterNanos,
+            long graceNanos,
+            long minBytesPerSecond) {}
 
     /**
      * One request thread blocked on its client now: reading its body ({@code reading}) or writing
@@ -60,29 +66,22 @@ final class SlowClientPolicy {
                         .add(b);
             }
         }
-        int kept = 0;
+        List<Blocked> kept = new ArrayList<>();
         for (List<Blocked> mine : byAddress.values()) {
             mine.sort(SLOWEST_FIRST);
             // Beyond its share, an address's slowest go.
             while (mine.size() > limits.maxSlowPerAddress()) {
                 cut.add(mine.remove(0).id());
             }
-            kept += mine.size();
+            kept.addAll(mine);
         }
-        // Beyond the budget, cuts fall on the address holding the most (its slowest), so no client
-        // keeps its slots by being a little faster than everyone else's slowest.
-        while (kept > limits.maxSlow()) {
-            List<Blocked> most = null;
-            for (List<Blocked> mine : byAddress.values()) {
-                if (!mine.isEmpty()
-                        && (most == null
-                                || mine.size() > most.size()
-                                || mine.size() == most.size() && SLOWEST_FIRST.compare(mine.get(0), most.get(0)) < 0)) {
-                    most = mine;
-                }
-            }
-            cut.add(most.remove(0).id());
-            kept--;
+        // Beyond the budget, the slowest everywhere go: holding a thread costs bandwidth (the rate
+        // floor below makes a trickle slow however it is paced). Ranking addresses by how many they
+        // hold instead let an attacker with many addresses push a shared one's fast clients out
+        // (attacker review 185).
+        kept.sort(SLOWEST_FIRST);
+        for (int i = 0; i < kept.size() - limits.maxSlow(); i++) {
+            cut.add(kept.get(i).id());
         }
         return cut;
     }
@@ -91,10 +90,11 @@ final class SlowClientPolicy {
         if (b.blockedNanos() >= limits.slowAfterNanos()) {
             return true;
         }
-        // Sending its body for a while and waited on now: a trickle, however it is paced. An
-        // answer's pace is the backend's (an event stream) as much as the client's: there only
-        // blocking counts.
-        return b.reading() && b.ageNanos() >= limits.graceNanos();
+        // Sending its body for a while, slower than the floor and waited on now: a trickle, however
+        // it is paced (1.1 KB/s in small pieces never blocks 2 s at once). A fast upload is never
+        // slow (attacker review 185: every upload past 10 s was). An answer's pace is the backend's
+        // (an event stream) as much as the client's: there only blocking counts.
+        return b.reading() && b.ageNanos() >= limits.graceNanos() && b.rate() < limits.minBytesPerSecond();
     }
 
     /** The address the per-address bound counts by: an IPv6 address's /64, an IPv4 address itself. */

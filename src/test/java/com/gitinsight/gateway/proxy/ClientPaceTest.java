@@ -36,10 +36,11 @@ class ClientPaceTest {
     private final CountDownLatch connection = new CountDownLatch(1);
 
     /** Every slow client is over a budget of none. */
-    private final ClientPace pace = ClientPace.of(new SlowClientPolicy.Limits(0, 0, 60 * S, 2 * S, 10 * S), r -> {
-        closed.add(r);
-        connection.countDown();
-    });
+    private final ClientPace pace =
+            ClientPace.of(new SlowClientPolicy.Limits(0, 0, 60 * S, 2 * S, 10 * S, 64 << 10), r -> {
+                closed.add(r);
+                connection.countDown();
+            });
 
     /** A container stream that blocks until the connection is closed, then fails as Grizzly's does. */
     private final class Stalled extends ServletInputStream {

@@ -13,7 +13,7 @@ class SlowClientPolicyTest {
     private static final long S = TimeUnit.SECONDS.toNanos(1);
 
     private static SlowClientPolicy.Limits limits(int maxSlow, int perAddress) {
-        return new SlowClientPolicy.Limits(maxSlow, perAddress, 60 * S, 2 * S, 10 * S);
+        return new SlowClientPolicy.Limits(maxSlow, perAddress, 60 * S, 2 * S, 10 * S, 64 << 10);
     }
 
     private static SlowClientPolicy.Blocked reading(int id, String address, long blocked, long age, long bytes) {
@@ -28,11 +28,13 @@ class SlowClientPolicyTest {
     void promptClientsAreNeverCutHoweverMany() {
         List<SlowClientPolicy.Blocked> many = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            // Bodies within their first 10 s, answers waiting a moment: a busy, healthy gateway.
+            // Fast bodies (past 10 s too), answers waiting a moment: a busy, healthy gateway.
             many.add(
-                    i % 2 == 0
-                            ? reading(i, "10.0.0.1", S / 100, 5 * S, 5_000_000)
-                            : writing(i, "10.0.0.1", S, 30 * S, 1));
+                    i % 3 == 0
+                            ? reading(i, "10.0.0.1", S / 100, 5 * S, 5_000)
+                            : i % 3 == 1
+                                    ? reading(i, "10.0.0.1", S / 100, 30 * S, 30_000_000)
+                                    : writing(i, "10.0.0.1", S, 30 * S, 1));
         }
         assertEquals(Set.of(), SlowClientPolicy.toCut(many, limits(0, 0)));
     }
@@ -69,31 +71,35 @@ class SlowClientPolicyTest {
     @Test
     void aTrickledBodyIsSlowPastTheGraceEvenBetweenItsBytesHoweverItIsPaced() {
         // One byte a second, or 1.1 KB/s in small pieces (attacker review 182): never blocked 2 s
-        // at once, but waited on for longer than the grace.
+        // at once, but waited on past the grace below the floor (64 KiB/s).
         assertEquals(Set.of(0), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 2, 20 * S, 20)), limits(0, 8)));
         assertEquals(Set.of(0), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 10, 20 * S, 22_528)), limits(0, 8)));
-        // Within the grace it is not.
+        // Within the grace it is not, nor a fast upload however long (attacker review 185).
         assertEquals(Set.of(), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 2, 9 * S, 9)), limits(0, 8)));
+        assertEquals(
+                Set.of(), SlowClientPolicy.toCut(List.of(reading(0, "a", S / 10, 60 * S, 600_000_000)), limits(0, 0)));
         // Holding a thread costs bandwidth: of two trickles, the faster is kept.
         assertEquals(
                 Set.of(1),
                 SlowClientPolicy.toCut(
-                        List.of(reading(0, "a", S / 10, 20 * S, 2_000_000), reading(1, "b", S / 10, 20 * S, 22_528)),
+                        List.of(reading(0, "a", S / 10, 20 * S, 1_000_000), reading(1, "b", S / 10, 20 * S, 22_528)),
                         limits(1, 8)));
         // An answer's pace is the backend's too (an event stream): only blocking counts there.
         assertEquals(Set.of(), SlowClientPolicy.toCut(List.of(writing(0, "a", S / 2, 20 * S, 20)), limits(0, 8)));
     }
 
     @Test
-    void beyondTheBudgetTheAddressHoldingTheMostLosesFirst() {
-        // Attacker review 182: cutting the slowest everywhere let one address, a little faster than
-        // everyone else's slowest, keep every slot.
-        List<SlowClientPolicy.Blocked> blocked = List.of(
-                writing(0, "198.51.100.7", 3 * S, 20 * S, 900_000),
-                writing(1, "198.51.100.7", 3 * S, 20 * S, 800_000),
-                writing(2, "198.51.100.7", 3 * S, 20 * S, 700_000),
-                writing(3, "203.0.113.5", 3 * S, 20 * S, 10));
-        assertEquals(Set.of(2, 1), SlowClientPolicy.toCut(blocked, limits(2, 8)));
+    void manyAddressesCannotPushASharedAddressesFasterClientsOut() {
+        // Attacker review 185: ranking addresses by how many they hold let a client with many
+        // addresses (a /48 has 65,536 /64s) cut a NAT's clients, however fast.
+        List<SlowClientPolicy.Blocked> blocked = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            blocked.add(writing(i, "198.51.100.7", 3 * S, 20 * S, 900_000)); // one NAT, three users
+        }
+        for (int i = 3; i < 6; i++) {
+            blocked.add(writing(i, "2001:db8:" + i + "::1", 3 * S, 20 * S, 10)); // three /64s, near nothing
+        }
+        assertEquals(Set.of(3, 4, 5), SlowClientPolicy.toCut(blocked, limits(3, 8)));
     }
 
     @Test
