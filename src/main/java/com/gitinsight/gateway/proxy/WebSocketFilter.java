@@ -144,12 +144,6 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             ErrorResponses.write(request, response, 503, ErrorResponses.NO_SERVICE);
             return;
         }
-        String full = relays.full(context.clientAddress());
-        if (full != null) {
-            // nginx's limit_conn answer (503); a relay holds heap for hours (attacker review 179).
-            ErrorResponses.write(request, response, 503, full, "Retry-After", "5");
-            return;
-        }
         proxy(request, response, context, streaming);
     }
 
@@ -168,15 +162,25 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             throws IOException {
         WebSocketRelay relay =
                 new WebSocketRelay(context.match().route().displayName(), streaming, relays, context.clientAddress());
-        UpstreamCall call = new UpstreamCall(context, request, false);
-        Handshake handshake =
-                call.forward(target -> connect(call, request, response, target, relay), Handshake::refused);
-        if (handshake.socket() == null) {
-            handshake.refusal().write(request, response);
+        String full = relays.admit(relay);
+        if (full != null) {
+            // nginx's limit_conn answer (503); a relay holds heap for hours (attacker review 179).
+            ErrorResponses.write(request, response, 503, full, "Retry-After", "5");
             return;
         }
-        relay.backendConnected(handshake.socket());
-        upgrade(request, response, relay);
+        try {
+            UpstreamCall call = new UpstreamCall(context, request, false);
+            Handshake handshake =
+                    call.forward(target -> connect(call, request, response, target, relay), Handshake::refused);
+            if (handshake.socket() == null) {
+                handshake.refusal().write(request, response);
+                return;
+            }
+            relay.backendConnected(handshake.socket());
+            upgrade(request, response, relay);
+        } finally {
+            relays.dialed(relay);
+        }
     }
 
     /** The backend's socket, or the answer the client gets instead. */

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -54,8 +55,8 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
     @Inject
     @org.eclipse.microprofile.config.inject.ConfigProperty(
             name = "gateway.websocket.max-connections-per-address",
-            defaultValue = "250")
-    int maxPerAddress = 250;
+            defaultValue = "100")
+    int maxPerAddress = 100;
 
     /** nginx's send_timeout: how long a frame may wait for a client that stopped reading. */
     @Inject
@@ -68,21 +69,47 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
         return sendTimeoutMs;
     }
 
+    /** Relays admitted whose backend is being dialled (not parked yet): counted against the caps. */
+    private final Set<WebSocketRelay> dialing = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Admits {@code relay} (counted from now on, until {@link #dialed}) or says why not. Check and
+     * count are one step, or handshakes arriving together would all pass (attacker review 185);
+     * only handshakes take this lock.
+     */
+    synchronized String admit(WebSocketRelay relay) {
+        String why = full(relay.clientAddress());
+        if (why == null) {
+            dialing.add(relay);
+        }
+        return why;
+    }
+
+    /** The relay's dialling is over: parked (counted there) or given up. */
+    void dialed(WebSocketRelay relay) {
+        dialing.remove(relay);
+    }
+
     /**
      * Why one more WebSocket from {@code address} is refused, or null when it may open. Counted
-     * from the relays themselves (no count to leak): a scan, once per handshake.
+     * from the relays themselves (no count to leak): a scan, once per handshake. An address is
+     * counted as slow clients are: an IPv6 client's whole /64.
      */
     String full(String address) {
-        int all = open.size() + pending.size();
+        int all = open.size() + pending.size() + dialing.size();
         if (all >= maxConnections) {
             return "Too many WebSocket connections (gateway.websocket.max-connections)";
         }
+        String key = SlowClientPolicy.key(address);
         int mine = 0;
         for (WebSocketRelay r : open) {
-            mine += java.util.Objects.equals(address, r.clientAddress()) ? 1 : 0;
+            mine += key.equals(SlowClientPolicy.key(r.clientAddress())) ? 1 : 0;
         }
         for (WebSocketRelay r : pending.values()) {
-            mine += java.util.Objects.equals(address, r.clientAddress()) ? 1 : 0;
+            mine += key.equals(SlowClientPolicy.key(r.clientAddress())) ? 1 : 0;
+        }
+        for (WebSocketRelay r : dialing) {
+            mine += key.equals(SlowClientPolicy.key(r.clientAddress())) ? 1 : 0;
         }
         return mine >= maxPerAddress
                 ? "Too many WebSocket connections from this address (gateway.websocket.max-connections-per-address)"
@@ -127,8 +154,21 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
     String park(WebSocketRelay relay) {
         String id = UUID.randomUUID().toString();
         pending.put(id, relay);
+        // A client that never completes its upgrade must not keep the backend nor a place for ever.
+        pinger.schedule(
+                () -> {
+                    WebSocketRelay left = pending.remove(id);
+                    if (left != null) {
+                        left.abandon();
+                    }
+                },
+                PARKED_SECONDS,
+                TimeUnit.SECONDS);
         return id;
     }
+
+    /** How long a relay waits for its client's upgrade. */
+    static final long PARKED_SECONDS = 30;
 
     WebSocketRelay peek(String id) {
         return id == null ? null : pending.get(id);

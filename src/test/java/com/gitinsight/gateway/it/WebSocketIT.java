@@ -126,8 +126,10 @@ class WebSocketIT {
                 plugins:
                   - name: prometheus
                 """.formatted(ws.port, relay.port(), http, whoA.port, whoB.port));
-        // A frame waits 5 s for a client that stopped reading (nginx's send_timeout is 60 s).
-        return GatewayWar.withSettings("gateway.websocket.send-timeout-ms=5000");
+        // A frame waits 5 s for a client that stopped reading (nginx's send_timeout is 60 s); the
+        // 200-connection test opens them from one address.
+        return GatewayWar.withSettings(
+                "gateway.websocket.send-timeout-ms=5000\ngateway.websocket.max-connections-per-address=300");
     }
 
     @AfterAll

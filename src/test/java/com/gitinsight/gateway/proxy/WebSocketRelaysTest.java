@@ -21,12 +21,7 @@ class WebSocketRelaysTest {
 
     @Test
     void stoppingClosesEveryClientAndBackendWithGoingAway() throws Exception {
-        GatewayMetrics metrics = new GatewayMetrics();
-        Method start = GatewayMetrics.class.getDeclaredMethod("start");
-        start.setAccessible(true);
-        start.invoke(metrics);
-        WebSocketRelays relays = new WebSocketRelays();
-        relays.metrics = metrics;
+        WebSocketRelays relays = relays();
 
         List<Integer> backendCloses = new CopyOnWriteArrayList<>();
         java.net.http.WebSocket backend = (java.net.http.WebSocket) Proxy.newProxyInstance(
@@ -237,6 +232,27 @@ class WebSocketRelaysTest {
         opened.get(2).closeBoth(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye");
         org.junit.jupiter.api.Assertions.assertNull(relays.full("c"));
         org.junit.jupiter.api.Assertions.assertNotNull(relays.full("a"), "a's own two are still open");
+        relays.stop();
+    }
+
+    @Test
+    void handshakesAreCountedFromAdmissionAndAnIpv6ClientByItsSlash64() throws Exception {
+        // Attacker review 185: the caps were checked before the relay was counted (handshakes sent
+        // together all passed) and compared exact addresses (a /64 holds 2^64 of them).
+        WebSocketRelays relays = relays();
+        relays.maxConnections = 10;
+        relays.maxPerAddress = 2;
+        WebSocketRelay a1 = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "2001:db8:0:1::1");
+        WebSocketRelay a2 = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "2001:db8:0:1::2");
+        WebSocketRelay a3 = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "2001:db8:0:1:ffff::3");
+        org.junit.jupiter.api.Assertions.assertNull(relays.admit(a1));
+        org.junit.jupiter.api.Assertions.assertNull(relays.admit(a2));
+        org.junit.jupiter.api.Assertions.assertNotNull(relays.admit(a3), "two of its /64 are still dialling");
+        org.junit.jupiter.api.Assertions.assertNull(
+                relays.admit(new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "2001:db8:0:2::1")),
+                "another /64");
+        relays.dialed(a1);
+        org.junit.jupiter.api.Assertions.assertNull(relays.admit(a3));
         relays.stop();
     }
 
