@@ -77,6 +77,15 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private final com.gitinsight.gateway.http.BufferBudget budget;
 
     private long taken;
+    /** System.nanoTime() when the copy began. */
+    private long copyStarted;
+
+    /**
+     * A copy held longer than this (a client reading slowly) is dropped: the budget is shared, and
+     * slow readers holding it would leave every other answer unstored (attacker review 185).
+     */
+    static final long COPY_HOLD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private ServletOutputStream stream;
     private PrintWriter writer;
 
@@ -124,6 +133,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         if (ttlSeconds > 0) {
             headers = endToEndHeaders();
             copy = new ByteArrayOutputStream(initialCopySize());
+            copyStarted = System.nanoTime();
             mode = Mode.CAPTURE;
             ProxyCacheFilter.status(request, (HttpServletResponse) getResponse(), config, cacheStatus);
         } else {
@@ -462,8 +472,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             if (copy == null) {
                 return;
             }
-            if (copy.size() + len > config.maxBodyBytes() || !budget.take(len)) {
-                copy = null; // too big to store (or no room now): it only streams through
+            if (copy.size() + len > config.maxBodyBytes()
+                    || System.nanoTime() - copyStarted > COPY_HOLD_NANOS
+                    || !budget.take(len)) {
+                copy = null; // too big to store (or too slow, or no room now): it only streams through
                 release();
                 storesNothing();
                 return;

@@ -164,7 +164,12 @@ final class PluginBinder {
             }
             if (p.scope != null && p.scope.name().equalsIgnoreCase(key)) {
                 if (EntityRefs.namesAnotherParent(
-                        s, key, p.scopeName, p.route == null ? null : p.route.name, p.parentId())) {
+                        s,
+                        key,
+                        p.scopeName,
+                        p.route == null ? null : p.route.name,
+                        p.route == null ? null : p.route.id,
+                        p.parentId())) {
                     s.error(key, "a nested plugin already belongs to its parent " + key);
                 }
                 continue;

@@ -104,8 +104,12 @@ public final class RoutePaths {
         }
         StringBuilder out = new StringBuilder(regex.length() + 8);
         int classDepth = 0;
+        // The last thing written opened a group: a '?' after it is "(?", no quantifier.
+        boolean groupOpened = false;
         for (int i = 0; i < regex.length(); i++) {
             char c = regex.charAt(i);
+            boolean afterGroupOpen = groupOpened;
+            groupOpened = c == '(' && classDepth == 0;
             if (c == '\\' && i + 1 < regex.length()) {
                 out.append(c).append(regex.charAt(++i));
                 continue;
@@ -114,19 +118,28 @@ public final class RoutePaths {
                 out.append("\\{");
                 continue;
             }
-            if (!pcre
-                    && classDepth == 0
-                    && (c == '*' || c == '+' || c == '?')
-                    && i > 0
-                    && regex.charAt(i - 1) != '('
-                    && i + 1 < regex.length()
-                    && regex.charAt(i + 1) == '+') {
+            if (!pcre && classDepth == 0 && (c == '*' || c == '+' || c == '?') && i > 0 && !afterGroupOpen) {
                 // Rust's regex crate has no possessive quantifier: a++ is (a+)+, a*+ (a*)+ and a?+
                 // (a?)+ there, which match as a+, a* and a* (Java would read them possessive, and
-                // [a-z]++z$ would never match what Kong matches: helper review 180).
-                out.append(c == '?' ? '*' : c);
-                i++;
-                continue;
+                // [a-z]++z$ would never match what Kong matches: helper review 180). A lazy '?' is
+                // part of the quantifier; every '+' after it nests once more, to the same effect.
+                int end = i + 1;
+                boolean lazy = end < regex.length() && regex.charAt(end) == '?';
+                if (lazy) {
+                    end++;
+                }
+                int nested = end;
+                while (nested < regex.length() && regex.charAt(nested) == '+') {
+                    nested++;
+                }
+                if (nested > end) {
+                    out.append(c == '?' ? '*' : c);
+                    if (lazy) {
+                        out.append('?');
+                    }
+                    i = nested - 1;
+                    continue;
+                }
             }
             if (c == '[' && classDepth > 0 && regex.startsWith("[:", i)) {
                 // A POSIX class inside a bracket ([[:digit:]]), which Kong's regex engines know and

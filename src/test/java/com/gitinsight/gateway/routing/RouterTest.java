@@ -270,7 +270,14 @@ class RouterTest {
                 routes:
                   - {name: po, service: s, paths: ["~/po/[a-z]++z$"]}
                   - {name: opt, service: s, paths: ["~/opt/a?+b$"]}
+                  - {name: chain, service: s, paths: ["~/chain/[a-z]+++z$"]}
+                  - {name: lazy, service: s, paths: ["~/lazy/a+?+b$"]}
+                  - {name: escaped, service: s, paths: ["~/esc/a\\\\(?+b$"]}
                 """);
+        // Attacker review 185: chains, lazy ones and a quantified escaped '(' are nested too.
+        assertEquals("chain", routeOf(possessive, new Req("GET", "/chain/abcz")));
+        assertEquals("lazy", routeOf(possessive, new Req("GET", "/lazy/aab")));
+        assertEquals("escaped", routeOf(possessive, new Req("GET", "/esc/a((b")));
         assertEquals("po", routeOf(possessive, new Req("GET", "/po/abcz")));
         assertEquals("opt", routeOf(possessive, new Req("GET", "/opt/aaab")), "(a?)+ takes any number of a");
         // ...and the prefix (X-Forwarded-Prefix) is the matched text, Kong's match_t.prefix (helper review 180).
