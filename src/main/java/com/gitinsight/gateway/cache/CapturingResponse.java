@@ -84,7 +84,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
      * A copy held longer than this (a client reading slowly) is dropped: the budget is shared, and
      * slow readers holding it would leave every other answer unstored (attacker review 185).
      */
-    static final long COPY_HOLD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private final long holdNanos;
 
     private ServletOutputStream stream;
     private PrintWriter writer;
@@ -105,9 +105,11 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             String path,
             boolean evictable,
             com.gitinsight.gateway.http.BufferBudget budget,
+            long holdNanos,
             Consumer<CachedResponse> store) {
         super(response);
         this.budget = budget;
+        this.holdNanos = holdNanos;
         this.request = request;
         this.config = config;
         this.sharedOnly = sharedOnly;
@@ -473,7 +475,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
                 return;
             }
             if (copy.size() + len > config.maxBodyBytes()
-                    || System.nanoTime() - copyStarted > COPY_HOLD_NANOS
+                    || System.nanoTime() - copyStarted > holdNanos
                     || !budget.take(len)) {
                 copy = null; // too big to store (or too slow, or no room now): it only streams through
                 release();

@@ -97,6 +97,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                     path,
                     cache.evictable(path),
                     cache.copies(),
+                    cache.copyHoldNanos(),
                     e -> {
                         if (e != null) {
                             cache.put(key, e, generation);
@@ -177,6 +178,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 path,
                 cache.evictable(path),
                 cache.copies(),
+                cache.copyHoldNanos(),
                 leading(key, generation, mine));
         CachedResponse stored = null;
         try {

@@ -66,6 +66,13 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     private volatile com.gitinsight.gateway.http.BufferBudget copies;
 
+    /** How long a copy may take to complete before it is dropped (a slow reader must not hold the budget). */
+    long copyHoldNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    long copyHoldNanos() {
+        return copyHoldNanos;
+    }
+
     /** The budget the copies of answers being stored share. */
     public com.gitinsight.gateway.http.BufferBudget copies() {
         com.gitinsight.gateway.http.BufferBudget b = copies;

@@ -605,6 +605,15 @@ class ProxyCacheFilterTest {
     }
 
     @Test
+    void aCopyNotCompleteInTimeIsDroppedSoSlowReadersCannotHoldTheBudget() throws Exception {
+        cache.copyHoldNanos = 0; // every copy is past its time at its second write
+        FakeBackend backend = new FakeBackend().body(40_000, true);
+        send(config(), FakeRequest.get("/held"), backend);
+        assertEquals("Miss", send(config(), FakeRequest.get("/held"), backend).cacheStatus(), "not stored");
+        assertEquals(cache.copyBudgetBytes, cache.copies().available(), "every byte given back");
+    }
+
+    @Test
     void aLeaderOlderThanTheLockTimeoutLeadsNoMore() {
         // nginx's proxy_cache_lock_age: one slow response cannot keep every later miss waiting.
         ResponseCache.Leader old = leaderAt(1_000);
