@@ -338,16 +338,16 @@ final class RouteParser {
                 if (v.value().isEmpty()) {
                     problems.add(v.location(), v.path(), PluginFields.EMPTY);
                 } else if (v.value().startsWith("~*")
-                        && RoutePaths.unsupportedByKongsRouter(
-                                        v.value().substring(2).toLowerCase(Locale.ROOT))
+                        && RoutePaths.unsupportedByKongsRouter(RouteSpec.HeaderValue.asciiLower(
+                                        v.value().substring(2)))
                                 != null) {
                     // Judged as Kong's compat hands it on: lower-cased (\\Z is \\z there).
                     problems.add(
                             v.location(),
                             v.path(),
                             "Router Expression failed validation: "
-                                    + RoutePaths.unsupportedByKongsRouter(
-                                            v.value().substring(2).toLowerCase(Locale.ROOT)));
+                                    + RoutePaths.unsupportedByKongsRouter(RouteSpec.HeaderValue.asciiLower(
+                                            v.value().substring(2))));
                 } else if (v.value().startsWith("~*")) {
                     try {
                         // Kong's compat lower-cases the pattern's text and the header's value.
@@ -355,8 +355,8 @@ final class RouteParser {
                         values.add(new RouteSpec.HeaderValue(
                                 null,
                                 Pattern.compile(
-                                        RoutePaths.javaRegex(
-                                                v.value().substring(2).toLowerCase(Locale.ROOT)),
+                                        RoutePaths.javaRegex(RouteSpec.HeaderValue.asciiLower(
+                                                v.value().substring(2))),
                                         Pattern.UNICODE_CHARACTER_CLASS)));
                     } catch (PatternSyntaxException e) {
                         problems.add(

@@ -113,11 +113,30 @@ public record RouteSpec(
          */
         public boolean matches(String utf8, String raw) {
             if (regex != null) {
-                return regex.matcher((utf8 != null ? utf8 : raw).toLowerCase(java.util.Locale.ROOT))
-                        .find();
+                return regex.matcher(asciiLower(utf8 != null ? utf8 : raw)).find();
             }
             // Bytes that are not UTF-8 are no text of the file's (whose bytes always are).
             return utf8 != null && equalsAsciiIgnoreCase(exact, utf8);
+        }
+
+        /**
+         * Lua's lower(), which Kong's compat applies to a {@code ~*} pattern and the value: ASCII
+         * letters only (Java's would turn the Kelvin sign into 'k', and É into é: attacker review 185).
+         */
+        public static String asciiLower(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 'A' && c <= 'Z') {
+                    char[] out = s.toCharArray();
+                    for (int j = i; j < out.length; j++) {
+                        if (out[j] >= 'A' && out[j] <= 'Z') {
+                            out[j] = (char) (out[j] + ('a' - 'A'));
+                        }
+                    }
+                    return new String(out);
+                }
+            }
+            return s;
         }
 
         /** Lua's lower() on both sides: ASCII letters fold, nothing else. */

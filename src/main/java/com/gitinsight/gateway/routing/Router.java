@@ -350,7 +350,7 @@ public final class Router {
                     }
                     // Kong's compat lower-cases the value for a ~* regex; bounded as paths are.
                     switch (MatchBudget.find(
-                            w.regex(), (utf8 != null ? utf8 : value).toLowerCase(java.util.Locale.ROOT), budget)) {
+                            w.regex(), RouteSpec.HeaderValue.asciiLower(utf8 != null ? utf8 : value), budget)) {
                         case FOUND:
                             return true;
                         case UNKNOWN:

@@ -307,6 +307,15 @@ class RouterTest {
         assertNull(
                 routeOf(r, new Req("GET", null, "/a", headers("x-user", "jos\u00e9"))),
                 "a Latin-1 byte is not josé's UTF-8");
+        // A ~* regex folds ASCII only, as Lua's lower() (attacker review 185): the Kelvin sign is no k.
+        Router folded = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: key, service: s, paths: [/k], headers: {x-k: ['~*^key$']}}
+                """);
+        assertEquals("key", routeOf(folded, new Req("GET", null, "/k", headers("x-k", "KEY"))));
+        assertNull(routeOf(folded, new Req("GET", null, "/k", headers("x-k", wire.apply("\u212Aey")))));
+        assertNull(routeOf(r, new Req("GET", null, "/b", headers("x-user", wire.apply("JOSÉ")))), "É does not fold");
     }
 
     @Test
