@@ -99,7 +99,7 @@ public final class RoutePaths {
         if (regex.indexOf("(?") < 0
                 && regex.indexOf("[:") < 0
                 && !(pcre && regex.indexOf('{') >= 0)
-                && (pcre || !possessive(regex))) {
+                && (pcre || !possessive(regex) && !rustEscapes(regex))) {
             return regex;
         }
         StringBuilder out = new StringBuilder(regex.length() + 8);
@@ -111,6 +111,13 @@ public final class RoutePaths {
             boolean afterGroupOpen = groupOpened;
             groupOpened = c == '(' && classDepth == 0;
             if (c == '\\' && i + 1 < regex.length()) {
+                if (!pcre) {
+                    int used = rustEscape(regex, i, out);
+                    if (used > 0) {
+                        i += used - 1;
+                        continue;
+                    }
+                }
                 out.append(c).append(regex.charAt(++i));
                 continue;
             }
@@ -260,6 +267,59 @@ public final class RoutePaths {
 
     /** The letters Rust's regex crate takes after a backslash (the rest is an error there). */
     private static final String RUST_ESCAPES = "afntrvxuUdDsSwWbBAzpP";
+
+    /** Whether the regex may hold an escape Rust spells otherwise than Java (see {@link #rustEscape}). */
+    private static boolean rustEscapes(String regex) {
+        return regex.contains("\\u{")
+                || regex.contains("\\U")
+                || regex.contains("\\v")
+                || regex.contains("\\<")
+                || regex.contains("\\>");
+    }
+
+    /**
+     * Writes Java's spelling of the Rust escape at {@code i} ({@code \\u{41}}, {@code \\U0001F600},
+     * {@code \\v} the vertical tab alone, {@code \\<} and {@code \\>} word starts and ends) and
+     * returns how many characters it took, or 0 when Java reads it as Rust does (helper review 185:
+     * Java refused the first two and read {@code \\v} as every vertical space).
+     */
+    private static int rustEscape(String regex, int i, StringBuilder out) {
+        char e = regex.charAt(i + 1);
+        if ((e == 'u' || e == 'U') && i + 2 < regex.length() && regex.charAt(i + 2) == '{') {
+            int close = regex.indexOf('}', i + 3);
+            if (close > i + 3) {
+                out.append("\\x{").append(regex, i + 3, close).append('}');
+                return close - i + 1;
+            }
+            return 0;
+        }
+        if (e == 'U' && i + 10 <= regex.length() && isHex(regex, i + 2, i + 10)) {
+            out.append("\\x{").append(regex, i + 2, i + 10).append('}');
+            return 10;
+        }
+        if (e == 'v') {
+            out.append("\\x0B");
+            return 2;
+        }
+        if (e == '<') {
+            out.append("\\b(?=\\w)");
+            return 2;
+        }
+        if (e == '>') {
+            out.append("\\b(?<=\\w)");
+            return 2;
+        }
+        return 0;
+    }
+
+    private static boolean isHex(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (Character.digit(s.charAt(k), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** Whether a quantifier is followed by '+' outside a class (Java: possessive; Rust: nested). */
     private static boolean possessive(String regex) {

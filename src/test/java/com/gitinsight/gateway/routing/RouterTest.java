@@ -278,6 +278,16 @@ class RouterTest {
         assertEquals("chain", routeOf(possessive, new Req("GET", "/chain/abcz")));
         assertEquals("lazy", routeOf(possessive, new Req("GET", "/lazy/aab")));
         assertEquals("escaped", routeOf(possessive, new Req("GET", "/esc/a((b")));
+        // Rust's spellings Java lacks or reads otherwise (attacker review 185).
+        Router rust = router("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: braced, service: s, paths: ["~/u/\\\\u{41}\\\\U0000004200$"]}
+                  - {name: words, service: s, paths: ["~/w/\\\\<ab\\\\>"]}
+                """);
+        assertEquals("braced", routeOf(rust, new Req("GET", "/u/AB00")));
+        assertEquals("words", routeOf(rust, new Req("GET", "/w/ab")));
+        assertNull(routeOf(rust, new Req("GET", "/w/xab")), "\\< starts a word");
         assertEquals("po", routeOf(possessive, new Req("GET", "/po/abcz")));
         assertEquals("opt", routeOf(possessive, new Req("GET", "/opt/aaab")), "(a?)+ takes any number of a");
         // ...and the prefix (X-Forwarded-Prefix) is the matched text, Kong's match_t.prefix (helper review 180).
