@@ -96,6 +96,13 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
     /** The client's session is open (called by {@link RelayEndpoint}). */
     void clientOpened(Session session) {
         this.client = session;
+        if (closed.get()) {
+            // The backend failed (or the gateway stopped) before the client's upgrade completed: the
+            // client learns it now, rather than holding a relay no timer would ever end (attacker
+            // review 185).
+            closeClient(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "backend connection lost");
+            return;
+        }
         // The idle timeout is the relay's own (see tick): with Tyrus's, an idle timer restarted from two
         // threads at once could survive and close a busy session ("closed by the container because of
         // the idle timeout") long before the route's limit, seen in about half the 200-connection runs.
@@ -331,10 +338,11 @@ final class WebSocketRelay implements java.net.http.WebSocket.Listener {
                 socket.abort();
             }
             Session session = client;
-            if (session != null) {
-                WebSocketConnections.abort(session);
+            // Counted until its connection is really closed: one that could not be (no Tyrus)
+            // keeps its place in the caps rather than its thread going unseen.
+            if (session == null || WebSocketConnections.abort(session)) {
+                finish();
             }
-            finish();
         }
     }
 

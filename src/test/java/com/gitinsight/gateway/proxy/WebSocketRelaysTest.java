@@ -236,6 +236,31 @@ class WebSocketRelaysTest {
     }
 
     @Test
+    void aClientWhoseBackendFailedBeforeItsUpgradeIsToldAtOnceAndNothingStaysOpen() throws Exception {
+        // Attacker review 185: the backend's error before the client's session opened left a relay
+        // open that no timer would end (closed already set).
+        WebSocketRelays relays = relays();
+        java.net.http.WebSocket backend = backend(new CopyOnWriteArrayList<>());
+        WebSocketRelay relay = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "203.0.113.9");
+        relay.backendConnected(backend);
+        relay.onError(backend, new java.io.IOException("reset"));
+        AtomicReference<CloseReason> closedWith = new AtomicReference<>();
+        Session session = (Session) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Session.class}, (p, m, args) -> switch (m.getName()) {
+                    case "isOpen" -> closedWith.get() == null;
+                    case "close" -> {
+                        closedWith.set((CloseReason) args[0]);
+                        yield null;
+                    }
+                    default -> null;
+                });
+        relay.clientOpened(session);
+        assertEquals(1011, closedWith.get().getCloseCode().getCode());
+        assertEquals(0, relays.openCount());
+        relays.stop();
+    }
+
+    @Test
     void handshakesAreCountedFromAdmissionAndAnIpv6ClientByItsSlash64() throws Exception {
         // Attacker review 185: the caps were checked before the relay was counted (handshakes sent
         // together all passed) and compared exact addresses (a /64 holds 2^64 of them).
