@@ -120,6 +120,10 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     @PostConstruct
     void start() {
+        if (copyBudgetBytes < 0) {
+            throw new IllegalArgumentException(
+                    "gateway.cache.copy-budget-bytes: expected at least 0, got " + copyBudgetBytes);
+        }
         manager = CacheManagerBuilder.newCacheManagerBuilder().build(true);
     }
 

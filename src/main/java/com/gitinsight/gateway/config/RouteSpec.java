@@ -124,34 +124,12 @@ public record RouteSpec(
          * letters only (Java's would turn the Kelvin sign into 'k', and É into é: attacker review 185).
          */
         public static String asciiLower(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c >= 'A' && c <= 'Z') {
-                    char[] out = s.toCharArray();
-                    for (int j = i; j < out.length; j++) {
-                        if (out[j] >= 'A' && out[j] <= 'Z') {
-                            out[j] = (char) (out[j] + ('a' - 'A'));
-                        }
-                    }
-                    return new String(out);
-                }
-            }
-            return s;
+            return com.google.common.base.Ascii.toLowerCase(s);
         }
 
         /** Lua's lower() on both sides: ASCII letters fold, nothing else. */
         static boolean equalsAsciiIgnoreCase(String a, String b) {
-            if (a.length() != b.length()) {
-                return false;
-            }
-            for (int i = 0; i < a.length(); i++) {
-                char x = a.charAt(i);
-                char y = b.charAt(i);
-                if (x != y && !(x < 128 && y < 128 && Character.toLowerCase(x) == Character.toLowerCase(y))) {
-                    return false;
-                }
-            }
-            return true;
+            return com.google.common.base.Ascii.equalsIgnoreCase(a, b);
         }
     }
 }

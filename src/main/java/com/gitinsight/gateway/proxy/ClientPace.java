@@ -75,6 +75,10 @@ public class ClientPace implements Unproxied<ClientPace> {
 
     @PostConstruct
     void start() {
+        // A negative bound would cut every slow client (or fail every sweep): refused at start.
+        atLeast("gateway.client.timeout-ms", timeoutMs, 1);
+        atLeast("gateway.client.max-slow", maxSlow, 0);
+        atLeast("gateway.client.max-slow-per-address", maxSlowPerAddress, 0);
         limits = new SlowClientPolicy.Limits(
                 maxSlow,
                 maxSlowPerAddress,
@@ -91,6 +95,13 @@ public class ClientPace implements Unproxied<ClientPace> {
         jersey = Logger.getLogger("org.glassfish.jersey.server.ServerRuntime$Responder");
         if (jersey.getFilter() == null) {
             jersey.setFilter(QUIET);
+        }
+    }
+
+    /** A setting below {@code min} stops the start, naming it. */
+    static void atLeast(String setting, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(setting + ": expected at least " + min + ", got " + value);
         }
     }
 

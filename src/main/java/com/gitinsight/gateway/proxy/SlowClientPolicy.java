@@ -102,65 +102,27 @@ final class SlowClientPolicy {
         if (address == null) {
             return "";
         }
-        int colon = address.indexOf(':');
-        if (colon < 0) {
+        if (address.indexOf(':') < 0) {
             return address;
         }
-        String[] groups = expand(address);
-        return groups == null ? address : String.join(":", groups[0], groups[1], groups[2], groups[3]) + "::/64";
-    }
-
-    /** The eight groups of an IPv6 address (a canonical or written form), or null when it is not one. */
-    private static String[] expand(String address) {
-        String a =
+        String bare =
                 address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-        int zone = a.indexOf('%');
+        int zone = bare.indexOf('%');
         if (zone >= 0) {
-            a = a.substring(0, zone);
+            bare = bare.substring(0, zone);
         }
-        if (a.indexOf('.') >= 0) {
-            return null; // an IPv4-mapped form: counted as written
+        if (!com.google.common.net.InetAddresses.isInetAddress(bare)) {
+            return address;
         }
-        String[] out = new String[8];
-        int gap = a.indexOf("::");
-        String[] head = gap < 0
-                ? a.split(":", -1)
-                : a.substring(0, gap).isEmpty()
-                        ? new String[0]
-                        : a.substring(0, gap).split(":", -1);
-        String[] tail = gap < 0
-                ? new String[0]
-                : a.substring(gap + 2).isEmpty()
-                        ? new String[0]
-                        : a.substring(gap + 2).split(":", -1);
-        if (head.length + tail.length > 8 || gap < 0 && head.length != 8) {
-            return null;
+        byte[] bytes = com.google.common.net.InetAddresses.forString(bare).getAddress();
+        if (bytes.length != 16) {
+            return address; // an IPv4-mapped spelling: counted as written
         }
-        for (int i = 0; i < 8; i++) {
-            out[i] = "0";
-        }
-        for (int i = 0; i < head.length; i++) {
-            out[i] = normal(head[i]);
-        }
-        for (int i = 0; i < tail.length; i++) {
-            out[8 - tail.length + i] = normal(tail[i]);
-        }
-        for (String g : out) {
-            if (g == null) {
-                return null;
-            }
-        }
-        return out;
-    }
-
-    private static String normal(String group) {
-        if (group.isEmpty() || group.length() > 4) {
-            return null;
-        }
+        java.util.Arrays.fill(bytes, 8, 16, (byte) 0);
         try {
-            return Integer.toHexString(Integer.parseInt(group, 16));
-        } catch (NumberFormatException e) {
-            return null;
+            return com.google.common.net.InetAddresses.toAddrString(java.net.InetAddress.getByAddress(bytes)) + "/64";
+        } catch (java.net.UnknownHostException e) {
+            return address; // 16 bytes are always an address
         }
     }
 }

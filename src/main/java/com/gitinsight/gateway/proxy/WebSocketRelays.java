@@ -69,6 +69,13 @@ public class WebSocketRelays implements Unproxied<WebSocketRelays> {
         return sendTimeoutMs;
     }
 
+    @jakarta.annotation.PostConstruct
+    void checkSettings() {
+        ClientPace.atLeast("gateway.websocket.max-connections", maxConnections, 0);
+        ClientPace.atLeast("gateway.websocket.max-connections-per-address", maxPerAddress, 0);
+        ClientPace.atLeast("gateway.websocket.send-timeout-ms", sendTimeoutMs, 1);
+    }
+
     /** Relays admitted whose backend is being dialled (not parked yet): counted against the caps. */
     private final Set<WebSocketRelay> dialing = ConcurrentHashMap.newKeySet();
 

@@ -217,6 +217,21 @@ class ClientPaceTest {
     }
 
     @Test
+    void aNegativeBoundStopsTheStartNamingItsSetting() {
+        ClientPace bad = new ClientPace();
+        bad.timeoutMs = 60_000;
+        bad.maxSlow = -1;
+        bad.maxSlowPerAddress = 8;
+        IllegalArgumentException e =
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, bad::start);
+        assertEquals("gateway.client.max-slow: expected at least 0, got -1", e.getMessage());
+        WebSocketRelays relays = new WebSocketRelays();
+        relays.sendTimeoutMs = 0;
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, relays::checkSettings);
+        assertEquals("gateway.websocket.send-timeout-ms: expected at least 1, got 0", e.getMessage());
+    }
+
+    @Test
     void jerseysReportOfAnAnswerTheClientDidNotTakeIsDropped() {
         LogRecord gone = new LogRecord(Level.SEVERE, "An I/O error has occurred while writing a response");
         gone.setThrown(new RuntimeException(new ClientPace.ClientGone(new IOException("Connection is closed"))));

@@ -38,18 +38,7 @@ class WebSocketRelaysTest {
                     default -> null;
                 });
         AtomicReference<CloseReason> clientClose = new AtomicReference<>();
-        Map<String, Object> properties = new HashMap<>();
-        Session client = (Session) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {Session.class}, (p, m, args) -> switch (m.getName()) {
-                    case "isOpen" -> clientClose.get() == null;
-                    case "close" -> {
-                        clientClose.set(args == null ? null : (CloseReason) args[0]);
-                        yield null;
-                    }
-                    case "getUserProperties" -> properties;
-                    case "getId" -> "s1";
-                    default -> null;
-                });
+        Session client = closing(clientClose);
 
         WebSocketRelay relay = new WebSocketRelay("live", RouteSpec.Streaming.DEFAULT, relays, "127.0.0.1");
         relay.backendConnected(backend);
@@ -182,6 +171,24 @@ class WebSocketRelaysTest {
                 });
     }
 
+    /** A client session that records how it was closed (open until then). */
+    private static Session closing(AtomicReference<CloseReason> closedWith) {
+        Map<String, Object> properties = new HashMap<>();
+        return (Session) Proxy.newProxyInstance(
+                WebSocketRelaysTest.class.getClassLoader(),
+                new Class<?>[] {Session.class},
+                (p, m, args) -> switch (m.getName()) {
+                    case "isOpen" -> closedWith.get() == null;
+                    case "close" -> {
+                        closedWith.set(args == null ? null : (CloseReason) args[0]);
+                        yield null;
+                    }
+                    case "getUserProperties" -> properties;
+                    case "getId" -> "s1";
+                    default -> null;
+                });
+    }
+
     private static WebSocketRelays relays() throws Exception {
         GatewayMetrics metrics = new GatewayMetrics();
         Method start = GatewayMetrics.class.getDeclaredMethod("start");
@@ -245,15 +252,7 @@ class WebSocketRelaysTest {
         relay.backendConnected(backend);
         relay.onError(backend, new java.io.IOException("reset"));
         AtomicReference<CloseReason> closedWith = new AtomicReference<>();
-        Session session = (Session) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {Session.class}, (p, m, args) -> switch (m.getName()) {
-                    case "isOpen" -> closedWith.get() == null;
-                    case "close" -> {
-                        closedWith.set((CloseReason) args[0]);
-                        yield null;
-                    }
-                    default -> null;
-                });
+        Session session = closing(closedWith);
         relay.clientOpened(session);
         assertEquals(1011, closedWith.get().getCloseCode().getCode());
         assertEquals(0, relays.openCount());
