@@ -1,5 +1,7 @@
 package com.gitinsight.gateway.config;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -106,10 +108,37 @@ public final class RoutePaths {
         int classDepth = 0;
         // The last thing written opened a group: a '?' after it is "(?", no quantifier.
         boolean groupOpened = false;
+        // Where in out the last atom (character, escape, class or group) starts, for X{n,m}+.
+        int atomStart = -1;
+        Deque<Integer> openGroups = new ArrayDeque<>();
         for (int i = 0; i < regex.length(); i++) {
             char c = regex.charAt(i);
             boolean afterGroupOpen = groupOpened;
             groupOpened = c == '(' && classDepth == 0;
+            if (classDepth == 0 && !pcre) {
+                if (c == '(') {
+                    openGroups.push(out.length());
+                } else if (c == ')') {
+                    atomStart = openGroups.isEmpty() ? -1 : openGroups.pop();
+                } else if (c == '{' && quantifierAt(regex, i)) {
+                    int end = regex.indexOf('}', i) + 1;
+                    int quantifierEnd = end < regex.length() && regex.charAt(end) == '?' ? end + 1 : end;
+                    int nested = quantifierEnd;
+                    while (nested < regex.length() && regex.charAt(nested) == '+') {
+                        nested++;
+                    }
+                    if (nested > quantifierEnd && atomStart >= 0) {
+                        // Rust reads X{n,m}+ as (X{n,m})+ (Java: possessive); see below for a++.
+                        out.insert(atomStart, "(?:")
+                                .append(regex, i, quantifierEnd)
+                                .append(")+");
+                        i = nested - 1;
+                        continue;
+                    }
+                } else if (c != '*' && c != '+' && c != '?' && c != '|' && c != '{') {
+                    atomStart = out.length();
+                }
+            }
             if (c == '\\' && i + 1 < regex.length()) {
                 if (!pcre) {
                     int used = rustEscape(regex, i, out);
@@ -323,7 +352,7 @@ public final class RoutePaths {
 
     /** Whether a quantifier is followed by '+' outside a class (Java: possessive; Rust: nested). */
     private static boolean possessive(String regex) {
-        return regex.contains("*+") || regex.contains("++") || regex.contains("?+");
+        return regex.contains("*+") || regex.contains("++") || regex.contains("?+") || regex.contains("}+");
     }
 
     /**

@@ -219,4 +219,13 @@ class ResponseCacheTest {
         assertEquals(1L, server.invoke(name, "purgeAll", new Object[0], new String[0]));
         assertEquals(0L, server.getAttribute(name, "Entries"));
     }
+
+    @Test
+    void aNegativeCopyBudgetStopsTheStartNamingTheSetting() {
+        ResponseCache misconfigured = new ResponseCache();
+        misconfigured.copyBudgetBytes = -1;
+        IllegalArgumentException refused =
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, misconfigured::start);
+        assertTrue(refused.getMessage().contains("gateway.cache.copy-budget-bytes"), refused.getMessage());
+    }
 }

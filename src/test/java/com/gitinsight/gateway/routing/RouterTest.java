@@ -273,7 +273,15 @@ class RouterTest {
                   - {name: chain, service: s, paths: ["~/chain/[a-z]+++z$"]}
                   - {name: lazy, service: s, paths: ["~/lazy/a+?+b$"]}
                   - {name: escaped, service: s, paths: ["~/esc/a\\\\(?+b$"]}
+                  - {name: counted, service: s, paths: ["~/cnt/a{1,2}+b$"]}
+                  - {name: thrice, service: s, paths: ["~/three/(?:x|y){3}+$"]}
+                  - {name: classy, service: s, paths: ["~/cls/[a-c]{2}?+z$"]}
                 """);
+        // X{n,m}+ too is (X{n,m})+ there, not possessive.
+        assertEquals("counted", routeOf(possessive, new Req("GET", "/cnt/aaab")));
+        assertEquals("thrice", routeOf(possessive, new Req("GET", "/three/xyxyxy")));
+        assertNull(routeOf(possessive, new Req("GET", "/three/xyxy")), "multiples of three only");
+        assertEquals("classy", routeOf(possessive, new Req("GET", "/cls/abcaz")));
         // Attacker review 185: chains, lazy ones and a quantified escaped '(' are nested too.
         assertEquals("chain", routeOf(possessive, new Req("GET", "/chain/abcz")));
         assertEquals("lazy", routeOf(possessive, new Req("GET", "/lazy/aab")));
