@@ -119,7 +119,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             managed.apply();
         }
         applyHeaderOps(out(), request, config.headers());
-        if (!config.json().isEmpty() && isJson(out().getContentType())) {
+        if (!config.json().isEmpty() && isJson(out().getContentType(), hides)) {
             boolean encoded = isEncoded(out().getHeaders("Content-Encoding"));
             if (!encoded || hides) {
                 originalLength = out().getHeader("Content-Length");
@@ -231,15 +231,26 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Kong's {@code is_json_body}: any of the listed types is {@code application/json} or {@code application/*+json}. */
-    static boolean isJson(String contentType) {
+    /**
+     * Kong's {@code is_json_body}: the type holds {@code application/json} anywhere, in any case
+     * ({@code application/jsonp} too). A route that hides a field also takes {@code application/*+json}
+     * (problem+json, hal+json) as JSON, which Kong sends unchanged, hidden field and all.
+     */
+    static boolean isJson(String contentType, boolean hides) {
         if (contentType == null) {
             return false;
         }
-        for (String part : contentType.split(",")) {
+        String lower = com.google.common.base.Ascii.toLowerCase(contentType);
+        if (lower.contains("application/json")) {
+            return true;
+        }
+        if (!hides) {
+            return false;
+        }
+        for (String part : lower.split(",")) {
             int semi = part.indexOf(';');
-            String type = (semi < 0 ? part : part.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-            if (type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json")) {
+            String type = (semi < 0 ? part : part.substring(0, semi)).trim();
+            if (type.startsWith("application/") && type.endsWith("+json")) {
                 return true;
             }
         }

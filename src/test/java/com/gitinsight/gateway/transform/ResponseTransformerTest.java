@@ -110,13 +110,34 @@ class ResponseTransformerTest {
         for (String t : List.of(
                 "application/json",
                 "application/json; charset=utf-8",
-                "application/problem+json",
-                "application/problem+json; charset=utf-8",
+                "Application/JSON",
+                "application/jsonp",
                 "application/x-www-form-urlencoded, application/json")) {
-            assertTrue(TransformingResponse.isJson(t), t);
+            assertTrue(TransformingResponse.isJson(t, false), t);
+            assertTrue(TransformingResponse.isJson(t, true), t);
         }
-        assertFalse(TransformingResponse.isJson("application/x-www-form-urlencoded"));
-        assertFalse(TransformingResponse.isJson(null));
+        // Kong's is_json_body looks for "application/json" in the type: problem+json is not JSON
+        // there; a route that hides a field takes it as JSON all the same.
+        for (String t : List.of("application/problem+json", "application/hal+json; charset=utf-8")) {
+            assertFalse(TransformingResponse.isJson(t, false), t);
+            assertTrue(TransformingResponse.isJson(t, true), t);
+        }
+        assertFalse(TransformingResponse.isJson("application/x-www-form-urlencoded", true));
+        assertFalse(TransformingResponse.isJson("text/json", true));
+        assertFalse(TransformingResponse.isJson(null, true));
+    }
+
+    @Test
+    void aPlusJsonBodyIsChangedOnlyWhereARouteHidesAField() throws Exception {
+        FakeHttp.Response added =
+                respond("{add: {json: ['p2:v']}}", "{\"p1\":\"v0\"}", "Content-Type", "application/problem+json");
+        assertEquals("{\"p1\":\"v0\"}", added.text(), "Kong's is_json_body: not application/json");
+        FakeHttp.Response removed =
+                respond("{remove: {json: ['p1']}}", "{\"p1\":\"v0\"}", "Content-Type", "application/problem+json");
+        assertEquals("{}", removed.text(), "a hidden field stays hidden");
+        FakeHttp.Response jsonp =
+                respond("{add: {json: ['p2:v']}}", "{\"p1\":\"v0\"}", "Content-Type", "application/jsonp");
+        assertEquals("{\"p1\":\"v0\",\"p2\":\"v\"}", jsonp.text(), "holds application/json");
     }
 
     // H3, H5-H8: remove and rename
