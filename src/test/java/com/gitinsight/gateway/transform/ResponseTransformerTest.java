@@ -128,6 +128,13 @@ class ResponseTransformerTest {
     }
 
     @Test
+    void aJsonRenameWithoutANewNameRenamesNothing() throws Exception {
+        FakeHttp.Response renamed =
+                respond("{rename: {json: ['a:', 'b:c']}}", "{\"a\":1,\"b\":2}", "Content-Type", "application/json");
+        assertEquals("{\"a\":1,\"c\":2}", renamed.text());
+    }
+
+    @Test
     void aPlusJsonBodyIsChangedOnlyWhereARouteHidesAField() throws Exception {
         FakeHttp.Response added =
                 respond("{add: {json: ['p2:v']}}", "{\"p1\":\"v0\"}", "Content-Type", "application/problem+json");
