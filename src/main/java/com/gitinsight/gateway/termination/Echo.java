@@ -26,7 +26,8 @@ import java.util.Locale;
  */
 final class Echo {
 
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** nginx's client_body_buffer_size in Kong (8k): a larger body is on disk, and Kong's get_raw_body fails. */
+    static final int MAX_BODY_BYTES = 8 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** This node's id in echoes (Kong's node id): fixed for the life of the process. */
