@@ -175,6 +175,19 @@ public final class MultipartForm {
         return found;
     }
 
+    /**
+     * Kong's {@code get_all_with_arrays} for every name, in the body's order: each name (UTF-8) with
+     * its parts' contents, one or more (Kong: a string, or an array for a repeated name).
+     */
+    public Map<String, List<String>> fields() {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (Part p : parts) {
+            String name = new String(p.name().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            out.computeIfAbsent(name, k -> new ArrayList<>(1)).add(new String(p.content(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     /** Kong's {@code get}: the first part of that name's content, or null. */
     public String first(String name) {
         String wire = wire(name);

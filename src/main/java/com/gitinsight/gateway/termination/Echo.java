@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.RouteSpec;
 import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.IdentityHeaders;
+import com.gitinsight.gateway.http.MultipartForm;
 import com.gitinsight.gateway.http.UrlArgs;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -97,7 +98,7 @@ final class Echo {
         if (body != null) {
             // Kong's kong.request.get_raw_body(): "" for a request without a body.
             String raw = new String(body, StandardCharsets.UTF_8);
-            JsonNode parsed = body.length == 0 ? null : parsed(request.getContentType(), raw);
+            JsonNode parsed = body.length == 0 ? null : parsed(request.getContentType(), body, raw);
             if (parsed != null) {
                 out.set("body", parsed);
             }
@@ -200,7 +201,7 @@ final class Echo {
         }
     }
 
-    private static JsonNode parsed(String contentType, String raw) {
+    private static JsonNode parsed(String contentType, byte[] body, String raw) {
         if (contentType == null) {
             return null;
         }
@@ -216,7 +217,28 @@ final class Echo {
         if (type.startsWith("application/x-www-form-urlencoded")) {
             return query(raw);
         }
+        if (type.startsWith("multipart/form-data")) {
+            return multipart(contentType, body);
+        }
         return null;
+    }
+
+    /** Kong's get_body for multipart/form-data: each name's value, an array for a repeated name. */
+    private static JsonNode multipart(String contentType, byte[] body) {
+        MultipartForm form = MultipartForm.parse(body, contentType);
+        if (form == null) {
+            return null; // Kong: "unable to decode multipart body"
+        }
+        ObjectNode out = JSON.createObjectNode();
+        form.fields().forEach((name, values) -> {
+            if (values.size() == 1) {
+                out.put(name, values.get(0));
+            } else {
+                ArrayNode array = out.putArray(name);
+                values.forEach(array::add);
+            }
+        });
+        return out;
     }
 
     private static ObjectNode route(RouteSpec route, ServiceSpec service) {

@@ -227,6 +227,21 @@ class RequestTerminationFilterTest {
     }
 
     @Test
+    void theEchoParsesAMultipartBodyAsKongsGetBody() throws Exception {
+        String body = "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\nx\r\n"
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\ny\r\n"
+                + "--XyZ--\r\n";
+        FakeHttp.Request multipart = FakeHttp.Request.of(
+                        "POST", "/x", "Content-Type", "multipart/form-data; boundary=XyZ")
+                .body(body);
+        JsonNode echo = JSON.readTree(send("{echo: true}", multipart).text()).get("request");
+        assertEquals("1", echo.get("body").get("a").asText());
+        assertEquals("[\"x\",\"y\"]", echo.get("body").get("tag").toString(), "a repeated name is an array");
+        assertEquals(body, echo.get("raw_body").asText());
+    }
+
+    @Test
     void theEchoLeavesOutABodyLargerThanItsBound() throws Exception {
         // Kong's buffer (client_body_buffer_size, 8k) holds 8,192 bytes; a larger body is on disk
         // and get_raw_body() fails (helper review 187).
