@@ -112,9 +112,14 @@ final class PluginBinder {
             }
             PluginSpec.Scope scope = refs.scope();
             if (!schema.scopes().contains(scope)) {
+                String field =
+                        scope == PluginSpec.Scope.GLOBAL ? "name" : scope.name().toLowerCase(Locale.ROOT);
                 s.error(
-                        "name",
-                        "plugin '" + name + "' cannot be attached to a "
+                        field,
+                        // Kong's words for a plugin with no_consumer (no_route, no_service): the field
+                        // that attaches it "must be null"; then which scopes it takes.
+                        (field.equals("name") ? "" : "value must be null: ")
+                                + "plugin '" + name + "' cannot be attached to a "
                                 + scope.name().toLowerCase(Locale.ROOT)
                                 + " (it applies to: "
                                 + schema.scopes().stream()

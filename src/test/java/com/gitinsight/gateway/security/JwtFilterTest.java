@@ -478,6 +478,9 @@ class JwtFilterTest {
                         """));
         org.junit.jupiter.api.Assertions.assertTrue(
                 scoped.getMessage().contains("cannot be attached to a consumer"), scoped.getMessage());
+        // Kong's typedefs.no_consumer: the field attaching it "must be null" (helper review 187).
+        org.junit.jupiter.api.Assertions.assertTrue(
+                scoped.getMessage().contains("consumer: value must be null"), scoped.getMessage());
     }
 
     // A request still on the configuration before a reload must not make the next request verify
