@@ -28,10 +28,6 @@ import java.util.regex.Pattern;
  */
 final class TraceFormats {
 
-    /** Every header of the B3 formats: injecting either form replaces all of the client's. */
-    static final List<String> B3_HEADERS =
-            List.of("b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
-
     private static final String ZERO_SPAN = "0000000000000000";
     private static final String ZERO_TRACE = ZERO_SPAN + ZERO_SPAN;
 
@@ -78,20 +74,6 @@ final class TraceFormats {
             Pattern.compile("([0-9a-fA-F]+)-([0-9a-fA-F]{16})-?([01d]?)-?([0-9a-fA-F]*)");
 
     private TraceFormats() {}
-
-    /** The headers a format writes (cleared from the client's before the gateway writes its own). */
-    static List<String> fields(String format) {
-        return switch (format) {
-            case "w3c" -> List.of("traceparent");
-            case "b3", "b3-single" -> B3_HEADERS;
-            case "jaeger" -> List.of("uber-trace-id");
-            case "ot" -> List.of("ot-tracer-traceid", "ot-tracer-spanid", "ot-tracer-sampled");
-            case "datadog" -> List.of("x-datadog-trace-id", "x-datadog-parent-id", "x-datadog-sampling-priority");
-            case "gcp" -> List.of("x-cloud-trace-context");
-            case "aws" -> List.of("x-amzn-trace-id");
-            default -> List.of();
-        };
-    }
 
     /** The client's context in the first of {@code formats} whose headers the request carries, or null. */
     static Carried extract(HttpServletRequest request, List<String> formats) {

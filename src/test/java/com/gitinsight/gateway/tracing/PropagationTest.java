@@ -283,6 +283,23 @@ class PropagationTest {
     }
 
     @Test
+    void aFormatSetsOnlyTheHeadersItWrites() throws Exception {
+        // Kong's injectors set their own headers and remove none (helper review 186): the client's
+        // x-b3-* stay beside an injected b3.
+        Traced t = traced(
+                "{" + ENDPOINT + ", propagation: {extract: [b3], inject: [b3-single]}}",
+                "X-B3-TraceId",
+                TRACE,
+                "X-B3-SpanId",
+                SPAN,
+                "X-B3-Sampled",
+                "1");
+        assertTrue(t.sent().get("b3").startsWith(TRACE + "-"), t.sent().toString());
+        assertFalse(t.context().upstreamHeaders().containsKey("x-b3-traceid"), "not removed");
+        assertFalse(t.context().upstreamHeaders().containsKey("x-b3-spanid"), "not removed");
+    }
+
+    @Test
     void aW3cClientsTracestateIsNotTakenForB3() throws Exception {
         Traced t = trace("preserve", h("traceparent", "00-" + TRACE + "-" + SPAN + "-01", "tracestate", "vendor=x"));
         assertEquals(TRACE, t.traceId());
