@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 
 /** The router's view of a servlet request, with its path already normalised. */
 final class ServletRequestFacts implements RequestFacts {
@@ -43,27 +44,37 @@ final class ServletRequestFacts implements RequestFacts {
     /**
      * The values of a header a route matches on. Kong's router names headers with '-' and '_' alike
      * ({@code http.headers.x_tenant}), and nginx passes underscores ({@code underscores_in_headers on}):
-     * {@code X_Tenant: a} matches a route's {@code x-tenant}, as {@code X-Tenant: a} does.
+     * {@code X_Tenant: a} matches a route's {@code x-tenant}, as {@code X-Tenant: a} does. Only values
+     * the backend will get count (attacker review 188): a route chosen on {@code X_Tenant: a} beside
+     * {@code X-Tenant: b} (the gateway forwards the dash spelling only) or on a header the client's
+     * {@code Connection} names (not forwarded) would send the backend what the route did not match.
      */
     @Override
     public Enumeration<String> headers(String lowerName) {
+        String connection = request.getHeader("Connection") == null
+                ? null
+                : HopByHop.connectionOptions(request.getHeaders("Connection"));
+        if (connection != null && HopByHop.listsToken(connection, lowerName)) {
+            return Collections.emptyEnumeration();
+        }
         Enumeration<String> values = request.getHeaders(lowerName);
         List<String> spellings = underscored();
-        if (spellings.isEmpty() || lowerName.indexOf('-') < 0) {
+        if (spellings.isEmpty() || lowerName.indexOf('-') < 0 || values != null && values.hasMoreElements()) {
             return values;
         }
-        List<String> all = null;
+        String only = null;
         for (String name : spellings) {
             if (name.length() == lowerName.length() && name.replace('_', '-').equalsIgnoreCase(lowerName)) {
-                if (all == null) {
-                    all = values == null ? new ArrayList<>() : Collections.list(values);
+                if (only != null && !only.equalsIgnoreCase(name)) {
+                    return Collections.emptyEnumeration(); // two underscore spellings: neither is forwarded
                 }
-                for (Enumeration<String> v = request.getHeaders(name); v.hasMoreElements(); ) {
-                    all.add(v.nextElement());
-                }
+                only = name;
             }
         }
-        return all == null ? values : Collections.enumeration(all);
+        if (only == null || connection != null && HopByHop.listsToken(connection, only.toLowerCase(Locale.ROOT))) {
+            return values;
+        }
+        return request.getHeaders(only);
     }
 
     private List<String> underscored() {

@@ -13,6 +13,8 @@ import org.apache.hc.client5.http.impl.io.DefaultHttpResponseParserFactory;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpStatus;
+import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
@@ -68,7 +70,16 @@ final class GuardedConnection extends DefaultBHttpClientConnection implements Ma
         @Override
         public ClassicHttpResponse parse(SessionInputBuffer from, InputStream in) throws IOException, HttpException {
             buffer = from;
-            return parser.parse(from, in);
+            ClassicHttpResponse response = parser.parse(from, in);
+            if (response != null && response.getCode() == HttpStatus.SC_SWITCHING_PROTOCOLS) {
+                // WebSockets are relayed elsewhere: a 101 here (a lenient backend completing a
+                // client's Upgrade the relay did not take) would be read as an interim answer, the
+                // new protocol's bytes then as HTTP, the thread held until the read timeout and a
+                // timeout counted against the target (attacker review 188). An invalid answer: 502
+                // once, the connection closed, nothing counted.
+                throw new ProtocolException("The backend switched protocols on a request that is not relayed");
+            }
+            return response;
         }
 
         boolean holdsBytes() {

@@ -63,6 +63,11 @@ class SecurityRegressionIT {
 
     private static final List<String> CROWDED = new CopyOnWriteArrayList<>();
 
+    /** A backend that answers any request 101, then what reads as an HTTP answer of its own making. */
+    private static ServerSocket switchingBackend;
+
+    private static final List<String> SWITCHED = new CopyOnWriteArrayList<>();
+
     @ArquillianResource
     private URL base;
 
@@ -76,9 +81,13 @@ class SecurityRegressionIT {
                 "HTTP/1.1 200 OK\r\n" + "X-Many: 1\r\n".repeat(300) + "Content-Length: 0\r\n\r\n",
                 CROWDED,
                 "crowded-backend");
+        switchingBackend = rawBackend(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!",
+                SWITCHED,
+                "switching-backend");
         Files.createDirectories(CONFIG.getParent());
-        Files.writeString(
-                CONFIG, """
+        Files.writeString(CONFIG, """
                 _format_version: "3.0"
                 services:
                   - name: n
@@ -121,10 +130,21 @@ class SecurityRegressionIT {
                     retries: 3
                     routes:
                       - {name: crowded, paths: [/crowded]}
+                  - name: switching
+                    url: http://127.0.0.1:%6$d
+                    retries: 3
+                    routes:
+                      - {name: switching, paths: [/switching]}
                 consumers:
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: "%3$s"}]
-                """.formatted(echo, ws, SECRET, garbageBackend.getLocalPort(), crowdedBackend.getLocalPort()));
+                """.formatted(
+                        echo,
+                        ws,
+                        SECRET,
+                        garbageBackend.getLocalPort(),
+                        crowdedBackend.getLocalPort(),
+                        switchingBackend.getLocalPort()));
         return GatewayWar.withSettings("gateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN);
     }
 
@@ -176,6 +196,7 @@ class SecurityRegressionIT {
         handshakeBackend.close();
         garbageBackend.close();
         crowdedBackend.close();
+        switchingBackend.close();
     }
 
     // ---- raw HTTP ----
@@ -929,5 +950,19 @@ class SecurityRegressionIT {
         Reply crowded = send("127.0.0.1", "GET /crowded/x HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n");
         assertEquals(502, crowded.status(), crowded.text());
         assertEquals(1, CROWDED.size(), CROWDED.toString());
+    }
+
+    @Test
+    void aBackendSwitchingProtocolsOnARequestNotRelayedIsA502AfterOneTry() throws Exception {
+        // Attacker review 188: a client's Upgrade without a handshake goes on (Kong's "keeps upgrade
+        // when upgrading"); a lenient backend's 101 was read as an interim answer, and the new
+        // protocol's bytes as the answer (EVIL!), or the thread held until the read timeout.
+        SWITCHED.clear();
+        Reply reply = send(
+                "127.0.0.1",
+                "GET /switching/x HTTP/1.1\r\nHost: gw.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+        assertEquals(502, reply.status(), reply.text());
+        assertFalse(reply.text().contains("EVIL!"), reply.text());
+        assertEquals(1, SWITCHED.size(), SWITCHED.toString());
     }
 }

@@ -19,8 +19,22 @@ class ServletRequestFactsTest {
     void aRouteHeaderIsMatchedUnderEitherSpelling() {
         assertEquals(List.of("a"), values(FakeHttp.Request.get("/", "X_Tenant", "a"), "x-tenant"));
         assertEquals(List.of("b"), values(FakeHttp.Request.get("/", "X-Tenant", "b"), "x-tenant"));
+        // Attacker review 188: only what the backend gets counts. Beside its dash spelling an
+        // underscore one is not forwarded; nor are two underscore spellings; nor a header the
+        // client's Connection names.
+        assertEquals(List.of("b"), values(FakeHttp.Request.get("/", "X-Tenant", "b", "X_Tenant", "a"), "x-tenant"));
+        assertEquals(List.of(), values(FakeHttp.Request.get("/", "X_Api-Key", "a", "X-Api_Key", "b"), "x-api-key"));
         assertEquals(
-                List.of("b", "a"), values(FakeHttp.Request.get("/", "X-Tenant", "b", "X_Tenant", "a"), "x-tenant"));
+                List.of("a", "b"), values(FakeHttp.Request.get("/", "X_Tenant", "a", "x_TENANT", "b"), "x-tenant"));
+        assertEquals(
+                List.of(), values(FakeHttp.Request.get("/", "X-Tenant", "a", "Connection", "X-Tenant"), "x-tenant"));
+        assertEquals(
+                List.of(),
+                values(FakeHttp.Request.get("/", "X_Tenant", "a", "Connection", "close, x-tenant"), "x-tenant"));
+        assertEquals(
+                List.of(), values(FakeHttp.Request.get("/", "X_Tenant", "a", "Connection", "X_Tenant"), "x-tenant"));
+        assertEquals(
+                List.of("a"), values(FakeHttp.Request.get("/", "X-Tenant", "a", "Connection", "close"), "x-tenant"));
         assertEquals(List.of(), values(FakeHttp.Request.get("/", "X-Tenantx", "c"), "x-tenant"));
         assertEquals(List.of("v"), values(FakeHttp.Request.get("/", "Version", "v"), "version"));
     }

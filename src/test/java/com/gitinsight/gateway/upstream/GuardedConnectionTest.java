@@ -53,4 +53,18 @@ class GuardedConnectionTest {
         backend.close();
         await().until(connection::isStale);
     }
+
+    @Test
+    void aSwitchOfProtocolsIsAnInvalidAnswerNotAnInterimOne() throws Exception {
+        connection.sendRequestHeader(new org.apache.hc.core5.http.message.BasicClassicHttpRequest("GET", "/"));
+        connection.flush();
+        backend.getOutputStream()
+                .write("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        backend.getOutputStream().flush();
+        org.junit.jupiter.api.Assertions.assertEquals(
+                103, connection.receiveResponseHeader().getCode());
+        org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.hc.core5.http.ProtocolException.class, connection::receiveResponseHeader);
+    }
 }
