@@ -58,21 +58,33 @@ final class Forwarder {
         String method = method(context, request);
         UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(method));
         InputStream limited = limited(replaced != null ? replaced : body, context.maxBodyBytes());
+        boolean ownConnection = false;
+        if (hasBody) {
+            try {
+                BodyStart.Peeked peeked = BodyStart.peek(limited);
+                limited = peeked.body();
+                ownConnection = peeked.looksLikeARequest();
+            } catch (IOException e) {
+                return clientBodyFailed(e, request).response(request);
+            }
+        }
         long length = replaced != null ? context.upstreamBodyLength() : request.getContentLengthLong();
+        InputStream sent = limited;
+        boolean closeAfter = ownConnection;
         if (!hasBody || length >= 0 || !context.match().route().requestBuffering()) {
             return call.forward(
-                    target -> send(call, exchange, limited, hasBody, length, method, target),
+                    target -> send(call, exchange, sent, hasBody, closeAfter, length, method, target),
                     answer -> answer.response(request));
         }
         RequestBuffering.Held held;
         try {
-            held = buffering.hold(limited);
+            held = buffering.hold(sent);
         } catch (IOException e) {
             return clientBodyFailed(e, request).response(request);
         }
         try {
             return call.forward(
-                    target -> send(call, exchange, held.body(), true, held.length(), method, target),
+                    target -> send(call, exchange, held.body(), true, closeAfter, held.length(), method, target),
                     answer -> answer.response(request));
         } finally {
             // The classic client has written the whole request before it hands back an answer.
@@ -102,6 +114,7 @@ final class Forwarder {
             Exchange exchange,
             InputStream body,
             boolean hasBody,
+            boolean closeAfter,
             long length,
             String method,
             Target target) {
@@ -122,6 +135,9 @@ final class Forwarder {
             upstream.setHeader("Host", host);
         }
         WriteWatchdog.Upload upload = null;
+        if (closeAfter) {
+            upstream.setHeader("Connection", "close"); // see BodyStart
+        }
         if (hasBody) {
             upload = watchdog.register(upstream, service.writeTimeoutMs());
             upstream.setEntity(new StreamingRequestEntity(body, length, upload));
@@ -255,8 +271,11 @@ final class Forwarder {
                     continue;
                 }
                 boolean keptTrailer = trailers && h.getName().equalsIgnoreCase("Trailer");
+                // A name that is no token (X-A B) is refused in requests and never passed on to a
+                // client either (attacker review 188): a lenient client or cache would read it apart.
                 if ((keptTrailer || !HopByHop.isHopByHop(h.getName(), connectionValue))
-                        && !(ownId && KongHeaders.REQUEST_ID.equalsIgnoreCase(h.getName()))) {
+                        && !(ownId && KongHeaders.REQUEST_ID.equalsIgnoreCase(h.getName()))
+                        && RequestFraming.isToken(h.getName())) {
                     out.header(HeaderNames.shared(h.getName()), h.getValue());
                 }
             }
@@ -266,7 +285,9 @@ final class Forwarder {
                 done.run();
                 return out.build();
             }
-            if (response.getFirstHeader("Content-Type") == null) {
+            if (response.getFirstHeader("Content-Type") == null
+                    || connectionValue != null && HopByHop.listsToken(connectionValue, "content-type")) {
+                // None sent (or none passed on): none made up (JAX-RS would label it octet-stream).
                 exchange.suppressContentType();
             }
             if (context != null

@@ -68,6 +68,11 @@ class SecurityRegressionIT {
 
     private static final List<String> SWITCHED = new CopyOnWriteArrayList<>();
 
+    /** A backend whose answer names a header with a blank and lists Content-Type in its Connection. */
+    private static ServerSocket oddBackend;
+
+    private static final List<String> ODD = new CopyOnWriteArrayList<>();
+
     @ArquillianResource
     private URL base;
 
@@ -86,6 +91,11 @@ class SecurityRegressionIT {
                         + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!",
                 SWITCHED,
                 "switching-backend");
+        oddBackend = rawBackend(
+                "HTTP/1.1 200 OK\r\nX-A B: c\r\nConnection: Content-Type\r\nContent-Type: text/html\r\n"
+                        + "Content-Length: 2\r\n\r\nok",
+                ODD,
+                "odd-backend");
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, """
                 _format_version: "3.0"
@@ -135,6 +145,10 @@ class SecurityRegressionIT {
                     retries: 3
                     routes:
                       - {name: switching, paths: [/switching]}
+                  - name: odd
+                    url: http://127.0.0.1:%7$d
+                    routes:
+                      - {name: odd, paths: [/odd]}
                 consumers:
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: "%3$s"}]
@@ -144,7 +158,8 @@ class SecurityRegressionIT {
                         SECRET,
                         garbageBackend.getLocalPort(),
                         crowdedBackend.getLocalPort(),
-                        switchingBackend.getLocalPort()));
+                        switchingBackend.getLocalPort(),
+                        oddBackend.getLocalPort()));
         return GatewayWar.withSettings("gateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN);
     }
 
@@ -197,6 +212,7 @@ class SecurityRegressionIT {
         garbageBackend.close();
         crowdedBackend.close();
         switchingBackend.close();
+        oddBackend.close();
     }
 
     // ---- raw HTTP ----
@@ -964,5 +980,35 @@ class SecurityRegressionIT {
         assertEquals(502, reply.status(), reply.text());
         assertFalse(reply.text().contains("EVIL!"), reply.text());
         assertEquals(1, SWITCHED.size(), SWITCHED.toString());
+    }
+
+    @Test
+    void aBodyThatReadsAsARequestGoesOnAConnectionClosedAfterItsAnswer() throws Exception {
+        // Attacker review 188: a backend that answers without reading the body would take it for
+        // the next request on the pooled connection, and its answer would reach the next user.
+        String smuggled = "GET /n/admin HTTP/1.1\r\nHost: x\r\nX-Consumer-ID: admin\r\n\r\n";
+        Reply reply = send(
+                "127.0.0.1",
+                "POST /n/early HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\nContent-Length: " + smuggled.length()
+                        + "\r\n\r\n" + smuggled);
+        assertEquals(200, reply.status(), reply.text());
+        assertTrue(reply.text().contains("h:connection=close\n"), reply.text());
+        Reply json = send(
+                "127.0.0.1",
+                "POST /n/json HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
+        assertEquals(200, json.status(), json.text());
+        assertFalse(json.text().contains("h:connection=close\n"), json.text());
+    }
+
+    @Test
+    void aBackendHeaderNamedWithABlankIsNotPassedOnNorAContentTypeMadeUp() throws Exception {
+        Reply reply = send("127.0.0.1", "GET /odd/x HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n");
+        assertEquals(200, reply.status(), reply.text());
+        String head =
+                reply.text().substring(0, reply.text().indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        assertFalse(head.contains("x-a b"), head);
+        // Content-Type is named in the backend's Connection: not passed on, and none made up.
+        assertFalse(head.contains("content-type"), head);
+        assertTrue(reply.text().endsWith("ok"), reply.text());
     }
 }
