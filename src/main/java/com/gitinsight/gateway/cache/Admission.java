@@ -40,6 +40,10 @@ enum Admission {
             // A keyed header the backend may not get as keyed (named in Connection, spelled with '_').
             return BYPASS;
         }
+        if (!config.varyQueryParams().isEmpty() && CacheKeys.queryUnknowable(config, context, request)) {
+            // A keyed argument the backend may read from an argument the key leaves out.
+            return BYPASS;
+        }
         // Varnish's built-in rule: a cookie may carry a session that selects the answer, and only a
         // key holding the cookie tells one session's entry from another's.
         if (request.getHeader("Cookie") != null && !config.varyHeaders().contains("cookie")) {

@@ -305,6 +305,39 @@ final class CacheKeys {
         return out;
     }
 
+    /**
+     * Whether an argument {@code vary_query_params} leaves out of the key may be read by the backend
+     * as one it keys (helper review 190): {@code PAGE=2} (ASP.NET reads names in any case),
+     * {@code page[]=2} or {@code pa.ge} spellings (PHP, Rack), or a {@code ;} in it
+     * ({@code utm=x;page=2}: Rack before 3 and older Python split arguments on it). Kong keys
+     * exact names only, and would store page 2 under the key of {@code /list}.
+     */
+    static boolean queryUnknowable(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
+        String query = context.upstreamQuery() != null ? context.upstreamQuery() : request.getQueryString();
+        if (query == null || query.isEmpty()) {
+            return false;
+        }
+        for (String p : query.split("&")) {
+            int eq = p.indexOf('=');
+            String name = eq < 0 ? p : p.substring(0, eq);
+            if (name.indexOf('%') >= 0 || name.indexOf('+') >= 0) {
+                name = UrlArgs.decodePart(name);
+            }
+            if (config.varyQueryParams().contains(name)) {
+                continue; // keyed as sent, whatever it holds
+            }
+            if (p.indexOf(';') >= 0) {
+                return true;
+            }
+            for (String keyed : config.varyQueryParams()) {
+                if (name.equalsIgnoreCase(keyed) || com.gitinsight.gateway.http.FieldNames.sameField(name, keyed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static void appendQuery(StringBuilder k, ProxyCacheSchema.Config config, String query) {
         if (query == null || query.isEmpty()) {
             k.append('\n');

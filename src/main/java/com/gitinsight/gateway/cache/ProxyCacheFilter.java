@@ -132,7 +132,15 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             write(response, entry, "Hit", key, now, request, config);
             return;
         }
-        if (entry == null && config.cacheControl() && Admission.requestSays(request, "only-if-cached")) {
+        if (config.cacheControl() && Admission.requestSays(request, "only-if-cached")) {
+            if (entry != null && cache.trusted(entry, now)) {
+                // Stored but stale (kept for storage_ttl): Kong, whose cache_control checks only the
+                // request's directives, answers it; the backend is never asked (RFC 9111 5.2.1.7;
+                // helper review 190: it was).
+                cache.hit();
+                write(response, entry, "Hit", key, now, request, config);
+                return;
+            }
             // RFC 7234 5.2.1.7, as Kong: nothing stored, and the client wants nothing else. Kong's
             // 504 has the X-Cache-Key it set before looking, and no X-Cache-Status.
             request.setAttribute(STATUS_ATTRIBUTE, "Miss");
@@ -217,9 +225,16 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         };
     }
 
+    /**
+     * A WebSocket handshake (one with a key: the relay takes it, or refuses it). An Upgrade without
+     * one is proxied as plain HTTP, as Kong does, and cached as any GET (helper review 190: it went
+     * to the backend every time, past the cache).
+     */
     private static boolean upgrade(HttpServletRequest request) {
         String upgrade = request.getHeader("Upgrade");
-        return upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket");
+        return upgrade != null
+                && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")
+                && request.getHeader("Sec-WebSocket-Key") != null;
     }
 
     private static CachedResponse await(CompletableFuture<CachedResponse> leader, long timeoutMillis) {

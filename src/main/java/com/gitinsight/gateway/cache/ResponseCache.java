@@ -106,6 +106,15 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong purges = new AtomicLong();
+
+    /** A purge: its number and what it removed (key, index path), for the stores it overlapped. */
+    private record Purge(long number, java.util.function.BiPredicate<String, String> covers) {}
+
+    /** The last purges, by number modulo its length: a store checks only those since it began. */
+    private static final int RECENT_PURGES = 1024;
+
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Purge> recentPurges =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(RECENT_PURGES);
     private volatile EvictionFeed feed = EvictionFeed.NONE;
     private boolean registered;
 
@@ -284,20 +293,45 @@ public class ResponseCache implements Unproxied<ResponseCache> {
         return purges.get();
     }
 
-    /** Stores {@code response} unless a purge ran since {@code generation} was read. */
-    /** Stores it unless a purge ran since {@code generation}; whether it is stored. */
+    /**
+     * Stores it unless a purge that covers it ran since {@code generation}; whether it is stored.
+     * Only purges of its key or path count (helper review 190: any purge, of any path, kept every
+     * response being fetched meanwhile from being stored, so a user starting analyses could keep
+     * the cache empty).
+     */
     public boolean put(String key, CachedResponse response, long generation) {
-        if (purges.get() != generation) {
+        if (purgedSince(generation, key, response.path())) {
             return false;
         }
         put(key, response);
-        if (purges.get() != generation) {
+        if (purgedSince(generation, key, response.path())) {
             // A purge ran while it was stored: it may have missed this entry.
             entries().remove(key);
             unindex(response.path(), key);
             return false;
         }
         return true;
+    }
+
+    /** Whether a purge numbered after {@code generation} covers the key or path (unknown: yes). */
+    private boolean purgedSince(long generation, String key, String path) {
+        long last = purges.get();
+        if (last - generation > RECENT_PURGES) {
+            return true; // more purges than are remembered
+        }
+        for (long n = generation + 1; n <= last; n++) {
+            Purge p = recentPurges.get((int) (n % RECENT_PURGES));
+            if (p == null || p.number() != n || p.covers().test(key, path)) {
+                return true; // not recorded yet (being made), overwritten, or covering
+            }
+        }
+        return false;
+    }
+
+    /** Numbers a purge and records what it covers, before it removes anything. */
+    private void purging(java.util.function.BiPredicate<String, String> covers) {
+        long n = purges.incrementAndGet();
+        recentPurges.set((int) (n % RECENT_PURGES), new Purge(n, covers));
     }
 
     public void put(String key, CachedResponse response) {
@@ -359,7 +393,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     // ---- purges and evictions (JMX, admin API, events) ----
 
     public void purgeAll() {
-        purges.incrementAndGet();
+        purging((key, path) -> true);
         long n = byPath.values().stream().mapToLong(Set::size).sum();
         Cache<String, CachedResponse> made = entries;
         if (made != null) {
@@ -371,7 +405,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     public boolean purgeKey(String key) {
         // A miss of this key in flight must not store what it fetched after the purge (see put).
-        purges.incrementAndGet();
+        purging((k, path) -> k.equals(key));
         CachedResponse old = get(key);
         if (old == null) {
             return false;
@@ -383,7 +417,19 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     /** Removes every entry whose path matches; returns how many. Looks only at the pattern's prefix range. */
     public int purge(PathPattern pattern) {
-        purges.incrementAndGet();
+        // An ignore_uri_case route's entries are indexed by their lower-cased path: the pattern
+        // lower-cased finds them too (helper review 190: an event for repository AbC evicted
+        // none). It may also take a case-sensitive route's lower-case entries: more, never fewer.
+        String lowered = com.google.common.base.Ascii.toLowerCase(pattern.toString());
+        PathPattern lower = lowered.equals(pattern.toString()) ? null : PathPattern.compile(lowered);
+        purging((key, path) -> pattern.matches(path) || lower != null && lower.matches(path));
+        int n = remove(pattern) + (lower == null ? 0 : remove(lower));
+        evictions.addAndGet(n);
+        return n;
+    }
+
+    /** Removes the entries whose path matches, looking only at the pattern's prefix range; how many. */
+    private int remove(PathPattern pattern) {
         int n = 0;
         String from = pattern.prefix();
         for (Map.Entry<String, Set<String>> e :
@@ -396,13 +442,13 @@ public class ResponseCache implements Unproxied<ResponseCache> {
                 }
             }
         }
-        evictions.addAndGet(n);
         return n;
     }
 
     /** Removes every entry an eviction rule covers (after a gap in the feed); returns how many. */
     public int purgeEvictable() {
-        purges.incrementAndGet();
+        EvictionFeed covering = feed;
+        purging((key, path) -> covering.covers(path));
         int n = 0;
         for (Map.Entry<String, Set<String>> e : byPath.entrySet()) {
             if (feed.covers(e.getKey())) {

@@ -64,6 +64,11 @@ final class Variants {
         Map<String, String> upstream = RequestContext.of(request).upstreamHeaders();
         Hasher h = Hashing.sha256().newHasher();
         for (String name : names) {
+            if (name.equalsIgnoreCase("accept-encoding")) {
+                // In the key already, as a set of codings: the raw text would make "br, gzip" and
+                // "gzip, br" two variants of one key, each replacing the other (helper review 190).
+                continue;
+            }
             h.putString(name, StandardCharsets.UTF_8).putByte((byte) 0);
             if (upstream.containsKey(name)) {
                 String v = upstream.get(name);

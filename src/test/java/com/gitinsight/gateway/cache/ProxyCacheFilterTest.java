@@ -965,4 +965,91 @@ class ProxyCacheFilterTest {
                 send(c, FakeRequest.get("/fresh", "Cache-Control", "only-if-cached"), backend)
                         .cacheStatus());
     }
+
+    // Helper review 190 #4: Kong answers only-if-cached from a stored entry, stale or not; the
+    // backend is never asked (RFC 9111 5.2.1.7).
+    @Test
+    void onlyIfCachedIsAnsweredFromAStaleEntryWithoutAskingTheBackend() throws Exception {
+        ProxyCacheSchema.Config c = timed(honouringCacheControl(), 300, 600, 0);
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "public, max-age=1");
+        FakeResponse first = send(c, FakeRequest.get("/stale"), backend);
+        assertEquals("Miss", first.cacheStatus());
+        String key = first.header("X-Cache-Key");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> !cache.get(key).fresh(System.currentTimeMillis()));
+        FakeResponse stale = send(c, FakeRequest.get("/stale", "Cache-Control", "only-if-cached"), backend);
+        assertEquals("Hit", stale.cacheStatus());
+        assertEquals(1, backend.calls, "not sent to the backend");
+        assertEquals("Refresh", send(c, FakeRequest.get("/stale"), backend).cacheStatus(), "without it: fetched again");
+    }
+
+    // Helper review 190 #10: an Upgrade without a handshake is proxied as plain HTTP (Kong's), and
+    // cached as any GET; it went past the cache to the backend every time.
+    @Test
+    void anUpgradeWithoutAHandshakeIsCachedAsAnyGet() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config c = config();
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/up", "Upgrade", "websocket"), backend).cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/up", "Upgrade", "websocket"), backend).cacheStatus());
+        assertEquals(1, backend.calls);
+        FakeResponse handshake = send(
+                c,
+                FakeRequest.get("/up", "Upgrade", "websocket", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                backend);
+        assertNull(handshake.cacheStatus(), "a handshake is the relay's");
+    }
+
+    // Helper review 190 #2: Accept-Encoding is keyed as a set of codings; a backend's Vary naming
+    // it made each spelling of one set a variant replacing the other.
+    @Test
+    void aVaryOnAcceptEncodingIsJudgedByTheKeysCodings() throws Exception {
+        FakeBackend backend = new FakeBackend().header("Vary", "Accept-Encoding");
+        ProxyCacheSchema.Config c = config();
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/ae", "Accept-Encoding", "gzip;q=1.0, deflate;q=0.8"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/ae", "Accept-Encoding", "deflate;q=1.0, gzip;q=0.9"), backend)
+                        .cacheStatus());
+        assertEquals(1, backend.calls);
+    }
+
+    // Helper review 190 #1: with vary_query_params, an argument the key leaves out must not be one
+    // the backend reads as a keyed one.
+    @Test
+    void anArgumentSpelledAsAKeyedOneBypasses() throws Exception {
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config c = new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                all.ttlSeconds(),
+                all.cacheControl(),
+                all.varyHeaders(),
+                List.of("page"),
+                all.ignoreUriCase(),
+                all.storageTtlSeconds(),
+                all.maxBodyBytes(),
+                all.staleIfErrorSeconds(),
+                all.lockTimeoutMillis(),
+                all.varyIdentity(),
+                all.responseHeaders());
+        FakeBackend backend = new FakeBackend();
+        for (String q : List.of("PAGE=2", "page[]=2", "utm=x;page=2", "p%61ge[x]=2")) {
+            assertEquals(
+                    "Bypass", send(c, FakeRequest.get("/list?" + q), backend).cacheStatus(), q);
+        }
+        assertEquals(
+                "Miss", send(c, FakeRequest.get("/list?utm=x&page=2"), backend).cacheStatus());
+        assertEquals(
+                "Hit", send(c, FakeRequest.get("/list?page=2&utm=y"), backend).cacheStatus(), "utm is not keyed");
+        assertEquals("Miss", send(c, FakeRequest.get("/list?page=2;x"), backend).cacheStatus(), "keyed as sent");
+    }
 }

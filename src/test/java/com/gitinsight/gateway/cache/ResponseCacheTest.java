@@ -228,4 +228,33 @@ class ResponseCacheTest {
                 org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, misconfigured::start);
         assertTrue(refused.getMessage().contains("gateway.cache.copy-budget-bytes"), refused.getMessage());
     }
+
+    // Helper review 190 #3: a purge keeps only what it covers from being stored.
+    @Test
+    void aPurgeOfAnotherPathDoesNotKeepAFetchedAnswerFromBeingStored() {
+        long before = cache.generation();
+        cache.purge(PathPattern.compile("/zzz/**"));
+        cache.purgeKey("some-other-key");
+        assertTrue(
+                cache.put("a", entry("/a", System.currentTimeMillis(), 60_000, false), before),
+                "purges of other keys and paths");
+        long again = cache.generation();
+        cache.purge(PathPattern.compile("/b/**"));
+        org.junit.jupiter.api.Assertions.assertFalse(
+                cache.put("b", entry("/b/1", System.currentTimeMillis(), 60_000, false), again),
+                "a purge that covers it");
+        long third = cache.generation();
+        cache.purgeKey("c");
+        org.junit.jupiter.api.Assertions.assertFalse(
+                cache.put("c", entry("/c", System.currentTimeMillis(), 60_000, false), third), "its key purged");
+    }
+
+    // Helper review 190 #5: an ignore_uri_case entry is indexed by its lower-cased path; an
+    // event naming the repository in capitals evicts it.
+    @Test
+    void aPurgeInCapitalsFindsAnEntryIndexedLowerCased() {
+        cache.put("k", entry("/api/v1/fast/repositories/abc/x", System.currentTimeMillis(), 60_000, false));
+        assertEquals(1, cache.purge(PathPattern.compile("/api/v1/fast/repositories/AbC/**")));
+        assertNull(cache.get("k"));
+    }
 }
