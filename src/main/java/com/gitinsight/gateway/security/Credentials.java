@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.jose4j.keys.EcKeyUtil;
 import org.jose4j.keys.HmacKey;
-import org.jose4j.keys.RsaKeyUtil;
 
 /**
  * The consumers' JWT credentials of one configuration, by key, with their verification keys
@@ -93,7 +92,7 @@ final class Credentials {
             throw new IllegalArgumentException("it has no rsa_public_key");
         }
         if (alg.startsWith("RS") || alg.startsWith("PS")) {
-            return new RsaKeyUtil().fromPemEncoded(pem);
+            return com.gitinsight.gateway.config.PublicKeys.rsa(pem);
         }
         if (alg.startsWith("ES")) {
             return new EcKeyUtil().fromPemEncoded(pem);
@@ -104,8 +103,15 @@ final class Credentials {
     /** Kong's jwt base64_decode: the URL-safe alphabet read as the standard one, padding optional. */
     static byte[] base64(String secret) {
         String s = secret.replace('-', '+').replace('_', '/');
-        int rest = s.length() % 4;
-        return Base64.getDecoder().decode(rest == 0 ? s : s + "=".repeat(4 - rest));
+        // Kong pads, then nginx's ngx_decode_base64 reads up to the first '=' and refuses a length
+        // of 4n+1: "c2VjcmV0=" is "secret" there (helper review 191), where Java refuses the
+        // padded "c2VjcmV0====".
+        int end = s.indexOf('=');
+        String data = end < 0 ? s : s.substring(0, end);
+        if (data.length() % 4 == 1) {
+            throw new IllegalArgumentException("not base64: a length of 4n+1");
+        }
+        return Base64.getDecoder().decode(data);
     }
 
     Credential byKey(String key) {

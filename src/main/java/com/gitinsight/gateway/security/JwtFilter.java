@@ -97,7 +97,13 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
                     v.credential().key(),
                     v.credential().id(),
                     false);
-            context.subject(v.subject(), tokens.get(0));
+            // A sub is one user within its issuer only: two credentials of one consumer (two
+            // issuers) may each have a user 123 (helper review 190).
+            context.subject(
+                    v.subject() == null || v.subject().isEmpty()
+                            ? null
+                            : v.credential().key() + "\n" + v.subject(),
+                    tokens.get(0));
             if (TokenSources.isAuthorizationBearer(request, tokens.get(0))) {
                 context.markAuthorizationVerified();
             }

@@ -107,9 +107,35 @@ final class ProviderKeys implements VerificationKeyResolver {
         return key.getKey();
     }
 
+    /** Tried at most, when several keys could have signed a token (no kid): a key set is small. */
+    private static final int MAX_CANDIDATES = 8;
+
+    /**
+     * The key that signed it: of the keys the token could name (its kid, key type, use), those not
+     * declaring another {@code alg} (RFC 7517 4.4; helper review 191: an RS512 key verified RS256
+     * tokens), and of several (a token without kid), the one its signature verifies with, as
+     * jose4j's own resolver disambiguates (only the first was tried: tokens signed by the second
+     * key of a set were refused).
+     */
     private JsonWebKey select(JsonWebSignature jws, List<JsonWebKey> from) throws UnresolvableKeyException {
         try {
-            return selector.select(jws, from);
+            String alg = jws.getAlgorithmHeaderValue();
+            List<JsonWebKey> candidates = new java.util.ArrayList<>();
+            for (JsonWebKey k : selector.selectList(jws, from)) {
+                if (k.getAlgorithm() == null || k.getAlgorithm().equals(alg)) {
+                    candidates.add(k);
+                }
+            }
+            if (candidates.size() <= 1) {
+                return candidates.isEmpty() ? null : candidates.get(0);
+            }
+            for (JsonWebKey k : candidates.subList(0, Math.min(candidates.size(), MAX_CANDIDATES))) {
+                jws.setKey(k.getKey());
+                if (jws.verifySignature()) {
+                    return k;
+                }
+            }
+            return candidates.get(0); // none verifies: the consumer refuses the signature
         } catch (JoseException e) {
             throw new UnresolvableKeyException("no key selected among those of " + name + ": " + e.getMessage(), e);
         }

@@ -50,13 +50,25 @@ final class SsoLogin {
         static final Login FORBIDDEN = new Login(false, null, false, null, null, null);
     }
 
+    /**
+     * The key source's verifier, made again when a reload changed how its keys are kept (helper
+     * review 191: the first configuration's jwks_cache_seconds and jwks_min_refresh_seconds stayed
+     * until a restart). Its keys are fetched again then.
+     */
+    private SsoVerifier verifier(JwtSchema.Sso settings) {
+        SsoVerifier current = verifiers.get(settings.keySource());
+        if (current != null && current.keepsKeysAs(settings)) {
+            return current;
+        }
+        return verifiers.compute(
+                settings.keySource(), (k, v) -> v != null && v.keepsKeysAs(settings) ? v : newVerifier.apply(settings));
+    }
+
     /** The login {@code token} makes, or null when it is not a valid token of this provider. */
     Login login(String token, JwtSchema.Sso settings, Credentials credentials) {
         JwtClaims claims;
         try {
-            claims = verifiers
-                    .computeIfAbsent(settings.keySource(), k -> newVerifier.apply(settings))
-                    .verify(token, settings);
+            claims = verifier(settings).verify(token, settings);
         } catch (InvalidJwtException | IOException | RuntimeException e) {
             LOG.log(Level.FINE, "SSO token refused: {0}", e.getMessage());
             return null;

@@ -302,6 +302,12 @@ class JwtFilterTest {
         // Kong logs the credential's id (authenticated_entity.id); its header names the key.
         assertEquals("7e1c4b1a-0000-4000-8000-00000000a001", verified.context().credentialId());
         assertNull(verified.context().upstreamHeaders().get("X-Anonymous-Consumer"));
+        // A sub is a user within its issuer (the credential): 123 of one issuer is not 123 of
+        // another (the cache's per-user entries; helper review 190).
+        FakeHttp.Request withSub = FakeHttp.Request.get(
+                "/request", "Authorization", "Bearer " + encode("{\"iss\":\"" + KEY + "\",\"sub\":\"123\"}", SECRET));
+        assertEquals(200, send("jwt1", withSub, new FakeHttp.Backend()).status());
+        assertEquals("sub:" + KEY + "\n123", withSub.context().subject());
 
         String kidInHeader = encode(
                 "{\"exp\":" + (NOW + 3600) + "}",

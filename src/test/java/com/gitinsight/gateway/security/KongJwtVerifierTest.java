@@ -149,6 +149,12 @@ class KongJwtVerifierTest {
         KongJwtVerifier.Result r = KongJwtVerifier.verify(
                 hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 3600)), strict, credentials, NOW);
         assertEquals("exceeds maximum allowed expiration", ((KongJwtVerifier.Rejected) r).message());
+        // A fraction compared as it is, as Kong's exp - time() > maximum_expiration (helper review 191).
+        JwtSchema.Config half =
+                new JwtSchema.Config("kid", true, false, 0.5, List.of(), List.of(), List.of(), false, null, true);
+        KongJwtVerifier.Result oneSecond = KongJwtVerifier.verify(
+                hs256(SHORT_SECRET, claims("web-frontend-key", NOW + 1)), half, credentials, NOW);
+        assertEquals("exceeds maximum allowed expiration", ((KongJwtVerifier.Rejected) oneSecond).message());
     }
 
     /** 10,000 generated bad tokens: every one is refused, none passes and none throws. */
@@ -268,6 +274,12 @@ class KongJwtVerifierTest {
     void base64SecretsAreDecodedAsKongDecodesThem() {
         assertEquals("hello?>", new String(Credentials.base64("aGVsbG8_Pg"), StandardCharsets.UTF_8));
         assertEquals("hello?>", new String(Credentials.base64("aGVsbG8/Pg=="), StandardCharsets.UTF_8));
+        // nginx's decode_base64 stops at the first '=' (helper review 191) and refuses 4n+1 characters.
+        assertEquals("secret", new String(Credentials.base64("c2VjcmV0="), StandardCharsets.UTF_8));
+        assertEquals("secret", new String(Credentials.base64("c2VjcmV0=junk"), StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Credentials.base64("c2VjcmV0a"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Credentials.base64("c2V*"));
     }
 
     // Kong's daos: an HS credential without a secret gets a random one (it was dropped: "No credentials").
@@ -344,5 +356,29 @@ class KongJwtVerifierTest {
         rejected(
                 hs256(SHORT_SECRET, "{\"kid\":\"web-frontend-key\",\"exp\":" + (NOW + 60) + ",\"nbf\":" + NOW + ".5}"),
                 "token not valid yet");
+    }
+
+    // Helper review 191: Kong loads rsa_public_key with OpenSSL's pkey.new, which takes a PKCS#8
+    // private key too (its public half verifies); such a file was refused here.
+    @Test
+    void aPrivateKeyPemAsRsaPublicKeyVerifiesWithItsPublicHalf() throws Exception {
+        String privatePem = "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(rsa.getPrivateKey().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        GatewayConfig withPrivate = new KongConfigParser(PluginRegistry.builtIn())
+                .parse("t.yml", """
+                _format_version: "3.0"
+                consumers:
+                  - username: mobile-app
+                    jwt_secrets:
+                      - key: mobile-rsa
+                        algorithm: RS256
+                        rsa_public_key: |
+                %s
+                """.formatted(privatePem.indent(10).stripTrailing()));
+        KongJwtVerifier.Result r = KongJwtVerifier.verify(
+                rs256(claims("mobile-rsa", NOW + 60)), config, Credentials.of(withPrivate, false), NOW);
+        assertTrue(r instanceof KongJwtVerifier.Verified, r.toString());
     }
 }

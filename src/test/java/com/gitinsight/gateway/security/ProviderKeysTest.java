@@ -237,4 +237,20 @@ class ProviderKeysTest {
         assertThrows(UnresolvableKeyException.class, () -> slow.resolveKey(jws(k2, "random-2"), List.of()));
         assertEquals(2, slowFetches.get(), "no fetch right after one that took longer than the interval");
     }
+
+    // Helper review 191: a token without kid was checked against the first key of the set only,
+    // and a key declaring RS512 verified RS256 tokens.
+    @Test
+    void aTokenWithoutKidIsVerifiedWithTheKeyThatSignedItAndAKeysAlgIsItsOnly() throws Exception {
+        served.set(new JsonWebKeySet(k1, k2));
+        JsonWebSignature byK2 = jws(k2, null);
+        assertEquals(k2.getPublicKey(), keys.resolveKey(byK2, List.of()));
+        assertEquals(k1.getPublicKey(), keys.resolveKey(jws(k1, null), List.of()));
+        RsaJsonWebKey rs512 = RsaJwkGenerator.generateJwk(2048);
+        rs512.setKeyId("k3");
+        rs512.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA512);
+        ProviderKeys strict =
+                new ProviderKeys("https://idp/jwks", () -> new JsonWebKeySet(rs512), 300, 10, now::get, 0);
+        assertThrows(UnresolvableKeyException.class, () -> strict.resolveKey(jws(rs512, "k3"), List.of()));
+    }
 }
