@@ -82,8 +82,8 @@ final class AuditLog {
             return out;
         }
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (String l : lines.subList(Math.max(0, lines.size() - limit), lines.size())) {
+            List<String> lines = tail(limit);
+            for (String l : lines) {
                 try {
                     if (!l.isBlank()) {
                         out.add(JSON.readTree(l));
@@ -97,5 +97,34 @@ final class AuditLog {
             LOG.log(Level.WARNING, "cannot read the audit log " + file, e);
         }
         return out;
+    }
+
+    /** At most this much of the log's end is read for the history (a line is ~300 bytes). */
+    static final int MAX_TAIL_BYTES = 4 << 20;
+
+    /**
+     * The last {@code limit} lines, read backwards from the end and never more than
+     * {@link #MAX_TAIL_BYTES} (helper review 189: the whole log was read for 500 lines, and a log of
+     * 290 MB answered the history with an OutOfMemoryError). A line cut by the bound is dropped.
+     */
+    private List<String> tail(int limit) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            int length = (int) Math.min(size, MAX_TAIL_BYTES);
+            ByteBuffer end = ByteBuffer.allocate(length);
+            long from = size - length;
+            while (end.hasRemaining() && ch.read(end, from + end.position()) >= 0) {
+                // read until the buffer is full
+            }
+            String text = new String(end.array(), 0, end.position(), StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+            if (from > 0 && !lines.isEmpty()) {
+                lines.remove(0); // begun before the bound
+            }
+            if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1); // after the last line's end
+            }
+            return lines.subList(Math.max(0, lines.size() - limit), lines.size());
+        }
     }
 }

@@ -128,7 +128,10 @@ public final class ConfigFile {
         try (Lock held = lock()) {
             removeAbandonedTemporaryFiles();
             FileModes modes = FileModes.of(file);
-            Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
+            // A symbolic link (GitOps, a mounted secret) is written through: replacing the link by
+            // a file left its target stale and every later edit of it unread (helper review 189).
+            Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file;
+            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
             try {
                 writeSynced(temp, text.getBytes(StandardCharsets.UTF_8));
                 if (modes != null) {
@@ -145,7 +148,7 @@ public final class ConfigFile {
                     }
                     throw e;
                 }
-                replace(temp);
+                replace(temp, target);
                 prune();
                 return backup;
             } finally {
@@ -167,15 +170,15 @@ public final class ConfigFile {
         return new Backup(number, Instant.now(), KongConfigParser.hash(new String(old, StandardCharsets.UTF_8)), copy);
     }
 
-    private void replace(Path temp) throws IOException {
+    private void replace(Path temp, Path target) throws IOException {
         try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException(
-                    "cannot replace " + file + " atomically (" + e.getMessage() + "); the file is unchanged", e);
+                    "cannot replace " + target + " atomically (" + e.getMessage() + "); the file is unchanged", e);
         }
         afterStep.accept(Step.RENAMED);
-        syncDirectory(file.getParent());
+        syncDirectory(target.getParent());
         afterStep.accept(Step.DIRECTORY_SYNCED);
     }
 

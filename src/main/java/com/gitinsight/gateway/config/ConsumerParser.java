@@ -53,6 +53,15 @@ final class ConsumerParser {
     private final Problems problems;
     private final PluginBinder plugins;
     private final List<PendingConsumer> consumers = new ArrayList<>();
+    // The consumers by each name they are looked up by: a file (or an admin write) of thousands of
+    // consumers compared each with every other (helper review 189: 8,000 took 25 s per parse).
+    private final java.util.Map<String, PendingConsumer> byUsername = new java.util.HashMap<>();
+    private final java.util.Map<String, PendingConsumer> byCustomId = new java.util.HashMap<>();
+    private final java.util.Map<String, PendingConsumer> byReference = new java.util.HashMap<>();
+    /** By the file's {@code id}, for references: the first with that id. */
+    private final java.util.Map<String, PendingConsumer> byId = new java.util.HashMap<>();
+    /** By Kong's id, lower-cased: one id, one consumer. */
+    private final java.util.Map<String, PendingConsumer> byKongId = new java.util.HashMap<>();
     /** Every JWT credential's key, to its credential: Kong's keys are unique. */
     private final Map<String, Section> jwtKeys = new HashMap<>();
     /** Every key-auth key, to its credential: Kong's keys are unique. */
@@ -102,38 +111,46 @@ final class ConsumerParser {
             }
             return;
         }
-        for (PendingConsumer c : consumers) {
-            // Kong's unique fields; a username and another's custom_id may not share a text here
-            // either (files and plugins name a consumer by the one or the other).
-            String field = username != null && username.equals(c.username)
-                    ? "username"
-                    : customId != null && customId.equals(c.customId) ? "custom_id" : null;
-            if (field != null) {
-                problems.add(
-                        s.location(),
-                        s.path() + "." + field,
-                        "uniqueness violation: 'consumers' entity with " + field + " set to '"
-                                + (field.equals("username") ? username : customId) + "' already declared");
-                return;
-            }
-            if (c.reference().equals(consumer.reference())) {
-                problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
-                return;
-            }
+        // Kong's unique fields; a username and another's custom_id may not share a text here either
+        // (files and plugins name a consumer by the one or the other).
+        String field = username != null && byUsername.containsKey(username)
+                ? "username"
+                : customId != null && byCustomId.containsKey(customId) ? "custom_id" : null;
+        if (field != null) {
+            problems.add(
+                    s.location(),
+                    s.path() + "." + field,
+                    "uniqueness violation: 'consumers' entity with " + field + " set to '"
+                            + (field.equals("username") ? username : customId) + "' already declared");
+            return;
+        }
+        if (byReference.containsKey(consumer.reference())) {
+            problems.add(s.location(), s.path(), "duplicate consumer '" + consumer.reference() + "'");
+            return;
         }
         // One id, one consumer: backends, ACL groups, rate limits and the cache know consumers by it.
-        for (PendingConsumer c : consumers) {
-            // Case-blind: a UUID is the same in either case (a backend may store it lower-cased).
-            if (c.kongId().equalsIgnoreCase(consumer.kongId())) {
-                problems.add(
-                        s.location(),
-                        s.path(),
-                        "consumer '" + consumer.reference() + "' would have the id of consumer '" + c.reference()
-                                + "' (" + consumer.kongId()
-                                + "; a consumer without an id gets the one Kong derives from its username)");
-                return;
-            }
+        // Case-blind: a UUID is the same in either case (a backend may store it lower-cased).
+        PendingConsumer sameId = byKongId.get(consumer.kongId().toLowerCase(java.util.Locale.ROOT));
+        if (sameId != null) {
+            problems.add(
+                    s.location(),
+                    s.path(),
+                    "consumer '" + consumer.reference() + "' would have the id of consumer '" + sameId.reference()
+                            + "' (" + consumer.kongId()
+                            + "; a consumer without an id gets the one Kong derives from its username)");
+            return;
         }
+        if (username != null) {
+            byUsername.put(username, consumer);
+        }
+        if (customId != null) {
+            byCustomId.put(customId, consumer);
+        }
+        byReference.put(consumer.reference(), consumer);
+        if (id != null) {
+            byId.putIfAbsent(id, consumer);
+        }
+        byKongId.put(consumer.kongId().toLowerCase(java.util.Locale.ROOT), consumer);
         consumers.add(consumer);
         for (Section p : s.sections("plugins")) {
             plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference(), id);
@@ -403,12 +420,13 @@ final class ConsumerParser {
 
     /** The consumer a reference names (its username, custom id or {@code id}), or null. */
     PendingConsumer find(String reference) {
-        for (PendingConsumer c : consumers) {
-            if (reference.equals(c.reference()) || reference.equals(c.id)) {
-                return c;
-            }
+        PendingConsumer named = byReference.get(reference);
+        PendingConsumer byItsId = byId.get(reference);
+        // The first in the file, as a scan would find it.
+        if (named == null || byItsId == null) {
+            return named != null ? named : byItsId;
         }
-        return null;
+        return consumers.indexOf(named) <= consumers.indexOf(byItsId) ? named : byItsId;
     }
 
     List<ConsumerSpec> specs() {
@@ -420,12 +438,15 @@ final class ConsumerParser {
      * (not by custom id); null when the file has none.
      */
     PendingConsumer findByIdOrUsername(String reference) {
-        for (PendingConsumer c : consumers) {
-            if (reference.equals(c.username) || reference.equals(c.kongId())) {
-                return c;
-            }
+        PendingConsumer named = byUsername.get(reference);
+        PendingConsumer identified = byKongId.get(reference.toLowerCase(java.util.Locale.ROOT));
+        if (identified != null && !identified.kongId().equals(reference)) {
+            identified = null; // Kong's id compared exactly, as before
         }
-        return null;
+        if (named == null || identified == null) {
+            return named != null ? named : identified;
+        }
+        return consumers.indexOf(named) <= consumers.indexOf(identified) ? named : identified;
     }
 
     /** A consumer whose credentials may still come (top-level credentials name their consumer). */
@@ -450,8 +471,14 @@ final class ConsumerParser {
             return username != null ? username : customId;
         }
 
+        private String kongId;
+
+        /** Kong's id (derived once: two SHA-1s). */
         String kongId() {
-            return ConsumerSpec.kongId(id, username, customId);
+            if (kongId == null) {
+                kongId = ConsumerSpec.kongId(id, username, customId);
+            }
+            return kongId;
         }
 
         ConsumerSpec spec() {

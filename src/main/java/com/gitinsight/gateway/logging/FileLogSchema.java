@@ -83,13 +83,65 @@ public final class FileLogSchema implements PluginSchema {
      * its {@code not_match = "%.%."} (any {@code ..}, against path traversal), one message for all
      * three as Kong's {@code err}; without a prefix, Kong 3.0's pattern and message.
      */
+    /** Where a log line could be run or read as code or settings: never file-log's (no prefix set). */
+    private static final java.util.List<String> SYSTEM_DIRECTORIES = java.util.List.of(
+            "/etc/",
+            "/bin/",
+            "/sbin/",
+            "/usr/",
+            "/lib/",
+            "/lib32/",
+            "/lib64/",
+            "/libx32/",
+            "/boot/",
+            "/proc/",
+            "/sys/",
+            "/var/spool/");
+
+    private static final java.util.Set<String> DEVICES = java.util.Set.of("/dev/stdout", "/dev/stderr", "/dev/null");
+
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile(
+            "(?i).*\\.(jsp|jspx|jspf|war|ear|jar|class|sh|bash|zsh|py|pl|rb|php|cgi|so|service|timer|desktop|conf|cfg|ini|yml|yaml|properties|xml|json5|js|html?)$");
+
+    /**
+     * Without a prefix, Kong 3.0-3.9 write anywhere; here a line of request headers a client chose
+     * never lands where it would be run or read as code or settings (helper review 189: a file-log on
+     * {@code ~/.bashrc} ran a client's {@code User-Agent: $(...)} at the next login): no hidden file
+     * or directory ({@code .bashrc}, {@code .ssh/}), no system directory, no device but
+     * {@code /dev/stdout}, {@code /dev/stderr}, {@code /dev/null} (and files on {@code /dev/shm}), no script, class, archive or
+     * settings file name. Set a prefix to confine it further.
+     */
+    static String unsafe(String path) {
+        String normal = path.replaceAll("/+", "/");
+        for (String segment : normal.split("/")) {
+            if (segment.startsWith(".")) {
+                return "not a file file-log may write: a hidden file or directory (" + segment + ")";
+            }
+        }
+        if (normal.startsWith("/dev/") && !normal.startsWith("/dev/shm/") && !DEVICES.contains(normal)) {
+            return "not a file file-log may write: a device other than /dev/stdout, /dev/stderr or /dev/null";
+        }
+        for (String dir : SYSTEM_DIRECTORIES) {
+            if (normal.startsWith(dir)) {
+                return "not a file file-log may write: a system directory (" + dir + ")";
+            }
+        }
+        if (CODE.matcher(normal).matches()) {
+            return "not a file file-log may write: a script, archive or settings file name";
+        }
+        return null;
+    }
+
     static String pathError(String path, String prefix) {
         boolean pattern = PATH.matcher(path).matches() && path.indexOf('\0') < 0;
         if (prefix == null) {
             if (!pattern) {
                 return "not a valid filename";
             }
-            return path.contains("..") ? "not a valid file name, or contains `..`" : null;
+            if (path.contains("..")) {
+                return "not a valid file name, or contains `..`";
+            }
+            return unsafe(path);
         }
         if (pattern && !path.contains("..") && path.startsWith(prefix) && path.length() > prefix.length()) {
             return null;

@@ -52,6 +52,25 @@ class ConfigFileTest {
                 Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
     }
 
+    // Helper review 189: a write replaced the link by a file; its target kept the old text, and
+    // every later edit of the target was never read.
+    @Test
+    void aSymbolicLinkIsWrittenThroughAndStaysALink(@TempDir Path dir) throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real")).resolve("real.yml");
+        Files.writeString(real, "v0");
+        Path link = Files.createSymbolicLink(dir.resolve("gateway.yml"), real);
+        ConfigFile config = new ConfigFile(link, 3);
+        config.write("v1");
+        assertTrue(Files.isSymbolicLink(link), "still a link");
+        assertEquals("v1", Files.readString(real));
+        assertEquals("v1", config.read());
+        assertEquals("v0", config.backup(1).orElseThrow());
+        assertTrue(
+                Files.list(real.getParent())
+                        .noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
+                "no temporary file left");
+    }
+
     @Test
     void aReplacedFileKeepsItsModeAndItsBackupsAreNoMoreReadableThanIt(@TempDir Path dir) throws Exception {
         assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "POSIX file modes");

@@ -119,6 +119,28 @@ class TreeReaderTest {
         assertTrue(e.getMessage().contains("expand to more than"), e.getMessage());
     }
 
+    // Helper review 189: six levels of nine aliases (a kilobyte) stood for a million values, under
+    // the bound on the whole document; aliases may add 200,000 values at most.
+    @Test
+    void aliasesMayAddABoundedNumberOfValues() {
+        StringBuilder bomb = new StringBuilder("_ignore:\n  - &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 6; i++) {
+            bomb.append("  - &a").append(i).append(" [");
+            for (int j = 0; j < 9; j++) {
+                bomb.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            bomb.append("]\n");
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> load(bomb.toString()));
+        assertTrue(e.getMessage().contains("expand to more than 200000 values"), e.getMessage());
+        // Sharing a plugin configuration across many routes is well within it.
+        StringBuilder shared = new StringBuilder("_ignore:\n  - &cfg {minute: 5, policy: local, limit_by: consumer}\n");
+        for (int i = 0; i < 2000; i++) {
+            shared.append("  - *cfg\n");
+        }
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> load(shared.toString()));
+    }
+
     @Test
     void jsonHasNoAliasesOrMerges() {
         ConfigException e = assertThrows(

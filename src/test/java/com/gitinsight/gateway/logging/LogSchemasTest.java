@@ -45,6 +45,24 @@ class LogSchemasTest {
         assertTrue(error("file-log", "{path: /ovo*}").contains("not a valid filename"));
         assertTrue(error("file-log", "{path: '/tmp/a`b'}").contains("not a valid filename"));
         assertTrue(error("file-log", "{path: '/tmp/a\\\\b'}").contains("not a valid filename"));
+        // Helper review 189: without a prefix, no file where a client's header line would run or be
+        // read as settings (a file-log on ~/.bashrc ran a User-Agent's $(...) at the next login).
+        for (String unsafe : List.of(
+                "/home/gw/.bashrc",
+                "/root/.ssh/authorized_keys",
+                "/etc/profile.d/x.sh",
+                "/etc/cron.d/x",
+                "/usr/local/bin/x",
+                "/var/spool/cron/crontabs/root",
+                "/dev/sda",
+                "/tmp/app/index.jsp",
+                "/tmp/x.sh",
+                "/srv/app/WEB-INF/web.xml")) {
+            assertTrue(error("file-log", "{path: '" + unsafe + "'}").contains("not a file file-log may write"), unsafe);
+        }
+        for (String fine : List.of("/dev/stdout", "/dev/stderr", "/var/log/gateway/requests.log", "/dev/shm/x.log")) {
+            only(parse("file-log", "{path: '" + fine + "'}"), FileLogSchema.Config.class);
+        }
         FileLogSchema.Config c = only(parse("file-log", "{path: /tmp/log.txt}"), FileLogSchema.Config.class);
         assertEquals("/tmp/log.txt", c.path());
         assertEquals(false, c.reopen());
@@ -300,9 +318,10 @@ class LogSchemasTest {
         } finally {
             System.clearProperty("gateway.file-log.path-prefix");
         }
+        // Without a prefix, any path but those a line could be run or read as settings from.
         assertEquals(
-                "/etc/x",
-                only(parse("file-log", "{path: /etc/x}"), FileLogSchema.Config.class)
+                "/var/log/x",
+                only(parse("file-log", "{path: /var/log/x}"), FileLogSchema.Config.class)
                         .path());
     }
 
