@@ -225,8 +225,19 @@ public final class PostgresStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Versions the history keeps (each a whole document, secrets included): older ones are deleted
+     * as a write adds one (helper review 189: nothing was ever deleted, so repeated writes filled the
+     * database and a revoked credential stayed there, ready to be restored).
+     */
+    static final int HISTORY_KEPT = 100;
+
     private static void history(Connection c, long version, Next next, String who, String action, String previous)
             throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM gateway_config_history WHERE version <= ?")) {
+            s.setLong(1, version - HISTORY_KEPT);
+            s.executeUpdate();
+        }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO gateway_config_history"
                 + " (version, hash, document, format, created_by, action, previous) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setLong(1, version);

@@ -84,6 +84,19 @@ class PostgresStoreTest {
     }
 
     @Test
+    void theHistoryKeepsTheLastVersionsOnly() throws Exception {
+        PostgresStore a = open();
+        PostgresStore.Stored base = a.importIfEmpty(doc("v: 0"), "import");
+        for (int i = 1; i <= PostgresStore.HISTORY_KEPT + 5; i++) {
+            String text = "v: " + i;
+            base = a.write("\"" + base.hash() + "\"", "admin", "replace", stored -> doc(text));
+        }
+        List<PostgresStore.HistoryEntry> kept = a.history(1000);
+        assertEquals(PostgresStore.HISTORY_KEPT, kept.size());
+        assertEquals(base.version(), kept.get(0).version(), "the newest first");
+    }
+
+    @Test
     void ofTwoWritersWithOneIfMatchExactlyOneWins() throws Exception {
         PostgresStore a = open();
         PostgresStore b = open();
