@@ -49,7 +49,9 @@ final class Redaction {
 
     /** {@code text} with the tokens it holds replaced by the secrets of {@code base} they stand for. */
     String restore(String text, String base) throws AdminException {
-        if (!Secrets.hasTokens(text) && !Secrets.holdsWithheldComments(text)) {
+        boolean tokens = Secrets.hasTokens(text) || Secrets.holdsWithheldComments(text);
+        boolean references = text.contains("{vault://");
+        if (!tokens && !references) {
             return text;
         }
         Set<String> fields;
@@ -60,10 +62,16 @@ final class Redaction {
         }
         Secrets secrets = of(base);
         try {
-            String restored = secrets.restore(text, fields);
-            if (Secrets.valuesHoldTokens(restored)) {
-                // Never a token saved as the secret it stands for: whoever saw an export could use it.
-                throw unreadable("a redacted value was left where it could not be put back");
+            String restored = text;
+            if (tokens) {
+                restored = secrets.restore(text, fields);
+                if (Secrets.valuesHoldTokens(restored)) {
+                    // Never a token saved as the secret it stands for: whoever saw an export could use it.
+                    throw unreadable("a redacted value was left where it could not be put back");
+                }
+            }
+            if (references) {
+                secrets.refuseMovedReferences(restored, fields);
             }
             return restored;
         } catch (Secrets.UnknownToken | Secrets.MisplacedToken e) {

@@ -50,6 +50,16 @@ final class Secrets {
      * kept as a token under an endpoint or host of the editor's choosing, went there in clear).
      */
     private final Map<String, Set<String>> destinationsOf = new HashMap<>();
+    /**
+     * The vault references this version's secret fields hold, with the kinds and destinations of
+     * those fields, and where each is: a reference stands for a secret as a token does, so it is
+     * held to the same rules (attacker review 189: a consumer's {vault://env/...} JWT secret, copied
+     * into an http-log header, went to an endpoint of the editor's choosing).
+     */
+    private final Map<String, Set<String>> referenceKinds = new HashMap<>();
+
+    private final Map<String, Set<String>> referenceDestinations = new HashMap<>();
+    private final Map<String, String> referenceAt = new HashMap<>();
 
     private Secrets(String text, JsonNode tree, Set<String> fields) {
         this.text = text;
@@ -65,6 +75,14 @@ final class Secrets {
         FieldPaths.walk(s.tree, "", (path, value) -> {
             if (fields.contains(path) && isSecret(value)) {
                 values.add(new String[] {value.asText(), kind(path), destination(s.tree, path)});
+            } else if (fields.contains(path) && isReference(value)) {
+                s.referenceKinds
+                        .computeIfAbsent(value.asText(), k -> new java.util.HashSet<>())
+                        .add(kind(path));
+                s.referenceDestinations
+                        .computeIfAbsent(value.asText(), k -> new java.util.HashSet<>())
+                        .add(destination(s.tree, path));
+                s.referenceAt.put(path, value.asText());
             }
             return value;
         });
@@ -161,6 +179,46 @@ final class Secrets {
         }
         String v = value.asText();
         return !v.isEmpty() && !v.startsWith("{vault://") && !TOKEN.matcher(v).matches();
+    }
+
+    private static boolean isReference(JsonNode value) {
+        return value.isTextual() && value.asText().startsWith("{vault://");
+    }
+
+    /**
+     * Refuses a vault reference this version uses for a secret anywhere else than where it is now,
+     * unless in a secret field of a kind and destination it already has (the rules a token of it
+     * would follow). {@code submitted} is the text with its tokens put back.
+     */
+    void refuseMovedReferences(String submitted, Set<String> submittedFields) throws IOException, MisplacedToken {
+        if (referenceKinds.isEmpty()) {
+            return;
+        }
+        JsonNode sent = DeclarativeDocument.readTree(submitted);
+        if (sent == null) {
+            return;
+        }
+        List<String> moved = new ArrayList<>();
+        FieldPaths.walk(sent.deepCopy(), "", (path, value) -> {
+            if (value.isTextual() && referenceKinds.containsKey(value.asText())) {
+                String ref = value.asText();
+                boolean inPlace = ref.equals(referenceAt.get(path));
+                boolean sameRules = submittedFields.contains(path)
+                        && referenceKinds.get(ref).contains(kind(path))
+                        && referenceDestinations.get(ref).contains(destination(sent, path));
+                if (!inPlace && !sameRules) {
+                    moved.add(path);
+                }
+            }
+            return value;
+        });
+        if (!moved.isEmpty()) {
+            throw new MisplacedToken(
+                    moved.get(0),
+                    "a vault reference the configuration uses for a secret goes only into the kind of field, plugin"
+                            + " and destination it is used in: write the secret, or another reference, to use it"
+                            + " elsewhere");
+        }
     }
 
     static boolean hasTokens(String text) {

