@@ -363,6 +363,18 @@ class RedactionTest {
         assertTrue(e.getMessage().contains("destination it was read from"), e.getMessage());
     }
 
+    // Attacker review 189: each read parsed and keyed the whole file again; one version's tree is
+    // made once, and each read gets a copy of its own.
+    @Test
+    void aVersionsRedactedTreeIsMadeOnceAndEachReadGetsItsOwnCopy() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode first = redaction.tree(FILE);
+        first.put("edited", true);
+        com.fasterxml.jackson.databind.node.ObjectNode second = redaction.tree(FILE);
+        assertFalse(second.has("edited"), "a copy");
+        assertNotEquals(System.identityHashCode(first), System.identityHashCode(second));
+        assertEquals(redaction.tree(new String(FILE.toCharArray())), second, "the same text, the same tree");
+    }
+
     // Attacker review 189: a vault reference stands for a secret as a token does; copied from a
     // consumer's jwt secret into an http-log header it sent the secret to the editor's endpoint.
     @Test
