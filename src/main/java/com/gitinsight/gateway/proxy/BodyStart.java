@@ -29,13 +29,18 @@ final class BodyStart {
         return new Peeked(back, looksLikeARequest(start, start.length, start.length == PEEK));
     }
 
+    /** Longer than any method a server takes (UPDATEREDIRECTREF, 17): a run of token characters that long is data. */
+    static final int MAX_METHOD = 24;
+
     /**
-     * Whether the bytes start, after any blank lines, with a token and a space (a request line's
-     * method), or, when {@code more} may follow, are blank lines or one token as far as they go.
+     * Whether the bytes start, after any white space (servers skip blank lines, and lenient ones any
+     * blank: Python's http.server splits the line on every kind), with a token and a white space (a
+     * request line's method and its separator), or, when {@code more} may follow, are white space or
+     * a short token as far as they go.
      */
     static boolean looksLikeARequest(byte[] bytes, int length, boolean more) {
         int i = 0;
-        while (i < length && (bytes[i] == '\r' || bytes[i] == '\n')) {
+        while (i < length && isBlank(bytes[i])) {
             i++;
         }
         if (i == length) {
@@ -45,11 +50,17 @@ final class BodyStart {
         while (i < length && isTokenChar(bytes[i])) {
             i++;
         }
-        if (i == method) {
+        if (i == method || i - method > MAX_METHOD) {
             return false;
         }
-        // A method followed by its space, or one that may go on past the peek.
-        return i == length ? more : bytes[i] == ' ' || bytes[i] == '\t';
+        // A method followed by a blank on its line (a line of one word is no request), or one that
+        // may go on past the peek.
+        return i == length ? more : isBlank(bytes[i]) && bytes[i] != '\r' && bytes[i] != '\n';
+    }
+
+    /** White space as lenient parsers take it: SP, HTAB, LF, VT, FF, CR. */
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b >= '\t' && b <= '\r';
     }
 
     /** RFC 9110's tchar. */

@@ -108,7 +108,7 @@ final class ProviderKeys implements VerificationKeyResolver {
     }
 
     /** Tried at most, when several keys could have signed a token (no kid): a key set is small. */
-    private static final int MAX_CANDIDATES = 8;
+    private static final int MAX_CANDIDATES = 4;
 
     /**
      * The key that signed it: of the keys the token could name (its kid, key type, use), those not
@@ -130,9 +130,13 @@ final class ProviderKeys implements VerificationKeyResolver {
                 return candidates.isEmpty() ? null : candidates.get(0);
             }
             for (JsonWebKey k : candidates.subList(0, Math.min(candidates.size(), MAX_CANDIDATES))) {
-                jws.setKey(k.getKey());
-                if (jws.verifySignature()) {
-                    return k;
+                try {
+                    jws.setKey(k.getKey());
+                    if (jws.verifySignature()) {
+                        return k;
+                    }
+                } catch (JoseException e) {
+                    // This key cannot verify it (too short, another curve): the next may (helper review 192).
                 }
             }
             return candidates.get(0); // none verifies: the consumer refuses the signature

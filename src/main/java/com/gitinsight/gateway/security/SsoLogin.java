@@ -20,7 +20,7 @@ final class SsoLogin {
     /** Under the jwt filter's name, where its refusals have always been logged. */
     private static final Logger LOG = Logger.getLogger(JwtFilter.class.getName());
 
-    /** SSO verifiers by key source; they cache keys, so they outlive configurations. */
+    /** SSO verifiers by key source and key-cache settings; they cache keys, so they outlive configurations. */
     private final Map<String, SsoVerifier> verifiers = new ConcurrentHashMap<>();
 
     private final java.util.function.Function<JwtSchema.Sso, SsoVerifier> newVerifier;
@@ -51,17 +51,15 @@ final class SsoLogin {
     }
 
     /**
-     * The key source's verifier, made again when a reload changed how its keys are kept (helper
-     * review 191: the first configuration's jwks_cache_seconds and jwks_min_refresh_seconds stayed
-     * until a restart). Its keys are fetched again then.
+     * The verifier of a key source kept as {@code settings} keep keys: one per source and cache
+     * settings, so a reload that changes jwks_cache_seconds or jwks_min_refresh_seconds takes
+     * effect (helper review 191), and two instances that set them apart each keep theirs without
+     * making the other's fetch again on every request (helper review 192).
      */
     private SsoVerifier verifier(JwtSchema.Sso settings) {
-        SsoVerifier current = verifiers.get(settings.keySource());
-        if (current != null && current.keepsKeysAs(settings)) {
-            return current;
-        }
-        return verifiers.compute(
-                settings.keySource(), (k, v) -> v != null && v.keepsKeysAs(settings) ? v : newVerifier.apply(settings));
+        String key =
+                settings.keySource() + "\n" + settings.jwksCacheSeconds() + "\n" + settings.jwksMinRefreshSeconds();
+        return verifiers.computeIfAbsent(key, k -> newVerifier.apply(settings));
     }
 
     /** The login {@code token} makes, or null when it is not a valid token of this provider. */

@@ -53,13 +53,6 @@ final class SsoVerifier {
                 clock);
     }
 
-    /** Whether it keeps keys as {@code other} asks (the same source, cache and refresh times). */
-    boolean keepsKeysAs(JwtSchema.Sso other) {
-        return settings.keySource().equals(other.keySource())
-                && settings.jwksCacheSeconds() == other.jwksCacheSeconds()
-                && settings.jwksMinRefreshSeconds() == other.jwksMinRefreshSeconds();
-    }
-
     /**
      * The verified claims, or an exception saying why not (a provider that cannot be reached and
      * whose keys were never fetched is an {@link InvalidJwtException} too).

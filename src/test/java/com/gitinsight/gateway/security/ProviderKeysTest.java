@@ -252,5 +252,11 @@ class ProviderKeysTest {
         ProviderKeys strict =
                 new ProviderKeys("https://idp/jwks", () -> new JsonWebKeySet(rs512), 300, 10, now::get, 0);
         assertThrows(UnresolvableKeyException.class, () -> strict.resolveKey(jws(rs512, "k3"), List.of()));
+        // A candidate that cannot verify at all (jose4j refuses RSA keys under 2048 bits) is passed
+        // over, not the end of the search (helper review 192).
+        RsaJsonWebKey small = RsaJwkGenerator.generateJwk(1024);
+        ProviderKeys mixed =
+                new ProviderKeys("https://idp/jwks", () -> new JsonWebKeySet(small, k2), 300, 10, now::get, 0);
+        assertEquals(k2.getPublicKey(), mixed.resolveKey(jws(k2, null), List.of()));
     }
 }

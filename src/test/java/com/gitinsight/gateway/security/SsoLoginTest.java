@@ -42,5 +42,12 @@ class SsoLoginTest {
         assertEquals(2, made.get(), "another minimum refresh interval");
         assertNull(login.login("not.a.token", sso(600, 60), none));
         assertEquals(3, made.get(), "another cache time");
+        // Helper review 192: two instances with their own settings keep a verifier each; they did
+        // not make each other's again on every request (each new one fetching the keys again).
+        for (int i = 0; i < 4; i++) {
+            login.login("not.a.token", sso(300, 10), none);
+            login.login("not.a.token", sso(600, 60), none);
+        }
+        assertEquals(3, made.get(), "alternating instances");
     }
 }
