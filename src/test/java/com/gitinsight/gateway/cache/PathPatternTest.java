@@ -33,4 +33,29 @@ class PathPatternTest {
         assertTrue(p.matches("/a.b/(c)"));
         assertFalse(p.matches("/aXb/(c)"));
     }
+
+    @Test
+    void wildcardsInTheMiddleAndAtTheEnd() {
+        PathPattern p = PathPattern.compile("/a/*x*/b/**/c*");
+        assertTrue(p.matches("/a/x/b/c"));
+        assertTrue(p.matches("/a/1x2/b/d/e/c9"));
+        assertFalse(p.matches("/a/1/b/c"), "no x in the segment");
+        assertFalse(p.matches("/a/x/y/b/c"), "* is one segment");
+        PathPattern any = PathPattern.compile("/r/**");
+        assertTrue(any.matches("/r"));
+        assertTrue(any.matches("/r/"));
+        assertFalse(any.matches("/rx"));
+        PathPattern mid = PathPattern.compile("/r**z");
+        assertTrue(mid.matches("/r/a/bz"));
+    }
+
+    // Helper review 192: compiled to a backtracking regex, a pattern of many stars took 98 s
+    // against one 41-character path (each store of a miss checks the purges it overlapped).
+    @Test
+    void manyStarsCostOnePassOverThePath() {
+        PathPattern p = PathPattern.compile("/" + "*a".repeat(12) + "*b");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> assertFalse(p.matches("/" + "a".repeat(4000))));
+        assertTrue(p.matches("/" + "a".repeat(40) + "b"));
+    }
 }
