@@ -78,60 +78,159 @@ public final class FileLogSchema implements PluginSchema {
         return p.endsWith("/") ? p : p + "/";
     }
 
-    /**
-     * Why {@code path} is refused, or null: Kong 3.10's pattern ({@code ^<prefix>[^*&%\`]+$}) and
-     * its {@code not_match = "%.%."} (any {@code ..}, against path traversal), one message for all
-     * three as Kong's {@code err}; without a prefix, Kong 3.0's pattern and message.
-     */
     /** Where a log line could be run or read as code or settings: never file-log's (no prefix set). */
     private static final java.util.List<String> SYSTEM_DIRECTORIES = java.util.List.of(
             "/etc/",
             "/bin/",
             "/sbin/",
-            "/usr/",
             "/lib/",
             "/lib32/",
             "/lib64/",
             "/libx32/",
             "/boot/",
-            "/proc/",
             "/sys/",
-            "/var/spool/");
+            "/var/spool/",
+            "/usr/bin/",
+            "/usr/sbin/",
+            "/usr/lib/",
+            "/usr/lib32/",
+            "/usr/lib64/",
+            "/usr/libexec/",
+            "/usr/share/",
+            "/usr/local/bin/",
+            "/usr/local/sbin/",
+            "/usr/local/lib/",
+            "/usr/local/etc/",
+            "/usr/local/share/");
 
-    private static final java.util.Set<String> DEVICES = java.util.Set.of("/dev/stdout", "/dev/stderr", "/dev/null");
+    /** The standard streams, as containers log: the only devices and /proc entries file-log writes. */
+    private static final java.util.Set<String> STREAMS = java.util.Set.of(
+            "/dev/stdout",
+            "/dev/stderr",
+            "/dev/null",
+            "/proc/self/fd/1",
+            "/proc/self/fd/2",
+            "/proc/1/fd/1",
+            "/proc/1/fd/2");
 
-    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile(
-            "(?i).*\\.(jsp|jspx|jspf|war|ear|jar|class|sh|bash|zsh|py|pl|rb|php|cgi|so|service|timer|desktop|conf|cfg|ini|yml|yaml|properties|xml|json5|js|html?)$");
+    /** A name part a server could run or read as settings ({@code x.php.log} runs as PHP under Apache). */
+    private static final java.util.Set<String> CODE = java.util.Set.of(
+            "jsp",
+            "jspx",
+            "jspf",
+            "war",
+            "ear",
+            "jar",
+            "class",
+            "sh",
+            "bash",
+            "zsh",
+            "ksh",
+            "csh",
+            "py",
+            "pl",
+            "rb",
+            "php",
+            "php3",
+            "php4",
+            "php5",
+            "php7",
+            "phtml",
+            "pht",
+            "phar",
+            "shtml",
+            "cgi",
+            "lua",
+            "so",
+            "service",
+            "timer",
+            "desktop",
+            "conf",
+            "cfg",
+            "ini",
+            "yml",
+            "yaml",
+            "properties",
+            "xml",
+            "json5",
+            "js",
+            "mjs",
+            "htm",
+            "html",
+            "asadmin",
+            "htaccess",
+            "rc");
 
     /**
      * Without a prefix, Kong 3.0-3.9 write anywhere; here a line of request headers a client chose
      * never lands where it would be run or read as code or settings (helper review 189: a file-log on
      * {@code ~/.bashrc} ran a client's {@code User-Agent: $(...)} at the next login): no hidden file
-     * or directory ({@code .bashrc}, {@code .ssh/}), no system directory, no device but
-     * {@code /dev/stdout}, {@code /dev/stderr}, {@code /dev/null} (and files on {@code /dev/shm}), no script, class, archive or
-     * settings file name. Set a prefix to confine it further.
+     * or directory ({@code .bashrc}, {@code .ssh/}), no system directory, no device or {@code /proc}
+     * entry but the standard streams ({@code /dev/stdout}; files on {@code /dev/shm} are files), no
+     * script, archive or settings name part. A relative path is judged where it resolves, and an
+     * existing directory where its links lead. Set a prefix to confine it further.
      */
     static String unsafe(String path) {
-        String normal = path.replaceAll("/+", "/");
+        java.nio.file.Path absolute;
+        try {
+            absolute = java.nio.file.Path.of(path).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            return "not a valid filename";
+        }
+        String why = unsafeName(absolute.toString());
+        if (why != null) {
+            return why;
+        }
+        // Where an existing directory's links lead (/var/mail is /var/spool/mail).
+        java.nio.file.Path dir = absolute.getParent();
+        while (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            dir = dir.getParent();
+        }
+        if (dir != null) {
+            try {
+                java.nio.file.Path real = dir.toRealPath();
+                if (!real.equals(dir)) {
+                    return unsafeName(real.resolve(dir.relativize(absolute)).toString());
+                }
+            } catch (java.io.IOException e) {
+                // Unreadable here: the write will say so.
+            }
+        }
+        return null;
+    }
+
+    private static String unsafeName(String normal) {
+        if (STREAMS.contains(normal)) {
+            return null;
+        }
         for (String segment : normal.split("/")) {
             if (segment.startsWith(".")) {
                 return "not a file file-log may write: a hidden file or directory (" + segment + ")";
             }
         }
-        if (normal.startsWith("/dev/") && !normal.startsWith("/dev/shm/") && !DEVICES.contains(normal)) {
-            return "not a file file-log may write: a device other than /dev/stdout, /dev/stderr or /dev/null";
+        if (normal.startsWith("/dev/") && !normal.startsWith("/dev/shm/") || normal.startsWith("/proc/")) {
+            return "not a file file-log may write: a device or /proc entry other than the standard streams";
         }
         for (String dir : SYSTEM_DIRECTORIES) {
             if (normal.startsWith(dir)) {
                 return "not a file file-log may write: a system directory (" + dir + ")";
             }
         }
-        if (CODE.matcher(normal).matches()) {
-            return "not a file file-log may write: a script, archive or settings file name";
+        String name = normal.substring(normal.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        String[] parts = name.split("\\.");
+        for (int k = 1; k < parts.length; k++) {
+            if (CODE.contains(parts[k])) {
+                return "not a file file-log may write: a script, archive or settings name (." + parts[k] + ")";
+            }
         }
         return null;
     }
 
+    /**
+     * Why {@code path} is refused, or null: Kong 3.10's pattern ({@code ^<prefix>[^*&%\`]+$}) and
+     * its {@code not_match = "%.%."} (any {@code ..}, against path traversal), one message for all
+     * three as Kong's {@code err}; without a prefix, Kong 3.0's pattern and message.
+     */
     static String pathError(String path, String prefix) {
         boolean pattern = PATH.matcher(path).matches() && path.indexOf('\0') < 0;
         if (prefix == null) {

@@ -57,10 +57,20 @@ class LogSchemasTest {
                 "/dev/sda",
                 "/tmp/app/index.jsp",
                 "/tmp/x.sh",
-                "/srv/app/WEB-INF/web.xml")) {
+                "/srv/app/WEB-INF/web.xml",
+                "/var/www/x.php.log",
+                "/proc/self/environ",
+                "/tmp/.hidden/x.log")) {
             assertTrue(error("file-log", "{path: '" + unsafe + "'}").contains("not a file file-log may write"), unsafe);
         }
-        for (String fine : List.of("/dev/stdout", "/dev/stderr", "/var/log/gateway/requests.log", "/dev/shm/x.log")) {
+        for (String fine : List.of(
+                "/dev/stdout",
+                "/dev/stderr",
+                "/proc/1/fd/1",
+                "/var/log/gateway/requests.log",
+                "/dev/shm/x.log",
+                "/usr/local/kong/logs/file.log",
+                "./logs/a.log")) {
             only(parse("file-log", "{path: '" + fine + "'}"), FileLogSchema.Config.class);
         }
         FileLogSchema.Config c = only(parse("file-log", "{path: /tmp/log.txt}"), FileLogSchema.Config.class);
@@ -338,5 +348,18 @@ class LogSchemasTest {
                 "logs/requests.log",
                 only(parse("file-log", "{path: logs/requests.log}"), FileLogSchema.Config.class)
                         .path());
+    }
+
+    // Helper review 192: a directory linked to a system one is judged where it leads.
+    @Test
+    void aLinkedDirectoryIsJudgedWhereItLeads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path link =
+                java.nio.file.Files.createSymbolicLink(dir.resolve("logs"), java.nio.file.Path.of("/etc"));
+        assertTrue(String.valueOf(
+                        FileLogSchema.unsafe(link.resolve("cron.d/gateway").toString()))
+                .contains("system directory"));
+        org.junit.jupiter.api.Assertions.assertNull(
+                FileLogSchema.unsafe(dir.resolve("plain/requests.log").toString()));
     }
 }
