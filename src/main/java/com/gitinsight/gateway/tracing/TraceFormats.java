@@ -75,6 +75,26 @@ final class TraceFormats {
 
     private TraceFormats() {}
 
+    /**
+     * The headers a format always writes: the client's are replaced, in every spelling (a CGI or
+     * WSGI backend reads {@code X_B3_TraceId} as {@code X-B3-TraceId}; helper review 192). Those it
+     * writes only sometimes (b3's parent, sampled or flags) are left to the client, as Kong's
+     * injectors leave them.
+     */
+    static List<String> written(String format) {
+        return switch (format) {
+            case "w3c" -> List.of("traceparent");
+            case "b3" -> List.of("x-b3-traceid", "x-b3-spanid");
+            case "b3-single" -> List.of("b3");
+            case "jaeger" -> List.of("uber-trace-id");
+            case "ot" -> List.of("ot-tracer-traceid", "ot-tracer-spanid", "ot-tracer-sampled");
+            case "datadog" -> List.of("x-datadog-trace-id", "x-datadog-parent-id", "x-datadog-sampling-priority");
+            case "gcp" -> List.of("x-cloud-trace-context");
+            case "aws" -> List.of("x-amzn-trace-id");
+            default -> List.of();
+        };
+    }
+
     /** The client's context in the first of {@code formats} whose headers the request carries, or null. */
     static Carried extract(HttpServletRequest request, List<String> formats) {
         if (!mayCarry(request)) {

@@ -140,9 +140,14 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         // Started where Kong applies the client's context (the plugin's access phase), or as a
         // trace of its own when a plugin answered before it (TraceAccessFilter, OtelRequestTrace).
         OtelRequestTrace.Start start = new OtelRequestTrace.Start(builder, parent, chosenTraceId, own, tracing.now());
-        // Each format sets only the headers it writes, as Kong's injectors do: a client's b3 header
-        // stays beside an injected x-b3-* (and an x-b3-parentspanid where none is written).
+        // Each format replaces only the headers it writes, as Kong's injectors do: a client's b3
+        // header stays beside an injected x-b3-* (and an x-b3-parentspanid where none is written).
         List<String> inject = inject(propagation, carried);
+        for (String format : inject) {
+            for (String field : TraceFormats.written(format)) {
+                context.upstreamHeader(field, null);
+            }
+        }
         for (String header : propagation.clear()) {
             context.upstreamHeader(header, null);
         }

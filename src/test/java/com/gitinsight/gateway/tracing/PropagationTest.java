@@ -297,6 +297,12 @@ class PropagationTest {
         assertTrue(t.sent().get("b3").startsWith(TRACE + "-"), t.sent().toString());
         assertFalse(t.context().upstreamHeaders().containsKey("x-b3-traceid"), "not removed");
         assertFalse(t.context().upstreamHeaders().containsKey("x-b3-spanid"), "not removed");
+        // What a format writes replaces the client's in every spelling (helper review 192: a
+        // CGI/WSGI backend reads X_B3_TraceId as X-B3-TraceId).
+        Traced b3 = traced("{" + ENDPOINT + ", propagation: {extract: [w3c], inject: [b3]}}", "X_B3_TraceId", TRACE);
+        assertTrue(b3.context().upstreamHeaders().containsKey("x-b3-traceid"), "the client's replaced");
+        assertNull(b3.context().upstreamHeaders().get("x-b3-traceid"));
+        assertTrue(b3.sent().containsKey("x-b3-traceid"), "the gateway's sent at the try");
     }
 
     @Test
