@@ -326,6 +326,10 @@ final class CacheKeys {
             if (config.varyQueryParams().contains(name)) {
                 continue; // keyed as sent, whatever it holds
             }
+            int nul = name.indexOf('\0');
+            if (nul >= 0) {
+                name = name.substring(0, nul); // PHP ends a name at a NUL (helper review 192: page%00=2)
+            }
             if (p.indexOf(';') >= 0) {
                 return true;
             }

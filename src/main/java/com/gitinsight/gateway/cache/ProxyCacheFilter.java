@@ -132,17 +132,21 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             write(response, entry, "Hit", key, now, request, config);
             return;
         }
-        if (config.cacheControl() && Admission.requestSays(request, "only-if-cached")) {
+        if (config.cacheControl()
+                && Admission.requestSays(request, "only-if-cached")
+                && !(entry != null && revalidate)) {
             if (entry != null && cache.trusted(entry, now)) {
                 // Stored but stale (kept for storage_ttl): Kong, whose cache_control checks only the
                 // request's directives, answers it; the backend is never asked (RFC 9111 5.2.1.7;
-                // helper review 190: it was).
+                // helper review 190: it was). An entry the request's own max-age, min-fresh or
+                // no-cache sends back to the backend goes there, as on Kong (helper review 192).
                 cache.hit();
                 write(response, entry, "Hit", key, now, request, config);
                 return;
             }
-            // RFC 7234 5.2.1.7, as Kong: nothing stored, and the client wants nothing else. Kong's
-            // 504 has the X-Cache-Key it set before looking, and no X-Cache-Status.
+            // RFC 7234 5.2.1.7, as Kong: nothing stored (or nothing this gateway may serve: an entry a
+            // gap in the eviction feed distrusts), and the client wants nothing else. Kong's 504 has
+            // the X-Cache-Key it set before looking, and no X-Cache-Status.
             request.setAttribute(STATUS_ATTRIBUTE, "Miss");
             if (config.responseHeaders().cacheKey()) {
                 response.setHeader("X-Cache-Key", key);

@@ -126,11 +126,14 @@ public final class ConfigFile {
     /** As {@link #write(String)}, with {@code beforeReplace} run just before the file is replaced. */
     public Optional<Backup> write(String text, BeforeReplace beforeReplace) throws IOException {
         try (Lock held = lock()) {
-            removeAbandonedTemporaryFiles();
-            FileModes modes = FileModes.of(file);
             // A symbolic link (GitOps, a mounted secret) is written through: replacing the link by
             // a file left its target stale and every later edit of it unread (helper review 189).
-            Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file;
+            Path target = writeTarget();
+            removeAbandonedTemporaryFiles(file);
+            if (!target.equals(file)) {
+                removeAbandonedTemporaryFiles(target);
+            }
+            FileModes modes = FileModes.of(file);
             Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
             try {
                 writeSynced(temp, text.getBytes(StandardCharsets.UTF_8));
@@ -235,11 +238,38 @@ public final class ConfigFile {
         }
     }
 
-    /** Temporary files of writers that crashed; only called under the lock, when no write is under way. */
-    private void removeAbandonedTemporaryFiles() throws IOException {
-        try (Stream<Path> files = Files.list(file.getParent())) {
+    /**
+     * The file a write replaces: the configuration, or where its link leads (followed link by link,
+     * so a dangling link's target is created, as the file was; helper review 192).
+     */
+    private Path writeTarget() throws IOException {
+        Path at = file;
+        for (int hops = 0; Files.isSymbolicLink(at); hops++) {
+            if (hops == 40) {
+                throw new IOException("too many levels of symbolic links: " + file);
+            }
+            at = at.toAbsolutePath()
+                    .getParent()
+                    .resolve(Files.readSymbolicLink(at))
+                    .normalize();
+        }
+        return at;
+    }
+
+    /**
+     * Temporary files of writers that crashed, beside {@code written} (the file or its link's
+     * target, whose copies hold every secret); only called under the lock, when no write is under way.
+     */
+    private void removeAbandonedTemporaryFiles(Path written) throws IOException {
+        Pattern names = written.equals(file)
+                ? tempName
+                : Pattern.compile("\\." + Pattern.quote(written.getFileName().toString()) + "\\.\\d+\\.tmp");
+        if (!Files.isDirectory(written.toAbsolutePath().getParent())) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(written.toAbsolutePath().getParent())) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                if (tempName.matcher(p.getFileName().toString()).matches()) {
+                if (names.matcher(p.getFileName().toString()).matches()) {
                     Files.deleteIfExists(p);
                 }
             }

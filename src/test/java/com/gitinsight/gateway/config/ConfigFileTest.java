@@ -69,6 +69,17 @@ class ConfigFileTest {
                 Files.list(real.getParent())
                         .noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
                 "no temporary file left");
+        // Helper review 192: a crashed write's copy beside the target (every secret, 0600) is
+        // removed by the next write, and a dangling link's target is created, as the file was.
+        Path abandoned = Files.writeString(real.getParent().resolve(".real.yml.123.tmp"), "secrets");
+        config.write("v2");
+        assertTrue(Files.notExists(abandoned), "an abandoned copy removed");
+        Path missing = dir.resolve("later").resolve("gone.yml");
+        Files.createDirectories(missing.getParent());
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling.yml"), missing);
+        new ConfigFile(dangling, 3).write("v1");
+        assertTrue(Files.isSymbolicLink(dangling));
+        assertEquals("v1", Files.readString(missing));
     }
 
     @Test
