@@ -178,30 +178,23 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 }
                 h.rename(r.from(), r.to());
             }
-            // nginx's set_header with an empty value (Kong's ngx.req.set_header): the header is
-            // removed, or not made (helper review 156: a template rendering to "" sent it empty).
+            // Kong's iter gives an entry written without a value ("X-Foo:") no value at all: replace,
+            // add and append then leave the header as it is. A template that renders empty is set
+            // through Kong's PDK (set_headers), which sends "" as one space (helper review 193: it
+            // was removed, or not made).
             for (RequestTransformerSchema.Value v : ops.replace()) {
-                if (h.has(v.name())) {
-                    String value = headerValue(v);
-                    if (value.isEmpty()) {
-                        h.remove(v.name());
-                    } else {
-                        h.replace(v.name(), value);
-                    }
+                if (h.has(v.name()) && !writtenEmpty(v)) {
+                    h.replace(v.name(), pdkValue(headerValue(v)));
                 }
             }
             for (RequestTransformerSchema.Value v : ops.add()) {
-                if (!h.has(v.name())) {
-                    String value = headerValue(v);
-                    if (!value.isEmpty()) {
-                        h.add(v.name(), value);
-                    }
+                if (!h.has(v.name()) && !writtenEmpty(v)) {
+                    h.add(v.name(), pdkValue(headerValue(v)));
                 }
             }
             for (RequestTransformerSchema.Value v : ops.append()) {
-                String value = headerValue(v);
-                if (!value.isEmpty()) {
-                    h.append(v.name(), value);
+                if (!writtenEmpty(v)) {
+                    h.append(v.name(), pdkValue(headerValue(v)));
                 }
             }
         }
@@ -215,6 +208,15 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         /** Whether a template copies a credential (a secret header, an auth plugin's argument). */
         private boolean copiesCredential(Template t) {
             return t.copies(this::isSecretHeader, context.credentialArguments()::contains);
+        }
+
+        private static boolean writtenEmpty(RequestTransformerSchema.Value v) {
+            return v.value().toString().isEmpty();
+        }
+
+        /** Kong's PDK sends an empty header value as one space. */
+        private static String pdkValue(String value) {
+            return value.isEmpty() ? " " : value;
         }
 
         private String headerValue(RequestTransformerSchema.Value v) throws Refusal {

@@ -145,20 +145,26 @@ class RequestTransformerFilterTest {
         assertEquals("b=2&a=%7e", s.query());
     }
 
-    // Helper review 156: a header value that renders empty is nginx's set_header with "": replace
-    // removes the header, add makes none, append adds nothing (the backend got an empty header).
-    // Kong 3 loads a header entry with an empty value.
+    // Helper review 193: Kong sets headers through its PDK (set_headers), which sends a value that
+    // renders empty as one space; an entry written without a value ("X-Empty:") has none at all in
+    // Kong's iter, and changes nothing. Kong 3 loads a header entry with an empty value.
     @Test
-    void aHeaderValueThatRendersEmptyIsNoHeader() throws Exception {
+    void aHeaderValueThatRendersEmptyIsOneSpaceAndOneWrittenEmptyChangesNothing() throws Exception {
         Sent s = send(
                 "{add: {headers: ['X-Tenant:$(query_params.tenant)', 'X-Empty:']},"
-                        + " replace: {headers: ['X-Old:$(query_params.none)']},"
-                        + " append: {headers: ['X-App:$(query_params.none)']}}",
-                FakeHttp.Request.get("/request").header("X-Old", "1").header("X-App", "a"));
-        assertNull(s.header("X-Tenant"));
+                        + " replace: {headers: ['X-Old:$(query_params.none)', 'X-Kept:']},"
+                        + " append: {headers: ['X-App:$(query_params.none)', 'X-App2:']}}",
+                FakeHttp.Request.get("/request")
+                        .header("X-Old", "1")
+                        .header("X-Kept", "mine")
+                        .header("X-App", "a")
+                        .header("X-App2", "b"));
+        assertEquals(" ", s.header("X-Tenant"));
         assertNull(s.header("X-Empty"));
-        assertNull(s.header("X-Old"));
-        assertEquals("a", s.header("X-App"));
+        assertEquals(" ", s.header("X-Old"));
+        assertEquals("mine", s.header("X-Kept"), "replace with no value: the client's stays");
+        assertEquals("b", s.header("X-App2"));
+        org.junit.jupiter.api.Assertions.assertNotEquals("a", s.header("X-App"), "a space appended");
     }
 
     // 3. http_method=POST, add Content-Type json and a body param on a GET without body.
@@ -659,7 +665,7 @@ class RequestTransformerFilterTest {
         Sent s = send(
                 "{add: {headers: ['x-who:$(headers.x_consumer_username)']}}",
                 FakeHttp.Request.get("/request", "X-Consumer-Username", "admin"));
-        assertNull(s.header("x-who"), "renders empty: no header, as nginx sets none");
+        assertEquals(" ", s.header("x-who"), "renders empty: one space, as Kong's PDK sends it");
         FakeHttp.Request authenticated = FakeHttp.Request.get("/request", "X-Consumer-Username", "admin");
         GatewaySnapshot snap = TestSnapshots.of("""
                 _format_version: "3.0"
