@@ -15,6 +15,10 @@ final class ServletRequestFacts implements RequestFacts {
     private final String path;
     /** The request's header names holding '_' (looked for once, at the first header condition); empty: none. */
     private List<String> underscored;
+    /** The client's Connection options (looked for once, at the first header condition). */
+    private String connection;
+
+    private boolean connectionRead;
 
     ServletRequestFacts(HttpServletRequest request, String path) {
         this.request = request;
@@ -51,9 +55,7 @@ final class ServletRequestFacts implements RequestFacts {
      */
     @Override
     public Enumeration<String> headers(String lowerName) {
-        String connection = request.getHeader("Connection") == null
-                ? null
-                : HopByHop.connectionOptions(request.getHeaders("Connection"));
+        String connection = connection();
         if (connection != null && HopByHop.listsToken(connection, lowerName)) {
             return Collections.emptyEnumeration();
         }
@@ -75,6 +77,17 @@ final class ServletRequestFacts implements RequestFacts {
             return values;
         }
         return request.getHeaders(only);
+    }
+
+    /** The client's Connection options, read once (each header condition asks); null: none. */
+    private String connection() {
+        if (!connectionRead) {
+            connectionRead = true;
+            connection = request.getHeader("Connection") == null
+                    ? null
+                    : HopByHop.connectionOptions(request.getHeaders("Connection"));
+        }
+        return connection;
     }
 
     private List<String> underscored() {

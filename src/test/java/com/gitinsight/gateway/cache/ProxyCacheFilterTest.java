@@ -53,6 +53,26 @@ class ProxyCacheFilterTest {
                 all.responseHeaders());
     }
 
+    /** {@code all} with other {@code vary_query_params} and {@code lock_timeout}. */
+    private static ProxyCacheSchema.Config varied(
+            ProxyCacheSchema.Config all, List<String> queryParams, long lockTimeoutMillis) {
+        return new ProxyCacheSchema.Config(
+                all.responseCodes(),
+                all.methods(),
+                all.contentTypes(),
+                all.ttlSeconds(),
+                all.cacheControl(),
+                all.varyHeaders(),
+                queryParams,
+                all.ignoreUriCase(),
+                all.storageTtlSeconds(),
+                all.maxBodyBytes(),
+                all.staleIfErrorSeconds(),
+                lockTimeoutMillis,
+                all.varyIdentity(),
+                all.responseHeaders());
+    }
+
     private FakeResponse send(ProxyCacheSchema.Config config, FakeRequest request, FakeBackend backend)
             throws Exception {
         FakeResponse response = new FakeResponse();
@@ -629,21 +649,7 @@ class ProxyCacheFilterTest {
     @Test
     void aWaiterWaitsOnlyWhatIsLeftOfItsLeadersLockTimeout() throws Exception {
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config c = new ProxyCacheSchema.Config(
-                all.responseCodes(),
-                all.methods(),
-                all.contentTypes(),
-                all.ttlSeconds(),
-                all.cacheControl(),
-                all.varyHeaders(),
-                all.varyQueryParams(),
-                all.ignoreUriCase(),
-                all.storageTtlSeconds(),
-                all.maxBodyBytes(),
-                all.staleIfErrorSeconds(),
-                60_000,
-                all.varyIdentity(),
-                all.responseHeaders());
+        ProxyCacheSchema.Config c = varied(all, all.varyQueryParams(), 60_000);
         FakeRequest request = FakeRequest.get("/late");
         String key = CacheKeys.key(c, request.context, request.request, "/late", "");
         // A leader 59.9 s into its 60 s: a miss joining it now waits 0.1 s, not 60 s.
@@ -1031,21 +1037,7 @@ class ProxyCacheFilterTest {
     @Test
     void anArgumentSpelledAsAKeyedOneBypasses() throws Exception {
         ProxyCacheSchema.Config all = config();
-        ProxyCacheSchema.Config c = new ProxyCacheSchema.Config(
-                all.responseCodes(),
-                all.methods(),
-                all.contentTypes(),
-                all.ttlSeconds(),
-                all.cacheControl(),
-                all.varyHeaders(),
-                List.of("page"),
-                all.ignoreUriCase(),
-                all.storageTtlSeconds(),
-                all.maxBodyBytes(),
-                all.staleIfErrorSeconds(),
-                all.lockTimeoutMillis(),
-                all.varyIdentity(),
-                all.responseHeaders());
+        ProxyCacheSchema.Config c = varied(all, List.of("page"), all.lockTimeoutMillis());
         FakeBackend backend = new FakeBackend();
         for (String q : List.of("PAGE=2", "page[]=2", "utm=x;page=2", "p%61ge[x]=2", "page%00=2")) {
             assertEquals(
