@@ -7,6 +7,7 @@
 #   req (request threads), log (file-log and http-log writers), otel (batch processor, exporter,
 #   its HTTP client), gc, jit, other
 #   scripts/plugin-cost.sh [ROUNDS [SECONDS]]     default 3 rounds of 20 s, after a 120 s warm-up
+#   PLUGIN_COST_VARIANTS="base file-log"          only those variants, in that order, each round
 # Needs ../shared/tools/peer-bench.sh (backends, wrk) as scripts/bench.sh does. Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,8 @@ without opentelemetry,file-log,http-log >"$work/base.yml"
 without opentelemetry,http-log >"$work/file-log.yml"
 without opentelemetry,file-log >"$work/http-log.yml"
 without file-log,http-log >"$work/opentelemetry.yml"
-variants=(base file-log base http-log base opentelemetry base all)
+# PLUGIN_COST_VARIANTS="base file-log" measures only those, in that order, each round.
+read -r -a variants <<<"${PLUGIN_COST_VARIANTS:-base file-log base http-log base opentelemetry base all}"
 
 secret=bench-secret-for-hs256-tokens
 b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
