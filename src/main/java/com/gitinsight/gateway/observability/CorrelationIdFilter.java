@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.observability;
 
+import com.gitinsight.gateway.http.IdentityHeaders;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
@@ -45,11 +46,37 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
             HttpServletResponse response,
             FilterChain chain)
             throws IOException, ServletException {
-        String id = keepOrMake(request, request.getHeader(config.headerName()), config, ids.generator());
+        // Kong reads the header as the plugins before it left it (request-transformer, 801, may have
+        // removed, renamed or added it; key-auth may have set an identity header of that name) and
+        // sets one only when it makes the id: a kept id goes on as it is.
+        String incoming = asSent(context, request, config.headerName());
+        String id;
+        if (IdGenerator.kept(incoming)) {
+            id = incoming;
+        } else {
+            id = ids.generator().next(config.generator(), request);
+            context.upstreamHeader(config.headerName(), id);
+        }
         request.setAttribute(ATTRIBUTE, id);
-        context.upstreamHeader(config.headerName(), id);
         context.correlationId(id); // Kong: kong.log.set_serialize_value("correlation_id", id)
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The header's first value as the backend would get it now: a value a plugin set or removed,
+     * else the client's, never a client's copy of a header the gateway does not forward.
+     */
+    private static String asSent(RequestContext context, HttpServletRequest request, String name) {
+        java.util.Map<String, String> decided = context.upstreamHeaders();
+        if (decided.containsKey(name)) {
+            String value = decided.get(name);
+            if (value == null) {
+                return null;
+            }
+            int line = value.indexOf(RequestContext.LINES);
+            return line < 0 ? value : value.substring(0, line);
+        }
+        return IdentityHeaders.isIdentity(IdentityHeaders.fold(name)) ? null : request.getHeader(name);
     }
 
     /**

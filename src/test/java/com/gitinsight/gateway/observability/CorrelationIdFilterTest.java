@@ -132,7 +132,68 @@ class CorrelationIdFilterTest {
     void preservesAnIncomingId() throws Exception {
         FakeHttp.Request r = FakeHttp.Request.get("/c2", "Foo-Bar-Id", "foobar");
         proxied("correlation2", r);
-        assertEquals("foobar", upstream(r, "Foo-Bar-Id"));
+        assertEquals("foobar", r.context().correlationId());
+        // Kong sets the header only when it makes the id: the client's goes on as sent.
+        assertTrue(!r.context().upstreamHeaders().containsKey("Foo-Bar-Id"));
+    }
+
+    /** Runs the access phase after an earlier plugin (request-transformer, key-auth) set {@code header}. */
+    private FakeHttp.Request afterEarlierPlugin(String route, String header, String setTo, String... clientHeaders)
+            throws Exception {
+        FakeHttp.Request r = FakeHttp.Request.get("/c2", clientHeaders);
+        FakeHttp.Backend backend = new FakeHttp.Backend();
+        send(route, r, (req, res) -> {
+            r.context().upstreamHeader(header, setTo);
+            access.doFilter(req, res, backend);
+        });
+        return r;
+    }
+
+    // Kong's handler reads kong.request.get_header, which sees what request-transformer (priority
+    // 801) did before correlation-id (1).
+    @Test
+    void readsTheHeaderAsEarlierPluginsLeftIt() throws Exception {
+        // remove.headers: the client's id does not reach the backend; a fresh one does.
+        FakeHttp.Request removed = afterEarlierPlugin("correlation2", "Foo-Bar-Id", null, "Foo-Bar-Id", "forged");
+        String made = upstream(removed, "Foo-Bar-Id");
+        assertTrue(made.matches(UUID + "#\\d+"), made);
+        assertEquals(made, removed.context().correlationId());
+        // add.headers / rename.headers: the plugin's value is the id, not replaced.
+        FakeHttp.Request added = afterEarlierPlugin("correlation2", "foo-bar-id", "from-transformer");
+        assertEquals("from-transformer", upstream(added, "Foo-Bar-Id"));
+        assertEquals("from-transformer", added.context().correlationId());
+        FakeHttp.Request both = afterEarlierPlugin(
+                "correlation2",
+                "Foo-Bar-Id",
+                "set" + com.gitinsight.gateway.runtime.RequestContext.LINES + "second",
+                "Foo-Bar-Id",
+                "client");
+        assertEquals("set", both.context().correlationId());
+    }
+
+    // A header name the gateway never forwards from a client (an identity header) is not read from
+    // the client: correlation-id on X-Consumer-ID must not forward a forged consumer.
+    @Test
+    void aClientsIdentityHeaderIsNeverTheId() throws Exception {
+        GatewaySnapshot snapshot = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - {name: consumer, paths: [/c], plugins: [{name: correlation-id, config: {header_name: X-Consumer-ID}}]}
+                """);
+        FakeHttp.Request forged = FakeHttp.Request.get("/c", "X-Consumer-ID", "admin");
+        forged.on(snapshot, TestSnapshots.match(snapshot, "consumer"));
+        access.doFilter(forged.request, new FakeHttp.Response().response, new FakeHttp.Backend());
+        assertNotEquals("admin", upstream(forged, "X-Consumer-ID"));
+        assertTrue(upstream(forged, "X-Consumer-ID").matches(UUID + "#\\d+"));
+        // What key-auth set for the backend stays.
+        FakeHttp.Request authenticated = FakeHttp.Request.get("/c", "X-Consumer-ID", "admin");
+        authenticated.on(snapshot, TestSnapshots.match(snapshot, "consumer"));
+        authenticated.context().upstreamHeader("X-Consumer-ID", "consumer-1");
+        access.doFilter(authenticated.request, new FakeHttp.Response().response, new FakeHttp.Backend());
+        assertEquals("consumer-1", upstream(authenticated, "X-Consumer-ID"));
     }
 
     // "executes with echo_downstream when access did not execute",
