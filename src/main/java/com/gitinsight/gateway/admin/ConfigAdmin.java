@@ -185,11 +185,18 @@ public class ConfigAdmin {
     }
 
     Outcome rollback(int backup, String ifMatch, AdminIdentity who) throws AdminException {
+        if (runtime.storeConfigured()) {
+            // Read before the store's row is locked: a version's text never changes, and reading it
+            // inside the write took a second connection while holding the first (a small pool ran
+            // out under concurrent rollbacks; helper review 195).
+            String text = backupText(backup).orElseThrow(() -> new AdminException(404, "No backup " + backup));
+            return commit(ifMatch, who, "rollback to version " + backup, base -> text);
+        }
         // Read under the write lock: another gateway sharing the file may prune it meanwhile.
         return commit(
                 ifMatch,
                 who,
-                (runtime.storeConfigured() ? "rollback to version " : "rollback to backup ") + backup,
+                "rollback to backup " + backup,
                 base -> backupText(backup).orElseThrow(() -> new AdminException(404, "No backup " + backup)));
     }
 

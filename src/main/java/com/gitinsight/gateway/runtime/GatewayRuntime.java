@@ -283,7 +283,18 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
      * is refused and the running configuration kept. Whether it was dealt with.
      */
     private synchronized boolean applyStored(PostgresStore.Stored stored, boolean reset) {
-        if (!reset && stored.version() <= appliedVersion) {
+        return applyStored(stored, reset, false);
+    }
+
+    /**
+     * As {@link #applyStored(PostgresStore.Stored, boolean)}; {@code again}: a version this node
+     * refused is parsed again (an explicit reload: what it lacked, a vault reference's variable
+     * through MicroProfile Config, may be there now; helper review 195: the node stayed on the
+     * older version until the next change or a restart).
+     */
+    private synchronized boolean applyStored(PostgresStore.Stored stored, boolean reset, boolean again) {
+        boolean refusedHere = refusedHere(stored.version(), again, appliedVersion, runningVersion);
+        if (!reset && !refusedHere && stored.version() <= appliedVersion) {
             return true;
         }
         GatewayConfig config;
@@ -298,9 +309,20 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         }
         if (reset) {
             appliedVersion = 0;
+        } else if (refusedHere) {
+            appliedVersion = runningVersion;
         }
         installStored(stored.version(), config);
         return true;
+    }
+
+    /**
+     * Whether {@code version} is to be parsed again: asked {@code again} (an explicit reload), it is
+     * the newest this node has seen ({@code applied}) and not the one it runs ({@code running}), so
+     * this node refused it.
+     */
+    static boolean refusedHere(long version, boolean again, long applied, long running) {
+        return again && version == applied && running != applied;
     }
 
     /** Installs {@code config}, stored as {@code version}, unless a newer version already runs. */
@@ -398,7 +420,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         PostgresStore s = store;
         if (s != null) {
             try {
-                s.read().ifPresent(stored -> applyStored(stored, false));
+                s.read().ifPresent(stored -> applyStored(stored, false, true));
             } catch (Unavailable e) {
                 LOG.warning(e::getMessage);
             }

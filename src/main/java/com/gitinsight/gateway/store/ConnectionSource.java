@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 public abstract class ConnectionSource {
 
     private static final int CONNECT_SECONDS = 3;
-    private static final int READ_SECONDS = 10;
+    static final int READ_SECONDS = 10;
 
     abstract Connection connect() throws SQLException;
 
@@ -64,9 +64,7 @@ public abstract class ConnectionSource {
 
             @Override
             Connection connectForListening() throws SQLException {
-                Connection c = connect();
-                c.setNetworkTimeout(Runnable::run, READ_SECONDS * 1000);
-                return c;
+                return connect(); // the watcher sets its read timeout, and puts the pool's back
             }
 
             @Override

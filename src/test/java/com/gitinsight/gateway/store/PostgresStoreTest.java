@@ -60,7 +60,91 @@ class PostgresStoreTest {
     }
 
     private static PostgresStore.Next doc(String text) {
-        return new PostgresStore.Next(text, Integer.toHexString(text.hashCode()), "yaml");
+        return new PostgresStore.Next(text, hash(text), "yaml");
+    }
+
+    /** The gateway's hash of a document (KongConfigParser.hash), which the store's SQL makes too. */
+    private static String hash(String text) throws IllegalStateException {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theHashIsTheDocumentsNotTheColumns() throws Exception {
+        PostgresStore a = open();
+        PostgresStore.Stored first = a.importIfEmpty(doc("v: 1"), "import");
+        assertEquals(com.gitinsight.gateway.config.KongConfigParser.hash("v: 1"), first.hash());
+        PostgresStore watcher = open();
+        List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
+        List<Boolean> resets = new CopyOnWriteArrayList<>();
+        watcher.watch(first, 200, (stored, reset) -> {
+            seen.add(stored);
+            resets.add(reset);
+            return true;
+        });
+        // Edited by hand: the document only, its version and hash column as they were.
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var s = c.createStatement()) {
+            s.execute("UPDATE gateway_config SET document = 'v: by hand'");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        assertEquals("v: by hand", seen.get(0).text());
+        assertTrue(resets.get(0), "the same number with other content: the store went back");
+        PostgresStore.Stored now = a.read().orElseThrow();
+        assertEquals(hash("v: by hand"), now.hash(), "the ETag a node serves for what it runs");
+        // A write with that ETag is taken (the column's stale hash made every If-Match a 412).
+        PostgresStore.Stored written = a.write("\"" + now.hash() + "\"", "admin", "change", base -> doc("v: 2"));
+        assertEquals("v: 2", written.text());
+    }
+
+    @Test
+    void theWatcherOutlivesAnErrorAndLeavesNoListenOnItsConnection() throws Exception {
+        PostgresStore writer = open();
+        PostgresStore.Stored first = writer.importIfEmpty(doc("v: 1"), "import");
+        List<Long> listening = new CopyOnWriteArrayList<>();
+        // A pooled source: each connection, when given back, says how many channels it still listens to.
+        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (p, m, args) -> {
+                    if (!m.getName().equals("getConnection")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    java.sql.Connection real = java.sql.DriverManager.getConnection(db.url());
+                    return java.lang.reflect.Proxy.newProxyInstance(
+                            getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (q, cm, cargs) -> {
+                                if (cm.getName().equals("close") && !real.isClosed()) {
+                                    try (var s = real.createStatement();
+                                            var r = s.executeQuery("SELECT count(*) FROM pg_listening_channels()")) {
+                                        r.next();
+                                        listening.add(r.getLong(1));
+                                    }
+                                }
+                                try {
+                                    return cm.invoke(real, cargs);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
+        PostgresStore watcher = PostgresStore.open(ConnectionSource.dataSource("jdbc/test", pool), Thread::new);
+        opened.add(watcher);
+        List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        watcher.watch(first, 200, (stored, reset) -> {
+            if (failed.compareAndSet(false, true)) {
+                throw new StackOverflowError("a document nested too deep");
+            }
+            seen.add(stored);
+            return true;
+        });
+        writer.write(null, "admin", "change", base -> doc("v: 2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        assertEquals(2, seen.get(0).version(), "the watcher went on after the error");
+        assertTrue(!listening.isEmpty() && listening.stream().allMatch(n -> n == 0), listening.toString());
     }
 
     @Test
