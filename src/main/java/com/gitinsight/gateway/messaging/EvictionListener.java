@@ -148,12 +148,22 @@ public class EvictionListener implements EvictionFeed {
     private void lost(int g, CacheEvictionSchema.Config c, JMSException e) {
         disconnected(e);
         synchronized (lock) {
-            if (g != generation) {
+            if (g != generation || worker == null || worker.isShutdown()) {
                 return;
             }
-            closeSubscription();
+            // Closed on the worker: this may run on the client's own delivery thread, which closing
+            // its connection would wait for. Once per subscription lost (a consumer's failure and
+            // then its connection's end are one loss).
+            worker.execute(() -> {
+                synchronized (lock) {
+                    if (g != generation || subscription == null) {
+                        return;
+                    }
+                    closeSubscription();
+                }
+                retry(g, c);
+            });
         }
-        retry(g, c);
     }
 
     private void retry(int g, CacheEvictionSchema.Config c) {
@@ -218,9 +228,7 @@ public class EvictionListener implements EvictionFeed {
                 body = body(message);
                 outcome = events.apply(c, type, body);
             }
-            if (message.getJMSTimestamp() > 0) {
-                events.lag(System.currentTimeMillis() - message.getJMSTimestamp());
-            }
+            lag(message.getJMSTimestamp());
             if (outcome instanceof EvictionEvents.Rejected r) {
                 LOG.warning("cache eviction: rejected message " + id + ": " + r.reason()
                         + (c.deadLetterExchange() != null
@@ -232,6 +240,22 @@ public class EvictionListener implements EvictionFeed {
             }
         } catch (JMSException | RuntimeException | Error e) {
             LOG.log(Level.WARNING, "cache eviction: message " + id + " could not be handled", e);
+        }
+    }
+
+    /**
+     * Records how late an event came, from its publisher's timestamp: AMQP's is whole seconds (the
+     * RabbitMQ JMS client passes it on as it is: the lag read ~1.7e12 ms), Artemis's milliseconds;
+     * a clock far off (or a value chosen to skew the figure) is not recorded.
+     */
+    private void lag(long timestamp) {
+        if (timestamp <= 0) {
+            return;
+        }
+        long millis = timestamp < 100_000_000_000L ? timestamp * 1000 : timestamp;
+        long lag = System.currentTimeMillis() - millis;
+        if (lag >= -60_000 && lag <= 86_400_000) {
+            events.lag(Math.max(0, lag));
         }
     }
 

@@ -16,6 +16,13 @@ abstract class JmsSubscription implements Subscription {
 
     private final Connection connection;
     private final Session session;
+    /**
+     * Where dead-letter copies are sent from, apart from the consuming session: on RabbitMQ a
+     * publish the broker refuses (an exchange deleted, no write permission) closes its channel,
+     * which ended the consumer on it silently (helper review 194). Made when first needed and again
+     * after a failed send; used only from the delivery thread.
+     */
+    private Session deadLetterSession;
 
     JmsSubscription(Connection connection, Session session) {
         this.connection = connection;
@@ -45,15 +52,30 @@ abstract class JmsSubscription implements Subscription {
     abstract Destination deadLetters(Session session, String name) throws JMSException;
 
     @Override
-    public void deadLetter(Session s, String name, String eventType, byte[] body, String reason) throws JMSException {
-        BytesMessage copy = s.createBytesMessage();
-        copy.writeBytes(body);
-        if (eventType != null) {
-            copy.setStringProperty("event_type", eventType);
+    public void deadLetter(Session consuming, String name, String eventType, byte[] body, String reason)
+            throws JMSException {
+        if (deadLetterSession == null) {
+            deadLetterSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         }
-        copy.setStringProperty(REJECTION_REASON, reason);
-        try (MessageProducer producer = s.createProducer(deadLetters(s, name))) {
-            producer.send(copy);
+        Session s = deadLetterSession;
+        try {
+            BytesMessage copy = s.createBytesMessage();
+            copy.writeBytes(body);
+            if (eventType != null) {
+                copy.setStringProperty("event_type", eventType);
+            }
+            copy.setStringProperty(REJECTION_REASON, reason);
+            try (MessageProducer producer = s.createProducer(deadLetters(s, name))) {
+                producer.send(copy);
+            }
+        } catch (JMSException | RuntimeException e) {
+            deadLetterSession = null;
+            try {
+                s.close();
+            } catch (JMSException | RuntimeException ignored) {
+                // already closed by the broker
+            }
+            throw e;
         }
     }
 

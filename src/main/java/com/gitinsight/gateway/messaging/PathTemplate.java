@@ -69,6 +69,21 @@ final class PathTemplate {
         return PathPattern.compile(out);
     }
 
+    /**
+     * Equal by text: a reload that leaves the plugin's config as it was keeps the subscription
+     * (helper review 194: every reload of any part of the configuration resubscribed and flushed
+     * every entry the rules cover).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PathTemplate t && t.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
     @Override
     public String toString() {
         return text;

@@ -40,16 +40,32 @@ final class RabbitMqSubscription extends JmsSubscription {
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setUri(config.brokerUrl());
         factory.setRequeueOnMessageListenerException(false);
+        // Deliveries held unprocessed by the client (each a whole body on the heap): its default
+        // takes as many as the broker sends.
+        factory.setChannelsQos(PREFETCH);
         factory.setAmqpConnectionFactoryPostProcessor(cf -> {
             cf.setThreadFactory(threads);
-            // A throwing consumer must not close the channel silently: log and carry on.
-            cf.setExceptionHandler(new ForgivingExceptionHandler());
+            cf.setExceptionHandler(new ConsumerFailures(lost));
             // Reconnection is ours (a fresh connection redeclares the topology and flushes the cache).
             cf.setAutomaticRecoveryEnabled(false);
             cf.setConnectionTimeout(5_000);
             cf.setRequestedHeartbeat(10);
+            // A publisher chooses a body's size: read whole by the client before any check of ours
+            // (its default, 64 MiB, filled the heap). Beyond it the client drops the connection,
+            // which this node takes for a lost feed (reconnect, flush what events cover).
+            cf.setMaxInboundMessageBodySize(MAX_INBOUND_BODY_BYTES);
         });
-        factory.setAmqpConnectionPostProcessor(c -> declare(c, config, queue));
+        factory.setAmqpConnectionPostProcessor(c -> {
+            try {
+                declare(c, config, queue);
+            } catch (RuntimeException e) {
+                // The client leaves the connection open when this throws: closed here, with the
+                // exclusive queue it may have declared (helper review 194: one leaked per retry,
+                // and a queue bound with no consumer kept every event).
+                c.abort(1_000);
+                throw e;
+            }
+        });
         Connection c = factory.createConnection();
         return new RabbitMqSubscription(
                 c,
@@ -58,6 +74,37 @@ final class RabbitMqSubscription extends JmsSubscription {
                         lost,
                         s -> s.createConsumer(new RMQDestination(queue, null, null, queue))
                                 .setMessageListener(handler.listener(s))));
+    }
+
+    /** Deliveries the client holds at once. */
+    static final int PREFETCH = 50;
+
+    /** The largest message body the client reads. */
+    static final int MAX_INBOUND_BODY_BYTES = 1 << 20;
+
+    /**
+     * A message the client could not hand over (a header it cannot convert, such as one without a
+     * value) is acknowledged and gone before any listener sees it: the feed is then incomplete, so
+     * it counts as lost (reconnect, flush what events cover), never as a message silently dropped.
+     */
+    private static final class ConsumerFailures extends ForgivingExceptionHandler {
+        private final ExceptionListener lost;
+
+        ConsumerFailures(ExceptionListener lost) {
+            this.lost = lost;
+        }
+
+        @Override
+        public void handleConsumerException(
+                Channel channel,
+                Throwable exception,
+                com.rabbitmq.client.Consumer consumer,
+                String consumerTag,
+                String methodName) {
+            super.handleConsumerException(channel, exception, consumer, consumerTag, methodName);
+            lost.onException(new JMSException("a delivery could not be read ("
+                    + exception.getClass().getSimpleName() + "); events may have been missed"));
+        }
     }
 
     private static void declare(com.rabbitmq.client.Connection c, CacheEvictionSchema.Config config, String queue) {

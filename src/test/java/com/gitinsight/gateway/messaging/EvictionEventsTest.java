@@ -138,4 +138,15 @@ class EvictionEventsTest {
         org.junit.jupiter.api.Assertions.assertEquals(
                 "Connection refused", EvictionListener.withoutCredentials("Connection refused"));
     }
+
+    // A reload re-parses the plugin: an unchanged config must compare equal, or every reload
+    // resubscribes and flushes what events cover (helper review 194).
+    @Test
+    void aTemplateParsedAgainIsTheSame() {
+        assertEquals(PathTemplate.parse("/a/{id}/**"), PathTemplate.parse("/a/{id}/**"));
+        assertEquals(
+                PathTemplate.parse("/a/{id}/**").hashCode(),
+                PathTemplate.parse("/a/{id}/**").hashCode());
+        org.junit.jupiter.api.Assertions.assertNotEquals(PathTemplate.parse("/a/{id}"), PathTemplate.parse("/b/{id}"));
+    }
 }

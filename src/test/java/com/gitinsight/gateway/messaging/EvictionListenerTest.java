@@ -170,6 +170,9 @@ class EvictionListenerTest {
                 + " ms, p99 " + latencies.get(49) + " ms");
         // The count follows the eviction on the listener's thread: the last one may not be in yet.
         await().atMost(Duration.ofSeconds(10)).until(() -> a.listener().status().applied() == 50);
+        // The publisher's AMQP timestamp is in seconds: the lag is a few seconds at most, not 56 years.
+        long lag = a.listener().status().lastLagMillis();
+        assertTrue(lag >= 0 && lag < 60_000, "lag " + lag);
     }
 
     @Test
@@ -225,6 +228,74 @@ class EvictionListenerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
         assertEquals(rejected, n.listener().status().rejected(), "the copy was not rejected again");
         assertNull(channel.basicGet(dead, true), "nor dead-lettered again");
+    }
+
+    // Helper review 194: the copy went out on the consuming channel; the broker closes a channel
+    // that publishes to a missing exchange, which ended the consumer with the status "connected".
+    @Test
+    void aDeadLetterExchangeThatIsGoneStopsNoEviction() throws Exception {
+        String dlx = "test.eviction.gone." + run;
+        Node n = node(config(brokerPort, dlx, 30_000));
+        awaitConnected(n);
+        deleteExchange(dlx);
+        publish(analysis, "analysis.completed.1", "analysis_completed", "not json at all");
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.listener().status().rejected() == 1);
+        publish(analysis, "analysis.completed.1", "analysis_completed", "still not json");
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.listener().status().rejected() == 2);
+        store(n.cache(), "s", "/api/v1/fast/repositories/9/summary");
+        analysisCompleted("9");
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
+    }
+
+    // A header the JMS client cannot convert (AMQP void: Python's None) lost the event after it was
+    // acknowledged, with no trace in the listener's counts: it is now a lost feed (reconnect, flush).
+    @Test
+    void aDeliveryTheClientCannotReadFlushesWhatEventsCover() throws Exception {
+        Node n = node(config(brokerPort, null, 30_000));
+        awaitConnected(n);
+        store(n.cache(), "covered", "/api/v1/fast/repositories/10/summary");
+        store(n.cache(), "not-covered", "/api/v1/elsewhere");
+        Map<String, Object> headers = new java.util.HashMap<>();
+        headers.put("event_type", "analysis_completed");
+        headers.put("trace", null);
+        channel.basicPublish(
+                analysis,
+                "analysis.completed.11",
+                new AMQP.BasicProperties.Builder().headers(headers).build(),
+                "{\"repository_id\": \"11\"}".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("covered") == null);
+        assertNotNull(n.cache().get("not-covered"), "only what events could have evicted");
+        awaitConnected(n);
+        store(n.cache(), "s", "/api/v1/fast/repositories/12/summary");
+        analysisCompleted("12");
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
+    }
+
+    // A subscription whose topology cannot be declared (amq.* exchanges are the broker's) left its
+    // connection open at every retry.
+    @Test
+    void aFailedDeclarationLeavesNoConnectionBehind() throws Exception {
+        long before = amqpThreads();
+        CacheEvictionSchema.Config refused = new CacheEvictionSchema.Config(
+                CacheEvictionSchema.Provider.RABBITMQ,
+                TestBroker.url(brokerPort),
+                List.of(new CacheEvictionSchema.Binding("amq.gateway-test-" + run, "#")),
+                EvictionEventsTest.CONFIG.rules(),
+                null,
+                30_000,
+                200);
+        Node n = node(refused);
+        await().atMost(Duration.ofSeconds(20)).until(() -> n.listener().status().lastError() != null);
+        // After several retries (200 ms apart at most), at most the ones being made are open (each
+        // leaked connection kept its reader thread).
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8)).until(() -> amqpThreads() - before <= 2);
+        assertFalse(n.listener().status().connected());
+    }
+
+    private static long amqpThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("gateway-eviction-amqp"))
+                .count();
     }
 
     @Test
