@@ -56,7 +56,9 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     private final HttpServletRequest request;
     private final ProxyCacheSchema.Config config;
     private final boolean sharedOnly;
-    private final boolean staleStandsIn;
+    /** Asked when the answer is an error: whether the stale entry may still stand in for it. */
+    private final java.util.function.BooleanSupplier staleStandsIn;
+
     private final String cacheStatus;
     private final String key;
     private final String path;
@@ -99,7 +101,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             HttpServletRequest request,
             ProxyCacheSchema.Config config,
             boolean sharedOnly,
-            boolean staleStandsIn,
+            java.util.function.BooleanSupplier staleStandsIn,
             String cacheStatus,
             String key,
             String path,
@@ -126,7 +128,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
             return mode;
         }
         int status = getStatus();
-        if (staleStandsIn && status >= 500) {
+        if (status >= 500 && staleStandsIn.getAsBoolean()) {
             mode = Mode.SUPPRESS;
             storesNothing();
             return mode;

@@ -91,7 +91,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                     request,
                     config,
                     true,
-                    false,
+                    () -> false,
                     "Bypass",
                     key,
                     path,
@@ -184,7 +184,12 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 request,
                 config,
                 false,
-                stale != null,
+                // Asked again when the error comes: an eviction event that removed the entry since
+                // (helper review 194), or a gap in the feed, means it no longer stands in.
+                stale == null
+                        ? () -> false
+                        : () -> !cache.purgedSince(generation, key, path)
+                                && cache.trusted(stale, System.currentTimeMillis()),
                 entry == null ? "Miss" : "Refresh",
                 key,
                 path,

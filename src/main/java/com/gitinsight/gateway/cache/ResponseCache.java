@@ -314,7 +314,7 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     }
 
     /** Whether a purge numbered after {@code generation} covers the key or path (unknown: yes). */
-    private boolean purgedSince(long generation, String key, String path) {
+    public boolean purgedSince(long generation, String key, String path) {
         long last = purges.get();
         if (last - generation > RECENT_PURGES) {
             return true; // more purges than are remembered
@@ -334,20 +334,33 @@ public class ResponseCache implements Unproxied<ResponseCache> {
         recentPurges.set((int) (n % RECENT_PURGES), new Purge(n, covers));
     }
 
+    /**
+     * Stores, then indexes: with {@link #unindex} leaving a key the cache holds, a removal racing a
+     * new store of the same key never leaves the stored entry out of the index (helper review
+     * 194: a purge's late unindex dropped a key stored after it, so the next event missed it).
+     */
     public void put(String key, CachedResponse response) {
+        entries().put(key, response);
         byPath.compute(response.path(), (p, keys) -> {
             Set<String> set = keys != null ? keys : ConcurrentHashMap.newKeySet();
             set.add(key);
             return set;
         });
-        entries().put(key, response);
     }
 
-    private void unindex(String path, String key) {
+    /** Takes {@code key} out of the index unless the cache holds it (stored again meanwhile). */
+    void unindex(String path, String key) {
         byPath.computeIfPresent(path, (p, keys) -> {
-            keys.remove(key);
+            if (!held(key)) {
+                keys.remove(key);
+            }
             return keys.isEmpty() ? null : keys;
         });
+    }
+
+    private boolean held(String key) {
+        Cache<String, CachedResponse> made = entries;
+        return made != null && made.containsKey(key);
     }
 
     /**
@@ -452,11 +465,13 @@ public class ResponseCache implements Unproxied<ResponseCache> {
         int n = 0;
         for (Map.Entry<String, Set<String>> e : byPath.entrySet()) {
             if (feed.covers(e.getKey())) {
+                // Key by key: a key stored after the copy stays indexed (removing the path's whole
+                // set dropped it from the index).
                 for (String k : List.copyOf(e.getValue())) {
                     entries().remove(k);
+                    unindex(e.getKey(), k);
                     n++;
                 }
-                byPath.remove(e.getKey());
             }
         }
         evictions.addAndGet(n);

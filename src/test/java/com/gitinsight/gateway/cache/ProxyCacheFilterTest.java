@@ -202,6 +202,29 @@ class ProxyCacheFilterTest {
         assertEquals(503, failed.status(), "the backend's failure, not the distrusted entry");
     }
 
+    // An eviction event that arrives while the backend is asked removes the entry: the backend's
+    // error then is the answer, not the entry the event retired (helper review 194).
+    @Test
+    void anEntryEvictedWhileTheBackendWasAskedIsNoStaleAnswer() throws Exception {
+        ProxyCacheSchema.Config c = timed(config(), 1, 600, 600);
+        FakeBackend backend = new FakeBackend();
+        assertEquals("Miss", send(c, FakeRequest.get("/evicted"), backend).cacheStatus());
+        long stored = System.currentTimeMillis();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() > stored + 1_100);
+        backend.status(503);
+        jakarta.servlet.FilterChain evictedMeanwhile = (req, res) -> {
+            cache.purge(PathPattern.compile("/evicted"));
+            backend.doFilter(req, res);
+        };
+        FakeRequest r = FakeRequest.get("/evicted");
+        FakeResponse failed = new FakeResponse();
+        filter.apply(c, r.context, r.request, failed.response, evictedMeanwhile);
+        assertNotEquals("Stale", failed.cacheStatus());
+        assertEquals(503, failed.status(), "the backend's failure, not the evicted entry");
+    }
+
     @Test
     void aHitDoesNotReplayWhatARateLimitHadLeft() throws Exception {
         // Kong's overwritable_header: a stored *ratelimit-remaining* header is dropped on a hit.

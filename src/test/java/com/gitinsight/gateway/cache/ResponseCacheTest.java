@@ -33,6 +33,39 @@ class ResponseCacheTest {
                 evictable);
     }
 
+    // A purge takes a key out of the index after removing it; a request that started after the
+    // purge may store that key in between. Its late unindex must not drop the new entry from the
+    // index, or the next event for the path misses it (helper review 194).
+    @Test
+    void aLateUnindexLeavesAnEntryStoredAgainFindable() {
+        long now = System.currentTimeMillis();
+        String path = "/api/v1/fast/repositories/1/summary";
+        cache.put("k", entry(path, now, 60_000, true));
+        cache.unindex(path, "k"); // an earlier removal's, arriving after the new store
+        assertEquals(1, cache.purge(PathPattern.compile("/api/v1/fast/repositories/1/**")));
+        assertNull(cache.get("k"), "the event found it");
+        // Removal by eviction rules, key by key: keys stored after the purge's copy stay indexed.
+        cache.put("k2", entry(path, now, 60_000, true));
+        cache.feed(new EvictionFeed() {
+            @Override
+            public boolean covers(String p) {
+                return true;
+            }
+
+            @Override
+            public boolean trusted() {
+                return true;
+            }
+
+            @Override
+            public long distrustedLifeMillis() {
+                return 0;
+            }
+        });
+        assertEquals(1, cache.purgeEvictable());
+        assertEquals(0, cache.size(), "nothing left in the index");
+    }
+
     @Test
     void theOffHeapTierIsReservedOnlyOnceSomethingIsStored() {
         // A gateway without a proxy-cache route must not hold the tier's memory (resident once made).
