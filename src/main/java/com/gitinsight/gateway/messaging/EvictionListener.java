@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.messaging;
 
 import com.gitinsight.gateway.cache.EvictionFeed;
-import com.gitinsight.gateway.cache.PathPattern;
 import com.gitinsight.gateway.cache.ResponseCache;
 import com.gitinsight.gateway.runtime.ContainerThreads;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
@@ -308,8 +307,7 @@ public class EvictionListener implements EvictionFeed {
         }
         for (CacheEvictionSchema.Rule r : c.rules()) {
             for (PathTemplate t : r.paths()) {
-                PathPattern p = t.coverage();
-                if (p.matches(path)) {
+                if (t.covers(path)) {
                     return true;
                 }
             }

@@ -20,11 +20,18 @@ final class PathTemplate {
     private final List<String> fields;
     /** The template with every placeholder as one segment wildcard: what it can ever evict. */
     private final PathPattern coverage;
+    /**
+     * The same lower-cased, or null when that is the same: an ignore_uri_case route's entries are
+     * stored under their lower-cased path, and a purge finds them so (ResponseCache.purge).
+     */
+    private final PathPattern lowerCoverage;
 
     private PathTemplate(String text, List<String> fields, PathPattern coverage) {
         this.text = text;
         this.fields = fields;
         this.coverage = coverage;
+        String lowered = com.google.common.base.Ascii.toLowerCase(coverage.toString());
+        this.lowerCoverage = lowered.equals(coverage.toString()) ? null : PathPattern.compile(lowered);
     }
 
     /** @throws IllegalArgumentException with the reason */
@@ -44,8 +51,9 @@ final class PathTemplate {
         return fields;
     }
 
-    PathPattern coverage() {
-        return coverage;
+    /** Whether an event could ever evict {@code path}, in either spelling a purge looks for. */
+    boolean covers(String path) {
+        return coverage.matches(path) || lowerCoverage != null && lowerCoverage.matches(path);
     }
 
     /** The pattern for one event, or null with {@code problem} filled when a field is missing or unsafe. */

@@ -149,4 +149,14 @@ class EvictionEventsTest {
                 PathTemplate.parse("/a/{id}/**").hashCode());
         org.junit.jupiter.api.Assertions.assertNotEquals(PathTemplate.parse("/a/{id}"), PathTemplate.parse("/b/{id}"));
     }
+
+    // An ignore_uri_case route's entries are stored under their lower-cased path: a template with
+    // capitals covers them too, so the disconnected_ttl bound and the reconnect flush reach them.
+    @Test
+    void aTemplateWithCapitalsCoversLowerCasedPaths() {
+        PathTemplate t = PathTemplate.parse("/API/v1/Repos/{id}/**");
+        assertTrue(t.covers("/API/v1/Repos/7/x"));
+        assertTrue(t.covers("/api/v1/repos/7/x"));
+        org.junit.jupiter.api.Assertions.assertFalse(t.covers("/api/v1/other/7/x"));
+    }
 }
