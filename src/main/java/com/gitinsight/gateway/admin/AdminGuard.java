@@ -54,6 +54,8 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
     @Context
     HttpServletRequest request;
 
+    private final RefusedCredentials refused = new RefusedCredentials();
+
     @Context
     ResourceInfo resource;
 
@@ -95,8 +97,18 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
             call.abortWith(refusal(401, "Unauthorized", "WWW-Authenticate", CHALLENGE));
             return;
         }
-        AdminIdentity identity = identify(token, clients.clientText(request));
+        String client = clients.clientText(request);
+        if (refused.blocked(client)) {
+            call.abortWith(refusal(
+                    429,
+                    "Too many wrong admin credentials from this address; try again later",
+                    "Retry-After",
+                    Long.toString(RefusedCredentials.WINDOW.toSeconds())));
+            return;
+        }
+        AdminIdentity identity = identify(token, client);
         if (identity == null) {
+            refused.refused(client);
             call.abortWith(refusal(
                     401, "Invalid admin credentials", "WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\""));
             return;

@@ -1,0 +1,67 @@
+package com.gitinsight.gateway.admin;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Wrong admin credentials, per client address: after {@link #ALLOWED} in one {@link #WINDOW} a
+ * client is answered 429 without its credential being looked at, until the window has passed
+ * (helper review 197: guesses were unlimited, and recorded nowhere). Each refusal is counted, and
+ * said at WARNING at most once a minute with the count since, so guessing is visible without a
+ * client being able to fill the log. Bounded: a client chooses its address only among those the
+ * admin API lets in.
+ */
+final class RefusedCredentials {
+
+    private static final Logger LOG = Logger.getLogger(RefusedCredentials.class.getName());
+    static final int ALLOWED = 20;
+    static final Duration WINDOW = Duration.ofMinutes(1);
+
+    private final Cache<String, AtomicLong> byClient;
+    private final Ticker ticker;
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong unsaid = new AtomicLong();
+    private final AtomicLong lastSaid = new AtomicLong(Long.MIN_VALUE);
+
+    RefusedCredentials() {
+        this(Ticker.systemTicker());
+    }
+
+    RefusedCredentials(Ticker ticker) {
+        this.ticker = ticker;
+        this.byClient = Caffeine.newBuilder()
+                .expireAfterWrite(WINDOW)
+                .maximumSize(100_000)
+                .ticker(ticker)
+                .build();
+    }
+
+    /** Whether {@code client} has used up its wrong guesses for now. */
+    boolean blocked(String client) {
+        AtomicLong n = byClient.getIfPresent(client);
+        return n != null && n.get() >= ALLOWED;
+    }
+
+    /** Records a wrong credential from {@code client}. */
+    void refused(String client) {
+        // The window starts at the first refusal: later ones do not push it on (no write to the entry).
+        byClient.get(client, c -> new AtomicLong()).incrementAndGet();
+        total.incrementAndGet();
+        unsaid.incrementAndGet();
+        long now = ticker.read();
+        long said = lastSaid.get();
+        if ((said == Long.MIN_VALUE || now - said >= WINDOW.toNanos()) && lastSaid.compareAndSet(said, now)) {
+            long count = unsaid.getAndSet(0);
+            LOG.warning(() ->
+                    "admin API: " + count + " wrong credential(s) since the last report, the latest from " + client);
+        }
+    }
+
+    long total() {
+        return total.get();
+    }
+}
