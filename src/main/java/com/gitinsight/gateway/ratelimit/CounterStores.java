@@ -41,7 +41,7 @@ public class CounterStores implements Unproxied<CounterStores> {
     long maxKeys;
 
     @Inject
-    @ConfigProperty(name = "gateway.ratelimit.redis.max-connections", defaultValue = "64")
+    @ConfigProperty(name = "gateway.ratelimit.redis.max-connections", defaultValue = "0")
     int maxConnections;
 
     /** How often dead local states (windows ended, buckets full again) are removed. */

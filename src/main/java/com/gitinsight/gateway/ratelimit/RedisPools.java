@@ -12,10 +12,19 @@ final class RedisPools {
 
     private RedisPools() {}
 
+    /** Idle connections kept when the pool has no cap: Kong's {@code set_keepalive} pool size. */
+    static final int KEPT_IDLE = 100;
+
+    /**
+     * {@code maxConnections} 0 or less: no cap (one per request thread waiting, as Kong opens one
+     * per request when none is idle; helper review 198: at the cap, requests waited
+     * {@code redis.timeout} and then passed unchecked under {@code fault_tolerant}).
+     */
     static JedisPooled open(RateLimitingSchema.Redis s, int maxConnections) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
+        boolean capped = maxConnections > 0;
+        pool.setMaxTotal(capped ? maxConnections : -1);
+        pool.setMaxIdle(capped ? maxConnections : KEPT_IDLE);
         pool.setMaxWait(Duration.ofMillis(s.timeoutMs()));
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .database(s.database())

@@ -105,4 +105,20 @@ class RedisPoolsTest {
             assertThrows(RuntimeException.class, redis::ping);
         }
     }
+
+    // Helper review 198: at a cap of 64, requests beyond it waited redis.timeout and passed
+    // unchecked under fault_tolerant. By default there is no cap (as Kong opens a connection per
+    // request when none is idle), with Kong's 100 idle ones kept; a cap set stays a cap.
+    @Test
+    void thePoolHasNoCapUnlessOneIsSet() {
+        RateLimitingSchema.Redis s = new RateLimitingSchema.Redis("127.0.0.1", 6379, null, null, 0, 2000, false);
+        try (JedisPooled uncapped = RedisPools.open(s, 0);
+                JedisPooled capped = RedisPools.open(s, 8)) {
+            var free = (org.apache.commons.pool2.impl.GenericObjectPool<?>) uncapped.getPool();
+            assertEquals(-1, free.getMaxTotal());
+            assertEquals(RedisPools.KEPT_IDLE, free.getMaxIdle());
+            var eight = (org.apache.commons.pool2.impl.GenericObjectPool<?>) capped.getPool();
+            assertEquals(8, eight.getMaxTotal());
+        }
+    }
 }
