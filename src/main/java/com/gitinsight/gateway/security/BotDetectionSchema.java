@@ -127,12 +127,72 @@ public final class BotDetectionSchema implements PluginSchema {
         return new Config(patterns(f, "allow"), patterns(f, "deny"));
     }
 
+    /**
+     * A user-agent regex as Kong's PCRE reads it (bytes, {@code "jo"}): {@code .} and {@code $}
+     * stop at {@code \n} only ({@code UNIX_LINES}: Java's also stop at {@code \r} and
+     * {@code \u0085}, the byte 0x85 of a UTF-8 'ą', so {@code BadBot.*Pro} missed
+     * {@code BadBot ą Pro}; helper review 199), and {@code \b} {@code \B} are ASCII, as
+     * {@code \w} is (JDK 17's {@code \b} takes 'é' for a word character).
+     */
+    static Pattern pcre(String javaRegex) {
+        return Pattern.compile(asciiBoundaries(javaRegex), Pattern.UNIX_LINES);
+    }
+
+    private static final String WORD = "[A-Za-z0-9_]";
+    private static final String BOUNDARY = "(?:(?<=" + WORD + ")(?!" + WORD + ")|(?<!" + WORD + ")(?=" + WORD + "))";
+    private static final String NOT_BOUNDARY =
+            "(?:(?<=" + WORD + ")(?=" + WORD + ")|(?<!" + WORD + ")(?!" + WORD + "))";
+
+    /** {@code \b} and {@code \B} outside a character class, spelled with ASCII word characters. */
+    static String asciiBoundaries(String regex) {
+        if (regex.indexOf("\\b") < 0 && regex.indexOf("\\B") < 0) {
+            return regex;
+        }
+        StringBuilder out = new StringBuilder(regex.length() + 64);
+        int depth = 0; // inside [...] (Java nests classes)
+        boolean quoted = false; // inside \Q...\E
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (quoted) {
+                out.append(c);
+                if (c == '\\' && i + 1 < regex.length() && regex.charAt(i + 1) == 'E') {
+                    out.append('E');
+                    i++;
+                    quoted = false;
+                }
+                continue;
+            }
+            if (c == '\\' && i + 1 < regex.length()) {
+                char n = regex.charAt(i + 1);
+                i++;
+                if (n == 'Q') {
+                    quoted = true;
+                    out.append("\\Q");
+                } else if (depth == 0 && n == 'b') {
+                    out.append(BOUNDARY);
+                } else if (depth == 0 && n == 'B') {
+                    out.append(NOT_BOUNDARY);
+                } else {
+                    out.append(c).append(n);
+                }
+                continue;
+            }
+            if (c == '[') {
+                depth++;
+            } else if (c == ']' && depth > 0) {
+                depth--;
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
     private static List<Pattern> patterns(PluginFields f, String key) {
         List<Pattern> out = new ArrayList<>();
         for (String regex : f.strings(key, List.of())) {
             try {
                 // PCRE's spellings Java lacks ([[:alpha:]], (?P<name>...)), as routes read them.
-                out.add(Pattern.compile(com.gitinsight.gateway.config.RoutePaths.pcreRegex(regex)));
+                out.add(pcre(com.gitinsight.gateway.config.RoutePaths.pcreRegex(regex)));
             } catch (PatternSyntaxException e) {
                 f.error(key, "not a valid regex: " + regex);
             }

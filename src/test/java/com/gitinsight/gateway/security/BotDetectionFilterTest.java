@@ -70,6 +70,47 @@ class BotDetectionFilterTest {
         assertEquals(200, status("{}", "curl/7.43.0"));
     }
 
+    // Kong's ngx.re.find reads the agent's bytes with PCRE: '.' and '$' stop at \n only, \b is
+    // ASCII. The container gives the bytes as ISO-8859-1 characters, so a UTF-8 'ą' (C4 85) holds
+    // U+0085, which Java's '.' and '$' took for a line end (helper review 199: a deny rule was
+    // bypassed), and JDK 17's \b took 'Ã' for a word character.
+    @Test
+    void rulesReadTheAgentAsKongsPcreDoes() throws Exception {
+        String ogonek = "\u00c4\u0085"; // UTF-8 'ą' as the container hands it over
+        assertEquals(403, status("{deny: ['BadBot.*Pro']}", "BadBot " + ogonek + " Pro"));
+        // PCRE's $ is the end (or before a final \n): the allow does not match, the deny does.
+        assertEquals(403, status("{allow: ['^MyApp/1\\.0$'], deny: ['MyApp']}", "MyApp/1.0\u0085"));
+        assertEquals(403, status("{}", "Google" + ogonek.charAt(1) + "/+/web/snippet"));
+        assertTrue(KnownBots.matches("jbot\u00c3\u00a9"), "jboté: PCRE's \\b ends the word at byte C3");
+        assertEquals(403, status("{deny: ['\\bbad\\b']}", "\u00c3bad\u00c3"));
+        assertEquals(200, status("{deny: ['\\bbad\\b']}", "abadz"));
+    }
+
+    // The ninth rule's quadratic parts are written as what they find: a match exactly where Kong's
+    // parts find one, and the agents they name are bots.
+    @Test
+    void theNinthRuleFindsWhatKongsFinds() {
+        Pattern kongs = Pattern.compile("\\b\\w*favicon\\w*\\b|(?:[a-zA-Z]+-)?Googlebot(?:-[a-zA-Z]+)?");
+        Pattern ours = Pattern.compile("favicon|Googlebot(?:-[a-zA-Z]+)?");
+        for (String ua : List.of(
+                "Mozilla/5.0 (compatible; Googlebot/2.1)",
+                "Mediapartners-Googlebot-Image/1.0",
+                "x-Googlebot",
+                "-Googlebot",
+                "FaviconBot favicon-fetcher/1.0",
+                "myfavicons",
+                "_favicon_",
+                "a favicon.",
+                "Googlebo",
+                "favico",
+                "no bot here")) {
+            assertEquals(kongs.matcher(ua).find(), ours.matcher(ua).find(), ua);
+            if (kongs.matcher(ua).find()) {
+                assertTrue(KnownBots.matches(ua), ua);
+            }
+        }
+    }
+
     @Test
     void kongsKnownBotsAreRefusedWithForbidden() throws Exception {
         FakeHttp.Request request =
