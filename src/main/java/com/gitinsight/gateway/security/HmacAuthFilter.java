@@ -141,10 +141,18 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
     }
 
     /**
+     * nginx keeps a body whose {@code Content-Length} is under a quarter more than
+     * {@code client_body_buffer_size} (8 KiB) in memory, in one buffer of its size
+     * ({@code ngx_http_read_client_request_body}: {@code size += size >> 2}); a larger or chunked
+     * body beyond 8 KiB goes to a file, where Kong's {@code get_raw_body} cannot read it.
+     */
+    static final int DECLARED_IN_MEMORY = BodyArgs.MAX_BYTES + (BodyArgs.MAX_BYTES >> 2);
+
+    /**
      * Kong's {@code validate_body}: the body's {@code SHA-256=<base64>} is the {@code Digest}
-     * header's value, or there is neither body nor digest. As in Kong, only a body that fits the
-     * client body buffer (8 KiB) can be checked; a larger one never matches. What was read goes on
-     * to the upstream as it came.
+     * header's value, or there is neither body nor digest. As in Kong, only a body nginx keeps in
+     * memory can be checked (declared shorter than {@link #DECLARED_IN_MEMORY}, or chunked within
+     * 8 KiB); a larger one never matches. What was read goes on to the upstream as it came.
      */
     private static boolean bodyMatchesDigest(HttpServletRequest request, RequestContext context) throws IOException {
         InputStream handed = context.upstreamBody();
@@ -153,11 +161,12 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
         byte[] body = new byte[0];
         if (handed != null || length > 0 || chunked) {
             InputStream in = handed != null ? handed : request.getInputStream();
-            byte[] read = in.readNBytes(BodyArgs.MAX_BYTES + 1);
+            int max = length > 0 && !chunked ? DECLARED_IN_MEMORY - 1 : BodyArgs.MAX_BYTES;
+            byte[] read = in.readNBytes(max + 1);
             if (length > 0 && read.length < length) {
                 return false; // ended before its declared length: no digest holds for a body not whole
             }
-            if (read.length > BodyArgs.MAX_BYTES) {
+            if (read.length > max) {
                 context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), length);
                 return false;
             }
