@@ -41,7 +41,22 @@ public final class ForwardingHeaders {
             "x-ssl-client-cert",
             "x-ssl-client-verify",
             "x-ssl-client-s-dn",
-            "x-ssl-client-i-dn");
+            "x-ssl-client-i-dn",
+            // Helper review 201: what WebLogic, IIS/ARR, Jetty and common "real client IP" helpers
+            // read (and a literal CGI-style name some Java code asks getHeader for).
+            "wl-proxy-client-ip",
+            "proxy-client-ip",
+            "x-proxyuser-ip",
+            "wl-proxy-ssl",
+            "x-proxied-https",
+            "front-end-https",
+            "x-forwarded-https",
+            "x-forwarded-protocol",
+            "x-arr-clientcert",
+            "x-arr-ssl",
+            "http-x-forwarded-for",
+            "http-client-ip",
+            "http-x-real-ip");
 
     private ForwardingHeaders() {}
 }

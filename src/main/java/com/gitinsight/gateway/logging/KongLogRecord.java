@@ -228,7 +228,7 @@ public final class KongLogRecord implements LogEntry {
         this.scheme = request.getScheme();
         this.serverName = request.getServerName();
         // Kong's url names the port the request came in on (nginx's server_port), not the Host header's.
-        this.serverPort = request.getLocalPort();
+        this.serverPort = context.hostPort() > 0 ? context.hostPort() : request.getLocalPort();
         this.method = request.getMethod();
         // A refused request line: nginx parsed no header, so Kong logs none.
         this.requestHeaders = context.requestLineRefused() ? new String[0] : requestHeaders(request);

@@ -57,6 +57,13 @@ public class CurrentRequestFilter extends HttpFilter {
 
     private transient String adminHost;
 
+    /** Kong's {@code port_maps} ({@code gateway.port-maps}, or Kong's {@code KONG_PORT_MAPS}). */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gateway.port-maps")
+    transient java.util.Optional<String> portMapsSetting;
+
+    private transient com.gitinsight.gateway.http.PortMaps portMaps = com.gitinsight.gateway.http.PortMaps.NONE;
+
     private final transient MalformedUriGuard malformedUris = new MalformedUriGuard();
 
     /** The injected beans' instances themselves: no client-proxy hop per request (see Unproxied). */
@@ -68,6 +75,9 @@ public class CurrentRequestFilter extends HttpFilter {
         kongHeaders = Unproxied.instance(kongHeaders);
         pace = Unproxied.instance(pace);
         adminHost = adminHostSetting == null ? null : adminHost(adminHostSetting.orElse(null));
+        String maps = portMapsSetting == null ? null : portMapsSetting.orElse(System.getenv("KONG_PORT_MAPS"));
+        // A malformed setting stops the start, naming the entry (IllegalArgumentException).
+        portMaps = com.gitinsight.gateway.http.PortMaps.parse(maps);
     }
 
     @Override
@@ -200,7 +210,8 @@ public class CurrentRequestFilter extends HttpFilter {
             // The route is matched once, here, for every filter behind this one and the proxy.
             RequestContext.attach(request, snapshot, match, path, trusted)
                     .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
-                    .clientAddress(client);
+                    .clientAddress(client)
+                    .hostPort(portMaps.hostPort(request.getLocalPort()));
             if (sendId) {
                 exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
             }

@@ -139,7 +139,12 @@ public final class UpstreamHeaders {
         // nginx's $host, which Kong sends: the Host header's name, lower-case, without a trailing dot.
         out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : nginxHost(in.getServerName()));
         // The listener's port, not the one the client wrote in Host.
-        out.accept("X-Forwarded-Port", forwarding[2] != null ? forwarding[2] : Integer.toString(in.getLocalPort()));
+        out.accept(
+                "X-Forwarded-Port",
+                forwarding[2] != null
+                        ? forwarding[2]
+                        : Integer.toString(
+                                context != null && context.hostPort() > 0 ? context.hostPort() : in.getLocalPort()));
         // A trusted proxy's, else Kong's $request_uri without its query: the path as the client
         // wrote it, not normalised (Kong's spec: "/foo/a/../bar" and "/h%65llo" go as sent),
         // escaped where not allowed raw.

@@ -115,6 +115,9 @@ public final class RequestContext {
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
 
+    /** The port the client reached ({@code gateway.port-maps} applied), or -1 when not set. */
+    private int hostPort = -1;
+
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         this.snapshot = snapshot;
         this.match = match;
@@ -132,6 +135,16 @@ public final class RequestContext {
         RequestContext context = new RequestContext(snapshot, match, path, fromTrustedProxy);
         request.setAttribute(ATTRIBUTE, context);
         return context;
+    }
+
+    /** Kong's {@code ctx.host_port}: the port the client reached, or -1 when not known. */
+    public int hostPort() {
+        return hostPort;
+    }
+
+    public RequestContext hostPort(int port) {
+        this.hostPort = port;
+        return this;
     }
 
     /** The context attached at the head of the chain (never null behind it). */

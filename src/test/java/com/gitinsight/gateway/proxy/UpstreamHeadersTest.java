@@ -143,7 +143,19 @@ class UpstreamHeadersTest {
                 "X-Original-Forwarded-For",
                 "X-Envoy-External-Address",
                 "X-Forwarded",
-                "Forwarded-For")) {
+                "Forwarded-For",
+                // Helper review 201: WebLogic's, IIS/ARR's, Jetty's and "real IP" helpers' names.
+                "WL-Proxy-Client-IP",
+                "Proxy-Client-IP",
+                "X-ProxyUser-Ip",
+                "WL-Proxy-SSL",
+                "X-Proxied-Https",
+                "Front-End-Https",
+                "X-Forwarded-Https",
+                "X-Forwarded-Protocol",
+                "X-ARR-ClientCert",
+                "HTTP_X_FORWARDED_FOR",
+                "HTTP_CLIENT_IP")) {
             h.put(name, "forged");
         }
         h.put("Accept", "application/json");
@@ -178,6 +190,16 @@ class UpstreamHeadersTest {
         Map<String, List<String>> sent = sent(in.request, in.context());
         assertFalse(sent.containsKey("proxy"), "httpoxy: CGI backends read it as HTTP_PROXY");
         assertFalse(sent.containsKey("expect"), "the gateway answers 100-continue itself");
+    }
+
+    // Kong's 03-upstream_headers_spec "(using port maps configuration)": X-Forwarded-Port is the
+    // port clients reached, and a client's own is replaced (helper review 201).
+    @Test
+    void thePortClientsReachedIsForwardedUnderAPortMapping() {
+        FakeHttp.Request in =
+                FakeHttp.Request.get("/x").header("X-Forwarded-Port", "1234").on(null, null);
+        in.context().hostPort(80);
+        assertEquals(List.of("80"), sent(in.request, in.context()).get("x-forwarded-port"));
     }
 
     // Kong's "matches against normalized URI with ..": routed on the normalised path, but
