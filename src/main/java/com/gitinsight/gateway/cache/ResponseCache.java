@@ -341,8 +341,16 @@ public class ResponseCache implements Unproxied<ResponseCache> {
      */
     public void put(String key, CachedResponse response) {
         entries().put(key, response);
+        // A new set, never the one in the map changed in place: a removal that emptied the old
+        // set and is about to drop the path's node compares the node's value with what it saw
+        // (by equality), so it drops only a set that still has nothing this put added (helper
+        // review 200: both changing one set, the removal dropped the node this put had just
+        // added to). Sets per path are small (a path's variants); this runs on a store only.
         byPath.compute(response.path(), (p, keys) -> {
-            Set<String> set = keys != null ? keys : ConcurrentHashMap.newKeySet();
+            Set<String> set = ConcurrentHashMap.newKeySet();
+            if (keys != null) {
+                set.addAll(keys);
+            }
             set.add(key);
             return set;
         });

@@ -92,13 +92,15 @@ public class EvictionListener implements EvictionFeed {
 
     private void connect(int g) {
         CacheEvictionSchema.Config c;
+        Subscription old;
         synchronized (lock) {
             if (g != generation) {
                 return;
             }
-            closeSubscription();
+            old = takeSubscription();
             c = config;
         }
+        close(old);
         if (c == null) {
             disconnected(null);
             return;
@@ -139,30 +141,38 @@ public class EvictionListener implements EvictionFeed {
         return switch (c.provider()) {
             case RABBITMQ ->
                 self[0] = RabbitMqSubscription.open(
-                        c, queue, ContainerThreads.factory("gateway-eviction-amqp"), handler, e -> lost(g, c, e));
-            case ARTEMIS -> self[0] = ArtemisSubscription.open(c, handler, e -> lost(g, c, e));
+                        c, queue, ContainerThreads.factory("gateway-eviction-amqp"), handler, e -> lost(g, c, self, e));
+            case ARTEMIS -> self[0] = ArtemisSubscription.open(c, handler, e -> lost(g, c, self, e));
         };
     }
 
-    private void lost(int g, CacheEvictionSchema.Config c, JMSException e) {
+    /**
+     * {@code lost[0]} is the subscription that failed: only it is closed and replaced (helper review
+     * 200: a late failure of a subscription already replaced closed its healthy successor).
+     */
+    private void lost(int g, CacheEvictionSchema.Config c, Subscription[] lost, JMSException e) {
         disconnected(e);
+        ScheduledExecutorService w;
         synchronized (lock) {
-            if (g != generation || worker == null || worker.isShutdown()) {
+            w = worker;
+            if (g != generation || w == null || w.isShutdown()) {
                 return;
             }
-            // Closed on the worker: this may run on the client's own delivery thread, which closing
-            // its connection would wait for. Once per subscription lost (a consumer's failure and
-            // then its connection's end are one loss).
-            worker.execute(() -> {
-                synchronized (lock) {
-                    if (g != generation || subscription == null) {
-                        return;
-                    }
-                    closeSubscription();
-                }
-                retry(g, c);
-            });
         }
+        // Closed on the worker, outside the lock: this may run on the client's own delivery
+        // thread, which closing its connection waits for. Once per subscription lost (a
+        // consumer's failure and then its connection's end are one loss).
+        w.execute(() -> {
+            Subscription failed;
+            synchronized (lock) {
+                if (g != generation || subscription == null || subscription != lost[0]) {
+                    return;
+                }
+                failed = takeSubscription();
+            }
+            close(failed);
+            retry(g, c);
+        });
     }
 
     private void retry(int g, CacheEvictionSchema.Config c) {
@@ -281,12 +291,18 @@ public class EvictionListener implements EvictionFeed {
         return new byte[0];
     }
 
-    private void closeSubscription() {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
-        }
+    /** Takes the subscription out (under the lock), to be closed outside it. */
+    private Subscription takeSubscription() {
+        Subscription s = subscription;
+        subscription = null;
         connected = false;
+        return s;
+    }
+
+    private static void close(Subscription s) {
+        if (s != null) {
+            s.close();
+        }
     }
 
     private static String host() {
@@ -340,12 +356,14 @@ public class EvictionListener implements EvictionFeed {
 
     @PreDestroy
     public void close() {
+        Subscription last;
         synchronized (lock) {
             generation++;
-            closeSubscription();
+            last = takeSubscription();
             if (worker != null) {
                 worker.shutdownNow();
             }
         }
+        close(last);
     }
 }

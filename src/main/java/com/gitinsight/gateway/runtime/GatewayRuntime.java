@@ -85,6 +85,12 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
     private volatile Thread storeConnector;
     /** Why the stored version is not the one running (it is invalid), or null. */
     private volatile String storeRejected;
+    /**
+     * The hash of the stored version this node refused last (null: none since one installed): an
+     * explicit reload parses that one again (a vault variable it lacked may be there now), whatever
+     * its number (a store put back, a document edited by hand under its number).
+     */
+    private String refusedHash;
 
     private final java.util.concurrent.atomic.AtomicLong storeReloads = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean stopping;
@@ -293,7 +299,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
      * older version until the next change or a restart).
      */
     private synchronized boolean applyStored(PostgresStore.Stored stored, boolean reset, boolean again) {
-        boolean refusedHere = refusedHere(stored.version(), again, appliedVersion, runningVersion);
+        boolean refusedHere = again && stored.hash().equals(refusedHash);
         if (!reset && !refusedHere && stored.version() <= appliedVersion) {
             return true;
         }
@@ -302,6 +308,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
             config = parser.parse(storedName(stored), stored.text());
         } catch (ConfigException e) {
             storeRejected = e.getMessage();
+            refusedHash = stored.hash();
             LOG.severe(() -> "configuration store: version " + stored.version() + " is invalid; keeping the running"
                     + " configuration: " + e.getMessage());
             appliedVersion = stored.version();
@@ -310,19 +317,19 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         if (reset) {
             appliedVersion = 0;
         } else if (refusedHere) {
-            appliedVersion = runningVersion;
+            appliedVersion = beforeRetry(runningVersion, stored.version());
         }
         installStored(stored.version(), config);
         return true;
     }
 
     /**
-     * Whether {@code version} is to be parsed again: asked {@code again} (an explicit reload), it is
-     * the newest this node has seen ({@code applied}) and not the one it runs ({@code running}), so
-     * this node refused it.
+     * The version to count as applied before installing a refused one again: below it, whether it
+     * is newer than the running one or not (a store put back to an older version; helper review
+     * 200: counting the running one as applied kept an older refused version from ever installing).
      */
-    static boolean refusedHere(long version, boolean again, long applied, long running) {
-        return again && version == applied && running != applied;
+    static long beforeRetry(long running, long refused) {
+        return Math.min(running, refused - 1);
     }
 
     /** Installs {@code config}, stored as {@code version}, unless a newer version already runs. */
@@ -342,6 +349,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         appliedVersion = version;
         runningVersion = version;
         storeRejected = null;
+        refusedHash = null;
         LOG.info(() -> "configuration store: version " + version + " installed (hash " + config.hash() + ")");
     }
 

@@ -1,27 +1,27 @@
 package com.gitinsight.gateway.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * Which stored version an explicit reload parses again (helper review 195: a version a node
- * refused, say for a vault variable it lacked, was never parsed again, the node staying on the
- * older one until the next change or a restart).
+ * Where a refused stored version is installed from when an explicit reload parses it again
+ * (helper reviews 195, 200): below it, so it installs, whether newer than the running one or older.
  */
 class StoredVersionTest {
 
     @Test
-    void anExplicitReloadParsesAVersionThisNodeRefusedAgain() {
-        // Version 11 refused here: 10 runs, 11 is the newest seen.
-        assertTrue(GatewayRuntime.refusedHere(11, true, 11, 10));
+    void aNewerRefusedVersionInstallsOverTheRunningOne() {
+        // 10 runs, 11 was refused: counted as applied up to 10, 11 installs.
+        assertEquals(10, GatewayRuntime.beforeRetry(10, 11));
     }
 
     @Test
-    void nothingElseIsParsedAgain() {
-        assertFalse(GatewayRuntime.refusedHere(11, false, 11, 10), "the watcher's checks do not");
-        assertFalse(GatewayRuntime.refusedHere(11, true, 11, 11), "the running version");
-        assertFalse(GatewayRuntime.refusedHere(10, true, 11, 10), "an older one");
+    void anOlderRefusedVersionInstallsToo() {
+        // The store was put back to 3 while 5 ran here, and 3 was refused: counting 5 as applied
+        // kept 3 out for good.
+        assertEquals(2, GatewayRuntime.beforeRetry(5, 3));
+        // The same number edited by hand (5 runs, 5's new content was refused).
+        assertEquals(4, GatewayRuntime.beforeRetry(5, 5));
     }
 }
