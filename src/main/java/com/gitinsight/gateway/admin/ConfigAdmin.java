@@ -324,6 +324,13 @@ public class ConfigAdmin {
         }
     }
 
+    /** Records an operation made outside the admin API (JMX), as the API's own are recorded. */
+    void onOperatorAction(@jakarta.enterprise.event.Observes com.gitinsight.gateway.runtime.OperatorAction action) {
+        ObjectNode details = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        new java.util.TreeMap<>(action.details()).forEach(details::put);
+        audit.note(new AdminIdentity(action.via(), action.via(), "local"), action.action(), details);
+    }
+
     /** Records an operation that is not a configuration change (purge, breaker reset, target health). */
     void operation(AdminIdentity who, String action, ObjectNode details) {
         audit.note(who, action, details);

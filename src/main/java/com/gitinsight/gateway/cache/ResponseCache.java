@@ -66,6 +66,24 @@ public class ResponseCache implements Unproxied<ResponseCache> {
 
     private volatile com.gitinsight.gateway.http.BufferBudget copies;
 
+    /** The longest pattern a JMX purge takes (the admin API's bound). */
+    static final int MAX_PATTERN_CHARS = 2048;
+
+    /** Operations made over JMX, recorded in the admin audit log; null outside a container. */
+    @Inject
+    jakarta.enterprise.event.Event<com.gitinsight.gateway.runtime.OperatorAction> actions;
+
+    private void audited(String action, Map<String, String> details) {
+        if (actions != null) {
+            try {
+                actions.fire(new com.gitinsight.gateway.runtime.OperatorAction("jmx", action, details));
+            } catch (RuntimeException e) {
+                // Done, but not recorded: said, never an error to the operator's call.
+                LOG.log(java.util.logging.Level.WARNING, "JMX " + action + ": not recorded in the audit log", e);
+            }
+        }
+    }
+
     /** How long a copy may take to complete before it is dropped (a slow reader must not hold the budget). */
     long copyHoldNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
@@ -217,18 +235,28 @@ public class ResponseCache implements Unproxied<ResponseCache> {
             long n = size();
             ResponseCache.this.purgeAll();
             LOG.info(() -> "cache: purged all (" + n + " entries) over JMX");
+            audited("purge all", Map.of("purged", Long.toString(n)));
             return n;
         }
 
         @Override
         public boolean purgeKey(String key) {
-            return ResponseCache.this.purgeKey(key);
+            boolean purged = ResponseCache.this.purgeKey(key);
+            LOG.info(() -> "cache: purge of one key over JMX (" + (purged ? "purged" : "not cached") + ")");
+            // The key may hold a user's identity: not recorded, only whether it was cached.
+            audited("purge key", Map.of("purged", Boolean.toString(purged)));
+            return purged;
         }
 
         @Override
         public int purgePattern(String pathPattern) {
+            if (pathPattern == null || pathPattern.length() > MAX_PATTERN_CHARS) {
+                // As the admin API bounds it.
+                throw new IllegalArgumentException("a pattern is at most " + MAX_PATTERN_CHARS + " characters");
+            }
             int n = purge(PathPattern.compile(pathPattern));
             LOG.info(() -> "cache: purged " + n + " entries matching " + pathPattern + " over JMX");
+            audited("purge pattern", Map.of("pattern", pathPattern, "purged", Integer.toString(n)));
             return n;
         }
     }

@@ -39,6 +39,20 @@ public class GatewayMBeans {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    jakarta.enterprise.event.Event<com.gitinsight.gateway.runtime.OperatorAction> actions;
+
+    private void audited(String action, java.util.Map<String, String> details) {
+        if (actions != null) {
+            try {
+                actions.fire(new com.gitinsight.gateway.runtime.OperatorAction("jmx", action, details));
+            } catch (RuntimeException e) {
+                // Done, but not recorded: said, never an error to the operator's call.
+                LOG.log(java.util.logging.Level.WARNING, "JMX " + action + ": not recorded in the audit log", e);
+            }
+        }
+    }
+
     private final ObjectName name = Jmx.name(NAME);
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -155,6 +169,7 @@ public class GatewayMBeans {
             runtime.reloadNow();
             String error = runtime.pendingError();
             LOG.info(() -> "JMX: configuration reload requested");
+            audited("reload", error == null ? java.util.Map.of() : java.util.Map.of("error", error));
             return error == null ? "running " + snapshot().config().hash() : error;
         }
 
@@ -166,6 +181,7 @@ public class GatewayMBeans {
             }
             guard.reset();
             LOG.info(() -> "JMX: circuit breaker of " + service + " reset");
+            audited("reset circuit breaker", java.util.Map.of("service", service));
             return true;
         }
 
@@ -184,6 +200,9 @@ public class GatewayMBeans {
                 if (pool.name().equals(upstream) && pool.force(target, healthy)) {
                     LOG.info(
                             () -> "JMX: " + upstream + "/" + target + " marked " + (healthy ? "healthy" : "unhealthy"));
+                    audited(
+                            healthy ? "mark target healthy" : "mark target unhealthy",
+                            java.util.Map.of("upstream", upstream, "target", target));
                     return true;
                 }
             }

@@ -235,7 +235,22 @@ class ResponseCacheTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void purgesAndFiguresOverJmx() throws Exception {
+        // Helper review 197: JMX operations are recorded as the admin API's are (a CDI event the
+        // admin side writes to the audit log), and a pattern is bounded as the API bounds it.
+        List<com.gitinsight.gateway.runtime.OperatorAction> fired = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cache.actions = (jakarta.enterprise.event.Event<com.gitinsight.gateway.runtime.OperatorAction>)
+                java.lang.reflect.Proxy.newProxyInstance(
+                        getClass().getClassLoader(),
+                        new Class<?>[] {jakarta.enterprise.event.Event.class},
+                        (proxy, method, args) -> {
+                            if (!method.getName().equals("fire")) {
+                                throw new UnsupportedOperationException(method.getName());
+                            }
+                            fired.add((com.gitinsight.gateway.runtime.OperatorAction) args[0]);
+                            return null;
+                        });
         javax.management.MBeanServer server = javax.management.MBeanServerFactory.newMBeanServer();
         cache.register(server);
         javax.management.ObjectName name = new javax.management.ObjectName("io.gitinsight.gateway:type=Cache");
@@ -251,6 +266,21 @@ class ResponseCacheTest {
         assertEquals(true, server.invoke(name, "purgeKey", new Object[] {"c"}, new String[] {String.class.getName()}));
         assertEquals(1L, server.invoke(name, "purgeAll", new Object[0], new String[0]));
         assertEquals(0L, server.getAttribute(name, "Entries"));
+        assertEquals(
+                List.of("purge pattern", "purge key", "purge all"),
+                fired.stream()
+                        .map(com.gitinsight.gateway.runtime.OperatorAction::action)
+                        .toList());
+        assertEquals("/api/v1/fast/repositories/1/**", fired.get(0).details().get("pattern"));
+        assertTrue(fired.stream().allMatch(a -> a.via().equals("jmx")));
+        assertTrue(!fired.get(1).details().containsValue("c"), "a key may name a user: not recorded");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                javax.management.RuntimeMBeanException.class,
+                () -> server.invoke(
+                        name,
+                        "purgePattern",
+                        new Object[] {"/" + "a".repeat(ResponseCache.MAX_PATTERN_CHARS)},
+                        new String[] {String.class.getName()}));
     }
 
     @Test
