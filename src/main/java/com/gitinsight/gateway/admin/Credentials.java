@@ -132,8 +132,8 @@ final class Credentials {
     /**
      * Adds a credential to the consumer, nested in it unless the file keeps this kind at the top
      * level and the consumer has none nested; an {@code id} is given when the body has none (as Kong
-     * does, so the credential can be named), its {@code created_at} (so a key-auth {@code ttl} counts
-     * from now), and a key-auth or JWT key when the body has none (as the load would, but once:
+     * does, so the credential can be named), its {@code created_at}, a key-auth {@code ttl} (seconds
+     * from now, as Kong's admin API takes it) as the time it expires, and a key-auth or JWT key when the body has none (as the load would, but once:
      * written in the file, it stays the same across reloads). Returns the id and
      * where the credential now sits ({@code consumers[0].acls[1]}), so errors name its fields.
      */
@@ -150,9 +150,14 @@ final class Credentials {
         if (!body.has("id")) {
             body.put("id", UUID.randomUUID().toString());
         }
+        long now = System.currentTimeMillis() / 1000;
         if (!body.has("created_at")) {
-            // As Kong stamps a new credential: a key-auth ttl then counts from now, not from each reload.
-            body.put("created_at", System.currentTimeMillis() / 1000);
+            body.put("created_at", now); // as Kong stamps a new credential
+        }
+        if (kind == Kind.KEY_AUTH && body.path("ttl").canConvertToLong()) {
+            // Kong's admin API takes ttl as seconds from now; the file holds when the key expires,
+            // as DB-less Kong reads it (and its export writes it).
+            body.put("ttl", now + body.get("ttl").asLong());
         }
         if (kind == Kind.KEY_AUTH && !body.has("key")) {
             body.put("key", KongConfigParser.generatedKeyAuthKey());

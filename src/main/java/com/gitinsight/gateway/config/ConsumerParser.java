@@ -72,8 +72,6 @@ final class ConsumerParser {
     private final Map<String, Section> hmacUsernames = new HashMap<>();
     /** Kong's {@code _transform}: false when the file's basic-auth passwords are already Kong's hashes. */
     private final boolean transform;
-    /** When the file was read: a key's {@code ttl} counts from its {@code created_at}, else from here. */
-    private final long loadedAtMillis = System.currentTimeMillis();
 
     ConsumerParser(Problems problems, PluginBinder plugins) {
         this(problems, plugins, true);
@@ -216,14 +214,17 @@ final class ConsumerParser {
     /**
      * A key-auth credential (Kong's {@code keyauth_credentials}), or null when unusable. Without a
      * {@code key}, Kong generates a random one; so does this gateway (no client can know it).
-     * {@code ttl} (seconds) counts from the credential's {@code created_at}, else from the load.
+     * {@code ttl} is when the key expires, in seconds since the epoch, as DB-less Kong reads a
+     * declarative credential's {@code ttl} ({@code process_ttl_field}: {@code ttl - ngx.time()}
+     * left, else the credential is not found) and as {@code kong config db_export} writes it.
      */
     private ConsumerSpec.KeyAuth keyAuth(Section c) {
         c.allowEntity(KEY_AUTH, CREDENTIAL_ACCEPTED);
         AcceptedFields.common(c);
         String id = EntityRefs.id(c);
-        long ttl = c.integer("ttl", 0, 0, 100_000_000);
-        long createdAt = c.integer("created_at", 0, 0, Long.MAX_VALUE / 1000);
+        boolean expiring = c.has("ttl");
+        long ttl = c.integer("ttl", 0, Long.MIN_VALUE / 1000, Long.MAX_VALUE / 1000);
+        c.integer("created_at", 0, 0, Long.MAX_VALUE / 1000);
         String key = c.string("key", null);
         if (key == null) {
             if (c.has("key")) {
@@ -244,8 +245,7 @@ final class ConsumerParser {
                 return null;
             }
         }
-        long from = c.has("created_at") ? createdAt * 1000 : loadedAtMillis;
-        long expires = ttl == 0 ? Long.MAX_VALUE : from + ttl * 1000;
+        long expires = expiring ? ttl * 1000 : Long.MAX_VALUE;
         return new ConsumerSpec.KeyAuth(id, key, expires);
     }
 

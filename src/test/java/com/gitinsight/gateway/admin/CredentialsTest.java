@@ -247,6 +247,20 @@ class CredentialsTest {
         assertEquals(List.of("readers"), consumer(config, "gina").groups());
     }
 
+    // Kong's admin API takes a key-auth ttl as seconds from now; the file holds when it expires,
+    // as DB-less Kong reads a declarative ttl (helper review 203).
+    @Test
+    void anAddedKeysTtlIsWrittenAsWhenItExpires() throws Exception {
+        long before = System.currentTimeMillis();
+        GatewayConfig config = edit(doc -> new Credentials(doc)
+                .add(Credentials.Kind.KEY_AUTH, "gina", json("{\"key\":\"gina-ttl-key\",\"ttl\":3600}"))
+                .path());
+        long expires = consumer(config, "gina").keyAuths().get(0).expiresAtMillis();
+        assertTrue(
+                expires >= before / 1000 * 1000 + 3_600_000 && expires <= System.currentTimeMillis() + 3_600_000,
+                "" + expires);
+    }
+
     @Test
     void aKeyAuthCredentialWithoutAKeyGetsOneWrittenInTheFile() throws Exception {
         GatewayConfig config = edit(doc -> new Credentials(doc)
