@@ -137,6 +137,9 @@ final class Credentials {
      * written in the file, it stays the same across reloads). Returns the id and
      * where the credential now sits ({@code consumers[0].acls[1]}), so errors name its fields.
      */
+    /** Kong's DAO bound on a ttl given through the admin API. */
+    static final long MAX_TTL = 100_000_000;
+
     Added add(Kind kind, String consumerRef, ObjectNode body) throws AdminException {
         ObjectNode consumer = consumer(consumerRef);
         List<String> nulls = new ArrayList<>();
@@ -154,10 +157,18 @@ final class Credentials {
         if (!body.has("created_at")) {
             body.put("created_at", now); // as Kong stamps a new credential
         }
-        if (kind == Kind.KEY_AUTH && body.path("ttl").canConvertToLong()) {
-            // Kong's admin API takes ttl as seconds from now; the file holds when the key expires,
-            // as DB-less Kong reads it (and its export writes it).
-            body.put("ttl", now + body.get("ttl").asLong());
+        if (kind == Kind.KEY_AUTH && body.has("ttl")) {
+            // Kong's admin API takes ttl as seconds from now, 0 for none (its DAO's words for
+            // anything else); the file holds when the key expires, as DB-less Kong reads it.
+            JsonNode ttl = body.get("ttl");
+            if (!ttl.isIntegralNumber() || ttl.asLong() < 0 || ttl.asLong() > MAX_TTL) {
+                throw new AdminException(400, "ttl must be an integer between 0 and " + MAX_TTL);
+            }
+            if (ttl.asLong() == 0) {
+                body.remove("ttl");
+            } else {
+                body.put("ttl", now + ttl.asLong());
+            }
         }
         if (kind == Kind.KEY_AUTH && !body.has("key")) {
             body.put("key", KongConfigParser.generatedKeyAuthKey());
@@ -219,6 +230,16 @@ final class Credentials {
     ObjectNode view(Kind kind, String consumerRef, Credential c) throws AdminException {
         ObjectNode consumer = consumer(consumerRef);
         ObjectNode out = c.node().deepCopy();
+        if (kind == Kind.KEY_AUTH && out.path("ttl").isIntegralNumber()) {
+            // As Kong's admin API shows it: the seconds left (a client sending back what it read
+            // must not add the epoch to now).
+            long expires = com.gitinsight.gateway.config.ConsumerSpec.KeyAuth.expiry(
+                    out.get("ttl").asLong(),
+                    out.path("created_at").canConvertToLong()
+                            ? out.get("created_at").asLong()
+                            : -1);
+            out.put("ttl", Math.max(0, (expires - System.currentTimeMillis()) / 1000));
+        }
         out.remove("consumer");
         ObjectNode ref = out.putObject("consumer");
         for (String f : List.of("id", "username", "custom_id")) {

@@ -245,7 +245,10 @@ final class ConsumerParser {
                 return null;
             }
         }
-        long expires = expiring ? ttl * 1000 : Long.MAX_VALUE;
+        long expires = expiring
+                ? ConsumerSpec.KeyAuth.expiry(
+                        ttl, c.has("created_at") ? c.integer("created_at", 0, 0, Long.MAX_VALUE / 1000) : -1)
+                : Long.MAX_VALUE;
         return new ConsumerSpec.KeyAuth(id, key, expires);
     }
 

@@ -77,6 +77,19 @@ public record ConsumerSpec(
      * {@code expiresAtMillis}: when its {@code ttl} runs out ({@link Long#MAX_VALUE}: never).
      */
     public record KeyAuth(String id, String key, long expiresAtMillis) {
+
+        /**
+         * When a key-auth credential with {@code ttl} expires (epoch ms): {@code ttl} is an epoch
+         * second, as DB-less Kong 3.4.1+ reads it; but a {@code ttl} earlier than the credential's own
+         * {@code created_at} can only be the older, relative form (seconds after creation, as this
+         * gateway's admin API wrote it before, and as Kong's database keeps it): it counts from
+         * {@code created_at}, so such keys do not all expire at an upgrade (helper review 204).
+         * {@code createdAt} is -1 when the credential has none.
+         */
+        public static long expiry(long ttl, long createdAt) {
+            return createdAt > 0 && ttl >= 0 && ttl < createdAt ? (createdAt + ttl) * 1000 : ttl * 1000;
+        }
+
         @Override
         public String toString() {
             return "KeyAuth[id=" + id + "]";

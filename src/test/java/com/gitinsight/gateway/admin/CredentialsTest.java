@@ -259,6 +259,30 @@ class CredentialsTest {
         assertTrue(
                 expires >= before / 1000 * 1000 + 3_600_000 && expires <= System.currentTimeMillis() + 3_600_000,
                 "" + expires);
+        // Shown as Kong's admin API shows it: the seconds left, not the epoch.
+        long shown = views(redacted(), Credentials.Kind.KEY_AUTH, "gina")
+                .get(0)
+                .path("ttl")
+                .asLong();
+        assertTrue(shown > 3590 && shown <= 3600, "" + shown);
+        // 0 is no expiry, as Kong's DAO reads it; what Kong's DAO refuses is refused.
+        GatewayConfig none = edit(doc -> new Credentials(doc)
+                .add(Credentials.Kind.KEY_AUTH, "gina", json("{\"key\":\"gina-ttl-0\",\"ttl\":0}"))
+                .path());
+        assertTrue(consumer(none, "gina").keyAuths().stream()
+                .anyMatch(k -> k.key().equals("gina-ttl-0") && k.expiresAtMillis() == Long.MAX_VALUE));
+        for (String bad : List.of("-5", "3600.5", "100000001", "\"3600\"")) {
+            AdminException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    AdminException.class,
+                    () -> edit(doc -> new Credentials(doc)
+                            .add(
+                                    Credentials.Kind.KEY_AUTH,
+                                    "gina",
+                                    json("{\"key\":\"k-" + bad.hashCode() + "\",\"ttl\":" + bad + "}"))
+                            .path()),
+                    bad);
+            assertTrue(refused.getMessage().contains("between 0 and 100000000"), refused.getMessage());
+        }
     }
 
     @Test

@@ -84,6 +84,15 @@ class AuthCredentialsTest {
         assertEquals(inAnHour * 1000, keys.get(0).expiresAtMillis());
         assertEquals(60_000, keys.get(1).expiresAtMillis(), "60 s after the epoch: expired, as on Kong");
         assertEquals(0, keys.get(2).expiresAtMillis(), "0 is expired too, as on Kong; no ttl is none");
+        // A ttl earlier than its own created_at is the older relative form (this gateway's admin API
+        // wrote it so): it counts from created_at, so an upgrade does not expire such keys.
+        GatewayConfig relative = parser.parse("t.yml", """
+                _format_version: "3.0"
+                consumers: [{username: u, keyauth_credentials: [{key: k, ttl: 3600, created_at: 1700000000}]}]
+                """);
+        assertEquals(
+                1_700_003_600_000L,
+                relative.consumers().get(0).keyAuths().get(0).expiresAtMillis());
     }
 
     @Test
