@@ -302,7 +302,15 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
         if (cause instanceof IOException io) {
             return UpstreamCall.failed(Failure.TCP, io);
         }
-        // Not the backend's doing (the client refused a header, say): nothing held against the target.
+        if (cause instanceof IllegalArgumentException refused) {
+            // The JDK client refused a value the client sent (a subprotocol named twice or holding a
+            // space, a header character beyond Latin-1): the client's request is at fault, answered
+            // 400, and not logged with a stack trace each time (helper review 202: any client could
+            // write one per request, and was told 502).
+            LOG.log(Level.FINE, "WebSocket handshake refused: {0}", refused.getMessage());
+            return UpstreamCall.local(LocalAnswer.of(400, "Bad request"));
+        }
+        // Not the backend's doing: nothing held against the target.
         LOG.log(Level.WARNING, "WebSocket handshake not sent", cause);
         return UpstreamCall.local(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY));
     }

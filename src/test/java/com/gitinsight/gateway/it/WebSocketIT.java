@@ -276,6 +276,16 @@ class WebSocketIT {
         assertTrue(plain.body().contains("\"message\""));
     }
 
+    // Helper review 202: a subprotocol list the JDK client refuses to send (a name twice, a space in
+    // one) was a 502 and a WARNING stack trace per request; it is the client's request at fault.
+    @Test
+    void aSubprotocolListTheBackendConnectionCannotSendIsA400() throws Exception {
+        for (String protocols : List.of("chat, chat", "a b")) {
+            RawHandshake h = RawHandshake.open(url.getPort(), "/echo", "Sec-WebSocket-Protocol", protocols);
+            assertEquals(400, h.status(), protocols);
+        }
+    }
+
     private int handshakeStatus(String path, String... headers) throws Exception {
         try {
             WebSocket.Builder b = HTTP.newWebSocketBuilder();
