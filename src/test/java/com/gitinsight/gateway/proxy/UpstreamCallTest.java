@@ -638,11 +638,17 @@ class UpstreamCallTest {
                 ((UpstreamCall.NotConnected<?>) name).cause(),
                 "503 name resolution failed, as for HTTP");
         assertInstanceOf(UpstreamCall.Failed.class, WebSocketFilter.handshakeFailure(new IOException("reset")));
+        // A value the client sent that the JDK client refuses: the client's request at fault (helper
+        // review 202), not the target's.
         UpstreamCall.Outcome<?> refusedHeader =
                 WebSocketFilter.handshakeFailure(new IllegalArgumentException("bad header"));
         assertEquals(
-                LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY),
+                LocalAnswer.of(400, "Bad request"),
                 ((UpstreamCall.Local<?>) refusedHeader).answer(),
                 "not the target's fault");
+        assertEquals(
+                LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY),
+                ((UpstreamCall.Local<?>) WebSocketFilter.handshakeFailure(new IllegalStateException("other"))).answer(),
+                "anything else not the target's doing stays a 502");
     }
 }
