@@ -55,6 +55,9 @@ public final class PortMaps {
 
     /** The port clients reached for a request that came to {@code listenerPort}. */
     public int hostPort(int listenerPort) {
+        if (hostPortByListener.isEmpty()) {
+            return listenerPort; // per request: no boxing when nothing is mapped (the default)
+        }
         Integer mapped = hostPortByListener.get(listenerPort);
         return mapped != null ? mapped : listenerPort;
     }
