@@ -145,6 +145,21 @@ enum Admission {
         return -1;
     }
 
+    /** The request's {@code Cache-Control} has {@code directive} with a value ({@code directive=...}). */
+    static boolean hasValue(HttpServletRequest request, String directive) {
+        String cc = cacheControl(request);
+        if (cc == null) {
+            return false;
+        }
+        for (String part : cc.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq >= 0 && part.substring(0, eq).strip().equalsIgnoreCase(directive)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The request's {@code Cache-Control} has {@code directive} (a directive of that name, any case, any value). */
     static boolean requestSays(HttpServletRequest request, String directive) {
         String cc = cacheControl(request);

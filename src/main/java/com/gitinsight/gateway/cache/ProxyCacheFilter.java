@@ -132,6 +132,17 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             write(response, entry, "Hit", key, now, request, config);
             return;
         }
+        if (entry != null
+                && !revalidate
+                && config.cacheControl()
+                && acceptsStale(request, entry, now)
+                && cache.trusted(entry, now)) {
+            // The client's max-stale (RFC 9111 5.2.1.2, Kong's handler too): an entry kept past its
+            // lifetime by storage_ttl, stale by no more than the client takes.
+            cache.hit();
+            write(response, entry, "Hit", key, now, request, config);
+            return;
+        }
         if (config.cacheControl()
                 && Admission.requestSays(request, "only-if-cached")
                 && !(entry != null && revalidate)) {
@@ -217,6 +228,20 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
                 cache.finish(key, mine, stored);
             }
         }
+    }
+
+    /**
+     * The request's {@code max-stale} takes {@code entry}: stale by at most its seconds (Kong's
+     * {@code time() - timestamp - ttl > max-stale} is a Refresh), or by any amount when it has no
+     * value (RFC 9111; Kong's handler fails comparing a number with {@code true}).
+     */
+    static boolean acceptsStale(HttpServletRequest request, CachedResponse entry, long now) {
+        if (!Admission.requestSays(request, "max-stale")) {
+            return false;
+        }
+        long maxStale = Admission.requestSeconds(request, "max-stale");
+        long staleSeconds = Math.max(0, (now - entry.freshUntil()) / 1000);
+        return maxStale < 0 ? !Admission.hasValue(request, "max-stale") : staleSeconds <= maxStale;
     }
 
     /**

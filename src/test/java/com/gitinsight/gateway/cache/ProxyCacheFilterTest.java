@@ -1018,6 +1018,47 @@ class ProxyCacheFilterTest {
         assertEquals(2, backend.calls);
     }
 
+    // Helper review 207 #2 (02-access_spec "max-stale", RFC 9111 5.2.1.2): with storage_ttl keeping
+    // an entry past its lifetime, a client's max-stale takes it while stale by no more than it says;
+    // a plain request, max-stale=0 once a second stale, and an unreadable value are sent to the backend.
+    @Test
+    void aRequestsMaxStaleTakesAnEntryKeptPastItsLifetime() throws Exception {
+        ProxyCacheSchema.Config c = timed(honouringCacheControl(), 300, 600, 0);
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "public, max-age=1");
+        FakeResponse first = send(c, FakeRequest.get("/stale"), backend);
+        assertEquals("Miss", first.cacheStatus());
+        String key = first.header("X-Cache-Key");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/stale", "Cache-Control", "max-stale=60"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/stale", "Cache-Control", "max-stale"), backend)
+                        .cacheStatus());
+        assertEquals(1, backend.calls, "not sent to the backend");
+        assertEquals(
+                "Refresh",
+                send(c, FakeRequest.get("/stale", "Cache-Control", "max-stale=0"), backend)
+                        .cacheStatus());
+        assertEquals(2, backend.calls);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        assertEquals(
+                "Refresh",
+                send(c, FakeRequest.get("/stale", "Cache-Control", "max-stale=x"), backend)
+                        .cacheStatus());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        assertEquals("Refresh", send(c, FakeRequest.get("/stale"), backend).cacheStatus());
+        assertEquals(4, backend.calls);
+    }
+
     // Helper review 190 #10: an Upgrade without a handshake is proxied as plain HTTP (Kong's), and
     // cached as any GET; it went past the cache to the backend every time.
     @Test
