@@ -38,7 +38,7 @@ public final class CorsSchema implements PluginSchema {
     private static final List<String> METHODS =
             List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT");
     /** Kong's schema's one_of, in its order (its error lists them so; 02-schema_spec). */
-    private static final String METHODS_ONE_OF = "HEAD, GET, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT";
+    private static final String METHODS_ONE_OF = "GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT";
     /** Kong: an origin entry with any other character is a regex. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9.:/-]+");
 

@@ -1041,7 +1041,7 @@ class KongConfigParserTest {
                 .getMessage();
         assertTrue(m.contains("plugins[0].config.origins: 'invalid_**regex' is not a valid regex"), m);
         assertTrue(
-                m.contains("plugins[0].config.methods: expected one of: HEAD, GET, POST, PUT, PATCH, DELETE,"
+                m.contains("plugins[0].config.methods: expected one of: GET, HEAD, PUT, PATCH, POST, DELETE,"
                         + " OPTIONS, TRACE, CONNECT"),
                 m);
     }
