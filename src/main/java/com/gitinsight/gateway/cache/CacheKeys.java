@@ -72,12 +72,18 @@ final class CacheKeys {
                 .append(path)
                 .append('\n');
         // What a plugin made of the request line (request-transformer's replace.uri from a header,
-        // its http_method): the backend answers that, so two requests sent differently never share.
-        if (context.upstreamPath() != null || context.upstreamMethod() != null) {
+        // its http_method, its replace host from a header): the backend answers that, so two requests
+        // sent differently never share.
+        if (context.upstreamPath() != null || context.upstreamMethod() != null || context.upstreamHost() != null) {
             k.append("upstream=")
                     .append(context.upstreamMethod() == null ? "" : context.upstreamMethod())
                     .append(' ')
                     .append(context.upstreamPath() == null ? "" : context.upstreamPath())
+                    .append(' ')
+                    .append(
+                            context.upstreamHost() == null
+                                    ? ""
+                                    : context.upstreamHost().toLowerCase(Locale.ROOT))
                     .append('\n');
         }
         // How the backend is told the request came (scheme, forwarded host, port, prefix): an

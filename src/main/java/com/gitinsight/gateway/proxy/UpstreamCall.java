@@ -178,8 +178,15 @@ final class UpstreamCall {
         return service.tls().withUpstreamCertificate(pool.spec().clientCertificate());
     }
 
-    /** The client's Host when the route has {@code preserve_host}, else null (the target's name). */
+    /**
+     * The Host a plugin set (Kong's {@code upstream_host}, which wins over the route's rule), else
+     * the client's when the route has {@code preserve_host}, else null (the target's name).
+     */
     String preservedHost() {
+        String set = context.upstreamHost();
+        if (set != null) {
+            return set;
+        }
         return context.match().route().preserveHost() ? request.getHeader("Host") : null;
     }
 

@@ -88,6 +88,9 @@ public final class RequestContext {
 
     // Upstream request overrides (hide_credentials, request-transformer); null: the client's, as routed.
     private String upstreamMethod;
+    /** The Host the backend gets, set by a plugin (Kong's {@code set_header("host")}: upstream_host). */
+    private String upstreamHost;
+
     private String upstreamPath;
     private String upstreamQuery;
     private InputStream upstreamBody;
@@ -453,6 +456,19 @@ public final class RequestContext {
 
     public void upstreamMethod(String method) {
         this.upstreamMethod = method;
+    }
+
+    /**
+     * The Host the backend gets as a plugin set it (request-transformer's {@code replace host:...},
+     * as Kong's PDK sets {@code upstream_host}), or null: the route's rule (preserve_host,
+     * host_header, the target's name).
+     */
+    public String upstreamHost() {
+        return upstreamHost;
+    }
+
+    public void upstreamHost(String host) {
+        this.upstreamHost = host;
     }
 
     /** The upstream path (escaped for the wire), or null: the route's join of service and request path. */

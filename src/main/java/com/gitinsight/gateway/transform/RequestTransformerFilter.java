@@ -176,6 +176,15 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                     // A credential sent on under another name is still one: no log shows it.
                     context.credentialNames(List.of(), List.of(r.to()));
                 }
+                if (RequestTransformerSchema.isHost(r.to())) {
+                    // Kong's set_headers: the value becomes upstream_host, the old name goes.
+                    String value = h.first(r.from());
+                    if (value != null) {
+                        h.remove(r.from());
+                        upstreamHost(value);
+                    }
+                    continue;
+                }
                 h.rename(r.from(), r.to());
             }
             // Kong's iter gives an entry written without a value ("X-Foo:") no value at all: replace,
@@ -183,6 +192,13 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             // through Kong's PDK (set_headers), which sends "" as one space (helper review 193: it
             // was removed, or not made).
             for (RequestTransformerSchema.Value v : ops.replace()) {
+                if (RequestTransformerSchema.isHost(v.name())) {
+                    // Kong replaces Host whether or not the table has it ("or name == HOST").
+                    if (!writtenEmpty(v)) {
+                        upstreamHost(headerValue(v));
+                    }
+                    continue;
+                }
                 if (h.has(v.name()) && !writtenEmpty(v)) {
                     h.replace(v.name(), pdkValue(headerValue(v)));
                 }
@@ -196,6 +212,16 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 if (!writtenEmpty(v)) {
                     h.append(v.name(), pdkValue(headerValue(v)));
                 }
+            }
+        }
+
+        /**
+         * The Host the backend gets (Kong's upstream_host); an empty one leaves the route's rule in
+         * place, as Kong's runloop takes an empty upstream_host for none.
+         */
+        private void upstreamHost(String value) {
+            if (!value.isEmpty()) {
+                context.upstreamHost(value);
             }
         }
 

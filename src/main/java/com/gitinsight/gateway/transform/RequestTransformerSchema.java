@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * characters (Kong 3.10's rule). Headers the gateway owns (forwarding, framing, {@code Host},
  * hop-by-hop) are refused in every operation: the gateway sets them itself. Identity headers
  * ({@code X-Consumer-*} and the like) may be removed or renamed away, never written: a template
- * would let a client forge one. {@code add host:...}, a no-op in Kong, is accepted and ignored.
+ * would let a client forge one. {@code add host:...} and {@code remove host}, no-ops in Kong, are
+ * accepted and ignored; {@code replace host:...} and a rename to {@code host} set the Host the
+ * backend gets (Kong's PDK sets {@code upstream_host}).
  */
 public final class RequestTransformerSchema implements PluginSchema {
 
@@ -149,6 +151,10 @@ public final class RequestTransformerSchema implements PluginSchema {
             }
             Entry e = Entry.parse(s);
             String name = e == null ? s : e.name();
+            if (headers && name.equalsIgnoreCase("host") && Entry.isHeaderName(name)) {
+                // Kong clears the client's Host and still sends its upstream_host: a no-op.
+                continue;
+            }
             if (headers && !checkHeader(section, target, name, false)) {
                 continue;
             }
@@ -163,9 +169,10 @@ public final class RequestTransformerSchema implements PluginSchema {
                         target, e == null || headers ? "invalid value: " + s : "key '" + e.name() + "' has no value");
                 continue;
             }
+            // Renamed to Host: Kong's set_headers sets upstream_host from it (the Host the backend gets).
             if (headers
                     && (!checkHeader(section, target, e.name(), false)
-                            || !checkHeader(section, target, e.value(), true))) {
+                            || !(isHost(e.value()) || checkHeader(section, target, e.value(), true)))) {
                 continue;
             }
             rename.add(new Rename(e.name(), e.value()));
@@ -173,12 +180,17 @@ public final class RequestTransformerSchema implements PluginSchema {
         return new Ops(
                 remove,
                 rename,
-                values(f.section("replace"), target, false),
-                values(f.section("add"), target, true),
-                values(f.section("append"), target, false));
+                values(f.section("replace"), target, false, false),
+                values(f.section("add"), target, true, false),
+                values(f.section("append"), target, false, true));
     }
 
-    private static List<Value> values(PluginFields section, String target, boolean add) {
+    /** Kong's spelling of the Host header in a transformer entry (any case; no '_' form: nginx's is "host"). */
+    static boolean isHost(String name) {
+        return name.equalsIgnoreCase("host");
+    }
+
+    private static List<Value> values(PluginFields section, String target, boolean add, boolean append) {
         boolean headers = target.equals("headers");
         List<Value> out = new ArrayList<>();
         for (String s : section.strings(target, List.of())) {
@@ -196,6 +208,18 @@ public final class RequestTransformerSchema implements PluginSchema {
                 e = new Entry(e.name(), "");
             }
             if (headers) {
+                if (!add && !append && isHost(e.name())) {
+                    // replace host:...: Kong's PDK sets upstream_host (the Host the backend gets).
+                    if (!Entry.isHeaderValue(e.value())) {
+                        section.error(target, "'" + e.name() + "': a header value may not hold control characters");
+                        continue;
+                    }
+                    Template t = compile(section, target, e.value());
+                    if (t != null) {
+                        out.add(new Value(e.name(), t));
+                    }
+                    continue;
+                }
                 if (add && e.name().equalsIgnoreCase("host")) {
                     // Kong's add never touches Host (spec: preserve_host keeps the client's).
                     continue;

@@ -232,25 +232,25 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * Kong's {@code is_json_body}: the type holds {@code application/json} anywhere, in any case
-     * ({@code application/jsonp} too). A route that hides a field also takes {@code application/*+json}
-     * (problem+json, hal+json) as JSON, which Kong sends unchanged, hidden field and all.
+     * Kong 3.4+'s {@code is_json_body}: of the comma-separated types, one is {@code application/json}
+     * or {@code application/*+json} (problem+json, hal+json), parameters aside, in any case. A
+     * route that hides a field also takes what older Kong took, a type holding
+     * {@code application/json} anywhere ({@code application/jsonp}): a field is never let through
+     * for a spelling some Kong reads as JSON.
      */
     static boolean isJson(String contentType, boolean hides) {
         if (contentType == null) {
             return false;
         }
         String lower = com.google.common.base.Ascii.toLowerCase(contentType);
-        if (lower.contains("application/json")) {
+        if (hides && lower.contains("application/json")) {
             return true;
-        }
-        if (!hides) {
-            return false;
         }
         for (String part : lower.split(",")) {
             int semi = part.indexOf(';');
             String type = (semi < 0 ? part : part.substring(0, semi)).trim();
-            if (type.startsWith("application/") && type.endsWith("+json")) {
+            if (type.equals("application/json")
+                    || type.startsWith("application/") && type.endsWith("+json") && type.length() > 17) {
                 return true;
             }
         }

@@ -199,6 +199,12 @@ class CacheKeysTest {
         tenantB.context.upstreamPath("/v2/b/items");
         assertNotEquals(key(c, tenantA), key(c, tenantB), "replace.uri from a header: two backend paths");
         assertNotEquals(plain, key(c, tenantA));
+        FakeRequest hostA = FakeRequest.get("/items");
+        hostA.context.upstreamHost("a.internal");
+        FakeRequest hostB = FakeRequest.get("/items");
+        hostB.context.upstreamHost("b.internal");
+        assertNotEquals(key(c, hostA), key(c, hostB), "replace host from a header: two virtual hosts");
+        assertNotEquals(plain, key(c, hostA));
         assertNotEquals(plain, key(c, FakeRequest.get("/items").scheme("https")), "a redirect to https is not http's");
         // A trusted proxy's forwarding headers reach the backend as sent (attacker review 144); anyone
         // else's are replaced by the gateway's own, so they key nothing (attacker review 167).

@@ -568,6 +568,15 @@ class UpstreamCallTest {
         assertFalse(sent.containsKey("sec-websocket-key"), "the transport's own");
         assertEquals("api.example", c.preservedHost());
         assertNull(call("three", req, false).preservedHost());
+        // A Host a plugin set (request-transformer's replace host) wins over either rule, as Kong's upstream_host.
+        assertEquals(
+                "set.internal",
+                call("three", req, false, "/x", x -> x.upstreamHost("set.internal"))
+                        .preservedHost());
+        assertEquals(
+                "set.internal",
+                call("by-user", req, false, "/x", x -> x.upstreamHost("set.internal"))
+                        .preservedHost());
     }
 
     @Test

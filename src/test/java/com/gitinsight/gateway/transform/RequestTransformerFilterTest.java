@@ -455,6 +455,36 @@ class RequestTransformerFilterTest {
         assertTrue(s.context().upstreamHeaders().isEmpty());
     }
 
+    // Helper review 205 #1: Kong's PDK sets upstream_host for a Host set by replace (present or not)
+    // or reached by a rename; the route's rule (preserve_host, the target's name) is then not used.
+    // A template rendering empty leaves it, as Kong's runloop reads an empty upstream_host.
+    @Test
+    void replaceOrRenameToHostSetsTheHostTheBackendGets() throws Exception {
+        Sent replaced = send(
+                "{replace: {headers: ['host:$(headers.x_tenant).internal']}}",
+                FakeHttp.Request.get("/get", "Host", "public.test", "X-Tenant", "acme"));
+        assertEquals("acme.internal", replaced.context().upstreamHost());
+        assertTrue(replaced.context().upstreamHeaders().isEmpty());
+        Sent renamed = send(
+                "{rename: {headers: ['x-target:host']}}",
+                FakeHttp.Request.get("/get", "Host", "public.test", "X-Target", "api.internal"));
+        assertEquals("api.internal", renamed.context().upstreamHost());
+        assertEquals(null, renamed.header("X-Target"), "the old name goes");
+        Sent absent = send(
+                "{rename: {headers: ['x-target:host']}, replace: {headers: ['host:$(headers.x_none)']}}",
+                FakeHttp.Request.get("/get", "Host", "public.test"));
+        assertEquals(null, absent.context().upstreamHost());
+        Sent removed = send("{remove: {headers: [host]}}", FakeHttp.Request.get("/get", "Host", "public.test"));
+        assertEquals(null, removed.context().upstreamHost());
+        assertTrue(removed.context().upstreamHeaders().isEmpty());
+        FakeHttp.Request crlf = FakeHttp.Request.get("/get?h=a%0D%0AX:1", "Host", "public.test");
+        assertEquals(
+                400,
+                send("{replace: {headers: ['host:$(query_params.h)']}}", crlf)
+                        .response()
+                        .status());
+    }
+
     // 51, 52. append headers: several values (one header line each, as Kong's spec reads them), '#' literal
     @Test
     void appendHeaders() throws Exception {

@@ -150,8 +150,13 @@ class TransformerSchemasTest {
     @Test
     void gatewayOwnedHeaders() throws Exception {
         loads(REQ, "{add: {headers: ['host:mark']}}");
+        // Kong's upstream_host (helper review 205): replace host and a rename to host set the Host
+        // the backend gets; remove host is Kong's no-op.
+        loads(REQ, "{replace: {headers: ['host:x', 'Host:$(headers.x_tenant).internal']}}");
+        loads(REQ, "{rename: {headers: ['x-target:host']}, remove: {headers: [host]}}");
         for (String config : List.of(
-                "{replace: {headers: ['host:x']}}",
+                "{append: {headers: ['host:x']}}",
+                "{rename: {headers: ['host:x-target']}}",
                 "{remove: {headers: [X-Forwarded-For]}}",
                 "{add: {headers: ['Content-Length:1']}}",
                 "{add: {headers: ['Transfer-Encoding:chunked']}}")) {
