@@ -100,18 +100,19 @@ final class Credentials {
         return com.gitinsight.gateway.config.PublicKeys.eddsa(pem);
     }
 
-    /** Kong's jwt base64_decode: the URL-safe alphabet read as the standard one, padding optional. */
+    /**
+     * Kong 3.5+'s jwt base64_decode, nginx's {@code decode_base64url} (Kong/kong#11569; #12676: a
+     * standard-alphabet secret with {@code +} or {@code /} is "invalid input" there): the URL-safe
+     * alphabet only, read up to the first {@code =}, a length of 4n+1 refused.
+     */
     static byte[] base64(String secret) {
-        String s = secret.replace('-', '+').replace('_', '/');
-        // Kong pads, then nginx's ngx_decode_base64 reads up to the first '=' and refuses a length
-        // of 4n+1: "c2VjcmV0=" is "secret" there (helper review 191), where Java refuses the
-        // padded "c2VjcmV0====".
-        int end = s.indexOf('=');
-        String data = end < 0 ? s : s.substring(0, end);
+        // "c2VjcmV0=" is "secret" there (helper review 191), where Java refuses the padded "c2VjcmV0====".
+        int end = secret.indexOf('=');
+        String data = end < 0 ? secret : secret.substring(0, end);
         if (data.length() % 4 == 1) {
             throw new IllegalArgumentException("not base64: a length of 4n+1");
         }
-        return Base64.getDecoder().decode(data);
+        return Base64.getUrlDecoder().decode(data);
     }
 
     Credential byKey(String key) {

@@ -21,14 +21,15 @@ final class KongJwtVerifier {
     /** Longer tokens are refused before parsing (a header line is rarely allowed more anyway). */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
     /**
-     * Three dot-separated segments of base64: Kong's parser pads each and maps {@code -_} to
-     * {@code +/} before decoding, so base64url, the standard alphabet and padding are all read (the
-     * signature still covers the segments exactly as sent).
+     * Three dot-separated segments of base64url: Kong 3.5+'s parser decodes each with nginx's
+     * {@code decode_base64url} (Kong/kong#11569), which refuses the standard alphabet's {@code +}
+     * and {@code /} and reads up to a {@code =} (the signature still covers the segments exactly
+     * as sent).
      */
     private static final java.util.regex.Pattern COMPACT =
-            java.util.regex.Pattern.compile("[A-Za-z0-9_+/-]+=*\\.[A-Za-z0-9_+/-]+=*\\.[A-Za-z0-9_+/-]*=*");
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+=*\\.[A-Za-z0-9_-]+=*\\.[A-Za-z0-9_-]*=*");
     /** A signature segment Kong's base64_decode reads (anything else decodes to nil). */
-    private static final java.util.regex.Pattern SIGNATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_+/-]*=*");
+    private static final java.util.regex.Pattern SIGNATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]*=*");
     /** The algorithms Kong's jwt parser knows; any other {@code alg} is {@code Bad token; invalid alg}. */
     static final Set<String> ALGORITHMS = Set.of(
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",

@@ -120,17 +120,18 @@ class JwtFilterTest {
     }
 
     @Test
-    void segmentsInStandardBase64OrPaddedAreReadAsKongsParserReadsThem() throws Exception {
-        // jwt_parser.lua's base64_decode pads and maps -_ to +/ before decoding: a token written with
-        // the standard alphabet or with padding verifies (its signature covers the segments as sent).
-        String header = Base64.getEncoder()
+    void paddedSegmentsAreReadAsKongsParserReadsThem() throws Exception {
+        // Kong's decode_base64url reads up to a '=': a token written with padding verifies (its
+        // signature covers the segments as sent). The standard alphabet's '+' and '/' are not
+        // base64url (Kong 3.5+; KongJwtVerifierTest).
+        String header = Base64.getUrlEncoder()
                 .encodeToString("{\"typ\":\"JWT\",\"alg\":\"HS256\"} ".getBytes(StandardCharsets.UTF_8));
-        String claims = Base64.getEncoder().encodeToString(payload(KEY).getBytes(StandardCharsets.UTF_8));
+        String claims = Base64.getUrlEncoder().encodeToString(payload(KEY).getBytes(StandardCharsets.UTF_8));
         String input = header + "." + claims;
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String token = input + "."
-                + Base64.getEncoder().encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+                + Base64.getUrlEncoder().encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
         org.junit.jupiter.api.Assertions.assertTrue(token.contains("="), token);
         FakeHttp.Response r = send("jwt1", "/request", "Authorization", "Bearer " + token);
         assertEquals(200, r.status(), r.text());

@@ -269,11 +269,16 @@ class KongJwtVerifierTest {
         }
     }
 
-    // Kong's jwt base64_decode: URL-safe characters and missing padding are read.
+    // Kong 3.5+'s jwt base64_decode is nginx's decode_base64url (Kong/kong#11569, #12676): URL-safe
+    // characters and missing padding are read, the standard alphabet's '+' and '/' are not (helper review 208).
     @Test
     void base64SecretsAreDecodedAsKongDecodesThem() {
         assertEquals("hello?>", new String(Credentials.base64("aGVsbG8_Pg"), StandardCharsets.UTF_8));
-        assertEquals("hello?>", new String(Credentials.base64("aGVsbG8/Pg=="), StandardCharsets.UTF_8));
+        assertEquals("hello?>", new String(Credentials.base64("aGVsbG8_Pg=="), StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Credentials.base64("aGVsbG8/Pg=="));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Credentials.base64("c2Vj+/Jl"));
         // nginx's decode_base64 stops at the first '=' (helper review 191) and refuses 4n+1 characters.
         assertEquals("secret", new String(Credentials.base64("c2VjcmV0="), StandardCharsets.UTF_8));
         assertEquals("secret", new String(Credentials.base64("c2VjcmV0=junk"), StandardCharsets.UTF_8));
@@ -310,6 +315,27 @@ class KongJwtVerifierTest {
                 b64("{\"alg\":\"foo\"}") + "." + b64(claims("web-frontend-key", NOW + 60)) + ".x.y",
                 "Bad token; invalid alg");
         rejected(token.substring(0, last), "Bad token; invalid JSON");
+    }
+
+    // Helper review 208 #1: a token written in the standard alphabet is no token to Kong 3.5+
+    // (decode_base64url): '+' or '/' in the signature is an invalid signature, in the header or
+    // payload invalid JSON, where the same token in base64url passes.
+    @Test
+    void aTokenInTheStandardBase64AlphabetIsRefusedAsKong35RefusesIt() throws Exception {
+        String token = null;
+        for (long exp = NOW + 60; token == null; exp++) {
+            String t = hs256(SHORT_SECRET, claims("web-frontend-key", exp));
+            String signature = t.substring(t.lastIndexOf('.') + 1);
+            if (signature.indexOf('-') >= 0 || signature.indexOf('_') >= 0) {
+                token = t;
+            }
+        }
+        assertInstanceOf(KongJwtVerifier.Verified.class, verify(token));
+        int last = token.lastIndexOf('.');
+        String standard = token.substring(last + 1).replace('-', '+').replace('_', '/');
+        rejected(token.substring(0, last + 1) + standard, "Bad token; invalid signature");
+        String header = token.substring(0, token.indexOf('.'));
+        rejected(header + "." + "eyJ+" + token.substring(token.indexOf('.') + 1), "Bad token; invalid JSON");
     }
 
     // Helper review 135: Kong 3.9 decodes only HS secrets under secret_is_base64 (Kong/kong#13717);
