@@ -112,8 +112,9 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
             return;
         }
         long now = System.currentTimeMillis();
-        boolean revalidate = config.cacheControl()
-                && (Admission.requestSays(request, "no-cache") || Admission.requestSeconds(request, "max-age") == 0);
+        // no-cache asks for a validated answer (RFC 9111; Kong bypasses the cache instead). max-age=0
+        // is read as any max-age below: an entry aged 0 whole seconds is still taken (Kong, RFC 9111).
+        boolean revalidate = config.cacheControl() && Admission.requestSays(request, "no-cache");
         // Another variant of the key's response (its Vary values differ) is no entry for this request.
         CachedResponse entry;
         try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + ProxyCacheSchema.NAME)) {
