@@ -83,7 +83,7 @@ final class CacheKeys {
                     .append(
                             context.upstreamHost() == null
                                     ? ""
-                                    : context.upstreamHost().toLowerCase(Locale.ROOT))
+                                    : com.google.common.base.Ascii.toLowerCase(context.upstreamHost()))
                     .append('\n');
         }
         // How the backend is told the request came (scheme, forwarded host, port, prefix): an

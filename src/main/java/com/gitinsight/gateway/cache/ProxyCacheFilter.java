@@ -120,20 +120,26 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + ProxyCacheSchema.NAME)) {
             entry = Variants.matching(cache.get(key), request);
         }
+        // Stale and still there because storage_ttl keeps it, as Kong's store keeps it (an entry kept
+        // only for stale_if_error is Kong's nothing: it answers a backend failure, no request).
+        boolean keptStale = entry != null
+                && !entry.fresh(now)
+                && config.storageTtlSeconds() != ProxyCacheSchema.Config.STORAGE_TTL_UNSET;
         if (entry != null && !revalidate && config.cacheControl()) {
-            // Kong's request directives: an entry older than max-age, or fresh for less than
-            // min-fresh, is fetched again.
+            // Kong's request directives: an entry older than max-age, fresh for less than
+            // min-fresh, or stale by more than max-stale, is fetched again.
             long maxAge = Admission.requestSeconds(request, "max-age");
             long minFresh = Admission.requestSeconds(request, "min-fresh");
             revalidate = maxAge >= 0 && entry.ageSeconds(now) > maxAge
-                    || minFresh >= 0 && (entry.freshUntil() - now) / 1000 < minFresh;
+                    || minFresh >= 0 && (entry.freshUntil() - now) / 1000 < minFresh
+                    || keptStale && Admission.requestSays(request, "max-stale") && !acceptsStale(request, entry, now);
         }
         if (entry != null && !revalidate && cache.servable(entry, now)) {
             cache.hit();
             write(response, entry, "Hit", key, now, request, config);
             return;
         }
-        if (entry != null
+        if (keptStale
                 && !revalidate
                 && config.cacheControl()
                 && acceptsStale(request, entry, now)
@@ -147,11 +153,12 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         if (config.cacheControl()
                 && Admission.requestSays(request, "only-if-cached")
                 && !(entry != null && revalidate)) {
-            if (entry != null && cache.trusted(entry, now)) {
+            if (entry != null && (entry.fresh(now) || keptStale) && cache.trusted(entry, now)) {
                 // Stored but stale (kept for storage_ttl): Kong, whose cache_control checks only the
                 // request's directives, answers it; the backend is never asked (RFC 9111 5.2.1.7;
-                // helper review 190: it was). An entry the request's own max-age, min-fresh or
-                // no-cache sends back to the backend goes there, as on Kong (helper review 192).
+                // helper review 190: it was). An entry the request's own max-age, min-fresh,
+                // max-stale or no-cache sends back to the backend goes there, as on Kong (helper
+                // reviews 192, 210); one kept only for stale_if_error is none (Kong's store has none).
                 cache.hit();
                 write(response, entry, "Hit", key, now, request, config);
                 return;

@@ -62,6 +62,9 @@ final class ServletPickRequest implements PickRequest {
     private String header(String name) {
         com.gitinsight.gateway.runtime.RequestContext context =
                 com.gitinsight.gateway.runtime.RequestContext.of(request);
+        if (context != null && context.upstreamHost() != null && name.equalsIgnoreCase("host")) {
+            return context.upstreamHost(); // request-transformer's replace host, as Kong's set_header sets it
+        }
         java.util.Map<String, String> decided = context == null ? java.util.Map.of() : context.upstreamHeaders();
         if (decided.containsKey(name)) {
             String value = decided.get(name);

@@ -84,6 +84,16 @@ final class KongJwtVerifier {
         }
     }
 
+    /**
+     * nginx's decode_base64url reads {@code text[from, to)} up to its first {@code =}, and refuses
+     * a length of 4n+1 (jose4j would read one).
+     */
+    private static boolean decodable(String text, int from, int to) {
+        int end = text.indexOf('=', from);
+        int length = (end < 0 || end > to ? to : end) - from;
+        return length % 4 != 1;
+    }
+
     private static Result check(String token, JwtSchema.Config config, Credentials credentials, long now) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             return new Rejected("Bad token; too large");
@@ -91,10 +101,13 @@ final class KongJwtVerifier {
         // Kong's tokenize(token, ".", 3): the third part is everything after the second dot; one
         // its base64 cannot read is "invalid signature", after the header's checks.
         int second = token.indexOf('.', token.indexOf('.') + 1);
-        boolean readableSignature =
-                second > 0 && SIGNATURE.matcher(token.substring(second + 1)).matches();
+        boolean readableSignature = second > 0
+                && SIGNATURE.matcher(token.substring(second + 1)).matches()
+                && decodable(token, second + 1, token.length());
         String parsed = second > 0 && !readableSignature ? token.substring(0, second + 1) : token;
-        if (!COMPACT.matcher(parsed).matches()) {
+        if (!COMPACT.matcher(parsed).matches()
+                || !decodable(parsed, 0, parsed.indexOf('.'))
+                || !decodable(parsed, parsed.indexOf('.') + 1, second)) {
             return new Rejected(INVALID_JSON);
         }
         JsonWebSignature jws;

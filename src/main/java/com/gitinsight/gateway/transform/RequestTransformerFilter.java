@@ -105,6 +105,10 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         }
     }
 
+    /** A Host the backend may get: an ASCII name or address, [IPv6], an optional port. */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "(?:[A-Za-z0-9_~-]+(?:\\.[A-Za-z0-9_~-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
+
     /** One request's transformation: the template variables (read lazily) and the header table. */
     private final class Run implements Template.Variables {
         private final RequestTransformerSchema.Config config;
@@ -219,10 +223,16 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
          * The Host the backend gets (Kong's upstream_host); an empty one leaves the route's rule in
          * place, as Kong's runloop takes an empty upstream_host for none.
          */
-        private void upstreamHost(String value) {
-            if (!value.isEmpty()) {
-                context.upstreamHost(value);
+        private void upstreamHost(String value) throws Refusal {
+            if (value.isEmpty()) {
+                return;
             }
+            if (!HOST.matcher(value).matches()) {
+                // A template fills it from client input: "admin.internal:" or "a b" would let a
+                // client pick another virtual host than the one written (nginx ends the name at ':').
+                throw new Refusal(400, "A transformed Host header is not a host name");
+            }
+            context.upstreamHost(value);
         }
 
         /** A header no log shows: a secret one, or one an auth plugin reads its credential from. */

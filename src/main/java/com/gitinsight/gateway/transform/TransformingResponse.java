@@ -250,7 +250,7 @@ final class TransformingResponse extends HttpServletResponseWrapper {
             int semi = part.indexOf(';');
             String type = (semi < 0 ? part : part.substring(0, semi)).trim();
             if (type.equals("application/json")
-                    || type.startsWith("application/") && type.endsWith("+json") && type.length() > 17) {
+                    || type.startsWith("application/") && type.endsWith("+json")) { // Kong's "^.-+json$"
                 return true;
             }
         }

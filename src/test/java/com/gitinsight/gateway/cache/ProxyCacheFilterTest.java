@@ -1073,6 +1073,39 @@ class ProxyCacheFilterTest {
                 .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
         assertEquals("Refresh", send(c, FakeRequest.get("/stale"), backend).cacheStatus());
         assertEquals(4, backend.calls);
+        // Helper review 210 #1: with only-if-cached, an entry staler than max-stale goes to the
+        // backend (Kong's Refresh), not answered stale.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        assertEquals(
+                "Refresh",
+                send(c, FakeRequest.get("/stale", "Cache-Control", "only-if-cached, max-stale=0"), backend)
+                        .cacheStatus());
+        assertEquals(5, backend.calls);
+    }
+
+    // Helper review 210 #2: an entry kept past its lifetime only for stale_if_error (storage_ttl
+    // unset) is there for a backend failure, not for a client's max-stale or only-if-cached (Kong's
+    // store no longer has it).
+    @Test
+    void anEntryKeptForStaleIfErrorAnswersNoMaxStaleNorOnlyIfCached() throws Exception {
+        ProxyCacheSchema.Config c = timed(honouringCacheControl(), 300, ProxyCacheSchema.Config.STORAGE_TTL_UNSET, 600);
+        FakeBackend backend = new FakeBackend().header("Cache-Control", "public, max-age=1");
+        FakeResponse first = send(c, FakeRequest.get("/kept"), backend);
+        assertEquals("Miss", first.cacheStatus());
+        String key = first.header("X-Cache-Key");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> !cache.get(key).fresh(System.currentTimeMillis()));
+        FakeResponse onlyCached = send(c, FakeRequest.get("/kept", "Cache-Control", "only-if-cached"), backend);
+        assertEquals(504, onlyCached.status());
+        assertEquals(1, backend.calls);
+        assertEquals(
+                "Refresh",
+                send(c, FakeRequest.get("/kept", "Cache-Control", "max-stale"), backend)
+                        .cacheStatus());
+        assertEquals(2, backend.calls);
     }
 
     // Helper review 190 #10: an Upgrade without a handshake is proxied as plain HTTP (Kong's), and

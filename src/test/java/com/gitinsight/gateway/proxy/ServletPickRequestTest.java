@@ -62,6 +62,11 @@ class ServletPickRequestTest {
         assertEquals("c-123", pick.hashValue(HashOn.HEADER, "x-consumer-id"), "what key-auth set");
         assertNull(pick.hashValue(HashOn.HEADER, "X-Tenant"), "removed by a plugin");
         assertEquals("plugin", pick.hashValue(HashOn.QUERY_ARG, "user"), "the query request-transformer made");
+        // Helper review 210 #6: request-transformer's replace host is the Host Kong's balancer hashes.
+        r.header("Host", "public.test");
+        assertEquals("public.test", pick.hashValue(HashOn.HEADER, "host"));
+        r.context().upstreamHost("api.internal");
+        assertEquals("api.internal", pick.hashValue(HashOn.HEADER, "Host"));
     }
 
     private static String path(String uri) throws Exception {

@@ -336,6 +336,17 @@ class KongJwtVerifierTest {
         rejected(token.substring(0, last + 1) + standard, "Bad token; invalid signature");
         String header = token.substring(0, token.indexOf('.'));
         rejected(header + "." + "eyJ+" + token.substring(token.indexOf('.') + 1), "Bad token; invalid JSON");
+        // decode_base64url refuses a length of 4n+1 (helper review 210 #7), which jose4j reads.
+        String payload = token.substring(token.indexOf('.') + 1, last);
+        String cut = payload.length() % 4 == 0
+                ? payload + "A"
+                : payload.substring(0, payload.length() - payload.length() % 4 + 1);
+        rejected(header + "." + cut + token.substring(last), "Bad token; invalid JSON");
+        String signature = token.substring(last + 1);
+        String longer = signature.length() % 4 == 0
+                ? signature + "A"
+                : signature.substring(0, signature.length() - signature.length() % 4 + 1);
+        rejected(token.substring(0, last + 1) + longer, "Bad token; invalid signature");
     }
 
     // Helper review 135: Kong 3.9 decodes only HS secrets under secret_is_base64 (Kong/kong#13717);

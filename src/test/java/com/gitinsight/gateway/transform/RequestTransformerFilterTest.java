@@ -483,6 +483,24 @@ class RequestTransformerFilterTest {
                 send("{replace: {headers: ['host:$(query_params.h)']}}", crlf)
                         .response()
                         .status());
+        // Helper review 210 #3, #5: a templated Host is a host name (and port), nothing a client could
+        // use to pick another virtual host than the one written, nor a name that lower-cases into another.
+        String tenant = "{replace: {headers: ['host:$(query_params.tenant).t.example']}}";
+        for (String bad : java.util.List.of("admin.internal%3A", "a%20b", "a%40b", "%E2%84%AAey", "a%2Fb", "a,b")) {
+            assertEquals(
+                    400,
+                    send(tenant, FakeHttp.Request.get("/get?tenant=" + bad, "Host", "public.test"))
+                            .response()
+                            .status(),
+                    bad);
+        }
+        Sent ok = send(tenant, FakeHttp.Request.get("/get?tenant=acme", "Host", "public.test"));
+        assertEquals("acme.t.example", ok.context().upstreamHost());
+        assertEquals(
+                "[::1]:8080",
+                send("{replace: {headers: ['host:[::1]:8080']}}", FakeHttp.Request.get("/get"))
+                        .context()
+                        .upstreamHost());
     }
 
     // 51, 52. append headers: several values (one header line each, as Kong's spec reads them), '#' literal
