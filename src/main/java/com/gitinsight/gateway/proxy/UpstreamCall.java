@@ -272,8 +272,12 @@ final class UpstreamCall {
                     throw e;
                 }
             }
+            long failedAt = System.nanoTime();
             currentTry.failed(failureOf(outcome));
-            context.triedAndFailed(target.host(), target.port(), sent, System.nanoTime(), nginxStatusOf(outcome));
+            context.triedAndFailed(target.host(), target.port(), sent, failedAt, nginxStatusOf(outcome));
+            if (!(outcome instanceof Local<T>)) {
+                target.reportNoAnswer((failedAt - sent) / 1000);
+            }
             target.release();
             if (outcome instanceof Local<T> l) {
                 guard.noVerdict();

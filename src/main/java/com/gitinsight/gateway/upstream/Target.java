@@ -118,6 +118,11 @@ public final class Target {
         return state.ewma();
     }
 
+    /** The latency balancer's average for this target, in microseconds (0: never measured). */
+    public double latencyMicros() {
+        return state.ewma().micros();
+    }
+
     /** Kong's slow start for an address not measured yet. */
     void startLatencyAt(double micros) {
         state.startAt(micros);
@@ -145,6 +150,17 @@ public final class Target {
     }
 
     /** The exchange failed before a response: a TCP failure or a timeout. */
+    /**
+     * A try that got no answer (refused, reset, timed out) took {@code micros}: the latency
+     * balancer counts it as Kong's log phase counts connect and response time, so a target that
+     * hangs scores its timeout rather than staying unmeasured, the best score (helper review 211).
+     */
+    public void reportNoAnswer(long micros) {
+        if (tracksLatency) {
+            state.recordLatency(micros);
+        }
+    }
+
     public void reportFailure(Failure failure) {
         if (passive.enabled()) {
             state.health.passiveFailure(passive, failure);

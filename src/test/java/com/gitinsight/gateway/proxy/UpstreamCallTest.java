@@ -71,6 +71,9 @@ class UpstreamCallTest {
                 healthchecks:
                   passive: {unhealthy: {tcp_failures: 1, timeouts: 1}}
                 targets: [{target: "127.0.0.1:9001"}, {target: "127.0.0.1:9002"}, {target: "127.0.0.1:9003"}]
+              - name: timed
+                algorithm: latency
+                targets: [{target: "127.0.0.1:9031"}]
               - name: solo
                 healthchecks:
                   passive: {unhealthy: {tcp_failures: 2}}
@@ -90,6 +93,10 @@ class UpstreamCallTest {
                 url: http://solo
                 retries: 2
                 routes: [{name: one, paths: [/one]}]
+              - name: timed
+                url: http://timed
+                retries: 0
+                routes: [{name: timed, paths: [/timed]}]
               - name: guarded
                 url: http://127.0.0.1:9009
                 retries: 0
@@ -423,6 +430,21 @@ class UpstreamCallTest {
             assertEquals(0, t.active());
         }
         return r.answer();
+    }
+
+    // Helper review 211 #1: a try that timed out counts its time for the latency balancer.
+    @Test
+    void aTryWithoutAnAnswerIsMeasuredForTheLatencyBalancer() {
+        Target[] seen = {null};
+        call("timed", new Req(), false)
+                .forward(
+                        target -> {
+                            seen[0] = target;
+                            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                            return UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+                        },
+                        LOCAL);
+        assertTrue(seen[0].latencyMicros() >= 20_000, String.valueOf(seen[0].latencyMicros()));
     }
 
     @Test

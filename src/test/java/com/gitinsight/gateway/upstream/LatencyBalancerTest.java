@@ -28,6 +28,21 @@ class LatencyBalancerTest {
         assertSame(slow, b.pick(PickRequest.NONE, List.of(fast)), "a retry goes elsewhere");
     }
 
+    // Helper review 211 #1: a try that got no answer counts its time, as Kong's log phase counts
+    // connect and response time: a hanging target is no longer the unmeasured (best) one.
+    @Test
+    void aTargetThatGaveNoAnswerScoresTheTimeItTook() {
+        Target fast = new Target("10.0.0.1", 80, 100);
+        Target hanging = new Target("10.0.0.2", 80, 100);
+        LatencyBalancer b = new LatencyBalancer(List.of(fast, hanging));
+        fast.reportResponse(200, 5_000);
+        assertSame(hanging, b.pick(PickRequest.NONE, List.of()), "never measured: 0, the best score");
+        hanging.reportNoAnswer(60_000_000);
+        for (int i = 0; i < 20; i++) {
+            assertSame(fast, b.pick(PickRequest.NONE, List.of()));
+        }
+    }
+
     @Test
     void theWeightDividesTheAverage() {
         Target heavy = new Target("10.0.0.1", 80, 100);
