@@ -7,7 +7,8 @@ import java.util.Enumeration;
  * Request framing the container lets through but a backend or a front proxy may read otherwise
  * (request smuggling): both {@code Content-Length} and {@code Transfer-Encoding}, a
  * {@code Transfer-Encoding} other than one {@code chunked}, several {@code Host} or
- * {@code Content-Length} headers, a header name that is not a token ({@code Transfer-Encoding :}).
+ * {@code Content-Length} headers (or of any header nginx takes once: {@code Authorization}...), a
+ * header name that is not a token ({@code Transfer-Encoding :}).
  *
  * <p>Payara's HTTP layer (Grizzly) refuses {@code Transfer-Encoding} before {@code Content-Length}
  * itself, but takes {@code Content-Length} then {@code Transfer-Encoding: chunked} as chunked and
@@ -19,14 +20,41 @@ final class RequestFraming {
 
     private RequestFraming() {}
 
+    /**
+     * The headers nginx takes once only (its {@code ngx_http_headers_in} table's unique lines; Host,
+     * Content-Length and Transfer-Encoding are checked below with their own messages).
+     */
+    private static final java.util.Set<String> UNIQUE = uniqueNames();
+
+    private static java.util.Set<String> uniqueNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(java.util.List.of(
+                "Authorization",
+                "If-Modified-Since",
+                "If-Unmodified-Since",
+                "If-Match",
+                "If-None-Match",
+                "Content-Range",
+                "If-Range",
+                "Expect"));
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
     /** What is wrong with the request's framing, or null when it is sound. */
     static String problem(HttpServletRequest request) {
         Enumeration<String> names = request.getHeaderNames();
         while (names != null && names.hasMoreElements()) {
-            if (!isToken(names.nextElement())) {
+            String name = names.nextElement();
+            if (!isToken(name)) {
                 // Grizzly keeps "Transfer-Encoding : chunked" as a header named with the blank: no
                 // check here knows it, and a lenient backend would read it as the framing.
                 return "A header name must be a token (RFC 9110 5.1): no blanks or separators";
+            }
+            if (UNIQUE.contains(name) && single(request.getHeaders(name)) == MANY) {
+                // nginx's ngx_http_process_unique_header_line ("client sent duplicate header
+                // line"): Kong answers 400 before any plugin. Two Authorization lines were checked
+                // by the first and both sent on, for a backend that reads the last (helper review 212).
+                return "A request carries one " + name + " header";
             }
         }
         String te = single(request.getHeaders("Transfer-Encoding"));

@@ -170,14 +170,21 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
 
     /**
      * nginx's base64 decoding: the standard alphabet, up to the first {@code =}, padding optional;
-     * anything else is no credential.
+     * anything else is no credential. Bytes that are not UTF-8 are none either: Kong compares the
+     * raw bytes, where a lenient decoding made {@code jos\xFF} the name {@code jos\uFFFD} (helper
+     * review 212).
      */
-    private static String decode(String token) {
+    static String decode(String token) {
         int eq = token.indexOf('=');
         try {
             byte[] bytes = Base64.getDecoder().decode(eq < 0 ? token : token.substring(0, eq));
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             return null;
         }
     }

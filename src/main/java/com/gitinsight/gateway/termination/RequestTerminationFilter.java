@@ -34,7 +34,7 @@ public class RequestTerminationFilter extends PluginFilter<RequestTerminationSch
             HttpServletResponse response,
             FilterChain chain)
             throws IOException, ServletException {
-        if (config.trigger() != null && !Trigger.present(request, config.trigger())) {
+        if (config.trigger() != null && !Trigger.present(context, request, config.trigger())) {
             chain.doFilter(request, response);
             return;
         }

@@ -47,6 +47,21 @@ class RequestFramingTest {
         }
     }
 
+    // Helper review 212: nginx takes these once ("client sent duplicate header line", 400 before
+    // any plugin); two Authorization lines were checked by the first and both sent to the backend.
+    @Test
+    void aHeaderNginxTakesOnceIsRefusedTwice() {
+        for (String name : new String[] {"Authorization", "authorization", "If-None-Match", "Expect", "If-Range"}) {
+            FakeHttp.Request r = FakeHttp.Request.get("/x", name, "Basic YWxpY2U6cHc=");
+            assertNull(RequestFraming.problem(r.request), name);
+            r.header(name, "Basic YWRtaW46eA==");
+            assertEquals("A request carries one " + name + " header", RequestFraming.problem(r.request), name);
+        }
+        FakeHttp.Request cookies = FakeHttp.Request.get("/x", "Cookie", "a=1");
+        cookies.header("Cookie", "b=2");
+        assertNull(RequestFraming.problem(cookies.request), "nginx joins Cookie lines");
+    }
+
     @Test
     void tokensAreRfc9110s() {
         assertTrue(RequestFraming.isToken("!#$%&'*+-.^_`|~09azAZ"));

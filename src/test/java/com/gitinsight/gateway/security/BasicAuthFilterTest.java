@@ -67,6 +67,18 @@ class BasicAuthFilterTest {
         assertUnauthorized(get("ba2"), "service");
     }
 
+    // Helper review 212 #3: Kong compares the decoded bytes; bytes that are not UTF-8 are no
+    // credential here (a lenient decoding read them as U+FFFD, so "jos\xFF" was "jos\uFFFD").
+    @Test
+    void decodedBytesThatAreNotUtf8AreNoCredential() {
+        String bad =
+                java.util.Base64.getEncoder().encodeToString(new byte[] {'j', 'o', 's', (byte) 0xFF, ':', 'p', 'w'});
+        assertEquals(null, BasicAuthFilter.decode(bad));
+        String good = java.util.Base64.getEncoder()
+                .encodeToString("jos\u00e9:pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("jos\u00e9:pw", BasicAuthFilter.decode(good));
+    }
+
     @Test
     void case03To06And11MalformedHeaders() throws Exception {
         assertUnauthorized(get("ba1", "Authorization", "foobar"), "test-realm");

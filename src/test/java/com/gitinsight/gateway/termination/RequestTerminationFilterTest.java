@@ -287,6 +287,32 @@ class RequestTerminationFilterTest {
                         .status());
     }
 
+    // Helper review 212 #2: Kong's trigger reads kong.request.get_headers()/get_query() after the
+    // plugins before it: basic-auth's anonymous sets X-Anonymous-Consumer (the 401 for guests), a
+    // client's copy of that identity header is no trigger, and what a plugin removed is gone.
+    @Test
+    void theTriggerIsReadOnTheRequestAsEarlierPluginsLeftIt() throws Exception {
+        String config = "{status_code: 401, message: Login required, trigger: X-Anonymous-Consumer}";
+        GatewaySnapshot s = snapshot(config);
+        FakeHttp.Request guest = FakeHttp.Request.get("/x");
+        guest.on(s, TestSnapshots.match(s, "r"));
+        guest.context().upstreamHeader("X-Anonymous-Consumer", "true");
+        assertEquals(401, apply(guest).status(), "an anonymous consumer an auth plugin set");
+        FakeHttp.Request forged = FakeHttp.Request.get("/x", "X-Anonymous-Consumer", "1");
+        forged.on(s, TestSnapshots.match(s, "r"));
+        assertNull(apply(forged), "a client's identity header is none");
+        GatewaySnapshot maintenance = snapshot("{trigger: maint}");
+        FakeHttp.Request removed = FakeHttp.Request.get("/x?maint=1", "Maint", "1");
+        removed.on(maintenance, TestSnapshots.match(maintenance, "r"));
+        removed.context().upstreamHeader("Maint", null);
+        removed.context().upstreamQuery("");
+        assertNull(apply(removed), "removed by request-transformer, header and query");
+        FakeHttp.Request added = FakeHttp.Request.get("/x");
+        added.on(maintenance, TestSnapshots.match(maintenance, "r"));
+        added.context().upstreamQuery("maint=on");
+        assertEquals(503, apply(added).status(), "a query argument a plugin added");
+    }
+
     @Test
     void kongsSchemaRulesInKongsOrder() {
         assertTrue(refusal("{status_code: 99}").contains("status_code"));
