@@ -97,7 +97,7 @@ final class Discovery implements AutoCloseable {
 
     private DnsResolver.Answer answer(TargetSpec target) {
         try {
-            return resolver.resolve(target);
+            return resolver.resolve(target, pool.spec().useSrvName());
         } catch (RuntimeException e) {
             return DnsResolver.Answer.failed(e.toString());
         }
