@@ -65,10 +65,12 @@ final class AcceptedFields {
         }
     }
 
-    /** Kong's upstream bookkeeping fields; returns {@code slots}, the hash ring's size. */
+    /** Kong's upstream fields this gateway reads no further; returns {@code slots}, the hash ring's size. */
     static int upstream(Section s) {
         common(s);
-        return (int) s.integer("slots", UpstreamSpec.HashPolicy.DEFAULT_SLOTS, 10, 65536);
+        int slots = (int) s.integer("slots", UpstreamSpec.HashPolicy.DEFAULT_SLOTS, 10, 65536);
+        s.bool("use_srv_name", false);
+        return slots;
     }
 
     /** Kong's typedefs.utf8_name: letters and digits of any script, and '.', '-', '_' and '~'. */

@@ -35,9 +35,9 @@ final class UpstreamParser {
             "hash_on_uri_capture",
             "hash_fallback_uri_capture",
             "host_header",
-            "client_certificate",
-            "use_srv_name");
-    private static final Set<String> UPSTREAM_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at", "slots");
+            "client_certificate");
+    private static final Set<String> UPSTREAM_ACCEPTED =
+            Set.of("id", "tags", "created_at", "updated_at", "slots", "use_srv_name");
     private static final Set<String> TARGET = Set.of("target", "weight", "max_fails", "fail_timeout", "upstream");
     private static final Set<String> TARGET_ACCEPTED = Set.of("id", "tags", "created_at", "updated_at");
     private static final Set<String> HEALTHCHECKS = Set.of("active", "passive");
@@ -97,10 +97,7 @@ final class UpstreamParser {
         if (name == null || algorithm == null) {
             return null;
         }
-        // Kong's use_srv_name: the Host (and TLS name) of an SRV target's addresses is the SRV
-        // record's host rather than the target's own name.
-        boolean useSrvName = s.bool("use_srv_name", false);
-        return new UpstreamSpec(name, algorithm, hash, health, targets, hostHeader, certificate, useSrvName);
+        return new UpstreamSpec(name, algorithm, hash, health, targets, hostHeader, certificate);
     }
 
     /** Kong's typedefs.host: a name or an address, without a port. */

@@ -15,33 +15,20 @@ public record UpstreamSpec(
         HealthCheckSpec healthchecks,
         List<TargetSpec> targets,
         String hostHeader,
-        ServiceTls.ClientCertificate clientCertificate,
-        boolean useSrvName) {
+        ServiceTls.ClientCertificate clientCertificate) {
 
     public UpstreamSpec {
         targets = List.copyOf(targets);
     }
 
-    /** Kong's {@code use_srv_name} false, its default: an SRV target is addressed by its own name. */
-    public UpstreamSpec(
-            String name,
-            Algorithm algorithm,
-            HashPolicy hash,
-            HealthCheckSpec healthchecks,
-            List<TargetSpec> targets,
-            String hostHeader,
-            ServiceTls.ClientCertificate clientCertificate) {
-        this(name, algorithm, hash, healthchecks, targets, hostHeader, clientCertificate, false);
-    }
-
     public UpstreamSpec(
             String name, Algorithm algorithm, HashPolicy hash, HealthCheckSpec healthchecks, List<TargetSpec> targets) {
-        this(name, algorithm, hash, healthchecks, targets, null, null, false);
+        this(name, algorithm, hash, healthchecks, targets, null, null);
     }
 
     /** This upstream with other targets, everything else kept (a top-level target joins its upstream). */
     public UpstreamSpec withTargets(List<TargetSpec> others) {
-        return new UpstreamSpec(name, algorithm, hash, healthchecks, others, hostHeader, clientCertificate, useSrvName);
+        return new UpstreamSpec(name, algorithm, hash, healthchecks, others, hostHeader, clientCertificate);
     }
 
     /** A round-robin upstream without hashing or health checks: what a plain service URL gets. */

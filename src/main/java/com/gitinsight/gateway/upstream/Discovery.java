@@ -97,7 +97,7 @@ final class Discovery implements AutoCloseable {
 
     private DnsResolver.Answer answer(TargetSpec target) {
         try {
-            return resolver.resolve(target, pool.spec().useSrvName());
+            return resolver.resolve(target);
         } catch (RuntimeException e) {
             return DnsResolver.Answer.failed(e.toString());
         }

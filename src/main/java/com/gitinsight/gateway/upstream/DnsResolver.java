@@ -55,17 +55,9 @@ final class DnsResolver {
     }
 
     Answer resolve(TargetSpec target) {
-        return resolve(target, false);
-    }
-
-    /**
-     * {@code useSrvName}: Kong's upstream {@code use_srv_name}; false (Kong's default), an SRV
-     * record's addresses are named (Host, TLS name) by the target's own name, true by the record's host.
-     */
-    Answer resolve(TargetSpec target, boolean useSrvName) {
         try {
             if (target.isSrv()) {
-                return srv(target.host(), target.port(), useSrvName);
+                return srv(target.host(), target.port());
             }
             // Kong's dns_order (LAST, SRV, A, CNAME): SRV first for every name, so a name with SRV
             // records (Consul's service names) goes to their hosts and ports, as on Kong (helper
@@ -73,16 +65,12 @@ final class DnsResolver {
             Lookup lookup = lookup(target.host(), Type.SRV);
             Record[] records = lookup.run();
             if (records != null && records.length > 0) {
-                return srv(target.host(), target.port(), records, useSrvName);
+                return srv(target.host(), target.port(), records);
             }
             return addresses(target.host(), target.host(), target.port(), target.weight());
         } catch (TextParseException e) {
             return Answer.failed("not a DNS name: " + e.getMessage());
         }
-    }
-
-    private static String withoutRootDot(String name) {
-        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     private Answer addresses(String lookupName, String hostName, int port, int weight) throws TextParseException {
@@ -125,21 +113,17 @@ final class DnsResolver {
         return new Answer(List.copyOf(out), ttl, null);
     }
 
-    private Answer srv(String name, int targetPort, boolean useSrvName) throws TextParseException {
+    private Answer srv(String name, int targetPort) throws TextParseException {
         Lookup lookup = lookup(name, Type.SRV);
         Record[] records = lookup.run();
         if (records == null) {
             return Answer.failed(name + ": " + lookup.getErrorString());
         }
-        return srv(name, targetPort, records, useSrvName);
+        return srv(name, targetPort, records);
     }
 
-    /**
-     * {@code records} (SRV) of {@code name}; a record's port 0 is the target's, as Kong's addAddress
-     * takes it. Each address is named by {@code name} (Kong's balancers.lua setHostHeader: the
-     * target's name unless {@code use_srv_name}), or by the record's host with {@code useSrvName}.
-     */
-    private Answer srv(String name, int targetPort, Record[] records, boolean useSrvName) throws TextParseException {
+    /** {@code records} (SRV) of {@code name}; a record's port 0 is the target's, as Kong's addAddress takes it. */
+    private Answer srv(String name, int targetPort, Record[] records) throws TextParseException {
         int best = Integer.MAX_VALUE;
         for (Record r : records) {
             best = Math.min(best, ((SRVRecord) r).getPriority());
@@ -153,7 +137,7 @@ final class DnsResolver {
             if (s.getPriority() != best) {
                 continue;
             }
-            String host = useSrvName ? s.getTarget().toString(true) : withoutRootDot(name);
+            String host = s.getTarget().toString(true);
             // An SRV weight of 0 means "rarely", not "never".
             int port = s.getPort() != 0 ? s.getPort() : targetPort;
             Answer a = addresses(s.getTarget().toString(), host, port, Math.max(1, s.getWeight()));

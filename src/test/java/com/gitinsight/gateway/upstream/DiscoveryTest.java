@@ -196,28 +196,6 @@ class DiscoveryTest {
                 """).forService("auth");
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.targets().size() == 2);
         assertEquals(Set.of("127.0.0.31:9101", "127.0.0.32:8001"), addresses(pool));
-        // Kong's use_srv_name false, the default (balancers.lua setHostHeader; helper review 211):
-        // the Host and TLS name are the target's own name, with the record's port.
-        assertEquals(
-                Set.of("auth.consul.test:9101", "auth.consul.test:8001"),
-                pool.targets().stream().map(t -> t.baseUri().getAuthority()).collect(Collectors.toSet()));
-    }
-
-    @Test
-    void useSrvNameNamesEachAddressByItsRecordsHost() throws Exception {
-        srv("named.consul.test", "10 5 9201 k1.test 127.0.0.41", "10 5 9202 k2.test 127.0.0.42");
-        UpstreamPool pool = start("""
-                upstreams:
-                  - name: named
-                    use_srv_name: true
-                    targets: [{target: "named.consul.test:8001"}]
-                services:
-                  - {name: named, url: "http://named"}
-                """).forService("named");
-        await().atMost(Duration.ofSeconds(10)).until(() -> pool.targets().size() == 2);
-        assertEquals(
-                Set.of("k1.test:9201", "k2.test:9202"),
-                pool.targets().stream().map(t -> t.baseUri().getAuthority()).collect(Collectors.toSet()));
     }
 
     @Test
