@@ -353,13 +353,10 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
             long totalNanos,
             long inBytes,
             long outBytes) {
-        if (context.match().service() == null) {
-            // Kong's exporter: "do not record any stats if the service is not present" (review 139).
-            return;
-        }
-        // Kong's exporter: the service's name, else its host.
+        // Kong's exporter: the service's name, else its host; a route without a service is counted
+        // under service "" since Kong 3.6 (Kong/kong#11781; before, such requests were not counted).
         ServiceSpec matched = context.match().service();
-        String service = matched.fileName() != null ? matched.fileName() : matched.host();
+        String service = matched == null ? "" : matched.fileName() != null ? matched.fileName() : matched.host();
         // Kong's: the route's name, else its id. An unnamed route without an id in the file keeps
         // its position (route#N): Kong gives such a route a random id at each load, and deriving
         // one here would cost two SHA-1 digests per request.

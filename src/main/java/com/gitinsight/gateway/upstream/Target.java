@@ -152,8 +152,9 @@ public final class Target {
     /** The exchange failed before a response: a TCP failure or a timeout. */
     /**
      * A try that got no answer (refused, reset, timed out) took {@code micros}: the latency
-     * balancer counts it as Kong's log phase counts connect and response time, so a target that
-     * hangs scores its timeout rather than staying unmeasured, the best score (helper review 211).
+     * balancer counts it (Kong's log phase counts the last try's connect and response time), so a
+     * target that hangs scores its timeout rather than staying unmeasured, the best score (helper
+     * review 211).
      */
     public void reportNoAnswer(long micros) {
         if (tracksLatency) {

@@ -62,10 +62,10 @@ class GatewayMetricsTest {
         assertTrue(text(metrics).contains("kong_http_requests_total{service=\"s\",route=\"r\",code=\"200\""));
     }
 
-    // Helper review 139: Kong's exporter records nothing for a route without a service, and a
-    // scrape once no prometheus plugin is configured has no request series (07-optional_fields_spec).
+    // Kong 3.6+ counts a route without a service under service "" (Kong/kong#11781; helper review
+    // 215: review 139 had followed the older exporter, which recorded nothing).
     @Test
-    void aRouteWithoutAServiceIsNotCounted() throws Exception {
+    void aRouteWithoutAServiceIsCountedUnderAnEmptyService() throws Exception {
         GatewaySnapshot serviceless = TestSnapshots.of("""
                 _format_version: "3.0"
                 routes: [{name: bare, paths: [/]}]
@@ -75,7 +75,9 @@ class GatewayMetricsTest {
         GatewayMetrics metrics = metrics();
         metrics.record(r.context(), new PrometheusSchema.Config(false, true, true, false, false), 503, 1_000_000, 0, 0);
         String text = text(metrics);
-        assertFalse(text.contains("route=\"bare\""), text);
+        assertTrue(
+                text.contains("kong_http_requests_total{service=\"\",route=\"bare\",code=\"503\",source=\"kong\""),
+                text);
     }
 
     // Kong's exporter labels a service by its name, else its host (a service may have no name).
