@@ -208,23 +208,14 @@ public final class RequestTransformerSchema implements PluginSchema {
                 e = new Entry(e.name(), "");
             }
             if (headers) {
-                if (!add && !append && isHost(e.name())) {
-                    // replace host:...: Kong's PDK sets upstream_host (the Host the backend gets).
-                    if (!Entry.isHeaderValue(e.value())) {
-                        section.error(target, "'" + e.name() + "': a header value may not hold control characters");
-                        continue;
-                    }
-                    Template t = compile(section, target, e.value());
-                    if (t != null) {
-                        out.add(new Value(e.name(), t));
-                    }
-                    continue;
-                }
-                if (add && e.name().equalsIgnoreCase("host")) {
+                if (add && isHost(e.name())) {
                     // Kong's add never touches Host (spec: preserve_host keeps the client's).
                     continue;
                 }
-                if (!checkHeader(section, target, e.name(), true)) {
+                // replace host:...: Kong's PDK sets upstream_host (the Host the backend gets); any
+                // other header the gateway owns is not the transformer's.
+                boolean hostReplaced = !add && !append && isHost(e.name());
+                if (!hostReplaced && !checkHeader(section, target, e.name(), true)) {
                     continue;
                 }
                 if (!Entry.isHeaderValue(e.value())) {

@@ -1034,6 +1034,13 @@ class ProxyCacheFilterTest {
         assertEquals(2, backend.calls);
     }
 
+    /** Until the entry under {@code key} has been stale for a whole second. */
+    private void awaitStaleForASecond(String key) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+    }
+
     // Helper review 207 #2 (02-access_spec "max-stale", RFC 9111 5.2.1.2): with storage_ttl keeping
     // an entry past its lifetime, a client's max-stale takes it while stale by no more than it says;
     // a plain request, max-stale=0 once a second stale, and an unreadable value are sent to the backend.
@@ -1044,9 +1051,7 @@ class ProxyCacheFilterTest {
         FakeResponse first = send(c, FakeRequest.get("/stale"), backend);
         assertEquals("Miss", first.cacheStatus());
         String key = first.header("X-Cache-Key");
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        awaitStaleForASecond(key);
         assertEquals(
                 "Hit",
                 send(c, FakeRequest.get("/stale", "Cache-Control", "max-stale=60"), backend)
@@ -1061,23 +1066,17 @@ class ProxyCacheFilterTest {
                 send(c, FakeRequest.get("/stale", "Cache-Control", "max-stale=0"), backend)
                         .cacheStatus());
         assertEquals(2, backend.calls);
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        awaitStaleForASecond(key);
         assertEquals(
                 "Refresh",
                 send(c, FakeRequest.get("/stale", "Cache-Control", "max-stale=x"), backend)
                         .cacheStatus());
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        awaitStaleForASecond(key);
         assertEquals("Refresh", send(c, FakeRequest.get("/stale"), backend).cacheStatus());
         assertEquals(4, backend.calls);
         // Helper review 210 #1: with only-if-cached, an entry staler than max-stale goes to the
         // backend (Kong's Refresh), not answered stale.
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> System.currentTimeMillis() - cache.get(key).freshUntil() >= 1000);
+        awaitStaleForASecond(key);
         assertEquals(
                 "Refresh",
                 send(c, FakeRequest.get("/stale", "Cache-Control", "only-if-cached, max-stale=0"), backend)
