@@ -254,6 +254,7 @@ final class RouteParser {
         boolean tlsOnly = https && !http || wss && !ws && !http;
         routes.get(routes.size() - 1).httpsRedirect =
                 tlsOnly ? (int) s.integer("https_redirect_status_code", 426, 0, 999) : 0;
+        routes.get(routes.size() - 1).snis = givenNonEmpty(s, "snis");
         for (Section p : s.sections("plugins")) {
             plugins.add(p, routes.get(routes.size() - 1));
         }
@@ -420,7 +421,8 @@ final class RouteParser {
                     r.pathHandling,
                     r.id,
                     r.httpsRedirect,
-                    r.section.bool("request_buffering", true));
+                    r.section.bool("request_buffering", true),
+                    r.snis);
             out.add(r.spec);
         }
         return out;
@@ -462,6 +464,8 @@ final class RouteParser {
         String id;
         /** See {@link RouteSpec#httpsRedirect}. */
         int httpsRedirect;
+        /** See {@link RouteSpec#snis}. */
+        boolean snis;
 
         RouteSpec spec;
 

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * else the status a plain HTTP request gets (Kong's {@code https_redirect_status_code}, for a route
  * whose protocols have https and not http). {@code requestBuffering} is Kong's
  * {@code request_buffering}: a body of unknown length is read ahead and sent with its length.
+ * {@code snis}: the route names TLS server names (not matched here: TLS ends in front of the
+ * gateway), which Kong's router counts in the route's match weight all the same.
  */
 public record RouteSpec(
         String name,
@@ -30,7 +32,8 @@ public record RouteSpec(
         PathHandling pathHandling,
         String id,
         int httpsRedirect,
-        boolean requestBuffering) {
+        boolean requestBuffering,
+        boolean snis) {
 
     /**
      * Kong's {@code path_handling}: {@code V0} (the default) puts one slash between the service

@@ -233,7 +233,7 @@ public final class Router {
         final Conditions conditions;
         /** A plain path as requests are normalised ({@code /n//admin} is {@code /n/admin}), or null. */
         final String prefix;
-        /** Kong's match weight: how many of methods, hosts, headers and paths the route has. */
+        /** Kong's match weight: how many of methods, hosts, headers, snis and paths the route has. */
         final int weight;
 
         final int category;
@@ -247,7 +247,13 @@ public final class Router {
             boolean methods = !route.methods().isEmpty();
             boolean hosts = !route.hosts().isEmpty();
             boolean headers = !route.headers().isEmpty();
-            this.weight = (methods ? 1 : 0) + (hosts ? 1 : 0) + (headers ? 1 : 0) + (path != null ? 1 : 0);
+            // snis count though they are not matched here (Kong's get_priority; on plain HTTP its
+            // expression passes them, so the weight is all they change: helper review 213).
+            this.weight = (methods ? 1 : 0)
+                    + (hosts ? 1 : 0)
+                    + (headers ? 1 : 0)
+                    + (route.snis() ? 1 : 0)
+                    + (path != null ? 1 : 0);
             this.category =
                     (hosts ? HOST : 0) | (headers ? HEADER : 0) | (path != null ? URI : 0) | (methods ? METHOD : 0);
         }

@@ -35,7 +35,8 @@ final class FakeRequest {
                     RouteSpec.PathHandling.V0,
                     null,
                     0,
-                    true),
+                    true,
+                    false),
             null,
             "/");
 

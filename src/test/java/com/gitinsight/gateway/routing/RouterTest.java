@@ -78,6 +78,22 @@ class RouterTest {
                         .collect(Collectors.joining()));
     }
 
+    // Helper review 213 #1: Kong's get_priority adds one to a route's weight for snis, and its
+    // expression lets snis pass on plain HTTP: the shorter path with snis wins there.
+    @Test
+    void snisCountInTheWeightThoughTheyAreNotMatched() throws Exception {
+        Router r = routes("{name: r1, paths: [/api], snis: [api.example.com]}", "{name: r2, paths: [/api/v1]}");
+        assertEquals(
+                "r1",
+                r.match(new Req("GET", "api.example.com", "/api/v1/x")).route().name());
+        Router without = routes("{name: r1, paths: [/api]}", "{name: r2, paths: [/api/v1]}");
+        assertEquals(
+                "r2",
+                without.match(new Req("GET", "api.example.com", "/api/v1/x"))
+                        .route()
+                        .name());
+    }
+
     // Helper review 108: Kong's regex engine is linear, Java's backtracks. A route regex with
     // repeated wildcards on a long path is decided within a bound or not at all: no route is chosen
     // (the catch-all after it would take the request past the regex route's plugins), and the
