@@ -41,6 +41,13 @@ final class ServletRequestFacts implements RequestFacts {
     }
 
     @Override
+    public boolean tls() {
+        // The container's own TLS: a proxy's X-Forwarded-Proto is not read here (Kong behind the
+        // same proxy sees plain HTTP too).
+        return request.isSecure();
+    }
+
+    @Override
     public int localPort() {
         return request.getLocalPort();
     }

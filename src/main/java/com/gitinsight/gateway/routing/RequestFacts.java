@@ -19,6 +19,14 @@ public interface RequestFacts {
         return -1;
     }
 
+    /**
+     * Whether the request came over TLS to the gateway's own listener (not a proxy's word): Kong
+     * checks a route's snis then, so they do not add to its weight here. False by default.
+     */
+    default boolean tls() {
+        return false;
+    }
+
     /** The normalised path ({@link RequestPath#normalize}), without the query. */
     String path();
 

@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
  * candidates are tried in Kong's priority order ({@code kong/router/transform.lua},
  * {@code get_priority}), highest first:
  * <ol>
- * <li>how many kinds of condition the route has (methods, hosts, headers, paths);</li>
+ * <li>how many kinds of condition the route has (methods, hosts, headers, snis, paths; snis only
+ * for a request that did not come over TLS to the gateway, see {@link #tlsCandidates});</li>
  * <li>hosts given and none a wildcard;</li>
  * <li>the number of headers;</li>
  * <li>a regex path before a plain one, even a plain path equal to the whole request path;</li>
@@ -54,12 +55,22 @@ public final class Router {
         }
     }
 
+    /** In Kong's order for a plain HTTP request: a route's snis count in its weight. */
     private final Candidate[] candidates;
+    /**
+     * In Kong's order for a request that came over TLS to the gateway's own listener: there Kong
+     * checks the server name, which the gateway cannot, so snis count for nothing (a route meant
+     * for one name must not outrank others for every name). The same array when no route has snis.
+     */
+    private final Candidate[] tlsCandidates;
+
     private final Map<String, ServiceSpec> services;
     private final boolean honoursV1;
 
-    private Router(Candidate[] candidates, Map<String, ServiceSpec> services, boolean honoursV1) {
+    private Router(
+            Candidate[] candidates, Candidate[] tlsCandidates, Map<String, ServiceSpec> services, boolean honoursV1) {
         this.candidates = candidates;
+        this.tlsCandidates = tlsCandidates;
         this.services = services;
         this.honoursV1 = honoursV1;
     }
@@ -70,22 +81,29 @@ public final class Router {
     }
 
     public static Router build(GatewayConfig config, Flavor flavor) {
-        List<Candidate> all = new ArrayList<>();
-        for (RouteSpec route : config.routes()) {
-            Conditions conditions = new Conditions(route);
-            if (route.paths().isEmpty()) {
-                all.add(new Candidate(route, null, 0, conditions));
-            }
-            for (int i = 0; i < route.paths().size(); i++) {
-                all.add(new Candidate(route, route.paths().get(i), i, conditions));
-            }
-        }
-        all.sort(Router::compare);
+        Candidate[] plain = candidates(config, true);
+        boolean anySnis = config.routes().stream().anyMatch(RouteSpec::snis);
+        Candidate[] tls = anySnis ? candidates(config, false) : plain;
         Map<String, ServiceSpec> services = new HashMap<>();
         for (ServiceSpec s : config.services()) {
             services.put(s.name(), s);
         }
-        return new Router(all.toArray(new Candidate[0]), Map.copyOf(services), flavor == Flavor.TRADITIONAL);
+        return new Router(plain, tls, Map.copyOf(services), flavor == Flavor.TRADITIONAL);
+    }
+
+    private static Candidate[] candidates(GatewayConfig config, boolean countSnis) {
+        List<Candidate> all = new ArrayList<>();
+        for (RouteSpec route : config.routes()) {
+            Conditions conditions = new Conditions(route);
+            if (route.paths().isEmpty()) {
+                all.add(new Candidate(route, null, 0, conditions, countSnis));
+            }
+            for (int i = 0; i < route.paths().size(); i++) {
+                all.add(new Candidate(route, route.paths().get(i), i, conditions, countSnis));
+            }
+        }
+        all.sort(Router::compare);
+        return all.toArray(new Candidate[0]);
     }
 
     /**
@@ -108,7 +126,7 @@ public final class Router {
     public RouteMatch match(RequestFacts request) {
         String path = request.path();
         MatchBudget.Budget budget = MatchBudget.forRequest(path.length());
-        for (Candidate c : candidates) {
+        for (Candidate c : request.tls() ? tlsCandidates : candidates) {
             if (!c.conditions.matchesMethodAndHost(request)) {
                 continue;
             }
@@ -238,7 +256,7 @@ public final class Router {
 
         final int category;
 
-        Candidate(RouteSpec route, RouteSpec.RoutePath path, int pathIndex, Conditions conditions) {
+        Candidate(RouteSpec route, RouteSpec.RoutePath path, int pathIndex, Conditions conditions, boolean countSnis) {
             this.route = route;
             this.path = path;
             this.pathIndex = pathIndex;
@@ -252,7 +270,7 @@ public final class Router {
             this.weight = (methods ? 1 : 0)
                     + (hosts ? 1 : 0)
                     + (headers ? 1 : 0)
-                    + (route.snis() ? 1 : 0)
+                    + (countSnis && route.snis() ? 1 : 0)
                     + (path != null ? 1 : 0);
             this.category =
                     (hosts ? HOST : 0) | (headers ? HEADER : 0) | (path != null ? URI : 0) | (methods ? METHOD : 0);
