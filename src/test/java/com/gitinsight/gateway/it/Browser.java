@@ -24,10 +24,13 @@ final class Browser implements AutoCloseable {
 
     final ChromeDriver driver;
     final WebDriverWait wait;
+    /** Chromium's profile for this browser, deleted with it (every run left one in /tmp). */
+    private final Path profile;
 
-    private Browser(ChromeDriver driver) {
+    private Browser(ChromeDriver driver, Path profile) {
         this.driver = driver;
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        this.profile = profile;
     }
 
     static Browser start() throws Exception {
@@ -39,6 +42,7 @@ final class Browser implements AutoCloseable {
             System.err.println(message);
             Assumptions.abort(message);
         }
+        Path profile = Files.createTempDirectory("gateway-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // The flags a closed network needs (no background fetches) and running as root in a sandbox-less container.
@@ -53,12 +57,12 @@ final class Browser implements AutoCloseable {
                 "--disable-sync",
                 "--disable-dev-shm-usage",
                 "--window-size=1366,900",
-                "--user-data-dir=" + Files.createTempDirectory("gateway-chromium"));
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
                 .build();
-        return new Browser(new ChromeDriver(service, options));
+        return new Browser(new ChromeDriver(service, options), profile);
     }
 
     void screenshot(String name) throws Exception {
@@ -70,5 +74,11 @@ final class Browser implements AutoCloseable {
     @Override
     public void close() {
         driver.quit();
+        try (java.util.stream.Stream<Path> tree = Files.walk(profile)) {
+            tree.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // A profile left behind is litter, not a test failure.
+        }
     }
 }

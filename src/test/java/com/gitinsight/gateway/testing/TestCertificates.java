@@ -39,6 +39,11 @@ public final class TestCertificates {
             Path dir = Files.createTempDirectory("gateway-test-pki");
             dir.toFile().deleteOnExit();
             shared = create(dir);
+            // Registered after the directory, so deleted before it (a non-empty one stays: every
+            // test JVM left one behind).
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().deleteOnExit());
+            }
         }
         return shared;
     }
