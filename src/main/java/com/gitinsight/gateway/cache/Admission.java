@@ -145,33 +145,29 @@ enum Admission {
         return -1;
     }
 
-    /** The request's {@code Cache-Control} has {@code directive} with a value ({@code directive=...}). */
-    static boolean hasValue(HttpServletRequest request, String directive) {
-        String cc = cacheControl(request);
-        if (cc == null) {
-            return false;
-        }
-        for (String part : cc.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq >= 0 && part.substring(0, eq).strip().equalsIgnoreCase(directive)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The request's {@code Cache-Control} has {@code directive} (a directive of that name, any case, any value). */
     static boolean requestSays(HttpServletRequest request, String directive) {
+        return directive(request, directive) >= 0;
+    }
+
+    /** The request's {@code Cache-Control} has {@code directive} with a value ({@code directive=...}). */
+    static boolean hasValue(HttpServletRequest request, String directive) {
+        return directive(request, directive) > 0;
+    }
+
+    /** -1: the request's {@code Cache-Control} has no {@code directive}; 0: it has it bare; 1: with a value. */
+    private static int directive(HttpServletRequest request, String directive) {
         String cc = cacheControl(request);
         if (cc == null) {
-            return false;
+            return -1;
         }
+        int found = -1;
         for (String part : cc.split(",")) {
             int eq = part.indexOf('=');
             if ((eq < 0 ? part : part.substring(0, eq)).strip().equalsIgnoreCase(directive)) {
-                return true;
+                found = Math.max(found, eq < 0 ? 0 : 1);
             }
         }
-        return false;
+        return found;
     }
 }

@@ -73,7 +73,7 @@ final class RequestFraming {
         if (host == MANY) {
             return "A request carries one Host header";
         }
-        if (host != null && !validHost(host)) {
+        if (host != null && !com.gitinsight.gateway.http.HostValue.valid(host)) {
             return "Invalid Host header";
         }
         if (single(request.getHeaders("Content-Length")) == MANY) {
@@ -85,48 +85,6 @@ final class RequestFraming {
     /** Whether the connection must close after this request's response. */
     static boolean closeAfter(HttpServletRequest request) {
         return request.getHeader("Transfer-Encoding") != null;
-    }
-
-    /**
-     * nginx's {@code ngx_http_validate_host}, which Kong's nginx applies before routing (no
-     * {@code ..}, no {@code /} or {@code \\}, no blank or control byte: a host route's
-     * {@code *.example.com} would otherwise match {@code evil.com/.example.com}, and a backend would
-     * be handed the path in its Host), and stricter: a host name (letters, digits, {@code . - _ ~})
-     * or a bracketed IPv6 address, then an optional port of digits. {@code evil.com?.example.com} is
-     * evil.com to a browser following a link built from it, {@code evil.com,.example.com} to a
-     * framework that takes a list's first entry (attacker reviews 165, 167).
-     */
-    static boolean validHost(String host) {
-        int end = host.length();
-        int colon = host.lastIndexOf(':');
-        if (colon >= 0 && host.indexOf(']') < colon) {
-            // A port: digits only ("evil.com:.example.com" is no port: attacker review 168).
-            for (int i = colon + 1; i < end; i++) {
-                if (host.charAt(i) < '0' || host.charAt(i) > '9') {
-                    return false;
-                }
-            }
-            end = colon;
-        }
-        if (end > 0 && host.charAt(0) == '[') {
-            // An IPv6 literal, bracketed, and nothing else.
-            return host.charAt(end - 1) == ']'
-                    && com.google.common.net.InetAddresses.isInetAddress(host.substring(1, end - 1));
-        }
-        for (int i = 0; i < end; i++) {
-            char c = host.charAt(i);
-            boolean allowed = c >= 'a' && c <= 'z'
-                    || c >= 'A' && c <= 'Z'
-                    || c >= '0' && c <= '9'
-                    || c == '.'
-                    || c == '-'
-                    || c == '_'
-                    || c == '~';
-            if (!allowed || c == '.' && i > 0 && host.charAt(i - 1) == '.') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** RFC 9110 5.6.2's {@code token}: the only characters a header name may have. */

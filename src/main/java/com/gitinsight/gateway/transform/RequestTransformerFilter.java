@@ -105,10 +105,6 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         }
     }
 
-    /** A Host the backend may get: an ASCII name or address, [IPv6], an optional port. */
-    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
-            "(?:[A-Za-z0-9_~-]+(?:\\.[A-Za-z0-9_~-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
-
     /** One request's transformation: the template variables (read lazily) and the header table. */
     private final class Run implements Template.Variables {
         private final RequestTransformerSchema.Config config;
@@ -227,7 +223,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             if (value.isEmpty()) {
                 return;
             }
-            if (!HOST.matcher(value).matches()) {
+            if (!com.gitinsight.gateway.http.HostValue.valid(value)) {
                 // A template fills it from client input: "admin.internal:" or "a b" would let a
                 // client pick another virtual host than the one written (nginx ends the name at ':').
                 throw new Refusal(400, "A transformed Host header is not a host name");

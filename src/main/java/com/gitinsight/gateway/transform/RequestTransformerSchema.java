@@ -151,7 +151,7 @@ public final class RequestTransformerSchema implements PluginSchema {
             }
             Entry e = Entry.parse(s);
             String name = e == null ? s : e.name();
-            if (headers && name.equalsIgnoreCase("host") && Entry.isHeaderName(name)) {
+            if (headers && isHost(name)) {
                 // Kong clears the client's Host and still sends its upstream_host: a no-op.
                 continue;
             }
