@@ -4,7 +4,6 @@ import com.gitinsight.gateway.cache.ProxyCacheSchema.ResponseHeaders;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
-import com.gitinsight.gateway.runtime.RequestTrace;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -117,9 +116,7 @@ public class ProxyCacheFilter extends PluginFilter<ProxyCacheSchema.Config> {
         boolean revalidate = config.cacheControl() && Admission.requestSays(request, "no-cache");
         // Another variant of the key's response (its Vary values differ) is no entry for this request.
         CachedResponse entry;
-        try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + ProxyCacheSchema.NAME)) {
-            entry = Variants.matching(cache.get(key), request);
-        }
+        entry = Variants.matching(cache.get(key), request);
         // Stale and still there because storage_ttl keeps it, as Kong's store keeps it (an entry kept
         // only for stale_if_error is Kong's nothing: it answers a backend failure, no request).
         boolean keptStale = entry != null

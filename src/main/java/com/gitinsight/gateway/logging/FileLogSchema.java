@@ -17,6 +17,8 @@ public final class FileLogSchema implements PluginSchema {
     public static final String NAME = "file-log";
 
     private static final Pattern PATH = Pattern.compile("[^*&%\\\\`]+");
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(FileLogSchema.class.getName());
 
     public record Config(String path, boolean reopen, CustomFields customFields) implements PluginConfig {
         public Config(String path, boolean reopen) {
@@ -50,9 +52,15 @@ public final class FileLogSchema implements PluginSchema {
         if (path == null && !f.has("path")) {
             f.error("path", "required field missing");
         } else if (path != null) {
-            String error = pathError(path, pathPrefix());
+            String prefix = pathPrefix();
+            String error = pathError(path, prefix);
             if (error != null) {
                 f.error("path", error);
+            } else if (prefix == null && unsafe(path) != null) {
+                // Loaded, as Kong loads it (its own spec logs to /etc/shadow and expects the write to
+                // fail), but never written: the writer refuses to open it (FileLogWriters).
+                String why = unsafe(path);
+                LOG.warning(() -> NAME + ": path " + path + " is " + why + "; its lines are lost (Permission denied)");
             }
         }
         return new Config(path, f.bool("reopen", false), custom);
@@ -162,6 +170,14 @@ public final class FileLogSchema implements PluginSchema {
             "rc");
 
     /**
+     * Why file-log never writes {@code path}, or null: where no prefix is set, {@link #unsafe};
+     * checked each time the file is opened (a link may have changed since the configuration loaded).
+     */
+    static String refusedAtOpen(String path) {
+        return pathPrefix() == null ? unsafe(path) : null;
+    }
+
+    /**
      * Without a prefix, Kong 3.0-3.9 write anywhere; here a line of request headers a client chose
      * never lands where it would be run or read as code or settings (helper review 189: a file-log on
      * {@code ~/.bashrc} ran a client's {@code User-Agent: $(...)} at the next login): no hidden file
@@ -170,6 +186,15 @@ public final class FileLogSchema implements PluginSchema {
      * script, archive or settings name part. A relative path is judged where it resolves, and an
      * existing directory where its links lead. Set a prefix to confine it further.
      */
+    private static boolean validPath(String path) {
+        try {
+            java.nio.file.Path.of(path);
+            return true;
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     static String unsafe(String path) {
         java.nio.file.Path absolute;
         try {
@@ -227,8 +252,8 @@ public final class FileLogSchema implements PluginSchema {
     }
 
     /**
-     * Why {@code path} is refused, or null: Kong 3.10's pattern ({@code ^<prefix>[^*&%\`]+$}) and
-     * its {@code not_match = "%.%."} (any {@code ..}, against path traversal), one message for all
+     * Why {@code path} is refused at load, or null: Kong 3.10's pattern ({@code ^<prefix>[^*&%\`]+$})
+     * and its {@code not_match = "%.%."} (any {@code ..}, against path traversal), one message for all
      * three as Kong's {@code err}; without a prefix, Kong 3.0's pattern and message.
      */
     static String pathError(String path, String prefix) {
@@ -240,7 +265,8 @@ public final class FileLogSchema implements PluginSchema {
             if (path.contains("..")) {
                 return "not a valid file name, or contains `..`";
             }
-            return unsafe(path);
+            // A valid name for Kong; an unsafe one is refused when opened (refusedAtOpen).
+            return validPath(path) ? null : "not a valid filename";
         }
         if (pattern && !path.contains("..") && path.startsWith(prefix) && path.length() > prefix.length()) {
             return null;

@@ -268,6 +268,11 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
                         throw new FileSystemException(
                                 path.toString(), null, "the configuration and its backups are not file-log's to write");
                     }
+                    String refused = FileLogSchema.refusedAtOpen(path.toString());
+                    if (refused != null) {
+                        // As Kong's nginx, not root, fails on /etc/shadow: never written, said why.
+                        throw new FileSystemException(path.toString(), null, "Permission denied (" + refused + ")");
+                    }
                     channel = open(path);
                     opening = false;
                     if (writeFailed && endsMidLine(path)) {

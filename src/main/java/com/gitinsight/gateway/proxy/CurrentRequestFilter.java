@@ -171,8 +171,11 @@ public class CurrentRequestFilter extends HttpFilter {
         }
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match;
+        long routingStart = System.nanoTime();
+        long routingEnd;
         try {
             match = RequestContext.gatewayOwn(path) ? null : match(snapshot.router(), request, path);
+            routingEnd = System.nanoTime();
         } catch (com.gitinsight.gateway.routing.Router.Undecidable e) {
             ErrorResponses.write(request, response, 400, "Bad request");
             return;
@@ -209,6 +212,7 @@ public class CurrentRequestFilter extends HttpFilter {
             Exchange exchange = current.bind(request, response, paced);
             // The route is matched once, here, for every filter behind this one and the proxy.
             RequestContext.attach(request, snapshot, match, path, trusted)
+                    .routed(routingStart, routingEnd)
                     .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
                     .clientAddress(client)
                     .hostPort(portMaps.hostPort(request.getLocalPort()));

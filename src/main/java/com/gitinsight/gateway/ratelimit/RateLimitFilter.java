@@ -4,7 +4,6 @@ import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.http.ManagedHeaders;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
-import com.gitinsight.gateway.runtime.RequestTrace;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -50,7 +49,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
             throws IOException, ServletException {
         long now = System.currentTimeMillis();
         CounterStore.Usage usage;
-        try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin." + RateLimitingSchema.NAME)) {
+        try {
             usage = stores.store(config).hit(key(config, context, request), config.limits(), now);
             stores.reachable();
         } catch (CounterStore.Unavailable e) {

@@ -20,10 +20,13 @@ public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter im
 
     private final String plugin;
     private final Class<C> type;
+    /** Kong's span of this plugin's access phase. */
+    private final String accessSpan;
 
     protected PluginFilter(String plugin, Class<C> type) {
         this.plugin = plugin;
         this.type = type;
+        this.accessSpan = "kong.access.plugin." + plugin;
     }
 
     /** The plugin this filter runs. */
@@ -46,7 +49,30 @@ public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter im
             chain.doFilter(request, response);
             return;
         }
+        RequestTrace trace = context.trace();
+        if (hasAccessPhase() && trace.tracesPhases()) {
+            // Kong's kong.access.plugin.<name>: the plugin's own work, until it passes the request
+            // on (or answers it), not what the plugins after it and the backend take.
+            RequestTrace.Phase phase = trace.phase(accessSpan);
+            try {
+                apply(config, context, request, response, (req, res) -> {
+                    phase.close();
+                    chain.doFilter(req, res);
+                });
+            } finally {
+                phase.close();
+            }
+            return;
+        }
         apply(config, context, request, response, chain);
+    }
+
+    /**
+     * Whether Kong's plugin has an access phase (its span, {@code kong.access.plugin.<name>}); not
+     * one that only changes the response.
+     */
+    protected boolean hasAccessPhase() {
+        return true;
     }
 
     /**

@@ -117,6 +117,10 @@ public final class RequestContext {
 
     private final long startedMillis = System.currentTimeMillis();
     private final long startedNanos = System.nanoTime();
+    /** When routing began and ended ({@link System#nanoTime}): Kong's router span. */
+    private long routingStartNanos = startedNanos;
+
+    private long routingEndNanos = startedNanos;
 
     /** The port the client reached ({@code gateway.port-maps} applied), or -1 when not set. */
     private int hostPort = -1;
@@ -529,6 +533,21 @@ public final class RequestContext {
     /** {@link System#nanoTime()} when the gateway took the request. */
     public long startedNanos() {
         return startedNanos;
+    }
+
+    /** Routing ran from {@code startNanos} to {@code endNanos} ({@link System#nanoTime}). */
+    public RequestContext routed(long startNanos, long endNanos) {
+        this.routingStartNanos = startNanos;
+        this.routingEndNanos = endNanos;
+        return this;
+    }
+
+    public long routingStartNanos() {
+        return routingStartNanos;
+    }
+
+    public long routingEndNanos() {
+        return routingEndNanos;
     }
 
     /**

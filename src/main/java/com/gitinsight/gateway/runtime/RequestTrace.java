@@ -58,8 +58,16 @@ public interface RequestTrace {
         }
     };
 
-    /** Starts a child span of the request's span, named as Kong names it ({@code kong.access.plugin.jwt}). */
+    /**
+     * Starts a child span of the request's span, named as Kong names it ({@code kong.access.plugin.jwt});
+     * closing it more than once changes nothing.
+     */
     Phase phase(String name);
+
+    /** Whether plugin phases are traced ({@link #phase} makes spans): else a plugin asks for none. */
+    default boolean tracesPhases() {
+        return false;
+    }
 
     /**
      * Starts the span of try {@code number} (1 for the first) at {@code ip:port}, the target

@@ -3,7 +3,6 @@ package com.gitinsight.gateway.security;
 import com.gitinsight.gateway.http.ErrorResponses;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
-import com.gitinsight.gateway.runtime.RequestTrace;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -85,10 +84,8 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             // Kong's get_query makes ?jwt (no '=') the value true: not a string, "Unrecognizable token".
             result = new KongJwtVerifier.Rejected("Unrecognizable token");
         } else {
-            try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin.jwt")) {
-                result = credentialCache.verify(
-                        tokens.get(0), config, context.snapshot().config(), System.currentTimeMillis() / 1000);
-            }
+            result = credentialCache.verify(
+                    tokens.get(0), config, context.snapshot().config(), System.currentTimeMillis() / 1000);
         }
         if (result instanceof KongJwtVerifier.Verified v) {
             ConsumerIdentity.identify(
@@ -169,10 +166,7 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             String token,
             String realm)
             throws IOException, ServletException {
-        SsoLogin.Login login;
-        try (RequestTrace.Phase traced = context.trace().phase("kong.access.plugin.jwt")) {
-            login = sso.login(token, settings, credentials); // JWKS fetches included
-        }
+        SsoLogin.Login login = sso.login(token, settings, credentials); // JWKS fetches included
         if (login == null) {
             return false;
         }

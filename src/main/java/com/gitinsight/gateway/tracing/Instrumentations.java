@@ -9,13 +9,14 @@ import java.util.Set;
  * an opentelemetry plugin exports. {@code off} exports none (the plugin still passes a context on,
  * marked not sampled); any other list exports the request's span ({@code kong}, Kong's root span,
  * on whenever tracing is) and the kinds it names; {@code all}, first in the list as Kong reads it,
- * every kind. Of Kong's kinds this gateway makes {@code balancer} ({@code kong.balancer}, one per
- * try) and {@code plugin_access} ({@code kong.access.plugin.<name>}: jwt, rate-limiting,
- * proxy-cache); the others are accepted and make no span.
+ * every kind. Of Kong's kinds this gateway makes {@code router} ({@code kong.router}),
+ * {@code balancer} ({@code kong.balancer}, one per try) and {@code plugin_access}
+ * ({@code kong.access.plugin.<name>}, each plugin with an access phase); the others are accepted
+ * and make no span.
  */
-record Instrumentations(boolean exported, boolean balancer, boolean pluginAccess) {
+record Instrumentations(boolean exported, boolean router, boolean balancer, boolean pluginAccess) {
 
-    static final Instrumentations ALL = new Instrumentations(true, true, true);
+    static final Instrumentations ALL = new Instrumentations(true, true, true, true);
 
     /** Kong's accepted types (its instrumentation's, with all, off and request). */
     private static final Set<String> KNOWN = Set.of(
@@ -52,10 +53,14 @@ record Instrumentations(boolean exported, boolean balancer, boolean pluginAccess
             throw new IllegalArgumentException("gateway.tracing.instrumentations: " + String.join("; ", errors));
         }
         if (types.get(0).equals("off")) {
-            return new Instrumentations(false, false, false);
+            return new Instrumentations(false, false, false, false);
         }
         // Kong reads "all" only as the first type.
         boolean all = types.get(0).equals("all");
-        return new Instrumentations(true, all || types.contains("balancer"), all || types.contains("plugin_access"));
+        return new Instrumentations(
+                true,
+                all || types.contains("router"),
+                all || types.contains("balancer"),
+                all || types.contains("plugin_access"));
     }
 }

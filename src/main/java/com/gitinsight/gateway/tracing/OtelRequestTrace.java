@@ -17,10 +17,13 @@ import java.util.function.BiConsumer;
 
 /**
  * A traced request: the root span ({@code kong}, as Kong names it) and its children, as
- * {@code gateway.tracing.instrumentations} lets them be: a {@code kong.balancer} span per try at a
- * target (whose context the target gets, in each injected format, with the request's span as its
- * parent; without them the target gets the request span's context), and the phases plugins report
- * ({@code kong.access.plugin.<name>}).
+ * {@code gateway.tracing.instrumentations} lets them be: {@code kong.router}, a {@code kong.balancer}
+ * span per try at a target (whose context the target gets, in each injected format, with the
+ * request's span as its parent; without them the target gets the request span's context), and
+ * each plugin's access phase ({@code kong.access.plugin.<name>}). The children are ended when the
+ * request's span is, after it, in the order they started: Kong queues a request's spans in its log
+ * phase, the request's first (an exporter reads it as the first span), and the SDK's processor
+ * queues spans as they end.
  */
 final class OtelRequestTrace implements RequestTrace {
 
@@ -41,11 +44,11 @@ final class OtelRequestTrace implements RequestTrace {
     /** The request's span: started when the plugin's access phase is reached, or when asked for. */
     private Span root;
     /** The try that answered, its span open until the body has gone. */
-    private Span answering;
+    private Child answering;
 
     private Context rootContext;
-    /** Phases that ended before the request's span started (made its children when it does). */
-    private List<Pending> pending;
+    /** The children so far, ended with the request's span ({@link #finish}). */
+    private final List<Child> children = new java.util.ArrayList<>(4);
     /** The formats the backend gets the context in (Kong's inject list, preserve resolved). */
     private final List<String> inject;
     /** The client's context, if it sent one (its trace id's size and b3's debug flag are passed on). */
@@ -71,7 +74,28 @@ final class OtelRequestTrace implements RequestTrace {
             Context ownParent,
             long epochNanos) {}
 
-    private record Pending(String name, long startNanos, long endNanos) {}
+    /**
+     * A child span: a timed phase ({@code span} null, made at the end) or a try's span (made when
+     * the try starts: its context goes to the target); {@code endNanos} 0 while open.
+     */
+    private static final class Child {
+        final String name;
+        final long startNanos;
+        final Span span;
+        long endNanos;
+
+        Child(String name, long startNanos, Span span) {
+            this.name = name;
+            this.startNanos = startNanos;
+            this.span = span;
+        }
+
+        void end(long nanos) {
+            if (endNanos == 0) {
+                endNanos = nanos;
+            }
+        }
+    }
 
     OtelRequestTrace(
             Tracing tracing,
@@ -104,12 +128,6 @@ final class OtelRequestTrace implements RequestTrace {
                 .setStartTimestamp(s.epochNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         root = clientContext ? tracing.startRoot(builder, s.chosenTraceId()) : builder.startSpan();
         rootContext = Context.root().with(root);
-        if (pending != null) {
-            for (Pending p : pending) {
-                child(p.name(), p.startNanos()).end(p.endNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-            pending = null;
-        }
     }
 
     private Span child(String name, long startNanos) {
@@ -121,27 +139,29 @@ final class OtelRequestTrace implements RequestTrace {
     }
 
     @Override
+    public boolean tracesPhases() {
+        return tracing.instrumentations.pluginAccess();
+    }
+
+    @Override
     public Phase phase(String name) {
         if (!tracing.instrumentations.pluginAccess()) {
             return NO_PHASE;
         }
-        if (root != null) {
-            Span span = tracing.tracer.spanBuilder(name).setParent(rootContext).startSpan();
-            return span::end;
+        // Timed now, made a child at the end (before the access phase, the request's span has not
+        // started: it starts in the client's trace there). Closing it again changes nothing.
+        Child c = new Child(name, tracing.now(), null);
+        children.add(c);
+        return () -> c.end(tracing.now());
+    }
+
+    /** Kong's {@code kong.router} span, when the instrumentations name it: routing ran in [start, end]. */
+    void routed(long startEpochNanos, long endEpochNanos) {
+        if (tracing.instrumentations.router()) {
+            Child c = new Child("kong.router", startEpochNanos, null);
+            c.end(Math.max(startEpochNanos, endEpochNanos));
+            children.add(c);
         }
-        // Before the access phase (an auth plugin's): timed now, made a child once the span starts.
-        long started = tracing.now();
-        return () -> {
-            long ended = tracing.now();
-            if (root != null) {
-                child(name, started).end(ended, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } else {
-                if (pending == null) {
-                    pending = new java.util.ArrayList<>(4);
-                }
-                pending.add(new Pending(name, started, ended));
-            }
-        };
     }
 
     @Override
@@ -166,7 +186,11 @@ final class OtelRequestTrace implements RequestTrace {
                     .setAttribute(HTTP_URL, service.protocol() + "://" + name + requestUri());
         }
         int retries = service == null ? 0 : service.retries();
-        Span span = builder.startSpan();
+        long started = tracing.now();
+        Span span = builder.setStartTimestamp(started, java.util.concurrent.TimeUnit.NANOSECONDS)
+                .startSpan();
+        Child child = new Child(null, started, span);
+        children.add(child);
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
@@ -182,7 +206,7 @@ final class OtelRequestTrace implements RequestTrace {
                 }
                 // Kong ends the answering try's span when the body has gone (its body filter's end),
                 // not at the backend's headers (helper review 159): ended with the request's span.
-                answering = span;
+                answering = child;
             }
 
             @Override
@@ -190,7 +214,7 @@ final class OtelRequestTrace implements RequestTrace {
                 // Kong: the code nginx gave the failed try (504 a timeout, else 502), status error.
                 span.setAttribute(HTTP_STATUS_CODE, failure.startsWith("TIMEOUT") ? 504L : 502L);
                 span.setStatus(StatusCode.ERROR);
-                span.end();
+                child.end(tracing.now());
             }
         };
     }
@@ -211,11 +235,33 @@ final class OtelRequestTrace implements RequestTrace {
 
     /** Ends the answering try's span, once the answer's body has gone (before the request's span ends). */
     void endAnsweringTry() {
-        Span span = answering;
-        if (span != null) {
+        Child c = answering;
+        if (c != null) {
             answering = null;
-            span.end();
+            c.end(tracing.now());
         }
+    }
+
+    /**
+     * Ends the request's span, then its children in the order they started, each at the time it
+     * ended (one still open, now), so that they are queued for export as Kong queues them.
+     */
+    void finish() {
+        endAnsweringTry();
+        Span requestSpan = root();
+        boolean recording = requestSpan.isRecording(); // (an ended span is not)
+        requestSpan.end();
+        long now = tracing.now();
+        children.sort(java.util.Comparator.comparingLong(c -> c.startNanos));
+        for (Child c : children) {
+            long end = c.endNanos != 0 ? c.endNanos : now;
+            if (c.span != null) {
+                c.span.end(end, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } else if (recording) {
+                child(c.name, c.startNanos).end(end, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        }
+        children.clear();
     }
 
     /**

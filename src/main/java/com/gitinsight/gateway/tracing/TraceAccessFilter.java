@@ -31,7 +31,11 @@ public class TraceAccessFilter extends HttpFilter implements ChainOrder {
         RequestContext context = RequestContext.of(request);
         // No route matched: Kong answers its 404 before any plugin's access phase.
         if (context != null && context.match() != null) {
-            context.trace().accessReached();
+            // Kong's span of this plugin's access phase (its propagation), as of every plugin's.
+            try (com.gitinsight.gateway.runtime.RequestTrace.Phase phase =
+                    context.trace().phase("kong.access.plugin." + OpenTelemetrySchema.NAME)) {
+                context.trace().accessReached();
+            }
         }
         chain.doFilter(request, response);
     }

@@ -139,7 +139,10 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .setAttribute(KONG_REQUEST_ID, context.kongRequestId());
         // Started where Kong applies the client's context (the plugin's access phase), or as a
         // trace of its own when a plugin answered before it (TraceAccessFilter, OtelRequestTrace).
-        OtelRequestTrace.Start start = new OtelRequestTrace.Start(builder, parent, chosenTraceId, own, tracing.now());
+        // Kong's request span starts with the request's processing, before routing (kong.router is its child).
+        long now = tracing.now();
+        long routedAt = now - Math.max(0, System.nanoTime() - context.routingStartNanos());
+        OtelRequestTrace.Start start = new OtelRequestTrace.Start(builder, parent, chosenTraceId, own, routedAt);
         // Each format replaces only the headers it writes, as Kong's injectors do: a client's b3
         // header stays beside an injected x-b3-* (and an x-b3-parentspanid where none is written).
         List<String> inject = inject(propagation, carried);
@@ -152,6 +155,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             context.upstreamHeader(header, null);
         }
         OtelRequestTrace trace = new OtelRequestTrace(tracing, start, inject, carried, request, context);
+        trace.routed(routedAt, routedAt + Math.max(0, context.routingEndNanos() - context.routingStartNanos()));
         context.trace(trace);
         HttpServletResponse answer = response;
         TraceIdResponse withId = null;
@@ -175,7 +179,6 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             // client gone mid-body is no error of the trace's (helper review 159).
             throw e;
         } finally {
-            trace.endAnsweringTry();
             Span root = trace.root();
             // At the end, once auth plugins said which arguments held credentials: never exported.
             if (root.isRecording()) {
@@ -184,7 +187,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
             // Kong's runloop sets it for every response, "" when no route matched.
             root.setAttribute(HTTP_ROUTE, context.match() == null ? "" : route(context));
-            root.end();
+            trace.finish();
         }
     }
 

@@ -22,6 +22,12 @@ public class ResponseTransformerFilter extends PluginFilter<ResponseTransformerS
         super(ResponseTransformerSchema.NAME, ResponseTransformerSchema.Config.class);
     }
 
+    /** Kong's response-transformer changes the response only (no access phase, no span of one). */
+    @Override
+    protected boolean hasAccessPhase() {
+        return false;
+    }
+
     @Override
     protected void apply(
             ResponseTransformerSchema.Config config,

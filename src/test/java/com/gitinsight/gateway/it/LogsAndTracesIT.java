@@ -398,6 +398,14 @@ class LogsAndTracesIT {
                 .findFirst()
                 .orElseThrow();
         assertEquals(hex(root.getSpanId()), hex(rateLimit.getParentSpanId()));
+        // Helper review 217: Kong's router span, and Kong's order: the request's span first.
+        Span router = trace.stream()
+                .filter(s -> s.getName().equals("kong.router"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(hex(root.getSpanId()), hex(router.getParentSpanId()));
+        assertTrue(router.getStartTimeUnixNano() >= root.getStartTimeUnixNano(), "within the request's span");
+        assertEquals("kong", trace.get(0).getName(), "exported first");
         ResourceSpans resource = resources.stream()
                 .filter(rs -> rs.getScopeSpansList().stream()
                         .flatMap(ss -> ss.getSpansList().stream())

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +116,28 @@ class FileLogWritersTest {
         assertEquals(
                 "failed to open the file: Is a directory",
                 writers.status().get(0).lastError());
+    }
+
+    // Helper review 218: a path file-log never writes (a hidden file, a script name, a system
+    // directory) loads, as Kong's spec's /etc/shadow does, and fails when opened, as Kong's nginx
+    // fails on it: counted, said in Kong's words, nothing created; checked at each open.
+    @Test
+    void aPathFileLogNeverWritesFailsWhenOpenedInKongsWords() throws Exception {
+        // (Not /etc/shadow itself: the tests may run as root, and a regression would write there.)
+        for (Path refused : List.of(dir.resolve(".hidden/x.log"), dir.resolve("x.sh"), dir.resolve("a.php.log"))) {
+            FileLogWriters own = new FileLogWriters();
+            try {
+                Files.createDirectories(dir.resolve(".hidden"));
+                own.write(new FileLogSchema.Config(refused.toString(), true), line("lost"), LOADED);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> own.status().get(0).lost() == 1);
+                String error = own.status().get(0).lastError();
+                assertTrue(error.startsWith("failed to open the file: Permission denied ("), error);
+                assertFalse(Files.exists(refused), "nothing is created");
+            } finally {
+                own.stop();
+            }
+        }
     }
 
     // Kong's 04-file-log spec, "the given path is not a file but a directory": a path ending in /

@@ -47,6 +47,8 @@ class LogSchemasTest {
         assertTrue(error("file-log", "{path: '/tmp/a\\\\b'}").contains("not a valid filename"));
         // Helper review 189: without a prefix, no file where a client's header line would run or be
         // read as settings (a file-log on ~/.bashrc ran a User-Agent's $(...) at the next login).
+        // Helper review 218: loaded as Kong loads them (Kong's own spec logs to /etc/shadow and
+        // expects the write to fail), refused when the file is opened (FileLogWritersTest).
         for (String unsafe : List.of(
                 "/home/gw/.bashrc",
                 "/root/.ssh/authorized_keys",
@@ -61,7 +63,13 @@ class LogSchemasTest {
                 "/var/www/x.php.log",
                 "/proc/self/environ",
                 "/tmp/.hidden/x.log")) {
-            assertTrue(error("file-log", "{path: '" + unsafe + "'}").contains("not a file file-log may write"), unsafe);
+            assertEquals(
+                    unsafe,
+                    only(parse("file-log", "{path: '" + unsafe + "'}"), FileLogSchema.Config.class)
+                            .path());
+            assertTrue(
+                    String.valueOf(FileLogSchema.refusedAtOpen(unsafe)).contains("not a file file-log may write"),
+                    unsafe);
         }
         for (String fine : List.of(
                 "/dev/stdout",

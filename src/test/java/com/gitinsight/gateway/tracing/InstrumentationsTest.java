@@ -11,14 +11,15 @@ class InstrumentationsTest {
     @Test
     void kongsTypesAreRead() {
         assertEquals(Instrumentations.ALL, Instrumentations.parse("all"));
-        assertEquals(new Instrumentations(false, false, false), Instrumentations.parse("off"));
-        assertEquals(new Instrumentations(true, false, false), Instrumentations.parse("request"));
+        assertEquals(new Instrumentations(false, false, false, false), Instrumentations.parse("off"));
+        assertEquals(new Instrumentations(true, false, false, false), Instrumentations.parse("request"));
         assertEquals(
-                new Instrumentations(true, false, false),
-                Instrumentations.parse("router,dns_query,db_query,http_client,plugin_rewrite,plugin_header_filter"));
-        assertEquals(new Instrumentations(true, true, false), Instrumentations.parse(" balancer "));
-        assertEquals(new Instrumentations(true, true, true), Instrumentations.parse("balancer,plugin_access"));
-        assertEquals(new Instrumentations(true, false, true), Instrumentations.parse("plugin_access,all"));
+                new Instrumentations(true, false, false, false),
+                Instrumentations.parse("dns_query,db_query,http_client,plugin_rewrite,plugin_header_filter"));
+        assertEquals(new Instrumentations(true, true, false, false), Instrumentations.parse("router"));
+        assertEquals(new Instrumentations(true, false, true, false), Instrumentations.parse(" balancer "));
+        assertEquals(new Instrumentations(true, false, true, true), Instrumentations.parse("balancer,plugin_access"));
+        assertEquals(new Instrumentations(true, false, false, true), Instrumentations.parse("plugin_access,all"));
     }
 
     @Test

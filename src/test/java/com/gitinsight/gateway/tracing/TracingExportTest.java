@@ -67,8 +67,7 @@ class TracingExportTest {
         try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
             assertTrue(p != null);
         }
-        trace.endAnsweringTry();
-        root.end();
+        trace.finish();
         await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().failedSends() >= 1);
         List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
         List<String> tokens = new CopyOnWriteArrayList<>();
@@ -104,12 +103,13 @@ class TracingExportTest {
         collector = collector(0, received, new CopyOnWriteArrayList<>());
         OpenTelemetrySchema.Config config = config(collector.getAddress().getPort());
         Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
-        expected.put("all", List.of("kong", "kong.access.plugin.jwt", "kong.balancer"));
+        expected.put("all", List.of("kong", "kong.router", "kong.access.plugin.jwt", "kong.balancer"));
         expected.put("request", List.of("kong"));
         expected.put("balancer", List.of("kong", "kong.balancer"));
-        expected.put("plugin_access, router", List.of("kong", "kong.access.plugin.jwt"));
+        expected.put("plugin_access, router", List.of("kong", "kong.router", "kong.access.plugin.jwt"));
+        expected.put("plugin_access", List.of("kong", "kong.access.plugin.jwt"));
         expected.put("balancer,all", List.of("kong", "kong.balancer")); // Kong reads "all" only first
-        expected.put("all,router", List.of("kong", "kong.access.plugin.jwt", "kong.balancer"));
+        expected.put("all,router", List.of("kong", "kong.router", "kong.access.plugin.jwt", "kong.balancer"));
         for (Map.Entry<String, List<String>> e : expected.entrySet()) {
             received.clear();
             tracing = new Tracing(config, 1.0, Instrumentations.parse(e.getKey()), "node-1", "test");
@@ -118,6 +118,8 @@ class TracingExportTest {
                             .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
             OtelRequestTrace trace = started(traced);
             Span root = trace.root();
+            long routed = tracing.now();
+            trace.routed(routed - 1_000, routed);
             try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
                 assertTrue(p != null);
             }
@@ -125,14 +127,13 @@ class TracingExportTest {
             Map<String, String> sent = new HashMap<>();
             attempt.propagate(sent::put);
             attempt.answered(200);
-            trace.endAnsweringTry();
-            root.end();
+            trace.finish();
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> received.stream().anyMatch(s -> s.getName().equals("kong")));
             tracing.shutdown(2_000);
+            // In Kong's order: the request's span first, then its children in the order they started.
             List<String> names = received.stream()
                     .map(io.opentelemetry.proto.trace.v1.Span::getName)
-                    .sorted()
                     .toList();
             assertEquals(e.getValue(), names, e.getKey());
             String own = e.getValue().contains("kong.balancer")
@@ -226,8 +227,7 @@ class TracingExportTest {
             Span root = trace.root();
             RequestTrace.Try attempt = trace.upstreamTry("10.1.2.3", "backend-1.internal", 15555, 1);
             attempt.answered(503);
-            trace.endAnsweringTry();
-            root.end();
+            trace.finish();
         }
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> received.stream()
@@ -289,7 +289,7 @@ class TracingExportTest {
                 traced.context());
         trace.phase("kong.access.plugin.jwt").close();
         trace.accessReached();
-        trace.root().end();
+        trace.finish();
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
         var root = received.stream()
                 .filter(x -> x.getName().equals("kong"))
@@ -308,6 +308,96 @@ class TracingExportTest {
                 hex.formatHex(jwt.getParentSpanId().toByteArray()));
         assertEquals(started, root.getStartTimeUnixNano(), "the request's span starts when the request did");
         assertTrue(jwt.getStartTimeUnixNano() >= started && jwt.getEndTimeUnixNano() >= jwt.getStartTimeUnixNano());
+    }
+
+    /** A plugin whose filter marks when it passed the request on. */
+    private static final class MarkingPlugin
+            extends com.gitinsight.gateway.runtime.PluginFilter<com.gitinsight.gateway.config.PluginConfig> {
+        private static final long serialVersionUID = 1L;
+        private final boolean accessPhase;
+        private final Tracing tracing;
+        long passedOn;
+
+        MarkingPlugin(String name, boolean accessPhase, Tracing tracing) {
+            super(name, com.gitinsight.gateway.config.PluginConfig.class);
+            this.accessPhase = accessPhase;
+            this.tracing = tracing;
+        }
+
+        @Override
+        protected com.gitinsight.gateway.config.PluginConfig config(
+                com.gitinsight.gateway.runtime.RequestContext context) {
+            return new com.gitinsight.gateway.config.PluginConfig() {};
+        }
+
+        @Override
+        protected boolean hasAccessPhase() {
+            return accessPhase;
+        }
+
+        @Override
+        protected void apply(
+                com.gitinsight.gateway.config.PluginConfig config,
+                com.gitinsight.gateway.runtime.RequestContext context,
+                jakarta.servlet.http.HttpServletRequest request,
+                jakarta.servlet.http.HttpServletResponse response,
+                jakarta.servlet.FilterChain chain)
+                throws java.io.IOException, jakarta.servlet.ServletException {
+            passedOn = tracing.now();
+            chain.doFilter(request, response);
+        }
+    }
+
+    // Helper review 217: Kong makes kong.access.plugin.<name> for every plugin's access phase (its
+    // own work, not the plugins after it and the backend), kong.router, and queues the request's
+    // span first, its children after it in the order they started (Kong's exporter spec reads
+    // spans[1] as the request's). Here the children were ended when they ended: the request's span
+    // came last.
+    @Test
+    void everyPluginsAccessPhaseAndTheRouterAreSpansExportedAfterTheRequestsSpan() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
+        OpenTelemetrySchema.Config config = config(collector.getAddress().getPort());
+        tracing = new Tracing(config, 1.0, Instrumentations.ALL, "node-1", "test");
+        com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
+                        "/x")
+                .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+        OtelRequestTrace trace = started(traced);
+        traced.context().trace(trace);
+        long routedEnd = tracing.now();
+        trace.routed(routedEnd - 2_000, routedEnd);
+        MarkingPlugin cors = new MarkingPlugin("cors", true, tracing);
+        MarkingPlugin transformer = new MarkingPlugin("response-transformer", false, tracing);
+        long[] backendStart = new long[1];
+        cors.doFilter(
+                traced.request,
+                new com.gitinsight.gateway.testing.FakeHttp.Response().response,
+                (req, res) -> transformer.doFilter(req, res, (req2, res2) -> {
+                    backendStart[0] = tracing.now();
+                    RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, 1);
+                    attempt.answered(200);
+                }));
+        trace.finish();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
+        assertEquals(
+                List.of("kong", "kong.router", "kong.access.plugin.cors", "kong.balancer"),
+                received.stream()
+                        .map(io.opentelemetry.proto.trace.v1.Span::getName)
+                        .toList(),
+                "the request's span first, then in the order they started; none for a plugin without an access phase");
+        io.opentelemetry.proto.trace.v1.Span access = received.get(2);
+        assertTrue(access.getEndTimeUnixNano() >= cors.passedOn, "until the plugin passed the request on");
+        assertTrue(access.getEndTimeUnixNano() <= backendStart[0], "not the backend's time");
+        io.opentelemetry.proto.trace.v1.Span router = received.get(1);
+        assertEquals(routedEnd - 2_000, router.getStartTimeUnixNano());
+        assertEquals(routedEnd, router.getEndTimeUnixNano());
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        for (io.opentelemetry.proto.trace.v1.Span child : received.subList(1, 4)) {
+            assertEquals(
+                    hex.formatHex(received.get(0).getSpanId().toByteArray()),
+                    hex.formatHex(child.getParentSpanId().toByteArray()),
+                    child.getName());
+        }
     }
 
     /** A traced request whose span has started (its access phase reached; no client context). */
