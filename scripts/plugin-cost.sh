@@ -2,7 +2,9 @@
 # What each of logs and traces out (file-log, http-log, opentelemetry) costs on top of GitInsight's
 # plugin set, measured in ONE gateway JVM whose watched configuration is swapped between variants
 # (same JIT, same heap: a whole-process before/after across two runs moves by more than the effect
-# on a small machine). For each variant: a 5 s warm-up, then wrk for SECONDS; the gateway's CPU is
+# on a small machine). For each variant: a warm-up (PLUGIN_COST_WARMUP s, 20 by default: after a
+# switch the JIT recompiles for a while, its interpreted code counted on the request threads), then
+# wrk for SECONDS; the gateway's CPU is
 # read per thread from /proc and reported in us per request by thread group:
 #   req (request threads), log (file-log and http-log writers), otel (batch processor, exporter,
 #   its HTTP client), gc, jit, other
@@ -96,7 +98,7 @@ results=$work/results
 for r in $(seq "$rounds"); do
   for v in "${variants[@]}"; do
     set_config "$v"
-    requests 5 >/dev/null
+    requests "${PLUGIN_COST_WARMUP:-20}" >/dev/null
     ticks >"$work/before"
     n=$(requests "$seconds")
     ticks >"$work/after"

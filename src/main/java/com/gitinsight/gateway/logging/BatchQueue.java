@@ -432,8 +432,14 @@ public final class BatchQueue<E> {
                 losing = true;
                 return;
             }
-            long delay = Math.min(spec.retryDelayMs(retry), Math.max(1, spec.maxRetryTimeMs() - elapsedMs + 1));
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(delay));
+            // Kong's whole delay, max_retry_time looked at only after the next failure (helper review
+            // 218: cut short here, the last try came at max_retry_time where Kong's comes a delay later).
+            long until = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(spec.retryDelayMs(retry));
+            for (long left = until - nanoClock.getAsLong();
+                    left > 0 && !closing && !Thread.currentThread().isInterrupted();
+                    left = until - nanoClock.getAsLong()) {
+                LockSupport.parkNanos(this, left); // (it may return early: parked again for the rest)
+            }
             if (Thread.currentThread().isInterrupted()) {
                 counts.lost.addAndGet(batch.size());
                 return;

@@ -170,22 +170,16 @@ public final class FileLogSchema implements PluginSchema {
             "rc");
 
     /**
-     * Why file-log never writes {@code path}, or null: where no prefix is set, {@link #unsafe};
-     * checked each time the file is opened (a link may have changed since the configuration loaded).
+     * Why file-log never writes {@code path}, or null, checked each time the file is opened (a link
+     * may have changed since the configuration loaded): where no prefix is set, {@link #unsafe};
+     * where one is, the prefix's rule, as set now (helper review 219: a prefix set after a path
+     * loaded without one must not open it).
      */
     static String refusedAtOpen(String path) {
-        return pathPrefix() == null ? unsafe(path) : null;
+        String prefix = pathPrefix();
+        return prefix == null ? unsafe(path) : pathError(path, prefix);
     }
 
-    /**
-     * Without a prefix, Kong 3.0-3.9 write anywhere; here a line of request headers a client chose
-     * never lands where it would be run or read as code or settings (helper review 189: a file-log on
-     * {@code ~/.bashrc} ran a client's {@code User-Agent: $(...)} at the next login): no hidden file
-     * or directory ({@code .bashrc}, {@code .ssh/}), no system directory, no device or {@code /proc}
-     * entry but the standard streams ({@code /dev/stdout}; files on {@code /dev/shm} are files), no
-     * script, archive or settings name part. A relative path is judged where it resolves, and an
-     * existing directory where its links lead. Set a prefix to confine it further.
-     */
     private static boolean validPath(String path) {
         try {
             java.nio.file.Path.of(path);
@@ -195,6 +189,16 @@ public final class FileLogSchema implements PluginSchema {
         }
     }
 
+    /**
+     * Without a prefix, Kong 3.0-3.9 write anywhere; here a line of request headers a client chose
+     * never lands where it would be run or read as code or settings (helper review 189: a file-log on
+     * {@code ~/.bashrc} ran a client's {@code User-Agent: $(...)} at the next login): no hidden file
+     * or directory ({@code .bashrc}, {@code .ssh/}), no system directory, no device or {@code /proc}
+     * entry but the standard streams ({@code /dev/stdout}; files on {@code /dev/shm} are files), no
+     * script, archive or settings name part. A relative path is judged where it resolves, a link at
+     * the path where it leads (a dangling one too: opening creates its target; helper review 219),
+     * and an existing directory where its links lead. Set a prefix to confine it further.
+     */
     static String unsafe(String path) {
         java.nio.file.Path absolute;
         try {
@@ -202,9 +206,31 @@ public final class FileLogSchema implements PluginSchema {
         } catch (java.nio.file.InvalidPathException e) {
             return "not a valid filename";
         }
+        if (STREAMS.contains(absolute.toString())) {
+            return null; // (links to the process's own streams: not followed)
+        }
         String why = unsafeName(absolute.toString());
         if (why != null) {
             return why;
+        }
+        for (int hops = 0; java.nio.file.Files.isSymbolicLink(absolute); hops++) {
+            if (hops == 8) {
+                return "not a file file-log may write: too many links";
+            }
+            try {
+                absolute = absolute.getParent()
+                        .resolve(java.nio.file.Files.readSymbolicLink(absolute))
+                        .normalize();
+            } catch (java.io.IOException | RuntimeException e) {
+                return "not a file file-log may write: a link that cannot be read";
+            }
+            if (STREAMS.contains(absolute.toString())) {
+                return null;
+            }
+            why = unsafeName(absolute.toString());
+            if (why != null) {
+                return why;
+            }
         }
         // Where an existing directory's links lead (/var/mail is /var/spool/mail).
         java.nio.file.Path dir = absolute.getParent();

@@ -97,6 +97,16 @@ final class OtelRequestTrace implements RequestTrace {
         }
     }
 
+    /**
+     * The children's clock: the epoch time when the trace was made, then the monotonic clock's
+     * time since (as the SDK times a span): a wall clock stepped mid-request moves none of them.
+     */
+    private final long anchorEpochNanos;
+
+    private final long anchorNanos;
+    /** Failed tries held past this many children are ended at once (a service may retry thousands of times). */
+    static final int MAX_HELD = 64;
+
     OtelRequestTrace(
             Tracing tracing,
             Start start,
@@ -104,12 +114,19 @@ final class OtelRequestTrace implements RequestTrace {
             TraceFormats.Carried carried,
             HttpServletRequest request,
             RequestContext context) {
+        this.anchorEpochNanos = tracing.now();
+        this.anchorNanos = System.nanoTime();
         this.tracing = tracing;
         this.start = start;
         this.inject = inject;
         this.carried = carried;
         this.request = request;
         this.context = context;
+    }
+
+    /** Now, in epoch nanoseconds, on the trace's clock. */
+    long now() {
+        return anchorEpochNanos + (System.nanoTime() - anchorNanos);
     }
 
     /** The request's span, started now (a trace of its own) if the access phase was not reached. */
@@ -150,9 +167,9 @@ final class OtelRequestTrace implements RequestTrace {
         }
         // Timed now, made a child at the end (before the access phase, the request's span has not
         // started: it starts in the client's trace there). Closing it again changes nothing.
-        Child c = new Child(name, tracing.now(), null);
+        Child c = new Child(name, now(), null);
         children.add(c);
-        return () -> c.end(tracing.now());
+        return () -> c.end(now());
     }
 
     /** Kong's {@code kong.router} span, when the instrumentations name it: routing ran in [start, end]. */
@@ -186,7 +203,7 @@ final class OtelRequestTrace implements RequestTrace {
                     .setAttribute(HTTP_URL, service.protocol() + "://" + name + requestUri());
         }
         int retries = service == null ? 0 : service.retries();
-        long started = tracing.now();
+        long started = now();
         Span span = builder.setStartTimestamp(started, java.util.concurrent.TimeUnit.NANOSECONDS)
                 .startSpan();
         Child child = new Child(null, started, span);
@@ -214,7 +231,10 @@ final class OtelRequestTrace implements RequestTrace {
                 // Kong: the code nginx gave the failed try (504 a timeout, else 502), status error.
                 span.setAttribute(HTTP_STATUS_CODE, failure.startsWith("TIMEOUT") ? 504L : 502L);
                 span.setStatus(StatusCode.ERROR);
-                child.end(tracing.now());
+                child.end(now());
+                if (children.size() > MAX_HELD && children.remove(child)) {
+                    span.end(child.endNanos, java.util.concurrent.TimeUnit.NANOSECONDS); // out of Kong's order
+                }
             }
         };
     }
@@ -238,7 +258,7 @@ final class OtelRequestTrace implements RequestTrace {
         Child c = answering;
         if (c != null) {
             answering = null;
-            c.end(tracing.now());
+            c.end(now());
         }
     }
 
@@ -251,7 +271,7 @@ final class OtelRequestTrace implements RequestTrace {
         Span requestSpan = root();
         boolean recording = requestSpan.isRecording(); // (an ended span is not)
         requestSpan.end();
-        long now = tracing.now();
+        long now = now();
         children.sort(java.util.Comparator.comparingLong(c -> c.startNanos));
         for (Child c : children) {
             long end = c.endNanos != 0 ? c.endNanos : now;

@@ -179,15 +179,18 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             // client gone mid-body is no error of the trace's (helper review 159).
             throw e;
         } finally {
-            Span root = trace.root();
-            // At the end, once auth plugins said which arguments held credentials: never exported.
-            if (root.isRecording()) {
-                root.setAttribute(HTTP_URL, request.getScheme() + "://" + host(request) + trace.requestUri());
+            try {
+                Span root = trace.root();
+                // At the end, once auth plugins said which arguments held credentials: never exported.
+                if (root.isRecording()) {
+                    root.setAttribute(HTTP_URL, request.getScheme() + "://" + host(request) + trace.requestUri());
+                }
+                root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
+                // Kong's runloop sets it for every response, "" when no route matched.
+                root.setAttribute(HTTP_ROUTE, context.match() == null ? "" : route(context));
+            } finally {
+                trace.finish(); // the spans held for Kong's order are never lost
             }
-            root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
-            // Kong's runloop sets it for every response, "" when no route matched.
-            root.setAttribute(HTTP_ROUTE, context.match() == null ? "" : route(context));
-            trace.finish();
         }
     }
 

@@ -384,6 +384,22 @@ class BatchQueueTest {
         }
     }
 
+    // Helper review 218: Kong sleeps each retry's whole delay and looks at max_retry_time only
+    // after the next failure; the delay was cut short to end at max_retry_time.
+    @Test
+    void eachRetryWaitsItsWholeDelayAsKongsQueue() {
+        List<Long> tries = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(new QueueSpec(1, 0, 100, 0, 30, 300, 600, 1), b -> {
+            tries.add(System.nanoTime());
+            return false;
+        });
+        q.offer("One", 3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> q.counts().lost() == 1);
+        assertEquals(2, tries.size(), "one retry: max_retry_time had passed at its failure");
+        long waited = tries.get(1) - tries.get(0);
+        assertTrue(waited >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300), "the whole delay: " + waited);
+    }
+
     @Test
     void kongsRetryDelaysDoubleUpToTheCap() {
         QueueSpec s = new QueueSpec(1, 0, 1, 0, 60_000, 10, 60_000, 1);

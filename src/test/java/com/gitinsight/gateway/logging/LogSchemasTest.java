@@ -358,6 +358,42 @@ class LogSchemasTest {
                         .path());
     }
 
+    // Helper review 219: a link at the path itself (a dangling one too: opening creates its target)
+    // is judged where it leads; a link to the process's own streams is not followed.
+    @Test
+    void aLinkAtThePathIsJudgedWhereItLeads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path toProfile =
+                java.nio.file.Files.createSymbolicLink(dir.resolve("app.log"), dir.resolve(".profile"));
+        assertTrue(String.valueOf(FileLogSchema.unsafe(toProfile.toString())).contains("hidden"));
+        java.nio.file.Path toCron =
+                java.nio.file.Files.createSymbolicLink(dir.resolve("gw.log"), java.nio.file.Path.of("/etc/cron.d/gw"));
+        assertTrue(String.valueOf(FileLogSchema.unsafe(toCron.toString())).contains("system directory"));
+        java.nio.file.Path chained = java.nio.file.Files.createSymbolicLink(dir.resolve("chained.log"), toCron);
+        assertTrue(String.valueOf(FileLogSchema.unsafe(chained.toString())).contains("system directory"));
+        java.nio.file.Path toStdout =
+                java.nio.file.Files.createSymbolicLink(dir.resolve("out.log"), java.nio.file.Path.of("/dev/stdout"));
+        org.junit.jupiter.api.Assertions.assertNull(FileLogSchema.unsafe(toStdout.toString()));
+        java.nio.file.Path plain =
+                java.nio.file.Files.createSymbolicLink(dir.resolve("plain.log"), dir.resolve("logs/requests.log"));
+        org.junit.jupiter.api.Assertions.assertNull(FileLogSchema.unsafe(plain.toString()));
+    }
+
+    // Helper review 219: a path loaded without a prefix is not opened once a prefix it is not under
+    // is set; without one, the unsafe paths are refused at open.
+    @Test
+    void thePrefixAsSetWhenTheFileIsOpenedDecides() {
+        assertTrue(String.valueOf(FileLogSchema.refusedAtOpen("/etc/cron.d/gw")).contains("system directory"));
+        org.junit.jupiter.api.Assertions.assertNull(FileLogSchema.refusedAtOpen("/var/log/gw/requests.log"));
+        System.setProperty("gateway.file-log.path-prefix", "/var/log/");
+        try {
+            assertTrue(String.valueOf(FileLogSchema.refusedAtOpen("/etc/cron.d/gw"))
+                    .contains("prefix is not"));
+            org.junit.jupiter.api.Assertions.assertNull(FileLogSchema.refusedAtOpen("/var/log/gw/requests.log"));
+        } finally {
+            System.clearProperty("gateway.file-log.path-prefix");
+        }
+    }
+
     // Helper review 192: a directory linked to a system one is judged where it leads.
     @Test
     void aLinkedDirectoryIsJudgedWhereItLeads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)

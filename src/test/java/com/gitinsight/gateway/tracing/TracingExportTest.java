@@ -63,7 +63,7 @@ class TracingExportTest {
         Map<String, String> sent = new HashMap<>();
         attempt.propagate(sent::put);
         attempt.answered(200);
-        long answeredAt = tracing.now();
+        long answeredAt = trace.now();
         try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
             assertTrue(p != null);
         }
@@ -118,7 +118,7 @@ class TracingExportTest {
                             .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
             OtelRequestTrace trace = started(traced);
             Span root = trace.root();
-            long routed = tracing.now();
+            long routed = trace.now();
             trace.routed(routed - 1_000, routed);
             try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
                 assertTrue(p != null);
@@ -315,13 +315,13 @@ class TracingExportTest {
             extends com.gitinsight.gateway.runtime.PluginFilter<com.gitinsight.gateway.config.PluginConfig> {
         private static final long serialVersionUID = 1L;
         private final boolean accessPhase;
-        private final Tracing tracing;
+        private final OtelRequestTrace trace;
         long passedOn;
 
-        MarkingPlugin(String name, boolean accessPhase, Tracing tracing) {
+        MarkingPlugin(String name, boolean accessPhase, OtelRequestTrace trace) {
             super(name, com.gitinsight.gateway.config.PluginConfig.class);
             this.accessPhase = accessPhase;
-            this.tracing = tracing;
+            this.trace = trace;
         }
 
         @Override
@@ -343,7 +343,7 @@ class TracingExportTest {
                 jakarta.servlet.http.HttpServletResponse response,
                 jakarta.servlet.FilterChain chain)
                 throws java.io.IOException, jakarta.servlet.ServletException {
-            passedOn = tracing.now();
+            passedOn = trace.now();
             chain.doFilter(request, response);
         }
     }
@@ -364,16 +364,16 @@ class TracingExportTest {
                 .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
         OtelRequestTrace trace = started(traced);
         traced.context().trace(trace);
-        long routedEnd = tracing.now();
+        long routedEnd = trace.now();
         trace.routed(routedEnd - 2_000, routedEnd);
-        MarkingPlugin cors = new MarkingPlugin("cors", true, tracing);
-        MarkingPlugin transformer = new MarkingPlugin("response-transformer", false, tracing);
+        MarkingPlugin cors = new MarkingPlugin("cors", true, trace);
+        MarkingPlugin transformer = new MarkingPlugin("response-transformer", false, trace);
         long[] backendStart = new long[1];
         cors.doFilter(
                 traced.request,
                 new com.gitinsight.gateway.testing.FakeHttp.Response().response,
                 (req, res) -> transformer.doFilter(req, res, (req2, res2) -> {
-                    backendStart[0] = tracing.now();
+                    backendStart[0] = trace.now();
                     RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, 1);
                     attempt.answered(200);
                 }));
@@ -398,6 +398,27 @@ class TracingExportTest {
                     hex.formatHex(child.getParentSpanId().toByteArray()),
                     child.getName());
         }
+    }
+
+    // Helper review 219: a request's failed tries are held for Kong's order only up to a bound (a
+    // service may retry thousands of times); past it each is ended, and exported, at once.
+    @Test
+    void failedTriesPastTheBoundAreEndedAtOnce() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
+        tracing = new Tracing(config(collector.getAddress().getPort()), 1.0, Instrumentations.ALL, "node-1", "test");
+        com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
+                        "/x")
+                .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+        OtelRequestTrace trace = started(traced);
+        int tries = OtelRequestTrace.MAX_HELD + 10;
+        for (int i = 1; i <= tries; i++) {
+            trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, i).failed("CONNECTION_REFUSED");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 10);
+        assertTrue(received.stream().noneMatch(x -> x.getName().equals("kong")), "before the request ended");
+        trace.finish();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == tries + 1);
     }
 
     /** A traced request whose span has started (its access phase reached; no client context). */
