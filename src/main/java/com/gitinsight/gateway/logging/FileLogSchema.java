@@ -56,11 +56,14 @@ public final class FileLogSchema implements PluginSchema {
             String error = pathError(path, prefix);
             if (error != null) {
                 f.error("path", error);
-            } else if (prefix == null && unsafe(path) != null) {
+            } else if (prefix == null) {
                 // Loaded, as Kong loads it (its own spec logs to /etc/shadow and expects the write to
                 // fail), but never written: the writer refuses to open it (FileLogWriters).
                 String why = unsafe(path);
-                LOG.warning(() -> NAME + ": path " + path + " is " + why + "; its lines are lost (Permission denied)");
+                if (why != null) {
+                    LOG.warning(
+                            () -> NAME + ": path " + path + " is " + why + "; its lines are lost (Permission denied)");
+                }
             }
         }
         return new Config(path, f.bool("reopen", false), custom);
@@ -197,7 +200,8 @@ public final class FileLogSchema implements PluginSchema {
      * entry but the standard streams ({@code /dev/stdout}; files on {@code /dev/shm} are files), no
      * script, archive or settings name part. A relative path is judged where it resolves, a link at
      * the path where it leads (a dangling one too: opening creates its target; helper review 219),
-     * and an existing directory where its links lead. Set a prefix to confine it further.
+     * and an existing directory where its links lead. A prefix, where set, replaces these rules with
+     * Kong's by name ({@link #refusedAtOpen}).
      */
     static String unsafe(String path) {
         java.nio.file.Path absolute;
@@ -214,16 +218,11 @@ public final class FileLogSchema implements PluginSchema {
             return why;
         }
         for (int hops = 0; java.nio.file.Files.isSymbolicLink(absolute); hops++) {
-            if (hops == 8) {
-                return "not a file file-log may write: too many links";
+            java.nio.file.Path next = hops < MAX_LINKS ? linkTarget(absolute) : null;
+            if (next == null) {
+                return "not a file file-log may write: a link that cannot be followed";
             }
-            try {
-                absolute = absolute.getParent()
-                        .resolve(java.nio.file.Files.readSymbolicLink(absolute))
-                        .normalize();
-            } catch (java.io.IOException | RuntimeException e) {
-                return "not a file file-log may write: a link that cannot be read";
-            }
+            absolute = next;
             if (STREAMS.contains(absolute.toString())) {
                 return null;
             }
@@ -248,6 +247,30 @@ public final class FileLogSchema implements PluginSchema {
             }
         }
         return null;
+    }
+
+    /** Links followed at most, as a path is judged (beyond: refused). */
+    static final int MAX_LINKS = 8;
+
+    /**
+     * Where the link {@code link} leads, as the file system follows it: its target resolved against
+     * its directory's real path (a {@code ..} in the target climbs from where that directory's own
+     * links lead, not from its name; helper review 220), or null when it cannot be read.
+     */
+    static java.nio.file.Path linkTarget(java.nio.file.Path link) {
+        try {
+            java.nio.file.Path target = java.nio.file.Files.readSymbolicLink(link);
+            java.nio.file.Path dir = link.getParent();
+            java.nio.file.Path from = dir;
+            try {
+                from = dir.toRealPath();
+            } catch (java.io.IOException e) {
+                // A directory that does not exist: the link could not exist either; judged by name.
+            }
+            return from.resolve(target).toAbsolutePath().normalize();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String unsafeName(String normal) {

@@ -107,14 +107,12 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
      */
     static boolean inside(Path file, List<Path> guarded) {
         Path abs = file.toAbsolutePath().normalize();
-        for (int hops = 0; hops < 8 && java.nio.file.Files.isSymbolicLink(abs); hops++) {
-            try {
-                abs = abs.getParent()
-                        .resolve(java.nio.file.Files.readSymbolicLink(abs))
-                        .normalize();
-            } catch (IOException e) {
-                return true; // a link that cannot be read is not written through
+        for (int hops = 0; java.nio.file.Files.isSymbolicLink(abs); hops++) {
+            Path next = hops < FileLogSchema.MAX_LINKS ? FileLogSchema.linkTarget(abs) : null;
+            if (next == null) {
+                return true; // a link that cannot be read or ends nowhere is not written through
             }
+            abs = next;
         }
         Path parent = resolved(abs.getParent());
         if (parent != null) {

@@ -50,7 +50,7 @@ public abstract class PluginFilter<C extends PluginConfig> extends HttpFilter im
             return;
         }
         RequestTrace trace = context.trace();
-        if (hasAccessPhase() && trace.tracesPhases()) {
+        if (trace.tracesPhases() && hasAccessPhase()) {
             // Kong's kong.access.plugin.<name>: the plugin's own work, until it passes the request
             // on (or answers it), not what the plugins after it and the backend take.
             RequestTrace.Phase phase = trace.phase(accessSpan);

@@ -83,6 +83,8 @@ final class OtelRequestTrace implements RequestTrace {
         final long startNanos;
         final Span span;
         long endNanos;
+        /** A timed phase that failed (Kong's router span when no route matched). */
+        boolean error;
 
         Child(String name, long startNanos, Span span) {
             this.name = name;
@@ -114,8 +116,21 @@ final class OtelRequestTrace implements RequestTrace {
             TraceFormats.Carried carried,
             HttpServletRequest request,
             RequestContext context) {
-        this.anchorEpochNanos = tracing.now();
-        this.anchorNanos = System.nanoTime();
+        this(tracing, start, inject, carried, request, context, tracing.now(), System.nanoTime());
+    }
+
+    /** With the clock's anchor: {@code anchorEpochNanos} was the time when nanoTime read {@code anchorNanos}. */
+    OtelRequestTrace(
+            Tracing tracing,
+            Start start,
+            List<String> inject,
+            TraceFormats.Carried carried,
+            HttpServletRequest request,
+            RequestContext context,
+            long anchorEpochNanos,
+            long anchorNanos) {
+        this.anchorEpochNanos = anchorEpochNanos;
+        this.anchorNanos = anchorNanos;
         this.tracing = tracing;
         this.start = start;
         this.inject = inject;
@@ -172,11 +187,15 @@ final class OtelRequestTrace implements RequestTrace {
         return () -> c.end(now());
     }
 
-    /** Kong's {@code kong.router} span, when the instrumentations name it: routing ran in [start, end]. */
-    void routed(long startEpochNanos, long endEpochNanos) {
+    /**
+     * Kong's {@code kong.router} span, when the instrumentations name it: routing ran in [start, end];
+     * an error when no route matched, as Kong's runloop marks it before its 404.
+     */
+    void routed(long startEpochNanos, long endEpochNanos, boolean matched) {
         if (tracing.instrumentations.router()) {
             Child c = new Child("kong.router", startEpochNanos, null);
-            c.end(Math.max(startEpochNanos, endEpochNanos));
+            c.end(endEpochNanos);
+            c.error = !matched;
             children.add(c);
         }
     }
@@ -270,15 +289,19 @@ final class OtelRequestTrace implements RequestTrace {
         endAnsweringTry();
         Span requestSpan = root();
         boolean recording = requestSpan.isRecording(); // (an ended span is not)
-        requestSpan.end();
         long now = now();
-        children.sort(java.util.Comparator.comparingLong(c -> c.startNanos));
+        requestSpan.end(now, java.util.concurrent.TimeUnit.NANOSECONDS); // on the children's clock
+        // (Children are added as they start: the router's first, then phases and tries in turn.)
         for (Child c : children) {
             long end = c.endNanos != 0 ? c.endNanos : now;
             if (c.span != null) {
                 c.span.end(end, java.util.concurrent.TimeUnit.NANOSECONDS);
             } else if (recording) {
-                child(c.name, c.startNanos).end(end, java.util.concurrent.TimeUnit.NANOSECONDS);
+                Span span = child(c.name, c.startNanos);
+                if (c.error) {
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end(end, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
         children.clear();

@@ -140,8 +140,10 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         // Started where Kong applies the client's context (the plugin's access phase), or as a
         // trace of its own when a plugin answered before it (TraceAccessFilter, OtelRequestTrace).
         // Kong's request span starts with the request's processing, before routing (kong.router is its child).
-        long now = tracing.now();
-        long routedAt = now - Math.max(0, System.nanoTime() - context.routingStartNanos());
+        // One anchor for the request's span and its children: routing's start, on the epoch clock.
+        long anchorEpoch = tracing.now();
+        long anchorNanos = System.nanoTime();
+        long routedAt = anchorEpoch - (anchorNanos - context.routingStartNanos());
         OtelRequestTrace.Start start = new OtelRequestTrace.Start(builder, parent, chosenTraceId, own, routedAt);
         // Each format replaces only the headers it writes, as Kong's injectors do: a client's b3
         // header stays beside an injected x-b3-* (and an x-b3-parentspanid where none is written).
@@ -154,8 +156,12 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         for (String header : propagation.clear()) {
             context.upstreamHeader(header, null);
         }
-        OtelRequestTrace trace = new OtelRequestTrace(tracing, start, inject, carried, request, context);
-        trace.routed(routedAt, routedAt + Math.max(0, context.routingEndNanos() - context.routingStartNanos()));
+        OtelRequestTrace trace =
+                new OtelRequestTrace(tracing, start, inject, carried, request, context, anchorEpoch, anchorNanos);
+        trace.routed(
+                routedAt,
+                routedAt + (context.routingEndNanos() - context.routingStartNanos()),
+                context.match() != null);
         context.trace(trace);
         HttpServletResponse answer = response;
         TraceIdResponse withId = null;

@@ -376,6 +376,13 @@ class LogSchemasTest {
         java.nio.file.Path plain =
                 java.nio.file.Files.createSymbolicLink(dir.resolve("plain.log"), dir.resolve("logs/requests.log"));
         org.junit.jupiter.api.Assertions.assertNull(FileLogSchema.unsafe(plain.toString()));
+        // Helper review 220: a link's ".." climbs from where its directory's links lead, not from
+        // its name: pub -> .secret/inner, pub/x.log -> ../y.log opens .secret/y.log.
+        java.nio.file.Path inner = java.nio.file.Files.createDirectories(dir.resolve(".secret/inner"));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("pub"), inner);
+        java.nio.file.Files.createSymbolicLink(inner.resolve("x.log"), java.nio.file.Path.of("../y.log"));
+        assertTrue(String.valueOf(FileLogSchema.unsafe(dir.resolve("pub/x.log").toString()))
+                .contains("hidden"));
     }
 
     // Helper review 219: a path loaded without a prefix is not opened once a prefix it is not under

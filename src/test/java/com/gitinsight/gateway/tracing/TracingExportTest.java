@@ -119,7 +119,7 @@ class TracingExportTest {
             OtelRequestTrace trace = started(traced);
             Span root = trace.root();
             long routed = trace.now();
-            trace.routed(routed - 1_000, routed);
+            trace.routed(routed - 1_000, routed, true);
             try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
                 assertTrue(p != null);
             }
@@ -365,7 +365,7 @@ class TracingExportTest {
         OtelRequestTrace trace = started(traced);
         traced.context().trace(trace);
         long routedEnd = trace.now();
-        trace.routed(routedEnd - 2_000, routedEnd);
+        trace.routed(routedEnd - 2_000, routedEnd, true);
         MarkingPlugin cors = new MarkingPlugin("cors", true, trace);
         MarkingPlugin transformer = new MarkingPlugin("response-transformer", false, trace);
         long[] backendStart = new long[1];
@@ -419,6 +419,37 @@ class TracingExportTest {
         assertTrue(received.stream().noneMatch(x -> x.getName().equals("kong")), "before the request ended");
         trace.finish();
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == tries + 1);
+    }
+
+    // Helper review 220: Kong's runloop marks its router span an error when no route matched.
+    @Test
+    void theRouterSpanIsAnErrorWhenNoRouteMatched() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
+        tracing = new Tracing(config(collector.getAddress().getPort()), 1.0, Instrumentations.ALL, "node-1", "test");
+        for (boolean matched : new boolean[] {true, false}) {
+            com.gitinsight.gateway.testing.FakeHttp.Request traced =
+                    com.gitinsight.gateway.testing.FakeHttp.Request.get("/x")
+                            .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+            OtelRequestTrace trace = started(traced);
+            long now = trace.now();
+            trace.routed(now - 1_000, now, matched);
+            trace.finish();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received.stream()
+                                .filter(x -> x.getName().equals("kong.router"))
+                                .count()
+                        == 2);
+        List<io.opentelemetry.proto.trace.v1.Status.StatusCode> codes = received.stream()
+                .filter(x -> x.getName().equals("kong.router"))
+                .map(x -> x.getStatus().getCode())
+                .toList();
+        assertEquals(
+                List.of(
+                        io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_UNSET,
+                        io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR),
+                codes);
     }
 
     /** A traced request whose span has started (its access phase reached; no client context). */
