@@ -109,16 +109,6 @@ final class OtelRequestTrace implements RequestTrace {
     /** Failed tries held past this many children are ended at once (a service may retry thousands of times). */
     static final int MAX_HELD = 64;
 
-    OtelRequestTrace(
-            Tracing tracing,
-            Start start,
-            List<String> inject,
-            TraceFormats.Carried carried,
-            HttpServletRequest request,
-            RequestContext context) {
-        this(tracing, start, inject, carried, request, context, tracing.now(), System.nanoTime());
-    }
-
     /** With the clock's anchor: {@code anchorEpochNanos} was the time when nanoTime read {@code anchorNanos}. */
     OtelRequestTrace(
             Tracing tracing,

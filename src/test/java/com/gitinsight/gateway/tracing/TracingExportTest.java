@@ -286,7 +286,9 @@ class TracingExportTest {
                 List.of("w3c"),
                 null,
                 traced.request,
-                traced.context());
+                traced.context(),
+                tracing.now(),
+                System.nanoTime());
         trace.phase("kong.access.plugin.jwt").close();
         trace.accessReached();
         trace.finish();
@@ -465,7 +467,9 @@ class TracingExportTest {
                 List.of("w3c"),
                 null,
                 traced.request,
-                traced.context());
+                traced.context(),
+                tracing.now(),
+                System.nanoTime());
         trace.accessReached();
         return trace;
     }
