@@ -85,7 +85,13 @@ final class RetryingExporter implements SpanExporter {
                 lastError = why;
                 return CompletableResultCode.ofFailure();
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(queue.retryDelayMs(retry)));
+            // Kong's whole delay (a park may return early: parked again for the rest).
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(queue.retryDelayMs(retry));
+            for (long left = until - System.nanoTime();
+                    left > 0 && !stopping && !Thread.currentThread().isInterrupted();
+                    left = until - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
         }
     }
 
