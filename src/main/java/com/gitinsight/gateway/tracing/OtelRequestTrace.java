@@ -43,8 +43,6 @@ final class OtelRequestTrace implements RequestTrace {
     private Start start;
     /** The request's span: started when the plugin's access phase is reached, or when asked for. */
     private Span root;
-    /** The try that answered, its span open until the body has gone. */
-    private Child answering;
 
     private Context rootContext;
     /** The children so far, ended with the request's span ({@link #finish}). */
@@ -231,8 +229,8 @@ final class OtelRequestTrace implements RequestTrace {
                     span.setStatus(StatusCode.ERROR);
                 }
                 // Kong ends the answering try's span when the body has gone (its body filter's end),
-                // not at the backend's headers (helper review 159): ended with the request's span.
-                answering = child;
+                // not at the backend's headers (helper review 159): left open, ended with the
+                // request's span (finish).
             }
 
             @Override
@@ -262,21 +260,11 @@ final class OtelRequestTrace implements RequestTrace {
         }
     }
 
-    /** Ends the answering try's span, once the answer's body has gone (before the request's span ends). */
-    void endAnsweringTry() {
-        Child c = answering;
-        if (c != null) {
-            answering = null;
-            c.end(now());
-        }
-    }
-
     /**
      * Ends the request's span, then its children in the order they started, each at the time it
      * ended (one still open, now), so that they are queued for export as Kong queues them.
      */
     void finish() {
-        endAnsweringTry();
         Span requestSpan = root();
         boolean recording = requestSpan.isRecording(); // (an ended span is not)
         long now = now();

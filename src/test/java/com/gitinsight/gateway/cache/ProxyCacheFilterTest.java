@@ -1020,9 +1020,7 @@ class ProxyCacheFilterTest {
         FakeResponse first = send(c, FakeRequest.get("/stale"), backend);
         assertEquals("Miss", first.cacheStatus());
         String key = first.header("X-Cache-Key");
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> !cache.get(key).fresh(System.currentTimeMillis()));
+        awaitStale(key);
         FakeResponse stale = send(c, FakeRequest.get("/stale", "Cache-Control", "only-if-cached"), backend);
         assertEquals("Hit", stale.cacheStatus());
         assertEquals(1, backend.calls, "not sent to the backend");
@@ -1035,6 +1033,13 @@ class ProxyCacheFilterTest {
     }
 
     /** Until the entry under {@code key} has been stale for a whole second. */
+    /** Waits until the entry at {@code key} is past its lifetime. */
+    private void awaitStale(String key) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> !cache.get(key).fresh(System.currentTimeMillis()));
+    }
+
     private void awaitStaleForASecond(String key) {
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(5))
@@ -1094,9 +1099,7 @@ class ProxyCacheFilterTest {
         FakeResponse first = send(c, FakeRequest.get("/kept"), backend);
         assertEquals("Miss", first.cacheStatus());
         String key = first.header("X-Cache-Key");
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> !cache.get(key).fresh(System.currentTimeMillis()));
+        awaitStale(key);
         FakeResponse onlyCached = send(c, FakeRequest.get("/kept", "Cache-Control", "only-if-cached"), backend);
         assertEquals(504, onlyCached.status());
         assertEquals(1, backend.calls);
