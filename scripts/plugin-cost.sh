@@ -10,6 +10,8 @@
 #   its HTTP client), gc, jit, other
 #   scripts/plugin-cost.sh [ROUNDS [SECONDS]]     default 3 rounds of 20 s, after a 120 s warm-up
 #   PLUGIN_COST_VARIANTS="base file-log"          only those variants, in that order, each round
+#   PLUGIN_COST_PROFILE=/path/libasyncProfiler.so  a CPU profile of each measured window (attached by
+#                                                 jcmd), kept as $TMPDIR/plugin-cost-ROUND-VARIANT.collapsed
 # Needs ../shared/tools/peer-bench.sh (backends, wrk) as scripts/bench.sh does. Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +86,13 @@ requests() {
   awk '/requests in/ { print $1 }' <<<"$out"
 }
 
+# async-profiler, loaded into the running gateway (each load passes it one command).
+profile() {
+  [ -n "${PLUGIN_COST_PROFILE:-}" ] || return 0
+  # Quoted again: jcmd would read the "=" in the command as its own argument names.
+  jcmd "$pid" JVMTI.agent_load "$PLUGIN_COST_PROFILE" "\"$1\"" >/dev/null
+}
+
 set_config() {
   : >"$config_dir/requests.log" # file-log's output: several MB a second
   cp "$work/$1.yml" "$config.tmp" && mv "$config.tmp" "$config"
@@ -99,9 +108,11 @@ for r in $(seq "$rounds"); do
   for v in "${variants[@]}"; do
     set_config "$v"
     requests "${PLUGIN_COST_WARMUP:-20}" >/dev/null
+    profile "start,event=cpu,interval=1ms,threads"
     ticks >"$work/before"
     n=$(requests "$seconds")
     ticks >"$work/after"
+    profile "stop,collapsed,file=${TMPDIR:-/tmp}/plugin-cost-$r-$v.collapsed"
     awk -v v="$v" -v r="$r" -v n="$n" -v s="$seconds" '
       FNR == NR { before[$1] = $3; next }
       # Per thread: one that ended in between (a retired queue'"'"'s) is left out, one that started counts whole.
