@@ -56,7 +56,8 @@ public record RouteSpec(
 
     public RouteSpec {
         paths = List.copyOf(paths);
-        methods = Set.copyOf(methods);
+        // In the file's order: Kong's log record and admin API list them as written.
+        methods = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(methods));
         hosts = List.copyOf(hosts);
         headers = Map.copyOf(headers);
     }

@@ -824,25 +824,36 @@ public final class KongLogRecord implements LogEntry {
     }
 
     /**
-     * Kong 3.7's latencies: {@code kong} the gateway's time before the request went upstream (all of
-     * it when none did), {@code proxy} the upstream's time to its response headers (-1: none),
-     * {@code receive} the rest (the body), {@code request} the whole; milliseconds.
+     * Kong 3.7's latencies: {@code kong} the gateway's time before the last try went upstream (all
+     * of it when none did), {@code proxy} the upstream's time to its response headers, {@code
+     * receive} the rest (the body), {@code request} the whole; milliseconds. {@code proxy} is -1
+     * only when nothing was tried: Kong marks a request proxied before its balancer runs, so a try
+     * that got no answer (refused, timed out) counts its wait until the error answer as
+     * {@code proxy} ({@code Kong.header_filter}'s waiting time from the last balancer run).
      */
     private void writeLatencies(JsonGenerator g) throws IOException {
         long total = outcome.endNanos() - startedNanos;
         long kong;
         long receive;
-        if (upstreamNanos >= 0 && !tries.isEmpty()) {
-            RequestContext.TargetTry last = tries.get(tries.size() - 1);
-            kong = last.startNanos() - startedNanos;
-            receive = Math.max(0, total - kong - upstreamNanos);
-        } else {
+        long proxy;
+        if (tries.isEmpty()) {
             kong = total;
             receive = 0;
+            proxy = -1;
+        } else {
+            RequestContext.TargetTry last = tries.get(tries.size() - 1);
+            kong = last.startNanos() - startedNanos;
+            if (upstreamNanos >= 0) {
+                proxy = upstreamNanos;
+                receive = Math.max(0, total - kong - upstreamNanos);
+            } else {
+                proxy = Math.max(0, total - kong); // the error answer's own writing is too short to tell
+                receive = 0;
+            }
         }
         field(g, F_LATENCIES).writeStartObject();
         field(g, F_KONG).writeNumber(millis(kong));
-        field(g, F_PROXY).writeNumber(upstreamNanos < 0 ? -1 : millis(upstreamNanos));
+        field(g, F_PROXY).writeNumber(proxy < 0 ? -1 : millis(proxy));
         field(g, F_REQUEST).writeNumber(millis(total));
         field(g, F_RECEIVE).writeNumber(millis(receive));
         g.writeEndObject();
@@ -879,8 +890,10 @@ public final class KongLogRecord implements LogEntry {
     private void writeTries(JsonGenerator g) throws IOException {
         if (tries.isEmpty()) {
             if (balancerPrepared) {
-                field(g, F_TRIES).writeStartArray();
-                g.writeEndArray();
+                // Kong's balancer_prepare makes tries an empty Lua table, which cjson writes as an
+                // object (as it writes an empty querystring).
+                field(g, F_TRIES).writeStartObject();
+                g.writeEndObject();
             }
             return;
         }
@@ -951,11 +964,14 @@ public final class KongLogRecord implements LogEntry {
         if (route.name() != null) {
             field(g, F_NAME).writeString(route.name());
         }
-        field(g, F_PATHS).writeStartArray();
-        for (RouteSpec.RoutePath p : route.paths()) {
-            g.writeString(p.raw());
+        // Kong's route entity leaves an unset field out (a route of hosts only has no paths).
+        if (!route.paths().isEmpty()) {
+            field(g, F_PATHS).writeStartArray();
+            for (RouteSpec.RoutePath p : route.paths()) {
+                g.writeString(p.raw());
+            }
+            g.writeEndArray();
         }
-        g.writeEndArray();
         if (!route.methods().isEmpty()) {
             field(g, F_METHODS).writeStartArray();
             for (String m : route.methods()) {
@@ -982,9 +998,7 @@ public final class KongLogRecord implements LogEntry {
                 field(g, F_NAME).writeString(service.fileName());
             }
             g.writeEndObject();
-        } else {
-            field(g, F_SERVICE).writeNull(); // Kong's route row: a null foreign key
-        }
+        } // (none: Kong's entity leaves the unset foreign key out)
         g.writeEndObject();
     }
 
