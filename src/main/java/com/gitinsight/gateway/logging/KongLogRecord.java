@@ -904,11 +904,12 @@ public final class KongLogRecord implements LogEntry {
             g.writeStartObject();
             field(g, F_IP).writeString(t.ip());
             field(g, F_PORT).writeNumber(t.port());
-            long startNs = t.startNanos() + epochOffsetNanos;
+            // Kong's balancer phase for the try: choosing the target until the peer is set.
+            long startNs = t.startNanos() - t.balancerNanos() + epochOffsetNanos;
             field(g, F_BALANCER_START).writeNumber(startNs / 1_000_000);
             field(g, F_BALANCER_START_NS).writeNumber(startNs);
-            field(g, F_BALANCER_LATENCY).writeNumber(0);
-            field(g, F_BALANCER_LATENCY_NS).writeNumber(0);
+            field(g, F_BALANCER_LATENCY).writeNumber(t.balancerNanos() / 1_000_000);
+            field(g, F_BALANCER_LATENCY_NS).writeNumber(t.balancerNanos());
             if (i < tries.size() - 1) {
                 // Kong's balancer gives a try its state and code only when it tries again: "failed"
                 // for a connection that failed (502, 504 a timeout), "next" for an answer passed over.

@@ -225,6 +225,7 @@ final class UpstreamCall {
         boolean onlyUntried = false;
         for (int i = 0; i <= service.retries(); i++) {
             Target target;
+            long picking = System.nanoTime();
             try {
                 target = pool.pick(pick, tried);
             } catch (RuntimeException | Error e) {
@@ -246,6 +247,7 @@ final class UpstreamCall {
             target.acquire();
             currentTry = context.trace().upstreamTry(target.host(), target.name(), target.port(), tried.size());
             long sent = System.nanoTime();
+            context.picked(sent - picking); // Kong's balancer phase: from choosing to the peer set
             Outcome<T> outcome;
             try {
                 outcome = attempt.send(target);

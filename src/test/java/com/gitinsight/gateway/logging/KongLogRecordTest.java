@@ -374,13 +374,27 @@ class KongLogRecordTest {
         RequestContext context = request.context();
         context.keepTries();
         long start = context.startedNanos();
+        context.picked(1_500_000);
         context.triedAndFailed("10.0.0.1", 8081, start + 2_000_000, start + 40_000_000, 504);
+        context.picked(27_904);
         context.triedAndFailed("10.0.0.2", 8081, start + 41_000_000, start + 70_000_000, 504);
         FakeHttp.Response response = new FakeHttp.Response();
         response.response.setStatus(504);
         byte[] bytes = KongLogRecord.serialize(
                 request.request, response.response, context, new KongLogRecord.Outcome(504, 42, start + 75_000_000));
-        JsonNode latencies = JSON.readTree(bytes).get("latencies");
+        JsonNode record = JSON.readTree(bytes);
+        // Each try's balancer phase (choosing its target), as Kong's balancer times it.
+        JsonNode first = record.get("tries").get(0);
+        assertEquals(1_500_000, first.get("balancer_latency_ns").asLong(), first.toString());
+        assertEquals(1, first.get("balancer_latency").asLong());
+        assertEquals(
+                27_904, record.get("tries").get(1).get("balancer_latency_ns").asLong());
+        assertEquals(
+                500_000,
+                first.get("balancer_start_ns").asLong()
+                        - record.get("started_at").asLong() * 1_000_000,
+                "the first try's balancer started 0.5 ms into the request");
+        JsonNode latencies = record.get("latencies");
         assertEquals(41, latencies.get("kong").asInt(), latencies.toString());
         assertEquals(34, latencies.get("proxy").asInt(), latencies.toString());
         assertEquals(0, latencies.get("receive").asInt());

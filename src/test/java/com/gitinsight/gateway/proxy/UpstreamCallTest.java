@@ -390,6 +390,8 @@ class UpstreamCallTest {
         assertEquals(
                 List.of(0, 0, 200),
                 tries.stream().map(RequestContext.TargetTry::status).toList());
+        // Kong's balancer_latency_ns: each try's time choosing its target, measured (it was 0).
+        assertTrue(tries.stream().allMatch(t -> t.balancerNanos() > 0), tries.toString());
         // A name that does not resolve: Kong fails it before proxying, no upstream status.
         RequestContext[] dns = new RequestContext[1];
         call("three", new Req(), false, "/x", c -> {
