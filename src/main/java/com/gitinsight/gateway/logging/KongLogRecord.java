@@ -827,9 +827,10 @@ public final class KongLogRecord implements LogEntry {
      * Kong 3.7's latencies: {@code kong} the gateway's time before the last try went upstream (all
      * of it when none did), {@code proxy} the upstream's time to its response headers, {@code
      * receive} the rest (the body), {@code request} the whole; milliseconds. {@code proxy} is -1
-     * only when nothing was tried: Kong marks a request proxied before its balancer runs, so a try
-     * that got no answer (refused, timed out) counts its wait until the error answer as
-     * {@code proxy} ({@code Kong.header_filter}'s waiting time from the last balancer run).
+     * only when nothing was tried (a name that did not resolve records no try: Kong fails it
+     * before proxying): Kong marks a request proxied before its balancer runs, so a try that got
+     * no answer (refused, timed out) counts its wait until the error answer as {@code proxy}
+     * ({@code Kong.header_filter}'s waiting time from the last balancer run).
      */
     private void writeLatencies(JsonGenerator g) throws IOException {
         long total = outcome.endNanos() - startedNanos;
@@ -890,10 +891,9 @@ public final class KongLogRecord implements LogEntry {
     private void writeTries(JsonGenerator g) throws IOException {
         if (tries.isEmpty()) {
             if (balancerPrepared) {
-                // Kong's balancer_prepare makes tries an empty Lua table, which cjson writes as an
-                // object (as it writes an empty querystring).
-                field(g, F_TRIES).writeStartObject();
-                g.writeEndObject();
+                // Kong's balancer_prepare gives tries cjson's array metatable (Kong #6390): [].
+                field(g, F_TRIES).writeStartArray();
+                g.writeEndArray();
             }
             return;
         }

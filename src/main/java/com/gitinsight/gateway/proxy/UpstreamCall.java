@@ -276,7 +276,11 @@ final class UpstreamCall {
             }
             long failedAt = System.nanoTime();
             currentTry.failed(failureOf(outcome));
-            context.triedAndFailed(target.host(), target.port(), sent, failedAt, nginxStatusOf(outcome));
+            if (!(outcome instanceof NotConnected<T> n && n.cause() instanceof UnknownHostException)) {
+                // A name that did not resolve is no try in Kong's log: its balancer fails it
+                // before proxying (tries [], upstream_status "", latencies.proxy -1).
+                context.triedAndFailed(target.host(), target.port(), sent, failedAt, nginxStatusOf(outcome));
+            }
             if (!(outcome instanceof Local<T>)) {
                 target.reportNoAnswer((failedAt - sent) / 1000);
             }
@@ -335,13 +339,9 @@ final class UpstreamCall {
 
     /**
      * The status nginx records for a try with no answer ($upstream_status): 504 a timeout, else 502;
-     * 0 when the gateway answered in its place or the name did not resolve (Kong fails that before
-     * proxying: no status).
+     * 0 when the gateway answered in its place.
      */
     private static int nginxStatusOf(Outcome<?> outcome) {
-        if (outcome instanceof NotConnected<?> n && n.cause() instanceof java.net.UnknownHostException) {
-            return 0;
-        }
         Failure failure = outcome instanceof NotConnected<?> n
                 ? n.failure()
                 : outcome instanceof Failed<?> f ? f.failure() : null;
