@@ -252,8 +252,17 @@ final class RouteParser {
         // Kong's runloop: a route with https and not http answers a plain HTTP request itself (a
         // wss-only route likewise: its upgrades come over TLS or not at all).
         boolean tlsOnly = https && !http || wss && !ws && !http;
-        routes.get(routes.size() - 1).httpsRedirect =
-                tlsOnly ? (int) s.integer("https_redirect_status_code", 426, 0, 999) : 0;
+        int redirectStatus = (int) s.integer("https_redirect_status_code", 426, 0, 999);
+        routes.get(routes.size() - 1).httpsRedirect = tlsOnly ? redirectStatus : 0;
+        routes.get(routes.size() - 1).entity = new RouteSpec.Entity(
+                s.has("protocols")
+                        ? s.strings("protocols").stream()
+                                .map(Section.Item::value)
+                                .toList()
+                        : RouteSpec.Entity.DEFAULT.protocols(),
+                redirectStatus,
+                s.bool("response_buffering", true),
+                s.strings("tags").stream().map(Section.Item::value).toList());
         routes.get(routes.size() - 1).snis = givenNonEmpty(s, "snis");
         for (Section p : s.sections("plugins")) {
             plugins.add(p, routes.get(routes.size() - 1));
@@ -422,7 +431,8 @@ final class RouteParser {
                     r.id,
                     r.httpsRedirect,
                     r.section.bool("request_buffering", true),
-                    r.snis);
+                    r.snis,
+                    r.entity);
             out.add(r.spec);
         }
         return out;
@@ -466,6 +476,8 @@ final class RouteParser {
         int httpsRedirect;
         /** See {@link RouteSpec#snis}. */
         boolean snis;
+        /** See {@link RouteSpec#entity}. */
+        RouteSpec.Entity entity;
 
         RouteSpec spec;
 

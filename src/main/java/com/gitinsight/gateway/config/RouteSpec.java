@@ -33,7 +33,24 @@ public record RouteSpec(
         String id,
         int httpsRedirect,
         boolean requestBuffering,
-        boolean snis) {
+        boolean snis,
+        Entity entity) {
+
+    /**
+     * What Kong's route entity says that routing here does not read, kept for the log record
+     * (Kong's serializer writes the route entity whole): {@code protocols} as written (Kong's
+     * default http, https), {@code https_redirect_status_code} (426), {@code response_buffering}
+     * (true) and {@code tags} (empty: none given).
+     */
+    public record Entity(
+            List<String> protocols, int httpsRedirectStatusCode, boolean responseBuffering, List<String> tags) {
+        public static final Entity DEFAULT = new Entity(List.of("http", "https"), 426, true, List.of());
+
+        public Entity {
+            protocols = List.copyOf(protocols);
+            tags = List.copyOf(tags);
+        }
+    }
 
     /**
      * Kong's {@code path_handling}: {@code V0} (the default) puts one slash between the service
@@ -60,6 +77,7 @@ public record RouteSpec(
         methods = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(methods));
         hosts = List.copyOf(hosts);
         headers = Map.copyOf(headers);
+        entity = entity == null ? Entity.DEFAULT : entity;
     }
 
     /**

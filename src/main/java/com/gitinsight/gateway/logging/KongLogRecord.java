@@ -77,6 +77,13 @@ public final class KongLogRecord implements LogEntry {
     private static final SerializableString F_NAME = new SerializedString("name");
     private static final SerializableString F_PATH = new SerializedString("path");
     private static final SerializableString F_PATHS = new SerializedString("paths");
+    private static final SerializableString F_PROTOCOLS = new SerializedString("protocols");
+    private static final SerializableString F_HTTPS_REDIRECT = new SerializedString("https_redirect_status_code");
+    private static final SerializableString F_PATH_HANDLING = new SerializedString("path_handling");
+    private static final SerializableString F_REQUEST_BUFFERING = new SerializedString("request_buffering");
+    private static final SerializableString F_RESPONSE_BUFFERING = new SerializedString("response_buffering");
+    private static final SerializableString F_TAGS = new SerializedString("tags");
+    private static final SerializableString F_ENABLED = new SerializedString("enabled");
     private static final SerializableString F_PORT = new SerializedString("port");
     private static final SerializableString F_PRESERVE_HOST = new SerializedString("preserve_host");
     private static final SerializableString F_PROTOCOL = new SerializedString("protocol");
@@ -987,9 +994,18 @@ public final class KongLogRecord implements LogEntry {
             }
             g.writeEndArray();
         }
+        RouteSpec.Entity entity = route.entity();
+        writeStrings(g, F_PROTOCOLS, entity.protocols());
         field(g, F_STRIP_PATH).writeBoolean(route.stripPath());
         field(g, F_PRESERVE_HOST).writeBoolean(route.preserveHost());
         field(g, F_REGEX_PRIORITY).writeNumber(route.regexPriority());
+        field(g, F_HTTPS_REDIRECT).writeNumber(entity.httpsRedirectStatusCode());
+        field(g, F_PATH_HANDLING).writeString(route.pathHandling() == RouteSpec.PathHandling.V1 ? "v1" : "v0");
+        field(g, F_REQUEST_BUFFERING).writeBoolean(route.requestBuffering());
+        field(g, F_RESPONSE_BUFFERING).writeBoolean(entity.responseBuffering());
+        if (!entity.tags().isEmpty()) {
+            writeStrings(g, F_TAGS, entity.tags());
+        }
         field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
         // Kong's route names its service by id (a foreign key); the name is kept beside it.
         if (service != null) {
@@ -1001,6 +1017,14 @@ public final class KongLogRecord implements LogEntry {
             g.writeEndObject();
         } // (none: Kong's entity leaves the unset foreign key out)
         g.writeEndObject();
+    }
+
+    private static void writeStrings(JsonGenerator g, SerializableString name, List<String> values) throws IOException {
+        field(g, name).writeStartArray();
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
     }
 
     private static void writeService(JsonGenerator g, ServiceSpec service) throws IOException {
@@ -1019,6 +1043,7 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_CONNECT_TIMEOUT).writeNumber(service.connectTimeoutMs());
         field(g, F_WRITE_TIMEOUT).writeNumber(service.writeTimeoutMs());
         field(g, F_READ_TIMEOUT).writeNumber(service.readTimeoutMs());
+        field(g, F_ENABLED).writeBoolean(true); // a disabled service's routes are not loaded
         field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
     }

@@ -36,7 +36,8 @@ final class FakeRequest {
                     null,
                     0,
                     true,
-                    false),
+                    false,
+                    null),
             null,
             "/");
 

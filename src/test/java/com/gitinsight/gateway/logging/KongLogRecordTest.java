@@ -417,6 +417,11 @@ class KongLogRecordTest {
                       - name: by-host
                         hosts: [api.example.com]
                         methods: [POST, GET, PUT, DELETE, PATCH, OPTIONS]
+                        protocols: [https]
+                        https_redirect_status_code: 301
+                        response_buffering: false
+                        path_handling: v1
+                        tags: [team-a, public]
                 routes:
                   - name: no-service
                     paths: [/none]
@@ -430,11 +435,25 @@ class KongLogRecordTest {
                 r.at("/route/methods").toString());
         assertNull(r.get("route").get("paths"), r.get("route").toString());
         assertEquals("api.example.com", r.at("/route/hosts/0").asText());
+        // The rest of Kong's route entity, as written (Kong's serializer writes it whole).
+        assertEquals("[\"https\"]", r.at("/route/protocols").toString());
+        assertEquals(301, r.at("/route/https_redirect_status_code").asInt());
+        assertEquals("v1", r.at("/route/path_handling").asText());
+        assertTrue(r.at("/route/request_buffering").asBoolean());
+        assertFalse(r.at("/route/response_buffering").asBoolean(true));
+        assertEquals("[\"team-a\",\"public\"]", r.at("/route/tags").toString());
+        assertTrue(r.at("/service/enabled").asBoolean());
         JsonNode lone = record(
                 FakeHttp.Request.get("/none").on(snapshot, TestSnapshots.match(snapshot, "no-service")),
                 new FakeHttp.Response(),
                 503);
         assertNull(lone.get("route").get("service"), lone.get("route").toString());
+        // Kong's defaults where the file says nothing; no tags key when none are given.
+        assertEquals("[\"http\",\"https\"]", lone.at("/route/protocols").toString());
+        assertEquals(426, lone.at("/route/https_redirect_status_code").asInt());
+        assertEquals("v0", lone.at("/route/path_handling").asText());
+        assertTrue(lone.at("/route/response_buffering").asBoolean(false));
+        assertTrue(lone.at("/route/tags").isMissingNode());
         assertEquals("/none", lone.at("/route/paths/0").asText());
     }
 
