@@ -554,6 +554,28 @@ class KongLogRecordTest {
         assertEquals("REDACTED", r.at("/request/headers/cookie").asText());
     }
 
+    /** Each header that may quote the request's URI, alone and in any case, has the credential redacted. */
+    @Test
+    void eachUriQuotingHeaderAloneHasTheCredentialRedacted() throws Exception {
+        for (String name : List.of("Link", "REFRESH", "location", "Content-Location")) {
+            FakeHttp.Request request = FakeHttp.Request.get("/repos?jwt=eyJ.secret.sig&page=2")
+                    .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+            request.context().credentialNames(List.of("jwt"), List.of("authorization"));
+            FakeHttp.Response response = new FakeHttp.Response();
+            // Escaped inside another URL: found only by the credential's value, which is looked
+            // for only when such a header is there.
+            response.response.setHeader(name, "0; url=/login?next=%2Frepos%3Fjwt%3DeyJ.secret.sig");
+            JsonNode r = record(request, response, 200);
+            String text = r.toString();
+            assertFalse(text.contains("eyJ.secret.sig"), name + ": " + text);
+            assertEquals(
+                    "0; url=/login?next=%2Frepos%3Fjwt%3DREDACTED",
+                    r.at("/response/headers/" + name.toLowerCase(java.util.Locale.ROOT))
+                            .asText(),
+                    name + ": " + text);
+        }
+    }
+
     @Test
     void aCredentialArgumentTheBackendStillGotIsRedactedInEveryPlaceTheRecordShowsIt() throws Exception {
         for (String upstreamQuery : new String[] {null, "jwt=tok-secret&page=2", "jwt=tok-secret&page=2&added=1"}) {
