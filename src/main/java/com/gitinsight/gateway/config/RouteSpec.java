@@ -47,8 +47,9 @@ public record RouteSpec(
         public static final Entity DEFAULT = new Entity(List.of("http", "https"), 426, true, List.of());
 
         public Entity {
-            protocols = List.copyOf(protocols);
-            tags = List.copyOf(tags);
+            // Kong's set type: each value once, in the order first given.
+            protocols = protocols.stream().distinct().toList();
+            tags = tags.stream().distinct().toList();
         }
     }
 
@@ -129,6 +130,11 @@ public record RouteSpec(
      * character): {@code josé} sent as UTF-8 matches a route written {@code josé}.
      */
     public record HeaderValue(String exact, Pattern regex) {
+        /** As Kong's route entity lists it: the value, or {@code ~*} and the regex. */
+        public String written() {
+            return regex != null ? "~*" + regex.pattern() : exact;
+        }
+
         /**
          * {@code utf8}: the value read as UTF-8, null when its bytes are not UTF-8 ({@code raw}: as
          * received, one byte a character).

@@ -999,6 +999,18 @@ public final class KongLogRecord implements LogEntry {
             }
             g.writeEndArray();
         }
+        if (!route.headers().isEmpty()) {
+            field(g, F_HEADERS).writeStartObject();
+            for (Map.Entry<String, List<RouteSpec.HeaderValue>> h :
+                    route.headers().entrySet()) {
+                g.writeArrayFieldStart(h.getKey());
+                for (RouteSpec.HeaderValue v : h.getValue()) {
+                    g.writeString(v.written());
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
         RouteSpec.Entity entity = route.entity();
         writeStrings(g, F_PROTOCOLS, entity.protocols());
         field(g, F_STRIP_PATH).writeBoolean(route.stripPath());

@@ -252,11 +252,20 @@ final class Echo {
             ObjectNode headers = out.putObject("headers");
             route.headers().forEach((name, values) -> {
                 ArrayNode list = headers.putArray(name);
-                values.forEach(
-                        v -> list.add(v.regex() != null ? "~*" + v.regex().pattern() : v.exact()));
+                values.forEach(v -> list.add(v.written()));
             });
         }
-        out.put("https_redirect_status_code", route.httpsRedirect() > 0 ? route.httpsRedirect() : 426);
+        // The route entity's, as written (also on a route that serves plain HTTP and never redirects).
+        RouteSpec.Entity entity = route.entity();
+        out.put("https_redirect_status_code", entity.httpsRedirectStatusCode());
+        ArrayNode protocols = out.putArray("protocols");
+        entity.protocols().forEach(protocols::add);
+        out.put("request_buffering", route.requestBuffering());
+        out.put("response_buffering", entity.responseBuffering());
+        if (!entity.tags().isEmpty()) {
+            ArrayNode tags = out.putArray("tags");
+            entity.tags().forEach(tags::add);
+        }
         ArrayNode paths = out.putArray("paths");
         route.paths().forEach(p -> paths.add(p.raw()));
         ArrayNode hosts = out.putArray("hosts");

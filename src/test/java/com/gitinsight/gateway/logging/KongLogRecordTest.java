@@ -421,7 +421,8 @@ class KongLogRecordTest {
                         https_redirect_status_code: 301
                         response_buffering: false
                         path_handling: v1
-                        tags: [team-a, public]
+                        tags: [team-a, public, team-a]
+                        headers: {x-version: ["v1", "~*^v2"]}
                 routes:
                   - name: no-service
                     paths: [/none]
@@ -441,7 +442,8 @@ class KongLogRecordTest {
         assertEquals("v1", r.at("/route/path_handling").asText());
         assertTrue(r.at("/route/request_buffering").asBoolean());
         assertFalse(r.at("/route/response_buffering").asBoolean(true));
-        assertEquals("[\"team-a\",\"public\"]", r.at("/route/tags").toString());
+        assertEquals("[\"team-a\",\"public\"]", r.at("/route/tags").toString(), "Kong's set: each once");
+        assertEquals("[\"v1\",\"~*^v2\"]", r.at("/route/headers/x-version").toString());
         assertTrue(r.at("/service/enabled").asBoolean());
         JsonNode lone = record(
                 FakeHttp.Request.get("/none").on(snapshot, TestSnapshots.match(snapshot, "no-service")),

@@ -149,6 +149,11 @@ class RequestTerminationFilterTest {
                 echo.get("matched_route").get("service").get("id"));
         assertEquals(
                 426, echo.get("matched_route").get("https_redirect_status_code").asInt());
+        // The rest of the route entity, Kong's defaults where the file says nothing.
+        assertEquals(
+                "[\"http\",\"https\"]",
+                echo.get("matched_route").get("protocols").toString());
+        assertTrue(echo.get("matched_route").get("response_buffering").asBoolean(false));
         assertTrue(echo.get("kong").has("node_id"));
     }
 
