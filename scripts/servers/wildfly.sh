@@ -44,6 +44,7 @@ if [[ -n ${GATEWAY_SERVER_PROPERTIES:-} ]]; then
   echo "stop-embedded-server" >>"$cli"
 fi
 "$home/bin/jboss-cli.sh" --file="$cli" >&2
+rm -f "$cli" # here: the exec below replaces this shell, so its EXIT trap never runs
 rm -rf "$home/standalone/deployments/"*.war* "$home/standalone/data/content" "$home/standalone/tmp"
 cp "$war" "$home/standalone/deployments/ROOT.war"
 # In the background of its script, so a TERM to the script reaches the server too.
