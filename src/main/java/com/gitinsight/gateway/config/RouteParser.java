@@ -246,15 +246,16 @@ final class RouteParser {
         boolean strip = s.bool("strip_path", true);
         boolean preserve = s.bool("preserve_host", false);
         int priority = (int) s.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        routes.add(new PendingRoute(
-                s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming, pathHandling));
-        routes.get(routes.size() - 1).id = id;
+        PendingRoute added = new PendingRoute(
+                s, name, service, paths, methods, hosts, headers, strip, preserve, priority, streaming, pathHandling);
+        routes.add(added);
+        added.id = id;
         // Kong's runloop: a route with https and not http answers a plain HTTP request itself (a
         // wss-only route likewise: its upgrades come over TLS or not at all).
         boolean tlsOnly = https && !http || wss && !ws && !http;
         int redirectStatus = (int) s.integer("https_redirect_status_code", 426, 0, 999);
-        routes.get(routes.size() - 1).httpsRedirect = tlsOnly ? redirectStatus : 0;
-        routes.get(routes.size() - 1).entity = new RouteSpec.Entity(
+        added.httpsRedirect = tlsOnly ? redirectStatus : 0;
+        added.entity = new RouteSpec.Entity(
                 s.has("protocols")
                         ? s.strings("protocols").stream()
                                 .map(Section.Item::value)
@@ -263,9 +264,9 @@ final class RouteParser {
                 redirectStatus,
                 s.bool("response_buffering", true),
                 s.strings("tags").stream().map(Section.Item::value).toList());
-        routes.get(routes.size() - 1).snis = givenNonEmpty(s, "snis");
+        added.snis = givenNonEmpty(s, "snis");
         for (Section p : s.sections("plugins")) {
-            plugins.add(p, routes.get(routes.size() - 1));
+            plugins.add(p, added);
         }
     }
 

@@ -986,18 +986,10 @@ public final class KongLogRecord implements LogEntry {
             g.writeEndArray();
         }
         if (!route.methods().isEmpty()) {
-            field(g, F_METHODS).writeStartArray();
-            for (String m : route.methods()) {
-                g.writeString(m);
-            }
-            g.writeEndArray();
+            writeStrings(g, F_METHODS, route.methods());
         }
         if (!route.hosts().isEmpty()) {
-            field(g, F_HOSTS).writeStartArray();
-            for (String h : route.hosts()) {
-                g.writeString(h);
-            }
-            g.writeEndArray();
+            writeStrings(g, F_HOSTS, route.hosts());
         }
         if (!route.headers().isEmpty()) {
             field(g, F_HEADERS).writeStartObject();
@@ -1036,7 +1028,8 @@ public final class KongLogRecord implements LogEntry {
         g.writeEndObject();
     }
 
-    private static void writeStrings(JsonGenerator g, SerializableString name, List<String> values) throws IOException {
+    private static void writeStrings(JsonGenerator g, SerializableString name, java.util.Collection<String> values)
+            throws IOException {
         field(g, name).writeStartArray();
         for (String v : values) {
             g.writeString(v);

@@ -271,7 +271,7 @@ final class Echo {
         ArrayNode hosts = out.putArray("hosts");
         route.hosts().forEach(hosts::add);
         ArrayNode methods = out.putArray("methods");
-        route.methods().stream().sorted().forEach(methods::add);
+        route.methods().forEach(methods::add); // as written, as Kong's entity keeps them
         out.put("strip_path", route.stripPath());
         out.put("preserve_host", route.preserveHost());
         out.put("regex_priority", route.regexPriority());

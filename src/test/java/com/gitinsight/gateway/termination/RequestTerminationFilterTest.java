@@ -175,6 +175,30 @@ class RequestTerminationFilterTest {
         return JSON.readTree(apply(request).text()).get("request").get("uri_captures");
     }
 
+    /** The echoed route entity: methods as written (Kong keeps them so), and the redirect status configured. */
+    @Test
+    void theEchoedRouteHasItsMethodsAsWrittenAndItsRedirectStatus() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: svc
+                    url: http://backend.internal:8080
+                    routes:
+                      - name: r
+                        paths: [/]
+                        methods: [POST, GET, PUT, DELETE, PATCH, OPTIONS]
+                        https_redirect_status_code: 301
+                        plugins: [{name: request-termination, config: {echo: true}}]
+                """);
+        FakeHttp.Request request = FakeHttp.Request.get("/x");
+        request.on(s, TestSnapshots.match(s, "r"));
+        JsonNode route = JSON.readTree(apply(request).text()).get("matched_route");
+        assertEquals(
+                "[\"POST\",\"GET\",\"PUT\",\"DELETE\",\"PATCH\",\"OPTIONS\"]",
+                route.get("methods").toString());
+        assertEquals(301, route.get("https_redirect_status_code").asInt(), "the entity's, not the 426 default");
+    }
+
     // Kong's "echos a request if no trigger is set": the route's regex captures, by number and name.
     @Test
     void theEchoShowsTheUriCaptures() throws Exception {
