@@ -568,6 +568,7 @@ public final class KongLogRecord implements LogEntry {
 
     /** The headers as the backend got them; returns an estimate of their size on the wire. */
     private long writeRequestHeaders(JsonGenerator g, LogWriter writer, Overrides overrides) throws IOException {
+        long credentialMask = writer.mask(credentialHeaders);
         List<String> written = new ArrayList<>(16);
         long bytes = 0;
         g.writeStartObject();
@@ -584,9 +585,7 @@ public final class KongLogRecord implements LogEntry {
             written.add(lower);
             g.writeFieldName(known.json());
             // Kong's two, and the cookies (Kong ships them; a log pipeline's readers are not the users).
-            boolean redact = SecretHeaders.isSecret(folded)
-                    || (!credentialHeaders.isEmpty()
-                            && (credentialHeaders.contains(name) || credentialHeaders.contains(folded)));
+            boolean redact = SecretHeaders.isSecret(folded) || credentialNamed(known, name, credentialMask);
             int count = 0;
             for (int j = i; j < h.length; j += 2) {
                 if (h[j].equalsIgnoreCase(name)) {
@@ -620,7 +619,8 @@ public final class KongLogRecord implements LogEntry {
                 // A plugin's Authorization (request-transformer's add, or its append to the client's)
                 // is redacted as the client's is: Kong redacts the header whoever set it.
                 String folded = lower.indexOf('_') < 0 ? lower : lower.replace('_', '-');
-                boolean redact = SecretHeaders.isSecret(folded) || credentialHeaders.contains(lower);
+                boolean redact = SecretHeaders.isSecret(folded)
+                        || credentialNamed(overrides.names()[i], overrides.keys()[i], credentialMask);
                 if (redact) {
                     g.writeString(REDACTED);
                 } else if (value.indexOf(RequestContext.LINES) < 0) {
@@ -690,6 +690,7 @@ public final class KongLogRecord implements LogEntry {
         }
         int written = 0;
         boolean contentTypeWritten = false;
+        long credentialMask = writer.mask(credentialHeaders);
         g.writeStartObject();
         for (int i = 0; i < n && written < MAX_HEADERS; i++) {
             if (repeats && indexOf(ids, ids[i], 0, i) >= 0) {
@@ -705,12 +706,12 @@ public final class KongLogRecord implements LogEntry {
             } else if (contentType != null && name.equals("content-type")) {
                 g.writeString(contentType); // the container's (a character encoding set later is in it)
             } else if (next < 0) {
-                g.writeString(responseValue(name, h.get(2 * i + 1)));
+                g.writeString(responseValue(names[i], h.get(2 * i), credentialMask, h.get(2 * i + 1)));
             } else {
                 g.writeStartArray();
-                g.writeString(responseValue(name, h.get(2 * i + 1)));
+                g.writeString(responseValue(names[i], h.get(2 * i), credentialMask, h.get(2 * i + 1)));
                 for (int j = next; j >= 0; j = indexOf(ids, ids[i], j + 1, n)) {
-                    g.writeString(responseValue(name, h.get(2 * j + 1)));
+                    g.writeString(responseValue(names[j], h.get(2 * j), credentialMask, h.get(2 * j + 1)));
                 }
                 g.writeEndArray();
             }
@@ -748,7 +749,7 @@ public final class KongLogRecord implements LogEntry {
         return found.toArray(NO_VALUES);
     }
 
-    /** Whether any of the response's headers (name and value in turn) is one of {@link #URI_HEADERS}. */
+    /** Whether any of the response's headers (name and value in turn) may quote the request's URI. */
     private static boolean quotesUri(List<String> responseHeaders) {
         for (int i = 0; i < responseHeaders.size(); i += 2) {
             String name = responseHeaders.get(i);
@@ -788,20 +789,22 @@ public final class KongLogRecord implements LogEntry {
         return text != null ? text : value;
     }
 
-    /** Response headers whose value may hold the request's URI, query included. */
-    private static final java.util.Set<String> URI_HEADERS =
-            java.util.Set.of("location", "content-location", "link", "refresh");
+    /** Whether an auth plugin reads a credential from the header {@code spelled} ({@code known} its name). */
+    private boolean credentialNamed(LogWriter.HeaderName known, String spelled, long credentialMask) {
+        return (credentialMask & known.bit()) != 0 && credentialHeaders.contains(spelled);
+    }
 
     /**
-     * A response header's value as logged ({@code name} lower-case): a credential the backend sent
-     * back (a redirect that kept the query's key, a header of an auth plugin's name) is redacted
-     * as the request's is (attacker review 171).
+     * A response header's value as logged: a credential the backend sent back (a redirect that
+     * kept the query's key, a header of an auth plugin's name) is redacted as the request's is
+     * (attacker review 171).
      */
-    private String responseValue(String name, String value) {
-        if (!credentialHeaders.isEmpty() && credentialHeaders.contains(name)) {
+    private String responseValue(LogWriter.HeaderName known, String spelled, long credentialMask, String value) {
+        if (credentialNamed(known, spelled, credentialMask)) {
             return REDACTED;
         }
-        if (!credentialArguments.isEmpty() && URI_HEADERS.contains(name)) {
+        if (!credentialArguments.isEmpty() && known.quotesUri()) {
+            String name = known.lower();
             // One URI: its credential arguments by name; then, in any of them (a Link's list, a
             // login redirect's next=...%3Fapikey%3D...), the values the client sent, as sent or escaped.
             String v = name.equals("location") || name.equals("content-location")

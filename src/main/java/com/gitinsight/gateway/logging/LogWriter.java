@@ -33,9 +33,11 @@ final class LogWriter {
      * A header name as records write it: lower-cased, encoded once, whether it is an identity
      * header, and a number equal for every spelling of the name (repeats are found by comparing
      * numbers, not strings; never reused by this writer, so a name cached before the cache was
-     * emptied is never taken for another; see {@link #clears()} for the converse).
+     * emptied is never taken for another; see {@link #clears()} for the converse), whether a
+     * response's value of it may quote the request's URI, and the spelling's bit of a {@link #mask}
+     * (of the name as given: lower-casing may change its length, "\u0130" to two characters).
      */
-    record HeaderName(String lower, SerializableString json, boolean identity, long id) {}
+    record HeaderName(String lower, SerializableString json, boolean identity, long id, boolean quotesUri, long bit) {}
 
     /** Writes one part of a record (a route or a service). */
     interface PartWriter {
@@ -59,6 +61,10 @@ final class LogWriter {
 
     /** How many times the name cache was emptied. */
     private long clears;
+    /** The set {@link #mask} was last asked of (by identity: a configuration's lasts) and its mask. */
+    private java.util.Set<String> masked;
+
+    private long mask;
     /** By identity: a configuration's specs are the same objects for as long as it runs. */
     private final Map<Object, SerializableString> parts = new IdentityHashMap<>();
 
@@ -137,9 +143,47 @@ final class LogWriter {
             ids.put(lower, id);
         }
         HeaderName made = new HeaderName(
-                lower, new SerializedString(lower), IdentityHeaders.isIdentity(IdentityHeaders.fold(name)), id);
+                lower,
+                new SerializedString(lower),
+                IdentityHeaders.isIdentity(IdentityHeaders.fold(name)),
+                id,
+                URI_HEADERS.contains(lower),
+                bit(name));
         names.put(name, made);
         return made;
+    }
+
+    /** Response headers whose value may hold the request's URI, query included. */
+    private static final java.util.Set<String> URI_HEADERS =
+            java.util.Set.of("location", "content-location", "link", "refresh");
+
+    /**
+     * A bit chosen by a header name's length and last character, folded as {@link
+     * com.gitinsight.gateway.runtime.RequestContext#HEADER_ORDER} folds it: two names it finds
+     * equal have the same bit.
+     */
+    static long bit(String name) {
+        int n = name.length();
+        char last = n == 0 ? 0 : name.charAt(n - 1);
+        char folded = last == '_' ? '-' : Character.toLowerCase(Character.toUpperCase(last));
+        return 1L << ((n * 31 + folded) & 63);
+    }
+
+    /**
+     * The bits of {@code names} (a credential header set, compared as {@code HEADER_ORDER}): a
+     * name whose {@link HeaderName#bit} is not in it is not in the set, found without a lookup
+     * (every header of every record is asked).
+     */
+    long mask(java.util.Set<String> names) {
+        if (names != masked) {
+            long bits = 0;
+            for (String n : names) {
+                bits |= bit(n);
+            }
+            masked = names;
+            mask = bits;
+        }
+        return mask;
     }
 
     /**

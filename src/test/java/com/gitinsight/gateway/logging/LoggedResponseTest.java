@@ -10,6 +10,7 @@ import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,65 @@ class LoggedResponseTest {
         assertEquals(
                 List.of("Last-Modified", "Tue, 01 Dec 2026 22:36:24 GMT", "Content-Length", "200"), logged.headers());
         assertFalse(logged.headers().contains("X-Before-Reset"));
+    }
+
+    interface Commit {
+        void on(LoggedResponse response) throws Exception;
+    }
+
+    /** A header set once the response is committed is not sent, so not logged, however it was committed. */
+    @Test
+    void aHeaderSetOnceCommittedIsNotLogged() throws Exception {
+        Map<String, Commit> commits = Map.of(
+                "flushBuffer", HttpServletResponse::flushBuffer,
+                "sendError", r -> r.sendError(503),
+                "sendError with a message", r -> r.sendError(503, "down"),
+                "sendRedirect", r -> r.sendRedirect("/elsewhere"),
+                "a body written", r -> r.getOutputStream().write(1));
+        for (Map.Entry<String, Commit> commit : commits.entrySet()) {
+            LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
+            logged.setHeader("X-Before", "1");
+            commit.getValue().on(logged);
+            logged.setHeader("X-After", "2");
+            logged.addHeader("X-Added-After", "3");
+            logged.setIntHeader("X-Int-After", 4);
+            assertEquals(List.of("X-Before", "1"), logged.headers(), commit.getKey());
+        }
+        // Wrapped when already committed: nothing set afterwards is logged.
+        FakeHttp.Response committed = new FakeHttp.Response();
+        committed.response.flushBuffer();
+        LoggedResponse late = new LoggedResponse(committed.response);
+        late.setHeader("X-After", "2");
+        assertEquals(List.of(), late.headers());
+    }
+
+    /**
+     * Headers set before the body are recorded without asking the container whether it committed
+     * the response (each asking goes through every wrapper to it: a tenth of the plugin's work on
+     * the request thread); once a body is being written it is asked.
+     */
+    @Test
+    void theContainerIsAskedOnlyOnceABodyMayHaveCommittedIt() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServletResponse underneath =
+                new jakarta.servlet.http.HttpServletResponseWrapper(new FakeHttp.Response().response) {
+                    @Override
+                    public boolean isCommitted() {
+                        asked.incrementAndGet();
+                        return super.isCommitted();
+                    }
+                };
+        LoggedResponse logged = new LoggedResponse(underneath);
+        int atWrapping = asked.get();
+        for (int i = 0; i < 20; i++) {
+            logged.setHeader("X-" + i, "v");
+            logged.addHeader("X-Added-" + i, "v");
+        }
+        assertEquals(atWrapping, asked.get());
+        logged.getOutputStream();
+        logged.setHeader("X-During-The-Body", "v");
+        assertEquals(atWrapping + 1, asked.get());
+        assertEquals(82, logged.headers().size());
     }
 
     @Test

@@ -338,6 +338,17 @@ public final class FakeHttp {
                             committed = true;
                             yield null;
                         }
+                        case "sendError" -> {
+                            status = (Integer) args[0];
+                            committed = true;
+                            yield null;
+                        }
+                        case "sendRedirect" -> {
+                            status = 302;
+                            put("Location", (String) args[0]);
+                            committed = true;
+                            yield null;
+                        }
                         case "isCommitted" -> committed;
                         case "hashCode" -> System.identityHashCode(proxy);
                         case "equals" -> proxy == args[0];
