@@ -263,7 +263,8 @@ final class RouteParser {
                         : RouteSpec.Entity.DEFAULT.protocols(),
                 redirectStatus,
                 s.bool("response_buffering", true),
-                s.strings("tags").stream().map(Section.Item::value).toList());
+                s.strings("tags").stream().map(Section.Item::value).toList(),
+                s.strings("snis").stream().map(Section.Item::value).toList());
         added.snis = givenNonEmpty(s, "snis");
         for (Section p : s.sections("plugins")) {
             plugins.add(p, added);

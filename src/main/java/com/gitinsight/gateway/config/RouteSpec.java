@@ -40,16 +40,21 @@ public record RouteSpec(
      * What Kong's route entity says that routing here does not read, kept for the log record
      * (Kong's serializer writes the route entity whole): {@code protocols} as written (Kong's
      * default http, https), {@code https_redirect_status_code} (426), {@code response_buffering}
-     * (true) and {@code tags} (empty: none given).
+     * (true), {@code tags} and {@code snis} (each empty: none given).
      */
     public record Entity(
-            List<String> protocols, int httpsRedirectStatusCode, boolean responseBuffering, List<String> tags) {
-        public static final Entity DEFAULT = new Entity(List.of("http", "https"), 426, true, List.of());
+            List<String> protocols,
+            int httpsRedirectStatusCode,
+            boolean responseBuffering,
+            List<String> tags,
+            List<String> snis) {
+        public static final Entity DEFAULT = new Entity(List.of("http", "https"), 426, true, List.of(), List.of());
 
         public Entity {
             // Kong's set type: each value once, in the order first given.
             protocols = protocols.stream().distinct().toList();
             tags = tags.stream().distinct().toList();
+            snis = snis.stream().distinct().toList();
         }
     }
 

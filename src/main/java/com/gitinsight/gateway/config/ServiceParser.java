@@ -245,7 +245,20 @@ final class ServiceParser {
         if (!s.bool("enabled", true)) {
             disabledServices.add(name);
         }
-        services.add(new ServiceSpec(name, protocol, host, port, path, retries, connect, write, read, id, tls, named));
+        services.add(new ServiceSpec(
+                name,
+                protocol,
+                host,
+                port,
+                path,
+                retries,
+                connect,
+                write,
+                read,
+                id,
+                tls,
+                named,
+                s.strings("tags").stream().map(Section.Item::value).toList()));
         for (Section r : s.sections("routes")) {
             routes.route(r, name, id);
         }

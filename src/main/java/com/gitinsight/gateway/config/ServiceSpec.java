@@ -6,7 +6,8 @@ package com.gitinsight.gateway.config;
  * none given); {@code tls} how its backends' TLS is checked. {@code name} is the key routes,
  * plugins, guards and pools know the service by: the file's name, or for a service written
  * without one (Kong loads those) its id, the file's or one derived from its position
- * ({@code named} false then: logs, metrics and the echo show no name, as Kong's).
+ * ({@code named} false then: logs, metrics and the echo show no name, as Kong's). {@code tags}
+ * are the entity's, which only the log record reads.
  */
 public record ServiceSpec(
         String name,
@@ -20,10 +21,43 @@ public record ServiceSpec(
         int readTimeoutMs,
         String id,
         ServiceTls tls,
-        boolean named) {
+        boolean named,
+        java.util.List<String> tags) {
 
     public ServiceSpec {
         tls = tls == null ? ServiceTls.DEFAULT : tls;
+        // Kong's set type: each tag once, in the order first given (kept for the log record).
+        tags = tags == null ? java.util.List.of() : tags.stream().distinct().toList();
+    }
+
+    /** A service with no tags. */
+    public ServiceSpec(
+            String name,
+            String protocol,
+            String host,
+            int port,
+            String path,
+            int retries,
+            int connectTimeoutMs,
+            int writeTimeoutMs,
+            int readTimeoutMs,
+            String id,
+            ServiceTls tls,
+            boolean named) {
+        this(
+                name,
+                protocol,
+                host,
+                port,
+                path,
+                retries,
+                connectTimeoutMs,
+                writeTimeoutMs,
+                readTimeoutMs,
+                id,
+                tls,
+                named,
+                java.util.List.of());
     }
 
     /** The file's name, or null for a service written without one. */

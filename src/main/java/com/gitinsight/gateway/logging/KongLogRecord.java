@@ -98,6 +98,7 @@ public final class KongLogRecord implements LogEntry {
     private static final SerializableString F_ROUTE = new SerializedString("route");
     private static final SerializableString F_SERVICE = new SerializedString("service");
     private static final SerializableString F_SIZE = new SerializedString("size");
+    private static final SerializableString F_SNIS = new SerializedString("snis");
     private static final SerializableString F_SOURCE = new SerializedString("source");
     private static final SerializableString F_STARTED_AT = new SerializedString("started_at");
     private static final SerializableString F_STATE = new SerializedString("state");
@@ -1007,6 +1008,9 @@ public final class KongLogRecord implements LogEntry {
             g.writeEndObject();
         }
         RouteSpec.Entity entity = route.entity();
+        if (!entity.snis().isEmpty()) {
+            writeStrings(g, F_SNIS, entity.snis());
+        }
         writeStrings(g, F_PROTOCOLS, entity.protocols());
         field(g, F_STRIP_PATH).writeBoolean(route.stripPath());
         field(g, F_PRESERVE_HOST).writeBoolean(route.preserveHost());
@@ -1057,6 +1061,9 @@ public final class KongLogRecord implements LogEntry {
         field(g, F_WRITE_TIMEOUT).writeNumber(service.writeTimeoutMs());
         field(g, F_READ_TIMEOUT).writeNumber(service.readTimeoutMs());
         field(g, F_ENABLED).writeBoolean(true); // a disabled service's routes are not loaded
+        if (!service.tags().isEmpty()) {
+            writeStrings(g, F_TAGS, service.tags());
+        }
         field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
     }

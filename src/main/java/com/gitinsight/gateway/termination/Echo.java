@@ -266,6 +266,10 @@ final class Echo {
             ArrayNode tags = out.putArray("tags");
             entity.tags().forEach(tags::add);
         }
+        if (!entity.snis().isEmpty()) {
+            ArrayNode snis = out.putArray("snis");
+            entity.snis().forEach(snis::add);
+        }
         ArrayNode paths = out.putArray("paths");
         route.paths().forEach(p -> paths.add(p.raw()));
         ArrayNode hosts = out.putArray("hosts");
@@ -292,6 +296,10 @@ final class Echo {
         out.put("connect_timeout", service.connectTimeoutMs());
         out.put("write_timeout", service.writeTimeoutMs());
         out.put("read_timeout", service.readTimeoutMs());
+        if (!service.tags().isEmpty()) {
+            ArrayNode tags = out.putArray("tags");
+            service.tags().forEach(tags::add);
+        }
         return out;
     }
 

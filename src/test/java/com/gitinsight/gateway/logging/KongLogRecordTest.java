@@ -413,11 +413,13 @@ class KongLogRecordTest {
                 services:
                   - name: repos
                     url: http://backend.internal:8081/api
+                    tags: [billing, internal, billing]
                     routes:
                       - name: by-host
                         hosts: [api.example.com]
                         methods: [POST, GET, PUT, DELETE, PATCH, OPTIONS]
                         protocols: [https]
+                        snis: [api.example.com, "*.example.org", api.example.com]
                         https_redirect_status_code: 301
                         response_buffering: false
                         path_handling: v1
@@ -445,6 +447,9 @@ class KongLogRecordTest {
         assertEquals("[\"team-a\",\"public\"]", r.at("/route/tags").toString(), "Kong's set: each once");
         assertEquals("[\"v1\",\"~*^v2\"]", r.at("/route/headers/x-version").toString());
         assertTrue(r.at("/service/enabled").asBoolean());
+        assertEquals(
+                "[\"api.example.com\",\"*.example.org\"]", r.at("/route/snis").toString(), "Kong's set");
+        assertEquals("[\"billing\",\"internal\"]", r.at("/service/tags").toString(), "Kong's set");
         JsonNode lone = record(
                 FakeHttp.Request.get("/none").on(snapshot, TestSnapshots.match(snapshot, "no-service")),
                 new FakeHttp.Response(),
@@ -456,6 +461,7 @@ class KongLogRecordTest {
         assertEquals("v0", lone.at("/route/path_handling").asText());
         assertTrue(lone.at("/route/response_buffering").asBoolean(false));
         assertTrue(lone.at("/route/tags").isMissingNode());
+        assertTrue(lone.at("/route/snis").isMissingNode());
         assertEquals("/none", lone.at("/route/paths/0").asText());
     }
 

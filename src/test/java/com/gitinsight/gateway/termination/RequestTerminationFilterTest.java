@@ -183,19 +183,25 @@ class RequestTerminationFilterTest {
                 services:
                   - name: svc
                     url: http://backend.internal:8080
+                    tags: [billing]
                     routes:
                       - name: r
                         paths: [/]
                         methods: [POST, GET, PUT, DELETE, PATCH, OPTIONS]
                         https_redirect_status_code: 301
+                        protocols: [http, https]
+                        snis: [api.example.com]
                         plugins: [{name: request-termination, config: {echo: true}}]
                 """);
         FakeHttp.Request request = FakeHttp.Request.get("/x");
         request.on(s, TestSnapshots.match(s, "r"));
-        JsonNode route = JSON.readTree(apply(request).text()).get("matched_route");
+        JsonNode echo = JSON.readTree(apply(request).text());
+        JsonNode route = echo.get("matched_route");
         assertEquals(
                 "[\"POST\",\"GET\",\"PUT\",\"DELETE\",\"PATCH\",\"OPTIONS\"]",
                 route.get("methods").toString());
+        assertEquals("[\"api.example.com\"]", route.get("snis").toString());
+        assertEquals("[\"billing\"]", echo.get("matched_service").get("tags").toString());
         assertEquals(301, route.get("https_redirect_status_code").asInt(), "the entity's, not the 426 default");
     }
 
