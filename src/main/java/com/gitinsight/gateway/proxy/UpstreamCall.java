@@ -247,13 +247,13 @@ final class UpstreamCall {
             target.acquire();
             currentTry = context.trace().upstreamTry(target.host(), target.name(), target.port(), tried.size());
             long sent = System.nanoTime();
-            context.picked(sent - picking); // Kong's balancer phase: from choosing to the peer set
+            long balancerNanos = sent - picking; // Kong's balancer phase: from choosing to the peer set
             Outcome<T> outcome;
             try {
                 outcome = attempt.send(target);
             } catch (RuntimeException | Error e) {
                 currentTry.failed(e.toString());
-                context.triedAndFailed(target.host(), target.port(), sent, System.nanoTime(), 502);
+                context.triedAndFailed(target.host(), target.port(), sent, System.nanoTime(), 502, balancerNanos);
                 target.release();
                 guard.leave();
                 throw e;
@@ -262,7 +262,7 @@ final class UpstreamCall {
                 long now = System.nanoTime();
                 currentTry.answered(answered.status());
                 context.upstreamStatus(answered.status());
-                context.tried(target.host(), target.port(), sent, now, answered.status());
+                context.tried(target.host(), target.port(), sent, now, answered.status(), balancerNanos);
                 target.reportResponse(answered.status(), (now - sent) / 1000);
                 context.answeredBy(target.address(), now - sent);
                 guard.record(guard.isFailureStatus(answered.status()), now - start);
@@ -279,7 +279,8 @@ final class UpstreamCall {
             if (!(outcome instanceof NotConnected<T> n && n.cause() instanceof UnknownHostException)) {
                 // A name that did not resolve is no try in Kong's log: its balancer fails it
                 // before proxying (tries [], upstream_status "", latencies.proxy -1).
-                context.triedAndFailed(target.host(), target.port(), sent, failedAt, nginxStatusOf(outcome));
+                context.triedAndFailed(
+                        target.host(), target.port(), sent, failedAt, nginxStatusOf(outcome), balancerNanos);
             }
             if (!(outcome instanceof Local<T>)) {
                 target.reportNoAnswer((failedAt - sent) / 1000);

@@ -558,27 +558,23 @@ public final class RequestContext {
     public record TargetTry(
             String ip, int port, long startNanos, long endNanos, int status, int failureStatus, long balancerNanos) {}
 
-    /** How long choosing the next try's target took (Kong's balancer phase), for its {@link TargetTry}. */
-    private long pickNanos;
-
-    /** The next try's target took {@code nanos} to choose (kept with the try that follows). */
-    public void picked(long nanos) {
-        pickNanos = nanos;
-    }
-
     /** Asks that each try at a target be kept for the log ({@link #tries()}). */
     public void keepTries() {
         keepTries = true;
     }
 
-    /** Records a try at {@code ip:port} that was answered with {@code status} (kept only when a log plugin asked). */
-    public void tried(String ip, int port, long startNanos, long endNanos, int status) {
-        keep(new TargetTry(ip, port, startNanos, endNanos, status, 0, pickNanos));
+    /**
+     * Records a try at {@code ip:port} that was answered with {@code status} (kept only when a log
+     * plugin asked); {@code balancerNanos} its target's choosing (Kong's balancer phase).
+     */
+    public void tried(String ip, int port, long startNanos, long endNanos, int status, long balancerNanos) {
+        keep(new TargetTry(ip, port, startNanos, endNanos, status, 0, balancerNanos));
     }
 
     /** Records a try with no answer; {@code failureStatus} as nginx records it (502, 504), or 0. */
-    public void triedAndFailed(String ip, int port, long startNanos, long endNanos, int failureStatus) {
-        keep(new TargetTry(ip, port, startNanos, endNanos, 0, failureStatus, pickNanos));
+    public void triedAndFailed(
+            String ip, int port, long startNanos, long endNanos, int failureStatus, long balancerNanos) {
+        keep(new TargetTry(ip, port, startNanos, endNanos, 0, failureStatus, balancerNanos));
     }
 
     private void keep(TargetTry t) {

@@ -331,8 +331,8 @@ class KongLogRecordTest {
         context.identity(new RequestContext.Identity("c-1", "alice", null, "cred-9"));
         context.keepTries();
         long start = System.nanoTime();
-        context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502);
-        context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 200);
+        context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502, 0);
+        context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 200, 0);
         context.upstreamUri("/api/repos", "x=1");
         context.upstreamStatus(200);
         context.answeredBy("10.0.0.2:8081", 1_000_000);
@@ -374,10 +374,8 @@ class KongLogRecordTest {
         RequestContext context = request.context();
         context.keepTries();
         long start = context.startedNanos();
-        context.picked(1_500_000);
-        context.triedAndFailed("10.0.0.1", 8081, start + 2_000_000, start + 40_000_000, 504);
-        context.picked(27_904);
-        context.triedAndFailed("10.0.0.2", 8081, start + 41_000_000, start + 70_000_000, 504);
+        context.triedAndFailed("10.0.0.1", 8081, start + 2_000_000, start + 40_000_000, 504, 1_500_000);
+        context.triedAndFailed("10.0.0.2", 8081, start + 41_000_000, start + 70_000_000, 504, 27_904);
         FakeHttp.Response response = new FakeHttp.Response();
         response.response.setStatus(504);
         byte[] bytes = KongLogRecord.serialize(
@@ -923,9 +921,9 @@ class KongLogRecordTest {
             context.keepTries();
             long start = System.nanoTime();
             if (tries == 2) {
-                context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502);
+                context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502, 0);
             }
-            context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 503);
+            context.tried("10.0.0.2", 8081, start + 2_000_000, start + 3_000_000, 503, 0);
             context.upstreamUri("/api", null);
             context.upstreamStatus(503);
             FakeHttp.Response response = new FakeHttp.Response();
