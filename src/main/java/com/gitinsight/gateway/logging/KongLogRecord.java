@@ -3,8 +3,7 @@ package com.gitinsight.gateway.logging;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.gitinsight.gateway.config.RouteSpec;
-import com.gitinsight.gateway.config.ServiceSpec;
+import com.gitinsight.gateway.config.KongEntityJson;
 import com.gitinsight.gateway.http.HeaderNames;
 import com.gitinsight.gateway.http.SecretHeaders;
 import com.gitinsight.gateway.http.UrlArgs;
@@ -60,50 +59,29 @@ public final class KongLogRecord implements LogEntry {
     private static final SerializableString F_CLIENT_IP = new SerializedString("client_ip");
     private static final SerializableString F_CLIENT_VERIFY = new SerializedString("client_verify");
     private static final SerializableString F_CODE = new SerializedString("code");
-    private static final SerializableString F_CONNECT_TIMEOUT = new SerializedString("connect_timeout");
     private static final SerializableString F_CONSUMER = new SerializedString("consumer");
     private static final SerializableString F_CONSUMER_ID = new SerializedString("consumer_id");
     private static final SerializableString F_CONTENT_TYPE = new SerializedString("content-type");
     private static final SerializableString F_CUSTOM_ID = new SerializedString("custom_id");
     private static final SerializableString F_HEADERS = new SerializedString("headers");
-    private static final SerializableString F_HOST = new SerializedString("host");
-    private static final SerializableString F_HOSTS = new SerializedString("hosts");
     private static final SerializableString F_ID = new SerializedString("id");
     private static final SerializableString F_IP = new SerializedString("ip");
     private static final SerializableString F_KONG = new SerializedString("kong");
     private static final SerializableString F_LATENCIES = new SerializedString("latencies");
     private static final SerializableString F_METHOD = new SerializedString("method");
-    private static final SerializableString F_METHODS = new SerializedString("methods");
-    private static final SerializableString F_NAME = new SerializedString("name");
-    private static final SerializableString F_PATH = new SerializedString("path");
-    private static final SerializableString F_PATHS = new SerializedString("paths");
-    private static final SerializableString F_PROTOCOLS = new SerializedString("protocols");
-    private static final SerializableString F_HTTPS_REDIRECT = new SerializedString("https_redirect_status_code");
-    private static final SerializableString F_PATH_HANDLING = new SerializedString("path_handling");
-    private static final SerializableString F_REQUEST_BUFFERING = new SerializedString("request_buffering");
-    private static final SerializableString F_RESPONSE_BUFFERING = new SerializedString("response_buffering");
-    private static final SerializableString F_TAGS = new SerializedString("tags");
-    private static final SerializableString F_ENABLED = new SerializedString("enabled");
     private static final SerializableString F_PORT = new SerializedString("port");
-    private static final SerializableString F_PRESERVE_HOST = new SerializedString("preserve_host");
-    private static final SerializableString F_PROTOCOL = new SerializedString("protocol");
     private static final SerializableString F_PROXY = new SerializedString("proxy");
     private static final SerializableString F_QUERYSTRING = new SerializedString("querystring");
-    private static final SerializableString F_READ_TIMEOUT = new SerializedString("read_timeout");
     private static final SerializableString F_RECEIVE = new SerializedString("receive");
-    private static final SerializableString F_REGEX_PRIORITY = new SerializedString("regex_priority");
     private static final SerializableString F_REQUEST = new SerializedString("request");
     private static final SerializableString F_RESPONSE = new SerializedString("response");
-    private static final SerializableString F_RETRIES = new SerializedString("retries");
     private static final SerializableString F_ROUTE = new SerializedString("route");
     private static final SerializableString F_SERVICE = new SerializedString("service");
     private static final SerializableString F_SIZE = new SerializedString("size");
-    private static final SerializableString F_SNIS = new SerializedString("snis");
     private static final SerializableString F_SOURCE = new SerializedString("source");
     private static final SerializableString F_STARTED_AT = new SerializedString("started_at");
     private static final SerializableString F_STATE = new SerializedString("state");
     private static final SerializableString F_STATUS = new SerializedString("status");
-    private static final SerializableString F_STRIP_PATH = new SerializedString("strip_path");
     private static final SerializableString F_TLS = new SerializedString("tls");
     private static final SerializableString F_TRACE_ID = new SerializedString("trace_id");
     private static final SerializableString F_CORRELATION_ID = new SerializedString("correlation_id");
@@ -115,11 +93,8 @@ public final class KongLogRecord implements LogEntry {
     private static final SerializableString F_VERSION = new SerializedString("version");
     private static final SerializableString F_WORKSPACE = new SerializedString("workspace");
     private static final SerializableString F_WORKSPACE_NAME = new SerializedString("workspace_name");
-    private static final SerializableString F_WS_ID = new SerializedString("ws_id");
     /** Kong's default workspace's id in DB-less mode (a constant: every DB-less Kong logs this one). */
-    static final String DEFAULT_WORKSPACE_ID = "0dc6f45b-8f8d-40d2-a504-473544ee190b";
-
-    private static final SerializableString F_WRITE_TIMEOUT = new SerializedString("write_timeout");
+    static final String DEFAULT_WORKSPACE_ID = KongEntityJson.DEFAULT_WORKSPACE_ID;
 
     private static JsonGenerator field(JsonGenerator g, SerializableString name) throws IOException {
         g.writeFieldName(name);
@@ -458,10 +433,12 @@ public final class KongLogRecord implements LogEntry {
         if (match != null) {
             // A configuration's routes and services, written once each (they are a third of a record).
             field(g, F_ROUTE)
-                    .writeRawValue(writer.part(match.route(), gen -> writeRoute(gen, match.route(), match.service())));
+                    .writeRawValue(writer.part(
+                            match.route(), gen -> KongEntityJson.writeRoute(gen, match.route(), match.service())));
             if (match.service() != null) { // Kong's serializer leaves out a route's missing service
                 field(g, F_SERVICE)
-                        .writeRawValue(writer.part(match.service(), gen -> writeService(gen, match.service())));
+                        .writeRawValue(
+                                writer.part(match.service(), gen -> KongEntityJson.writeService(gen, match.service())));
             }
         }
         field(g, F_CLIENT_IP).writeString(clientIp);
@@ -972,99 +949,6 @@ public final class KongLogRecord implements LogEntry {
         if (who.customId() != null) {
             field(g, F_CUSTOM_ID).writeString(who.customId());
         }
-        g.writeEndObject();
-    }
-
-    private static void writeRoute(JsonGenerator g, RouteSpec route, ServiceSpec service) throws IOException {
-        g.writeStartObject();
-        field(g, F_ID).writeString(route.kongId());
-        if (route.name() != null) {
-            field(g, F_NAME).writeString(route.name());
-        }
-        // Kong's route entity leaves an unset field out (a route of hosts only has no paths).
-        if (!route.paths().isEmpty()) {
-            field(g, F_PATHS).writeStartArray();
-            for (RouteSpec.RoutePath p : route.paths()) {
-                g.writeString(p.raw());
-            }
-            g.writeEndArray();
-        }
-        if (!route.methods().isEmpty()) {
-            writeStrings(g, F_METHODS, route.methods());
-        }
-        if (!route.hosts().isEmpty()) {
-            writeStrings(g, F_HOSTS, route.hosts());
-        }
-        if (!route.headers().isEmpty()) {
-            field(g, F_HEADERS).writeStartObject();
-            for (Map.Entry<String, List<RouteSpec.HeaderValue>> h :
-                    route.headers().entrySet()) {
-                g.writeArrayFieldStart(h.getKey());
-                for (RouteSpec.HeaderValue v : h.getValue()) {
-                    g.writeString(v.written());
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
-        }
-        RouteSpec.Entity entity = route.entity();
-        if (!entity.snis().isEmpty()) {
-            writeStrings(g, F_SNIS, entity.snis());
-        }
-        writeStrings(g, F_PROTOCOLS, entity.protocols());
-        field(g, F_STRIP_PATH).writeBoolean(route.stripPath());
-        field(g, F_PRESERVE_HOST).writeBoolean(route.preserveHost());
-        field(g, F_REGEX_PRIORITY).writeNumber(route.regexPriority());
-        field(g, F_HTTPS_REDIRECT).writeNumber(entity.httpsRedirectStatusCode());
-        field(g, F_PATH_HANDLING).writeString(route.pathHandling() == RouteSpec.PathHandling.V1 ? "v1" : "v0");
-        field(g, F_REQUEST_BUFFERING).writeBoolean(route.requestBuffering());
-        field(g, F_RESPONSE_BUFFERING).writeBoolean(entity.responseBuffering());
-        if (!entity.tags().isEmpty()) {
-            writeStrings(g, F_TAGS, entity.tags());
-        }
-        field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
-        // Kong's route names its service by id (a foreign key); the name is kept beside it.
-        if (service != null) {
-            field(g, F_SERVICE).writeStartObject();
-            field(g, F_ID).writeString(service.kongId());
-            if (service.fileName() != null) {
-                field(g, F_NAME).writeString(service.fileName());
-            }
-            g.writeEndObject();
-        } // (none: Kong's entity leaves the unset foreign key out)
-        g.writeEndObject();
-    }
-
-    private static void writeStrings(JsonGenerator g, SerializableString name, java.util.Collection<String> values)
-            throws IOException {
-        field(g, name).writeStartArray();
-        for (String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
-    }
-
-    private static void writeService(JsonGenerator g, ServiceSpec service) throws IOException {
-        g.writeStartObject();
-        field(g, F_ID).writeString(service.kongId());
-        if (service.fileName() != null) { // Kong's entity leaves an unset name out
-            field(g, F_NAME).writeString(service.fileName());
-        }
-        field(g, F_PROTOCOL).writeString(service.protocol());
-        field(g, F_HOST).writeString(service.host());
-        field(g, F_PORT).writeNumber(service.port());
-        if (service.path() != null) {
-            field(g, F_PATH).writeString(service.path());
-        }
-        field(g, F_RETRIES).writeNumber(service.retries());
-        field(g, F_CONNECT_TIMEOUT).writeNumber(service.connectTimeoutMs());
-        field(g, F_WRITE_TIMEOUT).writeNumber(service.writeTimeoutMs());
-        field(g, F_READ_TIMEOUT).writeNumber(service.readTimeoutMs());
-        field(g, F_ENABLED).writeBoolean(true); // a disabled service's routes are not loaded
-        if (!service.tags().isEmpty()) {
-            writeStrings(g, F_TAGS, service.tags());
-        }
-        field(g, F_WS_ID).writeString(DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
     }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.gitinsight.gateway.config.KongEntityJson;
 import com.gitinsight.gateway.config.RouteSpec;
-import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.http.IdentityHeaders;
 import com.gitinsight.gateway.http.MultipartForm;
 import com.gitinsight.gateway.http.UrlArgs;
@@ -52,9 +52,10 @@ final class Echo {
         doc.set("request", request(context, request));
         RouteMatch match = context == null ? null : context.match();
         if (match != null) {
-            doc.set("matched_route", route(match.route(), match.service()));
+            // Kong's echo shows ctx.route and ctx.service, the entities its log serializer writes.
+            doc.set("matched_route", JSON.readTree(KongEntityJson.route(match.route(), match.service())));
             if (match.service() != null) {
-                doc.set("matched_service", service(match.service()));
+                doc.set("matched_service", JSON.readTree(KongEntityJson.service(match.service())));
             }
         }
         return JSON.writeValueAsBytes(doc);
@@ -238,68 +239,6 @@ final class Echo {
                 values.forEach(array::add);
             }
         });
-        return out;
-    }
-
-    private static ObjectNode route(RouteSpec route, ServiceSpec service) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("id", route.kongId());
-        out.put("name", route.name());
-        if (service != null) {
-            out.putObject("service").put("id", service.kongId()); // Kong's foreign key
-        }
-        if (!route.headers().isEmpty()) {
-            ObjectNode headers = out.putObject("headers");
-            route.headers().forEach((name, values) -> {
-                ArrayNode list = headers.putArray(name);
-                values.forEach(v -> list.add(v.written()));
-            });
-        }
-        // The route entity's, as written (also on a route that serves plain HTTP and never redirects).
-        RouteSpec.Entity entity = route.entity();
-        out.put("https_redirect_status_code", entity.httpsRedirectStatusCode());
-        ArrayNode protocols = out.putArray("protocols");
-        entity.protocols().forEach(protocols::add);
-        out.put("request_buffering", route.requestBuffering());
-        out.put("response_buffering", entity.responseBuffering());
-        if (!entity.tags().isEmpty()) {
-            ArrayNode tags = out.putArray("tags");
-            entity.tags().forEach(tags::add);
-        }
-        if (!entity.snis().isEmpty()) {
-            ArrayNode snis = out.putArray("snis");
-            entity.snis().forEach(snis::add);
-        }
-        ArrayNode paths = out.putArray("paths");
-        route.paths().forEach(p -> paths.add(p.raw()));
-        ArrayNode hosts = out.putArray("hosts");
-        route.hosts().forEach(hosts::add);
-        ArrayNode methods = out.putArray("methods");
-        route.methods().forEach(methods::add); // as written, as Kong's entity keeps them
-        out.put("strip_path", route.stripPath());
-        out.put("preserve_host", route.preserveHost());
-        out.put("regex_priority", route.regexPriority());
-        out.put("path_handling", route.pathHandling() == RouteSpec.PathHandling.V1 ? "v1" : "v0");
-        return out;
-    }
-
-    /** The service as Kong shows it; no credentials of a URL (the spec keeps none: host, port, path). */
-    private static ObjectNode service(ServiceSpec service) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("id", service.kongId());
-        out.put("name", service.fileName());
-        out.put("protocol", service.protocol());
-        out.put("host", service.host());
-        out.put("port", service.port());
-        out.put("path", service.path());
-        out.put("retries", service.retries());
-        out.put("connect_timeout", service.connectTimeoutMs());
-        out.put("write_timeout", service.writeTimeoutMs());
-        out.put("read_timeout", service.readTimeoutMs());
-        if (!service.tags().isEmpty()) {
-            ArrayNode tags = out.putArray("tags");
-            service.tags().forEach(tags::add);
-        }
         return out;
     }
 

@@ -1,0 +1,139 @@
+package com.gitinsight.gateway.config;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A route's and a service's JSON as Kong's entities are written where Kong shows them whole (the
+ * log serializer's {@code route} and {@code service}, request-termination's echo of the matched
+ * ones): the file's fields, Kong's defaults where it says nothing, a field it does not set left out
+ * (Kong's DAO drops nulls), sets each value once, in the file's order. One writer, so the log and
+ * the echo never disagree.
+ */
+public final class KongEntityJson {
+
+    /** Kong's default workspace's id in DB-less mode (a constant: every DB-less Kong shows this one). */
+    public static final String DEFAULT_WORKSPACE_ID = "0dc6f45b-8f8d-40d2-a504-473544ee190b";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private KongEntityJson() {}
+
+    /** The route entity; {@code service} its service (null: a route without one). */
+    public static void writeRoute(JsonGenerator g, RouteSpec route, ServiceSpec service) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", route.kongId());
+        if (route.name() != null) {
+            g.writeStringField("name", route.name());
+        }
+        // Kong's route entity leaves an unset field out (a route of hosts only has no paths).
+        if (!route.paths().isEmpty()) {
+            g.writeArrayFieldStart("paths");
+            for (RouteSpec.RoutePath p : route.paths()) {
+                g.writeString(p.raw());
+            }
+            g.writeEndArray();
+        }
+        writeStrings(g, "methods", route.methods());
+        writeStrings(g, "hosts", route.hosts());
+        if (!route.headers().isEmpty()) {
+            g.writeObjectFieldStart("headers");
+            for (Map.Entry<String, List<RouteSpec.HeaderValue>> h :
+                    route.headers().entrySet()) {
+                g.writeArrayFieldStart(h.getKey());
+                for (RouteSpec.HeaderValue v : h.getValue()) {
+                    g.writeString(v.written());
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        RouteSpec.Entity entity = route.entity();
+        writeStrings(g, "snis", entity.snis());
+        writeStrings(g, "protocols", entity.protocols());
+        g.writeBooleanField("strip_path", route.stripPath());
+        g.writeBooleanField("preserve_host", route.preserveHost());
+        g.writeNumberField("regex_priority", route.regexPriority());
+        g.writeNumberField("https_redirect_status_code", entity.httpsRedirectStatusCode());
+        g.writeStringField("path_handling", route.pathHandling() == RouteSpec.PathHandling.V1 ? "v1" : "v0");
+        g.writeBooleanField("request_buffering", route.requestBuffering());
+        g.writeBooleanField("response_buffering", entity.responseBuffering());
+        writeStrings(g, "tags", entity.tags());
+        g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
+        // Kong's route names its service by id (a foreign key); the name is kept beside it.
+        if (service != null) {
+            g.writeObjectFieldStart("service");
+            g.writeStringField("id", service.kongId());
+            if (service.fileName() != null) {
+                g.writeStringField("name", service.fileName());
+            }
+            g.writeEndObject();
+        } // (none: Kong's entity leaves the unset foreign key out)
+        g.writeEndObject();
+    }
+
+    /** The service entity (no credentials of a URL: the spec keeps none). */
+    public static void writeService(JsonGenerator g, ServiceSpec service) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", service.kongId());
+        if (service.fileName() != null) { // Kong's entity leaves an unset name out
+            g.writeStringField("name", service.fileName());
+        }
+        g.writeStringField("protocol", service.protocol());
+        g.writeStringField("host", service.host());
+        g.writeNumberField("port", service.port());
+        if (service.path() != null) {
+            g.writeStringField("path", service.path());
+        }
+        g.writeNumberField("retries", service.retries());
+        g.writeNumberField("connect_timeout", service.connectTimeoutMs());
+        g.writeNumberField("write_timeout", service.writeTimeoutMs());
+        g.writeNumberField("read_timeout", service.readTimeoutMs());
+        g.writeBooleanField("enabled", true); // a disabled service's routes are not loaded
+        writeStrings(g, "tags", service.tags());
+        g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
+        g.writeEndObject();
+    }
+
+    /** The route entity as JSON text. */
+    public static String route(RouteSpec route, ServiceSpec service) {
+        return text(g -> writeRoute(g, route, service));
+    }
+
+    /** The service entity as JSON text. */
+    public static String service(ServiceSpec service) {
+        return text(g -> writeService(g, service));
+    }
+
+    private interface Part {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static String text(Part part) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            part.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** A list field, left out when empty (Kong's entity has no such field then). */
+    private static void writeStrings(JsonGenerator g, String name, Collection<String> values) throws IOException {
+        if (values.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+}
