@@ -66,13 +66,10 @@ public final class KongEntityJson {
         g.writeBooleanField("response_buffering", entity.responseBuffering());
         writeStrings(g, "tags", entity.tags());
         g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
-        // Kong's route names its service by id (a foreign key); the name is kept beside it.
+        // Kong's route names its service by id alone (a foreign key: {"id": ...}).
         if (service != null) {
             g.writeObjectFieldStart("service");
             g.writeStringField("id", service.kongId());
-            if (service.fileName() != null) {
-                g.writeStringField("name", service.fileName());
-            }
             g.writeEndObject();
         } // (none: Kong's entity leaves the unset foreign key out)
         g.writeEndObject();

@@ -42,6 +42,12 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     LoggedResponse(HttpServletResponse response) {
         super(response);
         mayBeCommitted = response.isCommitted();
+        readHeld();
+    }
+
+    /** Reads the headers the wrapped response holds now (at wrapping, and after a reset). */
+    private void readHeld() {
+        HttpServletResponse response = (HttpServletResponse) getResponse();
         List<String> seen = new ArrayList<>(4);
         for (String name : response.getHeaderNames()) {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -193,8 +199,11 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     @Override
     public void reset() {
         super.reset();
-        headers.clear(); // the container drops every header (and the status) on a reset
+        // The container drops every header (and the status) on a reset; a wrapper outside this
+        // one may set its own again (the request id), which the client gets: read them back.
+        headers.clear();
         held = 0;
+        readHeld();
     }
 
     @Override

@@ -49,6 +49,7 @@ class KongLogRecordTest {
         assertEquals(
                 "14b92fa6-112d-5ed0-a006-4b388e1c8685",
                 r.at("/route/service/id").asText());
+        assertEquals(1, r.at("/route/service").size(), "Kong's foreign key: the id alone");
 
         String withIdsYaml = """
                 _format_version: "3.0"

@@ -154,6 +154,28 @@ class LoggedResponseTest {
         assertEquals(82, logged.headers().size());
     }
 
+    /**
+     * A wrapper outside the log's that sets its headers again on a reset (the request id, as
+     * Exchange does) has them sent, so logged (helper review 224: they were dropped).
+     */
+    @Test
+    void aResetKeepsWhatAnOuterWrapperSetsAgain() {
+        HttpServletResponse outer =
+                new jakarta.servlet.http.HttpServletResponseWrapper(new FakeHttp.Response().response) {
+                    @Override
+                    public void reset() {
+                        super.reset();
+                        setHeader("X-Kong-Request-Id", "abc");
+                    }
+                };
+        outer.setHeader("X-Kong-Request-Id", "abc");
+        LoggedResponse logged = new LoggedResponse(outer);
+        logged.setHeader("X-Stale", "dropped");
+        logged.reset();
+        logged.setHeader("X-Fresh", "1");
+        assertEquals(List.of("X-Kong-Request-Id", "abc", "X-Fresh", "1"), logged.headers());
+    }
+
     @Test
     void theBodyIsCounted() throws Exception {
         LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
