@@ -25,6 +25,11 @@ final class AcceptedFields {
         s.integer("updated_at", 0, 0, Long.MAX_VALUE);
     }
 
+    /** The entity's {@code created_at} as the file gives it (checked by {@link #common}), or -1. */
+    static long createdAt(Section s) {
+        return s.has("created_at") ? s.integer("created_at", 0, 0, Long.MAX_VALUE) : -1;
+    }
+
     /**
      * Kong's typedefs.tag: printable ASCII and space but ',' and '/' (tags are listed and filtered
      * with them in Kong's admin API), or any character beyond ASCII; in Kong's words.

@@ -25,8 +25,13 @@ public final class KongEntityJson {
 
     private KongEntityJson() {}
 
-    /** The route entity; {@code service} its service (null: a route without one). */
-    public static void writeRoute(JsonGenerator g, RouteSpec route, ServiceSpec service) throws IOException {
+    /**
+     * The route entity; {@code service} its service (null: a route without one), {@code loadedAt}
+     * when its configuration was loaded (epoch seconds): Kong stamps {@code updated_at} so, and
+     * {@code created_at} where the file gives none.
+     */
+    public static void writeRoute(JsonGenerator g, RouteSpec route, ServiceSpec service, long loadedAt)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("id", route.kongId());
         if (route.name() != null) {
@@ -65,6 +70,7 @@ public final class KongEntityJson {
         g.writeBooleanField("request_buffering", route.requestBuffering());
         g.writeBooleanField("response_buffering", entity.responseBuffering());
         writeStrings(g, "tags", entity.tags());
+        writeTimes(g, entity.createdAt(), loadedAt);
         g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
         // Kong's route names its service by id alone (a foreign key: {"id": ...}).
         if (service != null) {
@@ -75,8 +81,8 @@ public final class KongEntityJson {
         g.writeEndObject();
     }
 
-    /** The service entity (no credentials of a URL: the spec keeps none). */
-    public static void writeService(JsonGenerator g, ServiceSpec service) throws IOException {
+    /** The service entity (no credentials of a URL: the spec keeps none); {@code loadedAt} as for a route. */
+    public static void writeService(JsonGenerator g, ServiceSpec service, long loadedAt) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", service.kongId());
         if (service.fileName() != null) { // Kong's entity leaves an unset name out
@@ -93,19 +99,30 @@ public final class KongEntityJson {
         g.writeNumberField("write_timeout", service.writeTimeoutMs());
         g.writeNumberField("read_timeout", service.readTimeoutMs());
         g.writeBooleanField("enabled", true); // a disabled service's routes are not loaded
-        writeStrings(g, "tags", service.tags());
+        writeStrings(g, "tags", service.entity().tags());
+        writeTimes(g, service.entity().createdAt(), loadedAt);
         g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
     }
 
     /** The route entity as JSON text. */
-    public static String route(RouteSpec route, ServiceSpec service) {
-        return text(g -> writeRoute(g, route, service));
+    public static String route(RouteSpec route, ServiceSpec service, long loadedAt) {
+        return text(g -> writeRoute(g, route, service, loadedAt));
     }
 
     /** The service entity as JSON text. */
-    public static String service(ServiceSpec service) {
-        return text(g -> writeService(g, service));
+    public static String service(ServiceSpec service, long loadedAt) {
+        return text(g -> writeService(g, service, loadedAt));
+    }
+
+    /**
+     * Kong's timestamps of an entity loaded from a declarative file: {@code created_at} the file's,
+     * else the load time; {@code updated_at} the load time always ({@code process_auto_fields} on
+     * insert).
+     */
+    private static void writeTimes(JsonGenerator g, long createdAt, long loadedAt) throws IOException {
+        g.writeNumberField("created_at", createdAt >= 0 ? createdAt : loadedAt);
+        g.writeNumberField("updated_at", loadedAt);
     }
 
     private interface Part {

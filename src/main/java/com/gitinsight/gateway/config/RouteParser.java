@@ -264,7 +264,8 @@ final class RouteParser {
                 redirectStatus,
                 s.bool("response_buffering", true),
                 s.strings("tags").stream().map(Section.Item::value).toList(),
-                s.strings("snis").stream().map(Section.Item::value).toList());
+                s.strings("snis").stream().map(Section.Item::value).toList(),
+                AcceptedFields.createdAt(s));
         added.snis = givenNonEmpty(s, "snis");
         for (Section p : s.sections("plugins")) {
             plugins.add(p, added);

@@ -40,15 +40,17 @@ public record RouteSpec(
      * What Kong's route entity says that routing here does not read, kept for the log record
      * (Kong's serializer writes the route entity whole): {@code protocols} as written (Kong's
      * default http, https), {@code https_redirect_status_code} (426), {@code response_buffering}
-     * (true), {@code tags} and {@code snis} (each empty: none given).
+     * (true), {@code tags} and {@code snis} (each empty: none given), the file's {@code created_at}
+     * (-1: none given, Kong stamps the load time).
      */
     public record Entity(
             List<String> protocols,
             int httpsRedirectStatusCode,
             boolean responseBuffering,
             List<String> tags,
-            List<String> snis) {
-        public static final Entity DEFAULT = new Entity(List.of("http", "https"), 426, true, List.of(), List.of());
+            List<String> snis,
+            long createdAt) {
+        public static final Entity DEFAULT = new Entity(List.of("http", "https"), 426, true, List.of(), List.of(), -1);
 
         public Entity {
             // Kong's set type: each value once, in the order first given.

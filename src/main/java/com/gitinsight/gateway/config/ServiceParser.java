@@ -258,7 +258,8 @@ final class ServiceParser {
                 id,
                 tls,
                 named,
-                s.strings("tags").stream().map(Section.Item::value).toList()));
+                new ServiceSpec.Entity(
+                        s.strings("tags").stream().map(Section.Item::value).toList(), AcceptedFields.createdAt(s))));
         for (Section r : s.sections("routes")) {
             routes.route(r, name, id);
         }

@@ -6,8 +6,8 @@ package com.gitinsight.gateway.config;
  * none given); {@code tls} how its backends' TLS is checked. {@code name} is the key routes,
  * plugins, guards and pools know the service by: the file's name, or for a service written
  * without one (Kong loads those) its id, the file's or one derived from its position
- * ({@code named} false then: logs, metrics and the echo show no name, as Kong's). {@code tags}
- * are the entity's, which only the log record reads.
+ * ({@code named} false then: logs, metrics and the echo show no name, as Kong's). {@code entity}
+ * holds what only the log record and the echo read.
  */
 public record ServiceSpec(
         String name,
@@ -22,15 +22,27 @@ public record ServiceSpec(
         String id,
         ServiceTls tls,
         boolean named,
-        java.util.List<String> tags) {
+        Entity entity) {
+
+    /**
+     * What Kong's service entity says that proxying here does not read, kept for the log record
+     * and the echo: {@code tags} (each once, in the order first given: Kong's set type) and the
+     * file's {@code created_at} (-1: none given, Kong stamps the load time).
+     */
+    public record Entity(java.util.List<String> tags, long createdAt) {
+        public static final Entity DEFAULT = new Entity(java.util.List.of(), -1);
+
+        public Entity {
+            tags = tags.stream().distinct().toList();
+        }
+    }
 
     public ServiceSpec {
         tls = tls == null ? ServiceTls.DEFAULT : tls;
-        // Kong's set type: each tag once, in the order first given (kept for the log record).
-        tags = tags == null ? java.util.List.of() : tags.stream().distinct().toList();
+        entity = entity == null ? Entity.DEFAULT : entity;
     }
 
-    /** A service with no tags. */
+    /** A service whose file gives no tags nor created_at. */
     public ServiceSpec(
             String name,
             String protocol,
@@ -57,7 +69,7 @@ public record ServiceSpec(
                 id,
                 tls,
                 named,
-                java.util.List.of());
+                Entity.DEFAULT);
     }
 
     /** The file's name, or null for a service written without one. */

@@ -160,6 +160,9 @@ public final class KongLogRecord implements LogEntry {
 
     private final java.util.Set<String> credentialHeaders;
     private final RouteMatch match;
+    /** When the request's configuration was loaded (epoch seconds): its entities' timestamps. */
+    private final long loadedAt;
+
     private final String credentialId;
     private final RequestContext.Identity identity;
     private final String clientIp;
@@ -257,6 +260,7 @@ public final class KongLogRecord implements LogEntry {
         }
         this.credentialHeaders = context.credentialHeaders();
         this.match = context.match();
+        this.loadedAt = context.snapshot().loadedAt().getEpochSecond();
         this.credentialId = context.credentialId();
         this.identity = context.identity();
         this.clientIp = context.clientAddress();
@@ -434,11 +438,15 @@ public final class KongLogRecord implements LogEntry {
             // A configuration's routes and services, written once each (they are a third of a record).
             field(g, F_ROUTE)
                     .writeRawValue(writer.part(
-                            match.route(), gen -> KongEntityJson.writeRoute(gen, match.route(), match.service())));
+                            match.route(),
+                            loadedAt,
+                            gen -> KongEntityJson.writeRoute(gen, match.route(), match.service(), loadedAt)));
             if (match.service() != null) { // Kong's serializer leaves out a route's missing service
                 field(g, F_SERVICE)
-                        .writeRawValue(
-                                writer.part(match.service(), gen -> KongEntityJson.writeService(gen, match.service())));
+                        .writeRawValue(writer.part(
+                                match.service(),
+                                loadedAt,
+                                gen -> KongEntityJson.writeService(gen, match.service(), loadedAt)));
             }
         }
         field(g, F_CLIENT_IP).writeString(clientIp);

@@ -66,7 +66,7 @@ final class LogWriter {
 
     private long mask;
     /** By identity: a configuration's specs are the same objects for as long as it runs. */
-    private final Map<Object, SerializableString> parts = new IdentityHashMap<>();
+    private final Map<Object, Part> parts = new IdentityHashMap<>();
 
     /** The bytes of the last write: valid until the next one. */
     record Bytes(byte[] array, int length) {
@@ -194,11 +194,15 @@ final class LogWriter {
         return clears;
     }
 
-    /** The JSON of {@code key} (a route or a service spec), written by {@code writer} the first time. */
-    SerializableString part(Object key, PartWriter writer) {
-        SerializableString known = parts.get(key);
-        if (known != null) {
-            return known;
+    /**
+     * The JSON of {@code key} (a route or a service spec) for a configuration loaded at {@code
+     * loadedAt}, written by {@code writer} the first time (the load time is in it: a spec a later
+     * configuration kept is written again for that one).
+     */
+    SerializableString part(Object key, long loadedAt, PartWriter writer) {
+        Part known = parts.get(key);
+        if (known != null && known.loadedAt() == loadedAt) {
+            return known.json();
         }
         if (parts.size() >= MAX_CACHED) {
             parts.clear(); // also lets go of the specs of configurations no longer running
@@ -209,10 +213,12 @@ final class LogWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SerializableString made = new SerializedString(text.toString());
+        Part made = new Part(loadedAt, new SerializedString(text.toString()));
         parts.put(key, made);
-        return made;
+        return made.json();
     }
+
+    private record Part(long loadedAt, SerializableString json) {}
 
     private enum Framing {
         ONE,

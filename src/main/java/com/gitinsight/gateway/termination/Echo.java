@@ -53,9 +53,10 @@ final class Echo {
         RouteMatch match = context == null ? null : context.match();
         if (match != null) {
             // Kong's echo shows ctx.route and ctx.service, the entities its log serializer writes.
-            doc.set("matched_route", JSON.readTree(KongEntityJson.route(match.route(), match.service())));
+            long loadedAt = context.snapshot().loadedAt().getEpochSecond();
+            doc.set("matched_route", JSON.readTree(KongEntityJson.route(match.route(), match.service(), loadedAt)));
             if (match.service() != null) {
-                doc.set("matched_service", JSON.readTree(KongEntityJson.service(match.service())));
+                doc.set("matched_service", JSON.readTree(KongEntityJson.service(match.service(), loadedAt)));
             }
         }
         return JSON.writeValueAsBytes(doc);

@@ -419,6 +419,7 @@ class KongLogRecordTest {
                         methods: [POST, GET, PUT, DELETE, PATCH, OPTIONS]
                         protocols: [https]
                         snis: [api.example.com, "*.example.org", api.example.com]
+                        created_at: 1700000000
                         https_redirect_status_code: 301
                         response_buffering: false
                         path_handling: v1
@@ -449,6 +450,13 @@ class KongLogRecordTest {
         assertEquals(
                 "[\"api.example.com\",\"*.example.org\"]", r.at("/route/snis").toString(), "Kong's set");
         assertEquals("[\"billing\",\"internal\"]", r.at("/service/tags").toString(), "Kong's set");
+        // Kong's timestamps of a declarative entity: created_at the file's, else the load time;
+        // updated_at the load time always.
+        long loaded = snapshot.loadedAt().getEpochSecond();
+        assertEquals(1700000000L, r.at("/route/created_at").asLong());
+        assertEquals(loaded, r.at("/route/updated_at").asLong());
+        assertEquals(loaded, r.at("/service/created_at").asLong());
+        assertEquals(loaded, r.at("/service/updated_at").asLong());
         JsonNode lone = record(
                 FakeHttp.Request.get("/none").on(snapshot, TestSnapshots.match(snapshot, "no-service")),
                 new FakeHttp.Response(),

@@ -82,14 +82,16 @@ class LogWriterTest {
             g.writeStringField("name", "api");
             g.writeEndObject();
         };
-        assertEquals("{\"name\":\"api\"}", w.part(spec, writer).getValue());
-        assertSame(w.part(spec, writer), w.part(spec, writer));
+        assertEquals("{\"name\":\"api\"}", w.part(spec, 1, writer).getValue());
+        assertSame(w.part(spec, 1, writer), w.part(spec, 1, writer));
         assertEquals(1, writes.get());
         assertNotSame(
-                w.part(new Object(), writer),
-                w.part(spec, writer),
+                w.part(new Object(), 1, writer),
+                w.part(spec, 1, writer),
                 "another spec (a reloaded configuration) is written anew");
         assertEquals(2, writes.get());
+        w.part(spec, 2, writer);
+        assertEquals(3, writes.get(), "a later configuration that kept the spec: its load time is written");
     }
 
     // file-log's batches go out a chunk at a time (the buffer stays small and in the cache): the

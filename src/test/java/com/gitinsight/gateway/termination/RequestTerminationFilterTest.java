@@ -208,6 +208,10 @@ class RequestTerminationFilterTest {
                 "{\"id\":\"" + echo.at("/matched_service/id").asText() + "\"}",
                 route.get("service").toString());
         assertTrue(echo.get("matched_service").get("enabled").asBoolean());
+        assertEquals(s.loadedAt().getEpochSecond(), route.get("updated_at").asLong());
+        assertEquals(
+                s.loadedAt().getEpochSecond(),
+                echo.get("matched_service").get("created_at").asLong());
         assertEquals("[\"billing\"]", echo.get("matched_service").get("tags").toString());
         assertEquals(301, route.get("https_redirect_status_code").asInt(), "the entity's, not the 426 default");
     }
