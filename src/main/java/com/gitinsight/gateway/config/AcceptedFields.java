@@ -25,6 +25,17 @@ final class AcceptedFields {
         s.integer("updated_at", 0, 0, Long.MAX_VALUE);
     }
 
+    /** Which of the list fields {@code keys} the file gives as an empty list. */
+    static java.util.Set<String> givenEmpty(Section s, String... keys) {
+        java.util.Set<String> empty = new java.util.HashSet<>();
+        for (String key : keys) {
+            if (s.node(key) instanceof Node.ListNode l && l.items().isEmpty()) {
+                empty.add(key);
+            }
+        }
+        return empty;
+    }
+
     /** The entity's {@code created_at} as the file gives it (checked by {@link #common}), or -1. */
     static long createdAt(Section s) {
         return s.has("created_at") ? s.integer("created_at", 0, 0, Long.MAX_VALUE) : -1;

@@ -37,16 +37,18 @@ public final class KongEntityJson {
         if (route.name() != null) {
             g.writeStringField("name", route.name());
         }
-        // Kong's route entity leaves an unset field out (a route of hosts only has no paths).
-        if (!route.paths().isEmpty()) {
+        RouteSpec.Entity entity = route.entity();
+        // Kong's route entity leaves an unset field out (a route of hosts only has no paths); a
+        // list the file gave empty is there, empty.
+        if (!route.paths().isEmpty() || entity.givenEmpty().contains("paths")) {
             g.writeArrayFieldStart("paths");
             for (RouteSpec.RoutePath p : route.paths()) {
                 g.writeString(p.raw());
             }
             g.writeEndArray();
         }
-        writeStrings(g, "methods", route.methods());
-        writeStrings(g, "hosts", route.hosts());
+        writeStrings(g, "methods", route.methods(), entity.givenEmpty().contains("methods"));
+        writeStrings(g, "hosts", route.hosts(), entity.givenEmpty().contains("hosts"));
         if (!route.headers().isEmpty()) {
             g.writeObjectFieldStart("headers");
             for (Map.Entry<String, List<RouteSpec.HeaderValue>> h :
@@ -59,9 +61,8 @@ public final class KongEntityJson {
             }
             g.writeEndObject();
         }
-        RouteSpec.Entity entity = route.entity();
-        writeStrings(g, "snis", entity.snis());
-        writeStrings(g, "protocols", entity.protocols());
+        writeStrings(g, "snis", entity.snis(), entity.givenEmpty().contains("snis"));
+        writeStrings(g, "protocols", entity.protocols(), false);
         g.writeBooleanField("strip_path", route.stripPath());
         g.writeBooleanField("preserve_host", route.preserveHost());
         g.writeNumberField("regex_priority", route.regexPriority());
@@ -69,7 +70,7 @@ public final class KongEntityJson {
         g.writeStringField("path_handling", route.pathHandling() == RouteSpec.PathHandling.V1 ? "v1" : "v0");
         g.writeBooleanField("request_buffering", route.requestBuffering());
         g.writeBooleanField("response_buffering", entity.responseBuffering());
-        writeStrings(g, "tags", entity.tags());
+        writeStrings(g, "tags", entity.tags(), entity.givenEmpty().contains("tags"));
         writeTimes(g, entity.createdAt(), loadedAt);
         g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
         // Kong's route names its service by id alone (a foreign key: {"id": ...}).
@@ -99,7 +100,7 @@ public final class KongEntityJson {
         g.writeNumberField("write_timeout", service.writeTimeoutMs());
         g.writeNumberField("read_timeout", service.readTimeoutMs());
         g.writeBooleanField("enabled", true); // a disabled service's routes are not loaded
-        writeStrings(g, "tags", service.entity().tags());
+        writeStrings(g, "tags", service.entity().tags(), service.entity().tagsGivenEmpty());
         writeTimes(g, service.entity().createdAt(), loadedAt);
         g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
@@ -139,9 +140,10 @@ public final class KongEntityJson {
         return out.toString();
     }
 
-    /** A list field, left out when empty (Kong's entity has no such field then). */
-    private static void writeStrings(JsonGenerator g, String name, Collection<String> values) throws IOException {
-        if (values.isEmpty()) {
+    /** A list field, left out when empty unless the file gave it empty (Kong's entity has no such field then). */
+    private static void writeStrings(JsonGenerator g, String name, Collection<String> values, boolean givenEmpty)
+            throws IOException {
+        if (values.isEmpty() && !givenEmpty) {
             return;
         }
         g.writeArrayFieldStart(name);

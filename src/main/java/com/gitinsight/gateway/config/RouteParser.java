@@ -265,7 +265,8 @@ final class RouteParser {
                 s.bool("response_buffering", true),
                 s.strings("tags").stream().map(Section.Item::value).toList(),
                 s.strings("snis").stream().map(Section.Item::value).toList(),
-                AcceptedFields.createdAt(s));
+                AcceptedFields.createdAt(s),
+                AcceptedFields.givenEmpty(s, "paths", "methods", "hosts", "snis", "tags"));
         added.snis = givenNonEmpty(s, "snis");
         for (Section p : s.sections("plugins")) {
             plugins.add(p, added);

@@ -41,7 +41,8 @@ public record RouteSpec(
      * (Kong's serializer writes the route entity whole): {@code protocols} as written (Kong's
      * default http, https), {@code https_redirect_status_code} (426), {@code response_buffering}
      * (true), {@code tags} and {@code snis} (each empty: none given), the file's {@code created_at}
-     * (-1: none given, Kong stamps the load time).
+     * (-1: none given, Kong stamps the load time), and which list fields the file gave empty
+     * ({@code paths: []}: Kong's entity has the empty list, where a field not given is absent).
      */
     public record Entity(
             List<String> protocols,
@@ -49,10 +50,13 @@ public record RouteSpec(
             boolean responseBuffering,
             List<String> tags,
             List<String> snis,
-            long createdAt) {
-        public static final Entity DEFAULT = new Entity(List.of("http", "https"), 426, true, List.of(), List.of(), -1);
+            long createdAt,
+            Set<String> givenEmpty) {
+        public static final Entity DEFAULT =
+                new Entity(List.of("http", "https"), 426, true, List.of(), List.of(), -1, Set.of());
 
         public Entity {
+            givenEmpty = Set.copyOf(givenEmpty);
             // Kong's set type: each value once, in the order first given.
             protocols = protocols.stream().distinct().toList();
             tags = tags.stream().distinct().toList();

@@ -259,7 +259,9 @@ final class ServiceParser {
                 tls,
                 named,
                 new ServiceSpec.Entity(
-                        s.strings("tags").stream().map(Section.Item::value).toList(), AcceptedFields.createdAt(s))));
+                        s.strings("tags").stream().map(Section.Item::value).toList(),
+                        AcceptedFields.createdAt(s),
+                        !AcceptedFields.givenEmpty(s, "tags").isEmpty())));
         for (Section r : s.sections("routes")) {
             routes.route(r, name, id);
         }

@@ -27,10 +27,11 @@ public record ServiceSpec(
     /**
      * What Kong's service entity says that proxying here does not read, kept for the log record
      * and the echo: {@code tags} (each once, in the order first given: Kong's set type) and the
-     * file's {@code created_at} (-1: none given, Kong stamps the load time).
+     * file's {@code created_at} (-1: none given, Kong stamps the load time); {@code tagsGivenEmpty}
+     * when the file says {@code tags: []} (Kong's entity has the empty list then).
      */
-    public record Entity(java.util.List<String> tags, long createdAt) {
-        public static final Entity DEFAULT = new Entity(java.util.List.of(), -1);
+    public record Entity(java.util.List<String> tags, long createdAt, boolean tagsGivenEmpty) {
+        public static final Entity DEFAULT = new Entity(java.util.List.of(), -1, false);
 
         public Entity {
             tags = tags.stream().distinct().toList();

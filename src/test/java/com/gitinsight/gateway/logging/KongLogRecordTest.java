@@ -425,6 +425,15 @@ class KongLogRecordTest {
                         path_handling: v1
                         tags: [team-a, public, team-a]
                         headers: {x-version: ["v1", "~*^v2"]}
+                  - name: bare
+                    url: http://bare.internal:8081
+                    tags: []
+                    routes:
+                      - name: empty-lists
+                        paths: [/empty]
+                        hosts: []
+                        snis: []
+                        tags: []
                 routes:
                   - name: no-service
                     paths: [/none]
@@ -470,6 +479,16 @@ class KongLogRecordTest {
         assertTrue(lone.at("/route/tags").isMissingNode());
         assertTrue(lone.at("/route/snis").isMissingNode());
         assertEquals("/none", lone.at("/route/paths/0").asText());
+        // A list the file gives empty is in Kong's entity, empty (make_set/make_array of {}).
+        JsonNode empty = record(
+                FakeHttp.Request.get("/empty").on(snapshot, TestSnapshots.match(snapshot, "empty-lists")),
+                new FakeHttp.Response(),
+                200);
+        for (String list : new String[] {"hosts", "snis", "tags"}) {
+            assertEquals("[]", empty.at("/route/" + list).toString(), list);
+        }
+        assertTrue(empty.at("/route/methods").isMissingNode(), "not given: absent");
+        assertEquals("[]", empty.at("/service/tags").toString());
     }
 
     /**
