@@ -21,15 +21,21 @@ final class AcceptedFields {
                 s.error(tag, problem);
             }
         }
-        s.integer("created_at", 0, 0, Long.MAX_VALUE);
-        s.integer("updated_at", 0, 0, Long.MAX_VALUE);
+        for (String timestamp : new String[] {"created_at", "updated_at"}) {
+            // Kong's auto_timestamp_s: an integer, then its timestamp validator (above 0).
+            if (s.has(timestamp) && s.integer(timestamp, 1, Long.MIN_VALUE, Long.MAX_VALUE) <= 0) {
+                s.error(timestamp, "expected a valid timestamp");
+            }
+        }
     }
 
-    /** Which of the list fields {@code keys} the file gives as an empty list. */
+    /** Which of the list (or map) fields {@code keys} the file gives empty. */
     static java.util.Set<String> givenEmpty(Section s, String... keys) {
         java.util.Set<String> empty = new java.util.HashSet<>();
         for (String key : keys) {
-            if (s.node(key) instanceof Node.ListNode l && l.items().isEmpty()) {
+            Node n = s.node(key);
+            if (n instanceof Node.ListNode l && l.items().isEmpty()
+                    || n instanceof Node.MapNode m && m.entries().isEmpty()) {
                 empty.add(key);
             }
         }
@@ -38,7 +44,8 @@ final class AcceptedFields {
 
     /** The entity's {@code created_at} as the file gives it (checked by {@link #common}), or -1. */
     static long createdAt(Section s) {
-        return s.has("created_at") ? s.integer("created_at", 0, 0, Long.MAX_VALUE) : -1;
+        long given = s.has("created_at") ? s.integer("created_at", -1, Long.MIN_VALUE, Long.MAX_VALUE) : -1;
+        return given > 0 ? given : -1; // (a value Kong refuses is reported by common)
     }
 
     /**

@@ -49,7 +49,7 @@ public final class KongEntityJson {
         }
         writeStrings(g, "methods", route.methods(), entity.givenEmpty().contains("methods"));
         writeStrings(g, "hosts", route.hosts(), entity.givenEmpty().contains("hosts"));
-        if (!route.headers().isEmpty()) {
+        if (!route.headers().isEmpty() || entity.givenEmpty().contains("headers")) {
             g.writeObjectFieldStart("headers");
             for (Map.Entry<String, List<RouteSpec.HeaderValue>> h :
                     route.headers().entrySet()) {

@@ -266,7 +266,7 @@ final class RouteParser {
                 s.strings("tags").stream().map(Section.Item::value).toList(),
                 s.strings("snis").stream().map(Section.Item::value).toList(),
                 AcceptedFields.createdAt(s),
-                AcceptedFields.givenEmpty(s, "paths", "methods", "hosts", "snis", "tags"));
+                AcceptedFields.givenEmpty(s, "paths", "methods", "hosts", "headers", "snis", "tags"));
         added.snis = givenNonEmpty(s, "snis");
         for (Section p : s.sections("plugins")) {
             plugins.add(p, added);

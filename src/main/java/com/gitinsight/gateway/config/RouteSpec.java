@@ -41,8 +41,8 @@ public record RouteSpec(
      * (Kong's serializer writes the route entity whole): {@code protocols} as written (Kong's
      * default http, https), {@code https_redirect_status_code} (426), {@code response_buffering}
      * (true), {@code tags} and {@code snis} (each empty: none given), the file's {@code created_at}
-     * (-1: none given, Kong stamps the load time), and which list fields the file gave empty
-     * ({@code paths: []}: Kong's entity has the empty list, where a field not given is absent).
+     * (-1: none given, Kong stamps the load time), and which list or map fields the file gave
+     * empty ({@code paths: []}: Kong's entity has it empty, where a field not given is absent).
      */
     public record Entity(
             List<String> protocols,

@@ -863,6 +863,31 @@ class KongConfigParserTest {
         }
     }
 
+    /** Kong's auto_timestamp_s: an integer above 0 ("expected a valid timestamp"); null is none given. */
+    @Test
+    void entityTimestampsAreCheckedAsKongChecksThem() throws Exception {
+        String message = invalid(HEADER + """
+                services:
+                  - name: s
+                    url: http://a.internal
+                    created_at: 0
+                    updated_at: -5
+                    routes:
+                      - {name: r, paths: [/r], created_at: "1700000000"}
+                """).getMessage();
+        for (String expected : List.of(
+                "services[0].created_at: expected a valid timestamp",
+                "services[0].updated_at: expected a valid timestamp",
+                "created_at: expected an integer")) {
+            assertTrue(message.contains(expected), expected + " in " + message);
+        }
+        assertFalse(message.contains("between"), message);
+        parser.parse("test.yml", HEADER + """
+                services:
+                  - {name: s, url: http://a.internal, created_at: 1, updated_at: null, routes: [{name: r, paths: [/r], created_at: 1700000000}]}
+                """);
+    }
+
     @Test
     void upstreamMistakesAreToldInKongsWords() {
         // Kong's upstream entity checks and typedefs (07-upstreams_routes_spec "handles invalid input").

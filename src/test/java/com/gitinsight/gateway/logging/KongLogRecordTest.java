@@ -434,6 +434,7 @@ class KongLogRecordTest {
                         hosts: []
                         snis: []
                         tags: []
+                        headers: {}
                 routes:
                   - name: no-service
                     paths: [/none]
@@ -489,6 +490,7 @@ class KongLogRecordTest {
         }
         assertTrue(empty.at("/route/methods").isMissingNode(), "not given: absent");
         assertEquals("[]", empty.at("/service/tags").toString());
+        assertEquals("{}", empty.at("/route/headers").toString(), "a map given empty: {}");
     }
 
     /**
