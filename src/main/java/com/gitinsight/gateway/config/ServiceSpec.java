@@ -40,37 +40,7 @@ public record ServiceSpec(
 
     public ServiceSpec {
         tls = tls == null ? ServiceTls.DEFAULT : tls;
-        entity = entity == null ? Entity.DEFAULT : entity;
-    }
-
-    /** A service whose file gives no tags nor created_at. */
-    public ServiceSpec(
-            String name,
-            String protocol,
-            String host,
-            int port,
-            String path,
-            int retries,
-            int connectTimeoutMs,
-            int writeTimeoutMs,
-            int readTimeoutMs,
-            String id,
-            ServiceTls tls,
-            boolean named) {
-        this(
-                name,
-                protocol,
-                host,
-                port,
-                path,
-                retries,
-                connectTimeoutMs,
-                writeTimeoutMs,
-                readTimeoutMs,
-                id,
-                tls,
-                named,
-                Entity.DEFAULT);
+        entity = entity == null ? Entity.DEFAULT : entity; // null: the file gives none of them
     }
 
     /** The file's name, or null for a service written without one. */

@@ -124,7 +124,19 @@ class KongFilesTest {
         ServiceSpec billing = load("service-url-wins.yml").service("billing").orElseThrow();
         assertEquals(
                 new ServiceSpec(
-                        "billing", "https", "billing.internal", 8443, "/v2", 5, 60000, 60000, 60000, null, null, true),
+                        "billing",
+                        "https",
+                        "billing.internal",
+                        8443,
+                        "/v2",
+                        5,
+                        60000,
+                        60000,
+                        60000,
+                        null,
+                        null,
+                        true,
+                        null),
                 billing);
     }
 

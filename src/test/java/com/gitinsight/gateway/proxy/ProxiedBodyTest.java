@@ -61,7 +61,8 @@ class ProxiedBodyTest {
 
     @Test
     void aClientGoneMidBodyLetsGoOfAnEndlessUpstreamAtOnce() throws Exception {
-        ServiceSpec service = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null, null, true);
+        ServiceSpec service =
+                new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null, null, true, null);
         try (EndlessAnswer upstream = new EndlessAnswer(200);
                 UpstreamClient client = new UpstreamClient(8, 8)) {
             HttpUriRequestBase request = new HttpUriRequestBase("GET", URI.create("/events"));

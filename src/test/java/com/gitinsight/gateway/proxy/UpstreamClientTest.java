@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamClientTest {
 
     private static final ServiceSpec SERVICE =
-            new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null, null, true);
+            new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 2000, 2000, 2000, null, null, true, null);
 
     private final UpstreamClient client = new UpstreamClient(8, 8);
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
@@ -115,7 +115,8 @@ class UpstreamClientTest {
     @Test
     void aTargetWhoseConnectionsAreAllInUseIsTheGatewaysLimitNotATimeoutOfTheTarget() throws Exception {
         // Forwarder answers this exception with 503 and no passive health count (it was a 504 that ejected targets).
-        ServiceSpec quick = new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 300, 1000, 1000, null, null, true);
+        ServiceSpec quick =
+                new ServiceSpec("s", "http", "127.0.0.1", 0, "/", 0, 300, 1000, 1000, null, null, true, null);
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
             while (!server.isClosed()) {
@@ -157,7 +158,8 @@ class UpstreamClientTest {
                 2000,
                 null,
                 new com.gitinsight.gateway.config.ServiceTls(true, null, List.of(), null),
-                true);
+                true,
+                null);
         HttpHost target = oneAnswerPerConnectionBackend();
         try (UpstreamClient c = new UpstreamClient(8, 8)) {
             EntityUtils.consume(c.open(target, new HttpGet("/"), SERVICE).getEntity());
