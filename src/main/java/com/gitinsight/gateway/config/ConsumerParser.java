@@ -91,6 +91,7 @@ final class ConsumerParser {
         String customId = s.checked("custom_id", s.string("custom_id", null), EntityNames::pathProblem);
         String id = EntityRefs.id(s);
         PendingConsumer consumer = new PendingConsumer(id, username, customId);
+        consumer.entity = EntityMeta.of(s);
         for (String kind : CREDENTIAL_KINDS) {
             for (Section c : s.sections(kind)) {
                 if (EntityRefs.namesAnotherParent(c, "consumer", username, id)) {
@@ -463,6 +464,8 @@ final class ConsumerParser {
         final List<ConsumerSpec.HmacAuth> hmacAuths = new ArrayList<>();
         final List<String> groups = new ArrayList<>();
         final Set<String> groupSet = new HashSet<>();
+        /** The entity's tags and created_at (a stand-in's: none). */
+        EntityMeta entity = EntityMeta.DEFAULT;
 
         PendingConsumer(String id, String username, String customId) {
             this.id = id;
@@ -485,7 +488,7 @@ final class ConsumerParser {
         }
 
         ConsumerSpec spec() {
-            return new ConsumerSpec(id, username, customId, secrets, keyAuths, basicAuths, hmacAuths, groups);
+            return new ConsumerSpec(id, username, customId, secrets, keyAuths, basicAuths, hmacAuths, groups, entity);
         }
     }
 }

@@ -18,9 +18,11 @@ public record ConsumerSpec(
         List<KeyAuth> keyAuths,
         List<BasicAuth> basicAuths,
         List<HmacAuth> hmacAuths,
-        List<String> groups) {
+        List<String> groups,
+        EntityMeta entity) {
 
     public ConsumerSpec {
+        entity = entity == null ? EntityMeta.DEFAULT : entity; // null: the file gives none of them
         jwtSecrets = List.copyOf(jwtSecrets);
         keyAuths = List.copyOf(keyAuths);
         basicAuths = List.copyOf(basicAuths);
@@ -30,7 +32,7 @@ public record ConsumerSpec(
 
     /** A consumer with JWT credentials only. */
     public ConsumerSpec(String id, String username, String customId, List<JwtSecret> jwtSecrets) {
-        this(id, username, customId, jwtSecrets, List.of(), List.of(), List.of(), List.of());
+        this(id, username, customId, jwtSecrets, List.of(), List.of(), List.of(), List.of(), null);
     }
 
     /** Name used to refer to the consumer from plugins: the username, else the custom id. */

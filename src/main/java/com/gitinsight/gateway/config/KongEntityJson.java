@@ -100,8 +100,7 @@ public final class KongEntityJson {
         g.writeNumberField("write_timeout", service.writeTimeoutMs());
         g.writeNumberField("read_timeout", service.readTimeoutMs());
         g.writeBooleanField("enabled", true); // a disabled service's routes are not loaded
-        writeStrings(g, "tags", service.entity().tags(), service.entity().tagsGivenEmpty());
-        writeTimes(g, service.entity().createdAt(), loadedAt);
+        writeMeta(g, service.entity(), loadedAt);
         g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
     }
@@ -114,6 +113,12 @@ public final class KongEntityJson {
     /** The service entity as JSON text. */
     public static String service(ServiceSpec service, long loadedAt) {
         return text(g -> writeService(g, service, loadedAt));
+    }
+
+    /** A service's or consumer's tags and Kong's timestamps ({@code loadedAt} as for a route). */
+    public static void writeMeta(JsonGenerator g, EntityMeta meta, long loadedAt) throws IOException {
+        writeStrings(g, "tags", meta.tags(), meta.tagsGivenEmpty());
+        writeTimes(g, meta.createdAt(), loadedAt);
     }
 
     /**

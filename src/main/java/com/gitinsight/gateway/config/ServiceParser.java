@@ -246,22 +246,7 @@ final class ServiceParser {
             disabledServices.add(name);
         }
         services.add(new ServiceSpec(
-                name,
-                protocol,
-                host,
-                port,
-                path,
-                retries,
-                connect,
-                write,
-                read,
-                id,
-                tls,
-                named,
-                new ServiceSpec.Entity(
-                        s.strings("tags").stream().map(Section.Item::value).toList(),
-                        AcceptedFields.createdAt(s),
-                        !AcceptedFields.givenEmpty(s, "tags").isEmpty())));
+                name, protocol, host, port, path, retries, connect, write, read, id, tls, named, EntityMeta.of(s)));
         for (Section r : s.sections("routes")) {
             routes.route(r, name, id);
         }

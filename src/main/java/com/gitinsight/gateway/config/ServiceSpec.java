@@ -22,25 +22,11 @@ public record ServiceSpec(
         String id,
         ServiceTls tls,
         boolean named,
-        Entity entity) {
-
-    /**
-     * What Kong's service entity says that proxying here does not read, kept for the log record
-     * and the echo: {@code tags} (each once, in the order first given: Kong's set type) and the
-     * file's {@code created_at} (-1: none given, Kong stamps the load time); {@code tagsGivenEmpty}
-     * when the file says {@code tags: []} (Kong's entity has the empty list then).
-     */
-    public record Entity(java.util.List<String> tags, long createdAt, boolean tagsGivenEmpty) {
-        public static final Entity DEFAULT = new Entity(java.util.List.of(), -1, false);
-
-        public Entity {
-            tags = tags.stream().distinct().toList();
-        }
-    }
+        EntityMeta entity) {
 
     public ServiceSpec {
         tls = tls == null ? ServiceTls.DEFAULT : tls;
-        entity = entity == null ? Entity.DEFAULT : entity; // null: the file gives none of them
+        entity = entity == null ? EntityMeta.DEFAULT : entity; // null: the file gives none of them
     }
 
     /** The file's name, or null for a service written without one. */

@@ -957,6 +957,8 @@ public final class KongLogRecord implements LogEntry {
         if (who.customId() != null) {
             field(g, F_CUSTOM_ID).writeString(who.customId());
         }
+        // Kong's serializer copies the consumer entity whole: its tags and timestamps too.
+        KongEntityJson.writeMeta(g, who.entity(), loadedAt);
         g.writeEndObject();
     }
 }

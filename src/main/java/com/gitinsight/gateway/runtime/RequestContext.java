@@ -612,9 +612,19 @@ public final class RequestContext {
      * Who an auth plugin identified (Kong's {@code authenticated_consumer} and credential), kept
      * apart from the X-Consumer-* headers a request-transformer may remove or rename for the
      * backend: the log record names the consumer either way, as Kong's serializer does.
-     * {@code credential} is X-Credential-Identifier's value, null for the anonymous consumer.
+     * {@code credential} is X-Credential-Identifier's value, null for the anonymous consumer;
+     * {@code entity} the consumer's tags and created_at (Kong's serializer writes the entity whole).
      */
-    public record Identity(String consumerId, String username, String customId, String credential) {}
+    public record Identity(
+            String consumerId,
+            String username,
+            String customId,
+            String credential,
+            com.gitinsight.gateway.config.EntityMeta entity) {
+        public Identity {
+            entity = entity == null ? com.gitinsight.gateway.config.EntityMeta.DEFAULT : entity;
+        }
+    }
 
     private Identity identity;
 

@@ -51,8 +51,8 @@ final class ConsumerIdentity {
         // Kong's prometheus label is the username: a consumer with a custom_id only is counted under "".
         context.consumerLabel(c.username() != null ? c.username() : "");
         context.credentialAuthenticated(!anonymous);
-        context.identity(
-                new RequestContext.Identity(c.id(), c.username(), c.customId(), anonymous ? null : credential));
+        context.identity(new RequestContext.Identity(
+                c.id(), c.username(), c.customId(), anonymous ? null : credential, c.entity()));
         // Their UTF-8 bytes, as Kong sends them (HeaderText.wire: "иван" is not "????").
         context.upstreamHeader("X-Consumer-ID", HeaderText.wire(c.id()));
         context.upstreamHeader("X-Consumer-Custom-ID", HeaderText.wire(c.customId()));

@@ -20,10 +20,16 @@ final class Credentials {
     private static final Logger LOG = Logger.getLogger(Credentials.class.getName());
 
     /** A consumer as the upstream sees it (Kong's X-Consumer-* headers). */
-    record Consumer(String id, String username, String customId) {
+    /** {@code entity} the file's tags and created_at, which the log record writes. */
+    record Consumer(String id, String username, String customId, com.gitinsight.gateway.config.EntityMeta entity) {
+        /** A consumer the file does not describe further (an SSO login's, tests). */
+        Consumer(String id, String username, String customId) {
+            this(id, username, customId, com.gitinsight.gateway.config.EntityMeta.DEFAULT);
+        }
+
         static Consumer of(ConsumerSpec c) {
             String id = c.kongId();
-            return new Consumer(id, c.username(), c.customId());
+            return new Consumer(id, c.username(), c.customId(), c.entity());
         }
     }
 

@@ -863,6 +863,28 @@ class KongConfigParserTest {
         }
     }
 
+    /** A consumer's and a service's tags and created_at are kept for the log record (Kong's entity). */
+    @Test
+    void consumerAndServiceEntityFieldsAreKept() throws Exception {
+        GatewayConfig config = parser.parse("test.yml", HEADER + """
+                services:
+                  - {name: s, url: http://a.internal, tags: [a, a, b], created_at: 1600000000}
+                consumers:
+                  - {username: alice, tags: [gold], created_at: 1700000000}
+                  - {username: bob, tags: []}
+                  - {username: carol}
+                """);
+        assertEquals(
+                new EntityMeta(List.of("a", "b"), 1_600_000_000L, false),
+                config.service("s").orElseThrow().entity());
+        assertEquals(
+                new EntityMeta(List.of("gold"), 1_700_000_000L, false),
+                config.consumers().get(0).entity());
+        assertEquals(
+                new EntityMeta(List.of(), -1, true), config.consumers().get(1).entity());
+        assertEquals(EntityMeta.DEFAULT, config.consumers().get(2).entity());
+    }
+
     /** Kong's auto_timestamp_s: an integer above 0 ("expected a valid timestamp"); null is none given. */
     @Test
     void entityTimestampsAreCheckedAsKongChecksThem() throws Exception {

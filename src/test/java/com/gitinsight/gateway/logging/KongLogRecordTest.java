@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.config.EntityMeta;
 import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
@@ -329,7 +330,7 @@ class KongLogRecordTest {
         context.upstreamHeader("X-Consumer-ID", "c-1");
         context.upstreamHeader("X-Consumer-Username", "alice");
         context.upstreamHeader("X-Credential-Identifier", "cred-9");
-        context.identity(new RequestContext.Identity("c-1", "alice", null, "cred-9"));
+        context.identity(new RequestContext.Identity("c-1", "alice", null, "cred-9", null));
         context.keepTries();
         long start = System.nanoTime();
         context.triedAndFailed("10.0.0.1", 8081, start, start + 1_000_000, 502, 0);
@@ -502,7 +503,7 @@ class KongLogRecordTest {
     void theIdentityIsTheAuthPluginsWhateverHappenedToItsHeaders() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
         RequestContext context = request.context();
-        context.identity(new RequestContext.Identity("c-2", "bob", "custom", "cred-2"));
+        context.identity(new RequestContext.Identity("c-2", "bob", "custom", "cred-2", null));
         // What request-transformer's remove: {headers: [X-Credential-Identifier, X-Consumer-ID]} leaves.
         context.upstreamHeader("X-Consumer-ID", null);
         context.upstreamHeader("X-Credential-Identifier", null);
@@ -520,8 +521,19 @@ class KongLogRecordTest {
                 "7e1c4b1a-0000-4000-8000-00000000a001",
                 withId.at("/authenticated_entity/id").asText());
         assertEquals("c-2", withId.at("/authenticated_entity/consumer_id").asText());
+        // Kong's serializer copies the consumer entity whole: its tags and timestamps (no tags: none).
+        long loaded = SNAPSHOT.loadedAt().getEpochSecond();
+        assertTrue(r.at("/consumer/tags").isMissingNode(), r.toString());
+        assertEquals(loaded, r.at("/consumer/created_at").asLong());
+        assertEquals(loaded, r.at("/consumer/updated_at").asLong());
+        context.identity(new RequestContext.Identity(
+                "c-2", "bob", null, "cred-2", new EntityMeta(List.of("gold", "gold", "eu"), 1_700_000_000L, false)));
+        JsonNode tagged = record(request, new FakeHttp.Response(), 200);
+        assertEquals("[\"gold\",\"eu\"]", tagged.at("/consumer/tags").toString());
+        assertEquals(1_700_000_000L, tagged.at("/consumer/created_at").asLong());
+        assertEquals(loaded, tagged.at("/consumer/updated_at").asLong());
         // The anonymous consumer: a consumer, no authenticated entity.
-        context.identity(new RequestContext.Identity("c-anon", "guest", null, null));
+        context.identity(new RequestContext.Identity("c-anon", "guest", null, null, null));
         JsonNode anonymous = record(request, new FakeHttp.Response(), 200);
         assertEquals("guest", anonymous.at("/consumer/username").asText());
         assertNull(anonymous.get("authenticated_entity"), anonymous.toString());

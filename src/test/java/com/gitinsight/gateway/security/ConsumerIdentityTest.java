@@ -33,6 +33,24 @@ class ConsumerIdentityTest {
         assertEquals("id-2", custom.consumer());
     }
 
+    /** The file's consumer entity fields reach the identity the log record writes (Kong's serializer copies the entity). */
+    @Test
+    void theConsumersEntityFieldsReachTheIdentity() {
+        com.gitinsight.gateway.config.ConsumerSpec spec = new com.gitinsight.gateway.config.ConsumerSpec(
+                null,
+                "alice",
+                null,
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(),
+                new com.gitinsight.gateway.config.EntityMeta(java.util.List.of("gold"), 1_700_000_000L, false));
+        RequestContext c = context();
+        ConsumerIdentity.identify(c, Credentials.Consumer.of(spec), "k", false);
+        assertEquals(spec.entity(), c.identity().entity());
+    }
+
     private static String usernameSent(String username) {
         RequestContext c = context();
         ConsumerIdentity.identify(c, new Credentials.Consumer("c-1", username, null), "key-1", false);
