@@ -613,18 +613,15 @@ public final class RequestContext {
      * apart from the X-Consumer-* headers a request-transformer may remove or rename for the
      * backend: the log record names the consumer either way, as Kong's serializer does.
      * {@code credential} is X-Credential-Identifier's value, null for the anonymous consumer;
-     * {@code entity} the consumer's tags and created_at (Kong's serializer writes the entity whole).
+     * {@code entity} the consumer's tags and created_at (Kong's serializer writes the entity whole;
+     * null: a consumer the file does not have, an SSO login's own).
      */
     public record Identity(
             String consumerId,
             String username,
             String customId,
             String credential,
-            com.gitinsight.gateway.config.EntityMeta entity) {
-        public Identity {
-            entity = entity == null ? com.gitinsight.gateway.config.EntityMeta.DEFAULT : entity;
-        }
-    }
+            com.gitinsight.gateway.config.EntityMeta entity) {}
 
     private Identity identity;
 

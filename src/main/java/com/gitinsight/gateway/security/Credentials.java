@@ -19,12 +19,14 @@ final class Credentials {
 
     private static final Logger LOG = Logger.getLogger(Credentials.class.getName());
 
-    /** A consumer as the upstream sees it (Kong's X-Consumer-* headers). */
-    /** {@code entity} the file's tags and created_at, which the log record writes. */
+    /**
+     * A consumer as the upstream sees it (Kong's X-Consumer-* headers); {@code entity} the file's
+     * tags and created_at, which the log record writes (null: a consumer the file does not have).
+     */
     record Consumer(String id, String username, String customId, com.gitinsight.gateway.config.EntityMeta entity) {
-        /** A consumer the file does not describe further (an SSO login's, tests). */
+        /** A consumer the file does not have (an SSO login's own, tests). */
         Consumer(String id, String username, String customId) {
-            this(id, username, customId, com.gitinsight.gateway.config.EntityMeta.DEFAULT);
+            this(id, username, customId, null);
         }
 
         static Consumer of(ConsumerSpec c) {

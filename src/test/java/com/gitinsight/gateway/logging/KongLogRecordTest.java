@@ -503,7 +503,7 @@ class KongLogRecordTest {
     void theIdentityIsTheAuthPluginsWhateverHappenedToItsHeaders() throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
         RequestContext context = request.context();
-        context.identity(new RequestContext.Identity("c-2", "bob", "custom", "cred-2", null));
+        context.identity(new RequestContext.Identity("c-2", "bob", "custom", "cred-2", EntityMeta.DEFAULT));
         // What request-transformer's remove: {headers: [X-Credential-Identifier, X-Consumer-ID]} leaves.
         context.upstreamHeader("X-Consumer-ID", null);
         context.upstreamHeader("X-Credential-Identifier", null);
@@ -532,6 +532,10 @@ class KongLogRecordTest {
         assertEquals("[\"gold\",\"eu\"]", tagged.at("/consumer/tags").toString());
         assertEquals(1_700_000_000L, tagged.at("/consumer/created_at").asLong());
         assertEquals(loaded, tagged.at("/consumer/updated_at").asLong());
+        // A consumer the file does not have (an SSO login's own): no entity fields.
+        context.identity(new RequestContext.Identity("c-sso", "dana", null, "sso:k:dana", null));
+        JsonNode sso = record(request, new FakeHttp.Response(), 200);
+        assertTrue(sso.at("/consumer/created_at").isMissingNode(), sso.toString());
         // The anonymous consumer: a consumer, no authenticated entity.
         context.identity(new RequestContext.Identity("c-anon", "guest", null, null, null));
         JsonNode anonymous = record(request, new FakeHttp.Response(), 200);

@@ -66,9 +66,11 @@ class KeyAuthFilterTest {
                     plugins: [{name: key-auth, config: {key_in_header: false, key_in_query: false}}]
             consumers:
               - username: bob
+                tags: [gold]
                 keyauth_credentials: [{key: kong, id: %s}]
               - username: no-body
                 id: %s
+                tags: [guest]
               - username: late
                 keyauth_credentials: [{key: expired-key, ttl: 30, created_at: 1000}]
               - username: generated
@@ -89,6 +91,20 @@ class KeyAuthFilterTest {
         assertEquals(401, r.status());
         assertEquals(message, message(r));
         assertEquals(challenge, r.header("WWW-Authenticate"));
+    }
+
+    /** The consumer's entity fields reach the identity the log record writes, the anonymous one's too. */
+    @Test
+    void theConsumersEntityReachesTheIdentityAnonymousToo() throws Exception {
+        FakeHttp.Request bob = FakeHttp.Request.get("/request?apikey=kong");
+        assertEquals(200, send("ka1", bob).status());
+        assertEquals(
+                java.util.List.of("gold"), bob.context().identity().entity().tags());
+        FakeHttp.Request anonymous = FakeHttp.Request.get("/status/200");
+        assertEquals(200, send("ka3", anonymous).status());
+        assertEquals(
+                java.util.List.of("guest"),
+                anonymous.context().identity().entity().tags());
     }
 
     @Test
