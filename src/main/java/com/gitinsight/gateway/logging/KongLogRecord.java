@@ -738,20 +738,26 @@ public final class KongLogRecord implements LogEntry {
     /** Whether any of the response's headers (name and value in turn) may quote the request's URI. */
     private static boolean quotesUri(List<String> responseHeaders) {
         for (int i = 0; i < responseHeaders.size(); i += 2) {
-            String name = responseHeaders.get(i);
-            // By length first: one comparison per header (every response has a dozen or more).
-            boolean quotes = switch (name.length()) {
-                case 4 -> name.equalsIgnoreCase("link");
-                case 7 -> name.equalsIgnoreCase("refresh");
-                case 8 -> name.equalsIgnoreCase("location");
-                case 16 -> name.equalsIgnoreCase("content-location");
-                default -> false;
-            };
-            if (quotes) {
+            if (quotesUri(responseHeaders.get(i))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a response header of this name may hold the request's URI, query included
+     * (Location, Content-Location, Link, Refresh; any case). By length first: one comparison per
+     * header (every response has a dozen or more).
+     */
+    static boolean quotesUri(String name) {
+        return switch (name.length()) {
+            case 4 -> name.equalsIgnoreCase("link");
+            case 7 -> name.equalsIgnoreCase("refresh");
+            case 8 -> name.equalsIgnoreCase("location");
+            case 16 -> name.equalsIgnoreCase("content-location");
+            default -> false;
+        };
     }
 
     private static boolean mentionsAny(String query, java.util.Set<String> names) {

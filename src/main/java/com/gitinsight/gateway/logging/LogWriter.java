@@ -147,15 +147,11 @@ final class LogWriter {
                 new SerializedString(lower),
                 IdentityHeaders.isIdentity(IdentityHeaders.fold(name)),
                 id,
-                URI_HEADERS.contains(lower),
+                KongLogRecord.quotesUri(lower),
                 bit(name));
         names.put(name, made);
         return made;
     }
-
-    /** Response headers whose value may hold the request's URI, query included. */
-    private static final java.util.Set<String> URI_HEADERS =
-            java.util.Set.of("location", "content-location", "link", "refresh");
 
     /**
      * A bit chosen by a header name's length and last character, folded as {@link
