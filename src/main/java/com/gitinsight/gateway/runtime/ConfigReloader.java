@@ -4,6 +4,7 @@ import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,13 +38,25 @@ public final class ConfigReloader implements AutoCloseable {
     private FileTime seenModified;
     private long seenSize = -1;
     /**
-     * A change seen by one look and not yet installed: the next look (250 ms later, or the next
-     * poll) installs it if the file still has this time and size. A file written in place (cp, cat >, an editor writing in chunks) can
-     * be read half-written; a half that ends at a line may parse, and drop the plugins listed last.
+     * A change seen and not yet installed: a later look installs it once the file has kept this
+     * time and size for {@link #SETTLE_MILLIS}. A file written in place (cp, cat >, an editor
+     * writing in chunks) can be read half-written; a half that ends at a line may parse, and drop
+     * the plugins listed last.
      */
     private FileTime pendingModified;
 
     private long pendingSize = -1;
+    /** When the pending state was first seen ({@link #nanoClock}). */
+    private long pendingSince;
+
+    private final LongSupplier nanoClock;
+    private final TextReader reader;
+
+    /** Reads the file's text. */
+    @FunctionalInterface
+    interface TextReader {
+        String read(Path file) throws IOException;
+    }
     /** How long a changed file must stand still before it is read. */
     private static final long SETTLE_MILLIS = 250;
 
@@ -50,6 +64,19 @@ public final class ConfigReloader implements AutoCloseable {
     private String seenHash;
 
     public ConfigReloader(Path file, KongConfigParser parser, GatewayConfig initial, Consumer<GatewayConfig> onValid) {
+        this(file, parser, initial, onValid, System::nanoTime, f -> Files.readString(f, StandardCharsets.UTF_8));
+    }
+
+    /** {@code nanoClock} and {@code reader} are the tests' seams (time passing, a write during a read). */
+    ConfigReloader(
+            Path file,
+            KongConfigParser parser,
+            GatewayConfig initial,
+            Consumer<GatewayConfig> onValid,
+            LongSupplier nanoClock,
+            TextReader reader) {
+        this.nanoClock = nanoClock;
+        this.reader = reader;
         this.file = file;
         this.parser = parser;
         this.onValid = onValid;
@@ -120,7 +147,12 @@ public final class ConfigReloader implements AutoCloseable {
         check(true);
     }
 
-    /** {@code settle}: install a change only once a poll has seen the file stand still since the last. */
+    /**
+     * {@code settle}: install a change only once the file has stood still for {@link
+     * #SETTLE_MILLIS}. Two looks alone are not enough: the poll and a settle look can fall due
+     * together and see a truncated file twice within a millisecond (CI read the empty middle of a
+     * rewrite that way).
+     */
     private void check(boolean settle) {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
@@ -128,24 +160,37 @@ public final class ConfigReloader implements AutoCloseable {
             if (modified.equals(seenModified) && size == seenSize) {
                 return;
             }
-            if (settle && !(modified.equals(pendingModified) && size == pendingSize)) {
-                pendingModified = modified;
-                pendingSize = size;
-                if (started && !timer.isShutdown()) {
-                    // Looked at again shortly, not a whole poll later.
-                    try {
-                        timer.schedule((Runnable) this::check, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.RejectedExecutionException closing) {
-                        // closed meanwhile: nothing to install
-                    }
+            long now = nanoClock.getAsLong();
+            if (settle) {
+                if (!(modified.equals(pendingModified) && size == pendingSize)) {
+                    pendingModified = modified;
+                    pendingSize = size;
+                    pendingSince = now;
+                    lookAgainIn(SETTLE_MILLIS);
+                    return;
                 }
+                long stillFor = TimeUnit.NANOSECONDS.toMillis(now - pendingSince);
+                if (stillFor < SETTLE_MILLIS) {
+                    lookAgainIn(SETTLE_MILLIS - stillFor);
+                    return;
+                }
+            }
+            String text = reader.read(file);
+            FileTime modifiedAfter = Files.getLastModifiedTime(file);
+            long sizeAfter = Files.size(file);
+            if (!(modified.equals(modifiedAfter) && size == sizeAfter)) {
+                // Written again while being read: what was read may be neither version.
+                pendingModified = modifiedAfter;
+                pendingSize = sizeAfter;
+                pendingSince = now;
+                lookAgainIn(SETTLE_MILLIS);
                 return;
             }
             pendingModified = null;
             pendingSize = -1;
             seenModified = modified;
             seenSize = size;
-            reload();
+            reload(text);
         } catch (IOException e) {
             rejected("cannot read " + file + ": " + e);
         } catch (RuntimeException e) {
@@ -153,9 +198,20 @@ public final class ConfigReloader implements AutoCloseable {
         }
     }
 
-    private void reload() {
+    /** Looks at the file again shortly, not a whole poll later. */
+    private void lookAgainIn(long millis) {
+        if (started && !timer.isShutdown()) {
+            try {
+                timer.schedule((Runnable) this::check, millis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile: nothing to install
+            }
+        }
+    }
+
+    private void reload(String text) {
         try {
-            GatewayConfig next = parser.load(file);
+            GatewayConfig next = parser.parse(file.toString(), text);
             if (next.hash().equals(seenHash)) {
                 lastError.set(null);
                 return;

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,12 +40,14 @@ class ConfigReloaderTest {
             write(file, V2, 1);
             reloader.check();
             assertEquals(initial, running.get(), "one poll saw the change: the writer may not be done");
+            w.later(SETTLED);
             reloader.check();
             assertEquals("r2", running.get().routes().get(0).name(), "the next saw it stand still");
             assertNull(reloader.lastError());
 
             write(file, V2.replace("url: \"http://a:1\"", "url: \"http://a:1\", read_timeout: -1"), 2);
             reloader.check();
+            w.later(SETTLED);
             reloader.check();
             assertEquals("r2", running.get().routes().get(0).name(), "an invalid file keeps the running config");
             assertTrue(reloader.lastError().contains("read_timeout"), reloader.lastError());
@@ -49,6 +55,7 @@ class ConfigReloaderTest {
 
             write(file, V1, 3);
             reloader.check();
+            w.later(SETTLED);
             reloader.check();
             assertEquals("r1", running.get().routes().get(0).name());
             assertNull(reloader.lastError(), "fixing the file clears the error");
@@ -67,9 +74,11 @@ class ConfigReloaderTest {
             String whole = V2 + "plugins: [{name: key-auth}]\n";
             write(file, V2, 1); // the first half: valid on its own, without the global key-auth
             reloader.check();
+            w.later(SETTLED);
             write(file, whole, 2); // the writer goes on before the next poll
             reloader.check();
             assertEquals(initial, running.get(), "never the half");
+            w.later(SETTLED);
             reloader.check();
             assertEquals(1, running.get().plugins().size(), "the whole file, once it stood still");
             write(file, V1, 3);
@@ -91,14 +100,79 @@ class ConfigReloaderTest {
             assertEquals(
                     "/mine", w.running().get().routes().get(0).paths().get(0).raw());
             reloader.check();
+            w.later(SETTLED);
             reloader.check();
             assertEquals("r2", w.running().get().routes().get(0).name(), "B's version, which the file holds");
         }
     }
 
-    /** A watched file holding V1, the configuration running, and its reloader. */
+    // CI (stop 55) read the empty middle of a rewrite: the poll and a settle look fell due
+    // together and saw the truncated file twice within a millisecond, which passed for "stood still".
+    @Test
+    void twoLooksInARowAreNotAFileStandingStill(@TempDir Path dir) throws Exception {
+        Setup w = setup(dir);
+        try (ConfigReloader reloader = w.reloader()) {
+            write(w.file(), "", 1); // truncated, the new text not yet written
+            reloader.check();
+            w.later(Duration.ofMillis(249));
+            reloader.check();
+            assertEquals(w.initial(), w.running().get());
+            assertNull(reloader.lastError(), "the empty middle of a rewrite was never read");
+            write(w.file(), V2, 1); // same time, new size
+            w.later(SETTLED);
+            reloader.check();
+            assertEquals(w.initial(), w.running().get(), "a new size starts the wait again");
+            w.later(SETTLED);
+            reloader.check();
+            assertEquals("r2", w.running().get().routes().get(0).name());
+        }
+    }
+
+    // The file stood still, then was rewritten between the look and the read: what was read may
+    // be the empty middle of the rewrite, and is neither installed nor reported.
+    @Test
+    void aFileWrittenWhileBeingReadIsReadAgainOnceItStandsStill(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, V1);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        GatewayConfig initial = parser.load(file);
+        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
+        AtomicLong nanos = new AtomicLong();
+        AtomicInteger reads = new AtomicInteger();
+        ConfigReloader.TextReader rewrittenDuringTheFirstRead = f -> {
+            if (reads.getAndIncrement() == 0) {
+                write(f, V2 + "plugins: [{name: key-auth}]\n", 5);
+                return ""; // what the read got: the rewrite's truncation
+            }
+            return Files.readString(f);
+        };
+        try (ConfigReloader reloader =
+                new ConfigReloader(file, parser, initial, running::set, nanos::get, rewrittenDuringTheFirstRead)) {
+            write(file, V2, 1);
+            reloader.check();
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check();
+            assertEquals(initial, running.get(), "the text read is not installed");
+            assertNull(reloader.lastError(), "nor reported: it is not a version anyone wrote");
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check();
+            assertEquals(1, running.get().plugins().size(), "the rewrite, once it stood still");
+        }
+    }
+
+    private static final Duration SETTLED = Duration.ofMillis(250);
+
+    /** A watched file holding V1, the configuration running, its reloader, and the reloader's clock. */
     private record Setup(
-            Path file, GatewayConfig initial, AtomicReference<GatewayConfig> running, ConfigReloader reloader) {}
+            Path file,
+            GatewayConfig initial,
+            AtomicReference<GatewayConfig> running,
+            ConfigReloader reloader,
+            AtomicLong nanos) {
+        void later(Duration d) {
+            nanos.addAndGet(d.toNanos());
+        }
+    }
 
     private static Setup setup(Path dir) throws Exception {
         Path file = dir.resolve("gateway.yml");
@@ -106,11 +180,17 @@ class ConfigReloaderTest {
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
         GatewayConfig initial = parser.load(file);
         AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        return new Setup(file, initial, running, new ConfigReloader(file, parser, initial, running::set));
+        AtomicLong nanos = new AtomicLong();
+        return new Setup(
+                file,
+                initial,
+                running,
+                new ConfigReloader(file, parser, initial, running::set, nanos::get, Files::readString),
+                nanos);
     }
 
     /** Writes and moves the mtime forward, as a later edit would. */
-    private static void write(Path file, String text, int secondsLater) throws Exception {
+    private static void write(Path file, String text, int secondsLater) throws IOException {
         Files.writeString(file, text);
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(secondsLater)));
     }
