@@ -215,6 +215,13 @@ public final class OpenTelemetrySchema implements PluginSchema {
         }
         PluginFields p = f.section("propagation");
         p.allowOnly(Set.of("extract", "inject", "clear", "default_format"), Set.of());
+        // Kong's default ({default_format = "w3c"}) is the whole record's: a record given, even
+        // {}, is the file's, and its default_format is required (propagation/schema.lua).
+        if (f.has("propagation")
+                && !f.isNull("propagation")
+                && (!p.has("default_format") || p.isNull("default_format"))) {
+            p.error("default_format", "required field missing");
+        }
         String defaultFormat = p.string("default_format", "w3c");
         if (!FORMATS.contains(defaultFormat)) {
             p.error("default_format", INJECTORS);

@@ -62,10 +62,35 @@ class OpenTelemetrySchemaTest {
         assertEquals(List.of("preserve", "b3"), b3.inject());
         OpenTelemetrySchema.Propagation own = parse(
                         "{traces_endpoint: 'http://c/v1/traces', header_type: b3, propagation: {extract: [w3c, ot],"
-                                + " inject: [preserve], clear: [ot-tracer-traceid]}}")
+                                + " inject: [preserve], clear: [ot-tracer-traceid], default_format: w3c}}")
                 .propagation();
         assertEquals(List.of("w3c", "ot"), own.extract(), "the propagation record wins over header_type");
         assertEquals(List.of("ot-tracer-traceid"), own.clear());
+    }
+
+    // Helper review 229: Kong's default ({default_format = "w3c"}) is the record's, applied only when
+    // no record is given; a record given is the file's, and its default_format is required.
+    @Test
+    void aPropagationRecordGivenNeedsItsDefaultFormatAsKongsSchemaRequiresIt() throws Exception {
+        for (String given : List.of(
+                "propagation: {extract: [w3c], inject: [w3c]}",
+                "propagation: {}",
+                "propagation: {inject: [preserve], default_format: null}")) {
+            String error = error("{traces_endpoint: 'http://c/v1/traces', " + given + "}");
+            assertTrue(
+                    error.contains("default_format") && error.contains("required field missing"), given + ": " + error);
+        }
+        assertEquals(
+                "b3",
+                parse("{traces_endpoint: 'http://c/v1/traces', propagation: {default_format: b3}}")
+                        .propagation()
+                        .defaultFormat());
+        assertEquals(
+                "w3c",
+                parse("{traces_endpoint: 'http://c/v1/traces', propagation: null}")
+                        .propagation()
+                        .defaultFormat(),
+                "null is no record: Kong's default");
     }
 
     @Test
@@ -85,9 +110,11 @@ class OpenTelemetrySchemaTest {
         assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: zipkin}")
                 .contains(kong));
         // Checked even where propagation decides (Kong's one_of is the field's own).
-        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', header_type: bogus, propagation: {extract: [w3c]}}")
+        assertTrue(error(
+                        "{traces_endpoint: 'http://c/v1/traces', header_type: bogus, propagation: {extract: [w3c], default_format: w3c}}")
                 .contains(kong));
-        assertTrue(error("{traces_endpoint: 'http://c/v1/traces', propagation: {extract: [b3-single]}}")
+        assertTrue(error(
+                        "{traces_endpoint: 'http://c/v1/traces', propagation: {extract: [b3-single], default_format: w3c}}")
                 .contains("expected one of"));
     }
 
@@ -138,12 +165,13 @@ class OpenTelemetrySchemaTest {
         String message = "bad header name 'X.Api.Key', allowed characters are A-Z, a-z, 0-9, '_', and '-'";
         assertTrue(error("{traces_endpoint: 'http://c/v1/traces', headers: {X.Api.Key: t}}")
                 .contains(message));
-        String clear = error("{traces_endpoint: 'http://c/v1/traces', propagation: {clear: ['x.trace']}}");
+        String clear = error(
+                "{traces_endpoint: 'http://c/v1/traces', propagation: {clear: ['x.trace'], default_format: w3c}}");
         assertTrue(
                 clear.contains("bad header name 'x.trace', allowed characters are A-Z, a-z, 0-9, '_', and '-'"), clear);
         assertEquals(
                 List.of("x_trace-1"),
-                parse("{traces_endpoint: 'http://c/v1/traces', propagation: {clear: [x_trace-1]}}")
+                parse("{traces_endpoint: 'http://c/v1/traces', propagation: {clear: [x_trace-1], default_format: w3c}}")
                         .propagation()
                         .clear());
     }

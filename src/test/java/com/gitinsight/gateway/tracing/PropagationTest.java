@@ -287,7 +287,7 @@ class PropagationTest {
         // Kong's injectors set their own headers and remove none (helper review 186): the client's
         // x-b3-* stay beside an injected b3.
         Traced t = traced(
-                "{" + ENDPOINT + ", propagation: {extract: [b3], inject: [b3-single]}}",
+                "{" + ENDPOINT + ", propagation: {extract: [b3], inject: [b3-single], default_format: w3c}}",
                 "X-B3-TraceId",
                 TRACE,
                 "X-B3-SpanId",
@@ -299,7 +299,10 @@ class PropagationTest {
         assertFalse(t.context().upstreamHeaders().containsKey("x-b3-spanid"), "not removed");
         // What a format writes replaces the client's in every spelling (helper review 192: a
         // CGI/WSGI backend reads X_B3_TraceId as X-B3-TraceId).
-        Traced b3 = traced("{" + ENDPOINT + ", propagation: {extract: [w3c], inject: [b3]}}", "X_B3_TraceId", TRACE);
+        Traced b3 = traced(
+                "{" + ENDPOINT + ", propagation: {extract: [w3c], inject: [b3], default_format: w3c}}",
+                "X_B3_TraceId",
+                TRACE);
         assertTrue(b3.context().upstreamHeaders().containsKey("x-b3-traceid"), "the client's replaced");
         assertNull(b3.context().upstreamHeaders().get("x-b3-traceid"));
         assertTrue(b3.sent().containsKey("x-b3-traceid"), "the gateway's sent at the try");
@@ -361,7 +364,8 @@ class PropagationTest {
     void everyInjectedFormatIsLoggedByItsName() throws Exception {
         Traced t = traced(
                 "{" + ENDPOINT
-                        + ", propagation: {extract: [w3c], inject: [w3c, b3-single, jaeger, ot, datadog, gcp, aws]}}",
+                        + ", propagation: {extract: [w3c], inject: [w3c, b3-single, jaeger, ot, datadog, gcp, aws],"
+                        + " default_format: w3c}}",
                 h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
         Map<String, String> ids = t.context().trace().traceIds();
         assertEquals(TRACE, ids.get("w3c"));
@@ -403,7 +407,7 @@ class PropagationTest {
     void anOtOrDatadogHeaderThatYieldsNothingLetsTheNextFormatBeRead() throws Exception {
         // Kong moves on when an extractor's context is empty (no id, no sampling flag).
         Traced ot = traced(
-                "{" + ENDPOINT + ", propagation: {extract: [ot, jaeger], inject: [preserve]}}",
+                "{" + ENDPOINT + ", propagation: {extract: [ot, jaeger], inject: [preserve], default_format: w3c}}",
                 h("ot-tracer-traceid", "xx", "uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
         assertEquals(TRACE, ot.traceId());
         assertTrue(ot.sent().containsKey("uber-trace-id"));
