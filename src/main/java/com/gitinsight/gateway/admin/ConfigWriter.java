@@ -55,7 +55,9 @@ final class ConfigWriter {
 
     Written write(String ifMatch, AdminIdentity who, String action, Edit edit) throws AdminException {
         try (ConfigFile.Lock lock = file.lock()) {
-            String base = file.readIfExists().orElseGet(whenMissing);
+            // Once it stands still: an edit made on a half another program is still writing would
+            // be installed and saved, lacking what came after the cut (helper review 230).
+            String base = file.readWhenStill().orElseGet(whenMissing);
             String baseHash = KongConfigParser.hash(base);
             if (ifMatch != null && !matches(ifMatch, baseHash)) {
                 throw new AdminException(
@@ -73,6 +75,9 @@ final class ConfigWriter {
                 record(who, action, details);
             });
             return new Written(next, true, backup.map(ConfigFile.Backup::number).orElse(null));
+        } catch (ConfigFile.Busy e) {
+            throw new AdminException(
+                    409, "The configuration file is being written by another program; retry once it is done");
         } catch (AuditFailure e) {
             throw new AdminException(
                     500,

@@ -74,6 +74,12 @@ public final class ConfigFile {
     private final Pattern backupName;
     private final Pattern tempName;
     private final WriteLock lock;
+    private final QuietFile.Clock clock;
+    /**
+     * The time and size the file had when a writer holding the lock (this gateway or another
+     * sharing the file) last replaced it: a file in that state is whole, read without waiting.
+     */
+    private final Path lastWrite;
 
     public ConfigFile(Path file, int keep) {
         this(file, keep, step -> {});
@@ -81,6 +87,12 @@ public final class ConfigFile {
 
     /** {@code afterStep} runs after each step of a write (tests kill the JVM there). */
     public ConfigFile(Path file, int keep, Consumer<Step> afterStep) {
+        this(file, keep, afterStep, QuietFile.Clock.SYSTEM);
+    }
+
+    /** {@code clock}: how long the file has stood still, and waiting for it (tests pass their own). */
+    public ConfigFile(Path file, int keep, Consumer<Step> afterStep, QuietFile.Clock clock) {
+        this.clock = clock;
         this.file = file.toAbsolutePath();
         this.backups = this.file.resolveSibling(this.file.getFileName() + ".backups");
         this.keep = keep;
@@ -89,6 +101,7 @@ public final class ConfigFile {
         this.tempName =
                 Pattern.compile("\\." + Pattern.quote(this.file.getFileName().toString()) + "(\\.\\d+)?\\.tmp");
         this.lock = new WriteLock(backups.resolve("write.lock"));
+        this.lastWrite = backups.resolve("last-write");
     }
 
     public Path path() {
@@ -100,7 +113,55 @@ public final class ConfigFile {
     }
 
     public String read() throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
+        return ConfigText.read(file);
+    }
+
+    /**
+     * The file's text once it stands still (an outside program may be writing it in place), or
+     * empty when there is no file. The file as a writer holding the lock left it is read at once.
+     * Called with the lock held.
+     *
+     * @throws Busy when it kept changing while being read
+     */
+    public Optional<String> readWhenStill() throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            QuietFile.State before = QuietFile.State.of(file);
+            if (before == null) {
+                return Optional.empty();
+            }
+            if (!stamp(before).equals(lastWritten())) {
+                if (!QuietFile.await(file, clock)) {
+                    throw new Busy(file + " is being written by another program");
+                }
+                before = QuietFile.State.of(file);
+            }
+            Optional<String> text = readIfExists();
+            if (java.util.Objects.equals(before, QuietFile.State.of(file))) {
+                return text;
+            }
+        }
+        throw new Busy(file + " kept changing while it was read");
+    }
+
+    private static String stamp(QuietFile.State state) {
+        return state.modified().to(java.util.concurrent.TimeUnit.NANOSECONDS) + " " + state.size();
+    }
+
+    private String lastWritten() {
+        try {
+            return Files.readString(lastWrite);
+        } catch (IOException e) {
+            return ""; // none yet, or unreadable: the file is waited for
+        }
+    }
+
+    /** The file is being written by another program. */
+    public static final class Busy extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Busy(String message) {
+            super(message);
+        }
     }
 
     /** The file's text, or empty when there is no file. */
@@ -152,6 +213,10 @@ public final class ConfigFile {
                     throw e;
                 }
                 replace(temp, target);
+                QuietFile.State now = QuietFile.State.of(file);
+                if (now != null) {
+                    Files.writeString(lastWrite, stamp(now));
+                }
                 prune();
                 return backup;
             } finally {

@@ -2,7 +2,6 @@ package com.gitinsight.gateway.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -113,7 +112,7 @@ public final class KongConfigParser {
     public GatewayConfig load(Path path) throws ConfigException {
         String text;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            text = ConfigText.read(path);
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(path.toString(), 0, 0, null, "cannot read file: " + e)));
         }

@@ -1,11 +1,11 @@
 package com.gitinsight.gateway.runtime;
 
 import com.gitinsight.gateway.config.ConfigException;
+import com.gitinsight.gateway.config.ConfigText;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.QuietFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
@@ -35,21 +35,23 @@ public final class ConfigReloader implements AutoCloseable {
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final ScheduledExecutorService timer;
-    private FileTime seenModified;
-    private long seenSize = -1;
+    /** The file as last read (installed or rejected); {@link #MISSING} when it was not there. */
+    private QuietFile.State seen;
     /**
-     * A change seen and not yet installed: a later look installs it once the file has kept this
-     * time and size for {@link #SETTLE_MILLIS}. A file written in place (cp, cat >, an editor
-     * writing in chunks) can be read half-written; a half that ends at a line may parse, and drop
-     * the plugins listed last.
+     * A change seen and not yet read: a later look reads it once the file has kept this state for
+     * {@link QuietFile#SETTLE_MILLIS}. A file written in place (cp, cat >, an editor writing in
+     * chunks) can be read half-written; a half that ends at a line may parse, and drop the plugins
+     * listed last.
      */
-    private FileTime pendingModified;
-
-    private long pendingSize = -1;
-    /** When the pending state was first seen ({@link #nanoClock}). */
+    private QuietFile.State pending;
+    /** When {@link #pending} was first seen ({@link #nanoClock}). */
     private long pendingSince;
 
+    /** No file: a state of its own, so that a file gone for a moment (an editor's save) is waited for too. */
+    private static final QuietFile.State MISSING = new QuietFile.State(FileTime.fromMillis(Long.MIN_VALUE), -1);
+
     private final LongSupplier nanoClock;
+    private final QuietFile.Clock wallClock;
     private final TextReader reader;
 
     /** Reads the file's text. */
@@ -57,25 +59,25 @@ public final class ConfigReloader implements AutoCloseable {
     interface TextReader {
         String read(Path file) throws IOException;
     }
-    /** How long a changed file must stand still before it is read. */
-    private static final long SETTLE_MILLIS = 250;
 
     private volatile boolean started;
     private String seenHash;
 
     public ConfigReloader(Path file, KongConfigParser parser, GatewayConfig initial, Consumer<GatewayConfig> onValid) {
-        this(file, parser, initial, onValid, System::nanoTime, f -> Files.readString(f, StandardCharsets.UTF_8));
+        this(file, parser, initial, onValid, System::nanoTime, QuietFile.Clock.SYSTEM, ConfigText::read);
     }
 
-    /** {@code nanoClock} and {@code reader} are the tests' seams (time passing, a write during a read). */
+    /** The tests' seams: time passing, the wall clock an operator's reload waits by, a write during a read. */
     ConfigReloader(
             Path file,
             KongConfigParser parser,
             GatewayConfig initial,
             Consumer<GatewayConfig> onValid,
             LongSupplier nanoClock,
+            QuietFile.Clock wallClock,
             TextReader reader) {
         this.nanoClock = nanoClock;
+        this.wallClock = wallClock;
         this.reader = reader;
         this.file = file;
         this.parser = parser;
@@ -109,9 +111,22 @@ public final class ConfigReloader implements AutoCloseable {
         return lastError.get();
     }
 
-    /** Looks at the file now (an operator's reload), as the next poll would. */
+    /**
+     * Reads the file now (an operator's reload), once it stands still: an operator who reloads
+     * right after an atomic move gets it at once; one whose tool is still writing the file in
+     * place waits for it (helper review 230: the half was installed).
+     */
     public synchronized void checkNow() {
-        seenModified = null;
+        try {
+            if (!QuietFile.await(file, wallClock)) {
+                rejected(file + " is being written by another program: read once it stands still");
+                return; // the poll reads it then
+            }
+        } catch (IOException e) {
+            rejected("cannot read " + file + ": " + e);
+            return;
+        }
+        seen = null;
         check(false);
     }
 
@@ -126,7 +141,7 @@ public final class ConfigReloader implements AutoCloseable {
         if (!fileHolds(written)) {
             // Another gateway sharing the file wrote after this one's lock was released: what was
             // just remembered is its file, not this version. Forget it, so the next poll reads it.
-            seenModified = null;
+            seen = null;
         }
         lastError.set(null);
         if (written.hash().equals(seenHash)) {
@@ -148,54 +163,71 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     /**
-     * {@code settle}: install a change only once the file has stood still for {@link
-     * #SETTLE_MILLIS}. Two looks alone are not enough: the poll and a settle look can fall due
-     * together and see a truncated file twice within a millisecond (CI read the empty middle of a
-     * rewrite that way).
+     * {@code settle}: read a change only once the file has stood still for {@link
+     * QuietFile#SETTLE_MILLIS}. Two looks alone are not enough: the poll and a settle look can fall
+     * due together and see a truncated file twice within a millisecond (CI read the empty middle
+     * of a rewrite that way).
      */
     private void check(boolean settle) {
         try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
-            if (modified.equals(seenModified) && size == seenSize) {
+            QuietFile.State state = stateNow();
+            if (state.equals(seen)) {
                 return;
             }
-            long now = nanoClock.getAsLong();
-            if (settle) {
-                if (!(modified.equals(pendingModified) && size == pendingSize)) {
-                    pendingModified = modified;
-                    pendingSize = size;
-                    pendingSince = now;
-                    lookAgainIn(SETTLE_MILLIS);
-                    return;
-                }
-                long stillFor = TimeUnit.NANOSECONDS.toMillis(now - pendingSince);
-                if (stillFor < SETTLE_MILLIS) {
-                    lookAgainIn(SETTLE_MILLIS - stillFor);
-                    return;
-                }
+            if (settle && !stoodStill(state, nanoClock.getAsLong())) {
+                return;
+            }
+            if (state == MISSING) {
+                seen = MISSING;
+                pending = null;
+                rejected("cannot read " + file + ": no such file");
+                return;
             }
             String text = reader.read(file);
-            FileTime modifiedAfter = Files.getLastModifiedTime(file);
-            long sizeAfter = Files.size(file);
-            if (!(modified.equals(modifiedAfter) && size == sizeAfter)) {
-                // Written again while being read: what was read may be neither version.
-                pendingModified = modifiedAfter;
-                pendingSize = sizeAfter;
-                pendingSince = now;
-                lookAgainIn(SETTLE_MILLIS);
+            QuietFile.State after = stateNow();
+            if (!state.equals(after)) {
+                // Written again while being read: what was read may be neither version. Timed from
+                // now, not from before the read: a slow read is no time the file stood still.
+                pending = after;
+                pendingSince = nanoClock.getAsLong();
+                lookAgainIn(QuietFile.SETTLE_MILLIS);
                 return;
             }
-            pendingModified = null;
-            pendingSize = -1;
-            seenModified = modified;
-            seenSize = size;
+            pending = null;
+            seen = state;
             reload(text);
         } catch (IOException e) {
             rejected("cannot read " + file + ": " + e);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "configuration reload failed unexpectedly; keeping the running configuration", e);
+        } catch (RuntimeException | Error e) {
+            // Caught whole: a throw here would end the timer's polling for good, unreported.
+            seen = null;
+            String message = "configuration reload failed unexpectedly, keeping the running configuration: " + e;
+            failures.incrementAndGet();
+            if (!Objects.equals(lastError.getAndSet(message), message)) {
+                LOG.log(Level.SEVERE, message, e);
+            }
         }
+    }
+
+    /** Whether {@code state} has been the file's for the settle time (else a look is due then). */
+    private boolean stoodStill(QuietFile.State state, long now) {
+        if (!state.equals(pending)) {
+            pending = state;
+            pendingSince = now;
+            lookAgainIn(QuietFile.SETTLE_MILLIS);
+            return false;
+        }
+        long stillFor = TimeUnit.NANOSECONDS.toMillis(now - pendingSince);
+        if (stillFor < QuietFile.SETTLE_MILLIS) {
+            lookAgainIn(QuietFile.SETTLE_MILLIS - stillFor);
+            return false;
+        }
+        return true;
+    }
+
+    private QuietFile.State stateNow() throws IOException {
+        QuietFile.State state = QuietFile.State.of(file);
+        return state == null ? MISSING : state;
     }
 
     /** Looks at the file again shortly, not a whole poll later. */
@@ -216,7 +248,7 @@ public final class ConfigReloader implements AutoCloseable {
                 lastError.set(null);
                 return;
             }
-            onValid.accept(next);
+            onValid.accept(next); // a throw is check's: the version is reported and read again
             reloads.incrementAndGet();
             seenHash = next.hash();
             lastError.set(null);
@@ -236,18 +268,18 @@ public final class ConfigReloader implements AutoCloseable {
     /** Whether the file (read after {@link #remember}) still holds {@code written}. */
     private boolean fileHolds(GatewayConfig written) {
         try {
-            return KongConfigParser.hash(Files.readString(file)).equals(written.hash());
+            return KongConfigParser.hash(ConfigText.read(file)).equals(written.hash());
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
     private void remember() {
+        pending = null;
         try {
-            seenModified = Files.getLastModifiedTime(file);
-            seenSize = Files.size(file);
+            seen = stateNow();
         } catch (IOException e) {
-            seenModified = null;
+            seen = null;
         }
     }
 

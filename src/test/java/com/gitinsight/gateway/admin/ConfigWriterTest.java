@@ -140,4 +140,37 @@ class ConfigWriterTest {
         assertTrue(Files.exists(dir.resolve("gateway.yml.backups/redaction.key")));
         assertEquals(secret, Files.readString(file));
     }
+
+    // Helper review 230: an admin edit of a file another program keeps writing is refused (409),
+    // never made on a half.
+    @Test
+    void anEditOfAFileAnotherProgramKeepsWritingIs409AndWritesNothing() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now =
+                new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        com.gitinsight.gateway.config.QuietFile.Clock busy = new com.gitinsight.gateway.config.QuietFile.Clock() {
+            @Override
+            public long millis() {
+                return now.get();
+            }
+
+            @Override
+            public void sleep(long millis) {
+                now.addAndGet(millis);
+                try {
+                    Files.writeString(file, V0 + "# " + n.incrementAndGet() + "\n");
+                    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(now.get()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(now.get()));
+        ConfigWriter writer = Writers.of(file, 5, new AuditLog(dir.resolve("audit.log")), busy);
+        AdminException e =
+                assertThrows(AdminException.class, () -> writer.write(null, ALICE, "edited", base -> version(1)));
+        assertEquals(409, e.status);
+        assertTrue(e.getMessage().contains("being written by another program"), e.getMessage());
+        assertFalse(Files.readString(file).contains("/v1"), "nothing written");
+    }
 }

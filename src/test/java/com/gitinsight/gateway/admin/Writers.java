@@ -5,6 +5,7 @@ import com.gitinsight.gateway.config.ConfigFile;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.config.QuietFile;
 import java.nio.file.Path;
 
 /** A {@link ConfigWriter} as ConfigAdmin makes one, without a running gateway (for tests and their child JVMs). */
@@ -13,8 +14,12 @@ final class Writers {
     private Writers() {}
 
     static ConfigWriter of(Path file, int keep, AuditLog audit) {
+        return of(file, keep, audit, QuietFile.Clock.SYSTEM);
+    }
+
+    static ConfigWriter of(Path file, int keep, AuditLog audit, QuietFile.Clock clock) {
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn(), name -> "value-of-" + name);
-        ConfigFile config = new ConfigFile(file, keep);
+        ConfigFile config = new ConfigFile(file, keep, step -> {}, clock);
         // One ConfigFile for the writer and the key, as ConfigAdmin has: the key may be made under the write lock.
         Redaction redaction = redaction(config);
         return new ConfigWriter(

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.config.QuietFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -146,8 +149,8 @@ class ConfigReloaderTest {
             }
             return Files.readString(f);
         };
-        try (ConfigReloader reloader =
-                new ConfigReloader(file, parser, initial, running::set, nanos::get, rewrittenDuringTheFirstRead)) {
+        try (ConfigReloader reloader = new ConfigReloader(
+                file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, rewrittenDuringTheFirstRead)) {
             write(file, V2, 1);
             reloader.check();
             nanos.addAndGet(SETTLED.toNanos());
@@ -157,6 +160,170 @@ class ConfigReloaderTest {
             nanos.addAndGet(SETTLED.toNanos());
             reloader.check();
             assertEquals(1, running.get().plugins().size(), "the rewrite, once it stood still");
+        }
+    }
+
+    // Helper review 230: an operator's reload read the file at once, a half still being written
+    // in place included. It now waits until the file has stood still.
+    @Test
+    void anOperatorsReloadWaitsForAFileStillBeingWritten(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, V1);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        GatewayConfig initial = parser.load(file);
+        List<GatewayConfig> installed = new ArrayList<>();
+        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
+        String whole = V2 + "plugins: [{name: key-auth}]\n";
+        AtomicInteger naps = new AtomicInteger();
+        QuietFile.Clock clock = new QuietFile.Clock() {
+            @Override
+            public long millis() {
+                return wall.get();
+            }
+
+            @Override
+            public void sleep(long millis) {
+                wall.addAndGet(millis);
+                if (naps.getAndIncrement() == 0) { // the writer finishes while the reload waits
+                    try {
+                        Files.writeString(file, whole);
+                        Files.setLastModifiedTime(file, FileTime.fromMillis(wall.get()));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        try (ConfigReloader reloader =
+                new ConfigReloader(file, parser, initial, installed::add, () -> 0, clock, Files::readString)) {
+            Files.writeString(file, V2); // the first half: valid on its own, without the global key-auth
+            Files.setLastModifiedTime(file, FileTime.fromMillis(wall.get() - 10));
+            reloader.checkNow();
+            assertEquals(1, installed.size(), "one version: " + installed);
+            assertEquals(1, installed.get(0).plugins().size(), "the whole file, never the half");
+            assertTrue(naps.get() >= 2, "it waited again after the file changed");
+        }
+    }
+
+    // Helper review 230: the state seen after a slow read was timed from before the read, so a look
+    // just after it took the read's time for time the file had stood still.
+    @Test
+    void aSlowReadIsNoTimeTheFileStoodStill(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, V1);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        GatewayConfig initial = parser.load(file);
+        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
+        AtomicLong nanos = new AtomicLong();
+        AtomicInteger reads = new AtomicInteger();
+        ConfigReloader.TextReader slow = f -> {
+            String text = Files.readString(f);
+            if (reads.getAndIncrement() == 0) {
+                write(f, V2, 5); // a first chunk lands during a 300 ms read
+                nanos.addAndGet(Duration.ofMillis(300).toNanos());
+            }
+            return text;
+        };
+        try (ConfigReloader reloader =
+                new ConfigReloader(file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, slow)) {
+            write(file, V1.replace("/one", "/first"), 1);
+            reloader.check();
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check(); // reads, slowly; the file changed meanwhile
+            nanos.addAndGet(Duration.ofMillis(10).toNanos());
+            reloader.check();
+            assertEquals(initial, running.get(), "10 ms after the read: not yet still");
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check();
+            assertEquals("r2", running.get().routes().get(0).name());
+        }
+    }
+
+    // Helper review 230: an Error (a huge file's OutOfMemoryError) ended the timer's polling for
+    // good, unreported; it is reported, and the next version is read.
+    @Test
+    void anErrorWhileReadingIsReportedAndPollingGoesOn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, V1);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        GatewayConfig initial = parser.load(file);
+        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
+        AtomicLong nanos = new AtomicLong();
+        AtomicInteger reads = new AtomicInteger();
+        ConfigReloader.TextReader failingOnce = f -> {
+            if (reads.getAndIncrement() == 0) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return Files.readString(f);
+        };
+        try (ConfigReloader reloader = new ConfigReloader(
+                file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, failingOnce)) {
+            write(file, V2, 1);
+            reloader.check();
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check();
+            assertTrue(reloader.lastError().contains("OutOfMemoryError"), reloader.lastError());
+            assertEquals(1, reloader.failures());
+            reloader.check();
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check();
+            assertEquals("r2", running.get().routes().get(0).name(), "read again");
+            assertNull(reloader.lastError());
+        }
+    }
+
+    // Helper review 230: a version the gateway could not install was marked as read and health
+    // said the file was running; it is reported and read again.
+    @Test
+    void aVersionThatCouldNotBeInstalledIsReportedAndReadAgain(@TempDir Path dir) throws Exception {
+        Setup w = setup(dir);
+        AtomicInteger installs = new AtomicInteger();
+        AtomicReference<GatewayConfig> running = w.running();
+        try (ConfigReloader reloader = new ConfigReloader(
+                w.file(),
+                new KongConfigParser(PluginRegistry.builtIn()),
+                w.initial(),
+                c -> {
+                    if (installs.getAndIncrement() == 0) {
+                        throw new IllegalStateException("an observer failed");
+                    }
+                    running.set(c);
+                },
+                w.nanos()::get,
+                QuietFile.Clock.SYSTEM,
+                Files::readString)) {
+            write(w.file(), V2, 1);
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check();
+            assertTrue(reloader.lastError().contains("an observer failed"), reloader.lastError());
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check();
+            assertEquals("r2", running.get().routes().get(0).name());
+            assertNull(reloader.lastError());
+        }
+    }
+
+    // Helper review 230: a file gone for a moment (an editor's save) was reported at once; one
+    // moved away and back unchanged kept its error for good.
+    @Test
+    void aFileGoneForAMomentIsWaitedForAndOneBackUnchangedClearsItsError(@TempDir Path dir) throws Exception {
+        Setup w = setup(dir);
+        try (ConfigReloader reloader = w.reloader()) {
+            Path aside = dir.resolve("aside.yml");
+            Files.move(w.file(), aside);
+            reloader.check();
+            assertNull(reloader.lastError(), "gone for a moment: not yet an error");
+            w.later(SETTLED);
+            reloader.check();
+            assertTrue(reloader.lastError().contains("no such file"), reloader.lastError());
+            Files.move(aside, w.file()); // back, the same time and size
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check();
+            assertNull(reloader.lastError(), "the file running is back");
+            assertEquals(w.initial(), w.running().get());
         }
     }
 
@@ -185,7 +352,8 @@ class ConfigReloaderTest {
                 file,
                 initial,
                 running,
-                new ConfigReloader(file, parser, initial, running::set, nanos::get, Files::readString),
+                new ConfigReloader(
+                        file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, Files::readString),
                 nanos);
     }
 
