@@ -18,8 +18,10 @@ import java.nio.file.attribute.FileTime;
 public final class QuietFile {
 
     public static final long SETTLE_MILLIS = 250;
-    /** A file rewritten without pause for longer than this is read as it is then. */
+    /** A file rewritten without pause for longer than this is being written (not read). */
     static final long MAX_WAIT_MILLIS = 2_000;
+    /** The granularity of the coarsest file times (FAT's). */
+    static final long COARSE_MILLIS = 2_000;
 
     private QuietFile() {}
 
@@ -86,6 +88,21 @@ public final class QuietFile {
             return 0;
         }
         long age = now - state.modified().toMillis();
-        return age >= SETTLE_MILLIS || age <= -SETTLE_MILLIS ? 0 : SETTLE_MILLIS - age;
+        long settle = age >= SETTLE_MILLIS || age <= -SETTLE_MILLIS ? 0 : SETTLE_MILLIS - age;
+        return Math.max(settle, racyFor(state, now));
+    }
+
+    /**
+     * How long a file system that keeps whole seconds (ext3, HFS+, FAT keeps two, some network
+     * ones) may still give a rewrite of the same size the same time and size, so that what was
+     * read passes for the whole of it and the rewrite is never read (helper review 230): until its
+     * time is {@link #COARSE_MILLIS} old. 0 at once for a time with a fraction of a second.
+     */
+    public static long racyFor(State state, long now) {
+        if (state == null || state.modified().toInstant().getNano() != 0) {
+            return 0;
+        }
+        long age = now - state.modified().toMillis();
+        return age >= COARSE_MILLIS || age <= -COARSE_MILLIS ? 0 : COARSE_MILLIS - age;
     }
 }

@@ -222,6 +222,11 @@ public final class ConfigReloader implements AutoCloseable {
             lookAgainIn(QuietFile.SETTLE_MILLIS - stillFor);
             return false;
         }
+        long racy = QuietFile.racyFor(state, wallClock.millis());
+        if (racy > 0) {
+            lookAgainIn(racy);
+            return false;
+        }
         return true;
     }
 
@@ -278,6 +283,11 @@ public final class ConfigReloader implements AutoCloseable {
         pending = null;
         try {
             seen = stateNow();
+            if (QuietFile.racyFor(seen, wallClock.millis()) > 0) {
+                // Whole seconds: an outside rewrite of the same size in this second would look
+                // like this state; read again (by hash, nothing to do if unchanged) once it can't.
+                seen = null;
+            }
         } catch (IOException e) {
             seen = null;
         }

@@ -327,6 +327,49 @@ class ConfigReloaderTest {
         }
     }
 
+    // Helper review 230: on a file system of whole seconds, a same-size rewrite in the second of
+    // the read kept the time and size: what was read passed for the whole file and the rewrite was
+    // never read. A whole-second time is read only once it is 2 s old.
+    @Test
+    void aSameSizeRewriteInTheSameWholeSecondIsNotMissed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        Files.writeString(file, V1);
+        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
+        GatewayConfig initial = parser.load(file);
+        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
+        AtomicLong nanos = new AtomicLong();
+        long second = 1_800_000_000_000L;
+        AtomicLong wall = new AtomicLong(second + 300);
+        QuietFile.Clock clock = new QuietFile.Clock() {
+            @Override
+            public long millis() {
+                return wall.get();
+            }
+
+            @Override
+            public void sleep(long millis) {
+                wall.addAndGet(millis);
+            }
+        };
+        try (ConfigReloader reloader =
+                new ConfigReloader(file, parser, initial, running::set, nanos::get, clock, Files::readString)) {
+            Files.writeString(file, V2);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(second));
+            reloader.check();
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check();
+            assertEquals(initial, running.get(), "its second is not over: a rewrite could still keep its time");
+            String same = V2.replace("/two", "/tw2");
+            assertEquals(V2.length(), same.length());
+            Files.writeString(file, same);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(second));
+            wall.addAndGet(2_000);
+            nanos.addAndGet(SETTLED.toNanos());
+            reloader.check();
+            assertEquals("/tw2", running.get().routes().get(0).paths().get(0).raw(), "the rewrite, read once 2 s old");
+        }
+    }
+
     private static final Duration SETTLED = Duration.ofMillis(250);
 
     /** A watched file holding V1, the configuration running, its reloader, and the reloader's clock. */
