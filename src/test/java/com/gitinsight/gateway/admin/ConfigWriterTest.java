@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.gitinsight.gateway.config.ConfigFile;
 import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.StepClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -145,27 +146,9 @@ class ConfigWriterTest {
     // never made on a half.
     @Test
     void anEditOfAFileAnotherProgramKeepsWritingIs409AndWritesNothing() throws Exception {
-        java.util.concurrent.atomic.AtomicLong now =
-                new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        com.gitinsight.gateway.config.QuietFile.Clock busy = new com.gitinsight.gateway.config.QuietFile.Clock() {
-            @Override
-            public long millis() {
-                return now.get();
-            }
-
-            @Override
-            public void sleep(long millis) {
-                now.addAndGet(millis);
-                try {
-                    Files.writeString(file, V0 + "# " + n.incrementAndGet() + "\n");
-                    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(now.get()));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(now.get()));
+        StepClock busy = new StepClock(System.currentTimeMillis());
+        busy.during = () -> StepClock.stamp(file, V0 + "# " + busy.naps.get() + "\n", busy.now.get());
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(busy.now.get()));
         ConfigWriter writer = Writers.of(file, 5, new AuditLog(dir.resolve("audit.log")), busy);
         AdminException e =
                 assertThrows(AdminException.class, () -> writer.write(null, ALICE, "edited", base -> version(1)));

@@ -198,46 +198,17 @@ class ConfigFileTest {
                 .start();
     }
 
-    /** A wall clock whose waiting is a step of the test: {@code during} runs at each nap. */
-    private static final class StepClock implements QuietFile.Clock {
-        final java.util.concurrent.atomic.AtomicLong now =
-                new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
-        final java.util.concurrent.atomic.AtomicInteger naps = new java.util.concurrent.atomic.AtomicInteger();
-        Runnable during = () -> {};
-
-        @Override
-        public long millis() {
-            return now.get();
-        }
-
-        @Override
-        public void sleep(long millis) {
-            now.addAndGet(millis);
-            naps.incrementAndGet();
-            during.run();
-        }
-    }
-
-    private static void stamp(Path file, String text, long millis) {
-        try {
-            Files.writeString(file, text);
-            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(millis));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     // Helper review 230: an admin edit read the file another program was still writing in place,
     // and installed and saved the half with its change.
     @Test
     void aFileAnotherProgramIsWritingIsReadOnceItStandsStill(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gateway.yml");
-        StepClock clock = new StepClock();
+        StepClock clock = new StepClock(1_700_000_000_000L);
         ConfigFile config = new ConfigFile(file, 3, step -> {}, clock);
-        stamp(file, "_format_version: \"3.0\"\n", clock.now.get() - 5); // the first chunk, just written
+        StepClock.stamp(file, "_format_version: \"3.0\"\n", clock.now.get() - 5); // the first chunk, just written
         clock.during = () -> {
             if (clock.naps.get() == 1) {
-                stamp(file, OLD, clock.now.get()); // the writer finishes while the edit waits
+                StepClock.stamp(file, OLD, clock.now.get()); // the writer finishes while the edit waits
             }
         };
         assertEquals(OLD, config.readWhenStill().orElseThrow());
@@ -247,19 +218,19 @@ class ConfigFileTest {
     @Test
     void aFileRewrittenWithoutPauseIsBusy(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gateway.yml");
-        StepClock clock = new StepClock();
+        StepClock clock = new StepClock(1_700_000_000_000L);
         ConfigFile config = new ConfigFile(file, 3, step -> {}, clock);
-        stamp(file, OLD, clock.now.get());
+        StepClock.stamp(file, OLD, clock.now.get());
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        clock.during = () -> stamp(file, OLD + "# " + n.incrementAndGet() + "\n", clock.now.get());
+        clock.during = () -> StepClock.stamp(file, OLD + "# " + n.incrementAndGet() + "\n", clock.now.get());
         assertThrows(ConfigFile.Busy.class, config::readWhenStill);
     }
 
     @Test
     void aFileAWriterHoldingTheLockLeftIsReadAtOnceAndAnOldOneToo(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gateway.yml");
-        StepClock clock = new StepClock();
-        stamp(file, OLD, clock.now.get() - 60_000);
+        StepClock clock = new StepClock(1_700_000_000_000L);
+        StepClock.stamp(file, OLD, clock.now.get() - 60_000);
         ConfigFile config = new ConfigFile(file, 3, step -> {}, clock);
         assertEquals(OLD, config.readWhenStill().orElseThrow(), "a minute old: still");
         clock.now.set(System.currentTimeMillis());

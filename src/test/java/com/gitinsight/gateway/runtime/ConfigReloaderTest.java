@@ -8,6 +8,7 @@ import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.QuietFile;
+import com.gitinsight.gateway.config.StepClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,31 +136,25 @@ class ConfigReloaderTest {
     // be the empty middle of the rewrite, and is neither installed nor reported.
     @Test
     void aFileWrittenWhileBeingReadIsReadAgainOnceItStandsStill(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("gateway.yml");
-        Files.writeString(file, V1);
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        GatewayConfig initial = parser.load(file);
-        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        AtomicLong nanos = new AtomicLong();
+        Setup w = setup(dir);
         AtomicInteger reads = new AtomicInteger();
         ConfigReloader.TextReader rewrittenDuringTheFirstRead = f -> {
             if (reads.getAndIncrement() == 0) {
-                write(f, V2 + "plugins: [{name: key-auth}]\n", 5);
+                write(f, WITH_KEY_AUTH, 5);
                 return ""; // what the read got: the rewrite's truncation
             }
             return Files.readString(f);
         };
-        try (ConfigReloader reloader = new ConfigReloader(
-                file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, rewrittenDuringTheFirstRead)) {
-            write(file, V2, 1);
+        try (ConfigReloader reloader = w.reloader(QuietFile.Clock.SYSTEM, rewrittenDuringTheFirstRead)) {
+            write(w.file(), V2, 1);
             reloader.check();
-            nanos.addAndGet(SETTLED.toNanos());
+            w.later(SETTLED);
             reloader.check();
-            assertEquals(initial, running.get(), "the text read is not installed");
+            assertEquals(w.initial(), w.running().get(), "the text read is not installed");
             assertNull(reloader.lastError(), "nor reported: it is not a version anyone wrote");
-            nanos.addAndGet(SETTLED.toNanos());
+            w.later(SETTLED);
             reloader.check();
-            assertEquals(1, running.get().plugins().size(), "the rewrite, once it stood still");
+            assertEquals(1, w.running().get().plugins().size(), "the rewrite, once it stood still");
         }
     }
 
@@ -167,41 +162,20 @@ class ConfigReloaderTest {
     // in place included. It now waits until the file has stood still.
     @Test
     void anOperatorsReloadWaitsForAFileStillBeingWritten(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("gateway.yml");
-        Files.writeString(file, V1);
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        GatewayConfig initial = parser.load(file);
-        List<GatewayConfig> installed = new ArrayList<>();
-        AtomicLong wall = new AtomicLong(System.currentTimeMillis());
-        String whole = V2 + "plugins: [{name: key-auth}]\n";
-        AtomicInteger naps = new AtomicInteger();
-        QuietFile.Clock clock = new QuietFile.Clock() {
-            @Override
-            public long millis() {
-                return wall.get();
-            }
-
-            @Override
-            public void sleep(long millis) {
-                wall.addAndGet(millis);
-                if (naps.getAndIncrement() == 0) { // the writer finishes while the reload waits
-                    try {
-                        Files.writeString(file, whole);
-                        Files.setLastModifiedTime(file, FileTime.fromMillis(wall.get()));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
+        Setup w = setup(dir);
+        StepClock clock = new StepClock(System.currentTimeMillis());
+        clock.during = () -> {
+            if (clock.naps.get() == 1) { // the writer finishes while the reload waits
+                StepClock.stamp(w.file(), WITH_KEY_AUTH, clock.now.get());
             }
         };
-        try (ConfigReloader reloader =
-                new ConfigReloader(file, parser, initial, installed::add, () -> 0, clock, Files::readString)) {
-            Files.writeString(file, V2); // the first half: valid on its own, without the global key-auth
-            Files.setLastModifiedTime(file, FileTime.fromMillis(wall.get() - 10));
+        try (ConfigReloader reloader = w.reloader(clock, Files::readString)) {
+            // The first half: valid on its own, without the global key-auth.
+            StepClock.stamp(w.file(), V2, clock.now.get() - 10);
             reloader.checkNow();
-            assertEquals(1, installed.size(), "one version: " + installed);
-            assertEquals(1, installed.get(0).plugins().size(), "the whole file, never the half");
-            assertTrue(naps.get() >= 2, "it waited again after the file changed");
+            assertEquals(1, w.installed().size(), "one version: " + w.installed());
+            assertEquals(1, w.installed().get(0).plugins().size(), "the whole file, never the half");
+            assertTrue(clock.naps.get() >= 2, "it waited again after the file changed");
         }
     }
 
@@ -209,33 +183,27 @@ class ConfigReloaderTest {
     // just after it took the read's time for time the file had stood still.
     @Test
     void aSlowReadIsNoTimeTheFileStoodStill(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("gateway.yml");
-        Files.writeString(file, V1);
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        GatewayConfig initial = parser.load(file);
-        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        AtomicLong nanos = new AtomicLong();
+        Setup w = setup(dir);
         AtomicInteger reads = new AtomicInteger();
         ConfigReloader.TextReader slow = f -> {
             String text = Files.readString(f);
             if (reads.getAndIncrement() == 0) {
                 write(f, V2, 5); // a first chunk lands during a 300 ms read
-                nanos.addAndGet(Duration.ofMillis(300).toNanos());
+                w.later(Duration.ofMillis(300));
             }
             return text;
         };
-        try (ConfigReloader reloader =
-                new ConfigReloader(file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, slow)) {
-            write(file, V1.replace("/one", "/first"), 1);
+        try (ConfigReloader reloader = w.reloader(QuietFile.Clock.SYSTEM, slow)) {
+            write(w.file(), V1.replace("/one", "/first"), 1);
             reloader.check();
-            nanos.addAndGet(SETTLED.toNanos());
+            w.later(SETTLED);
             reloader.check(); // reads, slowly; the file changed meanwhile
-            nanos.addAndGet(Duration.ofMillis(10).toNanos());
+            w.later(Duration.ofMillis(10));
             reloader.check();
-            assertEquals(initial, running.get(), "10 ms after the read: not yet still");
-            nanos.addAndGet(SETTLED.toNanos());
+            assertEquals(w.initial(), w.running().get(), "10 ms after the read: not yet still");
+            w.later(SETTLED);
             reloader.check();
-            assertEquals("r2", running.get().routes().get(0).name());
+            assertEquals("r2", w.running().get().routes().get(0).name());
         }
     }
 
@@ -243,12 +211,7 @@ class ConfigReloaderTest {
     // good, unreported; it is reported, and the next version is read.
     @Test
     void anErrorWhileReadingIsReportedAndPollingGoesOn(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("gateway.yml");
-        Files.writeString(file, V1);
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        GatewayConfig initial = parser.load(file);
-        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        AtomicLong nanos = new AtomicLong();
+        Setup w = setup(dir);
         AtomicInteger reads = new AtomicInteger();
         ConfigReloader.TextReader failingOnce = f -> {
             if (reads.getAndIncrement() == 0) {
@@ -256,18 +219,17 @@ class ConfigReloaderTest {
             }
             return Files.readString(f);
         };
-        try (ConfigReloader reloader = new ConfigReloader(
-                file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, failingOnce)) {
-            write(file, V2, 1);
+        try (ConfigReloader reloader = w.reloader(QuietFile.Clock.SYSTEM, failingOnce)) {
+            write(w.file(), V2, 1);
             reloader.check();
-            nanos.addAndGet(SETTLED.toNanos());
+            w.later(SETTLED);
             reloader.check();
             assertTrue(reloader.lastError().contains("OutOfMemoryError"), reloader.lastError());
             assertEquals(1, reloader.failures());
             reloader.check();
-            nanos.addAndGet(SETTLED.toNanos());
+            w.later(SETTLED);
             reloader.check();
-            assertEquals("r2", running.get().routes().get(0).name(), "read again");
+            assertEquals("r2", w.running().get().routes().get(0).name(), "read again");
             assertNull(reloader.lastError());
         }
     }
@@ -277,21 +239,8 @@ class ConfigReloaderTest {
     @Test
     void aVersionThatCouldNotBeInstalledIsReportedAndReadAgain(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
-        AtomicInteger installs = new AtomicInteger();
-        AtomicReference<GatewayConfig> running = w.running();
-        try (ConfigReloader reloader = new ConfigReloader(
-                w.file(),
-                new KongConfigParser(PluginRegistry.builtIn()),
-                w.initial(),
-                c -> {
-                    if (installs.getAndIncrement() == 0) {
-                        throw new IllegalStateException("an observer failed");
-                    }
-                    running.set(c);
-                },
-                w.nanos()::get,
-                QuietFile.Clock.SYSTEM,
-                Files::readString)) {
+        w.failingInstalls().set(1);
+        try (ConfigReloader reloader = w.reloader()) {
             write(w.file(), V2, 1);
             reloader.check();
             w.later(SETTLED);
@@ -300,7 +249,7 @@ class ConfigReloaderTest {
             reloader.check();
             w.later(SETTLED);
             reloader.check();
-            assertEquals("r2", running.get().routes().get(0).name());
+            assertEquals("r2", w.running().get().routes().get(0).name());
             assertNull(reloader.lastError());
         }
     }
@@ -332,55 +281,59 @@ class ConfigReloaderTest {
     // never read. A whole-second time is read only once it is 2 s old.
     @Test
     void aSameSizeRewriteInTheSameWholeSecondIsNotMissed(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("gateway.yml");
-        Files.writeString(file, V1);
-        KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
-        GatewayConfig initial = parser.load(file);
-        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        AtomicLong nanos = new AtomicLong();
+        Setup w = setup(dir);
         long second = 1_800_000_000_000L;
-        AtomicLong wall = new AtomicLong(second + 300);
-        QuietFile.Clock clock = new QuietFile.Clock() {
-            @Override
-            public long millis() {
-                return wall.get();
-            }
-
-            @Override
-            public void sleep(long millis) {
-                wall.addAndGet(millis);
-            }
-        };
-        try (ConfigReloader reloader =
-                new ConfigReloader(file, parser, initial, running::set, nanos::get, clock, Files::readString)) {
-            Files.writeString(file, V2);
-            Files.setLastModifiedTime(file, FileTime.fromMillis(second));
+        StepClock clock = new StepClock(second + 300);
+        try (ConfigReloader reloader = w.reloader(clock, Files::readString)) {
+            StepClock.stamp(w.file(), V2, second);
             reloader.check();
-            nanos.addAndGet(SETTLED.toNanos());
+            w.later(SETTLED);
             reloader.check();
-            assertEquals(initial, running.get(), "its second is not over: a rewrite could still keep its time");
+            assertEquals(w.initial(), w.running().get(), "its second is not over: a rewrite could still keep its time");
             String same = V2.replace("/two", "/tw2");
             assertEquals(V2.length(), same.length());
-            Files.writeString(file, same);
-            Files.setLastModifiedTime(file, FileTime.fromMillis(second));
-            wall.addAndGet(2_000);
-            nanos.addAndGet(SETTLED.toNanos());
+            StepClock.stamp(w.file(), same, second);
+            clock.now.addAndGet(2_000);
+            w.later(SETTLED);
             reloader.check();
-            assertEquals("/tw2", running.get().routes().get(0).paths().get(0).raw(), "the rewrite, read once 2 s old");
+            assertEquals(
+                    "/tw2", w.running().get().routes().get(0).paths().get(0).raw(), "the rewrite, read once 2 s old");
         }
     }
 
     private static final Duration SETTLED = Duration.ofMillis(250);
+    private static final String WITH_KEY_AUTH = V2 + "plugins: [{name: key-auth}]\n";
 
-    /** A watched file holding V1, the configuration running, its reloader, and the reloader's clock. */
+    /**
+     * A watched file holding V1, the configuration running, every version installed, how many
+     * installs are to fail (an observer of the swap throwing), and the reloader's clock.
+     */
     private record Setup(
             Path file,
+            KongConfigParser parser,
             GatewayConfig initial,
             AtomicReference<GatewayConfig> running,
-            ConfigReloader reloader,
+            List<GatewayConfig> installed,
+            AtomicInteger failingInstalls,
             AtomicLong nanos) {
         void later(Duration d) {
             nanos.addAndGet(d.toNanos());
+        }
+
+        ConfigReloader reloader() {
+            return reloader(QuietFile.Clock.SYSTEM, Files::readString);
+        }
+
+        ConfigReloader reloader(QuietFile.Clock clock, ConfigReloader.TextReader reader) {
+            return new ConfigReloader(file, parser, initial, this::install, nanos::get, clock, reader);
+        }
+
+        private void install(GatewayConfig config) {
+            if (failingInstalls.getAndDecrement() > 0) {
+                throw new IllegalStateException("an observer failed");
+            }
+            installed.add(config);
+            running.set(config);
         }
     }
 
@@ -389,15 +342,14 @@ class ConfigReloaderTest {
         Files.writeString(file, V1);
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn());
         GatewayConfig initial = parser.load(file);
-        AtomicReference<GatewayConfig> running = new AtomicReference<>(initial);
-        AtomicLong nanos = new AtomicLong();
         return new Setup(
                 file,
+                parser,
                 initial,
-                running,
-                new ConfigReloader(
-                        file, parser, initial, running::set, nanos::get, QuietFile.Clock.SYSTEM, Files::readString),
-                nanos);
+                new AtomicReference<>(initial),
+                new ArrayList<>(),
+                new AtomicInteger(),
+                new AtomicLong());
     }
 
     /** Writes and moves the mtime forward, as a later edit would. */
