@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.gitinsight.gateway.config.ConfigFile;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
+import com.gitinsight.gateway.config.QuietFile;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -75,7 +76,7 @@ final class ConfigWriter {
                 record(who, action, details);
             });
             return new Written(next, true, backup.map(ConfigFile.Backup::number).orElse(null));
-        } catch (ConfigFile.Busy e) {
+        } catch (QuietFile.Busy e) {
             throw new AdminException(
                     409, "The configuration file is being written by another program; retry once it is done");
         } catch (AuditFailure e) {

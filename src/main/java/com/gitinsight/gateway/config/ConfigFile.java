@@ -11,6 +11,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,7 +76,7 @@ public final class ConfigFile {
     private final Pattern backupName;
     private final Pattern tempName;
     private final WriteLock lock;
-    private final QuietFile.Clock clock;
+    private final QuietFile.Sleeper sleeper;
     /**
      * The time and size the file had when a writer holding the lock (this gateway or another
      * sharing the file) last replaced it: a file in that state is whole, read without waiting.
@@ -87,12 +89,12 @@ public final class ConfigFile {
 
     /** {@code afterStep} runs after each step of a write (tests kill the JVM there). */
     public ConfigFile(Path file, int keep, Consumer<Step> afterStep) {
-        this(file, keep, afterStep, QuietFile.Clock.SYSTEM);
+        this(file, keep, afterStep, QuietFile.Sleeper.SYSTEM);
     }
 
-    /** {@code clock}: how long the file has stood still, and waiting for it (tests pass their own). */
-    public ConfigFile(Path file, int keep, Consumer<Step> afterStep, QuietFile.Clock clock) {
-        this.clock = clock;
+    /** {@code sleeper}: waiting for the file to stand still (tests pass their own). */
+    public ConfigFile(Path file, int keep, Consumer<Step> afterStep, QuietFile.Sleeper sleeper) {
+        this.sleeper = sleeper;
         this.file = file.toAbsolutePath();
         this.backups = this.file.resolveSibling(this.file.getFileName() + ".backups");
         this.keep = keep;
@@ -121,46 +123,43 @@ public final class ConfigFile {
      * empty when there is no file. The file as a writer holding the lock left it is read at once.
      * Called with the lock held.
      *
-     * @throws Busy when it kept changing while being read
+     * @throws QuietFile.Busy when another program was still changing it after a few seconds
      */
     public Optional<String> readWhenStill() throws IOException {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            QuietFile.State before = QuietFile.State.of(file);
-            if (before == null) {
-                return Optional.empty();
-            }
-            if (!stamp(before).equals(lastWritten())) {
-                if (!QuietFile.await(file, clock)) {
-                    throw new Busy(file + " is being written by another program");
-                }
-                before = QuietFile.State.of(file);
-            }
-            Optional<String> text = readIfExists();
-            if (java.util.Objects.equals(before, QuietFile.State.of(file))) {
-                return text;
-            }
-        }
-        throw new Busy(file + " kept changing while it was read");
+        QuietFile.Read read = QuietFile.readWhenStill(file, lastWritten(), sleeper);
+        return read == null ? Optional.empty() : Optional.of(read.text());
     }
 
     private static String stamp(QuietFile.State state) {
-        return state.modified().to(java.util.concurrent.TimeUnit.NANOSECONDS) + " " + state.size();
+        return state.modified().to(TimeUnit.NANOSECONDS) + " " + state.size();
     }
 
-    private String lastWritten() {
+    /**
+     * Records the time and size the file will have (a rename keeps them) as whole, before it is
+     * in place: a write after the rename can never be stamped. Best-effort: without a stamp the
+     * next edit waits for the file to stand still.
+     */
+    private void stampWhole(Path temp) {
         try {
-            return Files.readString(lastWrite);
+            QuietFile.State state = QuietFile.State.of(temp);
+            Files.writeString(lastWrite, state == null ? "" : stamp(state));
         } catch (IOException e) {
-            return ""; // none yet, or unreadable: the file is waited for
+            try {
+                Files.deleteIfExists(lastWrite);
+            } catch (IOException ignored) {
+                // a stamp that cannot be written nor removed names a state no longer the file's
+            }
         }
     }
 
-    /** The file is being written by another program. */
-    public static final class Busy extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Busy(String message) {
-            super(message);
+    /** The state the stamp records, or null when there is none (or it cannot be read). */
+    private QuietFile.State lastWritten() {
+        try {
+            String[] parts = Files.readString(lastWrite).trim().split(" ");
+            return new QuietFile.State(
+                    FileTime.from(Long.parseLong(parts[0]), TimeUnit.NANOSECONDS), Long.parseLong(parts[1]));
+        } catch (IOException | RuntimeException e) {
+            return null; // none yet, or unreadable: the file is waited for
         }
     }
 
@@ -212,11 +211,8 @@ public final class ConfigFile {
                     }
                     throw e;
                 }
+                stampWhole(temp);
                 replace(temp, target);
-                QuietFile.State now = QuietFile.State.of(file);
-                if (now != null) {
-                    Files.writeString(lastWrite, stamp(now));
-                }
                 prune();
                 return backup;
             } finally {

@@ -9,39 +9,33 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 
 /**
- * Waits for a file written in place to stand still before it is read. A writer (cp, an editor,
- * curl -o) truncates, then writes in chunks: a read in between may be a half that parses and lacks
- * the plugins listed last. A file modified {@link #SETTLE_MILLIS} ago or more is taken as still,
- * as is one modified further in the future than that (another machine's clock: a network file
- * system), and a missing one.
+ * Reads a file once it stands still. A writer (cp, an editor, curl -o) truncates, then writes in
+ * chunks: a read in between may be a half that parses and lacks the plugins listed last. Whether
+ * the file stands still is watched, not judged from its time against this machine's clock (another
+ * machine's clock, on a network file system, may be seconds apart: helper review 232).
  */
 public final class QuietFile {
 
+    /** How long a file must keep its time and size to be taken as written whole. */
     public static final long SETTLE_MILLIS = 250;
-    /** A file rewritten without pause for longer than this is being written (not read). */
-    static final long MAX_WAIT_MILLIS = 2_000;
-    /** The granularity of the coarsest file times (FAT's). */
-    static final long COARSE_MILLIS = 2_000;
+    /**
+     * How long a file whose time has no fraction of a second must keep it: on a file system of
+     * whole seconds (ext3, HFS+, some network mounts; FAT keeps two) a rewrite of the same size in
+     * the same second keeps the time and size, and the read would pass for the rewrite, which
+     * would then never be read.
+     */
+    public static final long COARSE_MILLIS = 2_000;
+    /** A file still changing after this long is being written: not read. */
+    static final long MAX_WAIT_MILLIS = 5_000;
 
     private QuietFile() {}
 
-    /** Wall-clock time and waiting (tests pass their own). */
-    public interface Clock {
-        long millis();
-
+    /** Waiting (tests pass their own, which may change the file meanwhile). */
+    @FunctionalInterface
+    public interface Sleeper {
         void sleep(long millis) throws InterruptedException;
 
-        Clock SYSTEM = new Clock() {
-            @Override
-            public long millis() {
-                return System.currentTimeMillis();
-            }
-
-            @Override
-            public void sleep(long millis) throws InterruptedException {
-                Thread.sleep(millis);
-            }
-        };
+        Sleeper SYSTEM = Thread::sleep;
     }
 
     /** A file's modification time and size: a change of either is a change of the file. */
@@ -55,54 +49,77 @@ public final class QuietFile {
                 return null;
             }
         }
+
+        /** The state of {@code path}, {@link #MISSING} when there is no such file. */
+        public static State orMissing(Path path) throws IOException {
+            State state = of(path);
+            return state == null ? MISSING : state;
+        }
+
+        /** How long this state must be watched unchanged to be taken as written whole. */
+        public long settleMillis() {
+            return size >= 0 && modified.toInstant().getNano() == 0 ? COARSE_MILLIS : SETTLE_MILLIS;
+        }
+    }
+
+    /** No file: a state of its own, so that a file gone for a moment (an editor's save) is waited for too. */
+    public static final State MISSING = new State(FileTime.fromMillis(0), -1);
+
+    /** The text read and the state the file had before and after the read. */
+    public record Read(State state, String text) {}
+
+    /** The file is being written by another program. */
+    public static final class Busy extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Busy(String message) {
+            super(message);
+        }
     }
 
     /**
-     * Waits (at most {@link #MAX_WAIT_MILLIS}) until {@code path} has stood still; false when it
-     * had not by then (another program keeps writing it).
+     * Reads {@code path} once it has kept its state for its settle time (at once when it is in
+     * state {@code whole}, a version known to be whole), and only if it kept it through the read.
+     *
+     * @return null when there is no file
+     * @throws Busy when it was still changing after {@link #MAX_WAIT_MILLIS}
      */
-    public static boolean await(Path path, Clock clock) throws IOException {
+    public static Read readWhenStill(Path path, State whole, Sleeper sleeper) throws IOException {
         long waited = 0;
+        State seen = State.orMissing(path);
+        long stillFor = seen.equals(whole) ? Long.MAX_VALUE : 0;
         while (true) {
-            long left = stillIn(State.of(path), clock.millis());
-            if (left <= 0) {
-                return true;
+            if (stillFor >= seen.settleMillis()) {
+                if (seen.equals(MISSING)) {
+                    return null;
+                }
+                String text = ConfigText.read(path);
+                State after = State.orMissing(path);
+                if (seen.equals(after)) {
+                    return new Read(seen, text);
+                }
+                seen = after; // written again while read: what was read may be neither version
+                stillFor = 0;
+                continue;
             }
             if (waited >= MAX_WAIT_MILLIS) {
-                return false;
+                throw new Busy(path + " is being written by another program");
             }
-            long nap = Math.min(left, MAX_WAIT_MILLIS - waited);
+            long nap = Math.min(seen.settleMillis() - stillFor, SETTLE_MILLIS);
             try {
-                clock.sleep(nap);
+                sleeper.sleep(nap);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for " + path + " to stand still");
             }
             waited += nap;
+            State now = State.orMissing(path);
+            if (now.equals(seen)) {
+                stillFor += nap;
+            } else {
+                seen = now;
+                stillFor = 0;
+            }
         }
-    }
-
-    /** Milliseconds until a file in {@code state} has stood still at {@code now}: 0 when it has. */
-    static long stillIn(State state, long now) {
-        if (state == null) {
-            return 0;
-        }
-        long age = now - state.modified().toMillis();
-        long settle = age >= SETTLE_MILLIS || age <= -SETTLE_MILLIS ? 0 : SETTLE_MILLIS - age;
-        return Math.max(settle, racyFor(state, now));
-    }
-
-    /**
-     * How long a file system that keeps whole seconds (ext3, HFS+, FAT keeps two, some network
-     * ones) may still give a rewrite of the same size the same time and size, so that what was
-     * read passes for the whole of it and the rewrite is never read (helper review 230): until its
-     * time is {@link #COARSE_MILLIS} old. 0 at once for a time with a fraction of a second.
-     */
-    public static long racyFor(State state, long now) {
-        if (state == null || state.modified().toInstant().getNano() != 0) {
-            return 0;
-        }
-        long age = now - state.modified().toMillis();
-        return age >= COARSE_MILLIS || age <= -COARSE_MILLIS ? 0 : COARSE_MILLIS - age;
     }
 }

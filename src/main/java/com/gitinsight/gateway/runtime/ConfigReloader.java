@@ -7,7 +7,6 @@ import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.QuietFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,11 +46,11 @@ public final class ConfigReloader implements AutoCloseable {
     /** When {@link #pending} was first seen ({@link #nanoClock}). */
     private long pendingSince;
 
-    /** No file: a state of its own, so that a file gone for a moment (an editor's save) is waited for too. */
-    private static final QuietFile.State MISSING = new QuietFile.State(FileTime.fromMillis(Long.MIN_VALUE), -1);
-
     private final LongSupplier nanoClock;
-    private final QuietFile.Clock wallClock;
+    private final QuietFile.Sleeper sleeper;
+    /** The one look due shortly (one at a time: a file that keeps changing grew a chain of them per poll). */
+    private java.util.concurrent.ScheduledFuture<?> lookAgain;
+
     private final TextReader reader;
 
     /** Reads the file's text. */
@@ -64,20 +63,20 @@ public final class ConfigReloader implements AutoCloseable {
     private String seenHash;
 
     public ConfigReloader(Path file, KongConfigParser parser, GatewayConfig initial, Consumer<GatewayConfig> onValid) {
-        this(file, parser, initial, onValid, System::nanoTime, QuietFile.Clock.SYSTEM, ConfigText::read);
+        this(file, parser, initial, onValid, System::nanoTime, QuietFile.Sleeper.SYSTEM, ConfigText::read);
     }
 
-    /** The tests' seams: time passing, the wall clock an operator's reload waits by, a write during a read. */
+    /** The tests' seams: time passing, an operator's reload waiting, a write during a read. */
     ConfigReloader(
             Path file,
             KongConfigParser parser,
             GatewayConfig initial,
             Consumer<GatewayConfig> onValid,
             LongSupplier nanoClock,
-            QuietFile.Clock wallClock,
+            QuietFile.Sleeper sleeper,
             TextReader reader) {
         this.nanoClock = nanoClock;
-        this.wallClock = wallClock;
+        this.sleeper = sleeper;
         this.reader = reader;
         this.file = file;
         this.parser = parser;
@@ -112,22 +111,29 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     /**
-     * Reads the file now (an operator's reload), once it stands still: an operator who reloads
-     * right after an atomic move gets it at once; one whose tool is still writing the file in
-     * place waits for it (helper review 230: the half was installed).
+     * Reads the file now (an operator's reload), once it has stood still (250 ms watched; 2 s for
+     * a time of whole seconds), and only if it kept its state through the read: one whose tool is
+     * still writing it in place is waited for (helper reviews 230, 232: the half was installed).
+     * A file still changing after a few seconds is reported and left to the poll.
      */
     public synchronized void checkNow() {
         try {
-            if (!QuietFile.await(file, wallClock)) {
-                rejected(file + " is being written by another program: read once it stands still");
-                return; // the poll reads it then
+            QuietFile.Read read = QuietFile.readWhenStill(file, null, sleeper);
+            pending = null;
+            if (read == null) {
+                seen = QuietFile.MISSING;
+                rejected("cannot read " + file + ": no such file");
+                return;
             }
+            seen = read.state();
+            reload(read.text());
+        } catch (QuietFile.Busy e) {
+            rejected(e.getMessage() + "; it is read once it stands still");
         } catch (IOException e) {
-            rejected("cannot read " + file + ": " + e);
-            return;
+            unreadable("cannot read " + file + ": " + e);
+        } catch (RuntimeException | Error e) {
+            failedUnexpectedly(e);
         }
-        seen = null;
-        check(false);
     }
 
     /** Runs {@code work} with polling held off, so a writer's read-validate-write-install is one step. */
@@ -158,88 +164,90 @@ public final class ConfigReloader implements AutoCloseable {
         T run() throws E;
     }
 
-    synchronized void check() {
-        check(true);
-    }
-
     /**
-     * {@code settle}: read a change only once the file has stood still for {@link
-     * QuietFile#SETTLE_MILLIS}. Two looks alone are not enough: the poll and a settle look can fall
-     * due together and see a truncated file twice within a millisecond (CI read the empty middle
-     * of a rewrite that way).
+     * A poll: reads a change only once the file has stood still for its settle time, watched here
+     * (250 ms; 2 s for a time of whole seconds). Two looks alone are not enough: the poll and a
+     * settle look can fall due together and see a truncated file twice within a millisecond (CI
+     * read the empty middle of a rewrite that way).
      */
-    private void check(boolean settle) {
+    synchronized void check() {
         try {
-            QuietFile.State state = stateNow();
-            if (state.equals(seen)) {
+            QuietFile.State state = QuietFile.State.orMissing(file);
+            if (state.equals(seen) || !stoodStill(state, nanoClock.getAsLong())) {
                 return;
             }
-            if (settle && !stoodStill(state, nanoClock.getAsLong())) {
-                return;
-            }
-            if (state == MISSING) {
-                seen = MISSING;
+            if (state.equals(QuietFile.MISSING)) {
+                seen = QuietFile.MISSING;
                 pending = null;
                 rejected("cannot read " + file + ": no such file");
                 return;
             }
-            String text = reader.read(file);
-            QuietFile.State after = stateNow();
+            String text;
+            try {
+                text = reader.read(file);
+            } catch (IOException e) {
+                unreadable("cannot read " + file + ": " + e); // read again at each poll, counted once
+                return;
+            }
+            QuietFile.State after = QuietFile.State.orMissing(file);
             if (!state.equals(after)) {
                 // Written again while being read: what was read may be neither version. Timed from
                 // now, not from before the read: a slow read is no time the file stood still.
                 pending = after;
                 pendingSince = nanoClock.getAsLong();
-                lookAgainIn(QuietFile.SETTLE_MILLIS);
+                lookAgainIn(after.settleMillis());
                 return;
             }
             pending = null;
             seen = state;
             reload(text);
         } catch (IOException e) {
-            rejected("cannot read " + file + ": " + e);
+            unreadable("cannot read " + file + ": " + e);
         } catch (RuntimeException | Error e) {
-            // Caught whole: a throw here would end the timer's polling for good, unreported.
-            seen = null;
-            String message = "configuration reload failed unexpectedly, keeping the running configuration: " + e;
-            failures.incrementAndGet();
-            if (!Objects.equals(lastError.getAndSet(message), message)) {
-                LOG.log(Level.SEVERE, message, e);
-            }
+            failedUnexpectedly(e);
         }
     }
 
-    /** Whether {@code state} has been the file's for the settle time (else a look is due then). */
+    /** Whether {@code state} has been the file's for its settle time (else a look is due then). */
     private boolean stoodStill(QuietFile.State state, long now) {
         if (!state.equals(pending)) {
             pending = state;
             pendingSince = now;
-            lookAgainIn(QuietFile.SETTLE_MILLIS);
+            lookAgainIn(state.settleMillis());
             return false;
         }
         long stillFor = TimeUnit.NANOSECONDS.toMillis(now - pendingSince);
-        if (stillFor < QuietFile.SETTLE_MILLIS) {
-            lookAgainIn(QuietFile.SETTLE_MILLIS - stillFor);
-            return false;
-        }
-        long racy = QuietFile.racyFor(state, wallClock.millis());
-        if (racy > 0) {
-            lookAgainIn(racy);
+        if (stillFor < state.settleMillis()) {
+            lookAgainIn(state.settleMillis() - stillFor);
             return false;
         }
         return true;
     }
 
-    private QuietFile.State stateNow() throws IOException {
-        QuietFile.State state = QuietFile.State.of(file);
-        return state == null ? MISSING : state;
+    /** Caught whole: a throw out of a poll would end the timer's polling for good, unreported. */
+    private void failedUnexpectedly(Throwable e) {
+        seen = null; // read again at the next poll (an observer of the swap may have failed once)
+        String message = "configuration reload failed unexpectedly, keeping the running configuration: " + e;
+        if (!Objects.equals(lastError.getAndSet(message), message)) {
+            failures.incrementAndGet();
+            LOG.log(Level.SEVERE, message, e);
+        }
+    }
+
+    /** A version that could not be read: reported and counted once, read again until it can be. */
+    private void unreadable(String message) {
+        if (!Objects.equals(lastError.getAndSet(message), message)) {
+            failures.incrementAndGet();
+            LOG.warning(message);
+        }
     }
 
     /** Looks at the file again shortly, not a whole poll later. */
     private void lookAgainIn(long millis) {
-        if (started && !timer.isShutdown()) {
+        // A look already due is enough (this one, running, has no delay left).
+        if (started && !timer.isShutdown() && (lookAgain == null || lookAgain.getDelay(TimeUnit.MILLISECONDS) <= 0)) {
             try {
-                timer.schedule((Runnable) this::check, millis, TimeUnit.MILLISECONDS);
+                lookAgain = timer.schedule((Runnable) this::check, millis, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
                 // closed meanwhile: nothing to install
             }
@@ -282,10 +290,10 @@ public final class ConfigReloader implements AutoCloseable {
     private void remember() {
         pending = null;
         try {
-            seen = stateNow();
-            if (QuietFile.racyFor(seen, wallClock.millis()) > 0) {
+            seen = QuietFile.State.orMissing(file);
+            if (seen.settleMillis() == QuietFile.COARSE_MILLIS) {
                 // Whole seconds: an outside rewrite of the same size in this second would look
-                // like this state; read again (by hash, nothing to do if unchanged) once it can't.
+                // like this state; read again (by hash: nothing to do if unchanged) once watched.
                 seen = null;
             }
         } catch (IOException e) {

@@ -14,12 +14,12 @@ final class Writers {
     private Writers() {}
 
     static ConfigWriter of(Path file, int keep, AuditLog audit) {
-        return of(file, keep, audit, QuietFile.Clock.SYSTEM);
+        return of(file, keep, audit, QuietFile.Sleeper.SYSTEM);
     }
 
-    static ConfigWriter of(Path file, int keep, AuditLog audit, QuietFile.Clock clock) {
+    static ConfigWriter of(Path file, int keep, AuditLog audit, QuietFile.Sleeper sleeper) {
         KongConfigParser parser = new KongConfigParser(PluginRegistry.builtIn(), name -> "value-of-" + name);
-        ConfigFile config = new ConfigFile(file, keep, step -> {}, clock);
+        ConfigFile config = new ConfigFile(file, keep, step -> {}, sleeper);
         // One ConfigFile for the writer and the key, as ConfigAdmin has: the key may be made under the write lock.
         Redaction redaction = redaction(config);
         return new ConfigWriter(

@@ -1,37 +1,47 @@
 package com.gitinsight.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QuietFileTest {
-
-    private static final long NOW = 1_800_000_000_000L;
 
     private static QuietFile.State at(Instant modified) {
         return new QuietFile.State(FileTime.from(modified), 10);
     }
 
-    @Test
-    void aFileStandsStill250MsAfterItsLastChange() {
-        Instant fine = Instant.ofEpochMilli(NOW - 100).plusNanos(1);
-        assertEquals(150, QuietFile.stillIn(at(fine), NOW));
-        assertEquals(0, QuietFile.stillIn(at(Instant.ofEpochMilli(NOW - 251).plusNanos(1)), NOW));
-        assertEquals(0, QuietFile.stillIn(null, NOW), "no file: nothing to wait for");
-        // Another machine's clock (a network file system) ahead of ours: not waited for.
-        assertEquals(0, QuietFile.stillIn(at(Instant.ofEpochMilli(NOW + 60_000).plusNanos(1)), NOW));
-    }
-
     // Helper review 230: whole-second times (ext3, HFS+, FAT, some network file systems).
     @Test
-    void aWholeSecondTimeIsTakenAsStillOnlyOnce2SOld() {
+    void aWholeSecondTimeIsWatchedFor2SAFinerOneFor250Ms() {
         Instant whole = Instant.ofEpochSecond(1_800_000_000L);
-        long now = whole.toEpochMilli() + 300;
-        assertEquals(1_700, QuietFile.racyFor(at(whole), now));
-        assertEquals(1_700, QuietFile.stillIn(at(whole), now), "longer than the 250 ms");
-        assertEquals(0, QuietFile.racyFor(at(whole), now + 1_700));
-        assertEquals(0, QuietFile.racyFor(at(whole.plusNanos(1)), now), "a fraction of a second: a fine clock");
+        assertEquals(2_000, at(whole).settleMillis());
+        assertEquals(250, at(whole.plusMillis(1)).settleMillis());
+        assertEquals(250, QuietFile.MISSING.settleMillis());
+    }
+
+    // Helper review 232: judged from the file's time against this machine's clock, a file on a
+    // server whose clock is behind looked old at once. It is watched.
+    @Test
+    void aFileIsReadOnceWatchedStillWhateverItsTime(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        StepClock clock = new StepClock(0);
+        StepClock.stamp(file, "a: 1\n", Instant.parse("2001-01-01T00:00:00.5Z").toEpochMilli()); // "old"
+        assertEquals("a: 1\n", QuietFile.readWhenStill(file, null, clock).text());
+        assertEquals(250, clock.now.get(), "watched 250 ms all the same");
+        StepClock.stamp(file, "a: 2\n", Instant.parse("2001-01-01T00:00:01Z").toEpochMilli());
+        assertEquals("a: 2\n", QuietFile.readWhenStill(file, null, clock).text());
+        assertEquals(2_250, clock.now.get(), "a whole second's time: 2 s");
+        QuietFile.State whole = QuietFile.State.of(file);
+        assertEquals("a: 2\n", QuietFile.readWhenStill(file, whole, clock).text());
+        assertEquals(2_250, clock.now.get(), "a state known whole: at once");
+        Files.delete(file);
+        assertNull(QuietFile.readWhenStill(file, null, clock));
+        assertEquals(2_500, clock.now.get(), "no file, watched too");
     }
 }

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A wall clock whose waiting is a step of the test: a nap moves it on and runs {@link #during}
- * (another program writing the file meanwhile).
+ * Waiting as a step of the test: a nap moves the clock on and runs {@link #during} (another
+ * program writing the file meanwhile). The clock gives the files' times.
  */
-public final class StepClock implements QuietFile.Clock {
+public final class StepClock implements QuietFile.Sleeper {
 
     public final AtomicLong now;
     public final AtomicInteger naps = new AtomicInteger();
@@ -21,11 +21,6 @@ public final class StepClock implements QuietFile.Clock {
 
     public StepClock(long startMillis) {
         now = new AtomicLong(startMillis);
-    }
-
-    @Override
-    public long millis() {
-        return now.get();
     }
 
     @Override

@@ -145,7 +145,7 @@ class ConfigReloaderTest {
             }
             return Files.readString(f);
         };
-        try (ConfigReloader reloader = w.reloader(QuietFile.Clock.SYSTEM, rewrittenDuringTheFirstRead)) {
+        try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, rewrittenDuringTheFirstRead)) {
             write(w.file(), V2, 1);
             reloader.check();
             w.later(SETTLED);
@@ -193,7 +193,7 @@ class ConfigReloaderTest {
             }
             return text;
         };
-        try (ConfigReloader reloader = w.reloader(QuietFile.Clock.SYSTEM, slow)) {
+        try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, slow)) {
             write(w.file(), V1.replace("/one", "/first"), 1);
             reloader.check();
             w.later(SETTLED);
@@ -219,7 +219,7 @@ class ConfigReloaderTest {
             }
             return Files.readString(f);
         };
-        try (ConfigReloader reloader = w.reloader(QuietFile.Clock.SYSTEM, failingOnce)) {
+        try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, failingOnce)) {
             write(w.file(), V2, 1);
             reloader.check();
             w.later(SETTLED);
@@ -278,7 +278,7 @@ class ConfigReloaderTest {
 
     // Helper review 230: on a file system of whole seconds, a same-size rewrite in the second of
     // the read kept the time and size: what was read passed for the whole file and the rewrite was
-    // never read. A whole-second time is read only once it is 2 s old.
+    // never read. A whole-second time is read only once it has been watched for 2 s.
     @Test
     void aSameSizeRewriteInTheSameWholeSecondIsNotMissed(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
@@ -289,15 +289,19 @@ class ConfigReloaderTest {
             reloader.check();
             w.later(SETTLED);
             reloader.check();
-            assertEquals(w.initial(), w.running().get(), "its second is not over: a rewrite could still keep its time");
+            assertEquals(
+                    w.initial(),
+                    w.running().get(),
+                    "watched 250 ms: a rewrite in its second could still keep its time");
             String same = V2.replace("/two", "/tw2");
             assertEquals(V2.length(), same.length());
             StepClock.stamp(w.file(), same, second);
-            clock.now.addAndGet(2_000);
-            w.later(SETTLED);
+            w.later(Duration.ofMillis(2_000));
             reloader.check();
             assertEquals(
-                    "/tw2", w.running().get().routes().get(0).paths().get(0).raw(), "the rewrite, read once 2 s old");
+                    "/tw2",
+                    w.running().get().routes().get(0).paths().get(0).raw(),
+                    "the rewrite, read once watched 2 s");
         }
     }
 
@@ -321,10 +325,10 @@ class ConfigReloaderTest {
         }
 
         ConfigReloader reloader() {
-            return reloader(QuietFile.Clock.SYSTEM, Files::readString);
+            return reloader(QuietFile.Sleeper.SYSTEM, Files::readString);
         }
 
-        ConfigReloader reloader(QuietFile.Clock clock, ConfigReloader.TextReader reader) {
+        ConfigReloader reloader(QuietFile.Sleeper clock, ConfigReloader.TextReader reader) {
             return new ConfigReloader(file, parser, initial, this::install, nanos::get, clock, reader);
         }
 
