@@ -129,6 +129,11 @@ public final class PluginFields {
     }
 
     /** Whether the field is written as an explicit {@code null} (Kong: a required field is then missing). */
+    /** Whether {@code key} holds a map (a record given), as opposed to absent, null or another value. */
+    public boolean isMap(String key) {
+        return section.node(key) instanceof Node.MapNode;
+    }
+
     public boolean isNull(String key) {
         return section.node(key) instanceof Node.ScalarNode s && s.isNull();
     }

@@ -38,6 +38,12 @@ public final class QuietFile {
         Sleeper SYSTEM = Thread::sleep;
     }
 
+    /** Reads a file's text ({@link ConfigText#read}; tests pass one that writes meanwhile). */
+    @FunctionalInterface
+    public interface Reader {
+        String read(Path file) throws IOException;
+    }
+
     /** A file's modification time and size: a change of either is a change of the file. */
     public record State(FileTime modified, long size) {
         /** The state of {@code path}, or null when there is no such file. */
@@ -85,6 +91,11 @@ public final class QuietFile {
      * @throws Busy when it was still changing after {@link #MAX_WAIT_MILLIS}
      */
     public static Read readWhenStill(Path path, State whole, Sleeper sleeper) throws IOException {
+        return readWhenStill(path, whole, sleeper, ConfigText::read);
+    }
+
+    /** As {@link #readWhenStill(Path, State, Sleeper)}, reading with {@code reader}. */
+    public static Read readWhenStill(Path path, State whole, Sleeper sleeper, Reader reader) throws IOException {
         long waited = 0;
         State seen = State.orMissing(path);
         long stillFor = seen.equals(whole) ? Long.MAX_VALUE : 0;
@@ -93,7 +104,7 @@ public final class QuietFile {
                 if (seen.equals(MISSING)) {
                     return null;
                 }
-                String text = ConfigText.read(path);
+                String text = reader.read(path);
                 State after = State.orMissing(path);
                 if (seen.equals(after)) {
                     return new Read(seen, text);

@@ -51,13 +51,7 @@ public final class ConfigReloader implements AutoCloseable {
     /** The one look due shortly (one at a time: a file that keeps changing grew a chain of them per poll). */
     private java.util.concurrent.ScheduledFuture<?> lookAgain;
 
-    private final TextReader reader;
-
-    /** Reads the file's text. */
-    @FunctionalInterface
-    interface TextReader {
-        String read(Path file) throws IOException;
-    }
+    private final QuietFile.Reader reader;
 
     private volatile boolean started;
     private String seenHash;
@@ -74,7 +68,7 @@ public final class ConfigReloader implements AutoCloseable {
             Consumer<GatewayConfig> onValid,
             LongSupplier nanoClock,
             QuietFile.Sleeper sleeper,
-            TextReader reader) {
+            QuietFile.Reader reader) {
         this.nanoClock = nanoClock;
         this.sleeper = sleeper;
         this.reader = reader;
@@ -118,7 +112,7 @@ public final class ConfigReloader implements AutoCloseable {
      */
     public synchronized void checkNow() {
         try {
-            QuietFile.Read read = QuietFile.readWhenStill(file, null, sleeper);
+            QuietFile.Read read = QuietFile.readWhenStill(file, null, sleeper, reader);
             pending = null;
             if (read == null) {
                 seen = QuietFile.MISSING;

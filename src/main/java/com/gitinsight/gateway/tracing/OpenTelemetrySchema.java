@@ -217,9 +217,7 @@ public final class OpenTelemetrySchema implements PluginSchema {
         p.allowOnly(Set.of("extract", "inject", "clear", "default_format"), Set.of());
         // Kong's default ({default_format = "w3c"}) is the whole record's: a record given, even
         // {}, is the file's, and its default_format is required (propagation/schema.lua).
-        if (f.has("propagation")
-                && !f.isNull("propagation")
-                && (!p.has("default_format") || p.isNull("default_format"))) {
+        if (f.isMap("propagation") && (!p.has("default_format") || p.isNull("default_format"))) {
             p.error("default_format", "required field missing");
         }
         String defaultFormat = p.string("default_format", "w3c");

@@ -44,4 +44,26 @@ class QuietFileTest {
         assertNull(QuietFile.readWhenStill(file, null, clock));
         assertEquals(2_500, clock.now.get(), "no file, watched too");
     }
+
+    // Helper review 232: a write between the wait and the read was read (the empty middle of a
+    // rewrite became an admin edit's base). What is read must be the state watched.
+    @Test
+    void aFileWrittenWhileReadIsWatchedAgainAndReadWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        StepClock clock = new StepClock(0);
+        StepClock.stamp(file, "a: 1\n", Instant.parse("2001-01-01T00:00:00.5Z").toEpochMilli());
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        QuietFile.Reader truncatedMeanwhile = f -> {
+            if (reads.getAndIncrement() == 0) {
+                StepClock.stamp(
+                        f, "a: 2\n", Instant.parse("2001-01-01T00:00:02.5Z").toEpochMilli());
+                return ""; // the rewrite's truncation, read
+            }
+            return Files.readString(f);
+        };
+        assertEquals(
+                "a: 2\n",
+                QuietFile.readWhenStill(file, null, clock, truncatedMeanwhile).text());
+        assertEquals(500, clock.now.get(), "watched again after the read saw a change");
+    }
 }

@@ -138,7 +138,7 @@ class ConfigReloaderTest {
     void aFileWrittenWhileBeingReadIsReadAgainOnceItStandsStill(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
         AtomicInteger reads = new AtomicInteger();
-        ConfigReloader.TextReader rewrittenDuringTheFirstRead = f -> {
+        QuietFile.Reader rewrittenDuringTheFirstRead = f -> {
             if (reads.getAndIncrement() == 0) {
                 write(f, WITH_KEY_AUTH, 5);
                 return ""; // what the read got: the rewrite's truncation
@@ -185,7 +185,7 @@ class ConfigReloaderTest {
     void aSlowReadIsNoTimeTheFileStoodStill(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
         AtomicInteger reads = new AtomicInteger();
-        ConfigReloader.TextReader slow = f -> {
+        QuietFile.Reader slow = f -> {
             String text = Files.readString(f);
             if (reads.getAndIncrement() == 0) {
                 write(f, V2, 5); // a first chunk lands during a 300 ms read
@@ -213,7 +213,7 @@ class ConfigReloaderTest {
     void anErrorWhileReadingIsReportedAndPollingGoesOn(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
         AtomicInteger reads = new AtomicInteger();
-        ConfigReloader.TextReader failingOnce = f -> {
+        QuietFile.Reader failingOnce = f -> {
             if (reads.getAndIncrement() == 0) {
                 throw new OutOfMemoryError("Java heap space");
             }
@@ -328,7 +328,7 @@ class ConfigReloaderTest {
             return reloader(QuietFile.Sleeper.SYSTEM, Files::readString);
         }
 
-        ConfigReloader reloader(QuietFile.Sleeper clock, ConfigReloader.TextReader reader) {
+        ConfigReloader reloader(QuietFile.Sleeper clock, QuietFile.Reader reader) {
             return new ConfigReloader(file, parser, initial, this::install, nanos::get, clock, reader);
         }
 

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,6 +92,8 @@ class OpenTelemetrySchemaTest {
                         .propagation()
                         .defaultFormat(),
                 "null is no record: Kong's default");
+        String notAMap = error("{traces_endpoint: 'http://c/v1/traces', propagation: w3c}");
+        assertFalse(notAMap.contains("default_format"), "only the type's error, as Kong's: " + notAMap);
     }
 
     @Test
