@@ -104,7 +104,15 @@ public final class QuietFile {
                 if (seen.equals(MISSING)) {
                     return null;
                 }
-                String text = reader.read(path);
+                String text;
+                try {
+                    text = reader.read(path);
+                } catch (NoSuchFileException gone) {
+                    // Moved away between the look and the read (an editor's save): a change.
+                    seen = State.orMissing(path);
+                    stillFor = 0;
+                    continue;
+                }
                 State after = State.orMissing(path);
                 if (seen.equals(after)) {
                     return new Read(seen, text);

@@ -81,7 +81,10 @@ public final class ConfigReloader implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        remember();
+        // Unseen: the poll reads it once watched still and compares by hash. Remembering its state
+        // now would take a version finished after the load (a copy still running at start) for
+        // the one loaded, and never read it (helper review 233).
+        seen = null;
     }
 
     public void start(long intervalMillis) {
@@ -124,6 +127,9 @@ public final class ConfigReloader implements AutoCloseable {
         } catch (QuietFile.Busy e) {
             rejected(e.getMessage() + "; it is read once it stands still");
         } catch (IOException e) {
+            // Read again at the next poll, even in the state running (a chmod changes neither its
+            // time nor its size): the error clears once it can be read (helper review 233).
+            seen = null;
             unreadable("cannot read " + file + ": " + e);
         } catch (RuntimeException | Error e) {
             failedUnexpectedly(e);
@@ -179,6 +185,12 @@ public final class ConfigReloader implements AutoCloseable {
             String text;
             try {
                 text = reader.read(file);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // Moved away between the look and the read (an editor's save): a change, watched.
+                pending = QuietFile.State.orMissing(file);
+                pendingSince = nanoClock.getAsLong();
+                lookAgainIn(pending.settleMillis());
+                return;
             } catch (IOException e) {
                 unreadable("cannot read " + file + ": " + e); // read again at each poll, counted once
                 return;

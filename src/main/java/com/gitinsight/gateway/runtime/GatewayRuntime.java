@@ -4,6 +4,7 @@ import com.gitinsight.gateway.config.ConfigException;
 import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.config.QuietFile;
 import com.gitinsight.gateway.routing.Router;
 import com.gitinsight.gateway.store.ConnectionSource;
 import com.gitinsight.gateway.store.PostgresStore;
@@ -19,6 +20,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,6 +162,12 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         if (settings.kind() != StoreSettings.Kind.FILE) {
             startFromStore(settings, file);
             return;
+        }
+        try {
+            // A copy still being written as the gateway starts is not loaded half (helper review 233).
+            QuietFile.readWhenStill(file, null, QuietFile.Sleeper.SYSTEM);
+        } catch (IOException e) {
+            // the load below reports it
         }
         GatewayConfig config = parser.load(file);
         current.set(build(config, null));

@@ -66,4 +66,28 @@ class QuietFileTest {
                 QuietFile.readWhenStill(file, null, clock, truncatedMeanwhile).text());
         assertEquals(500, clock.now.get(), "watched again after the read saw a change");
     }
+
+    // Helper review 233: a file moved away between the look and the read (an editor's save) threw
+    // out of the read: an admin edit answered 500. It is a change, watched like any other.
+    @Test
+    void aFileMovedAwayAsItIsReadIsWatchedAgain(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway.yml");
+        StepClock clock = new StepClock(0);
+        StepClock.stamp(file, "a: 1\n", Instant.parse("2001-01-01T00:00:00.5Z").toEpochMilli());
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        clock.during = () -> {
+            if (reads.get() == 1 && !Files.exists(file)) { // the editor writes the new version
+                StepClock.stamp(
+                        file, "a: 2\n", Instant.parse("2001-01-01T00:00:03.5Z").toEpochMilli());
+            }
+        };
+        QuietFile.Reader movedAway = f -> {
+            if (reads.getAndIncrement() == 0) {
+                Files.move(f, dir.resolve("gateway.yml~"));
+            }
+            return Files.readString(f);
+        };
+        assertEquals(
+                "a: 2\n", QuietFile.readWhenStill(file, null, clock, movedAway).text());
+    }
 }

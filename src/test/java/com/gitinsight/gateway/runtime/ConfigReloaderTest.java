@@ -305,6 +305,72 @@ class ConfigReloaderTest {
         }
     }
 
+    // Helper review 233: the reloader remembered the file's state when it was made, after the
+    // load: a copy finished in between passed for the version loaded and was never read.
+    @Test
+    void aVersionFinishedAfterTheLoadIsRead(@TempDir Path dir) throws Exception {
+        Setup w = setup(dir); // loaded V1
+        write(w.file(), WITH_KEY_AUTH, 1); // the copy running at start finishes
+        try (ConfigReloader reloader = w.reloader()) {
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check();
+            assertEquals(1, w.running().get().plugins().size());
+        }
+    }
+
+    // Helper review 233: an operator's reload that could not read the version running (a chmod
+    // keeps its time and size) left its error for good: the poll never read that state again.
+    @Test
+    void anUnreadableVersionAtAnOperatorsReloadIsReadAgainByThePoll(@TempDir Path dir) throws Exception {
+        Setup w = setup(dir);
+        AtomicInteger reads = new AtomicInteger();
+        QuietFile.Reader deniedOnce = f -> {
+            if (reads.getAndIncrement() == 1) {
+                throw new java.nio.file.AccessDeniedException(f.toString());
+            }
+            return Files.readString(f);
+        };
+        try (ConfigReloader reloader = w.reloader(new StepClock(0), deniedOnce)) {
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check(); // the poll has read the version running
+            reloader.checkNow();
+            assertTrue(reloader.lastError().contains("AccessDenied"), reloader.lastError());
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check();
+            assertNull(reloader.lastError(), "readable again: the error is gone");
+        }
+    }
+
+    // Helper review 233: a file moved away between the poll's look and its read (an editor's save)
+    // was reported as unreadable; it is a change, watched like any other.
+    @Test
+    void aFileMovedAwayAsThePollReadsItIsNoError(@TempDir Path dir) throws Exception {
+        Setup w = setup(dir);
+        AtomicInteger reads = new AtomicInteger();
+        QuietFile.Reader movedAway = f -> {
+            if (reads.getAndIncrement() == 0) {
+                Files.move(f, dir.resolve("gateway.yml~"));
+            }
+            return Files.readString(f);
+        };
+        try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, movedAway)) {
+            write(w.file(), V2, 1);
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check();
+            assertNull(reloader.lastError(), "gone for a moment: no error yet");
+            write(w.file(), V2, 2); // the editor writes the new version
+            reloader.check();
+            w.later(SETTLED);
+            reloader.check();
+            assertEquals("r2", w.running().get().routes().get(0).name());
+            assertNull(reloader.lastError());
+        }
+    }
+
     private static final Duration SETTLED = Duration.ofMillis(250);
     private static final String WITH_KEY_AUTH = V2 + "plugins: [{name: key-auth}]\n";
 
