@@ -52,15 +52,10 @@ class QuietFileTest {
         Path file = dir.resolve("gateway.yml");
         StepClock clock = new StepClock(0);
         StepClock.stamp(file, "a: 1\n", Instant.parse("2001-01-01T00:00:00.5Z").toEpochMilli());
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        QuietFile.Reader truncatedMeanwhile = f -> {
-            if (reads.getAndIncrement() == 0) {
-                StepClock.stamp(
-                        f, "a: 2\n", Instant.parse("2001-01-01T00:00:02.5Z").toEpochMilli());
-                return ""; // the rewrite's truncation, read
-            }
-            return Files.readString(f);
-        };
+        QuietFile.Reader truncatedMeanwhile = Reads.at(
+                0,
+                f -> StepClock.stamp(
+                        f, "a: 2\n", Instant.parse("2001-01-01T00:00:02.5Z").toEpochMilli()));
         assertEquals(
                 "a: 2\n",
                 QuietFile.readWhenStill(file, null, clock, truncatedMeanwhile).text());

@@ -8,6 +8,7 @@ import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.config.QuietFile;
+import com.gitinsight.gateway.config.Reads;
 import com.gitinsight.gateway.config.StepClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,14 +138,7 @@ class ConfigReloaderTest {
     @Test
     void aFileWrittenWhileBeingReadIsReadAgainOnceItStandsStill(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
-        AtomicInteger reads = new AtomicInteger();
-        QuietFile.Reader rewrittenDuringTheFirstRead = f -> {
-            if (reads.getAndIncrement() == 0) {
-                write(f, WITH_KEY_AUTH, 5);
-                return ""; // what the read got: the rewrite's truncation
-            }
-            return Files.readString(f);
-        };
+        QuietFile.Reader rewrittenDuringTheFirstRead = Reads.at(0, f -> write(f, WITH_KEY_AUTH, 5));
         try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, rewrittenDuringTheFirstRead)) {
             write(w.file(), V2, 1);
             reloader.check();
@@ -184,15 +178,10 @@ class ConfigReloaderTest {
     @Test
     void aSlowReadIsNoTimeTheFileStoodStill(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
-        AtomicInteger reads = new AtomicInteger();
-        QuietFile.Reader slow = f -> {
-            String text = Files.readString(f);
-            if (reads.getAndIncrement() == 0) {
-                write(f, V2, 5); // a first chunk lands during a 300 ms read
-                w.later(Duration.ofMillis(300));
-            }
-            return text;
-        };
+        QuietFile.Reader slow = Reads.at(0, f -> {
+            write(f, V2, 5); // a first chunk lands during a 300 ms read
+            w.later(Duration.ofMillis(300));
+        });
         try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, slow)) {
             write(w.file(), V1.replace("/one", "/first"), 1);
             reloader.check();
@@ -212,13 +201,9 @@ class ConfigReloaderTest {
     @Test
     void anErrorWhileReadingIsReportedAndPollingGoesOn(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
-        AtomicInteger reads = new AtomicInteger();
-        QuietFile.Reader failingOnce = f -> {
-            if (reads.getAndIncrement() == 0) {
-                throw new OutOfMemoryError("Java heap space");
-            }
-            return Files.readString(f);
-        };
+        QuietFile.Reader failingOnce = Reads.at(0, f -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
         try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, failingOnce)) {
             write(w.file(), V2, 1);
             reloader.check();
@@ -324,13 +309,9 @@ class ConfigReloaderTest {
     @Test
     void anUnreadableVersionAtAnOperatorsReloadIsReadAgainByThePoll(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
-        AtomicInteger reads = new AtomicInteger();
-        QuietFile.Reader deniedOnce = f -> {
-            if (reads.getAndIncrement() == 1) {
-                throw new java.nio.file.AccessDeniedException(f.toString());
-            }
-            return Files.readString(f);
-        };
+        QuietFile.Reader deniedOnce = Reads.at(1, f -> {
+            throw new java.nio.file.AccessDeniedException(f.toString());
+        });
         try (ConfigReloader reloader = w.reloader(new StepClock(0), deniedOnce)) {
             reloader.check();
             w.later(SETTLED);
@@ -349,13 +330,7 @@ class ConfigReloaderTest {
     @Test
     void aFileMovedAwayAsThePollReadsItIsNoError(@TempDir Path dir) throws Exception {
         Setup w = setup(dir);
-        AtomicInteger reads = new AtomicInteger();
-        QuietFile.Reader movedAway = f -> {
-            if (reads.getAndIncrement() == 0) {
-                Files.move(f, dir.resolve("gateway.yml~"));
-            }
-            return Files.readString(f);
-        };
+        QuietFile.Reader movedAway = Reads.at(0, f -> Files.move(f, dir.resolve("gateway.yml~")));
         try (ConfigReloader reloader = w.reloader(QuietFile.Sleeper.SYSTEM, movedAway)) {
             write(w.file(), V2, 1);
             reloader.check();
