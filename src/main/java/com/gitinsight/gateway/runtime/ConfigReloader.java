@@ -6,10 +6,12 @@ import com.gitinsight.gateway.config.GatewayConfig;
 import com.gitinsight.gateway.config.KongConfigParser;
 import com.gitinsight.gateway.config.QuietFile;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,11 +36,14 @@ public final class ConfigReloader implements AutoCloseable {
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final ScheduledExecutorService timer;
-    /** The file as last read (installed or rejected); {@link #MISSING} when it was not there. */
+    /**
+     * The file's state when last read and installed or rejected ({@link QuietFile#MISSING} when it
+     * was not there), or null when it is to be read again whatever its state.
+     */
     private QuietFile.State seen;
     /**
      * A change seen and not yet read: a later look reads it once the file has kept this state for
-     * {@link QuietFile#SETTLE_MILLIS}. A file written in place (cp, cat >, an editor writing in
+     * its settle time ({@link QuietFile.State#settleMillis}). A file written in place (cp, cat >, an editor writing in
      * chunks) can be read half-written; a half that ends at a line may parse, and drop the plugins
      * listed last.
      */
@@ -49,7 +54,7 @@ public final class ConfigReloader implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final QuietFile.Sleeper sleeper;
     /** The one look due shortly (one at a time: a file that keeps changing grew a chain of them per poll). */
-    private java.util.concurrent.ScheduledFuture<?> lookAgain;
+    private ScheduledFuture<?> lookAgain;
 
     private final QuietFile.Reader reader;
 
@@ -185,7 +190,7 @@ public final class ConfigReloader implements AutoCloseable {
             String text;
             try {
                 text = reader.read(file);
-            } catch (java.nio.file.NoSuchFileException gone) {
+            } catch (NoSuchFileException gone) {
                 // Moved away between the look and the read (an editor's save): a change, watched.
                 pending = QuietFile.State.orMissing(file);
                 pendingSince = nanoClock.getAsLong();
