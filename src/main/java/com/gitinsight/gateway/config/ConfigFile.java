@@ -163,15 +163,6 @@ public final class ConfigFile {
         }
     }
 
-    /** The file's text, or empty when there is no file. */
-    public Optional<String> readIfExists() throws IOException {
-        try {
-            return Optional.of(read());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-    }
-
     /** Takes the exclusive write lock (waiting for other threads and processes); close it to release. */
     public Lock lock() throws IOException {
         createBackupDirectory();

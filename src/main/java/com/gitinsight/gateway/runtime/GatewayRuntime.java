@@ -163,13 +163,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
             startFromStore(settings, file);
             return;
         }
-        try {
-            // A copy still being written as the gateway starts is not loaded half (helper review 233).
-            QuietFile.readWhenStill(file, null, QuietFile.Sleeper.SYSTEM);
-        } catch (IOException e) {
-            // the load below reports it
-        }
-        GatewayConfig config = parser.load(file);
+        GatewayConfig config = loadWhenStill(file);
         current.set(build(config, null));
         installed.fire(current.get());
         LOG.info(() -> "GitInsight Gateway loaded " + file + " (hash " + config.hash() + ", " + config.counts() + ")");
@@ -421,6 +415,23 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
         current.set(build(next, old));
         old.upstreams().close();
         installed.fire(current.get());
+    }
+
+    /**
+     * The file once it stands still (a copy still being written as the gateway starts is not
+     * loaded half: helper review 233), parsed from the text read then; a file that cannot be read
+     * is reported by the parser's load, naming it.
+     */
+    private GatewayConfig loadWhenStill(Path file) throws ConfigException {
+        try {
+            QuietFile.Read read = QuietFile.readWhenStill(file, null, QuietFile.Sleeper.SYSTEM);
+            if (read != null) {
+                return parser.parse(file.toString(), read.text());
+            }
+        } catch (IOException e) {
+            // the load below says why
+        }
+        return parser.load(file);
     }
 
     /** The snapshot to use for one whole request. */
