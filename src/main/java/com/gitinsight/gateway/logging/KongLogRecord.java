@@ -173,6 +173,8 @@ public final class KongLogRecord implements LogEntry {
     private KongLogRecord(
             HttpServletRequest request,
             List<String> responseHeaders,
+            long responseHeaderBytes,
+            boolean responseMayQuoteUri,
             String contentType,
             RequestContext context,
             Outcome outcome) {
@@ -190,7 +192,7 @@ public final class KongLogRecord implements LogEntry {
         this.credentialArguments = context.credentialArguments();
         // Only a response with a header that may quote the request's URI needs them: decoding a
         // query with a token in it was a third of the capture (async-profiler, file-log bench).
-        this.credentialValues = !credentialArguments.isEmpty() && quotesUri(responseHeaders)
+        this.credentialValues = !credentialArguments.isEmpty() && responseMayQuoteUri
                 ? credentialValues(com.gitinsight.gateway.http.RawQuery.of(request), credentialArguments)
                 : NO_VALUES;
         this.query = redactArguments(raw, credentialArguments);
@@ -273,14 +275,16 @@ public final class KongLogRecord implements LogEntry {
         for (String h : requestHeaders) {
             bytes += length(h) + STRING_OVERHEAD;
         }
-        for (String h : responseHeaders) {
-            bytes += length(h) + STRING_OVERHEAD;
-        }
-        this.estimatedBytes = bytes;
+        this.estimatedBytes = bytes + responseHeaderBytes;
     }
 
     /** What a kept string costs beyond its characters: its object and its array's headers. */
     private static final int STRING_OVERHEAD = 40;
+
+    /** What a record keeping a header's name and value counts for them. */
+    static long keptBytes(String name, String value) {
+        return length(name) + length(value) + 2L * STRING_OVERHEAD;
+    }
 
     private static int length(String s) {
         return s == null ? 0 : s.length();
@@ -292,8 +296,23 @@ public final class KongLogRecord implements LogEntry {
      */
     public static KongLogRecord capture(
             HttpServletRequest request, HttpServletResponse response, RequestContext context, Outcome outcome) {
-        List<String> headers = response instanceof LoggedResponse logged ? logged.headers() : headersOf(response);
-        return new KongLogRecord(request, headers, response.getContentType(), context, outcome);
+        if (response instanceof LoggedResponse logged) {
+            return new KongLogRecord(
+                    request,
+                    logged.headers(),
+                    logged.headerBytes(),
+                    logged.mayQuoteUri(),
+                    response.getContentType(),
+                    context,
+                    outcome);
+        }
+        List<String> headers = headersOf(response);
+        long bytes = 0;
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            bytes += keptBytes(headers.get(i), headers.get(i + 1));
+        }
+        return new KongLogRecord(
+                request, headers, bytes, quotesUri(headers), response.getContentType(), context, outcome);
     }
 
     /** Captures and writes at once (tests, and a caller that needs the bytes now). */

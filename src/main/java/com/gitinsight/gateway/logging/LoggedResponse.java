@@ -30,6 +30,15 @@ final class LoggedResponse extends HttpServletResponseWrapper {
      * whose bit is clear is not held, so setting it searches nothing; most headers are set once.
      */
     private long held;
+    /**
+     * What the headers held cost a log record ({@link KongLogRecord#keptBytes}) and whether one may
+     * quote the request's URI ({@link KongLogRecord#quotesUri(String)}; kept after a removal: a
+     * superset only makes the record look for the query's credentials), counted as each is set,
+     * while its strings are in this thread's cache: reading them all again at capture missed it.
+     */
+    private long headerBytes;
+
+    private boolean quotesUri;
 
     private CountingOutputStream stream;
     /**
@@ -54,8 +63,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
             if (!seen.contains(lower)) {
                 seen.add(lower);
                 for (String value : response.getHeaders(name)) {
-                    headers.add(name);
-                    headers.add(value);
+                    hold(name, value);
                     held |= signature(name);
                 }
             }
@@ -70,6 +78,23 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     /** The headers set, name and value in turn, a repeated header once per value. */
     List<String> headers() {
         return headers;
+    }
+
+    /** What {@link #headers()} cost a log record that keeps them. */
+    long headerBytes() {
+        return headerBytes;
+    }
+
+    /** Whether a header that may quote the request's URI was set (it may have been removed since). */
+    boolean mayQuoteUri() {
+        return quotesUri;
+    }
+
+    private void hold(String name, String value) {
+        headers.add(name);
+        headers.add(value);
+        headerBytes += KongLogRecord.keptBytes(name, value);
+        quotesUri |= KongLogRecord.quotesUri(name);
     }
 
     /**
@@ -91,6 +116,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     private void remove(String name) {
         for (int i = headers.size() - 2; i >= 0; i -= 2) {
             if (headers.get(i).equalsIgnoreCase(name)) {
+                headerBytes -= KongLogRecord.keptBytes(headers.get(i), headers.get(i + 1));
                 headers.remove(i + 1);
                 headers.remove(i);
             }
@@ -110,16 +136,14 @@ final class LoggedResponse extends HttpServletResponseWrapper {
             remove(name);
         }
         if (value != null) {
-            headers.add(name);
-            headers.add(value);
+            hold(name, value);
             held |= signature;
         }
     }
 
     private void add(String name, String value) {
         if (name != null && value != null) {
-            headers.add(name);
-            headers.add(value);
+            hold(name, value);
             held |= signature(name);
         }
     }
@@ -203,6 +227,8 @@ final class LoggedResponse extends HttpServletResponseWrapper {
         // one may set its own again (the request id), which the client gets: read them back.
         headers.clear();
         held = 0;
+        headerBytes = 0;
+        quotesUri = false;
         readHeld();
     }
 

@@ -31,6 +31,23 @@ class UrlArgsTest {
         assertNull(UrlArgs.redacted(null, JWT, "R"));
     }
 
+    // Names are compared in place for a small set and looked up for a large one: both the same.
+    @Test
+    void aSmallAndALargeSetOfNamesRedactTheSameArguments() {
+        Set<String> small = Set.of("jwt", "apikey", "k");
+        Set<String> large = new java.util.HashSet<>(small);
+        for (int i = 0; i < 20; i++) {
+            large.add("other" + i);
+        }
+        for (Set<String> names : java.util.List.of(small, large)) {
+            assertEquals(
+                    "k=R&kk=2&apikey=R&apike=3&jwt=R&jw=5&xjwt=6&=7&k",
+                    UrlArgs.redacted("k=1&kk=2&apikey=x&apike=3&jwt=4&jw=5&xjwt=6&=7&k", names, "R"),
+                    names.size() + " names");
+        }
+        assertEquals("other7=R&other=1", UrlArgs.redacted("other7=9&other=1", large, "R"));
+    }
+
     // Helper review 138: Kong's make_ordered_args sorts each name's encoded text, so q1=2 comes
     // before q=1 ('1' < '='); one name's values keep their order.
     @Test

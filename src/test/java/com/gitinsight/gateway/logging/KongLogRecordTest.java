@@ -609,23 +609,42 @@ class KongLogRecordTest {
     /** Each header that may quote the request's URI, alone and in any case, has the credential redacted. */
     @Test
     void eachUriQuotingHeaderAloneHasTheCredentialRedacted() throws Exception {
-        for (String name : List.of("Link", "REFRESH", "location", "Content-Location")) {
-            FakeHttp.Request request = FakeHttp.Request.get("/repos?jwt=eyJ.secret.sig&page=2")
-                    .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
-            request.context().credentialNames(List.of("jwt"), List.of("authorization"));
-            FakeHttp.Response response = new FakeHttp.Response();
-            // Escaped inside another URL: found only by the credential's value, which is looked
-            // for only when such a header is there.
-            response.response.setHeader(name, "0; url=/login?next=%2Frepos%3Fjwt%3DeyJ.secret.sig");
-            JsonNode r = record(request, response, 200);
-            String text = r.toString();
-            assertFalse(text.contains("eyJ.secret.sig"), name + ": " + text);
-            assertEquals(
-                    "0; url=/login?next=%2Frepos%3Fjwt%3DREDACTED",
-                    r.at("/response/headers/" + name.toLowerCase(java.util.Locale.ROOT))
-                            .asText(),
-                    name + ": " + text);
-        }
+        // Set on the container's response, set through the log's wrapper (which notes such a
+        // name as it is set), or held before the wrapper was made (read at wrapping).
+        for (String way : List.of("container", "through the wrapper", "held at wrapping"))
+            for (String name : List.of("Link", "REFRESH", "location", "Content-Location")) {
+                FakeHttp.Request request = FakeHttp.Request.get("/repos?jwt=eyJ.secret.sig&page=2")
+                        .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+                request.context().credentialNames(List.of("jwt"), List.of("authorization"));
+                FakeHttp.Response container = new FakeHttp.Response();
+                // Escaped inside another URL: found only by the credential's value, which is looked
+                // for only when such a header is there.
+                String value = "0; url=/login?next=%2Frepos%3Fjwt%3DeyJ.secret.sig";
+                jakarta.servlet.http.HttpServletResponse response = container.response;
+                if (way.equals("through the wrapper")) {
+                    response = new LoggedResponse(container.response);
+                    response.setHeader("X-Other", "1");
+                    response.setHeader(name, value);
+                } else {
+                    container.response.setHeader(name, value);
+                    if (way.equals("held at wrapping")) {
+                        response = new LoggedResponse(container.response);
+                        response.setHeader("X-Other", "1");
+                    }
+                }
+                JsonNode r = JSON.readTree(KongLogRecord.serialize(
+                        request.request,
+                        response,
+                        request.context(),
+                        new KongLogRecord.Outcome(200, 42, System.nanoTime())));
+                String text = r.toString();
+                assertFalse(text.contains("eyJ.secret.sig"), way + ", " + name + ": " + text);
+                assertEquals(
+                        "0; url=/login?next=%2Frepos%3Fjwt%3DREDACTED",
+                        r.at("/response/headers/" + name.toLowerCase(java.util.Locale.ROOT))
+                                .asText(),
+                        way + ", " + name + ": " + text);
+            }
     }
 
     @Test

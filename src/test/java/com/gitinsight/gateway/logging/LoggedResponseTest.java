@@ -51,6 +51,17 @@ class LoggedResponseTest {
 
         assertEquals(JSON.readTree(expected), responseHeaders(logged));
         assertEquals(responseHeaders(direct.response), responseHeaders(logged));
+        assertWeighed(logged);
+    }
+
+    /** What the wrapper counted as each header was set is what its headers weigh in a record. */
+    private static void assertWeighed(LoggedResponse logged) {
+        long bytes = 0;
+        for (int i = 0; i < logged.headers().size(); i += 2) {
+            bytes += KongLogRecord.keptBytes(
+                    logged.headers().get(i), logged.headers().get(i + 1));
+        }
+        assertEquals(bytes, logged.headerBytes(), logged.headers().toString());
     }
 
     @Test
@@ -80,6 +91,7 @@ class LoggedResponseTest {
         logged.setHeader("x-gone", null);
         logged.setHeader("X-Kept", "y");
         assertEquals(List.of("X-Kept", "y"), logged.headers());
+        assertWeighed(logged);
     }
 
     @Test
@@ -93,6 +105,7 @@ class LoggedResponseTest {
         assertEquals(
                 List.of("Last-Modified", "Tue, 01 Dec 2026 22:36:24 GMT", "Content-Length", "200"), logged.headers());
         assertFalse(logged.headers().contains("X-Before-Reset"));
+        assertWeighed(logged);
     }
 
     interface Commit {
