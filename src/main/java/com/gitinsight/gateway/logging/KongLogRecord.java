@@ -214,7 +214,7 @@ public final class KongLogRecord implements LogEntry {
             this.sentQueryLength = -1;
         }
         this.scheme = request.getScheme();
-        this.serverName = request.getServerName();
+        this.serverName = context.serverName(request);
         // Kong's url names the port the request came in on (nginx's server_port), not the Host header's.
         this.serverPort = context.hostPort() > 0 ? context.hostPort() : request.getLocalPort();
         this.method = request.getMethod();

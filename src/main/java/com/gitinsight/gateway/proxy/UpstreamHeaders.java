@@ -137,7 +137,11 @@ public final class UpstreamHeaders {
                 forwardedFor != null ? forwardedFor + ", " + peer : client.equals("unknown") ? peer : client);
         out.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
         // nginx's $host, which Kong sends: the Host header's name, lower-case, without a trailing dot.
-        out.accept("X-Forwarded-Host", forwarding[1] != null ? forwarding[1] : nginxHost(in.getServerName()));
+        out.accept(
+                "X-Forwarded-Host",
+                forwarding[1] != null
+                        ? forwarding[1]
+                        : nginxHost(context != null ? context.serverName(in) : in.getServerName()));
         // The listener's port, not the one the client wrote in Host.
         out.accept(
                 "X-Forwarded-Port",

@@ -125,6 +125,9 @@ public final class RequestContext {
     /** The port the client reached ({@code gateway.port-maps} applied), or -1 when not set. */
     private int hostPort = -1;
 
+    /** The container's {@code getServerName()}, read once (it parses the Host header at each asking). */
+    private String serverName;
+
     private RequestContext(GatewaySnapshot snapshot, RouteMatch match, String path, boolean fromTrustedProxy) {
         this.snapshot = snapshot;
         this.match = match;
@@ -142,6 +145,18 @@ public final class RequestContext {
         RequestContext context = new RequestContext(snapshot, match, path, fromTrustedProxy);
         request.setAttribute(ATTRIBUTE, context);
         return context;
+    }
+
+    /**
+     * The Host header's name as the container reads it ({@code request.getServerName()}, the same
+     * through every wrapper), asked of the container once per request: the proxy's
+     * {@code X-Forwarded-Host} and the log record both need it.
+     */
+    public String serverName(ServletRequest request) {
+        if (serverName == null) {
+            serverName = request.getServerName();
+        }
+        return serverName;
     }
 
     /** Kong's {@code ctx.host_port}: the port the client reached, or -1 when not known. */
