@@ -89,6 +89,14 @@ final class CacheKeys {
         // How the backend is told the request came (scheme, forwarded host, port, prefix): an
         // answer built from them (a redirect, absolute links) is not another request's.
         k.append(request.getScheme()).append(' ').append(request.getLocalPort());
+        // The path as the client spelled it, which the backend gets in X-Forwarded-Path (Kong's
+        // $request_uri, and Kong keys on it too): a spelling other than the normalised path keys
+        // its own entry (attacker review 234: "/<script>/../items" stored an answer that echoed
+        // it under /items's key, served to everyone asking for /items).
+        String spelled = com.gitinsight.gateway.routing.RequestPath.forwardedPath(request.getRequestURI());
+        if (!spelled.equals(context.path())) {
+            k.append(" spelled=").append(spelled);
+        }
         // Only a trusted proxy's values reach the backend; anyone else's are replaced by the
         // gateway's own, made from what the key holds already (attacker review 167: a client's
         // X-Forwarded-Proto: https keyed an answer the backend had built for http).

@@ -156,8 +156,7 @@ public final class UpstreamHeaders {
                 "X-Forwarded-Path",
                 forwarding[4] != null
                         ? forwarding[4]
-                        : com.gitinsight.gateway.routing.RequestPath.escape(
-                                com.gitinsight.gateway.routing.RequestPath.asSent(in.getRequestURI())));
+                        : com.gitinsight.gateway.routing.RequestPath.forwardedPath(in.getRequestURI()));
         // Kong: what strip_path removed, unless a trusted proxy named its own prefix.
         String prefix = context == null || context.match() == null
                 ? null

@@ -78,6 +78,14 @@ public final class RequestPath {
     }
 
     /**
+     * Kong's {@code X-Forwarded-Path}: the request's path as the client wrote it ({@code
+     * $request_uri} without its query), not normalised, escaped where no path holds a byte raw.
+     */
+    public static String forwardedPath(String requestUri) {
+        return escape(asSent(requestUri));
+    }
+
+    /**
      * The request path with the raw bytes beyond ASCII a client sent unescaped (nginx takes them)
      * written as escapes: Payara hands them over one character per byte, so {@code café} sent as
      * UTF-8 arrives as {@code cafÃ©}, and was routed and forwarded as that ({@code %C3%83%C2%A9}).

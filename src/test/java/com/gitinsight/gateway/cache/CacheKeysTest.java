@@ -47,6 +47,26 @@ class CacheKeysTest {
         assertEquals(plain, CacheKeys.asciiLowerCase(plain));
     }
 
+    // Attacker review 234: the backend gets the path as spelled (X-Forwarded-Path) and may echo it;
+    // "/<script>/../items" stored its answer under /items's key, served to everyone.
+    @Test
+    void aPathSpelledOtherwiseThanItsNormalFormHasItsOwnKeyAndTheSameIndexPath() {
+        ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.CONSUMER, List.of());
+        String plain = key(c, FakeRequest.get("/items"));
+        FakeRequest dotted = FakeRequest.get("/%3Cscript%3E/../items").normalisedTo("/items");
+        FakeRequest escaped = FakeRequest.get("/%69tems").normalisedTo("/items");
+        FakeRequest doubled = FakeRequest.get("//items").normalisedTo("/items");
+        assertNotEquals(plain, key(c, dotted));
+        assertNotEquals(plain, key(c, escaped));
+        assertNotEquals(plain, key(c, doubled));
+        assertNotEquals(key(c, dotted), key(c, escaped));
+        assertEquals(
+                key(c, dotted), key(c, FakeRequest.get("/%3Cscript%3E/../items").normalisedTo("/items")));
+        assertEquals(plain, key(c, FakeRequest.get("/items").normalisedTo("/items")), "as written: one key");
+        // Indexed under the normalised path: a purge or an eviction of /items finds them all.
+        assertEquals("/items", CacheKeys.path(c, dotted.request));
+    }
+
     @Test
     void twoUsersOfOneConsumerGetTwoKeys() {
         ProxyCacheSchema.Config c = config(ProxyCacheSchema.VaryIdentity.SUBJECT, List.of());

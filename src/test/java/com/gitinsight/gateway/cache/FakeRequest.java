@@ -94,6 +94,12 @@ final class FakeRequest {
         return r;
     }
 
+    /** The path routing made of the request's (its spelling normalised). */
+    FakeRequest normalisedTo(String path) {
+        context = RequestContext.attach(request, null, ROUTE, path, context.fromTrustedProxy());
+        return this;
+    }
+
     /** As from a proxy in {@code gateway.trusted-ips}, whose forwarding headers reach the backend. */
     FakeRequest trusted() {
         context = RequestContext.attach(request, null, ROUTE, context.path(), true);
