@@ -87,6 +87,13 @@ public final class UpstreamHeaders {
             if (!RequestFraming.isToken(name)) {
                 continue; // refused at the head of the chain; never written to a backend whatever the path
             }
+            if (!nginxValid(name)) {
+                // nginx's ignore_invalid_headers (on in Kong): a name of anything but letters,
+                // digits, '-' and '_' is dropped, never proxied. PHP reads '.' in a CGI variable's
+                // name as '_': X-Consumer.ID reached such a backend as X-Consumer-ID (attacker
+                // review 234).
+                continue;
+            }
             String folded = fold(name);
             // Kong's nginx passes a name with '_' (underscores_in_headers on), and so does the
             // gateway, but never one whose dash spelling the gateway owns (a CGI/WSGI backend reads
@@ -273,5 +280,16 @@ public final class UpstreamHeaders {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /** Whether nginx takes a header of this name (letters, digits, '-', and '_' as Kong turns on). */
+    static boolean nginxValid(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -69,6 +69,40 @@ class UpstreamHeadersTest {
         }
     }
 
+    // Attacker review 234: nginx (ignore_invalid_headers, on in Kong) drops a name holding anything
+    // but letters, digits, '-' and '_'; PHP reads a '.' in a CGI variable's name as '_', so
+    // X-Consumer.ID reached such a backend as the consumer header.
+    @Test
+    void aNameNginxWouldIgnoreNeverReachesTheBackend() {
+        Map<String, String> h = new LinkedHashMap<>();
+        for (String name : List.of(
+                "X-Consumer.ID",
+                "X.Custom",
+                "X!Custom",
+                "X#a",
+                "X'a",
+                "X*a",
+                "X+a",
+                "X^a",
+                "X`a",
+                "X|a",
+                "X~a",
+                "X$a",
+                "X%a",
+                "X&a")) {
+            h.put(name, "evil");
+        }
+        h.put("X-Custom-2", "kept");
+        h.put("X_Under", "kept");
+        List<String> names = new ArrayList<>();
+        UpstreamHeaders.copy(request(h), null, Set.of(), "http", (n, v) -> names.add(n));
+        assertTrue(names.contains("X-Custom-2") && names.contains("X_Under"), names.toString());
+        for (String name : names) {
+            assertTrue(UpstreamHeaders.nginxValid(name), name + " must not pass: " + names);
+        }
+        assertFalse(names.stream().anyMatch(n -> n.contains(".")), names.toString());
+    }
+
     @Test
     void everyConnectionLineOfTheClientNamesHeadersKeptFromTheBackend() {
         Map<String, String> h = new LinkedHashMap<>();
