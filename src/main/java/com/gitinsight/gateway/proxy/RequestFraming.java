@@ -62,6 +62,12 @@ final class RequestFraming {
             if (te == MANY || !te.trim().equalsIgnoreCase("chunked")) {
                 return "Transfer-Encoding must be exactly chunked";
             }
+            // nginx: "client sent HTTP/1.0 request with Transfer-Encoding header", 400 (RFC 9112
+            // 6.1: faulty framing). Grizzly does not de-chunk such a request: its body was dropped
+            // and the rest forwarded as a whole request (attacker review 234).
+            if (!"HTTP/1.1".equals(request.getProtocol())) {
+                return "An " + request.getProtocol() + " request may not carry Transfer-Encoding";
+            }
             // getHeaders, not getHeader: Grizzly answers getHeader("Content-Length") from the parsed
             // length, which it clears for a chunked request; the header itself is still there.
             Enumeration<String> lengths = request.getHeaders("Content-Length");

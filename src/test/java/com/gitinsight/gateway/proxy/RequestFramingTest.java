@@ -22,6 +22,17 @@ class RequestFramingTest {
         assertNull(RequestFraming.problem(FakeHttp.Request.get("/x", "X_Custom.Name~1", "v").request));
     }
 
+    // Attacker review 234: Grizzly does not de-chunk an HTTP/1.0 request; its body was dropped and
+    // the request forwarded whole. nginx answers 400 (RFC 9112 6.1).
+    @Test
+    void anHttp10RequestWithTransferEncodingIsRefused() {
+        FakeHttp.Request old =
+                FakeHttp.Request.get("/x", "Transfer-Encoding", "chunked").protocol("HTTP/1.0");
+        assertEquals("An HTTP/1.0 request may not carry Transfer-Encoding", RequestFraming.problem(old.request));
+        assertNull(RequestFraming.problem(FakeHttp.Request.get("/x", "Transfer-Encoding", "chunked").request));
+        assertNull(RequestFraming.problem(FakeHttp.Request.get("/x").protocol("HTTP/1.0").request));
+    }
+
     @Test
     void aHostNginxWouldRefuseIsRefused() {
         // ngx_http_validate_host (attacker review 119): *.example.com matched evil.com/.example.com.
