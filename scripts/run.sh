@@ -156,6 +156,9 @@ if [[ -n ${GATEWAY_SERVER_PROPERTIES:-} ]]; then
   properties=(--systemproperties "$root/target/run-system.properties")
 fi
 # -Dhttp.maxConnections: the JDK's own keep-alive cache otherwise keeps only 5 per host.
+# STRICT_HEADER_VALUE_VALIDATION_RFC_9110=false: Grizzly otherwise answers a bare 400 to any header
+# value with a byte beyond ASCII (a UTF-8 cookie), which nginx and so Kong take (RFC 9110 obs-text);
+# the gateway refuses what nginx refuses (a NUL, a bare CR: proxy.HeaderLimitFilter).
 # shellcheck disable=SC2086
 # The boot agent gives every thread its own default SecureRandom: Payara makes a random UUID for
 # every request (a request-tracing span, tracing on or off), and the JDK's one default generator
@@ -164,6 +167,7 @@ fi
 set -f
 java ${GATEWAY_JAVA_OPTS:-$default_java_opts} ${GATEWAY_EXTRA_JAVA_OPTS:-} -javaagent:"$root/$boot" \
   -Dhttp.maxConnections=256 \
+  -Dorg.glassfish.grizzly.http.STRICT_HEADER_VALUE_VALIDATION_RFC_9110=false \
   -Dgateway.config="$config" \
   -jar "$micro" \
   --nohazelcast --disablephonehome \

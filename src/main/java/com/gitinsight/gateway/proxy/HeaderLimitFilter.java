@@ -63,7 +63,7 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
 
     /**
      * The status refusing the request head, or 0: 414 for the request line, 400 for one header
-     * line over a buffer or the whole head over the buffers.
+     * line over a buffer, the whole head over the buffers, or a value nginx would not parse.
      */
     static int refusal(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes) {
         int total = requestLineBytes(request);
@@ -73,8 +73,16 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
-                int line = name.length() + 2 + values.nextElement().length() + 2;
+                String value = values.nextElement();
+                int line = name.length() + 2 + value.length() + 2;
                 if (line > maxLineBytes) {
+                    return 400;
+                }
+                // nginx's header parser refuses a NUL and a CR not ending the line; bytes beyond
+                // ASCII it takes (RFC 9110's obs-text), and so does Payara's listener as the
+                // gateway sets it up (org.glassfish.grizzly.http.STRICT_HEADER_VALUE_VALIDATION_RFC_9110
+                // off: on, a UTF-8 cookie got a bare 400; off, it lets these two through as well).
+                if (value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
                     return 400;
                 }
                 total += line;

@@ -596,6 +596,26 @@ class SecurityRegressionIT {
 
     // ---- 3. identity headers come only from the gateway ----
 
+    // Helper review 235: Payara's listener answered a header value with a byte beyond ASCII (a
+    // UTF-8 cookie, an accented user agent) with a bare 400 before the gateway ran; nginx takes
+    // such bytes (RFC 9110 obs-text) and passes them on. What nginx refuses, a NUL or a CR inside a
+    // value, is still a 400.
+    @Test
+    void aHeaderValueWithBytesBeyondAsciiIsProxiedAndANulOrABareCrIsRefused() throws Exception {
+        String sent = new String("city=M\u00fcnchen".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        Reply utf8 = get("/n/open", "X-City", sent);
+        assertEquals(200, utf8.status(), utf8.toString());
+        // The echo writes what it read (one character per byte) as UTF-8; read back byte per character.
+        String echoed =
+                new String(("h:x-city=" + sent + "\n").getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertTrue(utf8.body().contains(echoed), "the bytes as sent: " + utf8);
+        for (String bad : List.of("a\rb", "a\u0000b")) {
+            Reply refused = get("/n/open", "X-A", bad);
+            assertEquals(400, refused.status(), refused.toString());
+            assertFalse(refused.backendSawHeader("x-a"), refused.toString());
+        }
+    }
+
     @Test
     void clientSentIdentityHeadersNeverReachTheBackendInAnySpelling() throws Exception {
         String[] forged = {

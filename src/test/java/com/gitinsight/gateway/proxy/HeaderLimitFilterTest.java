@@ -33,6 +33,22 @@ class HeaderLimitFilterTest {
         assertEquals(400, refusal(FakeHttp.Request.get("/", "X-Large", fits + "a")));
     }
 
+    // Helper review 235: Payara's listener refused any byte beyond ASCII in a value (a UTF-8 cookie
+    // got a bare 400); it now lets them through as nginx does, and the gateway refuses what nginx
+    // refuses: a NUL or a CR inside a value. Other control bytes pass, as through nginx.
+    @Test
+    void aValueWithANulOrABareCrIs400AndOneWithBytesBeyondAsciiPasses() {
+        for (String bad : new String[] {"a\rb", "a\u0000b", "\r", "tok\r\nX-Injected: 1"}) {
+            assertEquals(400, refusal(FakeHttp.Request.get("/", "X-A", "ok", "Cookie", bad)), bad);
+        }
+        String utf8AsSent = new String(
+                "city=M\u00fcnchen".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String fine : new String[] {utf8AsSent, "caf\u00e9", "a\tb", "a\u0001b", "a\u007fb"}) {
+            assertEquals(0, refusal(FakeHttp.Request.get("/", "Cookie", fine)), fine);
+        }
+    }
+
     @Test
     void headersThatEachFitButTogetherPassTheFourBuffersAre400() {
         String seven = "a".repeat(7000);
