@@ -60,7 +60,7 @@ public class DemoBackends {
                     paths: [/api/v1/repositories, /api/v1/analysis, /api/v1/ai]
                     plugins:
                       - name: jwt
-                        config: {key_claim_name: kid}
+                        config: {key_claim_name: kid, claims_to_verify: [exp]}
                       - name: cors
                         config:
                           origins: ["https://gitinsight.com", "https://app.gitinsight.com"]
