@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.http.StatusReasons;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,7 +21,7 @@ public final class Exchange {
 
     Exchange(HttpServletRequest request, HttpServletResponse response, ClientPace.Slot paced) {
         this.request = request;
-        this.response = new Response(response, paced);
+        this.response = new Response(request, response, paced);
     }
 
     public HttpServletRequest request() {
@@ -121,11 +122,28 @@ public final class Exchange {
         private String keptValue;
         private java.util.List<String> debug;
         private final ClientPace.Slot paced;
+        private final HttpServletRequest request;
         private jakarta.servlet.ServletOutputStream out;
 
-        Response(HttpServletResponse response, ClientPace.Slot paced) {
+        Response(HttpServletRequest request, HttpServletResponse response, ClientPace.Slot paced) {
             super(response);
+            this.request = request;
             this.paced = paced;
+        }
+
+        /**
+         * A status the container has no reason phrase for goes out with the backend's, when it
+         * answered with it, else nginx's (Payara's listener wrote {@code 429 CUSTOM}).
+         */
+        @Override
+        public void setStatus(int status) {
+            super.setStatus(status);
+            if (!StatusReasons.containerNames(status) && !isCommitted()) {
+                RequestContext context = RequestContext.of(request);
+                String upstream =
+                        context != null && context.upstreamStatus() == status ? context.upstreamReason() : null;
+                StatusReasons.write(request, status, upstream != null ? upstream : StatusReasons.nginx(status));
+            }
         }
 
         /** Its writes marked, so that a client too slow to read the answer can be cut off. */

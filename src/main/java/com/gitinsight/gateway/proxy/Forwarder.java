@@ -259,6 +259,10 @@ final class Forwarder {
             }
             String connectionValue = HopByHop.connectionOptions(response.getHeaders("Connection"));
             RequestContext context = RequestContext.of(exchange.request());
+            if (!com.gitinsight.gateway.http.StatusReasons.containerNames(response.getCode())) {
+                // nginx passes a backend's status line on; Payara's listener would write "CUSTOM".
+                context.upstreamReason(com.gitinsight.gateway.http.StatusReasons.sendable(response.getReasonPhrase()));
+            }
             // The gateway's X-Kong-Request-Id replaces a backend's (not logged, not cached).
             boolean ownId = context != null && context.kongRequestIdDownstream();
             // Kong keeps a backend's Trailer header for a client that asked for trailers.

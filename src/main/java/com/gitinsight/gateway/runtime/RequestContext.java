@@ -100,6 +100,8 @@ public final class RequestContext {
     private String upstreamUriQuery;
     private String credentialId;
     private int upstreamStatus;
+
+    private String upstreamReason;
     /** Tries at targets, kept only when a log plugin asked ({@link #keepTries()}). */
     private List<TargetTry> tries;
 
@@ -682,6 +684,18 @@ public final class RequestContext {
 
     public void upstreamStatus(int status) {
         this.upstreamStatus = status;
+    }
+
+    /**
+     * The backend's reason phrase, kept only for a status the container names none for (nginx
+     * passes the backend's status line on): null otherwise.
+     */
+    public String upstreamReason() {
+        return upstreamReason;
+    }
+
+    public void upstreamReason(String reason) {
+        this.upstreamReason = reason;
     }
 
     /**

@@ -70,6 +70,8 @@ class SecurityRegressionIT {
 
     /** A backend whose answer names a header with a blank and lists Content-Type in its Connection. */
     private static ServerSocket oddBackend;
+    /** Answers 422 with its own reason phrase, one Payara's listener has no name for. */
+    private static ServerSocket unnamedBackend;
 
     private static final List<String> ODD = new CopyOnWriteArrayList<>();
 
@@ -96,6 +98,10 @@ class SecurityRegressionIT {
                         + "Content-Length: 2\r\n\r\nok",
                 ODD,
                 "odd-backend");
+        unnamedBackend = rawBackend(
+                "HTTP/1.1 422 Unprocessable Content\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno",
+                new CopyOnWriteArrayList<>(),
+                "unnamed-backend");
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, """
                 _format_version: "3.0"
@@ -149,6 +155,16 @@ class SecurityRegressionIT {
                     url: http://127.0.0.1:%7$d
                     routes:
                       - {name: odd, paths: [/odd]}
+                  - name: unnamed
+                    url: http://127.0.0.1:%8$d
+                    routes:
+                      - {name: unnamed, paths: [/unnamed]}
+                      - name: slow-down
+                        paths: [/slow-down]
+                        plugins: [{name: request-termination, config: {status_code: 429}}]
+                      - name: unprocessable
+                        paths: [/unprocessable]
+                        plugins: [{name: request-termination, config: {status_code: 422}}]
                 consumers:
                   - username: alice
                     jwt_secrets: [{key: alice-key, secret: "%3$s"}]
@@ -159,7 +175,8 @@ class SecurityRegressionIT {
                         garbageBackend.getLocalPort(),
                         crowdedBackend.getLocalPort(),
                         switchingBackend.getLocalPort(),
-                        oddBackend.getLocalPort()));
+                        oddBackend.getLocalPort(),
+                        unnamedBackend.getLocalPort()));
         return GatewayWar.withSettings("gateway.trusted-ips=" + PROXY + "\ngateway.admin.token=" + ADMIN_TOKEN);
     }
 
@@ -213,6 +230,7 @@ class SecurityRegressionIT {
         crowdedBackend.close();
         switchingBackend.close();
         oddBackend.close();
+        unnamedBackend.close();
     }
 
     // ---- raw HTTP ----
@@ -615,6 +633,25 @@ class SecurityRegressionIT {
             assertEquals(400, refused.status(), refused.toString());
             assertFalse(refused.backendSawHeader("x-a"), refused.toString());
         }
+    }
+
+    // Helper review 235: Payara's listener writes "CUSTOM" for a status it has no name for (429,
+    // 422...); nginx writes its own name (429 Too Many Requests) or none for an answer of its own,
+    // and a backend's status line as the backend sent it.
+    @Test
+    void aStatusTheContainerHasNoNameForGetsNginxsReasonOrTheBackends() throws Exception {
+        assertTrue(
+                get("/slow-down/x").text().startsWith("HTTP/1.1 429 Too Many Requests\r\n"),
+                get("/slow-down/x").toString());
+        assertTrue(
+                get("/unprocessable/x").text().startsWith("HTTP/1.1 422 \r\n"),
+                get("/unprocessable/x").toString());
+        assertTrue(
+                get("/unnamed/x").text().startsWith("HTTP/1.1 422 Unprocessable Content\r\n"),
+                get("/unnamed/x").toString());
+        assertTrue(
+                get("/n/open").text().startsWith("HTTP/1.1 200 OK\r\n"),
+                get("/n/open").toString());
     }
 
     @Test
