@@ -59,6 +59,11 @@ final class LoggedResponse extends HttpServletResponseWrapper {
         HttpServletResponse response = (HttpServletResponse) getResponse();
         List<String> seen = new ArrayList<>(4);
         for (String name : response.getHeaderNames()) {
+            if (name.equalsIgnoreCase("Date")) {
+                // The gateway's own, as nginx's header filter adds it: not among the headers
+                // Kong's log phase reads (ngx.resp.get_headers); a backend's, set later, is.
+                continue;
+            }
             String lower = name.toLowerCase(Locale.ROOT);
             if (!seen.contains(lower)) {
                 seen.add(lower);

@@ -80,6 +80,10 @@ public class CurrentRequestFilter extends HttpFilter {
         portMaps = com.gitinsight.gateway.http.PortMaps.parse(maps);
     }
 
+    /** Answers' Date headers, made once a second. */
+    private final transient com.gitinsight.gateway.http.AnswerDates dates =
+            new com.gitinsight.gateway.http.AnswerDates();
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -90,6 +94,9 @@ public class CurrentRequestFilter extends HttpFilter {
         if (sendId) {
             response.setHeader(KongHeaders.REQUEST_ID, kongRequestId);
         }
+        // nginx dates every answer; a backend's own Date replaces this one, as nginx passes it on.
+        String date = dates.now();
+        response.setHeader("Date", date);
         // Any answer given before the request has a context (here, or the container's error page
         // after an exception) names the same id in its body.
         request.setAttribute(RequestIds.ATTRIBUTE, kongRequestId);
@@ -219,6 +226,7 @@ public class CurrentRequestFilter extends HttpFilter {
             if (sendId) {
                 exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
             }
+            exchange.dateAfterReset(date);
             if (match != null && kongHeaders.allowDebugHeader() && request.getHeader("Kong-Debug") != null) {
                 debugHeaders(match, exchange);
             }

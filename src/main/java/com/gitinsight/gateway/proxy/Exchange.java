@@ -103,6 +103,11 @@ public final class Exchange {
         response.keptValue = value;
     }
 
+    /** The Date set at the head of the chain, set again after a reset (a plugin's refusal). */
+    void dateAfterReset(String date) {
+        response.date = date;
+    }
+
     /**
      * Kong's debug headers ({@code Kong-Route-Id}...): set now, on the answer whatever answers
      * (a plugin's refusal resets the response), as Kong sets them when the route is matched.
@@ -120,6 +125,7 @@ public final class Exchange {
         private boolean suppressContentType;
         private String keptName;
         private String keptValue;
+        private String date;
         private java.util.List<String> debug;
         private final ClientPace.Slot paced;
         private final HttpServletRequest request;
@@ -163,6 +169,9 @@ public final class Exchange {
         @Override
         public void reset() {
             super.reset();
+            if (date != null) {
+                super.setHeader("Date", date);
+            }
             if (keptName != null) {
                 super.setHeader(keptName, keptValue);
             }

@@ -638,6 +638,24 @@ class SecurityRegressionIT {
     // Helper review 235: Payara's listener writes "CUSTOM" for a status it has no name for (429,
     // 422...); nginx writes its own name (429 Too Many Requests) or none for an answer of its own,
     // and a backend's status line as the backend sent it.
+    // Helper review 235: answers carried no Date unless the backend sent one; nginx dates every
+    // answer and passes a backend's own on (RFC 9110 6.6.1), once.
+    @Test
+    void everyAnswerCarriesOneDate() throws Exception {
+        for (String path : List.of("/no/such/route", "/slow-down/x", "/n/open", "/n/admin/x", "/unnamed/x")) {
+            Reply r = get(path);
+            String head =
+                    r.text().substring(0, r.text().indexOf("\r\n\r\n") + 2).toLowerCase(java.util.Locale.ROOT);
+            int first = head.indexOf("\r\ndate: ");
+            assertTrue(first > 0, path + ": " + r);
+            assertEquals(-1, head.indexOf("\r\ndate: ", first + 1), path + " dated twice: " + r);
+            assertTrue(
+                    head.substring(first)
+                            .matches("(?s)\r\ndate: [a-z]{3}, \\d{2} [a-z]{3} \\d{4} \\d{2}:\\d{2}:\\d{2} gmt\r\n.*"),
+                    path + ": " + r);
+        }
+    }
+
     @Test
     void aStatusTheContainerHasNoNameForGetsNginxsReasonOrTheBackends() throws Exception {
         assertTrue(
