@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.security;
 
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,68 @@ final class TokenSources {
     private static final String BARE_FLAG = new String("true");
 
     private TokenSources() {}
+
+    /**
+     * Each cookie named {@code name} in any ASCII case, in the order sent, as {spelling, value}:
+     * nginx's {@code ngx_http_parse_multi_header_lines} with ';' (1.23+): a pair starts after a
+     * ';' and spaces, its name may be followed by spaces before '=', its value is everything up to
+     * the next ';' after leading spaces. A pair whose name is followed by anything else is skipped.
+     */
+    static List<String[]> cookies(HttpServletRequest request, String name) {
+        List<String[]> found = new ArrayList<>(1);
+        java.util.Enumeration<String> lines = request.getHeaders("Cookie");
+        while (lines != null && lines.hasMoreElements()) {
+            String line = lines.nextElement();
+            int n = line.length();
+            int i = 0;
+            while (i < n) {
+                if (asciiEqualsIgnoreCase(line, i, name)) {
+                    int j = i + name.length();
+                    while (j < n && line.charAt(j) == ' ') {
+                        j++;
+                    }
+                    if (j < n && line.charAt(j) == '=') {
+                        j++;
+                        while (j < n && line.charAt(j) == ' ') {
+                            j++;
+                        }
+                        int end = line.indexOf(';', j);
+                        found.add(
+                                new String[] {line.substring(i, i + name.length()), line.substring(j, end < 0 ? n : end)
+                                });
+                    }
+                }
+                int semi = line.indexOf(';', i);
+                if (semi < 0) {
+                    break;
+                }
+                i = semi + 1;
+                while (i < n && line.charAt(i) == ' ') {
+                    i++;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** nginx's {@code ngx_strncasecmp}: {@code name} at {@code from} in {@code text}, A-Z folded only. */
+    private static boolean asciiEqualsIgnoreCase(String text, int from, String name) {
+        if (from + name.length() > text.length()) {
+            return false;
+        }
+        for (int k = 0; k < name.length(); k++) {
+            char a = text.charAt(from + k);
+            char b = name.charAt(k);
+            if (a != b && asciiLower(a) != asciiLower(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
 
     /** Whether {@code token} is the bare query flag (not a string token). */
     static boolean isBareFlag(String token) {
@@ -66,26 +127,27 @@ final class TokenSources {
                 }
             }
         }
-        if (!config.cookieNames().isEmpty() && request.getCookies() != null) {
+        if (!config.cookieNames().isEmpty()) {
             // nginx's $cookie_<name>: the first cookie of that name in any case (nginx compares
-            // cookie names without case); an empty one is none.
-            Cookie[] cookies = request.getCookies();
+            // cookie names without case), read from the Cookie lines as sent; an empty one is none.
+            // Not the container's parsed cookies: it drops one it finds malformed ("jwt=EVIL x",
+            // a control byte), so the gateway verified a later cookie while the backend read the
+            // first (attacker review 236).
             for (String name : config.cookieNames()) {
-                Cookie first = null;
-                for (Cookie c : cookies) {
-                    if (!c.getName().equalsIgnoreCase(name)) {
-                        continue;
-                    }
-                    boolean hasValue = c.getValue() != null && !c.getValue().isEmpty();
-                    if (first == null) {
-                        first = c; // an empty first cookie is none, and still nginx's choice
-                        if (hasValue) {
-                            out.add(c.getValue());
-                        }
-                    } else if (hasValue && !c.getName().equals(first.getName())) {
-                        // Another spelling of the name: a backend comparing names exactly reads it. The
-                        // same name twice (a browser's cookies of two paths) is nginx's first, as on Kong.
-                        shadows.add(c.getValue());
+                List<String[]> found = cookies(request, name);
+                if (found.isEmpty()) {
+                    continue;
+                }
+                String[] first = found.get(0); // an empty first cookie is none, and still nginx's choice
+                if (!first[1].isEmpty()) {
+                    out.add(first[1]);
+                }
+                for (int i = 1; i < found.size(); i++) {
+                    String[] other = found.get(i);
+                    if (!other[1].isEmpty() && !other[0].equals(first[0])) {
+                        // Another spelling of the name: a backend comparing names exactly reads it.
+                        // The same name twice (a browser's cookies of two paths) is nginx's first, as on Kong.
+                        shadows.add(other[1]);
                     }
                 }
             }

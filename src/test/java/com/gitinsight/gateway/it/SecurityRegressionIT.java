@@ -113,7 +113,7 @@ class SecurityRegressionIT {
                       - name: n-admin
                         paths: [/n/admin]
                         strip_path: false
-                        plugins: [{name: jwt, config: {key_claim_name: kid, claims_to_verify: [exp]}}]
+                        plugins: [{name: jwt, config: {key_claim_name: kid, claims_to_verify: [exp], cookie_names: [session]}}]
                       - name: n-internal
                         paths: [/n/internal]
                         strip_path: false
@@ -670,6 +670,21 @@ class SecurityRegressionIT {
         assertTrue(
                 get("/n/open").text().startsWith("HTTP/1.1 200 OK\r\n"),
                 get("/n/open").toString());
+    }
+
+    // Attacker review 236: Payara's cookie parser drops a cookie it finds malformed (a control byte,
+    // a space in the value), so the gateway verified the second "session" cookie while a backend,
+    // reading the first, took a forged token. nginx's $cookie_session is the first as sent.
+    @Test
+    void theTokenCookieVerifiedIsTheFirstAsSent() throws Exception {
+        String forged = token("{\"kid\":\"alice-key\",\"sub\":\"admin\"}").replaceFirst("\\.[^.]*$", ".forged");
+        for (String first : List.of(forged + "\u0001", forged + " x")) {
+            Reply r = get("/n/admin/x", "Cookie", "session=" + first + "; session=" + aliceToken());
+            assertEquals(401, r.status(), r.toString());
+            assertFalse(r.body().contains("backend="), r.toString());
+        }
+        assertEquals(
+                200, get("/n/admin/x", "Cookie", "a=1; session=" + aliceToken()).status());
     }
 
     @Test

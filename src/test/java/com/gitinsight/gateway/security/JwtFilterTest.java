@@ -366,6 +366,43 @@ class JwtFilterTest {
                         .status());
     }
 
+    // Attacker review 236: the container's cookie parser drops a cookie it finds malformed, so the
+    // gateway verified the second "silly" while a backend read the first. nginx's $cookie_silly is
+    // the first pair of the name in the Cookie lines as sent, whatever its value holds.
+    @Test
+    void theFirstCookieOfTheNameAsSentIsTheOneVerified() throws Exception {
+        String token = encode(payload(KEY), SECRET);
+        String forged = encode(payload("someone-else"), "not-the-secret");
+        for (String first : List.of(forged + "\u0001", forged + " x", "\u0001" + forged, forged + "\u007f")) {
+            FakeHttp.Response r = send("jwt9", "/request", "Cookie", "silly=" + first + "; silly=" + token);
+            assertEquals(401, r.status(), first);
+        }
+        FakeHttp.Response otherCase = send("jwt9", "/request", "Cookie", "SILLY=" + forged + "\u0001; silly=" + token);
+        assertEquals(401, otherCase.status());
+        // As nginx parses the line: spaces around '=' and after ';', the value up to the next ';'.
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "a=1;  silly  =  " + token + ";b=2")
+                        .status());
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "sillyx=" + forged + "; xsilly=" + forged + "; silly=" + token)
+                        .status());
+        // A second Cookie line is read after the first.
+        FakeHttp.Request twoLines =
+                FakeHttp.Request.get("/request").header("Cookie", "a=1").header("Cookie", "silly=" + token);
+        assertEquals(200, send("jwt9", twoLines, new FakeHttp.Backend()).status());
+        // A name nginx skips ("silly\u0001=") is not the cookie: the next one is, as on Kong.
+        assertEquals(
+                200,
+                send("jwt9", "/request", "Cookie", "silly\u0001=" + forged + "; silly=" + token)
+                        .status());
+        // An empty first cookie is none, and still nginx's choice: the later token is not read.
+        assertEquals(
+                401,
+                send("jwt9", "/request", "Cookie", "silly=; silly=" + token).status());
+    }
+
     // "finds the JWT in the first header occurrence of a duplicated custom authorization header"
     @Test
     void firstOccurrenceOfADuplicatedHeader() throws Exception {
