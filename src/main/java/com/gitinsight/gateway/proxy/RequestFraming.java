@@ -59,7 +59,10 @@ final class RequestFraming {
         }
         String te = single(request.getHeaders("Transfer-Encoding"));
         if (te != null) {
-            if (te == MANY || !te.trim().equalsIgnoreCase("chunked")) {
+            // Blanks (SP, HTAB) around it only: trim() also dropped control bytes, and Grizzly does
+            // not de-chunk "\u000bchunked", so its body was lost and the rest forwarded whole
+            // (attacker review 236; nginx answers 501 to an unknown coding).
+            if (te == MANY || !withoutBlanks(te).equalsIgnoreCase("chunked")) {
                 return "Transfer-Encoding must be exactly chunked";
             }
             // nginx: "client sent HTTP/1.0 request with Transfer-Encoding header", 400 (RFC 9112
@@ -86,6 +89,19 @@ final class RequestFraming {
             return "A request carries one Content-Length header";
         }
         return null;
+    }
+
+    /** {@code value} without the spaces and tabs (RFC 9110's OWS) around it. */
+    static String withoutBlanks(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return value.substring(start, end);
     }
 
     /** Whether the connection must close after this request's response. */

@@ -24,6 +24,22 @@ class RequestFramingTest {
 
     // Attacker review 234: Grizzly does not de-chunk an HTTP/1.0 request; its body was dropped and
     // the request forwarded whole. nginx answers 400 (RFC 9112 6.1).
+    // Attacker review 236: trim() dropped control bytes too, and Grizzly does not de-chunk
+    // "\u000bchunked": the body was lost and the request forwarded whole.
+    @Test
+    void aTransferEncodingWithAControlByteIsNotChunked() {
+        for (String te :
+                new String[] {"\u000bchunked", "\u0001chunked", "chunked\u000c", "\u001fchunked", "chunked\u0000"}) {
+            assertEquals(
+                    "Transfer-Encoding must be exactly chunked",
+                    RequestFraming.problem(FakeHttp.Request.get("/x", "Transfer-Encoding", te).request),
+                    te);
+        }
+        for (String te : new String[] {"chunked", " chunked\t", "CHUNKED"}) {
+            assertNull(RequestFraming.problem(FakeHttp.Request.get("/x", "Transfer-Encoding", te).request), te);
+        }
+    }
+
     @Test
     void anHttp10RequestWithTransferEncodingIsRefused() {
         FakeHttp.Request old =
