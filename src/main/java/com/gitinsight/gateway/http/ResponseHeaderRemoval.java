@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.http;
 
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,18 +33,12 @@ public final class ResponseHeaderRemoval {
         if (request == null) {
             return;
         }
-        ServletRequest r = request;
-        while (r instanceof ServletRequestWrapper wrapper) {
-            r = wrapper.getRequest();
-        }
+        ServletRequest r = ContainerReflection.unwrapped(request);
         try {
-            java.lang.reflect.Method unwrap = method(r, "getUnwrappedCoyoteRequest");
-            if (unwrap == null) {
+            Object grizzly = ContainerReflection.grizzlyResponse(r);
+            if (grizzly == null) {
                 return; // not Payara or GlassFish
             }
-            Object catalina = unwrap.invoke(r);
-            Object catalinaResponse = call(catalina, "getResponse");
-            Object grizzly = call(catalinaResponse, "getCoyoteResponse");
             Object headers = call(call(grizzly, "getResponse"), "getHeaders");
             headers.getClass().getMethod("removeHeader", String.class).invoke(headers, name);
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -55,10 +48,6 @@ public final class ResponseHeaderRemoval {
                             + r.getClass().getName(),
                     e);
         }
-    }
-
-    private static java.lang.reflect.Method method(Object target, String name) {
-        return ContainerReflection.method(target, name);
     }
 
     private static Object call(Object target, String name) throws ReflectiveOperationException {

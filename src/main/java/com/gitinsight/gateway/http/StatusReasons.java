@@ -1,8 +1,6 @@
 package com.gitinsight.gateway.http;
 
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
-import java.lang.reflect.Method;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -76,17 +74,12 @@ public final class StatusReasons {
      * Payara/GlassFish (Grizzly), before the response is committed.
      */
     public static void write(ServletRequest request, int status, String reason) {
-        ServletRequest r = request;
-        while (r instanceof ServletRequestWrapper wrapper) {
-            r = wrapper.getRequest();
-        }
+        ServletRequest r = ContainerReflection.unwrapped(request);
         try {
-            Method unwrap = ContainerReflection.method(r, "getUnwrappedCoyoteRequest");
-            if (unwrap == null) {
+            Object grizzly = ContainerReflection.grizzlyResponse(r);
+            if (grizzly == null) {
                 return; // not Payara or GlassFish
             }
-            Object catalinaResponse = ContainerReflection.call(unwrap.invoke(r), "getResponse");
-            Object grizzly = ContainerReflection.call(catalinaResponse, "getCoyoteResponse");
             grizzly.getClass().getMethod("setStatus", int.class, String.class).invoke(grizzly, status, reason);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(

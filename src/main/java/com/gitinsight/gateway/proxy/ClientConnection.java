@@ -2,7 +2,6 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ContainerReflection;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,11 +29,7 @@ final class ClientConnection {
                     request.getProtocol());
             return false;
         }
-        ServletRequest r = request;
-        while (r instanceof ServletRequestWrapper wrapper) {
-            r = wrapper.getRequest();
-        }
-        return close(r);
+        return close(ContainerReflection.unwrapped(request));
     }
 
     /** Closes the connection of the container's own request object; whether it could. */
