@@ -21,10 +21,11 @@ final class TokenSources {
     private TokenSources() {}
 
     /**
-     * Each cookie named {@code name} in any ASCII case, in the order sent, as {spelling, value}:
-     * nginx's {@code ngx_http_parse_multi_header_lines} with ';' (1.23+): a pair starts after a
-     * ';' and spaces, its name may be followed by spaces before '=', its value is everything up to
-     * the next ';' after leading spaces. A pair whose name is followed by anything else is skipped.
+     * Each cookie named {@code name} in any ASCII case, in the order sent, as {spelling, value}, as
+     * nginx's {@code ngx_http_parse_multi_header_lines} finds them: a pair starts after a ';' or a
+     * ',' and spaces; its name may be followed by spaces, then '=' (anything else: the pair is
+     * skipped, one character more consumed, as nginx's {@code *start++ != '='}); its value is
+     * everything up to the next ';' after leading spaces.
      */
     static List<String[]> cookies(HttpServletRequest request, String name) {
         List<String[]> found = new ArrayList<>(1);
@@ -45,22 +46,51 @@ final class TokenSources {
                             j++;
                         }
                         int end = line.indexOf(';', j);
-                        found.add(
-                                new String[] {line.substring(i, i + name.length()), line.substring(j, end < 0 ? n : end)
-                                });
+                        end = end < 0 ? n : end;
+                        found.add(new String[] {line.substring(i, i + name.length()), line.substring(j, end)});
+                        i = end;
+                    } else {
+                        i = Math.min(j + 1, n);
                     }
                 }
-                int semi = line.indexOf(';', i);
-                if (semi < 0) {
-                    break;
+                while (i < n) {
+                    char c = line.charAt(i++);
+                    if (c == ';' || c == ',') {
+                        break;
+                    }
                 }
-                i = semi + 1;
                 while (i < n && line.charAt(i) == ' ') {
                     i++;
                 }
             }
         }
         return found;
+    }
+
+    /**
+     * The value of the first cookie named {@code name} (any case) as a lenient parser reads the
+     * Cookie lines (Go's net/http, Node's cookie, werkzeug, Grizzly: pairs split at ';' or ',',
+     * names and values trimmed of spaces and tabs), or null. nginx skips "jwt\t=x"; they read it.
+     */
+    static String firstAsBackendsRead(HttpServletRequest request, String name) {
+        java.util.Enumeration<String> lines = request.getHeaders("Cookie");
+        while (lines != null && lines.hasMoreElements()) {
+            String line = lines.nextElement();
+            int i = 0;
+            int n = line.length();
+            while (i < n) {
+                int end = i;
+                while (end < n && line.charAt(end) != ';' && line.charAt(end) != ',') {
+                    end++;
+                }
+                int eq = line.indexOf('=', i);
+                if (eq > i && eq < end && line.substring(i, eq).strip().equalsIgnoreCase(name)) {
+                    return line.substring(eq + 1, end).strip();
+                }
+                i = end + 1;
+            }
+        }
+        return null;
     }
 
     /** nginx's {@code ngx_strncasecmp}: {@code name} at {@code from} in {@code text}, A-Z folded only. */
@@ -135,6 +165,13 @@ final class TokenSources {
             // first (attacker review 236).
             for (String name : config.cookieNames()) {
                 List<String[]> found = cookies(request, name);
+                // What a lenient backend reads first (a tab around the name, which nginx skips): when
+                // it is not nginx's cookie, the token verified is not the one it reads (attacker
+                // review 237: "jwt\t=FORGED; jwt=VALID").
+                String lenient = firstAsBackendsRead(request, name);
+                if (lenient != null && !lenient.isEmpty() && (found.isEmpty() || !lenient.equals(found.get(0)[1]))) {
+                    shadows.add(lenient);
+                }
                 if (found.isEmpty()) {
                     continue;
                 }

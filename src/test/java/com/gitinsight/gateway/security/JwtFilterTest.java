@@ -401,6 +401,27 @@ class JwtFilterTest {
         assertEquals(
                 401,
                 send("jwt9", "/request", "Cookie", "silly=; silly=" + token).status());
+        // Attacker review 237: nginx ends a pair at ',' too, so "a=1,silly=FORGED" is its first
+        // cookie (as Grizzly's and other parsers read it); a tab around the name, which nginx skips
+        // but Go, Node and werkzeug trim, makes a second token, not a pass.
+        assertEquals(
+                401,
+                send("jwt9", "/request", "Cookie", "a=1,silly=" + forged + "; silly=" + token)
+                        .status());
+        for (String cookie :
+                List.of("silly\t=" + forged + "; silly=" + token, "a=1;\tsilly=" + forged + "; silly=" + token)) {
+            FakeHttp.Response r = send("jwt9", "/request", "Cookie", cookie);
+            assertEquals(Map.of("message", "Multiple tokens provided"), body(r), cookie);
+        }
+        // nginx's "*start++ != '='": a bare name eats the next character, the ';' too.
+        assertEquals(List.of("B"), values("jwt;jwt=A;jwt=B", "jwt"));
+        assertEquals(List.of("x,y", "z"), values("JWT = x,y;b=1, jwt=z", "jwt"));
+    }
+
+    private static List<String> values(String cookie, String name) {
+        return TokenSources.cookies(FakeHttp.Request.get("/", "Cookie", cookie).request, name).stream()
+                .map(p -> p[1])
+                .toList();
     }
 
     // "finds the JWT in the first header occurrence of a duplicated custom authorization header"
