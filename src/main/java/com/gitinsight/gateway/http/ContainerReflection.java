@@ -11,13 +11,33 @@ public final class ContainerReflection {
 
     private ContainerReflection() {}
 
-    /** {@code target}'s public no-argument method {@code name}, or null when it has none. */
-    public static Method method(Object target, String name) {
-        try {
-            return target.getClass().getMethod(name);
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
+    /**
+     * Each container class's methods as looked up, by name and parameter types: a lookup copies
+     * the method and checks access each time, and some of these run per answer (a 429's reason
+     * phrase during a flood). What is cached is what the JVM's classes say, never request data.
+     */
+    private static final ClassValue<java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Method>>>
+            METHODS = new ClassValue<>() {
+                @Override
+                protected java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Method>> computeValue(
+                        Class<?> type) {
+                    return new java.util.concurrent.ConcurrentHashMap<>();
+                }
+            };
+
+    /** {@code target}'s public method {@code name} taking {@code parameters}, or null when it has none. */
+    public static Method method(Object target, String name, Class<?>... parameters) {
+        Class<?> type = target.getClass();
+        String key = parameters.length == 0 ? name : name + java.util.Arrays.toString(parameters);
+        return METHODS.get(type)
+                .computeIfAbsent(key, k -> {
+                    try {
+                        return java.util.Optional.of(type.getMethod(name, parameters));
+                    } catch (NoSuchMethodException e) {
+                        return java.util.Optional.empty();
+                    }
+                })
+                .orElse(null);
     }
 
     /** The container's own request object under every wrapper of {@code request}. */
@@ -44,6 +64,10 @@ public final class ContainerReflection {
 
     /** Calls {@code target}'s public no-argument method {@code name}. */
     public static Object call(Object target, String name) throws ReflectiveOperationException {
-        return target.getClass().getMethod(name).invoke(target);
+        Method m = method(target, name);
+        if (m == null) {
+            throw new NoSuchMethodException(target.getClass().getName() + "." + name);
+        }
+        return m.invoke(target);
     }
 }

@@ -76,7 +76,7 @@ public final class ErrorResponses {
     public static void writeNginx(HttpServletRequest request, HttpServletResponse response, int status, String message)
             throws IOException {
         ErrorFormat format = ErrorFormat.ofNginx(request);
-        send(response, status, format.contentType(), format.body(message, RequestIds.of(request)));
+        send(request, response, status, format.contentType(), format.body(message, RequestIds.of(request)));
     }
 
     private static Response json(String requestId, String accept, int status, String message) {
@@ -112,7 +112,7 @@ public final class ErrorResponses {
             HttpServletRequest request, HttpServletResponse response, int status, String message, String... headers)
             throws IOException {
         ErrorFormat format = ErrorFormat.of(request.getHeader("Accept"));
-        send(response, status, format.contentType(), format.body(message, RequestIds.of(request)), headers);
+        send(request, response, status, format.contentType(), format.body(message, RequestIds.of(request)), headers);
     }
 
     /**
@@ -128,14 +128,23 @@ public final class ErrorResponses {
             String... headers)
             throws IOException {
         // A body of fields is a JSON document whatever Accept says (Kong's kong.response.exit with a table).
-        send(response, status, ErrorFormat.JSON.contentType(), body(fields, null), headers);
+        send(request, response, status, ErrorFormat.JSON.contentType(), body(fields, null), headers);
     }
 
     private static void send(
-            HttpServletResponse response, int status, String contentType, String body, String... headers)
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            String contentType,
+            String body,
+            String... headers)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
+        if (!StatusReasons.containerNames(status)) {
+            // Also where no exchange wraps the response yet (the chain head's own refusals: 426).
+            StatusReasons.write(request, status, StatusReasons.nginx(status));
+        }
         response.setContentType(contentType);
         response.setContentLength(bytes.length);
         for (int i = 0; i + 1 < headers.length; i += 2) {

@@ -80,7 +80,10 @@ public final class StatusReasons {
             if (grizzly == null) {
                 return; // not Payara or GlassFish
             }
-            grizzly.getClass().getMethod("setStatus", int.class, String.class).invoke(grizzly, status, reason);
+            java.lang.reflect.Method set = ContainerReflection.method(grizzly, "setStatus", int.class, String.class);
+            if (set != null) {
+                set.invoke(grizzly, status, reason);
+            }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(
                     Level.FINE,

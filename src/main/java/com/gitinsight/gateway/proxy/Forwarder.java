@@ -259,7 +259,7 @@ final class Forwarder {
             }
             String connectionValue = HopByHop.connectionOptions(response.getHeaders("Connection"));
             RequestContext context = RequestContext.of(exchange.request());
-            if (!com.gitinsight.gateway.http.StatusReasons.containerNames(response.getCode())) {
+            if (context != null && !com.gitinsight.gateway.http.StatusReasons.containerNames(response.getCode())) {
                 // nginx passes a backend's status line on; Payara's listener would write "CUSTOM".
                 context.upstreamReason(com.gitinsight.gateway.http.StatusReasons.sendable(response.getReasonPhrase()));
             }

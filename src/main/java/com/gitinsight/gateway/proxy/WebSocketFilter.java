@@ -272,6 +272,11 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
                     || NOT_OF_A_REFUSAL.contains(lower)) {
                 return;
             }
+            if (lower.equals("date")) {
+                // The backend's replaces the one the chain's head set, as nginx passes it on: one Date.
+                response.setHeader(name, values.get(0));
+                return;
+            }
             values.forEach(v -> response.addHeader(name, v));
         });
     }

@@ -308,4 +308,16 @@ class WebSocketRelaysTest {
             org.junit.jupiter.api.Assertions.assertNull(out.header(gone), gone);
         }
     }
+
+    // Helper review 237: the backend's Date in place of the one the chain's head set, once.
+    @Test
+    void aRefusedHandshakeCarriesTheBackendsDateOnce() {
+        java.net.http.HttpHeaders backend = java.net.http.HttpHeaders.of(
+                java.util.Map.of("Date", java.util.List.of("Sun, 06 Dec 2026 10:00:00 GMT")), (n, v) -> true);
+        com.gitinsight.gateway.testing.FakeHttp.Response out = new com.gitinsight.gateway.testing.FakeHttp.Response();
+        out.response.setHeader("Date", "Sun, 06 Dec 2026 10:00:01 GMT");
+        WebSocketFilter.refusalHeaders(backend, out.response);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.List.of("Sun, 06 Dec 2026 10:00:00 GMT"), out.headers("Date"));
+    }
 }
