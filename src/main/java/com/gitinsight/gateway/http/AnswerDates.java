@@ -26,7 +26,7 @@ public final class AnswerDates {
         this(System::currentTimeMillis);
     }
 
-    AnswerDates(LongSupplier clockMillis) {
+    public AnswerDates(LongSupplier clockMillis) {
         this.clockMillis = clockMillis;
     }
 

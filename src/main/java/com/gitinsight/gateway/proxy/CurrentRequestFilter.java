@@ -226,7 +226,7 @@ public class CurrentRequestFilter extends HttpFilter {
             if (sendId) {
                 exchange.keepHeader(KongHeaders.REQUEST_ID, kongRequestId);
             }
-            exchange.dateAfterReset(date);
+            exchange.dated(dates, date);
             if (match != null && kongHeaders.allowDebugHeader() && request.getHeader("Kong-Debug") != null) {
                 debugHeaders(match, exchange);
             }

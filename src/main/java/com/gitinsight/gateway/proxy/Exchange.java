@@ -103,8 +103,13 @@ public final class Exchange {
         response.keptValue = value;
     }
 
-    /** The Date set at the head of the chain, set again after a reset (a plugin's refusal). */
-    void dateAfterReset(String date) {
+    /**
+     * The Date set at the head of the chain ({@code date}, from {@code dates}): set again after a
+     * reset (a plugin's refusal), and made anew when the status is set in a later second unless
+     * the answer set its own (a backend's), as nginx dates the head when it writes it.
+     */
+    void dated(com.gitinsight.gateway.http.AnswerDates dates, String date) {
+        response.dates = dates;
         response.date = date;
     }
 
@@ -126,6 +131,10 @@ public final class Exchange {
         private String keptName;
         private String keptValue;
         private String date;
+        private com.gitinsight.gateway.http.AnswerDates dates;
+        /** Whether the answer set a Date of its own (a backend's) through this wrapper. */
+        private boolean ownDate;
+
         private java.util.List<String> debug;
         private final ClientPace.Slot paced;
         private final HttpServletRequest request;
@@ -144,6 +153,14 @@ public final class Exchange {
         @Override
         public void setStatus(int status) {
             super.setStatus(status);
+            if (dates != null && !ownDate) {
+                String now = dates.now();
+                if (!now.equals(date)) {
+                    // A slow answer (a 504 after the read timeout) is dated when it is made.
+                    date = now;
+                    super.setHeader("Date", now);
+                }
+            }
             if (!StatusReasons.containerNames(status) && !isCommitted()) {
                 RequestContext context = RequestContext.of(request);
                 String upstream =
@@ -169,6 +186,7 @@ public final class Exchange {
         @Override
         public void reset() {
             super.reset();
+            ownDate = false;
             if (date != null) {
                 super.setHeader("Date", date);
             }
@@ -192,6 +210,7 @@ public final class Exchange {
         @Override
         public void setHeader(String name, String value) {
             if ((!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) && !kept(name)) {
+                ownDate |= isDate(name);
                 super.setHeader(name, value);
             }
         }
@@ -199,8 +218,13 @@ public final class Exchange {
         @Override
         public void addHeader(String name, String value) {
             if ((!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) && !kept(name)) {
+                ownDate |= isDate(name);
                 super.addHeader(name, value);
             }
+        }
+
+        private static boolean isDate(String name) {
+            return name != null && name.length() == 4 && name.equalsIgnoreCase("Date");
         }
     }
 }

@@ -100,4 +100,32 @@ class ExchangeTest {
                         .allowDebugHeader(),
                 "off by default, as Kong's allow_debug_header");
     }
+
+    // Helper review 237: the chain head's Date is the request's arrival; nginx dates the head when
+    // it writes it. A status set in a later second dates the answer anew, unless it set its own
+    // (a backend's, which Jersey sets before the status); a reset puts the gateway's back.
+    @Test
+    void anAnswerIsDatedWhenItsStatusIsSetUnlessItCarriesItsOwn() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_796_552_577_000L);
+        com.gitinsight.gateway.http.AnswerDates dates = new com.gitinsight.gateway.http.AnswerDates(clock::get);
+        FakeHttp.Response container = new FakeHttp.Response();
+        Exchange slow = new Exchange(FakeHttp.Request.get("/x").request, container.response, null);
+        String arrival = dates.now();
+        container.response.setHeader("Date", arrival);
+        slow.dated(dates, arrival);
+        clock.addAndGet(60_000);
+        slow.response().setStatus(504);
+        assertEquals(java.util.List.of("Sun, 06 Dec 2026 10:23:57 GMT"), container.headers("Date"));
+
+        FakeHttp.Response proxied = new FakeHttp.Response();
+        Exchange backend = new Exchange(FakeHttp.Request.get("/x").request, proxied.response, null);
+        proxied.response.setHeader("Date", arrival);
+        backend.dated(dates, arrival);
+        backend.response().setHeader("Date", "Sun, 06 Dec 2026 09:00:00 GMT");
+        clock.addAndGet(60_000);
+        backend.response().setStatus(200);
+        assertEquals(java.util.List.of("Sun, 06 Dec 2026 09:00:00 GMT"), proxied.headers("Date"), "the backend's");
+        backend.response().reset();
+        assertEquals(1, proxied.headers("Date").size());
+    }
 }
