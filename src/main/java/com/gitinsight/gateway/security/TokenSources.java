@@ -68,29 +68,107 @@ final class TokenSources {
     }
 
     /**
-     * The value of the first cookie named {@code name} (any case) as a lenient parser reads the
-     * Cookie lines (Go's net/http, Node's cookie, werkzeug, Grizzly: pairs split at ';' or ',',
-     * names and values trimmed of spaces and tabs), or null. nginx skips "jwt\t=x"; they read it.
+     * A pair some backend's cookie parser may read as the cookie {@code name}: its spelling, its
+     * value, and whether it is a plain pair every parser reads alike ({@code clean}: at a line's
+     * start or after ';' and spaces, no quote before it in the line).
      */
-    static String firstAsBackendsRead(HttpServletRequest request, String name) {
+    record Candidate(String spelling, String value, boolean clean) {}
+
+    /**
+     * Every pair of the Cookie lines that some backend could take for the cookie {@code name}
+     * (attacker reviews 237, 238): a pair may start at a line's start or after any ';' or ','
+     * (Grizzly splits at ','; Go, PHP, Django, werkzeug, Node at ';' only); what a trim takes
+     * around the name is skipped (Python and JavaScript trim U+00A0 and other Unicode spaces,
+     * taken here as any byte beyond ASCII); the name in any ASCII case, a '_' of it also spelled '.',
+     * ' ' or '[' (PHP reads those as '_'); blanks before '='; the value up to ';' or ',', or a
+     * quoted one up to its closing quote, trimmed. One pass over each line.
+     */
+    static List<Candidate> candidates(HttpServletRequest request, String name) {
+        List<Candidate> found = new ArrayList<>(1);
         java.util.Enumeration<String> lines = request.getHeaders("Cookie");
         while (lines != null && lines.hasMoreElements()) {
             String line = lines.nextElement();
-            int i = 0;
             int n = line.length();
-            while (i < n) {
-                int end = i;
-                while (end < n && line.charAt(end) != ';' && line.charAt(end) != ',') {
-                    end++;
+            boolean quoted = false; // a quote seen before this pair in the line
+            boolean afterSemicolon = true; // the pair starts the line or follows a ';'
+            int p = 0;
+            while (p <= n) {
+                int q = p;
+                boolean onlySpaces = true;
+                while (q < n && skippable(line.charAt(q))) {
+                    onlySpaces &= line.charAt(q) == ' ';
+                    q++;
                 }
-                int eq = line.indexOf('=', i);
-                if (eq > i && eq < end && line.substring(i, eq).strip().equalsIgnoreCase(name)) {
-                    return line.substring(eq + 1, end).strip();
+                if (loosely(line, q, name)) {
+                    int r = q + name.length();
+                    while (r < n && skippable(line.charAt(r))) {
+                        r++;
+                    }
+                    if (r < n && line.charAt(r) == '=') {
+                        r++;
+                        while (r < n && skippable(line.charAt(r))) {
+                            r++;
+                        }
+                        int end;
+                        String value;
+                        if (r < n && line.charAt(r) == '"') {
+                            end = line.indexOf('"', r + 1);
+                            end = end < 0 ? n : end;
+                            value = line.substring(r + 1, end);
+                        } else {
+                            end = r;
+                            while (end < n && line.charAt(end) != ';' && line.charAt(end) != ',') {
+                                end++;
+                            }
+                            value = line.substring(r, end).strip();
+                        }
+                        found.add(new Candidate(
+                                line.substring(q, q + name.length()), value, afterSemicolon && onlySpaces && !quoted));
+                    }
                 }
-                i = end + 1;
+                // On to the next ';' or ',' (a quote on the way is remembered).
+                int k = p;
+                while (k < n && line.charAt(k) != ';' && line.charAt(k) != ',') {
+                    quoted |= line.charAt(k) == '"';
+                    k++;
+                }
+                if (k >= n) {
+                    break;
+                }
+                afterSemicolon = line.charAt(k) == ';';
+                p = k + 1;
             }
         }
-        return null;
+        return found;
+    }
+
+    /**
+     * Skipped before a name by some backend: what Python's or JavaScript's trim takes (blanks,
+     * VT, FF, the separators 0x1C-0x1F) and bytes beyond ASCII (a UTF-8 U+00A0 or U+3000 as
+     * sent, one character per byte here).
+     */
+    private static boolean skippable(char c) {
+        return blank(c) || c >= 0x80;
+    }
+
+    private static boolean blank(char c) {
+        return c == ' ' || c == '\t' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1f);
+    }
+
+    /** {@code name} at {@code from}: ASCII case folded, a '_' also matching '.', ' ' or '['. */
+    private static boolean loosely(String text, int from, String name) {
+        if (from + name.length() > text.length()) {
+            return false;
+        }
+        for (int k = 0; k < name.length(); k++) {
+            char a = text.charAt(from + k);
+            char b = name.charAt(k);
+            boolean same = a == b || asciiLower(a) == asciiLower(b) || b == '_' && (a == '.' || a == ' ' || a == '[');
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** nginx's {@code ngx_strncasecmp}: {@code name} at {@code from} in {@code text}, A-Z folded only. */
@@ -165,26 +243,33 @@ final class TokenSources {
             // first (attacker review 236).
             for (String name : config.cookieNames()) {
                 List<String[]> found = cookies(request, name);
-                // What a lenient backend reads first (a tab around the name, which nginx skips): when
-                // it is not nginx's cookie, the token verified is not the one it reads (attacker
-                // review 237: "jwt\t=FORGED; jwt=VALID").
-                String lenient = firstAsBackendsRead(request, name);
-                if (lenient != null && !lenient.isEmpty() && (found.isEmpty() || !lenient.equals(found.get(0)[1]))) {
-                    shadows.add(lenient);
+                String verified = found.isEmpty() ? "" : found.get(0)[1]; // an empty one is none
+                if (!verified.isEmpty()) {
+                    out.add(verified);
                 }
-                if (found.isEmpty()) {
-                    continue;
+                String spelling = found.isEmpty() ? null : found.get(0)[0];
+                // Any other value a backend's parser could read for the name is another token
+                // (attacker reviews 236-238: "x=1,jwt=VALID; jwt=FORGED", a tab or U+00A0 before
+                // the name, a quoted value swallowing a pair, PHP's "jwt.x" for "jwt_x", another
+                // case). Exempt, as on Kong: a browser's cookies of two paths, the same spelling
+                // twice in plain pairs after nginx's own plain first one (documented: a backend
+                // that reads the last must take the caller from X-Consumer-*).
+                List<Candidate> candidates = candidates(request, name);
+                boolean firstPlain = false;
+                for (Candidate c : candidates) {
+                    if (c.spelling().equals(spelling)) {
+                        firstPlain = c.clean() && c.value().equals(verified);
+                        break;
+                    }
                 }
-                String[] first = found.get(0); // an empty first cookie is none, and still nginx's choice
-                if (!first[1].isEmpty()) {
-                    out.add(first[1]);
-                }
-                for (int i = 1; i < found.size(); i++) {
-                    String[] other = found.get(i);
-                    if (!other[1].isEmpty() && !other[0].equals(first[0])) {
-                        // Another spelling of the name: a backend comparing names exactly reads it.
-                        // The same name twice (a browser's cookies of two paths) is nginx's first, as on Kong.
-                        shadows.add(other[1]);
+                for (Candidate c : candidates) {
+                    if (c.value().isEmpty() || c.value().equals(verified)) {
+                        continue;
+                    }
+                    boolean secondPathCookie =
+                            firstPlain && c.clean() && c.spelling().equals(spelling);
+                    if (!secondPathCookie) {
+                        shadows.add(c.value());
                     }
                 }
             }

@@ -49,6 +49,7 @@ class JwtFilterTest {
                     plugins: [{name: jwt, config: {claims_to_verify: [nbf, exp], maximum_expiration: 300}}]
                   - {name: jwt12, paths: [/jwt12], plugins: [{name: jwt, config: {header_names: [CustomAuthorization]}}]}
                   - {name: jwt14, paths: [/jwt14], plugins: [{name: jwt, config: {secret_is_base64: true}}]}
+                  - {name: jwt15, paths: [/jwt15], plugins: [{name: jwt, config: {cookie_names: [access_token]}}]}
                   # Kong's jwt7: an anonymous consumer that does not exist (the file still loads).
                   - name: jwt7
                     paths: [/jwt7]
@@ -416,6 +417,42 @@ class JwtFilterTest {
         // nginx's "*start++ != '='": a bare name eats the next character, the ';' too.
         assertEquals(List.of("B"), values("jwt;jwt=A;jwt=B", "jwt"));
         assertEquals(List.of("x,y", "z"), values("JWT = x,y;b=1, jwt=z", "jwt"));
+    }
+
+    // Attacker review 238: any other value a backend's cookie parser could read for the name is a
+    // second token. Each of these passed with the valid token verified while Go, PHP, Django,
+    // werkzeug, Node or Jetty read the forged one.
+    @Test
+    void aCookieABackendCouldReadInsteadOfTheVerifiedOneIsASecondToken() throws Exception {
+        String token = encode(payload(KEY), SECRET);
+        String forged = encode(payload("someone-else"), "not-the-secret");
+        for (String cookie : List.of(
+                "x=1,silly=" + token + "; silly=" + forged, // ';'-only parsers: x is "1,silly=..."
+                "x=1, silly=" + token + "; silly=" + forged,
+                "a=\"; silly=" + token + "; b=\"; silly=" + forged, // a quoted value swallows a pair
+                "\u00a0silly=" + forged + "; silly=" + token, // JavaScript trims U+00A0
+                "\u00c2\u00a0silly=" + forged + "; silly=" + token)) { // and Python U+00A0 as UTF-8
+            FakeHttp.Response r = send("jwt9", "/request", "Cookie", cookie);
+            assertEquals(Map.of("message", "Multiple tokens provided"), body(r), cookie);
+        }
+        // PHP reads '.', ' ' and '[' in a name as '_', and keeps the first value.
+        for (String spelled : List.of("access.token", "access token", "access[token")) {
+            FakeHttp.Response r =
+                    send("jwt15", "/request", "Cookie", spelled + "=" + forged + "; access_token=" + token);
+            assertEquals(Map.of("message", "Multiple tokens provided"), body(r), spelled);
+        }
+        // A token from a header beside a cookie a backend reads first: another token.
+        FakeHttp.Response header =
+                send("jwt9", "/request", "Authorization", "Bearer " + token, "Cookie", "x=1,silly=; silly=" + forged);
+        assertEquals(Map.of("message", "Multiple tokens provided"), body(header));
+        // What a browser sends still passes: other cookies, JSON with commas, attributes copied in.
+        for (String cookie : List.of(
+                "a=1; silly=" + token + "; b=2",
+                "prefs={\"a\":1,\"b\":2}; silly=" + token,
+                "silly=" + token + "; path=/;domain=.jwt9.com",
+                "silly=" + token + "; silly=" + token)) {
+            assertEquals(200, send("jwt9", "/request", "Cookie", cookie).status(), cookie);
+        }
     }
 
     private static List<String> values(String cookie, String name) {
