@@ -10,8 +10,8 @@ import java.util.logging.Logger;
  * writes its own name ({@code 429 Too Many Requests}) or none ({@code 422 }) for an answer of its
  * own, and a backend's status line as the backend sent it. The Servlet API sets no reason phrase,
  * so the container's response is reached by reflection from the request, as {@link
- * ResponseHeaderRemoval} reaches it; elsewhere (Undertow, which names these statuses) nothing is
- * done.
+ * ResponseHeaderRemoval} reaches it; on another container (WildFly's Undertow, not checked here)
+ * nothing is done.
  */
 public final class StatusReasons {
 

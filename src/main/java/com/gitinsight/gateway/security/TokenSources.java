@@ -35,7 +35,7 @@ final class TokenSources {
             int n = line.length();
             int i = 0;
             while (i < n) {
-                if (asciiEqualsIgnoreCase(line, i, name)) {
+                if (nameAt(line, i, name, false)) {
                     int j = i + name.length();
                     while (j < n && line.charAt(j) == ' ') {
                         j++;
@@ -99,7 +99,7 @@ final class TokenSources {
                     onlySpaces &= line.charAt(q) == ' ';
                     q++;
                 }
-                if (loosely(line, q, name)) {
+                if (nameAt(line, q, name, true)) {
                     int r = q + name.length();
                     while (r < n && skippable(line.charAt(r))) {
                         r++;
@@ -148,38 +148,25 @@ final class TokenSources {
      * sent, one character per byte here).
      */
     private static boolean skippable(char c) {
-        return blank(c) || c >= 0x80;
+        return c == ' ' || c == '\t' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1f) || c >= 0x80;
     }
 
-    private static boolean blank(char c) {
-        return c == ' ' || c == '\t' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1f);
-    }
-
-    /** {@code name} at {@code from}: ASCII case folded, a '_' also matching '.', ' ' or '['. */
-    private static boolean loosely(String text, int from, String name) {
+    /**
+     * {@code name} at {@code from} in {@code text}, A-Z folded only (nginx's {@code
+     * ngx_strncasecmp}); with {@code phpSpellings} a '_' of the name also matches '.', ' ' or '['
+     * (PHP reads those as '_').
+     */
+    private static boolean nameAt(String text, int from, String name, boolean phpSpellings) {
         if (from + name.length() > text.length()) {
             return false;
         }
         for (int k = 0; k < name.length(); k++) {
             char a = text.charAt(from + k);
             char b = name.charAt(k);
-            boolean same = a == b || asciiLower(a) == asciiLower(b) || b == '_' && (a == '.' || a == ' ' || a == '[');
+            boolean same = a == b
+                    || asciiLower(a) == asciiLower(b)
+                    || phpSpellings && b == '_' && (a == '.' || a == ' ' || a == '[');
             if (!same) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** nginx's {@code ngx_strncasecmp}: {@code name} at {@code from} in {@code text}, A-Z folded only. */
-    private static boolean asciiEqualsIgnoreCase(String text, int from, String name) {
-        if (from + name.length() > text.length()) {
-            return false;
-        }
-        for (int k = 0; k < name.length(); k++) {
-            char a = text.charAt(from + k);
-            char b = name.charAt(k);
-            if (a != b && asciiLower(a) != asciiLower(b)) {
                 return false;
             }
         }
