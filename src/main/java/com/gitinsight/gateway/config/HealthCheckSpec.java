@@ -99,7 +99,7 @@ public record HealthCheckSpec(Active active, Passive passive, double threshold) 
 
         public static final Set<Integer> UNHEALTHY_STATUSES = Set.of(429, 500, 503);
 
-        public static final Passive OFF = new Passive(HEALTHY_STATUSES, 0, UNHEALTHY_STATUSES, 0, 0, 0, 30_000);
+        public static final Passive OFF = new Passive(HEALTHY_STATUSES, 0, UNHEALTHY_STATUSES, 0, 0, 0, 0);
 
         public Passive {
             healthyStatuses = Set.copyOf(healthyStatuses);

@@ -406,7 +406,7 @@ final class UpstreamParser {
                 counter(unhealthy, "tcp_failures"),
                 counter(unhealthy, "timeouts"),
                 counter(unhealthy, "http_failures"),
-                p.seconds("fail_timeout", 30_000, MAX_SECONDS));
+                p.seconds("fail_timeout", 0, MAX_SECONDS)); // Kong: out until a probe or an operator
     }
 
     private static int counter(Section s, String key) {

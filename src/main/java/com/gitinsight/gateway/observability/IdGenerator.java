@@ -82,7 +82,8 @@ public final class IdGenerator {
                 : bare;
     }
 
-    private static UUID random() {
+    /** A version-4 UUID from this thread's generator (no lock shared by requests, as {@code UUID.randomUUID} has). */
+    public static UUID random() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
         long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;

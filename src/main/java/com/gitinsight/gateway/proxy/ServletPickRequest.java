@@ -4,8 +4,6 @@ import com.gitinsight.gateway.config.UpstreamSpec.HashOn;
 import com.gitinsight.gateway.upstream.PickRequest;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A hashing balancer's view of one servlet request. The query string is scanned here rather than
@@ -87,9 +85,10 @@ final class ServletPickRequest implements PickRequest {
         String value = cookie(name);
         if (value == null) {
             if (newCookieValue == null) {
-                ThreadLocalRandom random = ThreadLocalRandom.current();
                 newCookieName = name;
-                newCookieValue = new UUID(random.nextLong(), random.nextLong()).toString();
+                // A version-4 UUID, as Kong's balancer makes it (helper review 239).
+                newCookieValue = com.gitinsight.gateway.observability.IdGenerator.random()
+                        .toString();
             }
             value = newCookieValue;
         }

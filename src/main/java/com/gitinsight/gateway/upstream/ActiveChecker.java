@@ -85,9 +85,9 @@ final class ActiveChecker implements AutoCloseable {
         try {
             Target t;
             while (!closed && (t = queue.poll()) != null) {
-                Failure failure = prober.probe(t, rule, pool.spec());
-                if (!closed) {
-                    t.health().activeResult(rule, failure);
+                ProbeResult result = prober.probe(t, rule, pool.spec());
+                if (!closed && result.counted()) {
+                    t.health().activeResult(rule, result.failure());
                 }
             }
         } catch (RuntimeException e) {

@@ -60,31 +60,31 @@ final class HttpProber implements Prober {
     }
 
     @Override
-    public Failure probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) {
+    public ProbeResult probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) {
         try {
             if (rule.type() == HealthCheckSpec.ProbeType.TCP) {
                 return tcp(target, rule.timeoutMs());
             }
             return http(target, rule, upstream);
         } catch (InterruptedIOException e) {
-            return Failure.TIMEOUT;
+            return ProbeResult.failed(Failure.TIMEOUT);
         } catch (IOException e) {
-            return Failure.TCP;
+            return ProbeResult.failed(Failure.TCP);
         }
     }
 
-    private static Failure tcp(Target target, int timeoutMs) throws IOException {
+    private static ProbeResult tcp(Target target, int timeoutMs) throws IOException {
         try (Socket s = new Socket()) {
             InetSocketAddress address = target.inetAddress() != null
                     ? new InetSocketAddress(target.inetAddress(), target.port())
                     : new InetSocketAddress(target.host(), target.port());
             s.connect(address, timeoutMs);
-            return null;
+            return ProbeResult.HEALTHY;
         }
     }
 
     @SuppressWarnings("deprecation")
-    private Failure http(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) throws IOException {
+    private ProbeResult http(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) throws IOException {
         String scheme = rule.type() == HealthCheckSpec.ProbeType.HTTPS ? "https" : "http";
         // Kong's probe: Host is the upstream's host_header, else the target's name; the TLS server
         // name (and the name a verified certificate must match) https_sni, else that same name.
@@ -125,9 +125,13 @@ final class HttpProber implements Prober {
             int status = response.getCode();
             // Read only while small: a target answering its probe without end would hold the prober.
             SmallAnswers.readOrAbort(response, get, MAX_PROBE_BODY);
-            // Stricter than Kong, which ignores a status in neither list: only a listed healthy
-            // status passes, so a probe path that moved (404, 301) is noticed.
-            return rule.healthyStatuses().contains(status) ? null : Failure.HTTP;
+            // lua-resty-healthcheck's order: the healthy list first; a status in neither counts as
+            // nothing (helper review 239: a health endpoint answering 204 took a target out, and
+            // with every target so, the upstream, where Kong keeps them in rotation).
+            if (rule.healthyStatuses().contains(status)) {
+                return ProbeResult.HEALTHY;
+            }
+            return rule.unhealthyStatuses().contains(status) ? ProbeResult.failed(Failure.HTTP) : ProbeResult.UNLISTED;
         } catch (IOException e) {
             if (deadline.passed()) {
                 throw new InterruptedIOException("the probe's deadline passed"); // a timeout, as Kong counts it

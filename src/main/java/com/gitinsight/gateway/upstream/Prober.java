@@ -7,10 +7,10 @@ import com.gitinsight.gateway.config.UpstreamSpec;
 interface Prober extends AutoCloseable {
 
     /**
-     * Null when the target answered as healthy; otherwise what kind of failure it was.
-     * {@code upstream} (null: none) gives the probe's Host ({@code host_header}) and client certificate.
+     * Healthy, a failure of one kind, or a status neither list names. {@code upstream} (null:
+     * none) gives the probe's Host ({@code host_header}) and client certificate.
      */
-    Failure probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream);
+    ProbeResult probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream);
 
     @Override
     void close();

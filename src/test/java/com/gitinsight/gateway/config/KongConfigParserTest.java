@@ -843,6 +843,22 @@ class KongConfigParserTest {
         assertTrue(u.targets().get(1).isSrv());
     }
 
+    /**
+     * Helper review 239: a Kong file's passive checks (no fail_timeout, GitInsight's own field) took
+     * a target back after 30 s and forgot failures older than that; Kong's lua-resty-healthcheck
+     * has no window and keeps an ejected target out until a probe or an operator brings it back.
+     */
+    @Test
+    void passiveChecksWithoutFailTimeoutAreKongsNoWindowAndOutUntilBroughtBack() throws Exception {
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                upstreams:
+                  - name: u
+                    healthchecks: {passive: {unhealthy: {http_failures: 2}}}
+                    targets: [{target: "a:1"}]
+                """);
+        assertEquals(0, config.upstreams().get(0).healthchecks().passive().failTimeoutMs());
+    }
+
     @Test
     void aQuotedNumberIsNoIntegerAsInKong() {
         // Kong's integer type wants a number: "10" is a string (helper review 115).

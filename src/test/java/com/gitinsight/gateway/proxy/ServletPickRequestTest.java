@@ -92,4 +92,17 @@ class ServletPickRequestTest {
         assertEquals("v", pick.hashValue(HashOn.COOKIE, "hashme"));
         assertNull(pick.newCookie(), "the client has the cookie: none is made");
     }
+
+    @Test
+    void aCookieMadeForAClientIsAVersion4UuidAsKongs() {
+        // Helper review 239: Kong's balancer makes it with kong.tools.uuid (version 4).
+        for (int i = 0; i < 50; i++) {
+            ServletPickRequest pick = new ServletPickRequest(FakeHttp.Request.get("/x").request, null);
+            String value = pick.hashValue(HashOn.COOKIE, "sess");
+            java.util.UUID uuid = java.util.UUID.fromString(value);
+            assertEquals(4, uuid.version(), value);
+            assertEquals(2, uuid.variant(), value);
+            assertEquals("sess=" + value, pick.newCookie());
+        }
+    }
 }

@@ -105,4 +105,40 @@ class ActiveCheckerTest {
         await().pollDelay(Duration.ofMillis(500)).until(() -> true);
         assertEquals(after, probes.get(), "no probe after close");
     }
+
+    /**
+     * Helper review 239: a probe answer in neither status list (a 204 health endpoint, a 401) was a
+     * failure, so a file that works on Kong took every target out; lua-resty-healthcheck counts it
+     * as nothing: a target in rotation stays, and one taken out is not brought back by it either.
+     */
+    @Test
+    void aProbeAnswerInNeitherListCountsAsNothing() throws Exception {
+        status.set(204);
+        int port = serve();
+        GatewayConfig config = new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
+                _format_version: "3.0"
+                upstreams:
+                  - name: api
+                    healthchecks:
+                      active:
+                        http_path: /health
+                        healthy: {interval: 0.05, successes: 1}
+                        unhealthy: {interval: 0.05, http_failures: 1}
+                    targets: [{target: "127.0.0.1:%d"}]
+                services:
+                  - {name: api, url: "http://api"}
+                """.formatted(port));
+        upstreams = Upstreams.build(config, services.registry(), null);
+        upstreams.start(services);
+        Target target = upstreams.forService("api").targets().get(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> probes.get() >= 5);
+        assertEquals(TargetHealth.State.HEALTHY, target.health().state(), "a 204 probe answer ejects nothing");
+
+        status.set(500);
+        await().atMost(Duration.ofSeconds(5)).until(() -> target.health().state() == TargetHealth.State.UNHEALTHY);
+        status.set(401);
+        int seen = probes.get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> probes.get() >= seen + 5);
+        assertEquals(TargetHealth.State.UNHEALTHY, target.health().state(), "nor does a 401 bring a target back");
+    }
 }

@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.gitinsight.gateway.config.HealthCheckSpec;
 import com.gitinsight.gateway.config.UpstreamSpec;
@@ -54,9 +53,11 @@ class HttpProberTlsTest {
         https.start();
         try (HttpProber prober = new HttpProber()) {
             Target target = new Target("127.0.0.1", https.getAddress().getPort(), 100);
-            assertNull(prober.probe(target, probe(HealthCheckSpec.ProbeType.HTTPS, false, null), null));
             assertEquals(
-                    Failure.TCP,
+                    ProbeResult.HEALTHY,
+                    prober.probe(target, probe(HealthCheckSpec.ProbeType.HTTPS, false, null), null));
+            assertEquals(
+                    ProbeResult.failed(Failure.TCP),
                     prober.probe(target, probe(HealthCheckSpec.ProbeType.HTTPS, true, null), null),
                     "Kong's default verifies: a certificate the JVM does not trust fails the probe");
         } finally {
@@ -86,8 +87,8 @@ class HttpProberTlsTest {
                     List.of(),
                     "api.internal",
                     null);
-            assertNull(prober.probe(target, rule, plain));
-            assertNull(prober.probe(target, rule, named));
+            assertEquals(ProbeResult.HEALTHY, prober.probe(target, rule, plain));
+            assertEquals(ProbeResult.HEALTHY, prober.probe(target, rule, named));
             assertEquals(List.of("127.0.0.1", "api.internal"), hosts);
         } finally {
             http.stop(0);

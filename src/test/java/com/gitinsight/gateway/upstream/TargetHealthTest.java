@@ -219,9 +219,9 @@ class TargetHealthTest {
         java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
         Prober refusing = new Prober() {
             @Override
-            public Failure probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) {
+            public ProbeResult probe(Target target, HealthCheckSpec.Active rule, UpstreamSpec upstream) {
                 probes.incrementAndGet();
-                return Failure.TCP;
+                return ProbeResult.failed(Failure.TCP);
             }
 
             @Override
