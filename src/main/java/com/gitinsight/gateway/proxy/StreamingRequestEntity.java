@@ -47,6 +47,22 @@ final class StreamingRequestEntity extends AbstractHttpEntity {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
+        boolean whole = false;
+        try {
+            copy(out);
+            whole = true;
+        } finally {
+            if (!whole) {
+                // HttpClient closes the stream of a body that failed, and closing a chunked one
+                // writes its last chunk: the backend took the part sent for the whole body (helper
+                // review 240: a client cut off, a size limit reached). The exchange is cancelled
+                // first, so its connection is gone before that close and the backend sees it cut.
+                upload.abort();
+            }
+        }
+    }
+
+    private void copy(OutputStream out) throws IOException {
         byte[] buffer = new byte[BUFFER];
         long remaining = length;
         int n;

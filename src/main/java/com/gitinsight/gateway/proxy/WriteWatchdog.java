@@ -77,5 +77,10 @@ final class WriteWatchdog implements AutoCloseable {
         boolean timedOut() {
             return timedOut;
         }
+
+        /** Ends the exchange at once: its connection is closed, nothing more reaches the backend. */
+        void abort() {
+            exchange.cancel();
+        }
     }
 }

@@ -11,6 +11,7 @@ import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.testing.EndlessAnswer;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -409,6 +410,66 @@ class UpstreamClientTest {
                 List.of("POST /next HTTP/1.1", "POST /short HTTP/1.1"),
                 requestLines.stream().sorted().toList());
         assertEquals(2, connections.get());
+    }
+
+    /**
+     * Helper review 240: a chunked body whose client stream failed part-way (a client cut off, a
+     * size limit reached while streaming) reached the backend ended by HttpClient's last chunk, a
+     * whole request with part of the body. The backend must see the connection cut instead.
+     */
+    @Test
+    void aStreamedChunkedBodyThatFailsPartWayNeverReachesTheBackendAsAWholeRequest() throws Exception {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread accept = new Thread(() -> {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                byte[] buffer = new byte[4096];
+                for (int n; (n = in.read(buffer)) != -1; ) {
+                    synchronized (received) {
+                        received.write(buffer, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // reset: the cut the test wants
+            } finally {
+                ended.countDown();
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        InputStream failing = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                throw new IOException("one byte at a time is not used");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (sent >= 40_000) { // past the client's output buffer: the head and some chunks are sent
+                    throw new IOException("the client went away");
+                }
+                int n = Math.min(len, 1000);
+                java.util.Arrays.fill(b, off, off + n, (byte) 'x');
+                sent += n;
+                return n;
+            }
+        };
+        HttpPost post = new HttpPost("/upload");
+        post.setEntity(new StreamingRequestEntity(failing, -1, new WriteWatchdog.Upload(post, 60_000)));
+        assertThrows(
+                StreamingRequestEntity.ClientBodyException.class,
+                () -> send(new HttpHost("http", "127.0.0.1", server.getLocalPort()), post));
+        assertTrue(ended.await(10, java.util.concurrent.TimeUnit.SECONDS), "the backend's connection ended");
+        String seen;
+        synchronized (received) {
+            seen = received.toString(StandardCharsets.ISO_8859_1);
+        }
+        assertTrue(seen.startsWith("POST /upload HTTP/1.1"), seen);
+        assertFalse(seen.contains("\r\n0\r\n\r\n"), "no last chunk: " + seen.length() + " bytes");
     }
 
     // nginx retries only a kept connection: a backend that reads a request on a fresh connection
