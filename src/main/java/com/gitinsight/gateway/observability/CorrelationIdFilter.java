@@ -64,19 +64,31 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
 
     /**
      * The header's first value as the backend would get it now: a value a plugin set or removed,
-     * else the client's, never a client's copy of a header the gateway does not forward.
+     * else the client's, never a client's copy of a header the gateway does not forward. The name
+     * is read as Kong's {@code kong.request.get_header} reads it (nginx's {@code $http_x_cid}):
+     * {@code X_Cid} and {@code X-Cid} are one (helper review 240: an underscore in
+     * {@code header_name} ignored the client's id).
      */
     private static String asSent(RequestContext context, HttpServletRequest request, String name) {
-        java.util.Map<String, String> decided = context.upstreamHeaders();
-        if (decided.containsKey(name)) {
-            String value = decided.get(name);
-            if (value == null) {
-                return null;
+        String folded = IdentityHeaders.fold(name);
+        for (java.util.Map.Entry<String, String> e : context.upstreamHeaders().entrySet()) {
+            if (IdentityHeaders.fold(e.getKey()).equals(folded)) {
+                String value = e.getValue();
+                if (value == null) {
+                    return null;
+                }
+                int line = value.indexOf(RequestContext.LINES);
+                return line < 0 ? value : value.substring(0, line);
             }
-            int line = value.indexOf(RequestContext.LINES);
-            return line < 0 ? value : value.substring(0, line);
         }
-        return IdentityHeaders.isIdentity(IdentityHeaders.fold(name)) ? null : request.getHeader(name);
+        return IdentityHeaders.isIdentity(folded) ? null : clientHeader(request, name);
+    }
+
+    /** The client's header in the dash spelling, else in the underscore one. */
+    static String clientHeader(HttpServletRequest request, String name) {
+        String dashed = name.replace('_', '-');
+        String value = request.getHeader(dashed);
+        return value != null || dashed.indexOf('-') < 0 ? value : request.getHeader(dashed.replace('-', '_'));
     }
 
     /**
@@ -88,7 +100,8 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
         Object sent = request.getAttribute(ATTRIBUTE);
         return sent instanceof String id
                 ? id
-                : keepOrMake(request, ((HttpServletRequest) request).getHeader(config.headerName()), config, generator);
+                : keepOrMake(
+                        request, clientHeader((HttpServletRequest) request, config.headerName()), config, generator);
     }
 
     static String keepOrMake(ServletRequest request, String incoming, IdPluginConfig config, IdGenerator generator) {

@@ -34,6 +34,10 @@ class CorrelationIdFilterTest {
                     paths: [/c3]
                     plugins: [{name: correlation-id, config: {generator: uuid, echo_downstream: true}}]
                   - {name: tracker, paths: [/t], plugins: [{name: correlation-id, config: {generator: tracker}}]}
+                  - name: underscored
+                    paths: [/u]
+                    plugins: [{name: correlation-id, config: {header_name: X_Cid, echo_downstream: true}}]
+                  - {name: dashed, paths: [/d], plugins: [{name: correlation-id, config: {header_name: X-Cid}}]}
             """);
 
     private final IdSource ids = new IdSource();
@@ -135,6 +139,26 @@ class CorrelationIdFilterTest {
         assertEquals("foobar", r.context().correlationId());
         // Kong sets the header only when it makes the id: the client's goes on as sent.
         assertTrue(!r.context().upstreamHeaders().containsKey("Foo-Bar-Id"));
+    }
+
+    // Helper review 240: Kong reads header_name as kong.request.get_header does (nginx's
+    // $http_x_cid): X_Cid and X-Cid are one name, so the client's id is kept in either spelling.
+    @Test
+    void anUnderscoreInTheHeaderNameIsReadAsKongReadsIt() throws Exception {
+        FakeHttp.Request r = FakeHttp.Request.get("/u", "X-Cid", "client-id");
+        FakeHttp.Response response = proxied("underscored", r);
+        assertEquals("client-id", r.context().correlationId());
+        assertTrue(
+                r.context().upstreamHeaders().isEmpty(),
+                r.context().upstreamHeaders().toString());
+        assertEquals("client-id", response.header("X_Cid"));
+
+        FakeHttp.Request d = FakeHttp.Request.get("/d", "X_Cid", "underscore-id");
+        proxied("dashed", d);
+        assertEquals("underscore-id", d.context().correlationId());
+
+        FakeHttp.Request set = afterEarlierPlugin("underscored", "X-Cid", "set-by-a-plugin");
+        assertEquals("set-by-a-plugin", set.context().correlationId());
     }
 
     /** Runs the access phase after an earlier plugin (request-transformer, key-auth) set {@code header}. */
