@@ -195,7 +195,7 @@ public class CurrentRequestFilter extends HttpFilter {
                     "The request path routes elsewhere when its ';' parameters are dropped or its escaped slashes decoded");
             return;
         }
-        if (match != null && leavesServicePath(match.upstreamPath())) {
+        if (match != null && leavesServicePath(match)) {
             // strip_path cuts anywhere (Kong's prefixes are not segment-aware): "/pub../x" leaves
             // "../x", which the service path would resolve against on the backend (also when a
             // lenient backend decodes "%2F": "/pub..%2Fx").
@@ -293,12 +293,15 @@ public class CurrentRequestFilter extends HttpFilter {
     }
 
     /** Whether the upstream path, as written or as a lenient backend reads it, has a dot segment. */
-    private static boolean leavesServicePath(String upstreamPath) {
-        if (RequestPath.hasDotSegment(upstreamPath)) {
-            return true;
-        }
-        String lenient = RequestPath.asLenientBackendsRead(upstreamPath);
-        return lenient != upstreamPath && RequestPath.hasDotSegment(lenient);
+    private static boolean leavesServicePath(RouteMatch match) {
+        String upstreamPath = match.upstreamPath();
+        // A dot segment as sent can only come from strip_path's cut; one a lenient reading makes
+        // ("%2F..%2F", "..;/", "\..\") is refused only where it climbs out of the service's
+        // path (helper review 241: "/api/v1%2F..%2Fv2" stays within it, and Kong forwards it).
+        return RequestPath.hasDotSegment(upstreamPath)
+                || RequestPath.lenientlyLeaves(
+                        upstreamPath,
+                        match.service() == null ? null : match.service().path());
     }
 
     /** Kong's router debug headers: what matched, by id and, where it has one, name. */

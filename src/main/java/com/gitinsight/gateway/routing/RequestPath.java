@@ -206,6 +206,28 @@ public final class RequestPath {
                 || c < 128 && "!$&'()*+,/:;=?@[]-_.~%".indexOf(c) >= 0;
     }
 
+    /**
+     * Whether {@code path} (an upstream path), read as lenient backends read it (see
+     * {@link #asLenientBackendsRead}) with its dot segments resolved, climbs out of {@code base}
+     * (the service's path; null: {@code /}). {@code /svc/a%2F..%2Fb} stays ({@code /svc/b}: Kong
+     * forwards it as sent), {@code /svc/..%2Fadmin} leaves.
+     */
+    public static boolean lenientlyLeaves(String path, String base) {
+        String lenient = asLenientBackendsRead(path);
+        if (lenient == path || !hasDotSegment(lenient)) {
+            return false;
+        }
+        String root = base == null ? "/" : asLenientBackendsRead(base);
+        try {
+            String resolved = removeDotSegments(lenient);
+            String within = removeDotSegments(root);
+            String prefix = within.endsWith("/") ? within : within + "/";
+            return !(resolved.startsWith(prefix) || resolved.equals(within));
+        } catch (BadPath climbs) {
+            return true;
+        }
+    }
+
     /** Whether a path has a {@code .} or {@code ..} segment (an upstream path made by a join). */
     public static boolean hasDotSegment(String path) {
         int start = 0;

@@ -528,6 +528,10 @@ class SecurityRegressionIT {
         }
         Reply pub = get("/pub/page");
         assertEquals("/n/public/page", pub.backendUri());
+        // One that stays within the service's path goes on as sent, as on Kong (helper review 241).
+        Reply within = get("/pub/a%2F..%2Fpage");
+        assertEquals(200, within.status(), within.toString());
+        assertEquals("/n/public/a%2F..%2Fpage", within.backendUri());
     }
 
     /**

@@ -104,6 +104,24 @@ class RequestPathTest {
         assertEquals("/plain/path;x=1", RequestPath.escape("/plain/path;x=1"));
     }
 
+    // Helper review 241: a dot segment an escaped slash spells is refused only where a lenient
+    // backend's reading climbs out of the service's path; within it, Kong forwards it as sent.
+    @Test
+    void aLenientReadingLeavesTheServicePathOnlyWhenItClimbsOutOfIt() {
+        assertFalse(RequestPath.lenientlyLeaves("/api/v1%2F..%2Fv2", null));
+        assertFalse(RequestPath.lenientlyLeaves("/a/b%2F.%2Fc", "/"));
+        assertFalse(RequestPath.lenientlyLeaves("/svc/a%2F..%2Fb", "/svc"));
+        assertFalse(RequestPath.lenientlyLeaves("/n/public/a%2F..%2Fpage", "/n/public/"));
+        assertFalse(RequestPath.lenientlyLeaves("/svc/plain%2Fslash", "/svc"), "no dot segment");
+        assertTrue(RequestPath.lenientlyLeaves("/svc/..%2Fadmin", "/svc"));
+        assertTrue(RequestPath.lenientlyLeaves("/svc/..%2Fsvcother", "/svc"), "a sibling sharing its letters");
+        assertTrue(RequestPath.lenientlyLeaves("/n/public/..%2Fadmin%2Fsecret", "/n/public/"));
+        assertTrue(RequestPath.lenientlyLeaves("/svc/a/..%2F..%2Fb", "/svc"));
+        assertTrue(RequestPath.lenientlyLeaves("/a/..%2F..%2Fb", null), "above the root");
+        assertTrue(RequestPath.lenientlyLeaves("/svc/x/..;/..;/admin", "/svc"), "parameters dropped");
+        assertTrue(RequestPath.lenientlyLeaves("/svc/x\\..\\..\\admin", "/svc"), "backslashes as separators");
+    }
+
     @Test
     void theGatewaysOwnPathsHaveOneSpelling() {
         assertTrue(RequestPath.isCanonical("/_gateway/admin/consumers/alice"));
