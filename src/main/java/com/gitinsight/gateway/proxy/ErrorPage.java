@@ -23,6 +23,10 @@ public class ErrorPage extends HttpServlet {
             ErrorResponses.write(request, response, 400, "The request path has a malformed percent-escape");
             return;
         }
+        if (MalformedUriGuard.NO_HOST.equals(request.getServletPath())) {
+            ErrorResponses.write(request, response, 400, "Bad request");
+            return;
+        }
         if (MalformedUriGuard.NOT_UTF8.equals(request.getServletPath())) {
             ErrorResponses.write(request, response, 404, ErrorResponses.NO_ROUTE);
             return;

@@ -29,6 +29,12 @@ final class MalformedUriGuard {
     /** Where a path whose escapes spell no UTF-8 is sent: answered 404, no route (Kong's router). */
     static final String NOT_UTF8 = "/_gateway/no-route-uri";
 
+    /** Where a request with an empty Host is sent: answered 400, as nginx refuses it. */
+    static final String NO_HOST = "/_gateway/no-host";
+
+    /** The name given to such a request, so that Catalina's mapper can take it to {@link #NO_HOST}. */
+    private static final String NO_HOST_NAME = "empty-host.invalid";
+
     private static final Logger LOG = Logger.getLogger(MalformedUriGuard.class.getName());
 
     /** HTTP filters guarded so far (identity), and those that cannot be. */
@@ -44,6 +50,10 @@ final class MalformedUriGuard {
     private volatile Method getUriRef;
     private volatile Method getUri;
     private volatile Method setUri;
+    private volatile Method serverName;
+    private volatile Method nameLength;
+    private volatile Method nameIsNull;
+    private volatile Method setName;
 
     /** Guards the listener {@code request} came in on, once per listener port. */
     void guardListenerOf(ServletRequest request) {
@@ -128,9 +138,15 @@ final class MalformedUriGuard {
                 setAttribute = grizzlyRequest.getClass().getMethod("setAttribute", String.class, Object.class);
             }
             String uri = (String) getUri.invoke(ref);
+            if (emptyHost(packet)) {
+                // "Host:" with no name: Catalina's mapper fails on it (an empty 200 and a SEVERE
+                // stack trace per request, helper review 241); nginx answers 400.
+                setUri.invoke(ref, NO_HOST);
+                return;
+            }
             if (uri != null && uri.indexOf('%') >= 0 && hasMalformedEscape(uri)) {
                 setUri.invoke(ref, MALFORMED);
-            } else if (uri != null && uri.indexOf('%') >= 0 && notUtf8(uri)) {
+            } else if (uri != null && (uri.indexOf('%') >= 0 && notUtf8(uri) || rawNotUtf8(uri))) {
                 // Kong's router matches no route on bytes that spell no character: its 404, where
                 // Catalina would answer an empty 400 before any part of the gateway ran.
                 setUri.invoke(ref, NOT_UTF8);
@@ -159,6 +175,55 @@ final class MalformedUriGuard {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "could not inspect a request path", e);
         }
+    }
+
+    /**
+     * Whether the request's Host names nothing ({@code Host:} or {@code Host: :80}); if so, the
+     * request is given a name Catalina can map. A request without Host (HTTP/1.0) is not one.
+     */
+    private boolean emptyHost(Object packet) throws ReflectiveOperationException {
+        if (serverName == null) {
+            serverName = packet.getClass().getMethod("serverName");
+        }
+        Object name = serverName.invoke(packet);
+        if (nameLength == null) {
+            nameLength = name.getClass().getMethod("getLength");
+            nameIsNull = name.getClass().getMethod("isNull");
+            setName = name.getClass().getMethod("setString", String.class);
+        }
+        if ((Integer) nameLength.invoke(name) != 0 || (Boolean) nameIsNull.invoke(name)) {
+            return false;
+        }
+        setName.invoke(name, NO_HOST_NAME);
+        return true;
+    }
+
+    /**
+     * Raw bytes beyond ASCII (not escaped) that spell no UTF-8 ({@code /a\xFF}): Grizzly gives
+     * them as one character each, and Catalina's decoder would answer an empty {@code 400 Invalid
+     * URI}; Kong's router matches no route (helper review 241). Read as their escapes would be.
+     */
+    static boolean rawNotUtf8(String uri) {
+        int i = 0;
+        while (i < uri.length() && uri.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == uri.length()) {
+            return false;
+        }
+        StringBuilder escaped = new StringBuilder(uri.length() * 3);
+        for (int j = 0; j < uri.length(); j++) {
+            char c = uri.charAt(j);
+            if (c > 0xFF) {
+                return false; // decoded already: characters, not bytes
+            }
+            if (c < 0x80) {
+                escaped.append(c == '%' ? "%25" : String.valueOf(c));
+            } else {
+                escaped.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            }
+        }
+        return notUtf8(escaped.toString());
     }
 
     /** Escaped bytes that are not UTF-8 ({@code %FF}, an overlong {@code %C0%AE}). */

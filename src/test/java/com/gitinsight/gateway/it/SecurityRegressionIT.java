@@ -552,6 +552,32 @@ class SecurityRegressionIT {
         }
     }
 
+    /**
+     * Helper review 241: raw bytes that spell no UTF-8 got Catalina's empty "400 Invalid URI" (Kong's
+     * router matches no route: 404), and an empty Host an empty 200 with a SEVERE stack trace per
+     * request (nginx answers 400): both now reach the gateway's JSON answers.
+     */
+    @Test
+    void rawBytesThatAreNoUtf8AndAnEmptyHostGetKongsAnswers() throws Exception {
+        assertEquals(200, get("/n/first").status(), "the listener is guarded from its first request on");
+        for (String path : List.of("/a\u00ff", "/n/caf\u00e9", "/\u00fc\u0080\u0080\u0080\u0080\u00af")) {
+            Reply r = send("127.0.0.1", "GET " + path + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            assertEquals(404, r.status(), path + " -> " + r);
+            assertEquals(
+                    "no Route matched with those values",
+                    JSON.readTree(r.body()).path("message").asText());
+        }
+        // Raw UTF-8 (not escaped) is read as its escapes would be: the route still answers.
+        Reply utf8 = send("127.0.0.1", "GET /n/caf\u00c3\u00a9 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        assertTrue(utf8.status() != 400, utf8.toString());
+        for (String host : List.of("Host:", "Host:   ", "Host: :8000")) {
+            Reply r = send("127.0.0.1", "GET /n/first HTTP/1.1\r\n" + host + "\r\nConnection: close\r\n\r\n");
+            assertEquals(400, r.status(), host + " -> " + r);
+            assertEquals("Bad request", JSON.readTree(r.body()).path("message").asText());
+            assertEquals(null, r.backendUri(), host + " -> " + r);
+        }
+    }
+
     /** A lenient backend's reading of a path: every escape decoded, ';' parameters dropped, dots resolved. */
     private static String lenientRead(String raw) {
         String decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8)
