@@ -39,14 +39,44 @@ public final class ResponseHeaderRemoval {
             if (grizzly == null) {
                 return; // not Payara or GlassFish
             }
-            Object headers = call(call(grizzly, "getResponse"), "getHeaders");
-            headers.getClass().getMethod("removeHeader", String.class).invoke(headers, name);
+            removeInOrder(call(call(grizzly, "getResponse"), "getHeaders"), name);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(
                     Level.WARNING,
                     "could not remove response header " + name + " on "
                             + r.getClass().getName(),
                     e);
+        }
+    }
+
+    /**
+     * Grizzly's own {@code MimeHeaders.removeHeader} moves the last header into each freed slot:
+     * the others came out reordered, two {@code Set-Cookie}s reversed (the browser kept the older;
+     * helper review 244). So the headers are read, cleared and added again without {@code name}.
+     */
+    private static void removeInOrder(Object headers, String name) throws ReflectiveOperationException {
+        int size = (Integer) call(headers, "size");
+        java.lang.reflect.Method nameAt = ContainerReflection.method(headers, "getName", int.class);
+        java.lang.reflect.Method valueAt = ContainerReflection.method(headers, "getValue", int.class);
+        String[] kept = new String[2 * size];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            Object header = nameAt.invoke(headers, i);
+            Object value = valueAt.invoke(headers, i);
+            String text = header == null ? null : header.toString();
+            if (text != null && !text.equalsIgnoreCase(name) && value != null && value.toString() != null) {
+                kept[n++] = text;
+                kept[n++] = value.toString();
+            }
+        }
+        if (n == 2 * size) {
+            return;
+        }
+        call(headers, "clear");
+        java.lang.reflect.Method add = ContainerReflection.method(headers, "addValue", String.class);
+        for (int i = 0; i < n; i += 2) {
+            Object value = add.invoke(headers, kept[i]);
+            ContainerReflection.method(value, "setString", String.class).invoke(value, kept[i + 1]);
         }
     }
 

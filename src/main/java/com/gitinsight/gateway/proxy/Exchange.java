@@ -202,14 +202,14 @@ public final class Exchange {
 
         @Override
         public void setContentType(String type) {
-            if (!suppressContentType) {
+            if (!heldBack("Content-Type")) {
                 super.setContentType(type);
             }
         }
 
         @Override
         public void setHeader(String name, String value) {
-            if ((!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) && !kept(name)) {
+            if (!heldBack(name) && !kept(name)) {
                 ownDate |= isDate(name);
                 super.setHeader(name, value);
             }
@@ -217,10 +217,19 @@ public final class Exchange {
 
         @Override
         public void addHeader(String name, String value) {
-            if ((!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) && !kept(name)) {
+            if (!heldBack(name) && !kept(name)) {
                 ownDate |= isDate(name);
                 super.addHeader(name, value);
             }
+        }
+
+        /** JAX-RS's type for an untyped backend answer; a plugin's own (response-transformer) goes on. */
+        private boolean heldBack(String name) {
+            if (!suppressContentType || !"Content-Type".equalsIgnoreCase(name)) {
+                return false;
+            }
+            RequestContext context = RequestContext.of(request);
+            return context == null || !context.answerTypedByPlugin();
         }
 
         private static boolean isDate(String name) {

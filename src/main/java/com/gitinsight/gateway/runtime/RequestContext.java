@@ -78,6 +78,7 @@ public final class RequestContext {
     private long upstreamSentNanos;
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
+    private boolean answerTypedByPlugin;
     private boolean responseUnframed;
     private boolean requestLineRefused;
     private boolean authorizationVerified;
@@ -401,6 +402,19 @@ public final class RequestContext {
 
     public void markResponseTruncated() {
         this.responseTruncated = true;
+    }
+
+    /**
+     * A plugin's response phase (response-transformer) sets or removes the answer's Content-Type
+     * itself: the proxy's rule that an untyped backend answer gets none (JAX-RS would label it
+     * octet-stream) no longer holds it back.
+     */
+    public boolean answerTypedByPlugin() {
+        return answerTypedByPlugin;
+    }
+
+    public void markAnswerTypedByPlugin() {
+        this.answerTypedByPlugin = true;
     }
 
     /**

@@ -118,6 +118,13 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         if (managed != null) {
             managed.apply();
         }
+        if (request != null && touchesContentType(config.headers())) {
+            com.gitinsight.gateway.runtime.RequestContext context =
+                    com.gitinsight.gateway.runtime.RequestContext.of(request);
+            if (context != null) {
+                context.markAnswerTypedByPlugin(); // its type is this plugin's to set (helper review 244)
+            }
+        }
         applyHeaderOps(out(), request, config.headers());
         if (!config.json().isEmpty() && isJson(out().getContentType(), hides)) {
             boolean encoded = isEncoded(out().getHeaders("Content-Encoding"));
@@ -130,6 +137,28 @@ final class TransformingResponse extends HttpServletResponseWrapper {
                 }
             }
         }
+    }
+
+    private static boolean touchesContentType(
+            ResponseTransformerSchema.Ops<ResponseTransformerSchema.HeaderValue> ops) {
+        for (String name : ops.remove()) {
+            if (name.equalsIgnoreCase("Content-Type")) {
+                return true;
+            }
+        }
+        for (ResponseTransformerSchema.Rename r : ops.rename()) {
+            if (r.from().equalsIgnoreCase("Content-Type") || r.to().equalsIgnoreCase("Content-Type")) {
+                return true;
+            }
+        }
+        for (List<ResponseTransformerSchema.HeaderValue> values : List.of(ops.replace(), ops.add(), ops.append())) {
+            for (ResponseTransformerSchema.HeaderValue v : values) {
+                if (v.name().equalsIgnoreCase("Content-Type")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether {@code config}'s JSON operations take something out of a body or change it in place. */
@@ -222,6 +251,8 @@ final class TransformingResponse extends HttpServletResponseWrapper {
     private static void clear(HttpServletResponse out, jakarta.servlet.ServletRequest request, String name) {
         if (name.equalsIgnoreCase("Content-Length")) {
             out.setContentLengthLong(-1);
+        } else if (name.equalsIgnoreCase("Content-Type")) {
+            out.setContentType(null); // the container's own field: no header list holds it
         } else if (kept(request, name)) {
             // The connection's framing (a Connection: close after a chunked request guards against
             // smuggling) and the request id Kong sets after every plugin are not a plugin's to remove.

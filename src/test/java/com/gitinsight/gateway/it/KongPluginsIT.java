@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.Executors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -53,7 +54,16 @@ class KongPluginsIT {
             try (ex) {
                 byte[] received = ex.getRequestBody().readAllBytes();
                 byte[] out;
-                if (ex.getRequestURI().getPath().endsWith("/json")) {
+                boolean typed = true;
+                if (ex.getRequestURI().getPath().endsWith("/untyped")) {
+                    // A legacy backend: no Content-Type, and headers whose order matters.
+                    out = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+                    typed = false;
+                    ex.getResponseHeaders().add("Set-Cookie", "s=old");
+                    ex.getResponseHeaders().add("X-Drop", "1");
+                    ex.getResponseHeaders().add("Set-Cookie", "s=new");
+                    ex.getResponseHeaders().add("Link", "<a>");
+                } else if (ex.getRequestURI().getPath().endsWith("/json")) {
                     out = "{\"name\":\"repo\",\"secret\":\"s3cr3t\",\"stars\":5}".getBytes(StandardCharsets.UTF_8);
                     ex.getResponseHeaders().add("X-Backend-Secret", "s3cr3t");
                     ex.getResponseHeaders().add("X-Old-Name", "moved");
@@ -83,7 +93,9 @@ class KongPluginsIT {
                     doc.put("length", received.length);
                     out = JSON.writeValueAsBytes(doc);
                 }
-                ex.getResponseHeaders().add("Content-Type", "application/json");
+                if (typed) {
+                    ex.getResponseHeaders().add("Content-Type", "application/json");
+                }
                 ex.sendResponseHeaders(200, out.length);
                 ex.getResponseBody().write(out);
             }
@@ -147,6 +159,16 @@ class KongPluginsIT {
                         paths: [/maintenance]
                         plugins:
                           - {name: request-termination, config: {status_code: 503, message: Down for maintenance}}
+                      - name: retyped
+                        paths: [/retyped]
+                        plugins:
+                          - name: response-transformer
+                            config: {remove: {headers: [x-drop]}, add: {headers: ["Content-Type:application/json"]}}
+                      - name: detyped
+                        paths: [/detyped]
+                        plugins:
+                          - name: response-transformer
+                            config: {remove: {headers: [Content-Type]}}
                       - name: bots
                         paths: [/bots]
                         plugins:
@@ -170,6 +192,29 @@ class KongPluginsIT {
 
     private HttpRequest.Builder at(String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + pathAndQuery));
+    }
+
+    /**
+     * Helper review 244: removing a header moved the last one into its place (two Set-Cookie came
+     * out reversed: the browser kept the older), and Content-Type could be neither added to an
+     * untyped answer nor removed, where Kong's response-transformer does both.
+     */
+    @Test
+    void responseTransformerKeepsTheHeadersOrderAndOwnsTheContentType() throws Exception {
+        HttpResponse<String> retyped = send(at("/retyped/untyped"));
+        assertEquals(200, retyped.statusCode(), retyped.body());
+        assertEquals(List.of("s=old", "s=new"), retyped.headers().allValues("set-cookie"));
+        assertEquals(List.of(), retyped.headers().allValues("x-drop"));
+        assertEquals(List.of("<a>"), retyped.headers().allValues("link"));
+        assertEquals(List.of("application/json"), retyped.headers().allValues("content-type"));
+        HttpResponse<String> untyped = send(at("/keyed/untyped").header("apikey", "alice-key-0123456789"));
+        assertEquals(List.of(), untyped.headers().allValues("content-type"), "no plugin types it: none");
+        HttpResponse<String> detyped = send(at("/detyped/x"));
+        assertEquals(200, detyped.statusCode(), detyped.body());
+        assertEquals(
+                List.of(),
+                detyped.headers().allValues("content-type"),
+                detyped.headers().toString());
     }
 
     @Test
