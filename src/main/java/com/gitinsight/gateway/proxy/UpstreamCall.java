@@ -223,7 +223,15 @@ final class UpstreamCall {
         Failure lastFailure = null;
         IOException last = null;
         boolean onlyUntried = false;
+        // A failed try's report waits to learn whether another try follows it (see reportFailure).
+        Target failedTarget = null;
+        Failure failedAs = null;
         for (int i = 0; i <= service.retries(); i++) {
+            if (failedTarget != null) {
+                // Another try follows: Kong's balancer reports the failed one first, then picks.
+                failedTarget.reportFailure(failedAs);
+                failedTarget = null;
+            }
             Target target;
             long picking = System.nanoTime();
             try {
@@ -292,14 +300,22 @@ final class UpstreamCall {
                 return local.apply(l.answer());
             }
             if (outcome instanceof NotConnected<T> n) {
-                reportFailure(target, n.failure());
+                if (n.cause() instanceof UnknownHostException) {
+                    reportFailure(target, n.failure());
+                } else if (firstTryOf(target)) {
+                    failedTarget = target;
+                    failedAs = n.failure();
+                }
                 LOG.log(Level.FINE, "connect to {0} failed: {1}", new Object[] {target, n.cause()});
                 lastFailure = n.failure();
                 last = n.cause();
                 continue;
             }
             Failed<T> f = (Failed<T>) outcome;
-            reportFailure(target, f.failure());
+            if (firstTryOf(target)) {
+                failedTarget = target;
+                failedAs = f.failure();
+            }
             LOG.log(Level.FINE, "exchange with {0} failed: {1}", new Object[] {target, f.cause()});
             lastFailure = f.failure();
             last = f.cause();
@@ -313,6 +329,12 @@ final class UpstreamCall {
             if (f.failure() == Failure.TIMEOUT) {
                 onlyUntried = true;
             }
+        }
+        if (failedTarget != null) {
+            // The last try: what Kong's log phase reports, the status the client gets. So a POST a
+            // backend cut off mid-body (it answered early, or gave up on a stalling client) ejects
+            // no target by a client's doing (helper review 242), as on Kong.
+            failedTarget.reportUnanswered(failedAs == Failure.TIMEOUT ? 504 : 502, failedAs);
         }
         if (last instanceof UnknownHostException) {
             guard.noVerdict();
@@ -330,12 +352,19 @@ final class UpstreamCall {
 
     /**
      * A failed try's passive health report: once per target per client request, so one request
-     * retried at a single target (Kong's balancer does that) cannot eject it alone.
+     * retried at a single target (Kong's balancer does that) cannot eject it alone. A try that
+     * another follows is a TCP failure or a timeout; the last one is reported by the status the
+     * gateway answered ({@link Target#reportUnanswered}).
      */
     private void reportFailure(Target target, Failure failure) {
-        if (tried.indexOf(target) == tried.size() - 1) {
+        if (firstTryOf(target)) {
             target.reportFailure(failure);
         }
+    }
+
+    /** Whether the try just made is the request's first at {@code target}. */
+    private boolean firstTryOf(Target target) {
+        return tried.indexOf(target) == tried.size() - 1;
     }
 
     /**

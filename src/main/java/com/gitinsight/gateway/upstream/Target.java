@@ -133,6 +133,25 @@ public final class Target {
         if (tracksLatency) {
             state.recordLatency(micros);
         }
+        passiveStatus(status);
+    }
+
+    /**
+     * The request's last try got no answer ({@code failure}) and the gateway answered
+     * {@code status} (502, 504) in its place: Kong's log phase reports that status, not a TCP
+     * failure (a 502 counts only where the passive {@code http_statuses} list it; a 504 is a
+     * timeout); only a try followed by another is a TCP failure or timeout ({@link #reportFailure}),
+     * as Kong's balancer reports it. nginx's {@code max_fails} counts every failed try.
+     */
+    public void reportUnanswered(int status, Failure failure) {
+        if (passive.anyFailures() > 0) {
+            reportFailure(failure);
+        } else {
+            passiveStatus(status);
+        }
+    }
+
+    private void passiveStatus(int status) {
         if (!passive.enabled()) {
             return;
         }

@@ -490,6 +490,35 @@ class UpstreamCallTest {
         assertFalse(solo.available(), "a second request's: tcp_failures 2");
     }
 
+    /**
+     * Helper review 242: a POST a backend cut off mid-body (it answered early, or gave up on a
+     * stalling client) was a TCP failure of the target, so any client could eject every target.
+     * As Kong's, only a try another follows is a TCP failure or timeout; the last try is reported
+     * by the status the client got (502: counted only where listed; 504: a timeout).
+     */
+    @Test
+    void theLastTryIsReportedByTheStatusTheClientGotAsKongsLogPhase() {
+        Target[] used = new Target[1];
+        Result reset = call("three", new Req(), false)
+                .forward(
+                        target -> {
+                            used[0] = target;
+                            return UpstreamCall.failed(Failure.TCP, new IOException("reset while sending"));
+                        },
+                        LOCAL);
+        assertEquals(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY), reset.answer());
+        assertTrue(used[0].available(), "a 502 is no failure where http_statuses do not list it");
+        Result slow = call("three", new Req(), false)
+                .forward(
+                        target -> {
+                            used[0] = target;
+                            return UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+                        },
+                        LOCAL);
+        assertEquals(LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT), slow.answer());
+        assertFalse(used[0].available(), "a 504 is a timeout (timeouts: 1)");
+    }
+
     @Test
     void noTargetInRotationIs503WithRetryAfter() {
         for (Target t : pool("three").targets()) {
