@@ -84,11 +84,28 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
         return IdentityHeaders.isIdentity(folded) ? null : clientHeader(request, name);
     }
 
-    /** The client's header in the dash spelling, else in the underscore one. */
+    /**
+     * The client's header in the dash spelling, else in the first other spelling nginx's
+     * {@code $http_} variable folds to the same name ({@code X_Cid-Id} for {@code X-Cid-Id}: each
+     * {@code -} and {@code _} alike; helper review 242).
+     */
     static String clientHeader(HttpServletRequest request, String name) {
         String dashed = name.replace('_', '-');
         String value = request.getHeader(dashed);
-        return value != null || dashed.indexOf('-') < 0 ? value : request.getHeader(dashed.replace('-', '_'));
+        if (value != null || dashed.indexOf('-') < 0) {
+            return value;
+        }
+        String folded = IdentityHeaders.fold(dashed);
+        java.util.Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String sent = names.nextElement();
+            if (sent.length() == folded.length()
+                    && sent.indexOf('_') >= 0
+                    && IdentityHeaders.fold(sent).equals(folded)) {
+                return request.getHeader(sent);
+            }
+        }
+        return null;
     }
 
     /**

@@ -38,6 +38,7 @@ class CorrelationIdFilterTest {
                     paths: [/u]
                     plugins: [{name: correlation-id, config: {header_name: X_Cid, echo_downstream: true}}]
                   - {name: dashed, paths: [/d], plugins: [{name: correlation-id, config: {header_name: X-Cid}}]}
+                  - {name: three-part, paths: [/m], plugins: [{name: correlation-id, config: {header_name: X-Cid-Id}}]}
             """);
 
     private final IdSource ids = new IdSource();
@@ -153,10 +154,21 @@ class CorrelationIdFilterTest {
                 r.context().upstreamHeaders().toString());
         assertEquals("client-id", response.header("X_Cid"));
 
+        // nginx folds each '-' and '_' alike: a mixed spelling is the same header (helper review 242).
+        for (String spelling : new String[] {"X_Cid-Id", "X-Cid_Id", "x_cid_id"}) {
+            FakeHttp.Request m = FakeHttp.Request.get("/m", spelling, "mixed");
+            proxied("three-part", m);
+            assertEquals("mixed", m.context().correlationId(), spelling);
+        }
         FakeHttp.Request d = FakeHttp.Request.get("/d", "X_Cid", "underscore-id");
         proxied("dashed", d);
         assertEquals("underscore-id", d.context().correlationId());
 
+        for (String spelling : new String[] {"X_Cid", "x_cid"}) {
+            FakeHttp.Request mixed = FakeHttp.Request.get("/u", spelling, "mixed-id");
+            proxied("underscored", mixed);
+            assertEquals("mixed-id", mixed.context().correlationId(), spelling);
+        }
         FakeHttp.Request set = afterEarlierPlugin("underscored", "X-Cid", "set-by-a-plugin");
         assertEquals("set-by-a-plugin", set.context().correlationId());
     }
