@@ -17,6 +17,18 @@ public final class HostValue {
      * evil.com to a browser following a link built from it, {@code evil.com,.example.com} to a
      * framework that takes a list's first entry (attacker reviews 165, 167).
      */
+    /**
+     * Whether {@code host}, blanks, a port and one trailing dot aside (nginx drops the dot), is
+     * empty ({@code ""}, {@code "."}, {@code ":8000"}): nginx's "client sent invalid host header",
+     * also beside an absolute-form request line (helper reviews 241, 242).
+     */
+    public static boolean namesNothing(String host) {
+        String h = host.strip();
+        int colon = h.lastIndexOf(':');
+        int end = colon >= 0 && h.indexOf(']') < colon ? colon : h.length();
+        return end == 0 || end == 1 && h.charAt(0) == '.';
+    }
+
     public static boolean valid(String host) {
         int end = host.length();
         int colon = host.lastIndexOf(':');
@@ -29,7 +41,10 @@ public final class HostValue {
             }
             end = colon;
         }
-        if (end > 0 && host.charAt(0) == '[') {
+        if (namesNothing(host)) {
+            return false;
+        }
+        if (host.charAt(0) == '[') {
             // An IPv6 literal, bracketed, and nothing else.
             return host.charAt(end - 1) == ']'
                     && com.google.common.net.InetAddresses.isInetAddress(host.substring(1, end - 1));

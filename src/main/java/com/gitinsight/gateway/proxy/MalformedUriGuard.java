@@ -178,14 +178,16 @@ final class MalformedUriGuard {
     }
 
     /**
-     * Whether the request's Host names nothing ({@code Host:} or {@code Host: :80}); if so, the
-     * request is given a name Catalina can map. A request without Host (HTTP/1.0) is not one.
+     * Whether Grizzly read the request's Host as an empty name ({@code Host:}, {@code Host: :80}),
+     * which Catalina's mapper cannot map; if so, the request is given one it can. A request without
+     * Host (HTTP/1.0) is not one. Other Hosts that name nothing ({@code Host: .}) reach the
+     * gateway's own Host check ({@code RequestFraming}).
      */
     private boolean emptyHost(Object packet) throws ReflectiveOperationException {
         if (serverName == null) {
             serverName = packet.getClass().getMethod("serverName");
         }
-        Object name = serverName.invoke(packet);
+        Object name = serverName.invoke(packet); // Grizzly's reading of the Host, parsed once
         if (nameLength == null) {
             nameLength = name.getClass().getMethod("getLength");
             nameIsNull = name.getClass().getMethod("isNull");

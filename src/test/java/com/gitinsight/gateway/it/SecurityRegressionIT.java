@@ -570,10 +570,22 @@ class SecurityRegressionIT {
         // Raw UTF-8 (not escaped) is read as its escapes would be: the route still answers.
         Reply utf8 = send("127.0.0.1", "GET /n/caf\u00c3\u00a9 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
         assertTrue(utf8.status() != 400, utf8.toString());
+        // A lone dot (nginx drops a trailing dot: nothing is left). Beside an absolute-form request
+        // line Grizzly replaces an empty Host with the line's host before the gateway sees it.
+        for (String request : List.of(
+                "GET /n/first HTTP/1.1\r\nHost: .\r\nConnection: close\r\n\r\n",
+                "GET /n/first HTTP/1.1\r\nHost: .:8000\r\nConnection: close\r\n\r\n")) {
+            Reply r = send("127.0.0.1", request);
+            assertEquals(400, r.status(), request + " -> " + r);
+            assertEquals(null, r.backendUri(), request + " -> " + r);
+        }
         for (String host : List.of("Host:", "Host:   ", "Host: :8000")) {
             Reply r = send("127.0.0.1", "GET /n/first HTTP/1.1\r\n" + host + "\r\nConnection: close\r\n\r\n");
             assertEquals(400, r.status(), host + " -> " + r);
-            assertEquals("Bad request", JSON.readTree(r.body()).path("message").asText());
+            assertTrue(
+                    List.of("Bad request", "Invalid Host header")
+                            .contains(JSON.readTree(r.body()).path("message").asText()),
+                    host + " -> " + r);
             assertEquals(null, r.backendUri(), host + " -> " + r);
         }
     }
