@@ -499,24 +499,23 @@ class UpstreamCallTest {
     @Test
     void theLastTryIsReportedByTheStatusTheClientGotAsKongsLogPhase() {
         Target[] used = new Target[1];
-        Result reset = call("three", new Req(), false)
-                .forward(
-                        target -> {
-                            used[0] = target;
-                            return UpstreamCall.failed(Failure.TCP, new IOException("reset while sending"));
-                        },
-                        LOCAL);
+        Result reset = failOnce("three", used, Failure.TCP, new IOException("reset while sending"));
         assertEquals(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY), reset.answer());
         assertTrue(used[0].available(), "a 502 is no failure where http_statuses do not list it");
-        Result slow = call("three", new Req(), false)
+        Result slow = failOnce("three", used, Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+        assertEquals(LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT), slow.answer());
+        assertFalse(used[0].available(), "a 504 is a timeout (timeouts: 1)");
+    }
+
+    /** A request whose body may have arrived (not replayed), failing at the target it is sent to. */
+    private Result failOnce(String service, Target[] used, Failure failure, IOException cause) {
+        return call(service, new Req(), false)
                 .forward(
                         target -> {
                             used[0] = target;
-                            return UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+                            return UpstreamCall.failed(failure, cause);
                         },
                         LOCAL);
-        assertEquals(LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT), slow.answer());
-        assertFalse(used[0].available(), "a 504 is a timeout (timeouts: 1)");
     }
 
     @Test
