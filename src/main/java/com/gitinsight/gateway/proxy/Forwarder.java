@@ -190,8 +190,10 @@ final class Forwarder {
             LOG.log(Level.WARNING, "upstream {0} sent an invalid response: {1}", new Object[] {target, e.getMessage()});
             return UpstreamCall.local(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY));
         } catch (IOException e) {
-            boolean timedOut = upload != null && upload.timedOut() || isTimeout(e);
-            return UpstreamCall.failed(timedOut ? Failure.TIMEOUT : Failure.TCP, e);
+            if (upload != null && upload.timedOut()) {
+                return UpstreamCall.failedSending(Failure.TIMEOUT, e);
+            }
+            return UpstreamCall.failed(isTimeout(e) ? Failure.TIMEOUT : Failure.TCP, e);
         } finally {
             if (upload != null) {
                 watchdog.unregister(upload);

@@ -56,8 +56,11 @@ final class UpstreamCall {
     /** Nothing reached the backend (refused, unreachable, unresolved, connect timeout): another target may be tried. */
     record NotConnected<T>(Failure failure, IOException cause) implements Outcome<T> {}
 
-    /** The exchange failed after the request may have reached the backend (a reset, a timeout). */
-    record Failed<T>(Failure failure, IOException cause) implements Outcome<T> {}
+    /**
+     * The exchange failed after the request may have reached the backend (a reset, a timeout);
+     * {@code sending}: while the client's body was still being sent (see {@link #failedSending}).
+     */
+    record Failed<T>(Failure failure, IOException cause, boolean sending) implements Outcome<T> {}
 
     /** The gateway answers for a reason that says nothing about the backend (the client's body failed). */
     record Local<T>(LocalAnswer answer) implements Outcome<T> {}
@@ -312,7 +315,7 @@ final class UpstreamCall {
                 continue;
             }
             Failed<T> f = (Failed<T>) outcome;
-            if (firstTryOf(target)) {
+            if (firstTryOf(target) && !f.sending()) {
                 failedTarget = target;
                 failedAs = f.failure();
             }
@@ -397,7 +400,17 @@ final class UpstreamCall {
     }
 
     static <T> Outcome<T> failed(Failure failure, IOException cause) {
-        return new Failed<>(failure, cause);
+        return new Failed<>(failure, cause, false);
+    }
+
+    /**
+     * The backend stopped taking the client's body (the write timed out). It may have answered
+     * early, as a backend refusing an upload does, which nginx would read and pass on; this client
+     * cannot, so such a failure is held against no target (helper review 245: two large POSTs to
+     * an endpoint answering 401 without reading took every target out).
+     */
+    static <T> Outcome<T> failedSending(Failure failure, IOException cause) {
+        return new Failed<>(failure, cause, true);
     }
 
     static <T> Outcome<T> local(LocalAnswer answer) {

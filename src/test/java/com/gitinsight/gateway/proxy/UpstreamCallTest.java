@@ -499,21 +499,34 @@ class UpstreamCallTest {
     @Test
     void theLastTryIsReportedByTheStatusTheClientGotAsKongsLogPhase() {
         Target[] used = new Target[1];
-        Result reset = failOnce("three", used, Failure.TCP, new IOException("reset while sending"));
+        Result reset =
+                failOnce("three", used, UpstreamCall.failed(Failure.TCP, new IOException("reset while sending")));
         assertEquals(LocalAnswer.upstreamFailure(502, ErrorResponses.BAD_GATEWAY), reset.answer());
         assertTrue(used[0].available(), "a 502 is no failure where http_statuses do not list it");
-        Result slow = failOnce("three", used, Failure.TIMEOUT, new SocketTimeoutException("read timed out"));
+        Result slow = failOnce(
+                "three", used, UpstreamCall.failed(Failure.TIMEOUT, new SocketTimeoutException("read timed out")));
         assertEquals(LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT), slow.answer());
         assertFalse(used[0].available(), "a 504 is a timeout (timeouts: 1)");
     }
 
+    // Helper review 245: a backend that answers an upload early (401, 413) and stops reading its
+    // body stalls the send; that timeout is held against no target (a client chooses the body).
+    @Test
+    void aBodyTheBackendStoppedTakingIsHeldAgainstNoTarget() {
+        Target[] used = new Target[1];
+        Result stalled = failOnce(
+                "three", used, UpstreamCall.failedSending(Failure.TIMEOUT, new SocketTimeoutException("write")));
+        assertEquals(LocalAnswer.upstreamFailure(504, ErrorResponses.TIMEOUT), stalled.answer());
+        assertTrue(used[0].available(), "timeouts: 1, yet no target is out");
+    }
+
     /** A request whose body may have arrived (not replayed), failing at the target it is sent to. */
-    private Result failOnce(String service, Target[] used, Failure failure, IOException cause) {
+    private Result failOnce(String service, Target[] used, UpstreamCall.Outcome<Result> failure) {
         return call(service, new Req(), false)
                 .forward(
                         target -> {
                             used[0] = target;
-                            return UpstreamCall.failed(failure, cause);
+                            return failure;
                         },
                         LOCAL);
     }
