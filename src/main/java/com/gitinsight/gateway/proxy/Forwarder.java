@@ -285,16 +285,17 @@ final class Forwarder {
                     out.header(HeaderNames.shared(h.getName()), h.getValue());
                 }
             }
+            if (response.getFirstHeader("Content-Type") == null
+                    || connectionValue != null && HopByHop.listsToken(connectionValue, "content-type")) {
+                // None sent (or none passed on): none made up (JAX-RS would label it octet-stream,
+                // or a HEAD with the resource's type: helper review 245).
+                exchange.suppressContentType();
+            }
             if (response.getEntity() == null || "HEAD".equals(exchange.request().getMethod())) {
                 // A HEAD whose method a plugin changed (request-transformer) may have a body.
                 abandon.run();
                 done.run();
                 return out.build();
-            }
-            if (response.getFirstHeader("Content-Type") == null
-                    || connectionValue != null && HopByHop.listsToken(connectionValue, "content-type")) {
-                // None sent (or none passed on): none made up (JAX-RS would label it octet-stream).
-                exchange.suppressContentType();
             }
             if (context != null
                     && response.getEntity().getContentLength() < 0

@@ -209,6 +209,15 @@ class KongPluginsIT {
         assertEquals(List.of("application/json"), retyped.headers().allValues("content-type"));
         HttpResponse<String> untyped = send(at("/keyed/untyped").header("apikey", "alice-key-0123456789"));
         assertEquals(List.of(), untyped.headers().allValues("content-type"), "no plugin types it: none");
+        // Nor for a HEAD (helper review 245: it went out as application/json).
+        HttpResponse<String> head = send(at("/keyed/untyped")
+                .header("apikey", "alice-key-0123456789")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, head.statusCode());
+        assertEquals(
+                List.of(),
+                head.headers().allValues("content-type"),
+                head.headers().toString());
         HttpResponse<String> detyped = send(at("/detyped/x"));
         assertEquals(200, detyped.statusCode(), detyped.body());
         assertEquals(
