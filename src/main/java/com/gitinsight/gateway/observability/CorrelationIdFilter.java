@@ -96,16 +96,22 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
             return value;
         }
         String folded = IdentityHeaders.fold(dashed);
+        String found = null;
         java.util.Enumeration<String> names = request.getHeaderNames();
         while (names != null && names.hasMoreElements()) {
             String sent = names.nextElement();
             if (sent.length() == folded.length()
                     && sent.indexOf('_') >= 0
                     && IdentityHeaders.fold(sent).equals(folded)) {
-                return request.getHeader(sent);
+                if (found != null && !found.equalsIgnoreCase(sent)) {
+                    // Two underscore spellings: the gateway forwards neither (ServletRequestFacts),
+                    // so neither is an id the backend would get (helper review 245).
+                    return null;
+                }
+                found = sent;
             }
         }
-        return null;
+        return found == null ? null : request.getHeader(found);
     }
 
     /**

@@ -160,6 +160,11 @@ class CorrelationIdFilterTest {
             proxied("three-part", m);
             assertEquals("mixed", m.context().correlationId(), spelling);
         }
+        // Two underscore spellings are forwarded neither: no id is kept from them (helper review 245).
+        FakeHttp.Request two = FakeHttp.Request.get("/m", "X_Cid-Id", "m", "X-Cid_Id", "o");
+        proxied("three-part", two);
+        assertNotEquals("m", two.context().correlationId());
+        assertEquals(two.context().correlationId(), upstream(two, "X-Cid-Id"), "a fresh one is sent");
         FakeHttp.Request d = FakeHttp.Request.get("/d", "X_Cid", "underscore-id");
         proxied("dashed", d);
         assertEquals("underscore-id", d.context().correlationId());
