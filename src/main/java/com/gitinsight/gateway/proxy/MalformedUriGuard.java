@@ -187,7 +187,22 @@ final class MalformedUriGuard {
         if (serverName == null) {
             serverName = packet.getClass().getMethod("serverName");
         }
-        Object name = serverName.invoke(packet); // Grizzly's reading of the Host, parsed once
+        Object name;
+        try {
+            name = serverName.invoke(packet); // Grizzly's reading of the Host, parsed once
+        } catch (java.lang.reflect.InvocationTargetException unparsable) {
+            // A port Grizzly cannot read ("a:80x", ":80:80"): Catalina's own parse would fail the
+            // same way, an empty 200 and a SEVERE trace per request (helper review 245). The
+            // header is given a name both can read; the request is the gateway's 400.
+            Object headers = ContainerReflection.call(packet, "getHeaders");
+            Object value = ContainerReflection.method(headers, "getValue", String.class)
+                    .invoke(headers, "Host");
+            if (value == null) {
+                return false;
+            }
+            ContainerReflection.method(value, "setString", String.class).invoke(value, NO_HOST_NAME);
+            return true;
+        }
         if (nameLength == null) {
             nameLength = name.getClass().getMethod("getLength");
             nameIsNull = name.getClass().getMethod("isNull");

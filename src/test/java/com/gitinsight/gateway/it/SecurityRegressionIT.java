@@ -579,7 +579,7 @@ class SecurityRegressionIT {
             assertEquals(400, r.status(), request + " -> " + r);
             assertEquals(null, r.backendUri(), request + " -> " + r);
         }
-        for (String host : List.of("Host:", "Host:   ", "Host: :8000")) {
+        for (String host : List.of("Host:", "Host:   ", "Host: :8000", "Host: a:80x", "Host: :80:80", "Host: a:-1")) {
             Reply r = send("127.0.0.1", "GET /n/first HTTP/1.1\r\n" + host + "\r\nConnection: close\r\n\r\n");
             assertEquals(400, r.status(), host + " -> " + r);
             assertTrue(
