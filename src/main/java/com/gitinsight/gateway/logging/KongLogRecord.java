@@ -413,8 +413,9 @@ public final class KongLogRecord implements LogEntry {
     @Override
     public void writeTo(JsonGenerator g, LogWriter writer) throws IOException {
         g.writeStartObject();
-        String q = query;
-        String requestUri = q == null ? uri : uri + "?" + q;
+        String q = asUtf8(query);
+        String u = asUtf8(uri);
+        String requestUri = q == null ? u : u + "?" + q;
 
         field(g, F_REQUEST).writeStartObject();
         field(g, F_ID).writeString(requestId);
@@ -484,6 +485,43 @@ public final class KongLogRecord implements LogEntry {
             field(g, F_CORRELATION_ID).writeString(correlationId);
         }
         g.writeEndObject();
+    }
+
+    /**
+     * Bytes beyond ASCII a client sent unescaped in its request line, as Payara hands them over
+     * (one character per byte), read as the UTF-8 they spell: Kong writes the bytes themselves, so
+     * {@code /r\xC3\xA9} is logged {@code /ré}, not {@code /rÃ©} (helper review 246). Left as they
+     * are when they spell no UTF-8.
+     */
+    static String asUtf8(String s) {
+        if (s == null) {
+            return null;
+        }
+        int i = 0;
+        while (i < s.length() && s.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        byte[] bytes = new byte[s.length()];
+        for (int j = 0; j < s.length(); j++) {
+            char c = s.charAt(j);
+            if (c > 0xFF) {
+                return s; // characters already, not bytes
+            }
+            bytes[j] = (byte) c;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return s;
+        }
     }
 
     /**

@@ -1003,4 +1003,17 @@ class KongLogRecordTest {
             }
         }
     }
+
+    // Helper review 246: raw UTF-8 in the request line (Payara gives one character per byte) was
+    // logged as Latin-1 read twice ("/rÃ©"); Kong writes the bytes, valid UTF-8, as sent.
+    @Test
+    void rawUtf8InTheRequestLineIsLoggedAsTheTextItSpells() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos/r\u00c3\u00a9?q=\u00c3\u00a9")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        JsonNode req = record(request, new FakeHttp.Response(), 200).get("request");
+        assertEquals("/repos/r\u00e9?q=\u00e9", req.get("uri").asText());
+        assertEquals("\u00e9", req.get("querystring").get("q").asText());
+        assertEquals("/a\u00ff", KongLogRecord.asUtf8("/a\u00ff"), "no UTF-8: left as it is");
+        assertEquals("/\u20ac", KongLogRecord.asUtf8("/\u20ac"), "characters already");
+    }
 }
