@@ -424,10 +424,14 @@ public final class BatchQueue<E> {
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - start);
             if (spec.maxRetryTimeMs() < 0 || elapsedMs > spec.maxRetryTimeMs() || closing) {
                 counts.lost.addAndGet(batch.size());
+                // A queue that never retries (file-log's) names no max_retry_time it does not have
+                // (helper review 246: an operator would tune a setting file-log lacks).
                 LOG.log(
                         losing && !retries ? Level.FINE : Level.SEVERE,
-                        "queue {0}: could not send entries due to max_retry_time exceeded. {1} queue entries were lost"
-                                + " (last failure: {2})",
+                        retries
+                                ? "queue {0}: could not send entries due to max_retry_time exceeded. {1} queue entries"
+                                        + " were lost (last failure: {2})"
+                                : "queue {0}: {1} queue entries were lost (last failure: {2})",
                         new Object[] {name, batch.size(), why});
                 losing = true;
                 return;
