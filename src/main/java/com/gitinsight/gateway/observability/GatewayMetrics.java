@@ -129,13 +129,17 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                         boolean checksOff = checksOff(pool.spec());
                         // Kong's labels: target as written (name:port), address the ip:port it resolved to.
                         for (UpstreamPool.WrittenStatus t : pool.statusAsWritten()) {
-                            String state = targetState(t.status().state(), checksOff);
+                            // A name DNS never answered is Kong's dns_error, with no address (helper
+                            // review 247: it showed as healthchecks_off, its name as its address).
+                            String state = t.unresolved()
+                                    ? "dns_error"
+                                    : targetState(t.status().state(), checksOff);
                             for (String s : TARGET_STATES) {
                                 cb.call(
                                         s.equals(state) ? 1 : 0,
                                         pool.name(),
                                         t.written(),
-                                        t.status().target(),
+                                        t.unresolved() ? "" : t.status().target(),
                                         s,
                                         "http");
                             }

@@ -13,7 +13,6 @@ import com.gitinsight.gateway.runtime.GatewayVersion;
 import com.gitinsight.gateway.store.PostgresStore;
 import com.gitinsight.gateway.tracing.Tracers;
 import com.gitinsight.gateway.upstream.TargetHealth;
-import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -151,9 +150,10 @@ public class HealthResource {
             if (!declared.contains(pool.name())) {
                 continue;
             }
-            List<TargetStatus> targets = pool.status();
+            List<UpstreamPool.WrittenStatus> targets = pool.statusAsWritten();
+            // A name DNS never answered is no healthy target (helper review 247): its requests fail.
             long healthy = targets.stream()
-                    .filter(t -> t.state() == TargetHealth.State.HEALTHY)
+                    .filter(t -> !t.unresolved() && t.status().state() == TargetHealth.State.HEALTHY)
                     .count();
             ObjectNode data = check(checks, "upstream:" + pool.name(), healthy > 0);
             data.put("healthy_targets", healthy);

@@ -38,7 +38,8 @@ public final class Target {
             PassiveRule passive,
             boolean tracksLatency) {
         this.tracksLatency = tracksLatency;
-        this.host = inet == null ? name : inet.getHostAddress();
+        // An IPv6 address in its short form, as nginx writes it ([::1], not [0:0:0:0:0:0:0:1]).
+        this.host = inet == null ? name : com.google.common.net.InetAddresses.toAddrString(inet);
         this.name = name;
         this.inet = inet;
         this.port = port;

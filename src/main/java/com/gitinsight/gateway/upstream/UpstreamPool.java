@@ -174,13 +174,19 @@ public final class UpstreamPool {
                 .toList();
     }
 
-    /** A target as the file writes it ({@code name:port}, Kong's {@code target}) and its address's status. */
-    public record WrittenStatus(String written, TargetStatus status) {}
+    /**
+     * A target as the file writes it ({@code name:port}, Kong's {@code target}) and its address's
+     * status; {@code unresolved}: a name DNS never answered (Kong's {@code dns_error}), tried by name.
+     */
+    public record WrittenStatus(String written, TargetStatus status, boolean unresolved) {}
 
     /** Each target's status with the target as written (two names on one address are two). */
     public List<WrittenStatus> statusAsWritten() {
         return balancer.targets().stream()
-                .map(t -> new WrittenStatus(t.written(), t.health().status(t.weight())))
+                .map(t -> new WrittenStatus(
+                        t.written(),
+                        t.health().status(t.weight()),
+                        t.inetAddress() == null && !com.google.common.net.InetAddresses.isInetAddress(t.name())))
                 .toList();
     }
 

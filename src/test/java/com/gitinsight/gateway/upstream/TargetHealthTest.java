@@ -200,6 +200,29 @@ class TargetHealthTest {
         assertEquals("10.0.0.9:443", only.status().target());
     }
 
+    // Helper review 247: a name DNS never answered was shown as healthchecks_off with its name for
+    // an address (Kong: dns_error, address ""), and an IPv6 address in Java's long form.
+    @Test
+    void aNameDnsNeverAnsweredIsUnresolvedAndAnIpv6AddressIsShort() throws Exception {
+        TargetSpec named = new TargetSpec("never-resolves.invalid", 80, 100);
+        TargetSpec ip = new TargetSpec("10.0.0.1", 80, 100);
+        TargetSpec resolved = new TargetSpec("api.internal", 80, 100);
+        UpstreamSpec spec = new UpstreamSpec(
+                "dns",
+                UpstreamSpec.Algorithm.ROUND_ROBIN,
+                UpstreamSpec.HashPolicy.NONE,
+                HealthCheckSpec.NONE,
+                List.of(named, ip, resolved));
+        UpstreamPool pool = new UpstreamPool(spec.name(), spec, registry, Map.of());
+        pool.update(resolved, List.of(new Endpoint("api.internal", java.net.InetAddress.getByName("::1"), 80, 100)));
+        Map<String, UpstreamPool.WrittenStatus> byName = new java.util.HashMap<>();
+        pool.statusAsWritten().forEach(w -> byName.put(w.written(), w));
+        assertTrue(byName.get("never-resolves.invalid:80").unresolved());
+        assertFalse(byName.get("10.0.0.1:80").unresolved());
+        assertFalse(byName.get("api.internal:80").unresolved());
+        assertEquals("[::1]:80", byName.get("api.internal:80").status().target());
+    }
+
     @Test
     void twoNamesOnOneAddressAreProbedOncePerRound() throws Exception {
         // They share the address's health (review 122): two probes a round counted each round twice.
