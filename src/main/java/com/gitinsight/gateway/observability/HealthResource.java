@@ -13,6 +13,7 @@ import com.gitinsight.gateway.runtime.GatewayVersion;
 import com.gitinsight.gateway.store.PostgresStore;
 import com.gitinsight.gateway.tracing.Tracers;
 import com.gitinsight.gateway.upstream.TargetHealth;
+import com.gitinsight.gateway.upstream.TargetStatus;
 import com.gitinsight.gateway.upstream.UpstreamPool;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -150,10 +151,11 @@ public class HealthResource {
             if (!declared.contains(pool.name())) {
                 continue;
             }
-            List<UpstreamPool.WrittenStatus> targets = pool.statusAsWritten();
-            // A name DNS never answered is no healthy target (helper review 247): its requests fail.
+            List<TargetStatus> targets = pool.status();
+            // A name the gateway's resolver never answered still counts: it is tried by name, which
+            // the system resolver may answer (helper review 248).
             long healthy = targets.stream()
-                    .filter(t -> !t.unresolved() && t.status().state() == TargetHealth.State.HEALTHY)
+                    .filter(t -> t.state() == TargetHealth.State.HEALTHY)
                     .count();
             ObjectNode data = check(checks, "upstream:" + pool.name(), healthy > 0);
             data.put("healthy_targets", healthy);

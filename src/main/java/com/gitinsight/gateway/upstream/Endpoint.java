@@ -9,7 +9,7 @@ import java.net.InetAddress;
 record Endpoint(String name, InetAddress address, int port, int weight) {
 
     String key() {
-        String host = address == null ? name : com.google.common.net.InetAddresses.toAddrString(address);
+        String host = address == null ? name : address.getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 }

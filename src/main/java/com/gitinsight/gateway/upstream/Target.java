@@ -38,8 +38,9 @@ public final class Target {
             PassiveRule passive,
             boolean tracksLatency) {
         this.tracksLatency = tracksLatency;
-        // An IPv6 address in its short form, as nginx writes it ([::1], not [0:0:0:0:0:0:0:1]).
-        this.host = inet == null ? name : com.google.common.net.InetAddresses.toAddrString(inet);
+        // An IPv6 address as Kong's DNS client writes an AAAA record (lua-resty-dns: each group
+        // in hex, not compressed), which Kong's consistent-hashing ring and labels are made from.
+        this.host = inet == null ? name : inet.getHostAddress();
         this.name = name;
         this.inet = inet;
         this.port = port;

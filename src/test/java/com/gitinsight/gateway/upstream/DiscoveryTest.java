@@ -158,7 +158,8 @@ class DiscoveryTest {
                   - {name: api, url: "http://api"}
                 """).forService("api");
         await().atMost(Duration.ofSeconds(10)).until(() -> addresses(pool).size() == 2);
-        assertEquals(Set.of("127.0.0.10:8080", "[::1]:8081"), addresses(pool), "IPv6 short, as nginx writes it");
+        // Long, as Kong's DNS client writes an AAAA record (its ring is made from it; helper review 248).
+        assertEquals(Set.of("127.0.0.10:8080", "[0:0:0:0:0:0:0:1]:8081"), addresses(pool));
     }
 
     @Test
