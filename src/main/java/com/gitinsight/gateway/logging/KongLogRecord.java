@@ -427,7 +427,9 @@ public final class KongLogRecord implements LogEntry {
         g.writeFieldName(F_HEADERS);
         Overrides overrides = Overrides.of(overrideNames, overrideValues, writer);
         long headBytes = writeRequestHeaders(g, writer, overrides);
-        field(g, F_SIZE).writeNumber(headBytes + requestUri.length() + method.length() + 12 + requestBodyBytes);
+        // The request line's bytes: the raw one character per byte, not the text it spells (helper review 248).
+        long lineBytes = query == null ? uri.length() : uri.length() + 1L + query.length();
+        field(g, F_SIZE).writeNumber(headBytes + lineBytes + method.length() + 12 + requestBodyBytes);
         if (secure) {
             field(g, F_TLS).writeStartObject();
             if (tlsProtocol != null) {

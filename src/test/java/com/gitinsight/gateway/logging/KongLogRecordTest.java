@@ -1012,6 +1012,15 @@ class KongLogRecordTest {
                 .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
         JsonNode req = record(request, new FakeHttp.Response(), 200).get("request");
         assertEquals("/repos/r\u00e9?q=\u00e9", req.get("uri").asText());
+        FakeHttp.Request escaped =
+                FakeHttp.Request.get("/repos/r%C3?q=%C3%C3").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        assertEquals(
+                record(escaped, new FakeHttp.Response(), 200)
+                                .at("/request/size")
+                                .asLong()
+                        - 5,
+                req.get("size").asLong(),
+                "the line's bytes counted, not the characters they spell (helper review 248)");
         assertEquals("\u00e9", req.get("querystring").get("q").asText());
         assertEquals("/a\u00ff", KongLogRecord.asUtf8("/a\u00ff"), "no UTF-8: left as it is");
         assertEquals("/\u20ac", KongLogRecord.asUtf8("/\u20ac"), "characters already");
