@@ -9,15 +9,6 @@ public final class HostValue {
     private HostValue() {}
 
     /**
-     * nginx's {@code ngx_http_validate_host}, which Kong's nginx applies before routing (no
-     * {@code ..}, no {@code /} or {@code \\}, no blank or control byte: a host route's
-     * {@code *.example.com} would otherwise match {@code evil.com/.example.com}, and a backend would
-     * be handed the path in its Host), and stricter: a host name (letters, digits, {@code . - _ ~})
-     * or a bracketed IPv6 address, then an optional port of digits. {@code evil.com?.example.com} is
-     * evil.com to a browser following a link built from it, {@code evil.com,.example.com} to a
-     * framework that takes a list's first entry (attacker reviews 165, 167).
-     */
-    /**
      * Whether {@code host}, blanks, a port and one trailing dot aside (nginx drops the dot), is
      * empty ({@code ""}, {@code "."}, {@code ":8000"}): nginx's "client sent invalid host header",
      * also beside an absolute-form request line (helper reviews 241, 242).
@@ -29,6 +20,15 @@ public final class HostValue {
         return end == 0 || end == 1 && h.charAt(0) == '.';
     }
 
+    /**
+     * nginx's {@code ngx_http_validate_host}, which Kong's nginx applies before routing (no
+     * {@code ..}, no {@code /} or {@code \\}, no blank or control byte: a host route's
+     * {@code *.example.com} would otherwise match {@code evil.com/.example.com}, and a backend would
+     * be handed the path in its Host), and stricter: a host name (letters, digits, {@code . - _ ~})
+     * or a bracketed IPv6 address, then an optional port of digits. {@code evil.com?.example.com} is
+     * evil.com to a browser following a link built from it, {@code evil.com,.example.com} to a
+     * framework that takes a list's first entry (attacker reviews 165, 167).
+     */
     public static boolean valid(String host) {
         int end = host.length();
         int colon = host.lastIndexOf(':');

@@ -60,6 +60,21 @@ public final class IdentityHeaders {
         return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** Whether {@code name}, folded as {@link #fold} does, is {@code folded}; without a copy. */
+    public static boolean foldsTo(String name, String folded) {
+        if (name.length() != folded.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            char f = c == '_' ? '-' : c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+            if (f != folded.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether a folded name is one of the identity headers. */
     public static boolean isIdentity(String folded) {
         if (IDENTITY.contains(folded)) {

@@ -72,11 +72,17 @@ public final class ResponseHeaderRemoval {
         if (n == 2 * size) {
             return;
         }
-        call(headers, "clear");
+        // Every method found before the list is cleared: a missing one leaves the headers as they were.
         java.lang.reflect.Method add = ContainerReflection.method(headers, "addValue", String.class);
+        java.lang.reflect.Method clear = ContainerReflection.method(headers, "clear");
+        java.lang.reflect.Method set =
+                ContainerReflection.method(valueAt.invoke(headers, 0), "setString", String.class);
+        if (add == null || clear == null || set == null) {
+            throw new NoSuchMethodException("MimeHeaders.addValue, clear or DataChunk.setString");
+        }
+        clear.invoke(headers);
         for (int i = 0; i < n; i += 2) {
-            Object value = add.invoke(headers, kept[i]);
-            ContainerReflection.method(value, "setString", String.class).invoke(value, kept[i + 1]);
+            set.invoke(add.invoke(headers, kept[i]), kept[i + 1]);
         }
     }
 

@@ -72,7 +72,7 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
     private static String asSent(RequestContext context, HttpServletRequest request, String name) {
         String folded = IdentityHeaders.fold(name);
         for (java.util.Map.Entry<String, String> e : context.upstreamHeaders().entrySet()) {
-            if (IdentityHeaders.fold(e.getKey()).equals(folded)) {
+            if (IdentityHeaders.foldsTo(e.getKey(), folded)) {
                 String value = e.getValue();
                 if (value == null) {
                     return null;
@@ -95,14 +95,16 @@ public class CorrelationIdFilter extends PluginFilter<IdPluginConfig> {
         if (value != null || dashed.indexOf('-') < 0) {
             return value;
         }
+        RequestContext context = RequestContext.of(request);
+        if (context != null && !context.mayHaveUnderscoredHeaderNames()) {
+            return null; // the head's names were read once (HeaderLimitFilter): none has a '_'
+        }
         String folded = IdentityHeaders.fold(dashed);
         String found = null;
         java.util.Enumeration<String> names = request.getHeaderNames();
         while (names != null && names.hasMoreElements()) {
             String sent = names.nextElement();
-            if (sent.length() == folded.length()
-                    && sent.indexOf('_') >= 0
-                    && IdentityHeaders.fold(sent).equals(folded)) {
+            if (sent.indexOf('_') >= 0 && IdentityHeaders.foldsTo(sent, folded)) {
                 if (found != null && !found.equalsIgnoreCase(sent)) {
                     // Two underscore spellings: the gateway forwards neither (ServletRequestFacts),
                     // so neither is an id the backend would get (helper review 245).

@@ -66,12 +66,19 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
      * line over a buffer, the whole head over the buffers, or a value nginx would not parse.
      */
     static int refusal(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes) {
+        return refusal(request, maxLineBytes, maxHeaderBytes, null);
+    }
+
+    /** As above; {@code context} (null: none) is told whether a name holds a {@code _}. */
+    static int refusal(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes, RequestContext context) {
         int total = requestLineBytes(request);
         if (total > maxLineBytes) {
             return 414;
         }
+        boolean underscored = false;
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
+            underscored |= name.indexOf('_') >= 0;
             for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
                 String value = values.nextElement();
                 int line = name.length() + 2 + value.length() + 2;
@@ -88,18 +95,21 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
                 total += line;
             }
         }
+        if (context != null) {
+            context.headerNamesRead(underscored);
+        }
         return total > maxHeaderBytes ? 400 : 0;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        int refusal = refusal(request, maxLineBytes, maxHeaderBytes);
+        RequestContext context = RequestContext.of(request);
+        int refusal = refusal(request, maxLineBytes, maxHeaderBytes, context);
         if (refusal == 0) {
             chain.doFilter(request, response);
             return;
         }
-        RequestContext context = RequestContext.of(request);
         if (refusal == 414 && context != null) {
             context.markRequestLineRefused();
         }

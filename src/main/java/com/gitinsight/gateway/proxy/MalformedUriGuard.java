@@ -235,7 +235,9 @@ final class MalformedUriGuard {
                 return false; // decoded already: characters, not bytes
             }
             if (c < 0x80) {
-                escaped.append(c == '%' ? "%25" : String.valueOf(c));
+                // Escapes kept: a raw byte may end a character an escape began ("/caf%C3" + 0xA9,
+                // read as "/café" by the router; helper review 248).
+                escaped.append(c);
             } else {
                 escaped.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
             }

@@ -79,6 +79,8 @@ public final class RequestContext {
     private long maxBodyBytes = -1;
     private boolean responseTruncated;
     private boolean answerTypedByPlugin;
+    private boolean headerNamesRead;
+    private boolean underscoredHeaderNames;
     private boolean responseUnframed;
     private boolean requestLineRefused;
     private boolean authorizationVerified;
@@ -415,6 +417,20 @@ public final class RequestContext {
 
     public void markAnswerTypedByPlugin() {
         this.answerTypedByPlugin = true;
+    }
+
+    /** What the one pass over the request head's names found: whether any holds a {@code _}. */
+    public void headerNamesRead(boolean underscored) {
+        this.headerNamesRead = true;
+        this.underscoredHeaderNames = underscored;
+    }
+
+    /**
+     * Whether a header name with {@code _} may be in the request (true until the head was read):
+     * a lookup of nginx's other spellings of a name is skipped when none can be there.
+     */
+    public boolean mayHaveUnderscoredHeaderNames() {
+        return !headerNamesRead || underscoredHeaderNames;
     }
 
     /**

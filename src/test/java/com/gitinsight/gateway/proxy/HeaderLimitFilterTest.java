@@ -79,4 +79,25 @@ class HeaderLimitFilterTest {
         assertEquals(true, ran[0]);
         assertEquals(null, passed.header("Connection"));
     }
+
+    // One pass over the head's names tells whether any holds '_' (review 248: correlation-id looked
+    // through every name of every request for nginx's other spellings of its header).
+    @Test
+    void thePassOverTheHeadNotesWhetherANameHoldsAnUnderscore() {
+        assertEquals(
+                java.util.List.of(false, true, true),
+                java.util.List.of(
+                        underscoredAfterThePass("X-A"), underscoredAfterThePass("X_A"), underscoredAfterThePass(null)));
+    }
+
+    /** Whether, after the pass over a head with {@code name} (null: the pass not made), a '_' name may be there. */
+    private static boolean underscoredAfterThePass(String name) {
+        FakeHttp.Request r = name == null ? FakeHttp.Request.get("/") : FakeHttp.Request.get("/", name, "1");
+        com.gitinsight.gateway.runtime.RequestContext context =
+                com.gitinsight.gateway.runtime.RequestContext.attach(r.request, null, null, "/", false);
+        if (name != null) {
+            assertEquals(0, HeaderLimitFilter.refusal(r.request, 8192, 32768, context));
+        }
+        return context.mayHaveUnderscoredHeaderNames();
+    }
 }
