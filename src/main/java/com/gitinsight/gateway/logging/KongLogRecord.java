@@ -496,34 +496,7 @@ public final class KongLogRecord implements LogEntry {
      * are when they spell no UTF-8.
      */
     static String asUtf8(String s) {
-        if (s == null) {
-            return null;
-        }
-        int i = 0;
-        while (i < s.length() && s.charAt(i) < 0x80) {
-            i++;
-        }
-        if (i == s.length()) {
-            return s;
-        }
-        byte[] bytes = new byte[s.length()];
-        for (int j = 0; j < s.length(); j++) {
-            char c = s.charAt(j);
-            if (c > 0xFF) {
-                return s; // characters already, not bytes
-            }
-            bytes[j] = (byte) c;
-        }
-        try {
-            return java.nio.charset.StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return s;
-        }
+        return s == null ? null : headerText(s); // the header values' reading, one for both
     }
 
     /**
