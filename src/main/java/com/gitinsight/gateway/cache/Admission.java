@@ -29,7 +29,8 @@ enum Admission {
                         && (requestSays(request, "no-store") || request.getHeader("Authorization") != null)) {
             return BYPASS;
         }
-        if (overridesMethod(request)
+        int headerFacts = headerFacts(request, config);
+        if ((headerFacts & OVERRIDES_METHOD) != 0
                 || overridesMethod(context.upstreamHeaders().keySet())
                 || methodInQuery(request)) {
             // The backend may run another method than the one keyed (Rails, Express, Symfony read
@@ -54,21 +55,83 @@ enum Admission {
                 && !config.varyHeaders().contains("authorization")) {
             return SHARED_ONLY;
         }
+        // A credential the key does not hold, where no auth plugin put its user in the key (helper
+        // review 251): ?access_token=ALICE (RFC 6750 2.3) with vary_query_params [page], or an
+        // X-Api-Key the backend reads itself, stored under the key every user asks with.
+        if (!context.credentialAuthenticated()
+                && ((headerFacts & UNKEYED_CREDENTIAL) != 0 || unkeyedCredentialArgument(config, context, request))) {
+            return SHARED_ONLY;
+        }
         return CACHE;
     }
 
-    private static final java.util.Set<String> METHOD_OVERRIDES =
-            java.util.Set.of("x-http-method-override", "x-http-method", "x-method-override");
+    private static final int OVERRIDES_METHOD = 1;
+    private static final int UNKEYED_CREDENTIAL = 2;
 
-    /** It carries a method-override header, in any case and with '_' for '-' (a folding backend reads both). */
-    static boolean overridesMethod(HttpServletRequest request) {
+    /**
+     * Header names by convention a credential (folded: {@code X_Api_Key} is {@code x-api-key} to a
+     * folding backend); {@code Authorization} and {@code Cookie} have their own rules.
+     */
+    static final java.util.Set<String> CREDENTIAL_HEADERS =
+            java.util.Set.of("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token", "proxy-authorization");
+
+    /** Query arguments by convention a credential: RFC 6750's, and key-auth's default and its kin. */
+    static final java.util.Set<String> CREDENTIAL_ARGUMENTS = java.util.Set.of("access_token", "apikey", "api_key");
+
+    /** One pass over the request's header names: a method override, a credential header not keyed. */
+    private static int headerFacts(HttpServletRequest request, ProxyCacheSchema.Config config) {
+        int facts = 0;
         for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
-            if (isOverride(names.nextElement())) {
+            String name = names.nextElement();
+            if (isOverride(name)) {
+                facts |= OVERRIDES_METHOD;
+            } else if (name.length() >= 6 && name.length() <= 19) {
+                String folded = com.gitinsight.gateway.http.IdentityHeaders.fold(name);
+                if (CREDENTIAL_HEADERS.contains(folded) && !config.varyHeaders().contains(folded)) {
+                    facts |= UNKEYED_CREDENTIAL;
+                }
+            }
+        }
+        return facts;
+    }
+
+    /**
+     * A credential argument the key leaves out (with {@code vary_query_params} empty every argument
+     * is keyed): its name decoded and in any case, as a lenient backend reads it.
+     */
+    private static boolean unkeyedCredentialArgument(
+            ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
+        if (config.varyQueryParams().isEmpty()) {
+            return false;
+        }
+        String query = context.upstreamQuery() != null ? context.upstreamQuery() : request.getQueryString();
+        if (query == null || query.indexOf('%') < 0 && !mentionsCredential(query)) {
+            return false;
+        }
+        for (String part : query.split("&")) {
+            int eq = part.indexOf('=');
+            String name = com.gitinsight.gateway.http.UrlArgs.decodePart(eq < 0 ? part : part.substring(0, eq));
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (CREDENTIAL_ARGUMENTS.contains(lower)
+                    && !config.varyQueryParams().contains(name)) {
                 return true;
             }
         }
         return false;
     }
+
+    /** Whether {@code query} holds "token" or "key" in any case (the credential names' tails). */
+    private static boolean mentionsCredential(String query) {
+        for (int i = query.length() - 3; i >= 0; i--) {
+            if (query.regionMatches(true, i, "key", 0, 3) || query.regionMatches(true, i, "token", 0, 5)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.Set<String> METHOD_OVERRIDES =
+            java.util.Set.of("x-http-method-override", "x-http-method", "x-method-override");
 
     /** A name request-transformer set for the backend is a method override. */
     private static boolean overridesMethod(java.util.Set<String> upstreamNames) {
@@ -80,6 +143,7 @@ enum Admission {
         return false;
     }
 
+    /** A method-override header, in any case and with '_' for '-' (a folding backend reads both). */
     private static boolean isOverride(String name) {
         return name.length() >= 13
                 && name.length() <= 22

@@ -130,6 +130,7 @@ final class FakeRequest {
     FakeRequest authenticated(String consumer, String sub, String token) {
         context.consumer(consumer);
         context.subject(sub, token);
+        context.credentialAuthenticated(true);
         if (headers.getOrDefault("Authorization", List.of()).contains("Bearer " + token)) {
             context.markAuthorizationVerified();
         }

@@ -1164,4 +1164,90 @@ class ProxyCacheFilterTest {
                 "Hit", send(c, FakeRequest.get("/list?page=2&utm=y"), backend).cacheStatus(), "utm is not keyed");
         assertEquals("Miss", send(c, FakeRequest.get("/list?page=2;x"), backend).cacheStatus(), "keyed as sent");
     }
+
+    // Helper review 251 #1: a credential the key leaves out, read by the backend itself (no auth
+    // plugin put its user in the key): Alice's answer was stored under the key Bob asks with.
+    @Test
+    void aCredentialArgumentTheKeyLeavesOutNeverSharesAnEntry() throws Exception {
+        ProxyCacheSchema.Config all = config();
+        ProxyCacheSchema.Config c = varied(all, List.of("page"), all.lockTimeoutMillis());
+        FakeBackend backend = new FakeBackend();
+        FakeResponse alice = send(c, FakeRequest.get("/me?page=1&access_token=ALICE"), backend);
+        assertEquals("Bypass", alice.cacheStatus());
+        FakeResponse bob = send(c, FakeRequest.get("/me?page=1&access_token=BOB"), backend);
+        assertEquals("Bypass", bob.cacheStatus(), "never Alice's entry");
+        assertEquals("Miss", send(c, FakeRequest.get("/me?page=1"), backend).cacheStatus(), "nothing of Alice's kept");
+        for (String q : List.of("Access_Token=A", "access%5Ftoken=A", "apikey=A", "API_KEY=A", "x=1&apikey")) {
+            assertEquals(
+                    "Bypass",
+                    send(c, FakeRequest.get("/me?page=1&" + q), backend).cacheStatus(),
+                    q);
+        }
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/me?page=1&monkey=1&tokens=2"), backend)
+                        .cacheStatus(),
+                "other names are not credentials");
+        // Every argument keyed (vary_query_params empty, Kong's default): one entry per token.
+        FakeBackend keyed = new FakeBackend();
+        ProxyCacheSchema.Config everyArgument = config();
+        assertEquals(
+                "Miss",
+                send(everyArgument, FakeRequest.get("/all?access_token=A"), keyed)
+                        .cacheStatus());
+        assertEquals(
+                "Hit",
+                send(everyArgument, FakeRequest.get("/all?access_token=A"), keyed)
+                        .cacheStatus());
+        assertEquals(
+                "Miss",
+                send(everyArgument, FakeRequest.get("/all?access_token=B"), keyed)
+                        .cacheStatus());
+    }
+
+    @Test
+    void aCredentialHeaderTheKeyLeavesOutNeverSharesAnEntry() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config c = config();
+        for (String name : List.of(
+                "X-Api-Key",
+                "x_api_key",
+                "Api-Key",
+                "apikey",
+                "X-Auth-Token",
+                "X-Access-Token",
+                "Proxy-Authorization")) {
+            assertEquals(
+                    "Bypass",
+                    send(c, FakeRequest.get("/me", name, "ALICE"), backend).cacheStatus(),
+                    name);
+            assertEquals(
+                    "Miss", send(c, FakeRequest.get("/me/" + name), backend).cacheStatus(), name);
+            assertEquals(
+                    "Bypass",
+                    send(c, FakeRequest.get("/me/" + name, name, "BOB"), backend)
+                            .cacheStatus(),
+                    name);
+        }
+        // Keyed (vary_headers): one entry per value.
+        ProxyCacheSchema.Config varied = config("x-api-key");
+        assertEquals(
+                "Miss",
+                send(varied, FakeRequest.get("/v", "X-Api-Key", "A"), backend).cacheStatus());
+        assertEquals(
+                "Hit",
+                send(varied, FakeRequest.get("/v", "X-Api-Key", "A"), backend).cacheStatus());
+        assertEquals(
+                "Miss",
+                send(varied, FakeRequest.get("/v", "X-Api-Key", "B"), backend).cacheStatus());
+        // An auth plugin authenticated the request: its user is in the key.
+        assertEquals(
+                "Miss",
+                send(c, FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1"), backend)
+                        .cacheStatus());
+        assertEquals(
+                "Hit",
+                send(c, FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1"), backend)
+                        .cacheStatus());
+    }
 }
