@@ -58,6 +58,11 @@ public class EvictionListener implements EvictionFeed {
     private volatile Instant since = Instant.now();
     private volatile String lastError;
     private long backoffMillis;
+    /** When the running subscription was made (System.nanoTime). */
+    private long subscribedNanos;
+    /** How long a subscription must have held for its loss to start the backoff again. */
+    static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
     private int generation;
 
     public EvictionListener() {}
@@ -113,7 +118,7 @@ public class EvictionListener implements EvictionFeed {
                     return;
                 }
                 subscription = s;
-                backoffMillis = 0;
+                subscribedNanos = System.nanoTime();
             }
             // Events may have been missed while not subscribed: what they would have evicted goes now.
             int flushed = cache.purgeEvictable();
@@ -171,8 +176,23 @@ public class EvictionListener implements EvictionFeed {
                 failed = takeSubscription();
             }
             close(failed);
+            synchronized (lock) {
+                // A subscription that held for a while starts the backoff again; one lost soon after
+                // it was made keeps it growing (helper review 250: a message that kills the
+                // connection, published every half second, flushed every node's cache as often).
+                if (System.nanoTime() - subscribedNanos >= STABLE_NANOS) {
+                    backoffMillis = 0;
+                }
+            }
             retry(g, c);
         });
+    }
+
+    /** The wait before the last reconnection scheduled (tests). */
+    long backoffMillis() {
+        synchronized (lock) {
+            return backoffMillis;
+        }
     }
 
     private void retry(int g, CacheEvictionSchema.Config c) {

@@ -271,6 +271,29 @@ class EvictionListenerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
     }
 
+    // Helper review 250: a message that ends the connection, published again as soon as the node is
+    // back, flushed every node's cache every half second; a subscription lost soon after it was made
+    // now keeps the backoff growing.
+    @Test
+    void aFeedLostSoonAfterItWasMadeWaitsLongerEachTime() throws Exception {
+        Node n = node(config(brokerPort, null, 30_000));
+        awaitConnected(n);
+        for (long expected : new long[] {500, 1_000, 1_000}) { // reconnect_max: 1 s
+            Map<String, Object> headers = new java.util.HashMap<>();
+            headers.put("event_type", "analysis_completed");
+            headers.put("trace", null);
+            channel.basicPublish(
+                    analysis,
+                    "analysis.completed.11",
+                    new AMQP.BasicProperties.Builder().headers(headers).build(),
+                    "{\"repository_id\": \"11\"}".getBytes(StandardCharsets.UTF_8));
+            // Without the growth every loss waits 500 ms again, and this never holds.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> n.listener().backoffMillis() == expected
+                            && n.listener().status().connected());
+        }
+    }
+
     // A subscription whose topology cannot be declared (amq.* exchanges are the broker's) left its
     // connection open at every retry.
     @Test
