@@ -49,6 +49,18 @@ public final class SecurityHeadersSchema implements PluginSchema {
         return 500000;
     }
 
+    /**
+     * Not a consumer's (helper review 249): it runs on every response, before any plugin knows
+     * the consumer, so a consumer's config would load and never run.
+     */
+    @Override
+    public java.util.Set<com.gitinsight.gateway.config.PluginSpec.Scope> scopes() {
+        return java.util.EnumSet.of(
+                com.gitinsight.gateway.config.PluginSpec.Scope.GLOBAL,
+                com.gitinsight.gateway.config.PluginSpec.Scope.SERVICE,
+                com.gitinsight.gateway.config.PluginSpec.Scope.ROUTE);
+    }
+
     @Override
     public PluginHandler handler() {
         return PluginHandler.filter("com.gitinsight.gateway.security.SecurityHeadersFilter");

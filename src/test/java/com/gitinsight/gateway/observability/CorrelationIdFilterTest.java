@@ -310,4 +310,29 @@ class CorrelationIdFilterTest {
                     e.contains("config." + field) && e.contains("required field missing"), e);
         }
     }
+
+    // Helper review 249 #3: they run on every response, before any consumer is known: a consumer's
+    // config loaded and never ran. Refused at load, as Kong's no_consumer plugins are.
+    @Test
+    void requestIdAndSecurityHeadersAreNotAConsumers() {
+        for (String plugin : java.util.List.of("request-id", "security-headers")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> TestSnapshots.of("""
+                            _format_version: "3.0"
+                            consumers:
+                              - username: bob
+                                plugins:
+                                  - name: %s
+                            """.formatted(plugin)), plugin);
+            assertTrue(e.getMessage().contains(plugin), e.getMessage());
+        }
+        // correlation-id may be (Kong's schema allows it, and it runs where the consumer is known).
+        TestSnapshots.of("""
+                _format_version: "3.0"
+                consumers:
+                  - username: bob
+                    plugins:
+                      - name: correlation-id
+                """);
+    }
 }
