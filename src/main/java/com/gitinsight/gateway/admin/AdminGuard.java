@@ -99,9 +99,9 @@ public class AdminGuard implements ContainerRequestFilter, ContainerResponseFilt
         }
         String client = clients.clientText(request);
         // The static token still opens during a block (an admin sharing the address with a guesser,
-        // a script with an expired SSO token, must not be locked out; helper review 200): it is
-        // compared in constant time, and nothing else is looked at.
-        if (refused.blocked(client) && !staticToken(token)) {
+        // a script with an expired SSO token, must not be locked out; helper review 200), for a
+        // bounded number of tries (review 250): compared in constant time, nothing else looked at.
+        if (refused.blocked(client) && !refused.admitsWhileBlocked(client, () -> staticToken(token))) {
             call.abortWith(refusal(
                     429,
                     "Too many wrong admin credentials from this address; try again later",

@@ -46,6 +46,26 @@ final class RefusedCredentials {
         return n != null && n.get() >= ALLOWED;
     }
 
+    /**
+     * Whether a request from a blocked {@code client} goes on: only with the static token, and only
+     * among the first {@link #STATIC_TRIES_WHILE_BLOCKED} requests of the block (an admin sharing
+     * the address with a guesser still gets in; a guesser of the static token gets that many more
+     * tries a window, not as many as it can send: helper review 250). Every request refused here
+     * is counted and said as a wrong credential.
+     */
+    boolean admitsWhileBlocked(String client, java.util.function.BooleanSupplier isStaticToken) {
+        AtomicLong n = byClient.getIfPresent(client);
+        boolean heard = n == null || n.get() < ALLOWED + STATIC_TRIES_WHILE_BLOCKED;
+        if (heard && isStaticToken.getAsBoolean()) {
+            return true;
+        }
+        refused(client);
+        return false;
+    }
+
+    /** Requests of a blocked client whose static token is still compared, per window. */
+    static final int STATIC_TRIES_WHILE_BLOCKED = 100;
+
     /** Records a wrong credential from {@code client}. */
     void refused(String client) {
         // The window starts at the first refusal: later ones do not push it on (no write to the entry).

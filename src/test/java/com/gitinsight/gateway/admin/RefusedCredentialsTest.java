@@ -31,6 +31,32 @@ class RefusedCredentialsTest {
         assertFalse(refused.blocked("10.0.0.1"), "the window has passed");
     }
 
+    // Helper review 250 #1: during a block every request was still compared with the static token,
+    // unlimited and uncounted: 429 meant wrong, 200 right, at full speed.
+    @Test
+    void aBlockedClientsStaticTokenIsComparedABoundedNumberOfTimes() {
+        for (int i = 0; i < RefusedCredentials.ALLOWED; i++) {
+            refused.refused("10.0.0.1");
+        }
+        assertTrue(refused.blocked("10.0.0.1"));
+        assertTrue(refused.admitsWhileBlocked("10.0.0.1", () -> true), "the admin sharing the address");
+        java.util.concurrent.atomic.AtomicInteger compared = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < RefusedCredentials.STATIC_TRIES_WHILE_BLOCKED; i++) {
+            assertFalse(refused.admitsWhileBlocked("10.0.0.1", () -> compared.incrementAndGet() < 0));
+        }
+        assertEquals(RefusedCredentials.STATIC_TRIES_WHILE_BLOCKED, compared.get());
+        assertEquals(
+                RefusedCredentials.ALLOWED + RefusedCredentials.STATIC_TRIES_WHILE_BLOCKED,
+                refused.total(),
+                "each guess during the block counted");
+        assertFalse(
+                refused.admitsWhileBlocked("10.0.0.1", () -> true), "not even the right one, until the window ends");
+        assertFalse(refused.admitsWhileBlocked("10.0.0.1", () -> compared.incrementAndGet() > 0));
+        assertEquals(RefusedCredentials.STATIC_TRIES_WHILE_BLOCKED, compared.get(), "no longer compared");
+        nanos.addAndGet(RefusedCredentials.WINDOW.toNanos() + 1);
+        assertFalse(refused.blocked("10.0.0.1"), "the window has passed");
+    }
+
     @Test
     void guessesAreSaidOnceAMinuteWithTheirCount() {
         Logger log = Logger.getLogger(RefusedCredentials.class.getName());
