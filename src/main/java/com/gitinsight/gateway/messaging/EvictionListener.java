@@ -222,13 +222,20 @@ public class EvictionListener implements EvictionFeed {
         }
     }
 
-    /** URL user info hidden: a client library's message may quote the broker URL with its password. */
+    /**
+     * URL user info and password parameters hidden: a client library's message may quote the broker
+     * URL with its password (Artemis takes it as {@code ?user=..&password=..}: helper review 250).
+     */
     static String withoutCredentials(String message) {
-        return USER_INFO.matcher(message).replaceAll("$1***@");
+        String m = USER_INFO.matcher(message).replaceAll("$1***@");
+        return PASSWORD_PARAMETER.matcher(m).replaceAll("$1=***");
     }
 
     private static final java.util.regex.Pattern USER_INFO =
             java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
+    private static final java.util.regex.Pattern PASSWORD_PARAMETER = java.util.regex.Pattern.compile(
+            "(?i)\\b(password|passwd|pwd|pass|secret|token|sslPassword|trustStorePassword|keyStorePassword)"
+                    + "=[^&\\s;,)\\]}'\"]*");
 
     /** Never throws: a throwing listener would silently stop the consumer. */
     private void onMessage(CacheEvictionSchema.Config c, Subscription from, Session session, Message message) {

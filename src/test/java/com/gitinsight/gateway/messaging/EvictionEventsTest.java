@@ -137,6 +137,11 @@ class EvictionEventsTest {
                 EvictionListener.withoutCredentials("cannot connect to amqp://guest:s3cret@broker:5672/%2F"));
         org.junit.jupiter.api.Assertions.assertEquals(
                 "Connection refused", EvictionListener.withoutCredentials("Connection refused"));
+        // Artemis's URL form (helper review 250).
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "failed: tcp://broker:61616?user=gw&password=***&trustStorePassword=*** (refused)",
+                EvictionListener.withoutCredentials(
+                        "failed: tcp://broker:61616?user=gw&password=s3cret&trustStorePassword=t0p (refused)"));
     }
 
     // A reload re-parses the plugin: an unchanged config must compare equal, or every reload
