@@ -58,6 +58,7 @@ public class EvictionListener implements EvictionFeed {
     private volatile Instant since = Instant.now();
     private volatile String lastError;
     private long backoffMillis;
+    private final RejectionLog rejections = new RejectionLog(LOG, System::nanoTime);
     /** When the running subscription was made (System.nanoTime). */
     private long subscribedNanos;
     /** How long a subscription must have held for its loss to start the backoff again. */
@@ -266,16 +267,20 @@ public class EvictionListener implements EvictionFeed {
             }
             lag(message.getJMSTimestamp());
             if (outcome instanceof EvictionEvents.Rejected r) {
-                LOG.warning("cache eviction: rejected message " + id + ": " + r.reason()
-                        + (c.deadLetterExchange() != null
-                                ? " (dead-lettered to " + c.deadLetterExchange() + ")"
-                                : " (dropped)"));
+                String shownId = id;
+                rejections.warn(
+                        () -> "cache eviction: rejected message " + shownId + ": " + r.reason()
+                                + (c.deadLetterExchange() != null
+                                        ? " (dead-lettered to " + c.deadLetterExchange() + ")"
+                                        : " (dropped)"),
+                        null);
                 if (c.deadLetterExchange() != null) {
                     from.deadLetter(session, c.deadLetterExchange(), type, body, r.reason());
                 }
             }
         } catch (JMSException | RuntimeException | Error e) {
-            LOG.log(Level.WARNING, "cache eviction: message " + id + " could not be handled", e);
+            String shownId = id;
+            rejections.warn(() -> "cache eviction: message " + shownId + " could not be handled", e);
         }
     }
 
