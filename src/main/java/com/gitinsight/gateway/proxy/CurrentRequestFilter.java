@@ -57,6 +57,17 @@ public class CurrentRequestFilter extends HttpFilter {
 
     private transient String adminHost;
 
+    /** HeaderLimitFilter's bounds (the head is checked here, before routing). */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gateway.max-header-bytes", defaultValue = "32768")
+    transient int maxHeaderBytes = 32768;
+
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "gateway.max-header-line-bytes",
+            defaultValue = "8192")
+    transient int maxLineBytes = 8192;
+
     /** Kong's {@code port_maps} ({@code gateway.port-maps}, or Kong's {@code KONG_PORT_MAPS}). */
     @Inject
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "gateway.port-maps")
@@ -176,12 +187,16 @@ public class CurrentRequestFilter extends HttpFilter {
                     "5");
             return;
         }
+        // nginx refuses an oversized head before Kong routes: such a request is routed nowhere, so
+        // only global plugins log or answer it (HeaderLimitFilter writes the refusal).
+        int head = HeaderLimitFilter.check(request, maxLineBytes, maxHeaderBytes);
+        boolean headRefused = (head & HeaderLimitFilter.STATUS) != 0;
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match;
         long routingStart = System.nanoTime();
         long routingEnd;
         try {
-            match = RequestContext.gatewayOwn(path) ? null : match(snapshot.router(), request, path);
+            match = RequestContext.gatewayOwn(path) || headRefused ? null : match(snapshot.router(), request, path);
             routingEnd = System.nanoTime();
         } catch (com.gitinsight.gateway.routing.Router.Undecidable e) {
             ErrorResponses.write(request, response, 400, "Bad request");
@@ -218,8 +233,12 @@ public class CurrentRequestFilter extends HttpFilter {
             }
             Exchange exchange = current.bind(request, response, paced);
             // The route is matched once, here, for every filter behind this one and the proxy.
-            RequestContext.attach(request, snapshot, match, path, trusted)
-                    .routed(routingStart, routingEnd)
+            RequestContext context = RequestContext.attach(request, snapshot, match, path, trusted)
+                    .headRefusal(head & HeaderLimitFilter.STATUS);
+            if (!headRefused) {
+                context.headerNamesRead((head & HeaderLimitFilter.UNDERSCORED) != 0);
+            }
+            context.routed(routingStart, routingEnd)
                     .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
                     .clientAddress(client)
                     .hostPort(portMaps.hostPort(request.getLocalPort()));

@@ -66,11 +66,29 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
      * line over a buffer, the whole head over the buffers, or a value nginx would not parse.
      */
     static int refusal(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes) {
-        return refusal(request, maxLineBytes, maxHeaderBytes, null);
+        return check(request, maxLineBytes, maxHeaderBytes) & STATUS;
     }
 
     /** As above; {@code context} (null: none) is told whether a name holds a {@code _}. */
     static int refusal(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes, RequestContext context) {
+        int head = check(request, maxLineBytes, maxHeaderBytes);
+        if (context != null && (head & STATUS) == 0) {
+            context.headerNamesRead((head & UNDERSCORED) != 0);
+        }
+        return head & STATUS;
+    }
+
+    /** {@link #check}'s bits: the refusal's status. */
+    static final int STATUS = 0xFFFF;
+    /** {@link #check}'s bit: a header name holds a {@code _} (set only when nothing was refused). */
+    static final int UNDERSCORED = 1 << 16;
+
+    /**
+     * The one pass over the request head: the refusal's status ({@link #STATUS} bits, 0 for none)
+     * and {@link #UNDERSCORED}. Made where the request is routed (nginx refuses the head before Kong
+     * routes: helper review 249), and read again here from the context.
+     */
+    static int check(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes) {
         int total = requestLineBytes(request);
         if (total > maxLineBytes) {
             return 414;
@@ -95,17 +113,19 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
                 total += line;
             }
         }
-        if (context != null) {
-            context.headerNamesRead(underscored);
+        if (total > maxHeaderBytes) {
+            return 400;
         }
-        return total > maxHeaderBytes ? 400 : 0;
+        return underscored ? UNDERSCORED : 0;
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         RequestContext context = RequestContext.of(request);
-        int refusal = refusal(request, maxLineBytes, maxHeaderBytes, context);
+        int refusal = context != null && context.headRefusal() >= 0
+                ? context.headRefusal()
+                : refusal(request, maxLineBytes, maxHeaderBytes, context);
         if (refusal == 0) {
             chain.doFilter(request, response);
             return;

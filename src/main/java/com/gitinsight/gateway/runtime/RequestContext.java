@@ -80,6 +80,7 @@ public final class RequestContext {
     private boolean responseTruncated;
     private boolean answerTypedByPlugin;
     private boolean headerNamesRead;
+    private int headRefusal = -1;
     private boolean underscoredHeaderNames;
     private boolean responseUnframed;
     private boolean requestLineRefused;
@@ -417,6 +418,20 @@ public final class RequestContext {
 
     public void markAnswerTypedByPlugin() {
         this.answerTypedByPlugin = true;
+    }
+
+    /**
+     * The status the request's head is refused with (nginx's 414 or 400), 0 for none, or -1 when
+     * it was not checked where the request was routed. A refused head is routed nowhere: nginx
+     * refuses it before Kong routes, so only global plugins see it (helper review 249).
+     */
+    public int headRefusal() {
+        return headRefusal;
+    }
+
+    public RequestContext headRefusal(int status) {
+        this.headRefusal = status;
+        return this;
     }
 
     /** What the one pass over the request head's names found: whether any holds a {@code _}. */

@@ -58,6 +58,9 @@ class LogsAndTracesIT {
     private static final Path DIR = Path.of(System.getProperty("gateway.it.dir", "target/it"));
     private static final Path CONFIG = DIR.resolve("gateway.yml");
     private static final Path FILE_LOG = DIR.resolve("file-log/requests.log");
+    /** The global file-log's (every request). */
+    private static final Path GLOBAL_LOG = DIR.resolve("file-log/global.log");
+
     private static HttpServer backend;
     private static HttpServer collector;
 
@@ -162,8 +165,11 @@ class LogsAndTracesIT {
         int c = startCollector();
         Files.createDirectories(FILE_LOG.getParent());
         Files.deleteIfExists(FILE_LOG);
+        Files.deleteIfExists(GLOBAL_LOG);
         Files.writeString(CONFIG, """
                 _format_version: "3.0"
+                plugins:
+                  - {name: file-log, config: {path: %4$s}}
                 consumers:
                   - username: alice
                     id: 0d3b3ae8-0000-4000-8000-000000000001
@@ -214,7 +220,7 @@ class LogsAndTracesIT {
                               traces_endpoint: http://127.0.0.1:%2$d/v1/traces
                               sampling_rate: 0.5
                               queue: {max_coalescing_delay: 0.1, initial_retry_delay: 0.05}
-                """.formatted(port, c, FILE_LOG.toAbsolutePath()));
+                """.formatted(port, c, FILE_LOG.toAbsolutePath(), GLOBAL_LOG.toAbsolutePath()));
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("gateway.war")));
     }
 
@@ -299,6 +305,39 @@ class LogsAndTracesIT {
         JsonNode accepted = logged.get("accepted");
         assertEquals("alice", accepted.at("/consumer/username").asText());
         assertFalse(accepted.toString().contains("alice-key-0123456789"), "the hidden key is not logged");
+    }
+
+    // Kong's 04-plugins_triggering_spec "log plugins sees same request in error_page handler (HTTP
+    // 400)" (helper review 249): nginx refuses an oversized head before Kong routes, so only global
+    // plugins run; the route's http-log logged it, and every record had the route's upstream_uri.
+    @Test
+    void aHeadRefusedBeforeRoutingIsLoggedByGlobalPluginsOnly() throws Exception {
+        HttpResponse<String> refused = send(at("/logged/status/200?foo=bar")
+                .header("x-test-id", "too-large")
+                .header("X-Large", "a".repeat(10 * 1024))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(400, refused.statusCode());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        Files.exists(GLOBAL_LOG) && Files.readString(GLOBAL_LOG).contains("too-large"));
+        JsonNode record = null;
+        for (String line : Files.readAllLines(GLOBAL_LOG)) {
+            if (line.contains("too-large")) {
+                record = JSON.readTree(line);
+            }
+        }
+        assertEquals(400, record.at("/response/status").asInt());
+        assertEquals("POST", record.at("/request/method").asText());
+        assertEquals("bar", record.at("/request/querystring/foo").asText());
+        assertEquals("", record.at("/upstream_uri").asText(), "no URI: routed nowhere");
+        assertTrue(record.at("/route").isMissingNode(), record.toString());
+        assertTrue(record.at("/service").isMissingNode(), record.toString());
+        // The route's http-log: a later request on its queue arrives, the refused one never.
+        assertEquals(
+                200,
+                send(at("/logged/x").header("x-test-id", "after-too-large")).statusCode());
+        await().atMost(Duration.ofSeconds(20)).until(() -> logged.containsKey("after-too-large"));
+        assertFalse(logged.containsKey("too-large"), "not the route's: nginx refused it before routing");
     }
 
     @Test
