@@ -43,7 +43,7 @@ import java.util.Map;
  */
 public final class KongLogRecord implements LogEntry {
 
-    private static final int MAX_HEADERS = 100;
+    private static final int MAX_HEADERS = com.gitinsight.gateway.runtime.HeadLines.MAX_LINES;
     private static final String REDACTED = "REDACTED";
     private static final String TRUNCATED = "...(truncated)";
     /** The longest header value, query argument or URI a record holds. */
@@ -219,7 +219,9 @@ public final class KongLogRecord implements LogEntry {
         this.serverPort = context.hostPort() > 0 ? context.hostPort() : request.getLocalPort();
         this.method = request.getMethod();
         // A refused request line: nginx parsed no header, so Kong logs none.
-        this.requestHeaders = context.requestLineRefused() ? new String[0] : requestHeaders(request);
+        com.gitinsight.gateway.runtime.HeadLines kept = context.headLines();
+        this.requestHeaders =
+                context.requestLineRefused() ? new String[0] : kept != null ? kept.toArray() : requestHeaders(request);
         this.requestBodyBytes = Math.max(0, request.getContentLengthLong());
         this.secure = request.isSecure();
         if (secure) {
@@ -272,8 +274,12 @@ public final class KongLogRecord implements LogEntry {
         // Each name and value is a string the record keeps (its object and array headers, ~40 bytes,
         // and its characters), not only the characters it writes (attacker review 161: a queue's
         // max_bytes held about five times its bound).
-        for (String h : requestHeaders) {
-            bytes += length(h) + STRING_OVERHEAD;
+        if (kept != null && requestHeaders.length > 0) {
+            bytes += kept.chars() + (long) STRING_OVERHEAD * requestHeaders.length; // counted as they were kept
+        } else {
+            for (String h : requestHeaders) {
+                bytes += length(h) + STRING_OVERHEAD;
+            }
         }
         this.estimatedBytes = bytes + responseHeaderBytes;
     }

@@ -9,6 +9,7 @@ import com.gitinsight.gateway.routing.RouteMatch;
 import com.gitinsight.gateway.routing.Router;
 import com.gitinsight.gateway.runtime.GatewayRuntime;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
+import com.gitinsight.gateway.runtime.HeadLines;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestIds;
 import com.gitinsight.gateway.runtime.Unproxied;
@@ -189,7 +190,9 @@ public class CurrentRequestFilter extends HttpFilter {
         }
         // nginx refuses an oversized head before Kong routes: such a request is routed nowhere, so
         // only global plugins log or answer it (HeaderLimitFilter writes the refusal).
-        int head = HeaderLimitFilter.check(request, maxLineBytes, maxHeaderBytes);
+        // A log plugin's record reads the header lines: kept in this pass rather than read again.
+        HeadLines kept = snapshot.plugins().logsRequests() ? new HeadLines() : null;
+        int head = HeaderLimitFilter.check(request, maxLineBytes, maxHeaderBytes, kept);
         boolean headRefused = (head & HeaderLimitFilter.STATUS) != 0;
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.
         RouteMatch match;
@@ -237,6 +240,7 @@ public class CurrentRequestFilter extends HttpFilter {
                     .headRefusal(head & HeaderLimitFilter.STATUS);
             if (!headRefused) {
                 context.headerNamesRead((head & HeaderLimitFilter.UNDERSCORED) != 0);
+                context.headLines(kept);
             }
             context.routed(routingStart, routingEnd)
                     .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())

@@ -2,7 +2,9 @@ package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.config.PluginRegistry;
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.HeaderNames;
 import com.gitinsight.gateway.runtime.ChainOrder;
+import com.gitinsight.gateway.runtime.HeadLines;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.security.SecurityHeadersSchema;
 import jakarta.inject.Inject;
@@ -89,6 +91,11 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
      * routes: helper review 249), and read again here from the context.
      */
     static int check(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes) {
+        return check(request, maxLineBytes, maxHeaderBytes, null);
+    }
+
+    /** As above, keeping the header lines in {@code kept} (null: none kept) for a log plugin. */
+    static int check(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes, HeadLines kept) {
         int total = requestLineBytes(request);
         if (total > maxLineBytes) {
             return 414;
@@ -97,8 +104,12 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             underscored |= name.indexOf('_') >= 0;
+            String keptName = kept == null || kept.has(name) ? null : HeaderNames.shared(name);
             for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
                 String value = values.nextElement();
+                if (keptName != null) {
+                    kept.add(keptName, value);
+                }
                 int line = name.length() + 2 + value.length() + 2;
                 if (line > maxLineBytes) {
                     return 400;

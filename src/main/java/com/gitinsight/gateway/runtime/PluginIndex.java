@@ -31,6 +31,8 @@ public final class PluginIndex {
     private final Map<String, PluginConfig> byConsumer;
     /** The names of the plugins configured anywhere. */
     private final Set<String> used;
+
+    private final boolean logsRequests;
     /** Where any configured plugin reads a credential (see {@link CredentialSource}). */
     private final Set<String> credentialArguments;
 
@@ -46,6 +48,7 @@ public final class PluginIndex {
             Set<String> credentialArguments,
             Set<String> credentialHeaders) {
         this.used = used;
+        this.logsRequests = used.contains("file-log") || used.contains("http-log");
         this.credentialArguments = credentialArguments;
         this.credentialHeaders = credentialHeaders;
         this.byRoute = byRoute;
@@ -136,6 +139,11 @@ public final class PluginIndex {
     /** Whether {@code plugin} is configured anywhere (else its filter need not even look). */
     public boolean uses(String plugin) {
         return used.contains(plugin);
+    }
+
+    /** Whether a plugin that records Kong's log record (file-log, http-log) is configured anywhere. */
+    public boolean logsRequests() {
+        return logsRequests;
     }
 
     private static String consumerKey(String consumer, PluginSpec.Scope within, String name, String plugin) {

@@ -81,6 +81,7 @@ public final class RequestContext {
     private boolean answerTypedByPlugin;
     private boolean headerNamesRead;
     private int headRefusal = -1;
+    private HeadLines headLines;
     private boolean underscoredHeaderNames;
     private boolean responseUnframed;
     private boolean requestLineRefused;
@@ -432,6 +433,15 @@ public final class RequestContext {
     public RequestContext headRefusal(int status) {
         this.headRefusal = status;
         return this;
+    }
+
+    /** The client's header lines kept where the head was checked (a log plugin is on), or null. */
+    public HeadLines headLines() {
+        return headLines;
+    }
+
+    public void headLines(HeadLines lines) {
+        this.headLines = lines;
     }
 
     /** What the one pass over the request head's names found: whether any holds a {@code _}. */

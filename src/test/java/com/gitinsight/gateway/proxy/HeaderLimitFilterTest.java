@@ -100,4 +100,56 @@ class HeaderLimitFilterTest {
         }
         return context.mayHaveUnderscoredHeaderNames();
     }
+
+    // The header lines a log record reads are kept in the head's one check (issue 22: reading them
+    // again from the container was a fifth of the record's capture): the same record either way.
+    @Test
+    void theLinesKeptInTheCheckMakeTheSameLogRecord() throws Exception {
+        com.gitinsight.gateway.runtime.GatewaySnapshot snapshot = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: s
+                    url: http://127.0.0.1:9
+                    routes: [{name: r, paths: [/r]}]
+                """);
+        FakeHttp.Request request = FakeHttp.Request.get(
+                        "/r/x?q=1", "Accept", "a/b", "X-Multi", "1", "x-multi", "2", "User-Agent", "t", "X_Under", "u")
+                .on(snapshot, com.gitinsight.gateway.runtime.TestSnapshots.match(snapshot, "r"));
+        for (int i = 0; i < 90; i++) {
+            request.header("Many", "v" + i);
+        }
+        com.gitinsight.gateway.runtime.HeadLines kept = new com.gitinsight.gateway.runtime.HeadLines();
+        assertEquals(HeaderLimitFilter.UNDERSCORED, HeaderLimitFilter.check(request.request, 8192, 32768, kept));
+        assertEquals(2 * 95, kept.toArray().length, "each line once");
+        com.gitinsight.gateway.logging.KongLogRecord.Outcome outcome =
+                new com.gitinsight.gateway.logging.KongLogRecord.Outcome(200, 5, System.nanoTime());
+        FakeHttp.Response response = new FakeHttp.Response();
+        com.gitinsight.gateway.logging.KongLogRecord read = com.gitinsight.gateway.logging.KongLogRecord.capture(
+                request.request, response.response, request.context(), outcome);
+        String fromContainer = new String(
+                com.gitinsight.gateway.logging.KongLogRecord.serialize(
+                        request.request, response.response, request.context(), outcome),
+                java.nio.charset.StandardCharsets.UTF_8);
+        request.context().headLines(kept);
+        com.gitinsight.gateway.logging.KongLogRecord fromLines = com.gitinsight.gateway.logging.KongLogRecord.capture(
+                request.request, response.response, request.context(), outcome);
+        String fromKept = new String(
+                com.gitinsight.gateway.logging.KongLogRecord.serialize(
+                        request.request, response.response, request.context(), outcome),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(fromContainer, fromKept);
+        org.junit.jupiter.api.Assertions.assertTrue(fromKept.contains("\"x-multi\":[\"1\",\"2\"]"), fromKept);
+        assertEquals(read.estimatedBytes(), fromLines.estimatedBytes());
+    }
+
+    @Test
+    void atMostKongsHundredLinesAreKept() {
+        FakeHttp.Request request = FakeHttp.Request.get("/r");
+        for (int i = 0; i < 150; i++) {
+            request.header("Many", "v" + i);
+        }
+        com.gitinsight.gateway.runtime.HeadLines kept = new com.gitinsight.gateway.runtime.HeadLines();
+        assertEquals(0, HeaderLimitFilter.check(request.request, 8192, 32768, kept));
+        assertEquals(2 * com.gitinsight.gateway.runtime.HeadLines.MAX_LINES, kept.toArray().length);
+    }
 }
