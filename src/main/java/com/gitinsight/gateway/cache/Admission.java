@@ -29,7 +29,7 @@ enum Admission {
                         && (requestSays(request, "no-store") || request.getHeader("Authorization") != null)) {
             return BYPASS;
         }
-        int headerFacts = headerFacts(request, config);
+        int headerFacts = headerFacts(request, config, context);
         if ((headerFacts & OVERRIDES_METHOD) != 0
                 || overridesMethod(context.upstreamHeaders().keySet())
                 || methodInQuery(request)) {
@@ -55,11 +55,10 @@ enum Admission {
                 && !config.varyHeaders().contains("authorization")) {
             return SHARED_ONLY;
         }
-        // A credential the key does not hold, where no auth plugin put its user in the key (helper
-        // review 251): ?access_token=ALICE (RFC 6750 2.3) with vary_query_params [page], or an
-        // X-Api-Key the backend reads itself, stored under the key every user asks with.
-        if (!context.credentialAuthenticated()
-                && ((headerFacts & UNKEYED_CREDENTIAL) != 0 || unkeyedCredentialArgument(config, context, request))) {
+        // A credential the key does not hold (helper review 251): ?access_token=ALICE (RFC 6750 2.3)
+        // with vary_query_params [page], or an X-Api-Key the backend reads itself, stored under the
+        // key every user asks with. Only the credential an auth plugin verified puts its user in the key.
+        if ((headerFacts & UNKEYED_CREDENTIAL) != 0 || unkeyedCredentialArgument(config, context, request)) {
             return SHARED_ONLY;
         }
         return CACHE;
@@ -70,24 +69,33 @@ enum Admission {
 
     /**
      * Header names by convention a credential (folded: {@code X_Api_Key} is {@code x-api-key} to a
-     * folding backend); {@code Authorization} and {@code Cookie} have their own rules.
+     * folding backend); {@code Authorization} and {@code Cookie} have their own rules, and
+     * {@code Proxy-Authorization} never reaches a backend (hop-by-hop).
      */
-    static final java.util.Set<String> CREDENTIAL_HEADERS =
-            java.util.Set.of("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token", "proxy-authorization");
+    static final java.util.List<String> CREDENTIAL_HEADERS =
+            java.util.List.of("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token");
 
     /** Query arguments by convention a credential: RFC 6750's, and key-auth's default and its kin. */
-    static final java.util.Set<String> CREDENTIAL_ARGUMENTS = java.util.Set.of("access_token", "apikey", "api_key");
+    static final java.util.List<String> CREDENTIAL_ARGUMENTS = java.util.List.of("access_token", "apikey", "api_key");
 
-    /** One pass over the request's header names: a method override, a credential header not keyed. */
-    private static int headerFacts(HttpServletRequest request, ProxyCacheSchema.Config config) {
+    /**
+     * One pass over the request's header names: a method override; a credential header the key
+     * leaves out, that reaches the backend (no plugin removed it) and is not the one an auth plugin
+     * verified on this request.
+     */
+    private static int headerFacts(HttpServletRequest request, ProxyCacheSchema.Config config, RequestContext context) {
         int facts = 0;
         for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             if (isOverride(name)) {
                 facts |= OVERRIDES_METHOD;
-            } else if (name.length() >= 6 && name.length() <= 19) {
-                String folded = com.gitinsight.gateway.http.IdentityHeaders.fold(name);
-                if (CREDENTIAL_HEADERS.contains(folded) && !config.varyHeaders().contains(folded)) {
+            } else if (name.length() >= 6 && name.length() <= 14) {
+                String credential = credentialHeader(name);
+                if (credential != null
+                        && !config.varyHeaders().contains(credential)
+                        && !removedForTheBackend(context, name)
+                        && !(context.credentialAuthenticated()
+                                && context.credentialHeaders().contains(name))) {
                     facts |= UNKEYED_CREDENTIAL;
                 }
             }
@@ -95,9 +103,26 @@ enum Admission {
         return facts;
     }
 
+    /** The folded credential name {@code name} spells (any case, '_' for '-'), or null; no copies. */
+    private static String credentialHeader(String name) {
+        for (String c : CREDENTIAL_HEADERS) {
+            if (com.gitinsight.gateway.http.IdentityHeaders.foldsTo(name, c)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** A plugin (request-transformer, hide_credentials) took the header out of what the backend gets. */
+    private static boolean removedForTheBackend(RequestContext context, String name) {
+        java.util.Map<String, String> set = context.upstreamHeaders();
+        return !set.isEmpty() && set.containsKey(name) && set.get(name) == null;
+    }
+
     /**
      * A credential argument the key leaves out (with {@code vary_query_params} empty every argument
-     * is keyed): its name decoded and in any case, as a lenient backend reads it.
+     * is keyed), other than the one an auth plugin verified: its name decoded, in any case and as
+     * PHP reads it ({@code access.token}, {@code api key}, a leading space, a NUL ending it).
      */
     private static boolean unkeyedCredentialArgument(
             ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
@@ -111,10 +136,17 @@ enum Admission {
         for (String part : query.split("&")) {
             int eq = part.indexOf('=');
             String name = com.gitinsight.gateway.http.UrlArgs.decodePart(eq < 0 ? part : part.substring(0, eq));
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (CREDENTIAL_ARGUMENTS.contains(lower)
-                    && !config.varyQueryParams().contains(name)) {
-                return true;
+            if (config.varyQueryParams().contains(name)
+                    || context.credentialAuthenticated()
+                            && context.credentialArguments().contains(name)) {
+                continue; // keyed as sent, or the verified credential (its user is in the key)
+            }
+            int nul = name.indexOf('\0');
+            String lower = (nul >= 0 ? name.substring(0, nul) : name).toLowerCase(Locale.ROOT);
+            for (String c : CREDENTIAL_ARGUMENTS) {
+                if (lower.equals(c) || com.gitinsight.gateway.http.FieldNames.sameField(lower, c)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -42,6 +42,10 @@ final class FakeRequest {
             "/");
 
     final HttpServletRequest request;
+    /** A configuration with no plugins: what the context asks of it (credential names) is empty. */
+    private static final com.gitinsight.gateway.runtime.GatewaySnapshot EMPTY =
+            com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n");
+
     RequestContext context;
     private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, Object> attributes = new HashMap<>();
@@ -77,7 +81,7 @@ final class FakeRequest {
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
         context = RequestContext.attach(
-                request, null, ROUTE, uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri, false);
+                request, EMPTY, ROUTE, uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri, false);
     }
 
     /** {@code headers}: names and values alternating. */
@@ -96,13 +100,13 @@ final class FakeRequest {
 
     /** The path routing made of the request's (its spelling normalised). */
     FakeRequest normalisedTo(String path) {
-        context = RequestContext.attach(request, null, ROUTE, path, context.fromTrustedProxy());
+        context = RequestContext.attach(request, EMPTY, ROUTE, path, context.fromTrustedProxy());
         return this;
     }
 
     /** As from a proxy in {@code gateway.trusted-ips}, whose forwarding headers reach the backend. */
     FakeRequest trusted() {
-        context = RequestContext.attach(request, null, ROUTE, context.path(), true);
+        context = RequestContext.attach(request, EMPTY, ROUTE, context.path(), true);
         return this;
     }
 

@@ -1177,7 +1177,19 @@ class ProxyCacheFilterTest {
         FakeResponse bob = send(c, FakeRequest.get("/me?page=1&access_token=BOB"), backend);
         assertEquals("Bypass", bob.cacheStatus(), "never Alice's entry");
         assertEquals("Miss", send(c, FakeRequest.get("/me?page=1"), backend).cacheStatus(), "nothing of Alice's kept");
-        for (String q : List.of("Access_Token=A", "access%5Ftoken=A", "apikey=A", "API_KEY=A", "x=1&apikey")) {
+        for (String q : List.of(
+                "Access_Token=A",
+                "access%5Ftoken=A",
+                "apikey=A",
+                "API_KEY=A",
+                "x=1&apikey",
+                // PHP's readings (attacker review 252): '.' and ' ' are '_', a leading space and
+                // what follows a NUL are dropped, brackets make an array of the name.
+                "access.token=A",
+                "api+key=A",
+                "+access_token=A",
+                "access_token%00=A",
+                "access_token[]=A")) {
             assertEquals(
                     "Bypass",
                     send(c, FakeRequest.get("/me?page=1&" + q), backend).cacheStatus(),
@@ -1188,6 +1200,15 @@ class ProxyCacheFilterTest {
                 send(c, FakeRequest.get("/me?page=1&monkey=1&tokens=2"), backend)
                         .cacheStatus(),
                 "other names are not credentials");
+        // Another credential verified (a key-auth app key): the user's token is still not keyed.
+        FakeRequest keyedApp =
+                FakeRequest.get("/me?page=1&apikey=APPKEY&access_token=ALICE").authenticated("mobile", null, "APPKEY");
+        keyedApp.context.credentialNames(List.of("apikey"), List.of());
+        assertEquals("Bypass", send(c, keyedApp, backend).cacheStatus());
+        FakeRequest appOnly = FakeRequest.get("/me?page=2&apikey=APPKEY").authenticated("mobile", null, "APPKEY");
+        appOnly.context.credentialNames(List.of("apikey"), List.of());
+        assertEquals(
+                "Miss", send(c, appOnly, backend).cacheStatus(), "the verified key alone is keyed by its consumer");
         // Every argument keyed (vary_query_params empty, Kong's default): one entry per token.
         FakeBackend keyed = new FakeBackend();
         ProxyCacheSchema.Config everyArgument = config();
@@ -1209,14 +1230,7 @@ class ProxyCacheFilterTest {
     void aCredentialHeaderTheKeyLeavesOutNeverSharesAnEntry() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config c = config();
-        for (String name : List.of(
-                "X-Api-Key",
-                "x_api_key",
-                "Api-Key",
-                "apikey",
-                "X-Auth-Token",
-                "X-Access-Token",
-                "Proxy-Authorization")) {
+        for (String name : List.of("X-Api-Key", "x_api_key", "Api-Key", "apikey", "X-Auth-Token", "X-Access-Token")) {
             assertEquals(
                     "Bypass",
                     send(c, FakeRequest.get("/me", name, "ALICE"), backend).cacheStatus(),
@@ -1240,14 +1254,22 @@ class ProxyCacheFilterTest {
         assertEquals(
                 "Miss",
                 send(varied, FakeRequest.get("/v", "X-Api-Key", "B"), backend).cacheStatus());
-        // An auth plugin authenticated the request: its user is in the key.
-        assertEquals(
-                "Miss",
-                send(c, FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1"), backend)
-                        .cacheStatus());
-        assertEquals(
-                "Hit",
-                send(c, FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1"), backend)
-                        .cacheStatus());
+        // An auth plugin verified this very header: its user is in the key.
+        FakeRequest first = FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1");
+        first.context.credentialNames(List.of(), List.of("X-Api-Key"));
+        assertEquals("Miss", send(c, first, backend).cacheStatus());
+        FakeRequest again = FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1");
+        again.context.credentialNames(List.of(), List.of("X-Api-Key"));
+        assertEquals("Hit", send(c, again, backend).cacheStatus());
+        // Another credential verified (one app key for every install, attacker review 252): the
+        // user's own token is not in the key.
+        FakeRequest alice = FakeRequest.get("/b", "X-Access-Token", "ALICE").authenticated("mobile", null, "APPKEY");
+        assertEquals("Bypass", send(c, alice, backend).cacheStatus());
+        FakeRequest bob = FakeRequest.get("/b", "X-Access-Token", "BOB").authenticated("mobile", null, "APPKEY");
+        assertEquals("Bypass", send(c, bob, backend).cacheStatus(), "never Alice's entry");
+        // A plugin removed it for the backend (hide_credentials, request-transformer): no one reads it.
+        FakeRequest hidden = FakeRequest.get("/h", "X-Api-Key", "K2");
+        hidden.context.upstreamHeader("X-Api-Key", null);
+        assertEquals("Miss", send(c, hidden, backend).cacheStatus());
     }
 }
