@@ -58,7 +58,11 @@ public class EvictionListener implements EvictionFeed {
     private volatile Instant since = Instant.now();
     private volatile String lastError;
     private long backoffMillis;
-    private final RejectionLog rejections = new RejectionLog(LOG, System::nanoTime);
+    private final RejectionLog rejections = new RejectionLog(LOG, System::nanoTime, "rejected messages");
+    /** Apart from the rejections: a publisher's bad messages must not hide the listener's own failures. */
+    private final RejectionLog failures = new RejectionLog(LOG, System::nanoTime, "messages that could not be handled");
+
+    private int subscriptions;
     /** When the running subscription was made (System.nanoTime). */
     private long subscribedNanos;
     /** How long a subscription must have held for its loss to start the backoff again. */
@@ -120,6 +124,7 @@ public class EvictionListener implements EvictionFeed {
                 }
                 subscription = s;
                 subscribedNanos = System.nanoTime();
+                subscriptions++;
             }
             // Events may have been missed while not subscribed: what they would have evicted goes now.
             int flushed = cache.purgeEvictable();
@@ -189,6 +194,13 @@ public class EvictionListener implements EvictionFeed {
         });
     }
 
+    /** How many subscriptions were made (tests). */
+    int subscriptions() {
+        synchronized (lock) {
+            return subscriptions;
+        }
+    }
+
     /** The wait before the last reconnection scheduled (tests). */
     long backoffMillis() {
         synchronized (lock) {
@@ -229,14 +241,15 @@ public class EvictionListener implements EvictionFeed {
      */
     static String withoutCredentials(String message) {
         String m = USER_INFO.matcher(message).replaceAll("$1***@");
-        return PASSWORD_PARAMETER.matcher(m).replaceAll("$1=***");
+        return PASSWORD_PARAMETER.matcher(m).replaceAll("$1$2***");
     }
 
     private static final java.util.regex.Pattern USER_INFO =
             java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
+    /** {@code password=x}, {@code password="x"}, {@code password: x}, JSON's {@code "password":"x"}. */
     private static final java.util.regex.Pattern PASSWORD_PARAMETER = java.util.regex.Pattern.compile(
             "(?i)\\b(password|passwd|pwd|pass|secret|token|sslPassword|trustStorePassword|keyStorePassword)"
-                    + "=[^&\\s;,)\\]}'\"]*");
+                    + "(\"?\\s*[=:]\\s*\"?)[^&\\s;,)\\]}'\"]*");
 
     /** Never throws: a throwing listener would silently stop the consumer. */
     private void onMessage(CacheEvictionSchema.Config c, Subscription from, Session session, Message message) {
@@ -280,7 +293,7 @@ public class EvictionListener implements EvictionFeed {
             }
         } catch (JMSException | RuntimeException | Error e) {
             String shownId = id;
-            rejections.warn(() -> "cache eviction: message " + shownId + " could not be handled", e);
+            failures.warn(() -> "cache eviction: message " + shownId + " could not be handled", e);
         }
     }
 

@@ -20,10 +20,13 @@ final class RejectionLog {
     private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong unsaid = new AtomicLong();
     private final java.util.function.LongSupplier clock;
+    private final String what;
 
-    RejectionLog(Logger log, java.util.function.LongSupplier clock) {
+    /** {@code what}: what the lines are about, in the plural ("rejected messages"). */
+    RejectionLog(Logger log, java.util.function.LongSupplier clock, String what) {
         this.log = log;
         this.clock = clock;
+        this.what = what;
     }
 
     /** Says {@code line} (and {@code thrown}, may be null) unless a line was said within the interval. */
@@ -35,7 +38,7 @@ final class RejectionLog {
             long before = unsaid.getAndSet(0);
             String text = line.get()
                     + (before > 0 ? " (" + before + " more since the last such line, not logged)" : "")
-                    + "; rejected messages are logged at most once a minute";
+                    + "; " + what + " are logged at most once a minute";
             log.log(Level.WARNING, text, thrown);
         } else {
             unsaid.incrementAndGet();

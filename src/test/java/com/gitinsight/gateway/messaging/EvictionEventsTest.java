@@ -142,6 +142,10 @@ class EvictionEventsTest {
                 "failed: tcp://broker:61616?user=gw&password=***&trustStorePassword=*** (refused)",
                 EvictionListener.withoutCredentials(
                         "failed: tcp://broker:61616?user=gw&password=s3cret&trustStorePassword=t0p (refused)"));
+        for (String form : List.of("password=\"s3cret\"", "password: s3cret", "{\"password\":\"s3cret\"}")) {
+            String shown = EvictionListener.withoutCredentials("failed: " + form);
+            org.junit.jupiter.api.Assertions.assertFalse(shown.contains("s3cret"), shown);
+        }
     }
 
     // A reload re-parses the plugin: an unchanged config must compare equal, or every reload

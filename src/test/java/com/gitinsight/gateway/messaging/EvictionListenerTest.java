@@ -279,6 +279,7 @@ class EvictionListenerTest {
         Node n = node(config(brokerPort, null, 30_000));
         awaitConnected(n);
         for (long expected : new long[] {500, 1_000, 1_000}) { // reconnect_max: 1 s
+            int before = n.listener().subscriptions();
             Map<String, Object> headers = new java.util.HashMap<>();
             headers.put("event_type", "analysis_completed");
             headers.put("trace", null);
@@ -289,7 +290,8 @@ class EvictionListenerTest {
                     "{\"repository_id\": \"11\"}".getBytes(StandardCharsets.UTF_8));
             // Without the growth every loss waits 500 ms again, and this never holds.
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> n.listener().backoffMillis() == expected
+                    .until(() -> n.listener().subscriptions() > before
+                            && n.listener().backoffMillis() == expected
                             && n.listener().status().connected());
         }
     }

@@ -33,7 +33,7 @@ class RejectionLogTest {
             public void close() {}
         });
         AtomicLong nanos = new AtomicLong(5);
-        RejectionLog rejections = new RejectionLog(log, nanos::get);
+        RejectionLog rejections = new RejectionLog(log, nanos::get, "rejected messages");
         for (int i = 0; i < 1000; i++) {
             int n = i;
             rejections.warn(() -> "rejected message " + n, null);
