@@ -20,19 +20,53 @@ public class TrustedProxies implements Unproxied<TrustedProxies> {
 
     /** Kong's real_ip_header; X-Forwarded-For here by default (GitInsight's nginx), X-Real-IP in Kong's. */
     @Inject
-    @ConfigProperty(name = "gateway.real-ip-header", defaultValue = "X-Forwarded-For")
-    String realIpHeader = "X-Forwarded-For";
+    @ConfigProperty(name = "gateway.real-ip-header")
+    Optional<String> realIpHeaderSetting = Optional.empty();
 
     /** Kong's real_ip_recursive; on here by default (GitInsight's nginx), off in Kong's. */
     @Inject
-    @ConfigProperty(name = "gateway.real-ip-recursive", defaultValue = "true")
-    boolean realIpRecursive = true;
+    @ConfigProperty(name = "gateway.real-ip-recursive")
+    Optional<Boolean> realIpRecursiveSetting = Optional.empty();
 
     private ClientAddress clients;
+    private String realIpHeader;
 
     @PostConstruct
     void parse() {
-        clients = ClientAddress.of(trustedIps.orElse(""), realIpHeader, realIpRecursive);
+        Settings s = Settings.resolve(trustedIps, realIpHeaderSetting, realIpRecursiveSetting, System::getenv);
+        realIpHeader = s.realIpHeader();
+        clients = ClientAddress.of(s.trustedIps(), s.realIpHeader(), s.realIpRecursive());
+    }
+
+    /**
+     * What the gateway trusts: its own settings, else Kong's environment ({@code KONG_TRUSTED_IPS},
+     * {@code KONG_REAL_IP_HEADER}, {@code KONG_REAL_IP_RECURSIVE}: a migrated deployment's load
+     * balancer would otherwise be taken for every client, past an ip-restriction deny list; helper
+     * review 253). Trusted from {@code KONG_TRUSTED_IPS}, the defaults are Kong's (X-Real-IP, not
+     * recursive); else GitInsight's nginx's (X-Forwarded-For, recursive).
+     */
+    record Settings(String trustedIps, String realIpHeader, boolean realIpRecursive) {
+
+        static Settings resolve(
+                Optional<String> ips,
+                Optional<String> header,
+                Optional<Boolean> recursive,
+                java.util.function.Function<String, String> env) {
+            String kongIps = env.apply("KONG_TRUSTED_IPS");
+            boolean kongs = ips.isEmpty() && kongIps != null && !kongIps.isBlank();
+            String kongHeader = env.apply("KONG_REAL_IP_HEADER");
+            String kongRecursive = env.apply("KONG_REAL_IP_RECURSIVE");
+            return new Settings(
+                    ips.orElse(kongs ? kongIps : ""),
+                    header.orElse(
+                            kongHeader != null && !kongHeader.isBlank()
+                                    ? kongHeader.trim()
+                                    : kongs ? "X-Real-IP" : "X-Forwarded-For"),
+                    recursive.orElse(
+                            kongRecursive != null && !kongRecursive.isBlank()
+                                    ? kongRecursive.trim().equalsIgnoreCase("on")
+                                    : !kongs));
+        }
     }
 
     /** Outside CDI (tests, tools): the proxies of a comma-separated list of addresses and CIDRs. */

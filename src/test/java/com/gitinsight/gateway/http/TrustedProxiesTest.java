@@ -24,4 +24,33 @@ class TrustedProxiesTest {
                         .getHostAddress(),
                 "a trusted proxy names the client");
     }
+
+    // Helper review 253: a migrated Kong deployment's KONG_TRUSTED_IPS was ignored, so the load
+    // balancer was every client (past an ip-restriction deny list).
+    @Test
+    void kongsEnvironmentIsReadWhenTheGatewaysSettingsAreUnset() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        java.util.Optional<String> unset = java.util.Optional.empty();
+        java.util.Optional<Boolean> unsetFlag = java.util.Optional.empty();
+        TrustedProxies.Settings ours = TrustedProxies.Settings.resolve(unset, unset, unsetFlag, env::get);
+        assertEquals(new TrustedProxies.Settings("", "X-Forwarded-For", true), ours, "GitInsight's nginx defaults");
+        env.put("KONG_TRUSTED_IPS", "10.0.0.0/8");
+        assertEquals(
+                new TrustedProxies.Settings("10.0.0.0/8", "X-Real-IP", false),
+                TrustedProxies.Settings.resolve(unset, unset, unsetFlag, env::get),
+                "Kong's defaults with Kong's trust");
+        env.put("KONG_REAL_IP_HEADER", "X-Forwarded-For");
+        env.put("KONG_REAL_IP_RECURSIVE", "on");
+        assertEquals(
+                new TrustedProxies.Settings("10.0.0.0/8", "X-Forwarded-For", true),
+                TrustedProxies.Settings.resolve(unset, unset, unsetFlag, env::get));
+        assertEquals(
+                new TrustedProxies.Settings("192.168.0.1", "X-Client", false),
+                TrustedProxies.Settings.resolve(
+                        java.util.Optional.of("192.168.0.1"),
+                        java.util.Optional.of("X-Client"),
+                        java.util.Optional.of(false),
+                        env::get),
+                "the gateway's own settings win");
+    }
 }
