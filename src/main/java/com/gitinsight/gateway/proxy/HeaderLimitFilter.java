@@ -97,6 +97,9 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
     /** As above, keeping the header lines in {@code kept} (null: none kept) for a log plugin. */
     static int check(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes, HeadLines kept) {
         int total = requestLineBytes(request);
+        if (kept != null) {
+            kept.lineBytes(total);
+        }
         if (total > maxLineBytes) {
             return 414;
         }
