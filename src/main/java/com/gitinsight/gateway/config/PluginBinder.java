@@ -135,6 +135,13 @@ final class PluginBinder {
             if (!s.bool("enabled", true) || refs.never()) {
                 continue;
             }
+            if (streamOnly(s)) {
+                // Kong runs such a plugin in its stream subsystem only, never on an HTTP request
+                // (helper review 253: a global ip-restriction denying all for tcp refused every request).
+                String at = s.location() == null ? "" : " (" + s.location() + ")";
+                LOG.info(() -> "plugin " + name + at + " names only stream protocols: it never runs on this gateway");
+                continue;
+            }
             PluginSpec spec = new PluginSpec(
                     schema.storedAs(),
                     scope,
@@ -151,6 +158,23 @@ final class PluginBinder {
                     (a, b) -> b.count > a.count ? b : a);
         }
         return chosen.values().stream().map(Chosen::spec).toList();
+    }
+
+    /** The protocols of HTTP requests (Kong's http subsystem); the others are its stream subsystem's. */
+    private static final Set<String> HTTP_PROTOCOLS = Set.of("grpc", "grpcs", "http", "https", "ws", "wss");
+
+    /** A plugin whose {@code protocols} names some, all of them streams (tcp, tls, udp, tls_passthrough). */
+    private static boolean streamOnly(Section s) {
+        List<Section.Item<String>> protocols = s.strings("protocols");
+        if (protocols.isEmpty()) {
+            return false;
+        }
+        for (Section.Item<String> p : protocols) {
+            if (HTTP_PROTOCOLS.contains(p.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -64,6 +64,16 @@ final class AuthIndex {
      */
     private PasswordHash decoy;
 
+    /** HMAC-SHA256 under a key made for this index: the verified cache's keys. */
+    private final com.google.common.hash.HashFunction cacheKeys =
+            com.google.common.hash.Hashing.hmacSha256(new javax.crypto.spec.SecretKeySpec(randomKey(), "HmacSHA256"));
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
+    }
+
     private final Cache<String, BasicCredential> verified = Caffeine.newBuilder()
             .maximumSize(MAX_VERIFIED)
             .expireAfterWrite(VERIFIED_TTL)
@@ -148,8 +158,11 @@ final class AuthIndex {
 
     /** {@code checks}: bounds the derivations running at once (null: unbounded, for tests). */
     boolean verify(BasicCredential c, String password, PasswordChecks checks) {
-        String cacheKey =
-                HexFormat.of().formatHex(sha256((c.username() + '\0' + password).getBytes(StandardCharsets.UTF_8)));
+        // Keyed under this index's random key: a heap dump's keys are no fast unsalted hashes of
+        // the passwords (helper review 255), which the stored PBKDF2 hashes are there to prevent.
+        String cacheKey = cacheKeys
+                .hashString(c.username() + '\0' + password, StandardCharsets.UTF_8)
+                .toString();
         BasicCredential known = verified.getIfPresent(cacheKey);
         if (known == c) {
             return true;

@@ -25,9 +25,10 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
     private static final long serialVersionUID = 1L;
     /**
      * Kong's {@code \s*[Bb]asic\s*(.+)}, unanchored, without its leading {@code \s*}: the same
-     * capture, but a header of 30,000 blanks no longer costs quadratic backtracking.
+     * capture, but a header of 30,000 blanks no longer costs quadratic backtracking. PCRE's
+     * {@code .} stops only at a line feed (UNIX_LINES; Java's also at 0x85, which cut the capture).
      */
-    private static final Pattern SCHEME = Pattern.compile("[Bb]asic\\s*(.+)");
+    private static final Pattern SCHEME = Pattern.compile("[Bb]asic\\s*(.+)", Pattern.UNIX_LINES);
 
     private final transient AuthIndex.Current indexes = new AuthIndex.Current();
 

@@ -105,6 +105,12 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
                 || !config.algorithms().contains(params.algorithm())) {
             return Outcome.refused(SIGNATURE_NOT_VALID);
         }
+        if (HmacSignature.signsARepeatedHeader(request, params)
+                || config.validateRequestBody() && HmacSignature.repeated(request, "Digest")) {
+            // Only the first copy is signed, and a backend may read the last (helper review 255: a
+            // captured signed X-Amount: 100 went on with X-Amount: 999999 after it). Kong passes it.
+            return Outcome.refused(SIGNATURE_NOT_VALID);
+        }
         // The username as its UTF-8 bytes spell it (a header's bytes arrive one char each).
         String username = HeaderText.utf8(params.username());
         AuthIndex.HmacCredential credential = username == null ? null : index.hmac(username);
@@ -164,7 +170,11 @@ public class HmacAuthFilter extends PluginFilter<HmacAuthSchema.Config> {
             int max = length > 0 && !chunked ? DECLARED_IN_MEMORY - 1 : BodyArgs.MAX_BYTES;
             byte[] read = in.readNBytes(max + 1);
             if (length > 0 && read.length < length) {
-                return false; // ended before its declared length: no digest holds for a body not whole
+                // Ended before its declared length: no digest holds for a body not whole. What was
+                // read goes on (an anonymous fallback sends it), so the upstream sees the body cut
+                // short and fails, never a whole request with an empty body (helper review 255).
+                context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), length);
+                return false;
             }
             if (read.length > max) {
                 context.upstreamBody(new SequenceInputStream(new ByteArrayInputStream(read), in), length);

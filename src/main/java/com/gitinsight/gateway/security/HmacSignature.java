@@ -114,6 +114,29 @@ final class HmacSignature {
         return MessageDigest.isEqual(hmac(params.algorithm(), secret, signingString(request, params, sent)), presented);
     }
 
+    /** Whether a header the signature names (a real one, not a pseudo-header) came more than once. */
+    static boolean signsARepeatedHeader(HttpServletRequest request, Params params) {
+        for (String name : params.headers()) {
+            if (!name.isEmpty()
+                    && !name.equals("request-line")
+                    && !name.equals("@request-target")
+                    && repeated(request, name.replace('_', '-'))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the request has more than one line of header {@code name}. */
+    static boolean repeated(HttpServletRequest request, String name) {
+        java.util.Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return false;
+        }
+        values.nextElement();
+        return values.hasMoreElements();
+    }
+
     /** Kong's {@code create_hash} signing string, with {@code uri} in the request line. */
     static String signingString(HttpServletRequest request, Params params, String uri) {
         StringBuilder out = new StringBuilder();

@@ -123,4 +123,23 @@ class PluginIndexTest {
         assertEquals(5L, minute(index, route(c, "bare"), "alice"));
         assertEquals(1L, minute(index, route(c, "nulled"), "bob"), "bob's is for service s only");
     }
+
+    // Helper review 253: Kong runs a plugin whose protocols are all streams in its stream subsystem
+    // only; here it ran on every HTTP request of its scope (a global deny-all for tcp refused all).
+    @Test
+    void aPluginForStreamsOnlyNeverRunsOnHttp() throws Exception {
+        GatewayConfig c = parse("""
+                services:
+                  - {name: s, url: http://s, routes: [{name: r, paths: [/r]}]}
+                plugins:
+                  - {name: rate-limiting, protocols: [tcp, tls], config: {minute: 1}}
+                  - {name: rate-limiting, route: r, protocols: [udp], config: {minute: 2}}
+                  - {name: ip-restriction, protocols: [tcp, http], config: {deny: [10.0.0.1]}}
+                """);
+        PluginIndex index = PluginIndex.build(c);
+        assertEquals(null, minute(index, route(c, "r"), null), "neither stream-only instance");
+        org.junit.jupiter.api.Assertions.assertNotNull(
+                index.config(route(c, "r"), null, "ip-restriction", com.gitinsight.gateway.config.PluginConfig.class),
+                "one HTTP protocol among them: it runs");
+    }
 }

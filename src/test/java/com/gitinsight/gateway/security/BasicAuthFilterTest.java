@@ -145,6 +145,13 @@ class BasicAuthFilterTest {
         assertUnauthorized(get("ba1", "Authorization", basic("nobody:kong")), "test-realm");
         assertUnauthorized(get("ba1", "Authorization", basic("bob:")), "test-realm");
         assertUnauthorized(get("ba1", "Authorization", basic("BOB:kong")), "test-realm");
+        // Kong's '.' (PCRE) takes a 0x85 byte into the capture, and the decode refuses it; Java's
+        // stopped before it and let bob in (helper review 255).
+        assertUnauthorized(get("ba1", "Authorization", basic("bob:kong").replace("=", "") + "\u0085"), "test-realm");
+        assertEquals(
+                200,
+                get("ba1", "Authorization", basic("bob:kong").replace("=", "")).status(),
+                "unpadded");
     }
 
     @Test

@@ -52,6 +52,7 @@ class HmacAuthFilterTest {
                         config: {clock_skew: 3000, enforce_headers: [date, request-line], algorithms: [hmac-sha1, hmac-sha256], validate_request_body: true}
                   - {name: h7, paths: [/h7], plugins: [{name: hmac-auth, config: {clock_skew: 3000, anonymous: no-body}}]}
                   - {name: h8, paths: [/h8], plugins: [{name: hmac-auth, config: {hide_credentials: true, realm: gitinsight}}]}
+                  - {name: h9, paths: [/h9], plugins: [{name: hmac-auth, config: {clock_skew: 3000, anonymous: no-body, validate_request_body: true}}]}
             consumers:
               - username: bob
                 custom_id: "1234"
@@ -707,5 +708,82 @@ class HmacAuthFilterTest {
                         new FakeHttp.Backend(),
                         filter),
                 HmacAuthFilter.SIGNATURE_NOT_VALID);
+    }
+
+    // Helper review 255: only a header's first copy is signed, and a backend may read the last: a
+    // captured signed X-Amount: 100 went on with X-Amount: 999999 after it (Kong passes it).
+    @Test
+    void aSignedHeaderSentTwiceCannotBeVerified() throws Exception {
+        String date = now();
+        String signed = auth(
+                "bob",
+                "hmac-sha256",
+                "date x-amount",
+                sign("hmac-sha256", "secret", "date: " + date + "\nx-amount: 100"));
+        assertEquals(
+                200,
+                send("h1", FakeHttp.Request.get("/h1", "Date", date, "X-Amount", "100", "Authorization", signed))
+                        .status());
+        assertRefused(
+                send(
+                        "h1",
+                        FakeHttp.Request.get(
+                                "/h1", "Date", date, "X-Amount", "100", "X-Amount", "999999", "Authorization", signed)),
+                HmacAuthFilter.SIGNATURE_NOT_VALID);
+        assertRefused(
+                send(
+                        "h1",
+                        FakeHttp.Request.get(
+                                "/h1", "Date", date, "Date", date, "X-Amount", "100", "Authorization", signed)),
+                HmacAuthFilter.SIGNATURE_NOT_VALID);
+        assertEquals(
+                200,
+                send(
+                                "h1",
+                                FakeHttp.Request.get(
+                                        "/h1",
+                                        "Date",
+                                        date,
+                                        "X-Amount",
+                                        "100",
+                                        "X-Other",
+                                        "1",
+                                        "X-Other",
+                                        "2",
+                                        "Authorization",
+                                        signed))
+                        .status(),
+                "an unsigned header may repeat");
+        // A second Digest beside the checked one, where the body is validated.
+        FakeHttp.Request post = signedPost("abc", false);
+        post.header("Digest", "SHA-256=x");
+        assertRefused(send("h4", post), HmacAuthFilter.SIGNATURE_NOT_VALID);
+    }
+
+    // Helper review 255: a body cut before its Content-Length, with an anonymous fallback, went on
+    // with what was read consumed: the backend got a whole request with no body.
+    @Test
+    void aCutBodyGoesOnCutWhenTheRequestFallsBackToAnonymous() throws Exception {
+        String date = now();
+        String partDigest = digest("0123");
+        FakeHttp.Request cut = FakeHttp.Request.of(
+                        "POST",
+                        "/h9",
+                        "Date",
+                        date,
+                        "Digest",
+                        partDigest,
+                        "Content-Length",
+                        "10",
+                        "Authorization",
+                        auth(
+                                "bob",
+                                "hmac-sha1",
+                                "date digest",
+                                sign("hmac-sha1", "secret", "date: " + date + "\ndigest: " + partDigest)))
+                .body("0123".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, send("h9", cut).status(), "anonymous");
+        assertEquals("0123", new String(cut.context().upstreamBody().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(10, cut.context().upstreamBodyLength(), "still declared whole: the upstream sees it cut");
     }
 }
