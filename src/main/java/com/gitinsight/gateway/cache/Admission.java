@@ -94,8 +94,7 @@ enum Admission {
                 if (credential != null
                         && !config.varyHeaders().contains(credential)
                         && !removedForTheBackend(context, name)
-                        && !(context.credentialAuthenticated()
-                                && context.credentialHeaders().contains(name))) {
+                        && !context.credentialVerifiedFromHeader(name)) {
                     facts |= UNKEYED_CREDENTIAL;
                 }
             }
@@ -136,13 +135,14 @@ enum Admission {
         for (String part : query.split("&")) {
             int eq = part.indexOf('=');
             String name = com.gitinsight.gateway.http.UrlArgs.decodePart(eq < 0 ? part : part.substring(0, eq));
-            if (config.varyQueryParams().contains(name)
-                    || context.credentialAuthenticated()
-                            && context.credentialArguments().contains(name)) {
+            if (config.varyQueryParams().contains(name) || context.credentialVerifiedFromArgument(name)) {
                 continue; // keyed as sent, or the verified credential (its user is in the key)
             }
             int nul = name.indexOf('\0');
             String lower = (nul >= 0 ? name.substring(0, nul) : name).toLowerCase(Locale.ROOT);
+            if (lower.indexOf('[') >= 0 && lower.indexOf(']') < 0) {
+                lower = lower.replace('[', '_'); // PHP: an unclosed '[' is '_' (access[token)
+            }
             for (String c : CREDENTIAL_ARGUMENTS) {
                 if (lower.equals(c) || com.gitinsight.gateway.http.FieldNames.sameField(lower, c)) {
                     return true;

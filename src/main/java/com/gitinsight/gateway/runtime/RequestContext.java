@@ -114,6 +114,9 @@ public final class RequestContext {
     /** Query argument and header names (lower-case) that carried a credential; null: none. */
     private java.util.Set<String> credentialArguments;
 
+    private List<String> verifiedArguments = List.of();
+    private List<String> verifiedHeaders = List.of();
+
     private java.util.Set<String> credentialHeaders;
     /** The request's log record once a log plugin made it (the next one ships the same). */
     private Object logRecord;
@@ -773,6 +776,31 @@ public final class RequestContext {
             }
             credentialHeaders.addAll(headers);
         }
+    }
+
+    /**
+     * Records where the credential an auth plugin verified on this request was read from (its
+     * query argument names, its header names): only those carry this request's own user, who is
+     * in the cache key (the names any plugin reads, {@link #credentialArguments()}, do not).
+     */
+    public void credentialVerifiedFrom(java.util.Collection<String> arguments, java.util.Collection<String> headers) {
+        this.verifiedArguments = List.copyOf(arguments);
+        this.verifiedHeaders = List.copyOf(headers);
+    }
+
+    /** Whether the verified credential was read from query argument {@code name} (exact, as nginx). */
+    public boolean credentialVerifiedFromArgument(String name) {
+        return verifiedArguments.contains(name);
+    }
+
+    /** Whether the verified credential was read from header {@code name} (compared as {@link #HEADER_ORDER}). */
+    public boolean credentialVerifiedFromHeader(String name) {
+        for (String h : verifiedHeaders) {
+            if (HEADER_ORDER.compare(h, name) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Query argument names that carry a credential (exact names, as nginx compares them). */

@@ -32,6 +32,7 @@ final class ConsumerIdentity {
             context.upstreamHeader(h, null);
         }
         context.identity(null);
+        context.credentialVerifiedFrom(java.util.List.of(), java.util.List.of());
     }
 
     /**
@@ -45,6 +46,8 @@ final class ConsumerIdentity {
     /** As above; {@code credentialId} the credential's id (Kong's authenticated_entity.id) when it differs. */
     static void identify(
             RequestContext context, Credentials.Consumer c, String credential, String credentialId, boolean anonymous) {
+        // Where the credential was read from is the calling plugin's to say, after this.
+        context.credentialVerifiedFrom(java.util.List.of(), java.util.List.of());
         context.credentialId(anonymous ? null : credentialId != null ? credentialId : credential);
         context.consumer(c.id());
         context.consumerReference(c.username() != null ? c.username() : c.customId());

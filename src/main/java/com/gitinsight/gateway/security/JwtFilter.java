@@ -104,6 +104,8 @@ public class JwtFilter extends PluginFilter<JwtSchema.Config> {
             if (TokenSources.isAuthorizationBearer(request, tokens.get(0))) {
                 context.markAuthorizationVerified();
             }
+            // Every place it looks held this one token (two different ones are refused).
+            context.credentialVerifiedFrom(config.uriParamNames(), config.headerNames());
             chain.doFilter(request, response);
             return;
         }

@@ -80,6 +80,8 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
         BodyArgs body = null;
         String key = null;
         boolean inHeader = false;
+        List<String> fromArguments = List.of();
+        List<String> fromHeaders = List.of();
         for (int i = 0; i < config.keyNames().size(); i++) {
             String name = config.keyNames().get(i);
             Object v = null;
@@ -106,6 +108,13 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
             }
             if (v instanceof String s) {
                 key = s;
+                if (inHeader) {
+                    fromHeaders = config.headerFallbacks().get(i) == null
+                            ? List.of(name)
+                            : List.of(name, config.headerFallbacks().get(i));
+                } else if (query != null && query.has(name)) {
+                    fromArguments = List.of(name);
+                }
                 if (config.hideCredentials()) {
                     query = query != null ? query : FormArgs.parse(request.getQueryString());
                     if (query.has(name)) {
@@ -137,6 +146,7 @@ public class KeyAuthFilter extends PluginFilter<KeyAuthSchema.Config> {
             return UNAUTHORIZED;
         }
         ConsumerIdentity.identify(context, credential.consumer(), credential.id(), false);
+        context.credentialVerifiedFrom(fromArguments, fromHeaders);
         return null;
     }
 

@@ -1189,7 +1189,9 @@ class ProxyCacheFilterTest {
                 "api+key=A",
                 "+access_token=A",
                 "access_token%00=A",
-                "access_token[]=A")) {
+                "access_token[]=A",
+                "access[token=A",
+                "api[key=A")) {
             assertEquals(
                     "Bypass",
                     send(c, FakeRequest.get("/me?page=1&" + q), backend).cacheStatus(),
@@ -1203,10 +1205,17 @@ class ProxyCacheFilterTest {
         // Another credential verified (a key-auth app key): the user's token is still not keyed.
         FakeRequest keyedApp =
                 FakeRequest.get("/me?page=1&apikey=APPKEY&access_token=ALICE").authenticated("mobile", null, "APPKEY");
-        keyedApp.context.credentialNames(List.of("apikey"), List.of());
+        keyedApp.context.credentialVerifiedFrom(List.of("apikey"), List.of());
         assertEquals("Bypass", send(c, keyedApp, backend).cacheStatus());
+        // A name some plugin reads credentials from, but not where this request's was verified
+        // (attacker review 257: another route's key-auth reads access_token).
+        FakeRequest elsewhere =
+                FakeRequest.get("/me?page=1&apikey=APPKEY&access_token=ALICE").authenticated("mobile", null, "APPKEY");
+        elsewhere.context.credentialNames(List.of("access_token"), List.of());
+        elsewhere.context.credentialVerifiedFrom(List.of("apikey"), List.of());
+        assertEquals("Bypass", send(c, elsewhere, backend).cacheStatus());
         FakeRequest appOnly = FakeRequest.get("/me?page=2&apikey=APPKEY").authenticated("mobile", null, "APPKEY");
-        appOnly.context.credentialNames(List.of("apikey"), List.of());
+        appOnly.context.credentialVerifiedFrom(List.of("apikey"), List.of());
         assertEquals(
                 "Miss", send(c, appOnly, backend).cacheStatus(), "the verified key alone is keyed by its consumer");
         // Every argument keyed (vary_query_params empty, Kong's default): one entry per token.
@@ -1256,10 +1265,10 @@ class ProxyCacheFilterTest {
                 send(varied, FakeRequest.get("/v", "X-Api-Key", "B"), backend).cacheStatus());
         // An auth plugin verified this very header: its user is in the key.
         FakeRequest first = FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1");
-        first.context.credentialNames(List.of(), List.of("X-Api-Key"));
+        first.context.credentialVerifiedFrom(List.of(), List.of("X-Api-Key"));
         assertEquals("Miss", send(c, first, backend).cacheStatus());
         FakeRequest again = FakeRequest.get("/a", "X-Api-Key", "K1").authenticated("app", "u1", "K1");
-        again.context.credentialNames(List.of(), List.of("X-Api-Key"));
+        again.context.credentialVerifiedFrom(List.of(), List.of("X-Api-Key"));
         assertEquals("Hit", send(c, again, backend).cacheStatus());
         // Another credential verified (one app key for every install, attacker review 252): the
         // user's own token is not in the key.
