@@ -97,6 +97,18 @@ final class PluginBinder {
             if (schema == null) {
                 continue;
             }
+            if (!schema.acceptsStreamProtocols()) {
+                for (Section.Item<String> protocol : s.strings("protocols")) {
+                    if (KONG_PROTOCOLS.contains(protocol.value()) && !HTTP_PROTOCOLS.contains(protocol.value())) {
+                        // Kong's protocols_http (attacker review 257: key-auth with [tls] loaded and
+                        // never ran, leaving its route open).
+                        problems.add(
+                                protocol.location(),
+                                protocol.path(),
+                                "expected one of: " + String.join(", ", new java.util.TreeSet<>(HTTP_PROTOCOLS)));
+                    }
+                }
+            }
             PluginConfig config = schema.parse(new PluginFields(s.section("config")));
             String anonymous = schema.anonymousConsumer(config);
             if (anonymous != null && consumers.findByIdOrUsername(anonymous) == null) {

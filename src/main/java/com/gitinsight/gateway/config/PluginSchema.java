@@ -52,6 +52,15 @@ public interface PluginSchema {
         return null;
     }
 
+    /**
+     * Whether its {@code protocols} may name stream protocols (Kong's {@code typedefs.protocols}:
+     * the log plugins, prometheus, ip-restriction); else only HTTP ones ({@code protocols_http}),
+     * and a stream protocol is a load error, as in Kong.
+     */
+    default boolean acceptsStreamProtocols() {
+        return false;
+    }
+
     /** Where the plugin may be attached; anywhere unless the plugin says otherwise. */
     default Set<PluginSpec.Scope> scopes() {
         return EnumSet.allOf(PluginSpec.Scope.class);

@@ -32,6 +32,12 @@ public final class FileLogSchema implements PluginSchema {
     }
 
     /** Kong's file-log handler.lua. */
+    /** Kong's {@code typedefs.protocols}: its stream subsystem runs it too. */
+    @Override
+    public boolean acceptsStreamProtocols() {
+        return true;
+    }
+
     @Override
     public int priority() {
         return 9;

@@ -94,6 +94,12 @@ public final class HttpLogSchema implements PluginSchema {
     }
 
     /** Kong's http-log handler.lua. */
+    /** Kong's {@code typedefs.protocols}: its stream subsystem runs it too. */
+    @Override
+    public boolean acceptsStreamProtocols() {
+        return true;
+    }
+
     @Override
     public int priority() {
         return 12;

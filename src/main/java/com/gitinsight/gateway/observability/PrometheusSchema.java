@@ -29,6 +29,12 @@ public final class PrometheusSchema implements PluginSchema {
     }
 
     /** Kong's prometheus handler.lua (a log-phase plugin): the measuring itself is ObserveFilter's, outermost, so every answer is counted. */
+    /** Kong's {@code typedefs.protocols}: its stream subsystem runs it too. */
+    @Override
+    public boolean acceptsStreamProtocols() {
+        return true;
+    }
+
     @Override
     public int priority() {
         return 13;

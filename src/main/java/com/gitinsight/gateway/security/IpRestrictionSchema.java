@@ -42,6 +42,12 @@ public final class IpRestrictionSchema implements PluginSchema {
     }
 
     /** Kong's ip-restriction handler.lua: after authentication (jwt 1450). */
+    /** Kong's {@code typedefs.protocols}: its stream subsystem runs it too. */
+    @Override
+    public boolean acceptsStreamProtocols() {
+        return true;
+    }
+
     @Override
     public int priority() {
         return 990;

@@ -132,14 +132,26 @@ class PluginIndexTest {
                 services:
                   - {name: s, url: http://s, routes: [{name: r, paths: [/r]}]}
                 plugins:
-                  - {name: rate-limiting, protocols: [tcp, tls], config: {minute: 1}}
-                  - {name: rate-limiting, route: r, protocols: [udp], config: {minute: 2}}
-                  - {name: ip-restriction, protocols: [tcp, http], config: {deny: [10.0.0.1]}}
+                  - {name: ip-restriction, protocols: [tcp, tls], config: {deny: [0.0.0.0/0]}}
+                  - {name: ip-restriction, route: r, protocols: [udp], config: {deny: [0.0.0.0/0]}}
+                  - {name: ip-restriction, service: s, protocols: [tcp, http], config: {deny: [10.0.0.1]}}
                 """);
         PluginIndex index = PluginIndex.build(c);
-        assertEquals(null, minute(index, route(c, "r"), null), "neither stream-only instance");
-        org.junit.jupiter.api.Assertions.assertNotNull(
-                index.config(route(c, "r"), null, "ip-restriction", com.gitinsight.gateway.config.PluginConfig.class),
-                "one HTTP protocol among them: it runs");
+        com.gitinsight.gateway.security.IpRestrictionSchema.Config runs = index.config(
+                route(c, "r"),
+                null,
+                "ip-restriction",
+                com.gitinsight.gateway.security.IpRestrictionSchema.Config.class);
+        assertEquals(
+                "[10.0.0.1]",
+                runs.deny().stream().map(cidr -> cidr.text()).toList().toString(),
+                "the stream-only instances never run; the service's, with one HTTP protocol, does");
+        // A plugin Kong's schema keeps to HTTP (protocols_http) is refused with a stream protocol
+        // (attacker review 257: key-auth with [tls] loaded and never ran, leaving its route open).
+        org.junit.jupiter.api.Assertions.assertThrows(
+                com.gitinsight.gateway.config.ConfigException.class, () -> parse("""
+                services:
+                  - {name: s, url: http://s, routes: [{name: r, paths: [/r], plugins: [{name: key-auth, protocols: [tls]}]}]}
+                """));
     }
 }
