@@ -270,11 +270,9 @@ public final class KongLogRecord implements LogEntry {
         this.clientIp = context.clientAddress();
         this.traceIds = context.trace().traceIds();
         this.correlationId = context.correlationId();
-        // With the head's lines kept: the URI, the query twice and the upstream URI are each at most
-        // the request line, counted where it was read (their lengths read here were cache misses).
-        long bytes = kept != null && kept.lineBytes() > 0
-                ? 600 + 4L * kept.lineBytes()
-                : 600 + length(uri) + 2L * length(query) + length(serverName) + length(upstreamUri);
+        // Their real lengths: escaping, redaction and request-transformer's templates make these
+        // longer than the request line (attacker review 257: a bound from it held a sixth).
+        long bytes = 600 + length(uri) + 2L * length(query) + length(serverName) + length(upstreamUri);
         // Each name and value is a string the record keeps (its object and array headers, ~40 bytes,
         // and its characters), not only the characters it writes (attacker review 161: a queue's
         // max_bytes held about five times its bound).

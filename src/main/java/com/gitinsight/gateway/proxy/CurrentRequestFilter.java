@@ -191,7 +191,7 @@ public class CurrentRequestFilter extends HttpFilter {
         // nginx refuses an oversized head before Kong routes: such a request is routed nowhere, so
         // only global plugins log or answer it (HeaderLimitFilter writes the refusal).
         // A log plugin's record reads the header lines: kept in this pass rather than read again.
-        HeadLines kept = snapshot.plugins().logsRequests() ? new HeadLines() : null;
+        HeadLines kept = snapshot.plugins().logsRequests() && !RequestContext.gatewayOwn(path) ? new HeadLines() : null;
         int head = HeaderLimitFilter.check(request, maxLineBytes, maxHeaderBytes, kept);
         boolean headRefused = (head & HeaderLimitFilter.STATUS) != 0;
         // The gateway's own endpoints are never a route's: no route's plugins (a cache!) run on them.

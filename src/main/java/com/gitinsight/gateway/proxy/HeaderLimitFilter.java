@@ -97,9 +97,6 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
     /** As above, keeping the header lines in {@code kept} (null: none kept) for a log plugin. */
     static int check(HttpServletRequest request, int maxLineBytes, int maxHeaderBytes, HeadLines kept) {
         int total = requestLineBytes(request);
-        if (kept != null) {
-            kept.lineBytes(total);
-        }
         if (total > maxLineBytes) {
             return 414;
         }
@@ -107,7 +104,7 @@ public class HeaderLimitFilter extends HttpFilter implements ChainOrder {
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
             underscored |= name.indexOf('_') >= 0;
-            String keptName = kept == null || kept.has(name) ? null : HeaderNames.shared(name);
+            String keptName = kept == null || kept.full() || kept.has(name) ? null : HeaderNames.shared(name);
             for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
                 String value = values.nextElement();
                 if (keptName != null) {

@@ -16,7 +16,11 @@ public final class HeadLines {
 
     private final List<String> lines = new ArrayList<>(32);
     private long chars;
-    private int lineBytes;
+
+    /** Whether no more lines are kept. */
+    public boolean full() {
+        return lines.size() >= 2 * MAX_LINES;
+    }
 
     /** Whether a header of this name (any case) was kept already: a container may list one name twice. */
     public boolean has(String name) {
@@ -40,15 +44,6 @@ public final class HeadLines {
     /** The lines kept, name and value in turn. */
     public String[] toArray() {
         return lines.toArray(new String[0]);
-    }
-
-    /** The request line's length with its CRLF, as the check counted it. */
-    public int lineBytes() {
-        return lineBytes;
-    }
-
-    public void lineBytes(int bytes) {
-        this.lineBytes = bytes;
     }
 
     /** The characters of every name and value kept. */
