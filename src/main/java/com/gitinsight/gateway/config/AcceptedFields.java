@@ -15,6 +15,14 @@ final class AcceptedFields {
 
     /** {@code tags}, {@code created_at} and {@code updated_at}, which every entity may have. */
     static void common(Section s) {
+        common(s, false);
+    }
+
+    /**
+     * As {@link #common}; {@code milliseconds}: the timestamps are Kong's {@code auto_timestamp_ms}
+     * (a target's: a number, fractions allowed, as Kong's exports write them; helper review 256).
+     */
+    static void common(Section s, boolean milliseconds) {
         for (Section.Item<String> tag : s.strings("tags")) {
             String problem = tagProblem(tag.value());
             if (problem != null) {
@@ -22,8 +30,11 @@ final class AcceptedFields {
             }
         }
         for (String timestamp : new String[] {"created_at", "updated_at"}) {
-            // Kong's auto_timestamp_s: an integer, then its timestamp validator (above 0).
-            if (s.has(timestamp) && s.integer(timestamp, 1, Long.MIN_VALUE, Long.MAX_VALUE) <= 0) {
+            // Kong's auto_timestamp_s: an integer (ms: a number), then its timestamp validator (above 0).
+            if (s.has(timestamp)
+                    && (milliseconds
+                            ? s.number(timestamp, 1, -Double.MAX_VALUE, Double.MAX_VALUE) <= 0
+                            : s.integer(timestamp, 1, Long.MIN_VALUE, Long.MAX_VALUE) <= 0)) {
                 s.error(timestamp, "expected a valid timestamp");
             }
         }

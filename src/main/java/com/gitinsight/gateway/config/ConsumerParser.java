@@ -50,6 +50,9 @@ final class ConsumerParser {
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
             "EdDSA");
 
+    /** The ids of each credential kind seen so far (Kong's primary keys). */
+    private final java.util.Map<String, java.util.Set<String>> credentialIds = new java.util.HashMap<>();
+
     private final Problems problems;
     private final PluginBinder plugins;
     private final List<PendingConsumer> consumers = new ArrayList<>();
@@ -183,6 +186,11 @@ final class ConsumerParser {
 
     /** Reads one credential of {@code kind} into {@code consumer} (a stand-in when it has none). */
     private void credential(String kind, Section c, PendingConsumer consumer) {
+        // Kong's primary keys are unique per entity kind (helper review 256: a second credential
+        // with the same id loaded, and references by that id went to the first).
+        if (c.node("id") instanceof Node.ScalarNode idNode && idNode.value() instanceof String id) {
+            EntityRefs.unique(c, kind, id, credentialIds.computeIfAbsent(kind, k -> new java.util.HashSet<>()));
+        }
         switch (kind) {
             case "jwt_secrets" -> {
                 ConsumerSpec.JwtSecret secret = jwtSecret(c);

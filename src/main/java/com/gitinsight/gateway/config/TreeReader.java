@@ -49,6 +49,7 @@ final class TreeReader {
     static final int MAX_ALIAS_VALUES = 200_000;
 
     private static final String MERGE = "<<";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(TreeReader.class.getName());
 
     private final JsonFactory yaml = new YAMLFactory();
     private final JsonFactory json = new JsonFactory();
@@ -61,6 +62,16 @@ final class TreeReader {
                 return new Node.MapNode(new Node.Location(1, 1), new LinkedHashMap<>());
             }
             Node root = new Reading(!asJson, asJson ? Anchors.NONE : anchorsAt(text)).readValue(parser);
+            if (!asJson) {
+                // Kong reads a YAML file's first document only (lyaml's load): a file with more,
+                // or a trailing "---", loads there (helper review 256), so here too, said once.
+                if (parser.nextToken() != null) {
+                    LOG.warning("the configuration has more than one YAML document: only the first is read,"
+                            + " as Kong reads it (line "
+                            + parser.currentTokenLocation().getLineNr() + " on is ignored)");
+                }
+                return root;
+            }
             if (parser.nextToken() != null) {
                 throw new ConfigException.Syntax(
                         location(parser.currentTokenLocation()), "unexpected content after the end of the document");

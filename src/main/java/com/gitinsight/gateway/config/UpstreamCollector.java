@@ -11,6 +11,7 @@ import java.util.Map;
  */
 final class UpstreamCollector {
 
+    private final java.util.Set<String> upstreamIdsSeen = new java.util.HashSet<>();
     private final Problems problems;
     private final List<UpstreamSpec> upstreams = new ArrayList<>();
     private final Map<String, Section> upstreamSections = new HashMap<>();
@@ -38,6 +39,8 @@ final class UpstreamCollector {
         upstreams.add(spec);
         upstreamSections.put(spec.name(), s);
         if (s.node("id") instanceof Node.ScalarNode id && id.value() instanceof String text) {
+            // Kong's primary key: unique (helper review 256: a second upstream's id was dropped silently).
+            EntityRefs.unique(s, "upstreams", text, upstreamIdsSeen);
             upstreamIds.putIfAbsent(text, spec.name());
         }
     }

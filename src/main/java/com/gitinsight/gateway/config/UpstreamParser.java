@@ -426,7 +426,7 @@ final class UpstreamParser {
     /** One target (nested in its upstream, or top-level naming it); null when unusable (errors are recorded). */
     static TargetSpec target(Section t) {
         t.allowEntity(TARGET, TARGET_ACCEPTED);
-        AcceptedFields.common(t);
+        AcceptedFields.common(t, true);
         EntityRefs.id(t);
         String target = t.requiredString("target");
         int weight = (int) t.integer("weight", 100, 0, 65535);

@@ -901,6 +901,44 @@ class KongConfigParserTest {
         assertEquals(EntityMeta.DEFAULT, config.consumers().get(2).entity());
     }
 
+    // Helper review 256: Kong reads a YAML file's first document only (lyaml's load); a second one,
+    // or a trailing "---", refused the whole file here.
+    @Test
+    void onlyTheFirstYamlDocumentIsRead() throws Exception {
+        GatewayConfig config = parser.parse("test.yml", HEADER + """
+                services: [{name: a, url: http://a.internal}]
+                ---
+                services: [{name: b, url: http://b.internal}]
+                """);
+        assertEquals(
+                List.of("a"), config.services().stream().map(ServiceSpec::name).toList());
+        parser.parse("test.yml", HEADER + "services: [{name: a, url: http://a.internal}]\n---\n");
+    }
+
+    // Helper review 256: Kong's primary keys are unique per kind; a second upstream or credential
+    // with an id already declared loaded, and references by it went to the first.
+    @Test
+    void aSecondUpstreamOrCredentialWithTheSameIdIsRefused() {
+        String id = "6a8d4b3e-0000-4000-8000-0000000000aa";
+        String message = invalid(HEADER + """
+                upstreams:
+                  - {name: a, id: %1$s}
+                  - {name: b, id: %1$s}
+                consumers:
+                  - username: u
+                    keyauth_credentials:
+                      - {key: key-one-0123456789, id: %1$s}
+                      - {key: key-two-0123456789, id: %1$s}
+                """.formatted(id)).getMessage();
+        assertTrue(
+                message.contains("uniqueness violation: 'upstreams' entity with primary key set to '" + id + "'"),
+                message);
+        assertTrue(
+                message.contains(
+                        "uniqueness violation: 'keyauth_credentials' entity with primary key set to '" + id + "'"),
+                message);
+    }
+
     /** Kong's auto_timestamp_s: an integer above 0 ("expected a valid timestamp"); null is none given. */
     @Test
     void entityTimestampsAreCheckedAsKongChecksThem() throws Exception {
@@ -924,6 +962,20 @@ class KongConfigParserTest {
                 services:
                   - {name: s, url: http://a.internal, created_at: 1, updated_at: null, routes: [{name: r, paths: [/r], created_at: 1700000000}]}
                 """);
+        // A target's are Kong's auto_timestamp_ms: numbers with fractions, as Kong's exports write
+        // them (helper review 256: every db_export with targets was refused).
+        parser.parse("test.yml", HEADER + """
+                upstreams:
+                  - name: pool
+                    targets:
+                      - {target: "10.0.0.1:8080", created_at: 1733050000.123, updated_at: 1733050001.5}
+                """);
+        String target = invalid(HEADER + """
+                upstreams:
+                  - name: pool
+                    targets: [{target: "10.0.0.1:8080", created_at: 0.0}]
+                """).getMessage();
+        assertTrue(target.contains("created_at: expected a valid timestamp"), target);
     }
 
     @Test
