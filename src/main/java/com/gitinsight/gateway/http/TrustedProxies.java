@@ -47,25 +47,49 @@ public class TrustedProxies implements Unproxied<TrustedProxies> {
      */
     record Settings(String trustedIps, String realIpHeader, boolean realIpRecursive) {
 
+        private static final java.util.logging.Logger LOG =
+                java.util.logging.Logger.getLogger(TrustedProxies.class.getName());
+
+        /**
+         * The gateway's settings when {@code gateway.trusted-ips} is set (Kong's variables are then
+         * not read at all: a leftover {@code KONG_REAL_IP_HEADER} would name a header a client
+         * sets); else Kong's three together when {@code KONG_TRUSTED_IPS} is set and usable.
+         */
         static Settings resolve(
                 Optional<String> ips,
                 Optional<String> header,
                 Optional<Boolean> recursive,
                 java.util.function.Function<String, String> env) {
-            String kongIps = env.apply("KONG_TRUSTED_IPS");
-            boolean kongs = ips.isEmpty() && kongIps != null && !kongIps.isBlank();
+            String kongIps = ips.isPresent() ? null : usable(env.apply("KONG_TRUSTED_IPS"));
             String kongHeader = env.apply("KONG_REAL_IP_HEADER");
+            if (kongIps != null && kongHeader != null && kongHeader.trim().equalsIgnoreCase("proxy_protocol")) {
+                // The PROXY protocol is not read here: trusting Kong's list with another header would
+                // believe a header the balancer never sets. Nothing is trusted instead.
+                LOG.warning("KONG_TRUSTED_IPS is not used: KONG_REAL_IP_HEADER is proxy_protocol, which this"
+                        + " gateway does not read; set gateway.trusted-ips and gateway.real-ip-header");
+                kongIps = null;
+            }
+            if (kongIps == null) {
+                return new Settings(ips.orElse(""), header.orElse("X-Forwarded-For"), recursive.orElse(true));
+            }
             String kongRecursive = env.apply("KONG_REAL_IP_RECURSIVE");
             return new Settings(
-                    ips.orElse(kongs ? kongIps : ""),
-                    header.orElse(
-                            kongHeader != null && !kongHeader.isBlank()
-                                    ? kongHeader.trim()
-                                    : kongs ? "X-Real-IP" : "X-Forwarded-For"),
+                    kongIps,
+                    header.orElse(kongHeader != null && !kongHeader.isBlank() ? kongHeader.trim() : "X-Real-IP"),
                     recursive.orElse(
-                            kongRecursive != null && !kongRecursive.isBlank()
-                                    ? kongRecursive.trim().equalsIgnoreCase("on")
-                                    : !kongs));
+                            kongRecursive != null && kongRecursive.trim().equalsIgnoreCase("on")));
+        }
+
+        /** Kong's list without its {@code unix:} entry (no socket here), or null when nothing is left. */
+        private static String usable(String kongIps) {
+            if (kongIps == null || kongIps.isBlank()) {
+                return null;
+            }
+            String kept = java.util.Arrays.stream(kongIps.split(","))
+                    .map(String::trim)
+                    .filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("unix:"))
+                    .collect(java.util.stream.Collectors.joining(","));
+            return kept.isEmpty() ? null : kept;
         }
     }
 

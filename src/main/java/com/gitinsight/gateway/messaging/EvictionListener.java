@@ -246,10 +246,13 @@ public class EvictionListener implements EvictionFeed {
 
     private static final java.util.regex.Pattern USER_INFO =
             java.util.regex.Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
-    /** {@code password=x}, {@code password="x"}, {@code password: x}, JSON's {@code "password":"x"}. */
-    private static final java.util.regex.Pattern PASSWORD_PARAMETER = java.util.regex.Pattern.compile(
-            "(?i)\\b(password|passwd|pwd|pass|secret|token|sslPassword|trustStorePassword|keyStorePassword)"
-                    + "(\"?\\s*[=:]\\s*\"?)[^&\\s;,)\\]}'\"]*");
+    /**
+     * {@code password=x}, {@code password="x y"}, {@code 'x'}, {@code password: x}, JSON's
+     * {@code "password":"x"}, and names that hold such a word ({@code db_password}, {@code userPassword}).
+     */
+    private static final java.util.regex.Pattern PASSWORD_PARAMETER =
+            java.util.regex.Pattern.compile("(?i)([\\w.-]*(?:password|passwd|pwd|secret|token)[\\w.-]*|\\bpass\\b)"
+                    + "([\"']?\\s*[=:]\\s*)(?:\"[^\"]*\"|'[^']*'|[^&\\s;,)\\]}'\"]*)");
 
     /** Never throws: a throwing listener would silently stop the consumer. */
     private void onMessage(CacheEvictionSchema.Config c, Subscription from, Session session, Message message) {

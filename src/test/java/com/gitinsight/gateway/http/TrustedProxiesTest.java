@@ -52,5 +52,22 @@ class TrustedProxiesTest {
                         java.util.Optional.of(false),
                         env::get),
                 "the gateway's own settings win");
+        // Attacker review 257: with the gateway's own trust, Kong's variables are not read at all
+        // (a leftover KONG_REAL_IP_HEADER=X-Real-IP would believe a client's own X-Real-IP).
+        env.put("KONG_REAL_IP_HEADER", "X-Real-IP");
+        assertEquals(
+                new TrustedProxies.Settings("10.0.0.0/8", "X-Forwarded-For", true),
+                TrustedProxies.Settings.resolve(java.util.Optional.of("10.0.0.0/8"), unset, unsetFlag, env::get));
+        // Kong's unix: entry is dropped; proxy_protocol (not read here) trusts nothing rather than fail.
+        env.put("KONG_TRUSTED_IPS", "10.0.0.0/8,unix:");
+        assertEquals(
+                "10.0.0.0/8",
+                TrustedProxies.Settings.resolve(unset, unset, unsetFlag, env::get)
+                        .trustedIps());
+        env.put("KONG_REAL_IP_HEADER", "proxy_protocol");
+        assertEquals(ours, TrustedProxies.Settings.resolve(unset, unset, unsetFlag, env::get));
+        TrustedProxies.Settings unixOnly = TrustedProxies.Settings.resolve(
+                unset, unset, unsetFlag, java.util.Map.of("KONG_TRUSTED_IPS", "unix:")::get);
+        assertEquals(ours, unixOnly);
     }
 }

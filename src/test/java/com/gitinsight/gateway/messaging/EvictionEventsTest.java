@@ -142,7 +142,14 @@ class EvictionEventsTest {
                 "failed: tcp://broker:61616?user=gw&password=***&trustStorePassword=*** (refused)",
                 EvictionListener.withoutCredentials(
                         "failed: tcp://broker:61616?user=gw&password=s3cret&trustStorePassword=t0p (refused)"));
-        for (String form : List.of("password=\"s3cret\"", "password: s3cret", "{\"password\":\"s3cret\"}")) {
+        for (String form : List.of(
+                "password=\"s3cret\"",
+                "password: s3cret",
+                "{\"password\":\"s3cret\"}",
+                "password='s3cret'",
+                "db_password=s3cret",
+                "userPassword=s3cret",
+                "password=\"a s3cret\"")) {
             String shown = EvictionListener.withoutCredentials("failed: " + form);
             org.junit.jupiter.api.Assertions.assertFalse(shown.contains("s3cret"), shown);
         }
