@@ -61,6 +61,10 @@ public interface PluginSchema {
         return false;
     }
 
+    /** Kong's {@code no_consumer}: global, a service or a route, never a consumer. */
+    Set<PluginSpec.Scope> NO_CONSUMER = java.util.Collections.unmodifiableSet(
+            EnumSet.of(PluginSpec.Scope.GLOBAL, PluginSpec.Scope.SERVICE, PluginSpec.Scope.ROUTE));
+
     /** Where the plugin may be attached; anywhere unless the plugin says otherwise. */
     default Set<PluginSpec.Scope> scopes() {
         return EnumSet.allOf(PluginSpec.Scope.class);

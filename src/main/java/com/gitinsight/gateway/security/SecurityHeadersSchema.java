@@ -55,10 +55,7 @@ public final class SecurityHeadersSchema implements PluginSchema {
      */
     @Override
     public java.util.Set<com.gitinsight.gateway.config.PluginSpec.Scope> scopes() {
-        return java.util.EnumSet.of(
-                com.gitinsight.gateway.config.PluginSpec.Scope.GLOBAL,
-                com.gitinsight.gateway.config.PluginSpec.Scope.SERVICE,
-                com.gitinsight.gateway.config.PluginSpec.Scope.ROUTE);
+        return NO_CONSUMER;
     }
 
     @Override
