@@ -95,6 +95,26 @@ final class TraceFormats {
         };
     }
 
+    /**
+     * A trace header's value when the request has it once; null when absent or repeated: Kong's
+     * extractors read {@code get_headers()}, where a repeated header is a table, not a string, and
+     * skip it (helper review 259: two traceparents continued the first's trace here).
+     */
+    private static String once(HttpServletRequest request, String name) {
+        String first = request.getHeader(name);
+        if (first == null) {
+            return null;
+        }
+        java.util.Enumeration<String> all = request.getHeaders(name);
+        if (all != null && all.hasMoreElements()) {
+            all.nextElement();
+            if (all.hasMoreElements()) {
+                return null;
+            }
+        }
+        return first;
+    }
+
     /** The client's context in the first of {@code formats} whose headers the request carries, or null. */
     static Carried extract(HttpServletRequest request, List<String> formats) {
         if (!mayCarry(request)) {
@@ -241,7 +261,7 @@ final class TraceFormats {
     // ---- reading, one method per format: null when the request carries none of its headers ----
 
     private static Carried w3c(HttpServletRequest request) {
-        String header = request.getHeader("traceparent");
+        String header = once(request, "traceparent");
         if (header == null || header.length() > 128) {
             return null; // 55 characters, blanks aside: a longer one is not copied to be refused
         }
@@ -266,7 +286,7 @@ final class TraceFormats {
     }
 
     private static Carried b3(HttpServletRequest request) {
-        String single = request.getHeader("b3");
+        String single = once(request, "b3");
         if (single == null) {
             // Kong also reads the single header from a tracestate entry "b3=...", in any of its values.
             for (Enumeration<String> states = request.getHeaders("tracestate");
@@ -278,11 +298,11 @@ final class TraceFormats {
                 }
             }
         }
-        String multiTrace = request.getHeader("x-b3-traceid");
-        String multiSpan = request.getHeader("x-b3-spanid");
-        String multiParent = request.getHeader("x-b3-parentspanid");
-        String multiSampled = request.getHeader("x-b3-sampled");
-        String multiFlags = request.getHeader("x-b3-flags");
+        String multiTrace = once(request, "x-b3-traceid");
+        String multiSpan = once(request, "x-b3-spanid");
+        String multiParent = once(request, "x-b3-parentspanid");
+        String multiSampled = once(request, "x-b3-sampled");
+        String multiFlags = once(request, "x-b3-flags");
         if (single == null
                 && multiTrace == null
                 && multiSpan == null
@@ -354,7 +374,7 @@ final class TraceFormats {
     }
 
     private static Carried jaeger(HttpServletRequest request) {
-        String header = request.getHeader("uber-trace-id");
+        String header = once(request, "uber-trace-id");
         if (header == null || header.isEmpty()) {
             return null;
         }
@@ -383,9 +403,9 @@ final class TraceFormats {
     }
 
     private static Carried ot(HttpServletRequest request) {
-        String sampledHeader = request.getHeader("ot-tracer-sampled");
-        String trace = request.getHeader("ot-tracer-traceid");
-        String span = request.getHeader("ot-tracer-spanid");
+        String sampledHeader = once(request, "ot-tracer-sampled");
+        String trace = once(request, "ot-tracer-traceid");
+        String span = once(request, "ot-tracer-spanid");
         if (sampledHeader == null && trace == null && span == null) {
             return null;
         }
@@ -404,9 +424,9 @@ final class TraceFormats {
     }
 
     private static Carried datadog(HttpServletRequest request) {
-        String priority = request.getHeader("x-datadog-sampling-priority");
-        String trace = request.getHeader("x-datadog-trace-id");
-        String parent = request.getHeader("x-datadog-parent-id");
+        String priority = once(request, "x-datadog-sampling-priority");
+        String trace = once(request, "x-datadog-trace-id");
+        String parent = once(request, "x-datadog-parent-id");
         if (priority == null && trace == null && parent == null) {
             return null;
         }
@@ -432,7 +452,7 @@ final class TraceFormats {
     }
 
     private static Carried gcp(HttpServletRequest request) {
-        String header = request.getHeader("x-cloud-trace-context");
+        String header = once(request, "x-cloud-trace-context");
         if (header == null) {
             return null;
         }
@@ -457,7 +477,7 @@ final class TraceFormats {
 
     /** {@code Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>}, blanks around keys and values allowed. */
     private static Carried aws(HttpServletRequest request) {
-        String header = request.getHeader("x-amzn-trace-id");
+        String header = once(request, "x-amzn-trace-id");
         if (header == null || header.length() > 1024) {
             return null;
         }

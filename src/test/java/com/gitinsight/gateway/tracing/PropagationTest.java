@@ -282,6 +282,22 @@ class PropagationTest {
         assertFalse(future.traceId().equals(TRACE), "Kong reads version 00 only");
     }
 
+    // Helper review 259: Kong's extractors skip a repeated header (get_headers() gives a table):
+    // two traceparents start a new trace there; here the first was continued.
+    @Test
+    void aRepeatedTraceHeaderIsNone() throws Exception {
+        Traced twice = trace(
+                "preserve",
+                h(
+                        "traceparent",
+                        "00-" + TRACE + "-" + SPAN + "-01",
+                        "traceparent",
+                        "00-" + TRACE + "-" + SPAN + "-01"));
+        assertFalse(twice.traceId().equals(TRACE), "a new trace, as Kong's");
+        Traced b3 = trace("preserve", h("b3", TRACE + "-" + SPAN + "-1", "b3", TRACE + "-" + SPAN + "-1"));
+        assertFalse(b3.traceId().equals(TRACE));
+    }
+
     @Test
     void aFormatSetsOnlyTheHeadersItWrites() throws Exception {
         // Kong's injectors set their own headers and remove none (helper review 186): the client's
