@@ -59,6 +59,30 @@ final class ClientConnection {
         return false;
     }
 
+    /**
+     * Whether the request's connection is already closed: a request the client pipelined behind
+     * one the gateway answered with {@code Connection: close} (a refused head, TRACE, a client's
+     * own close). Grizzly closes after that answer but still hands over what it had read (helper
+     * review 258: a DELETE sent behind a refused head reached its backend); nginx reads no further
+     * (RFC 9112 9.6). Unknown (another container, a reflection failure): false.
+     */
+    static boolean closed(ServletRequest request) {
+        Object containerRequest = ContainerReflection.unwrapped(request);
+        try {
+            if (has(containerRequest, "getUnwrappedCoyoteRequest")) {
+                Object grizzly = call(call(containerRequest, "getUnwrappedCoyoteRequest"), "getCoyoteRequest");
+                return Boolean.FALSE.equals(call(call(grizzly, "getConnection"), "isOpen"));
+            }
+            if (has(containerRequest, "getExchange")) {
+                return Boolean.FALSE.equals(
+                        call(call(call(containerRequest, "getExchange"), "getConnection"), "isOpen"));
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
     private static boolean has(Object target, String method) {
         return ContainerReflection.method(target, method) != null;
     }

@@ -99,6 +99,11 @@ public class CurrentRequestFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (ClientConnection.closed(request)) {
+            // Pipelined behind an answer that closed the connection: never processed (no backend,
+            // no plugin, no log), as nginx reads nothing after such an answer.
+            return;
+        }
         malformedUris.guardListenerOf(request);
         // Kong's request id, on every answer from here on (refusals included), as Kong's header filter sets it.
         String kongRequestId = RequestIds.next();

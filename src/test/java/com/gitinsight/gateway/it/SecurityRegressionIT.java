@@ -72,6 +72,8 @@ class SecurityRegressionIT {
     private static ServerSocket oddBackend;
     /** Answers 422 with its own reason phrase, one Payara's listener has no name for. */
     private static ServerSocket unnamedBackend;
+    /** What the unnamed backend received, one request head per entry. */
+    private static final List<String> UNNAMED_HEADS = new CopyOnWriteArrayList<>();
 
     private static final List<String> ODD = new CopyOnWriteArrayList<>();
 
@@ -100,7 +102,7 @@ class SecurityRegressionIT {
                 "odd-backend");
         unnamedBackend = rawBackend(
                 "HTTP/1.1 422 Unprocessable Content\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno",
-                new CopyOnWriteArrayList<>(),
+                UNNAMED_HEADS,
                 "unnamed-backend");
         Files.createDirectories(CONFIG.getParent());
         Files.writeString(CONFIG, """
@@ -231,6 +233,33 @@ class SecurityRegressionIT {
         switchingBackend.close();
         oddBackend.close();
         unnamedBackend.close();
+    }
+
+    // Helper review 258: Grizzly closes after an answer with Connection: close but still handed over
+    // a request the client had pipelined behind it: a DELETE sent behind a refused head reached its
+    // backend (RFC 9112 9.6: no further request is processed; nginx reads none).
+    @Test
+    void nothingPipelinedBehindAClosingAnswerReachesABackend() throws Exception {
+        String big = "a".repeat(10 * 1024);
+        Reply refused = send(
+                "127.0.0.1",
+                "GET /unnamed/first HTTP/1.1\r\nHost: x\r\nX-Big: " + big
+                        + "\r\n\r\nDELETE /unnamed/victim-1 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(400, refused.status(), refused.text());
+        send(
+                "127.0.0.1",
+                "GET /unnamed/closing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        + "DELETE /unnamed/victim-2 HTTP/1.1\r\nHost: x\r\n\r\n");
+        send(
+                "127.0.0.1",
+                "TRACE /unnamed/t HTTP/1.1\r\nHost: x\r\n\r\nDELETE /unnamed/victim-3 HTTP/1.1\r\nHost: x\r\n\r\n");
+        // A later request on a connection of its own: by the time it arrives the pipelined ones would have.
+        send("127.0.0.1", "GET /unnamed/after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> UNNAMED_HEADS.stream().anyMatch(h -> h.contains("/unnamed/after")));
+        assertTrue(UNNAMED_HEADS.stream().anyMatch(h -> h.contains("/unnamed/closing")), UNNAMED_HEADS.toString());
+        assertFalse(UNNAMED_HEADS.stream().anyMatch(h -> h.contains("victim")), UNNAMED_HEADS.toString());
     }
 
     // ---- raw HTTP ----
