@@ -68,15 +68,47 @@ enum Admission {
     private static final int UNKEYED_CREDENTIAL = 2;
 
     /**
-     * Header names by convention a credential (folded: {@code X_Api_Key} is {@code x-api-key} to a
-     * folding backend); {@code Authorization} and {@code Cookie} have their own rules, and
-     * {@code Proxy-Authorization} never reaches a backend (hop-by-hop).
+     * Header names by convention a credential, as letters and digits only, lower-case (so
+     * {@code X_Api_Key}, {@code X-ApiKey} and {@code x-api-key} are one): API keys and tokens of
+     * common APIs (GitLab's Private-Token, Vault's, AWS's session token, Google's API key).
+     * {@code Authorization} and {@code Cookie} have their own rules, and {@code Proxy-Authorization}
+     * never reaches a backend (hop-by-hop).
      */
-    static final java.util.List<String> CREDENTIAL_HEADERS =
-            java.util.List.of("x-api-key", "api-key", "apikey", "x-auth-token", "x-access-token");
+    static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of(
+            "xapikey",
+            "apikey",
+            "xauthtoken",
+            "authtoken",
+            "xaccesstoken",
+            "accesstoken",
+            "xtoken",
+            "token",
+            "xsessiontoken",
+            "privatetoken",
+            "xvaulttoken",
+            "xamzsecuritytoken",
+            "xgoogapikey");
 
-    /** Query arguments by convention a credential: RFC 6750's, and key-auth's default and its kin. */
-    static final java.util.List<String> CREDENTIAL_ARGUMENTS = java.util.List.of("access_token", "apikey", "api_key");
+    /**
+     * Query arguments by convention a credential, squeezed as the headers: RFC 6750's access_token,
+     * key-auth's apikey, jwt's jwt, and their kin.
+     */
+    static final java.util.Set<String> CREDENTIAL_ARGUMENTS =
+            java.util.Set.of("accesstoken", "apikey", "jwt", "token", "authtoken", "idtoken", "sessiontoken");
+
+    /** {@code name} in lower case with only its letters and digits. */
+    static String squeezed(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+                out.append(c);
+            } else if (c >= 'A' && c <= 'Z') {
+                out.append((char) (c + 32));
+            }
+        }
+        return out.toString();
+    }
 
     /**
      * One pass over the request's header names: a method override; a credential header the key
@@ -89,27 +121,29 @@ enum Admission {
             String name = names.nextElement();
             if (isOverride(name)) {
                 facts |= OVERRIDES_METHOD;
-            } else if (name.length() >= 6 && name.length() <= 14) {
-                String credential = credentialHeader(name);
-                if (credential != null
-                        && !config.varyHeaders().contains(credential)
-                        && !removedForTheBackend(context, name)
-                        && !context.credentialVerifiedFromHeader(name)) {
-                    facts |= UNKEYED_CREDENTIAL;
-                }
+            } else if (mayBeCredentialHeader(name)
+                    && CREDENTIAL_HEADERS.contains(squeezed(name))
+                    && !config.varyHeaders().contains(com.gitinsight.gateway.http.IdentityHeaders.fold(name))
+                    && !removedForTheBackend(context, name)
+                    && !context.credentialVerifiedFromHeader(name)) {
+                facts |= UNKEYED_CREDENTIAL;
             }
         }
         return facts;
     }
 
-    /** The folded credential name {@code name} spells (any case, '_' for '-'), or null; no copies. */
-    private static String credentialHeader(String name) {
-        for (String c : CREDENTIAL_HEADERS) {
-            if (com.gitinsight.gateway.http.IdentityHeaders.foldsTo(name, c)) {
-                return c;
+    /** A cheap look before any copy: short enough, and "key" or "token" in it (any case). */
+    private static boolean mayBeCredentialHeader(String name) {
+        int n = name.length();
+        if (n < 5 || n > 24) {
+            return false;
+        }
+        for (int i = n - 3; i >= 0; i--) {
+            if (name.regionMatches(true, i, "key", 0, 3) || name.regionMatches(true, i, "token", 0, 5)) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     /** A plugin (request-transformer, hide_credentials) took the header out of what the backend gets. */
@@ -139,23 +173,25 @@ enum Admission {
                 continue; // keyed as sent, or the verified credential (its user is in the key)
             }
             int nul = name.indexOf('\0');
-            String lower = (nul >= 0 ? name.substring(0, nul) : name).toLowerCase(Locale.ROOT);
-            if (lower.indexOf('[') >= 0 && lower.indexOf(']') < 0) {
-                lower = lower.replace('[', '_'); // PHP: an unclosed '[' is '_' (access[token)
+            String base = nul >= 0 ? name.substring(0, nul) : name;
+            int bracket = base.indexOf('[');
+            if (bracket >= 0 && base.indexOf(']', bracket) >= 0) {
+                base = base.substring(0, bracket); // PHP's array of that name (access_token[]=)
             }
-            for (String c : CREDENTIAL_ARGUMENTS) {
-                if (lower.equals(c) || com.gitinsight.gateway.http.FieldNames.sameField(lower, c)) {
-                    return true;
-                }
+            // Squeezed: PHP's '.', ' ' and unclosed '[' as '_', and every other spelling of the word.
+            if (CREDENTIAL_ARGUMENTS.contains(squeezed(base))) {
+                return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code query} holds "token" or "key" in any case (the credential names' tails). */
+    /** Whether {@code query} holds "token", "key" or "jwt" in any case (the credential names' tails). */
     private static boolean mentionsCredential(String query) {
         for (int i = query.length() - 3; i >= 0; i--) {
-            if (query.regionMatches(true, i, "key", 0, 3) || query.regionMatches(true, i, "token", 0, 5)) {
+            if (query.regionMatches(true, i, "key", 0, 3)
+                    || query.regionMatches(true, i, "jwt", 0, 3)
+                    || query.regionMatches(true, i, "token", 0, 5)) {
                 return true;
             }
         }

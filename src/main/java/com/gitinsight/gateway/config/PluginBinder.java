@@ -151,7 +151,7 @@ final class PluginBinder {
                 // Kong runs such a plugin in its stream subsystem only, never on an HTTP request
                 // (helper review 253: a global ip-restriction denying all for tcp refused every request).
                 String at = s.location() == null ? "" : " (" + s.location() + ")";
-                LOG.info(() -> "plugin " + name + at + " names only stream protocols: it never runs on this gateway");
+                LOG.info(() -> "plugin " + name + at + " names no HTTP protocol: it never runs on this gateway");
                 continue;
             }
             PluginSpec spec = new PluginSpec(
@@ -175,11 +175,15 @@ final class PluginBinder {
     /** The protocols of HTTP requests (Kong's http subsystem); the others are its stream subsystem's. */
     private static final Set<String> HTTP_PROTOCOLS = Set.of("grpc", "grpcs", "http", "https", "ws", "wss");
 
-    /** A plugin whose {@code protocols} names some, all of them streams (tcp, tls, udp, tls_passthrough). */
+    /**
+     * A plugin whose {@code protocols} names no HTTP protocol: all of them streams (tcp, tls, udp,
+     * tls_passthrough), or none at all ({@code []}: Kong runs a plugin only where one of its
+     * protocols matches; helper review 258).
+     */
     private static boolean streamOnly(Section s) {
         List<Section.Item<String>> protocols = s.strings("protocols");
         if (protocols.isEmpty()) {
-            return false;
+            return s.node("protocols") instanceof Node.ListNode;
         }
         for (Section.Item<String> p : protocols) {
             if (HTTP_PROTOCOLS.contains(p.value())) {

@@ -1191,7 +1191,13 @@ class ProxyCacheFilterTest {
                 "access_token%00=A",
                 "access_token[]=A",
                 "access[token=A",
-                "api[key=A")) {
+                "api[key=A",
+                // Helper review 258: other spellings and names by convention.
+                "api-key=A",
+                "accessToken=A",
+                "jwt=A",
+                "token=A",
+                "id_token=A")) {
             assertEquals(
                     "Bypass",
                     send(c, FakeRequest.get("/me?page=1&" + q), backend).cacheStatus(),
@@ -1239,7 +1245,19 @@ class ProxyCacheFilterTest {
     void aCredentialHeaderTheKeyLeavesOutNeverSharesAnEntry() throws Exception {
         FakeBackend backend = new FakeBackend();
         ProxyCacheSchema.Config c = config();
-        for (String name : List.of("X-Api-Key", "x_api_key", "Api-Key", "apikey", "X-Auth-Token", "X-Access-Token")) {
+        for (String name : List.of(
+                "X-Api-Key",
+                "x_api_key",
+                "Api-Key",
+                "apikey",
+                "X-Auth-Token",
+                "X-Access-Token",
+                "X-Apikey",
+                "X-Token",
+                "Private-Token",
+                "X-Vault-Token",
+                "X-Amz-Security-Token",
+                "X-Goog-Api-Key")) {
             assertEquals(
                     "Bypass",
                     send(c, FakeRequest.get("/me", name, "ALICE"), backend).cacheStatus(),

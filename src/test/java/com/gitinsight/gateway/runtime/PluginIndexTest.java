@@ -135,6 +135,7 @@ class PluginIndexTest {
                   - {name: ip-restriction, protocols: [tcp, tls], config: {deny: [0.0.0.0/0]}}
                   - {name: ip-restriction, route: r, protocols: [udp], config: {deny: [0.0.0.0/0]}}
                   - {name: ip-restriction, service: s, protocols: [tcp, http], config: {deny: [10.0.0.1]}}
+                  - {name: key-auth, route: r, protocols: []}
                 """);
         PluginIndex index = PluginIndex.build(c);
         com.gitinsight.gateway.security.IpRestrictionSchema.Config runs = index.config(
@@ -146,6 +147,9 @@ class PluginIndexTest {
                 "[10.0.0.1]",
                 runs.deny().stream().map(cidr -> cidr.text()).toList().toString(),
                 "the stream-only instances never run; the service's, with one HTTP protocol, does");
+        org.junit.jupiter.api.Assertions.assertNull(
+                index.config(route(c, "r"), null, "key-auth", com.gitinsight.gateway.config.PluginConfig.class),
+                "protocols [] matches no request (helper review 258)");
         // A plugin Kong's schema keeps to HTTP (protocols_http) is refused with a stream protocol
         // (attacker review 257: key-auth with [tls] loaded and never ran, leaving its route open).
         org.junit.jupiter.api.Assertions.assertThrows(
