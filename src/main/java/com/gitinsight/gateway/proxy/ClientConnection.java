@@ -59,19 +59,61 @@ final class ClientConnection {
         return false;
     }
 
+    /** Grizzly's {@code AttributeHolder.getAttribute(String)}, per class, looked up once. */
+    private static final ClassValue<java.lang.reflect.Method> GET_ATTRIBUTE = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Method computeValue(Class<?> type) {
+            return publicMethod(type, "getAttribute", String.class);
+        }
+    };
+
+    private static final ClassValue<java.lang.reflect.Method> SET_ATTRIBUTE = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Method computeValue(Class<?> type) {
+            return publicMethod(type, "setAttribute", String.class, Object.class);
+        }
+    };
+
+    /** The method as a public interface or class declares it (callable whatever the class's access). */
+    private static java.lang.reflect.Method publicMethod(Class<?> type, String name, Class<?>... parameters) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                try {
+                    return i.getMethod(name, parameters);
+                } catch (NoSuchMethodException e) {
+                    // not this one
+                }
+            }
+        }
+        try {
+            return type.getMethod(name, parameters);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /** The connection attribute that marks a connection the gateway answered for the last time. */
+    private static final String CLOSING = "gitinsight.gateway.closing";
+
     /**
-     * Whether the request's connection is already closed: a request the client pipelined behind
-     * one the gateway answered with {@code Connection: close} (a refused head, TRACE, a client's
-     * own close). Grizzly closes after that answer but still hands over what it had read (helper
-     * review 258: a DELETE sent behind a refused head reached its backend); nginx reads no further
-     * (RFC 9112 9.6). Unknown (another container, a reflection failure): false.
+     * Whether no request may be processed on the request's connection: it is closed, or an earlier
+     * answer on it closed it ({@link #markClosing}). A request the client pipelined behind such an
+     * answer is read by Grizzly all the same, and while a large answer is still being written the
+     * connection stays open (helper reviews 258, 260: a DELETE sent behind a refused head, or behind
+     * a client's own close after a big answer, reached its backend); nginx reads no further (RFC 9112
+     * 9.6). Unknown (another container, a reflection failure): false.
      */
     static boolean closed(ServletRequest request) {
         Object containerRequest = ContainerReflection.unwrapped(request);
         try {
-            if (has(containerRequest, "getUnwrappedCoyoteRequest")) {
-                Object grizzly = call(call(containerRequest, "getUnwrappedCoyoteRequest"), "getCoyoteRequest");
-                return Boolean.FALSE.equals(call(call(grizzly, "getConnection"), "isOpen"));
+            Object grizzly = grizzlyConnection(containerRequest);
+            if (grizzly != null) {
+                if (Boolean.FALSE.equals(call(grizzly, "isOpen"))) {
+                    return true;
+                }
+                Object attributes = call(grizzly, "getAttributes");
+                java.lang.reflect.Method get = GET_ATTRIBUTE.get(attributes.getClass());
+                return get != null && get.invoke(attributes, CLOSING) != null;
             }
             if (has(containerRequest, "getExchange")) {
                 return Boolean.FALSE.equals(
@@ -81,6 +123,30 @@ final class ClientConnection {
             return false;
         }
         return false;
+    }
+
+    /** Marks the request's connection: no later request on it is processed ({@link #closed}). */
+    static void markClosing(ServletRequest request) {
+        try {
+            Object grizzly = grizzlyConnection(ContainerReflection.unwrapped(request));
+            if (grizzly != null) {
+                Object attributes = call(grizzly, "getAttributes");
+                java.lang.reflect.Method set = SET_ATTRIBUTE.get(attributes.getClass());
+                if (set != null) {
+                    set.invoke(attributes, CLOSING, Boolean.TRUE);
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // The container closes the connection anyway; only a pipelined request is not kept out.
+        }
+    }
+
+    /** Grizzly's connection under Payara's request, or null on another container. */
+    private static Object grizzlyConnection(Object containerRequest) throws ReflectiveOperationException {
+        if (!has(containerRequest, "getUnwrappedCoyoteRequest")) {
+            return null;
+        }
+        return call(call(call(containerRequest, "getUnwrappedCoyoteRequest"), "getCoyoteRequest"), "getConnection");
     }
 
     private static boolean has(Object target, String method) {

@@ -99,6 +99,20 @@ public class CurrentRequestFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        try {
+            handle(request, response, chain);
+        } finally {
+            if (RequestFraming.closes(response) || RequestFraming.asksToClose(request)) {
+                // The last answer on this connection: a request pipelined behind it is never
+                // processed, even while this answer is still being written (Grizzly closes only
+                // once its writes are done, and parses the next request meanwhile).
+                ClientConnection.markClosing(request);
+            }
+        }
+    }
+
+    private void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         if (ClientConnection.closed(request)) {
             // Pipelined behind an answer that closed the connection: never processed (no backend,
             // no plugin, no log), as nginx reads nothing after such an answer.

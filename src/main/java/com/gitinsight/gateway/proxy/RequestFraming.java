@@ -106,7 +106,46 @@ final class RequestFraming {
 
     /** Whether the connection must close after this request's response. */
     static boolean closeAfter(HttpServletRequest request) {
-        return request.getHeader("Transfer-Encoding") != null;
+        return request.getHeader("Transfer-Encoding") != null || asksToClose(request);
+    }
+
+    /**
+     * The client asks for the connection to close: {@code close} among its {@code Connection}
+     * tokens (nginx finds it anywhere; Grizzly only in a header that is exactly {@code close}: LWP's
+     * {@code TE, close} kept the connection and ran what came behind it, attacker review 260), or
+     * HTTP/1.0 without {@code keep-alive}.
+     */
+    static boolean asksToClose(HttpServletRequest request) {
+        if (request.getHeader("Connection") == null) {
+            return "HTTP/1.0".equals(request.getProtocol()); // one lookup for most requests
+        }
+        boolean keepAlive = false;
+        for (Enumeration<String> values = request.getHeaders("Connection");
+                values != null && values.hasMoreElements(); ) {
+            for (String token : values.nextElement().split(",")) {
+                String t = token.trim();
+                if (t.equalsIgnoreCase("close")) {
+                    return true;
+                }
+                keepAlive |= t.equalsIgnoreCase("keep-alive");
+            }
+        }
+        return "HTTP/1.0".equals(request.getProtocol()) && !keepAlive;
+    }
+
+    /** Whether an answer says the connection closes after it ({@code close} among its Connection tokens). */
+    static boolean closes(jakarta.servlet.http.HttpServletResponse response) {
+        if (!response.containsHeader("Connection")) {
+            return false;
+        }
+        for (String value : response.getHeaders("Connection")) {
+            for (String token : value.split(",")) {
+                if (token.trim().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** RFC 9110 5.6.2's {@code token}: the only characters a header name may have. */

@@ -253,6 +253,27 @@ class SecurityRegressionIT {
         send(
                 "127.0.0.1",
                 "TRACE /unnamed/t HTTP/1.1\r\nHost: x\r\n\r\nDELETE /unnamed/victim-3 HTTP/1.1\r\nHost: x\r\n\r\n");
+        // close among other tokens (LWP's "TE, close"), and HTTP/1.0 without keep-alive (attacker review 260).
+        Reply tokens = send(
+                "127.0.0.1",
+                "GET /unnamed/tokens HTTP/1.1\r\nHost: x\r\nConnection: TE, close\r\nTE: trailers\r\n\r\n"
+                        + "DELETE /unnamed/victim-4 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(tokens.text().contains("\r\nConnection: close\r\n"), tokens.text());
+        send(
+                "127.0.0.1",
+                "GET /unnamed/http10 HTTP/1.0\r\nHost: x\r\n\r\nDELETE /unnamed/victim-5 HTTP/1.1\r\nHost: x\r\n\r\n");
+        // Behind a large answer still being written the connection is open when the next request is
+        // read: a client that reads late (attacker review 260). The echo backend's download.
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", base.getPort()), 5000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream()
+                    .write(("GET /n/download/4000000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                    + "DELETE /unnamed/victim-6 HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(300); // the client's late read is the case itself, not a wait for a result
+            s.getInputStream().readAllBytes();
+        }
         // A later request on a connection of its own: by the time it arrives the pipelined ones would have.
         send("127.0.0.1", "GET /unnamed/after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         org.awaitility.Awaitility.await()
