@@ -150,8 +150,11 @@ final class PluginBinder {
             if (streamOnly(s)) {
                 // Kong runs such a plugin in its stream subsystem only, never on an HTTP request
                 // (helper review 253: a global ip-restriction denying all for tcp refused every request).
-                String at = s.location() == null ? "" : " (" + s.location() + ")";
-                LOG.info(() -> "plugin " + name + at + " names no HTTP protocol: it never runs on this gateway");
+                // (An HTTP-only plugin naming a stream protocol is a load error, said above.)
+                if (schema.acceptsStreamProtocols() || s.strings("protocols").isEmpty()) {
+                    String at = s.location() == null ? "" : " (" + s.location() + ")";
+                    LOG.warning(() -> "plugin " + name + at + " names no HTTP protocol: it never runs on this gateway");
+                }
                 continue;
             }
             PluginSpec spec = new PluginSpec(

@@ -25,4 +25,20 @@ public final class HeaderLines {
         }
         return all.toString();
     }
+
+    /** Whether {@code name} came on more than one line. */
+    public static boolean repeated(jakarta.servlet.http.HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return false;
+        }
+        values.nextElement();
+        return values.hasMoreElements();
+    }
+
+    /** The header's value when it came on one line; null when absent or repeated. */
+    public static String once(jakarta.servlet.http.HttpServletRequest request, String name) {
+        String first = request.getHeader(name);
+        return first == null || repeated(request, name) ? null : first;
+    }
 }

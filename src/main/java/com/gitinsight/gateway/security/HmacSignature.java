@@ -120,21 +120,11 @@ final class HmacSignature {
             if (!name.isEmpty()
                     && !name.equals("request-line")
                     && !name.equals("@request-target")
-                    && repeated(request, name.replace('_', '-'))) {
+                    && com.gitinsight.gateway.http.HeaderLines.repeated(request, name.replace('_', '-'))) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Whether the request has more than one line of header {@code name}. */
-    static boolean repeated(HttpServletRequest request, String name) {
-        java.util.Enumeration<String> values = request.getHeaders(name);
-        if (values == null || !values.hasMoreElements()) {
-            return false;
-        }
-        values.nextElement();
-        return values.hasMoreElements();
     }
 
     /** Kong's {@code create_hash} signing string, with {@code uri} in the request line. */

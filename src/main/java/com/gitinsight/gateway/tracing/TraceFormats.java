@@ -101,18 +101,7 @@ final class TraceFormats {
      * skip it (helper review 259: two traceparents continued the first's trace here).
      */
     private static String once(HttpServletRequest request, String name) {
-        String first = request.getHeader(name);
-        if (first == null) {
-            return null;
-        }
-        java.util.Enumeration<String> all = request.getHeaders(name);
-        if (all != null && all.hasMoreElements()) {
-            all.nextElement();
-            if (all.hasMoreElements()) {
-                return null;
-            }
-        }
-        return first;
+        return com.gitinsight.gateway.http.HeaderLines.once(request, name);
     }
 
     /** The client's context in the first of {@code formats} whose headers the request carries, or null. */
