@@ -4,11 +4,13 @@ import com.gitinsight.gateway.config.ServiceSpec;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestTrace;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +45,6 @@ final class OtelRequestTrace implements RequestTrace {
     private Start start;
     /** The request's span: started when the plugin's access phase is reached, or when asked for. */
     private Span root;
-
-    private Context rootContext;
     /** The children so far, ended with the request's span ({@link #finish}). */
     private final List<Child> children = new java.util.ArrayList<>(4);
     /** The formats the backend gets the context in (Kong's inject list, preserve resolved). */
@@ -73,21 +73,35 @@ final class OtelRequestTrace implements RequestTrace {
             long epochNanos) {}
 
     /**
-     * A child span: a timed phase ({@code span} null, made at the end) or a try's span (made when
-     * the try starts: its context goes to the target); {@code endNanos} 0 while open.
+     * A child span, made whole when it is exported ({@link EndedSpan}): a timed phase, or a try
+     * at a target ({@code context} its span's, made when the try starts: the target gets it);
+     * {@code endNanos} 0 while open.
      */
     private static final class Child {
         final String name;
+        final SpanKind kind;
         final long startNanos;
-        final Span span;
-        long endNanos;
-        /** A timed phase that failed (Kong's router span when no route matched). */
-        boolean error;
+        final SpanContext context;
+        /** A try's attributes so far (null for a phase: it has none). */
+        final io.opentelemetry.api.common.AttributesBuilder attributes;
 
-        Child(String name, long startNanos, Span span) {
+        long endNanos;
+        /** Failed (Kong's router span when no route matched, a try that failed). */
+        boolean error;
+        /** A failed try's status code (0: none). */
+        long statusCode;
+
+        Child(
+                String name,
+                SpanKind kind,
+                long startNanos,
+                SpanContext context,
+                io.opentelemetry.api.common.AttributesBuilder attributes) {
             this.name = name;
+            this.kind = kind;
             this.startNanos = startNanos;
-            this.span = span;
+            this.context = context;
+            this.attributes = attributes;
         }
 
         void end(long nanos) {
@@ -147,15 +161,34 @@ final class OtelRequestTrace implements RequestTrace {
                 .setParent(clientContext ? s.clientParent() : s.ownParent())
                 .setStartTimestamp(s.epochNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         root = clientContext ? tracing.startRoot(builder, s.chosenTraceId()) : builder.startSpan();
-        rootContext = Context.root().with(root);
     }
 
-    private Span child(String name, long startNanos) {
-        return tracing.tracer
-                .spanBuilder(name)
-                .setParent(rootContext)
-                .setStartTimestamp(startNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
-                .startSpan();
+    /**
+     * Child {@code c} ended at {@code endNanos}, queued for export in the request span's trace
+     * (recording: its children are sampled, as the SDK's sampler follows a local parent).
+     */
+    private void export(Child c, long endNanos) {
+        SpanContext parent = root.getSpanContext();
+        SpanContext own = c.context != null
+                ? c.context
+                : SpanContext.create(
+                        parent.getTraceId(), tracing.newSpanId(), parent.getTraceFlags(), parent.getTraceState());
+        Attributes attributes = c.attributes == null ? Attributes.empty() : c.attributes.build();
+        if (c.statusCode != 0) {
+            attributes =
+                    attributes.toBuilder().put(HTTP_STATUS_CODE, c.statusCode).build();
+        }
+        tracing.ended(new EndedSpan(
+                c.name,
+                c.kind,
+                own,
+                parent,
+                c.error ? StatusData.error() : StatusData.unset(),
+                c.startNanos,
+                endNanos,
+                attributes,
+                tracing.resource((ReadableSpan) root),
+                ((ReadableSpan) root).getInstrumentationScopeInfo()));
     }
 
     @Override
@@ -170,7 +203,7 @@ final class OtelRequestTrace implements RequestTrace {
         }
         // Timed now, made a child at the end (before the access phase, the request's span has not
         // started: it starts in the client's trace there). Closing it again changes nothing.
-        Child c = new Child(name, now(), null);
+        Child c = new Child(name, SpanKind.INTERNAL, now(), null, null);
         children.add(c);
         return () -> c.end(now());
     }
@@ -181,7 +214,7 @@ final class OtelRequestTrace implements RequestTrace {
      */
     void routed(long startEpochNanos, long endEpochNanos, boolean matched) {
         if (tracing.instrumentations.router()) {
-            Child c = new Child("kong.router", startEpochNanos, null);
+            Child c = new Child("kong.router", SpanKind.INTERNAL, startEpochNanos, null, null);
             c.end(endEpochNanos);
             c.error = !matched;
             children.add(c);
@@ -194,39 +227,41 @@ final class OtelRequestTrace implements RequestTrace {
         if (!tracing.instrumentations.balancer()) {
             return rootTry();
         }
-        var builder = tracing.tracer
-                .spanBuilder("kong.balancer")
-                .setParent(rootContext)
-                .setSpanKind(SpanKind.CLIENT)
-                .setAttribute(TRY_COUNT, (double) number)
-                .setAttribute(NET_PEER_IP, ip)
-                .setAttribute(NET_PEER_PORT, (double) port);
-        ServiceSpec service = context.match() == null ? null : context.match().service();
-        if (service != null && requestSpan.isRecording()) {
-            // Kong's balancer hostname: the target's name (the service's host when it names no
-            // upstream), and the target's port.
-            builder.setAttribute(NET_PEER_NAME, name)
-                    .setAttribute(HTTP_METHOD, request.getMethod())
-                    .setAttribute(HTTP_URL, service.protocol() + "://" + name + requestUri());
+        SpanContext parent = requestSpan.getSpanContext();
+        SpanContext own = SpanContext.create(
+                parent.getTraceId(), tracing.newSpanId(), parent.getTraceFlags(), parent.getTraceState());
+        Child child = null;
+        if (requestSpan.isRecording()) {
+            var attributes = Attributes.builder()
+                    .put(TRY_COUNT, (double) number)
+                    .put(NET_PEER_IP, limited(ip))
+                    .put(NET_PEER_PORT, (double) port);
+            if (context.match() != null && context.match().service() != null) {
+                // Kong's balancer hostname: the target's name (the service's host when it names no
+                // upstream), and the target's port.
+                attributes
+                        .put(NET_PEER_NAME, limited(name))
+                        .put(HTTP_METHOD, limited(request.getMethod()))
+                        .put(HTTP_URL, limited(context.match().service().protocol() + "://" + name + requestUri()));
+            }
+            child = new Child("kong.balancer", SpanKind.CLIENT, now(), own, attributes);
+            children.add(child);
         }
+        ServiceSpec service = context.match() == null ? null : context.match().service();
         int retries = service == null ? 0 : service.retries();
-        long started = now();
-        Span span = builder.setStartTimestamp(started, java.util.concurrent.TimeUnit.NANOSECONDS)
-                .startSpan();
-        Child child = new Child(null, started, span);
-        children.add(child);
+        Child held = child;
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
-                inject(span.getSpanContext(), requestSpan.getSpanContext().getSpanId(), headers);
+                inject(own, parent.getSpanId(), headers);
             }
 
             @Override
             public void answered(int status) {
                 // Kong marks the last try failed when it answered with a 5xx and no retry was left.
-                if (status > 499 && number > retries) {
-                    span.setAttribute(HTTP_STATUS_CODE, (long) status);
-                    span.setStatus(StatusCode.ERROR);
+                if (held != null && status > 499 && number > retries) {
+                    held.statusCode = status;
+                    held.error = true;
                 }
                 // Kong ends the answering try's span when the body has gone (its body filter's end),
                 // not at the backend's headers (helper review 159): left open, ended with the
@@ -235,15 +270,23 @@ final class OtelRequestTrace implements RequestTrace {
 
             @Override
             public void failed(String failure) {
+                if (held == null) {
+                    return;
+                }
                 // Kong: the code nginx gave the failed try (504 a timeout, else 502), status error.
-                span.setAttribute(HTTP_STATUS_CODE, failure.startsWith("TIMEOUT") ? 504L : 502L);
-                span.setStatus(StatusCode.ERROR);
-                child.end(now());
-                if (children.size() > MAX_HELD && children.remove(child)) {
-                    span.end(child.endNanos, java.util.concurrent.TimeUnit.NANOSECONDS); // out of Kong's order
+                held.statusCode = failure.startsWith("TIMEOUT") ? 504L : 502L;
+                held.error = true;
+                held.end(now());
+                if (children.size() > MAX_HELD && children.remove(held)) {
+                    export(held, held.endNanos); // out of Kong's order
                 }
             }
         };
+    }
+
+    /** A string attribute within the SDK's span limit, as the SDK's own spans cut theirs. */
+    private static String limited(String value) {
+        return value.length() > Tracing.MAX_ATTRIBUTE_LENGTH ? value.substring(0, Tracing.MAX_ATTRIBUTE_LENGTH) : value;
     }
 
     /** The target's headers: span {@code c}'s context with {@code parentId} (null: none), in each inject format. */
@@ -271,15 +314,8 @@ final class OtelRequestTrace implements RequestTrace {
         requestSpan.end(now, java.util.concurrent.TimeUnit.NANOSECONDS); // on the children's clock
         // (Children are added as they start: the router's first, then phases and tries in turn.)
         for (Child c : children) {
-            long end = c.endNanos != 0 ? c.endNanos : now;
-            if (c.span != null) {
-                c.span.end(end, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } else if (recording) {
-                Span span = child(c.name, c.startNanos);
-                if (c.error) {
-                    span.setStatus(StatusCode.ERROR);
-                }
-                span.end(end, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (recording) {
+                export(c, c.endNanos != 0 ? c.endNanos : now);
             }
         }
         children.clear();

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Tracing {
 
+    /** Characters an attribute's value keeps (a client chooses the URL and headers that become attributes). */
+    static final int MAX_ATTRIBUTE_LENGTH = 2048;
+
     /** The newest equal config (a reload makes a new, equal one). */
     private volatile OpenTelemetrySchema.Config config;
 
@@ -86,6 +89,13 @@ final class Tracing {
     private final RetryingExporter exporter;
 
     final Tracer tracer;
+    /**
+     * The resource the SDK's spans carry, taken from the first (the exporter groups spans by their
+     * resource's and scope's identity: the children must carry the same objects).
+     */
+    private volatile Resource resource;
+    /** Where ended spans go: the batch processor (KEEPS_NOTHING under {@code off}). */
+    private final SpanProcessor processor;
     /** Which spans are exported (Kong's tracing_instrumentations). */
     final Instrumentations instrumentations;
 
@@ -108,18 +118,21 @@ final class Tracing {
                 .setSampler(new KongSampler(rate))
                 .setIdGenerator(ids)
                 // A client chooses the URL and headers that become attributes; a queued span stays small.
-                .setSpanLimits(
-                        SpanLimits.builder().setMaxAttributeValueLength(2048).build());
+                .setSpanLimits(SpanLimits.builder()
+                        .setMaxAttributeValueLength(MAX_ATTRIBUTE_LENGTH)
+                        .build());
         if (instrumentations.exported()) {
             exporter = exporter(config);
             meters = SdkMeterProvider.builder().registerMetricReader(dropped).build();
-            builder.addSpanProcessor(batches(config, exporter, meters));
+            processor = batches(config, exporter, meters);
+            builder.addSpanProcessor(processor);
         } else {
             // Kong's tracing_instrumentations=off: nothing is ever sampled, so no exporter and no thread.
             // Still a processor: with none the SDK's tracer is a no-op that makes no request span (Kong
             // passes on a span of its own, not the client's).
             exporter = null;
             meters = null;
+            processor = KEEPS_NOTHING;
             builder.addSpanProcessor(KEEPS_NOTHING);
         }
         provider = builder.build();
@@ -161,12 +174,12 @@ final class Tracing {
                 .build();
     }
 
-    /** Starts the request's span; in trace {@code traceId} (32 hex) when not null and the builder has no parent. */
     /** Now, as the SDK stamps spans (epoch nanoseconds). */
     long now() {
         return io.opentelemetry.sdk.common.Clock.getDefault().now();
     }
 
+    /** Starts the request's span; in trace {@code traceId} (32 hex) when not null and the builder has no parent. */
     io.opentelemetry.api.trace.Span startRoot(io.opentelemetry.api.trace.SpanBuilder root, String traceId) {
         if (traceId == null) {
             return root.startSpan();
@@ -181,6 +194,26 @@ final class Tracing {
 
     OpenTelemetrySchema.Config config() {
         return config;
+    }
+
+    /** A new span id, as the SDK's spans get theirs. */
+    String newSpanId() {
+        return ids.generateSpanId();
+    }
+
+    /** The resource of {@code sdkSpan}, one of this tracer's, and of every span it makes. */
+    Resource resource(ReadableSpan sdkSpan) {
+        Resource r = resource;
+        if (r == null) {
+            r = sdkSpan.toSpanData().getResource();
+            resource = r; // (the same object whoever sets it)
+        }
+        return r;
+    }
+
+    /** Queues a child span that has ended for export, as the SDK's own spans are queued when they end. */
+    void ended(EndedSpan span) {
+        processor.onEnd(span);
     }
 
     /** This tracer, now known by {@code equal} (a reload's copy of its config). */

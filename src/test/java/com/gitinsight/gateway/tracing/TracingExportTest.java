@@ -255,6 +255,91 @@ class TracingExportTest {
         assertEquals(1, failed, "only where no retry was left (retries: 0); with one left, Kong leaves it unmarked");
     }
 
+    // The children the trace makes whole at its end (EndedSpan) are exported as the SDK's own spans:
+    // one resource and scope with the request's span (the exporter groups by their identity), the
+    // try's kind, attributes cut at the SDK's limit and failure, each phase internal, all sampled.
+    @Test
+    void aRequestsChildrenAreExportedBesideItsSpanInOneResourceAndScope() throws Exception {
+        List<ExportTraceServiceRequest> exports = new CopyOnWriteArrayList<>();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                exports.add(
+                        ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes()));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        tracing = new Tracing(config(collector.getAddress().getPort()), 1.0, Instrumentations.ALL, "node-1", "test");
+        var snapshot = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: s
+                    url: http://backend.internal:8080
+                    routes: [{name: r, paths: [/r]}]
+                """);
+        com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
+                        "/r/" + "a".repeat(3000))
+                .on(snapshot, com.gitinsight.gateway.runtime.TestSnapshots.match(snapshot, "r"));
+        OtelRequestTrace trace = started(traced);
+        long now = trace.now();
+        trace.routed(now - 1_000, now, true);
+        trace.phase("kong.access.plugin.jwt").close();
+        trace.upstreamTry("10.1.2.3", "backend.internal", 8080, 1).failed("TIMEOUT reading");
+        trace.finish();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> exports.stream()
+                                .flatMap(e -> e.getResourceSpansList().stream())
+                                .flatMap(rs -> rs.getScopeSpansList().stream())
+                                .mapToInt(ss -> ss.getSpansCount())
+                                .sum()
+                        == 4);
+        for (ExportTraceServiceRequest export : exports) {
+            assertEquals(1, export.getResourceSpansCount(), "one resource");
+            assertEquals(1, export.getResourceSpans(0).getScopeSpansCount(), "one scope");
+            assertEquals(
+                    "kong-internal",
+                    export.getResourceSpans(0).getScopeSpans(0).getScope().getName());
+        }
+        List<io.opentelemetry.proto.trace.v1.Span> spans = exports.stream()
+                .flatMap(e -> e.getResourceSpansList().stream())
+                .flatMap(rs -> rs.getScopeSpansList().stream())
+                .flatMap(ss -> ss.getSpansList().stream())
+                .toList();
+        assertEquals(
+                List.of("kong", "kong.router", "kong.access.plugin.jwt", "kong.balancer"),
+                spans.stream()
+                        .map(io.opentelemetry.proto.trace.v1.Span::getName)
+                        .toList());
+        var root = spans.get(0);
+        java.util.Set<com.google.protobuf.ByteString> ids = new java.util.HashSet<>();
+        for (var child : spans.subList(1, 4)) {
+            assertEquals(root.getTraceId(), child.getTraceId(), child.getName());
+            assertEquals(root.getSpanId(), child.getParentSpanId(), child.getName());
+            assertEquals(1, child.getFlags() & 1, child.getName() + " sampled, as its parent");
+            assertTrue(ids.add(child.getSpanId()) && !child.getSpanId().equals(root.getSpanId()), "its own id");
+            assertTrue(child.getEndTimeUnixNano() >= child.getStartTimeUnixNano(), child.getName());
+        }
+        assertEquals(
+                io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL,
+                spans.get(2).getKind());
+        var balancer = spans.get(3);
+        assertEquals(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT, balancer.getKind());
+        assertEquals(
+                io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR,
+                balancer.getStatus().getCode());
+        Map<String, io.opentelemetry.proto.common.v1.AnyValue> attributes = new HashMap<>();
+        balancer.getAttributesList().forEach(kv -> attributes.put(kv.getKey(), kv.getValue()));
+        assertEquals(504, attributes.get("http.status_code").getIntValue());
+        assertEquals(1.0, attributes.get("try_count").getDoubleValue());
+        assertEquals("GET", attributes.get("http.method").getStringValue());
+        assertEquals(
+                Tracing.MAX_ATTRIBUTE_LENGTH,
+                attributes.get("http.url").getStringValue().length(),
+                "cut as the SDK cuts");
+        assertTrue(attributes.get("http.url").getStringValue().startsWith("http://backend.internal/r/aaa"));
+    }
+
     // Helper review 98: Kong applies the client's context in the plugin's access phase; the spans of
     // the plugins before it (jwt) are timed then and made children of the request's span.
     @Test
