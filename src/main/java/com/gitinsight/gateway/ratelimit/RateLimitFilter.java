@@ -98,7 +98,7 @@ public class RateLimitFilter extends PluginFilter<RateLimitingSchema.Config> {
             // Kong: requests for exactly that path share one count; any other path counts by client.
             case PATH -> config.path().equals(context.path()) ? config.path() : null;
         };
-        return stores.key(context.pluginInstance(config), config.limitBy(), id, request);
+        return stores.key(context.snapshot().plugins().counters(config), config.limitBy(), id, request);
     }
 
     /**

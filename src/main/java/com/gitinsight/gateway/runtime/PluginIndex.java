@@ -25,6 +25,8 @@ public final class PluginIndex {
     private final Map<String, Map<String, PluginConfig>> byRoute;
     private final Map<String, PluginConfig> global;
     private final Map<PluginConfig, String> instances;
+    /** Each instance's rate-limit counters' owner ({@link #counters}). */
+    private final Map<PluginConfig, String> counters;
     /** Route plugins that named their service too (they outrank a consumer's own). */
     private final Set<PluginConfig> routeAndService;
     /** A consumer's plugins by {@link #consumerKey}; empty in most files. */
@@ -42,6 +44,7 @@ public final class PluginIndex {
             Map<String, Map<String, PluginConfig>> byRoute,
             Map<String, PluginConfig> global,
             Map<PluginConfig, String> instances,
+            Map<PluginConfig, String> counters,
             Set<PluginConfig> routeAndService,
             Map<String, PluginConfig> byConsumer,
             Set<String> used,
@@ -54,6 +57,7 @@ public final class PluginIndex {
         this.byRoute = byRoute;
         this.global = global;
         this.instances = instances;
+        this.counters = counters;
         this.routeAndService = routeAndService;
         this.byConsumer = byConsumer;
     }
@@ -62,8 +66,10 @@ public final class PluginIndex {
         Map<String, PluginConfig> global = new HashMap<>();
         // By identity: two instances with equal settings are still two instances.
         Map<PluginConfig, String> instances = new IdentityHashMap<>();
+        Map<PluginConfig, String> counters = new IdentityHashMap<>();
         for (PluginSpec p : config.plugins()) {
             instances.put(p.config(), instance(p));
+            counters.put(p.config(), counters(p));
         }
         for (PluginSpec p : config.plugins()) {
             if (p.scope() == PluginSpec.Scope.GLOBAL) {
@@ -106,6 +112,7 @@ public final class PluginIndex {
                 Map.copyOf(byRoute),
                 Map.copyOf(global),
                 Collections.unmodifiableMap(instances),
+                Collections.unmodifiableMap(counters),
                 Collections.unmodifiableSet(routeAndService),
                 Map.copyOf(byConsumer),
                 config.plugins().stream()
@@ -203,6 +210,27 @@ public final class PluginIndex {
      */
     public String instance(PluginConfig config) {
         return instances.get(config);
+    }
+
+    /**
+     * Whose rate-limit counters {@code config}'s are, as Kong keys them
+     * ({@code ratelimit:<route_id>:<service_id>:<identifier>:...}, the plugin's route and service
+     * only): a consumer's instance counts in its route's, its service's or the global counters, so
+     * it shares them with that instance wherever the identifier is the same (helper review 261: an
+     * address's anonymous requests counted against alice's limit on Kong, not here).
+     */
+    public String counters(PluginConfig config) {
+        return counters.get(config);
+    }
+
+    private static String counters(PluginSpec p) {
+        if (p.scope() != PluginSpec.Scope.CONSUMER) {
+            return instance(p);
+        }
+        return p.within() == null
+                ? "global"
+                : p.within().scope().name().toLowerCase(java.util.Locale.ROOT) + ":"
+                        + p.within().name();
     }
 
     /** The plugin's config for {@code route} (null: no route matched, global plugins only), or null. */

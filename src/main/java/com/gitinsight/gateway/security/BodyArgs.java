@@ -111,8 +111,12 @@ final class BodyArgs {
     void remove(String name, RequestContext context) throws IOException {
         byte[] out = null;
         if (form != null && form.has(name)) {
-            String rest = form.without(name);
-            out = rest == null ? new byte[0] : rest.getBytes(StandardCharsets.UTF_8);
+            // The other arguments go on as their bytes came (attacker review 262: a raw 0xE9 read
+            // as UTF-8 and written back became EF BF BD): cut from the bytes read one char per
+            // byte. Key names are ASCII tokens, found alike in either reading.
+            String rest = FormArgs.parse(new String(bytes, StandardCharsets.ISO_8859_1))
+                    .without(name);
+            out = rest == null ? new byte[0] : rest.getBytes(StandardCharsets.ISO_8859_1);
         } else if (multipart != null && multipart.hasField(name)) {
             multipart.delete(name);
             out = multipart.toBytes();

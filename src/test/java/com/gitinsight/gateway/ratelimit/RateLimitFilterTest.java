@@ -150,6 +150,45 @@ class RateLimitFilterTest {
         assertTrue(filter.key(config, anonymous.context(), anonymous.request).endsWith("10.0.0.9"));
     }
 
+    // Helper review 261: Kong keys counters by the plugin's route and service only
+    // (ratelimit:<route_id>:<service_id>:<identifier>:...): a consumer's instance counts in the
+    // counters of the instance with the same route and service, wherever the identifier is the same.
+    @Test
+    void aConsumersInstanceCountsInItsRoutesAndServicesCounters() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - {name: r1, paths: [/r1]}
+                      - {name: r2, paths: [/r2]}
+                plugins:
+                  - {name: rate-limiting, config: {hour: 100, limit_by: ip}}
+                  - {name: rate-limiting, consumer: alice, config: {hour: 10, limit_by: ip}}
+                  - {name: rate-limiting, route: r2, config: {hour: 100, limit_by: ip}}
+                  - {name: rate-limiting, route: r2, consumer: alice, config: {hour: 10, limit_by: ip}}
+                """);
+        for (String route : List.of("r1", "r2")) {
+            for (int i = 1; i <= 5; i++) {
+                assertEquals(100 - i, header(send(s, route, "/" + route, "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
+            }
+            FakeHttp.Request r =
+                    FakeHttp.Request.get("/" + route).from("10.0.0.1").on(s, TestSnapshots.match(s, route));
+            r.context().consumer("alice");
+            r.context().consumerReference("alice");
+            RateLimitingSchema.Config config =
+                    r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
+            assertEquals(10, config.limits().get(0).limit(), "alice's own instance");
+            FakeHttp.Response response = new FakeHttp.Response();
+            filter.apply(config, r.context(), r.request, response.response, backend);
+            assertEquals(10, header(response, "X-RateLimit-Limit-Hour"), route);
+            assertEquals(4, header(response, "X-RateLimit-Remaining-Hour"), route + ": the address's 5 count");
+        }
+    }
+
     @Test
     void aServiceInstanceCountsAcrossItsRoutes() throws Exception {
         GatewaySnapshot s = routes("""

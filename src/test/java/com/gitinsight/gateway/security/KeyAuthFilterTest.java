@@ -434,6 +434,22 @@ class KeyAuthFilterTest {
         assertNull(inHeader.context().upstreamHeaders().get("apikey"));
     }
 
+    // Helper review 262: the other arguments of a form body reach the backend as their bytes came,
+    // a raw byte that spells no UTF-8 too (Kong's ngx.encode_args keeps its value).
+    @Test
+    void hideCredentialsKeepsTheOtherFormArgumentsBytes() throws Exception {
+        byte[] body =
+                "apikey=kong&name=Jos\u00e9&city=Z%C3%BCrich&x=\u00ff\u0080".getBytes(StandardCharsets.ISO_8859_1);
+        FakeHttp.Request form = FakeHttp.Request.of("POST", "/request")
+                .header("Content-Type", FORM)
+                .header("Content-Length", String.valueOf(body.length))
+                .body(body);
+        assertEquals(200, send("ka6", form).status());
+        byte[] sent = form.context().upstreamBody().readAllBytes();
+        assertArrayEquals("name=Jos\u00e9&city=Z%C3%BCrich&x=\u00ff\u0080".getBytes(StandardCharsets.ISO_8859_1), sent);
+        assertEquals(sent.length, form.context().upstreamBodyLength());
+    }
+
     @Test
     void case27AnUnsupportedBodyIsNoKeyAndIsNotTouched() throws Exception {
         FakeHttp.Request request = post("text/plain", "foobar");
