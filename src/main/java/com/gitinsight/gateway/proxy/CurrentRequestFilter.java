@@ -218,7 +218,9 @@ public class CurrentRequestFilter extends HttpFilter {
         long routingStart = System.nanoTime();
         long routingEnd;
         try {
-            match = RequestContext.gatewayOwn(path) || headRefused ? null : match(snapshot.router(), request, path);
+            match = RequestContext.gatewayOwn(path) || headRefused
+                    ? null
+                    : match(snapshot.router(), request, path, portMaps);
             routingEnd = System.nanoTime();
         } catch (com.gitinsight.gateway.routing.Router.Undecidable e) {
             ErrorResponses.write(request, response, 400, "Bad request");
@@ -335,15 +337,20 @@ public class CurrentRequestFilter extends HttpFilter {
     }
 
     /** Whether the upstream path, as written or as a lenient backend reads it, has a dot segment. */
-    private static boolean leavesServicePath(RouteMatch match) {
+    static boolean leavesServicePath(RouteMatch match) {
         String upstreamPath = match.upstreamPath();
-        // A dot segment as sent can only come from strip_path's cut; one a lenient reading makes
-        // ("%2F..%2F", "..;/", "\..\") is refused only where it climbs out of the service's
-        // path (helper review 241: "/api/v1%2F..%2Fv2" stays within it, and Kong forwards it).
-        return RequestPath.hasDotSegment(upstreamPath)
-                || RequestPath.lenientlyLeaves(
-                        upstreamPath,
-                        match.service() == null ? null : match.service().path());
+        String servicePath = match.service() == null ? null : match.service().path();
+        // A dot segment as sent can only come from strip_path's cut, or from the service's own
+        // path as the operator wrote it ("/api/./v2", which Kong loads and sends as written:
+        // helper review 264, every request to it was refused): only what follows that path's
+        // last segment is the client's. One a lenient reading makes ("%2F..%2F", "..;/",
+        // "\..\") is refused only where it climbs out of the service's path (helper review 241:
+        // "/api/v1%2F..%2Fv2" stays within it, and Kong forwards it).
+        String clients = upstreamPath;
+        if (servicePath != null && upstreamPath.startsWith(servicePath) && RequestPath.hasDotSegment(servicePath)) {
+            clients = upstreamPath.substring(servicePath.lastIndexOf('/'));
+        }
+        return RequestPath.hasDotSegment(clients) || RequestPath.lenientlyLeaves(upstreamPath, servicePath);
     }
 
     /** Kong's router debug headers: what matched, by id and, where it has one, name. */
@@ -436,7 +443,13 @@ public class CurrentRequestFilter extends HttpFilter {
      * refused. Kong keeps {@code %2F} as data; so does the gateway whenever the route is the same.
      */
     static RouteMatch match(Router router, HttpServletRequest request, String path) {
-        RouteMatch match = router.match(new ServletRequestFacts(request, path));
+        return match(router, request, path, com.gitinsight.gateway.http.PortMaps.NONE);
+    }
+
+    /** As {@link #match(Router, HttpServletRequest, String)}, a host's port read through Kong's {@code port_maps}. */
+    static RouteMatch match(
+            Router router, HttpServletRequest request, String path, com.gitinsight.gateway.http.PortMaps ports) {
+        RouteMatch match = router.match(new ServletRequestFacts(request, path, ports));
         String alternative = RequestPath.asLenientBackendsRead(path);
         if (alternative == path) {
             return match;
@@ -445,7 +458,7 @@ public class CurrentRequestFilter extends HttpFilter {
         String decodedPath;
         try {
             decodedPath = RequestPath.normalize(alternative);
-            other = router.match(new ServletRequestFacts(request, decodedPath));
+            other = router.match(new ServletRequestFacts(request, decodedPath, ports));
         } catch (RequestPath.BadPath e) {
             return AMBIGUOUS;
         }

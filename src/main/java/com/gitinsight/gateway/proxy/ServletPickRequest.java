@@ -29,7 +29,8 @@ final class ServletPickRequest implements PickRequest {
             case NONE -> null;
             case CONSUMER -> consumer;
             case IP -> clientAddress();
-            case HEADER -> header(name);
+            // Kong reads nginx's $http_<name>: x_tenant is the X-Tenant header (helper review 263).
+            case HEADER -> header(name.replace('_', '-'));
             case COOKIE -> cookieOrNew(name);
             // nginx's $uri, as Kong hashes it: every escape decoded, one key whatever the spelling.
             case PATH -> com.gitinsight.gateway.routing.RequestPath.asNginxUri(path());

@@ -13,6 +13,7 @@ final class ServletRequestFacts implements RequestFacts {
 
     private final HttpServletRequest request;
     private final String path;
+    private final com.gitinsight.gateway.http.PortMaps ports;
     /** The request's header names holding '_' (looked for once, at the first header condition); empty: none. */
     private List<String> underscored;
     /** The client's Connection options (looked for once, at the first header condition). */
@@ -21,8 +22,13 @@ final class ServletRequestFacts implements RequestFacts {
     private boolean connectionRead;
 
     ServletRequestFacts(HttpServletRequest request, String path) {
+        this(request, path, com.gitinsight.gateway.http.PortMaps.NONE);
+    }
+
+    ServletRequestFacts(HttpServletRequest request, String path, com.gitinsight.gateway.http.PortMaps ports) {
         this.request = request;
         this.path = path;
+        this.ports = ports;
     }
 
     @Override
@@ -47,9 +53,14 @@ final class ServletRequestFacts implements RequestFacts {
         return request.isSecure();
     }
 
+    /**
+     * The port the client reached when its Host names none: the listener's, through Kong's
+     * {@code port_maps} (Kong's router reads {@code ctx.host_port}: a route's {@code host:80}
+     * matches a request that came to the 8000 a container publishes as 80; helper review 264).
+     */
     @Override
     public int localPort() {
-        return request.getLocalPort();
+        return ports.hostPort(request.getLocalPort());
     }
 
     /**

@@ -24,12 +24,20 @@ final class HostMatcher {
     private final String[] names;
     private final int[] kinds;
     private final int[] ports;
-    /** Hosts given and none a wildcard: Kong's PLAIN_HOST_ONLY priority bit. */
+    /**
+     * Hosts given and none a wildcard: Kong's PLAIN_HOST_ONLY priority bit, which Kong also sets
+     * for {@code hosts: []} ({@code type(hosts) == "table"}; helper review 264).
+     */
     final boolean plainOnly;
     /** Some host names a port (the router prefers such routes among equals, as Kong's spec expects). */
     final boolean namesPort;
 
     HostMatcher(List<String> hosts) {
+        this(hosts, false);
+    }
+
+    /** {@code givenEmpty}: the file gave {@code hosts: []} (Kong's plain-host bit, matching any host). */
+    HostMatcher(List<String> hosts, boolean givenEmpty) {
         int n = hosts.size();
         names = new String[n];
         kinds = new int[n];
@@ -54,7 +62,7 @@ final class HostMatcher {
             wildcard |= kinds[i] != EXACT;
             port |= ports[i] >= 0;
         }
-        plainOnly = n > 0 && !wildcard;
+        plainOnly = (n > 0 || givenEmpty) && !wildcard;
         namesPort = port;
     }
 

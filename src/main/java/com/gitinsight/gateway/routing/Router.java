@@ -81,9 +81,10 @@ public final class Router {
     }
 
     public static Router build(GatewayConfig config, Flavor flavor) {
-        Candidate[] plain = candidates(config, true);
+        boolean compatible = flavor == Flavor.TRADITIONAL_COMPATIBLE;
+        Candidate[] plain = candidates(config, true, compatible);
         boolean anySnis = config.routes().stream().anyMatch(RouteSpec::snis);
-        Candidate[] tls = anySnis ? candidates(config, false) : plain;
+        Candidate[] tls = anySnis ? candidates(config, false, compatible) : plain;
         Map<String, ServiceSpec> services = new HashMap<>();
         for (ServiceSpec s : config.services()) {
             services.put(s.name(), s);
@@ -91,10 +92,10 @@ public final class Router {
         return new Router(plain, tls, Map.copyOf(services), flavor == Flavor.TRADITIONAL);
     }
 
-    private static Candidate[] candidates(GatewayConfig config, boolean countSnis) {
+    private static Candidate[] candidates(GatewayConfig config, boolean countSnis, boolean compatible) {
         List<Candidate> all = new ArrayList<>();
         for (RouteSpec route : config.routes()) {
-            Conditions conditions = new Conditions(route);
+            Conditions conditions = new Conditions(route, compatible);
             if (route.paths().isEmpty()) {
                 all.add(new Candidate(route, null, 0, conditions, countSnis));
             }
@@ -325,8 +326,10 @@ public final class Router {
         private final String[] headerNames;
         private final RouteSpec.HeaderValue[][] headerValues;
 
-        Conditions(RouteSpec route) {
-            this.hosts = new HostMatcher(route.hosts());
+        /** {@code compatible}: traditional_compatible, whose priority reads {@code hosts: []} as plain hosts. */
+        Conditions(RouteSpec route, boolean compatible) {
+            this.hosts = new HostMatcher(
+                    route.hosts(), compatible && route.entity().givenEmpty().contains("hosts"));
             this.methods = route.methods();
             this.headerCount = Math.min(route.headers().size(), 255);
             this.headerNames = route.headers().keySet().toArray(new String[0]);

@@ -541,6 +541,11 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
                 return null;
             }
             Matcher m = captures.matcher();
+            if (m.groupCount() == 0) {
+                // Kong's router keeps no uri_captures for a regex without a group, [0] included
+                // (helper review 264: $(uri_captures[0]) was the whole match here).
+                return null;
+            }
             try {
                 return key.chars().allMatch(Character::isDigit)
                         ? Integer.parseInt(key) <= m.groupCount() ? m.group(Integer.parseInt(key)) : null

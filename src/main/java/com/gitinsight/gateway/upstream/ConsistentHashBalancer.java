@@ -124,7 +124,10 @@ public final class ConsistentHashBalancer implements Balancer {
 
     @Override
     public Target pick(PickRequest request, List<Target> tried) {
-        if (owned == 0) {
+        if (owned == 0 || !anyAvailable()) {
+            // Kong's getPeer returns at once when no target is healthy; walking a ring of up to
+            // 65,536 slots for every request while all are out was a cost an outage's traffic
+            // paid per request (helper review 263).
             return null;
         }
         int index = index(key(request), continuum.length);
@@ -143,6 +146,15 @@ public final class ConsistentHashBalancer implements Balancer {
             index = index == 0 ? continuum.length - 1 : index - 1;
         }
         return fallback;
+    }
+
+    private boolean anyAvailable() {
+        for (int i = 0; i < targets.size(); i++) {
+            if (targets.get(i).available()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String key(PickRequest request) {

@@ -1,8 +1,10 @@
 package com.gitinsight.gateway.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.gitinsight.gateway.routing.RequestPath;
 import com.gitinsight.gateway.routing.RouteMatch;
@@ -51,6 +53,51 @@ class EscapedSeparatorRoutingTest {
         }
         return com.gitinsight.gateway.routing.Router.build(
                 TestSnapshots.of(yaml.toString()).config());
+    }
+
+    // Helper review 264: a service path with its own dot segments ("/api/./v2", which Kong loads and
+    // sends as written) is the operator's: only what strip_path's cut leaves after it is checked.
+    @Test
+    void aServicePathsOwnDotSegmentsAreNotTheClients() throws Exception {
+        var router = com.gitinsight.gateway.routing.Router.build(
+                TestSnapshots.of("""
+                        _format_version: "3.0"
+                        services:
+                          - name: dotted
+                            url: http://127.0.0.1:9/api/./v2/
+                            routes: [{name: d, paths: [/pub]}]
+                          - name: plain
+                            url: http://127.0.0.1:9/api/v2/
+                            routes: [{name: p, paths: [/open]}]
+                        """).config());
+        RouteMatch ok = matchIn(router, "/pub/x");
+        assertEquals("/api/./v2/x", ok.upstreamPath());
+        assertFalse(CurrentRequestFilter.leavesServicePath(ok), "the service's own dot segment");
+        RouteMatch climbing = matchIn(router, "/pub../x");
+        assertEquals("/api/./v2/../x", climbing.upstreamPath());
+        assertTrue(CurrentRequestFilter.leavesServicePath(climbing), "strip_path's cut climbs out");
+        assertTrue(CurrentRequestFilter.leavesServicePath(matchIn(router, "/open../x")));
+        assertFalse(CurrentRequestFilter.leavesServicePath(matchIn(router, "/open/x")));
+    }
+
+    // Helper review 264: Kong's router reads a Host without a port as the port clients reached
+    // (port_maps' ctx.host_port), not the listener's.
+    @Test
+    void aHostsPortIsReadThroughPortMaps() throws Exception {
+        var router = com.gitinsight.gateway.routing.Router.build(
+                TestSnapshots.of("""
+                        _format_version: "3.0"
+                        services:
+                          - name: s
+                            url: http://127.0.0.1:9
+                            routes: [{name: eighty, hosts: ["api.example.com:80"], paths: [/]}]
+                        """).config());
+        FakeHttp.Request r = FakeHttp.Request.get("/x", "Host", "api.example.com");
+        int listener = r.request.getLocalPort();
+        assertNull(CurrentRequestFilter.match(router, r.request, "/x"), "the listener's port " + listener);
+        RouteMatch mapped = CurrentRequestFilter.match(
+                router, r.request, "/x", com.gitinsight.gateway.http.PortMaps.parse("80:" + listener));
+        assertEquals("eighty", mapped.route().name());
     }
 
     @Test

@@ -56,6 +56,8 @@ class ServletPickRequestTest {
         assertNull(
                 pick.hashValue(HashOn.HEADER, "X-Consumer-ID"), "a client's identity header never reaches the backend");
         assertEquals("a, b", pick.hashValue(HashOn.HEADER, "x-tenant"), "two lines, as nginx's $http_ joins them");
+        // Helper review 263: Kong reads $http_x_tenant, the X-Tenant header.
+        assertEquals("a, b", pick.hashValue(HashOn.HEADER, "x_tenant"), "an underscore reads the dashed header");
         r.context().upstreamHeader("X-Consumer-ID", "c-123");
         r.context().upstreamHeader("X-Tenant", null);
         r.context().upstreamQuery("user=plugin");

@@ -515,6 +515,25 @@ class RouterTest {
         assertEquals("regex", routeOf(regex, "GET", "h", "/api/account"));
     }
 
+    // Helper review 264: Kong's traditional_compatible priority (transform.lua get_priority) sets its
+    // plain-host bit for any hosts table, an empty one too: `hosts: []` outranks a longer path.
+    @Test
+    void anEmptyHostsListIsPlainHostsToTheCompatiblePriority() throws Exception {
+        String yaml = """
+                services:
+                  - name: s
+                    url: http://b
+                    routes:
+                      - {name: all, paths: [/], hosts: []}
+                      - {name: api, paths: [/api]}
+                """;
+        GatewayConfig config =
+                new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", "_format_version: \"3.0\"\n" + yaml);
+        assertEquals("all", routeOf(Router.build(config), "GET", "h", "/api/x"));
+        assertEquals("api", routeOf(Router.build(config, Router.Flavor.TRADITIONAL), "GET", "h", "/api/x"));
+        assertEquals("api", routeOf(router(yaml.replace(", hosts: []", "")), "GET", "h", "/api/x"), "no hosts at all");
+    }
+
     /** Kong spec: {@code describe("select()")} with its fifteen use_case routes (r1..r15). */
     @Nested
     class KongSelect {

@@ -618,6 +618,15 @@ class RequestTransformerFilterTest {
         assertEquals("/requests/user1/foo/user2/bar", whole.context().upstreamPath());
     }
 
+    // Helper review 264: Kong's router keeps no uri_captures for a regex path without a group,
+    // [0] included: the template's default applies, as on a prefix route.
+    @Test
+    void aRegexWithoutGroupsHasNoCaptures() throws Exception {
+        Sent s = send(
+                "~/files/.*", "{replace: {uri: \"/x$(uri_captures[0] or '')\"}}", FakeHttp.Request.get("/files/a"));
+        assertEquals("/x", s.context().upstreamPath());
+    }
+
     // Kong's router spec, "returns uri_captures normalized, fix #7913": captures read the request
     // path as the router matched it, escapes of space and UTF-8 decoded.
     @Test
