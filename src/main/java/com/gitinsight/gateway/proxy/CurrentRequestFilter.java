@@ -347,8 +347,13 @@ public class CurrentRequestFilter extends HttpFilter {
         // "\..\") is refused only where it climbs out of the service's path (helper review 241:
         // "/api/v1%2F..%2Fv2" stays within it, and Kong forwards it).
         String clients = upstreamPath;
-        if (servicePath != null && upstreamPath.startsWith(servicePath) && RequestPath.hasDotSegment(servicePath)) {
-            clients = upstreamPath.substring(servicePath.lastIndexOf('/'));
+        if (servicePath != null && RequestPath.hasDotSegment(servicePath)) {
+            // (v0's join drops the service path's trailing slash when nothing follows it.)
+            String base = servicePath.endsWith("/") ? servicePath.substring(0, servicePath.length() - 1) : servicePath;
+            if (upstreamPath.startsWith(base)) {
+                // From the service path's last segment on: a "." the client splices onto it counts.
+                clients = upstreamPath.substring(base.lastIndexOf('/'));
+            }
         }
         return RequestPath.hasDotSegment(clients) || RequestPath.lenientlyLeaves(upstreamPath, servicePath);
     }

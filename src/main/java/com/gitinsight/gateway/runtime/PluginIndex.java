@@ -224,13 +224,15 @@ public final class PluginIndex {
     }
 
     private static String counters(PluginSpec p) {
-        if (p.scope() != PluginSpec.Scope.CONSUMER) {
-            return instance(p);
-        }
-        return p.within() == null
-                ? "global"
-                : p.within().scope().name().toLowerCase(java.util.Locale.ROOT) + ":"
-                        + p.within().name();
+        PluginSpec.Within w = p.within();
+        return switch (p.scope()) {
+            case GLOBAL, SERVICE -> instance(p);
+            // A route's instance that also names its service is Kong's (route, service) key, not
+            // the route-only one (helper review 265).
+            case ROUTE -> w == null ? instance(p) : instance(p) + "@service:" + w.name();
+            case CONSUMER ->
+                w == null ? "global" : w.scope().name().toLowerCase(java.util.Locale.ROOT) + ":" + w.name();
+        };
     }
 
     /** The plugin's config for {@code route} (null: no route matched, global plugins only), or null. */

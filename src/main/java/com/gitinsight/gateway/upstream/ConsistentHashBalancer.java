@@ -38,6 +38,8 @@ public final class ConsistentHashBalancer implements Balancer {
     private final Target[] continuum;
 
     private final int owned;
+    /** The addresses that own a point (weight 0 and starved ones never do): what a pick can return. */
+    private final Target[] owners;
 
     /** A ring for {@code targets} as many configured targets (each address its own target). */
     public ConsistentHashBalancer(List<Target> targets, HashPolicy policy) {
@@ -63,6 +65,7 @@ public final class ConsistentHashBalancer implements Balancer {
         }
         int taken = 0;
         int starved = 0;
+        List<Target> owning = new ArrayList<>();
         for (Target t : ordered) {
             if (t.weight() <= 0) {
                 continue;
@@ -87,6 +90,8 @@ public final class ConsistentHashBalancer implements Balancer {
             }
             if (own == 0) {
                 starved++;
+            } else {
+                owning.add(t);
             }
         }
         if (starved > 0) {
@@ -98,6 +103,7 @@ public final class ConsistentHashBalancer implements Balancer {
                     + " a target)");
         }
         owned = taken;
+        owners = owning.toArray(Target[]::new);
     }
 
     /** Kong's {@code address.ip}: an IPv6 address bracketed. */
@@ -149,8 +155,8 @@ public final class ConsistentHashBalancer implements Balancer {
     }
 
     private boolean anyAvailable() {
-        for (int i = 0; i < targets.size(); i++) {
-            if (targets.get(i).available()) {
+        for (Target t : owners) {
+            if (t.available()) {
                 return true;
             }
         }

@@ -73,6 +73,9 @@ class EscapedSeparatorRoutingTest {
         RouteMatch ok = matchIn(router, "/pub/x");
         assertEquals("/api/./v2/x", ok.upstreamPath());
         assertFalse(CurrentRequestFilter.leavesServicePath(ok), "the service's own dot segment");
+        RouteMatch bare = matchIn(router, "/pub");
+        assertEquals("/api/./v2", bare.upstreamPath(), "v0 drops the trailing slash");
+        assertFalse(CurrentRequestFilter.leavesServicePath(bare), "helper review 265");
         RouteMatch climbing = matchIn(router, "/pub../x");
         assertEquals("/api/./v2/../x", climbing.upstreamPath());
         assertTrue(CurrentRequestFilter.leavesServicePath(climbing), "strip_path's cut climbs out");

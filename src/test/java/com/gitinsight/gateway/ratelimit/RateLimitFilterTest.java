@@ -189,6 +189,35 @@ class RateLimitFilterTest {
         }
     }
 
+    // Helper review 265: a route's instance that also names its service is Kong's (route, service)
+    // key; a consumer's instance on that route is (route, none): they count apart.
+    @Test
+    void aRouteAndServiceInstanceCountsApartFromAConsumersOnTheRoute() throws Exception {
+        GatewaySnapshot s = TestSnapshots.of("""
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                services:
+                  - name: svc
+                    url: http://127.0.0.1:9
+                    routes:
+                      - {name: r1, paths: [/r1]}
+                plugins:
+                  - {name: rate-limiting, route: r1, service: svc, config: {hour: 100, limit_by: ip}}
+                  - {name: rate-limiting, route: r1, consumer: alice, config: {hour: 10, limit_by: ip}}
+                """);
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(100 - i, header(send(s, "r1", "/r1", "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
+        }
+        FakeHttp.Request r = FakeHttp.Request.get("/r1").from("10.0.0.1").on(s, TestSnapshots.match(s, "r1"));
+        r.context().consumer("alice");
+        r.context().consumerReference("alice");
+        RateLimitingSchema.Config config = r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
+        FakeHttp.Response response = new FakeHttp.Response();
+        filter.apply(config, r.context(), r.request, response.response, backend);
+        assertEquals(9, header(response, "X-RateLimit-Remaining-Hour"), "alice's own count on the route");
+    }
+
     @Test
     void aServiceInstanceCountsAcrossItsRoutes() throws Exception {
         GatewaySnapshot s = routes("""
