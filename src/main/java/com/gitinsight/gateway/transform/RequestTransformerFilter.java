@@ -260,7 +260,7 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         }
 
         private String headerValue(Template t) throws Refusal {
-            String value = render(t);
+            String value = t.renderWire(this);
             if (!Entry.isHeaderValue(value)) {
                 // A template filled from the query or path may carry CR/LF: never into a header.
                 throw new Refusal(400, "A transformed header value may not hold control characters");

@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.transform;
 
+import com.gitinsight.gateway.http.HeaderText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -201,6 +202,32 @@ final class Template {
             // the form a path is written in, so never escaped again.
             boolean escape = valueEscape != null && v != null && p.source() != Source.URI_CAPTURES;
             out.append(escape ? valueEscape.apply(value) : value);
+        }
+        return out.toString();
+    }
+
+    /**
+     * The value for one request as a header value is held here: one char per byte, its UTF-8
+     * bytes, as Kong sends a Lua string. A client's header is already such bytes and goes as it
+     * is; the file's text, a query argument and a path capture are text and go as their UTF-8
+     * (helper review 266: "иван" from the query became "????", as "петр" did).
+     */
+    String renderWire(Variables variables) {
+        if (parts.length == 1 && parts[0].literal() != null) {
+            return HeaderText.wire(parts[0].literal());
+        }
+        StringBuilder out = new StringBuilder();
+        for (Part p : parts) {
+            if (p.literal() != null) {
+                out.append(HeaderText.wire(p.literal()));
+                continue;
+            }
+            String v = switch (p.source()) {
+                case HEADERS -> variables.header(p.key());
+                case QUERY_PARAMS -> variables.query(p.key());
+                case URI_CAPTURES -> variables.capture(p.key());
+            };
+            out.append(v != null && p.source() == Source.HEADERS ? v : HeaderText.wire(v != null ? v : p.fallback()));
         }
         return out.toString();
     }

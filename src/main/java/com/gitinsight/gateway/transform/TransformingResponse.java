@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.transform;
 
 import com.gitinsight.gateway.http.BufferBudget;
+import com.gitinsight.gateway.http.HeaderText;
 import com.gitinsight.gateway.http.LateResponseHeader;
 import com.gitinsight.gateway.http.ManagedHeaders;
 import jakarta.servlet.ServletOutputStream;
@@ -216,17 +217,21 @@ final class TransformingResponse extends HttpServletResponseWrapper {
         }
         for (int i = 0; i < replaced.length; i++) {
             if (replaced[i] && !kept(request, ops.replace().get(i).name())) {
-                out.setHeader(ops.replace().get(i).name(), ops.replace().get(i).value());
+                out.setHeader(
+                        ops.replace().get(i).name(),
+                        HeaderText.wire(ops.replace().get(i).value()));
             }
         }
         for (int i = 0; i < present.length; i++) {
             if (!present[i] && !kept(request, ops.add().get(i).name())) {
-                out.setHeader(ops.add().get(i).name(), ops.add().get(i).value());
+                out.setHeader(
+                        ops.add().get(i).name(),
+                        HeaderText.wire(ops.add().get(i).value()));
             }
         }
         for (ResponseTransformerSchema.HeaderValue v : ops.append()) {
             if (!kept(request, v.name())) {
-                out.addHeader(v.name(), v.value());
+                out.addHeader(v.name(), HeaderText.wire(v.value()));
             }
         }
     }

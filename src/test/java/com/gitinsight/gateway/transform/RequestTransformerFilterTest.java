@@ -3,6 +3,7 @@ package com.gitinsight.gateway.transform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -618,6 +619,29 @@ class RequestTransformerFilterTest {
         assertEquals("/requests/user1/foo/user2/bar", whole.context().upstreamPath());
     }
 
+    // Helper review 266: a header value made from text (the file's, a query argument, a path capture)
+    // goes as its UTF-8 bytes, as Kong sends a Lua string; a client's header as its bytes came.
+    @Test
+    void aHeaderMadeFromTextGoesAsItsUtf8Bytes() throws Exception {
+        Sent s = send(
+                "/r",
+                "{add: {headers: ['x-user:$(query_params.u)', 'x-name:José', \"x-copy:$(headers['x-raw'])\"]}}",
+                FakeHttp.Request.get("/r?u=%D0%B8%D0%B2%D0%B0%D0%BD", "X-Raw", "Jos\u00c3\u00a9"));
+        assertEquals(wire("иван"), s.header("x-user"));
+        assertEquals(wire("José"), s.header("x-name"));
+        assertEquals("Jos\u00c3\u00a9", s.header("x-copy"), "a client's bytes, not encoded twice");
+        Sent other = send(
+                "/r",
+                "{add: {headers: ['x-user:$(query_params.u)']}}",
+                FakeHttp.Request.get("/r?u=%D0%BF%D0%B5%D1%82%D1%80"));
+        assertNotEquals(s.header("x-user"), other.header("x-user"), "two users stay two");
+    }
+
+    private static String wire(String text) {
+        return new String(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     // Helper review 264: Kong's router keeps no uri_captures for a regex path without a group,
     // [0] included: the template's default applies, as on a prefix route.
     @Test
@@ -637,7 +661,7 @@ class RequestTransformerFilterTest {
                 FakeHttp.Request.get(
                         com.gitinsight.gateway.routing.RequestPath.normalize("/users/%6aohn%20doe/profile/caf%C3%A9")));
         assertEquals("john doe", s.header("x-name"));
-        assertEquals("café", s.header("x-scope"));
+        assertEquals(wire("café"), s.header("x-scope"), "its UTF-8 bytes, as Kong sends them");
     }
 
     // Kong's router spec: uri_captures.user_id (a name Java's regex cannot take as written)

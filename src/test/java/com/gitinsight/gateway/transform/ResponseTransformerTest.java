@@ -194,6 +194,22 @@ class ResponseTransformerTest {
                 headers("{add: {headers: ['h2:v2']}}", "h1", "v1", "h2", "v3").headers());
     }
 
+    // Helper review 266: a value from the file goes as its UTF-8 bytes, as Kong sends a Lua string
+    // (the container writes one byte per char: 'é' went as the single byte E9, 'и' as '?').
+    @Test
+    void aNonAsciiValueGoesAsItsUtf8Bytes() {
+        String wire = new String(
+                "José иван".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(
+                List.of(wire), headers("{add: {headers: ['h2:José иван']}}").headers("h2"));
+        assertEquals(
+                List.of(wire), headers("{append: {headers: ['h2:José иван']}}").headers("h2"));
+        assertEquals(
+                List.of(wire),
+                headers("{replace: {headers: ['h2:José иван']}}", "h2", "x").headers("h2"));
+    }
+
     // H15, H16: append always
     @Test
     void appendHeaders() {
