@@ -119,6 +119,16 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
         private boolean bodyRead;
         /** The Content-Type of a multipart body written again (null: none). */
         private String writtenType;
+        /** The header table once the header step has run (null: before it, or no header step). */
+        private Headers changed;
+        /**
+         * Whether templates read {@link #changed}: Kong loads a template's {@code headers} once, when
+         * a template first reads them; before its header step writes its changes back, that is the
+         * client's; after it (a body or query template reading them first), the changed ones (helper
+         * review 266: {@code remove X-Role} with {@code add body role:$(headers['x-role'])} sent the
+         * client's role on). Null until a template reads a header.
+         */
+        private Boolean readsChanged;
 
         Run(RequestTransformerSchema.Config config, RequestContext context, HttpServletRequest request) {
             this.config = config;
@@ -152,11 +162,12 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
             Headers headers = config.headers().isEmpty() ? null : new Headers(request, context.upstreamHeaders());
             if (headers != null) {
                 transformHeaders(headers);
+                changed = headers;
             }
-            transformBody(headers != null ? headers.first("content-type") : header("content-type"));
+            transformBody(headers != null ? headers.first("content-type") : clients("content-type"));
             transformQuery(mergedArgs);
             if (headers != null) {
-                // Written last: every template above read the headers as the client sent them.
+                // Written last; the templates above read the changed table where Kong's would.
                 headers.writeTo(context);
             }
             if (writtenType != null) {
@@ -504,6 +515,24 @@ public class RequestTransformerFilter extends PluginFilter<RequestTransformerSch
 
         @Override
         public String header(String folded) {
+            if (readsChanged == null) {
+                readsChanged = changed != null;
+            }
+            if (!readsChanged) {
+                return clients(folded);
+            }
+            if ("host".equals(folded) && context.upstreamHost() != null) {
+                return context.upstreamHost(); // a replace host the header step made
+            }
+            // The table holds what the plugin may change; the gateway's own headers (Host, the
+            // forwarding ones) are read as before.
+            return UpstreamHeaders.isGatewayOwned(UpstreamHeaders.fold(folded))
+                    ? clients(folded)
+                    : changed.first(folded);
+        }
+
+        /** A header as the client sent it, or as an earlier plugin decided it. */
+        private String clients(String folded) {
             Map<String, String> decided = context.upstreamHeaders();
             if (!decided.isEmpty() && decided.containsKey(folded)) {
                 return decided.get(folded);

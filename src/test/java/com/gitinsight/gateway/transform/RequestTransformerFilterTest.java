@@ -619,6 +619,30 @@ class RequestTransformerFilterTest {
         assertEquals("/requests/user1/foo/user2/bar", whole.context().upstreamPath());
     }
 
+    // Helper review 266: Kong loads a template's headers when a template first reads them; a body or
+    // query template that reads them first sees the header step's changes (a removed X-Role is gone,
+    // a replaced X-Tenant is the file's); after a header template read them, the client's stay.
+    @Test
+    void aBodyOrQueryTemplateReadsTheHeadersTheHeaderStepLeft() throws Exception {
+        Sent removed = send(
+                "/r",
+                "{remove: {headers: [X-Role]}, add: {body: [\"role:$(headers['x-role'] or 'none')\"]}}",
+                FakeHttp.Request.of("POST", "/r").header("X-Role", "admin").body("application/json", "{}"));
+        assertEquals("{\"role\":\"none\"}", removed.bodyText());
+        Sent replaced = send(
+                "/r",
+                "{replace: {headers: ['X-Tenant:acme']}, add: {querystring: [\"tenant:$(headers['x-tenant'])\"]}}",
+                FakeHttp.Request.get("/r", "X-Tenant", "evil"));
+        assertEquals("tenant=acme", replaced.query());
+        Sent first = send(
+                "/r",
+                "{replace: {headers: ['X-Tenant:acme']}, add: {headers: [\"X-Was:$(headers['x-tenant'])\"],"
+                        + " querystring: [\"tenant:$(headers['x-tenant'])\"]}}",
+                FakeHttp.Request.get("/r", "X-Tenant", "evil"));
+        assertEquals("evil", first.header("x-was"), "the header step's template read the client's");
+        assertEquals("tenant=evil", first.query(), "and so do the later ones, as on Kong (route17)");
+    }
+
     // Helper review 266: a header value made from text (the file's, a query argument, a path capture)
     // goes as its UTF-8 bytes, as Kong sends a Lua string; a client's header as its bytes came.
     @Test
