@@ -53,6 +53,18 @@ class RateLimitFilterTest {
         return response;
     }
 
+    /** A request authenticated as {@code consumer} (by username), through the plugin instance it gets. */
+    private FakeHttp.Response sendAs(
+            GatewaySnapshot snapshot, String route, String path, String client, String consumer) throws Exception {
+        FakeHttp.Request r = FakeHttp.Request.get(path).from(client).on(snapshot, TestSnapshots.match(snapshot, route));
+        r.context().consumer(consumer);
+        r.context().consumerReference(consumer);
+        RateLimitingSchema.Config config = r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
+        FakeHttp.Response response = new FakeHttp.Response();
+        filter.apply(config, r.context(), r.request, response.response, backend);
+        return response;
+    }
+
     private static long header(FakeHttp.Response r, String name) {
         String value = r.header(name);
         return value == null ? -1 : Long.parseLong(value);
@@ -175,16 +187,8 @@ class RateLimitFilterTest {
             for (int i = 1; i <= 5; i++) {
                 assertEquals(100 - i, header(send(s, route, "/" + route, "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
             }
-            FakeHttp.Request r =
-                    FakeHttp.Request.get("/" + route).from("10.0.0.1").on(s, TestSnapshots.match(s, route));
-            r.context().consumer("alice");
-            r.context().consumerReference("alice");
-            RateLimitingSchema.Config config =
-                    r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
-            assertEquals(10, config.limits().get(0).limit(), "alice's own instance");
-            FakeHttp.Response response = new FakeHttp.Response();
-            filter.apply(config, r.context(), r.request, response.response, backend);
-            assertEquals(10, header(response, "X-RateLimit-Limit-Hour"), route);
+            FakeHttp.Response response = sendAs(s, route, "/" + route, "10.0.0.1", "alice");
+            assertEquals(10, header(response, "X-RateLimit-Limit-Hour"), route + ": alice's own instance");
             assertEquals(4, header(response, "X-RateLimit-Remaining-Hour"), route + ": the address's 5 count");
         }
     }
@@ -209,12 +213,8 @@ class RateLimitFilterTest {
         for (int i = 1; i <= 5; i++) {
             assertEquals(100 - i, header(send(s, "r1", "/r1", "10.0.0.1"), "X-RateLimit-Remaining-Hour"));
         }
-        FakeHttp.Request r = FakeHttp.Request.get("/r1").from("10.0.0.1").on(s, TestSnapshots.match(s, "r1"));
-        r.context().consumer("alice");
-        r.context().consumerReference("alice");
-        RateLimitingSchema.Config config = r.context().plugin(RateLimitingSchema.NAME, RateLimitingSchema.Config.class);
-        FakeHttp.Response response = new FakeHttp.Response();
-        filter.apply(config, r.context(), r.request, response.response, backend);
+        FakeHttp.Response response = sendAs(s, "r1", "/r1", "10.0.0.1", "alice");
+        assertEquals(10, header(response, "X-RateLimit-Limit-Hour"), "alice's own instance");
         assertEquals(9, header(response, "X-RateLimit-Remaining-Hour"), "alice's own count on the route");
     }
 
