@@ -53,8 +53,22 @@ final class GuardedConnection extends DefaultBHttpClientConnection implements Ma
     }
 
     private GuardedConnection(Http1Config config, ReadBuffer read) {
-        super(config, null, null, null, null, null, ignored -> read);
+        super(config, null, headerBytes(), null, null, null, ignored -> read);
         this.read = read;
+    }
+
+    /**
+     * Header strings hold one char per byte (a client's bytes, the UTF-8 of a consumer's name):
+     * each goes out as that byte. Without an encoder HttpCore writes 0x80-0x9F as '?' (its
+     * ByteArrayBuffer keeps only visible Latin-1), so "р" (D1 80) and "с" (D1 81) both went as
+     * D1 3F: two users one to the backend (helper review 268). A char past 0xFF (none is made
+     * here) is '?', as before.
+     */
+    private static java.nio.charset.CharsetEncoder headerBytes() {
+        return java.nio.charset.StandardCharsets.ISO_8859_1
+                .newEncoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
     }
 
     /** The response parser, which is handed the connection's read buffer at each answer. */

@@ -67,4 +67,23 @@ class GuardedConnectionTest {
         org.junit.jupiter.api.Assertions.assertThrows(
                 org.apache.hc.core5.http.ProtocolException.class, connection::receiveResponseHeader);
     }
+
+    // Helper review 268: a header value's chars are its bytes (a client's, the UTF-8 of a name), every
+    // one of them: HttpCore alone wrote 0x80-0x9F as '?', so "р" (D1 80) and "с" (D1 81) were one.
+    @Test
+    void everyByteOfAHeaderValueGoesAsItCame() throws Exception {
+        String bytes = "\u00d1\u0080\u00d1\u0081\u00c2\u0085\u00e2\u0080\u00a8\u00ff";
+        var request = new org.apache.hc.core5.http.message.BasicClassicHttpRequest("GET", "/");
+        request.addHeader("X-U", bytes);
+        connection.sendRequestHeader(request);
+        connection.flush();
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        java.io.InputStream in = backend.getInputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            head.write(in.read());
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(
+                head.toString(StandardCharsets.ISO_8859_1).contains("X-U: " + bytes + "\r\n"),
+                head.toString(StandardCharsets.ISO_8859_1));
+    }
 }
