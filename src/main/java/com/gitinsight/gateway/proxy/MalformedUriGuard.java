@@ -152,6 +152,14 @@ final class MalformedUriGuard {
                 setUri.invoke(ref, NOT_UTF8);
             } else if (uri != null) {
                 String readable = com.gitinsight.gateway.http.SentPath.readable(uri);
+                // A path ending in a dot segment ("/p/x/..", "/p/.") fails Grizzly's normaliser: an
+                // empty 200 before any part of the gateway ran, a DELETE told it succeeded (helper
+                // review 268). Catalina is given it with a slash after (which it resolves), the
+                // gateway the path as sent, which it resolves as nginx does ("/p/x/.." is "/p/").
+                boolean trailingDots = uri.endsWith("/.") || uri.endsWith("/..");
+                if (readable == null && trailingDots) {
+                    readable = uri;
+                }
                 if (readable != null) {
                     // Catalina would take ;jsessionid=... out or refuse a backslash (Kong keeps and
                     // routes both); JAX-RS refuses raw braces: the path as sent kept beside, and
@@ -160,7 +168,8 @@ final class MalformedUriGuard {
                     if (!readable.equals(uri)) {
                         setAttribute.invoke(grizzlyRequest, com.gitinsight.gateway.http.SentPath.RAW_ATTRIBUTE, uri);
                     }
-                    setUri.invoke(ref, com.gitinsight.gateway.http.SentPath.hiddenFromContainer(readable));
+                    String hidden = com.gitinsight.gateway.http.SentPath.hiddenFromContainer(readable);
+                    setUri.invoke(ref, trailingDots ? hidden + "/" : hidden);
                 }
             }
             // A bare "?" (Grizzly's empty query; Catalina's null, as for none): marked, so it goes
