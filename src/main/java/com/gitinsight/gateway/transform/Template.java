@@ -192,11 +192,7 @@ final class Template {
                 out.append(p.literal());
                 continue;
             }
-            String v = switch (p.source()) {
-                case HEADERS -> variables.header(p.key());
-                case QUERY_PARAMS -> variables.query(p.key());
-                case URI_CAPTURES -> variables.capture(p.key());
-            };
+            String v = lookup(p, variables);
             String value = v != null ? v : p.fallback();
             // A capture is a piece of the path as routed, escapes kept (%2F, %C3%A9): already in
             // the form a path is written in, so never escaped again.
@@ -222,14 +218,19 @@ final class Template {
                 out.append(HeaderText.wire(p.literal()));
                 continue;
             }
-            String v = switch (p.source()) {
-                case HEADERS -> variables.header(p.key());
-                case QUERY_PARAMS -> variables.query(p.key());
-                case URI_CAPTURES -> variables.capture(p.key());
-            };
+            String v = lookup(p, variables);
             out.append(v != null && p.source() == Source.HEADERS ? v : HeaderText.wire(v != null ? v : p.fallback()));
         }
         return out.toString();
+    }
+
+    /** The variable part {@code p} names, for one request (null: absent). */
+    private static String lookup(Part p, Variables variables) {
+        return switch (p.source()) {
+            case HEADERS -> variables.header(p.key());
+            case QUERY_PARAMS -> variables.query(p.key());
+            case URI_CAPTURES -> variables.capture(p.key());
+        };
     }
 
     @Override
