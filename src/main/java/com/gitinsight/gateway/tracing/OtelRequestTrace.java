@@ -5,11 +5,9 @@ import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestTrace;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
@@ -44,7 +42,7 @@ final class OtelRequestTrace implements RequestTrace {
     /** How the request's span starts; null once it has. */
     private Start start;
     /** The request's span: started when the plugin's access phase is reached, or when asked for. */
-    private Span root;
+    private RequestSpan root;
     /** The children so far, ended with the request's span ({@link #finish}). */
     private final List<Child> children = new java.util.ArrayList<>(4);
     /** The formats the backend gets the context in (Kong's inject list, preserve resolved). */
@@ -60,13 +58,13 @@ final class OtelRequestTrace implements RequestTrace {
     private String requestUri;
 
     /**
-     * How the request's span ({@code builder}, its attributes set) starts: in the client's trace
+     * How the request's span (its first {@code attributes}) starts: in the client's trace
      * ({@code clientParent}, and {@code chosenTraceId} when the client named a trace but no span)
      * once the plugin's access phase is reached, as Kong's propagation applies the client's context
      * there; else a trace of its own ({@code ownParent}); either way at {@code epochNanos}.
      */
     record Start(
-            io.opentelemetry.api.trace.SpanBuilder builder,
+            io.opentelemetry.api.common.AttributesBuilder attributes,
             Context clientParent,
             String chosenTraceId,
             Context ownParent,
@@ -147,7 +145,7 @@ final class OtelRequestTrace implements RequestTrace {
     }
 
     /** The request's span, started now (a trace of its own) if the access phase was not reached. */
-    Span root() {
+    RequestSpan root() {
         if (root == null) {
             begin(false);
         }
@@ -157,10 +155,9 @@ final class OtelRequestTrace implements RequestTrace {
     private void begin(boolean clientContext) {
         Start s = start;
         start = null;
-        var builder = s.builder()
-                .setParent(clientContext ? s.clientParent() : s.ownParent())
-                .setStartTimestamp(s.epochNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        root = clientContext ? tracing.startRoot(builder, s.chosenTraceId()) : builder.startSpan();
+        root = clientContext
+                ? tracing.requestSpan(s.attributes(), s.clientParent(), s.chosenTraceId(), s.epochNanos())
+                : tracing.requestSpan(s.attributes(), s.ownParent(), null, s.epochNanos());
     }
 
     /**
@@ -178,7 +175,7 @@ final class OtelRequestTrace implements RequestTrace {
             attributes =
                     attributes.toBuilder().put(HTTP_STATUS_CODE, c.statusCode).build();
         }
-        tracing.ended(new EndedSpan(
+        tracing.ended(tracing.span(
                 c.name,
                 c.kind,
                 own,
@@ -186,9 +183,7 @@ final class OtelRequestTrace implements RequestTrace {
                 c.error ? StatusData.error() : StatusData.unset(),
                 c.startNanos,
                 endNanos,
-                attributes,
-                tracing.resource((ReadableSpan) root),
-                ((ReadableSpan) root).getInstrumentationScopeInfo()));
+                attributes));
     }
 
     @Override
@@ -223,7 +218,7 @@ final class OtelRequestTrace implements RequestTrace {
 
     @Override
     public Try upstreamTry(String ip, String name, int port, int number) {
-        Span requestSpan = root();
+        RequestSpan requestSpan = root();
         if (!tracing.instrumentations.balancer()) {
             return rootTry();
         }
@@ -234,15 +229,17 @@ final class OtelRequestTrace implements RequestTrace {
         if (requestSpan.isRecording()) {
             var attributes = Attributes.builder()
                     .put(TRY_COUNT, (double) number)
-                    .put(NET_PEER_IP, limited(ip))
+                    .put(NET_PEER_IP, Tracing.limited(ip))
                     .put(NET_PEER_PORT, (double) port);
             if (context.match() != null && context.match().service() != null) {
                 // Kong's balancer hostname: the target's name (the service's host when it names no
                 // upstream), and the target's port.
                 attributes
-                        .put(NET_PEER_NAME, limited(name))
-                        .put(HTTP_METHOD, limited(request.getMethod()))
-                        .put(HTTP_URL, limited(context.match().service().protocol() + "://" + name + requestUri()));
+                        .put(NET_PEER_NAME, Tracing.limited(name))
+                        .put(HTTP_METHOD, Tracing.limited(request.getMethod()))
+                        .put(
+                                HTTP_URL,
+                                Tracing.limited(context.match().service().protocol() + "://" + name + requestUri()));
             }
             child = new Child("kong.balancer", SpanKind.CLIENT, now(), own, attributes);
             children.add(child);
@@ -284,11 +281,6 @@ final class OtelRequestTrace implements RequestTrace {
         };
     }
 
-    /** A string attribute within the SDK's span limit, as the SDK's own spans cut theirs. */
-    private static String limited(String value) {
-        return value.length() > Tracing.MAX_ATTRIBUTE_LENGTH ? value.substring(0, Tracing.MAX_ATTRIBUTE_LENGTH) : value;
-    }
-
     /** The target's headers: span {@code c}'s context with {@code parentId} (null: none), in each inject format. */
     private void inject(SpanContext c, String parentId, BiConsumer<String, String> headers) {
         TraceFormats.Outgoing out = new TraceFormats.Outgoing(
@@ -308,10 +300,10 @@ final class OtelRequestTrace implements RequestTrace {
      * ended (one still open, now), so that they are queued for export as Kong queues them.
      */
     void finish() {
-        Span requestSpan = root();
+        RequestSpan requestSpan = root();
         boolean recording = requestSpan.isRecording(); // (an ended span is not)
         long now = now();
-        requestSpan.end(now, java.util.concurrent.TimeUnit.NANOSECONDS); // on the children's clock
+        requestSpan.end(now); // on the children's clock
         // (Children are added as they start: the router's first, then phases and tries in turn.)
         for (Child c : children) {
             if (recording) {

@@ -1,32 +1,41 @@
 package com.gitinsight.gateway.tracing;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanLimits;
-import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One opentelemetry plugin config's tracer: the SDK's tracer provider with Kong's sampler, the SDK's
- * batch span processor ({@code queue}: {@code max_batch_size} spans per export,
- * {@code max_coalescing_delay} between exports, {@code max_entries} waiting at most) and its OTLP/HTTP
- * protobuf exporter to {@code traces_endpoint} with the configured headers, retried as Kong's queue
- * retries ({@link RetryingExporter}). The resource is Kong's ({@code service.name} kong,
+ * One opentelemetry plugin config's tracer: Kong's sampler, the SDK's batch span processor
+ * ({@code queue}: {@code max_batch_size} spans per export, {@code max_coalescing_delay} between
+ * exports, {@code max_entries} waiting at most) and its OTLP/HTTP protobuf exporter to
+ * {@code traces_endpoint} with the configured headers, retried as Kong's queue retries
+ * ({@link RetryingExporter}). The resource is Kong's ({@code service.name} kong,
  * {@code service.instance.id} the node, {@code service.version}) with {@code resource_attributes}
  * over it; the scope is Kong's ({@code kong-internal} 0.1.0).
+ *
+ * <p>A request's spans are made here, not by the SDK's tracer: each is queued whole when it ends
+ * ({@link EndedSpan}), with ids, sampling, trace state and attribute limits as the SDK's tracer
+ * gives them (its span builder, attribute map, lock and export copy cost the request threads and
+ * the export thread about 2% of the proxy's CPU, issue 22).
  */
 final class Tracing {
 
@@ -36,66 +45,31 @@ final class Tracing {
     /** The newest equal config (a reload makes a new, equal one). */
     private volatile OpenTelemetrySchema.Config config;
 
-    private final SdkTracerProvider provider;
-    private final SdkMeterProvider meters;
     private final DroppedSpans dropped = new DroppedSpans();
 
-    /** Span and trace ids; a trace id a client sent without a span id is handed to the request's span here. */
-    private final ChosenTraceIds ids = new ChosenTraceIds();
-
     /**
-     * The SDK's random ids, without announcing them as W3C level-2 random ids (Kong's traceparent
-     * flags are 01 or 00, and so are ours; the SDK would set 0x02 too), except for the trace id of a
-     * root span started by {@link #startRoot} with a chosen one: Kong keeps a trace id a client
-     * sent alone (b3's {@code x-b3-traceid}, ot's) and starts the request's span in it with no parent.
+     * The SDK's random ids. Not announced as W3C level-2 random ids: Kong's traceparent flags are
+     * 01 or 00, and so are ours.
      */
-    private static final class ChosenTraceIds implements IdGenerator {
-        private final IdGenerator random = IdGenerator.random();
-        /** Set only around one root span's start, on the thread that starts it. */
-        private final ThreadLocal<String> chosen = new ThreadLocal<>();
+    private final IdGenerator ids = IdGenerator.random();
 
-        @Override
-        public String generateSpanId() {
-            return random.generateSpanId();
-        }
+    private final KongSampler sampler;
 
-        @Override
-        public String generateTraceId() {
-            String id = chosen.get();
-            return id != null ? id : random.generateTraceId();
-        }
-    }
-
-    /** Under {@code off}: sees no span (none is sampled, and it asks for none). */
-    private static final SpanProcessor KEEPS_NOTHING = new SpanProcessor() {
-        @Override
-        public void onStart(io.opentelemetry.context.Context parent, ReadWriteSpan span) {}
-
-        @Override
-        public boolean isStartRequired() {
-            return false;
-        }
-
-        @Override
-        public void onEnd(ReadableSpan span) {}
-
-        @Override
-        public boolean isEndRequired() {
-            return false;
-        }
-    };
-
-    /** Null under {@code off} (nothing is exported), as is {@link #meters}. */
+    /** Null under {@code off} (nothing is exported), as are {@link #meters} and {@link #processor}. */
     private final RetryingExporter exporter;
 
-    final Tracer tracer;
+    private final SdkMeterProvider meters;
+    /** Where ended spans go: the SDK's batch processor. */
+    private final BatchSpanProcessor processor;
     /**
-     * The resource the SDK's spans carry, taken from the first (the exporter groups spans by their
-     * resource's and scope's identity: the children must carry the same objects).
+     * One resource and one scope object for every span: the OTLP exporter groups spans by their
+     * resource's and scope's identity.
      */
-    private volatile Resource resource;
-    /** Where ended spans go: the batch processor (KEEPS_NOTHING under {@code off}). */
-    private final SpanProcessor processor;
+    private final Resource resource;
+
+    private final InstrumentationScopeInfo scope = InstrumentationScopeInfo.builder("kong-internal")
+            .setVersion("0.1.0")
+            .build();
     /** Which spans are exported (Kong's tracing_instrumentations). */
     final Instrumentations instrumentations;
 
@@ -107,38 +81,24 @@ final class Tracing {
             String version) {
         this.config = config;
         this.instrumentations = instrumentations;
-        AttributesBuilder resource = Attributes.builder()
+        AttributesBuilder attributes = Attributes.builder()
                 .put("service.name", "kong")
                 .put("service.instance.id", nodeId)
                 .put("service.version", version);
-        config.resourceAttributes().forEach(resource::put);
+        config.resourceAttributes().forEach(attributes::put);
+        this.resource = Resource.create(attributes.build());
         double rate = config.samplingRate() != null ? config.samplingRate() : defaultRate;
-        var builder = SdkTracerProvider.builder()
-                .setResource(Resource.create(resource.build()))
-                .setSampler(new KongSampler(rate))
-                .setIdGenerator(ids)
-                // A client chooses the URL and headers that become attributes; a queued span stays small.
-                .setSpanLimits(SpanLimits.builder()
-                        .setMaxAttributeValueLength(MAX_ATTRIBUTE_LENGTH)
-                        .build());
+        this.sampler = new KongSampler(rate);
         if (instrumentations.exported()) {
             exporter = exporter(config);
             meters = SdkMeterProvider.builder().registerMetricReader(dropped).build();
             processor = batches(config, exporter, meters);
-            builder.addSpanProcessor(processor);
         } else {
             // Kong's tracing_instrumentations=off: nothing is ever sampled, so no exporter and no thread.
-            // Still a processor: with none the SDK's tracer is a no-op that makes no request span (Kong
-            // passes on a span of its own, not the client's).
             exporter = null;
             meters = null;
-            processor = KEEPS_NOTHING;
-            builder.addSpanProcessor(KEEPS_NOTHING);
+            processor = null;
         }
-        provider = builder.build();
-        tracer = provider.tracerBuilder("kong-internal")
-                .setInstrumentationVersion("0.1.0")
-                .build();
     }
 
     private static RetryingExporter exporter(OpenTelemetrySchema.Config config) {
@@ -179,17 +139,40 @@ final class Tracing {
         return io.opentelemetry.sdk.common.Clock.getDefault().now();
     }
 
-    /** Starts the request's span; in trace {@code traceId} (32 hex) when not null and the builder has no parent. */
-    io.opentelemetry.api.trace.Span startRoot(io.opentelemetry.api.trace.SpanBuilder root, String traceId) {
-        if (traceId == null) {
-            return root.startSpan();
+    /**
+     * The request's span, started at {@code epochNanos} with {@code attributes}, as the SDK's tracer
+     * starts one: in the trace of {@code parent}'s span when it is valid, else in trace
+     * {@code chosenTraceId} (32 hex) when not null (Kong keeps a trace id a client sent alone, b3's
+     * {@code x-b3-traceid} or ot's, and starts the request's span in it with no parent), else in a
+     * new trace; sampled as Kong samples ({@link KongSampler}, which reads {@code parent}), the
+     * parent's trace state kept.
+     */
+    RequestSpan requestSpan(AttributesBuilder attributes, Context parent, String chosenTraceId, long epochNanos) {
+        SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
+        String traceId = parentSpan.isValid()
+                ? parentSpan.getTraceId()
+                : chosenTraceId != null ? chosenTraceId : ids.generateTraceId();
+        boolean sampled = sampler.shouldSample(parent, traceId, "kong", SpanKind.SERVER, Attributes.empty(), List.of())
+                        .getDecision()
+                == SamplingDecision.RECORD_AND_SAMPLE;
+        SpanContext own = SpanContext.create(
+                traceId,
+                ids.generateSpanId(),
+                sampled ? TraceFlags.getSampled() : TraceFlags.getDefault(),
+                parentSpan.getTraceState());
+        return new RequestSpan(this, own, parentSpan, epochNanos, attributes);
+    }
+
+    /** Puts {@code value} (when not null) cut at the SDK's attribute length limit, as its spans cut theirs. */
+    static void put(AttributesBuilder attributes, AttributeKey<String> key, String value) {
+        if (value != null) {
+            attributes.put(key, limited(value));
         }
-        ids.chosen.set(traceId);
-        try {
-            return root.startSpan();
-        } finally {
-            ids.chosen.remove();
-        }
+    }
+
+    /** A string attribute within the SDK's span limit. */
+    static String limited(String value) {
+        return value.length() > MAX_ATTRIBUTE_LENGTH ? value.substring(0, MAX_ATTRIBUTE_LENGTH) : value;
     }
 
     OpenTelemetrySchema.Config config() {
@@ -201,19 +184,25 @@ final class Tracing {
         return ids.generateSpanId();
     }
 
-    /** The resource of {@code sdkSpan}, one of this tracer's, and of every span it makes. */
-    Resource resource(ReadableSpan sdkSpan) {
-        Resource r = resource;
-        if (r == null) {
-            r = sdkSpan.toSpanData().getResource();
-            resource = r; // (the same object whoever sets it)
-        }
-        return r;
+    /** An ended span of this tracer's (its resource and scope). */
+    EndedSpan span(
+            String name,
+            SpanKind kind,
+            SpanContext context,
+            SpanContext parent,
+            StatusData status,
+            long startEpochNanos,
+            long endEpochNanos,
+            Attributes attributes) {
+        return new EndedSpan(
+                name, kind, context, parent, status, startEpochNanos, endEpochNanos, attributes, resource, scope);
     }
 
     /** Queues a child span that has ended for export, as the SDK's own spans are queued when they end. */
     void ended(EndedSpan span) {
-        processor.onEnd(span);
+        if (processor != null) {
+            processor.onEnd(span);
+        }
     }
 
     /** This tracer, now known by {@code equal} (a reload's copy of its config). */
@@ -237,8 +226,10 @@ final class Tracing {
 
     /** Sends what waits (within {@code millis}) and stops. */
     void shutdown(long millis) {
-        provider.forceFlush().join(millis, TimeUnit.MILLISECONDS);
-        provider.shutdown().join(millis, TimeUnit.MILLISECONDS);
+        if (processor != null) {
+            processor.forceFlush().join(millis, TimeUnit.MILLISECONDS);
+            processor.shutdown().join(millis, TimeUnit.MILLISECONDS);
+        }
         if (meters != null) {
             meters.shutdown();
         }

@@ -7,10 +7,10 @@ import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
@@ -127,16 +127,15 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             parent = parent.with(KongSampler.NOT_SAMPLED, true);
             own = own.with(KongSampler.NOT_SAMPLED, true);
         }
-        SpanBuilder builder = tracing.tracer
-                .spanBuilder("kong")
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute(HTTP_METHOD, request.getMethod())
-                .setAttribute(HTTP_HOST, host(request))
-                .setAttribute(HTTP_SCHEME, request.getScheme())
-                .setAttribute(HTTP_FLAVOR, flavor(request.getProtocol()))
-                .setAttribute(HTTP_CLIENT_IP, context.clientAddress())
-                .setAttribute(NET_PEER_IP, com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()))
-                .setAttribute(KONG_REQUEST_ID, context.kongRequestId());
+        AttributesBuilder attributes = Attributes.builder();
+        Tracing.put(attributes, HTTP_METHOD, request.getMethod());
+        Tracing.put(attributes, HTTP_HOST, host(request));
+        Tracing.put(attributes, HTTP_SCHEME, request.getScheme());
+        Tracing.put(attributes, HTTP_FLAVOR, flavor(request.getProtocol()));
+        Tracing.put(attributes, HTTP_CLIENT_IP, context.clientAddress());
+        Tracing.put(
+                attributes, NET_PEER_IP, com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()));
+        Tracing.put(attributes, KONG_REQUEST_ID, context.kongRequestId());
         // Started where Kong applies the client's context (the plugin's access phase), or as a
         // trace of its own when a plugin answered before it (TraceAccessFilter, OtelRequestTrace).
         // Kong's request span starts with the request's processing, before routing (kong.router is its child).
@@ -144,7 +143,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         long anchorEpoch = tracing.now();
         long anchorNanos = System.nanoTime();
         long routedAt = anchorEpoch - (anchorNanos - context.routingStartNanos());
-        OtelRequestTrace.Start start = new OtelRequestTrace.Start(builder, parent, chosenTraceId, own, routedAt);
+        OtelRequestTrace.Start start = new OtelRequestTrace.Start(attributes, parent, chosenTraceId, own, routedAt);
         // Each format replaces only the headers it writes, as Kong's injectors do: a client's b3
         // header stays beside an injected x-b3-* (and an x-b3-parentspanid where none is written).
         List<String> inject = inject(propagation, carried);
@@ -186,14 +185,14 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             throw e;
         } finally {
             try {
-                Span root = trace.root();
+                RequestSpan root = trace.root();
                 // At the end, once auth plugins said which arguments held credentials: never exported.
                 if (root.isRecording()) {
-                    root.setAttribute(HTTP_URL, request.getScheme() + "://" + host(request) + trace.requestUri());
+                    root.set(HTTP_URL, request.getScheme() + "://" + host(request) + trace.requestUri());
+                    root.set(HTTP_STATUS_CODE, response.getStatus());
+                    // Kong's runloop sets it for every response, "" when no route matched.
+                    root.set(HTTP_ROUTE, context.match() == null ? "" : route(context));
                 }
-                root.setAttribute(HTTP_STATUS_CODE, (long) response.getStatus());
-                // Kong's runloop sets it for every response, "" when no route matched.
-                root.setAttribute(HTTP_ROUTE, context.match() == null ? "" : route(context));
             } finally {
                 trace.finish(); // the spans held for Kong's order are never lost
             }

@@ -12,8 +12,6 @@ import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.RequestTrace;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +37,7 @@ class PropagationTest {
     }
 
     /** What one traced request did: the headers its try sent, the spans, the log's trace ids. */
-    private record Traced(Map<String, String> sent, Span root, String balancerId, RequestContext context) {
+    private record Traced(Map<String, String> sent, RequestSpan root, String balancerId, RequestContext context) {
         String rootId() {
             return root.getSpanContext().getSpanId();
         }
@@ -50,8 +48,8 @@ class PropagationTest {
 
         /** The request span's parent (a span not sampled is not recorded: none to read). */
         String parentOfRoot() {
-            return root instanceof ReadableSpan r && r.getParentSpanContext().isValid()
-                    ? r.getParentSpanContext().getSpanId()
+            return root.ended() != null && root.getParentSpanContext().isValid()
+                    ? root.getParentSpanContext().getSpanId()
                     : null;
         }
     }
@@ -354,9 +352,7 @@ class PropagationTest {
         // id when propagation never ran); the access log names the span's own trace.
         assertNotEquals(TRACE, t.context().trace().traceId());
         assertFalse(t.root().getSpanContext().getTraceId().equals(TRACE));
-        assertFalse(((io.opentelemetry.sdk.trace.ReadableSpan) t.root())
-                .getParentSpanContext()
-                .isValid());
+        assertFalse(t.root().getParentSpanContext().isValid());
     }
 
     @Test
@@ -369,11 +365,7 @@ class PropagationTest {
                 c -> c.trace().phase("kong.access.plugin.jwt").close(),
                 h("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
         assertEquals(TRACE, t.traceId());
-        assertEquals(
-                SPAN,
-                ((io.opentelemetry.sdk.trace.ReadableSpan) t.root())
-                        .getParentSpanContext()
-                        .getSpanId());
+        assertEquals(SPAN, t.root().getParentSpanContext().getSpanId());
     }
 
     @Test
@@ -450,18 +442,36 @@ class PropagationTest {
         assertNull(flagged.sent().get("x-b3-sampled"));
     }
 
+    // The request's span is made by the gateway, not the SDK's tracer (issue 22): its attributes are
+    // cut at the SDK's limit as the SDK's spans cut theirs (a client chooses the host and the URL).
+    @Test
+    void theRequestSpansAttributesAreCutAtTheSdksLimit() throws Exception {
+        String host = "h".repeat(3000) + ".example.com";
+        Traced t = traced("{" + ENDPOINT + "}", "/things/" + "a".repeat(3000), c -> {}, h("Host", host));
+        EndedSpan span = t.root().ended();
+        assertEquals(
+                host.substring(0, Tracing.MAX_ATTRIBUTE_LENGTH),
+                span.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.host")));
+        String url = span.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url"));
+        assertEquals(Tracing.MAX_ATTRIBUTE_LENGTH, url.length());
+        assertTrue(url.startsWith("http://hhh"), url);
+        assertEquals(200L, span.getAttribute(io.opentelemetry.api.common.AttributeKey.longKey("http.status_code")));
+        assertEquals(io.opentelemetry.api.trace.SpanKind.SERVER, span.getKind());
+        assertEquals("kong", span.getName());
+        assertFalse(t.root().isRecording(), "ended");
+    }
+
     @Test
     void theRequestSpansUrlCarriesNoCredential() throws Exception {
         Traced t = traced(
                 "{" + ENDPOINT + "}",
                 "/things?jwt=secret-token&a=1",
                 c -> c.credentialNames(java.util.List.of("jwt"), java.util.List.of()));
-        String url =
-                ((ReadableSpan) t.root()).getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url"));
+        String url = t.root().ended().getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url"));
         assertEquals("http://localhost/things?jwt=REDACTED&a=1", url);
         // nginx's $host is lower-case, whatever the client wrote.
         Traced upper = traced("{" + ENDPOINT + "}", "/things", c -> {}, h("Host", "API.Example.COM"));
-        ReadableSpan span = (ReadableSpan) upper.root();
+        EndedSpan span = upper.root().ended();
         assertEquals(
                 "api.example.com", span.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.host")));
         assertEquals(
@@ -560,8 +570,7 @@ class PropagationTest {
                 """.formatted(ENDPOINT);
         RequestContext missed = unmatched(global, "/nowhere");
         assertTrue(missed.trace() instanceof OtelRequestTrace, "traced");
-        io.opentelemetry.sdk.trace.ReadableSpan root =
-                (io.opentelemetry.sdk.trace.ReadableSpan) ((OtelRequestTrace) missed.trace()).root();
+        EndedSpan root = ((OtelRequestTrace) missed.trace()).root().ended();
         assertEquals(404L, root.getAttribute(io.opentelemetry.api.common.AttributeKey.longKey("http.status_code")));
         assertEquals(
                 "",
@@ -592,8 +601,7 @@ class PropagationTest {
                     config: {%s}
                 """.formatted(ENDPOINT);
         RequestContext missed = unmatched(global, "/nowhere", "traceparent", "00-" + TRACE + "-" + SPAN + "-01");
-        io.opentelemetry.sdk.trace.ReadableSpan root =
-                (io.opentelemetry.sdk.trace.ReadableSpan) ((OtelRequestTrace) missed.trace()).root();
+        RequestSpan root = ((OtelRequestTrace) missed.trace()).root();
         assertNotEquals(TRACE, root.getSpanContext().getTraceId());
         assertFalse(root.getParentSpanContext().isValid(), "no parent");
         assertTrue(missed.trace().traceIds().isEmpty(), "no trace_id in the log record");

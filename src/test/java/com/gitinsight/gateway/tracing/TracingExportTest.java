@@ -58,7 +58,7 @@ class TracingExportTest {
                         "/x")
                 .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
         OtelRequestTrace trace = started(traced);
-        Span root = trace.root();
+        RequestSpan root = trace.root();
         RequestTrace.Try attempt = trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, 1);
         Map<String, String> sent = new HashMap<>();
         attempt.propagate(sent::put);
@@ -117,7 +117,7 @@ class TracingExportTest {
                     com.gitinsight.gateway.testing.FakeHttp.Request.get("/x")
                             .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
             OtelRequestTrace trace = started(traced);
-            Span root = trace.root();
+            RequestSpan root = trace.root();
             long routed = trace.now();
             trace.routed(routed - 1_000, routed, true);
             try (RequestTrace.Phase p = trace.phase("kong.access.plugin.jwt")) {
@@ -164,8 +164,12 @@ class TracingExportTest {
                 .config();
         java.util.Set<Thread> before = batchThreads();
         tracing = new Tracing(config, 1.0, Instrumentations.parse("off"), "node-1", "test");
-        Span span = tracing.tracer.spanBuilder("kong").startSpan();
-        span.end();
+        RequestSpan span = tracing.requestSpan(
+                io.opentelemetry.api.common.Attributes.builder(),
+                io.opentelemetry.context.Context.root().with(KongSampler.NOT_SAMPLED, true),
+                null,
+                tracing.now());
+        span.end(tracing.now());
         assertEquals(java.util.Set.of(), started(before), "off: no batch processor thread");
         assertEquals(new Tracers.Status(config.destination(), 0, 0, 0, 0, null), tracing.status());
         tracing.shutdown(1_000);
@@ -224,7 +228,7 @@ class TracingExportTest {
                     com.gitinsight.gateway.testing.FakeHttp.Request.get("/" + route)
                             .on(snapshot, com.gitinsight.gateway.runtime.TestSnapshots.match(snapshot, route));
             OtelRequestTrace trace = started(traced);
-            Span root = trace.root();
+            RequestSpan root = trace.root();
             RequestTrace.Try attempt = trace.upstreamTry("10.1.2.3", "backend-1.internal", 15555, 1);
             attempt.answered(503);
             trace.finish();
@@ -294,6 +298,16 @@ class TracingExportTest {
                                 .mapToInt(ss -> ss.getSpansCount())
                                 .sum()
                         == 4);
+        var resource = exports.get(0).getResourceSpans(0);
+        Map<String, String> described = new HashMap<>();
+        resource.getResource()
+                .getAttributesList()
+                .forEach(kv -> described.put(kv.getKey(), kv.getValue().getStringValue()));
+        assertEquals(
+                Map.of("service.name", "kong", "service.instance.id", "node-1", "service.version", "test"),
+                described,
+                "Kong's resource, none of the SDK's defaults");
+        assertEquals("0.1.0", resource.getScopeSpans(0).getScope().getVersion());
         for (ExportTraceServiceRequest export : exports) {
             assertEquals(1, export.getResourceSpansCount(), "one resource");
             assertEquals(1, export.getResourceSpans(0).getScopeSpansCount(), "one scope");
@@ -363,7 +377,7 @@ class TracingExportTest {
         OtelRequestTrace trace = new OtelRequestTrace(
                 tracing,
                 new OtelRequestTrace.Start(
-                        tracing.tracer.spanBuilder("kong"),
+                        io.opentelemetry.api.common.Attributes.builder(),
                         parent,
                         null,
                         io.opentelemetry.context.Context.root(),
@@ -544,7 +558,7 @@ class TracingExportTest {
         OtelRequestTrace trace = new OtelRequestTrace(
                 tracing,
                 new OtelRequestTrace.Start(
-                        tracing.tracer.spanBuilder("kong"),
+                        io.opentelemetry.api.common.Attributes.builder(),
                         io.opentelemetry.context.Context.root(),
                         null,
                         io.opentelemetry.context.Context.root(),
