@@ -15,13 +15,14 @@ import io.opentelemetry.sdk.trace.data.StatusData;
 import java.util.List;
 
 /**
- * A child span handed to the SDK's batch processor whole, once it has ended: the request's trace
- * times its children itself (routing, each plugin's access phase, each try at a target) and knows
- * everything about them at the end. The SDK's own span for each was built through its span
- * builder, sampler, attribute map and lock on the request thread, and copied again for export on
- * the processor's thread; the processor and the OTLP exporter take this one as they take theirs
- * ({@link #toSpanData} is the span itself). Its trace, flags and trace state are its parent's (the
- * request's span, which the SDK still makes), as the SDK's sampler gives a child of a local parent.
+ * A span handed to the SDK's batch processor whole, once it has ended: the request's own
+ * ({@link RequestSpan}) and its children, which the request's trace times itself (routing, each
+ * plugin's access phase, each try at a target) and knows everything about at the end. The SDK's
+ * own span for each was built through its span builder, sampler, attribute map and lock on the
+ * request thread, and copied again for export on the processor's thread; the processor and the
+ * OTLP exporter take this one as they take theirs ({@link #toSpanData} is the span itself). A
+ * child's trace, flags and trace state are its parent's (the request's span), as the SDK's sampler
+ * gives a child of a local parent.
  */
 final class EndedSpan implements ReadableSpan, SpanData {
 

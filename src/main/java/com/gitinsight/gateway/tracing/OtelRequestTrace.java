@@ -35,6 +35,9 @@ final class OtelRequestTrace implements RequestTrace {
     private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.method");
     private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
     private static final AttributeKey<Long> HTTP_STATUS_CODE = AttributeKey.longKey("http.status_code");
+    /** A try's span's attributes. */
+    private static final FixedAttributes.Layout TRY_SPAN = new FixedAttributes.Layout(
+            TRY_COUNT, NET_PEER_IP, NET_PEER_PORT, NET_PEER_NAME, HTTP_METHOD, HTTP_URL, HTTP_STATUS_CODE);
 
     private static final Phase NO_PHASE = () -> {};
 
@@ -64,7 +67,7 @@ final class OtelRequestTrace implements RequestTrace {
      * there; else a trace of its own ({@code ownParent}); either way at {@code epochNanos}.
      */
     record Start(
-            io.opentelemetry.api.common.AttributesBuilder attributes,
+            FixedAttributes attributes,
             Context clientParent,
             String chosenTraceId,
             Context ownParent,
@@ -81,7 +84,7 @@ final class OtelRequestTrace implements RequestTrace {
         final long startNanos;
         final SpanContext context;
         /** A try's attributes so far (null for a phase: it has none). */
-        final io.opentelemetry.api.common.AttributesBuilder attributes;
+        final FixedAttributes attributes;
 
         long endNanos;
         /** Failed (Kong's router span when no route matched, a try that failed). */
@@ -89,12 +92,7 @@ final class OtelRequestTrace implements RequestTrace {
         /** A failed try's status code (0: none). */
         long statusCode;
 
-        Child(
-                String name,
-                SpanKind kind,
-                long startNanos,
-                SpanContext context,
-                io.opentelemetry.api.common.AttributesBuilder attributes) {
+        Child(String name, SpanKind kind, long startNanos, SpanContext context, FixedAttributes attributes) {
             this.name = name;
             this.kind = kind;
             this.startNanos = startNanos;
@@ -170,10 +168,9 @@ final class OtelRequestTrace implements RequestTrace {
                 ? c.context
                 : SpanContext.create(
                         parent.getTraceId(), tracing.newSpanId(), parent.getTraceFlags(), parent.getTraceState());
-        Attributes attributes = c.attributes == null ? Attributes.empty() : c.attributes.build();
-        if (c.statusCode != 0) {
-            attributes =
-                    attributes.toBuilder().put(HTTP_STATUS_CODE, c.statusCode).build();
+        Attributes attributes = c.attributes == null ? Attributes.empty() : c.attributes;
+        if (c.statusCode != 0 && c.attributes != null) {
+            c.attributes.set(HTTP_STATUS_CODE, c.statusCode); // (before it is queued: not read yet)
         }
         tracing.ended(tracing.span(
                 c.name,
@@ -227,19 +224,17 @@ final class OtelRequestTrace implements RequestTrace {
                 parent.getTraceId(), tracing.newSpanId(), parent.getTraceFlags(), parent.getTraceState());
         Child child = null;
         if (requestSpan.isRecording()) {
-            var attributes = Attributes.builder()
-                    .put(TRY_COUNT, (double) number)
-                    .put(NET_PEER_IP, Tracing.limited(ip))
-                    .put(NET_PEER_PORT, (double) port);
+            FixedAttributes attributes = TRY_SPAN.create()
+                    .set(TRY_COUNT, (double) number)
+                    .setLimited(NET_PEER_IP, ip)
+                    .set(NET_PEER_PORT, (double) port);
             if (context.match() != null && context.match().service() != null) {
                 // Kong's balancer hostname: the target's name (the service's host when it names no
                 // upstream), and the target's port.
                 attributes
-                        .put(NET_PEER_NAME, Tracing.limited(name))
-                        .put(HTTP_METHOD, Tracing.limited(request.getMethod()))
-                        .put(
-                                HTTP_URL,
-                                Tracing.limited(context.match().service().protocol() + "://" + name + requestUri()));
+                        .setLimited(NET_PEER_NAME, name)
+                        .setLimited(HTTP_METHOD, request.getMethod())
+                        .setLimited(HTTP_URL, context.match().service().protocol() + "://" + name + requestUri());
             }
             child = new Child("kong.balancer", SpanKind.CLIENT, now(), own, attributes);
             children.add(child);

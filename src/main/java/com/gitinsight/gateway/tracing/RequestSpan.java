@@ -1,7 +1,6 @@
 package com.gitinsight.gateway.tracing;
 
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.StatusData;
@@ -20,7 +19,7 @@ final class RequestSpan {
     private final SpanContext parent;
     private final long startEpochNanos;
     /** Null when not sampled (nothing is kept or exported), and once ended. */
-    private AttributesBuilder attributes;
+    private FixedAttributes attributes;
     /** The span queued when this one ended (null before, or when not sampled). */
     private EndedSpan ended;
 
@@ -29,7 +28,7 @@ final class RequestSpan {
             SpanContext context,
             SpanContext parent,
             long startEpochNanos,
-            AttributesBuilder attributes) {
+            FixedAttributes attributes) {
         this.tracing = tracing;
         this.context = context;
         this.parent = parent;
@@ -59,13 +58,13 @@ final class RequestSpan {
     /** Sets {@code key} (cut at the SDK's limit); ignored once ended, or when not sampled. */
     void set(AttributeKey<String> key, String value) {
         if (attributes != null) {
-            Tracing.put(attributes, key, value);
+            attributes.setLimited(key, value);
         }
     }
 
     void set(AttributeKey<Long> key, long value) {
         if (attributes != null) {
-            attributes.put(key, value);
+            attributes.set(key, value);
         }
     }
 
@@ -74,18 +73,11 @@ final class RequestSpan {
         if (attributes == null) {
             return;
         }
-        AttributesBuilder kept = attributes;
+        FixedAttributes kept = attributes; // (no longer written: the export thread reads it)
         attributes = null;
         // Kong sets no status on the request's span.
         ended = tracing.span(
-                "kong",
-                SpanKind.SERVER,
-                context,
-                parent,
-                StatusData.unset(),
-                startEpochNanos,
-                endEpochNanos,
-                kept.build());
+                "kong", SpanKind.SERVER, context, parent, StatusData.unset(), startEpochNanos, endEpochNanos, kept);
         tracing.ended(ended);
     }
 }

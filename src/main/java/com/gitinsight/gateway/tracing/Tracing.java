@@ -1,6 +1,5 @@
 package com.gitinsight.gateway.tracing;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -147,7 +146,7 @@ final class Tracing {
      * new trace; sampled as Kong samples ({@link KongSampler}, which reads {@code parent}), the
      * parent's trace state kept.
      */
-    RequestSpan requestSpan(AttributesBuilder attributes, Context parent, String chosenTraceId, long epochNanos) {
+    RequestSpan requestSpan(FixedAttributes attributes, Context parent, String chosenTraceId, long epochNanos) {
         SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
         String traceId = parentSpan.isValid()
                 ? parentSpan.getTraceId()
@@ -161,13 +160,6 @@ final class Tracing {
                 sampled ? TraceFlags.getSampled() : TraceFlags.getDefault(),
                 parentSpan.getTraceState());
         return new RequestSpan(this, own, parentSpan, epochNanos, attributes);
-    }
-
-    /** Puts {@code value} (when not null) cut at the SDK's attribute length limit, as its spans cut theirs. */
-    static void put(AttributesBuilder attributes, AttributeKey<String> key, String value) {
-        if (value != null) {
-            attributes.put(key, limited(value));
-        }
     }
 
     /** A string attribute within the SDK's span limit. */

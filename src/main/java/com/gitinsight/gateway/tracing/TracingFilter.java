@@ -7,8 +7,6 @@ import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -47,6 +45,18 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
     private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
     private static final AttributeKey<String> KONG_REQUEST_ID = AttributeKey.stringKey("kong.request.id");
     private static final AttributeKey<String> NET_PEER_IP = AttributeKey.stringKey("net.peer.ip");
+    /** The request span's attributes. */
+    static final FixedAttributes.Layout REQUEST_SPAN = new FixedAttributes.Layout(
+            HTTP_CLIENT_IP,
+            HTTP_FLAVOR,
+            HTTP_HOST,
+            HTTP_METHOD,
+            HTTP_ROUTE,
+            HTTP_SCHEME,
+            HTTP_STATUS_CODE,
+            HTTP_URL,
+            KONG_REQUEST_ID,
+            NET_PEER_IP);
 
     @Inject
     transient Tracers tracers;
@@ -127,15 +137,15 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             parent = parent.with(KongSampler.NOT_SAMPLED, true);
             own = own.with(KongSampler.NOT_SAMPLED, true);
         }
-        AttributesBuilder attributes = Attributes.builder();
-        Tracing.put(attributes, HTTP_METHOD, request.getMethod());
-        Tracing.put(attributes, HTTP_HOST, host(request));
-        Tracing.put(attributes, HTTP_SCHEME, request.getScheme());
-        Tracing.put(attributes, HTTP_FLAVOR, flavor(request.getProtocol()));
-        Tracing.put(attributes, HTTP_CLIENT_IP, context.clientAddress());
-        Tracing.put(
-                attributes, NET_PEER_IP, com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()));
-        Tracing.put(attributes, KONG_REQUEST_ID, context.kongRequestId());
+        FixedAttributes attributes = REQUEST_SPAN
+                .create()
+                .setLimited(HTTP_METHOD, request.getMethod())
+                .setLimited(HTTP_HOST, host(request))
+                .setLimited(HTTP_SCHEME, request.getScheme())
+                .setLimited(HTTP_FLAVOR, flavor(request.getProtocol()))
+                .setLimited(HTTP_CLIENT_IP, context.clientAddress())
+                .setLimited(NET_PEER_IP, com.gitinsight.gateway.http.ClientAddress.canonical(request.getRemoteAddr()))
+                .setLimited(KONG_REQUEST_ID, context.kongRequestId());
         // Started where Kong applies the client's context (the plugin's access phase), or as a
         // trace of its own when a plugin answered before it (TraceAccessFilter, OtelRequestTrace).
         // Kong's request span starts with the request's processing, before routing (kong.router is its child).

@@ -165,11 +165,16 @@ class TracingExportTest {
         java.util.Set<Thread> before = batchThreads();
         tracing = new Tracing(config, 1.0, Instrumentations.parse("off"), "node-1", "test");
         RequestSpan span = tracing.requestSpan(
-                io.opentelemetry.api.common.Attributes.builder(),
+                TracingFilter.REQUEST_SPAN.create(),
                 io.opentelemetry.context.Context.root().with(KongSampler.NOT_SAMPLED, true),
                 null,
                 tracing.now());
         span.end(tracing.now());
+        // Sampled by the rate alone (TracingFilter never asks so under off): ended into nothing.
+        RequestSpan sampled = tracing.requestSpan(
+                TracingFilter.REQUEST_SPAN.create(), io.opentelemetry.context.Context.root(), null, tracing.now());
+        assertTrue(sampled.getSpanContext().isSampled());
+        sampled.end(tracing.now());
         assertEquals(java.util.Set.of(), started(before), "off: no batch processor thread");
         assertEquals(new Tracers.Status(config.destination(), 0, 0, 0, 0, null), tracing.status());
         tracing.shutdown(1_000);
@@ -377,7 +382,7 @@ class TracingExportTest {
         OtelRequestTrace trace = new OtelRequestTrace(
                 tracing,
                 new OtelRequestTrace.Start(
-                        io.opentelemetry.api.common.Attributes.builder(),
+                        TracingFilter.REQUEST_SPAN.create(),
                         parent,
                         null,
                         io.opentelemetry.context.Context.root(),
@@ -558,7 +563,7 @@ class TracingExportTest {
         OtelRequestTrace trace = new OtelRequestTrace(
                 tracing,
                 new OtelRequestTrace.Start(
-                        io.opentelemetry.api.common.Attributes.builder(),
+                        TracingFilter.REQUEST_SPAN.create(),
                         io.opentelemetry.context.Context.root(),
                         null,
                         io.opentelemetry.context.Context.root(),
