@@ -137,10 +137,11 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
             parent = parent.with(KongSampler.NOT_SAMPLED, true);
             own = own.with(KongSampler.NOT_SAMPLED, true);
         }
+        String host = host(request); // (read once: the URL attribute at the end names it too)
         FixedAttributes attributes = REQUEST_SPAN
                 .create()
                 .setLimited(HTTP_METHOD, request.getMethod())
-                .setLimited(HTTP_HOST, host(request))
+                .setLimited(HTTP_HOST, host)
                 .setLimited(HTTP_SCHEME, request.getScheme())
                 .setLimited(HTTP_FLAVOR, flavor(request.getProtocol()))
                 .setLimited(HTTP_CLIENT_IP, context.clientAddress())
@@ -198,7 +199,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 RequestSpan root = trace.root();
                 // At the end, once auth plugins said which arguments held credentials: never exported.
                 if (root.isRecording()) {
-                    root.set(HTTP_URL, request.getScheme() + "://" + host(request) + trace.requestUri());
+                    root.set(HTTP_URL, request.getScheme() + "://" + host + trace.requestUri());
                     root.set(HTTP_STATUS_CODE, response.getStatus());
                     // Kong's runloop sets it for every response, "" when no route matched.
                     root.set(HTTP_ROUTE, context.match() == null ? "" : route(context));
