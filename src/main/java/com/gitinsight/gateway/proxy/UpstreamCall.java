@@ -256,7 +256,14 @@ final class UpstreamCall {
             }
             tried.add(target);
             target.acquire();
-            currentTry = context.trace().upstreamTry(target.host(), target.name(), target.port(), tried.size());
+            // Kong's balancer hostname, which its balancer span names: the upstream's host_header when set.
+            String hostHeader = pool.spec().hostHeader();
+            currentTry = context.trace()
+                    .upstreamTry(
+                            target.host(),
+                            hostHeader != null ? hostHeader : target.name(),
+                            target.port(),
+                            tried.size());
             long sent = System.nanoTime();
             long balancerNanos = sent - picking; // Kong's balancer phase: from choosing to the peer set
             Outcome<T> outcome;

@@ -262,6 +262,48 @@ class UpstreamCallTest {
         assertEquals(false, call("own", new Req(), true).tls().verify());
     }
 
+    // Helper review 270: Kong's balancer span names balancer_data.hostname, which is the upstream's
+    // host_header when it has one (kong/runloop/balancer/init.lua execute), else the target's name.
+    @Test
+    void aTrySpanNamesTheUpstreamsHostHeaderAsKongsBalancerHostname() throws Exception {
+        snapshot = snapshotOf(new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", """
+                _format_version: "3.0"
+                upstreams:
+                  - {name: named, host_header: api.internal, targets: [{target: "127.0.0.1:9001"}]}
+                  - {name: plain, targets: [{target: "127.0.0.1:9002"}]}
+                services:
+                  - {name: named, url: "http://named", routes: [{name: named, paths: [/n]}]}
+                  - {name: plain, url: "http://plain", routes: [{name: plain, paths: [/p]}]}
+                """));
+        for (String[] c : new String[][] {{"named", "api.internal"}, {"plain", "127.0.0.1"}}) {
+            List<String> named = new java.util.ArrayList<>();
+            UpstreamCall call = call(
+                    c[0],
+                    new Req(),
+                    true,
+                    "/x",
+                    context -> context.trace(new com.gitinsight.gateway.runtime.RequestTrace() {
+                        @Override
+                        public Phase phase(String name) {
+                            return NO_PHASE;
+                        }
+
+                        @Override
+                        public Try upstreamTry(String ip, String name, int port, int number) {
+                            named.add(ip + " " + name + ":" + port);
+                            return com.gitinsight.gateway.runtime.RequestTrace.NONE.upstreamTry(ip, name, port, number);
+                        }
+
+                        @Override
+                        public String traceId() {
+                            return null;
+                        }
+                    }));
+            call.forward(answers(200), LOCAL).release().run();
+            assertEquals(List.of("127.0.0.1 " + c[1] + ":" + (c[0].equals("named") ? 9001 : 9002)), named, c[0]);
+        }
+    }
+
     // ---- the pick ----
 
     @Test
