@@ -149,12 +149,14 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
                 .setLimited(KONG_REQUEST_ID, context.kongRequestId());
         // Started where Kong applies the client's context (the plugin's access phase), or as a
         // trace of its own when a plugin answered before it (TraceAccessFilter, OtelRequestTrace).
-        // Kong's request span starts with the request's processing, before routing (kong.router is its child).
-        // One anchor for the request's span and its children: routing's start, on the epoch clock.
+        // One anchor for the children: routing's start, on the epoch clock. Kong's request span
+        // starts at KONG_PROCESSING_START, the request's arrival in milliseconds (its started_at),
+        // before routing (kong.router is its child): never after it, whatever the clocks' grain.
         long anchorEpoch = tracing.now();
         long anchorNanos = System.nanoTime();
         long routedAt = anchorEpoch - (anchorNanos - context.routingStartNanos());
-        OtelRequestTrace.Start start = new OtelRequestTrace.Start(attributes, parent, chosenTraceId, own, routedAt);
+        long arrived = Math.min(routedAt, context.startedMillis() * 1_000_000L);
+        OtelRequestTrace.Start start = new OtelRequestTrace.Start(attributes, parent, chosenTraceId, own, arrived);
         // Each format replaces only the headers it writes, as Kong's injectors do: a client's b3
         // header stays beside an injected x-b3-* (and an x-b3-parentspanid where none is written).
         List<String> inject = inject(propagation, carried);

@@ -461,6 +461,16 @@ class PropagationTest {
         assertFalse(t.root().isRecording(), "ended");
     }
 
+    // Helper review 270: Kong's request span starts at KONG_PROCESSING_START, the request's arrival
+    // in milliseconds (the log record's started_at), before routing and its kong.router child.
+    @Test
+    void theRequestSpanStartsWhenTheRequestArrivedAsKongStampsIt() throws Exception {
+        Traced t = traced("{" + ENDPOINT + "}", "/things", c -> {});
+        EndedSpan span = t.root().ended();
+        assertEquals(t.context().startedMillis() * 1_000_000L, span.getStartEpochNanos());
+        assertTrue(span.getEndEpochNanos() >= span.getStartEpochNanos());
+    }
+
     @Test
     void theRequestSpansUrlCarriesNoCredential() throws Exception {
         Traced t = traced(
