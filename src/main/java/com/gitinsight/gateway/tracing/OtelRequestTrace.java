@@ -229,8 +229,8 @@ final class OtelRequestTrace implements RequestTrace {
                     .setLimited(NET_PEER_IP, ip)
                     .set(NET_PEER_PORT, (double) port);
             if (context.match() != null && context.match().service() != null) {
-                // Kong's balancer hostname: the target's name (the service's host when it names no
-                // upstream), and the target's port.
+                // Kong's balancer hostname: the name the call gave (the upstream's host_header, else
+                // the target's; the service's host when it names no upstream), and the target's port.
                 attributes
                         .setLimited(NET_PEER_NAME, name)
                         .setLimited(HTTP_METHOD, request.getMethod())

@@ -8,8 +8,8 @@ import io.opentelemetry.sdk.trace.data.StatusData;
 /**
  * The request's own span ({@code kong}, Kong's root span) while the request runs: its context,
  * chosen as the SDK's tracer chooses one ({@link Tracing#requestSpan}), and its attributes, kept
- * here until it ends and is queued whole as an {@link EndedSpan}. The SDK's span kept them in a
- * locked map and copied them again on the export thread (issue 22: about 1% of the proxy's CPU).
+ * here until it ends and is queued whole as an {@link EndedSpan}, as the request's children are.
+ * The SDK's span kept them in a locked map and copied them again on the export thread (issue 22).
  * Used on the request's thread only.
  */
 final class RequestSpan {
