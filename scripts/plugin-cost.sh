@@ -11,7 +11,9 @@
 #   scripts/plugin-cost.sh [ROUNDS [SECONDS]]     default 3 rounds of 20 s, after a 120 s warm-up
 #   PLUGIN_COST_VARIANTS="base file-log"          only those variants, in that order, each round
 #   PLUGIN_COST_PROFILE=/path/libasyncProfiler.so  a CPU profile of each measured window (attached by
-#                                                 jcmd), kept as $TMPDIR/plugin-cost-ROUND-VARIANT.collapsed
+#                                                 jcmd), kept as $TMPDIR/plugin-cost-ROUND-VARIANT.collapsed;
+#                                                 each plugin's share of the samples is printed against
+#                                                 the same round's base window (the README's figures)
 # Needs ../shared/tools/peer-bench.sh (backends, wrk) as scripts/bench.sh does. Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,6 +95,24 @@ profile() {
   jcmd "$pid" JVMTI.agent_load "$PLUGIN_COST_PROFILE" "\"$1\"" >/dev/null
 }
 
+# A profile's shares of the gateway's CPU samples, as "own req gc" (percent): the log and trace
+# writers' threads; the request-thread samples whose deepest frame of those plugins' own code
+# (logging, tracing, runtime.HeadLines, the OpenTelemetry SDK) does not hand on to the rest of the
+# chain (the plugin's own work, not the plugins and backend call it wraps); the GC threads.
+shares() {
+  awk '
+    { n = $NF; line = $0; sub(/ [0-9]+$/, "", line); k = split(line, f, ";"); total += n; th = f[1]
+      if (th ~ /GC Thread|G1 /) { gc += n; next }
+      if (th ~ /BatchSpanProcessor|gateway-otlp|gateway-http-log|gateway-file-log/) { own += n; next }
+      if (th !~ /http-thread-pool|http-listener\(/) next
+      L = 0
+      for (i = 2; i <= k; i++) if (f[i] ~ /gateway[\/.]logging[\/.]|gateway[\/.]tracing[\/.]|runtime[\/.]HeadLines|io[\/.]opentelemetry/) L = i
+      if (L == 0) next
+      for (i = L + 1; i <= k; i++) if (f[i] ~ /PluginFilters\$Chain|FilterChain|HttpFilter.doFilter|org[\/.]apache[\/.]catalina|org[\/.]glassfish|jakarta[\/.]servlet|fish[\/.]payara|gateway[\/.]proxy[\/.]/) next
+      req += n }
+    END { if (total) printf "%.2f %.2f %.2f\n", 100 * own / total, 100 * req / total, 100 * gc / total }' "$1"
+}
+
 set_config() {
   : >"$config_dir/requests.log" # file-log's output: several MB a second
   cp "$work/$1.yml" "$config.tmp" && mv "$config.tmp" "$config"
@@ -113,6 +133,11 @@ for r in $(seq "$rounds"); do
     n=$(requests "$seconds")
     ticks >"$work/after"
     profile "stop,collapsed,file=${TMPDIR:-/tmp}/plugin-cost-$r-$v.collapsed"
+    if [ -n "${PLUGIN_COST_PROFILE:-}" ]; then
+      read -r own req gc < <(shares "${TMPDIR:-/tmp}/plugin-cost-$r-$v.collapsed") || true
+      echo "$r $v $own $req $gc" >>"$work/profiles"
+      echo "        profile: its threads $own%, its frames on the request threads $req%, gc $gc% of the samples"
+    fi
     awk -v v="$v" -v r="$r" -v n="$n" -v s="$seconds" '
       FNR == NR { before[$1] = $3; next }
       # Per thread: one that ended in between (a retired queue'"'"'s) is left out, one that started counts whole.
@@ -127,3 +152,14 @@ awk '{ key = $3; c[key]++; for (i = 6; i <= 18; i += 2) { sum[key, $i] += $(i + 
   END { for (k in names) printf "%-13s req %6.1f  log %5.1f  otel %5.1f  gc %4.1f  jit %4.1f  other %4.1f  total %6.1f\n",
           k, sum[k, "req"] / c[k], sum[k, "log"] / c[k], sum[k, "otel"] / c[k], sum[k, "gc"] / c[k], sum[k, "jit"] / c[k],
           sum[k, "other"] / c[k], sum[k, "total"] / c[k] }' "$results" | sort
+if [ -s "$work/profiles" ]; then
+  # Each plugin window against the same round's base window: its threads, plus its request-thread
+  # frames and GC over the base's (the base's are the filters' own checks and its garbage).
+  echo "profiled shares of the gateway's CPU (against the same round's base):"
+  awk '$2 == "base" { breq[$1] = $4; bgc[$1] = $5; next } { line[NR] = $0 }
+    END { for (i in line) { split(line[i], x, " ")
+            if (!(x[1] in breq)) continue
+            printf "round %d %-13s %.2f%%  (threads %.2f, request threads +%.2f, gc %+.2f)\n", x[1], x[2],
+              x[3] + x[4] - breq[x[1]] + x[5] - bgc[x[1]], x[3], x[4] - breq[x[1]], x[5] - bgc[x[1]] } }' \
+    "$work/profiles" | sort
+fi
