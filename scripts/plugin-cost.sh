@@ -133,11 +133,6 @@ for r in $(seq "$rounds"); do
     n=$(requests "$seconds")
     ticks >"$work/after"
     profile "stop,collapsed,file=${TMPDIR:-/tmp}/plugin-cost-$r-$v.collapsed"
-    if [ -n "${PLUGIN_COST_PROFILE:-}" ]; then
-      read -r own req gc < <(shares "${TMPDIR:-/tmp}/plugin-cost-$r-$v.collapsed") || true
-      echo "$r $v $own $req $gc" >>"$work/profiles"
-      echo "        profile: its threads $own%, its frames on the request threads $req%, gc $gc% of the samples"
-    fi
     awk -v v="$v" -v r="$r" -v n="$n" -v s="$seconds" '
       FNR == NR { before[$1] = $3; next }
       # Per thread: one that ended in between (a retired queue'"'"'s) is left out, one that started counts whole.
@@ -145,6 +140,11 @@ for r in $(seq "$rounds"); do
       END { printf "round %d %-13s %6.0f req/s  req %6.1f  log %5.1f  otel %5.1f  gc %4.1f  jit %4.1f  other %4.1f  total %6.1f us/request\n",
               r, v, n / s, us["req"], us["log"], us["otel"], us["gc"], us["jit"], us["other"], total }' \
       "$work/before" "$work/after" | tee -a "$results"
+    if [ -n "${PLUGIN_COST_PROFILE:-}" ]; then
+      read -r own req gc < <(shares "${TMPDIR:-/tmp}/plugin-cost-$r-$v.collapsed") || true
+      echo "$r $v $own $req $gc" >>"$work/profiles"
+      echo "        profile: its threads $own%, its frames on the request threads $req%, gc $gc% of the samples"
+    fi
   done
 done
 echo "means:"
