@@ -20,6 +20,11 @@
 #                               opentelemetry (every request sampled) to the second nginx backend,
 #                               file-log to a temporary file; compare with the same run without it.
 #                               BENCH_SHIP=http, file or otel (or a list: http,otel) adds only those
+#   BENCH_LOG_ROTATE=10                 with file-log on: empties its file every 10 s (0: never), as
+#                               logrotate's copytruncate would: a file growing by ~15 MB/s for the
+#                               whole run put the page cache into memory the VM had never touched,
+#                               whose first write cost the writer's kernel copy ~5x (dd, 1 GB in 2 KB
+#                               appends: 0.6-0.9 s of system time into reused pages, 3.1 s into fresh ones)
 #   BENCH_EXTRA_OPTS='-XX:+PreserveFramePointer' scripts/bench.sh   adds JVM options to the gateway's
 #                               (that one lets perf record Java call stacks)
 #   BENCH_JFR=/tmp/gw.jfr scripts/bench.sh  also records a JFR profile of the gateway (settings=profile,
@@ -139,12 +144,19 @@ if [[ -n ${BENCH_JFR:-} ]]; then
 fi
 rss_probe &
 probe=$!
+rotate=${BENCH_LOG_ROTATE:-10}
+rotator=
+if [[ ($ship == 1 || $ship == *file*) && $rotate != 0 ]]; then
+  # Truncated in place: the gateway appends (O_APPEND), so its next line starts the emptied file.
+  (while sleep "$rotate"; do [[ -f $work/requests.log ]] && : >"$work/requests.log"; done) &
+  rotator=$!
+fi
 
 set +e
 bash "$peer" -g "http://127.0.0.1:$port" --gateway-name gitinsight \
   --gateway-cmd "GATEWAY_PORT=$port GATEWAY_CONFIG=$work/bench.yml GATEWAY_EXTRA_JAVA_OPTS='$jfr' exec $root/scripts/run.sh" \
   --gateway-warmup "${BENCH_WARMUP:-30}" "${extra[@]}" "$@"
 status=$?
-kill "$probe" 2>/dev/null
+kill "$probe" ${rotator:+"$rotator"} 2>/dev/null
 [[ -s $work/rss ]] && echo "gateway RSS at the end of the run: $(( $(cat "$work/rss") / 1024 )) MiB"
 exit $status

@@ -115,7 +115,7 @@ final class Certificates {
     }
 
     /** The CA certificates {@code key} lists by id; an unknown id is an error. */
-    List<X509Certificate> caCertificates(Section s, String key) {
+    List<X509Certificate> caCertificates(Section s, String key, List<String> ids) {
         List<X509Certificate> out = new ArrayList<>();
         for (Section.Item<String> item : s.strings(key)) {
             X509Certificate ca = caCertificates.get(item.value());
@@ -123,6 +123,7 @@ final class Certificates {
                 s.error(key, "no ca_certificate with id '" + item.value() + "' in the file's ca_certificates");
             } else {
                 out.add(ca);
+                ids.add(item.value());
             }
         }
         return out;

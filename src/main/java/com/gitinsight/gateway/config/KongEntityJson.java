@@ -100,9 +100,35 @@ public final class KongEntityJson {
         g.writeNumberField("write_timeout", service.writeTimeoutMs());
         g.writeNumberField("read_timeout", service.readTimeoutMs());
         g.writeBooleanField("enabled", true); // a disabled service's routes are not loaded
+        writeTls(g, service.tls());
         writeMeta(g, service.entity(), loadedAt);
         g.writeStringField("ws_id", DEFAULT_WORKSPACE_ID);
         g.writeEndObject();
+    }
+
+    /**
+     * The service's own TLS fields as its Kong entity holds them (an upstream's client certificate
+     * is the upstream's): the certificate entities by id; those the file leaves unset are left out.
+     */
+    private static void writeTls(JsonGenerator g, ServiceTls tls) throws IOException {
+        if (tls.clientCertificate() != null && tls.clientCertificate().id() != null) {
+            g.writeObjectFieldStart("client_certificate");
+            g.writeStringField("id", tls.clientCertificate().id());
+            g.writeEndObject();
+        }
+        if (tls.verify() != null) {
+            g.writeBooleanField("tls_verify", tls.verify());
+        }
+        if (tls.verifyDepth() != null) {
+            g.writeNumberField("tls_verify_depth", tls.verifyDepth());
+        }
+        if (!tls.caCertificateIds().isEmpty()) {
+            g.writeArrayFieldStart("ca_certificates");
+            for (String id : tls.caCertificateIds()) {
+                g.writeString(id);
+            }
+            g.writeEndArray();
+        }
     }
 
     /** The route entity as JSON text. */

@@ -57,6 +57,20 @@ public record QueueSpec(
                 concurrencyLimit);
     }
 
+    /**
+     * A deprecated batch size field's value (Kong copies it unchecked) as a batch size the queue
+     * takes: at least 1 (Kong's queue still sends one entry at a time below that), at most
+     * {@code max_batch_size}'s bound.
+     */
+    public static long legacyBatchSize(long value) {
+        return Math.max(1, Math.min(1_000_000, value));
+    }
+
+    /** A deprecated delay field's seconds as {@code max_coalescing_delay}'s milliseconds, within its 0 to 3600 s. */
+    public static long legacyDelayMs(double seconds) {
+        return Math.round(Math.max(0, Math.min(3600, seconds)) * 1000);
+    }
+
     private static void deprecated(String plugin, String field, String instead) {
         java.util.logging.Logger.getLogger(QueueSpec.class.getName())
                 .warning(() -> plugin + ": the " + field + " parameter is deprecated, please update your configuration"

@@ -274,11 +274,9 @@ final class ServiceParser {
     private ServiceTls tls(Section s) {
         Boolean verify = s.has("tls_verify") ? s.bool("tls_verify", false) : null;
         Integer depth = s.has("tls_verify_depth") ? (int) s.integer("tls_verify_depth", 0, 0, 64) : null;
-        return new ServiceTls(
-                verify,
-                depth,
-                certificates.caCertificates(s, "ca_certificates"),
-                certificates.clientCertificate(s, "client_certificate"));
+        List<String> caIds = new java.util.ArrayList<>();
+        List<java.security.cert.X509Certificate> cas = certificates.caCertificates(s, "ca_certificates", caIds);
+        return new ServiceTls(verify, depth, cas, certificates.clientCertificate(s, "client_certificate"), caIds);
     }
 
     /** The service a reference names (its name or its {@code id}), or null. */

@@ -171,7 +171,8 @@ public final class HttpLogSchema implements PluginSchema {
         if (!List.of("application/json", "application/json; charset=utf-8").contains(contentType)) {
             f.error("content_type", "expected one of: application/json, application/json; charset=utf-8");
         }
-        long timeout = Math.round(f.number("timeout", 10_000, 0, Integer.MAX_VALUE));
+        // Cut, not rounded, as the cosocket takes it: 0.6 is 0, nginx's default (CosocketTimeouts).
+        long timeout = (long) f.number("timeout", 10_000, 0, Integer.MAX_VALUE);
         long keepalive = Math.round(f.number("keepalive", 60_000, 0, Integer.MAX_VALUE));
         Map<String, String> headers = f.stringMap("headers", name -> {
             if (!com.gitinsight.gateway.config.KongHeaderName.valid(name)) {
@@ -189,15 +190,17 @@ public final class HttpLogSchema implements PluginSchema {
         }
         QueueSpec queue = QueueSpec.parse(f.section("queue"), 1);
         // Kong's Queue.get_plugin_params: a legacy value other than its old default overrides the queue's.
-        long queueSize = f.integer("queue_size", 1, 1, 1_000_000);
-        double flushTimeout = f.number("flush_timeout", 2, 0, 3600);
+        // Kong's schema bounds none of these and copies them unchecked (helper review 271): a file
+        // Kong loads loads here, each value brought within the queue's own bounds.
+        long queueSize = f.integer("queue_size", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        double flushTimeout = f.number("flush_timeout", 2, -Double.MAX_VALUE, Double.MAX_VALUE);
         queue = queue.withLegacy(
                 NAME,
                 "queue_size",
-                queueSize != 1 ? queueSize : -1,
+                queueSize != 1 ? QueueSpec.legacyBatchSize(queueSize) : -1,
                 "flush_timeout",
-                flushTimeout != 2 ? Math.round(flushTimeout * 1000) : -1);
-        if (f.integer("retry_count", 10, 0, Integer.MAX_VALUE) != 10) {
+                flushTimeout != 2 ? QueueSpec.legacyDelayMs(flushTimeout) : -1);
+        if (f.integer("retry_count", 10, Long.MIN_VALUE, Long.MAX_VALUE) != 10) {
             LOG.warning(() -> NAME + ": the retry_count parameter no longer works, please update your configuration"
                     + " to use initial_retry_delay and max_retry_time instead");
         }

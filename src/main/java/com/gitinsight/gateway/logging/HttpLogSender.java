@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.logging;
 
+import com.gitinsight.gateway.upstream.CosocketTimeouts;
 import com.gitinsight.gateway.upstream.Deadlines;
 import com.gitinsight.gateway.upstream.HttpLimits;
 import com.gitinsight.gateway.upstream.SmallAnswers;
@@ -47,7 +48,7 @@ final class HttpLogSender implements Closeable {
 
     HttpLogSender(HttpLogSchema.Config config) {
         this.config = config;
-        Timeout timeout = Timeout.ofMilliseconds(Math.max(1, config.timeoutMs()));
+        Timeout timeout = Timeout.ofMilliseconds(CosocketTimeouts.effective(config.timeoutMs()));
         connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setConnectionFactory(HttpLimits.connections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -109,7 +110,7 @@ final class HttpLogSender implements Closeable {
         // Not execute(request, handler): it reads the whole answer afterwards, however slowly it drips.
         ClassicHttpResponse response = null;
         // Kong's timeout bounds connecting, sending and reading each: the exchange, three of them.
-        try (Deadlines.Armed deadline = deadlines.arm(post, 3L * Math.max(1, c.timeoutMs()))) {
+        try (Deadlines.Armed deadline = deadlines.arm(post, 3L * CosocketTimeouts.effective(c.timeoutMs()))) {
             response = client.executeOpen(null, post, null);
             int status = response.getCode();
             // The answer's body is not needed: a small one is read so the connection may be reused;

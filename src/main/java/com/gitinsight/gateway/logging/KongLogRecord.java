@@ -1003,10 +1003,11 @@ public final class KongLogRecord implements LogEntry {
         if (who.customId() != null) {
             field(g, F_CUSTOM_ID).writeString(who.customId());
         }
-        // Kong's serializer copies the consumer entity whole: its tags and timestamps too (a
-        // consumer the file does not have, an SSO login's own, has none).
+        // Kong's serializer copies the consumer entity whole: its tags, timestamps and workspace
+        // too (a consumer the file does not have, an SSO login's own, has none).
         if (who.entity() != null) {
             KongEntityJson.writeMeta(g, who.entity(), loadedAt);
+            g.writeStringField("ws_id", KongEntityJson.DEFAULT_WORKSPACE_ID);
         }
         g.writeEndObject();
     }

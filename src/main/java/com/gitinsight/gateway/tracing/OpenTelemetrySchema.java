@@ -93,6 +93,36 @@ public final class OpenTelemetrySchema implements PluginSchema {
         return Set.of("traces_endpoint", "endpoint", "headers.*");
     }
 
+    /**
+     * {@code raw} checked as Kong's url typedef checks it (the host first, then the scheme), errors
+     * at {@code field}; with {@code sent}, also a scheme the exporter speaks (http or https). The
+     * URL when it passed, else null.
+     */
+    private static URI checkedUrl(PluginFields f, String field, String raw, boolean sent) {
+        try {
+            URI uri = new URI(raw);
+            if (Authority.of(uri) == null) {
+                f.error(field, "missing host in url");
+            } else if (uri.getScheme() == null) {
+                f.error(field, "missing scheme in url");
+            } else if (sent
+                    && !uri.getScheme().equalsIgnoreCase("http")
+                    && !uri.getScheme().equalsIgnoreCase("https")) {
+                f.error(field, "the scheme must be http or https");
+            } else {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // "http://": an empty authority, which Kong's url parse reads as no host.
+            f.error(
+                    field,
+                    e.getReason().startsWith("Expected authority")
+                            ? "missing host in url"
+                            : "could not parse url. " + e.getReason());
+        }
+        return null;
+    }
+
     @Override
     public PluginConfig parse(PluginFields f) {
         f.allowOnly(
@@ -115,54 +145,47 @@ public final class OpenTelemetrySchema implements PluginSchema {
                 Set.of());
         boolean logsEndpoint = f.has("logs_endpoint") && !f.isNull("logs_endpoint");
         if (logsEndpoint) {
-            f.string("logs_endpoint", null); // type-checked; nothing is sent there
+            // Checked as Kong's url typedef checks it, though nothing is sent there.
+            String logs = f.string("logs_endpoint", null);
+            if (logs != null) {
+                checkedUrl(f, "logs_endpoint", logs, false);
+            }
             LOG.warning("opentelemetry: logs_endpoint is accepted but this gateway exports no logs over OTLP;"
                     + " ship logs with http-log or file-log");
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>(
                 f.stringMap("headers", com.gitinsight.gateway.config.KongHeaderName::problem));
-        String raw = f.string("traces_endpoint", f.string("endpoint", null));
+        // Kong's deprecated shorthand: checked (its errors at its own name) even when traces_endpoint
+        // is set too, whose value then wins.
+        String legacy = f.string("endpoint", null);
+        URI legacyUrl = legacy == null ? null : checkedUrl(f, "endpoint", legacy, true);
+        String traces = f.string("traces_endpoint", null);
+        URI chosen = traces != null ? checkedUrl(f, "traces_endpoint", traces, true) : legacyUrl;
         URI endpoint = null;
-        if (raw == null) {
+        if (traces == null && legacy == null) {
             if (!logsEndpoint) {
                 f.error(
                         "traces_endpoint",
                         "at least one of these fields must be non-empty: 'config.traces_endpoint',"
                                 + " 'config.logs_endpoint'");
             }
-        } else {
+        } else if (chosen != null) {
             try {
-                URI uri = new URI(raw);
-                Authority authority = Authority.of(uri);
-                // Kong's url check looks for the host first, then the scheme (as http-log's).
-                if (authority == null) {
-                    f.error("traces_endpoint", "missing host in url");
-                } else if (uri.getScheme() == null) {
-                    f.error("traces_endpoint", "missing scheme in url");
-                } else if (!uri.getScheme().equalsIgnoreCase("http")
-                        && !uri.getScheme().equalsIgnoreCase("https")) {
-                    f.error("traces_endpoint", "the scheme must be http or https");
-                } else {
-                    // The scheme in lower case (the SDK refuses "HTTPS://"); user info becomes Basic
-                    // authorization, as http-log makes it, and leaves the URL. A host with an
-                    // underscore (a Compose service's name) is kept as written, as Kong keeps it.
-                    if (authority.userInfo() != null
-                            && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
-                        headers.put("Authorization", authority.basicAuthorization());
-                    }
-                    endpoint = new URI(uri.getScheme().toLowerCase(java.util.Locale.ROOT)
-                            + "://"
-                            + authority.hostPort()
-                            + (uri.getRawPath() == null ? "" : uri.getRawPath())
-                            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+                Authority authority = Authority.of(chosen);
+                // The scheme in lower case (the SDK refuses "HTTPS://"); user info becomes Basic
+                // authorization, as http-log makes it, and leaves the URL. A host with an
+                // underscore (a Compose service's name) is kept as written, as Kong keeps it.
+                if (authority.userInfo() != null
+                        && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+                    headers.put("Authorization", authority.basicAuthorization());
                 }
+                endpoint = new URI(chosen.getScheme().toLowerCase(java.util.Locale.ROOT)
+                        + "://"
+                        + authority.hostPort()
+                        + (chosen.getRawPath() == null ? "" : chosen.getRawPath())
+                        + (chosen.getRawQuery() == null ? "" : "?" + chosen.getRawQuery()));
             } catch (URISyntaxException e) {
-                // "http://": an empty authority, which Kong's url parse reads as no host.
-                f.error(
-                        "traces_endpoint",
-                        e.getReason().startsWith("Expected authority")
-                                ? "missing host in url"
-                                : "could not parse url. " + e.getReason());
+                f.error(traces != null ? "traces_endpoint" : "endpoint", "could not parse url. " + e.getReason());
             }
         }
         Map<String, String> resource =
@@ -171,14 +194,16 @@ public final class OpenTelemetrySchema implements PluginSchema {
         // size up to then, and at 200 the exports cost the gateway 3 to 4 times what the spans did
         // (scripts/bench.sh, every request sampled). A collector takes either; Kong's 200 stays one line away.
         QueueSpec queue = QueueSpec.parse(f.section("queue"), DEFAULT_BATCH);
-        long spanCount = f.integer("batch_span_count", 200, 1, 1_000_000);
-        long flushDelay = f.integer("batch_flush_delay", 3, 0, 3600); // Kong's is an integer
+        // Integers, bounded by neither Kong's schema nor its Queue.get_plugin_params (helper review
+        // 273): brought within the queue's own bounds.
+        long spanCount = f.integer("batch_span_count", 200, Long.MIN_VALUE, Long.MAX_VALUE);
+        long flushDelay = f.integer("batch_flush_delay", 3, Long.MIN_VALUE, Long.MAX_VALUE);
         queue = queue.withLegacy(
                 NAME,
                 "batch_span_count",
-                spanCount != 200 ? spanCount : -1,
+                spanCount != 200 ? QueueSpec.legacyBatchSize(spanCount) : -1,
                 "batch_flush_delay",
-                flushDelay != 3 ? flushDelay * 1000 : -1);
+                flushDelay != 3 ? QueueSpec.legacyDelayMs(flushDelay) : -1);
         long connect = f.integer("connect_timeout", 1000, 0, Integer.MAX_VALUE - 1);
         long send = f.integer("send_timeout", 5000, 0, Integer.MAX_VALUE - 1);
         long read = f.integer("read_timeout", 5000, 0, Integer.MAX_VALUE - 1);

@@ -121,7 +121,14 @@ final class OtlpHttpSender implements HttpSender {
             // Read so the connection may be reused, not handed on: the SDK logs an error answer's
             // body and reason, which are the collector's words (a status is reported, not a text).
             SmallAnswers.readOrAbort(response, post, MAX_BODY);
-            answer = new Answer(response.getCode(), "", new byte[0]);
+            int status = response.getCode();
+            if (status / 100 == 2 && status != 200) {
+                // Kong's exporter takes only a 200 (http_export_request: "response error"), so the
+                // batch is retried; the SDK would count any 2xx as exported.
+                onError.accept(new NotOk(status));
+                return;
+            }
+            answer = new Answer(status, "", new byte[0]);
         } catch (IOException | RuntimeException e) {
             onError.accept(e);
             return;
@@ -139,6 +146,20 @@ final class OtlpHttpSender implements HttpSender {
             return CompletableResultCode.ofSuccess();
         } catch (IOException e) {
             return CompletableResultCode.ofExceptionalFailure(e);
+        }
+    }
+
+    /** A collector's success other than 200, which Kong's exporter counts as a failure. */
+    static final class NotOk extends IOException {
+        private final int status;
+
+        NotOk(int status) {
+            super("response error: " + status);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Kong's queue retries around the OTLP exporter: a batch that failed (any status but success, or no
- * connection) is sent again after Kong's doubling delays until {@code max_retry_time} has passed,
+ * Kong's queue retries around the OTLP exporter: a batch that failed (any status but 200, as Kong's
+ * exporter checks, or no connection) is sent again after Kong's doubling delays until {@code max_retry_time} has passed,
  * then dropped and counted. Runs on the SDK batch processor's thread: while it retries, new spans
  * wait in the processor's bounded queue ({@code max_entries}; beyond it they are dropped, counted
  * by the SDK), never on a request.
@@ -105,6 +105,9 @@ final class RetryingExporter implements SpanExporter {
             return "the collector answered with status " + h.getResponse().getStatusCode();
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OtlpHttpSender.NotOk notOk) {
+                return "the collector answered with status " + notOk.status();
+            }
             if (t instanceof java.io.IOException io) {
                 return "failed request: " + com.gitinsight.gateway.upstream.SocketErrors.describe(io);
             }

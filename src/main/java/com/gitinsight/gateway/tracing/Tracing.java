@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.tracing;
 
+import com.gitinsight.gateway.upstream.CosocketTimeouts;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -102,8 +103,9 @@ final class Tracing {
     private static RetryingExporter exporter(OpenTelemetrySchema.Config config) {
         OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder()
                 .setEndpoint(config.tracesEndpoint().toString())
-                .setConnectTimeout(Duration.ofMillis(Math.max(1, config.connectTimeoutMs())))
-                .setTimeout(Duration.ofMillis(Math.max(1, config.sendTimeoutMs() + config.readTimeoutMs())))
+                .setConnectTimeout(Duration.ofMillis(CosocketTimeouts.effective(config.connectTimeoutMs())))
+                .setTimeout(Duration.ofMillis(CosocketTimeouts.effective(config.sendTimeoutMs())
+                        + CosocketTimeouts.effective(config.readTimeoutMs())))
                 .setRetryPolicy(null)
                 .setComponentLoader(OtlpHttpSender.LOADER)
                 // Marshals into buffers it keeps, not new objects per span (the batch thread's garbage).
@@ -115,7 +117,10 @@ final class Tracing {
     }
 
     private static long attemptTimeout(OpenTelemetrySchema.Config config) {
-        return config.connectTimeoutMs() + config.sendTimeoutMs() + config.readTimeoutMs() + 1000;
+        return CosocketTimeouts.effective(config.connectTimeoutMs())
+                + CosocketTimeouts.effective(config.sendTimeoutMs())
+                + CosocketTimeouts.effective(config.readTimeoutMs())
+                + 1000;
     }
 
     private static BatchSpanProcessor batches(

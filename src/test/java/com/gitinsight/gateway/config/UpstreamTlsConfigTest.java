@@ -82,6 +82,28 @@ class UpstreamTlsConfigTest {
                 pki.certificate("client"), checked.clientCertificate().chain().get(0));
         assertEquals(2, checked.clientCertificate().chain().size(), "the chain as written");
         assertEquals(Boolean.FALSE, config.services().get(2).tls().verify());
+        // Helper review 272: Kong's service entity, as its log record copies it, names them by id.
+        com.fasterxml.jackson.databind.JsonNode logged = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(KongEntityJson.service(config.services().get(1), 1_700_000_000L));
+        assertEquals(
+                "[\"11111111-1111-4111-8111-111111111111\"]",
+                logged.get("ca_certificates").toString());
+        assertEquals(
+                "{\"id\":\"22222222-2222-4222-8222-222222222222\"}",
+                logged.get("client_certificate").toString());
+        assertEquals(true, logged.get("tls_verify").asBoolean());
+        assertEquals(1, logged.get("tls_verify_depth").asInt());
+        com.fasterxml.jackson.databind.JsonNode unset = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(KongEntityJson.service(plain, 1_700_000_000L));
+        for (String field : List.of("ca_certificates", "client_certificate", "tls_verify", "tls_verify_depth")) {
+            assertTrue(unset.path(field).isMissingNode(), "unset, left out as Kong's DAO leaves nulls out: " + unset);
+        }
+        assertEquals(
+                false,
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(KongEntityJson.service(config.services().get(2), 1_700_000_000L))
+                        .get("tls_verify")
+                        .asBoolean(true));
         UpstreamSpec upstream = config.upstreams().get(0);
         assertEquals("api.internal", upstream.hostHeader());
         assertEquals(

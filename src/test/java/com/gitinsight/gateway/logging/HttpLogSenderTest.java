@@ -72,4 +72,51 @@ class HttpLogSenderTest {
             server.stop(0);
         }
     }
+
+    private static HttpLogSchema.Config config(int port, String timeout) throws Exception {
+        return (HttpLogSchema.Config) new com.gitinsight.gateway.config.KongConfigParser(
+                        com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: {http_endpoint:"
+                                + " 'http://127.0.0.1:" + port + "/logs', timeout: " + timeout + "}\n")
+                .plugins()
+                .get(0)
+                .config();
+    }
+
+    // OpenResty's settimeout(0) is nginx's 60 s default, not "at once": Kong sends with timeout 0
+    // (or 0.6, cut to 0); a 1 ms timeout failed every send here.
+    @Test
+    void timeoutZeroIsNginxsSocketDefaultAsOpenRestysSettimeoutTakesIt() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/logs", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            long until = System.nanoTime() + 150_000_000L;
+            org.awaitility.Awaitility.await()
+                    .pollInterval(java.time.Duration.ofMillis(10))
+                    .until(() -> System.nanoTime() > until);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            int port = server.getAddress().getPort();
+            for (String timeout : new String[] {"0", "0.6"}) {
+                HttpLogSchema.Config c = config(port, timeout);
+                assertEquals(0, c.timeoutMs(), timeout + " is cut to 0, as the cosocket cuts it");
+                try (HttpLogSender sender = new HttpLogSender(c)) {
+                    org.junit.jupiter.api.Assertions.assertTrue(sender.send(java.util.List.of()), timeout);
+                }
+            }
+            // The control: a timeout shorter than the answer's wait does fail.
+            try (HttpLogSender sender = new HttpLogSender(config(port, "20"))) {
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        IOException.class, () -> sender.send(java.util.List.of()));
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -526,6 +526,9 @@ class KongLogRecordTest {
         assertTrue(r.at("/consumer/tags").isMissingNode(), r.toString());
         assertEquals(loaded, r.at("/consumer/created_at").asLong());
         assertEquals(loaded, r.at("/consumer/updated_at").asLong());
+        // Helper review 272: the consumer entity is workspaceable, so Kong's copy has ws_id.
+        assertEquals(
+                "0dc6f45b-8f8d-40d2-a504-473544ee190b", r.at("/consumer/ws_id").asText());
         context.identity(new RequestContext.Identity(
                 "c-2", "bob", null, "cred-2", new EntityMeta(List.of("gold", "gold", "eu"), 1_700_000_000L, false)));
         JsonNode tagged = record(request, new FakeHttp.Response(), 200);
@@ -536,6 +539,7 @@ class KongLogRecordTest {
         context.identity(new RequestContext.Identity("c-sso", "dana", null, "sso:k:dana", null));
         JsonNode sso = record(request, new FakeHttp.Response(), 200);
         assertTrue(sso.at("/consumer/created_at").isMissingNode(), sso.toString());
+        assertTrue(sso.at("/consumer/ws_id").isMissingNode(), sso.toString());
         // The anonymous consumer: a consumer, no authenticated entity.
         context.identity(new RequestContext.Identity("c-anon", "guest", null, null, null));
         JsonNode anonymous = record(request, new FakeHttp.Response(), 200);

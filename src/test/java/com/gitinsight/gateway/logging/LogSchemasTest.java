@@ -251,6 +251,22 @@ class LogSchemasTest {
                 HttpLogSchema.Config.class);
         assertEquals(123, kept.queue().maxBatchSize());
         assertEquals(234_000, kept.queue().maxCoalescingDelayMs());
+        // Helper review 271: Kong bounds none of the legacy fields and loads these; the queue
+        // gets them within its own bounds.
+        HttpLogSchema.Config unbounded = only(
+                parse("http-log", "{http_endpoint: 'http://h/', queue_size: 0, flush_timeout: 5000, retry_count: -1}"),
+                HttpLogSchema.Config.class);
+        assertEquals(1, unbounded.queue().maxBatchSize());
+        assertEquals(3_600_000, unbounded.queue().maxCoalescingDelayMs());
+        assertEquals(
+                1_000_000,
+                only(
+                                parse(
+                                        "http-log",
+                                        "{http_endpoint: 'http://h/', queue_size: 5000000, flush_timeout: -1}"),
+                                HttpLogSchema.Config.class)
+                        .queue()
+                        .maxBatchSize());
     }
 
     // Kong's maps of strings: a YAML number or boolean is "expected a string" (it was read as text).

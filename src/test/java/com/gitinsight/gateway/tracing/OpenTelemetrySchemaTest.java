@@ -136,6 +136,28 @@ class OpenTelemetrySchemaTest {
                 .contains("sampling_rate"));
     }
 
+    // Helper review 273: Kong's logs_endpoint is typedefs.url; its deprecated endpoint is a
+    // shorthand checked at its own name, also beside traces_endpoint (whose value then wins).
+    @Test
+    void theLogsEndpointAndTheDeprecatedEndpointAreCheckedAsKongsUrls() throws Exception {
+        String logs = error("{traces_endpoint: 'http://c/v1/traces', logs_endpoint: not-a-url}");
+        assertTrue(logs.contains("logs_endpoint") && logs.contains("missing host in url"), logs);
+        String legacy = error("{endpoint: 'http://'}");
+        assertTrue(legacy.contains("config.endpoint") && legacy.contains("missing host in url"), legacy);
+        assertFalse(legacy.contains("traces_endpoint"), legacy);
+        String beside = error("{traces_endpoint: 'http://c/v1/traces', endpoint: 'c/v1/traces'}");
+        assertTrue(beside.contains("config.endpoint") && beside.contains("missing host in url"), beside);
+        assertEquals(
+                "http://new/v1/traces",
+                parse("{traces_endpoint: 'http://new/v1/traces', endpoint: 'http://old/v1/traces'}")
+                        .tracesEndpoint()
+                        .toString(),
+                "the field wins over its deprecated shorthand");
+        assertEquals(
+                "http://old/v1/traces",
+                parse("{endpoint: 'http://old/v1/traces'}").tracesEndpoint().toString());
+    }
+
     @Test
     void resourceAttributesAndHeaders() throws Exception {
         OpenTelemetrySchema.Config c = parse("{traces_endpoint: 'http://c/v1/traces', resource_attributes:"
@@ -151,6 +173,11 @@ class OpenTelemetrySchemaTest {
     // string (any token is a header name).
     @Test
     void theDeprecatedFlushDelayIsAnIntegerAndAnyTokenNamesTheTraceIdHeader() throws Exception {
+        // Helper review 273: any integer loads, as on Kong; the queue gets it within its bounds.
+        OpenTelemetrySchema.Config unbounded =
+                parse("{traces_endpoint: 'http://c/v1/traces', batch_span_count: 0, batch_flush_delay: 5000}");
+        assertEquals(1, unbounded.queue().maxBatchSize());
+        assertEquals(3_600_000, unbounded.queue().maxCoalescingDelayMs());
         String fraction = error("{traces_endpoint: 'http://c/v1/traces', batch_flush_delay: 0.5}");
         assertTrue(fraction.contains("batch_flush_delay") && fraction.contains("expected an integer"), fraction);
         assertEquals(

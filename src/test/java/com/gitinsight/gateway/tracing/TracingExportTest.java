@@ -559,6 +559,88 @@ class TracingExportTest {
     }
 
     /** A traced request whose span has started (its access phase reached; no client context). */
+    private static OpenTelemetrySchema.Config config(String yamlConfig) throws Exception {
+        return (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config: " + yamlConfig + "\n")
+                .plugins()
+                .get(0)
+                .config();
+    }
+
+    /** Ends one request's span into {@link #tracing}. */
+    private void traceOneRequest() {
+        com.gitinsight.gateway.testing.FakeHttp.Request traced = com.gitinsight.gateway.testing.FakeHttp.Request.get(
+                        "/x")
+                .on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+        OtelRequestTrace trace = started(traced);
+        trace.root();
+        trace.finish();
+    }
+
+    // Helper review 273: Kong's exporter takes only a 200 (utils.lua http_export_request: any
+    // other status is "response error" and the queue retries); the SDK counted a 204 as exported.
+    @Test
+    void aCollectorsSuccessOtherThan200IsRetriedAsKongsExporterChecks() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                ex.sendResponseHeaders(posts.incrementAndGet() <= 2 ? 204 : 200, -1);
+            }
+        });
+        collector.start();
+        tracing = new Tracing(
+                config("{traces_endpoint: 'http://127.0.0.1:"
+                        + collector.getAddress().getPort()
+                        + "/v1/traces', queue: {max_coalescing_delay: 0.05, initial_retry_delay: 0.05,"
+                        + " max_retry_delay: 0.1}}"),
+                1.0,
+                Instrumentations.ALL,
+                "node-1",
+                "test");
+        traceOneRequest();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().exported() >= 1);
+        assertEquals(3, posts.get(), "sent until the collector answered 200");
+        assertEquals(2, tracing.status().failedSends());
+        assertEquals(0, tracing.status().lost());
+        assertEquals(
+                "the collector answered with status 204", RetryingExporter.describe(new OtlpHttpSender.NotOk(204)));
+    }
+
+    // Helper review 271: OpenResty's settimeouts(0, 0, 0) is nginx's 60 s default; a collector
+    // answering after 150 ms got a 1 ms timeout here and every export failed.
+    @Test
+    void timeoutsOfZeroAreNginxsSocketDefault() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                long until = System.nanoTime() + 150_000_000L;
+                await().pollInterval(Duration.ofMillis(10)).until(() -> System.nanoTime() > until);
+                posts.incrementAndGet();
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        tracing = new Tracing(
+                config("{traces_endpoint: 'http://127.0.0.1:"
+                        + collector.getAddress().getPort()
+                        + "/v1/traces', connect_timeout: 0, send_timeout: 0, read_timeout: 0,"
+                        + " queue: {max_coalescing_delay: 0.05}}"),
+                1.0,
+                Instrumentations.ALL,
+                "node-1",
+                "test");
+        traceOneRequest();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().exported() >= 1);
+        assertEquals(0, tracing.status().failedSends());
+        assertEquals(1, posts.get());
+    }
+
     private OtelRequestTrace started(com.gitinsight.gateway.testing.FakeHttp.Request traced) {
         OtelRequestTrace trace = new OtelRequestTrace(
                 tracing,
