@@ -9,6 +9,19 @@ public final class HostValue {
     private HostValue() {}
 
     /**
+     * nginx's {@code $host} of the name the container read from {@code Host} (what Kong's log
+     * record, spans and {@code X-Forwarded-Host} carry): lower-case, without the one trailing dot
+     * nginx drops, an IPv6 address in its brackets (the container may give it bare).
+     */
+    public static String nginx(String serverName) {
+        String host = serverName.toLowerCase(java.util.Locale.ROOT);
+        if (host.length() > 1 && host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /**
      * Whether {@code host}, blanks, a port and one trailing dot aside (nginx drops the dot), is
      * empty ({@code ""}, {@code "."}, {@code ":8000"}): nginx's "client sent invalid host header",
      * also beside an absolute-form request line (helper reviews 241, 242).

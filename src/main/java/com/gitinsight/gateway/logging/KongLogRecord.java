@@ -512,11 +512,7 @@ public final class KongLogRecord implements LogEntry {
      * name, lower-case) and the port the gateway took the request on, always written.
      */
     private String url(String requestUri) {
-        String host = serverName.toLowerCase(java.util.Locale.ROOT);
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        return scheme + "://" + host + ":" + serverPort + requestUri;
+        return scheme + "://" + com.gitinsight.gateway.http.HostValue.nginx(serverName) + ":" + serverPort + requestUri;
     }
 
     private static void writeQuery(JsonGenerator g, String query) throws IOException {

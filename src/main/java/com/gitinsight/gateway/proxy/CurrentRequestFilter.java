@@ -327,7 +327,7 @@ public class CurrentRequestFilter extends HttpFilter {
             host = (comma < 0 ? host : host.substring(0, comma)).trim();
         }
         if (host == null || !REDIRECT_HOST.matcher(host).matches()) {
-            host = UpstreamHeaders.nginxHost(request.getServerName());
+            host = com.gitinsight.gateway.http.HostValue.nginx(request.getServerName());
         }
         String query = request.getQueryString();
         response.setStatus(status);

@@ -293,7 +293,11 @@ final class UpstreamCall {
                 }
             }
             long failedAt = System.nanoTime();
-            currentTry.failed(failureOf(outcome));
+            if (outcome instanceof NotConnected<T> n && n.cause() instanceof UnknownHostException) {
+                currentTry.unresolved();
+            } else {
+                currentTry.failed(failureOf(outcome));
+            }
             if (!(outcome instanceof NotConnected<T> n && n.cause() instanceof UnknownHostException)) {
                 // A name that did not resolve is no try in Kong's log: its balancer fails it
                 // before proxying (tries [], upstream_status "", latencies.proxy -1).
@@ -305,6 +309,7 @@ final class UpstreamCall {
             }
             target.release();
             if (outcome instanceof Local<T> l) {
+                currentTry.endsWithoutRetry();
                 guard.noVerdict();
                 guard.leave();
                 return local.apply(l.answer());
@@ -330,6 +335,7 @@ final class UpstreamCall {
             lastFailure = f.failure();
             last = f.cause();
             if (!replayable) {
+                currentTry.endsWithoutRetry();
                 break;
             }
             // Kong's balancer picks again from all targets, the same one included (a single-target

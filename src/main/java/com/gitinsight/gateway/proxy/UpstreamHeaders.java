@@ -148,7 +148,8 @@ public final class UpstreamHeaders {
                 "X-Forwarded-Host",
                 forwarding[1] != null
                         ? forwarding[1]
-                        : nginxHost(context != null ? context.serverName(in) : in.getServerName()));
+                        : com.gitinsight.gateway.http.HostValue.nginx(
+                                context != null ? context.serverName(in) : in.getServerName()));
         // The listener's port, not the one the client wrote in Host.
         out.accept(
                 "X-Forwarded-Port",
@@ -252,12 +253,6 @@ public final class UpstreamHeaders {
             sb.append(values.nextElement());
         }
         return sb.toString();
-    }
-
-    /** nginx's {@code $host} of a Host name: lower-case, without the trailing dot nginx drops. */
-    static String nginxHost(String name) {
-        String host = name.toLowerCase(java.util.Locale.ROOT);
-        return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
     /**

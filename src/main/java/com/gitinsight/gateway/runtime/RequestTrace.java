@@ -26,6 +26,18 @@ public interface RequestTrace {
 
         /** The try failed before an answer ({@code failure} says why). */
         void failed(String failure);
+
+        /**
+         * The target's name did not resolve: no try at all for Kong, whose balancer fails it before
+         * proxying (no balancer span, no entry in the log's tries).
+         */
+        default void unresolved() {}
+
+        /**
+         * The try that failed is the last, though retries were left: nginx does not try this
+         * request again (its body was sent, or the backend's answer was invalid).
+         */
+        default void endsWithoutRetry() {}
     }
 
     Phase NO_PHASE = () -> {};

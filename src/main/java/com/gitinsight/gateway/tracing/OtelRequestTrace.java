@@ -273,6 +273,25 @@ final class OtelRequestTrace implements RequestTrace {
                     export(held, held.endNanos); // out of Kong's order
                 }
             }
+
+            @Override
+            public void endsWithoutRetry() {
+                if (held != null && number <= retries) {
+                    // Kong marks a failed try when the next try's balancer reads the failure, or in
+                    // its header filter when no retry was left: neither for one nginx does not try
+                    // again with retries left (helper review 274).
+                    held.error = false;
+                    held.statusCode = 0;
+                }
+            }
+
+            @Override
+            public void unresolved() {
+                if (held != null) {
+                    // No try for Kong: its balancer fails a name it cannot resolve before proxying.
+                    children.remove(held);
+                }
+            }
         };
     }
 

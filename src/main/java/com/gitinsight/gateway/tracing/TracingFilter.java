@@ -82,6 +82,11 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
      */
     @Override
     protected OpenTelemetrySchema.Config config(RequestContext context) {
+        if (context.headRefusal() > 0) {
+            // nginx refuses an oversized head before Kong's rewrite phase starts the request's span:
+            // Kong's error page exports nothing (helper review 274).
+            return null;
+        }
         if (context.match() != null) {
             return super.config(context);
         }
@@ -212,9 +217,9 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         }
     }
 
-    /** nginx's {@code $host}, which Kong's request span names: lower-case. */
+    /** nginx's {@code $host}, which Kong's request span names (helper review 274: its trailing dot dropped). */
     private static String host(HttpServletRequest request) {
-        return request.getServerName().toLowerCase(java.util.Locale.ROOT);
+        return com.gitinsight.gateway.http.HostValue.nginx(request.getServerName());
     }
 
     /** Kong's inject list with {@code preserve} made the client's format (else {@code default_format}), once each. */

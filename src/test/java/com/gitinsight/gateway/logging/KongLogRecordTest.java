@@ -207,6 +207,15 @@ class KongLogRecordTest {
         JsonNode r = record(request, new FakeHttp.Response(), 200);
         assertEquals(
                 "http://gw.example:8000/repos/x", r.get("request").get("url").asText());
+        // nginx's $host drops a trailing dot (helper review 274).
+        FakeHttp.Request dotted = FakeHttp.Request.get("/repos/x", "Host", "GW.Example.")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        assertEquals(
+                "http://gw.example:8000/repos/x",
+                record(dotted, new FakeHttp.Response(), 200)
+                        .get("request")
+                        .get("url")
+                        .asText());
     }
 
     @Test

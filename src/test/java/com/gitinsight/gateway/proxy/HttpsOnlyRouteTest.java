@@ -97,8 +97,11 @@ class HttpsOnlyRouteTest {
                 FakeHttp.Request.get("/m", "Host", "GW.Test.").request, dotted.response, 301, false);
         assertEquals("https://gw.test/m", dotted.header("Location"), "nginx's $host: lower-case, no trailing dot");
         // The same $host is the upstream's X-Forwarded-Host.
-        assertEquals("api.example.com", UpstreamHeaders.nginxHost("API.example.com."));
-        assertEquals(".", UpstreamHeaders.nginxHost("."));
+        assertEquals("api.example.com", com.gitinsight.gateway.http.HostValue.nginx("API.example.com."));
+        assertEquals(".", com.gitinsight.gateway.http.HostValue.nginx("."));
+        // An IPv6 address in its brackets, as nginx's $host keeps them (a Location without them breaks).
+        assertEquals("[::1]", com.gitinsight.gateway.http.HostValue.nginx("::1"));
+        assertEquals("[::1]", com.gitinsight.gateway.http.HostValue.nginx("[::1]"));
         FakeHttp.Response proxied = new FakeHttp.Response();
         CurrentRequestFilter.refusePlainHttp(
                 FakeHttp.Request.get("/moved/a", "X-Forwarded-Host", "api.example.com").request,

@@ -445,6 +445,72 @@ class UpstreamCallTest {
         assertTrue(dns[0].tries().isEmpty(), dns[0].tries().toString());
     }
 
+    /** A trace that records what each try was told, as "number: event" lines. */
+    private static java.util.function.Consumer<RequestContext> recording(List<String> events) {
+        return context -> context.trace(new com.gitinsight.gateway.runtime.RequestTrace() {
+            @Override
+            public Phase phase(String name) {
+                return NO_PHASE;
+            }
+
+            @Override
+            public Try upstreamTry(String ip, String name, int port, int number) {
+                return new Try() {
+                    @Override
+                    public void propagate(java.util.function.BiConsumer<String, String> headers) {}
+
+                    @Override
+                    public void answered(int status) {
+                        events.add(number + ": answered " + status);
+                    }
+
+                    @Override
+                    public void failed(String failure) {
+                        events.add(number + ": failed");
+                    }
+
+                    @Override
+                    public void unresolved() {
+                        events.add(number + ": unresolved");
+                    }
+
+                    @Override
+                    public void endsWithoutRetry() {
+                        events.add(number + ": ends without retry");
+                    }
+                };
+            }
+
+            @Override
+            public String traceId() {
+                return null;
+            }
+        });
+    }
+
+    // Helper review 274: what Kong's balancer span shows of each try follows what the call tells
+    // the trace: a try nginx does not send again with retries left (a body already sent, an
+    // invalid answer) ends without retry (Kong leaves it unmarked); an unresolved name is no try.
+    @Test
+    void theTraceIsToldWhichFailedTryIsNotTriedAgainAndWhichNameDidNotResolve() {
+        List<String> events = new java.util.ArrayList<>();
+        call("one", new Req(), false, "/x", recording(events))
+                .forward(target -> UpstreamCall.failed(Failure.TCP, new IOException("reset while sending")), LOCAL);
+        assertEquals(List.of("1: failed", "1: ends without retry"), events, "a body already sent");
+        events.clear();
+        call("one", new Req(), true, "/x", recording(events))
+                .forward(target -> UpstreamCall.local(LocalAnswer.of(502, ErrorResponses.BAD_GATEWAY)), LOCAL);
+        assertEquals(List.of("1: failed", "1: ends without retry"), events, "an invalid answer");
+        events.clear();
+        call("one", new Req(), true, "/x", recording(events))
+                .forward(target -> UpstreamCall.failed(Failure.TCP, new IOException("reset")), LOCAL);
+        assertEquals(List.of("1: failed", "2: failed", "3: failed"), events, "retried: each marked by the next");
+        events.clear();
+        call("three", new Req(), true, "/x", recording(events))
+                .forward(target -> UpstreamCall.notConnected(Failure.TCP, new UnknownHostException("nowhere")), LOCAL);
+        assertTrue(events.stream().allMatch(e -> e.endsWith(": unresolved")) && !events.isEmpty(), events.toString());
+    }
+
     @Test
     void whenNoTargetAnswersTheLastFailureNamesTheAnswer() throws Exception {
         assertEquals(

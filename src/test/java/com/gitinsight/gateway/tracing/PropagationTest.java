@@ -3,6 +3,7 @@ package com.gitinsight.gateway.tracing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -487,6 +488,31 @@ class PropagationTest {
         assertEquals(
                 "http://api.example.com/things",
                 span.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url")));
+        // Helper review 274: and without the trailing dot nginx drops.
+        EndedSpan dotted = traced("{" + ENDPOINT + "}", "/things", c -> {}, h("Host", "Status."))
+                .root()
+                .ended();
+        assertEquals("status", dotted.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.host")));
+        assertEquals(
+                "http://status/things",
+                dotted.getAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("http.url")));
+    }
+
+    // Helper review 274: nginx refuses an oversized head before Kong's rewrite phase starts the
+    // request's span: Kong's error page exports nothing.
+    @Test
+    void aRequestWhoseHeadIsRefusedIsNotTraced() throws Exception {
+        GatewaySnapshot snapshot = withTracing("{" + ENDPOINT + "}");
+        TracingFilter filter = new TracingFilter();
+        filter.tracers = tracers;
+        for (boolean routed : new boolean[] {true, false}) {
+            FakeHttp.Request request =
+                    FakeHttp.Request.get("/things").on(snapshot, routed ? TestSnapshots.match(snapshot, "r") : null);
+            assertNotNull(filter.config(request.context().headRefusal(0)), "a head not refused is traced");
+            for (int status : new int[] {414, 400}) {
+                assertNull(filter.config(request.context().headRefusal(status)), status + ", routed " + routed);
+            }
+        }
     }
 
     @Test

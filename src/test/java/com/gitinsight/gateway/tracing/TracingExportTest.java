@@ -264,6 +264,80 @@ class TracingExportTest {
         assertEquals(1, failed, "only where no retry was left (retries: 0); with one left, Kong leaves it unmarked");
     }
 
+    // Helper review 274: Kong marks a failed try when the next try's balancer reads the last failure,
+    // or in its header filter when no retry was left; a failed last try nginx does not try again
+    // with retries left (a request whose body was sent) is unmarked. A name that did not resolve is
+    // no try: no balancer span.
+    @Test
+    void aFailedTryIsMarkedWhenATryFollowsOrNoRetryWasLeftAndAnUnresolvedNameMakesNoSpan() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
+        tracing = new Tracing(config(collector.getAddress().getPort()), 1.0, Instrumentations.ALL, "node-1", "test");
+        var snapshot = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - name: once
+                    host: backend.internal
+                    retries: 0
+                    routes: [{name: once, paths: [/once]}]
+                  - name: many
+                    host: backend.internal
+                    retries: 5
+                    routes: [{name: many, paths: [/many]}]
+                """);
+        java.util.function.Function<String, OtelRequestTrace> request =
+                route -> started(com.gitinsight.gateway.testing.FakeHttp.Request.get("/" + route)
+                        .on(snapshot, com.gitinsight.gateway.runtime.TestSnapshots.match(snapshot, route)));
+        // Not sent again (a POST cut off): the only try, retries left.
+        OtelRequestTrace unsent = request.apply("many");
+        RequestTrace.Try cut = unsent.upstreamTry("10.0.0.1", "backend.internal", 80, 1);
+        cut.failed("CONNECTION_RESET");
+        cut.endsWithoutRetry();
+        unsent.finish();
+        // Retried: the first try is marked when the second starts.
+        OtelRequestTrace retried = request.apply("many");
+        retried.upstreamTry("10.0.0.4", "backend.internal", 80, 1).failed("TIMEOUT");
+        retried.upstreamTry("10.0.0.2", "backend.internal", 80, 2).answered(200);
+        retried.finish();
+        // No retry left: marked, also where the call says it is not tried again.
+        OtelRequestTrace exhausted = request.apply("once");
+        RequestTrace.Try last = exhausted.upstreamTry("10.0.0.3", "backend.internal", 80, 1);
+        last.failed("CONNECTION_REFUSED");
+        last.endsWithoutRetry();
+        exhausted.finish();
+        // Unresolved names: no span at all.
+        OtelRequestTrace unresolved = request.apply("many");
+        unresolved.upstreamTry("nowhere.invalid", "nowhere.invalid", 80, 1).unresolved();
+        unresolved.upstreamTry("nowhere.invalid", "nowhere.invalid", 80, 2).unresolved();
+        unresolved.finish();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> received.stream()
+                                .filter(x -> x.getName().equals("kong"))
+                                .count()
+                        == 4);
+        Map<String, String> verdicts = new HashMap<>();
+        for (var span : received) {
+            if (!span.getName().equals("kong.balancer")) {
+                continue;
+            }
+            Map<String, io.opentelemetry.proto.common.v1.AnyValue> attributes = new HashMap<>();
+            span.getAttributesList().forEach(kv -> attributes.put(kv.getKey(), kv.getValue()));
+            String ip = attributes.get("net.peer.ip").getStringValue();
+            boolean error =
+                    span.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR;
+            verdicts.put(
+                    ip,
+                    (error ? "error" : "unset") + " "
+                            + (attributes.containsKey("http.status_code")
+                                    ? attributes.get("http.status_code").getIntValue()
+                                    : "-"));
+        }
+        assertEquals(
+                Map.of("10.0.0.1", "unset -", "10.0.0.4", "error 504", "10.0.0.2", "unset -", "10.0.0.3", "error 502"),
+                verdicts,
+                "no span for an unresolved name");
+    }
+
     // The children the trace makes whole at its end (EndedSpan) are exported as the SDK's own spans:
     // one resource and scope with the request's span (the exporter groups by their identity), the
     // try's kind, attributes cut at the SDK's limit and failure, each phase internal, all sampled.
