@@ -653,28 +653,46 @@ class TracingExportTest {
         trace.finish();
     }
 
+    /**
+     * A collector stand-in counting exports in {@code posts}, waiting {@code delayMillis} before
+     * each answer, answering the n-th export (from 1) with {@code status.applyAsInt(n)}.
+     */
+    private void startCollector(
+            java.util.concurrent.atomic.AtomicInteger posts,
+            long delayMillis,
+            java.util.function.IntUnaryOperator status)
+            throws Exception {
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                long until = System.nanoTime() + delayMillis * 1_000_000L;
+                await().pollInterval(Duration.ofMillis(10)).until(() -> System.nanoTime() >= until);
+                ex.sendResponseHeaders(status.applyAsInt(posts.incrementAndGet()), -1);
+            }
+        });
+        collector.start();
+    }
+
+    /** A tracer exporting to {@link #collector} with {@code settings} beside the endpoint. */
+    private Tracing tracingToCollector(String settings) throws Exception {
+        return new Tracing(
+                config("{traces_endpoint: 'http://127.0.0.1:"
+                        + collector.getAddress().getPort() + "/v1/traces', " + settings + "}"),
+                1.0,
+                Instrumentations.ALL,
+                "node-1",
+                "test");
+    }
+
     // Helper review 273: Kong's exporter takes only a 200 (utils.lua http_export_request: any
     // other status is "response error" and the queue retries); the SDK counted a 204 as exported.
     @Test
     void aCollectorsSuccessOtherThan200IsRetriedAsKongsExporterChecks() throws Exception {
         java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
-        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        collector.createContext("/v1/traces", ex -> {
-            try (ex) {
-                ex.getRequestBody().readAllBytes();
-                ex.sendResponseHeaders(posts.incrementAndGet() <= 2 ? 204 : 200, -1);
-            }
-        });
-        collector.start();
-        tracing = new Tracing(
-                config("{traces_endpoint: 'http://127.0.0.1:"
-                        + collector.getAddress().getPort()
-                        + "/v1/traces', queue: {max_coalescing_delay: 0.05, initial_retry_delay: 0.05,"
-                        + " max_retry_delay: 0.1}}"),
-                1.0,
-                Instrumentations.ALL,
-                "node-1",
-                "test");
+        startCollector(posts, 0, n -> n <= 2 ? 204 : 200);
+        tracing = tracingToCollector(
+                "queue: {max_coalescing_delay: 0.05, initial_retry_delay: 0.05, max_retry_delay: 0.1}");
         traceOneRequest();
         await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().exported() >= 1);
         assertEquals(3, posts.get(), "sent until the collector answered 200");
@@ -689,26 +707,9 @@ class TracingExportTest {
     @Test
     void timeoutsOfZeroAreNginxsSocketDefault() throws Exception {
         java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
-        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        collector.createContext("/v1/traces", ex -> {
-            try (ex) {
-                ex.getRequestBody().readAllBytes();
-                long until = System.nanoTime() + 150_000_000L;
-                await().pollInterval(Duration.ofMillis(10)).until(() -> System.nanoTime() > until);
-                posts.incrementAndGet();
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        collector.start();
-        tracing = new Tracing(
-                config("{traces_endpoint: 'http://127.0.0.1:"
-                        + collector.getAddress().getPort()
-                        + "/v1/traces', connect_timeout: 0, send_timeout: 0, read_timeout: 0,"
-                        + " queue: {max_coalescing_delay: 0.05}}"),
-                1.0,
-                Instrumentations.ALL,
-                "node-1",
-                "test");
+        startCollector(posts, 150, n -> 200);
+        tracing = tracingToCollector(
+                "connect_timeout: 0, send_timeout: 0, read_timeout: 0, queue: {max_coalescing_delay: 0.05}");
         traceOneRequest();
         await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().exported() >= 1);
         assertEquals(0, tracing.status().failedSends());
