@@ -129,11 +129,7 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
                         boolean checksOff = checksOff(pool.spec());
                         // Kong's labels: target as written (name:port), address the ip:port it resolved to.
                         for (UpstreamPool.WrittenStatus t : pool.statusAsWritten()) {
-                            // A name DNS never answered is Kong's dns_error, with no address (helper
-                            // review 247: it showed as healthchecks_off, its name as its address).
-                            String state = t.unresolved()
-                                    ? "dns_error"
-                                    : targetState(t.status().state(), checksOff);
+                            String state = stateOf(t, checksOff);
                             for (String s : TARGET_STATES) {
                                 cb.call(
                                         s.equals(state) ? 1 : 0,
@@ -511,6 +507,18 @@ public class GatewayMetrics implements Unproxied<GatewayMetrics> {
         return !checks.active().enabled()
                 && !checks.passive().enabled()
                 && upstream.targets().stream().allMatch(t -> t.maxFails() == 0);
+    }
+
+    /**
+     * Kong's state of a target as written: a name DNS never answered is its dns_error, with no
+     * address (helper review 247: it showed as healthchecks_off, its name as its address); a target
+     * of weight 0, never balanced to or probed, is healthchecks_off whatever its health, as Kong's
+     * {@code get_upstream_health} says (helper review 275).
+     */
+    static String stateOf(UpstreamPool.WrittenStatus t, boolean checksOff) {
+        return t.unresolved()
+                ? "dns_error"
+                : targetState(t.status().state(), checksOff || t.status().weight() == 0);
     }
 
     /** Kong's name of a target's state: healthy with no check judging it is Kong's healthchecks_off. */

@@ -110,6 +110,11 @@ final class KongTextFormat {
                 for (int i = 0; i < buckets.size(); i++) {
                     cumulative += buckets.getCount(i);
                     double bound = buckets.getUpperBound(i);
+                    if (cumulative == 0 && bound != Double.POSITIVE_INFINITY) {
+                        // Kong's observe counts only the buckets a value fits, and a bucket no value
+                        // ever reached has no key, so no line (helper review 275).
+                        continue;
+                    }
                     line(
                             w,
                             f.name() + "_bucket",

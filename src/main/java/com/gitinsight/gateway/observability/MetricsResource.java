@@ -33,6 +33,8 @@ public class MetricsResource {
 
     private final ExpositionFormats formats = ExpositionFormats.init();
 
+    static final String KONG_TEXT = "text/plain; charset=UTF-8";
+
     @GET
     public Response scrape(@Context HttpServletRequest request, @HeaderParam("Accept") String accept) {
         if (!observers.mayObserve(request)) {
@@ -46,6 +48,9 @@ public class MetricsResource {
         StreamingOutput body = writer instanceof PrometheusTextFormatWriter
                 ? out -> KongTextFormat.write(out, metrics.scrape(), writer)
                 : out -> writer.write(out, metrics.scrape());
-        return Response.ok(body).type(writer.getContentType()).build();
+        // Kong's exporter labels its text "text/plain; charset=UTF-8" (no format version).
+        return Response.ok(body)
+                .type(writer instanceof PrometheusTextFormatWriter ? KONG_TEXT : writer.getContentType())
+                .build();
     }
 }

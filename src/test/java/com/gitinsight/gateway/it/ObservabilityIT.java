@@ -256,6 +256,9 @@ class ObservabilityIT {
         assertTrue(
                 prometheus.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
                 prometheus.headers().toString());
+        // Kong's exporter's label (helper review 275): no format version.
+        String type = prometheus.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        assertTrue(type.contains("charset=utf-8") && !type.contains("version"), type);
         assertTrue(prometheus.body().contains("\nkong_datastore_reachable 1\n"), prometheus.body());
     }
 

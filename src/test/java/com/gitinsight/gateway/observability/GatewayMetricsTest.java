@@ -242,5 +242,26 @@ class GatewayMetricsTest {
                 "unhealthy",
                 GatewayMetrics.targetState(com.gitinsight.gateway.upstream.TargetHealth.State.UNHEALTHY, true),
                 "an admin's forced state is shown");
+        // Helper review 275: Kong's get_upstream_health counts a target of weight 0 as not checked.
+        java.util.function.IntFunction<com.gitinsight.gateway.upstream.UpstreamPool.WrittenStatus> weighing =
+                weight -> new com.gitinsight.gateway.upstream.UpstreamPool.WrittenStatus(
+                        "a.internal:80",
+                        new com.gitinsight.gateway.upstream.TargetStatus(
+                                "u",
+                                "10.0.0.1:80",
+                                weight,
+                                com.gitinsight.gateway.upstream.TargetHealth.State.HEALTHY,
+                                null,
+                                java.time.Instant.EPOCH,
+                                null),
+                        false);
+        assertEquals("healthchecks_off", GatewayMetrics.stateOf(weighing.apply(0), false));
+        assertEquals("healthy", GatewayMetrics.stateOf(weighing.apply(100), false));
+        assertEquals(
+                "dns_error",
+                GatewayMetrics.stateOf(
+                        new com.gitinsight.gateway.upstream.UpstreamPool.WrittenStatus(
+                                "a.internal:80", weighing.apply(0).status(), true),
+                        false));
     }
 }

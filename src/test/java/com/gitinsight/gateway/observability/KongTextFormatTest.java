@@ -71,6 +71,14 @@ class KongTextFormatTest {
         assertTrue(t.contains("kong_request_latency_ms_bucket{" + series + ",le=\"+Inf\"} 2\n"), t);
         assertTrue(t.contains("kong_request_latency_ms_count{" + series + "} 2\n"), t);
         assertTrue(t.contains("kong_request_latency_ms_sum{" + series + "} 30.5\n"), t);
+        // Helper review 275: a bucket no value reached has no line in Kong's output (its observe
+        // counts only the buckets a value fits; a key never counted is never written).
+        String only30 = "service=\"mock-service\",route=\"other-route\",workspace=\"default\"";
+        latency.labelValues("mock-service", "other-route", "default").observe(30);
+        String sparse = text(registry);
+        assertFalse(sparse.contains("kong_request_latency_ms_bucket{" + only30 + ",le=\"25\"}"), sparse);
+        assertTrue(sparse.contains("kong_request_latency_ms_bucket{" + only30 + ",le=\"50\"} 1\n"), sparse);
+        assertTrue(sparse.contains("kong_request_latency_ms_bucket{" + only30 + ",le=\"+Inf\"} 1\n"), sparse);
         assertTrue(t.contains("\nkong_nginx_metric_errors_total 0\n"), t);
         // The client's own families, as it writes them.
         assertTrue(t.contains("gateway_other 2.5"), t);
