@@ -13,9 +13,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Which of Kong's own headers the gateway sends: {@code gateway.headers} (downstream, Kong's
  * {@code headers}) and {@code gateway.headers-upstream} (Kong's {@code headers_upstream}), comma
- * lists whose default is Kong 3.5's for the request id: {@code X-Kong-Request-Id} both ways. Kong's
- * server and latency tokens are read and not sent (this gateway sends no product or timing
- * headers); an entry Kong does not know fails the start, naming it, as Kong's loader does.
+ * lists whose default sends the request id, {@code X-Kong-Request-Id}, both ways (Kong 3.5+'s
+ * defaults also name its server and latency tokens, which are read and not sent here: this gateway
+ * sends no product or timing headers); {@code X-Kong-Upstream-Status} downstream when named; an
+ * entry Kong does not know fails the start, naming it, as Kong's loader does.
  */
 @ApplicationScoped
 public class KongHeaders implements Unproxied<KongHeaders> {
@@ -36,8 +37,12 @@ public class KongHeaders implements Unproxied<KongHeaders> {
             "x-kong-proxy-latency",
             "x-kong-response-latency",
             "x-kong-admin-latency",
-            "x-kong-upstream-latency",
-            "x-kong-upstream-status");
+            "x-kong-upstream-latency");
+
+    /** Kong's {@code X-Kong-Upstream-Status}: the status the backend answered a proxied request with. */
+    public static final String UPSTREAM_STATUS = "X-Kong-Upstream-Status";
+
+    private static final String UPSTREAM_STATUS_FOLDED = "x-kong-upstream-status";
 
     @Inject
     @ConfigProperty(name = "gateway.headers", defaultValue = REQUEST_ID)
@@ -54,11 +59,16 @@ public class KongHeaders implements Unproxied<KongHeaders> {
 
     private boolean requestIdDownstream;
     private boolean requestIdUpstream;
+    private boolean upstreamStatusDownstream;
 
     @PostConstruct
     void parse() {
-        requestIdDownstream = sendsRequestId("gateway.headers", downstreamSetting, NOT_SENT);
-        requestIdUpstream = sendsRequestId("gateway.headers-upstream", upstreamSetting, Set.of());
+        Set<String> downstream =
+                enabled("gateway.headers", downstreamSetting, Set.of(UPSTREAM_STATUS_FOLDED), NOT_SENT);
+        requestIdDownstream = downstream.contains(REQUEST_ID_FOLDED);
+        upstreamStatusDownstream = downstream.contains(UPSTREAM_STATUS_FOLDED);
+        requestIdUpstream = enabled("gateway.headers-upstream", upstreamSetting, Set.of(), Set.of())
+                .contains(REQUEST_ID_FOLDED);
     }
 
     /** Outside CDI (tests): Kong's {@code headers} and {@code headers_upstream} values. */
@@ -84,17 +94,27 @@ public class KongHeaders implements Unproxied<KongHeaders> {
         return allowDebugHeader;
     }
 
+    /**
+     * Whether a proxied request's answer carries {@link #UPSTREAM_STATUS}, the status the backend
+     * answered with (a backend's copy replaced), as Kong's {@code headers} entry
+     * {@code X-Kong-Upstream-Status} asks (off by default, as Kong's).
+     */
+    public boolean upstreamStatusDownstream() {
+        return upstreamStatusDownstream;
+    }
+
     /** Whether every upstream request carries {@link #REQUEST_ID} (a client's or a plugin's copy replaced). */
     public boolean requestIdUpstream() {
         return requestIdUpstream;
     }
 
     /**
-     * Whether {@code value} (a comma list, or {@code off}) names the request id header; an entry
-     * neither it nor {@code alsoKnown} fails, as Kong's {@code invalid entry}.
+     * The entries of {@code value} (a comma list, or {@code off}) this gateway sends: the request id
+     * header and those of {@code sent}, lower-case; none when {@code off} comes first. Those of
+     * {@code notSent} are accepted and ignored; any other fails, as Kong's {@code invalid entry}.
      */
-    static boolean sendsRequestId(String setting, String value, Set<String> alsoKnown) {
-        boolean requestId = false;
+    static Set<String> enabled(String setting, String value, Set<String> sent, Set<String> notSent) {
+        Set<String> named = new java.util.HashSet<>();
         boolean off = false;
         boolean ignored = false;
         boolean first = true;
@@ -106,9 +126,9 @@ public class KongHeaders implements Unproxied<KongHeaders> {
             if (token.equals("off")) {
                 // Kong's conf loader: "off" counts only as the first entry, elsewhere it is ignored.
                 off |= first;
-            } else if (token.equals(REQUEST_ID_FOLDED)) {
-                requestId = true;
-            } else if (alsoKnown.contains(token)) {
+            } else if (token.equals(REQUEST_ID_FOLDED) || sent.contains(token)) {
+                named.add(token);
+            } else if (notSent.contains(token)) {
                 ignored = true;
             } else {
                 throw new IllegalArgumentException(setting + ": invalid entry '" + entry.strip() + "'");
@@ -118,7 +138,7 @@ public class KongHeaders implements Unproxied<KongHeaders> {
         if (ignored) {
             LOG.info(() -> setting + ": Kong's server and latency headers are not sent by this gateway");
         }
-        return requestId && !off;
+        return off ? Set.of() : named;
     }
 
     @Override

@@ -265,6 +265,7 @@ public class CurrentRequestFilter extends HttpFilter {
             }
             context.routed(routingStart, routingEnd)
                     .kongRequestId(kongRequestId, sendId, kongHeaders.requestIdUpstream())
+                    .sendsUpstreamStatus(kongHeaders.upstreamStatusDownstream())
                     .clientAddress(client)
                     .hostPort(portMaps.hostPort(request.getLocalPort()));
             if (sendId) {

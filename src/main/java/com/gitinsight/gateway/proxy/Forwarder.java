@@ -267,6 +267,12 @@ final class Forwarder {
             }
             // The gateway's X-Kong-Request-Id replaces a backend's (not logged, not cached).
             boolean ownId = context != null && context.kongRequestIdDownstream();
+            // Kong's X-Kong-Upstream-Status, when gateway.headers names it: the backend's status,
+            // whatever a plugin makes of the answer later (a backend's copy replaced).
+            boolean ownStatus = context != null && context.sendsUpstreamStatus();
+            if (ownStatus) {
+                out.header(KongHeaders.UPSTREAM_STATUS, Integer.toString(response.getCode()));
+            }
             // Kong keeps a backend's Trailer header for a client that asked for trailers.
             boolean trailers = HopByHop.wantsTrailers(exchange.request());
             Header[] headers = response.getHeaders();
@@ -281,6 +287,7 @@ final class Forwarder {
                 // client either (attacker review 188): a lenient client or cache would read it apart.
                 if ((keptTrailer || !HopByHop.isHopByHop(h.getName(), connectionValue))
                         && !(ownId && KongHeaders.REQUEST_ID.equalsIgnoreCase(h.getName()))
+                        && !(ownStatus && KongHeaders.UPSTREAM_STATUS.equalsIgnoreCase(h.getName()))
                         && RequestFraming.isToken(h.getName())) {
                     out.header(HeaderNames.shared(h.getName()), h.getValue());
                 }

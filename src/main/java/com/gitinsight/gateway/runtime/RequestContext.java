@@ -71,6 +71,8 @@ public final class RequestContext {
     /** Whether {@link #kongRequestId} goes to the client and to the upstream (gateway.headers, gateway.headers-upstream). */
     private boolean kongRequestIdDownstream;
 
+    private boolean sendsUpstreamStatus;
+
     private boolean kongRequestIdUpstream;
     private String consumerLabel;
     private String target;
@@ -209,6 +211,16 @@ public final class RequestContext {
         this.kongRequestId = id;
         this.kongRequestIdDownstream = downstream;
         this.kongRequestIdUpstream = upstream;
+        return this;
+    }
+
+    /** Whether a proxied answer gets {@code X-Kong-Upstream-Status} (gateway.headers names it). */
+    public boolean sendsUpstreamStatus() {
+        return sendsUpstreamStatus;
+    }
+
+    public RequestContext sendsUpstreamStatus(boolean send) {
+        this.sendsUpstreamStatus = send;
         return this;
     }
 

@@ -17,6 +17,19 @@ class KongHeadersTest {
         assertTrue(defaults.requestIdUpstream());
     }
 
+    // Helper review 276: Kong's X-Kong-Upstream-Status entry (off by default); headers_upstream
+    // knows only the request id, as Kong's loader.
+    @Test
+    void theUpstreamStatusIsSentDownstreamOnlyWhenNamed() {
+        assertFalse(KongHeaders.of("X-Kong-Request-Id", "X-Kong-Request-Id").upstreamStatusDownstream());
+        KongHeaders named = KongHeaders.of("server_tokens, x-kong-upstream-status", "X-Kong-Request-Id");
+        assertTrue(named.upstreamStatusDownstream());
+        assertFalse(named.requestIdDownstream());
+        assertFalse(KongHeaders.of("off, X-Kong-Upstream-Status", "").upstreamStatusDownstream());
+        assertThrows(IllegalArgumentException.class, () -> KongHeaders.of("", "X-Kong-Upstream-Status"));
+        assertThrows(IllegalArgumentException.class, () -> KongHeaders.of("", "server_tokens"));
+    }
+
     @Test
     void offOrAListWithoutItSendsNone() {
         assertFalse(KongHeaders.of("off", "X-Kong-Request-Id").requestIdDownstream());

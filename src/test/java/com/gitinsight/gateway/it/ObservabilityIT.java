@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -71,7 +73,8 @@ class ObservabilityIT {
                 com.gitinsight.gateway.messaging.TestBroker.url(com.gitinsight.gateway.messaging.TestBroker.port()),
                 UUID.randomUUID()));
         // This deployment believes X-Forwarded-For from loopback, so a test can come from elsewhere.
-        return GatewayWar.withSettings("gateway.trusted-ips=127.0.0.1");
+        return GatewayWar.withSettings(
+                "gateway.trusted-ips=127.0.0.1\ngateway.headers=X-Kong-Request-Id, X-Kong-Upstream-Status");
     }
 
     @AfterAll
@@ -107,6 +110,17 @@ class ObservabilityIT {
                     header(replaced, "X-Request-ID").matches(UUID_FORMAT),
                     bad + " -> " + header(replaced, "X-Request-ID"));
         }
+    }
+
+    // Helper review 276: Kong's 15-upstream-status-header_spec, with X-Kong-Upstream-Status in Kong's
+    // headers: a proxied answer names the backend's status; a request no route matched has none.
+    @Test
+    void theUpstreamStatusHeaderNamesTheBackendsStatusWhenAsked() throws Exception {
+        HttpResponse<String> proxied = get("/plain/x");
+        assertEquals(200, proxied.statusCode());
+        assertEquals(List.of("200"), proxied.headers().allValues("X-Kong-Upstream-Status"));
+        assertTrue(header(proxied, "X-Kong-Request-Id") != null, "the request id still sent");
+        assertNull(header(get("/nowhere"), "X-Kong-Upstream-Status"), "nothing proxied");
     }
 
     @Test
