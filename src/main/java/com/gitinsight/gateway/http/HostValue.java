@@ -58,9 +58,19 @@ public final class HostValue {
             return false;
         }
         if (host.charAt(0) == '[') {
-            // An IPv6 literal, bracketed, and nothing else.
-            return host.charAt(end - 1) == ']'
-                    && com.google.common.net.InetAddresses.isInetAddress(host.substring(1, end - 1));
+            // An IPv6 literal, bracketed, and nothing else: hex digits, colons and dots only, as
+            // Guava reads no further than a '%' (a zone id: "[::1%@evil.example/]" put evil.example
+            // in X-Forwarded-Host and a redirect's Location; attacker review 278).
+            if (host.charAt(end - 1) != ']' || end < 3) {
+                return false;
+            }
+            for (int i = 1; i < end - 1; i++) {
+                char c = host.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            return com.google.common.net.InetAddresses.isInetAddress(host.substring(1, end - 1));
         }
         for (int i = 0; i < end; i++) {
             char c = host.charAt(i);

@@ -215,6 +215,7 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
             return UpstreamCall.answered(101, release -> {
                 release.run();
                 sticky(call, response);
+                upstreamStatus(request, response, 101);
                 return new Handshake(socket, null);
             });
         } catch (ExecutionException e) {
@@ -228,6 +229,7 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
                     // and its headers (Location, WWW-Authenticate, Set-Cookie); the JDK client
                     // keeps no body, so the message stands in for it.
                     refusalHeaders(refused.getResponse().headers(), response);
+                    upstreamStatus(request, response, status);
                     return Handshake.refused(LocalAnswer.of(
                             status, "The upstream refused the WebSocket handshake (HTTP " + status + ")"));
                 });
@@ -259,6 +261,17 @@ public class WebSocketFilter extends HttpFilter implements ChainOrder {
      */
     private static final java.util.Set<String> NOT_OF_A_REFUSAL =
             java.util.Set.of(":status", "etag", "last-modified", "accept-ranges", "x-kong-request-id");
+
+    /**
+     * Kong's {@code X-Kong-Upstream-Status} on the handshake's answer when {@code gateway.headers}
+     * names it: the backend's status, replacing a copy the backend sent (attacker review 278).
+     */
+    static void upstreamStatus(HttpServletRequest request, HttpServletResponse response, int status) {
+        RequestContext context = RequestContext.of(request);
+        if (context != null && context.sendsUpstreamStatus()) {
+            response.setHeader(com.gitinsight.gateway.http.KongHeaders.UPSTREAM_STATUS, Integer.toString(status));
+        }
+    }
 
     /** Headers of a refused handshake that describe it end to end (not its framing, nor the upgrade's). */
     static void refusalHeaders(java.net.http.HttpHeaders headers, HttpServletResponse response) {

@@ -213,8 +213,15 @@ final class OtelRequestTrace implements RequestTrace {
         }
     }
 
+    /** A failed try held past {@link #MAX_HELD} children, exported once the next try starts. */
+    private Child overflow;
+
     @Override
     public Try upstreamTry(String ip, String name, int port, int number) {
+        if (overflow != null && children.remove(overflow)) {
+            export(overflow, overflow.endNanos); // out of Kong's order: a service may retry thousands of times
+        }
+        overflow = null;
         RequestSpan requestSpan = root();
         if (!tracing.instrumentations.balancer()) {
             return rootTry();
@@ -269,8 +276,8 @@ final class OtelRequestTrace implements RequestTrace {
                 held.statusCode = failure.startsWith("TIMEOUT") ? 504L : 502L;
                 held.error = true;
                 held.end(now());
-                if (children.size() > MAX_HELD && children.remove(held)) {
-                    export(held, held.endNanos); // out of Kong's order
+                if (children.size() > MAX_HELD) {
+                    overflow = held; // exported when the next try starts: endsWithoutRetry may unmark it
                 }
             }
 
@@ -290,6 +297,9 @@ final class OtelRequestTrace implements RequestTrace {
                 if (held != null) {
                     // No try for Kong: its balancer fails a name it cannot resolve before proxying.
                     children.remove(held);
+                    if (overflow == held) {
+                        overflow = null;
+                    }
                 }
             }
         };

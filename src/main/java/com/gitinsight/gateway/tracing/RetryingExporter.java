@@ -29,6 +29,9 @@ final class RetryingExporter implements SpanExporter {
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong failedSends = new AtomicLong();
     private volatile boolean stopping;
+    /** The thread waiting out a retry delay (the batch processor's), woken when stopping. */
+    private volatile Thread waiting;
+
     private volatile String lastError;
 
     RetryingExporter(SpanExporter delegate, QueueSpec queue, long attemptTimeoutMs) {
@@ -87,11 +90,13 @@ final class RetryingExporter implements SpanExporter {
             }
             // Kong's whole delay (a park may return early: parked again for the rest).
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(queue.retryDelayMs(retry));
+            waiting = Thread.currentThread();
             for (long left = until - System.nanoTime();
                     left > 0 && !stopping && !Thread.currentThread().isInterrupted();
                     left = until - System.nanoTime()) {
                 LockSupport.parkNanos(left);
             }
+            waiting = null;
         }
     }
 
@@ -138,9 +143,24 @@ final class RetryingExporter implements SpanExporter {
         return delegate.flush();
     }
 
+    /**
+     * Stops retrying: a batch being retried is given up at its next failure (its delay cut short)
+     * and each batch still waiting gets one try, as a retired log queue's do. A tracer being
+     * replaced calls it before flushing: a collector that keeps failing (or answers 204) would
+     * otherwise hold the old tracer's thread and spans for max_retry_time per batch (attacker
+     * review 278).
+     */
+    void stopRetrying() {
+        stopping = true;
+        Thread t = waiting;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
     @Override
     public CompletableResultCode shutdown() {
-        stopping = true;
+        stopRetrying();
         return delegate.shutdown();
     }
 }

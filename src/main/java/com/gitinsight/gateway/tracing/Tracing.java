@@ -222,6 +222,9 @@ final class Tracing {
 
     /** Sends what waits (within {@code millis}) and stops. */
     void shutdown(long millis) {
+        if (exporter != null) {
+            exporter.stopRetrying(); // what waits gets one try each, not max_retry_time each
+        }
         if (processor != null) {
             processor.forceFlush().join(millis, TimeUnit.MILLISECONDS);
             processor.shutdown().join(millis, TimeUnit.MILLISECONDS);

@@ -34,4 +34,19 @@ class HostValueTest {
             assertFalse(HostValue.valid(bad), bad);
         }
     }
+
+    // Attacker review 278: Guava's address check reads no further than a zone id's '%', so
+    // "[::1%@evil.example/]" passed and reached X-Forwarded-Host and a redirect's Location, where a
+    // browser goes to evil.example. Only hex digits, colons and dots are in a literal here.
+    @Test
+    void anIpv6LiteralWithAZoneIdOrAnythingAfterItIsInvalid() {
+        for (String bad : new String[] {
+            "[::1%@evil.example/]", "[::1%25eth0]", "[::1%eth0]", "[fe80::1%lo]:8000", "[::1%\t]", "[]", "[::1 ]"
+        }) {
+            assertFalse(HostValue.valid(bad), bad);
+        }
+        for (String good : new String[] {"[::1]", "[FE80::1]:8000", "[::ffff:10.0.0.1]"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(HostValue.valid(good), good);
+        }
+    }
 }

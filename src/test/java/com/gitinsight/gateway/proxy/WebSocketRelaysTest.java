@@ -320,4 +320,25 @@ class WebSocketRelaysTest {
         org.junit.jupiter.api.Assertions.assertEquals(
                 java.util.List.of("Sun, 06 Dec 2026 10:00:00 GMT"), out.headers("Date"));
     }
+
+    // Attacker review 278: on a handshake's answer X-Kong-Upstream-Status is the backend's status
+    // when gateway.headers names it (a backend's own copy replaced), and the backend's copy as it
+    // came when it does not (as Kong passes it).
+    @Test
+    void aHandshakesUpstreamStatusIsTheGatewaysWhenAsked() {
+        java.net.http.HttpHeaders backend = java.net.http.HttpHeaders.of(
+                java.util.Map.of("X-Kong-Upstream-Status", java.util.List.of("200")), (n, v) -> true);
+        for (boolean asked : new boolean[] {true, false}) {
+            com.gitinsight.gateway.testing.FakeHttp.Request request =
+                    com.gitinsight.gateway.testing.FakeHttp.Request.get("/ws");
+            request.on(com.gitinsight.gateway.runtime.TestSnapshots.of("_format_version: \"3.0\"\n"), null);
+            request.context().sendsUpstreamStatus(asked);
+            com.gitinsight.gateway.testing.FakeHttp.Response out =
+                    new com.gitinsight.gateway.testing.FakeHttp.Response();
+            WebSocketFilter.refusalHeaders(backend, out.response);
+            WebSocketFilter.upstreamStatus(request.request, out.response, 401);
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    java.util.List.of(asked ? "401" : "200"), out.headers("X-Kong-Upstream-Status"), "asked " + asked);
+        }
+    }
 }

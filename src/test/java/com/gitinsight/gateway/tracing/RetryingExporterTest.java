@@ -123,4 +123,24 @@ class RetryingExporterTest {
             return new byte[0];
         }
     }
+
+    // Attacker review 278: a tracer being replaced stops retrying, so a collector that keeps failing
+    // (or answers 204) does not hold its thread and spans for max_retry_time per batch.
+    @Test
+    void stoppingCutsARetryDelayShortAndGivesTheBatchUp() throws Exception {
+        Flaky collector = new Flaky(Integer.MAX_VALUE);
+        // One hour of retries, each waiting at least a minute.
+        RetryingExporter exporter =
+                new RetryingExporter(collector, new QueueSpec(200, 0, 100, 0, 3_600_000, 60_000, 60_000, 1), 1000);
+        java.util.concurrent.CompletableFuture<Boolean> done = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> exporter.export(TWO).isSuccess());
+        org.awaitility.Awaitility.await().until(() -> collector.calls.get() >= 1);
+        exporter.stopRetrying();
+        assertFalse(done.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, exporter.lost());
+        // What waits then gets one try each.
+        int before = collector.calls.get();
+        assertFalse(exporter.export(TWO).isSuccess());
+        assertEquals(before + 1, collector.calls.get());
+    }
 }

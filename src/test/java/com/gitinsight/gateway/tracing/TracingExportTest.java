@@ -595,10 +595,51 @@ class TracingExportTest {
         for (int i = 1; i <= tries; i++) {
             trace.upstreamTry("10.0.0.1", "10.0.0.1", 8080, i).failed("CONNECTION_REFUSED");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 10);
+        // Each exported when the next try starts: the last one with the request's span.
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= tries - OtelRequestTrace.MAX_HELD - 1);
         assertTrue(received.stream().noneMatch(x -> x.getName().equals("kong")), "before the request ended");
         trace.finish();
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == tries + 1);
+    }
+
+    // Attacker review 278: past the bound a failed try is exported when the next one starts, so a
+    // last try nginx does not send again is still left unmarked.
+    @Test
+    void aTryNotSentAgainPastTheBoundIsStillUnmarked() throws Exception {
+        List<io.opentelemetry.proto.trace.v1.Span> received = new CopyOnWriteArrayList<>();
+        collector = collector(0, received, new CopyOnWriteArrayList<>());
+        tracing = new Tracing(config(collector.getAddress().getPort()), 1.0, Instrumentations.ALL, "node-1", "test");
+        var snapshot = com.gitinsight.gateway.runtime.TestSnapshots.of("""
+                _format_version: "3.0"
+                services:
+                  - {name: lots, host: backend.internal, retries: 100, routes: [{name: lots, paths: [/lots]}]}
+                """);
+        OtelRequestTrace trace = started(com.gitinsight.gateway.testing.FakeHttp.Request.get("/lots")
+                .on(snapshot, com.gitinsight.gateway.runtime.TestSnapshots.match(snapshot, "lots")));
+        int tries = OtelRequestTrace.MAX_HELD + 6;
+        for (int i = 1; i <= tries; i++) {
+            RequestTrace.Try t = trace.upstreamTry("10.0.0.1", "backend.internal", 80, i);
+            t.failed("CONNECTION_RESET");
+            if (i == tries) {
+                t.endsWithoutRetry();
+            }
+        }
+        trace.finish();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == tries + 1);
+        for (var span : received) {
+            if (!span.getName().equals("kong.balancer")) {
+                continue;
+            }
+            double count = span.getAttributesList().stream()
+                    .filter(kv -> kv.getKey().equals("try_count"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getValue()
+                    .getDoubleValue();
+            boolean error =
+                    span.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR;
+            assertEquals(count != tries, error, "try " + count);
+        }
     }
 
     // Helper review 220: Kong's runloop marks its router span an error when no route matched.
