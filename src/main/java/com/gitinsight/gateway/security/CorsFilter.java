@@ -51,10 +51,17 @@ public class CorsFilter extends PluginFilter<CorsSchema.Config> {
             return;
         }
         ManagedHeaders headers = ManagedHeaders.of(request, response);
-        String allowHeaders =
-                config.headers() != null ? config.headers() : request.getHeader("Access-Control-Request-Headers");
-        headers.manage("Access-Control-Allow-Headers", allowHeaders, ManagedHeaders.Mode.OVERRIDE);
-        headers.manage("Access-Control-Allow-Methods", config.methods(), ManagedHeaders.Mode.OVERRIDE);
+        String allowHeaders = config.headers() != null && !config.headers().isEmpty()
+                ? config.headers()
+                : request.getHeader("Access-Control-Request-Headers");
+        // An empty value is no header: OpenResty's set_header clears the header it is given ""
+        // for (methods: [] joined, an empty Access-Control-Request-Headers echoed; helper review 279).
+        if (allowHeaders != null && !allowHeaders.isEmpty()) {
+            headers.manage("Access-Control-Allow-Headers", allowHeaders, ManagedHeaders.Mode.OVERRIDE);
+        }
+        if (!config.methods().isEmpty()) {
+            headers.manage("Access-Control-Allow-Methods", config.methods(), ManagedHeaders.Mode.OVERRIDE);
+        }
         if (config.maxAge() != null) {
             headers.manage("Access-Control-Max-Age", config.maxAge(), ManagedHeaders.Mode.OVERRIDE);
         }
