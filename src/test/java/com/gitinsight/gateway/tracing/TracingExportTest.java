@@ -743,6 +743,21 @@ class TracingExportTest {
                 "the collector answered with status 204", RetryingExporter.describe(new OtlpHttpSender.NotOk(204)));
     }
 
+    // Attacker review 278: a tracer being replaced gives up the batch it retries (and gives each it
+    // holds one try) instead of retrying each for max_retry_time behind the new tracer's back.
+    @Test
+    void aStoppedTracerGivesUpWhatTheCollectorKeepsRefusing() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+        startCollector(posts, 0, n -> 500);
+        tracing = tracingToCollector("queue: {max_coalescing_delay: 0.05, max_retry_time: 3600,"
+                + " initial_retry_delay: 60, max_retry_delay: 60}");
+        traceOneRequest();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().failedSends() >= 1);
+        tracing.shutdown(5_000);
+        assertTrue(tracing.status().lost() >= 1, "given up at once: " + tracing.status());
+        tracing = null; // (stopped)
+    }
+
     // Helper review 271: OpenResty's settimeouts(0, 0, 0) is nginx's 60 s default; a collector
     // answering after 150 ms got a 1 ms timeout here and every export failed.
     @Test
