@@ -127,7 +127,9 @@ public final class UpstreamHeaders {
                     if (!folded.equals("x-forwarded-proto")
                             && !folded.equals("x-forwarded-host")
                             && !folded.equals("x-forwarded-port")
-                            && !folded.equals("x-forwarded-path")) {
+                            && !folded.equals("x-forwarded-path")
+                            && !(folded.equals("x-forwarded-prefix")
+                                    && in.getHeader(name).isEmpty())) {
                         passAll(in, name, out);
                     }
                 }
@@ -142,16 +144,23 @@ public final class UpstreamHeaders {
         out.accept(
                 "X-Forwarded-For",
                 forwardedFor != null ? forwardedFor + ", " + peer : client.equals("unknown") ? peer : client);
-        out.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
+        // A trusted proxy's empty value is sent as nothing: nginx passes no proxy_set_header header
+        // whose value is empty (helper review 281).
+        BiConsumer<String, String> unlessEmpty = (name, value) -> {
+            if (!value.isEmpty()) {
+                out.accept(name, value);
+            }
+        };
+        unlessEmpty.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
         // nginx's $host, which Kong sends: the Host header's name, lower-case, without a trailing dot.
-        out.accept(
+        unlessEmpty.accept(
                 "X-Forwarded-Host",
                 forwarding[1] != null
                         ? forwarding[1]
                         : com.gitinsight.gateway.http.HostValue.nginx(
                                 context != null ? context.serverName(in) : in.getServerName()));
         // The listener's port, not the one the client wrote in Host.
-        out.accept(
+        unlessEmpty.accept(
                 "X-Forwarded-Port",
                 forwarding[2] != null
                         ? forwarding[2]
@@ -160,7 +169,7 @@ public final class UpstreamHeaders {
         // A trusted proxy's, else Kong's $request_uri without its query: the path as the client
         // wrote it, not normalised (Kong's spec: "/foo/a/../bar" and "/h%65llo" go as sent),
         // escaped where not allowed raw.
-        out.accept(
+        unlessEmpty.accept(
                 "X-Forwarded-Path",
                 forwarding[4] != null
                         ? forwarding[4]

@@ -245,6 +245,38 @@ class UpstreamHeadersTest {
                 List.of("/foo/a/../h%65llo"), sent(in.request, in.context()).get("x-forwarded-path"));
     }
 
+    // Helper review 281: a trusted proxy's empty X-Forwarded-* value is sent as no header, as nginx
+    // passes no proxy_set_header header whose value is empty (an empty prefix also stops the
+    // gateway's own, as Kong's "" does).
+    @Test
+    void aTrustedProxysEmptyForwardingValueIsNoHeader() {
+        FakeHttp.Request proxied = FakeHttp.Request.get(
+                "/x",
+                "X-Forwarded-Proto",
+                "",
+                "X-Forwarded-Host",
+                "",
+                "X-Forwarded-Port",
+                "",
+                "X-Forwarded-Path",
+                "",
+                "X-Forwarded-Prefix",
+                "");
+        RequestContext trusted = RequestContext.attach(proxied.request, null, null, "/x", true);
+        var sent = sent(proxied.request, trusted);
+        for (String name : List.of(
+                "x-forwarded-proto",
+                "x-forwarded-host",
+                "x-forwarded-port",
+                "x-forwarded-path",
+                "x-forwarded-prefix")) {
+            assertEquals(null, sent.get(name), name + ": " + sent);
+        }
+        FakeHttp.Request client = FakeHttp.Request.get("/x", "X-Forwarded-Proto", "");
+        RequestContext untrusted = RequestContext.attach(client.request, null, null, "/x", false);
+        assertEquals(List.of("http"), sent(client.request, untrusted).get("x-forwarded-proto"), "the gateway's own");
+    }
+
     // Kong's 03-upstream_headers_spec "X-Forwarded-Path should be forwarded if present" (trusted):
     // a trusted proxy's path is kept, as its Prefix, Host, Proto and Port are; a client's is not
     // (helper review 142).
