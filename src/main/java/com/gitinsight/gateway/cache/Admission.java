@@ -23,8 +23,12 @@ enum Admission {
     BYPASS;
 
     static Admission of(ProxyCacheSchema.Config config, RequestContext context, HttpServletRequest request) {
-        // Kong's cacheable_request: with cache_control, no-store or any Authorization bypasses.
-        if (!config.methods().contains(request.getMethod())
+        // Kong's cacheable_request: with cache_control, no-store or any Authorization bypasses. The
+        // method is the one the backend gets (request-transformer's http_method sets it before
+        // proxy-cache runs, as Kong's set_method does: a GET sent on as POST is no cached GET;
+        // helper review 284).
+        String method = context.upstreamMethod() != null ? context.upstreamMethod() : request.getMethod();
+        if (!config.methods().contains(method)
                 || config.cacheControl()
                         && (requestSays(request, "no-store") || request.getHeader("Authorization") != null)) {
             return BYPASS;
@@ -87,14 +91,32 @@ enum Admission {
             "privatetoken",
             "xvaulttoken",
             "xamzsecuritytoken",
-            "xgoogapikey");
+            "xgoogapikey",
+            // Helper review 284: a backend's own API key or token schemes.
+            "xauthkey",
+            "authkey",
+            "xapitoken",
+            "apitoken",
+            "xauthorization",
+            "xauth");
 
     /**
      * Query arguments by convention a credential, squeezed as the headers: RFC 6750's access_token,
      * key-auth's apikey, jwt's jwt, and their kin.
      */
-    static final java.util.Set<String> CREDENTIAL_ARGUMENTS =
-            java.util.Set.of("accesstoken", "apikey", "jwt", "token", "authtoken", "idtoken", "sessiontoken");
+    static final java.util.Set<String> CREDENTIAL_ARGUMENTS = java.util.Set.of(
+            "accesstoken",
+            "apikey",
+            "jwt",
+            "token",
+            "authtoken",
+            "idtoken",
+            "sessiontoken",
+            // Helper review 284: Google's key, GitLab's private_token, and kin.
+            "key",
+            "privatetoken",
+            "apitoken",
+            "auth");
 
     /** {@code name} in lower case with only its letters and digits. */
     static String squeezed(String name) {
@@ -132,14 +154,16 @@ enum Admission {
         return facts;
     }
 
-    /** A cheap look before any copy: short enough, and "key" or "token" in it (any case). */
+    /** A cheap look before any copy: short enough, and "key", "token" or "auth" in it (any case). */
     private static boolean mayBeCredentialHeader(String name) {
         int n = name.length();
         if (n < 5 || n > 24) {
             return false;
         }
         for (int i = n - 3; i >= 0; i--) {
-            if (name.regionMatches(true, i, "key", 0, 3) || name.regionMatches(true, i, "token", 0, 5)) {
+            if (name.regionMatches(true, i, "key", 0, 3)
+                    || name.regionMatches(true, i, "token", 0, 5)
+                    || name.regionMatches(true, i, "auth", 0, 4)) {
                 return true;
             }
         }
@@ -191,7 +215,8 @@ enum Admission {
         for (int i = query.length() - 3; i >= 0; i--) {
             if (query.regionMatches(true, i, "key", 0, 3)
                     || query.regionMatches(true, i, "jwt", 0, 3)
-                    || query.regionMatches(true, i, "token", 0, 5)) {
+                    || query.regionMatches(true, i, "token", 0, 5)
+                    || query.regionMatches(true, i, "auth", 0, 4)) {
                 return true;
             }
         }

@@ -197,6 +197,11 @@ public final class PluginFields {
         return ServiceParser.hostProblem(host);
     }
 
+    /** Kong's typedefs.sni: a host name, never an address nor with a port; the problem, or null. */
+    public static String sniProblem(String sni) {
+        return RouteParser.sniProblem(sni);
+    }
+
     public void error(String key, String message) {
         section.error(key, message);
     }

@@ -228,6 +228,12 @@ public final class RateLimitingSchema implements PluginSchema {
                 "host", "port", "username", "password", "database", "timeout", "ssl", "server_name", "ssl_verify"));
         nested.allowOnly(nestedFields, Set.of());
         String serverName = text(f, nested, "server_name", false);
+        String sniProblem = serverName == null ? null : PluginFields.sniProblem(serverName);
+        if (sniProblem != null) {
+            // Kong's typedefs.sni (helper review 283): "10.0.0.5" or "redis.internal:6380" loaded,
+            // and every request then failed its handshake.
+            nested.error("server_name", sniProblem);
+        }
         boolean sslVerify = flag(f, nested, "ssl_verify");
         String host = text(f, nested, "host", false);
         if (policy == Policy.REDIS && host == null && !nested.has("host")) {
@@ -239,12 +245,13 @@ public final class RateLimitingSchema implements PluginSchema {
             // passed unlimited (fault_tolerant) or failed.
             nested.error("host", hostProblem);
         }
-        long port = number(f, nested, "port", 6379, 1, 65535);
+        long port = number(f, nested, "port", 6379, 0, 65535); // Kong's typedefs.port
         String username = text(f, nested, "username", false);
         // Kong's len_min = 0 here: an empty password is no password.
         String password = text(f, nested, "password", true);
         long database = number(f, nested, "database", 0, 0, Integer.MAX_VALUE);
-        long timeout = number(f, nested, "timeout", 2000, 1, 2_147_483_646); // Kong's typedefs.timeout
+        // Kong's typedefs.timeout; 0 is OpenResty's "nginx's default" (60 s), as its cosocket takes it.
+        long timeout = number(f, nested, "timeout", 2000, 0, 2_147_483_646);
         boolean ssl = flag(f, nested, "ssl");
         return new Redis(
                 host,
@@ -252,7 +259,7 @@ public final class RateLimitingSchema implements PluginSchema {
                 username,
                 emptyAsNull(password),
                 (int) database,
-                (int) timeout,
+                (int) com.gitinsight.gateway.upstream.CosocketTimeouts.effective(timeout),
                 ssl,
                 serverName,
                 sslVerify);

@@ -42,9 +42,12 @@ final class RedisPools {
 
     /**
      * Kong's {@code redis.ssl_verify} (false by default: any certificate, as OpenResty's
-     * sslhandshake without verify) and {@code redis.server_name} (the name sent in the handshake and,
-     * verified, checked against the certificate; else {@code redis.host}). A verified chain must
-     * reach the JVM's trust store (Kong's {@code lua_ssl_trusted_certificate}).
+     * sslhandshake without verify) and {@code redis.server_name} (the name sent in the handshake
+     * and, verified, checked against the certificate). Without it, as lua-resty-redis hands
+     * OpenResty no name: no SNI, and a verified chain is not checked against a host name (helper
+     * review 283: a certificate not naming {@code redis.host}, or a host with an underscore, which
+     * no SNI name may hold, failed every request). A verified chain must reach the JVM's trust
+     * store (Kong's {@code lua_ssl_trusted_certificate}).
      */
     static void tls(RateLimitingSchema.Redis s, DefaultJedisClientConfig.Builder client) {
         com.gitinsight.gateway.upstream.BackendTls.Profile profile = s.sslVerify()
@@ -53,12 +56,18 @@ final class RedisPools {
         client.sslSocketFactory(
                 com.gitinsight.gateway.upstream.BackendTls.context(profile).getSocketFactory());
         javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
-        String name = s.serverName() != null ? s.serverName() : s.host();
-        if (!com.google.common.net.InetAddresses.isInetAddress(name)) {
-            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
-        }
-        if (s.sslVerify()) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        // No name unless server_name gives one (the JDK would otherwise send redis.host).
+        parameters.setServerNames(java.util.List.of());
+        String name = s.serverName();
+        if (name != null) {
+            try {
+                parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
+            } catch (IllegalArgumentException e) {
+                // A name no SNI may carry (an underscore): sent as none, still checked when verified.
+            }
+            if (s.sslVerify()) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            }
         }
         client.sslParameters(parameters);
     }

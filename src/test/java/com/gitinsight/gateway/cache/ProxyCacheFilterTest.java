@@ -1197,7 +1197,12 @@ class ProxyCacheFilterTest {
                 "accessToken=A",
                 "jwt=A",
                 "token=A",
-                "id_token=A")) {
+                "id_token=A",
+                // Helper review 284: Google's key, GitLab's private_token, and kin.
+                "key=A",
+                "private_token=A",
+                "api_token=A",
+                "auth=A")) {
             assertEquals(
                     "Bypass",
                     send(c, FakeRequest.get("/me?page=1&" + q), backend).cacheStatus(),
@@ -1241,6 +1246,26 @@ class ProxyCacheFilterTest {
                         .cacheStatus());
     }
 
+    // Helper review 284: the method admitted is the one the backend gets, as Kong's cacheable_request
+    // reads it after request-transformer's set_method: a GET sent on as POST is never answered
+    // from the cache (the second POST would not reach the backend), a POST sent on as GET may be.
+    @Test
+    void theMethodAdmittedIsTheOneTheBackendGets() throws Exception {
+        FakeBackend backend = new FakeBackend();
+        ProxyCacheSchema.Config c = config();
+        for (int i = 0; i < 2; i++) {
+            FakeRequest posted = FakeRequest.get("/made-post");
+            posted.context.upstreamMethod("POST");
+            assertEquals("Bypass", send(c, posted, backend).cacheStatus(), "try " + i);
+        }
+        FakeRequest first = FakeRequest.of("POST", "/made-get");
+        first.context.upstreamMethod("GET");
+        assertEquals("Miss", send(c, first, backend).cacheStatus());
+        FakeRequest second = FakeRequest.of("POST", "/made-get");
+        second.context.upstreamMethod("GET");
+        assertEquals("Hit", send(c, second, backend).cacheStatus());
+    }
+
     @Test
     void aCredentialHeaderTheKeyLeavesOutNeverSharesAnEntry() throws Exception {
         FakeBackend backend = new FakeBackend();
@@ -1257,7 +1282,12 @@ class ProxyCacheFilterTest {
                 "Private-Token",
                 "X-Vault-Token",
                 "X-Amz-Security-Token",
-                "X-Goog-Api-Key")) {
+                "X-Goog-Api-Key",
+                // Helper review 284: a backend's own key or token schemes.
+                "X-Auth-Key",
+                "X-API-Token",
+                "X-Authorization",
+                "X-Auth")) {
             assertEquals(
                     "Bypass",
                     send(c, FakeRequest.get("/me", name, "ALICE"), backend).cacheStatus(),

@@ -68,6 +68,27 @@ class KongConfigParserTest {
 
     private static final String HEADER = "_format_version: \"3.0\"\n";
 
+    // Helper review 283: redis.server_name is Kong's typedefs.sni; timeout 0 (nginx's default) and
+    // port 0 load as on Kong.
+    @Test
+    void redisServerNameIsKongsSniAndZeroTimeoutAndPortLoad() throws Exception {
+        for (String[] bad :
+                new String[][] {{"10.0.0.5", "must not be an IP"}, {"redis.internal:6380", "must not have a port"}}) {
+            String m = invalid(HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis,"
+                            + " redis: {host: r.example, ssl: true, server_name: '" + bad[0] + "'}}\n")
+                    .getMessage();
+            assertTrue(m.contains("config.redis.server_name: " + bad[1]), m);
+        }
+        var config = (com.gitinsight.gateway.ratelimit.RateLimitingSchema.Config) parser.parse(
+                        "t.yml",
+                        HEADER + "plugins:\n  - name: rate-limiting\n    config: {minute: 5, policy: redis,"
+                                + " redis: {host: r.example, port: 0, timeout: 0, server_name: redis.internal}}\n")
+                .plugins()
+                .get(0)
+                .config();
+        assertEquals(60_000, config.redis().timeoutMs(), "0 is nginx's socket default");
+    }
+
     // Helper review 136: a deprecated redis_* field beside its redis.* field must say the same
     // (Kong/kong#13565); the same value is fine. Helper review 135: jwt's maximum_expiration is a number.
     @Test

@@ -98,6 +98,23 @@ class RedisPoolsTest {
         assertEquals("redis.internal", serverNames.get(0));
     }
 
+    // Helper review 283: without server_name, lua-resty-redis hands OpenResty no name: no SNI, and
+    // no host name checked. The JDK sent redis.host, and a host with an underscore (which no SNI
+    // name may hold) failed every request with an IllegalArgumentException.
+    @Test
+    void withoutAServerNameNoneIsSentAndAnyHostWorks() throws Exception {
+        int port = tlsRedis();
+        RateLimitingSchema.Redis byName =
+                new RateLimitingSchema.Redis("localhost", port, null, null, 0, 2000, true, null, false);
+        try (JedisPooled redis = RedisPools.open(byName, 2)) {
+            assertEquals("PONG", redis.ping());
+        }
+        assertEquals(List.of(), serverNames, "no name sent");
+        RateLimitingSchema.Redis underscored =
+                new RateLimitingSchema.Redis("redis_cache", 6380, null, null, 0, 2000, true, null, true);
+        RedisPools.tls(underscored, redis.clients.jedis.DefaultJedisClientConfig.builder()); // no exception
+    }
+
     @Test
     void verifiedTheChainMustReachTheJvmsTrustStore() throws Exception {
         int port = tlsRedis();
