@@ -293,14 +293,13 @@ final class UpstreamCall {
                 }
             }
             long failedAt = System.nanoTime();
-            if (outcome instanceof NotConnected<T> n && n.cause() instanceof UnknownHostException) {
+            // A name that did not resolve is no try for Kong: its balancer fails it before proxying
+            // (no balancer span; in the log tries [], upstream_status "", latencies.proxy -1).
+            boolean unresolved = outcome instanceof NotConnected<T> n && n.cause() instanceof UnknownHostException;
+            if (unresolved) {
                 currentTry.unresolved();
             } else {
                 currentTry.failed(failureOf(outcome));
-            }
-            if (!(outcome instanceof NotConnected<T> n && n.cause() instanceof UnknownHostException)) {
-                // A name that did not resolve is no try in Kong's log: its balancer fails it
-                // before proxying (tries [], upstream_status "", latencies.proxy -1).
                 context.triedAndFailed(
                         target.host(), target.port(), sent, failedAt, nginxStatusOf(outcome), balancerNanos);
             }

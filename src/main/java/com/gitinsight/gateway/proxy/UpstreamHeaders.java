@@ -146,21 +146,18 @@ public final class UpstreamHeaders {
                 forwardedFor != null ? forwardedFor + ", " + peer : client.equals("unknown") ? peer : client);
         // A trusted proxy's empty value is sent as nothing: nginx passes no proxy_set_header header
         // whose value is empty (helper review 281).
-        BiConsumer<String, String> unlessEmpty = (name, value) -> {
-            if (!value.isEmpty()) {
-                out.accept(name, value);
-            }
-        };
-        unlessEmpty.accept("X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
+        unlessEmpty(out, "X-Forwarded-Proto", forwarding[0] != null ? forwarding[0] : proto);
         // nginx's $host, which Kong sends: the Host header's name, lower-case, without a trailing dot.
-        unlessEmpty.accept(
+        unlessEmpty(
+                out,
                 "X-Forwarded-Host",
                 forwarding[1] != null
                         ? forwarding[1]
                         : com.gitinsight.gateway.http.HostValue.nginx(
                                 context != null ? context.serverName(in) : in.getServerName()));
         // The listener's port, not the one the client wrote in Host.
-        unlessEmpty.accept(
+        unlessEmpty(
+                out,
                 "X-Forwarded-Port",
                 forwarding[2] != null
                         ? forwarding[2]
@@ -169,7 +166,8 @@ public final class UpstreamHeaders {
         // A trusted proxy's, else Kong's $request_uri without its query: the path as the client
         // wrote it, not normalised (Kong's spec: "/foo/a/../bar" and "/h%65llo" go as sent),
         // escaped where not allowed raw.
-        unlessEmpty.accept(
+        unlessEmpty(
+                out,
                 "X-Forwarded-Path",
                 forwarding[4] != null
                         ? forwarding[4]
@@ -262,6 +260,13 @@ public final class UpstreamHeaders {
             sb.append(values.nextElement());
         }
         return sb.toString();
+    }
+
+    /** Sends {@code name} unless {@code value} is empty (no lambda made per request). */
+    private static void unlessEmpty(BiConsumer<String, String> out, String name, String value) {
+        if (!value.isEmpty()) {
+            out.accept(name, value);
+        }
     }
 
     /**

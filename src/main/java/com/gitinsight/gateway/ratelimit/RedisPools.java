@@ -63,7 +63,8 @@ final class RedisPools {
             try {
                 parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
             } catch (IllegalArgumentException e) {
-                // A name no SNI may carry (an underscore): sent as none, still checked when verified.
+                // A name no SNI may carry (an underscore): sent as none; verified, the certificate is
+                // then checked against the host connected to.
             }
             if (s.sslVerify()) {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");

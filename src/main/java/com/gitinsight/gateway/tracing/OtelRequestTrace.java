@@ -297,9 +297,6 @@ final class OtelRequestTrace implements RequestTrace {
                 if (held != null) {
                     // No try for Kong: its balancer fails a name it cannot resolve before proxying.
                     children.remove(held);
-                    if (overflow == held) {
-                        overflow = null;
-                    }
                 }
             }
         };
