@@ -72,6 +72,20 @@ final class FixedAttributes implements Attributes {
         return set(key, value == null ? null : Tracing.limited(value));
     }
 
+    /** The layout's key count: {@link #key} and {@link #value} by index, for the OTLP encoder. */
+    int slots() {
+        return keys.length;
+    }
+
+    AttributeKey<?> key(int slot) {
+        return keys[slot];
+    }
+
+    /** Null when not set. */
+    Object value(int slot) {
+        return values[slot];
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <T> T get(AttributeKey<T> key) {

@@ -3,12 +3,10 @@ package com.gitinsight.gateway.tracing;
 import com.gitinsight.gateway.upstream.Deadlines;
 import com.gitinsight.gateway.upstream.HttpLimits;
 import com.gitinsight.gateway.upstream.SmallAnswers;
-import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.common.export.HttpSender;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
-import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,20 +44,6 @@ import org.apache.hc.core5.util.Timeout;
  * gateway sets no proxy, protocol list or executor, and no compression (refused).
  */
 final class OtlpHttpSender implements HttpSender {
-
-    /** The provider the exporter is built with (not found through the service loader). */
-    static final ComponentLoader LOADER = new ComponentLoader() {
-        private final ComponentLoader others = ComponentLoader.forClassLoader(OtlpHttpSender.class.getClassLoader());
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T> Iterable<T> load(Class<T> type) {
-            if (type == HttpSenderProvider.class) {
-                return List.of((T) (HttpSenderProvider) OtlpHttpSender::new);
-            }
-            return others.load(type);
-        }
-    };
 
     static final int MAX_BODY = 8192;
 

@@ -105,10 +105,6 @@ final class RetryingExporter implements SpanExporter {
      * text, which quotes what a collector sent back (a malformed header line, up to 16 KB).
      */
     static String describe(Throwable failure) {
-        if (failure instanceof io.opentelemetry.exporter.internal.FailedExportException.HttpExportException h
-                && h.failedWithResponse()) {
-            return "the collector answered with status " + h.getResponse().getStatusCode();
-        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof OtlpHttpSender.NotOk notOk) {
                 return "the collector answered with status " + notOk.status();

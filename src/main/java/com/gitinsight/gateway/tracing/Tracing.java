@@ -8,10 +8,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
@@ -100,20 +97,18 @@ final class Tracing {
         }
     }
 
-    private static RetryingExporter exporter(OpenTelemetrySchema.Config config) {
-        OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder()
-                .setEndpoint(config.tracesEndpoint().toString())
-                .setConnectTimeout(Duration.ofMillis(CosocketTimeouts.effective(config.connectTimeoutMs())))
-                .setTimeout(Duration.ofMillis(CosocketTimeouts.effective(config.sendTimeoutMs())
-                        + CosocketTimeouts.effective(config.readTimeoutMs())))
-                .setRetryPolicy(null)
-                .setComponentLoader(OtlpHttpSender.LOADER)
-                // Marshals into buffers it keeps, not new objects per span (the batch thread's garbage).
-                .setMemoryMode(MemoryMode.REUSABLE_DATA);
-        for (Map.Entry<String, String> h : config.headers().entrySet()) {
-            otlp.addHeader(h.getKey(), h.getValue());
-        }
-        return new RetryingExporter(otlp.build(), config.queue(), attemptTimeout(config));
+    private RetryingExporter exporter(OpenTelemetrySchema.Config config) {
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        config.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+        OtlpSpanExporter.Settings settings = new OtlpSpanExporter.Settings(
+                config.tracesEndpoint(),
+                Duration.ofMillis(CosocketTimeouts.effective(config.connectTimeoutMs())),
+                Duration.ofMillis(CosocketTimeouts.effective(config.sendTimeoutMs())
+                        + CosocketTimeouts.effective(config.readTimeoutMs())),
+                headers);
+        OtlpSpanExporter otlp =
+                new OtlpSpanExporter(new OtlpTraceEncoder(resource, scope), new OtlpHttpSender(settings));
+        return new RetryingExporter(otlp, config.queue(), attemptTimeout(config));
     }
 
     private static long attemptTimeout(OpenTelemetrySchema.Config config) {

@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -271,17 +270,6 @@ class OtlpHttpSenderTest {
         HttpSenderConfig base = config("http://127.0.0.1:1/v1/traces", null, Map::of);
         HttpSenderConfig compressed = new TestConfig(base.getEndpoint(), gzip, null, base.getHeadersSupplier());
         assertThrows(IllegalArgumentException.class, () -> new OtlpHttpSender(compressed));
-    }
-
-    @Test
-    void theExporterIsBuiltWithThisSender() {
-        Iterable<io.opentelemetry.sdk.common.export.HttpSenderProvider> providers =
-                OtlpHttpSender.LOADER.load(io.opentelemetry.sdk.common.export.HttpSenderProvider.class);
-        List<Object> made = new ArrayList<>();
-        providers.forEach(p -> made.add(p.createSender(config("http://127.0.0.1:1/v1/traces", null, Map::of))));
-        assertEquals(1, made.size());
-        assertInstanceOf(OtlpHttpSender.class, made.get(0));
-        ((OtlpHttpSender) made.get(0)).shutdown();
     }
 
     private static void answer(HttpExchange ex, int status, byte[] body) throws IOException {

@@ -28,9 +28,7 @@ class RetryingExporterTest {
         @Override
         public CompletableResultCode export(Collection<SpanData> spans) {
             return calls.incrementAndGet() <= failures
-                    ? CompletableResultCode.ofExceptionalFailure(
-                            io.opentelemetry.exporter.internal.FailedExportException.httpFailedWithResponse(
-                                    new StatusOnly(500)))
+                    ? CompletableResultCode.ofExceptionalFailure(new OtlpHttpSender.NotOk(500)) // OtlpSpanExporter's
                     : CompletableResultCode.ofSuccess();
         }
 
@@ -105,23 +103,6 @@ class RetryingExporterTest {
                                 new java.net.ConnectException("Connection refused"))));
         assertEquals(
                 "failed request: IllegalStateException", RetryingExporter.describe(new IllegalStateException(quoted)));
-    }
-
-    private record StatusOnly(int status) implements io.opentelemetry.sdk.common.export.HttpResponse {
-        @Override
-        public int getStatusCode() {
-            return status;
-        }
-
-        @Override
-        public String getStatusMessage() {
-            return "";
-        }
-
-        @Override
-        public byte[] getResponseBody() {
-            return new byte[0];
-        }
     }
 
     // Attacker review 278: a tracer being replaced stops retrying, so a collector that keeps failing

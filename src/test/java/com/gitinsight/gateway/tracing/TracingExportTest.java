@@ -755,7 +755,41 @@ class TracingExportTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().failedSends() >= 1);
         tracing.shutdown(5_000);
         assertTrue(tracing.status().lost() >= 1, "given up at once: " + tracing.status());
+        assertEquals("the collector answered with status 500", tracing.status().lastError());
         tracing = null; // (stopped)
+    }
+
+    // The gateway's own OTLP encoder and exporter (issue 22): what the collector gets is a protobuf
+    // request with Kong's content type and the configured headers, and a refusal is retried.
+    @Test
+    void theCollectorGetsProtobufWithTheConfiguredHeadersAndARefusalIsRetried() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<io.opentelemetry.proto.trace.v1.Span> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                if (posts.incrementAndGet() == 1) {
+                    ex.sendResponseHeaders(503, -1);
+                    return;
+                }
+                seen.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Content-Type") + " "
+                        + ex.getRequestHeaders().getFirst("X-Tenant"));
+                ExportTraceServiceRequest.parseFrom(body)
+                        .getResourceSpansList()
+                        .forEach(rs -> rs.getScopeSpansList().forEach(ss -> received.addAll(ss.getSpansList())));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        tracing = tracingToCollector("headers: {X-Tenant: acme}, queue: {max_coalescing_delay: 0.05,"
+                + " initial_retry_delay: 0.05, max_retry_delay: 0.1}");
+        traceOneRequest();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().exported() >= 1);
+        assertEquals(List.of("POST application/x-protobuf acme"), seen);
+        assertEquals(1, tracing.status().failedSends());
+        assertTrue(received.stream().anyMatch(span -> span.getName().equals("kong")), "spans: " + received);
     }
 
     // Helper review 271: OpenResty's settimeouts(0, 0, 0) is nginx's 60 s default; a collector

@@ -1,0 +1,146 @@
+package com.gitinsight.gateway.tracing;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.Compressor;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.common.export.ProxyOptions;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The OTLP/HTTP protobuf exporter behind the SDK's batch span processor: a batch of one tracer's
+ * spans written by {@link OtlpTraceEncoder} and posted by {@link OtlpHttpSender}; a 200 is success,
+ * anything else a failure {@link RetryingExporter} retries as Kong's queue does (Kong's exporter
+ * takes only a 200). Runs on the batch processor's thread.
+ */
+final class OtlpSpanExporter implements SpanExporter {
+
+    private final OtlpTraceEncoder encoder;
+    private final OtlpHttpSender sender;
+    private final List<EndedSpan> batch = new ArrayList<>();
+
+    OtlpSpanExporter(OtlpTraceEncoder encoder, OtlpHttpSender sender) {
+        this.encoder = encoder;
+        this.sender = sender;
+    }
+
+    @Override
+    public synchronized CompletableResultCode export(Collection<SpanData> spans) {
+        batch.clear();
+        for (SpanData span : spans) {
+            batch.add((EndedSpan) span); // (the processor gets nothing else: Tracing.ended)
+        }
+        ProtoBuffer body = encoder.encode(batch);
+        batch.clear();
+        CompletableResultCode result = new CompletableResultCode();
+        sender.send(
+                new MessageWriter() {
+                    @Override
+                    public void writeMessage(OutputStream out) throws IOException {
+                        body.writeTo(out);
+                    }
+
+                    @Override
+                    public int getContentLength() {
+                        return body.length();
+                    }
+                },
+                response -> {
+                    if (response.getStatusCode() == 200) {
+                        result.succeed();
+                    } else {
+                        result.failExceptionally(new OtlpHttpSender.NotOk(response.getStatusCode()));
+                    }
+                },
+                result::failExceptionally);
+        return result;
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess(); // (each export is sent before it returns)
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+        return sender.shutdown();
+    }
+
+    /** What the sender reads of the SDK's sender settings: no proxy, retry policy, compression or executor. */
+    record Settings(URI endpoint, Duration connectTimeout, Duration timeout, Map<String, List<String>> headers)
+            implements HttpSenderConfig {
+
+        Settings {
+            headers = Map.copyOf(headers);
+        }
+
+        @Override
+        public URI getEndpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public String getContentType() {
+            return "application/x-protobuf";
+        }
+
+        @Override
+        public Compressor getCompressor() {
+            return null;
+        }
+
+        @Override
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        @Override
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        @Override
+        public Supplier<Map<String, List<String>>> getHeadersSupplier() {
+            return () -> headers;
+        }
+
+        @Override
+        public ProxyOptions getProxyOptions() {
+            return null;
+        }
+
+        @Override
+        public RetryPolicy getRetryPolicy() {
+            return null;
+        }
+
+        @Override
+        public SSLContext getSslContext() {
+            return null; // the JVM's trust store
+        }
+
+        @Override
+        public X509TrustManager getTrustManager() {
+            return null;
+        }
+
+        @Override
+        public ExecutorService getExecutorService() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package com.gitinsight.gateway.tracing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * Protocol Buffers' wire format written into one growing array, reused from batch to batch: varints,
+ * fixed-width numbers, UTF-8 strings and length-delimited messages. A message's length is known
+ * only once it is written, so {@link #endMessage} moves its bytes up to make room for the length
+ * (a span's few hundred bytes): one pass over the spans, where the SDK's marshaler walks them twice,
+ * once for their sizes (issue 22). Not thread-safe: the exporter's thread owns one.
+ */
+final class ProtoBuffer {
+
+    static final int VARINT = 0;
+    static final int FIXED64 = 1;
+    static final int LENGTH_DELIMITED = 2;
+    static final int FIXED32 = 5;
+
+    private byte[] buf;
+    private int pos;
+
+    ProtoBuffer(int initialCapacity) {
+        this.buf = new byte[Math.max(64, initialCapacity)];
+    }
+
+    void reset() {
+        pos = 0;
+    }
+
+    int length() {
+        return pos;
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        out.write(buf, 0, pos);
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, pos);
+    }
+
+    private void ensure(int more) {
+        if (buf.length - pos < more) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+        }
+    }
+
+    void tag(int field, int wireType) {
+        varint((field << 3) | wireType);
+    }
+
+    void varint(long value) {
+        ensure(10);
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+    }
+
+    static int varintSize(long value) {
+        return value == 0 ? 1 : (63 - Long.numberOfLeadingZeros(value)) / 7 + 1;
+    }
+
+    void fixed64(long value) {
+        ensure(8);
+        for (int i = 0; i < 8; i++) {
+            buf[pos++] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    void fixed32(int value) {
+        ensure(4);
+        for (int i = 0; i < 4; i++) {
+            buf[pos++] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    /** {@code value} as 8 bytes, most significant first (an id's byte order). */
+    void bigEndian64(long value) {
+        ensure(8);
+        for (int i = 7; i >= 0; i--) {
+            buf[pos++] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    void bytes(byte[] value) {
+        ensure(value.length);
+        System.arraycopy(value, 0, buf, pos, value.length);
+        pos += value.length;
+    }
+
+    /** A length-delimited field of {@code value}'s UTF-8 bytes (an unpaired surrogate as '?', as Java encodes it). */
+    void string(int field, String value) {
+        tag(field, LENGTH_DELIMITED);
+        int start = pos;
+        utf8(value);
+        insertLength(start);
+    }
+
+    private void utf8(String s) {
+        int n = s.length();
+        ensure(3 * n);
+        byte[] b = buf;
+        int p = pos;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | c >> 6);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                b[p++] = '?';
+            } else {
+                b[p++] = (byte) (0xE0 | c >> 12);
+                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        pos = p;
+    }
+
+    /** Starts a length-delimited message in {@code field}; its content starts at the position returned. */
+    int beginMessage(int field) {
+        tag(field, LENGTH_DELIMITED);
+        return pos;
+    }
+
+    /** Ends the message whose content started at {@code contentStart}: its length goes before it. */
+    void endMessage(int contentStart) {
+        insertLength(contentStart);
+    }
+
+    private void insertLength(int contentStart) {
+        int length = pos - contentStart;
+        int size = varintSize(length);
+        ensure(size);
+        System.arraycopy(buf, contentStart, buf, contentStart + size, length);
+        int end = pos + size;
+        pos = contentStart;
+        varint(length);
+        pos = end;
+    }
+}
