@@ -138,6 +138,23 @@ public final class BotDetectionSchema implements PluginSchema {
         return Pattern.compile(asciiBoundaries(javaRegex), Pattern.UNIX_LINES);
     }
 
+    /**
+     * {@code regex} as the bytes Kong's PCRE matches (no {@code u} flag): each character beyond
+     * ASCII as its UTF-8 bytes, one character per byte, as the filter reads the User-Agent
+     * header. {@code deny: [Яндекс]} then matches the agent a client sends in UTF-8, as on Kong
+     * (helper review 286: it matched nothing, and a Latin-1 byte matched {@code é}).
+     */
+    static String asBytes(String regex) {
+        for (int i = 0; i < regex.length(); i++) {
+            if (regex.charAt(i) >= 0x80) {
+                return new String(
+                        regex.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        }
+        return regex;
+    }
+
     private static final String WORD = "[A-Za-z0-9_]";
     private static final String BOUNDARY = "(?:(?<=" + WORD + ")(?!" + WORD + ")|(?<!" + WORD + ")(?=" + WORD + "))";
     private static final String NOT_BOUNDARY =
@@ -192,7 +209,7 @@ public final class BotDetectionSchema implements PluginSchema {
         for (String regex : f.strings(key, List.of())) {
             try {
                 // PCRE's spellings Java lacks ([[:alpha:]], (?P<name>...)), as routes read them.
-                out.add(pcre(com.gitinsight.gateway.config.RoutePaths.pcreRegex(regex)));
+                out.add(pcre(com.gitinsight.gateway.config.RoutePaths.pcreRegex(asBytes(regex))));
             } catch (PatternSyntaxException e) {
                 f.error(key, "not a valid regex: " + regex);
             }

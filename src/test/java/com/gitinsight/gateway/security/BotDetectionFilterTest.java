@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,19 @@ class BotDetectionFilterTest {
         assertTrue(KnownBots.matches("jbot\u00c3\u00a9"), "jboté: PCRE's \\b ends the word at byte C3");
         assertEquals(403, status("{deny: ['\\bbad\\b']}", "\u00c3bad\u00c3"));
         assertEquals(200, status("{deny: ['\\bbad\\b']}", "abadz"));
+    }
+
+    // Helper review 286: Kong's PCRE compares a rule's UTF-8 bytes with the agent's bytes, so a rule
+    // with letters beyond ASCII matches the agent a client sends in UTF-8 (and not a Latin-1 byte).
+    @Test
+    void aRuleBeyondAsciiMatchesTheAgentsUtf8Bytes() throws Exception {
+        String yandex = new String("Яндекс.Бот/1.0".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertEquals(403, status("{deny: ['Яндекс']}", yandex));
+        assertEquals(403, status("{deny: ['[ü]']}", "Mein \u00c3\u00bc"), "a class of the two bytes, as PCRE's");
+        assertEquals(200, status("{deny: ['é']}", "caf\u00e9"), "the Latin-1 byte E9 is not 'é' for PCRE");
+        assertEquals(
+                200, status("{allow: ['^Яндекс'], deny: ['Бот']}", yandex), "an allow beyond ASCII lets it through");
+        assertEquals(403, status("{deny: ['Бот']}", yandex));
     }
 
     // The ninth rule's quadratic parts are written as what they find: a match exactly where Kong's
