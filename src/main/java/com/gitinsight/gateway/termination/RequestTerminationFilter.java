@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.termination;
 
 import com.gitinsight.gateway.http.ErrorResponses;
+import com.gitinsight.gateway.http.NginxDefaultContent;
 import com.gitinsight.gateway.runtime.PluginFilter;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * Plugin {@code request-termination}: answers at the gateway, as Kong's {@code kong.response.exit}
  * does: the raw {@code body} (with {@code content_type} when given, else no Content-Type), or
- * {@code {"message": ...}}, or nothing (a status without a default message), or the
+ * {@code {"message": ...}}, or, without either, what nginx sends for the status
+ * ({@link NginxDefaultContent}: Kong's error handler, nginx's page, or nothing), or the
  * {@linkplain Echo echo} of the request. With a {@code trigger}, only requests carrying it.
  */
 public class RequestTerminationFilter extends PluginFilter<RequestTerminationSchema.Config> {
@@ -40,22 +42,33 @@ public class RequestTerminationFilter extends PluginFilter<RequestTerminationSch
         }
         response.setStatus(config.status());
         byte[] bytes;
+        String contentType = null;
         if (config.echo()) {
             bytes = Echo.document(config, context, request);
-            response.setContentType("application/json; charset=utf-8");
+            contentType = "application/json; charset=utf-8";
         } else if (config.body() != null) {
             bytes = config.body().getBytes(StandardCharsets.UTF_8);
-            if (config.contentType() != null) {
-                response.setContentType(config.contentType());
-            }
+            contentType = config.contentType();
         } else if (config.message() != null) {
             Map<String, String> body = new LinkedHashMap<>();
             body.put("message", config.message());
             // kong.response.exit: the message alone, no request id (that is kong.response.error's).
             bytes = ErrorResponses.body(body, null).getBytes(StandardCharsets.UTF_8);
-            response.setContentType("application/json; charset=utf-8");
+            contentType = "application/json; charset=utf-8";
+        } else if (NginxDefaultContent.kongErrorHandlerMessage(config.status()) != null) {
+            // kong.response.exit(status) with no body: nginx sends its error_page, Kong's error handler
+            // (helper review 285).
+            ErrorResponses.writeNginx(
+                    request, response, config.status(), NginxDefaultContent.kongErrorHandlerMessage(config.status()));
+            return;
+        } else if (NginxDefaultContent.nginxPage(config.status()) != null) {
+            bytes = NginxDefaultContent.nginxPage(config.status()).getBytes(StandardCharsets.US_ASCII);
+            contentType = "text/html";
         } else {
             bytes = new byte[0];
+        }
+        if (contentType != null && config.status() != 204) { // nginx's header filter sends none with a 204
+            response.setContentType(contentType);
         }
         if (config.status() == 204 || config.status() == 304) {
             return; // no body and no Content-Length, as nginx sends them

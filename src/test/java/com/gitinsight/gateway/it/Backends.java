@@ -315,6 +315,9 @@ final class Backends implements AutoCloseable {
             } else if (path.endsWith("/framed")) {
                 ex.getResponseHeaders().add("X-Frame-Options", "SAMEORIGIN");
                 reply(ex, 200, describe(name, ex));
+            } else if (path.endsWith("/status/204")) {
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(204, -1);
             } else if (path.endsWith("/status/418")) {
                 reply(ex, 418, "teapot");
             } else {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,12 +86,39 @@ class RequestTerminationFilterTest {
         assertEquals("{\"message\":\"Bad Gateway\"}", get("{status_code: 502}").text());
     }
 
+    // Kong's PDK test "response.exit() has no default content" uses a status nginx has no page for.
     @Test
     void aStatusWithoutADefaultMessageHasNoBody() throws Exception {
         FakeHttp.Response r = get("{status_code: 418}");
         assertEquals(418, r.status());
         assertEquals("", r.text());
         assertEquals("0", r.header("Content-Length"));
+        assertEquals("", get("{status_code: 456}").text());
+    }
+
+    // Helper review 285: kong.response.exit(status) with no body ends in ngx.exit(status), so nginx
+    // answers with its own content: Kong's error handler for the statuses its error_page names,
+    // nginx's HTML page for the others it has one for.
+    @Test
+    void withoutAMessageNginxsOwnContentIsSentAsKongSendsIt() throws Exception {
+        FakeHttp.Response forbidden = get("{status_code: 403}");
+        assertEquals(403, forbidden.status());
+        assertEquals("text/html", forbidden.header("Content-Type"));
+        assertEquals(
+                "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n"
+                        + "<center><h1>403 Forbidden</h1></center>\r\n<hr><center>openresty</center>\r\n"
+                        + "</body>\r\n</html>\r\n",
+                forbidden.text());
+        assertEquals(String.valueOf(forbidden.text().length()), forbidden.header("Content-Length"));
+        assertTrue(get("{status_code: 429}").text().contains("<title>429 Too Many Requests</title>"));
+        FakeHttp.Response tooLong = get("{status_code: 411}");
+        assertEquals(411, tooLong.status());
+        assertTrue(tooLong.text().contains("Length required"), tooLong.text());
+        assertTrue(get("{status_code: 504}").text().contains("The upstream server is timing out"));
+        // A message given is still the message.
+        assertEquals(
+                "{\"message\":\"go away\"}",
+                get("{status_code: 403, message: go away}").text());
     }
 
     @Test
@@ -98,6 +126,21 @@ class RequestTerminationFilterTest {
         FakeHttp.Response r = get("{status_code: 204}");
         assertEquals(204, r.status());
         assertNull(r.header("Content-Length"));
+    }
+
+    // Helper review 285: nginx's header filter clears a 204's Content-Type, so Kong sends none
+    // whatever message, body or content_type the plugin has.
+    @Test
+    void a204HasNoContentTypeWhateverTheConfigurationSays() throws Exception {
+        for (String config : List.of(
+                "{status_code: 204, message: gone}",
+                "{status_code: 204, body: x, content_type: text/plain}",
+                "{status_code: 204, echo: true}")) {
+            FakeHttp.Response r = get(config);
+            assertEquals(204, r.status(), config);
+            assertNull(r.header("Content-Type"), config);
+            assertEquals("", r.text(), config);
+        }
     }
 
     @Test
