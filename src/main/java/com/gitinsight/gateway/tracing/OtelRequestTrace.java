@@ -164,10 +164,7 @@ final class OtelRequestTrace implements RequestTrace {
      */
     private void export(Child c, long endNanos) {
         SpanContext parent = root.getSpanContext();
-        SpanContext own = c.context != null
-                ? c.context
-                : SpanContext.create(
-                        parent.getTraceId(), tracing.newSpanId(), parent.getTraceFlags(), parent.getTraceState());
+        SpanContext own = c.context != null ? c.context : new ChildSpanContext(parent, tracing.newSpanIdValue());
         Attributes attributes = c.attributes == null ? Attributes.empty() : c.attributes;
         if (c.statusCode != 0 && c.attributes != null) {
             c.attributes.set(HTTP_STATUS_CODE, c.statusCode); // (before it is queued: not read yet)

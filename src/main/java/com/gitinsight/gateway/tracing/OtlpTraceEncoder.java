@@ -135,7 +135,10 @@ final class OtlpTraceEncoder {
         out.bigEndian64(traceIdLow);
         out.tag(SPAN_SPAN_ID, ProtoBuffer.LENGTH_DELIMITED);
         out.varint(8);
-        out.bigEndian64(HexFormat.fromHexDigitsToLong(context.getSpanId()));
+        out.bigEndian64(
+                context instanceof ChildSpanContext child
+                        ? child.spanIdValue()
+                        : HexFormat.fromHexDigitsToLong(context.getSpanId()));
         TraceState state = context.getTraceState();
         if (!state.isEmpty()) {
             out.string(SPAN_TRACE_STATE, traceStateText(state));

@@ -175,6 +175,16 @@ final class Tracing {
         return ids.generateSpanId();
     }
 
+    /** A new span id as a number (not 0), drawn as the SDK's random ids are. */
+    long newSpanIdValue() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long id;
+        do {
+            id = random.nextLong();
+        } while (id == 0);
+        return id;
+    }
+
     /** An ended span of this tracer's (its resource and scope). */
     EndedSpan span(
             String name,

@@ -80,7 +80,8 @@ class OtlpTraceEncoderTest {
                 LAYOUT.create().set(TRY, 2.0).set(STATUS, 502L).set(FLAG, false);
         List<EndedSpan> spans = new ArrayList<>();
         spans.add(span("kong", SpanKind.SERVER, root, remoteParent, StatusData.unset(), rootAttributes));
-        SpanContext child = SpanContext.create(root.getTraceId(), "1111111111111111", TraceFlags.getSampled(), state);
+        // A phase's context: its id a number, spelled in hex only if asked (the SDK's marshaler asks).
+        SpanContext child = new ChildSpanContext(root, 0x1111111111111111L);
         spans.add(span("kong.router", SpanKind.INTERNAL, child, root, StatusData.error(), Attributes.empty()));
         SpanContext balancer =
                 SpanContext.create(root.getTraceId(), "ffffffffffffff01", TraceFlags.getSampled(), state);
@@ -100,6 +101,13 @@ class OtlpTraceEncoderTest {
         spans.add(span("kong", SpanKind.SERVER, own, SpanContext.getInvalid(), StatusData.ok(), LAYOUT.create()));
         spans.add(span("", SpanKind.PRODUCER, own, SpanContext.getInvalid(), StatusData.unset(), Attributes.empty()));
         spans.add(span("c", SpanKind.CONSUMER, own, SpanContext.getInvalid(), StatusData.unset(), Attributes.empty()));
+        spans.add(span(
+                "kong.access.plugin.jwt",
+                SpanKind.INTERNAL,
+                new ChildSpanContext(own, -2L),
+                own,
+                StatusData.unset(),
+                Attributes.empty()));
         return spans;
     }
 
@@ -142,6 +150,32 @@ class OtlpTraceEncoderTest {
         assertEquals(
                 "kong-internal",
                 request.getResourceSpans(0).getScopeSpans(0).getScope().getName());
+    }
+
+    @Test
+    void aChildsContextIsItsParentsTraceWithItsOwnId() {
+        SpanContext parent = SpanContext.create(
+                "0af7651916cd43dd8448eb211c80319c",
+                "00f067aa0ba902b7",
+                TraceFlags.getSampled(),
+                TraceState.builder().put("k", "v").build());
+        SpanContext child = new ChildSpanContext(parent, 0x00000000000000ffL);
+        assertEquals("00000000000000ff", child.getSpanId());
+        assertEquals(parent.getTraceId(), child.getTraceId());
+        assertEquals(parent.getTraceState(), child.getTraceState());
+        assertEquals(true, child.isSampled());
+        assertEquals(true, child.isValid());
+        assertEquals(false, child.isRemote());
+        assertEquals(
+                false,
+                new ChildSpanContext(
+                                SpanContext.create(
+                                        parent.getTraceId(),
+                                        parent.getSpanId(),
+                                        TraceFlags.getDefault(),
+                                        TraceState.getDefault()),
+                                1L)
+                        .isSampled());
     }
 
     @Test
