@@ -130,7 +130,12 @@ public final class PluginIndex {
                 names.addAll(arguments ? source.credentialArguments() : source.credentialHeaders());
             }
         }
-        return names.isEmpty() ? Set.of() : Collections.unmodifiableSet(names);
+        if (names.isEmpty()) {
+            return Set.of();
+        }
+        // Argument names compare exactly: an immutable copy, which a log record's redaction walks
+        // for each argument without the hash set's iterator and empty buckets (issue 22).
+        return arguments ? Set.copyOf(names) : Collections.unmodifiableSet(names);
     }
 
     /** The query argument names any configured plugin reads a credential from (exact names). */

@@ -110,9 +110,11 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
         if (presented == null) {
             return null;
         }
-        if (credential == null) {
+        if (credential == null || presented[1] == null) {
             // As long as a known username's check: the answer's timing does not tell which exist.
-            checks.unknownUser(index.decoy(), presented[1]);
+            // A password whose bytes are no UTF-8 matches no stored one (Kong compares the bytes),
+            // and the Authorization header is not read after it (helper review 288).
+            checks.unknownUser(index.decoy(), presented[1] == null ? "" : presented[1]);
             return null;
         }
         if (!index.verify(credential, presented[1], checks)) {
@@ -140,6 +142,10 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
                 if (out == null) {
                     return null;
                 }
+                // Kong finds a credential by the username's bytes: one that is no UTF-8 names none
+                // here; a password that is none is kept as null, which no check accepts.
+                String username = utf8(out[0]);
+                out = username == null ? null : new String[] {username, utf8(out[1])};
             }
         }
         if (config.hideCredentials()) {
@@ -171,21 +177,33 @@ public class BasicAuthFilter extends PluginFilter<BasicAuthSchema.Config> {
 
     /**
      * nginx's base64 decoding: the standard alphabet, up to the first {@code =}, padding optional;
-     * anything else is no credential. Bytes that are not UTF-8 are none either: Kong compares the
-     * raw bytes, where a lenient decoding made {@code jos\xFF} the name {@code jos\uFFFD} (helper
-     * review 212).
+     * anything else is no credential. The bytes one character each (split on ':' and '\n' as Kong
+     * splits them, then read as UTF-8 by {@link #utf8}).
      */
     static String decode(String token) {
         int eq = token.indexOf('=');
         try {
             byte[] bytes = Base64.getDecoder().decode(eq < 0 ? token : token.substring(0, eq));
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code bytes} (one character each) as the UTF-8 they spell, or null: Kong compares the raw
+     * bytes, where a lenient decoding made {@code jos\xFF} the name {@code jos\uFFFD} (helper
+     * review 212).
+     */
+    static String utf8(String bytes) {
+        try {
             return StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .decode(java.nio.ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1)))
                     .toString();
-        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+        } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }
     }

@@ -38,14 +38,32 @@ final class OtlpSpanExporter implements SpanExporter {
         this.sender = sender;
     }
 
+    /** The encoding buffer a batch may leave grown: larger, it is given back after the send. */
+    static final int KEPT_BUFFER_BYTES = 4 * 1024 * 1024;
+
     @Override
     public synchronized CompletableResultCode export(Collection<SpanData> spans) {
-        batch.clear();
-        for (SpanData span : spans) {
-            batch.add((EndedSpan) span); // (the processor gets nothing else: Tracing.ended)
+        ProtoBuffer body;
+        try {
+            for (SpanData span : spans) {
+                batch.add((EndedSpan) span); // (the processor gets nothing else: Tracing.ended)
+            }
+            body = encoder.encode(batch);
+        } catch (RuntimeException e) {
+            // A batch no try can send (a span this exporter cannot write): lost at once, counted.
+            encoder.release(KEPT_BUFFER_BYTES);
+            return CompletableResultCode.ofExceptionalFailure(new Unencodable(e));
+        } finally {
+            batch.clear();
         }
-        ProtoBuffer body = encoder.encode(batch);
-        batch.clear();
+        try {
+            return send(body);
+        } finally {
+            encoder.release(KEPT_BUFFER_BYTES);
+        }
+    }
+
+    private CompletableResultCode send(ProtoBuffer body) {
         CompletableResultCode result = new CompletableResultCode();
         sender.send(
                 new MessageWriter() {
@@ -68,6 +86,15 @@ final class OtlpSpanExporter implements SpanExporter {
                 },
                 result::failExceptionally);
         return result;
+    }
+
+    /** A batch the encoder refused: sending it again would fail again. */
+    static final class Unencodable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unencodable(RuntimeException cause) {
+            super("the spans could not be encoded: " + cause.getClass().getSimpleName(), cause);
+        }
     }
 
     @Override

@@ -95,6 +95,11 @@ final class OtlpTraceEncoder {
         this.scopeField = b.toByteArray();
     }
 
+    /** Empties the buffer, giving it back when a batch grew it past {@code keptBytes}. */
+    void release(int keptBytes) {
+        out.release(keptBytes);
+    }
+
     /**
      * {@code spans}, every one this tracer's (its resource and scope), as one request; the buffer
      * returned holds it until the next call.

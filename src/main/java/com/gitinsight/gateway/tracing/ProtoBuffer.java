@@ -18,15 +18,35 @@ final class ProtoBuffer {
     static final int LENGTH_DELIMITED = 2;
     static final int FIXED32 = 5;
 
+    /** The largest array a Java VM allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private final int initialCapacity;
     private byte[] buf;
     private int pos;
 
     ProtoBuffer(int initialCapacity) {
-        this.buf = new byte[Math.max(64, initialCapacity)];
+        this.initialCapacity = Math.max(64, initialCapacity);
+        this.buf = new byte[this.initialCapacity];
     }
 
     void reset() {
         pos = 0;
+    }
+
+    /**
+     * Empties the buffer and, when a large message grew it past {@code keptBytes}, gives the large
+     * array back: one batch of long attributes must not keep its size for the tracer's life.
+     */
+    void release(int keptBytes) {
+        pos = 0;
+        if (buf.length > keptBytes) {
+            buf = new byte[initialCapacity];
+        }
+    }
+
+    int capacity() {
+        return buf.length;
     }
 
     int length() {
@@ -43,7 +63,11 @@ final class ProtoBuffer {
 
     private void ensure(int more) {
         if (buf.length - pos < more) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+            if (more > MAX_ARRAY - pos) {
+                throw new IllegalStateException("an OTLP message past 2 GB");
+            }
+            int doubled = buf.length > MAX_ARRAY / 2 ? MAX_ARRAY : buf.length * 2;
+            buf = Arrays.copyOf(buf, Math.max(doubled, pos + more));
         }
     }
 

@@ -79,11 +79,14 @@ final class RetryingExporter implements SpanExporter {
             Throwable failure = result.getFailureThrowable();
             String why = describe(failure);
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            if (stopping || queue.maxRetryTimeMs() < 0 || elapsedMs > queue.maxRetryTimeMs()) {
+            boolean unsendable = failure instanceof OtlpSpanExporter.Unencodable;
+            if (unsendable || stopping || queue.maxRetryTimeMs() < 0 || elapsedMs > queue.maxRetryTimeMs()) {
                 lost.addAndGet(spans.size());
                 LOG.log(
                         lastError == null ? Level.WARNING : Level.FINE,
-                        "opentelemetry: could not send spans due to max_retry_time exceeded; {0} spans were lost ({1})",
+                        unsendable
+                                ? "opentelemetry: {0} spans were lost ({1})"
+                                : "opentelemetry: could not send spans due to max_retry_time exceeded; {0} spans were lost ({1})",
                         new Object[] {spans.size(), why});
                 lastError = why;
                 return CompletableResultCode.ofFailure();
@@ -105,6 +108,9 @@ final class RetryingExporter implements SpanExporter {
      * text, which quotes what a collector sent back (a malformed header line, up to 16 KB).
      */
     static String describe(Throwable failure) {
+        if (failure instanceof OtlpSpanExporter.Unencodable) {
+            return failure.getMessage(); // (a fixed text: the class of what failed)
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof OtlpHttpSender.NotOk notOk) {
                 return "the collector answered with status " + notOk.status();

@@ -2,7 +2,9 @@ package com.gitinsight.gateway.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -183,6 +185,51 @@ class OtlpTraceEncoderTest {
         OtlpTraceEncoder encoder = new OtlpTraceEncoder(resource, scope);
         assertEquals(0, encoder.encode(List.of()).length());
         assertArrayEquals(sdkBytes(List.of()), encoder.encode(List.of()).toByteArray());
+    }
+
+    // Helper review 287: one batch of long attributes grew the buffer for the tracer's life.
+    @Test
+    void aGrownBufferIsGivenBackAfterItsBatch() {
+        ProtoBuffer b = new ProtoBuffer(64);
+        b.string(1, "x".repeat(10_000));
+        assertTrue(b.capacity() >= 10_000);
+        b.release(100_000);
+        assertEquals(0, b.length());
+        assertTrue(b.capacity() >= 10_000, "kept: under the bound");
+        b.string(1, "x".repeat(200_000));
+        b.release(100_000);
+        assertEquals(64, b.capacity());
+    }
+
+    // Helper review 287: a batch the encoder refuses is lost at once and counted, not retried
+    // until max_retry_time, nor thrown at the batch processor uncounted.
+    @Test
+    void aBatchTheEncoderRefusesIsCountedLostWithoutRetrying() {
+        OtlpSpanExporter otlp = new OtlpSpanExporter(
+                new OtlpTraceEncoder(resource, scope),
+                new OtlpHttpSender(new OtlpSpanExporter.Settings(
+                        java.net.URI.create("http://127.0.0.1:1/v1/traces"),
+                        java.time.Duration.ofMillis(200),
+                        java.time.Duration.ofMillis(200),
+                        java.util.Map.of())));
+        RetryingExporter exporter = new RetryingExporter(
+                otlp, new com.gitinsight.gateway.config.QueueSpec(200, 0, 100, 0, 60_000, 5, 20, 1), 1000);
+        EndedSpan other = new EndedSpan(
+                "kong",
+                SpanKind.SERVER,
+                SpanContext.getInvalid(),
+                SpanContext.getInvalid(),
+                StatusData.unset(),
+                1,
+                2,
+                Attributes.empty(),
+                Resource.getDefault(),
+                scope);
+        assertFalse(exporter.export(List.of(other)).isSuccess());
+        assertEquals(1, exporter.lost());
+        assertEquals(1, exporter.failedSends(), "one try");
+        assertEquals("the spans could not be encoded: IllegalArgumentException", exporter.lastError());
+        otlp.shutdown();
     }
 
     @Test
