@@ -147,8 +147,16 @@ public final class RoutePaths {
                         continue;
                     }
                 }
+                int used = pcre ? pcreEscape(regex, i, out) : 0;
+                if (used > 0) {
+                    i += used - 1;
+                    continue;
+                }
                 out.append(c).append(regex.charAt(++i));
                 continue;
+            }
+            if (pcre && c == '(' && classDepth == 0 && regex.startsWith("(?", i)) {
+                refuseJavaOnlyFlags(regex, i);
             }
             if (pcre && c == '{' && classDepth == 0 && !quantifierAt(regex, i)) {
                 out.append("\\{");
@@ -227,6 +235,56 @@ public final class RoutePaths {
      */
     public static String pcreRegex(String regex) {
         return javaRegex(regex, new HashMap<>(), true);
+    }
+
+    /**
+     * A PCRE escape whose braces are its own, copied whole (the '{' is no literal to escape):
+     * {@code \Q...\E} as written, {@code \x{e9}} (at most {@code \x{ff}}: OpenResty's PCRE reads
+     * bytes and refuses a larger value), {@code \p{L}}, {@code \P{L}}. The characters used, or 0.
+     */
+    private static int pcreEscape(String regex, int i, StringBuilder out) {
+        char e = regex.charAt(i + 1);
+        if (e == 'Q') {
+            int end = regex.indexOf("\\E", i + 2);
+            int stop = end < 0 ? regex.length() : end + 2;
+            out.append(regex, i, stop);
+            return stop - i;
+        }
+        if ((e == 'x' || e == 'p' || e == 'P') && i + 2 < regex.length() && regex.charAt(i + 2) == '{') {
+            int close = regex.indexOf('}', i + 3);
+            if (close < 0) {
+                return 0;
+            }
+            if (e == 'x') {
+                String hex = regex.substring(i + 3, close);
+                if (hex.isEmpty()
+                        || hex.length() > 8
+                        || !hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)
+                        || Long.parseLong(hex, 16) > 0xFF) {
+                    throw new java.util.regex.PatternSyntaxException("character value in \\x{} is too large", regex, i);
+                }
+            }
+            out.append(regex, i, close + 1);
+            return close + 1 - i;
+        }
+        return 0;
+    }
+
+    /**
+     * PCRE's inline options are i, m, s, x, U (ungreedy), X, J; Java's u (Unicode case folding,
+     * which over bytes would fold a UTF-8 lead byte with another) and U (Unicode classes) mean
+     * something else, so a regex naming either is refused.
+     */
+    private static void refuseJavaOnlyFlags(String regex, int i) {
+        for (int j = i + 2; j < regex.length(); j++) {
+            char f = regex.charAt(j);
+            if (f == 'u' || f == 'U') {
+                throw new java.util.regex.PatternSyntaxException("unsupported inline option", regex, j);
+            }
+            if (!Character.isLetter(f) && f != '-') {
+                return;
+            }
+        }
     }
 
     /** Whether {@code {n}}, {@code {n,}} or {@code {n,m}} starts at {@code i}. */

@@ -57,13 +57,38 @@ public final class NginxDefaultContent {
         return KONG_ERROR_HANDLER.get(status);
     }
 
-    /** nginx's own HTML page for {@code status} (text/html), or null when it has none. */
-    public static String nginxPage(int status) {
+    private static final String PADDING =
+            "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n".repeat(6);
+
+    /**
+     * nginx's own HTML page for {@code status} (text/html), or null when it has none; for an error
+     * status and a client nginx takes for MSIE or Chrome ({@code userAgent}, may be null), with the
+     * padding its {@code msie_padding} (on by default) adds, which keeps those browsers from showing
+     * a page of their own.
+     */
+    public static String nginxPage(int status, String userAgent) {
         String title = NGINX_PAGES.get(status);
         if (title == null) {
             return null;
         }
-        return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title
+        String page = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title
                 + "</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n";
+        return status >= 400 && msieOrChrome(userAgent) ? page + PADDING : page;
+    }
+
+    /**
+     * nginx's reading of the User-Agent (ngx_http_process_user_agent): MSIE when "MSIE " is followed
+     * by at least a version, unless "Opera" is in it; else Chrome when "Chrome/" is in it and
+     * "Gecko/" is not.
+     */
+    static boolean msieOrChrome(String userAgent) {
+        if (userAgent == null || userAgent.contains("Opera")) {
+            return false;
+        }
+        int msie = userAgent.indexOf("MSIE ");
+        if (msie >= 0 && msie + 7 < userAgent.length()) {
+            return true;
+        }
+        return !userAgent.contains("Gecko/") && userAgent.contains("Chrome/");
     }
 }

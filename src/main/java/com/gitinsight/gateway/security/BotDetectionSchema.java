@@ -147,9 +147,19 @@ public final class BotDetectionSchema implements PluginSchema {
     static String asBytes(String regex) {
         for (int i = 0; i < regex.length(); i++) {
             if (regex.charAt(i) >= 0x80) {
-                return new String(
-                        regex.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        java.nio.charset.StandardCharsets.ISO_8859_1);
+                try {
+                    // A lone surrogate is refused, not made a '?' (a quantifier: attacker review 289).
+                    java.nio.ByteBuffer bytes = java.nio.charset.StandardCharsets.UTF_8
+                            .newEncoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                            .encode(java.nio.CharBuffer.wrap(regex));
+                    return java.nio.charset.StandardCharsets.ISO_8859_1
+                            .decode(bytes)
+                            .toString();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new PatternSyntaxException("not UTF-8 text", regex, i);
+                }
             }
         }
         return regex;

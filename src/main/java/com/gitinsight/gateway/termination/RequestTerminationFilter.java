@@ -61,8 +61,9 @@ public class RequestTerminationFilter extends PluginFilter<RequestTerminationSch
             ErrorResponses.writeNginx(
                     request, response, config.status(), NginxDefaultContent.kongErrorHandlerMessage(config.status()));
             return;
-        } else if (NginxDefaultContent.nginxPage(config.status()) != null) {
-            bytes = NginxDefaultContent.nginxPage(config.status()).getBytes(StandardCharsets.US_ASCII);
+        } else if (NginxDefaultContent.nginxPage(config.status(), null) != null) {
+            bytes = NginxDefaultContent.nginxPage(config.status(), request.getHeader("User-Agent"))
+                    .getBytes(StandardCharsets.US_ASCII);
             contentType = "text/html";
         } else {
             bytes = new byte[0];

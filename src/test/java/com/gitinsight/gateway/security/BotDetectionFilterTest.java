@@ -13,6 +13,7 @@ import com.gitinsight.gateway.testing.FakeHttp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -157,6 +158,21 @@ class BotDetectionFilterTest {
         assertEquals(403, status("{deny: [\"curl{\"]}", "curl{7"));
         assertEquals(403, status("{deny: [\"^E{1}vil[0-9]{1,2}$\"]}", "Evil1"), "quantifiers stay quantifiers");
         assertEquals(200, status("{deny: [\"a{,3}\"]}", "aaa"), "{,3} is not one to PCRE");
+    }
+
+    // Attacker review 289: PCRE escapes whose braces are their own were rewritten (\x{e9} refused,
+    // \Q{\E matching a backslash), Java's own inline options u and U were taken, and a lone
+    // surrogate became a '?' quantifier.
+    @Test
+    void pcreEscapesWithBracesOptionsAndSurrogatesReadAsPcreReadsThem() throws Exception {
+        assertEquals(403, status("{deny: ['caf\\x{e9}']}", "caf\u00e9"), "the byte E9");
+        assertThrows(IllegalArgumentException.class, () -> snapshot("{deny: ['\\x{100}']}"), "too large for bytes");
+        assertEquals(403, status("{deny: ['\\Qa{b\\E']}", "xa{by"));
+        assertEquals(403, status("{deny: ['\\p{Lu}ad']}", "Bad"));
+        assertThrows(IllegalArgumentException.class, () -> snapshot("{deny: ['(?iu)x']}"));
+        assertThrows(IllegalArgumentException.class, () -> snapshot("{deny: ['(?U)a+']}"));
+        assertEquals(403, status("{deny: ['(?i)badbot']}", "BadBot"), "PCRE's own options stay");
+        assertThrows(PatternSyntaxException.class, () -> BotDetectionSchema.asBytes("curl\ud83d"));
     }
 
     @Test

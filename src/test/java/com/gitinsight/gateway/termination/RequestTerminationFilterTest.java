@@ -63,6 +63,10 @@ class RequestTerminationFilterTest {
         return send(config, FakeHttp.Request.get("/status/200"));
     }
 
+    private static FakeHttp.Response get(String config, String... headers) throws Exception {
+        return send(config, FakeHttp.Request.get("/status/200", headers));
+    }
+
     private static String refusal(String config) {
         return assertThrows(IllegalArgumentException.class, () -> snapshot(config))
                 .getMessage();
@@ -115,6 +119,26 @@ class RequestTerminationFilterTest {
         assertEquals(411, tooLong.status());
         assertTrue(tooLong.text().contains("Length required"), tooLong.text());
         assertTrue(get("{status_code: 504}").text().contains("The upstream server is timing out"));
+        // nginx's msie_padding: for a client it takes for MSIE or Chrome (not Firefox: "Gecko/").
+        String padding = "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n".repeat(6);
+        String chrome =
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        assertEquals(
+                forbidden.text() + padding,
+                get("{status_code: 403}", "User-Agent", chrome).text());
+        assertEquals(
+                forbidden.text() + padding,
+                get("{status_code: 403}", "User-Agent", "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT)")
+                        .text());
+        assertEquals(
+                forbidden.text(),
+                get("{status_code: 403}", "User-Agent", "Mozilla/5.0 (X11; rv:120.0) Gecko/20100101 Firefox/120.0")
+                        .text());
+        assertEquals(
+                forbidden.text(),
+                get("{status_code: 403}", "User-Agent", "Opera/9.80 (MSIE 6.0) Chrome/1")
+                        .text());
+        assertTrue(!get("{status_code: 301}", "User-Agent", chrome).text().contains("padding"), "errors only");
         // A message given is still the message.
         assertEquals(
                 "{\"message\":\"go away\"}",
