@@ -49,8 +49,9 @@ final class OtlpSpanExporter implements SpanExporter {
                 batch.add((EndedSpan) span); // (the processor gets nothing else: Tracing.ended)
             }
             body = encoder.encode(batch);
-        } catch (RuntimeException e) {
-            // A batch no try can send (a span this exporter cannot write): lost at once, counted.
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A batch no try can send (a span this exporter cannot write, a request past the
+            // encoder's bound, or the heap's): lost at once, counted; the thread goes on.
             encoder.release(KEPT_BUFFER_BYTES);
             return CompletableResultCode.ofExceptionalFailure(new Unencodable(e));
         } finally {
@@ -92,8 +93,13 @@ final class OtlpSpanExporter implements SpanExporter {
     static final class Unencodable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Unencodable(RuntimeException cause) {
-            super("the spans could not be encoded: " + cause.getClass().getSimpleName(), cause);
+        Unencodable(Throwable cause) {
+            super(
+                    "the spans could not be encoded: "
+                            + (cause instanceof ProtoBuffer.TooLarge
+                                    ? cause.getMessage() + " (lower queue.max_batch_size)"
+                                    : cause.getClass().getSimpleName()),
+                    cause);
         }
     }
 

@@ -63,7 +63,14 @@ final class OtlpTraceEncoder {
     private final byte[] resourceField;
 
     private final byte[] scopeField;
-    private final ProtoBuffer out = new ProtoBuffer(64 * 1024);
+    /**
+     * The largest request written: an OpenTelemetry Collector refuses a body over 20 MiB by
+     * default, and a larger buffer (grown by copying) would take a small gateway heap's headroom.
+     * A batch past it is lost and counted ({@link OtlpSpanExporter}); lower {@code max_batch_size}.
+     */
+    static final int MAX_REQUEST_BYTES = 16 << 20;
+
+    private final ProtoBuffer out = new ProtoBuffer(64 * 1024, MAX_REQUEST_BYTES);
 
     // The last id decoded: a request's spans share its trace id and (the children) their parent's.
     private String traceIdHex;
@@ -77,7 +84,7 @@ final class OtlpTraceEncoder {
     OtlpTraceEncoder(Resource resource, InstrumentationScopeInfo scope) {
         this.resource = resource;
         this.scope = scope;
-        ProtoBuffer b = new ProtoBuffer(256);
+        ProtoBuffer b = new ProtoBuffer(256, MAX_REQUEST_BYTES);
         int r = b.beginMessage(RESOURCE_SPANS_RESOURCE);
         attributes(b, RESOURCE_ATTRIBUTES, resource.getAttributes());
         b.endMessage(r);

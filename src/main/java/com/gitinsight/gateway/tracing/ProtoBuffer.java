@@ -18,15 +18,16 @@ final class ProtoBuffer {
     static final int LENGTH_DELIMITED = 2;
     static final int FIXED32 = 5;
 
-    /** The largest array a Java VM allocates. */
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
-
     private final int initialCapacity;
+    /** The most the buffer holds: a message would be larger (a batch too big to send whole). */
+    private final int maxBytes;
+
     private byte[] buf;
     private int pos;
 
-    ProtoBuffer(int initialCapacity) {
+    ProtoBuffer(int initialCapacity, int maxBytes) {
         this.initialCapacity = Math.max(64, initialCapacity);
+        this.maxBytes = Math.max(this.initialCapacity, maxBytes);
         this.buf = new byte[this.initialCapacity];
     }
 
@@ -63,11 +64,20 @@ final class ProtoBuffer {
 
     private void ensure(int more) {
         if (buf.length - pos < more) {
-            if (more > MAX_ARRAY - pos) {
-                throw new IllegalStateException("an OTLP message past 2 GB");
+            if (more > maxBytes - pos) {
+                throw new TooLarge(maxBytes);
             }
-            int doubled = buf.length > MAX_ARRAY / 2 ? MAX_ARRAY : buf.length * 2;
+            int doubled = buf.length > maxBytes / 2 ? maxBytes : buf.length * 2;
             buf = Arrays.copyOf(buf, Math.max(doubled, pos + more));
+        }
+    }
+
+    /** A message past the buffer's bound. */
+    static final class TooLarge extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(int maxBytes) {
+            super("a message over " + maxBytes + " bytes");
         }
     }
 
@@ -127,7 +137,8 @@ final class ProtoBuffer {
 
     private void utf8(String s) {
         int n = s.length();
-        ensure(3 * n);
+        // Room for the longest spelling; near the bound, for the exact one.
+        ensure(3 * n <= maxBytes - pos ? 3 * n : utf8Length(s));
         byte[] b = buf;
         int p = pos;
         for (int i = 0; i < n; i++) {
@@ -152,6 +163,26 @@ final class ProtoBuffer {
             }
         }
         pos = p;
+    }
+
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += Character.isSurrogate(c) ? 1 : 3;
+            }
+        }
+        return bytes;
     }
 
     /** Starts a length-delimited message in {@code field}; its content starts at the position returned. */

@@ -190,7 +190,7 @@ class OtlpTraceEncoderTest {
     // Helper review 287: one batch of long attributes grew the buffer for the tracer's life.
     @Test
     void aGrownBufferIsGivenBackAfterItsBatch() {
-        ProtoBuffer b = new ProtoBuffer(64);
+        ProtoBuffer b = new ProtoBuffer(64, 1 << 20);
         b.string(1, "x".repeat(10_000));
         assertTrue(b.capacity() >= 10_000);
         b.release(100_000);
@@ -199,6 +199,18 @@ class OtlpTraceEncoderTest {
         b.string(1, "x".repeat(200_000));
         b.release(100_000);
         assertEquals(64, b.capacity());
+    }
+
+    // Attacker review 289: a request past the bound is refused before the buffer grows past it.
+    @Test
+    void aMessagePastTheBoundIsRefused() {
+        ProtoBuffer b = new ProtoBuffer(64, 1000);
+        b.string(1, "x".repeat(900));
+        ProtoBuffer.TooLarge e = assertThrows(ProtoBuffer.TooLarge.class, () -> b.string(1, "x".repeat(200)));
+        assertTrue(b.capacity() <= 1000, "never grown past it: " + b.capacity());
+        assertEquals(
+                "the spans could not be encoded: a message over 1000 bytes (lower queue.max_batch_size)",
+                new OtlpSpanExporter.Unencodable(e).getMessage());
     }
 
     // Helper review 287: a batch the encoder refuses is lost at once and counted, not retried
