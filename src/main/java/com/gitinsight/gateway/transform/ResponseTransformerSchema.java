@@ -108,9 +108,21 @@ public final class ResponseTransformerSchema implements PluginSchema {
                 continue;
             }
             Entry e = Entry.parse(s);
-            out.add(e == null ? s : e.name());
+            String name = e == null ? s : e.name();
+            out.add(field.equals("headers") ? ngxHeaderName(name) : name);
         }
         return out;
+    }
+
+    /**
+     * A response header name as OpenResty's {@code ngx.header} takes it (Kong's
+     * {@code kong.response.set_header}, {@code clear_header}; its header snapshot reads names the
+     * same way): '_' is '-' ({@code lua_transform_underscores_in_response_headers}, on by
+     * default), so {@code remove: {headers: [x_powered_by]}} removes {@code X-Powered-By}
+     * (helper review 290).
+     */
+    static String ngxHeaderName(String name) {
+        return name.replace('_', '-');
     }
 
     private static List<Rename> renames(PluginFields section, String field, boolean headers) {
@@ -131,7 +143,7 @@ public final class ResponseTransformerSchema implements PluginSchema {
                 // nothing for it (no new name).
                 continue;
             } else {
-                out.add(new Rename(e.name(), to));
+                out.add(headers ? new Rename(ngxHeaderName(e.name()), ngxHeaderName(to)) : new Rename(e.name(), to));
             }
         }
         return out;
@@ -150,7 +162,7 @@ public final class ResponseTransformerSchema implements PluginSchema {
             } else if (!Entry.isHeaderValue(e.value())) {
                 section.error("headers", "'" + e.name() + "': a header value may not hold control characters");
             } else {
-                out.add(new HeaderValue(e.name(), e.value()));
+                out.add(new HeaderValue(ngxHeaderName(e.name()), e.value()));
             }
         }
         return out;

@@ -174,6 +174,21 @@ class ResponseTransformerTest {
     }
 
     // H9, H10: replace, only a present header
+    // Helper review 290: Kong's header operations go through OpenResty's ngx.header, which reads
+    // '_' in a name as '-'.
+    @Test
+    void anUnderscoreInAConfiguredHeaderNameIsADash() {
+        assertTrue(headers("{remove: {headers: [x_powered_by]}}", "X-Powered-By", "php")
+                .headers()
+                .isEmpty());
+        assertEquals(
+                Map.of("x-b", List.of("v")),
+                headers("{rename: {headers: ['x_a:x_b']}}", "X-A", "v").headers());
+        assertEquals(
+                Map.of("x-trace", List.of("1")),
+                headers("{add: {headers: ['x_trace:1']}}").headers());
+    }
+
     @Test
     void replaceHeaders() {
         String config = "{replace: {headers: ['h1:v1', 'h2:value:2']}}";
