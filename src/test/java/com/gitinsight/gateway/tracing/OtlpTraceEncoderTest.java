@@ -226,17 +226,7 @@ class OtlpTraceEncoderTest {
                         java.util.Map.of())));
         RetryingExporter exporter = new RetryingExporter(
                 otlp, new com.gitinsight.gateway.config.QueueSpec(200, 0, 100, 0, 60_000, 5, 20, 1), 1000);
-        EndedSpan other = new EndedSpan(
-                "kong",
-                SpanKind.SERVER,
-                SpanContext.getInvalid(),
-                SpanContext.getInvalid(),
-                StatusData.unset(),
-                1,
-                2,
-                Attributes.empty(),
-                Resource.getDefault(),
-                scope);
+        EndedSpan other = spanOfAnotherTracer();
         assertFalse(exporter.export(List.of(other)).isSuccess());
         assertEquals(1, exporter.lost());
         assertEquals(1, exporter.failedSends(), "one try");
@@ -244,10 +234,9 @@ class OtlpTraceEncoderTest {
         otlp.shutdown();
     }
 
-    @Test
-    void aSpanOfAnotherTracerIsRefused() {
-        OtlpTraceEncoder encoder = new OtlpTraceEncoder(resource, scope);
-        EndedSpan other = new EndedSpan(
+    /** A span of another resource than the encoder's. */
+    private EndedSpan spanOfAnotherTracer() {
+        return new EndedSpan(
                 "kong",
                 SpanKind.SERVER,
                 SpanContext.getInvalid(),
@@ -258,6 +247,12 @@ class OtlpTraceEncoderTest {
                 Attributes.empty(),
                 Resource.getDefault(),
                 scope);
+    }
+
+    @Test
+    void aSpanOfAnotherTracerIsRefused() {
+        OtlpTraceEncoder encoder = new OtlpTraceEncoder(resource, scope);
+        EndedSpan other = spanOfAnotherTracer();
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(List.of(other)));
     }
 }
