@@ -418,4 +418,71 @@ class KongJwtVerifierTest {
                 rs256(claims("mobile-rsa", NOW + 60)), config, Credentials.of(withPrivate, false), NOW);
         assertTrue(r instanceof KongJwtVerifier.Verified, r.toString());
     }
+
+    // Helper review 291: OpenSSL's pkey.new loads PKCS#1 keys (BEGIN RSA PUBLIC KEY, BEGIN RSA
+    // PRIVATE KEY) for Kong; the file was refused here.
+    @Test
+    void pkcs1RsaKeysLoadAndVerify() throws Exception {
+        byte[] spki = rsa.getPublicKey().getEncoded();
+        byte[] pkcs1Public = lastContent(spki);
+        byte[] pkcs1Private = lastContent(rsa.getPrivateKey().getEncoded());
+        for (String pem : List.of(
+                pem("RSA PUBLIC KEY", java.util.Arrays.copyOfRange(pkcs1Public, 1, pkcs1Public.length)),
+                pem("RSA PRIVATE KEY", pkcs1Private))) {
+            GatewayConfig file = new KongConfigParser(PluginRegistry.builtIn())
+                    .parse("t.yml", """
+                    _format_version: "3.0"
+                    consumers:
+                      - username: mobile-app
+                        jwt_secrets:
+                          - key: mobile-rsa
+                            algorithm: RS256
+                            rsa_public_key: |
+                    %s
+                    """.formatted(pem.indent(14).stripTrailing()));
+            KongJwtVerifier.Result r = KongJwtVerifier.verify(
+                    rs256(claims("mobile-rsa", NOW + 60)), config, Credentials.of(file, false), NOW);
+            assertTrue(r instanceof KongJwtVerifier.Verified, pem + r);
+        }
+        assertEquals(
+                java.util.HexFormat.of().formatHex(spki),
+                java.util.HexFormat.of()
+                        .formatHex(com.gitinsight.gateway.config.PublicKeys.rsa(pem(
+                                        "RSA PUBLIC KEY",
+                                        java.util.Arrays.copyOfRange(pkcs1Public, 1, pkcs1Public.length)))
+                                .getEncoded()));
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** The content of the last element of a DER SEQUENCE (X.509's BIT STRING, PKCS#8's OCTET STRING). */
+    private static byte[] lastContent(byte[] der) {
+        int[] outer = header(der, 0);
+        int at = outer[0];
+        int[] last = null;
+        while (at < der.length) {
+            last = header(der, at);
+            at = last[0] + last[1];
+        }
+        return java.util.Arrays.copyOfRange(der, last[0], last[0] + last[1]);
+    }
+
+    /** {content start, content length} of the element at {@code at}. */
+    private static int[] header(byte[] der, int at) {
+        int first = der[at + 1] & 0xff;
+        if (first < 0x80) {
+            return new int[] {at + 2, first};
+        }
+        int n = first & 0x7f;
+        int length = 0;
+        for (int i = 0; i < n; i++) {
+            length = length << 8 | der[at + 2 + i] & 0xff;
+        }
+        return new int[] {at + 2 + n, length};
+    }
 }
