@@ -55,7 +55,9 @@ public final class PublicKeys {
     };
 
     private static byte[] base64Body(String pem) {
-        return java.util.Base64.getMimeDecoder()
+        // Strict base64 between the markers, as the PKCS#8 path read it (attacker review 292: the
+        // MIME decoder skipped any character, so text OpenSSL refuses loaded).
+        return java.util.Base64.getDecoder()
                 .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
     }
 

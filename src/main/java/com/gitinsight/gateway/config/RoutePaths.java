@@ -244,6 +244,13 @@ public final class RoutePaths {
      */
     private static int pcreEscape(String regex, int i, StringBuilder out) {
         char e = regex.charAt(i + 1);
+        if (e == 'c' && i + 2 < regex.length() && regex.charAt(i + 2) < 0x80) {
+            // PCRE's \cX is X upper-cased, xor 0x40 (Java's does not upper-case), written as the
+            // one character it is: read as two, \c[ opened a class for the bracket counter, which
+            // then skipped the checks below (attacker review 292).
+            out.append(String.format("\\x{%x}", Character.toUpperCase(regex.charAt(i + 2)) ^ 0x40));
+            return 3;
+        }
         if (e == 'Q') {
             int end = regex.indexOf("\\E", i + 2);
             int stop = end < 0 ? regex.length() : end + 2;
@@ -257,12 +264,14 @@ public final class RoutePaths {
             }
             if (e == 'x') {
                 String hex = regex.substring(i + 3, close);
+                String digits = hex.replaceFirst("^0+(?=.)", ""); // PCRE skips leading zeros
                 if (hex.isEmpty()
-                        || hex.length() > 8
-                        || !hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)
-                        || Long.parseLong(hex, 16) > 0xFF) {
+                        || !hex.chars().allMatch(h -> h < 0x80 && Character.digit(h, 16) >= 0)
+                        || digits.length() > 2) {
                     throw new java.util.regex.PatternSyntaxException("character value in \\x{} is too large", regex, i);
                 }
+                out.append("\\x{").append(digits).append('}');
+                return close + 1 - i;
             }
             out.append(regex, i, close + 1);
             return close + 1 - i;

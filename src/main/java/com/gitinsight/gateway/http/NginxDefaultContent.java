@@ -57,6 +57,14 @@ public final class NginxDefaultContent {
         return KONG_ERROR_HANDLER.get(status);
     }
 
+    /**
+     * The status Kong's error handler answers {@code status} with: nginx's 494 (a request header
+     * too large) is sent as 400, as Kong's handler converts it back (attacker review 292).
+     */
+    public static int kongErrorHandlerStatus(int status) {
+        return status == 494 ? 400 : status;
+    }
+
     private static final String PADDING =
             "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n".repeat(6);
 

@@ -59,7 +59,10 @@ public class RequestTerminationFilter extends PluginFilter<RequestTerminationSch
             // kong.response.exit(status) with no body: nginx sends its error_page, Kong's error handler
             // (helper review 285).
             ErrorResponses.writeNginx(
-                    request, response, config.status(), NginxDefaultContent.kongErrorHandlerMessage(config.status()));
+                    request,
+                    response,
+                    NginxDefaultContent.kongErrorHandlerStatus(config.status()),
+                    NginxDefaultContent.kongErrorHandlerMessage(config.status()));
             return;
         } else if (NginxDefaultContent.nginxPage(config.status(), null) != null) {
             bytes = NginxDefaultContent.nginxPage(config.status(), request.getHeader("User-Agent"))

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
@@ -38,6 +40,11 @@ final class OtlpSpanExporter implements SpanExporter {
         this.sender = sender;
     }
 
+    private static final Logger LOG = Logger.getLogger(OtlpSpanExporter.class.getName());
+
+    /** Whether an encoding defect's stack trace was logged (once per exporter). */
+    private boolean defectLogged;
+
     /** The encoding buffer a batch may leave grown: larger, it is given back after the send. */
     static final int KEPT_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -53,6 +60,11 @@ final class OtlpSpanExporter implements SpanExporter {
             // A batch no try can send (a span this exporter cannot write, a request past the
             // encoder's bound, or the heap's): lost at once, counted; the thread goes on.
             encoder.release(KEPT_BUFFER_BYTES);
+            if (!(e instanceof ProtoBuffer.TooLarge) && !(e instanceof OutOfMemoryError) && !defectLogged) {
+                // A defect, not a size: its stack trace once (the count and reason are in health).
+                defectLogged = true;
+                LOG.log(Level.WARNING, "opentelemetry: a batch of spans could not be encoded", e);
+            }
             return CompletableResultCode.ofExceptionalFailure(new Unencodable(e));
         } finally {
             batch.clear();

@@ -173,6 +173,10 @@ class BotDetectionFilterTest {
         assertThrows(IllegalArgumentException.class, () -> snapshot("{deny: ['(?U)a+']}"));
         assertEquals(403, status("{deny: ['(?i)badbot']}", "BadBot"), "PCRE's own options stay");
         assertThrows(PatternSyntaxException.class, () -> BotDetectionSchema.asBytes("curl\ud83d"));
+        // Attacker review 292: \c[ is one character (0x1B) to PCRE, not a class opening that hid
+        // the options after it; \x{} digits may have leading zeros.
+        assertThrows(IllegalArgumentException.class, () -> snapshot("{allow: ['\\c[?(?U)^\\w']}"));
+        assertEquals(403, status("{deny: ['^\\x{000000041}gent']}", "Agent"));
     }
 
     @Test

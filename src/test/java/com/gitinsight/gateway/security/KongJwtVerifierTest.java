@@ -453,6 +453,17 @@ class KongJwtVerifierTest {
                                 .getEncoded()));
     }
 
+    // Attacker review 292: a character that is no base64 inside the markers is refused, as OpenSSL
+    // refuses it (the MIME decoder skipped it).
+    @Test
+    void aPkcs1KeyWithForeignCharactersIsRefused() {
+        byte[] pkcs1 = lastContent(rsa.getPublicKey().getEncoded());
+        String good = pem("RSA PUBLIC KEY", java.util.Arrays.copyOfRange(pkcs1, 1, pkcs1.length));
+        String bad = good.replaceFirst("\n", "\n*");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> com.gitinsight.gateway.config.PublicKeys.rsa(bad));
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))

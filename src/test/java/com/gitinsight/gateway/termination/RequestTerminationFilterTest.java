@@ -119,6 +119,10 @@ class RequestTerminationFilterTest {
         assertEquals(411, tooLong.status());
         assertTrue(tooLong.text().contains("Length required"), tooLong.text());
         assertTrue(get("{status_code: 504}").text().contains("The upstream server is timing out"));
+        // Kong's error handler sends nginx's 494 as 400 (attacker review 292).
+        FakeHttp.Response headerTooLarge = get("{status_code: 494}");
+        assertEquals(400, headerTooLarge.status());
+        assertTrue(headerTooLarge.text().contains("Request header or cookie too large"), headerTooLarge.text());
         // nginx's msie_padding: for a client it takes for MSIE or Chrome (not Firefox: "Gecko/").
         String padding = "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n".repeat(6);
         String chrome =
