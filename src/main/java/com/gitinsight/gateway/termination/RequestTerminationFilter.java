@@ -64,12 +64,11 @@ public class RequestTerminationFilter extends PluginFilter<RequestTerminationSch
                     NginxDefaultContent.kongErrorHandlerStatus(config.status()),
                     NginxDefaultContent.kongErrorHandlerMessage(config.status()));
             return;
-        } else if (NginxDefaultContent.nginxPage(config.status(), null) != null) {
-            bytes = NginxDefaultContent.nginxPage(config.status(), request.getHeader("User-Agent"))
-                    .getBytes(StandardCharsets.US_ASCII);
-            contentType = "text/html";
         } else {
-            bytes = new byte[0];
+            // nginx's own page for the status, or nothing when it has none.
+            String page = NginxDefaultContent.nginxPage(config.status(), request.getHeader("User-Agent"));
+            bytes = page == null ? new byte[0] : page.getBytes(StandardCharsets.US_ASCII);
+            contentType = page == null ? null : "text/html";
         }
         if (contentType != null && config.status() != 204) { // nginx's header filter sends none with a 204
             response.setContentType(contentType);

@@ -31,6 +31,8 @@ import javax.net.ssl.X509TrustManager;
  */
 final class OtlpSpanExporter implements SpanExporter {
 
+    private static final Logger LOG = Logger.getLogger(OtlpSpanExporter.class.getName());
+
     private final OtlpTraceEncoder encoder;
     private final OtlpHttpSender sender;
     private final List<EndedSpan> batch = new ArrayList<>();
@@ -39,8 +41,6 @@ final class OtlpSpanExporter implements SpanExporter {
         this.encoder = encoder;
         this.sender = sender;
     }
-
-    private static final Logger LOG = Logger.getLogger(OtlpSpanExporter.class.getName());
 
     /** Whether an encoding defect's stack trace was logged (once per exporter). */
     private boolean defectLogged;

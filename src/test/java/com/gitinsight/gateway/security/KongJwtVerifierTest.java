@@ -403,20 +403,7 @@ class KongJwtVerifierTest {
                 + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(rsa.getPrivateKey().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
-        GatewayConfig withPrivate = new KongConfigParser(PluginRegistry.builtIn())
-                .parse("t.yml", """
-                _format_version: "3.0"
-                consumers:
-                  - username: mobile-app
-                    jwt_secrets:
-                      - key: mobile-rsa
-                        algorithm: RS256
-                        rsa_public_key: |
-                %s
-                """.formatted(privatePem.indent(10).stripTrailing()));
-        KongJwtVerifier.Result r = KongJwtVerifier.verify(
-                rs256(claims("mobile-rsa", NOW + 60)), config, Credentials.of(withPrivate, false), NOW);
-        assertTrue(r instanceof KongJwtVerifier.Verified, r.toString());
+        assertVerifiesWith(privatePem);
     }
 
     // Helper review 291: OpenSSL's pkey.new loads PKCS#1 keys (BEGIN RSA PUBLIC KEY, BEGIN RSA
@@ -429,20 +416,7 @@ class KongJwtVerifierTest {
         for (String pem : List.of(
                 pem("RSA PUBLIC KEY", java.util.Arrays.copyOfRange(pkcs1Public, 1, pkcs1Public.length)),
                 pem("RSA PRIVATE KEY", pkcs1Private))) {
-            GatewayConfig file = new KongConfigParser(PluginRegistry.builtIn())
-                    .parse("t.yml", """
-                    _format_version: "3.0"
-                    consumers:
-                      - username: mobile-app
-                        jwt_secrets:
-                          - key: mobile-rsa
-                            algorithm: RS256
-                            rsa_public_key: |
-                    %s
-                    """.formatted(pem.indent(14).stripTrailing()));
-            KongJwtVerifier.Result r = KongJwtVerifier.verify(
-                    rs256(claims("mobile-rsa", NOW + 60)), config, Credentials.of(file, false), NOW);
-            assertTrue(r instanceof KongJwtVerifier.Verified, pem + r);
+            assertVerifiesWith(pem);
         }
         assertEquals(
                 java.util.HexFormat.of().formatHex(spki),
@@ -462,6 +436,24 @@ class KongJwtVerifierTest {
         String bad = good.replaceFirst("\n", "\n*");
         org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> com.gitinsight.gateway.config.PublicKeys.rsa(bad));
+    }
+
+    /** An RS256 token of credential mobile-rsa verifies when the file gives {@code pem} as its rsa_public_key. */
+    private void assertVerifiesWith(String pem) throws Exception {
+        GatewayConfig file = new KongConfigParser(PluginRegistry.builtIn())
+                .parse("t.yml", """
+                _format_version: "3.0"
+                consumers:
+                  - username: mobile-app
+                    jwt_secrets:
+                      - key: mobile-rsa
+                        algorithm: RS256
+                        rsa_public_key: |
+                %s
+                """.formatted(pem.indent(10).stripTrailing()));
+        KongJwtVerifier.Result r =
+                KongJwtVerifier.verify(rs256(claims("mobile-rsa", NOW + 60)), config, Credentials.of(file, false), NOW);
+        assertTrue(r instanceof KongJwtVerifier.Verified, pem + r);
     }
 
     private static String pem(String type, byte[] der) {
