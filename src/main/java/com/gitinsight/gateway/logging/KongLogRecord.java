@@ -125,7 +125,7 @@ public final class KongLogRecord implements LogEntry {
     private final int serverPort;
     private final String method;
     /** The client's request headers, name and value in turn, a repeated header once per value. */
-    private final String[] requestHeaders;
+    private final List<String> requestHeaders;
 
     private final long requestBodyBytes;
     private final boolean secure;
@@ -221,7 +221,7 @@ public final class KongLogRecord implements LogEntry {
         // A refused request line: nginx parsed no header, so Kong logs none.
         com.gitinsight.gateway.runtime.HeadLines kept = context.headLines();
         this.requestHeaders =
-                context.requestLineRefused() ? new String[0] : kept != null ? kept.toArray() : requestHeaders(request);
+                context.requestLineRefused() ? List.of() : kept != null ? kept.lines() : requestHeaders(request);
         this.requestBodyBytes = Math.max(0, request.getContentLengthLong());
         this.secure = request.isSecure();
         if (secure) {
@@ -276,8 +276,8 @@ public final class KongLogRecord implements LogEntry {
         // Each name and value is a string the record keeps (its object and array headers, ~40 bytes,
         // and its characters), not only the characters it writes (attacker review 161: a queue's
         // max_bytes held about five times its bound).
-        if (kept != null && requestHeaders.length > 0) {
-            bytes += kept.chars() + (long) STRING_OVERHEAD * requestHeaders.length; // counted as they were kept
+        if (kept != null && !requestHeaders.isEmpty()) {
+            bytes += kept.chars() + (long) STRING_OVERHEAD * requestHeaders.size(); // counted as they were kept
         } else {
             for (String h : requestHeaders) {
                 bytes += length(h) + STRING_OVERHEAD;
@@ -338,7 +338,7 @@ public final class KongLogRecord implements LogEntry {
         return estimatedBytes;
     }
 
-    private static String[] requestHeaders(HttpServletRequest request) {
+    private static List<String> requestHeaders(HttpServletRequest request) {
         List<String> out = new ArrayList<>(16);
         List<String> seen = new ArrayList<>(8);
         for (Enumeration<String> names = request.getHeaderNames();
@@ -356,7 +356,7 @@ public final class KongLogRecord implements LogEntry {
                 out.add(values.nextElement());
             }
         }
-        return out.toArray(new String[0]);
+        return out;
     }
 
     /** The container's response headers, name and value in turn (a response not wrapped for the log). */
@@ -406,8 +406,8 @@ public final class KongLogRecord implements LogEntry {
         for (int i = 0; i < tries.size(); i++) {
             n += length(tries.get(i).ip());
         }
-        for (String s : requestHeaders) {
-            n += s.length();
+        for (int i = 0; i < requestHeaders.size(); i++) {
+            n += requestHeaders.get(i).length();
         }
         for (int i = 0; i < responseHeaders.size(); i++) {
             n += responseHeaders.get(i).length();
@@ -463,7 +463,7 @@ public final class KongLogRecord implements LogEntry {
 
         writeLatencies(g);
         writeTries(g);
-        writeIdentity(g);
+        writeIdentity(g, writer);
         if (match != null) {
             // A configuration's routes and services, written once each (they are a third of a record).
             field(g, F_ROUTE)
@@ -594,9 +594,9 @@ public final class KongLogRecord implements LogEntry {
         List<String> written = new ArrayList<>(16);
         long bytes = 0;
         g.writeStartObject();
-        String[] h = requestHeaders;
-        for (int i = 0; i < h.length && written.size() < MAX_HEADERS; i += 2) {
-            String name = h[i];
+        List<String> h = requestHeaders;
+        for (int i = 0; i < h.size() && written.size() < MAX_HEADERS; i += 2) {
+            String name = h.get(i);
             LogWriter.HeaderName known = writer.name(name);
             String lower = known.lower();
             // As the upstream copy compares names (IdentityHeaders.fold): X_Api_Key is X-Api-Key there.
@@ -609,21 +609,21 @@ public final class KongLogRecord implements LogEntry {
             // Kong's two, and the cookies (Kong ships them; a log pipeline's readers are not the users).
             boolean redact = SecretHeaders.isSecret(folded) || credentialNamed(known, name, credentialMask);
             int count = 0;
-            for (int j = i; j < h.length; j += 2) {
-                if (h[j].equalsIgnoreCase(name)) {
+            for (int j = i; j < h.size(); j += 2) {
+                if (h.get(j).equalsIgnoreCase(name)) {
                     count++;
-                    bytes += name.length() + h[j + 1].length() + 4;
+                    bytes += name.length() + h.get(j + 1).length() + 4;
                 }
             }
             if (redact) {
                 g.writeString(REDACTED);
             } else if (count == 1) {
-                g.writeString(bounded(headerText(h[i + 1])));
+                g.writeString(bounded(headerText(h.get(i + 1))));
             } else {
                 g.writeStartArray();
-                for (int j = i; j < h.length; j += 2) {
-                    if (h[j].equalsIgnoreCase(name)) {
-                        g.writeString(bounded(headerText(h[j + 1])));
+                for (int j = i; j < h.size(); j += 2) {
+                    if (h.get(j).equalsIgnoreCase(name)) {
+                        g.writeString(bounded(headerText(h.get(j + 1))));
                     }
                 }
                 g.writeEndArray();
@@ -719,13 +719,13 @@ public final class KongLogRecord implements LogEntry {
                 continue; // written with its first value
             }
             written++;
-            String name = names[i].lower();
-            contentTypeWritten |= name.equals("content-type");
+            boolean isContentType = names[i].contentType();
+            contentTypeWritten |= isContentType;
             g.writeFieldName(names[i].json());
             int next = repeats ? indexOf(ids, ids[i], i + 1, n) : -1;
-            if (name.equals("set-cookie")) {
+            if (names[i].setCookie()) {
                 g.writeString(REDACTED);
-            } else if (contentType != null && name.equals("content-type")) {
+            } else if (contentType != null && isContentType) {
                 g.writeString(contentType); // the container's (a character encoding set later is in it)
             } else if (next < 0) {
                 g.writeString(responseValue(names[i], h.get(2 * i), credentialMask, h.get(2 * i + 1)));
@@ -979,7 +979,7 @@ public final class KongLogRecord implements LogEntry {
      * The consumer and credential an auth plugin identified (not the headers it set for the
      * backend, which a request-transformer may have removed or renamed).
      */
-    private void writeIdentity(JsonGenerator g) throws IOException {
+    private void writeIdentity(JsonGenerator g, LogWriter writer) throws IOException {
         RequestContext.Identity who = identity;
         if (who == null || who.consumerId() == null) {
             return;
@@ -991,7 +991,23 @@ public final class KongLogRecord implements LogEntry {
             field(g, F_CONSUMER_ID).writeString(who.consumerId());
             g.writeEndObject();
         }
-        field(g, F_CONSUMER).writeStartObject();
+        g.writeFieldName(F_CONSUMER);
+        if (who.entity() != null) {
+            // A configuration's consumer: the same for every request it makes, so written once.
+            g.writeRawValue(writer.consumer(
+                    who.consumerId(),
+                    who.entity(),
+                    who.username(),
+                    who.customId(),
+                    loadedAt,
+                    gen -> writeConsumer(gen, who, loadedAt)));
+        } else {
+            writeConsumer(g, who, loadedAt);
+        }
+    }
+
+    private static void writeConsumer(JsonGenerator g, RequestContext.Identity who, long loadedAt) throws IOException {
+        g.writeStartObject();
         field(g, F_ID).writeString(who.consumerId());
         if (who.username() != null) {
             field(g, F_USERNAME).writeString(who.username());

@@ -35,9 +35,18 @@ final class LogWriter {
      * numbers, not strings; never reused by this writer, so a name cached before the cache was
      * emptied is never taken for another; see {@link #clears()} for the converse), whether a
      * response's value of it may quote the request's URI, and the spelling's bit of a {@link #mask}
-     * (of the name as given: lower-casing may change its length, "\u0130" to two characters).
+     * (of the name as given: lower-casing may change its length, "\u0130" to two characters),
+     * and whether it is {@code content-type} or {@code set-cookie} (asked of every response header).
      */
-    record HeaderName(String lower, SerializableString json, boolean identity, long id, boolean quotesUri, long bit) {}
+    record HeaderName(
+            String lower,
+            SerializableString json,
+            boolean identity,
+            long id,
+            boolean quotesUri,
+            long bit,
+            boolean contentType,
+            boolean setCookie) {}
 
     /** Writes one part of a record (a route or a service). */
     interface PartWriter {
@@ -148,7 +157,9 @@ final class LogWriter {
                 IdentityHeaders.isIdentity(IdentityHeaders.fold(name)),
                 id,
                 KongLogRecord.quotesUri(lower),
-                bit(name));
+                bit(name),
+                lower.equals("content-type"),
+                lower.equals("set-cookie"));
         names.put(name, made);
         return made;
     }
@@ -203,18 +214,51 @@ final class LogWriter {
         if (parts.size() >= MAX_CACHED) {
             parts.clear(); // also lets go of the specs of configurations no longer running
         }
+        Part made = new Part(loadedAt, written(writer));
+        parts.put(key, made);
+        return made.json();
+    }
+
+    private record Part(long loadedAt, SerializableString json) {}
+
+    /** By identity: a configuration's consumers' ids (one string per consumer). */
+    private final Map<String, ConsumerPart> consumers = new IdentityHashMap<>();
+
+    /**
+     * As {@link #part}, for a consumer of the configuration ({@code entity} its entity, which
+     * consumers may share): keyed by its id, reused while the entity, username and custom_id are
+     * the ones it was written with.
+     */
+    SerializableString consumer(
+            String id, Object entity, String username, String customId, long loadedAt, PartWriter writer) {
+        ConsumerPart known = consumers.get(id);
+        if (known != null
+                && known.loadedAt() == loadedAt
+                && known.entity() == entity
+                && java.util.Objects.equals(known.username(), username)
+                && java.util.Objects.equals(known.customId(), customId)) {
+            return known.json();
+        }
+        if (consumers.size() >= MAX_CACHED) {
+            consumers.clear();
+        }
+        ConsumerPart made = new ConsumerPart(loadedAt, entity, username, customId, written(writer));
+        consumers.put(id, made);
+        return made.json();
+    }
+
+    private record ConsumerPart(
+            long loadedAt, Object entity, String username, String customId, SerializableString json) {}
+
+    private static SerializableString written(PartWriter writer) {
         java.io.StringWriter text = new java.io.StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(text)) {
             writer.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Part made = new Part(loadedAt, new SerializedString(text.toString()));
-        parts.put(key, made);
-        return made.json();
+        return new SerializedString(text.toString());
     }
-
-    private record Part(long loadedAt, SerializableString json) {}
 
     private enum Framing {
         ONE,

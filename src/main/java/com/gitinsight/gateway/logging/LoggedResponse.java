@@ -57,22 +57,39 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     /** Reads the headers the wrapped response holds now (at wrapping, and after a reset). */
     private void readHeld() {
         HttpServletResponse response = (HttpServletResponse) getResponse();
-        List<String> seen = new ArrayList<>(4);
-        for (String name : response.getHeaderNames()) {
+        // A container lists a repeated name once per value: the list, read once, tells which
+        // names are there once (their one value is read alone) and which were read already.
+        List<String> names =
+                response.getHeaderNames() instanceof List<String> l ? l : new ArrayList<>(response.getHeaderNames());
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
             if (name.equalsIgnoreCase("Date")) {
                 // The gateway's own, as nginx's header filter adds it: not among the headers
                 // Kong's log phase reads (ngx.resp.get_headers); a backend's, set later, is.
                 continue;
             }
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!seen.contains(lower)) {
-                seen.add(lower);
+            if (indexOfName(names, name, 0, i) >= 0) {
+                continue; // read with its first listing
+            }
+            String only = indexOfName(names, name, i + 1, names.size()) < 0 ? response.getHeader(name) : null;
+            if (only != null) {
+                hold(name, only);
+            } else {
                 for (String value : response.getHeaders(name)) {
                     hold(name, value);
-                    held |= signature(name);
                 }
             }
+            held |= signature(name);
         }
+    }
+
+    private static int indexOfName(List<String> names, String name, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (names.get(j).equalsIgnoreCase(name)) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /** Body bytes written so far. */

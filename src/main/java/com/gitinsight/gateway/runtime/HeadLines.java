@@ -41,9 +41,12 @@ public final class HeadLines {
         }
     }
 
-    /** The lines kept, name and value in turn. */
-    public String[] toArray() {
-        return lines.toArray(new String[0]);
+    /**
+     * The lines kept, name and value in turn: complete once the head was checked, and never changed
+     * after (a log record keeps this list rather than a copy of it).
+     */
+    public List<String> lines() {
+        return java.util.Collections.unmodifiableList(lines);
     }
 
     /** The characters of every name and value kept. */

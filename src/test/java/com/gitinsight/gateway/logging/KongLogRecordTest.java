@@ -504,6 +504,43 @@ class KongLogRecordTest {
     }
 
     /**
+     * A writer keeps each configuration consumer's JSON between records: a consumer that shares
+     * its entity with another (EntityMeta.DEFAULT), the same id with another entity or names, or a
+     * later load time are each written as they are, never as the one written before.
+     */
+    @Test
+    void oneWritersRecordsEachCarryTheirOwnConsumer() throws Exception {
+        EntityMeta tagged = new EntityMeta(List.of("gold"), 1_700_000_000L, false);
+        List<RequestContext.Identity> who = List.of(
+                new RequestContext.Identity("c-1", "alice", null, "k-1", EntityMeta.DEFAULT),
+                new RequestContext.Identity("c-2", "bob", "b-7", "k-2", EntityMeta.DEFAULT),
+                new RequestContext.Identity("c-1", "alice", null, "k-1", EntityMeta.DEFAULT),
+                new RequestContext.Identity("c-1", "alice", null, "k-1", tagged),
+                new RequestContext.Identity("c-1", "alicia", "a-1", "k-1", tagged),
+                new RequestContext.Identity("c-1", "alicia", "a-1", "k-1", tagged));
+        LogWriter writer = new LogWriter();
+        for (RequestContext.Identity identity : who) {
+            FakeHttp.Request request =
+                    FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+            request.context().identity(identity);
+            KongLogRecord record = KongLogRecord.capture(
+                    request.request,
+                    new FakeHttp.Response().response,
+                    request.context(),
+                    new KongLogRecord.Outcome(200, 0, System.nanoTime()));
+            JsonNode consumer = JSON.readTree(writer.one(record).copy()).get("consumer");
+            JsonNode alone = JSON.readTree(record.toJson()).get("consumer");
+            assertEquals(alone, consumer, "as a writer of its own writes it");
+            assertEquals(identity.consumerId(), consumer.get("id").asText());
+            assertEquals(identity.username(), consumer.get("username").asText());
+            assertEquals(
+                    identity.customId(),
+                    consumer.has("custom_id") ? consumer.get("custom_id").asText() : null);
+            assertEquals(identity.entity() == tagged, consumer.has("tags"), consumer.toString());
+        }
+    }
+
+    /**
      * The identity is the one the auth plugin made, as Kong's serializer reads ctx.authenticated_consumer
      * (helper review 118): a request-transformer that removes or renames the headers does not erase
      * it, and headers alone (a client's, or a plugin's of the same names) never make one.

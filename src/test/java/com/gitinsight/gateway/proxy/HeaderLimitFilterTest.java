@@ -120,7 +120,7 @@ class HeaderLimitFilterTest {
         }
         com.gitinsight.gateway.runtime.HeadLines kept = new com.gitinsight.gateway.runtime.HeadLines();
         assertEquals(HeaderLimitFilter.UNDERSCORED, HeaderLimitFilter.check(request.request, 8192, 32768, kept));
-        assertEquals(2 * 95, kept.toArray().length, "each line once");
+        assertEquals(2 * 95, kept.lines().size(), "each line once");
         com.gitinsight.gateway.logging.KongLogRecord.Outcome outcome =
                 new com.gitinsight.gateway.logging.KongLogRecord.Outcome(200, 5, System.nanoTime());
         FakeHttp.Response response = new FakeHttp.Response();
@@ -150,6 +150,8 @@ class HeaderLimitFilterTest {
         }
         com.gitinsight.gateway.runtime.HeadLines kept = new com.gitinsight.gateway.runtime.HeadLines();
         assertEquals(0, HeaderLimitFilter.check(request.request, 8192, 32768, kept));
-        assertEquals(2 * com.gitinsight.gateway.runtime.HeadLines.MAX_LINES, kept.toArray().length);
+        assertEquals(
+                2 * com.gitinsight.gateway.runtime.HeadLines.MAX_LINES,
+                kept.lines().size());
     }
 }
