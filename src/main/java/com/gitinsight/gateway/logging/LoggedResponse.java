@@ -57,8 +57,8 @@ final class LoggedResponse extends HttpServletResponseWrapper {
     /** Reads the headers the wrapped response holds now (at wrapping, and after a reset). */
     private void readHeld() {
         HttpServletResponse response = (HttpServletResponse) getResponse();
-        // A container lists a repeated name once per value: the list, read once, tells which
-        // names are there once (their one value is read alone) and which were read already.
+        // Payara lists each name once, another container may list a repeated name once per
+        // value: a name's values are read with its first listing.
         List<String> names =
                 response.getHeaderNames() instanceof List<String> l ? l : new ArrayList<>(response.getHeaderNames());
         for (int i = 0; i < names.size(); i++) {
@@ -71,13 +71,8 @@ final class LoggedResponse extends HttpServletResponseWrapper {
             if (indexOfName(names, name, 0, i) >= 0) {
                 continue; // read with its first listing
             }
-            String only = indexOfName(names, name, i + 1, names.size()) < 0 ? response.getHeader(name) : null;
-            if (only != null) {
-                hold(name, only);
-            } else {
-                for (String value : response.getHeaders(name)) {
-                    hold(name, value);
-                }
+            for (String value : response.getHeaders(name)) {
+                hold(name, value);
             }
             held |= signature(name);
         }

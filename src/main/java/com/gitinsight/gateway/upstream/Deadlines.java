@@ -2,10 +2,13 @@ package com.gitinsight.gateway.upstream;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
@@ -22,6 +25,7 @@ import org.apache.hc.core5.concurrent.Cancellable;
  */
 public final class Deadlines implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(Deadlines.class.getName());
     private static final long NONE = Long.MAX_VALUE;
     /** The longest deadline taken as given (a longer one is as good as none, and would overflow). */
     private static final long MAX_MILLIS = TimeUnit.DAYS.toMillis(365);
@@ -65,6 +69,9 @@ public final class Deadlines implements AutoCloseable {
 
     /** Cancels {@code exchange} in {@code millis} unless the returned deadline is closed first. */
     public Armed arm(Cancellable exchange, long millis) {
+        if (timer.isShutdown()) {
+            throw new RejectedExecutionException("deadlines closed"); // as scheduling on a closed timer would
+        }
         long now = System.nanoTime();
         Armed a = new Armed(exchange, now + TimeUnit.MILLISECONDS.toNanos(Math.max(0, Math.min(millis, MAX_MILLIS))));
         armed.add(a);
@@ -80,25 +87,30 @@ public final class Deadlines implements AutoCloseable {
                 return; // an earlier check comes first; it schedules the next one
             }
             if (checkAt.compareAndSet(scheduled, deadline)) {
-                // A later check still scheduled only finds nothing or what this one left.
                 checksScheduled.incrementAndGet();
-                timer.schedule(this::check, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+                timer.schedule(() -> check(deadline), Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
                 return;
             }
         }
     }
 
-    /** Aborts every exchange past its deadline, then schedules a check for the earliest left. */
-    private void check() {
+    /**
+     * Aborts every exchange past its deadline, then schedules a check for the earliest left. A
+     * check an earlier one replaced does nothing: that one carries on (two would each go on
+     * rescheduling, a chain more for every replacement).
+     */
+    private void check(long scheduledFor) {
         // Cleared first: a deadline armed while this runs schedules its own check if it must.
-        checkAt.set(NONE);
+        if (!checkAt.compareAndSet(scheduledFor, NONE)) {
+            return;
+        }
         long now = System.nanoTime();
         long next = NONE;
         for (Armed a : armed) {
             if (a.deadline - now <= 0) {
                 if (armed.remove(a)) {
                     a.passed.set(true);
-                    a.exchange.cancel();
+                    abort(a.exchange);
                 }
             } else if (next == NONE || a.deadline - next < 0) {
                 next = a.deadline;
@@ -106,6 +118,15 @@ public final class Deadlines implements AutoCloseable {
         }
         if (next != NONE) {
             checkBy(next, now);
+        }
+    }
+
+    /** One exchange's abort: one that fails leaves the others to be aborted. */
+    private static void abort(Cancellable exchange) {
+        try {
+            exchange.cancel();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "an exchange past its deadline could not be aborted", e);
         }
     }
 

@@ -171,6 +171,42 @@ class LoggedResponseTest {
      * A wrapper outside the log's that sets its headers again on a reset (the request id, as
      * Exchange does) has them sent, so logged (helper review 224: they were dropped).
      */
+    /**
+     * Headers the response held when it was wrapped keep every value, whether the container lists
+     * a repeated name once (Payara, Undertow) or once per value (helper review 293: a name listed
+     * once was read with getHeader, its first value only). The gateway's own Date is not among them.
+     */
+    @Test
+    void headersHeldAtWrappingKeepEveryValueHoweverTheContainerListsThem() {
+        for (boolean oncePerValue : new boolean[] {false, true}) {
+            FakeHttp.Response underneath = new FakeHttp.Response();
+            underneath.response.addHeader("Vary", "Origin");
+            underneath.response.addHeader("vary", "Accept-Encoding");
+            underneath.response.setHeader("Date", "Mon, 07 Dec 2026 05:00:00 GMT");
+            underneath.response.setHeader("X-Kong-Request-Id", "abc");
+            HttpServletResponse held = !oncePerValue
+                    ? underneath.response
+                    : new jakarta.servlet.http.HttpServletResponseWrapper(underneath.response) {
+                        @Override
+                        public java.util.Collection<String> getHeaderNames() {
+                            List<String> names = new java.util.ArrayList<>();
+                            for (String name : super.getHeaderNames()) {
+                                for (String ignored : super.getHeaders(name)) {
+                                    names.add(name);
+                                }
+                            }
+                            return names;
+                        }
+                    };
+            LoggedResponse logged = new LoggedResponse(held);
+            assertEquals(
+                    List.of("Vary", "Origin", "Vary", "Accept-Encoding", "X-Kong-Request-Id", "abc"),
+                    logged.headers(),
+                    oncePerValue ? "listed once per value" : "listed once");
+            assertWeighed(logged);
+        }
+    }
+
     @Test
     void aResetKeepsWhatAnOuterWrapperSetsAgain() {
         HttpServletResponse outer =

@@ -3,8 +3,10 @@ package com.gitinsight.gateway.upstream;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.core5.concurrent.Cancellable;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +85,42 @@ class DeadlinesTest {
         }
         assertEquals(1, deadlines.checksScheduled());
         assertEquals(0, deadlines.armedCount());
+    }
+
+    @Test
+    void aReplacedCheckDoesNotStartAChainOfItsOwn() {
+        // Helper review 293: a check an earlier deadline replaced still ran, and each went on
+        // rescheduling for what stayed armed: one chain more per replacement, for good.
+        Exchange longest = new Exchange();
+        Deadlines.Armed l = deadlines.arm(longest, 600); // check 1, for 600 ms
+        Deadlines.Armed a = deadlines.arm(new Exchange(), 300); // check 2, for 300 ms
+        Deadlines.Armed b = deadlines.arm(new Exchange(), 50); // check 3, for 50 ms
+        // At 50 ms: b aborted, check 4 for 300 ms (beside check 2, replaced). At 300 ms: a
+        // aborted, check 5 for 600 ms (beside check 1); check 2 does nothing. At 600 ms: l.
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.passed() && a.passed() && b.passed());
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> deadlines.checksScheduled() == 5);
+        assertEquals(1, longest.cancelled.get());
+    }
+
+    @Test
+    void anAbortThatFailsLeavesTheOthersToBeAborted() {
+        Cancellable failing = () -> {
+            throw new IllegalStateException("already released");
+        };
+        Exchange other = new Exchange();
+        Deadlines.Armed first = deadlines.arm(failing, 30);
+        Deadlines.Armed second = deadlines.arm(other, 30);
+        Deadlines.Armed later = deadlines.arm(new Exchange(), 200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.passed() && second.passed() && later.passed());
+        assertEquals(1, other.cancelled.get());
+    }
+
+    @Test
+    void aClosedOwnerArmsNothing() {
+        deadlines.close();
+        assertThrows(RejectedExecutionException.class, () -> deadlines.arm(new Exchange(), 1000));
     }
 
     @Test
