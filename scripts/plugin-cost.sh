@@ -13,7 +13,7 @@
 #   PLUGIN_COST_PROFILE=/path/libasyncProfiler.so  a CPU profile of each measured window (attached by
 #                                                 jcmd), kept as $TMPDIR/plugin-cost-ROUND-VARIANT.collapsed;
 #                                                 each plugin's share of the samples is printed against
-#                                                 the same round's base window (the README's figures)
+#                                                 the base window before it in its round (the README's figures)
 # Needs ../shared/tools/peer-bench.sh (backends, wrk) as scripts/bench.sh does. Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -153,13 +153,12 @@ awk '{ key = $3; c[key]++; for (i = 6; i <= 18; i += 2) { sum[key, $i] += $(i + 
           k, sum[k, "req"] / c[k], sum[k, "log"] / c[k], sum[k, "otel"] / c[k], sum[k, "gc"] / c[k], sum[k, "jit"] / c[k],
           sum[k, "other"] / c[k], sum[k, "total"] / c[k] }' "$results" | sort
 if [ -s "$work/profiles" ]; then
-  # Each plugin window against the same round's base window: its threads, plus its request-thread
-  # frames and GC over the base's (the base's are the filters' own checks and its garbage).
-  echo "profiled shares of the gateway's CPU (against the same round's base):"
-  awk '$2 == "base" { breq[$1] = $4; bgc[$1] = $5; next } { line[NR] = $0 }
-    END { for (i in line) { split(line[i], x, " ")
-            if (!(x[1] in breq)) continue
-            printf "round %d %-13s %.2f%%  (threads %.2f, request threads +%.2f, gc %+.2f)\n", x[1], x[2],
-              x[3] + x[4] - breq[x[1]] + x[5] - bgc[x[1]], x[3], x[4] - breq[x[1]], x[5] - bgc[x[1]] } }' \
+  # Each plugin window against the base window before it in its round: its threads, plus its
+  # request-thread frames and GC over the base's (the base's are the filters' own checks and its
+  # garbage). A window with no base before it in its round is not counted.
+  echo "profiled shares of the gateway's CPU (against the base window before it):"
+  awk '$2 == "base" { breq[$1] = $4; bgc[$1] = $5; next }
+    $1 in breq { printf "round %d %-13s %.2f%%  (threads %.2f, request threads +%.2f, gc %+.2f)\n", $1, $2,
+                   $3 + $4 - breq[$1] + $5 - bgc[$1], $3, $4 - breq[$1], $5 - bgc[$1] }' \
     "$work/profiles" | sort
 fi
