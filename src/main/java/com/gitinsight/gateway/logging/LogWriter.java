@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.gitinsight.gateway.config.EntityMeta;
 import com.gitinsight.gateway.http.IdentityHeaders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,6 +77,8 @@ final class LogWriter {
     private long mask;
     /** By identity: a configuration's specs are the same objects for as long as it runs. */
     private final Map<Object, Part> parts = new IdentityHashMap<>();
+    /** By identity: a configuration's consumers' ids (one string per consumer). */
+    private final Map<String, ConsumerPart> consumers = new IdentityHashMap<>();
 
     /** The bytes of the last write: valid until the next one. */
     record Bytes(byte[] array, int length) {
@@ -221,16 +224,13 @@ final class LogWriter {
 
     private record Part(long loadedAt, SerializableString json) {}
 
-    /** By identity: a configuration's consumers' ids (one string per consumer). */
-    private final Map<String, ConsumerPart> consumers = new IdentityHashMap<>();
-
     /**
      * As {@link #part}, for a consumer of the configuration ({@code entity} its entity, which
      * consumers may share): keyed by its id, reused while the entity, username and custom_id are
      * the ones it was written with.
      */
     SerializableString consumer(
-            String id, Object entity, String username, String customId, long loadedAt, PartWriter writer) {
+            String id, EntityMeta entity, String username, String customId, long loadedAt, PartWriter writer) {
         ConsumerPart known = consumers.get(id);
         if (known != null
                 && known.loadedAt() == loadedAt
@@ -248,7 +248,7 @@ final class LogWriter {
     }
 
     private record ConsumerPart(
-            long loadedAt, Object entity, String username, String customId, SerializableString json) {}
+            long loadedAt, EntityMeta entity, String username, String customId, SerializableString json) {}
 
     private static SerializableString written(PartWriter writer) {
         java.io.StringWriter text = new java.io.StringWriter(256);

@@ -59,8 +59,8 @@ final class LoggedResponse extends HttpServletResponseWrapper {
         HttpServletResponse response = (HttpServletResponse) getResponse();
         // Payara lists each name once, another container may list a repeated name once per
         // value: a name's values are read with its first listing.
-        List<String> names =
-                response.getHeaderNames() instanceof List<String> l ? l : new ArrayList<>(response.getHeaderNames());
+        java.util.Collection<String> listed = response.getHeaderNames();
+        List<String> names = listed instanceof List<String> l ? l : new ArrayList<>(listed);
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             if (name.equalsIgnoreCase("Date")) {
@@ -68,7 +68,7 @@ final class LoggedResponse extends HttpServletResponseWrapper {
                 // Kong's log phase reads (ngx.resp.get_headers); a backend's, set later, is.
                 continue;
             }
-            if (indexOfName(names, name, 0, i) >= 0) {
+            if (listedBefore(names, i)) {
                 continue; // read with its first listing
             }
             for (String value : response.getHeaders(name)) {
@@ -78,13 +78,14 @@ final class LoggedResponse extends HttpServletResponseWrapper {
         }
     }
 
-    private static int indexOfName(List<String> names, String name, int from, int to) {
-        for (int j = from; j < to; j++) {
-            if (names.get(j).equalsIgnoreCase(name)) {
-                return j;
+    /** Whether the name at {@code i} is listed before it, in any case. */
+    private static boolean listedBefore(List<String> names, int i) {
+        for (int j = 0; j < i; j++) {
+            if (names.get(j).equalsIgnoreCase(names.get(i))) {
+                return true;
             }
         }
-        return -1;
+        return false;
     }
 
     /** Body bytes written so far. */

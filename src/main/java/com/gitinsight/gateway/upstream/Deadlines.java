@@ -83,7 +83,7 @@ public final class Deadlines implements AutoCloseable {
     private void checkBy(long deadline, long now) {
         while (true) {
             long scheduled = checkAt.get();
-            if (scheduled - deadline <= 0 && scheduled != NONE) {
+            if (scheduled != NONE && scheduled - deadline <= 0) {
                 return; // an earlier check comes first; it schedules the next one
             }
             if (checkAt.compareAndSet(scheduled, deadline)) {
