@@ -299,12 +299,13 @@ public final class KongLogRecord implements LogEntry {
     }
 
     /**
-     * The record of a finished exchange; {@code response} a {@link LoggedResponse} (its headers as
-     * they were set) or else the container's response (its headers read back).
+     * The record of a finished exchange; {@code response} one that recorded its headers as they
+     * were set ({@link RecordedHeaders#recording}) or else the container's (its headers read back).
      */
     public static KongLogRecord capture(
             HttpServletRequest request, HttpServletResponse response, RequestContext context, Outcome outcome) {
-        if (response instanceof LoggedResponse logged) {
+        RecordedHeaders logged = RecordedHeaders.of(response);
+        if (logged != null) {
             return new KongLogRecord(
                     request,
                     logged.headers(),

@@ -2,6 +2,7 @@ package com.gitinsight.gateway.logging;
 
 import com.gitinsight.gateway.config.PluginConfig;
 import com.gitinsight.gateway.config.PluginRegistry;
+import com.gitinsight.gateway.http.CountingResponse;
 import com.gitinsight.gateway.runtime.ChainOrder;
 import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -48,8 +49,9 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
             return;
         }
         context.keepTries();
-        // One wrapper for every log plugin on the request: an outer one's is reused.
-        LoggedResponse logged = response instanceof LoggedResponse l ? l : new LoggedResponse(response);
+        // One wrapper for the access log and every log plugin on the request: an outer one's is
+        // reused (a second wrapper class made the response's call sites megamorphic).
+        CountingResponse logged = RecordedHeaders.recording(response);
         boolean failed = true;
         try {
             chain.doFilter(request, logged);

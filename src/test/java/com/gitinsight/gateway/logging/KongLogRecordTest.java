@@ -273,7 +273,7 @@ class KongLogRecordTest {
         request.context().requestId("client-chosen"); // the request-id plugin kept the client's
         FakeHttp.Response container = new FakeHttp.Response();
         container.response.setHeader("X-Kong-Request-Id", "0123456789abcdef0123456789abcdef"); // the chain's head
-        LoggedResponse response = new LoggedResponse(container.response);
+        jakarta.servlet.http.HttpServletResponse response = RecordedHeaders.recording(container.response);
         response.setHeader("X-Backend", "yes");
 
         JsonNode r = JSON.readTree(KongLogRecord.serialize(
@@ -672,13 +672,13 @@ class KongLogRecordTest {
                 String value = "0; url=/login?next=%2Frepos%3Fjwt%3DeyJ.secret.sig";
                 jakarta.servlet.http.HttpServletResponse response = container.response;
                 if (way.equals("through the wrapper")) {
-                    response = new LoggedResponse(container.response);
+                    response = RecordedHeaders.recording(container.response);
                     response.setHeader("X-Other", "1");
                     response.setHeader(name, value);
                 } else {
                     container.response.setHeader(name, value);
                     if (way.equals("held at wrapping")) {
-                        response = new LoggedResponse(container.response);
+                        response = RecordedHeaders.recording(container.response);
                         response.setHeader("X-Other", "1");
                     }
                 }
@@ -930,7 +930,7 @@ class KongLogRecordTest {
             throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
         // Through the wrapper, which keeps each spelling as it was set (a container may fold them).
-        LoggedResponse response = new LoggedResponse(new FakeHttp.Response().response);
+        jakarta.servlet.http.HttpServletResponse response = RecordedHeaders.recording(new FakeHttp.Response().response);
         response.addHeader("X-Multi", "1");
         response.addHeader("X-Fresh", "f"); // the name that fills the cache
         response.addHeader("x-multi", "2");

@@ -2,9 +2,11 @@ package com.gitinsight.gateway.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.http.CountingResponse;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.TestSnapshots;
@@ -98,5 +100,55 @@ class LogPluginFilterTest {
         httpLog.doFilter(alone.request, new FakeHttp.Response().response, (r, s) -> {});
         assertNull(httpLog.shipped.get(1).get("from_file_log"));
         assertEquals("http-log", httpLog.shipped.get(1).get("shared").asText());
+    }
+
+    /**
+     * The access log's counting wrapper is the one every log plugin records through: the chain
+     * gets it unchanged (a second wrapper class on the response made its call sites megamorphic,
+     * issue 22), and both records hold what it held before and what was set through it after.
+     * Without it, the first log plugin's wrapper is the one the next reuses.
+     */
+    @Test
+    void everyLogPluginRecordsThroughTheOneCountingWrapperTheChainGets() throws Exception {
+        Capturing<HttpLogSchema.Config> httpLog =
+                new Capturing<>(HttpLogSchema.NAME, HttpLogSchema.Config.class, HttpLogSchema.Config::customFields);
+        Capturing<FileLogSchema.Config> fileLog =
+                new Capturing<>(FileLogSchema.NAME, FileLogSchema.Config.class, FileLogSchema.Config::customFields);
+        for (boolean accessLog : new boolean[] {true, false}) {
+            FakeHttp.Request request =
+                    FakeHttp.Request.get("/repos/x").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+            FakeHttp.Response container = new FakeHttp.Response();
+            HttpServletResponse given = container.response;
+            if (accessLog) {
+                CountingResponse access = new CountingResponse(container.response);
+                access.setHeader("X-Early", "before the log phase");
+                given = access;
+            }
+            List<jakarta.servlet.ServletResponse> seen = new ArrayList<>();
+            fileLog.doFilter(request.request, given, (req, res) -> {
+                seen.add(res);
+                httpLog.doFilter(req, res, (r2, s2) -> {
+                    seen.add(s2);
+                    HttpServletResponse backend = (HttpServletResponse) s2;
+                    backend.setHeader("X-Backend", "yes");
+                    backend.setStatus(200);
+                    backend.getOutputStream().write(new byte[] {1, 2, 3});
+                });
+            });
+            if (accessLog) {
+                assertSame(given, seen.get(0), "the access log's wrapper, not another around it");
+            }
+            assertSame(seen.get(0), seen.get(1), "file-log's wrapper reused by http-log");
+            assertEquals(CountingResponse.class, seen.get(1).getClass());
+            for (JsonNode record : List.of(
+                    httpLog.shipped.get(httpLog.shipped.size() - 1), fileLog.shipped.get(fileLog.shipped.size() - 1))) {
+                JsonNode headers = record.get("response").get("headers");
+                assertEquals("yes", headers.get("x-backend").asText(), record.toString());
+                assertEquals(
+                        accessLog ? "before the log phase" : null,
+                        headers.has("x-early") ? headers.get("x-early").asText() : null);
+            }
+            assertEquals(3, ((CountingResponse) seen.get(1)).bytes());
+        }
     }
 }

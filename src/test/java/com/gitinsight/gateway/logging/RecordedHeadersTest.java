@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.gitinsight.gateway.http.CountingResponse;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.TestSnapshots;
 import com.gitinsight.gateway.testing.FakeHttp;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The log's response wrapper keeps the headers as they are set, so the record never reads them back
  * from the container: what it records must be what the container holds.
  */
-class LoggedResponseTest {
+class RecordedHeadersTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
@@ -46,7 +47,7 @@ class LoggedResponseTest {
 
         FakeHttp.Response underneath = new FakeHttp.Response();
         underneath.response.setHeader("X-Before", "wrapped later");
-        LoggedResponse logged = new LoggedResponse(underneath.response);
+        CountingResponse logged = RecordedHeaders.recording(underneath.response);
         calls.accept(logged);
 
         assertEquals(JSON.readTree(expected), responseHeaders(logged));
@@ -55,13 +56,17 @@ class LoggedResponseTest {
     }
 
     /** What the wrapper counted as each header was set is what its headers weigh in a record. */
-    private static void assertWeighed(LoggedResponse logged) {
+    private static void assertWeighed(CountingResponse logged) {
         long bytes = 0;
-        for (int i = 0; i < logged.headers().size(); i += 2) {
+        for (int i = 0; i < RecordedHeaders.of(logged).headers().size(); i += 2) {
             bytes += KongLogRecord.keptBytes(
-                    logged.headers().get(i), logged.headers().get(i + 1));
+                    RecordedHeaders.of(logged).headers().get(i),
+                    RecordedHeaders.of(logged).headers().get(i + 1));
         }
-        assertEquals(bytes, logged.headerBytes(), logged.headers().toString());
+        assertEquals(
+                bytes,
+                RecordedHeaders.of(logged).headerBytes(),
+                RecordedHeaders.of(logged).headers().toString());
     }
 
     @Test
@@ -86,30 +91,31 @@ class LoggedResponseTest {
     @Test
     void aHeaderSetToNullIsGone() throws Exception {
         FakeHttp.Response underneath = new FakeHttp.Response();
-        LoggedResponse logged = new LoggedResponse(underneath.response);
+        CountingResponse logged = RecordedHeaders.recording(underneath.response);
         logged.setHeader("X-Gone", "x");
         logged.setHeader("x-gone", null);
         logged.setHeader("X-Kept", "y");
-        assertEquals(List.of("X-Kept", "y"), logged.headers());
+        assertEquals(List.of("X-Kept", "y"), RecordedHeaders.of(logged).headers());
         assertWeighed(logged);
     }
 
     @Test
     void aResetDropsEveryHeaderAndDatesAreHttpDates() {
         FakeHttp.Response underneath = new FakeHttp.Response();
-        LoggedResponse logged = new LoggedResponse(underneath.response);
+        CountingResponse logged = RecordedHeaders.recording(underneath.response);
         logged.setHeader("X-Before-Reset", "x");
         logged.reset();
         logged.setDateHeader("Last-Modified", 1_796_164_584_000L);
         logged.setContentLengthLong(200);
         assertEquals(
-                List.of("Last-Modified", "Tue, 01 Dec 2026 22:36:24 GMT", "Content-Length", "200"), logged.headers());
-        assertFalse(logged.headers().contains("X-Before-Reset"));
+                List.of("Last-Modified", "Tue, 01 Dec 2026 22:36:24 GMT", "Content-Length", "200"),
+                RecordedHeaders.of(logged).headers());
+        assertFalse(RecordedHeaders.of(logged).headers().contains("X-Before-Reset"));
         assertWeighed(logged);
     }
 
     interface Commit {
-        void on(LoggedResponse response) throws Exception;
+        void on(CountingResponse response) throws Exception;
     }
 
     /** A header set once the response is committed is not sent, so not logged, however it was committed. */
@@ -122,20 +128,20 @@ class LoggedResponseTest {
                 "sendRedirect", r -> r.sendRedirect("/elsewhere"),
                 "a body written", r -> r.getOutputStream().write(1));
         for (Map.Entry<String, Commit> commit : commits.entrySet()) {
-            LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
+            CountingResponse logged = RecordedHeaders.recording(new FakeHttp.Response().response);
             logged.setHeader("X-Before", "1");
             commit.getValue().on(logged);
             logged.setHeader("X-After", "2");
             logged.addHeader("X-Added-After", "3");
             logged.setIntHeader("X-Int-After", 4);
-            assertEquals(List.of("X-Before", "1"), logged.headers(), commit.getKey());
+            assertEquals(List.of("X-Before", "1"), RecordedHeaders.of(logged).headers(), commit.getKey());
         }
         // Wrapped when already committed: nothing set afterwards is logged.
         FakeHttp.Response committed = new FakeHttp.Response();
         committed.response.flushBuffer();
-        LoggedResponse late = new LoggedResponse(committed.response);
+        CountingResponse late = RecordedHeaders.recording(committed.response);
         late.setHeader("X-After", "2");
-        assertEquals(List.of(), late.headers());
+        assertEquals(List.of(), RecordedHeaders.of(late).headers());
     }
 
     /**
@@ -154,7 +160,7 @@ class LoggedResponseTest {
                         return super.isCommitted();
                     }
                 };
-        LoggedResponse logged = new LoggedResponse(underneath);
+        CountingResponse logged = RecordedHeaders.recording(underneath);
         int atWrapping = asked.get();
         for (int i = 0; i < 20; i++) {
             logged.setHeader("X-" + i, "v");
@@ -164,7 +170,7 @@ class LoggedResponseTest {
         logged.getOutputStream();
         logged.setHeader("X-During-The-Body", "v");
         assertEquals(atWrapping + 1, asked.get());
-        assertEquals(82, logged.headers().size());
+        assertEquals(82, RecordedHeaders.of(logged).headers().size());
     }
 
     /**
@@ -198,10 +204,10 @@ class LoggedResponseTest {
                             return names;
                         }
                     };
-            LoggedResponse logged = new LoggedResponse(held);
+            CountingResponse logged = RecordedHeaders.recording(held);
             assertEquals(
                     List.of("Vary", "Origin", "Vary", "Accept-Encoding", "X-Kong-Request-Id", "abc"),
-                    logged.headers(),
+                    RecordedHeaders.of(logged).headers(),
                     oncePerValue ? "listed once per value" : "listed once");
             assertWeighed(logged);
         }
@@ -218,16 +224,18 @@ class LoggedResponseTest {
                     }
                 };
         outer.setHeader("X-Kong-Request-Id", "abc");
-        LoggedResponse logged = new LoggedResponse(outer);
+        CountingResponse logged = RecordedHeaders.recording(outer);
         logged.setHeader("X-Stale", "dropped");
         logged.reset();
         logged.setHeader("X-Fresh", "1");
-        assertEquals(List.of("X-Kong-Request-Id", "abc", "X-Fresh", "1"), logged.headers());
+        assertEquals(
+                List.of("X-Kong-Request-Id", "abc", "X-Fresh", "1"),
+                RecordedHeaders.of(logged).headers());
     }
 
     @Test
     void theBodyIsCounted() throws Exception {
-        LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
+        CountingResponse logged = RecordedHeaders.recording(new FakeHttp.Response().response);
         logged.getOutputStream().write(new byte[] {1, 2, 3});
         logged.getOutputStream().write(4);
         assertEquals(4, logged.bytes());
@@ -259,7 +267,7 @@ class LoggedResponseTest {
             ""
         };
         for (int round = 0; round < 2_000; round++) {
-            LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
+            CountingResponse logged = RecordedHeaders.recording(new FakeHttp.Response().response);
             List<String> expected = new java.util.ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 String name = names[random.nextInt(names.length)];
@@ -278,7 +286,7 @@ class LoggedResponseTest {
                 expected.add(name);
                 expected.add(value);
             }
-            assertEquals(expected, logged.headers(), "round " + round);
+            assertEquals(expected, RecordedHeaders.of(logged).headers(), "round " + round);
         }
     }
 
@@ -287,9 +295,11 @@ class LoggedResponseTest {
         FakeHttp.Response underneath = new FakeHttp.Response();
         underneath.response.setHeader("Vary", "Origin");
         underneath.response.setHeader("X-Other", "kept");
-        LoggedResponse logged = new LoggedResponse(underneath.response);
+        CountingResponse logged = RecordedHeaders.recording(underneath.response);
         logged.setHeader("VARY", "Accept");
-        assertEquals(List.of("X-Other", "kept", "VARY", "Accept"), logged.headers());
+        assertEquals(
+                List.of("X-Other", "kept", "VARY", "Accept"),
+                RecordedHeaders.of(logged).headers());
     }
 
     /**
@@ -300,16 +310,17 @@ class LoggedResponseTest {
     void aNameWithASurrogateAnywhereIsAlwaysSearched() {
         String held = "\uD801\uDC28xZ";
         String other = "\uD801\uD801\uDC00x";
-        LoggedResponse logged = new LoggedResponse(new FakeHttp.Response().response);
+        CountingResponse logged = RecordedHeaders.recording(new FakeHttp.Response().response);
         logged.setHeader(held, "1");
         logged.setHeader(other, "2");
         if (held.equalsIgnoreCase(other)) {
-            assertEquals(List.of(other, "2"), logged.headers());
+            assertEquals(List.of(other, "2"), RecordedHeaders.of(logged).headers());
         } else {
-            assertEquals(List.of(held, "1", other, "2"), logged.headers());
+            assertEquals(
+                    List.of(held, "1", other, "2"), RecordedHeaders.of(logged).headers());
         }
-        assertEquals(-1L, LoggedResponse.signature(other));
-        assertEquals(-1L, LoggedResponse.signature("a\uD801\uDC00b"));
+        assertEquals(-1L, RecordedHeaders.signature(other));
+        assertEquals(-1L, RecordedHeaders.signature("a\uD801\uDC00b"));
     }
 
     @Test
@@ -325,11 +336,11 @@ class LoggedResponseTest {
         };
         for (String[] p : pairs) {
             if (p[0].equalsIgnoreCase(p[1])) {
-                assertEquals(LoggedResponse.signature(p[0]), LoggedResponse.signature(p[1]), p[0] + " / " + p[1]);
+                assertEquals(RecordedHeaders.signature(p[0]), RecordedHeaders.signature(p[1]), p[0] + " / " + p[1]);
             }
         }
         // Different names mostly differ: the search is skipped for them.
-        assertFalse(LoggedResponse.signature("Vary") == LoggedResponse.signature("Server")
-                && LoggedResponse.signature("Vary") == LoggedResponse.signature("ETag"));
+        assertFalse(RecordedHeaders.signature("Vary") == RecordedHeaders.signature("Server")
+                && RecordedHeaders.signature("Vary") == RecordedHeaders.signature("ETag"));
     }
 }
