@@ -66,6 +66,14 @@ public final class CountingResponse extends HttpServletResponseWrapper {
         return recorder;
     }
 
+    /**
+     * Tells the recorder nothing more: what it kept is a log record's, which another thread is
+     * writing, and this wrapper outlives the log phase (the access log's is outside it).
+     */
+    public void stopRecording() {
+        recorder = null;
+    }
+
     /** The recorder {@link #record} was given, or null. */
     public Recorder recorder() {
         return recorder;

@@ -51,35 +51,48 @@ public abstract class LogPluginFilter<C extends PluginConfig> extends HttpFilter
         context.keepTries();
         // One wrapper for the access log and every log plugin on the request: an outer one's is
         // reused (a second wrapper class made the response's call sites megamorphic).
+        boolean first = RecordedHeaders.of(response) == null;
         CountingResponse logged = RecordedHeaders.recording(response);
         boolean failed = true;
         try {
             chain.doFilter(request, logged);
             failed = false;
         } finally {
-            C config = context.match() == null
-                    ? context.pluginOnEveryResponse(plugin, type)
-                    : context.plugin(plugin, type);
-            if (config != null) {
-                int status = failed && !response.isCommitted() ? 500 : response.getStatus();
-                try {
-                    log(
-                            config,
-                            context,
-                            request,
-                            logged,
-                            new KongLogRecord.Outcome(status, logged.bytes(), System.nanoTime()));
-                } catch (RuntimeException e) {
-                    // A log plugin never fails a request: the entry is lost and said so.
-                    LOG.log(Level.WARNING, plugin + ": could not log a request", e);
-                } finally {
-                    // Kong's set_serialize_value lasts the request: the log plugins after this one
-                    // (lower priority) serialize its custom fields too.
-                    CustomFields own = customFields(config);
-                    if (!own.isEmpty()) {
-                        context.logFields(earlierFields(context).then(own));
-                    }
+            try {
+                logFinished(context, request, response, logged, failed);
+            } finally {
+                if (first) {
+                    // The outermost log plugin logs last: nothing may change the recorded headers
+                    // once their record is queued (the access log's wrapper is used after this).
+                    logged.stopRecording();
                 }
+            }
+        }
+    }
+
+    /** Logs the finished exchange where this plugin is configured for it. */
+    private void logFinished(
+            RequestContext context,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            CountingResponse logged,
+            boolean failed) {
+        C config = context.match() == null ? context.pluginOnEveryResponse(plugin, type) : context.plugin(plugin, type);
+        if (config == null) {
+            return;
+        }
+        int status = failed && !response.isCommitted() ? 500 : response.getStatus();
+        try {
+            log(config, context, request, logged, new KongLogRecord.Outcome(status, logged.bytes(), System.nanoTime()));
+        } catch (RuntimeException e) {
+            // A log plugin never fails a request: the entry is lost and said so.
+            LOG.log(Level.WARNING, plugin + ": could not log a request", e);
+        } finally {
+            // Kong's set_serialize_value lasts the request: the log plugins after this one
+            // (lower priority) serialize its custom fields too.
+            CustomFields own = customFields(config);
+            if (!own.isEmpty()) {
+                context.logFields(earlierFields(context).then(own));
             }
         }
     }

@@ -1,6 +1,8 @@
 package com.gitinsight.gateway.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -130,11 +132,20 @@ class LogPluginFilterTest {
                 httpLog.doFilter(req, res, (r2, s2) -> {
                     seen.add(s2);
                     HttpServletResponse backend = (HttpServletResponse) s2;
+                    assertNotNull(RecordedHeaders.of(backend), "recording, not read back from the container");
                     backend.setHeader("X-Backend", "yes");
                     backend.setStatus(200);
                     backend.getOutputStream().write(new byte[] {1, 2, 3});
+                    backend.setHeader("X-After-Commit", "never sent");
                 });
             });
+            // Once the outermost log plugin logged, the wrapper (the access log's outlives the log
+            // phase) changes no queued record (helper review 294).
+            ((HttpServletResponse) seen.get(0)).setHeader("X-After-The-Log", "late");
+            assertNull(((CountingResponse) seen.get(0)).recorder());
+            String queued = new String(
+                    ((KongLogRecord) request.context().logRecord()).toJson(), java.nio.charset.StandardCharsets.UTF_8);
+            assertFalse(queued.contains("x-after-the-log"), queued);
             if (accessLog) {
                 assertSame(given, seen.get(0), "the access log's wrapper, not another around it");
             }
@@ -144,6 +155,7 @@ class LogPluginFilterTest {
                     httpLog.shipped.get(httpLog.shipped.size() - 1), fileLog.shipped.get(fileLog.shipped.size() - 1))) {
                 JsonNode headers = record.get("response").get("headers");
                 assertEquals("yes", headers.get("x-backend").asText(), record.toString());
+                assertFalse(headers.has("x-after-commit"), record.toString());
                 assertEquals(
                         accessLog ? "before the log phase" : null,
                         headers.has("x-early") ? headers.get("x-early").asText() : null);
