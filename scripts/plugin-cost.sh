@@ -14,6 +14,8 @@
 #                                                 jcmd), kept as $TMPDIR/plugin-cost-ROUND-VARIANT.collapsed;
 #                                                 each plugin's share of the samples is printed against
 #                                                 the base window before it in its round (the README's figures)
+# Then each plugin window's whole-process CPU per request over the base windows either side of it,
+# and the median of those per variant (the machine's noise comes in bursts).
 # Needs ../shared/tools/peer-bench.sh (backends, wrk) as scripts/bench.sh does. Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -152,6 +154,27 @@ awk '{ key = $3; c[key]++; for (i = 6; i <= 18; i += 2) { sum[key, $i] += $(i + 
   END { for (k in names) printf "%-13s req %6.1f  log %5.1f  otel %5.1f  gc %4.1f  jit %4.1f  other %4.1f  total %6.1f\n",
           k, sum[k, "req"] / c[k], sum[k, "log"] / c[k], sum[k, "otel"] / c[k], sum[k, "gc"] / c[k], sum[k, "jit"] / c[k],
           sum[k, "other"] / c[k], sum[k, "total"] / c[k] }' "$results" | sort
+# The machine's noise comes in bursts and drifts (neighbouring base windows 40% apart on a busy
+# day): each plugin window against the mean of the base windows either side of it (the one before
+# alone where none follows), and the median of those per variant, which one burst does not move.
+echo "whole process, each window over the base windows either side of it:"
+awk '{ v = $3; t = $(NF - 1) }
+  v == "base" { for (i = 0; i < open; i++) after[pending[i]] = t; open = 0; base = t; seen = 1; next }
+  seen { n++; name[n] = v; total[n] = t; before[n] = base; pending[open++] = n }
+  END {
+    for (i = 1; i <= n; i++) {
+      b = (i in after) ? (before[i] + after[i]) / 2 : before[i]
+      r = 100 * (total[i] - b) / b
+      printf "  %-13s %6.1f us over %6.1f: %+6.1f%%\n", name[i], total[i], b, r
+      k = ++count[name[i]]; ratio[name[i], k] = r
+    }
+    for (v in count) {
+      m = count[v]
+      for (a = 1; a <= m; a++) for (c = a + 1; c <= m; c++) if (ratio[v, c] < ratio[v, a]) { x = ratio[v, a]; ratio[v, a] = ratio[v, c]; ratio[v, c] = x }
+      med = m % 2 ? ratio[v, (m + 1) / 2] : (ratio[v, m / 2] + ratio[v, m / 2 + 1]) / 2
+      printf "  median %-13s %+6.1f%% of %d windows\n", v, med, m
+    }
+  }' "$results"
 if [ -s "$work/profiles" ]; then
   # Each plugin window against the base window before it in its round: its threads, plus its
   # request-thread frames and GC over the base's (the base's are the filters' own checks and its
