@@ -58,12 +58,11 @@ public final class CountingResponse extends HttpServletResponseWrapper {
 
     /**
      * Tells {@code recorder} each header set from now on (it reads what the response holds
-     * already itself). Returns it.
+     * already itself).
      */
-    public <R extends Recorder> R record(R recorder) {
+    public void record(Recorder recorder) {
         mayBeCommitted |= super.isCommitted();
         this.recorder = recorder;
-        return recorder;
     }
 
     /**
