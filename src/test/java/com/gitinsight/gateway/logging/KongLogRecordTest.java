@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class KongLogRecordTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
+    static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
             _format_version: "3.0"
             services:
               - name: repos

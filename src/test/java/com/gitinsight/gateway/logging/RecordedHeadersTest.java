@@ -22,15 +22,8 @@ import org.junit.jupiter.api.Test;
 class RecordedHeadersTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final GatewaySnapshot SNAPSHOT = TestSnapshots.of("""
-            _format_version: "3.0"
-            services:
-              - name: repos
-                url: http://backend.internal:8081/api
-                routes:
-                  - name: list
-                    paths: [/repos]
-            """);
+    /** Kong's record test's configuration: only the response's headers are read here. */
+    private static final GatewaySnapshot SNAPSHOT = KongLogRecordTest.SNAPSHOT;
 
     private static JsonNode responseHeaders(HttpServletResponse response) throws Exception {
         FakeHttp.Request request = FakeHttp.Request.get("/repos").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
