@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  * requests {@linkplain #offer offer} an entry and never wait (lock-free; when {@code max_entries}
  * or {@code max_bytes} is reached the oldest entries are dropped and counted, as Kong drops them);
  * one sender thread takes the first entry, waits up to {@code max_coalescing_delay} for up to
- * {@code max_batch_size}, and hands the batch to the {@link Sender}; a failed send is retried with
- * Kong's doubling delays until {@code max_retry_time} has passed, then the batch is dropped and
+ * {@code max_batch_size} (as {@link Coalescing} says), and hands the batch to the {@link Sender};
+ * a failed send is retried with Kong's doubling delays until {@code max_retry_time} has passed, then the batch is dropped and
  * counted. Entries collected into a batch stay counted in the bounds until it is cut; a batch
  * leaves the queue before it is sent, so retries do not hold room (Kong 3.6+).
  * The thread ends after a minute without entries and starts again with the next one.
@@ -124,19 +124,47 @@ public final class BatchQueue<E> {
 
     private record Entry<E>(E value, long bytes) {}
 
-    public BatchQueue(String name, QueueSpec spec, Sender<E> sender, ThreadFactory threads, Counts counts) {
-        this(name, spec, sender, threads, counts, System::nanoTime);
+    /** How the worker collects a batch after its first entry. */
+    public enum Coalescing {
+        /**
+         * Kong's ({@code Queue:process_once}): another entry is taken only while at least 50 ms of
+         * {@code max_coalescing_delay} is left ({@code COALESCE_MIN_TIME}), so a delay under 50 ms
+         * sends each entry alone, however many wait, and a longer one stops 50 ms early.
+         */
+        KONG,
+        /**
+         * Whatever waits, up to the batch size, then up to the delay for more: file-log's writer,
+         * whose batches are lines per system call (Kong's file-log has no queue).
+         */
+        WAITING
+    }
+
+    /** Kong's {@code COALESCE_MIN_TIME}. */
+    static final long COALESCE_MIN_MS = 50;
+
+    private final Coalescing coalescing;
+
+    public BatchQueue(
+            String name,
+            QueueSpec spec,
+            Coalescing coalescing,
+            Sender<E> sender,
+            ThreadFactory threads,
+            Counts counts) {
+        this(name, spec, coalescing, sender, threads, counts, System::nanoTime);
     }
 
     BatchQueue(
             String name,
             QueueSpec spec,
+            Coalescing coalescing,
             Sender<E> sender,
             ThreadFactory threads,
             Counts counts,
             LongSupplier nanoClock) {
         this.name = name;
         this.spec = spec;
+        this.coalescing = coalescing;
         this.sender = sender;
         this.threads = threads;
         this.counts = counts;
@@ -317,9 +345,12 @@ public final class BatchQueue<E> {
             long held = first.bytes();
             try {
                 batch.add(first.value());
-                long deadline =
-                        nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
+                long started = nanoClock.getAsLong();
+                long deadline = started + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
                 while (batch.size() < spec.sendSize()) {
+                    if (coalescing == Coalescing.KONG && !closing && !coalescingLeft(started)) {
+                        break;
+                    }
                     Entry<E> next = entries.poll();
                     if (next != null) {
                         taken++;
@@ -345,6 +376,17 @@ public final class BatchQueue<E> {
             batch.clear();
             idleSince = nanoClock.getAsLong();
         }
+    }
+
+    /**
+     * Whether Kong would still collect: at least {@code COALESCE_MIN_TIME} of the delay left, in
+     * whole milliseconds since the first entry (Kong's clock is cached per event-loop turn, so a
+     * delay of exactly 50 ms still takes what is there at once). Closing, every waiting entry is
+     * taken at once instead (Kong shortens the delay to 50 ms when its worker exits).
+     */
+    private boolean coalescingLeft(long started) {
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - started);
+        return spec.coalescingDelayMs() - elapsedMs >= COALESCE_MIN_MS;
     }
 
     /** The queued entries at which an offer wakes a polling worker. */

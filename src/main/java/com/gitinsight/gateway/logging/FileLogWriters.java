@@ -245,6 +245,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
             this.queue = new BatchQueue<>(
                     "file-log " + path,
                     QUEUE,
+                    BatchQueue.Coalescing.WAITING,
                     this::append,
                     ContainerThreads.factory("gateway-file-log"),
                     new BatchQueue.Counts());

@@ -132,6 +132,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
             queue = new BatchQueue<>(
                     "http-log " + config.destination(),
                     config.queue(),
+                    BatchQueue.Coalescing.KONG,
                     sender::send,
                     ContainerThreads.factory("gateway-http-log"),
                     new BatchQueue.Counts());

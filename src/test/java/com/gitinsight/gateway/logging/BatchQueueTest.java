@@ -22,7 +22,12 @@ class BatchQueueTest {
     private final List<BatchQueue<String>> made = new ArrayList<>();
 
     private BatchQueue<String> queue(QueueSpec spec, BatchQueue.Sender<String> sender) {
-        BatchQueue<String> q = new BatchQueue<>("test", spec, sender, Thread::new, new BatchQueue.Counts());
+        return queue(spec, BatchQueue.Coalescing.KONG, sender);
+    }
+
+    private BatchQueue<String> queue(
+            QueueSpec spec, BatchQueue.Coalescing coalescing, BatchQueue.Sender<String> sender) {
+        BatchQueue<String> q = new BatchQueue<>("test", spec, coalescing, sender, Thread::new, new BatchQueue.Counts());
         made.add(q);
         return q;
     }
@@ -125,6 +130,99 @@ class BatchQueueTest {
         assertEquals("Five", sent.get(2).get(0));
     }
 
+    /** Sends of a queue whose first batch is held by its sender until {@code waiting} more are queued. */
+    private List<List<String>> sendsAfterABlockedOne(BatchQueue.Coalescing coalescing, QueueSpec spec, int waiting)
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch sending = new CountDownLatch(1);
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec, coalescing, b -> {
+            sending.countDown();
+            release.await(5, TimeUnit.SECONDS);
+            sent.add(List.copyOf(b));
+            return true;
+        });
+        q.offer("Blocker", 7);
+        assertTrue(sending.await(5, TimeUnit.SECONDS));
+        for (int i = 1; i <= waiting; i++) {
+            q.offer("e" + i, 2);
+        }
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> sent.stream().mapToInt(List::size).sum() == waiting + 1);
+        return sent;
+    }
+
+    @Test
+    void aCoalescingDelayUnderFiftyMillisecondsSendsEachEntryAloneAsKongsQueueDoes() throws Exception {
+        // Kong's process_once takes another entry only while max_coalescing_delay has at least
+        // COALESCE_MIN_TIME (0.05 s) left: with 0 or 0.049 every batch is one entry, however many wait.
+        for (long delay : new long[] {0, 49}) {
+            List<List<String>> sent = sendsAfterABlockedOne(BatchQueue.Coalescing.KONG, spec(10, delay, 100, 1000), 5);
+            assertEquals(
+                    List.of(
+                            List.of("Blocker"),
+                            List.of("e1"),
+                            List.of("e2"),
+                            List.of("e3"),
+                            List.of("e4"),
+                            List.of("e5")),
+                    sent,
+                    "delay " + delay);
+        }
+        // At 50 ms Kong still takes what waits (its clock does not move within one turn).
+        List<List<String>> sent = sendsAfterABlockedOne(BatchQueue.Coalescing.KONG, spec(10, 50, 100, 1000), 5);
+        assertEquals(List.of("e1", "e2", "e3", "e4", "e5"), sent.get(1));
+        // file-log's writer takes whatever waits: lines per system call.
+        sent = sendsAfterABlockedOne(BatchQueue.Coalescing.WAITING, spec(10, 0, 100, 1000), 5);
+        assertEquals(List.of(List.of("Blocker"), List.of("e1", "e2", "e3", "e4", "e5")), sent);
+    }
+
+    @Test
+    void kongsQueueStopsCollectingWhenLessThanFiftyMillisecondsOfTheDelayAreLeft() throws Exception {
+        // Each reading of the worker's clock moves it on 30 ms once the first batch was sent: a
+        // delay of 300 ms has less than 50 ms left at the ninth reading, with entries still waiting.
+        for (BatchQueue.Coalescing coalescing : BatchQueue.Coalescing.values()) {
+            AtomicInteger reads = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicLong step = new java.util.concurrent.atomic.AtomicLong();
+            java.util.function.LongSupplier clock = () -> System.nanoTime() + reads.incrementAndGet() * step.get();
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch sending = new CountDownLatch(1);
+            List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+            BatchQueue<String> q = new BatchQueue<>(
+                    "test",
+                    spec(10, 300, 100, 1000),
+                    coalescing,
+                    b -> {
+                        sending.countDown();
+                        release.await(5, TimeUnit.SECONDS);
+                        sent.add(List.copyOf(b));
+                        return true;
+                    },
+                    Thread::new,
+                    new BatchQueue.Counts(),
+                    clock);
+            made.add(q);
+            q.offer("Blocker", 7);
+            assertTrue(sending.await(5, TimeUnit.SECONDS));
+            for (int i = 1; i <= 20; i++) {
+                q.offer("e" + i, 2);
+            }
+            reads.set(0);
+            step.set(TimeUnit.MILLISECONDS.toNanos(30));
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> sent.stream().mapToInt(List::size).sum() == 21);
+            int second = sent.get(1).size();
+            if (coalescing == BatchQueue.Coalescing.KONG) {
+                assertTrue(second > 1 && second < 10, "stopped early, having coalesced: " + sent);
+            } else {
+                assertEquals(10, second, sent.toString());
+            }
+            assertEquals("e1", sent.get(1).get(0));
+        }
+    }
+
     @Test
     void theFirstEntryWaitsForCompanyUpToTheDelay() throws Exception {
         List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
@@ -144,7 +242,9 @@ class BatchQueueTest {
         // context switch per request; found by the worker's own polls instead, they are rare.
         for (QueueSpec spec : List.of(spec(1024, 0, 100_000, 1000), spec(100, 1000, 100_000, 1000))) {
             java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
-            BatchQueue<String> q = queue(spec, b -> got.addAndGet(b.size()) >= 0);
+            BatchQueue.Coalescing coalescing =
+                    spec.coalescingDelayMs() == 0 ? BatchQueue.Coalescing.WAITING : BatchQueue.Coalescing.KONG;
+            BatchQueue<String> q = queue(spec, coalescing, b -> got.addAndGet(b.size()) >= 0);
             for (int i = 0; i < 2000; i++) {
                 q.offer("e" + i, 2);
                 long until = System.nanoTime() + 50_000;
@@ -173,7 +273,8 @@ class BatchQueueTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch sending = new CountDownLatch(1);
         List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
-        BatchQueue<String> q = queue(spec(2, 0, 2, 1000), b -> {
+        // Kong's spec "drops entries when queue reaches its capacity" (max_coalescing_delay 0.1).
+        BatchQueue<String> q = queue(spec(2, 100, 2, 1000), b -> {
             sending.countDown();
             release.await(5, TimeUnit.SECONDS);
             sent.add(List.copyOf(b));

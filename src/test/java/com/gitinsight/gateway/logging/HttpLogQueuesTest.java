@@ -170,6 +170,35 @@ class HttpLogQueuesTest {
         assertEquals("http://127.0.0.1:" + port, queues.status().get(0).endpoint(), "no user info, no path");
     }
 
+    @Test
+    void aCoalescingDelayOfZeroSendsEachRecordInAnArrayOfItsOwn() throws Exception {
+        // Kong's queue takes a second entry only with 0.05 s of max_coalescing_delay left; http-log's
+        // send_entries still writes an array when max_batch_size is not 1. Records that wait while
+        // the endpoint answers the first are sent one per request all the same.
+        int port = freePort();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/logs", ex -> {
+            try (ex) {
+                bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                queued.await(5, java.util.concurrent.TimeUnit.SECONDS); // the rest queue meanwhile
+                ex.sendResponseHeaders(200, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+        HttpLogSchema.Config config = config("{http_endpoint: 'http://127.0.0.1:" + port
+                + "/logs', queue: {max_batch_size: 10, max_coalescing_delay: 0}}");
+        for (int i = 0; i < 5; i++) {
+            queues.offer(config, LogEntry.raw(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), LOADED);
+        }
+        queued.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 5);
+        assertEquals(List.of("[{\"n\":0}]", "[{\"n\":1}]", "[{\"n\":2}]", "[{\"n\":3}]", "[{\"n\":4}]"), bodies);
+    }
+
     // Attacker review 99: a request that outlived its configuration (a long stream across a reload)
     // brought the retired queue back, and it stayed, sending to the old endpoint, until the next reload.
     @Test
