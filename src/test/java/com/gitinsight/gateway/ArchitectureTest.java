@@ -77,6 +77,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void whatRequestsHandOverGoesThroughNoLockingQueue() {
+        // A blocking queue is one lock, and a wake-up of the thread waiting on it, shared by every
+        // request that offers to it (the access log's was). The health checks' executor (upstream)
+        // queues probes, not requests.
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("com.gitinsight.gateway.upstream..")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(java.util.concurrent.BlockingQueue.class)
+                .check(classes);
+    }
+
+    @Test
     void theBootAgentDependsOnTheJdkOnlyAndNothingOnIt() {
         // It runs before the server, from its own jar: no library, no gateway class is there.
         noClasses()

@@ -15,10 +15,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ({@code GATEWAY_ACCESS_LOG}; off when unset) by one writer thread. Requests only offer their
  * line to a bounded queue: when it is full the line is dropped and counted, never waited for. A
  * line's client-given parts are cut ({@link ObserveFilter}), so the queue's memory is bounded too.
+ * The queue takes no lock and wakes no thread per line (a blocking queue's lock and its signal to
+ * the waiting writer were one lock and one wake-up per request, shared by all): the writer looks
+ * every {@link #POLL_MS} ms, and a burst that fills half the queue wakes it at once.
  * A write that fails (a full disk) is reported in health and retried, never the end of the log.
  */
 @ApplicationScoped
@@ -44,7 +48,15 @@ public class AccessLog implements Unproxied<AccessLog> {
     @ConfigProperty(name = "gateway.access-log.queue", defaultValue = "16384")
     int capacity;
 
-    private BlockingQueue<String> queue;
+    /** How often an idle writer looks for lines: a line reaches the file at most this much later. */
+    static final long POLL_MS = 40;
+
+    private ConcurrentLinkedQueue<String> queue;
+    /** Lines queued, counted before each is added: the bound is checked without a lock. */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** The queued lines at which an offer wakes the writer (half the queue). */
+    private int wakeAt;
+
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean running;
     private volatile String lastError;
@@ -68,7 +80,8 @@ public class AccessLog implements Unproxied<AccessLog> {
             return;
         }
         Path path = Path.of(file.get());
-        queue = new ArrayBlockingQueue<>(capacity);
+        queue = new ConcurrentLinkedQueue<>();
+        wakeAt = Math.max(1, capacity / 2);
         running = true;
         writer = ContainerThreads.factory("gateway-access-log").newThread(() -> drain(path));
         writer.start();
@@ -82,9 +95,29 @@ public class AccessLog implements Unproxied<AccessLog> {
 
     /** Never blocks: a full queue drops the line (counted). */
     public void offer(String line) {
-        if (!running || !queue.offer(line)) {
+        if (!running) {
             dropped.incrementAndGet();
+            return;
         }
+        int n = queued.incrementAndGet();
+        if (n > capacity) {
+            queued.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        queue.offer(line);
+        if (n == wakeAt) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** The next queued line, or null. */
+    private String take() {
+        String line = queue.poll();
+        if (line != null) {
+            queued.decrementAndGet();
+        }
+        return line;
     }
 
     public long dropped() {
@@ -163,12 +196,18 @@ public class AccessLog implements Unproxied<AccessLog> {
 
     private void write(BufferedWriter out, List<String> batch) throws IOException, InterruptedException {
         while (running || !queue.isEmpty()) {
-            String first = queue.poll(200, TimeUnit.MILLISECONDS);
+            String first = take();
             if (first == null) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MS));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
                 continue;
             }
             batch.add(first);
-            queue.drainTo(batch, 255);
+            for (String next; batch.size() < 256 && (next = take()) != null; ) {
+                batch.add(next);
+            }
             for (String line : batch) {
                 out.write(line);
                 out.write('\n');
@@ -193,8 +232,10 @@ public class AccessLog implements Unproxied<AccessLog> {
             }
         }
         if (!running) {
-            dropped.addAndGet(queue.size()); // stopping with the file unwritable: these are lost
-            queue.clear();
+            // Stopping with the file unwritable: these are lost.
+            while (take() != null) {
+                dropped.incrementAndGet();
+            }
         }
         return running;
     }
@@ -203,6 +244,7 @@ public class AccessLog implements Unproxied<AccessLog> {
     void stop() {
         running = false;
         if (writer != null) {
+            LockSupport.unpark(writer);
             try {
                 writer.join(2_000);
             } catch (InterruptedException e) {

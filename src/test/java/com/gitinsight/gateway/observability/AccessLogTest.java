@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,42 @@ class AccessLogTest {
         assertEquals(84, broken.dropped(), "beyond the queue's 16, dropped, not held");
         assertTrue(broken.enabled(), "still taking lines: the file may come back");
         broken.stop();
+    }
+
+    @Test
+    void theQueuesRoomComesBackAsLinesAreWrittenAndConcurrentLinesAreWrittenOnce() throws Exception {
+        // The bound is counted without a lock: each written line must give its room back (a queue
+        // that only counted up would refuse every line after the first 16).
+        Path file = dir.resolve("room.log");
+        AccessLog log = new AccessLog(file.toString(), 16);
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < 16; i++) {
+                log.offer("{\"r\":" + round + ",\"i\":" + i + "}");
+            }
+            int expected = 16 * (round + 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(file) && Files.readAllLines(file).size() == expected);
+        }
+        assertEquals(0, log.dropped());
+        // Four threads at once: every line is written once or counted as dropped, never both.
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 500; i++) {
+                    log.offer("{\"t\":" + id + ",\"i\":" + i + "}");
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readAllLines(file).size() - 80 + log.dropped() == 2000);
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(lines.size(), new java.util.HashSet<>(lines).size(), "no line twice");
+        log.stop();
     }
 
     // Attacker review 99: one failed write (a disk a client filled) stopped the access log for good,
