@@ -32,12 +32,13 @@ final class OtelRequestTrace implements RequestTrace {
     private static final AttributeKey<String> NET_PEER_IP = AttributeKey.stringKey("net.peer.ip");
     private static final AttributeKey<Double> NET_PEER_PORT = AttributeKey.doubleKey("net.peer.port");
     private static final AttributeKey<String> NET_PEER_NAME = AttributeKey.stringKey("net.peer.name");
-    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.method");
-    private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
     private static final AttributeKey<Long> HTTP_STATUS_CODE = AttributeKey.longKey("http.status_code");
-    /** A try's span's attributes. */
-    private static final FixedAttributes.Layout TRY_SPAN = new FixedAttributes.Layout(
-            TRY_COUNT, NET_PEER_IP, NET_PEER_PORT, NET_PEER_NAME, HTTP_METHOD, HTTP_URL, HTTP_STATUS_CODE);
+    /**
+     * A try's span's attributes: Kong's balancer instrumentation's, no more (no Kong version puts
+     * the request's method or URL on it; helper review 296).
+     */
+    private static final FixedAttributes.Layout TRY_SPAN =
+            new FixedAttributes.Layout(TRY_COUNT, NET_PEER_IP, NET_PEER_PORT, NET_PEER_NAME, HTTP_STATUS_CODE);
 
     private static final Phase NO_PHASE = () -> {};
 
@@ -235,10 +236,7 @@ final class OtelRequestTrace implements RequestTrace {
             if (context.match() != null && context.match().service() != null) {
                 // Kong's balancer hostname: the name the call gave (the upstream's host_header, else
                 // the target's; the service's host when it names no upstream), and the target's port.
-                attributes
-                        .setLimited(NET_PEER_NAME, name)
-                        .setLimited(HTTP_METHOD, request.getMethod())
-                        .setLimited(HTTP_URL, context.match().service().protocol() + "://" + name + requestUri());
+                attributes.setLimited(NET_PEER_NAME, name);
             }
             child = new Child("kong.balancer", SpanKind.CLIENT, now(), own, attributes);
             children.add(child);
@@ -353,8 +351,8 @@ final class OtelRequestTrace implements RequestTrace {
     }
 
     /**
-     * The request URI with the query the backend got, credentials redacted; made at the first try
-     * (the auth plugins have run by then) and kept for the request's span.
+     * The request URI with the query the backend got, credentials redacted, for the request's span;
+     * asked for once the auth plugins have run.
      */
     String requestUri() {
         if (requestUri == null) {
