@@ -31,8 +31,16 @@ public sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNod
         }
     }
 
-    /** One key of a mapping with the location of the key itself. */
-    record Entry(Location keyLocation, Node value) {}
+    /**
+     * One key of a mapping with the location of the key itself; {@code textKey} false for a YAML
+     * key lyaml reads as no string (a plain {@code 123}, {@code true}, {@code ~}), which Kong's
+     * map fields refuse ("expected a string").
+     */
+    record Entry(Location keyLocation, Node value, boolean textKey) {
+        public Entry(Location keyLocation, Node value) {
+            this(keyLocation, value, true);
+        }
+    }
 
     record ListNode(Location location, List<Node> items) implements Node {
         public ListNode {

@@ -151,14 +151,20 @@ public final class PluginFields {
     }
 
     /**
-     * A map of names to strings (Kong's {@code map} of string values: a number or a boolean is
-     * Kong's "expected a string", at its key), in the file's order; empty when absent.
+     * A map of names to strings (Kong's {@code map} of string keys and values: a number, a boolean
+     * or null, as key or value, is Kong's "expected a string", at the map), in the file's order;
+     * empty when absent.
      * {@code checkName} names a bad key (null: fine).
      */
     public java.util.Map<String, String> stringMap(String key, java.util.function.UnaryOperator<String> checkName) {
         Section nested = section.section(key);
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String name : nested.keys()) {
+            // Kong's map validation answers a key's or a value's error at the map itself.
+            if (!nested.textKey(name)) {
+                section.error(key, "expected a string"); // a plain 123: lyaml's number
+                continue;
+            }
             String problem = checkName.apply(name);
             if (problem != null) {
                 section.error(key, problem);
@@ -166,7 +172,7 @@ public final class PluginFields {
             }
             Node n = nested.node(name);
             if (n instanceof Node.ScalarNode s && s.value() != null && !(s.value() instanceof String)) {
-                nested.error(name, "expected a string");
+                section.error(key, "expected a string");
                 continue;
             }
             String value = nested.string(name, null);

@@ -333,6 +333,12 @@ final class Section {
         return map.entries().keySet();
     }
 
+    /** Whether {@code key} was written as text (a YAML key lyaml reads as a number, a boolean or null is not). */
+    boolean textKey(String key) {
+        Node.Entry e = map.entries().get(key);
+        return e == null || e.textKey();
+    }
+
     /** A value with the path and location it was read from, for errors found after reading. */
     record Item<T>(T value, String path, Node.Location location) {}
 }

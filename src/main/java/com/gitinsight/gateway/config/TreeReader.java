@@ -49,6 +49,13 @@ final class TreeReader {
     static final int MAX_ALIAS_VALUES = 200_000;
 
     private static final String MERGE = "<<";
+    /** What lyaml reads as a number, a boolean or null when written plain (YAML 1.1's forms). */
+    private static final java.util.regex.Pattern NON_TEXT_SCALAR =
+            java.util.regex.Pattern.compile("~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
+                    + "|[-+]?[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+"
+                    + "|[-+]?([0-9][0-9_]*\\.[0-9_]*|\\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+                    + "|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(TreeReader.class.getName());
 
     private final JsonFactory yaml = new YAMLFactory();
@@ -61,7 +68,7 @@ final class TreeReader {
             if (first == null) {
                 return new Node.MapNode(new Node.Location(1, 1), new LinkedHashMap<>());
             }
-            Node root = new Reading(!asJson, asJson ? Anchors.NONE : anchorsAt(text)).readValue(parser);
+            Node root = new Reading(!asJson, asJson ? Anchors.NONE : anchorsAt(text), text).readValue(parser);
             if (!asJson) {
                 // Kong reads a YAML file's first document only (lyaml's load): a file with more,
                 // or a trailing "---", loads there (helper review 256), so here too, said once.
@@ -149,13 +156,28 @@ final class TreeReader {
     private static final class Reading {
         private final boolean yaml;
         private final Anchors anchorsAt;
+        private final String text;
         private final Map<String, Anchored> anchors = new HashMap<>();
         private long values;
         private long aliasValues;
 
-        Reading(boolean yaml, Anchors anchorsAt) {
+        Reading(boolean yaml, Anchors anchorsAt, String text) {
             this.yaml = yaml;
             this.anchorsAt = anchorsAt;
+            this.text = text;
+        }
+
+        /**
+         * Whether a YAML key is a plain scalar lyaml reads as no string: a number, a boolean or null.
+         * A quoted key starts with its quote where the key's token starts, so it never matches there.
+         */
+        private boolean plainNonTextKey(String key, JsonLocation at) {
+            long offset = at.getCharOffset();
+            return yaml
+                    && offset >= 0
+                    && offset < text.length()
+                    && text.startsWith(key, (int) offset)
+                    && NON_TEXT_SCALAR.matcher(key).matches();
         }
 
         private record Anchored(Node node, long values) {}
@@ -222,6 +244,7 @@ final class TreeReader {
             List<Node.MapNode> merged = new ArrayList<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
+                boolean textKey = !plainNonTextKey(key, p.currentTokenLocation());
                 Node.Location keyAt = location(p.currentTokenLocation());
                 String keyAnchor = anchorsAt.keys().get(keyAt);
                 if (keyAnchor != null) {
@@ -240,7 +263,7 @@ final class TreeReader {
                             "duplicate key '" + key + "' (first at "
                                     + entries.get(key).keyLocation() + ")");
                 }
-                entries.put(key, new Node.Entry(keyAt, value));
+                entries.put(key, new Node.Entry(keyAt, value, textKey));
             }
             // lyaml's merge: a key the mapping gives itself wins, then the first merged mapping's.
             for (Node.MapNode m : merged) {

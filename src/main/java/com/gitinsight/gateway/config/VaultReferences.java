@@ -133,7 +133,8 @@ final class VaultReferences {
                                                     env,
                                                     reservedVariables,
                                                     vaults,
-                                                    problems))));
+                                                    problems),
+                                            e.textKey())));
             return new Node.MapNode(map.location(), out);
         }
         if (node instanceof Node.ListNode list) {

@@ -269,11 +269,12 @@ class LogSchemasTest {
                         .maxBatchSize());
     }
 
-    // Kong's maps of strings: a YAML number or boolean is "expected a string" (it was read as text).
+    // Kong's maps of strings: a YAML number or boolean is "expected a string" (it was read as
+    // text), reported at the map, as Kong's map validation reports a key's or a value's error.
     @Test
     void headerAndAttributeValuesMustBeStrings() throws Exception {
         String numeric = error("http-log", "{http_endpoint: 'http://h/', headers: {X-Num: 123}}");
-        assertTrue(numeric.contains("X-Num") && numeric.contains("expected a string"), numeric);
+        assertTrue(numeric.contains("config.headers: expected a string"), numeric);
         String flag = error("http-log", "{http_endpoint: 'http://h/', headers: {X-Flag: true}}");
         assertTrue(flag.contains("expected a string"), flag);
         String attribute =
@@ -284,6 +285,47 @@ class LogSchemasTest {
         HttpLogSchema.Config quoted = only(
                 parse("http-log", "{http_endpoint: 'http://h/', headers: {X-Num: '123'}}"), HttpLogSchema.Config.class);
         assertEquals("123", quoted.headers().get("X-Num"));
+    }
+
+    // Kong's schema spec "rejects invalid attribute keys": a key lyaml reads as a number (or a
+    // boolean, or null) is "expected a string" at the map, before its value is looked at.
+    @Test
+    void aMapKeyThatYamlReadsAsNoStringIsRefusedAtTheMap() throws Exception {
+        for (String key : new String[] {"123", "-7", "1.5", "true", "False", "~", "null", "0x1F"}) {
+            for (String value : new String[] {"''", "x"}) {
+                String e = error(
+                        "opentelemetry",
+                        "{traces_endpoint: 'http://h/v1/traces', resource_attributes: {" + key + ": " + value + "}}");
+                assertTrue(e.contains("config.resource_attributes: expected a string"), key + ": " + e);
+            }
+        }
+        String header = error("http-log", "{http_endpoint: 'http://h/', headers: {404: x}}");
+        assertTrue(header.contains("config.headers: expected a string"), header);
+        // Kong's "rejects invalid attribute values": a string key with an empty value.
+        String empty =
+                error("opentelemetry", "{traces_endpoint: 'http://h/v1/traces', resource_attributes: {foo: ''}}");
+        assertTrue(empty.contains("config.resource_attributes: length must be at least 1"), empty);
+        // Block style as flow style.
+        String block = assertThrows(
+                        ConfigException.class,
+                        () -> new com.gitinsight.gateway.config.KongConfigParser(
+                                        com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                                .parse(
+                                        "kong.yml",
+                                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:\n"
+                                                + "      traces_endpoint: http://h/v1/traces\n"
+                                                + "      resource_attributes:\n        deployment: prod\n        42: x\n"))
+                .getMessage();
+        assertTrue(block.contains("config.resource_attributes: expected a string"), block);
+        // Quoted, or not a YAML number (a version), a key is text.
+        for (String key : new String[] {"'123'", "\"true\"", "1.2.3", "v1", "12ab", "-"}) {
+            var config = only(
+                    parse(
+                            "opentelemetry",
+                            "{traces_endpoint: 'http://h/v1/traces', resource_attributes: {" + key + ": x}}"),
+                    com.gitinsight.gateway.tracing.OpenTelemetrySchema.Config.class);
+            assertEquals(1, config.resourceAttributes().size(), key);
+        }
     }
 
     @Test
