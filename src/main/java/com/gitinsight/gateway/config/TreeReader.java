@@ -49,13 +49,6 @@ final class TreeReader {
     static final int MAX_ALIAS_VALUES = 200_000;
 
     private static final String MERGE = "<<";
-    /** What lyaml reads as a number, a boolean or null when written plain (YAML 1.1's forms). */
-    private static final java.util.regex.Pattern NON_TEXT_SCALAR =
-            java.util.regex.Pattern.compile("~|null|Null|NULL|true|True|TRUE|false|False|FALSE"
-                    + "|[-+]?[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+"
-                    + "|[-+]?([0-9][0-9_]*\\.[0-9_]*|\\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
-                    + "|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
-
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(TreeReader.class.getName());
 
     private final JsonFactory yaml = new YAMLFactory();
@@ -157,6 +150,12 @@ final class TreeReader {
         private final boolean yaml;
         private final Anchors anchorsAt;
         private final String text;
+        /** Whether the text has characters beyond the BMP (its code points and chars then differ). */
+        private final boolean surrogates;
+        /** The last key's offset, in code points and in chars (a text with surrogates only). */
+        private long pointsRead;
+
+        private int charsRead;
         private final Map<String, Anchored> anchors = new HashMap<>();
         private long values;
         private long aliasValues;
@@ -165,19 +164,38 @@ final class TreeReader {
             this.yaml = yaml;
             this.anchorsAt = anchorsAt;
             this.text = text;
+            this.surrogates = yaml && text.chars().anyMatch(c -> Character.isSurrogate((char) c));
         }
 
         /**
-         * Whether a YAML key is a plain scalar lyaml reads as no string: a number, a boolean or null.
-         * A quoted key starts with its quote where the key's token starts, so it never matches there.
+         * Whether a YAML key is text to lyaml ({@link YamlKeys}). The parser's offset counts code
+         * points (SnakeYAML's marks): turned into the text's char index, walking on from the last
+         * key's, as keys come in the text's order.
          */
-        private boolean plainNonTextKey(String key, JsonLocation at) {
+        private boolean textKey(String key, JsonLocation at) {
             long offset = at.getCharOffset();
-            return yaml
-                    && offset >= 0
-                    && offset < text.length()
-                    && text.startsWith(key, (int) offset)
-                    && NON_TEXT_SCALAR.matcher(key).matches();
+            if (!yaml || offset < 0) {
+                return true;
+            }
+            int index;
+            if (!surrogates) {
+                index = offset < text.length() ? (int) offset : -1;
+            } else {
+                if (offset < pointsRead) {
+                    pointsRead = 0;
+                    charsRead = 0;
+                }
+                try {
+                    charsRead = text.offsetByCodePoints(charsRead, (int) (offset - pointsRead));
+                    pointsRead = offset;
+                } catch (IndexOutOfBoundsException e) {
+                    pointsRead = 0;
+                    charsRead = 0;
+                    return true;
+                }
+                index = charsRead;
+            }
+            return YamlKeys.isText(text, index, key);
         }
 
         private record Anchored(Node node, long values) {}
@@ -244,7 +262,7 @@ final class TreeReader {
             List<Node.MapNode> merged = new ArrayList<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
-                boolean textKey = !plainNonTextKey(key, p.currentTokenLocation());
+                boolean textKey = textKey(key, p.currentTokenLocation());
                 Node.Location keyAt = location(p.currentTokenLocation());
                 String keyAnchor = anchorsAt.keys().get(keyAt);
                 if (keyAnchor != null) {

@@ -127,9 +127,10 @@ public final class BatchQueue<E> {
     /** How the worker collects a batch after its first entry. */
     public enum Coalescing {
         /**
-         * Kong's ({@code Queue:process_once}): another entry is taken only while at least 50 ms of
-         * {@code max_coalescing_delay} is left ({@code COALESCE_MIN_TIME}), so a delay under 50 ms
-         * sends each entry alone, however many wait, and a longer one stops 50 ms early.
+         * Kong's ({@code Queue:process_once}): another entry is taken, or waited for, only while at
+         * least 50 ms of {@code max_coalescing_delay} is left ({@code COALESCE_MIN_TIME}), so a
+         * delay under 50 ms sends each entry alone, however many wait; entries that came during a
+         * wait are taken with it, as Kong's wait returns with each.
          */
         KONG,
         /**
@@ -347,8 +348,12 @@ public final class BatchQueue<E> {
                 batch.add(first.value());
                 long started = nanoClock.getAsLong();
                 long deadline = started + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
+                boolean kong = coalescing == Coalescing.KONG;
+                // Kong's wait returns with each entry as it comes: what came while parked was taken
+                // in time, so it joins the batch whatever is left (helper review 297).
+                boolean waited = false;
                 while (batch.size() < spec.sendSize()) {
-                    if (coalescing == Coalescing.KONG && !closing && !coalescingLeft(started)) {
+                    if (kong && !waited && !closing && !coalescingLeft(started)) {
                         break;
                     }
                     Entry<E> next = entries.poll();
@@ -358,11 +363,13 @@ public final class BatchQueue<E> {
                         batch.add(next.value());
                         continue;
                     }
+                    waited = false;
                     long left = deadline - nanoClock.getAsLong();
-                    if (left <= 0 || closing || full()) {
+                    if (left <= 0 || closing || full() || (kong && !coalescingLeft(started))) {
                         break;
                     }
                     park(left, Math.min(spec.sendSize(), spec.maxEntries()));
+                    waited = true;
                 }
             } finally {
                 size.addAndGet(-taken);

@@ -179,6 +179,21 @@ class BatchQueueTest {
     }
 
     @Test
+    void entriesThatComeWhileKongsQueueWaitsJoinItsBatch() throws Exception {
+        // Kong's semaphore wait returns with each entry as it is posted: entries offered during the
+        // delay go in the first batch, not the next one a whole delay later (helper review 297).
+        List<List<String>> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(10, 1_000, 100, 1000), b -> sent.add(List.copyOf(b)));
+        q.offer("e0", 2);
+        for (int i = 1; i <= 4; i++) {
+            Thread.sleep(50); // arriving during the coalescing wait is what is under test
+            q.offer("e" + i, 2);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !sent.isEmpty());
+        assertEquals(List.of("e0", "e1", "e2", "e3", "e4"), sent.get(0));
+    }
+
+    @Test
     void kongsQueueStopsCollectingWhenLessThanFiftyMillisecondsOfTheDelayAreLeft() throws Exception {
         // Each reading of the worker's clock moves it on 30 ms once the first batch was sent: a
         // delay of 300 ms has less than 50 ms left at the ninth reading, with entries still waiting.

@@ -317,6 +317,22 @@ class LogSchemasTest {
                                                 + "      resource_attributes:\n        deployment: prod\n        42: x\n"))
                 .getMessage();
         assertTrue(block.contains("config.resource_attributes: expected a string"), block);
+        // Characters beyond the BMP before the keys (the parser counts code points): a number is
+        // still found, and a quoted key is still text (helper review 297).
+        String afterEmoji = error(
+                "opentelemetry",
+                "{traces_endpoint: 'http://h/v1/traces', resource_attributes: {team: \"\uD83D\uDE00\uD83D\uDE00\","
+                        + " 123: x}}");
+        assertTrue(afterEmoji.contains("config.resource_attributes: expected a string"), afterEmoji);
+        var quotedAfterEmoji = only(
+                parse(
+                        "opentelemetry",
+                        "{traces_endpoint: 'http://h/v1/traces', resource_attributes: {a: \"\uD83D\uDE00\uD83D\uDE00\","
+                                + " \"1\": b}}"),
+                com.gitinsight.gateway.tracing.OpenTelemetrySchema.Config.class);
+        assertEquals(2, quotedAfterEmoji.resourceAttributes().size());
+        String yes = error("http-log", "{http_endpoint: 'http://h/', headers: {yes: x}}");
+        assertTrue(yes.contains("config.headers: expected a string"), "lyaml's YAML 1.1 boolean: " + yes);
         // Quoted, or not a YAML number (a version), a key is text.
         for (String key : new String[] {"'123'", "\"true\"", "1.2.3", "v1", "12ab", "-"}) {
             var config = only(
