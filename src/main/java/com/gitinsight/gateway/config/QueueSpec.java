@@ -119,6 +119,20 @@ public record QueueSpec(
         return concurrencyLimit == -1 ? 1 : maxBatchSize;
     }
 
+    /**
+     * Kong's {@code COALESCE_MIN_TIME}: its queue takes another entry into a batch only while at
+     * least this much of {@code max_coalescing_delay} is left.
+     */
+    public static final long COALESCE_MIN_MS = 50;
+
+    /**
+     * Entries per send as Kong's queue forms them: one when the delay leaves no 50 ms to collect
+     * in (each entry is then sent alone, however many wait), else {@link #sendSize}.
+     */
+    public int kongSendSize() {
+        return coalescingDelayMs() < COALESCE_MIN_MS ? 1 : sendSize();
+    }
+
     /** How long a first entry waits for company: none when {@code concurrency_limit} is -1. */
     public long coalescingDelayMs() {
         return concurrencyLimit == -1 ? 0 : maxCoalescingDelayMs;

@@ -140,9 +140,6 @@ public final class BatchQueue<E> {
         WAITING
     }
 
-    /** Kong's {@code COALESCE_MIN_TIME}. */
-    static final long COALESCE_MIN_MS = 50;
-
     private final Coalescing coalescing;
 
     public BatchQueue(
@@ -393,7 +390,7 @@ public final class BatchQueue<E> {
      */
     private boolean coalescingLeft(long started) {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - started);
-        return spec.coalescingDelayMs() - elapsedMs >= COALESCE_MIN_MS;
+        return spec.coalescingDelayMs() - elapsedMs >= QueueSpec.COALESCE_MIN_MS;
     }
 
     /** The queued entries at which an offer wakes a polling worker. */

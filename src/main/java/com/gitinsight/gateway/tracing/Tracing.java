@@ -122,7 +122,8 @@ final class Tracing {
             OpenTelemetrySchema.Config config, RetryingExporter exporter, SdkMeterProvider meters) {
         long attemptTimeout = attemptTimeout(config);
         return BatchSpanProcessor.builder(exporter)
-                .setMaxExportBatchSize(config.queue().sendSize())
+                // Kong queues each span as an entry: a delay under 50 ms exports them one by one.
+                .setMaxExportBatchSize(config.queue().kongSendSize())
                 .setMaxQueueSize(
                         Math.max(config.queue().maxEntries(), config.queue().sendSize()))
                 .setScheduleDelay(Math.max(1, config.queue().coalescingDelayMs()), TimeUnit.MILLISECONDS)

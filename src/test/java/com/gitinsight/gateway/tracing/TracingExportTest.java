@@ -747,6 +747,45 @@ class TracingExportTest {
                 "the collector answered with status 204", RetryingExporter.describe(new OtlpHttpSender.NotOk(204)));
     }
 
+    // Kong queues each span as an entry of its plugin queue, which takes a second entry only with
+    // 0.05 s of max_coalescing_delay left: under that, every export carries one span, however many
+    // wait (here five, finished while the collector held the first export).
+    @Test
+    void aCoalescingDelayUnderFiftyMillisecondsExportsEachSpanAlone() throws Exception {
+        List<Integer> spansPerPost = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                int spans =
+                        ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes())
+                                .getResourceSpansList()
+                                .stream()
+                                .flatMap(rs -> rs.getScopeSpansList().stream())
+                                .mapToInt(ss -> ss.getSpansCount())
+                                .sum();
+                spansPerPost.add(spans);
+                held.countDown();
+                queued.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                ex.sendResponseHeaders(200, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        collector.start();
+        tracing = tracingToCollector("queue: {max_coalescing_delay: 0, max_batch_size: 10}");
+        traceOneRequest();
+        assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        for (int i = 0; i < 5; i++) {
+            traceOneRequest();
+        }
+        queued.countDown();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> spansPerPost.stream().mapToInt(Integer::intValue).sum() == 6);
+        assertEquals(List.of(1, 1, 1, 1, 1, 1), spansPerPost);
+    }
+
     // Attacker review 278: a tracer being replaced gives up the batch it retries (and gives each it
     // holds one try) instead of retrying each for max_retry_time behind the new tracer's back.
     @Test
