@@ -331,6 +331,13 @@ class LogSchemasTest {
                                 + " \"1\": b}}"),
                 com.gitinsight.gateway.tracing.OpenTelemetrySchema.Config.class);
         assertEquals(2, quotedAfterEmoji.resourceAttributes().size());
+        // lyaml reads a plain y or n as text (Jackson as a boolean), yes and no as booleans.
+        var y = only(
+                parse("http-log", "{http_endpoint: 'http://h/', headers: {X-Y: y, X-N: N}}"),
+                HttpLogSchema.Config.class);
+        assertEquals(Map.of("X-Y", "y", "X-N", "N"), y.headers());
+        String yesValue = error("http-log", "{http_endpoint: 'http://h/', headers: {X-Y: yes}}");
+        assertTrue(yesValue.contains("config.headers: expected a string"), yesValue);
         String yes = error("http-log", "{http_endpoint: 'http://h/', headers: {yes: x}}");
         assertTrue(yes.contains("config.headers: expected a string"), "lyaml's YAML 1.1 boolean: " + yes);
         // Quoted, or not a YAML number (a version), a key is text.
