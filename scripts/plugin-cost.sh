@@ -10,6 +10,10 @@
 #   its HTTP client), gc, jit, other
 #   scripts/plugin-cost.sh [ROUNDS [SECONDS]]     default 3 rounds of 20 s, after a 120 s warm-up
 #   PLUGIN_COST_VARIANTS="base file-log"          only those variants, in that order, each round
+#   scripts/plugin-cost.sh --paired [CYCLES [SECONDS]]   default 40 cycles of 5 s windows: no
+#                                                 configuration swap; each plugin on a route of
+#                                                 its own, picked by a header, base and plugin
+#                                                 windows alternating (see paired() below)
 #   PLUGIN_COST_PROFILE=/path/libasyncProfiler.so  a CPU profile of each measured window (attached by
 #                                                 jcmd), kept as $TMPDIR/plugin-cost-ROUND-VARIANT.collapsed;
 #                                                 each plugin's share of the samples is printed against
@@ -19,8 +23,13 @@
 # Needs ../shared/tools/peer-bench.sh (backends, wrk) as scripts/bench.sh does. Linux only (/proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-3}
-seconds=${2:-20}
+paired=0
+if [[ ${1:-} == --paired ]]; then
+  paired=1
+  shift
+fi
+rounds=${1:-$((paired ? 40 : 3))}
+seconds=${2:-$((paired ? 5 : 20))}
 port=${BENCH_GATEWAY_PORT:-19095}
 work=$(mktemp -d)
 log=$work/serve.log
@@ -81,7 +90,7 @@ ticks() {
 # would otherwise measure 401s).
 requests() {
   local out
-  out=$(wrk -t2 -c64 -d"$1"s "$url")
+  out=$(wrk -t2 -c64 -d"$1"s ${2:+-H "$2"} "$url")
   if grep -q "Non-2xx or 3xx" <<<"$out"; then
     echo "the gateway answered errors during the run:" >&2
     echo "$out" >&2
@@ -120,6 +129,74 @@ set_config() {
   cp "$work/$1.yml" "$config.tmp" && mv "$config.tmp" "$config"
   sleep 2
 }
+
+# The gateway process's CPU ticks (1/100 s), its ended threads included.
+process_ticks() {
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat"
+}
+
+# Paired: the swapped configuration's windows move with the machine's noise (neighbouring base
+# windows 25-40% apart on a shared VM), more than the 5% to be seen. Here nothing is swapped: the
+# base file gets one more route per plugin, the api route again with that plugin on it, picked by
+# the header x-bench-variant (the base requests send one too, naming no route, so both carry the
+# same headers and the router looks at the same routes). Short windows of base and plugin traffic
+# alternate in one warm JVM; each plugin window is compared with the base windows either side of
+# it, and the median of those is printed with the ratio of the sums. The whole process's CPU.
+if ((paired)); then
+  read -r -a shipped <<<"${PLUGIN_COST_VARIANTS:-http-log file-log opentelemetry}"
+  route=$(sed -n '/^routes:$/,/^consumers:$/p' "$work/base.yml" | sed '1d;$d')
+  grep -qx '    plugins:' <<<"$route" || { echo "the bench route has no plugins: list" >&2; exit 1; }
+  {
+    sed '/^consumers:$/,$d' "$work/base.yml"
+    for v in "${shipped[@]}"; do
+      block=$(grep -A1 -x "  - name: $v" "$work/all.yml" | sed 's/^/    /')
+      [ -n "$block" ] || { echo "no $v in the served file" >&2; exit 1; }
+      BLOCK=$block awk -v v="$v" '
+        $0 == "  - name: api" { print "  - name: api-" v; next }
+        $0 == "    paths: [/api]" { print; print "    headers: {x-bench-variant: [" v "]}"; next }
+        $0 == "    plugins:" { print; print ENVIRON["BLOCK"]; next }
+        { print }' <<<"$route"
+    done
+    sed -n '/^consumers:$/,$p' "$work/base.yml"
+  } >"$work/paired.yml"
+  set_config paired
+  echo "warming up for ${BENCH_WARMUP:-120} s (base and plugin requests alternating)"
+  end=$((SECONDS + ${BENCH_WARMUP:-120}))
+  while ((SECONDS < end)); do
+    for v in base "${shipped[@]}"; do requests 10 "x-bench-variant: $v" >/dev/null; done
+  done
+  for c in $(seq "$rounds"); do
+    for v in base "${shipped[@]}"; do
+      before=$(process_ticks)
+      n=$(requests "$seconds" "x-bench-variant: $v")
+      after=$(process_ticks)
+      echo "$c $v $n $((after - before))"
+    done
+  done >"$work/windows"
+  before=$(process_ticks)
+  n=$(requests "$seconds" "x-bench-variant: base")
+  echo "$((rounds + 1)) base $n $(($(process_ticks) - before))" >>"$work/windows"
+  awk -v s="$seconds" '{ us = $4 * 10000 / $3; printf "cycle %d %-13s %6.0f req/s  total %6.1f us/request\n", $1, $2, $3 / s, us }' "$work/windows"
+  echo "whole process, each plugin window over the base windows either side of it:"
+  awk '{ v = $2; us = $4 * 10000 / $3 }
+    v == "base" { for (i = 0; i < open; i++) after[pending[i]] = us; open = 0; base = us; bt += $4; bn += $3; next }
+    { n++; name[n] = v; total[n] = us; before[n] = base; pending[open++] = n; t[v] += $4; q[v] += $3 }
+    END {
+      for (i = 1; i <= n; i++) {
+        r = 100 * (total[i] - (before[i] + after[i]) / 2) / ((before[i] + after[i]) / 2)
+        k = ++count[name[i]]; ratio[name[i], k] = r
+      }
+      for (v in count) {
+        m = count[v]
+        for (a = 1; a <= m; a++) for (c = a + 1; c <= m; c++) if (ratio[v, c] < ratio[v, a]) { x = ratio[v, a]; ratio[v, a] = ratio[v, c]; ratio[v, c] = x }
+        med = m % 2 ? ratio[v, (m + 1) / 2] : (ratio[v, m / 2] + ratio[v, m / 2 + 1]) / 2
+        lo = ratio[v, int(m / 4) + 1]; hi = ratio[v, m - int(m / 4)]
+        printf "  %-13s median %+5.1f%% of %d windows (middle half %+.1f to %+.1f%%); sums: %.1f over %.1f us/request, %+.1f%%\n",
+          v, med, m, lo, hi, t[v] * 10000 / q[v], bt * 10000 / bn, 100 * (t[v] / q[v] - bt / bn) / (bt / bn)
+      }
+    }' "$work/windows"
+  exit 0
+fi
 
 set_config all
 echo "warming up for ${BENCH_WARMUP:-120} s (every plugin on)"
