@@ -165,11 +165,15 @@ if ((paired)); then
   while ((SECONDS < end)); do
     for v in base "${shipped[@]}"; do requests 10 "x-bench-variant: $v" >/dev/null; done
   done
+  # With PLUGIN_COST_PROFILE, the first PLUGIN_COST_PROFILE_CYCLES (3) cycles are profiled too.
+  profiled=${PLUGIN_COST_PROFILE_CYCLES:-3}
   for c in $(seq "$rounds"); do
     for v in base "${shipped[@]}"; do
+      ((c > profiled)) || profile "start,event=cpu,interval=1ms,threads"
       before=$(process_ticks)
       n=$(requests "$seconds" "x-bench-variant: $v")
       after=$(process_ticks)
+      ((c > profiled)) || profile "stop,collapsed,file=$work/profile-$c-$v.collapsed"
       echo "$c $v $n $((after - before))"
     done
   done >"$work/windows"
@@ -195,6 +199,19 @@ if ((paired)); then
           v, med, m, lo, hi, t[v] * 10000 / q[v], bt * 10000 / bn, 100 * (t[v] / q[v] - bt / bn) / (bt / bn)
       }
     }' "$work/windows"
+  if [ -n "${PLUGIN_COST_PROFILE:-}" ]; then
+    echo "profiled shares of the gateway's CPU in the first $profiled cycles (its threads, its frames on the request threads and GC over the base's):"
+    for v in base "${shipped[@]}"; do
+      cat "$work"/profile-*-"$v".collapsed >"${TMPDIR:-/tmp}/plugin-cost-paired-$v.collapsed"
+      read -r own req gc < <(shares "${TMPDIR:-/tmp}/plugin-cost-paired-$v.collapsed")
+      if [[ $v == base ]]; then
+        breq=$req bgc=$gc
+      else
+        awk -v v="$v" -v o="$own" -v r="$req" -v g="$gc" -v br="$breq" -v bg="$bgc" 'BEGIN {
+          printf "  %-13s %.2f%%  (threads %.2f, request threads %+.2f, gc %+.2f)\n", v, o + r - br + g - bg, o, r - br, g - bg }'
+      fi
+    done
+  fi
   exit 0
 fi
 

@@ -9,6 +9,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -16,7 +17,10 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.Closer;
 import org.apache.hc.core5.util.TimeValue;
@@ -38,6 +42,9 @@ final class HttpLogSender implements Closeable {
 
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
+    /** Each request's (the minimal client has no default). */
+    private final RequestConfig requestConfig;
+
     private final Deadlines deadlines = new Deadlines("gateway-http-log-deadline");
     private volatile HttpLogSchema.Config config;
     private volatile String lastError;
@@ -58,17 +65,15 @@ final class HttpLogSender implements Closeable {
                 .setMaxConnTotal(2)
                 .setMaxConnPerRoute(2)
                 .build();
-        client = HttpClients.custom()
-                .setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(timeout)
-                        .setConnectionRequestTimeout(timeout)
-                        .setRedirectsEnabled(false)
-                        .build())
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .useSystemProperties()
+        // HttpClient's minimal client, as the proxy's and the OTLP exporter's: no exec chain of
+        // redirects, retries (the queue retries), authentication, cookies or route planning, which
+        // parsed the endpoint's path again for each batch. No proxy either, as Kong's http-log has
+        // none (the JVM's proxy properties were read before 2026-12-07).
+        client = HttpClients.createMinimal(connections);
+        requestConfig = RequestConfig.custom()
+                .setResponseTimeout(timeout)
+                .setConnectionRequestTimeout(timeout)
+                .setRedirectsEnabled(false)
                 .build();
     }
 
@@ -95,6 +100,7 @@ final class HttpLogSender implements Closeable {
             connections.closeIdle(TimeValue.ofMilliseconds(c.keepaliveMs()));
         }
         HttpUriRequestBase post = new HttpUriRequestBase(c.method(), c.endpoint());
+        post.setConfig(requestConfig);
         if (c.authorization() != null) {
             post.setHeader("Authorization", c.authorization());
         }
@@ -111,7 +117,7 @@ final class HttpLogSender implements Closeable {
         ClassicHttpResponse response = null;
         // Kong's timeout bounds connecting, sending and reading each: the exchange, three of them.
         try (Deadlines.Armed deadline = deadlines.arm(post, 3L * CosocketTimeouts.effective(c.timeoutMs()))) {
-            response = client.executeOpen(null, post, null);
+            response = client.executeOpen(target(post), post, null); // (the minimal client takes it given)
             int status = response.getCode();
             // The answer's body is not needed: a small one is read so the connection may be reused;
             // a larger one is left unread and the connection dropped.
@@ -129,6 +135,15 @@ final class HttpLogSender implements Closeable {
             Closer.closeQuietly(response);
         }
         throw new IOException(lastError);
+    }
+
+    /** The endpoint's host as HttpClient reads a request's (a name with {@code _} included). */
+    private static HttpHost target(HttpUriRequestBase post) throws ClientProtocolException {
+        try {
+            return RoutingSupport.determineHost(post);
+        } catch (HttpException e) {
+            throw new ClientProtocolException(e);
+        }
     }
 
     /** {@code host:port} as Kong's errors name the endpoint (the scheme's port when none is written). */
