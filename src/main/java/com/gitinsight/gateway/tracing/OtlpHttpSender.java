@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -20,6 +21,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
@@ -60,7 +62,24 @@ final class OtlpHttpSender implements HttpSender {
     /** Connecting, sending and reading the answer, at most. */
     private final long deadlineMs;
 
+    /**
+     * How long a kept connection may idle: OpenResty's (lua_socket_keepalive_timeout), which Kong's
+     * exporter's connections get. A balancer or NAT that forgets an idle flow would otherwise cost
+     * an export its timeout and a retry (the minimal client keeps a connection however long it idles).
+     */
+    static final Duration KEEPALIVE = Duration.ofSeconds(60);
+
+    private final PoolingHttpClientConnectionManager connections;
+    private final long keepaliveMs;
+    /** When idle connections were last looked for (the exporting thread's; a race only looks twice). */
+    private long idleCheckedAt = System.nanoTime();
+
     OtlpHttpSender(HttpSenderConfig config) {
+        this(config, KEEPALIVE);
+    }
+
+    OtlpHttpSender(HttpSenderConfig config, Duration keepalive) {
+        this.keepaliveMs = keepalive.toMillis();
         if (config.getCompressor() != null) {
             // Kong's plugin has no compression setting, so the gateway never asks for one.
             throw new IllegalArgumentException("the OTLP sender does not compress");
@@ -70,7 +89,7 @@ final class OtlpHttpSender implements HttpSender {
                 config.getConnectTimeout().toMillis() + config.getTimeout().toMillis();
         Timeout connect = Timeout.of(config.getConnectTimeout());
         Timeout read = Timeout.of(config.getTimeout());
-        PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
+        PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setConnectionFactory(HttpLimits.connections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
@@ -81,14 +100,15 @@ final class OtlpHttpSender implements HttpSender {
                 .setMaxConnTotal(1)
                 .setMaxConnPerRoute(1);
         if (config.getSslContext() != null) {
-            connections.setTlsSocketStrategy(new DefaultClientTlsStrategy(config.getSslContext()));
+            pool.setTlsSocketStrategy(new DefaultClientTlsStrategy(config.getSslContext()));
         }
         // HttpClient's minimal client, as the proxy's: no exec chain of redirects, retries (Kong's
         // queue retries: RetryingExporter), authentication, cookies, compression or route
         // planning. The full chain, with all of those off, still parsed and re-encoded the
         // endpoint's path per export for its authentication scope: a fifth of the exporter
         // thread's CPU with every request traced (async-profiler on the bench, 2026-12-07).
-        this.client = HttpClients.createMinimal(connections.build());
+        this.connections = pool.build();
+        this.client = HttpClients.createMinimal(this.connections);
         this.requestConfig = RequestConfig.custom()
                 .setResponseTimeout(read)
                 .setConnectionRequestTimeout(connect)
@@ -98,6 +118,12 @@ final class OtlpHttpSender implements HttpSender {
 
     @Override
     public void send(MessageWriter message, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
+        long now = System.nanoTime();
+        if (now - idleCheckedAt > Math.min(1_000_000_000L, keepaliveMs * 500_000L)) {
+            // At most once a second (each look walks the pool), or twice per keepalive when shorter.
+            idleCheckedAt = now;
+            connections.closeIdle(TimeValue.ofMilliseconds(keepaliveMs));
+        }
         HttpPost post = new HttpPost(config.getEndpoint());
         post.setConfig(requestConfig);
         Map<String, List<String>> headers = config.getHeadersSupplier().get();

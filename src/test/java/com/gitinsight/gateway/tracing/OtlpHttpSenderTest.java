@@ -95,6 +95,74 @@ class OtlpHttpSenderTest {
     }
 
     @Test
+    void aConnectionIdleLongerThanTheKeepaliveIsNotReused() throws Exception {
+        List<Integer> ports = new CopyOnWriteArrayList<>();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                ports.add(ex.getRemoteAddress().getPort());
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        // OpenResty's 60 s by default; 20 ms here. The minimal client alone would keep it forever.
+        sender = new OtlpHttpSender(config(endpoint(collector), null, Map::of), Duration.ofMillis(20));
+
+        assertEquals(200, send(sender).response().getStatusCode());
+        long sent = System.nanoTime();
+        org.awaitility.Awaitility.await()
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> System.nanoTime() - sent > 60_000_000L);
+        assertEquals(200, send(sender).response().getStatusCode());
+
+        assertEquals(2, ports.size());
+        assertTrue(!ports.get(0).equals(ports.get(1)), "a new connection after the keepalive: " + ports);
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndAnAnswerlessCloseIsNotSentAgain() throws Exception {
+        List<String> hits = new CopyOnWriteArrayList<>();
+        collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            hits.add("traces");
+            ex.getResponseHeaders().add("Location", "/elsewhere");
+            answer(ex, 302, new byte[0]);
+        });
+        collector.createContext("/elsewhere", ex -> {
+            hits.add("elsewhere");
+            answer(ex, 200, new byte[0]);
+        });
+        collector.start();
+        sender = new OtlpHttpSender(config(endpoint(collector), null, Map::of));
+        assertEquals(302, send(sender).response().getStatusCode());
+        assertEquals(List.of("traces"), hits, "the redirect is not followed");
+        sender.shutdown();
+
+        // Kong's queue retries (RetryingExporter), never the HTTP client: one request per send.
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServerSocket closing = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!closing.isClosed()) {
+                    try (java.net.Socket s = closing.accept()) {
+                        accepted.incrementAndGet();
+                        s.getInputStream().read(new byte[8192]); // the head, then closed unanswered
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            sender = new OtlpHttpSender(
+                    config("http://127.0.0.1:" + closing.getLocalPort() + "/v1/traces", null, Map::of));
+            Sent sent = send(sender);
+            assertInstanceOf(IOException.class, sent.error());
+            assertEquals(1, accepted.get());
+        }
+    }
+
+    @Test
     void aCollectorsErrorIsItsStatusNeverItsWords() throws Exception {
         collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         collector.createContext("/small", ex -> answer(ex, 500, "busy".getBytes(StandardCharsets.UTF_8)));
