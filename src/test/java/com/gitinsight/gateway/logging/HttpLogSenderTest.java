@@ -73,6 +73,60 @@ class HttpLogSenderTest {
         }
     }
 
+    // Kong's http-log follows no redirect (a 3xx is a failure, retried by the queue) and its
+    // client never sends a batch twice on its own: only the queue retries.
+    @Test
+    void aRedirectIsAFailureNotFollowedAndAnAnswerlessCloseIsOneRequest() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.List<String> hits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/logs", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            hits.add("logs");
+            exchange.getResponseHeaders().add("Location", "/elsewhere");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.createContext("/elsewhere", exchange -> {
+            hits.add("elsewhere");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try (HttpLogSender sender = new HttpLogSender(config(server.getAddress().getPort(), "10000"))) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IOException.class, () -> sender.send(java.util.List.of()));
+            assertEquals(
+                    "request to 127.0.0.1:" + server.getAddress().getPort() + " returned status code 302",
+                    e.getMessage());
+            assertEquals(java.util.List.of("logs"), hits);
+        } finally {
+            server.stop(0);
+        }
+
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket closing =
+                new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!closing.isClosed()) {
+                    try (java.net.Socket socket = closing.accept()) {
+                        accepted.incrementAndGet();
+                        socket.getInputStream().read(new byte[8192]); // the head, then closed unanswered
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            try (HttpLogSender sender = new HttpLogSender(config(closing.getLocalPort(), "10000"))) {
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        IOException.class, () -> sender.send(java.util.List.of()));
+            }
+            assertEquals(1, accepted.get());
+        }
+    }
+
     private static HttpLogSchema.Config config(int port, String timeout) throws Exception {
         return (HttpLogSchema.Config) new com.gitinsight.gateway.config.KongConfigParser(
                         com.gitinsight.gateway.config.PluginRegistry.builtIn())
