@@ -104,26 +104,13 @@ class HttpLogSenderTest {
             server.stop(0);
         }
 
-        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-        try (java.net.ServerSocket closing =
-                new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!closing.isClosed()) {
-                    try (java.net.Socket socket = closing.accept()) {
-                        accepted.incrementAndGet();
-                        socket.getInputStream().read(new byte[8192]); // the head, then closed unanswered
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            try (HttpLogSender sender = new HttpLogSender(config(closing.getLocalPort(), "10000"))) {
+        try (com.gitinsight.gateway.testing.AnswerlessEndpoint closing =
+                new com.gitinsight.gateway.testing.AnswerlessEndpoint()) {
+            try (HttpLogSender sender = new HttpLogSender(config(closing.port(), "10000"))) {
                 org.junit.jupiter.api.Assertions.assertThrows(
                         IOException.class, () -> sender.send(java.util.List.of()));
             }
-            assertEquals(1, accepted.get());
+            assertEquals(1, closing.accepted());
         }
     }
 

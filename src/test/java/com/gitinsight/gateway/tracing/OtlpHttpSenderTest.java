@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.gitinsight.gateway.testing.AnswerlessEndpoint;
 import com.gitinsight.gateway.testing.DeafEndpoint;
 import com.gitinsight.gateway.testing.EndlessAnswer;
 import com.sun.net.httpserver.HttpExchange;
@@ -140,25 +141,11 @@ class OtlpHttpSenderTest {
         sender.shutdown();
 
         // Kong's queue retries (RetryingExporter), never the HTTP client: one request per send.
-        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-        try (ServerSocket closing = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!closing.isClosed()) {
-                    try (java.net.Socket s = closing.accept()) {
-                        accepted.incrementAndGet();
-                        s.getInputStream().read(new byte[8192]); // the head, then closed unanswered
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            sender = new OtlpHttpSender(
-                    config("http://127.0.0.1:" + closing.getLocalPort() + "/v1/traces", null, Map::of));
+        try (AnswerlessEndpoint closing = new AnswerlessEndpoint()) {
+            sender = new OtlpHttpSender(config("http://127.0.0.1:" + closing.port() + "/v1/traces", null, Map::of));
             Sent sent = send(sender);
             assertInstanceOf(IOException.class, sent.error());
-            assertEquals(1, accepted.get());
+            assertEquals(1, closing.accepted());
         }
     }
 
