@@ -48,7 +48,7 @@ final class OtelRequestTrace implements RequestTrace {
     /** The request's span: started when the plugin's access phase is reached, or when asked for. */
     private RequestSpan root;
     /** The children so far, ended with the request's span ({@link #finish}). */
-    private final List<Child> children = new java.util.ArrayList<>(4);
+    private final List<Child> children = new java.util.ArrayList<>(8);
     /** The formats the backend gets the context in (Kong's inject list, preserve resolved). */
     private final List<String> inject;
     /** The client's context, if it sent one (its trace id's size and b3's debug flag are passed on). */
@@ -79,7 +79,7 @@ final class OtelRequestTrace implements RequestTrace {
      * at a target ({@code context} its span's, made when the try starts: the target gets it);
      * {@code endNanos} 0 while open.
      */
-    private static final class Child {
+    private final class Child implements Phase {
         final String name;
         final SpanKind kind;
         final long startNanos;
@@ -104,6 +104,14 @@ final class OtelRequestTrace implements RequestTrace {
         void end(long nanos) {
             if (endNanos == 0) {
                 endNanos = nanos;
+            }
+        }
+
+        /** A plugin phase's end (closing it again changes nothing). */
+        @Override
+        public void close() {
+            if (endNanos == 0) {
+                endNanos = now();
             }
         }
     }
@@ -195,7 +203,7 @@ final class OtelRequestTrace implements RequestTrace {
         // started: it starts in the client's trace there). Closing it again changes nothing.
         Child c = new Child(name, SpanKind.INTERNAL, now(), null, null);
         children.add(c);
-        return () -> c.end(now());
+        return c;
     }
 
     /**

@@ -255,4 +255,27 @@ class OtlpTraceEncoderTest {
         EndedSpan other = spanOfAnotherTracer();
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(List.of(other)));
     }
+
+    /** Each length's varint in the byte kept for it, or more bytes when the content is longer. */
+    @Test
+    void aMessageOfAnyLengthReadsBack() throws Exception {
+        int[] lengths = {0, 1, 127, 128, 129, 16_383, 16_384, 70_000};
+        ProtoBuffer b = new ProtoBuffer(64, 1 << 20);
+        for (int length : lengths) {
+            int outer = b.beginMessage(7);
+            b.string(1, "é".repeat(length / 2) + "x".repeat(length % 2));
+            b.endMessage(outer);
+        }
+        com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(b.toByteArray());
+        for (int length : lengths) {
+            assertEquals((7 << 3) | 2, in.readTag());
+            com.google.protobuf.CodedInputStream message =
+                    com.google.protobuf.CodedInputStream.newInstance(in.readByteArray());
+            assertEquals((1 << 3) | 2, message.readTag());
+            String text = message.readString();
+            assertEquals(length, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertTrue(message.isAtEnd());
+        }
+        assertTrue(in.isAtEnd());
+    }
 }
