@@ -3,27 +3,20 @@ package com.gitinsight.gateway.logging;
 import com.gitinsight.gateway.upstream.CosocketTimeouts;
 import com.gitinsight.gateway.upstream.Deadlines;
 import com.gitinsight.gateway.upstream.HttpLimits;
+import com.gitinsight.gateway.upstream.SenderClient;
 import com.gitinsight.gateway.upstream.SmallAnswers;
 import com.gitinsight.gateway.upstream.SocketErrors;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.Closer;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -38,25 +31,23 @@ import org.apache.hc.core5.util.Timeout;
 final class HttpLogSender implements Closeable {
 
     private static final int MAX_DRAINED = 8192;
-    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
 
-    private final PoolingHttpClientConnectionManager connections;
-    private final CloseableHttpClient client;
+    private final SenderClient client;
     /** Each request's (the minimal client has no default). */
     private final RequestConfig requestConfig;
 
     private final Deadlines deadlines = new Deadlines("gateway-http-log-deadline");
     private volatile HttpLogSchema.Config config;
     private volatile String lastError;
-    /** When idle connections were last looked for (the queue's thread only). */
-    private long idleCheckedAt = System.nanoTime() - IDLE_CHECK_NANOS - 1;
     /** The queue thread's (this sender has one queue, which has one thread at a time). */
     private final LogWriter json = new LogWriter();
 
     HttpLogSender(HttpLogSchema.Config config) {
         this.config = config;
         Timeout timeout = Timeout.ofMilliseconds(CosocketTimeouts.effective(config.timeoutMs()));
-        connections = PoolingHttpClientConnectionManagerBuilder.create()
+        // No proxy, as Kong's http-log has none (the JVM's proxy properties were read before
+        // 2026-12-07); its queue retries, not the client.
+        client = new SenderClient(PoolingHttpClientConnectionManagerBuilder.create()
                 .setConnectionFactory(HttpLimits.connections())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(timeout)
@@ -64,12 +55,7 @@ final class HttpLogSender implements Closeable {
                         .build())
                 .setMaxConnTotal(2)
                 .setMaxConnPerRoute(2)
-                .build();
-        // HttpClient's minimal client, as the proxy's and the OTLP exporter's: no exec chain of
-        // redirects, retries (the queue retries), authentication, cookies or route planning, which
-        // parsed the endpoint's path again for each batch. No proxy either, as Kong's http-log has
-        // none (the JVM's proxy properties were read before 2026-12-07).
-        client = HttpClients.createMinimal(connections);
+                .build());
         requestConfig = RequestConfig.custom()
                 .setResponseTimeout(timeout)
                 .setConnectionRequestTimeout(timeout)
@@ -91,14 +77,9 @@ final class HttpLogSender implements Closeable {
 
     boolean send(List<LogEntry> batch) throws IOException {
         HttpLogSchema.Config c = config;
-        long now = System.nanoTime();
-        // keepalive 0 is OpenResty's unlimited idle time (setkeepalive(0)), as Kong passes it on.
-        if (c.keepaliveMs() > 0 && now - idleCheckedAt > Math.min(IDLE_CHECK_NANOS, c.keepaliveMs() * 500_000L)) {
-            // A connection idle longer than keepalive is not reused; looked for at most once a
-            // second, or twice per keepalive when that is shorter (each look walks the pool).
-            idleCheckedAt = now;
-            connections.closeIdle(TimeValue.ofMilliseconds(c.keepaliveMs()));
-        }
+        // A connection idle longer than keepalive is not reused (0: OpenResty's unlimited idle
+        // time, setkeepalive(0), as Kong passes it on).
+        client.closeIdle(c.keepaliveMs());
         HttpUriRequestBase post = new HttpUriRequestBase(c.method(), c.endpoint());
         post.setConfig(requestConfig);
         if (c.authorization() != null) {
@@ -117,7 +98,7 @@ final class HttpLogSender implements Closeable {
         ClassicHttpResponse response = null;
         // Kong's timeout bounds connecting, sending and reading each: the exchange, three of them.
         try (Deadlines.Armed deadline = deadlines.arm(post, 3L * CosocketTimeouts.effective(c.timeoutMs()))) {
-            response = client.executeOpen(target(post), post, null); // (the minimal client takes it given)
+            response = client.open(post);
             int status = response.getCode();
             // The answer's body is not needed: a small one is read so the connection may be reused;
             // a larger one is left unread and the connection dropped.
@@ -135,15 +116,6 @@ final class HttpLogSender implements Closeable {
             Closer.closeQuietly(response);
         }
         throw new IOException(lastError);
-    }
-
-    /** The endpoint's host as HttpClient reads a request's (a name with {@code _} included). */
-    private static HttpHost target(HttpUriRequestBase post) throws ClientProtocolException {
-        try {
-            return RoutingSupport.determineHost(post);
-        } catch (HttpException e) {
-            throw new ClientProtocolException(e);
-        }
     }
 
     /** {@code host:port} as Kong's errors name the endpoint (the scheme's port when none is written). */

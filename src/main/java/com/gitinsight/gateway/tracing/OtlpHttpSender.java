@@ -2,6 +2,7 @@ package com.gitinsight.gateway.tracing;
 
 import com.gitinsight.gateway.upstream.Deadlines;
 import com.gitinsight.gateway.upstream.HttpLimits;
+import com.gitinsight.gateway.upstream.SenderClient;
 import com.gitinsight.gateway.upstream.SmallAnswers;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
@@ -15,19 +16,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.io.Closer;
 import org.apache.hc.core5.util.TimeValue;
@@ -54,7 +48,7 @@ final class OtlpHttpSender implements HttpSender {
     static final int MAX_BODY = 8192;
 
     private final HttpSenderConfig config;
-    private final CloseableHttpClient client;
+    private final SenderClient client;
     /** Each request's (the minimal client has no default). */
     private final RequestConfig requestConfig;
 
@@ -69,10 +63,7 @@ final class OtlpHttpSender implements HttpSender {
      */
     static final Duration KEEPALIVE = Duration.ofSeconds(60);
 
-    private final PoolingHttpClientConnectionManager connections;
     private final long keepaliveMs;
-    /** When idle connections were last looked for (the exporting thread's; a race only looks twice). */
-    private long idleCheckedAt = System.nanoTime();
 
     OtlpHttpSender(HttpSenderConfig config) {
         this(config, KEEPALIVE);
@@ -102,13 +93,8 @@ final class OtlpHttpSender implements HttpSender {
         if (config.getSslContext() != null) {
             pool.setTlsSocketStrategy(new DefaultClientTlsStrategy(config.getSslContext()));
         }
-        // HttpClient's minimal client, as the proxy's: no exec chain of redirects, retries (Kong's
-        // queue retries: RetryingExporter), authentication, cookies, compression or route
-        // planning. The full chain, with all of those off, still parsed and re-encoded the
-        // endpoint's path per export for its authentication scope: a fifth of the exporter
-        // thread's CPU with every request traced (async-profiler on the bench, 2026-12-07).
-        this.connections = pool.build();
-        this.client = HttpClients.createMinimal(this.connections);
+        // Kong's queue retries (RetryingExporter), not the client.
+        this.client = new SenderClient(pool.build());
         this.requestConfig = RequestConfig.custom()
                 .setResponseTimeout(read)
                 .setConnectionRequestTimeout(connect)
@@ -118,12 +104,7 @@ final class OtlpHttpSender implements HttpSender {
 
     @Override
     public void send(MessageWriter message, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
-        long now = System.nanoTime();
-        if (now - idleCheckedAt > Math.min(1_000_000_000L, keepaliveMs * 500_000L)) {
-            // At most once a second (each look walks the pool), or twice per keepalive when shorter.
-            idleCheckedAt = now;
-            connections.closeIdle(TimeValue.ofMilliseconds(keepaliveMs));
-        }
+        client.closeIdle(keepaliveMs);
         HttpPost post = new HttpPost(config.getEndpoint());
         post.setConfig(requestConfig);
         Map<String, List<String>> headers = config.getHeadersSupplier().get();
@@ -134,8 +115,7 @@ final class OtlpHttpSender implements HttpSender {
         Answer answer;
         ClassicHttpResponse response = null;
         try (Deadlines.Armed deadline = deadlines.arm(post, deadlineMs)) {
-            // The minimal client takes its target given (the full one found it so).
-            response = client.executeOpen(target(post), post, null);
+            response = client.open(post);
             // Read so the connection may be reused, not handed on: the SDK logs an error answer's
             // body and reason, which are the collector's words (a status is reported, not a text).
             SmallAnswers.readOrAbort(response, post, MAX_BODY);
@@ -154,15 +134,6 @@ final class OtlpHttpSender implements HttpSender {
             Closer.closeQuietly(response);
         }
         onResponse.accept(answer);
-    }
-
-    /** The endpoint's host as HttpClient reads a request's (a name with {@code _} included). */
-    private static HttpHost target(HttpPost post) throws ClientProtocolException {
-        try {
-            return RoutingSupport.determineHost(post);
-        } catch (HttpException e) {
-            throw new ClientProtocolException(e);
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -111,6 +112,23 @@ class HttpLogSenderTest {
                         IOException.class, () -> sender.send(java.util.List.of()));
             }
             assertEquals(1, closing.accepted());
+        }
+    }
+
+    // Review 298: the minimal client ignored Keep-Alive: timeout, which the full client honoured.
+    @Test
+    void aConnectionIdlePastTheEndpointsKeepAliveTimeoutIsNotReused() throws Exception {
+        try (com.gitinsight.gateway.testing.ShortKeepAliveEndpoint endpoint =
+                        new com.gitinsight.gateway.testing.ShortKeepAliveEndpoint(1);
+                HttpLogSender sender = new HttpLogSender(config(endpoint.port(), "10000"))) {
+            assertTrue(sender.send(java.util.List.of()));
+            long sent = System.nanoTime();
+            org.awaitility.Awaitility.await()
+                    .pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> System.nanoTime() - sent > 1_300_000_000L);
+            assertTrue(sender.send(java.util.List.of()), "sent on a new connection, not into the closed one");
+            assertEquals(2, endpoint.connections());
+            assertEquals(2, endpoint.requests());
         }
     }
 

@@ -121,6 +121,27 @@ class OtlpHttpSenderTest {
         assertTrue(!ports.get(0).equals(ports.get(1)), "a new connection after the keepalive: " + ports);
     }
 
+    // Review 298: the minimal client ignored Keep-Alive: timeout, which the full client honoured.
+    @Test
+    void aConnectionIdlePastTheEndpointsKeepAliveTimeoutIsNotReused() throws Exception {
+        try (com.gitinsight.gateway.testing.ShortKeepAliveEndpoint endpoint =
+                new com.gitinsight.gateway.testing.ShortKeepAliveEndpoint(1)) {
+            sender = new OtlpHttpSender(config("http://127.0.0.1:" + endpoint.port() + "/v1/traces", null, Map::of));
+            assertEquals(200, send(sender).response().getStatusCode());
+            long sent = System.nanoTime();
+            // Past the endpoint's 1 s (it has closed the connection), within the 2 s after which
+            // a connection is checked before it is reused.
+            org.awaitility.Awaitility.await()
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> System.nanoTime() - sent > 1_300_000_000L);
+            Sent second = send(sender);
+            assertEquals(null, second.error(), "sent on a new connection, not into the closed one");
+            assertEquals(200, second.response().getStatusCode());
+            assertEquals(2, endpoint.connections());
+            assertEquals(2, endpoint.requests());
+        }
+    }
+
     @Test
     void aRedirectIsNotFollowedAndAnAnswerlessCloseIsNotSentAgain() throws Exception {
         List<String> hits = new CopyOnWriteArrayList<>();
