@@ -11,7 +11,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
@@ -44,10 +43,12 @@ final class Tracing {
     private final DroppedSpans dropped = new DroppedSpans();
 
     /**
-     * The SDK's random ids. Not announced as W3C level-2 random ids: Kong's traceparent flags are
-     * 01 or 00, and so are ours.
+     * Ids spelled in hex without the SDK's per-thread scratch buffer: a ThreadLocal, and the request
+     * threads' ThreadLocal maps are the container's, large and probed past misses (async-profiler,
+     * issue 22). Drawn as the SDK's random ids are; not announced as W3C level-2 random ids: Kong's
+     * traceparent flags are 01 or 00, and so are ours.
      */
-    private final IdGenerator ids = IdGenerator.random();
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private final KongSampler sampler;
 
@@ -148,15 +149,14 @@ final class Tracing {
      */
     RequestSpan requestSpan(FixedAttributes attributes, Context parent, String chosenTraceId, long epochNanos) {
         SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
-        String traceId = parentSpan.isValid()
-                ? parentSpan.getTraceId()
-                : chosenTraceId != null ? chosenTraceId : ids.generateTraceId();
+        String traceId =
+                parentSpan.isValid() ? parentSpan.getTraceId() : chosenTraceId != null ? chosenTraceId : newTraceId();
         boolean sampled = sampler.shouldSample(parent, traceId, "kong", SpanKind.SERVER, Attributes.empty(), List.of())
                         .getDecision()
                 == SamplingDecision.RECORD_AND_SAMPLE;
         SpanContext own = SpanContext.create(
                 traceId,
-                ids.generateSpanId(),
+                newSpanId(),
                 sampled ? TraceFlags.getSampled() : TraceFlags.getDefault(),
                 parentSpan.getTraceState());
         return new RequestSpan(this, own, parentSpan, epochNanos, attributes);
@@ -173,7 +173,18 @@ final class Tracing {
 
     /** A new span id, as the SDK's spans get theirs. */
     String newSpanId() {
-        return ids.generateSpanId();
+        return HEX.toHexDigits(newSpanIdValue());
+    }
+
+    /** A new trace id (32 hex, its low half not 0), drawn as the SDK's random ids are. */
+    private String newTraceId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = random.nextLong();
+        long low;
+        do {
+            low = random.nextLong();
+        } while (low == 0);
+        return HEX.toHexDigits(high) + HEX.toHexDigits(low);
     }
 
     /** A new span id as a number (not 0), drawn as the SDK's random ids are. */

@@ -152,6 +152,32 @@ class TracingExportTest {
         tracing = null;
     }
 
+    /** The ids a request's spans get: the SDK's spelling and validity, drawn anew each time. */
+    @Test
+    void newIdsAreValidLowerCaseHexAndDistinct() throws Exception {
+        OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
+                .parse(
+                        "kong.yml",
+                        "_format_version: \"3.0\"\nplugins:\n  - name: opentelemetry\n    config:"
+                                + " {traces_endpoint: 'http://127.0.0.1:9/v1/traces'}\n")
+                .plugins()
+                .get(0)
+                .config();
+        tracing = new Tracing(config, 1.0, Instrumentations.parse("off"), "node-1", "test");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            String spanId = tracing.newSpanId();
+            assertTrue(spanId.matches("[0-9a-f]{16}") && io.opentelemetry.api.trace.SpanId.isValid(spanId), spanId);
+            io.opentelemetry.api.trace.SpanContext own = tracing.requestSpan(
+                            TracingFilter.REQUEST_SPAN.create(), io.opentelemetry.context.Context.root(), null, 1L)
+                    .getSpanContext();
+            assertTrue(own.getTraceId().matches("[0-9a-f]{32}") && own.isValid(), own.toString());
+            assertTrue(seen.add(spanId) && seen.add(own.getTraceId()) && seen.add(own.getSpanId()), "drawn twice");
+        }
+        tracing.shutdown(1_000);
+        tracing = null;
+    }
+
     @Test
     void underOffNoExporterOrBatchThreadIsMade() throws Exception {
         OpenTelemetrySchema.Config config = (OpenTelemetrySchema.Config) new KongConfigParser(PluginRegistry.builtIn())
