@@ -69,6 +69,7 @@ final class OtlpHttpSender implements HttpSender {
         this(config, KEEPALIVE);
     }
 
+    /** {@code keepalive} 0: kept however long it idles (tests give a short one). */
     OtlpHttpSender(HttpSenderConfig config, Duration keepalive) {
         this.keepaliveMs = keepalive.toMillis();
         if (config.getCompressor() != null) {

@@ -35,7 +35,7 @@ public final class SenderClient implements AutoCloseable {
     private final CloseableHttpClient client;
     /** When idle connections were last looked for (the first send looks). */
     private long idleCheckedAt = System.nanoTime() - IDLE_CHECK_NANOS - 1;
-    /** The shortest idle time an answer's {@code Keep-Alive} header allowed (ms; none: MAX_VALUE). */
+    /** The idle time the last answer's {@code Keep-Alive} header allowed (ms; none: MAX_VALUE). */
     private long endpointKeepaliveMs = Long.MAX_VALUE;
 
     public SenderClient(PoolingHttpClientConnectionManager connections) {
@@ -54,7 +54,7 @@ public final class SenderClient implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        if (now - idleCheckedAt > Math.min(IDLE_CHECK_NANOS, idle * 500_000L)) {
+        if (now - idleCheckedAt > Math.min(IDLE_CHECK_NANOS, Math.min(idle, 2_000L) * 500_000L)) {
             idleCheckedAt = now;
             connections.closeIdle(TimeValue.ofMilliseconds(idle));
         }
@@ -72,14 +72,22 @@ public final class SenderClient implements AutoCloseable {
         } catch (HttpException e) {
             throw new ClientProtocolException(e);
         }
-        if (response.containsHeader(HttpHeaders.KEEP_ALIVE)) {
-            endpointAllows(response);
-        }
+        endpointKeepaliveMs = endpointAllows(response);
         return response;
     }
 
-    /** The header's {@code timeout} (seconds, as HttpClient's keep-alive strategy reads it). */
-    private void endpointAllows(ClassicHttpResponse response) {
+    /**
+     * The idle time {@code response}'s {@code Keep-Alive} header allows, in ms (none: MAX_VALUE):
+     * its first {@code timeout}, in seconds, as HttpClient's keep-alive strategy reads it for the
+     * connection that answered; a value that is not a positive number of seconds is none, as
+     * there. Each answer says it again: one endpoint behind a balancer does not speak for the
+     * next. Kept shorter, by a tenth or at least half a second: the endpoint's clock starts when
+     * it has written its answer, this one's once the answer was read.
+     */
+    private static long endpointAllows(ClassicHttpResponse response) {
+        if (!response.containsHeader(HttpHeaders.KEEP_ALIVE)) {
+            return Long.MAX_VALUE;
+        }
         Iterator<HeaderElement> elements = MessageSupport.iterate(response, HttpHeaders.KEEP_ALIVE);
         while (elements.hasNext()) {
             HeaderElement e = elements.next();
@@ -88,16 +96,16 @@ public final class SenderClient implements AutoCloseable {
                 try {
                     seconds = Long.parseLong(e.getValue().strip());
                 } catch (NumberFormatException notANumber) {
-                    continue;
+                    return Long.MAX_VALUE;
                 }
-                if (seconds > 0 && seconds < MAX_KEEPALIVE_SECONDS) {
-                    // Kept a tenth shorter: a connection idle right up to it may be closing as a
-                    // send goes out.
-                    long ms = seconds * 1000;
-                    endpointKeepaliveMs = Math.min(endpointKeepaliveMs, ms - ms / 10);
+                if (seconds <= 0 || seconds >= MAX_KEEPALIVE_SECONDS) {
+                    return Long.MAX_VALUE;
                 }
+                long ms = seconds * 1000;
+                return ms - Math.max(ms / 10, 500);
             }
         }
+        return Long.MAX_VALUE;
     }
 
     /** A longer timeout is as good as none. */

@@ -259,23 +259,39 @@ class OtlpTraceEncoderTest {
     /** Each length's varint in the byte kept for it, or more bytes when the content is longer. */
     @Test
     void aMessageOfAnyLengthReadsBack() throws Exception {
-        int[] lengths = {0, 1, 127, 128, 129, 16_383, 16_384, 70_000};
-        ProtoBuffer b = new ProtoBuffer(64, 1 << 20);
+        int[] lengths = {0, 1, 127, 128, 129, 16_383, 16_384, 70_000, 2_100_001};
+        ProtoBuffer b = new ProtoBuffer(64, 8 << 20);
+        List<String> written = new ArrayList<>();
         for (int length : lengths) {
+            String text = "\u00e9".repeat(length / 2) + "x".repeat(length % 2);
+            written.add(text);
             int outer = b.beginMessage(7);
-            b.string(1, "é".repeat(length / 2) + "x".repeat(length % 2));
+            b.string(1, text);
             b.endMessage(outer);
         }
         com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(b.toByteArray());
-        for (int length : lengths) {
+        for (int i = 0; i < lengths.length; i++) {
             assertEquals((7 << 3) | 2, in.readTag());
             com.google.protobuf.CodedInputStream message =
                     com.google.protobuf.CodedInputStream.newInstance(in.readByteArray());
+            message.setSizeLimit(Integer.MAX_VALUE);
             assertEquals((1 << 3) | 2, message.readTag());
             String text = message.readString();
-            assertEquals(length, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertEquals(lengths[i], text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertEquals(written.get(i), text);
             assertTrue(message.isAtEnd());
         }
         assertTrue(in.isAtEnd());
+    }
+
+    /** The length's second byte counts against the bound: a message that fits exactly is taken, one more byte is not. */
+    @Test
+    void theBoundCountsTheLengthsOwnBytes() {
+        ProtoBuffer fits = new ProtoBuffer(64, 1000);
+        fits.string(1, "x".repeat(997)); // tag, two length bytes, 997
+        assertEquals(1000, fits.length());
+        ProtoBuffer over = new ProtoBuffer(64, 1000);
+        assertThrows(ProtoBuffer.TooLarge.class, () -> over.string(1, "x".repeat(998)));
+        assertTrue(over.capacity() <= 1000, "never grown past it: " + over.capacity());
     }
 }
