@@ -99,6 +99,14 @@ public class AccessLog implements Unproxied<AccessLog> {
             dropped.incrementAndGet();
             return;
         }
+        enqueue(line);
+    }
+
+    /**
+     * Queues a line {@link #offer} found the log running for; it may have stopped since (a test
+     * calls this after {@link #stop} to be that request).
+     */
+    void enqueue(String line) {
         int n = queued.incrementAndGet();
         if (n > capacity) {
             queued.decrementAndGet();
@@ -106,6 +114,16 @@ public class AccessLog implements Unproxied<AccessLog> {
             return;
         }
         queue.offer(line);
+        if (!running) {
+            // Stopped while it was being queued: the writer may have emptied the queue and ended.
+            // Taken back and counted, unless the writer took it (an equal line taken instead
+            // counts the same): a line is written or counted, never neither.
+            if (queue.remove(line)) {
+                queued.decrementAndGet();
+                dropped.incrementAndGet();
+            }
+            return;
+        }
         if (n == wakeAt) {
             LockSupport.unpark(writer);
         }

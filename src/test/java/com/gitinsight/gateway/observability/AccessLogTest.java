@@ -74,6 +74,57 @@ class AccessLogTest {
         log.stop();
     }
 
+    /**
+     * A line whose request found the log running and queued it after the writer had emptied the
+     * queue and ended: counted as dropped, not left unwritten and uncounted.
+     */
+    @Test
+    void aLineQueuedAfterTheWriterEndedIsCounted() throws Exception {
+        Path file = dir.resolve("stopping.log");
+        AccessLog log = new AccessLog(file.toString(), 16);
+        log.offer("{\"before\":1}");
+        log.stop();
+        assertEquals(List.of("{\"before\":1}"), Files.readAllLines(file));
+        log.enqueue("{\"late\":1}"); // its offer saw the log running, just before stop()
+        assertEquals(1, log.dropped());
+        log.offer("{\"after\":1}");
+        assertEquals(2, log.dropped());
+        assertEquals(List.of("{\"before\":1}"), Files.readAllLines(file));
+    }
+
+    /** Lines offered while the log stops: each is written or counted as dropped, never neither. */
+    @Test
+    void linesOfferedWhileItStopsAreWrittenOrCounted() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Path file = dir.resolve("stop-" + round + ".log");
+            AccessLog log = new AccessLog(file.toString(), 100_000);
+            int perThread = 2_000;
+            Thread[] threads = new Thread[3];
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int t = 0; t < threads.length; t++) {
+                int id = t;
+                threads[t] = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < perThread; i++) {
+                        log.offer("{\"t\":" + id + ",\"i\":" + i + "}");
+                    }
+                });
+                threads[t].start();
+            }
+            go.countDown();
+            log.stop(); // while the threads offer
+            for (Thread t : threads) {
+                t.join();
+            }
+            long written = Files.exists(file) ? Files.readAllLines(file).size() : 0;
+            assertEquals(threads.length * perThread, written + log.dropped(), "round " + round);
+        }
+    }
+
     // Attacker review 99: one failed write (a disk a client filled) stopped the access log for good,
     // and only one line in the server log said so.
     @Test
