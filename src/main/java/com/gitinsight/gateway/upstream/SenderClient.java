@@ -78,13 +78,12 @@ public final class SenderClient implements AutoCloseable {
 
     /**
      * The idle time {@code response}'s {@code Keep-Alive} header allows, in ms (none: MAX_VALUE):
-     * its first {@code timeout}, in seconds, as HttpClient's keep-alive strategy reads it for the
-     * connection that answered; a value that is not a positive number of seconds is none, as
-     * there. Each answer says it again: one endpoint behind a balancer does not speak for the
+     * its first {@code timeout} that is a number, in seconds, as HttpClient's keep-alive strategy
+     * reads it for the connection that answered; one that is not positive is none. Each answer says it again: one endpoint behind a balancer does not speak for the
      * next. Kept shorter, by a tenth or at least half a second: the endpoint's clock starts when
      * it has written its answer, this one's once the answer was read.
      */
-    private static long endpointAllows(ClassicHttpResponse response) {
+    static long endpointAllows(org.apache.hc.core5.http.HttpResponse response) {
         if (!response.containsHeader(HttpHeaders.KEEP_ALIVE)) {
             return Long.MAX_VALUE;
         }
@@ -96,7 +95,7 @@ public final class SenderClient implements AutoCloseable {
                 try {
                     seconds = Long.parseLong(e.getValue().strip());
                 } catch (NumberFormatException notANumber) {
-                    return Long.MAX_VALUE;
+                    continue; // (HttpClient's strategy reads on)
                 }
                 if (seconds <= 0 || seconds >= MAX_KEEPALIVE_SECONDS) {
                     return Long.MAX_VALUE;
