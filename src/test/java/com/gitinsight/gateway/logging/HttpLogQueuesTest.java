@@ -170,6 +170,43 @@ class HttpLogQueuesTest {
         assertEquals("http://127.0.0.1:" + port, queues.status().get(0).endpoint(), "no user info, no path");
     }
 
+    // An endpoint named by an IPv6 literal (a collector on a v6-only network): sent there with its
+    // user info as Basic authorization, and named with its brackets when a send fails.
+    @Test
+    void anEndpointNamedByAnIpv6LiteralIsSentToAndNamedWithItsBrackets() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.net.NetworkInterface.getByInetAddress(v6) != null, "this machine has no IPv6 loopback");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, v6)) {
+            port = s.getLocalPort();
+        }
+        HttpLogSchema.Config config = config("{http_endpoint: 'http://user:pass@[::1]:" + port
+                + "/logs', queue: {max_batch_size: 10, max_coalescing_delay: 0.05,"
+                + " initial_retry_delay: 0.05, max_retry_delay: 0.2}}");
+        assertEquals("http://[::1]:" + port + "/logs", config.endpoint().toString());
+        queues.offer(config, LogEntry.raw("{\"n\":0}".getBytes(StandardCharsets.UTF_8)), LOADED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> queues.status().get(0).failedSends() >= 1);
+        assertTrue(
+                queues.status().get(0).lastError().startsWith("failed request to [::1]:" + port + ": "),
+                queues.status().get(0).lastError());
+        List<String> seen = new CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress(v6, port), 16);
+        server.createContext("/logs", ex -> {
+            try (ex) {
+                seen.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + "|"
+                        + ex.getRequestHeaders().getFirst("Authorization") + "|"
+                        + ex.getRequestHeaders().getFirst("Host"));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        assertEquals("[{\"n\":0}]|Basic dXNlcjpwYXNz|[::1]:" + port, seen.get(0));
+        assertEquals("http://[::1]:" + port, queues.status().get(0).endpoint());
+    }
+
     @Test
     void aCoalescingDelayOfZeroSendsEachRecordInAnArrayOfItsOwn() throws Exception {
         // Kong's queue takes a second entry only with 0.05 s of max_coalescing_delay left; http-log's

@@ -859,6 +859,35 @@ class TracingExportTest {
         assertTrue(received.stream().anyMatch(span -> span.getName().equals("kong")), "spans: " + received);
     }
 
+    // A collector named by an IPv6 literal: its spans arrive there, with the literal as the Host.
+    @Test
+    void aCollectorNamedByAnIpv6LiteralGetsTheSpans() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.net.NetworkInterface.getByInetAddress(v6) != null, "this machine has no IPv6 loopback");
+        List<String> hosts = new CopyOnWriteArrayList<>();
+        collector = HttpServer.create(new InetSocketAddress(v6, 0), 16);
+        collector.createContext("/v1/traces", ex -> {
+            try (ex) {
+                ExportTraceServiceRequest.parseFrom(ex.getRequestBody().readAllBytes());
+                hosts.add(ex.getRequestHeaders().getFirst("Host"));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        collector.start();
+        int port = collector.getAddress().getPort();
+        tracing = new Tracing(
+                config("{traces_endpoint: 'http://[::1]:" + port + "/v1/traces', queue: {max_coalescing_delay: 0.05}}"),
+                1.0,
+                Instrumentations.ALL,
+                "node-1",
+                "test");
+        traceOneRequest();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracing.status().exported() >= 1);
+        assertEquals(List.of("[::1]:" + port), hosts);
+        assertEquals("http://[::1]:" + port, tracing.status().endpoint());
+    }
+
     // Helper review 271: OpenResty's settimeouts(0, 0, 0) is nginx's 60 s default; a collector
     // answering after 150 ms got a 1 ms timeout here and every export failed.
     @Test
