@@ -144,6 +144,71 @@ class HttpLogSenderTest {
                 .config();
     }
 
+    // http-log over TLS: the endpoint's certificate is checked against the JVM's trust store (README:
+    // a gateway shipping request logs to an endpoint it has not authenticated hands them to whoever
+    // answers). One it does not trust is refused before anything is sent; once its CA is in the
+    // trust store, the same endpoint gets the batch.
+    @Test
+    void anHttpsEndpointGetsTheBatchOnlyWhenTheTrustStoreVouchesForIt(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        com.gitinsight.gateway.testing.TestCertificates pki = com.gitinsight.gateway.testing.TestCertificates.shared();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(pki.serverContext("server", null)));
+        https.createContext("/logs", ex -> {
+            try (ex) {
+                seen.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        https.start();
+        int port = https.getAddress().getPort();
+        java.util.List<LogEntry> batch =
+                java.util.List.of(LogEntry.raw("{\"n\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String[] trust = {"javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType"
+        };
+        String[] before = new String[trust.length];
+        try {
+            HttpLogSchema.Config config = (HttpLogSchema.Config) new com.gitinsight.gateway.config.KongConfigParser(
+                            com.gitinsight.gateway.config.PluginRegistry.builtIn())
+                    .parse(
+                            "kong.yml",
+                            "_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: {http_endpoint:"
+                                    + " 'https://127.0.0.1:" + port + "/logs'}\n")
+                    .plugins()
+                    .get(0)
+                    .config();
+            try (HttpLogSender sender = new HttpLogSender(config)) {
+                IOException refused =
+                        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> sender.send(batch));
+                assertEquals("failed request to 127.0.0.1:" + port + ": handshake failed", refused.getMessage());
+            }
+            assertTrue(seen.isEmpty(), "nothing sent to an endpoint not vouched for: " + seen);
+
+            for (int i = 0; i < trust.length; i++) {
+                before[i] = System.getProperty(trust[i]);
+            }
+            System.setProperty(
+                    trust[0], pki.writeTrustStore(dir.resolve("trusted.p12")).toString());
+            System.setProperty(trust[1], "changeit");
+            System.setProperty(trust[2], "PKCS12");
+            try (HttpLogSender sender = new HttpLogSender(config)) {
+                assertTrue(sender.send(batch));
+            }
+            assertEquals(java.util.List.of("{\"n\":1}"), seen, "max_batch_size 1: the record alone, as Kong");
+        } finally {
+            for (int i = 0; i < trust.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(trust[i]);
+                } else {
+                    System.setProperty(trust[i], before[i]);
+                }
+            }
+            https.stop(0);
+        }
+    }
+
     // OpenResty's settimeout(0) is nginx's 60 s default, not "at once": Kong sends with timeout 0
     // (or 0.6, cut to 0); a 1 ms timeout failed every send here.
     @Test

@@ -165,6 +165,24 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * A PKCS #12 trust store at {@code file} holding the CA's certificate alone (password
+     * {@code changeit}): what an operator puts in the JVM's {@code javax.net.ssl.trustStore}.
+     */
+    public Path writeTrustStore(Path file) throws IOException {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ca", store.getCertificate("ca"));
+            try (java.io.OutputStream out = Files.newOutputStream(file)) {
+                trusted.store(out, PASSWORD.toCharArray());
+            }
+            return file;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
