@@ -76,11 +76,12 @@ public final class FileLogSchema implements PluginSchema {
     }
 
     /**
-     * Kong's {@code plugin_file_log_path_prefix} (Kong 3.10): where set ({@code gateway.file-log.path-prefix}
-     * as a system property, or {@code GATEWAY_FILE_LOG_PATH_PREFIX} or Kong's
-     * {@code KONG_PLUGIN_FILE_LOG_PATH_PREFIX}), file-log writes only below it, so whoever edits the
-     * configuration cannot append to any file the gateway may write. Unset: any path without
-     * {@code ..}, as Kong 3.0-3.9 (which took {@code ..} too).
+     * The gateway's own file-log prefix, modelled on the {@code plugin_file_log_path_prefix} Kong
+     * proposed and never released (Kong/kong#8758, closed unmerged): where set
+     * ({@code gateway.file-log.path-prefix} as a system property, or {@code GATEWAY_FILE_LOG_PATH_PREFIX}
+     * or that proposal's {@code KONG_PLUGIN_FILE_LOG_PATH_PREFIX}), file-log writes only below it, so
+     * whoever edits the configuration cannot append to any file the gateway may write. Unset: any
+     * path Kong 3's pattern takes, {@code ..} included, as Kong.
      */
     static String pathPrefix() {
         String p = System.getProperty("gateway.file-log.path-prefix");
@@ -210,14 +211,18 @@ public final class FileLogSchema implements PluginSchema {
      * Kong's by name ({@link #refusedAtOpen}).
      */
     static String unsafe(String path) {
-        java.nio.file.Path absolute;
+        java.nio.file.Path given;
         try {
-            absolute = java.nio.file.Path.of(path).toAbsolutePath().normalize();
+            given = java.nio.file.Path.of(path).toAbsolutePath();
         } catch (java.nio.file.InvalidPathException e) {
             return "not a valid filename";
         }
-        if (STREAMS.contains(absolute.toString())) {
+        if (!path.contains("..") && STREAMS.contains(given.normalize().toString())) {
             return null; // (links to the process's own streams: not followed)
+        }
+        java.nio.file.Path absolute = asOpened(given);
+        if (STREAMS.contains(absolute.toString())) {
+            return null;
         }
         String why = unsafeName(absolute.toString());
         if (why != null) {
@@ -253,6 +258,26 @@ public final class FileLogSchema implements PluginSchema {
             }
         }
         return null;
+    }
+
+    /**
+     * Where opening {@code absolute} leads: its directory as the file system resolves it (each
+     * link followed before the {@code ..} after it, as the kernel follows them: {@code pub/evil/..}
+     * is the directory above where {@code evil} leads, not {@code pub}), its name kept. Where the
+     * directory does not exist the open fails anyway (file-log creates no directory): the path is
+     * read by name.
+     */
+    static java.nio.file.Path asOpened(java.nio.file.Path absolute) {
+        java.nio.file.Path dir = absolute.getParent();
+        java.nio.file.Path name = absolute.getFileName();
+        if (dir != null && name != null) {
+            try {
+                return dir.toRealPath().resolve(name).normalize();
+            } catch (java.io.IOException e) {
+                // No such directory: nothing is opened there.
+            }
+        }
+        return absolute.normalize();
     }
 
     /** Links followed at most, as a path is judged (beyond: refused). */
@@ -307,9 +332,9 @@ public final class FileLogSchema implements PluginSchema {
     }
 
     /**
-     * Why {@code path} is refused at load, or null: Kong 3.10's pattern ({@code ^<prefix>[^*&%\`]+$})
-     * and its {@code not_match = "%.%."} (any {@code ..}, against path traversal), one message for all
-     * three as Kong's {@code err}; without a prefix, Kong 3.0's pattern and message.
+     * Why {@code path} is refused at load, or null: without a prefix, Kong 3's pattern and message;
+     * with one, the pattern below the prefix and no {@code ..} (a prefix judged by name needs none),
+     * one message for the three, as Kong's proposed {@code plugin_file_log_path_prefix} had it.
      */
     static String pathError(String path, String prefix) {
         boolean pattern = PATH.matcher(path).matches() && path.indexOf('\0') < 0;
@@ -317,10 +342,8 @@ public final class FileLogSchema implements PluginSchema {
             if (!pattern) {
                 return "not a valid filename";
             }
-            if (path.contains("..")) {
-                return "not a valid file name, or contains `..`";
-            }
-            // A valid name for Kong; an unsafe one is refused when opened (refusedAtOpen).
+            // A valid name for Kong, ".." included (its schema has no rule against it); an unsafe
+            // one is refused when opened, judged where the file system resolves it (refusedAtOpen).
             return validPath(path) ? null : "not a valid filename";
         }
         if (pattern && !path.contains("..") && path.startsWith(prefix) && path.length() > prefix.length()) {

@@ -106,7 +106,7 @@ public class FileLogWriters implements Unproxied<FileLogWriters> {
      * directory.
      */
     static boolean inside(Path file, List<Path> guarded) {
-        Path abs = file.toAbsolutePath().normalize();
+        Path abs = FileLogSchema.asOpened(file.toAbsolutePath());
         for (int hops = 0; java.nio.file.Files.isSymbolicLink(abs); hops++) {
             Path next = hops < FileLogSchema.MAX_LINKS ? FileLogSchema.linkTarget(abs) : null;
             if (next == null) {

@@ -254,6 +254,19 @@ class FileLogWritersTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> holds(log, "{\"late\":1}"));
     }
 
+    // A ".." after a link climbs from where the link leads: a path through a link into the backups
+    // directory and up out of its subdirectory reaches the audit log, whatever it reads as by name.
+    @Test
+    void aDotDotAfterALinkIntoTheBackupsIsGuarded() throws Exception {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Path inner = Files.createDirectories(conf.resolve("gateway.yml.backups/2026"));
+        Path pub = Files.createDirectories(dir.resolve("pub"));
+        Files.createSymbolicLink(pub.resolve("evil"), inner);
+        List<Path> guarded = FileLogWriters.guardedPaths(conf.resolve("gateway.yml"));
+        assertTrue(FileLogWriters.inside(pub.resolve("evil/../audit.log"), guarded));
+        assertFalse(FileLogWriters.inside(pub.resolve("requests.log"), guarded));
+    }
+
     // Attacker review 148: a file-log path on the audit log forged its lines, one on the redaction
     // key made it unreadable: the configuration and its backups are not file-log's, whatever the
     // path's spelling or links; a log beside the configuration is fine.
