@@ -90,6 +90,21 @@ public final class PluginFields {
     }
 
     /** A list of strings; an empty entry is refused and left out (Kong's elements are strings too). */
+    /**
+     * A list of strings each checked against a fixed set by the caller: an empty one is kept, as
+     * Kong's {@code one_of} runs before its length check and names the allowed values instead.
+     */
+    public List<String> oneOfTexts(String key, List<String> fallback) {
+        if (!section.has(key)) {
+            return fallback;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Section.Item<String> item : section.strings(key)) {
+            out.add(item.value());
+        }
+        return List.copyOf(out);
+    }
+
     public List<String> strings(String key) {
         List<String> out = new java.util.ArrayList<>();
         for (Section.Item<String> item : section.strings(key)) {

@@ -164,10 +164,9 @@ public final class OpenTelemetrySchema implements PluginSchema {
         URI endpoint = null;
         if (traces == null && legacy == null) {
             if (!logsEndpoint) {
-                f.error(
-                        "traces_endpoint",
-                        "at least one of these fields must be non-empty: 'config.traces_endpoint',"
-                                + " 'config.logs_endpoint'");
+                // Kong's check sits in the config record: its message names the fields without
+                // "config.", on the record itself (helper review 301).
+                f.error(null, "at least one of these fields must be non-empty: 'traces_endpoint', 'logs_endpoint'");
             }
         } else if (chosen != null) {
             try {
@@ -231,7 +230,8 @@ public final class OpenTelemetrySchema implements PluginSchema {
      */
     private static Propagation propagation(PluginFields f) {
         // Checked whether or not propagation is given: Kong's one_of holds for the field itself.
-        String headerType = f.string("header_type", "preserve");
+        // (one_of before the length: "" is named as not one of them, as Kong's validators order it)
+        String headerType = f.oneOfText("header_type", "preserve");
         if (!headerType.equals("preserve") && !headerType.equals("ignore") && !FORMATS.contains(headerType)) {
             f.error("header_type", HEADER_TYPES);
         } else if (!headerType.equals("preserve")) {
@@ -245,18 +245,18 @@ public final class OpenTelemetrySchema implements PluginSchema {
         if (f.isMap("propagation") && (!p.has("default_format") || p.isNull("default_format"))) {
             p.error("default_format", "required field missing");
         }
-        String defaultFormat = p.string("default_format", "w3c");
+        String defaultFormat = p.oneOfText("default_format", "w3c");
         if (!FORMATS.contains(defaultFormat)) {
             p.error("default_format", INJECTORS);
         }
         if (p.has("extract") || p.has("inject") || p.has("clear")) {
-            List<String> extract = p.strings("extract", List.of());
+            List<String> extract = p.oneOfTexts("extract", List.of());
             for (String e : extract) {
                 if (!FORMATS.contains(e) || e.equals("b3-single")) {
                     p.error("extract", EXTRACTORS);
                 }
             }
-            List<String> inject = p.strings("inject", List.of());
+            List<String> inject = p.oneOfTexts("inject", List.of());
             for (String i : inject) {
                 if (!i.equals("preserve") && !FORMATS.contains(i)) {
                     p.error("inject", INJECT);

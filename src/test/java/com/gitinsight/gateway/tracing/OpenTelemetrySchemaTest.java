@@ -121,11 +121,36 @@ class OpenTelemetrySchemaTest {
                 .contains("expected one of"));
     }
 
+    // Kong's validators run one_of before the length check: an empty format is named as not one of
+    // the allowed values, not as too short (helper review 301).
+    @Test
+    void anEmptyFormatIsNotOneOfTheAllowedOnes() throws Exception {
+        String endpoint = "traces_endpoint: 'http://c/v1/traces', ";
+        assertTrue(error("{" + endpoint + "header_type: ''}")
+                .contains("header_type: expected one of: preserve, ignore, b3, b3-single, w3c, jaeger, ot, aws, gcp,"
+                        + " datadog"));
+        assertTrue(error("{" + endpoint + "propagation: {default_format: ''}}")
+                .contains("default_format: expected one of: w3c, b3, b3-single, jaeger, ot, datadog, gcp, aws"));
+        assertTrue(error("{" + endpoint + "propagation: {default_format: w3c, extract: ['']}}")
+                .contains("extract: expected one of: w3c, b3, jaeger, ot, datadog, gcp, aws"));
+        assertTrue(error("{" + endpoint + "propagation: {default_format: w3c, inject: [w3c, '']}}")
+                .contains("inject: expected one of: preserve, w3c, b3, b3-single, jaeger, ot, datadog, gcp, aws"));
+        for (String config : new String[] {
+            "header_type: ''", "propagation: {default_format: ''}", "propagation: {default_format: w3c, extract: ['']}"
+        }) {
+            assertTrue(!error("{" + endpoint + config + "}").contains("length must be at least 1"), config);
+        }
+    }
+
     @Test
     void anEndpointIsRequiredAndALogsEndpointIsAcceptedAsKongAcceptsIt() throws Exception {
-        assertTrue(error("{header_type: w3c}")
-                .contains("at least one of these fields must be non-empty: 'config.traces_endpoint',"
-                        + " 'config.logs_endpoint'"));
+        // Kong's at_least_one_of sits in the config record: the fields named without "config.",
+        // the error on the record (helper review 301).
+        String neither = error("{header_type: w3c}");
+        assertTrue(
+                neither.contains("plugins[0].config: at least one of these fields must be non-empty: 'traces_endpoint',"
+                        + " 'logs_endpoint'"),
+                neither);
         assertEquals(
                 "http://c/v1/traces",
                 parse("{traces_endpoint: 'http://c/v1/traces', logs_endpoint: 'http://c/v1/logs'}")
