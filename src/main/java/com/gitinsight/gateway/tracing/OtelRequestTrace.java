@@ -374,6 +374,15 @@ final class OtelRequestTrace implements RequestTrace {
         return root().getSpanContext().getTraceId();
     }
 
+    /**
+     * The trace id Kong's header filter answers with, or null: under {@code off} no span exists
+     * until the plugin's access phase makes its propagation-only one, so a request answered before
+     * it (a 401 from an auth plugin, a request no route matched) gets no trace id header.
+     */
+    String responseTraceId() {
+        return tracing.instrumentations.exported() || accessReached ? traceId() : null;
+    }
+
     @Override
     public void accessReached() {
         accessReached = true;

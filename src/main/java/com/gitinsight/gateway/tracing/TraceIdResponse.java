@@ -30,7 +30,10 @@ final class TraceIdResponse extends HttpServletResponseWrapper {
     void complete() {
         if (!set && !isCommitted()) {
             set = true;
-            super.setHeader(name, traceId.get());
+            String id = traceId.get();
+            if (id != null) {
+                super.setHeader(name, id);
+            }
         }
     }
 
@@ -119,8 +122,9 @@ final class TraceIdResponse extends HttpServletResponseWrapper {
     @Override
     public void reset() {
         super.reset();
-        if (set) {
-            super.setHeader(name, traceId.get());
+        String id = set ? traceId.get() : null;
+        if (id != null) {
+            super.setHeader(name, id);
         }
     }
 }

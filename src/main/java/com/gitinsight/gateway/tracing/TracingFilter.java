@@ -184,7 +184,7 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         TraceIdResponse withId = null;
         if (config.responseHeaderForTraceId() != null) {
             // This request's trace id only: a copy a cached answer or the backend carries is not sent.
-            withId = new TraceIdResponse(response, config.responseHeaderForTraceId(), trace::traceId);
+            withId = new TraceIdResponse(response, config.responseHeaderForTraceId(), trace::responseTraceId);
             answer = withId;
             // Nor does response-transformer remove or rename it: Kong adds it after that plugin ran.
             com.gitinsight.gateway.http.LateResponseHeader.name(request, config.responseHeaderForTraceId());

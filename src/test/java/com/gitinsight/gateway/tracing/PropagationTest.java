@@ -643,6 +643,36 @@ class PropagationTest {
         assertTrue(missed.trace().traceIds().isEmpty(), "no trace_id in the log record");
     }
 
+    // Kong's header filter answers with the trace id of a span that exists: under "off" none does
+    // until the plugin's access phase makes its propagation-only span, so a request answered before
+    // it (an auth plugin's 401) gets no header; one that reached it does (helper review 301).
+    @Test
+    void underOffTheTraceIdHeaderNeedsTheAccessPhase() throws Exception {
+        tracers.stop();
+        tracers = new Tracers(1.0, Instrumentations.parse("off"));
+        GatewaySnapshot snapshot = withTracing("{" + ENDPOINT + ", http_response_header_for_traceid: x-trace-id}");
+        OpenTelemetrySchema.Config c =
+                (OpenTelemetrySchema.Config) snapshot.config().plugins().get(0).config();
+        for (boolean reached : new boolean[] {false, true}) {
+            FakeHttp.Request request = FakeHttp.Request.get("/x").on(snapshot, TestSnapshots.match(snapshot, "r"));
+            TracingFilter filter = new TracingFilter();
+            filter.tracers = tracers;
+            FakeHttp.Response response = new FakeHttp.Response();
+            filter.apply(c, request.context(), request.request, response.response, (req, res) -> {
+                if (reached) {
+                    request.context().trace().accessReached();
+                }
+                ((jakarta.servlet.http.HttpServletResponse) res).setStatus(reached ? 200 : 401);
+                res.getOutputStream().write('x');
+            });
+            if (reached) {
+                assertTrue(String.valueOf(response.header("x-trace-id")).matches("[0-9a-f]{32}"));
+            } else {
+                assertNull(response.header("x-trace-id"), "no span, no trace id: as Kong under off");
+            }
+        }
+    }
+
     // Attacker review 103: the trace id header, now set when the response commits, was missing
     // from the error answer written after the chain threw.
     @Test
