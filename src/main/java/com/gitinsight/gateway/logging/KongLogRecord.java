@@ -222,7 +222,10 @@ public final class KongLogRecord implements LogEntry {
         com.gitinsight.gateway.runtime.HeadLines kept = context.headLines();
         this.requestHeaders =
                 context.requestLineRefused() ? List.of() : kept != null ? kept.lines() : requestHeaders(request);
-        this.requestBodyBytes = Math.max(0, request.getContentLengthLong());
+        // A chunked body's bytes as read (nginx's $request_length counts them; its chunk framing too).
+        this.requestBodyBytes = context.chunkedBodyBytes() >= 0
+                ? context.chunkedBodyBytes()
+                : Math.max(0, request.getContentLengthLong());
         this.secure = request.isSecure();
         if (secure) {
             Object protocol = request.getAttribute("jakarta.servlet.request.secure_protocol");

@@ -102,6 +102,9 @@ public final class RequestContext {
     private String upstreamQuery;
     private InputStream upstreamBody;
     private long upstreamBodyLength = -1;
+    /** The bytes read of a client's body sent without a length (chunked); -1 when none was. */
+    private long chunkedBodyBytes = -1;
+
     private RequestTrace trace = RequestTrace.NONE;
     private String upstreamUri;
     private String upstreamUriQuery;
@@ -596,6 +599,20 @@ public final class RequestContext {
     /** Its length, or -1 when unknown (sent chunked). */
     public long upstreamBodyLength() {
         return upstreamBodyLength;
+    }
+
+    /**
+     * The bytes read so far of a client's body sent without a length (chunked), as decoded; -1
+     * when the body had a length or none came. Kong's log record counts them in
+     * {@code request.size} (nginx's {@code $request_length}).
+     */
+    public long chunkedBodyBytes() {
+        return chunkedBodyBytes;
+    }
+
+    /** {@code n} more bytes of a chunked body were read (on the request's thread). */
+    public void chunkedBodyRead(long n) {
+        chunkedBodyBytes = Math.max(0, chunkedBodyBytes) + n;
     }
 
     public void upstreamBody(InputStream body, long length) {

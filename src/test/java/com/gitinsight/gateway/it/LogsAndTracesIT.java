@@ -365,6 +365,32 @@ class LogsAndTracesIT {
         });
     }
 
+    // Kong's request.size is nginx's $request_length: the body's bytes too, sent chunked or not. A
+    // chunked upload counted its head alone (helper review 300).
+    @Test
+    void aChunkedUploadsBytesAreInTheRecordsRequestSize() throws Exception {
+        byte[] body = new byte[10_000];
+        java.util.Arrays.fill(body, (byte) 'x');
+        HttpResponse<String> sent = send(at("/logged/upload")
+                .header("x-test-id", "chunked-1")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+        assertEquals(200, sent.statusCode(), sent.body());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        Files.exists(FILE_LOG) && Files.readString(FILE_LOG).contains("chunked-1"));
+        for (String line : Files.readAllLines(FILE_LOG)) {
+            if (line.contains("chunked-1")) {
+                JsonNode request = JSON.readTree(line).get("request");
+                assertEquals(
+                        "chunked",
+                        request.get("headers").get("transfer-encoding").asText(),
+                        line);
+                long size = request.get("size").asLong();
+                assertTrue(size > 10_000 && size < 11_000, "head and body: " + size);
+            }
+        }
+    }
+
     @Test
     void fileLogWithReopenFollowsARotatedFile() throws Exception {
         assertEquals(200, send(at("/logged/a").header("x-test-id", "file-1")).statusCode());

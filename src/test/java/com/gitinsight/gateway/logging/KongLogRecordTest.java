@@ -1054,6 +1054,25 @@ class KongLogRecordTest {
         }
     }
 
+    // Kong's request.size counts the body (nginx's $request_length): a chunked body has no length
+    // to read, so the bytes the proxy read of it are counted (helper review 300).
+    @Test
+    void aChunkedBodysBytesAreInTheRequestSize() throws Exception {
+        FakeHttp.Request plain = FakeHttp.Request.of("POST", "/repos", "Transfer-Encoding", "chunked")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        long head =
+                record(plain, new FakeHttp.Response(), 200).at("/request/size").asLong();
+        FakeHttp.Request chunked = FakeHttp.Request.of("POST", "/repos", "Transfer-Encoding", "chunked")
+                .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        chunked.context().chunkedBodyRead(4_000); // (as the proxy reads it: ChunkedBodyCountTest)
+        chunked.context().chunkedBodyRead(6_000);
+        assertEquals(
+                head + 10_000,
+                record(chunked, new FakeHttp.Response(), 200)
+                        .at("/request/size")
+                        .asLong());
+    }
+
     // Helper review 246: raw UTF-8 in the request line (Payara gives one character per byte) was
     // logged as Latin-1 read twice ("/rÃ©"); Kong writes the bytes, valid UTF-8, as sent.
     @Test
