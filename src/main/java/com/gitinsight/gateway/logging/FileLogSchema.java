@@ -126,6 +126,8 @@ public final class FileLogSchema implements PluginSchema {
             "/dev/stdout",
             "/dev/stderr",
             "/dev/null",
+            "/dev/fd/1",
+            "/dev/fd/2",
             "/proc/self/fd/1",
             "/proc/self/fd/2",
             "/proc/1/fd/1",
