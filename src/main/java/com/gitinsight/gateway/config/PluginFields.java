@@ -89,7 +89,6 @@ public final class PluginFields {
         return section.bool(key, fallback);
     }
 
-    /** A list of strings; an empty entry is refused and left out (Kong's elements are strings too). */
     /**
      * A list of strings each checked against a fixed set by the caller: an empty one is kept, as
      * Kong's {@code one_of} runs before its length check and names the allowed values instead.
@@ -105,6 +104,7 @@ public final class PluginFields {
         return List.copyOf(out);
     }
 
+    /** A list of strings; an empty entry is refused and left out (Kong's elements are strings too). */
     public List<String> strings(String key) {
         List<String> out = new java.util.ArrayList<>();
         for (Section.Item<String> item : section.strings(key)) {

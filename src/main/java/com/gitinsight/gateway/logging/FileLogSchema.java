@@ -300,7 +300,10 @@ public final class FileLogSchema implements PluginSchema {
             } catch (java.io.IOException e) {
                 // A directory that does not exist: the link could not exist either; judged by name.
             }
-            return from.resolve(target).toAbsolutePath().normalize();
+            // A ".." inside the target climbs from where the links before it lead, as the kernel
+            // follows them (attacker review 302: a -> backups, x -> a/../backups/audit.log was
+            // judged by name, beside the link).
+            return asOpened(from.resolve(target).toAbsolutePath());
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

@@ -1,27 +1,30 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.runtime.RequestContext;
-import java.io.FilterInputStream;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * A client's body sent without a length (chunked), counted into its request's context as it is
- * read: Kong's log record counts the body in {@code request.size}, and only a length the client
- * sent was counted (a chunked upload of 10 KB logged its headers' size alone: helper review 300).
+ * read, by whoever reads it (a plugin that reads the body first, the proxy): Kong's log record
+ * counts the body in {@code request.size}, and only a length the client sent was counted (a chunked
+ * upload of 10 KB logged its headers' size alone: helper review 300; counted in the proxy alone, a
+ * body key-auth or request-transformer read first was missed: attacker review 302).
  */
-final class ChunkedBodyCount extends FilterInputStream {
+final class ChunkedBodyCount extends ServletInputStream {
 
+    private final ServletInputStream in;
     private final RequestContext context;
 
-    ChunkedBodyCount(InputStream body, RequestContext context) {
-        super(body);
+    ChunkedBodyCount(ServletInputStream in, RequestContext context) {
+        this.in = in;
         this.context = context;
     }
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
+        int b = in.read();
         if (b >= 0) {
             context.chunkedBodyRead(1);
         }
@@ -30,7 +33,7 @@ final class ChunkedBodyCount extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = super.read(buffer, offset, length);
+        int n = in.read(buffer, offset, length);
         if (n > 0) {
             context.chunkedBodyRead(n);
         }
@@ -39,10 +42,35 @@ final class ChunkedBodyCount extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        long skipped = super.skip(n);
+        long skipped = in.skip(n);
         if (skipped > 0) {
             context.chunkedBodyRead(skipped);
         }
         return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    @Override
+    public boolean isFinished() {
+        return in.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+        return in.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener listener) {
+        in.setReadListener(listener);
     }
 }

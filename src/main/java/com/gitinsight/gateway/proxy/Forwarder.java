@@ -57,11 +57,7 @@ final class Forwarder {
         boolean hasBody = replaced != null || hasBody(request);
         String method = method(context, request);
         UpstreamCall call = new UpstreamCall(context, request, !hasBody && IDEMPOTENT.contains(method));
-        InputStream client = body;
-        if (hasBody && replaced == null && request.getContentLengthLong() < 0) {
-            client = new ChunkedBodyCount(body, context); // (its bytes, for the log record's request.size)
-        }
-        InputStream limited = limited(replaced != null ? replaced : client, context.maxBodyBytes());
+        InputStream limited = limited(replaced != null ? replaced : body, context.maxBodyBytes());
         boolean ownConnection = false;
         if (hasBody) {
             try {

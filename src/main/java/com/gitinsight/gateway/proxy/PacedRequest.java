@@ -1,5 +1,6 @@
 package com.gitinsight.gateway.proxy;
 
+import com.gitinsight.gateway.runtime.RequestContext;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -20,6 +21,10 @@ final class PacedRequest extends HttpServletRequestWrapper {
     public ServletInputStream getInputStream() throws IOException {
         if (in == null) {
             in = paced.input(super.getInputStream());
+            RequestContext context = getContentLengthLong() < 0 ? RequestContext.of(this) : null;
+            if (context != null) {
+                in = new ChunkedBodyCount(in, context); // (its bytes, for the log record's request.size)
+            }
         }
         return in;
     }

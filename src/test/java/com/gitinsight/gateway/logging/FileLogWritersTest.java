@@ -265,6 +265,12 @@ class FileLogWritersTest {
         List<Path> guarded = FileLogWriters.guardedPaths(conf.resolve("gateway.yml"));
         assertTrue(FileLogWriters.inside(pub.resolve("evil/../audit.log"), guarded));
         assertFalse(FileLogWriters.inside(pub.resolve("requests.log"), guarded));
+        // A ".." inside a link's target climbs from where the links before it lead (attacker
+        // review 302): a -> the backups, access.log -> a/../gateway.yml.backups/audit.log.
+        Files.createSymbolicLink(pub.resolve("a"), conf.resolve("gateway.yml.backups"));
+        Path access =
+                Files.createSymbolicLink(pub.resolve("access.log"), Path.of("a/../gateway.yml.backups/audit.log"));
+        assertTrue(FileLogWriters.inside(access, guarded));
     }
 
     // Attacker review 148: a file-log path on the audit log forged its lines, one on the redaction

@@ -465,6 +465,10 @@ class LogSchemasTest {
         assertEquals(null, FileLogSchema.unsafe(pub + "/missing/../requests.log"));
         assertTrue(String.valueOf(FileLogSchema.unsafe(pub + "/missing/../.profile"))
                 .contains("hidden"));
+        // The same inside a link's target (attacker review 302): x.log -> evil/../keys.log.
+        java.nio.file.Path x =
+                java.nio.file.Files.createSymbolicLink(pub.resolve("x.log"), java.nio.file.Path.of("evil/../keys.log"));
+        assertTrue(String.valueOf(FileLogSchema.unsafe(x.toString())).contains("hidden"), "it leads to .ssh/keys.log");
     }
 
     // Helper review 219: a link at the path itself (a dangling one too: opening creates its target)
