@@ -47,13 +47,40 @@ class ServerSmokeIT {
             try (Stream<Path> unpacked = Files.list(servers)) {
                 for (Path dir : unpacked.filter(d -> !d.getFileName().toString().equals("payara-domains"))
                         .toList()) {
-                    try (Stream<Path> files = Files.walk(dir)) {
-                        files.sorted(java.util.Comparator.reverseOrder())
-                                .forEach(f -> f.toFile().delete());
-                    }
+                    deleteWhatIsLeft(dir);
                 }
             }
         }
+    }
+
+    /**
+     * Deletes {@code dir}'s tree as far as it still exists: a server that is still stopping removes
+     * its own temporary files meanwhile (a walk failed on a WildFly vfs file gone under it, and the
+     * class failed after its tests had passed).
+     */
+    private static void deleteWhatIsLeft(Path dir) throws java.io.IOException {
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a) {
+                file.toFile().delete(); // (best effort, as before: the disk's room, not a test)
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE; // (gone meanwhile)
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, java.io.IOException e) {
+                try {
+                    Files.deleteIfExists(d);
+                } catch (java.io.IOException notEmpty) {
+                    // Something the server wrote meanwhile: left, as a file that could not be deleted was.
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     @ParameterizedTest
