@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.proxy;
 
 import com.gitinsight.gateway.http.ClientTooSlow;
+import com.gitinsight.gateway.runtime.RequestContext;
 import com.gitinsight.gateway.runtime.Unproxied;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -327,9 +328,13 @@ public class ClientPace implements Unproxied<ClientPace> {
                             : "the client read the answer too slowly and was cut off");
         }
 
-        /** The body stream, its reads marked. */
-        ServletInputStream input(ServletInputStream in) {
-            return new Input(in, this);
+        /**
+         * The body stream, its reads marked; with {@code counted}, each byte read is counted into
+         * that request's context too (a body without a length: Kong's log record counts it in
+         * {@code request.size}, whoever reads it, a plugin or the proxy).
+         */
+        ServletInputStream input(ServletInputStream in, RequestContext counted) {
+            return new Input(in, this, counted);
         }
 
         /** The answer's stream, its writes marked. */
@@ -341,10 +346,13 @@ public class ClientPace implements Unproxied<ClientPace> {
     private static final class Input extends ServletInputStream {
         private final ServletInputStream in;
         private final Slot slot;
+        /** Null unless the body has no length. */
+        private final RequestContext counted;
 
-        Input(ServletInputStream in, Slot slot) {
+        Input(ServletInputStream in, Slot slot, RequestContext counted) {
             this.in = in;
             this.slot = slot;
+            this.counted = counted;
         }
 
         @Override
@@ -363,6 +371,9 @@ public class ClientPace implements Unproxied<ClientPace> {
             }
             if (slot.leave(entered, b < 0 ? 0 : 1)) {
                 throw slot.tooSlow(true);
+            }
+            if (counted != null && b >= 0) {
+                counted.chunkedBodyRead(1);
             }
             return b;
         }
@@ -383,6 +394,9 @@ public class ClientPace implements Unproxied<ClientPace> {
             }
             if (slot.leave(entered, n)) {
                 throw slot.tooSlow(true);
+            }
+            if (counted != null && n > 0) {
+                counted.chunkedBodyRead(n);
             }
             return n;
         }

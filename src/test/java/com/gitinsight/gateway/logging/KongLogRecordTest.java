@@ -1064,7 +1064,7 @@ class KongLogRecordTest {
                 record(plain, new FakeHttp.Response(), 200).at("/request/size").asLong();
         FakeHttp.Request chunked = FakeHttp.Request.of("POST", "/repos", "Transfer-Encoding", "chunked")
                 .on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
-        chunked.context().chunkedBodyRead(4_000); // (as the proxy reads it: ChunkedBodyCountTest)
+        chunked.context().chunkedBodyRead(4_000); // (as the proxy reads it: PacedRequestTest)
         chunked.context().chunkedBodyRead(6_000);
         assertEquals(
                 head + 10_000,

@@ -99,7 +99,7 @@ class ClientPaceTest {
         CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
             ClientPace.Slot slot = pace.begin(request, "203.0.113.9");
             try {
-                slot.input(new Stalled()).read(new byte[16]);
+                slot.input(new Stalled(), null).read(new byte[16]);
                 return null;
             } catch (Throwable e) {
                 return e;
@@ -161,25 +161,27 @@ class ClientPaceTest {
         ServletRequest request = FakeHttp.Request.get("/x").request;
         ClientPace.Slot slot = pace.begin(request, "a");
         // A read that failed with an Error (nothing marked it as left), then the request ended.
-        ServletInputStream in = slot.input(new ServletInputStream() {
-            @Override
-            public int read() {
-                throw new StackOverflowError();
-            }
+        ServletInputStream in = slot.input(
+                new ServletInputStream() {
+                    @Override
+                    public int read() {
+                        throw new StackOverflowError();
+                    }
 
-            @Override
-            public boolean isFinished() {
-                return false;
-            }
+                    @Override
+                    public boolean isFinished() {
+                        return false;
+                    }
 
-            @Override
-            public boolean isReady() {
-                return true;
-            }
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
 
-            @Override
-            public void setReadListener(ReadListener listener) {}
-        });
+                    @Override
+                    public void setReadListener(ReadListener listener) {}
+                },
+                null);
         assertThrows(StackOverflowError.class, in::read);
         slot.end();
         assertEquals(0, pace.sweep(System.nanoTime() + 100 * S));
@@ -190,7 +192,8 @@ class ClientPaceTest {
     void promptReadsAndWritesAreNeverCut() throws IOException {
         ServletRequest request = FakeHttp.Request.of("POST", "/x").request;
         ClientPace.Slot slot = pace.begin(request, "a");
-        assertEquals(5, slot.input(FakeHttp.servletInput("hello".getBytes())).read(new byte[8]));
+        assertEquals(
+                5, slot.input(FakeHttp.servletInput("hello".getBytes()), null).read(new byte[8]));
         assertEquals(0, pace.sweep(System.nanoTime() + 100 * S));
         slot.end();
         assertEquals(List.of(), closed);
@@ -202,7 +205,7 @@ class ClientPaceTest {
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
             ClientPace.Slot slot = pace.begin(request, "a");
             try {
-                slot.input(new Stalled()).read(new byte[4]);
+                slot.input(new Stalled(), null).read(new byte[4]);
             } catch (IOException | RuntimeException e) {
                 // released at the end of the test
             } finally {

@@ -8,7 +8,7 @@ import com.gitinsight.gateway.testing.FakeHttp;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
-class ChunkedBodyCountTest {
+class PacedRequestTest {
 
     private final ClientPace pace = new ClientPace();
 
