@@ -97,11 +97,26 @@ final class TraceFormats {
 
     /**
      * A trace header's value when the request has it once; null when absent or repeated: Kong's
-     * extractors read {@code get_headers()}, where a repeated header is a table, not a string, and
-     * skip it (helper review 259: two traceparents continued the first's trace here).
+     * w3c, jaeger, gcp and aws extractors read {@code get_headers()}, where a repeated header is a
+     * table, not a string, and skip it (helper review 259: two traceparents continued the first's
+     * trace here). b3, ot and datadog read it as {@link #listed} says.
      */
     private static String once(HttpServletRequest request, String name) {
         return com.gitinsight.gateway.http.HeaderLines.once(request, name);
+    }
+
+    /** What {@link #listed} reads for a header on more than one line: no value a client can send. */
+    private static final String REPEATED = "\n";
+
+    /**
+     * A header's value, {@link #REPEATED} when it came on more than one line, null when absent: b3
+     * and ot count a repeated header as present and read it as Kong's extractors read the table
+     * {@code get_headers()} gives them (no id of that size, no sampling word: their ids are then
+     * invalid and a new trace starts, answered in that format).
+     */
+    private static String listed(HttpServletRequest request, String name) {
+        String first = request.getHeader(name);
+        return first == null || !com.gitinsight.gateway.http.HeaderLines.repeated(request, name) ? first : REPEATED;
     }
 
     /** The client's context in the first of {@code formats} whose headers the request carries, or null. */
@@ -275,8 +290,11 @@ final class TraceFormats {
     }
 
     private static Carried b3(HttpServletRequest request) {
-        String single = once(request, "b3");
-        if (single == null) {
+        String singleHeader = listed(request, "b3");
+        // A repeated b3 is no single header, and hides tracestate's entry (Kong's reader tests the
+        // table for a string after choosing it over tracestate).
+        String single = singleHeader == REPEATED ? null : singleHeader;
+        if (singleHeader == null) {
             // Kong also reads the single header from a tracestate entry "b3=...", in any of its values.
             for (Enumeration<String> states = request.getHeaders("tracestate");
                     states != null && states.hasMoreElements(); ) {
@@ -287,12 +305,13 @@ final class TraceFormats {
                 }
             }
         }
-        String multiTrace = once(request, "x-b3-traceid");
-        String multiSpan = once(request, "x-b3-spanid");
-        String multiParent = once(request, "x-b3-parentspanid");
-        String multiSampled = once(request, "x-b3-sampled");
-        String multiFlags = once(request, "x-b3-flags");
-        if (single == null
+        String multiTrace = listed(request, "x-b3-traceid");
+        String multiSpan = listed(request, "x-b3-spanid");
+        String multiParent = listed(request, "x-b3-parentspanid");
+        String multiSampled = listed(request, "x-b3-sampled");
+        String multiFlags = listed(request, "x-b3-flags");
+        if (singleHeader == null
+                && single == null
                 && multiTrace == null
                 && multiSpan == null
                 && multiParent == null
@@ -392,9 +411,9 @@ final class TraceFormats {
     }
 
     private static Carried ot(HttpServletRequest request) {
-        String sampledHeader = once(request, "ot-tracer-sampled");
-        String trace = once(request, "ot-tracer-traceid");
-        String span = once(request, "ot-tracer-spanid");
+        String sampledHeader = listed(request, "ot-tracer-sampled");
+        String trace = listed(request, "ot-tracer-traceid");
+        String span = listed(request, "ot-tracer-spanid");
         if (sampledHeader == null && trace == null && span == null) {
             return null;
         }
@@ -405,17 +424,30 @@ final class TraceFormats {
             span = null;
         }
         Boolean sampled = flag(sampledHeader);
-        if (trace == null && sampled == null) {
-            return null; // Kong's context is empty: the next format is tried
+        if (trace == null && sampled == null && !hasOtBaggage(request)) {
+            return null; // Kong's context is empty (no id, no flag, no baggage): the next format is tried
         }
         return new Carried(
                 "ot", traceId(trace), trace == null ? 0 : trace.length() / 2, lower(span), null, sampled, null);
     }
 
+    /** Whether an {@code ot-baggage-*} header came: Kong's ot context then holds it and is not empty. */
+    private static boolean hasOtBaggage(HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            if (names.nextElement().regionMatches(true, 0, "ot-baggage-", 0, 11)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Carried datadog(HttpServletRequest request) {
-        String priority = once(request, "x-datadog-sampling-priority");
-        String trace = once(request, "x-datadog-trace-id");
-        String parent = once(request, "x-datadog-parent-id");
+        // A repeated priority is not one of its words: Kong ignores the whole context. (A repeated
+        // id fails Kong's reader outright; it is an invalid id here.)
+        String priority = listed(request, "x-datadog-sampling-priority");
+        String trace = listed(request, "x-datadog-trace-id");
+        String parent = listed(request, "x-datadog-parent-id");
         if (priority == null && trace == null && parent == null) {
             return null;
         }

@@ -297,6 +297,72 @@ class PropagationTest {
         assertFalse(b3.traceId().equals(TRACE));
     }
 
+    // Helper review 301: Kong's b3 and ot readers take the table a repeated header is and find no id
+    // of the right size in it: the header is there (the format is the one read, answered in it) and
+    // every id of the format is then ignored, the valid ones beside it too.
+    @Test
+    void aRepeatedB3HeaderIsPresentAndInvalidAsKongReadsIt() throws Exception {
+        Traced spanTwice = trace(
+                "preserve", h("X-B3-TraceId", TRACE, "X-B3-SpanId", SPAN, "X-B3-SpanId", SPAN, "X-B3-Sampled", "1"));
+        assertFalse(spanTwice.traceId().equals(TRACE), "a new trace, not the client's without a parent");
+        assertNull(spanTwice.parentOfRoot());
+        assertEquals(spanTwice.traceId(), spanTwice.sent().get("x-b3-traceid"), "answered in b3");
+        Traced hidesW3c = trace(
+                "preserve",
+                h("X-B3-TraceId", TRACE64, "X-B3-TraceId", TRACE64, "traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+        assertFalse(hidesW3c.traceId().equals(TRACE), "b3 is first in preserve's order and present");
+        assertTrue(hidesW3c.sent().containsKey("x-b3-traceid"));
+        assertFalse(hidesW3c.sent().containsKey("traceparent"));
+        // A repeated single header is no single header, and tracestate's b3 entry is not read behind it.
+        Traced single = trace("preserve", h("b3", "0", "b3", "0", "tracestate", "b3=" + TRACE + "-" + SPAN + "-1"));
+        assertFalse(single.traceId().equals(TRACE));
+        assertTrue(single.sent().containsKey("x-b3-traceid"), "answered in b3's multi headers");
+        assertFalse(single.sent().containsKey("b3"));
+        // A repeated x-b3-sampled says nothing: the rate decides (1 here).
+        Traced sampled = trace(
+                "preserve", h("X-B3-TraceId", TRACE, "X-B3-SpanId", SPAN, "X-B3-Sampled", "0", "X-B3-Sampled", "0"));
+        assertEquals(TRACE, sampled.traceId());
+        assertTrue(sampled.root().getSpanContext().isSampled());
+    }
+
+    @Test
+    void aRepeatedOtOrDatadogHeaderIsReadAsKongReadsIt() throws Exception {
+        String other = "11111111111111112222222222222222";
+        String otThenJaeger =
+                "{" + ENDPOINT + ", propagation: {extract: [ot, jaeger], inject: [preserve], default_format: w3c}}";
+        // ot: a repeated span id makes the ids invalid; with no flag the context is empty, jaeger is read.
+        Traced ot = traced(
+                otThenJaeger,
+                h(
+                        "ot-tracer-traceid", other,
+                        "ot-tracer-spanid", SPAN,
+                        "ot-tracer-spanid", SPAN,
+                        "uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+        assertEquals(TRACE, ot.traceId(), "not ot's trace without a parent");
+        assertTrue(ot.sent().containsKey("uber-trace-id"));
+        // ... unless it carries baggage: Kong's context holds it, is not empty, and ot answers.
+        Traced baggage = traced(
+                otThenJaeger,
+                h(
+                        "ot-tracer-traceid", "xx",
+                        "OT-Baggage-User", "a",
+                        "uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+        assertFalse(baggage.traceId().equals(TRACE));
+        assertTrue(baggage.sent().containsKey("ot-tracer-traceid"));
+        assertFalse(baggage.sent().containsKey("uber-trace-id"));
+        // datadog: a repeated priority is no priority word: Kong ignores the whole context.
+        Traced datadog = trace(
+                "preserve",
+                h(
+                        "x-datadog-sampling-priority", "1",
+                        "x-datadog-sampling-priority", "1",
+                        "x-datadog-trace-id", "123",
+                        "x-datadog-parent-id", "456",
+                        "x-cloud-trace-context", TRACE + "/13102180;o=1"));
+        assertEquals(TRACE, datadog.traceId());
+        assertTrue(datadog.sent().containsKey("x-cloud-trace-context"));
+    }
+
     @Test
     void aFormatSetsOnlyTheHeadersItWrites() throws Exception {
         // Kong's injectors set their own headers and remove none (helper review 186): the client's
