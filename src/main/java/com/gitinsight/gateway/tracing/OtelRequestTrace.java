@@ -345,8 +345,8 @@ final class OtelRequestTrace implements RequestTrace {
         return new Try() {
             @Override
             public void propagate(BiConsumer<String, String> headers) {
-                // The request span's parent as TracingFilter chose it: a client's span in a valid trace.
-                String parent = carried != null && carried.hasTraceId() ? carried.parentSpan() : null;
+                // The request span's parent as TracingFilter chose it: the client's span.
+                String parent = carried != null ? carried.requestParent() : null;
                 inject(root().getSpanContext(), parent, headers);
             }
 

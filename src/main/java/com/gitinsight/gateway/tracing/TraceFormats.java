@@ -52,6 +52,15 @@ final class TraceFormats {
             return s == null || s.equals(ZERO_SPAN) ? null : s;
         }
 
+        /**
+         * The client's span the request span is a child of: in the client's trace, or in a new one
+         * when the client named no trace (aws's Parent without Root: Kong keeps it as the parent);
+         * none in an all-zero trace.
+         */
+        String requestParent() {
+            return traceId == null || hasTraceId() ? parentSpan() : null;
+        }
+
         boolean hasTraceId() {
             return traceId != null && !traceId.equals(ZERO_TRACE);
         }
@@ -547,7 +556,7 @@ final class TraceFormats {
                 "aws",
                 traceId(trace),
                 trace == null ? 0 : 16,
-                trace == null ? null : lower(parent),
+                lower(parent), // without a Root, Kong keeps it as the request span's parent in a new trace
                 null,
                 sampled,
                 null);

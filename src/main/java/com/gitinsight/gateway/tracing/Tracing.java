@@ -177,7 +177,7 @@ final class Tracing {
     }
 
     /** A new trace id (32 hex, its low half not 0), drawn as the SDK's random ids are. */
-    private String newTraceId() {
+    String newTraceId() {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         long high = random.nextLong();
         long low;

@@ -120,17 +120,17 @@ public class TracingFilter extends PluginFilter<OpenTelemetrySchema.Config> {
         Context parent = Context.root();
         String chosenTraceId = null;
         if (carried != null) {
-            if (carried.hasTraceId()) {
-                String parentSpan = carried.parentSpan();
-                if (parentSpan != null) {
-                    parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(
-                            carried.traceId(),
-                            parentSpan,
-                            Boolean.FALSE.equals(carried.sampled()) ? TraceFlags.getDefault() : TraceFlags.getSampled(),
-                            TraceState.getDefault())));
-                } else {
-                    chosenTraceId = carried.traceId(); // Kong: the client's trace, no parent span
-                }
+            String parentSpan = carried.requestParent();
+            if (parentSpan != null) {
+                // Kong sets the request span's parent whenever the client named its span, in the
+                // client's trace or, without one (aws's Parent without Root), in a new trace.
+                parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(
+                        carried.hasTraceId() ? carried.traceId() : tracing.newTraceId(),
+                        parentSpan,
+                        Boolean.FALSE.equals(carried.sampled()) ? TraceFlags.getDefault() : TraceFlags.getSampled(),
+                        TraceState.getDefault())));
+            } else if (carried.hasTraceId()) {
+                chosenTraceId = carried.traceId(); // Kong: the client's trace, no parent span
             }
             if (Boolean.FALSE.equals(carried.sampled())) {
                 parent = parent.with(KongSampler.NOT_SAMPLED, true);

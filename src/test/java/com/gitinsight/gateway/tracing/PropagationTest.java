@@ -476,6 +476,20 @@ class PropagationTest {
         assertNull(rootOnly.parentOfRoot());
         Traced bad = trace("aws", h("x-amzn-trace-id", "Root=2-0af76519-16cd43dd8448eb211c80319c"));
         assertFalse(bad.traceId().equals(TRACE));
+        // A Parent without a Root: Kong's context holds the span alone, and its handler makes it the
+        // request span's parent, in a new trace (helper review 301).
+        Traced parentOnly = trace("preserve", h("x-amzn-trace-id", "Parent=" + SPAN + ";Sampled=1"));
+        assertEquals(SPAN, parentOnly.parentOfRoot());
+        assertTrue(parentOnly
+                .sent()
+                .get("x-amzn-trace-id")
+                .startsWith("Root=1-" + parentOnly.traceId().substring(0, 8)));
+    }
+
+    private static String parentOfRootOrNull(Traced t) {
+        return t.root().getParentSpanContext().isValid()
+                ? t.root().getParentSpanContext().getSpanId()
+                : null;
     }
 
     @Test
