@@ -313,7 +313,8 @@ final class OtelRequestTrace implements RequestTrace {
                 c.getSpanId(),
                 parentId,
                 c.isSampled(),
-                carried == null ? null : carried.b3Flags());
+                carried == null ? null : carried.b3Flags(),
+                carried == null ? null : carried.baggage());
         for (String format : inject) {
             TraceFormats.inject(format, out, headers);
         }

@@ -3,8 +3,10 @@ package com.gitinsight.gateway.tracing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigInteger;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +37,8 @@ final class TraceFormats {
      * A context a client sent: {@code traceId} lower-case hex padded to 32 digits (null: none),
      * {@code traceIdBytes} its size as sent (8 or 16 for most formats; 0 when none), span and
      * parent ids 16 hex digits or null, {@code sampled} what the client said (null: nothing), b3's
-     * debug flag, and the format it came in ({@code b3-single} when b3's single header was read).
+     * debug flag, the format it came in ({@code b3-single} when b3's single header was read), and
+     * the baggage ot and jaeger read (null: none).
      */
     record Carried(
             String format,
@@ -44,7 +47,19 @@ final class TraceFormats {
             String spanId,
             String parentId,
             Boolean sampled,
-            String b3Flags) {
+            String b3Flags,
+            Map<String, String> baggage) {
+
+        Carried(
+                String format,
+                String traceId,
+                int traceIdBytes,
+                String spanId,
+                String parentId,
+                Boolean sampled,
+                String b3Flags) {
+            this(format, traceId, traceIdBytes, spanId, parentId, sampled, b3Flags, null);
+        }
 
         /** The span the request's span is a child of: the client's span, else its parent; null when none. */
         String parentSpan() {
@@ -69,10 +84,17 @@ final class TraceFormats {
     /**
      * What a backend is told: the trace ({@code traceIdBytes} the size the client sent it in, 0 when
      * the gateway began it), the try's span and its parent (the request's span; without balancer
-     * spans the request's span and the client's, or null), the sampling verdict and b3's debug flag.
+     * spans the request's span and the client's, or null), the sampling verdict, b3's debug flag and
+     * the client's baggage (null: none), which ot and jaeger write, each in its own headers.
      */
     record Outgoing(
-            String traceId, int traceIdBytes, String spanId, String parentId, boolean sampled, String b3Flags) {}
+            String traceId,
+            int traceIdBytes,
+            String spanId,
+            String parentId,
+            boolean sampled,
+            String b3Flags,
+            Map<String, String> baggage) {}
 
     /**
      * Kong's b3 single header, {@code trace-span[-sampled][-parent]}, its dashes after the span
@@ -216,16 +238,19 @@ final class TraceFormats {
                         sized(out.traceId(), out.traceIdBytes(), 16, 8) + "-" + out.spanId() + "-"
                                 + ("1".equals(out.b3Flags()) ? "d" : out.sampled() ? "1" : "0")
                                 + (out.parentId() == null ? "" : "-" + out.parentId()));
-            case "jaeger" ->
+            case "jaeger" -> {
                 headers.accept(
                         "uber-trace-id",
                         sized(out.traceId(), out.traceIdBytes(), 16, 8) + ":" + out.spanId() + ":"
                                 + (out.parentId() == null ? "0" : out.parentId())
                                 + (out.sampled() ? ":01" : ":00"));
+                injectBaggage("uberctx-", out, headers);
+            }
             case "ot" -> {
                 headers.accept("ot-tracer-traceid", sized(out.traceId(), out.traceIdBytes(), 8, 16));
                 headers.accept("ot-tracer-spanid", out.spanId());
                 headers.accept("ot-tracer-sampled", out.sampled() ? "1" : "0");
+                injectBaggage("ot-baggage-", out, headers);
             }
             case "datadog" -> {
                 headers.accept("x-datadog-trace-id", decimal(out.traceId().substring(16)));
@@ -245,6 +270,17 @@ final class TraceFormats {
             default -> {
                 // Formats are checked at load.
             }
+        }
+    }
+
+    /**
+     * The client's baggage (from ot or jaeger, whichever was read) as {@code prefix}-named headers,
+     * each value escaped as {@code ngx.escape_uri} escapes it: Kong's ot and jaeger injectors write
+     * it, so a client's {@code ot-baggage-user} reaches a jaeger backend as {@code uberctx-user}.
+     */
+    private static void injectBaggage(String prefix, Outgoing out, BiConsumer<String, String> headers) {
+        if (out.baggage() != null) {
+            out.baggage().forEach((key, value) -> headers.accept(prefix + key, UriComponent.escape(value)));
         }
     }
 
@@ -416,7 +452,14 @@ final class TraceFormats {
         boolean sampled = (Integer.parseInt(flags, 16) & 1) == 1;
         String parent = parts[2].length() > 16 ? parts[2].substring(parts[2].length() - 16) : parts[2];
         return new Carried(
-                "jaeger", traceId(trace), (trace.length() + 1) / 2, spanId(span), spanId(parent), sampled, null);
+                "jaeger",
+                traceId(trace),
+                (trace.length() + 1) / 2,
+                spanId(span),
+                spanId(parent),
+                sampled,
+                null,
+                baggage(request, "uberctx-"));
     }
 
     private static Carried ot(HttpServletRequest request) {
@@ -433,22 +476,43 @@ final class TraceFormats {
             span = null;
         }
         Boolean sampled = flag(sampledHeader);
-        if (trace == null && sampled == null && !hasOtBaggage(request)) {
+        Map<String, String> baggage = baggage(request, "ot-baggage-");
+        if (trace == null && sampled == null && baggage == null) {
             return null; // Kong's context is empty (no id, no flag, no baggage): the next format is tried
         }
         return new Carried(
-                "ot", traceId(trace), trace == null ? 0 : trace.length() / 2, lower(span), null, sampled, null);
+                "ot",
+                traceId(trace),
+                trace == null ? 0 : trace.length() / 2,
+                lower(span),
+                null,
+                sampled,
+                null,
+                baggage);
     }
 
-    /** Whether an {@code ot-baggage-*} header came: Kong's ot context then holds it and is not empty. */
-    private static boolean hasOtBaggage(HttpServletRequest request) {
+    /**
+     * Kong's baggage: each header named {@code prefix} and a key, the key in lower case (as
+     * {@code get_headers()} names it), the value unescaped as {@code ngx.unescape_uri} does; null
+     * when there is none. A repeated one is not read (Kong's unescaping fails on the list); it
+     * passes as sent.
+     */
+    private static Map<String, String> baggage(HttpServletRequest request, String prefix) {
+        Map<String, String> baggage = null;
         Enumeration<String> names = request.getHeaderNames();
         while (names != null && names.hasMoreElements()) {
-            if (names.nextElement().regionMatches(true, 0, "ot-baggage-", 0, 11)) {
-                return true;
+            String name = names.nextElement();
+            if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                String value = once(request, name);
+                if (value != null) {
+                    if (baggage == null) {
+                        baggage = new LinkedHashMap<>();
+                    }
+                    baggage.put(name.substring(prefix.length()).toLowerCase(Locale.ROOT), UriComponent.unescape(value));
+                }
             }
         }
-        return false;
+        return baggage;
     }
 
     private static Carried datadog(HttpServletRequest request) {

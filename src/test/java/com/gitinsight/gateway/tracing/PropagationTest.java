@@ -325,6 +325,35 @@ class PropagationTest {
         assertTrue(sampled.root().getSpanContext().isSampled());
     }
 
+    // Helper review 303: Kong's ot and jaeger injectors write the baggage the extracted context
+    // holds, unescaped when read (ngx.unescape_uri) and escaped again when written (ngx.escape_uri).
+    @Test
+    void baggageIsCarriedFromOtOrJaegerIntoTheFormatsThatWriteIt() throws Exception {
+        Traced toJaeger = traced(
+                "{" + ENDPOINT + ", propagation: {extract: [ot], inject: [jaeger], default_format: w3c}}",
+                h(
+                        "ot-tracer-traceid", TRACE,
+                        "ot-tracer-spanid", SPAN,
+                        "ot-tracer-sampled", "1",
+                        "OT-Baggage-User-Name", "ann+lee%21",
+                        "ot-baggage-twice", "a",
+                        "ot-baggage-twice", "b"));
+        assertEquals(TRACE, toJaeger.traceId());
+        assertEquals(
+                "ann%20lee!",
+                toJaeger.sent().get("uberctx-user-name"), toJaeger.sent().toString());
+        assertFalse(toJaeger.sent().containsKey("uberctx-twice"), "a repeated one is not read");
+        Traced preserved = trace(
+                "preserve",
+                h("uber-trace-id", TRACE + ":" + SPAN + ":0:1", "uberctx-team", "a/b c", "ot-baggage-x", "y"));
+        assertEquals("a%2Fb%20c", preserved.sent().get("uberctx-team"), "re-escaped in its own format");
+        assertFalse(preserved.sent().containsKey("ot-baggage-x"), "jaeger was read: ot's baggage is not");
+        Traced w3c = traced(
+                "{" + ENDPOINT + ", propagation: {extract: [jaeger], inject: [w3c], default_format: w3c}}",
+                h("uber-trace-id", TRACE + ":" + SPAN + ":0:1", "uberctx-team", "a"));
+        assertEquals(1, w3c.sent().size(), "w3c writes no baggage: " + w3c.sent());
+    }
+
     @Test
     void aRepeatedOtOrDatadogHeaderIsReadAsKongReadsIt() throws Exception {
         String other = "11111111111111112222222222222222";
