@@ -276,6 +276,11 @@ public final class KongLogRecord implements LogEntry {
         // Their real lengths: escaping, redaction and request-transformer's templates make these
         // longer than the request line (attacker review 257: a bound from it held a sixth).
         long bytes = 600 + length(uri) + 2L * length(query) + length(serverName) + length(upstreamUri);
+        // What the plugins set and the trace context injected (escaped baggage can be three times
+        // what the client sent; attacker review 304): kept as the backend got it.
+        for (int o = 0; o < overrideNames.length; o++) {
+            bytes += length(overrideNames[o]) + length(overrideValues[o]) + 2L * STRING_OVERHEAD;
+        }
         // Each name and value is a string the record keeps (its object and array headers, ~40 bytes,
         // and its characters), not only the characters it writes (attacker review 161: a queue's
         // max_bytes held about five times its bound).

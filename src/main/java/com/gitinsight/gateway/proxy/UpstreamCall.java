@@ -154,9 +154,10 @@ final class UpstreamCall {
         }
     }
 
+    /** In every spelling (case, {@code _} for {@code -}): a CGI backend would read two values otherwise. */
     private static boolean injects(java.util.List<String> injected, String name) {
         for (int i = 0; i < injected.size(); i += 2) {
-            if (injected.get(i).equalsIgnoreCase(name)) {
+            if (RequestContext.HEADER_ORDER.compare(injected.get(i), name) == 0) {
                 return true;
             }
         }

@@ -314,7 +314,7 @@ final class OtelRequestTrace implements RequestTrace {
                 parentId,
                 c.isSampled(),
                 carried == null ? null : carried.b3Flags(),
-                carried == null ? null : carried.baggage());
+                carried == null ? null : TraceFormats.baggageAsSent(carried, context.upstreamHeaders()));
         for (String format : inject) {
             TraceFormats.inject(format, out, headers);
         }

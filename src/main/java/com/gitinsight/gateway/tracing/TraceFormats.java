@@ -494,25 +494,81 @@ final class TraceFormats {
     /**
      * Kong's baggage: each header named {@code prefix} and a key, the key in lower case (as
      * {@code get_headers()} names it), the value unescaped as {@code ngx.unescape_uri} does; null
-     * when there is none. A repeated one is not read (Kong's unescaping fails on the list); it
-     * passes as sent.
+     * when there is none. A repeated one is not read (Kong's unescaping fails on the list), nor a
+     * name of anything but letters, digits and {@code -} (nginx drops other characters; a {@code _}
+     * spelling would reach a CGI backend beside the dash one): they pass as the client sent them.
      */
     private static Map<String, String> baggage(HttpServletRequest request, String prefix) {
         Map<String, String> baggage = null;
         Enumeration<String> names = request.getHeaderNames();
         while (names != null && names.hasMoreElements()) {
             String name = names.nextElement();
-            if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            if (isBaggage(name, prefix)) {
                 String value = once(request, name);
                 if (value != null) {
                     if (baggage == null) {
                         baggage = new LinkedHashMap<>();
                     }
-                    baggage.put(name.substring(prefix.length()).toLowerCase(Locale.ROOT), UriComponent.unescape(value));
+                    baggage.put(baggageKey(name, prefix), UriComponent.unescape(value));
                 }
             }
         }
         return baggage;
+    }
+
+    private static boolean isBaggage(String name, String prefix) {
+        if (!name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
+        }
+        for (int i = prefix.length(); i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String baggageKey(String name, String prefix) {
+        return name.substring(prefix.length()).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The baggage as Kong reads it, in its propagation phase after the plugins before it (request-
+     * transformer...): the client's, with what the plugins set or removed under the read format's
+     * prefix in its place ({@code decided}: name to value, null removed; a value on several lines
+     * is not read, as a repeated header is not); null when there is none.
+     */
+    static Map<String, String> baggageAsSent(Carried carried, Map<String, String> decided) {
+        String prefix = switch (carried.format()) {
+            case "ot" -> "ot-baggage-";
+            case "jaeger" -> "uberctx-";
+            default -> null;
+        };
+        if (prefix == null || decided.isEmpty()) {
+            return prefix == null ? null : carried.baggage();
+        }
+        Map<String, String> baggage = carried.baggage();
+        for (Map.Entry<String, String> e : decided.entrySet()) {
+            String name = e.getKey();
+            String dashed = name.replace('_', '-'); // (a plugin's uberctx_x is uberctx-x's decision too)
+            if (!dashed.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                continue;
+            }
+            if (baggage == carried.baggage()) {
+                baggage = baggage == null ? new LinkedHashMap<>() : new LinkedHashMap<>(baggage);
+            }
+            String key = baggageKey(dashed, prefix);
+            String value = e.getValue();
+            if (!isBaggage(name, prefix)
+                    || value == null
+                    || value.indexOf(com.gitinsight.gateway.runtime.RequestContext.LINES) >= 0) {
+                baggage.remove(key); // the plugins' decision goes to the backend as they made it
+            } else {
+                baggage.put(key, UriComponent.unescape(value));
+            }
+        }
+        return baggage == null || baggage.isEmpty() ? null : baggage;
     }
 
     private static Carried datadog(HttpServletRequest request) {

@@ -143,6 +143,21 @@ class KongLogRecordTest {
         assertTrue(record.estimatedBytes() > 100 * 40, "each kept string weighed: " + record.estimatedBytes());
     }
 
+    // Attacker review 304: what the plugins set and the trace context injected (escaped baggage,
+    // three times what the client sent) is kept in the record: it is weighed too.
+    @Test
+    void theHeadersThePluginsAndTheTraceContextSetAreWeighed() throws Exception {
+        FakeHttp.Request request = FakeHttp.Request.get("/repos/x").on(SNAPSHOT, TestSnapshots.match(SNAPSHOT, "list"));
+        KongLogRecord.Outcome outcome = new KongLogRecord.Outcome(200, 1, System.nanoTime());
+        long bare = KongLogRecord.capture(request.request, new FakeHttp.Response().response, request.context(), outcome)
+                .estimatedBytes();
+        request.context().upstreamHeader("x-set", "v".repeat(10_000));
+        request.context().injectedTrace(java.util.List.of("uberctx-k", "%2F".repeat(10_000)));
+        long set = KongLogRecord.capture(request.request, new FakeHttp.Response().response, request.context(), outcome)
+                .estimatedBytes();
+        assertTrue(set - bare >= 40_000, bare + " then " + set);
+    }
+
     // A service written without a name (Kong loads it): the record's service and the route's
     // foreign key carry its id and no name, as Kong's entity without one.
     @Test

@@ -755,7 +755,8 @@ class UpstreamCallTest {
     void theTraceContextReplacesATraceHeaderAPluginSet() {
         // request-transformer adds a traceparent; Kong's injector sets its own after every plugin:
         // the backend gets one value, the gateway's.
-        UpstreamCall c = call("three", new Req(), true, "/x", context -> {
+        // The client's spelling with '_' goes too (attacker review 304: a CGI backend read two).
+        UpstreamCall c = call("three", new Req().header("Uberctx_Team", "raw"), true, "/x", context -> {
             context.upstreamHeader("traceparent", "00-11111111111111111111111111111111-2222222222222222-01");
             context.upstreamHeader("X-Other", "kept");
             context.trace(new com.gitinsight.gateway.runtime.RequestTrace() {
@@ -770,6 +771,7 @@ class UpstreamCallTest {
                         @Override
                         public void propagate(java.util.function.BiConsumer<String, String> headers) {
                             headers.accept("traceparent", "00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01");
+                            headers.accept("uberctx-team", "injected");
                         }
 
                         @Override
@@ -797,6 +799,9 @@ class UpstreamCallTest {
                 List.of("traceparent: 00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbb-01"),
                 sent.stream().filter(h -> h.startsWith("traceparent:")).toList());
         assertTrue(sent.contains("x-other: kept"), sent.toString());
+        assertEquals(
+                List.of("uberctx-team: injected"),
+                sent.stream().filter(h -> h.startsWith("uberctx")).toList());
     }
 
     // ---- the WebSocket transport's failures, as the call reads them ----

@@ -354,6 +354,48 @@ class PropagationTest {
         assertEquals(1, w3c.sent().size(), "w3c writes no baggage: " + w3c.sent());
     }
 
+    // Attacker review 304: Kong reads baggage after the plugins before it; what they set or removed
+    // under the read format's prefix is what is carried, and a name nginx would not pass is not read.
+    @Test
+    void baggageIsReadAsThePluginsLeftIt() throws Exception {
+        Traced t = traced(
+                "{" + ENDPOINT + ", header_type: preserve}",
+                "/things",
+                context -> {
+                    context.upstreamHeader("uberctx-tenant", "acme");
+                    context.upstreamHeader("uberctx-gone", null);
+                    context.upstreamHeader("uberctx-new", "a b");
+                    context.upstreamHeader("uberctx_spelled", "plugin's");
+                    context.upstreamHeader("uberctx-lines", "a" + RequestContext.LINES + "b");
+                },
+                "uber-trace-id",
+                TRACE + ":" + SPAN + ":0:1",
+                "uberctx-tenant",
+                "evil",
+                "uberctx-gone",
+                "x",
+                "uberctx-spelled",
+                "client's",
+                "uberctx-lines",
+                "client's",
+                "uberctx-a.b",
+                "dot",
+                "uberctx-a_b",
+                "underscore",
+                "uberctx-kept",
+                "c");
+        Map<String, String> sent = t.sent();
+        assertEquals("acme", sent.get("uberctx-tenant"), sent.toString());
+        assertFalse(sent.containsKey("uberctx-gone"));
+        assertEquals("a%20b", sent.get("uberctx-new"));
+        assertFalse(sent.containsKey("uberctx-spelled"), "the plugin's own spelling goes as it set it");
+        assertFalse(sent.containsKey("uberctx-lines"), "several lines are not read, as a repeated header");
+        assertFalse(sent.containsKey("uberctx-a.b"));
+        assertFalse(sent.containsKey("uberctx-a_b"));
+        assertFalse(sent.containsKey("uberctx-a-b"));
+        assertEquals("c", sent.get("uberctx-kept"));
+    }
+
     @Test
     void aRepeatedOtOrDatadogHeaderIsReadAsKongReadsIt() throws Exception {
         String other = "11111111111111112222222222222222";
