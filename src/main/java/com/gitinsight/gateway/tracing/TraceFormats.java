@@ -653,10 +653,11 @@ final class TraceFormats {
                     trace = value.substring(2, 10) + value.substring(11);
                 }
                 case "Parent" -> {
-                    if (value.length() != 16 || !isHex(value)) {
+                    if (value.length() != 16) {
                         return null;
                     }
-                    parent = value;
+                    // Kong checks the length alone: the trace is kept, the parent read as its from_hex reads it.
+                    parent = isHex(value) ? value : kongSpanBytes(value);
                 }
                 case "Sampled" -> {
                     if (!value.equals("0") && !value.equals("1")) {
@@ -683,6 +684,32 @@ final class TraceFormats {
     }
 
     // ---- ids ----
+
+    /**
+     * A span id as Kong's {@code from_hex} and {@code to_kong_span_id} make it of a value that is not
+     * all hex (aws's Parent, whose length alone Kong checks): each pair of hex digits its byte, any
+     * other character its own byte, then the last 8 bytes (zero bytes in front when fewer); in hex.
+     */
+    static String kongSpanBytes(String value) {
+        String v = value.length() % 2 != 0 ? "0" + value : value;
+        byte[] bytes = new byte[v.length()];
+        int n = 0;
+        for (int i = 0; i < v.length(); ) {
+            if (i + 1 < v.length() && isHex(v, i, i + 2)) {
+                bytes[n++] = (byte) Integer.parseInt(v, i, i + 2, 16);
+                i += 2;
+            } else {
+                bytes[n++] = (byte) v.charAt(i);
+                i++;
+            }
+        }
+        StringBuilder hex = new StringBuilder(16);
+        for (int i = n - 8; i < n; i++) {
+            int b = i < 0 ? 0 : bytes[i] & 0xFF;
+            hex.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return hex.toString();
+    }
 
     private static Boolean flag(String value) {
         if ("1".equals(value) || "true".equals(value)) {

@@ -549,6 +549,18 @@ class PropagationTest {
         assertFalse(bad.traceId().equals(TRACE));
         // A Parent without a Root: Kong's context holds the span alone, and its handler makes it the
         // request span's parent, in a new trace (helper review 301).
+        // A Parent of 16 characters not all hex: Kong keeps the trace, its from_hex reading the parent.
+        Traced notHex = trace(
+                "preserve", h("x-amzn-trace-id", "Root=1-0af76519-16cd43dd8448eb211c80319c;Parent=zzzzzzzzzzzzzzzz"));
+        assertEquals(TRACE, notHex.traceId());
+        assertEquals("7a7a7a7a7a7a7a7a", notHex.parentOfRoot());
+        assertTrue(notHex.sent().containsKey("x-amzn-trace-id"), "answered in aws");
+        assertEquals("00000000000000ab", TraceFormats.kongSpanBytes("ab"));
+        assertEquals("ab7a7a7a7a7a7a01", TraceFormats.kongSpanBytes("abzzzzzz01"), "hex pairs their byte");
+        assertEquals(
+                "7a7a7a7a7a7a7a61",
+                TraceFormats.kongSpanBytes("z".repeat(12) + "a"),
+                "odd: a 0 in front; a hex digit not in a pair is its character");
         Traced parentOnly = trace("preserve", h("x-amzn-trace-id", "Parent=" + SPAN + ";Sampled=1"));
         assertEquals(SPAN, parentOnly.parentOfRoot());
         assertTrue(parentOnly
