@@ -109,6 +109,9 @@ public final class BatchQueue<E> {
     private final AtomicLong wakes = new AtomicLong();
 
     private volatile boolean closing;
+
+    /** Retired by a reload: what waits is sent without waiting for company, with its retries; then it stops. */
+    private volatile boolean draining;
     /** Kong's CAPACITY_WARNING_THRESHOLD. */
     static final double CAPACITY_WARNING = 0.8;
 
@@ -320,7 +323,7 @@ public final class BatchQueue<E> {
             // max_coalescing_delay must not hold memory beyond max_entries and max_bytes.
             Entry<E> first = entries.poll();
             if (first == null) {
-                if (closing || nanoClock.getAsLong() - idleSince > IDLE_NANOS) {
+                if (closing || draining || nanoClock.getAsLong() - idleSince > IDLE_NANOS) {
                     running.set(false);
                     // An entry offered while stopping saw running still true and did not start a thread.
                     if (entries.isEmpty() || !running.compareAndSet(false, true)) {
@@ -344,13 +347,14 @@ public final class BatchQueue<E> {
             try {
                 batch.add(first.value());
                 long started = nanoClock.getAsLong();
-                long deadline = started + TimeUnit.MILLISECONDS.toNanos(closing ? 0 : spec.coalescingDelayMs());
+                boolean stopping = closing || draining;
+                long deadline = started + TimeUnit.MILLISECONDS.toNanos(stopping ? 0 : spec.coalescingDelayMs());
                 boolean kong = coalescing == Coalescing.KONG;
                 // Kong's wait returns with each entry as it comes: what came while parked was taken
                 // in time, so it joins the batch whatever is left (helper review 297).
                 boolean waited = false;
                 while (batch.size() < spec.sendSize()) {
-                    if (kong && !waited && !closing && !coalescingLeft(started)) {
+                    if (kong && !waited && !stopping && !coalescingLeft(started)) {
                         break;
                     }
                     Entry<E> next = entries.poll();
@@ -362,7 +366,7 @@ public final class BatchQueue<E> {
                     }
                     waited = false;
                     long left = deadline - nanoClock.getAsLong();
-                    if (left <= 0 || closing || full() || (kong && !coalescingLeft(started))) {
+                    if (left <= 0 || stopping || full() || (kong && !coalescingLeft(started))) {
                         break;
                     }
                     park(left, Math.min(spec.sendSize(), spec.maxEntries()));
@@ -495,6 +499,27 @@ public final class BatchQueue<E> {
                 return;
             }
         }
+    }
+
+    /**
+     * A reload's retirement: sends what waits without waiting for company, each batch with its
+     * retries as before (Kong's queue keeps retrying a batch for {@code max_retry_time} whatever
+     * the configuration does: an endpoint down across a reload lost its entries here), then stops;
+     * after {@code waitMillis} it is {@linkplain #close closed}. Entries offered meanwhile (a
+     * request of the older configuration) are sent too.
+     */
+    public void retire(long waitMillis) {
+        draining = true;
+        Thread t = worker;
+        if (t != null && running.get()) {
+            LockSupport.unpark(t);
+            try {
+                t.join(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close(1_000);
     }
 
     /**

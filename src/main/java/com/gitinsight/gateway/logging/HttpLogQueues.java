@@ -1,6 +1,7 @@
 package com.gitinsight.gateway.logging;
 
 import com.gitinsight.gateway.config.PluginSpec;
+import com.gitinsight.gateway.config.QueueSpec;
 import com.gitinsight.gateway.runtime.ContainerThreads;
 import com.gitinsight.gateway.runtime.GatewaySnapshot;
 import com.gitinsight.gateway.runtime.Unproxied;
@@ -49,8 +50,9 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     }
 
     /**
-     * Retires the queues no instance of the new configuration uses: each sends what waits (a few
-     * seconds at most, on its own thread) and stops; its counts leave health and metrics.
+     * Retires the queues no instance of the new configuration uses: each sends what waits, with its
+     * retries (on its own thread, as Kong's queue goes on retrying whatever the configuration does),
+     * and stops; its counts leave health and metrics.
      */
     void retire(@Observes GatewaySnapshot snapshot) {
         java.util.Set<String> live = new java.util.HashSet<>();
@@ -72,7 +74,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     private static void retireLater(Holder h) {
         ContainerThreads.factory("gateway-http-log-retire")
                 .newThread(() -> {
-                    h.queue.close(5_000);
+                    h.queue.retire(h.retirementMillis());
                     try {
                         h.sender.close();
                     } catch (IOException ignored) {
@@ -126,6 +128,16 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     private static final class Holder {
         final HttpLogSender sender;
         final BatchQueue<LogEntry> queue;
+
+        /**
+         * How long a retired queue may go on: its last batch's retries (max_retry_time, the last
+         * delay, a send's timeout) and a second send's worth for what waits behind it.
+         */
+        long retirementMillis() {
+            HttpLogSchema.Config c = sender.config();
+            QueueSpec q = c.queue();
+            return Math.max(0, q.maxRetryTimeMs()) + q.maxRetryDelayMs() + 2 * c.timeoutMs() + 1_000;
+        }
 
         Holder(HttpLogSchema.Config config) {
             sender = new HttpLogSender(config);

@@ -428,6 +428,27 @@ class BatchQueueTest {
         assertEquals(0, q.counts().lost());
     }
 
+    // Helper review 305: a reload that retires a queue (its instance's headers changed) while its
+    // endpoint is down lost the waiting entries after one try each; Kong's queue goes on retrying.
+    @Test
+    void aRetiredQueueSendsWhatWaitsWithItsRetries() {
+        AtomicInteger calls = new AtomicInteger();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = queue(spec(1, 0, 100, 10_000), b -> {
+            if (calls.incrementAndGet() < 6) {
+                throw new java.io.IOException("connection refused");
+            }
+            sent.addAll(b);
+            return true;
+        });
+        q.offer("One", 3);
+        q.offer("Two", 3);
+        q.retire(5_000);
+        assertEquals(List.of("One", "Two"), sent);
+        assertEquals(0, q.counts().lost());
+        assertFalse(q.offer("Three", 5), "stopped: closed after it");
+    }
+
     @Test
     void aBatchIsLostOnceMaxRetryTimeHasPassedAndTheQueueGoesOn() {
         AtomicInteger calls = new AtomicInteger();
