@@ -510,15 +510,7 @@ public final class BatchQueue<E> {
      */
     public void retire(long waitMillis) {
         draining = true;
-        Thread t = worker;
-        if (t != null && running.get()) {
-            LockSupport.unpark(t);
-            try {
-                t.join(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        awaitWorker(waitMillis);
         close(1_000);
     }
 
@@ -528,17 +520,24 @@ public final class BatchQueue<E> {
      */
     public void close(long waitMillis) {
         closing = true;
-        Thread t = worker;
-        if (t != null && running.get()) {
-            LockSupport.unpark(t);
-            try {
-                t.join(waitMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                t.interrupt();
-            }
+        Thread t = awaitWorker(waitMillis);
+        if (t != null && t.isAlive()) {
+            t.interrupt();
         }
+    }
+
+    /** Wakes the worker and waits for it to stop, {@code waitMillis} at most; the worker, or null when none runs. */
+    private Thread awaitWorker(long waitMillis) {
+        Thread t = worker;
+        if (t == null || !running.get()) {
+            return null;
+        }
+        LockSupport.unpark(t);
+        try {
+            t.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return t;
     }
 }

@@ -50,17 +50,6 @@ final class TraceFormats {
             String b3Flags,
             Map<String, String> baggage) {
 
-        Carried(
-                String format,
-                String traceId,
-                int traceIdBytes,
-                String spanId,
-                String parentId,
-                Boolean sampled,
-                String b3Flags) {
-            this(format, traceId, traceIdBytes, spanId, parentId, sampled, b3Flags, null);
-        }
-
         /** The span the request's span is a child of: the client's span, else its parent; null when none. */
         String parentSpan() {
             String s = spanId != null ? spanId : parentId;
@@ -331,7 +320,7 @@ final class TraceFormats {
             return null;
         }
         boolean sampled = (Integer.parseInt(h, 53, 55, 16) & 1) == 1;
-        return new Carried("w3c", trace, 16, span, null, sampled, null);
+        return new Carried("w3c", trace, 16, span, null, sampled, null, null);
     }
 
     private static Carried b3(HttpServletRequest request) {
@@ -423,7 +412,8 @@ final class TraceFormats {
                 lower(span),
                 lower(parent),
                 sampled,
-                flags);
+                flags,
+                null);
     }
 
     private static Carried jaeger(HttpServletRequest request) {
@@ -598,7 +588,14 @@ final class TraceFormats {
         String traceHex = traceValue == null ? null : hexOf(traceValue, 32);
         int bytes = traceValue == null ? 0 : Math.max(1, (traceValue.bitLength() + 7) / 8);
         return new Carried(
-                "datadog", traceHex, bytes, parentValue == null ? null : hexOf(parentValue, 16), null, sampled, null);
+                "datadog",
+                traceHex,
+                bytes,
+                parentValue == null ? null : hexOf(parentValue, 16),
+                null,
+                sampled,
+                null,
+                null);
     }
 
     private static Carried gcp(HttpServletRequest request) {
@@ -622,7 +619,8 @@ final class TraceFormats {
             return null;
         }
         boolean sampled = options != null && options.charAt(2) == '1';
-        return new Carried("gcp", header.substring(0, 32), 16, hexOf(new BigInteger(span), 16), null, sampled, null);
+        return new Carried(
+                "gcp", header.substring(0, 32), 16, hexOf(new BigInteger(span), 16), null, sampled, null, null);
     }
 
     /** {@code Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>}, blanks around keys and values allowed. */
@@ -680,6 +678,7 @@ final class TraceFormats {
                 lower(parent), // without a Root, Kong keeps it as the request span's parent in a new trace
                 null,
                 sampled,
+                null,
                 null);
     }
 
