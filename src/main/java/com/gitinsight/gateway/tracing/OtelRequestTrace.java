@@ -33,12 +33,15 @@ final class OtelRequestTrace implements RequestTrace {
     private static final AttributeKey<Double> NET_PEER_PORT = AttributeKey.doubleKey("net.peer.port");
     private static final AttributeKey<String> NET_PEER_NAME = AttributeKey.stringKey("net.peer.name");
     private static final AttributeKey<Long> HTTP_STATUS_CODE = AttributeKey.longKey("http.status_code");
+    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.method");
+    private static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
     /**
-     * A try's span's attributes: Kong's balancer instrumentation's, no more (no Kong version puts
-     * the request's method or URL on it; helper review 296).
+     * A try's span's attributes: Kong's balancer instrumentation's. Its latest revision (after 3.9,
+     * for Kong/kong#14381) also puts the request's method and a URL on it, the service's scheme and
+     * the balancer hostname before the request's URI (helper review 306; 3.9 and before did not).
      */
-    private static final FixedAttributes.Layout TRY_SPAN =
-            new FixedAttributes.Layout(TRY_COUNT, NET_PEER_IP, NET_PEER_PORT, NET_PEER_NAME, HTTP_STATUS_CODE);
+    private static final FixedAttributes.Layout TRY_SPAN = new FixedAttributes.Layout(
+            TRY_COUNT, NET_PEER_IP, NET_PEER_PORT, NET_PEER_NAME, HTTP_METHOD, HTTP_URL, HTTP_STATUS_CODE);
 
     private static final Phase NO_PHASE = () -> {};
 
@@ -244,7 +247,11 @@ final class OtelRequestTrace implements RequestTrace {
             if (context.match() != null && context.match().service() != null) {
                 // Kong's balancer hostname: the name the call gave (the upstream's host_header, else
                 // the target's; the service's host when it names no upstream), and the target's port.
-                attributes.setLimited(NET_PEER_NAME, name);
+                attributes
+                        .setLimited(NET_PEER_NAME, name)
+                        .setLimited(HTTP_METHOD, request.getMethod())
+                        // The request's URI as the request span has it (a credential argument REDACTED).
+                        .setLimited(HTTP_URL, context.match().service().protocol() + "://" + name + requestUri());
             }
             child = new Child("kong.balancer", SpanKind.CLIENT, now(), own, attributes);
             children.add(child);

@@ -276,9 +276,20 @@ class TracingExportTest {
             assertEquals("backend-1.internal", attributes.get("net.peer.name").getStringValue());
             assertEquals(15555.0, attributes.get("net.peer.port").getDoubleValue(), "the target's port");
             assertEquals("10.1.2.3", attributes.get("net.peer.ip").getStringValue());
-            // Kong's balancer span names the peer, not the request (helper review 296).
+            // Kong's latest balancer span also names the request (helper review 306).
+            assertEquals("GET", attributes.get("http.method").getStringValue());
+            String url = attributes.get("http.url").getStringValue();
+            assertTrue(
+                    url.equals("http://backend-1.internal/once") || url.equals("http://backend-1.internal/twice"), url);
             assertEquals(
-                    java.util.Set.of("try_count", "net.peer.ip", "net.peer.port", "net.peer.name", "http.status_code"),
+                    java.util.Set.of(
+                            "try_count",
+                            "net.peer.ip",
+                            "net.peer.port",
+                            "net.peer.name",
+                            "http.method",
+                            "http.url",
+                            "http.status_code"),
                     java.util.Set.copyOf(java.util.stream.Stream.concat(
                                     attributes.keySet().stream(), java.util.stream.Stream.of("http.status_code"))
                             .toList()));
@@ -456,9 +467,16 @@ class TracingExportTest {
         assertEquals(504, attributes.get("http.status_code").getIntValue());
         assertEquals(1.0, attributes.get("try_count").getDoubleValue());
         assertEquals(
-                java.util.Set.of("try_count", "net.peer.ip", "net.peer.port", "net.peer.name", "http.status_code"),
+                java.util.Set.of(
+                        "try_count",
+                        "net.peer.ip",
+                        "net.peer.port",
+                        "net.peer.name",
+                        "http.method",
+                        "http.url",
+                        "http.status_code"),
                 attributes.keySet(),
-                "Kong's balancer attributes: no method or URL (helper review 296)");
+                "Kong's latest balancer attributes (helper review 306)");
     }
 
     // Helper review 98: Kong applies the client's context in the plugin's access phase; the spans of
