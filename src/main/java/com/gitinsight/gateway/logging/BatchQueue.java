@@ -323,7 +323,7 @@ public final class BatchQueue<E> {
             // max_coalescing_delay must not hold memory beyond max_entries and max_bytes.
             Entry<E> first = entries.poll();
             if (first == null) {
-                if (closing || draining || nanoClock.getAsLong() - idleSince > IDLE_NANOS) {
+                if (stopping() || nanoClock.getAsLong() - idleSince > IDLE_NANOS) {
                     running.set(false);
                     // An entry offered while stopping saw running still true and did not start a thread.
                     if (entries.isEmpty() || !running.compareAndSet(false, true)) {
@@ -347,14 +347,13 @@ public final class BatchQueue<E> {
             try {
                 batch.add(first.value());
                 long started = nanoClock.getAsLong();
-                boolean stopping = closing || draining;
-                long deadline = started + TimeUnit.MILLISECONDS.toNanos(stopping ? 0 : spec.coalescingDelayMs());
+                long deadline = started + TimeUnit.MILLISECONDS.toNanos(stopping() ? 0 : spec.coalescingDelayMs());
                 boolean kong = coalescing == Coalescing.KONG;
                 // Kong's wait returns with each entry as it comes: what came while parked was taken
                 // in time, so it joins the batch whatever is left (helper review 297).
                 boolean waited = false;
                 while (batch.size() < spec.sendSize()) {
-                    if (kong && !waited && !stopping && !coalescingLeft(started)) {
+                    if (kong && !waited && !stopping() && !coalescingLeft(started)) {
                         break;
                     }
                     Entry<E> next = entries.poll();
@@ -366,7 +365,8 @@ public final class BatchQueue<E> {
                     }
                     waited = false;
                     long left = deadline - nanoClock.getAsLong();
-                    if (left <= 0 || stopping || full() || (kong && !coalescingLeft(started))) {
+                    // Read at each pass: a close or retirement while the batch waits for company cuts it.
+                    if (left <= 0 || stopping() || full() || (kong && !coalescingLeft(started))) {
                         break;
                     }
                     park(left, Math.min(spec.sendSize(), spec.maxEntries()));
@@ -384,6 +384,11 @@ public final class BatchQueue<E> {
             batch.clear();
             idleSince = nanoClock.getAsLong();
         }
+    }
+
+    /** Closed or retired: no batch waits for company, and the worker stops once nothing waits. */
+    private boolean stopping() {
+        return closing || draining;
     }
 
     /**
@@ -427,7 +432,7 @@ public final class BatchQueue<E> {
         }
         try {
             // After publishing wakeAt: an offer either sees it or is seen here (both are volatile).
-            if (size.get() < wakeAt && bytes.get() < wakeAtBytes && !closing) {
+            if (size.get() < wakeAt && bytes.get() < wakeAtBytes && !stopping()) {
                 LockSupport.parkNanos(this, nanos);
             }
         } finally {

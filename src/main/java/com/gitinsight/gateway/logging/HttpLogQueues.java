@@ -27,6 +27,14 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
 
     private final Map<String, Holder> queues = new ConcurrentHashMap<>();
     private final Retirement retirement = new Retirement();
+    /** Queues a reload retired that still send what waits (closed at shutdown too). */
+    private final Map<Holder, String> retiring = new ConcurrentHashMap<>();
+
+    /** Retired queues that may go on retrying at once; one retired beyond it gets one try per batch. */
+    static final int MAX_RETIRING = 4;
+
+    /** The longest a retired queue goes on retrying. */
+    static final long MAX_RETIREMENT_MS = 10 * 60_000;
 
     /**
      * Queues one record; never blocks (a full queue drops its oldest entry, counted). {@code snapshot}
@@ -37,6 +45,14 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     void offer(HttpLogSchema.Config config, LogEntry record, GatewaySnapshot snapshot) {
         String key = config.queueKey();
         Holder h = queues.get(key);
+        if (h == null && retirement.retired(key, snapshot)) {
+            // A request that outlived its configuration: the retired queue still sending takes it.
+            for (Map.Entry<Holder, String> e : retiring.entrySet()) {
+                if (e.getValue().equals(key) && e.getKey().queue.offer(record, record.estimatedBytes())) {
+                    return;
+                }
+            }
+        }
         if (h == null) {
             h = queues.computeIfAbsent(key, k -> new Holder(config));
         }
@@ -45,7 +61,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         }
         h.queue.offer(record, record.estimatedBytes());
         if (retirement.retired(key, snapshot) && queues.remove(key, h)) {
-            retireLater(h);
+            retireLater(key, h, false); // brought back: one try per batch, never a long retirement per request
         }
     }
 
@@ -66,22 +82,52 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
             if (live.contains(e.getKey())) {
                 return false;
             }
-            retireLater(e.getValue());
+            retireLater(e.getKey(), e.getValue(), true);
             return true;
         });
     }
 
-    private static void retireLater(Holder h) {
+    /**
+     * Stops a queue on its own thread: {@code retrying}, it sends what waits with its retries (at
+     * most {@link #MAX_RETIRING} at once, each {@link #MAX_RETIREMENT_MS} at most), else each batch
+     * once, for a few seconds.
+     */
+    private void retireLater(String key, Holder h, boolean retrying) {
+        boolean retries = retrying && retiring.size() < MAX_RETIRING;
+        if (retries) {
+            retiring.put(h, key);
+        }
         ContainerThreads.factory("gateway-http-log-retire")
                 .newThread(() -> {
-                    h.queue.retire(h.retirementMillis());
                     try {
-                        h.sender.close();
-                    } catch (IOException ignored) {
-                        // Retired: the connection goes either way.
+                        if (retries) {
+                            h.queue.retire(Math.min(h.retirementMillis(), MAX_RETIREMENT_MS));
+                        } else {
+                            h.queue.close(5_000);
+                        }
+                    } finally {
+                        retiring.remove(h);
+                        closeSender(h);
                     }
                 })
                 .start();
+    }
+
+    private static void closeSender(Holder h) {
+        try {
+            h.sender.close();
+        } catch (IOException ignored) {
+            // Retired: the connection goes either way.
+        }
+    }
+
+    /** Entries the retired queues still hold (for tests: a late record joins one). */
+    int retiringWaiting() {
+        int n = 0;
+        for (Holder h : retiring.keySet()) {
+            n += h.queue.size();
+        }
+        return n;
     }
 
     /** Each queue's counts, for health and metrics. */
@@ -112,11 +158,10 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     void stop() {
         for (Holder h : queues.values()) {
             h.queue.close(5_000);
-            try {
-                h.sender.close();
-            } catch (IOException ignored) {
-                // Shutting down: the connection goes either way.
-            }
+            closeSender(h);
+        }
+        for (Holder h : retiring.keySet()) {
+            h.queue.close(1_000); // its retirement thread closes its sender
         }
     }
 
@@ -130,13 +175,14 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         final BatchQueue<LogEntry> queue;
 
         /**
-         * How long a retired queue may go on: its last batch's retries (max_retry_time, the last
-         * delay, a send's timeout) and a second send's worth for what waits behind it.
+         * How long a retired queue may go on: a batch's retries (max_retry_time, the last delay, a
+         * send: connect, write and read, each the timeout nginx takes for it) and one more send.
          */
         long retirementMillis() {
             HttpLogSchema.Config c = sender.config();
             QueueSpec q = c.queue();
-            return Math.max(0, q.maxRetryTimeMs()) + q.maxRetryDelayMs() + 2 * c.timeoutMs() + 1_000;
+            long send = 3 * com.gitinsight.gateway.upstream.CosocketTimeouts.effective(c.timeoutMs());
+            return Math.max(0, q.maxRetryTimeMs()) + q.maxRetryDelayMs() + 2 * send + 1_000;
         }
 
         Holder(HttpLogSchema.Config config) {

@@ -449,6 +449,32 @@ class BatchQueueTest {
         assertFalse(q.offer("Three", 5), "stopped: closed after it");
     }
 
+    // Attacker review 307: a close while a batch waited for company left the worker spinning until
+    // the coalescing delay ran out (it read "closing" once per batch), its batch then lost.
+    @Test
+    void aCloseWhileABatchWaitsForCompanySendsItAtOnce() {
+        List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = new BatchQueue<>(
+                "test",
+                spec(10, 60_000, 100, 1000),
+                BatchQueue.Coalescing.KONG,
+                b -> sent.addAll(b),
+                r -> {
+                    Thread t = new Thread(r);
+                    threads.add(t);
+                    return t;
+                },
+                new BatchQueue.Counts());
+        made.add(q);
+        q.offer("a", 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !threads.isEmpty() && threads.get(0).getState() == Thread.State.TIMED_WAITING);
+        q.close(5_000);
+        await().atMost(Duration.ofSeconds(2)).until(() -> sent.contains("a"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> !threads.get(0).isAlive());
+    }
+
     @Test
     void aBatchIsLostOnceMaxRetryTimeHasPassedAndTheQueueGoesOn() {
         AtomicInteger calls = new AtomicInteger();

@@ -236,6 +236,45 @@ class HttpLogQueuesTest {
         assertEquals(List.of("[{\"n\":0}]", "[{\"n\":1}]", "[{\"n\":2}]", "[{\"n\":3}]", "[{\"n\":4}]"), bodies);
     }
 
+    // Helper review 305, attacker review 307: a reload that changes the instance (its headers) while
+    // the endpoint is down: the retired queue goes on retrying and delivers once the endpoint is up,
+    // and a request of the older configuration that ends meanwhile joins it (no queue made for it).
+    @Test
+    void aRetiredQueueDeliversWhatWaitsOnceTheEndpointIsUpAndTakesLateRecords() throws Exception {
+        int port = freePort();
+        String endpoint = "{http_endpoint: 'http://127.0.0.1:" + port + "/logs', headers: {X-Key: %s},"
+                + " queue: {max_batch_size: 10, max_coalescing_delay: 0.05, initial_retry_delay: 0.05,"
+                + " max_retry_delay: 0.2}}";
+        GatewaySnapshot old = TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: "
+                + endpoint.formatted("k1") + "\n");
+        HttpLogSchema.Config before =
+                (HttpLogSchema.Config) old.config().plugins().get(0).config();
+        for (int i = 0; i < 3; i++) {
+            queues.offer(before, LogEntry.raw(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), old);
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> queues.status().get(0).failedSends() >= 1);
+        GatewaySnapshot next = TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: "
+                + endpoint.formatted("k2") + "\n");
+        queues.retire(next);
+        assertEquals(0, queues.status().size(), "retired: out of health");
+        queues.offer(before, LogEntry.raw("{\"n\":3}".getBytes(StandardCharsets.UTF_8)), old);
+        assertEquals(0, queues.status().size(), "no queue made for it");
+        assertTrue(queues.retiringWaiting() >= 1, "the late record joined the retired queue");
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/logs", ex -> {
+            try (ex) {
+                JSON.readTree(ex.getRequestBody().readAllBytes())
+                        .forEach(n -> received.add(n.get("n").asInt()));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
+        assertEquals(List.of(0, 1, 2, 3), received.stream().sorted().toList());
+    }
+
     // Attacker review 99: a request that outlived its configuration (a long stream across a reload)
     // brought the retired queue back, and it stayed, sending to the old endpoint, until the next reload.
     @Test
