@@ -386,6 +386,11 @@ public final class BatchQueue<E> {
         }
     }
 
+    /** Whether it was closed: it takes no more entries. */
+    public boolean closed() {
+        return closing;
+    }
+
     /** Closed or retired: no batch waits for company, and the worker stops once nothing waits. */
     private boolean stopping() {
         return closing || draining;

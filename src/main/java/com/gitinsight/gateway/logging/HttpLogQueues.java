@@ -46,22 +46,30 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         String key = config.queueKey();
         Holder h = queues.get(key);
         if (h == null && retirement.retired(key, snapshot)) {
-            // A request that outlived its configuration: the retired queue still sending takes it.
+            // A request that outlived its configuration: the retired queue still sending takes it
+            // (one that refuses it for its size has counted it: no queue is made for it).
             for (Map.Entry<Holder, String> e : retiring.entrySet()) {
-                if (e.getValue().equals(key) && e.getKey().queue.offer(record, record.estimatedBytes())) {
+                if (e.getValue().equals(key) && !e.getKey().queue.closed()) {
+                    e.getKey().queue.offer(record, record.estimatedBytes());
                     return;
                 }
             }
         }
+        boolean[] made = new boolean[1];
         if (h == null) {
-            h = queues.computeIfAbsent(key, k -> new Holder(config));
+            h = queues.computeIfAbsent(key, k -> {
+                made[0] = true;
+                return new Holder(config);
+            });
         }
         if (h.sender.config() != config && !retirement.outlived(snapshot)) {
             h.sender.config(config);
         }
         h.queue.offer(record, record.estimatedBytes());
-        if (retirement.retired(key, snapshot) && queues.remove(key, h)) {
-            retireLater(key, h, false); // brought back: one try per batch, never a long retirement per request
+        // Only a queue this request brought back: one the reload is retiring is the reload's to retire
+        // (with its retries), whoever finds it first (attacker review 308).
+        if (made[0] && retirement.retired(key, snapshot) && queues.remove(key, h)) {
+            retireLater(key, h, false); // one try per batch, never a long retirement per request
         }
     }
 
@@ -71,6 +79,11 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
      * and stops; its counts leave health and metrics.
      */
     void retire(@Observes GatewaySnapshot snapshot) {
+        retireUnused(newest(snapshot));
+    }
+
+    /** Records {@code snapshot} as the newest configuration; the queue keys it uses. */
+    java.util.Set<String> newest(GatewaySnapshot snapshot) {
         java.util.Set<String> live = new java.util.HashSet<>();
         for (PluginSpec p : snapshot.config().plugins()) {
             if (p.config() instanceof HttpLogSchema.Config c) {
@@ -78,13 +91,16 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
             }
         }
         retirement.newest(snapshot, live);
-        queues.entrySet().removeIf(e -> {
-            if (live.contains(e.getKey())) {
-                return false;
+        return live;
+    }
+
+    /** Retires the queues not in {@code live} (a request ending meanwhile may still find them). */
+    void retireUnused(java.util.Set<String> live) {
+        for (Map.Entry<String, Holder> e : queues.entrySet()) {
+            if (!live.contains(e.getKey()) && queues.remove(e.getKey(), e.getValue())) {
+                retireLater(e.getKey(), e.getValue(), true);
             }
-            retireLater(e.getKey(), e.getValue(), true);
-            return true;
-        });
+        }
     }
 
     /**
@@ -97,20 +113,27 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         if (retries) {
             retiring.put(h, key);
         }
-        ContainerThreads.factory("gateway-http-log-retire")
-                .newThread(() -> {
-                    try {
-                        if (retries) {
-                            h.queue.retire(Math.min(h.retirementMillis(), MAX_RETIREMENT_MS));
-                        } else {
-                            h.queue.close(5_000);
+        try {
+            ContainerThreads.factory("gateway-http-log-retire")
+                    .newThread(() -> {
+                        try {
+                            if (retries) {
+                                h.queue.retire(Math.min(h.retirementMillis(), MAX_RETIREMENT_MS));
+                            } else {
+                                h.queue.close(5_000);
+                            }
+                        } finally {
+                            retiring.remove(h);
+                            closeSender(h);
                         }
-                    } finally {
-                        retiring.remove(h);
-                        closeSender(h);
-                    }
-                })
-                .start();
+                    })
+                    .start();
+        } catch (RuntimeException e) {
+            // No thread to be had (the container stopping): closed here, its place freed.
+            retiring.remove(h);
+            h.queue.close(1_000);
+            closeSender(h);
+        }
     }
 
     private static void closeSender(Holder h) {
@@ -161,7 +184,8 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
             closeSender(h);
         }
         for (Holder h : retiring.keySet()) {
-            h.queue.close(1_000); // its retirement thread closes its sender
+            h.queue.close(1_000);
+            closeSender(h); // a send blocked on a dead endpoint fails now rather than at its timeout
         }
     }
 

@@ -275,6 +275,39 @@ class HttpLogQueuesTest {
         assertEquals(List.of(0, 1, 2, 3), received.stream().sorted().toList());
     }
 
+    // Attacker review 308: a request of the older configuration that ends between the reload's
+    // record of the newest configuration and its retirement of the queue found the queue, retired it
+    // itself with one try per batch, and the waiting entries were lost.
+    @Test
+    void aRequestEndingDuringTheReloadLeavesTheQueuesRetirementToTheReload() throws Exception {
+        int port = freePort();
+        String endpoint = "{http_endpoint: 'http://127.0.0.1:" + port + "/logs', headers: {X-Key: %s},"
+                + " queue: {max_batch_size: 10, max_coalescing_delay: 0.05, initial_retry_delay: 0.05,"
+                + " max_retry_delay: 0.2}}";
+        GatewaySnapshot old = TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: "
+                + endpoint.formatted("k1") + "\n");
+        HttpLogSchema.Config before =
+                (HttpLogSchema.Config) old.config().plugins().get(0).config();
+        queues.offer(before, LogEntry.raw("{\"n\":0}".getBytes(StandardCharsets.UTF_8)), old);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> queues.status().get(0).failedSends() >= 1);
+        java.util.Set<String> live = queues.newest(TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n"
+                + "  - name: http-log\n    config: " + endpoint.formatted("k2") + "\n"));
+        queues.offer(before, LogEntry.raw("{\"n\":1}".getBytes(StandardCharsets.UTF_8)), old);
+        queues.retireUnused(live);
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/logs", ex -> {
+            try (ex) {
+                JSON.readTree(ex.getRequestBody().readAllBytes())
+                        .forEach(n -> received.add(n.get("n").asInt()));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        server.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+    }
+
     // Attacker review 99: a request that outlived its configuration (a long stream across a reload)
     // brought the retired queue back, and it stayed, sending to the old endpoint, until the next reload.
     @Test
