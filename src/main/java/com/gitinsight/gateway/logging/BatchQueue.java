@@ -295,9 +295,16 @@ public final class BatchQueue<E> {
             return;
         }
         if (running.compareAndSet(false, true)) {
-            Thread t = threads.newThread(this::work);
-            worker = t;
-            t.start();
+            try {
+                Thread t = threads.newThread(this::work);
+                worker = t;
+                t.start();
+            } catch (Throwable e) {
+                // No thread to be had (the container stopping, no native threads left): the entry
+                // waits, and the next offer tries again; never an error to the request.
+                running.set(false);
+                LOG.log(Level.WARNING, "queue " + name + ": no thread to send with; the next entry tries again", e);
+            }
         }
     }
 
@@ -538,15 +545,26 @@ public final class BatchQueue<E> {
 
     /** Wakes the worker and waits for it to stop, {@code waitMillis} at most; the worker, or null when none runs. */
     private Thread awaitWorker(long waitMillis) {
-        Thread t = worker;
-        if (t == null || !running.get()) {
-            return null;
-        }
-        LockSupport.unpark(t);
-        try {
-            t.join(waitMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        Thread t = null;
+        // Until no worker runs: one that stopped as an offer started the next (attacker review 309)
+        // is followed to the next.
+        while (running.get() && !Thread.currentThread().isInterrupted()) {
+            Thread w = worker;
+            long left = deadline - System.nanoTime();
+            if (w == null || left <= 0) {
+                break;
+            }
+            t = w;
+            LockSupport.unpark(w);
+            try {
+                w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!w.isAlive() && running.get() && worker == w) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // the next is being started
+            }
         }
         return t;
     }

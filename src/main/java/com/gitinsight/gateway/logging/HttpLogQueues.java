@@ -29,6 +29,8 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
     private final Retirement retirement = new Retirement();
     /** Queues a reload retired that still send what waits (closed at shutdown too). */
     private final Map<Holder, String> retiring = new ConcurrentHashMap<>();
+    /** Set at shutdown: no queue is made or kept retrying after it. */
+    private volatile boolean stopped;
 
     /** Retired queues that may go on retrying at once; one retired beyond it gets one try per batch. */
     static final int MAX_RETIRING = 4;
@@ -43,6 +45,17 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
      * queue it brings back is retired again at once rather than kept.
      */
     void offer(HttpLogSchema.Config config, LogEntry record, GatewaySnapshot snapshot) {
+        // A queue that closed as the record was offered (retired by a reload that moment) did not
+        // take it: offered again where it now goes (attacker review 309), a few times at most.
+        for (int attempt = 0; attempt < 3 && !stopped; attempt++) {
+            if (offerOnce(config, record, snapshot)) {
+                return;
+            }
+        }
+    }
+
+    /** False only when the queue it was offered to had closed (the record not taken, not counted). */
+    private boolean offerOnce(HttpLogSchema.Config config, LogEntry record, GatewaySnapshot snapshot) {
         String key = config.queueKey();
         Holder h = queues.get(key);
         if (h == null && retirement.retired(key, snapshot)) {
@@ -50,8 +63,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
             // (one that refuses it for its size has counted it: no queue is made for it).
             for (Map.Entry<Holder, String> e : retiring.entrySet()) {
                 if (e.getValue().equals(key) && !e.getKey().queue.closed()) {
-                    e.getKey().queue.offer(record, record.estimatedBytes());
-                    return;
+                    return taken(e.getKey().queue, record);
                 }
             }
         }
@@ -65,12 +77,19 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         if (h.sender.config() != config && !retirement.outlived(snapshot)) {
             h.sender.config(config);
         }
-        h.queue.offer(record, record.estimatedBytes());
+        boolean taken = taken(h.queue, record);
         // Only a queue this request brought back: one the reload is retiring is the reload's to retire
         // (with its retries), whoever finds it first (attacker review 308).
-        if (made[0] && retirement.retired(key, snapshot) && queues.remove(key, h)) {
+        // (nor one a request of a newer configuration took meanwhile: its config is the queue's now).
+        if (made[0] && h.sender.config() == config && retirement.retired(key, snapshot) && queues.remove(key, h)) {
             retireLater(key, h, false); // one try per batch, never a long retirement per request
         }
+        return taken;
+    }
+
+    /** Offers the record; false only when the queue had closed (a refusal for size is counted there). */
+    private static boolean taken(BatchQueue<LogEntry> queue, LogEntry record) {
+        return queue.offer(record, record.estimatedBytes()) || !queue.closed();
     }
 
     /**
@@ -109,7 +128,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
      * once, for a few seconds.
      */
     private void retireLater(String key, Holder h, boolean retrying) {
-        boolean retries = retrying && retiring.size() < MAX_RETIRING;
+        boolean retries = retrying && retiring.size() < MAX_RETIRING && !stopped;
         if (retries) {
             retiring.put(h, key);
         }
@@ -128,10 +147,11 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
                         }
                     })
                     .start();
-        } catch (RuntimeException e) {
-            // No thread to be had (the container stopping): closed here, its place freed.
+        } catch (Throwable e) {
+            // No thread to be had (the container stopping, no native threads left): closed here,
+            // its place freed.
             retiring.remove(h);
-            h.queue.close(1_000);
+            h.queue.close(0); // (no wait: this may be a request's thread)
             closeSender(h);
         }
     }
@@ -179,6 +199,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
 
     @PreDestroy
     void stop() {
+        stopped = true;
         for (Holder h : queues.values()) {
             h.queue.close(5_000);
             closeSender(h);

@@ -475,6 +475,31 @@ class BatchQueueTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> !threads.get(0).isAlive());
     }
 
+    // Attacker review 309: a worker that could not be started left the queue saying one ran, and
+    // it never sent again (and the error reached the request's thread).
+    @Test
+    void aWorkerThatCannotBeStartedIsTriedAgainByTheNextOffer() {
+        AtomicInteger made = new AtomicInteger();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        BatchQueue<String> q = new BatchQueue<>(
+                "test",
+                spec(10, 0, 100, 1000),
+                BatchQueue.Coalescing.KONG,
+                b -> sent.addAll(b),
+                r -> {
+                    if (made.incrementAndGet() == 1) {
+                        throw new IllegalStateException("the container is stopping");
+                    }
+                    return new Thread(r);
+                },
+                new BatchQueue.Counts());
+        this.made.add(q);
+        assertTrue(q.offer("a", 1), "taken, never an error to the request");
+        q.offer("b", 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+        assertEquals(List.of("a", "b"), sent);
+    }
+
     @Test
     void aBatchIsLostOnceMaxRetryTimeHasPassedAndTheQueueGoesOn() {
         AtomicInteger calls = new AtomicInteger();
