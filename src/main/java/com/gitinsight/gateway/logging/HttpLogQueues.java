@@ -67,12 +67,14 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
                 }
             }
         }
-        boolean[] made = new boolean[1];
+        boolean made = false;
         if (h == null) {
+            boolean[] created = new boolean[1]; // (only when none was found: not per record)
             h = queues.computeIfAbsent(key, k -> {
-                made[0] = true;
+                created[0] = true;
                 return new Holder(config);
             });
+            made = created[0];
         }
         if (h.sender.config() != config && !retirement.outlived(snapshot)) {
             h.sender.config(config);
@@ -81,7 +83,7 @@ public class HttpLogQueues implements Unproxied<HttpLogQueues> {
         // Only a queue this request brought back: one the reload is retiring is the reload's to retire
         // (with its retries), whoever finds it first (attacker review 308).
         // (nor one a request of a newer configuration took meanwhile: its config is the queue's now).
-        if (made[0] && h.sender.config() == config && retirement.retired(key, snapshot) && queues.remove(key, h)) {
+        if (made && h.sender.config() == config && retirement.retired(key, snapshot) && queues.remove(key, h)) {
             retireLater(key, h, false); // one try per batch, never a long retirement per request
         }
         return taken;
