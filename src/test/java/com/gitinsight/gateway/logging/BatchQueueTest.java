@@ -37,6 +37,15 @@ class BatchQueueTest {
         made.forEach(q -> q.close(1_000));
     }
 
+    /** A Kong-coalescing queue whose worker threads {@code threads} makes. */
+    private BatchQueue<String> queue(
+            QueueSpec spec, BatchQueue.Sender<String> sender, java.util.concurrent.ThreadFactory threads) {
+        BatchQueue<String> q =
+                new BatchQueue<>("test", spec, BatchQueue.Coalescing.KONG, sender, threads, new BatchQueue.Counts());
+        made.add(q);
+        return q;
+    }
+
     private static QueueSpec spec(int batch, long delayMs, int entries, long retryTimeMs) {
         return new QueueSpec(batch, delayMs, entries, 0, retryTimeMs, 5, 40, 1);
     }
@@ -455,18 +464,11 @@ class BatchQueueTest {
     void aCloseWhileABatchWaitsForCompanySendsItAtOnce() {
         List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> sent = Collections.synchronizedList(new ArrayList<>());
-        BatchQueue<String> q = new BatchQueue<>(
-                "test",
-                spec(10, 60_000, 100, 1000),
-                BatchQueue.Coalescing.KONG,
-                b -> sent.addAll(b),
-                r -> {
-                    Thread t = new Thread(r);
-                    threads.add(t);
-                    return t;
-                },
-                new BatchQueue.Counts());
-        made.add(q);
+        BatchQueue<String> q = queue(spec(10, 60_000, 100, 1000), sent::addAll, r -> {
+            Thread t = new Thread(r);
+            threads.add(t);
+            return t;
+        });
         q.offer("a", 1);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> !threads.isEmpty() && threads.get(0).getState() == Thread.State.TIMED_WAITING);
@@ -479,21 +481,14 @@ class BatchQueueTest {
     // it never sent again (and the error reached the request's thread).
     @Test
     void aWorkerThatCannotBeStartedIsTriedAgainByTheNextOffer() {
-        AtomicInteger made = new AtomicInteger();
+        AtomicInteger starts = new AtomicInteger();
         List<String> sent = Collections.synchronizedList(new ArrayList<>());
-        BatchQueue<String> q = new BatchQueue<>(
-                "test",
-                spec(10, 0, 100, 1000),
-                BatchQueue.Coalescing.KONG,
-                b -> sent.addAll(b),
-                r -> {
-                    if (made.incrementAndGet() == 1) {
-                        throw new IllegalStateException("the container is stopping");
-                    }
-                    return new Thread(r);
-                },
-                new BatchQueue.Counts());
-        this.made.add(q);
+        BatchQueue<String> q = queue(spec(10, 0, 100, 1000), sent::addAll, r -> {
+            if (starts.incrementAndGet() == 1) {
+                throw new IllegalStateException("the container is stopping");
+            }
+            return new Thread(r);
+        });
         assertTrue(q.offer("a", 1), "taken, never an error to the request");
         q.offer("b", 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);

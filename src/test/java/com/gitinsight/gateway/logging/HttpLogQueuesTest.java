@@ -236,31 +236,16 @@ class HttpLogQueuesTest {
         assertEquals(List.of("[{\"n\":0}]", "[{\"n\":1}]", "[{\"n\":2}]", "[{\"n\":3}]", "[{\"n\":4}]"), bodies);
     }
 
-    // Helper review 305, attacker review 307: a reload that changes the instance (its headers) while
-    // the endpoint is down: the retired queue goes on retrying and delivers once the endpoint is up,
-    // and a request of the older configuration that ends meanwhile joins it (no queue made for it).
-    @Test
-    void aRetiredQueueDeliversWhatWaitsOnceTheEndpointIsUpAndTakesLateRecords() throws Exception {
-        int port = freePort();
-        String endpoint = "{http_endpoint: 'http://127.0.0.1:" + port + "/logs', headers: {X-Key: %s},"
+    /** A configuration with one http-log instance to port {@code port}, header X-Key: {@code key}. */
+    private static GatewaySnapshot withHttpLog(int port, String key) {
+        return TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: "
+                + "{http_endpoint: 'http://127.0.0.1:" + port + "/logs', headers: {X-Key: " + key + "},"
                 + " queue: {max_batch_size: 10, max_coalescing_delay: 0.05, initial_retry_delay: 0.05,"
-                + " max_retry_delay: 0.2}}";
-        GatewaySnapshot old = TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: "
-                + endpoint.formatted("k1") + "\n");
-        HttpLogSchema.Config before =
-                (HttpLogSchema.Config) old.config().plugins().get(0).config();
-        for (int i = 0; i < 3; i++) {
-            queues.offer(before, LogEntry.raw(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), old);
-        }
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> queues.status().get(0).failedSends() >= 1);
-        GatewaySnapshot next = TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: "
-                + endpoint.formatted("k2") + "\n");
-        queues.retire(next);
-        assertEquals(0, queues.status().size(), "retired: out of health");
-        queues.offer(before, LogEntry.raw("{\"n\":3}".getBytes(StandardCharsets.UTF_8)), old);
-        assertEquals(0, queues.status().size(), "no queue made for it");
-        assertTrue(queues.retiringWaiting() >= 1, "the late record joined the retired queue");
+                + " max_retry_delay: 0.2}}\n");
+    }
+
+    /** Starts the endpoint on {@code port}; the "n" of each record it is sent, as they come. */
+    private List<Integer> collectNumbers(int port) throws IOException {
         List<Integer> received = new CopyOnWriteArrayList<>();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/logs", ex -> {
@@ -271,6 +256,30 @@ class HttpLogQueuesTest {
             }
         });
         server.start();
+        return received;
+    }
+
+    // Helper review 305, attacker review 307: a reload that changes the instance (its headers) while
+    // the endpoint is down: the retired queue goes on retrying and delivers once the endpoint is up,
+    // and a request of the older configuration that ends meanwhile joins it (no queue made for it).
+    @Test
+    void aRetiredQueueDeliversWhatWaitsOnceTheEndpointIsUpAndTakesLateRecords() throws Exception {
+        int port = freePort();
+        GatewaySnapshot old = withHttpLog(port, "k1");
+        HttpLogSchema.Config before =
+                (HttpLogSchema.Config) old.config().plugins().get(0).config();
+        for (int i = 0; i < 3; i++) {
+            queues.offer(before, LogEntry.raw(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)), old);
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> queues.status().get(0).failedSends() >= 1);
+        GatewaySnapshot next = withHttpLog(port, "k2");
+        queues.retire(next);
+        assertEquals(0, queues.status().size(), "retired: out of health");
+        queues.offer(before, LogEntry.raw("{\"n\":3}".getBytes(StandardCharsets.UTF_8)), old);
+        assertEquals(0, queues.status().size(), "no queue made for it");
+        assertTrue(queues.retiringWaiting() >= 1, "the late record joined the retired queue");
+        List<Integer> received = collectNumbers(port);
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
         assertEquals(List.of(0, 1, 2, 3), received.stream().sorted().toList());
     }
@@ -281,30 +290,16 @@ class HttpLogQueuesTest {
     @Test
     void aRequestEndingDuringTheReloadLeavesTheQueuesRetirementToTheReload() throws Exception {
         int port = freePort();
-        String endpoint = "{http_endpoint: 'http://127.0.0.1:" + port + "/logs', headers: {X-Key: %s},"
-                + " queue: {max_batch_size: 10, max_coalescing_delay: 0.05, initial_retry_delay: 0.05,"
-                + " max_retry_delay: 0.2}}";
-        GatewaySnapshot old = TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n  - name: http-log\n    config: "
-                + endpoint.formatted("k1") + "\n");
+        GatewaySnapshot old = withHttpLog(port, "k1");
         HttpLogSchema.Config before =
                 (HttpLogSchema.Config) old.config().plugins().get(0).config();
         queues.offer(before, LogEntry.raw("{\"n\":0}".getBytes(StandardCharsets.UTF_8)), old);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> queues.status().get(0).failedSends() >= 1);
-        java.util.Set<String> live = queues.newest(TestSnapshots.of("_format_version: \"3.0\"\nplugins:\n"
-                + "  - name: http-log\n    config: " + endpoint.formatted("k2") + "\n"));
+        java.util.Set<String> live = queues.newest(withHttpLog(port, "k2"));
         queues.offer(before, LogEntry.raw("{\"n\":1}".getBytes(StandardCharsets.UTF_8)), old);
         queues.retireUnused(live);
-        List<Integer> received = new CopyOnWriteArrayList<>();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        server.createContext("/logs", ex -> {
-            try (ex) {
-                JSON.readTree(ex.getRequestBody().readAllBytes())
-                        .forEach(n -> received.add(n.get("n").asInt()));
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        server.start();
+        List<Integer> received = collectNumbers(port);
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
     }
 
