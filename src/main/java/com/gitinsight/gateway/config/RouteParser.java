@@ -385,7 +385,9 @@ final class RouteParser {
             if (values.isEmpty()) {
                 h.error(header, "needs at least one value");
             } else {
-                out.put(lower, List.copyOf(values));
+                // Kept as written: two spellings of one name are two conditions, as on Kong
+                // (the router folds the names; Kong's entity lists them as given).
+                out.put(header, List.copyOf(values));
             }
         }
         return out;

@@ -37,7 +37,8 @@ public final class Router {
      * Kong's {@code router_flavor}: {@code traditional_compatible} (Kong 3's default) joins every
      * route's path as {@code path_handling: v0} ("v1 ... will not work under traditional_compatible");
      * {@code traditional} honours {@code v1}. Matching is the same in both here, traditional_compatible's
-     * (regexes as Rust's crate reads them, where Kong's traditional router uses PCRE).
+     * (regexes as Rust's crate reads them, where Kong's traditional router uses PCRE), except header
+     * values: see {@link Conditions#lowerExact} and {@link #textHeaders}.
      */
     public enum Flavor {
         TRADITIONAL_COMPATIBLE,
@@ -66,13 +67,29 @@ public final class Router {
 
     private final Map<String, ServiceSpec> services;
     private final boolean honoursV1;
+    /**
+     * traditional_compatible: the header names some route's condition reads, and whether some
+     * route has hosts. Kong hands each value of those to its ATC router as text, which refuses one
+     * that is not UTF-8: the whole request then matches no route (404), whichever route it was for
+     * ({@code kong/router/fields.lua}, atc-router's {@code context_add_value}; helper review 312).
+     */
+    private final String[] textHeaders;
+
+    private final boolean textHost;
 
     private Router(
-            Candidate[] candidates, Candidate[] tlsCandidates, Map<String, ServiceSpec> services, boolean honoursV1) {
+            Candidate[] candidates,
+            Candidate[] tlsCandidates,
+            Map<String, ServiceSpec> services,
+            boolean honoursV1,
+            String[] textHeaders,
+            boolean textHost) {
         this.candidates = candidates;
         this.tlsCandidates = tlsCandidates;
         this.services = services;
         this.honoursV1 = honoursV1;
+        this.textHeaders = textHeaders;
+        this.textHost = textHost;
     }
 
     /** Kong 3's default router ({@link Flavor#TRADITIONAL_COMPATIBLE}). */
@@ -89,7 +106,21 @@ public final class Router {
         for (ServiceSpec s : config.services()) {
             services.put(s.name(), s);
         }
-        return new Router(plain, tls, Map.copyOf(services), flavor == Flavor.TRADITIONAL);
+        java.util.Set<String> textHeaders = new java.util.LinkedHashSet<>();
+        boolean textHost = false;
+        if (compatible) {
+            for (RouteSpec route : config.routes()) {
+                route.headers().keySet().forEach(name -> textHeaders.add(Conditions.fold(name)));
+                textHost |= !route.hosts().isEmpty();
+            }
+        }
+        return new Router(
+                plain,
+                tls,
+                Map.copyOf(services),
+                flavor == Flavor.TRADITIONAL,
+                textHeaders.toArray(new String[0]),
+                textHost);
     }
 
     private static Candidate[] candidates(GatewayConfig config, boolean countSnis, boolean compatible) {
@@ -125,6 +156,9 @@ public final class Router {
      * @throws Undecidable when a route's regex could not be decided within its bound
      */
     public RouteMatch match(RequestFacts request) {
+        if ((textHeaders.length > 0 || textHost) && !readAsText(request)) {
+            return null;
+        }
         String path = request.path();
         MatchBudget.Budget budget = MatchBudget.forRequest(path.length());
         for (Candidate c : request.tls() ? tlsCandidates : candidates) {
@@ -137,6 +171,25 @@ public final class Router {
             }
         }
         return null;
+    }
+
+    /** Whether every value Kong's ATC router would be handed is UTF-8 text (see {@link #textHeaders}). */
+    private boolean readAsText(RequestFacts request) {
+        if (textHost) {
+            String host = request.host();
+            if (host != null && request.headerText(host) == null) {
+                return false;
+            }
+        }
+        for (String name : textHeaders) {
+            Enumeration<String> values = request.headers(name);
+            while (values != null && values.hasMoreElements()) {
+                if (request.headerText(values.nextElement()) == null) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -323,8 +376,21 @@ public final class Router {
         final HostMatcher hosts;
         final int headerCount;
         private final Set<String> methods;
+        /**
+         * Each header the route names, as written: two spellings of one name ({@code x-a} and
+         * {@code X_A}) are two conditions, both to hold, as Kong's expression joins them (and its
+         * priority counts both: helper review 312).
+         */
         private final String[] headerNames;
+
         private final RouteSpec.HeaderValue[][] headerValues;
+        /**
+         * traditional_compatible: each exact value lower-cased as Kong's transform does it (Lua's
+         * {@code lower()}, ASCII letters only), for the request's value lower-cased as its ATC
+         * router does ({@code lower()}: Rust's {@code to_lowercase}, every letter). Null for the
+         * traditional router, which folds ASCII on both sides.
+         */
+        private final String[][] lowerExact;
 
         /** {@code compatible}: traditional_compatible, whose priority reads {@code hosts: []} as plain hosts. */
         Conditions(RouteSpec route, boolean compatible) {
@@ -332,11 +398,26 @@ public final class Router {
                     route.hosts(), compatible && route.entity().givenEmpty().contains("hosts"));
             this.methods = route.methods();
             this.headerCount = Math.min(route.headers().size(), 255);
-            this.headerNames = route.headers().keySet().toArray(new String[0]);
-            this.headerValues = new RouteSpec.HeaderValue[headerNames.length][];
-            for (int i = 0; i < headerNames.length; i++) {
-                headerValues[i] = route.headers().get(headerNames[i]).toArray(new RouteSpec.HeaderValue[0]);
+            String[] written = route.headers().keySet().toArray(new String[0]);
+            this.headerNames = new String[written.length];
+            this.headerValues = new RouteSpec.HeaderValue[written.length][];
+            this.lowerExact = compatible ? new String[written.length][] : null;
+            for (int i = 0; i < written.length; i++) {
+                headerNames[i] = fold(written[i]);
+                headerValues[i] = route.headers().get(written[i]).toArray(new RouteSpec.HeaderValue[0]);
+                if (compatible) {
+                    lowerExact[i] = new String[headerValues[i].length];
+                    for (int j = 0; j < headerValues[i].length; j++) {
+                        String exact = headerValues[i][j].exact();
+                        lowerExact[i][j] = exact == null ? null : RouteSpec.HeaderValue.asciiLower(exact);
+                    }
+                }
             }
+        }
+
+        /** A header name as the request is asked for it: lower case, {@code _} read as {@code -} (Kong's field name). */
+        static String fold(String name) {
+            return name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
 
         boolean matchesMethodAndHost(RequestFacts request) {
@@ -348,13 +429,59 @@ public final class Router {
 
         boolean matchesHeaders(RequestFacts request, MatchBudget.Budget budget) {
             for (int i = 0; i < headerNames.length; i++) {
-                if (!anyHeaderValueMatches(request, request.headers(headerNames[i]), headerValues[i], budget)) {
+                Enumeration<String> values = request.headers(headerNames[i]);
+                boolean any = lowerExact == null
+                        ? anyHeaderValueMatches(request, values, headerValues[i], budget)
+                        : anyLoweredValueMatches(request, values, headerValues[i], lowerExact[i], budget);
+                if (!any) {
                     return false;
                 }
             }
             return true;
         }
 
+        /**
+         * traditional_compatible, as Kong's ATC router compares: the request's value as UTF-8 text
+         * (the router answered no route for one that is not), lower-cased in full (so {@code JOSÉ}
+         * matches a route's {@code josé}, and the Kelvin sign is a {@code k}), against the route's
+         * value lower-cased in ASCII only (a route written {@code JOSÉ} matches nothing, as on Kong).
+         */
+        private static boolean anyLoweredValueMatches(
+                RequestFacts request,
+                Enumeration<String> values,
+                RouteSpec.HeaderValue[] wanted,
+                String[] lowerExact,
+                MatchBudget.Budget budget) {
+            if (values == null) {
+                return false;
+            }
+            while (values.hasMoreElements()) {
+                String utf8 = request.headerText(values.nextElement());
+                if (utf8 == null) {
+                    continue; // not reached: Router.readAsText answered no route
+                }
+                String lowered = utf8.toLowerCase(java.util.Locale.ROOT);
+                for (int j = 0; j < wanted.length; j++) {
+                    if (wanted[j].regex() == null) {
+                        if (lowerExact[j].equals(lowered)) {
+                            return true;
+                        }
+                        continue;
+                    }
+                    switch (MatchBudget.find(wanted[j].regex(), lowered, budget)) {
+                        case FOUND:
+                            return true;
+                        case UNKNOWN:
+                            throw new Undecidable();
+                        default:
+                            break;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** The traditional router: Lua's {@code lower()} on both sides, ASCII letters only. */
         private static boolean anyHeaderValueMatches(
                 RequestFacts request,
                 Enumeration<String> values,

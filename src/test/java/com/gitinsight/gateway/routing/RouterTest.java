@@ -382,6 +382,101 @@ class RouterTest {
         assertNull(routeOf(r, new Req("GET", null, "/b", headers("x-user", wire.apply("JOSÉ")))), "É does not fold");
     }
 
+    private static GatewayConfig config(String yaml) throws Exception {
+        return new KongConfigParser(PluginRegistry.builtIn()).parse("t.yml", "_format_version: \"3.0\"\n" + yaml);
+    }
+
+    private static String wire(String text) {
+        return new String(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    // Helper review 312: Kong 3's traditional_compatible router lower-cases the request's value with
+    // its ATC router's lower() (Rust's to_lowercase: every letter) and the route's with Lua's
+    // lower() (ASCII only): transform.lua's any(lower(http.headers.x)) == value:lower().
+    @Test
+    void theCompatibleRouterLowerCasesTheRequestsHeaderValueInFull() throws Exception {
+        GatewayConfig config = config("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: exact, service: s, paths: [/a], headers: {x-user: [josé]}}
+                  - {name: upper, service: s, paths: [/u], headers: {x-user: [JOSÉ]}}
+                  - {name: regex, service: s, paths: [/b], headers: {x-user: ['~*^jos[ée]$']}}
+                  - {name: key, service: s, paths: [/k], headers: {x-k: ['~*^key$']}}
+                  - {name: any, service: s, paths: [/]}
+                """);
+        Router r = Router.build(config);
+        assertEquals("exact", routeOf(r, new Req("GET", null, "/a", headers("x-user", wire("JOSÉ")))));
+        assertEquals("exact", routeOf(r, new Req("GET", null, "/a", headers("x-user", wire("josé")))));
+        assertEquals("exact", routeOf(r, new Req("GET", null, "/a", headers("x-user", wire("JoSé")))));
+        assertEquals(
+                "any",
+                routeOf(r, new Req("GET", null, "/u", headers("x-user", wire("JOSÉ")))),
+                "a route written JOSÉ is josÉ to Kong, and no request's lower-cased value is");
+        assertEquals("regex", routeOf(r, new Req("GET", null, "/b", headers("x-user", wire("JOSÉ")))));
+        assertEquals(
+                "key",
+                routeOf(r, new Req("GET", null, "/k", headers("x-k", wire("\u212Aey")))),
+                "the Kelvin sign lower-cases to k");
+        // The traditional router folds ASCII on both sides, as before.
+        Router traditional = Router.build(config, Router.Flavor.TRADITIONAL);
+        assertEquals("any", routeOf(traditional, new Req("GET", null, "/a", headers("x-user", wire("JOSÉ")))));
+        assertEquals("upper", routeOf(traditional, new Req("GET", null, "/u", headers("x-user", wire("JOSÉ")))));
+        assertEquals("any", routeOf(traditional, new Req("GET", null, "/k", headers("x-k", wire("\u212Aey")))));
+    }
+
+    // Helper review 312: Kong hands every value of a header some route names (and the Host, when
+    // some route has hosts) to its ATC router as text; one that is not UTF-8 fails the whole match:
+    // "router returned an error", 404 (08-router_spec's "gracefully handles invalid utf-8 sequences").
+    @Test
+    void aValueTheCompatibleRouterCannotReadAsTextMatchesNoRoute() throws Exception {
+        GatewayConfig config = config("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: user, service: s, paths: [/a], headers: {x-user: [josé]}}
+                  - {name: host, service: s, paths: [/h], hosts: [example.com]}
+                  - {name: any, service: s, paths: [/]}
+                """);
+        Router r = Router.build(config);
+        String latin1 = "jos\u00e9"; // one byte 0xE9: no UTF-8
+        assertNull(routeOf(r, new Req("GET", null, "/a", headers("x-user", latin1))));
+        assertNull(
+                routeOf(r, new Req("GET", null, "/b", headers("x-user", "ok", "x-user", latin1))),
+                "whichever route the request was for");
+        assertEquals(
+                "any", routeOf(r, new Req("GET", null, "/b", headers("x-other", latin1))), "a header no route names");
+        assertEquals("any", routeOf(r, new Req("GET", null, "/b", headers("x-user", wire("josé")))));
+        assertNull(routeOf(r, new Req("GET", "exa\u00e9mple.com", "/b", Map.of())), "a Host that is no UTF-8");
+        assertEquals("any", routeOf(r, new Req("GET", wire("exaémple.com"), "/b", Map.of())));
+        // The traditional router has no such step: the value only fails its own route.
+        Router traditional = Router.build(config, Router.Flavor.TRADITIONAL);
+        assertEquals("any", routeOf(traditional, new Req("GET", null, "/a", headers("x-user", latin1))));
+        assertEquals("any", routeOf(traditional, new Req("GET", "exa\u00e9mple.com", "/b", Map.of())));
+    }
+
+    // Helper review 312: two spellings of one header name in a route are two conditions on Kong
+    // (its expression joins both with &&, its priority counts both keys); here the later one
+    // replaced the earlier.
+    @Test
+    void twoSpellingsOfAHeaderNameAreTwoConditions() throws Exception {
+        GatewayConfig config = config("""
+                services: [{name: s, url: "http://s"}]
+                routes:
+                  - {name: one, service: s, paths: [/], headers: {x-a: [v1]}}
+                  - {name: both, service: s, paths: [/], headers: {x-a: [v1], X_A: [v2]}}
+                """);
+        assertEquals(
+                java.util.Set.of("x-a", "X_A"), config.routes().get(1).headers().keySet(), "as written");
+        for (Router r : List.of(Router.build(config), Router.build(config, Router.Flavor.TRADITIONAL))) {
+            assertEquals("one", routeOf(r, new Req("GET", null, "/", headers("x-a", "v1"))));
+            assertNull(routeOf(r, new Req("GET", null, "/", headers("x-a", "v2"))), "v1 is needed too");
+            assertEquals(
+                    "both",
+                    routeOf(r, new Req("GET", null, "/", headers("x-a", "v1", "x-a", "v2"))),
+                    "two headers outrank one");
+        }
+    }
+
     @Test
     void aHeaderRegexIsLowerCasedAsKongsCompatDoes() throws Exception {
         Router r = router("""
