@@ -444,11 +444,15 @@ public class ResponseCache implements Unproxied<ResponseCache> {
     public void purgeAll() {
         purging((key, path) -> true);
         long n = byPath.values().stream().mapToLong(Set::size).sum();
+        // The index first: a store racing this (its entry, then its index) then either lands in
+        // both after the clears or leaves an index line without an entry (harmless). The other way
+        // round, an entry stored as the entries were cleared, indexed just before the index was,
+        // stayed unindexed, out of every event's reach (helper review 311).
+        byPath.clear();
         Cache<String, CachedResponse> made = entries;
         if (made != null) {
             made.clear();
         }
-        byPath.clear();
         evictions.addAndGet(n);
     }
 

@@ -81,9 +81,17 @@ final class EvictionEvents {
         if (json == null || !json.isObject()) {
             return new Rejected("body is not a JSON object");
         }
+        for (PathTemplate t : rule.paths()) {
+            for (String field : t.fields()) {
+                String wrong = notAnId(json.get(field));
+                if (wrong != null) {
+                    return new Rejected("field '" + field + "' is " + wrong + ", not a string or an integer");
+                }
+            }
+        }
         Map<String, String> values = new HashMap<>();
         json.fields().forEachRemaining(e -> {
-            if (e.getValue().isValueNode()) {
+            if (e.getValue().isTextual() || e.getValue().isIntegralNumber()) {
                 values.put(e.getKey(), e.getValue().asText());
             }
         });
@@ -101,6 +109,27 @@ final class EvictionEvents {
             n += cache.purge(p);
         }
         return new Evicted(n);
+    }
+
+    /**
+     * What a field is when it cannot name an entity, or null (absent, a string, an integer): a
+     * publisher's {@code None} read as the text "null" evicted {@code .../null/**} and counted as
+     * applied (helper review 311).
+     */
+    private static String notAnId(JsonNode value) {
+        if (value == null || value.isTextual() || value.isIntegralNumber()) {
+            return null;
+        }
+        if (value.isNull()) {
+            return "null";
+        }
+        if (value.isBoolean()) {
+            return "a boolean";
+        }
+        if (value.isNumber()) {
+            return "a number with a fraction";
+        }
+        return value.isArray() ? "an array" : "an object";
     }
 
     long applied() {

@@ -69,6 +69,8 @@ public class EvictionListener implements EvictionFeed {
     static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private int generation;
+    /** The queue the last RabbitMQ subscription made (tests). */
+    volatile String lastQueue;
 
     public EvictionListener() {}
 
@@ -126,6 +128,7 @@ public class EvictionListener implements EvictionFeed {
                 subscribedNanos = System.nanoTime();
                 subscriptions++;
             }
+            scheduleCheck(g, c, s);
             // Events may have been missed while not subscribed: what they would have evicted goes now.
             int flushed = cache.purgeEvictable();
             connected = true;
@@ -147,6 +150,7 @@ public class EvictionListener implements EvictionFeed {
 
     private Subscription subscribe(CacheEvictionSchema.Config c, int g) throws JMSException {
         String queue = "gateway.eviction." + host() + "." + UUID.randomUUID();
+        lastQueue = queue;
         Subscription[] self = new Subscription[1];
         Subscription.Handler handler = session -> message -> onMessage(c, self[0], session, message);
         return switch (c.provider()) {
@@ -192,6 +196,38 @@ public class EvictionListener implements EvictionFeed {
             }
             retry(g, c);
         });
+    }
+
+    /** How often the running subscription is checked on the broker ({@link Subscription#verify}). */
+    private long checkMillis = 30_000;
+
+    /** For tests: a shorter check interval. */
+    void checkEvery(long millis) {
+        checkMillis = millis;
+    }
+
+    private void scheduleCheck(int g, CacheEvictionSchema.Config c, Subscription s) {
+        synchronized (lock) {
+            if (g != generation || worker == null || worker.isShutdown()) {
+                return;
+            }
+            worker.schedule(() -> check(g, c, s), checkMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** On the worker: the subscription still stands, or it is lost (see {@link #lost}). */
+    private void check(int g, CacheEvictionSchema.Config c, Subscription s) {
+        synchronized (lock) {
+            if (g != generation || subscription != s) {
+                return; // replaced meanwhile: its successor has its own check
+            }
+        }
+        try {
+            s.verify();
+            scheduleCheck(g, c, s);
+        } catch (JMSException | RuntimeException e) {
+            lost(g, c, new Subscription[] {s}, e instanceof JMSException j ? j : new JMSException(e.toString()));
+        }
     }
 
     /** How many subscriptions were made (tests). */
@@ -279,7 +315,7 @@ public class EvictionListener implements EvictionFeed {
                         + EvictionEvents.MAX_BODY_BYTES + " (dead-lettered without it)");
             } else {
                 body = body(message);
-                outcome = events.apply(c, type, body);
+                outcome = applied(c, type, body);
             }
             lag(message.getJMSTimestamp());
             if (outcome instanceof EvictionEvents.Rejected r) {
@@ -297,6 +333,25 @@ public class EvictionListener implements EvictionFeed {
         } catch (JMSException | RuntimeException | Error e) {
             String shownId = id;
             failures.warn(() -> "cache eviction: message " + shownId + " could not be handled", e);
+        }
+    }
+
+    /**
+     * The event applied. One that fails as it is applied (the cache failing mid-purge) was
+     * acknowledged already and is not delivered again: what it named may still be cached, so what
+     * any event covers goes, as when the feed is lost (helper review 311: it was logged, and its
+     * entries served until their TTL).
+     */
+    private EvictionEvents.Outcome applied(CacheEvictionSchema.Config c, String type, byte[] body) {
+        try {
+            return events.apply(c, type, body);
+        } catch (RuntimeException | Error e) {
+            try {
+                cache.purgeEvictable();
+            } catch (RuntimeException | Error again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
     }
 

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  */
 final class PathTemplate {
 
+    /** The longest value an event may put in a path: an id, a name; never a document. */
+    static final int MAX_VALUE_CHARS = 256;
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_.-]+)}");
 
     private final String text;
@@ -63,6 +66,16 @@ final class PathTemplate {
             String v = values.get(f);
             if (v == null || v.isEmpty()) {
                 problem.append("missing field '").append(f).append('\'');
+                return null;
+            }
+            if (v.length() > MAX_VALUE_CHARS) {
+                // Each purge's pattern is remembered (ResponseCache's recent purges): a publisher's
+                // 64 KiB ids, a thousand times over, held the heap (helper review 311).
+                problem.append("field '")
+                        .append(f)
+                        .append("' is longer than ")
+                        .append(MAX_VALUE_CHARS)
+                        .append(" characters");
                 return null;
             }
             if (v.indexOf('/') >= 0 || v.indexOf('*') >= 0 || v.indexOf('?') >= 0 || v.indexOf('#') >= 0) {

@@ -26,8 +26,48 @@ import java.util.concurrent.TimeoutException;
  */
 final class RabbitMqSubscription extends JmsSubscription {
 
-    private RabbitMqSubscription(Connection connection, Session session) {
+    /** The AMQP connection under the JMS one (its post-processor hands it over), for {@link #verify}. */
+    private final com.rabbitmq.client.Connection amqp;
+
+    private final String queue;
+    private final java.util.List<CacheEvictionSchema.Binding> bindings;
+
+    private RabbitMqSubscription(
+            Connection connection,
+            Session session,
+            com.rabbitmq.client.Connection amqp,
+            String queue,
+            java.util.List<CacheEvictionSchema.Binding> bindings) {
         super(connection, session);
+        this.amqp = amqp;
+        this.queue = queue;
+        this.bindings = bindings;
+    }
+
+    /**
+     * The queue is there with a consumer and every binding's exchange exists; each binding made
+     * again. A queue deleted by hand (the broker cancels its consumer, which this JMS client only
+     * notes), or an exchange deleted (with every binding to it), left the node "connected" and
+     * evicting nothing, its entries stale until their TTL, for good (helper review 311). A missing
+     * queue, consumer or exchange is a lost feed (resubscribe, flush); an exchange deleted and
+     * declared again between two checks is bound again here, the events between them missed.
+     */
+    @Override
+    public void verify() throws JMSException {
+        try (Channel ch = amqp.createChannel()) {
+            if (ch.queueDeclarePassive(queue).getConsumerCount() == 0) {
+                throw new JMSException("the eviction queue has no consumer left on the broker");
+            }
+            for (CacheEvictionSchema.Binding b : bindings) {
+                ch.exchangeDeclarePassive(b.exchange());
+                ch.queueBind(queue, b.exchange(), b.routingKey());
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // A 404 closes the channel: the queue or an exchange is gone.
+            JMSException gone = new JMSException("the subscription is gone on the broker: " + reason(e));
+            gone.setLinkedException(e);
+            throw gone;
+        }
     }
 
     static RabbitMqSubscription open(
@@ -55,7 +95,9 @@ final class RabbitMqSubscription extends JmsSubscription {
             // which this node takes for a lost feed (reconnect, flush what events cover).
             cf.setMaxInboundMessageBodySize(MAX_INBOUND_BODY_BYTES);
         });
+        com.rabbitmq.client.Connection[] amqp = new com.rabbitmq.client.Connection[1];
         factory.setAmqpConnectionPostProcessor(c -> {
+            amqp[0] = c;
             try {
                 declare(c, config, queue);
             } catch (RuntimeException e) {
@@ -73,7 +115,10 @@ final class RabbitMqSubscription extends JmsSubscription {
                         c,
                         lost,
                         s -> s.createConsumer(new RMQDestination(queue, null, null, queue))
-                                .setMessageListener(handler.listener(s))));
+                                .setMessageListener(handler.listener(s))),
+                amqp[0],
+                queue,
+                config.bindings());
     }
 
     /** Deliveries the client holds at once. */
@@ -109,8 +154,8 @@ final class RabbitMqSubscription extends JmsSubscription {
 
     private static void declare(com.rabbitmq.client.Connection c, CacheEvictionSchema.Config config, String queue) {
         try {
-            if (config.deadLetterExchange() != null) {
-                ensureExchange(c, config.deadLetterExchange(), "fanout");
+            if (config.deadLetterExchange() != null && ensureExchange(c, config.deadLetterExchange(), "fanout")) {
+                keepDeadLetters(c, config.deadLetterExchange());
             }
             try (Channel ch = c.createChannel()) {
                 ch.queueDeclare(queue, false, true, true, Map.of());
@@ -131,18 +176,42 @@ final class RabbitMqSubscription extends JmsSubscription {
     /**
      * Uses the exchange as it exists (its publishers own it); declares it only when missing, as
      * GitInsight's publishers do (durable), so the binding survives the gateway starting first.
+     * True when it was declared here.
      */
-    private static void ensureExchange(com.rabbitmq.client.Connection c, String name, String type)
+    private static boolean ensureExchange(com.rabbitmq.client.Connection c, String name, String type)
             throws IOException, TimeoutException {
         Channel probe = c.createChannel();
         try {
             probe.exchangeDeclarePassive(name);
             probe.close();
+            return false;
         } catch (IOException missing) {
             // The broker closed the probe's channel (404): declare it on a fresh one.
             try (Channel ch = c.createChannel()) {
                 ch.exchangeDeclare(name, type, true);
             }
+            return true;
+        }
+    }
+
+    /** The most rejected copies the queue made beside a dead-letter exchange keeps (the oldest go first). */
+    static final int DEAD_LETTERS_KEPT = 10_000;
+
+    /**
+     * A dead-letter exchange this gateway had to declare gets a durable queue of the same name,
+     * bound to it: an exchange with no queue drops what it is sent, so the copies were lost as
+     * surely as without one (helper review 311). Bounded, the oldest copies dropped first. One the
+     * operator made is theirs (their bindings decide); a queue that cannot be made costs a warning,
+     * never the subscription.
+     */
+    private static void keepDeadLetters(com.rabbitmq.client.Connection c, String exchange) {
+        try (Channel ch = c.createChannel()) {
+            ch.queueDeclare(exchange, true, false, false, Map.of("x-max-length", DEAD_LETTERS_KEPT));
+            ch.queueBind(exchange, exchange, "#");
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            java.util.logging.Logger.getLogger(RabbitMqSubscription.class.getName())
+                    .warning("cache eviction: no queue for the dead-letter exchange " + exchange + " (" + reason(e)
+                            + "): bind one, or rejected copies are dropped");
         }
     }
 

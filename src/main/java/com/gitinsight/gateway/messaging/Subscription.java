@@ -15,6 +15,12 @@ interface Subscription extends AutoCloseable {
     /** Publishes a rejected message's copy, with the reason, to {@code exchange}. */
     void deadLetter(Session session, String exchange, String eventType, byte[] body, String reason) throws JMSException;
 
+    /**
+     * Checks the subscription still stands on the broker, where a broker can end it without a word
+     * to the client; throws with the reason when it does not. Nothing to check by default.
+     */
+    default void verify() throws JMSException {}
+
     @Override
     void close();
 }

@@ -97,6 +97,39 @@ class EvictionEventsTest {
         assertEquals(0, events.applied());
     }
 
+    // Helper review 311: a JSON null was read as the text "null" (evicting .../null/**, counted as
+    // applied); a 64 KiB id made a purge pattern the cache remembers a thousand of (the heap).
+    @Test
+    void aFieldThatCannotNameAnEntityIsRejected() {
+        store("null", "/api/v1/fast/repositories/null/summary");
+        store("s42", "/api/v1/fast/repositories/42/summary");
+        String[][] cases = {
+            {"null", "is null"},
+            {"true", "is a boolean"},
+            {"42.5", "is a number with a fraction"},
+            {"[42]", "is an array"},
+            {"{\"id\": 42}", "is an object"},
+            {"\"" + "a".repeat(PathTemplate.MAX_VALUE_CHARS + 1) + "\"", "is longer than 256 characters"},
+        };
+        for (String[] c : cases) {
+            EvictionEvents.Outcome o = apply("analysis_completed", "{\"repository_id\": " + c[0] + "}");
+            assertInstanceOf(EvictionEvents.Rejected.class, o, c[0]);
+            assertTrue(((EvictionEvents.Rejected) o).reason().contains("'repository_id' " + c[1]), o.toString());
+        }
+        assertNotNull(cache.get("null"));
+        assertNotNull(cache.get("s42"));
+        assertEquals(0, events.applied());
+        // An id at the bound, a large integer and a string still evict.
+        String longest = "a".repeat(PathTemplate.MAX_VALUE_CHARS);
+        store("long", "/api/v1/fast/repositories/" + longest + "/summary");
+        assertEquals(
+                new EvictionEvents.Evicted(1), apply("analysis_completed", "{\"repository_id\": \"" + longest + "\"}"));
+        store("big", "/api/v1/fast/repositories/123456789012345678901234567890/summary");
+        assertEquals(
+                new EvictionEvents.Evicted(1),
+                apply("analysis_completed", "{\"repository_id\": 123456789012345678901234567890}"));
+    }
+
     @Test
     void evictingOneRepositoryAmongAHundredThousandEntriesLooksOnlyAtItsPaths() {
         long now = System.currentTimeMillis();

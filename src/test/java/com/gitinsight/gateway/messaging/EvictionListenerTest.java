@@ -58,6 +58,14 @@ class EvictionListenerTest {
         publisher.close();
     }
 
+    private void deleteQueue(String name) {
+        try (Channel ch = publisher.createChannel()) {
+            ch.queueDelete(name);
+        } catch (Exception e) {
+            // not there
+        }
+    }
+
     /** Gone already on some brokers (auto-delete when the last binding went): fine. */
     private void deleteExchange(String name) {
         try (Channel ch = publisher.createChannel()) {
@@ -68,6 +76,9 @@ class EvictionListenerTest {
     }
 
     private CacheEvictionSchema.Config config(int port, String deadLetters, long disconnectedTtlMillis) {
+        if (deadLetters != null) {
+            closing.add(() -> deleteQueue(deadLetters)); // the queue a node makes beside the exchange
+        }
         return new CacheEvictionSchema.Config(
                 CacheEvictionSchema.Provider.RABBITMQ,
                 TestBroker.url(port),
@@ -189,6 +200,10 @@ class EvictionListenerTest {
         }
         assertTrue(deadLettered.contains("not json at all"));
         assertEquals(3, n.listener().status().rejected());
+        // Helper review 311: the exchange the node declared has a queue of its own name, so the
+        // copies are kept when nobody bound one (an exchange without a queue drops them).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> channel.queueDeclarePassive(dlx).getMessageCount() == 3);
         store(n.cache(), "s", "/api/v1/fast/repositories/7/summary");
         analysisCompleted("7");
         await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
@@ -245,6 +260,75 @@ class EvictionListenerTest {
         store(n.cache(), "s", "/api/v1/fast/repositories/9/summary");
         analysisCompleted("9");
         await().atMost(Duration.ofSeconds(10)).until(() -> n.cache().get("s") == null);
+    }
+
+    // Helper review 311: an event that fails as it is applied was acknowledged already and lost;
+    // what it named stayed cached until its TTL. Now what any event covers goes.
+    @Test
+    void anEventThatFailsAsItIsAppliedFlushesWhatEventsCover() throws Exception {
+        ResponseCache failing = new ResponseCache(1000, 16) {
+            @Override
+            public int purge(com.gitinsight.gateway.cache.PathPattern pattern) {
+                throw new IllegalStateException("the store failed");
+            }
+        };
+        EvictionListener listener = new EvictionListener(failing);
+        closing.add(failing::stop);
+        closing.add(listener::close);
+        listener.configure(config(brokerPort, null, 30_000));
+        Node n = new Node(failing, listener);
+        awaitConnected(n);
+        store(failing, "covered", "/api/v1/fast/repositories/13/summary");
+        store(failing, "not-covered", "/api/v1/elsewhere");
+        analysisCompleted("13");
+        await().atMost(Duration.ofSeconds(10)).until(() -> failing.get("covered") == null);
+        assertNotNull(failing.get("not-covered"), "only what events could have evicted");
+        assertTrue(listener.status().connected());
+    }
+
+    // Helper review 311: a broker can end a subscription without a word to this JMS client (its
+    // queue deleted by hand: the consumer cancelled; an exchange deleted: every binding to it gone),
+    // and the node stayed "connected", evicting nothing, for good. It is now checked on the broker.
+    @Test
+    void anExchangeDeletedOnTheBrokerIsALostFeed() throws Exception {
+        ResponseCache cache = new ResponseCache(1000, 16);
+        EvictionListener listener = new EvictionListener(cache);
+        listener.checkEvery(200);
+        closing.add(cache::stop);
+        closing.add(listener::close);
+        listener.configure(config(brokerPort, null, 30_000));
+        Node n = new Node(cache, listener);
+        awaitConnected(n);
+        int before = listener.subscriptions();
+        store(cache, "covered", "/api/v1/fast/repositories/14/summary");
+        channel.exchangeDelete(analysis);
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.subscriptions() > before);
+        awaitConnected(n);
+        assertNull(cache.get("covered"), "flushed: events may have been missed");
+        store(cache, "s", "/api/v1/fast/repositories/15/summary");
+        analysisCompleted("15"); // to the exchange the node declared again
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.get("s") == null);
+    }
+
+    @Test
+    void anExchangeDeclaredAgainIsBoundAgain() throws Exception {
+        ResponseCache cache = new ResponseCache(1000, 16);
+        EvictionListener listener = new EvictionListener(cache);
+        listener.checkEvery(200);
+        closing.add(cache::stop);
+        closing.add(listener::close);
+        listener.configure(config(brokerPort, null, 30_000));
+        Node n = new Node(cache, listener);
+        awaitConnected(n);
+        channel.exchangeDelete(analysis);
+        // As the node would declare it, should its check fall between the two.
+        channel.exchangeDeclare(analysis, "topic", true);
+        store(cache, "s", "/api/v1/fast/repositories/16/summary");
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            analysisCompleted("16"); // until the node is bound again
+            return cache.get("s") == null;
+        });
+        assertTrue(listener.status().connected());
     }
 
     // A header the JMS client cannot convert (AMQP void: Python's None) lost the event after it was
