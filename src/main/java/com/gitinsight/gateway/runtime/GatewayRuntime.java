@@ -206,7 +206,7 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
             if (stored == null) {
                 GatewayConfig imported = parser.load(file);
                 stored = opened.importIfEmpty(
-                        new PostgresStore.Next(imported.text(), imported.hash(), formatOf(imported.text())),
+                        new PostgresStore.Next(imported.text(), imported.hash(), importedFormat(file)),
                         "import of " + file);
                 LOG.info(() -> "configuration store " + connections.describe() + ": imported " + file);
             }
@@ -278,6 +278,15 @@ public class GatewayRuntime implements Unproxied<GatewayRuntime> {
 
     private static String storedName(PostgresStore.Stored stored) {
         return "config store version " + stored.version() + ("json".equals(stored.format()) ? ".json" : ".yml");
+    }
+
+    /**
+     * The format an imported file is stored in: the one it was read in (by its name), which every
+     * node then reads it in. By its text, a .yml file in YAML's flow style ({@code {...}} with
+     * comments) was stored as JSON and refused by every node (attacker review 310).
+     */
+    static String importedFormat(Path file) {
+        return file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? "json" : "yaml";
     }
 
     /** {@code json} when the document is JSON, else {@code yaml} (YAML reads JSON too). */

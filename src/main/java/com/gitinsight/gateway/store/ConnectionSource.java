@@ -58,7 +58,12 @@ public abstract class ConnectionSource {
             @Override
             Connection connect() throws SQLException {
                 Connection c = dataSource.getConnection();
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException | RuntimeException e) {
+                    c.close(); // a dead pooled connection: not leaked (attacker review 310)
+                    throw e;
+                }
                 return c;
             }
 

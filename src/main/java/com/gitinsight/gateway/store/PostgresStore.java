@@ -81,10 +81,41 @@ public final class PostgresStore implements AutoCloseable {
         try {
             Migrations.migrate(connections);
             store.reachable();
+            store.warnIfOthersMayCreate();
         } catch (RuntimeException | SQLException e) {
-            throw new Unavailable("cannot reach or prepare the configuration store " + connections.describe(), e);
+            // The cause's words (a wrong password, a missing database, an edited migration): the
+            // log and health said only "cannot reach" (attacker review 310).
+            throw new Unavailable(
+                    "cannot reach or prepare the configuration store " + connections.describe() + " ("
+                            + ConnectionSource.redacted(
+                                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                            + ")",
+                    e);
         }
         return store;
+    }
+
+    /**
+     * Says so when every role may create objects in a schema of the store's search path (before
+     * PostgreSQL 15, {@code public}'s default): the store's own statements name their functions in
+     * pg_catalog and type their arguments, but a planted closer match of a function or operator that
+     * Flyway or the JDBC driver calls would run as the gateway's role (attacker review 310).
+     */
+    private void warnIfOthersMayCreate() {
+        try (Connection c = connections.connect();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT n.nspname FROM pg_catalog.pg_namespace n"
+                        + " WHERE n.nspname OPERATOR(pg_catalog.=) ANY (pg_catalog.current_schemas(false))"
+                        + " AND pg_catalog.has_schema_privilege('public', n.oid, 'CREATE')")) {
+            while (r.next()) {
+                String schema = r.getString(1);
+                LOG.warning(() -> "configuration store " + connections.describe() + ": every role may create"
+                        + " objects in schema " + schema + ", on the store's search path: REVOKE CREATE ON SCHEMA "
+                        + schema + " FROM PUBLIC (PostgreSQL 15's default), or give the gateway a database of its own");
+            }
+        } catch (SQLException | RuntimeException e) {
+            // Only advice: a store that cannot answer this is judged by its other statements.
+        }
     }
 
     /** The stored document, or empty when the store holds none yet. */
@@ -103,9 +134,14 @@ public final class PostgresStore implements AutoCloseable {
      * of its UTF-8 SHA-256, in hex), made by the database from the document itself: the stored
      * {@code hash} column is not trusted (helper review 195: a document edited by hand under an
      * unchanged hash was never noticed by running nodes, ran on those that restarted, and every
-     * If-Match write through them was a 412 for good).
+     * If-Match write through them was a 412 for good). Every function named in pg_catalog and every
+     * argument typed as the built-in takes it: PostgreSQL picks a closer match in any schema of the
+     * search path, so a role that may create functions in {@code public} (anyone, before
+     * PostgreSQL 15) could have its {@code convert_to(text, text)} run as the gateway's role on
+     * every check (CVE-2018-1058's pattern; attacker review 310).
      */
-    static final String DOCUMENT_HASH = "encode(substring(sha256(convert_to(document, 'UTF8')) from 1 for 8), 'hex')";
+    static final String DOCUMENT_HASH = "pg_catalog.encode(pg_catalog.substring(pg_catalog.sha256("
+            + "pg_catalog.convert_to(document, 'UTF8'::pg_catalog.name)), 1, 8), 'hex'::pg_catalog.text)";
 
     private static Optional<Stored> read(Connection c, boolean forUpdate) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT version, " + DOCUMENT_HASH
@@ -155,6 +191,8 @@ public final class PostgresStore implements AutoCloseable {
                 }
             }
             c.commit();
+            // A pooled connection goes back as it came, not idle in a transaction (attacker review 310).
+            c.setAutoCommit(true);
             Stored stored = read(c, false).orElseThrow(() -> new SQLException("the imported row is missing"));
             reachable();
             return stored;
@@ -264,7 +302,10 @@ public final class PostgresStore implements AutoCloseable {
     }
 
     private static void notify(Connection c, long version) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+        // Typed as the built-in (text, text): pgjdbc sends varchar, which another schema's
+        // pg_notify(varchar, varchar) would match more closely (see DOCUMENT_HASH).
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT pg_catalog.pg_notify(?::pg_catalog.text, ?::pg_catalog.text)")) {
             s.setString(1, CHANNEL);
             s.setString(2, Long.toString(version));
             s.execute();
@@ -283,7 +324,8 @@ public final class PostgresStore implements AutoCloseable {
                 s.setBytes(2, fresh);
                 s.executeUpdate();
             }
-            try (PreparedStatement s = c.prepareStatement("SELECT value FROM gateway_keys WHERE name = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT value FROM gateway_keys WHERE name = ?::pg_catalog.text")) {
                 s.setString(1, name);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
@@ -381,9 +423,11 @@ public final class PostgresStore implements AutoCloseable {
             this.onNewer = onNewer;
         }
 
+        /** The wait before the watcher connects again; back to its least once a check has passed. */
+        private long backoff = 250;
+
         @Override
         public void run() {
-            long backoff = 250;
             while (!closed) {
                 try (Connection c = connections.connectForListening()) {
                     // A pooled (JNDI) connection goes back to its pool as it came: no LISTEN left on
@@ -404,7 +448,7 @@ public final class PostgresStore implements AutoCloseable {
                         // goes on (it ended silently, the node never taking another version).
                         LOG.log(Level.SEVERE, "configuration store: the version check failed", error);
                     }
-                    unreachable(e instanceof Exception x ? x : new SQLException(e.toString(), "08000"));
+                    watchFailed(e instanceof Exception x ? x : new SQLException(e.toString(), "08000"));
                     try {
                         Thread.sleep(backoff);
                     } catch (InterruptedException ie) {
@@ -421,6 +465,7 @@ public final class PostgresStore implements AutoCloseable {
                 s.execute("LISTEN " + CHANNEL);
             }
             catchUp(c); // what changed while this node was not listening
+            backoff = 250; // one outage does not slow every later reconnection (attacker review 310)
             PGConnection pg = c.unwrap(PGConnection.class);
             long nextCheck = System.nanoTime() + checkMillis * 1_000_000;
             long lastCheck = System.nanoTime();
@@ -511,6 +556,30 @@ public final class PostgresStore implements AutoCloseable {
             }
             available = true;
             since = Instant.now();
+        }
+    }
+
+    /**
+     * The watcher failed: whatever the cause, this node takes no new version until it works again,
+     * so health says so (degraded) and the log says why, once per distinct reason. A cause the
+     * store answered (a standby refusing LISTEN, a revoked grant, a statement timeout) was taken
+     * for a refused operation, silently, the node showing UP while it applied nothing more
+     * (attacker review 310).
+     */
+    private void watchFailed(Exception e) {
+        unreachable(e);
+        if (e instanceof SQLException sql && !connectionProblem(sql)) {
+            String why = "the version check failed: "
+                    + ConnectionSource.redacted(
+                            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            if (!why.equals(lastError)) {
+                LOG.warning(() -> "configuration store " + connections.describe() + ": " + why + "; retrying");
+            }
+            if (available) {
+                since = Instant.now();
+            }
+            available = false;
+            lastError = why;
         }
     }
 

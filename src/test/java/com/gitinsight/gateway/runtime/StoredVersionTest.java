@@ -24,4 +24,19 @@ class StoredVersionTest {
         // The same number edited by hand (5 runs, 5's new content was refused).
         assertEquals(4, GatewayRuntime.beforeRetry(5, 5));
     }
+
+    // Attacker review 310: a file is stored in the format it was read in, by its name.
+    @Test
+    void anImportedFileIsStoredInTheFormatItWasReadIn() throws Exception {
+        String flow = "{_format_version: \"3.0\", # GitInsight\n services: []}\n";
+        assertEquals("yaml", GatewayRuntime.importedFormat(java.nio.file.Path.of("/etc/kong.yml")));
+        assertEquals("json", GatewayRuntime.importedFormat(java.nio.file.Path.of("/etc/kong.JSON")));
+        var parser = new com.gitinsight.gateway.config.KongConfigParser(
+                com.gitinsight.gateway.config.PluginRegistry.builtIn());
+        parser.parse("config store version 1.yml", flow); // as every node reads it now
+        org.junit.jupiter.api.Assertions.assertThrows(
+                com.gitinsight.gateway.config.ConfigException.class,
+                () -> parser.parse("config store version 1.json", flow),
+                "as its text's first character had it stored");
+    }
 }

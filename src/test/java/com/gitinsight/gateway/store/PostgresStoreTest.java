@@ -314,6 +314,116 @@ class PostgresStoreTest {
         assertTrue(!e.getMessage().contains("secret"), e.getMessage());
     }
 
+    // Attacker review 310: a role that may create in public (anyone before PostgreSQL 15) planted
+    // closer matches of the functions and operators the store calls with untyped or varchar
+    // arguments; PostgreSQL picks the closer match whatever its schema, so they ran as the gateway.
+    @Test
+    void functionsAndOperatorsPlantedInPublicAreNeverCalled() throws Exception {
+        String[] plant = {
+            "CREATE FUNCTION public.convert_to(text, text) RETURNS bytea LANGUAGE sql AS $$ SELECT 'x'::bytea $$",
+            "CREATE FUNCTION public.pg_notify(varchar, varchar) RETURNS void LANGUAGE plpgsql"
+                    + " AS $$ BEGIN RAISE EXCEPTION 'planted pg_notify ran'; END $$",
+            "CREATE FUNCTION public.planted_eq(text, varchar) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$",
+            "CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = varchar, FUNCTION = public.planted_eq)",
+        };
+        String[] remove = {
+            "DROP OPERATOR IF EXISTS public.= (text, varchar)",
+            "DROP FUNCTION IF EXISTS public.planted_eq(text, varchar)",
+            "DROP FUNCTION IF EXISTS public.pg_notify(varchar, varchar)",
+            "DROP FUNCTION IF EXISTS public.convert_to(text, text)",
+        };
+        PostgresStore a = open(); // before: Flyway's own queries are not the store's to type
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var st = c.createStatement()) {
+            for (String sql : plant) {
+                st.execute(sql);
+            }
+            try {
+                PostgresStore.Stored first = a.importIfEmpty(doc("v: 1"), "import"); // notifies
+                assertEquals(hash("v: 1"), first.hash(), "hashed by the built-in convert_to");
+                assertEquals(
+                        hash("v: 2"),
+                        a.write(null, "admin", "change", base -> doc("v: 2")).hash());
+                byte[] one = a.key("one", new byte[] {1});
+                byte[] two = a.key("two", new byte[] {2});
+                assertArrayEquals(new byte[] {2}, two, "each key by its own name");
+                assertArrayEquals(new byte[] {1}, one);
+            } finally {
+                for (String sql : remove) {
+                    st.execute(sql);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSchemaEveryRoleMayCreateInIsWarnedOf() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PostgresStore.class.getName());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(h);
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var st = c.createStatement()) {
+            st.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            open();
+            assertTrue(warnings.stream().noneMatch(w -> w.contains("every role may create")), warnings.toString());
+            st.execute("GRANT CREATE ON SCHEMA public TO PUBLIC"); // PostgreSQL 14's default
+            try {
+                open();
+            } finally {
+                st.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            }
+            assertTrue(
+                    warnings.stream().anyMatch(w -> w.contains("REVOKE CREATE ON SCHEMA public FROM PUBLIC")),
+                    warnings.toString());
+        } finally {
+            log.removeHandler(h);
+        }
+    }
+
+    // Attacker review 310: a version check the store refused (a standby refusing LISTEN, a revoked
+    // grant) was taken for a refused operation: no log, health UP, the node applying nothing more.
+    @Test
+    void aVersionCheckTheStoreRefusesIsSaidInHealth() throws Exception {
+        PostgresStore writer = open();
+        PostgresStore.Stored first = writer.importIfEmpty(doc("v: 1"), "import");
+        PostgresStore watcher = open();
+        assertTrue(watcher.available());
+        try (var c = java.sql.DriverManager.getConnection(db.url());
+                var st = c.createStatement()) {
+            st.execute("ALTER TABLE gateway_config RENAME TO gateway_config_moved");
+            try {
+                watcher.watch(first, 200, (stored, reset) -> true);
+                await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.available());
+                assertTrue(watcher.lastError().contains("the version check failed"), watcher.lastError());
+            } finally {
+                st.execute("ALTER TABLE gateway_config_moved RENAME TO gateway_config");
+            }
+        }
+        await().atMost(Duration.ofSeconds(15)).until(watcher::available);
+    }
+
+    @Test
+    void aStoreThatCannotBeOpenedSaysWhy() {
+        Unavailable e = assertThrows(
+                Unavailable.class,
+                () -> PostgresStore.open(
+                        ConnectionSource.url(db.url().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_here$1")),
+                        Thread::new));
+        assertTrue(e.getMessage().contains("no_such_database_here\" does not exist"), e.getMessage());
+    }
+
     @Test
     void everyNodeGetsTheOneKey() throws Exception {
         byte[] one = open().key("redaction", new byte[] {1, 2, 3});
