@@ -176,7 +176,12 @@ final class UpstreamParser {
                 && on != HashOn.HEADER
                 && on != HashOn.QUERY_ARG) {
             s.error("hash_fallback", "expected one of: " + otherSources(on));
-        } else if (on == fallback && on == HashOn.HEADER && onName != null && onName.equalsIgnoreCase(fallbackName)) {
+        } else if (on == fallback
+                && on == HashOn.HEADER
+                && onName != null
+                && s.string("hash_on_header", "").equals(s.string("hash_fallback_header", null))) {
+            // As written: Kong's distinct check compares the two strings (x-a beside X-A loads there,
+            // hashing on the one header twice; helper review 315).
             s.error(
                     "hash_fallback_header",
                     "values of these fields must be distinct: 'hash_on_header', 'hash_fallback_header'");

@@ -223,10 +223,13 @@ public class EvictionListener implements EvictionFeed {
             }
         }
         try {
-            s.verify();
+            String notMade = s.verify();
+            if (notMade != null) {
+                LOG.fine(() -> "cache eviction: the subscription could not be checked (" + notMade + ")");
+            }
             scheduleCheck(g, c, s);
-        } catch (JMSException | RuntimeException e) {
-            lost(g, c, new Subscription[] {s}, e instanceof JMSException j ? j : new JMSException(e.toString()));
+        } catch (JMSException e) {
+            lost(g, c, new Subscription[] {s}, e);
         }
     }
 

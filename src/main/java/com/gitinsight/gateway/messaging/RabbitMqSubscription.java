@@ -50,11 +50,17 @@ final class RabbitMqSubscription extends JmsSubscription {
      * notes), or an exchange deleted (with every binding to it), left the node "connected" and
      * evicting nothing, its entries stale until their TTL, for good (helper review 311). A missing
      * queue, consumer or exchange is a lost feed (resubscribe, flush); an exchange deleted and
-     * declared again between two checks is bound again here, the events between them missed.
+     * declared again between two checks is bound again here, the events between them missed. A
+     * check that cannot be made (a timeout, a busy broker) returns why, and is made again later.
      */
     @Override
-    public void verify() throws JMSException {
-        try (Channel ch = amqp.createChannel()) {
+    public String verify() throws JMSException {
+        Channel ch = null;
+        try {
+            ch = amqp.createChannel();
+            if (ch == null) {
+                return "no channel to be had (channel_max)";
+            }
             if (ch.queueDeclarePassive(queue).getConsumerCount() == 0) {
                 throw new JMSException("the eviction queue has no consumer left on the broker");
             }
@@ -62,12 +68,35 @@ final class RabbitMqSubscription extends JmsSubscription {
                 ch.exchangeDeclarePassive(b.exchange());
                 ch.queueBind(queue, b.exchange(), b.routingKey());
             }
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            // A 404 closes the channel: the queue or an exchange is gone.
-            JMSException gone = new JMSException("the subscription is gone on the broker: " + reason(e));
-            gone.setLinkedException(e);
-            throw gone;
+            return null;
+        } catch (IOException e) {
+            if (notFound(e)) {
+                // The broker closed the channel with 404: the queue or an exchange is gone.
+                JMSException gone = new JMSException("the subscription is gone on the broker: " + reason(e));
+                gone.setLinkedException(e);
+                throw gone;
+            }
+            // A slow or busy broker is no lost feed: a flush of every node's cache at each blip
+            // would be (attacker review 313). The next check asks again.
+            return reason(e);
+        } catch (RuntimeException e) {
+            return reason(e);
+        } finally {
+            if (ch != null && ch.isOpen()) {
+                try {
+                    ch.close();
+                } catch (IOException | TimeoutException | RuntimeException e) {
+                    // closed with the connection anyway
+                }
+            }
         }
+    }
+
+    /** Whether the broker closed the channel because what it named does not exist (404). */
+    private static boolean notFound(IOException e) {
+        return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException s
+                && s.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
+                && close.getReplyCode() == com.rabbitmq.client.AMQP.NOT_FOUND;
     }
 
     static RabbitMqSubscription open(
@@ -89,6 +118,9 @@ final class RabbitMqSubscription extends JmsSubscription {
             // Reconnection is ours (a fresh connection redeclares the topology and flushes the cache).
             cf.setAutomaticRecoveryEnabled(false);
             cf.setConnectionTimeout(5_000);
+            // A broker that does not answer a check holds the listener's one worker no longer than
+            // this (the client's default is 10 minutes; attacker review 313).
+            cf.setChannelRpcTimeout(10_000);
             cf.setRequestedHeartbeat(10);
             // A publisher chooses a body's size: read whole by the client before any check of ours
             // (its default, 64 MiB, filled the heap). Beyond it the client drops the connection,
@@ -197,16 +229,24 @@ final class RabbitMqSubscription extends JmsSubscription {
     /** The most rejected copies the queue made beside a dead-letter exchange keeps (the oldest go first). */
     static final int DEAD_LETTERS_KEPT = 10_000;
 
+    /** And the most bytes: 10,000 copies of 64 KiB were 640 MiB on the broker (attacker review 313). */
+    static final long DEAD_LETTER_BYTES_KEPT = 64L << 20;
+
     /**
      * A dead-letter exchange this gateway had to declare gets a durable queue of the same name,
      * bound to it: an exchange with no queue drops what it is sent, so the copies were lost as
-     * surely as without one (helper review 311). Bounded, the oldest copies dropped first. One the
+     * surely as without one (helper review 311). Bounded in count and bytes, the oldest dropped first. One the
      * operator made is theirs (their bindings decide); a queue that cannot be made costs a warning,
      * never the subscription.
      */
     private static void keepDeadLetters(com.rabbitmq.client.Connection c, String exchange) {
         try (Channel ch = c.createChannel()) {
-            ch.queueDeclare(exchange, true, false, false, Map.of("x-max-length", DEAD_LETTERS_KEPT));
+            ch.queueDeclare(
+                    exchange,
+                    true,
+                    false,
+                    false,
+                    Map.of("x-max-length", DEAD_LETTERS_KEPT, "x-max-length-bytes", DEAD_LETTER_BYTES_KEPT));
             ch.queueBind(exchange, exchange, "#");
         } catch (IOException | TimeoutException | RuntimeException e) {
             java.util.logging.Logger.getLogger(RabbitMqSubscription.class.getName())

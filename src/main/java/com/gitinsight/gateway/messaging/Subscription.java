@@ -17,9 +17,12 @@ interface Subscription extends AutoCloseable {
 
     /**
      * Checks the subscription still stands on the broker, where a broker can end it without a word
-     * to the client; throws with the reason when it does not. Nothing to check by default.
+     * to the client; throws with the reason when it does not. Null when it stands, or why the
+     * check could not be made (to be made again). Nothing to check by default.
      */
-    default void verify() throws JMSException {}
+    default String verify() throws JMSException {
+        return null;
+    }
 
     @Override
     void close();

@@ -442,7 +442,8 @@ public final class Router {
 
         /**
          * traditional_compatible, as Kong's ATC router compares: the request's value as UTF-8 text
-         * (the router answered no route for one that is not), lower-cased in full (so {@code JOSÉ}
+         * (the router answered no route for one that is not), lower-cased in full as Rust does
+         * ({@link RustLowerCase}; so {@code JOSÉ}
          * matches a route's {@code josé}, and the Kelvin sign is a {@code k}), against the route's
          * value lower-cased in ASCII only (a route written {@code JOSÉ} matches nothing, as on Kong).
          */
@@ -456,11 +457,15 @@ public final class Router {
                 return false;
             }
             while (values.hasMoreElements()) {
-                String utf8 = request.headerText(values.nextElement());
+                String value = values.nextElement();
+                String utf8 = request.headerText(value);
                 if (utf8 == null) {
                     continue; // not reached: Router.readAsText answered no route
                 }
-                String lowered = utf8.toLowerCase(java.util.Locale.ROOT);
+                // ASCII (the same string back): its letters lower-cased alone, allocating only when
+                // one is a capital. Else the whole value as Rust lower-cases it.
+                String lowered =
+                        utf8 == value ? com.google.common.base.Ascii.toLowerCase(value) : RustLowerCase.of(utf8);
                 for (int j = 0; j < wanted.length; j++) {
                     if (wanted[j].regex() == null) {
                         if (lowerExact[j].equals(lowered)) {

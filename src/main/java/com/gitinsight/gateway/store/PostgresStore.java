@@ -79,9 +79,9 @@ public final class PostgresStore implements AutoCloseable {
     public static PostgresStore open(ConnectionSource connections, ThreadFactory threads) throws Unavailable {
         PostgresStore store = new PostgresStore(connections, threads);
         try {
+            store.warnIfOthersMayCreate(); // before Flyway's own statements run (attacker review 313)
             Migrations.migrate(connections);
             store.reachable();
-            store.warnIfOthersMayCreate();
         } catch (RuntimeException | SQLException e) {
             // The cause's words (a wrong password, a missing database, an edited migration): the
             // log and health said only "cannot reach" (attacker review 310).
@@ -167,38 +167,45 @@ public final class PostgresStore implements AutoCloseable {
      */
     public Stored importIfEmpty(Next document, String who) throws Unavailable {
         try (Connection c = connections.connect()) {
-            c.setAutoCommit(false);
-            // After the first version, numbering goes on from the history (a row deleted to re-import
-            // does not reuse a version the history holds).
-            long version;
-            try (PreparedStatement s =
-                            c.prepareStatement("SELECT coalesce(max(version), 0) + 1 FROM gateway_config_history");
-                    ResultSet r = s.executeQuery()) {
-                r.next();
-                version = r.getLong(1);
+            try {
+                return importIfEmpty(c, document, who);
+            } finally {
+                asItCame(c);
             }
-            try (PreparedStatement s =
-                    c.prepareStatement("INSERT INTO gateway_config (id, version, hash, document, format,"
-                            + " updated_by) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
-                s.setLong(1, version);
-                s.setString(2, document.hash());
-                s.setString(3, document.text());
-                s.setString(4, document.format());
-                s.setString(5, who);
-                if (s.executeUpdate() == 1) {
-                    history(c, version, document, who, "import", null);
-                    notify(c, version);
-                }
-            }
-            c.commit();
-            // A pooled connection goes back as it came, not idle in a transaction (attacker review 310).
-            c.setAutoCommit(true);
-            Stored stored = read(c, false).orElseThrow(() -> new SQLException("the imported row is missing"));
-            reachable();
-            return stored;
         } catch (SQLException e) {
             throw unreachable(e);
         }
+    }
+
+    private Stored importIfEmpty(Connection c, Next document, String who) throws SQLException {
+        c.setAutoCommit(false);
+        // After the first version, numbering goes on from the history (a row deleted to re-import
+        // does not reuse a version the history holds).
+        long version;
+        try (PreparedStatement s =
+                        c.prepareStatement("SELECT coalesce(max(version), 0) + 1 FROM gateway_config_history");
+                ResultSet r = s.executeQuery()) {
+            r.next();
+            version = r.getLong(1);
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO gateway_config (id, version, hash, document, format,"
+                + " updated_by) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+            s.setLong(1, version);
+            s.setString(2, document.hash());
+            s.setString(3, document.text());
+            s.setString(4, document.format());
+            s.setString(5, who);
+            if (s.executeUpdate() == 1) {
+                history(c, version, document, who, "import", null);
+                notify(c, version);
+            }
+        }
+        c.commit();
+        // Read outside the transaction: a pooled connection is not left idle in one (attacker review 310).
+        c.setAutoCommit(true);
+        Stored stored = read(c, false).orElseThrow(() -> new SQLException("the imported row is missing"));
+        reachable();
+        return stored;
     }
 
     /**
@@ -259,6 +266,8 @@ public final class PostgresStore implements AutoCloseable {
                 // The edit's own refusal (or a conflict): nothing was written.
                 quietRollback(c);
                 throw e;
+            } finally {
+                asItCame(c);
             }
         } catch (SQLException e) {
             throw unreachable(e);
@@ -272,6 +281,20 @@ public final class PostgresStore implements AutoCloseable {
             }
         } catch (SQLException ignored) {
             // The connection is closed next; PostgreSQL rolls back what was not committed.
+        }
+    }
+
+    /**
+     * A connection goes back to its pool (JNDI) in autocommit, nothing left open: a pool that does
+     * not reset it would hand the next user a transaction (attacker reviews 310, 313). After a
+     * commit the rollback is a no-op.
+     */
+    private static void asItCame(Connection c) {
+        quietRollback(c);
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // a broken connection: its pool finds it so
         }
     }
 
@@ -464,8 +487,10 @@ public final class PostgresStore implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
             }
+            // A new connection may reach another database (restored, re-created: its xids start over,
+            // so the same version and xmin may be another document): hashed once again (attacker review 313).
+            checkedRow = null;
             catchUp(c); // what changed while this node was not listening
-            backoff = 250; // one outage does not slow every later reconnection (attacker review 310)
             PGConnection pg = c.unwrap(PGConnection.class);
             long nextCheck = System.nanoTime() + checkMillis * 1_000_000;
             long lastCheck = System.nanoTime();
@@ -483,6 +508,10 @@ public final class PostgresStore implements AutoCloseable {
                 boolean gapOver = (now - lastCheck) / 1_000_000 >= MIN_CHECK_GAP_MILLIS;
                 if ((notified && gapOver) || now >= nextCheck) {
                     catchUp(c);
+                    // The connection held a while: one outage does not slow every later reconnection
+                    // (attacker reviews 310, 313: reset at connecting, a connection failing at once
+                    // came back every 250 ms for good).
+                    backoff = 250;
                     notified = false;
                     lastCheck = System.nanoTime();
                     nextCheck = lastCheck + checkMillis * 1_000_000;

@@ -999,6 +999,16 @@ class KongConfigParserTest {
         assertTrue(target.contains("created_at: expected a valid timestamp"), target);
     }
 
+    // Helper review 315: Kong's distinct check compares the two names as written.
+    @Test
+    void hashHeadersDifferingInCaseOnlyLoadAsOnKong() throws Exception {
+        GatewayConfig config = parser.parse("test.yml", HEADER + """
+                upstreams:
+                  - {name: d, hash_on: header, hash_on_header: x-a, hash_fallback: header, hash_fallback_header: X-A}
+                """);
+        assertEquals(1, config.upstreams().size());
+    }
+
     @Test
     void upstreamMistakesAreToldInKongsWords() {
         // Kong's upstream entity checks and typedefs (07-upstreams_routes_spec "handles invalid input").
@@ -1007,7 +1017,7 @@ class KongConfigParserTest {
                   - {name: a, hash_on: cookie, hash_on_cookie: c, hash_fallback: ip}
                   - {name: b, hash_on: consumer, hash_fallback: consumer}
                   - {name: c, hash_fallback: ip}
-                  - {name: d, hash_on: header, hash_on_header: x-a, hash_fallback: header, hash_fallback_header: X-A}
+                  - {name: d, hash_on: header, hash_on_header: x-a, hash_fallback: header, hash_fallback_header: x-a}
                   - {name: e, hash_on: fastest}
                   - {name: f, hash_on: cookie, hash_on_cookie: c, hash_on_cookie_path: "not a path"}
                   - {name: g, hash_on: cookie, hash_on_cookie: "a=b"}

@@ -130,6 +130,27 @@ class EvictionEventsTest {
                 apply("analysis_completed", "{\"repository_id\": 123456789012345678901234567890}"));
     }
 
+    // Attacker review 313: placeholders were filled one after the other, so a value holding the next
+    // one's name ({b}) was filled again: 85 of them, each within the bound, made megabytes.
+    @Test
+    void aValueIsNeverReadForPlaceholders() {
+        CacheEvictionSchema.Config two = new CacheEvictionSchema.Config(
+                CONFIG.provider(),
+                CONFIG.brokerUrl(),
+                CONFIG.bindings(),
+                List.of(new CacheEvictionSchema.Rule("moved", List.of(PathTemplate.parse("/r/{a}/{b}/**")))),
+                null,
+                30_000,
+                30_000);
+        store("xx", "/r/x/x/summary");
+        store("ab", "/r/{b}/x/summary");
+        EvictionEvents.Outcome o =
+                events.apply(two, "moved", "{\"a\": \"{b}\", \"b\": \"x\"}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(new EvictionEvents.Evicted(1), o);
+        assertNotNull(cache.get("xx"), "{b} in a's value is text, not b's placeholder");
+        assertNull(cache.get("ab"));
+    }
+
     @Test
     void evictingOneRepositoryAmongAHundredThousandEntriesLooksOnlyAtItsPaths() {
         long now = System.currentTimeMillis();

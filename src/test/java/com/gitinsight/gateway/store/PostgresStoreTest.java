@@ -424,6 +424,38 @@ class PostgresStoreTest {
         assertTrue(e.getMessage().contains("no_such_database_here\" does not exist"), e.getMessage());
     }
 
+    // Attacker reviews 310, 313: a pooled connection went back to its pool with autocommit off (a
+    // write, the import's read) for the next user, if the pool did not reset it.
+    @Test
+    void aPooledConnectionGoesBackInAutocommit() throws Exception {
+        List<Boolean> autocommit = new CopyOnWriteArrayList<>();
+        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (p, m, args) -> {
+                    if (!m.getName().equals("getConnection")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    java.sql.Connection real = java.sql.DriverManager.getConnection(db.url());
+                    return java.lang.reflect.Proxy.newProxyInstance(
+                            getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (q, cm, cargs) -> {
+                                if (cm.getName().equals("close") && !real.isClosed()) {
+                                    autocommit.add(real.getAutoCommit());
+                                }
+                                try {
+                                    return cm.invoke(real, cargs);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
+        PostgresStore store = PostgresStore.open(ConnectionSource.dataSource("jdbc/test", pool), Thread::new);
+        opened.add(store);
+        store.importIfEmpty(doc("v: 1"), "import");
+        store.write(null, "admin", "change", base -> doc("v: 2"));
+        assertThrows(
+                PostgresStore.Conflict.class, () -> store.write("\"nope\"", "admin", "change", base -> doc("v: 3")));
+        assertTrue(autocommit.size() >= 3 && !autocommit.contains(false), autocommit.toString());
+    }
+
     @Test
     void everyNodeGetsTheOneKey() throws Exception {
         byte[] one = open().key("redaction", new byte[] {1, 2, 3});
