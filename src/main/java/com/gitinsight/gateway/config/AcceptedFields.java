@@ -113,9 +113,9 @@ final class AcceptedFields {
     static void plugin(Section s) {
         common(s);
         String instance = s.string("instance_name", null);
-        if (instance != null
-                && !instance.isEmpty()
-                && !UTF8_NAME.matcher(instance).matches()) {
+        if (instance != null && instance.isEmpty()) {
+            s.error("instance_name", "length must be at least 1"); // Kong's utf8_name (helper review 318)
+        } else if (instance != null && !UTF8_NAME.matcher(instance).matches()) {
             s.error(
                     "instance_name",
                     "invalid value '" + instance

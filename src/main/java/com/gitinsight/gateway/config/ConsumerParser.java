@@ -97,7 +97,7 @@ final class ConsumerParser {
         consumer.entity = EntityMeta.of(s);
         for (String kind : CREDENTIAL_KINDS) {
             for (Section c : s.sections(kind)) {
-                if (EntityRefs.namesAnotherParent(c, "consumer", username, id)) {
+                if (EntityRefs.namesAnotherParent(c, "consumer", username, id, consumer.kongId())) {
                     c.error("consumer", "a nested credential already belongs to its consumer");
                 }
                 credential(kind, c, consumer);
@@ -155,7 +155,7 @@ final class ConsumerParser {
         byKongId.put(consumer.kongId().toLowerCase(java.util.Locale.ROOT), consumer);
         consumers.add(consumer);
         for (Section p : s.sections("plugins")) {
-            plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference(), id);
+            plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference(), consumer.kongId());
         }
     }
 
@@ -434,6 +434,17 @@ final class ConsumerParser {
     PendingConsumer find(String reference) {
         PendingConsumer named = byReference.get(reference);
         PendingConsumer byItsId = byId.get(reference);
+        if (named == null && byItsId == null) {
+            // The id Kong derives from a username names the consumer too: Kong derives ids before
+            // it resolves references (helper review 318).
+            PendingConsumer derived = byKongId.get(reference.toLowerCase(java.util.Locale.ROOT));
+            return derived != null
+                            && derived.id == null
+                            && derived.username != null
+                            && derived.kongId().equals(reference)
+                    ? derived
+                    : null;
+        }
         // The first in the file, as a scan would find it.
         if (named == null || byItsId == null) {
             return named != null ? named : byItsId;

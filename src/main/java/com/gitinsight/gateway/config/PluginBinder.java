@@ -144,6 +144,7 @@ final class PluginBinder {
                 s.error("name", "plugin '" + name + "' is configured twice for the same " + refs.describe());
                 continue;
             }
+            s.requiredWhenGiven("enabled"); // Kong's plugins schema: required, default true
             if (!s.bool("enabled", true) || refs.never()) {
                 continue;
             }
@@ -217,6 +218,7 @@ final class PluginBinder {
                         p.scopeName,
                         p.route == null ? null : p.route.name,
                         p.route == null ? null : p.route.id,
+                        p.route == null || p.route.name == null ? null : KongIds.of("routes", p.route.name),
                         p.parentId())) {
                     s.error(key, "a nested plugin already belongs to its parent " + key);
                 }

@@ -243,6 +243,14 @@ final class RouteParser {
                                     + " give 'hosts' with the same names)"
                             : kong);
         }
+        // Kong's routes schema: required, with defaults.
+        s.requiredWhenGiven(
+                "protocols",
+                "strip_path",
+                "preserve_host",
+                "https_redirect_status_code",
+                "request_buffering",
+                "response_buffering");
         boolean strip = s.bool("strip_path", true);
         boolean preserve = s.bool("preserve_host", false);
         int priority = (int) s.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -444,10 +452,21 @@ final class RouteParser {
         return out;
     }
 
-    /** The route a reference names (its name or its {@code id}), or null. */
+    /**
+     * The route a reference names (its name or its {@code id}, or the id Kong derives from its name:
+     * Kong derives ids before it resolves references, as for services; helper review 318), or null.
+     */
     PendingRoute find(String reference) {
         for (PendingRoute r : routes) {
             if (reference.equals(r.name) || reference.equals(r.id)) {
+                return r;
+            }
+        }
+        if (!KongIds.isUuid(reference)) {
+            return null;
+        }
+        for (PendingRoute r : routes) {
+            if (r.id == null && r.name != null && reference.equals(KongIds.of("routes", r.name))) {
                 return r;
             }
         }

@@ -141,6 +141,19 @@ final class Section {
         return fallback;
     }
 
+    /**
+     * Kong's {@code required = true} fields that have a default: absent, they take it; written as
+     * {@code null}, they are "required field missing" (Kong fills defaults only where a field is
+     * absent, then refuses a required one that is null; helper review 318).
+     */
+    void requiredWhenGiven(String... keys) {
+        for (String key : keys) {
+            if (map.get(key) instanceof Node.ScalarNode s && s.isNull()) {
+                error(key, "required field missing");
+            }
+        }
+    }
+
     String requiredString(String key) {
         String value = string(key, null);
         if (value == null && !map.entries().containsKey(key)) {

@@ -174,6 +174,8 @@ final class ServiceParser {
                 s.error("url", "not a valid URL: " + e.getMessage());
             }
         } else {
+            // Kong's services schema: required, with defaults (the url shorthand sets both).
+            s.requiredWhenGiven("protocol", "port");
             protocol = s.string("protocol", "http");
             host = s.checked("host", s.requiredString("host"), ServiceParser::hostProblem);
             if (host != null && host.startsWith("[")) {
@@ -248,10 +250,11 @@ final class ServiceParser {
         services.add(new ServiceSpec(
                 name, protocol, host, port, path, retries, connect, write, read, id, tls, named, EntityMeta.of(s)));
         for (Section r : s.sections("routes")) {
-            routes.route(r, name, id);
+            // The derived id names the parent too (Kong derives ids before resolving references).
+            routes.route(r, name, id != null ? id : KongIds.of("services", name));
         }
         for (Section p : s.sections("plugins")) {
-            plugins.add(p, PluginSpec.Scope.SERVICE, name, id);
+            plugins.add(p, PluginSpec.Scope.SERVICE, name, id != null ? id : KongIds.of("services", name));
         }
     }
 

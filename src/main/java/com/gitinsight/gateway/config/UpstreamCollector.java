@@ -16,6 +16,8 @@ final class UpstreamCollector {
     private final List<UpstreamSpec> upstreams = new ArrayList<>();
     private final Map<String, Section> upstreamSections = new HashMap<>();
     private final Map<String, String> upstreamIds = new HashMap<>();
+    /** The ids Kong derives for upstreams written without one. */
+    private final Map<String, String> derivedUpstreamIds = new HashMap<>();
 
     private final Certificates certificates;
 
@@ -42,6 +44,9 @@ final class UpstreamCollector {
             // Kong's primary key: unique (helper review 256: a second upstream's id was dropped silently).
             EntityRefs.unique(s, "upstreams", text, upstreamIdsSeen);
             upstreamIds.putIfAbsent(text, spec.name());
+        } else {
+            // Kong derives ids before it resolves references: the derived one names it too (helper review 318).
+            derivedUpstreamIds.putIfAbsent(KongIds.of("upstreams", spec.name()), spec.name());
         }
     }
 
@@ -58,7 +63,9 @@ final class UpstreamCollector {
             }
             return;
         }
-        String name = upstreamSections.containsKey(ref) ? ref : upstreamIds.get(ref);
+        String name = upstreamSections.containsKey(ref)
+                ? ref
+                : upstreamIds.containsKey(ref) ? upstreamIds.get(ref) : derivedUpstreamIds.get(ref);
         int at = -1;
         for (int i = 0; i < upstreams.size(); i++) {
             if (upstreams.get(i).name().equals(name)) {

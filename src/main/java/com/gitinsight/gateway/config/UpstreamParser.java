@@ -82,7 +82,8 @@ final class UpstreamParser {
         List<TargetSpec> targets = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Section t : s.sections("targets")) {
-            if (EntityRefs.namesAnotherParent(t, "upstream", name, upstreamId)) {
+            if (EntityRefs.namesAnotherParent(
+                    t, "upstream", name, upstreamId, name == null ? null : KongIds.of("upstreams", name))) {
                 t.error("upstream", "a nested target already belongs to its upstream");
             }
             TargetSpec spec = target(t);

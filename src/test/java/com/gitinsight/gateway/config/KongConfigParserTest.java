@@ -999,6 +999,89 @@ class KongConfigParserTest {
         assertTrue(target.contains("created_at: expected a valid timestamp"), target);
     }
 
+    // Helper review 318: Kong derives ids before it resolves references, for every entity; here only
+    // a service could be named by its derived id.
+    @Test
+    void everyEntityMayBeNamedByTheIdKongDerivesFromItsName() throws Exception {
+        GatewayConfig config = parser.parse(
+                "t.yml",
+                HEADER
+                        + """
+                services:
+                  - name: s
+                    url: http://s:1
+                    routes:
+                      - {name: r, paths: [/r], service: %s}
+                    plugins:
+                      - {name: correlation-id, service: %s}
+                consumers:
+                  - username: bob
+                    keyauth_credentials: [{key: bob-key, consumer: %s}]
+                upstreams:
+                  - name: u
+                    targets: [{target: "10.0.0.1:80", upstream: %s}]
+                plugins:
+                  - {name: cors, route: %s}
+                keyauth_credentials:
+                  - {key: bob-other, consumer: %s}
+                targets:
+                  - {target: "10.0.0.2:80", upstream: %s}
+                """.formatted(
+                                        KongIds.of("services", "s"),
+                                        KongIds.of("services", "s"),
+                                        KongIds.of("consumers", "bob"),
+                                        KongIds.of("upstreams", "u"),
+                                        KongIds.of("routes", "r"),
+                                        KongIds.of("consumers", "bob"),
+                                        KongIds.of("upstreams", "u")));
+        assertEquals(2, config.consumers().get(0).keyAuths().size());
+        assertEquals(2, config.upstreams().get(0).targets().size());
+        assertTrue(
+                config.plugins().stream().anyMatch(p -> p.name().equals("cors") && p.scope() == PluginSpec.Scope.ROUTE),
+                config.plugins().toString());
+    }
+
+    // Helper review 318: Kong fills a default only where a field is absent, and refuses a required
+    // one written as null; these loaded with the default.
+    @Test
+    void aRequiredEntityFieldWrittenAsNullIsMissing() {
+        String message = invalid(HEADER + """
+                services:
+                  - name: s
+                    host: h
+                    protocol: null
+                    port: ~
+                    routes:
+                      - name: r
+                        paths: [/r]
+                        protocols: null
+                        strip_path: null
+                        preserve_host: null
+                        https_redirect_status_code: null
+                        request_buffering: null
+                        response_buffering: null
+                    plugins:
+                      - {name: correlation-id, enabled: null}
+                """).getMessage();
+        for (String field : List.of(
+                "services[0].protocol",
+                "services[0].port",
+                "services[0].routes[0].protocols",
+                "services[0].routes[0].strip_path",
+                "services[0].routes[0].preserve_host",
+                "services[0].routes[0].https_redirect_status_code",
+                "services[0].routes[0].request_buffering",
+                "services[0].routes[0].response_buffering",
+                "services[0].plugins[0].enabled")) {
+            assertTrue(message.contains(field + ": required field missing"), field + " in " + message);
+        }
+        assertTrue(
+                invalid(HEADER + "plugins:\n  - {name: cors, instance_name: \"\"}\n")
+                        .getMessage()
+                        .contains("plugins[0].instance_name: length must be at least 1"),
+                "Kong's utf8_name takes no empty name");
+    }
+
     // Helper review 315: Kong's distinct check compares the two names as written.
     @Test
     void hashHeadersDifferingInCaseOnlyLoadAsOnKong() throws Exception {
