@@ -97,7 +97,7 @@ final class ConsumerParser {
         consumer.entity = EntityMeta.of(s);
         for (String kind : CREDENTIAL_KINDS) {
             for (Section c : s.sections(kind)) {
-                if (EntityRefs.namesAnotherParent(c, "consumer", username, id, consumer.kongId())) {
+                if (EntityRefs.namesAnotherParent(c, "consumer", username, id, derivedId(consumer))) {
                     c.error("consumer", "a nested credential already belongs to its consumer");
                 }
                 credential(kind, c, consumer);
@@ -155,7 +155,7 @@ final class ConsumerParser {
         byKongId.put(consumer.kongId().toLowerCase(java.util.Locale.ROOT), consumer);
         consumers.add(consumer);
         for (Section p : s.sections("plugins")) {
-            plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference(), consumer.kongId());
+            plugins.add(p, PluginSpec.Scope.CONSUMER, consumer.reference(), id != null ? id : derivedId(consumer));
         }
     }
 
@@ -432,24 +432,34 @@ final class ConsumerParser {
 
     /** The consumer a reference names (its username, custom id or {@code id}), or null. */
     PendingConsumer find(String reference) {
-        PendingConsumer named = byReference.get(reference);
-        PendingConsumer byItsId = byId.get(reference);
-        if (named == null && byItsId == null) {
-            // The id Kong derives from a username names the consumer too: Kong derives ids before
-            // it resolves references (helper review 318).
-            PendingConsumer derived = byKongId.get(reference.toLowerCase(java.util.Locale.ROOT));
-            return derived != null
-                            && derived.id == null
-                            && derived.username != null
-                            && derived.kongId().equals(reference)
-                    ? derived
-                    : null;
+        // Kong's find_entity: the username, then the id (the file's, or the one Kong derives from a
+        // username: it derives ids before it resolves references); a custom id, which Kong never
+        // resolves, last, so it cannot take a reference Kong gives another (helper reviews 318, 320).
+        PendingConsumer named = byUsername.get(reference);
+        if (named != null) {
+            return named;
         }
-        // The first in the file, as a scan would find it.
-        if (named == null || byItsId == null) {
-            return named != null ? named : byItsId;
+        PendingConsumer identified = byId.get(reference);
+        if (identified != null) {
+            return identified;
         }
-        return consumers.indexOf(named) <= consumers.indexOf(byItsId) ? named : byItsId;
+        PendingConsumer derived = byKongId.get(reference.toLowerCase(java.util.Locale.ROOT));
+        if (derived != null
+                && derived.id == null
+                && derived.username != null
+                && derived.kongId().equals(reference)) {
+            return derived;
+        }
+        PendingConsumer custom = byReference.get(reference);
+        return custom != null && custom.username == null ? custom : null;
+    }
+
+    /**
+     * The id Kong derives for a consumer written without one, from its username; null otherwise
+     * (one with only a custom id gets a random id on Kong: no file can name it by id).
+     */
+    private static String derivedId(PendingConsumer c) {
+        return c.id == null && c.username != null ? c.kongId() : null;
     }
 
     List<ConsumerSpec> specs() {

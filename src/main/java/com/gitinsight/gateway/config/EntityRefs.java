@@ -25,6 +25,21 @@ final class EntityRefs {
         }
     }
 
+    /**
+     * Kong derives an entity's id from its name before it checks primary keys: the derived id may
+     * not be another's written one (helper review 320: a route written with the id route A would
+     * derive took the plugins naming A by it, leaving A without them; Kong refuses the file).
+     */
+    static void uniqueDerived(Section s, String entity, String name, java.util.Set<String> seen) {
+        String derived = KongIds.of(entity, name);
+        if (!seen.add(derived.toLowerCase(java.util.Locale.ROOT))) {
+            s.error(
+                    "name",
+                    "uniqueness violation: '" + entity + "' entity with primary key set to '" + derived
+                            + "' (the id Kong derives from this name) already declared");
+        }
+    }
+
     /** Kong's words for an id that is not a UUID. */
     static String uuidProblem(String id) {
         return KongIds.isUuid(id) ? null : "expected a valid UUID";

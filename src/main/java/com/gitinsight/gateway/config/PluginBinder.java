@@ -144,7 +144,7 @@ final class PluginBinder {
                 s.error("name", "plugin '" + name + "' is configured twice for the same " + refs.describe());
                 continue;
             }
-            s.requiredWhenGiven("enabled"); // Kong's plugins schema: required, default true
+            s.requiredWhenGiven("enabled", "protocols"); // Kong's plugins schema: required, with defaults
             if (!s.bool("enabled", true) || refs.never()) {
                 continue;
             }
@@ -218,7 +218,9 @@ final class PluginBinder {
                         p.scopeName,
                         p.route == null ? null : p.route.name,
                         p.route == null ? null : p.route.id,
-                        p.route == null || p.route.name == null ? null : KongIds.of("routes", p.route.name),
+                        p.route == null || p.route.id != null || p.route.name == null
+                                ? null
+                                : KongIds.of("routes", p.route.name),
                         p.parentId())) {
                     s.error(key, "a nested plugin already belongs to its parent " + key);
                 }

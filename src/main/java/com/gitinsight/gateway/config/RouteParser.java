@@ -74,6 +74,9 @@ final class RouteParser {
         String name = s.checked("name", s.string("name", null), EntityNames::nameProblem);
         String id = EntityRefs.id(s);
         EntityRefs.unique(s, "routes", id, routeIds);
+        if (id == null && name != null) {
+            EntityRefs.uniqueDerived(s, "routes", name, routeIds);
+        }
         String service = parentService;
         if (parentService != null) {
             if (EntityRefs.namesAnotherParent(s, "service", parentService, parentServiceId)) {
@@ -457,21 +460,36 @@ final class RouteParser {
      * Kong derives ids before it resolves references, as for services; helper review 318), or null.
      */
     PendingRoute find(String reference) {
+        // Kong's find_entity: the name first, then the id (helper review 320).
         for (PendingRoute r : routes) {
-            if (reference.equals(r.name) || reference.equals(r.id)) {
+            if (reference.equals(r.name)) {
                 return r;
             }
         }
-        if (!KongIds.isUuid(reference)) {
-            return null;
-        }
         for (PendingRoute r : routes) {
-            if (r.id == null && r.name != null && reference.equals(KongIds.of("routes", r.name))) {
+            if (reference.equals(r.id)) {
                 return r;
             }
         }
-        return null;
+        return KongIds.isUuid(reference) ? derivedIds().get(reference) : null;
     }
+
+    /** The routes without an id by the id Kong derives from their name; made again when routes were added. */
+    private java.util.Map<String, PendingRoute> derivedIds() {
+        if (derivedIds == null || derivedIdsOf != routes.size()) {
+            derivedIds = new java.util.HashMap<>();
+            for (PendingRoute r : routes) {
+                if (r.id == null && r.name != null) {
+                    derivedIds.putIfAbsent(KongIds.of("routes", r.name), r);
+                }
+            }
+            derivedIdsOf = routes.size();
+        }
+        return derivedIds;
+    }
+
+    private java.util.Map<String, PendingRoute> derivedIds;
+    private int derivedIdsOf;
 
     private static int line(Section s) {
         return s.location() == null ? 0 : s.location().line();

@@ -237,13 +237,22 @@ final class ServiceParser {
         if (id == null && named) {
             // Kong generates ids before it resolves references: the derived id (the one the admin
             // API and logs show) names the service too.
-            serviceIds.putIfAbsent(KongIds.of("services", name), name);
+            String derived = KongIds.of("services", name);
+            if (serviceIds.putIfAbsent(derived, name) != null) {
+                // Another service was written with the id this one derives (helper review 320):
+                // references by it went to that one; Kong refuses the file.
+                s.error(
+                        "name",
+                        "uniqueness violation: 'services' entity with primary key set to '" + derived
+                                + "' (the id Kong derives from this name) already declared");
+            }
         }
         if (id != null && serviceIds.putIfAbsent(id, name) != null) {
             s.error(
                     "id",
                     "uniqueness violation: 'services' entity with primary key set to '" + id + "' already declared");
         }
+        s.requiredWhenGiven("enabled"); // Kong 3's services schema: required, default true
         if (!s.bool("enabled", true)) {
             disabledServices.add(name);
         }

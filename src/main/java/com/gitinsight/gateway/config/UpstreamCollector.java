@@ -45,7 +45,9 @@ final class UpstreamCollector {
             EntityRefs.unique(s, "upstreams", text, upstreamIdsSeen);
             upstreamIds.putIfAbsent(text, spec.name());
         } else {
-            // Kong derives ids before it resolves references: the derived one names it too (helper review 318).
+            // Kong derives ids before it resolves references: the derived one names it too (helper
+            // review 318), and is no other upstream's (320).
+            EntityRefs.uniqueDerived(s, "upstreams", spec.name(), upstreamIdsSeen);
             derivedUpstreamIds.putIfAbsent(KongIds.of("upstreams", spec.name()), spec.name());
         }
     }

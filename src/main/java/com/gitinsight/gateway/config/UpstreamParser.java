@@ -83,7 +83,11 @@ final class UpstreamParser {
         Set<String> seen = new HashSet<>();
         for (Section t : s.sections("targets")) {
             if (EntityRefs.namesAnotherParent(
-                    t, "upstream", name, upstreamId, name == null ? null : KongIds.of("upstreams", name))) {
+                    t,
+                    "upstream",
+                    name,
+                    upstreamId,
+                    name == null || upstreamId != null ? null : KongIds.of("upstreams", name))) {
                 t.error("upstream", "a nested target already belongs to its upstream");
             }
             TargetSpec spec = target(t);

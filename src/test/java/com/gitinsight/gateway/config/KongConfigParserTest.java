@@ -1041,6 +1041,57 @@ class KongConfigParserTest {
                 config.plugins().toString());
     }
 
+    // Helper review 320: a derived id is a primary key like a written one (Kong refuses two entities
+    // with one), and a reference resolves as Kong's find_entity does: the name first, then the id;
+    // a consumer's custom id (which Kong never resolves) last.
+    @Test
+    void aDerivedIdIsAPrimaryKeyAndReferencesResolveAsKongResolvesThem() throws Exception {
+        String routeA = KongIds.of("routes", "a");
+        String upstream = KongIds.of("upstreams", "payments");
+        String service = KongIds.of("services", "s1");
+        String message =
+                invalid(HEADER + """
+                services:
+                  - {name: s0, id: %s, url: "http://s0:1"}
+                  - name: s1
+                    url: http://s1:1
+                    routes:
+                      - {name: a, paths: [/a]}
+                      - {name: b, id: %s, paths: [/b]}
+                upstreams:
+                  - {name: payments}
+                  - {name: evil, id: %s}
+                """.formatted(service, routeA, upstream)).getMessage();
+        for (String expected : List.of(
+                "services[1].name: uniqueness violation: 'services' entity with primary key set to '" + service,
+                "routes[1].id: uniqueness violation: 'routes' entity with primary key set to '" + routeA,
+                "upstreams[1].id: uniqueness violation: 'upstreams' entity with primary key set to '" + upstream)) {
+            assertTrue(message.contains(expected), expected + " in " + message);
+        }
+        String alice = KongIds.of("consumers", "alice");
+        String u = "7e1c4b1a-0000-4000-8000-00000000c001";
+        GatewayConfig config = parser.parse("t.yml", HEADER + """
+                consumers:
+                  - {custom_id: %s}
+                  - {username: alice}
+                  - {id: %s, custom_id: by-id}
+                  - {username: %s}
+                keyauth_credentials:
+                  - {key: k-alice, consumer: %s}
+                  - {key: k-named, consumer: %s}
+                """.formatted(alice, u, u, alice, u));
+        ConsumerSpec aliceSpec = config.consumers().stream()
+                .filter(c -> "alice".equals(c.username()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("k-alice", aliceSpec.keyAuths().get(0).key(), "Kong's derived id, not a custom id");
+        ConsumerSpec named = config.consumers().stream()
+                .filter(c -> u.equals(c.username()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("k-named", named.keyAuths().get(0).key(), "a username before another's id");
+    }
+
     // Helper review 318: Kong fills a default only where a field is absent, and refuses a required
     // one written as null; these loaded with the default.
     @Test
@@ -1061,7 +1112,8 @@ class KongConfigParserTest {
                         request_buffering: null
                         response_buffering: null
                     plugins:
-                      - {name: correlation-id, enabled: null}
+                      - {name: correlation-id, enabled: null, protocols: null}
+                  - {name: t, host: h, enabled: null}
                 """).getMessage();
         for (String field : List.of(
                 "services[0].protocol",
@@ -1072,7 +1124,9 @@ class KongConfigParserTest {
                 "services[0].routes[0].https_redirect_status_code",
                 "services[0].routes[0].request_buffering",
                 "services[0].routes[0].response_buffering",
-                "services[0].plugins[0].enabled")) {
+                "services[0].plugins[0].enabled",
+                "services[0].plugins[0].protocols",
+                "services[1].enabled")) {
             assertTrue(message.contains(field + ": required field missing"), field + " in " + message);
         }
         assertTrue(
