@@ -473,17 +473,21 @@ public final class Router {
                         }
                         continue;
                     }
-                    switch (MatchBudget.find(wanted[j].regex(), lowered, budget)) {
-                        case FOUND:
-                            return true;
-                        case UNKNOWN:
-                            throw new Undecidable();
-                        default:
-                            break;
+                    if (found(wanted[j].regex(), lowered, budget)) {
+                        return true;
                     }
                 }
             }
             return false;
+        }
+
+        /** A {@code ~*} regex found in a lower-cased value, bounded as paths are (undecided: no route). */
+        private static boolean found(java.util.regex.Pattern regex, String lowered, MatchBudget.Budget budget) {
+            return switch (MatchBudget.find(regex, lowered, budget)) {
+                case FOUND -> true;
+                case UNKNOWN -> throw new Undecidable();
+                default -> false;
+            };
         }
 
         /** The traditional router: Lua's {@code lower()} on both sides, ASCII letters only. */
@@ -507,15 +511,9 @@ public final class Router {
                         }
                         continue;
                     }
-                    // Kong's compat lower-cases the value for a ~* regex; bounded as paths are.
-                    switch (MatchBudget.find(
-                            w.regex(), RouteSpec.HeaderValue.asciiLower(utf8 != null ? utf8 : value), budget)) {
-                        case FOUND:
-                            return true;
-                        case UNKNOWN:
-                            throw new Undecidable();
-                        default:
-                            break;
+                    // Kong's compat lower-cases the value for a ~* regex.
+                    if (found(w.regex(), RouteSpec.HeaderValue.asciiLower(utf8 != null ? utf8 : value), budget)) {
+                        return true;
                     }
                 }
             }

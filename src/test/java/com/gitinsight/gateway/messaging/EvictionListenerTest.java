@@ -286,11 +286,8 @@ class EvictionListenerTest {
         assertTrue(listener.status().connected());
     }
 
-    // Helper review 311: a broker can end a subscription without a word to this JMS client (its
-    // queue deleted by hand: the consumer cancelled; an exchange deleted: every binding to it gone),
-    // and the node stayed "connected", evicting nothing, for good. It is now checked on the broker.
-    @Test
-    void anExchangeDeletedOnTheBrokerIsALostFeed() throws Exception {
+    /** A connected node that checks its subscription on the broker every 200 ms. */
+    private Node checkedNode() {
         ResponseCache cache = new ResponseCache(1000, 16);
         EvictionListener listener = new EvictionListener(cache);
         listener.checkEvery(200);
@@ -299,6 +296,17 @@ class EvictionListenerTest {
         listener.configure(config(brokerPort, null, 30_000));
         Node n = new Node(cache, listener);
         awaitConnected(n);
+        return n;
+    }
+
+    // Helper review 311: a broker can end a subscription without a word to this JMS client (its
+    // queue deleted by hand: the consumer cancelled; an exchange deleted: every binding to it gone),
+    // and the node stayed "connected", evicting nothing, for good. It is now checked on the broker.
+    @Test
+    void anExchangeDeletedOnTheBrokerIsALostFeed() throws Exception {
+        Node n = checkedNode();
+        ResponseCache cache = n.cache();
+        EvictionListener listener = n.listener();
         int before = listener.subscriptions();
         store(cache, "covered", "/api/v1/fast/repositories/14/summary");
         channel.exchangeDelete(analysis);
@@ -312,14 +320,9 @@ class EvictionListenerTest {
 
     @Test
     void anExchangeDeclaredAgainIsBoundAgain() throws Exception {
-        ResponseCache cache = new ResponseCache(1000, 16);
-        EvictionListener listener = new EvictionListener(cache);
-        listener.checkEvery(200);
-        closing.add(cache::stop);
-        closing.add(listener::close);
-        listener.configure(config(brokerPort, null, 30_000));
-        Node n = new Node(cache, listener);
-        awaitConnected(n);
+        Node n = checkedNode();
+        ResponseCache cache = n.cache();
+        EvictionListener listener = n.listener();
         channel.exchangeDelete(analysis);
         // As the node would declare it, should its check fall between the two.
         channel.exchangeDeclare(analysis, "topic", true);

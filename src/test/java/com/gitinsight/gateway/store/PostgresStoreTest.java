@@ -74,6 +74,33 @@ class PostgresStoreTest {
         }
     }
 
+    /** What a pooled connection is checked for as it goes back (closed by the store). */
+    private interface OnReturn {
+        void check(java.sql.Connection real) throws java.sql.SQLException;
+    }
+
+    /** A data source as a server's pool hands connections out: {@code onReturn} sees each as it is given back. */
+    private javax.sql.DataSource pool(OnReturn onReturn) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (p, m, args) -> {
+                    if (!m.getName().equals("getConnection")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    java.sql.Connection real = java.sql.DriverManager.getConnection(db.url());
+                    return java.lang.reflect.Proxy.newProxyInstance(
+                            getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (q, cm, cargs) -> {
+                                if (cm.getName().equals("close") && !real.isClosed()) {
+                                    onReturn.check(real);
+                                }
+                                try {
+                                    return cm.invoke(real, cargs);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
+    }
+
     @Test
     void theHashIsTheDocumentsNotTheColumns() throws Exception {
         PostgresStore a = open();
@@ -108,28 +135,13 @@ class PostgresStoreTest {
         PostgresStore.Stored first = writer.importIfEmpty(doc("v: 1"), "import");
         List<Long> listening = new CopyOnWriteArrayList<>();
         // A pooled source: each connection, when given back, says how many channels it still listens to.
-        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (p, m, args) -> {
-                    if (!m.getName().equals("getConnection")) {
-                        throw new UnsupportedOperationException(m.getName());
-                    }
-                    java.sql.Connection real = java.sql.DriverManager.getConnection(db.url());
-                    return java.lang.reflect.Proxy.newProxyInstance(
-                            getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (q, cm, cargs) -> {
-                                if (cm.getName().equals("close") && !real.isClosed()) {
-                                    try (var s = real.createStatement();
-                                            var r = s.executeQuery("SELECT count(*) FROM pg_listening_channels()")) {
-                                        r.next();
-                                        listening.add(r.getLong(1));
-                                    }
-                                }
-                                try {
-                                    return cm.invoke(real, cargs);
-                                } catch (java.lang.reflect.InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                            });
-                });
+        javax.sql.DataSource pool = pool(real -> {
+            try (var s = real.createStatement();
+                    var r = s.executeQuery("SELECT count(*) FROM pg_listening_channels()")) {
+                r.next();
+                listening.add(r.getLong(1));
+            }
+        });
         PostgresStore watcher = PostgresStore.open(ConnectionSource.dataSource("jdbc/test", pool), Thread::new);
         opened.add(watcher);
         List<PostgresStore.Stored> seen = new CopyOnWriteArrayList<>();
@@ -429,24 +441,7 @@ class PostgresStoreTest {
     @Test
     void aPooledConnectionGoesBackInAutocommit() throws Exception {
         List<Boolean> autocommit = new CopyOnWriteArrayList<>();
-        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (p, m, args) -> {
-                    if (!m.getName().equals("getConnection")) {
-                        throw new UnsupportedOperationException(m.getName());
-                    }
-                    java.sql.Connection real = java.sql.DriverManager.getConnection(db.url());
-                    return java.lang.reflect.Proxy.newProxyInstance(
-                            getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (q, cm, cargs) -> {
-                                if (cm.getName().equals("close") && !real.isClosed()) {
-                                    autocommit.add(real.getAutoCommit());
-                                }
-                                try {
-                                    return cm.invoke(real, cargs);
-                                } catch (java.lang.reflect.InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                            });
-                });
+        javax.sql.DataSource pool = pool(real -> autocommit.add(real.getAutoCommit()));
         PostgresStore store = PostgresStore.open(ConnectionSource.dataSource("jdbc/test", pool), Thread::new);
         opened.add(store);
         store.importIfEmpty(doc("v: 1"), "import");
